@@ -1,0 +1,185 @@
+package checkcache
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+func TestDoCachesUntilTTL(t *testing.T) {
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	c := New[string, int](Options{TTL: time.Minute, Now: clk.Now})
+	var calls atomic.Int32
+	check := func(context.Context) (int, error) { return int(calls.Add(1)), nil }
+
+	steps := []struct {
+		advance    time.Duration
+		want       int
+		wantShared bool
+		reason     string
+	}{
+		{0, 1, false, "first call runs the check"},
+		{30 * time.Second, 1, true, "within the TTL the value is cached"},
+		{31 * time.Second, 2, false, "after the TTL the check runs again"},
+		{time.Second, 2, true, "and the new value is cached"},
+	}
+	for _, s := range steps {
+		clk.Advance(s.advance)
+		got, shared, err := c.Do(context.Background(), "k", check)
+		if err != nil || got != s.want || shared != s.wantShared {
+			t.Errorf("%s: Do = %d, %v, %v; want %d, %v, nil", s.reason, got, shared, err, s.want, s.wantShared)
+		}
+	}
+}
+
+func TestDoDoesNotCacheErrors(t *testing.T) {
+	c := New[string, int](Options{})
+	errDenied := errors.New("denied")
+	fail := true
+	check := func(context.Context) (int, error) {
+		if fail {
+			return 0, errDenied
+		}
+		return 7, nil
+	}
+	if _, _, err := c.Do(context.Background(), "k", check); !errors.Is(err, errDenied) {
+		t.Fatalf("Do = %v, want %v", err, errDenied)
+	}
+	if c.Len() != 0 {
+		t.Errorf("Len after a failed check = %d, want 0", c.Len())
+	}
+	fail = false
+	if got, _, err := c.Do(context.Background(), "k", check); err != nil || got != 7 {
+		t.Errorf("Do after failure = %d, %v; want 7, nil (a failure must not stick)", got, err)
+	}
+}
+
+func TestDoSharesOneFlight(t *testing.T) {
+	c := New[string, int](Options{})
+	var calls atomic.Int32
+	release := make(chan struct{})
+	check := func(context.Context) (int, error) {
+		calls.Add(1)
+		<-release
+		return 42, nil
+	}
+	const n = 100
+	var wg sync.WaitGroup
+	results := make(chan int, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, _, err := c.Do(context.Background(), "bucket", check)
+			if err != nil {
+				t.Error(err)
+			}
+			results <- v
+		}()
+	}
+	// Let the goroutines pile up on the flight before it ends.
+	for c.Len() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(10 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	close(results)
+	for v := range results {
+		if v != 42 {
+			t.Errorf("Do = %d, want 42", v)
+		}
+	}
+	if got := calls.Load(); got != 1 {
+		t.Errorf("check ran %d times for %d concurrent callers, want 1", got, n)
+	}
+}
+
+func TestDoWaiterCancelDoesNotFailOthers(t *testing.T) {
+	c := New[string, int](Options{})
+	release := make(chan struct{})
+	var sawCancel atomic.Bool
+	check := func(ctx context.Context) (int, error) {
+		<-release
+		if ctx.Err() != nil {
+			sawCancel.Store(true)
+		}
+		return 1, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() { _, _, err := c.Do(ctx, "k", check); first <- err }()
+	for c.Len() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled caller got %v, want context.Canceled", err)
+	}
+	close(release)
+	if v, _, err := c.Do(context.Background(), "k", check); err != nil || v != 1 {
+		t.Errorf("second caller got %d, %v; want 1, nil", v, err)
+	}
+	if sawCancel.Load() {
+		t.Error("the flight saw the first caller's cancellation")
+	}
+}
+
+func TestDoPanicBecomesError(t *testing.T) {
+	c := New[string, int](Options{})
+	_, _, err := c.Do(context.Background(), "k", func(context.Context) (int, error) { panic("secret-value") })
+	var pe *PanicError
+	if !errors.As(err, &pe) {
+		t.Fatalf("Do = %v, want *PanicError", err)
+	}
+	if got := err.Error(); got != "checkcache: check panicked" {
+		t.Errorf("Error() = %q, must not print the panic value", got)
+	}
+}
+
+func TestEvictionKeepsBound(t *testing.T) {
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	c := New[int, int](Options{MaxEntries: 4, TTL: time.Hour, Now: clk.Now})
+	for i := range 10 {
+		clk.Advance(time.Second)
+		if _, _, err := c.Do(context.Background(), i, func(context.Context) (int, error) { return i, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := c.Len(); got > 4 {
+		t.Errorf("Len = %d, want at most 4", got)
+	}
+	// The newest entry survives eviction.
+	_, shared, _ := c.Do(context.Background(), 9, func(context.Context) (int, error) { return -1, nil })
+	if !shared {
+		t.Error("newest entry was evicted")
+	}
+}
+
+func BenchmarkDoCached(b *testing.B) {
+	c := New[string, int](Options{})
+	ctx := context.Background()
+	check := func(context.Context) (int, error) { return 1, nil }
+	c.Do(ctx, "bucket", check)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			c.Do(ctx, "bucket", check)
+		}
+	})
+}

@@ -1,0 +1,463 @@
+package iampolicy
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Actor is the principal a request is made by.
+type Actor struct {
+	// Type is "AWS" or "Service"; empty means an arbitrary principal (see
+	// [Anyone]).
+	Type string
+	// ID is an IAM ARN for "AWS" and a service name such as
+	// "personalize.amazonaws.com" for "Service".
+	ID string
+}
+
+// Anyone is an arbitrary principal about which nothing is known: a statement
+// applies to it only if it applies to every principal. Use it to ask whether
+// a Deny covers everybody or an Allow is open to the public.
+func Anyone() Actor { return Actor{} }
+
+// Service is an AWS service principal.
+func Service(name string) Actor { return Actor{Type: "Service", ID: name} }
+
+// AWSPrincipal is an IAM principal (role, user, account root) by ARN.
+func AWSPrincipal(arn string) Actor { return Actor{Type: "AWS", ID: arn} }
+
+// Request is what Evaluate decides on.
+type Request struct {
+	Actor    Actor
+	Action   string // "kms:Decrypt", "s3:GetObject"
+	Resource string // "*", "arn:aws:s3:::bucket/key"
+	// Context holds the condition keys whose values are known. Keys compare
+	// case-insensitively.
+	Context map[string][]string
+	// Absent lists condition keys known not to be in the request context,
+	// evaluated with IAM's missing-key rules (a negated operator matches, an
+	// IfExists operator matches, a plain operator does not). A key in neither
+	// Context nor Absent is unknown, and a condition on it is not evaluated.
+	Absent []string
+}
+
+// Decision is the outcome of Evaluate.
+type Decision int
+
+// Decisions.
+const (
+	// NotAllowed means no statement allows the request (an implicit deny).
+	NotAllowed Decision = iota
+	// Allowed means a statement allows it and no statement denies it.
+	Allowed
+	// Denied means a statement explicitly denies it.
+	Denied
+)
+
+func (d Decision) String() string {
+	switch d {
+	case NotAllowed:
+		return "not-allowed"
+	case Allowed:
+		return "allowed"
+	case Denied:
+		return "denied"
+	}
+	return fmt.Sprintf("Decision(%d)", int(d))
+}
+
+// Result explains a Decision.
+type Result struct {
+	Decision Decision
+	// Uncertain is set when a statement whose conditions could not be
+	// evaluated would change the decision if it applied: a Deny that might
+	// override an Allow, or an Allow that might lift a NotAllowed.
+	Uncertain bool
+	// ViaAccount is set when the request is allowed only by statements that
+	// name the actor's account rather than the actor: the key or bucket
+	// policy then delegates to the account's IAM policies, which this
+	// package cannot see.
+	ViaAccount bool
+	// Unevaluated lists the conditions ("Operator key") that could not be
+	// evaluated in statements that matched otherwise.
+	Unevaluated []string
+	// Allows and Denies are the indexes of statements that applied for sure.
+	Allows, Denies []int
+}
+
+type tri int8
+
+const (
+	no tri = iota
+	yes
+	unknown
+)
+
+// Evaluate decides r against d with IAM's rules for a single policy: an
+// explicit Deny wins, then an Allow, else the request is not allowed.
+func (d *Document) Evaluate(r Request) Result {
+	var (
+		res                           Result
+		direct, maybeAllow, maybeDeny bool
+	)
+	for i := range d.Statement {
+		s := &d.Statement[i]
+		pm := s.matchPrincipal(r.Actor)
+		if pm == no || !s.matchAction(r.Action) || !s.matchResource(r.Resource) {
+			continue
+		}
+		c, unevaluated := evalConditions(s.Condition, &r)
+		if c == no {
+			continue
+		}
+		if c == unknown {
+			res.Unevaluated = append(res.Unevaluated, unevaluated...)
+		}
+		switch {
+		case s.Effect == Deny && c == yes:
+			// A Deny naming the account covers every principal in it.
+			res.Denies = append(res.Denies, i)
+		case s.Effect == Deny:
+			maybeDeny = true
+		case c == yes:
+			res.Allows = append(res.Allows, i)
+			direct = direct || pm == yes
+		default:
+			maybeAllow = true
+		}
+	}
+	slices.Sort(res.Unevaluated)
+	res.Unevaluated = slices.Compact(res.Unevaluated)
+	switch {
+	case len(res.Denies) > 0:
+		res.Decision = Denied
+	case len(res.Allows) > 0:
+		res.Decision = Allowed
+		res.ViaAccount = !direct
+		res.Uncertain = maybeDeny
+	default:
+		res.Decision = NotAllowed
+		res.Uncertain = maybeAllow
+	}
+	return res
+}
+
+// viaAccount is a principal match through the actor's account.
+const viaAccount tri = 3
+
+func (s *Statement) matchPrincipal(a Actor) tri {
+	if s.Principal != nil {
+		return principalMatch(s.Principal, a)
+	}
+	if s.NotPrincipal != nil {
+		if a.Type == "" {
+			// An arbitrary principal may be one of the excepted ones.
+			return no
+		}
+		if principalMatch(s.NotPrincipal, a) != no {
+			return no
+		}
+		return yes
+	}
+	// A resource policy statement without a principal is invalid; it
+	// applies to nobody.
+	return no
+}
+
+func principalMatch(p *Principal, a Actor) tri {
+	if p.Public() {
+		return yes
+	}
+	switch a.Type {
+	case "Service":
+		for _, v := range p.Service {
+			if strings.EqualFold(v, a.ID) {
+				return yes
+			}
+		}
+	case "AWS":
+		acct := accountOf(a.ID)
+		out := no
+		for _, v := range p.AWS {
+			switch {
+			case v == a.ID:
+				return yes
+			case acct != "" && (v == acct || v == "arn:"+partitionOf(a.ID)+":iam::"+acct+":root"):
+				out = viaAccount
+			}
+		}
+		return out
+	}
+	return no
+}
+
+// accountOf returns the account ID of an IAM ARN, or "".
+func accountOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[4]
+}
+
+func partitionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 3)
+	if len(parts) < 3 {
+		return "aws"
+	}
+	return parts[1]
+}
+
+func (s *Statement) matchAction(action string) bool {
+	if s.Action != nil {
+		return anyGlob(s.Action, action, true)
+	}
+	return !anyGlob(s.NotAction, action, true)
+}
+
+func (s *Statement) matchResource(resource string) bool {
+	switch {
+	case s.Resource != nil:
+		return anyGlob(s.Resource, resource, false)
+	case s.NotResource != nil:
+		return !anyGlob(s.NotResource, resource, false)
+	}
+	return true
+}
+
+func anyGlob(patterns Values, s string, fold bool) bool {
+	for _, p := range patterns {
+		if Glob(p, s, fold) {
+			return true
+		}
+	}
+	return false
+}
+
+// Glob matches s against an IAM pattern where '*' matches any run of
+// characters and '?' any one character. It runs in O(len(p)*len(s)) at worst,
+// with no recursion.
+func Glob(p, s string, fold bool) bool {
+	if fold {
+		p, s = strings.ToLower(p), strings.ToLower(s)
+	}
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
+			pi++
+			si++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+// evalConditions ANDs every operator and key of a Condition block.
+func evalConditions(cond map[string]map[string]Values, r *Request) (tri, []string) {
+	out := yes
+	var unevaluated []string
+	for op, keys := range cond {
+		for key, vals := range keys {
+			switch evalCondition(op, key, vals, r) {
+			case no:
+				return no, nil
+			case unknown:
+				out = unknown
+				unevaluated = append(unevaluated, op+" "+key)
+			}
+		}
+	}
+	return out, unevaluated
+}
+
+func (r *Request) lookup(key string) (vals []string, present, known bool) {
+	for k, v := range r.Context {
+		if strings.EqualFold(k, key) {
+			return v, true, true
+		}
+	}
+	for _, k := range r.Absent {
+		if strings.EqualFold(k, key) {
+			return nil, false, true
+		}
+	}
+	return nil, false, false
+}
+
+func evalCondition(op, key string, want Values, r *Request) tri {
+	set := ""
+	if i := strings.IndexByte(op, ':'); i >= 0 {
+		set, op = op[:i], op[i+1:]
+	}
+	ifExists := false
+	if base, ok := strings.CutSuffix(op, "IfExists"); ok {
+		op, ifExists = base, true
+	}
+	got, present, known := r.lookup(key)
+	if !known {
+		return unknown
+	}
+	if op == "Null" {
+		if len(want) != 1 {
+			return unknown
+		}
+		isNull, err := strconv.ParseBool(want[0])
+		if err != nil {
+			return unknown
+		}
+		return boolTri(isNull == !present)
+	}
+	match, negated, ok := operator(op)
+	if !ok {
+		return unknown
+	}
+	if !present {
+		switch {
+		case ifExists:
+			return yes
+		case set == "ForAllValues":
+			return yes
+		case set == "ForAnyValue":
+			return no
+		}
+		return boolTri(negated)
+	}
+	anyOf := func(g string) bool {
+		for _, w := range want {
+			if match(w, g) {
+				return true
+			}
+		}
+		return false
+	}
+	switch set {
+	case "ForAllValues":
+		for _, g := range got {
+			if anyOf(g) == negated {
+				return no
+			}
+		}
+		return yes
+	case "", "ForAnyValue":
+		// A single-valued key is matched like ForAnyValue.
+		for _, g := range got {
+			if anyOf(g) != negated {
+				return yes
+			}
+		}
+		return no
+	}
+	return unknown
+}
+
+func boolTri(b bool) tri {
+	if b {
+		return yes
+	}
+	return no
+}
+
+// operator returns the matcher of a condition operator (without IfExists and
+// set prefixes) and whether it is negated.
+func operator(op string) (match func(want, got string) bool, negated, ok bool) {
+	switch op {
+	case "StringEquals", "ArnEquals":
+		return func(w, g string) bool { return w == g }, false, true
+	case "StringNotEquals", "ArnNotEquals":
+		return func(w, g string) bool { return w == g }, true, true
+	case "StringEqualsIgnoreCase":
+		return strings.EqualFold, false, true
+	case "StringNotEqualsIgnoreCase":
+		return strings.EqualFold, true, true
+	case "StringLike", "ArnLike":
+		return func(w, g string) bool { return Glob(w, g, false) }, false, true
+	case "StringNotLike", "ArnNotLike":
+		return func(w, g string) bool { return Glob(w, g, false) }, true, true
+	case "Bool":
+		return strings.EqualFold, false, true
+	case "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals":
+		return numeric(op), op == "NumericNotEquals", true
+	}
+	return nil, false, false
+}
+
+func numeric(op string) func(want, got string) bool {
+	return func(w, g string) bool {
+		wf, err1 := strconv.ParseFloat(w, 64)
+		gf, err2 := strconv.ParseFloat(g, 64)
+		if err1 != nil || err2 != nil {
+			return false
+		}
+		switch op {
+		case "NumericEquals", "NumericNotEquals":
+			return gf == wf
+		case "NumericLessThan":
+			return gf < wf
+		case "NumericLessThanEquals":
+			return gf <= wf
+		case "NumericGreaterThan":
+			return gf > wf
+		default:
+			return gf >= wf
+		}
+	}
+}
+
+// restrictingKeys are condition keys that narrow who can use a statement with
+// a public principal, after Security Hub's KMS.5 and S3.2 reasoning. A public
+// Allow conditioned only on other keys (aws:SecureTransport, say) is still
+// public.
+var restrictingKeys = []string{
+	"aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner", "aws:SourceOrgID", "aws:SourceOrgPaths",
+	"aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
+	"aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp", "aws:userid", "aws:username",
+	"kms:CallerAccount", "kms:ViaService",
+}
+
+// PublicAllows returns the indexes of Allow statements open to every
+// principal (Principal "*", {"AWS": "*"} or any NotPrincipal) without a
+// condition on a key that restricts who the caller is.
+func (d *Document) PublicAllows() []int {
+	var out []int
+	for i := range d.Statement {
+		s := &d.Statement[i]
+		if s.Effect != Allow || !(s.Principal.Public() || s.NotPrincipal != nil) {
+			continue
+		}
+		if !s.restricted() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (s *Statement) restricted() bool {
+	for op, keys := range s.Condition {
+		if strings.HasPrefix(op, "Null") {
+			continue
+		}
+		for key := range keys {
+			for _, rk := range restrictingKeys {
+				if strings.EqualFold(key, rk) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

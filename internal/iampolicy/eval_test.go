@@ -1,0 +1,273 @@
+package iampolicy
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	role    = "arn:aws:iam::111122223333:role/PersonalizeRole"
+	svc     = "personalize.amazonaws.com"
+	tlsDeny = `{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`
+)
+
+func mustParse(t *testing.T, stmts ...string) *Document {
+	t.Helper()
+	d, err := Parse([]byte(`{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return d
+}
+
+func TestEvaluate(t *testing.T) {
+	plainHTTP := map[string][]string{"aws:SecureTransport": {"false"}}
+	tests := []struct {
+		name   string
+		stmts  []string
+		req    Request
+		want   Result
+		reason string
+	}{
+		{
+			name:   "service principal exact",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*"}`},
+			req:    Request{Actor: Service(svc), Action: "kms:Decrypt", Resource: "*"},
+			want:   Result{Decision: Allowed, Allows: []int{0}},
+			reason: "the simplest grant",
+		},
+		{
+			name:   "action wildcard, case-insensitive",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"Service":["x.amazonaws.com","personalize.amazonaws.com"]},"Action":"KMS:Generate*","Resource":"*"}`},
+			req:    Request{Actor: Service(svc), Action: "kms:GenerateDataKey", Resource: "*"},
+			want:   Result{Decision: Allowed, Allows: []int{0}},
+			reason: "action names compare case-insensitively and kms:Generate* covers GenerateDataKey",
+		},
+		{
+			name:   "wildcard does not over-match",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:Generate*","Resource":"*"}`},
+			req:    Request{Actor: Service(svc), Action: "kms:Decrypt", Resource: "*"},
+			want:   Result{Decision: NotAllowed},
+			reason: "kms:Generate* does not cover Decrypt",
+		},
+		{
+			name:   "NotAction allow",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"AWS":"` + role + `"},"NotAction":["kms:ScheduleKeyDeletion","kms:Disable*"],"Resource":"*"}`},
+			req:    Request{Actor: AWSPrincipal(role), Action: "kms:Decrypt", Resource: "*"},
+			want:   Result{Decision: Allowed, Allows: []int{0}},
+			reason: "NotAction allows everything not listed",
+		},
+		{
+			name:   "NotAction excludes",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"AWS":"` + role + `"},"NotAction":"kms:Decrypt","Resource":"*"}`},
+			req:    Request{Actor: AWSPrincipal(role), Action: "kms:decrypt", Resource: "*"},
+			want:   Result{Decision: NotAllowed},
+			reason: "NotAction excludes the listed action, case-insensitively",
+		},
+		{
+			name: "deny overrides allow",
+			stmts: []string{`{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}`,
+				`{"Effect":"Deny","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*"}`},
+			req:    Request{Actor: Service(svc), Action: "kms:Decrypt", Resource: "*"},
+			want:   Result{Decision: Denied, Allows: []int{0}, Denies: []int{1}},
+			reason: "an explicit Deny wins",
+		},
+		{
+			name:   "account root delegates",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}`},
+			req:    Request{Actor: AWSPrincipal(role), Action: "kms:Decrypt", Resource: "*"},
+			want:   Result{Decision: Allowed, ViaAccount: true, Allows: []int{0}},
+			reason: "the default key policy delegates to IAM; the role needs an IAM policy too",
+		},
+		{
+			name:   "bare account id delegates",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"kms:*","Resource":"*"}`},
+			req:    Request{Actor: AWSPrincipal(role), Action: "kms:Decrypt", Resource: "*"},
+			want:   Result{Decision: Allowed, ViaAccount: true, Allows: []int{0}},
+			reason: "an account ID is the account root",
+		},
+		{
+			name:   "other account",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:*","Resource":"*"}`},
+			req:    Request{Actor: AWSPrincipal(role), Action: "kms:Decrypt", Resource: "*"},
+			want:   Result{Decision: NotAllowed},
+			reason: "another account's root grants nothing to our role",
+		},
+		{
+			name:   "resource wildcard is case-sensitive",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::B/*"}`},
+			req:    Request{Actor: Service(svc), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/data.csv"},
+			want:   Result{Decision: NotAllowed},
+			reason: "resource ARNs compare case-sensitively",
+		},
+		{
+			name:   "tls deny covers plain http",
+			stmts:  []string{tlsDeny},
+			req:    Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Context: plainHTTP},
+			want:   Result{Decision: Denied, Denies: []int{0}},
+			reason: "the Security Hub S3.5 remediation policy",
+		},
+		{
+			name:   "tls deny does not hit https",
+			stmts:  []string{tlsDeny},
+			req:    Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Context: map[string][]string{"aws:SecureTransport": {"true"}}},
+			want:   Result{Decision: NotAllowed},
+			reason: "the condition is false over TLS",
+		},
+		{
+			name:   "narrowed deny does not cover anyone",
+			stmts:  []string{strings.Replace(tlsDeny, `"Principal":"*"`, `"Principal":{"AWS":"arn:aws:iam::111122223333:root"}`, 1)},
+			req:    Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Context: plainHTTP},
+			want:   Result{Decision: NotAllowed},
+			reason: "a Deny for one account leaves other principals free to use plain HTTP",
+		},
+		{
+			name:   "NotPrincipal deny does not cover anyone",
+			stmts:  []string{strings.Replace(tlsDeny, `"Principal":"*"`, `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"}`, 1)},
+			req:    Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Context: plainHTTP},
+			want:   Result{Decision: NotAllowed},
+			reason: "an arbitrary principal may be the excepted one",
+		},
+		{
+			name:   "unknown condition key on allow",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:EncryptionContext:aws:personalize":"x"}}}`},
+			req:    Request{Actor: Service(svc), Action: "kms:Decrypt", Resource: "*"},
+			want:   Result{Decision: NotAllowed, Uncertain: true, Unevaluated: []string{"StringEquals kms:EncryptionContext:aws:personalize"}},
+			reason: "a condition that cannot be evaluated is never assumed to pass",
+		},
+		{
+			name: "unknown condition key on deny",
+			stmts: []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*"}`,
+				`{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`},
+			req:    Request{Actor: Service(svc), Action: "kms:Decrypt", Resource: "*"},
+			want:   Result{Decision: Allowed, Uncertain: true, Unevaluated: []string{"IpAddress aws:SourceIp"}, Allows: []int{0}},
+			reason: "a Deny that might apply makes the Allow uncertain",
+		},
+		{
+			name: "vpc-only deny locks personalize out",
+			stmts: []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}`},
+			req:    Request{Actor: Service(svc), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Absent: []string{"aws:SourceVpce", "aws:SourceVpc"}},
+			want:   Result{Decision: Denied, Allows: []int{0}, Denies: []int{1}},
+			reason: "a negated operator on a missing key matches, so the Deny applies to Personalize",
+		},
+		{
+			name:   "IfExists on missing key",
+			stmts:  []string{`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}`},
+			req:    Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "x", Absent: []string{"aws:SecureTransport"}},
+			want:   Result{Decision: Denied, Denies: []int{0}},
+			reason: "IfExists matches when the key is missing",
+		},
+		{
+			name:   "plain operator on missing key",
+			stmts:  []string{`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`},
+			req:    Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "x", Absent: []string{"aws:SecureTransport"}},
+			want:   Result{Decision: NotAllowed},
+			reason: "without IfExists a missing key does not match",
+		},
+		{
+			name:   "numeric tls version",
+			stmts:  []string{`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:TlsVersion":1.2}}}`},
+			req:    Request{Actor: Anyone(), Action: "s3:PutObject", Resource: "x", Context: map[string][]string{"s3:TlsVersion": {"1.1"}}},
+			want:   Result{Decision: Denied, Denies: []int{0}},
+			reason: "NumericLessThan on s3:TlsVersion",
+		},
+		{
+			name:   "condition key case-insensitive, several values",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"AWS:SOURCEACCOUNT":["222233334444","111122223333"]}}}`},
+			req:    Request{Actor: Service(svc), Action: "s3:GetObject", Resource: "*", Context: map[string][]string{"aws:SourceAccount": {"111122223333"}}},
+			want:   Result{Decision: Allowed, Allows: []int{0}},
+			reason: "condition keys fold case; a key matches any listed value",
+		},
+		{
+			name:   "Null condition",
+			stmts:  []string{`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*","Condition":{"Null":{"s3:x-amz-server-side-encryption":"true"}}}`},
+			req:    Request{Actor: Anyone(), Action: "s3:PutObject", Resource: "*", Absent: []string{"s3:x-amz-server-side-encryption"}},
+			want:   Result{Decision: Denied, Denies: []int{0}},
+			reason: "Null true matches a missing key",
+		},
+		{
+			name:   "ForAllValues on missing key",
+			stmts:  []string{`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":"a"}}}`},
+			req:    Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "*", Absent: []string{"aws:TagKeys"}},
+			want:   Result{Decision: Allowed, Allows: []int{0}},
+			reason: "ForAllValues is vacuously true on a missing key",
+		},
+		{
+			name:   "unsupported operator",
+			stmts:  []string{`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}`},
+			req:    Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "*", Context: map[string][]string{"aws:CurrentTime": {"2026-01-01T00:00:00Z"}}},
+			want:   Result{Decision: NotAllowed, Unevaluated: []string{"DateLessThan aws:CurrentTime"}},
+			reason: "an operator the evaluator does not know is unevaluated, not assumed",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mustParse(t, tt.stmts...).Evaluate(tt.req)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Evaluate mismatch (-want +got) (%s):\n%s", tt.reason, diff)
+			}
+		})
+	}
+}
+
+func TestPublicAllows(t *testing.T) {
+	tests := []struct {
+		name   string
+		stmt   string
+		public bool
+	}{
+		{"star principal", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}`, true},
+		{"AWS star", `{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"kms:Decrypt","Resource":"*"}`, true},
+		{"NotPrincipal allow", `{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::1:root"},"Action":"kms:Decrypt","Resource":"*"}`, true},
+		{"star with non-restricting condition", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`, true},
+		{"star restricted by account", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"111122223333"}}}`, false},
+		{"star restricted by org", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}`, false},
+		{"service principal", `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:*","Resource":"*"}`, false},
+		{"public deny", `{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*"}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := len(mustParse(t, tt.stmt).PublicAllows()) > 0
+			if got != tt.public {
+				t.Errorf("PublicAllows() non-empty = %v, want %v", got, tt.public)
+			}
+		})
+	}
+}
+
+func TestGlob(t *testing.T) {
+	tests := []struct {
+		p, s string
+		fold bool
+		want bool
+	}{
+		{"*", "", false, true},
+		{"kms:*", "kms:Decrypt", false, true},
+		{"kms:Generate*", "kms:GenerateDataKeyWithoutPlaintext", false, true},
+		{"kms:?ecrypt", "kms:Decrypt", false, true},
+		{"kms:?ecrypt", "kms:ReEncrypt", false, false},
+		{"arn:aws:s3:::b/*", "arn:aws:s3:::b", false, false},
+		{"arn:aws:s3:::b*", "arn:aws:s3:::b", false, true},
+		{"a*b*c", "aXbYbZc", false, true},
+		{"a*b*c", "aXbYbZ", false, false},
+		{"S3:GETOBJECT", "s3:GetObject", true, true},
+		{"S3:GETOBJECT", "s3:GetObject", false, false},
+	}
+	for _, tt := range tests {
+		if got := Glob(tt.p, tt.s, tt.fold); got != tt.want {
+			t.Errorf("Glob(%q, %q, %v) = %v, want %v", tt.p, tt.s, tt.fold, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkGlobPathological(b *testing.B) {
+	p := strings.Repeat("*a", 50) + "b"
+	s := strings.Repeat("a", 4096)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		Glob(p, s, false)
+	}
+}
