@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 // MaxDocumentSize bounds what Parse accepts. AWS caps key policies at 32 KiB
@@ -289,16 +288,16 @@ func (s *Statement) validate() error {
 	switch s.Effect {
 	case Allow, Deny:
 	default:
-		return errors.New(`Effect must be "Allow" or "Deny"`)
+		return errors.New(`the Effect must be "Allow" or "Deny"`)
 	}
 	if (s.Action == nil) == (s.NotAction == nil) {
 		return errors.New("exactly one of Action and NotAction is required")
 	}
 	if s.Resource != nil && s.NotResource != nil {
-		return errors.New("Resource and NotResource are mutually exclusive")
+		return errors.New("the Resource and NotResource elements are mutually exclusive")
 	}
 	if s.Principal != nil && s.NotPrincipal != nil {
-		return errors.New("Principal and NotPrincipal are mutually exclusive")
+		return errors.New("the Principal and NotPrincipal elements are mutually exclusive")
 	}
 	return nil
 }
@@ -315,6 +314,3 @@ func (d *Document) JSON() ([]byte, error) {
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
-
-// foldKey normalises a condition key: IAM compares them case-insensitively.
-func foldKey(k string) string { return strings.ToLower(k) }

@@ -73,7 +73,8 @@ type Result struct {
 	Decision Decision
 	// Uncertain is set when a statement whose conditions could not be
 	// evaluated would change the decision if it applied: a Deny that might
-	// override an Allow, or an Allow that might lift a NotAllowed.
+	// override an Allow or turn a NotAllowed into Denied, or an Allow that
+	// might lift a NotAllowed.
 	Uncertain bool
 	// ViaAccount is set when the request is allowed only by statements that
 	// name the actor's account rather than the actor: the key or bucket
@@ -105,7 +106,11 @@ func (d *Document) Evaluate(r Request) Result {
 	for i := range d.Statement {
 		s := &d.Statement[i]
 		pm := s.matchPrincipal(r.Actor)
-		if pm == no || !s.matchAction(r.Action) || !s.matchResource(r.Resource) {
+		if pm == no || !s.matchAction(r.Action) {
+			continue
+		}
+		rm := s.matchResource(r.Resource)
+		if rm == no {
 			continue
 		}
 		c, unevaluated := evalConditions(s.Condition, &r)
@@ -115,13 +120,20 @@ func (d *Document) Evaluate(r Request) Result {
 		if c == unknown {
 			res.Unevaluated = append(res.Unevaluated, unevaluated...)
 		}
+		if pm == unknown {
+			res.Unevaluated = append(res.Unevaluated, "NotPrincipal")
+		}
+		if rm == unknown {
+			res.Unevaluated = append(res.Unevaluated, "Resource policy variable")
+		}
+		certain := c == yes && pm != unknown && rm == yes
 		switch {
-		case s.Effect == Deny && c == yes:
+		case s.Effect == Deny && certain:
 			// A Deny naming the account covers every principal in it.
 			res.Denies = append(res.Denies, i)
 		case s.Effect == Deny:
 			maybeDeny = true
-		case c == yes:
+		case certain:
 			res.Allows = append(res.Allows, i)
 			direct = direct || pm == yes
 		default:
@@ -139,7 +151,7 @@ func (d *Document) Evaluate(r Request) Result {
 		res.Uncertain = maybeDeny
 	default:
 		res.Decision = NotAllowed
-		res.Uncertain = maybeAllow
+		res.Uncertain = maybeAllow || maybeDeny
 	}
 	return res
 }
@@ -152,18 +164,64 @@ func (s *Statement) matchPrincipal(a Actor) tri {
 		return principalMatch(s.Principal, a)
 	}
 	if s.NotPrincipal != nil {
-		if a.Type == "" {
-			// An arbitrary principal may be one of the excepted ones.
-			return no
-		}
-		if principalMatch(s.NotPrincipal, a) != no {
-			return no
-		}
-		return yes
+		return notPrincipalMatch(s.NotPrincipal, a)
 	}
 	// A resource policy statement without a principal is invalid; it
 	// applies to nobody.
 	return no
+}
+
+// notPrincipalMatch says whether a NotPrincipal statement applies to a. IAM
+// exempts an IAM principal only when NotPrincipal names its account too, and
+// a role's requests come from its sessions
+// (arn:aws:sts::<account>:assumed-role/<role>/<session>), which must be named
+// as well; anything less may still apply, which is reported as unknown.
+func notPrincipalMatch(p *Principal, a Actor) tri {
+	switch {
+	case a.Type == "":
+		// An arbitrary principal may be one of the excepted ones.
+		return no
+	case a.Type != "AWS":
+		if principalMatch(p, a) != no {
+			return no
+		}
+		return yes
+	case p.Public():
+		return no
+	}
+	acct := accountOf(a.ID)
+	part := partitionOf(a.ID)
+	var self, account, session bool
+	role, isRole := strings.CutPrefix(arnResource(a.ID), "role/")
+	if isRole {
+		role = role[strings.LastIndexByte(role, '/')+1:]
+	}
+	for _, v := range p.AWS {
+		switch {
+		case v == a.ID:
+			self = true
+		case acct != "" && (v == acct || v == "arn:"+part+":iam::"+acct+":root"):
+			account = true
+		case isRole && strings.HasPrefix(v, "arn:"+part+":sts::"+acct+":assumed-role/"+role+"/"):
+			session = true
+		}
+	}
+	switch {
+	case !self && !account && !session:
+		return yes
+	case account && self && (session || !isRole):
+		return no
+	}
+	return unknown
+}
+
+// arnResource returns the resource part of an ARN ("role/Name"), or "".
+func arnResource(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[5]
 }
 
 func principalMatch(p *Principal, a Actor) tri {
@@ -217,14 +275,36 @@ func (s *Statement) matchAction(action string) bool {
 	return !anyGlob(s.NotAction, action, true)
 }
 
-func (s *Statement) matchResource(resource string) bool {
+// matchResource is unknown when only a pattern with a policy variable
+// (${aws:username}) could match: IAM substitutes it, this package does not.
+func (s *Statement) matchResource(resource string) tri {
 	switch {
 	case s.Resource != nil:
-		return anyGlob(s.Resource, resource, false)
+		if anyGlob(s.Resource, resource, false) {
+			return yes
+		}
+		if hasVariable(s.Resource) {
+			return unknown
+		}
+		return no
 	case s.NotResource != nil:
-		return !anyGlob(s.NotResource, resource, false)
+		if anyGlob(s.NotResource, resource, false) {
+			return no
+		}
+		if hasVariable(s.NotResource) {
+			return unknown
+		}
 	}
-	return true
+	return yes
+}
+
+func hasVariable(vals Values) bool {
+	for _, v := range vals {
+		if strings.Contains(v, "${") {
+			return true
+		}
+	}
+	return false
 }
 
 func anyGlob(patterns Values, s string, fold bool) bool {
@@ -309,7 +389,7 @@ func evalCondition(op, key string, want Values, r *Request) tri {
 		op, ifExists = base, true
 	}
 	got, present, known := r.lookup(key)
-	if !known {
+	if !known || hasVariable(want) {
 		return unknown
 	}
 	if op == "Null" {
@@ -376,17 +456,22 @@ func boolTri(b bool) tri {
 // set prefixes) and whether it is negated.
 func operator(op string) (match func(want, got string) bool, negated, ok bool) {
 	switch op {
-	case "StringEquals", "ArnEquals":
+	case "StringEquals":
 		return func(w, g string) bool { return w == g }, false, true
-	case "StringNotEquals", "ArnNotEquals":
+	case "StringNotEquals":
 		return func(w, g string) bool { return w == g }, true, true
+	case "ArnEquals", "ArnLike":
+		// IAM matches both alike: segment by segment, with wildcards.
+		return arnMatch, false, true
+	case "ArnNotEquals", "ArnNotLike":
+		return arnMatch, true, true
 	case "StringEqualsIgnoreCase":
 		return strings.EqualFold, false, true
 	case "StringNotEqualsIgnoreCase":
 		return strings.EqualFold, true, true
-	case "StringLike", "ArnLike":
+	case "StringLike":
 		return func(w, g string) bool { return Glob(w, g, false) }, false, true
-	case "StringNotLike", "ArnNotLike":
+	case "StringNotLike":
 		return func(w, g string) bool { return Glob(w, g, false) }, true, true
 	case "Bool":
 		return strings.EqualFold, false, true
@@ -394,6 +479,23 @@ func operator(op string) (match func(want, got string) bool, negated, ok bool) {
 		return numeric(op), op == "NumericNotEquals", true
 	}
 	return nil, false, false
+}
+
+// arnMatch matches an ARN against a pattern component by component: a
+// wildcard never spans the colons between partition, service, Region,
+// account and resource.
+func arnMatch(pattern, arn string) bool {
+	p := strings.SplitN(pattern, ":", 6)
+	a := strings.SplitN(arn, ":", 6)
+	if len(p) != 6 || len(a) != 6 {
+		return false
+	}
+	for i := range p {
+		if !Glob(p[i], a[i], false) {
+			return false
+		}
+	}
+	return true
 }
 
 func numeric(op string) func(want, got string) bool {
@@ -446,16 +548,26 @@ func (d *Document) PublicAllows() []int {
 	return out
 }
 
+// restricted reports whether a condition narrows who may use s: a positive
+// operator, without IfExists or ForAllValues (which pass requests lacking
+// the key), on a restricting key, with a value that is not only wildcards.
 func (s *Statement) restricted() bool {
 	for op, keys := range s.Condition {
-		if strings.HasPrefix(op, "Null") {
+		base, _ := strings.CutPrefix(op, "ForAnyValue:")
+		if strings.HasPrefix(base, "ForAllValues:") || strings.HasSuffix(base, "IfExists") {
 			continue
 		}
-		for key := range keys {
-			for _, rk := range restrictingKeys {
-				if strings.EqualFold(key, rk) {
-					return true
-				}
+		switch base {
+		case "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress":
+		default:
+			continue
+		}
+		for key, vals := range keys {
+			if !slices.ContainsFunc(restrictingKeys, func(rk string) bool { return strings.EqualFold(key, rk) }) {
+				continue
+			}
+			if slices.ContainsFunc(vals, func(v string) bool { return strings.Trim(v, "*?") != "" && !strings.Contains(v, "${") }) {
+				return true
 			}
 		}
 	}

@@ -199,8 +199,8 @@ func TestEvaluate(t *testing.T) {
 			name:   "unsupported operator",
 			stmts:  []string{`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}`},
 			req:    Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "*", Context: map[string][]string{"aws:CurrentTime": {"2026-01-01T00:00:00Z"}}},
-			want:   Result{Decision: NotAllowed, Unevaluated: []string{"DateLessThan aws:CurrentTime"}},
-			reason: "an operator the evaluator does not know is unevaluated, not assumed",
+			want:   Result{Decision: NotAllowed, Uncertain: true, Unevaluated: []string{"DateLessThan aws:CurrentTime"}},
+			reason: "an operator the evaluator does not know is unevaluated, not assumed: the Deny may apply",
 		},
 	}
 	for _, tt := range tests {
