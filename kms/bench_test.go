@@ -1,0 +1,89 @@
+package kms
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// BenchmarkCheckerCached is the guard's hot path: every CreateDatasetGroup
+// after the first asks the Checker about the same key. It must make no KMS
+// call (kms-calls/op 0).
+func BenchmarkCheckerCached(b *testing.B) {
+	f := goodFake(b)
+	c := NewChecker(f)
+	in := goodInput()
+	if _, err := c.Check(context.Background(), in); err != nil {
+		b.Fatal(err)
+	}
+	before := f.calls()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if _, err := c.Check(ctx, in); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(f.calls()-before)/float64(b.N), "kms-calls/op")
+}
+
+// BenchmarkCheckerConcurrentFirstCalls starts 64 callers at once on a fresh
+// Checker whose KMS answers after 1ms, as CreateDatasetGroup calls racing at
+// start-up would. One op is one such burst; kms-calls/op is 3 (DescribeKey,
+// GetKeyRotationStatus, GetKeyPolicy) when the burst shares one round.
+func BenchmarkCheckerConcurrentFirstCalls(b *testing.B) {
+	const callers = 64
+	f := goodFake(b)
+	f.delay = time.Millisecond
+	in := goodInput()
+	b.ReportAllocs()
+	for b.Loop() {
+		c := NewChecker(f)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range callers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				if _, err := c.Check(context.Background(), in); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+	}
+	b.ReportMetric(float64(f.calls())/float64(b.N), "kms-calls/op")
+	b.ReportMetric(callers, "callers/op")
+}
+
+// BenchmarkCheck is one uncached check against an in-memory fake: the cost
+// of the policy evaluation itself.
+func BenchmarkCheck(b *testing.B) {
+	f := goodFake(b)
+	in := goodInput()
+	in.Exports = true
+	f.policy = goodPolicy(b, true)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Check(ctx, f, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseKeyARN(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseKeyARN(testKeyARN); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

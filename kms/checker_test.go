@@ -1,0 +1,206 @@
+package kms
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/posture"
+)
+
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+func TestCheckerConcurrentCallersShareOneRound(t *testing.T) {
+	const callers = 32
+	f := goodFake(t)
+	f.rotation = false // one finding, so reports have something to share
+	f.gate = make(chan struct{})
+	c := NewChecker(f)
+
+	var started, done sync.WaitGroup
+	reports := make([]posture.Report, callers)
+	errs := make([]error, callers)
+	for i := range callers {
+		started.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			started.Done()
+			reports[i], errs[i] = c.Check(context.Background(), goodInput())
+		}()
+	}
+	started.Wait()
+	// Hold KMS until the first flight is under way, then let it answer.
+	for f.describes.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	close(f.gate)
+	done.Wait()
+
+	if got := [3]int64{f.describes.Load(), f.rotations.Load(), f.policies.Load()}; got != [3]int64{1, 1, 1} {
+		t.Errorf("%d concurrent Checks made calls (DescribeKey, GetKeyRotationStatus, GetKeyPolicy) = %v, want one round [1 1 1]", callers, got)
+	}
+	for i := range callers {
+		if errs[i] != nil {
+			t.Fatalf("caller %d: %v", i, errs[i])
+		}
+		if diff := cmp.Diff([]string{FindingRotationDisabled}, reports[i].IDs()); diff != "" {
+			t.Errorf("caller %d report mismatch (-want +got):\n%s", i, diff)
+		}
+	}
+}
+
+func TestCheckerDoesNotCacheFailures(t *testing.T) {
+	f := goodFake(t)
+	f.policyErr = apiError("AccessDeniedException")
+	c := NewChecker(f)
+	_, err := c.Check(context.Background(), goodInput())
+	var ce *CheckError
+	if !errors.As(err, &ce) || ce.Permission != "kms:GetKeyPolicy" {
+		t.Fatalf("Check = %v, want a *CheckError for kms:GetKeyPolicy", err)
+	}
+	f.policyErr = nil
+	rep, err := c.Check(context.Background(), goodInput())
+	if err != nil || len(rep.Findings) != 0 {
+		t.Fatalf("Check after the permission was granted = %v, %v; want a clean report", rep.IDs(), err)
+	}
+	if got := f.describes.Load(); got != 2 {
+		t.Errorf("DescribeKey calls = %d, want 2: the failure must not be cached", got)
+	}
+}
+
+func TestCheckerTTL(t *testing.T) {
+	clk := &testClock{now: time.Unix(1_700_000_000, 0)}
+	f := goodFake(t)
+	c := NewChecker(f, func(o *CheckerOptions) { o.TTL = time.Minute; o.now = clk.Now })
+	steps := []struct {
+		advance   time.Duration
+		disable   bool
+		wantCalls int64
+		wantIDs   []string
+		reason    string
+	}{
+		{0, false, 1, nil, "the first call checks"},
+		{30 * time.Second, true, 1, nil, "within the TTL the report is reused, even though the key changed"},
+		{31 * time.Second, true, 2, []string{FindingKeyDisabled}, "after the TTL the key is checked again and the change seen"},
+		{time.Second, true, 2, []string{FindingKeyDisabled}, "and the new report is reused"},
+	}
+	for _, s := range steps {
+		clk.Advance(s.advance)
+		if s.disable {
+			f.md.KeyState = "Disabled"
+		}
+		rep, err := c.Check(context.Background(), goodInput())
+		if err != nil {
+			t.Fatalf("%s: %v", s.reason, err)
+		}
+		if got := f.describes.Load(); got != s.wantCalls {
+			t.Errorf("%s: DescribeKey calls = %d, want %d", s.reason, got, s.wantCalls)
+		}
+		if diff := cmp.Diff(s.wantIDs, rep.IDs(), cmpEmpty); diff != "" {
+			t.Errorf("%s: findings mismatch (-want +got):\n%s", s.reason, diff)
+		}
+	}
+	c.Forget(goodInput())
+	if _, err := c.Check(context.Background(), goodInput()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.describes.Load(); got != 3 {
+		t.Errorf("after Forget: DescribeKey calls = %d, want 3", got)
+	}
+}
+
+// Inputs on the same key share one round of KMS calls, yet each is evaluated
+// on its own: a role the policy does not name still gets its finding.
+func TestCheckerSharesCallsNotReports(t *testing.T) {
+	f := goodFake(t)
+	c := NewChecker(f)
+	base := goodInput()
+	variants := []struct {
+		change  func(*CheckInput)
+		wantIDs []string
+		reason  string
+	}{
+		{func(*CheckInput) {}, nil, "the good input passes"},
+		{func(in *CheckInput) { in.Exports = true }, []string{FindingServiceNotAllowed, FindingRoleViaIAM},
+			"the fake's policy lacks kms:GenerateDataKeyWithoutPlaintext, which exports need"},
+		{func(in *CheckInput) { in.RoleARN = "arn:aws:iam::111122223333:role/Other" }, []string{FindingRoleViaIAM},
+			"another role is only covered through the account: its report differs from the first"},
+		{func(in *CheckInput) {
+			in.SourceARN = "arn:aws:personalize:us-east-1:111122223333:dataset-group/other"
+		}, nil, "another dataset group of the account"},
+	}
+	for i, v := range variants {
+		in := base
+		v.change(&in)
+		rep, err := c.Check(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(v.wantIDs, rep.IDs(), cmpEmpty); diff != "" {
+			t.Errorf("variant %d (%s): findings mismatch (-want +got):\n%s", i, v.reason, diff)
+		}
+	}
+	if got := [3]int64{f.describes.Load(), f.rotations.Load(), f.policies.Load()}; got != [3]int64{1, 1, 1} {
+		t.Errorf("KMS calls for %d inputs on one key = %v, want one round [1 1 1]", len(variants), got)
+	}
+}
+
+func TestCheckerReturnsCopies(t *testing.T) {
+	f := goodFake(t)
+	f.rotation = false
+	c := NewChecker(f)
+	rep, err := c.Check(context.Background(), goodInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.Findings[0].ID = "tampered"
+	again, err := c.Check(context.Background(), goodInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{FindingRotationDisabled}, again.IDs()); diff != "" {
+		t.Errorf("a caller's change reached the cache (-want +got):\n%s", diff)
+	}
+}
+
+func TestCheckerCallerGivesUp(t *testing.T) {
+	f := goodFake(t)
+	f.gate = make(chan struct{})
+	c := NewChecker(f)
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.Check(ctx, goodInput())
+		first <- err
+	}()
+	for f.describes.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled caller got %v, want context.Canceled", err)
+	}
+	close(f.gate)
+	rep, err := c.Check(context.Background(), goodInput())
+	if err != nil || len(rep.Findings) != 0 {
+		t.Fatalf("second caller = %v, %v; want the shared flight's clean report", rep.IDs(), err)
+	}
+	if got := f.describes.Load(); got != 1 {
+		t.Errorf("DescribeKey calls = %d, want 1: the flight survives the first caller giving up", got)
+	}
+}

@@ -1,0 +1,52 @@
+// Package kms checks that a customer managed KMS key is ready to encrypt an
+// Amazon Personalize dataset group, and writes the key policy Personalize
+// needs.
+//
+// A dataset group's key is fixed when the group is created. A key that is
+// disabled, pending deletion, in another Region, not rotated, or whose policy
+// does not let Personalize use it breaks imports, filters and recommendations
+// later, or quietly weakens the encryption promise. [Check] finds these
+// problems before the key is committed.
+//
+// # Key identifiers
+//
+// Personalize takes key ARNs only. [ParseKeyARN] parses one into a [KeyARN]
+// and rejects aliases and bare key IDs with an [*IdentifierError] that says
+// what was given (never the value itself); [Identify] tells the kinds apart,
+// and [ResolveKeyARN] turns an alias or key ID into a key ARN with
+// DescribeKey.
+//
+// # Checking a key
+//
+// [Check] takes a narrow client ([CheckAPIClient], which *kms.Client
+// satisfies) and a [CheckInput], makes at most three calls (DescribeKey,
+// GetKeyRotationStatus, GetKeyPolicy), and returns a posture.Report whose
+// findings carry stable IDs (the Finding… constants), severities and
+// remediations. The key policy is evaluated with the module's IAM policy
+// evaluator for personalize.amazonaws.com and the service role and each of
+// [RequiredActions]:
+//
+//   - an explicit Deny is a High finding;
+//   - a grant that depends on a condition the evaluator cannot decide is a
+//     Medium finding naming the conditions; it is never taken as a pass;
+//   - a grant to the role that only names its account (the default key
+//     policy) is a Low finding: the role's IAM policy, which the check
+//     cannot see, must grant the actions too.
+//
+// A check that cannot run (access denied, throttled, unreachable) returns a
+// [*CheckError] naming the permission the caller needs; it never passes.
+// [Checker] caches reports per input with a TTL and makes concurrent callers
+// share one round of calls.
+//
+// Grants are not inspected: Personalize creates the grants it needs with
+// kms:CreateGrant, which the check requires, and the in-process KMS used in
+// tests (local-kms) does not implement grants.
+//
+// # Writing the key policy
+//
+// [PersonalizeKeyPolicy] writes a complete key policy (the account's
+// administration statement, a statement for personalize.amazonaws.com with
+// aws:SourceAccount and aws:SourceArn conditions, and one for the role);
+// [PersonalizeKeyPolicyStatements] writes just the two Personalize
+// statements to add to an existing policy.
+package kms

@@ -1,0 +1,108 @@
+package kms
+
+import (
+	"errors"
+
+	"github.com/aws/smithy-go"
+)
+
+// IdentifierError reports a value that is not a key ARN where one is needed.
+// It says what kind of identifier was given and never repeats the value.
+type IdentifierError struct {
+	// Given is the kind of identifier that was given: AliasARNKind,
+	// AliasNameKind, KeyIDKind, or Unknown for anything that is not a
+	// well-formed KMS identifier.
+	Given IdentifierKind
+	// Problem says what is wrong when Given is Unknown ("the account is not
+	// 12 digits"); it is one of a fixed set of texts.
+	Problem string
+}
+
+func (e *IdentifierError) Error() string { return "kms: " + e.describe() }
+
+func (e *IdentifierError) describe() string {
+	switch e.Given {
+	case AliasARNKind, AliasNameKind, KeyIDKind:
+		return "the key identifier is " + e.Given.String() +
+			"; a key ARN (" + keyARNForm + ") is needed: resolve it to one with DescribeKey (kms.ResolveKeyARN)"
+	}
+	msg := "the key identifier is not a KMS identifier"
+	if e.Problem != "" {
+		msg += " (" + e.Problem + ")"
+	}
+	return msg + "; a key ARN (" + keyARNForm + ") is needed"
+}
+
+// InputError reports a field of [CheckInput] or [KeyPolicyInput] that is
+// missing or malformed. The check or generator rejects it before any call
+// to AWS. The message names the field, never its value.
+type InputError struct {
+	Field  string // "CheckInput.RoleARN"
+	Reason string // "is required", "is not an IAM role ARN"
+	Err    error  // an *IdentifierError for key ARNs, else nil
+}
+
+func (e *InputError) Error() string {
+	var ie *IdentifierError
+	if errors.As(e.Err, &ie) {
+		return "kms: " + e.Field + ": " + ie.describe()
+	}
+	return "kms: " + e.Field + " " + e.Reason
+}
+
+func (e *InputError) Unwrap() error { return e.Err }
+
+// CheckError reports a check that could not run: KMS denied one of its calls,
+// throttled it past the retries, or could not be reached. A check that
+// cannot run never passes; callers reject the key.
+type CheckError struct {
+	// Operation is the KMS operation that failed ("GetKeyPolicy").
+	Operation string
+	// Permission is the IAM action the caller needs for it
+	// ("kms:GetKeyPolicy").
+	Permission string
+	// Err is the SDK's error (a *smithy.OperationError, usually).
+	Err error
+}
+
+func (e *CheckError) Error() string {
+	msg := "kms: the key check could not run: "
+	switch {
+	case e.AccessDenied():
+		msg += e.Operation + " was denied; the caller needs " + e.Permission + " on the key"
+	case apiErrorCode(e.Err) == "NotFoundException":
+		msg += e.Operation + ": the key or alias does not exist"
+	default:
+		msg += e.Operation + " failed (it needs " + e.Permission + " on the key)"
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *CheckError) Unwrap() error { return e.Err }
+
+// AccessDenied reports whether KMS refused the call for lack of permission.
+func (e *CheckError) AccessDenied() bool { return isAccessDenied(e.Err) }
+
+func isAccessDenied(err error) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch ae.ErrorCode() {
+	case "AccessDeniedException", "AccessDenied":
+		return true
+	}
+	return false
+}
+
+// apiErrorCode returns the error code of an AWS API error, or "".
+func apiErrorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
