@@ -35,8 +35,9 @@
 //
 // A check that cannot run (access denied, throttled, unreachable) returns a
 // [*CheckError] naming the permission the caller needs; it never passes.
-// [Checker] caches reports per input with a TTL and makes concurrent callers
-// share one round of calls.
+// [Checker] fetches each key's answers once per TTL, so concurrent callers —
+// even for different roles or dataset groups — share one round of calls, and
+// caches each input's report.
 //
 // Grants are not inspected: Personalize creates the grants it needs with
 // kms:CreateGrant, which the check requires, and the in-process KMS used in
