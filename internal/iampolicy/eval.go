@@ -2,6 +2,7 @@ package iampolicy
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -475,10 +476,29 @@ func operator(op string) (match func(want, got string) bool, negated, ok bool) {
 		return func(w, g string) bool { return Glob(w, g, false) }, true, true
 	case "Bool":
 		return strings.EqualFold, false, true
+	case "IpAddress":
+		return ipMatch, false, true
+	case "NotIpAddress":
+		return ipMatch, true, true
 	case "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals":
 		return numeric(op), op == "NumericNotEquals", true
 	}
 	return nil, false, false
+}
+
+// ipMatch reports whether the address got lies in want, a CIDR block or a
+// single address; anything unparsable matches nothing.
+func ipMatch(want, got string) bool {
+	addr, err := netip.ParseAddr(got)
+	if err != nil {
+		return false
+	}
+	if !strings.Contains(want, "/") {
+		w, err := netip.ParseAddr(want)
+		return err == nil && w == addr
+	}
+	p, err := netip.ParsePrefix(want)
+	return err == nil && p.Contains(addr)
 }
 
 // arnMatch matches an ARN against a pattern component by component: a

@@ -271,3 +271,30 @@ func BenchmarkGlobPathological(b *testing.B) {
 		Glob(p, s, false)
 	}
 }
+
+func TestEvaluateIPConditions(t *testing.T) {
+	deny := `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"NotIpAddress":{"aws:SourceIp":["192.0.2.0/24","2001:db8::/32"]}}}`
+	tests := []struct {
+		name   string
+		req    Request
+		want   Decision
+		reason string
+	}{
+		{"absent source IP", Request{Actor: Service(svc), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Absent: []string{"aws:SourceIp"}},
+			Denied, "a service principal has no aws:SourceIp, and a negated operator matches a missing key: the IP allow-list locks Personalize out"},
+		{"outside the block", Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Context: map[string][]string{"aws:SourceIp": {"203.0.113.7"}}},
+			Denied, "an address outside every listed block is denied"},
+		{"inside the v4 block", Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Context: map[string][]string{"aws:SourceIp": {"192.0.2.44"}}},
+			NotAllowed, "an address inside a listed block is not denied"},
+		{"inside the v6 block", Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Context: map[string][]string{"aws:SourceIp": {"2001:db8::1"}}},
+			NotAllowed, "IPv6 blocks match too"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mustParse(t, deny).Evaluate(tt.req)
+			if got.Decision != tt.want || got.Uncertain {
+				t.Errorf("Evaluate = %v (uncertain %v), want %v: %s", got.Decision, got.Uncertain, tt.want, tt.reason)
+			}
+		})
+	}
+}

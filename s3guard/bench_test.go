@@ -1,0 +1,109 @@
+package s3guard
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// BenchmarkCheckerCached is the cost the guard adds to a call once the
+// bucket's posture is cached (target: under 2 µs).
+func BenchmarkCheckerCached(b *testing.B) {
+	fake := goodBucket()
+	fake.pab = nil // one finding, so the report copy is part of the cost
+	c := NewChecker(fake, testReq())
+	ctx := context.Background()
+	if _, err := c.CheckBucket(ctx, testBucket, Read); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.CheckBucket(ctx, testBucket, Read); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if n := fake.count("GetBucketLocation"); n != 1 {
+		b.Fatalf("GetBucketLocation called %d times, want 1", n)
+	}
+}
+
+// BenchmarkCheckerCachedParallel is the cached path under contention.
+func BenchmarkCheckerCachedParallel(b *testing.B) {
+	c := NewChecker(goodBucket(), testReq())
+	ctx := context.Background()
+	if _, err := c.CheckBucket(ctx, testBucket, Read); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := c.CheckBucket(ctx, testBucket, Read); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkConcurrentFirstCheck starts 1,000 concurrent checks of one bucket
+// on a fresh Checker and reports how many rounds of S3 calls they made
+// (target: 1).
+func BenchmarkConcurrentFirstCheck(b *testing.B) {
+	const callers = 1000
+	ctx := context.Background()
+	rounds := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		fake := goodBucket()
+		fake.delay = time.Millisecond
+		c := NewChecker(fake, testReq())
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range callers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				if _, err := c.CheckBucket(ctx, testBucket, Read); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		rounds += fake.count("GetBucketLocation")
+	}
+	b.ReportMetric(float64(rounds)/float64(b.N), "s3-rounds/op")
+}
+
+// BenchmarkCheckBucketUncached is one full check against an instant fake:
+// the CPU cost of judging a bucket, policy evaluation included.
+func BenchmarkCheckBucketUncached(b *testing.B) {
+	fake := goodBucket()
+	ctx := context.Background()
+	req := testReq()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := CheckBucket(ctx, fake, testBucket, Read, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseLocation(b *testing.B) {
+	for _, in := range []string{
+		"s3://amzn-personalize-data/imports/2024/users.csv",
+		"https://amzn-personalize-data.s3.us-east-1.amazonaws.com/imports/my%20users.csv",
+	} {
+		b.Run(in[:5], func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(in)))
+			for b.Loop() {
+				if _, err := ParseLocation(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

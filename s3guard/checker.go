@@ -1,0 +1,139 @@
+package s3guard
+
+import (
+	"context"
+	"time"
+
+	"github.com/personalizeguard/personalizeguard/internal/checkcache"
+	"github.com/personalizeguard/personalizeguard/posture"
+)
+
+// CheckerOptions tune a [Checker]. Zero fields take the defaults.
+type CheckerOptions struct {
+	// TTL is how long a result is reused. Default 5 minutes. A change to
+	// the bucket is seen at most TTL late.
+	TTL time.Duration
+	// MaxEntries bounds each cache (buckets, object locations). Default 1024.
+	MaxEntries int
+	// Timeout bounds one round of S3 calls. Default 30 seconds.
+	Timeout time.Duration
+	// ObjectSample is how many objects under a prefix CheckObjects looks at.
+	// Default [DefaultObjectSample]; at most [MaxObjectSample].
+	ObjectSample int
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Checker runs bucket and object checks for one guard, caching their results
+// for a TTL and sharing one round of S3 calls among concurrent callers of the
+// same bucket or location. A check that could not run is never cached: the
+// next caller tries again. It is safe for concurrent use.
+//
+// The bucket cache is keyed by bucket: one round of S3 calls serves both
+// directions and every location in the bucket; the report for each
+// (direction, location) is derived from it once and reused.
+type Checker struct {
+	client interface {
+		BucketAPIClient
+		ObjectAPIClient
+	}
+	req    Requirements
+	reqErr error
+	sample int
+
+	buckets *checkcache.Cache[string, *bucketState]
+	objects *checkcache.Cache[Location, posture.Report]
+}
+
+// NewChecker returns a Checker that calls S3 through c and judges against
+// req. An invalid req is reported by every check, before any call.
+func NewChecker(c interface {
+	BucketAPIClient
+	ObjectAPIClient
+}, req Requirements, optFns ...func(*CheckerOptions)) *Checker {
+	var o CheckerOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	req.AllowedKMSKeys = append([]string(nil), req.AllowedKMSKeys...) // the caller keeps theirs
+	ck := &Checker{client: c, req: req, reqErr: req.Validate(), sample: o.ObjectSample}
+	if ck.sample <= 0 {
+		ck.sample = DefaultObjectSample
+	}
+	ck.sample = min(ck.sample, MaxObjectSample)
+	co := checkcache.Options{TTL: o.TTL, MaxEntries: o.MaxEntries, Timeout: o.Timeout, Now: o.Now}
+	ck.buckets = checkcache.New[string, *bucketState](co)
+	ck.objects = checkcache.New[Location, posture.Report](co)
+	return ck
+}
+
+// CheckBucket is the cached form of the package-level [CheckBucket].
+func (c *Checker) CheckBucket(ctx context.Context, bucket string, dir Direction) (posture.Report, error) {
+	if err := c.args(bucket, dir); err != nil {
+		return posture.Report{}, err
+	}
+	st, err := c.bucket(ctx, bucket)
+	if err != nil {
+		return posture.Report{}, err
+	}
+	return st.report(memoKey{dir: dir, loc: Location{Bucket: bucket}}, &c.req), nil
+}
+
+// CheckLocation is the cached form of the package-level [CheckLocation]. It
+// shares the bucket's round of S3 calls with CheckBucket.
+func (c *Checker) CheckLocation(ctx context.Context, loc Location, dir Direction) (posture.Report, error) {
+	if err := c.args(loc.Bucket, dir); err != nil {
+		return posture.Report{}, err
+	}
+	if err := loc.Validate(); err != nil {
+		return posture.Report{}, err
+	}
+	st, err := c.bucket(ctx, loc.Bucket)
+	if err != nil {
+		return posture.Report{}, err
+	}
+	return st.report(memoKey{dir: dir, loc: loc, hasLoc: true}, &c.req), nil
+}
+
+// CheckObjects is the cached form of the package-level [CheckObjects], with
+// the sample size of [CheckerOptions.ObjectSample].
+func (c *Checker) CheckObjects(ctx context.Context, loc Location) (posture.Report, error) {
+	if c.reqErr != nil {
+		return posture.Report{}, c.reqErr
+	}
+	if err := loc.Validate(); err != nil {
+		return posture.Report{}, err
+	}
+	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (posture.Report, error) {
+		return checkObjects(ctx, c.client, loc, &c.req, c.sample)
+	})
+	if err != nil {
+		return posture.Report{}, err
+	}
+	return cloneReport(r), nil
+}
+
+// Forget drops what the Checker remembers about bucket's configuration, so
+// the next CheckBucket or CheckLocation calls S3 again: call it after
+// changing the bucket. Object samples are dropped with [Checker.ForgetObjects].
+func (c *Checker) Forget(bucket string) { c.buckets.Forget(bucket) }
+
+// ForgetObjects drops the remembered object check of loc.
+func (c *Checker) ForgetObjects(loc Location) { c.objects.Forget(loc) }
+
+func (c *Checker) args(bucket string, dir Direction) error {
+	if c.reqErr != nil {
+		return c.reqErr
+	}
+	if !dir.valid() {
+		return &ArgumentError{Field: "dir", Reason: "must be Read or Write"}
+	}
+	return ValidateBucketName(bucket)
+}
+
+func (c *Checker) bucket(ctx context.Context, bucket string) (*bucketState, error) {
+	st, _, err := c.buckets.Do(ctx, bucket, func(ctx context.Context) (*bucketState, error) {
+		return fetchBucket(ctx, c.client, bucket, &c.req)
+	})
+	return st, err
+}

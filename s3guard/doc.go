@@ -1,0 +1,40 @@
+// Package s3guard parses the S3 locations Personalize reads and writes and
+// checks the posture of their buckets and objects at the moment a job is
+// about to use them.
+//
+// # Locations
+//
+// [ParseLocation] is the module's only S3 location parser. It takes s3://
+// locations and https URLs of Amazon S3 endpoints and rejects plain http://,
+// credentials in the URL, presigned and other query strings, fragments and
+// invalid bucket names, each with its own rule in a *[LocationError] whose
+// message never repeats the input.
+//
+//	loc, err := s3guard.ParseLocation("s3://amzn-personalize-data/imports/")
+//
+// # Bucket posture
+//
+// [CheckBucket] (and [CheckLocation], which scopes the grant check to one
+// location) returns a [posture.Report] for the bucket: Region, default
+// encryption, TLS-only bucket policy, public statements, public access block,
+// object ownership, and the grant personalize.amazonaws.com needs for the
+// [Direction]. The bucket policy is evaluated with package iampolicy, which
+// never assumes a condition it cannot evaluate passes. [CheckObjects] checks
+// the encryption of an import's source objects.
+//
+// A missing configuration is a finding. Only a check that could not run
+// returns an error, a *[CheckError] that names the operation and the IAM
+// permission it needs, so the caller can fail closed. Finding IDs are the
+// Finding… constants; their severities are documented there.
+//
+// # Caching
+//
+// A [Checker] caches per guard: one round of S3 calls per bucket for a TTL,
+// shared by concurrent callers, with failed checks never cached.
+//
+// # Generators
+//
+// [PersonalizeBucketPolicy] writes the bucket policy Personalize needs, with
+// confused-deputy conditions and the TLS-only deny; [TLSOnlyStatement] writes
+// the deny alone.
+package s3guard

@@ -1,0 +1,270 @@
+package s3guard
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/personalizeguard/personalizeguard/posture"
+)
+
+// Object sampling bounds for prefix locations.
+const (
+	DefaultObjectSample = 10
+	MaxObjectSample     = 20
+	// headConcurrency bounds the HeadObject calls in flight for one check.
+	headConcurrency = 4
+)
+
+// CheckObjects checks the source objects of an import: that they exist and
+// carry server-side encryption that req accepts (see [Requirements]).
+//
+// For an object key it calls HeadObject. For a prefix (loc.IsPrefix) it lists
+// the first objects under it (ListObjectsV2) and calls HeadObject on up to
+// [DefaultObjectSample] of them, skipping "folder" markers; it is a sample, not
+// a proof about every object. An empty prefix is a finding: Personalize would
+// fail the import.
+//
+// The error is non-nil only when a check could not run (*[CheckError]) or loc
+// is invalid (*[LocationError]).
+func CheckObjects(ctx context.Context, c ObjectAPIClient, loc Location, req Requirements) (posture.Report, error) {
+	if err := req.Validate(); err != nil {
+		return posture.Report{}, err
+	}
+	if err := loc.Validate(); err != nil {
+		return posture.Report{}, err
+	}
+	return checkObjects(ctx, c, loc, &req, DefaultObjectSample)
+}
+
+func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Requirements, sample int) (posture.Report, error) {
+	r := posture.Report{Check: "s3.objects", Resource: loc.String()}
+	if !loc.IsPrefix() {
+		out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
+		switch {
+		case err == nil:
+			if f, ok := objectFinding(loc, 1, 1, classifyObject(out, req), keyOf(out), req); ok {
+				r.Add(f)
+			}
+		case isNotFound(err):
+			r.Add(posture.Finding{
+				ID: FindingObjectNotFound, Severity: posture.High, Resource: loc.String(),
+				Message:     fmt.Sprintf("Object %s does not exist, so Personalize would fail the import.", loc),
+				Remediation: "Correct the location; for a folder, end it with \"/\".",
+			})
+		default:
+			return posture.Report{}, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Bucket: loc.Bucket, Err: err}
+		}
+		return r, nil
+	}
+
+	keys, truncated, missing, err := sampleKeys(ctx, c, loc, sample)
+	switch {
+	case err != nil:
+		return posture.Report{}, err
+	case missing:
+		r.Add(posture.Finding{
+			ID: FindingBucketNotFound, Severity: posture.Critical, Resource: loc.Bucket,
+			Message:     fmt.Sprintf("Bucket %s does not exist, so Personalize would fail the import.", loc.Bucket),
+			Remediation: "Correct the location.",
+		})
+		return r, nil
+	case len(keys) == 0 && truncated:
+		r.Add(posture.Finding{
+			ID: FindingSourceUnsampled, Severity: posture.Medium, Resource: loc.String(),
+			Message:     fmt.Sprintf("The first %d keys under %s are all folder markers, so the encryption of its objects was not checked.", maxListPages*2*sample, loc),
+			Remediation: "Point the import at the folder that holds the data files.",
+		})
+		return r, nil
+	case len(keys) == 0:
+		r.Add(posture.Finding{
+			ID: FindingSourceEmpty, Severity: posture.High, Resource: loc.String(),
+			Message:     fmt.Sprintf("There are no objects under %s, so Personalize would fail the import.", loc),
+			Remediation: "Upload the data first, or correct the location.",
+		})
+		return r, nil
+	}
+
+	heads, err := headAll(ctx, c, loc.Bucket, keys)
+	if err != nil {
+		return posture.Report{}, err
+	}
+	// One finding per problem, naming the first object that has it.
+	type group struct {
+		first    string
+		firstKey string
+		n        int
+	}
+	groups := map[objectClass]*group{}
+	var order []objectClass
+	checked := 0
+	for i, h := range heads {
+		if h == nil { // deleted between the listing and HeadObject
+			continue
+		}
+		checked++
+		cl := classifyObject(h, req)
+		if cl == objectOK {
+			continue
+		}
+		g, ok := groups[cl]
+		if !ok {
+			g = &group{first: keys[i], firstKey: keyOf(h)}
+			groups[cl] = g
+			order = append(order, cl)
+		}
+		g.n++
+	}
+	for _, cl := range order {
+		g := groups[cl]
+		if f, ok := objectFinding(Location{Bucket: loc.Bucket, Key: g.first}, g.n, checked, cl, g.firstKey, req); ok {
+			f.Resource = loc.String()
+			r.Add(f)
+		}
+	}
+	return r, nil
+}
+
+// maxListPages bounds the listing when a prefix starts with folder markers.
+const maxListPages = 5
+
+// sampleKeys lists up to sample data objects under loc, skipping folder
+// markers. truncated reports that the listing stopped at its bound with more
+// keys left.
+func sampleKeys(ctx context.Context, c ListObjectsV2APIClient, loc Location, sample int) (keys []string, truncated, missing bool, err error) {
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), MaxKeys: aws.Int32(int32(2 * sample))}
+	if loc.Key != "" {
+		in.Prefix = aws.String(loc.Key)
+	}
+	for range maxListPages {
+		out, err := c.ListObjectsV2(ctx, in)
+		switch {
+		case err == nil:
+		case errorCode(err) == codeNoSuchBucket:
+			return nil, false, true, nil
+		default:
+			return nil, false, false, &CheckError{Operation: "ListObjectsV2", Permission: "s3:ListBucket", Bucket: loc.Bucket, Err: err}
+		}
+		for _, o := range out.Contents {
+			k := aws.ToString(o.Key)
+			// Folder markers hold no data; Personalize skips them.
+			if k == "" || strings.HasSuffix(k, "/") {
+				continue
+			}
+			keys = append(keys, k)
+			if len(keys) == sample {
+				return keys, false, false, nil
+			}
+		}
+		truncated = aws.ToBool(out.IsTruncated) && aws.ToString(out.NextContinuationToken) != ""
+		if !truncated {
+			return keys, false, false, nil
+		}
+		in.ContinuationToken = out.NextContinuationToken
+	}
+	return keys, truncated, false, nil
+}
+
+// headAll calls HeadObject on each key with bounded concurrency. A key that
+// no longer exists yields nil; any other failure is a *CheckError.
+func headAll(ctx context.Context, c HeadObjectAPIClient, bucket string, keys []string) ([]*s3.HeadObjectOutput, error) {
+	out := make([]*s3.HeadObjectOutput, len(keys))
+	errs := make([]error, len(keys))
+	sem := make(chan struct{}, headConcurrency)
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(k)})
+			if err != nil && !isNotFound(err) {
+				errs[i] = err
+				return
+			}
+			out[i] = h
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Bucket: bucket, Err: err}
+		}
+	}
+	return out, nil
+}
+
+type objectClass int
+
+const (
+	objectOK objectClass = iota
+	objectUnencrypted
+	objectSSES3
+	objectKeyNotAllowed
+	objectSSEC
+	objectUnrecognized
+)
+
+func classifyObject(h *s3.HeadObjectOutput, req *Requirements) objectClass {
+	if h.SSECustomerAlgorithm != nil {
+		return objectSSEC
+	}
+	switch classifySSE(h.ServerSideEncryption, keyOf(h), req) {
+	case sseOK:
+		return objectOK
+	case sseNone:
+		return objectUnencrypted
+	case sseS3NotAllowed:
+		return objectSSES3
+	case sseKeyNotAllowed, sseKeyUnverified:
+		return objectKeyNotAllowed
+	}
+	return objectUnrecognized
+}
+
+func keyOf(h *s3.HeadObjectOutput) string { return aws.ToString(h.SSEKMSKeyId) }
+
+// objectFinding describes n of checked objects in class cl; obj is the first
+// of them.
+func objectFinding(obj Location, n, checked int, cl objectClass, key string, req *Requirements) (posture.Finding, bool) {
+	subject, are, carry := fmt.Sprintf("Object %s", obj), "is", "carries"
+	if checked > 1 {
+		subject = fmt.Sprintf("%d of %d sampled objects (for example %s)", n, checked, obj)
+		if n > 1 {
+			are, carry = "are", "carry"
+		}
+	}
+	f := posture.Finding{Resource: obj.String(), Control: "Security Hub S3.17"}
+	switch cl {
+	case objectOK:
+		return f, false
+	case objectUnencrypted:
+		f.ID, f.Severity = FindingObjectUnencrypted, posture.High
+		f.Message = fmt.Sprintf("%s %s no server-side encryption.", subject, carry)
+		f.Remediation = "Copy the objects onto themselves with SSE-KMS (or SSE-S3 where allowed), and configure default encryption on the bucket."
+	case objectSSES3:
+		f.ID, f.Severity = FindingObjectSSES3, posture.Medium
+		f.Message = fmt.Sprintf("%s %s encrypted with SSE-S3, but a KMS key is required.", subject, are)
+		f.Remediation = "Copy the objects onto themselves with SSE-KMS and an allowed key, or set Requirements.AllowSSES3."
+	case objectKeyNotAllowed:
+		f.ID, f.Severity = FindingObjectKeyNotAllowed, posture.High
+		if key == "" {
+			key = "aws/s3 (the AWS managed key)"
+		}
+		f.Message = fmt.Sprintf("%s %s encrypted with KMS key %s, which is not one of the %d allowed keys.", subject, are, key, len(req.AllowedKMSKeys))
+		f.Remediation = "Copy the objects onto themselves with SSE-KMS and an allowed key."
+	case objectSSEC:
+		f.ID, f.Severity = FindingObjectSSEC, posture.High
+		f.Message = fmt.Sprintf("%s %s encrypted with a customer-provided key (SSE-C), which Personalize cannot read.", subject, are)
+		f.Remediation = "Re-upload the objects with SSE-KMS."
+	default:
+		f.ID, f.Severity = FindingObjectUnrecognized, posture.Medium
+		f.Message = fmt.Sprintf("%s %s encrypted with a server-side encryption type the guard does not recognise.", subject, are)
+		f.Remediation = "Re-upload the objects with SSE-KMS."
+	}
+	return f, true
+}

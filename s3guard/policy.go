@@ -1,0 +1,432 @@
+package s3guard
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
+	"github.com/personalizeguard/personalizeguard/posture"
+)
+
+// ServicePrincipal is the principal Personalize uses to read and write S3.
+const ServicePrincipal = "personalize.amazonaws.com"
+
+const (
+	keySecureTransport = "aws:SecureTransport"
+	keyTLSVersion      = "s3:TlsVersion"
+	keySourceAccount   = "aws:SourceAccount"
+	keySourceArn       = "aws:SourceArn"
+)
+
+// networkKeys are absent from a request Personalize makes with its service
+// principal: it does not come through the customer's VPC.
+var networkKeys = []string{"aws:SourceVpce", "aws:SourceVpc", "aws:SourceIp"}
+
+// listKeys are the condition keys of s3:ListBucket requests only.
+var listKeys = []string{"s3:prefix", "s3:delimiter", "s3:max-keys"}
+
+// policyScope is what the policy is evaluated for.
+type policyScope struct {
+	bucket    string
+	partition string
+	dir       Direction
+	// object is the object resource Personalize will touch: the key, or a
+	// prefix followed by a literal "*" that stands for every key under it.
+	object string
+	// prefix is the s3:prefix a ListBucket call would carry, when a
+	// location is known.
+	prefix    string
+	hasPrefix bool
+}
+
+func newScope(bucket, region string, dir Direction) policyScope {
+	p := partitionOf(region)
+	return policyScope{bucket: bucket, partition: p, dir: dir, object: bucketARN(p, bucket) + "/*"}
+}
+
+func (s policyScope) forLocation(loc Location) policyScope {
+	if loc.IsPrefix() {
+		s.object = bucketARN(s.partition, s.bucket) + "/" + loc.Key + "*"
+	} else {
+		s.object = bucketARN(s.partition, s.bucket) + "/" + loc.Key
+	}
+	s.prefix, s.hasPrefix = loc.Key, true
+	return s
+}
+
+type probe struct{ action, resource string }
+
+func (p probe) String() string { return p.action + " on " + p.resource }
+
+// policyFindings judges a parsed bucket policy: public statements, the
+// TLS-only deny and the grant Personalize needs for the scope's direction.
+func policyFindings(doc *iampolicy.Document, s policyScope, req *Requirements) []posture.Finding {
+	var out []posture.Finding
+	if f, ok := publicFinding(doc, s); ok {
+		out = append(out, f)
+	}
+	if f, ok := tlsFinding(doc, s); ok {
+		out = append(out, f)
+	}
+	return append(out, grantFindings(doc, s, req)...)
+}
+
+func publicFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) {
+	idx := doc.PublicAllows()
+	if len(idx) == 0 {
+		return posture.Finding{}, false
+	}
+	return posture.Finding{
+		ID:       FindingPolicyPublic,
+		Severity: posture.Critical,
+		Resource: s.bucket,
+		Message: fmt.Sprintf("The bucket policy of %s allows every principal (Principal \"*\" or NotPrincipal) without a condition on who the caller is: %s.",
+			s.bucket, statementList(doc, idx)),
+		Remediation: "Name the principals that need access, or add a condition on aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceAccount.",
+		Control:     "Security Hub S3.2, S3.3",
+	}, true
+}
+
+// tlsFinding checks that plain-HTTP requests are denied to every principal
+// for both the bucket and its objects (Security Hub S3.5).
+//
+// The probes are an arbitrary principal ([iampolicy.Anyone]) sending
+// s3:ListBucket to arn:…:B and s3:GetObject and s3:PutObject to arn:…:B/*
+// (a literal "*" standing for every key) with aws:SecureTransport false and
+// no s3:TlsVersion, which is what a plain-HTTP request carries. All must be
+// Denied for sure: a Deny that also depends on a condition the evaluator
+// cannot decide does not count, and the finding names that condition. Only a Deny that applies to every principal counts:
+// narrowed principals and NotPrincipal leave someone free to use plain HTTP.
+//
+// A Deny on NumericLessThan s3:TlsVersion (a TLS floor) is accepted alongside
+// but does not replace the aws:SecureTransport deny: plain-HTTP requests carry
+// no s3:TlsVersion, so a plain NumericLessThan does not match them. A policy
+// with only that form is reported as incomplete, and the finding says why. A
+// NumericLessThanIfExists form does match plain HTTP and is accepted.
+func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) {
+	var uncovered []string
+	var unevaluated []string
+	for _, p := range tlsProbes(s) {
+		r := doc.Evaluate(iampolicy.Request{
+			Actor:    iampolicy.Anyone(),
+			Action:   p.action,
+			Resource: p.resource,
+			Context:  map[string][]string{keySecureTransport: {"false"}},
+			Absent:   []string{keyTLSVersion},
+		})
+		if r.Decision != iampolicy.Denied {
+			uncovered = append(uncovered, p.String())
+			unevaluated = append(unevaluated, r.Unevaluated...)
+		}
+	}
+	if len(uncovered) == 0 {
+		return posture.Finding{}, false
+	}
+	arn := bucketARN(s.partition, s.bucket)
+	f := posture.Finding{
+		ID:       FindingTLSOnlyMissing,
+		Severity: posture.High,
+		Resource: s.bucket,
+		Remediation: fmt.Sprintf("Add a statement that denies s3:* to Principal \"*\" on %s and %s/* when aws:SecureTransport is false "+
+			"(s3guard.TLSOnlyStatement generates it).", arn, arn),
+		Control: "Security Hub S3.5",
+	}
+	var msg strings.Builder
+	if mentionsTLS(doc) {
+		f.ID = FindingTLSOnlyIncomplete
+		fmt.Fprintf(&msg, "The bucket policy of %s has a TLS condition but does not deny plain-HTTP requests to every principal for %s.",
+			s.bucket, strings.Join(uncovered, ", "))
+		msg.WriteString(" Only a Deny with Principal \"*\" counts; narrowed principals and NotPrincipal do not.")
+	} else {
+		fmt.Fprintf(&msg, "The bucket policy of %s does not deny requests without TLS (aws:SecureTransport false).", s.bucket)
+	}
+	if tlsFloor(doc, s) {
+		msg.WriteString(" Its NumericLessThan s3:TlsVersion deny sets a TLS floor but does not stop plain HTTP: plain-HTTP requests carry no s3:TlsVersion, so the condition does not match them.")
+	}
+	if u := conditionNames(unevaluated); len(u) > 0 {
+		fmt.Fprintf(&msg, " Conditions the guard could not evaluate: %s.", strings.Join(u, ", "))
+	}
+	f.Message = msg.String()
+	return f, true
+}
+
+// tlsProbes are the requests a TLS-only deny must cover: listing the bucket,
+// and reading and writing its objects ("B/*" stands for every key).
+func tlsProbes(s policyScope) []probe {
+	arn := bucketARN(s.partition, s.bucket)
+	return []probe{{"s3:ListBucket", arn}, {"s3:GetObject", arn + "/*"}, {"s3:PutObject", arn + "/*"}}
+}
+
+// tlsFloor reports whether TLS 1.1 requests are denied to everybody on the
+// bucket and its objects: a NumericLessThan s3:TlsVersion deny of 1.2 or more.
+func tlsFloor(doc *iampolicy.Document, s policyScope) bool {
+	for _, p := range tlsProbes(s) {
+		r := doc.Evaluate(iampolicy.Request{
+			Actor:    iampolicy.Anyone(),
+			Action:   p.action,
+			Resource: p.resource,
+			Context:  map[string][]string{keySecureTransport: {"true"}, keyTLSVersion: {"1.1"}},
+		})
+		if r.Decision != iampolicy.Denied {
+			return false
+		}
+	}
+	return true
+}
+
+// mentionsTLS reports whether some statement conditions on the transport,
+// which makes a failed TLS check "incomplete" rather than "missing".
+func mentionsTLS(doc *iampolicy.Document) bool {
+	for _, st := range doc.Statement {
+		for _, keys := range st.Condition {
+			for k := range keys {
+				if strings.EqualFold(k, keySecureTransport) || strings.EqualFold(k, keyTLSVersion) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// grantOutcome is how one probe of the Personalize grant came out.
+type grantOutcome int
+
+const (
+	grantOK grantOutcome = iota
+	grantNoDeputyCondition
+	grantSourceUnverified
+	grantUncertain
+	grantMissing
+	grantDenied
+	grantVPCOnly
+)
+
+// grantFindings checks that the bucket policy lets personalize.amazonaws.com
+// do what the direction needs: read needs s3:GetObject on the objects and
+// s3:ListBucket on the bucket; write needs s3:PutObject and s3:ListBucket.
+//
+// The request is the one Personalize makes: over TLS 1.2 or later
+// (aws:SecureTransport true, s3:TlsVersion 1.2), as an AWS service
+// (aws:PrincipalIsAWSService true, aws:PrincipalServiceName), with
+// aws:SourceAccount set to Requirements.AccountID when known, and without
+// aws:SourceVpce, aws:SourceVpc, aws:SourceIp or aws:PrincipalOrgID, which a
+// service principal's request does not carry. aws:SourceArn is unknown before
+// the job exists.
+func grantFindings(doc *iampolicy.Document, s policyScope, req *Requirements) []posture.Finding {
+	arn := bucketARN(s.partition, s.bucket)
+	objectAction := "s3:GetObject"
+	if s.dir == Write {
+		objectAction = "s3:PutObject"
+	}
+	probes := []probe{{objectAction, s.object}, {"s3:ListBucket", arn}}
+
+	byOutcome := map[grantOutcome][]string{}
+	var unevaluated, deniers []string
+	for _, p := range probes {
+		o, r := evaluateGrant(doc, s, req, p)
+		byOutcome[o] = append(byOutcome[o], p.String())
+		switch o {
+		case grantUncertain, grantSourceUnverified:
+			unevaluated = append(unevaluated, r.Unevaluated...)
+		case grantDenied:
+			deniers = append(deniers, statementList(doc, r.Denies))
+		}
+	}
+	resource := s.bucket
+	if s.hasPrefix {
+		resource = Location{Bucket: s.bucket, Key: s.prefix}.String()
+	}
+	grantStatement := fmt.Sprintf("an Allow for Principal {\"Service\": %q} of %s on %s and s3:ListBucket on %s, with aws:SourceAccount and aws:SourceArn conditions "+
+		"(s3guard.PersonalizeBucketPolicy generates it)", ServicePrincipal, objectAction, s.object, arn)
+	var out []posture.Finding
+	add := func(id string, sev posture.Severity, msg, fix string) {
+		out = append(out, posture.Finding{ID: id, Severity: sev, Resource: resource, Message: msg, Remediation: fix})
+	}
+	if p := byOutcome[grantVPCOnly]; len(p) > 0 {
+		add(FindingGrantVPCOnly, posture.High,
+			fmt.Sprintf("The bucket policy of %s denies requests that do not come through a given VPC, VPC endpoint or IP range, which locks Personalize out of %s: Personalize cannot use buckets that allow only VPC access.",
+				s.bucket, strings.Join(p, ", ")),
+			"Exempt Personalize from the network Deny (for example with a BoolIfExists aws:PrincipalIsAWSService false condition), or use a bucket without a VPC-only policy.")
+	}
+	if p := byOutcome[grantDenied]; len(p) > 0 {
+		add(FindingGrantDenied, posture.High,
+			fmt.Sprintf("The bucket policy of %s explicitly denies %s to %s (%s).", s.bucket, ServicePrincipal, strings.Join(p, ", "), strings.Join(compact(deniers), "; ")),
+			"Narrow the Deny so that it does not apply to Personalize's requests.")
+	}
+	if p := byOutcome[grantMissing]; len(p) > 0 {
+		add(FindingGrantMissing, posture.High,
+			fmt.Sprintf("The bucket policy of %s does not allow %s to %s, which a %s job needs.", s.bucket, ServicePrincipal, strings.Join(p, ", "), s.dir),
+			"Add "+grantStatement+".")
+	}
+	u := conditionNames(unevaluated)
+	if p := byOutcome[grantUncertain]; len(p) > 0 {
+		add(FindingGrantUncertain, posture.Medium,
+			fmt.Sprintf("Whether the bucket policy of %s lets %s do %s depends on conditions the guard cannot evaluate: %s.", s.bucket, ServicePrincipal, strings.Join(p, ", "), strings.Join(u, ", ")),
+			"Write the grant without those conditions, or with conditions on aws:SourceAccount and aws:SourceArn only.")
+	}
+	if p := byOutcome[grantSourceUnverified]; len(p) > 0 {
+		fix := "Check that the aws:SourceArn pattern matches the Personalize resources of this account and Region."
+		if req.AccountID == "" {
+			fix = "Set Requirements.AccountID so the guard can check aws:SourceAccount, and check that any aws:SourceArn pattern matches the Personalize resources of this account and Region."
+		}
+		add(FindingGrantSourceUnverified, posture.Low,
+			fmt.Sprintf("The bucket policy of %s lets %s do %s only if its confused-deputy conditions (%s) match the job, which the guard cannot know before the job runs.", s.bucket, ServicePrincipal, strings.Join(p, ", "), strings.Join(u, ", ")),
+			fix)
+	}
+	if len(byOutcome[grantNoDeputyCondition]) > 0 {
+		add(FindingConfusedDeputy, posture.Low,
+			fmt.Sprintf("The bucket policy of %s allows %s without an aws:SourceAccount or aws:SourceArn condition, so Personalize acting for another account could use the grant (confused deputy).", s.bucket, ServicePrincipal),
+			"Add a StringEquals aws:SourceAccount condition with your account ID, and an ArnLike aws:SourceArn condition with arn:aws:personalize:REGION:ACCOUNT:*.")
+	}
+	return out
+}
+
+func evaluateGrant(doc *iampolicy.Document, s policyScope, req *Requirements, p probe) (grantOutcome, iampolicy.Result) {
+	ctx := map[string][]string{
+		keySecureTransport:          {"true"},
+		keyTLSVersion:               {"1.2"},
+		"aws:PrincipalIsAWSService": {"true"},
+		"aws:PrincipalServiceName":  {ServicePrincipal},
+	}
+	if req.AccountID != "" {
+		ctx[keySourceAccount] = []string{req.AccountID}
+	}
+	absent := append(slices.Clone(networkKeys), "aws:PrincipalOrgID")
+	switch {
+	case p.action != "s3:ListBucket":
+		// Listing keys are not in an object request's context.
+		absent = append(absent, listKeys...)
+	case s.hasPrefix:
+		ctx["s3:prefix"] = []string{s.prefix}
+	}
+	request := iampolicy.Request{Actor: iampolicy.Service(ServicePrincipal), Action: p.action, Resource: p.resource, Context: ctx, Absent: absent}
+	r := doc.Evaluate(request)
+	switch {
+	case r.Decision == iampolicy.Denied:
+		// Is the Deny there only because the request has no VPC or IP? Ask
+		// again with those keys unknown: if the Deny no longer applies for
+		// sure, it hinges on them.
+		again := request
+		again.Absent = []string{"aws:PrincipalOrgID"}
+		if doc.Evaluate(again).Decision != iampolicy.Denied {
+			return grantVPCOnly, r
+		}
+		// A TLS floor above 1.2 (say 1.3) denies Personalize only if it
+		// connects with TLS 1.2, which the guard cannot know.
+		again = request
+		again.Context = maps.Clone(ctx)
+		delete(again.Context, keyTLSVersion)
+		if r2 := doc.Evaluate(again); r2.Decision != iampolicy.Denied {
+			return grantUncertain, r2
+		}
+		return grantDenied, r
+	case r.Decision == iampolicy.NotAllowed && r.Uncertain && !mayBeAllowed(doc, request):
+		// Only a Deny was undecided; no Allow could grant the request.
+		return grantMissing, r
+	case r.Uncertain:
+		if onlySourceKeys(r.Unevaluated) {
+			return grantSourceUnverified, r
+		}
+		return grantUncertain, r
+	case r.Decision == iampolicy.Allowed:
+		for _, i := range r.Allows {
+			if !hasDeputyCondition(&doc.Statement[i]) {
+				return grantNoDeputyCondition, r
+			}
+		}
+		return grantOK, r
+	}
+	return grantMissing, r
+}
+
+// mayBeAllowed reports whether some Allow statement applies to req, for sure
+// or depending on conditions the evaluator cannot decide.
+func mayBeAllowed(doc *iampolicy.Document, req iampolicy.Request) bool {
+	allows := iampolicy.Document{Version: doc.Version}
+	for _, st := range doc.Statement {
+		if st.Effect == iampolicy.Allow {
+			allows.Statement = append(allows.Statement, st)
+		}
+	}
+	r := allows.Evaluate(req)
+	return r.Decision == iampolicy.Allowed || r.Uncertain
+}
+
+// onlySourceKeys reports whether every unevaluated condition ("Operator key")
+// is on aws:SourceArn or aws:SourceAccount: the confused-deputy conditions
+// AWS recommends, whose values are known only once a job runs.
+func onlySourceKeys(unevaluated []string) bool {
+	if len(unevaluated) == 0 {
+		return false
+	}
+	for _, u := range unevaluated {
+		_, key, _ := strings.Cut(u, " ")
+		if !strings.EqualFold(key, keySourceArn) && !strings.EqualFold(key, keySourceAccount) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasDeputyCondition(st *iampolicy.Statement) bool {
+	for op, keys := range st.Condition {
+		if strings.HasPrefix(op, "Null") {
+			continue
+		}
+		for k := range keys {
+			if strings.EqualFold(k, keySourceAccount) || strings.EqualFold(k, keySourceArn) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// statementList names statements by index and, when it is a plain
+// identifier, Sid.
+func statementList(doc *iampolicy.Document, idx []int) string {
+	parts := make([]string, 0, len(idx))
+	for _, i := range idx {
+		sid := doc.Statement[i].Sid
+		if sid != "" && len(sid) <= 64 && isIdentifier(sid) {
+			parts = append(parts, "statement "+strconv.Itoa(i)+" ("+sid+")")
+		} else {
+			parts = append(parts, "statement "+strconv.Itoa(i))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func isIdentifier(s string) bool {
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// conditionNames returns the distinct unevaluated conditions ("Operator key")
+// in order. They are names from the policy, not request data, but a name that
+// is not printable or is absurdly long is replaced rather than echoed.
+func conditionNames(u []string) []string {
+	out := make([]string, 0, len(u))
+	for _, c := range u {
+		if len(c) > 160 || strings.IndexFunc(c, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }) >= 0 {
+			c = "a condition with an unprintable or over-long name"
+		}
+		out = append(out, c)
+	}
+	return compact(out)
+}
+
+func compact(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return slices.Compact(s)
+}

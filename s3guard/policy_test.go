@@ -1,0 +1,477 @@
+package s3guard
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
+	"github.com/personalizeguard/personalizeguard/posture"
+)
+
+// Statements of real-world bucket policies, for bucket amzn-personalize-data.
+const (
+	// The remediation policy of Security Hub S3.5 / Config
+	// s3-bucket-ssl-requests-only.
+	stSecurityHubTLS = `{"Sid":"AllowSSLRequestsOnly","Action":"s3:*","Effect":"Deny","Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}},"Principal":"*"}`
+	// The grant in the Personalize developer guide, with the
+	// confused-deputy condition it recommends.
+	stGrantRead  = `{"Sid":"PersonalizeS3BucketAccessPolicy","Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}`
+	stGrantWrite = `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":["s3:PutObject","s3:ListBucket"],"Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}`
+)
+
+// A least-privilege grant split in two, as AWS's examples write it.
+const (
+	stPrefixGet  = `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-personalize-data/imports/*","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}`
+	stPrefixList = `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::amzn-personalize-data","Condition":{"StringLike":{"s3:prefix":"imports/*"},"StringEquals":{"aws:SourceAccount":"111122223333"}}}`
+)
+
+func policyOf(stmts ...string) string {
+	return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
+}
+
+// tlsWith returns the Security Hub TLS statement with old replaced by new.
+func tlsWith(old, new string) string { return strings.Replace(stSecurityHubTLS, old, new, 1) }
+
+func grantWith(old, new string) string { return strings.Replace(stGrantRead, old, new, 1) }
+
+func TestPolicyFindings(t *testing.T) {
+	req := testReq()
+	noAcct := req
+	noAcct.AccountID = ""
+	tests := []struct {
+		name   string
+		policy string
+		dir    Direction
+		loc    *Location
+		req    *Requirements
+		want   []string
+		// wantIn lists substrings the findings' messages must contain.
+		wantIn []string
+		reason string
+	}{
+		{
+			name:   "security hub remediation and documented grant",
+			policy: policyOf(stSecurityHubTLS, stGrantRead),
+			dir:    Read,
+			reason: "the reference configuration passes",
+		},
+		{
+			name:   "BoolIfExists",
+			policy: policyOf(tlsWith(`"Bool"`, `"BoolIfExists"`), stGrantRead),
+			dir:    Read,
+			reason: "BoolIfExists also matches requests without the key",
+		},
+		{
+			name:   "JSON false",
+			policy: policyOf(tlsWith(`"aws:SecureTransport":"false"`, `"aws:SecureTransport":false`), stGrantRead),
+			dir:    Read,
+			reason: "an unquoted boolean is the same condition",
+		},
+		{
+			name:   "Principal AWS star",
+			policy: policyOf(tlsWith(`"Principal":"*"`, `"Principal":{"AWS":"*"}`), stGrantRead),
+			dir:    Read,
+			reason: `{"AWS": "*"} is every principal`,
+		},
+		{
+			name:   "bucket wildcard resource",
+			policy: policyOf(tlsWith(`["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"]`, `"arn:aws:s3:::amzn-personalize-data*"`), stGrantRead),
+			dir:    Read,
+			reason: "B* covers the bucket and its objects",
+		},
+		{
+			name: "TLS floor as well",
+			policy: policyOf(stSecurityHubTLS, stGrantRead,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"NumericLessThan":{"s3:TlsVersion":1.2}}}`),
+			dir:    Read,
+			reason: "a 1.2 floor does not stop Personalize, which uses TLS 1.2 or later",
+		},
+		{
+			name: "TlsVersion only",
+			policy: policyOf(stGrantRead,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.2"}}}`),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"does not stop plain HTTP", "carry no s3:TlsVersion"},
+			reason: "plain-HTTP requests have no s3:TlsVersion, so NumericLessThan does not match them",
+		},
+		{
+			name: "TlsVersion IfExists",
+			policy: policyOf(stGrantRead,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"NumericLessThanIfExists":{"s3:TlsVersion":"1.2"}}}`),
+			dir:    Read,
+			reason: "the IfExists form matches requests without the key, so it denies plain HTTP",
+		},
+		{
+			name: "TLS floor 1.3",
+			policy: policyOf(stSecurityHubTLS, stGrantRead,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`),
+			dir:    Read,
+			want:   []string{FindingGrantUncertain},
+			wantIn: []string{"NumericLessThan s3:TlsVersion"},
+			reason: "whether Personalize negotiates TLS 1.3 is unknown",
+		},
+		{
+			name:   "narrowed principal",
+			policy: policyOf(tlsWith(`"Principal":"*"`, `"Principal":{"AWS":"arn:aws:iam::111122223333:root"}`), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"narrowed principals"},
+			reason: "a Deny for one account leaves every other principal free to use plain HTTP",
+		},
+		{
+			name:   "NotPrincipal",
+			policy: policyOf(tlsWith(`"Principal":"*"`, `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/Admin"}`), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			reason: "the excepted principal may use plain HTTP (Security Hub S3.5 rejects NotPrincipal)",
+		},
+		{
+			name:   "deny only on objects",
+			policy: policyOf(tlsWith(`["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"]`, `"arn:aws:s3:::amzn-personalize-data/*"`), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"for s3:ListBucket on arn:aws:s3:::amzn-personalize-data."},
+			reason: "looks right but isn't: listing the bucket over plain HTTP is still allowed",
+		},
+		{
+			name:   "deny only on bucket",
+			policy: policyOf(tlsWith(`["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"]`, `"arn:aws:s3:::amzn-personalize-data"`), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"s3:GetObject on arn:aws:s3:::amzn-personalize-data/*"},
+			reason: "looks right but isn't: objects are still readable over plain HTTP",
+		},
+		{
+			name:   "deny only GetObject",
+			policy: policyOf(tlsWith(`"Action":"s3:*"`, `"Action":"s3:GetObject"`), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"s3:PutObject"},
+			reason: "writes over plain HTTP are still allowed",
+		},
+		{
+			name:   "Allow instead of Deny",
+			policy: policyOf(tlsWith(`"Effect":"Deny"`, `"Effect":"Allow"`), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingPolicyPublic, FindingTLSOnlyIncomplete},
+			reason: "looks right but isn't: it allows everybody plain-HTTP access",
+		},
+		{
+			name:   "true instead of false",
+			policy: policyOf(tlsWith(`"aws:SecureTransport":"false"`, `"aws:SecureTransport":"true"`), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete, FindingGrantDenied},
+			wantIn: []string{"statement 0 (AllowSSLRequestsOnly)"},
+			reason: "looks right but isn't: it denies TLS and lets plain HTTP through, and locks Personalize out",
+		},
+		{
+			name:   "wrong key name",
+			policy: policyOf(tlsWith(`"aws:SecureTransport"`, `"aws:SecureTransports"`), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyMissing, FindingGrantUncertain},
+			wantIn: []string{"Bool aws:SecureTransports"},
+			reason: "looks right but isn't: an unknown key is never assumed to match, for the TLS deny or against Personalize",
+		},
+		{
+			name:   "extra condition",
+			policy: policyOf(tlsWith(`"Condition":{"Bool":{"aws:SecureTransport":"false"}}`, `"Condition":{"Bool":{"aws:SecureTransport":"false"},"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}`), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"StringNotEquals aws:PrincipalAccount"},
+			reason: "a Deny with an extra condition does not cover every principal",
+		},
+		{
+			name:   "no TLS statement",
+			policy: policyOf(stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyMissing},
+			reason: "Security Hub S3.5 fails",
+		},
+		{
+			name:   "read grant, write job",
+			policy: policyOf(stSecurityHubTLS, stGrantRead),
+			dir:    Write,
+			want:   []string{FindingGrantMissing},
+			wantIn: []string{"s3:PutObject on arn:aws:s3:::amzn-personalize-data/*"},
+			reason: "exports need s3:PutObject",
+		},
+		{
+			name:   "write grant, write job",
+			policy: policyOf(stSecurityHubTLS, stGrantWrite),
+			dir:    Write,
+			reason: "exports need s3:PutObject and s3:ListBucket",
+		},
+		{
+			name:   "no grant",
+			policy: policyOf(stSecurityHubTLS),
+			dir:    Read,
+			want:   []string{FindingGrantMissing},
+			wantIn: []string{"s3:GetObject on arn:aws:s3:::amzn-personalize-data/*, s3:ListBucket on arn:aws:s3:::amzn-personalize-data"},
+			reason: "Personalize would fail",
+		},
+		{
+			name: "no grant, and a Deny on an unknown condition",
+			policy: policyOf(stSecurityHubTLS,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::amzn-personalize-data/*","Condition":{"StringNotEquals":{"aws:PrincipalTag/team":"ml"}}}`),
+			dir:    Read,
+			want:   []string{FindingGrantMissing},
+			reason: "an undecided Deny does not make a missing grant merely uncertain",
+		},
+		{
+			name:   "grant without source condition",
+			policy: policyOf(stSecurityHubTLS, grantWith(`,"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}`, ``)),
+			dir:    Read,
+			want:   []string{FindingConfusedDeputy},
+			reason: "a Low recommendation, not a block",
+		},
+		{
+			name:   "source account, account unknown",
+			policy: policyOf(stSecurityHubTLS, stGrantRead),
+			dir:    Read,
+			req:    &noAcct,
+			want:   []string{FindingGrantSourceUnverified},
+			wantIn: []string{"StringEquals aws:SourceAccount"},
+			reason: "without Requirements.AccountID the condition cannot be checked; it is AWS's own recommendation, so Low",
+		},
+		{
+			name:   "source account of another account",
+			policy: policyOf(stSecurityHubTLS, grantWith(`"aws:SourceAccount":"111122223333"`, `"aws:SourceAccount":"444455556666"`)),
+			dir:    Read,
+			want:   []string{FindingGrantMissing},
+			reason: "the grant is for Personalize acting for another account",
+		},
+		{
+			name:   "source ARN",
+			policy: policyOf(stSecurityHubTLS, grantWith(`"StringEquals":{"aws:SourceAccount":"111122223333"}`, `"ArnLike":{"aws:SourceArn":"arn:aws:personalize:us-east-1:111122223333:*"}`)),
+			dir:    Read,
+			want:   []string{FindingGrantSourceUnverified},
+			wantIn: []string{"ArnLike aws:SourceArn"},
+			reason: "aws:SourceArn is known only once the job runs",
+		},
+		{
+			name:   "grant on another condition",
+			policy: policyOf(stSecurityHubTLS, grantWith(`"StringEquals":{"aws:SourceAccount":"111122223333"}`, `"StringEquals":{"aws:PrincipalTag/team":"ml"}`)),
+			dir:    Read,
+			want:   []string{FindingGrantUncertain},
+			wantIn: []string{"StringEquals aws:PrincipalTag/team"},
+			reason: "an unevaluable condition blocks, naming the condition",
+		},
+		{
+			name: "VPC endpoint only",
+			policy: policyOf(stSecurityHubTLS, stGrantRead,
+				`{"Sid":"VPCOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}`),
+			dir:    Read,
+			want:   []string{FindingGrantVPCOnly},
+			wantIn: []string{"cannot use buckets that allow only VPC access"},
+			reason: "Personalize's requests do not come through the VPC endpoint",
+		},
+		{
+			name: "VPC only",
+			policy: policyOf(stSecurityHubTLS, stGrantRead,
+				`{"Effect":"Deny","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"StringNotEquals":{"aws:SourceVpc":"vpc-111bbb22"}}}`),
+			dir:    Read,
+			want:   []string{FindingGrantVPCOnly},
+			reason: "aws:SourceVpc is absent from a service principal's request",
+		},
+		{
+			name: "IP allow-list",
+			policy: policyOf(stSecurityHubTLS, stGrantRead,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"NotIpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}`),
+			dir:    Read,
+			want:   []string{FindingGrantVPCOnly},
+			reason: "a service principal's request has no aws:SourceIp, so an IP allow-list locks Personalize out like a VPC-only deny",
+		},
+		{
+			name: "data perimeter exempting AWS services",
+			policy: policyOf(stSecurityHubTLS, stGrantRead,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"StringNotEqualsIfExists":{"aws:SourceVpce":"vpce-1a2b3c4d"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}`),
+			dir:    Read,
+			reason: "AWS's data-perimeter pattern exempts service principals, so Personalize is not denied",
+		},
+		{
+			name: "organization-only deny",
+			policy: policyOf(stSecurityHubTLS, stGrantRead,
+				`{"Sid":"OrgOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-abc123"}}}`),
+			dir:    Read,
+			want:   []string{FindingGrantDenied},
+			wantIn: []string{"statement 2 (OrgOnly)"},
+			reason: "a service principal has no aws:PrincipalOrgID, so the Deny applies to Personalize",
+		},
+		{
+			name:   "public read",
+			policy: policyOf(stSecurityHubTLS, `{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"]}`),
+			dir:    Read,
+			want:   []string{FindingPolicyPublic, FindingConfusedDeputy},
+			wantIn: []string{"statement 1 (PublicRead)"},
+			reason: "a public Allow is Critical; it also grants Personalize, without a source condition",
+		},
+		{
+			name:   "public read restricted to the organization",
+			policy: policyOf(stSecurityHubTLS, stGrantRead, `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-personalize-data/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}}`),
+			dir:    Read,
+			reason: "a condition on who the caller is makes it not public",
+		},
+		{
+			name:   "grant scoped to a prefix, whole bucket checked",
+			policy: policyOf(stSecurityHubTLS, grantWith(`"arn:aws:s3:::amzn-personalize-data/*"`, `"arn:aws:s3:::amzn-personalize-data/imports/*"`)),
+			dir:    Read,
+			want:   []string{FindingGrantMissing},
+			reason: "the grant does not cover every object",
+		},
+		{
+			name:   "grant scoped to a prefix, that prefix checked",
+			policy: policyOf(stSecurityHubTLS, grantWith(`"arn:aws:s3:::amzn-personalize-data/*"`, `"arn:aws:s3:::amzn-personalize-data/imports/*"`)),
+			dir:    Read,
+			loc:    &Location{testBucket, "imports/2024/"},
+			reason: "CheckLocation evaluates the grant for the location's objects",
+		},
+		{
+			name:   "grant scoped to a prefix, object under it",
+			policy: policyOf(stSecurityHubTLS, grantWith(`"arn:aws:s3:::amzn-personalize-data/*"`, `"arn:aws:s3:::amzn-personalize-data/imports/*"`)),
+			dir:    Read,
+			loc:    &Location{testBucket, "imports/items.csv"},
+			reason: "an object under the granted prefix",
+		},
+		{
+			name:   "grant scoped to a prefix, other prefix",
+			policy: policyOf(stSecurityHubTLS, grantWith(`"arn:aws:s3:::amzn-personalize-data/*"`, `"arn:aws:s3:::amzn-personalize-data/imports/*"`)),
+			dir:    Read,
+			loc:    &Location{testBucket, "exports/items.csv"},
+			want:   []string{FindingGrantMissing},
+			reason: "an object outside the granted prefix",
+		},
+		{
+			name:   "list scoped by s3:prefix",
+			policy: policyOf(stSecurityHubTLS, stPrefixGet, stPrefixList),
+			dir:    Read,
+			loc:    &Location{testBucket, "imports/2024/"},
+			reason: "s3:prefix is the location's prefix when a location is known",
+		},
+		{
+			name:   "list scoped by s3:prefix, other location",
+			policy: policyOf(stSecurityHubTLS, stPrefixGet, stPrefixList),
+			dir:    Read,
+			loc:    &Location{testBucket, "exports/"},
+			want:   []string{FindingGrantMissing},
+			wantIn: []string{"s3:GetObject on arn:aws:s3:::amzn-personalize-data/exports/*, s3:ListBucket on arn:aws:s3:::amzn-personalize-data"},
+			reason: "neither the objects nor the listing are granted outside imports/",
+		},
+		{
+			name:   "list scoped by s3:prefix, whole bucket",
+			policy: policyOf(stSecurityHubTLS, stPrefixGet, stPrefixList),
+			dir:    Read,
+			want:   []string{FindingGrantMissing, FindingGrantUncertain},
+			wantIn: []string{"StringLike s3:prefix"},
+			reason: "without a location the listing prefix is unknown, and the objects are not all granted",
+		},
+		{
+			name:   "s3:prefix on an object statement",
+			policy: policyOf(stSecurityHubTLS, grantWith(`"Condition":{`, `"Condition":{"StringLike":{"s3:prefix":"imports/*"},`)),
+			dir:    Read,
+			loc:    &Location{testBucket, "imports/2024/"},
+			want:   []string{FindingGrantMissing},
+			wantIn: []string{"s3:GetObject on arn:aws:s3:::amzn-personalize-data/imports/2024/*"},
+			reason: "looks right but isn't: GetObject requests carry no s3:prefix, so the statement never grants them",
+		},
+		{
+			name: "upload encryption enforced",
+			policy: policyOf(stSecurityHubTLS, stGrantWrite,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::amzn-personalize-data/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}`),
+			dir:    Write,
+			want:   []string{FindingGrantUncertain},
+			wantIn: []string{"StringNotEquals s3:x-amz-server-side-encryption"},
+			reason: "whether Personalize's PutObject carries that header is unknown; the finding names the condition",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := iampolicy.Parse([]byte(tt.policy))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			r := req
+			if tt.req != nil {
+				r = *tt.req
+			}
+			s := newScope(testBucket, r.Region, tt.dir)
+			if tt.loc != nil {
+				s = s.forLocation(*tt.loc)
+			}
+			got := policyFindings(doc, s, &r)
+			if diff := cmp.Diff(tt.want, ids(got)); diff != "" {
+				t.Errorf("finding IDs mismatch (-want +got) (%s):\n%s\nfindings: %v", tt.reason, diff, got)
+			}
+			assertFindings(t, got, tt.wantIn)
+		})
+	}
+}
+
+func ids(fs []posture.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.ID)
+	}
+	return out
+}
+
+// wantSeverity is the severity every finding ID must carry.
+var wantSeverity = map[string]posture.Severity{
+	FindingBucketNotFound:              posture.Critical,
+	FindingBucketRegionMismatch:        posture.High,
+	FindingEncryptionMissing:           posture.High,
+	FindingEncryptionSSES3:             posture.Medium,
+	FindingEncryptionKeyNotAllowed:     posture.High,
+	FindingEncryptionKeyUnverified:     posture.Medium,
+	FindingPolicyMissing:               posture.High,
+	FindingPolicyUnparseable:           posture.High,
+	FindingPolicyPublic:                posture.Critical,
+	FindingTLSOnlyMissing:              posture.High,
+	FindingTLSOnlyIncomplete:           posture.High,
+	FindingPublicAccessBlockMissing:    posture.High,
+	FindingPublicAccessBlockIncomplete: posture.High,
+	FindingACLsEnabled:                 posture.Medium,
+	FindingGrantMissing:                posture.High,
+	FindingGrantDenied:                 posture.High,
+	FindingGrantVPCOnly:                posture.High,
+	FindingGrantUncertain:              posture.Medium,
+	FindingGrantSourceUnverified:       posture.Low,
+	FindingConfusedDeputy:              posture.Low,
+	FindingSourceEmpty:                 posture.High,
+	FindingSourceUnsampled:             posture.Medium,
+	FindingObjectNotFound:              posture.High,
+	FindingObjectUnencrypted:           posture.High,
+	FindingObjectSSES3:                 posture.Medium,
+	FindingObjectKeyNotAllowed:         posture.High,
+	FindingObjectSSEC:                  posture.High,
+	FindingObjectUnrecognized:          posture.Medium,
+}
+
+// assertFindings checks what every finding must have, and that the
+// messages together contain each of wantIn.
+func assertFindings(t *testing.T, fs []posture.Finding, wantIn []string) {
+	t.Helper()
+	var all strings.Builder
+	for _, f := range fs {
+		if err := f.Validate(); err != nil {
+			t.Errorf("invalid finding: %v", err)
+		}
+		if want, ok := wantSeverity[f.ID]; !ok || f.Severity != want {
+			t.Errorf("finding %s has severity %v, want %v", f.ID, f.Severity, want)
+		}
+		if f.Remediation == "" {
+			t.Errorf("finding %s has no remediation", f.ID)
+		}
+		if f.Resource == "" {
+			t.Errorf("finding %s has no resource", f.ID)
+		}
+		all.WriteString(f.Message + "\n")
+	}
+	for _, w := range wantIn {
+		if !strings.Contains(all.String(), w) {
+			t.Errorf("messages do not contain %q:\n%s", w, all.String())
+		}
+	}
+}
