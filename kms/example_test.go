@@ -104,6 +104,9 @@ func ExampleCheck() {
 		RoleARN:   scene.RoleARN,
 		Region:    personalizetest.Region,
 		AccountID: personalizetest.AccountID,
+		// The dataset group the key will protect: Personalize's calls carry
+		// it as aws:SourceArn, which the key policy's conditions test.
+		SourceARN: "arn:aws:personalize:us-east-1:111122223333:dataset-group/movies",
 	}
 
 	rep, err := kms.Check(ctx, client, in)

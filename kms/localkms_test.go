@@ -121,7 +121,7 @@ func TestCheckLocalKMS(t *testing.T) {
 		{
 			name: "rotation off",
 			key: func() string {
-				return createKey(t, c, &awskms.CreateKeyInput{Policy: aws.String(personalizetest.KeyPolicy())})
+				return createKey(t, c, &awskms.CreateKeyInput{Policy: aws.String(scenePolicy(t))})
 			},
 			want:   []string{kms.FindingRotationDisabled},
 			reason: "KMS.4",
@@ -158,7 +158,7 @@ func TestCheckLocalKMS(t *testing.T) {
 		{
 			name: "pending import",
 			key: func() string {
-				return createKey(t, c, &awskms.CreateKeyInput{Origin: types.OriginTypeExternal, Policy: aws.String(personalizetest.KeyPolicy())})
+				return createKey(t, c, &awskms.CreateKeyInput{Origin: types.OriginTypeExternal, Policy: aws.String(scenePolicy(t))})
 			},
 			want:   []string{kms.FindingKeyPendingImport, kms.FindingRotationUnsupported},
 			reason: "no key material yet; imported material cannot rotate automatically",
@@ -166,7 +166,7 @@ func TestCheckLocalKMS(t *testing.T) {
 		{
 			name: "asymmetric",
 			key: func() string {
-				return createKey(t, c, &awskms.CreateKeyInput{KeySpec: types.KeySpecRsa2048, KeyUsage: types.KeyUsageTypeSignVerify, Policy: aws.String(personalizetest.KeyPolicy())})
+				return createKey(t, c, &awskms.CreateKeyInput{KeySpec: types.KeySpecRsa2048, KeyUsage: types.KeyUsageTypeSignVerify, Policy: aws.String(scenePolicy(t))})
 			},
 			want:   []string{kms.FindingKeyNotSymmetric},
 			reason: "a signing key cannot encrypt a dataset group",
@@ -188,7 +188,7 @@ func TestCheckLocalKMS(t *testing.T) {
 		{
 			name: "Deny added to a good policy",
 			key: func() string {
-				doc := strings.Replace(personalizetest.KeyPolicy(), `"Statement": [`,
+				doc := strings.Replace(scenePolicy(t), `"Statement": [`,
 					`"Statement": [{"Effect":"Deny","Principal":"*","Action":["kms:CreateGrant","kms:ListGrants"],"Resource":"*"},`, 1)
 				return createKey(t, c, nil, putPolicy(doc))
 			},
@@ -331,4 +331,14 @@ func TestCheckerLocalKMSOneRound(t *testing.T) {
 	if diff := cmp.Diff([]string{"DescribeKey", "GetKeyRotationStatus", "GetKeyPolicy"}, ops); diff != "" {
 		t.Errorf("%d concurrent Checks sent KMS requests (-want +got):\n%s", callers, diff)
 	}
+}
+
+// scenePolicy is the key policy of personalizetest's scene.
+func scenePolicy(t *testing.T) string {
+	t.Helper()
+	p, err := personalizetest.KeyPolicy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -177,8 +177,12 @@ func (r Report) WriteTable(w io.Writer) error {
 	return tw.Flush()
 }
 
-// WriteJSON writes r as indented JSON.
+// WriteJSON writes r as indented JSON; a report without findings has an
+// empty "findings" list rather than null.
 func (r Report) WriteJSON(w io.Writer) error {
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)

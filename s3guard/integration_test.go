@@ -93,7 +93,7 @@ func TestIntegrationConfigurations(t *testing.T) {
 				must(t)(client.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: &b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
 					Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAes256}}},
 				}}))
-				grantOnly := strings.Replace(personalizetest.BucketPolicy(b), `"Effect": "Deny"`, `"Effect": "Allow"`, 1)
+				grantOnly := strings.Replace(sceneBucketPolicy(t, b), `"Effect": "Deny"`, `"Effect": "Allow"`, 1)
 				grantOnly = strings.Replace(grantOnly, `"Principal": "*"`, `"Principal": {"AWS": "arn:aws:iam::111122223333:root"}`, 1)
 				must(t)(client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: &b, Policy: &grantOnly}))
 				must(t)(client.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: &b, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
@@ -271,4 +271,14 @@ func must(t *testing.T) func(any, error) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// sceneBucketPolicy is the bucket policy of personalizetest's scene for b.
+func sceneBucketPolicy(t *testing.T, b string) string {
+	t.Helper()
+	p, err := personalizetest.BucketPolicy(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

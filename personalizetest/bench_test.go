@@ -1,0 +1,72 @@
+package personalizetest_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+)
+
+// BenchmarkStart measures bringing up and closing a Server (certificates,
+// KMS database, listener).
+func BenchmarkStart(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := personalizetest.Start(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPersonalizeCall measures one SDK call through TLS, the request
+// log and the Personalize emulator.
+func BenchmarkPersonalizeCall(b *testing.B) {
+	s := personalizetest.New(b, personalizetest.WithStatusSteps(0))
+	c := personalize.NewFromConfig(s.Config())
+	ctx := context.Background()
+	out, err := c.CreateDatasetGroup(ctx, &personalize.CreateDatasetGroupInput{Name: aws.String("bench")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.DescribeDatasetGroup(ctx, &personalize.DescribeDatasetGroupInput{DatasetGroupArn: out.DatasetGroupArn}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkS3PutObject measures an SSE-KMS upload through the S3 front
+// handler (aws-chunked decoding, checksum, key lookup) at several sizes.
+func BenchmarkS3PutObject(b *testing.B) {
+	s := personalizetest.New(b)
+	ctx := context.Background()
+	sc, err := s.SeedScene(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := s3.NewFromConfig(s.Config())
+	for _, size := range []int{1 << 10, 1 << 20} {
+		body := bytes.Repeat([]byte("u,i,1\n"), size/6)
+		b.Run(fmt.Sprint(size), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				s.ResetRequests() // keep the log from growing with the benchmark
+				if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &sc.Bucket, Key: aws.String("bench.csv"), Body: bytes.NewReader(body)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,61 @@
+// Package personalizetest runs Amazon Personalize, AWS KMS and Amazon S3
+// in-process, behind one HTTPS endpoint on 127.0.0.1, so that tests and
+// examples exercise the real aws-sdk-go-v2 clients, serializers and TLS
+// without an AWS account or a network.
+//
+// # Starting a server
+//
+// In tests, [New] starts a [Server] and closes it when the test ends:
+//
+//	s := personalizetest.New(t)
+//	client := personalize.NewFromConfig(s.Config())
+//
+// Programs use [Start] and [Server.Close]. [Server.Config] returns an
+// aws.Config with the Region, static test credentials, the endpoint and an
+// HTTP client that trusts the server's own certificate authority; S3 clients
+// built from it use path-style addressing on their own.
+//
+// The endpoint routes each request by its X-Amz-Target header:
+// "AmazonPersonalize.*" to the Personalize emulator, "TrentService.*" to KMS
+// (local-kms), anything else to S3 (gofakes3 behind a front handler that
+// stores bucket encryption, policies, public access blocks, ownership
+// controls and object encryption as AWS does).
+//
+// # Personalize
+//
+// The Personalize emulator validates like AWS (names, tags, RoleArn only with
+// KmsKeyArn, KMS keys that exist and are enabled in the local KMS, S3 buckets
+// that exist in the local S3) and answers with the error types the SDK
+// expects. Resources move from CREATE PENDING through CREATE IN_PROGRESS to
+// ACTIVE over [WithStatusSteps] Describe calls. Import jobs read their CSV
+// from the local S3 and fail when it is missing or empty; export jobs write
+// a CSV (see [ExportObjectKey]); batch inference jobs write results (see
+// [BatchOutputKey]).
+//
+// # Proving what reached "AWS"
+//
+// Every request is recorded before any emulator sees it: [Server.Requests]
+// returns them with service, operation, body and negotiated TLS version, and
+// [Server.Seen] tells whether a value occurs in any of them. A test of a
+// client-side safeguard asserts that a rejected value was never Seen.
+//
+// # Failing on purpose
+//
+// [Server.Deny] answers an operation with AWS's access-denied error, to test
+// that checks which cannot run fail closed. [WithTLSVersions] builds an
+// endpoint that offers only old TLS versions, to test that clients refuse
+// it.
+//
+// # Seeding
+//
+// [Server.SeedScene] creates, through the SDK, a KMS key and an encrypted,
+// TLS-only, private bucket holding an interactions CSV: the setting AWS's
+// data-protection guidance asks for.
+//
+// # Fidelity
+//
+// Signatures are not verified; IAM is not emulated (policies are stored, not
+// enforced); the Personalize emulator covers the control plane only. local-kms
+// keeps its Region and account ID in process-wide variables: every Server in
+// a process shares [Region] and [AccountID].
+package personalizetest

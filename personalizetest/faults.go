@@ -1,0 +1,87 @@
+package personalizetest
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// Service names, as used in [Request.Service], [Server.Deny] and
+// [Server.Allow].
+const (
+	ServicePersonalize = "personalize"
+	ServiceKMS         = "kms"
+	ServiceS3          = "s3"
+)
+
+// AnyOperation makes [Server.Deny] and [Server.Allow] apply to every
+// operation of a service.
+const AnyOperation = "*"
+
+type faults struct {
+	mu     sync.Mutex
+	denied map[string]bool // "service/operation"
+}
+
+func faultKey(service, operation string) string {
+	return strings.ToLower(service) + "/" + operation
+}
+
+// Deny makes the Server answer operation of service (for example
+// Deny(ServiceS3, "GetBucketPolicy")) with AWS's access-denied error for
+// that service, as if the caller's IAM policy lacked the permission:
+// Personalize and KMS answer HTTP 400 with __type AccessDeniedException, S3
+// answers HTTP 403 with the XML code AccessDenied. Denied requests are still
+// recorded in the request log. [AnyOperation] denies every operation of the
+// service. Use it to test that a check which cannot run fails closed.
+func (s *Server) Deny(service, operation string) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.denied[faultKey(service, operation)] = true
+}
+
+// Allow undoes [Server.Deny] for the same service and operation.
+func (s *Server) Allow(service, operation string) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	delete(s.faults.denied, faultKey(service, operation))
+}
+
+func (s *Server) isDenied(service, operation string) bool {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	return s.faults.denied[faultKey(service, operation)] || s.faults.denied[faultKey(service, AnyOperation)]
+}
+
+// testPrincipal is who the static test credentials stand for.
+const testPrincipal = "arn:aws:iam::" + AccountID + ":user/personalizetest"
+
+func writeDenied(w http.ResponseWriter, r *http.Request, service, operation string) {
+	action := service + ":" + operation
+	msg := "User: " + testPrincipal + " is not authorized to perform: " + action + " because no identity-based policy allows the " + action + " action"
+	if service == ServiceS3 {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusForbidden)
+		if r.Method == http.MethodHead {
+			return
+		}
+		b, _ := xml.Marshal(struct {
+			XMLName   xml.Name `xml:"Error"`
+			Code      string   `xml:"Code"`
+			Message   string   `xml:"Message"`
+			RequestID string   `xml:"RequestId"`
+			HostID    string   `xml:"HostId"`
+		}{Code: "AccessDenied", Message: "Access Denied", RequestID: "personalizetest", HostID: "personalizetest"})
+		_, _ = io.WriteString(w, xml.Header)
+		_, _ = w.Write(b)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("X-Amzn-Errortype", "AccessDeniedException")
+	w.WriteHeader(http.StatusBadRequest)
+	b, _ := json.Marshal(map[string]string{"__type": "AccessDeniedException", "message": msg})
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,312 @@
+package personalizetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/personalizeguard/personalizeguard/internal/fakekms"
+	"github.com/personalizeguard/personalizeguard/internal/fakepersonalize"
+	"github.com/personalizeguard/personalizeguard/internal/fakes3"
+)
+
+// Region and AccountID are where the emulated resources live: every ARN the
+// Server mints carries them.
+const (
+	Region    = "us-east-1"
+	AccountID = "111122223333"
+)
+
+// The static credentials of [Server.Config]. They are not secret and are
+// accepted without signature checks.
+const (
+	AccessKeyID     = "AKIDPERSONALIZETEST"
+	SecretAccessKey = "personalizetest-secret-access-key"
+)
+
+const (
+	defaultStatusSteps = 2
+	maxRequestBody     = 256 << 20
+)
+
+type options struct {
+	minTLS, maxTLS uint16
+	statusSteps    int
+	err            error
+}
+
+// Option configures [Start] and [New].
+type Option func(*options)
+
+// WithTLSVersions sets the TLS versions the endpoint offers (default TLS 1.2
+// through TLS 1.3). WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11)
+// gives an endpoint that offers only TLS 1.1, to prove that a client
+// refuses it: a client that accepts TLS 1.1 really does connect, with a CBC
+// suite.
+func WithTLSVersions(min, max uint16) Option {
+	return func(o *options) {
+		if min > max || min < tls.VersionTLS10 || max > tls.VersionTLS13 {
+			o.err = fmt.Errorf("personalizetest: WithTLSVersions(%#x, %#x): need TLS 1.0 <= min <= max <= TLS 1.3", min, max)
+			return
+		}
+		o.minTLS, o.maxTLS = min, max
+	}
+}
+
+// WithStatusSteps sets how many Describe calls a Personalize resource or
+// job takes to settle (default 2: CREATE PENDING, then CREATE IN_PROGRESS on
+// the first Describe, ACTIVE on the second). 0 makes everything ACTIVE (or
+// CREATE FAILED) as soon as it is created, and deletions immediate.
+func WithStatusSteps(n int) Option {
+	return func(o *options) {
+		if n < 0 {
+			o.err = fmt.Errorf("personalizetest: WithStatusSteps(%d): need n >= 0", n)
+			return
+		}
+		o.statusSteps = n
+	}
+}
+
+// Server is one HTTPS endpoint on 127.0.0.1 serving Amazon Personalize, AWS
+// KMS and Amazon S3 in-process. Requests are routed by their X-Amz-Target
+// header: "AmazonPersonalize.*" goes to Personalize, "TrentService.*" to
+// KMS, anything else to S3 (path-style).
+//
+// A Server is safe for concurrent use. Close it when done; [New] does that
+// through t.Cleanup.
+type Server struct {
+	url    string
+	ca     *authority
+	http   *http.Server
+	kmsDir string
+
+	kms         *fakekms.Handler
+	s3          *fakes3.Handler
+	personalize *fakepersonalize.Server
+
+	log    requestLog
+	faults faults
+	scenes atomic.Int32
+
+	// life tracks handlers in flight so that Close can wait for them.
+	life struct {
+		sync.Mutex
+		closed   bool
+		inflight sync.WaitGroup
+	}
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start starts a Server. ctx bounds start-up only: cancelling it later does
+// not stop the Server; call [Server.Close].
+func Start(ctx context.Context, opts ...Option) (_ *Server, err error) {
+	o := options{minTLS: tls.VersionTLS12, maxTLS: tls.VersionTLS13, statusSteps: defaultStatusSteps}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("personalizetest: start: %w", err)
+	}
+
+	s := &Server{faults: faults{denied: map[string]bool{}}}
+	defer func() {
+		if err != nil {
+			_ = s.Close()
+		}
+	}()
+	if s.ca, err = newAuthority(); err != nil {
+		return nil, fmt.Errorf("personalizetest: certificates: %w", err)
+	}
+	if s.kmsDir, err = os.MkdirTemp("", "personalizetest-kms-"); err != nil {
+		return nil, fmt.Errorf("personalizetest: KMS directory: %w", err)
+	}
+	if s.kms, err = fakekms.Open(s.kmsDir); err != nil {
+		return nil, fmt.Errorf("personalizetest: %w", err)
+	}
+	s.s3 = fakes3.New(fakes3.Options{Keys: func(id string) (string, string, bool) {
+		k, err := s.kms.Key(id)
+		return k.ARN, k.State, err == nil
+	}})
+	s.personalize = fakepersonalize.New(fakepersonalize.Config{
+		Region:      Region,
+		AccountID:   AccountID,
+		StatusSteps: o.statusSteps,
+		Keys: func(arn string) (fakepersonalize.KeyInfo, bool) {
+			k, err := s.kms.Key(arn)
+			return fakepersonalize.KeyInfo{ARN: k.ARN, State: k.State, Spec: k.Spec}, err == nil
+		},
+		Objects: s.s3,
+	})
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("personalizetest: listen: %w", err)
+	}
+	s.url = "https://" + ln.Addr().String()
+	s.http = &http.Server{
+		Handler:           http.HandlerFunc(s.serve),
+		ReadHeaderTimeout: 30 * time.Second,
+		// Refused handshakes (the point of a TLS 1.1 endpoint) are not news.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	// HTTP/1.1 only, as the AWS endpoints the SDK talks to here.
+	go func() { _ = s.http.Serve(tls.NewListener(ln, s.ca.serverTLSConfig(o.minTLS, o.maxTLS))) }()
+
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("personalizetest: start: %w", err)
+	}
+	return s, nil
+}
+
+// New starts a Server for a test and closes it when the test ends. It calls
+// tb.Fatal if the Server cannot start.
+func New(tb testing.TB, opts ...Option) *Server {
+	tb.Helper()
+	s, err := Start(context.Background(), opts...)
+	if err != nil {
+		tb.Fatalf("personalizetest.New: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Errorf("personalizetest: Close: %v", err)
+		}
+	})
+	return s
+}
+
+// URL is the endpoint, https://127.0.0.1:PORT, for all three services.
+func (s *Server) URL() string { return s.url }
+
+// CertPool returns a new pool holding the Server's own CA certificate.
+func (s *Server) CertPool() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(s.ca.caPEM)
+	return pool
+}
+
+// CACertPEM returns the Server's CA certificate, PEM-encoded.
+func (s *Server) CACertPEM() []byte { return bytes.Clone(s.ca.caPEM) }
+
+// Config returns an aws.Config for the Server: Region, static test
+// credentials, BaseEndpoint set to [Server.URL], one attempt per call (no
+// retries, so the request log maps one-to-one to calls), the SDK's default
+// checksum behaviour, and an *awshttp.BuildableClient whose TLS
+// configuration trusts the Server's CA. The TLS minimum version is left as
+// the SDK sets it (TLS 1.2); callers that enforce their own floor set it.
+//
+// Clients built from it need no other option: S3 clients address buckets
+// path-style, as the SDK's endpoint rules do for an IP-address endpoint.
+func (s *Server) Config() aws.Config {
+	pool := s.CertPool()
+	return aws.Config{
+		Region:       Region,
+		Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, ""),
+		BaseEndpoint: aws.String(s.url),
+		HTTPClient: awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			if tr.TLSClientConfig == nil {
+				tr.TLSClientConfig = &tls.Config{}
+			} else {
+				tr.TLSClientConfig = tr.TLSClientConfig.Clone()
+			}
+			tr.TLSClientConfig.RootCAs = pool
+		}),
+		RetryMaxAttempts:           1,
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
+	}
+}
+
+// Close stops the Server: it closes the listener and every connection,
+// waits for handlers in flight to return, and removes the KMS database. It
+// is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		var errs []error
+		s.life.Lock()
+		s.life.closed = true
+		s.life.Unlock()
+		if s.http != nil {
+			// Not Shutdown: it would wait for connections the SDK opened
+			// but never used.
+			errs = append(errs, s.http.Close())
+		}
+		s.life.inflight.Wait()
+		if s.kms != nil {
+			errs = append(errs, s.kms.Close())
+		}
+		if s.kmsDir != "" {
+			errs = append(errs, os.RemoveAll(s.kmsDir))
+		}
+		if err := errors.Join(errs...); err != nil {
+			s.closeErr = fmt.Errorf("personalizetest: close: %w", err)
+		}
+	})
+	return s.closeErr
+}
+
+// serve records a request, applies [Server.Deny], and routes it to its
+// emulator.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.life.Lock()
+	if s.life.closed {
+		s.life.Unlock()
+		http.Error(w, "personalizetest: server closed", http.StatusServiceUnavailable)
+		return
+	}
+	s.life.inflight.Add(1)
+	s.life.Unlock()
+	defer s.life.inflight.Done()
+
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if err != nil || len(body) > maxRequestBody {
+		http.Error(w, "request body unreadable or too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
+	req := Request{Method: r.Method, Host: r.Host, URL: r.URL.RequestURI(), Header: r.Header.Clone(), Body: body, Time: time.Now()}
+	if r.TLS != nil {
+		req.TLSVersion = r.TLS.Version
+	}
+	var next http.Handler
+	target := r.Header.Get("X-Amz-Target")
+	switch {
+	case strings.HasPrefix(target, fakepersonalize.TargetPrefix):
+		req.Service, req.Operation, req.Target = ServicePersonalize, strings.TrimPrefix(target, fakepersonalize.TargetPrefix), target
+		next = s.personalize
+	case strings.HasPrefix(target, fakekms.TargetPrefix):
+		req.Service, req.Operation, req.Target = ServiceKMS, strings.TrimPrefix(target, fakekms.TargetPrefix), target
+		next = s.kms
+	default:
+		req.Service, req.Operation, req.Target = ServiceS3, fakes3.Operation(r), req.URL
+		next = s.s3
+	}
+	s.log.add(req)
+	if s.isDenied(req.Service, req.Operation) {
+		writeDenied(w, r, req.Service, req.Operation)
+		return
+	}
+	next.ServeHTTP(w, r)
+}
