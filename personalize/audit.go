@@ -1,0 +1,149 @@
+package personalize
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// acted is a set of safeguards that acted on one call, for the audit event.
+type acted uint16
+
+const (
+	actedContent       acted = 1 << iota // free-form fields checked
+	actedKeyInjected                     // the configured key was injected
+	actedRoleInjected                    // the configured role was injected
+	actedKeyAllowed                      // a caller's key was checked against the allow-list
+	actedLocation                        // S3 locations parsed and allowed
+	actedKeyReady                        // key readiness check passed (possibly cached)
+	actedGroupKey                        // the import's dataset group key verified
+	actedBucketPosture                   // bucket posture check passed
+	actedObjectPosture                   // source object check passed
+)
+
+var actedNames = []struct {
+	bit  acted
+	name string
+}{
+	{actedContent, "fields-checked"},
+	{actedKeyInjected, "kms-key-injected"},
+	{actedRoleInjected, "role-injected"},
+	{actedKeyAllowed, "kms-key-allowed"},
+	{actedLocation, "s3-location-checked"},
+	{actedKeyReady, "kms-key-ready"},
+	{actedGroupKey, "dataset-group-key-verified"},
+	{actedBucketPosture, "bucket-posture-checked"},
+	{actedObjectPosture, "objects-checked"},
+}
+
+func (a acted) names() []string {
+	var out []string
+	for _, n := range actedNames {
+		if a&n.bit != 0 {
+			out = append(out, n.name)
+		}
+	}
+	return out
+}
+
+// callState travels with one call, from the audit middleware to the others.
+type callState struct {
+	acted    acted
+	reported []*SafeguardError // report-only mode: what would have been refused
+}
+
+type stateKey struct{}
+
+// stateFrom returns the call's state, or nil when no audit logger is set.
+func stateFrom(ctx context.Context) *callState {
+	st, _ := middleware.GetStackValue(ctx, stateKey{}).(*callState)
+	return st
+}
+
+// act records that a safeguard acted; a nil state records nothing.
+func (st *callState) act(a acted) {
+	if st != nil {
+		st.acted |= a
+	}
+}
+
+// Audit outcomes.
+const (
+	OutcomeAllowed  = "allowed"  // every safeguard passed and AWS answered
+	OutcomeRejected = "rejected" // a safeguard refused the call; nothing was sent
+	OutcomeFailed   = "failed"   // the call went out and failed (AWS error, network)
+)
+
+// auditMW writes one structured event per call: operation, outcome, rule and
+// field on rejection, the safeguards that acted, request ID and duration.
+// It never logs values, and for AWS errors only the error code: AWS's own
+// validation messages quote the rejected value.
+type auditMW struct{ g *Guard }
+
+func (auditMW) ID() string { return IDAudit }
+
+func (m auditMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	start := time.Now()
+	st := &callState{}
+	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+	out, md, err := next.HandleInitialize(ctx, in)
+	m.g.writeAudit(ctx, st, md, err, time.Since(start))
+	return out, md, err
+}
+
+func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, d time.Duration) {
+	attrs := make([]slog.Attr, 0, 10)
+	attrs = append(attrs, slog.String("operation", middleware.GetOperationName(ctx)))
+	level := slog.LevelInfo
+	var sg *SafeguardError
+	switch {
+	case err == nil:
+		attrs = append(attrs, slog.String("outcome", OutcomeAllowed))
+	case errors.As(err, &sg):
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("outcome", OutcomeRejected), slog.String("rule", sg.Rule))
+		if sg.Field != "" {
+			attrs = append(attrs, slog.String("field", sg.Field))
+		}
+		if len(sg.Findings) > 0 {
+			ids := make([]string, len(sg.Findings))
+			for i, f := range sg.Findings {
+				ids[i] = f.ID
+			}
+			attrs = append(attrs, slog.Any("findings", ids))
+		}
+	default:
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("outcome", OutcomeFailed))
+		var ae smithy.APIError
+		if errors.As(err, &ae) {
+			attrs = append(attrs, slog.String("error_code", ae.ErrorCode()))
+		}
+	}
+	if names := st.acted.names(); len(names) > 0 {
+		attrs = append(attrs, slog.Any("safeguards", names))
+	}
+	if len(st.reported) > 0 {
+		level = slog.LevelWarn
+		rep := make([]string, len(st.reported))
+		for i, r := range st.reported {
+			rep[i] = r.Rule
+			if r.Field != "" {
+				rep[i] += " at " + r.Field
+			}
+		}
+		attrs = append(attrs, slog.Any("report_only", rep))
+	}
+	if id, ok := awsmiddleware.GetRequestIDMetadata(md); ok {
+		attrs = append(attrs, slog.String("request_id", id))
+	}
+	attrs = append(attrs, slog.Duration("duration", d))
+	g.s.Logger.LogAttrs(ctx, level, "personalize call", attrs...)
+}

@@ -1,0 +1,155 @@
+package personalize
+
+import (
+	"context"
+	"crypto/tls"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/personalizeguard/personalizeguard/kms"
+)
+
+// healthyKMS answers the key check as a ready customer managed key would,
+// and counts the calls.
+type healthyKMS struct {
+	policy string
+	calls  atomic.Int32
+}
+
+func newHealthyKMS(tb testing.TB) *healthyKMS {
+	tb.Helper()
+	doc, err := kms.PersonalizeKeyPolicy(kms.KeyPolicyInput{RoleARN: testRoleARN, Region: testRegion})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &healthyKMS{policy: string(doc)}
+}
+
+func (k *healthyKMS) DescribeKey(_ context.Context, in *awskms.DescribeKeyInput, _ ...func(*awskms.Options)) (*awskms.DescribeKeyOutput, error) {
+	k.calls.Add(1)
+	return &awskms.DescribeKeyOutput{KeyMetadata: &kmstypes.KeyMetadata{
+		Arn: in.KeyId, KeyId: aws.String("1234abcd-12ab-34cd-56ef-1234567890ab"), AWSAccountId: aws.String(testAccount),
+		Enabled: true, KeyState: kmstypes.KeyStateEnabled, KeyManager: kmstypes.KeyManagerTypeCustomer,
+		KeySpec: kmstypes.KeySpecSymmetricDefault, KeyUsage: kmstypes.KeyUsageTypeEncryptDecrypt, Origin: kmstypes.OriginTypeAwsKms,
+	}}, nil
+}
+
+func (k *healthyKMS) GetKeyRotationStatus(context.Context, *awskms.GetKeyRotationStatusInput, ...func(*awskms.Options)) (*awskms.GetKeyRotationStatusOutput, error) {
+	k.calls.Add(1)
+	return &awskms.GetKeyRotationStatusOutput{KeyRotationEnabled: true}, nil
+}
+
+func (k *healthyKMS) GetKeyPolicy(context.Context, *awskms.GetKeyPolicyInput, ...func(*awskms.Options)) (*awskms.GetKeyPolicyOutput, error) {
+	k.calls.Add(1)
+	return &awskms.GetKeyPolicyOutput{Policy: aws.String(k.policy), PolicyName: aws.String("default")}, nil
+}
+
+// BenchmarkGuardedVsBare sends the same operations through a bare SDK client
+// and a guarded one (key injection, cached key check, content checks, audit
+// off) to the same local TLS endpoint. Compare the ratio within one run.
+func BenchmarkGuardedVsBare(b *testing.B) {
+	srv, _ := tlsServer(b, tls.VersionTLS12, tls.VersionTLS13)
+	cfg := configFor(srv)
+	bare := sdk.NewFromConfig(cfg)
+	guarded, err := New(cfg, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), S3Client: nopS3{}, PersonalizeClient: nopDescriber{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	ops := []struct {
+		name string
+		call func(*sdk.Client) error
+	}{
+		{"CreateDatasetGroup", func(c *sdk.Client) error {
+			_, err := c.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("movies-2024-11-28"),
+				Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}}})
+			return err
+		}},
+		{"ListDatasetGroups", func(c *sdk.Client) error {
+			_, err := c.ListDatasetGroups(ctx, &sdk.ListDatasetGroupsInput{MaxResults: aws.Int32(10)})
+			return err
+		}},
+	}
+	for _, op := range ops {
+		for _, client := range []struct {
+			name string
+			c    *sdk.Client
+		}{{"bare", bare}, {"guarded", guarded}} {
+			b.Run(op.name+"/"+client.name, func(b *testing.B) {
+				if err := op.call(client.c); err != nil { // warm connections and the key check
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := op.call(client.c); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkGuardMiddleware measures the guard's own work on one
+// CreateDatasetGroup: registering its middleware on a stack, then running
+// its Initialize middleware (content checks, key and role injection, the
+// cached key check) down to a no-op handler.
+func BenchmarkGuardMiddleware(b *testing.B) {
+	g, err := NewGuard(aws.Config{Region: testRegion}, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN,
+		KMSClient: newHealthyKMS(b), S3Client: nopS3{}, PersonalizeClient: nopDescriber{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &sdk.CreateDatasetGroupInput{Name: aws.String("movies-2024-11-28"),
+		Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}, {TagKey: aws.String("env"), TagValue: aws.String("prod")}}}
+	ctx := middleware.WithOperationName(context.Background(), "CreateDatasetGroup")
+	h := chainInitialize(middleware.InitializeHandlerFunc(
+		func(context.Context, middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, nil
+		}), g.content, g.keyInject, g.s3loc, g.ready, g.groupKey, g.bucketPosture)
+	if _, _, err := h.HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("register", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			stack := middleware.NewStack("CreateDatasetGroup", smithyhttp.NewStackRequest)
+			if err := g.AddMiddleware(stack); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("register-baseline", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = middleware.NewStack("CreateDatasetGroup", smithyhttp.NewStackRequest)
+		}
+	})
+	b.Run("run", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := h.HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// chainInitialize wraps h in ms, the first outermost.
+func chainInitialize(h middleware.InitializeHandler, ms ...middleware.InitializeMiddleware) middleware.InitializeHandler {
+	for i := len(ms) - 1; i >= 0; i-- {
+		m, next := ms[i], h
+		h = middleware.InitializeHandlerFunc(func(ctx context.Context, in middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return m.HandleInitialize(ctx, in, next)
+		})
+	}
+	return h
+}

@@ -1,0 +1,107 @@
+package personalize
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/personalizeguard/personalizeguard/posture"
+)
+
+// Rules a [SafeguardError] names. They are stable: alert on them, count them,
+// allow-list them. Rules of the sensitive-value safeguard are
+// "sensitive.<kind>" (e.g. "sensitive.account-number"); rules of S3 location
+// parsing come from package s3guard ("s3.location.credentials", ...).
+const (
+	RuleHTTPSOnly          = "transport.https-only"     // the request would leave over plain http
+	RuleTLSVersion         = "transport.tls-version"    // the connection negotiated TLS below the floor
+	RuleNamePattern        = "model.name-pattern"       // a resource Name outside ^[a-zA-Z0-9][a-zA-Z0-9\-_]*$ or 1–63 bytes
+	RuleTagLimits          = "model.tag-limits"         // tag count, key or value length or characters
+	RuleFieldLength        = "model.field-length"       // a filter expression or other bounded field too long
+	RuleSchemaJSON         = "model.schema-json"        // CreateSchema's Schema is not a JSON document
+	RuleKMSKeyARN          = "kms.key-arn"              // a key field holds something other than a key ARN
+	RuleKMSKeyNotAllowed   = "kms.key-not-allowed"      // a key other than the configured or allowed ones
+	RuleKMSRoleWithout     = "kms.role-without-key"     // RoleArn on CreateDatasetGroup without a KmsKeyArn
+	RuleKMSKeyNotReady     = "kms.key-not-ready"        // the key's readiness check has blocking findings
+	RuleKMSCheckFailed     = "kms.check-failed"         // the key could not be checked (fail closed)
+	RuleDatasetGroupKey    = "kms.dataset-group-key"    // an import into a dataset group without the expected key
+	RuleBucketNotAllowed   = "s3.bucket-not-allowed"    // output to a bucket outside Policy.AllowedOutputBuckets
+	RuleBucketPosture      = "s3.bucket-posture"        // the bucket's posture check has blocking findings
+	RuleObjectPosture      = "s3.object-posture"        // the import source objects are not encrypted as required
+	RuleS3CheckFailed      = "s3.check-failed"          // the bucket could not be checked (fail closed)
+	RuleSensitivePrefix    = "sensitive."               // prefix of the sensitive-value rules
+	RuleDatasetGroupLookup = "kms.dataset-group-lookup" // the import's dataset group could not be described (fail closed)
+)
+
+// SafeguardError is returned when a safeguard refuses a request. The SDK wraps
+// it in a *smithy.OperationError; reach it with errors.As. It names the
+// operation, the field path and the rule, and never the value that broke the
+// rule: it is safe to log and to return to an end user.
+type SafeguardError struct {
+	// Operation is the Personalize operation, e.g. "CreateDatasetGroup".
+	Operation string
+	// Field is the path of the offending field, e.g. "Tags[2].TagValue" or
+	// "JobOutput.S3DataDestination.Path"; empty for rules about the
+	// connection or the configuration.
+	Field string
+	// Rule is one of the Rule constants, or "sensitive.<kind>".
+	Rule string
+	// Reason explains the rule in a sentence, without the value.
+	Reason string
+	// Findings carry the posture report behind RuleKMSKeyNotReady,
+	// RuleBucketPosture and RuleObjectPosture.
+	Findings []posture.Finding
+	// Err is the underlying error, if any (for example a *kms.CheckError
+	// when a check could not run). It never holds the rejected value.
+	Err error
+}
+
+func (e *SafeguardError) Error() string {
+	var b strings.Builder
+	b.WriteString("personalizeguard: ")
+	b.WriteString(e.Operation)
+	if e.Field != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Rule)
+	if e.Reason != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Reason)
+	}
+	for i, f := range e.Findings {
+		if i == 0 {
+			b.WriteString(" [")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.ID)
+		if i == len(e.Findings)-1 {
+			b.WriteString("]")
+		}
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *SafeguardError) Unwrap() error { return e.Err }
+
+// ConfigError reports a Policy that New or NewGuard refuses.
+type ConfigError struct {
+	Field  string // the Policy field or "aws.Config.<Field>"
+	Reason string
+	Err    error
+}
+
+func (e *ConfigError) Error() string {
+	msg := fmt.Sprintf("personalizeguard: invalid configuration: %s: %s", e.Field, e.Reason)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }

@@ -1,0 +1,281 @@
+package personalize
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata golden files")
+
+// operation is one method of the SDK client and its input type.
+type operation struct {
+	name string
+	in   reflect.Type // *XxxInput
+}
+
+// operations lists every operation of the pinned SDK client by reflection, so
+// the tests cover operations nobody remembered to list.
+func operations(t testing.TB) []operation {
+	t.Helper()
+	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
+	var ops []operation
+	ct := reflect.TypeOf(&sdk.Client{})
+	for i := range ct.NumMethod() {
+		m := ct.Method(i)
+		mt := m.Type
+		if mt.NumIn() != 4 || mt.In(1) != ctxType || mt.In(2).Kind() != reflect.Pointer || !strings.HasSuffix(mt.In(2).Elem().Name(), "Input") {
+			continue
+		}
+		ops = append(ops, operation{name: m.Name, in: mt.In(2)})
+	}
+	if len(ops) != 71 {
+		t.Fatalf("found %d operations on *personalize.Client, want the 71 of v1.50.5", len(ops))
+	}
+	return ops
+}
+
+// step is one move from a type to the next on the way to a string leaf.
+type step struct {
+	kind  nodeKind
+	index int  // struct field
+	key   bool // map: the key rather than the value
+}
+
+type leaf struct {
+	path  string
+	rule  fieldRule
+	steps []step
+}
+
+func leaves(n *node, path string, steps []step, out *[]leaf) {
+	with := func(s step) []step { return append(steps[:len(steps):len(steps)], s) }
+	switch n.kind {
+	case kindString:
+		*out = append(*out, leaf{path: path, rule: n.rule, steps: steps})
+	case kindPtr:
+		leaves(n.elem, path, with(step{kind: kindPtr}), out)
+	case kindStruct:
+		for _, f := range n.fields {
+			p := f.name
+			if path != "" {
+				p = path + "." + f.name
+			}
+			leaves(f, p, with(step{kind: kindStruct, index: f.index}), out)
+		}
+	case kindSlice:
+		leaves(n.elem, path+"[0]", with(step{kind: kindSlice}), out)
+	case kindMap:
+		if n.keyRule != ruleSkip {
+			*out = append(*out, leaf{path: path + "[#0].Key", rule: n.keyRule, steps: with(step{kind: kindMap, key: true})})
+		}
+		if n.elem != nil {
+			leaves(n.elem, path+"[#0].Value", with(step{kind: kindMap}), out)
+		}
+	}
+}
+
+// build makes a value of type t holding s at the end of steps.
+func build(t reflect.Type, steps []step, s string) reflect.Value {
+	if len(steps) == 0 {
+		return reflect.ValueOf(s).Convert(t)
+	}
+	st, rest := steps[0], steps[1:]
+	switch st.kind {
+	case kindPtr:
+		p := reflect.New(t.Elem())
+		p.Elem().Set(build(t.Elem(), rest, s))
+		return p
+	case kindStruct:
+		v := reflect.New(t).Elem()
+		v.Field(st.index).Set(build(t.Field(st.index).Type, rest, s))
+		return v
+	case kindSlice:
+		v := reflect.MakeSlice(t, 1, 1)
+		v.Index(0).Set(build(t.Elem(), rest, s))
+		return v
+	case kindMap:
+		m := reflect.MakeMap(t)
+		if st.key {
+			m.SetMapIndex(build(t.Key(), rest, s), reflect.Zero(t.Elem()))
+		} else {
+			m.SetMapIndex(reflect.ValueOf("k").Convert(t.Key()), build(t.Elem(), rest, s))
+		}
+		return m
+	}
+	panic("unreachable")
+}
+
+// TestFieldRulesGolden pins how the guard treats every string field of every
+// operation. A security reviewer reads testdata/fieldrules.golden to see what
+// is checked; an SDK upgrade that adds a field shows up as a diff here.
+func TestFieldRulesGolden(t *testing.T) {
+	var p plans
+	var b strings.Builder
+	for _, op := range operations(t) {
+		n := p.get(op.in)
+		if n == nil {
+			continue
+		}
+		var ls []leaf
+		leaves(n, "", nil, &ls)
+		for _, l := range ls {
+			fmt.Fprintf(&b, "%s\t%s\t%s\n", op.name, l.path, l.rule)
+		}
+	}
+	got := b.String()
+	const golden = "testdata/fieldrules.golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestFieldRulesGolden -update)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("field rules mismatch (-want +got); if the change is intended, rerun with -update:\n%s", diff)
+	}
+}
+
+// TestEveryFreeFormFieldRejectsCanary plants an account number in every
+// checked string field of every operation, one at a time, and expects the
+// content safeguard to refuse it, naming that exact field and never the value.
+func TestEveryFreeFormFieldRejectsCanary(t *testing.T) {
+	const canary = "acct-12345678"
+	g := testGuard(t, Policy{})
+	var checked int
+	for _, op := range operations(t) {
+		n := g.plans.get(op.in)
+		if n == nil {
+			continue
+		}
+		var ls []leaf
+		leaves(n, "", nil, &ls)
+		for _, l := range ls {
+			value, wantField := canary, l.path
+			switch l.rule {
+			case ruleSkip, ruleS3Location, ruleKMSKey:
+				continue
+			case ruleSchema:
+				value = `{"type":"record","name":"Interactions","fields":[{"name":"USER_ID","type":"string","doc":"` + canary + `"}]}`
+				wantField = l.path + ".fields[0].doc"
+			}
+			checked++
+			t.Run(op.name+"/"+l.path, func(t *testing.T) {
+				in := build(op.in, l.steps, value).Interface()
+				err := runInitialize(t, g.content, op.name, in)
+				var sg *SafeguardError
+				if !errors.As(err, &sg) {
+					t.Fatalf("content check = %v, want *SafeguardError", err)
+				}
+				want := SafeguardError{Operation: op.name, Field: wantField, Rule: "sensitive.account-number", Reason: sensitiveReason}
+				if diff := cmp.Diff(want, *sg); diff != "" {
+					t.Errorf("SafeguardError mismatch (-want +got):\n%s", diff)
+				}
+				if strings.Contains(err.Error(), "12345678") {
+					t.Errorf("error %q echoes the value", err)
+				}
+			})
+		}
+	}
+	if checked < 100 {
+		t.Errorf("checked %d free-form fields, want at least 100 across the API", checked)
+	}
+}
+
+// TestZeroInputsPass makes sure no operation's empty input trips a rule: the
+// SDK's validator, not the guard, reports missing required fields.
+func TestZeroInputsPass(t *testing.T) {
+	g := testGuard(t, Policy{})
+	for _, op := range operations(t) {
+		in := reflect.New(op.in.Elem()).Interface()
+		if err := runInitialize(t, g.content, op.name, in); err != nil {
+			t.Errorf("%s with an empty input: %v", op.name, err)
+		}
+	}
+}
+
+// runInitialize runs one Initialize middleware with a terminal handler and
+// returns its error.
+func runInitialize(t testing.TB, m middleware.InitializeMiddleware, op string, params any) error {
+	t.Helper()
+	_, err := runInitializeNext(m, op, params)
+	return err
+}
+
+// runInitializeNext returns the parameters next saw (nil when next did not
+// run) and the error; a middleware that errs and still calls next is a bug.
+func runInitializeNext(m middleware.InitializeMiddleware, op string, params any) (any, error) {
+	return runInitializeNextCtx(context.Background(), m, op, params)
+}
+
+func runInitializeNextCtx(ctx context.Context, m middleware.InitializeMiddleware, op string, params any) (any, error) {
+	ctx = middleware.WithOperationName(ctx, op)
+	var seen any
+	next := middleware.InitializeHandlerFunc(func(ctx context.Context, in middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
+		seen = in.Parameters
+		return middleware.InitializeOutput{}, middleware.Metadata{}, nil
+	})
+	_, _, err := m.HandleInitialize(ctx, middleware.InitializeInput{Parameters: params}, next)
+	if err != nil && seen != nil {
+		return seen, fmt.Errorf("middleware returned %v but also called next", err)
+	}
+	return seen, err
+}
+
+func TestValidName(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"movies", true},
+		{"movies-2024_11", true},
+		{"0movies", true},
+		{"", false},
+		{"-movies", false},
+		{"_movies", false},
+		{"movies.v1", false},
+		{"movies v1", false},
+		{"movies\n", false},
+		{strings.Repeat("a", 63), true},
+		{strings.Repeat("a", 64), false},
+		{"mövies", false},
+	}
+	for _, tt := range tests {
+		if got := validName(tt.name); got != tt.want {
+			t.Errorf("validName(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestValidTagText(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"team", true},
+		{"cost-center:retail/eu=1+2@x_y.z", true},
+		{"Équipe 42", true},
+		{"", true},
+		{"a\tb", false},
+		{"a;b", false},
+		{"a\xffb", false},
+		{"<script>", false},
+	}
+	for _, tt := range tests {
+		if got := validTagText(tt.s); got != tt.want {
+			t.Errorf("validTagText(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,273 @@
+package personalize
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/personalizeguard/personalizeguard/internal/checkcache"
+	kmscheck "github.com/personalizeguard/personalizeguard/kms"
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+// Middleware IDs. They are stable, so other middleware can be placed
+// relative to them.
+const (
+	IDAudit           = "PersonalizeGuard:Audit"           // Initialize, first: one audit event per call
+	IDFieldContent    = "PersonalizeGuard:FieldContent"    // Initialize: sensitive values and model constraints
+	IDKMSKey          = "PersonalizeGuard:KMSKey"          // Initialize: key and role injection, key allow-list
+	IDS3Location      = "PersonalizeGuard:S3Location"      // Initialize: S3 location parsing, output bucket allow-list
+	IDKeyReadiness    = "PersonalizeGuard:KeyReadiness"    // Initialize, after the SDK's validation: KMS key check (network, cached)
+	IDDatasetGroupKey = "PersonalizeGuard:DatasetGroupKey" // Initialize, after validation: an import's dataset group key (network, cached)
+	IDBucketPosture   = "PersonalizeGuard:BucketPosture"   // Initialize, after validation: bucket and object posture (network, cached)
+	IDHTTPSOnly       = "PersonalizeGuard:HTTPSOnly"       // Finalize, last: https endpoints only, before sending
+	IDTLSVersion      = "PersonalizeGuard:TLSVersion"      // Deserialize, innermost: negotiated TLS version
+	IDConfig          = "PersonalizeGuard:Config"          // Initialize: fails every call of a client the guard could not secure
+)
+
+// DatasetDescriber is what the guard needs from Personalize to find the key
+// of an import's dataset group. *personalize.Client satisfies it.
+type DatasetDescriber interface {
+	DescribeDataset(context.Context, *sdk.DescribeDatasetInput, ...func(*sdk.Options)) (*sdk.DescribeDatasetOutput, error)
+	DescribeDatasetGroup(context.Context, *sdk.DescribeDatasetGroupInput, ...func(*sdk.Options)) (*sdk.DescribeDatasetGroupOutput, error)
+}
+
+// Guard holds a validated Policy, the posture caches and the middleware. One
+// Guard can secure many clients; it is safe for concurrent use.
+type Guard struct {
+	s         *settings
+	plans     plans
+	keys      *kmscheck.Checker // nil with InsecureSkipPostureChecks
+	buckets   *s3guard.Checker  // nil with InsecureSkipPostureChecks
+	groups    *checkcache.Cache[string, string]
+	describer DatasetDescriber
+
+	dumpWarning sync.Once
+
+	// Built once so that registering them on each call's stack allocates
+	// nothing.
+	audit, content, keyInject, s3loc, ready, groupKey, bucketPosture middleware.InitializeMiddleware
+	https                                                            middleware.FinalizeMiddleware
+	tlsVersion                                                       middleware.DeserializeMiddleware
+}
+
+// New returns the SDK's own Personalize client with the guard installed. The
+// optFns are applied before the guard's, so they cannot switch a safeguard
+// off; they also configure the client the guard uses to describe dataset
+// groups.
+func New(cfg aws.Config, p Policy, optFns ...func(*sdk.Options)) (*sdk.Client, error) {
+	g, err := newGuard(cfg, p, optFns)
+	if err != nil {
+		return nil, err
+	}
+	var applyErr error
+	client := sdk.NewFromConfig(cfg, append(slices.Clip(optFns), func(o *sdk.Options) { applyErr = g.apply(o) })...)
+	if applyErr != nil {
+		return nil, applyErr
+	}
+	return client, nil
+}
+
+// NewGuard validates p and prepares the guard without building a client, for
+// services that build their own:
+//
+//	g, err := personalize.NewGuard(cfg, policy)
+//	client := awspersonalize.NewFromConfig(cfg, g.Option())
+func NewGuard(cfg aws.Config, p Policy) (*Guard, error) { return newGuard(cfg, p, nil) }
+
+func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, error) {
+	s, err := p.validate(cfg.Region)
+	if err != nil {
+		return nil, err
+	}
+	if s.InsecureReportOnly && s.Logger == nil {
+		return nil, &ConfigError{Field: "InsecureReportOnly", Reason: "needs a Logger: report-only mode reports through the audit log"}
+	}
+	g := &Guard{s: s}
+	g.audit = auditMW{g}
+	g.content = contentMW{g}
+	g.keyInject = keyInjectMW{g}
+	g.s3loc = locationMW{g}
+	g.ready = readinessMW{g}
+	g.groupKey = groupKeyMW{g}
+	g.bucketPosture = bucketPostureMW{g}
+	g.https = httpsOnly{}
+	g.tlsVersion = &tlsVersionCheck{min: s.minTLS}
+
+	// The guard's own clients get the same transport rules as the
+	// Personalize client.
+	own, err := g.hardenConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if s.InsecureSkipPostureChecks {
+		return g, nil
+	}
+	kc := s.KMSClient
+	if kc == nil {
+		kc = kms.NewFromConfig(own)
+	}
+	g.keys = kmscheck.NewChecker(kc, func(o *kmscheck.CheckerOptions) { o.TTL = s.CheckTTL })
+	sc := s.S3Client
+	if sc == nil {
+		sc = s3.NewFromConfig(own)
+	}
+	req := s3guard.Requirements{
+		AllowedKMSKeys: s.allowedKeys,
+		AllowSSES3:     s.InsecureAllowSSES3Buckets,
+		Region:         s.region,
+		AccountID:      s.key.AccountID,
+	}
+	g.buckets = s3guard.NewChecker(sc, req, func(o *s3guard.CheckerOptions) { o.TTL = s.CheckTTL })
+	g.groups = checkcache.New[string, string](checkcache.Options{TTL: s.CheckTTL})
+	g.describer = s.PersonalizeClient
+	if g.describer == nil {
+		g.describer = sdk.NewFromConfig(own, optFns...)
+	}
+	return g, nil
+}
+
+// hardenConfig returns a copy of cfg for the guard's own clients: TLS floor,
+// https only, no wire dumps.
+func (g *Guard) hardenConfig(cfg aws.Config) (aws.Config, error) {
+	out := cfg.Copy()
+	hc, err := hardenHTTPClient(cfg.HTTPClient, g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	out.HTTPClient = hc
+	out.ClientLogMode, _ = scrubLogMode(cfg.ClientLogMode)
+	if err := checkEndpoint(cfg.BaseEndpoint, false); err != nil {
+		return aws.Config{}, err
+	}
+	out.APIOptions = append(slices.Clip(cfg.APIOptions), g.addTransport)
+	return out, nil
+}
+
+func checkEndpoint(base *string, disableHTTPS bool) error {
+	if disableHTTPS {
+		return &ConfigError{Field: "EndpointOptions.DisableHTTPS", Reason: "is set; the guard sends only over https"}
+	}
+	if base == nil {
+		return nil
+	}
+	u, err := url.Parse(*base)
+	if err != nil || u.Scheme != "https" {
+		return &ConfigError{Field: "BaseEndpoint", Reason: "is not an https URL; the guard sends only over https"}
+	}
+	if u.User != nil {
+		return &ConfigError{Field: "BaseEndpoint", Reason: "carries credentials in the URL"}
+	}
+	return nil
+}
+
+// Option returns the client option that installs the guard on a client the
+// caller builds with personalize.New or personalize.NewFromConfig. Put it
+// last. A client the guard cannot secure (an HTTP client whose TLS settings
+// cannot be enforced, an http endpoint) fails every call with the
+// *ConfigError New would have returned.
+func (g *Guard) Option() func(*sdk.Options) {
+	return func(o *sdk.Options) { _ = g.apply(o) }
+}
+
+func (g *Guard) apply(o *sdk.Options) error {
+	fail := func(err error) error {
+		o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(configErrorMW{err}, middleware.Before)
+		})
+		return err
+	}
+	if err := checkEndpoint(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS); err != nil {
+		return fail(err)
+	}
+	hc, err := hardenHTTPClient(o.HTTPClient, g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
+	if err != nil {
+		return fail(err)
+	}
+	o.HTTPClient = hc
+	if mode, dumped := scrubLogMode(o.ClientLogMode); dumped {
+		o.ClientLogMode = mode
+		g.warnDumps(o.Logger)
+	}
+	o.APIOptions = append(slices.Clip(o.APIOptions), g.AddMiddleware)
+	return nil
+}
+
+func (g *Guard) warnDumps(l logging.Logger) {
+	g.dumpWarning.Do(func() {
+		const msg = "personalizeguard: ClientLogMode request/response/signing dumps switched off: they print session tokens and request bodies"
+		if l != nil {
+			l.Logf(logging.Warn, msg)
+		}
+		if g.s.Logger != nil {
+			g.s.Logger.Warn(msg)
+		}
+	})
+}
+
+// AddMiddleware registers the guard's middleware on stack. It is an
+// APIOptions function, usable per call; adding it twice is harmless.
+func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
+	// Network-free checks run first, at the front of Initialize, before the
+	// SDK's own validation, in this order.
+	front := []middleware.InitializeMiddleware{g.s3loc, g.keyInject, g.content}
+	if g.s.Logger != nil {
+		front = append(front, g.audit)
+	}
+	for _, m := range front {
+		if err := addInitialize(stack, m, middleware.Before); err != nil {
+			return err
+		}
+	}
+	// Checks that call AWS run after the SDK's validation, so a request
+	// missing required fields fails there without a network round trip.
+	if !g.s.InsecureSkipPostureChecks {
+		for _, m := range []middleware.InitializeMiddleware{g.ready, g.groupKey, g.bucketPosture} {
+			if err := addInitialize(stack, m, middleware.After); err != nil {
+				return err
+			}
+		}
+	}
+	return g.addTransport(stack)
+}
+
+// addTransport registers the transport rules alone; the guard's own KMS, S3
+// and Personalize clients get them too.
+func (g *Guard) addTransport(stack *middleware.Stack) error {
+	if _, ok := stack.Finalize.Get(IDHTTPSOnly); !ok {
+		if err := stack.Finalize.Add(g.https, middleware.After); err != nil {
+			return err
+		}
+	}
+	if _, ok := stack.Deserialize.Get(IDTLSVersion); !ok {
+		if err := stack.Deserialize.Add(g.tlsVersion, middleware.After); err != nil {
+			return err
+		}
+	}
+	return silenceWireDumps(stack)
+}
+
+func addInitialize(stack *middleware.Stack, m middleware.InitializeMiddleware, pos middleware.RelativePosition) error {
+	if _, ok := stack.Initialize.Get(m.ID()); ok {
+		return nil
+	}
+	return stack.Initialize.Add(m, pos)
+}
+
+type configErrorMW struct{ err error }
+
+func (configErrorMW) ID() string { return IDConfig }
+
+func (m configErrorMW) HandleInitialize(ctx context.Context, _ middleware.InitializeInput, _ middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	return middleware.InitializeOutput{}, middleware.Metadata{}, m.err
+}

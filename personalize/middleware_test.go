@@ -1,0 +1,280 @@
+package personalize
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/aws/smithy-go/document"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+var ignoreSDK = cmpopts.IgnoreTypes(document.NoSerde{})
+
+func s3cfg(path, key string) *types.S3DataConfig {
+	c := &types.S3DataConfig{Path: aws.String(path)}
+	if key != "" {
+		c.KmsKeyArn = aws.String(key)
+	}
+	return c
+}
+
+func TestKeyInjection(t *testing.T) {
+	keyed := Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, AllowedKMSKeyARNs: []string{otherKeyARN}}
+	const aliasARN = "arn:aws:kms:us-east-1:111122223333:alias/personalize"
+	tests := []struct {
+		name      string
+		policy    Policy
+		op        string
+		in        func() any // built twice: once to send, once to prove the first was not changed
+		want      any        // what next sees; nil when refused
+		wantRule  string
+		wantField string
+		reason    string
+	}{
+		{
+			name: "dataset group gets key and role", policy: keyed, op: "CreateDatasetGroup",
+			in:     func() any { return &sdk.CreateDatasetGroupInput{Name: aws.String("movies")} },
+			want:   &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(testKeyARN), RoleArn: aws.String(testRoleARN)},
+			reason: "an empty key field receives the configured key, and the role that goes with it",
+		},
+		{
+			name: "explicit configured key gets the role", policy: keyed, op: "CreateDatasetGroup",
+			in: func() any {
+				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(testKeyARN)}
+			},
+			want:   &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(testKeyARN), RoleArn: aws.String(testRoleARN)},
+			reason: "AWS requires RoleArn with KmsKeyArn",
+		},
+		{
+			name: "caller's role is kept", policy: keyed, op: "CreateDatasetGroup",
+			in: func() any {
+				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), RoleArn: aws.String("arn:aws:iam::111122223333:role/Other")}
+			},
+			want:   &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(testKeyARN), RoleArn: aws.String("arn:aws:iam::111122223333:role/Other")},
+			reason: "injection fills gaps and never overrides",
+		},
+		{
+			name: "allow-listed key", policy: keyed, op: "CreateDatasetGroup",
+			in: func() any {
+				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(otherKeyARN)}
+			},
+			want:   &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(otherKeyARN), RoleArn: aws.String(testRoleARN)},
+			reason: "AllowedKMSKeyARNs may be named explicitly",
+		},
+		{
+			name: "foreign key refused", policy: keyed, op: "CreateDatasetGroup",
+			in: func() any {
+				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String("arn:aws:kms:us-east-1:444455556666:key/11111111-2222-3333-4444-555555555555")}
+			},
+			wantRule: RuleKMSKeyNotAllowed, wantField: "KmsKeyArn", reason: "a key outside the policy is refused",
+		},
+		{
+			name: "alias refused", policy: keyed, op: "CreateDatasetGroup",
+			in: func() any {
+				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(aliasARN)}
+			},
+			wantRule: RuleKMSKeyARN, wantField: "KmsKeyArn", reason: "Personalize's model takes a key ARN, not an alias",
+		},
+		{
+			name: "role without key", policy: Policy{}, op: "CreateDatasetGroup",
+			in: func() any {
+				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), RoleArn: aws.String(testRoleARN)}
+			},
+			wantRule: RuleKMSRoleWithout, wantField: "RoleArn", reason: "AWS would accept the call and fail later",
+		},
+		{
+			name: "no key configured, none given", policy: Policy{}, op: "CreateDatasetGroup",
+			in:     func() any { return &sdk.CreateDatasetGroupInput{Name: aws.String("movies")} },
+			want:   &sdk.CreateDatasetGroupInput{Name: aws.String("movies")},
+			reason: "without a configured key, SSE with AWS's key is the caller's choice",
+		},
+		{
+			name: "batch inference both places", policy: keyed, op: "CreateBatchInferenceJob",
+			in: func() any {
+				return &sdk.CreateBatchInferenceJobInput{JobName: aws.String("nightly"),
+					JobInput:  &types.BatchInferenceJobInput{S3DataSource: s3cfg("s3://in-bucket/users.json", "")},
+					JobOutput: &types.BatchInferenceJobOutput{S3DataDestination: s3cfg("s3://out-bucket/recs/", "")}}
+			},
+			want: &sdk.CreateBatchInferenceJobInput{JobName: aws.String("nightly"),
+				JobInput:  &types.BatchInferenceJobInput{S3DataSource: s3cfg("s3://in-bucket/users.json", testKeyARN)},
+				JobOutput: &types.BatchInferenceJobOutput{S3DataDestination: s3cfg("s3://out-bucket/recs/", testKeyARN)}},
+			reason: "both S3DataConfig places of a batch job",
+		},
+		{
+			name: "batch segment keeps caller's allowed key", policy: keyed, op: "CreateBatchSegmentJob",
+			in: func() any {
+				return &sdk.CreateBatchSegmentJobInput{
+					JobInput:  &types.BatchSegmentJobInput{S3DataSource: s3cfg("s3://in-bucket/items.json", otherKeyARN)},
+					JobOutput: &types.BatchSegmentJobOutput{S3DataDestination: s3cfg("s3://out-bucket/segments/", "")}}
+			},
+			want: &sdk.CreateBatchSegmentJobInput{
+				JobInput:  &types.BatchSegmentJobInput{S3DataSource: s3cfg("s3://in-bucket/items.json", otherKeyARN)},
+				JobOutput: &types.BatchSegmentJobOutput{S3DataDestination: s3cfg("s3://out-bucket/segments/", testKeyARN)}},
+			reason: "only the empty place is filled",
+		},
+		{
+			name: "export output", policy: keyed, op: "CreateDatasetExportJob",
+			in: func() any {
+				return &sdk.CreateDatasetExportJobInput{JobOutput: &types.DatasetExportJobOutput{S3DataDestination: s3cfg("s3://out-bucket/export/", "")}}
+			},
+			want:   &sdk.CreateDatasetExportJobInput{JobOutput: &types.DatasetExportJobOutput{S3DataDestination: s3cfg("s3://out-bucket/export/", testKeyARN)}},
+			reason: "exports are written with the customer's key",
+		},
+		{
+			name: "metric attribution create", policy: keyed, op: "CreateMetricAttribution",
+			in: func() any {
+				return &sdk.CreateMetricAttributionInput{MetricsOutputConfig: &types.MetricAttributionOutput{RoleArn: aws.String(testRoleARN), S3DataDestination: s3cfg("s3://out-bucket/metrics/", "")}}
+			},
+			want: &sdk.CreateMetricAttributionInput{MetricsOutputConfig: &types.MetricAttributionOutput{RoleArn: aws.String(testRoleARN),
+				S3DataDestination: s3cfg("s3://out-bucket/metrics/", testKeyARN)}},
+			reason: "metric reports are written with the customer's key",
+		},
+		{
+			name: "metric attribution update refuses foreign key", policy: keyed, op: "UpdateMetricAttribution",
+			in: func() any {
+				return &sdk.UpdateMetricAttributionInput{MetricsOutputConfig: &types.MetricAttributionOutput{
+					S3DataDestination: s3cfg("s3://out-bucket/metrics/", "arn:aws:kms:us-east-1:444455556666:key/11111111-2222-3333-4444-555555555555")}}
+			},
+			wantRule: RuleKMSKeyNotAllowed, wantField: "MetricsOutputConfig.S3DataDestination.KmsKeyArn", reason: "the field path names the nested place",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := testGuard(t, tt.policy)
+			in := tt.in()
+			seen, err := runInitializeNext(g.keyInject, tt.op, in)
+			if tt.wantRule != "" {
+				var sg *SafeguardError
+				if !errors.As(err, &sg) || sg.Rule != tt.wantRule || sg.Field != tt.wantField {
+					t.Fatalf("got %v, want rule %s at %s (%s)", err, tt.wantRule, tt.wantField, tt.reason)
+				}
+				if seen != nil {
+					t.Errorf("next ran after a refusal")
+				}
+			} else {
+				if err != nil {
+					t.Fatalf("unexpected error %v (%s)", err, tt.reason)
+				}
+				if diff := cmp.Diff(tt.want, seen, ignoreSDK); diff != "" {
+					t.Errorf("parameters next saw mismatch (-want +got) (%s):\n%s", tt.reason, diff)
+				}
+			}
+			if diff := cmp.Diff(tt.in(), in, ignoreSDK); diff != "" {
+				t.Errorf("the caller's input was modified (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestS3Locations(t *testing.T) {
+	const canary = "wJalrXUtnFEMI-K7MDENG-hunter2"
+	tests := []struct {
+		name      string
+		policy    Policy
+		op        string
+		in        any
+		wantRule  string
+		wantField string
+	}{
+		{"s3 url", Policy{}, "CreateDatasetImportJob",
+			&sdk.CreateDatasetImportJobInput{DataSource: &types.DataSource{DataLocation: aws.String("s3://data-bucket/interactions.csv")}}, "", ""},
+		{"https virtual-hosted", Policy{}, "CreateDatasetImportJob",
+			&sdk.CreateDatasetImportJobInput{DataSource: &types.DataSource{DataLocation: aws.String("https://data-bucket.s3.us-east-1.amazonaws.com/interactions.csv")}}, "", ""},
+		{"plain http", Policy{}, "CreateDatasetImportJob",
+			&sdk.CreateDatasetImportJobInput{DataSource: &types.DataSource{DataLocation: aws.String("http://data-bucket.s3.amazonaws.com/x.csv")}},
+			s3guard.RuleLocationInsecureScheme, "DataSource.DataLocation"},
+		{"userinfo", Policy{}, "CreateDataDeletionJob",
+			&sdk.CreateDataDeletionJobInput{DataSource: &types.DataSource{DataLocation: aws.String("https://AKIAIOSFODNN7EXAMPLE:" + canary + "@data-bucket.s3.amazonaws.com/x.csv")}},
+			s3guard.RuleLocationCredentials, "DataSource.DataLocation"},
+		{"presigned", Policy{}, "CreateDatasetExportJob",
+			&sdk.CreateDatasetExportJobInput{JobOutput: &types.DatasetExportJobOutput{S3DataDestination: s3cfg(
+				"https://out-bucket.s3.amazonaws.com/export/?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE&X-Amz-Signature="+canary, "")}},
+			s3guard.RuleLocationQuery, "JobOutput.S3DataDestination.Path"},
+		{"output bucket allow-list", Policy{AllowedOutputBuckets: []string{"approved-bucket"}}, "CreateBatchInferenceJob",
+			&sdk.CreateBatchInferenceJobInput{
+				JobInput:  &types.BatchInferenceJobInput{S3DataSource: s3cfg("s3://any-input-bucket/in.json", "")},
+				JobOutput: &types.BatchInferenceJobOutput{S3DataDestination: s3cfg("s3://elsewhere-bucket/out/", "")}},
+			RuleBucketNotAllowed, "JobOutput.S3DataDestination.Path"},
+		{"allow-listed output", Policy{AllowedOutputBuckets: []string{"approved-bucket"}}, "CreateMetricAttribution",
+			&sdk.CreateMetricAttributionInput{MetricsOutputConfig: &types.MetricAttributionOutput{S3DataDestination: s3cfg("s3://approved-bucket/metrics/", "")}}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := testGuard(t, tt.policy)
+			seen, err := runInitializeNext(g.s3loc, tt.op, tt.in)
+			if tt.wantRule == "" {
+				if err != nil || seen == nil {
+					t.Fatalf("got %v, want the request to pass", err)
+				}
+				return
+			}
+			var sg *SafeguardError
+			if !errors.As(err, &sg) || sg.Rule != tt.wantRule || sg.Field != tt.wantField {
+				t.Fatalf("got %v, want rule %s at %s", err, tt.wantRule, tt.wantField)
+			}
+			if containsAnyOf(err.Error(), canary, "AKIAIOSFODNN7EXAMPLE", "elsewhere-bucket") {
+				t.Errorf("error %q echoes part of the location", err)
+			}
+		})
+	}
+}
+
+func TestReportOnly(t *testing.T) {
+	logger, logs := jsonLogger()
+	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
+	in := &sdk.CreateDatasetGroupInput{Name: aws.String("acct-12345678"), Tags: []types.Tag{{TagKey: aws.String("owner"), TagValue: aws.String("4111 1111 1111 1111")}}}
+	ctx, st := withState()
+	seen, err := runInitializeNextCtx(ctx, g.content, "CreateDatasetGroup", in)
+	if err != nil || seen == nil {
+		t.Fatalf("report-only content check = %v, want the call to go on", err)
+	}
+	var got []string
+	for _, r := range st.reported {
+		got = append(got, r.Rule+"@"+r.Field)
+	}
+	want := []string{"sensitive.account-number@Name", "sensitive.credit-card@Tags[0].TagValue"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reported violations mismatch (-want +got):\n%s", diff)
+	}
+	if strings.Contains(logs.String(), "12345678") {
+		t.Errorf("log echoes the value: %s", logs)
+	}
+}
+
+func TestNewRefusesBadPolicy(t *testing.T) {
+	tests := []struct {
+		name      string
+		region    string
+		policy    Policy
+		wantField string
+	}{
+		{"alias instead of key", testRegion, Policy{KMSKeyARN: "arn:aws:kms:us-east-1:111122223333:alias/personalize", RoleARN: testRoleARN}, "KMSKeyARN"},
+		{"alias name", testRegion, Policy{KMSKeyARN: "alias/personalize", RoleARN: testRoleARN}, "KMSKeyARN"},
+		{"key in another Region", testRegion, Policy{KMSKeyARN: "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", RoleARN: testRoleARN}, "KMSKeyARN"},
+		{"key without role", testRegion, Policy{KMSKeyARN: testKeyARN}, "RoleARN"},
+		{"role without key", testRegion, Policy{RoleARN: testRoleARN}, "RoleARN"},
+		{"role not a role", testRegion, Policy{KMSKeyARN: testKeyARN, RoleARN: "arn:aws:iam::111122223333:user/bob"}, "RoleARN"},
+		{"TLS 1.1", testRegion, Policy{MinTLSVersion: 0x0302}, "MinTLSVersion"},
+		{"TLS 1.0", testRegion, Policy{MinTLSVersion: 0x0301}, "MinTLSVersion"},
+		{"no Region", "", Policy{}, "aws.Config.Region"},
+		{"bad allowed key", testRegion, Policy{AllowedKMSKeyARNs: []string{"1234abcd-12ab-34cd-56ef-1234567890ab"}}, "AllowedKMSKeyARNs[0]"},
+		{"bad bucket", testRegion, Policy{AllowedOutputBuckets: []string{"Not_A_Bucket"}}, "AllowedOutputBuckets[0]"},
+		{"report-only without logger", testRegion, Policy{InsecureReportOnly: true}, "InsecureReportOnly"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(aws.Config{Region: tt.region}, tt.policy)
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Field != tt.wantField {
+				t.Fatalf("New = %v, want *ConfigError for %s", err, tt.wantField)
+			}
+		})
+	}
+}

@@ -1,0 +1,172 @@
+package personalize
+
+import (
+	"crypto/tls"
+	"log/slog"
+	"regexp"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/personalizeguard/personalizeguard/kms"
+	"github.com/personalizeguard/personalizeguard/s3guard"
+	"github.com/personalizeguard/personalizeguard/sensitive"
+)
+
+// Policy configures the guard. The zero value has every safeguard on: TLS 1.2
+// or later over https only, sensitive values refused in every free-form field,
+// AWS's own field constraints enforced, S3 locations parsed strictly and their
+// buckets' posture checked before Personalize is asked to use them. Set
+// KMSKeyARN and RoleARN to have the customer managed key injected and checked.
+//
+// Fields named Insecure… switch a safeguard off. Each says what is lost.
+type Policy struct {
+	// KMSKeyARN is the customer managed key (a key ARN, not an alias) that
+	// encrypts dataset groups and S3 data. It is injected wherever the API
+	// takes a key and the caller left it empty: CreateDatasetGroup and the
+	// seven S3DataConfig places of batch, export and metric jobs. Before the
+	// first request that uses it, the key's readiness is checked (state,
+	// Region, rotation, key policy grants for Personalize and RoleARN).
+	KMSKeyARN string
+
+	// RoleARN is the IAM role Personalize assumes to use the key. It is
+	// injected into CreateDatasetGroup alongside the key and required when
+	// KMSKeyARN is set.
+	RoleARN string
+
+	// AllowedKMSKeyARNs are further keys a caller may name explicitly in a
+	// request. A key outside KMSKeyARN and this list is refused.
+	AllowedKMSKeyARNs []string
+
+	// MinTLSVersion is the lowest TLS version the client negotiates: 0 means
+	// tls.VersionTLS12; tls.VersionTLS13 is allowed; anything below 1.2 is a
+	// configuration error.
+	MinTLSVersion uint16
+
+	// Logger receives one audit event per call. Nil means no audit events.
+	Logger *slog.Logger
+
+	// Detector judges free-form values. Nil means sensitive.Default().
+	Detector *sensitive.Detector
+
+	// AllowedOutputBuckets, when not empty, are the only buckets that
+	// exports, batch output and metric reports may be written to.
+	AllowedOutputBuckets []string
+
+	// CheckTTL is how long a passed posture check (key, bucket, dataset
+	// group) is trusted. Zero means 5 minutes. Failed checks are not cached.
+	CheckTTL time.Duration
+
+	// KMSClient, S3Client and PersonalizeClient run the guard's own posture
+	// checks. Nil means clients built from the aws.Config given to New, with
+	// the same transport rules as the guarded client.
+	KMSClient         kms.CheckAPIClient
+	S3Client          S3Client
+	PersonalizeClient DatasetDescriber
+
+	// InsecureReportOnly logs what the content safeguards would refuse
+	// instead of refusing it, for a gradual roll-out. Transport rules still
+	// refuse. Sensitive values then reach AWS's logs: use it only to measure.
+	InsecureReportOnly bool
+
+	// InsecureSkipPostureChecks skips the network checks: key readiness,
+	// the dataset group's key before imports, and bucket and object
+	// posture. Requests then go out without knowing whether the key is
+	// usable or the bucket is encrypted, TLS-only and private.
+	InsecureSkipPostureChecks bool
+
+	// InsecureIgnoreFindings lists posture finding IDs (for example
+	// "kms.rotation-disabled") that do not block. Each one is a control you
+	// decided not to have.
+	InsecureIgnoreFindings []string
+
+	// InsecureAllowSSES3Buckets accepts buckets encrypted with SSE-S3 when
+	// KMSKeyARN is set. The data is encrypted at rest, but with a key AWS
+	// manages and you cannot revoke.
+	InsecureAllowSSES3Buckets bool
+
+	// InsecureAllowUnverifiableHTTPClient accepts an aws.Config.HTTPClient
+	// whose TLS settings the guard cannot inspect or raise (anything other
+	// than *awshttp.BuildableClient or an *http.Client over *http.Transport).
+	// The TLS floor is then only checked after each response, when the
+	// request has already been sent.
+	InsecureAllowUnverifiableHTTPClient bool
+}
+
+// S3Client is what the guard needs from S3 for its posture checks.
+// *s3.Client satisfies it.
+type S3Client interface {
+	s3guard.BucketAPIClient
+	s3guard.ObjectAPIClient
+}
+
+// roleARNPattern is the Personalize model's RoleArn pattern, anchored.
+var roleARNPattern = regexp.MustCompile(`^arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`)
+
+// settings is a validated Policy, with the parsed forms the middleware needs.
+type settings struct {
+	Policy
+	minTLS      uint16
+	key         kms.KeyARN // zero when no key is configured
+	allowedKeys []string   // KMSKeyARN first, then AllowedKMSKeyARNs
+	region      string
+}
+
+func (p Policy) validate(region string) (*settings, error) {
+	s := &settings{Policy: p, region: region, minTLS: p.MinTLSVersion}
+	if region == "" {
+		return nil, &ConfigError{Field: "aws.Config.Region", Reason: "is empty; the guard checks keys and buckets against it"}
+	}
+	switch {
+	case s.minTLS == 0:
+		s.minTLS = tls.VersionTLS12
+	case s.minTLS != tls.VersionTLS12 && s.minTLS != tls.VersionTLS13:
+		return nil, &ConfigError{Field: "MinTLSVersion", Reason: "must be tls.VersionTLS12 or tls.VersionTLS13; AWS requires TLS 1.2 or later"}
+	}
+	if p.KMSKeyARN != "" {
+		k, err := kms.ParseKeyARN(p.KMSKeyARN)
+		if err != nil {
+			return nil, &ConfigError{Field: "KMSKeyARN", Reason: "needs a key ARN", Err: err}
+		}
+		if k.Region != region {
+			return nil, &ConfigError{Field: "KMSKeyARN", Reason: "key is in Region " + k.Region + " but the client is in " + region + "; Personalize needs a key in its own Region"}
+		}
+		if p.RoleARN == "" {
+			return nil, &ConfigError{Field: "RoleARN", Reason: "is required with KMSKeyARN: Personalize needs a role to use the key"}
+		}
+		s.key = k
+		s.allowedKeys = append(s.allowedKeys, k.String())
+	} else if p.RoleARN != "" {
+		return nil, &ConfigError{Field: "RoleARN", Reason: "is only used together with KMSKeyARN; set both or neither"}
+	}
+	if p.RoleARN != "" && !roleARNPattern.MatchString(p.RoleARN) {
+		return nil, &ConfigError{Field: "RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)"}
+	}
+	for i, a := range p.AllowedKMSKeyARNs {
+		k, err := kms.ParseKeyARN(a)
+		if err != nil {
+			return nil, &ConfigError{Field: "AllowedKMSKeyARNs[" + strconv.Itoa(i) + "]", Reason: "needs a key ARN", Err: err}
+		}
+		if !slices.Contains(s.allowedKeys, k.String()) {
+			s.allowedKeys = append(s.allowedKeys, k.String())
+		}
+	}
+	for i, b := range p.AllowedOutputBuckets {
+		if _, err := s3guard.ParseLocation("s3://" + b); err != nil {
+			return nil, &ConfigError{Field: "AllowedOutputBuckets[" + strconv.Itoa(i) + "]", Reason: "is not a valid bucket name", Err: err}
+		}
+	}
+	if p.CheckTTL < 0 {
+		return nil, &ConfigError{Field: "CheckTTL", Reason: "is negative"}
+	}
+	if p.Detector == nil {
+		s.Detector = sensitive.Default()
+	}
+	return s, nil
+}
+
+func (s *settings) keyAllowed(arn string) bool {
+	return len(s.allowedKeys) == 0 || slices.Contains(s.allowedKeys, arn)
+}
+
+func (s *settings) ignored(id string) bool { return slices.Contains(s.InsecureIgnoreFindings, id) }
