@@ -1,0 +1,164 @@
+package sensitive
+
+import (
+	"math"
+	"strings"
+)
+
+// nextAccessKey finds an AWS access key ID: AKIA (long-term), ASIA
+// (temporary), ABIA or ACCA followed by 16 base32 characters [A-Z2-7], not
+// glued to other letters or digits.
+func nextAccessKey(s string, from int) (int, int) {
+	for i := from; i < len(s); {
+		j := strings.IndexByte(s[i:], 'A')
+		if j < 0 {
+			break
+		}
+		q := i + j
+		if accessKeyAt(s, q) {
+			return q, q + 20
+		}
+		i = q + 1
+	}
+	return -1, -1
+}
+
+func accessKeyAt(s string, q int) bool {
+	if q+20 > len(s) || (q > 0 && isAlnum(s[q-1])) || (q+20 < len(s) && isAlnum(s[q+20])) {
+		return false
+	}
+	switch s[q : q+4] {
+	case "AKIA", "ASIA", "ABIA", "ACCA":
+	default:
+		return false
+	}
+	for i := q + 4; i < q+20; i++ {
+		if !is(s[i], cBase32) {
+			return false
+		}
+	}
+	return true
+}
+
+const (
+	secretLen = 40
+	// secretWindow is how far before a secret its keyword may stand:
+	// `aws_secret_access_key = "` and `"SecretAccessKey": "` fit easily.
+	secretWindow = 64
+	// minSecretEntropy is the Shannon entropy, in bits per character, below
+	// which a 40-character run is taken for words rather than a key. Random
+	// base64 of this length averages 4.78 and falls below 4.3 about once in
+	// 3,000; 40-character identifiers made of words measure 3.8–4.1.
+	minSecretEntropy = 4.3
+)
+
+// nextSecretKey finds an AWS secret access key: exactly 40 base64 characters
+// [A-Za-z0-9+/] with no base64 neighbour (and no '=' padding after), mixing
+// upper case, lower case and a digit or '/' '+', of high entropy, with the
+// keyword "secret" or an access key ID shortly before it on the same line.
+//
+// The scan looks at the last byte of each 40-byte window first and skips the
+// whole window when it cannot be part of a run, so clean text costs a few
+// comparisons per 40 bytes.
+func nextSecretKey(s string, from int) (int, int) {
+	i := from
+	for i+secretLen <= len(s) {
+		j := i + secretLen - 1
+		if !is(s[j], cB64) {
+			i = j + 1
+			continue
+		}
+		k := j - 1
+		for k >= i && is(s[k], cB64) {
+			k--
+		}
+		if k >= i {
+			i = k + 1
+			continue
+		}
+		// s[i:i+40] is base64; it must be a whole run.
+		e := i + secretLen
+		if i > 0 && is(s[i-1], cB64) {
+			for e < len(s) && is(s[e], cB64) {
+				e++
+			}
+			i = e + 1
+			continue
+		}
+		if e < len(s) && (is(s[e], cB64) || s[e] == '=') {
+			for e < len(s) && (is(s[e], cB64) || s[e] == '=') {
+				e++
+			}
+			i = e + 1
+			continue
+		}
+		if secretLooksRandom(s[i:e]) && secretKeywordBefore(s, i) {
+			return i, e
+		}
+		i = e + 1
+	}
+	return -1, -1
+}
+
+// secretKeywordBefore looks back up to secretWindow bytes, stopping at a line
+// break or a bracket (so a redaction marker never serves as a keyword), for
+// "secret" in any case or for an access key ID that the secret is paired with.
+func secretKeywordBefore(s string, a int) bool {
+	lo := a - secretWindow
+	if lo < 0 {
+		lo = 0
+	}
+	i := a
+	for i > lo {
+		c := s[i-1]
+		if c == '\n' || c == '\r' || c == '[' || c == ']' {
+			break
+		}
+		i--
+	}
+	w := s[i:a]
+	if containsFold(w, "secret") {
+		return true
+	}
+	for k := 0; k+20 <= len(w); k++ {
+		if w[k] == 'A' && accessKeyAt(s, i+k) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretLooksRandom requires upper and lower case, a digit or '/' '+', and
+// Shannon entropy of at least minSecretEntropy bits per character, which
+// rules out hex digests (one case), words and paths.
+func secretLooksRandom(v string) bool {
+	var counts [128]uint8
+	var upper, lower, other bool
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		counts[c&0x7f]++
+		switch {
+		case isUpper(c):
+			upper = true
+		case isLower(c):
+			lower = true
+		default:
+			other = true
+		}
+	}
+	if !upper || !lower || !other {
+		return false
+	}
+	return entropy(counts[:], len(v)) >= minSecretEntropy
+}
+
+func entropy(counts []uint8, n int) float64 {
+	h := 0.0
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / float64(n)
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}

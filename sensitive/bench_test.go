@@ -1,0 +1,160 @@
+package sensitive
+
+import (
+	"strings"
+	"testing"
+)
+
+// typicalNames are the strings the guard checks on every request: resource
+// names, tag keys and values, filter expressions.
+var typicalNames = []string{
+	"movie-recs-dsg",
+	"user-personalization-2024-11-28-15-30",
+	"interactions-import-1732800000123",
+	"batch-inference-20241128T153000Z",
+	"solution-v3",
+	"campaign-movie-recs-prod-v12",
+	"arn:aws:personalize:us-east-1:111122223333:dataset-group/movie-recs",
+	"s3://personalize-batch-111122223333-us-east-1/out/2024/11/28/",
+	"Environment",
+	"production",
+	"CostCenter",
+	"12345",
+	"INCLUDE ItemID WHERE Items.GENRE IN ($GENRES) AND Items.PRICE > 25",
+	"run-000123",
+	"f47ac10b-58cc-4372-a567-0e02b2c3d479",
+	"9fceb02d0ae598e95dc970b74767f19372d61af8",
+}
+
+// cleanText returns n bytes of clean free text: prose mixed with the numbers,
+// dates, versions, identifiers and URLs that real descriptions contain.
+func cleanText(tb testing.TB, n int) string {
+	tb.Helper()
+	parts := []string{
+		"The recommender for the movie catalogue was retrained on 2024-11-28 at 15:30 UTC with 1,234,567 interactions.",
+		"Version v1.2.3 of the pipeline reads s3://my-bucket/personalize/2024/11/28/part-00000.csv and writes results.",
+		"Solution arn:aws:personalize:us-east-1:111122223333:solution/movie-recs scored precision@25 of 0.42.",
+		"Batch run-000123 started at 1732800000 and finished at 1732800000123; see commit 9fceb02d0ae598e95dc970b74767f19372d61af8.",
+		"Hyperparameters: hidden_dimension=149, bptt=32, recency_mask=true, exploration_weight=0.3 for campaign v12.",
+		"Users in us-east-1 and eu-west-1 received personalised rankings; the median latency was 85 ms at the p50.",
+		"Filter INCLUDE ItemID WHERE Items.GENRE IN ($GENRES) removes 12.5% of the items, mostly older than 90 days.",
+		"The quick brown fox jumps over the lazy dog while the model learns which titles each viewer prefers.",
+		"Request f47ac10b-58cc-4372-a567-0e02b2c3d479 used role arn:aws:iam::111122223333:role/PersonalizeRole today.",
+		"Documentation lives at https://docs.aws.amazon.com/personalize/latest/dg/what-is-personalize.html#overview now.",
+	}
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		b.WriteString(parts[i%len(parts)])
+		b.WriteByte(' ')
+	}
+	s := b.String()[:n]
+	if fs := Default().Find(s); fs != nil {
+		tb.Fatalf("clean text has findings: %v", fs)
+	}
+	return s
+}
+
+// denseText is n bytes in which a finding of some kind starts every ~40 bytes.
+func denseText(n int) string {
+	line := "mail jane.doe@example.com card 4111 1111 1111 1111 call +44 20 7946 0958 " +
+		"ssn 123-45-6789 iban DE89370400440532013000 key AKIAIOSFODNN7EXAMPLE acct-12345678 " +
+		"aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY https://u:p@h.example/?sig=abc\n"
+	return strings.Repeat(line, n/len(line)+1)[:n]
+}
+
+func benchFind(b *testing.B, s string) {
+	d := Default()
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		d.Find(s)
+	}
+}
+
+func BenchmarkFind(b *testing.B) {
+	b.Run("names", func(b *testing.B) {
+		d := Default()
+		total := 0
+		for _, n := range typicalNames {
+			total += len(n)
+			if fs := d.Find(n); fs != nil {
+				b.Fatalf("typical name %q has findings %v", n, fs)
+			}
+		}
+		b.SetBytes(int64(total))
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			for _, n := range typicalNames {
+				d.Find(n)
+			}
+		}
+	})
+	b.Run("freetext-64KiB", func(b *testing.B) { benchFind(b, cleanText(b, 64<<10)) })
+	b.Run("clean-1KiB", func(b *testing.B) { benchFind(b, cleanText(b, 1<<10)) })
+	b.Run("clean-1MiB", func(b *testing.B) { benchFind(b, cleanText(b, 1<<20)) })
+	b.Run("dense-64KiB", func(b *testing.B) { benchFind(b, denseText(64<<10)) })
+}
+
+// BenchmarkFirst is what the guard runs on every name and tag.
+func BenchmarkFirst(b *testing.B) {
+	b.Run("names", func(b *testing.B) {
+		d := Default()
+		total := 0
+		for _, n := range typicalNames {
+			total += len(n)
+		}
+		b.SetBytes(int64(total))
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, n := range typicalNames {
+				d.First(n)
+			}
+		}
+	})
+	b.Run("dirty-name", func(b *testing.B) {
+		d := Default()
+		n := "recs-owner-jane.doe@example.com-2024"
+		b.SetBytes(int64(len(n)))
+		b.ReportAllocs()
+		for b.Loop() {
+			d.First(n)
+		}
+	})
+}
+
+// pathological inputs: each is built to make a naive scanner backtrack or
+// rescan. Their throughput must not fall as the size grows from 64 KiB to
+// 1 MiB; a quadratic scanner would be 16 times slower per byte.
+var pathological = []struct {
+	name string
+	unit string
+}{
+	{"dashed-ones", "1-"},
+	{"digits", "1"},
+	{"spaced-quads", "4111 "},
+	{"at-signs", "a@"},
+	{"dotted-local", "a."},
+	{"schemes", "a://"},
+	{"query", "?token=&"},
+	{"plus-digits", "+1 "},
+	{"base64", "Ab0+"},
+	{"akia", "AKIA"},
+	{"keywords", "account-"},
+	{"secret-runs", "secret "},
+	{"nul", "\x00"},
+	{"high-bytes", "\xff\xfe"},
+}
+
+func BenchmarkPathological(b *testing.B) {
+	for _, p := range pathological {
+		for _, size := range []struct {
+			name string
+			n    int
+		}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}} {
+			s := strings.Repeat(p.unit, size.n/len(p.unit)+1)[:size.n]
+			b.Run(p.name+"-"+size.name, func(b *testing.B) { benchFind(b, s) })
+		}
+	}
+}

@@ -1,0 +1,584 @@
+package sensitive
+
+import (
+	"math/bits"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Kind names a class of identifying value. Built-in kinds have the stable,
+// lower-case names below; a [Rule] may add its own.
+type Kind string
+
+// The built-in kinds. See the package documentation for how each is validated.
+const (
+	CreditCard     Kind = "credit-card"
+	SSN            Kind = "ssn"
+	IBAN           Kind = "iban"
+	Email          Kind = "email"
+	Phone          Kind = "phone"
+	AWSAccessKey   Kind = "aws-access-key"
+	AWSSecretKey   Kind = "aws-secret-key"
+	AccountNumber  Kind = "account-number"
+	URLCredentials Kind = "url-credentials"
+)
+
+// builtin indexes the built-in kinds, in the order of [Kinds].
+type builtin uint8
+
+const (
+	bCard builtin = iota
+	bSSN
+	bIBAN
+	bEmail
+	bPhone
+	bAccessKey
+	bSecretKey
+	bAccount
+	bURL
+	numBuiltins
+)
+
+// Kinds returns every built-in kind, in a stable order.
+func Kinds() []Kind {
+	return []Kind{CreditCard, SSN, IBAN, Email, Phone, AWSAccessKey, AWSSecretKey, AccountNumber, URLCredentials}
+}
+
+func (b builtin) kind() Kind {
+	switch b {
+	case bCard:
+		return CreditCard
+	case bSSN:
+		return SSN
+	case bIBAN:
+		return IBAN
+	case bEmail:
+		return Email
+	case bPhone:
+		return Phone
+	case bAccessKey:
+		return AWSAccessKey
+	case bSecretKey:
+		return AWSSecretKey
+	case bAccount:
+		return AccountNumber
+	case bURL:
+		return URLCredentials
+	}
+	return ""
+}
+
+// ranks holds, four bits per built-in kind, the rank that breaks ties between
+// findings with the same span: the more specific kind wins, so an access key
+// ID that is a whole parameter value is reported as an access key, and card
+// digits after "acct-" as a card. Account numbers (a keyword and digits) are
+// the weakest evidence.
+const ranks = 2<<(4*bCard) | 4<<(4*bSSN) | 3<<(4*bIBAN) | 6<<(4*bEmail) | 5<<(4*bPhone) |
+	0<<(4*bAccessKey) | 1<<(4*bSecretKey) | 8<<(4*bAccount) | 7<<(4*bURL)
+
+func (b builtin) rank() int { return int(ranks >> (4 * b) & 0xf) }
+
+func builtinOf(k Kind) (builtin, bool) {
+	for b := builtin(0); b < numBuiltins; b++ {
+		if b.kind() == k {
+			return b, true
+		}
+	}
+	return 0, false
+}
+
+// Finding locates one identifying value: its kind and the byte offsets
+// [Start, End) of the value in the input. It never holds a copy of the text.
+type Finding struct {
+	Kind       Kind
+	Start, End int
+}
+
+// String names the kind and the offsets, e.g. "credit-card at [4,20)"; it never
+// contains the value.
+func (f Finding) String() string {
+	return string(f.Kind) + " at [" + strconv.Itoa(f.Start) + "," + strconv.Itoa(f.End) + ")"
+}
+
+// Rule is a caller-defined detector: every non-empty match of Pattern for which
+// Validate (if set) returns true is a finding of Kind. Kind must be lower case
+// letters, digits and inner hyphens, like the built-in names.
+//
+// Matches are those of Pattern.FindAllStringIndex over the whole input, so a
+// match rejected by Validate is not retried at a later offset inside it.
+// Validate may be called from several goroutines at once. A detector with
+// rules allocates on every call (the regular expression engine does).
+type Rule struct {
+	Kind     Kind
+	Pattern  *regexp.Regexp
+	Validate func(match string) bool
+}
+
+// Option configures a [Detector] built by [New].
+type Option func(*config)
+
+type config struct {
+	kinds uint16
+	rules []Rule
+	allow []string
+	err   error
+}
+
+func (c *config) fail(option, reason string) {
+	if c.err == nil {
+		c.err = &OptionError{Option: option, Reason: reason}
+	}
+}
+
+// OptionError reports an option that [New] cannot honour. It names the option
+// and why; it never repeats an allow-listed value or a pattern.
+type OptionError struct {
+	Option string // "WithKinds", "WithRule" or "WithAllowList"
+	Reason string
+}
+
+func (e *OptionError) Error() string {
+	return "sensitive: " + e.Option + ": " + e.Reason
+}
+
+// WithKinds restricts the detector to the given built-in kinds. Without it,
+// every built-in kind is on. An unknown kind, or no kind at all, makes New
+// fail: a detector that silently checks nothing would be unsafe. When given
+// more than once, the last call wins.
+func WithKinds(kinds ...Kind) Option {
+	kinds = append([]Kind(nil), kinds...)
+	return func(c *config) {
+		if len(kinds) == 0 {
+			c.fail("WithKinds", "no kind given; leave the option out to detect every kind")
+			return
+		}
+		var set uint16
+		for _, k := range kinds {
+			b, ok := builtinOf(k)
+			if !ok {
+				c.fail("WithKinds", "unknown kind "+describeKind(k))
+				return
+			}
+			set |= 1 << b
+		}
+		c.kinds = set
+	}
+}
+
+// WithRule adds a caller rule to the built-in kinds. New fails if the rule has
+// no pattern or its kind is not a lower-case name.
+func WithRule(r Rule) Option {
+	return func(c *config) {
+		switch {
+		case r.Pattern == nil:
+			c.fail("WithRule", "rule "+describeKind(r.Kind)+" has no pattern")
+		case !validKindName(string(r.Kind)):
+			c.fail("WithRule", "kind "+describeKind(r.Kind)+" is not a lower-case name like \"employee-id\"")
+		default:
+			c.rules = append(c.rules, r)
+		}
+	}
+}
+
+// WithAllowList exempts exact values an organisation has reviewed, such as a
+// published support address: a finding whose text equals one of values is
+// dropped, whatever its kind. The comparison is byte for byte; the value is
+// the finding's own text (the digits of an account number, not its keyword).
+// Values accumulate over several calls.
+func WithAllowList(values ...string) Option {
+	values = append([]string(nil), values...)
+	return func(c *config) {
+		c.allow = append(c.allow, values...)
+	}
+}
+
+// describeKind quotes a kind name for an error only if it looks like one, so
+// a value passed by mistake is never echoed.
+func describeKind(k Kind) string {
+	if validKindName(string(k)) {
+		return strconv.Quote(string(k))
+	}
+	return "(malformed kind name)"
+}
+
+func validKindName(k string) bool {
+	if len(k) == 0 || len(k) > 64 || k[0] == '-' || k[len(k)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; !isLower(c) && !isDigit(c) && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// Detector finds identifying values in free-form text. It is immutable once
+// built and safe for concurrent use.
+type Detector struct {
+	kinds uint16
+	rules []Rule
+	allow map[string]struct{}
+}
+
+// New builds a detector. With no options it detects every built-in kind.
+func New(opts ...Option) (*Detector, error) {
+	c := config{kinds: 1<<numBuiltins - 1}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	d := &Detector{kinds: c.kinds, rules: append([]Rule(nil), c.rules...)}
+	for _, v := range c.allow {
+		if v == "" {
+			continue
+		}
+		if d.allow == nil {
+			d.allow = make(map[string]struct{}, len(c.allow))
+		}
+		d.allow[v] = struct{}{}
+	}
+	return d, nil
+}
+
+var defaultDetector = sync.OnceValue(func() *Detector {
+	d, err := New()
+	if err != nil {
+		panic("sensitive: default detector: " + err.Error())
+	}
+	return d
+})
+
+// Default returns the shared detector for every built-in kind, with no rules
+// and no allow-list.
+func Default() *Detector { return defaultDetector() }
+
+// Find returns the findings in s, ordered by Start and not overlapping, or nil
+// when there are none. Where candidates overlap, the one that starts first
+// wins; at the same start the longer, then the more specific kind.
+func (d *Detector) Find(s string) []Finding {
+	var sc scanner
+	sc.init(d, s)
+	var out []Finding
+	for from := 0; ; {
+		f, ok := sc.next(from)
+		if !ok {
+			return out
+		}
+		out = append(out, f)
+		from = f.End
+	}
+}
+
+// First returns the first finding of [Detector.Find] without building the
+// list. It does not allocate unless the detector has caller rules.
+func (d *Detector) First(s string) (Finding, bool) {
+	var sc scanner
+	sc.init(d, s)
+	return sc.next(0)
+}
+
+// Contains reports whether s holds any finding. It does not allocate unless
+// the detector has caller rules.
+func (d *Detector) Contains(s string) bool {
+	_, ok := d.First(s)
+	return ok
+}
+
+// maxRedactRounds bounds how often Redact re-scans its own output.
+const maxRedactRounds = 4
+
+// Redact replaces each finding with "[REDACTED:<kind>]" and returns s itself,
+// without allocating, when there is none. Redaction changes the context of
+// neighbouring text (a value that was glued to a finding now stands next to
+// a bracket), so the result is scanned again until clean; built-in kinds never
+// match the markers. If the result is still not clean after a few rounds —
+// only a caller rule that matches the marker itself can cause this — Redact
+// fails closed and returns "[REDACTED]".
+func (d *Detector) Redact(s string) string {
+	out := s
+	for round := 0; round < maxRedactRounds; round++ {
+		fs := d.Find(out)
+		if fs == nil {
+			return out
+		}
+		out = redact(out, fs)
+	}
+	if d.Contains(out) {
+		return "[REDACTED]"
+	}
+	return out
+}
+
+func redact(s string, fs []Finding) string {
+	var b strings.Builder
+	n := len(s)
+	for _, f := range fs {
+		n += len("[REDACTED:]") + len(f.Kind) - (f.End - f.Start)
+	}
+	b.Grow(n)
+	last := 0
+	for _, f := range fs {
+		b.WriteString(s[last:f.Start])
+		b.WriteString("[REDACTED:")
+		b.WriteString(string(f.Kind))
+		b.WriteByte(']')
+		last = f.End
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// candidate is a generator's next match; start < 0 means none.
+type candidate struct {
+	start, end int
+}
+
+const stale = -2 // the candidate must be computed
+
+// scanner merges the per-kind generators into one ordered stream. Each
+// generator yields its kind's matches left to right; the scanner keeps one
+// pending candidate per generator and only asks a generator again when the
+// stream has moved past its candidate's start, so the whole input is read a
+// bounded number of times. It lives on the caller's stack.
+type scanner struct {
+	d     *Detector
+	s     string
+	live  uint16 // built-in kinds that may still yield a candidate
+	cands [numBuiltins]candidate
+	url   urlScan
+	rules []ruleScan
+}
+
+type ruleScan struct {
+	cand    candidate
+	matches [][]int
+	i       int
+	ran     bool
+}
+
+// shortInput is the length up to which the scanner first checks which
+// anchors the input contains at all: names and tags are short, and most have
+// no '@', ':' or 'A' (and many no digit), so most generators need not start. For longer text the generators' own anchor searches are cheaper.
+const shortInput = 512
+
+func (sc *scanner) init(d *Detector, s string) {
+	sc.d, sc.s, sc.live = d, s, d.kinds
+	for i := range sc.cands {
+		sc.cands[i].start = stale
+	}
+	if len(s) <= shortInput {
+		sc.live &= anchorsIn(s)
+	}
+	if len(d.rules) > 0 {
+		sc.rules = make([]ruleScan, len(d.rules))
+		for i := range sc.rules {
+			sc.rules[i].cand.start = stale
+		}
+	}
+}
+
+// anchorsIn returns the set of built-in kinds whose anchor occurs in s.
+func anchorsIn(s string) uint16 {
+	n := len(s)
+	var seen, s1, s2, s3 uint16 // independent accumulators keep the loads in flight
+	for len(s) >= 4 {
+		seen |= byteClass[s[0]]
+		s1 |= byteClass[s[1]]
+		s2 |= byteClass[s[2]]
+		s3 |= byteClass[s[3]]
+		s = s[4:]
+	}
+	for i := 0; i < len(s); i++ {
+		seen |= byteClass[s[i]]
+	}
+	seen |= s1 | s2 | s3
+	var kinds uint16
+	if seen&cDigit != 0 {
+		kinds |= numericKinds
+	}
+	if seen&cAt != 0 {
+		kinds |= 1 << bEmail
+	}
+	if seen&cColon != 0 {
+		kinds |= 1 << bURL
+	}
+	if seen&cA != 0 {
+		kinds |= 1 << bAccessKey
+	}
+	if n >= secretLen {
+		kinds |= 1 << bSecretKey // its own skip search is cheaper than a run count
+	}
+	return kinds
+}
+
+// next returns the first finding that starts at or after from.
+func (sc *scanner) next(from int) (Finding, bool) {
+	for {
+		// Numeric kinds that need a new candidate share one walk over the
+		// digit runs; the others each have their own anchor.
+		var numeric uint16
+		for m := sc.live; m != 0; m &= m - 1 {
+			b := builtin(bits.TrailingZeros16(m))
+			if c := &sc.cands[b]; c.start == stale || c.start < from {
+				if numericKinds&(1<<b) != 0 {
+					numeric |= 1 << b
+				} else {
+					c.start, c.end = sc.generate(b, from)
+					if c.start < 0 {
+						sc.live &^= 1 << b
+					}
+				}
+			}
+		}
+		if numeric != 0 {
+			sc.generateNumeric(numeric, from)
+		}
+		best, bestRank := candidate{start: -1}, 0
+		bestB := numBuiltins
+		for m := sc.live; m != 0; m &= m - 1 {
+			b := builtin(bits.TrailingZeros16(m))
+			if c := sc.cands[b]; better(c, b.rank(), best, bestRank) {
+				best, bestRank, bestB = c, b.rank(), b
+			}
+		}
+		var bestKind Kind
+		if bestB < numBuiltins {
+			bestKind = bestB.kind()
+		}
+		bestRule := -1
+		for i := range sc.rules {
+			r := &sc.rules[i]
+			if r.cand.start == stale || (r.cand.start >= 0 && r.cand.start < from) {
+				r.cand.start, r.cand.end = sc.generateRule(i, from)
+			}
+			if r.cand.start >= 0 && better(r.cand, int(numBuiltins)+i, best, bestRank) {
+				best, bestRank, bestKind, bestRule = r.cand, int(numBuiltins)+i, sc.d.rules[i].Kind, i
+			}
+		}
+		if best.start < 0 {
+			return Finding{}, false
+		}
+		if sc.d.allow == nil {
+			return Finding{Kind: bestKind, Start: best.start, End: best.end}, true
+		}
+		if _, ok := sc.d.allow[sc.s[best.start:best.end]]; !ok {
+			return Finding{Kind: bestKind, Start: best.start, End: best.end}, true
+		}
+		// A reviewed value: this generator resumes after it; the others keep
+		// their candidates, which may still be reported.
+		if bestRule >= 0 {
+			r := &sc.rules[bestRule]
+			r.cand.start, r.cand.end = sc.generateRule(bestRule, best.end)
+		} else {
+			b := bestB
+			if numericKinds&(1<<b) != 0 {
+				sc.generateNumeric(1<<b, best.end)
+			} else {
+				c := &sc.cands[b]
+				if c.start, c.end = sc.generate(b, best.end); c.start < 0 {
+					sc.live &^= 1 << b
+				}
+			}
+		}
+	}
+}
+
+func better(c candidate, rank int, best candidate, bestRank int) bool {
+	switch {
+	case best.start < 0:
+		return true
+	case c.start != best.start:
+		return c.start < best.start
+	case c.end != best.end:
+		return c.end > best.end
+	}
+	return rank < bestRank
+}
+
+// numericKinds are anchored on digit runs; a phone number or an IBAN may
+// start a byte or two before its run.
+const numericKinds = 1<<bCard | 1<<bSSN | 1<<bIBAN | 1<<bPhone | 1<<bAccount
+
+// generate returns the first match of a non-numeric built-in kind that starts
+// at or after from.
+func (sc *scanner) generate(b builtin, from int) (int, int) {
+	switch b {
+	case bEmail:
+		return nextEmail(sc.s, from)
+	case bAccessKey:
+		return nextAccessKey(sc.s, from)
+	case bSecretKey:
+		return nextSecretKey(sc.s, from)
+	case bURL:
+		return sc.url.next(sc.s, from)
+	}
+	return -1, -1
+}
+
+// generateNumeric sets, for each numeric kind in set, its first match that
+// starts at or after from, walking the digit runs once for all of them. A
+// run's length rules most kinds out before any parsing: most runs in names
+// are one to four digits long.
+func (sc *scanner) generateNumeric(set uint16, from int) {
+	s := sc.s
+	for p := nextRun(s, from); p >= 0 && set != 0; {
+		e := runEnd(s, p)
+		n := e - p
+		if set&(1<<bCard) != 0 && (n == 4 || (n >= 13 && n <= 19)) {
+			if ce := cardAt(s, p); ce >= 0 {
+				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
+			}
+		}
+		if set&(1<<bSSN) != 0 && (n == 3 || n == 9) {
+			if se := ssnAt(s, p); se >= 0 {
+				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
+			}
+		}
+		if set&(1<<bIBAN) != 0 && n >= 2 && p >= 2 && isLetter(s[p-1]) && isLetter(s[p-2]) {
+			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
+				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
+			}
+		}
+		if set&(1<<bPhone) != 0 && (n == 3 || n == 1 || (p > 0 && s[p-1] == '+')) {
+			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
+				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
+			}
+		}
+		if set&(1<<bAccount) != 0 && n >= 6 && n <= 17 {
+			if ae := accountAt(s, p); ae >= 0 {
+				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
+			}
+		}
+		p = indexDigit(s, e)
+	}
+	sc.live &^= set // no match left for these kinds
+}
+
+// generateRule returns the first accepted match of caller rule i that starts
+// at or after from. The matches are computed once per scan.
+func (sc *scanner) generateRule(i, from int) (int, int) {
+	r := &sc.rules[i]
+	rule := sc.d.rules[i]
+	if !r.ran {
+		r.matches = rule.Pattern.FindAllStringIndex(sc.s, -1)
+		r.ran = true
+	}
+	for ; r.i < len(r.matches); r.i++ {
+		m := r.matches[r.i]
+		if m[0] < from || m[0] == m[1] {
+			continue
+		}
+		if rule.Validate != nil && !rule.Validate(sc.s[m[0]:m[1]]) {
+			continue
+		}
+		return m[0], m[1]
+	}
+	return -1, -1
+}

@@ -1,0 +1,371 @@
+package sensitive
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestKinds(t *testing.T) {
+	want := []Kind{"credit-card", "ssn", "iban", "email", "phone", "aws-access-key", "aws-secret-key", "account-number", "url-credentials"}
+	if diff := cmp.Diff(want, Kinds()); diff != "" {
+		t.Errorf("Kinds() mismatch (-want +got):\n%s", diff)
+	}
+	k := Kinds()
+	k[0] = "changed"
+	if Kinds()[0] != CreditCard {
+		t.Error("Kinds() returned shared storage")
+	}
+	for b := builtin(0); b < numBuiltins; b++ {
+		if got, ok := builtinOf(b.kind()); !ok || got != b {
+			t.Errorf("builtinOf(%s) = %d, %v; want %d", b.kind(), got, ok, b)
+		}
+	}
+}
+
+func TestFindingString(t *testing.T) {
+	s := "pay 4111111111111111 now"
+	f, ok := Default().First(s)
+	if !ok {
+		t.Fatal("no finding")
+	}
+	if got, want := f.String(), "credit-card at [4,20)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	if strings.Contains(f.String(), "4111") {
+		t.Error("String() contains the value")
+	}
+}
+
+func TestFindOrderAndOverlap(t *testing.T) {
+	tests := []struct {
+		text   string
+		want   []Finding
+		reason string
+	}{
+		{"", nil, "empty input"},
+		{"nothing to see here", nil, "clean text"},
+		{
+			"mail jane@example.com, card 4111111111111111, call 212-555-0187",
+			[]Finding{{Email, 5, 21}, {CreditCard, 28, 44}, {Phone, 51, 63}},
+			"ordered by start",
+		},
+		{
+			"acct-4111111111111111",
+			[]Finding{{CreditCard, 5, 21}},
+			"same span: the card is more specific than the account number",
+		},
+		{
+			"https://x.example/?token=AKIAIOSFODNN7EXAMPLE",
+			[]Finding{{AWSAccessKey, 25, 45}},
+			"same span: the access key is more specific than the parameter",
+		},
+		{
+			"https://x.example/?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240101",
+			[]Finding{{URLCredentials, 36, 67}},
+			"same start: the longer parameter value wins over the key inside it",
+		},
+		{
+			"https://jane:pw@example.com/",
+			[]Finding{{URLCredentials, 8, 15}},
+			"the userinfo starts before the e-mail-shaped pw@example.com",
+		},
+	}
+	for _, tc := range tests {
+		got := Default().Find(tc.text)
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: Find(%q) mismatch (-want +got):\n%s", tc.reason, tc.text, diff)
+		}
+	}
+}
+
+func TestNewOptions(t *testing.T) {
+	const text = "jane@example.com 4111111111111111 acct-12345678"
+	tests := []struct {
+		name  string
+		opts  []Option
+		kinds []Kind
+	}{
+		{"default", nil, []Kind{Email, CreditCard, AccountNumber}},
+		{"one kind", []Option{WithKinds(Email)}, []Kind{Email}},
+		{"two kinds", []Option{WithKinds(CreditCard, AccountNumber)}, []Kind{CreditCard, AccountNumber}},
+		{"last WithKinds wins", []Option{WithKinds(Email), WithKinds(AccountNumber)}, []Kind{AccountNumber}},
+		{"nil option ignored", []Option{nil}, []Kind{Email, CreditCard, AccountNumber}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := New(tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Kind
+			for _, f := range d.Find(text) {
+				got = append(got, f.Kind)
+			}
+			if diff := cmp.Diff(tc.kinds, got); diff != "" {
+				t.Errorf("kinds found mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		opt       Option
+		option    string
+		mustNotBe string // text that must not appear in the error
+	}{
+		{"unknown kind", WithKinds("credit_card"), "WithKinds", ""},
+		{"no kinds", WithKinds(), "WithKinds", ""},
+		{"malformed kind is not echoed", WithKinds("4111111111111111 "), "WithKinds", "4111"},
+		{"rule without pattern", WithRule(Rule{Kind: "employee-id"}), "WithRule", ""},
+		{"rule with upper-case kind", WithRule(Rule{Kind: "EmployeeID", Pattern: regexp.MustCompile(`E\d+`)}), "WithRule", ""},
+		{"rule with empty kind", WithRule(Rule{Pattern: regexp.MustCompile(`E\d+`)}), "WithRule", ""},
+		{"rule kind carrying a value is not echoed", WithRule(Rule{Kind: "jane@example.com", Pattern: regexp.MustCompile(`x`)}), "WithRule", "jane"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := New(tc.opt)
+			if err == nil || d != nil {
+				t.Fatalf("New() = %v, %v; want nil and an error", d, err)
+			}
+			var oe *OptionError
+			if !errors.As(err, &oe) {
+				t.Fatalf("error %v is not an *OptionError", err)
+			}
+			if oe.Option != tc.option {
+				t.Errorf("Option = %q, want %q", oe.Option, tc.option)
+			}
+			if tc.mustNotBe != "" && strings.Contains(err.Error(), tc.mustNotBe) {
+				t.Errorf("error %q echoes the input", err)
+			}
+		})
+	}
+}
+
+func TestWithRule(t *testing.T) {
+	employee := Rule{
+		Kind:    "employee-id",
+		Pattern: regexp.MustCompile(`\bEMP-\d{6}\b`),
+		Validate: func(m string) bool {
+			return !strings.HasSuffix(m, "000000")
+		},
+	}
+	d, err := New(WithRule(employee))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text   string
+		want   []Finding
+		reason string
+	}{
+		{"owner EMP-123456", []Finding{{"employee-id", 6, 16}}, "rule match"},
+		{"owner EMP-000000", nil, "Validate rejects"},
+		{"EMP-123456 jane@example.com", []Finding{{"employee-id", 0, 10}, {Email, 11, 27}}, "rule and built-in together"},
+	}
+	for _, tc := range tests {
+		if diff := cmp.Diff(tc.want, d.Find(tc.text)); diff != "" {
+			t.Errorf("%s: Find(%q) mismatch (-want +got):\n%s", tc.reason, tc.text, diff)
+		}
+	}
+
+	// A rule that matches the empty string never yields empty findings
+	// (which would stall Find).
+	empty, err := New(WithKinds(Email), WithRule(Rule{Kind: "maybe", Pattern: regexp.MustCompile(`x*`)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]Finding{{"maybe", 2, 4}}, empty.Find("abxxc")); diff != "" {
+		t.Errorf("empty-matching rule mismatch (-want +got):\n%s", diff)
+	}
+
+	// A rule may share a built-in kind's name, and ties go to the built-in.
+	same, err := New(WithKinds(Email), WithRule(Rule{Kind: Email, Pattern: regexp.MustCompile(`[a-z]+@corp`)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]Finding{{Email, 0, 8}, {Email, 9, 25}}, same.Find("joe@corp jane@example.com")); diff != "" {
+		t.Errorf("rule with built-in kind mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestWithAllowList(t *testing.T) {
+	d, err := New(WithAllowList("support@example.com", ""), WithAllowList("4111111111111111"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text   string
+		want   []Finding
+		reason string
+	}{
+		{"write to support@example.com", nil, "reviewed address"},
+		{"write to Support@example.com", []Finding{{Email, 9, 28}}, "comparison is exact"},
+		{"support@example.com or jane@example.com", []Finding{{Email, 23, 39}}, "other values still found"},
+		{"acct-4111111111111111", nil, "the value is exempt whatever kind claims it"},
+		{"support@example.com.uk", []Finding{{Email, 0, 22}}, "a longer value is a different value"},
+	}
+	for _, tc := range tests {
+		if diff := cmp.Diff(tc.want, d.Find(tc.text)); diff != "" {
+			t.Errorf("%s: Find(%q) mismatch (-want +got):\n%s", tc.reason, tc.text, diff)
+		}
+	}
+	// The options copy their arguments: changing the caller's slice later
+	// changes nothing.
+	vals := []string{"jane@example.com"}
+	opt := WithAllowList(vals...)
+	vals[0] = "other@example.com"
+	d2, err := New(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d2.Contains("jane@example.com") {
+		t.Error("allow-list did not copy its values")
+	}
+}
+
+func TestRedact(t *testing.T) {
+	tests := []struct {
+		text, want, reason string
+	}{
+		{"", "", "empty"},
+		{"events-2024-11-28", "events-2024-11-28", "clean text is returned unchanged"},
+		{"card 4111 1111 1111 1111 exp", "card [REDACTED:credit-card] exp", "one finding"},
+		{"jane@example.com/212-555-0187", "[REDACTED:email]/[REDACTED:phone]", "adjacent findings"},
+		{"acct-12345678", "acct-[REDACTED:account-number]", "the keyword stays"},
+		{"https://u:p@h.example/?token=abc&page=2", "https://[REDACTED:url-credentials]@h.example/?token=[REDACTED:url-credentials]&page=2", "URL keeps its shape"},
+		{"aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key=[REDACTED:aws-secret-key]", "secret"},
+	}
+	for _, tc := range tests {
+		got := Default().Redact(tc.text)
+		if got != tc.want {
+			t.Errorf("%s: Redact(%q) = %q, want %q", tc.reason, tc.text, got, tc.want)
+		}
+		if Default().Contains(got) {
+			t.Errorf("%s: Redact(%q) = %q still has findings", tc.reason, tc.text, got)
+		}
+	}
+}
+
+func TestRedactFailsClosed(t *testing.T) {
+	// A caller rule that matches its own marker can never be redacted away.
+	d, err := New(WithKinds(Email), WithRule(Rule{Kind: "redacted", Pattern: regexp.MustCompile(`REDACTED`)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Redact("x REDACTED y"); got != "[REDACTED]" {
+		t.Errorf("Redact = %q, want the fail-closed marker", got)
+	}
+}
+
+func TestRedactCleanDoesNotCopy(t *testing.T) {
+	s := strings.Repeat("clean text 2024-11-28 ", 10)
+	if got := Default().Redact(s); unsafe.StringData(got) != unsafe.StringData(s) || len(got) != len(s) {
+		t.Fatal("Redact on clean input did not return its input")
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = Default().Redact(s) }); n != 0 {
+		t.Errorf("Redact on clean input allocates %v times, want 0", n)
+	}
+}
+
+func TestZeroAllocations(t *testing.T) {
+	allowed, err := New(WithAllowList("support@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := []struct {
+		name, text string
+	}{
+		{"clean name", "user-personalization-2024-11-28-run-000123"},
+		{"clean prose", strings.Repeat("The model was retrained at 1732800000 with v1.2.3; see s3://bucket/x. ", 20)},
+		{"card", "pay 4111 1111 1111 1111 now"},
+		{"email", "owner=jane.doe@example.com"},
+		{"phone", "call +44 20 7946 0958"},
+		{"iban", "DE89 3704 0044 0532 0130 00"},
+		{"ssn", "ssn 123-45-6789"},
+		{"access key", "AKIAIOSFODNN7EXAMPLE"},
+		{"secret key", "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+		{"account", "AccountNumber=12345678"},
+		{"url", "https://x.example/?X-Amz-Signature=abc"},
+		{"allow-listed then dirty", "support@example.com 212-555-0187"},
+	}
+	for _, in := range inputs {
+		for _, d := range []*Detector{Default(), allowed} {
+			if n := testing.AllocsPerRun(200, func() { d.First(in.text) }); n != 0 {
+				t.Errorf("%s: First allocates %v times per run, want 0", in.name, n)
+			}
+			if n := testing.AllocsPerRun(200, func() { d.Contains(in.text) }); n != 0 {
+				t.Errorf("%s: Contains allocates %v times per run, want 0", in.name, n)
+			}
+		}
+	}
+}
+
+func TestFirstMatchesFind(t *testing.T) {
+	for _, cl := range readCorpus(t) {
+		all := Default().Find(cl.text)
+		f, ok := Default().First(cl.text)
+		if ok != (len(all) > 0) || (ok && f != all[0]) {
+			t.Errorf("corpus.tsv:%d: First = %v, %v but Find = %v", cl.line, f, ok, all)
+		}
+		if Default().Contains(cl.text) != ok {
+			t.Errorf("corpus.tsv:%d: Contains disagrees with First", cl.line)
+		}
+	}
+}
+
+func TestDefaultIsShared(t *testing.T) {
+	if a, b := Default(), Default(); a != b {
+		t.Error("Default() built a new detector")
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	d, err := New(WithAllowList("support@example.com"), WithRule(Rule{Kind: "ticket", Pattern: regexp.MustCompile(`TCK-\d+`)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := readCorpus(t)
+	want := make([][]Finding, len(lines))
+	for i, cl := range lines {
+		want[i] = d.Find(cl.text)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, cl := range lines {
+				if got := d.Find(cl.text); !cmp.Equal(want[i], got) {
+					t.Errorf("corpus.tsv:%d: concurrent Find differs", cl.line)
+				}
+				d.Redact(cl.text)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestShortInputPrefilter checks that the anchor check done on short inputs
+// never changes a result: every corpus line, pushed past the short-input
+// limit by leading spaces, yields the same findings at shifted offsets.
+func TestShortInputPrefilter(t *testing.T) {
+	pad := strings.Repeat(" ", shortInput+1)
+	for _, cl := range readCorpus(t) {
+		short := Default().Find(cl.text)
+		var long []Finding
+		for _, f := range Default().Find(pad + cl.text) {
+			long = append(long, Finding{f.Kind, f.Start - len(pad), f.End - len(pad)})
+		}
+		if diff := cmp.Diff(short, long); diff != "" {
+			t.Errorf("corpus.tsv:%d: findings differ with and without the prefilter (-short +long):\n%s", cl.line, diff)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package sensitive
+
+import "strings"
+
+// countryTLDs lists the two-letter country-code top-level domains, sorted.
+const countryTLDs = "ac ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bm bn bo br bs " +
+	"bt bw by bz ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk dm do dz ec ee eg er es et " +
+	"eu fi fj fk fm fo fr ga gb gd ge gf gg gh gi gl gm gn gp gq gr gs gt gu gw gy hk hm hn hr ht hu id ie il " +
+	"im in io iq ir is it je jm jo jp ke kg kh ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc " +
+	"md me mg mh mk ml mm mn mo mp mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np nr nu nz om pa pe " +
+	"pf pg ph pk pl pm pn pr ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sk sl sm sn so sr ss st su " +
+	"sv sx sy sz tc td tf tg th tj tk tl tm tn to tr tt tv tw tz ua ug uk us uy uz va vc ve vg vi vn vu wf ws " +
+	"ye yt za zm zw"
+
+// genericTLDs lists the generic top-level domains that carry most mail: the
+// original ones and the new gTLDs in wide use.
+const genericTLDs = "com net org edu gov mil int info biz name pro aero coop museum mobi asia tel travel jobs " +
+	"cat post app dev page cloud online site store tech shop blog xyz top club live life world email " +
+	"digital solutions agency media news today space website fun link click icu vip work company group " +
+	"global network systems services support center academy design studio consulting finance bank " +
+	"insurance health care law legal family team zone social marketing business software engineering " +
+	"ventures capital partners institute foundation school university education training art music " +
+	"games video film radio press pub cafe restaurant fashion shopping host hosting domains tools " +
+	"energy solar green eco city land house homes properties realty london paris berlin nyc tokyo"
+
+// knownTLD reports whether tld is a top-level domain that mail is sent to.
+// A list rather than "any letters" keeps "icon@2x.png" or "pkg@v2.json" out.
+func knownTLD(tld string) bool {
+	if len(tld) == 2 {
+		return inTable(countryTLDs, 2, tld)
+	}
+	return inList(genericTLDs, tld)
+}
+
+func nextEmail(s string, from int) (int, int) {
+	for i := from; i < len(s); {
+		j := strings.IndexByte(s[i:], '@')
+		if j < 0 {
+			break
+		}
+		at := i + j
+		if a, e := emailAt(s, at); a >= from {
+			return a, e
+		}
+		i = at + 1
+	}
+	return -1, -1
+}
+
+// emailAt returns the span of the e-mail address whose '@' is at, or -1, -1.
+// The local part is the run of A-Z a-z 0-9 . _ % + - before '@' (1–64 bytes,
+// no leading, trailing or double dot); the domain is the longest run of at
+// least two labels (1–63 letters, digits and inner hyphens, 253 bytes in
+// all) that ends in a known top-level domain. The domain may stop inside a
+// label at a hyphen, because resource names join fields with '-':
+// "jane@example.com-2024-11-28" holds "jane@example.com".
+func emailAt(s string, at int) (int, int) {
+	a := at
+	for a > 0 && is(s[a-1], cLocal) {
+		a--
+		if at-a > 64 {
+			return -1, -1
+		}
+	}
+	local := s[a:at]
+	if local == "" || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return -1, -1
+	}
+	alnum := false
+	for i := 0; i < len(local) && !alnum; i++ {
+		alnum = isAlnum(local[i])
+	}
+	if !alnum {
+		return -1, -1
+	}
+	end := at + 1
+	for end < len(s) && end-at-1 < 253 && is(s[end], cDomain) {
+		end++
+	}
+	if e := domainEnd(s, at+1, end); e >= 0 {
+		return a, e
+	}
+	return -1, -1
+}
+
+// domainEnd returns the end of the longest valid domain at the start of
+// s[i:end], or -1.
+func domainEnd(s string, i, end int) int {
+	best := -1
+	for labels := 1; i < end; labels++ {
+		j := i
+		for j < end && s[j] != '.' {
+			j++
+		}
+		label := s[i:j]
+		if len(label) == 0 || len(label) > 63 {
+			break
+		}
+		if labels >= 2 {
+			if allLetters(label) && knownTLD(label) {
+				best = j
+			} else if h := strings.IndexByte(label, '-'); h > 0 && allLetters(label[:h]) && knownTLD(label[:h]) {
+				return i + h
+			}
+		}
+		if label[0] == '-' || label[len(label)-1] == '-' {
+			break
+		}
+		i = j + 1
+	}
+	return best
+}
+
+func allLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isLetter(s[i]) {
+			return false
+		}
+	}
+	return true
+}

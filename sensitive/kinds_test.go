@@ -1,0 +1,218 @@
+package sensitive
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// kindCase is one table case: the text, the values of the given kind that
+// must be found (nil: none), and why.
+type kindCase struct {
+	text   string
+	want   []string
+	reason string
+}
+
+// runKindCases checks, with a detector restricted to kind, that exactly the
+// wanted values are found.
+func runKindCases(t *testing.T, kind Kind, cases []kindCase) {
+	t.Helper()
+	d, err := New(WithKinds(kind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range cases {
+		var got []string
+		for _, f := range d.Find(tc.text) {
+			if f.Kind != kind {
+				t.Errorf("Find(%q) returned kind %s from a %s-only detector", tc.text, f.Kind, kind)
+			}
+			got = append(got, tc.text[f.Start:f.End])
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: Find(%q) mismatch (-want +got):\n%s", tc.reason, tc.text, diff)
+		}
+	}
+}
+
+func TestCreditCard(t *testing.T) {
+	runKindCases(t, CreditCard, []kindCase{
+		{"4111111111111111", []string{"4111111111111111"}, "Visa, Luhn valid"},
+		{"4111111111111112", nil, "Luhn fails"},
+		{"4222222222222", nil, "13-digit Visa is legacy and collides with EAN-13 barcodes"},
+		{"4006669725106", nil, "German EAN-13 barcode that passes Luhn"},
+		{"378282246310005", []string{"378282246310005"}, "Amex is 15 digits"},
+		{"3782822463100050", nil, "Amex prefix at 16 digits is not issued"},
+		{"2223003122003222", []string{"2223003122003222"}, "Mastercard 2-series"},
+		{"2220777777777771", nil, "just below the Mastercard 2-series range"},
+		{"1732800000123477", nil, "timestamp-like run that passes Luhn: no issuer starts with 1"},
+		{"1700000000772", nil, "13-digit ms timestamp that passes Luhn"},
+		{"2024112815300075", nil, "compact date-time that passes Luhn: 2024 is not an issuer prefix"},
+		{"0000000000000000", nil, "zeros pass Luhn but have no issuer"},
+		{"4111 1111 1111 1111", []string{"4111 1111 1111 1111"}, "space grouping"},
+		{"4111-1111-1111-1111", []string{"4111-1111-1111-1111"}, "dash grouping"},
+		{"4111_1111_1111_1111", []string{"4111_1111_1111_1111"}, "underscore grouping"},
+		{"4111-1111 1111-1111", nil, "mixed separators"},
+		{"4111-1111-1111-1111-1111", nil, "a longer dashed number"},
+		{"4111 1111 1111 1111 2027", []string{"4111 1111 1111 1111"}, "longest valid prefix before an unrelated number"},
+		{"3782 822463 10005", []string{"3782 822463 10005"}, "Amex 4-6-5"},
+		{"41 11 11 11 11 11 11 11", nil, "pairs are not a card grouping"},
+		{"1.4111111111111111", nil, "decimal"},
+		{"4111111111111111.5", nil, "decimal"},
+		{"order-2024-4111111111111111", []string{"4111111111111111"}, "field separators in a name"},
+		{"pay4111111111111111", nil, "glued to letters"},
+		{"4111111111111111 5555555555554444", []string{"4111111111111111", "5555555555554444"}, "two cards"},
+	})
+}
+
+func TestSSN(t *testing.T) {
+	runKindCases(t, SSN, []kindCase{
+		{"123-45-6789", []string{"123-45-6789"}, "dashed"},
+		{"123 45 6789", []string{"123 45 6789"}, "spaced"},
+		{"123-45 6789", nil, "mixed delimiters"},
+		{"000-45-6789", nil, "area 000"},
+		{"666-45-6789", nil, "area 666"},
+		{"912-45-6789", nil, "area 9xx"},
+		{"123-00-6789", nil, "group 00"},
+		{"123-45-0000", nil, "serial 0000"},
+		{"123456789", nil, "bare digits need a keyword"},
+		{"ssn 123456789", []string{"123456789"}, "keyword and bare digits"},
+		{"SSN#123456789", []string{"123456789"}, "keyword, hash"},
+		{"customerSSN=123456789", []string{"123456789"}, "camelCase keyword"},
+		{"classn 123456789", nil, "keyword inside a word"},
+		{"ssn 1234567890", nil, "ten digits"},
+		{"2-123-45-6789", nil, "tail of a longer dashed number"},
+		{"123-45-6789-2", nil, "head of a longer dashed number"},
+		{"id 123-45-6789.", []string{"123-45-6789"}, "full stop after"},
+	})
+}
+
+func TestIBAN(t *testing.T) {
+	runKindCases(t, IBAN, []kindCase{
+		{"DE89370400440532013000", []string{"DE89370400440532013000"}, "compact"},
+		{"DE89 3704 0044 0532 0130 00", []string{"DE89 3704 0044 0532 0130 00"}, "grouped"},
+		{"de89370400440532013000", []string{"de89370400440532013000"}, "lower case"},
+		{"DE89370400440532013001", nil, "checksum fails"},
+		{"DE8937040044053201300", nil, "short for Germany"},
+		{"DE893704004405320130001", nil, "long for Germany"},
+		{"ZZ89370400440532013000", nil, "no such country"},
+		{"DE01370400440532013000", nil, "check digits 01 are never issued"},
+		{"DE89 37040044 0532013000", nil, "irregular grouping"},
+		{"GB82WEST12345698765432", []string{"GB82WEST12345698765432"}, "letters in the BBAN"},
+		{"xGB82WEST12345698765432", nil, "glued to a letter"},
+		{"iban:GB82WEST12345698765432.", []string{"GB82WEST12345698765432"}, "after a colon, before a full stop"},
+	})
+}
+
+func TestEmail(t *testing.T) {
+	runKindCases(t, Email, []kindCase{
+		{"jane.doe@example.com", []string{"jane.doe@example.com"}, "plain"},
+		{"Jane.Doe+tag@Example.CO.UK", []string{"Jane.Doe+tag@Example.CO.UK"}, "case and sub-address"},
+		{"jane@example.com.", []string{"jane@example.com"}, "full stop after"},
+		{"icon@2x.png", nil, "png is not a top-level domain"},
+		{"pkg@1.2.3", nil, "version"},
+		{"jane@localhost", nil, "single label"},
+		{".jane@example.com", nil, "leading dot: the local part is invalid"},
+		{"ja..ne@example.com", nil, "double dot"},
+		{"jane@exa_mple.com", nil, "underscore in domain"},
+		{"jane@-example.com", nil, "label starts with hyphen"},
+		{"a@b@example.com", []string{"b@example.com"}, "only the last local part before the domain"},
+		{"x@y.z", nil, "one-letter TLD"},
+	})
+}
+
+func TestPhone(t *testing.T) {
+	runKindCases(t, Phone, []kindCase{
+		{"+1 (212) 555-0187", []string{"+1 (212) 555-0187"}, "NANP international"},
+		{"+12125550187", []string{"+12125550187"}, "E.164"},
+		{"+1 212 555 018", nil, "NANP too short"},
+		{"+1 112 555 0187", nil, "NANP area code starts with 1"},
+		{"+44 20 7946 0958", []string{"+44 20 7946 0958"}, "UK"},
+		{"+999 20 7946 0958", nil, "unassigned calling code"},
+		{"+0 20 7946 0958", nil, "calling code 0"},
+		{"+4930901820", []string{"+4930901820"}, "compact, 10 digits"},
+		{"+493090182", nil, "compact, 9 digits is too short to trust"},
+		{"(212) 555-0187", []string{"(212) 555-0187"}, "parenthesised area code"},
+		{"212-555-0187", []string{"212-555-0187"}, "dashed"},
+		{"212.555.0187", []string{"212.555.0187"}, "dotted"},
+		{"212-555.0187", nil, "mixed separators"},
+		{"212 555 0187", nil, "space-only grouping is ambiguous"},
+		{"2125550187", nil, "bare digits"},
+		{"2024-11-28", nil, "date"},
+		{"15:30:45", nil, "time"},
+		{"+05:30", nil, "zone offset"},
+		{"3e+12345678901", nil, "exponent"},
+		{"1-800-555-0199", []string{"1-800-555-0199"}, "trunk prefix"},
+		{"9-800-555-0199", nil, "part of a longer dashed number"},
+	})
+}
+
+func TestAWSAccessKey(t *testing.T) {
+	runKindCases(t, AWSAccessKey, []kindCase{
+		{"AKIAIOSFODNN7EXAMPLE", []string{"AKIAIOSFODNN7EXAMPLE"}, "long-term key"},
+		{"ASIAZYEX3RDRGDSJPR3U", []string{"ASIAZYEX3RDRGDSJPR3U"}, "temporary key"},
+		{"AIDAIOSFODNN7EXAMPLE", nil, "user ID prefix"},
+		{"AKIAIOSFODNN8EXAMPLE", nil, "8 is not base32"},
+		{"AKIAIOSFODNN7EXAMPL", nil, "19 characters"},
+		{"AKIAIOSFODNN7EXAMPLEA", nil, "21 characters"},
+		{"id=AKIAIOSFODNN7EXAMPLE;", []string{"AKIAIOSFODNN7EXAMPLE"}, "punctuation around"},
+	})
+}
+
+func TestAWSSecretKey(t *testing.T) {
+	const key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	runKindCases(t, AWSSecretKey, []kindCase{
+		{"aws_secret_access_key=" + key, []string{key}, "credentials file"},
+		{"secret " + key, []string{key}, "keyword and space"},
+		{key, nil, "no keyword"},
+		{"secret\n" + key, nil, "keyword on the previous line"},
+		{"secret=" + key + "=", nil, "base64 padding after: part of a longer blob"},
+		{"secret=x" + key, nil, "base64 neighbour before"},
+		{"secret=0123456789abcdef0123456789abcdef01234567", nil, "hex: no upper case"},
+		{"secret=PersonalizeInteractionsDatasetImport2024", nil, "words: low entropy"},
+		{"AKIAIOSFODNN7EXAMPLE:" + key, []string{key}, "paired with an access key ID"},
+		{"[REDACTED:aws-secret-key] " + key, nil, "a redaction marker is not a keyword"},
+	})
+}
+
+func TestAccountNumber(t *testing.T) {
+	runKindCases(t, AccountNumber, []kindCase{
+		{"acct-12345678", []string{"12345678"}, "acct dash"},
+		{"account_no_00123456", []string{"00123456"}, "account_no"},
+		{"bank-account-987654321", []string{"987654321"}, "bank-account"},
+		{"customer account 12345678", []string{"12345678"}, "prose"},
+		{"AccountNumber=12345678", []string{"12345678"}, "CamelCase"},
+		{"ACCOUNT NO: 12345678", []string{"12345678"}, "upper case"},
+		{"account-12345", nil, "five digits"},
+		{"account-123456789012345678", nil, "eighteen digits"},
+		{"account-level-12345678", nil, "another word in between"},
+		{"accuracy-12345678", nil, "not a keyword"},
+		{"arn:aws:iam::111122223333:role/x", nil, "AWS account ID in an ARN"},
+		{"account:111122223333", []string{"111122223333"}, "AWS account ID after the keyword"},
+		{"acct 1234567.89", nil, "decimal amount"},
+		{"account 12345678abc", nil, "glued to letters"},
+		{"[REDACTED:account-number] 12345678", nil, "a redaction marker is not a keyword"},
+	})
+}
+
+func TestURLCredentials(t *testing.T) {
+	runKindCases(t, URLCredentials, []kindCase{
+		{"https://user:pass@example.com/", []string{"user:pass"}, "userinfo"},
+		{"https://user@example.com/", nil, "no password"},
+		{"https://user:@example.com/", nil, "empty password"},
+		{"https://example.com:8443/a@b", nil, "port, '@' in the path"},
+		{"https://example.com/?X-Amz-Signature=abc&X-Amz-Date=1", []string{"abc"}, "signature"},
+		{"https://example.com/?x-amz-credential=AKID%2F2024", []string{"AKID%2F2024"}, "case-insensitive name"},
+		{"https://example.com/?a=1&sig=abc#frag", []string{"abc"}, "sig before a fragment"},
+		{"https://example.com/#access_token=abc", []string{"abc"}, "fragment parameter"},
+		{"https://example.com/?NextToken=abc", nil, "pagination token"},
+		{"https://example.com/?mytoken=abc", nil, "name must match whole"},
+		{"https://example.com/?token=", nil, "empty value"},
+		{"https://example.com/?token=abc.", []string{"abc"}, "trailing punctuation"},
+		{"token=abc", nil, "not in a URL"},
+		{"see (https://example.com/?token=abc) now", []string{"abc"}, "parenthesised URL"},
+		{"https://a.example/?token=x https://b.example/?sig=y", []string{"x", "y"}, "two URLs"},
+		{"https://example.com/?token=[REDACTED:url-credentials]", nil, "a redaction marker ends the URL"},
+	})
+}

@@ -1,0 +1,231 @@
+package sensitive
+
+// callingCodes lists the assigned ITU-T E.164 country calling codes of two
+// and three digits, zero-padded to three, sorted. Codes are prefix-free, so a
+// number's code is found by trying one, two and three digits in turn.
+const callingCodes = "020 027 030 031 032 033 034 036 039 040 041 043 044 045 046 047 048 049 051 052 053 " +
+	"054 055 056 057 058 060 061 062 063 064 065 066 081 082 084 086 090 091 092 093 094 095 098 " +
+	"211 212 213 216 218 220 221 222 223 224 225 226 227 228 229 230 231 232 233 234 235 236 237 238 " +
+	"239 240 241 242 243 244 245 246 247 248 249 250 251 252 253 254 255 256 257 258 260 261 262 263 " +
+	"264 265 266 267 268 269 290 291 297 298 299 350 351 352 353 354 355 356 357 358 359 370 371 372 " +
+	"373 374 375 376 377 378 379 380 381 382 383 385 386 387 389 420 421 423 500 501 502 503 504 505 " +
+	"506 507 508 509 590 591 592 593 594 595 596 597 598 599 670 672 673 674 675 676 677 678 679 680 " +
+	"681 682 683 685 686 687 688 689 690 691 692 800 808 850 852 853 855 856 870 878 880 881 882 883 " +
+	"886 888 960 961 962 963 964 965 966 967 968 970 971 972 973 974 975 976 977 979 992 993 994 995 " +
+	"996 998"
+
+// callingCodeLen returns the length of the country calling code that starts
+// the digits d, or 0 if none is assigned.
+func callingCodeLen(d []byte) int {
+	switch d[0] {
+	case 0:
+		return 0
+	case 1, 7: // NANP, Russia/Kazakhstan
+		return 1
+	}
+	key := [3]byte{'0', '0' + d[0], '0' + d[1]}
+	if inTable(callingCodes, 3, string(key[:])) {
+		return 2
+	}
+	if len(d) < 3 {
+		return 0
+	}
+	key = [3]byte{'0' + d[0], '0' + d[1], '0' + d[2]}
+	if inTable(callingCodes, 3, string(key[:])) {
+		return 3
+	}
+	return 0
+}
+
+// phoneAt returns the span of a phone number around the digit run at p, or
+// -1, -1. Three shapes are recognised:
+//
+//   - international: '+', an assigned calling code and 9–15 digits in all
+//     (E.164), optionally grouped by spaces, '-', '.' and parentheses:
+//     "+44 20 7946 0958", "+1 (212) 555-0187", "+4915112345678";
+//   - North American with a parenthesised area code: "(212) 555-0187";
+//   - North American written with '-' or '.': "212-555-0187", "1-800-555-0199".
+//
+// Area codes and exchanges follow NANP rules (first digit 2–9, no N11).
+func phoneAt(s string, p int) (int, int) {
+	if p > 0 {
+		switch s[p-1] {
+		case '+':
+			if e := phoneIntl(s, p-1); e >= 0 {
+				return p - 1, e
+			}
+			return -1, -1 // a '+' number is never reread as a national one
+		case '(':
+			if e := phoneParen(s, p-1); e >= 0 {
+				return p - 1, e
+			}
+		}
+	}
+	if e := phoneNational(s, p); e >= 0 {
+		return p, e
+	}
+	return -1, -1
+}
+
+// phoneIntl parses an international number whose '+' is at q. Where groups
+// are separated by spaces, the longest prefix that validates wins, so a
+// number followed by an unrelated one ("+44 20 7946 0958 2024") is found.
+func phoneIntl(s string, q int) int {
+	if q > 0 && (isAlnum(s[q-1]) || s[q-1] == '+') {
+		return -1 // "1e+10", "a+123…", "++"
+	}
+	var d [15]byte
+	var ends, counts [9]int
+	groups, nd := 0, 0
+	for i := q + 1; groups < len(ends); {
+		paren := groups > 0 && i < len(s) && s[i] == '('
+		if paren {
+			i++
+		}
+		e := runEnd(s, i)
+		if e == i || nd+(e-i) > len(d) {
+			break
+		}
+		for ; i < e; i++ {
+			d[nd] = s[i] - '0'
+			nd++
+		}
+		if paren {
+			if i >= len(s) || s[i] != ')' {
+				break
+			}
+			i++
+		}
+		ends[groups], counts[groups] = i, nd
+		groups++
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if (c == ' ' || c == '-' || c == '.') && i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '(') {
+			i++
+			continue
+		}
+		if c == '(' || (paren && isDigit(c)) {
+			continue // "+44(0)20…", "+1(212)555…"
+		}
+		break
+	}
+	for m := groups; m >= 1; m-- {
+		if numEndOK(s, ends[m-1], 0) && intlValid(d[:counts[m-1]], m > 1) {
+			return ends[m-1]
+		}
+	}
+	return -1
+}
+
+// intlValid checks the digits of an international number.
+func intlValid(d []byte, formatted bool) bool {
+	n := len(d)
+	if n < 9 || n > 15 {
+		return false
+	}
+	cc := callingCodeLen(d)
+	switch {
+	case cc == 0:
+		return false
+	case d[0] == 1:
+		return n == 11 && nanpValid(d[1:4], d[4:7])
+	case d[0] == 7:
+		return n == 11
+	case formatted:
+		return n >= 9
+	}
+	return n >= 10
+}
+
+// nanpValid checks a North American area code and exchange: 2–9 first, not N11.
+func nanpValid(area, exchange []byte) bool {
+	ok := func(g []byte) bool {
+		return g[0] >= 2 && !(g[1] == 1 && g[2] == 1)
+	}
+	return ok(area) && ok(exchange)
+}
+
+// phoneParen parses "(212) 555-0187" with its '(' at q.
+func phoneParen(s string, q int) int {
+	if q > 0 && isAlnum(s[q-1]) {
+		return -1
+	}
+	i := q + 1
+	ae := runEnd(s, i)
+	if ae-i != 3 || ae >= len(s) || s[ae] != ')' {
+		return -1
+	}
+	area := s[i:ae]
+	i = ae + 1
+	if i < len(s) && s[i] == ' ' {
+		i++
+	}
+	xe := runEnd(s, i)
+	if xe-i != 3 || xe+1 >= len(s) {
+		return -1
+	}
+	exchange := s[i:xe]
+	sep := s[xe]
+	if sep != '-' && sep != '.' && sep != ' ' {
+		return -1
+	}
+	le := runEnd(s, xe+1)
+	if le-(xe+1) != 4 || !numEndOK(s, le, sep) {
+		return -1
+	}
+	if !nanpDigits(area, exchange) {
+		return -1
+	}
+	return le
+}
+
+// phoneNational parses "212-555-0187", "212.555.0187" or "1-212-555-0187"
+// starting at p. Space-only groupings ("212 555 0187") are left alone: in
+// free text they are as often three unrelated numbers.
+func phoneNational(s string, p int) int {
+	if p > 0 && s[p-1] == '+' {
+		return -1
+	}
+	i := p
+	var sep byte
+	if runEnd(s, p) == p+1 && s[p] == '1' && p+2 < len(s) && (s[p+1] == '-' || s[p+1] == '.') {
+		sep = s[p+1] // trunk prefix "1-"
+		i = p + 2
+	}
+	ae := runEnd(s, i)
+	if ae-i != 3 || ae+1 >= len(s) {
+		return -1
+	}
+	if sep == 0 {
+		sep = s[ae]
+		if sep != '-' && sep != '.' {
+			return -1
+		}
+	} else if s[ae] != sep {
+		return -1
+	}
+	area := s[i:ae]
+	xs := ae + 1
+	xe := runEnd(s, xs)
+	if xe-xs != 3 || xe+1 >= len(s) || s[xe] != sep {
+		return -1
+	}
+	le := runEnd(s, xe+1)
+	if le-(xe+1) != 4 || !numStartOK(s, p, sep) || !numEndOK(s, le, sep) {
+		return -1
+	}
+	if !nanpDigits(area, s[xs:xe]) {
+		return -1
+	}
+	return le
+}
+
+func nanpDigits(area, exchange string) bool {
+	var a, x [3]byte
+	for i := 0; i < 3; i++ {
+		a[i], x[i] = area[i]-'0', exchange[i]-'0'
+	}
+	return nanpValid(a[:], x[:])
+}

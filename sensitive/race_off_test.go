@@ -1,0 +1,5 @@
+//go:build !race
+
+package sensitive
+
+const raceEnabled = false

@@ -1,0 +1,239 @@
+package sensitive
+
+import "strings"
+
+// Byte classes used by the scanners. One table lookup classifies a byte for
+// every kind at once, which keeps the inner loops branch-light.
+const (
+	cDigit    uint16 = 1 << iota
+	cB64             // standard base64 alphabet: A-Z a-z 0-9 + /
+	cLocal           // e-mail local part as written in practice: A-Z a-z 0-9 . _ % + -
+	cDomain          // host name: A-Z a-z 0-9 . -
+	cURL             // a byte a URL may contain unescaped (brackets and quotes end a URL)
+	cScheme          // URI scheme: A-Z a-z 0-9 + . -
+	cGap             // punctuation between a keyword and its value: "acct-", "AccountNumber=", `"ssn": "`
+	cJoin            // punctuation that joins digit runs into one number: "2024-11-28", "1.5", "10:30"
+	cBase32          // AWS key ID body: A-Z 2-7
+	cValueEnd        // trailing punctuation that belongs to the sentence, not to a URL
+	cAt              // '@', the e-mail anchor
+	cColon           // ':', the URL anchor
+	cA               // 'A', the access key anchor
+)
+
+// byteClass is a read-only lookup table, filled once at package initialisation.
+var byteClass = func() (t [256]uint16) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] |= cB64 | cLocal | cDomain | cURL | cScheme
+		t[c-32] |= cB64 | cLocal | cDomain | cURL | cScheme | cBase32
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] |= cDigit | cB64 | cLocal | cDomain | cURL | cScheme
+	}
+	for c := '2'; c <= '7'; c++ {
+		t[c] |= cBase32
+	}
+	t['+'] |= cB64 | cLocal | cURL | cScheme
+	t['/'] |= cB64 | cURL | cGap | cJoin
+	t['.'] |= cLocal | cDomain | cURL | cScheme | cGap | cJoin | cValueEnd
+	t['-'] |= cLocal | cDomain | cURL | cScheme | cGap | cJoin
+	t['_'] |= cLocal | cURL | cGap | cJoin
+	t['%'] |= cLocal | cURL
+	for _, c := range "~:?#@!$&*,;=" {
+		t[c] |= cURL
+	}
+	for _, c := range " \t:=#\"'" {
+		t[c] |= cGap
+	}
+	t[','] |= cJoin | cValueEnd
+	t[':'] |= cJoin | cValueEnd
+	for _, c := range ";!?" {
+		t[c] |= cValueEnd
+	}
+	t['@'] |= cAt
+	t[':'] |= cColon
+	t['A'] |= cA
+	return t
+}()
+
+func is(c byte, class uint16) bool { return byteClass[c]&class != 0 }
+
+func isDigit(c byte) bool  { return c-'0' < 10 }
+func isLetter(c byte) bool { return (c|0x20)-'a' < 26 }
+func isUpper(c byte) bool  { return c-'A' < 26 }
+func isLower(c byte) bool  { return c-'a' < 26 }
+func isAlnum(c byte) bool  { return isDigit(c) || isLetter(c) }
+
+func toLower(c byte) byte {
+	if isUpper(c) {
+		return c + ('a' - 'A')
+	}
+	return c
+}
+
+func toUpper(c byte) byte {
+	if isLower(c) {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// runEnd returns the end of the digit run that starts at i.
+func runEnd(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
+// indexDigit returns the index of the first ASCII digit at or after i, or -1.
+// It tests eight bytes per step: free text is mostly digit-free, and this loop
+// is what every numeric kind spends its time in on clean input.
+func indexDigit(s string, i int) int {
+	const ones = 0x0101010101010101
+	const highs = 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		x := v ^ (ones * '0') // digits become bytes 0..9
+		if (x-ones*10)&^x&highs != 0 {
+			break // some byte is below 10: a digit is in this word
+		}
+	}
+	for ; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// nextRun returns the start of the first digit run that begins at or after i
+// (a position inside a run is not a start), or -1.
+func nextRun(s string, i int) int {
+	if i > 0 && i < len(s) && isDigit(s[i-1]) {
+		i = runEnd(s, i)
+	}
+	return indexDigit(s, i)
+}
+
+// numStartOK reports whether a number whose groups are joined by sep (0 for
+// a single run) may start at p. It must not be glued to a letter or digit,
+// nor be the tail of a decimal ("1.5", "3,000") or of a longer number in its
+// own format ("1-123-45-6789"). Other punctuation separates fields in
+// resource names ("order-2024-4111111111111111") and whitespace always
+// separates numbers.
+func numStartOK(s string, p int, sep byte) bool {
+	if p == 0 {
+		return true
+	}
+	c := s[p-1]
+	if isAlnum(c) {
+		return false
+	}
+	return !(p >= 2 && isDigit(s[p-2]) && joins(c, sep))
+}
+
+// numEndOK is numStartOK's mirror for a number that ends at e.
+func numEndOK(s string, e int, sep byte) bool {
+	if e >= len(s) {
+		return true
+	}
+	c := s[e]
+	if isAlnum(c) {
+		return false
+	}
+	return !(e+1 < len(s) && isDigit(s[e+1]) && joins(c, sep))
+}
+
+// joins reports whether c between two digits makes them one number: a
+// decimal point or comma, or the number's own group separator.
+func joins(c, sep byte) bool {
+	return c == '.' || c == ',' || (c == sep && sep != ' ')
+}
+
+// hasSuffixFold reports whether s[:j] ends with suffix, ignoring ASCII case;
+// suffix is lower case.
+func hasSuffixFold(s string, j int, suffix string) bool {
+	if j < len(suffix) || j > len(s) {
+		return false
+	}
+	t := s[j-len(suffix) : j]
+	for i := 0; i < len(t); i++ {
+		if toLower(t[i]) != suffix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// equalFold reports whether a equals lower-case b, ignoring ASCII case.
+func equalFold(a, b string) bool {
+	return len(a) == len(b) && hasSuffixFold(a, len(a), b)
+}
+
+// containsFold reports whether s contains lower-case sub, ignoring ASCII case.
+func containsFold(s, sub string) bool {
+	for i := len(sub); i <= len(s); i++ {
+		if hasSuffixFold(s, i, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// inTable reports whether key, compared without ASCII case, is one of the
+// entries of table: sorted, lower-case, fixed-width entries separated by
+// one space. Tables are constants, so the package keeps no mutable state.
+func inTable(table string, width int, key string) bool {
+	if len(key) != width {
+		return false
+	}
+	stride := width + 1
+	lo, hi := 0, (len(table)+1)/stride
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		e := table[m*stride : m*stride+width]
+		c := compareFold(key, e)
+		if c == 0 {
+			return true
+		}
+		if c > 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return false
+}
+
+func compareFold(key, entry string) int {
+	for i := 0; i < len(key); i++ {
+		a, b := toLower(key[i]), entry[i]
+		if a != b {
+			if a < b {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// inList reports whether w, compared without ASCII case, is a word of the
+// space-separated lower-case list.
+func inList(list, w string) bool {
+	for len(list) > 0 {
+		i := strings.IndexByte(list, ' ')
+		if i < 0 {
+			i = len(list)
+		}
+		if equalFold(w, list[:i]) {
+			return true
+		}
+		if i == len(list) {
+			break
+		}
+		list = list[i+1:]
+	}
+	return false
+}

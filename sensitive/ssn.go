@@ -1,0 +1,71 @@
+package sensitive
+
+// ssnAt returns the end of a US Social Security number starting at the digit
+// run at p, or -1: "ddd-dd-dddd" or "ddd dd dddd" with one separator, or nine
+// plain digits right after an "ssn" keyword ("ssn-123456789", "SSN: 123456789").
+func ssnAt(s string, p int) int {
+	e := runEnd(s, p)
+	switch e - p {
+	case 3:
+		if e+1 >= len(s) {
+			return -1
+		}
+		sep := s[e]
+		if (sep != '-' && sep != ' ') || !numStartOK(s, p, sep) {
+			return -1
+		}
+		g := e + 1
+		ge := runEnd(s, g)
+		if ge-g != 2 || ge+1 >= len(s) || s[ge] != sep {
+			return -1
+		}
+		se := runEnd(s, ge+1)
+		if se-(ge+1) != 4 || !numEndOK(s, se, sep) {
+			return -1
+		}
+		if !ssnValid(s[p:e], s[g:ge], s[ge+1:se]) {
+			return -1
+		}
+		return se
+	case 9:
+		if !numEndOK(s, e, 0) || !keywordBefore(s, p, ssnKeyword) {
+			return -1
+		}
+		if p >= 2 && isDigit(s[p-2]) && joins(s[p-1], 0) {
+			return -1
+		}
+		if !ssnValid(s[p:p+3], s[p+3:p+5], s[p+5:e]) {
+			return -1
+		}
+		return e
+	}
+	return -1
+}
+
+// ssnValid applies the SSA's rules: no area 000, 666 or 900–999, no group 00,
+// no serial 0000.
+func ssnValid(area, group, serial string) bool {
+	switch {
+	case area == "000", area == "666", area[0] == '9':
+		return false
+	case group == "00", serial == "0000":
+		return false
+	}
+	return true
+}
+
+// ssnKeyword matches "ssn" ending at j as a word of its own ("ssn", "SSN",
+// "userSSN", "customer_ssn"), so "lessn" does not count.
+func ssnKeyword(s string, j int) bool {
+	return hasSuffixFold(s, j, "ssn") && wordStart(s, j-3)
+}
+
+// wordStart reports whether a word starts at i: at the start of s, after a
+// non-letter, or at a camelCase hump.
+func wordStart(s string, i int) bool {
+	if i <= 0 {
+		return true
+	}
+	prev := s[i-1]
+	return !isLetter(prev) || (isLower(prev) && isUpper(s[i]))
+}

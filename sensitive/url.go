@@ -1,0 +1,174 @@
+package sensitive
+
+import "strings"
+
+// credentialParams are the query (or fragment) parameter names whose values
+// are signing material or credentials. Names compare without ASCII case and
+// must match whole: "NextToken" or "tokens" are not "token".
+const credentialParams = "x-amz-signature x-amz-credential x-amz-security-token signature awsaccesskeyid " +
+	"sig token access_token id_token refresh_token x-goog-signature x-goog-credential " +
+	"password passwd api_key apikey"
+
+// urlScan walks the URLs of the input in order. It keeps the URL it is in so
+// that every byte of a URL is examined a bounded number of times however the
+// merge advances.
+type urlScan struct {
+	end    int  // end of the current URL, 0 before the first
+	query  int  // index of the first '?' or '#' of the current URL
+	cursor int  // where to continue looking for parameters
+	done   bool // no URL after end
+}
+
+// next returns the first URL credential that starts at or after from:
+// a URL's userinfo when it carries a password ("https://user:pass@host",
+// "s3://AKIA…:secret@bucket"), or the value of a credential parameter in its
+// query or fragment ("?X-Amz-Signature=…", "&token=…", "#access_token=…").
+// A URL begins with a scheme and "://"; it ends at a byte that cannot appear
+// unescaped in a URL (space, quote, bracket, parenthesis, control, non-ASCII).
+//
+// URLs are opened in order from the end of the previous one, never from
+// from, so a URL is recognised the same way whatever finding preceded it.
+func (u *urlScan) next(s string, from int) (int, int) {
+	for {
+		for u.end <= from {
+			if u.done {
+				return -1, -1
+			}
+			a, e, ok := u.open(s, u.end)
+			if !ok {
+				u.done = true
+				return -1, -1
+			}
+			if a >= from {
+				return a, e
+			}
+		}
+		if a, e := u.param(s, from); a >= 0 {
+			return a, e
+		}
+		from = u.end
+	}
+}
+
+// open finds the next URL at or after i, makes it current and returns its
+// userinfo credential if it has one.
+func (u *urlScan) open(s string, i int) (int, int, bool) {
+	for i < len(s) {
+		j := strings.Index(s[i:], "://")
+		if j < 0 {
+			return -1, -1, false
+		}
+		colon := i + j
+		i = colon + 3
+		if !schemeBefore(s, colon) {
+			continue
+		}
+		auth := colon + 3
+		end := auth
+		for end < len(s) && is(s[end], cURL) {
+			end++
+		}
+		authEnd := auth
+		for authEnd < end && s[authEnd] != '/' && s[authEnd] != '?' && s[authEnd] != '#' {
+			authEnd++
+		}
+		query := authEnd
+		for query < end && s[query] != '?' && s[query] != '#' {
+			query++
+		}
+		u.end, u.query, u.cursor = end, query, query
+		if a, e := userinfo(s, auth, authEnd, query); a >= 0 {
+			return a, e, true
+		}
+		return -1, -1, true
+	}
+	return -1, -1, false
+}
+
+// userinfo returns the span of a "user:password" before the host, or -1, -1.
+// The authority normally ends at the first '/', but secrets pasted raw into a
+// URL often contain '/' ("s3://AKIA…:wJalr/K7MDENG/…@bucket"): when the
+// authority has a ':' that is not a port and no '@', the '@' may follow later
+// in the path, as long as the user name itself has no '/'.
+func userinfo(s string, auth, authEnd, query int) (int, int) {
+	at := strings.LastIndexByte(s[auth:authEnd], '@')
+	if at < 0 {
+		c := strings.IndexByte(s[auth:authEnd], ':')
+		if c < 0 || authEnd == query || isPort(s[auth+c+1:authEnd]) {
+			return -1, -1
+		}
+		at = strings.IndexByte(s[auth+c:query], '@')
+		if at < 0 {
+			return -1, -1
+		}
+		at += c
+	}
+	info := s[auth : auth+at]
+	c := strings.IndexByte(info, ':')
+	if c < 0 || c == len(info)-1 {
+		return -1, -1 // no password
+	}
+	return auth, auth + at
+}
+
+func isPort(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if !isDigit(p[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// schemeBefore reports whether a URI scheme ("https", "s3", "mongodb+srv")
+// ends at colon: a letter, then up to 31 letters, digits, '+', '.' or '-'.
+func schemeBefore(s string, colon int) bool {
+	a := colon
+	for a > 0 && is(s[a-1], cScheme) {
+		a--
+		if colon-a > 32 {
+			return false
+		}
+	}
+	return a < colon && isLetter(s[a])
+}
+
+// param returns the next credential parameter value of the current URL whose
+// value starts at or after from, advancing the cursor past it.
+func (u *urlScan) param(s string, from int) (int, int) {
+	k := u.cursor
+	if from-1 > k {
+		k = from - 1
+	}
+	for ; k < u.end; k++ {
+		if c := s[k]; c != '?' && c != '&' && c != '#' {
+			continue
+		}
+		name := k + 1
+		eq := name
+		for eq < u.end && s[eq] != '=' && s[eq] != '&' && s[eq] != '#' {
+			eq++
+		}
+		if eq >= u.end || s[eq] != '=' || !inList(credentialParams, s[name:eq]) {
+			k = eq - 1
+			continue
+		}
+		vs := eq + 1
+		ve := vs
+		for ve < u.end && s[ve] != '&' && s[ve] != '#' {
+			ve++
+		}
+		u.cursor = ve
+		k = ve - 1
+		next := ve
+		for ve > vs && is(s[ve-1], cValueEnd) {
+			ve--
+		}
+		if ve > vs && vs >= from {
+			u.cursor = next
+			return vs, ve
+		}
+	}
+	u.cursor = u.end
+	return -1, -1
+}
