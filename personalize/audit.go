@@ -76,7 +76,7 @@ func (st *callState) act(a acted) {
 const (
 	OutcomeAllowed  = "allowed"  // every safeguard passed and AWS answered
 	OutcomeRejected = "rejected" // a safeguard refused the call; nothing was sent
-	OutcomeFailed   = "failed"   // the call went out and failed (AWS error, network)
+	OutcomeFailed   = "failed"   // the call went out and failed (AWS error, network, a response the guard refused)
 )
 
 // auditMW writes one structured event per call: operation, outcome, rule and
@@ -84,6 +84,8 @@ const (
 // It never logs values, and for AWS errors only the error code: AWS's own
 // validation messages quote the rejected value.
 type auditMW struct{ g *Guard }
+
+func (m auditMW) owner() *Guard { return m.g }
 
 func (auditMW) ID() string { return IDAudit }
 
@@ -108,7 +110,11 @@ func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Met
 		attrs = append(attrs, slog.String("outcome", OutcomeAllowed))
 	case errors.As(err, &sg):
 		level = slog.LevelWarn
-		attrs = append(attrs, slog.String("outcome", OutcomeRejected), slog.String("rule", sg.Rule))
+		outcome := OutcomeRejected
+		if sg.Sent {
+			outcome = OutcomeFailed // refused after the request went out
+		}
+		attrs = append(attrs, slog.String("outcome", outcome), slog.String("rule", sg.Rule))
 		if sg.Field != "" {
 			attrs = append(attrs, slog.String("field", sg.Field))
 		}

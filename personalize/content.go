@@ -3,8 +3,9 @@ package personalize
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -144,50 +145,113 @@ var avroKeywords = map[string]bool{
 	"values": true, "aliases": true, "default": true, "order": true, "size": true, "logicalType": true,
 }
 
-// checkSchema checks every key and string of CreateSchema's Avro document:
-// record, field and enum names, docs, defaults and custom attributes all end
-// up in Personalize's logs.
+const (
+	maxSchemaLen   = 20000 // the model's limit on CreateSchema's Schema
+	maxSchemaDepth = 64
+)
+
+// errSchemaStop ends a schema walk after a syntax error that report-only
+// mode has recorded: the decoder cannot go on.
+var errSchemaStop = errors.New("schema walk stopped")
+
+// checkSchema checks every key, string and number of CreateSchema's Avro
+// document — record, field and enum names, docs, defaults and custom
+// attributes all end up in Personalize's logs — reading it token by token so
+// that what is checked is exactly what is sent: a duplicate key, which a map
+// decoder would silently collapse, or text after the document is refused.
 func (w *walker) checkSchema(s string) error {
-	var doc any
+	path := w.path()
+	if utf8.RuneCountInString(s) > maxSchemaLen {
+		return w.failAt(path, RuleFieldLength, "schemas are at most 20000 characters")
+	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil || dec.More() {
-		// The decoder's message can quote input bytes: leave it out.
-		return w.fail(RuleSchemaJSON, "the schema is not a single JSON document")
+	err := w.schemaValue(dec, path, 0)
+	if err == nil {
+		if _, eof := dec.Token(); eof != io.EOF {
+			err = w.schemaSyntax(path, "the schema is not a single JSON document")
+		}
 	}
-	return w.walkJSON(w.path(), doc)
+	if err == errSchemaStop {
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	// Backstop on the raw text, as sent: escapes and layout cannot hide a
+	// value from both checks.
+	if f, ok := w.g.s.Detector.First(s); ok {
+		return w.failAt(path, RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+	}
+	return nil
 }
 
-func (w *walker) walkJSON(path string, v any) error {
-	switch x := v.(type) {
+// schemaSyntax reports a document the guard cannot read. The decoder's own
+// message can quote input bytes, so it is left out.
+func (w *walker) schemaSyntax(path, reason string) error {
+	if err := w.failAt(path, RuleSchemaJSON, reason); err != nil {
+		return err
+	}
+	return errSchemaStop
+}
+
+func (w *walker) schemaValue(dec *json.Decoder, path string, depth int) error {
+	if depth > maxSchemaDepth {
+		return w.schemaSyntax(path, "the schema nests too deeply")
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return w.schemaSyntax(path, "the schema is not a single JSON document")
+	}
+	switch t := tok.(type) {
 	case string:
-		if f, ok := w.g.s.Detector.First(x); ok {
-			return w.failAt(path, RuleSensitivePrefix+string(f.Kind), sensitiveReason)
-		}
-	case []any:
-		for i, e := range x {
-			if err := w.walkJSON(path+"["+strconv.Itoa(i)+"]", e); err != nil {
-				return err
+		return w.schemaText(path, t)
+	case json.Number:
+		return w.schemaText(path, t.String())
+	case json.Delim:
+		switch t {
+		case '{':
+			seen := make(map[string]bool)
+			for dec.More() {
+				kt, err := dec.Token()
+				key, ok := kt.(string)
+				if err != nil || !ok {
+					return w.schemaSyntax(path, "the schema is not a single JSON document")
+				}
+				seg := "*"
+				if avroKeywords[key] {
+					seg = key
+				}
+				if seen[key] {
+					if err := w.failAt(path+"."+seg, RuleSchemaJSON, "the schema repeats a key; readers disagree on which value counts"); err != nil {
+						return err
+					}
+				}
+				seen[key] = true
+				if err := w.schemaText(path+"."+seg, key); err != nil {
+					return err
+				}
+				if err := w.schemaValue(dec, path+"."+seg, depth+1); err != nil {
+					return err
+				}
+			}
+		case '[':
+			for i := 0; dec.More(); i++ {
+				if err := w.schemaValue(dec, path+"["+strconv.Itoa(i)+"]", depth+1); err != nil {
+					return err
+				}
 			}
 		}
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		if _, err := dec.Token(); err != nil { // the closing delimiter
+			return w.schemaSyntax(path, "the schema is not a single JSON document")
 		}
-		sort.Strings(keys) // deterministic: the first finding is always the same
-		for _, k := range keys {
-			seg := "*"
-			if avroKeywords[k] {
-				seg = k
-			}
-			if f, ok := w.g.s.Detector.First(k); ok {
-				return w.failAt(path+"."+seg, RuleSensitivePrefix+string(f.Kind), sensitiveReason)
-			}
-			if err := w.walkJSON(path+"."+seg, x[k]); err != nil {
-				return err
-			}
-		}
+	}
+	return nil
+}
+
+func (w *walker) schemaText(path, s string) error {
+	if f, ok := w.g.s.Detector.First(s); ok {
+		return w.failAt(path, RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	return nil
 }

@@ -58,9 +58,12 @@
 // # Limits
 //
 // The guard enforces what the caller's process can see. It cannot see IAM
-// policies (a key grant through the account is reported as Low), the data
-// inside objects, or a per-call HTTPClient override (the negotiated TLS
-// version is still checked on the response). Report-only mode
+// policies (a key grant through the account is reported as Low) or the data
+// inside objects. Per-call options are honoured with two caveats: a
+// per-call option that replaces APIOptions instead of appending drops the
+// middleware, and the guarded HTTP client then refuses the request
+// ([RuleBypassed]); a per-call HTTPClient replaces the guarded one, so only
+// the negotiated TLS version is checked, on the response. Report-only mode
 // ([Policy.InsecureReportOnly]) logs instead of refusing, except for the
 // transport rules.
 package personalize

@@ -1,10 +1,15 @@
 package personalize
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/aws/smithy-go"
+
+	kmscheck "github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/posture"
+	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
 // Rules a [SafeguardError] names. They are stable: alert on them, count them,
@@ -12,24 +17,27 @@ import (
 // "sensitive.<kind>" (e.g. "sensitive.account-number"); rules of S3 location
 // parsing come from package s3guard ("s3.location.credentials", ...).
 const (
-	RuleHTTPSOnly          = "transport.https-only"     // the request would leave over plain http
-	RuleTLSVersion         = "transport.tls-version"    // the connection negotiated TLS below the floor
+	RuleHTTPSOnly          = "transport.https-only"     // the request would leave over plain http, or with URL credentials
+	RuleTLSVersion         = "transport.tls-version"    // the connection offered or negotiated TLS below the floor
+	RuleBypassed           = "transport.guard-bypassed" // a request reached the HTTP client without passing the guard
+	RuleRegionMismatch     = "config.region-mismatch"   // a call in another Region than the guard checks keys and buckets in
 	RuleNamePattern        = "model.name-pattern"       // a resource Name outside ^[a-zA-Z0-9][a-zA-Z0-9\-_]*$ or 1–63 bytes
 	RuleTagLimits          = "model.tag-limits"         // tag count, key or value length or characters
-	RuleFieldLength        = "model.field-length"       // a filter expression or other bounded field too long
-	RuleSchemaJSON         = "model.schema-json"        // CreateSchema's Schema is not a JSON document
+	RuleFieldLength        = "model.field-length"       // a filter expression or schema longer than the model allows
+	RuleSchemaJSON         = "model.schema-json"        // CreateSchema's Schema is not one JSON document with unique keys
 	RuleKMSKeyARN          = "kms.key-arn"              // a key field holds something other than a key ARN
 	RuleKMSKeyNotAllowed   = "kms.key-not-allowed"      // a key other than the configured or allowed ones
 	RuleKMSRoleWithout     = "kms.role-without-key"     // RoleArn on CreateDatasetGroup without a KmsKeyArn
+	RuleKMSKeyWithout      = "kms.key-without-role"     // KmsKeyArn on CreateDatasetGroup without a RoleArn, and none configured
 	RuleKMSKeyNotReady     = "kms.key-not-ready"        // the key's readiness check has blocking findings
 	RuleKMSCheckFailed     = "kms.check-failed"         // the key could not be checked (fail closed)
 	RuleDatasetGroupKey    = "kms.dataset-group-key"    // an import into a dataset group without the expected key
+	RuleDatasetGroupLookup = "kms.dataset-group-lookup" // an import's or export's dataset group could not be described (fail closed)
 	RuleBucketNotAllowed   = "s3.bucket-not-allowed"    // output to a bucket outside Policy.AllowedOutputBuckets
 	RuleBucketPosture      = "s3.bucket-posture"        // the bucket's posture check has blocking findings
 	RuleObjectPosture      = "s3.object-posture"        // the import source objects are not encrypted as required
 	RuleS3CheckFailed      = "s3.check-failed"          // the bucket could not be checked (fail closed)
 	RuleSensitivePrefix    = "sensitive."               // prefix of the sensitive-value rules
-	RuleDatasetGroupLookup = "kms.dataset-group-lookup" // the import's dataset group could not be described (fail closed)
 )
 
 // SafeguardError is returned when a safeguard refuses a request. The SDK wraps
@@ -50,8 +58,14 @@ type SafeguardError struct {
 	// Findings carry the posture report behind RuleKMSKeyNotReady,
 	// RuleBucketPosture and RuleObjectPosture.
 	Findings []posture.Finding
-	// Err is the underlying error, if any (for example a *kms.CheckError
-	// when a check could not run). It never holds the rejected value.
+	// Sent is true only when the guard refused a response, not a request:
+	// the negotiated TLS version was below the floor after the request had
+	// gone out (a per-call HTTPClient the guard could not harden).
+	Sent bool
+	// Err is the underlying error, if any: a *kms.CheckError or
+	// *s3guard.CheckError when a check could not run, a transport error. It
+	// is for programs (errors.As); Error() shows only a summary of it,
+	// because transport errors quote URLs.
 	Err error
 }
 
@@ -81,13 +95,41 @@ func (e *SafeguardError) Error() string {
 		}
 	}
 	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		b.WriteString(" (")
+		b.WriteString(errSummary(e.Err))
+		b.WriteString(")")
 	}
 	return b.String()
 }
 
 func (e *SafeguardError) Unwrap() error { return e.Err }
+
+// RetryableError tells the SDK's retryer not to retry: a refusal is final,
+// even when it wraps a connection error the retryer would otherwise retry.
+func (e *SafeguardError) RetryableError() bool { return false }
+
+// errSummary describes err without its text, which may quote a URL (an S3
+// object key) or an AWS message that quotes a value.
+func errSummary(err error) string {
+	var kc *kmscheck.CheckError
+	var sc *s3guard.CheckError
+	var ae smithy.APIError
+	switch {
+	case errors.As(err, &kc):
+		if kc.AccessDenied() {
+			return "KMS " + kc.Operation + " was denied; the guard needs " + kc.Permission
+		}
+		return "KMS " + kc.Operation + " failed; the guard needs " + kc.Permission + " and a reachable KMS"
+	case errors.As(err, &sc):
+		if sc.AccessDenied() {
+			return "S3 " + sc.Operation + " was denied; the guard needs " + sc.Permission
+		}
+		return "S3 " + sc.Operation + " failed; the guard needs " + sc.Permission + " and a reachable S3"
+	case errors.As(err, &ae):
+		return "AWS error " + ae.ErrorCode()
+	}
+	return "see errors.Unwrap"
+}
 
 // ConfigError reports a Policy that New or NewGuard refuses.
 type ConfigError struct {

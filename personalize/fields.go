@@ -77,14 +77,15 @@ func (p *plans) get(t reflect.Type) *node {
 	if n, ok := p.m.Load(t); ok {
 		return n.(*node)
 	}
-	n := compile(t, "", 0, true, map[reflect.Type]bool{})
+	n := compile(t, "", 0, true, false, map[reflect.Type]bool{})
 	p.m.Store(t, n)
 	return n
 }
 
 // compile builds the node for t reached through field name, or nil when t
-// holds no strings. top is true for the operation input struct itself.
-func compile(t reflect.Type, name string, index int, top bool, onPath map[reflect.Type]bool) *node {
+// holds no strings. top is true for the operation input struct itself; keep
+// retains fields the walk would skip, for the golden listing.
+func compile(t reflect.Type, name string, index int, top, keep bool, onPath map[reflect.Type]bool) *node {
 	switch t.Kind() {
 	case reflect.String:
 		if t.PkgPath() != "" {
@@ -93,20 +94,20 @@ func compile(t reflect.Type, name string, index int, top bool, onPath map[reflec
 		}
 		return &node{kind: kindString, name: name, index: index, rule: ruleFreeForm}
 	case reflect.Pointer:
-		elem := compile(t.Elem(), name, index, top, onPath)
+		elem := compile(t.Elem(), name, index, top, keep, onPath)
 		if elem == nil {
 			return nil
 		}
 		return &node{kind: kindPtr, name: name, index: index, rule: elem.rule, elem: elem}
 	case reflect.Slice:
-		elem := compile(t.Elem(), name, index, false, onPath)
+		elem := compile(t.Elem(), name, index, false, keep, onPath)
 		if elem == nil {
 			return nil
 		}
 		return &node{kind: kindSlice, name: name, index: index, rule: elem.rule, elem: elem}
 	case reflect.Map:
-		key := compile(t.Key(), name, index, false, onPath)
-		elem := compile(t.Elem(), name, index, false, onPath)
+		key := compile(t.Key(), name, index, false, keep, onPath)
+		elem := compile(t.Elem(), name, index, false, keep, onPath)
 		if key == nil && elem == nil {
 			return nil
 		}
@@ -127,12 +128,12 @@ func compile(t reflect.Type, name string, index int, top bool, onPath map[reflec
 			if !f.IsExported() {
 				continue
 			}
-			c := compile(f.Type, f.Name, i, false, onPath)
+			c := compile(f.Type, f.Name, i, false, keep, onPath)
 			if c == nil {
 				continue
 			}
 			classify(c, t, f.Name, top)
-			if checksSomething(c) {
+			if keep || checksSomething(c) {
 				n.fields = append(n.fields, c)
 			}
 		}
@@ -182,7 +183,7 @@ func classify(n *node, parent reflect.Type, field string, top bool) {
 	case parent.Name() == "Tag" && field == "TagValue":
 		rule = ruleTagValue
 	}
-	if top && field == "Tags" {
+	if top && (field == "Tags" || field == "TagKeys") {
 		n.maxLen = maxTags
 	}
 	setRule(n, rule)

@@ -119,10 +119,9 @@ func build(t reflect.Type, steps []step, s string) reflect.Value {
 // operation. A security reviewer reads testdata/fieldrules.golden to see what
 // is checked; an SDK upgrade that adds a field shows up as a diff here.
 func TestFieldRulesGolden(t *testing.T) {
-	var p plans
 	var b strings.Builder
 	for _, op := range operations(t) {
-		n := p.get(op.in)
+		n := fullPlan(op.in)
 		if n == nil {
 			continue
 		}
@@ -145,6 +144,91 @@ func TestFieldRulesGolden(t *testing.T) {
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("field rules mismatch (-want +got); if the change is intended, rerun with -update:\n%s", diff)
+	}
+}
+
+// fullPlan compiles t keeping the fields the walk skips (ARNs, tokens,
+// enums), so listings show every string field.
+func fullPlan(t reflect.Type) *node {
+	return compile(t, "", 0, true, true, map[reflect.Type]bool{})
+}
+
+// TestKeyAndLocationPlaces checks ops.go's hand-written map of key and
+// location places against the rules compiled from the SDK's types: every
+// field classified as a KMS key or an S3 location must be found by
+// keysInUse or locations, under the same path.
+func TestKeyAndLocationPlaces(t *testing.T) {
+	var keys, locs int
+	for _, op := range operations(t) {
+		n := fullPlan(op.in)
+		if n == nil {
+			continue
+		}
+		var ls []leaf
+		leaves(n, "", nil, &ls)
+		for _, l := range ls {
+			const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+			switch l.rule {
+			case ruleKMSKey:
+				keys++
+				var buf [2]keyUse
+				var found bool
+				for _, u := range keysInUse(build(op.in, l.steps, key).Interface(), &buf) {
+					found = found || u.field == l.path && u.key == key
+				}
+				if !found {
+					t.Errorf("%s.%s is a key field, but keysInUse does not return it", op.name, l.path)
+				}
+			case ruleS3Location:
+				locs++
+				var buf [2]location
+				var found bool
+				for _, loc := range locations(build(op.in, l.steps, "s3://b/k").Interface(), &buf) {
+					found = found || loc.field == l.path && deref(loc.value) == "s3://b/k"
+				}
+				if !found {
+					t.Errorf("%s.%s is an S3 location, but locations does not return it", op.name, l.path)
+				}
+			}
+		}
+	}
+	// DESIGN.md: KmsKeyArn at CreateDatasetGroup and 7 S3DataConfig places;
+	// 9 locations (7 S3DataConfig paths and 2 DataSource locations).
+	if keys != 8 || locs != 9 {
+		t.Errorf("found %d key places and %d location places, want 8 and 9", keys, locs)
+	}
+}
+
+// TestNoUncheckableShapes fails when an SDK upgrade brings an input shape
+// the plan compiler cannot walk (document interfaces, recursive types):
+// the guard would otherwise skip it without saying so.
+func TestNoUncheckableShapes(t *testing.T) {
+	var visit func(reflect.Type, string, map[reflect.Type]bool)
+	visit = func(ty reflect.Type, path string, onPath map[reflect.Type]bool) {
+		switch ty.Kind() {
+		case reflect.Interface:
+			t.Errorf("%s is an interface (%s): the content check cannot see inside it", path, ty)
+		case reflect.Pointer, reflect.Slice:
+			visit(ty.Elem(), path, onPath)
+		case reflect.Map:
+			visit(ty.Key(), path+"{key}", onPath)
+			visit(ty.Elem(), path+"{value}", onPath)
+		case reflect.Struct:
+			if onPath[ty] {
+				t.Errorf("%s is recursive (%s): the content check stops there", path, ty)
+				return
+			}
+			onPath[ty] = true
+			defer delete(onPath, ty)
+			for i := range ty.NumField() {
+				if f := ty.Field(i); f.IsExported() {
+					visit(f.Type, path+"."+f.Name, onPath)
+				}
+			}
+		}
+	}
+	for _, op := range operations(t) {
+		visit(op.in, op.name, map[reflect.Type]bool{})
 	}
 }
 

@@ -99,7 +99,7 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	g.ready = readinessMW{g}
 	g.groupKey = groupKeyMW{g}
 	g.bucketPosture = bucketPostureMW{g}
-	g.https = httpsOnly{}
+	g.https = httpsOnly{g}
 	g.tlsVersion = &tlsVersionCheck{min: s.minTLS}
 
 	// The guard's own clients get the same transport rules as the
@@ -130,7 +130,13 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	g.groups = checkcache.New[string, string](checkcache.Options{TTL: s.CheckTTL})
 	g.describer = s.PersonalizeClient
 	if g.describer == nil {
-		g.describer = sdk.NewFromConfig(own, optFns...)
+		// The caller's options reach this client too (an endpoint, say), so
+		// the transport rules are applied again after them.
+		g.describer = sdk.NewFromConfig(own, append(slices.Clip(optFns), func(o *sdk.Options) {
+			if err := g.secureTransport(o); err != nil {
+				failAll(o, err)
+			}
+		})...)
 	}
 	return g, nil
 }
@@ -179,33 +185,55 @@ func (g *Guard) Option() func(*sdk.Options) {
 }
 
 func (g *Guard) apply(o *sdk.Options) error {
-	fail := func(err error) error {
-		o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error {
-			return stack.Initialize.Add(configErrorMW{err}, middleware.Before)
-		})
-		return err
+	if o.Region != g.s.region {
+		return failAll(o, &ConfigError{Field: "Region", Reason: "the client is in " + o.Region + " but the guard checks keys and buckets in " + g.s.region})
 	}
+	if gc, ok := o.HTTPClient.(guardedClient); ok {
+		o.HTTPClient = gc.next // the option applied twice: wrap once
+	}
+	if err := g.secureTransport(o); err != nil {
+		return failAll(o, err)
+	}
+	o.HTTPClient = guardedClient{next: o.HTTPClient, g: g}
+	o.APIOptions = append(slices.Clip(o.APIOptions), g.AddMiddleware)
+	return nil
+}
+
+// secureTransport applies the transport rules to a client's options: https
+// endpoint, TLS floor, no wire dumps.
+func (g *Guard) secureTransport(o *sdk.Options) error {
 	if err := checkEndpoint(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS); err != nil {
-		return fail(err)
+		return err
 	}
 	hc, err := hardenHTTPClient(o.HTTPClient, g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	o.HTTPClient = hc
 	if mode, dumped := scrubLogMode(o.ClientLogMode); dumped {
 		o.ClientLogMode = mode
 		g.warnDumps(o.Logger)
 	}
-	o.APIOptions = append(slices.Clip(o.APIOptions), g.AddMiddleware)
 	return nil
+}
+
+// failAll makes every call of a client the guard could not secure fail with
+// err, before anything is sent.
+func failAll(o *sdk.Options, err error) error {
+	o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error {
+		if _, ok := stack.Initialize.Get(IDConfig); ok {
+			return nil
+		}
+		return stack.Initialize.Add(configErrorMW{err}, middleware.Before)
+	})
+	return err
 }
 
 func (g *Guard) warnDumps(l logging.Logger) {
 	g.dumpWarning.Do(func() {
 		const msg = "personalizeguard: ClientLogMode request/response/signing dumps switched off: they print session tokens and request bodies"
 		if l != nil {
-			l.Logf(logging.Warn, msg)
+			l.Logf(logging.Warn, "%s", msg)
 		}
 		if g.s.Logger != nil {
 			g.s.Logger.Warn(msg)
@@ -217,7 +245,9 @@ func (g *Guard) warnDumps(l logging.Logger) {
 // APIOptions function, usable per call; adding it twice is harmless.
 func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
 	// Network-free checks run first, at the front of Initialize, before the
-	// SDK's own validation, in this order.
+	// SDK's own validation. Each is added at the front, so they are listed
+	// here innermost first; they run as Audit, FieldContent, KMSKey,
+	// S3Location.
 	front := []middleware.InitializeMiddleware{g.s3loc, g.keyInject, g.content}
 	if g.s.Logger != nil {
 		front = append(front, g.audit)
@@ -255,11 +285,25 @@ func (g *Guard) addTransport(stack *middleware.Stack) error {
 	return silenceWireDumps(stack)
 }
 
+// addInitialize adds m unless the stack has it already. A middleware with the
+// same ID from another Guard is an error: two policies on one client would
+// leave one of them silently unenforced.
 func addInitialize(stack *middleware.Stack, m middleware.InitializeMiddleware, pos middleware.RelativePosition) error {
-	if _, ok := stack.Initialize.Get(m.ID()); ok {
+	if have, ok := stack.Initialize.Get(m.ID()); ok {
+		if ownerOf(have) != ownerOf(m) {
+			return &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
+		}
 		return nil
 	}
 	return stack.Initialize.Add(m, pos)
+}
+
+// ownerOf returns the Guard a middleware belongs to, or nil.
+func ownerOf(m any) *Guard {
+	if o, ok := m.(interface{ owner() *Guard }); ok {
+		return o.owner()
+	}
+	return nil
 }
 
 type configErrorMW struct{ err error }

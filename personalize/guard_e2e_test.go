@@ -241,10 +241,14 @@ func TestSafeguardKeyNotReady(t *testing.T) {
 
 func TestFailClosedWhenChecksCannotRun(t *testing.T) {
 	tests := []struct {
-		name, service, op, rule string
+		name, service, op, field, rule, cause string
 	}{
-		{"KMS GetKeyPolicy denied", personalizetest.ServiceKMS, "GetKeyPolicy", personalize.RuleKMSCheckFailed},
-		{"S3 GetBucketPolicy denied", personalizetest.ServiceS3, "GetBucketPolicy", personalize.RuleS3CheckFailed},
+		{"KMS GetKeyPolicy denied", personalizetest.ServiceKMS, "GetKeyPolicy", "DatasetArn", personalize.RuleKMSCheckFailed,
+			"KMS GetKeyPolicy was denied; the guard needs kms:GetKeyPolicy"},
+		{"S3 GetBucketPolicy denied", personalizetest.ServiceS3, "GetBucketPolicy", "DataSource.DataLocation", personalize.RuleS3CheckFailed,
+			"S3 GetBucketPolicy was denied; the guard needs s3:GetBucketPolicy"},
+		{"DescribeDataset denied", personalizetest.ServicePersonalize, "DescribeDataset", "DatasetArn", personalize.RuleDatasetGroupLookup,
+			"AWS error AccessDeniedException"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -256,19 +260,12 @@ func TestFailClosedWhenChecksCannotRun(t *testing.T) {
 			e.srv.Deny(tt.service, tt.op)
 			e.srv.ResetRequests()
 			_, err := e.client.CreateDatasetImportJob(ctx, importInput(e, "import-1"))
-			e.requireRefused(t, err, errField(err), tt.rule)
+			e.requireRefused(t, err, tt.field, tt.rule, "interactions.csv")
+			if !strings.Contains(err.Error(), tt.cause) {
+				t.Errorf("error %q does not say %q", err, tt.cause)
+			}
 		})
 	}
-}
-
-// errField returns the field of a SafeguardError, so a test can assert the
-// rest of requireRefused without caring where the check ran.
-func errField(err error) string {
-	var sg *personalize.SafeguardError
-	if errors.As(err, &sg) {
-		return sg.Field
-	}
-	return ""
 }
 
 func TestImportIntoGroupWithoutTheKey(t *testing.T) {
@@ -386,7 +383,7 @@ func TestProtectedFlow(t *testing.T) {
 	}
 	want := []string{
 		"CreateDatasetImportJob: fields-checked,s3-location-checked,kms-key-ready,dataset-group-key-verified,bucket-posture-checked,objects-checked",
-		"CreateDatasetExportJob: fields-checked,kms-key-injected,s3-location-checked,kms-key-ready,bucket-posture-checked",
+		"CreateDatasetExportJob: fields-checked,kms-key-injected,s3-location-checked,kms-key-ready,dataset-group-key-verified,bucket-posture-checked",
 	}
 	if diff := cmp.Diff(want, acted); diff != "" {
 		t.Errorf("safeguards that acted (-want +got):\n%s", diff)

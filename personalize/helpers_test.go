@@ -86,8 +86,8 @@ func withState() (context.Context, *callState) {
 	return middleware.WithStackValue(context.Background(), stateKey{}, st), st
 }
 
-// Clients that fail the test if the guard ever calls them: used where only
-// the registration of the posture middleware matters.
+// Clients that panic if the guard ever calls them: used where only the
+// registration of the posture middleware matters.
 type nopKMS struct{ kms.CheckAPIClient }
 type nopS3 struct{ S3Client }
 type nopDescriber struct{ DatasetDescriber }

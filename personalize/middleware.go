@@ -35,6 +35,8 @@ func (g *Guard) violation(ctx context.Context, err *SafeguardError) error {
 // schemas.
 type contentMW struct{ g *Guard }
 
+func (m contentMW) owner() *Guard { return m.g }
+
 func (contentMW) ID() string { return IDFieldContent }
 
 func (m contentMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
@@ -58,6 +60,8 @@ func (m contentMW) HandleInitialize(ctx context.Context, in middleware.Initializ
 // caller's struct: it replaces in.Parameters with a copy.
 type keyInjectMW struct{ g *Guard }
 
+func (m keyInjectMW) owner() *Guard { return m.g }
+
 func (keyInjectMW) ID() string { return IDKMSKey }
 
 func (m keyInjectMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
@@ -79,8 +83,10 @@ func (g *Guard) injectDatasetGroup(ctx context.Context, v *sdk.CreateDatasetGrou
 	case key == "" && g.s.KMSKeyARN == "":
 		if role != "" {
 			// AWS accepts RoleArn only with a key and would fail later.
-			return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: "RoleArn", Rule: RuleKMSRoleWithout,
-				Reason: "RoleArn is only valid together with KmsKeyArn"})
+			if err := g.violation(ctx, &SafeguardError{Operation: op, Field: "RoleArn", Rule: RuleKMSRoleWithout,
+				Reason: "RoleArn is only valid together with KmsKeyArn"}); err != nil {
+				return nil, err
+			}
 		}
 		return v, nil
 	case key == "":
@@ -91,9 +97,16 @@ func (g *Guard) injectDatasetGroup(ctx context.Context, v *sdk.CreateDatasetGrou
 			return nil, err
 		}
 	}
-	if role == "" && g.s.RoleARN != "" {
+	switch {
+	case role != "":
+	case g.s.RoleARN != "":
 		cp.RoleArn = aws.String(g.s.RoleARN)
 		stateFrom(ctx).act(actedRoleInjected)
+	default:
+		if err := g.violation(ctx, &SafeguardError{Operation: op, Field: "RoleArn", Rule: RuleKMSKeyWithout,
+			Reason: "Personalize needs a RoleArn to use KmsKeyArn; pass one or set Policy.RoleARN"}); err != nil {
+			return nil, err
+		}
 	}
 	return &cp, nil
 }
@@ -135,6 +148,8 @@ func (g *Guard) checkCallerKey(ctx context.Context, field, key string) error {
 // output bucket allow-list.
 type locationMW struct{ g *Guard }
 
+func (m locationMW) owner() *Guard { return m.g }
+
 func (locationMW) ID() string { return IDS3Location }
 
 func (m locationMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
@@ -149,9 +164,9 @@ func (m locationMW) HandleInitialize(ctx context.Context, in middleware.Initiali
 	return next.HandleInitialize(ctx, in)
 }
 
-// parseLocation returns the parsed location, or ok=false when there is none
-// to check (a missing required field is the SDK validator's to report) or
-// the violation was only reported.
+// parseLocation checks one location: s3guard's parser, identifying values in
+// the bucket name and object key (CloudTrail records the path), and the
+// output allow-list. A missing location is the SDK validator's to report.
 func (g *Guard) parseLocation(ctx context.Context, l location) (s3guard.Location, error) {
 	if l.value == nil {
 		return s3guard.Location{}, nil
@@ -167,6 +182,11 @@ func (g *Guard) parseLocation(ctx context.Context, l location) (s3guard.Location
 		}
 		return loc, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: rule, Reason: reason})
 	}
+	for _, part := range [...]string{loc.Bucket, loc.Key} {
+		if f, ok := g.s.Detector.First(part); ok {
+			return loc, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleSensitivePrefix + string(f.Kind), Reason: sensitiveReason})
+		}
+	}
 	if l.dir == s3guard.Write && len(g.s.AllowedOutputBuckets) > 0 && !slices.Contains(g.s.AllowedOutputBuckets, loc.Bucket) {
 		return loc, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketNotAllowed,
 			Reason: "the bucket is not in Policy.AllowedOutputBuckets"})
@@ -178,6 +198,8 @@ func (g *Guard) parseLocation(ctx context.Context, l location) (s3guard.Location
 // readinessMW checks every key the request asks Personalize to use (state,
 // Region, rotation, key policy grants), once per TTL per key and role.
 type readinessMW struct{ g *Guard }
+
+func (m readinessMW) owner() *Guard { return m.g }
 
 func (readinessMW) ID() string { return IDKeyReadiness }
 
@@ -200,11 +222,14 @@ func (g *Guard) checkKey(ctx context.Context, u keyUse) error {
 	}
 	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
 	if k, err := kmscheck.ParseKeyARN(u.key); err == nil {
-		// Personalize calls KMS on behalf of the resource being created:
-		// evaluate the key policy's confused-deputy conditions with it.
-		in.AccountID = k.AccountID
+		// Personalize acts for the account that runs it, which is the
+		// role's (IAM passes only a caller's own roles); the key may live
+		// in another. It calls KMS on behalf of the resource being
+		// created: evaluate the key policy's confused-deputy conditions
+		// with both.
+		in.AccountID = accountOf(u.role, k.AccountID)
 		if u.resource != "" && !strings.HasSuffix(u.resource, "/") {
-			in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + k.AccountID + ":" + u.resource
+			in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + in.AccountID + ":" + u.resource
 		}
 	}
 	rep, err := g.keys.Check(ctx, in)
@@ -220,24 +245,39 @@ func (g *Guard) checkKey(ctx context.Context, u keyUse) error {
 	return nil
 }
 
-// groupKeyMW covers imports, which have no key field: the dataset group they
-// write to must be encrypted with an allowed key, and that key must be ready.
+// groupKeyMW covers the jobs that use the dataset group's key without naming
+// it. An import must write into a group encrypted with an allowed key; an
+// export reads a group whose key must also grant
+// kms:GenerateDataKeyWithoutPlaintext. Either way the key must be ready.
 type groupKeyMW struct{ g *Guard }
+
+func (m groupKeyMW) owner() *Guard { return m.g }
 
 func (groupKeyMW) ID() string { return IDDatasetGroupKey }
 
 func (m groupKeyMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	if v, ok := in.Parameters.(*sdk.CreateDatasetImportJobInput); ok && m.g.s.KMSKeyARN != "" && v.DatasetArn != nil {
-		if err := m.g.checkGroupKey(ctx, *v.DatasetArn); err != nil {
-			return middleware.InitializeOutput{}, middleware.Metadata{}, err
+	var err error
+	switch v := in.Parameters.(type) {
+	case *sdk.CreateDatasetImportJobInput:
+		if v.DatasetArn != nil {
+			err = m.g.checkGroupKey(ctx, *v.DatasetArn, deref(v.RoleArn), m.g.s.KMSKeyARN != "", false)
 		}
+	case *sdk.CreateDatasetExportJobInput:
+		if v.DatasetArn != nil {
+			err = m.g.checkGroupKey(ctx, *v.DatasetArn, deref(v.RoleArn), false, true)
+		}
+	}
+	if err != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	return next.HandleInitialize(ctx, in)
 }
 
-func (g *Guard) checkGroupKey(ctx context.Context, datasetARN string) error {
+// checkGroupKey finds the key of a dataset's group (cached per dataset),
+// requires one from the policy when keyRequired, and checks its readiness.
+func (g *Guard) checkGroupKey(ctx context.Context, datasetARN, role string, keyRequired, exports bool) error {
 	op := middleware.GetOperationName(ctx)
 	key, _, err := g.groups.Do(ctx, datasetARN, func(ctx context.Context) (string, error) {
 		ds, err := g.describer.DescribeDataset(ctx, &sdk.DescribeDatasetInput{DatasetArn: &datasetARN})
@@ -258,24 +298,30 @@ func (g *Guard) checkGroupKey(ctx context.Context, datasetARN string) error {
 	})
 	if err != nil {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
-			Reason: "the dataset group could not be described (needs personalize:DescribeDataset and personalize:DescribeDatasetGroup), so the guard refuses the import", Err: err})
+			Reason: "the dataset group could not be described (needs personalize:DescribeDataset and personalize:DescribeDatasetGroup), so the guard refuses the job", Err: err})
 	}
 	if key == "" {
+		if !keyRequired {
+			return nil
+		}
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupKey,
 			Reason: "the dataset group is not encrypted with a customer managed key; its key is fixed at creation, so create a new group with Policy.KMSKeyARN"})
 	}
-	if !g.s.keyAllowed(key) {
+	k, err := kmscheck.ParseKeyARN(key)
+	if err != nil || !g.s.keyAllowed(k.String()) {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupKey,
 			Reason: "the dataset group is encrypted with a key that is neither Policy.KMSKeyARN nor in Policy.AllowedKMSKeyARNs"})
 	}
 	stateFrom(ctx).act(actedGroupKey)
-	return g.checkKey(ctx, keyUse{field: "DatasetArn", key: key, resource: groupResource(datasetARN)})
+	return g.checkKey(ctx, keyUse{field: "DatasetArn", key: k.String(), role: role, resource: groupResource(datasetARN), exports: exports})
 }
 
 // bucketPostureMW checks the bucket of every S3 location (encryption,
 // TLS-only policy, public access, ownership, Personalize's grant, Region) and
 // the objects an import or batch job will read.
 type bucketPostureMW struct{ g *Guard }
+
+func (m bucketPostureMW) owner() *Guard { return m.g }
 
 func (bucketPostureMW) ID() string { return IDBucketPosture }
 
@@ -359,4 +405,13 @@ func groupResource(datasetARN string) string {
 		return ""
 	}
 	return "dataset-group/" + group
+}
+
+// accountOf returns the account of an IAM ARN, or def.
+func accountOf(arn, def string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 && len(parts[4]) == 12 {
+		return parts[4]
+	}
+	return def
 }

@@ -90,6 +90,13 @@ func TestKeyInjection(t *testing.T) {
 			wantRule: RuleKMSRoleWithout, wantField: "RoleArn", reason: "AWS would accept the call and fail later",
 		},
 		{
+			name: "caller's key without any role", policy: Policy{AllowedKMSKeyARNs: []string{otherKeyARN}}, op: "CreateDatasetGroup",
+			in: func() any {
+				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(otherKeyARN)}
+			},
+			wantRule: RuleKMSKeyWithout, wantField: "RoleArn", reason: "Personalize needs a role to use the key; refused before any network check",
+		},
+		{
 			name: "no key configured, none given", policy: Policy{}, op: "CreateDatasetGroup",
 			in:     func() any { return &sdk.CreateDatasetGroupInput{Name: aws.String("movies")} },
 			want:   &sdk.CreateDatasetGroupInput{Name: aws.String("movies")},
@@ -202,6 +209,9 @@ func TestS3Locations(t *testing.T) {
 				JobInput:  &types.BatchInferenceJobInput{S3DataSource: s3cfg("s3://any-input-bucket/in.json", "")},
 				JobOutput: &types.BatchInferenceJobOutput{S3DataDestination: s3cfg("s3://elsewhere-bucket/out/", "")}},
 			RuleBucketNotAllowed, "JobOutput.S3DataDestination.Path"},
+		{"card number in the object key", Policy{}, "CreateDatasetImportJob",
+			&sdk.CreateDatasetImportJobInput{DataSource: &types.DataSource{DataLocation: aws.String("s3://data-bucket/customers/4111111111111111.csv")}},
+			"sensitive.credit-card", "DataSource.DataLocation"},
 		{"allow-listed output", Policy{AllowedOutputBuckets: []string{"approved-bucket"}}, "CreateMetricAttribution",
 			&sdk.CreateMetricAttributionInput{MetricsOutputConfig: &types.MetricAttributionOutput{S3DataDestination: s3cfg("s3://approved-bucket/metrics/", "")}}, "", ""},
 	}
@@ -219,7 +229,7 @@ func TestS3Locations(t *testing.T) {
 			if !errors.As(err, &sg) || sg.Rule != tt.wantRule || sg.Field != tt.wantField {
 				t.Fatalf("got %v, want rule %s at %s", err, tt.wantRule, tt.wantField)
 			}
-			if containsAnyOf(err.Error(), canary, "AKIAIOSFODNN7EXAMPLE", "elsewhere-bucket") {
+			if containsAnyOf(err.Error(), canary, "AKIAIOSFODNN7EXAMPLE", "elsewhere-bucket", "4111111111111111") {
 				t.Errorf("error %q echoes part of the location", err)
 			}
 		})
@@ -276,5 +286,77 @@ func TestNewRefusesBadPolicy(t *testing.T) {
 				t.Fatalf("New = %v, want *ConfigError for %s", err, tt.wantField)
 			}
 		})
+	}
+}
+
+func TestReportOnlyKeepsTheCallGoing(t *testing.T) {
+	logger, _ := jsonLogger()
+	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
+	in := &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), RoleArn: aws.String(testRoleARN)}
+	ctx, st := withState()
+	seen, err := runInitializeNextCtx(ctx, g.keyInject, "CreateDatasetGroup", in)
+	if err != nil || seen != in {
+		t.Fatalf("report-only RoleArn without key = %v, %v; want the caller's input passed on unchanged", seen, err)
+	}
+	if len(st.reported) != 1 || st.reported[0].Rule != RuleKMSRoleWithout {
+		t.Errorf("reported = %v, want one %s", st.reported, RuleKMSRoleWithout)
+	}
+}
+
+func TestSchemaCheck(t *testing.T) {
+	const clean = `{"type":"record","name":"Interactions","fields":[{"name":"USER_ID","type":"string"},{"name":"TIMESTAMP","type":"long","default":1700000000}],"version":"1.0"}`
+	tests := []struct {
+		name      string
+		schema    string
+		wantRule  string
+		wantField string
+		reason    string
+	}{
+		{"clean", clean, "", "", "an ordinary Interactions schema"},
+		{"doc", `{"type":"record","name":"I","doc":"owner jane.doe@example.com","fields":[]}`, "sensitive.email", "Schema.doc", "docs reach the logs"},
+		{"custom attribute key", `{"type":"record","name":"I","acct-12345678":1,"fields":[]}`, "sensitive.account-number", "Schema.*",
+			"a caller's own attribute is shown as *, never by name"},
+		{"duplicate key", `{"type":"record","name":"I","doc":"acct-12345678","doc":"clean","fields":[]}`, "sensitive.account-number", "Schema.doc",
+			"the first of two values is checked too, not only the one a map decoder keeps"},
+		{"duplicate clean key", `{"type":"record","name":"I","name":"J","fields":[]}`, RuleSchemaJSON, "Schema.name",
+			"readers disagree on which duplicate counts"},
+		{"text after the document", clean + ` ] acct-12345678`, RuleSchemaJSON, "Schema", "only one JSON document is accepted"},
+		{"brace after the document", clean + `}`, RuleSchemaJSON, "Schema", "a stray closing brace is not ignored"},
+		{"number default", `{"type":"record","name":"I","fields":[{"name":"C","type":"long","default":4111111111111111}]}`,
+			"sensitive.credit-card", "Schema.fields[0].default", "numbers are checked like strings"},
+		{"escaped value", `{"type":"record","name":"I","doc":"\u0061cct-12345678","fields":[]}`, "sensitive.account-number", "Schema.doc",
+			"escapes are decoded before the check"},
+		{"not JSON", `record I { acct }`, RuleSchemaJSON, "Schema", "Avro IDL is not accepted"},
+		{"too long", `{"type":"record","name":"I","doc":"` + strings.Repeat("a", 20000) + `","fields":[]}`, RuleFieldLength, "Schema", "the model allows 20000 characters"},
+		{"too deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), RuleSchemaJSON, "Schema" + strings.Repeat("[0]", 65), "nesting is bounded"},
+	}
+	g := testGuard(t, Policy{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := runInitialize(t, g.content, "CreateSchema", &sdk.CreateSchemaInput{Name: aws.String("interactions"), Schema: aws.String(tt.schema)})
+			if tt.wantRule == "" {
+				if err != nil {
+					t.Fatalf("content check = %v, want none (%s)", err, tt.reason)
+				}
+				return
+			}
+			var sg *SafeguardError
+			if !errors.As(err, &sg) || sg.Rule != tt.wantRule || sg.Field != tt.wantField {
+				t.Fatalf("content check = %v, want %s at %s (%s)", err, tt.wantRule, tt.wantField, tt.reason)
+			}
+			if containsAnyOf(err.Error(), "12345678", "jane.doe", "4111111111111111") {
+				t.Errorf("error %q echoes the value", err)
+			}
+		})
+	}
+}
+
+func TestPolicySlicesAreCopied(t *testing.T) {
+	buckets := []string{"approved-bucket"}
+	g := testGuard(t, Policy{AllowedOutputBuckets: buckets})
+	buckets[0] = "Not A Bucket" // a caller changing its slice after NewGuard
+	in := &sdk.CreateDatasetExportJobInput{JobOutput: &types.DatasetExportJobOutput{S3DataDestination: s3cfg("s3://approved-bucket/export/", "")}}
+	if _, err := runInitializeNext(g.s3loc, "CreateDatasetExportJob", in); err != nil {
+		t.Errorf("export to the allow-listed bucket after the caller changed its slice: %v", err)
 	}
 }

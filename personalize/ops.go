@@ -12,8 +12,8 @@ import (
 
 // This file is the guard's map of the API (personalize v1.50.5): which
 // operations carry a KMS key, an S3 location or a role. DESIGN.md lists the
-// same places; TestKeyAndLocationPlaces checks this map against the SDK's
-// types by reflection, so a new place fails the build of the tests.
+// same places; TestKeyAndLocationPlaces checks this map against the field
+// rules compiled from the SDK's types, so a new place fails the tests.
 
 // injectKeys returns params with the configured key in every key field the
 // caller left empty, copying each struct it changes, or an error for a key
@@ -220,10 +220,10 @@ func keysInUse(params any, buf *[2]keyUse) []keyUse {
 			add("JobOutput.S3DataDestination.KmsKeyArn", v.JobOutput.S3DataDestination, v.RoleArn, res, false)
 		}
 	case *sdk.CreateDatasetExportJobInput:
-		// Exporting from a KMS-encrypted dataset group also needs
-		// kms:GenerateDataKeyWithoutPlaintext.
+		// The dataset group's own key, which exports also need
+		// kms:GenerateDataKeyWithoutPlaintext on, is checked by groupKeyMW.
 		if v.JobOutput != nil {
-			add("JobOutput.S3DataDestination.KmsKeyArn", v.JobOutput.S3DataDestination, v.RoleArn, "dataset-export-job/"+deref(v.JobName), true)
+			add("JobOutput.S3DataDestination.KmsKeyArn", v.JobOutput.S3DataDestination, v.RoleArn, "dataset-export-job/"+deref(v.JobName), false)
 		}
 	case *sdk.CreateMetricAttributionInput:
 		if m := v.MetricsOutputConfig; m != nil {

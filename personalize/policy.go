@@ -35,7 +35,9 @@ type Policy struct {
 	RoleARN string
 
 	// AllowedKMSKeyARNs are further keys a caller may name explicitly in a
-	// request. A key outside KMSKeyARN and this list is refused.
+	// request. When KMSKeyARN or this list is set, a key outside them is
+	// refused; when neither is, a caller may name any key ARN, which is
+	// still checked for readiness.
 	AllowedKMSKeyARNs []string
 
 	// MinTLSVersion is the lowest TLS version the client negotiates: 0 means
@@ -59,7 +61,8 @@ type Policy struct {
 
 	// KMSClient, S3Client and PersonalizeClient run the guard's own posture
 	// checks. Nil means clients built from the aws.Config given to New, with
-	// the same transport rules as the guarded client.
+	// the same transport rules as the guarded client; a client given here is
+	// used as it is, so give it those rules yourself.
 	KMSClient         kms.CheckAPIClient
 	S3Client          S3Client
 	PersonalizeClient DatasetDescriber
@@ -114,6 +117,11 @@ type settings struct {
 
 func (p Policy) validate(region string) (*settings, error) {
 	s := &settings{Policy: p, region: region, minTLS: p.MinTLSVersion}
+	// The guard keeps its own copies: a caller changing a slice later must
+	// neither bypass validation nor race with calls.
+	s.AllowedKMSKeyARNs = slices.Clone(p.AllowedKMSKeyARNs)
+	s.AllowedOutputBuckets = slices.Clone(p.AllowedOutputBuckets)
+	s.InsecureIgnoreFindings = slices.Clone(p.InsecureIgnoreFindings)
 	if region == "" {
 		return nil, &ConfigError{Field: "aws.Config.Region", Reason: "is empty; the guard checks keys and buckets against it"}
 	}
@@ -152,7 +160,7 @@ func (p Policy) validate(region string) (*settings, error) {
 		}
 	}
 	for i, b := range p.AllowedOutputBuckets {
-		if _, err := s3guard.ParseLocation("s3://" + b); err != nil {
+		if err := s3guard.ValidateBucketName(b); err != nil {
 			return nil, &ConfigError{Field: "AllowedOutputBuckets[" + strconv.Itoa(i) + "]", Reason: "is not a valid bucket name", Err: err}
 		}
 	}

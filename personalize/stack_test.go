@@ -15,11 +15,12 @@ import (
 
 var errStop = errors.New("stop before sending")
 
-// stackOf returns the middleware IDs, step by step, of one call.
+// stackOf returns the middleware IDs, step by step, of one CreateDatasetGroup
+// call (an operation with the SDK's input validation).
 func stackOf(t *testing.T, client *sdk.Client, extra ...func(*middleware.Stack) error) map[string][]string {
 	t.Helper()
 	got := map[string][]string{}
-	_, err := client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{}, func(o *sdk.Options) {
+	_, err := client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{}, func(o *sdk.Options) {
 		o.APIOptions = append(o.APIOptions, extra...)
 		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
 			got["Initialize"] = s.Initialize.List()
@@ -65,7 +66,7 @@ func TestStackOrder(t *testing.T) {
 	// Network-free checks come before the SDK's validation, network checks after.
 	init := got["Initialize"]
 	validation := slices.Index(init, "OperationInputValidation")
-	if validation >= 0 && !(slices.Index(init, IDS3Location) < validation && validation < slices.Index(init, IDKeyReadiness)) {
+	if validation < 0 || !(slices.Index(init, IDS3Location) < validation && validation < slices.Index(init, IDKeyReadiness)) {
 		t.Errorf("Initialize order %v: want network-free checks before OperationInputValidation and network checks after", init)
 	}
 	// HTTPSOnly is the last Finalize middleware, after signing; TLSVersion the

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -18,9 +19,9 @@ import (
 func hardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (aws.HTTPClient, error) {
 	switch hc := c.(type) {
 	case nil:
-		return hardenBuildable(awshttp.NewBuildableClient(), minTLS)
+		return hardenBuildable(awshttp.NewBuildableClient(), minTLS, false)
 	case *awshttp.BuildableClient:
-		return hardenBuildable(hc, minTLS)
+		return hardenBuildable(hc, minTLS, allowUnverifiable)
 	case *http.Client:
 		var tr *http.Transport
 		switch rt := hc.Transport.(type) {
@@ -32,10 +33,10 @@ func hardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 			if allowUnverifiable {
 				return c, nil
 			}
-			return nil, &ConfigError{Field: "aws.Config.HTTPClient", Reason: "its Transport is not an *http.Transport, so the TLS floor cannot be enforced; " +
+			return nil, &ConfigError{Field: "HTTPClient", Reason: "its Transport is not an *http.Transport, so the TLS floor cannot be enforced; " +
 				"use *awshttp.BuildableClient or set Policy.InsecureAllowUnverifiableHTTPClient"}
 		}
-		if err := raiseFloor(tr, minTLS); err != nil {
+		if err := raiseFloor(tr, minTLS, allowUnverifiable); err != nil {
 			return nil, err
 		}
 		out := *hc
@@ -45,12 +46,12 @@ func hardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 		if allowUnverifiable {
 			return c, nil
 		}
-		return nil, &ConfigError{Field: "aws.Config.HTTPClient", Reason: "is a custom client whose TLS settings cannot be enforced; " +
+		return nil, &ConfigError{Field: "HTTPClient", Reason: "is a custom client whose TLS settings cannot be enforced; " +
 			"use *awshttp.BuildableClient or set Policy.InsecureAllowUnverifiableHTTPClient"}
 	}
 }
 
-func hardenBuildable(bc *awshttp.BuildableClient, minTLS uint16) (aws.HTTPClient, error) {
+func hardenBuildable(bc *awshttp.BuildableClient, minTLS uint16, allowUnverifiable bool) (aws.HTTPClient, error) {
 	// WithTransportOptions returns a copy; the caller's client keeps its
 	// settings.
 	out := bc.WithTransportOptions(func(tr *http.Transport) {
@@ -63,13 +64,13 @@ func hardenBuildable(bc *awshttp.BuildableClient, minTLS uint16) (aws.HTTPClient
 	})
 	// Check what was built, so a MaxVersion below the floor or a disabled
 	// certificate check is refused here, not discovered on the wire.
-	if err := checkTLSConfig(out.GetTransport().TLSClientConfig, minTLS); err != nil {
+	if err := checkTransport(out.GetTransport(), minTLS, allowUnverifiable); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func raiseFloor(tr *http.Transport, minTLS uint16) error {
+func raiseFloor(tr *http.Transport, minTLS uint16, allowUnverifiable bool) error {
 	if tr.TLSClientConfig == nil {
 		tr.TLSClientConfig = &tls.Config{}
 	} else {
@@ -78,15 +79,24 @@ func raiseFloor(tr *http.Transport, minTLS uint16) error {
 	if tr.TLSClientConfig.MinVersion < minTLS {
 		tr.TLSClientConfig.MinVersion = minTLS
 	}
-	return checkTLSConfig(tr.TLSClientConfig, minTLS)
+	return checkTransport(tr, minTLS, allowUnverifiable)
 }
 
-func checkTLSConfig(c *tls.Config, minTLS uint16) error {
+// checkTransport refuses a transport whose TLS the floor does not govern.
+func checkTransport(tr *http.Transport, minTLS uint16, allowUnverifiable bool) error {
+	c := tr.TLSClientConfig
 	if c.MaxVersion != 0 && c.MaxVersion < minTLS {
-		return &ConfigError{Field: "aws.Config.HTTPClient", Reason: "its TLS MaxVersion is below the guard's TLS floor"}
+		return &ConfigError{Field: "HTTPClient", Reason: "its TLS MaxVersion is below the guard's TLS floor"}
 	}
 	if c.InsecureSkipVerify {
-		return &ConfigError{Field: "aws.Config.HTTPClient", Reason: "its TLS config skips certificate verification; trust a CA with RootCAs instead"}
+		return &ConfigError{Field: "HTTPClient", Reason: "its TLS config skips certificate verification; trust a CA with RootCAs instead"}
+	}
+	//lint:ignore SA1019 reading the deprecated DialTLS to refuse it, not using it
+	if (tr.DialTLS != nil || tr.DialTLSContext != nil) && !allowUnverifiable {
+		// A custom TLS dialer makes its own handshake and ignores
+		// TLSClientConfig, floor included.
+		return &ConfigError{Field: "HTTPClient", Reason: "its transport dials TLS itself (DialTLS/DialTLSContext), so the TLS floor cannot be enforced; " +
+			"use DialContext, or set Policy.InsecureAllowUnverifiableHTTPClient"}
 	}
 	return nil
 }
@@ -119,28 +129,55 @@ func silenceWireDumps(stack *middleware.Stack) error {
 }
 
 // httpsOnly refuses, after endpoint resolution and signing and before the
-// request is sent, any endpoint that is not https or that carries userinfo.
-type httpsOnly struct{}
+// request is sent, any endpoint that is not https or that carries userinfo,
+// and a call in another Region than the guard's checks. It marks the
+// request's context so the guarded HTTP client can tell it passed.
+type httpsOnly struct{ g *Guard }
 
 func (httpsOnly) ID() string { return IDHTTPSOnly }
 
-func (httpsOnly) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+func (m httpsOnly) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
 	middleware.FinalizeOutput, middleware.Metadata, error,
 ) {
+	refuse := func(rule, reason string) (middleware.FinalizeOutput, middleware.Metadata, error) {
+		return middleware.FinalizeOutput{}, middleware.Metadata{}, &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: rule, Reason: reason}
+	}
 	req, ok := in.Request.(*smithyhttp.Request)
-	if !ok {
-		return middleware.FinalizeOutput{}, middleware.Metadata{}, &SafeguardError{
-			Operation: middleware.GetOperationName(ctx), Rule: RuleHTTPSOnly, Reason: "unknown transport request type"}
+	switch {
+	case !ok:
+		return refuse(RuleHTTPSOnly, "unknown transport request type")
+	case req.URL.Scheme != "https":
+		return refuse(RuleHTTPSOnly, "the endpoint is not https; AWS asks for TLS 1.2 or later")
+	case req.URL.User != nil:
+		return refuse(RuleHTTPSOnly, "the endpoint URL carries credentials")
 	}
-	if req.URL.Scheme != "https" {
-		return middleware.FinalizeOutput{}, middleware.Metadata{}, &SafeguardError{
-			Operation: middleware.GetOperationName(ctx), Rule: RuleHTTPSOnly, Reason: "the endpoint is not https; AWS asks for TLS 1.2 or later"}
+	if r := awsmiddleware.GetRegion(ctx); r != "" && r != m.g.s.region {
+		// Keys and buckets were checked in the guard's Region; a call
+		// elsewhere would use resources nobody checked.
+		return refuse(RuleRegionMismatch, "the call goes to "+r+" but the guard checks keys and buckets in "+m.g.s.region)
 	}
-	if req.URL.User != nil {
-		return middleware.FinalizeOutput{}, middleware.Metadata{}, &SafeguardError{
-			Operation: middleware.GetOperationName(ctx), Rule: RuleHTTPSOnly, Reason: "the endpoint URL carries credentials"}
+	return next.HandleFinalize(context.WithValue(ctx, passedKey{}, m.g), in)
+}
+
+// passedKey marks a request's context as having passed a guard's Finalize
+// middleware; its value is the *Guard.
+type passedKey struct{}
+
+// guardedClient is the HTTP client the guard installs. It refuses any
+// request that did not pass the guard's middleware — for example when a
+// per-call option replaced APIOptions instead of appending to them — so the
+// safeguards cannot be dropped by accident.
+type guardedClient struct {
+	next aws.HTTPClient
+	g    *Guard
+}
+
+func (c guardedClient) Do(r *http.Request) (*http.Response, error) {
+	if r.Context().Value(passedKey{}) != c.g {
+		return nil, &SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: RuleBypassed,
+			Reason: "the request did not pass the guard's middleware; append to APIOptions in per-call options, never replace them"}
 	}
-	return next.HandleFinalize(ctx, in)
+	return c.next.Do(r)
 }
 
 // tlsVersionCheck verifies the negotiated TLS version of every response: the
@@ -168,8 +205,8 @@ func (m *tlsVersionCheck) HandleDeserialize(ctx context.Context, in middleware.D
 			resp.Body.Close()
 		}
 		return middleware.DeserializeOutput{}, md, &SafeguardError{
-			Operation: middleware.GetOperationName(ctx), Rule: RuleTLSVersion,
-			Reason: "the connection negotiated " + tlsName(resp.TLS) + ", below the floor of " + tls.VersionName(m.min)}
+			Operation: middleware.GetOperationName(ctx), Rule: RuleTLSVersion, Sent: true,
+			Reason: "the connection negotiated " + tlsName(resp.TLS) + ", below the floor of " + tls.VersionName(m.min) + "; the response is refused"}
 	}
 	return out, md, err
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -54,6 +55,8 @@ func TestHardenHTTPClient(t *testing.T) {
 		{name: "custom Do", client: doFunc(nil), min: tls.VersionTLS12, wantErr: true, reason: "a custom HTTPClient cannot be inspected"},
 		{name: "max below floor", client: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{MaxVersion: tls.VersionTLS11}}},
 			min: tls.VersionTLS12, wantErr: true, reason: "a client capped at TLS 1.1 can never meet the floor"},
+		{name: "custom TLS dialer", client: &http.Client{Transport: &http.Transport{DialTLSContext: func(context.Context, string, string) (net.Conn, error) { return nil, nil }}},
+			min: tls.VersionTLS12, wantErr: true, reason: "a transport that dials TLS itself ignores TLSClientConfig, floor included"},
 		{name: "skip verify", client: awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
 			tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
 		}), min: tls.VersionTLS12, wantErr: true, reason: "TLS without certificate verification is not TLS the guard can vouch for"},
@@ -234,5 +237,106 @@ func TestTransportSwitchesOffWireDumps(t *testing.T) {
 	}
 	if len(logged) != 1 {
 		t.Errorf("logged %d lines, want exactly the one warning: %q", len(logged), logged)
+	}
+}
+
+// TestTLSRefusalIsNotRetried: a refused handshake is final, even with the
+// SDK's default retryer, which retries connection errors.
+func TestTLSRefusalIsNotRetried(t *testing.T) {
+	srv, hits := tlsServer(t, tls.VersionTLS11, tls.VersionTLS11)
+	var hellos atomic.Int32
+	base := srv.TLS.Clone()
+	srv.TLS.GetConfigForClient = func(*tls.ClientHelloInfo) (*tls.Config, error) { hellos.Add(1); return base, nil }
+	cfg := configFor(srv)
+	cfg.RetryMaxAttempts = 0 // the SDK default: three attempts
+	client, err := New(cfg, Policy{InsecureSkipPostureChecks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{})
+	var sg *SafeguardError
+	if !errors.As(err, &sg) || sg.Rule != RuleTLSVersion {
+		t.Fatalf("err = %v, want rule %s", err, RuleTLSVersion)
+	}
+	if got := hellos.Load(); got != 1 || hits.Load() != 0 {
+		t.Errorf("handshakes = %d, requests = %d; want 1 and 0", got, hits.Load())
+	}
+}
+
+// TestReplacedAPIOptionsStillRefused: a per-call option that replaces
+// APIOptions instead of appending drops the guard's middleware; the guarded
+// HTTP client refuses to send what the middleware did not see.
+func TestReplacedAPIOptionsStillRefused(t *testing.T) {
+	srv, hits := tlsServer(t, tls.VersionTLS12, tls.VersionTLS13)
+	client, err := New(configFor(srv), Policy{InsecureSkipPostureChecks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String("acct-12345678")},
+		func(o *sdk.Options) { o.APIOptions = nil })
+	var sg *SafeguardError
+	if !errors.As(err, &sg) || sg.Rule != RuleBypassed {
+		t.Fatalf("err = %v, want rule %s", err, RuleBypassed)
+	}
+	if hits.Load() != 0 {
+		t.Errorf("the server received %d requests, want 0", hits.Load())
+	}
+}
+
+func TestRegionMismatch(t *testing.T) {
+	srv, hits := tlsServer(t, tls.VersionTLS12, tls.VersionTLS13)
+	cfg := configFor(srv)
+	g, err := NewGuard(cfg, Policy{InsecureSkipPostureChecks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("client in another Region", func(t *testing.T) {
+		client := sdk.NewFromConfig(cfg, func(o *sdk.Options) { o.Region = "eu-west-1" }, g.Option())
+		_, err := client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{})
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Field != "Region" {
+			t.Errorf("err = %v, want *ConfigError for Region", err)
+		}
+	})
+	t.Run("per-call Region", func(t *testing.T) {
+		client := sdk.NewFromConfig(cfg, g.Option())
+		_, err := client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{}, func(o *sdk.Options) { o.Region = "eu-west-1" })
+		var sg *SafeguardError
+		if !errors.As(err, &sg) || sg.Rule != RuleRegionMismatch {
+			t.Errorf("err = %v, want rule %s", err, RuleRegionMismatch)
+		}
+	})
+	if hits.Load() != 0 {
+		t.Errorf("the server received %d requests, want 0", hits.Load())
+	}
+}
+
+// TestDescriberIsHardened: the client the guard builds for its own
+// DescribeDataset calls gets the caller's options and then the transport
+// rules again, so an option cannot weaken it.
+func TestDescriberIsHardened(t *testing.T) {
+	weak := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS10}}}
+	g, err := newGuard(aws.Config{Region: testRegion}, Policy{KMSClient: nopKMS{}, S3Client: nopS3{}}, []func(*sdk.Options){
+		func(o *sdk.Options) { o.HTTPClient = weak; o.ClientLogMode = aws.LogSigning | aws.LogRequestWithBody },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := g.describer.(*sdk.Client).Options()
+	tr := opts.HTTPClient.(*http.Client).Transport.(*http.Transport)
+	if tr.TLSClientConfig.MinVersion != tls.VersionTLS12 || opts.ClientLogMode != 0 {
+		t.Errorf("describer MinVersion = %#x, ClientLogMode = %v; want TLS 1.2 and no dumps", tr.TLSClientConfig.MinVersion, opts.ClientLogMode)
+	}
+}
+
+func TestSecondGuardRefused(t *testing.T) {
+	cfg := aws.Config{Region: testRegion, Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
+	g1 := testGuard(t, Policy{})
+	g2 := testGuard(t, Policy{AllowedOutputBuckets: []string{"approved-bucket"}})
+	client := sdk.NewFromConfig(cfg, g1.Option(), g2.Option())
+	_, err := client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{})
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Field != "APIOptions" {
+		t.Errorf("two guards on one client: %v, want *ConfigError for APIOptions", err)
 	}
 }
