@@ -263,6 +263,19 @@ func validAliasName(name string) bool {
 	return true
 }
 
+// RoleAccountID returns the account of an IAM role ARN
+// (arn:<partition>:iam::<account>:role/<path/name>), the form the
+// Personalize service role takes, and whether s is one. The account of the
+// role is the account that runs Personalize: IAM lets a caller pass only its
+// own account's roles.
+func RoleAccountID(s string) (string, bool) {
+	if !validRoleARN(s) {
+		return "", false
+	}
+	a, _ := splitARN(s)
+	return a.account, true
+}
+
 // validRoleARN accepts arn:<partition>:iam::<account>:role/<path/name> with
 // the characters IAM allows in role names and paths.
 func validRoleARN(s string) bool {

@@ -285,3 +285,24 @@ func TestResolveKeyARN(t *testing.T) {
 		})
 	}
 }
+
+func TestRoleAccountID(t *testing.T) {
+	tests := []struct {
+		in     string
+		want   string
+		wantOK bool
+	}{
+		{"arn:aws:iam::111122223333:role/PersonalizeKMS", "111122223333", true},
+		{"arn:aws-cn:iam::444455556666:role/service-role/personalize", "444455556666", true},
+		{"arn:aws:iam::111122223333:user/bob", "", false},
+		{"arn:aws:sts::111122223333:assumed-role/PersonalizeKMS/session", "", false},
+		{"arn:aws:iam::1111:role/R", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := RoleAccountID(tt.in)
+		if got != tt.want || ok != tt.wantOK {
+			t.Errorf("RoleAccountID(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}

@@ -227,7 +227,10 @@ func (g *Guard) checkKey(ctx context.Context, u keyUse) error {
 		// in another. It calls KMS on behalf of the resource being
 		// created: evaluate the key policy's confused-deputy conditions
 		// with both.
-		in.AccountID = accountOf(u.role, k.AccountID)
+		in.AccountID = k.AccountID
+		if acct, ok := kmscheck.RoleAccountID(u.role); ok {
+			in.AccountID = acct
+		}
 		if u.resource != "" && !strings.HasSuffix(u.resource, "/") {
 			in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + in.AccountID + ":" + u.resource
 		}
@@ -405,13 +408,4 @@ func groupResource(datasetARN string) string {
 		return ""
 	}
 	return "dataset-group/" + group
-}
-
-// accountOf returns the account of an IAM ARN, or def.
-func accountOf(arn, def string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) == 6 && len(parts[4]) == 12 {
-		return parts[4]
-	}
-	return def
 }

@@ -23,75 +23,44 @@ func (g *Guard) injectKeys(ctx context.Context, params any) (any, error) {
 	case *sdk.CreateDatasetGroupInput:
 		return g.injectDatasetGroup(ctx, v)
 	case *sdk.CreateBatchInferenceJobInput:
-		cp, changed := *v, false
-		if v.JobInput != nil {
-			c, err := g.keyed(ctx, "JobInput.S3DataSource.KmsKeyArn", v.JobInput.S3DataSource)
-			if err != nil {
-				return nil, err
-			}
-			if c != v.JobInput.S3DataSource {
-				in := *v.JobInput
-				in.S3DataSource = c
-				cp.JobInput, changed = &in, true
-			}
+		in, err := keyedHolder(ctx, g, "JobInput.S3DataSource.KmsKeyArn", v.JobInput,
+			func(h *types.BatchInferenceJobInput) **types.S3DataConfig { return &h.S3DataSource })
+		if err != nil {
+			return nil, err
 		}
-		if v.JobOutput != nil {
-			c, err := g.keyed(ctx, "JobOutput.S3DataDestination.KmsKeyArn", v.JobOutput.S3DataDestination)
-			if err != nil {
-				return nil, err
-			}
-			if c != v.JobOutput.S3DataDestination {
-				out := *v.JobOutput
-				out.S3DataDestination = c
-				cp.JobOutput, changed = &out, true
-			}
-		}
-		if !changed {
-			return params, nil
-		}
-		return &cp, nil
-	case *sdk.CreateBatchSegmentJobInput:
-		cp, changed := *v, false
-		if v.JobInput != nil {
-			c, err := g.keyed(ctx, "JobInput.S3DataSource.KmsKeyArn", v.JobInput.S3DataSource)
-			if err != nil {
-				return nil, err
-			}
-			if c != v.JobInput.S3DataSource {
-				in := *v.JobInput
-				in.S3DataSource = c
-				cp.JobInput, changed = &in, true
-			}
-		}
-		if v.JobOutput != nil {
-			c, err := g.keyed(ctx, "JobOutput.S3DataDestination.KmsKeyArn", v.JobOutput.S3DataDestination)
-			if err != nil {
-				return nil, err
-			}
-			if c != v.JobOutput.S3DataDestination {
-				out := *v.JobOutput
-				out.S3DataDestination = c
-				cp.JobOutput, changed = &out, true
-			}
-		}
-		if !changed {
-			return params, nil
-		}
-		return &cp, nil
-	case *sdk.CreateDatasetExportJobInput:
-		if v.JobOutput == nil {
-			return params, nil
-		}
-		c, err := g.keyed(ctx, "JobOutput.S3DataDestination.KmsKeyArn", v.JobOutput.S3DataDestination)
-		if err != nil || c == v.JobOutput.S3DataDestination {
+		out, err := keyedHolder(ctx, g, "JobOutput.S3DataDestination.KmsKeyArn", v.JobOutput,
+			func(h *types.BatchInferenceJobOutput) **types.S3DataConfig { return &h.S3DataDestination })
+		if err != nil || in == v.JobInput && out == v.JobOutput {
 			return params, err
 		}
-		cp, out := *v, *v.JobOutput
-		out.S3DataDestination = c
-		cp.JobOutput = &out
+		cp := *v
+		cp.JobInput, cp.JobOutput = in, out
+		return &cp, nil
+	case *sdk.CreateBatchSegmentJobInput:
+		in, err := keyedHolder(ctx, g, "JobInput.S3DataSource.KmsKeyArn", v.JobInput,
+			func(h *types.BatchSegmentJobInput) **types.S3DataConfig { return &h.S3DataSource })
+		if err != nil {
+			return nil, err
+		}
+		out, err := keyedHolder(ctx, g, "JobOutput.S3DataDestination.KmsKeyArn", v.JobOutput,
+			func(h *types.BatchSegmentJobOutput) **types.S3DataConfig { return &h.S3DataDestination })
+		if err != nil || in == v.JobInput && out == v.JobOutput {
+			return params, err
+		}
+		cp := *v
+		cp.JobInput, cp.JobOutput = in, out
+		return &cp, nil
+	case *sdk.CreateDatasetExportJobInput:
+		out, err := keyedHolder(ctx, g, "JobOutput.S3DataDestination.KmsKeyArn", v.JobOutput,
+			func(h *types.DatasetExportJobOutput) **types.S3DataConfig { return &h.S3DataDestination })
+		if err != nil || out == v.JobOutput {
+			return params, err
+		}
+		cp := *v
+		cp.JobOutput = out
 		return &cp, nil
 	case *sdk.CreateMetricAttributionInput:
-		moc, err := g.keyedMetrics(ctx, v.MetricsOutputConfig)
+		moc, err := keyedHolder(ctx, g, "MetricsOutputConfig.S3DataDestination.KmsKeyArn", v.MetricsOutputConfig, metricsDestination)
 		if err != nil || moc == v.MetricsOutputConfig {
 			return params, err
 		}
@@ -99,7 +68,7 @@ func (g *Guard) injectKeys(ctx context.Context, params any) (any, error) {
 		cp.MetricsOutputConfig = moc
 		return &cp, nil
 	case *sdk.UpdateMetricAttributionInput:
-		moc, err := g.keyedMetrics(ctx, v.MetricsOutputConfig)
+		moc, err := keyedHolder(ctx, g, "MetricsOutputConfig.S3DataDestination.KmsKeyArn", v.MetricsOutputConfig, metricsDestination)
 		if err != nil || moc == v.MetricsOutputConfig {
 			return params, err
 		}
@@ -110,16 +79,22 @@ func (g *Guard) injectKeys(ctx context.Context, params any) (any, error) {
 	return params, nil
 }
 
-func (g *Guard) keyedMetrics(ctx context.Context, moc *types.MetricAttributionOutput) (*types.MetricAttributionOutput, error) {
-	if moc == nil {
+func metricsDestination(h *types.MetricAttributionOutput) **types.S3DataConfig {
+	return &h.S3DataDestination
+}
+
+// keyedHolder returns h, or a copy of h whose S3DataConfig (reached through
+// field) carries the configured key; the caller's structs are never changed.
+func keyedHolder[H any](ctx context.Context, g *Guard, path string, h *H, field func(*H) **types.S3DataConfig) (*H, error) {
+	if h == nil {
 		return nil, nil
 	}
-	c, err := g.keyed(ctx, "MetricsOutputConfig.S3DataDestination.KmsKeyArn", moc.S3DataDestination)
-	if err != nil || c == moc.S3DataDestination {
-		return moc, err
+	c, err := g.keyed(ctx, path, *field(h))
+	if err != nil || c == *field(h) {
+		return h, err
 	}
-	cp := *moc
-	cp.S3DataDestination = c
+	cp := *h
+	*field(&cp) = c
 	return &cp, nil
 }
 

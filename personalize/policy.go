@@ -3,7 +3,6 @@ package personalize
 import (
 	"crypto/tls"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -103,9 +102,6 @@ type S3Client interface {
 	s3guard.ObjectAPIClient
 }
 
-// roleARNPattern is the Personalize model's RoleArn pattern, anchored.
-var roleARNPattern = regexp.MustCompile(`^arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`)
-
 // settings is a validated Policy, with the parsed forms the middleware needs.
 type settings struct {
 	Policy
@@ -147,7 +143,7 @@ func (p Policy) validate(region string) (*settings, error) {
 	} else if p.RoleARN != "" {
 		return nil, &ConfigError{Field: "RoleARN", Reason: "is only used together with KMSKeyARN; set both or neither"}
 	}
-	if p.RoleARN != "" && !roleARNPattern.MatchString(p.RoleARN) {
+	if _, ok := kms.RoleAccountID(p.RoleARN); p.RoleARN != "" && !ok {
 		return nil, &ConfigError{Field: "RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)"}
 	}
 	for i, a := range p.AllowedKMSKeyARNs {
