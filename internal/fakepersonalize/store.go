@@ -216,16 +216,13 @@ func (m *meta) lifecycle() lifecycleView {
 // describe finds a resource for a Describe call and advances it one step.
 // A resource whose deletion settles on this call is reported gone.
 func describe[T resource](s *Server, t *table[T], field string, arn *string) (T, *apiError) {
-	var zero T
-	if err := checkARN(field, arn); err != nil {
-		return zero, err
-	}
-	v, ok := t.get(*arn)
-	if !ok {
-		return zero, notFound(*arn)
+	v, err := lookup(t, field, arn)
+	if err != nil {
+		return v, err
 	}
 	s.advance(v.base())
 	if _, still := t.get(*arn); !still {
+		var zero T
 		return zero, notFound(*arn)
 	}
 	return v, nil
