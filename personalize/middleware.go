@@ -156,13 +156,27 @@ func (m locationMW) HandleInitialize(ctx context.Context, in middleware.Initiali
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	var buf [2]location
-	for _, l := range locations(in.Parameters, &buf) {
-		if _, err := m.g.parseLocation(ctx, l); err != nil {
+	ls := locations(in.Parameters, &buf)
+	if len(ls) == 0 {
+		return next.HandleInitialize(ctx, in)
+	}
+	var parsed parsedLocations
+	for i, l := range ls {
+		loc, err := m.g.parseLocation(ctx, l)
+		if err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
+		parsed[i] = loc
 	}
-	return next.HandleInitialize(ctx, in)
+	// The posture check, later in the step, reuses what was parsed here.
+	return next.HandleInitialize(middleware.WithStackValue(ctx, parsedKey{}, parsed), in)
 }
+
+// parsedLocations are the locations of a request as parseLocation returned
+// them, in the order of locations(); a zero Location was absent or refused.
+type parsedLocations [2]s3guard.Location
+
+type parsedKey struct{}
 
 // parseLocation checks one location: s3guard's parser, identifying values in
 // the bucket name and object key (CloudTrail records the path), and the
@@ -331,26 +345,24 @@ func (bucketPostureMW) ID() string { return IDBucketPosture }
 func (m bucketPostureMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
+	parsed, _ := middleware.GetStackValue(ctx, parsedKey{}).(parsedLocations)
 	var buf [2]location
-	for _, l := range locations(in.Parameters, &buf) {
-		if err := m.g.checkBucket(ctx, l); err != nil {
+	for i, l := range locations(in.Parameters, &buf) {
+		if parsed[i].Bucket == "" {
+			// Absent (the SDK's validator reports it), or refused by the
+			// S3 location safeguard; in report-only mode there is nothing
+			// sound to check.
+			continue
+		}
+		if err := m.g.checkBucket(ctx, l, parsed[i]); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 	}
 	return next.HandleInitialize(ctx, in)
 }
 
-func (g *Guard) checkBucket(ctx context.Context, l location) error {
-	if l.value == nil {
-		return nil
-	}
+func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Location) error {
 	op := middleware.GetOperationName(ctx)
-	// The S3 location safeguard already refused bad locations; in
-	// report-only mode there is nothing sound to check.
-	loc, err := s3guard.ParseLocation(*l.value)
-	if err != nil {
-		return nil
-	}
 	// CheckLocation judges Personalize's grant on the location itself, so a
 	// grant scoped to a prefix is recognised; the TLS-only deny and the rest
 	// must still cover the whole bucket.
