@@ -145,13 +145,9 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 // https only, no wire dumps.
 func (g *Guard) hardenConfig(cfg aws.Config) (aws.Config, error) {
 	out := cfg.Copy()
-	hc, err := hardenHTTPClient(cfg.HTTPClient, g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
+	var err error
+	out.HTTPClient, out.ClientLogMode, err = g.secure(out.BaseEndpoint, false, out.HTTPClient, out.ClientLogMode, out.Logger)
 	if err != nil {
-		return aws.Config{}, err
-	}
-	out.HTTPClient = hc
-	out.ClientLogMode, _ = scrubLogMode(cfg.ClientLogMode)
-	if err := checkEndpoint(cfg.BaseEndpoint, false); err != nil {
 		return aws.Config{}, err
 	}
 	out.APIOptions = append(slices.Clip(cfg.APIOptions), g.addTransport)
@@ -202,19 +198,30 @@ func (g *Guard) apply(o *sdk.Options) error {
 // secureTransport applies the transport rules to a client's options: https
 // endpoint, TLS floor, no wire dumps.
 func (g *Guard) secureTransport(o *sdk.Options) error {
-	if err := checkEndpoint(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS); err != nil {
-		return err
-	}
-	hc, err := hardenHTTPClient(o.HTTPClient, g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
+	hc, mode, err := g.secure(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, o.ClientLogMode, o.Logger)
 	if err != nil {
 		return err
 	}
-	o.HTTPClient = hc
-	if mode, dumped := scrubLogMode(o.ClientLogMode); dumped {
-		o.ClientLogMode = mode
-		g.warnDumps(o.Logger)
-	}
+	o.HTTPClient, o.ClientLogMode = hc, mode
 	return nil
+}
+
+// secure applies the transport rules to one client's settings, whether they
+// sit in an aws.Config or a service's Options, and returns the settings to
+// use instead.
+func (g *Guard) secure(base *string, disableHTTPS bool, hc aws.HTTPClient, mode aws.ClientLogMode, l logging.Logger) (aws.HTTPClient, aws.ClientLogMode, error) {
+	if err := checkEndpoint(base, disableHTTPS); err != nil {
+		return nil, 0, err
+	}
+	hardened, err := hardenHTTPClient(hc, g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
+	if err != nil {
+		return nil, 0, err
+	}
+	scrubbed, dumped := scrubLogMode(mode)
+	if dumped {
+		g.warnDumps(l)
+	}
+	return hardened, scrubbed, nil
 }
 
 // failAll makes every call of a client the guard could not secure fail with
