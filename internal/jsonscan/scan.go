@@ -1,0 +1,416 @@
+// Package jsonscan is a strict, allocation-free JSON tokenizer for the
+// guard's checks: the serialized request body at the wire gate, the Avro
+// schema of CreateSchema, and any other JSON-bearing field.
+//
+// It exists because the checks need three things encoding/json does not give
+// together: every token in document order with its exact bytes (so nothing a
+// reader would see escapes the check), no allocation per token (the wire
+// check runs on every call), and errors that never quote the input (they end
+// up in logs). It accepts exactly RFC 8259 JSON: one value, optional
+// surrounding white space, valid UTF-8 inside strings, at most [MaxDepth]
+// nested containers.
+package jsonscan
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// MaxDepth bounds the nesting of objects and arrays. Personalize's inputs
+// nest about eight levels; Avro schemas rarely more than twenty.
+const MaxDepth = 64
+
+// Kind is the kind of a token.
+type Kind uint8
+
+// Token kinds.
+const (
+	Invalid     Kind = iota
+	BeginObject      // {
+	EndObject        // }
+	BeginArray       // [
+	EndArray         // ]
+	Key              // an object member's name
+	String           // a string value
+	Number           // a number value
+	Literal          // true, false or null
+	End              // the end of the document
+)
+
+var kindNames = [...]string{"invalid", "begin-object", "end-object", "begin-array", "end-array", "key", "string", "number", "literal", "end"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// SyntaxError reports malformed JSON. It carries a byte offset and a fixed
+// reason, never the input.
+type SyntaxError struct {
+	Offset int
+	Reason string
+}
+
+func (e *SyntaxError) Error() string {
+	return "jsonscan: " + e.Reason + " at offset " + strconv.Itoa(e.Offset)
+}
+
+type state uint8
+
+const (
+	stValue      state = iota // a value must follow
+	stValueOrEnd              // after '[': a value or ']'
+	stKeyOrEnd                // after '{': a key or '}'
+	stKey                     // after ',' in an object
+	stColon                   // after a key
+	stCommaOrEnd              // after a value inside a container
+	stDone                    // the top-level value is complete
+)
+
+// Scanner tokenizes one document. The zero value is not usable; call
+// [Scanner.Reset]. A Scanner is small enough to live on the stack.
+type Scanner struct {
+	data       []byte
+	pos        int
+	state      state
+	depth      int
+	stack      [MaxDepth]byte // '{' or '[' per open container
+	start, end int            // the current token's bytes (strings: inside the quotes)
+	escaped    bool           // the current string holds backslash escapes
+}
+
+// Reset starts scanning data.
+func (s *Scanner) Reset(data []byte) {
+	*s = Scanner{data: data}
+}
+
+// Depth is the number of containers open after the current token.
+func (s *Scanner) Depth() int { return s.depth }
+
+// Raw returns the current token's bytes: a string's or key's content as
+// written between its quotes, escapes included; a number's or literal's text.
+// It aliases the input.
+func (s *Scanner) Raw() []byte { return s.data[s.start:s.end] }
+
+// Escaped reports whether the current string or key holds escapes, so that
+// [Scanner.Text] must decode it.
+func (s *Scanner) Escaped() bool { return s.escaped }
+
+// Offset is the byte offset of the current token.
+func (s *Scanner) Offset() int { return s.start }
+
+func (s *Scanner) fail(reason string) (Kind, error) {
+	return Invalid, &SyntaxError{Offset: s.pos, Reason: reason}
+}
+
+// Next returns the next token. After End or an error it keeps returning the
+// same.
+func (s *Scanner) Next() (Kind, error) {
+	s.skipSpace()
+	if s.pos >= len(s.data) {
+		if s.state == stDone {
+			return End, nil
+		}
+		return s.fail("unexpected end of input")
+	}
+	c := s.data[s.pos]
+	switch s.state {
+	case stDone:
+		return s.fail("text after the document")
+	case stColon:
+		if c != ':' {
+			return s.fail("expected ':'")
+		}
+		s.pos++
+		s.state = stValue
+		return s.Next()
+	case stCommaOrEnd:
+		switch {
+		case c == ',':
+			s.pos++
+			if s.stack[s.depth-1] == '{' {
+				s.state = stKey
+			} else {
+				s.state = stValue
+			}
+			return s.Next()
+		case c == '}' && s.stack[s.depth-1] == '{', c == ']' && s.stack[s.depth-1] == '[':
+			return s.close(c)
+		}
+		return s.fail("expected ',' or the end of the container")
+	case stKeyOrEnd, stKey:
+		if c == '}' && s.state == stKeyOrEnd {
+			return s.close(c)
+		}
+		if c != '"' {
+			return s.fail("expected a member name")
+		}
+		if err := s.scanString(); err != nil {
+			return Invalid, err
+		}
+		s.state = stColon
+		return Key, nil
+	case stValueOrEnd:
+		if c == ']' {
+			return s.close(c)
+		}
+	}
+	return s.value(c)
+}
+
+func (s *Scanner) close(c byte) (Kind, error) {
+	s.start, s.end = s.pos, s.pos+1
+	s.pos++
+	s.depth--
+	s.afterValue()
+	if c == '}' {
+		return EndObject, nil
+	}
+	return EndArray, nil
+}
+
+func (s *Scanner) afterValue() {
+	if s.depth == 0 {
+		s.state = stDone
+	} else {
+		s.state = stCommaOrEnd
+	}
+}
+
+func (s *Scanner) value(c byte) (Kind, error) {
+	switch {
+	case c == '{' || c == '[':
+		if s.depth == MaxDepth {
+			return s.fail("nested too deeply")
+		}
+		s.stack[s.depth] = c
+		s.depth++
+		s.start, s.end = s.pos, s.pos+1
+		s.pos++
+		if c == '{' {
+			s.state = stKeyOrEnd
+			return BeginObject, nil
+		}
+		s.state = stValueOrEnd
+		return BeginArray, nil
+	case c == '"':
+		if err := s.scanString(); err != nil {
+			return Invalid, err
+		}
+		s.afterValue()
+		return String, nil
+	case c == '-' || c >= '0' && c <= '9':
+		if err := s.scanNumber(); err != nil {
+			return Invalid, err
+		}
+		s.afterValue()
+		return Number, nil
+	case c == 't', c == 'f', c == 'n':
+		for _, lit := range [...]string{"true", "false", "null"} {
+			if len(s.data)-s.pos >= len(lit) && string(s.data[s.pos:s.pos+len(lit)]) == lit {
+				s.start, s.end = s.pos, s.pos+len(lit)
+				s.pos += len(lit)
+				s.afterValue()
+				return Literal, nil
+			}
+		}
+	}
+	return s.fail("expected a value")
+}
+
+func (s *Scanner) skipSpace() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+// scanString reads a string starting at the opening quote.
+func (s *Scanner) scanString() error {
+	s.pos++ // the opening quote
+	s.start = s.pos
+	s.escaped = false
+	nonASCII := false
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			s.end = s.pos
+			s.pos++
+			if nonASCII && !utf8.Valid(s.data[s.start:s.end]) {
+				return &SyntaxError{Offset: s.start, Reason: "string is not valid UTF-8"}
+			}
+			return nil
+		case c == '\\':
+			s.escaped = true
+			if s.pos+1 >= len(s.data) {
+				return &SyntaxError{Offset: s.pos, Reason: "unterminated escape"}
+			}
+			switch s.data[s.pos+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.pos += 2
+			case 'u':
+				if s.pos+6 > len(s.data) || !hex4(s.data[s.pos+2:s.pos+6]) {
+					return &SyntaxError{Offset: s.pos, Reason: "invalid \\u escape"}
+				}
+				s.pos += 6
+			default:
+				return &SyntaxError{Offset: s.pos, Reason: "invalid escape"}
+			}
+		case c < 0x20:
+			return &SyntaxError{Offset: s.pos, Reason: "control character in string"}
+		default:
+			if c >= utf8.RuneSelf {
+				nonASCII = true
+			}
+			s.pos++
+		}
+	}
+	return &SyntaxError{Offset: s.start, Reason: "unterminated string"}
+}
+
+func (s *Scanner) scanNumber() error {
+	s.start = s.pos
+	d := s.data
+	i := s.pos
+	if d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && d[i] >= '1' && d[i] <= '9':
+		i = digits(d, i)
+	default:
+		return &SyntaxError{Offset: s.pos, Reason: "invalid number"}
+	}
+	if i < len(d) && d[i] == '.' {
+		j := digits(d, i+1)
+		if j == i+1 {
+			return &SyntaxError{Offset: s.pos, Reason: "invalid number"}
+		}
+		i = j
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		j := digits(d, i)
+		if j == i {
+			return &SyntaxError{Offset: s.pos, Reason: "invalid number"}
+		}
+		i = j
+	}
+	s.pos, s.end = i, i
+	return nil
+}
+
+func digits(d []byte, i int) int {
+	for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+func hex4(b []byte) bool {
+	for _, c := range b {
+		if !isHex(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func unhex(c byte) rune {
+	switch {
+	case c >= '0' && c <= '9':
+		return rune(c - '0')
+	case c >= 'a' && c <= 'f':
+		return rune(c - 'a' + 10)
+	}
+	return rune(c - 'A' + 10)
+}
+
+// Text returns the current string's or key's decoded text, appended to
+// buf[:0] when it holds escapes, or aliasing the input when it does not. A
+// lone surrogate decodes to U+FFFD, as encoding/json does.
+func (s *Scanner) Text(buf []byte) []byte {
+	raw := s.Raw()
+	if !s.escaped {
+		return raw
+	}
+	return Unescape(buf[:0], raw)
+}
+
+// Unescape appends the decoded form of a string's content (as between its
+// quotes, already validated by a Scanner) to dst.
+func Unescape(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c != '\\' {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		switch raw[i+1] {
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			r := u4(raw[i+2:])
+			i += 6
+			if utf16.IsSurrogate(r) {
+				if i+6 <= len(raw) && raw[i] == '\\' && raw[i+1] == 'u' {
+					if r2 := utf16.DecodeRune(r, u4(raw[i+2:])); r2 != utf8.RuneError {
+						dst = utf8.AppendRune(dst, r2)
+						i += 6
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			dst = utf8.AppendRune(dst, r)
+			continue
+		default: // '"', '\\', '/'
+			dst = append(dst, raw[i+1])
+		}
+		i += 2
+	}
+	return dst
+}
+
+func u4(b []byte) rune {
+	return unhex(b[0])<<12 | unhex(b[1])<<8 | unhex(b[2])<<4 | unhex(b[3])
+}
+
+// Skip skips the rest of the value whose first token was just returned (a
+// no-op for scalars).
+func (s *Scanner) Skip(first Kind) error {
+	if first != BeginObject && first != BeginArray {
+		return nil
+	}
+	target := s.depth - 1
+	for s.depth > target {
+		if _, err := s.Next(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

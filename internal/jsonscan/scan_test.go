@@ -1,0 +1,194 @@
+package jsonscan
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// tokens scans doc to the end and returns "kind:text" per token.
+func tokens(doc string) ([]string, error) {
+	var s Scanner
+	s.Reset([]byte(doc))
+	var out []string
+	for {
+		k, err := s.Next()
+		if err != nil {
+			return out, err
+		}
+		if k == End {
+			return out, nil
+		}
+		text := string(s.Raw())
+		if k == Key || k == String {
+			text = string(s.Text(nil))
+		}
+		out = append(out, k.String()+":"+text)
+	}
+}
+
+func TestScanner(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		want []string
+	}{
+		{"scalar string", `"a"`, []string{"string:a"}},
+		{"number forms", `[0,-1,1.5,2e10,-3.25E-2]`, []string{"begin-array:[", "number:0", "number:-1", "number:1.5", "number:2e10", "number:-3.25E-2", "end-array:]"}},
+		{"literals", ` [true , false,null] `, []string{"begin-array:[", "literal:true", "literal:false", "literal:null", "end-array:]"}},
+		{"object", `{"a":{"b":[]},"c":{}}`, []string{"begin-object:{", "key:a", "begin-object:{", "key:b", "begin-array:[", "end-array:]", "end-object:}", "key:c", "begin-object:{", "end-object:}", "end-object:}"}},
+		{"escapes decode", `"\u0040\"\\\/\n\t\ud83d\ude00"`, []string{"string:@\"\\/\n\t😀"}},
+		{"lone surrogate", `"\ud800x"`, []string{"string:\ufffdx"}},
+		{"utf-8 kept", `{"ключ":"значение"}`, []string{"begin-object:{", "key:ключ", "string:значение", "end-object:}"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tokens(tt.doc)
+			if err != nil {
+				t.Fatalf("tokens(%q): %v", tt.doc, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("tokens(%q) mismatch (-want +got):\n%s", tt.doc, diff)
+			}
+		})
+	}
+}
+
+func TestScannerRejects(t *testing.T) {
+	for _, doc := range []string{
+		``, ` `, `{`, `[`, `]`, `}`, `{"a"}`, `{"a":}`, `{"a":1,}`, `[1,]`, `[1 2]`, `{"a" 1}`, `{1:2}`,
+		`"a" "b"`, `{} x`, `01`, `1.`, `.5`, `1e`, `-`, `+1`, `tru`, `nul`, `"\x"`, `"\u12"`, `"a` + "\n" + `"`,
+		"\"\xff\"", `"abc`, `[` + strings.Repeat(`[`, MaxDepth) + strings.Repeat(`]`, MaxDepth+1), `NaN`, `{"a":1}}`,
+	} {
+		if _, err := tokens(doc); err == nil {
+			t.Errorf("tokens(%q) = nil error, want a syntax error", doc)
+		}
+	}
+}
+
+func TestSyntaxErrorNeverQuotesInput(t *testing.T) {
+	const secret = "jane.doe@example.com"
+	_, err := tokens(`{"` + secret + `" ` + secret + `}`)
+	if err == nil || strings.Contains(err.Error(), secret) {
+		t.Fatalf("error %v: want an error without the input", err)
+	}
+}
+
+func TestSkip(t *testing.T) {
+	var s Scanner
+	s.Reset([]byte(`{"a":{"x":[1,{"y":2}]},"b":3}`))
+	mustNext := func(want Kind) {
+		t.Helper()
+		k, err := s.Next()
+		if err != nil || k != want {
+			t.Fatalf("Next() = %v, %v; want %v", k, err, want)
+		}
+	}
+	mustNext(BeginObject)
+	mustNext(Key)
+	k, _ := s.Next()
+	if err := s.Skip(k); err != nil {
+		t.Fatal(err)
+	}
+	mustNext(Key)
+	if got := string(s.Raw()); got != "b" {
+		t.Fatalf("after Skip the key is %q, want b", got)
+	}
+}
+
+func TestIntegerDigits(t *testing.T) {
+	tests := []struct {
+		num  string
+		want string
+		ok   bool
+	}{
+		{"4539703692581474", "4539703692581474", true},
+		{"4539703692581474.0", "4539703692581474", true},
+		{"4539703692581474.75", "4539703692581474", true},
+		{"4.539703692581474e15", "4539703692581474", true},
+		{"4.539703692581474E+15", "4539703692581474", true},
+		{"45397036925814740e-1", "4539703692581474", true},
+		{"-912803456", "912803456", true},
+		{"9.12803456e8", "912803456", true},
+		{"1e3", "1000", true},
+		{"0.5", "", false},
+		{"0", "", false},
+		{"-0.0e5", "", false},
+		{"5e-1", "", false},
+		{"1e41", "", false},
+		{"1e99999999", "", false},
+		{"0.0045e4", "45", true},
+	}
+	for _, tt := range tests {
+		got, ok := IntegerDigits(nil, []byte(tt.num))
+		if string(got) != tt.want || ok != tt.ok {
+			t.Errorf("IntegerDigits(%q) = %q, %v; want %q, %v", tt.num, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestAllocationFree(t *testing.T) {
+	doc := []byte(`{"name":"movies","tags":[{"tagKey":"team","tagValue":"recs"}],"n":12.5e3,"ok":true,"esc":"a\u0040b"}`)
+	var buf [64]byte
+	allocs := testing.AllocsPerRun(100, func() {
+		var s Scanner
+		s.Reset(doc)
+		for {
+			k, err := s.Next()
+			if err != nil || k == End {
+				return
+			}
+			if k == String {
+				_ = s.Text(buf[:0])
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("scanning allocates %v times per document, want 0", allocs)
+	}
+}
+
+// FuzzScanner checks the scanner against encoding/json: the same documents
+// are valid, strings decode to the same text, and errors never quote input.
+func FuzzScanner(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}]}`, `"\u00e9\ud83d\ude00"`, `[1e5,-0.5]`, `{"a":"b"} x`, "\"\xff\"", `[[[[]]]]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		toks, err := tokens(doc)
+		valid := json.Valid([]byte(doc))
+		// The scanner is stricter than encoding/json in two ways, on
+		// purpose: invalid UTF-8 and nesting beyond MaxDepth.
+		stricter := !utf8.ValidString(doc) || strings.Count(doc, "[")+strings.Count(doc, "{") > MaxDepth
+		if err == nil && !valid || err != nil && valid && !stricter {
+			t.Fatalf("tokens(%q) error %v, json.Valid = %v", doc, err, valid)
+		}
+		if err != nil {
+			return
+		}
+		// Re-encode string tokens and compare with encoding/json's decoding.
+		var want []string
+		dec := json.NewDecoder(strings.NewReader(doc))
+		for {
+			tok, derr := dec.Token()
+			if derr != nil {
+				break
+			}
+			if s, ok := tok.(string); ok {
+				want = append(want, s)
+			}
+		}
+		var got []string
+		for _, tk := range toks {
+			if k, v, _ := strings.Cut(tk, ":"); k == "key" || k == "string" {
+				got = append(got, v)
+			}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("strings of %q mismatch (-encoding/json +jsonscan):\n%s", doc, diff)
+		}
+	})
+}
