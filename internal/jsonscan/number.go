@@ -12,7 +12,7 @@ const maxIntegerDigits = 40
 // or longer than 40 digits. Checks use it so that a card or account number
 // written as 4539703692581474.0 or 4.539703692581474e15 is still seen as the
 // digits a reader would see.
-func IntegerDigits(dst, num []byte) ([]byte, bool) {
+func IntegerDigits(dst []byte, num string) ([]byte, bool) {
 	i := 0
 	if i < len(num) && num[i] == '-' {
 		i++

@@ -73,7 +73,7 @@ const (
 // Scanner tokenizes one document. The zero value is not usable; call
 // [Scanner.Reset]. A Scanner is small enough to live on the stack.
 type Scanner struct {
-	data       []byte
+	data       string
 	pos        int
 	state      state
 	depth      int
@@ -83,17 +83,17 @@ type Scanner struct {
 }
 
 // Reset starts scanning data.
-func (s *Scanner) Reset(data []byte) {
+func (s *Scanner) Reset(data string) {
 	*s = Scanner{data: data}
 }
 
 // Depth is the number of containers open after the current token.
 func (s *Scanner) Depth() int { return s.depth }
 
-// Raw returns the current token's bytes: a string's or key's content as
+// Raw returns the current token's text: a string's or key's content as
 // written between its quotes, escapes included; a number's or literal's text.
-// It aliases the input.
-func (s *Scanner) Raw() []byte { return s.data[s.start:s.end] }
+// It is a substring of the input, so it costs no allocation.
+func (s *Scanner) Raw() string { return s.data[s.start:s.end] }
 
 // Escaped reports whether the current string or key holds escapes, so that
 // [Scanner.Text] must decode it.
@@ -210,7 +210,7 @@ func (s *Scanner) value(c byte) (Kind, error) {
 		return Number, nil
 	case c == 't', c == 'f', c == 'n':
 		for _, lit := range [...]string{"true", "false", "null"} {
-			if len(s.data)-s.pos >= len(lit) && string(s.data[s.pos:s.pos+len(lit)]) == lit {
+			if len(s.data)-s.pos >= len(lit) && s.data[s.pos:s.pos+len(lit)] == lit {
 				s.start, s.end = s.pos, s.pos+len(lit)
 				s.pos += len(lit)
 				s.afterValue()
@@ -244,7 +244,7 @@ func (s *Scanner) scanString() error {
 		case c == '"':
 			s.end = s.pos
 			s.pos++
-			if nonASCII && !utf8.Valid(s.data[s.start:s.end]) {
+			if nonASCII && !utf8.ValidString(s.data[s.start:s.end]) {
 				return &SyntaxError{Offset: s.start, Reason: "string is not valid UTF-8"}
 			}
 			return nil
@@ -313,15 +313,16 @@ func (s *Scanner) scanNumber() error {
 	return nil
 }
 
-func digits(d []byte, i int) int {
+func digits(d string, i int) int {
 	for i < len(d) && d[i] >= '0' && d[i] <= '9' {
 		i++
 	}
 	return i
 }
 
-func hex4(b []byte) bool {
-	for _, c := range b {
+func hex4(b string) bool {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
 		if !isHex(c) {
 			return false
 		}
@@ -341,20 +342,21 @@ func unhex(c byte) rune {
 	return rune(c - 'A' + 10)
 }
 
-// Text returns the current string's or key's decoded text, appended to
-// buf[:0] when it holds escapes, or aliasing the input when it does not. A
-// lone surrogate decodes to U+FFFD, as encoding/json does.
-func (s *Scanner) Text(buf []byte) []byte {
+// Text returns the current string's or key's decoded text: a substring of
+// the input when it holds no escapes (no allocation), else the decoded form.
+// A lone surrogate decodes to U+FFFD, as encoding/json does.
+func (s *Scanner) Text() string {
 	raw := s.Raw()
 	if !s.escaped {
 		return raw
 	}
-	return Unescape(buf[:0], raw)
+	var buf [256]byte
+	return string(Unescape(buf[:0], raw))
 }
 
 // Unescape appends the decoded form of a string's content (as between its
 // quotes, already validated by a Scanner) to dst.
-func Unescape(dst, raw []byte) []byte {
+func Unescape(dst []byte, raw string) []byte {
 	for i := 0; i < len(raw); {
 		c := raw[i]
 		if c != '\\' {
@@ -396,7 +398,7 @@ func Unescape(dst, raw []byte) []byte {
 	return dst
 }
 
-func u4(b []byte) rune {
+func u4(b string) rune {
 	return unhex(b[0])<<12 | unhex(b[1])<<8 | unhex(b[2])<<4 | unhex(b[3])
 }
 
