@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -51,15 +52,19 @@ func (a acted) names() []string {
 	return out
 }
 
-// callState travels with one call, from the audit middleware to the others.
+// callState travels with one call, from the audit middleware to the others
+// and to the wire gate.
 type callState struct {
-	acted    acted
-	reported []*SafeguardError // report-only mode: what would have been refused
+	acted     acted
+	reported  []*SafeguardError // report-only mode: what would have been refused
+	keys      []string          // KMS keys the Initialize checks put in or allowed in the request
+	locations []string          // S3 locations (as written) the Initialize checks parsed
+	schema    string            // the schema text the Initialize check read
 }
 
 type stateKey struct{}
 
-// stateFrom returns the call's state, or nil when no audit logger is set.
+// stateFrom returns the call's state, or nil outside the guard's middleware.
 func stateFrom(ctx context.Context) *callState {
 	st, _ := middleware.GetStackValue(ctx, stateKey{}).(*callState)
 	return st
@@ -72,6 +77,20 @@ func (st *callState) act(a acted) {
 	}
 }
 
+// sawKey and sawLocation record a KMS key or an S3 location the Initialize
+// checks dealt with, so the wire gate can tell it from one set after them.
+func (st *callState) sawKey(v string) {
+	if st != nil && !slices.Contains(st.keys, v) {
+		st.keys = append(st.keys, v)
+	}
+}
+
+func (st *callState) sawLocation(v string) {
+	if st != nil && !slices.Contains(st.locations, v) {
+		st.locations = append(st.locations, v)
+	}
+}
+
 // Audit outcomes.
 const (
 	OutcomeAllowed  = "allowed"  // every safeguard passed and AWS answered
@@ -79,7 +98,7 @@ const (
 	OutcomeFailed   = "failed"   // the call went out and failed (AWS error, network, a response the guard refused)
 )
 
-// auditMW writes one structured event per call: operation, outcome, rule and
+// auditMW holds each call's state and writes one structured event per call: operation, outcome, rule and
 // field on rejection, the safeguards that acted, request ID and duration.
 // It never logs values, and for AWS errors only the error code: AWS's own
 // validation messages quote the rejected value.
@@ -96,7 +115,9 @@ func (m auditMW) HandleInitialize(ctx context.Context, in middleware.InitializeI
 	st := &callState{}
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
-	m.g.writeAudit(ctx, st, md, err, time.Since(start))
+	if m.g.s.Logger != nil {
+		m.g.writeAudit(ctx, st, md, err, time.Since(start))
+	}
 	return out, md, err
 }
 

@@ -2,26 +2,30 @@ package personalize
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 )
 
 // maxDepth bounds the recorded field path; Personalize inputs nest about
 // eight levels deep.
 const maxDepth = 16
 
-// walker walks one input along its compiled plan. It lives on the stack and
-// allocates nothing unless a field fails.
+// walker checks one request against its compiled plan: the input struct (by
+// reflection, early and precise) or the serialized body (at the wire gate,
+// where nothing can be added afterwards). It lives on the stack and allocates
+// nothing unless a field fails.
 type walker struct {
 	g     *Guard
 	ctx   context.Context
+	st    *callState
+	wire  bool   // walking the serialized body
+	body  string // the serialized body, on the wire
 	depth int
 	segs  [maxDepth]segment
 }
@@ -37,10 +41,11 @@ func (w *walker) pop() { w.depth-- }
 
 func (w *walker) path() string { return fieldPath(w.segs[:min(w.depth, maxDepth)]) }
 
+// walk checks the input struct v along n.
 func (w *walker) walk(n *node, v reflect.Value) error {
 	switch n.kind {
 	case kindString:
-		return w.check(n.rule, v.String())
+		return w.check(n.rule, n.shape, n.enum, v.String())
 	case kindPtr:
 		if v.IsNil() {
 			return nil
@@ -71,13 +76,11 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 		iter := v.MapRange()
 		for iter.Next() {
 			k := iter.Key()
-			if n.keyRule != ruleSkip {
-				w.push(segment{index: -1, key: 1, mapV: v, mapK: k})
-				if err := w.check(n.keyRule, k.String()); err != nil {
-					return err
-				}
-				w.pop()
+			w.push(segment{index: -1, key: 1, mapV: v, mapK: k})
+			if err := w.check(n.keyRule, n.keyShape, n.keyEnum, k.String()); err != nil {
+				return err
 			}
+			w.pop()
 			if n.elem != nil {
 				w.push(segment{index: -1, key: 2, mapV: v, mapK: k})
 				if err := w.walk(n.elem, iter.Value()); err != nil {
@@ -90,41 +93,103 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 	return nil
 }
 
-// check applies rule to one string: first the detector, whose finding is the
-// more useful one to report, then the model's constraint for the field.
-func (w *walker) check(rule fieldRule, s string) error {
+// check applies rule to one string. Cheap rules come first: a value over the
+// model's length is refused without being read further, so a 10 MiB Name
+// costs microseconds. Within the length, the detector runs before the
+// pattern, because its finding ("sensitive.email") says more than "does not
+// match the pattern".
+func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error {
 	switch rule {
-	case ruleSkip, ruleS3Location, ruleKMSKey:
+	case ruleEnum:
+		// The SDK leaves an empty enum out of the body.
+		if _, ok := slices.BinarySearch(enum, s); !ok && s != "" {
+			return w.fail(RuleEnum, "is not one of the values the API model allows")
+		}
 		return nil
 	case ruleSchema:
-		// Checked key by key, so the path says where in the document.
 		return w.checkSchema(s)
+	case ruleS3Location, ruleKMSKey:
+		if w.wire {
+			return w.checkWirePlace(rule, s)
+		}
+		return nil // the S3 location and KMS key safeguards own these
 	}
-	if f, ok := w.g.s.Detector.First(s); ok {
+	if sh == nil {
+		sh = shapeUnknown
+	}
+	if sh.max > 0 && (len(s) > 4*sh.max || length(s) > sh.max) || length(s) < sh.min {
+		return w.fail(lengthRule(rule), lengthReason(rule, sh))
+	}
+	text := s
+	switch rule {
+	case ruleToken:
+		if !sh.match(s) {
+			return w.fail(RulePattern, "is not a pagination token the API returned (the model allows ASCII only)")
+		}
+		return nil
+	case ruleARN:
+		text = arnResource(s)
+	}
+	if f, ok := w.g.s.Detector.First(text); ok {
 		return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
-	switch rule {
-	case ruleResourceName:
-		if !validName(s) {
-			return w.fail(RuleNamePattern, "must be 1-63 letters, digits, '-' or '_', starting with a letter or digit")
-		}
-	case ruleTagKey:
-		if n := utf8.RuneCountInString(s); n < 1 || n > maxTagKeyLen || !validTagText(s) || hasPrefixFold(s, "aws:") {
-			return w.fail(RuleTagLimits, "tag keys are 1-128 letters, digits, spaces or _.:/=+-@ and do not start with aws:")
-		}
-	case ruleTagValue:
-		if utf8.RuneCountInString(s) > maxTagValueLen || !validTagText(s) {
-			return w.fail(RuleTagLimits, "tag values are 0-256 letters, digits, spaces or _.:/=+-@")
-		}
-	case ruleFilterExpression:
-		if n := utf8.RuneCountInString(s); n < 1 || n > maxFilterExpressionLen {
-			return w.fail(RuleFieldLength, "filter expressions are 1-2500 characters")
-		}
+	if sh.match != nil && !sh.match(s) {
+		return w.fail(patternRule(rule), patternReason(rule, sh))
+	}
+	if rule == ruleTagKey && hasPrefixFold(s, "aws:") {
+		return w.fail(RuleTagLimits, "tag keys must not start with aws:, which AWS reserves")
 	}
 	return nil
 }
 
-const sensitiveReason = "identifying values must not go into names, tags or other free-form fields: AWS keeps them in billing and diagnostic logs and in CloudTrail"
+func lengthRule(r fieldRule) string {
+	switch r {
+	case ruleResourceName:
+		return RuleNamePattern
+	case ruleTagKey, ruleTagValue:
+		return RuleTagLimits
+	}
+	return RuleFieldLength
+}
+
+func lengthReason(r fieldRule, sh *shape) string {
+	switch r {
+	case ruleResourceName:
+		return nameReason
+	case ruleTagKey, ruleTagValue:
+		return tagReason
+	}
+	if sh.min > 0 {
+		return "must be " + strconv.Itoa(sh.min) + "-" + strconv.Itoa(sh.max) + " characters (API model, " + sh.name + ")"
+	}
+	return "must be at most " + strconv.Itoa(sh.max) + " characters (API model, " + sh.name + ")"
+}
+
+func patternRule(r fieldRule) string {
+	switch r {
+	case ruleResourceName:
+		return RuleNamePattern
+	case ruleTagKey, ruleTagValue:
+		return RuleTagLimits
+	}
+	return RulePattern
+}
+
+func patternReason(r fieldRule, sh *shape) string {
+	switch r {
+	case ruleResourceName:
+		return nameReason
+	case ruleTagKey, ruleTagValue:
+		return tagReason
+	}
+	return "does not match the API model's pattern for " + sh.name
+}
+
+const (
+	nameReason      = "must be 1-63 letters, digits, '-' or '_', starting with a letter or digit"
+	tagReason       = "tag keys are 1-128 and values 0-256 letters, digits, spaces or _.:/=+-@"
+	sensitiveReason = "identifying values must not go into names, tags or other free-form fields: AWS keeps them in billing and diagnostic logs and in CloudTrail"
+)
 
 func (w *walker) fail(rule, reason string) error {
 	return w.failAt(w.path(), rule, reason)
@@ -145,113 +210,161 @@ var avroKeywords = map[string]bool{
 	"values": true, "aliases": true, "default": true, "order": true, "size": true, "logicalType": true,
 }
 
-const (
-	maxSchemaLen   = 20000 // the model's limit on CreateSchema's Schema
-	maxSchemaDepth = 64
-)
-
-// errSchemaStop ends a schema walk after a syntax error that report-only
-// mode has recorded: the decoder cannot go on.
-var errSchemaStop = errors.New("schema walk stopped")
-
 // checkSchema checks every key, string and number of CreateSchema's Avro
 // document — record, field and enum names, docs, defaults and custom
-// attributes all end up in Personalize's logs — reading it token by token so
-// that what is checked is exactly what is sent: a duplicate key, which a map
-// decoder would silently collapse, or text after the document is refused.
+// attributes all end up in Personalize's logs — token by token, so that what
+// is checked is exactly what is sent: a duplicate key, which a map decoder
+// would silently collapse, text after the document, or a number written as
+// 4539703692581474.0 cannot hide a value.
 func (w *walker) checkSchema(s string) error {
-	path := w.path()
-	if utf8.RuneCountInString(s) > maxSchemaLen {
-		return w.failAt(path, RuleFieldLength, "schemas are at most 20000 characters")
+	if w.st != nil && w.wire && s == w.st.schema && s != "" {
+		return nil // the Initialize check read these very bytes
 	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	err := w.schemaValue(dec, path, 0)
-	if err == nil {
-		if _, eof := dec.Token(); eof != io.EOF {
-			err = w.schemaSyntax(path, "the schema is not a single JSON document")
-		}
+	if !shapeAvroSchema.fits(s) {
+		return w.fail(RuleFieldLength, "schemas are at most 20000 characters")
 	}
-	if err == errSchemaStop {
-		err = nil
-	}
-	if err != nil {
+	sw := schemaWalker{w: w, base: w.path()}
+	if err := sw.run(s); err != nil {
 		return err
 	}
 	// Backstop on the raw text, as sent: escapes and layout cannot hide a
 	// value from both checks.
 	if f, ok := w.g.s.Detector.First(s); ok {
-		return w.failAt(path, RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+		return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+	}
+	if w.st != nil && !w.wire {
+		w.st.schema = s
 	}
 	return nil
 }
 
-// schemaSyntax reports a document the guard cannot read. The decoder's own
-// message can quote input bytes, so it is left out.
-func (w *walker) schemaSyntax(path, reason string) error {
-	if err := w.failAt(path, RuleSchemaJSON, reason); err != nil {
+// schemaWalker reads one schema document. Its path is kept per depth and
+// formatted only when a token fails.
+type schemaWalker struct {
+	w     *walker
+	base  string
+	arr   [jsonscan.MaxDepth + 1]bool   // per depth: an array (else an object)
+	segs  [jsonscan.MaxDepth + 1]string // per depth in objects: the current key's keyword, or "*"
+	idx   [jsonscan.MaxDepth + 1]int    // per depth in arrays: the current index
+	keys  []string                      // keys of the open objects, for duplicates
+	start [jsonscan.MaxDepth + 1]int    // per depth: where its object's keys begin in keys
+}
+
+func (sw *schemaWalker) path(depth int) string {
+	var b strings.Builder
+	b.WriteString(sw.base)
+	for d := 1; d <= depth; d++ {
+		switch {
+		case sw.arr[d]:
+			b.WriteString("[" + strconv.Itoa(sw.idx[d]) + "]")
+		case sw.segs[d] != "":
+			b.WriteString("." + sw.segs[d])
+		}
+	}
+	return b.String()
+}
+
+func (sw *schemaWalker) fail(depth int, rule, reason string) error {
+	return sw.w.failAt(sw.path(depth), rule, reason)
+}
+
+func (sw *schemaWalker) syntax(depth int, reason string) error {
+	if err := sw.fail(depth, RuleSchemaJSON, reason); err != nil {
 		return err
 	}
 	return errSchemaStop
 }
 
-func (w *walker) schemaValue(dec *json.Decoder, path string, depth int) error {
-	if depth > maxSchemaDepth {
-		return w.schemaSyntax(path, "the schema nests too deeply")
+// errSchemaStop ends a walk after a syntax error that report-only mode has
+// recorded: the scanner cannot go on.
+type schemaStop struct{}
+
+func (schemaStop) Error() string { return "schema walk stopped" }
+
+var errSchemaStop error = schemaStop{}
+
+func (sw *schemaWalker) run(s string) error {
+	err := sw.walk(s)
+	if err == errSchemaStop {
+		return nil
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return w.schemaSyntax(path, "the schema is not a single JSON document")
-	}
-	switch t := tok.(type) {
-	case string:
-		return w.schemaText(path, t)
-	case json.Number:
-		return w.schemaText(path, t.String())
-	case json.Delim:
-		switch t {
-		case '{':
-			seen := make(map[string]bool)
-			for dec.More() {
-				kt, err := dec.Token()
-				key, ok := kt.(string)
-				if err != nil || !ok {
-					return w.schemaSyntax(path, "the schema is not a single JSON document")
-				}
-				seg := "*"
-				if avroKeywords[key] {
-					seg = key
-				}
-				if seen[key] {
-					if err := w.failAt(path+"."+seg, RuleSchemaJSON, "the schema repeats a key; readers disagree on which value counts"); err != nil {
-						return err
-					}
-				}
-				seen[key] = true
-				if err := w.schemaText(path+"."+seg, key); err != nil {
-					return err
-				}
-				if err := w.schemaValue(dec, path+"."+seg, depth+1); err != nil {
-					return err
-				}
-			}
-		case '[':
-			for i := 0; dec.More(); i++ {
-				if err := w.schemaValue(dec, path+"["+strconv.Itoa(i)+"]", depth+1); err != nil {
-					return err
-				}
-			}
-		}
-		if _, err := dec.Token(); err != nil { // the closing delimiter
-			return w.schemaSyntax(path, "the schema is not a single JSON document")
-		}
-	}
-	return nil
+	return err
 }
 
-func (w *walker) schemaText(path, s string) error {
-	if f, ok := w.g.s.Detector.First(s); ok {
-		return w.failAt(path, RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+func (sw *schemaWalker) walk(s string) error {
+	var sc jsonscan.Scanner
+	sc.Reset(s)
+	var digits [48]byte
+	for {
+		k, err := sc.Next()
+		if err != nil {
+			reason := "the schema is not a single JSON document"
+			if se, ok := err.(*jsonscan.SyntaxError); ok && se.Reason == "nested too deeply" {
+				reason = "the schema nests too deeply"
+				sw.advance(sc.Depth()) // name the value that could not open
+			}
+			return sw.syntax(sc.Depth(), reason)
+		}
+		d := sc.Depth()
+		switch k {
+		case jsonscan.End:
+			return nil
+		case jsonscan.BeginObject:
+			sw.advance(d - 1)
+			sw.arr[d], sw.segs[d], sw.start[d] = false, "", len(sw.keys)
+		case jsonscan.BeginArray:
+			sw.advance(d - 1)
+			sw.arr[d], sw.idx[d] = true, -1
+		case jsonscan.EndObject:
+			sw.keys = sw.keys[:sw.start[d+1]]
+		case jsonscan.Key:
+			key := sc.Text()
+			seg := "*"
+			if avroKeywords[key] {
+				seg = key
+			}
+			sw.segs[d] = seg
+			if slices.Contains(sw.keys[sw.start[d]:], key) {
+				if err := sw.fail(d, RuleSchemaJSON, "the schema repeats a key; readers disagree on which value counts"); err != nil {
+					return err
+				}
+			}
+			sw.keys = append(sw.keys, key)
+			if err := sw.text(d, key); err != nil {
+				return err
+			}
+		case jsonscan.String:
+			sw.advance(d)
+			if err := sw.text(d, sc.Text()); err != nil {
+				return err
+			}
+		case jsonscan.Number:
+			sw.advance(d)
+			if err := sw.text(d, sc.Raw()); err != nil {
+				return err
+			}
+			if n, ok := jsonscan.IntegerDigits(digits[:0], sc.Raw()); ok {
+				// Rare in schemas (defaults, sizes), so the copy is cheap.
+				if err := sw.text(d, string(n)); err != nil {
+					return err
+				}
+			}
+		case jsonscan.Literal:
+			sw.advance(d)
+		}
+	}
+}
+
+// advance moves an array's index on when a value starts inside it.
+func (sw *schemaWalker) advance(d int) {
+	if d >= 1 && sw.arr[d] {
+		sw.idx[d]++
+	}
+}
+
+func (sw *schemaWalker) text(depth int, s string) error {
+	if f, ok := sw.w.g.s.Detector.First(s); ok {
+		return sw.fail(depth, RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	return nil
 }

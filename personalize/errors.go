@@ -17,27 +17,33 @@ import (
 // "sensitive.<kind>" (e.g. "sensitive.account-number"); rules of S3 location
 // parsing come from package s3guard ("s3.location.credentials", ...).
 const (
-	RuleHTTPSOnly          = "transport.https-only"     // the request would leave over plain http, or with URL credentials
-	RuleTLSVersion         = "transport.tls-version"    // the connection offered or negotiated TLS below the floor
-	RuleBypassed           = "transport.guard-bypassed" // a request reached the HTTP client without passing the guard
-	RuleRegionMismatch     = "config.region-mismatch"   // a call in another Region than the guard checks keys and buckets in
-	RuleNamePattern        = "model.name-pattern"       // a resource Name outside ^[a-zA-Z0-9][a-zA-Z0-9\-_]*$ or 1–63 bytes
-	RuleTagLimits          = "model.tag-limits"         // tag count, key or value length or characters
-	RuleFieldLength        = "model.field-length"       // a filter expression or schema longer than the model allows
-	RuleSchemaJSON         = "model.schema-json"        // CreateSchema's Schema is not one JSON document with unique keys
-	RuleKMSKeyARN          = "kms.key-arn"              // a key field holds something other than a key ARN
-	RuleKMSKeyNotAllowed   = "kms.key-not-allowed"      // a key other than the configured or allowed ones
-	RuleKMSRoleWithout     = "kms.role-without-key"     // RoleArn on CreateDatasetGroup without a KmsKeyArn
-	RuleKMSKeyWithout      = "kms.key-without-role"     // KmsKeyArn on CreateDatasetGroup without a RoleArn, and none configured
-	RuleKMSKeyNotReady     = "kms.key-not-ready"        // the key's readiness check has blocking findings
-	RuleKMSCheckFailed     = "kms.check-failed"         // the key could not be checked (fail closed)
-	RuleDatasetGroupKey    = "kms.dataset-group-key"    // an import into a dataset group without the expected key
-	RuleDatasetGroupLookup = "kms.dataset-group-lookup" // an import's or export's dataset group could not be described (fail closed)
-	RuleBucketNotAllowed   = "s3.bucket-not-allowed"    // output to a bucket outside Policy.AllowedOutputBuckets
-	RuleBucketPosture      = "s3.bucket-posture"        // the bucket's posture check has blocking findings
-	RuleObjectPosture      = "s3.object-posture"        // the import source objects are not encrypted as required
-	RuleS3CheckFailed      = "s3.check-failed"          // the bucket could not be checked (fail closed)
-	RuleSensitivePrefix    = "sensitive."               // prefix of the sensitive-value rules
+	RuleHTTPSOnly          = "transport.https-only"      // the request would leave over plain http, or with URL credentials
+	RuleTLSVersion         = "transport.tls-version"     // the connection offered or negotiated TLS below the floor
+	RuleBypassed           = "transport.guard-bypassed"  // a request reached the HTTP client without passing the guard, or another HTTP client was used
+	RuleRequestChanged     = "transport.request-changed" // the request, or a key or location in it, changed after the guard checked it
+	RuleBodyUnchecked      = "transport.body-unchecked"  // the serialized body could not be read as one JSON document
+	RuleClientRefused      = "config.client-refused"     // a call on a client the guard refused to secure (see the wrapped *ConfigError)
+	RuleRegionMismatch     = "config.region-mismatch"    // a call in another Region than the guard checks keys and buckets in
+	RuleNamePattern        = "model.name-pattern"        // a resource Name outside ^[a-zA-Z0-9][a-zA-Z0-9\-_]*$ or 1–63 bytes
+	RuleTagLimits          = "model.tag-limits"          // tag count, key or value length or characters
+	RuleFieldLength        = "model.field-length"        // a string outside the model's length limits
+	RulePattern            = "model.pattern"             // an ARN, token, column name or other patterned string outside the model's pattern
+	RuleEnum               = "model.enum"                // a value outside the model's enum
+	RuleSchemaJSON         = "model.schema-json"         // CreateSchema's Schema is not one JSON document with unique keys
+	RuleKMSKeyARN          = "kms.key-arn"               // a key field holds something other than a key ARN
+	RuleKMSKeyNotAllowed   = "kms.key-not-allowed"       // a key other than the configured or allowed ones
+	RuleKMSRoleWithout     = "kms.role-without-key"      // RoleArn on CreateDatasetGroup without a KmsKeyArn
+	RuleKMSKeyWithout      = "kms.key-without-role"      // KmsKeyArn on CreateDatasetGroup without a RoleArn, and none configured
+	RuleKMSKeyMissing      = "kms.key-missing"           // the configured key is missing from a key place of the request as sent
+	RuleKMSKeyNotReady     = "kms.key-not-ready"         // the key's readiness check has blocking findings
+	RuleKMSCheckFailed     = "kms.check-failed"          // the key could not be checked (fail closed)
+	RuleDatasetGroupKey    = "kms.dataset-group-key"     // an import into a dataset group without the expected key
+	RuleDatasetGroupLookup = "kms.dataset-group-lookup"  // an import's or export's dataset group could not be described (fail closed)
+	RuleBucketNotAllowed   = "s3.bucket-not-allowed"     // output to a bucket outside Policy.AllowedOutputBuckets
+	RuleBucketPosture      = "s3.bucket-posture"         // the bucket's posture check has blocking findings
+	RuleObjectPosture      = "s3.object-posture"         // the import source objects are not encrypted as required
+	RuleS3CheckFailed      = "s3.check-failed"           // the bucket could not be checked (fail closed)
+	RuleSensitivePrefix    = "sensitive."                // prefix of the sensitive-value rules
 )
 
 // SafeguardError is returned when a safeguard refuses a request. The SDK wraps

@@ -2,6 +2,7 @@ package personalize
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +19,9 @@ const (
 	// through the detector. A field added by a newer SDK is therefore
 	// checked, not skipped.
 	ruleFreeForm     fieldRule = iota
-	ruleSkip                   // ARNs, pagination tokens, enums
+	ruleEnum                   // one of the SDK's enum values
+	ruleARN                    // the model's ARN pattern; the resource part goes through the detector
+	ruleToken                  // a pagination token: the model's pattern (ASCII) only
 	ruleResourceName           // a Create* input's Name or JobName
 	ruleTagKey
 	ruleTagValue
@@ -29,22 +32,15 @@ const (
 )
 
 var ruleNames = [...]string{
-	ruleFreeForm: "free-form", ruleSkip: "skip", ruleResourceName: "resource-name", ruleTagKey: "tag-key",
-	ruleTagValue: "tag-value", ruleFilterExpression: "filter-expression", ruleSchema: "schema",
+	ruleFreeForm: "free-form", ruleEnum: "enum", ruleARN: "arn", ruleToken: "token", ruleResourceName: "resource-name",
+	ruleTagKey: "tag-key", ruleTagValue: "tag-value", ruleFilterExpression: "filter-expression", ruleSchema: "schema",
 	ruleS3Location: "s3-location", ruleKMSKey: "kms-key",
 }
 
 func (r fieldRule) String() string { return ruleNames[r] }
 
-// Model limits the SDK does not check (its validators only check required
-// fields); from the Personalize API model.
-const (
-	maxNameLen             = 63
-	maxTags                = 200
-	maxTagKeyLen           = 128
-	maxTagValueLen         = 256
-	maxFilterExpressionLen = 2500
-)
+// maxTags is the model's limit on the tags of one request.
+const maxTags = 200
 
 type nodeKind uint8
 
@@ -56,16 +52,26 @@ const (
 	kindMap
 )
 
-// node is a compiled walk of one type: only the parts that hold strings.
+// node is a compiled walk of one type: only the parts that hold strings. The
+// same tree serves the input struct (by Go field) and the serialized body (by
+// model member name), so both checks apply the same rules and report the same
+// field paths.
 type node struct {
-	kind    nodeKind
-	name    string // path segment: the Go field name of a struct field
-	index   int    // struct field index
-	rule    fieldRule
-	keyRule fieldRule // for maps
-	maxLen  int       // for slices: the model's limit on the number of elements (0: none)
-	elem    *node     // ptr, slice and map element
-	fields  []*node   // struct fields that hold strings
+	kind      nodeKind
+	name      string // path segment: the Go field name of a struct field
+	member    string // the model's member name: the JSON key on the wire
+	index     int    // struct field index
+	rule      fieldRule
+	shape     *shape   // length and pattern; nil: shapeUnknown
+	enum      []string // ruleEnum: the accepted values, sorted
+	keyRule   fieldRule
+	keyShape  *shape
+	keyEnum   []string
+	maxLen    int              // for slices: the model's limit on the number of elements (0: none)
+	elem      *node            // ptr, slice and map element
+	fields    []*node          // struct fields that hold strings
+	byMember  map[string]*node // struct fields by member name, for the wire
+	keyHolder bool             // a struct with a KmsKeyArn field: the configured key must be in it
 }
 
 // plans compiles and remembers one node per input type. Plans are derived
@@ -77,44 +83,49 @@ func (p *plans) get(t reflect.Type) *node {
 	if n, ok := p.m.Load(t); ok {
 		return n.(*node)
 	}
-	n := compile(t, "", 0, true, false, map[reflect.Type]bool{})
+	n := compile(t, "", 0, true, map[reflect.Type]bool{})
 	p.m.Store(t, n)
 	return n
 }
 
+// memberName is the model's name for a Go field: the SDK's generator
+// capitalises member names, so the first letter is lowered back.
+// TestMemberNamesMatchModel checks this against the model.
+func memberName(field string) string {
+	if field == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(field)
+	return string(unicode.ToLower(r)) + field[n:]
+}
+
 // compile builds the node for t reached through field name, or nil when t
-// holds no strings. top is true for the operation input struct itself; keep
-// retains fields the walk would skip, for the golden listing.
-func compile(t reflect.Type, name string, index int, top, keep bool, onPath map[reflect.Type]bool) *node {
+// holds no strings. top is true for the operation input struct itself.
+func compile(t reflect.Type, name string, index int, top bool, onPath map[reflect.Type]bool) *node {
 	switch t.Kind() {
 	case reflect.String:
+		n := &node{kind: kindString, name: name, index: index, rule: ruleFreeForm}
 		if t.PkgPath() != "" {
 			// A named string type in the SDK is an enum.
-			return &node{kind: kindString, name: name, index: index, rule: ruleSkip}
+			n.rule, n.enum = ruleEnum, enumValues(t)
 		}
-		return &node{kind: kindString, name: name, index: index, rule: ruleFreeForm}
+		return n
 	case reflect.Pointer:
-		elem := compile(t.Elem(), name, index, top, keep, onPath)
+		elem := compile(t.Elem(), name, index, top, onPath)
 		if elem == nil {
 			return nil
 		}
 		return &node{kind: kindPtr, name: name, index: index, rule: elem.rule, elem: elem}
 	case reflect.Slice:
-		elem := compile(t.Elem(), name, index, false, keep, onPath)
+		elem := compile(t.Elem(), name, index, false, onPath)
 		if elem == nil {
 			return nil
 		}
 		return &node{kind: kindSlice, name: name, index: index, rule: elem.rule, elem: elem}
 	case reflect.Map:
-		key := compile(t.Key(), name, index, false, keep, onPath)
-		elem := compile(t.Elem(), name, index, false, keep, onPath)
-		if key == nil && elem == nil {
-			return nil
-		}
-		n := &node{kind: kindMap, name: name, index: index, elem: elem, keyRule: ruleSkip}
-		if key != nil {
-			n.keyRule = key.rule
-		}
+		key := compile(t.Key(), name, index, false, onPath)
+		elem := compile(t.Elem(), name, index, false, onPath)
+		n := &node{kind: kindMap, name: name, index: index, elem: elem, keyRule: key.rule, keyEnum: key.enum}
 		return n
 	case reflect.Struct:
 		if onPath[t] {
@@ -122,19 +133,22 @@ func compile(t reflect.Type, name string, index int, top, keep bool, onPath map[
 		}
 		onPath[t] = true
 		defer delete(onPath, t)
-		n := &node{kind: kindStruct, name: name, index: index}
+		n := &node{kind: kindStruct, name: name, index: index, byMember: map[string]*node{}}
 		for i := range t.NumField() {
 			f := t.Field(i)
 			if !f.IsExported() {
 				continue
 			}
-			c := compile(f.Type, f.Name, i, false, keep, onPath)
+			c := compile(f.Type, f.Name, i, false, onPath)
 			if c == nil {
 				continue
 			}
-			classify(c, t, f.Name, top)
-			if keep || checksSomething(c) {
-				n.fields = append(n.fields, c)
+			c.member = memberName(f.Name)
+			classify(c, t, c.member, top)
+			n.fields = append(n.fields, c)
+			n.byMember[c.member] = c
+			if f.Name == "KmsKeyArn" {
+				n.keyHolder = true
 			}
 		}
 		if len(n.fields) == 0 {
@@ -145,68 +159,91 @@ func compile(t reflect.Type, name string, index int, top, keep bool, onPath map[
 	return nil
 }
 
-// checksSomething reports whether the content walk has anything to do in n:
-// a string that is not skipped, or a slice with a length limit.
-func checksSomething(n *node) bool {
-	switch n.kind {
-	case kindString:
-		return n.rule != ruleSkip
-	case kindMap:
-		return n.keyRule != ruleSkip || n.elem != nil && checksSomething(n.elem)
-	case kindSlice:
-		return n.maxLen > 0 || checksSomething(n.elem)
-	case kindPtr:
-		return checksSomething(n.elem)
+// enumValues calls the SDK's Values method of an enum type.
+func enumValues(t reflect.Type) []string {
+	m, ok := t.MethodByName("Values")
+	if !ok {
+		return nil
 	}
-	return len(n.fields) > 0
+	vs := m.Func.Call([]reflect.Value{reflect.Zero(t)})[0]
+	out := make([]string, vs.Len())
+	for i := range out {
+		out[i] = vs.Index(i).String()
+	}
+	slices.Sort(out)
+	return out
 }
 
-// classify sets the rule of a string-holding field from its name and place.
-// Only fields whose meaning is certain leave ruleFreeForm.
-func classify(n *node, parent reflect.Type, field string, top bool) {
+// classify sets the rule and shape of a string-holding field from its
+// member name and place. Only fields whose meaning is certain leave
+// ruleFreeForm.
+func classify(n *node, parent reflect.Type, member string, top bool) {
 	rule := ruleFreeForm
+	sh := memberShape(member, top)
 	switch {
-	case field == "KmsKeyArn":
+	case member == "kmsKeyArn":
 		rule = ruleKMSKey
-	case strings.HasSuffix(field, "Arn"), strings.HasSuffix(field, "Arns"), field == "RecipeList", field == "NextToken":
-		rule = ruleSkip
-	case parent.Name() == "S3DataConfig" && field == "Path", parent.Name() == "DataSource" && field == "DataLocation":
+	case sh == shapeArn || sh == shapeRoleArn:
+		rule = ruleARN
+	case sh == shapeNextToken:
+		rule = ruleToken
+	case sh == shapeS3Location:
 		rule = ruleS3Location
-	case top && (field == "Name" || field == "JobName"):
+	case top && (member == "name" || member == "jobName"):
 		rule = ruleResourceName
-	case top && field == "Schema":
+	case top && member == "schema":
 		rule = ruleSchema
-	case top && field == "FilterExpression":
+	case top && member == "filterExpression":
 		rule = ruleFilterExpression
-	case parent.Name() == "Tag" && field == "TagKey", top && field == "TagKeys":
+	case sh == shapeTagKey:
 		rule = ruleTagKey
-	case parent.Name() == "Tag" && field == "TagValue":
+	case sh == shapeTagValue:
 		rule = ruleTagValue
 	}
-	if top && (field == "Tags" || field == "TagKeys") {
+	if top && (member == "tags" || member == "tagKeys") {
 		n.maxLen = maxTags
 	}
-	setRule(n, rule)
+	if n.kind == kindMap || n.kind == kindPtr && n.elem.kind == kindMap {
+		m := n
+		if m.kind == kindPtr {
+			m = m.elem
+		}
+		if ks, ok := mapShapes[member]; ok {
+			m.keyShape = ks[0]
+			setRule(m.elem, ruleFreeForm, ks[1])
+		}
+		if member == "rankingInfluence" {
+			// Its keys are RankingInfluenceType values, typed as plain
+			// strings in the SDK.
+			m.keyRule, m.keyEnum = ruleEnum, rankingInfluenceTypes
+		}
+		return
+	}
+	setRule(n, rule, sh)
 }
 
-// setRule applies rule to n's strings, keeping the enum skips compile found.
-func setRule(n *node, rule fieldRule) {
-	if rule == ruleFreeForm {
+// rankingInfluenceTypes are types.RankingInfluenceType's values, which the
+// SDK does not use for RankingInfluence's keys.
+var rankingInfluenceTypes = []string{"FRESHNESS"}
+
+// setRule applies rule and shape to n's strings, keeping the enums compile
+// found.
+func setRule(n *node, rule fieldRule, sh *shape) {
+	if n == nil {
 		return
 	}
 	switch n.kind {
 	case kindString:
-		if n.rule != ruleSkip {
-			n.rule = rule
+		if n.rule != ruleEnum {
+			n.rule, n.shape = rule, sh
 		}
 	case kindPtr, kindSlice:
-		n.rule = rule
-		setRule(n.elem, rule)
-	case kindMap:
-		n.keyRule = rule
-		if n.elem != nil {
-			setRule(n.elem, rule)
+		if n.elem.rule != ruleEnum {
+			n.rule = rule
 		}
+		setRule(n.elem, rule, sh)
+	case kindMap:
+		setRule(n.elem, rule, sh)
 	}
 }
 
@@ -218,6 +255,11 @@ type segment struct {
 	key   int // 0: not a map; 1: map key; 2: map value
 	mapV  reflect.Value
 	mapK  reflect.Value
+	// On the wire, a map is a JSON object: the body, the object's offset
+	// and the key as written.
+	body   string
+	objAt  int
+	rawKey string
 }
 
 // fieldPath formats segs as "SolutionConfig.AlgorithmHyperParameters[#1].Value":
@@ -239,7 +281,11 @@ func fieldPath(segs []segment) string {
 		}
 		if s.key != 0 {
 			b.WriteString("[#")
-			b.WriteString(strconv.Itoa(mapRank(s.mapV, s.mapK)))
+			if s.body != "" {
+				b.WriteString(strconv.Itoa(wireKeyRank(s.body, s.objAt, s.rawKey)))
+			} else {
+				b.WriteString(strconv.Itoa(mapRank(s.mapV, s.mapK)))
+			}
 			b.WriteByte(']')
 			if s.key == 1 {
 				b.WriteString(".Key")
@@ -263,9 +309,9 @@ func mapRank(m, k reflect.Value) int {
 }
 
 // validName reports whether s matches the model's resource name pattern,
-// anchored: ^[a-zA-Z0-9][a-zA-Z0-9\-_]*$, 1 to 63 bytes.
+// anchored, and its length: ^[a-zA-Z0-9][a-zA-Z0-9\-_]*$, 1 to 63 bytes.
 func validName(s string) bool {
-	if len(s) == 0 || len(s) > maxNameLen {
+	if len(s) == 0 || len(s) > 63 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

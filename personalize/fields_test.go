@@ -54,6 +54,7 @@ type step struct {
 type leaf struct {
 	path  string
 	rule  fieldRule
+	shape *shape
 	steps []step
 }
 
@@ -61,7 +62,7 @@ func leaves(n *node, path string, steps []step, out *[]leaf) {
 	with := func(s step) []step { return append(steps[:len(steps):len(steps)], s) }
 	switch n.kind {
 	case kindString:
-		*out = append(*out, leaf{path: path, rule: n.rule, steps: steps})
+		*out = append(*out, leaf{path: path, rule: n.rule, shape: n.shape, steps: steps})
 	case kindPtr:
 		leaves(n.elem, path, with(step{kind: kindPtr}), out)
 	case kindStruct:
@@ -75,9 +76,7 @@ func leaves(n *node, path string, steps []step, out *[]leaf) {
 	case kindSlice:
 		leaves(n.elem, path+"[0]", with(step{kind: kindSlice}), out)
 	case kindMap:
-		if n.keyRule != ruleSkip {
-			*out = append(*out, leaf{path: path + "[#0].Key", rule: n.keyRule, steps: with(step{kind: kindMap, key: true})})
-		}
+		*out = append(*out, leaf{path: path + "[#0].Key", rule: n.keyRule, shape: n.keyShape, steps: with(step{kind: kindMap, key: true})})
 		if n.elem != nil {
 			leaves(n.elem, path+"[#0].Value", with(step{kind: kindMap}), out)
 		}
@@ -128,7 +127,11 @@ func TestFieldRulesGolden(t *testing.T) {
 		var ls []leaf
 		leaves(n, "", nil, &ls)
 		for _, l := range ls {
-			fmt.Fprintf(&b, "%s\t%s\t%s\n", op.name, l.path, l.rule)
+			sh := "-"
+			if l.shape != nil {
+				sh = l.shape.name
+			}
+			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\n", op.name, l.path, l.rule, sh)
 		}
 	}
 	got := b.String()
@@ -147,10 +150,9 @@ func TestFieldRulesGolden(t *testing.T) {
 	}
 }
 
-// fullPlan compiles t keeping the fields the walk skips (ARNs, tokens,
-// enums), so listings show every string field.
+// fullPlan compiles the plan of t, which lists every string field.
 func fullPlan(t reflect.Type) *node {
-	return compile(t, "", 0, true, true, map[reflect.Type]bool{})
+	return compile(t, "", 0, true, map[reflect.Type]bool{})
 }
 
 // TestKeyAndLocationPlaces checks ops.go's hand-written map of key and
@@ -249,8 +251,13 @@ func TestEveryFreeFormFieldRejectsCanary(t *testing.T) {
 		for _, l := range ls {
 			value, wantField := canary, l.path
 			switch l.rule {
-			case ruleSkip, ruleS3Location, ruleKMSKey:
-				continue
+			case ruleEnum, ruleToken, ruleS3Location, ruleKMSKey:
+				continue // pattern-checked (below) or owned by their safeguards
+			case ruleARN:
+				value = "arn:aws:personalize:us-east-1:111122223333:dataset-group/" + canary
+				if l.shape == shapeRoleArn {
+					value = "arn:aws:iam::111122223333:role/" + canary
+				}
 			case ruleSchema:
 				value = `{"type":"record","name":"Interactions","fields":[{"name":"USER_ID","type":"string","doc":"` + canary + `"}]}`
 				wantField = l.path + ".fields[0].doc"

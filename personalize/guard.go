@@ -2,7 +2,9 @@ package personalize
 
 import (
 	"context"
+	"hash/maphash"
 	"net/url"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -28,8 +30,7 @@ const (
 	IDKeyReadiness    = "PersonalizeGuard:KeyReadiness"    // Initialize, after the SDK's validation: KMS key check (network, cached)
 	IDDatasetGroupKey = "PersonalizeGuard:DatasetGroupKey" // Initialize, after validation: an import's dataset group key (network, cached)
 	IDBucketPosture   = "PersonalizeGuard:BucketPosture"   // Initialize, after validation: bucket and object posture (network, cached)
-	IDHTTPSOnly       = "PersonalizeGuard:HTTPSOnly"       // Finalize, last: https endpoints only, before sending
-	IDTLSVersion      = "PersonalizeGuard:TLSVersion"      // Deserialize, innermost: negotiated TLS version
+	IDWireGate        = "PersonalizeGuard:WireGate"        // Deserialize, innermost: the request as serialized and signed (transport rules, fields, keys, locations)
 	IDConfig          = "PersonalizeGuard:Config"          // Initialize: fails every call of a client the guard could not secure
 )
 
@@ -45,6 +46,8 @@ type DatasetDescriber interface {
 type Guard struct {
 	s         *settings
 	plans     plans
+	inputs    map[string]reflect.Type // operation name -> input type, for the wire gate
+	seed      maphash.Seed            // for the stamp's header hash
 	keys      *kmscheck.Checker // nil with InsecureSkipPostureChecks
 	buckets   *s3guard.Checker  // nil with InsecureSkipPostureChecks
 	groups    *checkcache.Cache[string, string]
@@ -55,8 +58,7 @@ type Guard struct {
 	// Built once so that registering them on each call's stack allocates
 	// nothing.
 	audit, content, keyInject, s3loc, ready, groupKey, bucketPosture middleware.InitializeMiddleware
-	https                                                            middleware.FinalizeMiddleware
-	tlsVersion                                                       middleware.DeserializeMiddleware
+	gate, ownGate                                                    *wireGate
 }
 
 // New returns the SDK's own Personalize client with the guard installed. The
@@ -91,7 +93,7 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	if s.InsecureReportOnly && s.Logger == nil {
 		return nil, &ConfigError{Field: "InsecureReportOnly", Reason: "needs a Logger: report-only mode reports through the audit log"}
 	}
-	g := &Guard{s: s}
+	g := &Guard{s: s, inputs: inputTypes(), seed: maphash.MakeSeed()}
 	g.audit = auditMW{g}
 	g.content = contentMW{g}
 	g.keyInject = keyInjectMW{g}
@@ -99,8 +101,8 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	g.ready = readinessMW{g}
 	g.groupKey = groupKeyMW{g}
 	g.bucketPosture = bucketPostureMW{g}
-	g.https = httpsOnly{g}
-	g.tlsVersion = &tlsVersionCheck{min: s.minTLS}
+	g.gate = &wireGate{g: g, content: true}
+	g.ownGate = &wireGate{g: g}
 
 	// The guard's own clients get the same transport rules as the
 	// Personalize client.
@@ -150,7 +152,7 @@ func (g *Guard) hardenConfig(cfg aws.Config) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, err
 	}
-	out.APIOptions = append(slices.Clip(cfg.APIOptions), g.addTransport)
+	out.APIOptions = append(slices.Clip(cfg.APIOptions), g.addOwnTransport)
 	return out, nil
 }
 
@@ -181,16 +183,25 @@ func (g *Guard) Option() func(*sdk.Options) {
 }
 
 func (g *Guard) apply(o *sdk.Options) error {
-	if o.Region != g.s.region {
-		return failAll(o, &ConfigError{Field: "Region", Reason: "the client is in " + o.Region + " but the guard checks keys and buckets in " + g.s.region})
-	}
-	if gc, ok := o.HTTPClient.(guardedClient); ok {
+	if gc, ok := o.HTTPClient.(*guardedClient); ok && gc.g == g && gc.refused == nil {
 		o.HTTPClient = gc.next // the option applied twice: wrap once
 	}
-	if err := g.secureTransport(o); err != nil {
+	var err error
+	if gc, ok := o.HTTPClient.(*guardedClient); ok && gc.g != g {
+		err = &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
+	} else if o.Region != g.s.region {
+		err = &ConfigError{Field: "Region", Reason: "differs from the Region the guard checks keys and buckets in"}
+	} else {
+		err = g.secureTransport(o)
+	}
+	if err != nil {
+		// The client still gets the guard's HTTP client, which refuses
+		// everything: removing the failing middleware per call must not
+		// leave a working, unsecured client.
+		o.HTTPClient = &guardedClient{g: g, refused: err}
 		return failAll(o, err)
 	}
-	o.HTTPClient = guardedClient{next: o.HTTPClient, g: g}
+	o.HTTPClient = &guardedClient{g: g, next: o.HTTPClient.(tlsClient)}
 	o.APIOptions = append(slices.Clip(o.APIOptions), g.AddMiddleware)
 	return nil
 }
@@ -216,6 +227,9 @@ func (g *Guard) secure(base *string, disableHTTPS bool, hc aws.HTTPClient, mode 
 	hardened, err := hardenHTTPClient(hc, g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
 	if err != nil {
 		return nil, 0, err
+	}
+	if _, ok := hardened.(tlsClient); !ok {
+		hardened = tlsClient{next: hardened, min: g.s.minTLS}
 	}
 	scrubbed, dumped := scrubLogMode(mode)
 	if dumped {
@@ -254,12 +268,9 @@ func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
 	// Network-free checks run first, at the front of Initialize, before the
 	// SDK's own validation. Each is added at the front, so they are listed
 	// here innermost first; they run as Audit, FieldContent, KMSKey,
-	// S3Location.
-	front := []middleware.InitializeMiddleware{g.s3loc, g.keyInject, g.content}
-	if g.s.Logger != nil {
-		front = append(front, g.audit)
-	}
-	for _, m := range front {
+	// S3Location. Audit holds the call's state, which the wire gate needs,
+	// so it is there with or without a Logger.
+	for _, m := range []middleware.InitializeMiddleware{g.s3loc, g.keyInject, g.content, g.audit} {
 		if err := addInitialize(stack, m, middleware.Before); err != nil {
 			return err
 		}
@@ -273,21 +284,22 @@ func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
 			}
 		}
 	}
-	return g.addTransport(stack)
+	return g.addGate(stack, g.gate)
 }
 
-// addTransport registers the transport rules alone; the guard's own KMS, S3
-// and Personalize clients get them too.
-func (g *Guard) addTransport(stack *middleware.Stack) error {
-	if _, ok := stack.Finalize.Get(IDHTTPSOnly); !ok {
-		if err := stack.Finalize.Add(g.https, middleware.After); err != nil {
-			return err
+// addOwnTransport registers the transport rules alone, for the guard's own
+// KMS, S3 and Personalize clients.
+func (g *Guard) addOwnTransport(stack *middleware.Stack) error { return g.addGate(stack, g.ownGate) }
+
+// addGate adds the wire gate innermost in the Deserialize step: after every
+// middleware the client and the config added, interceptors included.
+func (g *Guard) addGate(stack *middleware.Stack, gate *wireGate) error {
+	if have, ok := stack.Deserialize.Get(IDWireGate); ok {
+		if ownerOf(have) != g {
+			return &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
 		}
-	}
-	if _, ok := stack.Deserialize.Get(IDTLSVersion); !ok {
-		if err := stack.Deserialize.Add(g.tlsVersion, middleware.After); err != nil {
-			return err
-		}
+	} else if err := stack.Deserialize.Add(gate, middleware.After); err != nil {
+		return err
 	}
 	return silenceWireDumps(stack)
 }

@@ -307,7 +307,7 @@ func TestAuditEventPerCall(t *testing.T) {
 	want := []auditEvent{
 		{Operation: "CreateDatasetGroup", Outcome: "rejected", Rule: "sensitive.account-number", Field: "Name"},
 		{Operation: "CreateDatasetGroup", Outcome: "allowed", Safeguards: []string{"fields-checked", "kms-key-injected", "role-injected", "kms-key-ready"}},
-		{Operation: "DescribeDatasetGroup", Outcome: "failed", ErrorCode: "ResourceNotFoundException"},
+		{Operation: "DescribeDatasetGroup", Outcome: "failed", Safeguards: []string{"fields-checked"}, ErrorCode: "ResourceNotFoundException"},
 	}
 	if diff := cmp.Diff(want, events, cmpopts.IgnoreFields(auditEvent{}, "RequestID", "Duration")); diff != "" {
 		t.Errorf("audit events mismatch (-want +got):\n%s", diff)

@@ -45,7 +45,7 @@ func (m contentMW) HandleInitialize(ctx context.Context, in middleware.Initializ
 	if in.Parameters != nil {
 		v := reflect.ValueOf(in.Parameters)
 		if n := m.g.plans.get(v.Type()); n != nil {
-			w := walker{g: m.g, ctx: ctx}
+			w := walker{g: m.g, ctx: ctx, st: stateFrom(ctx)}
 			if err := w.walk(n, v); err != nil {
 				return middleware.InitializeOutput{}, middleware.Metadata{}, err
 			}
@@ -91,7 +91,9 @@ func (g *Guard) injectDatasetGroup(ctx context.Context, v *sdk.CreateDatasetGrou
 		return v, nil
 	case key == "":
 		cp.KmsKeyArn = aws.String(g.s.KMSKeyARN)
-		stateFrom(ctx).act(actedKeyInjected)
+		st := stateFrom(ctx)
+		st.act(actedKeyInjected)
+		st.sawKey(g.s.KMSKeyARN)
 	default:
 		if err := g.checkCallerKey(ctx, "KmsKeyArn", key); err != nil {
 			return nil, err
@@ -125,12 +127,18 @@ func (g *Guard) keyed(ctx context.Context, field string, c *types.S3DataConfig) 
 	}
 	cp := *c
 	cp.KmsKeyArn = aws.String(g.s.KMSKeyARN)
-	stateFrom(ctx).act(actedKeyInjected)
+	st := stateFrom(ctx)
+	st.act(actedKeyInjected)
+	st.sawKey(g.s.KMSKeyARN)
 	return &cp, nil
 }
 
 func (g *Guard) checkCallerKey(ctx context.Context, field, key string) error {
 	op := middleware.GetOperationName(ctx)
+	// Recorded even when refused in report-only mode: the wire gate then
+	// lets through what the caller asked for, as report-only promises.
+	st := stateFrom(ctx)
+	st.sawKey(key)
 	k, err := kmscheck.ParseKeyARN(key)
 	if err != nil {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleKMSKeyARN,
@@ -186,6 +194,8 @@ func (g *Guard) parseLocation(ctx context.Context, l location) (s3guard.Location
 		return s3guard.Location{}, nil
 	}
 	op := middleware.GetOperationName(ctx)
+	st := stateFrom(ctx)
+	st.sawLocation(*l.value)
 	loc, err := s3guard.ParseLocation(*l.value)
 	if err != nil {
 		rule, reason := "s3.location", "the S3 location is refused"

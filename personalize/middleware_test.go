@@ -328,7 +328,7 @@ func TestSchemaCheck(t *testing.T) {
 			"escapes are decoded before the check"},
 		{"not JSON", `record I { acct }`, RuleSchemaJSON, "Schema", "Avro IDL is not accepted"},
 		{"too long", `{"type":"record","name":"I","doc":"` + strings.Repeat("a", 20000) + `","fields":[]}`, RuleFieldLength, "Schema", "the model allows 20000 characters"},
-		{"too deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), RuleSchemaJSON, "Schema" + strings.Repeat("[0]", 65), "nesting is bounded"},
+		{"too deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), RuleSchemaJSON, "Schema" + strings.Repeat("[0]", 64), "nesting is bounded: the 65th level is refused"},
 	}
 	g := testGuard(t, Policy{})
 	for _, tt := range tests {

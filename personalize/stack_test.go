@@ -55,8 +55,8 @@ func TestStackOrder(t *testing.T) {
 	got := stackOf(t, client)
 	want := map[string][]string{
 		"Initialize":  {IDAudit, IDFieldContent, IDKMSKey, IDS3Location, IDKeyReadiness, IDDatasetGroupKey, IDBucketPosture},
-		"Finalize":    {IDHTTPSOnly},
-		"Deserialize": {IDTLSVersion},
+		"Finalize":    nil,
+		"Deserialize": {IDWireGate},
 	}
 	for step, ids := range got {
 		if diff := cmp.Diff(want[step], guardIDs(ids)); diff != "" {
@@ -69,13 +69,10 @@ func TestStackOrder(t *testing.T) {
 	if validation < 0 || !(slices.Index(init, IDS3Location) < validation && validation < slices.Index(init, IDKeyReadiness)) {
 		t.Errorf("Initialize order %v: want network-free checks before OperationInputValidation and network checks after", init)
 	}
-	// HTTPSOnly is the last Finalize middleware, after signing; TLSVersion the
-	// innermost Deserialize middleware.
-	if f := got["Finalize"]; f[len(f)-1] != IDHTTPSOnly {
-		t.Errorf("Finalize = %v, want %s last", f, IDHTTPSOnly)
-	}
-	if d := got["Deserialize"]; d[len(d)-1] != IDTLSVersion {
-		t.Errorf("Deserialize = %v, want %s last", d, IDTLSVersion)
+	// The wire gate is the innermost Deserialize middleware: after signing
+	// and every interceptor.
+	if d := got["Deserialize"]; d[len(d)-1] != IDWireGate {
+		t.Errorf("Deserialize = %v, want %s last", d, IDWireGate)
 	}
 }
 
@@ -84,7 +81,7 @@ func TestAddMiddlewareIdempotent(t *testing.T) {
 	cfg := aws.Config{Region: testRegion, Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
 	client := sdk.NewFromConfig(cfg, g.Option(), g.Option())
 	got := stackOf(t, client, g.AddMiddleware, g.AddMiddleware)
-	want := []string{IDFieldContent, IDKMSKey, IDS3Location}
+	want := []string{IDAudit, IDFieldContent, IDKMSKey, IDS3Location}
 	if diff := cmp.Diff(want, guardIDs(got["Initialize"])); diff != "" {
 		t.Errorf("Initialize after adding the guard four times (-want +got):\n%s", diff)
 	}

@@ -1,13 +1,11 @@
 package personalize
 
 import (
-	"context"
 	"crypto/tls"
 	"net/http"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -18,6 +16,8 @@ import (
 // not modified.
 func hardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (aws.HTTPClient, error) {
 	switch hc := c.(type) {
+	case tlsClient:
+		return hc, nil // hardened by a guard already
 	case nil:
 		return hardenBuildable(awshttp.NewBuildableClient(), minTLS, false)
 	case *awshttp.BuildableClient:
@@ -128,87 +128,34 @@ func silenceWireDumps(stack *middleware.Stack) error {
 	return err
 }
 
-// httpsOnly refuses, after endpoint resolution and signing and before the
-// request is sent, any endpoint that is not https or that carries userinfo,
-// and a call in another Region than the guard's checks. It marks the
-// request's context so the guarded HTTP client can tell it passed.
-type httpsOnly struct{ g *Guard }
-
-func (httpsOnly) ID() string { return IDHTTPSOnly }
-
-func (m httpsOnly) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
-	middleware.FinalizeOutput, middleware.Metadata, error,
-) {
-	refuse := func(rule, reason string) (middleware.FinalizeOutput, middleware.Metadata, error) {
-		return middleware.FinalizeOutput{}, middleware.Metadata{}, &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: rule, Reason: reason}
-	}
-	req, ok := in.Request.(*smithyhttp.Request)
-	switch {
-	case !ok:
-		return refuse(RuleHTTPSOnly, "unknown transport request type")
-	case req.URL.Scheme != "https":
-		return refuse(RuleHTTPSOnly, "the endpoint is not https; AWS asks for TLS 1.2 or later")
-	case req.URL.User != nil:
-		return refuse(RuleHTTPSOnly, "the endpoint URL carries credentials")
-	}
-	if r := awsmiddleware.GetRegion(ctx); r != "" && r != m.g.s.region {
-		// Keys and buckets were checked in the guard's Region; a call
-		// elsewhere would use resources nobody checked.
-		return refuse(RuleRegionMismatch, "the call goes to "+r+" but the guard checks keys and buckets in "+m.g.s.region)
-	}
-	return next.HandleFinalize(context.WithValue(ctx, passedKey{}, m.g), in)
-}
-
-// passedKey marks a request's context as having passed a guard's Finalize
-// middleware; its value is the *Guard.
-type passedKey struct{}
-
-// guardedClient is the HTTP client the guard installs. It refuses any
-// request that did not pass the guard's middleware — for example when a
-// per-call option replaced APIOptions instead of appending to them — so the
-// safeguards cannot be dropped by accident.
-type guardedClient struct {
+// tlsClient sends through the hardened HTTP client and checks what came
+// back. Only a handshake refused for its version, or a response on a
+// connection below the floor, is a TLS violation: a failed send, a reset or
+// a deadline stays the transport's own error, which the SDK retries or
+// reports as it would without the guard.
+type tlsClient struct {
 	next aws.HTTPClient
-	g    *Guard
+	min  uint16
 }
 
-func (c guardedClient) Do(r *http.Request) (*http.Response, error) {
-	if r.Context().Value(passedKey{}) != c.g {
-		return nil, &SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: RuleBypassed,
-			Reason: "the request did not pass the guard's middleware; append to APIOptions in per-call options, never replace them"}
+func (c tlsClient) Do(r *http.Request) (*http.Response, error) {
+	resp, err := c.next.Do(r)
+	if err != nil {
+		if handshakeBelowFloor(err) {
+			// A SafeguardError, which the retryer does not retry.
+			return nil, &SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: RuleTLSVersion,
+				Reason: "the endpoint does not offer " + tls.VersionName(c.min) + " or later; the handshake failed before any request byte was sent", Err: err}
+		}
+		return resp, err
 	}
-	return c.next.Do(r)
-}
-
-// tlsVersionCheck verifies the negotiated TLS version of every response: the
-// transport floor is the real control, this catches a client swapped in per
-// call or one the guard could not inspect.
-type tlsVersionCheck struct{ min uint16 }
-
-func (*tlsVersionCheck) ID() string { return IDTLSVersion }
-
-func (m *tlsVersionCheck) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
-	middleware.DeserializeOutput, middleware.Metadata, error,
-) {
-	out, md, err := next.HandleDeserialize(ctx, in)
-	if handshakeBelowFloor(err) {
-		// Returned as a SafeguardError, which the retryer does not retry.
-		return out, md, &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleTLSVersion,
-			Reason: "the endpoint does not offer " + tls.VersionName(m.min) + " or later; the handshake failed before any request byte was sent", Err: err}
-	}
-	resp, ok := out.RawResponse.(*smithyhttp.Response)
-	if !ok || resp == nil || resp.Response == nil {
-		return out, md, err
-	}
-	if resp.TLS == nil || resp.TLS.Version < m.min {
+	if resp.TLS == nil || resp.TLS.Version < c.min {
 		if resp.Body != nil {
 			resp.Body.Close()
 		}
-		return middleware.DeserializeOutput{}, md, &SafeguardError{
-			Operation: middleware.GetOperationName(ctx), Rule: RuleTLSVersion, Sent: true,
-			Reason: "the connection negotiated " + tlsName(resp.TLS) + ", below the floor of " + tls.VersionName(m.min) + "; the response is refused"}
+		return nil, &SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: RuleTLSVersion, Sent: true,
+			Reason: "the connection negotiated " + tlsName(resp.TLS) + ", below the floor of " + tls.VersionName(c.min) + "; the response is refused"}
 	}
-	return out, md, err
+	return resp, nil
 }
 
 func tlsName(cs *tls.ConnectionState) string {

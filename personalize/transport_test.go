@@ -323,7 +323,7 @@ func TestDescriberIsHardened(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := g.describer.(*sdk.Client).Options()
-	tr := opts.HTTPClient.(*http.Client).Transport.(*http.Transport)
+	tr := opts.HTTPClient.(tlsClient).next.(*http.Client).Transport.(*http.Transport)
 	if tr.TLSClientConfig.MinVersion != tls.VersionTLS12 || opts.ClientLogMode != 0 {
 		t.Errorf("describer MinVersion = %#x, ClientLogMode = %v; want TLS 1.2 and no dumps", tr.TLSClientConfig.MinVersion, opts.ClientLogMode)
 	}

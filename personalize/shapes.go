@@ -1,0 +1,291 @@
+package personalize
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// shape is a string shape of the Personalize API model: the length and
+// pattern AWS accepts. The SDK's validators check only required members, so
+// the guard enforces these itself, before the detector: an oversized or
+// malformed value is refused in microseconds, whatever it holds.
+// TestShapesMatchModel checks every entry against the official model.
+type shape struct {
+	name     string // the model's shape name
+	min, max int    // length in characters; max 0: no limit in the model
+	pattern  string // the model's pattern as published, "" when none
+	match    func(string) bool
+}
+
+// The model's string shapes that inputs use. Free-form shapes have only a
+// length; ARNs, names, tags, tokens and column names also have a pattern.
+var (
+	shapeArn                  = &shape{name: "Arn", max: 256, pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`, match: matchArn}
+	shapeRoleArn              = &shape{name: "RoleArn", max: 256, pattern: `arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`, match: matchRoleArn}
+	shapeKmsKeyArn            = &shape{name: "KmsKeyArn", max: 2048, pattern: `arn:aws.*:kms:.*:[0-9]{12}:key/.*`, match: matchKmsKeyArn}
+	shapeName                 = &shape{name: "Name", min: 1, max: 63, pattern: `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`, match: validName}
+	shapeTagKey               = &shape{name: "TagKey", min: 1, max: 128, pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`, match: validTagText}
+	shapeTagValue             = &shape{name: "TagValue", max: 256, pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`, match: validTagText}
+	shapeNextToken            = &shape{name: "NextToken", max: 1500, pattern: `\p{ASCII}{0,1500}`, match: isASCII}
+	shapeColumnName           = &shape{name: "ColumnName", max: 150, pattern: `[A-Za-z_][A-Za-z\d_]*`, match: matchColumnName}
+	shapeDatasetType          = &shape{name: "DatasetType", max: 256, pattern: `^[A-Za-z_]+$`, match: matchDatasetType}
+	shapeSchedulingExpression = &shape{name: "SchedulingExpression", min: 1, max: 16, pattern: `rate\(\d+ days?\)`, match: matchRateDays}
+	shapeS3Location           = &shape{name: "S3Location", max: 256, pattern: `(s3|http|https)://.+`} // s3guard.ParseLocation is stricter
+	shapeAvroSchema           = &shape{name: "AvroSchema", max: 20000}
+	shapeFilterExpression     = &shape{name: "FilterExpression", min: 1, max: 2500}
+	shapeParameterName        = &shape{name: "ParameterName", max: 256}
+	shapeParameterValue       = &shape{name: "ParameterValue", max: 1000}
+	shapeCategoricalValue     = &shape{name: "CategoricalValue", max: 1000}
+	shapeItemAttribute        = &shape{name: "ItemAttribute", min: 1, max: 150}
+	shapeEventType            = &shape{name: "EventType", max: 256}
+	shapeEventValueThreshold  = &shape{name: "EventValueThreshold", max: 256}
+	shapeHPOObjectiveType     = &shape{name: "HPOObjectiveType", max: 256}
+	shapeHPOResource          = &shape{name: "HPOResource", max: 256}
+	shapeMetricExpression     = &shape{name: "MetricExpression", max: 256}
+	shapeMetricName           = &shape{name: "MetricName", max: 256}
+	shapeMetricRegex          = &shape{name: "MetricRegex", max: 256}
+
+	// shapeUnknown bounds a string the table does not know (a member a newer
+	// SDK adds, or one a hook adds on the wire) by the longest string any
+	// Personalize input takes, the Avro schema.
+	shapeUnknown = &shape{name: "unknown", max: 20000}
+)
+
+// memberShapes maps a model member name to the shape of its strings (for a
+// list, its elements; for a map, see mapShapes). Members ending in "Arn" or
+// "Arns" are ARNs (shapeArn) unless listed; "name" is shapeName at the top of
+// an input and shapeParameterName inside hyper-parameter ranges.
+var memberShapes = map[string]*shape{
+	"roleArn":                 shapeRoleArn,
+	"kmsKeyArn":               shapeKmsKeyArn,
+	"recipeList":              shapeArn,
+	"jobName":                 shapeName,
+	"tagKey":                  shapeTagKey,
+	"tagKeys":                 shapeTagKey,
+	"tagValue":                shapeTagValue,
+	"nextToken":               shapeNextToken,
+	"itemName":                shapeColumnName,
+	"datasetType":             shapeDatasetType,
+	"schedulingExpression":    shapeSchedulingExpression,
+	"path":                    shapeS3Location,
+	"dataLocation":            shapeS3Location,
+	"schema":                  shapeAvroSchema,
+	"filterExpression":        shapeFilterExpression,
+	"values":                  shapeCategoricalValue,
+	"itemAttribute":           shapeItemAttribute,
+	"eventType":               shapeEventType,
+	"eventValueThreshold":     shapeEventValueThreshold,
+	"type":                    shapeHPOObjectiveType,
+	"maxNumberOfTrainingJobs": shapeHPOResource,
+	"maxParallelTrainingJobs": shapeHPOResource,
+	"expression":              shapeMetricExpression,
+	"metricName":              shapeMetricName,
+	"removeMetrics":           shapeMetricName,
+	"metricRegex":             shapeMetricRegex,
+}
+
+// mapShapes gives the key and value shapes of the string maps.
+var mapShapes = map[string][2]*shape{
+	"algorithmHyperParameters":        {shapeParameterName, shapeParameterValue},
+	"featureTransformationParameters": {shapeParameterName, shapeParameterValue},
+	"itemExplorationConfig":           {shapeParameterName, shapeParameterValue},
+	"excludedDatasetColumns":          {shapeDatasetType, shapeColumnName},
+	"includedDatasetColumns":          {shapeDatasetType, shapeColumnName},
+}
+
+// memberShape returns the shape of member's strings; top is true for a
+// member of the operation input itself.
+func memberShape(member string, top bool) *shape {
+	if s, ok := memberShapes[member]; ok {
+		return s
+	}
+	switch {
+	case member == "name" && top:
+		return shapeName
+	case member == "name":
+		return shapeParameterName
+	case strings.HasSuffix(member, "Arn"), strings.HasSuffix(member, "Arns"):
+		return shapeArn
+	}
+	return nil
+}
+
+// length counts characters as the model does (Unicode code points), without
+// decoding ASCII.
+func length(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return utf8.RuneCountInString(s)
+		}
+	}
+	return len(s)
+}
+
+// fits reports whether s is within the shape's length and pattern.
+func (sh *shape) fits(s string) bool {
+	// A byte count above the limit times 4 is over it in any encoding;
+	// this refuses a 10 MiB value without counting its runes.
+	if sh.max > 0 && len(s) > 4*sh.max {
+		return false
+	}
+	if n := length(s); n < sh.min || sh.max > 0 && n > sh.max {
+		return false
+	}
+	return sh.match == nil || sh.match(s)
+}
+
+// noNewline is RE2's '.': anything but '\n'.
+func noNewline(s string) bool { return strings.IndexByte(s, '\n') < 0 }
+
+// cutPartition matches "arn:" [a-z\d-]+ ":" and returns the rest.
+func cutPartition(s string) (string, bool) {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return "", false
+	}
+	i := strings.IndexByte(rest, ':')
+	if i <= 0 {
+		return "", false
+	}
+	for j := 0; j < i; j++ {
+		c := rest[j]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return "", false
+		}
+	}
+	return rest[i+1:], true
+}
+
+// matchArn is ^arn:([a-z\d-]+):personalize:.*:.*:.+$.
+func matchArn(s string) bool {
+	rest, ok := cutPartition(s)
+	if !ok || !noNewline(rest) {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest, "personalize:")
+	if !ok {
+		return false
+	}
+	first := strings.IndexByte(rest, ':')
+	if first < 0 {
+		return false
+	}
+	second := strings.IndexByte(rest[first+1:], ':')
+	return second >= 0 && first+1+second < len(rest)-1
+}
+
+// arnResource returns what follows the fifth colon of an ARN: the part a
+// caller names (dataset-group/movies), which the detector reads.
+func arnResource(s string) string {
+	for range 5 {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			return ""
+		}
+		s = s[i+1:]
+	}
+	return s
+}
+
+// matchRoleArn is ^arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$.
+func matchRoleArn(s string) bool {
+	rest, ok := cutPartition(s)
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest, "iam::")
+	if !ok || len(rest) < 13 || !allDigits(rest[:12]) || rest[12] != ':' {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest[13:], "role")
+	if !ok || rest == "" {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_+=,.@-/", c) >= 0) {
+			return false
+		}
+	}
+	// "role/?" then one or more: "role" followed by "/" alone is "role" +
+	// one character of the class, which '/' belongs to.
+	return true
+}
+
+// matchKmsKeyArn is ^arn:aws.*:kms:.*:[0-9]{12}:key/.*$.
+func matchKmsKeyArn(s string) bool {
+	if !strings.HasPrefix(s, "arn:aws") || !noNewline(s) {
+		return false
+	}
+	p := strings.Index(s[len("arn:aws"):], ":kms:")
+	if p < 0 {
+		return false
+	}
+	rest := s[len("arn:aws")+p+len(":kms:"):]
+	for i := 0; i < len(rest); i++ {
+		if rest[i] == ':' && len(rest)-i >= 18 && allDigits(rest[i+1:i+13]) && rest[i+13:i+18] == ":key/" {
+			return true
+		}
+	}
+	return false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// matchColumnName is ^[A-Za-z_][A-Za-z\d_]*$.
+func matchColumnName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// matchDatasetType is ^[A-Za-z_]+$.
+func matchDatasetType(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// matchRateDays is ^rate\(\d+ days?\)$.
+func matchRateDays(s string) bool {
+	rest, ok := strings.CutPrefix(s, "rate(")
+	if !ok {
+		return false
+	}
+	i := 0
+	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+		i++
+	}
+	return i > 0 && (rest[i:] == " day)" || rest[i:] == " days)")
+}
