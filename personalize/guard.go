@@ -48,8 +48,8 @@ type Guard struct {
 	plans     plans
 	inputs    map[string]reflect.Type // operation name -> input type, for the wire gate
 	seed      maphash.Seed            // for the stamp's header hash
-	keys      *kmscheck.Checker // nil with InsecureSkipPostureChecks
-	buckets   *s3guard.Checker  // nil with InsecureSkipPostureChecks
+	keys      *kmscheck.Checker       // nil with InsecureSkipPostureChecks
+	buckets   *s3guard.Checker        // nil with InsecureSkipPostureChecks
 	groups    *checkcache.Cache[string, string]
 	describer DatasetDescriber
 

@@ -532,4 +532,3 @@ func (g *Guard) refuseUnguarded(ctx context.Context, err *SafeguardError) error 
 	}
 	return err
 }
-
