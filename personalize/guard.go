@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
 	kmscheck "github.com/personalizeguard/personalizeguard/kms"
@@ -144,7 +145,7 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 }
 
 // hardenConfig returns a copy of cfg for the guard's own clients: TLS floor,
-// https only, no wire dumps.
+// https only, no wire dumps, none of the caller's hooks.
 func (g *Guard) hardenConfig(cfg aws.Config) (aws.Config, error) {
 	out := cfg.Copy()
 	var err error
@@ -152,7 +153,11 @@ func (g *Guard) hardenConfig(cfg aws.Config) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, err
 	}
-	out.APIOptions = append(slices.Clip(cfg.APIOptions), g.addOwnTransport)
+	// The guard's own calls carry only what the guard wrote: the caller's
+	// interceptors and APIOptions (auto-taggers, instrumentation) act on
+	// the caller's calls, not on the guard's KMS and S3 reads.
+	out.APIOptions = []func(*middleware.Stack) error{g.addOwnTransport}
+	out.Interceptors = smithyhttp.InterceptorRegistry{}
 	return out, nil
 }
 

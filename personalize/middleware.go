@@ -206,7 +206,7 @@ func (g *Guard) parseLocation(ctx context.Context, l location) (s3guard.Location
 		}
 		return loc, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: rule, Reason: reason})
 	}
-	for _, part := range [...]string{loc.Bucket, loc.Key} {
+	for _, part := range [...]string{loc.Bucket, loc.Key, s3guard.DecodeKey(loc.Key)} {
 		if f, ok := g.s.Detector.First(part); ok {
 			return loc, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleSensitivePrefix + string(f.Kind), Reason: sensitiveReason})
 		}

@@ -58,7 +58,8 @@ type stampKey struct{}
 type stamp struct {
 	g       *Guard
 	method  string
-	sealed  url.URL // the checked URL, scheme sealed
+	url     url.URL // the checked URL
+	sealed  url.URL // what the request carries until the guard's client: url, scheme sealed
 	host    string
 	header  uint64
 	length  int64
@@ -110,8 +111,9 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		return refuse(err)
 	}
 
-	st := &stamp{g: m.g, method: req.Method, sealed: *req.URL, host: req.Host, header: m.g.headerSum(req.Header),
+	st := &stamp{g: m.g, method: req.Method, url: *req.URL, host: req.Host, header: m.g.headerSum(req.Header),
 		length: req.ContentLength, body: body}
+	st.sealed = st.url
 	st.sealed.Scheme = sealedScheme
 	checked := req.URL
 	req.URL = &st.sealed
@@ -151,14 +153,20 @@ func (g *Guard) checkURL(ctx context.Context, op string, u *url.URL) error {
 	return nil
 }
 
-// readBody reads the serialized body and rewinds the stream for sending.
+// readBody reads the serialized body from where the stream stands, which is
+// what will be sent, and puts the stream back there.
 func readBody(req *smithyhttp.Request) (string, error) {
 	stream := req.GetStream()
 	if stream == nil {
 		return "", nil
 	}
-	if !req.IsStreamSeekable() {
+	seeker, ok := stream.(io.Seeker)
+	if !ok || !req.IsStreamSeekable() {
 		return "", errors.New("the request body is a stream that cannot be rewound")
+	}
+	at, err := seeker.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return "", err
 	}
 	var b strings.Builder
 	if n, ok, _ := req.StreamLength(); ok && n > 0 && n <= maxBody {
@@ -170,7 +178,8 @@ func readBody(req *smithyhttp.Request) (string, error) {
 	if b.Len() > maxBody {
 		return "", errors.New("the request body is larger than any Personalize input")
 	}
-	return b.String(), req.RewindStream()
+	_, err = seeker.Seek(at, io.SeekStart)
+	return b.String(), err
 }
 
 // headerSum hashes the header set, independent of map order.
@@ -499,7 +508,14 @@ func (c *guardedClient) Do(r *http.Request) (*http.Response, error) {
 
 // matches compares r with what the gate checked, body included.
 func (st *stamp) matches(r *http.Request) bool {
-	if r.Method != st.method || *r.URL != st.sealed || r.Host != st.host || r.ContentLength != st.length ||
+	// The URL is compared with the stamp's own copy: a hook can change the
+	// request's URL in place, but not the copy.
+	u := *r.URL
+	if u.Scheme != sealedScheme {
+		return false
+	}
+	u.Scheme = "https"
+	if r.Method != st.method || u != st.url || r.Host != st.host || r.ContentLength != st.length ||
 		st.g.headerSum(r.Header) != st.header {
 		return false
 	}

@@ -338,10 +338,32 @@ func validateKey(key string) error {
 	if err := checkText(key); err != nil {
 		return err
 	}
-	if strings.ContainsAny(key, "?#") {
+	if i := strings.IndexAny(key, "?#"); i >= 0 {
+		if key[i] == '?' && presigned(key[i+1:]) {
+			return locErr(RuleLocationQuery, reasonPresigned)
+		}
 		return locErr(RuleLocationKey, reasonKeyReserved)
 	}
+	// A key is taken as written, but what a reader sees is its decoded
+	// form: "%3FX-Amz-Signature%3D…" is a presigned query to anyone who
+	// decodes it, and "%40" an '@'. The decoded form must pass too.
+	if decoded := DecodeKey(key); decoded != key {
+		if err := validateKey(decoded); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// DecodeKey returns key with its %XX escapes decoded, or key itself when it
+// has none or an escape is invalid (S3 keys may hold a literal '%'). Checks
+// for identifying values read both forms: CloudTrail records the location as
+// written, and any reader decodes it.
+func DecodeKey(key string) string {
+	if d, ok := unescapePath(key); ok {
+		return d
+	}
+	return key
 }
 
 // unescapePath decodes %XX escapes; unlike url.PathUnescape it is the

@@ -26,6 +26,7 @@ func TestParseLocationAccepts(t *testing.T) {
 		{"s3://amzn-data//double", Location{"amzn-data", "/double"}, false, "a key may start with /"},
 		{"s3://amzn-data/данные.csv", Location{"amzn-data", "данные.csv"}, false, "keys are UTF-8"},
 		{"s3://amzn-data/a%20b", Location{"amzn-data", "a%20b"}, false, "s3:// keys are taken literally, as the AWS CLI does"},
+		{"s3://amzn-data/100%zz", Location{"amzn-data", "100%zz"}, false, "a literal '%' that is no escape is allowed"},
 		{"s3://a1b/k", Location{"a1b", "k"}, false, "a 3-character bucket"},
 		{"s3://" + strings.Repeat("b", 63) + "/k", Location{strings.Repeat("b", 63), "k"}, false, "a 63-character bucket"},
 		{"https://amzn-data.s3.amazonaws.com/items.csv", Location{"amzn-data", "items.csv"}, false, "virtual-hosted, global endpoint"},
@@ -103,6 +104,11 @@ func TestParseLocationRejects(t *testing.T) {
 		{"presigned v2", "https://canary-bkt.s3.amazonaws.com/secret-key.csv?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=hunter2&Expires=1", RuleLocationQuery, "a legacy presigned URL"},
 		{"security token", "https://canary-bkt.s3.amazonaws.com/k?x-amz-security-token=hunter2", RuleLocationQuery, "a session token"},
 		{"other query", "s3://canary-bkt/secret-key.csv?versionId=hunter2", RuleLocationQuery, "any query"},
+		{"encoded presigned s3 key", "s3://canary-bkt/secret-key.csv%3FX-Amz-Signature%3Dhunter2", RuleLocationQuery, "a percent-encoded presigned query is a presigned query to whoever decodes it"},
+		{"encoded question mark", "s3://canary-bkt/secret-key.csv%3Fv%3Dhunter2", RuleLocationKey, "an encoded '?' in an s3:// key"},
+		{"encoded fragment", "s3://canary-bkt/secret-key.csv%23hunter2", RuleLocationKey, "an encoded '#' in an s3:// key"},
+		{"double-encoded presigned https", "https://canary-bkt.s3.amazonaws.com/secret-key.csv%253FX-Amz-Credential%253Dhunter2", RuleLocationQuery, "decoding twice still finds the signature"},
+		{"encoded control character", "s3://canary-bkt/hunter2%0A.csv", RuleLocationControlChar, "an encoded newline is a newline to a reader"},
 		{"empty query", "s3://canary-bkt/secret-key.csv?", RuleLocationQuery, "an empty query"},
 		{"fragment", "s3://canary-bkt/secret-key.csv#hunter2", RuleLocationFragment, "fragments"},
 		{"port", "https://canary-bkt.s3.amazonaws.com:443/secret-key.csv", RuleLocationHost, "no ports"},
@@ -224,5 +230,19 @@ func TestLocationErrorMessage(t *testing.T) {
 	want := "s3guard: invalid S3 location (s3.location.credentials): " + reasonCredentials
 	if got := err.Error(); got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+func TestDecodeKey(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"users/jane.doe%40example.com/", "users/jane.doe@example.com/"},
+		{"plain/key.csv", "plain/key.csv"},
+		{"100%zz", "100%zz"},
+		{"a%2Fb", "a/b"},
+	}
+	for _, tt := range tests {
+		if got := DecodeKey(tt.in); got != tt.want {
+			t.Errorf("DecodeKey(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
