@@ -43,8 +43,10 @@ type mutation struct {
 
 var mutations = []mutation{
 	{
-		name:   "auto-tagger adds an owner e-mail",
-		params: func(in *sdk.CreateDatasetGroupInput) { in.Tags = append(in.Tags, types.Tag{TagKey: aws.String("owner"), TagValue: aws.String(canaryEmail)}) },
+		name: "auto-tagger adds an owner e-mail",
+		params: func(in *sdk.CreateDatasetGroupInput) {
+			in.Tags = append(in.Tags, types.Tag{TagKey: aws.String("owner"), TagValue: aws.String(canaryEmail)})
+		},
 		body: func(m map[string]any) {
 			m["tags"] = []any{map[string]any{"tagKey": "owner", "tagValue": canaryEmail}}
 		},
