@@ -8,6 +8,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 )
 
 // fieldRule says how the content safeguard treats one string field.
@@ -222,9 +224,9 @@ func classify(n *node, parent reflect.Type, member string, top bool) {
 	setRule(n, rule, sh)
 }
 
-// rankingInfluenceTypes are types.RankingInfluenceType's values, which the
-// SDK does not use for RankingInfluence's keys.
-var rankingInfluenceTypes = []string{"FRESHNESS"}
+// rankingInfluenceTypes are the values of types.RankingInfluenceType, which
+// the SDK does not use for RankingInfluence's keys.
+var rankingInfluenceTypes = enumValues(reflect.TypeFor[types.RankingInfluenceType]())
 
 // setRule applies rule and shape to n's strings, keeping the enums compile
 // found.

@@ -467,3 +467,59 @@ func legacyTLS(srv *personalizetest.Server) *tls.Config {
 func insecureTLS() *tls.Config {
 	return &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the point of the test
 }
+
+// TestEncodedS3Locations: a percent-encoded e-mail in an s3:// key is read
+// decoded; an encoded presigned query is refused before the guard's own S3
+// checks could carry it to S3.
+func TestEncodedS3Locations(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+	ctx := context.Background()
+	_, err := e.client.CreateDatasetExportJob(ctx, &sdk.CreateDatasetExportJobInput{
+		JobName:    aws.String("export-1"),
+		DatasetArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset/movies/INTERACTIONS"),
+		RoleArn:    aws.String(e.scene.RoleARN),
+		JobOutput:  &types.DatasetExportJobOutput{S3DataDestination: &types.S3DataConfig{Path: aws.String("s3://" + e.scene.Bucket + "/users/jane.doe%40example.com/")}},
+	})
+	e.requireRefused(t, err, "JobOutput.S3DataDestination.Path", "sensitive.email", "jane.doe")
+
+	in := importInput(e, "import-1")
+	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/interactions.csv%3FX-Amz-Signature%3Dhunter2hunter2")
+	_, err = e.client.CreateDatasetImportJob(ctx, in)
+	e.requireRefused(t, err, "DataSource.DataLocation", "s3.location.query", "hunter2")
+	for _, r := range e.srv.Requests() {
+		if r.Service == personalizetest.ServiceS3 {
+			t.Errorf("the guard sent S3 %s for a refused location", r.Operation)
+		}
+	}
+}
+
+// TestARNFieldsChecked: ARN fields match the model's pattern and their
+// resource part goes through the detector, before any call — the caller's
+// or the guard's own DescribeDataset.
+func TestARNFieldsChecked(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+	ctx := context.Background()
+	_, err := e.client.DescribeDatasetGroup(ctx, &sdk.DescribeDatasetGroupInput{DatasetGroupArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/" + canaryEmail)})
+	e.requireRefused(t, err, "DatasetGroupArn", "sensitive.email", canaryEmail)
+
+	_, err = e.client.DescribeDatasetGroup(ctx, &sdk.DescribeDatasetGroupInput{DatasetGroupArn: aws.String("dataset-group/movies")})
+	e.requireRefused(t, err, "DatasetGroupArn", personalize.RulePattern)
+
+	in := importInput(e, "import-1")
+	in.DatasetArn = aws.String("arn:aws:personalize:us-east-1:111122223333:dataset/" + canaryEmail + "/INTERACTIONS")
+	_, err = e.client.CreateDatasetImportJob(ctx, in)
+	e.requireRefused(t, err, "DatasetArn", "sensitive.email", canaryEmail)
+	if calls := e.personalizeCalls(); len(calls) != 0 {
+		t.Errorf("Personalize received %v; the guard must not describe an unchecked ARN", calls)
+	}
+}
+
+// TestOversizedValueRefusedByLength: a 10 MiB e-mail-like Name is refused
+// by the model's length before the detector reads it (the rule says so:
+// the detector would have said sensitive.email).
+func TestOversizedValueRefusedByLength(t *testing.T) {
+	e := newEnv(t, personalize.Policy{})
+	huge := strings.Repeat("a.", 5<<20) + "@example.com"
+	_, err := e.client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String(huge)})
+	e.requireRefused(t, err, "Name", personalize.RuleNamePattern)
+}
