@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -64,6 +65,17 @@ type callState struct {
 
 type stateKey struct{}
 
+// states are pooled: a call's state lives exactly as long as the audit
+// middleware's HandleInitialize, and reusing it keeps its lists' capacity.
+var states = sync.Pool{New: func() any { return new(callState) }}
+
+func (st *callState) reset() {
+	clear(st.reported)
+	clear(st.keys)
+	clear(st.locations)
+	*st = callState{reported: st.reported[:0], keys: st.keys[:0], locations: st.locations[:0]}
+}
+
 // stateFrom returns the call's state, or nil outside the guard's middleware.
 func stateFrom(ctx context.Context) *callState {
 	st, _ := middleware.GetStackValue(ctx, stateKey{}).(*callState)
@@ -112,12 +124,14 @@ func (m auditMW) HandleInitialize(ctx context.Context, in middleware.InitializeI
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	start := time.Now()
-	st := &callState{}
+	st := states.Get().(*callState)
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if m.g.s.Logger != nil {
 		m.g.writeAudit(ctx, st, md, err, time.Since(start))
 	}
+	st.reset()
+	states.Put(st)
 	return out, md, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/smithy-go/middleware"
 
@@ -28,6 +29,23 @@ type walker struct {
 	body  string // the serialized body, on the wire
 	depth int
 	segs  [maxDepth]segment
+}
+
+// walkers are pooled: a walker's path buffer is large, and escape analysis
+// cannot keep a recursive walker on the stack.
+var walkers = sync.Pool{New: func() any { return new(walker) }}
+
+func newWalker(g *Guard, ctx context.Context, wire bool, body string) *walker {
+	w := walkers.Get().(*walker)
+	w.g, w.ctx, w.st, w.wire, w.body, w.depth = g, ctx, stateFrom(ctx), wire, body, 0
+	return w
+}
+
+// release returns w to the pool, dropping what it referenced.
+func (w *walker) release() {
+	clear(w.segs[:min(w.depth, maxDepth)])
+	w.g, w.ctx, w.st, w.body = nil, nil, nil, ""
+	walkers.Put(w)
 }
 
 func (w *walker) push(s segment) {

@@ -45,8 +45,10 @@ func (m contentMW) HandleInitialize(ctx context.Context, in middleware.Initializ
 	if in.Parameters != nil {
 		v := reflect.ValueOf(in.Parameters)
 		if n := m.g.plans.get(v.Type()); n != nil {
-			w := walker{g: m.g, ctx: ctx, st: stateFrom(ctx)}
-			if err := w.walk(n, v); err != nil {
+			w := newWalker(m.g, ctx, false, "")
+			err := w.walk(n, v)
+			w.release()
+			if err != nil {
 				return middleware.InitializeOutput{}, middleware.Metadata{}, err
 			}
 			stateFrom(ctx).act(actedContent)

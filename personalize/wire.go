@@ -169,10 +169,14 @@ func readBody(req *smithyhttp.Request) (string, error) {
 		return "", err
 	}
 	var b strings.Builder
-	if n, ok, _ := req.StreamLength(); ok && n > 0 && n <= maxBody {
+	n, known, _ := req.StreamLength()
+	if wt, ok := stream.(io.WriterTo); ok && known && n <= maxBody {
+		// The SDK's serializers give a *bytes.Reader: one copy, no buffer.
 		b.Grow(int(n))
-	}
-	if _, err := io.Copy(&b, io.LimitReader(stream, maxBody+1)); err != nil {
+		if _, err := wt.WriteTo(&b); err != nil {
+			return "", err
+		}
+	} else if _, err := io.Copy(&b, io.LimitReader(stream, maxBody+1)); err != nil {
 		return "", err
 	}
 	if b.Len() > maxBody {
@@ -201,7 +205,8 @@ func (g *Guard) checkBody(ctx context.Context, op, body string) error {
 	if body == "" {
 		return nil
 	}
-	w := walker{g: g, ctx: ctx, st: stateFrom(ctx), wire: true, body: body}
+	w := newWalker(g, ctx, true, body)
+	defer w.release()
 	var sc jsonscan.Scanner
 	sc.Reset(body)
 	k, err := sc.Next()
