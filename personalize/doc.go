@@ -16,20 +16,25 @@
 // Initialize step before the SDK's own validation; checks that call AWS run
 // after it, so a request the SDK would reject costs no round trip.
 //
-//   - Transport ([IDHTTPSOnly], [IDTLSVersion]): the HTTP client's TLS floor is
-//     raised to [Policy.MinTLSVersion] (1.2 by default) keeping its CAs and
-//     proxy; a client whose TLS settings cannot be enforced is refused by
-//     New; http endpoints and URL credentials are refused before sending;
-//     the negotiated version of every response is checked; ClientLogMode
-//     dumps that print tokens or bodies are switched off.
-//   - Sensitive values ([IDFieldContent]): every string of every operation's
-//     input that is not an ARN, token, enum, key or S3 location — names, job
-//     names, tag keys and values, filter expressions, the Avro schema,
-//     metric fields, event types, hyper-parameter and column maps — goes
-//     through the sensitive detector; a field added by a newer SDK is
-//     checked by default. The model's own limits the SDK skips (anchored
-//     name pattern and length, tag limits, filter expression length) are
-//     enforced too. testdata/fieldrules.golden lists every field and rule.
+//   - Transport ([IDWireGate]): the HTTP client's TLS floor is raised to
+//     [Policy.MinTLSVersion] (1.2 by default) keeping its CAs and proxy; a
+//     client whose TLS settings cannot be enforced is refused by New; http
+//     endpoints, URL credentials and calls to another Region are refused
+//     before sending; a handshake below the floor is refused and the
+//     negotiated version of every response checked; ClientLogMode dumps that
+//     print tokens or bodies are switched off. A failed send, a reset or a
+//     deadline keeps the SDK's own error and is retried as without the guard.
+//   - Sensitive values and the model ([IDFieldContent], and [IDWireGate] on
+//     the serialized body): every string of every operation is checked
+//     against the API model's length and pattern first (so a 10 MiB value
+//     costs microseconds), then, unless it is a token, an enum, a key or an
+//     S3 location, goes through the sensitive detector — names, job names,
+//     tag keys and values, filter expressions, the Avro schema (keys,
+//     strings and the digits of numbers), metric fields, event types,
+//     hyper-parameter and column maps, and the resource part of every ARN.
+//     Enums must be among the SDK's values. A member the model does not
+//     have is checked as free text. testdata/fieldrules.golden lists every
+//     field with its rule and model shape.
 //   - KMS ([IDKMSKey], [IDKeyReadiness], [IDDatasetGroupKey]): the configured
 //     key is injected wherever the API takes one and the caller left it empty
 //     (CreateDatasetGroup, with the role, and the seven S3DataConfig places),
@@ -43,7 +48,30 @@
 //     import's source objects are checked, once per TTL.
 //   - Audit ([IDAudit]): one slog event per call with the operation, the
 //     outcome, the rule and field of a refusal, the safeguards that acted,
-//     the request ID and the duration — never a value.
+//     the request ID and the duration — never a value. A call that reaches
+//     the guard's HTTP client without its middleware is audited there.
+//
+// # The wire gate
+//
+// The Initialize checks read the input struct, early, for precise errors.
+// Interceptors, middleware and signing run after them, so the last word is
+// the wire gate's: the innermost Deserialize middleware, after every
+// interceptor and every middleware the config and the client added. It
+// checks the request as serialized and signed with the same field rules,
+// requires every KMS key and S3 location in it to be one the Initialize
+// checks saw (and the configured key at every key place), stamps what it
+// checked and seals the URL. The guard's HTTP client sends only a request
+// that matches its stamp — method, URL, host, headers and body — and sends
+// exactly the checked bytes. So a hook that adds an e-mail tag or removes
+// the injected key after the guard's checks makes the call fail
+// ([RuleRequestChanged], or the field's own rule), and a per-call
+// HTTPClient cannot send at all ([RuleBypassed]): net/http refuses the
+// sealed URL before dialing. Set the HTTP client on aws.Config or the
+// client's options, where the guard hardens it.
+//
+// The guard's own KMS, S3 and Personalize clients get the same transport
+// rules, but not the caller's interceptors or APIOptions: its calls carry
+// only what it wrote, and every value it sends has passed its checks.
 //
 // # Errors
 //
@@ -58,12 +86,13 @@
 // # Limits
 //
 // The guard enforces what the caller's process can see. It cannot see IAM
-// policies (a key grant through the account is reported as Low) or the data
-// inside objects. Per-call options are honoured with two caveats: a
-// per-call option that replaces APIOptions instead of appending drops the
-// middleware, and the guarded HTTP client then refuses the request
-// ([RuleBypassed]); a per-call HTTPClient replaces the guarded one, so only
-// the negotiated TLS version is checked, on the response. Report-only mode
-// ([Policy.InsecureReportOnly]) logs instead of refusing, except for the
-// transport rules.
+// policies (a key grant through the account is reported as Low), the data
+// inside objects, or what AWS does after it accepts a request. Code in the
+// same process that both removes the guard's middleware and replaces the
+// HTTP client in one call — or that swaps the guarded client's transport —
+// is hostile code, outside any library's reach. A custom HTTP client the
+// guard cannot inspect ([Policy.InsecureAllowUnverifiableHTTPClient]) has
+// its TLS version checked only on the response, after the request went
+// out. Report-only mode ([Policy.InsecureReportOnly]) logs instead of
+// refusing, except for the transport rules and a body the gate cannot read.
 package personalize
