@@ -2,13 +2,16 @@
 // bucket, a dataset group) for a while, so the guard does not call AWS on every
 // request, and makes concurrent callers of the same check share one flight.
 //
-// Errors are never cached: a check that could not run is retried by the next
-// caller, so a transient failure cannot turn into a cached pass or a stuck
-// rejection.
+// A failed check is never cached as a pass. By default it is not cached at
+// all: the next caller runs it again. With [Options.FailureBackoff] the
+// failure is kept for a short, jittered, growing interval, during which
+// callers get the same error at once (failing closed) instead of each
+// sending a new request to a service that is already throttling.
 package checkcache
 
 import (
 	"context"
+	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -18,25 +21,35 @@ const (
 	DefaultTTL        = 5 * time.Minute
 	DefaultMaxEntries = 1024
 	DefaultTimeout    = 30 * time.Second
+	// MaxFailureBackoff caps the back-off after consecutive failures.
+	MaxFailureBackoff = 30 * time.Second
 )
 
-// Cache is a bounded TTL cache with one flight per key. The zero value is not
-// usable; build one with [New]. It is safe for concurrent use.
+// Cache is a bounded TTL cache with one flight per key and least-recently
+// used eviction in constant time. The zero value is not usable; build one
+// with [New]. It is safe for concurrent use.
 type Cache[K comparable, V any] struct {
 	ttl     time.Duration
 	max     int
 	timeout time.Duration
+	backoff time.Duration
 	now     func() time.Time
+	jitter  func() float64
 
 	mu      sync.Mutex
-	entries map[K]*entry[V]
+	entries map[K]*entry[K, V]
+	lru     list[K, V] // completed entries, most recently used first
 }
 
-type entry[V any] struct {
-	done    chan struct{} // closed when the flight ends
-	val     V
-	err     error
-	expires time.Time
+type entry[K comparable, V any] struct {
+	key        K
+	prev, next *entry[K, V] // in lru, once completed
+	inList     bool
+	done       chan struct{} // closed when the flight ends
+	val        V
+	err        error
+	expires    time.Time // a value's TTL, or a failure's back-off
+	failures   int       // consecutive failures, for the next back-off
 }
 
 // Options tune a Cache. Zero fields take the defaults above.
@@ -47,13 +60,21 @@ type Options struct {
 	// of the caller that started it, so a caller that gives up does not fail
 	// the others waiting on the same key.
 	Timeout time.Duration
+	// FailureBackoff, when positive, keeps a failed check's error for a
+	// jittered interval between FailureBackoff/2 and FailureBackoff, doubling
+	// with each consecutive failure up to MaxFailureBackoff. Zero: failures
+	// are not kept.
+	FailureBackoff time.Duration
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Jitter returns a number in [0, 1); tests replace it. Nil: math/rand/v2.
+	Jitter func() float64
 }
 
 // New returns an empty cache.
 func New[K comparable, V any](o Options) *Cache[K, V] {
-	c := &Cache[K, V]{ttl: o.TTL, max: o.MaxEntries, timeout: o.Timeout, now: o.Now, entries: make(map[K]*entry[V])}
+	c := &Cache[K, V]{ttl: o.TTL, max: o.MaxEntries, timeout: o.Timeout, backoff: o.FailureBackoff, now: o.Now, jitter: o.Jitter,
+		entries: make(map[K]*entry[K, V])}
 	if c.ttl <= 0 {
 		c.ttl = DefaultTTL
 	}
@@ -66,24 +87,32 @@ func New[K comparable, V any](o Options) *Cache[K, V] {
 	if c.now == nil {
 		c.now = time.Now
 	}
+	if c.jitter == nil {
+		c.jitter = rand.Float64
+	}
 	return c
 }
 
 // Do returns the cached value for key, or runs check once for all concurrent
 // callers and caches its value for the TTL when it returns no error. The
-// second result reports whether the value came from the cache or a flight
-// started by another caller (true) rather than a flight this call started.
+// second result reports whether the value (or error) came from the cache or
+// a flight started by another caller (true) rather than a flight this call
+// started. A caller whose ctx ends stops waiting; the flight goes on for the
+// others, bounded by the timeout.
 func (c *Cache[K, V]) Do(ctx context.Context, key K, check func(context.Context) (V, error)) (V, bool, error) {
 	c.mu.Lock()
 	e, ok := c.entries[key]
+	failures := 0
 	if ok {
 		select {
 		case <-e.done:
 			if c.now().Before(e.expires) {
+				c.lru.moveToFront(e)
 				c.mu.Unlock()
-				return e.val, true, nil
+				return e.val, true, e.err
 			}
-			delete(c.entries, key)
+			failures = e.failures
+			c.removeLocked(e)
 			ok = false
 		default:
 		}
@@ -91,9 +120,9 @@ func (c *Cache[K, V]) Do(ctx context.Context, key K, check func(context.Context)
 	shared := ok
 	if !ok {
 		c.evictLocked()
-		e = &entry[V]{done: make(chan struct{})}
+		e = &entry[K, V]{key: key, done: make(chan struct{}), failures: failures}
 		c.entries[key] = e
-		go c.run(ctx, key, e, check)
+		go c.run(ctx, e, check)
 	}
 	c.mu.Unlock()
 
@@ -106,7 +135,7 @@ func (c *Cache[K, V]) Do(ctx context.Context, key K, check func(context.Context)
 	}
 }
 
-func (c *Cache[K, V]) run(ctx context.Context, key K, e *entry[V], check func(context.Context) (V, error)) {
+func (c *Cache[K, V]) run(ctx context.Context, e *entry[K, V], check func(context.Context) (V, error)) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
 	defer cancel()
 	defer func() {
@@ -115,63 +144,72 @@ func (c *Cache[K, V]) run(ctx context.Context, key K, e *entry[V], check func(co
 		// error instead, so they fail closed.
 		if r := recover(); r != nil {
 			e.err = &PanicError{Value: r}
-			c.finish(key, e)
+			c.finish(e)
 		}
 	}()
 	e.val, e.err = check(ctx)
-	c.finish(key, e)
+	c.finish(e)
 }
 
-func (c *Cache[K, V]) finish(key K, e *entry[V]) {
+func (c *Cache[K, V]) finish(e *entry[K, V]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e.err != nil {
-		if c.entries[key] == e {
-			delete(c.entries, key)
-		}
-	} else {
+	defer close(e.done)
+	current := c.entries[e.key] == e
+	switch {
+	case e.err == nil:
+		e.failures = 0
 		e.expires = c.now().Add(c.ttl)
-	}
-	close(e.done)
-}
-
-// evictLocked makes room for one entry: expired entries go first, then the
-// completed entry closest to expiry. Flights in progress are never evicted, so
-// the map may exceed the bound by the number of concurrent flights.
-func (c *Cache[K, V]) evictLocked() {
-	if len(c.entries) < c.max {
+	case c.backoff > 0:
+		e.failures++
+		e.expires = c.now().Add(c.failureBackoff(e.failures))
+	default:
+		if current {
+			delete(c.entries, e.key)
+		}
 		return
 	}
-	now := c.now()
-	var (
-		victim    K
-		victimExp time.Time
-		found     bool
-	)
-	for k, e := range c.entries {
-		select {
-		case <-e.done:
-		default:
-			continue
-		}
-		if !now.Before(e.expires) {
-			delete(c.entries, k)
-			continue
-		}
-		if !found || e.expires.Before(victimExp) {
-			victim, victimExp, found = k, e.expires, true
-		}
+	if current {
+		c.lru.pushFront(e)
 	}
-	if len(c.entries) >= c.max && found {
-		delete(c.entries, victim)
+}
+
+// failureBackoff is the interval a failure is kept after n consecutive
+// failures: base·2^(n-1), capped, with jitter over its upper half so that
+// callers across processes do not retry in step.
+func (c *Cache[K, V]) failureBackoff(n int) time.Duration {
+	d := c.backoff
+	for i := 1; i < n && d < MaxFailureBackoff; i++ {
+		d *= 2
 	}
+	d = min(d, MaxFailureBackoff)
+	return d/2 + time.Duration(c.jitter()*float64(d/2))
+}
+
+// evictLocked makes room for one entry: the least recently used completed
+// entry goes. Flights in progress are not in the list and are never
+// evicted, so the map may exceed the bound by the number of concurrent
+// flights.
+func (c *Cache[K, V]) evictLocked() {
+	for len(c.entries) >= c.max && c.lru.tail != nil {
+		c.removeLocked(c.lru.tail)
+	}
+}
+
+func (c *Cache[K, V]) removeLocked(e *entry[K, V]) {
+	if c.entries[e.key] == e {
+		delete(c.entries, e.key)
+	}
+	c.lru.remove(e)
 }
 
 // Forget drops key, so the next Do runs a fresh check.
 func (c *Cache[K, V]) Forget(key K) {
 	c.mu.Lock()
-	delete(c.entries, key)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[key]; ok {
+		c.removeLocked(e)
+	}
 }
 
 // Len returns the number of entries, including flights in progress.
@@ -179,6 +217,45 @@ func (c *Cache[K, V]) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.entries)
+}
+
+// list is an intrusive doubly linked list of completed entries.
+type list[K comparable, V any] struct{ head, tail *entry[K, V] }
+
+func (l *list[K, V]) pushFront(e *entry[K, V]) {
+	e.prev, e.next, e.inList = nil, l.head, true
+	if l.head != nil {
+		l.head.prev = e
+	}
+	l.head = e
+	if l.tail == nil {
+		l.tail = e
+	}
+}
+
+func (l *list[K, V]) remove(e *entry[K, V]) {
+	if !e.inList {
+		return
+	}
+	if e.prev != nil {
+		e.prev.next = e.next
+	} else {
+		l.head = e.next
+	}
+	if e.next != nil {
+		e.next.prev = e.prev
+	} else {
+		l.tail = e.prev
+	}
+	e.prev, e.next, e.inList = nil, nil, false
+}
+
+func (l *list[K, V]) moveToFront(e *entry[K, V]) {
+	if l.head == e || !e.inList {
+		return
+	}
+	l.remove(e)
+	l.pushFront(e)
 }
 
 // PanicError is returned to callers waiting on a check that panicked. Its

@@ -3,10 +3,13 @@ package checkcache
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 type clock struct {
@@ -182,4 +185,128 @@ func BenchmarkDoCached(b *testing.B) {
 			c.Do(ctx, "bucket", check)
 		}
 	})
+}
+
+// TestEvictionLeastRecentlyUsed: a hit moves an entry to the front, so the
+// entry evicted is the one used least recently, not the oldest.
+func TestEvictionLeastRecentlyUsed(t *testing.T) {
+	c := New[int, int](Options{MaxEntries: 3, TTL: time.Hour})
+	ctx := context.Background()
+	val := func(v int) func(context.Context) (int, error) { return func(context.Context) (int, error) { return v, nil } }
+	for _, k := range []int{1, 2, 3} {
+		c.Do(ctx, k, val(k))
+	}
+	c.Do(ctx, 1, val(-1)) // a hit: 1 is now the most recent
+	c.Do(ctx, 4, val(4))  // evicts 2, the least recently used
+	type result struct {
+		Key    int
+		Shared bool
+	}
+	var got []result
+	for _, k := range []int{1, 3, 4} {
+		_, shared, _ := c.Do(ctx, k, val(-1))
+		got = append(got, result{k, shared})
+	}
+	_, shared2, _ := c.Do(ctx, 2, val(2))
+	got = append(got, result{2, shared2})
+	want := []result{{1, true}, {3, true}, {4, true}, {2, false}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("after touching 1 and adding 4 (-want +got):\n%s", diff)
+	}
+}
+
+// TestFailureBackoff: with FailureBackoff a failure is answered from the
+// cache, without a new flight, for a jittered interval that doubles with
+// each consecutive failure and resets on success.
+func TestFailureBackoff(t *testing.T) {
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	c := New[string, int](Options{TTL: time.Hour, FailureBackoff: time.Second, Now: clk.Now, Jitter: func() float64 { return 0.999 }})
+	ctx := context.Background()
+	errThrottled := errors.New("throttled")
+	var calls atomic.Int32
+	fail := true
+	check := func(context.Context) (int, error) {
+		calls.Add(1)
+		if fail {
+			return 0, errThrottled
+		}
+		return 7, nil
+	}
+	steps := []struct {
+		advance   time.Duration
+		fail      bool
+		wantCalls int32
+		wantErr   bool
+		reason    string
+	}{
+		{0, true, 1, true, "the first failure runs the check"},
+		{900 * time.Millisecond, true, 1, true, "within ~1s the failure is answered from the cache"},
+		{200 * time.Millisecond, true, 2, true, "after it, the check runs again and fails again"},
+		{1900 * time.Millisecond, true, 2, true, "the second back-off is ~2s"},
+		{200 * time.Millisecond, false, 3, false, "after it the check runs and succeeds"},
+		{time.Minute, true, 3, false, "a success is cached for the TTL"},
+	}
+	for _, s := range steps {
+		clk.Advance(s.advance)
+		fail = s.fail
+		_, _, err := c.Do(ctx, "key", check)
+		if (err != nil) != s.wantErr || calls.Load() != s.wantCalls {
+			t.Errorf("%s: Do error %v after %d checks; want error %v after %d", s.reason, err, calls.Load(), s.wantErr, s.wantCalls)
+		}
+	}
+}
+
+func TestFailureBackoffBounds(t *testing.T) {
+	for _, jitter := range []float64{0, 0.5, 0.999} {
+		c := New[int, int](Options{FailureBackoff: time.Second, Jitter: func() float64 { return jitter }})
+		for n, max := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 10: MaxFailureBackoff} {
+			if d := c.failureBackoff(n); d < max/2 || d > max {
+				t.Errorf("failureBackoff(%d) with jitter %v = %v, want within [%v, %v]", n, jitter, d, max/2, max)
+			}
+		}
+	}
+}
+
+// BenchmarkAddWhenFull adds a new key to a full cache each iteration: the
+// eviction is constant-time, so 1k and 100k entries cost the same.
+func BenchmarkAddWhenFull(b *testing.B) {
+	for _, size := range []int{1_000, 100_000} {
+		b.Run(strconv.Itoa(size), func(b *testing.B) {
+			c := New[int, int](Options{MaxEntries: size, TTL: time.Hour})
+			ctx := context.Background()
+			check := func(context.Context) (int, error) { return 1, nil }
+			for i := range size {
+				c.Do(ctx, i, check)
+			}
+			next := size
+			b.ReportAllocs()
+			for b.Loop() {
+				c.Do(ctx, next, check)
+				next++
+			}
+			if c.Len() > size {
+				b.Fatalf("Len = %d, want at most %d", c.Len(), size)
+			}
+		})
+	}
+}
+
+// BenchmarkHitWhenFull is the cost of a hit in a full cache.
+func BenchmarkHitWhenFull(b *testing.B) {
+	for _, size := range []int{1_000, 100_000} {
+		b.Run(strconv.Itoa(size), func(b *testing.B) {
+			c := New[int, int](Options{MaxEntries: size, TTL: time.Hour})
+			ctx := context.Background()
+			check := func(context.Context) (int, error) { return 1, nil }
+			for i := range size {
+				c.Do(ctx, i, check)
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				c.Do(ctx, i%size, check)
+				i += 7919
+			}
+		})
+	}
 }
