@@ -192,7 +192,9 @@ func BenchmarkDoCached(b *testing.B) {
 func TestEvictionLeastRecentlyUsed(t *testing.T) {
 	c := New[int, int](Options{MaxEntries: 3, TTL: time.Hour})
 	ctx := context.Background()
-	val := func(v int) func(context.Context) (int, error) { return func(context.Context) (int, error) { return v, nil } }
+	val := func(v int) func(context.Context) (int, error) {
+		return func(context.Context) (int, error) { return v, nil }
+	}
 	for _, k := range []int{1, 2, 3} {
 		c.Do(ctx, k, val(k))
 	}
