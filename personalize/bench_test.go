@@ -3,6 +3,7 @@ package personalize
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -220,4 +221,38 @@ func chainInitialize(h middleware.InitializeHandler, ms ...middleware.Initialize
 		})
 	}
 	return h
+}
+
+// schemaOfSize builds an Items schema of about n bytes: fields with docs,
+// defaults and enum symbols, as real item-metadata schemas have.
+func schemaOfSize(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"type":"record","name":"Items","namespace":"com.example.catalog","fields":[{"name":"ITEM_ID","type":"string"}`)
+	for i := 0; b.Len() < n-120; i++ {
+		fmt.Fprintf(&b, `,{"name":"ATTR_%d","type":["null","string"],"default":null,"categorical":true,"doc":"catalogue attribute %d of the storefront"}`, i, i)
+		if i%5 == 0 {
+			fmt.Fprintf(&b, `,{"name":"PRICE_%d","type":"double","default":19.99}`, i)
+		}
+	}
+	b.WriteString(`],"version":"1.0"}`)
+	return b.String()
+}
+
+// BenchmarkSchemaCheck is the content check of CreateSchema with a 10 KiB
+// schema: the token walk and the detector, as MB/s of schema.
+func BenchmarkSchemaCheck(b *testing.B) {
+	g := testGuard(b, Policy{})
+	schema := schemaOfSize(10 << 10)
+	in := &sdk.CreateSchemaInput{Name: aws.String("items"), Schema: aws.String(schema)}
+	ctx := middleware.WithOperationName(context.Background(), "CreateSchema")
+	if _, _, err := g.content.HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}, terminal()); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(schema)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := g.content.HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}, terminal()); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

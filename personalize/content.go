@@ -230,10 +230,13 @@ var avroKeywords = map[string]bool{
 
 // checkSchema checks every key, string and number of CreateSchema's Avro
 // document — record, field and enum names, docs, defaults and custom
-// attributes all end up in Personalize's logs — token by token, so that what
-// is checked is exactly what is sent: a duplicate key, which a map decoder
-// would silently collapse, text after the document, or a number written as
-// 4539703692581474.0 cannot hide a value.
+// attributes all end up in Personalize's logs — so that what is checked is
+// exactly what is sent: a duplicate key, which a map decoder would silently
+// collapse, text after the document, an escape, or a number written as
+// 4539703692581474.0 cannot hide a value. The detector reads the raw text
+// once; the token walk checks the structure and reads only what differs from
+// the raw text (decoded escapes, the digits of numbers), then names the
+// field of a finding.
 func (w *walker) checkSchema(s string) error {
 	if w.st != nil && w.wire && s == w.st.schema && s != "" {
 		return nil // the Initialize check read these very bytes
@@ -241,14 +244,23 @@ func (w *walker) checkSchema(s string) error {
 	if !shapeAvroSchema.fits(s) {
 		return w.fail(RuleFieldLength, "schemas are at most 20000 characters")
 	}
-	sw := schemaWalker{w: w, base: w.path()}
+	// The structure first (a document the guard cannot read is refused as
+	// such), then the detector over the raw text, then a repeated key: a
+	// value's own rule says more than the key it hides behind.
+	sw := schemaWalker{w: w, base: w.path(), at: -1}
 	if err := sw.run(s); err != nil {
 		return err
 	}
-	// Backstop on the raw text, as sent: escapes and layout cannot hide a
-	// value from both checks.
 	if f, ok := w.g.s.Detector.First(s); ok {
-		return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+		loc := schemaWalker{w: w, base: sw.base, at: f.Start}
+		if err := w.failAt(loc.locate(s), RuleSensitivePrefix+string(f.Kind), sensitiveReason); err != nil {
+			return err
+		}
+	}
+	if sw.dup != "" {
+		if err := w.failAt(sw.dup, RuleSchemaJSON, "the schema repeats a key; readers disagree on which value counts"); err != nil {
+			return err
+		}
 	}
 	if w.st != nil && !w.wire {
 		w.st.schema = s
@@ -266,6 +278,22 @@ type schemaWalker struct {
 	idx   [jsonscan.MaxDepth + 1]int    // per depth in arrays: the current index
 	keys  []string                      // keys of the open objects, for duplicates
 	start [jsonscan.MaxDepth + 1]int    // per depth: where its object's keys begin in keys
+	at    int                           // locate: the offset of a finding in the raw text; -1 to check
+	found string                        // locate: the path of the token at at
+	dup   string                        // the path of the first repeated key
+}
+
+// errLocated ends a locating walk.
+var errLocated error = schemaStop{}
+
+// locate returns the path of the token that holds offset at of s, or of the
+// last token before it.
+func (sw *schemaWalker) locate(s string) string {
+	sw.found = sw.base
+	if err := sw.walk(s); err != errLocated {
+		return sw.base // after the document, or where it stops parsing
+	}
+	return sw.found
 }
 
 func (sw *schemaWalker) path(depth int) string {
@@ -342,35 +370,49 @@ func (sw *schemaWalker) walk(s string) error {
 				seg = key
 			}
 			sw.segs[d] = seg
-			if slices.Contains(sw.keys[sw.start[d]:], key) {
-				if err := sw.fail(d, RuleSchemaJSON, "the schema repeats a key; readers disagree on which value counts"); err != nil {
+			if sw.at < 0 {
+				if sw.dup == "" && slices.Contains(sw.keys[sw.start[d]:], key) {
+					sw.dup = sw.path(d)
+				}
+				sw.keys = append(sw.keys, key)
+				if err := sw.decoded(d, &sc); err != nil {
 					return err
 				}
 			}
-			sw.keys = append(sw.keys, key)
-			if err := sw.text(d, key); err != nil {
-				return err
-			}
 		case jsonscan.String:
 			sw.advance(d)
-			if err := sw.text(d, sc.Text()); err != nil {
+			if err := sw.decoded(d, &sc); err != nil {
 				return err
 			}
 		case jsonscan.Number:
 			sw.advance(d)
-			if err := sw.text(d, sc.Raw()); err != nil {
-				return err
-			}
-			if n, ok := jsonscan.IntegerDigits(digits[:0], sc.Raw()); ok {
-				// Rare in schemas (defaults, sizes), so the copy is cheap.
-				if err := sw.text(d, string(n)); err != nil {
-					return err
+			if sw.at < 0 {
+				if n, ok := jsonscan.IntegerDigits(digits[:0], sc.Raw()); ok && string(n) != sc.Raw() {
+					// Rare in schemas (defaults, sizes), so the copy is cheap.
+					if err := sw.text(d, string(n)); err != nil {
+						return err
+					}
 				}
 			}
 		case jsonscan.Literal:
 			sw.advance(d)
 		}
+		if sw.at >= 0 && k != jsonscan.EndObject && k != jsonscan.EndArray {
+			sw.found = sw.path(d)
+			if sc.Offset()+len(sc.Raw()) > sw.at {
+				return errLocated
+			}
+		}
 	}
+}
+
+// decoded checks a string's decoded text where it differs from the raw
+// text, which the detector reads as a whole.
+func (sw *schemaWalker) decoded(d int, sc *jsonscan.Scanner) error {
+	if sw.at >= 0 || !sc.Escaped() {
+		return nil
+	}
+	return sw.text(d, sc.Text())
 }
 
 // advance moves an array's index on when a value starts inside it.

@@ -125,11 +125,15 @@ func length(s string) int {
 func (sh *shape) fits(s string) bool {
 	// A byte count above the limit times 4 is over it in any encoding;
 	// this refuses a 10 MiB value without counting its runes.
-	if sh.max > 0 && len(s) > 4*sh.max {
+	switch {
+	case sh.max > 0 && len(s) > 4*sh.max:
 		return false
-	}
-	if n := length(s); n < sh.min || sh.max > 0 && n > sh.max {
-		return false
+	case (sh.max == 0 || len(s) <= sh.max) && len(s) >= 4*sh.min:
+		// Within both limits whatever the encoding: no need to count.
+	default:
+		if n := length(s); n < sh.min || sh.max > 0 && n > sh.max {
+			return false
+		}
 	}
 	return sh.match == nil || sh.match(s)
 }
