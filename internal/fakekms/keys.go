@@ -204,12 +204,16 @@ var (
 // identifier, and a placeholder otherwise, so that a value sent by mistake
 // (a secret in the KeyId field) is never echoed.
 func printableID(id string) string {
-	if len(id) <= 256 && (keyIDPattern.MatchString(id) || strings.HasPrefix(id, "alias/") && aliasNamePattern.MatchString(id) ||
-		strings.HasPrefix(id, "arn:") && !strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r > '~' || r == '\'' || r == '"' })) {
+	if len(id) <= 256 && (keyIDPattern.MatchString(id) || aliasRefPattern.MatchString(id) || kmsARNPattern.MatchString(id)) {
 		return id
 	}
 	return "(not a key identifier)"
 }
+
+var (
+	aliasRefPattern = regexp.MustCompile(`^alias/[a-zA-Z0-9/_-]+$`)
+	kmsARNPattern   = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[a-zA-Z0-9/_-]+)$`)
+)
 
 func (s *Server) keyARN(id string) string {
 	return "arn:" + s.partition + ":kms:" + s.region + ":" + s.account + ":key/" + id
@@ -595,7 +599,7 @@ func checkPolicy(p string) *apiError {
 	}
 	var doc map[string]json.RawMessage
 	if !utf8.ValidString(p) || json.Unmarshal([]byte(p), &doc) != nil || doc["Statement"] == nil {
-		return clientError("MalformedPolicyDocumentException", "The new key policy will not allow you to update the key policy in the future.")
+		return clientError("MalformedPolicyDocumentException", "The key policy is not a JSON policy document with a Statement.")
 	}
 	return nil
 }
