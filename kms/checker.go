@@ -30,9 +30,9 @@ type CheckerOptions struct {
 }
 
 // Checker runs [Check] with two caches. The KMS answers about a key
-// (DescribeKey, GetKeyRotationStatus, GetKeyPolicy, ListGrants) are fetched once per key
-// and Region, so concurrent callers — even for different roles or dataset
-// groups — share one round of KMS calls; each distinct input is then
+// (DescribeKey, GetKeyRotationStatus, GetKeyPolicy, ListGrants) are fetched
+// once per key and Region, so concurrent callers — even for different roles
+// or dataset groups — share one round of KMS calls; each distinct input is then
 // evaluated against those answers once and its report reused for the TTL. A
 // check that could not run is cached in neither, so the next caller tries
 // again. One Checker belongs to one guard; it is safe for concurrent use.
