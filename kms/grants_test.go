@@ -101,6 +101,16 @@ func TestCheckGrantsFake(t *testing.T) {
 			reason: "grant names are free text; principals are printed safely",
 		},
 		{
+			name: "a grant does not hide a statement without source conditions",
+			setup: func(f *fakeKMS) {
+				f.policy = policy(rootAdmin, `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":`+allActions+`,"Resource":"*"}`, roleFive)
+				f.grants = []types.GrantListEntry{grantTo(1, ServicePrincipal, types.GrantOperationDecrypt, types.GrantOperationGenerateDataKey)}
+			},
+			want:      []string{FindingServiceNoSource},
+			wantCalls: 1,
+			reason:    "the confused-deputy statement is there whatever the grants say",
+		},
+		{
 			name: "a role grant without CreateGrant leaves it to IAM",
 			setup: func(f *fakeKMS) {
 				f.policy = policy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}`,
