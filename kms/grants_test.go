@@ -103,7 +103,8 @@ func TestCheckGrantsFake(t *testing.T) {
 		{
 			name: "a grant does not hide a statement without source conditions",
 			setup: func(f *fakeKMS) {
-				f.policy = policy(rootAdmin, `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":`+allActions+`,"Resource":"*"}`, roleFive)
+				f.policy = policy(rootAdmin, svcFive, roleFive,
+					`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"*"}`)
 				f.grants = []types.GrantListEntry{grantTo(1, ServicePrincipal, types.GrantOperationDecrypt, types.GrantOperationGenerateDataKey)}
 			},
 			want:      []string{FindingServiceNoSource},
