@@ -148,6 +148,8 @@ type keyCheck struct {
 	arn       string
 	report    posture.Report
 	keyGrants []types.GrantListEntry
+	// The grants split by grantee once, since each is consulted per action.
+	serviceGrants, roleGrants, otherGrants []types.GrantListEntry
 }
 
 func (k *keyCheck) add(id string, sev posture.Severity, msg, remedy, control string) {

@@ -27,10 +27,12 @@ func (k *keyCheck) listGrants(ctx context.Context, c ListGrantsAPIClient) error 
 			return &CheckError{Operation: "ListGrants", Permission: "kms:ListGrants", Err: err}
 		}
 		if out == nil {
+			k.sortGrants()
 			return nil
 		}
 		k.keyGrants = append(k.keyGrants, out.Grants...)
 		if !out.Truncated || aws.ToString(out.NextMarker) == "" {
+			k.sortGrants()
 			return nil
 		}
 		in = &kms.ListGrantsInput{KeyId: in.KeyId, Limit: in.Limit, Marker: out.NextMarker}
@@ -49,13 +51,30 @@ func (k *keyCheck) grantee(g types.GrantListEntry) (service, role bool) {
 	return false, aws.ToString(g.GranteePrincipal) == k.in.RoleARN
 }
 
+// sortGrants splits the key's grants by grantee.
+func (k *keyCheck) sortGrants() {
+	for _, g := range k.keyGrants {
+		switch service, role := k.grantee(g); {
+		case service:
+			k.serviceGrants = append(k.serviceGrants, g)
+		case role:
+			k.roleGrants = append(k.roleGrants, g)
+		default:
+			k.otherGrants = append(k.otherGrants, g)
+		}
+	}
+}
+
 // grantAccess reports whether a grant gives p the action outright, or else
 // the constraints that decide whether one does.
 func (k *keyCheck) grantAccess(p principal, action string) (granted bool, conds []string) {
 	op := types.GrantOperation(strings.TrimPrefix(action, "kms:"))
-	for _, g := range k.keyGrants {
-		service, role := k.grantee(g)
-		if mine := service && p.service || role && !p.service; !mine || !slices.Contains(g.Operations, op) {
+	grants := k.roleGrants
+	if p.service {
+		grants = k.serviceGrants
+	}
+	for _, g := range grants {
+		if !slices.Contains(g.Operations, op) {
 			continue
 		}
 		applies, gc := k.grantConstraints(g, p)
@@ -126,10 +145,7 @@ func revealing(op types.GrantOperation) bool {
 func (k *keyCheck) grantExposure() {
 	var high, low []string
 	var highIDs, lowIDs []string
-	for _, g := range k.keyGrants {
-		if service, role := k.grantee(g); service || role {
-			continue
-		}
+	for _, g := range k.otherGrants {
 		who := aws.ToString(g.GranteePrincipal)
 		if who == "" {
 			who = aws.ToString(g.GranteeServicePrincipal)
