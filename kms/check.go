@@ -113,8 +113,8 @@ func (in CheckInput) validate() (KeyARN, error) {
 // no grant lets anyone else use it. Every problem is a finding in the
 // report; see the Finding… constants.
 //
-// A grant to the role, or to personalize.amazonaws.com (or its Regional
-// form), counts as the key policy's Allow does for the operations it names,
+// A grant to the role (or a session of it), or to personalize.amazonaws.com
+// (or its Regional form), counts as the key policy's Allow does for the operations it names,
 // unless the key policy explicitly denies them; a grant with an encryption
 // context constraint, or with a SourceArn constraint the input cannot
 // decide, makes the access uncertain rather than allowed. No grant can give

@@ -48,7 +48,21 @@ func (k *keyCheck) grantee(g types.GrantListEntry) (service, role bool) {
 			return true, false
 		}
 	}
-	return false, aws.ToString(g.GranteePrincipal) == k.in.RoleARN
+	p := aws.ToString(g.GranteePrincipal)
+	return false, p == k.in.RoleARN || k.roleSession(p)
+}
+
+// roleSession reports whether p is a session of the role
+// (arn:<partition>:sts::<account>:assumed-role/<role name>/<session>), the
+// grantee a grant made while acting as the role may name.
+func (k *keyCheck) roleSession(p string) bool {
+	a, problem := splitARN(k.in.RoleARN)
+	if problem != "" {
+		return false
+	}
+	name := a.resource[strings.LastIndex(a.resource, "/")+1:]
+	rest, ok := strings.CutPrefix(p, "arn:"+a.partition+":sts::"+a.account+":assumed-role/"+name+"/")
+	return ok && rest != "" && !strings.Contains(rest, "/")
 }
 
 // sortGrants splits the key's grants by grantee.

@@ -51,6 +51,27 @@ func TestCheckGrantsFake(t *testing.T) {
 			reason:    "expected grantees are not exposure",
 		},
 		{
+			name: "a session of the role is the role",
+			setup: func(f *fakeKMS) {
+				f.policy = policy(rootAdmin, svcFive)
+				f.grants = []types.GrantListEntry{grantTo(1, "arn:aws:sts::111122223333:assumed-role/PersonalizeRole/personalize-session", types.GrantOperationDecrypt,
+					types.GrantOperationGenerateDataKey, types.GrantOperationDescribeKey, types.GrantOperationCreateGrant)}
+			},
+			want:      []string{FindingRoleViaIAM},
+			wantCalls: 1,
+			check:     wantMessage(FindingRoleViaIAM, "use kms:ListGrants only through the account"),
+			reason:    "the session's grant covers four actions; ListGrants still comes through the account",
+		},
+		{
+			name: "a session of another role is not",
+			setup: func(f *fakeKMS) {
+				f.grants = []types.GrantListEntry{grantTo(1, "arn:aws:sts::111122223333:assumed-role/OtherRole/PersonalizeRole", types.GrantOperationDecrypt)}
+			},
+			want:      []string{FindingGrantUnexpected},
+			wantCalls: 1,
+			reason:    "only the role's own sessions count",
+		},
+		{
 			name:      "pages are followed",
 			setup:     func(f *fakeKMS) { f.grants, f.grantPage = many(3, stranger), 1 },
 			want:      []string{FindingGrantUnexpected},
