@@ -114,13 +114,13 @@ func (in CheckInput) validate() (KeyARN, error) {
 // report; see the Finding… constants.
 //
 // A grant to the role (or a session of it), or to personalize.amazonaws.com
-// (or its Regional form), counts as the key policy's Allow does for the operations it names,
-// unless the key policy explicitly denies them; a grant with an encryption
-// context constraint, or with a SourceArn constraint the input cannot
-// decide, makes the access uncertain rather than allowed. No grant can give
-// kms:ListGrants, so that one always comes from the key policy. A grant to
-// any other principal is a finding: High when it lets the grantee decrypt,
-// create data keys or create grants, Low otherwise.
+// (or its Regional form), counts as the key policy's Allow does for the
+// operations it names, unless the key policy explicitly denies them; a grant
+// with an encryption context constraint, or with a SourceArn constraint the
+// input cannot decide, makes the access uncertain rather than allowed. No
+// grant can give kms:ListGrants, so that one always comes from the key
+// policy. A grant to any other principal is a finding: High when it lets the
+// grantee decrypt, create data keys or create grants, Low otherwise.
 //
 // Check makes DescribeKey, GetKeyRotationStatus, GetKeyPolicy and ListGrants
 // calls (one ListGrants per 100 grants). It returns an error only when the
