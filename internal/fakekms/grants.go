@@ -379,13 +379,22 @@ func (s *Server) retireGrant(in *retireGrantInput) (any, *apiError) {
 			return nil, clientError("InvalidGrantTokenException", "The grant token is not valid.")
 		}
 		g = s.grants.byID[id]
-		if in.KeyId != nil || in.GrantId != nil {
+		switch {
+		case in.GrantId != nil:
 			found, e := s.findGrant(in)
 			if e != nil {
 				return nil, e
 			}
 			if found != g {
 				return nil, clientError("InvalidGrantIdException", "The grant token and grant ID name different grants.")
+			}
+		case in.KeyId != nil:
+			k, e := s.findKey("keyId", in.KeyId, false)
+			if e != nil {
+				return nil, e
+			}
+			if k.id != g.keyID {
+				return nil, clientError("InvalidGrantTokenException", "The grant token is not for this key.")
 			}
 		}
 	case in.KeyId != nil && in.GrantId != nil:

@@ -631,6 +631,14 @@ func TestGrants(t *testing.T) {
 			_, err := c.RetireGrant(ctx, &kms.RetireGrantInput{GrantToken: aws.String("bm90LWEtdG9rZW4")})
 			return err
 		}, "InvalidGrantTokenException"},
+		{"token of another key's grant", func() error {
+			_, err := c.RetireGrant(ctx, &kms.RetireGrantInput{GrantToken: first.GrantToken, KeyId: &other})
+			return err
+		}, "InvalidGrantTokenException"},
+		{"token and another grant's ID", func() error {
+			_, err := c.RetireGrant(ctx, &kms.RetireGrantInput{GrantToken: first.GrantToken, KeyId: &arn, GrantId: service.GrantId})
+			return err
+		}, "InvalidGrantIdException"},
 		{"retire with neither token nor IDs", func() error {
 			_, err := c.RetireGrant(ctx, &kms.RetireGrantInput{GrantId: first.GrantId})
 			return err
@@ -658,8 +666,8 @@ func TestGrants(t *testing.T) {
 
 	// Retire by the second token (tokens of one grant are interchangeable),
 	// revoke by ID.
-	if _, err := c.RetireGrant(ctx, &kms.RetireGrantInput{GrantToken: again.GrantToken}); err != nil {
-		t.Fatalf("RetireGrant(token) = %v", err)
+	if _, err := c.RetireGrant(ctx, &kms.RetireGrantInput{GrantToken: again.GrantToken, KeyId: &arn}); err != nil {
+		t.Fatalf("RetireGrant(token, key) = %v", err)
 	}
 	if _, err := c.RetireGrant(ctx, &kms.RetireGrantInput{GrantToken: first.GrantToken}); code(err) != "InvalidGrantTokenException" {
 		t.Errorf("RetireGrant(token of a retired grant) = %v, want InvalidGrantTokenException", err)
