@@ -27,9 +27,9 @@
 // [RequiredActions]:
 //
 //   - an explicit Deny is a High finding;
-//   - a grant that depends on a condition the evaluator cannot decide is a
+//   - an Allow that depends on a condition the evaluator cannot decide is a
 //     Medium finding naming the conditions; it is never taken as a pass;
-//   - a grant to the role that only names its account (the default key
+//   - an Allow for the role that only names its account (the default key
 //     policy) is a Low finding: the role's IAM policy, which the check
 //     cannot see, must grant the actions too.
 //
