@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 )
 
 // BenchmarkCheckerCached is the guard's hot path: every CreateDatasetGroup
@@ -34,8 +36,9 @@ func BenchmarkCheckerCached(b *testing.B) {
 
 // BenchmarkCheckerConcurrentFirstCalls starts 64 callers at once on a fresh
 // Checker whose KMS answers after 1ms, as CreateDatasetGroup calls racing at
-// start-up would. One op is one such burst; kms-calls/op is 3 (DescribeKey,
-// GetKeyRotationStatus, GetKeyPolicy) when the burst shares one round.
+// start-up would. One op is one such burst; kms-calls/op is 4 (DescribeKey,
+// GetKeyRotationStatus, GetKeyPolicy, ListGrants) when the burst shares one
+// round.
 func BenchmarkCheckerConcurrentFirstCalls(b *testing.B) {
 	const callers = 64
 	f := goodFake(b)
@@ -83,6 +86,25 @@ func BenchmarkParseKeyARN(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ParseKeyARN(testKeyARN); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckWithGrants is BenchmarkCheck on a key with 100 grants to the
+// role, read in one ListGrants page: the cost the grant evaluation adds.
+func BenchmarkCheckWithGrants(b *testing.B) {
+	f := goodFake(b)
+	for i := range 100 {
+		f.grants = append(f.grants, grantTo(i, testRole, types.GrantOperationDecrypt, types.GrantOperationGenerateDataKey))
+	}
+	in := goodInput()
+	in.Exports = true
+	f.policy = goodPolicy(b, true)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Check(ctx, f, in); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -42,6 +42,9 @@ const (
 	FindingRoleDenied        = "kms.policy-role-denied"                 // High
 	FindingRoleUncertain     = "kms.policy-role-uncertain"              // Medium
 	FindingRoleViaIAM        = "kms.policy-role-via-iam"                // Low
+
+	FindingGrantUnexpected          = "kms.grant-unexpected-principal"            // High: the grantee can decrypt or grant on
+	FindingGrantUnexpectedNoDecrypt = "kms.grant-unexpected-principal-no-decrypt" // Low: the grantee can neither decrypt nor grant on
 )
 
 // CheckInput says which key to check, for which role, where.
@@ -105,18 +108,25 @@ func (in CheckInput) validate() (KeyARN, error) {
 
 // Check reports whether the key can encrypt a Personalize dataset group
 // safely: that it exists, is Enabled, symmetric, customer managed and in the
-// expected Region, rotates, is not public, and that its key policy allows
-// personalize.amazonaws.com and the role [RequiredActions]. Every problem is
-// a finding in the report; see the Finding… constants.
+// expected Region, rotates, is not public, that its key policy or grants
+// allow personalize.amazonaws.com and the role [RequiredActions], and that
+// no grant lets anyone else use it. Every problem is a finding in the
+// report; see the Finding… constants.
 //
-// Check makes at most three calls: DescribeKey, GetKeyRotationStatus and
-// GetKeyPolicy. It returns an error only when the check cannot run: an
-// [*InputError] before any call, or a [*CheckError] when a call fails
-// (access denied, throttled past the retries, unreachable). It never
-// returns a partial report with a nil error.
+// A grant to the role (or a session of it), or to personalize.amazonaws.com
+// (or its Regional form), counts as the key policy's Allow does for the
+// operations it names, unless the key policy explicitly denies them; a grant
+// with an encryption context constraint, or with a SourceArn constraint the
+// input cannot decide, makes the access uncertain rather than allowed. No
+// grant can give kms:ListGrants, so that one always comes from the key
+// policy. A grant to any other principal is a finding: High when it lets the
+// grantee decrypt, create data keys or create grants, Low otherwise.
 //
-// Grants are not inspected: Personalize creates its own grants with the
-// kms:CreateGrant this check requires.
+// Check makes DescribeKey, GetKeyRotationStatus, GetKeyPolicy and ListGrants
+// calls (one ListGrants per 100 grants). It returns an error only when the
+// check cannot run: an [*InputError] before any call, or a [*CheckError]
+// when a call fails (access denied, throttled past the retries,
+// unreachable). It never returns a partial report with a nil error.
 func Check(ctx context.Context, c CheckAPIClient, in CheckInput) (posture.Report, error) {
 	key, err := in.validate()
 	if err != nil {
@@ -133,10 +143,13 @@ func Check(ctx context.Context, c CheckAPIClient, in CheckInput) (posture.Report
 }
 
 type keyCheck struct {
-	in     CheckInput
-	key    KeyARN
-	arn    string
-	report posture.Report
+	in        CheckInput
+	key       KeyARN
+	arn       string
+	report    posture.Report
+	keyGrants []types.GrantListEntry
+	// The grants split by grantee once, since each is consulted per action.
+	serviceGrants, roleGrants, otherGrants []types.GrantListEntry
 }
 
 func (k *keyCheck) add(id string, sev posture.Severity, msg, remedy, control string) {
@@ -305,6 +318,10 @@ func (k *keyCheck) policy(ctx context.Context, c CheckAPIClient) error {
 	if err != nil {
 		return &CheckError{Operation: "GetKeyPolicy", Permission: "kms:GetKeyPolicy", Err: err}
 	}
+	if err := k.listGrants(ctx, c); err != nil {
+		return err
+	}
+	k.grantExposure()
 	var text string
 	if out != nil {
 		text = aws.ToString(out.Policy)
@@ -442,10 +459,18 @@ func (k *keyCheck) grants(doc *iampolicy.Document, p principal, public []int) {
 		req := p.req
 		req.Action = action
 		res := doc.Evaluate(req)
+		granted, grantConds := k.grantAccess(p, action)
 		switch {
 		case res.Decision == iampolicy.Denied:
 			denied = append(denied, action)
 			denies = append(denies, res.Denies...)
+		case granted && (res.Uncertain || res.Decision == iampolicy.NotAllowed || res.ViaAccount):
+			// A grant gives the principal the action directly: neither the
+			// policy's conditions nor IAM need to allow it. A statement that
+			// allows it outright is still checked below for source conditions.
+		case res.Decision == iampolicy.NotAllowed && len(grantConds) > 0:
+			uncertain = append(uncertain, action)
+			conds = append(conds, grantConds...)
 		case res.Uncertain:
 			uncertain = append(uncertain, action)
 			conds = append(conds, res.Unevaluated...)
@@ -471,8 +496,12 @@ func (k *keyCheck) grants(doc *iampolicy.Document, p principal, public []int) {
 	}
 	if len(uncertain) > 0 {
 		conds = sortedSet(conds)
+		source := "the key policy allows "
+		if slices.ContainsFunc(conds, func(c string) bool { return strings.HasPrefix(c, "Grant[") }) {
+			source = "the key policy or its grants allow "
+		}
 		k.add(p.uncertain, posture.Medium,
-			"Whether the key policy allows "+p.name+" "+strings.Join(uncertain, ", ")+" depends on conditions the guard cannot evaluate ("+
+			"Whether "+source+p.name+" "+strings.Join(uncertain, ", ")+" depends on conditions the guard cannot evaluate ("+
 				printable(strings.Join(conds, "; "))+"); it does not assume they hold.",
 			k.uncertainRemedy(conds, remedy), "")
 	}

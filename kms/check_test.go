@@ -45,6 +45,9 @@ var wantSeverity = map[string]posture.Severity{
 	FindingRoleDenied:          posture.High,
 	FindingRoleUncertain:       posture.Medium,
 	FindingRoleViaIAM:          posture.Low,
+
+	FindingGrantUnexpected:          posture.High,
+	FindingGrantUnexpectedNoDecrypt: posture.Low,
 }
 
 func goodInput() CheckInput {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
@@ -29,9 +30,9 @@ type CheckerOptions struct {
 }
 
 // Checker runs [Check] with two caches. The KMS answers about a key
-// (DescribeKey, GetKeyRotationStatus, GetKeyPolicy) are fetched once per key
-// and Region, so concurrent callers — even for different roles or dataset
-// groups — share one round of KMS calls; each distinct input is then
+// (DescribeKey, GetKeyRotationStatus, GetKeyPolicy, ListGrants) are fetched
+// once per key and Region, so concurrent callers — even for different roles
+// or dataset groups — share one round of KMS calls; each distinct input is then
 // evaluated against those answers once and its report reused for the TTL. A
 // check that could not run is cached in neither, so the next caller tries
 // again. One Checker belongs to one guard; it is safe for concurrent use.
@@ -106,6 +107,7 @@ type answers struct {
 	describe *call[kms.DescribeKeyOutput]
 	rotation *call[kms.GetKeyRotationStatusOutput]
 	policy   *call[kms.GetKeyPolicyOutput]
+	grants   map[string]*call[kms.ListGrantsOutput] // by Marker: one per page
 	replayed bool
 }
 
@@ -115,7 +117,7 @@ type call[T any] struct {
 }
 
 func (a *answers) replay() *answers {
-	return &answers{describe: a.describe, rotation: a.rotation, policy: a.policy, replayed: true}
+	return &answers{describe: a.describe, rotation: a.rotation, policy: a.policy, grants: a.grants, replayed: true}
 }
 
 // errNotRecorded means a replayed check asked for a call the recorded one did
@@ -146,6 +148,19 @@ func (a *answers) GetKeyPolicy(ctx context.Context, in *kms.GetKeyPolicyInput, o
 	}
 	out, err := a.client.GetKeyPolicy(ctx, in, optFns...)
 	a.policy = &call[kms.GetKeyPolicyOutput]{out, err}
+	return out, err
+}
+
+func (a *answers) ListGrants(ctx context.Context, in *kms.ListGrantsInput, optFns ...func(*kms.Options)) (*kms.ListGrantsOutput, error) {
+	marker := aws.ToString(in.Marker)
+	if a.replayed {
+		return replayed(a.grants[marker])
+	}
+	out, err := a.client.ListGrants(ctx, in, optFns...)
+	if a.grants == nil {
+		a.grants = map[string]*call[kms.ListGrantsOutput]{}
+	}
+	a.grants[marker] = &call[kms.ListGrantsOutput]{out, err}
 	return out, err
 }
 

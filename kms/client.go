@@ -24,13 +24,20 @@ type GetKeyPolicyAPIClient interface {
 	GetKeyPolicy(ctx context.Context, params *kms.GetKeyPolicyInput, optFns ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
 }
 
+// ListGrantsAPIClient is the KMS call [Check] makes to read the key's
+// grants.
+type ListGrantsAPIClient interface {
+	ListGrants(ctx context.Context, params *kms.ListGrantsInput, optFns ...func(*kms.Options)) (*kms.ListGrantsOutput, error)
+}
+
 // CheckAPIClient is every KMS call [Check] makes. *kms.Client satisfies it.
-// The caller needs kms:DescribeKey, kms:GetKeyRotationStatus and
-// kms:GetKeyPolicy on the key.
+// The caller needs kms:DescribeKey, kms:GetKeyRotationStatus,
+// kms:GetKeyPolicy and kms:ListGrants on the key.
 type CheckAPIClient interface {
 	DescribeKeyAPIClient
 	GetKeyRotationStatusAPIClient
 	GetKeyPolicyAPIClient
+	ListGrantsAPIClient
 }
 
 var _ CheckAPIClient = (*kms.Client)(nil)
@@ -69,3 +76,7 @@ func (e responseError) Error() string { return string(e) }
 // errNoMetadata stands for a DescribeKey answer without KeyMetadata, which
 // KMS never sends; failing beats guessing.
 const errNoMetadata = responseError("kms: DescribeKey answered without KeyMetadata")
+
+// errTooManyGrants stands for a grant listing longer than the check reads;
+// a grant it did not read could be the one that exposes the key.
+const errTooManyGrants = responseError("kms: the key has more grants than the check reads (10000)")

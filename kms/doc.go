@@ -19,17 +19,17 @@
 // # Checking a key
 //
 // [Check] takes a narrow client ([CheckAPIClient], which *kms.Client
-// satisfies) and a [CheckInput], makes at most three calls (DescribeKey,
-// GetKeyRotationStatus, GetKeyPolicy), and returns a posture.Report whose
+// satisfies) and a [CheckInput], makes DescribeKey, GetKeyRotationStatus,
+// GetKeyPolicy and ListGrants calls, and returns a posture.Report whose
 // findings carry stable IDs (the Finding… constants), severities and
 // remediations. The key policy is evaluated with the module's IAM policy
 // evaluator for personalize.amazonaws.com and the service role and each of
 // [RequiredActions]:
 //
 //   - an explicit Deny is a High finding;
-//   - a grant that depends on a condition the evaluator cannot decide is a
+//   - an Allow that depends on a condition the evaluator cannot decide is a
 //     Medium finding naming the conditions; it is never taken as a pass;
-//   - a grant to the role that only names its account (the default key
+//   - an Allow for the role that only names its account (the default key
 //     policy) is a Low finding: the role's IAM policy, which the check
 //     cannot see, must grant the actions too.
 //
@@ -39,9 +39,17 @@
 // even for different roles or dataset groups — share one round of calls, and
 // caches each input's report.
 //
-// Grants are not inspected: Personalize creates the grants it needs with
-// kms:CreateGrant, which the check requires, and the in-process KMS used in
-// tests (local-kms) does not implement grants.
+// # Grants
+//
+// A grant to the role or to personalize.amazonaws.com counts as a key policy
+// Allow for the operations it names (an explicit Deny in the key policy
+// still wins); a grant whose encryption context or SourceArn constraint the
+// check cannot decide makes the access uncertain, never allowed. No grant can
+// give kms:ListGrants, so Personalize's ListGrants must come from the key
+// policy. A grant to anyone else is a finding: High
+// ([FindingGrantUnexpected]) when it lets the grantee decrypt, make data keys
+// or create grants, Low otherwise. Without kms:ListGrants the check fails
+// with a [*CheckError].
 //
 // # Writing the key policy
 //

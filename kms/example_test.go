@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
@@ -128,4 +130,50 @@ func ExampleCheck() {
 	// Output:
 	// passed: true
 	// medium kms.rotation-disabled Security Hub KMS.4
+}
+
+// ExampleCheck_grant shows a grant that exposes the scene's key to another
+// account's role, and the check passing once it is revoked.
+func ExampleCheck_grant() {
+	ctx := context.Background()
+	srv, err := personalizetest.Start(ctx)
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	scene, err := srv.SeedScene(ctx)
+	if err != nil {
+		panic(err)
+	}
+	client := awskms.NewFromConfig(srv.Config())
+	grant, err := client.CreateGrant(ctx, &awskms.CreateGrantInput{
+		KeyId:            &scene.KeyARN,
+		GranteePrincipal: aws.String("arn:aws:iam::444455556666:role/Analytics"),
+		Operations:       []types.GrantOperation{types.GrantOperationDecrypt},
+	})
+	if err != nil {
+		panic(err)
+	}
+	in := kms.CheckInput{KeyARN: scene.KeyARN, RoleARN: scene.RoleARN, Region: personalizetest.Region, AccountID: personalizetest.AccountID,
+		SourceARN: "arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"}
+
+	rep, err := kms.Check(ctx, client, in)
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range rep.Findings {
+		fmt.Println(f.Severity, f.ID)
+	}
+
+	if _, err := client.RevokeGrant(ctx, &awskms.RevokeGrantInput{KeyId: &scene.KeyARN, GrantId: grant.GrantId}); err != nil {
+		panic(err)
+	}
+	rep, err = kms.Check(ctx, client, in)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("passed:", rep.Passed(posture.Medium))
+	// Output:
+	// high kms.grant-unexpected-principal
+	// passed: true
 }

@@ -2,6 +2,7 @@ package kms
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,9 +21,13 @@ type fakeKMS struct {
 	md          *types.KeyMetadata // nil: NotFoundException
 	rotation    bool
 	policy      string
+	grants      []types.GrantListEntry
 	describeErr error
 	rotationErr error
 	policyErr   error
+	grantsErr   error
+	// grantPage is the page size of ListGrants; 0 answers in one page.
+	grantPage int
 
 	// gate, when set, holds every call until it is closed, so tests can
 	// pile up concurrent callers.
@@ -30,7 +35,7 @@ type fakeKMS struct {
 	// delay is added to every call.
 	delay time.Duration
 
-	describes, rotations, policies atomic.Int64
+	describes, rotations, policies, listGrants atomic.Int64
 
 	mu   sync.Mutex
 	keys []string // KeyId of every call
@@ -53,7 +58,9 @@ func (f *fakeKMS) wait(ctx context.Context, keyID *string) error {
 	return nil
 }
 
-func (f *fakeKMS) calls() int64 { return f.describes.Load() + f.rotations.Load() + f.policies.Load() }
+func (f *fakeKMS) calls() int64 {
+	return f.describes.Load() + f.rotations.Load() + f.policies.Load() + f.listGrants.Load()
+}
 
 func (f *fakeKMS) DescribeKey(ctx context.Context, in *kms.DescribeKeyInput, _ ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
 	f.describes.Add(1)
@@ -93,6 +100,33 @@ func (f *fakeKMS) GetKeyPolicy(ctx context.Context, in *kms.GetKeyPolicyInput, _
 		return nil, &types.NotFoundException{Message: aws.String("no such policy")}
 	}
 	return &kms.GetKeyPolicyOutput{Policy: aws.String(f.policy), PolicyName: in.PolicyName}, nil
+}
+
+func (f *fakeKMS) ListGrants(ctx context.Context, in *kms.ListGrantsInput, _ ...func(*kms.Options)) (*kms.ListGrantsOutput, error) {
+	f.listGrants.Add(1)
+	if err := f.wait(ctx, in.KeyId); err != nil {
+		return nil, err
+	}
+	if f.grantsErr != nil {
+		return nil, f.grantsErr
+	}
+	start := 0
+	if in.Marker != nil {
+		n, err := strconv.Atoi(*in.Marker)
+		if err != nil {
+			return nil, &types.InvalidMarkerException{Message: aws.String("bad marker")}
+		}
+		start = n
+	}
+	end := len(f.grants)
+	if f.grantPage > 0 {
+		end = min(start+f.grantPage, end)
+	}
+	out := &kms.ListGrantsOutput{Grants: f.grants[start:end], Truncated: end < len(f.grants)}
+	if out.Truncated {
+		out.NextMarker = aws.String(strconv.Itoa(end))
+	}
+	return out, nil
 }
 
 func apiError(code string) error {

@@ -3,9 +3,15 @@ package kms
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/personalizeguard/personalizeguard/posture"
 )
 
 // problems is every text an IdentifierError's Problem may hold.
@@ -105,6 +111,59 @@ func FuzzCheckKeyPolicy(f *testing.F) {
 			}
 			if strings.ContainsAny(fi.Message+fi.Remediation, "\n\r\x00") {
 				t.Fatalf("finding %s spans lines: %q", fi.ID, fi.Message)
+			}
+		}
+	})
+}
+
+// FuzzCheckGrants feeds an arbitrary grant (grantee, operations, constraint,
+// name, ID) through Check on the good key: the check runs, is deterministic,
+// every finding is complete, known and on one line, and the grant's Name,
+// which is free text, never reaches a finding.
+func FuzzCheckGrants(f *testing.F) {
+	f.Add(testRole, "Decrypt,GenerateDataKey", "", "", "name", fmt.Sprintf("%064x", 1))
+	f.Add("personalize.amazonaws.com", "DescribeKey", testSourceARN, "", "secret-4111111111111111", "")
+	f.Add("arn:aws:iam::444455556666:root", "CreateGrant", "", "purpose", "n", "g\n1")
+	f.Add("s3.amazonaws.com\x00", "Encrypt,Future", "x", "k", "", "0")
+	f.Fuzz(func(t *testing.T, grantee, ops, sourceARN, contextKey, name, id string) {
+		g := types.GrantListEntry{GrantId: aws.String(id), GranteePrincipal: aws.String(grantee), Name: aws.String(name)}
+		for _, op := range strings.Split(ops, ",") {
+			g.Operations = append(g.Operations, types.GrantOperation(op))
+		}
+		if sourceARN != "" || contextKey != "" {
+			g.Constraints = &types.GrantConstraints{}
+			if sourceARN != "" {
+				g.Constraints.SourceArn = aws.String(sourceARN)
+			}
+			if contextKey != "" {
+				g.Constraints.EncryptionContextSubset = map[string]string{contextKey: "v"}
+			}
+		}
+		run := func() []posture.Finding {
+			fk := goodFake(t)
+			fk.grants = []types.GrantListEntry{g}
+			rep, err := Check(context.Background(), fk, goodInput())
+			if err != nil {
+				t.Fatalf("Check failed on a grant: %v", err)
+			}
+			return rep.Findings
+		}
+		findings := run()
+		if again := run(); !slices.EqualFunc(findings, again, func(a, b posture.Finding) bool { return a == b }) {
+			t.Fatalf("Check is not deterministic")
+		}
+		for _, fi := range findings {
+			if err := fi.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			if want, ok := wantSeverity[fi.ID]; !ok || want != fi.Severity {
+				t.Fatalf("finding %s with severity %v is not in the contract", fi.ID, fi.Severity)
+			}
+			if strings.ContainsAny(fi.Message+fi.Remediation, "\n\r\x00") {
+				t.Fatalf("finding %s spans lines: %q", fi.ID, fi.Message)
+			}
+			if len(name) >= 8 && !strings.Contains(grantee+ops+sourceARN+contextKey+id+testRole+testKeyARN, name) && strings.Contains(fi.Message+fi.Remediation, name) {
+				t.Fatalf("finding %s repeats the grant name: %q", fi.ID, fi.Message)
 			}
 		}
 	})

@@ -58,6 +58,11 @@ func (k *healthyKMS) GetKeyPolicy(context.Context, *awskms.GetKeyPolicyInput, ..
 	return &awskms.GetKeyPolicyOutput{Policy: aws.String(k.policy), PolicyName: aws.String("default")}, nil
 }
 
+func (k *healthyKMS) ListGrants(context.Context, *awskms.ListGrantsInput, ...func(*awskms.Options)) (*awskms.ListGrantsOutput, error) {
+	k.calls.Add(1)
+	return &awskms.ListGrantsOutput{}, nil
+}
+
 // BenchmarkGuardedVsBare sends the same operations through a bare SDK client
 // and a guarded one (key injection, cached key check, content checks, audit
 // off) to the same local TLS endpoint. The two calls alternate within each

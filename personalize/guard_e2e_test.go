@@ -435,7 +435,7 @@ func TestConcurrentCallsShareOneKeyCheck(t *testing.T) {
 			kmsCalls[r.Operation]++
 		}
 	}
-	want := map[string]int{"DescribeKey": 1, "GetKeyRotationStatus": 1, "GetKeyPolicy": 1}
+	want := map[string]int{"DescribeKey": 1, "GetKeyRotationStatus": 1, "GetKeyPolicy": 1, "ListGrants": 1}
 	if diff := cmp.Diff(want, kmsCalls); diff != "" {
 		t.Errorf("KMS calls for %d concurrent CreateDatasetGroup (-want +got):\n%s", n, diff)
 	}

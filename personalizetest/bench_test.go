@@ -14,7 +14,7 @@ import (
 )
 
 // BenchmarkStart measures bringing up and closing a Server (certificates,
-// KMS database, listener).
+// in-memory KMS, listener).
 func BenchmarkStart(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

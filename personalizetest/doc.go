@@ -17,7 +17,8 @@
 //
 // The endpoint routes each request by its X-Amz-Target header:
 // "AmazonPersonalize.*" to the Personalize emulator, "TrentService.*" to KMS
-// (local-kms), anything else to S3 (gofakes3 behind a front handler that
+// (an in-memory emulator with key states, policies, aliases, grants and
+// AES-256-GCM envelopes), anything else to S3 (gofakes3 behind a front handler that
 // stores bucket encryption, policies, public access blocks, ownership
 // controls and object encryption as AWS does).
 //
@@ -54,8 +55,8 @@
 //
 // # Fidelity
 //
-// Signatures are not verified; IAM is not emulated (policies are stored, not
-// enforced); the Personalize emulator covers the control plane only. local-kms
-// keeps its Region and account ID in process-wide variables: every Server in
-// a process shares [Region] and [AccountID].
+// Signatures are not verified; IAM is not emulated (bucket policies, key
+// policies and grants are stored and listed, not enforced); the Personalize
+// emulator covers the control plane only; the KMS emulator does no asymmetric
+// or HMAC cryptography. Each Server has its own KMS keys.
 package personalizetest

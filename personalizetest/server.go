@@ -11,7 +11,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -92,12 +91,11 @@ func WithStatusSteps(n int) Option {
 // A Server is safe for concurrent use. Close it when done; [New] does that
 // through t.Cleanup.
 type Server struct {
-	url    string
-	ca     *authority
-	http   *http.Server
-	kmsDir string
+	url  string
+	ca   *authority
+	http *http.Server
 
-	kms         *fakekms.Handler
+	kms         *fakekms.Server
 	s3          *fakes3.Handler
 	personalize *fakepersonalize.Server
 
@@ -138,10 +136,7 @@ func Start(ctx context.Context, opts ...Option) (_ *Server, err error) {
 	if s.ca, err = newAuthority(); err != nil {
 		return nil, fmt.Errorf("personalizetest: certificates: %w", err)
 	}
-	if s.kmsDir, err = os.MkdirTemp("", "personalizetest-kms-"); err != nil {
-		return nil, fmt.Errorf("personalizetest: KMS directory: %w", err)
-	}
-	if s.kms, err = fakekms.Open(s.kmsDir); err != nil {
+	if s.kms, err = fakekms.New(fakekms.Config{Region: Region, AccountID: AccountID}); err != nil {
 		return nil, fmt.Errorf("personalizetest: %w", err)
 	}
 	s.s3 = fakes3.New(fakes3.Options{Keys: func(id string) (string, string, bool) {
@@ -239,8 +234,8 @@ func (s *Server) Config() aws.Config {
 }
 
 // Close stops the Server: it closes the listener and every connection,
-// waits for handlers in flight to return, and removes the KMS database. It
-// is safe to call more than once.
+// and waits for handlers in flight to return. It is safe to call more than
+// once.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		var errs []error
@@ -253,12 +248,6 @@ func (s *Server) Close() error {
 			errs = append(errs, s.http.Close())
 		}
 		s.life.inflight.Wait()
-		if s.kms != nil {
-			errs = append(errs, s.kms.Close())
-		}
-		if s.kmsDir != "" {
-			errs = append(errs, os.RemoveAll(s.kmsDir))
-		}
 		if err := errors.Join(errs...); err != nil {
 			s.closeErr = fmt.Errorf("personalizetest: close: %w", err)
 		}

@@ -8,8 +8,9 @@
 //	go run ./examples/audit
 //
 // Against real AWS, with the default credential chain (read-only calls:
-// kms:DescribeKey, kms:GetKeyRotationStatus, kms:GetKeyPolicy and the
-// s3:GetBucket* / s3:GetEncryptionConfiguration reads):
+// kms:DescribeKey, kms:GetKeyRotationStatus, kms:GetKeyPolicy,
+// kms:ListGrants and the s3:GetBucket* / s3:GetEncryptionConfiguration
+// reads):
 //
 //	go run ./examples/audit -target aws -kms-key-arn arn:aws:kms:... -role-arn arn:aws:iam::...:role/... -bucket my-bucket
 //

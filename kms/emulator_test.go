@@ -16,11 +16,9 @@ import (
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
-// These tests run Check against local-kms inside personalizetest, through the
-// real SDK client. local-kms has no grants (CreateGrant and ListGrants answer
-// UnsupportedOperationException), which Check never calls; AWS managed keys,
-// custom key stores and throttling are covered by the fake in
-// check_test.go.
+// These tests run Check against the KMS emulator inside personalizetest,
+// through the real SDK client. AWS managed keys, custom key stores and
+// throttling are covered by the fake in check_test.go.
 
 const localSourceARN = "arn:aws:personalize:" + personalizetest.Region + ":" + personalizetest.AccountID + ":dataset-group/movies"
 
@@ -63,7 +61,7 @@ func createKey(t *testing.T, c *awskms.Client, in *awskms.CreateKeyInput, mods .
 	return arn
 }
 
-func TestCheckLocalKMS(t *testing.T) {
+func TestCheckEmulator(t *testing.T) {
 	s := personalizetest.New(t)
 	c := awskms.NewFromConfig(s.Config())
 	ctx := context.Background()
@@ -175,7 +173,7 @@ func TestCheckLocalKMS(t *testing.T) {
 			name:   "default key policy",
 			key:    func() string { return createKey(t, c, &awskms.CreateKeyInput{}, enableRotation) },
 			want:   []string{kms.FindingServiceNotAllowed, kms.FindingRoleViaIAM},
-			reason: "local-kms's default policy names only the account root",
+			reason: "KMS's default policy names only the account root",
 		},
 		{
 			name: "public key policy",
@@ -240,12 +238,12 @@ func sameStrings(a, b []string) bool {
 	return true
 }
 
-func TestCheckLocalKMSAccessDenied(t *testing.T) {
+func TestCheckEmulatorAccessDenied(t *testing.T) {
 	s := personalizetest.New(t)
 	c := awskms.NewFromConfig(s.Config())
 	ctx := context.Background()
 	arn := createKey(t, c, nil)
-	for _, op := range []string{"DescribeKey", "GetKeyRotationStatus", "GetKeyPolicy"} {
+	for _, op := range []string{"DescribeKey", "GetKeyRotationStatus", "GetKeyPolicy", "ListGrants"} {
 		t.Run(op, func(t *testing.T) {
 			s.Deny(personalizetest.ServiceKMS, op)
 			defer s.Allow(personalizetest.ServiceKMS, op)
@@ -270,7 +268,7 @@ func TestCheckLocalKMSAccessDenied(t *testing.T) {
 	}
 }
 
-func TestResolveKeyARNLocalKMS(t *testing.T) {
+func TestResolveKeyARNEmulator(t *testing.T) {
 	s := personalizetest.New(t)
 	c := awskms.NewFromConfig(s.Config())
 	ctx := context.Background()
@@ -295,7 +293,7 @@ func TestResolveKeyARNLocalKMS(t *testing.T) {
 	}
 }
 
-func TestCheckerLocalKMSOneRound(t *testing.T) {
+func TestCheckerEmulatorOneRound(t *testing.T) {
 	const callers = 16
 	s := personalizetest.New(t)
 	c := awskms.NewFromConfig(s.Config())
@@ -328,7 +326,7 @@ func TestCheckerLocalKMSOneRound(t *testing.T) {
 			ops = append(ops, r.Operation)
 		}
 	}
-	if diff := cmp.Diff([]string{"DescribeKey", "GetKeyRotationStatus", "GetKeyPolicy"}, ops); diff != "" {
+	if diff := cmp.Diff([]string{"DescribeKey", "GetKeyRotationStatus", "GetKeyPolicy", "ListGrants"}, ops); diff != "" {
 		t.Errorf("%d concurrent Checks sent KMS requests (-want +got):\n%s", callers, diff)
 	}
 }
