@@ -221,11 +221,14 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// avroKeywords are the attribute names the path may show; any other key is
-// the caller's own and shows as "*".
-var avroKeywords = map[string]bool{
-	"type": true, "name": true, "namespace": true, "doc": true, "fields": true, "symbols": true, "items": true,
-	"values": true, "aliases": true, "default": true, "order": true, "size": true, "logicalType": true,
+// avroKeyword reports whether key is an Avro attribute name, which the path
+// may show; any other key is the caller's own and shows as "*".
+func avroKeyword(key string) bool {
+	switch key {
+	case "type", "name", "namespace", "doc", "fields", "symbols", "items", "values", "aliases", "default", "order", "size", "logicalType":
+		return true
+	}
+	return false
 }
 
 // checkSchema checks every key, string and number of CreateSchema's Avro
@@ -366,7 +369,7 @@ func (sw *schemaWalker) walk(s string) error {
 		case jsonscan.Key:
 			key := sc.Text()
 			seg := "*"
-			if avroKeywords[key] {
+			if avroKeyword(key) {
 				seg = key
 			}
 			sw.segs[d] = seg

@@ -30,6 +30,7 @@ type auditEvent struct {
 	Findings   []string      `json:"findings"`
 	Safeguards []string      `json:"safeguards"`
 	ErrorCode  string        `json:"error_code"`
+	ReportOnly []string      `json:"report_only"`
 	RequestID  string        `json:"request_id"`
 	Duration   time.Duration `json:"duration"`
 }

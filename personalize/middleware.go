@@ -24,7 +24,9 @@ func (g *Guard) violation(ctx context.Context, err *SafeguardError) error {
 	if !g.s.InsecureReportOnly {
 		return err
 	}
-	if st := stateFrom(ctx); st != nil {
+	if st := stateFrom(ctx); st != nil && !slices.ContainsFunc(st.reported, func(r *SafeguardError) bool {
+		return r.Rule == err.Rule && r.Field == err.Field // the wire gate sees again what Initialize saw
+	}) {
 		st.reported = append(st.reported, err)
 	}
 	return nil
@@ -208,13 +210,16 @@ func (g *Guard) parseLocation(ctx context.Context, l location) (s3guard.Location
 		}
 		return loc, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: rule, Reason: reason})
 	}
+	// A location that breaks a rule is returned empty even when report-only
+	// mode lets the call go on: the guard's own S3 calls carry only values
+	// that passed its checks.
 	for _, part := range [...]string{loc.Bucket, loc.Key, s3guard.DecodeKey(loc.Key)} {
 		if f, ok := g.s.Detector.First(part); ok {
-			return loc, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleSensitivePrefix + string(f.Kind), Reason: sensitiveReason})
+			return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleSensitivePrefix + string(f.Kind), Reason: sensitiveReason})
 		}
 	}
 	if l.dir == s3guard.Write && len(g.s.AllowedOutputBuckets) > 0 && !slices.Contains(g.s.AllowedOutputBuckets, loc.Bucket) {
-		return loc, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketNotAllowed,
+		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketNotAllowed,
 			Reason: "the bucket is not in Policy.AllowedOutputBuckets"})
 	}
 	stateFrom(ctx).act(actedLocation)
@@ -308,6 +313,12 @@ func (m groupKeyMW) HandleInitialize(ctx context.Context, in middleware.Initiali
 // requires one from the policy when keyRequired, and checks its readiness.
 func (g *Guard) checkGroupKey(ctx context.Context, datasetARN, role string, keyRequired, exports bool) error {
 	op := middleware.GetOperationName(ctx)
+	// The guard's own DescribeDataset carries only a value that passed its
+	// checks, report-only mode or not.
+	if _, found := g.s.Detector.First(arnResource(datasetARN)); found || !shapeArn.fits(datasetARN) {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
+			Reason: "the dataset ARN did not pass the guard's checks, so the guard does not look it up"})
+	}
 	key, _, err := g.groups.Do(ctx, datasetARN, func(ctx context.Context) (string, error) {
 		ds, err := g.describer.DescribeDataset(ctx, &sdk.DescribeDatasetInput{DatasetArn: &datasetARN})
 		if err != nil {

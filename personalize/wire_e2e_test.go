@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
@@ -522,4 +523,42 @@ func TestOversizedValueRefusedByLength(t *testing.T) {
 	huge := strings.Repeat("a.", 5<<20) + "@example.com"
 	_, err := e.client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String(huge)})
 	e.requireRefused(t, err, "Name", personalize.RuleNamePattern)
+}
+
+// TestReportOnlyEndToEnd: in report-only mode the call goes on and the audit
+// event lists each violation once (the Initialize check and the wire gate
+// see the same field); the guard's own S3 and Personalize reads never carry
+// a value that failed its checks, although the caller's request does.
+func TestReportOnlyEndToEnd(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed", InsecureReportOnly: true})
+	ctx := context.Background()
+	if _, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("acct-12345678")}); err != nil {
+		t.Fatalf("report-only CreateDatasetGroup = %v, want it sent", err)
+	}
+	in := importInput(e, "import-1")
+	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/users/jane.doe%40example.com/interactions.csv")
+	in.DatasetArn = aws.String("arn:aws:personalize:us-east-1:111122223333:dataset/" + canaryEmail + "/INTERACTIONS")
+	_, _ = e.client.CreateDatasetImportJob(ctx, in) // the emulator may refuse the unknown dataset; the guard must not
+	var got [][]string
+	for _, ev := range parseAudit(t, e.auditLog()) {
+		got = append(got, ev.ReportOnly)
+	}
+	want := [][]string{
+		{"sensitive.account-number at Name"},
+		{"sensitive.email at DatasetArn", "sensitive.email at DataSource.DataLocation", personalize.RuleDatasetGroupLookup + " at DatasetArn"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("report_only of the audit events (-want +got):\n%s", diff)
+	}
+	for _, r := range e.srv.Requests() {
+		if r.Service == personalizetest.ServicePersonalize && r.Operation == "CreateDatasetImportJob" {
+			continue // the caller's own request, sent as report-only promises
+		}
+		if strings.Contains(r.URL, "jane.doe") || bytes.Contains(r.Body, []byte(canaryEmail)) || strings.Contains(r.URL, "%40example") {
+			t.Errorf("the guard's own %s %s carried the refused value", r.Service, r.Operation)
+		}
+	}
+	if strings.Contains(e.auditLog(), "jane.doe") || strings.Contains(e.auditLog(), "12345678") {
+		t.Errorf("the audit log echoes a value:\n%s", e.auditLog())
+	}
 }

@@ -239,6 +239,14 @@ func (s *Scanner) scanString() error {
 	s.escaped = false
 	nonASCII := false
 	for s.pos < len(s.data) {
+		// Most bytes of a string are plain: skip them with one table look-up
+		// each.
+		for s.pos < len(s.data) && plain[s.data[s.pos]] {
+			s.pos++
+		}
+		if s.pos >= len(s.data) {
+			break
+		}
 		c := s.data[s.pos]
 		switch {
 		case c == '"':
@@ -275,6 +283,15 @@ func (s *Scanner) scanString() error {
 	}
 	return &SyntaxError{Offset: s.start, Reason: "unterminated string"}
 }
+
+// plain marks the bytes a string holds as they are: not '"', '\\', a
+// control character or the start of a multi-byte sequence.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func (s *Scanner) scanNumber() error {
 	s.start = s.pos
