@@ -112,7 +112,9 @@ func BenchmarkPostureCached(b *testing.B) {
 		in   any
 	}{
 		{"import-bucket-and-objects", "CreateDatasetImportJob",
-			func(g *Guard) middleware.InitializeHandler { return chainInitialize(terminal(), g.s3loc, g.bucketPosture) },
+			func(g *Guard) middleware.InitializeHandler {
+				return chainInitialize(terminal(), g.s3loc, g.bucketPosture)
+			},
 			&sdk.CreateDatasetImportJobInput{DataSource: &types.DataSource{DataLocation: aws.String(scene.DataLocation)}}},
 		{"dataset-group-key", "CreateDatasetGroup",
 			func(g *Guard) middleware.InitializeHandler { return chainInitialize(terminal(), g.ready) },
