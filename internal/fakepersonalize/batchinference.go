@@ -64,26 +64,14 @@ type batchJobSummary struct {
 }
 
 func (s *Server) createBatchJob(in *createBatchJobInput) (any, *apiError) {
-	if err := checkName("jobName", in.JobName); err != nil {
-		return nil, err
-	}
-	if err := checkRole("roleArn", in.RoleArn); err != nil {
-		return nil, err
-	}
 	if in.JobInput == nil {
 		return nil, missing("jobInput")
 	}
 	if in.JobOutput == nil {
 		return nil, missing("jobOutput")
 	}
-	if in.NumResults != nil && *in.NumResults < 1 {
-		return nil, invalidInput("1 validation error detected: Value at 'numResults' failed to satisfy constraint: Member must have value greater than or equal to 1")
-	}
 	mode := "BATCH_INFERENCE"
 	if in.BatchInferenceJobMode != "" {
-		if err := checkEnum("batchInferenceJobMode", in.BatchInferenceJobMode, "BATCH_INFERENCE", "THEME_GENERATION"); err != nil {
-			return nil, err
-		}
 		mode = in.BatchInferenceJobMode
 	}
 	cfg, err := checkObject("batchInferenceJobConfig", in.BatchInferenceJobConfig)
@@ -97,7 +85,7 @@ func (s *Server) createBatchJob(in *createBatchJobInput) (any, *apiError) {
 	if mode == "THEME_GENERATION" && theme == nil {
 		return nil, invalidInput("themeGenerationConfig is required when batchInferenceJobMode is THEME_GENERATION")
 	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	inLoc, err := s.checkS3DataConfig("jobInput.s3DataSource", in.JobInput.S3DataSource)

@@ -44,18 +44,15 @@ var datasetTypes = map[string][]string{
 }
 
 func (s *Server) createDataset(in *createDatasetInput) (any, *apiError) {
-	if err := checkName("name", in.Name); err != nil {
-		return nil, err
-	}
 	if in.DatasetType == nil {
 		return nil, missing("datasetType")
 	}
 	typ := strings.ToUpper(*in.DatasetType)
 	required, known := datasetTypes[typ]
 	if !known {
-		return nil, checkEnum("datasetType", *in.DatasetType, "Interactions", "Items", "Users", "Actions", "Action_Interactions")
+		return nil, invalidInput("The datasetType must be one of Interactions, Items, Users, Actions, Action_Interactions")
 	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	g, err := lookupActive(s.datasetGroups, "datasetGroupArn", in.DatasetGroupArn, notActive)

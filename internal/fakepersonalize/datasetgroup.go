@@ -32,15 +32,7 @@ type datasetGroupSummary struct {
 var domains = []string{"ECOMMERCE", "VIDEO_ON_DEMAND"}
 
 func (s *Server) createDatasetGroup(in *createDatasetGroupInput) (any, *apiError) {
-	if err := checkName("name", in.Name); err != nil {
-		return nil, err
-	}
-	if in.Domain != "" {
-		if err := checkEnum("domain", in.Domain, domains...); err != nil {
-			return nil, err
-		}
-	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	// A service role is how Personalize reaches the key, and only the key.
@@ -50,9 +42,6 @@ func (s *Server) createDatasetGroup(in *createDatasetGroupInput) (any, *apiError
 	case in.KmsKeyArn != nil && in.RoleArn == nil:
 		return nil, invalidInput("roleArn is required when kmsKeyArn is specified")
 	case in.KmsKeyArn != nil:
-		if err := checkRole("roleArn", in.RoleArn); err != nil {
-			return nil, err
-		}
 		if err := s.checkKMSKey("kmsKeyArn", *in.KmsKeyArn); err != nil {
 			return nil, err
 		}

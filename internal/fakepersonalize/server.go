@@ -179,21 +179,6 @@ func Operations() []string {
 	return ops
 }
 
-// otherOperations are the Personalize operations (SDK v1.50.5) the fake does
-// not serve: they answer UnsupportedOperationException rather than
-// UnknownOperationException.
-var otherOperations = map[string]bool{
-	"CreateBatchSegmentJob": true, "CreateDataDeletionJob": true, "CreateMetricAttribution": true,
-	"CreateRecommender": true, "DeleteMetricAttribution": true, "DeleteRecommender": true,
-	"DescribeAlgorithm": true, "DescribeBatchSegmentJob": true, "DescribeDataDeletionJob": true,
-	"DescribeFeatureTransformation": true, "DescribeMetricAttribution": true, "DescribeRecipe": true,
-	"DescribeRecommender": true, "GetSolutionMetrics": true, "ListBatchSegmentJobs": true,
-	"ListDataDeletionJobs": true, "ListMetricAttributionMetrics": true, "ListMetricAttributions": true,
-	"ListRecipes": true, "ListRecommenders": true, "StartRecommender": true, "StopRecommender": true,
-	"StopSolutionVersionCreation": true, "UpdateDataset": true, "UpdateMetricAttribution": true,
-	"UpdateRecommender": true, "UpdateSolution": true,
-}
-
 var opName = regexp.MustCompile(`^[A-Za-z]{1,64}$`)
 
 // ServeHTTP answers one Personalize JSON 1.1 request.
@@ -208,23 +193,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{"SerializationException", "The request body could not be read or is too large."})
 		return
 	}
-	call, ok := routes[op]
-	if !ok {
-		switch {
-		case otherOperations[op]:
-			writeError(w, &apiError{"UnsupportedOperationException", op + " is not implemented by the local Personalize emulator."})
-		case opName.MatchString(op):
-			writeError(w, &apiError{"UnknownOperationException", op + " is not an Amazon Personalize operation."})
-		default:
-			writeError(w, &apiError{"UnknownOperationException", "The X-Amz-Target does not name an Amazon Personalize operation."})
-		}
+	spec, known := operations[op]
+	call, served := routes[op]
+	switch {
+	case known && !served:
+		writeError(w, &apiError{"UnsupportedOperationException", op + " is not implemented by the local Personalize emulator."})
+		return
+	case !known && opName.MatchString(op):
+		writeError(w, &apiError{"UnknownOperationException", op + " is not an Amazon Personalize operation."})
+		return
+	case !known:
+		writeError(w, &apiError{"UnknownOperationException", "The X-Amz-Target does not name an Amazon Personalize operation."})
+		return
+	}
+	if apiErr := validateInput(spec, body); apiErr != nil {
+		writeError(w, apiErr)
 		return
 	}
 	s.mu.Lock()
 	out, apiErr := call(s, body)
 	s.mu.Unlock()
 	if apiErr != nil {
-		writeError(w, apiErr)
+		writeError(w, declared(spec, apiErr))
 		return
 	}
 	b, err := json.Marshal(out)
@@ -235,6 +225,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setHeaders(w)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
+}
+
+// declared keeps an answer within the errors op declares, so the SDK can
+// type it: a handler's error of another type (a precondition phrased for a
+// sibling operation) becomes op's validation error with the same message.
+func declared(op operation, e *apiError) *apiError {
+	switch {
+	case op.declares(e.typ), e.typ == "SerializationException", e.typ == "InternalFailure":
+		return e
+	}
+	return &apiError{op.validationError(), e.message}
 }
 
 func setHeaders(w http.ResponseWriter) {

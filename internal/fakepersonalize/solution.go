@@ -85,17 +85,11 @@ func checkObject(field string, raw json.RawMessage) (json.RawMessage, *apiError)
 }
 
 func (s *Server) createSolution(in *createSolutionInput) (any, *apiError) {
-	if err := checkName("name", in.Name); err != nil {
-		return nil, err
-	}
 	cfg, err := checkObject("solutionConfig", in.SolutionConfig)
 	if err != nil {
 		return nil, err
 	}
-	if in.EventType != nil && len(*in.EventType) > eventTypeLimit {
-		return nil, invalidInput(lengthMessage, "eventType", 0, eventTypeLimit)
-	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	recipe := ""
@@ -255,19 +249,11 @@ func (s *Server) createSolutionVersion(in *struct {
 	TrainingMode string  `json:"trainingMode"`
 	Tags         []tag   `json:"tags"`
 }) (any, *apiError) {
-	if in.Name != nil {
-		if err := checkName("name", in.Name); err != nil {
-			return nil, err
-		}
-	}
 	mode := "FULL"
 	if in.TrainingMode != "" {
-		if err := checkEnum("trainingMode", in.TrainingMode, "FULL", "UPDATE", "AUTOTRAIN"); err != nil {
-			return nil, err
-		}
 		mode = in.TrainingMode
 	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	sol, err := lookupActive(s.solutions, "solutionArn", in.SolutionArn, notActive)
