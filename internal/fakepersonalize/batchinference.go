@@ -16,6 +16,9 @@ type batchJob struct {
 	input, output                                s3DataConfig
 	inLoc, outLoc                                s3Location
 	config, themeConfig                          json.RawMessage
+	// segment marks a batch segment job: users per item instead of items
+	// per user.
+	segment bool
 }
 
 type createBatchJobInput struct {
@@ -142,7 +145,10 @@ func (s *Server) runBatch(j *batchJob) string {
 	if j.inLoc.key == "" || strings.HasSuffix(j.inLoc.key, "/") {
 		keys, _ = s.cfg.Objects.ListObjects(j.inLoc.bucket, j.inLoc.key)
 	}
-	items := s.recommendable(j, defaultNumResults)
+	key, answer := "recommendedItems", s.recommendable(j, "ITEM_ID", defaultNumResults)
+	if j.segment {
+		key, answer = "usersList", s.recommendable(j, "USER_ID", defaultNumResults)
+	}
 	kmsKey := ""
 	if j.output.KmsKeyArn != nil {
 		kmsKey = *j.output.KmsKeyArn
@@ -160,7 +166,11 @@ func (s *Server) runBatch(j *batchJob) string {
 				rec["error"] = "Invalid input record: not a JSON object"
 			} else {
 				rec["input"] = json.RawMessage(line)
-				rec["output"] = map[string]any{"recommendedItems": items, "scores": scores(len(items))}
+				out := map[string]any{key: answer}
+				if !j.segment {
+					out["scores"] = scores(len(answer))
+				}
+				rec["output"] = out
 			}
 			b, _ := json.Marshal(rec)
 			out.Write(append(b, '\n'))
@@ -172,8 +182,9 @@ func (s *Server) runBatch(j *batchJob) string {
 	return ""
 }
 
-// recommendable lists the group's item IDs seen in its interactions.
-func (s *Server) recommendable(j *batchJob, limit int) []string {
+// recommendable lists the group's IDs in column (ITEM_ID or USER_ID) seen
+// in its datasets.
+func (s *Server) recommendable(j *batchJob, column string, limit int) []string {
 	if j.numResults != nil {
 		limit = int(*j.numResults)
 	}
@@ -183,7 +194,7 @@ func (s *Server) recommendable(j *batchJob, limit int) []string {
 	items := []string{}
 	for _, d := range s.datasets.list(func(d *dataset) bool { return d.groupArn == sol.groupArn }) {
 		for _, row := range d.rows {
-			if id := row["ITEM_ID"]; id != "" && !seen[id] && len(items) < limit {
+			if id := row[column]; id != "" && !seen[id] && len(items) < limit {
 				seen[id] = true
 				items = append(items, id)
 			}

@@ -105,8 +105,10 @@ func (s *Server) deleteDatasetGroup(in *struct {
 	if s.datasets.any(func(d *dataset) bool { return inGroup(d.groupArn) }) ||
 		s.eventTrackers.any(func(e *eventTracker) bool { return inGroup(e.groupArn) }) ||
 		s.filters.any(func(f *filter) bool { return inGroup(f.groupArn) }) ||
-		s.solutions.any(func(sol *solution) bool { return inGroup(sol.groupArn) }) {
-		return nil, inUse("Dataset group %s still has datasets, event trackers, filters or solutions; delete them first", g.arn)
+		s.solutions.any(func(sol *solution) bool { return inGroup(sol.groupArn) }) ||
+		s.recommenders.any(func(r *recommender) bool { return inGroup(r.groupArn) }) ||
+		s.attributions.any(func(a *metricAttribution) bool { return inGroup(a.groupArn) }) {
+		return nil, inUse("Dataset group %s still has datasets, event trackers, filters, solutions, recommenders or metric attributions; delete them first", g.arn)
 	}
 	s.begin(&g.meta, deletePhase, nil, func() { s.datasetGroups.remove(g.arn) })
 	return struct{}{}, nil
