@@ -245,9 +245,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr)
 		return
 	}
-	s.mu.Lock()
-	out, apiErr := call(s, body)
-	s.mu.Unlock()
+	out, apiErr := s.run(call, body)
 	if apiErr != nil {
 		writeError(w, declared(spec, apiErr))
 		return
@@ -260,6 +258,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setHeaders(w)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
+}
+
+// run calls a handler under the lock. A handler that panics answers
+// InternalFailure and leaves the server usable.
+func (s *Server) run(call route, body []byte) (out any, apiErr *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer func() {
+		if recover() != nil {
+			out, apiErr = nil, &apiError{"InternalFailure", "The local Personalize emulator failed on this request."}
+		}
+	}()
+	return call(s, body)
 }
 
 // declared keeps an answer within the errors op declares, so the SDK can
