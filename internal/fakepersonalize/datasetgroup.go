@@ -29,8 +29,6 @@ type datasetGroupSummary struct {
 	lifecycleView
 }
 
-var domains = []string{"ECOMMERCE", "VIDEO_ON_DEMAND"}
-
 func (s *Server) createDatasetGroup(in *createDatasetGroupInput) (any, *apiError) {
 	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
