@@ -3,6 +3,7 @@ package fakepersonalize
 import (
 	"encoding/json"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -108,4 +109,45 @@ func FuzzValidateInput(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzValidateAnyOperation feeds arbitrary bodies to every operation's
+// rules: no panic, and a verdict that does not depend on the run.
+func FuzzValidateAnyOperation(f *testing.F) {
+	names := make([]string, 0, len(operations))
+	for n := range operations {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	f.Add(uint8(0), []byte(`{"jobName":"j","jobInput":{"s3DataSource":{"path":7}}}`))
+	f.Add(uint8(20), []byte(`{"solutionConfig":{"algorithmHyperParameters":{"a":null},"autoMLConfig":{"recipeList":[null]}}}`))
+	f.Add(uint8(70), []byte(`{"tagKeys":["a",{"b":1}]}`))
+	f.Fuzz(func(t *testing.T, i uint8, body []byte) {
+		op := operations[names[int(i)%len(names)]]
+		e1, e2 := validateInput(op, body), validateInput(op, body)
+		if !cmp.Equal(e1, e2, cmp.AllowUnexported(apiError{})) {
+			t.Fatalf("validateInput(%q) is not deterministic", body)
+		}
+		if e1 != nil && !op.declares(e1.typ) && e1.typ != "SerializationException" {
+			t.Fatalf("validateInput(%q) answered %s, which the operation does not declare", body, e1.typ)
+		}
+	})
+}
+
+// BenchmarkValidateInput measures the model check every request pays
+// before its handler runs: a CreateSolution with a nested configuration.
+func BenchmarkValidateInput(b *testing.B) {
+	body := []byte(`{"name":"movies-solution","datasetGroupArn":"arn:aws:personalize:us-east-1:111122223333:dataset-group/movies",` +
+		`"recipeArn":"arn:aws:personalize:::recipe/aws-user-personalization","tags":[{"tagKey":"team","tagValue":"recs"}],` +
+		`"solutionConfig":{"eventValueThreshold":"0.5","algorithmHyperParameters":{"hidden_dimension":"64"},` +
+		`"hpoConfig":{"hpoObjective":{"type":"Maximize","metricName":"precision_at_25"}},` +
+		`"autoTrainingConfig":{"schedulingExpression":"rate(7 days)"},"optimizationObjective":{"objectiveSensitivity":"LOW"}}}`)
+	op := operations["CreateSolution"]
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := validateInput(op, body); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
