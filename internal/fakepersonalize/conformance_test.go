@@ -42,7 +42,7 @@ func TestConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &conformance{t: t, m: m, scene: scene, client: reflect.ValueOf(personalize.NewFromConfig(srv.Config(), func(o *personalize.Options) {
+	r := &conformance{t: t, m: m, scene: scene, skips: map[string]bool{}, client: reflect.ValueOf(personalize.NewFromConfig(srv.Config(), func(o *personalize.Options) {
 		o.RetryMaxAttempts = 1
 	}))}
 	for _, name := range m.OperationNames() {
@@ -54,6 +54,7 @@ func TestConformance(t *testing.T) {
 	}
 	t.Logf("conformance: %d operations, %d constrained positions, %d required members, %d not-found checks, %d requests, %d limits without a valid value of that length (skipped), %d mismatches",
 		len(m.Operations), r.positions, r.required, r.notFound, r.requests, r.skipped, r.mismatches)
+	t.Logf("limits without a valid value (the pattern forbids that length): %v", keys(r.skips))
 	if len(m.Operations) != 71 {
 		t.Errorf("the model has %d operations, want 71", len(m.Operations))
 	}
@@ -69,6 +70,7 @@ type conformance struct {
 	client reflect.Value
 
 	positions, required, notFound, requests, skipped, mismatches int
+	skips                                                        map[string]bool // limits no valid value reaches, by shape
 }
 
 // mapValue marks a model map in a request tree (structures are
@@ -171,6 +173,7 @@ func (r *conformance) cases(s *apimodel.Shape) []limitCase {
 				out = append(out, limitCase{what, v, false})
 			} else {
 				r.skipped++
+				r.skips[fmt.Sprintf("%s %s", s.Name, what)] = true
 			}
 		}
 		past := func(what string, n int) {
@@ -607,6 +610,15 @@ func fill(dst reflect.Value, v any) error {
 		return fmt.Errorf("cannot fill %s", dst.Type())
 	}
 	return nil
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func contains(list []string, s string) bool {
