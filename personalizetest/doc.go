@@ -24,10 +24,13 @@
 //
 // # Personalize
 //
-// The Personalize emulator validates like AWS (names, tags, RoleArn only with
-// KmsKeyArn, KMS keys that exist and are enabled in the local KMS, S3 buckets
-// that exist in the local S3) and answers with the error types the SDK
-// expects. Resources move from CREATE PENDING through CREATE IN_PROGRESS to
+// The Personalize emulator serves all 71 control-plane operations. It
+// validates every request from the official service model (lengths,
+// patterns, enums, ranges, required members, nested configurations, list
+// elements, map keys and values), then as AWS does beyond the model (RoleArn
+// only with KmsKeyArn, KMS keys that exist and are enabled in the local KMS,
+// S3 buckets that exist in the local S3), and answers only the error types
+// each operation declares, so the SDK types them. Resources move from CREATE PENDING through CREATE IN_PROGRESS to
 // ACTIVE over [WithStatusSteps] Describe calls. Import jobs read their CSV
 // from the local S3 and fail when it is missing or empty; export jobs write
 // a CSV (see [ExportObjectKey]); batch inference jobs write results (see

@@ -16,6 +16,9 @@ type batchJob struct {
 	input, output                                s3DataConfig
 	inLoc, outLoc                                s3Location
 	config, themeConfig                          json.RawMessage
+	// segment marks a batch segment job: users per item instead of items
+	// per user.
+	segment bool
 }
 
 type createBatchJobInput struct {
@@ -64,26 +67,14 @@ type batchJobSummary struct {
 }
 
 func (s *Server) createBatchJob(in *createBatchJobInput) (any, *apiError) {
-	if err := checkName("jobName", in.JobName); err != nil {
-		return nil, err
-	}
-	if err := checkRole("roleArn", in.RoleArn); err != nil {
-		return nil, err
-	}
 	if in.JobInput == nil {
 		return nil, missing("jobInput")
 	}
 	if in.JobOutput == nil {
 		return nil, missing("jobOutput")
 	}
-	if in.NumResults != nil && *in.NumResults < 1 {
-		return nil, invalidInput("1 validation error detected: Value at 'numResults' failed to satisfy constraint: Member must have value greater than or equal to 1")
-	}
 	mode := "BATCH_INFERENCE"
 	if in.BatchInferenceJobMode != "" {
-		if err := checkEnum("batchInferenceJobMode", in.BatchInferenceJobMode, "BATCH_INFERENCE", "THEME_GENERATION"); err != nil {
-			return nil, err
-		}
 		mode = in.BatchInferenceJobMode
 	}
 	cfg, err := checkObject("batchInferenceJobConfig", in.BatchInferenceJobConfig)
@@ -97,7 +88,7 @@ func (s *Server) createBatchJob(in *createBatchJobInput) (any, *apiError) {
 	if mode == "THEME_GENERATION" && theme == nil {
 		return nil, invalidInput("themeGenerationConfig is required when batchInferenceJobMode is THEME_GENERATION")
 	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	inLoc, err := s.checkS3DataConfig("jobInput.s3DataSource", in.JobInput.S3DataSource)
@@ -154,7 +145,10 @@ func (s *Server) runBatch(j *batchJob) string {
 	if j.inLoc.key == "" || strings.HasSuffix(j.inLoc.key, "/") {
 		keys, _ = s.cfg.Objects.ListObjects(j.inLoc.bucket, j.inLoc.key)
 	}
-	items := s.recommendable(j, defaultNumResults)
+	key, answer := "recommendedItems", s.recommendable(j, "ITEM_ID", defaultNumResults)
+	if j.segment {
+		key, answer = "usersList", s.recommendable(j, "USER_ID", defaultNumResults)
+	}
 	kmsKey := ""
 	if j.output.KmsKeyArn != nil {
 		kmsKey = *j.output.KmsKeyArn
@@ -172,7 +166,11 @@ func (s *Server) runBatch(j *batchJob) string {
 				rec["error"] = "Invalid input record: not a JSON object"
 			} else {
 				rec["input"] = json.RawMessage(line)
-				rec["output"] = map[string]any{"recommendedItems": items, "scores": scores(len(items))}
+				out := map[string]any{key: answer}
+				if !j.segment {
+					out["scores"] = scores(len(answer))
+				}
+				rec["output"] = out
 			}
 			b, _ := json.Marshal(rec)
 			out.Write(append(b, '\n'))
@@ -184,8 +182,9 @@ func (s *Server) runBatch(j *batchJob) string {
 	return ""
 }
 
-// recommendable lists the group's item IDs seen in its interactions.
-func (s *Server) recommendable(j *batchJob, limit int) []string {
+// recommendable lists the group's IDs in column (ITEM_ID or USER_ID) seen
+// in its datasets.
+func (s *Server) recommendable(j *batchJob, column string, limit int) []string {
 	if j.numResults != nil {
 		limit = int(*j.numResults)
 	}
@@ -195,7 +194,7 @@ func (s *Server) recommendable(j *batchJob, limit int) []string {
 	items := []string{}
 	for _, d := range s.datasets.list(func(d *dataset) bool { return d.groupArn == sol.groupArn }) {
 		for _, row := range d.rows {
-			if id := row["ITEM_ID"]; id != "" && !seen[id] && len(items) < limit {
+			if id := row[column]; id != "" && !seen[id] && len(items) < limit {
 				seen[id] = true
 				items = append(items, id)
 			}

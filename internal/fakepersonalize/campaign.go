@@ -60,9 +60,6 @@ func checkTPS(v *int32) (int32, *apiError) {
 }
 
 func (s *Server) createCampaign(in *createCampaignInput) (any, *apiError) {
-	if err := checkName("name", in.Name); err != nil {
-		return nil, err
-	}
 	tps, err := checkTPS(in.MinProvisionedTPS)
 	if err != nil {
 		return nil, err
@@ -71,7 +68,7 @@ func (s *Server) createCampaign(in *createCampaignInput) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	sv, err := lookupActive(s.solutionVersions, "solutionVersionArn", in.SolutionVersionArn, notActive)

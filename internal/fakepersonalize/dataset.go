@@ -6,7 +6,8 @@ type dataset struct {
 	meta
 	groupArn, datasetType, schemaArn string
 	// rows are the imported records, by column name.
-	rows []map[string]string
+	rows   []map[string]string
+	update *datasetUpdate
 }
 
 type createDatasetInput struct {
@@ -17,12 +18,24 @@ type createDatasetInput struct {
 	Tags            []tag   `json:"tags"`
 }
 
+// datasetUpdate is the last UpdateDataset request.
+type datasetUpdate struct {
+	schemaArn string
+	created   float64
+}
+
+type datasetUpdateView struct {
+	SchemaArn string `json:"schemaArn"`
+	lifecycleView
+}
+
 type datasetView struct {
-	DatasetArn      string `json:"datasetArn"`
-	DatasetGroupArn string `json:"datasetGroupArn"`
-	DatasetType     string `json:"datasetType"`
-	Name            string `json:"name"`
-	SchemaArn       string `json:"schemaArn"`
+	DatasetArn          string             `json:"datasetArn"`
+	DatasetGroupArn     string             `json:"datasetGroupArn"`
+	DatasetType         string             `json:"datasetType"`
+	Name                string             `json:"name"`
+	SchemaArn           string             `json:"schemaArn"`
+	LatestDatasetUpdate *datasetUpdateView `json:"latestDatasetUpdate,omitempty"`
 	lifecycleView
 }
 
@@ -44,18 +57,14 @@ var datasetTypes = map[string][]string{
 }
 
 func (s *Server) createDataset(in *createDatasetInput) (any, *apiError) {
-	if err := checkName("name", in.Name); err != nil {
-		return nil, err
-	}
 	if in.DatasetType == nil {
 		return nil, missing("datasetType")
 	}
 	typ := strings.ToUpper(*in.DatasetType)
-	required, known := datasetTypes[typ]
-	if !known {
-		return nil, checkEnum("datasetType", *in.DatasetType, "Interactions", "Items", "Users", "Actions", "Action_Interactions")
+	if _, known := datasetTypes[typ]; !known {
+		return nil, invalidInput("The datasetType must be one of Interactions, Items, Users, Actions, Action_Interactions")
 	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	g, err := lookupActive(s.datasetGroups, "datasetGroupArn", in.DatasetGroupArn, notActive)
@@ -66,17 +75,8 @@ func (s *Server) createDataset(in *createDatasetInput) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if sc.domain != g.domain {
-		return nil, invalidInput("The schema's domain does not match the dataset group's domain")
-	}
-	have := map[string]bool{}
-	for _, f := range sc.fields {
-		have[f.name] = true
-	}
-	for _, f := range required {
-		if !have[f] {
-			return nil, invalidInput("A schema for a %s dataset must declare the field %s", *in.DatasetType, f)
-		}
+	if err := checkSchemaFits(sc, g.domain, *in.DatasetType); err != nil {
+		return nil, err
 	}
 	arn := s.arn("dataset", g.name+"/"+typ)
 	if _, dup := s.datasets.get(arn); dup {
@@ -99,7 +99,7 @@ func (s *Server) describeDataset(in *struct {
 	}
 	return struct {
 		Dataset datasetView `json:"dataset"`
-	}{datasetView{d.arn, d.groupArn, d.datasetType, d.name, d.schemaArn, d.lifecycle()}}, nil
+	}{d.view()}, nil
 }
 
 func (s *Server) listDatasets(in *struct {
@@ -145,4 +145,62 @@ func (s *Server) deleteDataset(in *struct {
 func (s *Server) schemaOf(d *dataset) *schema {
 	sc, _ := s.schemas.get(d.schemaArn)
 	return sc
+}
+
+// checkSchemaFits requires a schema of the group's domain with the fields
+// the dataset type needs.
+func checkSchemaFits(sc *schema, domain, datasetType string) *apiError {
+	if sc.domain != domain {
+		return invalidInput("The schema's domain does not match the dataset group's domain")
+	}
+	have := map[string]bool{}
+	for _, f := range sc.fields {
+		have[f.name] = true
+	}
+	for _, f := range datasetTypes[strings.ToUpper(datasetType)] {
+		if !have[f] {
+			return invalidInput("A schema for a %s dataset must declare the field %s", datasetType, f)
+		}
+	}
+	return nil
+}
+
+func (d *dataset) view() datasetView {
+	v := datasetView{DatasetArn: d.arn, DatasetGroupArn: d.groupArn, DatasetType: d.datasetType, Name: d.name,
+		SchemaArn: d.schemaArn, lifecycleView: d.lifecycle()}
+	if u := d.update; u != nil {
+		lv := d.lifecycle()
+		lv.CreationDateTime = u.created
+		v.LatestDatasetUpdate = &datasetUpdateView{u.schemaArn, lv}
+	}
+	return v
+}
+
+// updateDataset moves an ACTIVE dataset to another schema that still fits
+// its type and domain.
+func (s *Server) updateDataset(in *struct {
+	DatasetArn *string `json:"datasetArn"`
+	SchemaArn  *string `json:"schemaArn"`
+}) (any, *apiError) {
+	d, err := lookupActive(s.datasets, "datasetArn", in.DatasetArn, notActive)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := lookup(s.schemas, "schemaArn", in.SchemaArn)
+	if err != nil {
+		return nil, err
+	}
+	g, _ := s.datasetGroups.get(d.groupArn)
+	if err := checkSchemaFits(sc, g.domain, d.datasetType); err != nil {
+		return nil, err
+	}
+	u := &datasetUpdate{schemaArn: sc.arn, created: epoch(s.now())}
+	d.update = u
+	s.begin(&d.meta, updatePhase, func() string {
+		d.schemaArn = u.schemaArn
+		return ""
+	}, nil)
+	return struct {
+		DatasetArn string `json:"datasetArn"`
+	}{d.arn}, nil
 }

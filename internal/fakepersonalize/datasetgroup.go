@@ -29,18 +29,8 @@ type datasetGroupSummary struct {
 	lifecycleView
 }
 
-var domains = []string{"ECOMMERCE", "VIDEO_ON_DEMAND"}
-
 func (s *Server) createDatasetGroup(in *createDatasetGroupInput) (any, *apiError) {
-	if err := checkName("name", in.Name); err != nil {
-		return nil, err
-	}
-	if in.Domain != "" {
-		if err := checkEnum("domain", in.Domain, domains...); err != nil {
-			return nil, err
-		}
-	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	// A service role is how Personalize reaches the key, and only the key.
@@ -50,9 +40,6 @@ func (s *Server) createDatasetGroup(in *createDatasetGroupInput) (any, *apiError
 	case in.KmsKeyArn != nil && in.RoleArn == nil:
 		return nil, invalidInput("roleArn is required when kmsKeyArn is specified")
 	case in.KmsKeyArn != nil:
-		if err := checkRole("roleArn", in.RoleArn); err != nil {
-			return nil, err
-		}
 		if err := s.checkKMSKey("kmsKeyArn", *in.KmsKeyArn); err != nil {
 			return nil, err
 		}
@@ -116,8 +103,10 @@ func (s *Server) deleteDatasetGroup(in *struct {
 	if s.datasets.any(func(d *dataset) bool { return inGroup(d.groupArn) }) ||
 		s.eventTrackers.any(func(e *eventTracker) bool { return inGroup(e.groupArn) }) ||
 		s.filters.any(func(f *filter) bool { return inGroup(f.groupArn) }) ||
-		s.solutions.any(func(sol *solution) bool { return inGroup(sol.groupArn) }) {
-		return nil, inUse("Dataset group %s still has datasets, event trackers, filters or solutions; delete them first", g.arn)
+		s.solutions.any(func(sol *solution) bool { return inGroup(sol.groupArn) }) ||
+		s.recommenders.any(func(r *recommender) bool { return inGroup(r.groupArn) }) ||
+		s.attributions.any(func(a *metricAttribution) bool { return inGroup(a.groupArn) }) {
+		return nil, inUse("Dataset group %s still has datasets, event trackers, filters, solutions, recommenders or metric attributions; delete them first", g.arn)
 	}
 	s.begin(&g.meta, deletePhase, nil, func() { s.datasetGroups.remove(g.arn) })
 	return struct{}{}, nil

@@ -31,11 +31,25 @@
 //
 // # Operations
 //
-// Dataset groups, schemas, datasets, event trackers, filters and solutions:
-// Create, Describe, List, Delete. Dataset import and export jobs, solution
-// versions and batch inference jobs: Create, Describe, List. Campaigns:
-// Create, Describe, List, Update, Delete. Tags: TagResource, UntagResource,
-// ListTagsForResource. Other Personalize operations answer
-// UnsupportedOperationException; targets that are not Personalize
-// operations answer UnknownOperationException.
+// All 71 operations of the model (service/personalize v1.50.5). Recommenders
+// also stop (INACTIVE) and start; data deletion jobs read a CSV with a USER_ID
+// column from the local S3 and erase those users' records from the group's
+// datasets (COMPLETED, numDeleted); batch segment jobs write
+// "<input file>.out" like batch inference, with a usersList per line; a
+// solution version still being created can be stopped (CREATE STOPPED).
+// Recipes, algorithms and the feature transformation come from a small
+// built-in catalog. Targets that are not Personalize operations answer
+// UnknownOperationException.
+//
+// # Validation
+//
+// Every request is checked against rules_gen.go, which go generate writes
+// from the service model (internal/apimodel): lengths, anchored patterns,
+// enums, ranges, required members, list and map sizes, nested structures,
+// list elements and map keys and values. All violations are reported in one
+// message naming each member as AWS does ("tags.1.member.tagKey"), never its
+// value. Answers are limited to the errors the operation declares:
+// ListDatasetGroups and ListSchemas, which declare no InvalidInputException,
+// answer InvalidNextTokenException for bad paging input; more than 200 tags
+// or tag keys answer TooManyTagsException or TooManyTagKeysException.
 package fakepersonalize

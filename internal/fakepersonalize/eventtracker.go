@@ -27,10 +27,7 @@ type eventTrackerSummary struct {
 }
 
 func (s *Server) createEventTracker(in *createEventTrackerInput) (any, *apiError) {
-	if err := checkName("name", in.Name); err != nil {
-		return nil, err
-	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	g, err := lookupActive(s.datasetGroups, "datasetGroupArn", in.DatasetGroupArn, notActive)

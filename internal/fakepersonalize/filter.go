@@ -2,7 +2,6 @@ package fakepersonalize
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 type filter struct {
@@ -34,20 +33,14 @@ func (f *filter) view(withExpression bool) filterView {
 }
 
 func (s *Server) createFilter(in *createFilterInput) (any, *apiError) {
-	if err := checkName("name", in.Name); err != nil {
-		return nil, err
-	}
 	if in.FilterExpression == nil {
 		return nil, missing("filterExpression")
-	}
-	if n := utf8.RuneCountInString(*in.FilterExpression); n < 1 || n > maxFilterExpr {
-		return nil, invalidInput(lengthMessage, "filterExpression", 1, maxFilterExpr)
 	}
 	expr := strings.TrimSpace(*in.FilterExpression)
 	if !strings.HasPrefix(expr, "INCLUDE ") && !strings.HasPrefix(expr, "EXCLUDE ") {
 		return nil, invalidInput("The filter expression must start with INCLUDE or EXCLUDE")
 	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	// CreateFilter has no ResourceInUseException: AWS answers a group that is

@@ -179,18 +179,3 @@ func FuzzParseCSV(f *testing.F) {
 		}
 	})
 }
-
-func FuzzCheckName(f *testing.F) {
-	for _, seed := range []string{"ok-name_1", "", "-x", "a b", strings.Repeat("a", 64), "4111 1111 1111 1111", "ü"} {
-		f.Add(seed)
-	}
-	f.Fuzz(func(t *testing.T, name string) {
-		err := checkName("name", &name)
-		if (err == nil) != (namePattern.MatchString(name) && len([]rune(name)) <= maxNameLength) {
-			t.Fatalf("checkName(%q) = %v, disagrees with the pattern and length", name, err)
-		}
-		if err != nil && len(name) > 3 && strings.Contains(err.message, name) {
-			t.Fatalf("checkName error %q repeats the name", err.message)
-		}
-	})
-}

@@ -21,6 +21,7 @@ func TestEveryOperation(t *testing.T) {
 	f := newFixture(t, personalizetest.WithStatusSteps(0))
 	c, ctx := f.c, f.ctx
 	var schema, group, dataset, importJob, exportJob, tracker, filter, solution, version, campaign, batch string
+	var segment, deletion, attribution, recommender, algorithm, transformation string
 	nonEmpty := func(t *testing.T, what string, v *string) string {
 		t.Helper()
 		if aws.ToString(v) == "" {
@@ -285,6 +286,204 @@ func TestEveryOperation(t *testing.T) {
 			if err == nil {
 				one(t, len(out.BatchInferenceJobs))
 			}
+			return err
+		}},
+		{"DescribeRecipe", func(t *testing.T) error {
+			out, err := c.DescribeRecipe(ctx, &personalize.DescribeRecipeInput{RecipeArn: aws.String(userPersonalization)})
+			if err == nil {
+				algorithm = nonEmpty(t, "AlgorithmArn", out.Recipe.AlgorithmArn)
+				transformation = nonEmpty(t, "FeatureTransformationArn", out.Recipe.FeatureTransformationArn)
+			}
+			return err
+		}},
+		{"DescribeAlgorithm", func(t *testing.T) error {
+			out, err := c.DescribeAlgorithm(ctx, &personalize.DescribeAlgorithmInput{AlgorithmArn: &algorithm})
+			if err == nil && aws.ToString(out.Algorithm.AlgorithmArn) != algorithm {
+				t.Errorf("DescribeAlgorithm returned %s", aws.ToString(out.Algorithm.AlgorithmArn))
+			}
+			return err
+		}},
+		{"DescribeFeatureTransformation", func(t *testing.T) error {
+			out, err := c.DescribeFeatureTransformation(ctx, &personalize.DescribeFeatureTransformationInput{FeatureTransformationArn: &transformation})
+			if err == nil {
+				active(t, out.FeatureTransformation.Status)
+			}
+			return err
+		}},
+		{"ListRecipes", func(t *testing.T) error {
+			out, err := c.ListRecipes(ctx, &personalize.ListRecipesInput{Domain: types.DomainVideoOnDemand})
+			if err == nil && len(out.Recipes) != 4 {
+				t.Errorf("ListRecipes(VIDEO_ON_DEMAND) listed %d recipes, want 4", len(out.Recipes))
+			}
+			return err
+		}},
+		{"GetSolutionMetrics", func(t *testing.T) error {
+			out, err := c.GetSolutionMetrics(ctx, &personalize.GetSolutionMetricsInput{SolutionVersionArn: &version})
+			if err == nil && out.Metrics["coverage"] == 0 {
+				t.Errorf("GetSolutionMetrics() = %v, want coverage", out.Metrics)
+			}
+			return err
+		}},
+		{"StopSolutionVersionCreation", func(t *testing.T) error {
+			// The version has settled; stopping it is refused (TestStopSolutionVersionCreation stops one in flight).
+			_, err := c.StopSolutionVersionCreation(ctx, &personalize.StopSolutionVersionCreationInput{SolutionVersionArn: &version})
+			checkErr(t, err, "ResourceInUseException")
+			return nil
+		}},
+		{"UpdateSolution", func(t *testing.T) error {
+			_, err := c.UpdateSolution(ctx, &personalize.UpdateSolutionInput{SolutionArn: &solution, PerformAutoTraining: aws.Bool(false)})
+			if err != nil {
+				return err
+			}
+			out, err := c.DescribeSolution(ctx, &personalize.DescribeSolutionInput{SolutionArn: &solution})
+			if err == nil && (out.Solution.LatestSolutionUpdate == nil || aws.ToBool(out.Solution.PerformAutoTraining)) {
+				t.Errorf("solution after update: latest update %+v, performAutoTraining %v", out.Solution.LatestSolutionUpdate, aws.ToBool(out.Solution.PerformAutoTraining))
+			}
+			return err
+		}},
+		{"UpdateDataset", func(t *testing.T) error {
+			_, err := c.UpdateDataset(ctx, &personalize.UpdateDatasetInput{DatasetArn: &dataset, SchemaArn: &schema})
+			if err != nil {
+				return err
+			}
+			out, err := c.DescribeDataset(ctx, &personalize.DescribeDatasetInput{DatasetArn: &dataset})
+			if err == nil && (out.Dataset.LatestDatasetUpdate == nil || aws.ToString(out.Dataset.LatestDatasetUpdate.SchemaArn) != schema) {
+				t.Errorf("dataset after update: latest update %+v", out.Dataset.LatestDatasetUpdate)
+			}
+			return err
+		}},
+		{"CreateBatchSegmentJob", func(t *testing.T) error {
+			out, err := c.CreateBatchSegmentJob(ctx, &personalize.CreateBatchSegmentJobInput{JobName: aws.String("seg"), SolutionVersionArn: &version, RoleArn: &f.scene.RoleARN,
+				JobInput:  &types.BatchSegmentJobInput{S3DataSource: &types.S3DataConfig{Path: aws.String(f.put("items.json", `{"itemId":"item-1"}`))}},
+				JobOutput: &types.BatchSegmentJobOutput{S3DataDestination: &types.S3DataConfig{Path: &f.scene.ExportLocation}}})
+			if err == nil {
+				segment = nonEmpty(t, "BatchSegmentJobArn", out.BatchSegmentJobArn)
+			}
+			return err
+		}},
+		{"DescribeBatchSegmentJob", func(t *testing.T) error {
+			out, err := c.DescribeBatchSegmentJob(ctx, &personalize.DescribeBatchSegmentJobInput{BatchSegmentJobArn: &segment})
+			if err == nil {
+				active(t, out.BatchSegmentJob.Status)
+			}
+			return err
+		}},
+		{"ListBatchSegmentJobs", func(t *testing.T) error {
+			out, err := c.ListBatchSegmentJobs(ctx, &personalize.ListBatchSegmentJobsInput{SolutionVersionArn: &version})
+			if err == nil {
+				one(t, len(out.BatchSegmentJobs))
+			}
+			return err
+		}},
+		{"CreateDataDeletionJob", func(t *testing.T) error {
+			out, err := c.CreateDataDeletionJob(ctx, &personalize.CreateDataDeletionJobInput{JobName: aws.String("erase"), DatasetGroupArn: &group, RoleArn: &f.scene.RoleARN,
+				DataSource: &types.DataSource{DataLocation: aws.String(f.put("erase.csv", "USER_ID\nuser-1\n"))}})
+			if err == nil {
+				deletion = nonEmpty(t, "DataDeletionJobArn", out.DataDeletionJobArn)
+			}
+			return err
+		}},
+		{"DescribeDataDeletionJob", func(t *testing.T) error {
+			out, err := c.DescribeDataDeletionJob(ctx, &personalize.DescribeDataDeletionJobInput{DataDeletionJobArn: &deletion})
+			if err == nil && (aws.ToString(out.DataDeletionJob.Status) != "COMPLETED" || out.DataDeletionJob.NumDeleted == nil) {
+				t.Errorf("data deletion job: status %s, numDeleted %v", aws.ToString(out.DataDeletionJob.Status), out.DataDeletionJob.NumDeleted)
+			}
+			return err
+		}},
+		{"ListDataDeletionJobs", func(t *testing.T) error {
+			out, err := c.ListDataDeletionJobs(ctx, &personalize.ListDataDeletionJobsInput{DatasetGroupArn: &group})
+			if err == nil {
+				one(t, len(out.DataDeletionJobs))
+			}
+			return err
+		}},
+		{"CreateMetricAttribution", func(t *testing.T) error {
+			out, err := c.CreateMetricAttribution(ctx, &personalize.CreateMetricAttributionInput{Name: aws.String("m"), DatasetGroupArn: &group,
+				Metrics:             []types.MetricAttribute{{EventType: aws.String("click"), MetricName: aws.String("clicks"), Expression: aws.String("SUM(DatasetType.INTERACTIONS.EVENT_VALUE)")}},
+				MetricsOutputConfig: &types.MetricAttributionOutput{RoleArn: &f.scene.RoleARN, S3DataDestination: &types.S3DataConfig{Path: &f.scene.ExportLocation}}})
+			if err == nil {
+				attribution = nonEmpty(t, "MetricAttributionArn", out.MetricAttributionArn)
+			}
+			return err
+		}},
+		{"DescribeMetricAttribution", func(t *testing.T) error {
+			out, err := c.DescribeMetricAttribution(ctx, &personalize.DescribeMetricAttributionInput{MetricAttributionArn: &attribution})
+			if err == nil {
+				active(t, out.MetricAttribution.Status)
+			}
+			return err
+		}},
+		{"ListMetricAttributions", func(t *testing.T) error {
+			out, err := c.ListMetricAttributions(ctx, &personalize.ListMetricAttributionsInput{DatasetGroupArn: &group})
+			if err == nil {
+				one(t, len(out.MetricAttributions))
+			}
+			return err
+		}},
+		{"UpdateMetricAttribution", func(t *testing.T) error {
+			_, err := c.UpdateMetricAttribution(ctx, &personalize.UpdateMetricAttributionInput{MetricAttributionArn: &attribution,
+				AddMetrics:    []types.MetricAttribute{{EventType: aws.String("buy"), MetricName: aws.String("revenue"), Expression: aws.String("SUM(DatasetType.INTERACTIONS.EVENT_VALUE)")}},
+				RemoveMetrics: []string{"clicks"}})
+			return err
+		}},
+		{"ListMetricAttributionMetrics", func(t *testing.T) error {
+			out, err := c.ListMetricAttributionMetrics(ctx, &personalize.ListMetricAttributionMetricsInput{MetricAttributionArn: &attribution})
+			if err == nil && (len(out.Metrics) != 1 || aws.ToString(out.Metrics[0].MetricName) != "revenue") {
+				t.Errorf("metrics after update = %+v, want revenue only", out.Metrics)
+			}
+			return err
+		}},
+		{"DeleteMetricAttribution", func(t *testing.T) error {
+			_, err := c.DeleteMetricAttribution(ctx, &personalize.DeleteMetricAttributionInput{MetricAttributionArn: &attribution})
+			return err
+		}},
+		{"CreateRecommender", func(t *testing.T) error {
+			g, err := c.CreateDatasetGroup(ctx, &personalize.CreateDatasetGroupInput{Name: aws.String("shop"), Domain: types.DomainEcommerce})
+			if err != nil {
+				return err
+			}
+			out, err := c.CreateRecommender(ctx, &personalize.CreateRecommenderInput{Name: aws.String("r"), DatasetGroupArn: g.DatasetGroupArn,
+				RecipeArn: aws.String("arn:aws:personalize:::recipe/aws-ecomm-recommended-for-you"), RecommenderConfig: &types.RecommenderConfig{MinRecommendationRequestsPerSecond: aws.Int32(2)}})
+			if err == nil {
+				recommender = nonEmpty(t, "RecommenderArn", out.RecommenderArn)
+			}
+			return err
+		}},
+		{"DescribeRecommender", func(t *testing.T) error {
+			out, err := c.DescribeRecommender(ctx, &personalize.DescribeRecommenderInput{RecommenderArn: &recommender})
+			if err == nil {
+				active(t, out.Recommender.Status)
+			}
+			return err
+		}},
+		{"ListRecommenders", func(t *testing.T) error {
+			out, err := c.ListRecommenders(ctx, &personalize.ListRecommendersInput{})
+			if err == nil {
+				one(t, len(out.Recommenders))
+			}
+			return err
+		}},
+		{"UpdateRecommender", func(t *testing.T) error {
+			_, err := c.UpdateRecommender(ctx, &personalize.UpdateRecommenderInput{RecommenderArn: &recommender, RecommenderConfig: &types.RecommenderConfig{MinRecommendationRequestsPerSecond: aws.Int32(3)}})
+			return err
+		}},
+		{"StopRecommender", func(t *testing.T) error {
+			_, err := c.StopRecommender(ctx, &personalize.StopRecommenderInput{RecommenderArn: &recommender})
+			if err != nil {
+				return err
+			}
+			out, err := c.DescribeRecommender(ctx, &personalize.DescribeRecommenderInput{RecommenderArn: &recommender})
+			if err == nil && aws.ToString(out.Recommender.Status) != "INACTIVE" {
+				t.Errorf("stopped recommender is %s, want INACTIVE", aws.ToString(out.Recommender.Status))
+			}
+			return err
+		}},
+		{"StartRecommender", func(t *testing.T) error {
+			_, err := c.StartRecommender(ctx, &personalize.StartRecommenderInput{RecommenderArn: &recommender})
+			return err
+		}},
+		{"DeleteRecommender", func(t *testing.T) error {
+			_, err := c.DeleteRecommender(ctx, &personalize.DeleteRecommenderInput{RecommenderArn: &recommender})
 			return err
 		}},
 		{"TagResource", func(t *testing.T) error {

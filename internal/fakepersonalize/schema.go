@@ -3,7 +3,6 @@ package fakepersonalize
 import (
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 )
 
 type schema struct {
@@ -86,19 +85,8 @@ func parseAvroSchema(text string) ([]schemaField, *apiError) {
 }
 
 func (s *Server) createSchema(in *createSchemaInput) (any, *apiError) {
-	if err := checkName("name", in.Name); err != nil {
-		return nil, err
-	}
 	if in.Schema == nil {
 		return nil, missing("schema")
-	}
-	if n := utf8.RuneCountInString(*in.Schema); n < 1 || n > maxSchema {
-		return nil, invalidInput(lengthMessage, "schema", 1, maxSchema)
-	}
-	if in.Domain != "" {
-		if err := checkEnum("domain", in.Domain, domains...); err != nil {
-			return nil, err
-		}
 	}
 	fields, err := parseAvroSchema(*in.Schema)
 	if err != nil {

@@ -68,6 +68,10 @@ type Server struct {
 	solutionVersions *table[*solutionVersion]
 	campaigns        *table[*campaign]
 	batchJobs        *table[*batchJob]
+	segmentJobs      *table[*batchJob]
+	recommenders     *table[*recommender]
+	deletionJobs     *table[*deletionJob]
+	attributions     *table[*metricAttribution]
 }
 
 // New returns an empty Personalize.
@@ -87,6 +91,10 @@ func New(cfg Config) *Server {
 		solutionVersions: newTable[*solutionVersion](index),
 		campaigns:        newTable[*campaign](index),
 		batchJobs:        newTable[*batchJob](index),
+		segmentJobs:      newTable[*batchJob](index),
+		recommenders:     newTable[*recommender](index),
+		deletionJobs:     newTable[*deletionJob](index),
+		attributions:     newTable[*metricAttribution](index),
 	}
 }
 
@@ -124,50 +132,77 @@ func handle[In any](f func(*Server, *In) (any, *apiError)) route {
 }
 
 var routes = map[string]route{
-	"CreateDatasetGroup":        handle((*Server).createDatasetGroup),
-	"DescribeDatasetGroup":      handle((*Server).describeDatasetGroup),
-	"ListDatasetGroups":         handle((*Server).listDatasetGroups),
-	"DeleteDatasetGroup":        handle((*Server).deleteDatasetGroup),
-	"CreateSchema":              handle((*Server).createSchema),
-	"DescribeSchema":            handle((*Server).describeSchema),
-	"ListSchemas":               handle((*Server).listSchemas),
-	"DeleteSchema":              handle((*Server).deleteSchema),
-	"CreateDataset":             handle((*Server).createDataset),
-	"DescribeDataset":           handle((*Server).describeDataset),
-	"ListDatasets":              handle((*Server).listDatasets),
-	"DeleteDataset":             handle((*Server).deleteDataset),
-	"CreateDatasetImportJob":    handle((*Server).createImportJob),
-	"DescribeDatasetImportJob":  handle((*Server).describeImportJob),
-	"ListDatasetImportJobs":     handle((*Server).listImportJobs),
-	"CreateDatasetExportJob":    handle((*Server).createExportJob),
-	"DescribeDatasetExportJob":  handle((*Server).describeExportJob),
-	"ListDatasetExportJobs":     handle((*Server).listExportJobs),
-	"CreateEventTracker":        handle((*Server).createEventTracker),
-	"DescribeEventTracker":      handle((*Server).describeEventTracker),
-	"ListEventTrackers":         handle((*Server).listEventTrackers),
-	"DeleteEventTracker":        handle((*Server).deleteEventTracker),
-	"CreateFilter":              handle((*Server).createFilter),
-	"DescribeFilter":            handle((*Server).describeFilter),
-	"ListFilters":               handle((*Server).listFilters),
-	"DeleteFilter":              handle((*Server).deleteFilter),
-	"CreateSolution":            handle((*Server).createSolution),
-	"DescribeSolution":          handle((*Server).describeSolution),
-	"ListSolutions":             handle((*Server).listSolutions),
-	"DeleteSolution":            handle((*Server).deleteSolution),
-	"CreateSolutionVersion":     handle((*Server).createSolutionVersion),
-	"DescribeSolutionVersion":   handle((*Server).describeSolutionVersion),
-	"ListSolutionVersions":      handle((*Server).listSolutionVersions),
-	"CreateCampaign":            handle((*Server).createCampaign),
-	"DescribeCampaign":          handle((*Server).describeCampaign),
-	"ListCampaigns":             handle((*Server).listCampaigns),
-	"UpdateCampaign":            handle((*Server).updateCampaign),
-	"DeleteCampaign":            handle((*Server).deleteCampaign),
-	"CreateBatchInferenceJob":   handle((*Server).createBatchJob),
-	"DescribeBatchInferenceJob": handle((*Server).describeBatchJob),
-	"ListBatchInferenceJobs":    handle((*Server).listBatchJobs),
-	"TagResource":               handle((*Server).tagResource),
-	"UntagResource":             handle((*Server).untagResource),
-	"ListTagsForResource":       handle((*Server).listTagsForResource),
+	"CreateDatasetGroup":            handle((*Server).createDatasetGroup),
+	"DescribeDatasetGroup":          handle((*Server).describeDatasetGroup),
+	"ListDatasetGroups":             handle((*Server).listDatasetGroups),
+	"DeleteDatasetGroup":            handle((*Server).deleteDatasetGroup),
+	"CreateSchema":                  handle((*Server).createSchema),
+	"DescribeSchema":                handle((*Server).describeSchema),
+	"ListSchemas":                   handle((*Server).listSchemas),
+	"DeleteSchema":                  handle((*Server).deleteSchema),
+	"CreateDataset":                 handle((*Server).createDataset),
+	"DescribeDataset":               handle((*Server).describeDataset),
+	"ListDatasets":                  handle((*Server).listDatasets),
+	"DeleteDataset":                 handle((*Server).deleteDataset),
+	"CreateDatasetImportJob":        handle((*Server).createImportJob),
+	"DescribeDatasetImportJob":      handle((*Server).describeImportJob),
+	"ListDatasetImportJobs":         handle((*Server).listImportJobs),
+	"CreateDatasetExportJob":        handle((*Server).createExportJob),
+	"DescribeDatasetExportJob":      handle((*Server).describeExportJob),
+	"ListDatasetExportJobs":         handle((*Server).listExportJobs),
+	"CreateEventTracker":            handle((*Server).createEventTracker),
+	"DescribeEventTracker":          handle((*Server).describeEventTracker),
+	"ListEventTrackers":             handle((*Server).listEventTrackers),
+	"DeleteEventTracker":            handle((*Server).deleteEventTracker),
+	"CreateFilter":                  handle((*Server).createFilter),
+	"DescribeFilter":                handle((*Server).describeFilter),
+	"ListFilters":                   handle((*Server).listFilters),
+	"DeleteFilter":                  handle((*Server).deleteFilter),
+	"CreateSolution":                handle((*Server).createSolution),
+	"DescribeSolution":              handle((*Server).describeSolution),
+	"ListSolutions":                 handle((*Server).listSolutions),
+	"DeleteSolution":                handle((*Server).deleteSolution),
+	"CreateSolutionVersion":         handle((*Server).createSolutionVersion),
+	"DescribeSolutionVersion":       handle((*Server).describeSolutionVersion),
+	"ListSolutionVersions":          handle((*Server).listSolutionVersions),
+	"CreateCampaign":                handle((*Server).createCampaign),
+	"DescribeCampaign":              handle((*Server).describeCampaign),
+	"ListCampaigns":                 handle((*Server).listCampaigns),
+	"UpdateCampaign":                handle((*Server).updateCampaign),
+	"DeleteCampaign":                handle((*Server).deleteCampaign),
+	"CreateBatchInferenceJob":       handle((*Server).createBatchJob),
+	"DescribeBatchInferenceJob":     handle((*Server).describeBatchJob),
+	"ListBatchInferenceJobs":        handle((*Server).listBatchJobs),
+	"CreateBatchSegmentJob":         handle((*Server).createSegmentJob),
+	"DescribeBatchSegmentJob":       handle((*Server).describeSegmentJob),
+	"ListBatchSegmentJobs":          handle((*Server).listSegmentJobs),
+	"CreateRecommender":             handle((*Server).createRecommender),
+	"DescribeRecommender":           handle((*Server).describeRecommender),
+	"ListRecommenders":              handle((*Server).listRecommenders),
+	"UpdateRecommender":             handle((*Server).updateRecommender),
+	"StartRecommender":              handle((*Server).startRecommender),
+	"StopRecommender":               handle((*Server).stopRecommender),
+	"DeleteRecommender":             handle((*Server).deleteRecommender),
+	"CreateDataDeletionJob":         handle((*Server).createDeletionJob),
+	"DescribeDataDeletionJob":       handle((*Server).describeDeletionJob),
+	"ListDataDeletionJobs":          handle((*Server).listDeletionJobs),
+	"CreateMetricAttribution":       handle((*Server).createMetricAttribution),
+	"DescribeMetricAttribution":     handle((*Server).describeMetricAttribution),
+	"ListMetricAttributions":        handle((*Server).listMetricAttributions),
+	"UpdateMetricAttribution":       handle((*Server).updateMetricAttribution),
+	"DeleteMetricAttribution":       handle((*Server).deleteMetricAttribution),
+	"ListMetricAttributionMetrics":  handle((*Server).listMetricAttributionMetrics),
+	"DescribeAlgorithm":             handle((*Server).describeAlgorithm),
+	"DescribeFeatureTransformation": handle((*Server).describeFeatureTransformation),
+	"DescribeRecipe":                handle((*Server).describeRecipe),
+	"ListRecipes":                   handle((*Server).listRecipes),
+	"GetSolutionMetrics":            handle((*Server).getSolutionMetrics),
+	"StopSolutionVersionCreation":   handle((*Server).stopSolutionVersionCreation),
+	"UpdateSolution":                handle((*Server).updateSolution),
+	"UpdateDataset":                 handle((*Server).updateDataset),
+	"TagResource":                   handle((*Server).tagResource),
+	"UntagResource":                 handle((*Server).untagResource),
+	"ListTagsForResource":           handle((*Server).listTagsForResource),
 }
 
 // Operations lists the operations the fake serves.
@@ -177,21 +212,6 @@ func Operations() []string {
 		ops = append(ops, op)
 	}
 	return ops
-}
-
-// otherOperations are the Personalize operations (SDK v1.50.5) the fake does
-// not serve: they answer UnsupportedOperationException rather than
-// UnknownOperationException.
-var otherOperations = map[string]bool{
-	"CreateBatchSegmentJob": true, "CreateDataDeletionJob": true, "CreateMetricAttribution": true,
-	"CreateRecommender": true, "DeleteMetricAttribution": true, "DeleteRecommender": true,
-	"DescribeAlgorithm": true, "DescribeBatchSegmentJob": true, "DescribeDataDeletionJob": true,
-	"DescribeFeatureTransformation": true, "DescribeMetricAttribution": true, "DescribeRecipe": true,
-	"DescribeRecommender": true, "GetSolutionMetrics": true, "ListBatchSegmentJobs": true,
-	"ListDataDeletionJobs": true, "ListMetricAttributionMetrics": true, "ListMetricAttributions": true,
-	"ListRecipes": true, "ListRecommenders": true, "StartRecommender": true, "StopRecommender": true,
-	"StopSolutionVersionCreation": true, "UpdateDataset": true, "UpdateMetricAttribution": true,
-	"UpdateRecommender": true, "UpdateSolution": true,
 }
 
 var opName = regexp.MustCompile(`^[A-Za-z]{1,64}$`)
@@ -208,23 +228,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{"SerializationException", "The request body could not be read or is too large."})
 		return
 	}
-	call, ok := routes[op]
-	if !ok {
-		switch {
-		case otherOperations[op]:
-			writeError(w, &apiError{"UnsupportedOperationException", op + " is not implemented by the local Personalize emulator."})
-		case opName.MatchString(op):
-			writeError(w, &apiError{"UnknownOperationException", op + " is not an Amazon Personalize operation."})
-		default:
-			writeError(w, &apiError{"UnknownOperationException", "The X-Amz-Target does not name an Amazon Personalize operation."})
-		}
+	spec, known := operations[op]
+	call, served := routes[op]
+	switch {
+	case known && !served:
+		writeError(w, &apiError{"UnsupportedOperationException", op + " is not implemented by the local Personalize emulator."})
+		return
+	case !known && opName.MatchString(op):
+		writeError(w, &apiError{"UnknownOperationException", op + " is not an Amazon Personalize operation."})
+		return
+	case !known:
+		writeError(w, &apiError{"UnknownOperationException", "The X-Amz-Target does not name an Amazon Personalize operation."})
 		return
 	}
-	s.mu.Lock()
-	out, apiErr := call(s, body)
-	s.mu.Unlock()
-	if apiErr != nil {
+	if apiErr := validateInput(spec, body); apiErr != nil {
 		writeError(w, apiErr)
+		return
+	}
+	out, apiErr := s.run(call, body)
+	if apiErr != nil {
+		writeError(w, declared(spec, apiErr))
 		return
 	}
 	b, err := json.Marshal(out)
@@ -235,6 +258,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setHeaders(w)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
+}
+
+// run calls a handler under the lock. A handler that panics answers
+// InternalFailure and leaves the server usable.
+func (s *Server) run(call route, body []byte) (out any, apiErr *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer func() {
+		if recover() != nil {
+			out, apiErr = nil, &apiError{"InternalFailure", "The local Personalize emulator failed on this request."}
+		}
+	}()
+	return call(s, body)
+}
+
+// declared keeps an answer within the errors op declares, so the SDK can
+// type it: a handler's error of another type (a precondition phrased for a
+// sibling operation) becomes op's validation error with the same message.
+func declared(op operation, e *apiError) *apiError {
+	switch {
+	case op.declares(e.typ), e.typ == "SerializationException", e.typ == "InternalFailure":
+		return e
+	}
+	return &apiError{op.validationError(), e.message}
 }
 
 func setHeaders(w http.ResponseWriter) {

@@ -6,20 +6,6 @@ import (
 	"strings"
 )
 
-// recipes are the public recipe ARNs CreateSolution accepts.
-var recipes = func() map[string]bool {
-	m := map[string]bool{}
-	for _, r := range []string{
-		"aws-user-personalization", "aws-user-personalization-v2", "aws-personalized-ranking",
-		"aws-personalized-ranking-v2", "aws-similar-items", "aws-sims", "aws-popularity-count",
-		"aws-trending-now", "aws-item-attribute-affinity", "aws-next-best-action",
-		"aws-semantic-similarity", "aws-hrnn", "aws-hrnn-metadata", "aws-hrnn-coldstart",
-	} {
-		m["arn:aws:personalize:::recipe/"+r] = true
-	}
-	return m
-}()
-
 const defaultAutoMLRecipe = "arn:aws:personalize:::recipe/aws-user-personalization"
 
 type solution struct {
@@ -30,6 +16,21 @@ type solution struct {
 	performIncrementalUpdate       bool
 	config                         json.RawMessage
 	latestVersion                  string
+	update                         *solutionUpdate
+}
+
+// solutionUpdate is the last UpdateSolution request.
+type solutionUpdate struct {
+	performAutoTraining, performIncrementalUpdate *bool
+	config                                        json.RawMessage
+	created                                       float64
+}
+
+type solutionUpdateView struct {
+	SolutionUpdateConfig     json.RawMessage `json:"solutionUpdateConfig,omitempty"`
+	PerformAutoTraining      *bool           `json:"performAutoTraining,omitempty"`
+	PerformIncrementalUpdate *bool           `json:"performIncrementalUpdate,omitempty"`
+	lifecycleView
 }
 
 type createSolutionInput struct {
@@ -62,6 +63,7 @@ type solutionView struct {
 	SolutionConfig           json.RawMessage         `json:"solutionConfig,omitempty"`
 	AutoMLResult             *autoMLResult           `json:"autoMLResult,omitempty"`
 	LatestSolutionVersion    *solutionVersionSummary `json:"latestSolutionVersion,omitempty"`
+	LatestSolutionUpdate     *solutionUpdateView     `json:"latestSolutionUpdate,omitempty"`
 	lifecycleView
 }
 
@@ -85,17 +87,11 @@ func checkObject(field string, raw json.RawMessage) (json.RawMessage, *apiError)
 }
 
 func (s *Server) createSolution(in *createSolutionInput) (any, *apiError) {
-	if err := checkName("name", in.Name); err != nil {
-		return nil, err
-	}
 	cfg, err := checkObject("solutionConfig", in.SolutionConfig)
 	if err != nil {
 		return nil, err
 	}
-	if in.EventType != nil && len(*in.EventType) > eventTypeLimit {
-		return nil, invalidInput(lengthMessage, "eventType", 0, eventTypeLimit)
-	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	recipe := ""
@@ -104,7 +100,8 @@ func (s *Server) createSolution(in *createSolutionInput) (any, *apiError) {
 		if err := checkARN("recipeArn", in.RecipeArn); err != nil {
 			return nil, err
 		}
-		if !recipes[*in.RecipeArn] {
+		if r, ok := recipeByARN(*in.RecipeArn); !ok || r.domain != "" {
+			// Domain recipes are for recommenders, not custom solutions.
 			return nil, notFound(*in.RecipeArn)
 		}
 		recipe = *in.RecipeArn
@@ -142,6 +139,11 @@ func (s *Server) solutionView(sol *solution) solutionView {
 		SolutionConfig: sol.config, lifecycleView: sol.lifecycle()}
 	if sol.performAutoML && sol.active() {
 		v.AutoMLResult = &autoMLResult{defaultAutoMLRecipe}
+	}
+	if u := sol.update; u != nil {
+		lv := sol.lifecycle()
+		lv.CreationDateTime = u.created
+		v.LatestSolutionUpdate = &solutionUpdateView{u.config, u.performAutoTraining, u.performIncrementalUpdate, lv}
 	}
 	if sv, ok := s.solutionVersions.get(sol.latestVersion); ok {
 		sum := sv.summary()
@@ -200,7 +202,8 @@ func (s *Server) deleteSolution(in *struct {
 		if s.campaigns.any(func(c *campaign) bool { return c.solutionVersionArn == sv.arn }) {
 			return nil, inUse("Solution %s has a solution version used by a campaign", sol.arn)
 		}
-		if s.batchJobs.any(func(j *batchJob) bool { return j.solutionVersionArn == sv.arn && j.busy() }) {
+		if s.batchJobs.any(func(j *batchJob) bool { return j.solutionVersionArn == sv.arn && j.busy() }) ||
+			s.segmentJobs.any(func(j *batchJob) bool { return j.solutionVersionArn == sv.arn && j.busy() }) {
 			return nil, inUse("Solution %s has a solution version used by a batch inference job in progress", sol.arn)
 		}
 	}
@@ -255,19 +258,11 @@ func (s *Server) createSolutionVersion(in *struct {
 	TrainingMode string  `json:"trainingMode"`
 	Tags         []tag   `json:"tags"`
 }) (any, *apiError) {
-	if in.Name != nil {
-		if err := checkName("name", in.Name); err != nil {
-			return nil, err
-		}
-	}
 	mode := "FULL"
 	if in.TrainingMode != "" {
-		if err := checkEnum("trainingMode", in.TrainingMode, "FULL", "UPDATE", "AUTOTRAIN"); err != nil {
-			return nil, err
-		}
 		mode = in.TrainingMode
 	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	sol, err := lookupActive(s.solutions, "solutionArn", in.SolutionArn, notActive)
@@ -349,4 +344,66 @@ func (s *Server) listSolutionVersions(in *struct {
 		SolutionVersions []solutionVersionSummary `json:"solutionVersions"`
 		NextToken        *string                  `json:"nextToken,omitempty"`
 	}{out, next}, nil
+}
+
+// updateSolution changes an ACTIVE solution's automatic training settings.
+func (s *Server) updateSolution(in *struct {
+	SolutionArn              *string         `json:"solutionArn"`
+	PerformAutoTraining      *bool           `json:"performAutoTraining"`
+	PerformIncrementalUpdate *bool           `json:"performIncrementalUpdate"`
+	SolutionUpdateConfig     json.RawMessage `json:"solutionUpdateConfig"`
+}) (any, *apiError) {
+	sol, err := lookupActive(s.solutions, "solutionArn", in.SolutionArn, notActive)
+	if err != nil {
+		return nil, err
+	}
+	u := &solutionUpdate{performAutoTraining: in.PerformAutoTraining, performIncrementalUpdate: in.PerformIncrementalUpdate,
+		config: in.SolutionUpdateConfig, created: epoch(s.now())}
+	sol.update = u
+	s.begin(&sol.meta, updatePhase, func() string {
+		if u.performAutoTraining != nil {
+			sol.performAutoTraining = *u.performAutoTraining
+		}
+		if u.performIncrementalUpdate != nil {
+			sol.performIncrementalUpdate = *u.performIncrementalUpdate
+		}
+		return ""
+	}, nil)
+	return struct {
+		SolutionArn string `json:"solutionArn"`
+	}{sol.arn}, nil
+}
+
+// getSolutionMetrics answers fixed offline metrics for a trained version.
+func (s *Server) getSolutionMetrics(in *struct {
+	SolutionVersionArn *string `json:"solutionVersionArn"`
+}) (any, *apiError) {
+	sv, err := lookupActive(s.solutionVersions, "solutionVersionArn", in.SolutionVersionArn, notActive)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		SolutionVersionArn string             `json:"solutionVersionArn"`
+		Metrics            map[string]float64 `json:"metrics"`
+	}{sv.arn, map[string]float64{
+		"coverage": 0.27, "mean_reciprocal_rank_at_25": 0.12, "normalized_discounted_cumulative_gain_at_5": 0.1,
+		"normalized_discounted_cumulative_gain_at_10": 0.13, "normalized_discounted_cumulative_gain_at_25": 0.18,
+		"precision_at_5": 0.05, "precision_at_10": 0.04, "precision_at_25": 0.03,
+	}}, nil
+}
+
+// stopSolutionVersionCreation stops training that has not settled: the
+// version goes CREATE STOPPING, then CREATE STOPPED.
+func (s *Server) stopSolutionVersionCreation(in *struct {
+	SolutionVersionArn *string `json:"solutionVersionArn"`
+}) (any, *apiError) {
+	sv, err := lookup(s.solutionVersions, "solutionVersionArn", in.SolutionVersionArn)
+	if err != nil {
+		return nil, err
+	}
+	if !sv.busy() || sv.work.phase != createPhase {
+		return nil, inUse("Solution version %s is not being created (status %s)", sv.arn, sv.status)
+	}
+	s.begin(&sv.meta, stoppingPhase, nil, nil)
+	return struct{}{}, nil
 }

@@ -17,13 +17,20 @@ const (
 type phase struct {
 	pending, inProgress string
 	failed              string // status when finish reports a failure
+	settled             string // status when the work is done; "" is ACTIVE
 }
 
 var (
-	createPhase = phase{"CREATE PENDING", "CREATE IN_PROGRESS", statusCreateFailed}
-	batchPhase  = phase{"PENDING", "IN PROGRESS", statusCreateFailed} // batch jobs spell theirs this way
-	updatePhase = phase{"UPDATE PENDING", "UPDATE IN_PROGRESS", "UPDATE FAILED"}
-	deletePhase = phase{"DELETE PENDING", "DELETE IN_PROGRESS", ""}
+	createPhase = phase{"CREATE PENDING", "CREATE IN_PROGRESS", statusCreateFailed, ""}
+	batchPhase  = phase{"PENDING", "IN PROGRESS", statusCreateFailed, ""} // batch jobs spell theirs this way
+	updatePhase = phase{"UPDATE PENDING", "UPDATE IN_PROGRESS", "UPDATE FAILED", ""}
+	deletePhase = phase{"DELETE PENDING", "DELETE IN_PROGRESS", "", ""}
+	// Recommenders stop and start; data deletion jobs complete; a stopped
+	// solution version stays stopped.
+	stopPhase     = phase{"STOP PENDING", "STOP IN_PROGRESS", "", "INACTIVE"}
+	startPhase    = phase{"START PENDING", "START IN_PROGRESS", "", ""}
+	deletionPhase = phase{"PENDING", "IN_PROGRESS", "FAILED", "COMPLETED"}
+	stoppingPhase = phase{"CREATE STOPPING", "CREATE STOPPING", "", "CREATE STOPPED"}
 )
 
 // work is what remains to be done on a resource before it settles.
@@ -98,6 +105,9 @@ func (s *Server) settle(m *meta) {
 		return
 	}
 	m.status = statusActive
+	if w.phase.settled != "" {
+		m.status = w.phase.settled
+	}
 }
 
 // table holds one kind of resource in creation order and keeps the

@@ -1,7 +1,5 @@
 package fakepersonalize
 
-import "strconv"
-
 // taggedResource finds any taggable resource by ARN.
 func (s *Server) taggedResource(arn *string) (*meta, *apiError) {
 	if err := checkARN("resourceArn", arn); err != nil {
@@ -24,7 +22,7 @@ func (s *Server) tagResource(in *struct {
 	if in.Tags == nil {
 		return nil, missing("tags")
 	}
-	if err := checkTags("tags", in.Tags); err != nil {
+	if err := checkTagKeys(in.Tags); err != nil {
 		return nil, err
 	}
 	m, err := s.taggedResource(in.ResourceArn)
@@ -45,14 +43,6 @@ func (s *Server) untagResource(in *struct {
 }) (any, *apiError) {
 	if in.TagKeys == nil {
 		return nil, missing("tagKeys")
-	}
-	if len(in.TagKeys) > maxTags {
-		return nil, &apiError{"TooManyTagKeysException", "At most 200 tag keys can be removed at once"}
-	}
-	for i, k := range in.TagKeys {
-		if len(k) < 1 || len(k) > maxTagKey {
-			return nil, invalidInput(lengthMessage, "tagKeys."+strconv.Itoa(i+1)+".member", 1, maxTagKey)
-		}
 	}
 	m, err := s.taggedResource(in.ResourceArn)
 	if err != nil {

@@ -1,73 +1,28 @@
 package fakepersonalize
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 )
 
-// Patterns and limits from the Personalize service model. The model's name
-// pattern lacks its trailing $; AWS applies it to the whole value.
-var (
-	namePattern    = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9\-_]*$`)
-	tagPattern     = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
-	arnPattern     = regexp.MustCompile(`^arn:([a-z\d-]+):personalize:.*:.*:.+$`)
-	kmsKeyPattern  = regexp.MustCompile(`^arn:aws.*:kms:.*:[0-9]{12}:key/.*$`)
-	rolePattern    = regexp.MustCompile(`^arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`)
-	s3PathPattern  = regexp.MustCompile(`^(s3|http|https)://.+$`)
-	bucketPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$`)
-	eventTypeLimit = 256
-)
+// The model's constraints (lengths, patterns, enums, ranges, required
+// members) are checked from rules_gen.go before a handler runs; what is
+// here are the checks the model cannot express.
 
-const (
-	maxNameLength  = 63
-	maxARNLength   = 256
-	maxS3Path      = 256
-	maxTags        = 200
-	maxTagKey      = 128
-	maxTagValue    = 256
-	maxSchema      = 10000
-	maxFilterExpr  = 2500
-	patternMessage = "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s"
-	lengthMessage  = "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length between %d and %d"
-)
+// bucketPattern is what S3 accepts as a bucket name; the model's S3Location
+// pattern allows anything after the scheme.
+var bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$`)
 
-// checkName validates a resource or job name.
-func checkName(field string, v *string) *apiError {
+// maxTags is how many tags a resource may carry in all.
+const maxTags = 200
+
+// checkARN requires an ARN member the operation needs although the model
+// leaves it optional; its form has been validated.
+func checkARN(field string, v *string) *apiError {
 	if v == nil {
 		return missing(field)
 	}
-	if n := utf8.RuneCountInString(*v); n < 1 || n > maxNameLength {
-		return invalidInput(lengthMessage, field, 1, maxNameLength)
-	}
-	if !namePattern.MatchString(*v) {
-		return invalidInput(patternMessage, field, `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`)
-	}
 	return nil
-}
-
-// checkARN validates the shape of a Personalize ARN input.
-func checkARN(field string, v *string) *apiError {
-	if v == nil || *v == "" {
-		return missing(field)
-	}
-	if len(*v) > maxARNLength {
-		return invalidInput(lengthMessage, field, 0, maxARNLength)
-	}
-	if !arnPattern.MatchString(*v) {
-		return invalidInput(patternMessage, field, "arn:([a-z\\d-]+):personalize:.*:.*:.+")
-	}
-	return nil
-}
-
-func checkEnum(field, v string, allowed ...string) *apiError {
-	for _, a := range allowed {
-		if v == a {
-			return nil
-		}
-	}
-	return invalidInput("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]", field, strings.Join(allowed, ", "))
 }
 
 type tag struct {
@@ -75,34 +30,11 @@ type tag struct {
 	TagValue *string `json:"tagValue"`
 }
 
-// checkTags validates tags as Personalize does: more than 200 is a
-// TooManyTagsException, anything else wrong an InvalidInputException.
-func checkTags(field string, tags []tag) *apiError {
-	if len(tags) > maxTags {
-		return &apiError{"TooManyTagsException", fmt.Sprintf("The number of tags exceeds the limit of %d", maxTags)}
-	}
+// checkTagKeys refuses the tag keys AWS reserves for itself.
+func checkTagKeys(tags []tag) *apiError {
 	for i, t := range tags {
-		path := fmt.Sprintf("%s.%d.member", field, i+1)
-		if t.TagKey == nil {
-			return missing(path + ".tagKey")
-		}
-		if t.TagValue == nil {
-			return missing(path + ".tagValue")
-		}
-		if n := utf8.RuneCountInString(*t.TagKey); n < 1 || n > maxTagKey {
-			return invalidInput(lengthMessage, path+".tagKey", 1, maxTagKey)
-		}
-		if utf8.RuneCountInString(*t.TagValue) > maxTagValue {
-			return invalidInput(lengthMessage, path+".tagValue", 0, maxTagValue)
-		}
-		if !tagPattern.MatchString(*t.TagKey) {
-			return invalidInput(patternMessage, path+".tagKey", `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`)
-		}
-		if !tagPattern.MatchString(*t.TagValue) {
-			return invalidInput(patternMessage, path+".tagValue", `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`)
-		}
 		if strings.HasPrefix(strings.ToLower(*t.TagKey), "aws:") {
-			return invalidInput("Tag keys beginning with aws: are reserved (%s.tagKey)", path)
+			return invalidInput("Tag keys beginning with aws: are reserved (tags.%d.member.tagKey)", i+1)
 		}
 	}
 	return nil
@@ -126,22 +58,9 @@ func mergeTags(old, news []tag) []tag {
 	return out
 }
 
-func checkRole(field string, v *string) *apiError {
-	if v == nil || *v == "" {
-		return missing(field)
-	}
-	if len(*v) > maxARNLength || !rolePattern.MatchString(*v) {
-		return invalidInput(patternMessage, field, `arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`)
-	}
-	return nil
-}
-
 // checkKMSKey validates a KmsKeyArn and checks the key in the local KMS:
 // it must exist, in this Region, and be an enabled symmetric key.
 func (s *Server) checkKMSKey(field, arn string) *apiError {
-	if len(arn) > 2048 || !kmsKeyPattern.MatchString(arn) {
-		return invalidInput(patternMessage, field, "arn:aws.*:kms:.*:[0-9]{12}:key/.*")
-	}
 	if parts := strings.SplitN(arn, ":", 6); parts[3] != s.cfg.Region {
 		return invalidInput("The KMS key in %s must be in the Region %s", field, s.cfg.Region)
 	}
@@ -184,14 +103,8 @@ func (l s3Location) String() string { return "s3://" + l.bucket + "/" + l.key }
 // checkS3Path validates an S3 path input and requires its bucket to exist in
 // the local S3. The model also admits http(s) URLs; Personalize reads only S3.
 func (s *Server) checkS3Path(field string, v *string) (s3Location, *apiError) {
-	if v == nil || *v == "" {
+	if v == nil {
 		return s3Location{}, missing(field)
-	}
-	if len(*v) > maxS3Path {
-		return s3Location{}, invalidInput(lengthMessage, field, 0, maxS3Path)
-	}
-	if !s3PathPattern.MatchString(*v) {
-		return s3Location{}, invalidInput(patternMessage, field, "(s3|http|https)://.+")
 	}
 	rest, ok := strings.CutPrefix(*v, "s3://")
 	if !ok {
