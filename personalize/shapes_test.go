@@ -1,51 +1,20 @@
 package personalize
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/apimodel"
 )
 
-// modelPath is the official Personalize model the shapes are checked
-// against (see ../shared/models/README.md).
-var modelPath = filepath.Join("..", "..", "shared", "models", "personalize-2018-05-22.json")
-
-type modelShape struct {
-	Type    string   `json:"type"`
-	Min     *int     `json:"min"`
-	Max     *int     `json:"max"`
-	Pattern string   `json:"pattern"`
-	Enum    []string `json:"enum"`
-	Members map[string]struct {
-		Shape string `json:"shape"`
-	} `json:"members"`
-	Member struct{ Shape string } `json:"member"`
-	Key    struct{ Shape string } `json:"key"`
-	Value  struct{ Shape string } `json:"value"`
-}
-
-type model struct {
-	Operations map[string]struct {
-		Input struct{ Shape string } `json:"input"`
-	} `json:"operations"`
-	Shapes map[string]modelShape `json:"shapes"`
-}
-
-func loadModel(t testing.TB) model {
+func loadModel(t testing.TB) *apimodel.Model {
 	t.Helper()
-	b, err := os.ReadFile(modelPath)
+	m, err := apimodel.Load(apimodel.Personalize)
 	if err != nil {
 		t.Fatalf("the API model: %v", err)
-	}
-	var m model
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
 	}
 	return m
 }
@@ -60,7 +29,7 @@ func TestShapesMatchModel(t *testing.T) {
 	var checked int
 	var walk func(op, path, shapeName string, n *node, key bool)
 	walk = func(op, path, shapeName string, n *node, key bool) {
-		ms := m.Shapes[shapeName]
+		ms := *m.Shapes[shapeName]
 		for n != nil && n.kind == kindPtr {
 			n = n.elem
 		}
@@ -91,7 +60,7 @@ func TestShapesMatchModel(t *testing.T) {
 				t.Errorf("%s %s: the plan has no map", op, path)
 				return
 			}
-			checkString(t, op, path+"{key}", m.Shapes[ms.Key.Shape], ms.Key.Shape, n.keyRule, n.keyShape, n.keyEnum)
+			checkString(t, op, path+"{key}", *m.Shapes[ms.Key.Shape], ms.Key.Shape, n.keyRule, n.keyShape, n.keyEnum)
 			checked++
 			if m.Shapes[ms.Value.Shape].Type != "double" {
 				walk(op, path+"{value}", ms.Value.Shape, n.elem, false)
@@ -111,7 +80,7 @@ func TestShapesMatchModel(t *testing.T) {
 			t.Errorf("operation %s is not on the SDK client", name)
 			continue
 		}
-		walk(name, "", op.Input.Shape, g.plans.get(in), false)
+		walk(name, "", op.Input, g.plans.get(in), false)
 	}
 	// models/README.md: 226 input string members (maps count their keys).
 	if checked < 226 {
@@ -119,7 +88,7 @@ func TestShapesMatchModel(t *testing.T) {
 	}
 }
 
-func checkString(t *testing.T, op, path string, ms modelShape, shapeName string, rule fieldRule, sh *shape, enum []string) {
+func checkString(t *testing.T, op, path string, ms apimodel.Shape, shapeName string, rule fieldRule, sh *shape, enum []string) {
 	t.Helper()
 	if len(ms.Enum) > 0 {
 		want := slices.Sorted(slices.Values(ms.Enum))
@@ -139,10 +108,10 @@ func checkString(t *testing.T, op, path string, ms modelShape, shapeName string,
 	}
 	want := limits{Name: shapeName, Pattern: ms.Pattern}
 	if ms.Min != nil {
-		want.Min = *ms.Min
+		want.Min = int(*ms.Min)
 	}
 	if ms.Max != nil {
-		want.Max = *ms.Max
+		want.Max = int(*ms.Max)
 	}
 	if diff := cmp.Diff(want, limits{sh.name, sh.min, sh.max, sh.pattern}); diff != "" {
 		t.Errorf("%s %s: shape mismatch (-model +guard):\n%s", op, path, diff)
@@ -150,7 +119,7 @@ func checkString(t *testing.T, op, path string, ms modelShape, shapeName string,
 }
 
 // hasStrings reports whether a model shape holds strings anywhere.
-func hasStrings(m model, name string, seen map[string]bool) bool {
+func hasStrings(m *apimodel.Model, name string, seen map[string]bool) bool {
 	if seen[name] {
 		return false
 	}
@@ -175,10 +144,11 @@ func hasStrings(m model, name string, seen map[string]bool) bool {
 
 // modelRegexp compiles a model pattern for RE2, anchored.
 func modelRegexp(t testing.TB, p string) *regexp.Regexp {
-	// RE2 has no \p{ASCII} and repeats at most 1000 times; the length
-	// limit is checked apart.
-	p = strings.ReplaceAll(p, `\p{ASCII}{0,1500}`, `[\x00-\x7F]*`)
-	return regexp.MustCompile(`^(?:` + p + `)$`)
+	re, err := apimodel.CompilePattern(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return re
 }
 
 var patternedShapes = []*shape{shapeArn, shapeRoleArn, shapeKmsKeyArn, shapeName, shapeTagKey, shapeTagValue,
