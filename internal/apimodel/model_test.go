@@ -1,6 +1,9 @@
 package apimodel_test
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -236,4 +239,27 @@ func FuzzParse(f *testing.F) {
 			m.Walk(name, func(apimodel.Path, *apimodel.Shape) bool { return true })
 		}
 	})
+}
+
+// TestModelsMatchShared: the copies in models/ are the steering repository's
+// shared/models, byte for byte, when that folder sits beside the checkout
+// (as it does for developers and CI).
+func TestModelsMatchShared(t *testing.T) {
+	shared := filepath.Join("..", "..", "..", "shared", "models")
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("no shared/models beside the checkout: %v", err)
+	}
+	for _, name := range []string{apimodel.Personalize, "personalize-events-2018-03-22.json", "personalize-runtime-2018-05-22.json"} {
+		want, err := os.ReadFile(filepath.Join(shared, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join("models", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(want, got) {
+			t.Errorf("models/%s differs from shared/models/%s: copy it again", name, name)
+		}
+	}
 }
