@@ -1,0 +1,269 @@
+package personalize_test
+
+// Hostile review of the wire gate (issue #9). Each test here asserts the safe
+// outcome the package documentation promises; a failing test is a finding.
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/personalizeguard/personalizeguard/personalize"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+)
+
+// rewriteBody returns a config-level APIOptions function whose Build
+// middleware (which runs after the guard's Initialize checks and before the
+// wire gate) rewrites the serialized body of op with f. An instrumentation
+// or auto-tagging layer working on the serialized request has this shape.
+func rewriteBody(op string, f func(string) string) func(*middleware.Stack) error {
+	return func(s *middleware.Stack) error {
+		return s.Build.Add(middleware.BuildMiddlewareFunc("Review:Rewrite", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
+			if middleware.GetOperationName(ctx) != op {
+				return next.HandleBuild(ctx, in)
+			}
+			req := in.Request.(*smithyhttp.Request)
+			b, err := io.ReadAll(req.GetStream())
+			if err != nil {
+				return middleware.BuildOutput{}, middleware.Metadata{}, err
+			}
+			nb := []byte(f(string(b)))
+			out, err := req.SetStream(bytes.NewReader(nb))
+			if err != nil {
+				return middleware.BuildOutput{}, middleware.Metadata{}, err
+			}
+			out.ContentLength = int64(len(nb))
+			in.Request = out
+			return next.HandleBuild(ctx, in)
+		}), middleware.After)
+	}
+}
+
+// addMember inserts `"name":value` as the last member of a JSON object body.
+func addMember(body, name, value string) string {
+	i := strings.LastIndexByte(body, '}')
+	return body[:i] + `,"` + name + `":` + value + body[i:]
+}
+
+// TestReviewCaseFoldedMemberSmugglesKey: the wire gate matches member names
+// exactly, and checks a member it does not know as free text only. A reader
+// that folds case (encoding/json, which personalizetest uses; the later of
+// two members wins) takes "KmsKeyArn" for kmsKeyArn. A hook after the
+// guard's checks that appends "KmsKeyArn" with another key keeps the
+// configured key on the wire, so the gate's "configured key present" check
+// passes, while the dataset group is created with a key the guard never
+// checked. The same works for roleArn and S3 locations ("DataLocation").
+func TestReviewCaseFoldedMemberSmugglesKey(t *testing.T) {
+	srv := personalizetest.New(t)
+	scene, err := srv.SeedScene(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second, perfectly usable key that the policy does not allow.
+	kc := awskms.NewFromConfig(srv.Config())
+	ko, err := kc.CreateKey(context.Background(), &awskms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unchecked := aws.ToString(ko.KeyMetadata.Arn)
+
+	e := &env{srv: srv, scene: scene, audit: &strings.Builder{}, mu: &sync.Mutex{}}
+	cfg := srv.Config()
+	cfg.APIOptions = append(cfg.APIOptions, rewriteBody("CreateDatasetGroup", func(b string) string {
+		return addMember(b, "KmsKeyArn", `"`+unchecked+`"`)
+	}))
+	client, err := personalize.New(cfg, personalize.Policy{KMSKeyARN: scene.KeyARN, RoleARN: scene.RoleARN,
+		Logger: newAuditLogger(lockedBuilder{e.mu, e.audit})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
+	_, err = client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String("smuggled")})
+	if srv.Seen(unchecked) {
+		t.Errorf("a KMS key the guard never checked reached the wire (call error: %v)", err)
+	}
+	if err == nil {
+		out, derr := client.DescribeDatasetGroup(context.Background(), &sdk.DescribeDatasetGroupInput{
+			DatasetGroupArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/smuggled")})
+		if derr == nil && aws.ToString(out.DatasetGroup.KmsKeyArn) != scene.KeyARN {
+			t.Errorf("the dataset group was created with key %s, not the configured %s", aws.ToString(out.DatasetGroup.KmsKeyArn), scene.KeyARN)
+		}
+	}
+}
+
+// TestReviewCaseFoldedMemberSmugglesLocation: same hole for an S3 location:
+// an http URL the S3 location safeguard never parsed goes out as
+// "DataLocation" next to the checked "dataLocation".
+func TestReviewCaseFoldedMemberSmugglesLocation(t *testing.T) {
+	const evil = "http://exfil.example.com/interactions.csv"
+	e := newEnvScene(t, personalize.Policy{KMSKeyARN: "keyed"}, func(cfg *aws.Config) {
+		cfg.APIOptions = append(cfg.APIOptions, rewriteBody("CreateDatasetImportJob", func(b string) string {
+			// After the checked member, so a last-wins reader keeps it.
+			i := strings.Index(b, `"dataSource":{`)
+			j := strings.IndexByte(b[i:], '}') + i
+			return b[:j] + `,"DataLocation":"` + evil + `"` + b[j:]
+		}))
+	}, personalizetest.WithSceneDatasetGroup("movies"))
+	if _, err := createDatasetAndSchema(context.Background(), e.client, "movies"); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.ResetRequests()
+	_, err := e.client.CreateDatasetImportJob(context.Background(), importInput(e, "import-smuggled"))
+	if e.srv.Seen("exfil.example.com") {
+		t.Errorf("an http S3 location the guard never parsed reached the wire (call error: %v)", err)
+	}
+}
+
+// newEnvScene is newEnvWith with scene options.
+func newEnvScene(t *testing.T, p personalize.Policy, change func(*aws.Config), sceneOpts ...personalizetest.SceneOption) *env {
+	t.Helper()
+	e := newEnv(t, p, sceneOpts...)
+	cfg := e.srv.Config()
+	change(&cfg)
+	p.Logger = newAuditLogger(lockedBuilder{e.mu, e.audit})
+	p.KMSKeyARN, p.RoleARN = e.scene.KeyARN, e.scene.RoleARN
+	client, err := personalize.New(cfg, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.client = client
+	e.srv.ResetRequests()
+	return e
+}
+
+// TestReviewSchemaNumberHidesCard: issue #9 reproduction 6 is fixed for
+// 4539703692581474.0 and 4.539703692581474e15, but not for a number whose
+// digits sit after the point or are scaled down by the exponent. The schema
+// is a string: AWS stores and logs its text, which then holds the card
+// number's sixteen digits verbatim. IntegerDigits sees no integer part, and
+// the detector misses the digits next to "." or "e".
+func TestReviewSchemaNumberHidesCard(t *testing.T) {
+	const card = "4111111111111111"
+	for _, num := range []string{card + "e-16", "0." + card, card + "E-20"} {
+		t.Run(num, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{})
+			schema := strings.Replace(personalizetest.InteractionsSchema, `"version":"1.0"`, `"version":"1.0","x-weight":`+num, 1)
+			_, err := e.client.CreateSchema(context.Background(), &sdk.CreateSchemaInput{Name: aws.String("interactions"), Schema: aws.String(schema)})
+			if e.srv.Seen(card) {
+				t.Errorf("the card number's digits reached the wire in the schema (call error: %v)", err)
+			}
+			if err == nil {
+				t.Errorf("CreateSchema with a card number in a schema number succeeded")
+			}
+		})
+	}
+}
+
+// TestReviewPerCallClientRewritingSchemeSends: the doc says a per-call
+// HTTPClient "cannot send at all" because net/http refuses the sealed
+// scheme. A client that builds its own URL — an egress proxy or sidecar
+// router, a signing forwarder, a recorder — does not care about the scheme
+// it was handed: here it sends to a TLS 1.1-only endpoint, exactly issue #9
+// reproduction 9. The guard then reports RuleBypassed as a rejection with
+// Sent false, though the request left.
+func TestReviewPerCallClientRewritingSchemeSends(t *testing.T) {
+	legacy := personalizetest.New(t, personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11))
+	legacyClient := &http.Client{Transport: &http.Transport{TLSClientConfig: legacyTLS(legacy)}}
+	router := smithyhttp.ClientDoFunc(func(r *http.Request) (*http.Response, error) {
+		// Route every call through the service's egress endpoint.
+		r.URL.Scheme = "https"
+		return legacyClient.Do(r)
+	})
+	e := newEnv(t, personalize.Policy{})
+	legacy.ResetRequests()
+	_, err := e.client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{},
+		func(o *sdk.Options) { o.HTTPClient = router; o.BaseEndpoint = aws.String(legacy.URL()) })
+	if n := len(legacy.Requests()); n != 0 {
+		t.Errorf("the TLS 1.1 endpoint received %d requests through a per-call HTTPClient (call error: %v)", n, err)
+	}
+	var sg *personalize.SafeguardError
+	if errors.As(err, &sg) && len(legacy.Requests()) != 0 && !sg.Sent {
+		t.Errorf("refused as %s with Sent=false, but the request was sent", sg.Rule)
+	}
+}
+
+// removeMiddleware is a per-call option that removes one guard middleware
+// by its exported, stable ID: a single step, with no client replacement.
+func removeMiddleware(id string) func(*sdk.Options) {
+	return func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			_, err := s.Initialize.Remove(id)
+			return err
+		})
+	}
+}
+
+// TestReviewRemovedPostureCheckNotNoticed: the issue puts only "remove the
+// guard's middleware *and* replace the client in the same call" out of
+// scope. Removing the bucket posture middleware alone (a team "speeding up"
+// imports, with the exported ID) is not noticed by the wire gate, which only
+// asks whether the S3 location safeguard parsed the location: an import
+// from a bucket nobody checked is sent.
+func TestReviewRemovedPostureCheckNotNoticed(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		id     string
+		change func(*testing.T, *env, *sdk.CreateDatasetImportJobInput)
+	}{
+		{personalize.IDBucketPosture, func(_ *testing.T, _ *env, in *sdk.CreateDatasetImportJobInput) {
+			in.DataSource.DataLocation = aws.String("s3://never-checked-bucket/interactions.csv")
+		}},
+		{personalize.IDDatasetGroupKey, func(t *testing.T, e *env, in *sdk.CreateDatasetImportJobInput) {
+			// A dataset group created without any customer managed key,
+			// by a client without the guard.
+			bare := sdk.NewFromConfig(e.srv.Config())
+			if _, err := bare.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("plain")}); err != nil {
+				t.Fatal(err)
+			}
+			waitActiveGroup(t, bare, "plain")
+			arn, err := createDatasetAndSchema(ctx, bare, "plain")
+			if err != nil {
+				t.Fatal(err)
+			}
+			in.DatasetArn = aws.String(arn)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, personalizetest.WithSceneDatasetGroup("movies"))
+			if _, err := createDatasetAndSchema(ctx, e.client, "movies"); err != nil {
+				t.Fatal(err)
+			}
+			in := importInput(e, "import-unchecked")
+			tt.change(t, e, in)
+			if _, err := e.client.CreateDatasetImportJob(ctx, in); err == nil {
+				t.Fatal("with every safeguard in place the import went through; the case tests nothing")
+			}
+			e.srv.ResetRequests()
+			_, err := e.client.CreateDatasetImportJob(ctx, in, removeMiddleware(tt.id))
+			for _, op := range e.personalizeCalls() {
+				if op == "CreateDatasetImportJob" {
+					t.Errorf("with %s removed per call, the import was sent unchecked (call error: %v)", tt.id, err)
+				}
+			}
+		})
+	}
+}
+
+// TestReviewRemovedAuditWritesNothing: "one audit event per call, every
+// call". Removing the audit middleware per call leaves the call working and
+// unrecorded: the guard's HTTP client audits only calls without a stamp.
+func TestReviewRemovedAuditWritesNothing(t *testing.T) {
+	e := newEnv(t, personalize.Policy{})
+	_, err := e.client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{}, removeMiddleware(personalize.IDAudit))
+	if events := parseAudit(t, e.auditLog()); len(events) != 1 {
+		t.Errorf("call error %v; audit events = %+v, want exactly one", err, events)
+	}
+}
