@@ -10,11 +10,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/smithy-go/middleware"
@@ -265,5 +268,46 @@ func TestReviewRemovedAuditWritesNothing(t *testing.T) {
 	_, err := e.client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{}, removeMiddleware(personalize.IDAudit))
 	if events := parseAudit(t, e.auditLog()); len(events) != 1 {
 		t.Errorf("call error %v; audit events = %+v, want exactly one", err, events)
+	}
+}
+
+// TestReviewRedirectToHTTPFollowed: the guard hardens a caller's
+// *http.Client by copying it with a new Transport, but keeps its
+// CheckRedirect, whose nil default follows redirects — unlike the SDK's
+// BuildableClient, which follows none. An https endpoint (an API gateway, a
+// proxy, a misconfigured VPC endpoint) that answers 302 to an http URL gets
+// the request repeated in plaintext, with X-Amz-Target, X-Amz-Date and the
+// session token. The guard notices only afterwards, on the response.
+func TestReviewRedirectToHTTPFollowed(t *testing.T) {
+	const token = "SESSION-TOKEN-CANARY"
+	var plainHits atomic.Int32
+	var plainToken atomic.Bool
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		plainHits.Add(1)
+		plainToken.Store(r.Header.Get("X-Amz-Security-Token") == token)
+		w.WriteHeader(200)
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer plain.Close()
+	gateway := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		http.Redirect(w, r, plain.URL+"/", http.StatusFound)
+	}))
+	defer gateway.Close()
+
+	cfg := aws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", token),
+		HTTPClient:   gateway.Client(), // an *http.Client with an *http.Transport: accepted and hardened
+		BaseEndpoint: aws.String(gateway.URL),
+	}
+	client, err := personalize.New(cfg, personalize.Policy{InsecureSkipPostureChecks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{},
+		func(o *sdk.Options) { o.RetryMaxAttempts = 1 })
+	if n := plainHits.Load(); n != 0 {
+		t.Errorf("the request was repeated over plain http %d time(s), session token included: %v (call error: %v)", n, plainToken.Load(), err)
 	}
 }
