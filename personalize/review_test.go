@@ -8,9 +8,11 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -309,5 +312,197 @@ func TestReviewRedirectToHTTPFollowed(t *testing.T) {
 		func(o *sdk.Options) { o.RetryMaxAttempts = 1 })
 	if n := plainHits.Load(); n != 0 {
 		t.Errorf("the request was repeated over plain http %d time(s), session token included: %v (call error: %v)", n, plainToken.Load(), err)
+	}
+}
+
+// TestReviewNoFalseRefusals: valid, real-world inputs of many operations
+// must not be refused by a safeguard. Errors from the emulated AWS (a
+// resource that does not exist) are fine; a *SafeguardError is not.
+func TestReviewNoFalseRefusals(t *testing.T) {
+	e := newEnv(t, personalize.Policy{InsecureSkipPostureChecks: true})
+	ctx := context.Background()
+	bigSchema := func() string {
+		var b strings.Builder
+		b.WriteString(`{"type":"record","name":"Items","namespace":"com.amazonaws.personalize.schema","fields":[{"name":"ITEM_ID","type":"string"}`)
+		for i := 0; b.Len() < 19000; i++ {
+			b.WriteString(`,{"name":"F` + strconv.Itoa(i) + `","type":["null","string"],"categorical":true,"doc":"Größe – 商品"}`)
+		}
+		b.WriteString(`],"version":"1.0"}`)
+		return b.String()
+	}()
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"aws-cn ARN", func() error {
+			_, err := e.client.DescribeDatasetGroup(ctx, &sdk.DescribeDatasetGroupInput{DatasetGroupArn: aws.String("arn:aws-cn:personalize:cn-north-1:111122223333:dataset-group/movies")})
+			return err
+		}},
+		{"aws-us-gov ARN", func() error {
+			_, err := e.client.DescribeDatasetGroup(ctx, &sdk.DescribeDatasetGroupInput{DatasetGroupArn: aws.String("arn:aws-us-gov:personalize:us-gov-west-1:111122223333:dataset-group/movies")})
+			return err
+		}},
+		{"recipe ARN without Region and account", func() error {
+			_, err := e.client.DescribeRecipe(ctx, &sdk.DescribeRecipeInput{RecipeArn: aws.String("arn:aws:personalize:::recipe/aws-user-personalization-v2")})
+			return err
+		}},
+		{"solution version ARN with an all-digit ID", func() error {
+			_, err := e.client.DescribeSolutionVersion(ctx, &sdk.DescribeSolutionVersionInput{SolutionVersionArn: aws.String("arn:aws:personalize:us-east-1:111122223333:solution/movies/20251129")})
+			return err
+		}},
+		{"unicode tags", func() error {
+			_, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("tagged"), Tags: []types.Tag{
+				{TagKey: aws.String("équipe"), TagValue: aws.String("Zürich São Paulo 東京")},
+				{TagKey: aws.String("cost-center"), TagValue: aws.String("CC-1234")},
+				{TagKey: aws.String("empty"), TagValue: aws.String("")},
+			}})
+			return err
+		}},
+		{"schema near the 20,000-character limit, unicode docs", func() error {
+			_, err := e.client.CreateSchema(ctx, &sdk.CreateSchemaInput{Name: aws.String("items"), Schema: aws.String(bigSchema)})
+			return err
+		}},
+		{"filter expression", func() error {
+			_, err := e.client.CreateFilter(ctx, &sdk.CreateFilterInput{Name: aws.String("genre"),
+				DatasetGroupArn:  aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"),
+				FilterExpression: aws.String(`INCLUDE ItemID WHERE Items.GENRE IN ($GENRE) | EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase")`)})
+			return err
+		}},
+		{"solution config", func() error {
+			_, err := e.client.CreateSolution(ctx, &sdk.CreateSolutionInput{Name: aws.String("sol"),
+				DatasetGroupArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"),
+				RecipeArn:       aws.String("arn:aws:personalize:::recipe/aws-user-personalization-v2"),
+				SolutionConfig: &types.SolutionConfig{
+					AlgorithmHyperParameters:        map[string]string{"hidden_dimension": "100", "bptt": "32"},
+					FeatureTransformationParameters: map[string]string{"max_hist_length_percentile": "0.99"},
+					EventValueThreshold:             aws.String("0.5"),
+					HpoConfig: &types.HPOConfig{AlgorithmHyperParameterRanges: &types.HyperParameterRanges{
+						CategoricalHyperParameterRanges: []types.CategoricalHyperParameterRange{{Name: aws.String("recency_mask"), Values: []string{"true", "false"}}},
+					}},
+				}})
+			return err
+		}},
+		{"campaign config", func() error {
+			_, err := e.client.CreateCampaign(ctx, &sdk.CreateCampaignInput{Name: aws.String("camp"),
+				SolutionVersionArn: aws.String("arn:aws:personalize:us-east-1:111122223333:solution/sol/abcdef12"),
+				CampaignConfig: &types.CampaignConfig{ItemExplorationConfig: map[string]string{"explorationWeight": "0.3", "explorationItemAgeCutOff": "30"},
+					RankingInfluence: map[string]float64{"FRESHNESS": 0.5}}})
+			return err
+		}},
+		{"metric attribution", func() error {
+			_, err := e.client.CreateMetricAttribution(ctx, &sdk.CreateMetricAttributionInput{Name: aws.String("metrics"),
+				DatasetGroupArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"),
+				Metrics: []types.MetricAttribute{{EventType: aws.String("click"), MetricName: aws.String("CLICK_COUNT"),
+					Expression: aws.String("SAMPLECOUNT()")}},
+				MetricsOutputConfig: &types.MetricAttributionOutput{RoleArn: aws.String(personalizetest.RoleARN)}})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var sg *personalize.SafeguardError
+			if err := tt.call(); errors.As(err, &sg) {
+				t.Errorf("a valid input was refused: %v", err)
+			}
+		})
+	}
+}
+
+// TestReviewPaginationNotRefused: pagination tokens the API returns are
+// accepted, page after page.
+func TestReviewPaginationNotRefused(t *testing.T) {
+	e := newEnv(t, personalize.Policy{InsecureSkipPostureChecks: true})
+	ctx := context.Background()
+	for i := range 5 {
+		if _, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("page-" + strconv.Itoa(i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := sdk.NewListDatasetGroupsPaginator(e.client, &sdk.ListDatasetGroupsInput{MaxResults: aws.Int32(2)})
+	n := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatalf("page %d: %v", n, err)
+		}
+		n += len(out.DatasetGroups)
+	}
+	if n < 5 {
+		t.Errorf("paginated %d dataset groups, want at least 5", n)
+	}
+}
+
+// TestReviewConcurrentCalls: many goroutines share one guarded client, with
+// allowed and refused calls interleaved, so pooled walkers and call states
+// and the stamps are reused under load. Run with -race.
+func TestReviewConcurrentCalls(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan string, 256)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 6 {
+				name := "c-" + strconv.Itoa(g) + "-" + strconv.Itoa(i)
+				if _, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String(name)}); err != nil {
+					errs <- "allowed call failed: " + err.Error()
+				}
+				_, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String(name + "-x"),
+					Tags: []types.Tag{{TagKey: aws.String("owner"), TagValue: aws.String(canaryEmail)}}})
+				var sg *personalize.SafeguardError
+				if !errors.As(err, &sg) || sg.Field != "Tags[0].TagValue" {
+					errs <- fmt.Sprintf("refusal wrong: %v", err)
+				}
+				if _, err := e.client.ListDatasetGroups(ctx, &sdk.ListDatasetGroupsInput{}); err != nil {
+					errs <- "list failed: " + err.Error()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for s := range errs {
+		t.Error(s)
+	}
+	if e.srv.Seen(canaryEmail) {
+		t.Error("the canary reached the wire")
+	}
+	if n := strings.Count(e.auditLog(), `"msg":"personalize call"`); n != 8*6*3 {
+		t.Errorf("%d audit events, want %d", n, 8*6*3)
+	}
+}
+
+// TestReviewHeadersNotChecked: the gate stamps the headers (so a change
+// after it is caught) but never reads them. Headers leave too, and the
+// User-Agent is recorded by CloudTrail (userAgent). An instrumentation hook
+// adding an owner header, or an AppID naming a customer account, puts the
+// value on the wire of a call the guard allows.
+func TestReviewHeadersNotChecked(t *testing.T) {
+	tests := []struct {
+		name   string
+		canary string
+		change func(*aws.Config)
+	}{
+		{"AppID in the User-Agent", "acct-12345678", func(cfg *aws.Config) { cfg.AppID = "acct-12345678" }},
+		{"instrumentation header", canaryEmail, func(cfg *aws.Config) {
+			cfg.APIOptions = append(cfg.APIOptions, smithyhttp.AddHeaderValue("X-Request-Owner", canaryEmail))
+		}},
+		{"BeforeTransmit interceptor header", "4111111111111111", func(cfg *aws.Config) {
+			cfg.Interceptors.AddBeforeTransmit(interceptor(func(_ context.Context, in *smithyhttp.InterceptorContext) error {
+				in.Request.Header.Set("X-Customer", "4111111111111111")
+				return nil
+			}))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnvWith(t, personalize.Policy{}, tt.change)
+			_, err := e.client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{})
+			if e.srv.Seen(tt.canary) {
+				t.Errorf("%q reached the wire in a header (call error: %v)", tt.canary, err)
+			}
+		})
 	}
 }
