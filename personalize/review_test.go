@@ -506,3 +506,41 @@ func TestReviewHeadersNotChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewEncodedS3KeyWithLiteralPercent: s3guard.DecodeKey gives up on
+// the whole key when any escape is invalid, and then checks only the key as
+// written. One literal '%' anywhere (S3 keys may hold one: "100%") and
+// issue #9 reproduction 5 is back: the encoded e-mail is not seen, and the
+// encoded presigned query is carried to S3 by the guard's own checks.
+func TestReviewEncodedS3KeyWithLiteralPercent(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, personalizetest.WithSceneDatasetGroup("movies"))
+	ctx := context.Background()
+	if _, err := createDatasetAndSchema(ctx, e.client, "movies"); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.ResetRequests()
+	_, err := e.client.CreateDatasetExportJob(ctx, &sdk.CreateDatasetExportJobInput{
+		JobName:    aws.String("export-pct"),
+		DatasetArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset/movies/INTERACTIONS"),
+		RoleArn:    aws.String(e.scene.RoleARN),
+		JobOutput:  &types.DatasetExportJobOutput{S3DataDestination: &types.S3DataConfig{Path: aws.String("s3://" + e.scene.Bucket + "/users/jane.doe%40example.com/100%/")}},
+	})
+	var sg *personalize.SafeguardError
+	if !errors.As(err, &sg) || sg.Rule != "sensitive.email" {
+		t.Errorf("export to an encoded e-mail path: error = %v, want sensitive.email", err)
+	}
+	if e.srv.Seen("jane.doe%40example.com") {
+		t.Error("the encoded e-mail reached the wire")
+	}
+
+	e.srv.ResetRequests()
+	in := importInput(e, "import-pct")
+	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/interactions.csv%3FX-Amz-Signature%3Dhunter2hunter2%")
+	_, err = e.client.CreateDatasetImportJob(ctx, in)
+	if !errors.As(err, &sg) || sg.Rule != "s3.location.query" {
+		t.Errorf("import from an encoded presigned URL: error = %v, want s3.location.query", err)
+	}
+	if e.srv.Seen("hunter2hunter2") {
+		t.Error("the encoded signature reached the wire (the guard's own S3 checks, or Personalize)")
+	}
+}
