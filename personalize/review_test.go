@@ -544,3 +544,47 @@ func TestReviewEncodedS3KeyWithLiteralPercent(t *testing.T) {
 		t.Error("the encoded signature reached the wire (the guard's own S3 checks, or Personalize)")
 	}
 }
+
+// TestReviewARNRegionAndAccountNotScanned: an ARN field is matched against
+// the model's pattern, arn:([a-z\d-]+):personalize:.*:.*:.+, and only the
+// resource part (after the fifth colon) goes through the detector. The
+// Region and account parts are ".*" in the pattern, so any text without a
+// colon fits there, and the partition takes digits: each carries a value
+// to AWS unseen — on the caller's call and on the guard's own
+// DescribeDataset.
+func TestReviewARNRegionAndAccountNotScanned(t *testing.T) {
+	tests := []struct{ canary, arn string }{
+		{canaryEmail, "arn:aws:personalize:" + canaryEmail + ":111122223333:dataset-group/movies"},
+		{"acct-12345678", "arn:aws:personalize:us-east-1:acct-12345678:dataset-group/movies"},
+		{"4111111111111111", "arn:4111111111111111:personalize:us-east-1:111122223333:dataset-group/movies"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.canary, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			_, err := e.client.DescribeDatasetGroup(context.Background(), &sdk.DescribeDatasetGroupInput{DatasetGroupArn: aws.String(tt.arn)})
+			if e.srv.Seen(tt.canary) {
+				t.Errorf("%q reached the wire in an ARN (call error: %v)", tt.canary, err)
+			}
+		})
+	}
+	t.Run("the guard's own DescribeDataset", func(t *testing.T) {
+		e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+		in := importInput(e, "import-arn")
+		in.DatasetArn = aws.String("arn:aws:personalize:" + canaryEmail + ":111122223333:dataset/movies/INTERACTIONS")
+		_, err := e.client.CreateDatasetImportJob(context.Background(), in)
+		if e.srv.Seen(canaryEmail) {
+			t.Errorf("the guard's own calls carried an e-mail in an ARN: %v (call error: %v)", e.personalizeCalls(), err)
+		}
+	})
+}
+
+// TestReviewTokenNotScanned: pagination tokens are matched against the
+// model's pattern only, \p{ASCII}{0,1500}, which any e-mail fits. CloudTrail
+// records List* request parameters, nextToken included.
+func TestReviewTokenNotScanned(t *testing.T) {
+	e := newEnv(t, personalize.Policy{})
+	_, err := e.client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{NextToken: aws.String("owner=" + canaryEmail)})
+	if e.srv.Seen(canaryEmail) {
+		t.Errorf("an e-mail reached the wire as a pagination token (call error: %v)", err)
+	}
+}
