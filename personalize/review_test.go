@@ -32,12 +32,13 @@ import (
 
 // rewriteBody returns a config-level APIOptions function whose Build
 // middleware (which runs after the guard's Initialize checks and before the
-// wire gate) rewrites the serialized body of op with f. An instrumentation
+// wire gate) rewrites the serialized body of op (every operation when op is
+// "") with f. An instrumentation
 // or auto-tagging layer working on the serialized request has this shape.
 func rewriteBody(op string, f func(string) string) func(*middleware.Stack) error {
 	return func(s *middleware.Stack) error {
 		return s.Build.Add(middleware.BuildMiddlewareFunc("Review:Rewrite", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
-			if middleware.GetOperationName(ctx) != op {
+			if op != "" && middleware.GetOperationName(ctx) != op {
 				return next.HandleBuild(ctx, in)
 			}
 			req := in.Request.(*smithyhttp.Request)
@@ -586,5 +587,31 @@ func TestReviewTokenNotScanned(t *testing.T) {
 	_, err := e.client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{NextToken: aws.String("owner=" + canaryEmail)})
 	if e.srv.Seen(canaryEmail) {
 		t.Errorf("an e-mail reached the wire as a pagination token (call error: %v)", err)
+	}
+}
+
+// TestReviewOwnDescribeGetsCallerHooks: the doc says the guard's own
+// clients get "not the caller's interceptors or APIOptions". But the
+// optFns of New also configure the guard's DescribeDataset client, whose
+// gate checks the transport only. A client-level hook that stamps an owner
+// into every request body is refused on the caller's call — after the
+// guard's own DescribeDataset has carried it to Personalize.
+func TestReviewOwnDescribeGetsCallerHooks(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, personalizetest.WithSceneDatasetGroup("movies"))
+	ctx := context.Background()
+	if _, err := createDatasetAndSchema(ctx, e.client, "movies"); err != nil {
+		t.Fatal(err)
+	}
+	stampOwner := func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions, rewriteBody("", func(b string) string { return addMember(b, "owner", `"`+canaryEmail+`"`) }))
+	}
+	client, err := personalize.New(e.srv.Config(), personalize.Policy{KMSKeyARN: e.scene.KeyARN, RoleARN: e.scene.RoleARN}, stampOwner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.ResetRequests()
+	_, err = client.CreateDatasetImportJob(ctx, importInput(e, "import-hooked"))
+	if e.srv.Seen(canaryEmail) {
+		t.Errorf("the guard's own calls carried the caller's hook: %v (call error: %v)", e.personalizeCalls(), err)
 	}
 }
