@@ -475,8 +475,9 @@ func TestReviewConcurrentCalls(t *testing.T) {
 	}
 }
 
-// TestReviewHeadersNotChecked: the gate stamps the headers (so a change
-// after it is caught) but never reads them. Headers leave too, and the
+// TestReviewHeadersNotChecked: the gate stamps the headers and URL (so a
+// change after it is caught) but never reads the headers, nor the URL's
+// path and query. Headers leave too, and the
 // User-Agent is recorded by CloudTrail (userAgent). An instrumentation hook
 // adding an owner header, or an AppID naming a customer account, puts the
 // value on the wire of a call the guard allows.
@@ -490,6 +491,16 @@ func TestReviewHeadersNotChecked(t *testing.T) {
 		{"instrumentation header", canaryEmail, func(cfg *aws.Config) {
 			cfg.APIOptions = append(cfg.APIOptions, smithyhttp.AddHeaderValue("X-Request-Owner", canaryEmail))
 		}},
+		{"instrumentation query parameter", canaryEmail, func(cfg *aws.Config) {
+			cfg.APIOptions = append(cfg.APIOptions, func(s *middleware.Stack) error {
+				return s.Build.Add(middleware.BuildMiddlewareFunc("Review:Query", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
+					in.Request.(*smithyhttp.Request).URL.RawQuery = "owner=" + canaryEmail
+					return next.HandleBuild(ctx, in)
+				}), middleware.After)
+			})
+		}},
+		// Withstood: a BeforeTransmit interceptor holds a request the
+		// attempt no longer sends (smithy-go v1.28.9).
 		{"BeforeTransmit interceptor header", "4111111111111111", func(cfg *aws.Config) {
 			cfg.Interceptors.AddBeforeTransmit(interceptor(func(_ context.Context, in *smithyhttp.InterceptorContext) error {
 				in.Request.Header.Set("X-Customer", "4111111111111111")
@@ -502,7 +513,7 @@ func TestReviewHeadersNotChecked(t *testing.T) {
 			e := newEnvWith(t, personalize.Policy{}, tt.change)
 			_, err := e.client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{})
 			if e.srv.Seen(tt.canary) {
-				t.Errorf("%q reached the wire in a header (call error: %v)", tt.canary, err)
+				t.Errorf("%q reached the wire in a header or the URL (call error: %v)", tt.canary, err)
 			}
 		})
 	}
