@@ -626,3 +626,27 @@ func TestReviewOwnDescribeGetsCallerHooks(t *testing.T) {
 		t.Errorf("the guard's own calls carried the caller's hook: %v (call error: %v)", e.personalizeCalls(), err)
 	}
 }
+
+// TestReviewRefusedClientCallsNotAudited: a client the guard refused to
+// secure (NewGuard + Option on a config it cannot enforce) fails every call
+// with the *ConfigError — through the config middleware alone, without the
+// audit middleware. Only the bypass path (APIOptions removed) is audited,
+// so the ordinary calls of a misconfigured service leave no audit trail.
+func TestReviewRefusedClientCallsNotAudited(t *testing.T) {
+	e := newEnv(t, personalize.Policy{})
+	g, err := personalize.NewGuard(e.srv.Config(), personalize.Policy{Logger: newAuditLogger(lockedBuilder{e.mu, e.audit}), InsecureSkipPostureChecks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := e.srv.Config()
+	cfg.Region = "eu-west-1"
+	client := sdk.NewFromConfig(cfg, g.Option())
+	_, err = client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{})
+	var ce *personalize.ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("error = %v, want the *ConfigError", err)
+	}
+	if events := parseAudit(t, e.auditLog()); len(events) != 1 {
+		t.Errorf("audit events = %+v, want one for the refused call", events)
+	}
+}
