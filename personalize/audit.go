@@ -53,13 +53,37 @@ func (a acted) names() []string {
 	return out
 }
 
+// stage is a set of the guard's Initialize middleware, marked by each as it
+// runs, so the wire gate can tell that none was removed from a call.
+type stage uint8
+
+const (
+	stageAudit stage = 1 << iota
+	stageContent
+	stageKMSKey
+	stageS3Location
+	stageKeyReadiness
+	stageDatasetGroupKey
+	stageBucketPosture
+)
+
+// mark records that a safeguard middleware ran; a nil state records nothing.
+func (st *callState) mark(s stage) {
+	if st != nil {
+		st.ran |= s
+	}
+}
+
 // callState travels with one call, from the audit middleware to the others
 // and to the wire gate.
 type callState struct {
+	ran       stage
 	acted     acted
 	reported  []*SafeguardError // report-only mode: what would have been refused
 	keys      []string          // KMS keys the Initialize checks put in or allowed in the request
+	roles     []string          // roles the key checks evaluated grants for
 	locations []string          // S3 locations (as written) the Initialize checks parsed
+	dataset   string            // the dataset whose group's key an import or export check verified
 	schema    string            // the schema text the Initialize check read
 }
 
@@ -72,8 +96,9 @@ var states = sync.Pool{New: func() any { return new(callState) }}
 func (st *callState) reset() {
 	clear(st.reported)
 	clear(st.keys)
+	clear(st.roles)
 	clear(st.locations)
-	*st = callState{reported: st.reported[:0], keys: st.keys[:0], locations: st.locations[:0]}
+	*st = callState{reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], locations: st.locations[:0]}
 }
 
 // stateFrom returns the call's state, or nil outside the guard's middleware.
@@ -94,6 +119,12 @@ func (st *callState) act(a acted) {
 func (st *callState) sawKey(v string) {
 	if st != nil && !slices.Contains(st.keys, v) {
 		st.keys = append(st.keys, v)
+	}
+}
+
+func (st *callState) sawRole(v string) {
+	if st != nil && v != "" && !slices.Contains(st.roles, v) {
+		st.roles = append(st.roles, v)
 	}
 }
 
@@ -125,6 +156,7 @@ func (m auditMW) HandleInitialize(ctx context.Context, in middleware.InitializeI
 ) {
 	start := time.Now()
 	st := states.Get().(*callState)
+	st.ran = stageAudit
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if m.g.s.Logger != nil {

@@ -27,6 +27,7 @@ type walker struct {
 	st    *callState
 	wire  bool   // walking the serialized body
 	body  string // the serialized body, on the wire
+	root  *node  // the operation's input plan, on the wire
 	depth int
 	segs  [maxDepth]segment
 }
@@ -44,7 +45,7 @@ func newWalker(g *Guard, ctx context.Context, wire bool, body string) *walker {
 // release returns w to the pool, dropping what it referenced.
 func (w *walker) release() {
 	clear(w.segs[:min(w.depth, maxDepth)])
-	w.g, w.ctx, w.st, w.body = nil, nil, nil, ""
+	w.g, w.ctx, w.st, w.body, w.root = nil, nil, nil, "", nil
 	walkers.Put(w)
 }
 
@@ -144,8 +145,13 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		if !sh.match(s) {
 			return w.fail(RulePattern, "is not a pagination token the API returned (the model allows ASCII only)")
 		}
-		return nil
 	case ruleARN:
+		// The model's pattern lets the partition, Region and account hold
+		// anything without a colon; the guard holds them to their shapes and
+		// reads the resource part, the one a caller names.
+		if !wellFormedARN(s) {
+			return w.fail(RulePattern, "the ARN's partition, Region or account is not well formed")
+		}
 		text = arnResource(s)
 	}
 	if f, ok := w.g.s.Detector.First(text); ok {
@@ -390,11 +396,8 @@ func (sw *schemaWalker) walk(s string) error {
 		case jsonscan.Number:
 			sw.advance(d)
 			if sw.at < 0 {
-				if n, ok := jsonscan.IntegerDigits(digits[:0], sc.Raw()); ok && string(n) != sc.Raw() {
-					// Rare in schemas (defaults, sizes), so the copy is cheap.
-					if err := sw.text(d, string(n)); err != nil {
-						return err
-					}
+				if err := sw.number(d, sc.Raw(), &digits); err != nil {
+					return err
 				}
 			}
 		case jsonscan.Literal:
@@ -407,6 +410,36 @@ func (sw *schemaWalker) walk(s string) error {
 			}
 		}
 	}
+}
+
+// number checks the digits a number spells where they differ from its raw
+// text: its integer value, and its significant digits in a row.
+func (sw *schemaWalker) number(d int, raw string, buf *[48]byte) error {
+	for _, digits := range numberForms(raw, buf) {
+		// Rare in schemas (defaults, sizes), so the copy is cheap.
+		if err := sw.text(d, digits); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// numberForms returns the forms of a JSON number a reader may take for an
+// identifying value, beyond its raw text: its integer digits
+// (4539703692581474.0) and its significant digits (0.4111111111111111,
+// 4111111111111111e-16).
+func numberForms(raw string, buf *[48]byte) []string {
+	if len(raw) < 8 {
+		return nil // shorter than any identifying number
+	}
+	var out []string
+	if n, ok := jsonscan.IntegerDigits(buf[:0], raw); ok && string(n) != raw {
+		out = append(out, string(n))
+	}
+	if n := jsonscan.Significand(buf[:0], raw); len(n) >= 8 && string(n) != raw && (len(out) == 0 || string(n) != out[0]) {
+		out = append(out, string(n))
+	}
+	return out
 }
 
 // decoded checks a string's decoded text where it differs from the raw

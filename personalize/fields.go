@@ -74,6 +74,18 @@ type node struct {
 	fields    []*node          // struct fields that hold strings
 	byMember  map[string]*node // struct fields by member name, for the wire
 	keyHolder bool             // a struct with a KmsKeyArn field: the configured key must be in it
+	pos       int              // position among the parent struct's fields
+}
+
+// memberFold returns the field whose member name equals name ignoring case,
+// or nil.
+func (n *node) memberFold(name string) *node {
+	for _, f := range n.fields {
+		if strings.EqualFold(f.member, name) {
+			return f
+		}
+	}
+	return nil
 }
 
 // plans compiles and remembers one node per input type. Plans are derived
@@ -146,6 +158,7 @@ func compile(t reflect.Type, name string, index int, top bool, onPath map[reflec
 				continue
 			}
 			c.member = memberName(f.Name)
+			c.pos = len(n.fields)
 			classify(c, t, c.member, top)
 			n.fields = append(n.fields, c)
 			n.byMember[c.member] = c

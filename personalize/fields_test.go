@@ -370,3 +370,24 @@ func TestValidTagText(t *testing.T) {
 		}
 	}
 }
+
+// TestStructsFitTheMemberSet: the wire gate tracks the members of one
+// object in a 64-bit set, to refuse a member sent twice.
+func TestStructsFitTheMemberSet(t *testing.T) {
+	var visit func(n *node, path string)
+	visit = func(n *node, path string) {
+		if n == nil {
+			return
+		}
+		if n.kind == kindStruct && len(n.fields) > 64 {
+			t.Errorf("%s has %d string-holding members; the wire gate's member set holds 64", path, len(n.fields))
+		}
+		visit(n.elem, path)
+		for _, f := range n.fields {
+			visit(f, path+"."+f.name)
+		}
+	}
+	for _, op := range operations(t) {
+		visit(fullPlan(op.in), op.name)
+	}
+}

@@ -2,7 +2,6 @@ package personalize
 
 import (
 	"context"
-	"hash/maphash"
 	"net/url"
 	"reflect"
 	"slices"
@@ -48,7 +47,7 @@ type Guard struct {
 	s         *settings
 	plans     plans
 	inputs    map[string]reflect.Type // operation name -> input type, for the wire gate
-	seed      maphash.Seed            // for the stamp's header hash
+	stages    stage                   // the safeguard middleware every call must pass
 	keys      *kmscheck.Checker       // nil with InsecureSkipPostureChecks
 	buckets   *s3guard.Checker        // nil with InsecureSkipPostureChecks
 	groups    *checkcache.Cache[string, string]
@@ -59,7 +58,7 @@ type Guard struct {
 	// Built once so that registering them on each call's stack allocates
 	// nothing.
 	audit, content, keyInject, s3loc, ready, groupKey, bucketPosture middleware.InitializeMiddleware
-	gate, ownGate                                                    *wireGate
+	unboundGate, ownGate                                             *wireGate
 }
 
 // New returns the SDK's own Personalize client with the guard installed. The
@@ -94,7 +93,7 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	if s.InsecureReportOnly && s.Logger == nil {
 		return nil, &ConfigError{Field: "InsecureReportOnly", Reason: "needs a Logger: report-only mode reports through the audit log"}
 	}
-	g := &Guard{s: s, inputs: inputTypes(), seed: maphash.MakeSeed()}
+	g := &Guard{s: s, inputs: inputTypes()}
 	g.audit = auditMW{g}
 	g.content = contentMW{g}
 	g.keyInject = keyInjectMW{g}
@@ -102,8 +101,12 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	g.ready = readinessMW{g}
 	g.groupKey = groupKeyMW{g}
 	g.bucketPosture = bucketPostureMW{g}
-	g.gate = &wireGate{g: g, content: true}
+	g.unboundGate = &wireGate{g: g, content: true}
 	g.ownGate = &wireGate{g: g}
+	g.stages = stageAudit | stageContent | stageKMSKey | stageS3Location
+	if !s.InsecureSkipPostureChecks {
+		g.stages |= stageKeyReadiness | stageDatasetGroupKey | stageBucketPosture
+	}
 
 	// The guard's own clients get the same transport rules as the
 	// Personalize client.
@@ -133,11 +136,14 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	g.groups = checkcache.New[string, string](checkcache.Options{TTL: s.CheckTTL})
 	g.describer = s.PersonalizeClient
 	if g.describer == nil {
-		// The caller's options reach this client too (an endpoint, say), so
-		// the transport rules are applied again after them.
+		// The caller's options reach this client too (an endpoint, say); the
+		// transport rules are applied again after them, and their hooks are
+		// dropped, as for the guard's other clients.
 		g.describer = sdk.NewFromConfig(own, append(slices.Clip(optFns), func(o *sdk.Options) {
+			o.APIOptions = []func(*middleware.Stack) error{g.addOwnTransport}
+			o.Interceptors = smithyhttp.InterceptorRegistry{}
 			if err := g.secureTransport(o); err != nil {
-				failAll(o, err)
+				g.failAll(o, err)
 			}
 		})...)
 	}
@@ -188,11 +194,11 @@ func (g *Guard) Option() func(*sdk.Options) {
 }
 
 func (g *Guard) apply(o *sdk.Options) error {
-	if gc, ok := o.HTTPClient.(*guardedClient); ok && gc.g == g && gc.refused == nil {
-		o.HTTPClient = gc.next // the option applied twice: wrap once
+	if rc, ok := o.HTTPClient.(*refusingClient); ok && rc.g == g && rc.refused == nil {
+		o.HTTPClient = rc.send // the option applied twice: secure the same transport once
 	}
 	var err error
-	if gc, ok := o.HTTPClient.(*guardedClient); ok && gc.g != g {
+	if rc, ok := o.HTTPClient.(*refusingClient); ok && rc.g != g {
 		err = &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
 	} else if o.Region != g.s.region {
 		err = &ConfigError{Field: "Region", Reason: "differs from the Region the guard checks keys and buckets in"}
@@ -203,11 +209,16 @@ func (g *Guard) apply(o *sdk.Options) error {
 		// The client still gets the guard's HTTP client, which refuses
 		// everything: removing the failing middleware per call must not
 		// leave a working, unsecured client.
-		o.HTTPClient = &guardedClient{g: g, refused: err}
-		return failAll(o, err)
+		o.HTTPClient = &refusingClient{g: g, refused: err}
+		return g.failAll(o, err)
 	}
-	o.HTTPClient = &guardedClient{g: g, next: o.HTTPClient.(tlsClient)}
-	o.APIOptions = append(slices.Clip(o.APIOptions), g.AddMiddleware)
+	// The gate sends through the hardened client; the client's own
+	// HTTPClient is one that refuses, for requests that bypass the gate.
+	tc := o.HTTPClient.(tlsClient)
+	send := smithyhttp.NewClientHandlerWithOptions(tc)
+	gate := &wireGate{g: g, content: true, send: &send}
+	o.HTTPClient = &refusingClient{g: g, send: tc}
+	o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error { return g.addMiddleware(stack, gate) })
 	return nil
 }
 
@@ -244,13 +255,13 @@ func (g *Guard) secure(base *string, disableHTTPS bool, hc aws.HTTPClient, mode 
 }
 
 // failAll makes every call of a client the guard could not secure fail with
-// err, before anything is sent.
-func failAll(o *sdk.Options, err error) error {
+// err, before anything is sent, and audited.
+func (g *Guard) failAll(o *sdk.Options, err error) error {
 	o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error {
 		if _, ok := stack.Initialize.Get(IDConfig); ok {
 			return nil
 		}
-		return stack.Initialize.Add(configErrorMW{err}, middleware.Before)
+		return stack.Initialize.Add(configErrorMW{g, err}, middleware.Before)
 	})
 	return err
 }
@@ -268,8 +279,13 @@ func (g *Guard) warnDumps(l logging.Logger) {
 }
 
 // AddMiddleware registers the guard's middleware on stack. It is an
-// APIOptions function, usable per call; adding it twice is harmless.
-func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
+// APIOptions function; adding it twice is harmless. On a client built with
+// [New] or [Guard.Option] the middleware is there already. On any other
+// client it refuses every call: the guard sends only through an HTTP client
+// it has hardened, which only New and Option set up.
+func (g *Guard) AddMiddleware(stack *middleware.Stack) error { return g.addMiddleware(stack, g.unboundGate) }
+
+func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 	// Network-free checks run first, at the front of Initialize, before the
 	// SDK's own validation. Each is added at the front, so they are listed
 	// here innermost first; they run as Audit, FieldContent, KMSKey,
@@ -289,7 +305,7 @@ func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
 			}
 		}
 	}
-	return g.addGate(stack, g.gate)
+	return g.addGate(stack, gate)
 }
 
 // addOwnTransport registers the transport rules alone, for the guard's own
@@ -330,12 +346,17 @@ func ownerOf(m any) *Guard {
 	return nil
 }
 
-type configErrorMW struct{ err error }
+type configErrorMW struct {
+	g   *Guard
+	err error
+}
 
 func (configErrorMW) ID() string { return IDConfig }
 
 func (m configErrorMW) HandleInitialize(ctx context.Context, _ middleware.InitializeInput, _ middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	return middleware.InitializeOutput{}, middleware.Metadata{}, m.err
+	return middleware.InitializeOutput{}, middleware.Metadata{}, m.g.refuseUnguarded(ctx, &SafeguardError{
+		Operation: middleware.GetOperationName(ctx), Rule: RuleClientRefused,
+		Reason: "the guard refused to secure this client, so it sends nothing", Err: m.err})
 }

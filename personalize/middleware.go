@@ -44,6 +44,7 @@ func (contentMW) ID() string { return IDFieldContent }
 func (m contentMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
+	stateFrom(ctx).mark(stageContent)
 	if in.Parameters != nil {
 		v := reflect.ValueOf(in.Parameters)
 		if n := m.g.plans.get(v.Type()); n != nil {
@@ -71,6 +72,7 @@ func (keyInjectMW) ID() string { return IDKMSKey }
 func (m keyInjectMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
+	stateFrom(ctx).mark(stageKMSKey)
 	p, err := m.g.injectKeys(ctx, in.Parameters)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
@@ -167,6 +169,7 @@ func (locationMW) ID() string { return IDS3Location }
 func (m locationMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
+	stateFrom(ctx).mark(stageS3Location)
 	var buf [2]location
 	ls := locations(in.Parameters, &buf)
 	if len(ls) == 0 {
@@ -237,6 +240,7 @@ func (readinessMW) ID() string { return IDKeyReadiness }
 func (m readinessMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
+	stateFrom(ctx).mark(stageKeyReadiness)
 	var buf [2]keyUse
 	for _, u := range keysInUse(in.Parameters, &buf) {
 		if err := m.g.checkKey(ctx, u); err != nil {
@@ -251,6 +255,7 @@ func (g *Guard) checkKey(ctx context.Context, u keyUse) error {
 	if u.role == "" {
 		u.role = g.s.RoleARN
 	}
+	stateFrom(ctx).sawRole(u.role)
 	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
 	if k, err := kmscheck.ParseKeyARN(u.key); err == nil {
 		// Personalize acts for the account that runs it, which is the
@@ -292,6 +297,7 @@ func (groupKeyMW) ID() string { return IDDatasetGroupKey }
 func (m groupKeyMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
+	stateFrom(ctx).mark(stageDatasetGroupKey)
 	var err error
 	switch v := in.Parameters.(type) {
 	case *sdk.CreateDatasetImportJobInput:
@@ -313,6 +319,9 @@ func (m groupKeyMW) HandleInitialize(ctx context.Context, in middleware.Initiali
 // requires one from the policy when keyRequired, and checks its readiness.
 func (g *Guard) checkGroupKey(ctx context.Context, datasetARN, role string, keyRequired, exports bool) error {
 	op := middleware.GetOperationName(ctx)
+	if st := stateFrom(ctx); st != nil {
+		st.dataset = datasetARN
+	}
 	// The guard's own DescribeDataset carries only a value that passed its
 	// checks, report-only mode or not.
 	if _, found := g.s.Detector.First(arnResource(datasetARN)); found || !shapeArn.fits(datasetARN) {
@@ -368,6 +377,7 @@ func (bucketPostureMW) ID() string { return IDBucketPosture }
 func (m bucketPostureMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
+	stateFrom(ctx).mark(stageBucketPosture)
 	parsed, _ := middleware.GetStackValue(ctx, parsedKey{}).(parsedLocations)
 	var buf [2]location
 	for i, l := range locations(in.Parameters, &buf) {

@@ -2,7 +2,9 @@ package personalize
 
 import (
 	"crypto/tls"
+	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -61,6 +63,7 @@ func hardenBuildable(bc *awshttp.BuildableClient, minTLS uint16, allowUnverifiab
 		if tr.TLSClientConfig.MinVersion < minTLS {
 			tr.TLSClientConfig.MinVersion = minTLS
 		}
+		httpsOnlyTransport(tr)
 	})
 	// Check what was built, so a MaxVersion below the floor or a disabled
 	// certificate check is refused here, not discovered on the wire.
@@ -79,7 +82,30 @@ func raiseFloor(tr *http.Transport, minTLS uint16, allowUnverifiable bool) error
 	if tr.TLSClientConfig.MinVersion < minTLS {
 		tr.TLSClientConfig.MinVersion = minTLS
 	}
+	httpsOnlyTransport(tr)
 	return checkTransport(tr, minTLS, allowUnverifiable)
+}
+
+// errPlainHTTP is what a hardened transport answers a request for a URL that
+// is not https: a redirect to http://, which net/http would follow in
+// plaintext, session token and all.
+var errPlainHTTP = errors.New("personalizeguard: refused to send a request that is not https")
+
+// httpsOnlyTransport makes tr refuse, before dialing, any request that is not
+// https. The transport's Proxy function sees every request it sends,
+// redirects included, so it is where the rule goes; the caller's own proxy
+// setting still applies after it.
+func httpsOnlyTransport(tr *http.Transport) {
+	proxy := tr.Proxy
+	tr.Proxy = func(r *http.Request) (*url.URL, error) {
+		if r.URL.Scheme != "https" {
+			return nil, errPlainHTTP
+		}
+		if proxy == nil {
+			return nil, nil
+		}
+		return proxy(r)
+	}
 }
 
 // checkTransport refuses a transport whose TLS the floor does not govern.
@@ -141,6 +167,10 @@ type tlsClient struct {
 func (c tlsClient) Do(r *http.Request) (*http.Response, error) {
 	resp, err := c.next.Do(r)
 	if err != nil {
+		if errors.Is(err, errPlainHTTP) {
+			return nil, &SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: RuleHTTPSOnly,
+				Reason: "the endpoint redirected to a URL that is not https; the guard does not follow it", Err: err}
+		}
 		if handshakeBelowFloor(err) {
 			// A SafeguardError, which the retryer does not retry.
 			return nil, &SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: RuleTLSVersion,

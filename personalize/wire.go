@@ -3,7 +3,6 @@ package personalize
 import (
 	"context"
 	"errors"
-	"hash/maphash"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,16 +10,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
-	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
 // The wire gate is the guard's last word on a request. The Initialize checks
@@ -29,57 +26,33 @@ import (
 // gate runs innermost in the Deserialize step, after all of that, on the
 // request as serialized and signed:
 //
+//   - every safeguard middleware must have run on this call (one removed by
+//     its ID per call is noticed);
 //   - it applies the transport rules (https, no URL credentials, the guard's
-//     Region) and walks the JSON body with the same field rules as the
+//     Region), scans the URL's path and query and the headers a caller can
+//     set, and walks the JSON body with the same field rules as the
 //     Initialize check; a KMS key or S3 location must be one the Initialize
-//     checks saw, and the configured key must be at every key place;
-//   - it stamps what it checked (method, URL, host, headers, body) into the
-//     request's context and seals the URL scheme, so that no HTTP client but
-//     the guard's can send it (net/http refuses the sealed scheme before
-//     dialing);
-//   - the guard's HTTP client compares the request with the stamp, unseals
-//     it and sends exactly the bytes that were checked, over the hardened
-//     transport, and checks the negotiated TLS version.
-//
-// Middleware added after the gate per call, or an HTTP client wrapper, that
-// changes the request makes it fail; a per-call HTTPClient fails without a
-// byte sent.
-
-// sealedScheme replaces "https" between the gate and the guard's HTTP client.
-const sealedScheme = "personalizeguard-sealed"
+//     checks verified, and the configured key must be at every key place;
+//   - then it sends the request itself, through the HTTP client the guard
+//     hardened when the client was built, and does not hand it on: nothing
+//     runs between the check and the send, and a per-call HTTPClient is
+//     never given a request.
 
 // maxBody bounds what the gate reads. Personalize's largest input, a 20,000
 // character schema, serializes to at most about 120 KiB.
 const maxBody = 1 << 20
 
-type stampKey struct{}
-
-// stamp is what the gate checked, for the guard's HTTP client to compare.
-type stamp struct {
-	g       *Guard
-	method  string
-	url     url.URL // the checked URL
-	sealed  url.URL // what the request carries until the guard's client: url, scheme sealed
-	host    string
-	header  uint64
-	length  int64
-	body    string
-	rd      bodyReader
-	reached atomic.Bool // the guard's HTTP client received the request
-}
-
-// bodyReader sends the checked body; it lives in the stamp so that sending
-// allocates nothing.
-type bodyReader struct{ strings.Reader }
-
-func (*bodyReader) Close() error { return nil }
-
 type wireGate struct {
 	g *Guard
-	// content checks the body against the field plan (the Personalize
+	// content checks the request against the field plan (the Personalize
 	// client); the guard's own KMS, S3 and Personalize clients, whose calls
-	// the guard writes itself, get the transport rules only.
+	// the guard writes itself, get the transport rules only and hand the
+	// request on to their hardened HTTP client.
 	content bool
+	// send is the ClientHandler over the hardened HTTP client of the client
+	// the gate was installed on; nil for the gate of [Guard.AddMiddleware]
+	// used on a client the guard did not build, which refuses every call.
+	send *smithyhttp.ClientHandler
 }
 
 func (m *wireGate) owner() *Guard { return m.g }
@@ -103,6 +76,18 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	if !m.content {
 		return next.HandleDeserialize(ctx, in)
 	}
+	st := stateFrom(ctx)
+	if st == nil || st.ran != m.g.stages {
+		return refuse(m.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
+			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"}))
+	}
+	if m.send == nil {
+		return refuse(&SafeguardError{Operation: op, Rule: RuleBypassed,
+			Reason: "the guard's middleware is on a client the guard did not secure; build it with personalize.New or Guard.Option"})
+	}
+	if err := m.g.checkRequestText(ctx, op, req); err != nil {
+		return refuse(err)
+	}
 	body, err := readBody(req)
 	if err != nil {
 		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err})
@@ -110,31 +95,10 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	if err := m.g.checkBody(ctx, op, body); err != nil {
 		return refuse(err)
 	}
-
-	st := &stamp{g: m.g, method: req.Method, url: *req.URL, host: req.Host, header: m.g.headerSum(req.Header),
-		length: req.ContentLength, body: body}
-	st.sealed = st.url
-	st.sealed.Scheme = sealedScheme
-	checked := req.URL
-	req.URL = &st.sealed
-	out, md, err := next.HandleDeserialize(context.WithValue(ctx, stampKey{}, st), in)
-	req.URL = checked
-	if st.reached.Load() {
-		return out, md, err
-	}
-	// The request went to an HTTP client other than the guard's. The
-	// sealed scheme made a net/http client refuse it before dialing; a
-	// fake answered without the network.
-	var se *smithyhttp.RequestSendError
-	var ce *smithy.CanceledError
-	if errors.As(err, &ce) || err != nil && !errors.As(err, &se) {
-		return out, md, err
-	}
-	if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp != nil && resp.Body != nil {
-		resp.Body.Close()
-	}
-	return refuse(&SafeguardError{Operation: op, Rule: RuleBypassed,
-		Reason: "a per-call HTTPClient replaced the guarded one; set the HTTP client on aws.Config or the client's options, where the guard hardens it"})
+	// Send what was checked, through the guard's own transport: the rest of
+	// the Deserialize step and the client's HTTPClient are not involved.
+	raw, md, err := m.send.Handle(ctx, req)
+	return middleware.DeserializeOutput{RawResponse: raw}, md, err
 }
 
 // checkURL applies the transport rules to the URL about to be used.
@@ -186,17 +150,41 @@ func readBody(req *smithyhttp.Request) (string, error) {
 	return b.String(), err
 }
 
-// headerSum hashes the header set, independent of map order.
-func (g *Guard) headerSum(h http.Header) uint64 {
-	var sum uint64
-	for k, vs := range h {
-		x := maphash.String(g.seed, k)
-		for _, v := range vs {
-			x = x*1099511628211 ^ maphash.String(g.seed, v)
-		}
-		sum += x
+// unscannedHeaders are the headers the SDK computes from what was checked
+// (the signature, the hashed body, the date, the length) or that carry the
+// caller's own credentials; every other header value leaves the process as
+// the caller or a hook set it, and CloudTrail records some (the User-Agent).
+var unscannedHeaders = map[string]bool{
+	"Authorization": true, "X-Amz-Security-Token": true, "X-Amz-Date": true, "X-Amz-Content-Sha256": true,
+	"Content-Length": true, "Amz-Sdk-Invocation-Id": true, "Amz-Sdk-Request": true,
+}
+
+// checkRequestText scans the URL's path and query and the headers with the
+// detector.
+func (g *Guard) checkRequestText(ctx context.Context, op string, req *smithyhttp.Request) error {
+	fail := func(field string) error {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleRequestChanged + ".sensitive",
+			Reason: "an identifying value is in the request's " + field + ": something after the guard's checks (a hook or the configuration) put it there"})
 	}
-	return sum
+	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery} {
+		if _, found := g.s.Detector.First(part); found {
+			return fail("URL")
+		}
+		if _, found := g.s.Detector.First(s3guard.DecodeKey(part)); found {
+			return fail("URL")
+		}
+	}
+	for k, vs := range req.Header {
+		if unscannedHeaders[k] {
+			continue
+		}
+		for _, v := range vs {
+			if _, found := g.s.Detector.First(v); found {
+				return fail("header")
+			}
+		}
+	}
+	return nil
 }
 
 // checkBody walks the serialized JSON body of op with the same field rules
@@ -217,6 +205,7 @@ func (g *Guard) checkBody(ctx context.Context, op, body string) error {
 	if t, ok := g.inputs[op]; ok {
 		n = g.plans.get(t)
 	}
+	w.root = n
 	if err := w.walkWire(n, &sc, k); err != nil {
 		return err
 	}
@@ -309,6 +298,7 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 
 func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	var keySeen, roleSeen bool
+	var seen uint64 // members met so far, by position in n.fields
 	for {
 		kk, err := sc.Next()
 		if err != nil {
@@ -319,6 +309,21 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		}
 		member := sc.Text()
 		child := n.byMember[member]
+		if child == nil {
+			// Readers that fold case (encoding/json among them) take
+			// "KmsKeyArn" for kmsKeyArn: such a member is that member, and
+			// checked as it.
+			child = n.memberFold(member)
+		}
+		if child != nil {
+			// A member twice is one value for some readers and the other for
+			// others (the last wins in encoding/json).
+			if bit := uint64(1) << (child.pos % 64); seen&bit != 0 {
+				return w.failAt(joinPath(w.path(), child.name), RuleBodyUnchecked, "the request body repeats a member; readers disagree on which value counts")
+			} else {
+				seen |= bit
+			}
+		}
 		if child == nil {
 			// A member the model does not have: added by a hook or a newer
 			// SDK. Its name is data, so the path does not show it.
@@ -336,6 +341,9 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		if child != nil && vk == jsonscan.String && sc.Raw() != "" {
 			keySeen = keySeen || child.rule == ruleKMSKey
 			roleSeen = roleSeen || child.member == "roleArn"
+			if err := w.checkBound(n, child, sc.Text()); err != nil {
+				return err
+			}
 		}
 		if err := w.walkWire(child, sc, vk); err != nil {
 			return err
@@ -352,6 +360,23 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	}
 	if n.byMember["roleArn"] != nil && !roleSeen {
 		return w.failAt(joinPath(w.path(), "RoleArn"), RuleKMSKeyWithout, "the role is missing from the request as sent: something after the guard's check removed it")
+	}
+	return nil
+}
+
+// checkBound holds the members the posture checks were made for to the
+// values they were made with: the role a key's grants were evaluated for,
+// the dataset whose group's key an import or export was checked against.
+// A hook that changes them after the checks would otherwise send a request
+// nobody checked.
+func (w *walker) checkBound(parent, n *node, v string) error {
+	if w.st == nil || w.g.s.InsecureSkipPostureChecks || parent != w.root {
+		return nil
+	}
+	switch {
+	case n.member == "roleArn" && len(w.st.roles) > 0 && !slices.Contains(w.st.roles, v),
+		n.member == "datasetArn" && w.st.dataset != "" && v != w.st.dataset:
+		return w.fail(RuleRequestChanged, "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it")
 	}
 	return nil
 }
@@ -403,8 +428,8 @@ func (w *walker) scanUnknown(sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				return err
 			}
 			var buf [48]byte
-			if d, ok := jsonscan.IntegerDigits(buf[:0], sc.Raw()); ok {
-				if err := w.scanText(string(d)); err != nil {
+			for _, digits := range numberForms(sc.Raw(), &buf) {
+				if err := w.scanText(digits); err != nil {
 					return err
 				}
 			}
@@ -474,79 +499,31 @@ func inputTypes() map[string]reflect.Type {
 	return out
 }
 
-// guardedClient is the HTTP client the guard installs on the Personalize
-// client. It sends only requests that carry the gate's stamp, exactly as
-// stamped; anything else — a call whose APIOptions were replaced, a client
-// the guard refused to secure — is refused before a byte is sent.
-type guardedClient struct {
+// refusingClient is the HTTP client the guard installs on the Personalize
+// client. The wire gate sends every checked request itself, so any request
+// that reaches this client did not pass the guard — a call whose APIOptions
+// were replaced, or any call of a client the guard refused to secure — and
+// is refused before a byte is sent, and audited.
+type refusingClient struct {
 	g       *Guard
-	next    tlsClient
-	refused error // the *ConfigError of a client the guard could not secure
+	send    tlsClient // the hardened client the gate sends through, kept for Option applied twice
+	refused error     // the *ConfigError of a client the guard could not secure
 }
 
-var comparePool = sync.Pool{New: func() any { return new([4096]byte) }}
-
-func (c *guardedClient) Do(r *http.Request) (*http.Response, error) {
+func (c *refusingClient) Do(r *http.Request) (*http.Response, error) {
 	ctx := r.Context()
 	op := middleware.GetOperationName(ctx)
 	if c.refused != nil {
 		return nil, c.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleClientRefused,
 			Reason: "the guard refused to secure this client, so it sends nothing", Err: c.refused})
 	}
-	st, _ := ctx.Value(stampKey{}).(*stamp)
-	if st == nil || st.g != c.g {
-		return nil, c.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
-			Reason: "the request did not pass the guard's middleware; append to APIOptions in per-call options, never replace them"})
-	}
-	st.reached.Store(true)
-	if !st.matches(r) {
-		return nil, &SafeguardError{Operation: op, Rule: RuleRequestChanged,
-			Reason: "the request changed after the guard checked it (middleware after the guard's, or an HTTP client wrapper)"}
-	}
-	r.URL.Scheme = "https"
-	if r.Body != nil && r.Body != http.NoBody {
-		st.rd.Reset(st.body)
-		r.Body = &st.rd
-	}
-	return c.next.Do(r)
+	return nil, c.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
+		Reason: "the request did not pass the guard's middleware; append to APIOptions in per-call options, never replace them"})
 }
 
-// matches compares r with what the gate checked, body included.
-func (st *stamp) matches(r *http.Request) bool {
-	// The URL is compared with the stamp's own copy: a hook can change the
-	// request's URL in place, but not the copy.
-	u := *r.URL
-	if u.Scheme != sealedScheme {
-		return false
-	}
-	u.Scheme = "https"
-	if r.Method != st.method || u != st.url || r.Host != st.host || r.ContentLength != st.length ||
-		st.g.headerSum(r.Header) != st.header {
-		return false
-	}
-	if r.Body == nil || r.Body == http.NoBody {
-		return st.body == ""
-	}
-	buf := comparePool.Get().(*[4096]byte)
-	defer comparePool.Put(buf)
-	rest := st.body
-	for {
-		n, err := r.Body.Read(buf[:])
-		if n > len(rest) || string(buf[:n]) != rest[:n] {
-			return false
-		}
-		rest = rest[n:]
-		if err == io.EOF {
-			return rest == ""
-		}
-		if err != nil {
-			return false
-		}
-	}
-}
-
-// refuseUnguarded writes the audit event of a call that reached the guard's
-// HTTP client without its middleware, which would otherwise go unrecorded.
+// refuseUnguarded writes the audit event of a call that the guard refuses
+// without its audit middleware having run, which would otherwise go
+// unrecorded.
 func (g *Guard) refuseUnguarded(ctx context.Context, err *SafeguardError) error {
 	if stateFrom(ctx) == nil && g.s.Logger != nil {
 		g.writeAudit(ctx, &callState{}, middleware.Metadata{}, err, 0)

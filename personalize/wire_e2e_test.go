@@ -15,6 +15,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -113,9 +114,6 @@ type hookPoint struct {
 	install func(cfg *aws.Config, m mutation) []func(*sdk.Options)
 	// params is true where the hook holds the input struct, not a request.
 	params bool
-	// late is true where the hook runs after the wire gate: the change is
-	// then caught by the guard's HTTP client, as RuleRequestChanged.
-	late bool
 	// before is true where the hook runs before the guard's Initialize
 	// checks, which then see (and repair or refuse) the change.
 	before bool
@@ -263,9 +261,10 @@ func hookPoints() []hookPoint {
 				hookPoint{name: "per-call APIOptions " + step + "/" + posName, params: params, beforeEndpoint: beforeEndpoint,
 					// Per-call options come after the guard's: Add(Before)
 					// on Initialize puts the hook before the guard's checks;
-					// Add(After) on Deserialize puts it after the gate.
+					// Add(After) on Deserialize puts it after the gate, which
+					// sends the request itself: the hook never runs.
 					before: step == "Initialize" && pos == middleware.Before,
-					late:   step == "Deserialize" && pos == middleware.After,
+					inert:  step == "Deserialize" && pos == middleware.After,
 					install: func(_ *aws.Config, m mutation) []func(*sdk.Options) {
 						return []func(*sdk.Options){func(o *sdk.Options) { o.APIOptions = append(o.APIOptions, stepMiddleware(step, pos, m)) }}
 					}},
@@ -322,11 +321,7 @@ func TestWireGateEveryHook(t *testing.T) {
 					return
 				}
 				refused++
-				if hp.late {
-					e.requireRefused(t, err, "", personalize.RuleRequestChanged, canaryEmail)
-				} else {
-					e.requireRefused(t, err, m.field, m.rule, canaryEmail)
-				}
+				e.requireRefused(t, err, m.field, m.rule, canaryEmail)
 				if e.srv.Seen(name) {
 					t.Errorf("the emulated AWS received the refused request")
 				}
@@ -361,39 +356,66 @@ func TestWireGateSafeRequestOnTheWire(t *testing.T) {
 	}
 }
 
-// TestPerCallHTTPClientCannotSend: a per-call HTTPClient — against a TLS
-// 1.1 endpoint, or skipping certificate checks — sends nothing: the gate
-// seals the request, which net/http refuses before dialing.
-func TestPerCallHTTPClientCannotSend(t *testing.T) {
+// TestPerCallHTTPClientIsNeverUsed: the gate sends each checked request
+// through the client the guard hardened at construction, so a per-call
+// HTTPClient — one that allows TLS 1.1, skips certificate checks, rewrites
+// URLs, or fakes answers — is never handed a request. Against a TLS 1.1
+// endpoint the call is refused with nothing sent; against the emulator it
+// goes through the guard's transport.
+func TestPerCallHTTPClientIsNeverUsed(t *testing.T) {
 	legacy := personalizetest.New(t, personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11))
-	tests := []struct {
+	var used atomic.Int32
+	clients := []struct {
 		name   string
 		client func() aws.HTTPClient
 	}{
-		{"TLS 1.1 endpoint", func() aws.HTTPClient {
-			return &http.Client{Transport: &http.Transport{TLSClientConfig: legacyTLS(legacy)}}
+		{"allows TLS 1.1", func() aws.HTTPClient {
+			return countingClient(&used, &http.Client{Transport: &http.Transport{TLSClientConfig: legacyTLS(legacy)}})
 		}},
 		{"skips verification", func() aws.HTTPClient {
-			return &http.Client{Transport: &http.Transport{TLSClientConfig: insecureTLS()}}
+			return countingClient(&used, &http.Client{Transport: &http.Transport{TLSClientConfig: insecureTLS()}})
 		}},
 		{"a fake that answers without the network", func() aws.HTTPClient {
-			return smithyhttp.ClientDoFunc(func(*http.Request) (*http.Response, error) {
+			return countingClient(&used, smithyhttp.ClientDoFunc(func(*http.Request) (*http.Response, error) {
 				return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("{}"))}, nil
-			})
+			}))
 		}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for _, c := range clients {
+		t.Run(c.name+"/TLS 1.1 endpoint", func(t *testing.T) {
 			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
 			legacy.ResetRequests()
 			_, err := e.client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String("movies")},
-				func(o *sdk.Options) { o.HTTPClient = tt.client(); o.BaseEndpoint = aws.String(legacy.URL()) })
-			e.requireRefused(t, err, "", personalize.RuleBypassed)
+				func(o *sdk.Options) { o.HTTPClient = c.client(); o.BaseEndpoint = aws.String(legacy.URL()) })
+			e.requireRefused(t, err, "", personalize.RuleTLSVersion)
 			if n := len(legacy.Requests()); n != 0 {
 				t.Errorf("the TLS 1.1 endpoint received %d requests", n)
 			}
 		})
+		t.Run(c.name+"/the emulator", func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			if _, err := e.client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String("movies")},
+				func(o *sdk.Options) { o.HTTPClient = c.client() }); err != nil {
+				t.Fatalf("CreateDatasetGroup = %v, want it sent through the guard's transport", err)
+			}
+			for _, r := range e.srv.Requests() {
+				if r.TLSVersion < tls.VersionTLS12 {
+					t.Errorf("%s %s arrived over %s", r.Service, r.Operation, tls.VersionName(r.TLSVersion))
+				}
+			}
+		})
 	}
+	if n := used.Load(); n != 0 {
+		t.Errorf("per-call HTTP clients were handed %d requests, want none", n)
+	}
+}
+
+// countingClient counts the requests a client is handed.
+func countingClient(n *atomic.Int32, c aws.HTTPClient) aws.HTTPClient {
+	return smithyhttp.ClientDoFunc(func(r *http.Request) (*http.Response, error) {
+		n.Add(1)
+		return c.Do(r)
+	})
 }
 
 // TestRefusedClientStaysRefused: NewGuard + Option on a config the guard

@@ -355,15 +355,35 @@ func validateKey(key string) error {
 	return nil
 }
 
-// DecodeKey returns key with its %XX escapes decoded, or key itself when it
-// has none or an escape is invalid (S3 keys may hold a literal '%'). Checks
-// for identifying values read both forms: CloudTrail records the location as
-// written, and any reader decodes it.
+// DecodeKey returns key with its %XX escapes decoded, again and again until
+// none is left ("%2540" is "%40" is "@"); a '%' that starts no escape stays
+// as it is (S3 keys may hold a literal '%'). Checks for identifying values
+// read both forms: CloudTrail records the location as written, and any
+// reader decodes it.
 func DecodeKey(key string) string {
-	if d, ok := unescapePath(key); ok {
-		return d
+	for strings.Contains(key, "%") {
+		d := decodeEscapes(key)
+		if d == key {
+			break
+		}
+		key = d
 	}
 	return key
+}
+
+// decodeEscapes decodes each valid %XX escape once and keeps everything else.
+func decodeEscapes(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // unescapePath decodes %XX escapes; unlike url.PathUnescape it is the

@@ -109,6 +109,7 @@ func TestParseLocationRejects(t *testing.T) {
 		{"encoded fragment", "s3://canary-bkt/secret-key.csv%23hunter2", RuleLocationKey, "an encoded '#' in an s3:// key"},
 		{"double-encoded presigned https", "https://canary-bkt.s3.amazonaws.com/secret-key.csv%253FX-Amz-Credential%253Dhunter2", RuleLocationQuery, "decoding twice still finds the signature"},
 		{"encoded control character", "s3://canary-bkt/hunter2%0A.csv", RuleLocationControlChar, "an encoded newline is a newline to a reader"},
+		{"encoded presigned next to a literal percent", "s3://canary-bkt/secret-key.csv%3FX-Amz-Signature%3Dhunter2%", RuleLocationQuery, "one literal '%' does not switch decoding off"},
 		{"empty query", "s3://canary-bkt/secret-key.csv?", RuleLocationQuery, "an empty query"},
 		{"fragment", "s3://canary-bkt/secret-key.csv#hunter2", RuleLocationFragment, "fragments"},
 		{"port", "https://canary-bkt.s3.amazonaws.com:443/secret-key.csv", RuleLocationHost, "no ports"},
@@ -239,6 +240,10 @@ func TestDecodeKey(t *testing.T) {
 		{"plain/key.csv", "plain/key.csv"},
 		{"100%zz", "100%zz"},
 		{"a%2Fb", "a/b"},
+		{"users/jane.doe%40example.com/100%/", "users/jane.doe@example.com/100%/"},
+		{"jane.doe%2540example.com", "jane.doe@example.com"},
+		{"%", "%"},
+		{"%4", "%4"},
 	}
 	for _, tt := range tests {
 		if got := DecodeKey(tt.in); got != tt.want {

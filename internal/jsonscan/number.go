@@ -80,3 +80,25 @@ func IntegerDigits(dst []byte, num string) ([]byte, bool) {
 	}
 	return dst, true
 }
+
+// Significand appends to dst the digits of a JSON number's mantissa, without
+// sign, point, exponent or leading zeros: "0.4111e-3" gives "4111". Checks
+// read it beside [IntegerDigits] because the text AWS stores holds those
+// digits in a row, whatever the value: 0.4111111111111111 and
+// 4111111111111111e-16 both spell a card number.
+func Significand(dst []byte, num string) []byte {
+	start := len(dst)
+	for i := 0; i < len(num); i++ {
+		c := num[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if c == '0' && len(dst) == start {
+				continue // a leading zero
+			}
+			dst = append(dst, c)
+		case c == 'e' || c == 'E':
+			return dst
+		}
+	}
+	return dst
+}

@@ -191,3 +191,20 @@ func FuzzScanner(f *testing.F) {
 		}
 	})
 }
+
+func TestSignificand(t *testing.T) {
+	tests := []struct{ num, want string }{
+		{"0.4111111111111111", "4111111111111111"},
+		{"4111111111111111e-16", "4111111111111111"},
+		{"-4111111111111111E-20", "4111111111111111"},
+		{"4539703692581474.0", "45397036925814740"},
+		{"0", ""},
+		{"0.0045", "45"},
+		{"19.99", "1999"},
+	}
+	for _, tt := range tests {
+		if got := string(Significand(nil, tt.num)); got != tt.want {
+			t.Errorf("Significand(%q) = %q, want %q", tt.num, got, tt.want)
+		}
+	}
+}
