@@ -283,7 +283,9 @@ func (g *Guard) warnDumps(l logging.Logger) {
 // [New] or [Guard.Option] the middleware is there already. On any other
 // client it refuses every call: the guard sends only through an HTTP client
 // it has hardened, which only New and Option set up.
-func (g *Guard) AddMiddleware(stack *middleware.Stack) error { return g.addMiddleware(stack, g.unboundGate) }
+func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
+	return g.addMiddleware(stack, g.unboundGate)
+}
 
 func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 	// Network-free checks run first, at the front of Initialize, before the
