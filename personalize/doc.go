@@ -57,17 +57,20 @@
 // Interceptors, middleware and signing run after them, so the last word is
 // the wire gate's: the innermost Deserialize middleware, after every
 // interceptor and every middleware the config and the client added. It
-// checks the request as serialized and signed with the same field rules,
-// requires every KMS key and S3 location in it to be one the Initialize
-// checks saw (and the configured key at every key place), stamps what it
-// checked and seals the URL. The guard's HTTP client sends only a request
-// that matches its stamp — method, URL, host, headers and body — and sends
-// exactly the checked bytes. So a hook that adds an e-mail tag or removes
-// the injected key after the guard's checks makes the call fail
-// ([RuleRequestChanged], or the field's own rule), and a per-call
-// HTTPClient cannot send at all ([RuleBypassed]): net/http refuses the
-// sealed URL before dialing. Set the HTTP client on aws.Config or the
-// client's options, where the guard hardens it.
+// requires every safeguard middleware to have run on the call (one removed
+// by its ID is noticed), checks the request as serialized and signed with
+// the same field rules, scans the headers a caller can set and the URL's
+// path and query, and requires every KMS key, S3 location, role and dataset
+// in it to be the ones the posture checks verified (and the configured key
+// at every key place). Then it sends the request itself, through the HTTP
+// client the guard hardened when the client was built, and hands it to
+// nothing else: a hook that adds an e-mail tag or removes the injected key
+// after the guard's checks makes the call fail (with the field's own rule,
+// [RuleKMSKeyMissing] or [RuleRequestChanged]), and a per-call HTTPClient is
+// never given a request. Middleware a caller adds per call after the gate,
+// in the Deserialize step, does not run. The client's own HTTPClient is one
+// that refuses, and audits, any request that did not pass the gate
+// ([RuleBypassed]).
 //
 // The guard's own KMS, S3 and Personalize clients get the same transport
 // rules, but not the caller's interceptors or APIOptions: its calls carry
@@ -87,10 +90,12 @@
 //
 // The guard enforces what the caller's process can see. It cannot see IAM
 // policies (a key grant through the account is reported as Low), the data
-// inside objects, or what AWS does after it accepts a request. Code in the
-// same process that both removes the guard's middleware and replaces the
-// HTTP client in one call — or that swaps the guarded client's transport —
-// is hostile code, outside any library's reach. A custom HTTP client the
+// inside objects, or what AWS does after it accepts a request. It does not
+// pin endpoints: an https BaseEndpoint set per call receives the checked,
+// signed request. Code in the same process that both removes the guard's
+// middleware and replaces the HTTP client in one call — or that swaps the
+// hardened transport's internals — is hostile code, outside any library's
+// reach. A custom HTTP client the
 // guard cannot inspect ([Policy.InsecureAllowUnverifiableHTTPClient]) has
 // its TLS version checked only on the response, after the request went
 // out. Report-only mode ([Policy.InsecureReportOnly]) logs instead of
