@@ -160,7 +160,7 @@ func fetchBucket(ctx context.Context, c BucketAPIClient, bucket string, req *Req
 		// Asked in the wrong Region, S3 redirects and names the right one.
 		st.region = redirectRegion(err)
 	default:
-		return nil, &CheckError{Operation: "GetBucketLocation", Permission: "s3:GetBucketLocation", Bucket: bucket, Err: err}
+		return nil, &CheckError{Operation: "GetBucketLocation", Permission: "s3:GetBucketLocation", Resource: bucket, Err: err}
 	}
 	if st.region != req.Region {
 		st.wrongRegion = true
@@ -212,14 +212,14 @@ func fetchBucket(ctx context.Context, c BucketAPIClient, bucket string, req *Req
 			// Deleted since GetBucketLocation.
 			return &bucketState{bucket: bucket, missing: true}, nil
 		default:
-			return nil, &CheckError{Operation: call.op, Permission: call.permission, Bucket: bucket, Err: call.err}
+			return nil, &CheckError{Operation: call.op, Permission: call.permission, Resource: bucket, Err: call.err}
 		}
 	}
 	if encErr == nil && encOut != nil {
 		st.encryption = encOut.ServerSideEncryptionConfiguration
 	}
 	if polErr == nil && polOut != nil && polOut.Policy != nil {
-		st.policyDoc, st.policyErr = iampolicy.Parse([]byte(*polOut.Policy))
+		st.policyDoc, st.policyErr = iampolicy.Parse([]byte(aws.ToString(polOut.Policy)))
 	}
 	if pabErr == nil && pabOut != nil {
 		st.pab = pabOut.PublicAccessBlockConfiguration
