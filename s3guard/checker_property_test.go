@@ -29,13 +29,13 @@ func TestCheckerLocationMatchesCheckLocation(t *testing.T) {
 	}
 	policies := []struct{ name, policy string }{
 		{"whole bucket", goodPolicy},
-		{"objects under imports/", pol(`{"Effect":"Allow",` + svc + `,"Action":["s3:GetObject","s3:PutObject"],"Resource":"` + arn + `/imports/*",` + src + `}`,
+		{"objects under imports/", pol(`{"Effect":"Allow",`+svc+`,"Action":["s3:GetObject","s3:PutObject"],"Resource":"`+arn+`/imports/*",`+src+`}`,
 			`{"Effect":"Allow",`+svc+`,"Action":"s3:ListBucket","Resource":"`+arn+`",`+src+`}`)},
-		{"listing by s3:prefix", pol(`{"Effect":"Allow",` + svc + `,"Action":["s3:GetObject","s3:PutObject"],"Resource":"` + arn + `/*",` + src + `}`,
+		{"listing by s3:prefix", pol(`{"Effect":"Allow",`+svc+`,"Action":["s3:GetObject","s3:PutObject"],"Resource":"`+arn+`/*",`+src+`}`,
 			`{"Effect":"Allow",`+svc+`,"Action":"s3:ListBucket","Resource":"`+arn+`","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"},"StringLike":{"s3:prefix":["imports/*","exports/"]}}}`)},
-		{"deny outside a prefix", pol(`{"Effect":"Allow",` + svc + `,"Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["` + arn + `","` + arn + `/*"],` + src + `}`,
+		{"deny outside a prefix", pol(`{"Effect":"Allow",`+svc+`,"Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["`+arn+`","`+arn+`/*"],`+src+`}`,
 			`{"Effect":"Deny",`+svc+`,"Action":"s3:*","NotResource":["`+arn+`","`+arn+`/imports/*"]}`)},
-		{"deny a prefix by s3:prefix", pol(`{"Effect":"Allow",` + svc + `,"Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["` + arn + `","` + arn + `/*"]}`,
+		{"deny a prefix by s3:prefix", pol(`{"Effect":"Allow",`+svc+`,"Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["`+arn+`","`+arn+`/*"]}`,
 			`{"Effect":"Deny",`+svc+`,"Action":"s3:ListBucket","Resource":"`+arn+`","Condition":{"StringNotLikeIfExists":{"s3:prefix":"imports/*"}}}`)},
 		{"one object and a variable", pol(`{"Effect":"Allow",` + svc + `,"Action":["s3:GetObject","s3:ListBucket"],"Resource":["` + arn + `","` + arn + `/imports/a.csv","` + arn + `/home/${aws:username}/*","` + arn + `/i?ports/*"]}`)},
 		{"source unverified", pol(`{"Effect":"Allow",` + svc + `,"Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["` + arn + `","` + arn + `/exports/*"],"Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:*:111122223333:*"}}}`)},
