@@ -88,8 +88,9 @@ func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, err
 	if c.client == nil {
 		return posture.Report{}, &InputError{Field: "client", Reason: "is nil"}
 	}
-	f, _, err := c.facts.Do(ctx, factsKey{key: key, region: in.Region}, func(ctx context.Context) (*keyFacts, error) {
-		return fetchKey(ctx, c.client, key, in.Region)
+	client, region := c.client, in.Region // the flight holds these, not the caller's input
+	f, _, err := c.facts.Do(ctx, factsKey{key: key, region: region}, func(ctx context.Context) (*keyFacts, error) {
+		return fetchKey(ctx, client, key, region)
 	})
 	if err != nil {
 		return posture.Report{}, err

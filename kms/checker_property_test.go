@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,6 +31,10 @@ func TestCheckerMatchesCheck(t *testing.T) {
 		g := grantTo(id, ServicePrincipal, ops...)
 		g.Constraints = &types.GrantConstraints{SourceArn: aws.String(sourceARN)}
 		return g
+	}
+	many := make([]string, maxSourcePreds+10) // more tests than a class records: memoised per SourceARN
+	for i := range many {
+		many[i] = `"` + dg + "prod-" + strconv.Itoa(i) + `"`
 	}
 	all := []types.GrantOperation{types.GrantOperationDecrypt, types.GrantOperationGenerateDataKey, types.GrantOperationDescribeKey, types.GrantOperationCreateGrant}
 	keys := []struct {
@@ -57,6 +63,7 @@ func TestCheckerMatchesCheck(t *testing.T) {
 		},
 		{name: "public policy", policy: policy(rootAdmin, roleFive, `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringLike":{"aws:SourceArn":"`+dg+`*"}}}`)},
 		{name: "unparsable policy", policy: `{"Statement":`},
+		{name: "more SourceArn values than a class records", policy: policy(rootAdmin, roleFive, cond("Allow", `{"StringEquals":{"aws:SourceArn":[`+strings.Join(many, ",")+`]}}`))},
 	}
 	sources := []string{
 		"", dg + "movies", dg + "MOVIES", dg + "mavies", dg + "blocked", dg + "prod-1", dg + "prod-2", dg + "prod-",
