@@ -108,3 +108,28 @@ func TestCheckerMatchesCheck(t *testing.T) {
 		})
 	}
 }
+
+// Past the memo's bound the Checker evaluates each input afresh: still the
+// same reports, still no new KMS call.
+func TestCheckerBeyondMemo(t *testing.T) {
+	f := goodFake(t)
+	c := NewChecker(f)
+	for i := range maxMemo + 50 {
+		in := goodInput()
+		in.RoleARN = "arn:aws:iam::111122223333:role/R" + strconv.Itoa(i) // a class of its own
+		want, err := Check(context.Background(), f, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Check(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("role %d: Checker.Check differs from Check (-want +got):\n%s", i, diff)
+		}
+	}
+	if got, want := f.describes.Load(), int64(maxMemo+50+1); got != want {
+		t.Errorf("DescribeKey calls = %d, want %d (one per uncached Check, one for the Checker)", got, want)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,5 +52,66 @@ func TestCheckerThrottlingBackoff(t *testing.T) {
 		if diff := cmp.Diff(tt.want, fake.count("GetBucketLocation")); diff != "" {
 			t.Errorf("%s: rate %d/s, back-off %v: GetBucketLocation requests in %v mismatch (-want +got):\n%s", tt.reason, tt.rate, tt.backoff, span, diff)
 		}
+	}
+}
+
+// signalCtx reports, once, that its caller has started waiting on it: the
+// Checker asks for Done only when it is about to block.
+type signalCtx struct {
+	context.Context
+	once    *sync.Once
+	waiting chan<- struct{}
+}
+
+func (c signalCtx) Done() <-chan struct{} {
+	c.once.Do(func() { c.waiting <- struct{}{} })
+	return c.Context.Done()
+}
+
+// During an S3 hang, callers with distinct prefixes of one bucket join the
+// bucket's one flight: the Checker starts no goroutine per location, each
+// caller leaves when its own context ends, and the rest get their reports
+// once S3 answers.
+func TestCheckerHangOneFlight(t *testing.T) {
+	const callers = 2000
+	fake := goodBucket()
+	fake.gate = make(chan struct{})
+	c := NewChecker(fake, testReq())
+	base := runtime.NumGoroutine()
+
+	waiting := make(chan struct{}, callers)
+	cancels := make([]context.CancelFunc, callers)
+	errs := make([]error, callers)
+	var done sync.WaitGroup
+	for i := range callers {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancels[i] = cancel
+		loc := Location{Bucket: testBucket, Key: fmt.Sprintf("imports/%d/", i)}
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			_, errs[i] = c.CheckLocation(signalCtx{ctx, new(sync.Once), waiting}, loc, Read)
+		}()
+	}
+	for range callers {
+		<-waiting // every caller is about to block: all the goroutines the Checker starts exist
+	}
+	const handful = 5
+	if extra := runtime.NumGoroutine() - base - callers; extra > 1+handful {
+		t.Errorf("%d callers waiting on a hung S3: %d goroutines beyond the callers, want the flight and at most %d more", callers, extra, handful)
+	}
+	for i := 0; i < callers; i += 2 {
+		cancels[i]()
+	}
+	close(fake.gate)
+	done.Wait()
+	for i := range callers {
+		if i%2 == 0 && !errors.Is(errs[i], context.Canceled) || i%2 == 1 && errs[i] != nil {
+			t.Fatalf("caller %d (cancelled: %v): CheckLocation = %v", i, i%2 == 0, errs[i])
+		}
+		cancels[i]()
+	}
+	if got := fake.count("GetBucketLocation"); got != 1 {
+		t.Errorf("GetBucketLocation calls for %d callers = %d, want 1", callers, got)
 	}
 }
