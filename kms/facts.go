@@ -3,8 +3,10 @@ package kms
 import (
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -46,9 +48,11 @@ type keyFacts struct {
 	// report. See [keyFacts.report].
 	sourcePreds []sourcePred
 
-	// memo holds reports derived from these facts, per input class.
+	// memo holds reports derived from these facts, per input class. Readers
+	// load it without a lock (every CreateDatasetGroup reads it); a writer
+	// copies it under mu and swaps it in, once per class.
+	memo atomic.Pointer[map[inputClass]posture.Report]
 	mu   sync.Mutex
-	memo map[inputClass]posture.Report
 }
 
 type rotationFact int8
@@ -272,20 +276,23 @@ const maxMemo = 256
 // before handing them out.
 func (f *keyFacts) report(in *CheckInput) posture.Report {
 	cl := f.classOf(in)
+	if m := f.memo.Load(); m != nil {
+		if r, ok := (*m)[cl]; ok {
+			return r
+		}
+	}
+	r := evaluate(f, *in)
 	f.mu.Lock()
-	r, ok := f.memo[cl]
-	f.mu.Unlock()
-	if ok {
-		return r
+	defer f.mu.Unlock()
+	var old map[inputClass]posture.Report
+	if m := f.memo.Load(); m != nil {
+		old = *m
 	}
-	r = evaluate(f, *in)
-	f.mu.Lock()
-	if f.memo == nil {
-		f.memo = make(map[inputClass]posture.Report)
+	if _, ok := old[cl]; !ok && len(old) < maxMemo {
+		m := make(map[inputClass]posture.Report, len(old)+1)
+		maps.Copy(m, old)
+		m[cl] = r
+		f.memo.Store(&m)
 	}
-	if len(f.memo) < maxMemo {
-		f.memo[cl] = r
-	}
-	f.mu.Unlock()
 	return r
 }
