@@ -12,7 +12,7 @@ import (
 // CheckError reports a check that could not run: the S3 call failed with
 // AccessDenied, a network error, a timeout. The guard fails closed on it. It
 // is never returned for a missing configuration (no bucket policy, no public
-// access block, ...), which is a finding. [kms.CheckError] has the same
+// access block, ...), which is a finding. kms.CheckError has the same
 // shape.
 type CheckError struct {
 	// Operation is the S3 API operation, e.g. "GetBucketPolicy".
