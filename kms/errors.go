@@ -54,7 +54,7 @@ func (e *InputError) Unwrap() error { return e.Err }
 
 // CheckError reports a check that could not run: KMS denied one of its calls,
 // throttled it past the retries, or could not be reached. A check that
-// cannot run never passes; callers reject the key. [s3guard.CheckError] has
+// cannot run never passes; callers reject the key. s3guard.CheckError has
 // the same shape.
 type CheckError struct {
 	// Operation is the KMS operation that failed ("GetKeyPolicy").
