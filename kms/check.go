@@ -2,13 +2,11 @@ package kms
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
@@ -135,21 +133,23 @@ func Check(ctx context.Context, c CheckAPIClient, in CheckInput) (posture.Report
 	if c == nil {
 		return posture.Report{}, &InputError{Field: "client", Reason: "is nil"}
 	}
-	k := keyCheck{in: in, key: key, arn: key.String(), report: posture.Report{Check: ReportCheck, Resource: key.String()}}
-	if err := k.run(ctx, c); err != nil {
+	f, err := fetchKey(ctx, c, key, in.Region)
+	if err != nil {
 		return posture.Report{}, err
 	}
-	return k.report, nil
+	return evaluate(f, in), nil
 }
 
+// keyCheck is one evaluation of a key's facts for one input.
 type keyCheck struct {
-	in        CheckInput
-	key       KeyARN
-	arn       string
-	report    posture.Report
-	keyGrants []types.GrantListEntry
-	// The grants split by grantee once, since each is consulted per action.
-	serviceGrants, roleGrants, otherGrants []types.GrantListEntry
+	in     CheckInput
+	f      *keyFacts
+	key    KeyARN
+	arn    string
+	report posture.Report
+	// The grants to the role (or its sessions) and to anyone else, split
+	// once, since each is consulted per action.
+	roleGrants, otherGrants []types.GrantListEntry
 }
 
 func (k *keyCheck) add(id string, sev posture.Severity, msg, remedy, control string) {
@@ -161,40 +161,36 @@ func (k *keyCheck) cli(cmd string) string {
 	return "`aws kms " + cmd + " --key-id " + k.arn + " --region " + k.key.Region + "`"
 }
 
-func (k *keyCheck) run(ctx context.Context, c CheckAPIClient) error {
-	if k.key.Region != k.in.Region {
-		// The KMS client serves the expected Region, and Personalize cannot
-		// use a key from another one, so there is nothing more to ask.
+// evaluate judges in against what KMS said about its key. It makes no call
+// and changes nothing in f, so any number of evaluations can share f.
+func evaluate(f *keyFacts, in CheckInput) posture.Report {
+	k := keyCheck{in: in, f: f, key: f.key, arn: f.arn, report: posture.Report{Check: ReportCheck, Resource: f.arn}}
+	switch {
+	case f.wrongRegion:
 		k.wrongRegion()
-		return nil
+	case f.notFound:
+		k.add(FindingKeyNotFound, posture.High,
+			"The key does not exist in "+k.key.Region+" (or not in this account's view of it); Personalize cannot use it.",
+			"Check the key ARN and Region, or create a key: `aws kms create-key --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT --region "+k.key.Region+"`.", "")
+	default:
+		k.metadata()
+		k.rotation()
+		k.policy()
 	}
-	out, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(k.arn)})
-	if err != nil {
-		if code := apiErrorCode(err); code == "NotFoundException" || code == "InvalidArnException" {
-			k.add(FindingKeyNotFound, posture.High,
-				"The key does not exist in "+k.key.Region+" (or not in this account's view of it); Personalize cannot use it.",
-				"Check the key ARN and Region, or create a key: `aws kms create-key --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT --region "+k.key.Region+"`.", "")
-			return nil
-		}
-		return &CheckError{Operation: "DescribeKey", Permission: "kms:DescribeKey", Err: err}
-	}
-	if out == nil || out.KeyMetadata == nil {
-		return &CheckError{Operation: "DescribeKey", Permission: "kms:DescribeKey", Err: errNoMetadata}
-	}
-	md := out.KeyMetadata
+	return k.report
+}
+
+func (k *keyCheck) metadata() {
+	md := k.f.md
 	k.state(md)
-	symmetric := k.symmetric(md)
+	if !isSymmetric(md) {
+		k.notSymmetric(md)
+	}
 	if md.KeyManager == types.KeyManagerTypeAws {
 		k.add(FindingKeyAWSManaged, posture.High,
 			"The key is AWS managed; its policy cannot be changed to let Personalize use it.",
 			"Use a customer managed key: `aws kms create-key --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT --region "+k.key.Region+"`, with the policy kms.PersonalizeKeyPolicy writes.", "")
 	}
-	if symmetric && md.KeyManager != types.KeyManagerTypeAws && !pendingDeletion(md.KeyState) {
-		if err := k.rotation(ctx, c, md); err != nil {
-			return err
-		}
-	}
-	return k.policy(ctx, c)
 }
 
 func (k *keyCheck) wrongRegion() {
@@ -251,16 +247,21 @@ func (k *keyCheck) state(md *types.KeyMetadata) {
 	}
 }
 
-func (k *keyCheck) symmetric(md *types.KeyMetadata) bool {
-	spec := string(md.KeySpec)
-	if spec == "" {
-		//lint:ignore SA1019 older KMS answers (and emulators) carry only the deprecated field
-		spec = string(md.CustomerMasterKeySpec)
+// keySpec returns the key's spec, from the deprecated field when only it is set.
+func keySpec(md *types.KeyMetadata) string {
+	if md.KeySpec != "" {
+		return string(md.KeySpec)
 	}
-	usage := string(md.KeyUsage)
-	if spec == string(types.KeySpecSymmetricDefault) && usage == string(types.KeyUsageTypeEncryptDecrypt) {
-		return true
-	}
+	//lint:ignore SA1019 older KMS answers (and emulators) carry only the deprecated field
+	return string(md.CustomerMasterKeySpec)
+}
+
+func isSymmetric(md *types.KeyMetadata) bool {
+	return keySpec(md) == string(types.KeySpecSymmetricDefault) && md.KeyUsage == types.KeyUsageTypeEncryptDecrypt
+}
+
+func (k *keyCheck) notSymmetric(md *types.KeyMetadata) {
+	spec, usage := keySpec(md), string(md.KeyUsage)
 	if !isIdentifier(spec) {
 		spec = "unknown"
 	}
@@ -270,7 +271,6 @@ func (k *keyCheck) symmetric(md *types.KeyMetadata) bool {
 	k.add(FindingKeyNotSymmetric, posture.High,
 		"The key is "+spec+" for "+usage+"; Personalize needs a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT).",
 		"Use a symmetric encryption key: `aws kms create-key --key-spec SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT --region "+k.key.Region+"`.", "")
-	return false
 }
 
 // isIdentifier reports whether an enum value from KMS is safe to print:
@@ -288,57 +288,33 @@ func isIdentifier(s string) bool {
 	return true
 }
 
-func (k *keyCheck) rotation(ctx context.Context, c CheckAPIClient, md *types.KeyMetadata) error {
-	out, err := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(k.arn)})
-	switch code := apiErrorCode(err); {
-	case err == nil:
-	case code == "UnsupportedOperationException":
+func (k *keyCheck) rotation() {
+	switch k.f.rotation {
+	case rotationUnsupported:
 		// Keys with imported material or in a custom key store cannot
 		// rotate automatically.
 		k.add(FindingRotationUnsupported, posture.Low,
 			"The key cannot rotate automatically (imported key material or a custom key store).",
 			"Rotate it on your own schedule, or use a key with KMS-generated material: `aws kms create-key --region "+k.key.Region+"`.",
 			"Security Hub KMS.4")
-		return nil
-	case code == "KMSInvalidStateException" && md.KeyState != types.KeyStateEnabled:
-		return nil // the state finding already says why
-	default:
-		return &CheckError{Operation: "GetKeyRotationStatus", Permission: "kms:GetKeyRotationStatus", Err: err}
-	}
-	if out == nil || !out.KeyRotationEnabled {
+	case rotationOff:
 		k.add(FindingRotationDisabled, posture.Medium,
 			"Automatic rotation of the key's material is off.",
 			"Turn it on: "+k.cli("enable-key-rotation")+".", "Security Hub KMS.4")
 	}
-	return nil
 }
 
-func (k *keyCheck) policy(ctx context.Context, c CheckAPIClient) error {
-	out, err := c.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(k.arn), PolicyName: aws.String("default")})
-	if err != nil {
-		return &CheckError{Operation: "GetKeyPolicy", Permission: "kms:GetKeyPolicy", Err: err}
-	}
-	if err := k.listGrants(ctx, c); err != nil {
-		return err
-	}
+func (k *keyCheck) policy() {
+	k.sortGrants()
 	k.grantExposure()
-	var text string
-	if out != nil {
-		text = aws.ToString(out.Policy)
-	}
-	doc, err := iampolicy.Parse([]byte(text))
-	if err != nil {
-		reason := "unknown reason"
-		var pe *iampolicy.ParseError
-		if errors.As(err, &pe) {
-			reason = pe.Error()
-		}
+	doc := k.f.doc
+	if doc == nil {
 		k.add(FindingPolicyUnparsable, posture.High,
-			"The key policy could not be evaluated ("+reason+"), so nothing says Personalize may use the key.",
+			"The key policy could not be evaluated ("+k.f.policyProblem+"), so nothing says Personalize may use the key.",
 			"Rewrite the key policy in the IAM policy grammar, starting from kms.PersonalizeKeyPolicy's output.", "")
-		return nil
+		return
 	}
-	public := doc.PublicAllows()
+	public := k.f.public
 	if len(public) > 0 {
 		k.add(FindingPolicyPublic, posture.Critical,
 			statementList(public)+" of the key policy "+verb(len(public), "allows", "allow")+" every principal without a condition that restricts the caller.",
@@ -348,7 +324,6 @@ func (k *keyCheck) policy(ctx context.Context, c CheckAPIClient) error {
 	}
 	k.grants(doc, k.service(), public)
 	k.grants(doc, k.role(), nil)
-	return nil
 }
 
 // statementList names statements by their place in the policy, "Statement[2]",

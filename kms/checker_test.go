@@ -86,7 +86,7 @@ func TestCheckerDoesNotCacheFailures(t *testing.T) {
 func TestCheckerTTL(t *testing.T) {
 	clk := &testClock{now: time.Unix(1_700_000_000, 0)}
 	f := goodFake(t)
-	c := NewChecker(f, func(o *CheckerOptions) { o.TTL = time.Minute; o.now = clk.Now })
+	c := NewChecker(f, func(o *CheckerOptions) { o.TTL = time.Minute; o.Now = clk.Now })
 	steps := []struct {
 		advance   time.Duration
 		disable   bool

@@ -35,9 +35,11 @@
 //
 // A check that cannot run (access denied, throttled, unreachable) returns a
 // [*CheckError] naming the permission the caller needs; it never passes.
-// [Checker] fetches each key's answers once per TTL, so concurrent callers —
-// even for different roles or dataset groups — share one round of calls, and
-// caches each input's report.
+// [Checker] fetches each key's answers once per TTL, in one flight that
+// concurrent callers — even for different roles or dataset groups — join,
+// and evaluates the key policy and grants once per role, account and export
+// setting: a new dataset group costs only the aws:SourceArn tests its name
+// goes through (1–2 µs and one allocation, BenchmarkCheckerNewName).
 //
 // # Grants
 //

@@ -3,7 +3,7 @@ package kms
 import (
 	"errors"
 
-	"github.com/aws/smithy-go"
+	"github.com/personalizeguard/personalizeguard/internal/awserr"
 )
 
 // IdentifierError reports a value that is not a key ARN where one is needed.
@@ -54,13 +54,17 @@ func (e *InputError) Unwrap() error { return e.Err }
 
 // CheckError reports a check that could not run: KMS denied one of its calls,
 // throttled it past the retries, or could not be reached. A check that
-// cannot run never passes; callers reject the key.
+// cannot run never passes; callers reject the key. s3guard.CheckError has
+// the same shape.
 type CheckError struct {
 	// Operation is the KMS operation that failed ("GetKeyPolicy").
 	Operation string
 	// Permission is the IAM action the caller needs for it
 	// ("kms:GetKeyPolicy").
 	Permission string
+	// Resource is the key's ARN; empty when an alias or key ID was being
+	// resolved.
+	Resource string
 	// Err is the SDK's error (a *smithy.OperationError, usually).
 	Err error
 }
@@ -84,25 +88,7 @@ func (e *CheckError) Error() string {
 func (e *CheckError) Unwrap() error { return e.Err }
 
 // AccessDenied reports whether KMS refused the call for lack of permission.
-func (e *CheckError) AccessDenied() bool { return isAccessDenied(e.Err) }
-
-func isAccessDenied(err error) bool {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	switch ae.ErrorCode() {
-	case "AccessDeniedException", "AccessDenied":
-		return true
-	}
-	return false
-}
+func (e *CheckError) AccessDenied() bool { return awserr.AccessDenied(e.Err) }
 
 // apiErrorCode returns the error code of an AWS API error, or "".
-func apiErrorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
+func apiErrorCode(err error) string { return awserr.Code(err) }

@@ -112,7 +112,7 @@ func (f *fakeKMS) ListGrants(ctx context.Context, in *kms.ListGrantsInput, _ ...
 	}
 	start := 0
 	if in.Marker != nil {
-		n, err := strconv.Atoi(*in.Marker)
+		n, err := strconv.Atoi(aws.ToString(in.Marker))
 		if err != nil {
 			return nil, &types.InvalidMarkerException{Message: aws.String("bad marker")}
 		}

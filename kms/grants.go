@@ -1,56 +1,15 @@
 package kms
 
 import (
-	"context"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/personalizeguard/personalizeguard/posture"
 )
-
-// maxGrantPages bounds the ListGrants calls of one check (100 grants each;
-// KMS allows 50,000 grants per key). A longer listing fails the check
-// rather than passing on what was read.
-const maxGrantPages = 100
-
-// listGrants reads every grant on the key.
-func (k *keyCheck) listGrants(ctx context.Context, c ListGrantsAPIClient) error {
-	in := &kms.ListGrantsInput{KeyId: aws.String(k.arn), Limit: aws.Int32(100)}
-	for range maxGrantPages {
-		out, err := c.ListGrants(ctx, in)
-		if err != nil {
-			return &CheckError{Operation: "ListGrants", Permission: "kms:ListGrants", Err: err}
-		}
-		if out == nil {
-			k.sortGrants()
-			return nil
-		}
-		k.keyGrants = append(k.keyGrants, out.Grants...)
-		if !out.Truncated || aws.ToString(out.NextMarker) == "" {
-			k.sortGrants()
-			return nil
-		}
-		in = &kms.ListGrantsInput{KeyId: in.KeyId, Limit: in.Limit, Marker: out.NextMarker}
-	}
-	return &CheckError{Operation: "ListGrants", Permission: "kms:ListGrants", Err: errTooManyGrants}
-}
-
-// grantee says which Personalize principal a grant is for, if any.
-func (k *keyCheck) grantee(g types.GrantListEntry) (service, role bool) {
-	for _, p := range []string{aws.ToString(g.GranteeServicePrincipal), aws.ToString(g.GranteePrincipal)} {
-		// Services create grants for their Regional principal as well.
-		if strings.EqualFold(p, ServicePrincipal) || strings.EqualFold(p, "personalize."+k.key.Region+".amazonaws.com") {
-			return true, false
-		}
-	}
-	p := aws.ToString(g.GranteePrincipal)
-	return false, p == k.in.RoleARN || k.roleSession(p)
-}
 
 // roleSession reports whether p is a session of the role
 // (arn:<partition>:sts::<account>:assumed-role/<role name>/<session>), the
@@ -65,15 +24,13 @@ func (k *keyCheck) roleSession(p string) bool {
 	return ok && rest != "" && !strings.Contains(rest, "/")
 }
 
-// sortGrants splits the key's grants by grantee.
+// sortGrants splits the grants not to the service into the role's and
+// everyone else's.
 func (k *keyCheck) sortGrants() {
-	for _, g := range k.keyGrants {
-		switch service, role := k.grantee(g); {
-		case service:
-			k.serviceGrants = append(k.serviceGrants, g)
-		case role:
+	for _, g := range k.f.otherGrants {
+		if p := aws.ToString(g.GranteePrincipal); p == k.in.RoleARN || k.roleSession(p) {
 			k.roleGrants = append(k.roleGrants, g)
-		default:
+		} else {
 			k.otherGrants = append(k.otherGrants, g)
 		}
 	}
@@ -85,7 +42,7 @@ func (k *keyCheck) grantAccess(p principal, action string) (granted bool, conds 
 	op := types.GrantOperation(strings.TrimPrefix(action, "kms:"))
 	grants := k.roleGrants
 	if p.service {
-		grants = k.serviceGrants
+		grants = k.f.serviceGrants
 	}
 	for _, g := range grants {
 		if !slices.Contains(g.Operations, op) {

@@ -94,10 +94,15 @@ type bucketState struct {
 	pab        *types.PublicAccessBlockConfiguration    // nil: none
 	ownership  types.ObjectOwnership                    // "": no ownership controls
 
+	// locPreds are the tests a location goes through when the policy's
+	// grant is evaluated for it; see [bucketState.locationReport].
+	locPreds []locationPredicate
+
 	// memo holds reports derived from this state, per direction and
-	// location.
-	mu   sync.Mutex
-	memo map[memoKey]posture.Report
+	// location; classes holds evaluations per direction and location class.
+	mu      sync.Mutex
+	memo    map[memoKey]posture.Report
+	classes map[locationClass]*evaluation
 }
 
 // memoKey identifies a derived report; it is cheap to build, so the cached
@@ -124,18 +129,77 @@ func (st *bucketState) report(k memoKey, req *Requirements) posture.Report {
 	st.mu.Lock()
 	r, ok := st.memo[k]
 	st.mu.Unlock()
-	if !ok {
+	if ok {
+		return cloneReport(r)
+	}
+	if k.hasLoc {
+		r = st.locationReport(k, req)
+	} else {
 		r = st.evaluate(k.scope(req.Region), req)
-		st.mu.Lock()
-		if st.memo == nil {
-			st.memo = make(map[memoKey]posture.Report)
+	}
+	st.mu.Lock()
+	if st.memo == nil {
+		st.memo = make(map[memoKey]posture.Report)
+	}
+	stored := len(st.memo) < maxMemo
+	if stored {
+		st.memo[k] = r
+	}
+	st.mu.Unlock()
+	if stored {
+		return cloneReport(r)
+	}
+	return r // the caller's own
+}
+
+// maxLocationPredicates is how many location tests a class records; a
+// policy with more (none written by hand has) is evaluated per location.
+const maxLocationPredicates = 256
+
+// locationClass identifies the locations that get the same evaluation:
+// those that pass the same tests of [bucketState.locPreds].
+type locationClass struct {
+	dir Direction
+	sig [maxLocationPredicates / 64]uint64
+}
+
+// locationReport is the report for a location, evaluated once per location
+// class: a new prefix costs a few pattern matches and the wording of its
+// findings, not a policy evaluation.
+func (st *bucketState) locationReport(k memoKey, req *Requirements) posture.Report {
+	s := k.scope(req.Region)
+	if st.policyDoc == nil || len(st.locPreds) > maxLocationPredicates {
+		// Without a policy nothing depends on the location but the
+		// findings' wording; with too many tests, evaluate each location.
+		return st.evaluate(s, req)
+	}
+	cl := locationClass{dir: k.dir}
+	for i, p := range st.locPreds {
+		var match bool
+		if p.op == "" {
+			match = iampolicy.Glob(p.want, s.object, false)
+		} else {
+			match, _ = iampolicy.ValueMatch(p.op, p.want, s.prefix)
 		}
-		if len(st.memo) < maxMemo {
-			st.memo[k] = r
+		if match {
+			cl.sig[i/64] |= 1 << (i % 64)
+		}
+	}
+	st.mu.Lock()
+	ev, ok := st.classes[cl]
+	st.mu.Unlock()
+	if !ok {
+		ev = st.evaluateParts(s, req)
+		st.mu.Lock()
+		if st.classes == nil {
+			st.classes = make(map[locationClass]*evaluation)
+		}
+		if len(st.classes) < maxMemo {
+			st.classes[cl] = ev
 		}
 		st.mu.Unlock()
 	}
-	return cloneReport(r)
+	return ev.report(st.bucket, s, req)
 }
 
 // cloneReport copies the findings so that callers cannot change a cached
@@ -160,7 +224,7 @@ func fetchBucket(ctx context.Context, c BucketAPIClient, bucket string, req *Req
 		// Asked in the wrong Region, S3 redirects and names the right one.
 		st.region = redirectRegion(err)
 	default:
-		return nil, &CheckError{Operation: "GetBucketLocation", Permission: "s3:GetBucketLocation", Bucket: bucket, Err: err}
+		return nil, &CheckError{Operation: "GetBucketLocation", Permission: "s3:GetBucketLocation", Resource: bucket, Err: err}
 	}
 	if st.region != req.Region {
 		st.wrongRegion = true
@@ -212,14 +276,17 @@ func fetchBucket(ctx context.Context, c BucketAPIClient, bucket string, req *Req
 			// Deleted since GetBucketLocation.
 			return &bucketState{bucket: bucket, missing: true}, nil
 		default:
-			return nil, &CheckError{Operation: call.op, Permission: call.permission, Bucket: bucket, Err: call.err}
+			return nil, &CheckError{Operation: call.op, Permission: call.permission, Resource: bucket, Err: call.err}
 		}
 	}
 	if encErr == nil && encOut != nil {
 		st.encryption = encOut.ServerSideEncryptionConfiguration
 	}
 	if polErr == nil && polOut != nil && polOut.Policy != nil {
-		st.policyDoc, st.policyErr = iampolicy.Parse([]byte(*polOut.Policy))
+		st.policyDoc, st.policyErr = iampolicy.Parse([]byte(aws.ToString(polOut.Policy)))
+		if st.policyErr == nil {
+			st.locPreds = locationPredicates(st.policyDoc)
+		}
 	}
 	if pabErr == nil && pabOut != nil {
 		st.pab = pabOut.PublicAccessBlockConfiguration
@@ -242,15 +309,42 @@ func normalizeRegion(c types.BucketLocationConstraint) string {
 	return string(c)
 }
 
+// evaluation is a report in three parts: the findings before and after the
+// grant's, which do not depend on the location, and the grant's outcome,
+// worded per location. Once built it is not changed.
+type evaluation struct {
+	pre, post []posture.Finding
+	grant     *grantResult // nil: no grant findings
+}
+
+func (ev *evaluation) report(bucket string, s policyScope, req *Requirements) posture.Report {
+	r := posture.Report{Check: "s3.bucket", Resource: bucket}
+	var grant []posture.Finding
+	if ev.grant != nil {
+		grant = ev.grant.findings(s, req)
+	}
+	if n := len(ev.pre) + len(grant) + len(ev.post); n > 0 {
+		r.Findings = make([]posture.Finding, 0, n)
+		r.Findings = append(append(append(r.Findings, ev.pre...), grant...), ev.post...)
+	}
+	return r
+}
+
 func (st *bucketState) evaluate(s policyScope, req *Requirements) posture.Report {
-	r := posture.Report{Check: "s3.bucket", Resource: st.bucket}
+	return st.evaluateParts(s, req).report(st.bucket, s, req)
+}
+
+func (st *bucketState) evaluateParts(s policyScope, req *Requirements) *evaluation {
+	ev := &evaluation{}
+	r := &posture.Report{}
 	if st.missing {
 		r.Add(posture.Finding{
 			ID: FindingBucketNotFound, Severity: posture.Critical, Resource: st.bucket,
 			Message:     fmt.Sprintf("Bucket %s does not exist: Personalize would fail, and anyone could create a bucket with this name and receive the data.", st.bucket),
 			Remediation: "Create the bucket in your account, or correct the location.",
 		})
-		return r
+		ev.pre = r.Findings
+		return ev
 	}
 	if st.wrongRegion {
 		r.Add(posture.Finding{
@@ -259,7 +353,8 @@ func (st *bucketState) evaluate(s policyScope, req *Requirements) posture.Report
 				st.bucket, st.region, req.Region),
 			Remediation: "Use a bucket in " + req.Region + ", or run Personalize in the bucket's Region.",
 		})
-		return r
+		ev.pre = r.Findings
+		return ev
 	}
 	r.Add(encryptionFindings(st.bucket, st.encryption, req)...)
 	switch {
@@ -278,8 +373,16 @@ func (st *bucketState) evaluate(s policyScope, req *Requirements) posture.Report
 			Control:     "Security Hub S3.5",
 		})
 	default:
-		r.Add(policyFindings(st.policyDoc, s, req)...)
+		if f, ok := publicFinding(st.policyDoc, s); ok {
+			r.Add(f)
+		}
+		if f, ok := tlsFinding(st.policyDoc, s); ok {
+			r.Add(f)
+		}
+		ev.grant = evaluateGrants(st.policyDoc, s, req)
 	}
+	ev.pre = r.Findings
+	r = &posture.Report{}
 	r.Add(publicAccessBlockFindings(st.bucket, st.pab)...)
 	if st.ownership != types.ObjectOwnershipBucketOwnerEnforced {
 		msg := fmt.Sprintf("Bucket %s has no object ownership controls, so ACLs are enabled and objects may be owned by other accounts.", st.bucket)
@@ -292,7 +395,8 @@ func (st *bucketState) evaluate(s policyScope, req *Requirements) posture.Report
 			Control:     "Security Hub S3.12",
 		})
 	}
-	return r
+	ev.post = r.Findings
+	return ev
 }
 
 func encryptionFindings(bucket string, cfg *types.ServerSideEncryptionConfiguration, req *Requirements) []posture.Finding {

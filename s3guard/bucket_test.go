@@ -279,7 +279,7 @@ func TestCheckBucketFailsClosed(t *testing.T) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("CheckBucket() error %T, want *CheckError", err)
 			}
-			want := CheckError{Operation: tt.op, Permission: tt.permission, Bucket: testBucket, Err: tt.err}
+			want := CheckError{Operation: tt.op, Permission: tt.permission, Resource: testBucket, Err: tt.err}
 			if diff := cmp.Diff(want, *ce, cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
 				t.Errorf("CheckError mismatch (-want +got):\n%s", diff)
 			}

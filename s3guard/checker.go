@@ -20,14 +20,25 @@ type CheckerOptions struct {
 	// ObjectSample is how many objects under a prefix CheckObjects looks at.
 	// Default [DefaultObjectSample]; at most [MaxObjectSample].
 	ObjectSample int
-	// Now is the clock; tests replace it.
+	// FailureBackoff, when positive, keeps a round of S3 calls that failed
+	// (throttled, denied, unreachable) for a jittered interval between
+	// FailureBackoff/2 and FailureBackoff, doubling with each consecutive
+	// failure up to 30 seconds: callers in that interval get the same
+	// [*CheckError] at once, failing closed, instead of each asking S3
+	// again. Zero, the default, keeps no failure: the next caller asks S3.
+	FailureBackoff time.Duration
+	// Now is the clock; nil means time.Now. Tests replace it.
 	Now func() time.Time
+
+	jitter func() float64 // tests fix the back-off's jitter
 }
 
 // Checker runs bucket and object checks for one guard, caching their results
 // for a TTL and sharing one round of S3 calls among concurrent callers of the
-// same bucket or location. A check that could not run is never cached: the
-// next caller tries again. It is safe for concurrent use.
+// same bucket or location; each caller waits no longer than its own context
+// allows. A check that could not run is not cached (unless
+// [CheckerOptions.FailureBackoff] says otherwise): the next caller tries
+// again. It is safe for concurrent use.
 //
 // The bucket cache is keyed by bucket: one round of S3 calls serves both
 // directions and every location in the bucket; the report for each
@@ -61,7 +72,7 @@ func NewChecker(c interface {
 		ck.sample = DefaultObjectSample
 	}
 	ck.sample = min(ck.sample, MaxObjectSample)
-	co := checkcache.Options{TTL: o.TTL, MaxEntries: o.MaxEntries, Timeout: o.Timeout, Now: o.Now}
+	co := checkcache.Options{TTL: o.TTL, MaxEntries: o.MaxEntries, Timeout: o.Timeout, FailureBackoff: o.FailureBackoff, Now: o.Now, Jitter: o.jitter}
 	ck.buckets = checkcache.New[string, *bucketState](co)
 	ck.objects = checkcache.New[Location, posture.Report](co)
 	return ck

@@ -30,7 +30,11 @@
 // # Caching
 //
 // A [Checker] caches per guard: one round of S3 calls per bucket for a TTL,
-// shared by concurrent callers, with failed checks never cached.
+// shared by concurrent callers, with failed checks not cached unless
+// [CheckerOptions.FailureBackoff] is set. The bucket policy's grant is
+// evaluated once per class of locations (those that pass the same Resource
+// patterns and s3:prefix conditions), so a new import prefix costs pattern
+// matches rather than a policy evaluation (BenchmarkCheckLocationNewPrefix).
 //
 // # Generators
 //

@@ -4,36 +4,40 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/personalizeguard/personalizeguard/internal/awserr"
 )
 
 // CheckError reports a check that could not run: the S3 call failed with
 // AccessDenied, a network error, a timeout. The guard fails closed on it. It
 // is never returned for a missing configuration (no bucket policy, no public
-// access block, ...), which is a finding.
+// access block, ...), which is a finding. kms.CheckError has the same
+// shape.
 type CheckError struct {
 	// Operation is the S3 API operation, e.g. "GetBucketPolicy".
 	Operation string
 	// Permission is the IAM action the caller needs for it, e.g.
 	// "s3:GetBucketPolicy".
 	Permission string
-	Bucket     string
-	Err        error
+	// Resource is the bucket's name.
+	Resource string
+	// Err is the SDK's error (a *smithy.OperationError, usually).
+	Err error
 }
 
 func (e *CheckError) Error() string {
 	if e.AccessDenied() {
-		return "s3guard: cannot check bucket " + e.Bucket + ": " + e.Operation + " was denied; the caller lacks " + e.Permission + ": " + errText(e.Err)
+		return "s3guard: cannot check bucket " + e.Resource + ": " + e.Operation + " was denied; the caller lacks " + e.Permission + ": " + errText(e.Err)
 	}
-	return "s3guard: cannot check bucket " + e.Bucket + ": " + e.Operation + " (needs " + e.Permission + ") failed: " + errText(e.Err)
+	return "s3guard: cannot check bucket " + e.Resource + ": " + e.Operation + " (needs " + e.Permission + ") failed: " + errText(e.Err)
 }
 
 func (e *CheckError) Unwrap() error { return e.Err }
 
-// AccessDenied reports whether S3 refused the call (HTTP 403), as opposed to
-// a network failure or a timeout.
-func (e *CheckError) AccessDenied() bool { return isDenied(e.Err) }
+// AccessDenied reports whether S3 refused the call (HTTP 403, or
+// AccessDenied), as opposed to a network failure or a timeout.
+func (e *CheckError) AccessDenied() bool { return awserr.AccessDenied(e.Err) }
 
 func errText(err error) string {
 	if err == nil {
@@ -61,25 +65,9 @@ const (
 	headerBucketRegion      = "X-Amz-Bucket-Region"
 )
 
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
+func errorCode(err error) string { return awserr.Code(err) }
 
-func httpStatus(err error) int {
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) && re.Response != nil {
-		return re.HTTPStatusCode()
-	}
-	return 0
-}
-
-func isDenied(err error) bool {
-	return httpStatus(err) == http.StatusForbidden || errorCode(err) == "AccessDenied"
-}
+func httpStatus(err error) int { return awserr.HTTPStatus(err) }
 
 // isNotFound is true for a 404 without a more specific code: HeadObject on
 // a missing key answers with no body.

@@ -31,6 +31,8 @@ type fakeS3 struct {
 	errs map[string]error
 	// delay slows every call, so concurrent callers pile up.
 	delay time.Duration
+	// gate, when set, holds every call until it is closed: S3 hangs.
+	gate chan struct{}
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -105,6 +107,13 @@ func (f *fakeS3) record(ctx context.Context, op string) error {
 	}
 	f.calls[op]++
 	f.mu.Unlock()
+	if f.gate != nil {
+		select {
+		case <-f.gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	if f.delay > 0 {
 		select {
 		case <-time.After(f.delay):

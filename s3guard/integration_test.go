@@ -200,7 +200,7 @@ func TestIntegrationDeniedFailsClosed(t *testing.T) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("CheckBucket() = %v, %v; want a *CheckError", r.IDs(), err)
 			}
-			if ce.Operation != tt.op || ce.Permission != tt.permission || ce.Bucket != sc.Bucket || !ce.AccessDenied() {
+			if ce.Operation != tt.op || ce.Permission != tt.permission || ce.Resource != sc.Bucket || !ce.AccessDenied() {
 				t.Errorf("CheckError = %+v, want a denied %s needing %s", ce, tt.op, tt.permission)
 			}
 			if !strings.Contains(err.Error(), "lacks "+tt.permission) {

@@ -57,7 +57,7 @@ func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Req
 				Remediation: "Correct the location; for a folder, end it with \"/\".",
 			})
 		default:
-			return posture.Report{}, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Bucket: loc.Bucket, Err: err}
+			return posture.Report{}, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Resource: loc.Bucket, Err: err}
 		}
 		return r, nil
 	}
@@ -147,7 +147,7 @@ func sampleKeys(ctx context.Context, c ListObjectsV2APIClient, loc Location, sam
 		case errorCode(err) == codeNoSuchBucket:
 			return nil, false, true, nil
 		default:
-			return nil, false, false, &CheckError{Operation: "ListObjectsV2", Permission: "s3:ListBucket", Bucket: loc.Bucket, Err: err}
+			return nil, false, false, &CheckError{Operation: "ListObjectsV2", Permission: "s3:ListBucket", Resource: loc.Bucket, Err: err}
 		}
 		for _, o := range out.Contents {
 			k := aws.ToString(o.Key)
@@ -192,7 +192,7 @@ func headAll(ctx context.Context, c HeadObjectAPIClient, bucket string, keys []s
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Bucket: bucket, Err: err}
+			return nil, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Resource: bucket, Err: err}
 		}
 	}
 	return out, nil

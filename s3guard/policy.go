@@ -33,6 +33,7 @@ var listKeys = []string{"s3:prefix", "s3:delimiter", "s3:max-keys"}
 type policyScope struct {
 	bucket    string
 	partition string
+	arn       string // the bucket's ARN
 	dir       Direction
 	// object is the object resource Personalize will touch: the key, or a
 	// prefix followed by a literal "*" that stands for every key under it.
@@ -45,14 +46,15 @@ type policyScope struct {
 
 func newScope(bucket, region string, dir Direction) policyScope {
 	p := partitionOf(region)
-	return policyScope{bucket: bucket, partition: p, dir: dir, object: bucketARN(p, bucket) + "/*"}
+	arn := bucketARN(p, bucket)
+	return policyScope{bucket: bucket, partition: p, arn: arn, dir: dir, object: arn + "/*"}
 }
 
 func (s policyScope) forLocation(loc Location) policyScope {
 	if loc.IsPrefix() {
-		s.object = bucketARN(s.partition, s.bucket) + "/" + loc.Key + "*"
+		s.object = s.arn + "/" + loc.Key + "*"
 	} else {
-		s.object = bucketARN(s.partition, s.bucket) + "/" + loc.Key
+		s.object = s.arn + "/" + loc.Key
 	}
 	s.prefix, s.hasPrefix = loc.Key, true
 	return s
@@ -148,7 +150,7 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 		msg.WriteString(" Its NumericLessThan s3:TlsVersion deny sets a TLS floor but does not stop plain HTTP: plain-HTTP requests carry no s3:TlsVersion, so the condition does not match them.")
 	}
 	if u := conditionNames(unevaluated); len(u) > 0 {
-		fmt.Fprintf(&msg, " Conditions the guard could not evaluate: %s.", strings.Join(u, ", "))
+		fmt.Fprintf(&msg, " Conditions the guard could not evaluate: %s.", u)
 	}
 	f.Message = msg.String()
 	return f, true
@@ -218,72 +220,149 @@ const (
 // service principal's request does not carry. aws:SourceArn is unknown before
 // the job exists.
 func grantFindings(doc *iampolicy.Document, s policyScope, req *Requirements) []posture.Finding {
-	arn := bucketARN(s.partition, s.bucket)
+	g := evaluateGrants(doc, s, req)
+	return g.findings(s, req)
+}
+
+// grantProbes are the requests the grant must allow: the object action on
+// the scope's objects, and listing the bucket.
+func grantProbes(s policyScope) [2]probe {
 	objectAction := "s3:GetObject"
 	if s.dir == Write {
 		objectAction = "s3:PutObject"
 	}
-	probes := []probe{{objectAction, s.object}, {"s3:ListBucket", arn}}
+	return [2]probe{{objectAction, s.object}, {"s3:ListBucket", s.arn}}
+}
 
-	byOutcome := map[grantOutcome][]string{}
-	var unevaluated, deniers []string
-	for _, p := range probes {
+// grantResult is how the grant's probes came out. It depends on the scope's
+// location only through the tests [locationPredicates] lists, so one result
+// serves every location that passes them alike; [grantResult.findings]
+// words it for one location.
+type grantResult struct {
+	outcomes    [2]grantOutcome // per grantProbes
+	unevaluated string          // the conditions not evaluated, listed
+	deniers     []string
+}
+
+func evaluateGrants(doc *iampolicy.Document, s policyScope, req *Requirements) *grantResult {
+	g := &grantResult{}
+	var unevaluated []string
+	for i, p := range grantProbes(s) {
 		o, r := evaluateGrant(doc, s, req, p)
-		byOutcome[o] = append(byOutcome[o], p.String())
+		g.outcomes[i] = o
 		switch o {
 		case grantUncertain, grantSourceUnverified:
 			unevaluated = append(unevaluated, r.Unevaluated...)
 		case grantDenied:
-			deniers = append(deniers, statementList(doc, r.Denies))
+			g.deniers = append(g.deniers, statementList(doc, r.Denies))
 		}
+	}
+	g.unevaluated = strings.Join(conditionNames(unevaluated), ", ")
+	return g
+}
+
+func (g *grantResult) findings(s policyScope, req *Requirements) []posture.Finding {
+	if g.outcomes == [2]grantOutcome{grantOK, grantOK} {
+		return nil // the common case, without building any text
+	}
+	probes := grantProbes(s)
+	// byOutcome[o] lists the probes with outcome o, in probe order.
+	var byOutcome [grantVPCOnly + 1]string
+	for i, o := range g.outcomes {
+		if byOutcome[o] != "" {
+			byOutcome[o] += ", "
+		}
+		byOutcome[o] += probes[i].String()
 	}
 	resource := s.bucket
 	if s.hasPrefix {
 		resource = Location{Bucket: s.bucket, Key: s.prefix}.String()
 	}
-	grantStatement := fmt.Sprintf("an Allow for Principal {\"Service\": %q} of %s on %s and s3:ListBucket on %s, with aws:SourceAccount and aws:SourceArn conditions "+
-		"(s3guard.PersonalizeBucketPolicy generates it)", ServicePrincipal, objectAction, s.object, arn)
 	var out []posture.Finding
 	add := func(id string, sev posture.Severity, msg, fix string) {
 		out = append(out, posture.Finding{ID: id, Severity: sev, Resource: resource, Message: msg, Remediation: fix})
 	}
-	if p := byOutcome[grantVPCOnly]; len(p) > 0 {
+	if p := byOutcome[grantVPCOnly]; p != "" {
 		add(FindingGrantVPCOnly, posture.High,
 			fmt.Sprintf("The bucket policy of %s denies requests that do not come through a given VPC, VPC endpoint or IP range, which locks Personalize out of %s: Personalize cannot use buckets that allow only VPC access.",
-				s.bucket, strings.Join(p, ", ")),
+				s.bucket, p),
 			"Exempt Personalize from the network Deny (for example with a BoolIfExists aws:PrincipalIsAWSService false condition), or use a bucket without a VPC-only policy.")
 	}
-	if p := byOutcome[grantDenied]; len(p) > 0 {
+	if p := byOutcome[grantDenied]; p != "" {
 		add(FindingGrantDenied, posture.High,
-			fmt.Sprintf("The bucket policy of %s explicitly denies %s to %s (%s).", s.bucket, ServicePrincipal, strings.Join(p, ", "), strings.Join(compact(deniers), "; ")),
+			fmt.Sprintf("The bucket policy of %s explicitly denies %s to %s (%s).", s.bucket, ServicePrincipal, p, strings.Join(compact(g.deniers), "; ")),
 			"Narrow the Deny so that it does not apply to Personalize's requests.")
 	}
-	if p := byOutcome[grantMissing]; len(p) > 0 {
+	if p := byOutcome[grantMissing]; p != "" {
+		grantStatement := fmt.Sprintf("an Allow for Principal {\"Service\": %q} of %s on %s and s3:ListBucket on %s, with aws:SourceAccount and aws:SourceArn conditions "+
+			"(s3guard.PersonalizeBucketPolicy generates it)", ServicePrincipal, probes[0].action, s.object, probes[1].resource)
 		add(FindingGrantMissing, posture.High,
-			fmt.Sprintf("The bucket policy of %s does not allow %s to %s, which a %s job needs.", s.bucket, ServicePrincipal, strings.Join(p, ", "), s.dir),
+			fmt.Sprintf("The bucket policy of %s does not allow %s to %s, which a %s job needs.", s.bucket, ServicePrincipal, p, s.dir),
 			"Add "+grantStatement+".")
 	}
-	u := conditionNames(unevaluated)
-	if p := byOutcome[grantUncertain]; len(p) > 0 {
+	u := g.unevaluated
+	if p := byOutcome[grantUncertain]; p != "" {
 		add(FindingGrantUncertain, posture.Medium,
-			fmt.Sprintf("Whether the bucket policy of %s lets %s do %s depends on conditions the guard cannot evaluate: %s.", s.bucket, ServicePrincipal, strings.Join(p, ", "), strings.Join(u, ", ")),
+			fmt.Sprintf("Whether the bucket policy of %s lets %s do %s depends on conditions the guard cannot evaluate: %s.", s.bucket, ServicePrincipal, p, u),
 			"Write the grant without those conditions, or with conditions on aws:SourceAccount and aws:SourceArn only.")
 	}
-	if p := byOutcome[grantSourceUnverified]; len(p) > 0 {
+	if p := byOutcome[grantSourceUnverified]; p != "" {
 		fix := "Check that the aws:SourceArn pattern matches the Personalize resources of this account and Region."
 		if req.AccountID == "" {
 			fix = "Set Requirements.AccountID so the guard can check aws:SourceAccount, and check that any aws:SourceArn pattern matches the Personalize resources of this account and Region."
 		}
 		add(FindingGrantSourceUnverified, posture.Low,
-			fmt.Sprintf("The bucket policy of %s lets %s do %s only if its confused-deputy conditions (%s) match the job, which the guard cannot know before the job runs.", s.bucket, ServicePrincipal, strings.Join(p, ", "), strings.Join(u, ", ")),
+			fmt.Sprintf("The bucket policy of %s lets %s do %s only if its confused-deputy conditions (%s) match the job, which the guard cannot know before the job runs.", s.bucket, ServicePrincipal, p, u),
 			fix)
 	}
-	if len(byOutcome[grantNoDeputyCondition]) > 0 {
+	if byOutcome[grantNoDeputyCondition] != "" {
 		add(FindingConfusedDeputy, posture.Low,
 			fmt.Sprintf("The bucket policy of %s allows %s without an aws:SourceAccount or aws:SourceArn condition, so Personalize acting for another account could use the grant (confused deputy).", s.bucket, ServicePrincipal),
 			"Add a StringEquals aws:SourceAccount condition with your account ID, and an ArnLike aws:SourceArn condition with arn:aws:personalize:REGION:ACCOUNT:*.")
 	}
 	return out
+}
+
+// locationPredicate is one test a location goes through when the grant is
+// evaluated for it: a statement's Resource or NotResource pattern against
+// the object resource (op == ""), or a condition on s3:prefix against the
+// location's key.
+type locationPredicate struct{ op, want string }
+
+// locationPredicates lists every test evaluateGrants applies to the
+// location. Listing one that turns out not to matter only splits locations
+// more finely; missing one would merge locations whose reports differ, so
+// every pattern and every s3:prefix value is listed.
+func locationPredicates(doc *iampolicy.Document) []locationPredicate {
+	var preds []locationPredicate
+	add := func(p locationPredicate) {
+		if !slices.Contains(preds, p) {
+			preds = append(preds, p)
+		}
+	}
+	for i := range doc.Statement {
+		st := &doc.Statement[i]
+		for _, v := range st.Resource {
+			add(locationPredicate{want: v})
+		}
+		for _, v := range st.NotResource {
+			add(locationPredicate{want: v})
+		}
+		for op, keys := range st.Condition {
+			for key, vals := range keys {
+				if !strings.EqualFold(key, "s3:prefix") {
+					continue
+				}
+				if _, ok := iampolicy.ValueMatch(op, "", ""); !ok {
+					continue // decided without looking at the value
+				}
+				for _, v := range vals {
+					add(locationPredicate{op: op, want: v})
+				}
+			}
+		}
+	}
+	return preds
 }
 
 func evaluateGrant(doc *iampolicy.Document, s policyScope, req *Requirements, p probe) (grantOutcome, iampolicy.Result) {

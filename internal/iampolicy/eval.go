@@ -505,17 +505,19 @@ func ipMatch(want, got string) bool {
 // wildcard never spans the colons between partition, service, Region,
 // account and resource.
 func arnMatch(pattern, arn string) bool {
-	p := strings.SplitN(pattern, ":", 6)
-	a := strings.SplitN(arn, ":", 6)
-	if len(p) != 6 || len(a) != 6 {
-		return false
-	}
-	for i := range p {
-		if !Glob(p[i], a[i], false) {
+	// Five colons split six components; the resource keeps any further
+	// colons. Cut rather than Split: this runs per request on the guard's
+	// hot path and must not allocate.
+	for range 5 {
+		var p, a string
+		var okP, okA bool
+		p, pattern, okP = strings.Cut(pattern, ":")
+		a, arn, okA = strings.Cut(arn, ":")
+		if !okP || !okA || !Glob(p, a, false) {
 			return false
 		}
 	}
-	return true
+	return Glob(pattern, arn, false)
 }
 
 func numeric(op string) func(want, got string) bool {

@@ -1,0 +1,41 @@
+package iampolicy
+
+import "testing"
+
+func TestValueMatch(t *testing.T) {
+	const dg = "arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"
+	tests := []struct {
+		op, want, got string
+		match, ok     bool
+		reason        string
+	}{
+		{"StringEquals", dg, dg, true, true, "equal strings"},
+		{"StringEquals", dg, dg + "2", false, true, "StringEquals is exact"},
+		{"StringEqualsIgnoreCase", "ARN:AWS:personalize:us-east-1:111122223333:dataset-group/MOVIES", dg, true, true, "case folded"},
+		{"ForAnyValue:StringLike", "*:dataset-group/m*", dg, true, true, "set prefix dropped, glob"},
+		{"StringNotLikeIfExists", "*:dataset-group/x*", dg, false, true, "the match, not the negated outcome"},
+		{"ArnLike", "arn:aws:personalize:*:111122223333:*", dg, true, true, "wildcards per component"},
+		{"ArnLike", "arn:aws:personalize:*:111122223333", dg, false, true, "five components do not match six"},
+		{"ArnLike", "arn:*:111122223333:*", dg, false, true, "a wildcard does not span colons"},
+		{"ArnEquals", "arn:aws:s3:::b/a:b:c", "arn:aws:s3:::b/a:b:c", true, true, "the resource keeps its colons"},
+		{"ArnEquals", "arn:aws:s3:::b/a:*", "arn:aws:s3:::b/a:b:c", true, true, "a wildcard in the resource spans its colons"},
+		{"ArnLike", "arn:aws:s3:::b", "arn:aws:s3::", false, true, "a value with too few components"},
+		{"Null", "true", dg, false, false, "Null does not compare values"},
+		{"BinaryEquals", "eA==", dg, false, false, "an operator Evaluate does not know"},
+	}
+	for _, tt := range tests {
+		match, ok := ValueMatch(tt.op, tt.want, tt.got)
+		if match != tt.match || ok != tt.ok {
+			t.Errorf("ValueMatch(%q, %q, %q) = %v, %v, want %v, %v (%s)", tt.op, tt.want, tt.got, match, ok, tt.match, tt.ok, tt.reason)
+		}
+	}
+}
+
+func BenchmarkValueMatchArn(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if m, _ := ValueMatch("ArnLike", "arn:aws:personalize:us-east-1:111122223333:*", "arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"); !m {
+			b.Fatal("no match")
+		}
+	}
+}

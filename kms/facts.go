@@ -1,0 +1,298 @@
+package kms
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
+	"github.com/personalizeguard/personalizeguard/posture"
+)
+
+// keyFacts is what KMS said about one key, asked from one Region: every
+// answer [Check] needs, fetched once and never changed afterwards, so any
+// number of inputs can be evaluated against it concurrently. The calls made
+// depend only on the key and the Region, never on the rest of the input.
+type keyFacts struct {
+	key    KeyARN
+	arn    string
+	region string // the Region asked from (CheckInput.Region)
+
+	// wrongRegion: the key is in another Region; nothing was asked.
+	wrongRegion bool
+	// notFound: DescribeKey said the key does not exist; nothing more was asked.
+	notFound bool
+	md       *types.KeyMetadata
+	rotation rotationFact
+
+	// The key policy, parsed once: doc is nil when it could not be parsed,
+	// and policyProblem then says why.
+	doc           *iampolicy.Document
+	policyProblem string
+	public        []int // PublicAllows of doc
+
+	// The grants, with those to the service principal apart: which grants
+	// are the role's depends on the input.
+	serviceGrants, otherGrants []types.GrantListEntry
+
+	// sourcePreds are the tests a SourceARN goes through during evaluation
+	// (policy conditions on aws:SourceArn, grant SourceArn constraints):
+	// inputs whose SourceARNs pass and fail the same tests get the same
+	// report. See [keyFacts.report].
+	sourcePreds []sourcePred
+
+	// memo holds reports derived from these facts, per input class. Readers
+	// load it without a lock (every CreateDatasetGroup reads it); a writer
+	// copies it under mu and swaps it in, once per class.
+	memo atomic.Pointer[map[inputClass]posture.Report]
+	mu   sync.Mutex
+}
+
+type rotationFact int8
+
+const (
+	rotationNotAsked    rotationFact = iota // the key cannot rotate or is going away
+	rotationOn                              // automatic rotation is on
+	rotationOff                             // automatic rotation is off
+	rotationUnsupported                     // imported material or a custom key store
+	rotationNoState                         // KMSInvalidStateException on a key that is not Enabled
+)
+
+// fetchKey asks KMS about key from region: DescribeKey, then (for a
+// symmetric customer managed key not pending deletion)
+// GetKeyRotationStatus, then GetKeyPolicy and ListGrants. A call that fails
+// returns a [*CheckError]; a missing key is a fact, not an error.
+func fetchKey(ctx context.Context, c CheckAPIClient, key KeyARN, region string) (*keyFacts, error) {
+	f := &keyFacts{key: key, arn: key.String(), region: region}
+	if key.Region != region {
+		// The KMS client serves the expected Region, and Personalize cannot
+		// use a key from another one, so there is nothing more to ask.
+		f.wrongRegion = true
+		return f, nil
+	}
+	out, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(f.arn)})
+	if err != nil {
+		if code := apiErrorCode(err); code == "NotFoundException" || code == "InvalidArnException" {
+			f.notFound = true
+			return f, nil
+		}
+		return nil, f.checkError("DescribeKey", "kms:DescribeKey", err)
+	}
+	if out == nil || out.KeyMetadata == nil {
+		return nil, f.checkError("DescribeKey", "kms:DescribeKey", errNoMetadata)
+	}
+	f.md = out.KeyMetadata
+	if isSymmetric(f.md) && f.md.KeyManager != types.KeyManagerTypeAws && !pendingDeletion(f.md.KeyState) {
+		if f.rotation, err = f.fetchRotation(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	pol, err := c.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(f.arn), PolicyName: aws.String("default")})
+	if err != nil {
+		return nil, f.checkError("GetKeyPolicy", "kms:GetKeyPolicy", err)
+	}
+	if err := f.fetchGrants(ctx, c); err != nil {
+		return nil, err
+	}
+	var text string
+	if pol != nil {
+		text = aws.ToString(pol.Policy)
+	}
+	doc, err := iampolicy.Parse([]byte(text))
+	if err != nil {
+		f.policyProblem = "unknown reason"
+		var pe *iampolicy.ParseError
+		if errors.As(err, &pe) {
+			f.policyProblem = pe.Error()
+		}
+	} else {
+		f.doc = doc
+		f.public = doc.PublicAllows()
+	}
+	f.sourcePreds = sourcePredicates(f.doc, f.serviceGrants)
+	return f, nil
+}
+
+func (f *keyFacts) checkError(op, permission string, err error) *CheckError {
+	return &CheckError{Operation: op, Permission: permission, Resource: f.arn, Err: err}
+}
+
+func (f *keyFacts) fetchRotation(ctx context.Context, c GetKeyRotationStatusAPIClient) (rotationFact, error) {
+	out, err := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(f.arn)})
+	switch code := apiErrorCode(err); {
+	case err == nil:
+	case code == "UnsupportedOperationException":
+		return rotationUnsupported, nil
+	case code == "KMSInvalidStateException" && f.md.KeyState != types.KeyStateEnabled:
+		return rotationNoState, nil // the state finding already says why
+	default:
+		return 0, f.checkError("GetKeyRotationStatus", "kms:GetKeyRotationStatus", err)
+	}
+	if out == nil || !out.KeyRotationEnabled {
+		return rotationOff, nil
+	}
+	return rotationOn, nil
+}
+
+// maxGrantPages bounds the ListGrants calls of one check (100 grants each;
+// KMS allows 50,000 grants per key). A longer listing fails the check
+// rather than passing on what was read.
+const maxGrantPages = 100
+
+// fetchGrants reads every grant on the key and sets the service's apart.
+func (f *keyFacts) fetchGrants(ctx context.Context, c ListGrantsAPIClient) error {
+	in := &kms.ListGrantsInput{KeyId: aws.String(f.arn), Limit: aws.Int32(100)}
+	for range maxGrantPages {
+		out, err := c.ListGrants(ctx, in)
+		if err != nil {
+			return f.checkError("ListGrants", "kms:ListGrants", err)
+		}
+		if out == nil {
+			return nil
+		}
+		for _, g := range out.Grants {
+			if f.serviceGrantee(g) {
+				f.serviceGrants = append(f.serviceGrants, g)
+			} else {
+				f.otherGrants = append(f.otherGrants, g)
+			}
+		}
+		if !out.Truncated || aws.ToString(out.NextMarker) == "" {
+			return nil
+		}
+		in = &kms.ListGrantsInput{KeyId: in.KeyId, Limit: in.Limit, Marker: out.NextMarker}
+	}
+	return f.checkError("ListGrants", "kms:ListGrants", errTooManyGrants)
+}
+
+// serviceGrantee reports whether g is for Personalize's service principal.
+func (f *keyFacts) serviceGrantee(g types.GrantListEntry) bool {
+	for _, p := range []string{aws.ToString(g.GranteeServicePrincipal), aws.ToString(g.GranteePrincipal)} {
+		// Services create grants for their Regional principal as well.
+		if strings.EqualFold(p, ServicePrincipal) || strings.EqualFold(p, "personalize."+f.key.Region+".amazonaws.com") {
+			return true
+		}
+	}
+	return false
+}
+
+// sourcePred is one test a SourceARN goes through: a policy condition's
+// value under its operator, or (op == "") a grant's SourceArn constraint,
+// which KMS compares exactly.
+type sourcePred struct{ op, want string }
+
+// sourcePredicates lists every test the evaluation applies to the
+// SourceARN. Listing a test that turns out not to matter only splits input
+// classes more finely; missing one would merge inputs whose reports differ,
+// so every value under every operator on the key is listed.
+func sourcePredicates(doc *iampolicy.Document, serviceGrants []types.GrantListEntry) []sourcePred {
+	var preds []sourcePred
+	add := func(p sourcePred) {
+		for _, q := range preds {
+			if q == p {
+				return
+			}
+		}
+		preds = append(preds, p)
+	}
+	if doc != nil {
+		for i := range doc.Statement {
+			for op, keys := range doc.Statement[i].Condition {
+				for key, vals := range keys {
+					if !strings.EqualFold(key, "aws:SourceArn") {
+						continue
+					}
+					if _, ok := iampolicy.ValueMatch(op, "", ""); !ok {
+						continue // decided without looking at the value
+					}
+					for _, v := range vals {
+						add(sourcePred{op: op, want: v})
+					}
+				}
+			}
+		}
+	}
+	for _, g := range serviceGrants {
+		if g.Constraints != nil && g.Constraints.SourceArn != nil {
+			add(sourcePred{want: aws.ToString(g.Constraints.SourceArn)})
+		}
+	}
+	return preds
+}
+
+// maxSourcePreds is how many SourceARN tests an input class records; a
+// policy with more (none written by hand has) is memoised per SourceARN
+// instead, which is exact but does not serve new names fast.
+const maxSourcePreds = 256
+
+// inputClass identifies the inputs that get the same report from one
+// keyFacts. Everything but the SourceARN is taken as given; the SourceARN
+// counts only through the tests it passes (sig), unless there are too many
+// tests to record (exact).
+type inputClass struct {
+	role, account string
+	exports       bool
+	hasSource     bool
+	sig           [maxSourcePreds / 64]uint64
+	exact         string
+}
+
+func (f *keyFacts) classOf(in *CheckInput) inputClass {
+	cl := inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != ""}
+	if !cl.hasSource {
+		return cl
+	}
+	if len(f.sourcePreds) > maxSourcePreds {
+		cl.exact = in.SourceARN
+		return cl
+	}
+	for i, p := range f.sourcePreds {
+		var match bool
+		if p.op == "" {
+			match = p.want == in.SourceARN
+		} else {
+			match, _ = iampolicy.ValueMatch(p.op, p.want, in.SourceARN)
+		}
+		if match {
+			cl.sig[i/64] |= 1 << (i % 64)
+		}
+	}
+	return cl
+}
+
+// maxMemo bounds the reports kept per key (one per input class: roles,
+// accounts, export settings, and SourceARNs that the policy tells apart).
+const maxMemo = 256
+
+// report returns the report for in, evaluating the facts only for the
+// first input of its class. The findings are shared: callers copy them
+// before handing them out.
+func (f *keyFacts) report(in *CheckInput) posture.Report {
+	cl := f.classOf(in)
+	if m := f.memo.Load(); m != nil {
+		if r, ok := (*m)[cl]; ok {
+			return r
+		}
+	}
+	r := evaluate(f, *in)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var old map[inputClass]posture.Report
+	if m := f.memo.Load(); m != nil {
+		old = *m
+	}
+	if _, ok := old[cl]; !ok && len(old) < maxMemo {
+		m := make(map[inputClass]posture.Report, len(old)+1)
+		maps.Copy(m, old)
+		m[cl] = r
+		f.memo.Store(&m)
+	}
+	return r
+}
