@@ -141,17 +141,12 @@ const (
 	OutcomeFailed   = "failed"   // the call went out and failed (AWS error, network, a response the guard refused)
 )
 
-// auditMW holds each call's state and writes one structured event per call: operation, outcome, rule and
-// field on rejection, the safeguards that acted, request ID and duration.
-// It never logs values, and for AWS errors only the error code: AWS's own
-// validation messages quote the rejected value.
-type auditMW struct{ g *Guard }
-
-func (m auditMW) owner() *Guard { return m.g }
-
-func (auditMW) ID() string { return IDAudit }
-
-func (m auditMW) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+// handleAudit (PersonalizeGuard:Audit) holds each call's state and writes
+// one structured event per call: operation, outcome, rule and field on
+// rejection, the safeguards that acted, request ID and duration. It never
+// logs values, and for AWS errors only the error code: AWS's own validation
+// messages quote the rejected value.
+func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	start := time.Now()
@@ -159,8 +154,8 @@ func (m auditMW) HandleInitialize(ctx context.Context, in middleware.InitializeI
 	st.ran = stageAudit
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
-	if m.g.s.Logger != nil {
-		m.g.writeAudit(ctx, st, md, err, time.Since(start))
+	if g.s.Logger != nil {
+		g.writeAudit(ctx, st, md, err, time.Since(start))
 	}
 	st.reset()
 	states.Put(st)

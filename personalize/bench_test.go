@@ -143,7 +143,7 @@ func BenchmarkGuardMiddleware(b *testing.B) {
 	h := chainInitialize(middleware.InitializeHandlerFunc(
 		func(context.Context, middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, nil
-		}), g.audit, g.content, g.keyInject, g.s3loc, g.ready, g.groupKey, g.bucketPosture)
+		}), g.stepByID(IDAudit), g.stepByID(IDFieldContent), g.stepByID(IDKMSKey), g.stepByID(IDS3Location), g.stepByID(IDKeyReadiness), g.stepByID(IDDatasetGroupKey), g.stepByID(IDBucketPosture))
 	if _, _, err := h.HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}); err != nil {
 		b.Fatal(err)
 	}
@@ -252,13 +252,13 @@ func BenchmarkSchemaCheck(b *testing.B) {
 	schema := schemaOfSize(10 << 10)
 	in := &sdk.CreateSchemaInput{Name: aws.String("items"), Schema: aws.String(schema)}
 	ctx := middleware.WithOperationName(context.Background(), "CreateSchema")
-	if _, _, err := g.content.HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}, terminal()); err != nil {
+	if _, _, err := g.stepByID(IDFieldContent).HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}, terminal()); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(schema)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := g.content.HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}, terminal()); err != nil {
+		if _, _, err := g.stepByID(IDFieldContent).HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}, terminal()); err != nil {
 			b.Fatal(err)
 		}
 	}

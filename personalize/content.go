@@ -62,15 +62,23 @@ func (w *walker) path() string { return fieldPath(w.segs[:min(w.depth, maxDepth)
 
 // walk checks the input struct v along n.
 func (w *walker) walk(n *node, v reflect.Value) error {
-	switch n.kind {
-	case kindString:
-		return w.check(n.rule, n.shape, n.enum, v.String())
-	case kindPtr:
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
 			return nil
 		}
-		return w.walk(n.elem, v.Elem())
+		v = v.Elem()
+	}
+	switch n.kind {
+	case kindString:
+		return w.check(n.rule, n.shape, n.enum, v.String())
 	case kindStruct:
+		for _, i := range n.unknown {
+			if !v.Field(i).IsZero() {
+				// A member a newer SDK added: the table says nothing of
+				// it, so it is not sent.
+				return w.failAt(joinPath(w.path(), v.Type().Field(i).Name), RuleUnknownMember, unknownMemberReason)
+			}
+		}
 		for _, f := range n.fields {
 			w.push(segment{name: f.name, index: -1})
 			if err := w.walk(f, v.Field(f.index)); err != nil {
@@ -80,7 +88,7 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 		}
 	case kindSlice:
 		if n.maxLen > 0 && v.Len() > n.maxLen {
-			if err := w.fail(RuleTagLimits, "at most "+strconv.Itoa(n.maxLen)+" tags"); err != nil {
+			if err := w.fail(listRule(n), "at most "+strconv.Itoa(n.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
@@ -92,6 +100,11 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 			w.pop()
 		}
 	case kindMap:
+		if n.maxLen > 0 && v.Len() > n.maxLen {
+			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(n.maxLen)+" entries (API model)"); err != nil {
+				return err
+			}
+		}
 		iter := v.MapRange()
 		for iter.Next() {
 			k := iter.Key()
@@ -110,6 +123,16 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 		}
 	}
 	return nil
+}
+
+const unknownMemberReason = "the guard's table, generated from the API model, does not describe this member (a newer SDK than the table, or a hook): regenerate the table before using it"
+
+// listRule is the rule a list's length breaks: tags have their own.
+func listRule(n *node) string {
+	if n.member == "tags" || n.member == "tagKeys" {
+		return RuleTagLimits
+	}
+	return RuleFieldLength
 }
 
 // check applies rule to one string. Cheap rules come first: a value over the
@@ -461,6 +484,44 @@ func (sw *schemaWalker) advance(d int) {
 func (sw *schemaWalker) text(depth int, s string) error {
 	if f, ok := sw.w.g.s.Detector.First(s); ok {
 		return sw.fail(depth, RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+	}
+	return nil
+}
+
+// handleContent checks every string of the input (PersonalizeGuard:
+// FieldContent): sensitive values in free-form fields, and the model's
+// constraints on every member. The wire gate applies the same rules to the
+// serialized body.
+func (g *Guard) handleContent(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	op, err := g.operation(ctx)
+	if err != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, err
+	}
+	if in.Parameters != nil {
+		w := newWalker(g, ctx, false, "")
+		err := w.walk(op.input, reflect.ValueOf(in.Parameters))
+		w.release()
+		if err != nil {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, err
+		}
+		stateFrom(ctx).act(actedContent)
+	}
+	return next.HandleInitialize(ctx, in)
+}
+
+// violation enforces a content or posture rule, or, in report-only mode,
+// records it for the audit event and lets the call go on. Transport rules do
+// not come through here: they always enforce.
+func (g *Guard) violation(ctx context.Context, err *SafeguardError) error {
+	if !g.s.InsecureReportOnly {
+		return err
+	}
+	if st := stateFrom(ctx); st != nil && !slices.ContainsFunc(st.reported, func(r *SafeguardError) bool {
+		return r.Rule == err.Rule && r.Field == err.Field // the wire gate sees again what Initialize saw
+	}) {
+		st.reported = append(st.reported, err)
 	}
 	return nil
 }

@@ -29,6 +29,8 @@ const (
 	RuleFieldLength        = "model.field-length"        // a string outside the model's length limits
 	RulePattern            = "model.pattern"             // an ARN, token, column name or other patterned string outside the model's pattern
 	RuleEnum               = "model.enum"                // a value outside the model's enum
+	RuleUnknownMember      = "model.unknown-member"      // a member the guard\'s table does not describe (a newer SDK, or a hook)
+	RuleUnknownOperation   = "model.unknown-operation"   // an operation the guard\'s table does not describe
 	RuleSchemaJSON         = "model.schema-json"         // CreateSchema's Schema is not one JSON document with unique keys
 	RuleKMSKeyARN          = "kms.key-arn"               // a key field holds something other than a key ARN
 	RuleKMSKeyNotAllowed   = "kms.key-not-allowed"       // a key other than the configured or allowed ones

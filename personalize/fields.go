@@ -2,14 +2,10 @@ package personalize
 
 import (
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 )
 
 // fieldRule says how the content safeguard treats one string field.
@@ -48,33 +44,36 @@ type nodeKind uint8
 
 const (
 	kindString nodeKind = iota
-	kindPtr
 	kindStruct
 	kindSlice
 	kindMap
+	kindOther // numbers, booleans, timestamps: nothing to check but their presence
 )
 
-// node is a compiled walk of one type: only the parts that hold strings. The
-// same tree serves the input struct (by Go field) and the serialized body (by
-// model member name), so both checks apply the same rules and report the same
-// field paths.
+// node is one member of an operation's input, from the generated table,
+// bound to the SDK's Go type. The same tree serves the input struct (by Go
+// field) and the serialized body (by model member name), so both checks
+// apply the same rules and report the same field paths.
 type node struct {
-	kind      nodeKind
-	name      string // path segment: the Go field name of a struct field
-	member    string // the model's member name: the JSON key on the wire
-	index     int    // struct field index
-	rule      fieldRule
-	shape     *shape   // length and pattern; nil: shapeUnknown
-	enum      []string // ruleEnum: the accepted values, sorted
-	keyRule   fieldRule
-	keyShape  *shape
-	keyEnum   []string
-	maxLen    int              // for slices: the model's limit on the number of elements (0: none)
-	elem      *node            // ptr, slice and map element
-	fields    []*node          // struct fields that hold strings
-	byMember  map[string]*node // struct fields by member name, for the wire
-	keyHolder bool             // a struct with a KmsKeyArn field: the configured key must be in it
-	pos       int              // position among the parent struct's fields
+	kind     nodeKind
+	member   string // the model's member name: the JSON key on the wire
+	rule     fieldRule
+	shape    *shape   // length and pattern; nil: shapeUnknown
+	enum     []string // ruleEnum: the accepted values, sorted
+	keyRule  fieldRule
+	keyShape *shape
+	keyEnum  []string
+	maxLen   int     // lists and maps: the model's limit on the number of elements (0: none)
+	elem     *node   // list element, map value
+	fields   []*node // structure members
+
+	// Set when the table is bound to the SDK's types.
+	name      string           // path segment: the Go field name
+	index     int              // Go field index
+	pos       int              // position among the parent's fields
+	byMember  map[string]*node // structure members by member name, for the wire
+	keyHolder bool             // a structure with a kmsKeyArn member: the configured key must be in it
+	unknown   []int            // exported Go fields the table does not describe
 }
 
 // memberFold returns the field whose member name equals name ignoring case,
@@ -86,180 +85,6 @@ func (n *node) memberFold(name string) *node {
 		}
 	}
 	return nil
-}
-
-// plans compiles and remembers one node per input type. Plans are derived
-// from types alone, so sharing them is safe; they live in the guard rather
-// than in a package variable.
-type plans struct{ m sync.Map } // reflect.Type -> *node (nil when the type holds no strings)
-
-func (p *plans) get(t reflect.Type) *node {
-	if n, ok := p.m.Load(t); ok {
-		return n.(*node)
-	}
-	n := compile(t, "", 0, true, map[reflect.Type]bool{})
-	p.m.Store(t, n)
-	return n
-}
-
-// memberName is the model's name for a Go field: the SDK's generator
-// capitalises member names, so the first letter is lowered back.
-// TestMemberNamesMatchModel checks this against the model.
-func memberName(field string) string {
-	if field == "" {
-		return ""
-	}
-	r, n := utf8.DecodeRuneInString(field)
-	return string(unicode.ToLower(r)) + field[n:]
-}
-
-// compile builds the node for t reached through field name, or nil when t
-// holds no strings. top is true for the operation input struct itself.
-func compile(t reflect.Type, name string, index int, top bool, onPath map[reflect.Type]bool) *node {
-	switch t.Kind() {
-	case reflect.String:
-		n := &node{kind: kindString, name: name, index: index, rule: ruleFreeForm}
-		if t.PkgPath() != "" {
-			// A named string type in the SDK is an enum.
-			n.rule, n.enum = ruleEnum, enumValues(t)
-		}
-		return n
-	case reflect.Pointer:
-		elem := compile(t.Elem(), name, index, top, onPath)
-		if elem == nil {
-			return nil
-		}
-		return &node{kind: kindPtr, name: name, index: index, rule: elem.rule, elem: elem}
-	case reflect.Slice:
-		elem := compile(t.Elem(), name, index, false, onPath)
-		if elem == nil {
-			return nil
-		}
-		return &node{kind: kindSlice, name: name, index: index, rule: elem.rule, elem: elem}
-	case reflect.Map:
-		key := compile(t.Key(), name, index, false, onPath)
-		elem := compile(t.Elem(), name, index, false, onPath)
-		n := &node{kind: kindMap, name: name, index: index, elem: elem, keyRule: key.rule, keyEnum: key.enum}
-		return n
-	case reflect.Struct:
-		if onPath[t] {
-			return nil // no recursive shapes in this API; stop rather than loop
-		}
-		onPath[t] = true
-		defer delete(onPath, t)
-		n := &node{kind: kindStruct, name: name, index: index, byMember: map[string]*node{}}
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			c := compile(f.Type, f.Name, i, false, onPath)
-			if c == nil {
-				continue
-			}
-			c.member = memberName(f.Name)
-			c.pos = len(n.fields)
-			classify(c, t, c.member, top)
-			n.fields = append(n.fields, c)
-			n.byMember[c.member] = c
-			if f.Name == "KmsKeyArn" {
-				n.keyHolder = true
-			}
-		}
-		if len(n.fields) == 0 {
-			return nil
-		}
-		return n
-	}
-	return nil
-}
-
-// enumValues calls the SDK's Values method of an enum type.
-func enumValues(t reflect.Type) []string {
-	m, ok := t.MethodByName("Values")
-	if !ok {
-		return nil
-	}
-	vs := m.Func.Call([]reflect.Value{reflect.Zero(t)})[0]
-	out := make([]string, vs.Len())
-	for i := range out {
-		out[i] = vs.Index(i).String()
-	}
-	slices.Sort(out)
-	return out
-}
-
-// classify sets the rule and shape of a string-holding field from its
-// member name and place. Only fields whose meaning is certain leave
-// ruleFreeForm.
-func classify(n *node, parent reflect.Type, member string, top bool) {
-	rule := ruleFreeForm
-	sh := memberShape(member, top)
-	switch {
-	case member == "kmsKeyArn":
-		rule = ruleKMSKey
-	case sh == shapeArn || sh == shapeRoleArn:
-		rule = ruleARN
-	case sh == shapeNextToken:
-		rule = ruleToken
-	case sh == shapeS3Location:
-		rule = ruleS3Location
-	case top && (member == "name" || member == "jobName"):
-		rule = ruleResourceName
-	case top && member == "schema":
-		rule = ruleSchema
-	case top && member == "filterExpression":
-		rule = ruleFilterExpression
-	case sh == shapeTagKey:
-		rule = ruleTagKey
-	case sh == shapeTagValue:
-		rule = ruleTagValue
-	}
-	if top && (member == "tags" || member == "tagKeys") {
-		n.maxLen = maxTags
-	}
-	if n.kind == kindMap || n.kind == kindPtr && n.elem.kind == kindMap {
-		m := n
-		if m.kind == kindPtr {
-			m = m.elem
-		}
-		if ks, ok := mapShapes[member]; ok {
-			m.keyShape = ks[0]
-			setRule(m.elem, ruleFreeForm, ks[1])
-		}
-		if member == "rankingInfluence" {
-			// Its keys are RankingInfluenceType values, typed as plain
-			// strings in the SDK.
-			m.keyRule, m.keyEnum = ruleEnum, rankingInfluenceTypes
-		}
-		return
-	}
-	setRule(n, rule, sh)
-}
-
-// rankingInfluenceTypes are the values of types.RankingInfluenceType, which
-// the SDK does not use for RankingInfluence's keys.
-var rankingInfluenceTypes = enumValues(reflect.TypeFor[types.RankingInfluenceType]())
-
-// setRule applies rule and shape to n's strings, keeping the enums compile
-// found.
-func setRule(n *node, rule fieldRule, sh *shape) {
-	if n == nil {
-		return
-	}
-	switch n.kind {
-	case kindString:
-		if n.rule != ruleEnum {
-			n.rule, n.shape = rule, sh
-		}
-	case kindPtr, kindSlice:
-		if n.elem.rule != ruleEnum {
-			n.rule = rule
-		}
-		setRule(n.elem, rule, sh)
-	case kindMap:
-		setRule(n.elem, rule, sh)
-	}
 }
 
 // segment is one step of a field path. It is kept unformatted so the walk

@@ -17,18 +17,18 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata golden files")
 
-// operation is one method of the SDK client and its input type.
-type operation struct {
+// sdkOperation is one method of the SDK client and its input type.
+type sdkOperation struct {
 	name string
 	in   reflect.Type // *XxxInput
 }
 
-// operations lists every operation of the pinned SDK client by reflection, so
+// operations lists every sdkOperation of the pinned SDK client by reflection, so
 // the tests cover operations nobody remembered to list.
-func operations(t testing.TB) []operation {
+func operations(t testing.TB) []sdkOperation {
 	t.Helper()
 	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
-	var ops []operation
+	var ops []sdkOperation
 	ct := reflect.TypeOf(&sdk.Client{})
 	for i := range ct.NumMethod() {
 		m := ct.Method(i)
@@ -36,7 +36,7 @@ func operations(t testing.TB) []operation {
 		if mt.NumIn() != 4 || mt.In(1) != ctxType || mt.In(2).Kind() != reflect.Pointer || !strings.HasSuffix(mt.In(2).Elem().Name(), "Input") {
 			continue
 		}
-		ops = append(ops, operation{name: m.Name, in: mt.In(2)})
+		ops = append(ops, sdkOperation{name: m.Name, in: mt.In(2)})
 	}
 	if len(ops) != 71 {
 		t.Fatalf("found %d operations on *personalize.Client, want the 71 of v1.50.5", len(ops))
@@ -44,8 +44,8 @@ func operations(t testing.TB) []operation {
 	return ops
 }
 
-// step is one move from a type to the next on the way to a string leaf.
-type step struct {
+// walkStep is one move from a type to the next on the way to a string leaf.
+type walkStep struct {
 	kind  nodeKind
 	index int  // struct field
 	key   bool // map: the key rather than the value
@@ -55,45 +55,45 @@ type leaf struct {
 	path  string
 	rule  fieldRule
 	shape *shape
-	steps []step
+	steps []walkStep
 }
 
-func leaves(n *node, path string, steps []step, out *[]leaf) {
-	with := func(s step) []step { return append(steps[:len(steps):len(steps)], s) }
+func leaves(n *node, path string, steps []walkStep, out *[]leaf) {
+	with := func(s walkStep) []walkStep { return append(steps[:len(steps):len(steps)], s) }
 	switch n.kind {
 	case kindString:
 		*out = append(*out, leaf{path: path, rule: n.rule, shape: n.shape, steps: steps})
-	case kindPtr:
-		leaves(n.elem, path, with(step{kind: kindPtr}), out)
 	case kindStruct:
 		for _, f := range n.fields {
 			p := f.name
 			if path != "" {
 				p = path + "." + f.name
 			}
-			leaves(f, p, with(step{kind: kindStruct, index: f.index}), out)
+			leaves(f, p, with(walkStep{kind: kindStruct, index: f.index}), out)
 		}
 	case kindSlice:
-		leaves(n.elem, path+"[0]", with(step{kind: kindSlice}), out)
+		leaves(n.elem, path+"[0]", with(walkStep{kind: kindSlice}), out)
 	case kindMap:
-		*out = append(*out, leaf{path: path + "[#0].Key", rule: n.keyRule, shape: n.keyShape, steps: with(step{kind: kindMap, key: true})})
+		*out = append(*out, leaf{path: path + "[#0].Key", rule: n.keyRule, shape: n.keyShape, steps: with(walkStep{kind: kindMap, key: true})})
 		if n.elem != nil {
-			leaves(n.elem, path+"[#0].Value", with(step{kind: kindMap}), out)
+			leaves(n.elem, path+"[#0].Value", with(walkStep{kind: kindMap}), out)
 		}
 	}
 }
 
-// build makes a value of type t holding s at the end of steps.
-func build(t reflect.Type, steps []step, s string) reflect.Value {
+// build makes a value of type t holding s at the end of steps, allocating
+// the pointers on the way.
+func build(t reflect.Type, steps []walkStep, s string) reflect.Value {
+	if t.Kind() == reflect.Pointer {
+		p := reflect.New(t.Elem())
+		p.Elem().Set(build(t.Elem(), steps, s))
+		return p
+	}
 	if len(steps) == 0 {
 		return reflect.ValueOf(s).Convert(t)
 	}
 	st, rest := steps[0], steps[1:]
 	switch st.kind {
-	case kindPtr:
-		p := reflect.New(t.Elem())
-		p.Elem().Set(build(t.Elem(), rest, s))
-		return p
 	case kindStruct:
 		v := reflect.New(t).Elem()
 		v.Field(st.index).Set(build(t.Field(st.index).Type, rest, s))
@@ -115,17 +115,14 @@ func build(t reflect.Type, steps []step, s string) reflect.Value {
 }
 
 // TestFieldRulesGolden pins how the guard treats every string field of every
-// operation. A security reviewer reads testdata/fieldrules.golden to see what
+// sdkOperation. A security reviewer reads testdata/fieldrules.golden to see what
 // is checked; an SDK upgrade that adds a field shows up as a diff here.
 func TestFieldRulesGolden(t *testing.T) {
 	var b strings.Builder
+	table := boundTable(t)
 	for _, op := range operations(t) {
-		n := fullPlan(op.in)
-		if n == nil {
-			continue
-		}
 		var ls []leaf
-		leaves(n, "", nil, &ls)
+		leaves(table[op.name].input, "", nil, &ls)
 		for _, l := range ls {
 			sh := "-"
 			if l.shape != nil {
@@ -150,32 +147,35 @@ func TestFieldRulesGolden(t *testing.T) {
 	}
 }
 
-// fullPlan compiles the plan of t, which lists every string field.
-func fullPlan(t reflect.Type) *node {
-	return compile(t, "", 0, true, map[reflect.Type]bool{})
+// boundTable is the generated table bound to the pinned SDK's types.
+func boundTable(t testing.TB) map[string]*boundOp {
+	t.Helper()
+	ops, err := bindTable(inputTypes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ops
 }
 
-// TestKeyAndLocationPlaces checks ops.go's hand-written map of key and
-// location places against the rules compiled from the SDK's types: every
-// field classified as a KMS key or an S3 location must be found by
-// keysInUse or locations, under the same path.
+// TestKeyAndLocationPlaces checks the table's key and location places
+// against its member rules: every member ruled a KMS key or an S3 location
+// is found by keysInUse or locationsOf, under the same path, and the counts
+// are the API's.
 func TestKeyAndLocationPlaces(t *testing.T) {
+	table := boundTable(t)
 	var keys, locs int
 	for _, op := range operations(t) {
-		n := fullPlan(op.in)
-		if n == nil {
-			continue
-		}
+		bop := table[op.name]
 		var ls []leaf
-		leaves(n, "", nil, &ls)
+		leaves(bop.input, "", nil, &ls)
 		for _, l := range ls {
 			const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 			switch l.rule {
 			case ruleKMSKey:
 				keys++
-				var buf [2]keyUse
 				var found bool
-				for _, u := range keysInUse(build(op.in, l.steps, key).Interface(), &buf) {
+				var buf [2]keyUse
+				for _, u := range keysInUse(build(op.in, l.steps, key).Interface(), bop, &buf) {
 					found = found || u.field == l.path && u.key == key
 				}
 				if !found {
@@ -183,13 +183,12 @@ func TestKeyAndLocationPlaces(t *testing.T) {
 				}
 			case ruleS3Location:
 				locs++
-				var buf [2]location
 				var found bool
-				for _, loc := range locations(build(op.in, l.steps, "s3://b/k").Interface(), &buf) {
-					found = found || loc.field == l.path && deref(loc.value) == "s3://b/k"
+				for _, loc := range locationsOf(build(op.in, l.steps, "s3://b/k").Interface(), bop) {
+					found = found || loc.field == l.path && loc.value == "s3://b/k"
 				}
 				if !found {
-					t.Errorf("%s.%s is an S3 location, but locations does not return it", op.name, l.path)
+					t.Errorf("%s.%s is an S3 location, but locationsOf does not return it", op.name, l.path)
 				}
 			}
 		}
@@ -235,19 +234,15 @@ func TestNoUncheckableShapes(t *testing.T) {
 }
 
 // TestEveryFreeFormFieldRejectsCanary plants an account number in every
-// checked string field of every operation, one at a time, and expects the
+// checked string field of every sdkOperation, one at a time, and expects the
 // content safeguard to refuse it, naming that exact field and never the value.
 func TestEveryFreeFormFieldRejectsCanary(t *testing.T) {
 	const canary = "acct-12345678"
 	g := testGuard(t, Policy{})
 	var checked int
 	for _, op := range operations(t) {
-		n := g.plans.get(op.in)
-		if n == nil {
-			continue
-		}
 		var ls []leaf
-		leaves(n, "", nil, &ls)
+		leaves(g.ops[op.name].input, "", nil, &ls)
 		for _, l := range ls {
 			value, wantField := canary, l.path
 			switch l.rule {
@@ -265,7 +260,7 @@ func TestEveryFreeFormFieldRejectsCanary(t *testing.T) {
 			checked++
 			t.Run(op.name+"/"+l.path, func(t *testing.T) {
 				in := build(op.in, l.steps, value).Interface()
-				err := runInitialize(t, g.content, op.name, in)
+				err := runInitialize(t, g.stepByID(IDFieldContent), op.name, in)
 				var sg *SafeguardError
 				if !errors.As(err, &sg) {
 					t.Fatalf("content check = %v, want *SafeguardError", err)
@@ -285,13 +280,13 @@ func TestEveryFreeFormFieldRejectsCanary(t *testing.T) {
 	}
 }
 
-// TestZeroInputsPass makes sure no operation's empty input trips a rule: the
+// TestZeroInputsPass makes sure no sdkOperation's empty input trips a rule: the
 // SDK's validator, not the guard, reports missing required fields.
 func TestZeroInputsPass(t *testing.T) {
 	g := testGuard(t, Policy{})
 	for _, op := range operations(t) {
 		in := reflect.New(op.in.Elem()).Interface()
-		if err := runInitialize(t, g.content, op.name, in); err != nil {
+		if err := runInitialize(t, g.stepByID(IDFieldContent), op.name, in); err != nil {
 			t.Errorf("%s with an empty input: %v", op.name, err)
 		}
 	}
@@ -387,7 +382,7 @@ func TestStructsFitTheMemberSet(t *testing.T) {
 			visit(f, path+"."+f.name)
 		}
 	}
-	for _, op := range operations(t) {
-		visit(fullPlan(op.in), op.name)
+	for name, op := range boundTable(t) {
+		visit(op.input, name)
 	}
 }

@@ -36,8 +36,8 @@ func FuzzFieldContent(f *testing.F) {
 			{"CreateSolution", &sdk.CreateSolutionInput{SolutionConfig: &types.SolutionConfig{AlgorithmHyperParameters: map[string]string{key: value}}}},
 		}
 		for _, in := range inputs {
-			err1 := runInitialize(t, g.content, in.op, in.in)
-			err2 := runInitialize(t, g.content, in.op, in.in)
+			err1 := runInitialize(t, g.stepByID(IDFieldContent), in.op, in.in)
+			err2 := runInitialize(t, g.stepByID(IDFieldContent), in.op, in.in)
 			if (err1 == nil) != (err2 == nil) || err1 != nil && err1.Error() != err2.Error() {
 				t.Fatalf("%s: not deterministic: %v then %v", in.op, err1, err2)
 			}

@@ -3,7 +3,6 @@ package personalize
 import (
 	"context"
 	"net/url"
-	"reflect"
 	"slices"
 	"sync"
 
@@ -45,11 +44,10 @@ type DatasetDescriber interface {
 // Guard can secure many clients; it is safe for concurrent use.
 type Guard struct {
 	s         *settings
-	plans     plans
-	inputs    map[string]reflect.Type // operation name -> input type, for the wire gate
-	stages    stage                   // the safeguard middleware every call must pass
-	keys      *kmscheck.Checker       // nil with InsecureSkipPostureChecks
-	buckets   *s3guard.Checker        // nil with InsecureSkipPostureChecks
+	ops       map[string]*boundOp // the generated table, bound to the SDK's types
+	stages    stage               // the safeguard middleware every call must pass
+	keys      *kmscheck.Checker   // nil with InsecureSkipPostureChecks
+	buckets   *s3guard.Checker    // nil with InsecureSkipPostureChecks
 	groups    *checkcache.Cache[string, string]
 	describer DatasetDescriber
 
@@ -57,9 +55,43 @@ type Guard struct {
 
 	// Built once so that registering them on each call's stack allocates
 	// nothing.
-	audit, content, keyInject, s3loc, ready, groupKey, bucketPosture middleware.InitializeMiddleware
-	unboundGate, ownGate                                             *wireGate
+	// front run before the SDK's validation, in order; posture after it.
+	front, posture       []*step
+	unboundGate, ownGate *wireGate
 }
+
+// step is one of the guard's Initialize middleware: its ID, the guard it
+// belongs to (so a second guard on a client is noticed), the stage it marks
+// in the call state (so the wire gate can tell it ran), and its handler.
+type step struct {
+	id     string
+	g      *Guard
+	stage  stage
+	handle func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error)
+}
+
+func (s *step) ID() string { return s.id }
+
+func (s *step) owner() *Guard { return s.g }
+
+func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	stateFrom(ctx).mark(s.stage)
+	return s.handle(ctx, in, next)
+}
+
+// operation returns the table's entry for the call's operation; an
+// operation the table does not describe is refused.
+func (g *Guard) operation(ctx context.Context) (*boundOp, error) {
+	name := middleware.GetOperationName(ctx)
+	if op := g.ops[name]; op != nil {
+		return op, nil
+	}
+	return nil, &SafeguardError{Operation: name, Rule: RuleUnknownOperation, Reason: unknownOperationReason}
+}
+
+const unknownOperationReason = "the guard's table, generated from the API model, does not describe this operation (a newer SDK than the table): regenerate the table before using it"
 
 // New returns the SDK's own Personalize client with the guard installed. The
 // optFns are applied before the guard's, so they cannot switch a safeguard
@@ -93,20 +125,29 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	if s.InsecureReportOnly && s.Logger == nil {
 		return nil, &ConfigError{Field: "InsecureReportOnly", Reason: "needs a Logger: report-only mode reports through the audit log"}
 	}
-	g := &Guard{s: s, inputs: inputTypes()}
-	g.audit = auditMW{g}
-	g.content = contentMW{g}
-	g.keyInject = keyInjectMW{g}
-	g.s3loc = locationMW{g}
-	g.ready = readinessMW{g}
-	g.groupKey = groupKeyMW{g}
-	g.bucketPosture = bucketPostureMW{g}
+	ops, err := bindTable(inputTypes())
+	if err != nil {
+		return nil, &ConfigError{Field: "personalize SDK", Reason: "its types do not match the guard's table; regenerate the table for this SDK version", Err: err}
+	}
+	g := &Guard{s: s, ops: ops}
+	g.front = []*step{
+		{id: IDAudit, g: g, stage: stageAudit, handle: g.handleAudit},
+		{id: IDFieldContent, g: g, stage: stageContent, handle: g.handleContent},
+		{id: IDKMSKey, g: g, stage: stageKMSKey, handle: g.handleKMSKey},
+		{id: IDS3Location, g: g, stage: stageS3Location, handle: g.handleS3Location},
+	}
+	if !s.InsecureSkipPostureChecks {
+		g.posture = []*step{
+			{id: IDKeyReadiness, g: g, stage: stageKeyReadiness, handle: g.handleKeyReadiness},
+			{id: IDDatasetGroupKey, g: g, stage: stageDatasetGroupKey, handle: g.handleDatasetGroupKey},
+			{id: IDBucketPosture, g: g, stage: stageBucketPosture, handle: g.handleBucketPosture},
+		}
+	}
+	for _, st := range append(slices.Clip(g.front), g.posture...) {
+		g.stages |= st.stage
+	}
 	g.unboundGate = &wireGate{g: g, content: true}
 	g.ownGate = &wireGate{g: g}
-	g.stages = stageAudit | stageContent | stageKMSKey | stageS3Location
-	if !s.InsecureSkipPostureChecks {
-		g.stages |= stageKeyReadiness | stageDatasetGroupKey | stageBucketPosture
-	}
 
 	// The guard's own clients get the same transport rules as the
 	// Personalize client.
@@ -289,25 +330,42 @@ func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
 
 func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 	// Network-free checks run first, at the front of Initialize, before the
-	// SDK's own validation. Each is added at the front, so they are listed
-	// here innermost first; they run as Audit, FieldContent, KMSKey,
-	// S3Location. Audit holds the call's state, which the wire gate needs,
-	// so it is there with or without a Logger.
-	for _, m := range []middleware.InitializeMiddleware{g.s3loc, g.keyInject, g.content, g.audit} {
-		if err := addInitialize(stack, m, middleware.Before); err != nil {
+	// SDK's own validation: Audit (which holds the call's state), then each
+	// after the one before. Checks that call AWS run after the SDK's
+	// validation, so a request missing required fields fails there without
+	// a network round trip.
+	if err := g.addSteps(stack, g.front, middleware.Before); err != nil {
+		return err
+	}
+	if err := g.addSteps(stack, g.posture, middleware.After); err != nil {
+		return err
+	}
+	return g.addGate(stack, gate)
+}
+
+// addSteps adds steps in order: the first at pos, each next one right after
+// the one before, by ID. A step already there is kept, unless another guard
+// owns it: two policies on one client would leave one of them silently
+// unenforced.
+func (g *Guard) addSteps(stack *middleware.Stack, steps []*step, pos middleware.RelativePosition) error {
+	for i, s := range steps {
+		if have, ok := stack.Initialize.Get(s.id); ok {
+			if ownerOf(have) != g {
+				return &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
+			}
+			continue
+		}
+		var err error
+		if i == 0 {
+			err = stack.Initialize.Add(s, pos)
+		} else {
+			err = stack.Initialize.Insert(s, steps[i-1].id, middleware.After)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	// Checks that call AWS run after the SDK's validation, so a request
-	// missing required fields fails there without a network round trip.
-	if !g.s.InsecureSkipPostureChecks {
-		for _, m := range []middleware.InitializeMiddleware{g.ready, g.groupKey, g.bucketPosture} {
-			if err := addInitialize(stack, m, middleware.After); err != nil {
-				return err
-			}
-		}
-	}
-	return g.addGate(stack, gate)
+	return nil
 }
 
 // addOwnTransport registers the transport rules alone, for the guard's own
@@ -325,19 +383,6 @@ func (g *Guard) addGate(stack *middleware.Stack, gate *wireGate) error {
 		return err
 	}
 	return silenceWireDumps(stack)
-}
-
-// addInitialize adds m unless the stack has it already. A middleware with the
-// same ID from another Guard is an error: two policies on one client would
-// leave one of them silently unenforced.
-func addInitialize(stack *middleware.Stack, m middleware.InitializeMiddleware, pos middleware.RelativePosition) error {
-	if have, ok := stack.Initialize.Get(m.ID()); ok {
-		if ownerOf(have) != ownerOf(m) {
-			return &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
-		}
-		return nil
-	}
-	return stack.Initialize.Add(m, pos)
 }
 
 // ownerOf returns the Guard a middleware belongs to, or nil.

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
@@ -404,7 +403,7 @@ func waitJob(t *testing.T, status func() (string, error)) {
 		case "CREATE FAILED":
 			t.Fatalf("job failed")
 		}
-		time.Sleep(5 * time.Millisecond)
+		// The emulator moves a resource on each time it is described.
 	}
 	t.Fatal("job never became ACTIVE")
 }

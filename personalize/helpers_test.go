@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -91,3 +92,13 @@ func withState() (context.Context, *callState) {
 type nopKMS struct{ kms.CheckAPIClient }
 type nopS3 struct{ S3Client }
 type nopDescriber struct{ DatasetDescriber }
+
+// stepByID returns the guard's Initialize middleware with id.
+func (g *Guard) stepByID(id string) *step {
+	for _, s := range append(slices.Clip(g.front), g.posture...) {
+		if s.id == id {
+			return s
+		}
+	}
+	panic("no step " + id)
+}

@@ -156,7 +156,7 @@ func TestKeyInjection(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			g := testGuard(t, tt.policy)
 			in := tt.in()
-			seen, err := runInitializeNext(g.keyInject, tt.op, in)
+			seen, err := runInitializeNext(g.stepByID(IDKMSKey), tt.op, in)
 			if tt.wantRule != "" {
 				var sg *SafeguardError
 				if !errors.As(err, &sg) || sg.Rule != tt.wantRule || sg.Field != tt.wantField {
@@ -218,7 +218,7 @@ func TestS3Locations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := testGuard(t, tt.policy)
-			seen, err := runInitializeNext(g.s3loc, tt.op, tt.in)
+			seen, err := runInitializeNext(g.stepByID(IDS3Location), tt.op, tt.in)
 			if tt.wantRule == "" {
 				if err != nil || seen == nil {
 					t.Fatalf("got %v, want the request to pass", err)
@@ -241,7 +241,7 @@ func TestReportOnly(t *testing.T) {
 	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
 	in := &sdk.CreateDatasetGroupInput{Name: aws.String("acct-12345678"), Tags: []types.Tag{{TagKey: aws.String("owner"), TagValue: aws.String("4111 1111 1111 1111")}}}
 	ctx, st := withState()
-	seen, err := runInitializeNextCtx(ctx, g.content, "CreateDatasetGroup", in)
+	seen, err := runInitializeNextCtx(ctx, g.stepByID(IDFieldContent), "CreateDatasetGroup", in)
 	if err != nil || seen == nil {
 		t.Fatalf("report-only content check = %v, want the call to go on", err)
 	}
@@ -294,7 +294,7 @@ func TestReportOnlyKeepsTheCallGoing(t *testing.T) {
 	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
 	in := &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), RoleArn: aws.String(testRoleARN)}
 	ctx, st := withState()
-	seen, err := runInitializeNextCtx(ctx, g.keyInject, "CreateDatasetGroup", in)
+	seen, err := runInitializeNextCtx(ctx, g.stepByID(IDKMSKey), "CreateDatasetGroup", in)
 	if err != nil || seen != in {
 		t.Fatalf("report-only RoleArn without key = %v, %v; want the caller's input passed on unchanged", seen, err)
 	}
@@ -339,7 +339,7 @@ func TestSchemaCheck(t *testing.T) {
 	g := testGuard(t, Policy{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := runInitialize(t, g.content, "CreateSchema", &sdk.CreateSchemaInput{Name: aws.String("interactions"), Schema: aws.String(tt.schema)})
+			err := runInitialize(t, g.stepByID(IDFieldContent), "CreateSchema", &sdk.CreateSchemaInput{Name: aws.String("interactions"), Schema: aws.String(tt.schema)})
 			if tt.wantRule == "" {
 				if err != nil {
 					t.Fatalf("content check = %v, want none (%s)", err, tt.reason)
@@ -362,7 +362,7 @@ func TestPolicySlicesAreCopied(t *testing.T) {
 	g := testGuard(t, Policy{AllowedOutputBuckets: buckets})
 	buckets[0] = "Not A Bucket" // a caller changing its slice after NewGuard
 	in := &sdk.CreateDatasetExportJobInput{JobOutput: &types.DatasetExportJobOutput{S3DataDestination: s3cfg("s3://approved-bucket/export/", "")}}
-	if _, err := runInitializeNext(g.s3loc, "CreateDatasetExportJob", in); err != nil {
+	if _, err := runInitializeNext(g.stepByID(IDS3Location), "CreateDatasetExportJob", in); err != nil {
 		t.Errorf("export to the allow-listed bucket after the caller changed its slice: %v", err)
 	}
 }

@@ -64,12 +64,12 @@ func BenchmarkConcurrentFirstCalls(b *testing.B) {
 	}{
 		{"CreateDatasetGroup-x100", "kms-rounds/op", "DescribeKey", 100, func(g *Guard, i int) error {
 			in := &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(scene.KeyARN), RoleArn: aws.String(scene.RoleARN)}
-			_, _, err := g.ready.HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}, terminal())
+			_, _, err := g.stepByID(IDKeyReadiness).HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}, terminal())
 			return err
 		}},
 		{"CreateDatasetImportJob-x1000", "s3-rounds/op", "GetBucketPolicy", 1000, func(g *Guard, i int) error {
 			in := &sdk.CreateDatasetImportJobInput{DataSource: &types.DataSource{DataLocation: aws.String(scene.DataLocation)}}
-			_, _, err := chainInitialize(terminal(), g.s3loc, g.bucketPosture).HandleInitialize(importCtx, middleware.InitializeInput{Parameters: in})
+			_, _, err := chainInitialize(terminal(), g.stepByID(IDS3Location), g.stepByID(IDBucketPosture)).HandleInitialize(importCtx, middleware.InitializeInput{Parameters: in})
 			return err
 		}},
 	} {
@@ -113,11 +113,13 @@ func BenchmarkPostureCached(b *testing.B) {
 	}{
 		{"import-bucket-and-objects", "CreateDatasetImportJob",
 			func(g *Guard) middleware.InitializeHandler {
-				return chainInitialize(terminal(), g.s3loc, g.bucketPosture)
+				return chainInitialize(terminal(), g.stepByID(IDS3Location), g.stepByID(IDBucketPosture))
 			},
 			&sdk.CreateDatasetImportJobInput{DataSource: &types.DataSource{DataLocation: aws.String(scene.DataLocation)}}},
 		{"dataset-group-key", "CreateDatasetGroup",
-			func(g *Guard) middleware.InitializeHandler { return chainInitialize(terminal(), g.ready) },
+			func(g *Guard) middleware.InitializeHandler {
+				return chainInitialize(terminal(), g.stepByID(IDKeyReadiness))
+			},
 			&sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(scene.KeyARN), RoleArn: aws.String(scene.RoleARN)}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

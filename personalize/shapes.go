@@ -17,98 +17,12 @@ type shape struct {
 	match    func(string) bool
 }
 
-// The model's string shapes that inputs use. Free-form shapes have only a
-// length; ARNs, names, tags, tokens and column names also have a pattern.
-var (
-	shapeArn                  = &shape{name: "Arn", max: 256, pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`, match: matchArn}
-	shapeRoleArn              = &shape{name: "RoleArn", max: 256, pattern: `arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`, match: matchRoleArn}
-	shapeKmsKeyArn            = &shape{name: "KmsKeyArn", max: 2048, pattern: `arn:aws.*:kms:.*:[0-9]{12}:key/.*`, match: matchKmsKeyArn}
-	shapeName                 = &shape{name: "Name", min: 1, max: 63, pattern: `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`, match: validName}
-	shapeTagKey               = &shape{name: "TagKey", min: 1, max: 128, pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`, match: validTagText}
-	shapeTagValue             = &shape{name: "TagValue", max: 256, pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`, match: validTagText}
-	shapeNextToken            = &shape{name: "NextToken", max: 1500, pattern: `\p{ASCII}{0,1500}`, match: isASCII}
-	shapeColumnName           = &shape{name: "ColumnName", max: 150, pattern: `[A-Za-z_][A-Za-z\d_]*`, match: matchColumnName}
-	shapeDatasetType          = &shape{name: "DatasetType", max: 256, pattern: `^[A-Za-z_]+$`, match: matchDatasetType}
-	shapeSchedulingExpression = &shape{name: "SchedulingExpression", min: 1, max: 16, pattern: `rate\(\d+ days?\)`, match: matchRateDays}
-	shapeS3Location           = &shape{name: "S3Location", max: 256, pattern: `(s3|http|https)://.+`} // s3guard.ParseLocation is stricter
-	shapeAvroSchema           = &shape{name: "AvroSchema", max: 20000}
-	shapeFilterExpression     = &shape{name: "FilterExpression", min: 1, max: 2500}
-	shapeParameterName        = &shape{name: "ParameterName", max: 256}
-	shapeParameterValue       = &shape{name: "ParameterValue", max: 1000}
-	shapeCategoricalValue     = &shape{name: "CategoricalValue", max: 1000}
-	shapeItemAttribute        = &shape{name: "ItemAttribute", min: 1, max: 150}
-	shapeEventType            = &shape{name: "EventType", max: 256}
-	shapeEventValueThreshold  = &shape{name: "EventValueThreshold", max: 256}
-	shapeHPOObjectiveType     = &shape{name: "HPOObjectiveType", max: 256}
-	shapeHPOResource          = &shape{name: "HPOResource", max: 256}
-	shapeMetricExpression     = &shape{name: "MetricExpression", max: 256}
-	shapeMetricName           = &shape{name: "MetricName", max: 256}
-	shapeMetricRegex          = &shape{name: "MetricRegex", max: 256}
+// The model's string shapes (shapeArn, shapeName, ...) are generated in
+// table_gen.go, each with the hand-written matcher of its pattern below.
 
-	// shapeUnknown bounds a string the table does not know (a member a newer
-	// SDK adds, or one a hook adds on the wire) by the longest string any
-	// Personalize input takes, the Avro schema.
-	shapeUnknown = &shape{name: "unknown", max: 20000}
-)
-
-// memberShapes maps a model member name to the shape of its strings (for a
-// list, its elements; for a map, see mapShapes). Members ending in "Arn" or
-// "Arns" are ARNs (shapeArn) unless listed; "name" is shapeName at the top of
-// an input and shapeParameterName inside hyper-parameter ranges.
-var memberShapes = map[string]*shape{
-	"roleArn":                 shapeRoleArn,
-	"kmsKeyArn":               shapeKmsKeyArn,
-	"recipeList":              shapeArn,
-	"jobName":                 shapeName,
-	"tagKey":                  shapeTagKey,
-	"tagKeys":                 shapeTagKey,
-	"tagValue":                shapeTagValue,
-	"nextToken":               shapeNextToken,
-	"itemName":                shapeColumnName,
-	"datasetType":             shapeDatasetType,
-	"schedulingExpression":    shapeSchedulingExpression,
-	"path":                    shapeS3Location,
-	"dataLocation":            shapeS3Location,
-	"schema":                  shapeAvroSchema,
-	"filterExpression":        shapeFilterExpression,
-	"values":                  shapeCategoricalValue,
-	"itemAttribute":           shapeItemAttribute,
-	"eventType":               shapeEventType,
-	"eventValueThreshold":     shapeEventValueThreshold,
-	"type":                    shapeHPOObjectiveType,
-	"maxNumberOfTrainingJobs": shapeHPOResource,
-	"maxParallelTrainingJobs": shapeHPOResource,
-	"expression":              shapeMetricExpression,
-	"metricName":              shapeMetricName,
-	"removeMetrics":           shapeMetricName,
-	"metricRegex":             shapeMetricRegex,
-}
-
-// mapShapes gives the key and value shapes of the string maps.
-var mapShapes = map[string][2]*shape{
-	"algorithmHyperParameters":        {shapeParameterName, shapeParameterValue},
-	"featureTransformationParameters": {shapeParameterName, shapeParameterValue},
-	"itemExplorationConfig":           {shapeParameterName, shapeParameterValue},
-	"excludedDatasetColumns":          {shapeDatasetType, shapeColumnName},
-	"includedDatasetColumns":          {shapeDatasetType, shapeColumnName},
-}
-
-// memberShape returns the shape of member's strings; top is true for a
-// member of the operation input itself.
-func memberShape(member string, top bool) *shape {
-	if s, ok := memberShapes[member]; ok {
-		return s
-	}
-	switch {
-	case member == "name" && top:
-		return shapeName
-	case member == "name":
-		return shapeParameterName
-	case strings.HasSuffix(member, "Arn"), strings.HasSuffix(member, "Arns"):
-		return shapeArn
-	}
-	return nil
-}
+// shapeUnknown bounds a string the table has no shape for by the longest
+// string any Personalize input takes, the Avro schema.
+var shapeUnknown = &shape{name: "unknown", max: 20000}
 
 // length counts characters as the model does (Unicode code points), without
 // decoding ASCII.

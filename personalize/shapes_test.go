@@ -1,6 +1,7 @@
 package personalize
 
 import (
+	"reflect"
 	"regexp"
 	"slices"
 	"testing"
@@ -19,127 +20,60 @@ func loadModel(t testing.TB) *apimodel.Model {
 	return m
 }
 
-// TestShapesMatchModel walks every input of the official model and checks
-// that the guard's plan knows every string member under the model's member
-// name, with the model's length, pattern and enum: the hand-written shape
-// table and the SDK's Go types agree with the model.
-func TestShapesMatchModel(t *testing.T) {
-	m := loadModel(t)
-	g := testGuard(t, Policy{})
-	var checked int
-	var walk func(op, path, shapeName string, n *node, key bool)
-	walk = func(op, path, shapeName string, n *node, key bool) {
-		ms := *m.Shapes[shapeName]
-		for n != nil && n.kind == kindPtr {
-			n = n.elem
+// TestTableMatchesSDK binds the generated table to the pinned SDK's types:
+// it describes every operation of the client and every exported field of
+// every input structure (so nothing is refused as unknown in normal use),
+// and its enums are the SDK's.
+func TestTableMatchesSDK(t *testing.T) {
+	table := boundTable(t)
+	var fields int
+	var visit func(op, path string, n *node, ty reflect.Type)
+	visit = func(op, path string, n *node, ty reflect.Type) {
+		for ty.Kind() == reflect.Pointer {
+			ty = ty.Elem()
 		}
-		switch ms.Type {
-		case "structure":
-			if n == nil || n.kind != kindStruct {
-				if hasStrings(m, shapeName, map[string]bool{}) {
-					t.Errorf("%s %s: the plan has no structure for %s", op, path, shapeName)
-				}
+		switch n.kind {
+		case kindStruct:
+			for _, i := range n.unknown {
+				t.Errorf("%s %s.%s: the SDK has a field the table does not describe", op, path, ty.Field(i).Name)
+			}
+			for _, f := range n.fields {
+				fields++
+				visit(op, path+"."+f.name, f, ty.Field(f.index).Type)
+			}
+		case kindSlice:
+			visit(op, path+"[]", n.elem, ty.Elem())
+		case kindMap:
+			if n.elem != nil {
+				visit(op, path+"{}", n.elem, ty.Elem())
+			}
+		case kindString:
+			if ty.PkgPath() == "" {
 				return
 			}
-			for name, mem := range ms.Members {
-				child := n.byMember[name]
-				if child == nil {
-					if hasStrings(m, mem.Shape, map[string]bool{}) {
-						t.Errorf("%s %s.%s: member missing from the plan", op, path, name)
-					}
-					continue
-				}
-				walk(op, path+"."+name, mem.Shape, child, false)
+			m, _ := ty.MethodByName("Values")
+			vs := m.Func.Call([]reflect.Value{reflect.Zero(ty)})[0]
+			var want []string
+			for i := range vs.Len() {
+				want = append(want, vs.Index(i).String())
 			}
-		case "list":
-			if n != nil && n.kind == kindSlice {
-				walk(op, path+"[]", ms.Member.Shape, n.elem, false)
+			slices.Sort(want)
+			if diff := cmp.Diff(want, n.enum); diff != "" {
+				t.Errorf("%s %s: enum values (-SDK +table):\n%s", op, path, diff)
 			}
-		case "map":
-			if n == nil || n.kind != kindMap {
-				t.Errorf("%s %s: the plan has no map", op, path)
-				return
-			}
-			checkString(t, op, path+"{key}", *m.Shapes[ms.Key.Shape], ms.Key.Shape, n.keyRule, n.keyShape, n.keyEnum)
-			checked++
-			if m.Shapes[ms.Value.Shape].Type != "double" {
-				walk(op, path+"{value}", ms.Value.Shape, n.elem, false)
-			}
-		case "string":
-			if n == nil || n.kind != kindString {
-				t.Errorf("%s %s: the plan has no string", op, path)
-				return
-			}
-			checked++
-			checkString(t, op, path, ms, shapeName, n.rule, n.shape, n.enum)
 		}
 	}
-	for name, op := range m.Operations {
-		in, ok := g.inputs[name]
+	for _, op := range operations(t) {
+		bop, ok := table[op.name]
 		if !ok {
-			t.Errorf("operation %s is not on the SDK client", name)
+			t.Errorf("the table does not describe %s", op.name)
 			continue
 		}
-		walk(name, "", op.Input, g.plans.get(in), false)
+		visit(op.name, "", bop.input, op.in)
 	}
-	// models/README.md: 226 input string members (maps count their keys).
-	if checked < 226 {
-		t.Errorf("checked %d string members, want the model's 226 at least", checked)
+	if fields < 300 {
+		t.Errorf("bound %d members, want every member of every input", fields)
 	}
-}
-
-func checkString(t *testing.T, op, path string, ms apimodel.Shape, shapeName string, rule fieldRule, sh *shape, enum []string) {
-	t.Helper()
-	if len(ms.Enum) > 0 {
-		want := slices.Sorted(slices.Values(ms.Enum))
-		if rule != ruleEnum || !slices.Equal(want, enum) {
-			t.Errorf("%s %s: rule %v values %v, want the enum %v", op, path, rule, enum, want)
-		}
-		return
-	}
-	if sh == nil {
-		t.Errorf("%s %s: no shape, want %s", op, path, shapeName)
-		return
-	}
-	type limits struct {
-		Name     string
-		Min, Max int
-		Pattern  string
-	}
-	want := limits{Name: shapeName, Pattern: ms.Pattern}
-	if ms.Min != nil {
-		want.Min = int(*ms.Min)
-	}
-	if ms.Max != nil {
-		want.Max = int(*ms.Max)
-	}
-	if diff := cmp.Diff(want, limits{sh.name, sh.min, sh.max, sh.pattern}); diff != "" {
-		t.Errorf("%s %s: shape mismatch (-model +guard):\n%s", op, path, diff)
-	}
-}
-
-// hasStrings reports whether a model shape holds strings anywhere.
-func hasStrings(m *apimodel.Model, name string, seen map[string]bool) bool {
-	if seen[name] {
-		return false
-	}
-	seen[name] = true
-	s := m.Shapes[name]
-	switch s.Type {
-	case "string":
-		return true
-	case "list":
-		return hasStrings(m, s.Member.Shape, seen)
-	case "map":
-		return true
-	case "structure":
-		for _, mem := range s.Members {
-			if hasStrings(m, mem.Shape, seen) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // modelRegexp compiles a model pattern for RE2, anchored.

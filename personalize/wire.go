@@ -6,13 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -201,10 +199,11 @@ func (g *Guard) checkBody(ctx context.Context, op, body string) error {
 	if err != nil {
 		return w.wireSyntax()
 	}
-	var n *node
-	if t, ok := g.inputs[op]; ok {
-		n = g.plans.get(t)
+	bop := g.ops[op]
+	if bop == nil {
+		return w.failAt("", RuleUnknownOperation, unknownOperationReason)
 	}
+	n := bop.input
 	w.root = n
 	if err := w.walkWire(n, &sc, k); err != nil {
 		return err
@@ -227,8 +226,8 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 		return w.scanUnknown(sc, k)
 	}
 	switch n.kind {
-	case kindPtr:
-		return w.walkWire(n.elem, sc, k)
+	case kindOther:
+		return w.scanUnknown(sc, k)
 	case kindString:
 		if k != jsonscan.String {
 			return w.scanUnknown(sc, k)
@@ -252,7 +251,7 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 				return nil
 			}
 			if n.maxLen > 0 && i == n.maxLen {
-				if err := w.fail(RuleTagLimits, "at most "+strconv.Itoa(n.maxLen)+" tags"); err != nil {
+				if err := w.fail(listRule(n), "at most "+strconv.Itoa(n.maxLen)+" elements (API model)"); err != nil {
 					return err
 				}
 			}
@@ -267,13 +266,18 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 			return w.scanUnknown(sc, k)
 		}
 		objAt := sc.Offset()
-		for {
+		for i := 0; ; i++ {
 			kk, err := sc.Next()
 			if err != nil {
 				return w.wireSyntax()
 			}
 			if kk == jsonscan.EndObject {
 				return nil
+			}
+			if n.maxLen > 0 && i == n.maxLen {
+				if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(n.maxLen)+" entries (API model)"); err != nil {
+					return err
+				}
 			}
 			seg := segment{index: -1, key: 1, body: w.body, objAt: objAt, rawKey: sc.Raw()}
 			w.push(seg)
@@ -315,30 +319,24 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			// checked as it.
 			child = n.memberFold(member)
 		}
-		if child != nil {
-			// A member twice is one value for some readers and the other for
-			// others (the last wins in encoding/json).
-			if bit := uint64(1) << (child.pos % 64); seen&bit != 0 {
-				return w.failAt(joinPath(w.path(), child.name), RuleBodyUnchecked, "the request body repeats a member; readers disagree on which value counts")
-			} else {
-				seen |= bit
-			}
-		}
 		if child == nil {
-			// A member the model does not have: added by a hook or a newer
+			// A member the table does not have: added by a hook or a newer
 			// SDK. Its name is data, so the path does not show it.
-			w.push(segment{name: "(unknown member)", index: -1})
-			if err := w.scanText(member); err != nil {
-				return err
-			}
-		} else {
-			w.push(segment{name: child.name, index: -1})
+			return w.failAt(joinPath(w.path(), "(unknown member)"), RuleUnknownMember, unknownMemberReason)
 		}
+		// A member twice is one value for some readers and the other for
+		// others (the last wins in encoding/json).
+		if bit := uint64(1) << (child.pos % 64); seen&bit != 0 {
+			return w.failAt(joinPath(w.path(), child.name), RuleBodyUnchecked, "the request body repeats a member; readers disagree on which value counts")
+		} else {
+			seen |= bit
+		}
+		w.push(segment{name: child.name, index: -1})
 		vk, err := sc.Next()
 		if err != nil {
 			return w.wireSyntax()
 		}
-		if child != nil && vk == jsonscan.String && sc.Raw() != "" {
+		if vk == jsonscan.String && sc.Raw() != "" {
 			keySeen = keySeen || child.rule == ruleKMSKey
 			roleSeen = roleSeen || child.member == "roleArn"
 			if err := w.checkBound(n, child, sc.Text()); err != nil {
@@ -482,21 +480,6 @@ func wireKeyRank(body string, objAt int, rawKey string) int {
 			return rank
 		}
 	}
-}
-
-// inputTypes maps each operation of the SDK client to its input type, for
-// the wire gate, which sees only the operation's name.
-func inputTypes() map[string]reflect.Type {
-	ctxType := reflect.TypeFor[context.Context]()
-	out := map[string]reflect.Type{}
-	ct := reflect.TypeFor[*sdk.Client]()
-	for i := range ct.NumMethod() {
-		mt := ct.Method(i).Type
-		if mt.NumIn() == 4 && mt.In(1) == ctxType && mt.In(2).Kind() == reflect.Pointer && strings.HasSuffix(mt.In(2).Elem().Name(), "Input") {
-			out[ct.Method(i).Name] = mt.In(2)
-		}
-	}
-	return out
 }
 
 // refusingClient is the HTTP client the guard installs on the Personalize

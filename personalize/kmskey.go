@@ -1,0 +1,103 @@
+package personalize
+
+import (
+	"context"
+
+	"github.com/aws/smithy-go/middleware"
+
+	kmscheck "github.com/personalizeguard/personalizeguard/kms"
+)
+
+// The KMS key safeguard (PersonalizeGuard:KMSKey) puts the configured key
+// wherever the table says the operation takes one and the caller left it
+// empty — with the role, on CreateDatasetGroup — and holds a caller's key to
+// the allow-list. It never changes the caller's struct: it replaces
+// in.Parameters with a copy. Whether a key is ready for Personalize is the
+// posture safeguard's (posture.go).
+
+func (g *Guard) handleKMSKey(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	op, err := g.operation(ctx)
+	if err != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, err
+	}
+	if in.Parameters, err = g.injectKeys(ctx, op, in.Parameters); err != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, err
+	}
+	return next.HandleInitialize(ctx, in)
+}
+
+// injectKeys returns params with the configured key at every key place the
+// caller left empty, copying each struct it changes, or an error for a key
+// the policy does not allow. It returns params itself when nothing changes.
+func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, error) {
+	st := stateFrom(ctx)
+	name := middleware.GetOperationName(ctx)
+	var buf [4]fieldSet
+	sets := buf[:0]
+	for _, k := range op.keys {
+		key, parent, _ := lookup(params, k.at)
+		if !parent {
+			continue // the structure that would hold the key is absent
+		}
+		switch {
+		case key != "":
+			if err := g.checkCallerKey(ctx, k.field, key); err != nil {
+				return nil, err
+			}
+		case g.s.KMSKeyARN != "":
+			key = g.s.KMSKeyARN
+			sets = append(sets, fieldSet{k.at, key})
+			st.act(actedKeyInjected)
+			st.sawKey(key)
+		}
+		if len(k.at) != 1 || k.roleAt == nil {
+			continue
+		}
+		// A key of the input itself (CreateDatasetGroup) comes with its
+		// role: AWS takes RoleArn only with KmsKeyArn, and needs it then.
+		role, _, _ := lookup(params, k.roleAt)
+		var v *SafeguardError
+		switch {
+		case key == "" && role != "":
+			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSRoleWithout, Reason: "RoleArn is only valid together with KmsKeyArn"}
+		case key == "" || role != "":
+		case g.s.RoleARN != "":
+			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN})
+			st.act(actedRoleInjected)
+		default:
+			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSKeyWithout,
+				Reason: "Personalize needs a RoleArn to use KmsKeyArn; pass one or set Policy.RoleARN"}
+		}
+		if v != nil {
+			if err := g.violation(ctx, v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(sets) == 0 {
+		return params, nil
+	}
+	return withStrings(params, sets), nil
+}
+
+// checkCallerKey holds a key the caller named to the allow-list.
+func (g *Guard) checkCallerKey(ctx context.Context, field, key string) error {
+	op := middleware.GetOperationName(ctx)
+	// Recorded even when refused in report-only mode: the wire gate then
+	// lets through what the caller asked for, as report-only promises.
+	st := stateFrom(ctx)
+	st.sawKey(key)
+	k, err := kmscheck.ParseKeyARN(key)
+	if err != nil {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleKMSKeyARN,
+			Reason: "needs a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)", Err: err})
+	}
+	if !g.s.keyAllowed(k.String()) {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleKMSKeyNotAllowed,
+			Reason: "the key is neither Policy.KMSKeyARN nor in Policy.AllowedKMSKeyARNs"})
+	}
+	st.act(actedKeyAllowed)
+	return nil
+}

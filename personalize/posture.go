@@ -1,0 +1,285 @@
+package personalize
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/smithy-go/middleware"
+
+	kmscheck "github.com/personalizeguard/personalizeguard/kms"
+	"github.com/personalizeguard/personalizeguard/posture"
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+// The posture safeguards call AWS, so they run after the SDK's own
+// validation, and their answers are cached per guard:
+//
+//   - key readiness (PersonalizeGuard:KeyReadiness): every key the request
+//     asks Personalize to use — state, Region, rotation, key policy and
+//     grants for Personalize and the role;
+//   - the dataset group's key (PersonalizeGuard:DatasetGroupKey): the jobs
+//     that use it without naming it — an import must write into a group
+//     encrypted with an allowed key, an export reads a group whose key must
+//     also grant kms:GenerateDataKeyWithoutPlaintext;
+//   - bucket posture (PersonalizeGuard:BucketPosture): the bucket of every
+//     S3 location (encryption, TLS-only policy, public access, ownership,
+//     Personalize's grant, Region) and the objects a job will read.
+//
+// A check that cannot run refuses the call.
+
+// keyUse is a KMS key a request asks Personalize to use, with the role it
+// will use it through and the resource it is used for.
+type keyUse struct {
+	field    string
+	key      string
+	role     string
+	resource string // "dataset-group/movies": the aws:SourceArn of Personalize's KMS calls, less its prefix
+	exports  bool
+}
+
+// keysInUse returns the keys the table places in params (after injection),
+// using buf to avoid an allocation.
+func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
+	out := buf[:0]
+	for _, k := range op.keys {
+		key, _, _ := lookup(params, k.at)
+		if key == "" {
+			continue
+		}
+		u := keyUse{field: k.field, key: key, resource: op.resourceOf(params)}
+		if k.roleAt != nil {
+			u.role, _, _ = lookup(params, k.roleAt)
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// resourceOf returns "dataset-group/<name>" for the resource the request
+// creates or updates, or "".
+func (op *boundOp) resourceOf(params any) string {
+	switch {
+	case op.resourceNameAt != nil:
+		if name, _, _ := lookup(params, op.resourceNameAt); name != "" {
+			return op.resource + "/" + name
+		}
+	case op.resourceARNAt != nil:
+		arn, _, _ := lookup(params, op.resourceARNAt)
+		if _, after, ok := strings.Cut(arn, ":"+op.resource+"/"); ok && after != "" {
+			return op.resource + "/" + after
+		}
+	}
+	return ""
+}
+
+func (g *Guard) handleKeyReadiness(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	op, err := g.operation(ctx)
+	if err != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, err
+	}
+	var buf [2]keyUse
+	for _, u := range keysInUse(in.Parameters, op, &buf) {
+		if err := g.checkKey(ctx, u); err != nil {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, err
+		}
+	}
+	return next.HandleInitialize(ctx, in)
+}
+
+func (g *Guard) checkKey(ctx context.Context, u keyUse) error {
+	op := middleware.GetOperationName(ctx)
+	if u.role == "" {
+		u.role = g.s.RoleARN
+	}
+	stateFrom(ctx).sawRole(u.role)
+	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
+	if k, err := kmscheck.ParseKeyARN(u.key); err == nil {
+		// Personalize acts for the account that runs it, which is the
+		// role's (IAM passes only a caller's own roles); the key may live
+		// in another. It calls KMS on behalf of the resource being
+		// created: evaluate the key policy's confused-deputy conditions
+		// with both.
+		in.AccountID = k.AccountID
+		if acct, ok := kmscheck.RoleAccountID(u.role); ok {
+			in.AccountID = acct
+		}
+		if u.resource != "" && !strings.HasSuffix(u.resource, "/") {
+			in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + in.AccountID + ":" + u.resource
+		}
+	}
+	rep, err := g.keys.Check(ctx, in)
+	if err != nil {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: u.field, Rule: RuleKMSCheckFailed,
+			Reason: "the key could not be checked, so the guard refuses to use it", Err: err})
+	}
+	if b := g.blocking(rep); len(b) > 0 {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: u.field, Rule: RuleKMSKeyNotReady,
+			Reason: "the key is not ready for Personalize", Findings: b})
+	}
+	stateFrom(ctx).act(actedKeyReady)
+	return nil
+}
+
+func (g *Guard) handleDatasetGroupKey(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	op, err := g.operation(ctx)
+	if err != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, err
+	}
+	if op.groupKey != groupKeyNone {
+		if dataset, _, set := lookup(in.Parameters, op.datasetAt); set {
+			role, _, _ := lookup(in.Parameters, op.roleAt)
+			required := op.groupKey == groupKeyImport && g.s.KMSKeyARN != ""
+			if err := g.checkGroupKey(ctx, dataset, role, required, op.groupKey == groupKeyExport); err != nil {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, err
+			}
+		}
+	}
+	return next.HandleInitialize(ctx, in)
+}
+
+// checkGroupKey finds the key of a dataset's group (cached per dataset),
+// requires one from the policy when keyRequired, and checks its readiness.
+func (g *Guard) checkGroupKey(ctx context.Context, datasetARN, role string, keyRequired, exports bool) error {
+	op := middleware.GetOperationName(ctx)
+	if st := stateFrom(ctx); st != nil {
+		st.dataset = datasetARN
+	}
+	// The guard's own DescribeDataset carries only a value that passed its
+	// checks, report-only mode or not.
+	if _, found := g.s.Detector.First(arnResource(datasetARN)); found || !shapeArn.fits(datasetARN) || !wellFormedARN(datasetARN) {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
+			Reason: "the dataset ARN did not pass the guard's checks, so the guard does not look it up"})
+	}
+	key, _, err := g.groups.Do(ctx, datasetARN, func(ctx context.Context) (string, error) {
+		ds, err := g.describer.DescribeDataset(ctx, &sdk.DescribeDatasetInput{DatasetArn: &datasetARN})
+		if err != nil {
+			return "", err
+		}
+		if ds.Dataset == nil || ds.Dataset.DatasetGroupArn == nil {
+			return "", errors.New("DescribeDataset returned no dataset group")
+		}
+		dg, err := g.describer.DescribeDatasetGroup(ctx, &sdk.DescribeDatasetGroupInput{DatasetGroupArn: ds.Dataset.DatasetGroupArn})
+		if err != nil {
+			return "", err
+		}
+		if dg.DatasetGroup == nil {
+			return "", errors.New("DescribeDatasetGroup returned no dataset group")
+		}
+		return aws.ToString(dg.DatasetGroup.KmsKeyArn), nil
+	})
+	if err != nil {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
+			Reason: "the dataset group could not be described (needs personalize:DescribeDataset and personalize:DescribeDatasetGroup), so the guard refuses the job", Err: err})
+	}
+	if key == "" {
+		if !keyRequired {
+			return nil
+		}
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupKey,
+			Reason: "the dataset group is not encrypted with a customer managed key; its key is fixed at creation, so create a new group with Policy.KMSKeyARN"})
+	}
+	k, err := kmscheck.ParseKeyARN(key)
+	if err != nil || !g.s.keyAllowed(k.String()) {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupKey,
+			Reason: "the dataset group is encrypted with a key that is neither Policy.KMSKeyARN nor in Policy.AllowedKMSKeyARNs"})
+	}
+	stateFrom(ctx).act(actedGroupKey)
+	return g.checkKey(ctx, keyUse{field: "DatasetArn", key: k.String(), role: role, resource: groupResource(datasetARN), exports: exports})
+}
+
+// groupResource returns "dataset-group/<name>" for a dataset ARN
+// (arn:...:dataset/<group>/<TYPE>), or "".
+func groupResource(datasetARN string) string {
+	_, rest, ok := strings.Cut(datasetARN, ":dataset/")
+	if !ok {
+		return ""
+	}
+	group, _, ok := strings.Cut(rest, "/")
+	if !ok || group == "" {
+		return ""
+	}
+	return "dataset-group/" + group
+}
+
+func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	op, err := g.operation(ctx)
+	if err != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, err
+	}
+	ls := locationsOf(in.Parameters, op)
+	p, ok := middleware.GetStackValue(ctx, parsedKey{}).(parsed)
+	if len(ls) > 0 && (!ok || len(p) != len(ls)) {
+		// The S3 location safeguard did not run on this call: nothing here
+		// was parsed, so nothing can be checked; refuse rather than pass.
+		return middleware.InitializeOutput{}, middleware.Metadata{}, &SafeguardError{Operation: op.name, Rule: RuleBypassed,
+			Reason: "the S3 location safeguard did not run on this call, so the bucket posture check cannot"}
+	}
+	for i, l := range ls {
+		if p[i].Bucket == "" {
+			// Absent (the SDK's validator reports it), or refused by the
+			// S3 location safeguard; in report-only mode there is nothing
+			// sound to check.
+			continue
+		}
+		if err := g.checkBucket(ctx, l, p[i]); err != nil {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, err
+		}
+	}
+	return next.HandleInitialize(ctx, in)
+}
+
+func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Location) error {
+	op := middleware.GetOperationName(ctx)
+	// CheckLocation judges Personalize's grant on the location itself, so a
+	// grant scoped to a prefix is recognised; the TLS-only deny and the rest
+	// must still cover the whole bucket.
+	rep, err := g.buckets.CheckLocation(ctx, loc, l.dir)
+	if err != nil {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
+			Reason: "the bucket could not be checked, so the guard refuses to use it", Err: err})
+	}
+	if b := g.blocking(rep); len(b) > 0 {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketPosture,
+			Reason: "the bucket is not safe for Personalize data", Findings: b})
+	}
+	stateFrom(ctx).act(actedBucketPosture)
+	if !l.objects {
+		return nil
+	}
+	rep, err = g.buckets.CheckObjects(ctx, loc)
+	if err != nil {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
+			Reason: "the source objects could not be checked, so the guard refuses to use them", Err: err})
+	}
+	if b := g.blocking(rep); len(b) > 0 {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleObjectPosture,
+			Reason: "the source objects are not encrypted as the policy requires", Findings: b})
+	}
+	stateFrom(ctx).act(actedObjectPosture)
+	return nil
+}
+
+// blocking returns the findings of rep that block: Medium and above, less
+// the IDs the policy explicitly ignores.
+func (g *Guard) blocking(rep posture.Report) []posture.Finding {
+	b := rep.Blocking(posture.Medium)
+	if len(g.s.InsecureIgnoreFindings) == 0 {
+		return b
+	}
+	out := b[:0:0]
+	for _, f := range b {
+		if !g.s.ignored(f.ID) {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,98 @@
+package personalize
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+// The S3 location safeguard (PersonalizeGuard:S3Location) parses every
+// location the table says the operation takes with s3guard's parser, reads
+// the bucket and the key (as written and percent-decoded) with the detector
+// — CloudTrail records the path — and applies the output bucket allow-list.
+// The bucket posture check (posture.go) reuses what it parsed.
+
+// location is one S3 location of a request.
+type location struct {
+	locationPlace
+	value string
+	set   bool // the field is there (possibly empty)
+}
+
+// parsed are the locations of a request as the S3 location safeguard left
+// them, in table order; a zero Location was absent or refused.
+type parsed []s3guard.Location
+
+type parsedKey struct{}
+
+// locationsOf returns the S3 locations the table places in params.
+func locationsOf(params any, op *boundOp) []location {
+	if len(op.locations) == 0 {
+		return nil
+	}
+	out := make([]location, len(op.locations))
+	for i, p := range op.locations {
+		v, _, set := lookup(params, p.at)
+		out[i] = location{locationPlace: p, value: v, set: set}
+	}
+	return out
+}
+
+func (g *Guard) handleS3Location(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	op, err := g.operation(ctx)
+	if err != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, err
+	}
+	if len(op.locations) == 0 {
+		return next.HandleInitialize(ctx, in)
+	}
+	ls := locationsOf(in.Parameters, op)
+	p := make(parsed, len(ls))
+	for i, l := range ls {
+		if p[i], err = g.parseLocation(ctx, l); err != nil {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, err
+		}
+	}
+	return next.HandleInitialize(middleware.WithStackValue(ctx, parsedKey{}, p), in)
+}
+
+// parseLocation checks one location: s3guard's parser, identifying values in
+// the bucket name and object key, and the output allow-list. A missing
+// location is the SDK validator's to report. A location that breaks a rule
+// is returned empty even when report-only mode lets the call go on: the
+// guard's own S3 calls carry only values that passed its checks.
+func (g *Guard) parseLocation(ctx context.Context, l location) (s3guard.Location, error) {
+	if !l.set {
+		return s3guard.Location{}, nil
+	}
+	op := middleware.GetOperationName(ctx)
+	st := stateFrom(ctx)
+	st.sawLocation(l.value)
+	loc, err := s3guard.ParseLocation(l.value)
+	if err != nil {
+		rule, reason := "s3.location", "the S3 location is refused"
+		var le *s3guard.LocationError
+		if errors.As(err, &le) {
+			// s3guard's reasons are fixed sentences, never the input.
+			rule, reason = le.Rule, le.Reason
+		}
+		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: rule, Reason: reason})
+	}
+	for _, part := range [...]string{loc.Bucket, loc.Key, s3guard.DecodeKey(loc.Key)} {
+		if f, ok := g.s.Detector.First(part); ok {
+			return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleSensitivePrefix + string(f.Kind), Reason: sensitiveReason})
+		}
+	}
+	if l.dir == s3guard.Write && len(g.s.AllowedOutputBuckets) > 0 && !slices.Contains(g.s.AllowedOutputBuckets, loc.Bucket) {
+		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketNotAllowed,
+			Reason: "the bucket is not in Policy.AllowedOutputBuckets"})
+	}
+	st.act(actedLocation)
+	return loc, nil
+}

@@ -1,0 +1,268 @@
+package personalize
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+//go:generate go run ../internal/guardgen -o table_gen.go
+
+// operation is the table's description of one API operation, generated from
+// the official model (table_gen.go): its members and their rules, where it
+// takes KMS keys and S3 locations, the resource it names and the posture
+// checks it needs. The middleware reads only this.
+type operation struct {
+	input     *node
+	keys      []keyPlace
+	locations []locationPlace
+	// resource is the ARN resource type the operation creates or updates
+	// ("dataset-group"); its name is in member resourceName (Create*) or
+	// its ARN in member resourceARN (Update*).
+	resource, resourceName, resourceARN string
+	groupKey                            groupKeyKind
+}
+
+// groupKeyKind says how an operation uses a dataset group's key without
+// naming it.
+type groupKeyKind uint8
+
+const (
+	groupKeyNone   groupKeyKind = iota
+	groupKeyImport              // writes into the group: its key must be the configured one, when one is set
+	groupKeyExport              // reads the group: its key must also allow kms:GenerateDataKeyWithoutPlaintext
+)
+
+// keyPlace is where an operation takes a KMS key, and the role Personalize
+// uses it through.
+type keyPlace struct {
+	path, role       []string // member names from the input
+	at, roleAt       []int    // Go field indices, once bound
+	field, roleField string   // "JobInput.S3DataSource.KmsKeyArn", "RoleArn"
+}
+
+// locationPlace is where an operation takes an S3 location.
+type locationPlace struct {
+	path    []string
+	dir     s3guard.Direction
+	objects bool // an input whose objects' encryption the guard samples
+	at      []int
+	field   string
+}
+
+// boundOp is an operation bound to the SDK's Go input type: the table's
+// nodes with the Go field of each member, the places with their field
+// indices.
+type boundOp struct {
+	name string
+	operation
+	resourceNameAt, resourceARNAt, datasetAt, roleAt []int
+}
+
+// bindTable binds every operation of the table to its input type in
+// inputs. An operation the table does not describe is absent from the
+// result, and refused at run time.
+func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
+	out := make(map[string]*boundOp, len(operationTable))
+	for name, op := range operationTable {
+		t, ok := inputs[name]
+		if !ok {
+			continue // the model has it, this SDK version does not
+		}
+		b := &boundOp{name: name, operation: *op}
+		var err error
+		if b.input, err = bindNode(op.input, t); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		b.keys = make([]keyPlace, len(op.keys))
+		for i, k := range op.keys {
+			k.at, k.field, err = resolve(b.input, k.path)
+			if err == nil && k.role != nil {
+				k.roleAt, k.roleField, err = resolve(b.input, k.role)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			b.keys[i] = k
+		}
+		b.locations = make([]locationPlace, len(op.locations))
+		for i, l := range op.locations {
+			if l.at, l.field, err = resolve(b.input, l.path); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			b.locations[i] = l
+		}
+		for _, f := range []struct {
+			member string
+			at     *[]int
+		}{{op.resourceName, &b.resourceNameAt}, {op.resourceARN, &b.resourceARNAt}, {"datasetArn", &b.datasetAt}, {"roleArn", &b.roleAt}} {
+			if f.member != "" && b.input.byMember[f.member] != nil {
+				*f.at, _, _ = resolve(b.input, []string{f.member})
+			}
+		}
+		out[name] = b
+	}
+	return out, nil
+}
+
+// bindNode copies n with the Go fields of type t filled in.
+func bindNode(n *node, t reflect.Type) (*node, error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	cp := *n
+	switch n.kind {
+	case kindStruct:
+		if t.Kind() != reflect.Struct {
+			return nil, fmt.Errorf("member %s: the table has a structure, the SDK a %s", n.member, t)
+		}
+		cp.fields = make([]*node, len(n.fields))
+		cp.byMember = make(map[string]*node, len(n.fields))
+		matched := map[int]bool{}
+		for i, f := range n.fields {
+			sf, ok := goField(t, f.member)
+			if !ok {
+				return nil, fmt.Errorf("member %s has no field in %s", f.member, t)
+			}
+			child, err := bindNode(f, sf.Type)
+			if err != nil {
+				return nil, err
+			}
+			child.name, child.index, child.pos = sf.Name, sf.Index[0], i
+			cp.fields[i] = child
+			cp.byMember[f.member] = child
+			matched[sf.Index[0]] = true
+			cp.keyHolder = cp.keyHolder || f.member == "kmsKeyArn"
+		}
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() && !matched[i] {
+				cp.unknown = append(cp.unknown, i)
+			}
+		}
+	case kindSlice, kindMap:
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Map {
+			return nil, fmt.Errorf("member %s: the table has a list or map, the SDK a %s", n.member, t)
+		}
+		if n.elem != nil {
+			elem, err := bindNode(n.elem, t.Elem())
+			if err != nil {
+				return nil, err
+			}
+			cp.elem = elem
+		}
+	case kindString:
+		if t.Kind() != reflect.String {
+			return nil, fmt.Errorf("member %s: the table has a string, the SDK a %s", n.member, t)
+		}
+	}
+	return &cp, nil
+}
+
+// goField finds the Go field of a model member: the SDK's generator
+// capitalises member names.
+func goField(t reflect.Type, member string) (reflect.StructField, bool) {
+	if member == "" {
+		return reflect.StructField{}, false
+	}
+	if f, ok := t.FieldByName(strings.ToUpper(member[:1]) + member[1:]); ok {
+		return f, true
+	}
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() && strings.EqualFold(f.Name, member) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// resolve turns a member path into Go field indices and a field path.
+func resolve(root *node, path []string) ([]int, string, error) {
+	n := root
+	at := make([]int, 0, len(path))
+	names := make([]string, 0, len(path))
+	for _, m := range path {
+		child := n.byMember[m]
+		if child == nil {
+			return nil, "", fmt.Errorf("no member %s on the path %v", m, path)
+		}
+		at = append(at, child.index)
+		names = append(names, child.name)
+		n = child
+	}
+	return at, strings.Join(names, "."), nil
+}
+
+// lookup reads the string field at the path at of params (a pointer to an
+// input struct): parent is false when a structure on the way is absent, set
+// is false when the field itself is nil.
+func lookup(params any, at []int) (s string, parent, set bool) {
+	v := reflect.ValueOf(params)
+	for _, i := range at {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return "", false, false
+			}
+			v = v.Elem()
+		}
+		v = v.Field(i)
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return "", true, false
+		}
+		v = v.Elem()
+	}
+	return v.String(), true, true
+}
+
+// fieldSet is a string to put at a field path.
+type fieldSet struct {
+	at    []int
+	value string
+}
+
+// withStrings returns a copy of params (a pointer to an input struct) with
+// each set applied, copying every struct on the way so that the caller's
+// are never changed.
+func withStrings(params any, sets []fieldSet) any {
+	root := reflect.ValueOf(params)
+	cp := reflect.New(root.Type().Elem())
+	cp.Elem().Set(root.Elem())
+	for _, s := range sets {
+		setIn(cp.Elem(), s.at, s.value)
+	}
+	return cp.Interface()
+}
+
+// setIn sets the *string field at in the struct v, replacing each struct
+// pointer on the way by a pointer to a copy.
+func setIn(v reflect.Value, at []int, s string) {
+	f := v.Field(at[0])
+	if len(at) == 1 {
+		f.Set(reflect.ValueOf(&s))
+		return
+	}
+	cp := reflect.New(f.Type().Elem())
+	cp.Elem().Set(f.Elem())
+	f.Set(cp)
+	setIn(cp.Elem(), at[1:], s)
+}
+
+// inputTypes maps each operation of the SDK client to its input type.
+func inputTypes() map[string]reflect.Type {
+	ctxType := reflect.TypeFor[context.Context]()
+	out := map[string]reflect.Type{}
+	ct := reflect.TypeFor[*sdk.Client]()
+	for i := range ct.NumMethod() {
+		mt := ct.Method(i).Type
+		if mt.NumIn() == 4 && mt.In(1) == ctxType && mt.In(2).Kind() == reflect.Pointer && strings.HasSuffix(mt.In(2).Elem().Name(), "Input") {
+			out[ct.Method(i).Name] = mt.In(2)
+		}
+	}
+	return out
+}
