@@ -73,32 +73,32 @@ type CheckInput struct {
 
 func (in CheckInput) validate() (KeyARN, error) {
 	if in.KeyARN == "" {
-		return KeyARN{}, &InputError{Field: "CheckInput.KeyARN", Reason: "is required"}
+		return KeyARN{}, &ArgumentError{Field: "CheckInput.KeyARN", Reason: "is required"}
 	}
 	key, err := ParseKeyARN(in.KeyARN)
 	if err != nil {
-		return KeyARN{}, &InputError{Field: "CheckInput.KeyARN", Reason: "is not a key ARN", Err: err}
+		return KeyARN{}, &ArgumentError{Field: "CheckInput.KeyARN", Reason: "is not a key ARN", Err: err}
 	}
 	switch {
 	case in.RoleARN == "":
-		return KeyARN{}, &InputError{Field: "CheckInput.RoleARN", Reason: "is required"}
+		return KeyARN{}, &ArgumentError{Field: "CheckInput.RoleARN", Reason: "is required"}
 	case !validRoleARN(in.RoleARN):
-		return KeyARN{}, &InputError{Field: "CheckInput.RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)"}
+		return KeyARN{}, &ArgumentError{Field: "CheckInput.RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)"}
 	case in.Region == "":
-		return KeyARN{}, &InputError{Field: "CheckInput.Region", Reason: "is required"}
+		return KeyARN{}, &ArgumentError{Field: "CheckInput.Region", Reason: "is required"}
 	case !validRegion(in.Region):
-		return KeyARN{}, &InputError{Field: "CheckInput.Region", Reason: "is not a Region name"}
+		return KeyARN{}, &ArgumentError{Field: "CheckInput.Region", Reason: "is not a Region name"}
 	case in.AccountID != "" && !validAccount(in.AccountID):
-		return KeyARN{}, &InputError{Field: "CheckInput.AccountID", Reason: "is not 12 digits"}
+		return KeyARN{}, &ArgumentError{Field: "CheckInput.AccountID", Reason: "is not 12 digits"}
 	}
 	if in.SourceARN != "" {
 		a, problem := splitARN(in.SourceARN)
 		if problem != "" || len(in.SourceARN) > maxIdentifierLength || a.service != "personalize" || !validPartition(a.partition) ||
 			!validRegion(a.region) || !validAccount(a.account) || a.resource == "" {
-			return KeyARN{}, &InputError{Field: "CheckInput.SourceARN", Reason: "is not a Personalize ARN (arn:<partition>:personalize:<region>:<12-digit account>:<resource>)"}
+			return KeyARN{}, &ArgumentError{Field: "CheckInput.SourceARN", Reason: "is not a Personalize ARN (arn:<partition>:personalize:<region>:<12-digit account>:<resource>)"}
 		}
 		if in.AccountID != "" && a.account != in.AccountID {
-			return KeyARN{}, &InputError{Field: "CheckInput.SourceARN", Reason: "names another account than CheckInput.AccountID"}
+			return KeyARN{}, &ArgumentError{Field: "CheckInput.SourceARN", Reason: "names another account than CheckInput.AccountID"}
 		}
 	}
 	return key, nil
@@ -122,7 +122,7 @@ func (in CheckInput) validate() (KeyARN, error) {
 //
 // Check makes DescribeKey, GetKeyRotationStatus, GetKeyPolicy and ListGrants
 // calls (one ListGrants per 100 grants). It returns an error only when the
-// check cannot run: an [*InputError] before any call, or a [*CheckError]
+// check cannot run: an [*ArgumentError] before any call, or a [*CheckError]
 // when a call fails (access denied, throttled past the retries,
 // unreachable). It never returns a partial report with a nil error.
 func Check(ctx context.Context, c CheckAPIClient, in CheckInput) (posture.Report, error) {
@@ -131,7 +131,7 @@ func Check(ctx context.Context, c CheckAPIClient, in CheckInput) (posture.Report
 		return posture.Report{}, err
 	}
 	if c == nil {
-		return posture.Report{}, &InputError{Field: "client", Reason: "is nil"}
+		return posture.Report{}, &ArgumentError{Field: "client", Reason: "is nil"}
 	}
 	f, err := fetchKey(ctx, c, key, in.Region)
 	if err != nil {

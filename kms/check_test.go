@@ -477,9 +477,9 @@ func TestCheckInputErrors(t *testing.T) {
 				{"Checker.Check", func() (posture.Report, error) { return NewChecker(f).Check(context.Background(), in) }},
 			} {
 				_, err := run.fn()
-				var ie *InputError
+				var ie *ArgumentError
 				if !errors.As(err, &ie) || ie.Field != tt.wantField {
-					t.Fatalf("%s error = %v, want an *InputError for %s", run.name, err, tt.wantField)
+					t.Fatalf("%s error = %v, want an *ArgumentError for %s", run.name, err, tt.wantField)
 				}
 				if !strings.Contains(err.Error(), tt.wantField) {
 					t.Errorf("%s error %q does not name the field", run.name, err)

@@ -86,7 +86,7 @@ func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, err
 		return posture.Report{}, err
 	}
 	if c.client == nil {
-		return posture.Report{}, &InputError{Field: "client", Reason: "is nil"}
+		return posture.Report{}, &ArgumentError{Field: "client", Reason: "is nil"}
 	}
 	client, region := c.client, in.Region // the flight holds these, not the caller's input
 	f, _, err := c.facts.Do(ctx, factsKey{key: key, region: region}, func(ctx context.Context) (*keyFacts, error) {

@@ -28,7 +28,7 @@ func TestCheckerConcurrentCallersShareOneRound(t *testing.T) {
 	const callers = 32
 	f := goodFake(t)
 	f.rotation = false // one finding, so reports have something to share
-	f.gate = make(chan struct{})
+	f.gate, f.entered = make(chan struct{}), make(chan struct{})
 	c := NewChecker(f)
 
 	var started, done sync.WaitGroup
@@ -45,9 +45,7 @@ func TestCheckerConcurrentCallersShareOneRound(t *testing.T) {
 	}
 	started.Wait()
 	// Hold KMS until the first flight is under way, then let it answer.
-	for f.describes.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	<-f.entered
 	close(f.gate)
 	done.Wait()
 
@@ -180,7 +178,7 @@ func TestCheckerReturnsCopies(t *testing.T) {
 
 func TestCheckerCallerGivesUp(t *testing.T) {
 	f := goodFake(t)
-	f.gate = make(chan struct{})
+	f.gate, f.entered = make(chan struct{}), make(chan struct{})
 	c := NewChecker(f)
 	ctx, cancel := context.WithCancel(context.Background())
 	first := make(chan error, 1)
@@ -188,9 +186,7 @@ func TestCheckerCallerGivesUp(t *testing.T) {
 		_, err := c.Check(ctx, goodInput())
 		first <- err
 	}()
-	for f.describes.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	<-f.entered
 	cancel()
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled caller got %v, want context.Canceled", err)

@@ -33,16 +33,16 @@ func (e *IdentifierError) describe() string {
 	return msg + "; a key ARN (" + keyARNForm + ") is needed"
 }
 
-// InputError reports a field of [CheckInput] or [KeyPolicyInput] that is
-// missing or malformed. The check or generator rejects it before any call
+// ArgumentError reports a field of [CheckInput] or [KeyPolicyInput] that is
+// missing or malformed (the same name as s3guard's, for the same thing). The check or generator rejects it before any call
 // to AWS. The message names the field, never its value.
-type InputError struct {
+type ArgumentError struct {
 	Field  string // "CheckInput.RoleARN"
 	Reason string // "is required", "is not an IAM role ARN"
 	Err    error  // an *IdentifierError for key ARNs, else nil
 }
 
-func (e *InputError) Error() string {
+func (e *ArgumentError) Error() string {
 	var ie *IdentifierError
 	if errors.As(e.Err, &ie) {
 		return "kms: " + e.Field + ": " + ie.describe()
@@ -50,7 +50,7 @@ func (e *InputError) Error() string {
 	return "kms: " + e.Field + " " + e.Reason
 }
 
-func (e *InputError) Unwrap() error { return e.Err }
+func (e *ArgumentError) Unwrap() error { return e.Err }
 
 // CheckError reports a check that could not run: KMS denied one of its calls,
 // throttled it past the retries, or could not be reached. A check that

@@ -30,8 +30,11 @@ type fakeKMS struct {
 	grantPage int
 
 	// gate, when set, holds every call until it is closed, so tests can
-	// pile up concurrent callers.
-	gate chan struct{}
+	// pile up concurrent callers; entered is closed when the first call
+	// reaches it.
+	gate    chan struct{}
+	entered chan struct{}
+	enter   sync.Once
 	// delay is added to every call.
 	delay time.Duration
 
@@ -46,6 +49,11 @@ func (f *fakeKMS) wait(ctx context.Context, keyID *string) error {
 	f.keys = append(f.keys, aws.ToString(keyID))
 	f.mu.Unlock()
 	if f.gate != nil {
+		f.enter.Do(func() {
+			if f.entered != nil {
+				close(f.entered)
+			}
+		})
 		select {
 		case <-f.gate:
 		case <-ctx.Done():

@@ -59,21 +59,21 @@ type KeyPolicyInput struct {
 
 func (in KeyPolicyInput) resolve() (partition, account string, err error) {
 	if in.RoleARN == "" {
-		return "", "", &InputError{Field: "KeyPolicyInput.RoleARN", Reason: "is required"}
+		return "", "", &ArgumentError{Field: "KeyPolicyInput.RoleARN", Reason: "is required"}
 	}
 	if !validRoleARN(in.RoleARN) {
-		return "", "", &InputError{Field: "KeyPolicyInput.RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)"}
+		return "", "", &ArgumentError{Field: "KeyPolicyInput.RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)"}
 	}
 	a, _ := splitARN(in.RoleARN)
 	account = a.account
 	if in.AccountID != "" {
 		if !validAccount(in.AccountID) {
-			return "", "", &InputError{Field: "KeyPolicyInput.AccountID", Reason: "is not 12 digits"}
+			return "", "", &ArgumentError{Field: "KeyPolicyInput.AccountID", Reason: "is not 12 digits"}
 		}
 		account = in.AccountID
 	}
 	if in.Region != "" && !validRegion(in.Region) {
-		return "", "", &InputError{Field: "KeyPolicyInput.Region", Reason: "is not a Region name"}
+		return "", "", &ArgumentError{Field: "KeyPolicyInput.Region", Reason: "is not a Region name"}
 	}
 	return a.partition, account, nil
 }

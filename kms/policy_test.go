@@ -158,9 +158,9 @@ func TestKeyPolicyInputErrors(t *testing.T) {
 				"PersonalizeKeyPolicy": PersonalizeKeyPolicy, "PersonalizeKeyPolicyStatements": PersonalizeKeyPolicyStatements,
 			} {
 				b, err := fn(tt.in)
-				var ie *InputError
+				var ie *ArgumentError
 				if !errors.As(err, &ie) || ie.Field != tt.wantField || b != nil {
-					t.Fatalf("%s = %q, %v; want nil and an *InputError for %s", name, b, err, tt.wantField)
+					t.Fatalf("%s = %q, %v; want nil and an *ArgumentError for %s", name, b, err, tt.wantField)
 				}
 				if tt.secret != "" && strings.Contains(err.Error(), tt.secret) {
 					t.Errorf("%s error %q repeats the value", name, err)

@@ -51,9 +51,12 @@ func errText(err error) string {
 type ArgumentError struct {
 	Field  string
 	Reason string
+	Err    error
 }
 
 func (e *ArgumentError) Error() string { return "s3guard: " + e.Field + ": " + e.Reason }
+
+func (e *ArgumentError) Unwrap() error { return e.Err }
 
 // S3 error codes for configurations that do not exist. They are findings.
 const (

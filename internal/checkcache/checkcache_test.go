@@ -82,24 +82,22 @@ func TestDoSharesOneFlight(t *testing.T) {
 		return 42, nil
 	}
 	const n = 100
-	var wg sync.WaitGroup
+	var wg, waiting sync.WaitGroup
+	waiting.Add(n)
 	results := make(chan int, n)
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, _, err := c.Do(context.Background(), "bucket", check)
+			v, _, err := c.Do(barrier(&waiting), "bucket", check)
 			if err != nil {
 				t.Error(err)
 			}
 			results <- v
 		}()
 	}
-	// Let the goroutines pile up on the flight before it ends.
-	for c.Len() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(10 * time.Millisecond)
+	// Every caller waits on the flight before it ends.
+	waiting.Wait()
 	close(release)
 	wg.Wait()
 	close(results)
@@ -125,11 +123,11 @@ func TestDoWaiterCancelDoesNotFailOthers(t *testing.T) {
 		return 1, nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	var waiting sync.WaitGroup
+	waiting.Add(1)
 	first := make(chan error, 1)
-	go func() { _, _, err := c.Do(ctx, "k", check); first <- err }()
-	for c.Len() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	go func() { _, _, err := c.Do(waitingCtx{ctx, &waiting, new(sync.Once)}, "k", check); first <- err }()
+	waiting.Wait() // the first caller waits on its flight
 	cancel()
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled caller got %v, want context.Canceled", err)
@@ -311,4 +309,24 @@ func BenchmarkHitWhenFull(b *testing.B) {
 			}
 		})
 	}
+}
+
+// waitingCtx marks a WaitGroup done the first time a caller asks for its
+// Done channel, which Do does when it starts waiting: a barrier with no
+// sleep.
+type waitingCtx struct {
+	context.Context
+	wg   *sync.WaitGroup
+	once *sync.Once
+}
+
+func (c waitingCtx) Done() <-chan struct{} {
+	c.once.Do(c.wg.Done)
+	return c.Context.Done()
+}
+
+// barrier returns a context that marks wg done when its caller waits; wg
+// must have been added to for it.
+func barrier(wg *sync.WaitGroup) context.Context {
+	return waitingCtx{context.Background(), wg, new(sync.Once)}
 }
