@@ -12,7 +12,10 @@
 // # Safeguards
 //
 // Each safeguard is its own middleware with a stable ID, and the zero
-// [Policy] has all of them on. Checks that need no network run first, in the
+// [Policy] has all of them on. What they know of the API comes from one
+// table, generated from AWS's official model (table_gen.go, by
+// internal/guardgen): every operation, every member and the rule for it,
+// every KMS key place and S3 location. Checks that need no network run first, in the
 // Initialize step before the SDK's own validation; checks that call AWS run
 // after it, so a request the SDK would reject costs no round trip.
 //
@@ -31,10 +34,12 @@
 //     S3 location, goes through the sensitive detector — names, job names,
 //     tag keys and values, filter expressions, the Avro schema (keys,
 //     strings and the digits of numbers), metric fields, event types,
-//     hyper-parameter and column maps, and the resource part of every ARN.
-//     Enums must be among the SDK's values. A member the model does not
-//     have is checked as free text. testdata/fieldrules.golden lists every
-//     field with its rule and model shape.
+//     hyper-parameter and column maps, and the resource part of every ARN;
+//     token values too. Enums must be among the model's values, lists and
+//     maps within its sizes. An operation or a member the table does not
+//     describe (a newer SDK's) is refused until the table is regenerated:
+//     the guard never passes what it does not know.
+//     testdata/fieldrules.golden lists every field with its rule and shape.
 //   - KMS ([IDKMSKey], [IDKeyReadiness], [IDDatasetGroupKey]): the configured
 //     key is injected wherever the API takes one and the caller left it empty
 //     (CreateDatasetGroup, with the role, and the seven S3DataConfig places),
