@@ -37,8 +37,6 @@ var ruleNames = [...]string{
 
 func (r fieldRule) String() string { return ruleNames[r] }
 
-// maxTags is the model's limit on the tags of one request.
-const maxTags = 200
 
 type nodeKind uint8
 

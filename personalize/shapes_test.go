@@ -11,15 +11,6 @@ import (
 	"github.com/personalizeguard/personalizeguard/internal/apimodel"
 )
 
-func loadModel(t testing.TB) *apimodel.Model {
-	t.Helper()
-	m, err := apimodel.Load(apimodel.Personalize)
-	if err != nil {
-		t.Fatalf("the API model: %v", err)
-	}
-	return m
-}
-
 // TestTableMatchesSDK binds the generated table to the pinned SDK's types:
 // it describes every operation of the client and every exported field of
 // every input structure (so nothing is refused as unknown in normal use),
