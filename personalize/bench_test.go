@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -166,6 +167,24 @@ func BenchmarkGuardMiddleware(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, _, err := h.HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// run-new-name is run with a new dataset group name on every call, as
+	// real traffic has: the key check then resolves aws:SourceArn anew.
+	b.Run("run-new-name", func(b *testing.B) {
+		b.ReportAllocs()
+		names := make([]*string, 4096)
+		for i := range names {
+			names[i] = aws.String("movies-" + strconv.Itoa(i))
+		}
+		i := 0
+		for b.Loop() {
+			in := *in
+			in.Name = names[i%len(names)]
+			i++
+			if _, _, err := h.HandleInitialize(ctx, middleware.InitializeInput{Parameters: &in}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -162,7 +162,9 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	if kc == nil {
 		kc = kms.NewFromConfig(own)
 	}
-	g.keys = kmscheck.NewChecker(kc, func(o *kmscheck.CheckerOptions) { o.TTL = s.CheckTTL })
+	g.keys = kmscheck.NewChecker(kc, func(o *kmscheck.CheckerOptions) {
+		o.TTL, o.MaxEntries, o.FailureBackoff = s.CheckTTL, s.CheckCacheEntries, s.CheckFailureBackoff
+	})
 	sc := s.S3Client
 	if sc == nil {
 		sc = s3.NewFromConfig(own)
@@ -173,8 +175,10 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 		Region:         s.region,
 		AccountID:      s.key.AccountID,
 	}
-	g.buckets = s3guard.NewChecker(sc, req, func(o *s3guard.CheckerOptions) { o.TTL = s.CheckTTL })
-	g.groups = checkcache.New[string, string](checkcache.Options{TTL: s.CheckTTL})
+	g.buckets = s3guard.NewChecker(sc, req, func(o *s3guard.CheckerOptions) {
+		o.TTL, o.MaxEntries, o.FailureBackoff = s.CheckTTL, s.CheckCacheEntries, s.CheckFailureBackoff
+	})
+	g.groups = checkcache.New[string, string](checkcache.Options{TTL: s.CheckTTL, MaxEntries: s.CheckCacheEntries, FailureBackoff: s.CheckFailureBackoff})
 	g.describer = s.PersonalizeClient
 	if g.describer == nil {
 		// The caller's options reach this client too (an endpoint, say); the

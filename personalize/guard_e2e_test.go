@@ -49,7 +49,7 @@ func (l lockedBuilder) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
-func newEnv(t *testing.T, p personalize.Policy, sceneOpts ...personalizetest.SceneOption) *env {
+func newEnv(t testing.TB, p personalize.Policy, sceneOpts ...personalizetest.SceneOption) *env {
 	t.Helper()
 	srv := personalizetest.New(t)
 	scene, err := srv.SeedScene(context.Background(), sceneOpts...)

@@ -55,8 +55,22 @@ type Policy struct {
 	AllowedOutputBuckets []string
 
 	// CheckTTL is how long a passed posture check (key, bucket, dataset
-	// group) is trusted. Zero means 5 minutes. Failed checks are not cached.
+	// group) is trusted. Zero means 5 minutes. A failed check is never
+	// trusted.
 	CheckTTL time.Duration
+
+	// CheckCacheEntries bounds each posture cache (keys, buckets, import
+	// sources, dataset groups); the least recently used entry makes room.
+	// Zero means 1024.
+	CheckCacheEntries int
+
+	// CheckFailureBackoff is how long a check that could not run (KMS or S3
+	// throttling, unreachable, denied) keeps refusing before the guard asks
+	// AWS again: calls in between fail closed at once instead of adding
+	// load to a service that is shedding it. It is jittered over its upper
+	// half and doubles with each consecutive failure, up to 30 seconds.
+	// Zero means 1 second; a negative value asks AWS again on every call.
+	CheckFailureBackoff time.Duration
 
 	// KMSClient, S3Client and PersonalizeClient run the guard's own posture
 	// checks. Nil means clients built from the aws.Config given to New, with
@@ -162,6 +176,15 @@ func (p Policy) validate(region string) (*settings, error) {
 	}
 	if p.CheckTTL < 0 {
 		return nil, &ConfigError{Field: "CheckTTL", Reason: "is negative"}
+	}
+	if p.CheckCacheEntries < 0 {
+		return nil, &ConfigError{Field: "CheckCacheEntries", Reason: "is negative"}
+	}
+	switch {
+	case p.CheckFailureBackoff == 0:
+		s.CheckFailureBackoff = time.Second
+	case p.CheckFailureBackoff < 0:
+		s.CheckFailureBackoff = 0
 	}
 	if p.Detector == nil {
 		s.Detector = sensitive.Default()

@@ -1,0 +1,175 @@
+package personalize_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
+
+	"github.com/personalizeguard/personalizeguard/personalize"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+)
+
+// TestFailedCheckBacksOff: while KMS refuses the guard's reads, calls fail
+// closed; within the back-off they do so without asking KMS again, so a
+// throttled service gets no more load from the guard than one request per
+// back-off. With a negative back-off every call asks again.
+func TestFailedCheckBacksOff(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		backoff   time.Duration
+		wantCalls int
+	}{
+		{"default back-off", 0, 1},
+		{"no back-off", -1, 5},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed", CheckFailureBackoff: tt.backoff})
+			e.srv.Deny(personalizetest.ServiceKMS, "DescribeKey")
+			for i := range 5 {
+				_, err := e.client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String(fmt.Sprintf("movies-%d", i))})
+				var sg *personalize.SafeguardError
+				if !errors.As(err, &sg) || sg.Rule != personalize.RuleKMSCheckFailed {
+					t.Fatalf("call %d with KMS denied = %v, want %s", i, err, personalize.RuleKMSCheckFailed)
+				}
+			}
+			calls := 0
+			for _, r := range e.srv.Requests() {
+				if r.Service == personalizetest.ServiceKMS && r.Operation == "DescribeKey" {
+					calls++
+				}
+			}
+			if calls != tt.wantCalls {
+				t.Errorf("5 calls made %d DescribeKey requests, want %d", calls, tt.wantCalls)
+			}
+		})
+	}
+}
+
+// BenchmarkRealTraffic sends what real traffic sends — a new name on every
+// call, since Personalize never takes a name twice — through a bare and a
+// guarded client to personalizetest, interleaved, and reports each side's
+// mean and their ratio. The bare client passes the key and role itself, so
+// both put the same bytes on the wire.
+func BenchmarkRealTraffic(b *testing.B) {
+	ctx := context.Background()
+	schema := itemsSchema(10 << 10)
+	for _, bc := range []struct {
+		name string
+		// call makes one call; after, when not nil, is untimed work to do
+		// before the next.
+		call func(e *env, c *sdk.Client, guarded bool, i int) (after func(), err error)
+	}{
+		{"CreateDatasetGroup", func(e *env, c *sdk.Client, guarded bool, i int) (func(), error) {
+			in := &sdk.CreateDatasetGroupInput{Name: aws.String(fmt.Sprintf("g%t-%d", guarded, i)),
+				Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}, {TagKey: aws.String("env"), TagValue: aws.String("prod")}}}
+			if !guarded {
+				in.KmsKeyArn, in.RoleArn = aws.String(e.scene.KeyARN), aws.String(e.scene.RoleARN)
+			}
+			_, err := c.CreateDatasetGroup(ctx, in)
+			return nil, err
+		}},
+		{"CreateDatasetImportJob", func(e *env, c *sdk.Client, guarded bool, i int) (func(), error) {
+			in := importInput(e, fmt.Sprintf("i%t-%d", guarded, i))
+			out, err := c.CreateDatasetImportJob(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			// A dataset takes one import at a time: see this one through
+			// before the next call.
+			return func() { settle(e, out.DatasetImportJobArn) }, nil
+		}},
+		{"CreateSchema-10KiB", func(e *env, c *sdk.Client, guarded bool, i int) (func(), error) {
+			_, err := c.CreateSchema(ctx, &sdk.CreateSchemaInput{Name: aws.String(fmt.Sprintf("s%t-%d", guarded, i)), Schema: aws.String(schema)})
+			return nil, err
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			e := newEnv(b, personalize.Policy{KMSKeyARN: "keyed", Logger: discardLogger()}, personalizetest.WithSceneDatasetGroup("movies"))
+			ds, err := createDatasetAndSchema(ctx, e.client, "movies")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for range 20 { // the emulator moves a resource on with each describe
+				out, err := e.client.DescribeDataset(ctx, &sdk.DescribeDatasetInput{DatasetArn: aws.String(ds)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if aws.ToString(out.Dataset.Status) == "ACTIVE" {
+					break
+				}
+			}
+			bare := sdk.NewFromConfig(e.srv.Config())
+			run := func(c *sdk.Client, guarded bool, i int) time.Duration {
+				start := time.Now()
+				after, err := bc.call(e, c, guarded, i)
+				d := time.Since(start)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if after != nil {
+					after()
+				}
+				return d
+			}
+			for i := range 2 { // warm connections and the posture caches
+				run(bare, false, -1-i)
+				run(e.client, true, -1-i)
+			}
+			var bareTime, guardedTime time.Duration
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				first, second := false, true
+				if i%2 == 1 {
+					first, second = true, false
+				}
+				for _, guarded := range []bool{first, second} {
+					if guarded {
+						guardedTime += run(e.client, true, i)
+					} else {
+						bareTime += run(bare, false, i)
+					}
+				}
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(bareTime.Nanoseconds())/n, "bare-ns/call")
+			b.ReportMetric(float64(guardedTime.Nanoseconds())/n, "guarded-ns/call")
+			b.ReportMetric(float64(guardedTime)/float64(bareTime), "guarded/bare")
+		})
+	}
+}
+
+// itemsSchema builds an Items schema of about n bytes, as real item-metadata
+// schemas look: many fields with docs and defaults.
+func itemsSchema(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"type":"record","name":"Items","namespace":"com.amazonaws.personalize.schema","fields":[{"name":"ITEM_ID","type":"string"}`)
+	for i := 0; b.Len() < n-40; i++ {
+		fmt.Fprintf(&b, `,{"name":"ATTR_%d","type":["null","string"],"categorical":true,"doc":"catalogue attribute %d"}`, i, i)
+	}
+	b.WriteString(`],"version":"1.0"}`)
+	return b.String()
+}
+
+// discardLogger audits into nothing: the benchmark pays for the audit
+// event, as production does, without printing it.
+func discardLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }
+
+// settle describes an import job until it is done, outside any timing:
+// the emulator moves a job on with each describe.
+func settle(e *env, job *string) {
+	for range 20 {
+		out, err := e.client.DescribeDatasetImportJob(context.Background(), &sdk.DescribeDatasetImportJobInput{DatasetImportJobArn: job})
+		if err != nil || aws.ToString(out.DatasetImportJob.Status) == "ACTIVE" {
+			return
+		}
+	}
+}
