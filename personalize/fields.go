@@ -37,7 +37,6 @@ var ruleNames = [...]string{
 
 func (r fieldRule) String() string { return ruleNames[r] }
 
-
 type nodeKind uint8
 
 const (
