@@ -37,6 +37,7 @@ const (
 	RuleKMSRoleWithout     = "kms.role-without-key"      // RoleArn on CreateDatasetGroup without a KmsKeyArn
 	RuleKMSKeyWithout      = "kms.key-without-role"      // KmsKeyArn on CreateDatasetGroup without a RoleArn, and none configured
 	RuleKMSKeyMissing      = "kms.key-missing"           // the configured key is missing from a key place of the request as sent
+	RuleKMSKeyRequired     = "kms.key-required"          // CreateDatasetGroup without a customer managed key (see Policy.InsecureAllowUnencryptedDatasetGroups)
 	RuleKMSKeyNotReady     = "kms.key-not-ready"         // the key's readiness check has blocking findings
 	RuleKMSCheckFailed     = "kms.check-failed"          // the key could not be checked (fail closed)
 	RuleDatasetGroupKey    = "kms.dataset-group-key"     // an import into a dataset group without the expected key

@@ -55,6 +55,14 @@ func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, e
 		if len(k.at) != 1 || k.roleAt == nil {
 			continue
 		}
+		if key == "" && !g.s.InsecureAllowUnencryptedDatasetGroups {
+			// A dataset group's key is fixed at creation: one created
+			// without a customer managed key can never get one.
+			if err := g.violation(ctx, &SafeguardError{Operation: name, Field: k.field, Rule: RuleKMSKeyRequired,
+				Reason: "a dataset group needs a customer managed key, fixed at creation: set Policy.KMSKeyARN and RoleARN, or pass KmsKeyArn and RoleArn"}); err != nil {
+				return nil, err
+			}
+		}
 		// A key of the input itself (CreateDatasetGroup) comes with its
 		// role: AWS takes RoleArn only with KmsKeyArn, and needs it then.
 		role, _, _ := lookup(params, k.roleAt)

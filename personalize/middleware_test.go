@@ -83,7 +83,7 @@ func TestKeyInjection(t *testing.T) {
 			wantRule: RuleKMSKeyARN, wantField: "KmsKeyArn", reason: "Personalize's model takes a key ARN, not an alias",
 		},
 		{
-			name: "role without key", policy: Policy{}, op: "CreateDatasetGroup",
+			name: "role without key", policy: Policy{InsecureAllowUnencryptedDatasetGroups: true}, op: "CreateDatasetGroup",
 			in: func() any {
 				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), RoleArn: aws.String(testRoleARN)}
 			},
@@ -98,9 +98,14 @@ func TestKeyInjection(t *testing.T) {
 		},
 		{
 			name: "no key configured, none given", policy: Policy{}, op: "CreateDatasetGroup",
+			in:       func() any { return &sdk.CreateDatasetGroupInput{Name: aws.String("movies")} },
+			wantRule: RuleKMSKeyRequired, wantField: "KmsKeyArn", reason: "the zero Policy creates no dataset group without a customer managed key",
+		},
+		{
+			name: "no key configured, none given, unencrypted allowed", policy: Policy{InsecureAllowUnencryptedDatasetGroups: true}, op: "CreateDatasetGroup",
 			in:     func() any { return &sdk.CreateDatasetGroupInput{Name: aws.String("movies")} },
 			want:   &sdk.CreateDatasetGroupInput{Name: aws.String("movies")},
-			reason: "without a configured key, SSE with AWS's key is the caller's choice",
+			reason: "with the Insecure field, SSE with AWS's key is the caller's choice",
 		},
 		{
 			name: "batch inference both places", policy: keyed, op: "CreateBatchInferenceJob",
@@ -291,7 +296,7 @@ func TestNewRefusesBadPolicy(t *testing.T) {
 
 func TestReportOnlyKeepsTheCallGoing(t *testing.T) {
 	logger, _ := jsonLogger()
-	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
+	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger, InsecureAllowUnencryptedDatasetGroups: true})
 	in := &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), RoleArn: aws.String(testRoleARN)}
 	ctx, st := withState()
 	seen, err := runInitializeNextCtx(ctx, g.stepByID(IDKMSKey), "CreateDatasetGroup", in)

@@ -15,8 +15,10 @@ import (
 // Policy configures the guard. The zero value has every safeguard on: TLS 1.2
 // or later over https only, sensitive values refused in every free-form field,
 // AWS's own field constraints enforced, S3 locations parsed strictly and their
-// buckets' posture checked before Personalize is asked to use them. Set
-// KMSKeyARN and RoleARN to have the customer managed key injected and checked.
+// buckets' posture checked before Personalize is asked to use them, and no
+// dataset group created without a customer managed key. Set KMSKeyARN and
+// RoleARN to have that key injected and checked; with the zero value, each
+// CreateDatasetGroup must name its key and role itself.
 //
 // Fields named Insecure… switch a safeguard off. Each says what is lost.
 type Policy struct {
@@ -79,6 +81,13 @@ type Policy struct {
 	KMSClient         kms.CheckAPIClient
 	S3Client          S3Client
 	PersonalizeClient DatasetDescriber
+
+	// InsecureAllowUnencryptedDatasetGroups lets CreateDatasetGroup go out
+	// without a customer managed key when neither KMSKeyARN nor the request
+	// names one. The group's data is then encrypted with a key AWS owns and
+	// you cannot revoke, and since a group's key is fixed at creation, it
+	// stays so for the group's life.
+	InsecureAllowUnencryptedDatasetGroups bool
 
 	// InsecureReportOnly logs what the content safeguards would refuse
 	// instead of refusing it, for a gradual roll-out. Transport rules still

@@ -320,7 +320,7 @@ func TestReviewRedirectToHTTPFollowed(t *testing.T) {
 // must not be refused by a safeguard. Errors from the emulated AWS (a
 // resource that does not exist) are fine; a *SafeguardError is not.
 func TestReviewNoFalseRefusals(t *testing.T) {
-	e := newEnv(t, personalize.Policy{InsecureSkipPostureChecks: true})
+	e := newEnv(t, personalize.Policy{InsecureSkipPostureChecks: true, InsecureAllowUnencryptedDatasetGroups: true})
 	ctx := context.Background()
 	bigSchema := func() string {
 		var b strings.Builder
@@ -412,7 +412,7 @@ func TestReviewNoFalseRefusals(t *testing.T) {
 // TestReviewPaginationNotRefused: pagination tokens the API returns are
 // accepted, page after page.
 func TestReviewPaginationNotRefused(t *testing.T) {
-	e := newEnv(t, personalize.Policy{InsecureSkipPostureChecks: true})
+	e := newEnv(t, personalize.Policy{InsecureSkipPostureChecks: true, InsecureAllowUnencryptedDatasetGroups: true})
 	ctx := context.Background()
 	for i := range 5 {
 		if _, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("page-" + strconv.Itoa(i))}); err != nil {

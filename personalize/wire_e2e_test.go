@@ -584,3 +584,24 @@ func TestReportOnlyEndToEnd(t *testing.T) {
 		t.Errorf("the audit log echoes a value:\n%s", e.auditLog())
 	}
 }
+
+// TestZeroPolicyRefusesUnencryptedDatasetGroup: the zero Policy creates no
+// dataset group without a customer managed key — a group's key is fixed at
+// creation — unless the request names one, or an Insecure field says so.
+func TestZeroPolicyRefusesUnencryptedDatasetGroup(t *testing.T) {
+	e := newEnv(t, personalize.Policy{})
+	ctx := context.Background()
+	_, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("plain")})
+	e.requireRefused(t, err, "KmsKeyArn", personalize.RuleKMSKeyRequired)
+	if e.srv.Seen("plain") {
+		t.Error("the refused request reached the emulator")
+	}
+	if _, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("named"),
+		KmsKeyArn: aws.String(e.scene.KeyARN), RoleArn: aws.String(e.scene.RoleARN)}); err != nil {
+		t.Errorf("a request naming its key and role = %v, want it sent", err)
+	}
+	loose := newEnv(t, personalize.Policy{InsecureAllowUnencryptedDatasetGroups: true})
+	if _, err := loose.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("plain")}); err != nil {
+		t.Errorf("with InsecureAllowUnencryptedDatasetGroups = %v, want it sent", err)
+	}
+}
