@@ -28,19 +28,61 @@ const (
 	actedObjectPosture                   // source object check passed
 )
 
+// The audit event. Each call writes one record through Policy.Logger with
+// the message AuditMessage and these attributes; names are stable, values
+// never contain request data. A record of a refused call looks like:
+//
+//	{"time":"…","level":"WARN","msg":"personalize call","operation":"CreateDatasetGroup",
+//	 "outcome":"rejected","rule":"sensitive.account-number","field":"Name","duration":57000}
+//
+// and of an allowed one:
+//
+//	{"time":"…","level":"INFO","msg":"personalize call","operation":"CreateDatasetGroup",
+//	 "outcome":"allowed","safeguards":["model.fields-checked","kms.key-injected",
+//	 "kms.role-injected","kms.key-ready"],"request_id":"…","duration":1300000}
+const (
+	AuditMessage = "personalize call"
+
+	AuditKeyOperation  = "operation"   // the API operation
+	AuditKeyOutcome    = "outcome"     // OutcomeAllowed, OutcomeRejected or OutcomeFailed
+	AuditKeyRule       = "rule"        // a refusal's rule, one of the Rule constants
+	AuditKeyField      = "field"       // a refusal's field path
+	AuditKeyFindings   = "findings"    // the posture finding IDs behind a refusal
+	AuditKeySafeguards = "safeguards"  // the Action constants of the safeguards that acted
+	AuditKeyReportOnly = "report_only" // report-only mode: "<rule> at <field>" of what would have been refused
+	AuditKeyErrorCode  = "error_code"  // an AWS error's code (never its message, which can quote a value)
+	AuditKeyRequestID  = "request_id"  // AWS's request ID
+	AuditKeyDuration   = "duration"    // the call's duration
+)
+
+// Actions name what a safeguard did on a call, in the audit event's
+// "safeguards" list. Like the rules, each starts with its safeguard's area:
+// model (the API model's constraints and the content checks), kms, s3.
+const (
+	ActionFieldsChecked   = "model.fields-checked"           // every string checked (IDFieldContent)
+	ActionKeyInjected     = "kms.key-injected"               // the configured key was put in (IDKMSKey)
+	ActionRoleInjected    = "kms.role-injected"              // the configured role was put in (IDKMSKey)
+	ActionKeyAllowed      = "kms.key-allowed"                // a caller's key passed the allow-list (IDKMSKey)
+	ActionKeyReady        = "kms.key-ready"                  // the key's readiness check passed (IDKeyReadiness)
+	ActionGroupKey        = "kms.dataset-group-key-verified" // the job's dataset group key verified (IDDatasetGroupKey)
+	ActionLocationChecked = "s3.location-checked"            // S3 locations parsed and allowed (IDS3Location)
+	ActionBucketPosture   = "s3.bucket-posture-checked"      // bucket posture passed (IDBucketPosture)
+	ActionObjectsChecked  = "s3.objects-checked"             // source objects' encryption passed (IDBucketPosture)
+)
+
 var actedNames = []struct {
 	bit  acted
 	name string
 }{
-	{actedContent, "fields-checked"},
-	{actedKeyInjected, "kms-key-injected"},
-	{actedRoleInjected, "role-injected"},
-	{actedKeyAllowed, "kms-key-allowed"},
-	{actedLocation, "s3-location-checked"},
-	{actedKeyReady, "kms-key-ready"},
-	{actedGroupKey, "dataset-group-key-verified"},
-	{actedBucketPosture, "bucket-posture-checked"},
-	{actedObjectPosture, "objects-checked"},
+	{actedContent, ActionFieldsChecked},
+	{actedKeyInjected, ActionKeyInjected},
+	{actedRoleInjected, ActionRoleInjected},
+	{actedKeyAllowed, ActionKeyAllowed},
+	{actedLocation, ActionLocationChecked},
+	{actedKeyReady, ActionKeyReady},
+	{actedGroupKey, ActionGroupKey},
+	{actedBucketPosture, ActionBucketPosture},
+	{actedObjectPosture, ActionObjectsChecked},
 }
 
 func (a acted) names() []string {
@@ -164,39 +206,39 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 
 func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, d time.Duration) {
 	attrs := make([]slog.Attr, 0, 10)
-	attrs = append(attrs, slog.String("operation", middleware.GetOperationName(ctx)))
+	attrs = append(attrs, slog.String(AuditKeyOperation, middleware.GetOperationName(ctx)))
 	level := slog.LevelInfo
 	var sg *SafeguardError
 	switch {
 	case err == nil:
-		attrs = append(attrs, slog.String("outcome", OutcomeAllowed))
+		attrs = append(attrs, slog.String(AuditKeyOutcome, OutcomeAllowed))
 	case errors.As(err, &sg):
 		level = slog.LevelWarn
 		outcome := OutcomeRejected
 		if sg.Sent {
 			outcome = OutcomeFailed // refused after the request went out
 		}
-		attrs = append(attrs, slog.String("outcome", outcome), slog.String("rule", sg.Rule))
+		attrs = append(attrs, slog.String(AuditKeyOutcome, outcome), slog.String(AuditKeyRule, sg.Rule))
 		if sg.Field != "" {
-			attrs = append(attrs, slog.String("field", sg.Field))
+			attrs = append(attrs, slog.String(AuditKeyField, sg.Field))
 		}
 		if len(sg.Findings) > 0 {
 			ids := make([]string, len(sg.Findings))
 			for i, f := range sg.Findings {
 				ids[i] = f.ID
 			}
-			attrs = append(attrs, slog.Any("findings", ids))
+			attrs = append(attrs, slog.Any(AuditKeyFindings, ids))
 		}
 	default:
 		level = slog.LevelWarn
-		attrs = append(attrs, slog.String("outcome", OutcomeFailed))
+		attrs = append(attrs, slog.String(AuditKeyOutcome, OutcomeFailed))
 		var ae smithy.APIError
 		if errors.As(err, &ae) {
-			attrs = append(attrs, slog.String("error_code", ae.ErrorCode()))
+			attrs = append(attrs, slog.String(AuditKeyErrorCode, ae.ErrorCode()))
 		}
 	}
 	if names := st.acted.names(); len(names) > 0 {
-		attrs = append(attrs, slog.Any("safeguards", names))
+		attrs = append(attrs, slog.Any(AuditKeySafeguards, names))
 	}
 	if len(st.reported) > 0 {
 		level = slog.LevelWarn
@@ -207,11 +249,11 @@ func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Met
 				rep[i] += " at " + r.Field
 			}
 		}
-		attrs = append(attrs, slog.Any("report_only", rep))
+		attrs = append(attrs, slog.Any(AuditKeyReportOnly, rep))
 	}
 	if id, ok := awsmiddleware.GetRequestIDMetadata(md); ok {
-		attrs = append(attrs, slog.String("request_id", id))
+		attrs = append(attrs, slog.String(AuditKeyRequestID, id))
 	}
-	attrs = append(attrs, slog.Duration("duration", d))
-	g.s.Logger.LogAttrs(ctx, level, "personalize call", attrs...)
+	attrs = append(attrs, slog.Duration(AuditKeyDuration, d))
+	g.s.Logger.LogAttrs(ctx, level, AuditMessage, attrs...)
 }

@@ -56,6 +56,23 @@
 //     the request ID and the duration — never a value. A call that reaches
 //     the guard's HTTP client without its middleware is audited there.
 //
+// # Names
+//
+// One vocabulary names the safeguards everywhere: each rule (in a
+// [SafeguardError] and the audit event) and each audit action starts with
+// its area, and each area has its middleware:
+//
+//	area        rules and actions   middleware
+//	transport   transport.*         IDWireGate
+//	model       model.*             IDFieldContent, IDWireGate (the API model's constraints)
+//	sensitive   sensitive.<kind>    IDFieldContent, IDWireGate (the detector's findings)
+//	kms         kms.*               IDKMSKey, IDKeyReadiness, IDDatasetGroupKey
+//	s3          s3.*                IDS3Location, IDBucketPosture
+//	config      config.*            (New, Guard.Option)
+//
+// The audit event's attribute keys and actions are constants: AuditKey…,
+// Action…, Outcome…; see [AuditMessage] for a sample event.
+//
 // # The wire gate
 //
 // The Initialize checks read the input struct, early, for precise errors.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awspersonalize "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -77,4 +79,34 @@ func ExampleGuard_Option() {
 	}
 	// Output:
 	// DataSource.DataLocation s3.location.insecure-scheme
+}
+
+// ExamplePolicy_logger shows the audit event of a refused call: the rule and
+// the field, never the value (time and duration left out here, as they
+// change from run to run).
+func ExamplePolicy_logger() {
+	ctx := context.Background()
+	srv, err := personalizetest.Start(ctx)
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	scene, err := srv.SeedScene(ctx)
+	if err != nil {
+		panic(err)
+	}
+	stable := func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey || a.Key == personalize.AuditKeyDuration {
+			return slog.Attr{}
+		}
+		return a
+	}
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: stable}))
+	client, err := personalize.New(srv.Config(), personalize.Policy{KMSKeyARN: scene.KeyARN, RoleARN: scene.RoleARN, Logger: logger})
+	if err != nil {
+		panic(err)
+	}
+	_, _ = client.CreateDatasetGroup(ctx, &awspersonalize.CreateDatasetGroupInput{Name: aws.String("acct-12345678")})
+	// Output:
+	// {"level":"WARN","msg":"personalize call","operation":"CreateDatasetGroup","outcome":"rejected","rule":"sensitive.account-number","field":"Name"}
 }

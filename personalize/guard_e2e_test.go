@@ -305,8 +305,8 @@ func TestAuditEventPerCall(t *testing.T) {
 	events := parseAudit(t, e.auditLog())
 	want := []auditEvent{
 		{Operation: "CreateDatasetGroup", Outcome: "rejected", Rule: "sensitive.account-number", Field: "Name"},
-		{Operation: "CreateDatasetGroup", Outcome: "allowed", Safeguards: []string{"fields-checked", "kms-key-injected", "role-injected", "kms-key-ready"}},
-		{Operation: "DescribeDatasetGroup", Outcome: "failed", Safeguards: []string{"fields-checked"}, ErrorCode: "ResourceNotFoundException"},
+		{Operation: "CreateDatasetGroup", Outcome: "allowed", Safeguards: []string{personalize.ActionFieldsChecked, personalize.ActionKeyInjected, personalize.ActionRoleInjected, personalize.ActionKeyReady}},
+		{Operation: "DescribeDatasetGroup", Outcome: "failed", Safeguards: []string{personalize.ActionFieldsChecked}, ErrorCode: "ResourceNotFoundException"},
 	}
 	if diff := cmp.Diff(want, events, cmpopts.IgnoreFields(auditEvent{}, "RequestID", "Duration")); diff != "" {
 		t.Errorf("audit events mismatch (-want +got):\n%s", diff)
