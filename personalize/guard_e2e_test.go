@@ -381,8 +381,8 @@ func TestProtectedFlow(t *testing.T) {
 		}
 	}
 	want := []string{
-		"CreateDatasetImportJob: fields-checked,s3-location-checked,kms-key-ready,dataset-group-key-verified,bucket-posture-checked,objects-checked",
-		"CreateDatasetExportJob: fields-checked,kms-key-injected,s3-location-checked,kms-key-ready,dataset-group-key-verified,bucket-posture-checked",
+		"CreateDatasetImportJob: model.fields-checked,s3.location-checked,kms.key-ready,kms.dataset-group-key-verified,s3.bucket-posture-checked,s3.objects-checked",
+		"CreateDatasetExportJob: model.fields-checked,kms.key-injected,s3.location-checked,kms.key-ready,kms.dataset-group-key-verified,s3.bucket-posture-checked",
 	}
 	if diff := cmp.Diff(want, acted); diff != "" {
 		t.Errorf("safeguards that acted (-want +got):\n%s", diff)
