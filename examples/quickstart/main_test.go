@@ -15,8 +15,8 @@ func TestQuickstart(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{
-		"audit: CreateDatasetGroup allowed [fields-checked, kms-key-injected, role-injected, kms-key-ready]",
-		"dataset-group-key-verified, bucket-posture-checked, objects-checked]",
+		"audit: CreateDatasetGroup allowed [model.fields-checked, kms.key-injected, kms.role-injected, kms.key-ready]",
+		"kms.dataset-group-key-verified, s3.bucket-posture-checked, s3.objects-checked]",
 		"written with aws:kms",
 		"refused: CreateDatasetGroup Name by sensitive.account-number",
 		"refused: CreateDatasetExportJob JobOutput.S3DataDestination.Path by s3.location.credentials",
