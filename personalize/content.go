@@ -160,7 +160,7 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		sh = shapeUnknown
 	}
 	if sh.max > 0 && (len(s) > 4*sh.max || length(s) > sh.max) || length(s) < sh.min {
-		return w.fail(lengthRule(rule), lengthReason(rule, sh))
+		return w.fail(shapeFailure(rule, sh, true))
 	}
 	text := s
 	switch rule {
@@ -181,7 +181,7 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	if sh.match != nil && !sh.match(s) {
-		return w.fail(patternRule(rule), patternReason(rule, sh))
+		return w.fail(shapeFailure(rule, sh, false))
 	}
 	if rule == ruleTagKey && hasPrefixFold(s, "aws:") {
 		return w.fail(RuleTagLimits, "tag keys must not start with aws:, which AWS reserves")
@@ -189,47 +189,23 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	return nil
 }
 
-func lengthRule(r fieldRule) string {
+// shapeFailure is the rule and reason of a value outside its shape: names
+// and tags have rules of their own, whose reasons say the whole
+// constraint; other fields say whether the length or the pattern failed.
+func shapeFailure(r fieldRule, sh *shape, length bool) (rule, reason string) {
 	switch r {
 	case ruleResourceName:
-		return RuleNamePattern
+		return RuleNamePattern, nameReason
 	case ruleTagKey, ruleTagValue:
-		return RuleTagLimits
+		return RuleTagLimits, tagReason
 	}
-	return RuleFieldLength
-}
-
-func lengthReason(r fieldRule, sh *shape) string {
-	switch r {
-	case ruleResourceName:
-		return nameReason
-	case ruleTagKey, ruleTagValue:
-		return tagReason
+	switch {
+	case !length:
+		return RulePattern, "does not match the API model's pattern for " + sh.name
+	case sh.min > 0:
+		return RuleFieldLength, "must be " + strconv.Itoa(sh.min) + "-" + strconv.Itoa(sh.max) + " characters (API model, " + sh.name + ")"
 	}
-	if sh.min > 0 {
-		return "must be " + strconv.Itoa(sh.min) + "-" + strconv.Itoa(sh.max) + " characters (API model, " + sh.name + ")"
-	}
-	return "must be at most " + strconv.Itoa(sh.max) + " characters (API model, " + sh.name + ")"
-}
-
-func patternRule(r fieldRule) string {
-	switch r {
-	case ruleResourceName:
-		return RuleNamePattern
-	case ruleTagKey, ruleTagValue:
-		return RuleTagLimits
-	}
-	return RulePattern
-}
-
-func patternReason(r fieldRule, sh *shape) string {
-	switch r {
-	case ruleResourceName:
-		return nameReason
-	case ruleTagKey, ruleTagValue:
-		return tagReason
-	}
-	return "does not match the API model's pattern for " + sh.name
+	return RuleFieldLength, "must be at most " + strconv.Itoa(sh.max) + " characters (API model, " + sh.name + ")"
 }
 
 const (

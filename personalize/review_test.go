@@ -115,7 +115,7 @@ func TestReviewCaseFoldedMemberSmugglesKey(t *testing.T) {
 // "DataLocation" next to the checked "dataLocation".
 func TestReviewCaseFoldedMemberSmugglesLocation(t *testing.T) {
 	const evil = "http://exfil.example.com/interactions.csv"
-	e := newEnvScene(t, personalize.Policy{KMSKeyARN: "keyed"}, func(cfg *aws.Config) {
+	e := newEnvWith(t, personalize.Policy{KMSKeyARN: "keyed"}, func(cfg *aws.Config) {
 		cfg.APIOptions = append(cfg.APIOptions, rewriteBody("CreateDatasetImportJob", func(b string) string {
 			// After the checked member, so a last-wins reader keeps it.
 			i := strings.Index(b, `"dataSource":{`)
@@ -133,22 +133,6 @@ func TestReviewCaseFoldedMemberSmugglesLocation(t *testing.T) {
 	}
 }
 
-// newEnvScene is newEnvWith with scene options.
-func newEnvScene(t *testing.T, p personalize.Policy, change func(*aws.Config), sceneOpts ...personalizetest.SceneOption) *env {
-	t.Helper()
-	e := newEnv(t, p, sceneOpts...)
-	cfg := e.srv.Config()
-	change(&cfg)
-	p.Logger = newAuditLogger(lockedBuilder{e.mu, e.audit})
-	p.KMSKeyARN, p.RoleARN = e.scene.KeyARN, e.scene.RoleARN
-	client, err := personalize.New(cfg, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.client = client
-	e.srv.ResetRequests()
-	return e
-}
 
 // TestReviewSchemaNumberHidesCard: issue #9 reproduction 6 is fixed for
 // 4539703692581474.0 and 4.539703692581474e15, but not for a number whose

@@ -275,9 +275,9 @@ func hookPoints() []hookPoint {
 }
 
 // newEnvWith is newEnv with the aws.Config changed first.
-func newEnvWith(t *testing.T, p personalize.Policy, change func(*aws.Config)) *env {
+func newEnvWith(t *testing.T, p personalize.Policy, change func(*aws.Config), sceneOpts ...personalizetest.SceneOption) *env {
 	t.Helper()
-	e := newEnv(t, p)
+	e := newEnv(t, p, sceneOpts...)
 	cfg := e.srv.Config()
 	change(&cfg)
 	p.Logger = newAuditLogger(lockedBuilder{e.mu, e.audit})
