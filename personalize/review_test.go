@@ -133,7 +133,6 @@ func TestReviewCaseFoldedMemberSmugglesLocation(t *testing.T) {
 	}
 }
 
-
 // TestReviewSchemaNumberHidesCard: issue #9 reproduction 6 is fixed for
 // 4539703692581474.0 and 4.539703692581474e15, but not for a number whose
 // digits sit after the point or are scaled down by the exponent. The schema
