@@ -44,9 +44,9 @@ type IdentifierKind int
 
 // Kinds of KMS key identifiers.
 const (
-	// Unknown is anything that is not a well-formed KMS key identifier,
+	// UnknownKind is anything that is not a well-formed KMS key identifier,
 	// including a malformed key ARN.
-	Unknown IdentifierKind = iota
+	UnknownKind IdentifierKind = iota
 	// KeyARNKind is arn:<partition>:kms:<region>:<account>:key/<id>.
 	KeyARNKind
 	// AliasARNKind is arn:<partition>:kms:<region>:<account>:alias/<name>.
@@ -76,15 +76,15 @@ func (k IdentifierKind) String() string {
 // whether the key or alias exists takes a call to KMS (see [ResolveKeyARN]).
 func Identify(s string) IdentifierKind {
 	if len(s) == 0 || len(s) > maxIdentifierLength {
-		return Unknown
+		return UnknownKind
 	}
 	if strings.HasPrefix(s, "arn:") {
 		a, problem := splitARN(s)
 		if problem != "" {
-			return Unknown
+			return UnknownKind
 		}
 		if a.service != "kms" || !validPartition(a.partition) || !validRegion(a.region) || !validAccount(a.account) {
-			return Unknown
+			return UnknownKind
 		}
 		if id, ok := strings.CutPrefix(a.resource, "key/"); ok && validKeyID(id) {
 			return KeyARNKind
@@ -92,7 +92,7 @@ func Identify(s string) IdentifierKind {
 		if name, ok := strings.CutPrefix(a.resource, "alias/"); ok && validAliasName(name) {
 			return AliasARNKind
 		}
-		return Unknown
+		return UnknownKind
 	}
 	if name, ok := strings.CutPrefix(s, "alias/"); ok && validAliasName(name) {
 		return AliasNameKind
@@ -100,7 +100,7 @@ func Identify(s string) IdentifierKind {
 	if validKeyID(s) {
 		return KeyIDKind
 	}
-	return Unknown
+	return UnknownKind
 }
 
 // ParseKeyARN parses a key ARN. Anything else, an alias or a bare key ID
@@ -111,10 +111,10 @@ func ParseKeyARN(s string) (KeyARN, error) {
 	if problem == "" {
 		return k, nil
 	}
-	if kind := Identify(s); kind != Unknown {
+	if kind := Identify(s); kind != UnknownKind {
 		return KeyARN{}, &IdentifierError{Given: kind}
 	}
-	return KeyARN{}, &IdentifierError{Given: Unknown, Problem: problem}
+	return KeyARN{}, &IdentifierError{Given: UnknownKind, Problem: problem}
 }
 
 // Problems a malformed key ARN can have; they are the only texts an

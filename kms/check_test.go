@@ -453,7 +453,7 @@ func TestCheckInputErrors(t *testing.T) {
 		{"no key", func(in *CheckInput) { in.KeyARN = "" }, "CheckInput.KeyARN", -1, ""},
 		{"alias", func(in *CheckInput) { in.KeyARN = "alias/secret-project-x" }, "CheckInput.KeyARN", AliasNameKind, "secret-project-x"},
 		{"key ID", func(in *CheckInput) { in.KeyARN = testKeyID }, "CheckInput.KeyARN", KeyIDKind, testKeyID},
-		{"garbage key", func(in *CheckInput) { in.KeyARN = "4111 1111 1111 1111" }, "CheckInput.KeyARN", Unknown, "4111 1111 1111 1111"},
+		{"garbage key", func(in *CheckInput) { in.KeyARN = "4111 1111 1111 1111" }, "CheckInput.KeyARN", UnknownKind, "4111 1111 1111 1111"},
 		{"no role", func(in *CheckInput) { in.RoleARN = "" }, "CheckInput.RoleARN", -1, ""},
 		{"user, not role", func(in *CheckInput) { in.RoleARN = "arn:aws:iam::111122223333:user/alice" }, "CheckInput.RoleARN", -1, "alice"},
 		{"no Region", func(in *CheckInput) { in.Region = "" }, "CheckInput.Region", -1, ""},

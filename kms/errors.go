@@ -10,10 +10,10 @@ import (
 // It says what kind of identifier was given and never repeats the value.
 type IdentifierError struct {
 	// Given is the kind of identifier that was given: AliasARNKind,
-	// AliasNameKind, KeyIDKind, or Unknown for anything that is not a
+	// AliasNameKind, KeyIDKind, or UnknownKind for anything that is not a
 	// well-formed KMS identifier.
 	Given IdentifierKind
-	// Problem says what is wrong when Given is Unknown ("the account is not
+	// Problem says what is wrong when Given is UnknownKind ("the account is not
 	// 12 digits"); it is one of a fixed set of texts.
 	Problem string
 }

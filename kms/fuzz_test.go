@@ -63,7 +63,7 @@ func FuzzParseKeyARN(f *testing.F) {
 		if ie.Given != kind || !slices.Contains(problems, ie.Problem) {
 			t.Fatalf("IdentifierError{%v, %q} is outside the fixed set", ie.Given, ie.Problem)
 		}
-		if (ie.Given == Unknown) == (ie.Problem == "") {
+		if (ie.Given == UnknownKind) == (ie.Problem == "") {
 			t.Fatalf("IdentifierError{%v, %q}: Problem must be set exactly for unknown identifiers", ie.Given, ie.Problem)
 		}
 		if want := (&IdentifierError{Given: ie.Given, Problem: ie.Problem}).Error(); err.Error() != want {

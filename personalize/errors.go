@@ -34,8 +34,8 @@ const (
 	RuleSchemaJSON         = "model.schema-json"         // CreateSchema's Schema is not one JSON document with unique keys
 	RuleKMSKeyARN          = "kms.key-arn"               // a key field holds something other than a key ARN
 	RuleKMSKeyNotAllowed   = "kms.key-not-allowed"       // a key other than the configured or allowed ones
-	RuleKMSRoleWithout     = "kms.role-without-key"      // RoleArn on CreateDatasetGroup without a KmsKeyArn
-	RuleKMSKeyWithout      = "kms.key-without-role"      // KmsKeyArn on CreateDatasetGroup without a RoleArn, and none configured
+	RuleKMSRoleWithoutKey  = "kms.role-without-key"      // RoleArn on CreateDatasetGroup without a KmsKeyArn
+	RuleKMSKeyWithoutRole  = "kms.key-without-role"      // KmsKeyArn on CreateDatasetGroup without a RoleArn, and none configured
 	RuleKMSKeyMissing      = "kms.key-missing"           // the configured key is missing from a key place of the request as sent
 	RuleKMSKeyRequired     = "kms.key-required"          // CreateDatasetGroup without a customer managed key (see Policy.InsecureAllowUnencryptedDatasetGroups)
 	RuleKMSKeyNotReady     = "kms.key-not-ready"         // the key's readiness check has blocking findings

@@ -33,9 +33,11 @@ const (
 	IDConfig          = "PersonalizeGuard:Config"          // Initialize: fails every call of a client the guard could not secure
 )
 
-// DatasetDescriber is what the guard needs from Personalize to find the key
-// of an import's dataset group. *personalize.Client satisfies it.
-type DatasetDescriber interface {
+// DescribeAPIClient is what the guard needs from Personalize to find the key
+// of an import's or export's dataset group. *personalize.Client satisfies
+// it. (The KMS and S3 checks take kms.CheckAPIClient and
+// s3guard.CheckAPIClient.)
+type DescribeAPIClient interface {
 	DescribeDataset(context.Context, *sdk.DescribeDatasetInput, ...func(*sdk.Options)) (*sdk.DescribeDatasetOutput, error)
 	DescribeDatasetGroup(context.Context, *sdk.DescribeDatasetGroupInput, ...func(*sdk.Options)) (*sdk.DescribeDatasetGroupOutput, error)
 }
@@ -49,7 +51,7 @@ type Guard struct {
 	keys      *kmscheck.Checker   // nil with InsecureSkipPostureChecks
 	buckets   *s3guard.Checker    // nil with InsecureSkipPostureChecks
 	groups    *checkcache.Cache[string, string]
-	describer DatasetDescriber
+	describer DescribeAPIClient
 
 	dumpWarning sync.Once
 

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/kms"
+	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
 const (
@@ -90,8 +91,8 @@ func withState() (context.Context, *callState) {
 // Clients that panic if the guard ever calls them: used where only the
 // registration of the posture middleware matters.
 type nopKMS struct{ kms.CheckAPIClient }
-type nopS3 struct{ S3Client }
-type nopDescriber struct{ DatasetDescriber }
+type nopS3 struct{ s3guard.CheckAPIClient }
+type nopDescriber struct{ DescribeAPIClient }
 
 // stepByID returns the guard's Initialize middleware with id.
 func (g *Guard) stepByID(id string) *step {

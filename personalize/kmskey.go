@@ -69,13 +69,13 @@ func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, e
 		var v *SafeguardError
 		switch {
 		case key == "" && role != "":
-			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSRoleWithout, Reason: "RoleArn is only valid together with KmsKeyArn"}
+			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
 		case key == "" || role != "":
 		case g.s.RoleARN != "":
 			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN})
 			st.act(actedRoleInjected)
 		default:
-			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSKeyWithout,
+			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
 				Reason: "Personalize needs a RoleArn to use KmsKeyArn; pass one or set Policy.RoleARN"}
 		}
 		if v != nil {

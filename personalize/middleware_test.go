@@ -87,14 +87,14 @@ func TestKeyInjection(t *testing.T) {
 			in: func() any {
 				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), RoleArn: aws.String(testRoleARN)}
 			},
-			wantRule: RuleKMSRoleWithout, wantField: "RoleArn", reason: "AWS would accept the call and fail later",
+			wantRule: RuleKMSRoleWithoutKey, wantField: "RoleArn", reason: "AWS would accept the call and fail later",
 		},
 		{
 			name: "caller's key without any role", policy: Policy{AllowedKMSKeyARNs: []string{otherKeyARN}}, op: "CreateDatasetGroup",
 			in: func() any {
 				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), KmsKeyArn: aws.String(otherKeyARN)}
 			},
-			wantRule: RuleKMSKeyWithout, wantField: "RoleArn", reason: "Personalize needs a role to use the key; refused before any network check",
+			wantRule: RuleKMSKeyWithoutRole, wantField: "RoleArn", reason: "Personalize needs a role to use the key; refused before any network check",
 		},
 		{
 			name: "no key configured, none given", policy: Policy{}, op: "CreateDatasetGroup",
@@ -303,8 +303,8 @@ func TestReportOnlyKeepsTheCallGoing(t *testing.T) {
 	if err != nil || seen != in {
 		t.Fatalf("report-only RoleArn without key = %v, %v; want the caller's input passed on unchanged", seen, err)
 	}
-	if len(st.reported) != 1 || st.reported[0].Rule != RuleKMSRoleWithout {
-		t.Errorf("reported = %v, want one %s", st.reported, RuleKMSRoleWithout)
+	if len(st.reported) != 1 || st.reported[0].Rule != RuleKMSRoleWithoutKey {
+		t.Errorf("reported = %v, want one %s", st.reported, RuleKMSRoleWithoutKey)
 	}
 }
 

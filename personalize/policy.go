@@ -79,8 +79,8 @@ type Policy struct {
 	// the same transport rules as the guarded client; a client given here is
 	// used as it is, so give it those rules yourself.
 	KMSClient         kms.CheckAPIClient
-	S3Client          S3Client
-	PersonalizeClient DatasetDescriber
+	S3Client          s3guard.CheckAPIClient
+	PersonalizeClient DescribeAPIClient
 
 	// InsecureAllowUnencryptedDatasetGroups lets CreateDatasetGroup go out
 	// without a customer managed key when neither KMSKeyARN nor the request
@@ -116,13 +116,6 @@ type Policy struct {
 	// The TLS floor is then only checked after each response, when the
 	// request has already been sent.
 	InsecureAllowUnverifiableHTTPClient bool
-}
-
-// S3Client is what the guard needs from S3 for its posture checks.
-// *s3.Client satisfies it.
-type S3Client interface {
-	s3guard.BucketAPIClient
-	s3guard.ObjectAPIClient
 }
 
 // settings is a validated Policy, with the parsed forms the middleware needs.

@@ -357,7 +357,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		return w.failAt(joinPath(w.path(), "KmsKeyArn"), RuleKMSKeyMissing, "the configured key is missing from the request as sent: something after the guard's check removed it")
 	}
 	if n.byMember["roleArn"] != nil && !roleSeen {
-		return w.failAt(joinPath(w.path(), "RoleArn"), RuleKMSKeyWithout, "the role is missing from the request as sent: something after the guard's check removed it")
+		return w.failAt(joinPath(w.path(), "RoleArn"), RuleKMSKeyWithoutRole, "the role is missing from the request as sent: something after the guard's check removed it")
 	}
 	return nil
 }

@@ -58,10 +58,7 @@ type Checker struct {
 
 // NewChecker returns a Checker that calls S3 through c and judges against
 // req. An invalid req is reported by every check, before any call.
-func NewChecker(c interface {
-	BucketAPIClient
-	ObjectAPIClient
-}, req Requirements, optFns ...func(*CheckerOptions)) *Checker {
+func NewChecker(c CheckAPIClient, req Requirements, optFns ...func(*CheckerOptions)) *Checker {
 	var o CheckerOptions
 	for _, fn := range optFns {
 		fn(&o)

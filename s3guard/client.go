@@ -65,3 +65,10 @@ var (
 	_ BucketAPIClient = (*s3.Client)(nil)
 	_ ObjectAPIClient = (*s3.Client)(nil)
 )
+
+// CheckAPIClient is what a [Checker] needs from S3: the bucket and object
+// reads. *s3.Client satisfies it.
+type CheckAPIClient interface {
+	BucketAPIClient
+	ObjectAPIClient
+}
