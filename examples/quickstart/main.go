@@ -1,8 +1,11 @@
 // Command quickstart runs the whole protected Personalize flow through the
 // guard and shows every safeguard act: a KMS-encrypted dataset group whose
 // key and role the guard injects, a schema, a dataset, an import from an
-// encrypted, TLS-only bucket and an export back to it; then three requests the
-// guard refuses before a byte leaves the process.
+// encrypted, TLS-only bucket and an export back to it; then four requests the
+// guard refuses before a byte leaves the process (a Name with an account
+// number, an export URL with credentials, a TLS 1.1 endpoint, an http
+// endpoint), each shown with its input masked, and the ClientLogMode dumps
+// it switches off.
 //
 // By default it runs offline against personalizetest's embedded Personalize,
 // S3 and KMS endpoints:
@@ -10,20 +13,22 @@
 //	go run ./examples/quickstart
 //
 // With -target aws (or PERSONALIZEGUARD_TARGET=aws) it runs the same flow
-// against real AWS with the default credential chain. It then creates real,
-// billable resources, and refuses to start without an explicit key, role and
-// S3 locations:
+// against real AWS with the default credential chain and the Region in
+// AWS_REGION. It then creates real, billable resources, and refuses to start
+// without an explicit key, role and S3 locations:
 //
-//	go run ./examples/quickstart -target aws \
+//	AWS_REGION=us-east-1 go run ./examples/quickstart -target aws \
 //	    -kms-key-arn arn:aws:kms:us-east-1:111122223333:key/... \
 //	    -role-arn arn:aws:iam::111122223333:role/PersonalizeKMS \
 //	    -data s3://my-bucket/interactions.csv -export s3://my-bucket/export/
 //
+// -h lists the flags and the PERSONALIZEGUARD_* variables they fall back to.
 // It exits 0 when every step succeeded and every refusal came from the
-// expected rule.
+// expected rule, 2 when the flags are wrong, 1 otherwise.
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -31,9 +36,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -41,19 +50,38 @@ import (
 	awspersonalize "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
+	code := run(ctx, os.Stdout, os.Stderr, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
+
+const usageText = `Usage: quickstart [flags]
+
+Runs the whole Amazon Personalize flow through Personalize Guard: a
+KMS-encrypted dataset group, a schema, a dataset, an import and an export,
+then the requests the guard refuses and the log dumps it switches off before
+anything is sent. By default it runs offline against embedded endpoints.
+
+Flags (a flag left out falls back to the environment variable it names):
+`
+
+const usageFooter = `
+With -target aws the quickstart creates real, billable resources with the
+SDK's default credential chain, and needs a Region: AWS_REGION (or
+AWS_DEFAULT_REGION, or a region in the AWS_PROFILE profile).
+
+Exit status: 0 when every step succeeded and every safeguard behaved as
+designed, 2 when the flags are wrong, 1 otherwise.
+`
 
 // setup is where the flow runs: the AWS config and the protected resources
 // it uses.
@@ -66,16 +94,26 @@ type setup struct {
 	poll                 time.Duration
 }
 
-func run(ctx context.Context, w io.Writer, args []string) error {
+// run is the program: it returns the exit status.
+func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
-	fs.SetOutput(w)
-	target := fs.String("target", envOr("PERSONALIZEGUARD_TARGET", "local"), "local (embedded endpoints, offline) or aws (real AWS, billable)")
-	keyARN := fs.String("kms-key-arn", os.Getenv("PERSONALIZEGUARD_KMS_KEY_ARN"), "aws: customer managed KMS key ARN")
-	roleARN := fs.String("role-arn", os.Getenv("PERSONALIZEGUARD_ROLE_ARN"), "aws: Personalize service role ARN")
-	data := fs.String("data", os.Getenv("PERSONALIZEGUARD_DATA"), "aws: s3:// location of an interactions CSV")
-	export := fs.String("export", os.Getenv("PERSONALIZEGUARD_EXPORT"), "aws: s3:// prefix for the export")
-	if err := fs.Parse(args); err != nil {
-		return err
+	env := map[string]string{}
+	target := envString(fs, env, "target", "PERSONALIZEGUARD_TARGET", "local", "`where` to run: local (embedded endpoints, offline) or aws (real AWS, billable)")
+	keyARN := envString(fs, env, "kms-key-arn", "PERSONALIZEGUARD_KMS_KEY_ARN", "", "aws: the customer managed KMS `key ARN` that encrypts the dataset group")
+	roleARN := envString(fs, env, "role-arn", "PERSONALIZEGUARD_ROLE_ARN", "", "aws: the Personalize service `role ARN`")
+	data := envString(fs, env, "data", "PERSONALIZEGUARD_DATA", "", "aws: the s3:// `location` of an interactions CSV to import")
+	export := envString(fs, env, "export", "PERSONALIZEGUARD_EXPORT", "", "aws: the s3:// `prefix` to export the dataset to")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), usageFooter)
+	}
+	if code, done := parseArgs(fs, args, env, stdout, stderr); done {
+		return code
+	}
+	fail := func(code int, err error) int {
+		fmt.Fprintln(stderr, "quickstart:", err)
+		return code
 	}
 
 	var s setup
@@ -83,33 +121,55 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	case "local":
 		srv, err := personalizetest.Start(ctx)
 		if err != nil {
-			return err
+			return fail(1, err)
 		}
 		defer srv.Close()
 		scene, err := srv.SeedScene(ctx)
 		if err != nil {
-			return err
+			return fail(1, err)
 		}
 		s = setup{cfg: srv.Config(), keyARN: scene.KeyARN, roleARN: scene.RoleARN, dataLocation: scene.DataLocation,
 			export: scene.ExportLocation, local: srv, prefix: "quickstart", poll: 10 * time.Millisecond}
-		fmt.Fprintf(w, "Embedded endpoints at %s (Personalize, S3, KMS over TLS); nothing leaves this machine.\n", srv.URL())
-		fmt.Fprintf(w, "Scene: key %s, bucket %s (SSE-KMS, TLS-only policy, public access blocked)\n\n", scene.KeyARN, scene.Bucket)
+		fmt.Fprintf(stdout, "Embedded endpoints at %s (Personalize, S3, KMS over TLS); nothing leaves this machine.\n", srv.URL())
+		fmt.Fprintf(stdout, "Scene: key %s, bucket %s (SSE-KMS, TLS-only policy, public access block)\n\n", scene.KeyARN, scene.Bucket)
 	case "aws":
 		if *keyARN == "" || *roleARN == "" || *data == "" || *export == "" {
-			return errors.New("-target aws needs -kms-key-arn, -role-arn, -data and -export (or their PERSONALIZEGUARD_* variables): " +
-				"the quickstart creates real, billable resources and will not guess which key and bucket protect them")
+			return fail(2, errors.New("-target aws needs -kms-key-arn, -role-arn, -data and -export (or their PERSONALIZEGUARD_* variables): "+
+				"the quickstart creates real, billable resources and will not guess which key and bucket protect them"))
 		}
-		cfg, err := config.LoadDefaultConfig(ctx)
+		cfg, err := awsConfig(ctx)
 		if err != nil {
-			return err
+			return fail(1, err)
 		}
 		s = setup{cfg: cfg, keyARN: *keyARN, roleARN: *roleARN, dataLocation: *data, export: *export,
 			prefix: "pg-quickstart-" + time.Now().UTC().Format("20060102t150405"), poll: 15 * time.Second}
-		fmt.Fprintf(w, "Target: AWS %s with the default credential chain. Resources are named %s-*.\n\n", cfg.Region, s.prefix)
+		fmt.Fprintf(stdout, "Target: AWS %s with the default credential chain. Resources are named %s-*.\n\n", cfg.Region, s.prefix)
 	default:
-		return fmt.Errorf("-target %q: want local or aws", *target)
+		return fail(2, fmt.Errorf("-target %q: want local or aws", *target))
 	}
-	return flow(ctx, w, s)
+	if err := flow(ctx, stdout, s); err != nil {
+		return fail(1, err)
+	}
+	return 0
+}
+
+// errNoRegion says what to do instead of letting the SDK fail on an empty
+// Region with a message about endpoints.
+var errNoRegion = errors.New("-target aws: no AWS Region is configured; set AWS_REGION (for example AWS_REGION=us-east-1), " +
+	"or a region in your AWS profile")
+
+// awsConfig loads the default config, which reads only the environment and
+// the shared files (credentials are fetched lazily, on the first call), and
+// refuses to go on without a Region.
+func awsConfig(ctx context.Context) (aws.Config, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, errNoRegion
+	}
+	return cfg, nil
 }
 
 func flow(ctx context.Context, w io.Writer, s setup) error {
@@ -206,35 +266,62 @@ func flow(ctx context.Context, w io.Writer, s setup) error {
 		st.ok("export ACTIVE")
 	}
 
-	fmt.Fprintln(w, "\nThree requests the guard refuses before anything is sent:")
-	st.refusal("A dataset group Name carrying a customer's account number", "sensitive.account-number", func() error {
-		_, err := client.CreateDatasetGroup(ctx, &awspersonalize.CreateDatasetGroupInput{Name: aws.String("acct-12345678-movies")})
-		return err
+	fmt.Fprintln(w, "\nFour requests the guard refuses before anything is sent, and one setting it switches off:")
+	// unseen checks, against the embedded endpoints, that no request
+	// carrying v reached them.
+	unseen := func(v string) string {
+		if s.local == nil || s.local.Seen(v) {
+			return ""
+		}
+		return "no request carrying the value reached the endpoints"
+	}
+	const acct = "acct-12345678-movies"
+	st.refusal("A dataset group Name carrying a customer's account number", "Name", acct, "sensitive.account-number", func() (string, error) {
+		_, err := client.CreateDatasetGroup(ctx, &awspersonalize.CreateDatasetGroupInput{Name: aws.String(acct)})
+		return unseen("12345678"), err
 	})
-	st.refusal("An export URL carrying credentials", "s3.location.credentials", func() error {
+	credURL := "https://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI-K7MDENG@" + bucketOf(s.export) + ".s3.amazonaws.com/export/"
+	st.refusal("An export URL carrying credentials", "Path", credURL, "s3.location.credentials", func() (string, error) {
 		_, err := client.CreateDatasetExportJob(ctx, &awspersonalize.CreateDatasetExportJobInput{JobName: aws.String(group + "-export-2"),
 			DatasetArn: ds.DatasetArn, RoleArn: aws.String(s.roleARN), JobOutput: &types.DatasetExportJobOutput{S3DataDestination: &types.S3DataConfig{
-				Path: aws.String("https://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI-K7MDENG@" + bucketOf(s.export) + ".s3.amazonaws.com/export/")}}})
-		return err
+				Path: aws.String(credURL)}}})
+		return unseen("wJalrXUtnFEMI"), err
 	})
-	st.refusal("An endpoint that offers only TLS 1.1", personalize.RuleTLSVersion, func() error {
+	st.refusal("An endpoint that offers only TLS 1.1", "", "", personalize.RuleTLSVersion, func() (string, error) {
 		old, err := personalizetest.Start(ctx, personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11))
 		if err != nil {
-			return err
+			return "", err
 		}
 		defer old.Close()
+		fmt.Fprintf(w, "   endpoint: %s, TLS 1.1 only\n", old.URL())
 		c, err := personalize.New(old.Config(), personalize.Policy{InsecureSkipPostureChecks: true, Logger: slog.New(&auditPrinter{w: w})})
 		if err != nil {
-			return err
+			return "", err
 		}
 		_, err = c.ListDatasetGroups(ctx, &awspersonalize.ListDatasetGroupsInput{})
-		if err == nil || len(old.Requests()) != 0 {
-			return fmt.Errorf("the TLS 1.1 endpoint received %d requests", len(old.Requests()))
+		if n := len(old.Requests()); err == nil || n != 0 {
+			return "", fmt.Errorf("the TLS 1.1 endpoint received %d requests", n)
 		}
-		return err
+		return "the endpoint received 0 requests", err
 	})
+	st.refusal("A call sent to a plain-http endpoint", "", "", personalize.RuleHTTPSOnly, func() (string, error) {
+		plain, err := startPlainHTTP()
+		if err != nil {
+			return "", err
+		}
+		defer plain.close()
+		fmt.Fprintf(w, "   endpoint: %s, per-call BaseEndpoint\n", plain.url)
+		_, err = client.ListDatasetGroups(ctx, &awspersonalize.ListDatasetGroupsInput{}, func(o *awspersonalize.Options) {
+			o.BaseEndpoint = aws.String(plain.url)
+		})
+		if n := plain.hits.Load(); err == nil || n != 0 {
+			return "", fmt.Errorf("the http endpoint received %d requests", n)
+		}
+		return "the endpoint received 0 requests", err
+	})
+	st.logModeOff(ctx, s, group, dg.DatasetGroupArn)
 	if st.failed > 0 {
-		return fmt.Errorf("%d of the refusals did not behave as designed", st.failed)
+		return fmt.Errorf("%d of the safeguards did not behave as designed", st.failed)
 	}
 	fmt.Fprintln(w, "\nEvery safeguard behaved as designed.")
 	return nil
@@ -261,22 +348,108 @@ func (s *steps) fail(err error) error {
 	return err
 }
 
-// refusal runs call and checks that the guard refused it with rule.
-func (s *steps) refusal(what, rule string, call func() error) {
+// refusal runs call and checks that the guard refused it with rule. It
+// shows the refused input masked, and what call found out about whether
+// anything was sent.
+func (s *steps) refusal(what, field, input, rule string, call func() (evidence string, err error)) {
 	s.step("%s", what)
-	err := call()
+	if input != "" {
+		fmt.Fprintf(s.w, "   input: %s %s\n", field, masked(input))
+	}
+	evidence, err := call()
 	var sg *personalize.SafeguardError
 	if !errors.As(err, &sg) || sg.Rule != rule {
 		s.failed++
 		fmt.Fprintf(s.w, "   UNEXPECTED: %v (want rule %s)\n", err, rule)
 		return
 	}
-	field := sg.Field
-	if field == "" {
-		field = "(connection)"
+	where := sg.Field
+	if where == "" {
+		where = "(connection)"
 	}
-	fmt.Fprintf(s.w, "   refused: %s %s by %s — %s\n", sg.Operation, field, sg.Rule, sg.Reason)
+	fmt.Fprintf(s.w, "   refused: %s %s by %s — %s\n", sg.Operation, where, sg.Rule, sg.Reason)
+	if evidence != "" {
+		fmt.Fprintf(s.w, "   checked: %s\n", evidence)
+	}
 }
+
+// logModeOff builds a guarded client from a config that asks the SDK to log
+// request bodies and signing strings, and checks that the guard switched
+// both off: a call then logs nothing, and the guard's warning says why.
+func (s *steps) logModeOff(ctx context.Context, su setup, group string, arn *string) {
+	s.step("A config whose ClientLogMode asks for LogRequestWithBody | LogSigning (bodies, session tokens, signatures)")
+	const dumps = aws.LogRequestWithBody | aws.LogSigning
+	cfg := su.cfg.Copy()
+	cfg.ClientLogMode = dumps
+	var logged []string
+	cfg.Logger = logging.LoggerFunc(func(_ logging.Classification, format string, v ...any) {
+		logged = append(logged, fmt.Sprintf(format, v...))
+	})
+	c, err := personalize.New(cfg, personalize.Policy{KMSKeyARN: su.keyARN, RoleARN: su.roleARN, Logger: slog.New(&auditPrinter{w: s.w})})
+	if err != nil {
+		s.failed++
+		fmt.Fprintf(s.w, "   UNEXPECTED: %v\n", err)
+		return
+	}
+	warnings := len(logged)
+	if _, err := c.DescribeDatasetGroup(ctx, &awspersonalize.DescribeDatasetGroupInput{DatasetGroupArn: arn}); err != nil {
+		s.failed++
+		fmt.Fprintf(s.w, "   UNEXPECTED: DescribeDatasetGroup: %v\n", err)
+		return
+	}
+	var dumped int
+	for _, l := range logged {
+		if isDump(l, group) {
+			dumped++
+		}
+	}
+	if mode := c.Options().ClientLogMode; mode&dumps != 0 || warnings != 1 || len(logged) != 1 || dumped != 0 {
+		s.failed++
+		fmt.Fprintf(s.w, "   UNEXPECTED: ClientLogMode %#x, %d warning(s), %d SDK log line(s), %d dump(s)\n", uint64(mode), warnings, len(logged), dumped)
+		return
+	}
+	s.ok("switched off: DescribeDatasetGroup ran and the SDK's logger received only the guard's warning, no header, body or signature")
+}
+
+// isDump reports whether an SDK log line is a wire dump of a request about
+// group: a request dump holds the Authorization header and the body (which
+// names the group), a signing dump the canonical request.
+func isDump(line, group string) bool {
+	return strings.Contains(line, "Authorization") || strings.Contains(line, "CANONICAL") || strings.Contains(line, group)
+}
+
+// masked shows a refused value with its sensitive part replaced by the
+// detector's marker, so a reader sees what was refused and nothing of the
+// value. A value the detector does not flag is not shown at all.
+func masked(v string) string {
+	if m := sensitive.Default().Redact(v); m != v {
+		return strconv.Quote(m)
+	}
+	return fmt.Sprintf("(%d bytes, not shown)", len(v))
+}
+
+// plainHTTP is a plain-http endpoint that counts the requests it receives.
+type plainHTTP struct {
+	url  string
+	hits atomic.Int32
+	srv  *http.Server
+}
+
+func startPlainHTTP() (*plainHTTP, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	p := &plainHTTP{url: "http://" + ln.Addr().String()}
+	p.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		p.hits.Add(1)
+		w.WriteHeader(http.StatusNotFound)
+	})}
+	go p.srv.Serve(ln)
+	return p, nil
+}
+
+func (p *plainHTTP) close() { p.srv.Close() }
 
 // auditPrinter is a slog.Handler that prints the guard's audit events as one
 // indented line each.
@@ -361,9 +534,38 @@ func bucketOf(location string) string {
 	return b
 }
 
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
+// envString defines a string flag that falls back to the environment
+// variable key, and names key in its usage.
+func envString(fs *flag.FlagSet, env map[string]string, name, key, def, usage string) *string {
+	env[name] = key
+	return fs.String(name, def, usage+" ($"+key+")")
+}
+
+// parseArgs parses the command line and fills the flags it left out from
+// their environment variables. -h prints the usage on stdout; a mistake
+// prints the error and the usage on stderr, with exit status 2 as package
+// flag does. done reports that the program should exit with code.
+func parseArgs(fs *flag.FlagSet, args []string, env map[string]string, stdout, stderr io.Writer) (code int, done bool) {
+	var msg bytes.Buffer
+	fs.SetOutput(&msg)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		stdout.Write(msg.Bytes())
+		return 0, true
+	case err != nil:
+		stderr.Write(msg.Bytes())
+		return 2, true
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "%s takes no arguments, only flags (see -h)\n", fs.Name())
+		return 2, true
 	}
-	return def
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for name, key := range env {
+		if v := os.Getenv(key); v != "" && !given[name] {
+			_ = fs.Set(name, v) // a string flag takes any value
+		}
+	}
+	return 0, false
 }
