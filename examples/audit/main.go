@@ -3,22 +3,26 @@
 // guard checks before it lets a job use them, as a tool for reviews and CI.
 //
 // By default it runs offline against personalizetest's embedded endpoints,
-// on a well-protected key and bucket and on a weak pair next to them:
+// on a well-protected key and bucket and on a weak pair next to them
+// (-scene protected or -scene defaults audits one of them):
 //
 //	go run ./examples/audit
 //
-// Against real AWS, with the default credential chain (read-only calls:
-// kms:DescribeKey, kms:GetKeyRotationStatus, kms:GetKeyPolicy,
-// kms:ListGrants and the s3:GetBucket* / s3:GetEncryptionConfiguration
-// reads):
+// Against real AWS, with the default credential chain and the Region in
+// AWS_REGION (read-only calls: kms:DescribeKey, kms:GetKeyRotationStatus,
+// kms:GetKeyPolicy, kms:ListGrants and the s3:GetBucket* /
+// s3:GetEncryptionConfiguration reads):
 //
-//	go run ./examples/audit -target aws -kms-key-arn arn:aws:kms:... -role-arn arn:aws:iam::...:role/... -bucket my-bucket
+//	AWS_REGION=us-east-1 go run ./examples/audit -target aws -kms-key-arn arn:aws:kms:... -role-arn arn:aws:iam::...:role/... -bucket my-bucket
 //
-// Against AWS it exits 1 when a finding blocks (Medium or above), so it can
-// gate a pipeline; the offline demo exits 0 when it ran.
+// It exits 1 when a finding blocks (Medium or above), so it can gate a
+// pipeline — the offline demo's weak pair does, so the demo exits 1 unless
+// -scene protected — 0 when none does, and 2 when the audit could not run.
+// -h lists the flags and the PERSONALIZEGUARD_* variables they fall back to.
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -41,16 +45,36 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	blocking, err := run(ctx, os.Stdout, os.Args[1:])
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "audit:", err)
-		os.Exit(2)
-	}
-	if blocking {
-		os.Exit(1)
-	}
+	code := run(ctx, os.Stdout, os.Stderr, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
+
+const usageText = `Usage: audit [flags]
+
+Checks a KMS key and an S3 bucket the way Personalize Guard does before a
+Personalize job may use them, and prints the findings as a table and as
+JSON. By default it audits a protected and a default pair on embedded
+endpoints, offline.
+
+Flags (a flag left out falls back to the environment variable it names):
+`
+
+const usageFooter = `
+With -target aws the audit uses the SDK's default credential chain, makes only
+read calls, and needs a Region: AWS_REGION (or AWS_DEFAULT_REGION, or a region
+in the AWS_PROFILE profile).
+
+Exit status: 0 when no finding blocks, 1 when one does (Medium or above),
+2 when the audit could not run.
+`
+
+// Exit statuses.
+const (
+	exitReady    = 0
+	exitBlocking = 1
+	exitError    = 2
+)
 
 // subject is one key and bucket to audit.
 type subject struct {
@@ -59,20 +83,46 @@ type subject struct {
 	bucket          string
 }
 
-// run audits and reports whether any finding blocks.
-func run(ctx context.Context, w io.Writer, args []string) (bool, error) {
+// run audits and returns the exit status.
+func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
-	fs.SetOutput(w)
-	target := fs.String("target", "local", "local (embedded endpoints, offline) or aws")
-	keyARN := fs.String("kms-key-arn", "", "aws: the key to check")
-	roleARN := fs.String("role-arn", "", "aws: the Personalize service role")
-	bucket := fs.String("bucket", "", "aws: the bucket to check")
+	env := map[string]string{}
+	target := envString(fs, env, "target", "PERSONALIZEGUARD_TARGET", "local", "`where` to audit: local (embedded endpoints, offline) or aws")
+	scene := fs.String("scene", "both", "local: `which` pair to audit: protected, defaults or both")
+	keyARN := envString(fs, env, "kms-key-arn", "PERSONALIZEGUARD_KMS_KEY_ARN", "", "aws: the `key ARN` to check")
+	roleARN := envString(fs, env, "role-arn", "PERSONALIZEGUARD_ROLE_ARN", "", "aws: the Personalize service `role ARN`")
+	bucket := envString(fs, env, "bucket", "PERSONALIZEGUARD_BUCKET", "", "aws: the `bucket` to check")
 	write := fs.Bool("write", false, "check the bucket for output (exports, batch results) rather than imports")
-	if err := fs.Parse(args); err != nil {
-		return false, err
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), usageFooter)
 	}
+	if code, done := parseArgs(fs, args, env, stdout, stderr); done {
+		return code
+	}
+	blocking, err := audit(ctx, stdout, settings{target: *target, scene: *scene, keyARN: *keyARN, roleARN: *roleARN, bucket: *bucket, write: *write})
+	switch {
+	case err != nil:
+		fmt.Fprintln(stderr, "audit:", err)
+		return exitError
+	case blocking:
+		return exitBlocking
+	}
+	return exitReady
+}
+
+// settings are the parsed flags.
+type settings struct {
+	target, scene           string
+	keyARN, roleARN, bucket string
+	write                   bool
+}
+
+// audit prints the reports and says whether any finding blocks.
+func audit(ctx context.Context, w io.Writer, set settings) (bool, error) {
 	dir := s3guard.Read
-	if *write {
+	if set.write {
 		dir = s3guard.Write
 	}
 
@@ -80,8 +130,11 @@ func run(ctx context.Context, w io.Writer, args []string) (bool, error) {
 		cfg      aws.Config
 		subjects []subject
 	)
-	switch *target {
+	switch set.target {
 	case "local":
+		if set.scene != "protected" && set.scene != "defaults" && set.scene != "both" {
+			return false, fmt.Errorf("-scene %q: want protected, defaults or both", set.scene)
+		}
 		srv, err := personalizetest.Start(ctx)
 		if err != nil {
 			return false, err
@@ -92,25 +145,27 @@ func run(ctx context.Context, w io.Writer, args []string) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		weak, err := seedWeak(ctx, cfg)
-		if err != nil {
-			return false, err
+		if set.scene != "defaults" {
+			subjects = append(subjects, subject{"A key and bucket set up as AWS's data-protection guidance asks", good.KeyARN, good.RoleARN, good.Bucket})
 		}
-		subjects = []subject{
-			{"A key and bucket set up as AWS's data-protection guidance asks", good.KeyARN, good.RoleARN, good.Bucket},
-			{"A key and bucket left at their defaults", weak.keyARN, good.RoleARN, weak.bucket},
+		if set.scene != "protected" {
+			weak, err := seedWeak(ctx, cfg)
+			if err != nil {
+				return false, err
+			}
+			subjects = append(subjects, subject{"A key and bucket left at their defaults", weak.keyARN, good.RoleARN, weak.bucket})
 		}
 	case "aws":
-		if *keyARN == "" || *roleARN == "" || *bucket == "" {
-			return false, errors.New("-target aws needs -kms-key-arn, -role-arn and -bucket")
+		if set.keyARN == "" || set.roleARN == "" || set.bucket == "" {
+			return false, errors.New("-target aws needs -kms-key-arn, -role-arn and -bucket (or their PERSONALIZEGUARD_* variables)")
 		}
 		var err error
-		if cfg, err = config.LoadDefaultConfig(ctx); err != nil {
+		if cfg, err = awsConfig(ctx); err != nil {
 			return false, err
 		}
-		subjects = []subject{{"Your key and bucket", *keyARN, *roleARN, *bucket}}
+		subjects = []subject{{"Your key and bucket", set.keyARN, set.roleARN, set.bucket}}
 	default:
-		return false, fmt.Errorf("-target %q: want local or aws", *target)
+		return false, fmt.Errorf("-target %q: want local or aws", set.target)
 	}
 
 	kc, sc := awskms.NewFromConfig(cfg), s3.NewFromConfig(cfg)
@@ -147,11 +202,26 @@ func run(ctx context.Context, w io.Writer, args []string) (bool, error) {
 		}
 		fmt.Fprintln(w)
 	}
-	if *target == "local" {
-		// The demo's weak pair is meant to fail; the demo itself succeeded.
-		return false, nil
-	}
 	return blocking, nil
+}
+
+// errNoRegion says what to do instead of letting the SDK fail on an empty
+// Region with a message about endpoints.
+var errNoRegion = errors.New("-target aws: no AWS Region is configured; set AWS_REGION (for example AWS_REGION=us-east-1), " +
+	"or a region in your AWS profile")
+
+// awsConfig loads the default config, which reads only the environment and
+// the shared files (credentials are fetched lazily, on the first call), and
+// refuses to go on without a Region.
+func awsConfig(ctx context.Context) (aws.Config, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, errNoRegion
+	}
+	return cfg, nil
 }
 
 func verdict(r posture.Report) string {
@@ -181,4 +251,40 @@ func seedWeak(ctx context.Context, cfg aws.Config) (weakScene, error) {
 		return weakScene{}, err
 	}
 	return weakScene{keyARN: aws.ToString(key.KeyMetadata.Arn), bucket: bucket}, nil
+}
+
+// envString defines a string flag that falls back to the environment
+// variable key, and names key in its usage.
+func envString(fs *flag.FlagSet, env map[string]string, name, key, def, usage string) *string {
+	env[name] = key
+	return fs.String(name, def, usage+" ($"+key+")")
+}
+
+// parseArgs parses the command line and fills the flags it left out from
+// their environment variables. -h prints the usage on stdout; a mistake
+// prints the error and the usage on stderr, with exit status 2 as package
+// flag does. done reports that the program should exit with code.
+func parseArgs(fs *flag.FlagSet, args []string, env map[string]string, stdout, stderr io.Writer) (code int, done bool) {
+	var msg bytes.Buffer
+	fs.SetOutput(&msg)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		stdout.Write(msg.Bytes())
+		return 0, true
+	case err != nil:
+		stderr.Write(msg.Bytes())
+		return 2, true
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "%s takes no arguments, only flags (see -h)\n", fs.Name())
+		return 2, true
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for name, key := range env {
+		if v := os.Getenv(key); v != "" && !given[name] {
+			_ = fs.Set(name, v) // a string flag takes any value
+		}
+	}
+	return 0, false
 }
