@@ -10,9 +10,13 @@
 //	go run ./examples/embed
 //	go run ./examples/embed -listen 127.0.0.1:8080
 //	curl -d '{"name":"acct-12345678"}' localhost:8080/dataset-groups
+//
+// -h lists the flags. It exits 0 when the demo ran (or the server stopped on
+// an interrupt), 2 when the flags are wrong, 1 otherwise.
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -37,12 +41,26 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "embed:", err)
-		os.Exit(1)
-	}
+	code := run(ctx, os.Stdout, os.Stderr, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
+
+const usageText = `Usage: embed [flags]
+
+Runs an HTTP service that creates Personalize dataset groups through
+Personalize Guard, on embedded endpoints, and shows a refused request
+becoming a 422 that names the field and the rule, never the value. Without
+-listen it sends the service three requests, prints the answers and exits.
+
+Flags (none reads a PERSONALIZEGUARD_* variable; the service always uses the
+embedded endpoints):
+`
+
+const usageFooter = `
+Exit status: 0 when the demo ran or the server stopped on an interrupt,
+2 when the flags are wrong, 1 otherwise.
+`
 
 // service is the existing application: it creates dataset groups for its
 // tenants on request.
@@ -105,13 +123,28 @@ func (s *service) handler() http.Handler {
 	return mux
 }
 
-func run(ctx context.Context, w io.Writer, args []string) error {
+// run is the program: it returns the exit status.
+func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("embed", flag.ContinueOnError)
-	fs.SetOutput(w)
-	listen := fs.String("listen", "", "serve on this address until interrupted, instead of running the demo")
-	if err := fs.Parse(args); err != nil {
-		return err
+	listen := fs.String("listen", "", "serve on this `address` (host:port) until interrupted, instead of running the demo")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), usageFooter)
 	}
+	if code, done := parseArgs(fs, args, stdout, stderr); done {
+		return code
+	}
+	if err := serve(ctx, stdout, *listen); err != nil {
+		fmt.Fprintln(stderr, "embed:", err)
+		return 1
+	}
+	return 0
+}
+
+// serve starts the service on embedded endpoints and either runs the demo
+// or, with listen set, serves until ctx ends.
+func serve(ctx context.Context, w io.Writer, listen string) error {
 	srv, err := personalizetest.Start(ctx)
 	if err != nil {
 		return err
@@ -132,7 +165,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	svc := &service{personalize: client, log: logger}
 
-	ln, err := net.Listen("tcp", listenAddr(*listen))
+	ln, err := net.Listen("tcp", listenAddr(listen))
 	if err != nil {
 		return err
 	}
@@ -140,7 +173,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	go httpSrv.Serve(ln)
 	defer httpSrv.Close()
 
-	if *listen != "" {
+	if listen != "" {
 		fmt.Fprintf(w, "serving on http://%s (POST /dataset-groups); interrupt to stop\n", ln.Addr())
 		<-ctx.Done()
 		return nil
@@ -158,6 +191,27 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		fmt.Fprintf(w, "POST /dataset-groups %s\n  -> %d %s\n", body, status, answer)
 	}
 	return nil
+}
+
+// parseArgs parses the command line. -h prints the usage on stdout; a
+// mistake prints the error and the usage on stderr, with exit status 2 as
+// package flag does. done reports that the program should exit with code.
+func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
+	var msg bytes.Buffer
+	fs.SetOutput(&msg)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		stdout.Write(msg.Bytes())
+		return 0, true
+	case err != nil:
+		stderr.Write(msg.Bytes())
+		return 2, true
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "%s takes no arguments, only flags (see -h)\n", fs.Name())
+		return 2, true
+	}
+	return 0, false
 }
 
 func listenAddr(a string) string {
