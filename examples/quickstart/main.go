@@ -461,7 +461,7 @@ type auditPrinter struct {
 func (p *auditPrinter) Enabled(context.Context, slog.Level) bool { return true }
 
 func (p *auditPrinter) Handle(_ context.Context, r slog.Record) error {
-	if r.Message != "personalize call" {
+	if r.Message != personalize.AuditMessage {
 		fmt.Fprintf(p.w, "   guard: %s\n", r.Message)
 		return nil
 	}
@@ -469,15 +469,15 @@ func (p *auditPrinter) Handle(_ context.Context, r slog.Record) error {
 	var acted []string
 	r.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
-		case "operation":
+		case personalize.AuditKeyOperation:
 			op = a.Value.String()
-		case "outcome":
+		case personalize.AuditKeyOutcome:
 			outcome = a.Value.String()
-		case "rule":
+		case personalize.AuditKeyRule:
 			rule = a.Value.String()
-		case "field":
+		case personalize.AuditKeyField:
 			field = a.Value.String()
-		case "safeguards":
+		case personalize.AuditKeySafeguards:
 			if v, ok := a.Value.Any().([]string); ok {
 				acted = v
 			}
