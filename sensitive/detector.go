@@ -349,7 +349,8 @@ const stale = -2 // the candidate must be computed
 // bounded number of times. It lives on the caller's stack.
 type scanner struct {
 	d     *Detector
-	s     string
+	v     view   // the normalised text and its offset map
+	s     string // v.s, what the built-in kinds read
 	live  uint16 // built-in kinds that may still yield a candidate
 	cands [numBuiltins]candidate
 	url   urlScan
@@ -368,7 +369,9 @@ type ruleScan struct {
 // no '@', ':' or 'A' (and many no digit), so most generators need not start. For longer text the generators' own anchor searches are cheaper.
 const shortInput = 512
 
-func (sc *scanner) init(d *Detector, s string) {
+func (sc *scanner) init(d *Detector, src string) {
+	sc.v = newView(src)
+	s := sc.v.s
 	sc.d, sc.s, sc.live = d, s, d.kinds
 	for i := range sc.cands {
 		sc.cands[i].start = stale
@@ -418,8 +421,12 @@ func anchorsIn(s string) uint16 {
 	return kinds
 }
 
-// next returns the first finding that starts at or after from.
-func (sc *scanner) next(from int) (Finding, bool) {
+// next returns the first finding that starts at or after from, an offset in
+// the caller's text. Built-in candidates live in normalised offsets and are
+// mapped back before they are compared with caller rules, which read the
+// caller's text.
+func (sc *scanner) next(srcFrom int) (Finding, bool) {
+	from := sc.v.toNorm(srcFrom)
 	for {
 		// Numeric kinds that need a new candidate share one walk over the
 		// digit runs; the others each have their own anchor.
@@ -448,6 +455,10 @@ func (sc *scanner) next(from int) (Finding, bool) {
 				best, bestRank, bestB = c, b.rank(), b
 			}
 		}
+		nbest := best
+		if best.start >= 0 {
+			best = candidate{sc.v.orig(best.start), sc.v.origEnd(best.end)}
+		}
 		var bestKind Kind
 		if bestB < numBuiltins {
 			bestKind = bestB.kind()
@@ -455,8 +466,8 @@ func (sc *scanner) next(from int) (Finding, bool) {
 		bestRule := -1
 		for i := range sc.rules {
 			r := &sc.rules[i]
-			if r.cand.start == stale || (r.cand.start >= 0 && r.cand.start < from) {
-				r.cand.start, r.cand.end = sc.generateRule(i, from)
+			if r.cand.start == stale || (r.cand.start >= 0 && r.cand.start < srcFrom) {
+				r.cand.start, r.cand.end = sc.generateRule(i, srcFrom)
 			}
 			if r.cand.start >= 0 && better(r.cand, int(numBuiltins)+i, best, bestRank) {
 				best, bestRank, bestKind, bestRule = r.cand, int(numBuiltins)+i, sc.d.rules[i].Kind, i
@@ -468,7 +479,7 @@ func (sc *scanner) next(from int) (Finding, bool) {
 		if sc.d.allow == nil {
 			return Finding{Kind: bestKind, Start: best.start, End: best.end}, true
 		}
-		if _, ok := sc.d.allow[sc.s[best.start:best.end]]; !ok {
+		if _, ok := sc.d.allow[sc.v.src[best.start:best.end]]; !ok {
 			return Finding{Kind: bestKind, Start: best.start, End: best.end}, true
 		}
 		// A reviewed value: this generator resumes after it; the others keep
@@ -479,10 +490,10 @@ func (sc *scanner) next(from int) (Finding, bool) {
 		} else {
 			b := bestB
 			if numericKinds&(1<<b) != 0 {
-				sc.generateNumeric(1<<b, best.end)
+				sc.generateNumeric(1<<b, nbest.end)
 			} else {
 				c := &sc.cands[b]
-				if c.start, c.end = sc.generate(b, best.end); c.start < 0 {
+				if c.start, c.end = sc.generate(b, nbest.end); c.start < 0 {
 					sc.live &^= 1 << b
 				}
 			}
@@ -567,7 +578,7 @@ func (sc *scanner) generateRule(i, from int) (int, int) {
 	r := &sc.rules[i]
 	rule := sc.d.rules[i]
 	if !r.ran {
-		r.matches = rule.Pattern.FindAllStringIndex(sc.s, -1)
+		r.matches = rule.Pattern.FindAllStringIndex(sc.v.src, -1)
 		r.ran = true
 	}
 	for ; r.i < len(r.matches); r.i++ {
@@ -575,7 +586,7 @@ func (sc *scanner) generateRule(i, from int) (int, int) {
 		if m[0] < from || m[0] == m[1] {
 			continue
 		}
-		if rule.Validate != nil && !rule.Validate(sc.s[m[0]:m[1]]) {
+		if rule.Validate != nil && !rule.Validate(sc.v.src[m[0]:m[1]]) {
 			continue
 		}
 		return m[0], m[1]

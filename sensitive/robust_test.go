@@ -52,9 +52,10 @@ func TestBytesOutsideASCII(t *testing.T) {
 		{"\xff4111111111111111\xfe", []Finding{{CreditCard, 1, 17}}, "invalid UTF-8 around a card"},
 		{"\x004111111111111111\x00", []Finding{{CreditCard, 1, 17}}, "NULs around a card"},
 		{"é jane@example.com", []Finding{{Email, 3, 19}}, "offsets count bytes, not runes"},
-		{"jané@example.com", nil, "non-ASCII ends the local part, leaving it empty"},
+		{"jané@example.com", []Finding{{Email, 0, 17}}, "an internationalised local part (RFC 6531)"},
+		{"→jane@example.com", []Finding{{Email, 3, 19}}, "a symbol is not part of the local part"},
 		{"josé.d jane@example.com", []Finding{{Email, 8, 24}}, "non-ASCII before an address"},
-		{"４１１１１１１１１１１１１１１１", nil, "full-width digits are not digits"},
+		{"４１１１１１１１１１１１１１１１", []Finding{{CreditCard, 0, 48}}, "full-width digits are digits"},
 		{"\xc0\xaf\xc0\xaf", nil, "overlong encodings"},
 	}
 	for _, tc := range tests {

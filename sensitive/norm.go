@@ -1,0 +1,246 @@
+package sensitive
+
+import (
+	"sort"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Values are written to evade detectors: full-width or Arabic-Indic digits,
+// no-break and ideographic spaces, zero-width characters or soft hyphens
+// between digits, full-width '@' and '.', percent-escapes ("jane%40example.com").
+// Rather than teach every kind these forms, the scanner reads a normalised
+// copy of such input in which each of them is its ASCII equivalent (or
+// nothing), and maps offsets back. Input without any of them — almost all
+// input — is read in place: the check is one pass that looks at eight bytes
+// per step and allocates nothing.
+
+// view is the text the built-in kinds read and how its offsets map back to
+// the caller's text.
+type view struct {
+	s     string // what the built-in kinds read
+	src   string // the caller's text
+	edits []edit // nil when s is src
+}
+
+// edit records that from normalised offset at on, the caller's offset is
+// the normalised one plus shift. Shifts only grow: the normalised text is
+// never longer than the original.
+type edit struct{ at, shift int }
+
+func newView(src string) view {
+	if !needsNormalizing(src) {
+		return view{s: src, src: src}
+	}
+	return normalize(src)
+}
+
+// orig maps normalised offset i (0 <= i <= len(v.s)) to the caller's text.
+func (v *view) orig(i int) int {
+	if v.edits == nil {
+		return i
+	}
+	if i >= len(v.s) {
+		return len(v.src)
+	}
+	k := sort.Search(len(v.edits), func(k int) bool { return v.edits[k].at > i })
+	if k == 0 {
+		return i
+	}
+	return i + v.edits[k-1].shift
+}
+
+// origEnd maps the exclusive end e of a normalised span: the end of the
+// source of its last byte, so a finding never swallows what follows it.
+func (v *view) origEnd(e int) int {
+	if v.edits == nil || e == 0 {
+		return v.orig(e)
+	}
+	o := v.orig(e - 1)
+	return o + unitWidth(v.src, o, v.s[e-1])
+}
+
+// toNorm returns the first normalised offset whose source starts at or after
+// the caller's offset o.
+func (v *view) toNorm(o int) int {
+	if v.edits == nil {
+		return o
+	}
+	return sort.Search(len(v.s), func(i int) bool { return v.orig(i) >= o })
+}
+
+// unitWidth is the length of the source of normalised byte b, whose source
+// starts at src[o]: a percent-escape, a mapped rune, or the byte itself.
+func unitWidth(src string, o int, b byte) int {
+	c := src[o]
+	switch {
+	case c == '%' && b != '%':
+		return 3
+	case c >= utf8.RuneSelf:
+		if _, ok := mapRune(src, o); ok {
+			_, n := utf8.DecodeRuneInString(src[o:])
+			return n
+		}
+	}
+	return 1
+}
+
+// needsNormalizing reports whether s holds a byte sequence that normalize
+// would change. Eight bytes at a time, it skips words with neither a byte
+// above 0x7f nor a '%'.
+func needsNormalizing(s string) bool {
+	const ones = 0x0101010101010101
+	const highs = 0x8080808080808080
+	i := 0
+	for {
+		for ; i+8 <= len(s); i += 8 {
+			v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			pct := v ^ (ones * '%')
+			if v&highs != 0 || (pct-ones)&^pct&highs != 0 {
+				break
+			}
+		}
+		end := min(i+8, len(s))
+		if i >= end {
+			return false
+		}
+		for ; i < end; i++ {
+			c := s[i]
+			switch {
+			case c == '%':
+				if _, ok := percentAt(s, i); ok {
+					return true
+				}
+			case c >= utf8.RuneSelf:
+				if _, ok := mapRune(s, i); ok {
+					return true
+				}
+				// Skip the continuation bytes of this rune.
+				_, n := utf8.DecodeRuneInString(s[i:])
+				i += n - 1
+			}
+		}
+	}
+}
+
+// normalize builds the normalised view of s.
+func normalize(s string) view {
+	buf := make([]byte, 0, len(s))
+	var edits []edit
+	shift := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		w, out, drop := 1, c, false
+		switch {
+		case c == '%':
+			if b, ok := percentAt(s, i); ok {
+				w, out = 3, b
+			}
+		case c >= utf8.RuneSelf:
+			_, n := utf8.DecodeRuneInString(s[i:])
+			if b, ok := mapRune(s, i); ok {
+				w, out, drop = n, b, b == 0
+			} else {
+				buf = append(buf, s[i:i+n]...)
+				i += n
+				continue
+			}
+		}
+		if !drop {
+			buf = append(buf, out)
+		}
+		i += w
+		if d := w - 1; drop || d > 0 {
+			if drop {
+				d = w
+			}
+			shift += d
+			edits = append(edits, edit{at: len(buf), shift: shift})
+		}
+	}
+	if len(edits) == 0 {
+		return view{s: s, src: s}
+	}
+	return view{s: string(buf), src: s, edits: edits}
+}
+
+// percentAt decodes the escape "%XX" at s[i] when it encodes a byte that can
+// be part of a value: a letter, a digit, or one of "@.-+_ ". Escapes of
+// delimiters ("%26", "%3D", "%2F") stay as they are, so a URL keeps its
+// structure.
+func percentAt(s string, i int) (byte, bool) {
+	if i+2 >= len(s) {
+		return 0, false
+	}
+	h, okh := unhex(s[i+1])
+	l, okl := unhex(s[i+2])
+	if !okh || !okl {
+		return 0, false
+	}
+	b := h<<4 | l
+	if isAlnum(b) || b == '@' || b == '.' || b == '-' || b == '+' || b == '_' || b == ' ' {
+		return b, true
+	}
+	return 0, false
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case isDigit(c):
+		return c - '0', true
+	case (c|0x20)-'a' < 6:
+		return (c | 0x20) - 'a' + 10, true
+	}
+	return 0, false
+}
+
+// mapRune returns the ASCII byte that the rune at s[i] stands for, 0 for a
+// rune that is dropped (a format character), and false for a rune that is
+// kept as it is.
+func mapRune(s string, i int) (byte, bool) {
+	r, n := utf8.DecodeRuneInString(s[i:])
+	if r == utf8.RuneError && n <= 1 {
+		return 0, false
+	}
+	switch {
+	case r >= 0xff01 && r <= 0xff5e: // full-width forms of ASCII '!'..'~'
+		return byte(r - 0xfee0), true
+	case r == 0x3002, r == 0xff61, r == 0xfe52, r == 0x2024: // ideographic, half-width, small full stops
+		return '.', true
+	case r == 0xfe6b: // small commercial at
+		return '@', true
+	case r >= 0x2010 && r <= 0x2015, r == 0x2212, r == 0xfe58, r == 0xfe63: // hyphens, dashes, minus
+		return '-', true
+	case unicode.Is(unicode.Zs, r): // no-break, thin, ideographic and other spaces
+		return ' ', true
+	case unicode.Is(unicode.Cf, r): // zero-width space and joiners, soft hyphen, bidi marks
+		return 0, true
+	}
+	if d, ok := digitValue(r); ok {
+		return '0' + d, true
+	}
+	return 0, false
+}
+
+// digitValue returns the value of a decimal digit (Unicode Nd). Unicode
+// assigns Nd characters only in contiguous runs of ten, from 0 to 9, so the
+// value is the distance from the start of the run modulo ten; the runs of
+// the table are merged runs of ten.
+func digitValue(r rune) (byte, bool) {
+	t := unicode.Nd
+	if r <= 0xffff {
+		for _, g := range t.R16 {
+			if rune(g.Lo) <= r && r <= rune(g.Hi) {
+				return byte((r - rune(g.Lo)) % 10), g.Stride == 1
+			}
+		}
+		return 0, false
+	}
+	for _, g := range t.R32 {
+		if rune(g.Lo) <= r && r <= rune(g.Hi) {
+			return byte((r - rune(g.Lo)) % 10), g.Stride == 1
+		}
+	}
+	return 0, false
+}
