@@ -542,7 +542,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	for p := nextRun(s, from); p >= 0 && set != 0; {
 		e := runEnd(s, p)
 		n := e - p
-		if set&(1<<bCard) != 0 && (n == 4 || (n >= 13 && n <= 19)) {
+		if set&(1<<bCard) != 0 && (n == 4 || (n >= 13 && n <= 19) || (e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e'))) {
 			if ce := cardAt(s, p); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}

@@ -18,6 +18,7 @@ const (
 	cAt              // '@', the e-mail anchor
 	cColon           // ':', the URL anchor
 	cA               // 'A', the access key anchor
+	cSep             // a separator between the digit groups of a number: space tab - _ / : + .
 )
 
 // byteClass is a read-only lookup table, filled once at package initialisation.
@@ -52,6 +53,9 @@ var byteClass = func() (t [256]uint16) {
 	t['@'] |= cAt
 	t[':'] |= cColon
 	t['A'] |= cA
+	for _, c := range " \t-_/:+." {
+		t[c] |= cSep
+	}
 	return t
 }()
 
@@ -143,6 +147,67 @@ func numEndOK(s string, e int, sep byte) bool {
 		return false
 	}
 	return !(e+1 < len(s) && isDigit(s[e+1]) && joins(c, sep))
+}
+
+// maxSep bounds a run of separators between two digit groups ("4111 - 1111",
+// "123  45  6789"), so every look-around stays constant-time.
+const maxSep = 3
+
+// sepEnd returns the end of the run of at most maxSep separators at s[i:],
+// or i when there is none.
+func sepEnd(s string, i int) int {
+	j := i
+	for j < len(s) && j-i < maxSep && is(s[j], cSep) {
+		j++
+	}
+	return j
+}
+
+// sepStart returns the start of the run of at most maxSep separators that
+// ends at s[:i], or i when there is none.
+func sepStart(s string, i int) int {
+	j := i
+	for j > 0 && i-j < maxSep && is(s[j-1], cSep) {
+		j--
+	}
+	return j
+}
+
+// blank reports whether s[a:b] is only spaces and tabs.
+func blank(s string, a, b int) bool {
+	for i := a; i < b; i++ {
+		if s[i] != ' ' && s[i] != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// groupedStartOK reports whether a number written in groups may start at p:
+// not glued to a letter or digit, and not the tail of a longer number — a
+// digit group before it joined by anything but blanks ("1-123-45-6789").
+// Blanks always separate numbers in free text ("order 12 4111 1111 …").
+func groupedStartOK(s string, p int) bool {
+	if p == 0 {
+		return true
+	}
+	if isAlnum(s[p-1]) {
+		return false
+	}
+	k := sepStart(s, p)
+	return k == p || k == 0 || !isDigit(s[k-1]) || blank(s, k, p)
+}
+
+// groupedEndOK is groupedStartOK's mirror for a number that ends at e.
+func groupedEndOK(s string, e int) bool {
+	if e >= len(s) {
+		return true
+	}
+	if isAlnum(s[e]) {
+		return false
+	}
+	k := sepEnd(s, e)
+	return k == e || k == len(s) || !isDigit(s[k]) || blank(s, e, k)
 }
 
 // joins reports whether c between two digits makes them one number: a
