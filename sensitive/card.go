@@ -11,9 +11,10 @@ package sensitive
 //   - a JSON number whose value is a card: "4.111111111111111e15",
 //     "4111111111111111.0".
 //
-// A plain 19-digit run is a card only after a card keyword: 64-bit hashed
-// IDs have 19 digits, and about one in a hundred of them would pass Luhn
-// with a prefix some network issues at 19 digits.
+// A plain run of 17 to 19 digits is a card only after a card keyword:
+// signed 64-bit hashed IDs have 18 to 19 digits, and about one in a hundred
+// of them would pass Luhn with a prefix some network issues at that length.
+// Cards of those lengths are rare and, when printed, grouped.
 func cardAt(s string, p int) int {
 	e0 := runEnd(s, p)
 	n := e0 - p
@@ -26,7 +27,7 @@ func cardAt(s string, p int) int {
 		if n < 13 || n > 19 || !plainStartOK(s, p) || !plainEndOK(s, e0) {
 			return -1
 		}
-		if n == 19 && !cardKeywordBefore(s, p) {
+		if n >= 17 && !cardKeywordBefore(s, p) {
 			return -1
 		}
 		if cardValid(s, p, e0) {
@@ -188,7 +189,7 @@ func cardNumberAt(s string, p int) int {
 	if e < 0 || (exp && sig < 10) || n < 13 || n > 19 || !plainStartOK(s, p) {
 		return -1
 	}
-	if n == 19 && !cardKeywordBefore(s, p) {
+	if n >= 17 && !cardKeywordBefore(s, p) {
 		return -1
 	}
 	if luhn(d[:n]) && cardIssuer(d[:n]) {
