@@ -552,7 +552,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
 			}
 		}
-		if set&(1<<bIBAN) != 0 && n >= 2 && p >= 2 && isLetter(s[p-1]) && isLetter(s[p-2]) {
+		if set&(1<<bIBAN) != 0 && n >= 2 && ibanCountryStart(s, p) >= 0 {
 			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
 				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
 			}
