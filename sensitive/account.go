@@ -1,12 +1,22 @@
 package sensitive
 
 // accountAt returns the end of an account number starting at the digit run
-// at p, or -1: 6–17 digits introduced by an account keyword, in the shapes
-// resource names and key=value text use: "acct-12345678", "account_no_00123456",
-// "bank-account-987654321", "customer account 12345678", "AccountNumber=12345678".
+// at p, or -1: 6–17 digits, plain or in groups joined by dashes, introduced
+// by an account keyword, in the shapes resource names, key=value text and
+// prose use: "acct-12345678", "account_no_00123456", "bank-account-987654321",
+// "customer account 12345678", "AccountNumber=12345678", "account number is
+// 912803456", "acct #: 1234-5678-9012".
 func accountAt(s string, p int) int {
 	e := runEnd(s, p)
-	if n := e - p; n < 6 || n > 17 {
+	digits := e - p
+	// Short groups joined by single dashes ("1234-5678-9012") count as one
+	// number; after a whole number a dash starts another field ("…-2024").
+	for first := digits; first < 6 && digits <= 17 && e+1 < len(s) && s[e] == '-' && isDigit(s[e+1]); {
+		ge := runEnd(s, e+1)
+		digits += ge - (e + 1)
+		e = ge
+	}
+	if digits < 6 || digits > 17 {
 		return -1
 	}
 	if p >= 2 && is(s[p-1], cJoin) && isDigit(s[p-2]) {
@@ -45,10 +55,14 @@ const maxGap = 4
 //	keyword [suffix] gap value     e.g. "acct-", "AccountNumber=", "account_no_", "SSN: "
 //
 // where suffix is one of number, num, nbr, no, nr, id (glued or a word of its
-// own) and gap is up to four of - _ . : = # / space tab and quotes. A
-// redaction marker ("[REDACTED:account-number]") never counts: ']' is no gap.
+// own) and gap is up to four of - _ . : = # / space tab and quotes, or a gap,
+// a linking word and a gap ("account no. is: ", "SSN was "). A redaction
+// marker ("[REDACTED:account-number]") never counts: ']' is no gap.
 func keywordBefore(s string, p int, keyword func(s string, j int) bool) bool {
 	j := skipGapBack(s, p)
+	if k := verbBefore(s, j); k >= 0 {
+		j = skipGapBack(s, k) // "account number is 912803456", "SSN was: …"
+	}
 	if keyword(s, j) {
 		return true
 	}
@@ -64,6 +78,18 @@ func keywordBefore(s string, p int, keyword func(s string, j int) bool) bool {
 		return false
 	}
 	return keyword(s, skipGapBack(s, k)) // "account_no", "Account No."
+}
+
+// verbBefore returns where a linking word that ends at j starts — is, was,
+// are, of, equals, as a word after a gap — or -1.
+func verbBefore(s string, j int) int {
+	for _, w := range [...]string{"is", "was", "are", "of", "equals"} {
+		k := j - len(w)
+		if hasSuffixFold(s, j, w) && k > 0 && is(s[k-1], cGap) {
+			return k
+		}
+	}
+	return -1
 }
 
 func skipGapBack(s string, j int) int {

@@ -7,7 +7,7 @@ import (
 
 // nextAccessKey finds an AWS access key ID: AKIA (long-term), ASIA
 // (temporary), ABIA or ACCA followed by 16 base32 characters [A-Z2-7], not
-// glued to other letters or digits.
+// glued to other upper-case letters or digits.
 func nextAccessKey(s string, from int) (int, int) {
 	for i := from; i < len(s); {
 		j := strings.IndexByte(s[i:], 'A')
@@ -23,8 +23,13 @@ func nextAccessKey(s string, from int) (int, int) {
 	return -1, -1
 }
 
+// keyGlue reports whether c next to a key ID makes it part of a longer
+// upper-case token (a base32 blob, another ID). Lower-case letters are a
+// glued word ("userAKIA…", "AKIA…secret") and do not hide the key.
+func keyGlue(c byte) bool { return isUpper(c) || isDigit(c) }
+
 func accessKeyAt(s string, q int) bool {
-	if q+20 > len(s) || (q > 0 && isAlnum(s[q-1])) || (q+20 < len(s) && isAlnum(s[q+20])) {
+	if q+20 > len(s) || (q > 0 && keyGlue(s[q-1])) || (q+20 < len(s) && keyGlue(s[q+20])) {
 		return false
 	}
 	switch s[q : q+4] {

@@ -189,6 +189,8 @@ func TestPhone(t *testing.T) {
 func TestAWSAccessKey(t *testing.T) {
 	runKindCases(t, AWSAccessKey, []kindCase{
 		{"AKIAIOSFODNN7EXAMPLE", []string{"AKIAIOSFODNN7EXAMPLE"}, "long-term key"},
+		{"userAKIAIOSFODNN7EXAMPLE", []string{"AKIAIOSFODNN7EXAMPLE"}, "glued to a lower-case word"},
+		{"XAKIAIOSFODNN7EXAMPLE", nil, "inside an upper-case token"},
 		{"ASIAZYEX3RDRGDSJPR3U", []string{"ASIAZYEX3RDRGDSJPR3U"}, "temporary key"},
 		{"AIDAIOSFODNN7EXAMPLE", nil, "user ID prefix"},
 		{"AKIAIOSFODNN8EXAMPLE", nil, "8 is not base32"},
@@ -217,6 +219,12 @@ func TestAWSSecretKey(t *testing.T) {
 func TestAccountNumber(t *testing.T) {
 	runKindCases(t, AccountNumber, []kindCase{
 		{"acct-12345678", []string{"12345678"}, "acct dash"},
+		{"account number is 912803456", []string{"912803456"}, "prose with a linking word"},
+		{"account no. is: 912803456", []string{"912803456"}, "abbreviation, linking word and colon"},
+		{"acct #: 912803456", []string{"912803456"}, "hash and colon"},
+		{"account 1234-5678-9012", []string{"1234-5678-9012"}, "groups joined by dashes"},
+		{"account 55443322-2024", []string{"55443322"}, "a whole number, then another field"},
+		{`{"account_number": 9.12803456e8}`, nil, "JSON exponent form is read only for cards"},
 		{"account_no_00123456", []string{"00123456"}, "account_no"},
 		{"bank-account-987654321", []string{"987654321"}, "bank-account"},
 		{"customer account 12345678", []string{"12345678"}, "prose"},
