@@ -7,8 +7,17 @@ package sensitive
 // "customer account 12345678", "AccountNumber=12345678", "account number is
 // 912803456", "acct #: 1234-5678-9012".
 func accountAt(s string, p int) int {
+	// The cheap, bounded look-backs come first, so that a long chain of
+	// short groups ("1-1-1-…") is walked only from its head, and only after
+	// a keyword.
+	if p >= 2 && is(s[p-1], cJoin) && isDigit(s[p-2]) {
+		return -1 // the tail of a longer number
+	}
 	e := runEnd(s, p)
 	digits := e - p
+	if digits > 17 || !keywordBefore(s, p, accountKeyword) {
+		return -1
+	}
 	// Short groups joined by single dashes ("1234-5678-9012") count as one
 	// number; after a whole number a dash starts another field ("…-2024").
 	for first := digits; first < 6 && digits <= 17 && e+1 < len(s) && s[e] == '-' && isDigit(s[e+1]); {
@@ -16,17 +25,8 @@ func accountAt(s string, p int) int {
 		digits += ge - (e + 1)
 		e = ge
 	}
-	if digits < 6 || digits > 17 {
-		return -1
-	}
-	if p >= 2 && is(s[p-1], cJoin) && isDigit(s[p-2]) {
-		return -1 // the tail of a longer number
-	}
-	if !numEndOK(s, e, 0) {
-		return -1 // glued to a word, or a decimal amount
-	}
-	if !keywordBefore(s, p, accountKeyword) {
-		return -1
+	if digits < 6 || digits > 17 || !numEndOK(s, e, 0) {
+		return -1 // too short or long, glued to a word, or a decimal amount
 	}
 	return e
 }

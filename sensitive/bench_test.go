@@ -124,27 +124,53 @@ func BenchmarkFirst(b *testing.B) {
 	})
 }
 
-// pathological inputs: each is built to make a naive scanner backtrack or
-// rescan. Their throughput must not fall as the size grows from 64 KiB to
-// 1 MiB; a quadratic scanner would be 16 times slower per byte.
+// pathological inputs: each is built to make a naive scanner backtrack,
+// rescan or validate at every byte. Their throughput must not fall as the
+// size grows; a quadratic scanner would be 16 times slower per byte at
+// 1 MiB than at 64 KiB.
 var pathological = []struct {
 	name string
 	unit string
 }{
+	// Numbers: every byte starts or continues a candidate.
 	{"dashed-ones", "1-"},
 	{"digits", "1"},
 	{"spaced-quads", "4111 "},
+	{"digit-groups", "12 345-6789/"},
+	{"separator-runs", "1 - / "},
+	{"mixed-separators", "4111:_+."},
+	{"plus-digits", "+1 "},
+	{"signed-ids", "-3953814578718096702,"},
+	{"json-exponents", "4.111111111111111e15,"},
+	{"iban-groups", "NO 19 4920 "},
+	{"keywords", "account-"},
+	{"linking-words", "account no. is: "},
+	// E-mail: '@' and '.' everywhere.
 	{"at-signs", "a@"},
+	{"at-runs", "@"},
+	{"dot-runs", "."},
+	{"email-like", "a@b."},
+	{"email-labels", "x@x.x.x.x."},
 	{"dotted-local", "a."},
+	{"addresses", "jane.doe@example.zz "},
+	// URLs and keys.
 	{"schemes", "a://"},
 	{"query", "?token=&"},
-	{"plus-digits", "+1 "},
 	{"base64", "Ab0+"},
 	{"akia", "AKIA"},
-	{"keywords", "account-"},
 	{"secret-runs", "secret "},
+	// Bytes that need normalising, and bytes that are not text.
+	{"percent-escapes", "%40%2E%34"},
+	{"fullwidth-digits", "４１"},
+	{"arabic-indic-digits", "٤١١١ "},
+	{"nbsp-digits", "4111\u00a0"},
+	{"zero-width", "4\u200b"},
 	{"nul", "\x00"},
 	{"high-bytes", "\xff\xfe"},
+}
+
+func repeatTo(unit string, n int) string {
+	return strings.Repeat(unit, n/len(unit)+1)[:n]
 }
 
 func BenchmarkPathological(b *testing.B) {
@@ -153,8 +179,23 @@ func BenchmarkPathological(b *testing.B) {
 			name string
 			n    int
 		}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}} {
-			s := strings.Repeat(p.unit, size.n/len(p.unit)+1)[:size.n]
+			s := repeatTo(p.unit, size.n)
 			b.Run(p.name+"-"+size.name, func(b *testing.B) { benchFind(b, s) })
 		}
 	}
+}
+
+// BenchmarkAdversarial10MiB is the size at which issue #11 measured 2 MB/s
+// on e-mail-like input.
+func BenchmarkAdversarial10MiB(b *testing.B) {
+	for _, name := range []string{"email-like", "email-labels", "digit-groups", "separator-runs", "at-runs", "dot-runs", "fullwidth-digits"} {
+		for _, p := range pathological {
+			if p.name == name {
+				s := repeatTo(p.unit, 10<<20)
+				b.Run(name, func(b *testing.B) { benchFind(b, s) })
+			}
+		}
+	}
+	s := cleanText(b, 10<<20)
+	b.Run("clean", func(b *testing.B) { benchFind(b, s) })
 }

@@ -1,7 +1,9 @@
 package sensitive
 
 import (
+	"math"
 	"sort"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -26,7 +28,7 @@ type view struct {
 // edit records that from normalised offset at on, the caller's offset is
 // the normalised one plus shift. Shifts only grow: the normalised text is
 // never longer than the original.
-type edit struct{ at, shift int }
+type edit struct{ at, shift int32 }
 
 func newView(src string) view {
 	if !needsNormalizing(src) {
@@ -43,11 +45,11 @@ func (v *view) orig(i int) int {
 	if i >= len(v.s) {
 		return len(v.src)
 	}
-	k := sort.Search(len(v.edits), func(k int) bool { return v.edits[k].at > i })
+	k := sort.Search(len(v.edits), func(k int) bool { return int(v.edits[k].at) > i })
 	if k == 0 {
 		return i
 	}
-	return i + v.edits[k-1].shift
+	return i + int(v.edits[k-1].shift)
 }
 
 // origEnd maps the exclusive end e of a normalised span: the end of the
@@ -124,45 +126,71 @@ func needsNormalizing(s string) bool {
 	}
 }
 
-// normalize builds the normalised view of s.
+// normalize builds the normalised view of s in one pass. The text is never
+// longer than s, so its buffer is allocated once; the offset map grows by
+// appending, one entry per changed unit.
 func normalize(s string) view {
+	if len(s) > math.MaxInt32 {
+		return view{s: s, src: s} // offsets would not fit the map; read the input as it is
+	}
 	buf := make([]byte, 0, len(s))
-	var edits []edit
+	edits := make([]edit, 0, len(s)/32+4)
 	shift := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		w, out, drop := 1, c, false
-		switch {
-		case c == '%':
-			if b, ok := percentAt(s, i); ok {
-				w, out = 3, b
-			}
-		case c >= utf8.RuneSelf:
-			_, n := utf8.DecodeRuneInString(s[i:])
-			if b, ok := mapRune(s, i); ok {
-				w, out, drop = n, b, b == 0
-			} else {
-				buf = append(buf, s[i:i+n]...)
-				i += n
-				continue
-			}
+		if c < utf8.RuneSelf && c != '%' {
+			buf = append(buf, c)
+			i++
+			continue
 		}
-		if !drop {
+		w, out, changed := normUnit(s, i)
+		if !changed {
+			buf = append(buf, s[i:i+w]...)
+			i += w
+			continue
+		}
+		d := w
+		if out != 0 {
 			buf = append(buf, out)
+			d--
 		}
+		shift += d
+		edits = append(edits, edit{at: int32(len(buf)), shift: int32(shift)})
 		i += w
-		if d := w - 1; drop || d > 0 {
-			if drop {
-				d = w
-			}
-			shift += d
-			edits = append(edits, edit{at: len(buf), shift: shift})
-		}
 	}
 	if len(edits) == 0 {
 		return view{s: s, src: s}
 	}
 	return view{s: string(buf), src: s, edits: edits}
+}
+
+// normUnit reads the unit at s[i]: its width, the ASCII byte it becomes (0
+// when dropped) and whether it changes; unchanged units are a byte, or a
+// whole rune when it is not ASCII.
+func normUnit(s string, i int) (w int, out byte, changed bool) {
+	c := s[i]
+	switch {
+	case c == '%':
+		if b, ok := percentAt(s, i); ok {
+			return 3, b, true
+		}
+	case c >= utf8.RuneSelf:
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return 1, 0, false
+		}
+		var b byte
+		ok := false
+		if r <= 0xffff {
+			if m := bmpMap()[r]; m != mapKeep {
+				b, ok = m&^mapDrop, true
+			}
+		} else {
+			b, ok = classifyRune(r)
+		}
+		return n, b, ok
+	}
+	return 1, c, false
 }
 
 // percentAt decodes the escape "%XX" at s[i] when it encodes a byte that can
@@ -203,6 +231,44 @@ func mapRune(s string, i int) (byte, bool) {
 	if r == utf8.RuneError && n <= 1 {
 		return 0, false
 	}
+	if r <= 0xffff {
+		switch m := bmpMap()[r]; m {
+		case mapKeep:
+			return 0, false
+		case mapDrop:
+			return 0, true
+		default:
+			return m, true
+		}
+	}
+	return classifyRune(r)
+}
+
+const (
+	mapKeep = 0    // the rune stays as it is
+	mapDrop = 0x80 // the rune is removed
+)
+
+// bmpMap is classifyRune for the Basic Multilingual Plane as a table, built
+// on first use (only input with non-ASCII bytes needs it): one load instead
+// of three binary searches of Unicode tables per rune.
+var bmpMap = sync.OnceValue(func() *[1 << 16]byte {
+	var t [1 << 16]byte
+	for r := rune(utf8.RuneSelf); r <= 0xffff; r++ {
+		switch b, ok := classifyRune(r); {
+		case !ok:
+			t[r] = mapKeep
+		case b == 0:
+			t[r] = mapDrop
+		default:
+			t[r] = b
+		}
+	}
+	return &t
+})
+
+// classifyRune is mapRune for one rune.
+func classifyRune(r rune) (byte, bool) {
 	switch {
 	case r >= 0xff01 && r <= 0xff5e: // full-width forms of ASCII '!'..'~'
 		return byte(r - 0xfee0), true
@@ -230,17 +296,15 @@ func mapRune(s string, i int) (byte, bool) {
 func digitValue(r rune) (byte, bool) {
 	t := unicode.Nd
 	if r <= 0xffff {
-		for _, g := range t.R16 {
-			if rune(g.Lo) <= r && r <= rune(g.Hi) {
-				return byte((r - rune(g.Lo)) % 10), g.Stride == 1
-			}
+		k := sort.Search(len(t.R16), func(k int) bool { return rune(t.R16[k].Hi) >= r })
+		if k < len(t.R16) && rune(t.R16[k].Lo) <= r && t.R16[k].Stride == 1 {
+			return byte((r - rune(t.R16[k].Lo)) % 10), true
 		}
 		return 0, false
 	}
-	for _, g := range t.R32 {
-		if rune(g.Lo) <= r && r <= rune(g.Hi) {
-			return byte((r - rune(g.Lo)) % 10), g.Stride == 1
-		}
+	k := sort.Search(len(t.R32), func(k int) bool { return rune(t.R32[k].Hi) >= r })
+	if k < len(t.R32) && rune(t.R32[k].Lo) <= r && t.R32[k].Stride == 1 {
+		return byte((r - rune(t.R32[k].Lo)) % 10), true
 	}
 	return 0, false
 }

@@ -2,7 +2,6 @@ package sensitive
 
 import (
 	"math/rand/v2"
-	"strings"
 	"testing"
 )
 
@@ -23,7 +22,7 @@ func TestLargeAndHostileInput(t *testing.T) {
 	}
 	inputs := map[string]string{"random-bytes": string(random)}
 	for _, p := range pathological {
-		inputs[p.name] = strings.Repeat(p.unit, size/len(p.unit)+1)[:size]
+		inputs[p.name] = repeatTo(p.unit, size)
 	}
 	inputs["dense"] = denseText(size)
 	d := Default()
