@@ -2,6 +2,7 @@ package sensitive
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 )
 
@@ -37,13 +38,25 @@ func accessKeyAt(s string, q int) bool {
 	default:
 		return false
 	}
+	var seen uint32 // the base32 characters of the body, as bits
 	for i := q + 4; i < q+20; i++ {
-		if !is(s[i], cBase32) {
+		c := s[i]
+		if !is(c, cBase32) {
 			return false
 		}
+		if isUpper(c) {
+			seen |= 1 << (c - 'A')
+		} else {
+			seen |= 1 << (c - '2' + 26)
+		}
 	}
-	return true
+	// A random body of 16 draws from 32 characters has about 12 distinct
+	// ones; placeholders ("AKIAXXXXXXXXXXXXXXXX") have one or two.
+	return bits.OnesCount32(seen) >= minKeyDistinct
 }
+
+// minKeyDistinct is the fewest distinct characters a key ID body may have.
+const minKeyDistinct = 6
 
 const (
 	secretLen = 40

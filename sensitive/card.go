@@ -149,7 +149,9 @@ func midSequence(s string, p int) bool {
 		i--
 		digit = digit || isDigit(s[i])
 	}
-	return k-i == 4 && digit && (i == 0 || !isAlnum(s[i-1]))
+	// The group before must itself start the sequence or continue it with
+	// blanks; "…-1881 4012 8888 …" is one number after another.
+	return k-i == 4 && digit && (i == 0 || s[i-1] == ' ' || s[i-1] == '\t')
 }
 
 // cardKeywordBefore reports whether a card keyword stands within 32 bytes
@@ -373,7 +375,7 @@ var iinRanges = [...]iinRange{
 	{500000, 509999, l16to19},         // Maestro, Dankort 5019, Verve, Elo, RuPay 508
 	{510000, 559999, l16},             // Mastercard
 	{560000, 599999, l16to19},         // Maestro, Uzcard 5614, Switch 564182
-	{600000, 609999, l16},             // RuPay, Hipercard 606282
+	{600000, 609999, l16to19},             // RuPay (16), Maestro 60 (16–19), Hipercard 606282
 	{601100, 601199, l16to19},         // Discover
 	{604001, 604200, l16to19},         // UkrCard
 	{620000, 629999, l16to19},         // UnionPay, Discover 622126–622925, Elo 627780

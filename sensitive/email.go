@@ -37,7 +37,7 @@ func knownTLD(tld string) bool {
 	switch {
 	case len(tld) == 2:
 		return inTable(countryTLDs, 2, tld)
-	case len(tld) > 4 && hasSuffixFold(tld[:4], 4, "xn--"):
+	case isALabel(tld):
 		return true
 	}
 	if k, ok := packTLD(tld); ok {
@@ -83,6 +83,20 @@ var genericTLDKeys = func() (t [numGenericTLDs]uint64) {
 	slices.Sort(t[:])
 	return t
 }()
+
+// isALabel reports whether label is the ASCII form of an internationalised
+// label: "xn--" and letters, digits and hyphens.
+func isALabel(label string) bool {
+	if len(label) <= 4 || !hasSuffixFold(label[:4], 4, "xn--") {
+		return false
+	}
+	for i := 4; i < len(label); i++ {
+		if c := label[i]; !isAlnum(c) && c != '-' {
+			return false
+		}
+	}
+	return true
+}
 
 // idnLetters reports whether w is at least two runes, all non-ASCII letters
 // or marks: an internationalised top-level domain in its Unicode form.
@@ -204,7 +218,7 @@ func domainEnd(s string, i, end int) int {
 			break
 		}
 		if labels >= 2 {
-			if (allLetters(label) || label[0] >= utf8.RuneSelf) && knownTLD(label) {
+			if (allLetters(label) || label[0] >= utf8.RuneSelf || isALabel(label)) && knownTLD(label) {
 				best = j
 			} else if h := strings.IndexByte(label, '-'); h > 0 && allLetters(label[:h]) && knownTLD(label[:h]) {
 				return i + h

@@ -64,6 +64,8 @@ func ibanSpecOf(a, b byte) ibanSpec {
 // spaces, dashes or dots between groups, and letters in either case. Its
 // country must be in the registry, its length and BBAN structure must be
 // that country's, and its check digits must verify (ISO 7064 mod 97-10).
+// Letters are all upper case or all lower case: "LV80 bANK …" is not an
+// IBAN someone wrote.
 func ibanAt(s string, p int) (int, int) {
 	a := ibanCountryStart(s, p)
 	if a < 0 || p+1 >= len(s) || !isDigit(s[p+1]) {
@@ -77,6 +79,12 @@ func ibanAt(s string, p int) (int, int) {
 	v[0], v[1] = toUpper(s[a]), toUpper(s[a+1])
 	count, i := 2, p
 	var sep byte // the first separator between groups, 0 while compact
+	cases := 0   // 1: upper-case letters seen, 2: lower-case
+	if isUpper(s[a]) {
+		cases |= 1
+	} else {
+		cases |= 2
+	}
 	for count < spec.length && i < len(s) {
 		c := s[i]
 		if isIBANSep(c) && count > 2 && i+1 < len(s) && isAlnum(s[i+1]) && !isIBANSep(s[i-1]) {
@@ -89,11 +97,16 @@ func ibanAt(s string, p int) (int, int) {
 		if !isAlnum(c) {
 			return -1, -1
 		}
+		if isUpper(c) {
+			cases |= 1
+		} else if isLower(c) {
+			cases |= 2
+		}
 		v[count] = toUpper(c)
 		count++
 		i++
 	}
-	if count != spec.length || !ibanEndOK(s, i, sep) {
+	if count != spec.length || cases == 3 || !ibanEndOK(s, i, sep) {
 		return -1, -1
 	}
 	if !ibanStructure(v[4:count], spec.bban) || !ibanChecksum(v[:count]) {
