@@ -375,7 +375,7 @@ var iinRanges = [...]iinRange{
 	{500000, 509999, l16to19},         // Maestro, Dankort 5019, Verve, Elo, RuPay 508
 	{510000, 559999, l16},             // Mastercard
 	{560000, 599999, l16to19},         // Maestro, Uzcard 5614, Switch 564182
-	{600000, 609999, l16to19},             // RuPay (16), Maestro 60 (16–19), Hipercard 606282
+	{600000, 609999, l16to19},         // RuPay (16), Maestro 60 (16–19), Hipercard 606282
 	{601100, 601199, l16to19},         // Discover
 	{604001, 604200, l16to19},         // UkrCard
 	{620000, 629999, l16to19},         // UnionPay, Discover 622126–622925, Elo 627780
