@@ -18,6 +18,12 @@ func accountAt(s string, p int) int {
 	if digits > 17 || !keywordBefore(s, p, accountKeyword) {
 		return -1
 	}
+	if e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e') {
+		// A JSON number whose value is the account number: 9.12803456e8.
+		if _, n, _, je, _ := jsonInteger(s, p); je >= 0 && n >= 6 && n <= 17 {
+			return je
+		}
+	}
 	// Short groups joined by single dashes ("1234-5678-9012") count as one
 	// number; after a whole number a dash starts another field ("…-2024").
 	for first := digits; first < 6 && digits <= 17 && e+1 < len(s) && s[e] == '-' && isDigit(s[e+1]); {

@@ -562,7 +562,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
 		}
-		if set&(1<<bAccount) != 0 && (n >= 6 && n <= 17 || e < len(s) && s[e] == '-') {
+		if set&(1<<bAccount) != 0 && (n >= 6 && n <= 17 || e < len(s) && (s[e] == '-' || s[e] == '.' || s[e]|0x20 == 'e')) {
 			if ae := accountAt(s, p); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}

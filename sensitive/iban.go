@@ -60,8 +60,8 @@ func ibanSpecOf(a, b byte) ibanSpec {
 // ibanAt returns the span of an IBAN whose check digits start the digit run
 // at p, or -1, -1. The IBAN may be compact ("DE89370400440532013000") or
 // grouped in any way banks print it — groups of four, or irregular groups
-// ("ES10 0075 0080 11 0600658108", "NO 19 4920 06 96270") — with single
-// spaces, dashes or dots between groups, and letters in either case. Its
+// ("ES10 0075 0080 11 0600658108", "NO 19 4920 06 96270") — with runs of
+// up to three separators (space, tab, - _ / : + .) between groups. Its
 // country must be in the registry, its length and BBAN structure must be
 // that country's, and its check digits must verify (ISO 7064 mod 97-10).
 // Letters are all upper case or all lower case: "LV80 bANK …" is not an
@@ -87,11 +87,15 @@ func ibanAt(s string, p int) (int, int) {
 	}
 	for count < spec.length && i < len(s) {
 		c := s[i]
-		if isIBANSep(c) && count > 2 && i+1 < len(s) && isAlnum(s[i+1]) && !isIBANSep(s[i-1]) {
+		if is(c, cSep) && count > 2 {
+			j := sepEnd(s, i)
+			if j >= len(s) || !isAlnum(s[j]) {
+				return -1, -1
+			}
 			if sep == 0 {
 				sep = c
 			}
-			i++
+			i = j
 			continue
 		}
 		if !isAlnum(c) {
@@ -115,14 +119,12 @@ func ibanAt(s string, p int) (int, int) {
 	return a, i
 }
 
-func isIBANSep(c byte) bool { return c == ' ' || c == '-' || c == '.' }
-
 // ibanCountryStart returns where the country code before the check digits at
 // p starts — two letters right before them, or before one separator
 // ("NO 19 …") — or -1. The code must not be glued to a word.
 func ibanCountryStart(s string, p int) int {
 	a := p - 2
-	if a >= 1 && isIBANSep(s[p-1]) {
+	if a >= 1 && (s[p-1] == ' ' || s[p-1] == '-' || s[p-1] == '.') {
 		a = p - 3
 	}
 	if a < 0 || !isLetter(s[a]) || !isLetter(s[a+1]) || (a > 0 && isAlnum(s[a-1])) {
