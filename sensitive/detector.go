@@ -542,6 +542,13 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	for p := nextRun(s, from); p >= 0 && set != 0; {
 		e := runEnd(s, p)
 		n := e - p
+		if n < 13 && p >= 2 && isDigit(s[p-2]) && is(s[p-1], cSep) && s[p-1] != ' ' && s[p-1] != '\t' {
+			// The inside of a longer number ("1-1-1", "2024/11/28"): every
+			// kind rejects a value that starts there but a long plain card,
+			// so dense digit text costs one test per run.
+			p = indexDigit(s, e)
+			continue
+		}
 		if set&(1<<bCard) != 0 && (n == 4 || (n >= 13 && n <= 19) || (e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e'))) {
 			if ce := cardAt(s, p); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)

@@ -22,8 +22,8 @@ const ibanFormats = "ad:4n4n12c ae:3n16n al:8n16c at:5n11n az:4a20c ba:3n3n8n2n 
 
 // ibanSpec is one country's BBAN structure.
 type ibanSpec struct {
-	length int    // of the whole IBAN; 0 for a country without IBANs
-	bban   string // e.g. "8n10n"
+	length  int    // of the whole IBAN; 0 for a country without IBANs
+	classes string // the class of each BBAN character: "nnnnaa…"
 }
 
 // ibanSpecs indexes ibanFormats by country code, filled once at package
@@ -34,16 +34,18 @@ var ibanSpecs = func() (t [26 * 26]ibanSpec) {
 		if !ok || len(cc) != 2 {
 			panic("sensitive: IBAN table entry " + e)
 		}
-		n := 4
+		var classes []byte
 		for i := 0; i < len(bban); {
 			k := 0
 			for ; isDigit(bban[i]); i++ {
 				k = k*10 + int(bban[i]-'0')
 			}
-			n += k
-			i++ // the class letter
+			for ; k > 0; k-- {
+				classes = append(classes, bban[i])
+			}
+			i++
 		}
-		t[int(cc[0]-'a')*26+int(cc[1]-'a')] = ibanSpec{length: n, bban: bban}
+		t[int(cc[0]-'a')*26+int(cc[1]-'a')] = ibanSpec{length: 4 + len(classes), classes: string(classes)}
 	}
 	return t
 }()
@@ -98,8 +100,8 @@ func ibanAt(s string, p int) (int, int) {
 			i = j
 			continue
 		}
-		if !isAlnum(c) {
-			return -1, -1
+		if !ibanClassOK(c, count, spec.classes) {
+			return -1, -1 // fail at the first character out of place
 		}
 		if isUpper(c) {
 			cases |= 1
@@ -113,7 +115,7 @@ func ibanAt(s string, p int) (int, int) {
 	if count != spec.length || cases == 3 || !ibanEndOK(s, i, sep) {
 		return -1, -1
 	}
-	if !ibanStructure(v[4:count], spec.bban) || !ibanChecksum(v[:count]) {
+	if !ibanChecksum(v[:count]) {
 		return -1, -1
 	}
 	return a, i
@@ -147,35 +149,26 @@ func ibanEndOK(s string, e int, sep byte) bool {
 	return sep == 0 || sep == ' ' || s[e] != sep || e+1 >= len(s) || !isAlnum(s[e+1])
 }
 
-// ibanStructure checks the BBAN v (upper case) against its structure.
-func ibanStructure(v []byte, spec string) bool {
-	j := 0
-	for i := 0; i < len(spec); {
-		k := 0
-		for ; isDigit(spec[i]); i++ {
-			k = k*10 + int(spec[i]-'0')
-		}
-		class := spec[i]
-		i++
-		for ; k > 0; k-- {
-			c := v[j]
-			switch {
-			case class == 'n' && !isDigit(c), class == 'a' && !isUpper(c):
-				return false
-			}
-			j++
-		}
+// ibanClassOK reports whether c may be character k of an IBAN whose BBAN
+// has the given classes: the check digits are digits, then n is a digit, a
+// a letter and c either.
+func ibanClassOK(c byte, k int, classes string) bool {
+	if k < 4 {
+		return isDigit(c)
 	}
-	return j == len(v)
+	switch classes[k-4] {
+	case 'n':
+		return isDigit(c)
+	case 'a':
+		return isLetter(c)
+	}
+	return isAlnum(c)
 }
 
 // ibanChecksum verifies check digits 02–98 and the mod-97 remainder 1 of the
-// IBAN v (upper case, no separators) rearranged as BBAN + country code +
-// check digits.
+// IBAN v (upper case, no separators, digits where the structure has them)
+// rearranged as BBAN + country code + check digits.
 func ibanChecksum(v []byte) bool {
-	if !isDigit(v[2]) || !isDigit(v[3]) {
-		return false
-	}
 	check := int(v[2]-'0')*10 + int(v[3]-'0')
 	if check < 2 || check > 98 {
 		return false
