@@ -66,6 +66,9 @@ const maxGap = 4
 // marker ("[REDACTED:account-number]") never counts: ']' is no gap.
 func keywordBefore(s string, p int, keyword func(s string, j int) bool) bool {
 	j := skipGapBack(s, p)
+	if j == 0 || !isLetter(s[j-1]) {
+		return false // every keyword, suffix and linking word ends in a letter
+	}
 	if k := verbBefore(s, j); k >= 0 {
 		j = skipGapBack(s, k) // "account number is 912803456", "SSN was: …"
 	}

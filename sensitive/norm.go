@@ -20,15 +20,18 @@ import (
 // view is the text the built-in kinds read and how its offsets map back to
 // the caller's text.
 type view struct {
-	s     string // what the built-in kinds read
-	src   string // the caller's text
-	edits []edit // nil when s is src
+	s   string // what the built-in kinds read
+	src string // the caller's text
+	// marks[k] is the caller's offset of normalised byte k*markEvery; nil
+	// when s is src. Offsets between marks are recomputed by reading the
+	// source units forward, at most markEvery of them plus dropped ones.
+	marks []int32
 }
 
-// edit records that from normalised offset at on, the caller's offset is
-// the normalised one plus shift. Shifts only grow: the normalised text is
-// never longer than the original.
-type edit struct{ at, shift int32 }
+// markEvery spaces the offset marks: a map of four bytes per sixteen bytes
+// of text, allocated once, against a short re-read per mapped offset (only
+// findings' ends and scan restarts are mapped).
+const markEvery = 16
 
 func newView(src string) view {
 	if !needsNormalizing(src) {
@@ -37,54 +40,64 @@ func newView(src string) view {
 	return normalize(src)
 }
 
-// orig maps normalised offset i (0 <= i <= len(v.s)) to the caller's text.
+// orig maps normalised offset i (0 <= i <= len(v.s)) to the caller's
+// offset of the source unit that produced byte i.
 func (v *view) orig(i int) int {
-	if v.edits == nil {
+	if v.marks == nil {
 		return i
 	}
 	if i >= len(v.s) {
 		return len(v.src)
 	}
-	k := sort.Search(len(v.edits), func(k int) bool { return int(v.edits[k].at) > i })
-	if k == 0 {
-		return i
+	k := i / markEvery
+	o := int(v.marks[k])
+	for j := k * markEvery; j < i; j++ {
+		o = v.nextUnit(o)
 	}
-	return i + int(v.edits[k-1].shift)
+	return o
+}
+
+// nextUnit returns where the source unit after the one at o that produces
+// a byte starts, skipping dropped units.
+func (v *view) nextUnit(o int) int {
+	o += srcWidth(v.src, o)
+	for o < len(v.src) {
+		w, out, changed := normUnit(v.src, o)
+		if !changed || out != 0 {
+			break
+		}
+		o += w
+	}
+	return o
+}
+
+// srcWidth is the length of the source unit at o that produces one byte:
+// unchanged text, ASCII or not, maps byte for byte.
+func srcWidth(src string, o int) int {
+	w, _, changed := normUnit(src, o)
+	if !changed {
+		return 1
+	}
+	return w
 }
 
 // origEnd maps the exclusive end e of a normalised span: the end of the
 // source of its last byte, so a finding never swallows what follows it.
 func (v *view) origEnd(e int) int {
-	if v.edits == nil || e == 0 {
+	if v.marks == nil || e == 0 {
 		return v.orig(e)
 	}
 	o := v.orig(e - 1)
-	return o + unitWidth(v.src, o, v.s[e-1])
+	return o + srcWidth(v.src, o)
 }
 
 // toNorm returns the first normalised offset whose source starts at or after
 // the caller's offset o.
 func (v *view) toNorm(o int) int {
-	if v.edits == nil {
+	if v.marks == nil {
 		return o
 	}
 	return sort.Search(len(v.s), func(i int) bool { return v.orig(i) >= o })
-}
-
-// unitWidth is the length of the source of normalised byte b, whose source
-// starts at src[o]: a percent-escape, a mapped rune, or the byte itself.
-func unitWidth(src string, o int, b byte) int {
-	c := src[o]
-	switch {
-	case c == '%' && b != '%':
-		return 3
-	case c >= utf8.RuneSelf:
-		if _, ok := mapRune(src, o); ok {
-			_, n := utf8.DecodeRuneInString(src[o:])
-			return n
-		}
-	}
-	return 1
 }
 
 // needsNormalizing reports whether s holds a byte sequence that normalize
@@ -127,41 +140,39 @@ func needsNormalizing(s string) bool {
 }
 
 // normalize builds the normalised view of s in one pass. The text is never
-// longer than s, so its buffer is allocated once; the offset map grows by
-// appending, one entry per changed unit.
+// longer than s, so it and the offset marks are each allocated once.
 func normalize(s string) view {
 	if len(s) > math.MaxInt32 {
-		return view{s: s, src: s} // offsets would not fit the map; read the input as it is
+		return view{s: s, src: s} // offsets would not fit the marks; read the input as it is
 	}
 	buf := make([]byte, 0, len(s))
-	edits := make([]edit, 0, len(s)/32+4)
-	shift := 0
+	marks := make([]int32, 0, len(s)/markEvery+1)
+	changed := false
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf && c != '%' {
-			buf = append(buf, c)
-			i++
+		w, out, ch := 1, c, false
+		if c >= utf8.RuneSelf || c == '%' {
+			w, out, ch = normUnit(s, i)
+			if !ch {
+				w, out = 1, c // unchanged: copy byte by byte
+			}
+		}
+		if ch && out == 0 {
+			changed = true
+			i += w // dropped
 			continue
 		}
-		w, out, changed := normUnit(s, i)
-		if !changed {
-			buf = append(buf, s[i:i+w]...)
-			i += w
-			continue
+		if len(buf)%markEvery == 0 {
+			marks = append(marks, int32(i))
 		}
-		d := w
-		if out != 0 {
-			buf = append(buf, out)
-			d--
-		}
-		shift += d
-		edits = append(edits, edit{at: int32(len(buf)), shift: int32(shift)})
+		buf = append(buf, out)
+		changed = changed || ch
 		i += w
 	}
-	if len(edits) == 0 {
+	if !changed {
 		return view{s: s, src: s}
 	}
-	return view{s: string(buf), src: s, edits: edits}
+	return view{s: string(buf), src: s, marks: marks}
 }
 
 // normUnit reads the unit at s[i]: its width, the ASCII byte it becomes (0
