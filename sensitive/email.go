@@ -35,6 +35,8 @@ const genericTLDs = "com net org edu gov mil int info biz name pro aero coop mus
 // two or more non-ASCII letters ("рф", "中国").
 func knownTLD(tld string) bool {
 	switch {
+	case len(tld) < 2:
+		return false
 	case len(tld) == 2:
 		return inTable(countryTLDs, 2, tld)
 	case isALabel(tld):
@@ -112,16 +114,30 @@ func idnLetters(w string) bool {
 }
 
 func nextEmail(s string, from int) (int, int) {
-	for i := from; i < len(s); {
-		j := strings.IndexByte(s[i:], '@')
-		if j < 0 {
-			break
+	for at := from; at < len(s); at++ {
+		if s[at] != '@' {
+			// Where '@' is dense the next one is a few bytes on: look there
+			// before paying for a search call.
+			k := at + 1
+			for k < len(s) && k < at+8 && s[k] != '@' {
+				k++
+			}
+			if k < len(s) && s[k] == '@' {
+				at = k
+			} else {
+				j := strings.IndexByte(s[k:], '@')
+				if j < 0 {
+					break
+				}
+				at = k + j
+			}
 		}
-		at := i + j
+		if at == 0 || !(is(s[at-1], cLocal) || s[at-1] >= utf8.RuneSelf) {
+			continue // nothing that can end a local part
+		}
 		if a, e := emailAt(s, at); a >= from {
 			return a, e
 		}
-		i = at + 1
 	}
 	return -1, -1
 }
@@ -134,11 +150,18 @@ func nextEmail(s string, from int) (int, int) {
 // label at a hyphen, because resource names join fields with '-':
 // "jane@example.com-2024-11-28" holds "jane@example.com".
 func emailAt(s string, at int) (int, int) {
+	if at == 0 || s[at-1] == '.' {
+		return -1, -1 // no local part, or one that ends with a dot
+	}
 	a := at
+	alnum, dots := false, false
 	for a > 0 && at-a < 64 {
 		if c := s[a-1]; is(c, cLocal) {
+			dots = dots || (c == '.' && s[a] == '.')
+			alnum = alnum || isAlnum(c)
 			a--
 		} else if n := wordRuneBefore(s, a); n > 0 {
+			alnum = true
 			a -= n
 		} else {
 			break
@@ -147,15 +170,7 @@ func emailAt(s string, at int) (int, int) {
 	for a < at && s[a] == '.' {
 		a++ // a local part never starts with a dot; what precedes it is prose
 	}
-	local := s[a:at]
-	if local == "" || local[len(local)-1] == '.' || strings.Contains(local, "..") {
-		return -1, -1
-	}
-	alnum := false
-	for i := 0; i < len(local) && !alnum; i++ {
-		alnum = isAlnum(local[i]) || local[i] >= utf8.RuneSelf
-	}
-	if !alnum {
+	if a == at || !alnum || (dots && strings.Contains(s[a:at], "..")) {
 		return -1, -1
 	}
 	end := at + 1
