@@ -145,7 +145,9 @@
 //     (a recommender's item IDs), one in ten of which passes Luhn. UATP
 //     (1…, 15 digits) is left out: Unix timestamps start with 1. A plain
 //     17–19-digit run needs a card keyword (see above). A card glued to a
-//     hexadecimal word is taken for part of a digest.
+//     hexadecimal word is taken for part of a digest, and a grouped card
+//     right after a four-character group that holds a digit ("2024 4111
+//     1111 1111 1111") for the inside of a longer grouped number.
 //   - SSNs: nine bare digits without a keyword are not an SSN (they are as
 //     often an ID); the SSA's randomised assignment means a valid-looking
 //     number may never have been issued.

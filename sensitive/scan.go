@@ -120,24 +120,9 @@ func nextRun(s string, i int) int {
 	return indexDigit(s, i)
 }
 
-// numStartOK reports whether a number whose groups are joined by sep (0 for
-// a single run) may start at p. It must not be glued to a letter or digit,
-// nor be the tail of a decimal ("1.5", "3,000") or of a longer number in its
-// own format ("1-123-45-6789"). Other punctuation separates fields in
-// resource names ("order-2024-4111111111111111") and whitespace always
-// separates numbers.
-func numStartOK(s string, p int, sep byte) bool {
-	if p == 0 {
-		return true
-	}
-	c := s[p-1]
-	if isAlnum(c) {
-		return false
-	}
-	return !(p >= 2 && isDigit(s[p-2]) && joins(c, sep))
-}
-
-// numEndOK is numStartOK's mirror for a number that ends at e.
+// numEndOK reports whether a number whose groups are joined by sep (0 for a
+// single run) may end at e: not glued to a letter or digit, nor followed by
+// a decimal part ("1.5", "3,000") or by more of its own format.
 func numEndOK(s string, e int, sep byte) bool {
 	if e >= len(s) {
 		return true
