@@ -15,7 +15,7 @@ func accountAt(s string, p int) int {
 	}
 	e := runEnd(s, p)
 	digits := e - p
-	if digits > 17 || !keywordBefore(s, p, accountKeyword) {
+	if digits > 17 || !keywordBefore(s, p, accountKeyword, accountFinals) {
 		return -1
 	}
 	if e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e') {
@@ -36,6 +36,27 @@ func accountAt(s string, p int) int {
 	}
 	return e
 }
+
+// endings is a set of word endings of two letters: bit b of e[l] is set
+// for the ending ('a'+b, 'a'+l).
+type endings [26]uint32
+
+// endingsOf returns the endings of words (lower case, two letters or more).
+func endingsOf(words ...string) *endings {
+	var e endings
+	for _, w := range words {
+		e[w[len(w)-1]-'a'] |= 1 << (w[len(w)-2] - 'a')
+	}
+	return &e
+}
+
+// keywordWords are the words that may end right before an account number
+// or an SSN: keywords, suffixes and linking words.
+var (
+	linkWords     = []string{"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals"}
+	accountFinals = endingsOf(append([]string{"account", "accounts", "acct", "accts", "acc"}, linkWords...)...)
+	ssnFinals     = endingsOf(append([]string{"ssn", "security"}, linkWords...)...)
+)
 
 // accountKeyword matches an account keyword ending at j. "account" and "acct"
 // may close a longer word ("bankaccount", "subacct"); the short "acc" must be
@@ -60,14 +81,18 @@ const maxGap = 4
 //
 //	keyword [suffix] gap value     e.g. "acct-", "AccountNumber=", "account_no_", "SSN: "
 //
+// finals holds the last two letters of the keywords, so that most digits
+// after a word are rejected at one test.
+//
 // where suffix is one of number, num, nbr, no, nr, id (glued or a word of its
 // own) and gap is up to four of - _ . : = # / space tab and quotes, or a gap,
 // a linking word and a gap ("account no. is: ", "SSN was "). A redaction
 // marker ("[REDACTED:account-number]") never counts: ']' is no gap.
-func keywordBefore(s string, p int, keyword func(s string, j int) bool) bool {
+func keywordBefore(s string, p int, keyword func(s string, j int) bool, finals *endings) bool {
 	j := skipGapBack(s, p)
-	if j == 0 || !isLetter(s[j-1]) {
-		return false // every keyword, suffix and linking word ends in a letter
+	if j < 2 || !isLetter(s[j-1]) || !isLetter(s[j-2]) ||
+		finals[s[j-1]|0x20-'a']&(1<<(s[j-2]|0x20-'a')) == 0 {
+		return false // no keyword, suffix or linking word ends in these two letters
 	}
 	if k := verbBefore(s, j); k >= 0 {
 		j = skipGapBack(s, k) // "account number is 912803456", "SSN was: …"

@@ -18,7 +18,7 @@ package sensitive
 func cardAt(s string, p int) int {
 	e0 := runEnd(s, p)
 	n := e0 - p
-	if e0 < len(s) && (s[e0] == '.' || s[e0]|0x20 == 'e') {
+	if e0 < len(s) && (s[e0] == '.' || s[e0]|0x20 == 'e') && jsonCardShape(s, e0, n) {
 		if e := cardNumberAt(s, p); e >= 0 {
 			return e
 		}
@@ -180,6 +180,20 @@ func cardKeywordBefore(s string, p int) bool {
 		}
 	}
 	return false
+}
+
+// jsonCardShape is a cheap test that the number whose integer part of n
+// digits ends at e0 has digits enough for cardNumberAt: 13 before a decimal
+// point, or ten written before an exponent.
+func jsonCardShape(s string, e0, n int) bool {
+	if n >= 13 {
+		return true
+	}
+	if s[e0] != '.' {
+		return n >= 10
+	}
+	fe := runEnd(s, e0+1)
+	return n+fe-(e0+1) >= 10 && fe < len(s) && s[fe]|0x20 == 'e'
 }
 
 // cardNumberAt returns the end of a JSON number at p whose value is a card

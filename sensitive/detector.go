@@ -370,15 +370,25 @@ type ruleScan struct {
 const shortInput = 512
 
 func (sc *scanner) init(d *Detector, src string) {
-	sc.v = newView(src)
-	s := sc.v.s
-	sc.d, sc.s, sc.live = d, s, d.kinds
+	sc.d, sc.live = d, d.kinds
 	for i := range sc.cands {
 		sc.cands[i].start = stale
 	}
-	if len(s) <= shortInput {
-		sc.live &= anchorsIn(s)
+	if len(src) <= shortInput {
+		// One pass finds the anchors and whether normalising could change
+		// anything; only then is the text normalised and looked at again.
+		anchors, maybeNorm := anchorsIn(src)
+		sc.v = view{s: src, src: src}
+		if maybeNorm {
+			if sc.v = newView(src); sc.v.marks != nil {
+				anchors, _ = anchorsIn(sc.v.s)
+			}
+		}
+		sc.live &= anchors
+	} else {
+		sc.v = newView(src)
 	}
+	sc.s = sc.v.s
 	if len(d.rules) > 0 {
 		sc.rules = make([]ruleScan, len(d.rules))
 		for i := range sc.rules {
@@ -387,8 +397,9 @@ func (sc *scanner) init(d *Detector, src string) {
 	}
 }
 
-// anchorsIn returns the set of built-in kinds whose anchor occurs in s.
-func anchorsIn(s string) uint16 {
+// anchorsIn returns the set of built-in kinds whose anchor occurs in s, and
+// whether s has a byte that normalisation may change (non-ASCII or '%').
+func anchorsIn(s string) (kinds uint16, maybeNorm bool) {
 	n := len(s)
 	var seen, s1, s2, s3 uint16 // independent accumulators keep the loads in flight
 	for len(s) >= 4 {
@@ -402,7 +413,6 @@ func anchorsIn(s string) uint16 {
 		seen |= byteClass[s[i]]
 	}
 	seen |= s1 | s2 | s3
-	var kinds uint16
 	if seen&cDigit != 0 {
 		kinds |= numericKinds
 	}
@@ -418,7 +428,7 @@ func anchorsIn(s string) uint16 {
 	if n >= secretLen {
 		kinds |= 1 << bSecretKey // its own skip search is cheaper than a run count
 	}
-	return kinds
+	return kinds, seen&cNorm != 0
 }
 
 // next returns the first finding that starts at or after from, an offset in

@@ -19,6 +19,7 @@ const (
 	cColon           // ':', the URL anchor
 	cA               // 'A', the access key anchor
 	cSep             // a separator between the digit groups of a number: space tab - _ / : + .
+	cNorm            // a byte normalisation may change: '%' and every byte above 0x7f
 )
 
 // byteClass is a read-only lookup table, filled once at package initialisation.
@@ -55,6 +56,10 @@ var byteClass = func() (t [256]uint16) {
 	t['A'] |= cA
 	for _, c := range " \t-_/:+." {
 		t[c] |= cSep
+	}
+	t['%'] |= cNorm
+	for c := 0x80; c <= 0xff; c++ {
+		t[c] |= cNorm
 	}
 	return t
 }()

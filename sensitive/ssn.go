@@ -33,7 +33,7 @@ func ssnAt(s string, p int) int {
 		}
 		return se
 	case 9:
-		if !numEndOK(s, e, 0) || !keywordBefore(s, p, ssnKeyword) {
+		if !numEndOK(s, e, 0) || !keywordBefore(s, p, ssnKeyword, ssnFinals) {
 			return -1
 		}
 		if p >= 2 && isDigit(s[p-2]) && joins(s[p-1], 0) {
