@@ -199,3 +199,16 @@ func BenchmarkAdversarial10MiB(b *testing.B) {
 	s := cleanText(b, 10<<20)
 	b.Run("clean", func(b *testing.B) { benchFind(b, s) })
 }
+
+// BenchmarkNormalizationCheck is the cost every input of more than
+// shortInput bytes pays to learn that it needs no normalising.
+func BenchmarkNormalizationCheck(b *testing.B) {
+	s := cleanText(b, 1<<20)
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if needsNormalizing(s) {
+			b.Fatal("clean text needs normalising")
+		}
+	}
+}

@@ -108,11 +108,18 @@ func needsNormalizing(s string) bool {
 	const highs = 0x8080808080808080
 	i := 0
 	for {
+		for ; i+16 <= len(s); i += 16 {
+			v := load64(s, i)
+			w := load64(s, i+8)
+			pv, pw := v^(ones*'%'), w^(ones*'%')
+			if ((v|w)|((pv-ones)&^pv)|((pw-ones)&^pw))&highs != 0 {
+				break
+			}
+		}
 		for ; i+8 <= len(s); i += 8 {
-			v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			v := load64(s, i)
 			pct := v ^ (ones * '%')
-			if v&highs != 0 || (pct-ones)&^pct&highs != 0 {
+			if (v|((pct-ones)&^pct))&highs != 0 {
 				break
 			}
 		}
@@ -137,6 +144,14 @@ func needsNormalizing(s string) bool {
 			}
 		}
 	}
+}
+
+// load64 reads eight bytes of s at i, little-endian; the compiler makes it
+// one load.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // normalize builds the normalised view of s in one pass. The text is never
