@@ -173,15 +173,19 @@ func emailAt(s string, at int) (int, int) {
 	if a == at || !alnum || (dots && strings.Contains(s[a:at], "..")) {
 		return -1, -1
 	}
-	end := at + 1
+	end, dot := at+1, false
 	for end < len(s) && end-at-1 < 253 {
-		if is(s[end], cDomain) {
+		if c := s[end]; is(c, cDomain) {
+			dot = dot || c == '.'
 			end++
 		} else if n := wordRuneAt(s, end); n > 0 {
 			end += n
 		} else {
 			break
 		}
+	}
+	if !dot {
+		return -1, -1 // a domain of one label
 	}
 	if e := domainEnd(s, at+1, end); e >= 0 {
 		return a, e

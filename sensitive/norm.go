@@ -146,6 +146,17 @@ func needsNormalizing(s string) bool {
 	}
 }
 
+// decodeRune is utf8.DecodeRuneInString(s[i:]) with the two-byte forms
+// (Latin, Greek, Cyrillic, Arabic, Hebrew letters and digits, no-break
+// space, soft hyphen) decoded inline: they are most of the non-ASCII text
+// that reaches normalisation.
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c >= 0xc2 && c <= 0xdf && i+1 < len(s) && s[i+1]&0xc0 == 0x80 {
+		return rune(c&0x1f)<<6 | rune(s[i+1]&0x3f), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
 // load64 reads eight bytes of s at i, little-endian; the compiler makes it
 // one load.
 func load64(s string, i int) uint64 {
@@ -201,7 +212,7 @@ func normUnit(s string, i int) (w int, out byte, changed bool) {
 			return 3, b, true
 		}
 	case c >= utf8.RuneSelf:
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := decodeRune(s, i)
 		if r == utf8.RuneError && n <= 1 {
 			return 1, 0, false
 		}

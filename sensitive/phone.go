@@ -74,6 +74,9 @@ func phoneIntl(s string, q int) int {
 	if q > 0 && (isAlnum(s[q-1]) || s[q-1] == '+') {
 		return -1 // "1e+10", "a+123…", "++"
 	}
+	if !nineDigitsAhead(s, q+1) {
+		return -1
+	}
 	var d [15]byte
 	var ends, counts [9]int
 	groups, nd := 0, 0
@@ -117,6 +120,23 @@ func phoneIntl(s string, q int) int {
 		}
 	}
 	return -1
+}
+
+// nineDigitsAhead is a cheap first test for phoneIntl: at least nine digits
+// follow i before a byte that cannot be part of the number, within the 40
+// bytes the longest grouped number spans.
+func nineDigitsAhead(s string, i int) bool {
+	n := 0
+	for end := min(len(s), i+40); i < end && n < 9; i++ {
+		switch c := s[i]; {
+		case isDigit(c):
+			n++
+		case c == '(' || c == ')' || (is(c, cSep) && c != '+'):
+		default:
+			return false
+		}
+	}
+	return n >= 9
 }
 
 // intlValid checks the digits of an international number.
