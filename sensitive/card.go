@@ -201,8 +201,11 @@ func jsonCardShape(s string, e0, n int) bool {
 // ("4.111111111111111e15", "4.111111111111111E+15") or a decimal with a zero
 // fraction ("4111111111111111.0").
 func cardNumberAt(s string, p int) int {
+	if !plainStartOK(s, p) {
+		return -1
+	}
 	d, n, sig, e, exp := jsonInteger(s, p)
-	if e < 0 || (exp && sig < 10) || n < 13 || n > 19 || !plainStartOK(s, p) {
+	if e < 0 || (exp && sig < 10) || n < 13 || n > 19 {
 		return -1
 	}
 	if n >= 17 && !cardKeywordBefore(s, p) {

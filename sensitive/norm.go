@@ -175,13 +175,23 @@ func normalize(s string) view {
 	marks := make([]int32, 0, len(s)/markEvery+1)
 	changed := false
 	for i := 0; i < len(s); {
-		c := s[i]
-		w, out, ch := 1, c, false
-		if c >= utf8.RuneSelf || c == '%' {
-			w, out, ch = normUnit(s, i)
-			if !ch {
-				w, out = 1, c // unchanged: copy byte by byte
+		if j := i; s[j] < utf8.RuneSelf && s[j] != '%' {
+			// Copy a run of plain ASCII at once, with its marks.
+			for j < len(s) && s[j] < utf8.RuneSelf && s[j] != '%' {
+				j++
 			}
+			start := len(buf)
+			buf = append(buf, s[i:j]...)
+			for m := (start + markEvery - 1) / markEvery * markEvery; m < len(buf); m += markEvery {
+				marks = append(marks, int32(i+m-start))
+			}
+			i = j
+			continue
+		}
+		c := s[i]
+		w, out, ch := normUnit(s, i)
+		if !ch {
+			w, out = 1, c // unchanged: copy byte by byte
 		}
 		if ch && out == 0 {
 			changed = true
