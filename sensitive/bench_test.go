@@ -54,6 +54,29 @@ func cleanText(tb testing.TB, n int) string {
 	return s
 }
 
+// proseText returns n bytes of ordinary prose, with the occasional number
+// and no identifying value: what product descriptions and notes hold.
+func proseText(tb testing.TB, n int) string {
+	tb.Helper()
+	parts := []string{
+		"The recommender learns which titles each viewer prefers from the history of what they watched and rated.",
+		"Items that nobody has interacted with yet are ranked by their metadata until enough events arrive.",
+		"A campaign serves real-time recommendations; batch inference jobs write them to a bucket instead.",
+		"Filters remove items the viewer already bought, or those outside the genres the request names.",
+		"The quick brown fox jumps over the lazy dog while the model retrains overnight on 3 new datasets.",
+	}
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		b.WriteString(parts[i%len(parts)])
+		b.WriteByte(' ')
+	}
+	s := b.String()[:n]
+	if fs := Default().Find(s); fs != nil {
+		tb.Fatalf("prose has %d findings, the first %v", len(fs), fs[0])
+	}
+	return s
+}
+
 // denseText is n bytes in which a finding of some kind starts every ~40 bytes.
 func denseText(n int) string {
 	line := "mail jane.doe@example.com card 4111 1111 1111 1111 call +44 20 7946 0958 " +
@@ -94,6 +117,7 @@ func BenchmarkFind(b *testing.B) {
 	b.Run("freetext-64KiB", func(b *testing.B) { benchFind(b, cleanText(b, 64<<10)) })
 	b.Run("clean-1KiB", func(b *testing.B) { benchFind(b, cleanText(b, 1<<10)) })
 	b.Run("clean-1MiB", func(b *testing.B) { benchFind(b, cleanText(b, 1<<20)) })
+	b.Run("prose-1MiB", func(b *testing.B) { benchFind(b, proseText(b, 1<<20)) })
 	b.Run("dense-64KiB", func(b *testing.B) { benchFind(b, denseText(64<<10)) })
 }
 
