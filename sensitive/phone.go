@@ -221,9 +221,6 @@ func phoneNational(s string, p int) int {
 	if p > 0 && s[p-1] == '+' {
 		return -1
 	}
-	if !groupedStartOK(s, p) {
-		return -1
-	}
 	i := p
 	if runEnd(s, p) == p+1 && s[p] == '1' {
 		j := phoneSepEnd(s, p+1)
@@ -233,7 +230,7 @@ func phoneNational(s string, p int) int {
 		i = j // trunk prefix "1-"
 	}
 	ae := runEnd(s, i)
-	if ae-i != 3 {
+	if ae-i != 3 || !groupedStartOK(s, p) {
 		return -1
 	}
 	xs := phoneSepEnd(s, ae)
