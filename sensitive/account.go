@@ -50,12 +50,14 @@ func endingsOf(words ...string) *endings {
 	return &e
 }
 
-// keywordWords are the words that may end right before an account number
-// or an SSN: keywords, suffixes and linking words.
+// accountFinals and ssnFinals end the words that may stand right before an
+// account number or an SSN: the keywords, then the suffixes and linking
+// words that keywordBefore accepts after any keyword.
 var (
-	linkWords     = []string{"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals"}
-	accountFinals = endingsOf(append([]string{"account", "accounts", "acct", "accts", "acc"}, linkWords...)...)
-	ssnFinals     = endingsOf(append([]string{"ssn", "security"}, linkWords...)...)
+	accountFinals = endingsOf("account", "accounts", "acct", "accts", "acc",
+		"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
+	ssnFinals = endingsOf("ssn", "security",
+		"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
 )
 
 // accountKeyword matches an account keyword ending at j. "account" and "acct"
