@@ -266,3 +266,25 @@ func TestURLCredentials(t *testing.T) {
 		{"https://example.com/?token=[REDACTED:url-credentials]", nil, "a redaction marker ends the URL"},
 	})
 }
+
+// TestKeywordWords checks every keyword, suffix and linking word in the
+// shapes keywordBefore reads, so that the two-letter ending filter in front
+// of it never drops one.
+func TestKeywordWords(t *testing.T) {
+	var cases []kindCase
+	for _, k := range []string{"account", "accounts", "acct", "accts", "acc", "bankaccount", "AccountNumber"} {
+		cases = append(cases, kindCase{k + " 12345678", []string{"12345678"}, "keyword " + k})
+	}
+	for _, w := range []string{"number", "num", "nbr", "no", "nr", "id", "NUMBER", "No."} {
+		cases = append(cases, kindCase{"account " + w + " 12345678", []string{"12345678"}, "suffix " + w})
+	}
+	for _, w := range []string{"is", "was", "are", "of", "equals", "IS"} {
+		cases = append(cases, kindCase{"account number " + w + " 12345678", []string{"12345678"}, "linking word " + w})
+	}
+	runKindCases(t, AccountNumber, cases)
+	var ssn []kindCase
+	for _, k := range []string{"ssn", "SSN", "social security", "social_security", "SocialSecurity", "ssn no", "ssn is", "social security number is"} {
+		ssn = append(ssn, kindCase{k + " 536221234", []string{"536221234"}, "keyword " + k})
+	}
+	runKindCases(t, SSN, ssn)
+}
