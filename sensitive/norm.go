@@ -3,6 +3,7 @@ package sensitive
 import (
 	"math"
 	"sort"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -101,49 +102,45 @@ func (v *view) toNorm(o int) int {
 }
 
 // needsNormalizing reports whether s holds a byte sequence that normalize
-// would change. Eight bytes at a time, it skips words with neither a byte
-// above 0x7f nor a '%'.
+// would change. It looks for '%' with the vectorised byte search and for
+// non-ASCII bytes 32 at a time, so text that needs nothing costs a small
+// fraction of a scan.
 func needsNormalizing(s string) bool {
-	const ones = 0x0101010101010101
-	const highs = 0x8080808080808080
-	i := 0
-	for {
-		for ; i+16 <= len(s); i += 16 {
-			v := load64(s, i)
-			w := load64(s, i+8)
-			pv, pw := v^(ones*'%'), w^(ones*'%')
-			if ((v|w)|((pv-ones)&^pv)|((pw-ones)&^pw))&highs != 0 {
-				break
-			}
+	for i := 0; ; i++ {
+		j := strings.IndexByte(s[i:], '%')
+		if j < 0 {
+			break
 		}
-		for ; i+8 <= len(s); i += 8 {
-			v := load64(s, i)
-			pct := v ^ (ones * '%')
-			if (v|((pct-ones)&^pct))&highs != 0 {
-				break
-			}
-		}
-		end := min(i+8, len(s))
-		if i >= end {
-			return false
-		}
-		for ; i < end; i++ {
-			c := s[i]
-			switch {
-			case c == '%':
-				if _, ok := percentAt(s, i); ok {
-					return true
-				}
-			case c >= utf8.RuneSelf:
-				if _, ok := mapRune(s, i); ok {
-					return true
-				}
-				// Skip the continuation bytes of this rune.
-				_, n := utf8.DecodeRuneInString(s[i:])
-				i += n - 1
-			}
+		i += j
+		if _, ok := percentAt(s, i); ok {
+			return true
 		}
 	}
+	for i := nonASCII(s, 0); i < len(s); i = nonASCII(s, i) {
+		if _, ok := mapRune(s, i); ok {
+			return true
+		}
+		_, n := decodeRune(s, i)
+		i += n
+	}
+	return false
+}
+
+// nonASCII returns the index of the first byte above 0x7f at or after i, or
+// len(s).
+func nonASCII(s string, i int) int {
+	const highs = 0x8080808080808080
+	for ; i+32 <= len(s); i += 32 {
+		if (load64(s, i)|load64(s, i+8)|load64(s, i+16)|load64(s, i+24))&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }
 
 // decodeRune is utf8.DecodeRuneInString(s[i:]) with the two-byte forms
