@@ -63,7 +63,7 @@ func (v *view) orig(i int) int {
 func (v *view) nextUnit(o int) int {
 	o += srcWidth(v.src, o)
 	for o < len(v.src) {
-		w, out, changed := normUnit(v.src, o)
+		w, out, changed := normUnit(v.src, o, bmpMap())
 		if !changed || out != 0 {
 			break
 		}
@@ -75,7 +75,7 @@ func (v *view) nextUnit(o int) int {
 // srcWidth is the length of the source unit at o that produces one byte:
 // unchanged text, ASCII or not, maps byte for byte.
 func srcWidth(src string, o int) int {
-	w, _, changed := normUnit(src, o)
+	w, _, changed := normUnit(src, o, bmpMap())
 	if !changed {
 		return 1
 	}
@@ -116,11 +116,22 @@ func needsNormalizing(s string) bool {
 			return true
 		}
 	}
-	for i := nonASCII(s, 0); i < len(s); i = nonASCII(s, i) {
-		if _, ok := mapRune(s, i); ok {
-			return true
+	i := nonASCII(s, 0)
+	if i == len(s) {
+		return false
+	}
+	t := bmpMap()
+	for i < len(s) {
+		if s[i] < utf8.RuneSelf {
+			i = nonASCII(s, i)
+			continue
 		}
-		_, n := decodeRune(s, i)
+		r, n := decodeRune(s, i)
+		if r != utf8.RuneError || n > 1 {
+			if _, ok := mapDecoded(r, t); ok {
+				return true
+			}
+		}
 		i += n
 	}
 	return false
@@ -171,6 +182,7 @@ func normalize(s string) view {
 	buf := make([]byte, 0, len(s))
 	marks := make([]int32, 0, len(s)/markEvery+1)
 	changed := false
+	t := bmpMap()
 	for i := 0; i < len(s); {
 		if j := i; s[j] < utf8.RuneSelf && s[j] != '%' {
 			// Copy a run of plain ASCII at once, with its marks.
@@ -186,7 +198,7 @@ func normalize(s string) view {
 			continue
 		}
 		c := s[i]
-		w, out, ch := normUnit(s, i)
+		w, out, ch := normUnit(s, i, t)
 		if !ch {
 			w, out = 1, c // unchanged: copy byte by byte
 		}
@@ -210,8 +222,8 @@ func normalize(s string) view {
 
 // normUnit reads the unit at s[i]: its width, the ASCII byte it becomes (0
 // when dropped) and whether it changes; unchanged units are a byte, or a
-// whole rune when it is not ASCII.
-func normUnit(s string, i int) (w int, out byte, changed bool) {
+// whole rune when it is not ASCII. t is bmpMap().
+func normUnit(s string, i int, t *runeTable) (w int, out byte, changed bool) {
 	c := s[i]
 	switch {
 	case c == '%':
@@ -223,15 +235,7 @@ func normUnit(s string, i int) (w int, out byte, changed bool) {
 		if r == utf8.RuneError && n <= 1 {
 			return 1, 0, false
 		}
-		var b byte
-		ok := false
-		if r <= 0xffff {
-			if m := bmpMap()[r]; m != mapKeep {
-				b, ok = m&^mapDrop, true
-			}
-		} else {
-			b, ok = classifyRune(r)
-		}
+		b, ok := mapDecoded(r, t)
 		return n, b, ok
 	}
 	return 1, c, false
@@ -267,26 +271,26 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-// mapRune returns the ASCII byte that the rune at s[i] stands for, 0 for a
-// rune that is dropped (a format character), and false for a rune that is
-// kept as it is.
-func mapRune(s string, i int) (byte, bool) {
-	r, n := utf8.DecodeRuneInString(s[i:])
-	if r == utf8.RuneError && n <= 1 {
+// mapDecoded returns the ASCII byte that rune r stands for, 0 for a rune
+// that is dropped (a format character), and false for a rune that is kept
+// as it is. t is bmpMap().
+func mapDecoded(r rune, t *runeTable) (byte, bool) {
+	if r > 0xffff {
+		return classifyRune(r)
+	}
+	switch m := t[r]; m {
+	case mapKeep:
 		return 0, false
+	case mapDrop:
+		return 0, true
+	default:
+		return m, true
 	}
-	if r <= 0xffff {
-		switch m := bmpMap()[r]; m {
-		case mapKeep:
-			return 0, false
-		case mapDrop:
-			return 0, true
-		default:
-			return m, true
-		}
-	}
-	return classifyRune(r)
 }
+
+// runeTable maps each rune of the Basic Multilingual Plane to mapKeep,
+// mapDrop or its ASCII byte.
+type runeTable = [1 << 16]byte
 
 const (
 	mapKeep = 0    // the rune stays as it is
@@ -296,8 +300,8 @@ const (
 // bmpMap is classifyRune for the Basic Multilingual Plane as a table, built
 // on first use (only input with non-ASCII bytes needs it): one load instead
 // of three binary searches of Unicode tables per rune.
-var bmpMap = sync.OnceValue(func() *[1 << 16]byte {
-	var t [1 << 16]byte
+var bmpMap = sync.OnceValue(func() *runeTable {
+	var t runeTable
 	for r := rune(utf8.RuneSelf); r <= 0xffff; r++ {
 		switch b, ok := classifyRune(r); {
 		case !ok:
@@ -311,7 +315,7 @@ var bmpMap = sync.OnceValue(func() *[1 << 16]byte {
 	return &t
 })
 
-// classifyRune is mapRune for one rune.
+// classifyRune decides, for one rune, what mapDecoded returns.
 func classifyRune(r rune) (byte, bool) {
 	switch {
 	case r >= 0xff01 && r <= 0xff5e: // full-width forms of ASCII '!'..'~'
