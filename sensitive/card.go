@@ -140,18 +140,23 @@ func hexWordAfter(s string, e int) bool {
 // longer grouped number, such as an IBAN ("RS35 2600 0560 1001 6113 70"),
 // not the start of a card.
 func midSequence(s string, p int) bool {
-	k := sepStart(s, p)
-	if k == p || k == 0 || !blank(s, k, p) || !isAlnum(s[k-1]) {
+	k := p
+	for k > 0 && p-k < maxSep && (s[k-1] == ' ' || s[k-1] == '\t') {
+		k--
+	}
+	if k == p || k < 4 {
 		return false
 	}
-	i, digit := k, false
-	for i > 0 && k-i < 5 && isAlnum(s[i-1]) {
-		i--
-		digit = digit || isDigit(s[i])
+	digit := false
+	for _, c := range []byte(s[k-4 : k]) {
+		if !isAlnum(c) {
+			return false
+		}
+		digit = digit || isDigit(c)
 	}
 	// The group before must itself start the sequence or continue it with
 	// blanks; "…-1881 4012 8888 …" is one number after another.
-	return k-i == 4 && digit && (i == 0 || s[i-1] == ' ' || s[i-1] == '\t')
+	return digit && (k == 4 || s[k-5] == ' ' || s[k-5] == '\t')
 }
 
 // cardKeywordBefore reports whether a card keyword stands within 32 bytes
