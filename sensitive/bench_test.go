@@ -180,6 +180,9 @@ var pathological = []struct {
 	// URLs and keys.
 	{"schemes", "a://"},
 	{"query", "?token=&"},
+	{"equals-runs", "="},
+	{"schemeless-query", "?X-Amz-Signature=a&"},
+	{"long-names", "&x-amz-security-tokex="},
 	{"base64", "Ab0+"},
 	{"akia", "AKIA"},
 	{"secret-runs", "secret "},

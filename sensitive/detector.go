@@ -38,6 +38,7 @@ const (
 	bSecretKey
 	bAccount
 	bURL
+	bQuery // URL credentials in a query string without a scheme, reported as URLCredentials
 	numBuiltins
 )
 
@@ -64,7 +65,7 @@ func (b builtin) kind() Kind {
 		return AWSSecretKey
 	case bAccount:
 		return AccountNumber
-	case bURL:
+	case bURL, bQuery:
 		return URLCredentials
 	}
 	return ""
@@ -76,7 +77,7 @@ func (b builtin) kind() Kind {
 // digits after "acct-" as a card. Account numbers (a keyword and digits) are
 // the weakest evidence.
 const ranks = 2<<(4*bCard) | 4<<(4*bSSN) | 3<<(4*bIBAN) | 6<<(4*bEmail) | 5<<(4*bPhone) |
-	0<<(4*bAccessKey) | 1<<(4*bSecretKey) | 8<<(4*bAccount) | 7<<(4*bURL)
+	0<<(4*bAccessKey) | 1<<(4*bSecretKey) | 8<<(4*bAccount) | 7<<(4*bURL) | 7<<(4*bQuery)
 
 func (b builtin) rank() int { return int(ranks >> (4 * b) & 0xf) }
 
@@ -162,6 +163,9 @@ func WithKinds(kinds ...Kind) Option {
 				return
 			}
 			set |= 1 << b
+			if b == bURL {
+				set |= 1 << bQuery
+			}
 		}
 		c.kinds = set
 	}
@@ -422,6 +426,9 @@ func anchorsIn(s string) (kinds uint16, maybeNorm bool) {
 	if seen&cColon != 0 {
 		kinds |= 1 << bURL
 	}
+	if seen&cEq != 0 {
+		kinds |= 1 << bQuery
+	}
 	if seen&cA != 0 {
 		kinds |= 1 << bAccessKey
 	}
@@ -539,6 +546,8 @@ func (sc *scanner) generate(b builtin, from int) (int, int) {
 		return nextSecretKey(sc.s, from)
 	case bURL:
 		return sc.url.next(sc.s, from)
+	case bQuery:
+		return nextQueryCredential(sc.s, from)
 	}
 	return -1, -1
 }

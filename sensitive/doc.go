@@ -119,7 +119,11 @@
 // refresh_token, X-Goog-Signature, X-Goog-Credential, password, passwd,
 // api_key, apikey. Names compare without case and must match whole
 // ("NextToken" is not "token"); the finding is the userinfo or the value, so
-// redaction keeps the URL's shape.
+// redaction keeps the URL's shape. The parameters of presigned S3 and GCS
+// URLs (X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token,
+// X-Goog-Signature, X-Goog-Credential) are distinctive enough to be read in
+// a query string whose scheme was lost ("bucket.s3.amazonaws.com/key?X-Amz-
+// Signature=…").
 //
 // # Evasion: Unicode and percent-encoding
 //
@@ -170,8 +174,9 @@
 //   - Account numbers: a keyword after the number, or more than one word
 //     between them, is not read; digits after the keyword are reported even
 //     when they look like a date.
-//   - URLs: URLs without a scheme ("bucket.s3.amazonaws.com/key?…") are not
-//     parsed; a user name without a password is not a credential.
+//   - URLs: in a URL without a scheme only the presigned-URL parameters
+//     above are read — "?token=…" in prose is as often not a URL; a user
+//     name without a password is not a credential.
 //   - Normalisation: only decimal digits (Nd) are digits — superscripts,
 //     circled and other numeric symbols (No), and look-alike letters (O for
 //     0, l for 1) are not; percent-escapes are decoded once ("%2540" stays

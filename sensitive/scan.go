@@ -20,6 +20,7 @@ const (
 	cA               // 'A', the access key anchor
 	cSep             // a separator between the digit groups of a number: space tab - _ / : + .
 	cNorm            // a byte normalisation may change: '%' and every byte above 0x7f
+	cEq              // '=', the anchor of a query parameter without a URL scheme
 )
 
 // byteClass is a read-only lookup table, filled once at package initialisation.
@@ -57,6 +58,7 @@ var byteClass = func() (t [256]uint16) {
 	for _, c := range " \t-_/:+." {
 		t[c] |= cSep
 	}
+	t['='] |= cEq
 	t['%'] |= cNorm
 	for c := 0x80; c <= 0xff; c++ {
 		t[c] |= cNorm

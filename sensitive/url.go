@@ -172,3 +172,49 @@ func (u *urlScan) param(s string, from int) (int, int) {
 	u.cursor = u.end
 	return -1, -1
 }
+
+// schemelessParams are the credential parameters distinctive enough to be
+// recognised in a query string whose URL lost its scheme
+// ("bucket.s3.amazonaws.com/key?X-Amz-Signature=…"): presigned S3 and GCS
+// URLs. Generic names ("token", "sig") need a URL with a scheme.
+const schemelessParams = "x-amz-signature x-amz-credential x-amz-security-token x-goog-signature x-goog-credential"
+
+// maxParamName bounds the look-back from '=' to the start of a name.
+const maxParamName = len("x-amz-security-token")
+
+// nextQueryCredential returns the first value at or after from of a
+// schemelessParams parameter that follows '?', '&' or '#'. Each '=' costs a
+// bounded look-back, and values are walked once.
+func nextQueryCredential(s string, from int) (int, int) {
+	for i := max(from-1, 0); i < len(s); i++ {
+		if s[i] != '=' { // runs of '=' (base64 padding, rulers) need no search
+			j := strings.IndexByte(s[i:], '=')
+			if j < 0 {
+				break
+			}
+			i += j
+		}
+		eq := i
+		k := eq
+		for k > 0 && eq-k <= maxParamName && s[k-1] != '?' && s[k-1] != '&' && s[k-1] != '#' && s[k-1] != '=' && is(s[k-1], cURL) {
+			k--
+		}
+		if k == 0 || eq-k > maxParamName || (s[k-1] != '?' && s[k-1] != '&' && s[k-1] != '#') || !inList(schemelessParams, s[k:eq]) {
+			continue
+		}
+		vs := eq + 1
+		ve := vs
+		for ve < len(s) && is(s[ve], cURL) && s[ve] != '&' && s[ve] != '#' {
+			ve++
+		}
+		end := ve
+		for ve > vs && is(s[ve-1], cValueEnd) {
+			ve--
+		}
+		if ve > vs && vs >= from {
+			return vs, ve
+		}
+		i = end - 1
+	}
+	return -1, -1
+}
