@@ -1,19 +1,18 @@
 package sensitive
 
 // accountAt returns the end of an account number starting at the digit run
-// at p, or -1: 6–17 digits, plain or in groups joined by dashes, introduced
+// s[p:e], or -1: 6–17 digits, plain or in groups joined by dashes, introduced
 // by an account keyword, in the shapes resource names, key=value text and
 // prose use: "acct-12345678", "account_no_00123456", "bank-account-987654321",
 // "customer account 12345678", "AccountNumber=12345678", "account number is
 // 912803456", "acct #: 1234-5678-9012".
-func accountAt(s string, p int) int {
+func accountAt(s string, p, e int) int {
 	// The cheap, bounded look-backs come first, so that a long chain of
 	// short groups ("1-1-1-…") is walked only from its head, and only after
 	// a keyword.
 	if p >= 2 && is(s[p-1], cJoin) && isDigit(s[p-2]) {
 		return -1 // the tail of a longer number
 	}
-	e := runEnd(s, p)
 	digits := e - p
 	if digits > 17 || !keywordBefore(s, p, accountKeyword, accountFinals) {
 		return -1

@@ -1,7 +1,7 @@
 package sensitive
 
 // cardAt returns the end of a payment card number starting at the digit run
-// at p, or -1. It accepts
+// s[p:e0], or -1. It accepts
 //
 //   - 13–19 plain digits, also glued to a word ("cust4111111111111111");
 //   - groups of four separated by runs of up to three separators (space,
@@ -15,8 +15,7 @@ package sensitive
 // signed 64-bit hashed IDs have 18 to 19 digits, and about one in a hundred
 // of them would pass Luhn with a prefix some network issues at that length.
 // Cards of those lengths are rare and, when printed, grouped.
-func cardAt(s string, p int) int {
-	e0 := runEnd(s, p)
+func cardAt(s string, p, e0 int) int {
 	n := e0 - p
 	if e0 < len(s) && (s[e0] == '.' || s[e0]|0x20 == 'e') && jsonCardShape(s, e0, n) {
 		if e := cardNumberAt(s, p); e >= 0 {

@@ -569,12 +569,12 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 			continue
 		}
 		if set&(1<<bCard) != 0 && (n == 4 || (n >= 13 && n <= 19) || (e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e'))) {
-			if ce := cardAt(s, p); ce >= 0 {
+			if ce := cardAt(s, p, e); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
 		}
 		if set&(1<<bSSN) != 0 && (n == 3 || n == 9) {
-			if se := ssnAt(s, p); se >= 0 {
+			if se := ssnAt(s, p, e); se >= 0 {
 				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
 			}
 		}
@@ -588,14 +588,39 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
 		}
-		if set&(1<<bAccount) != 0 && (n >= 6 && n <= 17 || e < len(s) && (s[e] == '-' || s[e] == '.' || s[e]|0x20 == 'e')) {
-			if ae := accountAt(s, p); ae >= 0 {
+		if set&(1<<bAccount) != 0 && (n >= 6 && n <= 17 || e < len(s) && (s[e] == '-' && n < 6 || jsonNumberShape(s, e))) {
+			if ae := accountAt(s, p, e); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
 		}
 		p = nextDigit(s, e)
 	}
 	sc.live &^= set // no match left for these kinds
+}
+
+// jsonNumberShape is a cheap test that the digit run ending at e continues
+// as a JSON number whose value may be an integer: a fraction of zeros, or an
+// exponent ("912803456.0", "9.12803456e8").
+func jsonNumberShape(s string, e int) bool {
+	if e >= len(s) {
+		return false
+	}
+	if s[e]|0x20 == 'e' {
+		return true
+	}
+	if s[e] != '.' || e+1 >= len(s) || !isDigit(s[e+1]) {
+		return false
+	}
+	fe := runEnd(s, e+1)
+	if fe < len(s) && s[fe]|0x20 == 'e' {
+		return true
+	}
+	for i := e + 1; i < fe; i++ {
+		if s[i] != '0' {
+			return false
+		}
+	}
+	return true
 }
 
 // nextDigit is indexDigit for the walk over digit runs: where digits are

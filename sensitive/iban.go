@@ -122,12 +122,17 @@ func ibanAt(s string, p int) (int, int) {
 }
 
 // ibanCountryStart returns where the country code before the check digits at
-// p starts — two letters right before them, or before one separator
-// ("NO 19 …") — or -1. The code must not be glued to a word.
+// p starts — two letters right before them, or two capitals before one
+// separator ("NO 19 …") — or -1. The code must not be glued to a word.
 func ibanCountryStart(s string, p int) int {
 	a := p - 2
 	if a >= 1 && (s[p-1] == ' ' || s[p-1] == '-' || s[p-1] == '.') {
+		// Apart from its check digits, the code is written in capitals
+		// ("NO 19 …"); "at 15:30" or "is 12" are words of prose.
 		a = p - 3
+		if !isUpper(s[a]) || !isUpper(s[a+1]) {
+			return -1
+		}
 	}
 	if a < 0 || !isLetter(s[a]) || !isLetter(s[a+1]) || (a > 0 && isAlnum(s[a-1])) {
 		return -1

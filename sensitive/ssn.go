@@ -1,12 +1,11 @@
 package sensitive
 
 // ssnAt returns the end of a US Social Security number starting at the digit
-// run at p, or -1: three, two and four digits separated by runs of up to
+// run s[p:e], or -1: three, two and four digits separated by runs of up to
 // three separators, mixed or not ("123-45-6789", "123 45 6789",
 // "123/45-6789"), or nine plain digits right after an SSN keyword
 // ("ssn-123456789", "SSN: 123456789", "social security number 123456789").
-func ssnAt(s string, p int) int {
-	e := runEnd(s, p)
+func ssnAt(s string, p, e int) int {
 	switch e - p {
 	case 3:
 		if !groupedStartOK(s, p) {

@@ -179,8 +179,21 @@ func (u *urlScan) param(s string, from int) (int, int) {
 // URLs. Generic names ("token", "sig") need a URL with a scheme.
 const schemelessParams = "x-amz-signature x-amz-credential x-amz-security-token x-goog-signature x-goog-credential"
 
-// maxParamName bounds the look-back from '=' to the start of a name.
-const maxParamName = len("x-amz-security-token")
+// schemelessNameBefore reports whether a schemelessParams name, itself
+// after '?', '&' or '#', ends at eq. The names have four lengths, so four
+// positions are looked at rather than the bytes before every '='.
+func schemelessNameBefore(s string, eq int) bool {
+	for _, n := range [...]int{15, 16, 17, 20} {
+		k := eq - n
+		if k < 1 {
+			break
+		}
+		if c := s[k-1]; (c == '?' || c == '&' || c == '#') && inList(schemelessParams, s[k:eq]) {
+			return true
+		}
+	}
+	return false
+}
 
 // nextQueryCredential returns the first value at or after from of a
 // schemelessParams parameter that follows '?', '&' or '#'. Each '=' costs a
@@ -195,11 +208,7 @@ func nextQueryCredential(s string, from int) (int, int) {
 			i += j
 		}
 		eq := i
-		k := eq
-		for k > 0 && eq-k <= maxParamName && s[k-1] != '?' && s[k-1] != '&' && s[k-1] != '#' && s[k-1] != '=' && is(s[k-1], cURL) {
-			k--
-		}
-		if k == 0 || eq-k > maxParamName || (s[k-1] != '?' && s[k-1] != '&' && s[k-1] != '#') || !inList(schemelessParams, s[k:eq]) {
+		if !schemelessNameBefore(s, eq) {
 			continue
 		}
 		vs := eq + 1
