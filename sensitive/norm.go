@@ -179,26 +179,39 @@ func normalize(s string) view {
 	if len(s) > math.MaxInt32 {
 		return view{s: s, src: s} // offsets would not fit the marks; read the input as it is
 	}
-	buf := make([]byte, 0, len(s))
+	// A Builder hands its bytes over as the string without a copy.
+	var buf strings.Builder
+	buf.Grow(len(s))
 	marks := make([]int32, 0, len(s)/markEvery+1)
 	changed := false
 	t := bmpMap()
 	for i := 0; i < len(s); {
-		if j := i; s[j] < utf8.RuneSelf && s[j] != '%' {
+		c := s[i]
+		if c < utf8.RuneSelf && c != '%' {
 			// Copy a run of plain ASCII at once, with its marks.
+			j := i + 1
 			for j < len(s) && s[j] < utf8.RuneSelf && s[j] != '%' {
 				j++
 			}
-			start := len(buf)
-			buf = append(buf, s[i:j]...)
-			for m := (start + markEvery - 1) / markEvery * markEvery; m < len(buf); m += markEvery {
+			start := buf.Len()
+			buf.WriteString(s[i:j])
+			for m := (start + markEvery - 1) / markEvery * markEvery; m < buf.Len(); m += markEvery {
 				marks = append(marks, int32(i+m-start))
 			}
 			i = j
 			continue
 		}
-		c := s[i]
-		w, out, ch := normUnit(s, i, t)
+		var w int
+		var out byte
+		var ch bool
+		if c >= 0xc2 && c <= 0xdf && i+1 < len(s) && s[i+1]&0xc0 == 0x80 {
+			// Two-byte runes, inline: digits and spaces of most scripts.
+			w = 2
+			m := t[rune(c&0x1f)<<6|rune(s[i+1]&0x3f)]
+			out, ch = m&^mapDrop, m != mapKeep
+		} else {
+			w, out, ch = normUnit(s, i, t)
+		}
 		if !ch {
 			w, out = 1, c // unchanged: copy byte by byte
 		}
@@ -207,17 +220,17 @@ func normalize(s string) view {
 			i += w // dropped
 			continue
 		}
-		if len(buf)%markEvery == 0 {
+		if buf.Len()%markEvery == 0 {
 			marks = append(marks, int32(i))
 		}
-		buf = append(buf, out)
+		buf.WriteByte(out)
 		changed = changed || ch
 		i += w
 	}
 	if !changed {
 		return view{s: s, src: s}
 	}
-	return view{s: string(buf), src: s, marks: marks}
+	return view{s: buf.String(), src: s, marks: marks}
 }
 
 // normUnit reads the unit at s[i]: its width, the ASCII byte it becomes (0
