@@ -3,7 +3,7 @@ package sensitive
 // cardAt returns the end of a payment card number starting at the digit run
 // s[p:e0], or -1. It accepts
 //
-//   - 13–19 plain digits, also glued to a word ("cust4111111111111111");
+//   - 14–19 plain digits, also glued to a word ("cust4111111111111111");
 //   - groups of four separated by runs of up to three separators (space,
 //     tab, - _ / : + .), mixed or not, and the 4-6-5 and 4-6-4 groupings of
 //     Amex and Diners; where blanks separate groups, the longest valid
