@@ -160,7 +160,11 @@ func emailAt(s string, at int) (int, int) {
 			dots = dots || (c == '.' && s[a] == '.')
 			alnum = alnum || isAlnum(c)
 			a--
-		} else if n := wordRuneBefore(s, a); n > 0 {
+		} else if c >= utf8.RuneSelf {
+			n := wordRuneBefore(s, a)
+			if n == 0 {
+				break
+			}
 			alnum = true
 			a -= n
 		} else {
@@ -178,7 +182,11 @@ func emailAt(s string, at int) (int, int) {
 		if c := s[end]; is(c, cDomain) {
 			dot = dot || c == '.'
 			end++
-		} else if n := wordRuneAt(s, end); n > 0 {
+		} else if c >= utf8.RuneSelf {
+			n := wordRuneAt(s, end)
+			if n == 0 {
+				break
+			}
 			end += n
 		} else {
 			break
