@@ -565,7 +565,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 			// The inside of a longer number ("1-1-1", "2024/11/28"): every
 			// kind rejects a value that starts there but a long plain card,
 			// so dense digit text costs one test per run.
-			p = nextDigit(s, e)
+			p = indexDigit(s, e)
 			continue
 		}
 		if set&(1<<bCard) != 0 && (n == 4 || (n >= 13 && n <= 19) || (e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e'))) {
@@ -578,7 +578,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
 			}
 		}
-		if set&(1<<bIBAN) != 0 && n >= 2 && ibanCountryStart(s, p) >= 0 {
+		if set&(1<<bIBAN) != 0 && n >= 2 && p >= 2 && (isLetter(s[p-1]) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
 			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
 				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
 			}
@@ -593,7 +593,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
 		}
-		p = nextDigit(s, e)
+		p = indexDigit(s, e)
 	}
 	sc.live &^= set // no match left for these kinds
 }
@@ -621,17 +621,6 @@ func jsonNumberShape(s string, e int) bool {
 		}
 	}
 	return true
-}
-
-// nextDigit is indexDigit for the walk over digit runs: where digits are
-// dense the next one is a few bytes on, so those are looked at first.
-func nextDigit(s string, i int) int {
-	for k := i; k < len(s) && k < i+4; k++ {
-		if isDigit(s[k]) {
-			return k
-		}
-	}
-	return indexDigit(s, i+4)
 }
 
 // generateRule returns the first accepted match of caller rule i that starts
