@@ -154,19 +154,11 @@ func emailAt(s string, at int) (int, int) {
 		return -1, -1 // no local part, or one that ends with a dot
 	}
 	a := at
-	alnum, dots := false, false
 	for a > 0 && at-a < 64 {
-		if c := s[a-1]; is(c, cLocal) {
-			dots = dots || (c == '.' && s[a] == '.')
-			alnum = alnum || isAlnum(c)
+		if is(s[a-1], cLocal) {
 			a--
-		} else if c >= utf8.RuneSelf {
-			n := wordRuneBefore(s, a)
-			if n == 0 {
-				break
-			}
-			alnum = true
-			a -= n
+		} else if n := wordRuneBefore(s, a); n > 0 {
+			a -= n // internationalised: rare, and decoded only here
 		} else {
 			break
 		}
@@ -174,31 +166,38 @@ func emailAt(s string, at int) (int, int) {
 	for a < at && s[a] == '.' {
 		a++ // a local part never starts with a dot; what precedes it is prose
 	}
-	if a == at || !alnum || (dots && strings.Contains(s[a:at], "..")) {
+	local := s[a:at]
+	if local == "" || strings.Contains(local, "..") || !hasWordByte(local) {
 		return -1, -1
 	}
-	end, dot := at+1, false
+	end := at + 1
 	for end < len(s) && end-at-1 < 253 {
-		if c := s[end]; is(c, cDomain) {
-			dot = dot || c == '.'
+		if is(s[end], cDomain) {
 			end++
-		} else if c >= utf8.RuneSelf {
-			n := wordRuneAt(s, end)
-			if n == 0 {
-				break
-			}
+		} else if n := wordRuneAt(s, end); n > 0 {
 			end += n
 		} else {
 			break
 		}
 	}
-	if !dot {
+	if strings.IndexByte(s[at+1:end], '.') < 0 {
 		return -1, -1 // a domain of one label
 	}
 	if e := domainEnd(s, at+1, end); e >= 0 {
 		return a, e
 	}
 	return -1, -1
+}
+
+// hasWordByte reports whether local holds a letter or digit (a non-ASCII
+// byte belongs to a letter: emailAt admits no other).
+func hasWordByte(local string) bool {
+	for i := 0; i < len(local); i++ {
+		if isAlnum(local[i]) || local[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // wordRuneAt returns the length of the non-ASCII letter, mark or digit at
