@@ -1,6 +1,7 @@
 package sensitive
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -144,18 +145,28 @@ func FuzzLinearTime(f *testing.F) {
 		if unit == "" || len(unit) > 64 {
 			t.Skip()
 		}
-		ts := fastest(repeatTo(unit, small))
-		if ts > 50*time.Millisecond { // under 1 MB/s: no need to wait for the larger input
-			t.Fatalf("unit %q: %v for %d KiB", unit, ts, small>>10)
-		}
-		tb := fastest(repeatTo(unit, big))
-		tc := fastest(clean)
+		smallIn, bigIn := repeatTo(unit, small), repeatTo(unit, big)
 		const floor = 200 * time.Microsecond // below this, timer noise dominates
-		if tb > floor && tb > 4*(big/small)*max(ts, floor/(big/small)) {
-			t.Errorf("unit %q: %v for %d KiB but %v for %d KiB: superlinear", unit, ts, small>>10, tb, big>>10)
+		var msg string
+		// A superlinear scan fails every attempt; a machine busy with other
+		// work fails one now and then, so a verdict takes three in a row.
+		for range 3 {
+			ts := fastest(smallIn)
+			if ts > 50*time.Millisecond { // under 1 MB/s: no need to wait for the larger input
+				msg = fmt.Sprintf("unit %q: %v for %d KiB", unit, ts, small>>10)
+				continue
+			}
+			tb := fastest(bigIn)
+			tc := fastest(clean)
+			switch {
+			case tb > floor && tb > 4*(big/small)*max(ts, floor/(big/small)):
+				msg = fmt.Sprintf("unit %q: %v for %d KiB but %v for %d KiB: superlinear", unit, ts, small>>10, tb, big>>10)
+			case tb > floor && tb > 100*max(tc, floor/100):
+				msg = fmt.Sprintf("unit %q: %v for %d KiB, %v for clean text of the same size", unit, tb, big>>10, tc)
+			default:
+				return
+			}
 		}
-		if tb > floor && tb > 100*max(tc, floor/100) {
-			t.Errorf("unit %q: %v for %d KiB, %v for clean text of the same size", unit, tb, big>>10, tc)
-		}
+		t.Error(msg)
 	})
 }
