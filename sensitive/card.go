@@ -34,8 +34,8 @@ func cardAt(s string, p, e0 int) int {
 		}
 		return -1
 	}
-	if !groupedStartOK(s, p) || midSequence(s, p) {
-		return -1
+	if len(s)-e0 < 10 || !groupedStartOK(s, p) || midSequence(s, p) {
+		return -1 // no room for nine more digits and a separator, or not a start
 	}
 	var ends, lens [5]int
 	ends[0], lens[0] = e0, 4
