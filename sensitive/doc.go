@@ -62,7 +62,8 @@
 // digits and the BBAN, compact or grouped in any way (runs of up to three
 // separators between groups, so the national groupings banks print —
 // "ES10 0075 0080 11 0600658108", "NO 19 4920 06 96270" — and dashed or
-// dotted forms count), letters all upper or all lower case. The length and
+// dotted forms count; a country code set apart from its check digits is in
+// capitals), letters all upper or all lower case. The length and
 // the BBAN structure (digits, letters and alphanumerics, per the registry)
 // must be the country's, and the ISO 7064 mod 97-10 check must hold.
 //
