@@ -1,25 +1,63 @@
 package sensitive
 
 // accountAt returns the end of an account number starting at the digit run
-// at p, or -1: 6–17 digits introduced by an account keyword, in the shapes
-// resource names and key=value text use: "acct-12345678", "account_no_00123456",
-// "bank-account-987654321", "customer account 12345678", "AccountNumber=12345678".
-func accountAt(s string, p int) int {
-	e := runEnd(s, p)
-	if n := e - p; n < 6 || n > 17 {
-		return -1
-	}
+// s[p:e], or -1: 6–17 digits, plain or in groups joined by dashes, introduced
+// by an account keyword, in the shapes resource names, key=value text and
+// prose use: "acct-12345678", "account_no_00123456", "bank-account-987654321",
+// "customer account 12345678", "AccountNumber=12345678", "account number is
+// 912803456", "acct #: 1234-5678-9012".
+func accountAt(s string, p, e int) int {
+	// The cheap, bounded look-backs come first, so that a long chain of
+	// short groups ("1-1-1-…") is walked only from its head, and only after
+	// a keyword.
 	if p >= 2 && is(s[p-1], cJoin) && isDigit(s[p-2]) {
 		return -1 // the tail of a longer number
 	}
-	if !numEndOK(s, e, 0) {
-		return -1 // glued to a word, or a decimal amount
-	}
-	if !keywordBefore(s, p, accountKeyword) {
+	digits := e - p
+	if digits > 17 || !keywordBefore(s, p, accountKeyword, accountFinals) {
 		return -1
+	}
+	if e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e') {
+		// A JSON number whose value is the account number: 9.12803456e8.
+		if _, n, _, je, _ := jsonInteger(s, p); je >= 0 && n >= 6 && n <= 17 {
+			return je
+		}
+	}
+	// Short groups joined by single dashes ("1234-5678-9012") count as one
+	// number; after a whole number a dash starts another field ("…-2024").
+	for first := digits; first < 6 && digits <= 17 && e+1 < len(s) && s[e] == '-' && isDigit(s[e+1]); {
+		ge := runEnd(s, e+1)
+		digits += ge - (e + 1)
+		e = ge
+	}
+	if digits < 6 || digits > 17 || !numEndOK(s, e, 0) {
+		return -1 // too short or long, glued to a word, or a decimal amount
 	}
 	return e
 }
+
+// endings is a set of word endings of two letters: bit b of e[l] is set
+// for the ending ('a'+b, 'a'+l).
+type endings [26]uint32
+
+// endingsOf returns the endings of words (lower case, two letters or more).
+func endingsOf(words ...string) *endings {
+	var e endings
+	for _, w := range words {
+		e[w[len(w)-1]-'a'] |= 1 << (w[len(w)-2] - 'a')
+	}
+	return &e
+}
+
+// accountFinals and ssnFinals end the words that may stand right before an
+// account number or an SSN: the keywords, then the suffixes and linking
+// words that keywordBefore accepts after any keyword.
+var (
+	accountFinals = endingsOf("account", "accounts", "acct", "accts", "acc",
+		"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
+	ssnFinals = endingsOf("ssn", "security",
+		"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
+)
 
 // accountKeyword matches an account keyword ending at j. "account" and "acct"
 // may close a longer word ("bankaccount", "subacct"); the short "acc" must be
@@ -44,11 +82,22 @@ const maxGap = 4
 //
 //	keyword [suffix] gap value     e.g. "acct-", "AccountNumber=", "account_no_", "SSN: "
 //
+// finals holds the last two letters of the keywords, so that most digits
+// after a word are rejected at one test.
+//
 // where suffix is one of number, num, nbr, no, nr, id (glued or a word of its
-// own) and gap is up to four of - _ . : = # / space tab and quotes. A
-// redaction marker ("[REDACTED:account-number]") never counts: ']' is no gap.
-func keywordBefore(s string, p int, keyword func(s string, j int) bool) bool {
+// own) and gap is up to four of - _ . : = # / space tab and quotes, or a gap,
+// a linking word and a gap ("account no. is: ", "SSN was "). A redaction
+// marker ("[REDACTED:account-number]") never counts: ']' is no gap.
+func keywordBefore(s string, p int, keyword func(s string, j int) bool, finals *endings) bool {
 	j := skipGapBack(s, p)
+	if j < 2 || !isLetter(s[j-1]) || !isLetter(s[j-2]) ||
+		finals[s[j-1]|0x20-'a']&(1<<(s[j-2]|0x20-'a')) == 0 {
+		return false // no keyword, suffix or linking word ends in these two letters
+	}
+	if k := verbBefore(s, j); k >= 0 {
+		j = skipGapBack(s, k) // "account number is 912803456", "SSN was: …"
+	}
 	if keyword(s, j) {
 		return true
 	}
@@ -64,6 +113,18 @@ func keywordBefore(s string, p int, keyword func(s string, j int) bool) bool {
 		return false
 	}
 	return keyword(s, skipGapBack(s, k)) // "account_no", "Account No."
+}
+
+// verbBefore returns where a linking word that ends at j starts — is, was,
+// are, of, equals, as a word after a gap — or -1.
+func verbBefore(s string, j int) int {
+	for _, w := range [...]string{"is", "was", "are", "of", "equals"} {
+		k := j - len(w)
+		if hasSuffixFold(s, j, w) && k > 0 && is(s[k-1], cGap) {
+			return k
+		}
+	}
+	return -1
 }
 
 func skipGapBack(s string, j int) int {

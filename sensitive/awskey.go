@@ -2,12 +2,13 @@ package sensitive
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 )
 
 // nextAccessKey finds an AWS access key ID: AKIA (long-term), ASIA
 // (temporary), ABIA or ACCA followed by 16 base32 characters [A-Z2-7], not
-// glued to other letters or digits.
+// glued to other upper-case letters or digits.
 func nextAccessKey(s string, from int) (int, int) {
 	for i := from; i < len(s); {
 		j := strings.IndexByte(s[i:], 'A')
@@ -23,8 +24,13 @@ func nextAccessKey(s string, from int) (int, int) {
 	return -1, -1
 }
 
+// keyGlue reports whether c next to a key ID makes it part of a longer
+// upper-case token (a base32 blob, another ID). Lower-case letters are a
+// glued word ("userAKIA…", "AKIA…secret") and do not hide the key.
+func keyGlue(c byte) bool { return isUpper(c) || isDigit(c) }
+
 func accessKeyAt(s string, q int) bool {
-	if q+20 > len(s) || (q > 0 && isAlnum(s[q-1])) || (q+20 < len(s) && isAlnum(s[q+20])) {
+	if q+20 > len(s) || (q > 0 && keyGlue(s[q-1])) || (q+20 < len(s) && keyGlue(s[q+20])) {
 		return false
 	}
 	switch s[q : q+4] {
@@ -32,13 +38,25 @@ func accessKeyAt(s string, q int) bool {
 	default:
 		return false
 	}
+	var seen uint32 // the base32 characters of the body, as bits
 	for i := q + 4; i < q+20; i++ {
-		if !is(s[i], cBase32) {
+		c := s[i]
+		if !is(c, cBase32) {
 			return false
 		}
+		if isUpper(c) {
+			seen |= 1 << (c - 'A')
+		} else {
+			seen |= 1 << (c - '2' + 26)
+		}
 	}
-	return true
+	// A random body of 16 draws from 32 characters has about 12 distinct
+	// ones; placeholders ("AKIAXXXXXXXXXXXXXXXX") have one or two.
+	return bits.OnesCount32(seen) >= minKeyDistinct
 }
+
+// minKeyDistinct is the fewest distinct characters a key ID body may have.
+const minKeyDistinct = 6
 
 const (
 	secretLen = 40

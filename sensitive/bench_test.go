@@ -49,7 +49,30 @@ func cleanText(tb testing.TB, n int) string {
 	}
 	s := b.String()[:n]
 	if fs := Default().Find(s); fs != nil {
-		tb.Fatalf("clean text has findings: %v", fs)
+		tb.Fatalf("clean text has %d findings, the first %v", len(fs), fs[0])
+	}
+	return s
+}
+
+// proseText returns n bytes of ordinary prose, with the occasional number
+// and no identifying value: what product descriptions and notes hold.
+func proseText(tb testing.TB, n int) string {
+	tb.Helper()
+	parts := []string{
+		"The recommender learns which titles each viewer prefers from the history of what they watched and rated.",
+		"Items that nobody has interacted with yet are ranked by their metadata until enough events arrive.",
+		"A campaign serves real-time recommendations; batch inference jobs write them to a bucket instead.",
+		"Filters remove items the viewer already bought, or those outside the genres the request names.",
+		"The quick brown fox jumps over the lazy dog while the model retrains overnight on 3 new datasets.",
+	}
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		b.WriteString(parts[i%len(parts)])
+		b.WriteByte(' ')
+	}
+	s := b.String()[:n]
+	if fs := Default().Find(s); fs != nil {
+		tb.Fatalf("prose has %d findings, the first %v", len(fs), fs[0])
 	}
 	return s
 }
@@ -94,6 +117,7 @@ func BenchmarkFind(b *testing.B) {
 	b.Run("freetext-64KiB", func(b *testing.B) { benchFind(b, cleanText(b, 64<<10)) })
 	b.Run("clean-1KiB", func(b *testing.B) { benchFind(b, cleanText(b, 1<<10)) })
 	b.Run("clean-1MiB", func(b *testing.B) { benchFind(b, cleanText(b, 1<<20)) })
+	b.Run("prose-1MiB", func(b *testing.B) { benchFind(b, proseText(b, 1<<20)) })
 	b.Run("dense-64KiB", func(b *testing.B) { benchFind(b, denseText(64<<10)) })
 }
 
@@ -124,27 +148,56 @@ func BenchmarkFirst(b *testing.B) {
 	})
 }
 
-// pathological inputs: each is built to make a naive scanner backtrack or
-// rescan. Their throughput must not fall as the size grows from 64 KiB to
-// 1 MiB; a quadratic scanner would be 16 times slower per byte.
+// pathological inputs: each is built to make a naive scanner backtrack,
+// rescan or validate at every byte. Their throughput must not fall as the
+// size grows; a quadratic scanner would be 16 times slower per byte at
+// 1 MiB than at 64 KiB.
 var pathological = []struct {
 	name string
 	unit string
 }{
+	// Numbers: every byte starts or continues a candidate.
 	{"dashed-ones", "1-"},
 	{"digits", "1"},
 	{"spaced-quads", "4111 "},
+	{"digit-groups", "12 345-6789/"},
+	{"separator-runs", "1 - / "},
+	{"mixed-separators", "4111:_+."},
+	{"plus-digits", "+1 "},
+	{"signed-ids", "-3953814578718096702,"},
+	{"json-exponents", "4.111111111111111e15,"},
+	{"iban-groups", "NO 19 4920 "},
+	{"keywords", "account-"},
+	{"linking-words", "account no. is: "},
+	// E-mail: '@' and '.' everywhere.
 	{"at-signs", "a@"},
+	{"at-runs", "@"},
+	{"dot-runs", "."},
+	{"email-like", "a@b."},
+	{"email-labels", "x@x.x.x.x."},
 	{"dotted-local", "a."},
+	{"addresses", "jane.doe@example.zz "},
+	// URLs and keys.
 	{"schemes", "a://"},
 	{"query", "?token=&"},
-	{"plus-digits", "+1 "},
+	{"equals-runs", "="},
+	{"schemeless-query", "?X-Amz-Signature=a&"},
+	{"long-names", "&x-amz-security-tokex="},
 	{"base64", "Ab0+"},
 	{"akia", "AKIA"},
-	{"keywords", "account-"},
 	{"secret-runs", "secret "},
+	// Bytes that need normalising, and bytes that are not text.
+	{"percent-escapes", "%40%2E%34"},
+	{"fullwidth-digits", "４１"},
+	{"arabic-indic-digits", "٤١١١ "},
+	{"nbsp-digits", "4111\u00a0"},
+	{"zero-width", "4\u200b"},
 	{"nul", "\x00"},
 	{"high-bytes", "\xff\xfe"},
+}
+
+func repeatTo(unit string, n int) string {
+	return strings.Repeat(unit, n/len(unit)+1)[:n]
 }
 
 func BenchmarkPathological(b *testing.B) {
@@ -153,8 +206,36 @@ func BenchmarkPathological(b *testing.B) {
 			name string
 			n    int
 		}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}} {
-			s := strings.Repeat(p.unit, size.n/len(p.unit)+1)[:size.n]
+			s := repeatTo(p.unit, size.n)
 			b.Run(p.name+"-"+size.name, func(b *testing.B) { benchFind(b, s) })
+		}
+	}
+}
+
+// BenchmarkAdversarial10MiB is the size at which issue #11 measured 2 MB/s
+// on e-mail-like input.
+func BenchmarkAdversarial10MiB(b *testing.B) {
+	for _, name := range []string{"email-like", "email-labels", "digit-groups", "separator-runs", "at-runs", "dot-runs", "fullwidth-digits"} {
+		for _, p := range pathological {
+			if p.name == name {
+				s := repeatTo(p.unit, 10<<20)
+				b.Run(name, func(b *testing.B) { benchFind(b, s) })
+			}
+		}
+	}
+	s := cleanText(b, 10<<20)
+	b.Run("clean", func(b *testing.B) { benchFind(b, s) })
+}
+
+// BenchmarkNormalizationCheck is the cost every input of more than
+// shortInput bytes pays to learn that it needs no normalising.
+func BenchmarkNormalizationCheck(b *testing.B) {
+	s := cleanText(b, 1<<20)
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if needsNormalizing(s) {
+			b.Fatal("clean text needs normalising")
 		}
 	}
 }

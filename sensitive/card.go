@@ -1,31 +1,52 @@
 package sensitive
 
 // cardAt returns the end of a payment card number starting at the digit run
-// at p, or -1. It accepts 13–19 plain digits, or groups of four separated by
-// one kind of separator (space, '-' or '_'), including the 4-6-5 and 4-6-4
-// groupings of Amex and Diners. Where spaces separate groups, the longest
-// valid prefix wins, so "4111 1111 1111 1111 2025" yields the card.
-func cardAt(s string, p int) int {
-	e0 := runEnd(s, p)
-	if n := e0 - p; n != 4 {
-		if n >= 13 && n <= 19 && numStartOK(s, p, 0) && numEndOK(s, e0, 0) && cardValid(s, p, e0) {
+// s[p:e0], or -1. It accepts
+//
+//   - 14–19 plain digits, also glued to a word ("cust4111111111111111");
+//   - groups of four separated by runs of up to three separators (space,
+//     tab, - _ / : + .), mixed or not, and the 4-6-5 and 4-6-4 groupings of
+//     Amex and Diners; where blanks separate groups, the longest valid
+//     prefix wins, so "4111 1111 1111 1111 2025" yields the card;
+//   - a JSON number whose value is a card: "4.111111111111111e15",
+//     "4111111111111111.0".
+//
+// A plain run of 17 to 19 digits is a card only after a card keyword:
+// signed 64-bit hashed IDs have 18 to 19 digits, and about one in a hundred
+// of them would pass Luhn with a prefix some network issues at that length.
+// Cards of those lengths are rare and, when printed, grouped.
+func cardAt(s string, p, e0 int) int {
+	n := e0 - p
+	if e0 < len(s) && (s[e0] == '.' || s[e0]|0x20 == 'e') && jsonCardShape(s, e0, n) {
+		if e := cardNumberAt(s, p); e >= 0 {
+			return e
+		}
+	}
+	if n != 4 {
+		if n < 13 || n > 19 || !plainStartOK(s, p) || !plainEndOK(s, e0) {
+			return -1
+		}
+		if n >= 17 && !cardKeywordBefore(s, p) {
+			return -1
+		}
+		if cardValid(s, p, e0) {
 			return e0
 		}
 		return -1
 	}
-	if e0+1 >= len(s) {
-		return -1
-	}
-	sep := s[e0]
-	if (sep != ' ' && sep != '-' && sep != '_') || !numStartOK(s, p, sep) {
-		return -1
+	if len(s)-e0 < 10 || !groupedStartOK(s, p) || midSequence(s, p) {
+		return -1 // no room for nine more digits and a separator, or not a start
 	}
 	var ends, lens [5]int
 	ends[0], lens[0] = e0, 4
 	k, total := 1, 4
-	for i := e0; k < len(ends) && i+1 < len(s) && s[i] == sep && isDigit(s[i+1]); k++ {
-		e := runEnd(s, i+1)
-		n := e - (i + 1)
+	for i := e0; k < len(ends); k++ {
+		j := sepEnd(s, i)
+		if j == i || j >= len(s) || !isDigit(s[j]) {
+			break
+		}
+		e := runEnd(s, j)
+		n := e - j
 		if n > 6 || total+n > 19 {
 			break
 		}
@@ -38,7 +59,7 @@ func cardAt(s string, p int) int {
 		}
 	}
 	for m := k; m >= 2; m-- {
-		if !cardGrouping(lens[:m]) || !numEndOK(s, ends[m-1], sep) {
+		if !cardGrouping(lens[:m]) || !groupedEndOK(s, ends[m-1]) {
 			continue
 		}
 		if cardValid(s, p, ends[m-1]) {
@@ -46,6 +67,232 @@ func cardAt(s string, p int) int {
 		}
 	}
 	return -1
+}
+
+// plainStartOK reports whether a plain run of card digits may start at p.
+// A letter before it is a glued word ("cust4111…", "pay4111…"), unless the
+// word is hexadecimal, as in a digest or UUID whose digits happen to run
+// long. A '-' that follows no word is a sign: "-3953814578718096702" is a
+// signed 64-bit ID, not a card. A '.' or ',' after a digit makes it a
+// decimal.
+func plainStartOK(s string, p int) bool {
+	if p == 0 {
+		return true
+	}
+	c := s[p-1]
+	switch {
+	case isLetter(c):
+		return !hexWordBefore(s, p)
+	case c == '.' || c == ',':
+		return !(p >= 2 && isDigit(s[p-2]))
+	case c == '-':
+		return p >= 2 && isAlnum(s[p-2])
+	}
+	return true
+}
+
+// plainEndOK is plainStartOK's mirror: a glued word after the digits is fine
+// unless it is hexadecimal; a decimal point or comma followed by a digit
+// makes the run part of a decimal.
+func plainEndOK(s string, e int) bool {
+	if e >= len(s) {
+		return true
+	}
+	c := s[e]
+	switch {
+	case isLetter(c):
+		return !hexWordAfter(s, e)
+	case c == '.' || c == ',':
+		return !(e+1 < len(s) && isDigit(s[e+1]))
+	}
+	return true
+}
+
+// maxHexWord bounds how far the hexadecimal test looks.
+const maxHexWord = 24
+
+func isHexLetter(c byte) bool { return (c|0x20)-'a' < 6 }
+
+// hexWordBefore reports whether the letters and digits glued before p are
+// all hexadecimal.
+func hexWordBefore(s string, p int) bool {
+	for i := p - 1; i >= 0 && p-i <= maxHexWord && isAlnum(s[i]); i-- {
+		if isLetter(s[i]) && !isHexLetter(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// hexWordAfter is hexWordBefore for the word glued after e.
+func hexWordAfter(s string, e int) bool {
+	for i := e; i < len(s) && i-e < maxHexWord && isAlnum(s[i]); i++ {
+		if isLetter(s[i]) && !isHexLetter(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// midSequence reports whether the group at p follows, across blanks, another
+// group of four characters that holds a digit: then it is the inside of a
+// longer grouped number, such as an IBAN ("RS35 2600 0560 1001 6113 70"),
+// not the start of a card.
+func midSequence(s string, p int) bool {
+	k := p
+	for k > 0 && p-k < maxSep && (s[k-1] == ' ' || s[k-1] == '\t') {
+		k--
+	}
+	if k == p || k < 4 {
+		return false
+	}
+	digit := false
+	for _, c := range []byte(s[k-4 : k]) {
+		if !isAlnum(c) {
+			return false
+		}
+		digit = digit || isDigit(c)
+	}
+	// The group before must itself start the sequence or continue it with
+	// blanks; "…-1881 4012 8888 …" is one number after another.
+	return digit && (k == 4 || s[k-5] == ' ' || s[k-5] == '\t')
+}
+
+// cardKeywordBefore reports whether a card keyword stands within 32 bytes
+// before p on the same line: card, visa, credit, debit, unionpay, maestro,
+// or pan and cc as words ("PAN: …", "cc_number=…").
+func cardKeywordBefore(s string, p int) bool {
+	lo := max(p-32, 0)
+	i := p
+	for i > lo && s[i-1] != '\n' && s[i-1] != '\r' && s[i-1] != ']' {
+		i--
+	}
+	w := s[i:p]
+	for _, k := range [...]string{"card", "visa", "credit", "debit", "unionpay", "maestro"} {
+		if containsFold(w, k) {
+			return true
+		}
+	}
+	for j := 0; j < len(w); j++ {
+		if !wordStart(w, j) {
+			continue
+		}
+		for _, k := range [...]string{"pan", "cc"} {
+			if e := j + len(k); e <= len(w) && equalFold(w[j:e], k) && (e == len(w) || !isLetter(w[e])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// jsonCardShape is a cheap test that the number whose integer part of n
+// digits ends at e0 has digits enough for cardNumberAt: 13 before a decimal
+// point, or ten written before an exponent.
+func jsonCardShape(s string, e0, n int) bool {
+	if n >= 13 {
+		return true
+	}
+	if s[e0] != '.' {
+		return n >= 10
+	}
+	fe := runEnd(s, e0+1)
+	return n+fe-(e0+1) >= 10 && fe < len(s) && s[fe]|0x20 == 'e'
+}
+
+// cardNumberAt returns the end of a JSON number at p whose value is a card
+// number, or -1: an exponent form with at least ten significant digits
+// ("4.111111111111111e15", "4.111111111111111E+15") or a decimal with a zero
+// fraction ("4111111111111111.0").
+func cardNumberAt(s string, p int) int {
+	if !plainStartOK(s, p) {
+		return -1
+	}
+	d, n, sig, e, exp := jsonInteger(s, p)
+	if e < 0 || (exp && sig < 10) || n < 13 || n > 19 {
+		return -1
+	}
+	if n >= 17 && !cardKeywordBefore(s, p) {
+		return -1
+	}
+	if luhn(d[:n]) && cardIssuer(d[:n]) {
+		return e
+	}
+	return -1
+}
+
+// jsonInteger reads a JSON number at p that has a fraction or an exponent
+// and whose value is an integer of at most 19 digits. It returns the digits,
+// their count, the count of significant digits written, the end of the
+// number (-1 if it is not such a number) and whether it has an exponent.
+func jsonInteger(s string, p int) (d [19]byte, n, sig, end int, exp bool) {
+	end = -1
+	ie := runEnd(s, p)
+	fs, fe := ie, ie
+	if ie+1 < len(s) && s[ie] == '.' && isDigit(s[ie+1]) {
+		fs = ie + 1
+		fe = runEnd(s, fs)
+	}
+	x, e := 0, fe
+	if e < len(s) && s[e]|0x20 == 'e' {
+		j := e + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			if s[j] == '-' {
+				return // a negative exponent makes a fraction of anything long
+			}
+			j++
+		}
+		xe := runEnd(s, j)
+		if xe == j || xe-j > 3 {
+			return
+		}
+		for ; j < xe; j++ {
+			x = x*10 + int(s[j]-'0')
+		}
+		e, exp = xe, true
+	} else if fe == ie {
+		return // neither a fraction nor an exponent
+	}
+	if e < len(s) && (isAlnum(s[e]) || s[e] == '.') {
+		return
+	}
+	frac := fe - fs
+	if x < frac { // the last frac-x fraction digits must be zeros
+		for i := fs + x; i < fe; i++ {
+			if s[i] != '0' {
+				return
+			}
+		}
+		fe, frac = fs+x, x
+	}
+	add := func(c byte) bool {
+		if n == 0 && c == '0' {
+			return true // leading zeros carry no digit
+		}
+		if n == len(d) {
+			return false
+		}
+		d[n] = c - '0'
+		n++
+		return true
+	}
+	for i := p; i < ie; i++ {
+		if !add(s[i]) {
+			return
+		}
+	}
+	for i := fs; i < fe; i++ {
+		if !add(s[i]) {
+			return
+		}
+	}
+	sig = n
+	for i := frac; i < x; i++ {
+		if !add('0') {
+			return
+		}
+	}
+	return d, n, sig, e, exp
 }
 
 // cardGrouping reports whether group lengths are a way cards are printed.
@@ -103,36 +350,82 @@ func luhn(d []byte) bool {
 	return sum%10 == 0
 }
 
+// Card lengths as bit sets.
+const (
+	l14 = 1 << 14
+	l15 = 1 << 15
+	l16 = 1 << 16
+	l17 = 1 << 17
+	l18 = 1 << 18
+	l19 = 1 << 19
+
+	l16to19 = l16 | l17 | l18 | l19
+)
+
+// iinRange is a range of six-digit issuer identification numbers and the
+// card lengths issued in it.
+type iinRange struct {
+	lo, hi  int32
+	lengths uint32
+}
+
+// iinRanges lists the IIN ranges of the card networks, after the networks'
+// published ranges as summarised in ISO/IEC 7812 tables. Ranges may overlap
+// (co-branded and successor networks); a number is valid at a length if any
+// range that holds its prefix issues that length. Lengths below 14 are left
+// out: at 13 digits (legacy Visa, short Maestro) numbers collide with EAN-13
+// product barcodes and at 12 with AWS account IDs. UATP (1…, 15 digits)
+// is left out because it collides with Unix timestamps.
+var iinRanges = [...]iinRange{
+	{220000, 220499, l16to19},         // Mir
+	{220500, 220599, l16},             // BORICA
+	{222100, 272099, l16},             // Mastercard 2-series
+	{300000, 305999, l14 | l16to19},   // Diners Club
+	{309500, 309599, l14 | l16to19},   // Diners Club
+	{310000, 319999, l19},             // China T-Union
+	{340000, 349999, l15},             // American Express
+	{352800, 358999, l16to19},         // JCB, RuPay/JCB, LankaPay
+	{360000, 369999, l14 | l16to19},   // Diners Club International
+	{370000, 379999, l15},             // American Express
+	{380000, 399999, l14 | l16to19},   // Diners Club, Hipercard 3841
+	{400000, 499999, l16 | l19},       // Visa, Visa Electron, Elo, Dankort (Visa)
+	{490300, 490399, l16 | l18 | l19}, // Switch
+	{490500, 490599, l16 | l18 | l19}, // Switch
+	{491100, 491199, l16 | l18 | l19}, // Switch
+	{493600, 493699, l16 | l18 | l19}, // Switch
+	{500000, 509999, l16to19},         // Maestro, Dankort 5019, Verve, Elo, RuPay 508
+	{510000, 559999, l16},             // Mastercard
+	{560000, 599999, l16to19},         // Maestro, Uzcard 5614, Switch 564182
+	{600000, 609999, l16to19},         // RuPay (16), Maestro 60 (16–19), Hipercard 606282
+	{601100, 601199, l16to19},         // Discover
+	{604001, 604200, l16to19},         // UkrCard
+	{620000, 629999, l16to19},         // UnionPay, Discover 622126–622925, Elo 627780
+	{630000, 639999, l16to19},         // Maestro 6304, InterPayment 636, Solo 6334, Elo 636297
+	{644000, 659999, l16to19},         // Discover, Troy 65, Elo 650031–655058, Verve 6500
+	{670000, 679999, l16to19},         // Maestro 6759/6761–6763, Laser 6706/6709/6771, Solo 6767
+	{810000, 817199, l16to19},         // UnionPay
+	{820000, 829999, l16},             // RuPay
+	{860000, 860099, l16},             // Uzcard
+	{979200, 979299, l16},             // Troy
+	{986000, 986099, l16},             // Humo
+}
+
 // cardIssuer reports whether the number starts with a prefix that a card
-// network issues at this length. Unix timestamps (1…), compact dates (19…, 20…)
-// and counters with leading zeros have no such prefix. Visa's legacy 13-digit
-// cards and Maestro's short ones are not accepted: at 13 digits they collide
-// with EAN-13 product barcodes (German 40–44, British 50), common item IDs
-// in a recommender's catalogue, one in ten of which passes Luhn.
+// network issues at this length. Unix timestamps (1…), compact dates (19…,
+// 20…) and counters with leading zeros have no such prefix.
 func cardIssuer(d []byte) bool {
 	n := len(d)
-	p2 := int(d[0])*10 + int(d[1])
-	p3 := p2*10 + int(d[2])
-	p4 := p3*10 + int(d[3])
-	p6 := p4*100 + int(d[4])*10 + int(d[5])
-	switch {
-	case d[0] == 4: // Visa; the legacy 13-digit form is left out, see below
-		return n == 16 || n == 19
-	case p2 >= 51 && p2 <= 55, p4 >= 2221 && p4 <= 2720: // Mastercard
-		return n == 16
-	case p2 == 34 || p2 == 37: // American Express
-		return n == 15
-	case p4 == 6011, p3 >= 644 && p3 <= 649, p2 == 65, p6 >= 622126 && p6 <= 622925: // Discover
-		return n >= 16 && n <= 19
-	case p4 >= 3528 && p4 <= 3589: // JCB
-		return n >= 16 && n <= 19
-	case p3 >= 300 && p3 <= 305, p4 == 3095, p2 == 36, p2 == 38, p2 == 39: // Diners Club
-		return n >= 14 && n <= 19
-	case p2 == 62: // UnionPay
-		return n >= 16 && n <= 19
-	case p4 == 5018, p4 == 5020, p4 == 5038, p4 == 5893, p4 == 6304,
-		p4 == 6759, p4 == 6761, p4 == 6762, p4 == 6763: // Maestro
-		return n >= 16 && n <= 19
+	if n < 14 || n > 19 {
+		return false
+	}
+	var p6 int32
+	for _, v := range d[:6] {
+		p6 = p6*10 + int32(v)
+	}
+	for _, r := range iinRanges {
+		if r.lo <= p6 && p6 <= r.hi && r.lengths&(1<<n) != 0 {
+			return true
+		}
 	}
 	return false
 }

@@ -168,6 +168,18 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	fmt.Fprintf(&report, "%-16s %5d %4d %4d %9.3f %7.3f\n", "all", all.tp, all.fp, all.fn, all.precision(), all.recall())
+	withLimits := all
+	for _, tl := range limits {
+		withLimits.tp, withLimits.fp, withLimits.fn = withLimits.tp+tl.tp, withLimits.fp+tl.fp, withLimits.fn+tl.fn
+	}
+	fmt.Fprintf(&report, "%-16s %5d %4d %4d %9.3f %7.3f\n", "all+limits", withLimits.tp, withLimits.fp, withLimits.fn, withLimits.precision(), withLimits.recall())
+	flagged := 0
+	for _, cl := range lines {
+		if !cl.limit && len(cl.expect) == 0 && d.Contains(cl.text) {
+			flagged++
+		}
+	}
+	fmt.Fprintf(&report, "clean lines flagged: %d of %d (%.2f%%)\n", flagged, clean, 100*float64(flagged)/float64(max(clean, 1)))
 	var lk []string
 	for k := range limits {
 		lk = append(lk, string(k))

@@ -38,6 +38,7 @@ const (
 	bSecretKey
 	bAccount
 	bURL
+	bQuery // URL credentials in a query string without a scheme, reported as URLCredentials
 	numBuiltins
 )
 
@@ -64,7 +65,7 @@ func (b builtin) kind() Kind {
 		return AWSSecretKey
 	case bAccount:
 		return AccountNumber
-	case bURL:
+	case bURL, bQuery:
 		return URLCredentials
 	}
 	return ""
@@ -76,7 +77,7 @@ func (b builtin) kind() Kind {
 // digits after "acct-" as a card. Account numbers (a keyword and digits) are
 // the weakest evidence.
 const ranks = 2<<(4*bCard) | 4<<(4*bSSN) | 3<<(4*bIBAN) | 6<<(4*bEmail) | 5<<(4*bPhone) |
-	0<<(4*bAccessKey) | 1<<(4*bSecretKey) | 8<<(4*bAccount) | 7<<(4*bURL)
+	0<<(4*bAccessKey) | 1<<(4*bSecretKey) | 8<<(4*bAccount) | 7<<(4*bURL) | 7<<(4*bQuery)
 
 func (b builtin) rank() int { return int(ranks >> (4 * b) & 0xf) }
 
@@ -162,6 +163,9 @@ func WithKinds(kinds ...Kind) Option {
 				return
 			}
 			set |= 1 << b
+			if b == bURL {
+				set |= 1 << bQuery
+			}
 		}
 		c.kinds = set
 	}
@@ -349,7 +353,8 @@ const stale = -2 // the candidate must be computed
 // bounded number of times. It lives on the caller's stack.
 type scanner struct {
 	d     *Detector
-	s     string
+	v     view   // the normalised text and its offset map
+	s     string // v.s, what the built-in kinds read
 	live  uint16 // built-in kinds that may still yield a candidate
 	cands [numBuiltins]candidate
 	url   urlScan
@@ -368,14 +373,26 @@ type ruleScan struct {
 // no '@', ':' or 'A' (and many no digit), so most generators need not start. For longer text the generators' own anchor searches are cheaper.
 const shortInput = 512
 
-func (sc *scanner) init(d *Detector, s string) {
-	sc.d, sc.s, sc.live = d, s, d.kinds
+func (sc *scanner) init(d *Detector, src string) {
+	sc.d, sc.live = d, d.kinds
 	for i := range sc.cands {
 		sc.cands[i].start = stale
 	}
-	if len(s) <= shortInput {
-		sc.live &= anchorsIn(s)
+	if len(src) <= shortInput {
+		// One pass finds the anchors and whether normalising could change
+		// anything; only then is the text normalised and looked at again.
+		anchors, maybeNorm := anchorsIn(src)
+		sc.v = view{s: src, src: src}
+		if maybeNorm {
+			if sc.v = newView(src); sc.v.marks != nil {
+				anchors, _ = anchorsIn(sc.v.s)
+			}
+		}
+		sc.live &= anchors
+	} else {
+		sc.v = newView(src)
 	}
+	sc.s = sc.v.s
 	if len(d.rules) > 0 {
 		sc.rules = make([]ruleScan, len(d.rules))
 		for i := range sc.rules {
@@ -384,8 +401,9 @@ func (sc *scanner) init(d *Detector, s string) {
 	}
 }
 
-// anchorsIn returns the set of built-in kinds whose anchor occurs in s.
-func anchorsIn(s string) uint16 {
+// anchorsIn returns the set of built-in kinds whose anchor occurs in s, and
+// whether s has a byte that normalisation may change (non-ASCII or '%').
+func anchorsIn(s string) (kinds uint16, maybeNorm bool) {
 	n := len(s)
 	var seen, s1, s2, s3 uint16 // independent accumulators keep the loads in flight
 	for len(s) >= 4 {
@@ -399,7 +417,6 @@ func anchorsIn(s string) uint16 {
 		seen |= byteClass[s[i]]
 	}
 	seen |= s1 | s2 | s3
-	var kinds uint16
 	if seen&cDigit != 0 {
 		kinds |= numericKinds
 	}
@@ -409,17 +426,24 @@ func anchorsIn(s string) uint16 {
 	if seen&cColon != 0 {
 		kinds |= 1 << bURL
 	}
+	if seen&cEq != 0 {
+		kinds |= 1 << bQuery
+	}
 	if seen&cA != 0 {
 		kinds |= 1 << bAccessKey
 	}
 	if n >= secretLen {
 		kinds |= 1 << bSecretKey // its own skip search is cheaper than a run count
 	}
-	return kinds
+	return kinds, seen&cNorm != 0
 }
 
-// next returns the first finding that starts at or after from.
-func (sc *scanner) next(from int) (Finding, bool) {
+// next returns the first finding that starts at or after from, an offset in
+// the caller's text. Built-in candidates live in normalised offsets and are
+// mapped back before they are compared with caller rules, which read the
+// caller's text.
+func (sc *scanner) next(srcFrom int) (Finding, bool) {
+	from := sc.v.toNorm(srcFrom)
 	for {
 		// Numeric kinds that need a new candidate share one walk over the
 		// digit runs; the others each have their own anchor.
@@ -448,6 +472,10 @@ func (sc *scanner) next(from int) (Finding, bool) {
 				best, bestRank, bestB = c, b.rank(), b
 			}
 		}
+		nbest := best
+		if best.start >= 0 {
+			best = candidate{sc.v.orig(best.start), sc.v.origEnd(best.end)}
+		}
 		var bestKind Kind
 		if bestB < numBuiltins {
 			bestKind = bestB.kind()
@@ -455,8 +483,8 @@ func (sc *scanner) next(from int) (Finding, bool) {
 		bestRule := -1
 		for i := range sc.rules {
 			r := &sc.rules[i]
-			if r.cand.start == stale || (r.cand.start >= 0 && r.cand.start < from) {
-				r.cand.start, r.cand.end = sc.generateRule(i, from)
+			if r.cand.start == stale || (r.cand.start >= 0 && r.cand.start < srcFrom) {
+				r.cand.start, r.cand.end = sc.generateRule(i, srcFrom)
 			}
 			if r.cand.start >= 0 && better(r.cand, int(numBuiltins)+i, best, bestRank) {
 				best, bestRank, bestKind, bestRule = r.cand, int(numBuiltins)+i, sc.d.rules[i].Kind, i
@@ -468,7 +496,7 @@ func (sc *scanner) next(from int) (Finding, bool) {
 		if sc.d.allow == nil {
 			return Finding{Kind: bestKind, Start: best.start, End: best.end}, true
 		}
-		if _, ok := sc.d.allow[sc.s[best.start:best.end]]; !ok {
+		if _, ok := sc.d.allow[sc.v.src[best.start:best.end]]; !ok {
 			return Finding{Kind: bestKind, Start: best.start, End: best.end}, true
 		}
 		// A reviewed value: this generator resumes after it; the others keep
@@ -479,10 +507,10 @@ func (sc *scanner) next(from int) (Finding, bool) {
 		} else {
 			b := bestB
 			if numericKinds&(1<<b) != 0 {
-				sc.generateNumeric(1<<b, best.end)
+				sc.generateNumeric(1<<b, nbest.end)
 			} else {
 				c := &sc.cands[b]
-				if c.start, c.end = sc.generate(b, best.end); c.start < 0 {
+				if c.start, c.end = sc.generate(b, nbest.end); c.start < 0 {
 					sc.live &^= 1 << b
 				}
 			}
@@ -518,6 +546,8 @@ func (sc *scanner) generate(b builtin, from int) (int, int) {
 		return nextSecretKey(sc.s, from)
 	case bURL:
 		return sc.url.next(sc.s, from)
+	case bQuery:
+		return nextQueryCredential(sc.s, from)
 	}
 	return -1, -1
 }
@@ -531,28 +561,35 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	for p := nextRun(s, from); p >= 0 && set != 0; {
 		e := runEnd(s, p)
 		n := e - p
-		if set&(1<<bCard) != 0 && (n == 4 || (n >= 13 && n <= 19)) {
-			if ce := cardAt(s, p); ce >= 0 {
+		if n < 13 && p >= 2 && isDigit(s[p-2]) && is(s[p-1], cSep) && s[p-1] != ' ' && s[p-1] != '\t' {
+			// The inside of a longer number ("1-1-1", "2024/11/28"): every
+			// kind rejects a value that starts there but a long plain card,
+			// so dense digit text costs one test per run.
+			p = indexDigit(s, e)
+			continue
+		}
+		if set&(1<<bCard) != 0 && (n == 4 || (n >= 13 && n <= 19) || (e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e'))) {
+			if ce := cardAt(s, p, e); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
 		}
 		if set&(1<<bSSN) != 0 && (n == 3 || n == 9) {
-			if se := ssnAt(s, p); se >= 0 {
+			if se := ssnAt(s, p, e); se >= 0 {
 				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
 			}
 		}
-		if set&(1<<bIBAN) != 0 && n >= 2 && p >= 2 && isLetter(s[p-1]) && isLetter(s[p-2]) {
+		if set&(1<<bIBAN) != 0 && n >= 2 && p >= 2 && (isLetter(s[p-1]) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
 			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
 				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
 			}
 		}
-		if set&(1<<bPhone) != 0 && (n == 3 || n == 1 || (p > 0 && s[p-1] == '+')) {
+		if set&(1<<bPhone) != 0 && (n == 3 || (n == 1 && s[p] == '1') || (p > 0 && s[p-1] == '+')) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
 		}
-		if set&(1<<bAccount) != 0 && n >= 6 && n <= 17 {
-			if ae := accountAt(s, p); ae >= 0 {
+		if set&(1<<bAccount) != 0 && (n >= 6 && n <= 17 || e < len(s) && (s[e] == '-' && n < 6 || jsonNumberShape(s, e))) {
+			if ae := accountAt(s, p, e); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
 		}
@@ -561,13 +598,38 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	sc.live &^= set // no match left for these kinds
 }
 
+// jsonNumberShape is a cheap test that the digit run ending at e continues
+// as a JSON number whose value may be an integer: a fraction of zeros, or an
+// exponent ("912803456.0", "9.12803456e8").
+func jsonNumberShape(s string, e int) bool {
+	if e >= len(s) {
+		return false
+	}
+	if s[e]|0x20 == 'e' {
+		return true
+	}
+	if s[e] != '.' || e+1 >= len(s) || !isDigit(s[e+1]) {
+		return false
+	}
+	fe := runEnd(s, e+1)
+	if fe < len(s) && s[fe]|0x20 == 'e' {
+		return true
+	}
+	for i := e + 1; i < fe; i++ {
+		if s[i] != '0' {
+			return false
+		}
+	}
+	return true
+}
+
 // generateRule returns the first accepted match of caller rule i that starts
 // at or after from. The matches are computed once per scan.
 func (sc *scanner) generateRule(i, from int) (int, int) {
 	r := &sc.rules[i]
 	rule := sc.d.rules[i]
 	if !r.ran {
-		r.matches = rule.Pattern.FindAllStringIndex(sc.s, -1)
+		r.matches = rule.Pattern.FindAllStringIndex(sc.v.src, -1)
 		r.ran = true
 	}
 	for ; r.i < len(r.matches); r.i++ {
@@ -575,7 +637,7 @@ func (sc *scanner) generateRule(i, from int) (int, int) {
 		if m[0] < from || m[0] == m[1] {
 			continue
 		}
-		if rule.Validate != nil && !rule.Validate(sc.s[m[0]:m[1]]) {
+		if rule.Validate != nil && !rule.Validate(sc.v.src[m[0]:m[1]]) {
 			continue
 		}
 		return m[0], m[1]

@@ -22,8 +22,12 @@ func TestKinds(t *testing.T) {
 		t.Error("Kinds() returned shared storage")
 	}
 	for b := builtin(0); b < numBuiltins; b++ {
-		if got, ok := builtinOf(b.kind()); !ok || got != b {
-			t.Errorf("builtinOf(%s) = %d, %v; want %d", b.kind(), got, ok, b)
+		want := b
+		if b == bQuery {
+			want = bURL // the schemeless query scan reports URL credentials
+		}
+		if got, ok := builtinOf(b.kind()); !ok || got != want {
+			t.Errorf("builtinOf(%s) = %d, %v; want %d", b.kind(), got, ok, want)
 		}
 	}
 }

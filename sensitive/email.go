@@ -1,6 +1,12 @@
 package sensitive
 
-import "strings"
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // countryTLDs lists the two-letter country-code top-level domains, sorted.
 const countryTLDs = "ac ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bm bn bo br bs " +
@@ -25,24 +31,113 @@ const genericTLDs = "com net org edu gov mil int info biz name pro aero coop mus
 
 // knownTLD reports whether tld is a top-level domain that mail is sent to.
 // A list rather than "any letters" keeps "icon@2x.png" or "pkg@v2.json" out.
+// Internationalised TLDs count too: an A-label ("xn--p1ai") or a label of
+// two or more non-ASCII letters ("рф", "中国").
 func knownTLD(tld string) bool {
-	if len(tld) == 2 {
+	switch {
+	case len(tld) < 2:
+		return false
+	case len(tld) == 2:
 		return inTable(countryTLDs, 2, tld)
+	case isALabel(tld):
+		return true
 	}
-	return inList(genericTLDs, tld)
+	if k, ok := packTLD(tld); ok {
+		_, found := slices.BinarySearch(genericTLDKeys[:], k)
+		return found
+	}
+	return idnLetters(tld)
+}
+
+// packTLD packs a label of 3 to 12 ASCII letters into an integer, five bits
+// a letter, so that a generic TLD is found by binary search instead of a
+// scan of the list: an input full of '@' asks for one per '@'.
+func packTLD(w string) (uint64, bool) {
+	if len(w) < 3 || len(w) > 12 {
+		return 0, false
+	}
+	var k uint64
+	for i := 0; i < len(w); i++ {
+		c := w[i] | 0x20
+		if c-'a' >= 26 {
+			return 0, false
+		}
+		k = k<<5 | uint64(c-'a'+1)
+	}
+	return k, true
+}
+
+const numGenericTLDs = 119
+
+var genericTLDKeys = func() (t [numGenericTLDs]uint64) {
+	n := 0
+	for w := range strings.FieldsSeq(genericTLDs) {
+		k, ok := packTLD(w)
+		if !ok || n == len(t) {
+			panic("sensitive: generic TLD table: " + w)
+		}
+		t[n] = k
+		n++
+	}
+	if n != len(t) {
+		panic("sensitive: generic TLD table has " + strconv.Itoa(n) + " entries")
+	}
+	slices.Sort(t[:])
+	return t
+}()
+
+// isALabel reports whether label is the ASCII form of an internationalised
+// label: "xn--" and letters, digits and hyphens.
+func isALabel(label string) bool {
+	if len(label) <= 4 || !hasSuffixFold(label[:4], 4, "xn--") {
+		return false
+	}
+	for i := 4; i < len(label); i++ {
+		if c := label[i]; !isAlnum(c) && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// idnLetters reports whether w is at least two runes, all non-ASCII letters
+// or marks: an internationalised top-level domain in its Unicode form.
+func idnLetters(w string) bool {
+	n := 0
+	for _, r := range w {
+		if r < utf8.RuneSelf || !(unicode.IsLetter(r) || unicode.IsMark(r)) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
 }
 
 func nextEmail(s string, from int) (int, int) {
-	for i := from; i < len(s); {
-		j := strings.IndexByte(s[i:], '@')
-		if j < 0 {
-			break
+	for at := from; at < len(s); at++ {
+		if s[at] != '@' {
+			// Where '@' is dense the next one is a few bytes on: look there
+			// before paying for a search call.
+			k := at + 1
+			for k < len(s) && k < at+8 && s[k] != '@' {
+				k++
+			}
+			if k < len(s) && s[k] == '@' {
+				at = k
+			} else {
+				j := strings.IndexByte(s[k:], '@')
+				if j < 0 {
+					break
+				}
+				at = k + j
+			}
 		}
-		at := i + j
+		if at == 0 || !(is(s[at-1], cLocal) || s[at-1] >= utf8.RuneSelf) {
+			continue // nothing that can end a local part
+		}
 		if a, e := emailAt(s, at); a >= from {
 			return a, e
 		}
-		i = at + 1
 	}
 	return -1, -1
 }
@@ -55,32 +150,84 @@ func nextEmail(s string, from int) (int, int) {
 // label at a hyphen, because resource names join fields with '-':
 // "jane@example.com-2024-11-28" holds "jane@example.com".
 func emailAt(s string, at int) (int, int) {
+	if at == 0 || s[at-1] == '.' {
+		return -1, -1 // no local part, or one that ends with a dot
+	}
 	a := at
-	for a > 0 && is(s[a-1], cLocal) {
-		a--
-		if at-a > 64 {
-			return -1, -1
+	for a > 0 && at-a < 64 {
+		if is(s[a-1], cLocal) {
+			a--
+		} else if n := wordRuneBefore(s, a); n > 0 {
+			a -= n // internationalised: rare, and decoded only here
+		} else {
+			break
 		}
 	}
+	for a < at && s[a] == '.' {
+		a++ // a local part never starts with a dot; what precedes it is prose
+	}
 	local := s[a:at]
-	if local == "" || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
-		return -1, -1
-	}
-	alnum := false
-	for i := 0; i < len(local) && !alnum; i++ {
-		alnum = isAlnum(local[i])
-	}
-	if !alnum {
+	if local == "" || strings.Contains(local, "..") || !hasWordByte(local) {
 		return -1, -1
 	}
 	end := at + 1
-	for end < len(s) && end-at-1 < 253 && is(s[end], cDomain) {
-		end++
+	for end < len(s) && end-at-1 < 253 {
+		if is(s[end], cDomain) {
+			end++
+		} else if n := wordRuneAt(s, end); n > 0 {
+			end += n
+		} else {
+			break
+		}
+	}
+	if strings.IndexByte(s[at+1:end], '.') < 0 {
+		return -1, -1 // a domain of one label
 	}
 	if e := domainEnd(s, at+1, end); e >= 0 {
 		return a, e
 	}
 	return -1, -1
+}
+
+// hasWordByte reports whether local holds a letter or digit (a non-ASCII
+// byte belongs to a letter: emailAt admits no other).
+func hasWordByte(local string) bool {
+	for i := 0; i < len(local); i++ {
+		if isAlnum(local[i]) || local[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// wordRuneAt returns the length of the non-ASCII letter, mark or digit at
+// s[i], or 0: internationalised addresses (RFC 6531) and domain names
+// carry them.
+func wordRuneAt(s string, i int) int {
+	if s[i] < utf8.RuneSelf {
+		return 0
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	if isWordRune(r) {
+		return n
+	}
+	return 0
+}
+
+// wordRuneBefore is wordRuneAt for the rune that ends at s[:i].
+func wordRuneBefore(s string, i int) int {
+	if s[i-1] < utf8.RuneSelf {
+		return 0
+	}
+	r, n := utf8.DecodeLastRuneInString(s[:i])
+	if isWordRune(r) {
+		return n
+	}
+	return 0
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r))
 }
 
 // domainEnd returns the end of the longest valid domain at the start of
@@ -97,7 +244,7 @@ func domainEnd(s string, i, end int) int {
 			break
 		}
 		if labels >= 2 {
-			if allLetters(label) && knownTLD(label) {
+			if (allLetters(label) || label[0] >= utf8.RuneSelf || isALabel(label)) && knownTLD(label) {
 				best = j
 			} else if h := strings.IndexByte(label, '-'); h > 0 && allLetters(label[:h]) && knownTLD(label[:h]) {
 				return i + h

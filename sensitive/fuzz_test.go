@@ -1,9 +1,11 @@
 package sensitive
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // seedFromCorpus adds every corpus text, and a few hostile shapes, as seeds.
@@ -108,4 +110,63 @@ func TestRedactSecondRound(t *testing.T) {
 	if got := Default().Redact(s); got != want {
 		t.Errorf("Redact(%q) = %q, want %q", s, got, want)
 	}
+}
+
+// FuzzLinearTime fails when a scan takes superlinear time: the fuzzer picks
+// a short unit, and the input is that unit repeated. A scan that rescans a
+// window per position, or walks a chain from each of its links, takes more
+// time per byte as the input grows; a linear one does not. Two checks, with
+// generous factors because the machine is shared: per byte, 256 KiB of the
+// unit may take at most 4 times as long as 32 KiB of it, and at most 100
+// times as long as clean text of the same size.
+func FuzzLinearTime(f *testing.F) {
+	if raceEnabled {
+		f.Skip("the race detector distorts timings")
+	}
+	for _, p := range pathological {
+		f.Add(p.unit)
+	}
+	for _, u := range []string{"1-1 ", "a@b.c", "4111 1111 ", "ssn 1", "acct-1-", "x@x.co-", "+44 (", "%3", "DE89 ", "1.1e1"} {
+		f.Add(u)
+	}
+	const small, big = 32 << 10, 256 << 10
+	d := Default()
+	clean := cleanText(f, big)
+	fastest := func(s string) time.Duration {
+		best := time.Duration(1<<63 - 1)
+		for range 3 {
+			start := time.Now()
+			d.Find(s)
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	f.Fuzz(func(t *testing.T, unit string) {
+		if unit == "" || len(unit) > 64 {
+			t.Skip()
+		}
+		smallIn, bigIn := repeatTo(unit, small), repeatTo(unit, big)
+		const floor = 200 * time.Microsecond // below this, timer noise dominates
+		var msg string
+		// A superlinear scan fails every attempt; a machine busy with other
+		// work fails one now and then, so a verdict takes three in a row.
+		for range 3 {
+			ts := fastest(smallIn)
+			if ts > 50*time.Millisecond { // under 1 MB/s: no need to wait for the larger input
+				msg = fmt.Sprintf("unit %q: %v for %d KiB", unit, ts, small>>10)
+				continue
+			}
+			tb := fastest(bigIn)
+			tc := fastest(clean)
+			switch {
+			case tb > floor && tb > 4*(big/small)*max(ts, floor/(big/small)):
+				msg = fmt.Sprintf("unit %q: %v for %d KiB but %v for %d KiB: superlinear", unit, ts, small>>10, tb, big>>10)
+			case tb > floor && tb > 100*max(tc, floor/100):
+				msg = fmt.Sprintf("unit %q: %v for %d KiB, %v for clean text of the same size", unit, tb, big>>10, tc)
+			default:
+				return
+			}
+		}
+		t.Error(msg)
+	})
 }

@@ -1,80 +1,179 @@
 package sensitive
 
-// ibanLengths lists, for each country in the SWIFT IBAN registry, its
-// two-letter code and IBAN length: sorted "cc" + two digits, one space apart.
-const ibanLengths = "ad24 ae23 al28 at20 az28 ba20 be16 bg22 bh22 bi27 br29 by28 ch21 cr22 cy28 " +
-	"cz24 de22 dj27 dk18 do28 ee20 eg29 es24 fi18 fk18 fo18 fr27 gb22 ge22 gi23 gl18 gr27 " +
-	"gt28 hr21 hu28 ie22 il23 iq23 is26 it27 jo30 kw30 kz20 lb28 lc32 li21 lt20 lu20 lv21 " +
-	"ly25 mc27 md24 me22 mk19 mn20 mr27 mt31 mu30 ni28 nl18 no15 om23 pk24 pl28 ps29 pt25 " +
-	"qa29 ro24 rs22 ru33 sa24 sc31 sd18 se24 si19 sk24 sm27 so23 st25 sv28 tl23 tn24 tr26 " +
-	"ua29 va22 vg24 xk20 ye30"
+import "strings"
 
-// ibanLength returns the IBAN length of country code cc, or 0 if unknown.
-func ibanLength(a, b byte) int {
-	const stride = 5
-	a, b = toLower(a), toLower(b)
-	lo, hi := 0, (len(ibanLengths)+1)/stride
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		e := ibanLengths[m*stride : m*stride+4]
-		switch {
-		case e[0] == a && e[1] == b:
-			return int(e[2]-'0')*10 + int(e[3]-'0')
-		case e[0] < a || (e[0] == a && e[1] < b):
-			lo = m + 1
-		default:
-			hi = m
-		}
-	}
-	return 0
+// ibanFormats lists, for each country in the SWIFT IBAN registry (release
+// 99), its two-letter code and the structure of its BBAN: runs of n (digits),
+// a (letters) and c (letters or digits), as the registry writes them without
+// the '!'. The IBAN length is four plus the BBAN's.
+const ibanFormats = "ad:4n4n12c ae:3n16n al:8n16c at:5n11n az:4a20c ba:3n3n8n2n be:3n7n2n " +
+	"bg:4a4n2n8c bh:4a14c bi:5n5n11n2n br:8n5n10n1a1c by:4c4n16c ch:5n12c cr:4n14n " +
+	"cy:3n5n16c cz:4n6n10n de:8n10n dj:5n5n11n2n dk:4n9n1n do:4c20n ee:2n14n " +
+	"eg:4n4n17n es:4n4n1n1n10n fi:3n11n fk:2a12n fo:4n9n1n fr:5n5n11c2n gb:4a6n8n " +
+	"ge:2a16n gi:4a15c gl:4n9n1n gr:3n4n16c gt:4c20c hn:4a20n hr:7n10n " +
+	"hu:3n4n1n15n1n ie:4a6n8n il:3n3n13n iq:4a3n12n is:4n2n6n10n it:1a5n5n12c " +
+	"jo:4a4n18c kw:4a22c kz:3n13c lb:4n20c lc:4a24c li:5n12c lt:5n11n lu:3n13c " +
+	"lv:4a13c ly:3n3n15n mc:5n5n11c2n md:2c18c me:3n13n2n mk:3n10c2n mn:4n12n " +
+	"mr:5n5n11n2n mt:4a5n18c mu:4a2n2n12n3n3a ni:4a20n nl:4a10n no:4n6n1n " +
+	"om:3n16c pk:4a16c pl:8n16n ps:4a21c pt:4n4n11n2n qa:4a21c ro:4a16c rs:3n13n2n " +
+	"ru:9n5n15c sa:2n18c sc:4a2n2n16n3a sd:2n12n se:3n16n1n si:5n8n2n sk:4n6n10n " +
+	"sm:1a5n5n12c so:4n3n12n st:8n11n2n sv:4a20n tl:3n14n2n tn:2n3n13n2n " +
+	"tr:5n1n16c ua:6n19c va:3n15n vg:4a16n xk:4n10n2n ye:4a4n18c"
+
+// ibanSpec is one country's BBAN structure.
+type ibanSpec struct {
+	length  int    // of the whole IBAN; 0 for a country without IBANs
+	classes string // the class of each BBAN character: "nnnnaa…"
 }
 
-// ibanAt returns the span of an IBAN whose check digits are the digit run at
-// p, or -1, -1. The IBAN is written compact ("DE89370400440532013000") or in
-// groups of four separated by single spaces ("DE89 3704 0044 0532 0130 00");
-// letters may be in either case. Its country must be in the registry, its
-// length must be that country's, and its check digits must verify (ISO 7064
-// mod 97-10).
-func ibanAt(s string, p int) (int, int) {
-	a := p - 2
-	if a < 0 || !isLetter(s[a]) || !isLetter(s[a+1]) || (a > 0 && isAlnum(s[a-1])) {
-		return -1, -1
-	}
-	if p+1 >= len(s) || !isDigit(s[p+1]) {
-		return -1, -1
-	}
-	want := ibanLength(s[a], s[a+1])
-	if want == 0 {
-		return -1, -1
-	}
-	grouped := p+2 < len(s) && s[p+2] == ' '
-	count, i := 0, a
-	for count < want && i < len(s) {
-		if grouped && count%4 == 0 && count > 0 && s[i-1] != ' ' {
-			if s[i] != ' ' {
-				return -1, -1 // groups are exactly four characters
+// ibanSpecs indexes ibanFormats by country code, filled once at package
+// initialisation and read-only afterwards.
+var ibanSpecs = func() (t [26 * 26]ibanSpec) {
+	for e := range strings.FieldsSeq(ibanFormats) {
+		cc, bban, ok := strings.Cut(e, ":")
+		if !ok || len(cc) != 2 {
+			panic("sensitive: IBAN table entry " + e)
+		}
+		var classes []byte
+		for i := 0; i < len(bban); {
+			k := 0
+			for ; isDigit(bban[i]); i++ {
+				k = k*10 + int(bban[i]-'0')
+			}
+			for ; k > 0; k-- {
+				classes = append(classes, bban[i])
 			}
 			i++
+		}
+		t[int(cc[0]-'a')*26+int(cc[1]-'a')] = ibanSpec{length: 4 + len(classes), classes: string(classes)}
+	}
+	return t
+}()
+
+// ibanSpecOf returns the spec of the country whose code is a, b (either case).
+func ibanSpecOf(a, b byte) ibanSpec {
+	a, b = toLower(a), toLower(b)
+	if !isLower(a) || !isLower(b) {
+		return ibanSpec{}
+	}
+	return ibanSpecs[int(a-'a')*26+int(b-'a')]
+}
+
+// ibanAt returns the span of an IBAN whose check digits start the digit run
+// at p, or -1, -1. The IBAN may be compact ("DE89370400440532013000") or
+// grouped in any way banks print it — groups of four, or irregular groups
+// ("ES10 0075 0080 11 0600658108", "NO 19 4920 06 96270") — with runs of
+// up to three separators (space, tab, - _ / : + .) between groups. Its
+// country must be in the registry, its length and BBAN structure must be
+// that country's, and its check digits must verify (ISO 7064 mod 97-10).
+// Letters are all upper case or all lower case: "LV80 bANK …" is not an
+// IBAN someone wrote.
+func ibanAt(s string, p int) (int, int) {
+	a := ibanCountryStart(s, p)
+	if a < 0 || p+1 >= len(s) || !isDigit(s[p+1]) {
+		return -1, -1
+	}
+	spec := ibanSpecOf(s[a], s[a+1])
+	if spec.length == 0 {
+		return -1, -1
+	}
+	var v [34]byte
+	v[0], v[1] = toUpper(s[a]), toUpper(s[a+1])
+	count, i := 2, p
+	var sep byte // the first separator between groups, 0 while compact
+	cases := 0   // 1: upper-case letters seen, 2: lower-case
+	if isUpper(s[a]) {
+		cases |= 1
+	} else {
+		cases |= 2
+	}
+	for count < spec.length && i < len(s) {
+		c := s[i]
+		if is(c, cSep) && count > 2 {
+			j := sepEnd(s, i)
+			if j >= len(s) || !isAlnum(s[j]) {
+				return -1, -1
+			}
+			if sep == 0 {
+				sep = c
+			}
+			i = j
 			continue
 		}
-		if !isAlnum(s[i]) {
-			return -1, -1
+		if !ibanClassOK(c, count, spec.classes) {
+			return -1, -1 // fail at the first character out of place
 		}
+		if isUpper(c) {
+			cases |= 1
+		} else if isLower(c) {
+			cases |= 2
+		}
+		v[count] = toUpper(c)
 		count++
 		i++
 	}
-	if count != want || !numEndOK(s, i, 0) {
+	if count != spec.length || cases == 3 || !ibanEndOK(s, i, sep) {
 		return -1, -1
 	}
-	if !ibanChecksum(s[a:i]) {
+	if !ibanChecksum(v[:count]) {
 		return -1, -1
 	}
 	return a, i
 }
 
+// ibanCountryStart returns where the country code before the check digits at
+// p starts — two letters right before them, or two capitals before one
+// separator ("NO 19 …") — or -1. The code must not be glued to a word.
+func ibanCountryStart(s string, p int) int {
+	a := p - 2
+	if a >= 1 && (s[p-1] == ' ' || s[p-1] == '-' || s[p-1] == '.') {
+		// Apart from its check digits, the code is written in capitals
+		// ("NO 19 …"); "at 15:30" or "is 12" are words of prose.
+		a = p - 3
+		if !isUpper(s[a]) || !isUpper(s[a+1]) {
+			return -1
+		}
+	}
+	if a < 0 || !isLetter(s[a]) || !isLetter(s[a+1]) || (a > 0 && isAlnum(s[a-1])) {
+		return -1
+	}
+	return a
+}
+
+// ibanEndOK reports whether an IBAN whose groups were joined by sep (0 when
+// compact) may end at e: not glued to a letter or digit, nor followed by its
+// own separator and another group ("DE89-3704-…-0130-00-7"). Other
+// punctuation separates fields ("payout_NL91ABNA0417164300_2024").
+func ibanEndOK(s string, e int, sep byte) bool {
+	if e >= len(s) {
+		return true
+	}
+	if isAlnum(s[e]) {
+		return false
+	}
+	return sep == 0 || sep == ' ' || s[e] != sep || e+1 >= len(s) || !isAlnum(s[e+1])
+}
+
+// ibanClassOK reports whether c may be character k of an IBAN whose BBAN
+// has the given classes: the check digits are digits, then n is a digit, a
+// a letter and c either.
+func ibanClassOK(c byte, k int, classes string) bool {
+	if k < 4 {
+		return isDigit(c)
+	}
+	switch classes[k-4] {
+	case 'n':
+		return isDigit(c)
+	case 'a':
+		return isLetter(c)
+	}
+	return isAlnum(c)
+}
+
 // ibanChecksum verifies check digits 02–98 and the mod-97 remainder 1 of the
-// IBAN rearranged as BBAN + country code + check digits; spaces are skipped.
-func ibanChecksum(v string) bool {
+// IBAN v (upper case, no separators, digits where the structure has them)
+// rearranged as BBAN + country code + check digits.
+func ibanChecksum(v []byte) bool {
 	check := int(v[2]-'0')*10 + int(v[3]-'0')
 	if check < 2 || check > 98 {
 		return false
@@ -83,15 +182,15 @@ func ibanChecksum(v string) bool {
 	add := func(c byte) {
 		if isDigit(c) {
 			r = (r*10 + int(c-'0')) % 97
-		} else if isLetter(c) {
-			r = (r*100 + int(toUpper(c)-'A') + 10) % 97
+		} else {
+			r = (r*100 + int(c-'A') + 10) % 97
 		}
 	}
-	for i := 4; i < len(v); i++ {
-		add(v[i])
+	for _, c := range v[4:] {
+		add(c)
 	}
-	for i := 0; i < 4; i++ {
-		add(v[i])
+	for _, c := range v[:4] {
+		add(c)
 	}
 	return r == 1
 }

@@ -74,6 +74,9 @@ func phoneIntl(s string, q int) int {
 	if q > 0 && (isAlnum(s[q-1]) || s[q-1] == '+') {
 		return -1 // "1e+10", "a+123…", "++"
 	}
+	if !nineDigitsAhead(s, q+1) {
+		return -1
+	}
 	var d [15]byte
 	var ends, counts [9]int
 	groups, nd := 0, 0
@@ -102,8 +105,8 @@ func phoneIntl(s string, q int) int {
 			break
 		}
 		c := s[i]
-		if (c == ' ' || c == '-' || c == '.') && i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '(') {
-			i++
+		if j := phoneSepEnd(s, i); j > i && j < len(s) && (isDigit(s[j]) || s[j] == '(') {
+			i = j
 			continue
 		}
 		if c == '(' || (paren && isDigit(c)) {
@@ -117,6 +120,23 @@ func phoneIntl(s string, q int) int {
 		}
 	}
 	return -1
+}
+
+// nineDigitsAhead is a cheap first test for phoneIntl: at least nine digits
+// follow i before a byte that cannot be part of the number, within the 40
+// bytes the longest grouped number spans.
+func nineDigitsAhead(s string, i int) bool {
+	n := 0
+	for end := min(len(s), i+40); i < end && n < 9; i++ {
+		switch c := s[i]; {
+		case isDigit(c):
+			n++
+		case c == '(' || c == ')' || (is(c, cSep) && c != '+'):
+		default:
+			return false
+		}
+	}
+	return n >= 9
 }
 
 // intlValid checks the digits of an international number.
@@ -147,6 +167,17 @@ func nanpValid(area, exchange []byte) bool {
 	return ok(area) && ok(exchange)
 }
 
+// phoneSepEnd returns the end of a run of up to three separators between
+// the groups of a phone number — any of space, tab, - _ / : . but not '+',
+// which starts another number — or i when there is none.
+func phoneSepEnd(s string, i int) int {
+	j := i
+	for j < len(s) && j-i < maxSep && is(s[j], cSep) && s[j] != '+' {
+		j++
+	}
+	return j
+}
+
 // phoneParen parses "(212) 555-0187" with its '(' at q.
 func phoneParen(s string, q int) int {
 	if q > 0 && isAlnum(s[q-1]) {
@@ -163,16 +194,16 @@ func phoneParen(s string, q int) int {
 		i++
 	}
 	xe := runEnd(s, i)
-	if xe-i != 3 || xe+1 >= len(s) {
+	if xe-i != 3 {
 		return -1
 	}
 	exchange := s[i:xe]
-	sep := s[xe]
-	if sep != '-' && sep != '.' && sep != ' ' {
+	ls := phoneSepEnd(s, xe)
+	if ls == xe || ls >= len(s) {
 		return -1
 	}
-	le := runEnd(s, xe+1)
-	if le-(xe+1) != 4 || !numEndOK(s, le, sep) {
+	le := runEnd(s, ls)
+	if le-ls != 4 || !groupedEndOK(s, le) {
 		return -1
 	}
 	if !nanpDigits(area, exchange) {
@@ -181,42 +212,44 @@ func phoneParen(s string, q int) int {
 	return le
 }
 
-// phoneNational parses "212-555-0187", "212.555.0187" or "1-212-555-0187"
-// starting at p. Space-only groupings ("212 555 0187") are left alone: in
-// free text they are as often three unrelated numbers.
+// phoneNational parses "212-555-0187", "212.555.0187", "212 / 555-0187" or
+// "1-212-555-0187" starting at p: groups of three, three and four digits
+// separated by runs of separators that are not only blanks. Space-only
+// groupings ("212 555 0187") are left alone: in free text they are as often
+// three unrelated numbers.
 func phoneNational(s string, p int) int {
 	if p > 0 && s[p-1] == '+' {
 		return -1
 	}
 	i := p
-	var sep byte
-	if runEnd(s, p) == p+1 && s[p] == '1' && p+2 < len(s) && (s[p+1] == '-' || s[p+1] == '.') {
-		sep = s[p+1] // trunk prefix "1-"
-		i = p + 2
-	}
-	ae := runEnd(s, i)
-	if ae-i != 3 || ae+1 >= len(s) {
-		return -1
-	}
-	if sep == 0 {
-		sep = s[ae]
-		if sep != '-' && sep != '.' {
+	if runEnd(s, p) == p+1 && s[p] == '1' {
+		j := phoneSepEnd(s, p+1)
+		if j == p+1 || blank(s, p+1, j) {
 			return -1
 		}
-	} else if s[ae] != sep {
+		i = j // trunk prefix "1-"
+	}
+	ae := runEnd(s, i)
+	if ae-i != 3 || !groupedStartOK(s, p) {
 		return -1
 	}
-	area := s[i:ae]
-	xs := ae + 1
+	xs := phoneSepEnd(s, ae)
+	if xs == ae || blank(s, ae, xs) {
+		return -1
+	}
 	xe := runEnd(s, xs)
-	if xe-xs != 3 || xe+1 >= len(s) || s[xe] != sep {
+	if xe-xs != 3 {
 		return -1
 	}
-	le := runEnd(s, xe+1)
-	if le-(xe+1) != 4 || !numStartOK(s, p, sep) || !numEndOK(s, le, sep) {
+	ls := phoneSepEnd(s, xe)
+	if ls == xe || blank(s, xe, ls) {
 		return -1
 	}
-	if !nanpDigits(area, s[xs:xe]) {
+	le := runEnd(s, ls)
+	if le-ls != 4 || !groupedEndOK(s, le) {
+		return -1
+	}
+	if !nanpDigits(s[i:ae], s[xs:xe]) {
 		return -1
 	}
 	return le

@@ -2,8 +2,9 @@ package sensitive
 
 import (
 	"math/rand/v2"
-	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // TestLargeAndHostileInput runs every pathological pattern of the benchmarks,
@@ -23,7 +24,7 @@ func TestLargeAndHostileInput(t *testing.T) {
 	}
 	inputs := map[string]string{"random-bytes": string(random)}
 	for _, p := range pathological {
-		inputs[p.name] = strings.Repeat(p.unit, size/len(p.unit)+1)[:size]
+		inputs[p.name] = repeatTo(p.unit, size)
 	}
 	inputs["dense"] = denseText(size)
 	d := Default()
@@ -52,9 +53,10 @@ func TestBytesOutsideASCII(t *testing.T) {
 		{"\xff4111111111111111\xfe", []Finding{{CreditCard, 1, 17}}, "invalid UTF-8 around a card"},
 		{"\x004111111111111111\x00", []Finding{{CreditCard, 1, 17}}, "NULs around a card"},
 		{"é jane@example.com", []Finding{{Email, 3, 19}}, "offsets count bytes, not runes"},
-		{"jané@example.com", nil, "non-ASCII ends the local part, leaving it empty"},
+		{"jané@example.com", []Finding{{Email, 0, 17}}, "an internationalised local part (RFC 6531)"},
+		{"→jane@example.com", []Finding{{Email, 3, 19}}, "a symbol is not part of the local part"},
 		{"josé.d jane@example.com", []Finding{{Email, 8, 24}}, "non-ASCII before an address"},
-		{"４１１１１１１１１１１１１１１１", nil, "full-width digits are not digits"},
+		{"４１１１１１１１１１１１１１１１", []Finding{{CreditCard, 0, 48}}, "full-width digits are digits"},
 		{"\xc0\xaf\xc0\xaf", nil, "overlong encodings"},
 	}
 	for _, tc := range tests {
@@ -67,6 +69,86 @@ func TestBytesOutsideASCII(t *testing.T) {
 			if got[i] != tc.want[i] {
 				t.Errorf("%s: Find(%q) = %v, want %v", tc.reason, tc.text, got, tc.want)
 			}
+		}
+	}
+}
+
+// TestNormalizedView checks the normalised text and that every finding maps
+// back to the exact bytes of the caller's text.
+func TestNormalizedView(t *testing.T) {
+	tests := []struct {
+		src, want string
+		reason    string
+	}{
+		{"plain ascii 4111", "plain ascii 4111", "nothing to change"},
+		{"café 12", "café 12", "non-ASCII letters stay"},
+		{"４１", "41", "full-width digits"},
+		{"٤١ ۴۱ ४१ ৪১ ๔๑", "41 41 41 41 41", "Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, Thai digits"},
+		{"𝟒𝟏", "41", "mathematical bold digits, outside the BMP"},
+		{"a\u00a0b\u2009c\u3000d\u202fe", "a b c d e", "no-break, thin, ideographic, narrow no-break spaces"},
+		{"4\u200b1\u200d1\u00ad1\ufeff", "4111", "zero-width space and joiner, soft hyphen, BOM dropped"},
+		{"a＠b．c﹫d。e", "a@b.c@d.e", "full-width and small @ and full stops"},
+		{"1‐2–3—4−5", "1-2-3-4-5", "hyphens, dashes and minus"},
+		{"%40%2e%2E%34%20%41", "@..4 A", "escapes of value bytes"},
+		{"%2F%3D%26%25%zz%4", "%2F%3D%26%25%zz%4", "escapes of delimiters, and broken escapes, stay"},
+		{"\xff\xfe%", "\xff\xfe%", "invalid UTF-8 stays"},
+	}
+	for _, tc := range tests {
+		v := newView(tc.src)
+		if v.s != tc.want {
+			t.Errorf("%s: newView(%q).s = %q, want %q", tc.reason, tc.src, v.s, tc.want)
+			continue
+		}
+		// Every normalised byte maps to a source unit that normalises to it.
+		for i := 0; i < len(v.s); i++ {
+			o, e := v.orig(i), v.origEnd(i+1)
+			if o < 0 || e > len(tc.src) || o >= e {
+				t.Fatalf("%s: byte %d maps to [%d,%d) of %q", tc.reason, i, o, e, tc.src)
+			}
+			if got := newView(tc.src[o:e]).s; got != v.s[i:i+1] && v.s[i] < utf8.RuneSelf {
+				t.Errorf("%s: byte %d (%q) maps to %q", tc.reason, i, v.s[i], tc.src[o:e])
+			}
+			if v.toNorm(o) != i {
+				t.Errorf("%s: toNorm(%d) = %d, want %d", tc.reason, o, v.toNorm(o), i)
+			}
+		}
+	}
+}
+
+// TestDigitValue checks the value of every Unicode decimal digit against
+// its offset from the zero of its run: Unicode assigns them in runs of ten.
+func TestDigitValue(t *testing.T) {
+	n := 0
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		d, ok := digitValue(r)
+		if ok != unicode.Is(unicode.Nd, r) {
+			t.Fatalf("digitValue(%U) ok = %v, want %v", r, ok, !ok)
+		}
+		if !ok {
+			continue
+		}
+		n++
+		zero := r - rune(d)
+		for k := rune(0); k < 10; k++ {
+			if !unicode.Is(unicode.Nd, zero+k) {
+				t.Fatalf("digitValue(%U) = %d, but %U is not a digit", r, d, zero+k)
+			}
+		}
+	}
+	if n < 600 {
+		t.Errorf("only %d non-ASCII decimal digits", n)
+	}
+}
+
+// TestNoAllocationWithoutNormalizing checks that text needing no
+// normalisation — ASCII, and non-ASCII letters — is scanned in place.
+func TestNoAllocationWithoutNormalizing(t *testing.T) {
+	for _, s := range []string{"movie-recs 12.5% of 2024, 100%", "Café Zürich, naïve résumé, 東京 2024"} {
+		if needsNormalizing(s) {
+			t.Errorf("needsNormalizing(%q) = true, want false", s)
+		}
+		if n := testing.AllocsPerRun(100, func() { Default().First(s) }); n != 0 {
+			t.Errorf("First(%q) allocates %v times, want 0", s, n)
 		}
 	}
 }

@@ -1,34 +1,38 @@
 package sensitive
 
 // ssnAt returns the end of a US Social Security number starting at the digit
-// run at p, or -1: "ddd-dd-dddd" or "ddd dd dddd" with one separator, or nine
-// plain digits right after an "ssn" keyword ("ssn-123456789", "SSN: 123456789").
-func ssnAt(s string, p int) int {
-	e := runEnd(s, p)
+// run s[p:e], or -1: three, two and four digits separated by runs of up to
+// three separators, mixed or not ("123-45-6789", "123 45 6789",
+// "123/45-6789"), or nine plain digits right after an SSN keyword
+// ("ssn-123456789", "SSN: 123456789", "social security number 123456789").
+func ssnAt(s string, p, e int) int {
 	switch e - p {
 	case 3:
-		if e+1 >= len(s) {
+		if !groupedStartOK(s, p) {
 			return -1
 		}
-		sep := s[e]
-		if (sep != '-' && sep != ' ') || !numStartOK(s, p, sep) {
+		g := sepEnd(s, e)
+		if g == e || g >= len(s) || !isDigit(s[g]) {
 			return -1
 		}
-		g := e + 1
 		ge := runEnd(s, g)
-		if ge-g != 2 || ge+1 >= len(s) || s[ge] != sep {
+		if ge-g != 2 {
 			return -1
 		}
-		se := runEnd(s, ge+1)
-		if se-(ge+1) != 4 || !numEndOK(s, se, sep) {
+		l := sepEnd(s, ge)
+		if l == ge || l >= len(s) || !isDigit(s[l]) {
 			return -1
 		}
-		if !ssnValid(s[p:e], s[g:ge], s[ge+1:se]) {
+		se := runEnd(s, l)
+		if se-l != 4 || !groupedEndOK(s, se) {
+			return -1
+		}
+		if !ssnValid(s[p:e], s[g:ge], s[l:se]) {
 			return -1
 		}
 		return se
 	case 9:
-		if !numEndOK(s, e, 0) || !keywordBefore(s, p, ssnKeyword) {
+		if !numEndOK(s, e, 0) || !keywordBefore(s, p, ssnKeyword, ssnFinals) {
 			return -1
 		}
 		if p >= 2 && isDigit(s[p-2]) && joins(s[p-1], 0) {
@@ -55,9 +59,20 @@ func ssnValid(area, group, serial string) bool {
 }
 
 // ssnKeyword matches "ssn" ending at j as a word of its own ("ssn", "SSN",
-// "userSSN", "customer_ssn"), so "lessn" does not count.
+// "userSSN", "customer_ssn"), so "lessn" does not count, or "social
+// security" with one separator or none ("social_security", "SocialSecurity").
 func ssnKeyword(s string, j int) bool {
-	return hasSuffixFold(s, j, "ssn") && wordStart(s, j-3)
+	if hasSuffixFold(s, j, "ssn") {
+		return wordStart(s, j-3)
+	}
+	if !hasSuffixFold(s, j, "security") {
+		return false
+	}
+	k := j - len("security")
+	if k > 0 && is(s[k-1], cGap) {
+		k--
+	}
+	return hasSuffixFold(s, k, "social") && wordStart(s, k-len("social"))
 }
 
 // wordStart reports whether a word starts at i: at the start of s, after a

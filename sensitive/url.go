@@ -172,3 +172,58 @@ func (u *urlScan) param(s string, from int) (int, int) {
 	u.cursor = u.end
 	return -1, -1
 }
+
+// schemelessParams are the credential parameters distinctive enough to be
+// recognised in a query string whose URL lost its scheme
+// ("bucket.s3.amazonaws.com/key?X-Amz-Signature=…"): presigned S3 and GCS
+// URLs. Generic names ("token", "sig") need a URL with a scheme.
+const schemelessParams = "x-amz-signature x-amz-credential x-amz-security-token x-goog-signature x-goog-credential"
+
+// schemelessNameBefore reports whether a schemelessParams name, itself
+// after '?', '&' or '#', ends at eq. The names have four lengths, so four
+// positions are looked at rather than the bytes before every '='.
+func schemelessNameBefore(s string, eq int) bool {
+	for _, n := range [...]int{15, 16, 17, 20} {
+		k := eq - n
+		if k < 1 {
+			break
+		}
+		if c := s[k-1]; (c == '?' || c == '&' || c == '#') && inList(schemelessParams, s[k:eq]) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextQueryCredential returns the first value at or after from of a
+// schemelessParams parameter that follows '?', '&' or '#'. Each '=' costs a
+// bounded look-back, and values are walked once.
+func nextQueryCredential(s string, from int) (int, int) {
+	for i := max(from-1, 0); i < len(s); i++ {
+		if s[i] != '=' { // runs of '=' (base64 padding, rulers) need no search
+			j := strings.IndexByte(s[i:], '=')
+			if j < 0 {
+				break
+			}
+			i += j
+		}
+		eq := i
+		if !schemelessNameBefore(s, eq) {
+			continue
+		}
+		vs := eq + 1
+		ve := vs
+		for ve < len(s) && is(s[ve], cURL) && s[ve] != '&' && s[ve] != '#' {
+			ve++
+		}
+		end := ve
+		for ve > vs && is(s[ve-1], cValueEnd) {
+			ve--
+		}
+		if ve > vs && vs >= from {
+			return vs, ve
+		}
+		i = end - 1
+	}
+	return -1, -1
+}

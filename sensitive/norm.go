@@ -1,0 +1,371 @@
+package sensitive
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Values are written to evade detectors: full-width or Arabic-Indic digits,
+// no-break and ideographic spaces, zero-width characters or soft hyphens
+// between digits, full-width '@' and '.', percent-escapes ("jane%40example.com").
+// Rather than teach every kind these forms, the scanner reads a normalised
+// copy of such input in which each of them is its ASCII equivalent (or
+// nothing), and maps offsets back. Input without any of them — almost all
+// input — is read in place: the check is one pass that looks at eight bytes
+// per step and allocates nothing.
+
+// view is the text the built-in kinds read and how its offsets map back to
+// the caller's text.
+type view struct {
+	s   string // what the built-in kinds read
+	src string // the caller's text
+	// marks[k] is the caller's offset of normalised byte k*markEvery; nil
+	// when s is src. Offsets between marks are recomputed by reading the
+	// source units forward, at most markEvery of them plus dropped ones.
+	marks []int32
+}
+
+// markEvery spaces the offset marks: a map of four bytes per sixteen bytes
+// of text, allocated once, against a short re-read per mapped offset (only
+// findings' ends and scan restarts are mapped).
+const markEvery = 16
+
+func newView(src string) view {
+	if !needsNormalizing(src) {
+		return view{s: src, src: src}
+	}
+	return normalize(src)
+}
+
+// orig maps normalised offset i (0 <= i <= len(v.s)) to the caller's
+// offset of the source unit that produced byte i.
+func (v *view) orig(i int) int {
+	if v.marks == nil {
+		return i
+	}
+	if i >= len(v.s) {
+		return len(v.src)
+	}
+	k := i / markEvery
+	o := int(v.marks[k])
+	for j := k * markEvery; j < i; j++ {
+		o = v.nextUnit(o)
+	}
+	return o
+}
+
+// nextUnit returns where the source unit after the one at o that produces
+// a byte starts, skipping dropped units.
+func (v *view) nextUnit(o int) int {
+	o += srcWidth(v.src, o)
+	for o < len(v.src) {
+		w, out, changed := normUnit(v.src, o, bmpMap())
+		if !changed || out != 0 {
+			break
+		}
+		o += w
+	}
+	return o
+}
+
+// srcWidth is the length of the source unit at o that produces one byte:
+// unchanged text, ASCII or not, maps byte for byte.
+func srcWidth(src string, o int) int {
+	w, _, changed := normUnit(src, o, bmpMap())
+	if !changed {
+		return 1
+	}
+	return w
+}
+
+// origEnd maps the exclusive end e of a normalised span: the end of the
+// source of its last byte, so a finding never swallows what follows it.
+func (v *view) origEnd(e int) int {
+	if v.marks == nil || e == 0 {
+		return v.orig(e)
+	}
+	o := v.orig(e - 1)
+	return o + srcWidth(v.src, o)
+}
+
+// toNorm returns the first normalised offset whose source starts at or after
+// the caller's offset o.
+func (v *view) toNorm(o int) int {
+	if v.marks == nil {
+		return o
+	}
+	return sort.Search(len(v.s), func(i int) bool { return v.orig(i) >= o })
+}
+
+// needsNormalizing reports whether s holds a byte sequence that normalize
+// would change. It looks for '%' with the vectorised byte search and for
+// non-ASCII bytes 32 at a time, so text that needs nothing costs a small
+// fraction of a scan.
+func needsNormalizing(s string) bool {
+	for i := 0; ; i++ {
+		j := strings.IndexByte(s[i:], '%')
+		if j < 0 {
+			break
+		}
+		i += j
+		if _, ok := percentAt(s, i); ok {
+			return true
+		}
+	}
+	i := nonASCII(s, 0)
+	if i == len(s) {
+		return false
+	}
+	t := bmpMap()
+	for i < len(s) {
+		if s[i] < utf8.RuneSelf {
+			i = nonASCII(s, i)
+			continue
+		}
+		r, n := decodeRune(s, i)
+		if r != utf8.RuneError || n > 1 {
+			if _, ok := mapDecoded(r, t); ok {
+				return true
+			}
+		}
+		i += n
+	}
+	return false
+}
+
+// nonASCII returns the index of the first byte above 0x7f at or after i, or
+// len(s).
+func nonASCII(s string, i int) int {
+	const highs = 0x8080808080808080
+	for ; i+32 <= len(s); i += 32 {
+		if (load64(s, i)|load64(s, i+8)|load64(s, i+16)|load64(s, i+24))&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
+}
+
+// decodeRune is utf8.DecodeRuneInString(s[i:]) with the two-byte forms
+// (Latin, Greek, Cyrillic, Arabic, Hebrew letters and digits, no-break
+// space, soft hyphen) decoded inline: they are most of the non-ASCII text
+// that reaches normalisation.
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c >= 0xc2 && c <= 0xdf && i+1 < len(s) && s[i+1]&0xc0 == 0x80 {
+		return rune(c&0x1f)<<6 | rune(s[i+1]&0x3f), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// load64 reads eight bytes of s at i, little-endian; the compiler makes it
+// one load.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// normalize builds the normalised view of s in one pass. The text is never
+// longer than s, so it and the offset marks are each allocated once.
+func normalize(s string) view {
+	if len(s) > math.MaxInt32 {
+		return view{s: s, src: s} // offsets would not fit the marks; read the input as it is
+	}
+	// A Builder hands its bytes over as the string without a copy.
+	var buf strings.Builder
+	buf.Grow(len(s))
+	marks := make([]int32, 0, len(s)/markEvery+1)
+	changed := false
+	t := bmpMap()
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf && c != '%' {
+			// Copy a run of plain ASCII at once, with its marks.
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && s[j] != '%' {
+				j++
+			}
+			start := buf.Len()
+			buf.WriteString(s[i:j])
+			for m := (start + markEvery - 1) / markEvery * markEvery; m < buf.Len(); m += markEvery {
+				marks = append(marks, int32(i+m-start))
+			}
+			i = j
+			continue
+		}
+		var w int
+		var out byte
+		var ch bool
+		if c >= 0xc2 && c <= 0xdf && i+1 < len(s) && s[i+1]&0xc0 == 0x80 {
+			// Two-byte runes, inline: digits and spaces of most scripts.
+			w = 2
+			m := t[rune(c&0x1f)<<6|rune(s[i+1]&0x3f)]
+			out, ch = m&^mapDrop, m != mapKeep
+		} else {
+			w, out, ch = normUnit(s, i, t)
+		}
+		if !ch {
+			w, out = 1, c // unchanged: copy byte by byte
+		}
+		if ch && out == 0 {
+			changed = true
+			i += w // dropped
+			continue
+		}
+		if buf.Len()%markEvery == 0 {
+			marks = append(marks, int32(i))
+		}
+		buf.WriteByte(out)
+		changed = changed || ch
+		i += w
+	}
+	if !changed {
+		return view{s: s, src: s}
+	}
+	return view{s: buf.String(), src: s, marks: marks}
+}
+
+// normUnit reads the unit at s[i]: its width, the ASCII byte it becomes (0
+// when dropped) and whether it changes; unchanged units are a byte, or a
+// whole rune when it is not ASCII. t is bmpMap().
+func normUnit(s string, i int, t *runeTable) (w int, out byte, changed bool) {
+	c := s[i]
+	switch {
+	case c == '%':
+		if b, ok := percentAt(s, i); ok {
+			return 3, b, true
+		}
+	case c >= utf8.RuneSelf:
+		r, n := decodeRune(s, i)
+		if r == utf8.RuneError && n <= 1 {
+			return 1, 0, false
+		}
+		b, ok := mapDecoded(r, t)
+		return n, b, ok
+	}
+	return 1, c, false
+}
+
+// percentAt decodes the escape "%XX" at s[i] when it encodes a byte that can
+// be part of a value: a letter, a digit, or one of "@.-+_ ". Escapes of
+// delimiters ("%26", "%3D", "%2F") stay as they are, so a URL keeps its
+// structure.
+func percentAt(s string, i int) (byte, bool) {
+	if i+2 >= len(s) {
+		return 0, false
+	}
+	h, okh := unhex(s[i+1])
+	l, okl := unhex(s[i+2])
+	if !okh || !okl {
+		return 0, false
+	}
+	b := h<<4 | l
+	if isAlnum(b) || b == '@' || b == '.' || b == '-' || b == '+' || b == '_' || b == ' ' {
+		return b, true
+	}
+	return 0, false
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case isDigit(c):
+		return c - '0', true
+	case (c|0x20)-'a' < 6:
+		return (c | 0x20) - 'a' + 10, true
+	}
+	return 0, false
+}
+
+// mapDecoded returns the ASCII byte that rune r stands for, 0 for a rune
+// that is dropped (a format character), and false for a rune that is kept
+// as it is. t is bmpMap().
+func mapDecoded(r rune, t *runeTable) (byte, bool) {
+	if r > 0xffff {
+		return classifyRune(r)
+	}
+	switch m := t[r]; m {
+	case mapKeep:
+		return 0, false
+	case mapDrop:
+		return 0, true
+	default:
+		return m, true
+	}
+}
+
+// runeTable maps each rune of the Basic Multilingual Plane to mapKeep,
+// mapDrop or its ASCII byte.
+type runeTable = [1 << 16]byte
+
+const (
+	mapKeep = 0    // the rune stays as it is
+	mapDrop = 0x80 // the rune is removed
+)
+
+// bmpMap is classifyRune for the Basic Multilingual Plane as a table, built
+// on first use (only input with non-ASCII bytes needs it): one load instead
+// of three binary searches of Unicode tables per rune.
+var bmpMap = sync.OnceValue(func() *runeTable {
+	var t runeTable
+	for r := rune(utf8.RuneSelf); r <= 0xffff; r++ {
+		switch b, ok := classifyRune(r); {
+		case !ok:
+			t[r] = mapKeep
+		case b == 0:
+			t[r] = mapDrop
+		default:
+			t[r] = b
+		}
+	}
+	return &t
+})
+
+// classifyRune decides, for one rune, what mapDecoded returns.
+func classifyRune(r rune) (byte, bool) {
+	switch {
+	case r >= 0xff01 && r <= 0xff5e: // full-width forms of ASCII '!'..'~'
+		return byte(r - 0xfee0), true
+	case r == 0x3002, r == 0xff61, r == 0xfe52, r == 0x2024: // ideographic, half-width, small full stops
+		return '.', true
+	case r == 0xfe6b: // small commercial at
+		return '@', true
+	case r >= 0x2010 && r <= 0x2015, r == 0x2212, r == 0xfe58, r == 0xfe63: // hyphens, dashes, minus
+		return '-', true
+	case unicode.Is(unicode.Zs, r): // no-break, thin, ideographic and other spaces
+		return ' ', true
+	case unicode.Is(unicode.Cf, r): // zero-width space and joiners, soft hyphen, bidi marks
+		return 0, true
+	}
+	if d, ok := digitValue(r); ok {
+		return '0' + d, true
+	}
+	return 0, false
+}
+
+// digitValue returns the value of a decimal digit (Unicode Nd). Unicode
+// assigns Nd characters only in contiguous runs of ten, from 0 to 9, so the
+// value is the distance from the start of the run modulo ten; the runs of
+// the table are merged runs of ten.
+func digitValue(r rune) (byte, bool) {
+	t := unicode.Nd
+	if r <= 0xffff {
+		k := sort.Search(len(t.R16), func(k int) bool { return rune(t.R16[k].Hi) >= r })
+		if k < len(t.R16) && rune(t.R16[k].Lo) <= r && t.R16[k].Stride == 1 {
+			return byte((r - rune(t.R16[k].Lo)) % 10), true
+		}
+		return 0, false
+	}
+	k := sort.Search(len(t.R32), func(k int) bool { return rune(t.R32[k].Hi) >= r })
+	if k < len(t.R32) && rune(t.R32[k].Lo) <= r && t.R32[k].Stride == 1 {
+		return byte((r - rune(t.R32[k].Lo)) % 10), true
+	}
+	return 0, false
+}
