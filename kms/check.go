@@ -91,17 +91,23 @@ func (in CheckInput) validate() (KeyARN, error) {
 	case in.AccountID != "" && !validAccount(in.AccountID):
 		return KeyARN{}, &ArgumentError{Field: "CheckInput.AccountID", Reason: "is not 12 digits"}
 	}
+	return key, in.validateSource()
+}
+
+// validateSource checks SourceARN, the one field that changes with every
+// resource a caller creates.
+func (in CheckInput) validateSource() error {
 	if in.SourceARN != "" {
 		a, problem := splitARN(in.SourceARN)
 		if problem != "" || len(in.SourceARN) > maxIdentifierLength || a.service != "personalize" || !validPartition(a.partition) ||
 			!validRegion(a.region) || !validAccount(a.account) || a.resource == "" {
-			return KeyARN{}, &ArgumentError{Field: "CheckInput.SourceARN", Reason: "is not a Personalize ARN (arn:<partition>:personalize:<region>:<12-digit account>:<resource>)"}
+			return &ArgumentError{Field: "CheckInput.SourceARN", Reason: "is not a Personalize ARN (arn:<partition>:personalize:<region>:<12-digit account>:<resource>)"}
 		}
 		if in.AccountID != "" && a.account != in.AccountID {
-			return KeyARN{}, &ArgumentError{Field: "CheckInput.SourceARN", Reason: "names another account than CheckInput.AccountID"}
+			return &ArgumentError{Field: "CheckInput.SourceARN", Reason: "names another account than CheckInput.AccountID"}
 		}
 	}
-	return key, nil
+	return nil
 }
 
 // Check reports whether the key can encrypt a Personalize dataset group

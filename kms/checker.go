@@ -3,6 +3,7 @@ package kms
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
@@ -52,6 +53,29 @@ type CheckerOptions struct {
 type Checker struct {
 	client CheckAPIClient
 	facts  *checkcache.Cache[factsKey, *keyFacts]
+
+	// last is the latest input whose key, role, Region and account passed
+	// validation — the same on nearly every call — so that only the
+	// SourceARN is validated again.
+	last atomic.Pointer[validInput]
+}
+
+type validInput struct {
+	key, role, region, account string
+	arn                        KeyARN
+}
+
+// validated is CheckInput.validate, remembering the part that does not
+// change from call to call.
+func (c *Checker) validated(in CheckInput) (KeyARN, error) {
+	if v := c.last.Load(); v != nil && v.key == in.KeyARN && v.role == in.RoleARN && v.region == in.Region && v.account == in.AccountID {
+		return v.arn, in.validateSource()
+	}
+	key, err := in.validate()
+	if err == nil {
+		c.last.Store(&validInput{in.KeyARN, in.RoleARN, in.Region, in.AccountID, key})
+	}
+	return key, err
 }
 
 // factsKey identifies what KMS is asked: the calls follow from the key and
@@ -81,7 +105,7 @@ func NewChecker(c CheckAPIClient, optFns ...func(*CheckerOptions)) *Checker {
 // error when it ends before KMS answers; the returned report is the
 // caller's own copy.
 func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, error) {
-	key, err := in.validate()
+	key, err := c.validated(in)
 	if err != nil {
 		return posture.Report{}, err
 	}

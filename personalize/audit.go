@@ -120,6 +120,7 @@ func (st *callState) mark(s stage) {
 // and to the wire gate.
 type callState struct {
 	ran       stage
+	op        *boundOp // the table's entry for the call's operation; nil when unknown
 	acted     acted
 	reported  []*SafeguardError // report-only mode: what would have been refused
 	keys      []string          // KMS keys the Initialize checks put in or allowed in the request
@@ -193,7 +194,7 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 ) {
 	start := time.Now()
 	st := states.Get().(*callState)
-	st.ran = stageAudit
+	st.ran, st.op = stageAudit, g.ops[middleware.GetOperationName(ctx)]
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if g.s.Logger != nil {

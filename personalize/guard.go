@@ -86,6 +86,9 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 // operation returns the table's entry for the call's operation; an
 // operation the table does not describe is refused.
 func (g *Guard) operation(ctx context.Context) (*boundOp, error) {
+	if st := stateFrom(ctx); st != nil && st.op != nil {
+		return st.op, nil // looked up once per call, by the audit step
+	}
 	name := middleware.GetOperationName(ctx)
 	if op := g.ops[name]; op != nil {
 		return op, nil

@@ -123,6 +123,7 @@ type settings struct {
 	Policy
 	minTLS      uint16
 	key         kms.KeyARN // zero when no key is configured
+	roleAccount string     // RoleARN's account, "" when none
 	allowedKeys []string   // KMSKeyARN first, then AllowedKMSKeyARNs
 	region      string
 }
@@ -159,7 +160,9 @@ func (p Policy) validate(region string) (*settings, error) {
 	} else if p.RoleARN != "" {
 		return nil, &ConfigError{Field: "RoleARN", Reason: "is only used together with KMSKeyARN; set both or neither"}
 	}
-	if _, ok := kms.RoleAccountID(p.RoleARN); p.RoleARN != "" && !ok {
+	acct, ok := kms.RoleAccountID(p.RoleARN)
+	s.roleAccount = acct
+	if p.RoleARN != "" && !ok {
 		return nil, &ConfigError{Field: "RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)"}
 	}
 	for i, a := range p.AllowedKMSKeyARNs {

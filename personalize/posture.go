@@ -98,14 +98,23 @@ func (g *Guard) checkKey(ctx context.Context, u keyUse) error {
 	}
 	stateFrom(ctx).sawRole(u.role)
 	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
-	if k, err := kmscheck.ParseKeyARN(u.key); err == nil {
+	// The configured key and role, used on most calls, were parsed once.
+	k, err := g.s.key, error(nil)
+	if u.key != g.s.KMSKeyARN || u.key == "" {
+		k, err = kmscheck.ParseKeyARN(u.key)
+	}
+	if err == nil {
 		// Personalize acts for the account that runs it, which is the
 		// role's (IAM passes only a caller's own roles); the key may live
 		// in another. It calls KMS on behalf of the resource being
 		// created: evaluate the key policy's confused-deputy conditions
 		// with both.
 		in.AccountID = k.AccountID
-		if acct, ok := kmscheck.RoleAccountID(u.role); ok {
+		acct, ok := g.s.roleAccount, g.s.roleAccount != ""
+		if u.role != g.s.RoleARN || !ok {
+			acct, ok = kmscheck.RoleAccountID(u.role)
+		}
+		if ok {
 			in.AccountID = acct
 		}
 		if u.resource != "" && !strings.HasSuffix(u.resource, "/") {

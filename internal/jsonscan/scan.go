@@ -13,6 +13,7 @@ package jsonscan
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -374,13 +375,17 @@ func (s *Scanner) Text() string {
 // Unescape appends the decoded form of a string's content (as between its
 // quotes, already validated by a Scanner) to dst.
 func Unescape(dst []byte, raw string) []byte {
+	if cap(dst)-len(dst) < len(raw) {
+		dst = append(make([]byte, 0, len(dst)+len(raw)), dst...)
+	}
 	for i := 0; i < len(raw); {
-		c := raw[i]
-		if c != '\\' {
-			dst = append(dst, c)
-			i++
-			continue
+		// Copy the run up to the next escape in one go.
+		j := strings.IndexByte(raw[i:], '\\')
+		if j < 0 {
+			return append(dst, raw[i:]...)
 		}
+		dst = append(dst, raw[i:i+j]...)
+		i += j
 		switch raw[i+1] {
 		case 'b':
 			dst = append(dst, '\b')
