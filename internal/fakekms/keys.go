@@ -430,22 +430,13 @@ func (s *Server) updateKeyDescription(in *updateKeyDescriptionInput) (any, *apiE
 
 // --- key states -------------------------------------------------------------
 
-func (s *Server) enableKey(in *keyIDInput) (any, *apiError) {
-	k, e := s.findKey("keyId", in.KeyId, false)
-	if e != nil {
-		return nil, e
-	}
-	switch k.state {
-	case statePendingDeletion:
-		return nil, errInvalidState(k.arn + " is pending deletion.")
-	case statePendingImport:
-		return nil, errInvalidState(k.arn + " is pending import.")
-	}
-	k.state = stateEnabled
-	return struct{}{}, nil
-}
+func (s *Server) enableKey(in *keyIDInput) (any, *apiError) { return s.setEnabled(in, stateEnabled) }
 
-func (s *Server) disableKey(in *keyIDInput) (any, *apiError) {
+func (s *Server) disableKey(in *keyIDInput) (any, *apiError) { return s.setEnabled(in, stateDisabled) }
+
+// setEnabled moves a key between Enabled and Disabled; KMS refuses both for
+// a key pending deletion or import.
+func (s *Server) setEnabled(in *keyIDInput, to string) (any, *apiError) {
 	k, e := s.findKey("keyId", in.KeyId, false)
 	if e != nil {
 		return nil, e
@@ -456,7 +447,7 @@ func (s *Server) disableKey(in *keyIDInput) (any, *apiError) {
 	case statePendingImport:
 		return nil, errInvalidState(k.arn + " is pending import.")
 	}
-	k.state = stateDisabled
+	k.state = to
 	return struct{}{}, nil
 }
 

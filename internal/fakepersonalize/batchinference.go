@@ -88,29 +88,11 @@ func (s *Server) createBatchJob(in *createBatchJobInput) (any, *apiError) {
 	if mode == "THEME_GENERATION" && theme == nil {
 		return nil, invalidInput("themeGenerationConfig is required when batchInferenceJobMode is THEME_GENERATION")
 	}
-	if err := checkTagKeys(in.Tags); err != nil {
-		return nil, err
-	}
-	inLoc, err := s.checkS3DataConfig("jobInput.s3DataSource", in.JobInput.S3DataSource)
+	src, err := s.batchSources(in.Tags, in.JobInput.S3DataSource, in.JobOutput.S3DataDestination, in.SolutionVersionArn, in.FilterArn)
 	if err != nil {
 		return nil, err
 	}
-	outLoc, err := s.checkS3DataConfig("jobOutput.s3DataDestination", in.JobOutput.S3DataDestination)
-	if err != nil {
-		return nil, err
-	}
-	sv, err := lookupActive(s.solutionVersions, "solutionVersionArn", in.SolutionVersionArn, notActive)
-	if err != nil {
-		return nil, err
-	}
-	filterArn := ""
-	if in.FilterArn != nil {
-		f, err := lookupActive(s.filters, "filterArn", in.FilterArn, notActive)
-		if err != nil {
-			return nil, err
-		}
-		filterArn = f.arn
-	}
+	inLoc, outLoc, sv, filterArn := src.inLoc, src.outLoc, src.sv, src.filterArn
 	arn := s.arn("batch-inference-job", *in.JobName)
 	if _, dup := s.batchJobs.get(arn); dup {
 		return nil, alreadyExists(arn)
@@ -250,4 +232,38 @@ func (s *Server) listBatchJobs(in *struct {
 		BatchInferenceJobs []batchJobSummary `json:"batchInferenceJobs"`
 		NextToken          *string           `json:"nextToken,omitempty"`
 	}{out, next}, nil
+}
+
+// batchSources are what batch inference and batch segment jobs check alike:
+// tag keys, the input and output locations, an ACTIVE solution version and,
+// when named, an ACTIVE filter.
+type batchSources struct {
+	inLoc, outLoc s3Location
+	sv            *solutionVersion
+	filterArn     string
+}
+
+func (s *Server) batchSources(tags []tag, input, output *s3DataConfig, svArn, filterArn *string) (batchSources, *apiError) {
+	var b batchSources
+	if err := checkTagKeys(tags); err != nil {
+		return b, err
+	}
+	var err *apiError
+	if b.inLoc, err = s.checkS3DataConfig("jobInput.s3DataSource", input); err != nil {
+		return b, err
+	}
+	if b.outLoc, err = s.checkS3DataConfig("jobOutput.s3DataDestination", output); err != nil {
+		return b, err
+	}
+	if b.sv, err = lookupActive(s.solutionVersions, "solutionVersionArn", svArn, notActive); err != nil {
+		return b, err
+	}
+	if filterArn != nil {
+		f, err := lookupActive(s.filters, "filterArn", filterArn, notActive)
+		if err != nil {
+			return b, err
+		}
+		b.filterArn = f.arn
+	}
+	return b, nil
 }

@@ -33,29 +33,11 @@ func (s *Server) createSegmentJob(in *struct {
 	} `json:"jobOutput"`
 	Tags []tag `json:"tags"`
 }) (any, *apiError) {
-	if err := checkTagKeys(in.Tags); err != nil {
-		return nil, err
-	}
-	inLoc, err := s.checkS3DataConfig("jobInput.s3DataSource", in.JobInput.S3DataSource)
+	src, err := s.batchSources(in.Tags, in.JobInput.S3DataSource, in.JobOutput.S3DataDestination, in.SolutionVersionArn, in.FilterArn)
 	if err != nil {
 		return nil, err
 	}
-	outLoc, err := s.checkS3DataConfig("jobOutput.s3DataDestination", in.JobOutput.S3DataDestination)
-	if err != nil {
-		return nil, err
-	}
-	sv, err := lookupActive(s.solutionVersions, "solutionVersionArn", in.SolutionVersionArn, notActive)
-	if err != nil {
-		return nil, err
-	}
-	filterArn := ""
-	if in.FilterArn != nil {
-		f, err := lookupActive(s.filters, "filterArn", in.FilterArn, notActive)
-		if err != nil {
-			return nil, err
-		}
-		filterArn = f.arn
-	}
+	inLoc, outLoc, sv, filterArn := src.inLoc, src.outLoc, src.sv, src.filterArn
 	arn := s.arn("batch-segment-job", *in.JobName)
 	if _, dup := s.segmentJobs.get(arn); dup {
 		return nil, alreadyExists(arn)
