@@ -3,6 +3,7 @@ package sensitive
 import (
 	"math/bits"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -117,85 +118,57 @@ type Rule struct {
 	Validate func(match string) bool
 }
 
-// Option configures a [Detector] built by [New].
-type Option func(*config)
+// Options configure a [Detector] built by [New]: pass functions that set
+// them, as the AWS SDK's clients take theirs.
+type Options struct {
+	// Kinds restricts the detector to these built-in kinds. Nil means every
+	// built-in kind. An empty list or an unknown kind makes New fail: a
+	// detector that silently checks nothing would be unsafe.
+	Kinds []Kind
 
-type config struct {
-	kinds uint16
-	rules []Rule
-	allow []string
-	err   error
+	// Rules are caller rules, added to the built-in kinds. New fails if a
+	// rule has no pattern or its kind is not a lower-case name.
+	Rules []Rule
+
+	// AllowList exempts exact values an organisation has reviewed, such as a
+	// published support address: a finding whose text equals one of them is
+	// dropped, whatever its kind. The comparison is byte for byte; the value
+	// is the finding's own text (the digits of an account number, not its
+	// keyword).
+	AllowList []string
 }
 
-func (c *config) fail(option, reason string) {
-	if c.err == nil {
-		c.err = &OptionError{Option: option, Reason: reason}
-	}
-}
-
-// OptionError reports an option that [New] cannot honour. It names the option
-// and why; it never repeats an allow-listed value or a pattern.
-type OptionError struct {
-	Option string // "WithKinds", "WithRule" or "WithAllowList"
+// ArgumentError reports an option that [New] cannot honour. It names the
+// option and why; it never repeats an allow-listed value or a pattern.
+type ArgumentError struct {
+	Field  string // "Options.Kinds", "Options.Rules[2]"
 	Reason string
 }
 
-func (e *OptionError) Error() string {
-	return "sensitive: " + e.Option + ": " + e.Reason
+func (e *ArgumentError) Error() string {
+	return "sensitive: " + e.Field + ": " + e.Reason
 }
 
-// WithKinds restricts the detector to the given built-in kinds. Without it,
-// every built-in kind is on. An unknown kind, or no kind at all, makes New
-// fail: a detector that silently checks nothing would be unsafe. When given
-// more than once, the last call wins.
-func WithKinds(kinds ...Kind) Option {
-	kinds = append([]Kind(nil), kinds...)
-	return func(c *config) {
-		if len(kinds) == 0 {
-			c.fail("WithKinds", "no kind given; leave the option out to detect every kind")
-			return
-		}
-		var set uint16
-		for _, k := range kinds {
-			b, ok := builtinOf(k)
-			if !ok {
-				c.fail("WithKinds", "unknown kind "+describeKind(k))
-				return
-			}
-			set |= 1 << b
-			if b == bURL {
-				set |= 1 << bQuery
-			}
-		}
-		c.kinds = set
+// kindSet validates kinds and returns them as a set of built-ins.
+func kindSet(kinds []Kind) (uint16, error) {
+	if kinds == nil {
+		return 1<<numBuiltins - 1, nil
 	}
-}
-
-// WithRule adds a caller rule to the built-in kinds. New fails if the rule has
-// no pattern or its kind is not a lower-case name.
-func WithRule(r Rule) Option {
-	return func(c *config) {
-		switch {
-		case r.Pattern == nil:
-			c.fail("WithRule", "rule "+describeKind(r.Kind)+" has no pattern")
-		case !validKindName(string(r.Kind)):
-			c.fail("WithRule", "kind "+describeKind(r.Kind)+" is not a lower-case name like \"employee-id\"")
-		default:
-			c.rules = append(c.rules, r)
+	if len(kinds) == 0 {
+		return 0, &ArgumentError{Field: "Options.Kinds", Reason: "no kind given; leave it nil to detect every kind"}
+	}
+	var set uint16
+	for _, k := range kinds {
+		b, ok := builtinOf(k)
+		if !ok {
+			return 0, &ArgumentError{Field: "Options.Kinds", Reason: "unknown kind " + describeKind(k)}
+		}
+		set |= 1 << b
+		if b == bURL {
+			set |= 1 << bQuery
 		}
 	}
-}
-
-// WithAllowList exempts exact values an organisation has reviewed, such as a
-// published support address: a finding whose text equals one of values is
-// dropped, whatever its kind. The comparison is byte for byte; the value is
-// the finding's own text (the digits of an account number, not its keyword).
-// Values accumulate over several calls.
-func WithAllowList(values ...string) Option {
-	values = append([]string(nil), values...)
-	return func(c *config) {
-		c.allow = append(c.allow, values...)
-	}
+	return set, nil
 }
 
 // describeKind quotes a kind name for an error only if it looks like one, so
@@ -228,23 +201,32 @@ type Detector struct {
 }
 
 // New builds a detector. With no options it detects every built-in kind.
-func New(opts ...Option) (*Detector, error) {
-	c := config{kinds: 1<<numBuiltins - 1}
-	for _, o := range opts {
-		if o != nil {
-			o(&c)
+// The options are copied: changing them afterwards changes nothing.
+func New(optFns ...func(*Options)) (*Detector, error) {
+	var o Options
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	kinds, err := kindSet(o.Kinds)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range o.Rules {
+		field := "Options.Rules[" + strconv.Itoa(i) + "]"
+		switch {
+		case r.Pattern == nil:
+			return nil, &ArgumentError{Field: field, Reason: "rule " + describeKind(r.Kind) + " has no pattern"}
+		case !validKindName(string(r.Kind)):
+			return nil, &ArgumentError{Field: field, Reason: "kind " + describeKind(r.Kind) + " is not a lower-case name like \"employee-id\""}
 		}
 	}
-	if c.err != nil {
-		return nil, c.err
-	}
-	d := &Detector{kinds: c.kinds, rules: append([]Rule(nil), c.rules...)}
-	for _, v := range c.allow {
+	d := &Detector{kinds: kinds, rules: slices.Clone(o.Rules)}
+	for _, v := range o.AllowList {
 		if v == "" {
 			continue
 		}
 		if d.allow == nil {
-			d.allow = make(map[string]struct{}, len(c.allow))
+			d.allow = make(map[string]struct{}, len(o.AllowList))
 		}
 		d.allow[v] = struct{}{}
 	}

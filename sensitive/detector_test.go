@@ -92,14 +92,13 @@ func TestNewOptions(t *testing.T) {
 	const text = "jane@example.com 4111111111111111 acct-12345678"
 	tests := []struct {
 		name  string
-		opts  []Option
+		opts  []func(*Options)
 		kinds []Kind
 	}{
 		{"default", nil, []Kind{Email, CreditCard, AccountNumber}},
-		{"one kind", []Option{WithKinds(Email)}, []Kind{Email}},
-		{"two kinds", []Option{WithKinds(CreditCard, AccountNumber)}, []Kind{CreditCard, AccountNumber}},
-		{"last WithKinds wins", []Option{WithKinds(Email), WithKinds(AccountNumber)}, []Kind{AccountNumber}},
-		{"nil option ignored", []Option{nil}, []Kind{Email, CreditCard, AccountNumber}},
+		{"one kind", []func(*Options){kinds(Email)}, []Kind{Email}},
+		{"two kinds", []func(*Options){kinds(CreditCard, AccountNumber)}, []Kind{CreditCard, AccountNumber}},
+		{"last setting wins", []func(*Options){kinds(Email), kinds(AccountNumber)}, []Kind{AccountNumber}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,17 +120,17 @@ func TestNewOptions(t *testing.T) {
 func TestNewErrors(t *testing.T) {
 	tests := []struct {
 		name      string
-		opt       Option
-		option    string
+		opt       func(*Options)
+		field     string
 		mustNotBe string // text that must not appear in the error
 	}{
-		{"unknown kind", WithKinds("credit_card"), "WithKinds", ""},
-		{"no kinds", WithKinds(), "WithKinds", ""},
-		{"malformed kind is not echoed", WithKinds("4111111111111111 "), "WithKinds", "4111"},
-		{"rule without pattern", WithRule(Rule{Kind: "employee-id"}), "WithRule", ""},
-		{"rule with upper-case kind", WithRule(Rule{Kind: "EmployeeID", Pattern: regexp.MustCompile(`E\d+`)}), "WithRule", ""},
-		{"rule with empty kind", WithRule(Rule{Pattern: regexp.MustCompile(`E\d+`)}), "WithRule", ""},
-		{"rule kind carrying a value is not echoed", WithRule(Rule{Kind: "jane@example.com", Pattern: regexp.MustCompile(`x`)}), "WithRule", "jane"},
+		{"unknown kind", kinds("credit_card"), "Options.Kinds", ""},
+		{"no kinds", func(o *Options) { o.Kinds = []Kind{} }, "Options.Kinds", ""},
+		{"malformed kind is not echoed", kinds("4111111111111111 "), "Options.Kinds", "4111"},
+		{"rule without pattern", rules(Rule{Kind: "employee-id"}), "Options.Rules[0]", ""},
+		{"rule with upper-case kind", rules(Rule{Kind: "EmployeeID", Pattern: regexp.MustCompile(`E\d+`)}), "Options.Rules[0]", ""},
+		{"rule with empty kind", rules(Rule{Pattern: regexp.MustCompile(`E\d+`)}), "Options.Rules[0]", ""},
+		{"rule kind carrying a value is not echoed", rules(Rule{Kind: "jane@example.com", Pattern: regexp.MustCompile(`x`)}), "Options.Rules[0]", "jane"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,12 +138,12 @@ func TestNewErrors(t *testing.T) {
 			if err == nil || d != nil {
 				t.Fatalf("New() = %v, %v; want nil and an error", d, err)
 			}
-			var oe *OptionError
-			if !errors.As(err, &oe) {
-				t.Fatalf("error %v is not an *OptionError", err)
+			var ae *ArgumentError
+			if !errors.As(err, &ae) {
+				t.Fatalf("error %v is not an *ArgumentError", err)
 			}
-			if oe.Option != tc.option {
-				t.Errorf("Option = %q, want %q", oe.Option, tc.option)
+			if ae.Field != tc.field {
+				t.Errorf("Field = %q, want %q", ae.Field, tc.field)
 			}
 			if tc.mustNotBe != "" && strings.Contains(err.Error(), tc.mustNotBe) {
 				t.Errorf("error %q echoes the input", err)
@@ -153,7 +152,7 @@ func TestNewErrors(t *testing.T) {
 	}
 }
 
-func TestWithRule(t *testing.T) {
+func TestRules(t *testing.T) {
 	employee := Rule{
 		Kind:    "employee-id",
 		Pattern: regexp.MustCompile(`\bEMP-\d{6}\b`),
@@ -161,7 +160,7 @@ func TestWithRule(t *testing.T) {
 			return !strings.HasSuffix(m, "000000")
 		},
 	}
-	d, err := New(WithRule(employee))
+	d, err := New(rules(employee))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +181,7 @@ func TestWithRule(t *testing.T) {
 
 	// A rule that matches the empty string never yields empty findings
 	// (which would stall Find).
-	empty, err := New(WithKinds(Email), WithRule(Rule{Kind: "maybe", Pattern: regexp.MustCompile(`x*`)}))
+	empty, err := New(kinds(Email), rules(Rule{Kind: "maybe", Pattern: regexp.MustCompile(`x*`)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +190,7 @@ func TestWithRule(t *testing.T) {
 	}
 
 	// A rule may share a built-in kind's name, and ties go to the built-in.
-	same, err := New(WithKinds(Email), WithRule(Rule{Kind: Email, Pattern: regexp.MustCompile(`[a-z]+@corp`)}))
+	same, err := New(kinds(Email), rules(Rule{Kind: Email, Pattern: regexp.MustCompile(`[a-z]+@corp`)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,8 +199,8 @@ func TestWithRule(t *testing.T) {
 	}
 }
 
-func TestWithAllowList(t *testing.T) {
-	d, err := New(WithAllowList("support@example.com", ""), WithAllowList("4111111111111111"))
+func TestAllowList(t *testing.T) {
+	d, err := New(func(o *Options) { o.AllowList = []string{"support@example.com", "", "4111111111111111"} })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,17 +220,16 @@ func TestWithAllowList(t *testing.T) {
 			t.Errorf("%s: Find(%q) mismatch (-want +got):\n%s", tc.reason, tc.text, diff)
 		}
 	}
-	// The options copy their arguments: changing the caller's slice later
-	// changes nothing.
+	// New copies the options: changing the caller's slice later changes
+	// nothing.
 	vals := []string{"jane@example.com"}
-	opt := WithAllowList(vals...)
-	vals[0] = "other@example.com"
-	d2, err := New(opt)
+	d2, err := New(func(o *Options) { o.AllowList = vals })
 	if err != nil {
 		t.Fatal(err)
 	}
+	vals[0] = "other@example.com"
 	if d2.Contains("jane@example.com") {
-		t.Error("allow-list did not copy its values")
+		t.Error("the detector did not copy its allow-list")
 	}
 }
 
@@ -260,7 +258,7 @@ func TestRedact(t *testing.T) {
 
 func TestRedactFailsClosed(t *testing.T) {
 	// A caller rule that matches its own marker can never be redacted away.
-	d, err := New(WithKinds(Email), WithRule(Rule{Kind: "redacted", Pattern: regexp.MustCompile(`REDACTED`)}))
+	d, err := New(kinds(Email), rules(Rule{Kind: "redacted", Pattern: regexp.MustCompile(`REDACTED`)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +278,7 @@ func TestRedactCleanDoesNotCopy(t *testing.T) {
 }
 
 func TestZeroAllocations(t *testing.T) {
-	allowed, err := New(WithAllowList("support@example.com"))
+	allowed, err := New(func(o *Options) { o.AllowList = []string{"support@example.com"} })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +330,7 @@ func TestDefaultIsShared(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	d, err := New(WithAllowList("support@example.com"), WithRule(Rule{Kind: "ticket", Pattern: regexp.MustCompile(`TCK-\d+`)}))
+	d, err := New(func(o *Options) { o.AllowList = []string{"support@example.com"} }, rules(Rule{Kind: "ticket", Pattern: regexp.MustCompile(`TCK-\d+`)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,3 +371,8 @@ func TestShortInputPrefilter(t *testing.T) {
 		}
 	}
 }
+
+// kinds and rules are the option functions the tests use.
+func kinds(k ...Kind) func(*Options) { return func(o *Options) { o.Kinds = k } }
+
+func rules(r ...Rule) func(*Options) { return func(o *Options) { o.Rules = append(o.Rules, r...) } }

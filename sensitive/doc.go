@@ -187,12 +187,12 @@
 //
 // # Options
 //
-// [Default] detects every built-in kind. [New] builds a detector with
-// [WithKinds] (a subset of the built-in kinds), [WithRule] (a caller's
-// [Rule]: a kind name, a regular expression and an optional validator) and
-// [WithAllowList] (exact values an organisation has reviewed, dropped
-// whatever kind reports them). Invalid options make New fail with an
-// [*OptionError] that never repeats a value. A Detector is immutable and
+// [Default] detects every built-in kind. [New] builds a detector from
+// functions that set [Options], as the AWS SDK's clients take theirs: Kinds
+// (a subset of the built-in kinds), Rules (a caller's [Rule]: a kind name, a
+// regular expression and an optional validator) and AllowList (exact values
+// an organisation has reviewed, dropped whatever kind reports them). Invalid
+// options make New fail with an [*ArgumentError] that never repeats a value. A Detector is immutable and
 // safe for concurrent use.
 //
 // # Redaction

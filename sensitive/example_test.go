@@ -28,14 +28,11 @@ func ExampleDetector_Redact() {
 }
 
 func ExampleNew() {
-	d, err := sensitive.New(
-		sensitive.WithKinds(sensitive.Email, sensitive.AccountNumber),
-		sensitive.WithAllowList("personalize-support@example.com"),
-		sensitive.WithRule(sensitive.Rule{
-			Kind:    "employee-id",
-			Pattern: regexp.MustCompile(`\bEMP\d{6}\b`),
-		}),
-	)
+	d, err := sensitive.New(func(o *sensitive.Options) {
+		o.Kinds = []sensitive.Kind{sensitive.Email, sensitive.AccountNumber}
+		o.AllowList = []string{"personalize-support@example.com"}
+		o.Rules = []sensitive.Rule{{Kind: "employee-id", Pattern: regexp.MustCompile(`\bEMP\d{6}\b`)}}
+	})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -18,7 +18,7 @@ type kindCase struct {
 // wanted values are found.
 func runKindCases(t *testing.T, kind Kind, cases []kindCase) {
 	t.Helper()
-	d, err := New(WithKinds(kind))
+	d, err := New(kinds(kind))
 	if err != nil {
 		t.Fatal(err)
 	}
