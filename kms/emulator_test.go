@@ -334,9 +334,10 @@ func TestCheckerEmulatorOneRound(t *testing.T) {
 // scenePolicy is the key policy of personalizetest's scene.
 func scenePolicy(t *testing.T) string {
 	t.Helper()
-	p, err := personalizetest.KeyPolicy()
+	p, err := kms.PersonalizeKeyPolicy(kms.KeyPolicyInput{RoleARN: personalizetest.RoleARN, AccountID: personalizetest.AccountID,
+		Region: personalizetest.Region, Exports: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return string(p)
 }

@@ -49,7 +49,7 @@ func (l lockedBuilder) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
-func newEnv(t testing.TB, p personalize.Policy, sceneOpts ...personalizetest.SceneOption) *env {
+func newEnv(t testing.TB, p personalize.Policy, sceneOpts ...func(*personalizetest.SceneOptions)) *env {
 	t.Helper()
 	srv := personalizetest.New(t)
 	scene, err := srv.SeedScene(context.Background(), sceneOpts...)
@@ -171,7 +171,7 @@ func TestSafeguardKeyInjectedOnTheWire(t *testing.T) {
 }
 
 func TestSafeguardExportURLWithCredentials(t *testing.T) {
-	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, personalizetest.WithSceneDatasetGroup("movies"))
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
 	e.srv.ResetRequests()
 	const secret = "wJalrXUtnFEMI-K7MDENG-bPxRfiCY"
 	_, err := e.client.CreateDatasetExportJob(context.Background(), &sdk.CreateDatasetExportJobInput{
@@ -186,7 +186,9 @@ func TestSafeguardExportURLWithCredentials(t *testing.T) {
 }
 
 func TestSafeguardTLS11EndpointRefused(t *testing.T) {
-	old := personalizetest.New(t, personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11))
+	old := personalizetest.New(t, func(o *personalizetest.Options) {
+		o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+	})
 	client, err := personalize.New(old.Config(), personalize.Policy{InsecureSkipPostureChecks: true})
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +204,7 @@ func TestSafeguardTLS11EndpointRefused(t *testing.T) {
 }
 
 func TestSafeguardBucketPosture(t *testing.T) {
-	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, personalizetest.WithSceneDatasetGroup("movies"))
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
 	ctx := context.Background()
 	// Break the bucket: no default encryption.
 	s3c := s3.NewFromConfig(e.srv.Config())
@@ -251,7 +253,7 @@ func TestFailClosedWhenChecksCannotRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, personalizetest.WithSceneDatasetGroup("movies"))
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
 			ctx := context.Background()
 			if _, err := createDatasetAndSchema(ctx, e.client, "movies"); err != nil {
 				t.Fatal(err)

@@ -122,7 +122,7 @@ func TestReviewCaseFoldedMemberSmugglesLocation(t *testing.T) {
 			j := strings.IndexByte(b[i:], '}') + i
 			return b[:j] + `,"DataLocation":"` + evil + `"` + b[j:]
 		}))
-	}, personalizetest.WithSceneDatasetGroup("movies"))
+	}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
 	if _, err := createDatasetAndSchema(context.Background(), e.client, "movies"); err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,9 @@ func TestReviewSchemaNumberHidesCard(t *testing.T) {
 // reproduction 9. The guard then reports RuleBypassed as a rejection with
 // Sent false, though the request left.
 func TestReviewPerCallClientRewritingSchemeSends(t *testing.T) {
-	legacy := personalizetest.New(t, personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11))
+	legacy := personalizetest.New(t, func(o *personalizetest.Options) {
+		o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+	})
 	legacyClient := &http.Client{Transport: &http.Transport{TLSClientConfig: legacyTLS(legacy)}}
 	router := smithyhttp.ClientDoFunc(func(r *http.Request) (*http.Response, error) {
 		// Route every call through the service's egress endpoint.
@@ -227,7 +229,7 @@ func TestReviewRemovedPostureCheckNotNoticed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
-			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, personalizetest.WithSceneDatasetGroup("movies"))
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
 			if _, err := createDatasetAndSchema(ctx, e.client, "movies"); err != nil {
 				t.Fatal(err)
 			}
@@ -508,7 +510,7 @@ func TestReviewHeadersNotChecked(t *testing.T) {
 // issue #9 reproduction 5 is back: the encoded e-mail is not seen, and the
 // encoded presigned query is carried to S3 by the guard's own checks.
 func TestReviewEncodedS3KeyWithLiteralPercent(t *testing.T) {
-	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, personalizetest.WithSceneDatasetGroup("movies"))
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
 	ctx := context.Background()
 	if _, err := createDatasetAndSchema(ctx, e.client, "movies"); err != nil {
 		t.Fatal(err)
@@ -591,7 +593,7 @@ func TestReviewTokenNotScanned(t *testing.T) {
 // into every request body is refused on the caller's call — after the
 // guard's own DescribeDataset has carried it to Personalize.
 func TestReviewOwnDescribeGetsCallerHooks(t *testing.T) {
-	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, personalizetest.WithSceneDatasetGroup("movies"))
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
 	ctx := context.Background()
 	if _, err := createDatasetAndSchema(ctx, e.client, "movies"); err != nil {
 		t.Fatal(err)

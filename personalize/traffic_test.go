@@ -93,7 +93,7 @@ func BenchmarkRealTraffic(b *testing.B) {
 		}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			e := newEnv(b, personalize.Policy{KMSKeyARN: "keyed", Logger: discardLogger()}, personalizetest.WithSceneDatasetGroup("movies"))
+			e := newEnv(b, personalize.Policy{KMSKeyARN: "keyed", Logger: discardLogger()}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
 			ds, err := createDatasetAndSchema(ctx, e.client, "movies")
 			if err != nil {
 				b.Fatal(err)

@@ -275,7 +275,7 @@ func hookPoints() []hookPoint {
 }
 
 // newEnvWith is newEnv with the aws.Config changed first.
-func newEnvWith(t *testing.T, p personalize.Policy, change func(*aws.Config), sceneOpts ...personalizetest.SceneOption) *env {
+func newEnvWith(t *testing.T, p personalize.Policy, change func(*aws.Config), sceneOpts ...func(*personalizetest.SceneOptions)) *env {
 	t.Helper()
 	e := newEnv(t, p, sceneOpts...)
 	cfg := e.srv.Config()
@@ -363,7 +363,9 @@ func TestWireGateSafeRequestOnTheWire(t *testing.T) {
 // endpoint the call is refused with nothing sent; against the emulator it
 // goes through the guard's transport.
 func TestPerCallHTTPClientIsNeverUsed(t *testing.T) {
-	legacy := personalizetest.New(t, personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11))
+	legacy := personalizetest.New(t, func(o *personalizetest.Options) {
+		o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+	})
 	var used atomic.Int32
 	clients := []struct {
 		name   string

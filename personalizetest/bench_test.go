@@ -31,7 +31,7 @@ func BenchmarkStart(b *testing.B) {
 // BenchmarkPersonalizeCall measures one SDK call through TLS, the request
 // log and the Personalize emulator.
 func BenchmarkPersonalizeCall(b *testing.B) {
-	s := personalizetest.New(b, personalizetest.WithStatusSteps(0))
+	s := personalizetest.New(b, func(o *personalizetest.Options) { o.StatusSteps = 0 })
 	c := personalize.NewFromConfig(s.Config())
 	ctx := context.Background()
 	out, err := c.CreateDatasetGroup(ctx, &personalize.CreateDatasetGroupInput{Name: aws.String("bench")})

@@ -5,10 +5,25 @@
 //
 // # Starting a server
 //
-// In tests, [New] starts a [Server] and closes it when the test ends:
+// In tests, [New] starts a [Server] and closes it when the test ends. The
+// AWS SDK's Personalize package is imported as awspersonalize, as everywhere
+// in this module's documentation, beside the guard's own personalize
+// package:
+//
+//	import (
+//		awspersonalize "github.com/aws/aws-sdk-go-v2/service/personalize"
+//
+//		"github.com/personalizeguard/personalizeguard/personalize"
+//		"github.com/personalizeguard/personalizeguard/personalizetest"
+//	)
 //
 //	s := personalizetest.New(t)
-//	client := personalize.NewFromConfig(s.Config())
+//	bare := awspersonalize.NewFromConfig(s.Config())
+//	guarded, err := personalize.New(s.Config(), personalize.Policy{...})
+//
+// Options are set the SDK's way, by functions:
+//
+//	s := personalizetest.New(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
 //
 // Programs use [Start] and [Server.Close]. [Server.Config] returns an
 // aws.Config with the Region, static test credentials, the endpoint and an
@@ -31,7 +46,7 @@
 // only with KmsKeyArn, KMS keys that exist and are enabled in the local KMS,
 // S3 buckets that exist in the local S3), and answers only the error types
 // each operation declares, so the SDK types them. Resources move from CREATE PENDING through CREATE IN_PROGRESS to
-// ACTIVE over [WithStatusSteps] Describe calls. Import jobs read their CSV
+// ACTIVE over [Options].StatusSteps Describe calls. Import jobs read their CSV
 // from the local S3 and fail when it is missing or empty; export jobs write
 // a CSV (see [ExportObjectKey]); batch inference jobs write results (see
 // [BatchOutputKey]).
@@ -46,7 +61,7 @@
 // # Failing on purpose
 //
 // [Server.Deny] answers an operation with AWS's access-denied error, to test
-// that checks which cannot run fail closed. [WithTLSVersions] builds an
+// that checks which cannot run fail closed. [Options].MinTLSVersion and MaxTLSVersion build an
 // endpoint that offers only old TLS versions, to test that clients refuse
 // it.
 //

@@ -59,7 +59,7 @@ func ExampleServer_SeedScene() {
 	}
 	defer s.Close()
 
-	scene, err := s.SeedScene(ctx, personalizetest.WithSceneDatasetGroup("retail"))
+	scene, err := s.SeedScene(ctx, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "retail" })
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -131,9 +131,11 @@ func ExampleServer_Deny() {
 
 // An endpoint that offers only TLS 1.1 is refused by the SDK's client before
 // any request is sent.
-func ExampleWithTLSVersions() {
+func ExampleOptions_tls11() {
 	ctx := context.Background()
-	s, err := personalizetest.Start(ctx, personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11))
+	s, err := personalizetest.Start(ctx, func(o *personalizetest.Options) {
+		o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/personalizeguard/personalizeguard/personalizetest"
+	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
 func apiError(err error) (code string, status int) {
@@ -36,11 +37,12 @@ func TestDeny(t *testing.T) {
 	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("denied")}); err != nil {
 		t.Fatal(err)
 	}
-	policy, err := personalizetest.BucketPolicy("denied")
+	policy, err := s3guard.PersonalizeBucketPolicy(s3guard.BucketPolicyInput{Bucket: "denied",
+		Directions: []s3guard.Direction{s3guard.Read, s3guard.Write}, AccountID: personalizetest.AccountID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("denied"), Policy: aws.String(policy)}); err != nil {
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("denied"), Policy: aws.String(string(policy))}); err != nil {
 		t.Fatal(err)
 	}
 	key, err := km.CreateKey(ctx, &kms.CreateKeyInput{})

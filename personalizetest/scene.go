@@ -58,40 +58,32 @@ type Scene struct {
 	// ExportLocation is s3://Bucket/export/, for export and batch jobs.
 	ExportLocation string
 	// DatasetGroupARN is an ACTIVE dataset group encrypted with KeyARN and
-	// RoleARN, when [WithSceneDatasetGroup] asked for one; otherwise "".
+	// RoleARN, when [SceneOptions].DatasetGroup asked for one; otherwise "".
 	DatasetGroupARN string
 }
 
-type sceneOptions struct {
-	bucket, datasetGroup string
+// SceneOptions configure [Server.SeedScene], set by functions as [Options]
+// are.
+type SceneOptions struct {
+	// Bucket names the scene's bucket. By default the first scene of a
+	// Server uses "personalizetest-data", later ones "personalizetest-data-N".
+	Bucket string
+	// DatasetGroup, when set, also creates a dataset group of that name,
+	// encrypted with the scene's key and role, and waits until it is ACTIVE.
+	DatasetGroup string
 }
 
-// SceneOption configures [Server.SeedScene].
-type SceneOption func(*sceneOptions)
-
-// WithSceneBucket names the scene's bucket. By default the first scene of a
-// Server uses "personalizetest-data", later ones "personalizetest-data-N".
-func WithSceneBucket(name string) SceneOption {
-	return func(o *sceneOptions) { o.bucket = name }
-}
-
-// WithSceneDatasetGroup also creates a dataset group named name, encrypted
-// with the scene's key and role, and waits until it is ACTIVE.
-func WithSceneDatasetGroup(name string) SceneOption {
-	return func(o *sceneOptions) { o.datasetGroup = name }
-}
-
-// KeyPolicy returns the key policy a [Scene] puts on its key: what
+// keyPolicy is the key policy a [Scene] puts on its key: what
 // kms.PersonalizeKeyPolicy writes for [RoleARN], exports included.
-func KeyPolicy() (string, error) {
+func keyPolicy() (string, error) {
 	b, err := guardkms.PersonalizeKeyPolicy(guardkms.KeyPolicyInput{RoleARN: RoleARN, AccountID: AccountID, Region: Region, Exports: true})
 	return string(b), err
 }
 
-// BucketPolicy returns the bucket policy a [Scene] puts on bucket: what
+// bucketPolicy is the bucket policy a [Scene] puts on bucket: what
 // s3guard.PersonalizeBucketPolicy writes for reading and writing, with the
 // TLS-only deny.
-func BucketPolicy(bucket string) (string, error) {
+func bucketPolicy(bucket string) (string, error) {
 	b, err := s3guard.PersonalizeBucketPolicy(s3guard.BucketPolicyInput{Bucket: bucket,
 		Directions: []s3guard.Direction{s3guard.Read, s3guard.Write}, AccountID: AccountID})
 	return string(b), err
@@ -101,13 +93,13 @@ func BucketPolicy(bucket string) (string, error) {
 // Server itself, so its requests appear in the request log (call
 // [Server.ResetRequests] afterwards to start clean) and [Server.Deny] applies
 // to them.
-func (s *Server) SeedScene(ctx context.Context, opts ...SceneOption) (Scene, error) {
+func (s *Server) SeedScene(ctx context.Context, optFns ...func(*SceneOptions)) (Scene, error) {
 	n := s.scenes.Add(1)
-	o := sceneOptions{bucket: "personalizetest-data"}
+	o := SceneOptions{Bucket: "personalizetest-data"}
 	if n > 1 {
-		o.bucket += "-" + strconv.Itoa(int(n))
+		o.Bucket += "-" + strconv.Itoa(int(n))
 	}
-	for _, opt := range opts {
+	for _, opt := range optFns {
 		opt(&o)
 	}
 	cfg := s.Config()
@@ -116,11 +108,11 @@ func (s *Server) SeedScene(ctx context.Context, opts ...SceneOption) (Scene, err
 		return Scene{}, fmt.Errorf("personalizetest: seed scene: %s: %w", step, err)
 	}
 
-	keyPolicy, err := KeyPolicy()
+	keyPol, err := keyPolicy()
 	if err != nil {
 		return fail("write key policy", err)
 	}
-	bucketPolicy, err := BucketPolicy(o.bucket)
+	bucketPol, err := bucketPolicy(o.Bucket)
 	if err != nil {
 		return fail("write bucket policy", err)
 	}
@@ -128,7 +120,7 @@ func (s *Server) SeedScene(ctx context.Context, opts ...SceneOption) (Scene, err
 		Description: aws.String("personalizetest scene key"),
 		KeySpec:     kmstypes.KeySpecSymmetricDefault,
 		KeyUsage:    kmstypes.KeyUsageTypeEncryptDecrypt,
-		Policy:      aws.String(keyPolicy),
+		Policy:      aws.String(keyPol),
 	})
 	if err != nil {
 		return fail("create key", err)
@@ -136,9 +128,9 @@ func (s *Server) SeedScene(ctx context.Context, opts ...SceneOption) (Scene, err
 	sc := Scene{
 		KeyARN:         aws.ToString(key.KeyMetadata.Arn),
 		RoleARN:        RoleARN,
-		Bucket:         o.bucket,
-		DataLocation:   "s3://" + o.bucket + "/interactions.csv",
-		ExportLocation: "s3://" + o.bucket + "/export/",
+		Bucket:         o.Bucket,
+		DataLocation:   "s3://" + o.Bucket + "/interactions.csv",
+		ExportLocation: "s3://" + o.Bucket + "/export/",
 	}
 	if _, err := kmsClient.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: &sc.KeyARN}); err != nil {
 		return fail("enable key rotation", err)
@@ -172,7 +164,7 @@ func (s *Server) SeedScene(ctx context.Context, opts ...SceneOption) (Scene, err
 			return err
 		}},
 		{"put bucket policy", func() error {
-			_, err := s3Client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(bucketPolicy)})
+			_, err := s3Client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(bucketPol)})
 			return err
 		}},
 		{"upload interactions", func() error {
@@ -187,9 +179,9 @@ func (s *Server) SeedScene(ctx context.Context, opts ...SceneOption) (Scene, err
 		}
 	}
 
-	if o.datasetGroup != "" {
+	if o.DatasetGroup != "" {
 		pz := personalize.NewFromConfig(cfg)
-		out, err := pz.CreateDatasetGroup(ctx, &personalize.CreateDatasetGroupInput{Name: &o.datasetGroup, KmsKeyArn: &sc.KeyARN, RoleArn: &sc.RoleARN})
+		out, err := pz.CreateDatasetGroup(ctx, &personalize.CreateDatasetGroupInput{Name: &o.DatasetGroup, KmsKeyArn: &sc.KeyARN, RoleArn: &sc.RoleARN})
 		if err != nil {
 			return fail("create dataset group", err)
 		}

@@ -45,42 +45,32 @@ const (
 	maxRequestBody     = 256 << 20
 )
 
-type options struct {
-	minTLS, maxTLS uint16
-	statusSteps    int
-	err            error
+// Options configure [Start] and [New]: pass functions that set them, as the
+// AWS SDK's clients take theirs. The defaults are set before the functions
+// run.
+type Options struct {
+	// MinTLSVersion and MaxTLSVersion are the TLS versions the endpoint
+	// offers; default TLS 1.2 through TLS 1.3. tls.VersionTLS11 for both
+	// gives an endpoint that offers only TLS 1.1, to prove that a client
+	// refuses it: a client that accepts TLS 1.1 really does connect, with a
+	// CBC suite.
+	MinTLSVersion, MaxTLSVersion uint16
+
+	// StatusSteps is how many Describe calls a Personalize resource or job
+	// takes to settle; default 2: CREATE PENDING, then CREATE IN_PROGRESS on
+	// the first Describe, ACTIVE on the second. 0 makes everything ACTIVE (or
+	// CREATE FAILED) as soon as it is created, and deletions immediate.
+	StatusSteps int
 }
 
-// Option configures [Start] and [New].
-type Option func(*options)
-
-// WithTLSVersions sets the TLS versions the endpoint offers (default TLS 1.2
-// through TLS 1.3). WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11)
-// gives an endpoint that offers only TLS 1.1, to prove that a client
-// refuses it: a client that accepts TLS 1.1 really does connect, with a CBC
-// suite.
-func WithTLSVersions(min, max uint16) Option {
-	return func(o *options) {
-		if min > max || min < tls.VersionTLS10 || max > tls.VersionTLS13 {
-			o.err = fmt.Errorf("personalizetest: WithTLSVersions(%#x, %#x): need TLS 1.0 <= min <= max <= TLS 1.3", min, max)
-			return
-		}
-		o.minTLS, o.maxTLS = min, max
+func (o Options) validate() error {
+	if o.MinTLSVersion > o.MaxTLSVersion || o.MinTLSVersion < tls.VersionTLS10 || o.MaxTLSVersion > tls.VersionTLS13 {
+		return fmt.Errorf("personalizetest: Options.MinTLSVersion %#x and MaxTLSVersion %#x: need TLS 1.0 <= min <= max <= TLS 1.3", o.MinTLSVersion, o.MaxTLSVersion)
 	}
-}
-
-// WithStatusSteps sets how many Describe calls a Personalize resource or
-// job takes to settle (default 2: CREATE PENDING, then CREATE IN_PROGRESS on
-// the first Describe, ACTIVE on the second). 0 makes everything ACTIVE (or
-// CREATE FAILED) as soon as it is created, and deletions immediate.
-func WithStatusSteps(n int) Option {
-	return func(o *options) {
-		if n < 0 {
-			o.err = fmt.Errorf("personalizetest: WithStatusSteps(%d): need n >= 0", n)
-			return
-		}
-		o.statusSteps = n
+	if o.StatusSteps < 0 {
+		return fmt.Errorf("personalizetest: Options.StatusSteps %d: need 0 or more", o.StatusSteps)
 	}
+	return nil
 }
 
 // Server is one HTTPS endpoint on 127.0.0.1 serving Amazon Personalize, AWS
@@ -115,13 +105,13 @@ type Server struct {
 
 // Start starts a Server. ctx bounds start-up only: cancelling it later does
 // not stop the Server; call [Server.Close].
-func Start(ctx context.Context, opts ...Option) (_ *Server, err error) {
-	o := options{minTLS: tls.VersionTLS12, maxTLS: tls.VersionTLS13, statusSteps: defaultStatusSteps}
-	for _, opt := range opts {
-		opt(&o)
+func Start(ctx context.Context, optFns ...func(*Options)) (_ *Server, err error) {
+	o := Options{MinTLSVersion: tls.VersionTLS12, MaxTLSVersion: tls.VersionTLS13, StatusSteps: defaultStatusSteps}
+	for _, fn := range optFns {
+		fn(&o)
 	}
-	if o.err != nil {
-		return nil, o.err
+	if err := o.validate(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("personalizetest: start: %w", err)
@@ -146,7 +136,7 @@ func Start(ctx context.Context, opts ...Option) (_ *Server, err error) {
 	s.personalize = fakepersonalize.New(fakepersonalize.Config{
 		Region:      Region,
 		AccountID:   AccountID,
-		StatusSteps: o.statusSteps,
+		StatusSteps: o.StatusSteps,
 		Keys: func(arn string) (fakepersonalize.KeyInfo, bool) {
 			k, err := s.kms.Key(arn)
 			return fakepersonalize.KeyInfo{ARN: k.ARN, State: k.State, Spec: k.Spec}, err == nil
@@ -167,7 +157,7 @@ func Start(ctx context.Context, opts ...Option) (_ *Server, err error) {
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
 	// HTTP/1.1 only, as the AWS endpoints the SDK talks to here.
-	go func() { _ = s.http.Serve(tls.NewListener(ln, s.ca.serverTLSConfig(o.minTLS, o.maxTLS))) }()
+	go func() { _ = s.http.Serve(tls.NewListener(ln, s.ca.serverTLSConfig(o.MinTLSVersion, o.MaxTLSVersion))) }()
 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("personalizetest: start: %w", err)
@@ -177,9 +167,9 @@ func Start(ctx context.Context, opts ...Option) (_ *Server, err error) {
 
 // New starts a Server for a test and closes it when the test ends. It calls
 // tb.Fatal if the Server cannot start.
-func New(tb testing.TB, opts ...Option) *Server {
+func New(tb testing.TB, optFns ...func(*Options)) *Server {
 	tb.Helper()
-	s, err := Start(context.Background(), opts...)
+	s, err := Start(context.Background(), optFns...)
 	if err != nil {
 		tb.Fatalf("personalizetest.New: %v", err)
 	}

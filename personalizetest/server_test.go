@@ -124,7 +124,7 @@ func permissiveClient(s *personalizetest.Server) *http.Client {
 func TestTLSVersions(t *testing.T) {
 	tests := []struct {
 		reason        string
-		opts          []personalizetest.Option
+		opts          []func(*personalizetest.Options)
 		clientMin     uint16
 		clientMax     uint16
 		wantVersion   uint16
@@ -133,8 +133,12 @@ func TestTLSVersions(t *testing.T) {
 		{"default endpoint, TLS 1.3 client", nil, tls.VersionTLS12, tls.VersionTLS13, tls.VersionTLS13, true},
 		{"default endpoint, TLS 1.2-only client", nil, tls.VersionTLS12, tls.VersionTLS12, tls.VersionTLS12, true},
 		{"default endpoint refuses TLS 1.1", nil, tls.VersionTLS10, tls.VersionTLS11, 0, false},
-		{"TLS 1.1 endpoint, permissive client", []personalizetest.Option{personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11)}, tls.VersionTLS10, tls.VersionTLS13, tls.VersionTLS11, true},
-		{"TLS 1.1 endpoint, TLS 1.2+ client", []personalizetest.Option{personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11)}, tls.VersionTLS12, tls.VersionTLS13, 0, false},
+		{"TLS 1.1 endpoint, permissive client", []func(*personalizetest.Options){func(o *personalizetest.Options) {
+			o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+		}}, tls.VersionTLS10, tls.VersionTLS13, tls.VersionTLS11, true},
+		{"TLS 1.1 endpoint, TLS 1.2+ client", []func(*personalizetest.Options){func(o *personalizetest.Options) {
+			o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+		}}, tls.VersionTLS12, tls.VersionTLS13, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.reason, func(t *testing.T) {
@@ -172,7 +176,9 @@ func TestTLSVersions(t *testing.T) {
 }
 
 func TestSDKRefusesTLS11Endpoint(t *testing.T) {
-	s := personalizetest.New(t, personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11))
+	s := personalizetest.New(t, func(o *personalizetest.Options) {
+		o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+	})
 	_, err := personalize.NewFromConfig(s.Config()).ListDatasetGroups(context.Background(), &personalize.ListDatasetGroupsInput{})
 	if err == nil {
 		t.Fatalf("the SDK client reached a TLS 1.1-only endpoint")
@@ -188,11 +194,13 @@ func TestStartErrors(t *testing.T) {
 	tests := []struct {
 		reason string
 		ctx    context.Context
-		opts   []personalizetest.Option
+		opts   []func(*personalizetest.Options)
 	}{
-		{"min above max", context.Background(), []personalizetest.Option{personalizetest.WithTLSVersions(tls.VersionTLS13, tls.VersionTLS12)}},
-		{"not a TLS version", context.Background(), []personalizetest.Option{personalizetest.WithTLSVersions(0x0200, tls.VersionTLS12)}},
-		{"negative steps", context.Background(), []personalizetest.Option{personalizetest.WithStatusSteps(-1)}},
+		{"min above max", context.Background(), []func(*personalizetest.Options){func(o *personalizetest.Options) {
+			o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS13, tls.VersionTLS12
+		}}},
+		{"not a TLS version", context.Background(), []func(*personalizetest.Options){func(o *personalizetest.Options) { o.MinTLSVersion, o.MaxTLSVersion = 0x0200, tls.VersionTLS12 }}},
+		{"negative steps", context.Background(), []func(*personalizetest.Options){func(o *personalizetest.Options) { o.StatusSteps = -1 }}},
 		{"canceled context", canceled, nil},
 	}
 	for _, tt := range tests {

@@ -276,9 +276,10 @@ func must(t *testing.T) func(any, error) {
 // sceneBucketPolicy is the bucket policy of personalizetest's scene for b.
 func sceneBucketPolicy(t *testing.T, b string) string {
 	t.Helper()
-	p, err := personalizetest.BucketPolicy(b)
+	p, err := s3guard.PersonalizeBucketPolicy(s3guard.BucketPolicyInput{Bucket: b,
+		Directions: []s3guard.Direction{s3guard.Read, s3guard.Write}, AccountID: personalizetest.AccountID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return string(p)
 }

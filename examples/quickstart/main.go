@@ -288,7 +288,9 @@ func flow(ctx context.Context, w io.Writer, s setup) error {
 		return unseen("wJalrXUtnFEMI"), err
 	})
 	st.refusal("An endpoint that offers only TLS 1.1", "", "", personalize.RuleTLSVersion, func() (string, error) {
-		old, err := personalizetest.Start(ctx, personalizetest.WithTLSVersions(tls.VersionTLS11, tls.VersionTLS11))
+		old, err := personalizetest.Start(ctx, func(o *personalizetest.Options) {
+			o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+		})
 		if err != nil {
 			return "", err
 		}

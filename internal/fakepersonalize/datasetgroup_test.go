@@ -98,7 +98,7 @@ func TestCreateDatasetGroupRequiresName(t *testing.T) {
 }
 
 func TestDescribeDatasetGroup(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(2))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 2 })
 	out, err := f.c.CreateDatasetGroup(f.ctx, &personalize.CreateDatasetGroupInput{Name: aws.String("described"), KmsKeyArn: &f.scene.KeyARN, RoleArn: &f.scene.RoleARN, Domain: types.DomainVideoOnDemand})
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestDatasetGroupFailsWhenKeyIsDisabledMeanwhile(t *testing.T) {
 }
 
 func TestListDatasetGroups(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(0))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
 	var want []string
 	for _, n := range []string{"g1", "g2", "g3", "g4", "g5"} {
 		want = append(want, f.datasetGroup(n))

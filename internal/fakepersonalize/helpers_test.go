@@ -29,7 +29,7 @@ type fixture struct {
 	scene personalizetest.Scene
 }
 
-func newFixture(t *testing.T, opts ...personalizetest.Option) *fixture {
+func newFixture(t *testing.T, opts ...func(*personalizetest.Options)) *fixture {
 	t.Helper()
 	s := personalizetest.New(t, opts...)
 	ctx := context.Background()

@@ -128,7 +128,7 @@ func TestImportJobOutcomes(t *testing.T) {
 }
 
 func TestDescribeAndListDatasetImportJobs(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(2))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 2 })
 	group := f.datasetGroup("group")
 	ds := f.interactions(group, "events")
 	out, err := f.c.CreateDatasetImportJob(f.ctx, &personalize.CreateDatasetImportJobInput{
@@ -284,7 +284,7 @@ func (f *fixture) describeBatch(arn *string) func() (*string, *string, error) {
 }
 
 func TestBatchInferenceJob(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(2))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 2 })
 	_, _, version := f.trained("batch")
 	input := f.put("batch/users.json", "{\"userId\":\"user-1\"}\n{\"userId\":\"user-2\"}\nnot json\n")
 	output := "s3://" + f.scene.Bucket + "/batch-out/"
@@ -350,7 +350,7 @@ func TestBatchInferenceJob(t *testing.T) {
 }
 
 func TestBatchInferenceJobErrors(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(0))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
 	_, _, version := f.trained("errors")
 	input := f.put("in/users.json", "{\"userId\":\"u\"}\n")
 	output := "s3://" + f.scene.Bucket + "/out/"

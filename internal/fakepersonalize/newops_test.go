@@ -77,7 +77,7 @@ func TestDataDeletionJob(t *testing.T) {
 
 // TestBatchSegmentJobOutput writes one usersList per input line.
 func TestBatchSegmentJobOutput(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(0))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
 	_, _, version := f.trained("seg")
 	input := f.put("segments/items.json", "{\"itemId\":\"item-1\"}\n")
 	out, err := f.c.CreateBatchSegmentJob(f.ctx, &personalize.CreateBatchSegmentJobInput{JobName: aws.String("seg"), SolutionVersionArn: &version,
@@ -196,7 +196,7 @@ func TestRecommenderLifecycle(t *testing.T) {
 }
 
 func TestMetricAttributionRules(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(0))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
 	group := f.datasetGroup("group")
 	metric := func(name string) types.MetricAttribute {
 		return types.MetricAttribute{EventType: aws.String("click"), MetricName: aws.String(name), Expression: aws.String("SAMPLECOUNT()")}
@@ -223,7 +223,7 @@ func TestMetricAttributionRules(t *testing.T) {
 }
 
 func TestUpdateDatasetNeedsAFittingSchema(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(0))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
 	group := f.datasetGroup("group")
 	ds := f.interactions(group, "events")
 	items := f.schema("items", `{"type":"record","name":"Items","namespace":"com.amazonaws.personalize.schema","fields":[{"name":"ITEM_ID","type":"string"}],"version":"1.0"}`)

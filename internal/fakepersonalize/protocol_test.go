@@ -155,7 +155,7 @@ func TestServeHTTPWithoutTarget(t *testing.T) {
 }
 
 func TestStatusStepsZero(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(0))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
 	out, err := f.c.CreateDatasetGroup(f.ctx, &personalize.CreateDatasetGroupInput{Name: aws.String("instant")})
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +172,7 @@ func TestStatusStepsZero(t *testing.T) {
 }
 
 func TestStatusStepsThree(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(3))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 3 })
 	out, err := f.c.CreateDatasetGroup(f.ctx, &personalize.CreateDatasetGroupInput{Name: aws.String("slow")})
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ import (
 // own deserializer and checking what it must carry. The deeper behaviour of
 // each family is tested in its own file.
 func TestEveryOperation(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(0))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
 	c, ctx := f.c, f.ctx
 	var schema, group, dataset, importJob, exportJob, tracker, filter, solution, version, campaign, batch string
 	var segment, deletion, attribution, recommender, algorithm, transformation string

@@ -160,7 +160,7 @@ func (f *fixture) describeCampaign(arn *string) func() (*string, *string, error)
 }
 
 func TestCampaigns(t *testing.T) {
-	f := newFixture(t, personalizetest.WithStatusSteps(2))
+	f := newFixture(t, func(o *personalizetest.Options) { o.StatusSteps = 2 })
 	_, sol, version := f.trained("camp")
 	tests := []struct {
 		reason string
