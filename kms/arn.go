@@ -1,6 +1,10 @@
 package kms
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
+)
 
 // maxIdentifierLength is KMS's own bound on a KeyId parameter; anything
 // longer is not an identifier KMS would accept.
@@ -79,17 +83,17 @@ func Identify(s string) IdentifierKind {
 		return UnknownKind
 	}
 	if strings.HasPrefix(s, "arn:") {
-		a, problem := splitARN(s)
-		if problem != "" {
+		a, ok := awsarn.Split(s)
+		if !ok {
 			return UnknownKind
 		}
-		if a.service != "kms" || !validPartition(a.partition) || !validRegion(a.region) || !validAccount(a.account) {
+		if a.Service != "kms" || !awsarn.Partition(a.Partition) || !awsarn.Region(a.Region) || !awsarn.Account(a.Account) {
 			return UnknownKind
 		}
-		if id, ok := strings.CutPrefix(a.resource, "key/"); ok && validKeyID(id) {
+		if id, ok := strings.CutPrefix(a.Resource, "key/"); ok && validKeyID(id) {
 			return KeyARNKind
 		}
-		if name, ok := strings.CutPrefix(a.resource, "alias/"); ok && validAliasName(name) {
+		if name, ok := strings.CutPrefix(a.Resource, "alias/"); ok && validAliasName(name) {
 			return AliasARNKind
 		}
 		return UnknownKind
@@ -141,89 +145,28 @@ func parseKeyARN(s string) (KeyARN, string) {
 	case !strings.HasPrefix(s, "arn:"):
 		return KeyARN{}, problemNotARN
 	}
-	a, problem := splitARN(s)
+	a, ok := awsarn.Split(s)
 	switch {
-	case problem != "":
-		return KeyARN{}, problem
-	case a.service != "kms":
+	case !ok:
+		return KeyARN{}, problemParts
+	case a.Service != "kms":
 		return KeyARN{}, problemService
-	case !validPartition(a.partition):
+	case !awsarn.Partition(a.Partition):
 		return KeyARN{}, problemPartition
-	case !validRegion(a.region):
+	case !awsarn.Region(a.Region):
 		return KeyARN{}, problemRegion
-	case !validAccount(a.account):
+	case !awsarn.Account(a.Account):
 		return KeyARN{}, problemAccount
 	}
-	id, ok := strings.CutPrefix(a.resource, "key/")
+	id, ok := strings.CutPrefix(a.Resource, "key/")
 	if !ok {
 		return KeyARN{}, problemResource
 	}
 	if !validKeyID(id) {
 		return KeyARN{}, problemKeyID
 	}
-	return KeyARN{Partition: a.partition, Region: a.region, AccountID: a.account, KeyID: id}, ""
+	return KeyARN{Partition: a.Partition, Region: a.Region, AccountID: a.Account, KeyID: id}, ""
 }
-
-type arnParts struct{ partition, service, region, account, resource string }
-
-// splitARN splits "arn:p:s:r:a:res" without allocating; res may hold colons.
-func splitARN(s string) (arnParts, string) {
-	rest, ok := strings.CutPrefix(s, "arn:")
-	if !ok {
-		return arnParts{}, problemNotARN
-	}
-	var a arnParts
-	for _, f := range []*string{&a.partition, &a.service, &a.region, &a.account} {
-		var found bool
-		*f, rest, found = strings.Cut(rest, ":")
-		if !found {
-			return arnParts{}, problemParts
-		}
-	}
-	a.resource = rest
-	return a, ""
-}
-
-// validPartition accepts "aws" and "aws-<name>[-<name>...]" (aws-cn,
-// aws-us-gov, aws-iso-b, ...), so new partitions need no release.
-func validPartition(p string) bool {
-	rest, ok := strings.CutPrefix(p, "aws")
-	if !ok {
-		return false
-	}
-	for rest != "" {
-		var seg string
-		rest, ok = strings.CutPrefix(rest, "-")
-		if !ok {
-			return false
-		}
-		seg, rest, _ = cutAny(rest, '-')
-		if seg == "" || !allIn(seg, 'a', 'z') {
-			return false
-		}
-	}
-	return true
-}
-
-// validRegion accepts "<letters>(-<letters>)*-<digits>": us-east-1,
-// us-gov-west-1, cn-north-1, eu-isoe-west-1.
-func validRegion(r string) bool {
-	if len(r) > 32 {
-		return false
-	}
-	i := strings.LastIndexByte(r, '-')
-	if i <= 0 || i == len(r)-1 || !allIn(r[i+1:], '0', '9') {
-		return false
-	}
-	for seg := range strings.SplitSeq(r[:i], "-") {
-		if seg == "" || !allIn(seg, 'a', 'z') {
-			return false
-		}
-	}
-	return true
-}
-
-func validAccount(a string) bool { return len(a) == 12 && allIn(a, '0', '9') }
 
 // validKeyID accepts a UUID (8-4-4-4-12 hex digits) or "mrk-" and 32 hex
 // digits, the two forms KMS issues.
@@ -263,56 +206,10 @@ func validAliasName(name string) bool {
 	return true
 }
 
-// RoleAccountID returns the account of an IAM role ARN
-// (arn:<partition>:iam::<account>:role/<path/name>), the form the
-// Personalize service role takes, and whether s is one. The account of the
-// role is the account that runs Personalize: IAM lets a caller pass only its
-// own account's roles.
-func RoleAccountID(s string) (string, bool) {
-	if !validRoleARN(s) {
-		return "", false
-	}
-	a, _ := splitARN(s)
-	return a.account, true
-}
-
-// validRoleARN accepts arn:<partition>:iam::<account>:role/<path/name> with
-// the characters IAM allows in role names and paths.
+// validRoleARN accepts arn:<partition>:iam::<account>:role/<path/name>.
 func validRoleARN(s string) bool {
-	if len(s) > maxIdentifierLength {
-		return false
-	}
-	a, problem := splitARN(s)
-	if problem != "" || a.service != "iam" || a.region != "" || !validPartition(a.partition) || !validAccount(a.account) {
-		return false
-	}
-	name, ok := strings.CutPrefix(a.resource, "role/")
-	if !ok || name == "" || strings.HasSuffix(name, "/") {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("+=,.@-_/", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-func cutAny(s string, sep byte) (before, after string, found bool) {
-	if i := strings.IndexByte(s, sep); i >= 0 {
-		return s[:i], s[i:], true
-	}
-	return s, "", false
-}
-
-func allIn(s string, lo, hi byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < lo || s[i] > hi {
-			return false
-		}
-	}
-	return true
+	_, ok := awsarn.RoleAccount(s)
+	return ok
 }
 
 func allHex(s string) bool {

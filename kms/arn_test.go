@@ -196,29 +196,6 @@ func TestKeyARNMethods(t *testing.T) {
 	}
 }
 
-func TestValidRoleARN(t *testing.T) {
-	tests := []struct {
-		in   string
-		want bool
-	}{
-		{"arn:aws:iam::111122223333:role/PersonalizeRole", true},
-		{"arn:aws:iam::111122223333:role/service-role/Personalize+Role=,.@-_", true},
-		{"arn:aws-cn:iam::111122223333:role/x", true},
-		{"arn:aws:iam::111122223333:user/x", false},
-		{"arn:aws:iam:us-east-1:111122223333:role/x", false},
-		{"arn:aws:iam::11112222333:role/x", false},
-		{"arn:aws:iam::111122223333:role/", false},
-		{"arn:aws:iam::111122223333:role/path/", false},
-		{"arn:aws:iam::111122223333:role/has space", false},
-		{"arn:aws:sts::111122223333:assumed-role/x/y", false},
-	}
-	for _, tt := range tests {
-		if got := validRoleARN(tt.in); got != tt.want {
-			t.Errorf("validRoleARN(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
-}
-
 // describeOnly is a DescribeKeyAPIClient that answers from a map and counts
 // calls.
 type describeOnly struct {
@@ -283,26 +260,5 @@ func TestResolveKeyARN(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestRoleAccountID(t *testing.T) {
-	tests := []struct {
-		in     string
-		want   string
-		wantOK bool
-	}{
-		{"arn:aws:iam::111122223333:role/PersonalizeKMS", "111122223333", true},
-		{"arn:aws-cn:iam::444455556666:role/service-role/personalize", "444455556666", true},
-		{"arn:aws:iam::111122223333:user/bob", "", false},
-		{"arn:aws:sts::111122223333:assumed-role/PersonalizeKMS/session", "", false},
-		{"arn:aws:iam::1111:role/R", "", false},
-		{"", "", false},
-	}
-	for _, tt := range tests {
-		got, ok := RoleAccountID(tt.in)
-		if got != tt.want || ok != tt.wantOK {
-			t.Errorf("RoleAccountID(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.wantOK)
-		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
 	"github.com/personalizeguard/personalizeguard/posture"
 )
@@ -86,9 +87,9 @@ func (in CheckInput) validate() (KeyARN, error) {
 		return KeyARN{}, &ArgumentError{Field: "CheckInput.RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)"}
 	case in.Region == "":
 		return KeyARN{}, &ArgumentError{Field: "CheckInput.Region", Reason: "is required"}
-	case !validRegion(in.Region):
+	case !awsarn.Region(in.Region):
 		return KeyARN{}, &ArgumentError{Field: "CheckInput.Region", Reason: "is not a Region name"}
-	case in.AccountID != "" && !validAccount(in.AccountID):
+	case in.AccountID != "" && !awsarn.Account(in.AccountID):
 		return KeyARN{}, &ArgumentError{Field: "CheckInput.AccountID", Reason: "is not 12 digits"}
 	}
 	return key, in.validateSource()
@@ -98,12 +99,12 @@ func (in CheckInput) validate() (KeyARN, error) {
 // resource a caller creates.
 func (in CheckInput) validateSource() error {
 	if in.SourceARN != "" {
-		a, problem := splitARN(in.SourceARN)
-		if problem != "" || len(in.SourceARN) > maxIdentifierLength || a.service != "personalize" || !validPartition(a.partition) ||
-			!validRegion(a.region) || !validAccount(a.account) || a.resource == "" {
+		a, ok := awsarn.Split(in.SourceARN)
+		if !ok || len(in.SourceARN) > maxIdentifierLength || a.Service != "personalize" || !awsarn.Partition(a.Partition) ||
+			!awsarn.Region(a.Region) || !awsarn.Account(a.Account) || a.Resource == "" {
 			return &ArgumentError{Field: "CheckInput.SourceARN", Reason: "is not a Personalize ARN (arn:<partition>:personalize:<region>:<12-digit account>:<resource>)"}
 		}
-		if in.AccountID != "" && a.account != in.AccountID {
+		if in.AccountID != "" && a.Account != in.AccountID {
 			return &ArgumentError{Field: "CheckInput.SourceARN", Reason: "names another account than CheckInput.AccountID"}
 		}
 	}
@@ -381,7 +382,7 @@ func (k *keyCheck) service() principal {
 	ctx := map[string][]string{
 		"aws:SecureTransport":       {"true"},
 		"aws:PrincipalIsAWSService": {"true"},
-		"aws:PrincipalServiceName":  {ServicePrincipal},
+		"aws:PrincipalServiceName":  {iampolicy.PersonalizeService},
 	}
 	if k.in.AccountID != "" {
 		ctx["aws:SourceAccount"] = []string{k.in.AccountID}
@@ -391,10 +392,10 @@ func (k *keyCheck) service() principal {
 	}
 	in, partition, account := k.policyInput()
 	return principal{
-		name:    ServicePrincipal,
+		name:    iampolicy.PersonalizeService,
 		service: true,
 		req: iampolicy.Request{
-			Actor: iampolicy.Service(ServicePrincipal), Resource: k.arn, Context: ctx,
+			Actor: iampolicy.Service(iampolicy.PersonalizeService), Resource: k.arn, Context: ctx,
 			Absent: []string{"aws:SourceVpc", "aws:SourceVpce", "aws:VpcSourceIp", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths"},
 		},
 		remedy:     serviceStatement(in, partition, account),
@@ -407,7 +408,7 @@ func (k *keyCheck) service() principal {
 // kms:ViaService, kms:GrantIsForAWSResource and aws:SourceAccount are left
 // unknown: they depend on how Personalize calls with the role.
 func (k *keyCheck) role() principal {
-	a, _ := splitARN(k.in.RoleARN)
+	a, _ := awsarn.Split(k.in.RoleARN)
 	in, _, _ := k.policyInput()
 	return principal{
 		name: "the role " + k.in.RoleARN,
@@ -416,8 +417,8 @@ func (k *keyCheck) role() principal {
 			Context: map[string][]string{
 				"aws:SecureTransport":       {"true"},
 				"aws:PrincipalArn":          {k.in.RoleARN},
-				"aws:PrincipalAccount":      {a.account},
-				"kms:CallerAccount":         {a.account},
+				"aws:PrincipalAccount":      {a.Account},
+				"kms:CallerAccount":         {a.Account},
 				"aws:PrincipalType":         {"AssumedRole"},
 				"aws:PrincipalIsAWSService": {"false"},
 			},
@@ -533,7 +534,7 @@ func (k *keyCheck) sourceConditions(doc *iampolicy.Document, allows, public []in
 		hint = `"Condition": ` + string(b)
 	}
 	k.add(FindingServiceNoSource, posture.Low,
-		statementList(open)+" "+verb(len(open), "lets", "let")+" "+ServicePrincipal+" use the key without an aws:SourceAccount or aws:SourceArn condition, so another account's Personalize resources could use it (confused deputy).",
+		statementList(open)+" "+verb(len(open), "lets", "let")+" "+iampolicy.PersonalizeService+" use the key without an aws:SourceAccount or aws:SourceArn condition, so another account's Personalize resources could use it (confused deputy).",
 		"Add "+hint+" to "+statementList(open)+".", "")
 }
 

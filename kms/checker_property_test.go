@@ -28,7 +28,7 @@ func TestCheckerMatchesCheck(t *testing.T) {
 	)
 	cond := func(effect, c string) string { return `{"Effect":"` + effect + `",` + svc + `,"Condition":` + c + `}` }
 	serviceGrant := func(id int, sourceARN string, ops ...types.GrantOperation) types.GrantListEntry {
-		g := grantTo(id, ServicePrincipal, ops...)
+		g := grantTo(id, "personalize.amazonaws.com", ops...)
 		g.Constraints = &types.GrantConstraints{SourceArn: aws.String(sourceARN)}
 		return g
 	}

@@ -176,7 +176,7 @@ func (f *keyFacts) fetchGrants(ctx context.Context, c ListGrantsAPIClient) error
 func (f *keyFacts) serviceGrantee(g types.GrantListEntry) bool {
 	for _, p := range []string{aws.ToString(g.GranteeServicePrincipal), aws.ToString(g.GranteePrincipal)} {
 		// Services create grants for their Regional principal as well.
-		if strings.EqualFold(p, ServicePrincipal) || strings.EqualFold(p, "personalize."+f.key.Region+".amazonaws.com") {
+		if strings.EqualFold(p, iampolicy.PersonalizeService) || strings.EqualFold(p, "personalize."+f.key.Region+".amazonaws.com") {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 	"github.com/personalizeguard/personalizeguard/posture"
 )
 
@@ -15,12 +16,12 @@ import (
 // (arn:<partition>:sts::<account>:assumed-role/<role name>/<session>), the
 // grantee a grant made while acting as the role may name.
 func (k *keyCheck) roleSession(p string) bool {
-	a, problem := splitARN(k.in.RoleARN)
-	if problem != "" {
+	a, ok := awsarn.Split(k.in.RoleARN)
+	if !ok {
 		return false
 	}
-	name := a.resource[strings.LastIndex(a.resource, "/")+1:]
-	rest, ok := strings.CutPrefix(p, "arn:"+a.partition+":sts::"+a.account+":assumed-role/"+name+"/")
+	name := a.Resource[strings.LastIndex(a.Resource, "/")+1:]
+	rest, ok := strings.CutPrefix(p, "arn:"+a.Partition+":sts::"+a.Account+":assumed-role/"+name+"/")
 	return ok && rest != "" && !strings.Contains(rest, "/")
 }
 

@@ -61,7 +61,7 @@ func TestCheckGrantsEmulator(t *testing.T) {
 		if ops == nil {
 			ops = personalizeOps
 		}
-		return grant(awskms.CreateGrantInput{GranteeServicePrincipal: aws.String(kms.ServicePrincipal), RetiringServicePrincipal: aws.String(kms.ServicePrincipal),
+		return grant(awskms.CreateGrantInput{GranteeServicePrincipal: aws.String("personalize.amazonaws.com"), RetiringServicePrincipal: aws.String("personalize.amazonaws.com"),
 			Operations: ops, Constraints: &types.GrantConstraints{SourceArn: aws.String(sourceARN)}})
 	}
 	const stranger = "arn:aws:iam::444455556666:role/Stranger"
@@ -89,7 +89,7 @@ func TestCheckGrantsEmulator(t *testing.T) {
 		{
 			name:   "grant to the service principal by GranteePrincipal",
 			policy: listGrantsOnlyPolicy(),
-			grants: []func(string){toRole, grant(awskms.CreateGrantInput{GranteePrincipal: aws.String(kms.ServicePrincipal), Operations: personalizeOps})},
+			grants: []func(string){toRole, grant(awskms.CreateGrantInput{GranteePrincipal: aws.String("personalize.amazonaws.com"), Operations: personalizeOps})},
 			reason: "the older form of a service grant, without constraints",
 		},
 		{
@@ -116,7 +116,7 @@ func TestCheckGrantsEmulator(t *testing.T) {
 		{
 			name:   "grant with an encryption context constraint",
 			policy: listGrantsOnlyPolicy(),
-			grants: []func(string){toRole, grant(awskms.CreateGrantInput{GranteePrincipal: aws.String(kms.ServicePrincipal), Operations: personalizeOps,
+			grants: []func(string){toRole, grant(awskms.CreateGrantInput{GranteePrincipal: aws.String("personalize.amazonaws.com"), Operations: personalizeOps,
 				Constraints: &types.GrantConstraints{EncryptionContextSubset: map[string]string{"purpose": "personalize"}}})},
 			want:   []string{kms.FindingServiceUncertain},
 			reason: "the guard cannot know the encryption context Personalize sends",
@@ -215,7 +215,7 @@ func TestCheckerGrantsEmulator(t *testing.T) {
 	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: &arn, GranteePrincipal: aws.String(personalizetest.RoleARN), Operations: personalizeOps}); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: &arn, GranteePrincipal: aws.String(kms.ServicePrincipal), Operations: personalizeOps})
+	svc, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: &arn, GranteePrincipal: aws.String("personalize.amazonaws.com"), Operations: personalizeOps})
 	if err != nil {
 		t.Fatal(err)
 	}

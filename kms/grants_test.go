@@ -44,7 +44,7 @@ func TestCheckGrantsFake(t *testing.T) {
 		{
 			name: "grants to Personalize and the role",
 			setup: func(f *fakeKMS) {
-				f.grants = []types.GrantListEntry{grantTo(1, testRole, types.GrantOperationDecrypt), grantTo(2, ServicePrincipal, types.GrantOperationDecrypt),
+				f.grants = []types.GrantListEntry{grantTo(1, testRole, types.GrantOperationDecrypt), grantTo(2, "personalize.amazonaws.com", types.GrantOperationDecrypt),
 					grantTo(3, "personalize.us-east-1.amazonaws.com", types.GrantOperationRetireGrant)}
 			},
 			wantCalls: 1,
@@ -126,7 +126,7 @@ func TestCheckGrantsFake(t *testing.T) {
 			setup: func(f *fakeKMS) {
 				f.policy = policy(rootAdmin, svcFive, roleFive,
 					`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"*"}`)
-				f.grants = []types.GrantListEntry{grantTo(1, ServicePrincipal, types.GrantOperationDecrypt, types.GrantOperationGenerateDataKey)}
+				f.grants = []types.GrantListEntry{grantTo(1, "personalize.amazonaws.com", types.GrantOperationDecrypt, types.GrantOperationGenerateDataKey)}
 			},
 			want:      []string{FindingServiceNoSource},
 			wantCalls: 1,

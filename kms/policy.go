@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
 )
-
-// ServicePrincipal is the service principal Amazon Personalize calls KMS as.
-const ServicePrincipal = "personalize.amazonaws.com"
 
 // The KMS actions Personalize needs on a dataset group's key, per AWS's
 // "Giving Amazon Personalize permission to use your AWS KMS key".
@@ -64,18 +62,18 @@ func (in KeyPolicyInput) resolve() (partition, account string, err error) {
 	if !validRoleARN(in.RoleARN) {
 		return "", "", &ArgumentError{Field: "KeyPolicyInput.RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)"}
 	}
-	a, _ := splitARN(in.RoleARN)
-	account = a.account
+	a, _ := awsarn.Split(in.RoleARN)
+	account = a.Account
 	if in.AccountID != "" {
-		if !validAccount(in.AccountID) {
+		if !awsarn.Account(in.AccountID) {
 			return "", "", &ArgumentError{Field: "KeyPolicyInput.AccountID", Reason: "is not 12 digits"}
 		}
 		account = in.AccountID
 	}
-	if in.Region != "" && !validRegion(in.Region) {
+	if in.Region != "" && !awsarn.Region(in.Region) {
 		return "", "", &ArgumentError{Field: "KeyPolicyInput.Region", Reason: "is not a Region name"}
 	}
-	return a.partition, account, nil
+	return a.Partition, account, nil
 }
 
 // PersonalizeKeyPolicy returns a complete key policy for a Personalize
@@ -126,7 +124,7 @@ func serviceStatement(in KeyPolicyInput, partition, account string) iampolicy.St
 	s := iampolicy.Statement{
 		Sid:       "AllowPersonalizeToUseTheKey",
 		Effect:    iampolicy.Allow,
-		Principal: &iampolicy.Principal{Service: iampolicy.Values{ServicePrincipal}},
+		Principal: &iampolicy.Principal{Service: iampolicy.Values{iampolicy.PersonalizeService}},
 		Action:    RequiredActions(in.Exports),
 		Resource:  iampolicy.Values{"*"},
 	}

@@ -79,7 +79,7 @@ func TestPersonalizeKeyPolicy(t *testing.T) {
 				Statement: []iampolicy.Statement{
 					{Sid: "AllowKeyAdministrationByTheAccount", Effect: iampolicy.Allow, Principal: &iampolicy.Principal{AWS: iampolicy.Values{tt.wantRoot}},
 						Action: iampolicy.Values{"kms:*"}, Resource: iampolicy.Values{"*"}},
-					{Sid: "AllowPersonalizeToUseTheKey", Effect: iampolicy.Allow, Principal: &iampolicy.Principal{Service: iampolicy.Values{ServicePrincipal}},
+					{Sid: "AllowPersonalizeToUseTheKey", Effect: iampolicy.Allow, Principal: &iampolicy.Principal{Service: iampolicy.Values{iampolicy.PersonalizeService}},
 						Action: tt.wantActions, Resource: iampolicy.Values{"*"}, Condition: tt.wantCond},
 					{Sid: "AllowPersonalizeRoleToUseTheKey", Effect: iampolicy.Allow, Principal: &iampolicy.Principal{AWS: iampolicy.Values{role}},
 						Action: tt.wantActions, Resource: iampolicy.Values{"*"}},

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 	"github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/s3guard"
 	"github.com/personalizeguard/personalizeguard/sensitive"
@@ -160,7 +161,7 @@ func (p Policy) validate(region string) (*settings, error) {
 	} else if p.RoleARN != "" {
 		return nil, &ConfigError{Field: "RoleARN", Reason: "is only used together with KMSKeyARN; set both or neither"}
 	}
-	acct, ok := kms.RoleAccountID(p.RoleARN)
+	acct, ok := awsarn.RoleAccount(p.RoleARN)
 	s.roleAccount = acct
 	if p.RoleARN != "" && !ok {
 		return nil, &ConfigError{Field: "RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)"}

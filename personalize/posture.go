@@ -9,6 +9,7 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 	kmscheck "github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/s3guard"
@@ -112,7 +113,7 @@ func (g *Guard) checkKey(ctx context.Context, u keyUse) error {
 		in.AccountID = k.AccountID
 		acct, ok := g.s.roleAccount, g.s.roleAccount != ""
 		if u.role != g.s.RoleARN || !ok {
-			acct, ok = kmscheck.RoleAccountID(u.role)
+			acct, ok = awsarn.RoleAccount(u.role)
 		}
 		if ok {
 			in.AccountID = acct

@@ -368,7 +368,7 @@ func (st *bucketState) evaluateParts(s policyScope, req *Requirements) *evaluati
 		r.Add(posture.Finding{
 			ID: FindingPolicyMissing, Severity: posture.High, Resource: st.bucket,
 			Message: fmt.Sprintf("Bucket %s has no bucket policy: nothing denies plain-HTTP access, and nothing grants %s the access a %s job needs.",
-				st.bucket, ServicePrincipal, s.dir),
+				st.bucket, iampolicy.PersonalizeService, s.dir),
 			Remediation: "Attach the policy that s3guard.PersonalizeBucketPolicy generates: a TLS-only Deny and the Personalize grant.",
 			Control:     "Security Hub S3.5",
 		})

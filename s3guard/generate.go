@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
 )
 
@@ -69,14 +70,14 @@ func PersonalizeBucketPolicy(in BucketPolicyInput) ([]byte, error) {
 	}
 	slices.Sort(actions)
 	actions = slices.Compact(actions)
-	if !isAccountID(in.AccountID) {
+	if !awsarn.Account(in.AccountID) {
 		return nil, &ArgumentError{Field: "BucketPolicyInput.AccountID", Reason: "required, 12 digits"}
 	}
 	partition := in.Partition
 	if partition == "" {
 		partition = "aws"
 	}
-	if !validPartition(partition) {
+	if !awsarn.Partition(partition) {
 		return nil, &ArgumentError{Field: "BucketPolicyInput.Partition", Reason: "not an AWS partition such as aws or aws-cn"}
 	}
 	cond := map[string]map[string]iampolicy.Values{
@@ -94,7 +95,7 @@ func PersonalizeBucketPolicy(in BucketPolicyInput) ([]byte, error) {
 		Statement: []iampolicy.Statement{{
 			Sid:       GrantSid,
 			Effect:    iampolicy.Allow,
-			Principal: &iampolicy.Principal{Service: iampolicy.Values{ServicePrincipal}},
+			Principal: &iampolicy.Principal{Service: iampolicy.Values{iampolicy.PersonalizeService}},
 			Action:    actions,
 			Resource:  iampolicy.Values{arn, arn + "/*"},
 			Condition: cond,
@@ -133,12 +134,4 @@ func tlsOnly(arn string) iampolicy.Statement {
 		Resource:  iampolicy.Values{arn, arn + "/*"},
 		Condition: map[string]map[string]iampolicy.Values{"Bool": {keySecureTransport: {"false"}}},
 	}
-}
-
-func validPartition(p string) bool {
-	switch p {
-	case "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc":
-		return true
-	}
-	return false
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 )
 
 // MaxLocationLength is the longest S3 path Personalize accepts (the service
@@ -257,43 +259,16 @@ func matchEndpoint(labels, form []string) bool {
 	for i, f := range form {
 		switch {
 		case f == "R":
-			if !isRegion(labels[i]) {
+			if !awsarn.Region(labels[i]) {
 				return false
 			}
 		case f == "s3-R":
 			r, ok := strings.CutPrefix(labels[i], "s3-")
-			if !ok || !isRegion(r) {
+			if !ok || !awsarn.Region(r) {
 				return false
 			}
 		case labels[i] != f:
 			return false
-		}
-	}
-	return true
-}
-
-// isRegion reports whether s looks like a Region code: "us-east-1",
-// "us-gov-west-1", "eusc-de-east-1". It is a shape check, not a list, so new
-// Regions pass.
-func isRegion(s string) bool {
-	parts := strings.Split(s, "-")
-	if len(parts) < 3 || len(parts[0]) < 2 || len(parts[0]) > 4 {
-		return false
-	}
-	for i, p := range parts {
-		if p == "" {
-			return false
-		}
-		for _, c := range []byte(p) {
-			letter, digit := c >= 'a' && c <= 'z', c >= '0' && c <= '9'
-			switch {
-			case i == 0 && !letter:
-				return false
-			case i == len(parts)-1 && !digit:
-				return false
-			case !letter && !digit:
-				return false
-			}
 		}
 	}
 	return true

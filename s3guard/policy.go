@@ -12,9 +12,6 @@ import (
 	"github.com/personalizeguard/personalizeguard/posture"
 )
 
-// ServicePrincipal is the principal Personalize uses to read and write S3.
-const ServicePrincipal = "personalize.amazonaws.com"
-
 const (
 	keySecureTransport = "aws:SecureTransport"
 	keyTLSVersion      = "s3:TlsVersion"
@@ -290,20 +287,20 @@ func (g *grantResult) findings(s policyScope, req *Requirements) []posture.Findi
 	}
 	if p := byOutcome[grantDenied]; p != "" {
 		add(FindingGrantDenied, posture.High,
-			fmt.Sprintf("The bucket policy of %s explicitly denies %s to %s (%s).", s.bucket, ServicePrincipal, p, strings.Join(compact(g.deniers), "; ")),
+			fmt.Sprintf("The bucket policy of %s explicitly denies %s to %s (%s).", s.bucket, iampolicy.PersonalizeService, p, strings.Join(compact(g.deniers), "; ")),
 			"Narrow the Deny so that it does not apply to Personalize's requests.")
 	}
 	if p := byOutcome[grantMissing]; p != "" {
 		grantStatement := fmt.Sprintf("an Allow for Principal {\"Service\": %q} of %s on %s and s3:ListBucket on %s, with aws:SourceAccount and aws:SourceArn conditions "+
-			"(s3guard.PersonalizeBucketPolicy generates it)", ServicePrincipal, probes[0].action, s.object, probes[1].resource)
+			"(s3guard.PersonalizeBucketPolicy generates it)", iampolicy.PersonalizeService, probes[0].action, s.object, probes[1].resource)
 		add(FindingGrantMissing, posture.High,
-			fmt.Sprintf("The bucket policy of %s does not allow %s to %s, which a %s job needs.", s.bucket, ServicePrincipal, p, s.dir),
+			fmt.Sprintf("The bucket policy of %s does not allow %s to %s, which a %s job needs.", s.bucket, iampolicy.PersonalizeService, p, s.dir),
 			"Add "+grantStatement+".")
 	}
 	u := g.unevaluated
 	if p := byOutcome[grantUncertain]; p != "" {
 		add(FindingGrantUncertain, posture.Medium,
-			fmt.Sprintf("Whether the bucket policy of %s lets %s do %s depends on conditions the guard cannot evaluate: %s.", s.bucket, ServicePrincipal, p, u),
+			fmt.Sprintf("Whether the bucket policy of %s lets %s do %s depends on conditions the guard cannot evaluate: %s.", s.bucket, iampolicy.PersonalizeService, p, u),
 			"Write the grant without those conditions, or with conditions on aws:SourceAccount and aws:SourceArn only.")
 	}
 	if p := byOutcome[grantSourceUnverified]; p != "" {
@@ -312,12 +309,12 @@ func (g *grantResult) findings(s policyScope, req *Requirements) []posture.Findi
 			fix = "Set Requirements.AccountID so the guard can check aws:SourceAccount, and check that any aws:SourceArn pattern matches the Personalize resources of this account and Region."
 		}
 		add(FindingGrantSourceUnverified, posture.Low,
-			fmt.Sprintf("The bucket policy of %s lets %s do %s only if its confused-deputy conditions (%s) match the job, which the guard cannot know before the job runs.", s.bucket, ServicePrincipal, p, u),
+			fmt.Sprintf("The bucket policy of %s lets %s do %s only if its confused-deputy conditions (%s) match the job, which the guard cannot know before the job runs.", s.bucket, iampolicy.PersonalizeService, p, u),
 			fix)
 	}
 	if byOutcome[grantNoDeputyCondition] != "" {
 		add(FindingConfusedDeputy, posture.Low,
-			fmt.Sprintf("The bucket policy of %s allows %s without an aws:SourceAccount or aws:SourceArn condition, so Personalize acting for another account could use the grant (confused deputy).", s.bucket, ServicePrincipal),
+			fmt.Sprintf("The bucket policy of %s allows %s without an aws:SourceAccount or aws:SourceArn condition, so Personalize acting for another account could use the grant (confused deputy).", s.bucket, iampolicy.PersonalizeService),
 			"Add a StringEquals aws:SourceAccount condition with your account ID, and an ArnLike aws:SourceArn condition with arn:aws:personalize:REGION:ACCOUNT:*.")
 	}
 	return out
@@ -370,7 +367,7 @@ func evaluateGrant(doc *iampolicy.Document, s policyScope, req *Requirements, p 
 		keySecureTransport:          {"true"},
 		keyTLSVersion:               {"1.2"},
 		"aws:PrincipalIsAWSService": {"true"},
-		"aws:PrincipalServiceName":  {ServicePrincipal},
+		"aws:PrincipalServiceName":  {iampolicy.PersonalizeService},
 	}
 	if req.AccountID != "" {
 		ctx[keySourceAccount] = []string{req.AccountID}
@@ -383,7 +380,7 @@ func evaluateGrant(doc *iampolicy.Document, s policyScope, req *Requirements, p 
 	case s.hasPrefix:
 		ctx["s3:prefix"] = []string{s.prefix}
 	}
-	request := iampolicy.Request{Actor: iampolicy.Service(ServicePrincipal), Action: p.action, Resource: p.resource, Context: ctx, Absent: absent}
+	request := iampolicy.Request{Actor: iampolicy.Service(iampolicy.PersonalizeService), Action: p.action, Resource: p.resource, Context: ctx, Absent: absent}
 	r := doc.Evaluate(request)
 	switch {
 	case r.Decision == iampolicy.Denied:

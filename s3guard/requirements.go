@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 )
 
 // Direction says whether Personalize reads a location or writes to it.
@@ -69,10 +71,10 @@ func (r Requirements) Validate() error {
 	if r.Region == "" {
 		return &ArgumentError{Field: "Requirements.Region", Reason: "required"}
 	}
-	if !isRegion(r.Region) {
+	if !awsarn.Region(r.Region) {
 		return &ArgumentError{Field: "Requirements.Region", Reason: "not a Region code such as us-east-1"}
 	}
-	if r.AccountID != "" && !isAccountID(r.AccountID) {
+	if r.AccountID != "" && !awsarn.Account(r.AccountID) {
 		return &ArgumentError{Field: "Requirements.AccountID", Reason: "not a 12-digit account ID"}
 	}
 	for i, k := range r.AllowedKMSKeys {
@@ -83,18 +85,6 @@ func (r Requirements) Validate() error {
 		}
 	}
 	return nil
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // partitionOf returns the ARN partition of a Region.

@@ -20,6 +20,10 @@ import (
 // and bucket policies at 20 KiB; anything far larger is not a real policy.
 const MaxDocumentSize = 1 << 20
 
+// PersonalizeService is the service principal Amazon Personalize acts as
+// when it reads and writes S3 and uses KMS keys.
+const PersonalizeService = "personalize.amazonaws.com"
+
 // Version2012 is the current policy language version.
 const Version2012 = "2012-10-17"
 

@@ -1,0 +1,121 @@
+// Package awsarn is the syntax of ARNs and of their parts (partition, Region,
+// account ID) that kms, s3guard and personalize share, so the three accept
+// and refuse the same strings. The checks are shapes, not lists: a new
+// Region or partition needs no release.
+package awsarn
+
+import "strings"
+
+// MaxLength bounds any ARN the guard parses; KMS's KeyId and IAM's role ARN
+// limits are both 2048.
+const MaxLength = 2048
+
+// Parts are the six colon-separated fields of arn:partition:service:region:account:resource.
+type Parts struct {
+	Partition, Service, Region, Account, Resource string
+}
+
+// Split splits "arn:p:s:r:a:res" without allocating; res may hold colons.
+// It checks the layout only: the fields' own shapes are for the caller.
+func Split(s string) (Parts, bool) {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return Parts{}, false
+	}
+	var a Parts
+	for _, f := range []*string{&a.Partition, &a.Service, &a.Region, &a.Account} {
+		var found bool
+		*f, rest, found = strings.Cut(rest, ":")
+		if !found {
+			return Parts{}, false
+		}
+	}
+	a.Resource = rest
+	return a, true
+}
+
+// Partition accepts "aws" and "aws-<name>[-<name>...]": aws-cn, aws-us-gov,
+// aws-iso-b, aws-eusc.
+func Partition(p string) bool {
+	rest, ok := strings.CutPrefix(p, "aws")
+	if !ok {
+		return false
+	}
+	for rest != "" {
+		if rest, ok = strings.CutPrefix(rest, "-"); !ok {
+			return false
+		}
+		seg := rest
+		if i := strings.IndexByte(rest, '-'); i >= 0 {
+			seg, rest = rest[:i], rest[i:]
+		} else {
+			rest = ""
+		}
+		if seg == "" || !allIn(seg, 'a', 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// Region accepts "<area>-<letters>[-<letters>...]-<digits>", the area two to
+// four letters: us-east-1, us-gov-west-1, cn-north-1, eu-isoe-west-1,
+// eusc-de-east-1. The area's bound keeps S3 host labels such as
+// s3-website-us-east-1 from reading as s3-<Region>.
+func Region(r string) bool {
+	if len(r) > 32 {
+		return false
+	}
+	i := strings.LastIndexByte(r, '-')
+	if i <= 0 || i == len(r)-1 || !allIn(r[i+1:], '0', '9') {
+		return false
+	}
+	head := r[:i]
+	if area := strings.IndexByte(head, '-'); area < 2 || area > 4 {
+		return false
+	}
+	for seg := range strings.SplitSeq(head, "-") {
+		if seg == "" || !allIn(seg, 'a', 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// Account accepts a 12-digit AWS account ID.
+func Account(a string) bool { return len(a) == 12 && allIn(a, '0', '9') }
+
+// RoleAccount returns the account of an IAM role ARN
+// (arn:<partition>:iam::<account>:role/<path/name>), the form the
+// Personalize service role takes, and whether s is one. The role's account
+// is the account that runs Personalize: IAM lets a caller pass only its own
+// account's roles.
+func RoleAccount(s string) (string, bool) {
+	if len(s) > MaxLength {
+		return "", false
+	}
+	a, ok := Split(s)
+	if !ok || a.Service != "iam" || a.Region != "" || !Partition(a.Partition) || !Account(a.Account) {
+		return "", false
+	}
+	name, ok := strings.CutPrefix(a.Resource, "role/")
+	if !ok || name == "" || strings.HasSuffix(name, "/") {
+		return "", false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("+=,.@-_/", c) >= 0) {
+			return "", false
+		}
+	}
+	return a.Account, true
+}
+
+func allIn(s string, lo, hi byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < lo || s[i] > hi {
+			return false
+		}
+	}
+	return true
+}
