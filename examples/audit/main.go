@@ -22,21 +22,19 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/personalizeguard/personalizeguard/examples/internal/cli"
 	"github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 	"github.com/personalizeguard/personalizeguard/posture"
@@ -85,20 +83,14 @@ type subject struct {
 
 // run audits and returns the exit status.
 func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
-	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
-	env := map[string]string{}
-	target := envString(fs, env, "target", "PERSONALIZEGUARD_TARGET", "local", "`where` to audit: local (embedded endpoints, offline) or aws")
+	fs := cli.NewFlags("audit", usageText, usageFooter)
+	target := fs.EnvString("target", "PERSONALIZEGUARD_TARGET", "local", "`where` to audit: local (embedded endpoints, offline) or aws")
 	scene := fs.String("scene", "both", "local: `which` pair to audit: protected, defaults or both")
-	keyARN := envString(fs, env, "kms-key-arn", "PERSONALIZEGUARD_KMS_KEY_ARN", "", "aws: the `key ARN` to check")
-	roleARN := envString(fs, env, "role-arn", "PERSONALIZEGUARD_ROLE_ARN", "", "aws: the Personalize service `role ARN`")
-	bucket := envString(fs, env, "bucket", "PERSONALIZEGUARD_BUCKET", "", "aws: the `bucket` to check")
+	keyARN := fs.EnvString("kms-key-arn", "PERSONALIZEGUARD_KMS_KEY_ARN", "", "aws: the `key ARN` to check")
+	roleARN := fs.EnvString("role-arn", "PERSONALIZEGUARD_ROLE_ARN", "", "aws: the Personalize service `role ARN`")
+	bucket := fs.EnvString("bucket", "PERSONALIZEGUARD_BUCKET", "", "aws: the `bucket` to check")
 	write := fs.Bool("write", false, "check the bucket for output (exports, batch results) rather than imports")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), usageFooter)
-	}
-	if code, done := parseArgs(fs, args, env, stdout, stderr); done {
+	if code, done := fs.Parse(args, stdout, stderr); done {
 		return code
 	}
 	blocking, err := audit(ctx, stdout, settings{target: *target, scene: *scene, keyARN: *keyARN, roleARN: *roleARN, bucket: *bucket, write: *write})
@@ -160,7 +152,7 @@ func audit(ctx context.Context, w io.Writer, set settings) (bool, error) {
 			return false, errors.New("-target aws needs -kms-key-arn, -role-arn and -bucket (or their PERSONALIZEGUARD_* variables)")
 		}
 		var err error
-		if cfg, err = awsConfig(ctx); err != nil {
+		if cfg, err = cli.AWSConfig(ctx); err != nil {
 			return false, err
 		}
 		subjects = []subject{{"Your key and bucket", set.keyARN, set.roleARN, set.bucket}}
@@ -205,25 +197,6 @@ func audit(ctx context.Context, w io.Writer, set settings) (bool, error) {
 	return blocking, nil
 }
 
-// errNoRegion says what to do instead of letting the SDK fail on an empty
-// Region with a message about endpoints.
-var errNoRegion = errors.New("-target aws: no AWS Region is configured; set AWS_REGION (for example AWS_REGION=us-east-1), " +
-	"or a region in your AWS profile")
-
-// awsConfig loads the default config, which reads only the environment and
-// the shared files (credentials are fetched lazily, on the first call), and
-// refuses to go on without a Region.
-func awsConfig(ctx context.Context) (aws.Config, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return aws.Config{}, err
-	}
-	if cfg.Region == "" {
-		return aws.Config{}, errNoRegion
-	}
-	return cfg, nil
-}
-
 func verdict(r posture.Report) string {
 	switch b := len(r.Blocking(posture.Medium)); {
 	case len(r.Findings) == 0:
@@ -251,40 +224,4 @@ func seedWeak(ctx context.Context, cfg aws.Config) (weakScene, error) {
 		return weakScene{}, err
 	}
 	return weakScene{keyARN: aws.ToString(key.KeyMetadata.Arn), bucket: bucket}, nil
-}
-
-// envString defines a string flag that falls back to the environment
-// variable key, and names key in its usage.
-func envString(fs *flag.FlagSet, env map[string]string, name, key, def, usage string) *string {
-	env[name] = key
-	return fs.String(name, def, usage+" ($"+key+")")
-}
-
-// parseArgs parses the command line and fills the flags it left out from
-// their environment variables. -h prints the usage on stdout; a mistake
-// prints the error and the usage on stderr, with exit status 2 as package
-// flag does. done reports that the program should exit with code.
-func parseArgs(fs *flag.FlagSet, args []string, env map[string]string, stdout, stderr io.Writer) (code int, done bool) {
-	var msg bytes.Buffer
-	fs.SetOutput(&msg)
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		stdout.Write(msg.Bytes())
-		return 0, true
-	case err != nil:
-		stderr.Write(msg.Bytes())
-		return 2, true
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "%s takes no arguments, only flags (see -h)\n", fs.Name())
-		return 2, true
-	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	for name, key := range env {
-		if v := os.Getenv(key); v != "" && !given[name] {
-			_ = fs.Set(name, v) // a string flag takes any value
-		}
-	}
-	return 0, false
 }

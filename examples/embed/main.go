@@ -16,11 +16,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,6 +33,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/personalizeguard/personalizeguard/examples/internal/cli"
 	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
@@ -125,14 +124,9 @@ func (s *service) handler() http.Handler {
 
 // run is the program: it returns the exit status.
 func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
-	fs := flag.NewFlagSet("embed", flag.ContinueOnError)
+	fs := cli.NewFlags("embed", usageText, usageFooter)
 	listen := fs.String("listen", "", "serve on this `address` (host:port) until interrupted, instead of running the demo")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), usageFooter)
-	}
-	if code, done := parseArgs(fs, args, stdout, stderr); done {
+	if code, done := fs.Parse(args, stdout, stderr); done {
 		return code
 	}
 	if err := serve(ctx, stdout, *listen); err != nil {
@@ -191,27 +185,6 @@ func serve(ctx context.Context, w io.Writer, listen string) error {
 		fmt.Fprintf(w, "POST /dataset-groups %s\n  -> %d %s\n", body, status, answer)
 	}
 	return nil
-}
-
-// parseArgs parses the command line. -h prints the usage on stdout; a
-// mistake prints the error and the usage on stderr, with exit status 2 as
-// package flag does. done reports that the program should exit with code.
-func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
-	var msg bytes.Buffer
-	fs.SetOutput(&msg)
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		stdout.Write(msg.Bytes())
-		return 0, true
-	case err != nil:
-		stderr.Write(msg.Bytes())
-		return 2, true
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "%s takes no arguments, only flags (see -h)\n", fs.Name())
-		return 2, true
-	}
-	return 0, false
 }
 
 func listenAddr(a string) string {

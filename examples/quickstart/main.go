@@ -28,11 +28,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -46,12 +44,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	awspersonalize "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/personalizeguard/personalizeguard/examples/internal/cli"
 	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 	"github.com/personalizeguard/personalizeguard/sensitive"
@@ -96,19 +94,13 @@ type setup struct {
 
 // run is the program: it returns the exit status.
 func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
-	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
-	env := map[string]string{}
-	target := envString(fs, env, "target", "PERSONALIZEGUARD_TARGET", "local", "`where` to run: local (embedded endpoints, offline) or aws (real AWS, billable)")
-	keyARN := envString(fs, env, "kms-key-arn", "PERSONALIZEGUARD_KMS_KEY_ARN", "", "aws: the customer managed KMS `key ARN` that encrypts the dataset group")
-	roleARN := envString(fs, env, "role-arn", "PERSONALIZEGUARD_ROLE_ARN", "", "aws: the Personalize service `role ARN`")
-	data := envString(fs, env, "data", "PERSONALIZEGUARD_DATA", "", "aws: the s3:// `location` of an interactions CSV to import")
-	export := envString(fs, env, "export", "PERSONALIZEGUARD_EXPORT", "", "aws: the s3:// `prefix` to export the dataset to")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), usageFooter)
-	}
-	if code, done := parseArgs(fs, args, env, stdout, stderr); done {
+	fs := cli.NewFlags("quickstart", usageText, usageFooter)
+	target := fs.EnvString("target", "PERSONALIZEGUARD_TARGET", "local", "`where` to run: local (embedded endpoints, offline) or aws (real AWS, billable)")
+	keyARN := fs.EnvString("kms-key-arn", "PERSONALIZEGUARD_KMS_KEY_ARN", "", "aws: the customer managed KMS `key ARN` that encrypts the dataset group")
+	roleARN := fs.EnvString("role-arn", "PERSONALIZEGUARD_ROLE_ARN", "", "aws: the Personalize service `role ARN`")
+	data := fs.EnvString("data", "PERSONALIZEGUARD_DATA", "", "aws: the s3:// `location` of an interactions CSV to import")
+	export := fs.EnvString("export", "PERSONALIZEGUARD_EXPORT", "", "aws: the s3:// `prefix` to export the dataset to")
+	if code, done := fs.Parse(args, stdout, stderr); done {
 		return code
 	}
 	fail := func(code int, err error) int {
@@ -137,7 +129,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 			return fail(2, errors.New("-target aws needs -kms-key-arn, -role-arn, -data and -export (or their PERSONALIZEGUARD_* variables): "+
 				"the quickstart creates real, billable resources and will not guess which key and bucket protect them"))
 		}
-		cfg, err := awsConfig(ctx)
+		cfg, err := cli.AWSConfig(ctx)
 		if err != nil {
 			return fail(1, err)
 		}
@@ -151,25 +143,6 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 		return fail(1, err)
 	}
 	return 0
-}
-
-// errNoRegion says what to do instead of letting the SDK fail on an empty
-// Region with a message about endpoints.
-var errNoRegion = errors.New("-target aws: no AWS Region is configured; set AWS_REGION (for example AWS_REGION=us-east-1), " +
-	"or a region in your AWS profile")
-
-// awsConfig loads the default config, which reads only the environment and
-// the shared files (credentials are fetched lazily, on the first call), and
-// refuses to go on without a Region.
-func awsConfig(ctx context.Context) (aws.Config, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return aws.Config{}, err
-	}
-	if cfg.Region == "" {
-		return aws.Config{}, errNoRegion
-	}
-	return cfg, nil
 }
 
 func flow(ctx context.Context, w io.Writer, s setup) error {
@@ -534,40 +507,4 @@ func bucketOf(location string) string {
 	rest := strings.TrimPrefix(location, "s3://")
 	b, _, _ := strings.Cut(rest, "/")
 	return b
-}
-
-// envString defines a string flag that falls back to the environment
-// variable key, and names key in its usage.
-func envString(fs *flag.FlagSet, env map[string]string, name, key, def, usage string) *string {
-	env[name] = key
-	return fs.String(name, def, usage+" ($"+key+")")
-}
-
-// parseArgs parses the command line and fills the flags it left out from
-// their environment variables. -h prints the usage on stdout; a mistake
-// prints the error and the usage on stderr, with exit status 2 as package
-// flag does. done reports that the program should exit with code.
-func parseArgs(fs *flag.FlagSet, args []string, env map[string]string, stdout, stderr io.Writer) (code int, done bool) {
-	var msg bytes.Buffer
-	fs.SetOutput(&msg)
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		stdout.Write(msg.Bytes())
-		return 0, true
-	case err != nil:
-		stderr.Write(msg.Bytes())
-		return 2, true
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "%s takes no arguments, only flags (see -h)\n", fs.Name())
-		return 2, true
-	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	for name, key := range env {
-		if v := os.Getenv(key); v != "" && !given[name] {
-			_ = fs.Set(name, v) // a string flag takes any value
-		}
-	}
-	return 0, false
 }
