@@ -28,6 +28,8 @@ type BucketPolicyInput struct {
 	// aws:SourceArn condition, e.g. "arn:aws:personalize:us-east-1:111122223333:*".
 	SourceArn string
 	// Partition of the bucket ARN: "aws" (default), "aws-cn", "aws-us-gov", ...
+	// Its shape is checked (aws or aws-<letters>[-<letters>...]), not a list,
+	// as kms.PersonalizeKeyPolicy does, so a new partition needs no release.
 	Partition string
 	// InsecureOmitTLSDeny leaves out the statement that denies plain-HTTP
 	// access to the bucket. Without it, any principal the bucket's other

@@ -147,6 +147,9 @@ func TestPersonalizeBucketPolicyErrors(t *testing.T) {
 		{"no account", func(in *BucketPolicyInput) { in.AccountID = "" }, "BucketPolicyInput.AccountID"},
 		{"bad account", func(in *BucketPolicyInput) { in.AccountID = "hunter2hunter" }, "BucketPolicyInput.AccountID"},
 		{"bad partition", func(in *BucketPolicyInput) { in.Partition = "azure" }, "BucketPolicyInput.Partition"},
+		{"partition with an empty part", func(in *BucketPolicyInput) { in.Partition = "aws-" }, "BucketPolicyInput.Partition"},
+		{"partition in capitals", func(in *BucketPolicyInput) { in.Partition = "AWS-CN" }, "BucketPolicyInput.Partition"},
+		{"partition with an ARN separator", func(in *BucketPolicyInput) { in.Partition = "aws:s3" }, "BucketPolicyInput.Partition"},
 		{"source ARN of another service", func(in *BucketPolicyInput) { in.SourceArn = "arn:aws:s3:::hunter2" }, "BucketPolicyInput.SourceArn"},
 	}
 	for _, tt := range tests {
@@ -193,5 +196,19 @@ func TestTLSOnlyStatement(t *testing.T) {
 	}
 	if _, err := TLSOnlyStatement("-bad"); err == nil {
 		t.Error("TLSOnlyStatement accepted an invalid bucket name")
+	}
+}
+
+// TestPersonalizeBucketPolicyPartitions: every partition shape names the
+// bucket in that partition, including ones newer than this release.
+func TestPersonalizeBucketPolicyPartitions(t *testing.T) {
+	for _, partition := range []string{"aws", "aws-cn", "aws-us-gov", "aws-iso-b", "aws-eusc"} {
+		out, err := PersonalizeBucketPolicy(BucketPolicyInput{Bucket: testBucket, Directions: []Direction{Read}, AccountID: testAcct, Partition: partition})
+		if err != nil {
+			t.Fatalf("PersonalizeBucketPolicy(Partition %q): %v", partition, err)
+		}
+		if want := `"arn:` + partition + `:s3:::` + testBucket + `"`; !strings.Contains(string(out), want) {
+			t.Errorf("PersonalizeBucketPolicy(Partition %q) lacks %s:\n%s", partition, want, out)
+		}
 	}
 }
