@@ -203,6 +203,12 @@ func (s *Server) CACertPEM() []byte { return bytes.Clone(s.ca.caPEM) }
 //
 // Clients built from it need no other option: S3 clients address buckets
 // path-style, as the SDK's endpoint rules do for an IP-address endpoint.
+//
+// With one attempt, a bare SDK client under concurrent load fails about one
+// call in a few thousand with "use of closed network connection" while
+// reading a response (aws/aws-sdk-go-v2#2737; the SDK's default retryer
+// retries it). Clients built with personalize.New do not: the guard sends
+// the body in a form that avoids the race.
 func (s *Server) Config() aws.Config {
 	pool := s.CertPool()
 	return aws.Config{
