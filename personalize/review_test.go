@@ -635,3 +635,55 @@ func TestReviewRefusedClientCallsNotAudited(t *testing.T) {
 		t.Errorf("audit events = %+v, want one for the refused call", events)
 	}
 }
+
+// negativeLen is a body stream reporting a negative length.
+type negativeLen struct{ *bytes.Reader }
+
+func (negativeLen) Len() int { return -1 }
+
+// TestReviewOddRequestsDoNotPanic: a hook before the gate that hands it a
+// typed-nil request, or a body stream whose Len is negative, gets an error
+// or a checked send, never a panic in the gate (second review of the
+// gate's body change).
+func TestReviewOddRequestsDoNotPanic(t *testing.T) {
+	tests := []struct {
+		name     string
+		change   func(*smithyhttp.Request) (any, error)
+		wantRule string
+	}{
+		{"typed-nil request", func(*smithyhttp.Request) (any, error) { return (*smithyhttp.Request)(nil), nil }, personalize.RuleHTTPSOnly},
+		{"negative body length", func(r *smithyhttp.Request) (any, error) {
+			body, err := io.ReadAll(r.GetStream())
+			if err != nil {
+				return nil, err
+			}
+			return r.SetStream(negativeLen{bytes.NewReader(body)})
+		}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnvWith(t, personalize.Policy{KMSKeyARN: "keyed"}, func(cfg *aws.Config) {
+				cfg.APIOptions = append(cfg.APIOptions, func(s *middleware.Stack) error {
+					return s.Deserialize.Add(middleware.DeserializeMiddlewareFunc("Odd", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+						middleware.DeserializeOutput, middleware.Metadata, error,
+					) {
+						out, err := tt.change(in.Request.(*smithyhttp.Request))
+						if err != nil {
+							return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+						}
+						in.Request = out
+						return next.HandleDeserialize(ctx, in)
+					}), middleware.After)
+				})
+			})
+			_, err := e.client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{})
+			var sg *personalize.SafeguardError
+			switch {
+			case tt.wantRule == "" && err != nil:
+				t.Fatalf("ListDatasetGroups: %v, want a checked send", err)
+			case tt.wantRule != "" && (!errors.As(err, &sg) || sg.Rule != tt.wantRule):
+				t.Fatalf("ListDatasetGroups: %v, want rule %s", err, tt.wantRule)
+			}
+		})
+	}
+}

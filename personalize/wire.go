@@ -65,7 +65,7 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
 	}
 	req, ok := in.Request.(*smithyhttp.Request)
-	if !ok {
+	if !ok || req == nil || req.Request == nil || req.URL == nil {
 		return refuse(&SafeguardError{Operation: op, Rule: RuleHTTPSOnly, Reason: "unknown transport request type"})
 	}
 	if err := m.g.checkURL(ctx, op, req.URL); err != nil {
@@ -149,7 +149,7 @@ func readBody(req *smithyhttp.Request) (string, error) {
 	}
 	var b strings.Builder
 	n, known, _ := req.StreamLength()
-	if wt, ok := stream.(io.WriterTo); ok && known && n <= maxBody {
+	if wt, ok := stream.(io.WriterTo); ok && known && n >= 0 && n <= maxBody {
 		// The SDK's serializers give a *bytes.Reader: one copy, no buffer.
 		b.Grow(int(n))
 		if _, err := wt.WriteTo(&b); err != nil {
