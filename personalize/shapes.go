@@ -3,6 +3,8 @@ package personalize
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 )
 
 // shape is a string shape of the Personalize API model: the length and
@@ -94,71 +96,11 @@ func matchArn(s string) bool {
 
 // wellFormedARN reports whether an ARN's partition is aws or aws-<word>...,
 // its Region empty or Region-shaped (us-east-1, us-gov-west-1,
-// eusc-de-east-1) and its account empty or twelve digits.
+// eusc-de-east-1) and its account empty or twelve digits: the shapes kms
+// and s3guard hold them to too.
 func wellFormedARN(s string) bool {
-	var parts [5]string
-	rest := s
-	for i := range parts {
-		j := strings.IndexByte(rest, ':')
-		if j < 0 {
-			return false
-		}
-		parts[i], rest = rest[:j], rest[j+1:]
-	}
-	partition, region, account := parts[1], parts[3], parts[4]
-	return wellFormedPartition(partition) && (region == "" || regionShaped(region)) && (account == "" || len(account) == 12 && allDigits(account))
-}
-
-// wellFormedPartition is aws(-[a-z]+)*: aws, aws-cn, aws-us-gov, aws-iso-b...
-func wellFormedPartition(p string) bool {
-	rest, ok := strings.CutPrefix(p, "aws")
-	if !ok {
-		return false
-	}
-	return dashedWords(rest)
-}
-
-// dashedWords is (-[a-z]+)*.
-func dashedWords(s string) bool {
-	for s != "" {
-		if s[0] != '-' {
-			return false
-		}
-		s = s[1:]
-		n := 0
-		for n < len(s) && s[n] >= 'a' && s[n] <= 'z' {
-			n++
-		}
-		if n == 0 {
-			return false
-		}
-		s = s[n:]
-	}
-	return true
-}
-
-// regionShaped is [a-z]{2,4}(-[a-z]+)+-[0-9]+: us-east-1, us-gov-west-1,
-// eusc-de-east-1.
-func regionShaped(r string) bool {
-	last := strings.LastIndexByte(r, '-')
-	if last < 0 || last == len(r)-1 || !allDigits(r[last+1:]) {
-		return false
-	}
-	words := r[:last]
-	first := strings.IndexByte(words, '-')
-	if first < 2 || first > 4 || !allLower(words[:first]) {
-		return false
-	}
-	return dashedWords(words[first:])
-}
-
-func allLower(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 'a' || s[i] > 'z' {
-			return false
-		}
-	}
-	return true
+	a, ok := awsarn.Split(s)
+	return ok && awsarn.Partition(a.Partition) && (a.Region == "" || awsarn.Region(a.Region)) && (a.Account == "" || awsarn.Account(a.Account))
 }
 
 // arnResource returns what follows the fifth colon of an ARN: the part a
