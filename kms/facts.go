@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -195,27 +196,14 @@ type sourcePred struct{ op, want string }
 func sourcePredicates(doc *iampolicy.Document, serviceGrants []types.GrantListEntry) []sourcePred {
 	var preds []sourcePred
 	add := func(p sourcePred) {
-		for _, q := range preds {
-			if q == p {
-				return
-			}
+		if !slices.Contains(preds, p) {
+			preds = append(preds, p)
 		}
-		preds = append(preds, p)
 	}
 	if doc != nil {
 		for i := range doc.Statement {
-			for op, keys := range doc.Statement[i].Condition {
-				for key, vals := range keys {
-					if !strings.EqualFold(key, "aws:SourceArn") {
-						continue
-					}
-					if _, ok := iampolicy.ValueMatch(op, "", ""); !ok {
-						continue // decided without looking at the value
-					}
-					for _, v := range vals {
-						add(sourcePred{op: op, want: v})
-					}
-				}
+			for op, v := range doc.Statement[i].ValueConditions("aws:SourceArn") {
+				add(sourcePred{op: op, want: v})
 			}
 		}
 	}

@@ -345,18 +345,8 @@ func locationPredicates(doc *iampolicy.Document) []locationPredicate {
 		for _, v := range st.NotResource {
 			add(locationPredicate{want: v})
 		}
-		for op, keys := range st.Condition {
-			for key, vals := range keys {
-				if !strings.EqualFold(key, "s3:prefix") {
-					continue
-				}
-				if _, ok := iampolicy.ValueMatch(op, "", ""); !ok {
-					continue // decided without looking at the value
-				}
-				for _, v := range vals {
-					add(locationPredicate{op: op, want: v})
-				}
-			}
+		for op, v := range st.ValueConditions("s3:prefix") {
+			add(locationPredicate{op: op, want: v})
 		}
 	}
 	return preds

@@ -1,6 +1,9 @@
 package iampolicy
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
 
 // ValueMatch reports whether the request value got matches the policy value
 // want under the condition operator op ("StringLike", "ArnLike",
@@ -22,4 +25,29 @@ func ValueMatch(op, want, got string) (match, ok bool) {
 		return false, false
 	}
 	return m(want, got), true
+}
+
+// ValueConditions yields the operator and each policy value of s's
+// conditions on key (matched without case, as IAM matches keys), skipping
+// operators that Evaluate decides without comparing values (see
+// [ValueMatch]). Callers list them to tell which request values a policy can
+// tell apart.
+func (s *Statement) ValueConditions(key string) iter.Seq2[string, string] {
+	return func(yield func(op, want string) bool) {
+		for op, keys := range s.Condition {
+			if _, ok := ValueMatch(op, "", ""); !ok {
+				continue
+			}
+			for k, vals := range keys {
+				if !strings.EqualFold(k, key) {
+					continue
+				}
+				for _, v := range vals {
+					if !yield(op, v) {
+						return
+					}
+				}
+			}
+		}
+	}
 }

@@ -1,6 +1,12 @@
 package iampolicy
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
 
 func TestValueMatch(t *testing.T) {
 	const dg = "arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"
@@ -37,5 +43,31 @@ func BenchmarkValueMatchArn(b *testing.B) {
 		if m, _ := ValueMatch("ArnLike", "arn:aws:personalize:us-east-1:111122223333:*", "arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"); !m {
 			b.Fatal("no match")
 		}
+	}
+}
+
+func TestValueConditions(t *testing.T) {
+	st := Statement{Condition: map[string]map[string]Values{
+		"ArnLike":      {"aws:SourceArn": {"arn:aws:personalize:*:111122223333:*"}, "aws:SourceAccount": {"111122223333"}},
+		"StringEquals": {"AWS:SOURCEARN": {"arn:a", "arn:b"}},
+		"Null":         {"aws:SourceArn": {"false"}},
+		"NoSuchOp":     {"aws:SourceArn": {"arn:c"}},
+	}}
+	type cond struct{ Op, Want string }
+	var got []cond
+	for op, want := range st.ValueConditions("aws:SourceArn") {
+		got = append(got, cond{op, want})
+	}
+	slices.SortFunc(got, func(a, b cond) int { return strings.Compare(a.Op+a.Want, b.Op+b.Want) })
+	want := []cond{
+		{"ArnLike", "arn:aws:personalize:*:111122223333:*"},
+		{"StringEquals", "arn:a"},
+		{"StringEquals", "arn:b"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ValueConditions(aws:SourceArn) mismatch (-want +got), key case-folded, Null and unknown operators skipped:\n%s", diff)
+	}
+	for range st.ValueConditions("aws:SourceArn") {
+		break // stopping early must not panic
 	}
 }
