@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -18,43 +20,59 @@ import (
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
-// TestSentBodyHasNoWriteTo: the body net/http sends for a guarded call is
-// the checked bytes behind Read only. smithy closes a request body when the
-// response arrives; a closed smithy body's WriteTo returns io.EOF, which
-// net/http, still checking the body for extra bytes, takes for a failed
-// write and answers by closing the connection under the response (about one
-// bare ListDatasetGroups in a few thousand, under load, failed with "use of
-// closed network connection"; aws/aws-sdk-go-v2#2737). The bare client is
-// the control: its body has WriteTo, so the test can see the difference.
+// TestSentBodyHasNoWriteTo: every body net/http sends for the guard, its
+// own KMS reads included, is behind Read only. smithy closes a request body
+// when the response arrives; a closed smithy body's WriteTo returns io.EOF,
+// which net/http, still checking the body for extra bytes, takes for a
+// failed write and answers by closing the connection under the response
+// (about one bare ListDatasetGroups in a few thousand, under load, failed
+// with "use of closed network connection"; aws/aws-sdk-go-v2#2737). The
+// bare client is the control: its body has WriteTo, so the test can see the
+// difference.
 func TestSentBodyHasNoWriteTo(t *testing.T) {
 	srv := personalizetest.New(t)
+	scene, err := srv.SeedScene(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	type sent struct {
+		Target  string
+		WriteTo bool
+	}
 	var mu sync.Mutex
-	var writeTo []bool
+	var got []sent
 	cfg := srv.Config()
 	// The transport's Proxy hook sees each request net/http is about to send.
 	cfg.HTTPClient = cfg.HTTPClient.(*awshttp.BuildableClient).WithTransportOptions(func(tr *http.Transport) {
 		tr.Proxy = func(r *http.Request) (*url.URL, error) {
 			_, ok := unwrapRewind(r.Body).(io.WriterTo)
 			mu.Lock()
-			writeTo = append(writeTo, ok)
+			got = append(got, sent{r.Header.Get("X-Amz-Target"), ok})
 			mu.Unlock()
 			return nil, nil
 		}
 	})
-	guarded, err := personalize.New(cfg, personalize.Policy{InsecureAllowUnencryptedDatasetGroups: true})
+	guarded, err := personalize.New(cfg, personalize.Policy{KMSKeyARN: scene.KeyARN, RoleARN: scene.RoleARN})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	for _, c := range []*sdk.Client{sdk.NewFromConfig(cfg), guarded} {
-		if _, err := c.ListDatasetGroups(ctx, &sdk.ListDatasetGroupsInput{MaxResults: aws.Int32(5)}); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := sdk.NewFromConfig(cfg).ListDatasetGroups(ctx, &sdk.ListDatasetGroupsInput{MaxResults: aws.Int32(5)}); err != nil {
+		t.Fatal(err)
 	}
-	// One request each: the Proxy hook runs once per new connection, and
-	// the two clients share no connection pool.
-	if diff := cmp.Diff([]bool{true, false}, writeTo); diff != "" {
-		t.Errorf("request body has WriteTo, bare then guarded (-want +got):\n%s", diff)
+	if _, err := guarded.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("movies")}); err != nil {
+		t.Fatal(err)
+	}
+	want := []sent{{"AmazonPersonalize.ListDatasetGroups", true}} // the bare control
+	for _, s := range got[1:] {
+		want = append(want, sent{s.Target, false})
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("request bodies with WriteTo, bare first (-want +got):\n%s", diff)
+	}
+	if !slices.ContainsFunc(got, func(s sent) bool { return strings.HasPrefix(s.Target, "TrentService.") }) ||
+		!slices.ContainsFunc(got, func(s sent) bool { return s.Target == "AmazonPersonalize.CreateDatasetGroup" }) {
+		t.Errorf("requests %v: want the guard's own KMS reads and the CreateDatasetGroup among them", got)
 	}
 }
 

@@ -3,6 +3,7 @@ package personalize
 import (
 	"crypto/tls"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -165,6 +166,11 @@ type tlsClient struct {
 }
 
 func (c tlsClient) Do(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		hidden := *r
+		hidden.Body = readOnlyBody{r.Body}
+		r = &hidden
+	}
 	resp, err := c.next.Do(r)
 	if err != nil {
 		if errors.Is(err, errPlainHTTP) {
@@ -187,6 +193,17 @@ func (c tlsClient) Do(r *http.Request) (*http.Response, error) {
 	}
 	return resp, nil
 }
+
+// readOnlyBody hides a request body's WriteTo from net/http. smithy closes
+// a request body as soon as the response headers arrive, and a closed smithy
+// body's WriteTo returns io.EOF, which net/http, still reading the body for
+// bytes beyond Content-Length, takes for a failed write: it closes the
+// connection under the response being read, and about one call in a few
+// thousand fails with "use of closed network connection", or a connection
+// is lost for the next call (aws/aws-sdk-go-v2#2737). Through Read, a
+// closed body is just at its end. Every request the guard sends, its own
+// KMS and S3 reads included, goes through here.
+type readOnlyBody struct{ io.ReadCloser }
 
 func tlsName(cs *tls.ConnectionState) string {
 	if cs == nil {

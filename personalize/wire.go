@@ -94,27 +94,17 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		return refuse(err)
 	}
 	// Send what was checked, through the guard's own transport: the rest of
-	// the Deserialize step and the client's HTTPClient are not involved.
+	// the Deserialize step and the client's HTTPClient are not involved. The
+	// body sent is the string checked, which no one can change after the
+	// check, not the stream read again.
 	if req.GetStream() != nil {
-		if req, err = req.SetStream(checkedBody{strings.NewReader(body)}); err != nil {
+		if req, err = req.SetStream(strings.NewReader(body)); err != nil {
 			return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the checked body could not be attached", Err: err})
 		}
 	}
 	raw, md, err := m.send.Handle(ctx, req)
 	return middleware.DeserializeOutput{RawResponse: raw}, md, err
 }
-
-// checkedBody is the body the gate sends: the bytes it checked, which no
-// one can change after the check, with only Read on purpose. smithy closes
-// a request body as soon as the response headers arrive, and a closed smithy
-// body's WriteTo returns io.EOF, which net/http, still reading the body for
-// bytes beyond Content-Length, takes for a failed write: it closes the
-// connection under the response being read, and about one call in a few
-// thousand fails with "use of closed network connection"
-// (aws/aws-sdk-go-v2#2737). Through Read, a closed body is just at its end.
-type checkedBody struct{ r *strings.Reader }
-
-func (b checkedBody) Read(p []byte) (int, error) { return b.r.Read(p) }
 
 // checkURL applies the transport rules to the URL about to be used.
 func (g *Guard) checkURL(ctx context.Context, op string, u *url.URL) error {
