@@ -72,7 +72,7 @@ func (k *healthyKMS) ListGrants(context.Context, *awskms.ListGrantsInput, ...fun
 // iteration, so drift on a shared machine hits both alike; the benchmark
 // reports each side's mean (bare-ns/call, guarded-ns/call) and their ratio.
 // On a local endpoint the bare client loses its connection in a few percent
-// of calls (aws/aws-sdk-go-v2#2737; see checkedBody) and pays a new TLS
+// of calls (aws/aws-sdk-go-v2#2737; see readOnlyBody) and pays a new TLS
 // handshake each time, which the guarded client does not: the ratio is what
 // a user sees here, not the guard's own cost (BenchmarkGuardMiddleware).
 // ns/op and allocs/op cover one bare plus one guarded call.
