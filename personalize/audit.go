@@ -128,6 +128,7 @@ type callState struct {
 	locations []string          // S3 locations (as written) the Initialize checks parsed
 	dataset   string            // the dataset whose group's key an import or export check verified
 	schema    string            // the schema text the Initialize check read
+	clean     []string          // strings the Initialize check found clean (see noteClean)
 }
 
 type stateKey struct{}
@@ -141,7 +142,8 @@ func (st *callState) reset() {
 	clear(st.keys)
 	clear(st.roles)
 	clear(st.locations)
-	*st = callState{reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], locations: st.locations[:0]}
+	clear(st.clean)
+	*st = callState{reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], locations: st.locations[:0], clean: st.clean[:0]}
 }
 
 // stateFrom returns the call's state, or nil outside the guard's middleware.

@@ -177,8 +177,11 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		}
 		text = arnResource(s)
 	}
-	if f, ok := w.g.s.Detector.First(text); ok {
-		return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+	if !w.checkedClean(text) {
+		if f, ok := w.g.s.Detector.First(text); ok {
+			return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+		}
+		w.noteClean(text)
 	}
 	if sh.match != nil && !sh.match(s) {
 		return w.fail(shapeFailure(rule, sh, false))
@@ -187,6 +190,24 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		return w.fail(RuleTagLimits, "tag keys must not start with aws:, which AWS reserves")
 	}
 	return nil
+}
+
+// maxClean bounds the strings a call remembers as clean: enough for a
+// name, its tags and its ARNs; the wire gate scans the rest again.
+const maxClean = 32
+
+// noteClean records, at the Initialize check, a string the detector found
+// clean; checkedClean lets the wire gate skip the detector for the same
+// string as sent. Any other string the gate meets, one a hook put in
+// included, is scanned.
+func (w *walker) noteClean(s string) {
+	if w.st != nil && !w.wire && len(w.st.clean) < maxClean {
+		w.st.clean = append(w.st.clean, s)
+	}
+}
+
+func (w *walker) checkedClean(s string) bool {
+	return w.st != nil && w.wire && slices.Contains(w.st.clean, s)
 }
 
 // shapeFailure is the rule and reason of a value outside its shape: names

@@ -53,7 +53,8 @@ type Guard struct {
 	groups    *checkcache.Cache[string, string]
 	describer DescribeAPIClient
 
-	dumpWarning sync.Once
+	dumpWarning  sync.Once
+	cleanHeaders cleanTexts // header values the wire gate found clean
 
 	// Built once so that registering them on each call's stack allocates
 	// nothing.
@@ -265,8 +266,7 @@ func (g *Guard) apply(o *sdk.Options) error {
 	// The gate sends through the hardened client; the client's own
 	// HTTPClient is one that refuses, for requests that bypass the gate.
 	tc := o.HTTPClient.(tlsClient)
-	send := smithyhttp.NewClientHandlerWithOptions(tc)
-	gate := &wireGate{g: g, content: true, send: &send}
+	gate := &wireGate{g: g, content: true, send: tc}
 	o.HTTPClient = &refusingClient{g: g, send: tc}
 	o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error { return g.addMiddleware(stack, gate) })
 	return nil

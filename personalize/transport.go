@@ -166,7 +166,7 @@ type tlsClient struct {
 }
 
 func (c tlsClient) Do(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
+	if _, checked := r.Body.(*checkedBody); !checked && r.Body != nil && r.Body != http.NoBody {
 		hidden := *r
 		hidden.Body = readOnlyBody{r.Body}
 		r = &hidden

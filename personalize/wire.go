@@ -9,9 +9,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/aws/smithy-go/tracing"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
@@ -47,10 +52,10 @@ type wireGate struct {
 	// the guard writes itself, get the transport rules only and hand the
 	// request on to their hardened HTTP client.
 	content bool
-	// send is the ClientHandler over the hardened HTTP client of the client
-	// the gate was installed on; nil for the gate of [Guard.AddMiddleware]
-	// used on a client the guard did not build, which refuses every call.
-	send *smithyhttp.ClientHandler
+	// send is the hardened HTTP client of the client the gate was installed
+	// on; nil for the gate of [Guard.AddMiddleware] used on a client the
+	// guard did not build, which refuses every call.
+	send aws.HTTPClient
 }
 
 func (m *wireGate) owner() *Guard { return m.g }
@@ -86,6 +91,11 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	if err := m.g.checkRequestText(ctx, op, req); err != nil {
 		return refuse(err)
 	}
+	if req.Request.Body != nil && req.Request.Body != http.NoBody {
+		// The SDK keeps the body in the request's stream; one put on the
+		// *http.Request beside it is a body nobody checked.
+		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"})
+	}
 	body, err := readBody(req)
 	if err != nil {
 		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err})
@@ -94,17 +104,53 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		return refuse(err)
 	}
 	// Send what was checked, through the guard's own transport: the rest of
-	// the Deserialize step and the client's HTTPClient are not involved. The
-	// body sent is the string checked, which no one can change after the
-	// check, not the stream read again.
-	if req.GetStream() != nil {
-		if req, err = req.SetStream(strings.NewReader(body)); err != nil {
-			return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the checked body could not be attached", Err: err})
+	// the Deserialize step and the client's HTTPClient are not involved.
+	raw, err := m.sendChecked(ctx, req, body)
+	return middleware.DeserializeOutput{RawResponse: raw}, middleware.Metadata{}, err
+}
+
+// sendChecked sends req with body, the bytes the gate checked, not the
+// stream read again: no one can change a string after its check. It does
+// what smithy's ClientHandler does (span, host check, error wrapping the
+// retryer reads), without the two deep copies of the request ClientHandler
+// makes, one to swap the body in and one to build the *http.Request: the
+// gate is the request's last user, so a shallow copy that carries the
+// checked body is enough, and req itself is left as it was.
+func (m *wireGate) sendChecked(ctx context.Context, req *smithyhttp.Request, body string) (*smithyhttp.Response, error) {
+	ctx, span := tracing.StartSpan(ctx, "DoHTTPRequest")
+	defer span.End()
+	hr := req.Request.WithContext(ctx)
+	// Whatever body a hook left on the request, the checked one replaces it.
+	hr.Body, hr.GetBody, hr.ContentLength = nil, nil, int64(len(body))
+	if body != "" {
+		cb := &checkedBody{}
+		cb.r.Reset(body)
+		hr.Body = cb
+	}
+	if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
+		return nil, err
+	}
+	resp, err := m.send.Do(hr)
+	if resp == nil {
+		// As ClientHandler: the deserializers expect a response.
+		resp = &http.Response{Header: http.Header{}, Body: http.NoBody}
+	}
+	if err != nil {
+		err = &smithyhttp.RequestSendError{Err: err}
+		if ctx.Err() != nil {
+			err = &smithy.CanceledError{Err: ctx.Err()}
 		}
 	}
-	raw, md, err := m.send.Handle(ctx, req)
-	return middleware.DeserializeOutput{RawResponse: raw}, md, err
+	return &smithyhttp.Response{Response: resp}, err
 }
+
+// checkedBody is the body the gate sends: the checked string, readable once,
+// with no WriteTo (see readOnlyBody) and a Close that leaves it readable to
+// its end, since net/http may still read after the response arrives.
+type checkedBody struct{ r strings.Reader }
+
+func (b *checkedBody) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (*checkedBody) Close() error                 { return nil }
 
 // checkURL applies the transport rules to the URL about to be used.
 func (g *Guard) checkURL(ctx context.Context, op string, u *url.URL) error {
@@ -175,8 +221,10 @@ func (g *Guard) checkRequestText(ctx context.Context, op string, req *smithyhttp
 		if _, found := g.s.Detector.First(part); found {
 			return fail("URL")
 		}
-		if _, found := g.s.Detector.First(s3guard.DecodeKey(part)); found {
-			return fail("URL")
+		if decoded := s3guard.DecodeKey(part); decoded != part {
+			if _, found := g.s.Detector.First(decoded); found {
+				return fail("URL")
+			}
 		}
 	}
 	for k, vs := range req.Header {
@@ -184,12 +232,62 @@ func (g *Guard) checkRequestText(ctx context.Context, op string, req *smithyhttp
 			continue
 		}
 		for _, v := range vs {
+			if g.cleanHeaders.has(v) {
+				continue
+			}
 			if _, found := g.s.Detector.First(v); found {
 				return fail("header")
 			}
+			g.cleanHeaders.add(v)
 		}
 	}
 	return nil
+}
+
+// cleanTexts remembers header values the detector found clean. The same
+// values come back on every call (the User-Agent, the content type, the
+// target), so each is scanned once per guard, not once per call. Lookups
+// take no lock; the set is replaced, never changed. It is bounded: past
+// maxCleanTexts values, or for a value longer than maxCleanText, the
+// detector runs every time.
+type cleanTexts struct {
+	mu  sync.Mutex
+	set atomic.Pointer[map[string]struct{}]
+}
+
+const (
+	maxCleanTexts = 64
+	maxCleanText  = 512
+)
+
+func (c *cleanTexts) has(s string) bool {
+	m := c.set.Load()
+	if m == nil {
+		return false
+	}
+	_, ok := (*m)[s]
+	return ok
+}
+
+func (c *cleanTexts) add(s string) {
+	if len(s) > maxCleanText {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var old map[string]struct{}
+	if p := c.set.Load(); p != nil {
+		old = *p
+	}
+	if _, ok := old[s]; ok || len(old) >= maxCleanTexts {
+		return
+	}
+	m := make(map[string]struct{}, len(old)+1)
+	for k := range old {
+		m[k] = struct{}{}
+	}
+	m[strings.Clone(s)] = struct{}{}
+	c.set.Store(&m)
 }
 
 // checkBody walks the serialized JSON body of op with the same field rules

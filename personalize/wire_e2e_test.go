@@ -38,6 +38,9 @@ type mutation struct {
 	params  func(*sdk.CreateDatasetGroupInput)
 	body    func(map[string]any)
 	request func(*smithyhttp.Request) // for URL changes
+	// rawBody, when set, is put on the request's embedded *http.Request,
+	// outside the stream the SDK serializes into.
+	rawBody string
 	// What the guard answers when it sees the change, and when the change
 	// comes after the gate (RuleRequestChanged).
 	rule, field string
@@ -65,6 +68,11 @@ var mutations = []mutation{
 		request: func(r *smithyhttp.Request) { r.URL.Scheme = "http" },
 		rule:    personalize.RuleHTTPSOnly,
 	},
+	{
+		name:    "hook puts a body beside the stream",
+		rawBody: `{"name":"movies","tags":[{"tagKey":"owner","tagValue":"` + canaryEmail + `"}]}`,
+		rule:    personalize.RuleBodyUnchecked,
+	},
 }
 
 // apply runs m on whatever a hook point holds: the input or the request. It
@@ -81,6 +89,10 @@ func (m mutation) apply(ctx context.Context, params any, req *smithyhttp.Request
 	}
 	if m.request != nil {
 		m.request(req)
+		return req, nil
+	}
+	if m.rawBody != "" {
+		req.Request.Body = io.NopCloser(strings.NewReader(m.rawBody))
 		return req, nil
 	}
 	b, err := io.ReadAll(req.GetStream())
