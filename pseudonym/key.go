@@ -17,12 +17,15 @@ const redacted = "[REDACTED]"
 // Make one with [NewKey] from a secret store or [LoadKey] from KMS.
 //
 // A Key never shows its bytes: String, GoString, every fmt verb, JSON, text
-// and slog encodings print the version and "[REDACTED]". The bytes sit behind
-// a pointer, so even a Key printed by reflection, as an unexported field of a
-// caller's struct, shows an address rather than the bytes.
+// and slog encodings print the version and "[REDACTED]". Even a Key that fmt
+// prints by reflection, without calling its methods (an unexported field of a
+// caller's struct), shows an address rather than the bytes.
 type Key struct {
 	version uint32
-	b       *[KeySize]byte
+	// bytes is a func, not a pointer: fmt prints what a pointer field points
+	// to when the verb does not fit a pointer (%s, %q), but never looks
+	// inside a func.
+	bytes func() *[KeySize]byte
 }
 
 // NewKey returns a Key of the given version holding a copy of raw, which must
@@ -44,9 +47,9 @@ func NewKey(version uint32, raw []byte) (*Key, error) {
 	if or == 0 {
 		return nil, &ArgumentError{Field: "key", Reason: "is all zero bytes"}
 	}
-	k := &Key{version: version, b: new([KeySize]byte)}
-	copy(k.b[:], raw)
-	return k, nil
+	b := new([KeySize]byte)
+	copy(b[:], raw)
+	return &Key{version: version, bytes: func() *[KeySize]byte { return b }}, nil
 }
 
 // Version returns the key's version, the number that prefixes every pseudonym
@@ -55,7 +58,7 @@ func (k Key) Version() uint32 { return k.version }
 
 // valid reports whether k came from NewKey or LoadKey rather than being a
 // zero Key.
-func (k *Key) valid() bool { return k != nil && k.b != nil && k.version != 0 }
+func (k *Key) valid() bool { return k != nil && k.bytes != nil && k.version != 0 }
 
 // String returns "pseudonym.Key{Version: N, Bytes: [REDACTED]}".
 func (k Key) String() string {

@@ -48,7 +48,7 @@ func New(key *Key) (*Pseudonymizer, error) {
 	if !key.valid() {
 		return nil, &ArgumentError{Field: "key", Reason: "is nil or the zero Key; make one with NewKey or LoadKey"}
 	}
-	b := *key.b // the pool's copy: the caller's Key is theirs to drop
+	b := *key.bytes() // the pool's copy: the caller's Key is theirs to drop
 	p := &Pseudonymizer{version: key.version}
 	p.states.New = func() any { return &macState{mac: hmac.New(sha256.New, b[:])} }
 	return p, nil

@@ -277,3 +277,30 @@ func TestKeyVersionAndString(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+// TestAllocations holds the budget the guard relies on: no allocation to
+// append into a buffer with room, one (the string) for UserID.
+func TestAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector")
+	}
+	p := newPseudonymizer(t, 1, testKey(0))
+	buf := make([]byte, 0, pseudonym.MaxLen)
+	id64, id1000 := strings.Repeat("s", 64), strings.Repeat("u", 1000)
+	tests := []struct {
+		name string
+		want float64
+		f    func()
+	}{
+		{"AppendUserID, 20-byte ID", 0, func() { _, _ = p.AppendUserID(buf[:0], "customer-00000000001") }},
+		{"AppendSessionID, 64-byte ID", 0, func() { _, _ = p.AppendSessionID(buf[:0], id64) }},
+		{"AppendUserID, 1000-byte ID", 0, func() { _, _ = p.AppendUserID(buf[:0], id1000) }},
+		{"UserID, 20-byte ID", 1, func() { _, _ = p.UserID("customer-00000000001") }},
+		{"SessionID, 64-byte ID", 1, func() { _, _ = p.SessionID(id64) }},
+	}
+	for _, tt := range tests {
+		if got := testing.AllocsPerRun(200, tt.f); got > tt.want {
+			t.Errorf("%s: %v allocations per call, want at most %v", tt.name, got, tt.want)
+		}
+	}
+}
