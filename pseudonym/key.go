@@ -40,11 +40,7 @@ func NewKey(version uint32, raw []byte) (*Key, error) {
 		// The length of a wrong-sized key is not secret; its bytes are.
 		return nil, &ArgumentError{Field: "key", Reason: "is " + strconv.Itoa(len(raw)) + " bytes; a pseudonym key is 32 bytes"}
 	}
-	var or byte
-	for _, c := range raw {
-		or |= c
-	}
-	if or == 0 {
+	if allZero(raw) {
 		return nil, &ArgumentError{Field: "key", Reason: "is all zero bytes"}
 	}
 	b := new([KeySize]byte)
@@ -84,4 +80,12 @@ func (k Key) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 // LogValue makes log/slog print the version and "[REDACTED]".
 func (k Key) LogValue() slog.Value {
 	return slog.GroupValue(slog.Uint64("version", uint64(k.version)), slog.String("key", redacted))
+}
+
+func allZero(b []byte) bool {
+	var or byte
+	for _, c := range b {
+		or |= c
+	}
+	return or == 0
 }

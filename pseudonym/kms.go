@@ -85,13 +85,17 @@ func GenerateKey(ctx context.Context, client GenerateDataKeyAPIClient, kmsKeyARN
 	if err != nil {
 		return nil, &KMSError{Operation: "GenerateDataKey", Permission: "kms:GenerateDataKey", Err: err}
 	}
-	// The plaintext was handed to us; nothing here keeps it.
+	// The plaintext was handed to us and nothing here keeps it; it is only
+	// looked at so that a key LoadKey would refuse is refused now.
+	zero := allZero(out.Plaintext)
 	clear(out.Plaintext)
-	if aws.ToString(out.KeyId) != kmsKeyARN {
+	switch {
+	case aws.ToString(out.KeyId) != kmsKeyARN:
 		return nil, &KMSError{Operation: "GenerateDataKey", Permission: "kms:GenerateDataKey", Reason: "KMS reported another key than the one named"}
-	}
-	if len(out.Plaintext) != KeySize || len(out.CiphertextBlob) == 0 {
+	case len(out.Plaintext) != KeySize || len(out.CiphertextBlob) == 0:
 		return nil, &KMSError{Operation: "GenerateDataKey", Permission: "kms:GenerateDataKey", Reason: "KMS returned a data key of the wrong size"}
+	case zero:
+		return nil, &KMSError{Operation: "GenerateDataKey", Permission: "kms:GenerateDataKey", Reason: "KMS returned an all-zero data key"}
 	}
 	return &SealedKey{Version: version, KMSKeyARN: kmsKeyARN, Ciphertext: out.CiphertextBlob}, nil
 }
