@@ -52,9 +52,9 @@ func NewKey(version uint32, raw []byte) (*Key, error) {
 // made with it.
 func (k Key) Version() uint32 { return k.version }
 
-// valid reports whether k came from NewKey or LoadKey rather than being a
-// zero Key.
-func (k *Key) valid() bool { return k != nil && k.bytes != nil && k.version != 0 }
+// validKey reports whether k came from NewKey or LoadKey rather than being
+// nil or a zero Key.
+func validKey(k *Key) bool { return k != nil && k.bytes != nil && k.version != 0 }
 
 // String returns "pseudonym.Key{Version: N, Bytes: [REDACTED]}".
 func (k Key) String() string {

@@ -103,7 +103,8 @@ func GenerateKey(ctx context.Context, client GenerateDataKeyAPIClient, kmsKeyARN
 // LoadKey decrypts a SealedKey with KMS and returns the pseudonym key. The
 // expected KMS key, kmsKeyARN, comes from the caller's configuration rather
 // than from the sealed key, which is read from storage: a sealed key that
-// names another KMS key is refused before any call, Decrypt is asked to use
+// names another KMS key (other than a replica of the same multi-Region key)
+// is refused before any call, Decrypt is asked to use
 // kmsKeyARN only, and an answer naming any other key is refused. Decrypt uses
 // the same encryption context as [GenerateKey], so a blob of another version
 // or purpose fails. The plaintext KMS sent is wiped; the Key holds its own
@@ -122,7 +123,7 @@ func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, sea
 	if len(sealed.Ciphertext) == 0 {
 		return nil, &ArgumentError{Field: "sealed.Ciphertext", Reason: "is empty"}
 	}
-	if sealed.KMSKeyARN != "" && sealed.KMSKeyARN != kmsKeyARN {
+	if sealed.KMSKeyARN != "" && !sameKey(sealed.KMSKeyARN, kmsKeyARN) {
 		return nil, &ArgumentError{Field: "sealed.KMSKeyARN", Reason: "names another KMS key than kmsKeyARN"}
 	}
 	out, err := client.Decrypt(ctx, &kms.DecryptInput{
@@ -155,6 +156,18 @@ func withoutBodyDumps(optFns []func(*kms.Options)) []func(*kms.Options) {
 	return append(optFns[:len(optFns):len(optFns)], func(o *kms.Options) {
 		o.ClientLogMode &^= aws.LogRequestWithBody | aws.LogResponseWithBody
 	})
+}
+
+// sameKey reports whether the key ARN stored with a sealed key names the
+// expected key: the same ARN, or a replica of the same multi-Region key in
+// another Region (a key generated in one Region and loaded in another).
+func sameKey(stored, expected string) bool {
+	if stored == expected {
+		return true
+	}
+	s, err1 := guardkms.ParseKeyARN(stored)
+	e, err2 := guardkms.ParseKeyARN(expected)
+	return err1 == nil && err2 == nil && s.MultiRegion() && s.InRegion(e.Region) == e
 }
 
 func checkKMSArgs(nilClient bool, kmsKeyARN string, version uint32) error {

@@ -477,3 +477,38 @@ func TestKMSNoBodyDumps(t *testing.T) {
 		t.Errorf("a direct Decrypt did not dump its body; the test proves nothing")
 	}
 }
+
+// TestLoadKeyStoredARN: the ARN stored with a sealed key must name the
+// configured key; a replica of the same multi-Region key in another Region
+// does, any other key does not, and is refused before any call.
+func TestLoadKeyStoredARN(t *testing.T) {
+	const (
+		single   = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		mrkEast  = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+		mrkWest  = "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+		mrkOther = "arn:aws:kms:eu-west-1:444455556666:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+		singleW  = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	)
+	tests := []struct {
+		stored, configured string
+		ok                 bool
+		reason             string
+	}{
+		{single, single, true, "the same key"},
+		{"", single, true, "no stored ARN: KMS's answer decides"},
+		{mrkEast, mrkWest, true, "a replica of the same multi-Region key"},
+		{mrkEast, mrkOther, false, "the same multi-Region key ID in another account"},
+		{single, singleW, false, "a single-Region key ID in another Region is another key"},
+		{mrkEast, single, false, "another key"},
+		{"not an ARN", single, false, "garbage in the store"},
+	}
+	for _, tt := range tests {
+		l := &lyingKMS{keyID: tt.configured, plaintext: testKey(1)}
+		k, err := pseudonym.LoadKey(context.Background(), l, tt.configured,
+			&pseudonym.SealedKey{Version: 1, KMSKeyARN: tt.stored, Ciphertext: []byte("blob")})
+		var ae *pseudonym.ArgumentError
+		if tt.ok && (k == nil || err != nil) || !tt.ok && (k != nil || !errors.As(err, &ae) || ae.Field != "sealed.KMSKeyARN") {
+			t.Errorf("%s: LoadKey = %v, %v; want ok=%v", tt.reason, k, err, tt.ok)
+		}
+	}
+}

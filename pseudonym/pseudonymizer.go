@@ -45,7 +45,7 @@ type macState struct {
 // copy of the key; the HMAC states derived from it stay in memory for as long
 // as the Pseudonymizer does (Go gives no way to wipe them reliably).
 func New(key *Key) (*Pseudonymizer, error) {
-	if !key.valid() {
+	if !validKey(key) {
 		return nil, &ArgumentError{Field: "key", Reason: "is nil or the zero Key; make one with NewKey or LoadKey"}
 	}
 	b := *key.bytes() // the pool's copy: the caller's Key is theirs to drop
