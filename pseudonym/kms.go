@@ -2,6 +2,7 @@ package pseudonym
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -41,6 +42,10 @@ const (
 	ContextPurpose    = "pseudonym-key"
 	ContextVersionKey = "personalizeguard:pseudonym-key-version"
 )
+
+// errNoOutput stands for a client that returned neither output nor error,
+// which the SDK never does but a hand-written KMSAPIClient might.
+var errNoOutput = errors.New("the KMS client returned no output and no error")
 
 func encryptionContext(version uint32) map[string]string {
 	return map[string]string{
@@ -82,6 +87,9 @@ func GenerateKey(ctx context.Context, client GenerateDataKeyAPIClient, kmsKeyARN
 		KeySpec:           types.DataKeySpecAes256,
 		EncryptionContext: encryptionContext(version),
 	}, withoutBodyDumps(optFns)...)
+	if err == nil && out == nil {
+		err = errNoOutput
+	}
 	if err != nil {
 		return nil, &KMSError{Operation: "GenerateDataKey", Permission: "kms:GenerateDataKey", Err: err}
 	}
@@ -132,6 +140,9 @@ func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, sea
 		EncryptionContext:   encryptionContext(sealed.Version),
 		EncryptionAlgorithm: types.EncryptionAlgorithmSpecSymmetricDefault,
 	}, withoutBodyDumps(optFns)...)
+	if err == nil && out == nil {
+		err = errNoOutput
+	}
 	if err != nil {
 		return nil, &KMSError{Operation: "Decrypt", Permission: "kms:Decrypt", Err: err}
 	}

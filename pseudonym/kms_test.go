@@ -385,13 +385,20 @@ func TestKMSFailsClosed(t *testing.T) {
 type lyingKMS struct {
 	keyID     string
 	plaintext []byte
+	nothing   bool // answer neither output nor error
 }
 
 func (l *lyingKMS) GenerateDataKey(context.Context, *kms.GenerateDataKeyInput, ...func(*kms.Options)) (*kms.GenerateDataKeyOutput, error) {
+	if l.nothing {
+		return nil, nil
+	}
 	return &kms.GenerateDataKeyOutput{KeyId: aws.String(l.keyID), Plaintext: l.plaintext, CiphertextBlob: []byte("blob")}, nil
 }
 
 func (l *lyingKMS) Decrypt(context.Context, *kms.DecryptInput, ...func(*kms.Options)) (*kms.DecryptOutput, error) {
+	if l.nothing {
+		return nil, nil
+	}
 	return &kms.DecryptOutput{KeyId: aws.String(l.keyID), Plaintext: l.plaintext}, nil
 }
 
@@ -440,6 +447,20 @@ func TestKMSAnswerRefused(t *testing.T) {
 				checkNoKey(t, "the error", err.Error(), tt.plaintext)
 			}
 		}
+	}
+}
+
+// TestKMSNoOutput: a hand-written client that answers nothing fails closed,
+// without a panic.
+func TestKMSNoOutput(t *testing.T) {
+	const arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	l := &lyingKMS{nothing: true}
+	var ke *pseudonym.KMSError
+	if s, err := pseudonym.GenerateKey(context.Background(), l, arn, 1); s != nil || !errors.As(err, &ke) {
+		t.Errorf("GenerateKey = %v, %v; want a *KMSError", s, err)
+	}
+	if k, err := pseudonym.LoadKey(context.Background(), l, arn, &pseudonym.SealedKey{Version: 1, Ciphertext: []byte("blob")}); k != nil || !errors.As(err, &ke) {
+		t.Errorf("LoadKey = %v, %v; want a *KMSError", k, err)
 	}
 }
 
