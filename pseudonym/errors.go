@@ -28,7 +28,7 @@ func (e *ArgumentError) Unwrap() error { return e.Err }
 // is one of a fixed set of texts; the input, which may be a raw identifier,
 // is never repeated.
 type FormatError struct {
-	Reason string // "the MAC is not 32 base32 characters"
+	Reason string // "it does not start with pu or ps"
 }
 
 func (e *FormatError) Error() string { return "pseudonym: not a pseudonym: " + e.Reason }

@@ -37,20 +37,21 @@ func (k Kind) letter() byte {
 	return 'u'
 }
 
-// Format: "p", the kind's letter ('u' user, 's' session), the key version in
-// decimal (1–4294967295, no leading zeros), '_', and macChars characters of
-// lower-case base32 (RFC 4648 alphabet, no padding).
-//
-// The alphabet is letters and the digits 2–7, so a pseudonym is the same
-// after case-folding tools, needs no quoting in CSV, JSON or URLs, and has no
-// run of digits long enough to look like a card, phone or account number.
+// A pseudonym is "p", the kind's letter ('u' user, 's' session), the key
+// version in decimal (1–4294967295, no leading zeros), '_', and macChars
+// characters of lower-case base32 (RFC 4648 alphabet, no padding): letters
+// and the digits 2–7, which survive case-folding tools and need no quoting in
+// CSV, JSON or URLs.
 const (
 	// macBytes is the MAC truncated to 160 bits: above the 128 the scheme
 	// promises, and a whole number of base32 characters (no padding, no
 	// spare bits for Parse to check).
 	macBytes = 20
 	macChars = macBytes * 8 / 5
+)
 
+// Lengths of pseudonyms.
+const (
 	// MaxLen is the length of the longest pseudonym (version 4294967295): 45
 	// bytes, far inside Personalize's 256 for userId and sessionId and the
 	// dataset schemas' USER_ID. A buffer of MaxLen bytes holds any pseudonym.
