@@ -158,6 +158,13 @@ func TestKMSRoundTrip(t *testing.T) {
 		}
 	}
 
+	// The key travels only in KMS's answers, never in a request.
+	for _, form := range []string{base64.StdEncoding.EncodeToString(rec.copies[0]), string(rec.copies[0])} {
+		if env.srv.Seen(form) {
+			t.Errorf("a request to KMS holds the plaintext key")
+		}
+	}
+
 	// A second key is another key.
 	other, err := pseudonym.GenerateKey(ctx, env.client, env.keyA, 5)
 	if err != nil {
