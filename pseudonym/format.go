@@ -1,0 +1,139 @@
+package pseudonym
+
+import (
+	"encoding/base32"
+	"strconv"
+)
+
+// Kind says what an identifier stands for. Each kind is a separate domain:
+// the same raw string gives unrelated pseudonyms as a user and as a session.
+type Kind uint8
+
+// Kinds of identifiers.
+const (
+	// User is Personalize's userId (events, users, action interactions,
+	// recommendations) and a dataset's USER_ID column.
+	User Kind = iota + 1
+	// Session is Personalize's sessionId (events, action interactions).
+	Session
+)
+
+// String returns "user", "session", or "Kind(N)" for anything else.
+func (k Kind) String() string {
+	switch k {
+	case User:
+		return "user"
+	case Session:
+		return "session"
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// letter is the kind's letter in the pseudonym's prefix and in the MAC input.
+func (k Kind) letter() byte {
+	if k == Session {
+		return 's'
+	}
+	return 'u'
+}
+
+// A pseudonym is "p", the kind's letter ('u' user, 's' session), the key
+// version in decimal (1–4294967295, no leading zeros), '_', and macChars
+// characters of lower-case base32 (RFC 4648 alphabet, no padding): letters
+// and the digits 2–7, which survive case-folding tools and need no quoting in
+// CSV, JSON or URLs.
+const (
+	// macBytes is the MAC truncated to 160 bits: above the 128 the scheme
+	// promises, and a whole number of base32 characters (no padding, no
+	// spare bits for Parse to check).
+	macBytes = 20
+	macChars = macBytes * 8 / 5
+)
+
+// Lengths of pseudonyms.
+const (
+	// MaxLen is the length of the longest pseudonym (version 4294967295): 45
+	// bytes, far inside Personalize's 256 for userId and sessionId and the
+	// dataset schemas' USER_ID. A buffer of MaxLen bytes holds any pseudonym.
+	MaxLen = 2 + 10 + 1 + macChars
+	// MinLen is the length of the shortest pseudonym (versions 1–9).
+	MinLen = 2 + 1 + 1 + macChars
+)
+
+var macEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// appendPrefix appends "p<letter><version>_".
+func appendPrefix(dst []byte, k Kind, version uint32) []byte {
+	dst = append(dst, 'p', k.letter())
+	dst = strconv.AppendUint(dst, uint64(version), 10)
+	return append(dst, '_')
+}
+
+// Info is what a pseudonym tells about itself without the key.
+type Info struct {
+	Kind       Kind   // User or Session
+	KeyVersion uint32 // the version of the key that made it
+}
+
+// Reasons a string is not a pseudonym: the only texts a FormatError holds.
+const (
+	reasonLength  = "the length is not that of a pseudonym"
+	reasonPrefix  = "it does not start with pu or ps"
+	reasonVersion = "the key version is not a decimal number from 1 to 4294967295 without leading zeros"
+	reasonMAC     = "the MAC is not 32 lower-case base32 characters after '_'"
+)
+
+// Parse reports the kind and key version of a pseudonym, checking the whole
+// format; it does not (and cannot, without the key and the raw ID) check that
+// the MAC is genuine. A string that is not a pseudonym gets a [*FormatError]
+// that never repeats it, so Parse may be given raw identifiers.
+func Parse(s string) (Info, error) {
+	if len(s) < MinLen || len(s) > MaxLen {
+		return Info{}, &FormatError{Reason: reasonLength}
+	}
+	var info Info
+	switch s[:2] {
+	case "pu":
+		info.Kind = User
+	case "ps":
+		info.Kind = Session
+	default:
+		return Info{}, &FormatError{Reason: reasonPrefix}
+	}
+	mac := s[len(s)-macChars:]
+	sep := len(s) - macChars - 1
+	if s[sep] != '_' {
+		return Info{}, &FormatError{Reason: reasonMAC}
+	}
+	v, ok := parseVersion(s[2:sep])
+	if !ok {
+		return Info{}, &FormatError{Reason: reasonVersion}
+	}
+	for i := 0; i < len(mac); i++ {
+		if c := mac[i]; !(c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
+			return Info{}, &FormatError{Reason: reasonMAC}
+		}
+	}
+	info.KeyVersion = v
+	return info, nil
+}
+
+// parseVersion accepts only the canonical decimal form, so that each
+// (kind, version, MAC) has exactly one spelling.
+func parseVersion(s string) (uint32, bool) {
+	if s == "" || s[0] == '0' {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+		if v > 1<<32-1 {
+			return 0, false
+		}
+	}
+	return uint32(v), true
+}

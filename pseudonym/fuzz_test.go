@@ -1,0 +1,94 @@
+package pseudonym_test
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/personalizeguard/personalizeguard/pseudonym"
+)
+
+// parseReasons are the only texts a FormatError may carry.
+var parseReasons = map[string]bool{
+	"the length is not that of a pseudonym":                                              true,
+	"it does not start with pu or ps":                                                    true,
+	"the key version is not a decimal number from 1 to 4294967295 without leading zeros": true,
+	"the MAC is not 32 lower-case base32 characters after '_'":                           true,
+}
+
+// FuzzParse: Parse never panics, fails only with a fixed reason (so never
+// with its input), and accepts exactly the canonical spelling: what it
+// accepts is rebuilt byte for byte from the Info and the MAC.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"pu1_" + mac32, "ps4294967295_" + mac32, "pu0_" + mac32, "pu01_" + mac32, "pu4294967296_" + mac32,
+		"", "p", "pu", "pu1_", "customer-0001", "jane@example.com", "pu1_" + mac32 + "\xff",
+		strings.Repeat("_", pseudonym.MaxLen),
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		info, err := pseudonym.Parse(s)
+		if err != nil {
+			var fe *pseudonym.FormatError
+			if !errors.As(err, &fe) || !parseReasons[fe.Reason] {
+				t.Fatalf("Parse error %v is not a *FormatError with a fixed reason", err)
+			}
+			if info != (pseudonym.Info{}) {
+				t.Fatalf("Parse failed but returned %+v", info)
+			}
+			return
+		}
+		letter := map[pseudonym.Kind]string{pseudonym.User: "u", pseudonym.Session: "s"}[info.Kind]
+		if letter == "" || info.KeyVersion == 0 {
+			t.Fatalf("Parse accepted %q as %+v", s, info)
+		}
+		rebuilt := "p" + letter + strconv.FormatUint(uint64(info.KeyVersion), 10) + "_" + s[len(s)-32:]
+		if rebuilt != s {
+			t.Fatalf("Parse accepted %q, whose canonical form is %q", s, rebuilt)
+		}
+	})
+}
+
+// FuzzPseudonymize: for any ID the result matches the reference, has the
+// documented form, and is stable across calls; only the empty ID fails.
+func FuzzPseudonymize(f *testing.F) {
+	for _, s := range []string{"", "customer-0001", "jane@example.com", "\xff\xfe", "a\x00b", strings.Repeat("x", 300)} {
+		f.Add(s, uint32(1), true)
+	}
+	key := testKey(0)
+	ps := map[uint32]*pseudonym.Pseudonymizer{}
+	f.Fuzz(func(t *testing.T, id string, version uint32, user bool) {
+		if version == 0 {
+			version = 1
+		}
+		p, ok := ps[version]
+		if !ok {
+			p = newPseudonymizer(t, version, key)
+			ps[version] = p
+		}
+		kind := byte('s')
+		if user {
+			kind = 'u'
+		}
+		got, err := pseudonymOf(p, kind, id)
+		if id == "" {
+			var ae *pseudonym.ArgumentError
+			if !errors.As(err, &ae) || got != "" {
+				t.Fatalf("empty ID: %q, %v; want an *ArgumentError", got, err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := reference(key, kind, version, id); got != want {
+			t.Fatalf("pseudonym = %q, want %q", got, want)
+		}
+		again, _ := pseudonymOf(p, kind, id)
+		if info, err := pseudonym.Parse(got); err != nil || again != got || info.KeyVersion != version {
+			t.Fatalf("pseudonym %q: Parse = %+v, %v; second call %q", got, info, err, again)
+		}
+	})
+}

@@ -1,0 +1,91 @@
+package pseudonym
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+)
+
+// KeySize is the size of a pseudonym key in bytes: 256 bits, SHA-256's output
+// size, so the key is as strong as the MAC.
+const KeySize = 32
+
+// redacted stands in for key material wherever a Key is printed or encoded.
+const redacted = "[REDACTED]"
+
+// Key is a pseudonym key: 32 secret bytes and the version that names them.
+// Make one with [NewKey] from a secret store or [LoadKey] from KMS.
+//
+// A Key never shows its bytes: String, GoString, every fmt verb, JSON, text
+// and slog encodings print the version and "[REDACTED]". Even a Key that fmt
+// prints by reflection, without calling its methods (an unexported field of a
+// caller's struct), shows an address rather than the bytes.
+type Key struct {
+	version uint32
+	// bytes is a func, not a pointer: fmt prints what a pointer field points
+	// to when the verb does not fit a pointer (%s, %q), but never looks
+	// inside a func.
+	bytes func() *[KeySize]byte
+}
+
+// NewKey returns a Key of the given version holding a copy of raw, which must
+// be exactly 32 bytes and not all zero (the value of a buffer nobody filled).
+// Version must be at least 1. raw is not modified: zero it yourself once the
+// Key is made if you own it.
+func NewKey(version uint32, raw []byte) (*Key, error) {
+	if version == 0 {
+		return nil, &ArgumentError{Field: "version", Reason: "is 0; key versions start at 1"}
+	}
+	if len(raw) != KeySize {
+		// The length of a wrong-sized key is not secret; its bytes are.
+		return nil, &ArgumentError{Field: "key", Reason: "is " + strconv.Itoa(len(raw)) + " bytes; a pseudonym key is 32 bytes"}
+	}
+	if allZero(raw) {
+		return nil, &ArgumentError{Field: "key", Reason: "is all zero bytes"}
+	}
+	b := new([KeySize]byte)
+	copy(b[:], raw)
+	return &Key{version: version, bytes: func() *[KeySize]byte { return b }}, nil
+}
+
+// Version returns the key's version, the number that prefixes every pseudonym
+// made with it.
+func (k Key) Version() uint32 { return k.version }
+
+// validKey reports whether k came from NewKey or LoadKey rather than being
+// nil or a zero Key.
+func validKey(k *Key) bool { return k != nil && k.bytes != nil && k.version != 0 }
+
+// String returns "pseudonym.Key{Version: N, Bytes: [REDACTED]}".
+func (k Key) String() string {
+	return "pseudonym.Key{Version: " + strconv.FormatUint(uint64(k.version), 10) + ", Bytes: " + redacted + "}"
+}
+
+// GoString returns the same text as String, so %#v does not print the bytes.
+func (k Key) GoString() string { return k.String() }
+
+// Format prints the redacted form for every verb (%x and %d included), which
+// fmt would otherwise apply to the fields one by one.
+func (k Key) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(k.String())) }
+
+// MarshalJSON encodes the version and "[REDACTED]", never the bytes: a Key
+// that ends up in a logged or stored structure does not carry its secret.
+func (k Key) MarshalJSON() ([]byte, error) {
+	return []byte(`{"version":` + strconv.FormatUint(uint64(k.version), 10) + `,"key":"` + redacted + `"}`), nil
+}
+
+// MarshalText returns the String form, for encoders that use text.
+func (k Key) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// LogValue makes log/slog print the version and "[REDACTED]".
+func (k Key) LogValue() slog.Value {
+	return slog.GroupValue(slog.Uint64("version", uint64(k.version)), slog.String("key", redacted))
+}
+
+func allZero(b []byte) bool {
+	var or byte
+	for _, c := range b {
+		or |= c
+	}
+	return or == 0
+}

@@ -1,0 +1,162 @@
+package pseudonym_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/personalizeguard/personalizeguard/pseudonym"
+)
+
+func TestNewKeyRejects(t *testing.T) {
+	tests := []struct {
+		version uint32
+		raw     []byte
+		field   string
+		reason  string
+	}{
+		{0, testKey(0), "version", "version 0 is unset, not a version"},
+		{1, nil, "key", "no key"},
+		{1, make([]byte, 16), "key", "an AES-128 key is too short"},
+		{1, testKey(0)[:31], "key", "one byte short"},
+		{1, append(testKey(0), 1), "key", "one byte long"},
+		{1, make([]byte, 64), "key", "a 512-bit key"},
+		{1, make([]byte, 32), "key", "all zero: a buffer nobody filled"},
+	}
+	for _, tt := range tests {
+		k, err := pseudonym.NewKey(tt.version, tt.raw)
+		var ae *pseudonym.ArgumentError
+		if k != nil || !errors.As(err, &ae) || ae.Field != tt.field {
+			t.Errorf("%s: NewKey = %v, %v; want an *ArgumentError for %s", tt.reason, k, err, tt.field)
+		}
+	}
+}
+
+// TestNewKeyCopies: NewKey neither changes raw nor keeps it.
+func TestNewKeyCopies(t *testing.T) {
+	raw := testKey(0)
+	k, err := pseudonym.NewKey(1, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(raw, testKey(0)) {
+		t.Errorf("NewKey changed its input")
+	}
+	clear(raw)
+	p, err := pseudonym.New(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := p.UserID("customer-0001")
+	if want := "pu1_xjnmkry3g7cywnkcgyjbyv3jdcksthpi"; got != want {
+		t.Errorf("after the caller wiped its buffer, UserID = %q, want %q", got, want)
+	}
+}
+
+// renderings are the forms in which key bytes could leak into text.
+func renderings(raw []byte) map[string]string {
+	dec := fmt.Sprint(raw)
+	return map[string]string{
+		"hex":        hex.EncodeToString(raw),
+		"HEX":        strings.ToUpper(hex.EncodeToString(raw)),
+		"base64":     base64.StdEncoding.EncodeToString(raw),
+		"base64url":  base64.RawURLEncoding.EncodeToString(raw),
+		"decimal":    dec[1 : len(dec)-1][:40], // "200 201 202 ..." as %v prints a slice or array
+		"raw":        string(raw),
+		"quoted":     fmt.Sprintf("%q", raw)[1:30],
+		"hex-spaced": fmt.Sprintf("% x", raw)[:40],
+	}
+}
+
+func checkNoKey(t *testing.T, what, out string, raw []byte) {
+	t.Helper()
+	for form, r := range renderings(raw) {
+		if strings.Contains(out, r) {
+			t.Errorf("%s = %q holds the key bytes (%s)", what, out, form)
+		}
+	}
+}
+
+// TestKeyRedacted prints and encodes a Key in every way a program might, and
+// checks the key bytes appear in none.
+func TestKeyRedacted(t *testing.T) {
+	raw := testKey(200) // bytes 200–231 render unlike anything else in the output
+	k, err := pseudonym.NewKey(3, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type holder struct {
+		Exported *pseudonym.Key
+		Value    pseudonym.Key
+		hidden   pseudonym.Key // fmt prints unexported fields by reflection, without calling methods
+		hiddenP  *pseudonym.Key
+	}
+	h := holder{Exported: k, Value: *k, hidden: *k, hiddenP: k}
+	outputs := map[string]string{
+		"String()":   k.String(),
+		"GoString()": k.GoString(),
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "% x", "%T"} {
+		outputs["Sprintf("+verb+", k)"] = fmt.Sprintf(verb, k)
+		outputs["Sprintf("+verb+", *k)"] = fmt.Sprintf(verb, *k)
+		outputs["Sprintf("+verb+", holder)"] = fmt.Sprintf(verb, h)
+	}
+	for name, v := range map[string]any{"k": k, "*k": *k, "holder": h} {
+		j, err := json.Marshal(v)
+		if err != nil {
+			t.Fatalf("json.Marshal(%s): %v", name, err)
+		}
+		outputs["json.Marshal("+name+")"] = string(j)
+	}
+	type config struct{ K *pseudonym.Key }
+	x, err := xml.Marshal(config{k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs["xml.Marshal"] = string(x)
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("loaded", "key", k)
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("loaded", "key", *k)
+	outputs["slog"] = logged.String()
+	outputs["error"] = fmt.Errorf("wrapped: %v", k).Error()
+
+	for what, out := range outputs {
+		checkNoKey(t, what, out, raw)
+	}
+	for _, what := range []string{"String()", "Sprintf(%x, k)", "json.Marshal(k)", "xml.Marshal", "slog"} {
+		if !strings.Contains(outputs[what], "REDACTED") {
+			t.Errorf("%s = %q, want it to say the key is redacted", what, outputs[what])
+		}
+	}
+	if want := `{"version":3,"key":"[REDACTED]"}`; outputs["json.Marshal(k)"] != want {
+		t.Errorf("json.Marshal(k) = %s, want %s", outputs["json.Marshal(k)"], want)
+	}
+	if k.Version() != 3 {
+		t.Errorf("Version() = %d, want 3", k.Version())
+	}
+}
+
+// TestPseudonymizerRedacted: a Pseudonymizer holds the key too; printing it
+// shows the version only.
+func TestPseudonymizerRedacted(t *testing.T) {
+	raw := testKey(200)
+	p := newPseudonymizer(t, 3, raw)
+	if _, err := p.UserID("warm the pool"); err != nil {
+		t.Fatal(err)
+	}
+	h := struct {
+		P *pseudonym.Pseudonymizer
+		p *pseudonym.Pseudonymizer
+	}{p, p}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x"} {
+		checkNoKey(t, "Sprintf("+verb+", p)", fmt.Sprintf(verb, p), raw)
+		checkNoKey(t, "Sprintf("+verb+", holder)", fmt.Sprintf(verb, h), raw)
+	}
+}
