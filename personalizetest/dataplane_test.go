@@ -1,0 +1,469 @@
+package personalizetest_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/personalize"
+	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/aws/aws-sdk-go-v2/service/personalizeevents"
+	eventstypes "github.com/aws/aws-sdk-go-v2/service/personalizeevents/types"
+	"github.com/aws/aws-sdk-go-v2/service/personalizeruntime"
+	runtimetypes "github.com/aws/aws-sdk-go-v2/service/personalizeruntime/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+)
+
+// itemsSchema declares a categorical GENRE for filter tests.
+const itemsSchema = `{"type":"record","name":"Items","namespace":"com.amazonaws.personalize.schema",` +
+	`"fields":[{"name":"ITEM_ID","type":"string"},{"name":"GENRE","type":["null","string"],"categorical":true}],"version":"1.0"}`
+
+// interactionsWithTypes adds EVENT_TYPE to personalizetest.InteractionsSchema.
+const interactionsWithTypes = `{"type":"record","name":"Interactions","namespace":"com.amazonaws.personalize.schema",` +
+	`"fields":[{"name":"USER_ID","type":"string"},{"name":"ITEM_ID","type":"string"},{"name":"TIMESTAMP","type":"long"},` +
+	`{"name":"EVENT_TYPE","type":["null","string"]}],"version":"1.0"}`
+
+// shop is a dataset group trained on personalizetest.InteractionsCSV and
+// ready to answer: an interactions and an items dataset, a user-
+// personalization campaign, a personalized-ranking campaign and an event
+// tracker. Every resource is ACTIVE at once (StatusSteps 0).
+type shop struct {
+	s                                  *personalizetest.Server
+	scene                              personalizetest.Scene
+	interactionsArn, itemsArn          string
+	campaignArn, rankingArn, trackerID string
+	events                             *personalizeevents.Client
+	runtime                            *personalizeruntime.Client
+	control                            *personalize.Client
+}
+
+func newShop(t *testing.T) *shop {
+	t.Helper()
+	ctx := context.Background()
+	s := personalizetest.New(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
+	sc, err := s.SeedScene(ctx, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "shop" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.Config()
+	pz := personalize.NewFromConfig(cfg)
+	sh := &shop{s: s, scene: sc, control: pz, events: personalizeevents.NewFromConfig(cfg), runtime: personalizeruntime.NewFromConfig(cfg)}
+	must := func(step string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	g := &sc.DatasetGroupARN
+	is, err := pz.CreateSchema(ctx, &personalize.CreateSchemaInput{Name: aws.String("interactions"), Schema: aws.String(interactionsWithTypes)})
+	must("create interactions schema", err)
+	ms, err := pz.CreateSchema(ctx, &personalize.CreateSchemaInput{Name: aws.String("items"), Schema: aws.String(itemsSchema)})
+	must("create items schema", err)
+	ds, err := pz.CreateDataset(ctx, &personalize.CreateDatasetInput{Name: aws.String("interactions"), DatasetGroupArn: g, DatasetType: aws.String("Interactions"), SchemaArn: is.SchemaArn})
+	must("create interactions dataset", err)
+	sh.interactionsArn = aws.ToString(ds.DatasetArn)
+	items, err := pz.CreateDataset(ctx, &personalize.CreateDatasetInput{Name: aws.String("items"), DatasetGroupArn: g, DatasetType: aws.String("Items"), SchemaArn: ms.SchemaArn})
+	must("create items dataset", err)
+	sh.itemsArn = aws.ToString(items.DatasetArn)
+	_, err = pz.CreateDatasetImportJob(ctx, &personalize.CreateDatasetImportJobInput{JobName: aws.String("import"), DatasetArn: ds.DatasetArn,
+		DataSource: &ptypes.DataSource{DataLocation: &sc.DataLocation}, RoleArn: &sc.RoleARN})
+	must("import interactions", err)
+	for _, c := range []struct {
+		name, recipe string
+		arn          *string
+	}{
+		{"for-you", "arn:aws:personalize:::recipe/aws-user-personalization", &sh.campaignArn},
+		{"ranking", "arn:aws:personalize:::recipe/aws-personalized-ranking", &sh.rankingArn},
+	} {
+		sol, err := pz.CreateSolution(ctx, &personalize.CreateSolutionInput{Name: aws.String(c.name), DatasetGroupArn: g, RecipeArn: aws.String(c.recipe)})
+		must("create solution", err)
+		sv, err := pz.CreateSolutionVersion(ctx, &personalize.CreateSolutionVersionInput{SolutionArn: sol.SolutionArn})
+		must("create solution version", err)
+		camp, err := pz.CreateCampaign(ctx, &personalize.CreateCampaignInput{Name: aws.String(c.name), SolutionVersionArn: sv.SolutionVersionArn})
+		must("create campaign", err)
+		*c.arn = aws.ToString(camp.CampaignArn)
+	}
+	tr, err := pz.CreateEventTracker(ctx, &personalize.CreateEventTrackerInput{Name: aws.String("web"), DatasetGroupArn: g})
+	must("create event tracker", err)
+	sh.trackerID = aws.ToString(tr.TrackingId)
+	return sh
+}
+
+// recommend returns the item IDs GetRecommendations answers.
+func (sh *shop) recommend(t *testing.T, in *personalizeruntime.GetRecommendationsInput) []string {
+	t.Helper()
+	out, err := sh.runtime.GetRecommendations(context.Background(), in)
+	if err != nil {
+		t.Fatalf("GetRecommendations: %v", err)
+	}
+	return itemIDs(out.ItemList)
+}
+
+func itemIDs(items []runtimetypes.PredictedItem) []string {
+	ids := []string{}
+	for _, it := range items {
+		ids = append(ids, aws.ToString(it.ItemId))
+	}
+	return ids
+}
+
+func (sh *shop) putEvents(t *testing.T, user string, typ string, items ...string) {
+	t.Helper()
+	var list []eventstypes.Event
+	for i, it := range items {
+		list = append(list, eventstypes.Event{EventType: aws.String(typ), ItemId: aws.String(it), SentAt: aws.Time(time.Unix(1700001000+int64(i), 0))})
+	}
+	if _, err := sh.events.PutEvents(context.Background(), &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID,
+		UserId: aws.String(user), SessionId: aws.String("session-" + user), EventList: list}); err != nil {
+		t.Fatalf("PutEvents: %v", err)
+	}
+}
+
+// TestRecommendationsFromImportAndEvents walks the whole flow: imported
+// interactions train the campaign, PutEvents updates it, and
+// GetRecommendations answers exactly what popularity and co-occurrence
+// predict.
+func TestRecommendationsFromImportAndEvents(t *testing.T) {
+	sh := newShop(t)
+	// InteractionsCSV: user-1 has item-1 and item-2, user-2 item-1, user-3
+	// item-3. For user-2, item-2 co-occurs with item-1 (through user-1);
+	// item-3 does not.
+	in := &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String("user-2")}
+	if diff := cmp.Diff([]string{"item-2", "item-3"}, sh.recommend(t, in)); diff != "" {
+		t.Errorf("before events: GetRecommendations(user-2) mismatch (-want +got):\n%s", diff)
+	}
+
+	// user-9 has item-3 and item-1: now item-3 co-occurs with item-1 too,
+	// and is more popular than item-2.
+	sh.putEvents(t, "user-9", "click", "item-3", "item-1")
+	out, err := sh.runtime.GetRecommendations(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type scoredItem struct {
+		ID    string
+		Score float64
+	}
+	var got []scoredItem
+	for _, it := range out.ItemList {
+		got = append(got, scoredItem{aws.ToString(it.ItemId), aws.ToFloat64(it.Score)})
+	}
+	// Values: item-3 1 + 2/4, item-2 1 + 1/4; scores are their shares.
+	want := []scoredItem{{"item-3", 0.5454545}, {"item-2", 0.4545455}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("after events: GetRecommendations(user-2) mismatch (-want +got):\n%s", diff)
+	}
+	if !strings.HasPrefix(aws.ToString(out.RecommendationId), "RID-") {
+		t.Errorf("RecommendationId = %q, want RID-...", aws.ToString(out.RecommendationId))
+	}
+
+	// user-9 interacted with everything but item-2.
+	in.UserId = aws.String("user-9")
+	if diff := cmp.Diff([]string{"item-2"}, sh.recommend(t, in)); diff != "" {
+		t.Errorf("GetRecommendations(user-9) mismatch (-want +got):\n%s", diff)
+	}
+	// numResults cuts the list.
+	in.UserId, in.NumResults = aws.String("user-3"), 1
+	if diff := cmp.Diff([]string{"item-1"}, sh.recommend(t, in)); diff != "" {
+		t.Errorf("GetRecommendations(user-3, 1 result) mismatch (-want +got):\n%s", diff)
+	}
+
+	if !sh.s.Seen("user-9") {
+		t.Error(`Seen("user-9") = false after PutEvents sent it`)
+	}
+	var ops []string
+	for _, r := range sh.s.Requests() {
+		if r.Service == personalizetest.ServiceEvents || r.Service == personalizetest.ServiceRuntime {
+			ops = append(ops, r.Service+" "+r.Operation)
+		}
+	}
+	wantOps := []string{"personalize-runtime GetRecommendations", "personalize-events PutEvents",
+		"personalize-runtime GetRecommendations", "personalize-runtime GetRecommendations", "personalize-runtime GetRecommendations"}
+	if diff := cmp.Diff(wantOps, ops); diff != "" {
+		t.Errorf("data-plane requests in the log mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestPersonalizedRanking(t *testing.T) {
+	sh := newShop(t)
+	out, err := sh.runtime.GetPersonalizedRanking(context.Background(), &personalizeruntime.GetPersonalizedRankingInput{
+		CampaignArn: &sh.rankingArn, UserId: aws.String("user-2"), InputList: []string{"new-item", "item-3", "item-1", "item-2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Trained items by co-occurrence with item-1, then popularity; the
+	// untrained one last, as AWS appends it.
+	if diff := cmp.Diff([]string{"item-2", "item-1", "item-3", "new-item"}, itemIDs(out.PersonalizedRanking)); diff != "" {
+		t.Errorf("GetPersonalizedRanking mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestFilters(t *testing.T) {
+	sh := newShop(t)
+	ctx := context.Background()
+	_, err := sh.events.PutItems(ctx, &personalizeevents.PutItemsInput{DatasetArn: &sh.itemsArn, Items: []eventstypes.Item{
+		{ItemId: aws.String("item-1"), Properties: aws.String(`{"genre":"comedy"}`)},
+		{ItemId: aws.String("item-2"), Properties: aws.String(`{"genre":"drama|comedy"}`)},
+		{ItemId: aws.String("item-3"), Properties: aws.String(`{"genre":"drama"}`)},
+	}})
+	if err != nil {
+		t.Fatalf("PutItems: %v", err)
+	}
+	sh.putEvents(t, "user-3", "purchase", "item-1")
+	filter := func(name, expr string) *string {
+		out, err := sh.control.CreateFilter(ctx, &personalize.CreateFilterInput{Name: aws.String(name), DatasetGroupArn: &sh.scene.DatasetGroupARN, FilterExpression: aws.String(expr)})
+		if err != nil {
+			t.Fatalf("CreateFilter(%s): %v", name, err)
+		}
+		return out.FilterArn
+	}
+	genre := filter("genre", `INCLUDE ItemID WHERE Items.GENRE IN ($GENRE)`)
+	notGenre := filter("not-genre", `EXCLUDE ItemID WHERE Items.GENRE IN ("drama")`)
+	bought := filter("bought", `EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase")`)
+
+	tests := []struct {
+		name   string
+		user   string
+		filter *string
+		values map[string]string
+		want   []string
+	}{
+		{"no filter", "user-4", nil, nil, []string{"item-1", "item-2", "item-3"}},
+		{"include by parameter", "user-4", genre, map[string]string{"GENRE": `"comedy"`}, []string{"item-1", "item-2"}},
+		{"include by two values", "user-4", genre, map[string]string{"GENRE": `"drama", "nothing"`}, []string{"item-2", "item-3"}},
+		{"exclude literal, multi-valued field", "user-4", notGenre, nil, []string{"item-1"}},
+		// user-3 has item-3 (imported) and a purchase of item-1 (an event):
+		// both are already excluded as interacted.
+		{"exclude by event type", "user-3", bought, nil, []string{"item-2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := sh.recommend(t, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: &tc.user, FilterArn: tc.filter, FilterValues: tc.values})
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("GetRecommendations(%s) mismatch (-want +got):\n%s", tc.name, diff)
+			}
+		})
+	}
+}
+
+// apiErr returns the code and HTTP status of an SDK error.
+func apiErr(err error) (code string, status int) {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code = ae.ErrorCode()
+	}
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	return code, status
+}
+
+// TestDataPlaneErrors checks the answers the SDK's own validators cannot
+// give: constraints of the models, resources that do not exist or do not
+// fit, and what the emulator cannot evaluate. The SDK types each error, and
+// no message repeats the value that broke a rule.
+func TestDataPlaneErrors(t *testing.T) {
+	sh := newShop(t)
+	ctx := context.Background()
+	const secret = "alice@example.com"
+	unknownCampaign := "arn:aws:personalize:us-east-1:111122223333:campaign/nope"
+	complexFilter, err := sh.control.CreateFilter(ctx, &personalize.CreateFilterInput{Name: aws.String("complex"), DatasetGroupArn: &sh.scene.DatasetGroupARN,
+		FilterExpression: aws.String(`EXCLUDE ItemID WHERE Items.GENRE IN ("a") | INCLUDE ItemID WHERE Items.GENRE IN ("b")`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	event := func(mod func(*eventstypes.Event)) []eventstypes.Event {
+		e := eventstypes.Event{EventType: aws.String("click"), ItemId: aws.String("item-1"), SentAt: aws.Time(time.Unix(1700000000, 0))}
+		mod(&e)
+		return []eventstypes.Event{e}
+	}
+	tests := []struct {
+		name       string
+		call       func() error
+		wantCode   string
+		wantStatus int
+	}{
+		{"PutEvents unknown tracking ID", func() error {
+			_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: aws.String("00000000-0000-4000-8000-000000000000"),
+				SessionId: aws.String("s"), EventList: event(func(*eventstypes.Event) {})})
+			return err
+		}, "InvalidInputException", 400},
+		{"PutEvents event type over 256 characters", func() error {
+			_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID, SessionId: aws.String("s"),
+				EventList: event(func(e *eventstypes.Event) { e.EventType = aws.String(strings.Repeat("x", 257)) })})
+			return err
+		}, "InvalidInputException", 400},
+		{"PutEvents eleven events", func() error {
+			list := event(func(*eventstypes.Event) {})
+			for len(list) < 11 {
+				list = append(list, list[0])
+			}
+			_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID, SessionId: aws.String("s"), EventList: list})
+			return err
+		}, "InvalidInputException", 400},
+		{"PutEvents properties not a JSON object", func() error {
+			_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID, SessionId: aws.String("s"),
+				EventList: event(func(e *eventstypes.Event) { e.Properties = aws.String(secret) })})
+			return err
+		}, "InvalidInputException", 400},
+		{"PutItems unknown dataset", func() error {
+			_, err := sh.events.PutItems(ctx, &personalizeevents.PutItemsInput{DatasetArn: aws.String(sh.itemsArn + "-nope"),
+				Items: []eventstypes.Item{{ItemId: aws.String("item-1")}}})
+			return err
+		}, "ResourceNotFoundException", 404},
+		{"PutItems malformed dataset ARN", func() error {
+			_, err := sh.events.PutItems(ctx, &personalizeevents.PutItemsInput{DatasetArn: aws.String("not-an-arn"),
+				Items: []eventstypes.Item{{ItemId: aws.String("item-1")}}})
+			return err
+		}, "InvalidInputException", 400},
+		{"PutItems into the interactions dataset", func() error {
+			_, err := sh.events.PutItems(ctx, &personalizeevents.PutItemsInput{DatasetArn: &sh.interactionsArn,
+				Items: []eventstypes.Item{{ItemId: aws.String("item-1")}}})
+			return err
+		}, "InvalidInputException", 400},
+		{"PutItems property the schema lacks", func() error {
+			_, err := sh.events.PutItems(ctx, &personalizeevents.PutItemsInput{DatasetArn: &sh.itemsArn,
+				Items: []eventstypes.Item{{ItemId: aws.String("item-1"), Properties: aws.String(`{"email":"` + secret + `"}`)}}})
+			return err
+		}, "InvalidInputException", 400},
+		{"PutUsers without a users dataset", func() error {
+			_, err := sh.events.PutUsers(ctx, &personalizeevents.PutUsersInput{DatasetArn: aws.String(strings.Replace(sh.itemsArn, "ITEMS", "USERS", 1)),
+				Users: []eventstypes.User{{UserId: aws.String(secret)}}})
+			return err
+		}, "ResourceNotFoundException", 404},
+		{"GetRecommendations without a campaign or recommender", func() error {
+			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{UserId: aws.String(secret)})
+			return err
+		}, "InvalidInputException", 400},
+		{"GetRecommendations with both", func() error {
+			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn,
+				RecommenderArn: aws.String("arn:aws:personalize:us-east-1:111122223333:recommender/r"), UserId: aws.String(secret)})
+			return err
+		}, "InvalidInputException", 400},
+		{"GetRecommendations unknown campaign", func() error {
+			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &unknownCampaign, UserId: aws.String(secret)})
+			return err
+		}, "ResourceNotFoundException", 404},
+		{"GetRecommendations numResults over 500", func() error {
+			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret), NumResults: 501})
+			return err
+		}, "InvalidInputException", 400},
+		{"GetRecommendations without the userId the recipe needs", func() error {
+			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, ItemId: aws.String("item-1")})
+			return err
+		}, "InvalidInputException", 400},
+		{"GetRecommendations filter the emulator cannot evaluate", func() error {
+			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret), FilterArn: complexFilter.FilterArn})
+			return err
+		}, "InvalidInputException", 400},
+		{"GetRecommendations unknown filter", func() error {
+			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret),
+				FilterArn: aws.String(sh.scene.DatasetGroupARN + "-filter")})
+			return err
+		}, "ResourceNotFoundException", 404},
+		{"GetRecommendations filter values without a filter", func() error {
+			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret),
+				FilterValues: map[string]string{"GENRE": `"` + secret + `"`}})
+			return err
+		}, "InvalidInputException", 400},
+		{"GetRecommendations promotions", func() error {
+			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret),
+				Promotions: []runtimetypes.Promotion{{Name: aws.String("p"), PercentPromotedItems: aws.Int32(10)}}})
+			return err
+		}, "InvalidInputException", 400},
+		{"GetRecommendations from a ranking campaign", func() error {
+			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.rankingArn, UserId: aws.String(secret)})
+			return err
+		}, "InvalidInputException", 400},
+		{"GetPersonalizedRanking from a user-personalization campaign", func() error {
+			_, err := sh.runtime.GetPersonalizedRanking(ctx, &personalizeruntime.GetPersonalizedRankingInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret), InputList: []string{"item-1"}})
+			return err
+		}, "InvalidInputException", 400},
+		{"GetPersonalizedRanking over 500 items", func() error {
+			_, err := sh.runtime.GetPersonalizedRanking(ctx, &personalizeruntime.GetPersonalizedRankingInput{CampaignArn: &sh.rankingArn, UserId: aws.String(secret), InputList: make([]string, 501)})
+			return err
+		}, "InvalidInputException", 400},
+		{"GetActionRecommendations from an items campaign", func() error {
+			_, err := sh.runtime.GetActionRecommendations(ctx, &personalizeruntime.GetActionRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret)})
+			return err
+		}, "InvalidInputException", 400},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			code, status := apiErr(err)
+			if code != tc.wantCode || status != tc.wantStatus {
+				t.Fatalf("error = %v (code %q, status %d), want code %q, status %d", err, code, status, tc.wantCode, tc.wantStatus)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("error %q repeats the value sent", err)
+			}
+		})
+	}
+}
+
+// TestBucketsNamedLikeDataPlanePaths shows that S3 keeps its path-style
+// buckets named "events" or "recommendations": the endpoint tells the APIs
+// apart by the SigV4 credential scope, not by the path.
+func TestBucketsNamedLikeDataPlanePaths(t *testing.T) {
+	sh := newShop(t)
+	ctx := context.Background()
+	s3c := s3.NewFromConfig(sh.s.Config())
+	sh.s.ResetRequests()
+	for _, bucket := range []string{"events", "recommendations", "items", "users"} {
+		if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+			t.Fatalf("CreateBucket(%s): %v", bucket, err)
+		}
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("k"), Body: strings.NewReader("v")}); err != nil {
+			t.Fatalf("PutObject(%s): %v", bucket, err)
+		}
+		// DeleteObjects is a POST to /<bucket>?delete, the shape of a
+		// data-plane call.
+		out, err := s3c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{{Key: aws.String("k")}}}})
+		if err != nil || len(out.Deleted) != 1 {
+			t.Fatalf("DeleteObjects(%s) = %v, %v; want one deleted", bucket, out, err)
+		}
+	}
+	sh.putEvents(t, "user-1", "click", "item-3")
+
+	counts := map[string]int{}
+	for _, r := range sh.s.Requests() {
+		counts[r.Service]++
+	}
+	if diff := cmp.Diff(map[string]int{personalizetest.ServiceS3: 12, personalizetest.ServiceEvents: 1}, counts); diff != "" {
+		t.Errorf("requests by service mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestDenyDataPlane(t *testing.T) {
+	sh := newShop(t)
+	ctx := context.Background()
+	sh.s.Deny(personalizetest.ServiceEvents, "PutEvents")
+	sh.s.Deny(personalizetest.ServiceRuntime, personalizetest.AnyOperation)
+	_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID, SessionId: aws.String("s"),
+		EventList: []eventstypes.Event{{EventType: aws.String("click"), ItemId: aws.String("item-1"), SentAt: aws.Time(time.Unix(1700000000, 0))}}})
+	if code, status := apiErr(err); code != "AccessDeniedException" || status != 403 || !strings.Contains(err.Error(), "personalize:PutEvents") {
+		t.Errorf("denied PutEvents = %v (code %q, status %d), want AccessDeniedException 403 naming personalize:PutEvents", err, code, status)
+	}
+	_, err = sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String("user-1")})
+	if code, status := apiErr(err); code != "AccessDeniedException" || status != 403 {
+		t.Errorf("denied GetRecommendations = %v (code %q, status %d), want AccessDeniedException 403", err, code, status)
+	}
+	// Other operations of the events API still answer.
+	if _, err := sh.events.PutItems(ctx, &personalizeevents.PutItemsInput{DatasetArn: &sh.itemsArn, Items: []eventstypes.Item{{ItemId: aws.String("item-9")}}}); err != nil {
+		t.Errorf("PutItems with only PutEvents denied: %v", err)
+	}
+	sh.s.Allow(personalizetest.ServiceRuntime, personalizetest.AnyOperation)
+	if _, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String("user-1")}); err != nil {
+		t.Errorf("GetRecommendations after Allow: %v", err)
+	}
+}
