@@ -160,11 +160,11 @@ func parseFilterExpression(text string, target filterTarget) (filterExpr, error)
 		}
 		f.negate = true
 	case p.punct("="):
-		v, err := p.value(&f)
+		v, isParam, err := p.value(&f)
 		if err != nil {
 			return f, err
 		}
-		if v != "" {
+		if !isParam {
 			f.values = []string{v}
 		}
 		return f, p.end()
@@ -175,11 +175,11 @@ func parseFilterExpression(text string, target filterTarget) (filterExpr, error)
 		return f, &filterError{"an IN without a parenthesised list"}
 	}
 	for {
-		v, err := p.value(&f)
+		v, isParam, err := p.value(&f)
 		if err != nil {
 			return f, err
 		}
-		if f.param == "" {
+		if !isParam {
 			f.values = append(f.values, v)
 		}
 		if p.punct(")") {
@@ -225,20 +225,20 @@ func (p *tokens) next(kind tokenKind) (string, bool) {
 	return "", false
 }
 
-// value reads one literal, returning it, or one $PARAMETER, recording it in
-// f and returning "". A second parameter is refused.
-func (p *tokens) value(f *filterExpr) (string, error) {
+// value reads one literal and returns it, or one $PARAMETER and records it
+// in f. A second parameter is refused.
+func (p *tokens) value(f *filterExpr) (v string, isParam bool, err error) {
 	if v, ok := p.next(tokString); ok {
-		return v, nil
+		return v, false, nil
 	}
 	if name, ok := p.next(tokParam); ok {
 		if f.param != "" {
-			return "", &filterError{"more than one parameter in a condition"}
+			return "", true, &filterError{"more than one parameter in a condition"}
 		}
 		f.param = name
-		return "", nil
+		return "", true, nil
 	}
-	return "", &filterError{"a value that is neither a double-quoted string nor a $PARAMETER"}
+	return "", false, &filterError{"a value that is neither a double-quoted string nor a $PARAMETER"}
 }
 
 func (p *tokens) end() error {
