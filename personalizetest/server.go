@@ -73,10 +73,13 @@ func (o Options) validate() error {
 	return nil
 }
 
-// Server is one HTTPS endpoint on 127.0.0.1 serving Amazon Personalize, AWS
-// KMS and Amazon S3 in-process. Requests are routed by their X-Amz-Target
-// header: "AmazonPersonalize.*" goes to Personalize, "TrentService.*" to
-// KMS, anything else to S3 (path-style).
+// Server is one HTTPS endpoint on 127.0.0.1 serving Amazon Personalize (the
+// control plane and the events and runtime data-plane APIs), AWS KMS and
+// Amazon S3 in-process. Requests are routed by their X-Amz-Target header:
+// "AmazonPersonalize.*" goes to Personalize, "TrentService.*" to KMS;
+// requests without one that are signed for "personalize" go to the events
+// or runtime API by method and path (POST /events, POST /recommendations,
+// ...); anything else goes to S3 (path-style).
 //
 // A Server is safe for concurrent use. Close it when done; [New] does that
 // through t.Cleanup.
@@ -181,7 +184,7 @@ func New(tb testing.TB, optFns ...func(*Options)) *Server {
 	return s
 }
 
-// URL is the endpoint, https://127.0.0.1:PORT, for all three services.
+// URL is the endpoint, https://127.0.0.1:PORT, for every service.
 func (s *Server) URL() string { return s.url }
 
 // CertPool returns a new pool holding the Server's own CA certificate.
