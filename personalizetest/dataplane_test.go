@@ -3,6 +3,7 @@ package personalizetest_test
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -465,5 +466,233 @@ func TestDenyDataPlane(t *testing.T) {
 	sh.s.Allow(personalizetest.ServiceRuntime, personalizetest.AnyOperation)
 	if _, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String("user-1")}); err != nil {
 		t.Errorf("GetRecommendations after Allow: %v", err)
+	}
+}
+
+// TestPutRecordsAreStored reads back, through a dataset export, what
+// PutUsers and PutEvents stored: PUT data apart from the imported BULK data,
+// a second PutUsers of the same ID replacing the first.
+func TestPutRecordsAreStored(t *testing.T) {
+	sh := newShop(t)
+	ctx := context.Background()
+	usersSchema := `{"type":"record","name":"Users","namespace":"com.amazonaws.personalize.schema",` +
+		`"fields":[{"name":"USER_ID","type":"string"},{"name":"MEMBERSHIP","type":["null","string"],"categorical":true}],"version":"1.0"}`
+	schema, err := sh.control.CreateSchema(ctx, &personalize.CreateSchemaInput{Name: aws.String("users"), Schema: &usersSchema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := sh.control.CreateDataset(ctx, &personalize.CreateDatasetInput{Name: aws.String("users"), DatasetGroupArn: &sh.scene.DatasetGroupARN,
+		DatasetType: aws.String("Users"), SchemaArn: schema.SchemaArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, membership := range []string{"silver", "gold"} {
+		if _, err := sh.events.PutUsers(ctx, &personalizeevents.PutUsersInput{DatasetArn: users.DatasetArn, Users: []eventstypes.User{
+			{UserId: aws.String("user-1"), Properties: aws.String(`{"membership":"` + membership + `"}`)},
+			{UserId: aws.String("user-" + membership)},
+		}}); err != nil {
+			t.Fatalf("PutUsers: %v", err)
+		}
+	}
+	sh.putEvents(t, "user-5", "click", "item-2")
+
+	export := func(name, datasetArn string, mode ptypes.IngestionMode) string {
+		t.Helper()
+		if _, err := sh.control.CreateDatasetExportJob(ctx, &personalize.CreateDatasetExportJobInput{JobName: aws.String(name), DatasetArn: &datasetArn,
+			IngestionMode: mode, RoleArn: &sh.scene.RoleARN, JobOutput: &ptypes.DatasetExportJobOutput{S3DataDestination: &ptypes.S3DataConfig{Path: &sh.scene.ExportLocation}}}); err != nil {
+			t.Fatalf("CreateDatasetExportJob(%s): %v", name, err)
+		}
+		d, err := sh.control.DescribeDataset(ctx, &personalize.DescribeDatasetInput{DatasetArn: &datasetArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bucket, key := personalizetest.ExportObjectKey(sh.scene.ExportLocation, name, aws.ToString(d.Dataset.DatasetType))
+		obj, err := s3.NewFromConfig(sh.s.Config()).GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key})
+		if err != nil {
+			t.Fatalf("GetObject(%s): %v", key, err)
+		}
+		defer obj.Body.Close()
+		var b strings.Builder
+		if _, err := io.Copy(&b, obj.Body); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name, dataset string
+		mode          ptypes.IngestionMode
+		want          string
+	}{
+		{"users", aws.ToString(users.DatasetArn), ptypes.IngestionModePut, "USER_ID,MEMBERSHIP\nuser-1,gold\nuser-silver,\nuser-gold,\n"},
+		{"events", sh.interactionsArn, ptypes.IngestionModePut, "USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\nuser-5,item-2,1700001000,click\n"},
+		// InteractionsCSV, which has no EVENT_TYPE column.
+		{"bulk", sh.interactionsArn, ptypes.IngestionModeBulk, "USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\n" +
+			"user-1,item-1,1700000000,\nuser-1,item-2,1700000100,\nuser-2,item-1,1700000200,\nuser-3,item-3,1700000300,\n"},
+	}
+	for _, tc := range tests {
+		got := export(tc.name, tc.dataset, tc.mode)
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("export %s mismatch (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+// TestRecommenders answers from a domain dataset group's recommenders by
+// use case: popular items without a user, related items for an item, and
+// "recommended for you" for a user.
+func TestRecommenders(t *testing.T) {
+	ctx := context.Background()
+	s := personalizetest.New(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
+	sc, err := s.SeedScene(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pz := personalize.NewFromConfig(s.Config())
+	g, err := pz.CreateDatasetGroup(ctx, &personalize.CreateDatasetGroupInput{Name: aws.String("store"), Domain: ptypes.DomainEcommerce})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := pz.CreateSchema(ctx, &personalize.CreateSchemaInput{Name: aws.String("store-interactions"), Domain: ptypes.DomainEcommerce, Schema: aws.String(interactionsWithTypes)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := pz.CreateDataset(ctx, &personalize.CreateDatasetInput{Name: aws.String("interactions"), DatasetGroupArn: g.DatasetGroupArn, DatasetType: aws.String("Interactions"), SchemaArn: schema.SchemaArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pz.CreateDatasetImportJob(ctx, &personalize.CreateDatasetImportJobInput{JobName: aws.String("import"), DatasetArn: ds.DatasetArn,
+		DataSource: &ptypes.DataSource{DataLocation: &sc.DataLocation}, RoleArn: &sc.RoleARN}); err != nil {
+		t.Fatal(err)
+	}
+	recommender := func(name, useCase string) *string {
+		out, err := pz.CreateRecommender(ctx, &personalize.CreateRecommenderInput{Name: aws.String(name), DatasetGroupArn: g.DatasetGroupArn,
+			RecipeArn: aws.String("arn:aws:personalize:::recipe/" + useCase)})
+		if err != nil {
+			t.Fatalf("CreateRecommender(%s): %v", useCase, err)
+		}
+		return out.RecommenderArn
+	}
+	popular := recommender("popular", "aws-ecomm-popular-items-by-views")
+	alsoViewed := recommender("also-viewed", "aws-ecomm-customers-who-viewed-x-also-viewed")
+	forYou := recommender("for-you", "aws-ecomm-recommended-for-you")
+
+	rt := personalizeruntime.NewFromConfig(s.Config())
+	tests := []struct {
+		name string
+		in   personalizeruntime.GetRecommendationsInput
+		want []string
+	}{
+		{"popular", personalizeruntime.GetRecommendationsInput{RecommenderArn: popular}, []string{"item-1", "item-2", "item-3"}},
+		{"popular, less what the user has", personalizeruntime.GetRecommendationsInput{RecommenderArn: popular, UserId: aws.String("user-2")}, []string{"item-2", "item-3"}},
+		{"also viewed", personalizeruntime.GetRecommendationsInput{RecommenderArn: alsoViewed, ItemId: aws.String("item-2")}, []string{"item-1", "item-3"}},
+		{"for you", personalizeruntime.GetRecommendationsInput{RecommenderArn: forYou, UserId: aws.String("user-3")}, []string{"item-1", "item-2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := rt.GetRecommendations(ctx, &tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, itemIDs(out.ItemList)); diff != "" {
+				t.Errorf("GetRecommendations(%s) mismatch (-want +got):\n%s", tc.name, diff)
+			}
+		})
+	}
+
+	// A stopped recommender does not answer.
+	if _, err := pz.StopRecommender(ctx, &personalize.StopRecommenderInput{RecommenderArn: popular}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = rt.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{RecommenderArn: popular})
+	if code, _ := apiErr(err); code != "InvalidInputException" {
+		t.Errorf("GetRecommendations(stopped recommender) = %v, want InvalidInputException", err)
+	}
+}
+
+// TestActions covers the actions APIs: PutActions and PutActionInteractions
+// feed a next-best-action campaign.
+func TestActions(t *testing.T) {
+	sh := newShop(t)
+	ctx := context.Background()
+	schema := func(name, fields string) *string {
+		out, err := sh.control.CreateSchema(ctx, &personalize.CreateSchemaInput{Name: aws.String(name), Schema: aws.String(
+			`{"type":"record","name":"` + name + `","namespace":"com.amazonaws.personalize.schema","fields":[` + fields + `],"version":"1.0"}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.SchemaArn
+	}
+	dataset := func(typ string, schemaArn *string) *string {
+		out, err := sh.control.CreateDataset(ctx, &personalize.CreateDatasetInput{Name: aws.String(strings.ToLower(typ)), DatasetGroupArn: &sh.scene.DatasetGroupARN,
+			DatasetType: aws.String(typ), SchemaArn: schemaArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.DatasetArn
+	}
+	actions := dataset("Actions", schema("Actions", `{"name":"ACTION_ID","type":"string"},{"name":"KIND","type":["null","string"],"categorical":true}`))
+	dataset("Action_Interactions", schema("ActionInteractions",
+		`{"name":"USER_ID","type":"string"},{"name":"ACTION_ID","type":"string"},{"name":"TIMESTAMP","type":"long"},{"name":"EVENT_TYPE","type":"string"}`))
+
+	if _, err := sh.events.PutActions(ctx, &personalizeevents.PutActionsInput{DatasetArn: actions, Actions: []eventstypes.Action{
+		{ActionId: aws.String("subscribe"), Properties: aws.String(`{"kind":"paid"}`)},
+		{ActionId: aws.String("newsletter"), Properties: aws.String(`{"kind":"free"}`)},
+		{ActionId: aws.String("app"), Properties: aws.String(`{"kind":"free"}`)},
+	}}); err != nil {
+		t.Fatalf("PutActions: %v", err)
+	}
+	interactions := []eventstypes.ActionInteraction{}
+	for i, ua := range [][2]string{{"u1", "subscribe"}, {"u1", "newsletter"}, {"u2", "subscribe"}, {"u2", "app"}, {"u3", "subscribe"}} {
+		interactions = append(interactions, eventstypes.ActionInteraction{UserId: aws.String(ua[0]), ActionId: aws.String(ua[1]),
+			SessionId: aws.String("s-" + ua[0]), EventType: aws.String("TAKEN"), Timestamp: aws.Time(time.Unix(1700000000+int64(i), 0))})
+	}
+	if _, err := sh.events.PutActionInteractions(ctx, &personalizeevents.PutActionInteractionsInput{TrackingId: &sh.trackerID, ActionInteractions: interactions}); err != nil {
+		t.Fatalf("PutActionInteractions: %v", err)
+	}
+
+	sol, err := sh.control.CreateSolution(ctx, &personalize.CreateSolutionInput{Name: aws.String("nba"), DatasetGroupArn: &sh.scene.DatasetGroupARN,
+		RecipeArn: aws.String("arn:aws:personalize:::recipe/aws-next-best-action")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := sh.control.CreateSolutionVersion(ctx, &personalize.CreateSolutionVersionInput{SolutionArn: sol.SolutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	camp, err := sh.control.CreateCampaign(ctx, &personalize.CreateCampaignInput{Name: aws.String("nba"), SolutionVersionArn: sv.SolutionVersionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	free, err := sh.control.CreateFilter(ctx, &personalize.CreateFilterInput{Name: aws.String("free"), DatasetGroupArn: &sh.scene.DatasetGroupARN,
+		FilterExpression: aws.String(`INCLUDE ActionID WHERE Actions.KIND IN ($KIND)`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		in   personalizeruntime.GetActionRecommendationsInput
+		want []string
+	}{
+		// u3 took subscribe, which co-occurs with newsletter and app alike.
+		{"by co-occurrence", personalizeruntime.GetActionRecommendationsInput{CampaignArn: camp.CampaignArn, UserId: aws.String("u3")}, []string{"app", "newsletter"}},
+		{"numResults", personalizeruntime.GetActionRecommendationsInput{CampaignArn: camp.CampaignArn, UserId: aws.String("u3"), NumResults: 1}, []string{"app"}},
+		{"new user: popularity", personalizeruntime.GetActionRecommendationsInput{CampaignArn: camp.CampaignArn, UserId: aws.String("u9")}, []string{"subscribe", "app", "newsletter"}},
+		{"filtered", personalizeruntime.GetActionRecommendationsInput{CampaignArn: camp.CampaignArn, UserId: aws.String("u9"), FilterArn: free.FilterArn,
+			FilterValues: map[string]string{"KIND": `"paid"`}}, []string{"subscribe"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := sh.runtime.GetActionRecommendations(ctx, &tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []string{}
+			for _, a := range out.ActionList {
+				got = append(got, aws.ToString(a.ActionId))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("GetActionRecommendations(%s) mismatch (-want +got):\n%s", tc.name, diff)
+			}
+		})
 	}
 }

@@ -116,7 +116,7 @@ func (s *Server) record(groupArn string, d *dataset, column string, rows []map[s
 		}
 	}
 	for _, row := range rows {
-		stored := map[string]string{}
+		stored := map[string]string{putMarker: "1"}
 		for k, v := range row {
 			if declared[k] && v != "" {
 				stored[k] = v
@@ -219,7 +219,7 @@ func (s *Server) putRecords(datasetArn *string, datasetType, idColumn, member st
 	}
 	rows := make([]map[string]string, len(recs))
 	for i, r := range recs {
-		row := map[string]string{idColumn: deref(r.id)}
+		row := map[string]string{idColumn: deref(r.id), putMarker: "1"}
 		if r.properties != nil {
 			props, err := decodeProperties(member, i, *r.properties)
 			if err != nil {
