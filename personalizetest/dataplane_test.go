@@ -2,8 +2,10 @@ package personalizetest_test
 
 import (
 	"context"
-	"errors"
+	"crypto/tls"
+	"encoding/json"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +19,6 @@ import (
 	runtimetypes "github.com/aws/aws-sdk-go-v2/service/personalizeruntime/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/personalizetest"
@@ -46,7 +47,7 @@ type shop struct {
 	control                            *personalize.Client
 }
 
-func newShop(t *testing.T) *shop {
+func newShop(t testing.TB) *shop {
 	t.Helper()
 	ctx := context.Background()
 	s := personalizetest.New(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
@@ -116,7 +117,7 @@ func itemIDs(items []runtimetypes.PredictedItem) []string {
 	return ids
 }
 
-func (sh *shop) putEvents(t *testing.T, user string, typ string, items ...string) {
+func (sh *shop) putEvents(t testing.TB, user string, typ string, items ...string) {
 	t.Helper()
 	var list []eventstypes.Event
 	for i, it := range items {
@@ -255,19 +256,6 @@ func TestFilters(t *testing.T) {
 	}
 }
 
-// apiErr returns the code and HTTP status of an SDK error.
-func apiErr(err error) (code string, status int) {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		code = ae.ErrorCode()
-	}
-	var re interface{ HTTPStatusCode() int }
-	if errors.As(err, &re) {
-		status = re.HTTPStatusCode()
-	}
-	return code, status
-}
-
 // TestDataPlaneErrors checks the answers the SDK's own validators cannot
 // give: constraints of the models, resources that do not exist or do not
 // fit, and what the emulator cannot evaluate. The SDK types each error, and
@@ -401,7 +389,7 @@ func TestDataPlaneErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call()
-			code, status := apiErr(err)
+			code, status := apiError(err)
 			if code != tc.wantCode || status != tc.wantStatus {
 				t.Fatalf("error = %v (code %q, status %d), want code %q, status %d", err, code, status, tc.wantCode, tc.wantStatus)
 			}
@@ -452,11 +440,11 @@ func TestDenyDataPlane(t *testing.T) {
 	sh.s.Deny(personalizetest.ServiceRuntime, personalizetest.AnyOperation)
 	_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID, SessionId: aws.String("s"),
 		EventList: []eventstypes.Event{{EventType: aws.String("click"), ItemId: aws.String("item-1"), SentAt: aws.Time(time.Unix(1700000000, 0))}}})
-	if code, status := apiErr(err); code != "AccessDeniedException" || status != 403 || !strings.Contains(err.Error(), "personalize:PutEvents") {
+	if code, status := apiError(err); code != "AccessDeniedException" || status != 403 || !strings.Contains(err.Error(), "personalize:PutEvents") {
 		t.Errorf("denied PutEvents = %v (code %q, status %d), want AccessDeniedException 403 naming personalize:PutEvents", err, code, status)
 	}
 	_, err = sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String("user-1")})
-	if code, status := apiErr(err); code != "AccessDeniedException" || status != 403 {
+	if code, status := apiError(err); code != "AccessDeniedException" || status != 403 {
 		t.Errorf("denied GetRecommendations = %v (code %q, status %d), want AccessDeniedException 403", err, code, status)
 	}
 	// Other operations of the events API still answer.
@@ -604,7 +592,7 @@ func TestRecommenders(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = rt.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{RecommenderArn: popular})
-	if code, _ := apiErr(err); code != "InvalidInputException" {
+	if code, _ := apiError(err); code != "InvalidInputException" {
 		t.Errorf("GetRecommendations(stopped recommender) = %v, want InvalidInputException", err)
 	}
 }
@@ -692,6 +680,54 @@ func TestActions(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("GetActionRecommendations(%s) mismatch (-want +got):\n%s", tc.name, diff)
+			}
+		})
+	}
+}
+
+// TestDataPlaneWire sends what the SDK never would: a body that is not
+// JSON, a member of the wrong JSON type, and a path no operation has. The
+// answers are REST-JSON errors, and each request is in the log.
+func TestDataPlaneWire(t *testing.T) {
+	s := personalizetest.New(t)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.CertPool(), MinVersion: tls.VersionTLS12}}}
+	t.Cleanup(client.CloseIdleConnections)
+	tests := []struct {
+		name, method, path, body string
+		wantStatus               int
+		wantType                 string
+		wantService, wantOp      string
+	}{
+		{"not JSON", "POST", "/events", `{"trackingId":`, 400, "SerializationException", personalizetest.ServiceEvents, "PutEvents"},
+		{"wrong JSON type", "POST", "/recommendations", `{"numResults":"25"}`, 400, "SerializationException", personalizetest.ServiceRuntime, "GetRecommendations"},
+		{"model constraint", "POST", "/users", `{"datasetArn":"x","users":[]}`, 400, "InvalidInputException", personalizetest.ServiceEvents, "PutUsers"},
+		{"no such path", "POST", "/nothing", `{}`, 404, "UnknownOperationException", personalizetest.ServicePersonalize, ""},
+		{"no such method", "GET", "/events", ``, 404, "UnknownOperationException", personalizetest.ServicePersonalize, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s.ResetRequests()
+			req, err := http.NewRequest(tc.method, s.URL()+tc.path, strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+personalizetest.AccessKeyID+"/20261129/us-east-1/personalize/aws4_request, SignedHeaders=host, Signature=0")
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body struct{ Message string }
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Message == "" {
+				t.Errorf("body: %v, message %q; want {\"message\": ...}", err, body.Message)
+			}
+			if resp.StatusCode != tc.wantStatus || resp.Header.Get("X-Amzn-Errortype") != tc.wantType {
+				t.Errorf("%s %s = %d %s, want %d %s", tc.method, tc.path, resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"), tc.wantStatus, tc.wantType)
+			}
+			reqs := s.Requests()
+			if len(reqs) != 1 || reqs[0].Service != tc.wantService || reqs[0].Operation != tc.wantOp {
+				t.Errorf("logged %+v, want one request of %s %q", reqs, tc.wantService, tc.wantOp)
 			}
 		})
 	}
