@@ -262,13 +262,15 @@ const personalizeSigningName = "personalize"
 // (Credential=AKID/date/Region/service/aws4_request), from the
 // Authorization header or, for presigned URLs, the query; "" if unsigned.
 func signingService(r *http.Request) string {
-	cred := r.URL.Query().Get("X-Amz-Credential")
+	var cred string
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		_, after, ok := strings.Cut(auth, "Credential=")
 		if !ok {
 			return ""
 		}
 		cred, _, _ = strings.Cut(after, ",")
+	} else {
+		cred = r.URL.Query().Get("X-Amz-Credential")
 	}
 	parts := strings.Split(strings.TrimSpace(cred), "/")
 	if len(parts) != 5 || parts[4] != "aws4_request" {

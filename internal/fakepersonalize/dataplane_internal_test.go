@@ -147,10 +147,9 @@ func TestLearned(t *testing.T) {
 		eventType  string
 		rows       []row
 		user, item string
-		popOnly    bool
 		want       []string
 	}{
-		{name: "popularity, ties by ID", popOnly: true,
+		{name: "popularity, ties by ID",
 			rows: []row{{"u1", "b", ""}, {"u2", "b", ""}, {"u1", "a", ""}, {"u3", "c", ""}},
 			want: []string{"b", "a", "c"}},
 		{name: "co-occurrence with the user's history first", user: "u2",
@@ -173,7 +172,14 @@ func TestLearned(t *testing.T) {
 				m.add(r.user, r.item, r.typ)
 			}
 			var got []string
-			for _, c := range m.rank(tc.user, tc.item, tc.popOnly) {
+			var by affinity
+			switch {
+			case tc.item != "":
+				by = m.toItem(tc.item)
+			case tc.user != "":
+				by = m.toUser(tc.user)
+			}
+			for _, c := range m.rank(by) {
 				got = append(got, c.id)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {

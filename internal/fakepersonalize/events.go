@@ -3,6 +3,7 @@ package fakepersonalize
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ func (s *Server) putEvents(in *putEventsInput) (any, *apiError) {
 		}
 		rows = append(rows, row)
 	}
-	s.record(t.groupArn, d, "ITEM_ID", rows)
+	s.appendInteractions(t.groupArn, d, "ITEM_ID", rows)
 	return struct{}{}, nil
 }
 
@@ -72,7 +73,7 @@ func (s *Server) putActionInteractions(in *putActionInteractionsInput) (any, *ap
 		rows = append(rows, map[string]string{"USER_ID": deref(a.UserID), "ACTION_ID": deref(a.ActionID),
 			"TIMESTAMP": epochSeconds(a.Timestamp), "EVENT_TYPE": deref(a.EventType)})
 	}
-	s.record(t.groupArn, d, "ACTION_ID", rows)
+	s.appendInteractions(t.groupArn, d, "ACTION_ID", rows)
 	return struct{}{}, nil
 }
 
@@ -86,6 +87,7 @@ func (s *Server) trackerDataset(trackingID *string, datasetType string) (*eventT
 	for _, e := range s.eventTrackers.list(nil) {
 		if e.trackingID == *trackingID {
 			t = e
+			break
 		}
 	}
 	switch {
@@ -105,10 +107,10 @@ func (s *Server) trackerDataset(trackingID *string, datasetType string) (*eventT
 	return t, d, nil
 }
 
-// record appends interaction rows to d, keeping only the columns its schema
+// appendInteractions appends interaction rows to d, keeping only the columns its schema
 // declares, and teaches them to every model of the group that learns from
 // column (ITEM_ID or ACTION_ID).
-func (s *Server) record(groupArn string, d *dataset, column string, rows []map[string]string) {
+func (s *Server) appendInteractions(groupArn string, d *dataset, column string, rows []map[string]string) {
 	declared := map[string]bool{}
 	if sc := s.schemaOf(d); sc != nil {
 		for _, f := range sc.fields {
@@ -148,7 +150,8 @@ func (s *Server) groupModels(groupArn string) []*learned {
 	return out
 }
 
-type record struct {
+// putRecord is one item, user or action of PutItems, PutUsers or PutActions.
+type putRecord struct {
 	id         *string
 	properties *string
 }
@@ -160,9 +163,9 @@ func (s *Server) putItems(in *struct {
 		Properties *string `json:"properties"`
 	} `json:"items"`
 }) (any, *apiError) {
-	recs := make([]record, len(in.Items))
+	recs := make([]putRecord, len(in.Items))
 	for i, r := range in.Items {
-		recs[i] = record{r.ItemID, r.Properties}
+		recs[i] = putRecord{r.ItemID, r.Properties}
 	}
 	return struct{}{}, s.putRecords(in.DatasetArn, "ITEMS", "ITEM_ID", "items", recs)
 }
@@ -174,9 +177,9 @@ func (s *Server) putUsers(in *struct {
 		Properties *string `json:"properties"`
 	} `json:"users"`
 }) (any, *apiError) {
-	recs := make([]record, len(in.Users))
+	recs := make([]putRecord, len(in.Users))
 	for i, r := range in.Users {
-		recs[i] = record{r.UserID, r.Properties}
+		recs[i] = putRecord{r.UserID, r.Properties}
 	}
 	return struct{}{}, s.putRecords(in.DatasetArn, "USERS", "USER_ID", "users", recs)
 }
@@ -188,9 +191,9 @@ func (s *Server) putActions(in *struct {
 		Properties *string `json:"properties"`
 	} `json:"actions"`
 }) (any, *apiError) {
-	recs := make([]record, len(in.Actions))
+	recs := make([]putRecord, len(in.Actions))
 	for i, r := range in.Actions {
-		recs[i] = record{r.ActionID, r.Properties}
+		recs[i] = putRecord{r.ActionID, r.Properties}
 	}
 	return struct{}{}, s.putRecords(in.DatasetArn, "ACTIONS", "ACTION_ID", "actions", recs)
 }
@@ -200,7 +203,7 @@ func (s *Server) putActions(in *struct {
 // keys are the schema's field names in camel case (GENRES: "genres",
 // CREATION_TIMESTAMP: "creationTimestamp"); every record is checked before
 // any is stored.
-func (s *Server) putRecords(datasetArn *string, datasetType, idColumn, member string, recs []record) *apiError {
+func (s *Server) putRecords(datasetArn *string, datasetType, idColumn, member string, recs []putRecord) *apiError {
 	d, err := lookup(s.datasets, "datasetArn", datasetArn)
 	if err != nil {
 		return err
@@ -270,7 +273,7 @@ func decodeProperties(member string, i int, text string) (map[string]string, *ap
 	dec := json.NewDecoder(bytes.NewReader([]byte(text)))
 	dec.UseNumber()
 	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil || obj == nil || dec.More() {
+	if err := dec.Decode(&obj); err != nil || obj == nil || dec.Decode(new(any)) != io.EOF {
 		return nil, invalidInput("%s.%d.member.properties must be a JSON object", member, i+1)
 	}
 	out := make(map[string]string, len(obj))

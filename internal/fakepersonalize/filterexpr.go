@@ -41,14 +41,15 @@ type filterExpr struct {
 // filterTarget says what a filter selects: items or actions.
 type filterTarget struct {
 	id           string // ItemID, ActionID
+	idColumn     string // ITEM_ID, ACTION_ID
 	metadata     string // Items, Actions
 	metadataType string // ITEMS, ACTIONS
 	interactions string // Interactions, Action_Interactions
 }
 
 var (
-	itemTarget   = filterTarget{"ItemID", "Items", "ITEMS", "Interactions"}
-	actionTarget = filterTarget{"ActionID", "Actions", "ACTIONS", "Action_Interactions"}
+	itemTarget   = filterTarget{"ItemID", "ITEM_ID", "Items", "ITEMS", "Interactions"}
+	actionTarget = filterTarget{"ActionID", "ACTION_ID", "Actions", "ACTIONS", "Action_Interactions"}
 )
 
 type tokenKind uint8

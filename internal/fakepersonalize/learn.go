@@ -107,16 +107,38 @@ func (m *learned) pair(a, b string) {
 // scored is one candidate with its ranking key.
 type scored struct {
 	id      string
-	affine  int     // co-occurrence with the user's history or the given item
+	affine  int     // see affinity
 	popular int     // interactions
 	value   float64 // affine + popularity scaled below 1, for the score
 }
 
-// rank orders the trained items for a user (their history seeds the
-// co-occurrence) or for an item (related items), or by popularity alone when
-// both are "". Ties fall to popularity, then to the item ID, so the order is
-// total and deterministic.
-func (m *learned) rank(user, item string, usePopularityOnly bool) []scored {
+// affinity says how strongly a candidate item relates to what a request is
+// about; nil ranks by popularity alone.
+type affinity func(id string) int
+
+// toUser is the summed co-occurrence of an item with the user's trained
+// history.
+func (m *learned) toUser(user string) affinity {
+	return func(id string) int {
+		n := 0
+		for h := range m.history[user] {
+			if m.trained(user, h) {
+				n += m.cooccur[h][id]
+			}
+		}
+		return n
+	}
+}
+
+// toItem is an item's co-occurrence with the given one.
+func (m *learned) toItem(item string) affinity {
+	return func(id string) int { return m.cooccur[item][id] }
+}
+
+// rank orders the trained items by affinity, then popularity, then item
+// ID, so the order is total and deterministic. The ranking value is the
+// affinity plus the popularity scaled below 1, which orders the same way.
+func (m *learned) rank(by affinity) []scored {
 	maxPop := 0
 	for _, n := range m.popularity {
 		maxPop = max(maxPop, n)
@@ -124,17 +146,8 @@ func (m *learned) rank(user, item string, usePopularityOnly bool) []scored {
 	out := make([]scored, 0, len(m.popularity))
 	for id, pop := range m.popularity {
 		c := scored{id: id, popular: pop}
-		if !usePopularityOnly {
-			switch {
-			case item != "":
-				c.affine = m.cooccur[item][id]
-			case user != "":
-				for h := range m.history[user] {
-					if m.trained(user, h) {
-						c.affine += m.cooccur[h][id]
-					}
-				}
-			}
+		if by != nil {
+			c.affine = by(id)
 		}
 		c.value = float64(c.affine) + float64(pop)/float64(maxPop+1)
 		out = append(out, c)
@@ -171,8 +184,8 @@ func (m *learned) interacted(user, item string, types []string) bool {
 	return false
 }
 
-// scores turns ranking values into scores that sum to 1 over the ranked
-// list, rounded as Personalize rounds its scores (7 decimals).
+// scoresOf turns ranking values into scores that sum to 1 over the ranked
+// list, rounded to 7 decimals as in Personalize's answers.
 func scoresOf(list []scored) []float64 {
 	total := 0.0
 	for _, c := range list {

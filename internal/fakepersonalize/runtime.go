@@ -2,7 +2,6 @@ package fakepersonalize
 
 import (
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 )
@@ -17,11 +16,11 @@ import (
 // accepted and ignored; promotions and metadata columns are refused.
 
 const (
-	maxNumResults       = 500 // GetRecommendations, with no metadata
-	maxRankingInput     = 500
-	defaultNumActions   = 5
-	maxNumActions       = 100
-	recommendationIDTag = "RID-"
+	maxNumResults          = 500 // GetRecommendations, with no metadata
+	maxRankingInput        = 500
+	defaultNumActions      = 5
+	maxNumActions          = 100
+	recommendationIDPrefix = "RID-"
 )
 
 // serving is a campaign or recommender ready to answer.
@@ -95,14 +94,14 @@ func (s *Server) getRecommendations(in *getRecommendationsInput) (any, *apiError
 		if user == "" {
 			return nil, invalidInput("userId is required for a %s recipe", sv.recipeType)
 		}
-		ranked = sv.model.rank(user, "", false)
+		ranked = sv.model.rank(sv.model.toUser(user))
 	case recipeTypeRelatedItems:
 		if item == "" {
 			return nil, invalidInput("itemId is required for a %s recipe", sv.recipeType)
 		}
-		ranked = slices.DeleteFunc(sv.model.rank("", item, false), func(c scored) bool { return c.id == item })
+		ranked = slices.DeleteFunc(sv.model.rank(sv.model.toItem(item)), func(c scored) bool { return c.id == item })
 	case recipeTypePopularity:
-		ranked = sv.model.rank("", "", true)
+		ranked = sv.model.rank(nil)
 	default:
 		return nil, invalidInput("%s serves a %s recipe, which GetRecommendations does not answer", sv.arn, sv.recipeType)
 	}
@@ -115,7 +114,7 @@ func (s *Server) getRecommendations(in *getRecommendationsInput) (any, *apiError
 	return struct {
 		ItemList         []predictedItem `json:"itemList"`
 		RecommendationID string          `json:"recommendationId"`
-	}{predicted(ranked, n), recommendationIDTag + newUUID()}, nil
+	}{predicted(ranked, n), recommendationIDPrefix + newUUID()}, nil
 }
 
 func (s *Server) getPersonalizedRanking(in *struct {
@@ -144,7 +143,7 @@ func (s *Server) getPersonalizedRanking(in *struct {
 	}
 	user := deref(in.UserID)
 	byID := map[string]scored{}
-	for _, c := range sv.model.rank(user, "", false) {
+	for _, c := range sv.model.rank(sv.model.toUser(user)) {
 		byID[c.id] = c
 	}
 	// Trained items in rank order, then the others in input order, as AWS
@@ -170,7 +169,7 @@ func (s *Server) getPersonalizedRanking(in *struct {
 	return struct {
 		PersonalizedRanking []predictedItem `json:"personalizedRanking"`
 		RecommendationID    string          `json:"recommendationId"`
-	}{predicted(ranked, len(ranked)), recommendationIDTag + newUUID()}, nil
+	}{predicted(ranked, len(ranked)), recommendationIDPrefix + newUUID()}, nil
 }
 
 type predictedAction struct {
@@ -200,7 +199,7 @@ func (s *Server) getActionRecommendations(in *struct {
 		return nil, invalidInput("%s serves a %s recipe; GetActionRecommendations needs a %s recipe", sv.arn, sv.recipeType, recipeTypeNextAction)
 	}
 	user := deref(in.UserID)
-	ranked := sv.model.rank(user, "", user == "")
+	ranked := sv.model.rank(sv.model.toUser(user)) // no history: popularity
 	if user != "" {
 		ranked = slices.DeleteFunc(ranked, func(c scored) bool { return sv.model.interacted(user, c.id, nil) })
 	}
@@ -215,7 +214,7 @@ func (s *Server) getActionRecommendations(in *struct {
 	return struct {
 		ActionList       []predictedAction `json:"actionList"`
 		RecommendationID string            `json:"recommendationId"`
-	}{actions, recommendationIDTag + newUUID()}, nil
+	}{actions, recommendationIDPrefix + newUUID()}, nil
 }
 
 // numResults applies a numResults member's default (when absent or 0, which
@@ -268,9 +267,7 @@ func (s *Server) filtered(sv serving, target filterTarget, user string, filterAr
 	}
 	expr, perr := parseFilterExpression(f.expression, target)
 	if perr != nil {
-		var fe *filterError
-		errors.As(perr, &fe)
-		return nil, invalidInput("The local Personalize emulator cannot evaluate the filter %s: it has %s", f.arn, fe.reason)
+		return nil, invalidInput("The local Personalize emulator cannot evaluate the filter %s: it has %s", f.arn, perr)
 	}
 	for name := range values {
 		if name != expr.param {
@@ -292,9 +289,9 @@ func (s *Server) filtered(sv serving, target filterTarget, user string, filterAr
 			return nil, invalidInput("filterValues.%s must be one or more double-quoted values separated by commas", expr.param)
 		}
 	}
-	match := func(id string) bool { return sv.model.interacted(user, id, want) && user != "" }
+	match := func(id string) bool { return user != "" && sv.model.interacted(user, id, want) }
 	if expr.dataset != "" {
-		meta := s.metadataIndex(sv.groupArn, expr.dataset, target.id, expr.field)
+		meta := s.metadataIndex(sv.groupArn, expr.dataset, target.idColumn, expr.field)
 		match = func(id string) bool {
 			for _, v := range meta[id] {
 				if slices.Contains(want, v) {
@@ -310,11 +307,7 @@ func (s *Server) filtered(sv serving, target filterTarget, user string, filterAr
 // metadataIndex maps each ID in the group's metadata dataset (ITEMS or
 // ACTIONS) to the values of field, split at "|" as Personalize splits
 // categorical values.
-func (s *Server) metadataIndex(groupArn, datasetType, target, field string) map[string][]string {
-	idColumn := "ITEM_ID"
-	if target == actionTarget.id {
-		idColumn = "ACTION_ID"
-	}
+func (s *Server) metadataIndex(groupArn, datasetType, idColumn, field string) map[string][]string {
 	out := map[string][]string{}
 	d := s.groupDataset(groupArn, datasetType)
 	if d == nil {
