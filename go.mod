@@ -8,6 +8,8 @@ require (
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
 	github.com/aws/aws-sdk-go-v2/service/kms v1.62.6
 	github.com/aws/aws-sdk-go-v2/service/personalize v1.50.5
+	github.com/aws/aws-sdk-go-v2/service/personalizeevents v1.34.0
+	github.com/aws/aws-sdk-go-v2/service/personalizeruntime v1.36.4
 	github.com/aws/aws-sdk-go-v2/service/s3 v1.114.10
 	github.com/aws/smithy-go v1.28.9
 	github.com/google/go-cmp v0.7.0

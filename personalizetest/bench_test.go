@@ -5,9 +5,13 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalizeevents"
+	eventstypes "github.com/aws/aws-sdk-go-v2/service/personalizeevents/types"
+	"github.com/aws/aws-sdk-go-v2/service/personalizeruntime"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/personalizeguard/personalizeguard/personalizetest"
@@ -68,5 +72,40 @@ func BenchmarkS3PutObject(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkGetRecommendations measures one runtime call through TLS, the
+// request log, model validation and the ranking of a trained campaign.
+func BenchmarkGetRecommendations(b *testing.B) {
+	sh := newShop(b)
+	ctx := context.Background()
+	in := &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String("user-2")}
+	b.ReportAllocs()
+	for b.Loop() {
+		sh.s.ResetRequests()
+		if _, err := sh.runtime.GetRecommendations(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPutEvents measures PutEvents with 10 events carrying properties,
+// each stored and taught to the group's models.
+func BenchmarkPutEvents(b *testing.B) {
+	sh := newShop(b)
+	ctx := context.Background()
+	list := make([]eventstypes.Event, 10)
+	for i := range list {
+		list[i] = eventstypes.Event{EventType: aws.String("click"), ItemId: aws.String(fmt.Sprintf("item-%d", i)),
+			Properties: aws.String(`{"device":"phone","position":3}`), SentAt: aws.Time(time.Unix(1700001000, 0))}
+	}
+	in := &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID, UserId: aws.String("user-bench"), SessionId: aws.String("s"), EventList: list}
+	b.ReportAllocs()
+	for b.Loop() {
+		sh.s.ResetRequests()
+		if _, err := sh.events.PutEvents(ctx, in); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,4 +1,5 @@
-// Package personalizetest runs Amazon Personalize, AWS KMS and Amazon S3
+// Package personalizetest runs Amazon Personalize (the control plane and
+// both data-plane APIs: events and runtime), AWS KMS and Amazon S3
 // in-process, behind one HTTPS endpoint on 127.0.0.1, so that tests and
 // examples exercise the real aws-sdk-go-v2 clients, serializers and TLS
 // without an AWS account or a network.
@@ -33,9 +34,14 @@
 // The endpoint routes each request by its X-Amz-Target header:
 // "AmazonPersonalize.*" to the Personalize emulator, "TrentService.*" to KMS
 // (an in-memory emulator with key states, policies, aliases, grants and
-// AES-256-GCM envelopes), anything else to S3 (gofakes3 behind a front handler that
-// stores bucket encryption, policies, public access blocks, ownership
-// controls and object encryption as AWS does).
+// AES-256-GCM envelopes). Requests without one that are signed for the
+// service "personalize" (the SigV4 credential scope) go to the events and
+// runtime APIs, routed by method and path (POST /events, POST
+// /recommendations, ...); anything else goes to S3 (gofakes3 behind a
+// front handler that stores bucket encryption, policies, public access
+// blocks, ownership controls and object encryption as AWS does). S3 is
+// addressed path-style on the same endpoint, so the scope, not the path,
+// keeps a bucket named "events" in S3.
 //
 // # Personalize
 //
@@ -51,6 +57,51 @@
 // a CSV (see [ExportObjectKey]); batch inference jobs write results (see
 // [BatchOutputKey]).
 //
+// # Events and recommendations
+//
+// The data plane is served through the same endpoint, so the SDK's
+// personalizeevents and personalizeruntime clients built from
+// [Server.Config] work unchanged. Requests are validated from the two APIs'
+// models (lengths, patterns, list sizes, required members) and answered
+// with the errors each operation declares, typed by the SDK:
+// InvalidInputException (400), ResourceNotFoundException (404),
+// ResourceInUseException (409). Beyond the models: a trackingId must name an
+// ACTIVE event tracker whose group has an interactions dataset; PutItems,
+// PutUsers and PutActions need an ACTIVE dataset of that type, and their
+// properties must be a JSON object of the schema's fields in camel case;
+// GetRecommendations takes exactly one of an ACTIVE campaign or recommender,
+// and a filterArn must name an ACTIVE filter of the same dataset group.
+//
+// PutEvents (PutActionInteractions) appends to the group's interactions
+// (action interactions) dataset; PutItems, PutUsers and PutActions replace
+// the record with the same ID. Recommendations come from a deterministic
+// model built when a solution version or recommender becomes ACTIVE, from
+// the group's imported interactions (only the solution's eventType, if it
+// has one), and updated by every later PutEvents:
+//
+//   - popularity: the number of interactions with each item;
+//   - co-occurrence: for two items, the number of users who interacted with
+//     both.
+//
+// By the recipe's type: USER_PERSONALIZATION ranks by the summed
+// co-occurrence with the user's items, then popularity, then item ID;
+// RELATED_ITEMS by co-occurrence with the given itemId; POPULAR_ITEMS by
+// popularity. Items the user already interacted with are left out, numResults
+// defaults to 25 (at most 500; GetActionRecommendations 5 and 100), and
+// scores are each item's share of the ranking value, summing to 1.
+// GetPersonalizedRanking (PERSONALIZED_RANKING recipes) reorders the
+// inputList the same way and appends untrained items in input order.
+// GetActionRecommendations does the same over action interactions for
+// PERSONALIZED_ACTIONS recipes. The supported filters are one condition:
+//
+//	INCLUDE|EXCLUDE ItemID WHERE Items.<FIELD> IN|NOT IN|= ($PARAM or "literal", ...)
+//	INCLUDE|EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN|= ($PARAM or "literal", ...)
+//
+// with filterValues such as {"PARAM": `"comedy","drama"`} and multi-valued
+// fields split at "|"; any other expression is refused with an
+// InvalidInputException that says the emulator cannot evaluate it, never
+// passed unfiltered.
+//
 // # Proving what reached "AWS"
 //
 // Every request is recorded before any emulator sees it: [Server.Requests]
@@ -60,7 +111,8 @@
 //
 // # Failing on purpose
 //
-// [Server.Deny] answers an operation with AWS's access-denied error, to test
+// [Server.Deny] answers an operation with AWS's access-denied error (name the
+// data plane's with [ServiceEvents] and [ServiceRuntime]), to test
 // that checks which cannot run fail closed. [Options].MinTLSVersion and MaxTLSVersion build an
 // endpoint that offers only old TLS versions, to test that clients refuse
 // it.
@@ -74,7 +126,9 @@
 // # Fidelity
 //
 // Signatures are not verified; IAM is not emulated (bucket policies, key
-// policies and grants are stored and listed, not enforced); the Personalize
-// emulator covers the control plane only; the KMS emulator does no asymmetric
+// policies and grants are stored and listed, not enforced); recommendations
+// come from popularity and co-occurrence, not from Personalize's models, and
+// ignore the runtime context; promotions, metadata columns and filters
+// beyond the subset above are refused; the KMS emulator does no asymmetric
 // or HMAC cryptography. Each Server has its own KMS keys.
 package personalizetest

@@ -7,14 +7,21 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/personalizeguard/personalizeguard/internal/fakepersonalize"
 )
 
 // Service names, as used in [Request.Service], [Server.Deny] and
 // [Server.Allow].
 const (
 	ServicePersonalize = "personalize"
-	ServiceKMS         = "kms"
-	ServiceS3          = "s3"
+	// ServiceEvents and ServiceRuntime are Personalize's data-plane APIs
+	// (PutEvents, ...; GetRecommendations, ...), named by their endpoint
+	// prefixes.
+	ServiceEvents  = fakepersonalize.APIEvents
+	ServiceRuntime = fakepersonalize.APIRuntime
+	ServiceKMS     = "kms"
+	ServiceS3      = "s3"
 )
 
 // AnyOperation makes [Server.Deny] and [Server.Allow] apply to every
@@ -33,8 +40,9 @@ func faultKey(service, operation string) string {
 // Deny makes the Server answer operation of service (for example
 // Deny(ServiceS3, "GetBucketPolicy")) with AWS's access-denied error for
 // that service, as if the caller's IAM policy lacked the permission:
-// Personalize and KMS answer HTTP 400 with __type AccessDeniedException, S3
-// answers HTTP 403 with the XML code AccessDenied. Denied requests are still
+// Personalize and KMS answer HTTP 400 with __type AccessDeniedException, the
+// events and runtime APIs HTTP 403 with the X-Amzn-Errortype
+// AccessDeniedException, S3 HTTP 403 with the XML code AccessDenied. Denied requests are still
 // recorded in the request log. [AnyOperation] denies every operation of the
 // service. Use it to test that a check which cannot run fails closed.
 func (s *Server) Deny(service, operation string) {
@@ -60,7 +68,11 @@ func (s *Server) isDenied(service, operation string) bool {
 const testPrincipal = "arn:aws:iam::" + AccountID + ":user/personalizetest"
 
 func writeDenied(w http.ResponseWriter, r *http.Request, service, operation string) {
-	action := service + ":" + operation
+	iamService := service
+	if service == ServiceEvents || service == ServiceRuntime {
+		iamService = ServicePersonalize // IAM has one prefix for all three APIs
+	}
+	action := iamService + ":" + operation
 	msg := "User: " + testPrincipal + " is not authorized to perform: " + action + " because no identity-based policy allows the " + action + " action"
 	if service == ServiceS3 {
 		w.Header().Set("Content-Type", "application/xml")
@@ -76,6 +88,14 @@ func writeDenied(w http.ResponseWriter, r *http.Request, service, operation stri
 			HostID    string   `xml:"HostId"`
 		}{Code: "AccessDenied", Message: "Access Denied", RequestID: "personalizetest", HostID: "personalizetest"})
 		_, _ = io.WriteString(w, xml.Header)
+		_, _ = w.Write(b)
+		return
+	}
+	if service == ServiceEvents || service == ServiceRuntime {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Errortype", "AccessDeniedException")
+		w.WriteHeader(http.StatusForbidden)
+		b, _ := json.Marshal(map[string]string{"message": msg})
 		_, _ = w.Write(b)
 		return
 	}

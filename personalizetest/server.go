@@ -73,10 +73,13 @@ func (o Options) validate() error {
 	return nil
 }
 
-// Server is one HTTPS endpoint on 127.0.0.1 serving Amazon Personalize, AWS
-// KMS and Amazon S3 in-process. Requests are routed by their X-Amz-Target
-// header: "AmazonPersonalize.*" goes to Personalize, "TrentService.*" to
-// KMS, anything else to S3 (path-style).
+// Server is one HTTPS endpoint on 127.0.0.1 serving Amazon Personalize (the
+// control plane and the events and runtime data-plane APIs), AWS KMS and
+// Amazon S3 in-process. Requests are routed by their X-Amz-Target header:
+// "AmazonPersonalize.*" goes to Personalize, "TrentService.*" to KMS;
+// requests without one that are signed for "personalize" go to the events
+// or runtime API by method and path (POST /events, POST /recommendations,
+// ...); anything else goes to S3 (path-style).
 //
 // A Server is safe for concurrent use. Close it when done; [New] does that
 // through t.Cleanup.
@@ -181,7 +184,7 @@ func New(tb testing.TB, optFns ...func(*Options)) *Server {
 	return s
 }
 
-// URL is the endpoint, https://127.0.0.1:PORT, for all three services.
+// URL is the endpoint, https://127.0.0.1:PORT, for every service.
 func (s *Server) URL() string { return s.url }
 
 // CertPool returns a new pool holding the Server's own CA certificate.
@@ -251,6 +254,31 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
+// personalizeSigningName is the SigV4 service name of all three
+// Personalize APIs.
+const personalizeSigningName = "personalize"
+
+// signingService returns the service of a SigV4 request's credential scope
+// (Credential=AKID/date/Region/service/aws4_request), from the
+// Authorization header or, for presigned URLs, the query; "" if unsigned.
+func signingService(r *http.Request) string {
+	var cred string
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		_, after, ok := strings.Cut(auth, "Credential=")
+		if !ok {
+			return ""
+		}
+		cred, _, _ = strings.Cut(after, ",")
+	} else {
+		cred = r.URL.Query().Get("X-Amz-Credential")
+	}
+	parts := strings.Split(strings.TrimSpace(cred), "/")
+	if len(parts) != 5 || parts[4] != "aws4_request" {
+		return ""
+	}
+	return parts[3]
+}
+
 // serve records a request, applies [Server.Deny], and routes it to its
 // emulator.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -284,6 +312,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(target, fakekms.TargetPrefix):
 		req.Service, req.Operation, req.Target = ServiceKMS, strings.TrimPrefix(target, fakekms.TargetPrefix), target
 		next = s.kms
+	case target == "" && signingService(r) == personalizeSigningName:
+		// The events and runtime APIs are REST-JSON on paths (/events,
+		// /recommendations) that are also valid path-style S3 bucket names;
+		// the credential scope tells them apart, as S3 requests are signed
+		// for "s3".
+		req.Service, req.Target = ServicePersonalize, req.URL
+		if api, op, ok := fakepersonalize.DataOperation(r.Method, r.URL.Path); ok {
+			req.Service, req.Operation = api, op
+		}
+		next = http.HandlerFunc(s.personalize.ServeData)
 	default:
 		req.Service, req.Operation, req.Target = ServiceS3, fakes3.Operation(r), req.URL
 		next = s.s3

@@ -5,7 +5,8 @@ import "strings"
 type dataset struct {
 	meta
 	groupArn, datasetType, schemaArn string
-	// rows are the imported records, by column name.
+	// rows are the records, by column name: imported ones, and those put
+	// through the events API, which carry putMarker.
 	rows   []map[string]string
 	update *datasetUpdate
 }
@@ -45,6 +46,11 @@ type datasetSummary struct {
 	Name        string `json:"name"`
 	lifecycleView
 }
+
+// putMarker is the column that marks a row put through the events API
+// (PutEvents, PutItems, ...), so exports can tell BULK from PUT data. No
+// schema field can have this name.
+const putMarker = "\x00put"
 
 // datasetTypes maps each dataset type, upper-cased, to the schema fields it
 // requires.

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -135,7 +136,8 @@ func (s *Server) runImport(j *importJob) string {
 	if j.importMode == "INCREMENTAL" {
 		d.rows = append(d.rows, rows...)
 	} else {
-		d.rows = rows
+		// A full import replaces the bulk data, not what was put.
+		d.rows = append(slices.DeleteFunc(d.rows, func(r map[string]string) bool { return r[putMarker] == "" }), rows...)
 	}
 	return ""
 }
@@ -362,14 +364,15 @@ func (s *Server) runExport(j *exportJob) string {
 		header[i] = f.name
 	}
 	_ = w.Write(header)
-	if j.ingestionMode != "PUT" { // only bulk imports exist here; PutEvents data is never stored
-		for _, row := range d.rows {
-			rec := make([]string, len(header))
-			for i, col := range header {
-				rec[i] = row[col]
-			}
-			_ = w.Write(rec)
+	for _, row := range d.rows {
+		if put := row[putMarker] != ""; j.ingestionMode == "BULK" && put || j.ingestionMode == "PUT" && !put {
+			continue
 		}
+		rec := make([]string, len(header))
+		for i, col := range header {
+			rec[i] = row[col]
+		}
+		_ = w.Write(rec)
 	}
 	w.Flush()
 	key := ExportObjectKey(j.loc.key, j.name, d.datasetType)

@@ -1,6 +1,8 @@
 // Package fakepersonalize serves the Amazon Personalize control plane
-// (JSON 1.1: POST /, X-Amz-Target: AmazonPersonalize.<Operation>) in-process,
-// for tests and examples that must run without AWS.
+// (JSON 1.1: POST /, X-Amz-Target: AmazonPersonalize.<Operation>) and the
+// events and runtime data-plane APIs (REST-JSON: POST /events, POST
+// /recommendations, ...; see [Server.ServeData]) in-process, for tests and
+// examples that must run without AWS.
 //
 // No emulator of Personalize exists elsewhere, so this one is written from
 // the SDK's own serializers, deserializers and validators
@@ -52,4 +54,14 @@
 // ListDatasetGroups and ListSchemas, which declare no InvalidInputException,
 // answer InvalidNextTokenException for bad paging input; more than 200 tags
 // or tag keys answer TooManyTagsException or TooManyTagKeysException.
+//
+// # Data plane
+//
+// [DataOperation] names the operation of a method and path; [Server.ServeData]
+// validates it from the events or runtime model (events_rules_gen.go,
+// runtime_rules_gen.go) and answers with REST-JSON errors (status from the
+// model, X-Amzn-Errortype, {"message": ...}). Events go into the group's
+// interactions dataset and teach the models (see learned) of its solution
+// versions and recommenders; the runtime answers from those models and
+// evaluates the filter subset in filterexpr.go.
 package fakepersonalize

@@ -7,6 +7,8 @@ type recommender struct {
 	groupArn, recipeArn string
 	config              json.RawMessage
 	update              *recommenderUpdate
+	// model is what the recommender learned when it was created.
+	model *learned
 }
 
 // recommenderUpdate is the last UpdateRecommender request.
@@ -59,7 +61,10 @@ func (s *Server) createRecommender(in *struct {
 	}
 	rec := &recommender{meta: s.newMeta(arn, *in.Name, in.Tags), groupArn: g.arn, recipeArn: r.arn(), config: in.RecommenderConfig}
 	s.recommenders.put(rec)
-	s.begin(&rec.meta, createPhase, nil, nil)
+	s.begin(&rec.meta, createPhase, func() string {
+		rec.model = s.learnFrom(g.arn, "INTERACTIONS", "ITEM_ID", "")
+		return ""
+	}, nil)
 	return struct {
 		RecommenderArn string `json:"recommenderArn"`
 	}{arn}, nil

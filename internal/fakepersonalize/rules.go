@@ -1,6 +1,8 @@
 package fakepersonalize
 
 //go:generate go run ./gen -o rules_gen.go
+//go:generate go run ./gen -model personalize-events-2018-03-22.json -prefix events -o events_rules_gen.go
+//go:generate go run ./gen -model personalize-runtime-2018-05-22.json -prefix runtime -o runtime_rules_gen.go
 
 import (
 	"bytes"
@@ -13,9 +15,11 @@ import (
 	"unicode/utf8"
 )
 
-// The validation rules live in rules_gen.go, generated from the service
-// model by ./gen: one shape per model shape an input can reach and, per
-// operation, its input shape and declared errors. This file reads them.
+// The validation rules live in rules_gen.go (control plane),
+// events_rules_gen.go and runtime_rules_gen.go (data plane), generated from
+// the service models by ./gen: one shape per model shape an input can reach
+// and, per operation, its input shape and declared errors. This file reads
+// them.
 
 type shapeKind uint8
 
@@ -56,6 +60,9 @@ type member struct {
 type operation struct {
 	input  *shape
 	errors []string // declared exception shapes, in model order
+	// method and path route the REST-JSON data-plane operations; both are
+	// "" for the control plane, which routes by X-Amz-Target.
+	method, path string
 }
 
 // declares reports whether op may answer an error of type typ.

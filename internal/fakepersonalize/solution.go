@@ -222,6 +222,8 @@ type solutionVersion struct {
 	meta
 	solutionArn, trainingMode string
 	trainingHours             float64
+	// model is what the version learned; set when it settles ACTIVE.
+	model *learned
 }
 
 type solutionVersionView struct {
@@ -298,7 +300,20 @@ func (s *Server) runTraining(sol *solution, sv *solutionVersion) string {
 		return "The dataset group has no imported interactions data; import interactions before training"
 	}
 	sv.trainingHours = 0.5
+	if r, _ := recipeByARN(recipeOf(sol)); r.recipeType == recipeTypeNextAction {
+		sv.model = s.learnFrom(sol.groupArn, "ACTION_INTERACTIONS", "ACTION_ID", sol.eventType)
+	} else {
+		sv.model = s.learnFrom(sol.groupArn, "INTERACTIONS", "ITEM_ID", sol.eventType)
+	}
 	return ""
+}
+
+// recipeOf is the recipe a solution trains with: its own, or AutoML's pick.
+func recipeOf(sol *solution) string {
+	if sol.recipeArn == "" {
+		return defaultAutoMLRecipe
+	}
+	return sol.recipeArn
 }
 
 func (s *Server) describeSolutionVersion(in *struct {
