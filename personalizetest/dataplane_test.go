@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -280,17 +282,18 @@ func TestDataPlaneErrors(t *testing.T) {
 		call       func() error
 		wantCode   string
 		wantStatus int
+		wantMsg    string // part of the message AWS words the same way
 	}{
 		{"PutEvents unknown tracking ID", func() error {
 			_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: aws.String("00000000-0000-4000-8000-000000000000"),
 				SessionId: aws.String("s"), EventList: event(func(*eventstypes.Event) {})})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `trackingId does not name an event tracker`},
 		{"PutEvents event type over 256 characters", func() error {
 			_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID, SessionId: aws.String("s"),
 				EventList: event(func(e *eventstypes.Event) { e.EventType = aws.String(strings.Repeat("x", 257)) })})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `'eventList.1.member.eventType' failed to satisfy constraint: Member must have length less than or equal to 256`},
 		{"PutEvents eleven events", func() error {
 			list := event(func(*eventstypes.Event) {})
 			for len(list) < 11 {
@@ -298,93 +301,93 @@ func TestDataPlaneErrors(t *testing.T) {
 			}
 			_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID, SessionId: aws.String("s"), EventList: list})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `'eventList' failed to satisfy constraint: Member must have length less than or equal to 10`},
 		{"PutEvents properties not a JSON object", func() error {
 			_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID, SessionId: aws.String("s"),
 				EventList: event(func(e *eventstypes.Event) { e.Properties = aws.String(secret) })})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `eventList.1.member.properties must be a JSON object`},
 		{"PutItems unknown dataset", func() error {
 			_, err := sh.events.PutItems(ctx, &personalizeevents.PutItemsInput{DatasetArn: aws.String(sh.itemsArn + "-nope"),
 				Items: []eventstypes.Item{{ItemId: aws.String("item-1")}}})
 			return err
-		}, "ResourceNotFoundException", 404},
+		}, "ResourceNotFoundException", 404, `Could not find resource`},
 		{"PutItems malformed dataset ARN", func() error {
 			_, err := sh.events.PutItems(ctx, &personalizeevents.PutItemsInput{DatasetArn: aws.String("not-an-arn"),
 				Items: []eventstypes.Item{{ItemId: aws.String("item-1")}}})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `'datasetArn' failed to satisfy constraint: Member must satisfy regular expression pattern`},
 		{"PutItems into the interactions dataset", func() error {
 			_, err := sh.events.PutItems(ctx, &personalizeevents.PutItemsInput{DatasetArn: &sh.interactionsArn,
 				Items: []eventstypes.Item{{ItemId: aws.String("item-1")}}})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `is not of type ITEMS`},
 		{"PutItems property the schema lacks", func() error {
 			_, err := sh.events.PutItems(ctx, &personalizeevents.PutItemsInput{DatasetArn: &sh.itemsArn,
 				Items: []eventstypes.Item{{ItemId: aws.String("item-1"), Properties: aws.String(`{"email":"` + secret + `"}`)}}})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `items.1.member.properties has a property that the dataset's schema does not declare`},
 		{"PutUsers without a users dataset", func() error {
 			_, err := sh.events.PutUsers(ctx, &personalizeevents.PutUsersInput{DatasetArn: aws.String(strings.Replace(sh.itemsArn, "ITEMS", "USERS", 1)),
 				Users: []eventstypes.User{{UserId: aws.String(secret)}}})
 			return err
-		}, "ResourceNotFoundException", 404},
+		}, "ResourceNotFoundException", 404, `Could not find resource`},
 		{"GetRecommendations without a campaign or recommender", func() error {
 			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{UserId: aws.String(secret)})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `Either campaignArn or recommenderArn is required`},
 		{"GetRecommendations with both", func() error {
 			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn,
 				RecommenderArn: aws.String("arn:aws:personalize:us-east-1:111122223333:recommender/r"), UserId: aws.String(secret)})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `not both`},
 		{"GetRecommendations unknown campaign", func() error {
 			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &unknownCampaign, UserId: aws.String(secret)})
 			return err
-		}, "ResourceNotFoundException", 404},
+		}, "ResourceNotFoundException", 404, `Could not find resource `},
 		{"GetRecommendations numResults over 500", func() error {
 			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret), NumResults: 501})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `'numResults' failed to satisfy constraint: Member must have value less than or equal to 500`},
 		{"GetRecommendations without the userId the recipe needs", func() error {
 			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, ItemId: aws.String("item-1")})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `userId is required for a USER_PERSONALIZATION recipe`},
 		{"GetRecommendations filter the emulator cannot evaluate", func() error {
 			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret), FilterArn: complexFilter.FilterArn})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `cannot evaluate the filter`},
 		{"GetRecommendations unknown filter", func() error {
 			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret),
 				FilterArn: aws.String(sh.scene.DatasetGroupARN + "-filter")})
 			return err
-		}, "ResourceNotFoundException", 404},
+		}, "ResourceNotFoundException", 404, `Could not find resource`},
 		{"GetRecommendations filter values without a filter", func() error {
 			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret),
 				FilterValues: map[string]string{"GENRE": `"` + secret + `"`}})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `filterValues need a filterArn`},
 		{"GetRecommendations promotions", func() error {
 			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret),
 				Promotions: []runtimetypes.Promotion{{Name: aws.String("p"), PercentPromotedItems: aws.Int32(10)}}})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `promotions are not supported`},
 		{"GetRecommendations from a ranking campaign", func() error {
 			_, err := sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.rankingArn, UserId: aws.String(secret)})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `GetRecommendations does not answer`},
 		{"GetPersonalizedRanking from a user-personalization campaign", func() error {
 			_, err := sh.runtime.GetPersonalizedRanking(ctx, &personalizeruntime.GetPersonalizedRankingInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret), InputList: []string{"item-1"}})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `GetPersonalizedRanking needs a PERSONALIZED_RANKING recipe`},
 		{"GetPersonalizedRanking over 500 items", func() error {
 			_, err := sh.runtime.GetPersonalizedRanking(ctx, &personalizeruntime.GetPersonalizedRankingInput{CampaignArn: &sh.rankingArn, UserId: aws.String(secret), InputList: make([]string, 501)})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `'inputList' failed to satisfy constraint`},
 		{"GetActionRecommendations from an items campaign", func() error {
 			_, err := sh.runtime.GetActionRecommendations(ctx, &personalizeruntime.GetActionRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String(secret)})
 			return err
-		}, "InvalidInputException", 400},
+		}, "InvalidInputException", 400, `GetActionRecommendations needs a PERSONALIZED_ACTIONS recipe`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -392,6 +395,9 @@ func TestDataPlaneErrors(t *testing.T) {
 			code, status := apiError(err)
 			if code != tc.wantCode || status != tc.wantStatus {
 				t.Fatalf("error = %v (code %q, status %d), want code %q, status %d", err, code, status, tc.wantCode, tc.wantStatus)
+			}
+			if !strings.Contains(err.Error(), tc.wantMsg) {
+				t.Errorf("error = %v, want a message with %q", err, tc.wantMsg)
 			}
 			if strings.Contains(err.Error(), secret) {
 				t.Errorf("error %q repeats the value sent", err)
@@ -730,5 +736,39 @@ func TestDataPlaneWire(t *testing.T) {
 				t.Errorf("logged %+v, want one request of %s %q", reqs, tc.wantService, tc.wantOp)
 			}
 		})
+	}
+}
+
+// TestDataPlaneConcurrent sends events and asks for recommendations from
+// several goroutines (run it with -race); every event counts.
+func TestDataPlaneConcurrent(t *testing.T) {
+	sh := newShop(t)
+	ctx := context.Background()
+	const workers = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*workers)
+	for i := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			user := fmt.Sprintf("c-%d", i)
+			_, err := sh.events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: &sh.trackerID, UserId: &user, SessionId: &user,
+				EventList: []eventstypes.Event{{EventType: aws.String("click"), ItemId: aws.String("item-2"), SentAt: aws.Time(time.Unix(1700002000, 0))}}})
+			errs <- err
+			_, err = sh.runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: &user})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	// item-2 now has 1 + 8 interactions, item-1 two.
+	got := sh.recommend(t, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sh.campaignArn, UserId: aws.String("user-3")})
+	if diff := cmp.Diff([]string{"item-2", "item-1"}, got); diff != "" {
+		t.Errorf("GetRecommendations(user-3) after concurrent events mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -77,7 +77,7 @@
 // the record with the same ID. Recommendations come from a deterministic
 // model built when a solution version or recommender becomes ACTIVE, from
 // the group's imported interactions (only the solution's eventType, if it
-// has one), and updated by every later PutEvents:
+// has one), and updated by every later PutEvents (PutActionInteractions):
 //
 //   - popularity: the number of interactions with each item;
 //   - co-occurrence: for two items, the number of users who interacted with
@@ -97,6 +97,7 @@
 //	INCLUDE|EXCLUDE ItemID WHERE Items.<FIELD> IN|NOT IN|= ($PARAM or "literal", ...)
 //	INCLUDE|EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN|= ($PARAM or "literal", ...)
 //
+// (ActionID, Actions and Action_Interactions for GetActionRecommendations),
 // with filterValues such as {"PARAM": `"comedy","drama"`} and multi-valued
 // fields split at "|"; any other expression is refused with an
 // InvalidInputException that says the emulator cannot evaluate it, never

@@ -209,7 +209,7 @@ func (s *Server) putRecords(datasetArn *string, datasetType, idColumn, member st
 		return err
 	}
 	if !strings.EqualFold(d.datasetType, datasetType) {
-		return invalidInput("The dataset %s is not a %s dataset", d.arn, datasetType)
+		return invalidInput("The dataset %s is not of type %s", d.arn, datasetType)
 	}
 	if !d.active() {
 		return notActive(&d.meta)

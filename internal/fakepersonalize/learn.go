@@ -1,8 +1,9 @@
 package fakepersonalize
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -119,15 +120,15 @@ type affinity func(id string) int
 // toUser is the summed co-occurrence of an item with the user's trained
 // history.
 func (m *learned) toUser(user string) affinity {
-	return func(id string) int {
-		n := 0
-		for h := range m.history[user] {
-			if m.trained(user, h) {
-				n += m.cooccur[h][id]
+	sum := map[string]int{}
+	for h := range m.history[user] {
+		if m.trained(user, h) {
+			for id, n := range m.cooccur[h] {
+				sum[id] += n
 			}
 		}
-		return n
 	}
+	return func(id string) int { return sum[id] }
 }
 
 // toItem is an item's co-occurrence with the given one.
@@ -157,15 +158,8 @@ func (m *learned) rank(by affinity) []scored {
 }
 
 func sortScored(out []scored) {
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.affine != b.affine {
-			return a.affine > b.affine
-		}
-		if a.popular != b.popular {
-			return a.popular > b.popular
-		}
-		return a.id < b.id
+	slices.SortFunc(out, func(a, b scored) int {
+		return cmp.Or(cmp.Compare(b.affine, a.affine), cmp.Compare(b.popular, a.popular), strings.Compare(a.id, b.id))
 	})
 }
 

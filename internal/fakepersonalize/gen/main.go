@@ -86,7 +86,7 @@ func generate(m *apimodel.Model, t table) ([]byte, error) {
 	reachable := map[string]bool{}
 	for _, name := range m.OperationNames() {
 		var bound error
-		m.Walk(m.Operations[name].Input, func(p apimodel.Path, s *apimodel.Shape) bool {
+		m.Walk(m.Operations[name].Input, func(_ apimodel.Path, s *apimodel.Shape) bool {
 			reachable[s.Name] = true
 			for _, mn := range s.MemberNames {
 				// The validator reads members from the JSON body only.
