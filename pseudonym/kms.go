@@ -114,9 +114,16 @@ func GenerateKey(ctx context.Context, client GenerateDataKeyAPIClient, kmsKeyARN
 // names another KMS key (other than a replica of the same multi-Region key)
 // is refused before any call, Decrypt is asked to use
 // kmsKeyARN only, and an answer naming any other key is refused. Decrypt uses
-// the same encryption context as [GenerateKey], so a blob of another version
-// or purpose fails. The plaintext KMS sent is wiped; the Key holds its own
-// copy.
+// the same encryption context as [GenerateKey], so a blob whose Version was
+// altered, or a data key of another purpose, fails. The plaintext KMS sent is
+// wiped; the Key holds its own copy.
+//
+// The returned Key's version is sealed.Version, read from storage like the
+// rest: a genuine blob of an older version loads as that version. Compare
+// [Key.Version] with the version your configuration expects, so that a
+// retired key put back in the store is refused (see the package
+// documentation for the key policy that keeps others from sealing keys of
+// their own under kmsKeyARN).
 //
 // Every failure returns no key: an [*ArgumentError] before I/O, a
 // [*KMSError] after. The caller needs kms:Decrypt on the key. optFns apply to
