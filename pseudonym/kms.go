@@ -132,7 +132,11 @@ func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, sea
 	if sealed == nil {
 		return nil, &ArgumentError{Field: "sealed", Reason: "is nil"}
 	}
-	if err := checkKMSArgs(client == nil, kmsKeyARN, sealed.Version); err != nil {
+	// Read the caller's struct once: the version the Key gets must be the
+	// one KMS checked in the encryption context, even if *sealed changes
+	// while Decrypt runs.
+	version := sealed.Version
+	if err := checkKMSArgs(client == nil, kmsKeyARN, version); err != nil {
 		return nil, err
 	}
 	if len(sealed.Ciphertext) == 0 {
@@ -144,7 +148,7 @@ func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, sea
 	out, err := client.Decrypt(ctx, &kms.DecryptInput{
 		CiphertextBlob:      sealed.Ciphertext,
 		KeyId:               aws.String(kmsKeyARN),
-		EncryptionContext:   encryptionContext(sealed.Version),
+		EncryptionContext:   encryptionContext(version),
 		EncryptionAlgorithm: types.EncryptionAlgorithmSpecSymmetricDefault,
 	}, withoutBodyDumps(optFns)...)
 	if err == nil && out == nil {
@@ -160,7 +164,7 @@ func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, sea
 	if len(out.Plaintext) != KeySize {
 		return nil, &KMSError{Operation: "Decrypt", Permission: "kms:Decrypt", Reason: "the decrypted key is not 32 bytes"}
 	}
-	k, err := NewKey(sealed.Version, out.Plaintext)
+	k, err := NewKey(version, out.Plaintext)
 	if err != nil {
 		return nil, &KMSError{Operation: "Decrypt", Permission: "kms:Decrypt", Reason: "the decrypted key is all zero bytes"}
 	}
