@@ -54,9 +54,9 @@
 // a [SealedKey], to store anywhere; [LoadKey] decrypts it at start-up. Both
 // bind the key to its purpose and version with an encryption context
 // (personalizeguard:purpose=pseudonym-key and
-// personalizeguard:pseudonym-key-version=N), so a blob made for another
-// version or purpose does not decrypt, and a key policy can grant kms:Decrypt
-// for pseudonym keys only:
+// personalizeguard:pseudonym-key-version=N), so a blob whose stored version
+// was altered, or a data key made for another purpose, does not decrypt, and
+// a key policy can grant kms:Decrypt for pseudonym keys only:
 //
 //	"Condition": {"StringEquals": {"kms:EncryptionContext:personalizeguard:purpose": "pseudonym-key"}}
 //
@@ -68,6 +68,23 @@
 // for these two calls. Every failure returns no key, with an [*ArgumentError]
 // before any call or a [*KMSError] after: a service that cannot load its key
 // should not start.
+//
+// The ARN check stops a blob sealed under a foreign KMS key, not every blob
+// an attacker with write access to the store could put there. The version
+// LoadKey returns is the one the blob carries, so a genuine blob of a retired
+// version loads too, as that version: compare [Key.Version] with the version
+// your configuration expects before using the key. And a blob made under the
+// configured KMS key with this encryption context by someone who chose or saw
+// the plaintext (kms:Encrypt, kms:GenerateDataKey or kms:ReEncrypt* on that
+// key) decrypts like one GenerateKey made; KMS cannot tell them apart. Keep
+// the store writable by the provisioning principal only, grant
+// kms:ReEncrypt* on the KMS key to nobody, and deny the other two with the
+// pseudonym encryption context to everyone but that principal:
+//
+//	"Effect": "Deny", "Principal": "*",
+//	"Action": ["kms:Encrypt", "kms:GenerateDataKey"], "Resource": "*",
+//	"Condition": {"StringEquals": {"kms:EncryptionContext:personalizeguard:purpose": "pseudonym-key"},
+//	              "ArnNotEquals": {"aws:PrincipalArn": "<the provisioning role's ARN>"}}
 //
 // A key from a secret store works as well: [NewKey] takes 32 bytes and
 // refuses any other length and an all-zero buffer. A [Key] never prints its

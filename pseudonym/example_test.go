@@ -113,9 +113,10 @@ func ExampleGenerateKey() {
 		log.Fatal(err)
 	}
 	kmsKeyARN := aws.ToString(created.KeyMetadata.Arn) // from configuration
+	const keyVersion = 1                               // from configuration too
 
 	// Once: the sealed key goes to a file, a parameter or a secret.
-	sealed, err := pseudonym.GenerateKey(ctx, client, kmsKeyARN, 1)
+	sealed, err := pseudonym.GenerateKey(ctx, client, kmsKeyARN, keyVersion)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -124,6 +125,9 @@ func ExampleGenerateKey() {
 	key, err := pseudonym.LoadKey(ctx, client, kmsKeyARN, sealed)
 	if err != nil {
 		log.Fatal(err) // fail closed: no key, no pseudonyms, no start
+	}
+	if key.Version() != keyVersion {
+		log.Fatal("the store holds another pseudonym key version than configured") // a retired key put back
 	}
 	p, err := pseudonym.New(key)
 	if err != nil {

@@ -114,9 +114,16 @@ func GenerateKey(ctx context.Context, client GenerateDataKeyAPIClient, kmsKeyARN
 // names another KMS key (other than a replica of the same multi-Region key)
 // is refused before any call, Decrypt is asked to use
 // kmsKeyARN only, and an answer naming any other key is refused. Decrypt uses
-// the same encryption context as [GenerateKey], so a blob of another version
-// or purpose fails. The plaintext KMS sent is wiped; the Key holds its own
-// copy.
+// the same encryption context as [GenerateKey], so a blob whose Version was
+// altered, or a data key of another purpose, fails. The plaintext KMS sent is
+// wiped; the Key holds its own copy.
+//
+// The returned Key's version is sealed.Version, read from storage like the
+// rest: a genuine blob of an older version loads as that version. Compare
+// [Key.Version] with the version your configuration expects, so that a
+// retired key put back in the store is refused (see the package
+// documentation for the key policy that keeps others from sealing keys of
+// their own under kmsKeyARN).
 //
 // Every failure returns no key: an [*ArgumentError] before I/O, a
 // [*KMSError] after. The caller needs kms:Decrypt on the key. optFns apply to
@@ -125,7 +132,11 @@ func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, sea
 	if sealed == nil {
 		return nil, &ArgumentError{Field: "sealed", Reason: "is nil"}
 	}
-	if err := checkKMSArgs(client == nil, kmsKeyARN, sealed.Version); err != nil {
+	// Read the caller's struct once: the version the Key gets must be the
+	// one KMS checked in the encryption context, even if *sealed changes
+	// while Decrypt runs.
+	version := sealed.Version
+	if err := checkKMSArgs(client == nil, kmsKeyARN, version); err != nil {
 		return nil, err
 	}
 	if len(sealed.Ciphertext) == 0 {
@@ -137,7 +148,7 @@ func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, sea
 	out, err := client.Decrypt(ctx, &kms.DecryptInput{
 		CiphertextBlob:      sealed.Ciphertext,
 		KeyId:               aws.String(kmsKeyARN),
-		EncryptionContext:   encryptionContext(sealed.Version),
+		EncryptionContext:   encryptionContext(version),
 		EncryptionAlgorithm: types.EncryptionAlgorithmSpecSymmetricDefault,
 	}, withoutBodyDumps(optFns)...)
 	if err == nil && out == nil {
@@ -153,7 +164,7 @@ func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, sea
 	if len(out.Plaintext) != KeySize {
 		return nil, &KMSError{Operation: "Decrypt", Permission: "kms:Decrypt", Reason: "the decrypted key is not 32 bytes"}
 	}
-	k, err := NewKey(sealed.Version, out.Plaintext)
+	k, err := NewKey(version, out.Plaintext)
 	if err != nil {
 		return nil, &KMSError{Operation: "Decrypt", Permission: "kms:Decrypt", Reason: "the decrypted key is all zero bytes"}
 	}

@@ -540,3 +540,36 @@ func TestLoadKeyStoredARN(t *testing.T) {
 		}
 	}
 }
+
+// mutatingKMS is a Decrypt client that changes the caller's SealedKey while
+// the call is in flight, as a store object shared with a refresher might.
+type mutatingKMS struct {
+	sealed *pseudonym.SealedKey
+	keyID  string
+	gotCtx map[string]string
+}
+
+func (m *mutatingKMS) Decrypt(_ context.Context, in *kms.DecryptInput, _ ...func(*kms.Options)) (*kms.DecryptOutput, error) {
+	m.gotCtx = in.EncryptionContext
+	m.sealed.Version = 2
+	return &kms.DecryptOutput{KeyId: aws.String(m.keyID), Plaintext: testKey(1)}, nil
+}
+
+// TestLoadKeyVersionIsTheCheckedOne: the Key's version is the one the
+// encryption context gave KMS to check, not whatever *sealed says after the
+// call.
+func TestLoadKeyVersionIsTheCheckedOne(t *testing.T) {
+	const arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	sealed := &pseudonym.SealedKey{Version: 1, KMSKeyARN: arn, Ciphertext: []byte("blob")}
+	m := &mutatingKMS{sealed: sealed, keyID: arn}
+	k, err := pseudonym.LoadKey(context.Background(), m, arn, sealed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.gotCtx[pseudonym.ContextVersionKey]; got != "1" {
+		t.Fatalf("Decrypt's encryption context names version %q, want 1", got)
+	}
+	if k.Version() != 1 {
+		t.Errorf("LoadKey returned a version-%d key for a blob KMS checked as version 1", k.Version())
+	}
+}

@@ -24,8 +24,8 @@ const headerLen = len(domainTag) + 1 + 4
 const chunkLen = 256
 
 // Pseudonymizer turns raw user and session IDs into pseudonyms under one key.
-// It is safe for concurrent use. Make one with [New]; the zero value is not
-// usable.
+// It is safe for concurrent use. Make one with [New]; a nil or zero
+// Pseudonymizer makes no pseudonyms: its methods return an [*ArgumentError].
 type Pseudonymizer struct {
 	version uint32
 	// states holds *macState values: HMAC states keyed once and reset per
@@ -56,7 +56,12 @@ func New(key *Key) (*Pseudonymizer, error) {
 
 // KeyVersion returns the version of the key, which prefixes every pseudonym
 // this Pseudonymizer makes.
-func (p *Pseudonymizer) KeyVersion() uint32 { return p.version }
+func (p *Pseudonymizer) KeyVersion() uint32 {
+	if p == nil {
+		return 0
+	}
+	return p.version
+}
 
 // UserID returns the pseudonym of a user ID: the same ID gives the same
 // pseudonym on every call, process and machine that uses the same key. An
@@ -95,6 +100,11 @@ func (p *Pseudonymizer) AppendSessionID(dst []byte, id string) ([]byte, error) {
 }
 
 func (p *Pseudonymizer) appendID(dst []byte, k Kind, id string) ([]byte, error) {
+	// A nil or zero Pseudonymizer has no key (its pool has no New): fail
+	// closed with an error rather than panic in the caller's request path.
+	if p == nil || p.version == 0 {
+		return dst, &ArgumentError{Field: "Pseudonymizer", Reason: "is nil or the zero Pseudonymizer; make one with New"}
+	}
 	if id == "" {
 		return dst, &ArgumentError{Field: "id", Reason: "is empty; an empty " + k.String() + " ID has no pseudonym (leave the field unset)"}
 	}

@@ -304,3 +304,43 @@ func TestAllocations(t *testing.T) {
 		}
 	}
 }
+
+// TestUnusablePseudonymizer: a nil or zero Pseudonymizer (a Policy field left
+// unset, a struct literal) fails closed with an *ArgumentError instead of
+// panicking in the caller's request path, and never returns a pseudonym.
+func TestUnusablePseudonymizer(t *testing.T) {
+	for name, p := range map[string]*pseudonym.Pseudonymizer{"nil": nil, "zero": {}} {
+		dst := []byte("keep")
+		calls := map[string]func() (string, error){
+			"UserID":          func() (string, error) { return p.UserID("jane@example.com") },
+			"SessionID":       func() (string, error) { return p.SessionID("jane@example.com") },
+			"AppendUserID":    func() (string, error) { b, err := p.AppendUserID(dst, "jane@example.com"); return string(b), err },
+			"AppendSessionID": func() (string, error) { b, err := p.AppendSessionID(dst, "jane@example.com"); return string(b), err },
+		}
+		for method, call := range calls {
+			var got string
+			var err error
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("%s Pseudonymizer: %s panicked: %v", name, method, r)
+					}
+				}()
+				got, err = call()
+			}()
+			var ae *pseudonym.ArgumentError
+			if !errors.As(err, &ae) || ae.Field != "Pseudonymizer" {
+				t.Errorf("%s Pseudonymizer: %s error = %v, want an *ArgumentError for Pseudonymizer", name, method, err)
+			}
+			if want := map[bool]string{true: "keep", false: ""}[strings.HasPrefix(method, "Append")]; got != want {
+				t.Errorf("%s Pseudonymizer: %s = %q, want %q", name, method, got, want)
+			}
+			if err != nil && strings.Contains(err.Error(), "jane") {
+				t.Errorf("%s Pseudonymizer: %s error %q repeats the ID", name, method, err)
+			}
+		}
+		if v := p.KeyVersion(); v != 0 {
+			t.Errorf("%s Pseudonymizer: KeyVersion() = %d, want 0", name, v)
+		}
+	}
+}
