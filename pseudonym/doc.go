@@ -4,7 +4,7 @@
 // customer still maps to one pseudonym in every event, recommendation
 // request and imported dataset.
 //
-//	key, err := pseudonym.LoadKey(ctx, kmsClient, kmsKeyARN, sealed) // at start-up
+//	key, err := pseudonym.LoadKey(ctx, kmsClient, kmsKeyARN, 1, sealed) // at start-up; 1 is the configured key version
 //	p, err := pseudonym.New(key)
 //	userID, err := p.UserID("customer-0001") // "pu1_xjnm…"
 //
@@ -60,20 +60,24 @@
 //
 //	"Condition": {"StringEquals": {"kms:EncryptionContext:personalizeguard:purpose": "pseudonym-key"}}
 //
-// Both take the KMS key as a key ARN from the caller's configuration, not an
-// alias (which can be re-pointed) and not from the stored blob (which an
-// attacker with write access to the store could replace with one under a key
-// they control); LoadKey checks that KMS answers for that key. The plaintext
+// Both take the KMS key as a key ARN and the key version from the caller's
+// configuration: the key ARN, not an alias (which can be re-pointed), and
+// neither from the stored blob (which an attacker with write access to the
+// store could replace with one under a key they control, or with a genuine
+// blob of a retired version). LoadKey refuses a blob that names another KMS
+// key or another version than the configured ones before any call, and
+// checks that KMS answers for the configured key. The plaintext
 // KMS returns is wiped once copied, and the SDK's body dumps are switched off
 // for these two calls. Every failure returns no key, with an [*ArgumentError]
 // before any call or a [*KMSError] after: a service that cannot load its key
 // should not start.
 //
-// The ARN check stops a blob sealed under a foreign KMS key, not every blob
-// an attacker with write access to the store could put there. The version
-// LoadKey returns is the one the blob carries, so a genuine blob of a retired
-// version loads too, as that version: compare [Key.Version] with the version
-// your configuration expects before using the key. And a blob made under the
+// These checks stop a blob sealed under a foreign KMS key and a rollback to a
+// genuine blob of a retired version (one rotated away because it leaked,
+// say): LoadKey loads the configured version only, and a retired blob whose
+// stored version was edited to match fails at KMS, whose encryption context
+// names the configured version. They do not stop every blob an attacker with
+// write access to the store could put there: a blob made under the
 // configured KMS key with this encryption context by someone who chose or saw
 // the plaintext (kms:Encrypt, kms:GenerateDataKey or kms:ReEncrypt* on that
 // key) decrypts like one GenerateKey made; KMS cannot tell them apart. Keep
@@ -96,9 +100,10 @@
 // reads it back. To Personalize, though, a pseudonym under a new key is a new
 // user: rotating means re-pseudonymising the history (rewrite the datasets
 // from the raw IDs with the new key and import them into a new dataset group),
-// then switching every writer and reader to the new key at once. Parse finds
-// what still carries the old version. Rotating the KMS key itself (KMS
-// automatic rotation) needs nothing: the sealed key still decrypts.
+// then switching every writer and reader to the new key, and the key version
+// in their configuration, at once. Parse finds what still carries the old
+// version. Rotating the KMS key itself (KMS automatic rotation) needs
+// nothing: the sealed key still decrypts.
 //
 // # What it protects against, and what not
 //

@@ -121,13 +121,11 @@ func ExampleGenerateKey() {
 		log.Fatal(err)
 	}
 
-	// At start-up.
-	key, err := pseudonym.LoadKey(ctx, client, kmsKeyARN, sealed)
+	// At start-up. A sealed key of another version than configured (a
+	// retired key put back in the store) is refused.
+	key, err := pseudonym.LoadKey(ctx, client, kmsKeyARN, keyVersion, sealed)
 	if err != nil {
 		log.Fatal(err) // fail closed: no key, no pseudonyms, no start
-	}
-	if key.Version() != keyVersion {
-		log.Fatal("the store holds another pseudonym key version than configured") // a retired key put back
 	}
 	p, err := pseudonym.New(key)
 	if err != nil {
@@ -139,7 +137,7 @@ func ExampleGenerateKey() {
 
 	// Without kms:Decrypt the service does not start.
 	srv.Deny(personalizetest.ServiceKMS, "Decrypt")
-	_, err = pseudonym.LoadKey(ctx, client, kmsKeyARN, sealed)
+	_, err = pseudonym.LoadKey(ctx, client, kmsKeyARN, keyVersion, sealed)
 	var ke *pseudonym.KMSError
 	fmt.Println(errors.As(err, &ke), ke.AccessDenied())
 	// Output:

@@ -108,36 +108,42 @@ func GenerateKey(ctx context.Context, client GenerateDataKeyAPIClient, kmsKeyARN
 	return &SealedKey{Version: version, KMSKeyARN: kmsKeyARN, Ciphertext: out.CiphertextBlob}, nil
 }
 
-// LoadKey decrypts a SealedKey with KMS and returns the pseudonym key. The
-// expected KMS key, kmsKeyARN, comes from the caller's configuration rather
-// than from the sealed key, which is read from storage: a sealed key that
-// names another KMS key (other than a replica of the same multi-Region key)
-// is refused before any call, Decrypt is asked to use
-// kmsKeyARN only, and an answer naming any other key is refused. Decrypt uses
-// the same encryption context as [GenerateKey], so a blob whose Version was
-// altered, or a data key of another purpose, fails. The plaintext KMS sent is
-// wiped; the Key holds its own copy.
+// LoadKey decrypts a SealedKey with KMS and returns the pseudonym key of the
+// given version. Both the expected KMS key, kmsKeyARN, and the expected key
+// version come from the caller's configuration rather than from the sealed
+// key, which is read from storage:
 //
-// The returned Key's version is sealed.Version, read from storage like the
-// rest: a genuine blob of an older version loads as that version. Compare
-// [Key.Version] with the version your configuration expects, so that a
-// retired key put back in the store is refused (see the package
-// documentation for the key policy that keeps others from sealing keys of
-// their own under kmsKeyARN).
+//   - a sealed key whose Version is not version is refused before any call,
+//     so that a genuine blob of a retired version put back in the store (a
+//     rollback to a key that leaked) does not load;
+//   - a sealed key that names another KMS key (other than a replica of the
+//     same multi-Region key) is refused before any call, Decrypt is asked to
+//     use kmsKeyARN only, and an answer naming any other key is refused;
+//   - Decrypt uses the encryption context of [GenerateKey] for version, so a
+//     blob of another version whose stored Version was altered to match, or a
+//     data key of another purpose, fails.
+//
+// The returned Key's version is version. The plaintext KMS sent is wiped; the
+// Key holds its own copy. A blob sealed under kmsKeyARN with this encryption
+// context by someone else than GenerateKey's caller still loads: see the
+// package documentation for the key policy that prevents it.
 //
 // Every failure returns no key: an [*ArgumentError] before I/O, a
 // [*KMSError] after. The caller needs kms:Decrypt on the key. optFns apply to
 // the KMS call.
-func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, sealed *SealedKey, optFns ...func(*kms.Options)) (*Key, error) {
+func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, version uint32, sealed *SealedKey, optFns ...func(*kms.Options)) (*Key, error) {
 	if sealed == nil {
 		return nil, &ArgumentError{Field: "sealed", Reason: "is nil"}
 	}
-	// Read the caller's struct once: the version the Key gets must be the
-	// one KMS checked in the encryption context, even if *sealed changes
-	// while Decrypt runs.
-	version := sealed.Version
 	if err := checkKMSArgs(client == nil, kmsKeyARN, version); err != nil {
 		return nil, err
+	}
+	// The stored version is only compared: the encryption context and the
+	// Key take the configured one, so what KMS checks and what the Key says
+	// are the same even if *sealed changes while Decrypt runs.
+	if stored := sealed.Version; stored != version {
+		return nil, &ArgumentError{Field: "sealed.Version", Reason: "is " + strconv.FormatUint(uint64(stored), 10) +
+			", not the configured key version " + strconv.FormatUint(uint64(version), 10) + " (a retired key put back in the store?)"}
 	}
 	if len(sealed.Ciphertext) == 0 {
 		return nil, &ArgumentError{Field: "sealed.Ciphertext", Reason: "is empty"}

@@ -115,7 +115,7 @@ func TestKMSRoundTrip(t *testing.T) {
 		t.Errorf("SealedKey JSON round trip mismatch (-want +got):\n%s", diff)
 	}
 
-	key, err := pseudonym.LoadKey(ctx, rec, env.keyA, &fromStore)
+	key, err := pseudonym.LoadKey(ctx, rec, env.keyA, 5, &fromStore)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestKMSRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k2, err := pseudonym.LoadKey(ctx, env.client, env.keyA, other)
+	k2, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 5, other)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,6 +192,7 @@ func TestKMSFailsClosed(t *testing.T) {
 		name     string
 		run      func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result
 		wantType string // "argument" or "kms"
+		field    string // the ArgumentError's Field, for "argument"
 		code     string // the KMS error code, for "kms"
 		denied   bool
 		requests int // KMS requests the failing call makes
@@ -200,7 +201,7 @@ func TestKMSFailsClosed(t *testing.T) {
 			name: "Decrypt denied",
 			run: func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result {
 				env.srv.Deny(personalizetest.ServiceKMS, "Decrypt")
-				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, sealed)
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 1, sealed)
 				return result{k, err}
 			},
 			wantType: "kms", code: "AccessDeniedException", denied: true, requests: 1,
@@ -220,27 +221,51 @@ func TestKMSFailsClosed(t *testing.T) {
 		{
 			name: "the sealed key names another KMS key than the configuration",
 			run: func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result {
-				k, err := pseudonym.LoadKey(ctx, env.client, env.keyB, sealed)
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyB, 1, sealed)
 				return result{k, err}
 			},
-			wantType: "argument",
+			wantType: "argument", field: "sealed.KMSKeyARN",
 		},
 		{
 			name: "the ciphertext was made under another KMS key",
 			run: func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result {
 				forged := *sealed
 				forged.KMSKeyARN = "" // a store that omits the ARN, or lies by leaving it out
-				k, err := pseudonym.LoadKey(ctx, env.client, env.keyB, &forged)
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyB, 1, &forged)
 				return result{k, err}
 			},
 			wantType: "kms", code: "IncorrectKeyException", requests: 1,
 		},
 		{
+			name: "a genuine blob of an older version: refused before KMS",
+			run: func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result {
+				// sealed is a version-1 key; the configuration has rotated to 2.
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 2, sealed)
+				return result{k, err}
+			},
+			wantType: "argument", field: "sealed.Version",
+		},
+		{
+			name: "a genuine blob of a newer version than configured",
+			run: func(t *testing.T, env *kmsEnv, _ *pseudonym.SealedKey) result {
+				newer, err := pseudonym.GenerateKey(ctx, env.client, env.keyA, 2)
+				if err != nil {
+					t.Fatal(err)
+				}
+				env.srv.ResetRequests()
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 1, newer)
+				return result{k, err}
+			},
+			wantType: "argument", field: "sealed.Version",
+		},
+		{
 			name: "another key version: the encryption context differs",
 			run: func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result {
+				// A version-1 blob whose stored Version was edited to the
+				// configured 2 passes the comparison; KMS refuses it.
 				wrong := *sealed
 				wrong.Version = 2
-				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, &wrong)
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 2, &wrong)
 				return result{k, err}
 			},
 			wantType: "kms", code: "InvalidCiphertextException", requests: 1,
@@ -254,7 +279,7 @@ func TestKMSFailsClosed(t *testing.T) {
 					t.Fatal(err)
 				}
 				env.srv.ResetRequests()
-				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, &pseudonym.SealedKey{Version: 1, KMSKeyARN: env.keyA, Ciphertext: out.CiphertextBlob})
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 1, &pseudonym.SealedKey{Version: 1, KMSKeyARN: env.keyA, Ciphertext: out.CiphertextBlob})
 				return result{k, err}
 			},
 			wantType: "kms", code: "InvalidCiphertextException", requests: 1,
@@ -265,7 +290,7 @@ func TestKMSFailsClosed(t *testing.T) {
 				bad := *sealed
 				bad.Ciphertext = bytes.Clone(sealed.Ciphertext)
 				bad.Ciphertext[len(bad.Ciphertext)-1] ^= 1
-				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, &bad)
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 1, &bad)
 				return result{k, err}
 			},
 			wantType: "kms", code: "InvalidCiphertextException", requests: 1,
@@ -277,7 +302,7 @@ func TestKMSFailsClosed(t *testing.T) {
 					t.Fatal(err)
 				}
 				env.srv.ResetRequests()
-				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, sealed)
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 1, sealed)
 				return result{k, err}
 			},
 			wantType: "kms", code: "DisabledException", requests: 1,
@@ -285,14 +310,14 @@ func TestKMSFailsClosed(t *testing.T) {
 		{
 			name: "an alias instead of a key ARN",
 			run: func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result {
-				k, err := pseudonym.LoadKey(ctx, env.client, "alias/pseudonyms", sealed)
+				k, err := pseudonym.LoadKey(ctx, env.client, "alias/pseudonyms", 1, sealed)
 				var ie *guardkms.IdentifierError
 				if !errors.As(err, &ie) || ie.Given != guardkms.AliasNameKind {
 					t.Errorf("LoadKey with an alias: %v; want a *kms.IdentifierError for an alias name", err)
 				}
 				return result{k, err}
 			},
-			wantType: "argument",
+			wantType: "argument", field: "kmsKeyARN",
 		},
 		{
 			name: "GenerateKey under an alias ARN",
@@ -300,7 +325,7 @@ func TestKMSFailsClosed(t *testing.T) {
 				_, err := pseudonym.GenerateKey(ctx, env.client, "arn:aws:kms:us-east-1:111122223333:alias/pseudonyms", 1)
 				return result{nil, err}
 			},
-			wantType: "argument",
+			wantType: "argument", field: "kmsKeyARN",
 		},
 		{
 			name: "GenerateKey with version 0",
@@ -308,43 +333,53 @@ func TestKMSFailsClosed(t *testing.T) {
 				_, err := pseudonym.GenerateKey(ctx, env.client, env.keyA, 0)
 				return result{nil, err}
 			},
-			wantType: "argument",
+			wantType: "argument", field: "version",
 		},
 		{
 			name: "a sealed key with version 0",
 			run: func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result {
 				zero := *sealed
 				zero.Version = 0
-				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, &zero)
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 1, &zero)
 				return result{k, err}
 			},
-			wantType: "argument",
+			wantType: "argument", field: "sealed.Version",
+		},
+		{
+			name: "LoadKey with version 0",
+			run: func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result {
+				zero := *sealed
+				zero.Version = 0
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 0, &zero)
+				return result{k, err}
+			},
+			wantType: "argument", field: "version",
 		},
 		{
 			name: "a sealed key without ciphertext",
 			run: func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result {
 				empty := *sealed
 				empty.Ciphertext = nil
-				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, &empty)
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 1, &empty)
 				return result{k, err}
 			},
-			wantType: "argument",
+			wantType: "argument", field: "sealed.Ciphertext",
 		},
 		{
 			name: "a nil sealed key",
 			run: func(t *testing.T, env *kmsEnv, _ *pseudonym.SealedKey) result {
-				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, nil)
+				k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 1, nil)
 				return result{k, err}
 			},
-			wantType: "argument",
+			wantType: "argument", field: "sealed",
 		},
 		{
 			name: "a nil client",
 			run: func(t *testing.T, env *kmsEnv, sealed *pseudonym.SealedKey) result {
-				k, err := pseudonym.LoadKey(ctx, nil, env.keyA, sealed)
+				k, err := pseudonym.LoadKey(ctx, nil, env.keyA, 1, sealed)
 				return result{k, err}
 			},
-			wantType: "argument",
+			wantType: "argument", field: "client",
 		},
 	}
 	for _, tt := range tests {
@@ -365,7 +400,10 @@ func TestKMSFailsClosed(t *testing.T) {
 			switch tt.wantType {
 			case "argument":
 				if !errors.As(got.err, &ae) {
-					t.Errorf("error = %v, want an *ArgumentError", got.err)
+					t.Fatalf("error = %v, want an *ArgumentError", got.err)
+				}
+				if diff := cmp.Diff(tt.field, ae.Field); diff != "" {
+					t.Errorf("ArgumentError.Field mismatch (-want +got):\n%s", diff)
 				}
 			case "kms":
 				if !errors.As(got.err, &ke) {
@@ -432,7 +470,7 @@ func TestKMSAnswerRefused(t *testing.T) {
 			var err error
 			if op == "Decrypt" {
 				var k *pseudonym.Key
-				k, err = pseudonym.LoadKey(context.Background(), l, want, sealed)
+				k, err = pseudonym.LoadKey(context.Background(), l, want, 1, sealed)
 				if k != nil {
 					t.Errorf("%s: LoadKey returned a key", tt.reason)
 				}
@@ -466,7 +504,7 @@ func TestKMSNoOutput(t *testing.T) {
 	if s, err := pseudonym.GenerateKey(context.Background(), l, arn, 1); s != nil || !errors.As(err, &ke) {
 		t.Errorf("GenerateKey = %v, %v; want a *KMSError", s, err)
 	}
-	if k, err := pseudonym.LoadKey(context.Background(), l, arn, &pseudonym.SealedKey{Version: 1, Ciphertext: []byte("blob")}); k != nil || !errors.As(err, &ke) {
+	if k, err := pseudonym.LoadKey(context.Background(), l, arn, 1, &pseudonym.SealedKey{Version: 1, Ciphertext: []byte("blob")}); k != nil || !errors.As(err, &ke) {
 		t.Errorf("LoadKey = %v, %v; want a *KMSError", k, err)
 	}
 }
@@ -490,7 +528,7 @@ func TestKMSNoBodyDumps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pseudonym.LoadKey(ctx, env.client, env.keyA, sealed, func(o *kms.Options) { o.ClientLogMode |= aws.LogResponseWithBody }); err != nil {
+	if _, err := pseudonym.LoadKey(ctx, env.client, env.keyA, 1, sealed, func(o *kms.Options) { o.ClientLogMode |= aws.LogResponseWithBody }); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(logged.String(), "Plaintext") {
@@ -532,7 +570,7 @@ func TestLoadKeyStoredARN(t *testing.T) {
 	}
 	for _, tt := range tests {
 		l := &lyingKMS{keyID: tt.configured, plaintext: testKey(1)}
-		k, err := pseudonym.LoadKey(context.Background(), l, tt.configured,
+		k, err := pseudonym.LoadKey(context.Background(), l, tt.configured, 1,
 			&pseudonym.SealedKey{Version: 1, KMSKeyARN: tt.stored, Ciphertext: []byte("blob")})
 		var ae *pseudonym.ArgumentError
 		if tt.ok && (k == nil || err != nil) || !tt.ok && (k != nil || !errors.As(err, &ae) || ae.Field != "sealed.KMSKeyARN") {
@@ -555,14 +593,14 @@ func (m *mutatingKMS) Decrypt(_ context.Context, in *kms.DecryptInput, _ ...func
 	return &kms.DecryptOutput{KeyId: aws.String(m.keyID), Plaintext: testKey(1)}, nil
 }
 
-// TestLoadKeyVersionIsTheCheckedOne: the Key's version is the one the
-// encryption context gave KMS to check, not whatever *sealed says after the
-// call.
+// TestLoadKeyVersionIsTheCheckedOne: the Key's version is the configured
+// one, which the encryption context gave KMS to check, not whatever *sealed
+// says after the call.
 func TestLoadKeyVersionIsTheCheckedOne(t *testing.T) {
 	const arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	sealed := &pseudonym.SealedKey{Version: 1, KMSKeyARN: arn, Ciphertext: []byte("blob")}
 	m := &mutatingKMS{sealed: sealed, keyID: arn}
-	k, err := pseudonym.LoadKey(context.Background(), m, arn, sealed)
+	k, err := pseudonym.LoadKey(context.Background(), m, arn, 1, sealed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -571,5 +609,96 @@ func TestLoadKeyVersionIsTheCheckedOne(t *testing.T) {
 	}
 	if k.Version() != 1 {
 		t.Errorf("LoadKey returned a version-%d key for a blob KMS checked as version 1", k.Version())
+	}
+}
+
+// TestLoadKeyRollback: after a rotation from version 1 to 2, whoever can
+// write to the key store cannot roll the service back to the genuine
+// version-1 blob: LoadKey refuses a sealed key of any other version than the
+// configured one without calling KMS, and a blob relabelled to the
+// configured version fails at KMS, whose encryption context names the
+// configured version.
+func TestLoadKeyRollback(t *testing.T) {
+	ctx := context.Background()
+	env := newKMSEnv(t)
+	v1, err := pseudonym.GenerateKey(ctx, env.client, env.keyA, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := pseudonym.GenerateKey(ctx, env.client, env.keyA, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relabelled := *v1
+	relabelled.Version = 2
+
+	// outcome is what a LoadKey call did: the key version it returned, or
+	// which error, and what reached KMS.
+	type outcome struct {
+		KeyVersion  uint32
+		Field       string // the *ArgumentError's Field
+		KMSCode     string // the *KMSError's code
+		Operations  []string
+		ContextVers []string // the version in each request's encryption context
+	}
+	tests := []struct {
+		name       string
+		configured uint32
+		sealed     *pseudonym.SealedKey
+		want       outcome
+	}{
+		{"the current key", 2, v2,
+			outcome{KeyVersion: 2, Operations: []string{"Decrypt"}, ContextVers: []string{"2"}}},
+		{"the retired key put back", 2, v1,
+			outcome{Field: "sealed.Version"}},
+		{"the retired key relabelled as the current version", 2, &relabelled,
+			outcome{KMSCode: "InvalidCiphertextException", Operations: []string{"Decrypt"}, ContextVers: []string{"2"}}},
+		{"before the rotation, the old key", 1, v1,
+			outcome{KeyVersion: 1, Operations: []string{"Decrypt"}, ContextVers: []string{"1"}}},
+		{"before the rotation, the new key already in the store", 1, v2,
+			outcome{Field: "sealed.Version"}},
+		{"no configured version", 0, v1,
+			outcome{Field: "version"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env.srv.ResetRequests()
+			k, err := pseudonym.LoadKey(ctx, env.client, env.keyA, tt.configured, tt.sealed)
+			var got outcome
+			if k != nil {
+				got.KeyVersion = k.Version()
+			}
+			var ae *pseudonym.ArgumentError
+			var ke *pseudonym.KMSError
+			var apiErr interface{ ErrorCode() string }
+			switch {
+			case err == nil:
+			case errors.As(err, &ae):
+				got.Field = ae.Field
+			case errors.As(err, &ke) && errors.As(err, &apiErr):
+				got.KMSCode = apiErr.ErrorCode()
+			default:
+				t.Fatalf("LoadKey error = %v; want an *ArgumentError or a *KMSError from KMS", err)
+			}
+			if (k == nil) == (err == nil) {
+				t.Errorf("LoadKey = %v, %v; want exactly one of a key and an error", k, err)
+			}
+			for _, r := range env.srv.Requests() {
+				var body struct{ EncryptionContext map[string]string }
+				if err := json.Unmarshal(r.Body, &body); err != nil {
+					t.Fatal(err)
+				}
+				got.Operations = append(got.Operations, r.Operation)
+				got.ContextVers = append(got.ContextVers, body.EncryptionContext[pseudonym.ContextVersionKey])
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("LoadKey(version %d, a sealed version-%d key) mismatch (-want +got):\n%s", tt.configured, tt.sealed.Version, diff)
+			}
+			if err != nil {
+				if ct := base64.StdEncoding.EncodeToString(tt.sealed.Ciphertext); strings.Contains(err.Error(), ct[:24]) {
+					t.Errorf("the error %q holds the ciphertext", err)
+				}
+			}
+		})
 	}
 }
