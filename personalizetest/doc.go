@@ -122,7 +122,11 @@
 //
 // [Server.SeedScene] creates, through the SDK, a KMS key and an encrypted,
 // TLS-only, private bucket holding an interactions CSV: the setting AWS's
-// data-protection guidance asks for.
+// data-protection guidance asks for. [SceneOptions].Recommendations adds a
+// dataset group trained on [RecommendationsCSV] with an ACTIVE campaign and
+// event tracker, so a test of the data plane starts from the Scene's
+// CampaignARN and TrackingID and can assert on what [SceneUserID] is
+// recommended.
 //
 // # Fidelity
 //

@@ -91,3 +91,50 @@ func ExampleServer_recommendations() {
 	// user-3: item-1 (0.500) item-2 (0.250) item-4 (0.250)
 	// user-2 seen: true
 }
+
+// With Recommendations, SeedScene trains a campaign on RecommendationsCSV
+// and creates an event tracker: a test of a service that calls the data
+// plane starts from the Scene's CampaignARN and TrackingID, and asserts on
+// what SceneUserID is recommended.
+func ExampleServer_SeedScene_recommendations() {
+	ctx := context.Background()
+	s, err := personalizetest.Start(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	sc, err := s.SeedScene(ctx, func(o *personalizetest.SceneOptions) { o.Recommendations = true })
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sc.CampaignARN)
+
+	runtime := personalizeruntime.NewFromConfig(s.Config())
+	recommend := func() {
+		out, err := runtime.GetRecommendations(ctx, &personalizeruntime.GetRecommendationsInput{CampaignArn: &sc.CampaignARN,
+			UserId: aws.String(personalizetest.SceneUserID)})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Print(personalizetest.SceneUserID, ":")
+		for _, it := range out.ItemList {
+			fmt.Print(" ", aws.ToString(it.ItemId))
+		}
+		fmt.Println()
+	}
+	recommend()
+
+	// The user views item-7, which two other users viewed with item-8.
+	events := personalizeevents.NewFromConfig(s.Config())
+	if _, err := events.PutEvents(ctx, &personalizeevents.PutEventsInput{TrackingId: &sc.TrackingID, UserId: aws.String(personalizetest.SceneUserID),
+		SessionId: aws.String("session-1"), EventList: []eventstypes.Event{
+			{EventType: aws.String("view"), ItemId: aws.String("item-7"), SentAt: aws.Time(time.Unix(1700002000, 0))},
+		}}); err != nil {
+		log.Fatal(err)
+	}
+	recommend()
+	// Output:
+	// arn:aws:personalize:us-east-1:111122223333:campaign/personalizetest-recommendations
+	// user-1: item-3 item-4 item-5 item-6 item-7 item-8
+	// user-1: item-3 item-4 item-8 item-5 item-6
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/personalize"
+	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -36,8 +37,60 @@ const InteractionsCSV = "USER_ID,ITEM_ID,TIMESTAMP\n" +
 	"user-2,item-1,1700000200\n" +
 	"user-3,item-3,1700000300\n"
 
+// RecommendationsCSV is the object a [Scene] uploads instead of
+// [InteractionsCSV] when [SceneOptions].Recommendations is set: the same
+// four rows and enough more for a campaign to recommend several items. Six
+// users interacted with eight items:
+//
+//	user-1  item-1 item-2                  (SceneUserID)
+//	user-2  item-1 item-2 item-3 item-4
+//	user-3  item-1 item-3 item-5
+//	user-4  item-2 item-3 item-6
+//	user-5  item-4 item-7 item-8
+//	user-6  item-7 item-8
+//
+// Nothing in it is sensitive.
+const RecommendationsCSV = InteractionsCSV +
+	"user-2,item-2,1700000400\n" +
+	"user-2,item-3,1700000500\n" +
+	"user-2,item-4,1700000600\n" +
+	"user-3,item-1,1700000700\n" +
+	"user-3,item-5,1700000800\n" +
+	"user-4,item-2,1700000900\n" +
+	"user-4,item-3,1700001000\n" +
+	"user-4,item-6,1700001100\n" +
+	"user-5,item-4,1700001200\n" +
+	"user-5,item-7,1700001300\n" +
+	"user-5,item-8,1700001400\n" +
+	"user-6,item-7,1700001500\n" +
+	"user-6,item-8,1700001600\n"
+
+// SceneUserID is a user of [RecommendationsCSV] with a known history
+// (item-1 and item-2), for tests to ask a [Scene]'s campaign about. The
+// campaign recommends, in this order:
+//
+//	item-3 item-4 item-5 item-6 item-7 item-8
+//
+// item-3 first, since all three users who share an item with SceneUserID
+// have it; item-1 and item-2 are left out, as already seen. After a PutEvents
+// in which SceneUserID views item-7 (which users 5 and 6 both paired with
+// item-8), the next answer moves item-8 up:
+//
+//	item-3 item-4 item-8 item-5 item-6
+//
+// A user not in the data gets every item by popularity:
+//
+//	item-1 item-2 item-3 item-4 item-7 item-8 item-5 item-6
+const SceneUserID = "user-1"
+
+// UserPersonalizationRecipeARN is the recipe of a [Scene]'s solution.
+const UserPersonalizationRecipeARN = "arn:aws:personalize:::recipe/aws-user-personalization"
+
 // Scene is a ready-made, well-protected setting for Personalize: a KMS key
-// and a bucket as AWS's data-protection guidance asks for them.
+// and a bucket as AWS's data-protection guidance asks for them. With
+// [SceneOptions].Recommendations it also holds a campaign trained on
+// [RecommendationsCSV] (users user-1 to user-6, items item-1 to item-8;
+// [SceneUserID] is the one to ask about) and an event tracker.
 type Scene struct {
 	// KeyARN is a symmetric customer managed key with rotation on, whose key
 	// policy grants personalize.amazonaws.com and RoleARN kms:Decrypt,
@@ -53,13 +106,38 @@ type Scene struct {
 	// settings, and object ownership BucketOwnerEnforced.
 	Bucket string
 	// DataLocation is s3://Bucket/interactions.csv, holding [InteractionsCSV]
-	// encrypted with KeyARN.
+	// ([RecommendationsCSV] with [SceneOptions].Recommendations) encrypted
+	// with KeyARN.
 	DataLocation string
 	// ExportLocation is s3://Bucket/export/, for export and batch jobs.
 	ExportLocation string
 	// DatasetGroupARN is an ACTIVE dataset group encrypted with KeyARN and
-	// RoleARN, when [SceneOptions].DatasetGroup asked for one; otherwise "".
+	// RoleARN, when [SceneOptions].DatasetGroup or Recommendations asked for
+	// one; otherwise "".
 	DatasetGroupARN string
+
+	// The fields below are set, each to an ACTIVE resource of the dataset
+	// group, when [SceneOptions].Recommendations is; otherwise they are "".
+	// Each resource is named like the dataset group.
+
+	// InteractionsSchemaARN is [InteractionsSchema].
+	InteractionsSchemaARN string
+	// InteractionsDatasetARN is the group's Interactions dataset, holding
+	// [RecommendationsCSV] (imported from DataLocation by
+	// DatasetImportJobARN) and every event sent with TrackingID.
+	InteractionsDatasetARN string
+	// DatasetImportJobARN is the FULL import of DataLocation.
+	DatasetImportJobARN string
+	// SolutionARN is a solution with [UserPersonalizationRecipeARN], and
+	// SolutionVersionARN its version trained on the import.
+	SolutionARN, SolutionVersionARN string
+	// CampaignARN serves SolutionVersionARN: pass it to the runtime API's
+	// GetRecommendations with a userId (see [SceneUserID] for what it
+	// answers).
+	CampaignARN string
+	// EventTrackerARN is the group's event tracker, and TrackingID its ID for
+	// the events API's PutEvents, which updates what CampaignARN recommends.
+	EventTrackerARN, TrackingID string
 }
 
 // SceneOptions configure [Server.SeedScene], set by functions as [Options]
@@ -71,6 +149,15 @@ type SceneOptions struct {
 	// DatasetGroup, when set, also creates a dataset group of that name,
 	// encrypted with the scene's key and role, and waits until it is ACTIVE.
 	DatasetGroup string
+	// Recommendations, when true, makes the scene ready for the data plane:
+	// the bucket holds [RecommendationsCSV] instead of [InteractionsCSV],
+	// and SeedScene also creates a dataset group (named DatasetGroup, by
+	// default "personalizetest-recommendations", "-N" for later scenes),
+	// the interactions schema, dataset and import, a user-personalization
+	// solution, its version, a campaign and an event tracker, waiting until
+	// each is ACTIVE. See [Scene] for their ARNs and [SceneUserID] for what
+	// the campaign answers.
+	Recommendations bool
 }
 
 // keyPolicy is the key policy a [Scene] puts on its key: what
@@ -92,7 +179,13 @@ func bucketPolicy(bucket string) (string, error) {
 // SeedScene creates a [Scene] through the real SDK clients against the
 // Server itself, so its requests appear in the request log (call
 // [Server.ResetRequests] afterwards to start clean) and [Server.Deny] applies
-// to them.
+// to them. It fails closed: the first step that fails ends it, with an error
+// that names the step ("create campaign", "wait for the solution version",
+// ...) and wraps the SDK's.
+//
+// With [SceneOptions].Recommendations, a test of a service that calls
+// GetRecommendations or PutEvents needs nothing more than the Scene's
+// CampaignARN and TrackingID.
 func (s *Server) SeedScene(ctx context.Context, optFns ...func(*SceneOptions)) (Scene, error) {
 	n := s.scenes.Add(1)
 	o := SceneOptions{Bucket: "personalizetest-data"}
@@ -101,6 +194,16 @@ func (s *Server) SeedScene(ctx context.Context, optFns ...func(*SceneOptions)) (
 	}
 	for _, opt := range optFns {
 		opt(&o)
+	}
+	data := InteractionsCSV
+	if o.Recommendations {
+		data = RecommendationsCSV
+		if o.DatasetGroup == "" {
+			o.DatasetGroup = "personalizetest-recommendations"
+			if n > 1 {
+				o.DatasetGroup += "-" + strconv.Itoa(int(n))
+			}
+		}
 	}
 	cfg := s.Config()
 	kmsClient, s3Client := kms.NewFromConfig(cfg), s3.NewFromConfig(cfg)
@@ -168,7 +271,7 @@ func (s *Server) SeedScene(ctx context.Context, optFns ...func(*SceneOptions)) (
 			return err
 		}},
 		{"upload interactions", func() error {
-			_, err := s3Client.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("interactions.csv"), Body: strings.NewReader(InteractionsCSV),
+			_, err := s3Client.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("interactions.csv"), Body: strings.NewReader(data),
 				ContentType: aws.String("text/csv"), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: &sc.KeyARN})
 			return err
 		}},
@@ -179,24 +282,151 @@ func (s *Server) SeedScene(ctx context.Context, optFns ...func(*SceneOptions)) (
 		}
 	}
 
-	if o.DatasetGroup != "" {
-		pz := personalize.NewFromConfig(cfg)
-		out, err := pz.CreateDatasetGroup(ctx, &personalize.CreateDatasetGroupInput{Name: &o.DatasetGroup, KmsKeyArn: &sc.KeyARN, RoleArn: &sc.RoleARN})
-		if err != nil {
-			return fail("create dataset group", err)
+	if o.DatasetGroup == "" {
+		return sc, nil
+	}
+	pz := personalize.NewFromConfig(cfg)
+	resources := []resourceStep{datasetGroupStep(pz, &sc, o.DatasetGroup)}
+	if o.Recommendations {
+		resources = append(resources, recommendationSteps(pz, &sc, o.DatasetGroup)...)
+	}
+	for _, st := range resources {
+		if err := st.create(ctx); err != nil {
+			return fail("create "+st.what, err)
 		}
-		sc.DatasetGroupARN = aws.ToString(out.DatasetGroupArn)
-		if err := waitActive(ctx, func(ctx context.Context) (string, string, error) {
+		if st.status == nil {
+			continue
+		}
+		if err := waitActive(ctx, st.status); err != nil {
+			return fail("wait for the "+st.what, err)
+		}
+	}
+	return sc, nil
+}
+
+// resourceStep creates one Personalize resource of a [Scene], recording its
+// ARN there, and tells its status so that SeedScene can wait for ACTIVE
+// before the next step needs it.
+type resourceStep struct {
+	what   string
+	create func(context.Context) error
+	// status describes the resource; nil for one without a lifecycle.
+	status func(context.Context) (status, reason string, err error)
+}
+
+func datasetGroupStep(pz *personalize.Client, sc *Scene, name string) resourceStep {
+	return resourceStep{"dataset group",
+		func(ctx context.Context) error {
+			out, err := pz.CreateDatasetGroup(ctx, &personalize.CreateDatasetGroupInput{Name: &name, KmsKeyArn: &sc.KeyARN, RoleArn: &sc.RoleARN})
+			if err == nil {
+				sc.DatasetGroupARN = aws.ToString(out.DatasetGroupArn)
+			}
+			return err
+		},
+		func(ctx context.Context) (string, string, error) {
 			d, err := pz.DescribeDatasetGroup(ctx, &personalize.DescribeDatasetGroupInput{DatasetGroupArn: &sc.DatasetGroupARN})
 			if err != nil {
 				return "", "", err
 			}
 			return aws.ToString(d.DatasetGroup.Status), aws.ToString(d.DatasetGroup.FailureReason), nil
-		}); err != nil {
-			return fail("wait for the dataset group", err)
-		}
+		},
 	}
-	return sc, nil
+}
+
+// recommendationSteps build, in the dataset group, everything the data plane
+// needs, in the order each depends on the one before. Every resource is
+// named like the group: each kind has its own namespace.
+func recommendationSteps(pz *personalize.Client, sc *Scene, name string) []resourceStep {
+	return []resourceStep{
+		{"interactions schema", func(ctx context.Context) error {
+			out, err := pz.CreateSchema(ctx, &personalize.CreateSchemaInput{Name: &name, Schema: aws.String(InteractionsSchema)})
+			if err == nil {
+				sc.InteractionsSchemaARN = aws.ToString(out.SchemaArn)
+			}
+			return err
+		}, nil},
+		{"interactions dataset", func(ctx context.Context) error {
+			out, err := pz.CreateDataset(ctx, &personalize.CreateDatasetInput{Name: &name, DatasetGroupArn: &sc.DatasetGroupARN,
+				DatasetType: aws.String("Interactions"), SchemaArn: &sc.InteractionsSchemaARN})
+			if err == nil {
+				sc.InteractionsDatasetARN = aws.ToString(out.DatasetArn)
+			}
+			return err
+		}, func(ctx context.Context) (string, string, error) {
+			d, err := pz.DescribeDataset(ctx, &personalize.DescribeDatasetInput{DatasetArn: &sc.InteractionsDatasetARN})
+			if err != nil {
+				return "", "", err
+			}
+			return aws.ToString(d.Dataset.Status), "", nil
+		}},
+		{"dataset import job", func(ctx context.Context) error {
+			out, err := pz.CreateDatasetImportJob(ctx, &personalize.CreateDatasetImportJobInput{JobName: &name, DatasetArn: &sc.InteractionsDatasetARN,
+				DataSource: &ptypes.DataSource{DataLocation: &sc.DataLocation}, RoleArn: &sc.RoleARN})
+			if err == nil {
+				sc.DatasetImportJobARN = aws.ToString(out.DatasetImportJobArn)
+			}
+			return err
+		}, func(ctx context.Context) (string, string, error) {
+			d, err := pz.DescribeDatasetImportJob(ctx, &personalize.DescribeDatasetImportJobInput{DatasetImportJobArn: &sc.DatasetImportJobARN})
+			if err != nil {
+				return "", "", err
+			}
+			return aws.ToString(d.DatasetImportJob.Status), aws.ToString(d.DatasetImportJob.FailureReason), nil
+		}},
+		{"solution", func(ctx context.Context) error {
+			out, err := pz.CreateSolution(ctx, &personalize.CreateSolutionInput{Name: &name, DatasetGroupArn: &sc.DatasetGroupARN,
+				RecipeArn: aws.String(UserPersonalizationRecipeARN)})
+			if err == nil {
+				sc.SolutionARN = aws.ToString(out.SolutionArn)
+			}
+			return err
+		}, func(ctx context.Context) (string, string, error) {
+			d, err := pz.DescribeSolution(ctx, &personalize.DescribeSolutionInput{SolutionArn: &sc.SolutionARN})
+			if err != nil {
+				return "", "", err
+			}
+			return aws.ToString(d.Solution.Status), "", nil
+		}},
+		{"solution version", func(ctx context.Context) error {
+			out, err := pz.CreateSolutionVersion(ctx, &personalize.CreateSolutionVersionInput{SolutionArn: &sc.SolutionARN})
+			if err == nil {
+				sc.SolutionVersionARN = aws.ToString(out.SolutionVersionArn)
+			}
+			return err
+		}, func(ctx context.Context) (string, string, error) {
+			d, err := pz.DescribeSolutionVersion(ctx, &personalize.DescribeSolutionVersionInput{SolutionVersionArn: &sc.SolutionVersionARN})
+			if err != nil {
+				return "", "", err
+			}
+			return aws.ToString(d.SolutionVersion.Status), aws.ToString(d.SolutionVersion.FailureReason), nil
+		}},
+		{"campaign", func(ctx context.Context) error {
+			out, err := pz.CreateCampaign(ctx, &personalize.CreateCampaignInput{Name: &name, SolutionVersionArn: &sc.SolutionVersionARN})
+			if err == nil {
+				sc.CampaignARN = aws.ToString(out.CampaignArn)
+			}
+			return err
+		}, func(ctx context.Context) (string, string, error) {
+			d, err := pz.DescribeCampaign(ctx, &personalize.DescribeCampaignInput{CampaignArn: &sc.CampaignARN})
+			if err != nil {
+				return "", "", err
+			}
+			return aws.ToString(d.Campaign.Status), aws.ToString(d.Campaign.FailureReason), nil
+		}},
+		{"event tracker", func(ctx context.Context) error {
+			out, err := pz.CreateEventTracker(ctx, &personalize.CreateEventTrackerInput{Name: &name, DatasetGroupArn: &sc.DatasetGroupARN})
+			if err == nil {
+				sc.EventTrackerARN, sc.TrackingID = aws.ToString(out.EventTrackerArn), aws.ToString(out.TrackingId)
+			}
+			return err
+		}, func(ctx context.Context) (string, string, error) {
+			d, err := pz.DescribeEventTracker(ctx, &personalize.DescribeEventTrackerInput{EventTrackerArn: &sc.EventTrackerARN})
+			if err != nil {
+				return "", "", err
+			}
+			return aws.ToString(d.EventTracker.Status), "", nil
+		}},
+	}
 }
 
 // waitActive polls describe until the status is ACTIVE. Status moves on
