@@ -88,39 +88,67 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		return refuse(&SafeguardError{Operation: op, Rule: RuleBypassed,
 			Reason: "the guard's middleware is on a client the guard did not secure; build it with personalize.New or Guard.Option"})
 	}
-	if err := m.g.checkRequestText(ctx, op, req); err != nil {
-		return refuse(err)
-	}
 	if req.Request.Body != nil && req.Request.Body != http.NoBody {
 		// The SDK keeps the body in the request's stream; one put on the
 		// *http.Request beside it is a body nobody checked.
 		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"})
 	}
+	// Reading the stream runs the stream's own code, which may still change
+	// req: it comes before the copy that is checked and sent.
 	body, err := readBody(req)
 	if err != nil {
 		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err})
+	}
+	// sent is the request as it will leave: its header map and URL are the
+	// gate's own, so nothing that still holds req (a tracer, a context's
+	// Value, another goroutine) can change them between the check and the
+	// send. It carries no trailer and goes out with its length known.
+	sent := *req.Request
+	sent.Header = req.Header.Clone()
+	u := *req.URL
+	sent.URL = &u
+	if len(sent.Trailer) > 0 {
+		return refuse(&SafeguardError{Operation: op, Field: "trailer", Rule: RuleRequestChanged,
+			Reason: "the request carries trailers, which the guard does not check: something after the guard's checks put them there"})
+	}
+	sent.Trailer, sent.TransferEncoding = nil, nil
+	if err := m.g.checkURL(ctx, op, sent.URL); err != nil {
+		return refuse(err)
+	}
+	if err := m.g.checkRequestText(ctx, op, &sent); err != nil {
+		return refuse(err)
 	}
 	if err := m.g.checkBody(ctx, op, body); err != nil {
 		return refuse(err)
 	}
 	// Send what was checked, through the guard's own transport: the rest of
 	// the Deserialize step and the client's HTTPClient are not involved.
-	raw, err := m.sendChecked(ctx, req, body)
+	raw, err := m.sendChecked(ctx, &sent, body)
+	if raw == nil {
+		// No response, as from ClientHandler: the SDK's middleware reads a
+		// RawResponse that is a *smithyhttp.Response without checking it
+		// for nil.
+		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+	}
 	return middleware.DeserializeOutput{RawResponse: raw}, middleware.Metadata{}, err
 }
 
-// sendChecked sends req with body, the bytes the gate checked, not the
-// stream read again: no one can change a string after its check. It does
-// what smithy's ClientHandler does (span, host check, error wrapping the
-// retryer reads), without the two deep copies of the request ClientHandler
-// makes, one to swap the body in and one to build the *http.Request: the
-// gate is the request's last user, so a shallow copy that carries the
-// checked body is enough, and req itself is left as it was.
-func (m *wireGate) sendChecked(ctx context.Context, req *smithyhttp.Request, body string) (*smithyhttp.Response, error) {
+// nopSpan is the span of the SDK's default tracer, which records nothing:
+// the gate sets no span properties on it, which would allocate for nothing.
+var nopSpan = func() tracing.Span {
+	_, span := tracing.NopTracerProvider{}.Tracer("").StartSpan(context.Background(), "")
+	return span
+}()
+
+// sendChecked sends sent, the request the gate checked, with body, the bytes
+// the gate checked, not the stream read again: no one can change a string
+// after its check. It does what smithy's ClientHandler does (span and its
+// properties, host check, error wrapping the retryer reads), without
+// ClientHandler's two copies of the request: sent is already the gate's own.
+func (m *wireGate) sendChecked(ctx context.Context, sent *http.Request, body string) (*smithyhttp.Response, error) {
 	ctx, span := tracing.StartSpan(ctx, "DoHTTPRequest")
 	defer span.End()
-	hr := req.Request.WithContext(ctx)
-	// Whatever body a hook left on the request, the checked one replaces it.
+	hr := sent.WithContext(ctx)
 	hr.Body, hr.GetBody, hr.ContentLength = nil, nil, int64(len(body))
 	if body != "" {
 		cb := &checkedBody{}
@@ -129,6 +157,11 @@ func (m *wireGate) sendChecked(ctx context.Context, req *smithyhttp.Request, bod
 	}
 	if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
 		return nil, err
+	}
+	traced := span != nopSpan
+	if traced {
+		span.SetProperty("http.method", hr.Method)
+		span.SetProperty("http.request_content_length", hr.ContentLength)
 	}
 	resp, err := m.send.Do(hr)
 	if resp == nil {
@@ -140,6 +173,11 @@ func (m *wireGate) sendChecked(ctx context.Context, req *smithyhttp.Request, bod
 		if ctx.Err() != nil {
 			err = &smithy.CanceledError{Err: ctx.Err()}
 		}
+	}
+	if traced {
+		span.SetProperty("net.protocol.version", strconv.Itoa(resp.ProtoMajor)+"."+strconv.Itoa(resp.ProtoMinor))
+		span.SetProperty("http.status_code", resp.StatusCode)
+		span.SetProperty("http.response_content_length", resp.ContentLength)
 	}
 	return &smithyhttp.Response{Response: resp}, err
 }
@@ -210,14 +248,15 @@ var unscannedHeaders = map[string]bool{
 	"Content-Length": true, "Amz-Sdk-Invocation-Id": true, "Amz-Sdk-Request": true,
 }
 
-// checkRequestText scans the URL's path and query and the headers with the
-// detector.
-func (g *Guard) checkRequestText(ctx context.Context, op string, req *smithyhttp.Request) error {
+// checkRequestText scans, with the detector, the text of the request line
+// (method, and the URL's path, query or opaque part), the Host and every
+// header name, and the header values a caller can set.
+func (g *Guard) checkRequestText(ctx context.Context, op string, req *http.Request) error {
 	fail := func(field string) error {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleRequestChanged + ".sensitive",
 			Reason: "an identifying value is in the request's " + field + ": something after the guard's checks (a hook or the configuration) put it there"})
 	}
-	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery} {
+	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
 		if _, found := g.s.Detector.First(part); found {
 			return fail("URL")
 		}
@@ -227,26 +266,45 @@ func (g *Guard) checkRequestText(ctx context.Context, op string, req *smithyhttp
 			}
 		}
 	}
+	if g.dirtyText(req.URL.Host) || g.dirtyText(req.Host) {
+		return fail("URL")
+	}
+	if g.dirtyText(req.Method) {
+		return fail("method")
+	}
 	for k, vs := range req.Header {
+		if g.dirtyText(k) {
+			return fail("header")
+		}
 		if unscannedHeaders[k] {
 			continue
 		}
 		for _, v := range vs {
-			if g.cleanHeaders.has(v) {
-				continue
-			}
-			if _, found := g.s.Detector.First(v); found {
+			if g.dirtyText(v) {
 				return fail("header")
 			}
-			g.cleanHeaders.add(v)
 		}
 	}
 	return nil
 }
 
-// cleanTexts remembers header values the detector found clean. The same
-// values come back on every call (the User-Agent, the content type, the
-// target), so each is scanned once per guard, not once per call. Lookups
+// dirtyText reports whether the detector finds something in s, a header or
+// a part of the request line, remembering s when it finds nothing.
+func (g *Guard) dirtyText(s string) bool {
+	if s == "" || g.cleanHeaders.has(s) {
+		return false
+	}
+	if _, found := g.s.Detector.First(s); found {
+		return true
+	}
+	g.cleanHeaders.add(s)
+	return false
+}
+
+// cleanTexts remembers header names and values, hosts and methods the
+// detector found clean. The same values come back on every call (the
+// User-Agent, the content type, the target), so each is scanned once per
+// guard, not once per call. Lookups
 // take no lock; the set is replaced, never changed. It is bounded: past
 // maxCleanTexts values, or for a value longer than maxCleanText, the
 // detector runs every time.
@@ -270,8 +328,8 @@ func (c *cleanTexts) has(s string) bool {
 }
 
 func (c *cleanTexts) add(s string) {
-	if len(s) > maxCleanText {
-		return
+	if p := c.set.Load(); len(s) > maxCleanText || p != nil && len(*p) >= maxCleanTexts {
+		return // full: no lock taken on every call
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
