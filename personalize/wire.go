@@ -239,18 +239,126 @@ func readBody(req *smithyhttp.Request) (string, error) {
 	return b.String(), err
 }
 
-// unscannedHeaders are the headers the SDK computes from what was checked
-// (the signature, the hashed body, the date, the length) or that carry the
-// caller's own credentials; every other header value leaves the process as
-// the caller or a hook set it, and CloudTrail records some (the User-Agent).
-var unscannedHeaders = map[string]bool{
-	"Authorization": true, "X-Amz-Security-Token": true, "X-Amz-Date": true, "X-Amz-Content-Sha256": true,
-	"Content-Length": true, "Amz-Sdk-Invocation-Id": true, "Amz-Sdk-Request": true,
+// computedHeaders are the headers the SDK computes from what was checked
+// (the signature, the date, the hashed body, the invocation and retry
+// counters) or that carry the caller's own credentials. The detector would
+// take the access key in the signature for a finding, so each is held to
+// the shape the SDK gives it instead: a hook that writes anything else there
+// is refused. The session token, the caller's credential, is the one value
+// the gate passes unread; a Content-Length in the header map is never sent
+// (net/http writes the body's own length).
+var computedHeaders = map[string]func(string) bool{
+	"Authorization":         sigV4Authorization,
+	"X-Amz-Date":            amzDate,
+	"X-Amz-Content-Sha256":  payloadHash,
+	"Amz-Sdk-Invocation-Id": uuidShape,
+	"Amz-Sdk-Request":       retryMetrics,
+	"X-Amz-Security-Token":  nil,
+	"Content-Length":        nil,
+}
+
+// sigV4Authorization is the Authorization header of the SDK's SigV4 signer:
+// AWS4-HMAC-SHA256 Credential=<key id>/<yyyymmdd>/<region>/<service>/aws4_request,
+// SignedHeaders=<names>, Signature=<64 hex>.
+func sigV4Authorization(v string) bool {
+	rest, ok := strings.CutPrefix(v, "AWS4-HMAC-SHA256 Credential=")
+	if !ok {
+		return false
+	}
+	cred, rest, ok := strings.Cut(rest, ", SignedHeaders=")
+	if !ok {
+		return false
+	}
+	names, sig, ok := strings.Cut(rest, ", Signature=")
+	if !ok || len(sig) != 64 || !allBytes(sig, isLowerHex) || names == "" || !allBytes(names, func(c byte) bool { return c == ';' || isHeaderNameByte(c) && !('A' <= c && c <= 'Z') }) {
+		return false
+	}
+	parts := strings.Split(cred, "/")
+	return len(parts) == 5 && len(parts[0]) <= 128 && parts[0] != "" && allBytes(parts[0], isAlnum) &&
+		len(parts[1]) == 8 && allBytes(parts[1], isDigit) &&
+		parts[2] != "" && len(parts[2]) <= 64 && allBytes(parts[2], isLowerLabel) &&
+		parts[3] != "" && len(parts[3]) <= 64 && allBytes(parts[3], isLowerLabel) &&
+		parts[4] == "aws4_request"
+}
+
+// amzDate is the signer's time, 20060102T150405Z.
+func amzDate(v string) bool {
+	return len(v) == 16 && v[8] == 'T' && v[15] == 'Z' && allBytes(v[:8], isDigit) && allBytes(v[9:15], isDigit)
+}
+
+// payloadHash is a body's SHA-256 in hex, or one of the signer's markers.
+func payloadHash(v string) bool {
+	if len(v) == 64 && allBytes(v, isLowerHex) || v == "UNSIGNED-PAYLOAD" {
+		return true
+	}
+	marker, ok := strings.CutPrefix(v, "STREAMING-")
+	return ok && marker != "" && len(marker) <= 64 && allBytes(marker, func(c byte) bool { return 'A' <= c && c <= 'Z' || isDigit(c) || c == '-' })
+}
+
+// uuidShape is the SDK's invocation ID, a UUID.
+func uuidShape(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := range len(v) {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if v[i] != '-' {
+				return false
+			}
+		} else if c := v[i]; !isLowerHex(c) && !('A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// retryMetrics is the retryer's "attempt=1; max=3" with, at times, a
+// "; ttl=20060102T150405Z".
+func retryMetrics(v string) bool {
+	for part := range strings.SplitSeq(v, "; ") {
+		k, val, ok := strings.Cut(part, "=")
+		switch {
+		case !ok:
+			return false
+		case k == "attempt" || k == "max":
+			if val == "" || len(val) > 6 || !allBytes(val, isDigit) {
+				return false
+			}
+		case k == "ttl":
+			if !amzDate(val) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func allBytes(s string, ok func(byte) bool) bool {
+	for i := range len(s) {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
+func isLowerHex(c byte) bool   { return isDigit(c) || 'a' <= c && c <= 'f' }
+func isAlnum(c byte) bool      { return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isLowerLabel(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' || c == '-' }
+
+// isHeaderNameByte is a token character (RFC 9110), what a header name is
+// made of.
+func isHeaderNameByte(c byte) bool {
+	return isAlnum(c) || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // checkRequestText scans, with the detector, the text of the request line
-// (method, and the URL's path, query or opaque part), the Host and every
-// header name, and the header values a caller can set.
+// (method, and the URL's path, query or opaque part), the Host, every header
+// name and every header value but those of computedHeaders, which it holds
+// to their shapes.
 func (g *Guard) checkRequestText(ctx context.Context, op string, req *http.Request) error {
 	fail := func(field string) error {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleRequestChanged + ".sensitive",
@@ -276,7 +384,12 @@ func (g *Guard) checkRequestText(ctx context.Context, op string, req *http.Reque
 		if g.dirtyText(k) {
 			return fail("header")
 		}
-		if unscannedHeaders[k] {
+		if shape, computed := computedHeaders[k]; computed {
+			for _, v := range vs {
+				if shape != nil && !shape(v) {
+					return fail("header")
+				}
+			}
 			continue
 		}
 		for _, v := range vs {
