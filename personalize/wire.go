@@ -88,39 +88,67 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		return refuse(&SafeguardError{Operation: op, Rule: RuleBypassed,
 			Reason: "the guard's middleware is on a client the guard did not secure; build it with personalize.New or Guard.Option"})
 	}
-	if err := m.g.checkRequestText(ctx, op, req); err != nil {
-		return refuse(err)
-	}
 	if req.Request.Body != nil && req.Request.Body != http.NoBody {
 		// The SDK keeps the body in the request's stream; one put on the
 		// *http.Request beside it is a body nobody checked.
 		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"})
 	}
+	// Reading the stream runs the stream's own code, which may still change
+	// req: it comes before the copy that is checked and sent.
 	body, err := readBody(req)
 	if err != nil {
 		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err})
+	}
+	// sent is the request as it will leave: its header map and URL are the
+	// gate's own, so nothing that still holds req (a tracer, a context's
+	// Value, another goroutine) can change them between the check and the
+	// send. It carries no trailer and goes out with its length known.
+	sent := *req.Request
+	sent.Header = req.Header.Clone()
+	u := *req.URL
+	sent.URL = &u
+	if len(sent.Trailer) > 0 {
+		return refuse(&SafeguardError{Operation: op, Field: "trailer", Rule: RuleRequestChanged,
+			Reason: "the request carries trailers, which the guard does not check: something after the guard's checks put them there"})
+	}
+	sent.Trailer, sent.TransferEncoding = nil, nil
+	if err := m.g.checkURL(ctx, op, sent.URL); err != nil {
+		return refuse(err)
+	}
+	if err := m.g.checkRequestText(ctx, op, &sent); err != nil {
+		return refuse(err)
 	}
 	if err := m.g.checkBody(ctx, op, body); err != nil {
 		return refuse(err)
 	}
 	// Send what was checked, through the guard's own transport: the rest of
 	// the Deserialize step and the client's HTTPClient are not involved.
-	raw, err := m.sendChecked(ctx, req, body)
+	raw, err := m.sendChecked(ctx, &sent, body)
+	if raw == nil {
+		// No response, as from ClientHandler: the SDK's middleware reads a
+		// RawResponse that is a *smithyhttp.Response without checking it
+		// for nil.
+		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+	}
 	return middleware.DeserializeOutput{RawResponse: raw}, middleware.Metadata{}, err
 }
 
-// sendChecked sends req with body, the bytes the gate checked, not the
-// stream read again: no one can change a string after its check. It does
-// what smithy's ClientHandler does (span, host check, error wrapping the
-// retryer reads), without the two deep copies of the request ClientHandler
-// makes, one to swap the body in and one to build the *http.Request: the
-// gate is the request's last user, so a shallow copy that carries the
-// checked body is enough, and req itself is left as it was.
-func (m *wireGate) sendChecked(ctx context.Context, req *smithyhttp.Request, body string) (*smithyhttp.Response, error) {
+// nopSpan is the span of the SDK's default tracer, which records nothing:
+// the gate sets no span properties on it, which would allocate for nothing.
+var nopSpan = func() tracing.Span {
+	_, span := tracing.NopTracerProvider{}.Tracer("").StartSpan(context.Background(), "")
+	return span
+}()
+
+// sendChecked sends sent, the request the gate checked, with body, the bytes
+// the gate checked, not the stream read again: no one can change a string
+// after its check. It does what smithy's ClientHandler does (span and its
+// properties, host check, error wrapping the retryer reads), without
+// ClientHandler's two copies of the request: sent is already the gate's own.
+func (m *wireGate) sendChecked(ctx context.Context, sent *http.Request, body string) (*smithyhttp.Response, error) {
 	ctx, span := tracing.StartSpan(ctx, "DoHTTPRequest")
 	defer span.End()
-	hr := req.Request.WithContext(ctx)
-	// Whatever body a hook left on the request, the checked one replaces it.
+	hr := sent.WithContext(ctx)
 	hr.Body, hr.GetBody, hr.ContentLength = nil, nil, int64(len(body))
 	if body != "" {
 		cb := &checkedBody{}
@@ -129,6 +157,11 @@ func (m *wireGate) sendChecked(ctx context.Context, req *smithyhttp.Request, bod
 	}
 	if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
 		return nil, err
+	}
+	traced := span != nopSpan
+	if traced {
+		span.SetProperty("http.method", hr.Method)
+		span.SetProperty("http.request_content_length", hr.ContentLength)
 	}
 	resp, err := m.send.Do(hr)
 	if resp == nil {
@@ -140,6 +173,11 @@ func (m *wireGate) sendChecked(ctx context.Context, req *smithyhttp.Request, bod
 		if ctx.Err() != nil {
 			err = &smithy.CanceledError{Err: ctx.Err()}
 		}
+	}
+	if traced {
+		span.SetProperty("net.protocol.version", strconv.Itoa(resp.ProtoMajor)+"."+strconv.Itoa(resp.ProtoMinor))
+		span.SetProperty("http.status_code", resp.StatusCode)
+		span.SetProperty("http.response_content_length", resp.ContentLength)
 	}
 	return &smithyhttp.Response{Response: resp}, err
 }
@@ -201,23 +239,132 @@ func readBody(req *smithyhttp.Request) (string, error) {
 	return b.String(), err
 }
 
-// unscannedHeaders are the headers the SDK computes from what was checked
-// (the signature, the hashed body, the date, the length) or that carry the
-// caller's own credentials; every other header value leaves the process as
-// the caller or a hook set it, and CloudTrail records some (the User-Agent).
-var unscannedHeaders = map[string]bool{
-	"Authorization": true, "X-Amz-Security-Token": true, "X-Amz-Date": true, "X-Amz-Content-Sha256": true,
-	"Content-Length": true, "Amz-Sdk-Invocation-Id": true, "Amz-Sdk-Request": true,
+// computedHeaders are the headers the SDK computes from what was checked
+// (the signature, the date, the hashed body, the invocation and retry
+// counters) or that carry the caller's own credentials. The detector would
+// take the access key in the signature for a finding, so each is held to
+// the shape the SDK gives it instead: a hook that writes anything else there
+// is refused. The session token, the caller's credential, is the one value
+// the gate passes unread; a Content-Length in the header map is never sent
+// (net/http writes the body's own length).
+var computedHeaders = map[string]func(string) bool{
+	"Authorization":         sigV4Authorization,
+	"X-Amz-Date":            amzDate,
+	"X-Amz-Content-Sha256":  payloadHash,
+	"Amz-Sdk-Invocation-Id": uuidShape,
+	"Amz-Sdk-Request":       retryMetrics,
+	"X-Amz-Security-Token":  nil,
+	"Content-Length":        nil,
 }
 
-// checkRequestText scans the URL's path and query and the headers with the
-// detector.
-func (g *Guard) checkRequestText(ctx context.Context, op string, req *smithyhttp.Request) error {
+// sigV4Authorization is the Authorization header of the SDK's SigV4 signer:
+// AWS4-HMAC-SHA256 Credential=<key id>/<yyyymmdd>/<region>/<service>/aws4_request,
+// SignedHeaders=<names>, Signature=<64 hex>.
+func sigV4Authorization(v string) bool {
+	rest, ok := strings.CutPrefix(v, "AWS4-HMAC-SHA256 Credential=")
+	if !ok {
+		return false
+	}
+	cred, rest, ok := strings.Cut(rest, ", SignedHeaders=")
+	if !ok {
+		return false
+	}
+	names, sig, ok := strings.Cut(rest, ", Signature=")
+	if !ok || len(sig) != 64 || !allBytes(sig, isLowerHex) || names == "" || !allBytes(names, func(c byte) bool { return c == ';' || isHeaderNameByte(c) && !('A' <= c && c <= 'Z') }) {
+		return false
+	}
+	parts := strings.Split(cred, "/")
+	return len(parts) == 5 && len(parts[0]) <= 128 && parts[0] != "" && allBytes(parts[0], isAlnum) &&
+		len(parts[1]) == 8 && allBytes(parts[1], isDigit) &&
+		parts[2] != "" && len(parts[2]) <= 64 && allBytes(parts[2], isLowerLabel) &&
+		parts[3] != "" && len(parts[3]) <= 64 && allBytes(parts[3], isLowerLabel) &&
+		parts[4] == "aws4_request"
+}
+
+// amzDate is the signer's time, 20060102T150405Z.
+func amzDate(v string) bool {
+	return len(v) == 16 && v[8] == 'T' && v[15] == 'Z' && allBytes(v[:8], isDigit) && allBytes(v[9:15], isDigit)
+}
+
+// payloadHash is a body's SHA-256 in hex, or one of the signer's markers.
+func payloadHash(v string) bool {
+	if len(v) == 64 && allBytes(v, isLowerHex) || v == "UNSIGNED-PAYLOAD" {
+		return true
+	}
+	marker, ok := strings.CutPrefix(v, "STREAMING-")
+	return ok && marker != "" && len(marker) <= 64 && allBytes(marker, func(c byte) bool { return 'A' <= c && c <= 'Z' || isDigit(c) || c == '-' })
+}
+
+// uuidShape is the SDK's invocation ID, a UUID.
+func uuidShape(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := range len(v) {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if v[i] != '-' {
+				return false
+			}
+		} else if c := v[i]; !isLowerHex(c) && !('A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// retryMetrics is the retryer's "attempt=1; max=3" with, at times, a
+// "; ttl=20060102T150405Z".
+func retryMetrics(v string) bool {
+	for part := range strings.SplitSeq(v, "; ") {
+		k, val, ok := strings.Cut(part, "=")
+		switch {
+		case !ok:
+			return false
+		case k == "attempt" || k == "max":
+			if val == "" || len(val) > 6 || !allBytes(val, isDigit) {
+				return false
+			}
+		case k == "ttl":
+			if !amzDate(val) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func allBytes(s string, ok func(byte) bool) bool {
+	for i := range len(s) {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
+func isLowerHex(c byte) bool   { return isDigit(c) || 'a' <= c && c <= 'f' }
+func isAlnum(c byte) bool      { return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isLowerLabel(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' || c == '-' }
+
+// isHeaderNameByte is a token character (RFC 9110), what a header name is
+// made of.
+func isHeaderNameByte(c byte) bool {
+	return isAlnum(c) || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// checkRequestText scans, with the detector, the text of the request line
+// (method, and the URL's path, query or opaque part), the Host, every header
+// name and every header value but those of computedHeaders, which it holds
+// to their shapes.
+func (g *Guard) checkRequestText(ctx context.Context, op string, req *http.Request) error {
 	fail := func(field string) error {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleRequestChanged + ".sensitive",
 			Reason: "an identifying value is in the request's " + field + ": something after the guard's checks (a hook or the configuration) put it there"})
 	}
-	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery} {
+	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
 		if _, found := g.s.Detector.First(part); found {
 			return fail("URL")
 		}
@@ -227,26 +374,50 @@ func (g *Guard) checkRequestText(ctx context.Context, op string, req *smithyhttp
 			}
 		}
 	}
+	if g.dirtyText(req.URL.Host) || g.dirtyText(req.Host) {
+		return fail("URL")
+	}
+	if g.dirtyText(req.Method) {
+		return fail("method")
+	}
 	for k, vs := range req.Header {
-		if unscannedHeaders[k] {
+		if g.dirtyText(k) {
+			return fail("header")
+		}
+		if shape, computed := computedHeaders[k]; computed {
+			for _, v := range vs {
+				if shape != nil && !shape(v) {
+					return fail("header")
+				}
+			}
 			continue
 		}
 		for _, v := range vs {
-			if g.cleanHeaders.has(v) {
-				continue
-			}
-			if _, found := g.s.Detector.First(v); found {
+			if g.dirtyText(v) {
 				return fail("header")
 			}
-			g.cleanHeaders.add(v)
 		}
 	}
 	return nil
 }
 
-// cleanTexts remembers header values the detector found clean. The same
-// values come back on every call (the User-Agent, the content type, the
-// target), so each is scanned once per guard, not once per call. Lookups
+// dirtyText reports whether the detector finds something in s, a header or
+// a part of the request line, remembering s when it finds nothing.
+func (g *Guard) dirtyText(s string) bool {
+	if s == "" || g.cleanHeaders.has(s) {
+		return false
+	}
+	if _, found := g.s.Detector.First(s); found {
+		return true
+	}
+	g.cleanHeaders.add(s)
+	return false
+}
+
+// cleanTexts remembers header names and values, hosts and methods the
+// detector found clean. The same values come back on every call (the
+// User-Agent, the content type, the target), so each is scanned once per
+// guard, not once per call. Lookups
 // take no lock; the set is replaced, never changed. It is bounded: past
 // maxCleanTexts values, or for a value longer than maxCleanText, the
 // detector runs every time.
@@ -270,8 +441,8 @@ func (c *cleanTexts) has(s string) bool {
 }
 
 func (c *cleanTexts) add(s string) {
-	if len(s) > maxCleanText {
-		return
+	if p := c.set.Load(); len(s) > maxCleanText || p != nil && len(*p) >= maxCleanTexts {
+		return // full: no lock taken on every call
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

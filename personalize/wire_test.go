@@ -61,7 +61,7 @@ func TestHeaderMemoNeverPassesAnIdentifyingValue(t *testing.T) {
 	}
 	var got []string
 	for _, owner := range []string{"team-recs", "team-recs", "jane.doe@example.com", "team-recs"} {
-		err := g.checkRequestText(ctx, "ListDatasetGroups", request(owner))
+		err := g.checkRequestText(ctx, "ListDatasetGroups", request(owner).Request)
 		var se *SafeguardError
 		switch {
 		case err == nil:
