@@ -2,25 +2,16 @@ package personalize
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
-	"github.com/aws/smithy-go/tracing"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
-	"github.com/personalizeguard/personalizeguard/s3guard"
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 )
 
 // The wire gate is the guard's last word on a request. The Initialize checks
@@ -40,10 +31,6 @@ import (
 //     hardened when the client was built, and does not hand it on: nothing
 //     runs between the check and the send, and a per-call HTTPClient is
 //     never given a request.
-
-// maxBody bounds what the gate reads. Personalize's largest input, a 20,000
-// character schema, serializes to at most about 120 KiB.
-const maxBody = 1 << 20
 
 type wireGate struct {
 	g *Guard
@@ -73,7 +60,7 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	if !ok || req == nil || req.Request == nil || req.URL == nil {
 		return refuse(&SafeguardError{Operation: op, Rule: RuleHTTPSOnly, Reason: "unknown transport request type"})
 	}
-	if err := m.g.checkURL(ctx, op, req.URL); err != nil {
+	if err := securetransport.CheckURL(ctx, op, req.URL, m.g.s.region); err != nil {
 		return refuse(err)
 	}
 	if !m.content {
@@ -96,7 +83,7 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		// *http.Request beside it is a body nobody checked.
 		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"})
 	}
-	body, err := readBody(req)
+	body, err := securetransport.ReadBody(req)
 	if err != nil {
 		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err})
 	}
@@ -105,189 +92,18 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	}
 	// Send what was checked, through the guard's own transport: the rest of
 	// the Deserialize step and the client's HTTPClient are not involved.
-	raw, err := m.sendChecked(ctx, req, body)
+	raw, err := securetransport.SendChecked(ctx, m.send, req, body)
 	return middleware.DeserializeOutput{RawResponse: raw}, middleware.Metadata{}, err
-}
-
-// sendChecked sends req with body, the bytes the gate checked, not the
-// stream read again: no one can change a string after its check. It does
-// what smithy's ClientHandler does (span, host check, error wrapping the
-// retryer reads), without the two deep copies of the request ClientHandler
-// makes, one to swap the body in and one to build the *http.Request: the
-// gate is the request's last user, so a shallow copy that carries the
-// checked body is enough, and req itself is left as it was.
-func (m *wireGate) sendChecked(ctx context.Context, req *smithyhttp.Request, body string) (*smithyhttp.Response, error) {
-	ctx, span := tracing.StartSpan(ctx, "DoHTTPRequest")
-	defer span.End()
-	hr := req.Request.WithContext(ctx)
-	// Whatever body a hook left on the request, the checked one replaces it.
-	hr.Body, hr.GetBody, hr.ContentLength = nil, nil, int64(len(body))
-	if body != "" {
-		cb := &checkedBody{}
-		cb.r.Reset(body)
-		hr.Body = cb
-	}
-	if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
-		return nil, err
-	}
-	resp, err := m.send.Do(hr)
-	if resp == nil {
-		// As ClientHandler: the deserializers expect a response.
-		resp = &http.Response{Header: http.Header{}, Body: http.NoBody}
-	}
-	if err != nil {
-		err = &smithyhttp.RequestSendError{Err: err}
-		if ctx.Err() != nil {
-			err = &smithy.CanceledError{Err: ctx.Err()}
-		}
-	}
-	return &smithyhttp.Response{Response: resp}, err
-}
-
-// checkedBody is the body the gate sends: the checked string, readable once,
-// with no WriteTo (see readOnlyBody) and a Close that leaves it readable to
-// its end, since net/http may still read after the response arrives.
-type checkedBody struct{ r strings.Reader }
-
-func (b *checkedBody) Read(p []byte) (int, error) { return b.r.Read(p) }
-func (*checkedBody) Close() error                 { return nil }
-
-// checkURL applies the transport rules to the URL about to be used.
-func (g *Guard) checkURL(ctx context.Context, op string, u *url.URL) error {
-	switch {
-	case u.Scheme != "https":
-		return &SafeguardError{Operation: op, Rule: RuleHTTPSOnly, Reason: "the endpoint is not https; AWS asks for TLS 1.2 or later"}
-	case u.User != nil:
-		return &SafeguardError{Operation: op, Rule: RuleHTTPSOnly, Reason: "the endpoint URL carries credentials"}
-	}
-	if r := awsmiddleware.GetRegion(ctx); r != "" && r != g.s.region {
-		// Keys and buckets were checked in the guard's Region; a call
-		// elsewhere would use resources nobody checked.
-		return &SafeguardError{Operation: op, Rule: RuleRegionMismatch, Reason: "the call goes to another Region than the one the guard checks keys and buckets in"}
-	}
-	return nil
-}
-
-// readBody reads the serialized body from where the stream stands, which is
-// what will be sent, and puts the stream back there.
-func readBody(req *smithyhttp.Request) (string, error) {
-	stream := req.GetStream()
-	if stream == nil {
-		return "", nil
-	}
-	seeker, ok := stream.(io.Seeker)
-	if !ok || !req.IsStreamSeekable() {
-		return "", errors.New("the request body is a stream that cannot be rewound")
-	}
-	at, err := seeker.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	n, known, _ := req.StreamLength()
-	if wt, ok := stream.(io.WriterTo); ok && known && n >= 0 && n <= maxBody {
-		// The SDK's serializers give a *bytes.Reader: one copy, no buffer.
-		b.Grow(int(n))
-		if _, err := wt.WriteTo(&b); err != nil {
-			return "", err
-		}
-	} else if _, err := io.Copy(&b, io.LimitReader(stream, maxBody+1)); err != nil {
-		return "", err
-	}
-	if b.Len() > maxBody {
-		return "", errors.New("the request body is larger than any Personalize input")
-	}
-	_, err = seeker.Seek(at, io.SeekStart)
-	return b.String(), err
-}
-
-// unscannedHeaders are the headers the SDK computes from what was checked
-// (the signature, the hashed body, the date, the length) or that carry the
-// caller's own credentials; every other header value leaves the process as
-// the caller or a hook set it, and CloudTrail records some (the User-Agent).
-var unscannedHeaders = map[string]bool{
-	"Authorization": true, "X-Amz-Security-Token": true, "X-Amz-Date": true, "X-Amz-Content-Sha256": true,
-	"Content-Length": true, "Amz-Sdk-Invocation-Id": true, "Amz-Sdk-Request": true,
 }
 
 // checkRequestText scans the URL's path and query and the headers with the
 // detector.
 func (g *Guard) checkRequestText(ctx context.Context, op string, req *smithyhttp.Request) error {
-	fail := func(field string) error {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleRequestChanged + ".sensitive",
-			Reason: "an identifying value is in the request's " + field + ": something after the guard's checks (a hook or the configuration) put it there"})
-	}
-	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery} {
-		if _, found := g.s.Detector.First(part); found {
-			return fail("URL")
-		}
-		if decoded := s3guard.DecodeKey(part); decoded != part {
-			if _, found := g.s.Detector.First(decoded); found {
-				return fail("URL")
-			}
-		}
-	}
-	for k, vs := range req.Header {
-		if unscannedHeaders[k] {
-			continue
-		}
-		for _, v := range vs {
-			if g.cleanHeaders.has(v) {
-				continue
-			}
-			if _, found := g.s.Detector.First(v); found {
-				return fail("header")
-			}
-			g.cleanHeaders.add(v)
-		}
+	if part := securetransport.FirstIdentifyingPart(req, g.s.Detector, &g.cleanHeaders); part != "" {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: part, Rule: RuleRequestChanged + ".sensitive",
+			Reason: "an identifying value is in the request's " + part + ": something after the guard's checks (a hook or the configuration) put it there"})
 	}
 	return nil
-}
-
-// cleanTexts remembers header values the detector found clean. The same
-// values come back on every call (the User-Agent, the content type, the
-// target), so each is scanned once per guard, not once per call. Lookups
-// take no lock; the set is replaced, never changed. It is bounded: past
-// maxCleanTexts values, or for a value longer than maxCleanText, the
-// detector runs every time.
-type cleanTexts struct {
-	mu  sync.Mutex
-	set atomic.Pointer[map[string]struct{}]
-}
-
-const (
-	maxCleanTexts = 64
-	maxCleanText  = 512
-)
-
-func (c *cleanTexts) has(s string) bool {
-	m := c.set.Load()
-	if m == nil {
-		return false
-	}
-	_, ok := (*m)[s]
-	return ok
-}
-
-func (c *cleanTexts) add(s string) {
-	if len(s) > maxCleanText {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var old map[string]struct{}
-	if p := c.set.Load(); p != nil {
-		old = *p
-	}
-	if _, ok := old[s]; ok || len(old) >= maxCleanTexts {
-		return
-	}
-	m := make(map[string]struct{}, len(old)+1)
-	for k := range old {
-		m[k] = struct{}{}
-	}
-	m[strings.Clone(s)] = struct{}{}
-	c.set.Store(&m)
 }
 
 // checkBody walks the serialized JSON body of op with the same field rules
@@ -585,28 +401,6 @@ func wireKeyRank(body string, objAt int, rawKey string) int {
 			return rank
 		}
 	}
-}
-
-// refusingClient is the HTTP client the guard installs on the Personalize
-// client. The wire gate sends every checked request itself, so any request
-// that reaches this client did not pass the guard — a call whose APIOptions
-// were replaced, or any call of a client the guard refused to secure — and
-// is refused before a byte is sent, and audited.
-type refusingClient struct {
-	g       *Guard
-	send    tlsClient // the hardened client the gate sends through, kept for Option applied twice
-	refused error     // the *ConfigError of a client the guard could not secure
-}
-
-func (c *refusingClient) Do(r *http.Request) (*http.Response, error) {
-	ctx := r.Context()
-	op := middleware.GetOperationName(ctx)
-	if c.refused != nil {
-		return nil, c.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleClientRefused,
-			Reason: "the guard refused to secure this client, so it sends nothing", Err: c.refused})
-	}
-	return nil, c.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
-		Reason: "the request did not pass the guard's middleware; append to APIOptions in per-call options, never replace them"})
 }
 
 // refuseUnguarded writes the audit event of a call that the guard refuses
