@@ -3,7 +3,6 @@ package personalize
 import (
 	"context"
 	"slices"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -53,7 +52,7 @@ type Guard struct {
 	groups    *checkcache.Cache[string, string]
 	describer DescribeAPIClient
 
-	dumpWarning  sync.Once
+	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values the wire gate found clean
 
 	// Built once so that registering them on each call's stack allocates
@@ -275,7 +274,7 @@ func (g *Guard) secure(base *string, disableHTTPS bool, hc aws.HTTPClient, mode 
 		return nil, 0, err
 	}
 	if dumped {
-		g.warnDumps(l)
+		g.dumpWarning.Warn(l, g.s.Logger)
 	}
 	return hc, mode, nil
 }
@@ -290,18 +289,6 @@ func (g *Guard) failAll(o *sdk.Options, err error) error {
 		return stack.Initialize.Add(configErrorMW{g, err}, middleware.Before)
 	})
 	return err
-}
-
-func (g *Guard) warnDumps(l logging.Logger) {
-	g.dumpWarning.Do(func() {
-		const msg = "personalizeguard: ClientLogMode request/response/signing dumps switched off: they print session tokens and request bodies"
-		if l != nil {
-			l.Logf(logging.Warn, "%s", msg)
-		}
-		if g.s.Logger != nil {
-			g.s.Logger.Warn(msg)
-		}
-	})
 }
 
 // AddMiddleware registers the guard's middleware on stack. It is an

@@ -2,7 +2,7 @@ package personalize
 
 import (
 	"context"
-	"net/http"
+	"errors"
 	"slices"
 	"strconv"
 
@@ -11,6 +11,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 )
 
@@ -56,11 +57,8 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	refuse := func(err error) (middleware.DeserializeOutput, middleware.Metadata, error) {
 		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
 	}
-	req, ok := in.Request.(*smithyhttp.Request)
-	if !ok || req == nil || req.Request == nil || req.URL == nil {
-		return refuse(&SafeguardError{Operation: op, Rule: RuleHTTPSOnly, Reason: "unknown transport request type"})
-	}
-	if err := securetransport.CheckURL(ctx, op, req.URL, m.g.s.region); err != nil {
+	req, err := securetransport.Request(ctx, op, in, m.g.s.region)
+	if err != nil {
 		return refuse(err)
 	}
 	if !m.content {
@@ -78,14 +76,9 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	if err := m.g.checkRequestText(ctx, op, req); err != nil {
 		return refuse(err)
 	}
-	if req.Request.Body != nil && req.Request.Body != http.NoBody {
-		// The SDK keeps the body in the request's stream; one put on the
-		// *http.Request beside it is a body nobody checked.
-		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"})
-	}
-	body, err := securetransport.ReadBody(req)
+	body, err := securetransport.Body(op, req)
 	if err != nil {
-		return refuse(&SafeguardError{Operation: op, Rule: RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err})
+		return refuse(err)
 	}
 	if err := m.g.checkBody(ctx, op, body); err != nil {
 		return refuse(err)
@@ -332,35 +325,13 @@ func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 // scanUnknown reads a value the plan has no rule for, checking every string
 // and number in it as free-form text.
 func (w *walker) scanUnknown(sc *jsonscan.Scanner, k jsonscan.Kind) error {
-	depth := sc.Depth()
-	if k == jsonscan.BeginObject || k == jsonscan.BeginArray {
-		depth--
-	}
-	for {
-		switch k {
-		case jsonscan.String, jsonscan.Key:
-			if err := w.scanText(sc.Text()); err != nil {
-				return err
-			}
-		case jsonscan.Number:
-			if err := w.scanText(sc.Raw()); err != nil {
-				return err
-			}
-			var buf [48]byte
-			for _, digits := range numberForms(sc.Raw(), &buf) {
-				if err := w.scanText(digits); err != nil {
-					return err
-				}
-			}
-		}
-		if sc.Depth() == depth {
-			return nil
-		}
-		var err error
-		if k, err = sc.Next(); err != nil {
+	if err := jsontext.EachText(sc, k, w.scanText); err != nil {
+		if errors.Is(err, jsontext.ErrSyntax) {
 			return w.wireSyntax()
 		}
+		return err
 	}
+	return nil
 }
 
 func (w *walker) scanText(s string) error {

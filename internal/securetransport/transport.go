@@ -9,12 +9,15 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -41,6 +44,24 @@ func Secure(base *string, disableHTTPS bool, hc aws.HTTPClient, mode aws.ClientL
 	}
 	scrubbed, dumped := ScrubLogMode(mode)
 	return hardened, scrubbed, dumped, nil
+}
+
+// DumpWarning says once, per guard, that the client's wire dumps were
+// switched off: through the client's own logger, where the caller looks for
+// the dumps, and through the audit logger.
+type DumpWarning struct{ once sync.Once }
+
+// Warn writes the warning the first time it is called.
+func (d *DumpWarning) Warn(client logging.Logger, audit *slog.Logger) {
+	d.once.Do(func() {
+		const msg = "personalizeguard: ClientLogMode request/response/signing dumps switched off: they print session tokens and request bodies"
+		if client != nil {
+			client.Logf(logging.Warn, "%s", msg)
+		}
+		if audit != nil {
+			audit.Warn(msg)
+		}
+	})
 }
 
 // CheckEndpoint refuses an endpoint that is not https or carries

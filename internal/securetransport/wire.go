@@ -69,6 +69,33 @@ type CheckedBody struct{ r strings.Reader }
 func (b *CheckedBody) Read(p []byte) (int, error) { return b.r.Read(p) }
 func (*CheckedBody) Close() error                 { return nil }
 
+// Request returns the HTTP request a Deserialize middleware was given, once
+// the transport rules hold for its URL (see CheckURL).
+func Request(ctx context.Context, op string, in middleware.DeserializeInput, region string) (*smithyhttp.Request, error) {
+	req, ok := in.Request.(*smithyhttp.Request)
+	if !ok || req == nil || req.Request == nil || req.URL == nil {
+		return nil, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "unknown transport request type"}
+	}
+	if err := CheckURL(ctx, op, req.URL, region); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// Body returns the serialized body of req, the one to check and send.
+func Body(op string, req *smithyhttp.Request) (string, error) {
+	if req.Request.Body != nil && req.Request.Body != http.NoBody {
+		// The SDK keeps the body in the request's stream; one put on the
+		// *http.Request beside it is a body nobody checked.
+		return "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"}
+	}
+	body, err := ReadBody(req)
+	if err != nil {
+		return "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err}
+	}
+	return body, nil
+}
+
 // CheckURL applies the transport rules to the URL about to be used: https,
 // no credentials, the guard's Region.
 func CheckURL(ctx context.Context, op string, u *url.URL, region string) error {

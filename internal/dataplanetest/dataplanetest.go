@@ -1,0 +1,123 @@
+// Package dataplanetest trains a campaign on a personalizetest Server, the
+// fixture the data-plane clients' end-to-end tests, examples and benchmarks
+// share.
+package dataplanetest
+
+import (
+	"context"
+	"crypto/rand"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/personalize"
+	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
+
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+	"github.com/personalizeguard/personalizeguard/pseudonym"
+)
+
+// Campaign is what a data-plane test needs: a campaign trained on the
+// scene's interactions and an event tracker of the same dataset group.
+type Campaign struct {
+	DatasetGroupARN string
+	CampaignARN     string
+	TrackingID      string
+}
+
+// Train seeds a scene on s and trains a USER_PERSONALIZATION campaign on its
+// interactions, through the bare SDK client. The Server's request log is
+// reset afterwards, so a test's Seen and Requests see only its own calls.
+func Train(ctx context.Context, s *personalizetest.Server) (Campaign, error) {
+	sc, err := s.SeedScene(ctx, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "shop" })
+	if err != nil {
+		return Campaign{}, err
+	}
+	pz := personalize.NewFromConfig(s.Config())
+	schema, err := pz.CreateSchema(ctx, &personalize.CreateSchemaInput{Name: aws.String("interactions"), Schema: aws.String(personalizetest.InteractionsSchema)})
+	if err != nil {
+		return Campaign{}, err
+	}
+	ds, err := pz.CreateDataset(ctx, &personalize.CreateDatasetInput{Name: aws.String("interactions"), DatasetGroupArn: &sc.DatasetGroupARN,
+		DatasetType: aws.String("Interactions"), SchemaArn: schema.SchemaArn})
+	if err != nil {
+		return Campaign{}, err
+	}
+	if _, err := pz.CreateDatasetImportJob(ctx, &personalize.CreateDatasetImportJobInput{JobName: aws.String("import"), DatasetArn: ds.DatasetArn,
+		DataSource: &ptypes.DataSource{DataLocation: &sc.DataLocation}, RoleArn: &sc.RoleARN}); err != nil {
+		return Campaign{}, err
+	}
+	sol, err := pz.CreateSolution(ctx, &personalize.CreateSolutionInput{Name: aws.String("for-you"), DatasetGroupArn: &sc.DatasetGroupARN,
+		RecipeArn: aws.String("arn:aws:personalize:::recipe/aws-user-personalization")})
+	if err != nil {
+		return Campaign{}, err
+	}
+	sv, err := pz.CreateSolutionVersion(ctx, &personalize.CreateSolutionVersionInput{SolutionArn: sol.SolutionArn})
+	if err != nil {
+		return Campaign{}, err
+	}
+	campaign, err := pz.CreateCampaign(ctx, &personalize.CreateCampaignInput{Name: aws.String("for-you"), SolutionVersionArn: sv.SolutionVersionArn})
+	if err != nil {
+		return Campaign{}, err
+	}
+	tracker, err := pz.CreateEventTracker(ctx, &personalize.CreateEventTrackerInput{Name: aws.String("web"), DatasetGroupArn: &sc.DatasetGroupARN})
+	if err != nil {
+		return Campaign{}, err
+	}
+	s.ResetRequests()
+	return Campaign{DatasetGroupARN: sc.DatasetGroupARN, CampaignARN: *campaign.CampaignArn, TrackingID: *tracker.TrackingId}, nil
+}
+
+// Start starts a Server whose resources are ACTIVE at once and trains a
+// Campaign on it; the Server closes when the test ends.
+func Start(tb testing.TB) (*personalizetest.Server, Campaign) {
+	tb.Helper()
+	s := personalizetest.New(tb, func(o *personalizetest.Options) { o.StatusSteps = 0 })
+	c, err := Train(context.Background(), s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s, c
+}
+
+// Pseudonymizer returns a Pseudonymizer under a random key of version 1.
+func Pseudonymizer(tb testing.TB) *pseudonym.Pseudonymizer {
+	tb.Helper()
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		tb.Fatal(err)
+	}
+	key, err := pseudonym.NewKey(1, raw)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := pseudonym.New(key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// AuditLog is a slog.Logger whose JSON records a test can read.
+type AuditLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *AuditLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns every record written so far.
+func (l *AuditLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Logger returns a logger that writes JSON records to l.
+func (l *AuditLog) Logger() *slog.Logger { return slog.New(slog.NewJSONHandler(l, nil)) }
