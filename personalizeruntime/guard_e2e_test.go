@@ -21,30 +21,6 @@ import (
 
 const email = "jane.doe@example.com"
 
-// requireRefused checks a refusal: the rule and field, and that neither the
-// error, the audit log nor the endpoint ever saw any of secrets.
-func requireRefused(t *testing.T, s *personalizetest.Server, log *dataplanetest.AuditLog, err error, field, rule string, secrets ...string) {
-	t.Helper()
-	var sg *personalizeruntime.SafeguardError
-	if !errors.As(err, &sg) {
-		t.Fatalf("err = %v, want a *SafeguardError", err)
-	}
-	if sg.Field != field || sg.Rule != rule {
-		t.Errorf("refused at %q with rule %q, want %q and %q", sg.Field, sg.Rule, field, rule)
-	}
-	for _, v := range secrets {
-		if strings.Contains(err.Error(), v) {
-			t.Errorf("the error repeats the value: %v", err)
-		}
-		if log != nil && strings.Contains(log.String(), v) {
-			t.Errorf("the audit log repeats the value: %s", log)
-		}
-		if s.Seen(v) {
-			t.Errorf("the endpoint saw the value")
-		}
-	}
-}
-
 func TestTLS11EndpointRefused(t *testing.T) {
 	old := personalizetest.New(t, func(o *personalizetest.Options) {
 		o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
@@ -99,7 +75,7 @@ func TestEmailUserIDWithoutPseudonymizer(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String(email)})
-	requireRefused(t, s, &log, err, "UserId", "sensitive.email", email)
+	dataplanetest.RequireRefused(t, s, &log, err, "UserId", "sensitive.email", email)
 	if !strings.Contains(log.String(), `"outcome":"rejected","rule":"sensitive.email","field":"UserId"`) {
 		t.Errorf("audit log = %s, want the rejection with rule and field", log.String())
 	}
@@ -202,7 +178,7 @@ func TestFieldRules(t *testing.T) {
 			if tt.secret != "" {
 				secrets = append(secrets, tt.secret)
 			}
-			requireRefused(t, s, nil, err, tt.field, tt.rule, secrets...)
+			dataplanetest.RequireRefused(t, s, nil, err, tt.field, tt.rule, secrets...)
 		})
 	}
 	if n := len(s.Requests()); n != 0 {
@@ -246,11 +222,11 @@ func TestRemovedSafeguardRefused(t *testing.T) {
 		})
 	}
 	_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String(email)}, remove)
-	requireRefused(t, s, nil, err, "", personalize.RuleBypassed, email)
+	dataplanetest.RequireRefused(t, s, nil, err, "", personalize.RuleBypassed, email)
 
 	replace := func(o *sdk.Options) { o.APIOptions = nil }
 	_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String(email)}, replace)
-	requireRefused(t, s, nil, err, "", personalize.RuleBypassed, email)
+	dataplanetest.RequireRefused(t, s, nil, err, "", personalize.RuleBypassed, email)
 }
 
 // TestSecondGuardRefused: two guards on one client would leave one policy
@@ -294,7 +270,7 @@ func TestIdentifierChangedAfterCheck(t *testing.T) {
 		})
 	}
 	_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String("u1")}, hook)
-	requireRefused(t, s, nil, err, "UserId", personalize.RuleRequestChanged, email)
+	dataplanetest.RequireRefused(t, s, nil, err, "UserId", personalize.RuleRequestChanged, email)
 }
 
 // TestStackOrder: the guard's steps run first in Initialize, the gate last

@@ -6,6 +6,7 @@ package dataplanetest
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize"
 	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
 
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
@@ -25,10 +27,23 @@ type Campaign struct {
 	DatasetGroupARN string
 	CampaignARN     string
 	TrackingID      string
+	ItemsARN        string // an Items dataset of ItemsSchema
+	UsersARN        string // a Users dataset of UsersSchema
 }
 
-// Train seeds a scene on s and trains a USER_PERSONALIZATION campaign on its
-// interactions, through the bare SDK client. The Server's request log is
+// The schemas of the Campaign's Items and Users datasets: PutItems takes
+// the properties "genres" and "description", PutUsers "membership".
+const (
+	ItemsSchema = `{"type":"record","name":"Items","namespace":"com.amazonaws.personalize.schema","fields":[` +
+		`{"name":"ITEM_ID","type":"string"},{"name":"GENRES","type":"string","categorical":true},` +
+		`{"name":"DESCRIPTION","type":"string","textual":true}],"version":"1.0"}`
+	UsersSchema = `{"type":"record","name":"Users","namespace":"com.amazonaws.personalize.schema","fields":[` +
+		`{"name":"USER_ID","type":"string"},{"name":"MEMBERSHIP","type":"string","categorical":true}],"version":"1.0"}`
+)
+
+// Train seeds a scene on s, trains a USER_PERSONALIZATION campaign on its
+// interactions and adds Items and Users datasets, through the bare SDK
+// client. The Server's request log is
 // reset afterwards, so a test's Seen and Requests see only its own calls.
 func Train(ctx context.Context, s *personalizetest.Server) (Campaign, error) {
 	sc, err := s.SeedScene(ctx, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "shop" })
@@ -66,8 +81,24 @@ func Train(ctx context.Context, s *personalizetest.Server) (Campaign, error) {
 	if err != nil {
 		return Campaign{}, err
 	}
+	c := Campaign{DatasetGroupARN: sc.DatasetGroupARN, CampaignARN: *campaign.CampaignArn, TrackingID: *tracker.TrackingId}
+	for _, d := range []struct {
+		typ, schema string
+		arn         *string
+	}{{"Items", ItemsSchema, &c.ItemsARN}, {"Users", UsersSchema, &c.UsersARN}} {
+		schema, err := pz.CreateSchema(ctx, &personalize.CreateSchemaInput{Name: aws.String(strings.ToLower(d.typ)), Schema: aws.String(d.schema)})
+		if err != nil {
+			return Campaign{}, err
+		}
+		ds, err := pz.CreateDataset(ctx, &personalize.CreateDatasetInput{Name: aws.String(strings.ToLower(d.typ)), DatasetGroupArn: &sc.DatasetGroupARN,
+			DatasetType: aws.String(d.typ), SchemaArn: schema.SchemaArn})
+		if err != nil {
+			return Campaign{}, err
+		}
+		*d.arn = *ds.DatasetArn
+	}
 	s.ResetRequests()
-	return Campaign{DatasetGroupARN: sc.DatasetGroupARN, CampaignARN: *campaign.CampaignArn, TrackingID: *tracker.TrackingId}, nil
+	return c, nil
 }
 
 // Start starts a Server whose resources are ACTIVE at once and trains a
@@ -121,3 +152,28 @@ func (l *AuditLog) String() string {
 
 // Logger returns a logger that writes JSON records to l.
 func (l *AuditLog) Logger() *slog.Logger { return slog.New(slog.NewJSONHandler(l, nil)) }
+
+// RequireRefused checks a refusal: its rule and field, and that none of
+// secrets is in the error, in log (when not nil) or anywhere the endpoint
+// s received.
+func RequireRefused(t *testing.T, s *personalizetest.Server, log *AuditLog, err error, field, rule string, secrets ...string) {
+	t.Helper()
+	var sg *guarderr.SafeguardError
+	if !errors.As(err, &sg) {
+		t.Fatalf("err = %v, want a *SafeguardError", err)
+	}
+	if sg.Field != field || sg.Rule != rule {
+		t.Errorf("refused at %q with rule %q, want %q and %q", sg.Field, sg.Rule, field, rule)
+	}
+	for _, v := range secrets {
+		if strings.Contains(err.Error(), v) {
+			t.Errorf("the error repeats the value: %v", err)
+		}
+		if log != nil && strings.Contains(log.String(), v) {
+			t.Errorf("the audit log repeats the value: %s", log)
+		}
+		if s.Seen(v) {
+			t.Errorf("the endpoint saw the value")
+		}
+	}
+}
