@@ -8,61 +8,13 @@ import (
 	dp "github.com/personalizeguard/personalizeguard/internal/dataplane"
 )
 
-// The events API's inputs as the model (personalize-events-2018-03-22)
-// defines them, with the guard's rule for each string member; the golden
-// file testdata/fields.golden lists them, and a test holds this table to
-// the model.
-var (
-	arn        = dp.String(dp.RuleARN, 0, 256)
-	trackingID = dp.String(dp.RuleToken, 1, 256)
-	userID     = dp.String(dp.RuleUserID, 1, 256)
-	sessionID  = dp.String(dp.RuleSessionID, 1, 256)
-	catalogID  = dp.String(dp.RuleCatalogID, 1, 256)
-	text       = dp.String(dp.RuleText, 1, 256)
-	recID      = dp.String(dp.RuleToken, 1, 40)
-	impression = dp.List(catalogID, 1, 25)
-)
+//go:generate go run ../internal/dataplanegen/cmd/dataplanegen -model personalize-events-2018-03-22.json -package personalizeevents
 
+// api is the guard's description of the API: the table generated from the
+// model (table_gen.go; testdata/fields.golden lists every string member and
+// its rule), and the copy that replaces identifiers.
 var api = &dp.API{
-	Operations: map[string]*dp.Node{
-		"PutEvents": dp.Struct(map[string]*dp.Node{
-			"trackingId": trackingID, "userId": userID, "sessionId": sessionID,
-			"eventList": dp.List(dp.Struct(map[string]*dp.Node{
-				"eventId": text, "eventType": text, "eventValue": dp.Scalar, "itemId": catalogID,
-				"properties": dp.String(dp.RuleProperties, 1, 1024), "sentAt": dp.Scalar, "recommendationId": recID,
-				"impression": impression,
-				"metricAttribution": dp.Struct(map[string]*dp.Node{
-					"eventAttributionSource": dp.String(dp.RuleText, 0, 1024),
-				}),
-			}), 1, 10),
-		}),
-		"PutItems": dp.Struct(map[string]*dp.Node{
-			"datasetArn": arn,
-			"items": dp.List(dp.Struct(map[string]*dp.Node{
-				"itemId": catalogID, "properties": dp.String(dp.RuleProperties, 1, 32000),
-			}), 1, 10),
-		}),
-		"PutUsers": dp.Struct(map[string]*dp.Node{
-			"datasetArn": arn,
-			"users": dp.List(dp.Struct(map[string]*dp.Node{
-				"userId": userID, "properties": dp.String(dp.RuleProperties, 1, 24000),
-			}), 1, 10),
-		}),
-		"PutActions": dp.Struct(map[string]*dp.Node{
-			"datasetArn": arn,
-			"actions": dp.List(dp.Struct(map[string]*dp.Node{
-				"actionId": catalogID, "properties": dp.String(dp.RuleProperties, 1, 32000),
-			}), 1, 10),
-		}),
-		"PutActionInteractions": dp.Struct(map[string]*dp.Node{
-			"trackingId": trackingID,
-			"actionInteractions": dp.List(dp.Struct(map[string]*dp.Node{
-				"actionId": catalogID, "userId": userID, "sessionId": sessionID, "timestamp": dp.Scalar,
-				"eventType": text, "eventId": text, "recommendationId": recID, "impression": impression,
-				"properties": dp.String(dp.RuleProperties, 1, 1024),
-			}), 1, 10),
-		}),
-	},
+	Operations:   operations,
 	Pseudonymize: pseudonymize,
 }
 

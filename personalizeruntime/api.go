@@ -6,37 +6,13 @@ import (
 	dp "github.com/personalizeguard/personalizeguard/internal/dataplane"
 )
 
-// The runtime API's inputs as the model (personalize-runtime-2018-05-22)
-// defines them, with the guard's rule for each string member; the golden
-// file testdata/fields.golden lists them, and a test holds this table to
-// the model.
-var (
-	arn          = dp.String(dp.RuleARN, 0, 256)
-	userID       = dp.String(dp.RuleUserID, 0, 256)
-	itemID       = dp.String(dp.RuleCatalogID, 0, 256)
-	contextMap   = dp.Map(dp.String(dp.RuleAttribute, 0, 150), dp.String(dp.RuleText, 0, 1000), 150)
-	filterValues = dp.Map(dp.String(dp.RuleAttribute, 0, 50), dp.String(dp.RuleText, 0, 1000), 25)
-	metadata     = dp.Map(dp.String(dp.RuleText, 0, 256), dp.List(dp.String(dp.RuleText, 0, 150), 0, 99), 1)
-	promotion    = dp.Struct(map[string]*dp.Node{
-		"name": dp.String(dp.RuleName, 1, 63), "percentPromotedItems": dp.Scalar, "filterArn": arn, "filterValues": filterValues,
-	})
-)
+//go:generate go run ../internal/dataplanegen/cmd/dataplanegen -model personalize-runtime-2018-05-22.json -package personalizeruntime
 
+// api is the guard's description of the API: the table generated from the
+// model (table_gen.go; testdata/fields.golden lists every string member and
+// its rule), and the copy that replaces identifiers.
 var api = &dp.API{
-	Operations: map[string]*dp.Node{
-		"GetActionRecommendations": dp.Struct(map[string]*dp.Node{
-			"campaignArn": arn, "userId": userID, "numResults": dp.Scalar, "filterArn": arn, "filterValues": filterValues,
-		}),
-		"GetPersonalizedRanking": dp.Struct(map[string]*dp.Node{
-			"campaignArn": arn, "inputList": dp.List(itemID, 0, 0), "userId": userID, "context": contextMap,
-			"filterArn": arn, "filterValues": filterValues, "metadataColumns": metadata,
-		}),
-		"GetRecommendations": dp.Struct(map[string]*dp.Node{
-			"campaignArn": arn, "itemId": itemID, "userId": userID, "numResults": dp.Scalar, "context": contextMap,
-			"filterArn": arn, "filterValues": filterValues, "recommenderArn": arn,
-			"promotions": dp.List(promotion, 0, 1), "metadataColumns": metadata,
-		}),
-	},
+	Operations:   operations,
 	Pseudonymize: pseudonymize,
 }
 

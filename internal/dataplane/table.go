@@ -20,10 +20,17 @@ const (
 	RuleProperties             // properties JSON: one object, scanned value by value
 )
 
-var ruleNames = [...]string{"none", "user-id", "session-id", "catalog-id", "arn", "token", "attribute-name", "name", "text", "properties-json"}
+var ruleInfo = [...]struct{ name, ident string }{
+	{"none", "RuleNone"}, {"user-id", "RuleUserID"}, {"session-id", "RuleSessionID"}, {"catalog-id", "RuleCatalogID"},
+	{"arn", "RuleARN"}, {"token", "RuleToken"}, {"attribute-name", "RuleAttribute"}, {"name", "RuleName"},
+	{"text", "RuleText"}, {"properties-json", "RuleProperties"},
+}
 
 // String names the rule as the golden files list it.
-func (r Rule) String() string { return ruleNames[r] }
+func (r Rule) String() string { return ruleInfo[r].name }
+
+// Ident is the rule's identifier in this package, for generated code.
+func (r Rule) Ident() string { return ruleInfo[r].ident }
 
 // Node describes one member of a request as the model defines it.
 type Node struct {
