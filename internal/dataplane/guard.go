@@ -66,7 +66,8 @@ type Guard struct {
 	api          *API
 	audit, ids   *step
 	dumpWarning  securetransport.DumpWarning
-	cleanHeaders securetransport.CleanTexts
+	cleanHeaders securetransport.CleanTexts // header values found clean
+	clean        securetransport.CleanTexts // body strings found clean
 }
 
 // NewGuard validates p for clients in region.

@@ -15,6 +15,7 @@ import (
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // The wire gate applies every field rule once, to the request as serialized
@@ -73,8 +74,8 @@ type walker struct {
 	buf  [8]segment
 }
 
-// segment is one step of a field path: a member, a list index, or a map's
-// key or value (never named by the key, which is data).
+// segment is one step of a field path: a member (by its JSON name), a list
+// index, or a map's key or value (never named by the key, which is data).
 type segment struct {
 	name  string
 	index int // -1 unless a list element
@@ -126,7 +127,7 @@ func (w *walker) path() string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(s.name)
+		b.WriteString(goName(s.name))
 	}
 	return b.String()
 }
@@ -150,7 +151,8 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		if k != jsonscan.BeginObject {
 			return w.syntax()
 		}
-		var seen []string
+		var buf [16]string // a structure has at most ten members
+		seen := buf[:0]
 		for {
 			kk, err := sc.Next()
 			if err != nil {
@@ -178,7 +180,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			if err != nil {
 				return w.syntax()
 			}
-			w.push(segment{name: goName(name), index: -1})
+			w.push(segment{name: name, index: -1})
 			if err := w.walk(child, sc, vk); err != nil {
 				return err
 			}
@@ -279,7 +281,7 @@ func (w *walker) check(n *Node, s string) error {
 			}
 			return nil
 		}
-		if f, ok := w.g.s.Detector.First(s); ok {
+		if f, ok := w.g.identifying(s); ok {
 			return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), identifierReason)
 		}
 		return nil
@@ -309,7 +311,7 @@ func (w *walker) check(n *Node, s string) error {
 	case RuleProperties:
 		return w.checkProperties(s)
 	}
-	if f, ok := w.g.s.Detector.First(text); ok {
+	if f, ok := w.g.identifying(text); ok {
 		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	return nil
@@ -344,7 +346,8 @@ func (w *walker) checkProperties(s string) error {
 	if k, err := sc.Next(); err != nil || k != jsonscan.BeginObject {
 		return notObject()
 	}
-	var names []string
+	var buf [16]string
+	names := buf[:0]
 	for {
 		k, err := sc.Next()
 		if err != nil {
@@ -385,8 +388,23 @@ func (w *walker) checkProperties(s string) error {
 }
 
 func (w *walker) scanText(s string) error {
-	if f, ok := w.g.s.Detector.First(s); ok {
+	if f, ok := w.g.identifying(s); ok {
 		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	return nil
+}
+
+// identifying runs the detector on s, unless s is one of the values found
+// clean before: event types, property names and categorical values come
+// back on every call, and the detector gives the same answer for the same
+// text, so each is scanned once per guard (up to the memo's bound).
+func (g *Guard) identifying(s string) (sensitive.Finding, bool) {
+	if g.clean.Has(s) {
+		return sensitive.Finding{}, false
+	}
+	f, ok := g.s.Detector.First(s)
+	if !ok {
+		g.clean.Add(s)
+	}
+	return f, ok
 }
