@@ -131,3 +131,23 @@ func FuzzProperties(f *testing.F) {
 		}
 	})
 }
+
+// TestCleanMemoNeverPassesAnIdentifyingValue: values the detector found
+// clean are remembered; an identifying value never is, however often it
+// comes.
+func TestCleanMemoNeverPassesAnIdentifyingValue(t *testing.T) {
+	g := testGuard(t, Policy{})
+	clean := `{"properties":"{\"device\":\"mobile\"}","ids":["item-1"]}`
+	dirty := `{"properties":"{\"device\":\"jane.doe@example.com\"}","ids":["item-1"]}`
+	for i := range 3 {
+		if _, rule, _ := check(g, clean); rule != "" {
+			t.Fatalf("call %d: clean body refused with %s", i, rule)
+		}
+		if _, rule, _ := check(g, dirty); rule != "sensitive.email" {
+			t.Fatalf("call %d: body with an e-mail: rule %q, want sensitive.email", i, rule)
+		}
+	}
+	if !g.clean.Has("mobile") || g.clean.Has("jane.doe@example.com") {
+		t.Errorf("memo: mobile %v, e-mail %v; want true, false", g.clean.Has("mobile"), g.clean.Has("jane.doe@example.com"))
+	}
+}
