@@ -2,10 +2,8 @@ package personalizeevents_test
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,10 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
-	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizeevents"
 	"github.com/personalizeguard/personalizeguard/personalizeruntime"
-	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
 const (
@@ -31,33 +27,22 @@ const (
 var sentAt = aws.Time(time.Unix(1700001000, 0))
 
 func TestTLS11EndpointRefused(t *testing.T) {
-	old := personalizetest.New(t, func(o *personalizetest.Options) {
-		o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+	dataplanetest.RequireTLS11Refused(t, func(cfg aws.Config) error {
+		client, err := personalizeevents.New(cfg, personalizeevents.Policy{})
+		if err != nil {
+			return err
+		}
+		_, err = client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: aws.String("t"), SessionId: aws.String("s"),
+			EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt}}})
+		return err
 	})
-	client, err := personalizeevents.New(old.Config(), personalizeevents.Policy{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: aws.String("t"), SessionId: aws.String("s"),
-		EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt}}})
-	var sg *personalizeevents.SafeguardError
-	if !errors.As(err, &sg) || sg.Rule != personalize.RuleTLSVersion {
-		t.Fatalf("PutEvents over TLS 1.1 = %v, want rule %s", err, personalize.RuleTLSVersion)
-	}
-	if reqs := old.Requests(); len(reqs) != 0 {
-		t.Errorf("the TLS 1.1 endpoint's handler ran %d times, want 0", len(reqs))
-	}
 }
 
 func TestHTTPEndpointRefused(t *testing.T) {
-	s := personalizetest.New(t)
-	cfg := s.Config()
-	cfg.BaseEndpoint = aws.String(strings.Replace(s.URL(), "https://", "http://", 1))
-	_, err := personalizeevents.New(cfg, personalizeevents.Policy{})
-	var ce *personalizeevents.ConfigError
-	if !errors.As(err, &ce) || ce.Field != "BaseEndpoint" {
-		t.Fatalf("New with an http endpoint = %v, want *ConfigError for BaseEndpoint", err)
-	}
+	dataplanetest.RequireHTTPRefused(t, func(cfg aws.Config) error {
+		_, err := personalizeevents.New(cfg, personalizeevents.Policy{})
+		return err
+	})
 }
 
 // TestIdentifiersWithoutPseudonymizer: an identifying user or session ID is

@@ -12,7 +12,6 @@ import (
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalizeruntime"
-	"github.com/personalizeguard/personalizeguard/personalizetest"
 	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
 
@@ -20,15 +19,11 @@ import (
 // a Pseudonymizer the same request is refused before anything is sent.
 func Example() {
 	ctx := context.Background()
-	s, err := personalizetest.Start(ctx, func(o *personalizetest.Options) { o.StatusSteps = 0 })
+	s, campaign, err := dataplanetest.StartTrained(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer s.Close()
-	campaign, err := dataplanetest.Train(ctx, s)
-	if err != nil {
-		log.Fatal(err)
-	}
 	// In production the key comes from pseudonym.LoadKey at start-up.
 	raw := sha256.Sum256([]byte("example key, not for production"))
 	key, err := pseudonym.NewKey(1, raw[:])

@@ -22,33 +22,25 @@ import (
 const email = "jane.doe@example.com"
 
 func TestTLS11EndpointRefused(t *testing.T) {
-	old := personalizetest.New(t, func(o *personalizetest.Options) {
-		o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+	dataplanetest.RequireTLS11Refused(t, func(cfg aws.Config) error {
+		client, err := personalizeruntime.New(cfg, personalizeruntime.Policy{})
+		if err != nil {
+			return err
+		}
+		_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{
+			CampaignArn: aws.String("arn:aws:personalize:" + personalizetest.Region + ":" + personalizetest.AccountID + ":campaign/c"), UserId: aws.String("u1")})
+		return err
 	})
-	client, err := personalizeruntime.New(old.Config(), personalizeruntime.Policy{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{
-		CampaignArn: aws.String("arn:aws:personalize:" + personalizetest.Region + ":" + personalizetest.AccountID + ":campaign/c"), UserId: aws.String("u1")})
-	var sg *personalizeruntime.SafeguardError
-	if !errors.As(err, &sg) || sg.Rule != personalize.RuleTLSVersion {
-		t.Fatalf("GetRecommendations over TLS 1.1 = %v, want rule %s", err, personalize.RuleTLSVersion)
-	}
-	if reqs := old.Requests(); len(reqs) != 0 {
-		t.Errorf("the TLS 1.1 endpoint's handler ran %d times, want 0", len(reqs))
-	}
 }
 
 func TestHTTPEndpointRefused(t *testing.T) {
+	dataplanetest.RequireHTTPRefused(t, func(cfg aws.Config) error {
+		_, err := personalizeruntime.New(cfg, personalizeruntime.Policy{})
+		return err
+	})
 	s := personalizetest.New(t)
 	cfg := s.Config()
 	cfg.BaseEndpoint = aws.String(strings.Replace(s.URL(), "https://", "http://", 1))
-	_, err := personalizeruntime.New(cfg, personalizeruntime.Policy{})
-	var ce *personalizeruntime.ConfigError
-	if !errors.As(err, &ce) || ce.Field != "BaseEndpoint" {
-		t.Fatalf("New with an http endpoint = %v, want *ConfigError for BaseEndpoint", err)
-	}
 
 	// A client built with the guard's Option refuses every call instead,
 	// and sends nothing.
@@ -59,6 +51,7 @@ func TestHTTPEndpointRefused(t *testing.T) {
 	client := sdk.NewFromConfig(cfg, g.Option())
 	_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{UserId: aws.String("u1")})
 	var sg *personalizeruntime.SafeguardError
+	var ce *personalizeruntime.ConfigError
 	if !errors.As(err, &sg) || sg.Rule != personalize.RuleClientRefused || !errors.As(err, &ce) {
 		t.Fatalf("GetRecommendations on an http client = %v, want rule %s wrapping the *ConfigError", err, personalize.RuleClientRefused)
 	}

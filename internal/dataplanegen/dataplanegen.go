@@ -14,6 +14,8 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/personalizeguard/personalizeguard/internal/apimodel"
@@ -170,4 +172,29 @@ func maxText(max int) string {
 		return "∞"
 	}
 	return strconv.Itoa(max)
+}
+
+// Stale compares what Generate writes for modelName and pkg with the
+// table_gen.go and testdata/fields.golden in dir, and names the files that
+// differ: a package's test calls it, so a model or rule change without go
+// generate fails.
+func Stale(dir, modelName, pkg string) ([]string, error) {
+	src, golden, err := Generate(modelName, pkg)
+	if err != nil {
+		return nil, err
+	}
+	var stale []string
+	for _, f := range []struct {
+		path string
+		want []byte
+	}{{"table_gen.go", src}, {filepath.Join("testdata", "fields.golden"), golden}} {
+		got, err := os.ReadFile(filepath.Join(dir, f.path))
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(got, f.want) {
+			stale = append(stale, f.path)
+		}
+	}
+	return stale, nil
 }

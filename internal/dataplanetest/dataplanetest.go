@@ -6,6 +6,7 @@ package dataplanetest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"strings"
@@ -175,5 +176,50 @@ func RequireRefused(t *testing.T, s *personalizetest.Server, log *AuditLog, err 
 		if s.Seen(v) {
 			t.Errorf("the endpoint saw the value")
 		}
+	}
+}
+
+// StartTrained is Start for programs and examples: the caller closes the
+// Server.
+func StartTrained(ctx context.Context) (*personalizetest.Server, Campaign, error) {
+	s, err := personalizetest.Start(ctx, func(o *personalizetest.Options) { o.StatusSteps = 0 })
+	if err != nil {
+		return nil, Campaign{}, err
+	}
+	c, err := Train(ctx, s)
+	if err != nil {
+		s.Close()
+		return nil, Campaign{}, err
+	}
+	return s, c, nil
+}
+
+// RequireTLS11Refused calls call with the config of an endpoint that offers
+// only TLS 1.1 and requires a refusal for the TLS floor that the endpoint
+// never saw.
+func RequireTLS11Refused(t *testing.T, call func(aws.Config) error) {
+	t.Helper()
+	old := personalizetest.New(t, func(o *personalizetest.Options) {
+		o.MinTLSVersion, o.MaxTLSVersion = tls.VersionTLS11, tls.VersionTLS11
+	})
+	var sg *guarderr.SafeguardError
+	if err := call(old.Config()); !errors.As(err, &sg) || sg.Rule != guarderr.RuleTLSVersion {
+		t.Fatalf("a call over TLS 1.1 = %v, want rule %s", err, guarderr.RuleTLSVersion)
+	}
+	if reqs := old.Requests(); len(reqs) != 0 {
+		t.Errorf("the TLS 1.1 endpoint's handler ran %d times, want 0", len(reqs))
+	}
+}
+
+// RequireHTTPRefused gives newClient a config whose endpoint is http and
+// requires the *ConfigError for BaseEndpoint.
+func RequireHTTPRefused(t *testing.T, newClient func(aws.Config) error) {
+	t.Helper()
+	s := personalizetest.New(t)
+	cfg := s.Config()
+	cfg.BaseEndpoint = aws.String(strings.Replace(s.URL(), "https://", "http://", 1))
+	var ce *guarderr.ConfigError
+	if err := newClient(cfg); !errors.As(err, &ce) || ce.Field != "BaseEndpoint" {
+		t.Fatalf("a client with an http endpoint = %v, want *ConfigError for BaseEndpoint", err)
 	}
 }
