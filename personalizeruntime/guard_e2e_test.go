@@ -69,6 +69,10 @@ func TestEmailUserIDWithoutPseudonymizer(t *testing.T) {
 	}
 	_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String(email)})
 	dataplanetest.RequireRefused(t, s, &log, err, "UserId", "sensitive.email", email)
+	var sg *personalize.SafeguardError // one type, whichever package names it
+	if !errors.As(err, &sg) {
+		t.Errorf("errors.As(%v, *personalize.SafeguardError) = false", err)
+	}
 	if !strings.Contains(log.String(), `"outcome":"rejected","rule":"sensitive.email","field":"UserId"`) {
 		t.Errorf("audit log = %s, want the rejection with rule and field", log.String())
 	}

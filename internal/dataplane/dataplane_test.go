@@ -1,6 +1,7 @@
 package dataplane
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
 
 var testAPI = &API{
@@ -149,5 +151,61 @@ func TestCleanMemoNeverPassesAnIdentifyingValue(t *testing.T) {
 	}
 	if !g.clean.Has("mobile") || g.clean.Has("jane.doe@example.com") {
 		t.Errorf("memo: mobile %v, e-mail %v; want true, false", g.clean.Has("mobile"), g.clean.Has("jane.doe@example.com"))
+	}
+}
+
+// FuzzCheckBody: any body is accepted or refused with a known rule and a
+// fixed reason, the same way twice, without a panic; a refusal never
+// carries the body.
+func FuzzCheckBody(f *testing.F) {
+	for _, seed := range []string{`{}`, `{"properties":"{\"a\":1}","ids":["x"]}`, `{"ids":["a","b","c"]}`, `{"extra":1}`, `[`, `{"ids":[1]}`, `{"properties":"{\"jane@example.com\":1}"}`} {
+		f.Add(seed)
+	}
+	g := testGuard(f, Policy{PublicProperties: []string{"description"}})
+	f.Fuzz(func(t *testing.T, body string) {
+		_, rule1, err1 := check(g, body)
+		_, rule2, err2 := check(g, body)
+		if rule1 != rule2 || (err1 == nil) != (err2 == nil) {
+			t.Fatalf("not deterministic: %v, then %v", err1, err2)
+		}
+		if err1 == nil {
+			return
+		}
+		var sg *guarderr.SafeguardError
+		if !errors.As(err1, &sg) {
+			t.Fatalf("refusal %v is not a *SafeguardError", err1)
+		}
+		if len(body) > 2 && (strings.Contains(sg.Field, body) || strings.Contains(sg.Reason, body)) {
+			t.Fatalf("refusal %q carries the body", err1)
+		}
+	})
+}
+
+// TestEmptyIdentifier: an empty userId is no identifier, with or without a
+// Pseudonymizer; the model's length rule is what refuses it where the API
+// needs one.
+func TestEmptyIdentifier(t *testing.T) {
+	api := &API{Operations: map[string]*Node{"Put": Struct(map[string]*Node{"userId": String(RuleUserID, 0, 256), "sessionId": String(RuleSessionID, 1, 256)})}}
+	key, err := pseudonym.NewKey(1, bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pseudonym.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, policy := range []Policy{{}, {Pseudonymizer: p}} {
+		g, err := NewGuard("us-east-1", policy, api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct{ body, rule string }{
+			{`{"userId":""}`, ""},
+			{`{"sessionId":""}`, guarderr.RuleFieldLength},
+		} {
+			if _, rule, _ := check(g, tt.body); rule != tt.rule {
+				t.Errorf("pseudonymizer %v: checkBody(%s) rule = %q, want %q", policy.Pseudonymizer != nil, tt.body, rule, tt.rule)
+			}
+		}
 	}
 }
