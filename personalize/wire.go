@@ -92,9 +92,8 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 // checkRequestText scans the URL's path and query and the headers with the
 // detector.
 func (g *Guard) checkRequestText(ctx context.Context, op string, req *smithyhttp.Request) error {
-	if part := securetransport.FirstIdentifyingPart(req, g.s.Detector, &g.cleanHeaders); part != "" {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: part, Rule: RuleRequestChanged + ".sensitive",
-			Reason: "an identifying value is in the request's " + part + ": something after the guard's checks (a hook or the configuration) put it there"})
+	if err := securetransport.CheckRequestText(op, req, g.s.Detector, &g.cleanHeaders); err != nil {
+		return g.violation(ctx, err)
 	}
 	return nil
 }

@@ -46,9 +46,8 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		return refuse(m.g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
 			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"}))
 	}
-	if part := securetransport.FirstIdentifyingPart(req, m.g.s.Detector, &m.g.cleanHeaders); part != "" {
-		if err := m.g.violation(ctx, &guarderr.SafeguardError{Operation: op, Field: part, Rule: guarderr.RuleRequestChanged + ".sensitive",
-			Reason: "an identifying value is in the request's " + part + ": something after the guard's checks (a hook or the configuration) put it there"}); err != nil {
+	if sg := securetransport.CheckRequestText(op, req, m.g.s.Detector, &m.g.cleanHeaders); sg != nil {
+		if err := m.g.violation(ctx, sg); err != nil {
 			return refuse(err)
 		}
 	}

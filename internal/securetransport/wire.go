@@ -155,12 +155,21 @@ var unscannedHeaders = map[string]bool{
 	"Content-Length": true, "Amz-Sdk-Invocation-Id": true, "Amz-Sdk-Request": true,
 }
 
-// FirstIdentifyingPart scans what a caller or a hook can put in a request
+// CheckRequestText scans what a caller or a hook can put in a request
 // besides its body — the URL's path and query, decoded too, and the headers
-// the SDK does not compute — and names the first part ("URL" or "header")
-// where det finds an identifying value, or "". Header values found clean are
-// remembered in clean.
-func FirstIdentifyingPart(req *smithyhttp.Request, det *sensitive.Detector, clean *CleanTexts) string {
+// the SDK does not compute — and refuses the request when det finds an
+// identifying value there. Header values found clean are remembered in
+// clean.
+func CheckRequestText(op string, req *smithyhttp.Request, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
+	part := firstIdentifyingPart(req, det, clean)
+	if part == "" {
+		return nil
+	}
+	return &guarderr.SafeguardError{Operation: op, Field: part, Rule: guarderr.RuleRequestChanged + ".sensitive",
+		Reason: "an identifying value is in the request's " + part + ": something after the guard's checks (a hook or the configuration) put it there"}
+}
+
+func firstIdentifyingPart(req *smithyhttp.Request, det *sensitive.Detector, clean *CleanTexts) string {
 	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery} {
 		if _, found := det.First(part); found {
 			return "URL"
@@ -188,13 +197,12 @@ func FirstIdentifyingPart(req *smithyhttp.Request, det *sensitive.Detector, clea
 	return ""
 }
 
-// CleanTexts remembers header values the detector found clean (see
-// FirstIdentifyingPart). The same
-// values come back on every call (the User-Agent, the content type, the
-// target), so each is scanned once per guard, not once per call. Lookups
-// take no lock; the set is replaced, never changed. It is bounded: past
-// maxCleanTexts values, or for a value longer than maxCleanText, the
-// detector runs every time.
+// CleanTexts remembers values the detector found clean. The same values
+// come back on every call (the User-Agent, the content type, an event
+// type, a property name), so each is scanned once per guard, not once per
+// call. Lookups take no lock; the set is replaced, never changed. It is
+// bounded: past maxCleanTexts values, or for a value longer than
+// maxCleanText, the detector runs every time.
 type CleanTexts struct {
 	mu  sync.Mutex
 	set atomic.Pointer[map[string]struct{}]
