@@ -2,7 +2,6 @@ package personalizeevents_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalizeevents"
-	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
 
 // An event of a customer known by e-mail goes out under pseudonyms; a card
@@ -26,13 +24,9 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer s.Close()
-	// In production the key comes from pseudonym.LoadKey at start-up.
-	raw := sha256.Sum256([]byte("example key, not for production"))
-	key, err := pseudonym.NewKey(1, raw[:])
-	if err != nil {
-		log.Fatal(err)
-	}
-	p, err := pseudonym.New(key)
+	// A fixed key, for a stable output; see the pseudonym package for the
+	// key's set-up under KMS.
+	p, err := dataplanetest.ExamplePseudonymizer()
 	if err != nil {
 		log.Fatal(err)
 	}

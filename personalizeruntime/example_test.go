@@ -2,7 +2,6 @@ package personalizeruntime_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalizeruntime"
-	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
 
 // A customer known by e-mail gets recommendations under a pseudonym; without
@@ -24,13 +22,9 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer s.Close()
-	// In production the key comes from pseudonym.LoadKey at start-up.
-	raw := sha256.Sum256([]byte("example key, not for production"))
-	key, err := pseudonym.NewKey(1, raw[:])
-	if err != nil {
-		log.Fatal(err)
-	}
-	p, err := pseudonym.New(key)
+	// A fixed key, for a stable output; in production the key is loaded
+	// at start-up with pseudonym.LoadKey (see the pseudonym package).
+	p, err := dataplanetest.ExamplePseudonymizer()
 	if err != nil {
 		log.Fatal(err)
 	}

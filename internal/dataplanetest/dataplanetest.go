@@ -6,6 +6,7 @@ package dataplanetest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"log/slog"
@@ -222,4 +223,15 @@ func RequireHTTPRefused(t *testing.T, newClient func(aws.Config) error) {
 	if err := newClient(cfg); !errors.As(err, &ce) || ce.Field != "BaseEndpoint" {
 		t.Fatalf("a client with an http endpoint = %v, want *ConfigError for BaseEndpoint", err)
 	}
+}
+
+// ExamplePseudonymizer is the Pseudonymizer the examples use: a fixed key,
+// so that their output shows stable pseudonyms. Never a production key.
+func ExamplePseudonymizer() (*pseudonym.Pseudonymizer, error) {
+	raw := sha256.Sum256([]byte("example key, not for production"))
+	key, err := pseudonym.NewKey(1, raw[:])
+	if err != nil {
+		return nil, err
+	}
+	return pseudonym.New(key)
 }
