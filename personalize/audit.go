@@ -2,15 +2,13 @@ package personalize
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"slices"
 	"sync"
 	"time"
 
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/personalizeguard/personalizeguard/internal/auditlog"
 )
 
 // acted is a set of safeguards that acted on one call, for the audit event.
@@ -41,18 +39,18 @@ const (
 //	 "outcome":"allowed","safeguards":["model.fields-checked","kms.key-injected",
 //	 "kms.role-injected","kms.key-ready"],"request_id":"…","duration":1300000}
 const (
-	AuditMessage = "personalize call"
+	AuditMessage = auditlog.Message
 
-	AuditKeyOperation  = "operation"   // the API operation
-	AuditKeyOutcome    = "outcome"     // OutcomeAllowed, OutcomeRejected or OutcomeFailed
-	AuditKeyRule       = "rule"        // a refusal's rule, one of the Rule constants
-	AuditKeyField      = "field"       // a refusal's field path
-	AuditKeyFindings   = "findings"    // the posture finding IDs behind a refusal
-	AuditKeySafeguards = "safeguards"  // the Action constants of the safeguards that acted
-	AuditKeyReportOnly = "report_only" // report-only mode: "<rule> at <field>" of what would have been refused
-	AuditKeyErrorCode  = "error_code"  // an AWS error's code (never its message, which can quote a value)
-	AuditKeyRequestID  = "request_id"  // AWS's request ID
-	AuditKeyDuration   = "duration"    // the call's duration
+	AuditKeyOperation  = auditlog.KeyOperation  // the API operation
+	AuditKeyOutcome    = auditlog.KeyOutcome    // OutcomeAllowed, OutcomeRejected or OutcomeFailed
+	AuditKeyRule       = auditlog.KeyRule       // a refusal's rule, one of the Rule constants
+	AuditKeyField      = auditlog.KeyField      // a refusal's field path
+	AuditKeyFindings   = auditlog.KeyFindings   // the posture finding IDs behind a refusal
+	AuditKeySafeguards = auditlog.KeySafeguards // the Action constants of the safeguards that acted
+	AuditKeyReportOnly = auditlog.KeyReportOnly // report-only mode: "<rule> at <field>" of what would have been refused
+	AuditKeyErrorCode  = auditlog.KeyErrorCode  // an AWS error's code (never its message, which can quote a value)
+	AuditKeyRequestID  = auditlog.KeyRequestID  // AWS's request ID
+	AuditKeyDuration   = auditlog.KeyDuration   // the call's duration
 )
 
 // Actions name what a safeguard did on a call, in the audit event's
@@ -181,9 +179,9 @@ func (st *callState) sawLocation(v string) {
 
 // Audit outcomes.
 const (
-	OutcomeAllowed  = "allowed"  // every safeguard passed and AWS answered
-	OutcomeRejected = "rejected" // a safeguard refused the call; nothing was sent
-	OutcomeFailed   = "failed"   // the call went out and failed (AWS error, network, a response the guard refused)
+	OutcomeAllowed  = auditlog.OutcomeAllowed  // every safeguard passed and AWS answered
+	OutcomeRejected = auditlog.OutcomeRejected // a safeguard refused the call; nothing was sent
+	OutcomeFailed   = auditlog.OutcomeFailed   // the call went out and failed (AWS error, network, a response the guard refused)
 )
 
 // handleAudit (PersonalizeGuard:Audit) holds each call's state and writes
@@ -208,55 +206,5 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 }
 
 func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, d time.Duration) {
-	attrs := make([]slog.Attr, 0, 10)
-	attrs = append(attrs, slog.String(AuditKeyOperation, middleware.GetOperationName(ctx)))
-	level := slog.LevelInfo
-	var sg *SafeguardError
-	switch {
-	case err == nil:
-		attrs = append(attrs, slog.String(AuditKeyOutcome, OutcomeAllowed))
-	case errors.As(err, &sg):
-		level = slog.LevelWarn
-		outcome := OutcomeRejected
-		if sg.Sent {
-			outcome = OutcomeFailed // refused after the request went out
-		}
-		attrs = append(attrs, slog.String(AuditKeyOutcome, outcome), slog.String(AuditKeyRule, sg.Rule))
-		if sg.Field != "" {
-			attrs = append(attrs, slog.String(AuditKeyField, sg.Field))
-		}
-		if len(sg.Findings) > 0 {
-			ids := make([]string, len(sg.Findings))
-			for i, f := range sg.Findings {
-				ids[i] = f.ID
-			}
-			attrs = append(attrs, slog.Any(AuditKeyFindings, ids))
-		}
-	default:
-		level = slog.LevelWarn
-		attrs = append(attrs, slog.String(AuditKeyOutcome, OutcomeFailed))
-		var ae smithy.APIError
-		if errors.As(err, &ae) {
-			attrs = append(attrs, slog.String(AuditKeyErrorCode, ae.ErrorCode()))
-		}
-	}
-	if names := st.acted.names(); len(names) > 0 {
-		attrs = append(attrs, slog.Any(AuditKeySafeguards, names))
-	}
-	if len(st.reported) > 0 {
-		level = slog.LevelWarn
-		rep := make([]string, len(st.reported))
-		for i, r := range st.reported {
-			rep[i] = r.Rule
-			if r.Field != "" {
-				rep[i] += " at " + r.Field
-			}
-		}
-		attrs = append(attrs, slog.Any(AuditKeyReportOnly, rep))
-	}
-	if id, ok := awsmiddleware.GetRequestIDMetadata(md); ok {
-		attrs = append(attrs, slog.String(AuditKeyRequestID, id))
-	}
-	attrs = append(attrs, slog.Duration(AuditKeyDuration, d))
-	g.s.Logger.LogAttrs(ctx, level, AuditMessage, attrs...)
+	auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: d})
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	"github.com/personalizeguard/personalizeguard/kms"
 )
 
@@ -217,7 +218,7 @@ func BenchmarkGuardMiddleware(b *testing.B) {
 	// gate adds to each attempt.
 	body := `{"kmsKeyArn":"` + testKeyARN + `","name":"movies-2024-11-28","roleArn":"` + testRoleARN +
 		`","tags":[{"tagKey":"team","tagValue":"recs"},{"tagKey":"env","tagValue":"prod"}]}`
-	transport := tlsClient{min: tls.VersionTLS12, next: smithyhttp.ClientDoFunc(func(r *http.Request) (*http.Response, error) {
+	transport := securetransport.TLSClient{Min: tls.VersionTLS12, Next: smithyhttp.ClientDoFunc(func(r *http.Request) (*http.Response, error) {
 		io.Copy(io.Discard, r.Body)
 		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: http.NoBody, TLS: &tls.ConnectionState{Version: tls.VersionTLS13}}, nil
 	})}

@@ -1,158 +1,51 @@
 package personalize
 
-import (
-	"errors"
-	"fmt"
-	"strings"
-
-	"github.com/aws/smithy-go"
-
-	kmscheck "github.com/personalizeguard/personalizeguard/kms"
-	"github.com/personalizeguard/personalizeguard/posture"
-	"github.com/personalizeguard/personalizeguard/s3guard"
-)
+import "github.com/personalizeguard/personalizeguard/internal/guarderr"
 
 // Rules a [SafeguardError] names. They are stable: alert on them, count them,
 // allow-list them. Rules of the sensitive-value safeguard are
 // "sensitive.<kind>" (e.g. "sensitive.account-number"); rules of S3 location
 // parsing come from package s3guard ("s3.location.credentials", ...).
 const (
-	RuleHTTPSOnly          = "transport.https-only"      // the request would leave over plain http, or with URL credentials
-	RuleTLSVersion         = "transport.tls-version"     // the connection offered or negotiated TLS below the floor
-	RuleBypassed           = "transport.guard-bypassed"  // a request reached the HTTP client without passing the guard, or another HTTP client was used
-	RuleRequestChanged     = "transport.request-changed" // the request, or a key or location in it, changed after the guard checked it
-	RuleBodyUnchecked      = "transport.body-unchecked"  // the serialized body could not be read as one JSON document
-	RuleClientRefused      = "config.client-refused"     // a call on a client the guard refused to secure (see the wrapped *ConfigError)
-	RuleRegionMismatch     = "config.region-mismatch"    // a call in another Region than the guard checks keys and buckets in
-	RuleNamePattern        = "model.name-pattern"        // a resource Name outside ^[a-zA-Z0-9][a-zA-Z0-9\-_]*$ or 1–63 bytes
-	RuleTagLimits          = "model.tag-limits"          // tag count, key or value length or characters
-	RuleFieldLength        = "model.field-length"        // a string outside the model's length limits
-	RulePattern            = "model.pattern"             // an ARN, token, column name or other patterned string outside the model's pattern
-	RuleEnum               = "model.enum"                // a value outside the model's enum
-	RuleUnknownMember      = "model.unknown-member"      // a member the guard\'s table does not describe (a newer SDK, or a hook)
-	RuleUnknownOperation   = "model.unknown-operation"   // an operation the guard\'s table does not describe
-	RuleSchemaJSON         = "model.schema-json"         // CreateSchema's Schema is not one JSON document with unique keys
-	RuleKMSKeyARN          = "kms.key-arn"               // a key field holds something other than a key ARN
-	RuleKMSKeyNotAllowed   = "kms.key-not-allowed"       // a key other than the configured or allowed ones
-	RuleKMSRoleWithoutKey  = "kms.role-without-key"      // RoleArn on CreateDatasetGroup without a KmsKeyArn
-	RuleKMSKeyWithoutRole  = "kms.key-without-role"      // KmsKeyArn on CreateDatasetGroup without a RoleArn, and none configured
-	RuleKMSKeyMissing      = "kms.key-missing"           // the configured key is missing from a key place of the request as sent
-	RuleKMSKeyRequired     = "kms.key-required"          // CreateDatasetGroup without a customer managed key (see Policy.InsecureAllowUnencryptedDatasetGroups)
-	RuleKMSKeyNotReady     = "kms.key-not-ready"         // the key's readiness check has blocking findings
-	RuleKMSCheckFailed     = "kms.check-failed"          // the key could not be checked (fail closed)
-	RuleDatasetGroupKey    = "kms.dataset-group-key"     // an import into a dataset group without the expected key
-	RuleDatasetGroupLookup = "kms.dataset-group-lookup"  // an import's or export's dataset group could not be described (fail closed)
-	RuleBucketNotAllowed   = "s3.bucket-not-allowed"     // output to a bucket outside Policy.AllowedOutputBuckets
-	RuleBucketPosture      = "s3.bucket-posture"         // the bucket's posture check has blocking findings
-	RuleObjectPosture      = "s3.object-posture"         // the import source objects are not encrypted as required
-	RuleS3CheckFailed      = "s3.check-failed"           // the bucket could not be checked (fail closed)
-	RuleSensitivePrefix    = "sensitive."                // prefix of the sensitive-value rules
+	RuleHTTPSOnly          = guarderr.RuleHTTPSOnly        // the request would leave over plain http, or with URL credentials
+	RuleTLSVersion         = guarderr.RuleTLSVersion       // the connection offered or negotiated TLS below the floor
+	RuleBypassed           = guarderr.RuleBypassed         // a request reached the HTTP client without passing the guard, or another HTTP client was used
+	RuleRequestChanged     = guarderr.RuleRequestChanged   // the request, or a key or location in it, changed after the guard checked it
+	RuleBodyUnchecked      = guarderr.RuleBodyUnchecked    // the serialized body could not be read as one JSON document
+	RuleClientRefused      = guarderr.RuleClientRefused    // a call on a client the guard refused to secure (see the wrapped *ConfigError)
+	RuleRegionMismatch     = guarderr.RuleRegionMismatch   // a call in another Region than the guard checks keys and buckets in
+	RuleNamePattern        = "model.name-pattern"          // a resource Name outside ^[a-zA-Z0-9][a-zA-Z0-9\-_]*$ or 1–63 bytes
+	RuleTagLimits          = "model.tag-limits"            // tag count, key or value length or characters
+	RuleFieldLength        = guarderr.RuleFieldLength      // a string outside the model's length limits
+	RulePattern            = guarderr.RulePattern          // an ARN, token, column name or other patterned string outside the model's pattern
+	RuleEnum               = guarderr.RuleEnum             // a value outside the model's enum
+	RuleUnknownMember      = guarderr.RuleUnknownMember    // a member the guard\'s table does not describe (a newer SDK, or a hook)
+	RuleUnknownOperation   = guarderr.RuleUnknownOperation // an operation the guard\'s table does not describe
+	RuleSchemaJSON         = "model.schema-json"           // CreateSchema's Schema is not one JSON document with unique keys
+	RuleKMSKeyARN          = "kms.key-arn"                 // a key field holds something other than a key ARN
+	RuleKMSKeyNotAllowed   = "kms.key-not-allowed"         // a key other than the configured or allowed ones
+	RuleKMSRoleWithoutKey  = "kms.role-without-key"        // RoleArn on CreateDatasetGroup without a KmsKeyArn
+	RuleKMSKeyWithoutRole  = "kms.key-without-role"        // KmsKeyArn on CreateDatasetGroup without a RoleArn, and none configured
+	RuleKMSKeyMissing      = "kms.key-missing"             // the configured key is missing from a key place of the request as sent
+	RuleKMSKeyRequired     = "kms.key-required"            // CreateDatasetGroup without a customer managed key (see Policy.InsecureAllowUnencryptedDatasetGroups)
+	RuleKMSKeyNotReady     = "kms.key-not-ready"           // the key's readiness check has blocking findings
+	RuleKMSCheckFailed     = "kms.check-failed"            // the key could not be checked (fail closed)
+	RuleDatasetGroupKey    = "kms.dataset-group-key"       // an import into a dataset group without the expected key
+	RuleDatasetGroupLookup = "kms.dataset-group-lookup"    // an import's or export's dataset group could not be described (fail closed)
+	RuleBucketNotAllowed   = "s3.bucket-not-allowed"       // output to a bucket outside Policy.AllowedOutputBuckets
+	RuleBucketPosture      = "s3.bucket-posture"           // the bucket's posture check has blocking findings
+	RuleObjectPosture      = "s3.object-posture"           // the import source objects are not encrypted as required
+	RuleS3CheckFailed      = "s3.check-failed"             // the bucket could not be checked (fail closed)
+	RuleSensitivePrefix    = guarderr.RuleSensitivePrefix  // prefix of the sensitive-value rules
 )
 
 // SafeguardError is returned when a safeguard refuses a request. The SDK wraps
 // it in a *smithy.OperationError; reach it with errors.As. It names the
 // operation, the field path and the rule, and never the value that broke the
-// rule: it is safe to log and to return to an end user.
-type SafeguardError struct {
-	// Operation is the Personalize operation, e.g. "CreateDatasetGroup".
-	Operation string
-	// Field is the path of the offending field, e.g. "Tags[2].TagValue" or
-	// "JobOutput.S3DataDestination.Path"; empty for rules about the
-	// connection or the configuration.
-	Field string
-	// Rule is one of the Rule constants, or "sensitive.<kind>".
-	Rule string
-	// Reason explains the rule in a sentence, without the value.
-	Reason string
-	// Findings carry the posture report behind RuleKMSKeyNotReady,
-	// RuleBucketPosture and RuleObjectPosture.
-	Findings []posture.Finding
-	// Sent is true only when the guard refused a response, not a request:
-	// the negotiated TLS version was below the floor after the request had
-	// gone out (a per-call HTTPClient the guard could not harden).
-	Sent bool
-	// Err is the underlying error, if any: a *kms.CheckError or
-	// *s3guard.CheckError when a check could not run, a transport error. It
-	// is for programs (errors.As); Error() shows only a summary of it,
-	// because transport errors quote URLs.
-	Err error
-}
+// rule: it is safe to log and to return to an end user. It is the same type
+// in every guarded client package (personalizeevents, personalizeruntime).
+type SafeguardError = guarderr.SafeguardError
 
-func (e *SafeguardError) Error() string {
-	var b strings.Builder
-	b.WriteString("personalizeguard: ")
-	b.WriteString(e.Operation)
-	if e.Field != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Field)
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Rule)
-	if e.Reason != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Reason)
-	}
-	for i, f := range e.Findings {
-		if i == 0 {
-			b.WriteString(" [")
-		} else {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.ID)
-		if i == len(e.Findings)-1 {
-			b.WriteString("]")
-		}
-	}
-	if e.Err != nil {
-		b.WriteString(" (")
-		b.WriteString(errSummary(e.Err))
-		b.WriteString(")")
-	}
-	return b.String()
-}
-
-func (e *SafeguardError) Unwrap() error { return e.Err }
-
-// RetryableError tells the SDK's retryer not to retry: a refusal is final,
-// even when it wraps a connection error the retryer would otherwise retry.
-func (e *SafeguardError) RetryableError() bool { return false }
-
-// errSummary describes err without its text, which may quote a URL (an S3
-// object key) or an AWS message that quotes a value.
-func errSummary(err error) string {
-	var kc *kmscheck.CheckError
-	var sc *s3guard.CheckError
-	var ae smithy.APIError
-	switch {
-	case errors.As(err, &kc):
-		if kc.AccessDenied() {
-			return "KMS " + kc.Operation + " was denied; the guard needs " + kc.Permission
-		}
-		return "KMS " + kc.Operation + " failed; the guard needs " + kc.Permission + " and a reachable KMS"
-	case errors.As(err, &sc):
-		if sc.AccessDenied() {
-			return "S3 " + sc.Operation + " was denied; the guard needs " + sc.Permission
-		}
-		return "S3 " + sc.Operation + " failed; the guard needs " + sc.Permission + " and a reachable S3"
-	case errors.As(err, &ae):
-		return "AWS error " + ae.ErrorCode()
-	}
-	return "see errors.Unwrap"
-}
-
-// ConfigError reports a Policy that New or NewGuard refuses.
-type ConfigError struct {
-	Field  string // the Policy field or "aws.Config.<Field>"
-	Reason string
-	Err    error
-}
-
-func (e *ConfigError) Error() string {
-	msg := fmt.Sprintf("personalizeguard: invalid configuration: %s: %s", e.Field, e.Reason)
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
-}
-
-func (e *ConfigError) Unwrap() error { return e.Err }
+// ConfigError reports a Policy or client configuration that New, NewGuard or
+// Option refuses. It is the same type in every guarded client package.
+type ConfigError = guarderr.ConfigError

@@ -2,9 +2,7 @@ package personalize
 
 import (
 	"context"
-	"net/url"
 	"slices"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -15,6 +13,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	kmscheck "github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/s3guard"
 )
@@ -53,8 +52,8 @@ type Guard struct {
 	groups    *checkcache.Cache[string, string]
 	describer DescribeAPIClient
 
-	dumpWarning  sync.Once
-	cleanHeaders cleanTexts // header values the wire gate found clean
+	dumpWarning  securetransport.DumpWarning
+	cleanHeaders securetransport.CleanTexts // header values the wire gate found clean
 
 	// Built once so that registering them on each call's stack allocates
 	// nothing.
@@ -218,23 +217,6 @@ func (g *Guard) hardenConfig(cfg aws.Config) (aws.Config, error) {
 	return out, nil
 }
 
-func checkEndpoint(base *string, disableHTTPS bool) error {
-	if disableHTTPS {
-		return &ConfigError{Field: "EndpointOptions.DisableHTTPS", Reason: "is set; the guard sends only over https"}
-	}
-	if base == nil {
-		return nil
-	}
-	u, err := url.Parse(*base)
-	if err != nil || u.Scheme != "https" {
-		return &ConfigError{Field: "BaseEndpoint", Reason: "is not an https URL; the guard sends only over https"}
-	}
-	if u.User != nil {
-		return &ConfigError{Field: "BaseEndpoint", Reason: "carries credentials in the URL"}
-	}
-	return nil
-}
-
 // Option returns the client option that installs the guard on a client the
 // caller builds with personalize.New or personalize.NewFromConfig. Put it
 // last. A client the guard cannot secure (an HTTP client whose TLS settings
@@ -245,11 +227,11 @@ func (g *Guard) Option() func(*sdk.Options) {
 }
 
 func (g *Guard) apply(o *sdk.Options) error {
-	if rc, ok := o.HTTPClient.(*refusingClient); ok && rc.g == g && rc.refused == nil {
-		o.HTTPClient = rc.send // the option applied twice: secure the same transport once
+	if rc, ok := o.HTTPClient.(*securetransport.RefusingClient); ok && rc.Owner == g && rc.Refused == nil {
+		o.HTTPClient = rc.Send // the option applied twice: secure the same transport once
 	}
 	var err error
-	if rc, ok := o.HTTPClient.(*refusingClient); ok && rc.g != g {
+	if rc, ok := o.HTTPClient.(*securetransport.RefusingClient); ok && rc.Owner != g {
 		err = &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
 	} else if o.Region != g.s.region {
 		err = &ConfigError{Field: "Region", Reason: "differs from the Region the guard checks keys and buckets in"}
@@ -260,14 +242,14 @@ func (g *Guard) apply(o *sdk.Options) error {
 		// The client still gets the guard's HTTP client, which refuses
 		// everything: removing the failing middleware per call must not
 		// leave a working, unsecured client.
-		o.HTTPClient = &refusingClient{g: g, refused: err}
+		o.HTTPClient = &securetransport.RefusingClient{Owner: g, Refused: err, Audit: g.refuseUnguarded}
 		return g.failAll(o, err)
 	}
 	// The gate sends through the hardened client; the client's own
 	// HTTPClient is one that refuses, for requests that bypass the gate.
-	tc := o.HTTPClient.(tlsClient)
+	tc := o.HTTPClient.(securetransport.TLSClient)
 	gate := &wireGate{g: g, content: true, send: tc}
-	o.HTTPClient = &refusingClient{g: g, send: tc}
+	o.HTTPClient = &securetransport.RefusingClient{Owner: g, Send: tc, Audit: g.refuseUnguarded}
 	o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error { return g.addMiddleware(stack, gate) })
 	return nil
 }
@@ -287,21 +269,14 @@ func (g *Guard) secureTransport(o *sdk.Options) error {
 // sit in an aws.Config or a service's Options, and returns the settings to
 // use instead.
 func (g *Guard) secure(base *string, disableHTTPS bool, hc aws.HTTPClient, mode aws.ClientLogMode, l logging.Logger) (aws.HTTPClient, aws.ClientLogMode, error) {
-	if err := checkEndpoint(base, disableHTTPS); err != nil {
-		return nil, 0, err
-	}
-	hardened, err := hardenHTTPClient(hc, g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
+	hc, mode, dumped, err := securetransport.Secure(base, disableHTTPS, hc, mode, g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
 	if err != nil {
 		return nil, 0, err
 	}
-	if _, ok := hardened.(tlsClient); !ok {
-		hardened = tlsClient{next: hardened, min: g.s.minTLS}
-	}
-	scrubbed, dumped := scrubLogMode(mode)
 	if dumped {
-		g.warnDumps(l)
+		g.dumpWarning.Warn(l, g.s.Logger)
 	}
-	return hardened, scrubbed, nil
+	return hc, mode, nil
 }
 
 // failAll makes every call of a client the guard could not secure fail with
@@ -314,18 +289,6 @@ func (g *Guard) failAll(o *sdk.Options, err error) error {
 		return stack.Initialize.Add(configErrorMW{g, err}, middleware.Before)
 	})
 	return err
-}
-
-func (g *Guard) warnDumps(l logging.Logger) {
-	g.dumpWarning.Do(func() {
-		const msg = "personalizeguard: ClientLogMode request/response/signing dumps switched off: they print session tokens and request bodies"
-		if l != nil {
-			l.Logf(logging.Warn, "%s", msg)
-		}
-		if g.s.Logger != nil {
-			g.s.Logger.Warn(msg)
-		}
-	})
 }
 
 // AddMiddleware registers the guard's middleware on stack. It is an
@@ -391,7 +354,7 @@ func (g *Guard) addGate(stack *middleware.Stack, gate *wireGate) error {
 	} else if err := stack.Deserialize.Add(gate, middleware.After); err != nil {
 		return err
 	}
-	return silenceWireDumps(stack)
+	return securetransport.SilenceWireDumps(stack)
 }
 
 // ownerOf returns the Guard a middleware belongs to, or nil.

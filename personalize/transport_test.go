@@ -18,6 +18,8 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 )
 
 type doFunc func(*http.Request) (*http.Response, error)
@@ -63,7 +65,7 @@ func TestHardenHTTPClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := hardenHTTPClient(tt.client, tt.min, tt.allowOpaque)
+			got, err := securetransport.HardenHTTPClient(tt.client, tt.min, tt.allowOpaque)
 			if tt.wantErr {
 				var ce *ConfigError
 				if !errors.As(err, &ce) {
@@ -327,7 +329,7 @@ func TestDescriberIsHardened(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := g.describer.(*sdk.Client).Options()
-	tr := opts.HTTPClient.(tlsClient).next.(*http.Client).Transport.(*http.Transport)
+	tr := opts.HTTPClient.(securetransport.TLSClient).Next.(*http.Client).Transport.(*http.Transport)
 	if tr.TLSClientConfig.MinVersion != tls.VersionTLS12 || opts.ClientLogMode != 0 {
 		t.Errorf("describer MinVersion = %#x, ClientLogMode = %v; want TLS 1.2 and no dumps", tr.TLSClientConfig.MinVersion, opts.ClientLogMode)
 	}

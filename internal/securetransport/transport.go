@@ -1,25 +1,94 @@
-package personalize
+// Package securetransport holds the transport rules every guarded client
+// shares: the https-only endpoint, the TLS floor enforced on the HTTP client
+// the guard builds, no wire dumps, and the send of a request's checked body
+// through that client. The client packages hold only what is specific to
+// their API; a request of any of them leaves the process through here.
+package securetransport
 
 import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 )
 
-// hardenHTTPClient returns a client that negotiates TLS minTLS or later,
+// Secure applies the transport rules to one client's settings, whether they
+// sit in an aws.Config or a service's Options, and returns the settings to
+// use instead: an https endpoint, an HTTP client that negotiates minTLS or
+// later and refuses plain http (a TLSClient), and a log mode without dumps.
+// dumped reports that dump bits were cleared, for the caller to warn once.
+func Secure(base *string, disableHTTPS bool, hc aws.HTTPClient, mode aws.ClientLogMode, minTLS uint16, allowUnverifiable bool) (
+	_ aws.HTTPClient, _ aws.ClientLogMode, dumped bool, _ error,
+) {
+	if err := CheckEndpoint(base, disableHTTPS); err != nil {
+		return nil, 0, false, err
+	}
+	hardened, err := HardenHTTPClient(hc, minTLS, allowUnverifiable)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	if _, ok := hardened.(TLSClient); !ok {
+		hardened = TLSClient{Next: hardened, Min: minTLS}
+	}
+	scrubbed, dumped := ScrubLogMode(mode)
+	return hardened, scrubbed, dumped, nil
+}
+
+// DumpWarning says once, per guard, that the client's wire dumps were
+// switched off: through the client's own logger, where the caller looks for
+// the dumps, and through the audit logger.
+type DumpWarning struct{ once sync.Once }
+
+// Warn writes the warning the first time it is called.
+func (d *DumpWarning) Warn(client logging.Logger, audit *slog.Logger) {
+	d.once.Do(func() {
+		const msg = "personalizeguard: ClientLogMode request/response/signing dumps switched off: they print session tokens and request bodies"
+		if client != nil {
+			client.Logf(logging.Warn, "%s", msg)
+		}
+		if audit != nil {
+			audit.Warn(msg)
+		}
+	})
+}
+
+// CheckEndpoint refuses an endpoint that is not https or carries
+// credentials.
+func CheckEndpoint(base *string, disableHTTPS bool) error {
+	if disableHTTPS {
+		return &guarderr.ConfigError{Field: "EndpointOptions.DisableHTTPS", Reason: "is set; the guard sends only over https"}
+	}
+	if base == nil {
+		return nil
+	}
+	u, err := url.Parse(*base)
+	if err != nil || u.Scheme != "https" {
+		return &guarderr.ConfigError{Field: "BaseEndpoint", Reason: "is not an https URL; the guard sends only over https"}
+	}
+	if u.User != nil {
+		return &guarderr.ConfigError{Field: "BaseEndpoint", Reason: "carries credentials in the URL"}
+	}
+	return nil
+}
+
+// HardenHTTPClient returns a client that negotiates TLS minTLS or later,
 // keeping the caller's root CAs, proxies and timeouts. The caller's client is
 // not modified.
-func hardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (aws.HTTPClient, error) {
+func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (aws.HTTPClient, error) {
 	switch hc := c.(type) {
-	case tlsClient:
+	case TLSClient:
 		return hc, nil // hardened by a guard already
 	case nil:
 		return hardenBuildable(awshttp.NewBuildableClient(), minTLS, false)
@@ -36,7 +105,7 @@ func hardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 			if allowUnverifiable {
 				return c, nil
 			}
-			return nil, &ConfigError{Field: "HTTPClient", Reason: "its Transport is not an *http.Transport, so the TLS floor cannot be enforced; " +
+			return nil, &guarderr.ConfigError{Field: "HTTPClient", Reason: "its Transport is not an *http.Transport, so the TLS floor cannot be enforced; " +
 				"use *awshttp.BuildableClient or set Policy.InsecureAllowUnverifiableHTTPClient"}
 		}
 		if err := raiseFloor(tr, minTLS, allowUnverifiable); err != nil {
@@ -49,7 +118,7 @@ func hardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 		if allowUnverifiable {
 			return c, nil
 		}
-		return nil, &ConfigError{Field: "HTTPClient", Reason: "is a custom client whose TLS settings cannot be enforced; " +
+		return nil, &guarderr.ConfigError{Field: "HTTPClient", Reason: "is a custom client whose TLS settings cannot be enforced; " +
 			"use *awshttp.BuildableClient or set Policy.InsecureAllowUnverifiableHTTPClient"}
 	}
 }
@@ -113,16 +182,16 @@ func httpsOnlyTransport(tr *http.Transport) {
 func checkTransport(tr *http.Transport, minTLS uint16, allowUnverifiable bool) error {
 	c := tr.TLSClientConfig
 	if c.MaxVersion != 0 && c.MaxVersion < minTLS {
-		return &ConfigError{Field: "HTTPClient", Reason: "its TLS MaxVersion is below the guard's TLS floor"}
+		return &guarderr.ConfigError{Field: "HTTPClient", Reason: "its TLS MaxVersion is below the guard's TLS floor"}
 	}
 	if c.InsecureSkipVerify {
-		return &ConfigError{Field: "HTTPClient", Reason: "its TLS config skips certificate verification; trust a CA with RootCAs instead"}
+		return &guarderr.ConfigError{Field: "HTTPClient", Reason: "its TLS config skips certificate verification; trust a CA with RootCAs instead"}
 	}
 	//lint:ignore SA1019 reading the deprecated DialTLS to refuse it, not using it
 	if (tr.DialTLS != nil || tr.DialTLSContext != nil) && !allowUnverifiable {
 		// A custom TLS dialer makes its own handshake and ignores
 		// TLSClientConfig, floor included.
-		return &ConfigError{Field: "HTTPClient", Reason: "its transport dials TLS itself (DialTLS/DialTLSContext), so the TLS floor cannot be enforced; " +
+		return &guarderr.ConfigError{Field: "HTTPClient", Reason: "its transport dials TLS itself (DialTLS/DialTLSContext), so the TLS floor cannot be enforced; " +
 			"use DialContext, or set Policy.InsecureAllowUnverifiableHTTPClient"}
 	}
 	return nil
@@ -133,17 +202,17 @@ func checkTransport(tr *http.Transport, minTLS uint16, allowUnverifiable bool) e
 const dumpModes = aws.LogRequest | aws.LogRequestWithBody | aws.LogResponse | aws.LogResponseWithBody |
 	aws.LogSigning | aws.LogRequestEventMessage | aws.LogResponseEventMessage
 
-// scrubLogMode clears the dumping bits and reports whether any was set.
-func scrubLogMode(m aws.ClientLogMode) (aws.ClientLogMode, bool) {
+// ScrubLogMode clears the dumping bits and reports whether any was set.
+func ScrubLogMode(m aws.ClientLogMode) (aws.ClientLogMode, bool) {
 	return m &^ dumpModes, m&dumpModes != 0
 }
 
 // requestResponseLoggerID is smithy's HTTP dump middleware.
 const requestResponseLoggerID = "RequestResponseLogger"
 
-// silenceWireDumps swaps smithy's request/response logger for a silent one
+// SilenceWireDumps swaps smithy's request/response logger for a silent one
 // when a per-call ClientLogMode turned dumps back on.
-func silenceWireDumps(stack *middleware.Stack) error {
+func SilenceWireDumps(stack *middleware.Stack) error {
 	m, ok := stack.Deserialize.Get(requestResponseLoggerID)
 	if !ok {
 		return nil
@@ -155,46 +224,46 @@ func silenceWireDumps(stack *middleware.Stack) error {
 	return err
 }
 
-// tlsClient sends through the hardened HTTP client and checks what came
+// TLSClient sends through the hardened HTTP client and checks what came
 // back. Only a handshake refused for its version, or a response on a
 // connection below the floor, is a TLS violation: a failed send, a reset or
 // a deadline stays the transport's own error, which the SDK retries or
 // reports as it would without the guard.
-type tlsClient struct {
-	next aws.HTTPClient
-	min  uint16
+type TLSClient struct {
+	Next aws.HTTPClient
+	Min  uint16
 }
 
-func (c tlsClient) Do(r *http.Request) (*http.Response, error) {
-	if _, checked := r.Body.(*checkedBody); !checked && r.Body != nil && r.Body != http.NoBody {
+func (c TLSClient) Do(r *http.Request) (*http.Response, error) {
+	if _, checked := r.Body.(*CheckedBody); !checked && r.Body != nil && r.Body != http.NoBody {
 		hidden := *r
-		hidden.Body = readOnlyBody{r.Body}
+		hidden.Body = ReadOnlyBody{r.Body}
 		r = &hidden
 	}
-	resp, err := c.next.Do(r)
+	resp, err := c.Next.Do(r)
 	if err != nil {
 		if errors.Is(err, errPlainHTTP) {
-			return nil, &SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: RuleHTTPSOnly,
+			return nil, &guarderr.SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: guarderr.RuleHTTPSOnly,
 				Reason: "the endpoint redirected to a URL that is not https; the guard does not follow it", Err: err}
 		}
 		if handshakeBelowFloor(err) {
 			// A SafeguardError, which the retryer does not retry.
-			return nil, &SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: RuleTLSVersion,
-				Reason: "the endpoint does not offer " + tls.VersionName(c.min) + " or later; the handshake failed before any request byte was sent", Err: err}
+			return nil, &guarderr.SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: guarderr.RuleTLSVersion,
+				Reason: "the endpoint does not offer " + tls.VersionName(c.Min) + " or later; the handshake failed before any request byte was sent", Err: err}
 		}
 		return resp, err
 	}
-	if resp.TLS == nil || resp.TLS.Version < c.min {
+	if resp.TLS == nil || resp.TLS.Version < c.Min {
 		if resp.Body != nil {
 			resp.Body.Close()
 		}
-		return nil, &SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: RuleTLSVersion, Sent: true,
-			Reason: "the connection negotiated " + tlsName(resp.TLS) + ", below the floor of " + tls.VersionName(c.min) + "; the response is refused"}
+		return nil, &guarderr.SafeguardError{Operation: middleware.GetOperationName(r.Context()), Rule: guarderr.RuleTLSVersion, Sent: true,
+			Reason: "the connection negotiated " + tlsName(resp.TLS) + ", below the floor of " + tls.VersionName(c.Min) + "; the response is refused"}
 	}
 	return resp, nil
 }
 
-// readOnlyBody hides a request body's WriteTo from net/http. smithy closes
+// ReadOnlyBody hides a request body's WriteTo from net/http. smithy closes
 // a request body as soon as the response headers arrive, and a closed smithy
 // body's WriteTo returns io.EOF, which net/http, still reading the body for
 // bytes beyond Content-Length, takes for a failed write: it closes the
@@ -203,7 +272,7 @@ func (c tlsClient) Do(r *http.Request) (*http.Response, error) {
 // is lost for the next call (aws/aws-sdk-go-v2#2737). Through Read, a
 // closed body is just at its end. Every request the guard sends, its own
 // KMS and S3 reads included, goes through here.
-type readOnlyBody struct{ io.ReadCloser }
+type ReadOnlyBody struct{ io.ReadCloser }
 
 func tlsName(cs *tls.ConnectionState) string {
 	if cs == nil {

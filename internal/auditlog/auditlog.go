@@ -1,0 +1,107 @@
+// Package auditlog writes the one audit event per call that every guarded
+// client emits: the same message, attribute names and outcomes for the
+// control plane and the data plane, so one alert or query covers all three
+// clients. An event never carries request data: operation, outcome, the
+// refusal's rule and field path, what acted, AWS's error code and request ID.
+package auditlog
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+)
+
+// The event's message and attribute names; the client packages re-export
+// them.
+const (
+	Message = "personalize call"
+
+	KeyOperation  = "operation"   // the API operation
+	KeyOutcome    = "outcome"     // OutcomeAllowed, OutcomeRejected or OutcomeFailed
+	KeyRule       = "rule"        // a refusal's rule, one of the Rule constants
+	KeyField      = "field"       // a refusal's field path
+	KeyFindings   = "findings"    // the posture finding IDs behind a refusal
+	KeySafeguards = "safeguards"  // the Action constants of the safeguards that acted
+	KeyReportOnly = "report_only" // report-only mode: "<rule> at <field>" of what would have been refused
+	KeyErrorCode  = "error_code"  // an AWS error's code (never its message, which can quote a value)
+	KeyRequestID  = "request_id"  // AWS's request ID
+	KeyDuration   = "duration"    // the call's duration
+)
+
+// Outcomes.
+const (
+	OutcomeAllowed  = "allowed"  // every safeguard passed and AWS answered
+	OutcomeRejected = "rejected" // a safeguard refused the call; nothing was sent
+	OutcomeFailed   = "failed"   // the call went out and failed (AWS error, network, a response the guard refused)
+)
+
+// Call is what one call leaves for its audit event.
+type Call struct {
+	Err        error                      // the call's result
+	Safeguards []string                   // the actions of the safeguards that acted
+	Reported   []*guarderr.SafeguardError // report-only mode: what would have been refused
+	Metadata   middleware.Metadata        // the call's metadata (request ID)
+	Duration   time.Duration
+}
+
+// Write logs the event of the call whose operation ctx names.
+func Write(ctx context.Context, l *slog.Logger, c Call) {
+	attrs := make([]slog.Attr, 0, 10)
+	attrs = append(attrs, slog.String(KeyOperation, middleware.GetOperationName(ctx)))
+	level := slog.LevelInfo
+	var sg *guarderr.SafeguardError
+	switch {
+	case c.Err == nil:
+		attrs = append(attrs, slog.String(KeyOutcome, OutcomeAllowed))
+	case errors.As(c.Err, &sg):
+		level = slog.LevelWarn
+		outcome := OutcomeRejected
+		if sg.Sent {
+			outcome = OutcomeFailed // refused after the request went out
+		}
+		attrs = append(attrs, slog.String(KeyOutcome, outcome), slog.String(KeyRule, sg.Rule))
+		if sg.Field != "" {
+			attrs = append(attrs, slog.String(KeyField, sg.Field))
+		}
+		if len(sg.Findings) > 0 {
+			ids := make([]string, len(sg.Findings))
+			for i, f := range sg.Findings {
+				ids[i] = f.ID
+			}
+			attrs = append(attrs, slog.Any(KeyFindings, ids))
+		}
+	default:
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String(KeyOutcome, OutcomeFailed))
+		var ae smithy.APIError
+		if errors.As(c.Err, &ae) {
+			attrs = append(attrs, slog.String(KeyErrorCode, ae.ErrorCode()))
+		}
+	}
+	if len(c.Safeguards) > 0 {
+		attrs = append(attrs, slog.Any(KeySafeguards, c.Safeguards))
+	}
+	if len(c.Reported) > 0 {
+		level = slog.LevelWarn
+		rep := make([]string, len(c.Reported))
+		for i, r := range c.Reported {
+			rep[i] = r.Rule
+			if r.Field != "" {
+				rep[i] += " at " + r.Field
+			}
+		}
+		attrs = append(attrs, slog.Any(KeyReportOnly, rep))
+	}
+	if id, ok := awsmiddleware.GetRequestIDMetadata(c.Metadata); ok {
+		attrs = append(attrs, slog.String(KeyRequestID, id))
+	}
+	attrs = append(attrs, slog.Duration(KeyDuration, c.Duration))
+	l.LogAttrs(ctx, level, Message, attrs...)
+}

@@ -1,0 +1,342 @@
+// Package dataplane is the guard of the two data-plane clients,
+// personalizeevents and personalizeruntime: the middleware, the call state,
+// the pseudonymisation of identifiers and the wire gate that checks every
+// string of the request as serialized and signed, then sends it. The
+// transport rules, the audit event and the error types it uses are those of
+// the control plane (internal/securetransport, internal/auditlog,
+// internal/guarderr). Each client package describes its API with a table of
+// [Node]s and a function that copies an input to replace its identifiers;
+// everything else is here, once.
+package dataplane
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/personalizeguard/personalizeguard/internal/auditlog"
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
+)
+
+// Middleware IDs. They are stable, so other middleware can be placed
+// relative to them; the audit, config and wire gate IDs are the control
+// plane's.
+const (
+	IDAudit       = "PersonalizeGuard:Audit"       // Initialize, first: the call's state and its audit event
+	IDIdentifiers = "PersonalizeGuard:Identifiers" // Initialize: userId and sessionId replaced by pseudonyms (on a copy)
+	IDWireGate    = "PersonalizeGuard:WireGate"    // Deserialize, innermost: every field of the request as sent; sends it
+	IDConfig      = "PersonalizeGuard:Config"      // Initialize: fails every call of a client the guard could not secure
+)
+
+// Actions name what a safeguard did on a call, in the audit event's
+// "safeguards" list.
+const (
+	ActionFieldsChecked        = "model.fields-checked" // every string of the request as sent checked
+	ActionUserPseudonymized    = "pseudonym.user-id"    // user IDs replaced by their pseudonyms
+	ActionSessionPseudonymized = "pseudonym.session-id" // session IDs replaced by their pseudonyms
+)
+
+// Rules of the data plane, besides the shared ones of package guarderr.
+const (
+	RulePropertiesJSON = "model.properties-json" // a properties member is not one JSON object with unique names
+	RuleIdentifier     = "identifier.pseudonym"  // an identifier could not be pseudonymised
+)
+
+// API describes one data-plane API to the guard.
+type API struct {
+	// Operations maps each operation's name to its input structure, by the
+	// members' JSON names.
+	Operations map[string]*Node
+	// Pseudonymize returns params with its user and session IDs replaced
+	// through ids. It copies what it changes: params, the caller's, stays
+	// as it was.
+	Pseudonymize func(params any, ids *IDs) (any, error)
+}
+
+// Guard holds a validated Policy and the middleware. One Guard can secure
+// many clients of either API; it is safe for concurrent use.
+type Guard struct {
+	s            *settings
+	api          *API
+	audit, ids   *step
+	dumpWarning  securetransport.DumpWarning
+	cleanHeaders securetransport.CleanTexts // header values found clean
+	clean        securetransport.CleanTexts // body strings found clean
+}
+
+// NewGuard validates p for clients in region.
+func NewGuard(region string, p Policy, api *API) (*Guard, error) {
+	s, err := p.validate(region)
+	if err != nil {
+		return nil, err
+	}
+	g := &Guard{s: s, api: api}
+	g.audit = &step{id: IDAudit, g: g, handle: g.handleAudit}
+	g.ids = &step{id: IDIdentifiers, g: g, handle: g.handleIdentifiers}
+	return g, nil
+}
+
+// ClientOptions are the settings of one SDK client's Options the guard
+// reads and replaces; the client packages copy them from and back to their
+// SDK's Options.
+type ClientOptions struct {
+	Region        string
+	BaseEndpoint  *string
+	DisableHTTPS  bool
+	HTTPClient    aws.HTTPClient
+	ClientLogMode aws.ClientLogMode
+	Logger        logging.Logger
+	APIOptions    []func(*middleware.Stack) error
+}
+
+// Apply installs the guard on a client's options. A client the guard cannot
+// secure gets an HTTP client that refuses every call, and every call fails
+// with the returned *ConfigError, audited.
+func (g *Guard) Apply(o *ClientOptions) error {
+	if rc, ok := o.HTTPClient.(*securetransport.RefusingClient); ok && rc.Owner == g && rc.Refused == nil {
+		o.HTTPClient = rc.Send // the option applied twice: secure the same transport once
+	}
+	var err error
+	if rc, ok := o.HTTPClient.(*securetransport.RefusingClient); ok && rc.Owner != g {
+		err = errSecondGuard
+	} else if o.Region != g.s.region {
+		err = &guarderr.ConfigError{Field: "Region", Reason: "differs from the Region the guard was made for"}
+	} else {
+		var hc aws.HTTPClient
+		var dumped bool
+		hc, o.ClientLogMode, dumped, err = securetransport.Secure(o.BaseEndpoint, o.DisableHTTPS, o.HTTPClient, o.ClientLogMode,
+			g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
+		if err == nil {
+			if dumped {
+				g.dumpWarning.Warn(o.Logger, g.s.Logger)
+			}
+			// The gate sends through the hardened client; the client's own
+			// HTTPClient refuses whatever bypasses the gate.
+			tc := hc.(securetransport.TLSClient)
+			gate := &wireGate{g: g, send: tc}
+			o.HTTPClient = &securetransport.RefusingClient{Owner: g, Send: tc, Audit: g.refuseUnguarded}
+			o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error { return g.addMiddleware(stack, gate) })
+			return nil
+		}
+	}
+	o.HTTPClient = &securetransport.RefusingClient{Owner: g, Refused: err, Audit: g.refuseUnguarded}
+	o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error {
+		if _, ok := stack.Initialize.Get(IDConfig); ok {
+			return nil
+		}
+		return stack.Initialize.Add(&step{id: IDConfig, g: g, handle: g.refuseAll(err)}, middleware.Before)
+	})
+	return err
+}
+
+var errSecondGuard = &guarderr.ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
+
+// addMiddleware registers the audit and identifier steps at the front of
+// Initialize, before the SDK's validation, and the gate innermost in
+// Deserialize, after every middleware the client and the config added.
+func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
+	for i, s := range [...]*step{g.audit, g.ids} {
+		if have, ok := stack.Initialize.Get(s.id); ok {
+			if owned, _ := have.(*step); owned == nil || owned.g != g {
+				return errSecondGuard
+			}
+			continue
+		}
+		var err error
+		if i == 0 {
+			err = stack.Initialize.Add(s, middleware.Before)
+		} else {
+			err = stack.Initialize.Insert(s, IDAudit, middleware.After)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if have, ok := stack.Deserialize.Get(IDWireGate); ok {
+		if owned, _ := have.(*wireGate); owned == nil || owned.g != g {
+			return errSecondGuard
+		}
+	} else if err := stack.Deserialize.Add(gate, middleware.After); err != nil {
+		return err
+	}
+	return securetransport.SilenceWireDumps(stack)
+}
+
+// step is one of the guard's Initialize middleware.
+type step struct {
+	id     string
+	g      *Guard
+	handle func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error)
+}
+
+func (s *step) ID() string { return s.id }
+
+func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	return s.handle(ctx, in, next)
+}
+
+// acted is a set of safeguards that acted on one call.
+type acted uint8
+
+const (
+	actedFields acted = 1 << iota
+	actedUser
+	actedSession
+)
+
+var actedNames = [...]string{ActionFieldsChecked, ActionUserPseudonymized, ActionSessionPseudonymized}
+
+func (a acted) names() []string {
+	var out []string
+	for i, n := range actedNames {
+		if a&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// callState travels with one call from the audit step to the identifier
+// step and the wire gate.
+type callState struct {
+	identifiers bool     // the identifier step ran
+	acted       acted    // what acted, for the audit event
+	pseudonyms  []string // the pseudonyms the identifier step put in
+	reported    []*guarderr.SafeguardError
+}
+
+type stateKey struct{}
+
+// states are pooled: a call's state lives exactly as long as the audit
+// step's HandleInitialize.
+var states = sync.Pool{New: func() any { return new(callState) }}
+
+func stateFrom(ctx context.Context) *callState {
+	st, _ := middleware.GetStackValue(ctx, stateKey{}).(*callState)
+	return st
+}
+
+// handleAudit holds each call's state and writes its audit event.
+func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	start := time.Now()
+	st := states.Get().(*callState)
+	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+	out, md, err := next.HandleInitialize(ctx, in)
+	if g.s.Logger != nil {
+		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: time.Since(start)})
+	}
+	clear(st.pseudonyms)
+	clear(st.reported)
+	*st = callState{pseudonyms: st.pseudonyms[:0], reported: st.reported[:0]}
+	states.Put(st)
+	return out, md, err
+}
+
+// handleIdentifiers replaces the input's user and session IDs with their
+// pseudonyms, on a copy, when the Policy has a Pseudonymizer.
+func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	st := stateFrom(ctx)
+	if st != nil {
+		st.identifiers = true
+	}
+	if g.s.Pseudonymizer != nil && st != nil {
+		params, err := g.api.Pseudonymize(in.Parameters, &IDs{g: g, ctx: ctx, st: st})
+		if err != nil {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, err
+		}
+		in.Parameters = params
+	}
+	return next.HandleInitialize(ctx, in)
+}
+
+// IDs replaces identifiers for an API's Pseudonymize function.
+type IDs struct {
+	g   *Guard
+	ctx context.Context
+	st  *callState
+}
+
+// User returns a pointer to the pseudonym of *id; path names the member for
+// an error. A nil or empty ID is returned as it is: the API model
+// decides whether it may be missing.
+func (ids *IDs) User(path Path, id *string) (*string, error) { return ids.replace(path, id, false) }
+
+// Session is User for session IDs.
+func (ids *IDs) Session(path Path, id *string) (*string, error) { return ids.replace(path, id, true) }
+
+func (ids *IDs) replace(path Path, id *string, session bool) (*string, error) {
+	if id == nil || *id == "" {
+		return id, nil
+	}
+	p := ids.g.s.Pseudonymizer
+	var v string
+	var err error
+	if session {
+		v, err = p.SessionID(*id)
+		ids.st.acted |= actedSession
+	} else {
+		v, err = p.UserID(*id)
+		ids.st.acted |= actedUser
+	}
+	if err != nil {
+		return nil, &guarderr.SafeguardError{Operation: middleware.GetOperationName(ids.ctx), Field: path.String(), Rule: RuleIdentifier,
+			Reason: "the identifier has no pseudonym", Err: err}
+	}
+	ids.st.pseudonyms = append(ids.st.pseudonyms, v)
+	return &v, nil
+}
+
+// refuseAll is the Initialize step of a client the guard could not secure.
+func (g *Guard) refuseAll(cause error) func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	return func(ctx context.Context, _ middleware.InitializeInput, _ middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseUnguarded(ctx, &guarderr.SafeguardError{
+			Operation: middleware.GetOperationName(ctx), Rule: guarderr.RuleClientRefused,
+			Reason: "the guard refused to secure this client, so it sends nothing", Err: cause})
+	}
+}
+
+// refuseUnguarded writes the audit event of a call refused without the
+// audit step having run, which would otherwise go unrecorded.
+func (g *Guard) refuseUnguarded(ctx context.Context, err *guarderr.SafeguardError) error {
+	if stateFrom(ctx) == nil && g.s.Logger != nil {
+		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err})
+	}
+	return err
+}
+
+// violation returns err, or in report-only mode records it for the audit
+// event and returns nil.
+func (g *Guard) violation(ctx context.Context, err *guarderr.SafeguardError) error {
+	if !g.s.InsecureReportOnly {
+		return err
+	}
+	if st := stateFrom(ctx); st != nil {
+		st.reported = append(st.reported, err)
+	}
+	return nil
+}
+
+// NewClient builds an SDK client with newFromConfig and installs the guard
+// with apply after the caller's optFns, so they cannot switch a safeguard
+// off; a client the guard refuses to secure is not returned.
+func NewClient[C, O any](cfg aws.Config, newFromConfig func(aws.Config, ...func(*O)) C, optFns []func(*O), apply func(*O) error) (C, error) {
+	var applyErr error
+	client := newFromConfig(cfg, append(slices.Clip(optFns), func(o *O) { applyErr = apply(o) })...)
+	if applyErr != nil {
+		var none C
+		return none, applyErr
+	}
+	return client, nil
+}

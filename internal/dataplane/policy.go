@@ -1,0 +1,104 @@
+package dataplane
+
+import (
+	"crypto/tls"
+	"log/slog"
+	"slices"
+	"strconv"
+
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/pseudonym"
+	"github.com/personalizeguard/personalizeguard/sensitive"
+)
+
+// Policy configures the guard of the data-plane clients (personalizeevents,
+// personalizeruntime). The zero value has every safeguard on: TLS 1.2 or
+// later over https only, every string of every request checked against the
+// API model and scanned for identifying values, and a userId or sessionId
+// that is an e-mail address, phone, card or account number refused. One
+// Policy serves both clients, so that one customer gets the same pseudonym
+// in events and in recommendation requests.
+//
+// Fields named Insecure… switch a safeguard off. Each says what is lost.
+type Policy struct {
+	// Pseudonymizer, when set, replaces every userId and sessionId with its
+	// keyed pseudonym before the request is serialized (on a copy of the
+	// input: the caller's struct is not changed). Without one, identifiers
+	// are sent as given, and refused when the detector finds an identifying
+	// value in them.
+	Pseudonymizer *pseudonym.Pseudonymizer
+
+	// PublicProperties names the properties (in the properties JSON of
+	// events, items, users, actions and action interactions) whose values
+	// are public free text, such as an item's "description": their values
+	// are not scanned. Every other property value is. Name only properties
+	// whose values you publish anyway.
+	PublicProperties []string
+
+	// MinTLSVersion is the lowest TLS version the client negotiates: 0 means
+	// tls.VersionTLS12; tls.VersionTLS13 is allowed; anything below 1.2 is a
+	// configuration error.
+	MinTLSVersion uint16
+
+	// Logger receives one audit event per call. Nil means no audit events.
+	Logger *slog.Logger
+
+	// Detector judges identifiers and free-form values. Nil means
+	// sensitive.Default().
+	Detector *sensitive.Detector
+
+	// InsecureReportOnly logs what the field safeguards would refuse instead
+	// of refusing it, for a gradual roll-out. Transport rules still refuse,
+	// and a Pseudonymizer still replaces identifiers. Identifying values then
+	// reach AWS: use it only to measure. It needs a Logger.
+	InsecureReportOnly bool
+
+	// InsecureAllowUnverifiableHTTPClient accepts an HTTPClient whose TLS
+	// settings the guard cannot inspect or raise (anything other than
+	// *awshttp.BuildableClient or an *http.Client over *http.Transport). The
+	// TLS floor is then only checked after each response, when the request
+	// has already been sent.
+	InsecureAllowUnverifiableHTTPClient bool
+}
+
+// settings is a validated Policy.
+type settings struct {
+	Policy
+	minTLS uint16
+	region string
+}
+
+func (p Policy) validate(region string) (*settings, error) {
+	s := &settings{Policy: p, region: region, minTLS: p.MinTLSVersion}
+	// The guard keeps its own copy: a caller changing the slice later must
+	// not race with calls.
+	s.PublicProperties = slices.Clone(p.PublicProperties)
+	slices.Sort(s.PublicProperties)
+	if region == "" {
+		return nil, &guarderr.ConfigError{Field: "aws.Config.Region", Reason: "is empty; the guard holds every call to one Region"}
+	}
+	switch {
+	case s.minTLS == 0:
+		s.minTLS = tls.VersionTLS12
+	case s.minTLS != tls.VersionTLS12 && s.minTLS != tls.VersionTLS13:
+		return nil, &guarderr.ConfigError{Field: "MinTLSVersion", Reason: "must be tls.VersionTLS12 or tls.VersionTLS13; AWS requires TLS 1.2 or later"}
+	}
+	if p.InsecureReportOnly && p.Logger == nil {
+		return nil, &guarderr.ConfigError{Field: "InsecureReportOnly", Reason: "needs a Logger: report-only mode reports through the audit log"}
+	}
+	for i, name := range p.PublicProperties {
+		if name == "" {
+			return nil, &guarderr.ConfigError{Field: "PublicProperties[" + strconv.Itoa(i) + "]", Reason: "is empty"}
+		}
+	}
+	if p.Detector == nil {
+		s.Detector = sensitive.Default()
+	}
+	return s, nil
+}
+
+// public reports whether the values of property name are public free text.
+func (s *settings) public(name string) bool {
+	_, ok := slices.BinarySearch(s.PublicProperties, name)
+	return ok
+}

@@ -1,0 +1,412 @@
+package dataplane
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+	"github.com/personalizeguard/personalizeguard/internal/jsontext"
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
+	"github.com/personalizeguard/personalizeguard/sensitive"
+)
+
+// The wire gate applies every field rule once, to the request as serialized
+// and signed, innermost in the Deserialize step: nothing a hook does before
+// it escapes the check, and it sends what it checked itself, through the
+// HTTP client the guard hardened, so nothing runs between the check and the
+// send.
+type wireGate struct {
+	g    *Guard
+	send securetransport.TLSClient
+}
+
+func (*wireGate) ID() string { return IDWireGate }
+
+func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, _ middleware.DeserializeHandler) (
+	middleware.DeserializeOutput, middleware.Metadata, error,
+) {
+	op := middleware.GetOperationName(ctx)
+	refuse := func(err error) (middleware.DeserializeOutput, middleware.Metadata, error) {
+		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+	}
+	req, err := securetransport.Request(ctx, op, in, m.g.s.region)
+	if err != nil {
+		return refuse(err)
+	}
+	st := stateFrom(ctx)
+	if st == nil || !st.identifiers {
+		return refuse(m.g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
+			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"}))
+	}
+	sent, body, err := securetransport.Intake(ctx, op, req, m.g.s.region)
+	if err != nil {
+		return refuse(err)
+	}
+	if sg := securetransport.CheckRequestText(op, sent, m.g.s.Detector, &m.g.cleanHeaders); sg != nil {
+		if err := m.g.violation(ctx, sg); err != nil {
+			return refuse(err)
+		}
+	}
+	if err := m.g.checkBody(ctx, op, st, body); err != nil {
+		return refuse(err)
+	}
+	st.acted |= actedFields
+	out, err := securetransport.SendChecked(ctx, m.send, sent, body)
+	return out, middleware.Metadata{}, err
+}
+
+// walker checks one request body along its operation's table.
+type walker struct {
+	g    *Guard
+	ctx  context.Context
+	op   string
+	st   *callState
+	segs []segment
+	buf  [8]segment
+}
+
+// segment is one step of a field path: a member (by its JSON name), a list
+// index, or a map's key or value (never named by the key, which is data).
+type segment struct {
+	name  string
+	index int // -1 unless a list element
+}
+
+const unknownMemberReason = "the guard's table, written from the API model, does not describe this member (a newer SDK, or a hook added it)"
+
+func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body string) error {
+	w := &walker{g: g, ctx: ctx, op: op, st: st}
+	w.segs = w.buf[:0]
+	root := g.api.Operations[op]
+	if root == nil {
+		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleUnknownOperation,
+			Reason: "the guard's table does not describe this operation (a newer SDK than the table)"}
+	}
+	if body == "" {
+		return nil
+	}
+	var sc jsonscan.Scanner
+	sc.Reset(body)
+	k, err := sc.Next()
+	if err != nil {
+		return w.syntax()
+	}
+	if err := w.walk(root, &sc, k); err != nil {
+		return err
+	}
+	if k, err := sc.Next(); err != nil || k != jsonscan.End {
+		return w.syntax()
+	}
+	return nil
+}
+
+func (w *walker) syntax() error {
+	// Not for report-only mode: a body the guard cannot read is not a body
+	// it checked.
+	return &guarderr.SafeguardError{Operation: w.op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request body is not one JSON document of the model's shape"}
+}
+
+func (w *walker) path() string {
+	var b strings.Builder
+	for _, s := range w.segs {
+		if s.index >= 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(s.index))
+			b.WriteByte(']')
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(goName(s.name))
+	}
+	return b.String()
+}
+
+func (w *walker) fail(rule, reason string) error {
+	return w.g.violation(w.ctx, &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: rule, Reason: reason})
+}
+
+func (w *walker) push(s segment) { w.segs = append(w.segs, s) }
+func (w *walker) pop()           { w.segs = w.segs[:len(w.segs)-1] }
+
+// walk checks the JSON value whose first token k was just read, along n.
+func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
+	switch {
+	case n.isString():
+		if k != jsonscan.String {
+			return w.syntax()
+		}
+		return w.check(n, sc.Text())
+	case n.isStruct():
+		if k != jsonscan.BeginObject {
+			return w.syntax()
+		}
+		var buf [16]string // a structure has at most ten members
+		seen := buf[:0]
+		for {
+			kk, err := sc.Next()
+			if err != nil {
+				return w.syntax()
+			}
+			if kk == jsonscan.EndObject {
+				return nil
+			}
+			name := sc.Text()
+			child := n.Members[name]
+			if child == nil {
+				// Its name is data, so the path does not show it.
+				field := "(unknown member)"
+				if p := w.path(); p != "" {
+					field = p + "." + field
+				}
+				return &guarderr.SafeguardError{Operation: w.op, Field: field, Rule: guarderr.RuleUnknownMember, Reason: unknownMemberReason}
+			}
+			if slices.Contains(seen, name) {
+				// One value for some readers, the other for others.
+				return &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: guarderr.RuleBodyUnchecked, Reason: "the request body repeats a member; readers disagree on which value counts"}
+			}
+			seen = append(seen, name)
+			vk, err := sc.Next()
+			if err != nil {
+				return w.syntax()
+			}
+			w.push(segment{name: name, index: -1})
+			if err := w.walk(child, sc, vk); err != nil {
+				return err
+			}
+			w.pop()
+		}
+	case n.isList():
+		if k != jsonscan.BeginArray {
+			return w.syntax()
+		}
+		for i := 0; ; i++ {
+			ek, err := sc.Next()
+			if err != nil {
+				return w.syntax()
+			}
+			if ek == jsonscan.EndArray {
+				if i < n.Min {
+					return w.fail(guarderr.RuleFieldLength, "has fewer elements than the API model allows ("+strconv.Itoa(n.Min)+")")
+				}
+				return nil
+			}
+			if n.Max > 0 && i == n.Max {
+				if err := w.fail(guarderr.RuleFieldLength, "has more elements than the API model allows ("+strconv.Itoa(n.Max)+")"); err != nil {
+					return err
+				}
+			}
+			w.push(segment{index: i})
+			if err := w.walk(n.Elem, sc, ek); err != nil {
+				return err
+			}
+			w.pop()
+		}
+	case n.isMap():
+		if k != jsonscan.BeginObject {
+			return w.syntax()
+		}
+		for i := 0; ; i++ {
+			kk, err := sc.Next()
+			if err != nil {
+				return w.syntax()
+			}
+			if kk == jsonscan.EndObject {
+				return nil
+			}
+			if n.Max > 0 && i == n.Max {
+				if err := w.fail(guarderr.RuleFieldLength, "has more entries than the API model allows ("+strconv.Itoa(n.Max)+")"); err != nil {
+					return err
+				}
+			}
+			w.push(segment{name: "Key", index: -1})
+			if err := w.check(n.Key, sc.Text()); err != nil {
+				return err
+			}
+			w.pop()
+			vk, err := sc.Next()
+			if err != nil {
+				return w.syntax()
+			}
+			w.push(segment{name: "Value", index: -1})
+			if err := w.walk(n.Elem, sc, vk); err != nil {
+				return err
+			}
+			w.pop()
+		}
+	default: // numbers, booleans, timestamps (epoch seconds in REST-JSON)
+		if k != jsonscan.Number && k != jsonscan.Literal {
+			return w.syntax()
+		}
+		return nil
+	}
+}
+
+// goName is the SDK's field name of a JSON member: userId is UserId.
+func goName(member string) string {
+	if member == "" || member[0] < 'a' || member[0] > 'z' {
+		return member
+	}
+	return string(member[0]-'a'+'A') + member[1:]
+}
+
+const (
+	sensitiveReason  = "holds an identifying value; the guard never sends it"
+	identifierReason = "an identifier holds an identifying value; set Policy.Pseudonymizer to send keyed pseudonyms instead"
+)
+
+// check applies n's rule to the string s.
+func (w *walker) check(n *Node, s string) error {
+	if c := utf8.RuneCountInString(s); c < n.Min || n.Max > 0 && c > n.Max {
+		return w.fail(guarderr.RuleFieldLength, "is outside the API model's length limits ("+strconv.Itoa(n.Min)+"–"+strconv.Itoa(n.Max)+" characters)")
+	}
+	text := s
+	switch n.Rule {
+	case RuleUserID, RuleSessionID:
+		if s == "" {
+			return nil // no identifier (the length rule holds where the model needs one)
+		}
+		if w.g.s.Pseudonymizer != nil {
+			// Every identifier was replaced before serialization; one that
+			// is not a pseudonym the guard made was set after.
+			if !slices.Contains(w.st.pseudonyms, s) {
+				return w.fail(guarderr.RuleRequestChanged, "the identifier is not the pseudonym the guard put in: something after the guard's check (an interceptor or middleware) set it")
+			}
+			return nil
+		}
+		if f, ok := w.g.identifying(s); ok {
+			return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), identifierReason)
+		}
+		return nil
+	case RuleCatalogID:
+		if strings.ContainsFunc(s, isControl) {
+			return w.fail(guarderr.RulePattern, "holds control characters, which no catalogue ID has")
+		}
+	case RuleARN:
+		a, ok := awsarn.Split(s)
+		if !ok || a.Service != "personalize" || !awsarn.Partition(a.Partition) || !awsarn.Region(a.Region) ||
+			(a.Account != "" && !awsarn.Account(a.Account)) || a.Resource == "" {
+			return w.fail(guarderr.RulePattern, "is not a well-formed Personalize ARN (arn:<partition>:personalize:<region>:<account>:<resource>)")
+		}
+		text = a.Resource
+	case RuleToken:
+		if !allIn(s, tokenByte) {
+			return w.fail(guarderr.RulePattern, "is not an ID the service issued (letters, digits, '-', '_', '.', ':')")
+		}
+	case RuleAttribute:
+		if s == "" || !allIn(s, attributeByte) {
+			return w.fail(guarderr.RulePattern, "is outside the API model's pattern [A-Za-z0-9_]+")
+		}
+	case RuleName:
+		if s == "" || !alnum(s[0]) || !allIn(s, nameByte) {
+			return w.fail(guarderr.RulePattern, "is outside the API model's pattern ^[a-zA-Z0-9][a-zA-Z0-9\\-_]*$")
+		}
+	case RuleProperties:
+		return w.checkProperties(s)
+	}
+	if f, ok := w.g.identifying(text); ok {
+		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
+
+func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+
+func tokenByte(c byte) bool     { return alnum(c) || c == '-' || c == '_' || c == '.' || c == ':' }
+func attributeByte(c byte) bool { return alnum(c) || c == '_' }
+func nameByte(c byte) bool      { return alnum(c) || c == '-' || c == '_' }
+
+func allIn(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkProperties reads a properties member: one JSON object whose names
+// are unique, every name and every value scanned, except the values of the
+// Policy's PublicProperties.
+func (w *walker) checkProperties(s string) error {
+	var sc jsonscan.Scanner
+	sc.Reset(s)
+	notObject := func() error {
+		return w.fail(RulePropertiesJSON, "is not one JSON object with unique property names")
+	}
+	if k, err := sc.Next(); err != nil || k != jsonscan.BeginObject {
+		return notObject()
+	}
+	var buf [16]string
+	names := buf[:0]
+	for {
+		k, err := sc.Next()
+		if err != nil {
+			return notObject()
+		}
+		if k == jsonscan.EndObject {
+			break
+		}
+		name := sc.Text()
+		if slices.Contains(names, name) {
+			return notObject()
+		}
+		names = append(names, name)
+		if err := w.scanText(name); err != nil {
+			return err
+		}
+		vk, err := sc.Next()
+		if err != nil {
+			return notObject()
+		}
+		if w.g.s.public(name) {
+			if err := sc.Skip(vk); err != nil {
+				return notObject()
+			}
+			continue
+		}
+		if err := jsontext.EachText(&sc, vk, w.scanText); err != nil {
+			if errors.Is(err, jsontext.ErrSyntax) {
+				return notObject()
+			}
+			return err
+		}
+	}
+	if k, err := sc.Next(); err != nil || k != jsonscan.End {
+		return notObject()
+	}
+	return nil
+}
+
+func (w *walker) scanText(s string) error {
+	if f, ok := w.g.identifying(s); ok {
+		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+	}
+	return nil
+}
+
+// identifying runs the detector on s, unless s is one of the values found
+// clean before: event types, property names and categorical values come
+// back on every call, and the detector gives the same answer for the same
+// text, so each is scanned once per guard (up to the memo's bound).
+func (g *Guard) identifying(s string) (sensitive.Finding, bool) {
+	if g.clean.Has(s) {
+		return sensitive.Finding{}, false
+	}
+	f, ok := g.s.Detector.First(s)
+	if !ok {
+		g.clean.Add(s)
+	}
+	return f, ok
+}

@@ -1,0 +1,91 @@
+package dataplanetest
+
+import (
+	"crypto/tls"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+)
+
+// Interleave runs bare and guarded alternately, each first on every other
+// iteration, so drift on a shared machine hits both alike, and reports each
+// side's mean time and allocations per call, their ratio, and the
+// difference: what the guard adds to a call. ns/op and allocs/op cover one
+// call of each.
+func Interleave(b *testing.B, bare, guarded func() error) {
+	b.Helper()
+	for _, call := range []func() error{bare, guarded} { // warm connections and pools
+		if err := call(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	bareAllocs := testing.AllocsPerRun(20, func() { _ = bare() })
+	guardedAllocs := testing.AllocsPerRun(20, func() { _ = guarded() })
+	var bareTime, guardedTime time.Duration
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		first, second, t1, t2 := bare, guarded, &bareTime, &guardedTime
+		if i%2 == 1 {
+			first, second, t1, t2 = guarded, bare, &guardedTime, &bareTime
+		}
+		start := time.Now()
+		if err := first(); err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		if err := second(); err != nil {
+			b.Fatal(err)
+		}
+		*t1 += mid.Sub(start)
+		*t2 += time.Since(mid)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(bareTime.Nanoseconds())/n, "bare-ns/call")
+	b.ReportMetric(float64(guardedTime.Nanoseconds())/n, "guarded-ns/call")
+	b.ReportMetric(float64(guardedTime)/float64(bareTime), "guarded/bare")
+	b.ReportMetric(float64((guardedTime-bareTime).Nanoseconds())/n, "guard-ns/call")
+	b.ReportMetric(bareAllocs, "bare-allocs/call")
+	b.ReportMetric(guardedAllocs, "guarded-allocs/call")
+}
+
+// BenchConfig is the Server's config with three attempts per call, as the
+// SDK's default retryer has: a bare client on a local endpoint loses a
+// connection now and then (aws/aws-sdk-go-v2#2737), which a benchmark
+// should not take for a failure.
+func BenchConfig(s *personalizetest.Server) aws.Config {
+	cfg := s.Config()
+	cfg.RetryMaxAttempts = 3
+	return cfg
+}
+
+// InstantConfig is a config whose HTTP client answers every request at
+// once with status 200, body and a TLS 1.3 connection state, without a
+// network: the calls then cost only the SDK's work and the guard's. A
+// guard accepts its HTTP client only with
+// Policy.InsecureAllowUnverifiableHTTPClient.
+func InstantConfig(body string) aws.Config {
+	return aws.Config{
+		Region:       personalizetest.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider(personalizetest.AccessKeyID, personalizetest.SecretAccessKey, ""),
+		BaseEndpoint: aws.String("https://personalize.example"),
+		HTTPClient: instant(func(r *http.Request) (*http.Response, error) {
+			if r.Body != nil {
+				_, _ = io.Copy(io.Discard, r.Body)
+			}
+			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(body)), TLS: &tls.ConnectionState{Version: tls.VersionTLS13}}, nil
+		}),
+		RetryMaxAttempts: 1,
+	}
+}
+
+type instant func(*http.Request) (*http.Response, error)
+
+func (f instant) Do(r *http.Request) (*http.Response, error) { return f(r) }

@@ -1,0 +1,144 @@
+// Package guarderr holds the errors every guarded client returns and the
+// rules they name that are not specific to one API. The client packages
+// re-export them by alias (personalize.SafeguardError is
+// guarderr.SafeguardError), so errors.As finds one type whichever name a
+// caller uses.
+package guarderr
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/smithy-go"
+
+	kmscheck "github.com/personalizeguard/personalizeguard/kms"
+	"github.com/personalizeguard/personalizeguard/posture"
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+// Rules shared by every guarded client. Each client package re-exports them
+// with its own API-specific rules.
+const (
+	RuleHTTPSOnly        = "transport.https-only"      // the request would leave over plain http, or with URL credentials
+	RuleTLSVersion       = "transport.tls-version"     // the connection offered or negotiated TLS below the floor
+	RuleBypassed         = "transport.guard-bypassed"  // a request reached the HTTP client without passing the guard, or another HTTP client was used
+	RuleRequestChanged   = "transport.request-changed" // the request, or a key or location in it, changed after the guard checked it
+	RuleBodyUnchecked    = "transport.body-unchecked"  // the serialized body could not be read as one JSON document
+	RuleClientRefused    = "config.client-refused"     // a call on a client the guard refused to secure (see the wrapped *ConfigError)
+	RuleRegionMismatch   = "config.region-mismatch"    // a call in another Region than the guard checks keys and buckets in
+	RuleFieldLength      = "model.field-length"        // a string outside the model's length limits
+	RulePattern          = "model.pattern"             // an ARN, token, column name or other patterned string outside the model's pattern
+	RuleEnum             = "model.enum"                // a value outside the model's enum
+	RuleUnknownMember    = "model.unknown-member"      // a member the guard's table does not describe (a newer SDK, or a hook)
+	RuleUnknownOperation = "model.unknown-operation"   // an operation the guard's table does not describe
+	RuleSensitivePrefix  = "sensitive."                // prefix of the sensitive-value rules
+)
+
+// SafeguardError is returned when a safeguard refuses a request. The SDK wraps
+// it in a *smithy.OperationError; reach it with errors.As. It names the
+// operation, the field path and the rule, and never the value that broke the
+// rule: it is safe to log and to return to an end user.
+type SafeguardError struct {
+	// Operation is the Personalize operation, e.g. "CreateDatasetGroup".
+	Operation string
+	// Field is the path of the offending field, e.g. "Tags[2].TagValue" or
+	// "JobOutput.S3DataDestination.Path"; empty for rules about the
+	// connection or the configuration.
+	Field string
+	// Rule is one of the Rule constants, or "sensitive.<kind>".
+	Rule string
+	// Reason explains the rule in a sentence, without the value.
+	Reason string
+	// Findings carry the posture report behind RuleKMSKeyNotReady,
+	// RuleBucketPosture and RuleObjectPosture.
+	Findings []posture.Finding
+	// Sent is true only when the guard refused a response, not a request:
+	// the negotiated TLS version was below the floor after the request had
+	// gone out (a per-call HTTPClient the guard could not harden).
+	Sent bool
+	// Err is the underlying error, if any: a *kms.CheckError or
+	// *s3guard.CheckError when a check could not run, a transport error. It
+	// is for programs (errors.As); Error() shows only a summary of it,
+	// because transport errors quote URLs.
+	Err error
+}
+
+func (e *SafeguardError) Error() string {
+	var b strings.Builder
+	b.WriteString("personalizeguard: ")
+	b.WriteString(e.Operation)
+	if e.Field != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Rule)
+	if e.Reason != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Reason)
+	}
+	for i, f := range e.Findings {
+		if i == 0 {
+			b.WriteString(" [")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.ID)
+		if i == len(e.Findings)-1 {
+			b.WriteString("]")
+		}
+	}
+	if e.Err != nil {
+		b.WriteString(" (")
+		b.WriteString(Summary(e.Err))
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func (e *SafeguardError) Unwrap() error { return e.Err }
+
+// RetryableError tells the SDK's retryer not to retry: a refusal is final,
+// even when it wraps a connection error the retryer would otherwise retry.
+func (e *SafeguardError) RetryableError() bool { return false }
+
+// Summary describes err without its text, which may quote a URL (an S3
+// object key) or an AWS message that quotes a value.
+func Summary(err error) string {
+	var kc *kmscheck.CheckError
+	var sc *s3guard.CheckError
+	var ae smithy.APIError
+	switch {
+	case errors.As(err, &kc):
+		if kc.AccessDenied() {
+			return "KMS " + kc.Operation + " was denied; the guard needs " + kc.Permission
+		}
+		return "KMS " + kc.Operation + " failed; the guard needs " + kc.Permission + " and a reachable KMS"
+	case errors.As(err, &sc):
+		if sc.AccessDenied() {
+			return "S3 " + sc.Operation + " was denied; the guard needs " + sc.Permission
+		}
+		return "S3 " + sc.Operation + " failed; the guard needs " + sc.Permission + " and a reachable S3"
+	case errors.As(err, &ae):
+		return "AWS error " + ae.ErrorCode()
+	}
+	return "see errors.Unwrap"
+}
+
+// ConfigError reports a Policy that New or NewGuard refuses.
+type ConfigError struct {
+	Field  string // the Policy field or "aws.Config.<Field>"
+	Reason string
+	Err    error
+}
+
+func (e *ConfigError) Error() string {
+	msg := fmt.Sprintf("personalizeguard: invalid configuration: %s: %s", e.Field, e.Reason)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }

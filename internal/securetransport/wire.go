@@ -1,0 +1,432 @@
+package securetransport
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/aws/smithy-go/tracing"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/s3guard"
+	"github.com/personalizeguard/personalizeguard/sensitive"
+)
+
+// MaxBody bounds what the gate reads. Personalize's largest input, a 20,000
+// character schema, serializes to at most about 120 KiB.
+const MaxBody = 1 << 20
+
+// nopSpan is the span of the SDK's default tracer, which records nothing:
+// SendChecked sets no span properties on it, which would allocate for
+// nothing.
+var nopSpan = func() tracing.Span {
+	_, span := tracing.NopTracerProvider{}.Tracer("").StartSpan(context.Background(), "")
+	return span
+}()
+
+// SendChecked sends sent, the request the gate checked (see [Intake]), with
+// body, the bytes the gate checked, not the stream read again: no one can
+// change a string after its check. It does what smithy's ClientHandler does
+// (span and its properties, host check, error wrapping the retryer reads),
+// without ClientHandler's two copies of the request: sent is already the
+// gate's own. With no response, the output holds none, as ClientHandler's:
+// the SDK's middleware reads a RawResponse without checking it for nil.
+func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, body string) (middleware.DeserializeOutput, error) {
+	ctx, span := tracing.StartSpan(ctx, "DoHTTPRequest")
+	defer span.End()
+	hr := sent.WithContext(ctx)
+	hr.Body, hr.GetBody, hr.ContentLength = nil, nil, int64(len(body))
+	if body != "" {
+		cb := &CheckedBody{}
+		cb.r.Reset(body)
+		hr.Body = cb
+	}
+	if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
+		return middleware.DeserializeOutput{}, err
+	}
+	traced := span != nopSpan
+	if traced {
+		span.SetProperty("http.method", hr.Method)
+		span.SetProperty("http.request_content_length", hr.ContentLength)
+	}
+	resp, err := send.Do(hr)
+	if resp == nil {
+		// As ClientHandler: the deserializers expect a response.
+		resp = &http.Response{Header: http.Header{}, Body: http.NoBody}
+	}
+	if err != nil {
+		err = &smithyhttp.RequestSendError{Err: err}
+		if ctx.Err() != nil {
+			err = &smithy.CanceledError{Err: ctx.Err()}
+		}
+	}
+	if traced {
+		span.SetProperty("net.protocol.version", strconv.Itoa(resp.ProtoMajor)+"."+strconv.Itoa(resp.ProtoMinor))
+		span.SetProperty("http.status_code", resp.StatusCode)
+		span.SetProperty("http.response_content_length", resp.ContentLength)
+	}
+	return middleware.DeserializeOutput{RawResponse: &smithyhttp.Response{Response: resp}}, err
+}
+
+// CheckedBody is the body the gate sends: the checked string, readable once,
+// with no WriteTo (see ReadOnlyBody) and a Close that leaves it readable to
+// its end, since net/http may still read after the response arrives.
+type CheckedBody struct{ r strings.Reader }
+
+func (b *CheckedBody) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (*CheckedBody) Close() error                 { return nil }
+
+// Request returns the HTTP request a Deserialize middleware was given, once
+// the transport rules hold for its URL (see CheckURL).
+func Request(ctx context.Context, op string, in middleware.DeserializeInput, region string) (*smithyhttp.Request, error) {
+	req, ok := in.Request.(*smithyhttp.Request)
+	if !ok || req == nil || req.Request == nil || req.URL == nil {
+		return nil, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "unknown transport request type"}
+	}
+	if err := CheckURL(ctx, op, req.URL, region); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// Intake reads the serialized body of req, the one to check and send, and
+// returns the gate's own copy of the request with it. Reading the stream
+// runs the stream's own code, which may still change req, so it comes
+// first. The copy's header map and URL are the gate's own: nothing that
+// still holds req (a tracer, a context's Value, another goroutine) can
+// change them between the check and the send. It carries no trailer and
+// goes out with its length known; the transport rules hold for its URL.
+func Intake(ctx context.Context, op string, req *smithyhttp.Request, region string) (*http.Request, string, error) {
+	if req.Request.Body != nil && req.Request.Body != http.NoBody {
+		// The SDK keeps the body in the request's stream; one put on the
+		// *http.Request beside it is a body nobody checked.
+		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"}
+	}
+	body, err := ReadBody(req)
+	if err != nil {
+		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err}
+	}
+	sent := *req.Request
+	sent.Header = req.Header.Clone()
+	u := *req.URL
+	sent.URL = &u
+	if len(sent.Trailer) > 0 {
+		return nil, "", &guarderr.SafeguardError{Operation: op, Field: "trailer", Rule: guarderr.RuleRequestChanged,
+			Reason: "the request carries trailers, which the guard does not check: something after the guard's checks put them there"}
+	}
+	sent.Trailer, sent.TransferEncoding = nil, nil
+	if err := CheckURL(ctx, op, sent.URL, region); err != nil {
+		return nil, "", err
+	}
+	return &sent, body, nil
+}
+
+// CheckURL applies the transport rules to the URL about to be used: https,
+// no credentials, the guard's Region.
+func CheckURL(ctx context.Context, op string, u *url.URL, region string) error {
+	switch {
+	case u.Scheme != "https":
+		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "the endpoint is not https; AWS asks for TLS 1.2 or later"}
+	case u.User != nil:
+		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "the endpoint URL carries credentials"}
+	}
+	if r := awsmiddleware.GetRegion(ctx); r != "" && r != region {
+		// Keys and buckets were checked in the guard's Region; a call
+		// elsewhere would use resources nobody checked.
+		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRegionMismatch, Reason: "the call goes to another Region than the one the guard checks keys and buckets in"}
+	}
+	return nil
+}
+
+// ReadBody reads the serialized body from where the stream stands, which is
+// what will be sent, and puts the stream back there.
+func ReadBody(req *smithyhttp.Request) (string, error) {
+	stream := req.GetStream()
+	if stream == nil {
+		return "", nil
+	}
+	seeker, ok := stream.(io.Seeker)
+	if !ok || !req.IsStreamSeekable() {
+		return "", errors.New("the request body is a stream that cannot be rewound")
+	}
+	at, err := seeker.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	n, known, _ := req.StreamLength()
+	if wt, ok := stream.(io.WriterTo); ok && known && n >= 0 && n <= MaxBody {
+		// The SDK's serializers give a *bytes.Reader: one copy, no buffer.
+		b.Grow(int(n))
+		if _, err := wt.WriteTo(&b); err != nil {
+			return "", err
+		}
+	} else if _, err := io.Copy(&b, io.LimitReader(stream, MaxBody+1)); err != nil {
+		return "", err
+	}
+	if b.Len() > MaxBody {
+		return "", errors.New("the request body is larger than any Personalize input (MaxBody)")
+	}
+	_, err = seeker.Seek(at, io.SeekStart)
+	return b.String(), err
+}
+
+// computedHeaders are the headers the SDK computes from what was checked
+// (the signature, the date, the hashed body, the invocation and retry
+// counters) or that carry the caller's own credentials. The detector would
+// take the access key in the signature for a finding, so each is held to
+// the shape the SDK gives it instead: a hook that writes anything else there
+// is refused. The session token, the caller's credential, is the one value
+// the gate passes unread; a Content-Length in the header map is never sent
+// (net/http writes the body's own length).
+var computedHeaders = map[string]func(string) bool{
+	"Authorization":         sigV4Authorization,
+	"X-Amz-Date":            amzDate,
+	"X-Amz-Content-Sha256":  payloadHash,
+	"Amz-Sdk-Invocation-Id": uuidShape,
+	"Amz-Sdk-Request":       retryMetrics,
+	"X-Amz-Security-Token":  nil,
+	"Content-Length":        nil,
+}
+
+// sigV4Authorization is the Authorization header of the SDK's SigV4 signer:
+// AWS4-HMAC-SHA256 Credential=<key id>/<yyyymmdd>/<region>/<service>/aws4_request,
+// SignedHeaders=<names>, Signature=<64 hex>.
+func sigV4Authorization(v string) bool {
+	rest, ok := strings.CutPrefix(v, "AWS4-HMAC-SHA256 Credential=")
+	if !ok {
+		return false
+	}
+	cred, rest, ok := strings.Cut(rest, ", SignedHeaders=")
+	if !ok {
+		return false
+	}
+	names, sig, ok := strings.Cut(rest, ", Signature=")
+	if !ok || len(sig) != 64 || !allBytes(sig, isLowerHex) || names == "" || !allBytes(names, func(c byte) bool { return c == ';' || isHeaderNameByte(c) && !('A' <= c && c <= 'Z') }) {
+		return false
+	}
+	parts := strings.Split(cred, "/")
+	return len(parts) == 5 && len(parts[0]) <= 128 && parts[0] != "" && allBytes(parts[0], isAlnum) &&
+		len(parts[1]) == 8 && allBytes(parts[1], isDigit) &&
+		parts[2] != "" && len(parts[2]) <= 64 && allBytes(parts[2], isLowerLabel) &&
+		parts[3] != "" && len(parts[3]) <= 64 && allBytes(parts[3], isLowerLabel) &&
+		parts[4] == "aws4_request"
+}
+
+// amzDate is the signer's time, 20060102T150405Z.
+func amzDate(v string) bool {
+	return len(v) == 16 && v[8] == 'T' && v[15] == 'Z' && allBytes(v[:8], isDigit) && allBytes(v[9:15], isDigit)
+}
+
+// payloadHash is a body's SHA-256 in hex, or one of the signer's markers.
+func payloadHash(v string) bool {
+	if len(v) == 64 && allBytes(v, isLowerHex) || v == "UNSIGNED-PAYLOAD" {
+		return true
+	}
+	marker, ok := strings.CutPrefix(v, "STREAMING-")
+	return ok && marker != "" && len(marker) <= 64 && allBytes(marker, func(c byte) bool { return 'A' <= c && c <= 'Z' || isDigit(c) || c == '-' })
+}
+
+// uuidShape is the SDK's invocation ID, a UUID.
+func uuidShape(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := range len(v) {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if v[i] != '-' {
+				return false
+			}
+		} else if c := v[i]; !isLowerHex(c) && !('A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// retryMetrics is the retryer's "attempt=1; max=3" with, at times, a
+// "; ttl=20060102T150405Z".
+func retryMetrics(v string) bool {
+	for part := range strings.SplitSeq(v, "; ") {
+		k, val, ok := strings.Cut(part, "=")
+		switch {
+		case !ok:
+			return false
+		case k == "attempt" || k == "max":
+			if val == "" || len(val) > 6 || !allBytes(val, isDigit) {
+				return false
+			}
+		case k == "ttl":
+			if !amzDate(val) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func allBytes(s string, ok func(byte) bool) bool {
+	for i := range len(s) {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
+func isLowerHex(c byte) bool   { return isDigit(c) || 'a' <= c && c <= 'f' }
+func isAlnum(c byte) bool      { return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isLowerLabel(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' || c == '-' }
+
+// isHeaderNameByte is a token character (RFC 9110), what a header name is
+// made of.
+func isHeaderNameByte(c byte) bool {
+	return isAlnum(c) || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// CheckRequestText scans, with det, the text of the request line (method,
+// and the URL's path, query or opaque part, decoded too), the Host, every
+// header name and every header value but those of computedHeaders, which it
+// holds to their shapes; it refuses the request when something is found.
+// Texts found clean are remembered in clean.
+func CheckRequestText(op string, req *http.Request, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
+	part := firstIdentifyingPart(req, det, clean)
+	if part == "" {
+		return nil
+	}
+	return &guarderr.SafeguardError{Operation: op, Field: part, Rule: guarderr.RuleRequestChanged + ".sensitive",
+		Reason: "an identifying value is in the request's " + part + ": something after the guard's checks (a hook or the configuration) put it there"}
+}
+
+func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *CleanTexts) string {
+	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
+		if _, found := det.First(part); found {
+			return "URL"
+		}
+		if decoded := s3guard.DecodeKey(part); decoded != part {
+			if _, found := det.First(decoded); found {
+				return "URL"
+			}
+		}
+	}
+	dirty := func(s string) bool {
+		if s == "" || clean.Has(s) {
+			return false
+		}
+		if _, found := det.First(s); found {
+			return true
+		}
+		clean.Add(s)
+		return false
+	}
+	if dirty(req.URL.Host) || dirty(req.Host) {
+		return "URL"
+	}
+	if dirty(req.Method) {
+		return "method"
+	}
+	for k, vs := range req.Header {
+		if dirty(k) {
+			return "header"
+		}
+		if shape, computed := computedHeaders[k]; computed {
+			for _, v := range vs {
+				if shape != nil && !shape(v) {
+					return "header"
+				}
+			}
+			continue
+		}
+		for _, v := range vs {
+			if dirty(v) {
+				return "header"
+			}
+		}
+	}
+	return ""
+}
+
+// CleanTexts remembers values the detector found clean. The same values
+// come back on every call (the User-Agent, the content type, an event
+// type, a property name), so each is scanned once per guard, not once per
+// call. Lookups take no lock; the set is replaced, never changed. It is
+// bounded: past maxCleanTexts values, or for a value longer than
+// maxCleanText, the detector runs every time.
+type CleanTexts struct {
+	mu  sync.Mutex
+	set atomic.Pointer[map[string]struct{}]
+}
+
+const (
+	maxCleanTexts = 64
+	maxCleanText  = 512
+)
+
+func (c *CleanTexts) Has(s string) bool {
+	m := c.set.Load()
+	if m == nil {
+		return false
+	}
+	_, ok := (*m)[s]
+	return ok
+}
+
+func (c *CleanTexts) Add(s string) {
+	if p := c.set.Load(); len(s) > maxCleanText || p != nil && len(*p) >= maxCleanTexts {
+		return // full: no lock taken on every call
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var old map[string]struct{}
+	if p := c.set.Load(); p != nil {
+		old = *p
+	}
+	if _, ok := old[s]; ok || len(old) >= maxCleanTexts {
+		return
+	}
+	m := make(map[string]struct{}, len(old)+1)
+	for k := range old {
+		m[k] = struct{}{}
+	}
+	m[strings.Clone(s)] = struct{}{}
+	c.set.Store(&m)
+}
+
+// RefusingClient is the HTTP client a guard installs on the client it
+// secures. The wire gate sends every checked request itself, so any request
+// that reaches this client did not pass the guard — a call whose APIOptions
+// were replaced, or any call of a client the guard refused to secure — and
+// is refused before a byte is sent, and audited.
+type RefusingClient struct {
+	Owner   any       // the guard that installed it, so a second guard is noticed
+	Send    TLSClient // the hardened client the gate sends through, kept for an option applied twice
+	Refused error     // the *ConfigError of a client the guard could not secure
+	// Audit records a refusal the guard's audit middleware did not see,
+	// and returns it.
+	Audit func(context.Context, *guarderr.SafeguardError) error
+}
+
+func (c *RefusingClient) Do(r *http.Request) (*http.Response, error) {
+	ctx := r.Context()
+	op := middleware.GetOperationName(ctx)
+	if c.Refused != nil {
+		return nil, c.Audit(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleClientRefused,
+			Reason: "the guard refused to secure this client, so it sends nothing", Err: c.Refused})
+	}
+	return nil, c.Audit(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
+		Reason: "the request did not pass the guard's middleware; append to APIOptions in per-call options, never replace them"})
+}

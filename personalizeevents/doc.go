@@ -1,0 +1,42 @@
+// Package personalizeevents guards the Amazon Personalize Events client
+// (PutEvents, PutUsers, PutItems, PutActions, PutActionInteractions), which
+// a service calls on every interaction. [New] returns the SDK's own
+// *personalizeevents.Client with the guard installed:
+//
+//	client, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: p})
+//	_, err = client.PutEvents(ctx, &awspersonalizeevents.PutEventsInput{
+//		TrackingId: &trackingID, UserId: &customerEmail, SessionId: &session, // both sent as pseudonyms
+//		EventList:  events,
+//	})
+//
+// Give the personalizeruntime client the same Policy, and one customer has
+// one pseudonym in events and in recommendation requests.
+//
+// # Safeguards
+//
+//   - Transport: https only, TLS 1.2 or later negotiated, no ClientLogMode
+//     body or header dumps — the same rules, from the same code, as
+//     package personalize.
+//   - Identifiers: with a Policy.Pseudonymizer, userId and sessionId
+//     (PutEvents, PutActionInteractions) and users[].userId (PutUsers) are
+//     replaced by their keyed pseudonyms before the request is serialized,
+//     on a copy of the input; without one, an identifier in which the
+//     detector finds an e-mail address, phone, card or account number is
+//     refused.
+//   - properties (events, items, users, actions, action interactions): one
+//     JSON object with unique names, every name and value scanned, except
+//     the values of the properties Policy.PublicProperties names.
+//   - itemId, actionId and impressions are catalogue IDs: length, no
+//     control characters, scanned, never rewritten; trackingId and
+//     recommendationId must look like IDs the service issued; dataset ARNs
+//     must be well-formed Personalize ARNs.
+//   - The wire gate, innermost, checks every string of the request as
+//     serialized and signed and sends that body itself through the
+//     hardened client; a member the guard's table does not describe is
+//     refused.
+//   - One audit event per call through Policy.Logger, never with a value.
+//
+// A refusal is a [*SafeguardError] (the same type as
+// personalize.SafeguardError) naming the operation, the field path and the
+// rule, never the value.
+package personalizeevents

@@ -1,0 +1,39 @@
+package personalizeruntime
+
+import (
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeruntime"
+
+	dp "github.com/personalizeguard/personalizeguard/internal/dataplane"
+)
+
+//go:generate go run ../internal/dataplanegen/cmd/dataplanegen -model personalize-runtime-2018-05-22.json -package personalizeruntime
+
+// api is the guard's description of the API: the table generated from the
+// model (table_gen.go; testdata/fields.golden lists every string member and
+// its rule), and the copy that replaces identifiers.
+var api = &dp.API{
+	Operations:   operations,
+	Pseudonymize: pseudonymize,
+}
+
+var userIDPath = dp.Path{Field: "UserId"}
+
+// pseudonymize replaces userId on a copy of the input.
+func pseudonymize(params any, ids *dp.IDs) (any, error) {
+	var err error
+	switch in := params.(type) {
+	case *sdk.GetRecommendationsInput:
+		cp := *in
+		cp.UserId, err = ids.User(userIDPath, in.UserId)
+		return &cp, err
+	case *sdk.GetPersonalizedRankingInput:
+		cp := *in
+		cp.UserId, err = ids.User(userIDPath, in.UserId)
+		return &cp, err
+	case *sdk.GetActionRecommendationsInput:
+		cp := *in
+		cp.UserId, err = ids.User(userIDPath, in.UserId)
+		return &cp, err
+	}
+	return params, nil // the wire gate refuses an operation the table lacks
+}
