@@ -245,22 +245,22 @@ func (s *Scanner) value(c byte) (Kind, error) {
 		}
 		s.afterValue()
 		return Number, nil
-	case 't':
-		return s.literal("true")
+	case 't', 'n':
+		// Compared four bytes at once.
+		if len(s.data)-s.pos >= 4 && (s.data[s.pos:s.pos+4] == "true" || s.data[s.pos:s.pos+4] == "null") {
+			return s.literal(4)
+		}
 	case 'f':
-		return s.literal("false")
-	case 'n':
-		return s.literal("null")
+		if len(s.data)-s.pos >= 5 && s.data[s.pos:s.pos+5] == "false" {
+			return s.literal(5)
+		}
 	}
 	return s.fail("expected a value")
 }
 
-func (s *Scanner) literal(lit string) (Kind, error) {
-	if !strings.HasPrefix(s.data[s.pos:], lit) {
-		return s.fail("expected a value")
-	}
-	s.start, s.end = s.pos, s.pos+len(lit)
-	s.pos += len(lit)
+func (s *Scanner) literal(n int) (Kind, error) {
+	s.start, s.end = s.pos, s.pos+n
+	s.pos += n
 	s.afterValue()
 	return Literal, nil
 }
@@ -280,21 +280,25 @@ func (s *Scanner) scanString() error {
 		// Eight bytes at a time while they are plain; the flagged byte with
 		// the lowest address is always a true one (a borrow only carries
 		// upwards), so i lands on the first byte that needs a look.
-		for i+8 <= len(d) {
+		var c byte
+		if i+8 <= len(d) {
 			m := special(load64(d, i), high)
-			if m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
+			c = d[i]
+		} else {
+			for i < len(d) && plain[d[i]] {
+				i++
+			}
+			if i >= len(d) {
 				break
 			}
-			i += 8
+			c = d[i]
 		}
-		for i < len(d) && plain[d[i]] {
-			i++
-		}
-		if i >= len(d) {
-			break
-		}
-		switch c := d[i]; {
+		switch {
 		case c == '"':
 			if high == 0 && !utf8.ValidString(d[s.start:i]) {
 				return &SyntaxError{Offset: s.start, Reason: "string is not valid UTF-8"}
