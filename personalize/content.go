@@ -297,19 +297,19 @@ func (w *walker) checkSchema(s string) error {
 	return nil
 }
 
-// schemaWalker reads one schema document. Its path is kept per depth and
-// formatted only when a token fails.
+// schemaWalker reads one schema document. Its path is kept per depth as
+// offsets and indexes, and formatted only when a token fails.
 type schemaWalker struct {
 	w     *walker
 	base  string
-	arr   [jsonscan.MaxDepth + 1]bool   // per depth: an array (else an object)
-	segs  [jsonscan.MaxDepth + 1]string // per depth in objects: the current key's keyword, or "*"
-	idx   [jsonscan.MaxDepth + 1]int    // per depth in arrays: the current index
-	keys  []string                      // keys of the open objects, for duplicates
-	start [jsonscan.MaxDepth + 1]int    // per depth: where its object's keys begin in keys
-	at    int                           // locate: the offset of a finding in the raw text; -1 to check
-	found string                        // locate: the path of the token at at
-	dup   string                        // the path of the first repeated key
+	doc   string                      // the document walked
+	arr   [jsonscan.MaxDepth + 1]bool // per depth: an array (else an object)
+	keyAt [jsonscan.MaxDepth + 1]int  // per depth in objects: the offset of the current key's text, 0 before the first
+	idx   [jsonscan.MaxDepth + 1]int  // per depth in arrays: the current index
+	start [jsonscan.MaxDepth + 1]int  // per depth: where its object's keys begin among the open objects' keys
+	at    int                         // locate: the offset of a finding in the raw text; -1 to check
+	found string                      // locate: the path of the token at at
+	dup   string                      // the path of the first repeated key
 }
 
 // errLocated ends a locating walk.
@@ -332,11 +332,23 @@ func (sw *schemaWalker) path(depth int) string {
 		switch {
 		case sw.arr[d]:
 			b.WriteString("[" + strconv.Itoa(sw.idx[d]) + "]")
-		case sw.segs[d] != "":
-			b.WriteString("." + sw.segs[d])
+		case sw.keyAt[d] > 0:
+			b.WriteString("." + sw.segment(sw.keyAt[d]))
 		}
 	}
 	return b.String()
+}
+
+// segment returns the path segment of the key whose text starts at offset
+// off of the document: an Avro keyword as itself, any other key as "*".
+// Only a failing path needs it, so the walk records just the offset.
+func (sw *schemaWalker) segment(off int) string {
+	var sc jsonscan.Scanner
+	sc.Reset(sw.doc[off-1:]) // from the key's opening quote: a string document
+	if k, _ := sc.Next(); k == jsonscan.String && avroKeyword(sc.Text()) {
+		return sc.Text()
+	}
+	return "*"
 }
 
 func (sw *schemaWalker) fail(depth int, rule, reason string) error {
@@ -367,9 +379,14 @@ func (sw *schemaWalker) run(s string) error {
 }
 
 func (sw *schemaWalker) walk(s string) error {
+	sw.doc = s
 	var sc jsonscan.Scanner
 	sc.Reset(s)
 	var digits [48]byte
+	// The keys of the open objects, for duplicates. A local, never stored
+	// in sw, so that the buffer holds a usual schema's keys on the stack.
+	var keyBuf [64]string
+	keys := keyBuf[:0]
 	for {
 		k, err := sc.Next()
 		if err != nil {
@@ -386,32 +403,36 @@ func (sw *schemaWalker) walk(s string) error {
 			return nil
 		case jsonscan.BeginObject:
 			sw.advance(d - 1)
-			sw.arr[d], sw.segs[d], sw.start[d] = false, "", len(sw.keys)
+			sw.arr[d], sw.keyAt[d], sw.start[d] = false, 0, len(keys)
 		case jsonscan.BeginArray:
 			sw.advance(d - 1)
 			sw.arr[d], sw.idx[d] = true, -1
 		case jsonscan.EndObject:
-			sw.keys = sw.keys[:sw.start[d+1]]
+			keys = keys[:sw.start[d+1]]
 		case jsonscan.Key:
-			key := sc.Text()
-			seg := "*"
-			if avroKeyword(key) {
-				seg = key
+			sw.keyAt[d] = sc.Offset()
+			if sw.at >= 0 {
+				break
 			}
-			sw.segs[d] = seg
-			if sw.at < 0 {
-				if sw.dup == "" && slices.Contains(sw.keys[sw.start[d]:], key) {
-					sw.dup = sw.path(d)
-				}
-				sw.keys = append(sw.keys, key)
-				if err := sw.decoded(d, &sc); err != nil {
+			key := sc.Raw()
+			if sc.Escaped() {
+				key = sc.Text()
+				if err := sw.text(d, key); err != nil {
 					return err
 				}
 			}
+			if sw.dup == "" && slices.Contains(keys[sw.start[d]:], key) {
+				sw.dup = sw.path(d)
+			}
+			keys = append(keys, key)
 		case jsonscan.String:
 			sw.advance(d)
-			if err := sw.decoded(d, &sc); err != nil {
-				return err
+			if sc.Escaped() && sw.at < 0 {
+				// The detector read the raw text; this reads what a
+				// reader decodes.
+				if err := sw.text(d, sc.Text()); err != nil {
+					return err
+				}
 			}
 		case jsonscan.Number:
 			sw.advance(d)
@@ -460,15 +481,6 @@ func numberForms(raw string, buf *[48]byte) []string {
 		out = append(out, string(n))
 	}
 	return out
-}
-
-// decoded checks a string's decoded text where it differs from the raw
-// text, which the detector reads as a whole.
-func (sw *schemaWalker) decoded(d int, sc *jsonscan.Scanner) error {
-	if sw.at >= 0 || !sc.Escaped() {
-		return nil
-	}
-	return sw.text(d, sc.Text())
 }
 
 // advance moves an array's index on when a value starts inside it.
