@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // maxDepth bounds the recorded field path; Personalize inputs nest about
@@ -277,8 +278,10 @@ func (w *walker) checkSchema(s string) error {
 	// such), then the detector over the raw text, then a repeated key: a
 	// value's own rule says more than the key it hides behind.
 	sw := schemaWalker{w: w, base: w.path(), at: -1}
-	if err := sw.run(s); err != nil {
-		return err
+	if !cleanSchema(s, w.g.s.Detector) {
+		if err := sw.run(s); err != nil {
+			return err
+		}
 	}
 	if f, ok := w.g.s.Detector.First(s); ok {
 		loc := schemaWalker{w: w, base: sw.base, at: f.Start}
@@ -295,6 +298,85 @@ func (w *walker) checkSchema(s string) error {
 		w.st.schema = s
 	}
 	return nil
+}
+
+// cleanSchema reports whether the schema walk would find nothing in s: one
+// JSON document, no repeated key, no decoded text or number form the
+// detector flags. It keeps no path, so a clean schema, the usual case, costs
+// little more than the scan; for any other, the walk runs again to name the
+// field and the rule.
+func cleanSchema(s string, det *sensitive.Detector) bool {
+	var sc jsonscan.Scanner
+	sc.Reset(s)
+	var digits [48]byte
+	// Per depth: where its object's keys begin in keys, and a one-word
+	// filter of them, so that most keys are not compared at all.
+	var start [jsonscan.MaxDepth + 1]int32
+	var seen [jsonscan.MaxDepth + 1]uint64
+	var keyBuf [32]string
+	keys := keyBuf[:0]
+	for {
+		k, err := sc.Next()
+		if err != nil {
+			return false
+		}
+		switch k {
+		case jsonscan.End:
+			return true
+		case jsonscan.BeginObject:
+			d := sc.Depth()
+			start[d], seen[d] = int32(len(keys)), 0
+		case jsonscan.EndObject:
+			keys = keys[:start[sc.Depth()+1]]
+		case jsonscan.Key:
+			key := sc.Raw()
+			if sc.Escaped() {
+				key = sc.Text()
+				if _, found := det.First(key); found {
+					return false
+				}
+			}
+			d := sc.Depth()
+			bit := uint64(1) << (keyHash(key) & 63)
+			if seen[d]&bit != 0 && hasKey(keys[start[d]:], key) {
+				return false
+			}
+			seen[d] |= bit
+			keys = append(keys, key)
+		case jsonscan.String:
+			if sc.Escaped() {
+				if _, found := det.First(sc.Text()); found {
+					return false
+				}
+			}
+		case jsonscan.Number:
+			for _, form := range numberForms(sc.Raw(), &digits) {
+				if _, found := det.First(form); found {
+					return false
+				}
+			}
+		}
+	}
+}
+
+// keyHash mixes a key's length and its first and last bytes: keys that
+// differ in any of them never meet in cleanSchema's filter.
+func keyHash(key string) uint {
+	if key == "" {
+		return 0
+	}
+	return uint(len(key))*7 + uint(key[0])*3 + uint(key[len(key)-1])
+}
+
+// hasKey reports whether keys holds key. Most keys of an object differ in
+// length or first byte, which it compares before the text.
+func hasKey(keys []string, key string) bool {
+	for _, k := range keys {
+		if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) && k == key {
+			return true
+		}
+	}
+	return false
 }
 
 // schemaWalker reads one schema document. Its path is kept per depth as
@@ -421,7 +503,7 @@ func (sw *schemaWalker) walk(s string) error {
 					return err
 				}
 			}
-			if sw.dup == "" && slices.Contains(keys[sw.start[d]:], key) {
+			if sw.dup == "" && hasKey(keys[sw.start[d]:], key) {
 				sw.dup = sw.path(d)
 			}
 			keys = append(keys, key)

@@ -128,6 +128,20 @@ func (s *Scanner) Next() (Kind, error) {
 		}
 		c := d[i]
 		switch s.state {
+		case stValue, stValueOrEnd:
+			// A string, the most frequent value, is read here rather than
+			// through value.
+			if c == '"' {
+				if err := s.scanString(); err != nil {
+					return Invalid, err
+				}
+				s.afterValue()
+				return String, nil
+			}
+			if c == ']' && s.state == stValueOrEnd {
+				return s.close(c)
+			}
+			return s.value(c)
 		case stDone:
 			return s.fail("text after the document")
 		case stColon:
@@ -170,12 +184,8 @@ func (s *Scanner) Next() (Kind, error) {
 				s.state = stColon
 			}
 			return Key, nil
-		case stValueOrEnd:
-			if c == ']' {
-				return s.close(c)
-			}
 		}
-		return s.value(c)
+		return s.fail("expected a value") // unreachable: every state returns or continues above
 	}
 }
 
@@ -219,12 +229,6 @@ func (s *Scanner) afterValue() {
 
 func (s *Scanner) value(c byte) (Kind, error) {
 	switch c {
-	case '"':
-		if err := s.scanString(); err != nil {
-			return Invalid, err
-		}
-		s.afterValue()
-		return String, nil
 	case '{', '[':
 		if s.depth == MaxDepth {
 			return s.fail("nested too deeply")
