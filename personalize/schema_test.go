@@ -1,6 +1,7 @@
 package personalize
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -97,4 +99,37 @@ func TestSchemaCheckReportOnly(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reported mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// walkFinds reports whether the path-keeping schema walk finds anything in
+// s, as the check without cleanSchema would.
+func walkFinds(g *Guard, s string) bool {
+	w := newWalker(g, middleware.WithOperationName(context.Background(), "CreateSchema"), false, "")
+	defer w.release()
+	sw := schemaWalker{w: w, base: "Schema", at: -1}
+	return sw.run(s) != nil || sw.dup != ""
+}
+
+// FuzzCleanSchema checks that cleanSchema, which lets a schema skip the
+// path-keeping walk, agrees with that walk on every document: a schema it
+// passes would have passed the walk, and one it refuses is walked again.
+func FuzzCleanSchema(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"record","name":"I","fields":[{"name":"A","type":["null","string"],"default":null,"doc":"x"}]}`,
+		`{"type":"record","name":"I","name":"J"}`,
+		`{"a":{"b":1},"a":2}`,
+		`{"a":{"b":1},"b":2}`,
+		`{"d\u006fc":"\u0061cct-12345678"}`,
+		`{"x":4.539703692581474e15,"y":0.4111111111111111}`,
+		`{"type":"enum","symbols":["A","B"]} x`,
+		`[[[[{"":1,"":2}]]]]`,
+	} {
+		f.Add(s)
+	}
+	g := testGuard(f, Policy{})
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := cleanSchema(s, g.s.Detector), !walkFinds(g, s); got != want {
+			t.Fatalf("cleanSchema(%q) = %v, want %v (the walk's verdict)", s, got, want)
+		}
+	})
 }
