@@ -281,9 +281,8 @@ func (s *Scanner) scanString() error {
 	// seen; after that the whole string is validated at its end.
 	high := uint64(hi)
 	for {
-		// Eight bytes at a time while they are plain; the flagged byte with
-		// the lowest address is always a true one (a borrow only carries
-		// upwards), so i lands on the first byte that needs a look.
+		// Eight bytes at a time while they are plain; i lands on the first
+		// byte that needs a look.
 		var c byte
 		if i+8 <= len(d) {
 			m := special(load64(d, i), high)
@@ -341,12 +340,15 @@ const (
 )
 
 // special returns the high bit of each byte of x that is '"', '\\', a
-// control character or, when high is set, at least 0x80; bytes above the
-// first flagged one may be flagged falsely.
+// control character or, when high is set, at least 0x80. The sums work on
+// each byte's low seven bits, so they never carry into the next byte and
+// every flag is exact.
 func special(x, high uint64) uint64 {
-	q := x ^ (lo * '"')
-	b := x ^ (lo * '\\')
-	return ((q-lo)&^q | (b-lo)&^b | (x-lo*0x20)&^x | x&high) & hi
+	v := x &^ hi
+	notCtl := v + lo*(0x80-0x20)       // bit 7: at least 0x20
+	notQuote := (v ^ lo*'"') + lo*0x7f // bit 7: not '"'
+	notBack := (v ^ lo*'\\') + lo*0x7f // bit 7: not '\\'
+	return (^(notCtl&notQuote&notBack)&^x | x&high) & hi
 }
 
 // load64 reads eight bytes of s from i, little-endian; the compiler merges

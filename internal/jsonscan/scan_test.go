@@ -294,3 +294,36 @@ func TestNextRepeatsError(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecial checks the eight-byte test against the byte-by-byte rule for
+// every byte value in every position, next to the bytes most likely to
+// disturb it.
+func TestSpecial(t *testing.T) {
+	isSpecial := func(c byte, high bool) bool { return c == '"' || c == '\\' || c < 0x20 || high && c >= 0x80 }
+	for _, high := range []bool{true, false} {
+		mask := uint64(0)
+		if high {
+			mask = hi
+		}
+		for _, fill := range []byte{'a', 0x00, 0x1f, 0x20, '"', '\\', 0x7f, 0x80, 0xa2, 0xdc, 0xff} {
+			for pos := range 8 {
+				for c := range 256 {
+					var w [8]byte
+					for i := range w {
+						w[i] = fill
+					}
+					w[pos] = byte(c)
+					var want uint64
+					for i, b := range w {
+						if isSpecial(b, high) {
+							want |= 0x80 << (8 * i)
+						}
+					}
+					if got := special(load64(string(w[:]), 0), mask); got != want {
+						t.Fatalf("special(%q, high %v) = %#x, want %#x", w, high, got, want)
+					}
+				}
+			}
+		}
+	}
+}
