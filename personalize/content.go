@@ -265,8 +265,9 @@ func avroKeyword(key string) bool {
 // collapse, text after the document, an escape, or a number written as
 // 4539703692581474.0 cannot hide a value. The detector reads the raw text
 // once; the token walk checks the structure and reads only what differs from
-// the raw text (decoded escapes, the digits of numbers), then names the
-// field of a finding.
+// the raw text (decoded escapes, the digits of numbers). A clean schema takes
+// one pass that keeps no path (cleanSchema); the path-keeping walk runs only
+// to name the field of a finding.
 func (w *walker) checkSchema(s string) error {
 	if w.st != nil && w.wire && s == w.st.schema && s != "" {
 		return nil // the Initialize check read these very bytes
