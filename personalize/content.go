@@ -360,8 +360,9 @@ func cleanSchema(s string, det *sensitive.Detector) bool {
 	}
 }
 
-// keyHash mixes a key's length and its first and last bytes: keys that
-// differ in any of them never meet in cleanSchema's filter.
+// keyHash mixes a key's length and its first and last bytes, which tell
+// apart the keys of a usual object: equal keys always share a filter bit,
+// and different ones seldom do.
 func keyHash(key string) uint {
 	if key == "" {
 		return 0
@@ -380,19 +381,18 @@ func hasKey(keys []string, key string) bool {
 	return false
 }
 
-// schemaWalker reads one schema document. Its path is kept per depth as
-// offsets and indexes, and formatted only when a token fails.
+// schemaWalker reads one schema document. Its path is kept per depth and
+// formatted only when a token fails.
 type schemaWalker struct {
 	w     *walker
 	base  string
-	doc   string                      // the document walked
-	arr   [jsonscan.MaxDepth + 1]bool // per depth: an array (else an object)
-	keyAt [jsonscan.MaxDepth + 1]int  // per depth in objects: the offset of the current key's text, 0 before the first
-	idx   [jsonscan.MaxDepth + 1]int  // per depth in arrays: the current index
-	start [jsonscan.MaxDepth + 1]int  // per depth: where its object's keys begin among the open objects' keys
-	at    int                         // locate: the offset of a finding in the raw text; -1 to check
-	found string                      // locate: the path of the token at at
-	dup   string                      // the path of the first repeated key
+	arr   [jsonscan.MaxDepth + 1]bool   // per depth: an array (else an object)
+	segs  [jsonscan.MaxDepth + 1]string // per depth in objects: the current key's keyword, or "*"
+	idx   [jsonscan.MaxDepth + 1]int    // per depth in arrays: the current index
+	start [jsonscan.MaxDepth + 1]int    // per depth: where its object's keys begin among the open objects' keys
+	at    int                           // locate: the offset of a finding in the raw text; -1 to check
+	found string                        // locate: the path of the token at at
+	dup   string                        // the path of the first repeated key
 }
 
 // errLocated ends a locating walk.
@@ -415,23 +415,11 @@ func (sw *schemaWalker) path(depth int) string {
 		switch {
 		case sw.arr[d]:
 			b.WriteString("[" + strconv.Itoa(sw.idx[d]) + "]")
-		case sw.keyAt[d] > 0:
-			b.WriteString("." + sw.segment(sw.keyAt[d]))
+		case sw.segs[d] != "":
+			b.WriteString("." + sw.segs[d])
 		}
 	}
 	return b.String()
-}
-
-// segment returns the path segment of the key whose text starts at offset
-// off of the document: an Avro keyword as itself, any other key as "*".
-// Only a failing path needs it, so the walk records just the offset.
-func (sw *schemaWalker) segment(off int) string {
-	var sc jsonscan.Scanner
-	sc.Reset(sw.doc[off-1:]) // from the key's opening quote: a string document
-	if k, _ := sc.Next(); k == jsonscan.String && avroKeyword(sc.Text()) {
-		return sc.Text()
-	}
-	return "*"
 }
 
 func (sw *schemaWalker) fail(depth int, rule, reason string) error {
@@ -462,7 +450,6 @@ func (sw *schemaWalker) run(s string) error {
 }
 
 func (sw *schemaWalker) walk(s string) error {
-	sw.doc = s
 	var sc jsonscan.Scanner
 	sc.Reset(s)
 	var digits [48]byte
@@ -486,20 +473,22 @@ func (sw *schemaWalker) walk(s string) error {
 			return nil
 		case jsonscan.BeginObject:
 			sw.advance(d - 1)
-			sw.arr[d], sw.keyAt[d], sw.start[d] = false, 0, len(keys)
+			sw.arr[d], sw.segs[d], sw.start[d] = false, "", len(keys)
 		case jsonscan.BeginArray:
 			sw.advance(d - 1)
 			sw.arr[d], sw.idx[d] = true, -1
 		case jsonscan.EndObject:
 			keys = keys[:sw.start[d+1]]
 		case jsonscan.Key:
-			sw.keyAt[d] = sc.Offset()
+			key := sc.Text()
+			sw.segs[d] = "*"
+			if avroKeyword(key) {
+				sw.segs[d] = key
+			}
 			if sw.at >= 0 {
 				break
 			}
-			key := sc.Raw()
 			if sc.Escaped() {
-				key = sc.Text()
 				if err := sw.text(d, key); err != nil {
 					return err
 				}
