@@ -111,8 +111,7 @@ func (s *Scanner) fail(reason string) (Kind, error) {
 // Next returns the next token. After End or an error it keeps returning the
 // same.
 func (s *Scanner) Next() (Kind, error) {
-	// A loop, not recursion, over ':' and ','; the position is a local so
-	// that the hot path keeps it in a register.
+	// A loop rather than recursion steps over ':' and ','.
 	d := s.data
 	for {
 		i := s.pos
