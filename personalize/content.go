@@ -278,14 +278,16 @@ func (w *walker) checkSchema(s string) error {
 	// The structure first (a document the guard cannot read is refused as
 	// such), then the detector over the raw text, then a repeated key: a
 	// value's own rule says more than the key it hides behind.
-	sw := schemaWalker{w: w, base: w.path(), at: -1}
+	// The field's path is formatted only for a schema that fails.
+	var sw schemaWalker
 	if !cleanSchema(s, w.g.s.Detector) {
+		sw = schemaWalker{w: w, base: w.path(), at: -1}
 		if err := sw.run(s); err != nil {
 			return err
 		}
 	}
 	if f, ok := w.g.s.Detector.First(s); ok {
-		loc := schemaWalker{w: w, base: sw.base, at: f.Start}
+		loc := schemaWalker{w: w, base: w.path(), at: f.Start}
 		if err := w.failAt(loc.locate(s), RuleSensitivePrefix+string(f.Kind), sensitiveReason); err != nil {
 			return err
 		}
