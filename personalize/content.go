@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // maxDepth bounds the recorded field path; Personalize inputs nest about
@@ -264,8 +265,9 @@ func avroKeyword(key string) bool {
 // collapse, text after the document, an escape, or a number written as
 // 4539703692581474.0 cannot hide a value. The detector reads the raw text
 // once; the token walk checks the structure and reads only what differs from
-// the raw text (decoded escapes, the digits of numbers), then names the
-// field of a finding.
+// the raw text (decoded escapes, the digits of numbers). A clean schema takes
+// one pass that keeps no path (cleanSchema); the path-keeping walk runs only
+// to name the field of a finding.
 func (w *walker) checkSchema(s string) error {
 	if w.st != nil && w.wire && s == w.st.schema && s != "" {
 		return nil // the Initialize check read these very bytes
@@ -276,12 +278,16 @@ func (w *walker) checkSchema(s string) error {
 	// The structure first (a document the guard cannot read is refused as
 	// such), then the detector over the raw text, then a repeated key: a
 	// value's own rule says more than the key it hides behind.
-	sw := schemaWalker{w: w, base: w.path(), at: -1}
-	if err := sw.run(s); err != nil {
-		return err
+	// The field's path is formatted only for a schema that fails.
+	var sw schemaWalker
+	if !cleanSchema(s, w.g.s.Detector) {
+		sw = schemaWalker{w: w, base: w.path(), at: -1}
+		if err := sw.run(s); err != nil {
+			return err
+		}
 	}
 	if f, ok := w.g.s.Detector.First(s); ok {
-		loc := schemaWalker{w: w, base: sw.base, at: f.Start}
+		loc := schemaWalker{w: w, base: w.path(), at: f.Start}
 		if err := w.failAt(loc.locate(s), RuleSensitivePrefix+string(f.Kind), sensitiveReason); err != nil {
 			return err
 		}
@@ -297,6 +303,86 @@ func (w *walker) checkSchema(s string) error {
 	return nil
 }
 
+// cleanSchema reports whether the schema walk would find nothing in s: one
+// JSON document, no repeated key, no decoded text or number form the
+// detector flags. It keeps no path, so a clean schema, the usual case, costs
+// little more than the scan; for any other, the walk runs again to name the
+// field and the rule.
+func cleanSchema(s string, det *sensitive.Detector) bool {
+	var sc jsonscan.Scanner
+	sc.Reset(s)
+	var digits [48]byte
+	// Per depth: where its object's keys begin in keys, and a one-word
+	// filter of them, so that most keys are not compared at all.
+	var start [jsonscan.MaxDepth + 1]int32
+	var seen [jsonscan.MaxDepth + 1]uint64
+	var keyBuf [32]string
+	keys := keyBuf[:0]
+	for {
+		k, err := sc.Next()
+		if err != nil {
+			return false
+		}
+		switch k {
+		case jsonscan.End:
+			return true
+		case jsonscan.BeginObject:
+			d := sc.Depth()
+			start[d], seen[d] = int32(len(keys)), 0
+		case jsonscan.EndObject:
+			keys = keys[:start[sc.Depth()+1]]
+		case jsonscan.Key:
+			key := sc.Raw()
+			if sc.Escaped() {
+				key = sc.Text()
+				if _, found := det.First(key); found {
+					return false
+				}
+			}
+			d := sc.Depth()
+			bit := uint64(1) << (keyHash(key) & 63)
+			if seen[d]&bit != 0 && hasKey(keys[start[d]:], key) {
+				return false
+			}
+			seen[d] |= bit
+			keys = append(keys, key)
+		case jsonscan.String:
+			if sc.Escaped() {
+				if _, found := det.First(sc.Text()); found {
+					return false
+				}
+			}
+		case jsonscan.Number:
+			for _, form := range numberForms(sc.Raw(), &digits) {
+				if _, found := det.First(form); found {
+					return false
+				}
+			}
+		}
+	}
+}
+
+// keyHash mixes a key's length and its first and last bytes, which tell
+// apart the keys of a usual object: equal keys always share a filter bit,
+// and different ones seldom do.
+func keyHash(key string) uint {
+	if key == "" {
+		return 0
+	}
+	return uint(len(key))*7 + uint(key[0])*3 + uint(key[len(key)-1])
+}
+
+// hasKey reports whether keys holds key. Most keys of an object differ in
+// length or first byte, which it compares before the text.
+func hasKey(keys []string, key string) bool {
+	for _, k := range keys {
+		if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) && k == key {
+			return true
+		}
+	}
+	return false
+}
+
 // schemaWalker reads one schema document. Its path is kept per depth and
 // formatted only when a token fails.
 type schemaWalker struct {
@@ -305,8 +391,7 @@ type schemaWalker struct {
 	arr   [jsonscan.MaxDepth + 1]bool   // per depth: an array (else an object)
 	segs  [jsonscan.MaxDepth + 1]string // per depth in objects: the current key's keyword, or "*"
 	idx   [jsonscan.MaxDepth + 1]int    // per depth in arrays: the current index
-	keys  []string                      // keys of the open objects, for duplicates
-	start [jsonscan.MaxDepth + 1]int    // per depth: where its object's keys begin in keys
+	start [jsonscan.MaxDepth + 1]int    // per depth: where its object's keys begin among the open objects' keys
 	at    int                           // locate: the offset of a finding in the raw text; -1 to check
 	found string                        // locate: the path of the token at at
 	dup   string                        // the path of the first repeated key
@@ -370,6 +455,10 @@ func (sw *schemaWalker) walk(s string) error {
 	var sc jsonscan.Scanner
 	sc.Reset(s)
 	var digits [48]byte
+	// The keys of the open objects, for duplicates. A local, never stored
+	// in sw, so that the buffer holds a usual schema's keys on the stack.
+	var keyBuf [64]string
+	keys := keyBuf[:0]
 	for {
 		k, err := sc.Next()
 		if err != nil {
@@ -386,32 +475,38 @@ func (sw *schemaWalker) walk(s string) error {
 			return nil
 		case jsonscan.BeginObject:
 			sw.advance(d - 1)
-			sw.arr[d], sw.segs[d], sw.start[d] = false, "", len(sw.keys)
+			sw.arr[d], sw.segs[d], sw.start[d] = false, "", len(keys)
 		case jsonscan.BeginArray:
 			sw.advance(d - 1)
 			sw.arr[d], sw.idx[d] = true, -1
 		case jsonscan.EndObject:
-			sw.keys = sw.keys[:sw.start[d+1]]
+			keys = keys[:sw.start[d+1]]
 		case jsonscan.Key:
 			key := sc.Text()
-			seg := "*"
+			sw.segs[d] = "*"
 			if avroKeyword(key) {
-				seg = key
+				sw.segs[d] = key
 			}
-			sw.segs[d] = seg
-			if sw.at < 0 {
-				if sw.dup == "" && slices.Contains(sw.keys[sw.start[d]:], key) {
-					sw.dup = sw.path(d)
-				}
-				sw.keys = append(sw.keys, key)
-				if err := sw.decoded(d, &sc); err != nil {
+			if sw.at >= 0 {
+				break
+			}
+			if sc.Escaped() {
+				if err := sw.text(d, key); err != nil {
 					return err
 				}
 			}
+			if sw.dup == "" && hasKey(keys[sw.start[d]:], key) {
+				sw.dup = sw.path(d)
+			}
+			keys = append(keys, key)
 		case jsonscan.String:
 			sw.advance(d)
-			if err := sw.decoded(d, &sc); err != nil {
-				return err
+			if sc.Escaped() && sw.at < 0 {
+				// The detector read the raw text; this reads what a
+				// reader decodes.
+				if err := sw.text(d, sc.Text()); err != nil {
+					return err
+				}
 			}
 		case jsonscan.Number:
 			sw.advance(d)
@@ -460,15 +555,6 @@ func numberForms(raw string, buf *[48]byte) []string {
 		out = append(out, string(n))
 	}
 	return out
-}
-
-// decoded checks a string's decoded text where it differs from the raw
-// text, which the detector reads as a whole.
-func (sw *schemaWalker) decoded(d int, sc *jsonscan.Scanner) error {
-	if sw.at >= 0 || !sc.Escaped() {
-		return nil
-	}
-	return sw.text(d, sc.Text())
 }
 
 // advance moves an array's index on when a value starts inside it.

@@ -12,6 +12,7 @@
 package jsonscan
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -110,56 +111,99 @@ func (s *Scanner) fail(reason string) (Kind, error) {
 // Next returns the next token. After End or an error it keeps returning the
 // same.
 func (s *Scanner) Next() (Kind, error) {
-	s.skipSpace()
-	if s.pos >= len(s.data) {
-		if s.state == stDone {
-			return End, nil
+	// A loop rather than recursion steps over ':' and ','.
+	d := s.data
+	for {
+		i := s.pos
+		if i < len(d) && d[i] <= ' ' {
+			i = skipSpace(d, i)
+			s.pos = i
 		}
-		return s.fail("unexpected end of input")
-	}
-	c := s.data[s.pos]
-	switch s.state {
-	case stDone:
-		return s.fail("text after the document")
-	case stColon:
-		if c != ':' {
-			return s.fail("expected ':'")
-		}
-		s.pos++
-		s.state = stValue
-		return s.Next()
-	case stCommaOrEnd:
-		switch {
-		case c == ',':
-			s.pos++
-			if s.stack[s.depth-1] == '{' {
-				s.state = stKey
-			} else {
-				s.state = stValue
+		if i >= len(d) {
+			if s.state == stDone {
+				return End, nil
 			}
-			return s.Next()
-		case c == '}' && s.stack[s.depth-1] == '{', c == ']' && s.stack[s.depth-1] == '[':
-			return s.close(c)
+			return s.fail("unexpected end of input")
 		}
-		return s.fail("expected ',' or the end of the container")
-	case stKeyOrEnd, stKey:
-		if c == '}' && s.state == stKeyOrEnd {
-			return s.close(c)
+		c := d[i]
+		kind := String
+		switch s.state {
+		case stValue, stValueOrEnd:
+			if c != '"' {
+				if c == ']' && s.state == stValueOrEnd {
+					return s.close(c)
+				}
+				return s.value(c)
+			}
+		case stKeyOrEnd, stKey:
+			if c == '}' && s.state == stKeyOrEnd {
+				return s.close(c)
+			}
+			if c != '"' {
+				return s.fail("expected a member name")
+			}
+			kind = Key
+		case stDone:
+			return s.fail("text after the document")
+		case stColon:
+			if c != ':' {
+				return s.fail("expected ':'")
+			}
+			s.pos++
+			s.state = stValue
+			continue
+		case stCommaOrEnd:
+			top := s.stack[s.depth-1]
+			switch {
+			case c == ',':
+				s.pos++
+				if top == '{' {
+					s.state = stKey
+				} else {
+					s.state = stValue
+				}
+				continue
+			case c == '}' && top == '{', c == ']' && top == '[':
+				return s.close(c)
+			}
+			return s.fail("expected ',' or the end of the container")
 		}
-		if c != '"' {
-			return s.fail("expected a member name")
+		// A key or a string value. Most are short and plain: when the first
+		// byte of the first eight that needs a look is the closing quote,
+		// the string is settled here, without a call.
+		j, end := i+1, -1
+		if j+8 <= len(d) {
+			if m := special(load64(d, j), hi); m != 0 {
+				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
+					end = e
+				}
+			}
 		}
-		if err := s.scanString(); err != nil {
+		if end >= 0 {
+			s.start, s.end, s.pos, s.escaped = j, end, end+1, false
+		} else if err := s.scanString(); err != nil {
 			return Invalid, err
 		}
-		s.state = stColon
-		return Key, nil
-	case stValueOrEnd:
-		if c == ']' {
-			return s.close(c)
+		if kind == Key {
+			// The colon nearly always follows at once: take it now.
+			if s.pos < len(d) && d[s.pos] == ':' {
+				s.pos++
+				s.state = stValue
+			} else {
+				s.state = stColon
+			}
+			return Key, nil
 		}
+		s.afterValue()
+		return String, nil
 	}
-	return s.value(c)
+}
+
+func skipSpace(d string, i int) int {
+	for i < len(d) && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 func (s *Scanner) close(c byte) (Kind, error) {
@@ -173,17 +217,29 @@ func (s *Scanner) close(c byte) (Kind, error) {
 	return EndArray, nil
 }
 
+// afterValue sets the state after a complete value. A ',' that follows at
+// once is taken now, saving the next call a round through the states; the
+// states it leads to are the ones the next call would have chosen.
 func (s *Scanner) afterValue() {
 	if s.depth == 0 {
 		s.state = stDone
-	} else {
-		s.state = stCommaOrEnd
+		return
 	}
+	if s.pos < len(s.data) && s.data[s.pos] == ',' {
+		s.pos++
+		if s.stack[s.depth-1] == '{' {
+			s.state = stKey
+		} else {
+			s.state = stValue
+		}
+		return
+	}
+	s.state = stCommaOrEnd
 }
 
 func (s *Scanner) value(c byte) (Kind, error) {
-	switch {
-	case c == '{' || c == '[':
+	switch c {
+	case '{', '[':
 		if s.depth == MaxDepth {
 			return s.fail("nested too deeply")
 		}
@@ -197,92 +253,120 @@ func (s *Scanner) value(c byte) (Kind, error) {
 		}
 		s.state = stValueOrEnd
 		return BeginArray, nil
-	case c == '"':
-		if err := s.scanString(); err != nil {
-			return Invalid, err
-		}
-		s.afterValue()
-		return String, nil
-	case c == '-' || c >= '0' && c <= '9':
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		if err := s.scanNumber(); err != nil {
 			return Invalid, err
 		}
 		s.afterValue()
 		return Number, nil
-	case c == 't', c == 'f', c == 'n':
-		for _, lit := range [...]string{"true", "false", "null"} {
-			if len(s.data)-s.pos >= len(lit) && s.data[s.pos:s.pos+len(lit)] == lit {
-				s.start, s.end = s.pos, s.pos+len(lit)
-				s.pos += len(lit)
-				s.afterValue()
-				return Literal, nil
-			}
+	case 't', 'n':
+		// Compared four bytes at once.
+		if len(s.data)-s.pos >= 4 && (s.data[s.pos:s.pos+4] == "true" || s.data[s.pos:s.pos+4] == "null") {
+			return s.literal(4)
+		}
+	case 'f':
+		if len(s.data)-s.pos >= 5 && s.data[s.pos:s.pos+5] == "false" {
+			return s.literal(5)
 		}
 	}
 	return s.fail("expected a value")
 }
 
-func (s *Scanner) skipSpace() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
-		}
-	}
+func (s *Scanner) literal(n int) (Kind, error) {
+	s.start, s.end = s.pos, s.pos+n
+	s.pos += n
+	s.afterValue()
+	return Literal, nil
 }
 
 // scanString reads a string starting at the opening quote.
 func (s *Scanner) scanString() error {
-	s.pos++ // the opening quote
-	s.start = s.pos
+	// On an error s.pos stays at the opening quote, so Next fails the same
+	// way again.
+	d := s.data
+	i := s.pos + 1 // past the opening quote
+	s.start = i
 	s.escaped = false
-	nonASCII := false
-	for s.pos < len(s.data) {
-		// Most bytes of a string are plain: skip them with one table look-up
-		// each.
-		for s.pos < len(s.data) && plain[s.data[s.pos]] {
-			s.pos++
+	// high flags bytes of multi-byte sequences until the first one is
+	// seen; after that the whole string is validated at its end.
+	high := uint64(hi)
+	for {
+		// Eight bytes at a time while they are plain; i lands on the first
+		// byte that needs a look.
+		var c byte
+		if i+8 <= len(d) {
+			m := special(load64(d, i), high)
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
+			c = d[i]
+		} else {
+			for i < len(d) && plain[d[i]] {
+				i++
+			}
+			if i >= len(d) {
+				break
+			}
+			c = d[i]
 		}
-		if s.pos >= len(s.data) {
-			break
-		}
-		c := s.data[s.pos]
 		switch {
 		case c == '"':
-			s.end = s.pos
-			s.pos++
-			if nonASCII && !utf8.ValidString(s.data[s.start:s.end]) {
+			if high == 0 && !utf8.ValidString(d[s.start:i]) {
 				return &SyntaxError{Offset: s.start, Reason: "string is not valid UTF-8"}
 			}
+			s.end, s.pos = i, i+1
 			return nil
 		case c == '\\':
 			s.escaped = true
-			if s.pos+1 >= len(s.data) {
-				return &SyntaxError{Offset: s.pos, Reason: "unterminated escape"}
+			if i+1 >= len(d) {
+				return &SyntaxError{Offset: i, Reason: "unterminated escape"}
 			}
-			switch s.data[s.pos+1] {
+			switch d[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				s.pos += 2
+				i += 2
 			case 'u':
-				if s.pos+6 > len(s.data) || !hex4(s.data[s.pos+2:s.pos+6]) {
-					return &SyntaxError{Offset: s.pos, Reason: "invalid \\u escape"}
+				if i+6 > len(d) || !hex4(d[i+2:i+6]) {
+					return &SyntaxError{Offset: i, Reason: "invalid \\u escape"}
 				}
-				s.pos += 6
+				i += 6
 			default:
-				return &SyntaxError{Offset: s.pos, Reason: "invalid escape"}
+				return &SyntaxError{Offset: i, Reason: "invalid escape"}
 			}
 		case c < 0x20:
-			return &SyntaxError{Offset: s.pos, Reason: "control character in string"}
-		default:
-			if c >= utf8.RuneSelf {
-				nonASCII = true
-			}
-			s.pos++
+			return &SyntaxError{Offset: i, Reason: "control character in string"}
+		default: // the first byte of a multi-byte sequence
+			high = 0
+			i++
 		}
 	}
 	return &SyntaxError{Offset: s.start, Reason: "unterminated string"}
+}
+
+const (
+	lo = 0x0101010101010101
+	hi = 0x8080808080808080
+)
+
+// special returns the high bit of each byte of x that is '"', '\\', a
+// control character or, when high is set, at least 0x80. The sums work on
+// each byte's low seven bits, so they never carry into the next byte and
+// every flag is exact.
+func special(x, high uint64) uint64 {
+	v := x &^ hi
+	notCtl := v + lo*(0x80-0x20)       // bit 7: at least 0x20
+	notQuote := (v ^ lo*'"') + lo*0x7f // bit 7: not '"'
+	notBack := (v ^ lo*'\\') + lo*0x7f // bit 7: not '\\'
+	return (^(notCtl&notQuote&notBack)&^x | x&high) & hi
+}
+
+// load64 reads eight bytes of s from i, little-endian; the compiler merges
+// the loads into one.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // plain marks the bytes a string holds as they are: not '"', '\\', a

@@ -2,6 +2,7 @@ package jsonscan
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -205,6 +206,124 @@ func TestSignificand(t *testing.T) {
 	for _, tt := range tests {
 		if got := string(Significand(nil, tt.num)); got != tt.want {
 			t.Errorf("Significand(%q) = %q, want %q", tt.num, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkScanner tokenizes a 10 KiB Avro schema, as CreateSchema's check
+// does, reading every string's text.
+func BenchmarkScanner(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"type":"record","name":"Items","namespace":"com.example.catalog","fields":[{"name":"ITEM_ID","type":"string"}`)
+	for i := 0; sb.Len() < 10<<10; i++ {
+		sb.WriteString(`,{"name":"ATTR_` + strconv.Itoa(i) + `","type":["null","string"],"default":null,"categorical":true,"doc":"catalogue attribute of the storefront"}`)
+		if i%5 == 0 {
+			sb.WriteString(`,{"name":"PRICE","type":"double","default":19.99}`)
+		}
+	}
+	sb.WriteString(`],"version":"1.0"}`)
+	doc := sb.String()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var s Scanner
+		s.Reset(doc)
+		for {
+			k, err := s.Next()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if k == End {
+				break
+			}
+			if k == String || k == Key {
+				_ = s.Text()
+			}
+		}
+	}
+}
+
+// TestStringByteAtEveryOffset puts each kind of byte a string scan must stop
+// at in every position of the eight-byte words the scanner reads at once,
+// and checks validity and decoded text against encoding/json.
+func TestStringByteAtEveryOffset(t *testing.T) {
+	for _, x := range []string{`\"`, `\\`, `\u0041`, "\x01", "\x1f", " ", "\x7f", "é", "😀", "\xff", "\xc3", `"`} {
+		for before := range 18 {
+			for _, after := range []int{0, 1, 7, 8, 9} {
+				doc := `"` + strings.Repeat("a", before) + x + strings.Repeat("b", after) + `"`
+				var want string
+				werr := json.Unmarshal([]byte(doc), &want)
+				toks, err := tokens(doc)
+				// encoding/json replaces invalid UTF-8; the scanner refuses it.
+				if !utf8.ValidString(doc) {
+					if err == nil {
+						t.Errorf("tokens(%q) = nil error, want one for invalid UTF-8", doc)
+					}
+					continue
+				}
+				if (err != nil) != (werr != nil) {
+					t.Errorf("tokens(%q) error %v, encoding/json error %v", doc, err, werr)
+					continue
+				}
+				if err != nil {
+					continue
+				}
+				if diff := cmp.Diff([]string{"string:" + want}, toks); diff != "" {
+					t.Errorf("tokens(%q) mismatch (-want +got):\n%s", doc, diff)
+				}
+			}
+		}
+	}
+}
+
+// TestNextRepeatsError checks that after an error Next returns it again,
+// as documented, whichever part of the scanner found it.
+func TestNextRepeatsError(t *testing.T) {
+	for _, doc := range []string{`{"a" 1}`, `["\x"]`, "[\"a\x01\"]", "[\"\xff\"]", `[1.]`, `[tru]`, `{"a":1} x`, `["abc`} {
+		var s Scanner
+		s.Reset(doc)
+		var first error
+		for k := Invalid; first == nil; {
+			if k, first = s.Next(); k == End {
+				t.Fatalf("tokens(%q): no error", doc)
+			}
+		}
+		_, again := s.Next()
+		if diff := cmp.Diff(first, again); diff != "" {
+			t.Errorf("Next after %q's error mismatch (-first +again):\n%s", doc, diff)
+		}
+	}
+}
+
+// TestSpecial checks the eight-byte test against the byte-by-byte rule for
+// every byte value in every position, next to the bytes most likely to
+// disturb it.
+func TestSpecial(t *testing.T) {
+	isSpecial := func(c byte, high bool) bool { return c == '"' || c == '\\' || c < 0x20 || high && c >= 0x80 }
+	for _, high := range []bool{true, false} {
+		mask := uint64(0)
+		if high {
+			mask = hi
+		}
+		for _, fill := range []byte{'a', 0x00, 0x1f, 0x20, '"', '\\', 0x7f, 0x80, 0xa2, 0xdc, 0xff} {
+			for pos := range 8 {
+				for c := range 256 {
+					var w [8]byte
+					for i := range w {
+						w[i] = fill
+					}
+					w[pos] = byte(c)
+					var want uint64
+					for i, b := range w {
+						if isSpecial(b, high) {
+							want |= 0x80 << (8 * i)
+						}
+					}
+					if got := special(load64(string(w[:]), 0), mask); got != want {
+						t.Fatalf("special(%q, high %v) = %#x, want %#x", w, high, got, want)
+					}
+				}
+			}
 		}
 	}
 }
