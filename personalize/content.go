@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
@@ -353,7 +354,7 @@ func cleanSchema(s string, det *sensitive.Detector) bool {
 				}
 			}
 		case jsonscan.Number:
-			for _, form := range numberForms(sc.Raw(), &digits) {
+			for _, form := range jsontext.NumberForms(sc.Raw(), &digits) {
 				if _, found := det.First(form); found {
 					return false
 				}
@@ -530,31 +531,13 @@ func (sw *schemaWalker) walk(s string) error {
 // number checks the digits a number spells where they differ from its raw
 // text: its integer value, and its significant digits in a row.
 func (sw *schemaWalker) number(d int, raw string, buf *[48]byte) error {
-	for _, digits := range numberForms(raw, buf) {
+	for _, digits := range jsontext.NumberForms(raw, buf) {
 		// Rare in schemas (defaults, sizes), so the copy is cheap.
 		if err := sw.text(d, digits); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// numberForms returns the forms of a JSON number a reader may take for an
-// identifying value, beyond its raw text: its integer digits
-// (4539703692581474.0) and its significant digits (0.4111111111111111,
-// 4111111111111111e-16).
-func numberForms(raw string, buf *[48]byte) []string {
-	if len(raw) < 8 {
-		return nil // shorter than any identifying number
-	}
-	var out []string
-	if n, ok := jsonscan.IntegerDigits(buf[:0], raw); ok && string(n) != raw {
-		out = append(out, string(n))
-	}
-	if n := jsonscan.Significand(buf[:0], raw); len(n) >= 8 && string(n) != raw && (len(out) == 0 || string(n) != out[0]) {
-		out = append(out, string(n))
-	}
-	return out
 }
 
 // advance moves an array's index on when a value starts inside it.

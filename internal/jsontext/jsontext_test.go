@@ -1,0 +1,80 @@
+package jsontext
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+)
+
+func TestNumberForms(t *testing.T) {
+	tests := []struct {
+		raw  string
+		want []string
+	}{
+		{"4111111111111111", nil}, // the raw text is read as it is
+		{"4539703692581474.0", []string{"4539703692581474", "45397036925814740"}},
+		{"4111111111111111e0", []string{"4111111111111111"}},
+		{"0.4111111111111111", []string{"4111111111111111"}},
+		{"4111111111111111e-16", []string{"4111111111111111"}},
+		{"1234567", nil}, // shorter than any identifying number
+		{"-3953814578718096702", []string{"3953814578718096702"}}, // the detector judges the digits
+	}
+	for _, tt := range tests {
+		var buf [48]byte
+		if diff := cmp.Diff(tt.want, NumberForms(tt.raw, &buf)); diff != "" {
+			t.Errorf("NumberForms(%q) (-want +got):\n%s", tt.raw, diff)
+		}
+	}
+}
+
+func TestEachText(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		want      []string
+		err       error
+	}{
+		{"strings, names and numbers", `{"a":["x",{"b":4539703692581474.0}],"c":true}`,
+			[]string{"a", "x", "b", "4539703692581474.0", "4539703692581474", "45397036925814740", "c"}, nil},
+		{"escapes decoded", `{"\u0065mail":"jane\u0040example.com"}`, []string{"email", "jane@example.com"}, nil},
+		{"a bare string", `"plain"`, []string{"plain"}, nil},
+		{"not closed", `{"a":"x"`, []string{"a", "x"}, ErrSyntax},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var sc jsonscan.Scanner
+			sc.Reset(tt.doc)
+			k, err := sc.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			err = EachText(&sc, k, func(s string) error { got = append(got, s); return nil })
+			if !errors.Is(err, tt.err) {
+				t.Errorf("EachText = %v, want %v", err, tt.err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("texts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// FuzzEachText: any input either ends in ErrSyntax or is walked to its end,
+// without a panic.
+func FuzzEachText(f *testing.F) {
+	for _, s := range []string{`{"a":1}`, `[1,"x",{"y":null}]`, `{"a":`, `"\ud800"`, `1e400`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		var sc jsonscan.Scanner
+		sc.Reset(doc)
+		k, err := sc.Next()
+		if err != nil {
+			return
+		}
+		_ = EachText(&sc, k, func(string) error { return nil })
+	})
+}
