@@ -7,6 +7,15 @@
 // endpoint), each shown with its input masked, and the ClientLogMode dumps
 // it switches off.
 //
+// It goes on to the data plane: a solution, its version, a campaign and an
+// event tracker; a pseudonym key generated under the KMS key, of which only
+// the sealed form is kept, and loaded back with kms:Decrypt; recommendations
+// and a view event for a customer known by e-mail address, sent under the
+// customer's pseudonym through the guarded personalizeruntime and
+// personalizeevents clients; and two more refusals, an e-mail address as
+// userId from a client without a Pseudonymizer and a card number in an
+// event's properties.
+//
 // By default it runs offline against personalizetest's embedded Personalize,
 // S3 and KMS endpoints:
 //
@@ -21,6 +30,12 @@
 //	    -kms-key-arn arn:aws:kms:us-east-1:111122223333:key/... \
 //	    -role-arn arn:aws:iam::111122223333:role/PersonalizeKMS \
 //	    -data s3://my-bucket/interactions.csv -export s3://my-bucket/export/
+//
+// Against AWS it does not train a solution or deploy a campaign (hours of
+// training, a campaign billed by the hour): the data-plane steps run only
+// with -campaign-arn and -tracking-id naming an existing campaign and event
+// tracker (they then send one view event for the example customer), and are
+// skipped, saying so, without them.
 //
 // -h lists the flags and the PERSONALIZEGUARD_* variables they fall back to.
 // It exits 0 when every step succeeded and every refusal came from the
@@ -67,7 +82,10 @@ const usageText = `Usage: quickstart [flags]
 Runs the whole Amazon Personalize flow through Personalize Guard: a
 KMS-encrypted dataset group, a schema, a dataset, an import and an export,
 then the requests the guard refuses and the log dumps it switches off before
-anything is sent. By default it runs offline against embedded endpoints.
+anything is sent; then the data plane: a campaign, a pseudonym key sealed
+under the KMS key, recommendations and events for a customer known by e-mail
+address sent under a pseudonym, and two more refusals. By default it runs
+offline against embedded endpoints.
 
 Flags (a flag left out falls back to the environment variable it names):
 `
@@ -75,7 +93,11 @@ Flags (a flag left out falls back to the environment variable it names):
 const usageFooter = `
 With -target aws the quickstart creates real, billable resources with the
 SDK's default credential chain, and needs a Region: AWS_REGION (or
-AWS_DEFAULT_REGION, or a region in the AWS_PROFILE profile).
+AWS_DEFAULT_REGION, or a region in the AWS_PROFILE profile). It does not
+train a solution or deploy a campaign there: the data-plane steps need
+-campaign-arn and -tracking-id (they send one view event), and are skipped
+without them. The caller needs kms:GenerateDataKey and kms:Decrypt on the
+key for the pseudonym key.
 
 Exit status: 0 when every step succeeded and every safeguard behaved as
 designed, 2 when the flags are wrong, 1 otherwise.
@@ -87,6 +109,8 @@ type setup struct {
 	cfg                  aws.Config
 	keyARN, roleARN      string
 	dataLocation, export string
+	campaignARN          string                  // aws: an existing campaign for the data-plane steps
+	trackingID           string                  // aws: its dataset group's event tracker
 	local                *personalizetest.Server // nil against real AWS
 	prefix               string                  // resource name prefix
 	poll                 time.Duration
@@ -100,6 +124,8 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 	roleARN := fs.EnvString("role-arn", "PERSONALIZEGUARD_ROLE_ARN", "", "aws: the Personalize service `role ARN`")
 	data := fs.EnvString("data", "PERSONALIZEGUARD_DATA", "", "aws: the s3:// `location` of an interactions CSV to import")
 	export := fs.EnvString("export", "PERSONALIZEGUARD_EXPORT", "", "aws: the s3:// `prefix` to export the dataset to")
+	campaignARN := fs.EnvString("campaign-arn", "PERSONALIZEGUARD_CAMPAIGN_ARN", "", "aws: an existing campaign's `ARN` for the data-plane steps (skipped without it)")
+	trackingID := fs.EnvString("tracking-id", "PERSONALIZEGUARD_TRACKING_ID", "", "aws: the `ID` of an event tracker of the campaign's dataset group (skipped without it)")
 	if code, done := fs.Parse(args, stdout, stderr); done {
 		return code
 	}
@@ -129,12 +155,15 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 			return fail(2, errors.New("-target aws needs -kms-key-arn, -role-arn, -data and -export (or their PERSONALIZEGUARD_* variables): "+
 				"the quickstart creates real, billable resources and will not guess which key and bucket protect them"))
 		}
+		if (*campaignARN == "") != (*trackingID == "") {
+			return fail(2, errors.New("-campaign-arn and -tracking-id go together: the data-plane steps need both, and are skipped without either"))
+		}
 		cfg, err := cli.AWSConfig(ctx)
 		if err != nil {
 			return fail(1, err)
 		}
 		s = setup{cfg: cfg, keyARN: *keyARN, roleARN: *roleARN, dataLocation: *data, export: *export,
-			prefix: "pg-quickstart-" + time.Now().UTC().Format("20060102t150405"), poll: 15 * time.Second}
+			campaignARN: *campaignARN, trackingID: *trackingID, prefix: "pg-quickstart-" + time.Now().UTC().Format("20060102t150405"), poll: 15 * time.Second}
 		fmt.Fprintf(stdout, "Target: AWS %s with the default credential chain. Resources are named %s-*.\n\n", cfg.Region, s.prefix)
 	default:
 		return fail(2, fmt.Errorf("-target %q: want local or aws", *target))
@@ -295,8 +324,16 @@ func flow(ctx context.Context, w io.Writer, s setup) error {
 		return "the endpoint received 0 requests", err
 	})
 	st.logModeOff(ctx, s, group, dg.DatasetGroupArn)
+	ran, err := st.dataPlane(ctx, s, client, dg.DatasetGroupArn, group)
+	if err != nil {
+		return err
+	}
 	if st.failed > 0 {
 		return fmt.Errorf("%d of the safeguards did not behave as designed", st.failed)
+	}
+	if !ran {
+		fmt.Fprintln(w, "\nEvery safeguard that ran behaved as designed; the data-plane steps were skipped (see above).")
+		return nil
 	}
 	fmt.Fprintln(w, "\nEvery safeguard behaved as designed.")
 	return nil
@@ -398,6 +435,9 @@ func isDump(line, group string) bool {
 // value. A value the detector does not flag is not shown at all.
 func masked(v string) string {
 	if m := sensitive.Default().Redact(v); m != v {
+		if strings.Contains(m, `"`) && strconv.CanBackquote(m) {
+			return "`" + m + "`" // JSON reads better unescaped
+		}
 		return strconv.Quote(m)
 	}
 	return fmt.Sprintf("(%d bytes, not shown)", len(v))

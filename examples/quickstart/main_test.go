@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -36,6 +37,24 @@ func TestQuickstart(t *testing.T) {
 		"checked: the endpoint received 0 requests",
 		"guard: personalizeguard: ClientLogMode request/response/signing dumps switched off",
 		"ok: switched off: DescribeDatasetGroup ran and the SDK's logger received only the guard's warning",
+		"audit: CreateSolution allowed [model.fields-checked]",
+		"audit: CreateEventTracker allowed [model.fields-checked]",
+		"ok: solution version, campaign arn:aws:personalize:us-east-1:111122223333:campaign/quickstart-movies-for-you and event tracker ACTIVE",
+		`stored: {"version":1,"kmsKeyArn":"arn:aws:kms:us-east-1:111122223333:key/`,
+		"ok: loaded at start-up with kms:Decrypt under the configured key and version: pseudonym.Key{Version: 1, Bytes: [REDACTED]}",
+		`input: UserId "[REDACTED:email]", sent as pu1_`,
+		"audit: GetRecommendations allowed [model.fields-checked, pseudonym.user-id]",
+		"ok: recommended item-1 item-2 item-3\n", // a user new to the campaign: by popularity
+		"checked: the endpoints received the pseudonym, never the e-mail address",
+		"13. Send the customer's view of item-1 (events client, same Policy)",
+		"audit: PutEvents allowed [model.fields-checked, pseudonym.user-id, pseudonym.session-id]",
+		"ok: sent as UserId pu1_",
+		"checked: the endpoints received both pseudonyms, never the e-mail address or the session ID",
+		"ok: recommended item-2 item-3\n",
+		"checked: item-1, now seen, is left out: the event and the request carried the same pseudonym",
+		"refused: GetRecommendations UserId by sensitive.email",
+		"input: EventList[0].Properties `{\"paymentCard\":\"[REDACTED:credit-card]\"}`",
+		"refused: PutEvents EventList[0].Properties by sensitive.credit-card",
 		"Every safeguard behaved as designed.",
 	} {
 		if !strings.Contains(got, want) {
@@ -45,10 +64,20 @@ func TestQuickstart(t *testing.T) {
 	if n := strings.Count(got, "checked: the endpoint received 0 requests"); n != 2 {
 		t.Errorf("%d steps say their endpoint received 0 requests, want 2 (TLS 1.1 and http)", n)
 	}
+	if n := strings.Count(got, "checked: no request carrying the value reached the endpoints"); n != 4 {
+		t.Errorf("%d refusals checked that their value was not sent, want 4 (name, URL, e-mail, card)", n)
+	}
+	// The pseudonym printed is the customer's, and the same in every step.
+	if n := len(regexp.MustCompile(`pu1_[a-z2-7]{32}`).FindAllString(got, -1)); n != 2 {
+		t.Errorf("the output shows the user pseudonym %d times, want 2 (recommendation and event)", n)
+	}
+	if ids := regexp.MustCompile(`pu1_[a-z2-7]{32}`).FindAllString(got, -1); len(ids) == 2 && ids[0] != ids[1] {
+		t.Errorf("the customer has two pseudonyms, %s and %s", ids[0], ids[1])
+	}
 	if strings.Contains(got, "UNEXPECTED") || stderr.Len() != 0 {
 		t.Errorf("a step misbehaved:\n%s\nstderr:\n%s", got, stderr.String())
 	}
-	for _, secret := range []string{"12345678", "wJalrXUtnFEMI", "AKIAIOSFODNN7EXAMPLE"} {
+	for _, secret := range []string{"12345678", "wJalrXUtnFEMI", "AKIAIOSFODNN7EXAMPLE", customerEmail, customerCard, webSession} {
 		if strings.Contains(got, secret) {
 			t.Errorf("output echoes %q", secret)
 		}
@@ -66,6 +95,8 @@ func TestQuickstartCommandLine(t *testing.T) {
 		"-role-arn role ARN", "PERSONALIZEGUARD_ROLE_ARN",
 		"-data location", "PERSONALIZEGUARD_DATA",
 		"-export prefix", "PERSONALIZEGUARD_EXPORT",
+		"-campaign-arn ARN", "PERSONALIZEGUARD_CAMPAIGN_ARN",
+		"-tracking-id ID", "PERSONALIZEGUARD_TRACKING_ID",
 		"AWS_REGION", "Exit status: 0",
 	}
 	tests := []struct {
@@ -90,12 +121,17 @@ func TestQuickstartCommandLine(t *testing.T) {
 			wantStderr: []string{`-target "mars": want local or aws`}, reason: "PERSONALIZEGUARD_TARGET sets -target"},
 		{name: "flag over environment", args: []string{"-target", "aws"}, env: map[string]string{"PERSONALIZEGUARD_TARGET": "mars"}, wantCode: 2,
 			wantStderr: []string{"-target aws needs -kms-key-arn, -role-arn, -data and -export"}, reason: "a flag wins over its variable"},
+		{name: "aws with a campaign and no tracker", args: []string{"-target", "aws", "-kms-key-arn", "arn:aws:kms:us-east-1:111122223333:key/k",
+			"-role-arn", "arn:aws:iam::111122223333:role/R", "-data", "s3://b/i.csv", "-export", "s3://b/export/",
+			"-campaign-arn", "arn:aws:personalize:us-east-1:111122223333:campaign/c"}, wantCode: 2,
+			wantStderr: []string{"-campaign-arn and -tracking-id go together"}, reason: "half a data plane is a mistake, not a reason to skip it"},
 		{name: "aws without a key", args: []string{"-target", "aws", "-role-arn", "arn:aws:iam::111122223333:role/R"}, wantCode: 2,
 			wantStderr: []string{"-kms-key-arn"}, reason: "real resources are never created with a guessed key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, key := range []string{"PERSONALIZEGUARD_TARGET", "PERSONALIZEGUARD_KMS_KEY_ARN", "PERSONALIZEGUARD_ROLE_ARN", "PERSONALIZEGUARD_DATA", "PERSONALIZEGUARD_EXPORT"} {
+			for _, key := range []string{"PERSONALIZEGUARD_TARGET", "PERSONALIZEGUARD_KMS_KEY_ARN", "PERSONALIZEGUARD_ROLE_ARN", "PERSONALIZEGUARD_DATA",
+				"PERSONALIZEGUARD_EXPORT", "PERSONALIZEGUARD_CAMPAIGN_ARN", "PERSONALIZEGUARD_TRACKING_ID"} {
 				t.Setenv(key, tt.env[key])
 			}
 			var stdout, stderr bytes.Buffer
@@ -161,6 +197,7 @@ func TestMasked(t *testing.T) {
 		{"https://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI-K7MDENG@b.s3.amazonaws.com/x/", `"https://[REDACTED:url-credentials]@b.s3.amazonaws.com/x/"`,
 			"the whole userinfo goes, the URL's shape stays"},
 		{"movies-2024", "(11 bytes, not shown)", "a value the detector does not flag is not shown at all"},
+		{`{"paymentCard":"4111 1111 1111 1111"}`, "`{\"paymentCard\":\"[REDACTED:credit-card]\"}`", "JSON is shown between backquotes, unescaped"},
 	}
 	for _, tt := range tests {
 		if got := masked(tt.in); got != tt.want {
@@ -190,5 +227,58 @@ func TestIsDumpCatchesSDKDumps(t *testing.T) {
 	}
 	if dumps < 2 {
 		t.Errorf("isDump found %d dumps in the bare SDK's %d log lines, want the request and the signing dump:\n%s", dumps, len(logged), strings.Join(logged, "\n"))
+	}
+}
+
+// TestDataPlaneAgainstAWSNeedsACampaign: against AWS without -campaign-arn
+// and -tracking-id, the data-plane steps say they are skipped and why, and
+// run nothing.
+func TestDataPlaneAgainstAWSNeedsACampaign(t *testing.T) {
+	var out bytes.Buffer
+	st := &steps{w: &out, n: 9}
+	ran, err := st.dataPlane(context.Background(), setup{keyARN: "arn:aws:kms:us-east-1:111122223333:key/k"}, nil, nil, "g")
+	if ran || err != nil || st.n != 9 || st.failed != 0 {
+		t.Errorf("dataPlane without a campaign = %v, %v after %d steps, %d failed; want false, nil, no step run", ran, err, st.n-9, st.failed)
+	}
+	if !strings.Contains(out.String(), skippedOnAWS) {
+		t.Errorf("output lacks the reason for skipping:\n%s", out.String())
+	}
+}
+
+// TestDataPlaneOnAGivenCampaign runs the data-plane steps as -target aws
+// does with -campaign-arn and -tracking-id: on a campaign it did not create,
+// with no access to the endpoint's request log. The endpoint here is
+// personalizetest, so the test can check what the program cannot.
+func TestDataPlaneOnAGivenCampaign(t *testing.T) {
+	ctx := context.Background()
+	srv := personalizetest.New(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
+	sc, err := srv.SeedScene(ctx, func(o *personalizetest.SceneOptions) { o.Recommendations = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	st := &steps{w: &out}
+	ran, err := st.dataPlane(ctx, setup{cfg: srv.Config(), keyARN: sc.KeyARN, campaignARN: sc.CampaignARN, trackingID: sc.TrackingID}, nil, nil, "")
+	got := out.String()
+	if !ran || err != nil || st.failed != 0 || st.n != 6 {
+		t.Fatalf("dataPlane = %v, %v after %d steps, %d failed; want true, nil, 6 steps, none failed:\n%s", ran, err, st.n, st.failed, got)
+	}
+	for _, want := range []string{
+		"ok: recommended item-1 item-2 item-3 item-4 item-7\n", // by popularity (RecommendationsCSV), five asked for
+		"3. Send the customer's view of item-1",
+		"refused: GetRecommendations UserId by sensitive.email",
+		"refused: PutEvents EventList[0].Properties by sensitive.credit-card",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "checked:") {
+		t.Errorf("against an endpoint it cannot inspect, the program claims a check:\n%s", got)
+	}
+	for _, v := range []string{customerEmail, customerCard, webSession} {
+		if srv.Seen(v) {
+			t.Errorf("the endpoint received %q", v)
+		}
 	}
 }
