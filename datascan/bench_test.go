@@ -107,3 +107,17 @@ func BenchmarkSynth(b *testing.B) {
 	}
 	_ = runtime.NumCPU
 }
+
+// BenchmarkRewrite pseudonymises the USER_ID column of an interactions CSV.
+func BenchmarkRewrite(b *testing.B) {
+	p := testPseudonymizer(b)
+	in := newInteractions(1, benchSize)
+	b.SetBytes(benchSize)
+	b.ReportAllocs()
+	defer cpuThroughput(b, benchSize)()
+	for b.Loop() {
+		if _, err := Rewrite(context.Background(), io.Discard, in.again(), p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

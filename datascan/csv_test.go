@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
 
 // readAll reads every record of in with the package's reader.
@@ -174,6 +175,7 @@ func FuzzCSVReader(f *testing.F) {
 		if diff := cmp.Diff(rep1, rep2); diff != "" {
 			t.Fatalf("Scan is not deterministic (-first +second):\n%s", diff)
 		}
+		checkRewrite(t, in)
 	})
 }
 
@@ -189,4 +191,54 @@ func noValueIn(t *testing.T, out, in string) {
 			}
 		}
 	}
+}
+
+// checkRewrite rewrites in, which Scan accepted, and reads the output back:
+// the same records, identifier cells turned into their pseudonyms.
+func checkRewrite(t *testing.T, in string) {
+	p := fuzzPseudonymizer(t)
+	var out bytes.Buffer
+	rep, err := Rewrite(t.Context(), &out, strings.NewReader(in), p)
+	var re *RefusedError
+	switch {
+	case errors.As(err, &re), errors.Is(err, ErrPseudonym):
+		return
+	case err != nil:
+		t.Fatalf("Scan accepts what Rewrite refuses: %v", err)
+	}
+	src, err := readAll(in, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readAll(out.String(), 1<<20)
+	if err != nil {
+		t.Fatalf("Rewrite wrote CSV it cannot read back: %v", err)
+	}
+	for i := 1; i < len(src); i++ {
+		for j, c := range rep.Columns {
+			if src[i][j] == "" || !c.Role.Identifier() {
+				continue
+			}
+			if c.Role == RoleUser {
+				src[i][j], _ = p.UserID(src[i][j])
+			} else {
+				src[i][j], _ = p.SessionID(src[i][j])
+			}
+		}
+	}
+	if diff := cmp.Diff(src, got); diff != "" {
+		t.Fatalf("Rewrite changed more than the identifiers (-want +got):\n%s", diff)
+	}
+}
+
+func fuzzPseudonymizer(t *testing.T) *pseudonym.Pseudonymizer {
+	key, err := pseudonym.NewKey(1, bytes.Repeat([]byte{7}, pseudonym.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pseudonym.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -113,6 +113,8 @@ type Column struct {
 	// Positions are the first findings, in the order met.
 	Positions []Position `json:"positions,omitempty"`
 	Verdict   Verdict    `json:"verdict"`
+	// Dropped is set on columns that Rewrite left out, unscanned.
+	Dropped bool `json:"dropped,omitempty"`
 	// CardCandidates is the number of cells that are a bare number of 14–19
 	// digits, against which card findings in such cells are judged.
 	CardCandidates int64 `json:"cardCandidates,omitempty"`
@@ -267,6 +269,7 @@ type scanner struct {
 	cols   []colStats
 
 	scratch []byte
+	skip    []bool // columns Rewrite drops, left unscanned
 }
 
 func newScanner(src io.Reader, o Options) (*scanner, error) {
@@ -286,8 +289,9 @@ func newScanner(src io.Reader, o Options) (*scanner, error) {
 			// never what.
 			return nil, &ParseError{Row: 1, Line: 1, Column: i + 1, Err: ErrHeader}
 		}
-		if slices.ContainsFunc(s.header[:i], func(h string) bool { return strings.EqualFold(h, name) }) {
-			return nil, &ParseError{Row: 1, Line: 1, Column: i + 1, Err: fmt.Errorf("%w: %s appears twice", ErrHeader, name)}
+		if j := slices.IndexFunc(s.header[:i], func(h string) bool { return strings.EqualFold(h, name) }); j >= 0 {
+			// Names only by number: a row taken for the header may be data.
+			return nil, &ParseError{Row: 1, Line: 1, Column: i + 1, Err: fmt.Errorf("%w: the name repeats column %d's", ErrHeader, j+1)}
 		}
 		s.header[i] = name
 	}
@@ -322,7 +326,9 @@ func (s *scanner) next() error {
 		return &ParseError{Row: s.r.row, Line: s.r.start, Err: fmt.Errorf("%w: %d, the header has %d", ErrFieldCount, got, want)}
 	}
 	for i := range s.cols {
-		s.cell(i, s.r.field(i))
+		if s.skip == nil || !s.skip[i] {
+			s.cell(i, s.r.field(i))
+		}
 	}
 	return nil
 }
@@ -462,6 +468,7 @@ func (s *scanner) report() *Report {
 		default:
 			col.Verdict = VerdictIdentifying
 		}
+		col.Dropped = s.skip != nil && s.skip[i]
 		r.Columns[i] = col
 	}
 	return r

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -453,5 +454,30 @@ func TestBareNumberShortcuts(t *testing.T) {
 		if f, ok := d.First(s); ok {
 			t.Fatalf("the detector finds %s in a bare number of %d digits; the scanner would miss it", f.Kind, n)
 		}
+	}
+}
+
+// TestScanConstantMemory measures what a scan allocates at two sizes: the
+// larger input must not cost more. BenchmarkScanMemory runs the same up to
+// 1 GiB.
+func TestScanConstantMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	allocated := func(size int64) uint64 {
+		in := newInteractions(5, size)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if _, err := Scan(context.Background(), in); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	small, large := allocated(1<<20), allocated(32<<20)
+	t.Logf("allocated %d bytes for 1 MiB, %d bytes for 32 MiB", small, large)
+	if large > small+64<<10 {
+		t.Errorf("scanning 32 MiB allocated %d bytes, 1 MiB %d: memory grows with the input", large, small)
 	}
 }

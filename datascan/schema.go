@@ -210,7 +210,8 @@ func (s *Schema) columns(header []string) ([]Role, error) {
 			}
 		}
 		if !found {
-			return nil, &SchemaError{Reason: fmt.Sprintf("header column %d (%s) is not a field of the schema", i+1, name)}
+			// By number only: without the header, this row would be data.
+			return nil, &SchemaError{Reason: fmt.Sprintf("header column %d is not a field of the schema (is the header missing?)", i+1)}
 		}
 	}
 	return roles, nil

@@ -1,0 +1,225 @@
+package datascan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unsafe"
+
+	"github.com/personalizeguard/personalizeguard/pseudonym"
+)
+
+// ErrPseudonym is wrapped by the *ParseError Rewrite returns for an
+// identifier that is already a pseudonym: pseudonymising it again would give
+// a pseudonym that no live event carries.
+var ErrPseudonym = errors.New("already a pseudonym; rewriting it again would break the link with live events")
+
+// RefusedError reports that Rewrite found identifying values in columns it
+// would have kept as they are. The output written so far must be discarded.
+// It names columns and kinds, never values.
+type RefusedError struct {
+	Columns []string // names of the refused columns, in header order
+	Report  *Report  // the scan of the whole input
+}
+
+func (e *RefusedError) Error() string {
+	var b strings.Builder
+	b.WriteString("datascan: refused: ")
+	for i, name := range e.Columns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(name)
+		for _, c := range e.Report.Columns {
+			if c.Name == name {
+				fmt.Fprintf(&b, " (%s)", strings.Join(kindNames(c.Kinds), ", "))
+			}
+		}
+	}
+	if len(e.Columns) == 1 {
+		b.WriteString(" holds")
+	} else {
+		b.WriteString(" hold")
+	}
+	b.WriteString(" identifying values; drop the columns (Options.Drop) or remove the values")
+	return b.String()
+}
+
+func kindNames[K ~string, V any](m map[K]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, string(k))
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Rewrite copies the dataset CSV in src to dst with every non-empty USER_ID
+// cell replaced by p.UserID of it and every SESSION_ID cell by p.SessionID,
+// the pseudonyms that the guarded event and recommendation clients send, so
+// that imported history and live events name the same users. Columns named in
+// Options.Drop are left out. Other fields are copied as they are, quoted only
+// where RFC 4180 needs it; records end as the input's header does ("\n" or
+// "\r\n"). Empty identifiers stay empty: they mean "no user" or "no session".
+//
+// Rewrite scans every kept cell as Scan does and returns the report. It fails
+// closed: when a kept column that is not an identifier holds identifying
+// values, it returns a *RefusedError once the input is read; an identifier
+// that is already a pseudonym is a *ParseError wrapping ErrPseudonym; malformed
+// CSV is a *ParseError. After any error, dst holds a partial or refused file:
+// write to a temporary file and rename it only on success. Memory is constant.
+func Rewrite(ctx context.Context, dst io.Writer, src io.Reader, p *pseudonym.Pseudonymizer, optFns ...func(*Options)) (*Report, error) {
+	if p == nil {
+		return nil, errors.New("datascan: Rewrite needs a *pseudonym.Pseudonymizer")
+	}
+	o := options(optFns)
+	s, err := newScanner(src, o)
+	if err != nil {
+		return nil, err
+	}
+	drop := make([]bool, len(s.header))
+	for _, name := range o.Drop {
+		i := slices.IndexFunc(s.header, func(h string) bool { return strings.EqualFold(h, name) })
+		if i < 0 {
+			// A misspelt name would silently keep the column.
+			return nil, &SchemaError{Reason: "Options.Drop names a column the header does not have"}
+		}
+		drop[i] = true
+	}
+	kept := 0
+	for _, d := range drop {
+		if !d {
+			kept++
+		}
+	}
+	if kept == 0 {
+		return nil, &SchemaError{Reason: "Options.Drop leaves no column"}
+	}
+	s.skip = drop
+
+	eol := "\n"
+	if s.r.crlf {
+		eol = "\r\n"
+	}
+	var out []byte
+	first := true
+	for i, name := range s.header {
+		if drop[i] {
+			continue
+		}
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		out = append(out, name...)
+	}
+	out = append(out, eol...)
+
+	var users, sessions *idCache
+	for i, r := range s.roles {
+		switch {
+		case drop[i]:
+		case r == RoleUser && users == nil:
+			users = newIDCache()
+			defer users.wipe()
+		case r == RoleSession && sessions == nil:
+			sessions = newIDCache()
+			defer sessions.wipe()
+		}
+	}
+	err = s.run(ctx, func() error {
+		first := true
+		for i, role := range s.roles {
+			if drop[i] {
+				continue
+			}
+			if !first {
+				out = append(out, ',')
+			}
+			first = false
+			f := s.r.field(i)
+			if len(f) == 0 {
+				if kept == 1 {
+					out = append(out, `""`...) // a blank line would be no record at all to most readers
+				}
+				continue
+			}
+			if role.Identifier() {
+				id := unsafe.String(unsafe.SliceData(f), len(f)) // not kept by the pseudonymizer
+				if len(id) >= pseudonym.MinLen && len(id) <= pseudonym.MaxLen && id[0] == 'p' {
+					if info, err := pseudonym.Parse(id); err == nil {
+						return &ParseError{Row: s.r.row, Line: s.r.start, Column: i + 1,
+							Err: fmt.Errorf("%w (key version %d)", ErrPseudonym, info.KeyVersion)}
+					}
+				}
+				var err error
+				if role == RoleUser {
+					out, err = users.appendPseudonym(out, f, p.AppendUserID, id)
+				} else {
+					out, err = sessions.appendPseudonym(out, f, p.AppendSessionID, id)
+				}
+				if err != nil {
+					return fmt.Errorf("datascan: row %d, column %d: %w", s.r.row, i+1, err)
+				}
+				continue
+			}
+			out = appendField(out, f)
+		}
+		out = append(out, eol...)
+		if len(out) >= 64<<10 {
+			if _, err := dst.Write(out); err != nil {
+				return err
+			}
+			out = out[:0]
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dst.Write(out); err != nil {
+		return nil, err
+	}
+	rep := s.report()
+	var refused []string
+	for _, c := range rep.Columns {
+		if c.Verdict == VerdictIdentifying && !c.Dropped {
+			refused = append(refused, c.Name)
+		}
+	}
+	if len(refused) > 0 {
+		return rep, &RefusedError{Columns: refused, Report: rep}
+	}
+	return rep, nil
+}
+
+// appendField appends f to dst, quoted if it holds a comma, a quote or a
+// line break.
+func appendField(dst, f []byte) []byte {
+	plain := true
+	for _, c := range f {
+		if c == ',' || c == '"' || c == '\r' || c == '\n' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return append(dst, f...)
+	}
+	dst = append(dst, '"')
+	for {
+		i := bytes.IndexByte(f, '"')
+		if i < 0 {
+			break
+		}
+		dst = append(dst, f[:i+1]...)
+		dst = append(dst, '"')
+		f = f[i+1:]
+	}
+	dst = append(dst, f...)
+	return append(dst, '"')
+}
