@@ -207,19 +207,19 @@ func sortedKinds(m map[sensitive.Kind]int64) []sensitive.Kind {
 }
 
 func firstRows(ps []Position, k sensitive.Kind) string {
-	var b strings.Builder
+	var rows []string
 	for _, p := range ps {
-		if p.Kind != k {
-			continue
+		if p.Kind == k {
+			rows = append(rows, fmt.Sprint(p.Row))
 		}
-		if b.Len() == 0 {
-			b.WriteString("; first at rows ")
-		} else {
-			b.WriteString(", ")
-		}
-		fmt.Fprint(&b, p.Row)
 	}
-	return b.String()
+	switch len(rows) {
+	case 0:
+		return ""
+	case 1:
+		return "; first at row " + rows[0]
+	}
+	return "; first at rows " + strings.Join(rows, ", ")
 }
 
 // colStats accumulates one column's findings.
