@@ -2,6 +2,7 @@ package datascan
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -342,7 +343,8 @@ func (s *scanner) cell(col int, b []byte) {
 	// The detector keeps no reference to its input and the buffer does not
 	// change during the call, so a string view saves a copy per cell.
 	str := unsafe.String(unsafe.SliceData(b), len(b))
-	if digits, bare := bareNumber(b); bare {
+	digits, bare := bareNumber(b)
+	if bare {
 		switch {
 		case b[0] == '-', digits <= 13:
 			// The detector's documented limits: no kind takes a negative
@@ -362,11 +364,17 @@ func (s *scanner) cell(col int, b []byte) {
 	if c.known(b) {
 		return
 	}
-	if _, ok := s.opts.Detector.First(str); !ok {
+	f, ok := s.opts.Detector.First(str)
+	if !ok {
 		c.remember(b)
 		return
 	}
-	var seen []sensitive.Kind
+	if bare {
+		// One run of digits is one value at most, and Find would allocate.
+		s.found(c, col, f.Kind, f.Kind == sensitive.CreditCard && f.Start == 0 && f.End == len(b) && b[0] != '+')
+		return
+	}
+	seen := make([]sensitive.Kind, 0, 8)
 	for _, f := range s.opts.Detector.Find(str) {
 		if slices.Contains(seen, f.Kind) {
 			continue
@@ -408,24 +416,22 @@ func (s *scanner) found(c *colStats, col int, k sensitive.Kind, bareCard bool) {
 // luhn reports whether the digits of s pass the Luhn check, a necessary
 // condition for a card that spares the detector nine numbers in ten.
 func luhn(s string) bool {
+	// Two digits a step, the doubled one from a table: no branches.
+	const doubled = "0246813579"
 	sum := 0
-	double := false
-	for i := len(s) - 1; i >= 0; i-- {
-		d := int(s[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
+	i := len(s) - 1
+	for ; i >= 1; i -= 2 {
+		sum += int(s[i]-'0') + int(doubled[s[i-1]-'0']-'0')
+	}
+	if i == 0 {
+		sum += int(s[0] - '0')
 	}
 	return sum%10 == 0
 }
 
 // bareNumber reports whether b is a run of ASCII digits with an optional
-// sign, and how many digits it has.
+// sign, and how many digits it has. It tests eight bytes at a time: numeric
+// columns are most of an interactions file.
 func bareNumber(b []byte) (digits int, ok bool) {
 	i := 0
 	if b[0] == '-' || b[0] == '+' {
@@ -434,7 +440,18 @@ func bareNumber(b []byte) (digits int, ok bool) {
 	if i == len(b) {
 		return 0, false
 	}
-	for _, c := range b[i:] {
+	d := b[i:]
+	for len(d) >= 8 {
+		// A byte is a digit when its high nibble is 3 and adding 6 leaves
+		// it 3 (low nibble at most 9); no carry leaves a byte whose high
+		// nibble was 3.
+		x := binary.LittleEndian.Uint64(d)
+		if x&0xf0f0f0f0f0f0f0f0 != 0x3030303030303030 || (x+0x0606060606060606)&0xf0f0f0f0f0f0f0f0 != 0x3030303030303030 {
+			return 0, false
+		}
+		d = d[8:]
+	}
+	for _, c := range d {
 		if c-'0' > 9 {
 			return 0, false
 		}

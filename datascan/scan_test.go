@@ -481,3 +481,48 @@ func TestScanConstantMemory(t *testing.T) {
 		t.Errorf("scanning 32 MiB allocated %d bytes, 1 MiB %d: memory grows with the input", large, small)
 	}
 }
+
+func TestBareNumber(t *testing.T) {
+	tests := []struct {
+		in     string
+		digits int
+		ok     bool
+	}{
+		{"0", 1, true}, {"-1", 1, true}, {"+44", 2, true}, {"-", 0, false}, {"+", 0, false},
+		{"1234567890123456789", 19, true}, {"-3953814578718096702", 19, true},
+		{"12345678", 8, true}, {"1234567/", 0, false}, {"1234567:", 0, false}, {"/2345678", 0, false},
+		{"123456789012345a", 0, false}, {"12345678901234\xb9", 0, false}, {"1234 5678", 0, false},
+		{"--1", 0, false}, {"1-2", 0, false}, {"١٢٣", 0, false},
+	}
+	for _, tt := range tests {
+		if digits, ok := bareNumber([]byte(tt.in)); digits != tt.digits || ok != tt.ok {
+			t.Errorf("bareNumber(%q) = %d, %v, want %d, %v", tt.in, digits, ok, tt.digits, tt.ok)
+		}
+	}
+	// Every byte value at every position of an eight-byte word.
+	for pos := range 8 {
+		for c := range 256 {
+			b := []byte("12345678")
+			b[pos] = byte(c)
+			_, ok := bareNumber(b)
+			if want := c >= '0' && c <= '9' || pos == 0 && (c == '-' || c == '+'); ok != want {
+				t.Fatalf("bareNumber(%q) ok = %v, want %v", b, ok, want)
+			}
+		}
+	}
+}
+
+func TestLuhn(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		s := randomDigits(rng, 13+rng.IntN(7))
+		valid := s + luhnDigit(s)
+		if !luhn(valid) {
+			t.Fatalf("luhn(%q) = false, want true", valid)
+		}
+		wrong := valid[:len(valid)-1] + string('0'+(valid[len(valid)-1]-'0'+1)%10)
+		if luhn(wrong) {
+			t.Fatalf("luhn(%q) = true, want false", wrong)
+		}
+	}
+}
