@@ -60,6 +60,9 @@ type csvReader struct {
 	long []byte // a line longer than br's buffer, assembled
 
 	vals [][]byte // the fields of the current record
+	// plain says that the record has no quote and no CR but its line
+	// ending: its fields can be written back as they are.
+	plain bool
 
 	// A record with quotes is unquoted into rec, field i ending at ends[i].
 	rec  []byte
@@ -139,6 +142,7 @@ func (r *csvReader) read() error {
 		if len(line) > r.max {
 			return r.errorf(0, ErrRecordTooLong)
 		}
+		r.plain = bytes.IndexByte(line, '\r') < 0
 		for {
 			i := bytes.IndexByte(line, ',')
 			if i < 0 {
@@ -149,7 +153,7 @@ func (r *csvReader) read() error {
 			line = line[i+1:]
 		}
 	}
-	r.rec, r.ends = r.rec[:0], r.ends[:0]
+	r.rec, r.ends, r.plain = r.rec[:0], r.ends[:0], false
 
 fields:
 	for {

@@ -66,8 +66,9 @@ func kindNames[K ~string, V any](m map[K]V) []string {
 // where RFC 4180 needs it; records end as the input's header does ("\n" or
 // "\r\n"). Empty identifiers stay empty: they mean "no user" or "no session".
 //
-// Rewrite scans every kept cell as Scan does and returns the report. It fails
-// closed: when a kept column that is not an identifier holds identifying
+// Rewrite scans every other kept cell as Scan does and returns the report of
+// what it wrote: identifier columns are marked Pseudonymized, dropped ones
+// Dropped, neither scanned. It fails closed: when a kept column that is not an identifier holds identifying
 // values, it returns a *RefusedError once the input is read; an identifier
 // that is already a pseudonym is a *ParseError wrapping ErrPseudonym; malformed
 // CSV is a *ParseError. After any error, dst holds a partial or refused file:
@@ -91,15 +92,23 @@ func Rewrite(ctx context.Context, dst io.Writer, src io.Reader, p *pseudonym.Pse
 		drop[i] = true
 	}
 	kept := 0
-	for _, d := range drop {
+	for i, d := range drop {
 		if !d {
 			kept++
+		} else if s.roles[i].Identifier() {
+			// Dropping USER_ID would import nothing Personalize can use.
+			return nil, &SchemaError{Reason: "Options.Drop names an identifier column; Rewrite pseudonymises those"}
 		}
 	}
 	if kept == 0 {
 		return nil, &SchemaError{Reason: "Options.Drop leaves no column"}
 	}
-	s.skip = drop
+	// Identifier columns are not scanned: what is written there is a
+	// pseudonym, which holds no identifying value.
+	s.skip = make([]bool, len(drop))
+	for i, r := range s.roles {
+		s.skip[i] = drop[i] || r.Identifier()
+	}
 
 	eol := "\n"
 	if s.r.crlf {
@@ -167,7 +176,11 @@ func Rewrite(ctx context.Context, dst io.Writer, src io.Reader, p *pseudonym.Pse
 				}
 				continue
 			}
-			out = appendField(out, f)
+			if s.r.plain {
+				out = append(out, f...)
+			} else {
+				out = appendField(out, f)
+			}
 		}
 		out = append(out, eol...)
 		if len(out) >= 64<<10 {

@@ -137,14 +137,20 @@ func TestRewriteRefusesAndDrops(t *testing.T) {
 	if want := "USER_ID,ITEM_ID\n" + u1 + ",i1\n" + u2 + ",i2\n"; out.String() != want {
 		t.Errorf("Rewrite with Drop = %q, want %q", out.String(), want)
 	}
-	var dropped []string
+	var dropped, pseudonymized []string
 	for _, c := range rep.Columns {
 		if c.Dropped {
 			dropped = append(dropped, c.Name)
 		}
+		if c.Pseudonymized {
+			pseudonymized = append(pseudonymized, c.Name)
+		}
 	}
 	if diff := cmp.Diff([]string{"NOTES", "EMAIL"}, dropped); diff != "" {
 		t.Errorf("dropped columns mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"USER_ID"}, pseudonymized); diff != "" {
+		t.Errorf("pseudonymized columns mismatch (-want +got):\n%s", diff)
 	}
 }
 
@@ -162,6 +168,7 @@ func TestRewriteErrors(t *testing.T) {
 		{name: "unknown column to drop", in: "USER_ID,ITEM_ID\nu1,i1\n", drop: []string{"ITEM"}, as: new(*SchemaError)},
 		{name: "every column dropped", in: "USER_ID\nu1\n", drop: []string{"USER_ID"}, as: new(*SchemaError)},
 		{name: "ragged", in: "USER_ID,ITEM_ID\nu1\n", is: ErrFieldCount, as: new(*ParseError)},
+		{name: "identifier dropped", in: "USER_ID,ITEM_ID\nu1,i1\n", drop: []string{"user_id"}, as: new(*SchemaError)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,14 +191,28 @@ func TestRewriteErrors(t *testing.T) {
 	}
 }
 
-// TestRewriteOneColumn: an empty value of a one-column file is written as ""
-// so that it stays a record.
-func TestRewriteOneColumn(t *testing.T) {
-	var out bytes.Buffer
-	if _, err := Rewrite(context.Background(), &out, strings.NewReader("ITEM_ID\ni1\n\ni2\n"), testPseudonymizer(t)); err != nil {
-		t.Fatal(err)
+// TestRewriteQuoting: fields are written back as they were, quoted only
+// where RFC 4180 needs it.
+func TestRewriteQuoting(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{name: "plain", in: "ITEM_ID,X\ni1,a b\n", want: "ITEM_ID,X\ni1,a b\n"},
+		{name: "needless quotes dropped", in: "ITEM_ID,X\n\"i1\",\"a\"\n", want: "ITEM_ID,X\ni1,a\n"},
+		{name: "comma", in: "ITEM_ID,X\ni1,\"a,b\"\n", want: "ITEM_ID,X\ni1,\"a,b\"\n"},
+		{name: "quote", in: "ITEM_ID,X\ni1,\"say \"\"hi\"\"\"\n", want: "ITEM_ID,X\ni1,\"say \"\"hi\"\"\"\n"},
+		{name: "newline", in: "ITEM_ID,X\ni1,\"a\nb\"\n", want: "ITEM_ID,X\ni1,\"a\nb\"\n"},
+		{name: "lone CR gets quotes", in: "ITEM_ID,X\ni\r1,x\n", want: "ITEM_ID,X\n\"i\r1\",x\n"},
+		{name: "CRLF kept", in: "ITEM_ID,X\r\ni1,x\r\n", want: "ITEM_ID,X\r\ni1,x\r\n"},
+		{name: "one empty column", in: "ITEM_ID\ni1\n\ni2\n", want: "ITEM_ID\ni1\n\"\"\ni2\n"},
 	}
-	if want := "ITEM_ID\ni1\n\"\"\ni2\n"; out.String() != want {
-		t.Errorf("Rewrite = %q, want %q", out.String(), want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			if _, err := Rewrite(context.Background(), &out, strings.NewReader(tt.in), testPseudonymizer(t)); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tt.want {
+				t.Errorf("Rewrite(%q) = %q, want %q", tt.in, out.String(), tt.want)
+			}
+		})
 	}
 }

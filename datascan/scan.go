@@ -114,8 +114,10 @@ type Column struct {
 	// Positions are the first findings, in the order met.
 	Positions []Position `json:"positions,omitempty"`
 	Verdict   Verdict    `json:"verdict"`
-	// Dropped is set on columns that Rewrite left out, unscanned.
-	Dropped bool `json:"dropped,omitempty"`
+	// Dropped is set on the columns Rewrite left out, Pseudonymized on the
+	// identifier columns it rewrote; it scans neither.
+	Dropped       bool `json:"dropped,omitempty"`
+	Pseudonymized bool `json:"pseudonymized,omitempty"`
 	// CardCandidates is the number of cells that are a bare number of 14–19
 	// digits, against which card findings in such cells are judged.
 	CardCandidates int64 `json:"cardCandidates,omitempty"`
@@ -270,7 +272,7 @@ type scanner struct {
 	cols   []colStats
 
 	scratch []byte
-	skip    []bool // columns Rewrite drops, left unscanned
+	skip    []bool // columns Rewrite drops or pseudonymises, left unscanned
 }
 
 func newScanner(src io.Reader, o Options) (*scanner, error) {
@@ -485,7 +487,9 @@ func (s *scanner) report() *Report {
 		default:
 			col.Verdict = VerdictIdentifying
 		}
-		col.Dropped = s.skip != nil && s.skip[i]
+		if s.skip != nil && s.skip[i] {
+			col.Dropped, col.Pseudonymized = !col.Role.Identifier(), col.Role.Identifier()
+		}
 		r.Columns[i] = col
 	}
 	return r

@@ -76,7 +76,16 @@ var eventTypes = []string{"click", "view", "purchase", "add-to-cart", "rating"}
 // they do in real interaction data.
 func interactionRow(dst []byte, i int, st *uint64) []byte {
 	r := splitmix64(st)
-	user := r % 50000
+	return appendInteraction(dst, i, st, r, r%50000)
+}
+
+// groupedInteractionRow is interactionRow with each user's events together,
+// eight at a time, as in an export ordered by user or by session.
+func groupedInteractionRow(dst []byte, i int, st *uint64) []byte {
+	return appendInteraction(dst, i, st, splitmix64(st), uint64(i/8)%50000)
+}
+
+func appendInteraction(dst []byte, i int, st *uint64, r, user uint64) []byte {
 	dst = strconv.AppendInt(dst, int64(user*0x9e3779b97f4a7c15), 10)
 	dst = append(dst, ',')
 	dst = strconv.AppendInt(dst, int64(splitmix64(st)), 10)
@@ -85,6 +94,10 @@ func interactionRow(dst []byte, i int, st *uint64) []byte {
 	dst = append(dst, ',')
 	dst = append(dst, eventTypes[r>>60%uint64(len(eventTypes))]...)
 	return append(dst, '\n')
+}
+
+func newGroupedInteractions(seed uint64, size int64) *synth {
+	return newSynth("USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\n", groupedInteractionRow, seed, size)
 }
 
 func newInteractions(seed uint64, size int64) *synth {

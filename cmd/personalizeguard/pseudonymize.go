@@ -116,7 +116,7 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 		switch {
 		case col.Dropped:
 			dropped = append(dropped, col.Name)
-		case col.Role.Identifier():
+		case col.Pseudonymized:
 			done = append(done, col.Name)
 		}
 	}

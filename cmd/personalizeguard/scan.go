@@ -161,8 +161,11 @@ func writeTable(w io.Writer, out scanOutput) {
 		fmt.Fprintln(tw, "COLUMN\tROLE\tVALUES\tVERDICT\tKINDS\tFIRST AT (ROW)")
 		for _, col := range r.Report.Columns {
 			verdict := string(col.Verdict)
-			if col.Dropped {
+			switch {
+			case col.Dropped:
 				verdict = "dropped"
+			case col.Pseudonymized:
+				verdict = "pseudonymized"
 			}
 			kinds := make([]string, 0, len(col.Kinds))
 			for _, k := range sortedKeys(col.Kinds) {
