@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
 
 // readAll reads every record of in with the package's reader.
@@ -196,7 +195,7 @@ func noValueIn(t *testing.T, out, in string) {
 // checkRewrite rewrites in, which Scan accepted, and reads the output back:
 // the same records, identifier cells turned into their pseudonyms.
 func checkRewrite(t *testing.T, in string) {
-	p := fuzzPseudonymizer(t)
+	p := testPseudonymizer(t)
 	var out bytes.Buffer
 	rep, err := Rewrite(t.Context(), &out, strings.NewReader(in), p)
 	var re *RefusedError
@@ -229,16 +228,4 @@ func checkRewrite(t *testing.T, in string) {
 	if diff := cmp.Diff(src, got); diff != "" {
 		t.Fatalf("Rewrite changed more than the identifiers (-want +got):\n%s", diff)
 	}
-}
-
-func fuzzPseudonymizer(t *testing.T) *pseudonym.Pseudonymizer {
-	key, err := pseudonym.NewKey(1, bytes.Repeat([]byte{7}, pseudonym.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := pseudonym.New(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }

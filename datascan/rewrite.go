@@ -89,112 +89,47 @@ func Rewrite(ctx context.Context, dst io.Writer, src io.Reader, p *pseudonym.Pse
 			// A misspelt name would silently keep the column.
 			return nil, &SchemaError{Reason: "Options.Drop names a column the header does not have"}
 		}
-		drop[i] = true
-	}
-	kept := 0
-	for i, d := range drop {
-		if !d {
-			kept++
-		} else if s.roles[i].Identifier() {
+		if s.roles[i].Identifier() {
 			// Dropping USER_ID would import nothing Personalize can use.
 			return nil, &SchemaError{Reason: "Options.Drop names an identifier column; Rewrite pseudonymises those"}
 		}
+		drop[i] = true
 	}
-	if kept == 0 {
-		return nil, &SchemaError{Reason: "Options.Drop leaves no column"}
+	w := &rewriter{s: s, p: p, dst: dst, eol: "\n"}
+	if s.r.crlf {
+		w.eol = "\r\n"
 	}
 	// Identifier columns are not scanned: what is written there is a
 	// pseudonym, which holds no identifying value.
 	s.skip = make([]bool, len(drop))
 	for i, r := range s.roles {
 		s.skip[i] = drop[i] || r.Identifier()
-	}
-
-	eol := "\n"
-	if s.r.crlf {
-		eol = "\r\n"
-	}
-	var out []byte
-	first := true
-	for i, name := range s.header {
-		if drop[i] {
-			continue
-		}
-		if !first {
-			out = append(out, ',')
-		}
-		first = false
-		out = append(out, name...)
-	}
-	out = append(out, eol...)
-
-	var users, sessions *idCache
-	for i, r := range s.roles {
 		switch {
 		case drop[i]:
-		case r == RoleUser && users == nil:
-			users = newIDCache()
-			defer users.wipe()
-		case r == RoleSession && sessions == nil:
-			sessions = newIDCache()
-			defer sessions.wipe()
+			continue
+		case r == RoleUser && w.users == nil:
+			w.users = newIDCache()
+			defer w.users.wipe()
+		case r == RoleSession && w.sessions == nil:
+			w.sessions = newIDCache()
+			defer w.sessions.wipe()
 		}
+		w.kept = append(w.kept, i)
 	}
-	err = s.run(ctx, func() error {
-		first := true
-		for i, role := range s.roles {
-			if drop[i] {
-				continue
-			}
-			if !first {
-				out = append(out, ',')
-			}
-			first = false
-			f := s.r.field(i)
-			if len(f) == 0 {
-				if kept == 1 {
-					out = append(out, `""`...) // a blank line would be no record at all to most readers
-				}
-				continue
-			}
-			if role.Identifier() {
-				id := unsafe.String(unsafe.SliceData(f), len(f)) // not kept by the pseudonymizer
-				if len(id) >= pseudonym.MinLen && len(id) <= pseudonym.MaxLen && id[0] == 'p' {
-					if info, err := pseudonym.Parse(id); err == nil {
-						return &ParseError{Row: s.r.row, Line: s.r.start, Column: i + 1,
-							Err: fmt.Errorf("%w (key version %d)", ErrPseudonym, info.KeyVersion)}
-					}
-				}
-				var err error
-				if role == RoleUser {
-					out, err = users.appendPseudonym(out, f, p.AppendUserID, id)
-				} else {
-					out, err = sessions.appendPseudonym(out, f, p.AppendSessionID, id)
-				}
-				if err != nil {
-					return fmt.Errorf("datascan: row %d, column %d: %w", s.r.row, i+1, err)
-				}
-				continue
-			}
-			if s.r.plain {
-				out = append(out, f...)
-			} else {
-				out = appendField(out, f)
-			}
+	if len(w.kept) == 0 {
+		return nil, &SchemaError{Reason: "Options.Drop leaves no column"}
+	}
+	for j, i := range w.kept {
+		if j > 0 {
+			w.out = append(w.out, ',')
 		}
-		out = append(out, eol...)
-		if len(out) >= 64<<10 {
-			if _, err := dst.Write(out); err != nil {
-				return err
-			}
-			out = out[:0]
-		}
-		return nil
-	})
-	if err != nil {
+		w.out = append(w.out, s.header[i]...)
+	}
+	w.out = append(w.out, w.eol...)
+	if err := s.run(ctx, w.row); err != nil {
 		return nil, err
 	}
-	if _, err := dst.Write(out); err != nil {
+	if _, err := dst.Write(w.out); err != nil {
 		return nil, err
 	}
 	rep := s.report()
@@ -208,6 +143,68 @@ func Rewrite(ctx context.Context, dst io.Writer, src io.Reader, p *pseudonym.Pse
 		return rep, &RefusedError{Columns: refused, Report: rep}
 	}
 	return rep, nil
+}
+
+// rewriter writes the rows that the scanner reads.
+type rewriter struct {
+	s               *scanner
+	p               *pseudonym.Pseudonymizer
+	dst             io.Writer
+	eol             string
+	kept            []int // the columns written, in order
+	users, sessions *idCache
+	out             []byte
+}
+
+func (w *rewriter) row() error {
+	for j, i := range w.kept {
+		if j > 0 {
+			w.out = append(w.out, ',')
+		}
+		f := w.s.r.field(i)
+		switch {
+		case len(f) == 0:
+			if len(w.kept) == 1 {
+				w.out = append(w.out, `""`...) // a blank line would be no record at all to most readers
+			}
+		case w.s.roles[i].Identifier():
+			if err := w.pseudonymize(i, f); err != nil {
+				return err
+			}
+		case w.s.r.plain:
+			w.out = append(w.out, f...)
+		default:
+			w.out = appendField(w.out, f)
+		}
+	}
+	w.out = append(w.out, w.eol...)
+	if len(w.out) >= 64<<10 {
+		if _, err := w.dst.Write(w.out); err != nil {
+			return err
+		}
+		w.out = w.out[:0]
+	}
+	return nil
+}
+
+func (w *rewriter) pseudonymize(col int, f []byte) error {
+	id := unsafe.String(unsafe.SliceData(f), len(f)) // not kept by the pseudonymizer
+	if len(id) >= pseudonym.MinLen && len(id) <= pseudonym.MaxLen && id[0] == 'p' {
+		if info, err := pseudonym.Parse(id); err == nil {
+			return &ParseError{Row: w.s.r.row, Line: w.s.r.start, Column: col + 1,
+				Err: fmt.Errorf("%w (key version %d)", ErrPseudonym, info.KeyVersion)}
+		}
+	}
+	var err error
+	if w.s.roles[col] == RoleUser {
+		w.out, err = w.users.appendPseudonym(w.out, f, w.p.AppendUserID, id)
+	} else {
+		w.out, err = w.sessions.appendPseudonym(w.out, f, w.p.AppendSessionID, id)
+	}
+	if err != nil {
+		return fmt.Errorf("datascan: row %d, column %d: %w", w.s.r.row, col+1, err)
+	}
+	return nil
 }
 
 // appendField appends f to dst, quoted if it holds a comma, a quote or a

@@ -154,6 +154,24 @@ func TestRewriteRefusesAndDrops(t *testing.T) {
 	}
 }
 
+// TestRewriteRefusesItemIDs: an ITEM_ID column of e-mail addresses cannot
+// be dropped (the dataset needs it) nor pseudonymised (it is not a person's):
+// Rewrite refuses it and FlaggedColumns leaves it out.
+func TestRewriteRefusesItemIDs(t *testing.T) {
+	const in = "USER_ID,ITEM_ID\nu1,jane@example.com\nu2,bob@example.org\n"
+	rep, err := Rewrite(context.Background(), io.Discard, strings.NewReader(in), testPseudonymizer(t))
+	var re *RefusedError
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v, want a *RefusedError", err)
+	}
+	if diff := cmp.Diff([]string{"ITEM_ID"}, re.Columns); diff != "" {
+		t.Errorf("refused columns mismatch (-want +got):\n%s", diff)
+	}
+	if got := rep.FlaggedColumns(); len(got) != 0 {
+		t.Errorf("FlaggedColumns() = %q, want none", got)
+	}
+}
+
 func TestRewriteErrors(t *testing.T) {
 	p := testPseudonymizer(t)
 	u1, _ := p.UserID("u1")

@@ -141,13 +141,15 @@ func (r *Report) Blocking() bool {
 	return false
 }
 
-// FlaggedColumns returns the names of the columns that are not identifiers
-// and hold identifying values: the ones to pass to Options.Drop. Identifier
-// columns are not among them; Rewrite pseudonymises those.
+// FlaggedColumns returns the names of the columns that hold identifying
+// values and can be dropped: the ones to pass to Options.Drop. USER_ID and
+// SESSION_ID are not among them (Rewrite pseudonymises those), nor ITEM_ID
+// and ACTION_ID, which a dataset cannot do without: such item IDs must be
+// replaced with catalogue IDs at the source, and Rewrite refuses them.
 func (r *Report) FlaggedColumns() []string {
 	var names []string
 	for _, c := range r.Columns {
-		if c.Verdict == VerdictIdentifying {
+		if c.Verdict == VerdictIdentifying && c.Role != RoleItem {
 			names = append(names, c.Name)
 		}
 	}
@@ -189,6 +191,9 @@ func (r *Report) Posture() posture.Report {
 				f.Message = fmt.Sprintf("holds %s values in %d of %d rows%s", k, c.Kinds[k], c.Rows, rows)
 				f.Remediation = "Remove the column or the values before import (personalizeguard pseudonymize -drop-flagged): " +
 					"Personalize keeps dataset columns and returns metadata with recommendations."
+				if c.Role == RoleItem {
+					f.Remediation = "Use catalogue IDs as item IDs: Personalize returns them in every recommendation."
+				}
 				if k == sensitive.AWSAccessKey || k == sensitive.AWSSecretKey || k == sensitive.URLCredentials {
 					f.Severity = posture.Critical
 					f.Remediation = "Rotate the credential now, then remove it from the data before import."

@@ -169,13 +169,7 @@ func TestScanVerdicts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var schema *Schema
-			if tt.schema != "" {
-				var err error
-				if schema, err = ParseSchema([]byte(tt.schema)); err != nil {
-					t.Fatal(err)
-				}
-			}
+			schema := mustSchema(t, tt.schema)
 			rep, err := Scan(context.Background(), strings.NewReader(tt.csv), func(o *Options) { o.Schema = schema })
 			if err != nil {
 				t.Fatal(err)
@@ -344,13 +338,7 @@ func TestScanErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var schema *Schema
-			if tt.schema != "" {
-				var err error
-				if schema, err = ParseSchema([]byte(tt.schema)); err != nil {
-					t.Fatal(err)
-				}
-			}
+			schema := mustSchema(t, tt.schema)
 			rep, err := Scan(context.Background(), strings.NewReader(tt.in), func(o *Options) { o.Schema = schema })
 			if rep != nil {
 				t.Errorf("Scan returned a report with error %v", err)
@@ -525,4 +513,17 @@ func TestLuhn(t *testing.T) {
 			t.Fatalf("luhn(%q) = true, want false", wrong)
 		}
 	}
+}
+
+// mustSchema parses an Avro schema, or returns nil for "".
+func mustSchema(t *testing.T, avro string) *Schema {
+	t.Helper()
+	if avro == "" {
+		return nil
+	}
+	s, err := ParseSchema([]byte(avro))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

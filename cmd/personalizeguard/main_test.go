@@ -46,7 +46,8 @@ func newEnv(t *testing.T) *env {
 		t.Fatal("the command loaded an AWS config it did not need")
 		return aws.Config{}, nil
 	}}
-	for name, content := range map[string]string{"clean.csv": cleanCSV, "dirty.csv": dirtyCSV, "broken.csv": brokenCSV} {
+	for name, content := range map[string]string{"clean.csv": cleanCSV, "dirty.csv": dirtyCSV, "broken.csv": brokenCSV,
+		"items.csv": "ITEM_ID,GENRE\njane.doe@example.com,drama\n"} {
 		e.write(t, name, content, 0o644)
 	}
 	e.write(t, "key.bin", strings.Repeat("k", 32), 0o600)
@@ -119,6 +120,8 @@ func TestExitCodes(t *testing.T) {
 			want: exitError, stderr: "32 raw bytes"},
 		{name: "pseudonymize: refused", args: []string{"pseudonymize", "-key-file", "$DIR/key.bin", "$DIR/dirty.csv", "$DIR/out.csv"},
 			want: exitFindings, stderr: "-drop NOTES"},
+		{name: "pseudonymize: refused item IDs", args: []string{"pseudonymize", "-key-file", "$DIR/key.bin", "-drop-flagged",
+			"$DIR/items.csv", "$DIR/out.csv"}, want: exitFindings, stderr: "catalogue IDs"},
 		{name: "pseudonymize: malformed", args: []string{"pseudonymize", "-key-file", "$DIR/key.bin", "$DIR/broken.csv", "$DIR/out.csv"},
 			want: exitError, stderr: "row 3"},
 		{name: "pseudonymize: clean", args: []string{"pseudonymize", "-key-file", "$DIR/key.bin", "$DIR/clean.csv", "$DIR/out.csv"},

@@ -104,8 +104,14 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 	prog.done()
 	var refused *datascan.RefusedError
 	if errors.As(err, &refused) {
-		fmt.Fprintf(c.stderr, "personalizeguard pseudonymize: %v\nnothing written; rerun with -drop-flagged or -drop %s\n",
-			err, strings.Join(refused.Columns, ","))
+		fmt.Fprintf(c.stderr, "personalizeguard pseudonymize: %v\nnothing written", err)
+		if droppable := refused.Report.FlaggedColumns(); len(droppable) > 0 {
+			fmt.Fprintf(c.stderr, "; rerun with -drop-flagged or -drop %s", strings.Join(droppable, ","))
+		}
+		if len(refused.Report.FlaggedColumns()) < len(refused.Columns) {
+			fmt.Fprint(c.stderr, "; item IDs must be catalogue IDs: fix them at the source")
+		}
+		fmt.Fprintln(c.stderr)
 		return exitFindings
 	}
 	if err != nil {
