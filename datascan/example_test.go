@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/personalizeguard/personalizeguard/datascan"
+	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
 
 // The USER_ID column holds e-mail addresses: the scan says where, by row and
@@ -35,6 +36,39 @@ func ExampleScan() {
 	// TIMESTAMP  timestamp    clean        map[] []
 	// EVENT_TYPE event-type   clean        map[] []
 	// datascan.identifier.email high
+}
+
+// Rewrite replaces USER_ID with the pseudonym the data-plane clients send for
+// the same user, drops the columns the scan flagged, and keeps the rest.
+func ExampleRewrite() {
+	// In production the key comes from pseudonym.LoadKey (KMS); a fixed
+	// one keeps the output stable here.
+	key, err := pseudonym.NewKey(1, []byte("an example key of 32 bytes only!"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := pseudonym.New(key)
+	if err != nil {
+		log.Fatal(err)
+	}
+	const items = "USER_ID,ITEM_ID,TIMESTAMP,NOTE\n" +
+		"jane.doe@example.com,i1,1700000000,\"call +44 20 7946 0958\"\n" +
+		"jane.doe@example.com,i2,1700000060,\n"
+
+	var out strings.Builder
+	_, err = datascan.Rewrite(context.Background(), &out, strings.NewReader(items), p,
+		func(o *datascan.Options) { o.Drop = []string{"NOTE"} })
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(out.String())
+	live, _ := p.UserID("jane.doe@example.com") // what the event client sends
+	fmt.Println(strings.HasPrefix(out.String(), "USER_ID,ITEM_ID,TIMESTAMP\n"+live+","))
+	// Output:
+	// USER_ID,ITEM_ID,TIMESTAMP
+	// pu1_tgw5tspmo5wbrbxp3mcuslnjsxhrfh3i,i1,1700000000
+	// pu1_tgw5tspmo5wbrbxp3mcuslnjsxhrfh3i,i2,1700000060
+	// true
 }
 
 // Malformed CSV is an error that names the row and column, never the data.
