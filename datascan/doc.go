@@ -25,12 +25,17 @@
 // is to drop the column ([Options].Drop). Both are blocking.
 //
 // Card numbers are judged per column. Random numbers pass the Luhn check one
-// time in ten, so a column of 16-digit numeric IDs yields card findings by
-// chance; a column whose card findings are all bare numbers, fewer than half of
-// its bare 14–19-digit values, and within three standard deviations of one in
-// ten, gets [VerdictChance] (not blocking). A column where nearly every value is
-// a card is a card column. A single real card among millions of random IDs is
-// therefore not found: no statistic can tell it apart.
+// time in ten, so a column of numeric IDs yields card findings by chance. When
+// every card finding of a column is a bare number (digits alone, the whole
+// cell), the scanner weighs them against the bare 14–19-digit numbers of the
+// column: half or more is a card column; fewer, within three standard
+// deviations of one in ten, from at least 20 numbers, is [VerdictChance] (IDs,
+// not blocking). Numbers of 17–19 digits, which the detector takes for cards
+// only after a keyword (signed 64-bit hashes have that many), are given to it
+// with one, so that a column of 19-digit cards is found, and count as cards
+// only when at least three pass. Negative numbers are never cards. A single real
+// card among millions of random IDs is therefore not found: no statistic can
+// tell it apart.
 //
 // # CSV
 //

@@ -54,6 +54,10 @@ type Progress struct {
 
 const progressEvery = 4 << 20
 
+// MaxColumns bounds the header, and with it the scanner's memory; Personalize's
+// schemas have far fewer fields.
+const MaxColumns = 1000
+
 func options(optFns []func(*Options)) Options {
 	var o Options
 	for _, fn := range optFns {
@@ -235,8 +239,9 @@ type colStats struct {
 	values    int64
 	kinds     map[sensitive.Kind]int64
 	positions []Position
-	// Bare 14–19-digit cells, and those of them that are a card as a whole.
-	cardCandidates, bareCards int64
+	// Bare 14–19-digit cells, those of them that are a card as a whole,
+	// and those of these that have 17–19 digits.
+	cardCandidates, bareCards, longCards int64
 
 	// clean holds the first few short values of a categorical column that
 	// the detector found nothing in: such columns repeat a handful of
@@ -289,6 +294,9 @@ func newScanner(src io.Reader, o Options) (*scanner, error) {
 		return nil, s.ioError(err)
 	}
 	n := s.r.fields()
+	if n > MaxColumns {
+		return nil, &ParseError{Row: 1, Line: 1, Err: fmt.Errorf("%w: %d columns, more than %d", ErrHeader, n, MaxColumns)}
+	}
 	s.header = make([]string, n)
 	for i := range n {
 		name := string(s.r.field(i))
@@ -403,6 +411,7 @@ func (s *scanner) longNumber(c *colStats, col int, str string) {
 	s.scratch = append(append(s.scratch[:0], "card "...), str...)
 	f, ok := s.opts.Detector.First(unsafe.String(unsafe.SliceData(s.scratch), len(s.scratch)))
 	if ok && f.Kind == sensitive.CreditCard && f.Start == len("card ") && f.End == len(s.scratch) {
+		c.longCards++
 		s.found(c, col, sensitive.CreditCard, true)
 	}
 }
@@ -466,6 +475,27 @@ func bareNumber(b []byte) (digits int, ok bool) {
 	return len(b) - i, true
 }
 
+// chance reports whether the column's card findings, all of them bare
+// numbers, are no more than random IDs produce. A column where half or more
+// of the numbers pass is cards. Cards the detector finds by itself (14–16
+// digits) are cards unless there are enough numbers to weigh them; 17–19-digit
+// numbers, which the detector takes for cards only after a keyword, are cards
+// only when at least three pass.
+func (c *colStats) chance() bool {
+	k, n := c.bareCards, c.cardCandidates
+	switch {
+	case 2*k >= n:
+		return c.longCards == k && k < 3
+	case n < minChanceSample:
+		return c.longCards == k
+	}
+	return float64(k) <= chanceCards(n)
+}
+
+// minChanceSample is the fewest bare numbers from which card findings are
+// weighed against chance; below it, a card is a card.
+const minChanceSample = 20
+
 // chanceCards is the most card findings that n random bare numbers would
 // produce by luck: Luhn passes one number in ten (the issuer ranges only
 // lower that), plus three standard deviations of the binomial.
@@ -482,10 +512,7 @@ func (s *scanner) report() *Report {
 		}
 		switch {
 		case len(c.kinds) == 0:
-		case len(c.kinds) == 1 && c.bareCards > 0 && c.kinds[sensitive.CreditCard] == c.bareCards &&
-			float64(c.bareCards) < 0.5*float64(c.cardCandidates) && float64(c.bareCards) <= chanceCards(c.cardCandidates):
-			// Every finding is a bare number, and no more of them pass than
-			// chance allows: IDs. A column where half or more pass is cards.
+		case len(c.kinds) == 1 && c.bareCards > 0 && c.kinds[sensitive.CreditCard] == c.bareCards && c.chance():
 			col.Verdict = VerdictChance
 		case col.Role.Identifier():
 			col.Verdict = VerdictPseudonymize
