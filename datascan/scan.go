@@ -162,8 +162,8 @@ func (r *Report) FlaggedColumns() []string {
 
 // Posture returns the report as posture findings, one per column and kind,
 // with IDs "datascan.identifier.<kind>" (a USER_ID or SESSION_ID column
-// holding raw values: High), "datascan.column.<kind>" (any other column:
-// High, Critical for credentials) and "datascan.column.luhn-chance" (Info).
+// holding raw values), "datascan.column.<kind>" (any other column), both High
+// or, for credentials, Critical, and "datascan.column.luhn-chance" (Info).
 func (r *Report) Posture() posture.Report {
 	p := posture.Report{Check: "datascan.csv", Resource: r.Resource, Findings: []posture.Finding{}}
 	for _, c := range r.Columns {
@@ -198,10 +198,12 @@ func (r *Report) Posture() posture.Report {
 				if c.Role == RoleItem {
 					f.Remediation = "Use catalogue IDs as item IDs: Personalize returns them in every recommendation."
 				}
-				if k == sensitive.AWSAccessKey || k == sensitive.AWSSecretKey || k == sensitive.URLCredentials {
-					f.Severity = posture.Critical
-					f.Remediation = "Rotate the credential now, then remove it from the data before import."
-				}
+			}
+			if k == sensitive.AWSAccessKey || k == sensitive.AWSSecretKey || k == sensitive.URLCredentials {
+				// A leaked credential is worse wherever it sits, and
+				// pseudonymising it would not revoke it.
+				f.Severity = posture.Critical
+				f.Remediation = "Rotate the credential now, then remove it from the data before import."
 			}
 			p.Add(f)
 		}

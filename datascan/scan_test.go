@@ -274,7 +274,12 @@ func TestScanReport(t *testing.T) {
 func TestScanPostureIDs(t *testing.T) {
 	in := table(400, "USER_ID,SESSION_ID,ITEM_ID,NOTES",
 		gen(func(r *rand.Rand) string { return randomDigits(r, 16) }),
-		gen(email),
+		func(r *rand.Rand, i int) string {
+			if i == 9 {
+				return "AKIAQWERTYUIOPASDF23"
+			}
+			return email(r)
+		},
 		gen(signedHash),
 		func(r *rand.Rand, i int) string {
 			if i == 7 {
@@ -286,9 +291,23 @@ func TestScanPostureIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"datascan.column.url-credentials", "datascan.identifier.email", "datascan.column.luhn-chance", "datascan.column.luhn-chance"}
-	if diff := cmp.Diff(want, rep.Posture().Sorted().IDs()); diff != "" {
-		t.Errorf("posture IDs mismatch (-want +got):\n%s", diff)
+	type finding struct {
+		ID       string
+		Severity posture.Severity
+	}
+	want := []finding{
+		{"datascan.column.url-credentials", posture.Critical},
+		{"datascan.identifier.aws-access-key", posture.Critical},
+		{"datascan.identifier.email", posture.High},
+		{"datascan.column.luhn-chance", posture.Info},
+		{"datascan.column.luhn-chance", posture.Info},
+	}
+	var got []finding
+	for _, f := range rep.Posture().Sorted().Findings {
+		got = append(got, finding{f.ID, f.Severity})
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("posture findings mismatch (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"NOTES"}, rep.FlaggedColumns()); diff != "" {
 		t.Errorf("FlaggedColumns mismatch (-want +got):\n%s", diff)
