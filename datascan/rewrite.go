@@ -68,11 +68,12 @@ func kindNames[K ~string, V any](m map[K]V) []string {
 //
 // Rewrite scans every other kept cell as Scan does and returns the report of
 // what it wrote: identifier columns are marked Pseudonymized, dropped ones
-// Dropped, neither scanned. It fails closed: when a kept column that is not an identifier holds identifying
-// values, it returns a *RefusedError once the input is read; an identifier
-// that is already a pseudonym is a *ParseError wrapping ErrPseudonym; malformed
-// CSV is a *ParseError. After any error, dst holds a partial or refused file:
-// write to a temporary file and rename it only on success. Memory is constant.
+// Dropped, neither scanned. It fails closed: when a kept column that is not
+// an identifier holds identifying values, it returns a *RefusedError once the
+// input is read; an identifier that is already a pseudonym is a *ParseError
+// wrapping ErrPseudonym; malformed CSV is a *ParseError. After any error, dst
+// holds a partial or refused file: write to a temporary file and rename it
+// only on success. Memory is constant; ctx is checked every 4 MiB of input.
 func Rewrite(ctx context.Context, dst io.Writer, src io.Reader, p *pseudonym.Pseudonymizer, optFns ...func(*Options)) (*Report, error) {
 	if p == nil {
 		return nil, errors.New("datascan: Rewrite needs a *pseudonym.Pseudonymizer")

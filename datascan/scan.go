@@ -565,6 +565,9 @@ func (s *scanner) run(ctx context.Context, row func() error) error {
 // verdict. Memory stays constant whatever src's size. Malformed input is a
 // *ParseError naming the row; a header that does not match Options.Schema is a
 // *SchemaError. Neither, nor the report, ever holds a value from the data.
+// ctx is checked every 4 MiB of input; a Read that blocks is the reader's to
+// end. A Scan shares nothing with others but the immutable detector, so files
+// scan in parallel on as many goroutines as there are cores.
 func Scan(ctx context.Context, src io.Reader, optFns ...func(*Options)) (*Report, error) {
 	s, err := newScanner(src, options(optFns))
 	if err != nil {
