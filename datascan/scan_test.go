@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"runtime"
 	"strconv"
@@ -491,28 +492,39 @@ func TestBareNumberShortcuts(t *testing.T) {
 	}
 }
 
-// TestScanConstantMemory measures what a scan allocates at two sizes: the
-// larger input must not cost more. BenchmarkScanMemory runs the same up to
+// TestConstantMemory measures what Scan and Rewrite allocate at two sizes:
+// the larger input must not cost more. BenchmarkScanMemory runs Scan up to
 // 1 GiB.
-func TestScanConstantMemory(t *testing.T) {
+func TestConstantMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
-	allocated := func(size int64) uint64 {
-		in := newInteractions(5, size)
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		if _, err := Scan(context.Background(), in); err != nil {
-			t.Fatal(err)
-		}
-		runtime.ReadMemStats(&after)
-		return after.TotalAlloc - before.TotalAlloc
-	}
-	small, large := allocated(1<<20), allocated(32<<20)
-	t.Logf("allocated %d bytes for 1 MiB, %d bytes for 32 MiB", small, large)
-	if large > small+64<<10 {
-		t.Errorf("scanning 32 MiB allocated %d bytes, 1 MiB %d: memory grows with the input", large, small)
+	p := testPseudonymizer(t)
+	for _, tt := range []struct {
+		name string
+		run  func(io.Reader) error
+	}{
+		{"Scan", func(r io.Reader) error { _, err := Scan(context.Background(), r); return err }},
+		{"Rewrite", func(r io.Reader) error { _, err := Rewrite(context.Background(), io.Discard, r, p); return err }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			allocated := func(size int64) uint64 {
+				in := newInteractions(5, size)
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				if err := tt.run(in); err != nil {
+					t.Fatal(err)
+				}
+				runtime.ReadMemStats(&after)
+				return after.TotalAlloc - before.TotalAlloc
+			}
+			small, large := allocated(1<<20), allocated(32<<20)
+			t.Logf("allocated %d bytes for 1 MiB, %d bytes for 32 MiB", small, large)
+			if large > small+64<<10 {
+				t.Errorf("32 MiB allocated %d bytes, 1 MiB %d: memory grows with the input", large, small)
+			}
+		})
 	}
 }
 
@@ -572,4 +584,81 @@ func mustSchema(t *testing.T, avro string) *Schema {
 		t.Fatal(err)
 	}
 	return s
+}
+
+func TestScanOptions(t *testing.T) {
+	const in = "USER_ID,NOTES\njane@example.com,\"call +44 20 7946 0958\"\n"
+	emailOnly, err := sensitive.New(func(o *sensitive.Options) { o.Kinds = []sensitive.Kind{sensitive.Email} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed, err := sensitive.New(func(o *sensitive.Options) { o.AllowList = []string{"jane@example.com"} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		opt  func(*Options)
+		want map[string]Verdict
+	}{
+		{name: "default detector", opt: func(*Options) {},
+			want: map[string]Verdict{"USER_ID": VerdictPseudonymize, "NOTES": VerdictIdentifying}},
+		{name: "detector limited to e-mail", opt: func(o *Options) { o.Detector = emailOnly },
+			want: map[string]Verdict{"USER_ID": VerdictPseudonymize, "NOTES": VerdictClean}},
+		{name: "allow-listed address", opt: func(o *Options) { o.Detector = allowed },
+			want: map[string]Verdict{"USER_ID": VerdictClean, "NOTES": VerdictIdentifying}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := Scan(context.Background(), strings.NewReader(in), tt.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]Verdict{}
+			for _, c := range rep.Columns {
+				got[c.Name] = c.Verdict
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("verdicts mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	t.Run("MaxRecordBytes", func(t *testing.T) {
+		_, err := Scan(context.Background(), strings.NewReader(in), func(o *Options) { o.MaxRecordBytes = 20 })
+		if !errors.Is(err, ErrRecordTooLong) {
+			t.Errorf("err = %v, want ErrRecordTooLong", err)
+		}
+	})
+	t.Run("MaxPositions", func(t *testing.T) {
+		rep, err := Scan(context.Background(), strings.NewReader(table(50, "USER_ID", gen(email))), func(o *Options) { o.MaxPositions = 2 })
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []Position{{Row: 2, Column: 1, Kind: sensitive.Email}, {Row: 3, Column: 1, Kind: sensitive.Email}}
+		if diff := cmp.Diff(want, rep.Columns[0].Positions); diff != "" {
+			t.Errorf("positions mismatch (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("Progress", func(t *testing.T) {
+		var got []Progress
+		const size = 10 << 20
+		rep, err := Scan(context.Background(), newInteractions(1, size), func(o *Options) {
+			o.Progress = func(p Progress) { got = append(got, p) }
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) < 2 {
+			t.Fatalf("Progress called %d times for %d bytes, want one per 4 MiB and one at the end", len(got), size)
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i].Bytes <= got[i-1].Bytes || got[i].Rows <= got[i-1].Rows {
+				t.Errorf("progress went backwards: %+v after %+v", got[i], got[i-1])
+			}
+		}
+		if last := got[len(got)-1]; last.Bytes != rep.Bytes || last.Rows != rep.Rows {
+			t.Errorf("last progress %+v, want the report's %d bytes and %d rows", last, rep.Bytes, rep.Rows)
+		}
+	})
 }
