@@ -35,9 +35,14 @@ func (e *RefusedError) Error() string {
 		}
 		b.WriteString(name)
 		for _, c := range e.Report.Columns {
-			if c.Name == name {
-				fmt.Fprintf(&b, " (%s)", strings.Join(kindNames(c.Kinds), ", "))
+			if c.Name != name {
+				continue
 			}
+			kinds := make([]string, 0, len(c.Kinds))
+			for _, k := range sortedKinds(c.Kinds) {
+				kinds = append(kinds, string(k))
+			}
+			fmt.Fprintf(&b, " (%s)", strings.Join(kinds, ", "))
 		}
 	}
 	if len(e.Columns) == 1 {
@@ -47,15 +52,6 @@ func (e *RefusedError) Error() string {
 	}
 	b.WriteString(" identifying values; drop the columns (Options.Drop) or remove the values")
 	return b.String()
-}
-
-func kindNames[K ~string, V any](m map[K]V) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, string(k))
-	}
-	slices.Sort(names)
-	return names
 }
 
 // Rewrite copies the dataset CSV in src to dst with every non-empty USER_ID
