@@ -23,7 +23,9 @@ type Options struct {
 	Schema *Schema
 
 	// Detector finds identifying values in each cell. Nil means
-	// sensitive.Default().
+	// sensitive.Default(). Cells reach it as views of the scanner's read
+	// buffer, not copies: a caller Rule's Validate must not keep the string
+	// it is given past the call.
 	Detector *sensitive.Detector
 
 	// Resource names the input in findings ("s3://bucket/interactions.csv").
