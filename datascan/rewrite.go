@@ -60,7 +60,8 @@ func (e *RefusedError) Error() string {
 // that imported history and live events name the same users. Columns named in
 // Options.Drop are left out. Other fields are copied as they are, quoted only
 // where RFC 4180 needs it; records end as the input's header does ("\n" or
-// "\r\n"). Empty identifiers stay empty: they mean "no user" or "no session".
+// "\r\n"); a byte order mark is not written. Empty identifiers stay empty:
+// they mean "no user" or "no session".
 //
 // Rewrite scans every other kept cell as Scan does and returns the report of
 // what it wrote: identifier columns are marked Pseudonymized, dropped ones

@@ -14,6 +14,9 @@
 // keyed pseudonyms in USER_ID and SESSION_ID, the ones the guarded data-plane
 // clients send. See package datascan.
 //
+// scan -format json writes one object: {"files": [{"file", "report" (a
+// datascan.Report), "findings" (a posture.Report), "error"}], "blocking"}.
+//
 // Exit status: 0 when every file passes; 1 when a scan finds blocking values
 // or pseudonymize refuses a column; 2 for a usage error; 3 when a file cannot
 // be read or is not a well-formed dataset CSV (nothing is skipped).
