@@ -365,6 +365,9 @@ func (s *scanner) cell(col int, b []byte) {
 	digits, bare := bareNumber(b)
 	if bare {
 		switch {
+		case b[0] == '+':
+			// An international phone number ("+442079460958"): the
+			// detector's to judge.
 		case b[0] == '-', digits <= 13:
 			// The detector's documented limits: no kind takes a negative
 			// number, nor a bare run of up to 13 digits (account IDs and
@@ -372,7 +375,7 @@ func (s *scanner) cell(col int, b []byte) {
 			// phones a '+' or separators). TestBareNumberShortcuts holds
 			// the detector to this.
 			return
-		case digits <= 19 && b[0] != '+':
+		case digits <= 19:
 			c.cardCandidates++
 			if digits >= 17 {
 				s.longNumber(c, col, str)

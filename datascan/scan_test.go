@@ -170,6 +170,12 @@ func TestScanVerdicts(t *testing.T) {
 			kinds: map[string][]sensitive.Kind{"USER_ID": {sensitive.Email}},
 		},
 		{
+			name:  "E.164 phones without separators",
+			csv:   "USER_ID,PHONE\nu1,+442079460958\nu2,+12125550187\n",
+			want:  map[string]Verdict{"USER_ID": VerdictClean, "PHONE": VerdictIdentifying},
+			kinds: map[string][]sensitive.Kind{"PHONE": {sensitive.Phone}},
+		},
+		{
 			name:  "phones in a session column",
 			csv:   "USER_ID,SESSION_ID\nu1,+44 20 7946 0958\nu2,s2\n",
 			want:  map[string]Verdict{"USER_ID": VerdictClean, "SESSION_ID": VerdictPseudonymize},
