@@ -149,9 +149,10 @@ func (r *Report) Blocking() bool {
 
 // FlaggedColumns returns the names of the columns that hold identifying
 // values and can be dropped: the ones to pass to Options.Drop. USER_ID and
-// SESSION_ID are not among them (Rewrite pseudonymises those), nor ITEM_ID
-// and ACTION_ID, which a dataset cannot do without: such item IDs must be
-// replaced with catalogue IDs at the source, and Rewrite refuses them.
+// SESSION_ID are not among them (Rewrite pseudonymises those), nor the
+// RoleItem columns (ITEM_ID, ACTION_ID, IMPRESSION), which a dataset cannot
+// do without: such IDs must be replaced with catalogue IDs at the source, and
+// Rewrite refuses them.
 func (r *Report) FlaggedColumns() []string {
 	var names []string
 	for _, c := range r.Columns {

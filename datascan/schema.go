@@ -15,9 +15,9 @@ type Role string
 const (
 	RoleUser        Role = "user-id"     // USER_ID
 	RoleSession     Role = "session-id"  // SESSION_ID
-	RoleItem        Role = "item-id"     // ITEM_ID, ACTION_ID: a catalogue's IDs, not a person's
+	RoleItem        Role = "item-id"     // ITEM_ID, ACTION_ID, IMPRESSION: a catalogue's IDs, not a person's
 	RoleEventType   Role = "event-type"  // EVENT_TYPE
-	RoleTimestamp   Role = "timestamp"   // TIMESTAMP, CREATION_TIMESTAMP
+	RoleTimestamp   Role = "timestamp"   // TIMESTAMP, CREATION_TIMESTAMP, ACTION_EXPIRATION_TIMESTAMP
 	RoleCategorical Role = "categorical" // a string field with "categorical": true, or a boolean
 	RoleTextual     Role = "textual"     // a string field with "textual": true
 	RoleNumeric     Role = "numeric"     // int, long, float, double
@@ -157,11 +157,11 @@ func reservedRole(name string) (Role, bool) {
 		return RoleUser, true
 	case "SESSION_ID":
 		return RoleSession, true
-	case "ITEM_ID", "ACTION_ID":
+	case "ITEM_ID", "ACTION_ID", "IMPRESSION": // IMPRESSION: item IDs joined by '|'
 		return RoleItem, true
 	case "EVENT_TYPE":
 		return RoleEventType, true
-	case "TIMESTAMP", "CREATION_TIMESTAMP":
+	case "TIMESTAMP", "CREATION_TIMESTAMP", "ACTION_EXPIRATION_TIMESTAMP":
 		return RoleTimestamp, true
 	case "EVENT_VALUE":
 		return RoleNumeric, true
