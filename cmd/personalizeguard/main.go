@@ -1,0 +1,147 @@
+// Command personalizeguard checks Amazon Personalize data before it is
+// imported.
+//
+//	go install github.com/personalizeguard/personalizeguard/cmd/personalizeguard@latest
+//
+// Usage:
+//
+//	personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE...
+//	personalizeguard pseudonymize (-key-file FILE [-key-version N] | -sealed-key FILE -kms-key-arn ARN)
+//	                              [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
+//
+// scan reads dataset CSVs and reports, per column, the identifying values they
+// hold (positions and kinds, never values); pseudonymize rewrites a CSV with
+// keyed pseudonyms in USER_ID and SESSION_ID, the ones the guarded data-plane
+// clients send. See package datascan.
+//
+// scan -format json writes one object: {"files": [{"file", "report" (a
+// datascan.Report), "findings" (a posture.Report), "error"}], "blocking"}.
+//
+// Exit status: 0 when every file passes; 1 when a scan finds blocking values
+// or pseudonymize refuses a column; 2 for a usage error; 3 when a file cannot
+// be read or is not a well-formed dataset CSV (nothing is skipped).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+)
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+	exitError    = 3
+)
+
+const usage = `personalizeguard checks Amazon Personalize data before it is imported.
+
+Usage:
+  personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE...
+  personalizeguard pseudonymize (-key-file FILE [-key-version N] | -sealed-key FILE -kms-key-arn ARN)
+                                [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
+
+Run "personalizeguard COMMAND -h" for a command's flags.
+
+Exit status: 0 pass, 1 blocking findings or refused columns, 2 usage error,
+3 unreadable or malformed input.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// command is the program with its surroundings, so that tests run it in
+// process against an emulated AWS.
+type command struct {
+	stdout, stderr io.Writer
+	// awsConfig loads the AWS configuration for KMS; only pseudonymize
+	// with -sealed-key calls it.
+	awsConfig func(context.Context) (aws.Config, error)
+	// progress says whether to draw a progress line on stderr.
+	progress bool
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c := &command{stdout: stdout, stderr: stderr, awsConfig: loadAWSConfig, progress: isTerminal(stderr)}
+	return c.run(ctx, args)
+}
+
+func (c *command) run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(c.stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "scan":
+		return c.scan(ctx, args[1:])
+	case "pseudonymize", "pseudonymise":
+		return c.pseudonymize(ctx, args[1:])
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(c.stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(c.stderr, "personalizeguard: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
+
+// parse parses a subcommand's flags: -h prints its usage on stdout with
+// status 0, a mistake prints it on stderr with status 2.
+func (c *command) parse(fs *flag.FlagSet, args []string) (code int, done bool) {
+	var msg strings.Builder
+	fs.SetOutput(&msg)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(c.stdout, msg.String())
+		return exitOK, true
+	case err != nil:
+		fmt.Fprint(c.stderr, msg.String())
+		return exitUsage, true
+	}
+	return 0, false
+}
+
+func (c *command) usageError(fs *flag.FlagSet, format string, a ...any) int {
+	fmt.Fprintf(c.stderr, "personalizeguard %s: %s\n", fs.Name(), fmt.Sprintf(format, a...))
+	fs.SetOutput(c.stderr)
+	fs.Usage()
+	return exitUsage
+}
+
+// loadAWSConfig reads the environment and shared files as the SDK does and
+// refuses to go on without a Region.
+func loadAWSConfig(ctx context.Context) (aws.Config, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, errors.New("no AWS Region is configured; set AWS_REGION or a region in your AWS profile")
+	}
+	return cfg, nil
+}
+
+// isTerminal reports whether w is a character device, without a dependency
+// on a terminal package: enough to keep progress lines out of logs and pipes.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,58 @@
+// Package datascan finds identifying values in Amazon Personalize dataset CSVs
+// before they are imported, and rewrites the files with pseudonymous user and
+// session IDs.
+//
+// AWS asks Personalize customers to discover the personal data in the buckets
+// they import from. [Scan] reads a dataset CSV from any [io.Reader] in
+// constant memory, knows each column's role from the dataset's Avro schema
+// ([ParseSchema]) or from the header's reserved names, and reports per column
+// the kinds of identifying value package sensitive finds, where the first ones
+// are (row and column, never the value) and a [Verdict]:
+//
+//	rep, err := datascan.Scan(ctx, f, func(o *datascan.Options) { o.Schema = schema })
+//	if err != nil {
+//		return err // malformed CSV: a *ParseError naming the row
+//	}
+//	if rep.Blocking() {
+//		rep.Posture().WriteTable(os.Stderr)
+//	}
+//
+// # Columns, not cells
+//
+// A USER_ID or SESSION_ID column holding raw e-mail addresses, phones, cards or
+// account numbers gets [VerdictPseudonymize]: the remedy is [Rewrite]. Any
+// other column holding identifying values gets [VerdictIdentifying]: the remedy
+// is to drop the column ([Options].Drop). Both are blocking.
+//
+// Card numbers are judged per column. Random numbers pass the Luhn check one
+// time in ten, so a column of numeric IDs yields card findings by chance. When
+// every card finding of a column is a bare number (digits alone, the whole
+// cell), the scanner weighs them against the bare 14–19-digit numbers of the
+// column: half or more is a card column; fewer, within three standard
+// deviations of one in ten, from at least 20 numbers, is [VerdictChance] (IDs,
+// not blocking). Numbers of 17–19 digits, which the detector takes for cards
+// only after a keyword (signed 64-bit hashes have that many), are given to it
+// with one, so that a column of 19-digit cards is found, and count as cards
+// only when at least three pass. Negative numbers are never cards. A single real
+// card among millions of random IDs is therefore not found: no statistic can
+// tell it apart.
+//
+// # CSV
+//
+// The reader follows RFC 4180: fields may be quoted, quoted fields may hold
+// commas, doubled quotes and line breaks (kept as written, "\r\n" included);
+// records end with "\n" or "\r\n"; a UTF-8 byte order mark is skipped. The
+// first record is the header, whose names must be Avro names (so a file without
+// a header is refused rather than have its first row reported as column names).
+// Everything else fails closed with a [*ParseError] giving the row (the header is
+// row 1), the line and the column: a '"' inside an unquoted field, text after a
+// closing quote, a quote never closed, a row with more or fewer fields than the
+// header (a blank line included) and a record over [Options].MaxRecordBytes.
+// No row is skipped.
+//
+// # Never the value
+//
+// Reports, posture findings and errors give positions, counts and kinds. They
+// never hold a cell's value, not even a part of it: they may be logged, stored
+// and shown in CI.
+package datascan
