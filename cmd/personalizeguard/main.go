@@ -6,7 +6,7 @@
 // Usage:
 //
 //	personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE...
-//	personalizeguard pseudonymize (-key-file FILE [-key-version N] | -sealed-key FILE -kms-key-arn ARN)
+//	personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]
 //	                              [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
 //
 // scan reads dataset CSVs and reports, per column, the identifying values they
@@ -48,7 +48,7 @@ const usage = `personalizeguard checks Amazon Personalize data before it is impo
 
 Usage:
   personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE...
-  personalizeguard pseudonymize (-key-file FILE [-key-version N] | -sealed-key FILE -kms-key-arn ARN)
+  personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]
                                 [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
 
 Run "personalizeguard COMMAND -h" for a command's flags.

@@ -226,7 +226,7 @@ func TestPseudonymizeMatchesDataPlane(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealedKey, err := pseudonym.LoadKey(ctx, client, arn, sealed)
+	sealedKey, err := pseudonym.LoadKey(ctx, client, arn, 4, sealed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestPseudonymizeMatchesDataPlane(t *testing.T) {
 		key  *pseudonym.Key
 	}{
 		{name: "key file", args: []string{"-key-file", "$DIR/key.bin"}, key: fileKey},
-		{name: "sealed key", args: []string{"-sealed-key", "$DIR/sealed.json", "-kms-key-arn", arn}, key: sealedKey},
+		{name: "sealed key", args: []string{"-sealed-key", "$DIR/sealed.json", "-kms-key-arn", arn, "-key-version", "4"}, key: sealedKey},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
@@ -270,6 +270,19 @@ func TestPseudonymizeMatchesDataPlane(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("sealed key of another version", func(t *testing.T) {
+		e := newEnv(t)
+		e.write(t, "sealed.json", string(sealedJSON), 0o644)
+		e.cmd.awsConfig = func(context.Context) (aws.Config, error) { return srv.Config(), nil }
+		srv.ResetRequests()
+		if got := e.run("pseudonymize", "-sealed-key", "$DIR/sealed.json", "-kms-key-arn", arn, "$DIR/clean.csv", "$DIR/out.csv"); got != exitError {
+			t.Fatalf("exit status %d, want %d (the configured version is 1, the sealed key's 4); stderr:\n%s", got, exitError, &e.stderr)
+		}
+		if n := len(srv.Requests()); n != 0 {
+			t.Errorf("%d requests reached KMS, want 0: the version is checked first", n)
+		}
+	})
 
 	t.Run("wrong KMS key", func(t *testing.T) {
 		e := newEnv(t)

@@ -20,14 +20,14 @@ import (
 func (c *command) pseudonymize(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("pseudonymize", flag.ContinueOnError)
 	keyFile := fs.String("key-file", "", "`FILE` holding the 32 raw bytes of the pseudonym key (mode 0600)")
-	keyVersion := fs.Uint("key-version", 1, "`N`, the version of the key in -key-file")
+	keyVersion := fs.Uint("key-version", 1, "`N`, the version of the key: of -key-file, or the configured version -sealed-key must carry (an older sealed key put back is refused)")
 	sealedFile := fs.String("sealed-key", "", "`FILE` holding a KMS-sealed pseudonym key (pseudonym.SealedKey as JSON): the production path")
 	kmsKeyARN := fs.String("kms-key-arn", "", "`ARN` of the KMS key that sealed -sealed-key; AWS credentials and Region come from the environment")
 	schemaFile := fs.String("schema", "", "the dataset's Avro schema `FILE` (default: roles from the header's names)")
 	dropList := fs.String("drop", "", "comma-separated `COLUMNS` to leave out of OUT")
 	dropFlagged := fs.Bool("drop-flagged", false, "scan IN first and leave out every non-identifier column that holds identifying values")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: personalizeguard pseudonymize (-key-file FILE [-key-version N] | -sealed-key FILE -kms-key-arn ARN)\n"+
+		fmt.Fprint(fs.Output(), "Usage: personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]\n"+
 			"                                    [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT\n\n"+
 			"Writes IN to OUT with USER_ID and SESSION_ID replaced by keyed pseudonyms, the ones the guarded\n"+
 			"data-plane clients send. A kept column holding identifying values makes it refuse (exit status 1)\n"+
@@ -37,8 +37,6 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 	if code, done := c.parse(fs, args); done {
 		return code
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	switch {
 	case fs.NArg() != 2:
 		return c.usageError(fs, "want IN and OUT, got %d arguments", fs.NArg())
@@ -46,8 +44,6 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 		return c.usageError(fs, "give exactly one of -key-file and -sealed-key")
 	case *sealedFile != "" && *kmsKeyARN == "":
 		return c.usageError(fs, "-sealed-key needs -kms-key-arn: the KMS key is taken from the configuration, not from the sealed key")
-	case *sealedFile != "" && given["key-version"]:
-		return c.usageError(fs, "-key-version goes with -key-file; a sealed key carries its version")
 	case *keyFile != "" && *kmsKeyARN != "":
 		return c.usageError(fs, "-kms-key-arn goes with -sealed-key")
 	case *keyVersion < 1 || *keyVersion > 1<<32-1:
@@ -79,7 +75,7 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 	if *keyFile != "" {
 		key, err = readKeyFile(*keyFile, uint32(*keyVersion))
 	} else {
-		key, err = c.loadSealedKey(ctx, *sealedFile, *kmsKeyARN)
+		key, err = c.loadSealedKey(ctx, *sealedFile, *kmsKeyARN, uint32(*keyVersion))
 	}
 	if err != nil {
 		return fail(err)
@@ -167,9 +163,9 @@ func readKeyFile(name string, version uint32) (*pseudonym.Key, error) {
 	return pseudonym.NewKey(version, raw[:n])
 }
 
-// loadSealedKey decrypts a sealed key with KMS, under the key the caller
-// named.
-func (c *command) loadSealedKey(ctx context.Context, name, kmsKeyARN string) (*pseudonym.Key, error) {
+// loadSealedKey decrypts a sealed key with KMS, under the key and at the
+// version the caller named.
+func (c *command) loadSealedKey(ctx context.Context, name, kmsKeyARN string, version uint32) (*pseudonym.Key, error) {
 	b, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
@@ -182,7 +178,7 @@ func (c *command) loadSealedKey(ctx context.Context, name, kmsKeyARN string) (*p
 	if err != nil {
 		return nil, err
 	}
-	return pseudonym.LoadKey(ctx, kms.NewFromConfig(cfg), kmsKeyARN, &sealed)
+	return pseudonym.LoadKey(ctx, kms.NewFromConfig(cfg), kmsKeyARN, version, &sealed)
 }
 
 func flaggedColumns(ctx context.Context, name string, schema *datascan.Schema) ([]string, error) {
