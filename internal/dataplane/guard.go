@@ -22,6 +22,7 @@ import (
 	"github.com/personalizeguard/personalizeguard/internal/auditlog"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
+	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
 
 // Middleware IDs. They are stable, so other middleware can be placed
@@ -279,6 +280,12 @@ func (ids *IDs) Session(path Path, id *string) (*string, error) { return ids.rep
 func (ids *IDs) replace(path Path, id *string, session bool) (*string, error) {
 	if id == nil || *id == "" {
 		return id, nil
+	}
+	if _, err := pseudonym.Parse(*id); err == nil {
+		// Pseudonymising is not idempotent: a pseudonym given again would
+		// get a second one, and one customer two pseudonyms.
+		return nil, &guarderr.SafeguardError{Operation: middleware.GetOperationName(ids.ctx), Field: path.String(), Rule: RuleIdentifier,
+			Reason: "the identifier is already a pseudonym; pass the raw ID, or use a client whose Policy has no Pseudonymizer"}
 	}
 	p := ids.g.s.Pseudonymizer
 	var v string

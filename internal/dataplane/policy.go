@@ -30,8 +30,9 @@ type Policy struct {
 
 	// PublicProperties names the properties (in the properties JSON of
 	// events, items, users, actions and action interactions) whose values
-	// are public free text, such as an item's "description": their values
-	// are not scanned. Every other property value is. Name only properties
+	// are public free text, such as an item's "description": their string
+	// values are not scanned. Every other property value is, and so is a
+	// number, object or array under a public name. Name only properties
 	// whose values you publish anyway.
 	PublicProperties []string
 
@@ -49,7 +50,8 @@ type Policy struct {
 
 	// InsecureReportOnly logs what the field safeguards would refuse instead
 	// of refusing it, for a gradual roll-out. Transport rules still refuse,
-	// and a Pseudonymizer still replaces identifiers. Identifying values then
+	// and a Pseudonymizer still replaces identifiers: an identifier on the
+	// wire that is not its pseudonym is still refused. Identifying values then
 	// reach AWS: use it only to measure. It needs a Logger.
 	InsecureReportOnly bool
 

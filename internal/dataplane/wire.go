@@ -279,7 +279,10 @@ func (w *walker) check(n *Node, s string) error {
 			// Every identifier was replaced before serialization; one that
 			// is not a pseudonym the guard made was set after.
 			if !slices.Contains(w.st.pseudonyms, s) {
-				return w.fail(guarderr.RuleRequestChanged, "the identifier is not the pseudonym the guard put in: something after the guard's check (an interceptor or middleware) set it")
+				// Refused in report-only mode too: with a Pseudonymizer, no
+				// identifier goes out but a pseudonym the guard made.
+				return &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: guarderr.RuleRequestChanged,
+					Reason: "the identifier is not the pseudonym the guard put in: something after the guard's check (an interceptor or middleware) set it"}
 			}
 			return nil
 		}
@@ -370,10 +373,9 @@ func (w *walker) checkProperties(s string) error {
 		if err != nil {
 			return notObject()
 		}
-		if w.g.s.public(name) {
-			if err := sc.Skip(vk); err != nil {
-				return notObject()
-			}
+		if vk == jsonscan.String && w.g.s.public(name) {
+			// Only a text value is public free text: an object or array
+			// under a public name can hold anything, and is scanned.
 			continue
 		}
 		if err := jsontext.EachText(&sc, vk, w.scanText); err != nil {

@@ -1,0 +1,132 @@
+package personalizeevents_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeevents"
+	"github.com/aws/aws-sdk-go-v2/service/personalizeevents/types"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
+	"github.com/personalizeguard/personalizeguard/personalizeevents"
+)
+
+// TestReviewPublicPropertyNotText: PublicProperties exempts free text, not
+// whatever a public name holds: an object or array under a public name is
+// scanned like any other value.
+func TestReviewPublicPropertyNotText(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{PublicProperties: []string{"description"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, props := range []string{
+		`{"description":{"contact":"` + email + `"}}`,
+		`{"description":["` + email + `"]}`,
+		`{"description":[{"x":{"y":"` + email + `"}}]}`,
+	} {
+		_, err := client.PutItems(context.Background(), &sdk.PutItemsInput{DatasetArn: &c.ItemsARN, Items: []types.Item{
+			{ItemId: aws.String("item-9"), Properties: aws.String(props)}}})
+		dataplanetest.RequireRefused(t, s, nil, err, "Items[0].Properties", "sensitive.email", email)
+	}
+}
+
+// TestReviewPropertiesJSONForms: the forms a JSON reader may take a value
+// in are all scanned.
+func TestReviewPropertiesJSONForms(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{PublicProperties: []string{"description"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ props, rule string }{
+		{`{"contact":"jane.doe\u0040example.com"}`, "sensitive.email"},
+		{`{"a":"x","a":"` + email + `"}`, personalizeevents.RulePropertiesJSON},
+		{`{"description":"x","descr\u0069ption":"` + email + `"}`, personalizeevents.RulePropertiesJSON},
+		{`{"Description":"` + email + `"}`, "sensitive.email"},
+		{`{"card":4111111111111111}`, "sensitive.credit-card"},
+		{`{"card":4111111111111111.0}`, "sensitive.credit-card"},
+		{`{"card":4.111111111111111e15}`, "sensitive.credit-card"},
+		{`{"x":[1,{"y":[{"z":"` + email + `"}]}]}`, "sensitive.email"},
+		{`{"` + email + `":"x"}`, "sensitive.email"},
+	} {
+		_, err := client.PutItems(context.Background(), &sdk.PutItemsInput{DatasetArn: &c.ItemsARN, Items: []types.Item{
+			{ItemId: aws.String("item-9"), Properties: aws.String(tt.props)}}})
+		dataplanetest.RequireRefused(t, s, nil, err, "Items[0].Properties", tt.rule, email, "4111111111111111")
+	}
+}
+
+// TestReviewReportOnlyKeepsPseudonyms: report-only mode relaxes the field
+// safeguards, but with a Pseudonymizer no raw identifier reaches the wire,
+// even one a hook sets after the identifiers step.
+func TestReviewReportOnlyKeepsPseudonyms(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	var log dataplanetest.AuditLog
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(t),
+		InsecureReportOnly: true, Logger: log.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook := func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Insert(middleware.InitializeMiddlewareFunc("SetUser", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+				middleware.InitializeOutput, middleware.Metadata, error,
+			) {
+				in.Parameters.(*sdk.PutEventsInput).UserId = aws.String(email)
+				return next.HandleInitialize(ctx, in)
+			}), personalizeevents.IDIdentifiers, middleware.After)
+		})
+	}
+	_, err = client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u1"), SessionId: aws.String("s1"),
+		EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}}}, hook)
+	dataplanetest.RequireRefused(t, s, &log, err, "UserId", "transport.request-changed", email)
+}
+
+// TestReviewPseudonymPassedAgain: a pseudonym given as a userId (from the
+// CSV rewriter, or a service that stores pseudonyms) must not silently get
+// a second, different pseudonym: one customer, one pseudonym.
+func TestReviewPseudonymPassedAgain(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	p := dataplanetest.Pseudonymizer(t)
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{Pseudonymizer: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pu, _ := p.UserID(email)
+	_, err = client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String(pu), SessionId: aws.String("s1"),
+		EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}}})
+	twice, _ := p.UserID(pu)
+	if s.Seen(twice) {
+		t.Errorf("a pseudonym passed in was pseudonymised again (err %v): the customer has two pseudonyms", err)
+	}
+	dataplanetest.RequireRefused(t, s, nil, err, "UserId", "identifier.pseudonym")
+}
+
+// TestReviewSessionTokenHeader: a hook that writes an identifying value into
+// the session-token header after signing is refused like any other header.
+func TestReviewSessionTokenHeader(t *testing.T) {
+	t.Skip("defect: securetransport passes X-Amz-Security-Token unread (computedHeaders nil shape), so a hook after signing can send any value in it; see the review report for the proposed fix")
+	s, c := dataplanetest.Start(t)
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook := func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("Token", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+				middleware.FinalizeOutput, middleware.Metadata, error,
+			) {
+				in.Request.(*smithyhttp.Request).Header.Set("X-Amz-Security-Token", email)
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+		})
+	}
+	_, err = client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u1"), SessionId: aws.String("s1"),
+		EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}}}, hook)
+	if s.Seen(email) {
+		t.Errorf("the e-mail reached the endpoint in the session-token header (err %v)", err)
+	}
+}
