@@ -2,11 +2,15 @@ package personalizeevents_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeevents"
 	"github.com/aws/aws-sdk-go-v2/service/personalizeevents/types"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -128,5 +132,29 @@ func TestReviewSessionTokenHeader(t *testing.T) {
 		EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}}}, hook)
 	if s.Seen(email) {
 		t.Errorf("the e-mail reached the endpoint in the session-token header (err %v)", err)
+	}
+}
+
+// TestReviewPerCallSigningDump: a per-call ClientLogMode cannot switch the
+// signer's dump (canonical request, session token included) back on.
+func TestReviewPerCallSigningDump(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	cfg := s.Config()
+	cfg.Credentials = credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "SessionTokenSecret0123")
+	client, err := personalizeevents.New(cfg, personalizeevents.Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	perCall := func(o *sdk.Options) {
+		o.ClientLogMode |= aws.LogSigning | aws.LogRequestWithBody
+		o.Logger = logging.LoggerFunc(func(_ logging.Classification, format string, v ...any) { fmt.Fprintf(&logged, format, v...) })
+	}
+	if _, err := client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u1"), SessionId: aws.String("s1"),
+		EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}}}, perCall); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logged.String(), "SessionTokenSecret0123") {
+		t.Errorf("a per-call ClientLogMode dumped the session token:\n%s", logged.String())
 	}
 }

@@ -244,10 +244,17 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			w.pop()
 		}
 	default: // numbers, booleans, timestamps (epoch seconds in REST-JSON)
-		if k != jsonscan.Number && k != jsonscan.Literal {
-			return w.syntax()
+		switch k {
+		case jsonscan.Literal:
+			return nil
+		case jsonscan.Number:
+			// A number carries digits as well as a string does (a hook
+			// can write any into the body): each form a reader may take
+			// is scanned, as the control plane's gate does. Not through
+			// the memo: timestamps differ on every call and would fill it.
+			return jsontext.EachText(sc, k, w.scanNumber)
 		}
-		return nil
+		return w.syntax()
 	}
 }
 
@@ -393,6 +400,17 @@ func (w *walker) checkProperties(s string) error {
 
 func (w *walker) scanText(s string) error {
 	if f, ok := w.g.identifying(s); ok {
+		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+	}
+	return nil
+}
+
+// scanNumber is scanText for the forms of a number, without the memo.
+func (w *walker) scanNumber(s string) error {
+	if len(s) < 8 {
+		return nil // shorter than any identifying number (see jsontext.NumberForms)
+	}
+	if f, ok := w.g.s.Detector.First(s); ok {
 		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	return nil
