@@ -90,6 +90,7 @@ func TestPolicyValidate(t *testing.T) {
 		{"TLS 1.1", "us-east-1", Policy{MinTLSVersion: tls.VersionTLS11}, "MinTLSVersion"},
 		{"report-only without a Logger", "us-east-1", Policy{InsecureReportOnly: true}, "InsecureReportOnly"},
 		{"empty public property", "us-east-1", Policy{PublicProperties: []string{"b", ""}}, "PublicProperties[1]"},
+		{"zero Pseudonymizer", "us-east-1", Policy{Pseudonymizer: &pseudonym.Pseudonymizer{}}, "Pseudonymizer"},
 	}
 	for _, tt := range tests {
 		_, err := tt.p.validate(tt.region)

@@ -85,6 +85,11 @@ func (p Policy) validate(region string) (*settings, error) {
 	case s.minTLS != tls.VersionTLS12 && s.minTLS != tls.VersionTLS13:
 		return nil, &guarderr.ConfigError{Field: "MinTLSVersion", Reason: "must be tls.VersionTLS12 or tls.VersionTLS13; AWS requires TLS 1.2 or later"}
 	}
+	if p.Pseudonymizer != nil && p.Pseudonymizer.KeyVersion() == 0 {
+		// A zero Pseudonymizer makes no pseudonyms: every call with an
+		// identifier would fail.
+		return nil, &guarderr.ConfigError{Field: "Pseudonymizer", Reason: "is the zero Pseudonymizer; make one with pseudonym.New"}
+	}
 	if p.InsecureReportOnly && p.Logger == nil {
 		return nil, &guarderr.ConfigError{Field: "InsecureReportOnly", Reason: "needs a Logger: report-only mode reports through the audit log"}
 	}
