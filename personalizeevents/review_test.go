@@ -158,3 +158,21 @@ func TestReviewPerCallSigningDump(t *testing.T) {
 		t.Errorf("a per-call ClientLogMode dumped the session token:\n%s", logged.String())
 	}
 }
+
+// TestReviewPublicPropertiesOnlyInTheCatalogue: a property name declared
+// public for the catalogue does not exempt a user's or an event's property
+// of the same name.
+func TestReviewPublicPropertiesOnlyInTheCatalogue(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{PublicProperties: []string{"description"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err = client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{{UserId: aws.String("u1"),
+		Properties: aws.String(`{"description":"Jane, reach me at ` + email + `"}`)}}})
+	dataplanetest.RequireRefused(t, s, nil, err, "Users[0].Properties", "sensitive.email", email)
+	_, err = client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u1"), SessionId: aws.String("s1"),
+		EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt, Properties: aws.String(`{"description":"` + email + `"}`)}}})
+	dataplanetest.RequireRefused(t, s, nil, err, "EventList[0].Properties", "sensitive.email", email)
+}

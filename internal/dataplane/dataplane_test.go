@@ -20,6 +20,7 @@ var testAPI = &API{
 		"properties": String(RuleProperties, 1, 32000),
 		"ids":        List(String(RuleCatalogID, 1, 256), 0, 2),
 	})},
+	Catalogue:    map[string]bool{"Put": true},
 	Pseudonymize: func(params any, _ *IDs) (any, error) { return params, nil },
 }
 

@@ -54,6 +54,11 @@ type API struct {
 	// Operations maps each operation's name to its input structure, by the
 	// members' JSON names.
 	Operations map[string]*Node
+	// Catalogue names the operations whose properties describe the
+	// catalogue (items, actions): only there do Policy.PublicProperties
+	// apply. The properties of users and events describe people and what
+	// they did, and are always scanned.
+	Catalogue map[string]bool
 	// Pseudonymize returns params with its user and session IDs replaced
 	// through ids. It copies what it changes: params, the caller's, stays
 	// as it was.

@@ -28,12 +28,13 @@ type Policy struct {
 	// value in them.
 	Pseudonymizer *pseudonym.Pseudonymizer
 
-	// PublicProperties names the properties (in the properties JSON of
-	// events, items, users, actions and action interactions) whose values
-	// are public free text, such as an item's "description": their string
-	// values are not scanned. Every other property value is, and so is a
-	// number, object or array under a public name. Name only properties
-	// whose values you publish anyway.
+	// PublicProperties names the catalogue properties (in the properties
+	// JSON of items and actions) whose values are public free text, such
+	// as an item's "description": their string values are not scanned.
+	// Every other property value is, and so is a number, object or array
+	// under a public name, and every property of users, events and action
+	// interactions, which describe people and what they did. Name only
+	// properties whose values you publish anyway.
 	PublicProperties []string
 
 	// MinTLSVersion is the lowest TLS version the client negotiates: 0 means

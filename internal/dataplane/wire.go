@@ -347,8 +347,8 @@ func allIn(s string, ok func(byte) bool) bool {
 }
 
 // checkProperties reads a properties member: one JSON object whose names
-// are unique, every name and every value scanned, except the values of the
-// Policy's PublicProperties.
+// are unique, every name and every value scanned, except, in the catalogue's
+// operations, the string values of the Policy's PublicProperties.
 func (w *walker) checkProperties(s string) error {
 	var sc jsonscan.Scanner
 	sc.Reset(s)
@@ -360,6 +360,7 @@ func (w *walker) checkProperties(s string) error {
 	}
 	var buf [16]string
 	names := buf[:0]
+	catalogue := w.g.api.Catalogue[w.op]
 	for {
 		k, err := sc.Next()
 		if err != nil {
@@ -380,7 +381,7 @@ func (w *walker) checkProperties(s string) error {
 		if err != nil {
 			return notObject()
 		}
-		if vk == jsonscan.String && w.g.s.public(name) {
+		if catalogue && vk == jsonscan.String && w.g.s.public(name) {
 			// Only a text value is public free text: an object or array
 			// under a public name can hold anything, and is scanned.
 			continue
