@@ -138,3 +138,40 @@ func TestReviewNumberOnTheWire(t *testing.T) {
 		dataplanetest.RequireRefused(t, s, nil, err, "NumResults", "sensitive.credit-card", reviewCard)
 	}
 }
+
+type rawUser struct{}
+
+func (rawUser) BeforeSerialization(_ context.Context, in *smithyhttp.InterceptorContext) error {
+	in.Input.(*sdk.GetRecommendationsInput).UserId = aws.String(email)
+	return nil
+}
+
+func (rawUser) BeforeTransmit(_ context.Context, in *smithyhttp.InterceptorContext) error {
+	in.Request.Header.Set("X-Customer", email)
+	return nil
+}
+
+// TestReviewInterceptors: interceptors (client and per call) run before the
+// wire gate: one that puts the raw userId back is refused, and an e-mail
+// one writes in a header never reaches the endpoint.
+func TestReviewInterceptors(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String("customer-1")}
+	_, err = client.GetRecommendations(context.Background(), in, func(o *sdk.Options) {
+		o.Interceptors.AddBeforeSerialization(rawUser{})
+	})
+	dataplanetest.RequireRefused(t, s, nil, err, "UserId", "transport.request-changed", email)
+	_, err = client.GetRecommendations(context.Background(), in, func(o *sdk.Options) {
+		o.Interceptors.AddBeforeTransmit(rawUser{})
+	})
+	if s.Seen(email) {
+		t.Errorf("a BeforeTransmit interceptor's header reached the endpoint (err %v)", err)
+	}
+	if aws.ToString(in.UserId) != "customer-1" {
+		t.Errorf("the caller's input changed: %q", aws.ToString(in.UserId))
+	}
+}
