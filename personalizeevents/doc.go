@@ -25,7 +25,9 @@
 //     refused.
 //   - properties (events, items, users, actions, action interactions): one
 //     JSON object with unique names, every name and value scanned, except
-//     the values of the properties Policy.PublicProperties names.
+//     the string values of the properties Policy.PublicProperties names in
+//     items and actions (the catalogue; users' and events' properties are
+//     always scanned).
 //   - itemId, actionId and impressions are catalogue IDs: length, no
 //     control characters, scanned, never rewritten; trackingId and
 //     recommendationId must look like IDs the service issued; dataset ARNs

@@ -20,6 +20,7 @@ var testAPI = &API{
 		"properties": String(RuleProperties, 1, 32000),
 		"ids":        List(String(RuleCatalogID, 1, 256), 0, 2),
 	})},
+	Catalogue:    map[string]bool{"Put": true},
 	Pseudonymize: func(params any, _ *IDs) (any, error) { return params, nil },
 }
 
@@ -90,6 +91,7 @@ func TestPolicyValidate(t *testing.T) {
 		{"TLS 1.1", "us-east-1", Policy{MinTLSVersion: tls.VersionTLS11}, "MinTLSVersion"},
 		{"report-only without a Logger", "us-east-1", Policy{InsecureReportOnly: true}, "InsecureReportOnly"},
 		{"empty public property", "us-east-1", Policy{PublicProperties: []string{"b", ""}}, "PublicProperties[1]"},
+		{"zero Pseudonymizer", "us-east-1", Policy{Pseudonymizer: &pseudonym.Pseudonymizer{}}, "Pseudonymizer"},
 	}
 	for _, tt := range tests {
 		_, err := tt.p.validate(tt.region)

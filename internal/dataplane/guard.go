@@ -13,6 +13,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,6 +23,7 @@ import (
 	"github.com/personalizeguard/personalizeguard/internal/auditlog"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
+	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
 
 // Middleware IDs. They are stable, so other middleware can be placed
@@ -53,6 +55,11 @@ type API struct {
 	// Operations maps each operation's name to its input structure, by the
 	// members' JSON names.
 	Operations map[string]*Node
+	// Catalogue names the operations whose properties describe the
+	// catalogue (items, actions): only there do Policy.PublicProperties
+	// apply. The properties of users and events describe people and what
+	// they did, and are always scanned.
+	Catalogue map[string]bool
 	// Pseudonymize returns params with its user and session IDs replaced
 	// through ids. It copies what it changes: params, the caller's, stays
 	// as it was.
@@ -68,6 +75,7 @@ type Guard struct {
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values found clean
 	clean        securetransport.CleanTexts // body strings found clean
+	token        atomic.Pointer[string]     // the last session token found clean
 }
 
 // NewGuard validates p for clients in region.
@@ -279,6 +287,12 @@ func (ids *IDs) Session(path Path, id *string) (*string, error) { return ids.rep
 func (ids *IDs) replace(path Path, id *string, session bool) (*string, error) {
 	if id == nil || *id == "" {
 		return id, nil
+	}
+	if _, err := pseudonym.Parse(*id); err == nil {
+		// Pseudonymising is not idempotent: a pseudonym given again would
+		// get a second one, and one customer two pseudonyms.
+		return nil, &guarderr.SafeguardError{Operation: middleware.GetOperationName(ids.ctx), Field: path.String(), Rule: RuleIdentifier,
+			Reason: "the identifier is already a pseudonym; pass the raw ID, or use a client whose Policy has no Pseudonymizer"}
 	}
 	p := ids.g.s.Pseudonymizer
 	var v string

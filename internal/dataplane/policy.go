@@ -28,11 +28,13 @@ type Policy struct {
 	// value in them.
 	Pseudonymizer *pseudonym.Pseudonymizer
 
-	// PublicProperties names the properties (in the properties JSON of
-	// events, items, users, actions and action interactions) whose values
-	// are public free text, such as an item's "description": their values
-	// are not scanned. Every other property value is. Name only properties
-	// whose values you publish anyway.
+	// PublicProperties names the catalogue properties (in the properties
+	// JSON of items and actions) whose values are public free text, such
+	// as an item's "description": their string values are not scanned.
+	// Every other property value is, and so is a number, object or array
+	// under a public name, and every property of users, events and action
+	// interactions, which describe people and what they did. Name only
+	// properties whose values you publish anyway.
 	PublicProperties []string
 
 	// MinTLSVersion is the lowest TLS version the client negotiates: 0 means
@@ -49,7 +51,8 @@ type Policy struct {
 
 	// InsecureReportOnly logs what the field safeguards would refuse instead
 	// of refusing it, for a gradual roll-out. Transport rules still refuse,
-	// and a Pseudonymizer still replaces identifiers. Identifying values then
+	// and a Pseudonymizer still replaces identifiers: an identifier on the
+	// wire that is not its pseudonym is still refused. Identifying values then
 	// reach AWS: use it only to measure. It needs a Logger.
 	InsecureReportOnly bool
 
@@ -82,6 +85,11 @@ func (p Policy) validate(region string) (*settings, error) {
 		s.minTLS = tls.VersionTLS12
 	case s.minTLS != tls.VersionTLS12 && s.minTLS != tls.VersionTLS13:
 		return nil, &guarderr.ConfigError{Field: "MinTLSVersion", Reason: "must be tls.VersionTLS12 or tls.VersionTLS13; AWS requires TLS 1.2 or later"}
+	}
+	if p.Pseudonymizer != nil && p.Pseudonymizer.KeyVersion() == 0 {
+		// A zero Pseudonymizer makes no pseudonyms: every call with an
+		// identifier would fail.
+		return nil, &guarderr.ConfigError{Field: "Pseudonymizer", Reason: "is the zero Pseudonymizer; make one with pseudonym.New"}
 	}
 	if p.InsecureReportOnly && p.Logger == nil {
 		return nil, &guarderr.ConfigError{Field: "InsecureReportOnly", Reason: "needs a Logger: report-only mode reports through the audit log"}

@@ -3,6 +3,7 @@ package dataplane
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,12 +56,36 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 			return refuse(err)
 		}
 	}
+	if sg := m.g.checkSessionToken(op, sent.Header); sg != nil {
+		if err := m.g.violation(ctx, sg); err != nil {
+			return refuse(err)
+		}
+	}
 	if err := m.g.checkBody(ctx, op, st, body); err != nil {
 		return refuse(err)
 	}
 	st.acted |= actedFields
 	out, err := securetransport.SendChecked(ctx, m.send, sent, body)
 	return out, middleware.Metadata{}, err
+}
+
+// checkSessionToken scans the session-token header, which
+// CheckRequestText passes unread: a hook after signing can write anything
+// there. The token changes rarely, so the last one found clean is
+// remembered; a random base64 token gives the detector nothing to find.
+func (g *Guard) checkSessionToken(op string, h http.Header) *guarderr.SafeguardError {
+	for _, v := range h.Values("X-Amz-Security-Token") {
+		if p := g.token.Load(); p != nil && *p == v {
+			continue
+		}
+		if _, found := g.s.Detector.First(v); found {
+			return &guarderr.SafeguardError{Operation: op, Field: "header", Rule: guarderr.RuleRequestChanged + ".sensitive",
+				Reason: "an identifying value is in the request's session-token header: something after the guard's checks (a hook or the configuration) put it there"}
+		}
+		clean := strings.Clone(v)
+		g.token.Store(&clean)
+	}
+	return nil
 }
 
 // walker checks one request body along its operation's table.
@@ -244,10 +269,17 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			w.pop()
 		}
 	default: // numbers, booleans, timestamps (epoch seconds in REST-JSON)
-		if k != jsonscan.Number && k != jsonscan.Literal {
-			return w.syntax()
+		switch k {
+		case jsonscan.Literal:
+			return nil
+		case jsonscan.Number:
+			// A number carries digits as well as a string does (a hook
+			// can write any into the body): each form a reader may take
+			// is scanned, as the control plane's gate does. Not through
+			// the memo: timestamps differ on every call and would fill it.
+			return jsontext.EachText(sc, k, w.scanNumber)
 		}
-		return nil
+		return w.syntax()
 	}
 }
 
@@ -279,7 +311,10 @@ func (w *walker) check(n *Node, s string) error {
 			// Every identifier was replaced before serialization; one that
 			// is not a pseudonym the guard made was set after.
 			if !slices.Contains(w.st.pseudonyms, s) {
-				return w.fail(guarderr.RuleRequestChanged, "the identifier is not the pseudonym the guard put in: something after the guard's check (an interceptor or middleware) set it")
+				// Refused in report-only mode too: with a Pseudonymizer, no
+				// identifier goes out but a pseudonym the guard made.
+				return &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: guarderr.RuleRequestChanged,
+					Reason: "the identifier is not the pseudonym the guard put in: something after the guard's check (an interceptor or middleware) set it"}
 			}
 			return nil
 		}
@@ -337,8 +372,8 @@ func allIn(s string, ok func(byte) bool) bool {
 }
 
 // checkProperties reads a properties member: one JSON object whose names
-// are unique, every name and every value scanned, except the values of the
-// Policy's PublicProperties.
+// are unique, every name and every value scanned, except, in the catalogue's
+// operations, the string values of the Policy's PublicProperties.
 func (w *walker) checkProperties(s string) error {
 	var sc jsonscan.Scanner
 	sc.Reset(s)
@@ -350,6 +385,7 @@ func (w *walker) checkProperties(s string) error {
 	}
 	var buf [16]string
 	names := buf[:0]
+	catalogue := w.g.api.Catalogue[w.op]
 	for {
 		k, err := sc.Next()
 		if err != nil {
@@ -370,10 +406,9 @@ func (w *walker) checkProperties(s string) error {
 		if err != nil {
 			return notObject()
 		}
-		if w.g.s.public(name) {
-			if err := sc.Skip(vk); err != nil {
-				return notObject()
-			}
+		if catalogue && vk == jsonscan.String && w.g.s.public(name) {
+			// Only a text value is public free text: an object or array
+			// under a public name can hold anything, and is scanned.
 			continue
 		}
 		if err := jsontext.EachText(&sc, vk, w.scanText); err != nil {
@@ -391,6 +426,17 @@ func (w *walker) checkProperties(s string) error {
 
 func (w *walker) scanText(s string) error {
 	if f, ok := w.g.identifying(s); ok {
+		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+	}
+	return nil
+}
+
+// scanNumber is scanText for the forms of a number, without the memo.
+func (w *walker) scanNumber(s string) error {
+	if len(s) < 8 {
+		return nil // shorter than any identifying number (see jsontext.NumberForms)
+	}
+	if f, ok := w.g.s.Detector.First(s); ok {
 		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	return nil
