@@ -58,9 +58,10 @@ type SARIFOptions struct {
 	// Findings are about AWS resources, not files, but GitHub code scanning
 	// shows a result only if its first location has a physicalLocation. When
 	// Artifact is nil or returns "", the result points at the placeholder
-	// path "aws/<resource>", line 1: a stable relative path that is not a
-	// file, so the alert shows without a code snippet. The resource itself
-	// is always in the location's logicalLocations.
+	// path "aws/<resource>", line 1: a stable relative path that names no
+	// file in the repository (an ARN or s3:// URL would be an absolute URI,
+	// which GitHub rejects when its scheme is not the checkout's). The
+	// resource itself is always in the location's logicalLocations.
 	Artifact func(resource string) (uri string, line int)
 }
 
@@ -70,8 +71,10 @@ type SARIFOptions struct {
 // Each distinct finding ID is a rule (reportingDescriptor) and each finding a
 // result. Rules are sorted by ID, results by descending severity, then ID,
 // resource and message, so the same findings always give the same bytes.
-// Results carry a fingerprint of rule ID and resource only, so a result keeps
-// its identity across runs while its message changes.
+// Results carry fingerprints (partialFingerprints.primaryLocationLineHash,
+// which GitHub de-duplicates on, and fingerprints["personalizeguard/v1"]) of
+// rule ID and resource only, so an alert keeps its identity across runs while
+// its message or severity changes.
 //
 // Severities map to SARIF levels, and to the security-severity score GitHub
 // reads from a rule's properties, as follows:
