@@ -2,8 +2,10 @@
 // IDs, severities and remediations, as returned by the kms and s3guard checks.
 //
 // A [Report] is data. The guard in package personalize turns a blocking report
-// into a SafeguardError; tools print it with [Report.WriteTable] or encode it as
-// JSON. Findings name resources (a bucket, a key ARN) and never data values.
+// into a SafeguardError; tools print it with [Report.WriteTable], encode it as
+// JSON with [Report.WriteJSON], or as SARIF for code-scanning dashboards with
+// [Report.WriteSARIF]. Findings name resources (a bucket, a key ARN) and never
+// data values.
 package posture
 
 import (
