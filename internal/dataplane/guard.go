@@ -13,7 +13,6 @@ import (
 	"context"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -75,7 +74,6 @@ type Guard struct {
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values found clean
 	clean        securetransport.CleanTexts // body strings found clean
-	token        atomic.Pointer[string]     // the last session token found clean
 }
 
 // NewGuard validates p for clients in region.

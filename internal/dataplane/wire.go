@@ -3,7 +3,6 @@ package dataplane
 import (
 	"context"
 	"errors"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,36 +55,12 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 			return refuse(err)
 		}
 	}
-	if sg := m.g.checkSessionToken(op, sent.Header); sg != nil {
-		if err := m.g.violation(ctx, sg); err != nil {
-			return refuse(err)
-		}
-	}
 	if err := m.g.checkBody(ctx, op, st, body); err != nil {
 		return refuse(err)
 	}
 	st.acted |= actedFields
 	out, err := securetransport.SendChecked(ctx, m.send, sent, body)
 	return out, middleware.Metadata{}, err
-}
-
-// checkSessionToken scans the session-token header, which
-// CheckRequestText passes unread: a hook after signing can write anything
-// there. The token changes rarely, so the last one found clean is
-// remembered; a random base64 token gives the detector nothing to find.
-func (g *Guard) checkSessionToken(op string, h http.Header) *guarderr.SafeguardError {
-	for _, v := range h.Values("X-Amz-Security-Token") {
-		if p := g.token.Load(); p != nil && *p == v {
-			continue
-		}
-		if _, found := g.s.Detector.First(v); found {
-			return &guarderr.SafeguardError{Operation: op, Field: "header", Rule: guarderr.RuleRequestChanged + ".sensitive",
-				Reason: "an identifying value is in the request's session-token header: something after the guard's checks (a hook or the configuration) put it there"}
-		}
-		clean := strings.Clone(v)
-		g.token.Store(&clean)
-	}
-	return nil
 }
 
 // walker checks one request body along its operation's table.

@@ -184,19 +184,18 @@ func ReadBody(req *smithyhttp.Request) (string, error) {
 
 // computedHeaders are the headers the SDK computes from what was checked
 // (the signature, the date, the hashed body, the invocation and retry
-// counters) or that carry the caller's own credentials. The detector would
-// take the access key in the signature for a finding, so each is held to
-// the shape the SDK gives it instead: a hook that writes anything else there
-// is refused. The session token, the caller's credential, is the one value
-// the gate passes unread; a Content-Length in the header map is never sent
-// (net/http writes the body's own length).
+// counters). The detector would take the access key in the signature for a
+// finding, so each is held to the shape the SDK gives it instead: a hook
+// that writes anything else there is refused. The session token, the
+// caller's credential, has no shape to hold it to: it is scanned, the last
+// clean one remembered (see CleanTexts). A Content-Length in the header map
+// is never sent (net/http writes the body's own length).
 var computedHeaders = map[string]func(string) bool{
 	"Authorization":         sigV4Authorization,
 	"X-Amz-Date":            amzDate,
 	"X-Amz-Content-Sha256":  payloadHash,
 	"Amz-Sdk-Invocation-Id": uuidShape,
 	"Amz-Sdk-Request":       retryMetrics,
-	"X-Amz-Security-Token":  nil,
 	"Content-Length":        nil,
 }
 
@@ -343,6 +342,14 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 		if dirty(k) {
 			return "header"
 		}
+		if k == "X-Amz-Security-Token" {
+			for _, v := range vs {
+				if !clean.sessionTokenClean(v, det) {
+					return "header"
+				}
+			}
+			continue
+		}
 		if shape, computed := computedHeaders[k]; computed {
 			for _, v := range vs {
 				if shape != nil && !shape(v) {
@@ -367,8 +374,25 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 // bounded: past maxCleanTexts values, or for a value longer than
 // maxCleanText, the detector runs every time.
 type CleanTexts struct {
-	mu  sync.Mutex
-	set atomic.Pointer[map[string]struct{}]
+	mu    sync.Mutex
+	set   atomic.Pointer[map[string]struct{}]
+	token atomic.Pointer[string] // the last session token found clean
+}
+
+// sessionTokenClean reports whether det finds nothing in the session token
+// v. A hook after signing can write anything in that header; the token
+// itself changes only when credentials are refreshed, so the last clean one
+// is remembered and a call costs one comparison.
+func (c *CleanTexts) sessionTokenClean(v string, det *sensitive.Detector) bool {
+	if p := c.token.Load(); p != nil && *p == v {
+		return true
+	}
+	if _, found := det.First(v); found {
+		return false
+	}
+	clean := strings.Clone(v)
+	c.token.Store(&clean)
+	return true
 }
 
 const (
