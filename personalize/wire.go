@@ -3,7 +3,6 @@ package personalize
 import (
 	"context"
 	"errors"
-	"net/http"
 	"slices"
 	"strconv"
 
@@ -53,49 +52,36 @@ func (*wireGate) ID() string { return IDWireGate }
 func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
 	middleware.DeserializeOutput, middleware.Metadata, error,
 ) {
-	op := middleware.GetOperationName(ctx)
-	refuse := func(err error) (middleware.DeserializeOutput, middleware.Metadata, error) {
-		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
-	}
-	req, err := securetransport.Request(ctx, op, in, m.g.s.region)
-	if err != nil {
-		return refuse(err)
-	}
 	if !m.content {
+		// The guard's own clients: the transport rules, then on as usual.
+		if _, err := securetransport.Request(ctx, middleware.GetOperationName(ctx), in, m.g.s.region); err != nil {
+			return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+		}
 		return next.HandleDeserialize(ctx, in)
 	}
-	st := stateFrom(ctx)
-	if st == nil || st.ran != m.g.stages {
-		return refuse(m.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
-			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"}))
-	}
-	if m.send == nil {
-		return refuse(&SafeguardError{Operation: op, Rule: RuleBypassed,
-			Reason: "the guard's middleware is on a client the guard did not secure; build it with personalize.New or Guard.Option"})
-	}
-	sent, body, err := securetransport.Intake(ctx, op, req, m.g.s.region)
-	if err != nil {
-		return refuse(err)
-	}
-	if err := m.g.checkRequestText(ctx, op, sent); err != nil {
-		return refuse(err)
-	}
-	if err := m.g.checkBody(ctx, op, body); err != nil {
-		return refuse(err)
-	}
-	// Send what was checked, through the guard's own transport: the rest of
-	// the Deserialize step and the client's HTTPClient are not involved.
-	out, err := securetransport.SendChecked(ctx, m.send, sent, body)
-	return out, middleware.Metadata{}, err
+	return securetransport.Gate(ctx, in, m, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 }
 
-// checkRequestText scans the request line, the Host and the headers with
-// the detector (see securetransport.CheckRequestText).
-func (g *Guard) checkRequestText(ctx context.Context, op string, req *http.Request) error {
-	if err := securetransport.CheckRequestText(op, req, g.s.Detector, &g.cleanHeaders); err != nil {
-		return g.violation(ctx, err)
+// Ran refuses a call on which a safeguard middleware did not run, or whose
+// client the guard did not secure.
+func (m *wireGate) Ran(ctx context.Context, op string) error {
+	if st := stateFrom(ctx); st == nil || st.ran != m.g.stages {
+		return m.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
+			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
+	}
+	if m.send == nil {
+		return &SafeguardError{Operation: op, Rule: RuleBypassed,
+			Reason: "the guard's middleware is on a client the guard did not secure; build it with personalize.New or Guard.Option"}
 	}
 	return nil
+}
+
+func (m *wireGate) Violation(ctx context.Context, err *SafeguardError) error {
+	return m.g.violation(ctx, err)
+}
+
+func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
+	return m.g.checkBody(ctx, op, body)
 }
 
 // checkBody walks the serialized JSON body of op with the same field rules

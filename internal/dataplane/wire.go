@@ -33,34 +33,30 @@ func (*wireGate) ID() string { return IDWireGate }
 func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, _ middleware.DeserializeHandler) (
 	middleware.DeserializeOutput, middleware.Metadata, error,
 ) {
-	op := middleware.GetOperationName(ctx)
-	refuse := func(err error) (middleware.DeserializeOutput, middleware.Metadata, error) {
-		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+	return securetransport.Gate(ctx, in, m, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+}
+
+// Ran refuses a call on which the guard's identifiers step did not run.
+func (m *wireGate) Ran(ctx context.Context, op string) error {
+	if st := stateFrom(ctx); st == nil || !st.identifiers {
+		return m.g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
+			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
 	}
-	req, err := securetransport.Request(ctx, op, in, m.g.s.region)
-	if err != nil {
-		return refuse(err)
-	}
+	return nil
+}
+
+func (m *wireGate) Violation(ctx context.Context, err *guarderr.SafeguardError) error {
+	return m.g.violation(ctx, err)
+}
+
+// CheckBody applies the field rules to the body and records that they did.
+func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
 	st := stateFrom(ctx)
-	if st == nil || !st.identifiers {
-		return refuse(m.g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
-			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"}))
-	}
-	sent, body, err := securetransport.Intake(ctx, op, req, m.g.s.region)
-	if err != nil {
-		return refuse(err)
-	}
-	if sg := securetransport.CheckRequestText(op, sent, m.g.s.Detector, &m.g.cleanHeaders); sg != nil {
-		if err := m.g.violation(ctx, sg); err != nil {
-			return refuse(err)
-		}
-	}
 	if err := m.g.checkBody(ctx, op, st, body); err != nil {
-		return refuse(err)
+		return err
 	}
 	st.acted |= actedFields
-	out, err := securetransport.SendChecked(ctx, m.send, sent, body)
-	return out, middleware.Metadata{}, err
+	return nil
 }
 
 // walker checks one request body along its operation's table.

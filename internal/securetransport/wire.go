@@ -87,6 +87,54 @@ type CheckedBody struct{ r strings.Reader }
 func (b *CheckedBody) Read(p []byte) (int, error) { return b.r.Read(p) }
 func (*CheckedBody) Close() error                 { return nil }
 
+// GateChecks is what a client's guard adds to the wire gate every guarded
+// client shares (see [Gate]).
+type GateChecks interface {
+	// Ran refuses the call when one of the guard's middleware did not run
+	// on it, or the gate is on a client the guard did not secure.
+	Ran(ctx context.Context, op string) error
+	// Violation returns err, or records it and returns nil in report-only
+	// mode.
+	Violation(ctx context.Context, err *guarderr.SafeguardError) error
+	// CheckBody applies the client's field rules to the serialized body.
+	CheckBody(ctx context.Context, op, body string) error
+}
+
+// Gate is the wire gate's last word on a request, the same for every
+// guarded client: the transport rules on the URL, the guard's middleware
+// having run, the gate's own copy of the request (see [Intake]), the text
+// of its request line and headers, the client's field rules on the body,
+// and then the send, through send, the HTTP client the guard hardened. It
+// never hands the request on: nothing runs between the check and the send.
+func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, region string, send aws.HTTPClient,
+	det *sensitive.Detector, clean *CleanTexts) (middleware.DeserializeOutput, middleware.Metadata, error) {
+	op := middleware.GetOperationName(ctx)
+	refuse := func(err error) (middleware.DeserializeOutput, middleware.Metadata, error) {
+		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+	}
+	req, err := Request(ctx, op, in, region)
+	if err != nil {
+		return refuse(err)
+	}
+	if err := c.Ran(ctx, op); err != nil {
+		return refuse(err)
+	}
+	sent, body, err := Intake(ctx, op, req, region)
+	if err != nil {
+		return refuse(err)
+	}
+	if sg := CheckRequestText(op, sent, det, clean); sg != nil {
+		if err := c.Violation(ctx, sg); err != nil {
+			return refuse(err)
+		}
+	}
+	if err := c.CheckBody(ctx, op, body); err != nil {
+		return refuse(err)
+	}
+	out, err := SendChecked(ctx, send, sent, body)
+	return out, middleware.Metadata{}, err
+}
+
 // Request returns the HTTP request a Deserialize middleware was given, once
 // the transport rules hold for its URL (see CheckURL).
 func Request(ctx context.Context, op string, in middleware.DeserializeInput, region string) (*smithyhttp.Request, error) {

@@ -1,9 +1,16 @@
 package securetransport
 
 import (
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // TestCleanTexts: the memo of clean header values answers only for values
@@ -72,5 +79,35 @@ func TestComputedHeaderShapes(t *testing.T) {
 		if got := computedHeaders[tt.header](tt.value); got != tt.ok {
 			t.Errorf("%s %.40q: shape ok = %v, want %v", tt.header, tt.value, got, tt.ok)
 		}
+	}
+}
+
+// TestHeaderMemoNeverPassesAnIdentifyingValue: a header value once found
+// clean is skipped after; a different value, an e-mail in the same header,
+// is still refused, and never remembered.
+func TestHeaderMemoNeverPassesAnIdentifyingValue(t *testing.T) {
+	det := sensitive.Default()
+	var clean CleanTexts
+	request := func(owner string) *http.Request {
+		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
+		return &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{"X-Owner": {owner}}}
+	}
+	var got []string
+	for _, owner := range []string{"team-recs", "team-recs", "jane.doe@example.com", "team-recs"} {
+		if sg := CheckRequestText("ListDatasetGroups", request(owner), det, &clean); sg != nil {
+			got = append(got, sg.Rule+" "+sg.Field)
+			if strings.Contains(sg.Error(), "jane") {
+				t.Errorf("the error echoes the value: %v", sg)
+			}
+			continue
+		}
+		got = append(got, "pass")
+	}
+	want := []string{"pass", "pass", guarderr.RuleRequestChanged + ".sensitive header", "pass"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+	if !clean.Has("team-recs") || clean.Has("jane.doe@example.com") {
+		t.Error("the memo holds the wrong values")
 	}
 }
