@@ -1,6 +1,6 @@
 // Package personalizetest runs Amazon Personalize (the control plane and
-// both data-plane APIs: events and runtime), AWS KMS and Amazon S3
-// in-process, behind one HTTPS endpoint on 127.0.0.1, so that tests and
+// both data-plane APIs: events and runtime), AWS KMS, AWS STS
+// (GetCallerIdentity) and Amazon S3 in-process, behind one HTTPS endpoint on 127.0.0.1, so that tests and
 // examples exercise the real aws-sdk-go-v2 clients, serializers and TLS
 // without an AWS account or a network.
 //
@@ -34,8 +34,8 @@
 // The endpoint routes each request by its X-Amz-Target header:
 // "AmazonPersonalize.*" to the Personalize emulator, "TrentService.*" to KMS
 // (an in-memory emulator with key states, policies, aliases, grants and
-// AES-256-GCM envelopes). Requests without one that are signed for the
-// service "personalize" (the SigV4 credential scope) go to the events and
+// AES-256-GCM envelopes). Requests without one go by the service of their
+// SigV4 credential scope: "sts" to STS, "personalize" to the events and
 // runtime APIs, routed by method and path (POST /events, POST
 // /recommendations, ...); anything else goes to S3 (gofakes3 behind a
 // front handler that stores bucket encryption, policies, public access
@@ -103,6 +103,20 @@
 // InvalidInputException that says the emulator cannot evaluate it, never
 // passed unfiltered.
 //
+// # Who is calling
+//
+// STS answers GetCallerIdentity (the query protocol: a form-encoded POST,
+// an XML answer) for the access key ID in the request's credential scope.
+// [Server.Config]'s credentials ([AccessKeyID]) are the IAM user [UserARN];
+// [Server.ConfigAs] calls with other credentials: [RootAccessKeyID] as the
+// account's root user ([RootARN]), [AssumedRoleAccessKeyID] as a role
+// session ([AssumedRoleARN]). Any other access key ID is refused with
+// InvalidClientTokenId (HTTP 403), as AWS refuses a key it does not know.
+// A test of a check that refuses root credentials needs nothing else:
+//
+//	cfg := s.ConfigAs(personalizetest.RootAccessKeyID)
+//	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, nil) // *out.Arn == personalizetest.RootARN
+//
 // # Proving what reached "AWS"
 //
 // Every request is recorded before any emulator sees it: [Server.Requests]
@@ -113,7 +127,8 @@
 // # Failing on purpose
 //
 // [Server.Deny] answers an operation with AWS's access-denied error (name the
-// data plane's with [ServiceEvents] and [ServiceRuntime]), to test
+// data plane's with [ServiceEvents] and [ServiceRuntime], STS's with
+// [ServiceSTS]), to test
 // that checks which cannot run fail closed. [Options].MinTLSVersion and MaxTLSVersion build an
 // endpoint that offers only old TLS versions, to test that clients refuse
 // it.

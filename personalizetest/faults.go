@@ -22,6 +22,7 @@ const (
 	ServiceRuntime = fakepersonalize.APIRuntime
 	ServiceKMS     = "kms"
 	ServiceS3      = "s3"
+	ServiceSTS     = "sts"
 )
 
 // AnyOperation makes [Server.Deny] and [Server.Allow] apply to every
@@ -42,7 +43,10 @@ func faultKey(service, operation string) string {
 // that service, as if the caller's IAM policy lacked the permission:
 // Personalize and KMS answer HTTP 400 with __type AccessDeniedException, the
 // events and runtime APIs HTTP 403 with the X-Amzn-Errortype
-// AccessDeniedException, S3 HTTP 403 with the XML code AccessDenied. Denied requests are still
+// AccessDeniedException, S3 HTTP 403 with the XML code AccessDenied, STS
+// HTTP 403 with the XML code AccessDenied (AWS never denies
+// GetCallerIdentity, which needs no permission, but a check that calls it
+// must still fail closed when STS refuses it). Denied requests are still
 // recorded in the request log. [AnyOperation] denies every operation of the
 // service. Use it to test that a check which cannot run fails closed.
 func (s *Server) Deny(service, operation string) {
@@ -64,16 +68,13 @@ func (s *Server) isDenied(service, operation string) bool {
 	return s.faults.denied[faultKey(service, operation)] || s.faults.denied[faultKey(service, AnyOperation)]
 }
 
-// testPrincipal is who the static test credentials stand for.
-const testPrincipal = "arn:aws:iam::" + AccountID + ":user/personalizetest"
-
 func writeDenied(w http.ResponseWriter, r *http.Request, service, operation string) {
 	iamService := service
 	if service == ServiceEvents || service == ServiceRuntime {
 		iamService = ServicePersonalize // IAM has one prefix for all three APIs
 	}
 	action := iamService + ":" + operation
-	msg := "User: " + testPrincipal + " is not authorized to perform: " + action + " because no identity-based policy allows the " + action + " action"
+	msg := "User: " + UserARN + " is not authorized to perform: " + action + " because no identity-based policy allows the " + action + " action"
 	if service == ServiceS3 {
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(http.StatusForbidden)
@@ -89,6 +90,10 @@ func writeDenied(w http.ResponseWriter, r *http.Request, service, operation stri
 		}{Code: "AccessDenied", Message: "Access Denied", RequestID: "personalizetest", HostID: "personalizetest"})
 		_, _ = io.WriteString(w, xml.Header)
 		_, _ = w.Write(b)
+		return
+	}
+	if service == ServiceSTS {
+		writeSTSError(w, http.StatusForbidden, "AccessDenied", msg)
 		return
 	}
 	if service == ServiceEvents || service == ServiceRuntime {

@@ -11,6 +11,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -74,12 +75,13 @@ func (o Options) validate() error {
 }
 
 // Server is one HTTPS endpoint on 127.0.0.1 serving Amazon Personalize (the
-// control plane and the events and runtime data-plane APIs), AWS KMS and
-// Amazon S3 in-process. Requests are routed by their X-Amz-Target header:
-// "AmazonPersonalize.*" goes to Personalize, "TrentService.*" to KMS;
-// requests without one that are signed for "personalize" go to the events
-// or runtime API by method and path (POST /events, POST /recommendations,
-// ...); anything else goes to S3 (path-style).
+// control plane and the events and runtime data-plane APIs), AWS KMS, AWS STS
+// (GetCallerIdentity) and Amazon S3 in-process. Requests are routed by their
+// X-Amz-Target header: "AmazonPersonalize.*" goes to Personalize,
+// "TrentService.*" to KMS; requests without one go by the service of their
+// SigV4 credential scope: "sts" to STS, "personalize" to the events or
+// runtime API by method and path (POST /events, POST /recommendations, ...);
+// anything else goes to S3 (path-style).
 //
 // A Server is safe for concurrent use. Close it when done; [New] does that
 // through t.Cleanup.
@@ -262,11 +264,18 @@ const personalizeSigningName = "personalize"
 // (Credential=AKID/date/Region/service/aws4_request), from the
 // Authorization header or, for presigned URLs, the query; "" if unsigned.
 func signingService(r *http.Request) string {
+	_, service := credentialScope(r)
+	return service
+}
+
+// credentialScope returns the access key ID and the service of a SigV4
+// request's credential scope; "" and "" if unsigned.
+func credentialScope(r *http.Request) (accessKeyID, service string) {
 	var cred string
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		_, after, ok := strings.Cut(auth, "Credential=")
 		if !ok {
-			return ""
+			return "", ""
 		}
 		cred, _, _ = strings.Cut(after, ",")
 	} else {
@@ -274,9 +283,9 @@ func signingService(r *http.Request) string {
 	}
 	parts := strings.Split(strings.TrimSpace(cred), "/")
 	if len(parts) != 5 || parts[4] != "aws4_request" {
-		return ""
+		return "", ""
 	}
-	return parts[3]
+	return parts[0], parts[3]
 }
 
 // serve records a request, applies [Server.Deny], and routes it to its
@@ -305,6 +314,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	var next http.Handler
 	target := r.Header.Get("X-Amz-Target")
+	accessKeyID, scope := credentialScope(r)
 	switch {
 	case strings.HasPrefix(target, fakepersonalize.TargetPrefix):
 		req.Service, req.Operation, req.Target = ServicePersonalize, strings.TrimPrefix(target, fakepersonalize.TargetPrefix), target
@@ -312,7 +322,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(target, fakekms.TargetPrefix):
 		req.Service, req.Operation, req.Target = ServiceKMS, strings.TrimPrefix(target, fakekms.TargetPrefix), target
 		next = s.kms
-	case target == "" && signingService(r) == personalizeSigningName:
+	case target == "" && scope == stsSigningName:
+		// The query protocol: the operation is the form's Action, on "/".
+		form := r.URL.Query()
+		if body, err := url.ParseQuery(string(body)); err == nil {
+			for k, vs := range body {
+				form[k] = append(form[k], vs...)
+			}
+		}
+		req.Service, req.Operation, req.Target = ServiceSTS, form.Get("Action"), req.URL
+		next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serveSTS(w, r, form, accessKeyID) })
+	case target == "" && scope == personalizeSigningName:
 		// The events and runtime APIs are REST-JSON on paths (/events,
 		// /recommendations) that are also valid path-style S3 bucket names;
 		// the credential scope tells them apart, as S3 requests are signed

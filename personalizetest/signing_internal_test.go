@@ -16,6 +16,7 @@ func TestSigningService(t *testing.T) {
 		name, authorization, url, want string
 	}{
 		{"personalize", auth("personalize"), "/events", "personalize"},
+		{"sts", auth("sts"), "/", "sts"},
 		{"s3", auth("s3"), "/events", "s3"},
 		{"presigned S3 URL", "", "/events/k?X-Amz-Credential=" + strings.Replace(scope, "%s", "s3", 1), "s3"},
 		{"unsigned", "", "/events", ""},
@@ -31,6 +32,13 @@ func TestSigningService(t *testing.T) {
 			}
 			if got := signingService(r); got != tc.want {
 				t.Errorf("signingService(%q) = %q, want %q", tc.authorization, got, tc.want)
+			}
+			wantKey := ""
+			if tc.want != "" {
+				wantKey = "AKIDPERSONALIZETEST"
+			}
+			if key, _ := credentialScope(r); key != wantKey {
+				t.Errorf("credentialScope(%q) access key ID = %q, want %q", tc.authorization, key, wantKey)
 			}
 		})
 	}

@@ -1,0 +1,220 @@
+// Package callerid refuses the AWS account's root credentials: it asks STS
+// GetCallerIdentity who a set of credentials stands for, once per
+// credential identity, and returns a [*RootCredentialsError] for the root
+// user. AWS's data-protection guidance asks that each principal have least
+// privilege; the root user has every privilege and cannot be restricted by
+// IAM policies.
+//
+// # Failing closed
+//
+// A check that cannot run never passes: STS unreachable, throttled or
+// refusing the call, an answer without an ARN, an ARN of a shape the check
+// does not know, or an answer for another account than the ARN's all
+// return a [*CheckError], which the guard turns into a refusal.
+//
+// # What is kept
+//
+// The [Checker] caches what STS said for each access key ID, keyed by a
+// salted SHA-256 of the ID (the salt is the Checker's own, random), so the
+// cache holds no access key ID and no secret. The credentials themselves
+// are held only for the duration of the STS call that signs with them.
+// Errors and [Caller] name the account and the kind of principal, never a
+// key.
+package callerid
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/personalizeguard/personalizeguard/internal/checkcache"
+)
+
+// GetCallerIdentityAPIClient is the STS call a [Checker] makes.
+// *sts.Client satisfies it. GetCallerIdentity needs no IAM permission, but
+// an SCP or a VPC endpoint policy can still deny it.
+type GetCallerIdentityAPIClient interface {
+	GetCallerIdentity(ctx context.Context, params *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+var _ GetCallerIdentityAPIClient = (*sts.Client)(nil)
+
+// Options tune a [Checker]. Zero fields take the defaults of
+// internal/checkcache (TTL 5 minutes, 1024 identities, 30-second timeout,
+// no failure back-off).
+type Options struct {
+	// TTL is how long what STS said about a credential identity is reused.
+	// An identity's principal never changes, so the TTL bounds memory, not
+	// staleness.
+	TTL time.Duration
+	// MaxEntries bounds the number of identities whose answers are kept.
+	MaxEntries int
+	// Timeout bounds one STS call, which runs detached from the first
+	// caller's context so that one caller giving up does not fail the
+	// others.
+	Timeout time.Duration
+	// FailureBackoff, when positive, keeps a failed call's [*CheckError]
+	// for a jittered interval between FailureBackoff/2 and FailureBackoff,
+	// doubling with each consecutive failure up to 30 seconds: callers in
+	// that interval fail closed at once instead of each asking STS again.
+	FailureBackoff time.Duration
+	// Now is the clock; nil means time.Now. Tests replace it.
+	Now func() time.Time
+
+	jitter func() float64 // tests fix the back-off's jitter
+}
+
+// Checker runs the root-credentials check with a cache: one GetCallerIdentity
+// per credential identity, in one flight that every concurrent caller
+// joins. One Checker belongs to one guard; it is safe for concurrent use.
+type Checker struct {
+	client GetCallerIdentityAPIClient
+	cache  *checkcache.Cache[identity, Caller]
+	salt   [32]byte
+	ttl    time.Duration
+	now    func() time.Time
+
+	// last is the latest answer this Checker fetched — the same identity on
+	// nearly every call of a guard — so that the steady state reads it
+	// without a cache lookup or an allocation. It expires no later than the
+	// cache's entry.
+	last atomic.Pointer[answer]
+}
+
+type answer struct {
+	id      identity
+	caller  Caller
+	expires time.Time
+}
+
+// identity is the cache key of a credential identity: a salted SHA-256 of
+// its access key ID.
+type identity [sha256.Size]byte
+
+// NewChecker returns a Checker that asks STS through c.
+func NewChecker(c GetCallerIdentityAPIClient, optFns ...func(*Options)) *Checker {
+	var o Options
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	ch := &Checker{
+		client: c,
+		ttl:    o.TTL,
+		now:    o.Now,
+		cache: checkcache.New[identity, Caller](checkcache.Options{
+			TTL: o.TTL, MaxEntries: o.MaxEntries, Timeout: o.Timeout,
+			FailureBackoff: o.FailureBackoff, Now: o.Now, Jitter: o.jitter,
+		}),
+	}
+	if ch.ttl <= 0 {
+		ch.ttl = checkcache.DefaultTTL
+	}
+	if ch.now == nil {
+		ch.now = time.Now
+	}
+	_, _ = rand.Read(ch.salt[:]) // crypto/rand.Read does not fail (Go 1.24)
+	return ch
+}
+
+// identityOf returns the cache key of an access key ID without allocating
+// for IDs up to 128 bytes (IAM's limit).
+func (c *Checker) identityOf(accessKeyID string) identity {
+	var buf [32 + 128]byte
+	b := append(append(buf[:0], c.salt[:]...), accessKeyID...)
+	return sha256.Sum256(b)
+}
+
+// Check returns who creds stand for. The first Check of an access key ID
+// calls GetCallerIdentity signed with creds themselves (not with whatever
+// the client's own provider returns by then), so the answer is about these
+// credentials; later Checks of the same ID, and Checks concurrent with the
+// first, share its answer. It returns:
+//
+//   - the [Caller] and nil for an IAM user, a role session or a federated
+//     user;
+//   - the Caller and a [*RootCredentialsError] for the account's root user;
+//   - a [*CheckError] when the check could not run, or creds have no access
+//     key ID (anonymous credentials: the guard cannot tell who signs);
+//   - the caller's context error when ctx ends first.
+func (c *Checker) Check(ctx context.Context, creds aws.Credentials) (Caller, error) {
+	if creds.AccessKeyID == "" {
+		return Caller{}, &CheckError{Operation: operation, Permission: permission, Err: errNoAccessKey}
+	}
+	if c.client == nil {
+		return Caller{}, &CheckError{Operation: operation, Permission: permission, Err: errNoClient}
+	}
+	id := c.identityOf(creds.AccessKeyID)
+	var caller Caller
+	if a := c.last.Load(); a != nil && a.id == id && c.now().Before(a.expires) {
+		caller = a.caller
+	} else {
+		var shared bool
+		var err error
+		started := c.now()
+		caller, shared, err = c.cache.Do(ctx, id, func(ctx context.Context) (Caller, error) {
+			return fetch(ctx, c.client, creds)
+		})
+		if err != nil {
+			return Caller{}, err
+		}
+		if !shared {
+			// This call ran the flight: the cache keeps its answer until
+			// at least started+TTL.
+			c.last.Store(&answer{id: id, caller: caller, expires: started.Add(c.ttl)})
+		}
+	}
+	if caller.Kind == Root {
+		return caller, &RootCredentialsError{Partition: caller.Partition, Account: caller.Account}
+	}
+	return caller, nil
+}
+
+// Forget drops what the Checker knows about creds' access key ID, so the
+// next Check asks STS again (a Check whose call was in flight meanwhile may
+// still keep its answer).
+func (c *Checker) Forget(creds aws.Credentials) {
+	id := c.identityOf(creds.AccessKeyID)
+	if a := c.last.Load(); a != nil && a.id == id {
+		c.last.CompareAndSwap(a, nil)
+	}
+	c.cache.Forget(id)
+}
+
+const (
+	operation  = "GetCallerIdentity"
+	permission = "sts:GetCallerIdentity"
+)
+
+// fetch asks STS who creds stand for and classifies the answer.
+func fetch(ctx context.Context, client GetCallerIdentityAPIClient, creds aws.Credentials) (Caller, error) {
+	out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.Options) {
+		o.Credentials = fixedCredentials{creds}
+	})
+	if err != nil {
+		return Caller{}, &CheckError{Operation: operation, Permission: permission, Err: err}
+	}
+	if out == nil || out.Arn == nil {
+		return Caller{}, &CheckError{Operation: operation, Permission: permission, Err: errNoARN}
+	}
+	caller, ok := Classify(*out.Arn)
+	if !ok {
+		return Caller{}, &CheckError{Operation: operation, Permission: permission, Err: errUnknownARN}
+	}
+	if out.Account != nil && *out.Account != caller.Account {
+		return Caller{}, &CheckError{Operation: operation, Permission: permission, Err: errAccountMismatch}
+	}
+	return caller, nil
+}
+
+// fixedCredentials signs the check's one call with the credentials being
+// checked.
+type fixedCredentials struct{ aws.Credentials }
+
+func (f fixedCredentials) Retrieve(context.Context) (aws.Credentials, error) {
+	return f.Credentials, nil
+}
