@@ -330,7 +330,17 @@ func cardValid(s string, a, b int) bool {
 			n++
 		}
 	}
-	return n >= 13 && luhn(d[:n]) && cardIssuer(d[:n])
+	if n < 13 || !luhn(d[:n]) {
+		return false
+	}
+	return cardIssuer(d[:n]) || (keywordOnlyCard(d[:n]) && cardKeywordBefore(s, a))
+}
+
+// keywordOnlyCard reports whether the digits are a card only when a card
+// keyword names them: 13-digit Visa, which bare is as often an EAN-13
+// barcode, and UATP (1…, 15 digits), which bare is as often a timestamp.
+func keywordOnlyCard(d []byte) bool {
+	return (len(d) == 13 && d[0] == 4) || (len(d) == 15 && d[0] == 1)
 }
 
 func luhn(d []byte) bool {

@@ -565,7 +565,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
 			}
 		}
-		if set&(1<<bPhone) != 0 && (n == 3 || (n == 1 && s[p] == '1') || (p > 0 && s[p-1] == '+')) {
+		if set&(1<<bPhone) != 0 && (n == 3 || (n == 1 && s[p] == '1') || (p > 0 && s[p-1] == '+') || (s[p] == '0' && n <= 5)) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
