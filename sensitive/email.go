@@ -221,10 +221,12 @@ func domainAt(s string, i int) int {
 				j++
 				continue
 			}
-			if n := wordRuneAt(s, j); n > 0 {
-				letters = false
-				j += n
-				continue
+			if c >= utf8.RuneSelf {
+				if n := wordRuneAt(s, j); n > 0 {
+					letters = false
+					j += n
+					continue
+				}
 			}
 		}
 		// The label s[start:j] ends here, at a '.' or at the domain's end.
