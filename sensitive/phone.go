@@ -54,8 +54,10 @@ func phoneAt(s string, p int) (int, int) {
 			if e := phoneIntl(s, p-1); e >= 0 {
 				return p - 1, e
 			}
-			if e := phoneVanity(s, p-1); e >= 0 {
-				return p - 1, e
+			if vanityAhead(s, p) {
+				if e := phoneVanity(s, p-1); e >= 0 {
+					return p - 1, e
+				}
 			}
 			return -1, -1 // a '+' number is never reread as a national one
 		case '(':
@@ -127,6 +129,16 @@ func phoneTrunk(s string, p int, paren bool) int {
 		i = e
 	}
 	return best
+}
+
+// vanityAhead is phoneVanity's cheap first test, for the run at p after a
+// '+': a lone "1", separators, and the area code's first digit or '('.
+func vanityAhead(s string, p int) bool {
+	if s[p] != '1' || p+1 >= len(s) || isDigit(s[p+1]) {
+		return false
+	}
+	j := phoneSepEnd(s, p+1)
+	return j < len(s) && (isDigit(s[j]) || s[j] == '(')
 }
 
 // keypad maps an upper-case letter to its telephone keypad digit.

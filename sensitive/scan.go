@@ -91,10 +91,19 @@ func toUpper(c byte) byte {
 	return c
 }
 
-// runEnd returns the end of the digit run that starts at i. It reads a word
-// at a time: the end of a run of a few digits is found without a branch per
-// byte, which the processor mispredicts on runs of varying length.
+// runEnd returns the end of the digit run that starts at i. Past its second
+// byte it reads a word at a time: the end of a run of a few digits is found
+// without a branch per byte, which the processor mispredicts on runs of
+// varying length.
 func runEnd(s string, i int) int {
+	// Parsers also ask at a byte that may start a group, and many runs are
+	// one digit long: two byte tests answer both before the word loop.
+	if i >= len(s) || !isDigit(s[i]) {
+		return i
+	}
+	if i++; i >= len(s) || !isDigit(s[i]) {
+		return i
+	}
 	for ; i+8 <= len(s); i += 8 {
 		if m := nonDigits(load64(s, i)); m != 0 {
 			return i + firstMarked(m)
