@@ -330,10 +330,15 @@ func cardValid(s string, a, b int) bool {
 			n++
 		}
 	}
-	if n < 13 || !luhn(d[:n]) {
+	if n < 13 {
 		return false
 	}
-	return cardIssuer(d[:n]) || (keywordOnlyCard(d[:n]) && cardKeywordBefore(s, a))
+	// The issuer test is cheaper than Luhn and rejects most numbers that
+	// are not cards: timestamps and counters start with 1 or 0.
+	if cardIssuer(d[:n]) {
+		return luhn(d[:n])
+	}
+	return keywordOnlyCard(d[:n]) && luhn(d[:n]) && cardKeywordBefore(s, a)
 }
 
 // keywordOnlyCard reports whether the digits are a card only when a card
@@ -425,8 +430,8 @@ var iinRanges = [...]iinRange{
 // 20…) and counters with leading zeros have no such prefix.
 func cardIssuer(d []byte) bool {
 	n := len(d)
-	if n < 14 || n > 19 {
-		return false
+	if n < 14 || n > 19 || d[0] <= 1 || d[0] == 7 {
+		return false // no network issues numbers that start with 0, 1 or 7
 	}
 	var p6 int32
 	for _, v := range d[:6] {
