@@ -48,10 +48,10 @@
 // unionpay, maestro, pan, cc): signed 64-bit hashed IDs, the USER_ID and
 // ITEM_ID of many datasets, have 18–19 digits, and about one in a hundred
 // would otherwise pass. The same keyword admits 13-digit Visa and UATP
-// (1…, 15 digits), which bare collide with barcodes and timestamps. A number after a sign ("-3953814578718096702"),
-// inside a decimal, glued to a hexadecimal word (a digest), or continuing a
-// grouped sequence whose previous group holds a digit ("RS35 2600 0560 …")
-// is not a card.
+// (1…, 15 digits), which bare collide with barcodes and timestamps. A
+// number after a sign ("-3953814578718096702"), inside a decimal, glued to
+// a hexadecimal word (a digest), or continuing a grouped sequence whose
+// previous group holds a digit ("RS35 2600 0560 …") is not a card.
 //
 // [SSN] ("ssn"): three, two and four digits separated by runs of up to three
 // separators, mixed or not ("123-45-6789", "123 / 45 / 6789", "123.45.6789"),
@@ -155,8 +155,8 @@
 //     digits are as often an EAN-13 product barcode (a recommender's item
 //     IDs), one in ten of which passes Luhn; UATP (1…, 15 digits) needs one
 //     too, because Unix timestamps start with 1. A plain 17–19-digit run
-//     needs a card keyword (see above). A card glued to a
-//     hexadecimal word is taken for part of a digest, and a grouped card
+//     needs a card keyword (see above). A card glued to a hexadecimal word
+//     is taken for part of a digest, and a grouped card
 //     right after a four-character group that holds a digit ("2024 4111
 //     1111 1111 1111") for the inside of a longer grouped number.
 //   - SSNs: nine bare digits without a keyword are not an SSN (they are as
@@ -176,8 +176,10 @@
 //     North America is found with its '+' or, grouped by spaces, its trunk
 //     prefix 0; written with dashes ("012-345-6789", "09-7625400") or
 //     without groups it is not, because that is the North American layout
-//     (where no area code starts with 0) or a bare run. Vanity letters are
-//     read only in "+1" numbers and in capitals.
+//     (where no area code starts with 0) or a bare run. The other way, any
+//     space-grouped number of 10–11 digits that starts with 0 and a non-zero
+//     digit ("012 345 6789") is taken for a phone. Vanity letters are read
+//     only in "+1" numbers and in capitals.
 //   - Secret keys: a secret without a keyword or key ID nearby is not found
 //     — 40 random base64 characters alone are too common (hashes, tokens) to
 //     flag; about one random key in 2,000 fails the case-mix or entropy test.
