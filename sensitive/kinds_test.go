@@ -194,6 +194,7 @@ func TestPhone(t *testing.T) {
 		{"020 7946 09", nil, "trunk prefix, too few digits"},
 		{"0012 3456 7890", nil, "00 is an international prefix, not a trunk prefix"},
 		{"012-345-6789", nil, "dashed 3-3-4 is the North American layout, where 0 starts no area code"},
+		{"012 345 6789", []string{"012 345 6789"}, "the documented cost of the trunk rule: spaced, it reads as a phone"},
 		{"09-7625400", nil, "trunk prefix grouped 2-7"},
 		{"RS35 0260 0560 1001", nil, "a group inside a longer grouped number"},
 		{"x020 7946 0958", nil, "glued to a word"},
