@@ -560,8 +560,13 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 			continue
 		}
 		// A grouped value (card, SSN, national phone) starts after a byte
-		// that is not a letter or digit and continues with a separator.
-		grouped := !isAlnum(prev) && is(next, cSep)
+		// that is not a letter or digit and continues with up to three
+		// separators and another digit group.
+		grouped := false
+		if !isAlnum(prev) && is(next, cSep) {
+			g := sepEnd(s, e)
+			grouped = g < len(s) && isDigit(s[g])
+		}
 		if set&(1<<bCard) != 0 && cardMayStart(n, grouped, next) {
 			if ce := cardAt(s, p, e); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
