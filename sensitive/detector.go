@@ -563,7 +563,10 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		// that is not a letter or digit and continues with up to three
 		// separators and another digit group.
 		grouped := false
-		if !isAlnum(prev) && is(next, cSep) {
+		if (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
+			// Only the heads a grouped parser reads: an SSN's area, a
+			// card's first four, a national phone's area code or trunk
+			// prefix (a '+' number is parsed on its own).
 			g := sepEnd(s, e)
 			grouped = g < len(s) && isDigit(s[g])
 		}
