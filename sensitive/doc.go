@@ -84,7 +84,9 @@
 // ("+44 20 7946 0958", "+1 (212) 555-0187", "+49 30/901820"); and North
 // American numbers "(212) 555-0187", "212-555-0187", "212.555.0187",
 // "1-800-555-0199", whose area code and exchange follow NANP rules (2–9
-// first, no N11) and whose separators are not blanks alone; "+1" numbers
+// first, no N11) and whose separators are not blanks alone, unless a phone
+// keyword (phone, tel, call, mobile, cell, fax) stands right before them
+// ("call 212 555 0187"); "+1" numbers
 // whose last seven digits are keypad capitals ("+1 650 GOO OGLE",
 // "+1-800-FLOWERS"); and national numbers with a trunk prefix, '0' and a
 // non-zero digit, grouped by single spaces, 10–11 digits in all
@@ -171,8 +173,8 @@
 //     address ("recs-jane@example.com") is reported as part of it.
 //     Confusable letters ("exаmple.com" with a Cyrillic а) are read as the
 //     letters they are: such an address is a different address.
-//   - Phones: "212 555 0187" (blanks only, no trunk prefix) is not found:
-//     in free text it is as often three numbers. A national number outside
+//   - Phones: "212 555 0187" (blanks only, no trunk prefix) is found only
+//     after a phone keyword: in free text it is as often three numbers. A national number outside
 //     North America is found with its '+' or, grouped by spaces, its trunk
 //     prefix 0; written with dashes ("012-345-6789", "09-7625400") or
 //     without groups it is not, because that is the North American layout

@@ -358,8 +358,8 @@ func phoneParen(s string, q int) int {
 // phoneNational parses "212-555-0187", "212.555.0187", "212 / 555-0187" or
 // "1-212-555-0187" starting at p: groups of three, three and four digits
 // separated by runs of separators that are not only blanks. Space-only
-// groupings ("212 555 0187") are left alone: in free text they are as often
-// three unrelated numbers.
+// groupings ("212 555 0187") count only after a phone keyword: in free text
+// they are as often three unrelated numbers.
 func phoneNational(s string, p int) int {
 	if p > 0 && s[p-1] == '+' {
 		return -1
@@ -377,7 +377,7 @@ func phoneNational(s string, p int) int {
 		return -1
 	}
 	xs := phoneSepEnd(s, ae)
-	if xs == ae || blank(s, ae, xs) {
+	if xs == ae {
 		return -1
 	}
 	xe := runEnd(s, xs)
@@ -385,7 +385,12 @@ func phoneNational(s string, p int) int {
 		return -1
 	}
 	ls := phoneSepEnd(s, xe)
-	if ls == xe || blank(s, xe, ls) {
+	if ls == xe {
+		return -1
+	}
+	// Groups set apart by blanks alone are as often unrelated numbers,
+	// unless a phone keyword names them ("call 212 555 0187").
+	if (blank(s, ae, xs) || blank(s, xe, ls)) && !keywordBefore(s, p, phoneKeyword, phoneFinals) {
 		return -1
 	}
 	le := runEnd(s, ls)
@@ -396,6 +401,27 @@ func phoneNational(s string, p int) int {
 		return -1
 	}
 	return le
+}
+
+// phoneFinals ends the words that may stand right before a phone number
+// grouped by blanks: the keywords, then the suffixes and linking words that
+// keywordBefore accepts after any keyword.
+var phoneFinals = endingsOf("phone", "tel", "call", "mobile", "cell", "fax",
+	"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
+
+// phoneKeyword matches a phone keyword ending at j: "phone" may close a
+// longer word ("telephone", "mobilePhone"); tel, call, mobile, cell and fax
+// must be words of their own, so "hotel" or "recall" do not count.
+func phoneKeyword(s string, j int) bool {
+	if hasSuffixFold(s, j, "phone") {
+		return true
+	}
+	for _, w := range [...]string{"tel", "call", "mobile", "cell", "fax"} {
+		if hasSuffixFold(s, j, w) {
+			return wordStart(s, j-len(w))
+		}
+	}
+	return false
 }
 
 func nanpDigits(area, exchange string) bool {
