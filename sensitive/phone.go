@@ -403,27 +403,6 @@ func phoneNational(s string, p int) int {
 	return le
 }
 
-// phoneFinals ends the words that may stand right before a phone number
-// grouped by blanks: the keywords, then the suffixes and linking words that
-// keywordBefore accepts after any keyword.
-var phoneFinals = endingsOf("phone", "tel", "call", "mobile", "cell", "fax",
-	"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
-
-// phoneKeyword matches a phone keyword ending at j: "phone" may close a
-// longer word ("telephone", "mobilePhone"); tel, call, mobile, cell and fax
-// must be words of their own, so "hotel" or "recall" do not count.
-func phoneKeyword(s string, j int) bool {
-	if hasSuffixFold(s, j, "phone") {
-		return true
-	}
-	for _, w := range [...]string{"tel", "call", "mobile", "cell", "fax"} {
-		if hasSuffixFold(s, j, w) {
-			return wordStart(s, j-len(w))
-		}
-	}
-	return false
-}
-
 func nanpDigits(area, exchange string) bool {
 	var a, x [3]byte
 	for i := 0; i < 3; i++ {
