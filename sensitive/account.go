@@ -49,13 +49,16 @@ func endingsOf(words ...string) *endings {
 	return &e
 }
 
-// accountFinals and ssnFinals end the words that may stand right before an
-// account number or an SSN: the keywords, then the suffixes and linking
-// words that keywordBefore accepts after any keyword.
+// accountFinals, ssnFinals and phoneFinals end the words that may stand
+// right before an account number, an SSN or a phone number grouped by
+// blanks: the keywords, then the suffixes and linking words that
+// keywordBefore accepts after any keyword.
 var (
 	accountFinals = endingsOf("account", "accounts", "acct", "accts", "acc",
 		"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
 	ssnFinals = endingsOf("ssn", "security",
+		"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
+	phoneFinals = endingsOf("phone", "tel", "call", "mobile", "cell", "fax",
 		"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
 )
 
@@ -69,6 +72,21 @@ func accountKeyword(s string, j int) bool {
 		return true
 	case hasSuffixFold(s, j, "acc"):
 		return wordStart(s, j-3)
+	}
+	return false
+}
+
+// phoneKeyword matches a phone keyword ending at j: "phone" may close a
+// longer word ("telephone", "mobilePhone"); tel, call, mobile, cell and fax
+// must be words of their own, so "hotel" or "recall" do not count.
+func phoneKeyword(s string, j int) bool {
+	if hasSuffixFold(s, j, "phone") {
+		return true
+	}
+	for _, w := range [...]string{"tel", "call", "mobile", "cell", "fax"} {
+		if hasSuffixFold(s, j, w) {
+			return wordStart(s, j-len(w))
+		}
 	}
 	return false
 }

@@ -330,7 +330,22 @@ func cardValid(s string, a, b int) bool {
 			n++
 		}
 	}
-	return n >= 13 && luhn(d[:n]) && cardIssuer(d[:n])
+	if n < 13 {
+		return false
+	}
+	// The issuer test is cheaper than Luhn and rejects most numbers that
+	// are not cards: timestamps and counters start with 1 or 0.
+	if cardIssuer(d[:n]) {
+		return luhn(d[:n])
+	}
+	return keywordOnlyCard(d[:n]) && luhn(d[:n]) && cardKeywordBefore(s, a)
+}
+
+// keywordOnlyCard reports whether the digits are a card only when a card
+// keyword names them: 13-digit Visa, which bare is as often an EAN-13
+// barcode, and UATP (1…, 15 digits), which bare is as often a timestamp.
+func keywordOnlyCard(d []byte) bool {
+	return (len(d) == 13 && d[0] == 4) || (len(d) == 15 && d[0] == 1)
 }
 
 func luhn(d []byte) bool {
@@ -415,8 +430,8 @@ var iinRanges = [...]iinRange{
 // 20…) and counters with leading zeros have no such prefix.
 func cardIssuer(d []byte) bool {
 	n := len(d)
-	if n < 14 || n > 19 {
-		return false
+	if n < 14 || n > 19 || d[0] <= 1 || d[0] == 7 {
+		return false // no network issues numbers that start with 0, 1 or 7
 	}
 	var p6 int32
 	for _, v := range d[:6] {

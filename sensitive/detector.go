@@ -536,41 +536,62 @@ func (sc *scanner) generate(b builtin, from int) (int, int) {
 
 // generateNumeric sets, for each numeric kind in set, its first match that
 // starts at or after from, walking the digit runs once for all of them. A
-// run's length rules most kinds out before any parsing: most runs in names
-// are one to four digits long.
+// run's length and the bytes either side of it rule most kinds out before
+// any parsing: most runs in names and prose are one to four digits long,
+// glued to letters (digests, versions) or followed by a byte that no
+// grouped number continues with.
 func (sc *scanner) generateNumeric(set uint16, from int) {
 	s := sc.s
 	for p := nextRun(s, from); p >= 0 && set != 0; {
 		e := runEnd(s, p)
 		n := e - p
-		if n < 13 && p >= 2 && isDigit(s[p-2]) && is(s[p-1], cSep) && s[p-1] != ' ' && s[p-1] != '\t' {
+		var prev, next byte // 0 at either end of the text: no class, not alnum
+		if p > 0 {
+			prev = s[p-1]
+		}
+		if e < len(s) {
+			next = s[e]
+		}
+		if n < 13 && p >= 2 && isDigit(s[p-2]) && is(prev, cSep) && prev != ' ' && prev != '\t' {
 			// The inside of a longer number ("1-1-1", "2024/11/28"): every
 			// kind rejects a value that starts there but a long plain card,
 			// so dense digit text costs one test per run.
 			p = indexDigit(s, e)
 			continue
 		}
-		if set&(1<<bCard) != 0 && (n == 4 || (n >= 13 && n <= 19) || (e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e'))) {
+		// A grouped value (card, SSN, national phone) starts after a byte
+		// that is not a letter or digit and continues with up to three
+		// separators and another digit group.
+		grouped := false
+		if (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
+			// Only the heads a grouped parser reads: an SSN's area, a
+			// card's first four, a national phone's area code or trunk
+			// prefix (a '+' number is parsed on its own).
+			g := sepEnd(s, e)
+			grouped = g < len(s) && isDigit(s[g])
+		}
+		if set&(1<<bCard) != 0 && cardMayStart(n, grouped, next) {
 			if ce := cardAt(s, p, e); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
 		}
-		if set&(1<<bSSN) != 0 && (n == 3 || n == 9) {
+		if set&(1<<bSSN) != 0 && ((n == 3 && grouped) || n == 9) {
 			if se := ssnAt(s, p, e); se >= 0 {
 				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
 			}
 		}
-		if set&(1<<bIBAN) != 0 && n >= 2 && p >= 2 && (isLetter(s[p-1]) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
+		if set&(1<<bIBAN) != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
 			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
 				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
 			}
 		}
-		if set&(1<<bPhone) != 0 && (n == 3 || (n == 1 && s[p] == '1') || (p > 0 && s[p-1] == '+')) {
+		if set&(1<<bPhone) != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
 		}
-		if set&(1<<bAccount) != 0 && (n >= 6 && n <= 17 || e < len(s) && (s[e] == '-' && n < 6 || jsonNumberShape(s, e))) {
+		if set&(1<<bAccount) != 0 && (isLetter(prev) || is(prev, cGap)) &&
+			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 			if ae := accountAt(s, p, e); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
@@ -578,6 +599,38 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		p = indexDigit(s, e)
 	}
 	sc.live &^= set // no match left for these kinds
+}
+
+// cardMayStart is cardAt's cheap first test for a run of n digits followed
+// by next: a plain run of card length, the head of a grouping (four digits
+// after a non-word byte, then a separator), or a JSON number in exponent or
+// decimal form.
+func cardMayStart(n int, grouped bool, next byte) bool {
+	switch {
+	case n >= 13 && n <= 19:
+		return true
+	case n == 4 && grouped:
+		return true
+	case next == '.':
+		return true
+	}
+	return n >= 10 && next|0x20 == 'e'
+}
+
+// phoneMayStart is phoneAt's cheap first test: a '+' before the run, an
+// area code in parentheses, or the head of a national number — three
+// digits, a trunk "1" or a trunk-prefixed area code — followed by a
+// separator other than '+'.
+func phoneMayStart(s string, p, n int, prev, next byte, grouped bool) bool {
+	switch {
+	case prev == '+':
+		return true
+	case prev == '(' && next == ')':
+		return true
+	case !grouped || next == '+':
+		return false
+	}
+	return n == 3 || (n == 1 && s[p] == '1') || (s[p] == '0' && n <= 5)
 }
 
 // jsonNumberShape is a cheap test that the digit run ending at e continues

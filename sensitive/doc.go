@@ -47,10 +47,11 @@
 // digits is a card only after a card keyword (card, visa, credit, debit,
 // unionpay, maestro, pan, cc): signed 64-bit hashed IDs, the USER_ID and
 // ITEM_ID of many datasets, have 18–19 digits, and about one in a hundred
-// would otherwise pass. A number after a sign ("-3953814578718096702"),
-// inside a decimal, glued to a hexadecimal word (a digest), or continuing a
-// grouped sequence whose previous group holds a digit ("RS35 2600 0560 …")
-// is not a card.
+// would otherwise pass. The same keyword admits 13-digit Visa and UATP
+// (1…, 15 digits), which bare collide with barcodes and timestamps. A
+// number after a sign ("-3953814578718096702"), inside a decimal, glued to
+// a hexadecimal word (a digest), or continuing a grouped sequence whose
+// previous group holds a digit ("RS35 2600 0560 …") is not a card.
 //
 // [SSN] ("ssn"): three, two and four digits separated by runs of up to three
 // separators, mixed or not ("123-45-6789", "123 / 45 / 6789", "123.45.6789"),
@@ -83,7 +84,13 @@
 // ("+44 20 7946 0958", "+1 (212) 555-0187", "+49 30/901820"); and North
 // American numbers "(212) 555-0187", "212-555-0187", "212.555.0187",
 // "1-800-555-0199", whose area code and exchange follow NANP rules (2–9
-// first, no N11) and whose separators are not blanks alone. Bare digit runs,
+// first, no N11) and whose separators are not blanks alone, unless a phone
+// keyword (phone, tel, call, mobile, cell, fax) stands right before them
+// ("call 212 555 0187"); "+1" numbers
+// whose last seven digits are keypad capitals ("+1 650 GOO OGLE",
+// "+1-800-FLOWERS"); and national numbers with a trunk prefix, '0' and a
+// non-zero digit, grouped by single spaces, 10–11 digits in all
+// ("020 7946 0958", "(020) 7031 3000", "01632 960 123"). Bare digit runs,
 // dates, times, zone offsets ("+05:30") and exponents ("1e+10") are not
 // phones.
 //
@@ -145,12 +152,13 @@
 // Each of the following is a deliberate choice, made because the form
 // collides with values that Personalize names and datasets hold in bulk:
 //
-//   - Cards: 12–13-digit numbers (legacy Visa, short Maestro) are not cards:
-//     at 12 digits they are AWS account IDs and at 13 EAN-13 product barcodes
-//     (a recommender's item IDs), one in ten of which passes Luhn. UATP
-//     (1…, 15 digits) is left out: Unix timestamps start with 1. A plain
-//     17–19-digit run needs a card keyword (see above). A card glued to a
-//     hexadecimal word is taken for part of a digest, and a grouped card
+//   - Cards: 12-digit numbers (short Maestro) are not cards: they are AWS
+//     account IDs. 13-digit Visa needs a card keyword before it: bare, 13
+//     digits are as often an EAN-13 product barcode (a recommender's item
+//     IDs), one in ten of which passes Luhn; UATP (1…, 15 digits) needs one
+//     too, because Unix timestamps start with 1. A plain 17–19-digit run
+//     needs a card keyword (see above). A card glued to a hexadecimal word
+//     is taken for part of a digest, and a grouped card
 //     right after a four-character group that holds a digit ("2024 4111
 //     1111 1111 1111") for the inside of a longer grouped number.
 //   - SSNs: nine bare digits without a keyword are not an SSN (they are as
@@ -165,10 +173,15 @@
 //     address ("recs-jane@example.com") is reported as part of it.
 //     Confusable letters ("exаmple.com" with a Cyrillic а) are read as the
 //     letters they are: such an address is a different address.
-//   - Phones: national numbers outside North America are found only with
-//     their '+' prefix, and "212 555 0187" (blanks only) is not found: in
-//     free text it is as often three numbers. Vanity letters
-//     ("+1 650 GOO OGLE") are not read as digits.
+//   - Phones: "212 555 0187" (blanks only, no trunk prefix) is found only
+//     after a phone keyword: in free text it is as often three numbers. A national number outside
+//     North America is found with its '+' or, grouped by spaces, its trunk
+//     prefix 0; written with dashes ("012-345-6789", "09-7625400") or
+//     without groups it is not, because that is the North American layout
+//     (where no area code starts with 0) or a bare run. The other way, any
+//     space-grouped number of 10–11 digits that starts with 0 and a non-zero
+//     digit ("012 345 6789") is taken for a phone. Vanity letters are read
+//     only in "+1" numbers and in capitals.
 //   - Secret keys: a secret without a keyword or key ID nearby is not found
 //     — 40 random base64 characters alone are too common (hashes, tokens) to
 //     flag; about one random key in 2,000 fails the case-mix or entropy test.

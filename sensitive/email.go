@@ -149,55 +149,108 @@ func nextEmail(s string, from int) (int, int) {
 // all) that ends in a known top-level domain. The domain may stop inside a
 // label at a hyphen, because resource names join fields with '-':
 // "jane@example.com-2024-11-28" holds "jane@example.com".
+//
+// The domain is read first, in one pass: where '@' is dense (hostile input)
+// most have no domain that ends in a known TLD, and then the local part is
+// never read.
 func emailAt(s string, at int) (int, int) {
 	if at == 0 || s[at-1] == '.' {
 		return -1, -1 // no local part, or one that ends with a dot
 	}
-	a := at
-	for a > 0 && at-a < 64 {
-		if is(s[a-1], cLocal) {
-			a--
-		} else if n := wordRuneBefore(s, a); n > 0 {
-			a -= n // internationalised: rare, and decoded only here
-		} else {
-			break
-		}
-	}
-	for a < at && s[a] == '.' {
-		a++ // a local part never starts with a dot; what precedes it is prose
-	}
-	local := s[a:at]
-	if local == "" || strings.Contains(local, "..") || !hasWordByte(local) {
+	e := domainAt(s, at+1)
+	if e < 0 {
 		return -1, -1
 	}
-	end := at + 1
-	for end < len(s) && end-at-1 < 253 {
-		if is(s[end], cDomain) {
-			end++
-		} else if n := wordRuneAt(s, end); n > 0 {
-			end += n
-		} else {
-			break
-		}
-	}
-	if strings.IndexByte(s[at+1:end], '.') < 0 {
-		return -1, -1 // a domain of one label
-	}
-	if e := domainEnd(s, at+1, end); e >= 0 {
+	if a := localStart(s, at); a >= 0 {
 		return a, e
 	}
 	return -1, -1
 }
 
-// hasWordByte reports whether local holds a letter or digit (a non-ASCII
-// byte belongs to a letter: emailAt admits no other).
-func hasWordByte(local string) bool {
-	for i := 0; i < len(local); i++ {
-		if isAlnum(local[i]) || local[i] >= utf8.RuneSelf {
-			return true
+// localStart returns the start of the local part that ends at the '@' at,
+// or -1: up to 64 bytes of local characters and non-ASCII letters, leading
+// dots dropped (what precedes them is prose), with no double dot and at
+// least one letter or digit.
+func localStart(s string, at int) int {
+	a := at
+	dots := -1 // start of the rightmost ".."
+	word := false
+	for a > 0 && at-a < 64 {
+		c := s[a-1]
+		if byteClass[c]&cLocal != 0 {
+			a--
+			if c != '.' {
+				word = word || isAlnum(c)
+			} else if dots < 0 && a+1 < at && s[a+1] == '.' {
+				dots = a
+			}
+		} else if n := wordRuneBefore(s, a); n > 0 {
+			a -= n // internationalised: rare, and decoded only here
+			word = true
+		} else {
+			break
 		}
 	}
-	return false
+	for a < at && s[a] == '.' {
+		a++
+	}
+	// Only dots were dropped, so a letter or digit seen is inside s[a:at].
+	if a == at || dots >= a || !word {
+		return -1
+	}
+	return a
+}
+
+// domainAt returns the end of the longest valid domain that starts at s[i],
+// or -1. It reads each byte once and checks each label as it ends.
+func domainAt(s string, i int) int {
+	best := -1
+	labels, start := 1, i
+	letters, hyphen := true, -1 // the label so far is all letters; its first '-'
+	j := i
+	for {
+		if j < len(s) && j-i < 253 {
+			c := s[j]
+			if c != '.' && byteClass[c]&cDomain != 0 {
+				if !isLetter(c) {
+					letters = false
+					if c == '-' && hyphen < 0 {
+						hyphen = j
+					}
+				}
+				j++
+				continue
+			}
+			if c >= utf8.RuneSelf {
+				if n := wordRuneAt(s, j); n > 0 {
+					letters = false
+					j += n
+					continue
+				}
+			}
+		}
+		// The label s[start:j] ends here, at a '.' or at the domain's end.
+		label := s[start:j]
+		if len(label) == 0 || len(label) > 63 {
+			return best
+		}
+		if labels >= 2 && len(label) >= 2 {
+			if (letters || label[0] >= utf8.RuneSelf || isALabel(label)) && knownTLD(label) {
+				best = j
+			} else if hyphen > start && allLetters(s[start:hyphen]) && knownTLD(s[start:hyphen]) {
+				return hyphen
+			}
+		}
+		if label[0] == '-' || label[len(label)-1] == '-' {
+			return best
+		}
+		if j >= len(s) || s[j] != '.' || j-i >= 253 {
+			return best
+		}
+		j++
+		labels, start = labels+1, j
+		letters, hyphen = true, -1
+	}
 }
 
 // wordRuneAt returns the length of the non-ASCII letter, mark or digit at
@@ -228,34 +281,6 @@ func wordRuneBefore(s string, i int) int {
 
 func isWordRune(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r))
-}
-
-// domainEnd returns the end of the longest valid domain at the start of
-// s[i:end], or -1.
-func domainEnd(s string, i, end int) int {
-	best := -1
-	for labels := 1; i < end; labels++ {
-		j := i
-		for j < end && s[j] != '.' {
-			j++
-		}
-		label := s[i:j]
-		if len(label) == 0 || len(label) > 63 {
-			break
-		}
-		if labels >= 2 {
-			if (allLetters(label) || label[0] >= utf8.RuneSelf || isALabel(label)) && knownTLD(label) {
-				best = j
-			} else if h := strings.IndexByte(label, '-'); h > 0 && allLetters(label[:h]) && knownTLD(label[:h]) {
-				return i + h
-			}
-		}
-		if label[0] == '-' || label[len(label)-1] == '-' {
-			break
-		}
-		i = j + 1
-	}
-	return best
 }
 
 func allLetters(s string) bool {

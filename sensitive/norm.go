@@ -122,8 +122,11 @@ func needsNormalizing(s string) bool {
 	}
 	t := bmpMap()
 	for i < len(s) {
-		if s[i] < utf8.RuneSelf {
+		if c := s[i]; c < utf8.RuneSelf {
 			i = nonASCII(s, i)
+			continue
+		} else if c < 0xc2 || c > 0xf4 {
+			i++ // a byte that starts no UTF-8 sequence: decoding it would only say so
 			continue
 		}
 		r, n := decodeRune(s, i)

@@ -54,17 +54,160 @@ func phoneAt(s string, p int) (int, int) {
 			if e := phoneIntl(s, p-1); e >= 0 {
 				return p - 1, e
 			}
+			if vanityAhead(s, p) {
+				if e := phoneVanity(s, p-1); e >= 0 {
+					return p - 1, e
+				}
+			}
 			return -1, -1 // a '+' number is never reread as a national one
 		case '(':
 			if e := phoneParen(s, p-1); e >= 0 {
 				return p - 1, e
 			}
+			if e := phoneTrunk(s, p, true); e >= 0 {
+				return p - 1, e
+			}
 		}
+	}
+	if s[p] == '0' {
+		if e := phoneTrunk(s, p, false); e >= 0 {
+			return p, e
+		}
+		return -1, -1
 	}
 	if e := phoneNational(s, p); e >= 0 {
 		return p, e
 	}
 	return -1, -1
+}
+
+// phoneTrunk parses a national number written with its trunk prefix '0',
+// as most of the world outside North America prints them: "020 7946 0958",
+// "(020) 7031 3000", "01632 960 123", "030 1234 5678". The first group is
+// the '0', a non-zero digit and up to three more (the area code, in
+// parentheses when paren is set and its '(' is at p-1); one to three groups
+// of three or four digits follow, each after one space, 10 or 11 digits in
+// all. Numbers in prose rarely start with 0, and no date, version or
+// timestamp has this shape. Dashes are left out: "012-345-6789" is the North
+// American layout, where an area code never starts with 0, and such a
+// number is a placeholder or a part number; "09-7625400" stays unread too.
+func phoneTrunk(s string, p int, paren bool) int {
+	ae := runEnd(s, p)
+	if n := ae - p; n < 2 || n > 5 || s[p+1] == '0' {
+		return -1
+	}
+	start := p
+	if paren {
+		start = p - 1
+		if ae+1 >= len(s) || s[ae] != ')' || s[ae+1] != ' ' {
+			return -1
+		}
+	}
+	if !groupedStartOK(s, start) || midSequence(s, start) {
+		return -1
+	}
+	i := ae
+	if paren {
+		i++ // the space after ')' is the first separator
+	}
+	total, best := ae-p, -1
+	for groups := 0; groups < 3 && i+1 < len(s); groups++ {
+		if s[i] != ' ' || !isDigit(s[i+1]) {
+			break
+		}
+		e := runEnd(s, i+1)
+		if n := e - (i + 1); n < 3 || n > 4 {
+			break
+		}
+		total += e - (i + 1)
+		if total > 11 {
+			break
+		}
+		if total >= 10 && groupedEndOK(s, e) {
+			best = e
+		}
+		i = e
+	}
+	return best
+}
+
+// vanityAhead is phoneVanity's cheap first test, for the run at p after a
+// '+': a lone "1", separators, and the area code's first digit or '('.
+func vanityAhead(s string, p int) bool {
+	if s[p] != '1' || p+1 >= len(s) || isDigit(s[p+1]) {
+		return false
+	}
+	j := phoneSepEnd(s, p+1)
+	return j < len(s) && (isDigit(s[j]) || s[j] == '(')
+}
+
+// keypad maps an upper-case letter to its telephone keypad digit.
+const keypad = "22233344455566677778889999"
+
+// phoneVanity parses a North American number whose last seven digits are
+// written, at least in part, as keypad letters, with its '+' at q:
+// "+1 650 GOO OGLE", "+1-800-FLOWERS". The letters must be capitals, as
+// vanity numbers are printed; the digits they stand for follow NANP rules.
+func phoneVanity(s string, q int) int {
+	if q > 0 && (isAlnum(s[q-1]) || s[q-1] == '+') {
+		return -1
+	}
+	i := q + 1
+	if i+1 >= len(s) || s[i] != '1' {
+		return -1
+	}
+	i = phoneSepEnd(s, i+1)
+	paren := i < len(s) && s[i] == '('
+	if paren {
+		i++
+	}
+	ae := runEnd(s, i)
+	if ae-i != 3 {
+		return -1
+	}
+	area := s[i:ae]
+	i = ae
+	if paren {
+		if i >= len(s) || s[i] != ')' {
+			return -1
+		}
+		i++
+	}
+	var d [7]byte
+	n, letters, groups := 0, 0, 0
+	for n < len(d) && groups < 2 {
+		j := phoneSepEnd(s, i)
+		if j == i && !(paren && groups == 0) {
+			break
+		}
+		k := j
+		for k < len(s) && n < len(d) && (isDigit(s[k]) || isUpper(s[k])) {
+			if c := s[k]; isDigit(c) {
+				d[n] = c - '0'
+			} else {
+				d[n] = keypad[c-'A'] - '0'
+				letters++
+			}
+			n++
+			k++
+		}
+		if g := k - j; g != 3 && g != 4 && g != 7 {
+			return -1
+		}
+		i = k
+		groups++
+	}
+	if n != len(d) || letters == 0 || (i < len(s) && isAlnum(s[i])) {
+		return -1
+	}
+	var a [3]byte
+	for k := range a {
+		a[k] = area[k] - '0'
+	}
+	if !nanpValid(a[:], d[:3]) {
+		return -1
+	}
+	return i
 }
 
 // phoneIntl parses an international number whose '+' is at q. Where groups
@@ -215,8 +358,8 @@ func phoneParen(s string, q int) int {
 // phoneNational parses "212-555-0187", "212.555.0187", "212 / 555-0187" or
 // "1-212-555-0187" starting at p: groups of three, three and four digits
 // separated by runs of separators that are not only blanks. Space-only
-// groupings ("212 555 0187") are left alone: in free text they are as often
-// three unrelated numbers.
+// groupings ("212 555 0187") count only after a phone keyword: in free text
+// they are as often three unrelated numbers.
 func phoneNational(s string, p int) int {
 	if p > 0 && s[p-1] == '+' {
 		return -1
@@ -234,7 +377,7 @@ func phoneNational(s string, p int) int {
 		return -1
 	}
 	xs := phoneSepEnd(s, ae)
-	if xs == ae || blank(s, ae, xs) {
+	if xs == ae {
 		return -1
 	}
 	xe := runEnd(s, xs)
@@ -242,7 +385,12 @@ func phoneNational(s string, p int) int {
 		return -1
 	}
 	ls := phoneSepEnd(s, xe)
-	if ls == xe || blank(s, xe, ls) {
+	if ls == xe {
+		return -1
+	}
+	// Groups set apart by blanks alone are as often unrelated numbers,
+	// unless a phone keyword names them ("call 212 555 0187").
+	if (blank(s, ae, xs) || blank(s, xe, ls)) && !keywordBefore(s, p, phoneKeyword, phoneFinals) {
 		return -1
 	}
 	le := runEnd(s, ls)

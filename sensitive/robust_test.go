@@ -152,3 +152,25 @@ func TestNoAllocationWithoutNormalizing(t *testing.T) {
 		}
 	}
 }
+
+func TestNeedsNormalizing(t *testing.T) {
+	tests := []struct {
+		s      string
+		want   bool
+		reason string
+	}{
+		{"plain ascii 4111", false, "ASCII without '%'"},
+		{"\xff\xfe\xff\xfe", false, "bytes that start no UTF-8 sequence are left as they are"},
+		{"\x80\xbf", false, "lone continuation bytes"},
+		{"\xc0\xaf", false, "an overlong encoding is invalid, not a '/'"},
+		{"a\xf5\x80\x80\x80b", false, "a lead byte beyond U+10FFFF"},
+		{"\xff4\u00a0", true, "an invalid byte, then a no-break space"},
+		{"\xfe\uff14", true, "an invalid byte, then a full-width digit"},
+		{"%40", true, "a percent-escape"},
+	}
+	for _, tc := range tests {
+		if got := needsNormalizing(tc.s); got != tc.want {
+			t.Errorf("%s: needsNormalizing(%q) = %v, want %v", tc.reason, tc.s, got, tc.want)
+		}
+	}
+}

@@ -63,18 +63,30 @@ func (u *urlScan) open(s string, i int) (int, int, bool) {
 		if !schemeBefore(s, colon) {
 			continue
 		}
+		// One pass finds the URL's end, the authority's end (the first
+		// '/', '?' or '#') and the query's start (the first '?' or '#').
 		auth := colon + 3
-		end := auth
-		for end < len(s) && is(s[end], cURL) {
-			end++
+		end, authEnd, query := auth, -1, -1
+		for ; end < len(s) && is(s[end], cURL); end++ {
+			switch s[end] {
+			case '/':
+				if authEnd < 0 {
+					authEnd = end
+				}
+			case '?', '#':
+				if authEnd < 0 {
+					authEnd = end
+				}
+				if query < 0 {
+					query = end
+				}
+			}
 		}
-		authEnd := auth
-		for authEnd < end && s[authEnd] != '/' && s[authEnd] != '?' && s[authEnd] != '#' {
-			authEnd++
+		if authEnd < 0 {
+			authEnd = end
 		}
-		query := authEnd
-		for query < end && s[query] != '?' && s[query] != '#' {
-			query++
+		if query < 0 {
+			query = end
 		}
 		u.end, u.query, u.cursor = end, query, query
 		if a, e := userinfo(s, auth, authEnd, query); a >= 0 {

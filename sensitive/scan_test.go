@@ -1,0 +1,61 @@
+package sensitive
+
+import (
+	"strings"
+	"testing"
+)
+
+// runEndBytes and indexDigitBytes are the byte-at-a-time definitions that
+// the word-at-a-time runEnd and indexDigit must agree with.
+func runEndBytes(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
+func indexDigitBytes(s string, i int) int {
+	for ; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+func checkDigitScans(t *testing.T, s string) {
+	t.Helper()
+	for i := 0; i <= len(s); i++ {
+		if got, want := runEnd(s, i), runEndBytes(s, i); got != want {
+			t.Fatalf("runEnd(%q, %d) = %d, want %d", s, i, got, want)
+		}
+		if got, want := indexDigit(s, i), indexDigitBytes(s, i); got != want {
+			t.Fatalf("indexDigit(%q, %d) = %d, want %d", s, i, got, want)
+		}
+	}
+}
+
+// TestDigitScans puts every byte value next to digits at every offset of a
+// word: a borrow or carry between bytes would show as a wrong position.
+func TestDigitScans(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 10; pos++ {
+			b := []byte(strings.Repeat("0123456789", 3))
+			b[pos] = byte(c)
+			checkDigitScans(t, string(b))
+			b = []byte(strings.Repeat("x", 30))
+			b[pos], b[pos+9] = byte(c), '9'
+			checkDigitScans(t, string(b))
+		}
+	}
+	for _, s := range []string{"", "1", "a", "/:", "9:0/", strings.Repeat("a", 70) + "7", strings.Repeat("5", 70) + "a"} {
+		checkDigitScans(t, s)
+	}
+}
+
+func FuzzDigitScans(f *testing.F) {
+	for _, s := range []string{"12 345-6789/", "0/9:", "\x2f\x30\x39\x3a", strings.Repeat("1a", 40)} {
+		f.Add(s)
+	}
+	f.Fuzz(checkDigitScans)
+}
