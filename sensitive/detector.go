@@ -193,7 +193,9 @@ func validKindName(k string) bool {
 }
 
 // Detector finds identifying values in free-form text. It is immutable once
-// built and safe for concurrent use.
+// built and safe for concurrent use. The zero value and a nil *Detector
+// detect every built-in kind, as [New] with no options does: a detector
+// nobody configured is never one that finds nothing.
 type Detector struct {
 	kinds uint16
 	rules []Rule
@@ -356,7 +358,15 @@ type ruleScan struct {
 const shortInput = 512
 
 func (sc *scanner) init(d *Detector, src string) {
+	if d == nil {
+		d = Default()
+	}
 	sc.d, sc.live = d, d.kinds
+	if sc.live == 0 {
+		// The zero Detector: New never builds one with no kind, so this is
+		// a Detector nobody configured, and it detects every kind.
+		sc.live = 1<<numBuiltins - 1
+	}
 	for i := range sc.cands {
 		sc.cands[i].start = stale
 	}
