@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/sensitive"
@@ -584,10 +585,8 @@ func (g *Guard) violation(ctx context.Context, err *SafeguardError) error {
 	if !g.s.InsecureReportOnly {
 		return err
 	}
-	if st := stateFrom(ctx); st != nil && !slices.ContainsFunc(st.reported, func(r *SafeguardError) bool {
-		return r.Rule == err.Rule && r.Field == err.Field // the wire gate sees again what Initialize saw
-	}) {
-		st.reported = append(st.reported, err)
+	if st := stateFrom(ctx); st != nil {
+		st.reported = guarderr.Reported(st.reported, err)
 	}
 	return nil
 }

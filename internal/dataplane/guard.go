@@ -335,7 +335,7 @@ func (g *Guard) violation(ctx context.Context, err *guarderr.SafeguardError) err
 		return err
 	}
 	if st := stateFrom(ctx); st != nil {
-		st.reported = append(st.reported, err)
+		st.reported = guarderr.Reported(st.reported, err)
 	}
 	return nil
 }

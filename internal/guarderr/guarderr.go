@@ -142,3 +142,15 @@ func (e *ConfigError) Error() string {
 }
 
 func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Reported adds err to what a call in report-only mode would have refused,
+// once per rule and field: the wire gate sees again what an earlier check
+// saw.
+func Reported(reported []*SafeguardError, err *SafeguardError) []*SafeguardError {
+	for _, r := range reported {
+		if r.Rule == err.Rule && r.Field == err.Field {
+			return reported
+		}
+	}
+	return append(reported, err)
+}
