@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -129,14 +128,56 @@ const maxEmbedded = 8
 // bodyTexts returns the text a JSON reader takes from body (see
 // [Request.Contains]): nil for a body that does not start as JSON.
 func bodyTexts(body []byte) []string {
-	return appendJSONTexts(nil, bytes.NewReader(body), 0)
+	return appendJSONTexts(nil, string(body), 0)
 }
 
 // appendJSONTexts appends every decoded string, member name and number form
-// of the JSON values read from r, and the texts of strings that hold JSON,
-// stopping at the end or the first syntax error.
-func appendJSONTexts(out []string, r io.Reader, depth int) []string {
-	dec := json.NewDecoder(r)
+// of the JSON values in data, and the texts of strings that hold JSON. Most
+// bodies are one well-formed value, which the allocation-free jsonscan reads;
+// anything it refuses (several values, invalid UTF-8, deeper nesting than it
+// allows, a syntax error) is read again with encoding/json, which is more
+// lenient, up to the end or its first syntax error.
+func appendJSONTexts(out []string, data string, depth int) []string {
+	if all, ok := scanTexts(out, data, depth); ok {
+		return all
+	}
+	return decodeTexts(out, data, depth)
+}
+
+// scanTexts reads data with jsonscan, reporting false if it is not exactly
+// one JSON value. Embedded JSON is read only once data has scanned whole, so
+// that a body read twice does not have its embedded documents read twice.
+func scanTexts(out []string, data string, depth int) ([]string, bool) {
+	var sc jsonscan.Scanner
+	sc.Reset(data)
+	var embedded []string
+	for {
+		k, err := sc.Next()
+		if err != nil {
+			return nil, false
+		}
+		switch k {
+		case jsonscan.End:
+			for _, e := range embedded {
+				out = appendJSONTexts(out, "["+e+"]", depth+1)
+			}
+			return out, true
+		case jsonscan.String, jsonscan.Key:
+			t := sc.Text()
+			out = append(out, t)
+			if depth < maxEmbedded && holdsJSON(t) {
+				embedded = append(embedded, t)
+			}
+		case jsonscan.Number:
+			out = appendNumberForms(out, sc.Raw())
+		}
+	}
+}
+
+// decodeTexts reads data with encoding/json up to the end or the first
+// syntax error.
+func decodeTexts(out []string, data string, depth int) []string {
+	dec := json.NewDecoder(strings.NewReader(data))
 	dec.UseNumber()
 	for {
 		tok, err := dec.Token()
@@ -147,7 +188,9 @@ func appendJSONTexts(out []string, r io.Reader, depth int) []string {
 		case string:
 			out = append(out, tok)
 			if depth < maxEmbedded && holdsJSON(tok) {
-				out = appendJSONTexts(out, io.MultiReader(strings.NewReader("["), strings.NewReader(tok), strings.NewReader("]")), depth+1)
+				// Strings that hold JSON are read as the elements of an
+				// array: "\"comedy\",\"drama\"" is two values.
+				out = appendJSONTexts(out, "["+tok+"]", depth+1)
 			}
 		case json.Number:
 			out = appendNumberForms(out, string(tok))

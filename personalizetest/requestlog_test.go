@@ -272,6 +272,7 @@ func TestContainsDecodesJSON(t *testing.T) {
 		{"a short number with an exponent", `{"n":1e3}`, "1000", true},
 		{"a percent-encoded form once decoded", `{"u":"?e=jane%40example\u002ecom"}`, email, true},
 		{"after invalid UTF-8", "{\"a\":\"\xff\",\"e\":\"jane\\u0040example.com\"}", email, true},
+		{"nested deeper than most readers allow", strings.Repeat("[", 80) + `"jane\u0040example.com"` + strings.Repeat("]", 80), email, true},
 		{"in a second top-level value", `{} {"e":"jane\u0040example.com"}`, email, true},
 		{"before the body stops being JSON", `{"e":"jane\u0040example.com","f":`, email, true},
 		{"malformed JSON, raw text", `{"e":jane@example.com}`, email, true},
