@@ -59,9 +59,9 @@ type Request struct {
 //     applied (4.111111111111111e15 and 4111111111111111.0 give
 //     4111111111111111) and its significant digits (0.4111111111111111
 //     gives 4111111111111111). The body is read as a sequence of JSON values
-//     with encoding/json; invalid UTF-8 in a string reads as U+FFFD, and a
-//     body that is not JSON, or stops being JSON part way, contributes what
-//     was read before the first syntax error;
+//     as encoding/json reads them, at any depth: invalid UTF-8 in a string
+//     reads as U+FFFD, and a body that is not JSON, or stops being JSON part
+//     way, contributes what was read before the first syntax error;
 //   - recursively, up to eight levels deep, the same text of any
 //     decoded string that itself holds JSON: one whose first byte after
 //     white space is '{', '[', '"', '-' or a digit, read as the elements of
@@ -70,12 +70,12 @@ type Request struct {
 //     ("\"comedy\",\"drama\"") are read as Personalize reads them.
 //
 // It does not look at: a value split across JSON strings, members or
-// requests; text that is still escaped once decoded (the wire text jane\\u0040
-// decodes to jane\u0040, not to jane@); a
-// string that holds JSON but starts otherwise ("x {...}"); decoded forms of
-// a body that is not JSON (XML character references such as "&#64;", a
-// form-encoded body's percent-escapes beyond the forms above); base64 or
-// compressed content; or a number a reader would round to another value.
+// requests; text that is still escaped once decoded (the wire text
+// jane\\u0040 decodes to jane\u0040, not to jane@); a string that holds JSON
+// but starts otherwise ("x {...}"); decoded forms of a body that is not JSON
+// (XML character references such as "&#64;", a form-encoded body's
+// percent-escapes beyond the forms above); base64 or compressed content; or
+// a number a reader would round to another value.
 func (r Request) Contains(v string) bool {
 	if v == "" {
 		return false
