@@ -109,3 +109,26 @@ func BenchmarkPutEvents(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkContains measures the worst case of Request.Contains, a value
+// that is absent: every raw form looked for, then the body decoded, with a
+// properties document embedded in each event.
+func BenchmarkContains(b *testing.B) {
+	var body bytes.Buffer
+	body.WriteString(`{"trackingId":"tid","sessionId":"s-1","eventList":[`)
+	for i := range 20 {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		fmt.Fprintf(&body, `{"eventType":"click","itemId":"item-%d","sentAt":1.7e9,"properties":"{\"numberOfRatings\":%d,\"genre\":\"comedy\"}"}`, i, i)
+	}
+	body.WriteString(`]}`)
+	r := personalizetest.Request{URL: "/events", Target: "/events", Body: body.Bytes()}
+	b.ReportAllocs()
+	b.SetBytes(int64(body.Len()))
+	for b.Loop() {
+		if r.Contains("jane@example.com") {
+			b.Fatal("Contains(absent) = true")
+		}
+	}
+}

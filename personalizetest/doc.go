@@ -121,8 +121,11 @@
 //
 // Every request is recorded before any emulator sees it: [Server.Requests]
 // returns them with service, operation, body and negotiated TLS version, and
-// [Server.Seen] tells whether a value occurs in any of them. A test of a
-// client-side safeguard asserts that a rejected value was never Seen.
+// [Server.Seen] tells whether a value occurs in any of them, read as a
+// server reads it: escaped or not, inside JSON held in a JSON string, or as a
+// number written another way ([Request.Contains] lists what is looked at). A
+// test of a client-side safeguard asserts that a rejected value was never
+// Seen.
 //
 // # Failing on purpose
 //
