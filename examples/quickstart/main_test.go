@@ -25,7 +25,7 @@ func TestQuickstart(t *testing.T) {
 	got := stdout.String()
 	for _, want := range []string{
 		"audit: CreateDatasetGroup allowed [model.fields-checked, kms.key-injected, kms.role-injected, kms.key-ready]",
-		"kms.dataset-group-key-verified, s3.bucket-posture-checked, s3.objects-checked]",
+		"kms.dataset-group-key-verified, s3.bucket-posture-checked, s3.objects-checked, datascan.import-scanned]",
 		"written with aws:kms",
 		`input: Name "acct-[REDACTED:account-number]-movies"`,
 		"refused: CreateDatasetGroup Name by sensitive.account-number",
