@@ -2,6 +2,8 @@ package personalize_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -259,13 +261,68 @@ func TestImportScanPrefix(t *testing.T) {
 			_, err := e.client.CreateDatasetImportJob(ctx, in)
 			if tt.rule == "" {
 				if err != nil {
-					t.Fatalf("import = %v, want success (%s)", err, tt.reason)
+					t.Fatalf("import = %v, want success (%s); cause: %v", err, tt.reason, errors.Unwrap(errors.Unwrap(err)))
 				}
 			} else {
 				e.requireRefused(t, err, "DataSource.DataLocation", tt.rule, dirtyCanaries...)
 			}
 			if got := e.s3Calls("GetObject"); got != tt.reads {
 				t.Errorf("S3 GetObject calls = %d, want %d (%s)", got, tt.reads, tt.reason)
+			}
+		})
+	}
+}
+
+// TestImportScanRangedRead: an object larger than its share of
+// ImportScanBytes is read with one ranged GET from its start, and only the
+// whole records in the range are scanned: a cut row is no parse error, and a
+// dirty row past the range is not seen (a sample, not a proof).
+func TestImportScanRangedRead(t *testing.T) {
+	var big strings.Builder
+	big.WriteString("USER_ID,ITEM_ID,TIMESTAMP\n")
+	for i := 0; big.Len() < 200<<10; i++ {
+		fmt.Fprintf(&big, "user-%d,\"item-%d\",%d\n", i%97, i%13, 1700000000+i)
+	}
+	tests := []struct {
+		name   string
+		bytes  int64
+		tail   string // appended after 200 KiB of clean rows
+		rng    string // the Range header of the GET, "" for none
+		rule   string
+		reason string
+	}{
+		{"clean, cut mid-row", 64 << 10, "", "bytes=0-65535", "", "the partial last row is dropped, not a parse error"},
+		{"dirty row past the range", 64 << 10, "alice.smith@example.com,item-1,1700000000\n", "bytes=0-65535", "", "the sample reads the first 64 KiB only"},
+		{"dirty row within the budget", 1 << 20, "alice.smith@example.com,item-1,1700000000\n", "", "datascan.identifier.email", "the whole object fits the budget and is read without a range"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, interactions, _ := newScanEnv(t, personalize.Policy{ImportScanBytes: tt.bytes})
+			ctx := context.Background()
+			if _, err := s3.NewFromConfig(e.srv.Config()).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("big.csv"),
+				Body: strings.NewReader(big.String() + tt.tail), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+				t.Fatal(err)
+			}
+			e.srv.ResetRequests()
+			in := importInput(e, "import-1")
+			in.DatasetArn = aws.String(interactions)
+			in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/big.csv")
+			_, err := e.client.CreateDatasetImportJob(ctx, in)
+			if tt.rule == "" {
+				if err != nil {
+					t.Fatalf("import = %v, want success (%s); cause: %v", err, tt.reason, errors.Unwrap(errors.Unwrap(err)))
+				}
+			} else {
+				e.requireRefused(t, err, "DataSource.DataLocation", tt.rule, dirtyCanaries...)
+			}
+			var ranges []string
+			for _, r := range e.srv.Requests() {
+				if r.Service == personalizetest.ServiceS3 && r.Operation == "GetObject" {
+					ranges = append(ranges, r.Header.Get("Range"))
+				}
+			}
+			if diff := cmp.Diff([]string{tt.rng}, ranges); diff != "" {
+				t.Errorf("GetObject Range headers mismatch (-want +got), %s:\n%s", tt.reason, diff)
 			}
 		})
 	}
