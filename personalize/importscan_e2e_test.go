@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -103,6 +104,9 @@ func TestImportScan(t *testing.T) {
 		{name: "cards in an item description", location: func(s personalizetest.Scene) string { return s.DirtyItemsLocation }, items: true,
 			rule: "datascan.column.credit-card", findings: []string{"datascan.column.credit-card"},
 			reason: "a textual column carrying card numbers must be cleaned first"},
+		{name: "file that does not fit the schema", location: func(s personalizetest.Scene) string { return s.DirtyItemsLocation },
+			rule:   personalize.RuleImportScanFailed,
+			reason: "an Items file imported into the Interactions dataset cannot be scanned against its schema: fail closed"},
 		{name: "opt-out lets dirty data through", policy: personalize.Policy{InsecureSkipImportScan: true},
 			location: func(s personalizetest.Scene) string { return s.DirtyDataLocation },
 			reason:   "InsecureSkipImportScan switches the scan off, and nothing is read"},
@@ -325,5 +329,30 @@ func TestImportScanRangedRead(t *testing.T) {
 				t.Errorf("GetObject Range headers mismatch (-want +got), %s:\n%s", tt.reason, diff)
 			}
 		})
+	}
+}
+
+// TestImportScanReportOnly: in report-only mode the dirty import goes out,
+// and the audit event says what the scan would have refused.
+func TestImportScanReportOnly(t *testing.T) {
+	e, interactions, _ := newScanEnv(t, personalize.Policy{InsecureReportOnly: true})
+	in := importInput(e, "import-1")
+	in.DatasetArn = aws.String(interactions)
+	in.DataSource.DataLocation = aws.String(e.scene.DirtyDataLocation)
+	if _, err := e.client.CreateDatasetImportJob(context.Background(), in); err != nil {
+		t.Fatalf("import in report-only mode = %v, want success", err)
+	}
+	events := parseAudit(t, e.auditLog())
+	last := events[len(events)-1]
+	if diff := cmp.Diff([]string{"datascan.identifier.email at DataSource.DataLocation"}, last.ReportOnly); diff != "" {
+		t.Errorf("audit report_only mismatch (-want +got):\n%s", diff)
+	}
+	if !slices.Contains(e.personalizeCalls(), "CreateDatasetImportJob") {
+		t.Error("the import did not reach Personalize in report-only mode")
+	}
+	for _, c := range dirtyCanaries {
+		if strings.Contains(e.auditLog(), c) {
+			t.Errorf("audit log echoes %q", c)
+		}
 	}
 }
