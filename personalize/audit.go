@@ -24,6 +24,7 @@ const (
 	actedGroupKey                        // the import's dataset group key verified
 	actedBucketPosture                   // bucket posture check passed
 	actedObjectPosture                   // source object check passed
+	actedImportScanned                   // the import source was scanned and is clean
 )
 
 // The audit event. Each call writes one record through Policy.Logger with
@@ -55,7 +56,8 @@ const (
 
 // Actions name what a safeguard did on a call, in the audit event's
 // "safeguards" list. Like the rules, each starts with its safeguard's area:
-// model (the API model's constraints and the content checks), kms, s3.
+// model (the API model's constraints and the content checks), kms, s3,
+// datascan (the import scan).
 const (
 	ActionFieldsChecked   = "model.fields-checked"           // every string checked (IDFieldContent)
 	ActionKeyInjected     = "kms.key-injected"               // the configured key was put in (IDKMSKey)
@@ -66,6 +68,7 @@ const (
 	ActionLocationChecked = "s3.location-checked"            // S3 locations parsed and allowed (IDS3Location)
 	ActionBucketPosture   = "s3.bucket-posture-checked"      // bucket posture passed (IDBucketPosture)
 	ActionObjectsChecked  = "s3.objects-checked"             // source objects' encryption passed (IDBucketPosture)
+	ActionImportScanned   = "datascan.import-scanned"        // the import's data was scanned and is clean (IDBucketPosture)
 )
 
 var actedNames = []struct {
@@ -81,6 +84,7 @@ var actedNames = []struct {
 	{actedGroupKey, ActionGroupKey},
 	{actedBucketPosture, ActionBucketPosture},
 	{actedObjectPosture, ActionObjectsChecked},
+	{actedImportScanned, ActionImportScanned},
 }
 
 func (a acted) names() []string {

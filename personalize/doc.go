@@ -51,6 +51,13 @@
 //     parsed by package s3guard (no http, userinfo or presigned queries),
 //     output buckets may be allow-listed, and each bucket's posture and an
 //     import's source objects are checked, once per TTL.
+//   - Import scan ([IDBucketPosture], on CreateDatasetImportJob): the guard
+//     reads a bounded sample of the source through its own S3 client
+//     ([Policy.ImportScanBytes], [Policy.ImportScanObjects]) and scans it
+//     with package datascan against the dataset's schema; e-mails, phones,
+//     cards or account numbers in USER_ID or SESSION_ID, or identifying
+//     values in any other column, refuse the import. Cached per object
+//     version (ETag); [Policy.InsecureSkipImportScan] switches it off.
 //   - Audit ([IDAudit]): one slog event per call with the operation, the
 //     outcome, the rule and field of a refusal, the safeguards that acted,
 //     the request ID and the duration — never a value. A call that reaches
@@ -68,6 +75,7 @@
 //	sensitive   sensitive.<kind>    IDFieldContent, IDWireGate (the detector's findings)
 //	kms         kms.*               IDKMSKey, IDKeyReadiness, IDDatasetGroupKey
 //	s3          s3.*                IDS3Location, IDBucketPosture
+//	datascan    datascan.*          IDBucketPosture (the import scan: a refusal's rule is its first finding's ID)
 //	config      config.*            (New, Guard.Option)
 //
 // The audit event's attribute keys and actions are constants: AuditKey…,

@@ -36,6 +36,8 @@ const (
 	RuleBucketPosture      = "s3.bucket-posture"           // the bucket's posture check has blocking findings
 	RuleObjectPosture      = "s3.object-posture"           // the import source objects are not encrypted as required
 	RuleS3CheckFailed      = "s3.check-failed"             // the bucket could not be checked (fail closed)
+	RuleImportScanFailed   = "datascan.check-failed"       // the import source could not be read or scanned (fail closed)
+	RuleImportScanPrefix   = "datascan."                   // prefix of the import scan's rules: a refusal's rule is its first datascan finding ID ("datascan.identifier.email")
 	RuleSensitivePrefix    = guarderr.RuleSensitivePrefix  // prefix of the sensitive-value rules
 )
 

@@ -12,9 +12,11 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/personalizeguard/personalizeguard/datascan"
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	kmscheck "github.com/personalizeguard/personalizeguard/kms"
+	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
@@ -49,8 +51,9 @@ type Guard struct {
 	stages    stage               // the safeguard middleware every call must pass
 	keys      *kmscheck.Checker   // nil with InsecureSkipPostureChecks
 	buckets   *s3guard.Checker    // nil with InsecureSkipPostureChecks
-	groups    *checkcache.Cache[string, string]
+	groups    *checkcache.Cache[string, datasetInfo]
 	describer DescribeAPIClient
+	scan      *importScanner // nil with InsecureSkipImportScan or InsecureSkipPostureChecks
 
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values the wire gate found clean
@@ -183,7 +186,8 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	g.buckets = s3guard.NewChecker(sc, req, func(o *s3guard.CheckerOptions) {
 		o.TTL, o.MaxEntries, o.FailureBackoff = s.CheckTTL, s.CheckCacheEntries, s.CheckFailureBackoff
 	})
-	g.groups = checkcache.New[string, string](checkcache.Options{TTL: s.CheckTTL, MaxEntries: s.CheckCacheEntries, FailureBackoff: s.CheckFailureBackoff})
+	co := checkcache.Options{TTL: s.CheckTTL, MaxEntries: s.CheckCacheEntries, FailureBackoff: s.CheckFailureBackoff}
+	g.groups = checkcache.New[string, datasetInfo](co)
 	g.describer = s.PersonalizeClient
 	if g.describer == nil {
 		// The caller's options reach this client too (an endpoint, say); the
@@ -196,6 +200,22 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 				g.failAll(o, err)
 			}
 		})...)
+	}
+	if s.InsecureSkipImportScan {
+		return g, nil
+	}
+	reader, ok := sc.(ImportReadAPIClient)
+	if !ok {
+		return nil, &ConfigError{Field: "S3Client", Reason: "cannot read objects (it is not an ImportReadAPIClient), which the import scan needs; pass an *s3.Client or set InsecureSkipImportScan"}
+	}
+	schemas, ok := g.describer.(SchemaAPIClient)
+	if !ok {
+		return nil, &ConfigError{Field: "PersonalizeClient", Reason: "cannot read schemas (it is not a SchemaAPIClient), which the import scan needs; pass a *personalize.Client or set InsecureSkipImportScan"}
+	}
+	g.scan = &importScanner{
+		s3: reader, schemas: schemas,
+		parsed:  checkcache.New[string, *datascan.Schema](co),
+		objects: checkcache.New[scanKey, posture.Report](co),
 	}
 	return g, nil
 }

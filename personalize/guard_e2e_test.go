@@ -383,7 +383,7 @@ func TestProtectedFlow(t *testing.T) {
 		}
 	}
 	want := []string{
-		"CreateDatasetImportJob: model.fields-checked,s3.location-checked,kms.key-ready,kms.dataset-group-key-verified,s3.bucket-posture-checked,s3.objects-checked",
+		"CreateDatasetImportJob: model.fields-checked,s3.location-checked,kms.key-ready,kms.dataset-group-key-verified,s3.bucket-posture-checked,s3.objects-checked,datascan.import-scanned",
 		"CreateDatasetExportJob: model.fields-checked,kms.key-injected,s3.location-checked,kms.key-ready,kms.dataset-group-key-verified,s3.bucket-posture-checked",
 	}
 	if diff := cmp.Diff(want, acted); diff != "" {

@@ -3,6 +3,7 @@ package personalize
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 
@@ -93,6 +96,14 @@ func withState() (context.Context, *callState) {
 type nopKMS struct{ kms.CheckAPIClient }
 type nopS3 struct{ s3guard.CheckAPIClient }
 type nopDescriber struct{ DescribeAPIClient }
+
+func (nopS3) GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	return nil, errors.New("nopS3: GetObject")
+}
+
+func (nopDescriber) DescribeSchema(context.Context, *sdk.DescribeSchemaInput, ...func(*sdk.Options)) (*sdk.DescribeSchemaOutput, error) {
+	return nil, errors.New("nopDescriber: DescribeSchema")
+}
 
 // stepByID returns the guard's Initialize middleware with id.
 func (g *Guard) stepByID(id string) *step {

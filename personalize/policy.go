@@ -16,8 +16,9 @@ import (
 // Policy configures the guard. The zero value has every safeguard on: TLS 1.2
 // or later over https only, sensitive values refused in every free-form field,
 // AWS's own field constraints enforced, S3 locations parsed strictly and their
-// buckets' posture checked before Personalize is asked to use them, and no
-// dataset group created without a customer managed key. Set KMSKeyARN and
+// buckets' posture checked before Personalize is asked to use them, the data
+// of every import scanned for identifying values, and no dataset group
+// created without a customer managed key. Set KMSKeyARN and
 // RoleARN to have that key injected and checked; with the zero value, each
 // CreateDatasetGroup must name its key and role itself.
 //
@@ -78,10 +79,26 @@ type Policy struct {
 	// KMSClient, S3Client and PersonalizeClient run the guard's own posture
 	// checks. Nil means clients built from the aws.Config given to New, with
 	// the same transport rules as the guarded client; a client given here is
-	// used as it is, so give it those rules yourself.
+	// used as it is, so give it those rules yourself. Unless
+	// InsecureSkipImportScan is set, S3Client must also be an
+	// ImportReadAPIClient and PersonalizeClient a SchemaAPIClient, as the
+	// SDK's clients are.
 	KMSClient         kms.CheckAPIClient
 	S3Client          s3guard.CheckAPIClient
 	PersonalizeClient DescribeAPIClient
+
+	// ImportScanBytes bounds what the import scan reads from S3 per
+	// CreateDatasetImportJob, shared evenly by the objects it samples (each
+	// gets at least 64 KiB) and read with ranged GETs from each object's
+	// start; only whole records are scanned. Zero means
+	// DefaultImportScanBytes (8 MiB). Results are cached per object version
+	// (ETag), so importing the same objects again reads nothing.
+	ImportScanBytes int64
+
+	// ImportScanObjects bounds how many objects of a prefix the import scan
+	// reads per import, spread evenly over its listing (the first 10,000
+	// keys). Zero means DefaultImportScanObjects (8).
+	ImportScanObjects int
 
 	// InsecureAllowUnencryptedDatasetGroups lets CreateDatasetGroup go out
 	// without a customer managed key when neither KMSKeyARN nor the request
@@ -100,6 +117,33 @@ type Policy struct {
 	// posture. Requests then go out without knowing whether the key is
 	// usable or the bucket is encrypted, TLS-only and private.
 	InsecureSkipPostureChecks bool
+
+	// InsecureSkipImportScan skips the import scan. By default, before
+	// CreateDatasetImportJob goes out, the guard reads a bounded sample of
+	// the source (ImportScanBytes, ImportScanObjects) through its own
+	// hardened S3 client and scans it with package datascan against the
+	// dataset's schema; it refuses the import when a column other than
+	// USER_ID or SESSION_ID holds identifying values, or when those hold raw
+	// e-mail addresses, phones, cards or account numbers.
+	//
+	// It is on by default because an import is the one place where
+	// personal data enters Personalize in bulk, and where it cannot be taken
+	// back short of deleting the dataset. What it costs is small next to the
+	// import itself, which is rare and reads every byte: a HeadObject or a
+	// listing and at most ImportScanObjects GETs per import (no GET for an
+	// object version already scanned), ImportScanBytes of transfer and a
+	// few milliseconds of CPU. It needs s3:GetObject, which the object
+	// posture check (HeadObject) needs already, and
+	// personalize:DescribeSchema. The data is read only into this process,
+	// over the guard's TLS client, and kept nowhere: findings hold positions
+	// and counts, never values.
+	//
+	// Skipping it lets personal data into Personalize, which keeps it in the
+	// dataset and returns metadata columns with recommendations. To accept
+	// one kind of finding instead, list its ID in InsecureIgnoreFindings
+	// ("datascan.column.phone"). InsecureSkipPostureChecks skips the scan
+	// too.
+	InsecureSkipImportScan bool
 
 	// InsecureIgnoreFindings lists posture finding IDs (for example
 	// "kms.rotation-disabled") that do not block. Each one is a control you
@@ -127,6 +171,9 @@ type settings struct {
 	roleAccount string     // RoleARN's account, "" when none
 	allowedKeys []string   // KMSKeyARN first, then AllowedKMSKeyARNs
 	region      string
+
+	importScanBytes   int64
+	importScanObjects int
 }
 
 func (p Policy) validate(region string) (*settings, error) {
@@ -191,6 +238,19 @@ func (p Policy) validate(region string) (*settings, error) {
 		s.CheckFailureBackoff = time.Second
 	case p.CheckFailureBackoff < 0:
 		s.CheckFailureBackoff = 0
+	}
+	if p.ImportScanBytes < 0 {
+		return nil, &ConfigError{Field: "ImportScanBytes", Reason: "is negative"}
+	}
+	if p.ImportScanObjects < 0 {
+		return nil, &ConfigError{Field: "ImportScanObjects", Reason: "is negative"}
+	}
+	s.importScanBytes, s.importScanObjects = p.ImportScanBytes, p.ImportScanObjects
+	if s.importScanBytes == 0 {
+		s.importScanBytes = DefaultImportScanBytes
+	}
+	if s.importScanObjects == 0 {
+		s.importScanObjects = DefaultImportScanObjects
 	}
 	if p.Detector == nil {
 		s.Detector = sensitive.Default()

@@ -27,7 +27,8 @@ import (
 //     also grant kms:GenerateDataKeyWithoutPlaintext;
 //   - bucket posture (PersonalizeGuard:BucketPosture): the bucket of every
 //     S3 location (encryption, TLS-only policy, public access, ownership,
-//     Personalize's grant, Region) and the objects a job will read.
+//     Personalize's grant, Region) and the objects a job will read; on
+//     CreateDatasetImportJob, then, the data itself (importscan.go).
 //
 // A check that cannot run refuses the call.
 
@@ -161,33 +162,11 @@ func (g *Guard) checkGroupKey(ctx context.Context, datasetARN, role string, keyR
 	if st := stateFrom(ctx); st != nil {
 		st.dataset = datasetARN
 	}
-	// The guard's own DescribeDataset carries only a value that passed its
-	// checks, report-only mode or not.
-	if _, found := g.s.Detector.First(arnResource(datasetARN)); found || !shapeArn.fits(datasetARN) || !wellFormedARN(datasetARN) {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
-			Reason: "the dataset ARN did not pass the guard's checks, so the guard does not look it up"})
+	info, ok, err := g.datasetInfo(ctx, datasetARN)
+	if !ok {
+		return err // nil in report-only mode: nothing sound to check
 	}
-	key, _, err := g.groups.Do(ctx, datasetARN, func(ctx context.Context) (string, error) {
-		ds, err := g.describer.DescribeDataset(ctx, &sdk.DescribeDatasetInput{DatasetArn: &datasetARN})
-		if err != nil {
-			return "", err
-		}
-		if ds.Dataset == nil || ds.Dataset.DatasetGroupArn == nil {
-			return "", errors.New("DescribeDataset returned no dataset group")
-		}
-		dg, err := g.describer.DescribeDatasetGroup(ctx, &sdk.DescribeDatasetGroupInput{DatasetGroupArn: ds.Dataset.DatasetGroupArn})
-		if err != nil {
-			return "", err
-		}
-		if dg.DatasetGroup == nil {
-			return "", errors.New("DescribeDatasetGroup returned no dataset group")
-		}
-		return aws.ToString(dg.DatasetGroup.KmsKeyArn), nil
-	})
-	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
-			Reason: "the dataset group could not be described (needs personalize:DescribeDataset and personalize:DescribeDatasetGroup), so the guard refuses the job", Err: err})
-	}
+	key := info.groupKey
 	if key == "" {
 		if !keyRequired {
 			return nil
@@ -202,6 +181,41 @@ func (g *Guard) checkGroupKey(ctx context.Context, datasetARN, role string, keyR
 	}
 	stateFrom(ctx).act(actedGroupKey)
 	return g.checkKey(ctx, keyUse{field: "DatasetArn", key: k.String(), role: role, resource: groupResource(datasetARN), exports: exports})
+}
+
+// datasetInfo describes a dataset and its group (cached per dataset). A
+// dataset that cannot be described is refused: ok is false, and err the
+// refusal (nil in report-only mode).
+func (g *Guard) datasetInfo(ctx context.Context, datasetARN string) (_ datasetInfo, ok bool, _ error) {
+	op := middleware.GetOperationName(ctx)
+	// The guard's own DescribeDataset carries only a value that passed its
+	// checks, report-only mode or not.
+	if _, found := g.s.Detector.First(arnResource(datasetARN)); found || !shapeArn.fits(datasetARN) || !wellFormedARN(datasetARN) {
+		return datasetInfo{}, false, g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
+			Reason: "the dataset ARN did not pass the guard's checks, so the guard does not look it up"})
+	}
+	info, _, err := g.groups.Do(ctx, datasetARN, func(ctx context.Context) (datasetInfo, error) {
+		ds, err := g.describer.DescribeDataset(ctx, &sdk.DescribeDatasetInput{DatasetArn: &datasetARN})
+		if err != nil {
+			return datasetInfo{}, err
+		}
+		if ds.Dataset == nil || ds.Dataset.DatasetGroupArn == nil {
+			return datasetInfo{}, errors.New("DescribeDataset returned no dataset group")
+		}
+		dg, err := g.describer.DescribeDatasetGroup(ctx, &sdk.DescribeDatasetGroupInput{DatasetGroupArn: ds.Dataset.DatasetGroupArn})
+		if err != nil {
+			return datasetInfo{}, err
+		}
+		if dg.DatasetGroup == nil {
+			return datasetInfo{}, errors.New("DescribeDatasetGroup returned no dataset group")
+		}
+		return datasetInfo{groupKey: aws.ToString(dg.DatasetGroup.KmsKeyArn), schemaARN: aws.ToString(ds.Dataset.SchemaArn)}, nil
+	})
+	if err != nil {
+		return datasetInfo{}, false, g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
+			Reason: "the dataset group could not be described (needs personalize:DescribeDataset and personalize:DescribeDatasetGroup), so the guard refuses the job", Err: err})
+	}
+	return info, true, nil
 }
 
 // groupResource returns "dataset-group/<name>" for a dataset ARN
@@ -242,6 +256,16 @@ func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.Initializ
 		}
 		if err := g.checkBucket(ctx, l, p[i]); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
+		}
+		if g.scan == nil || !l.objects || op.name != "CreateDatasetImportJob" {
+			continue
+		}
+		// A data deletion job reads user IDs as they were imported: only
+		// imports are scanned.
+		if dataset, _, set := lookup(in.Parameters, op.datasetAt); set {
+			if err := g.scanImport(ctx, l.field, dataset, p[i]); err != nil {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, err
+			}
 		}
 	}
 	return next.HandleInitialize(ctx, in)

@@ -65,6 +65,34 @@ const RecommendationsCSV = InteractionsCSV +
 	"user-6,item-7,1700001500\n" +
 	"user-6,item-8,1700001600\n"
 
+// ItemsSchema is an Avro schema for an Items dataset with a textual
+// DESCRIPTION, matching [DirtyItemsCSV].
+const ItemsSchema = `{"type":"record","name":"Items","namespace":"com.amazonaws.personalize.schema",` +
+	`"fields":[{"name":"ITEM_ID","type":"string"},{"name":"DESCRIPTION","type":"string","textual":true}],"version":"1.0"}`
+
+// DirtyInteractionsCSV is what [SceneOptions].Dirty uploads to
+// [Scene].DirtyDataLocation: interactions in the shape of
+// [InteractionsSchema] whose USER_IDs are customers' e-mail addresses, as
+// exported straight from a shop's database. The import scan of package
+// personalize refuses it (datascan.identifier.email): Personalize would keep
+// the addresses, and the data-plane clients would have to send them too.
+const DirtyInteractionsCSV = "USER_ID,ITEM_ID,TIMESTAMP\n" +
+	"alice.smith@example.com,item-1,1700000000\n" +
+	"alice.smith@example.com,item-2,1700000100\n" +
+	"bob.jones@example.org,item-1,1700000200\n" +
+	"carol.white@example.net,item-3,1700000300\n"
+
+// DirtyItemsCSV is what [SceneOptions].Dirty uploads to
+// [Scene].DirtyItemsLocation: items in the shape of [ItemsSchema] whose
+// DESCRIPTION column carries payment card numbers (test numbers, pasted
+// from order notes). The import scan refuses it (datascan.column.credit-card):
+// Personalize returns item metadata with recommendations.
+const DirtyItemsCSV = "ITEM_ID,DESCRIPTION\n" +
+	"item-1,\"Gift set, paid with card 4242 4242 4242 4242\"\n" +
+	"item-2,Refund to 5105105105105100 approved\n" +
+	"item-3,\"Reserved for card 4000 0566 5566 5556, see note\"\n" +
+	"item-4,Card on file 6011000990139424\n"
+
 // SceneUserID is a user of [RecommendationsCSV] with a known history
 // (item-1 and item-2), for tests to ask a [Scene]'s campaign about. The
 // campaign recommends, in this order:
@@ -111,6 +139,11 @@ type Scene struct {
 	DataLocation string
 	// ExportLocation is s3://Bucket/export/, for export and batch jobs.
 	ExportLocation string
+	// DirtyDataLocation is s3://Bucket/dirty/interactions.csv, holding
+	// [DirtyInteractionsCSV], and DirtyItemsLocation is
+	// s3://Bucket/dirty/items.csv, holding [DirtyItemsCSV], both encrypted
+	// with KeyARN, when [SceneOptions].Dirty is set; otherwise "".
+	DirtyDataLocation, DirtyItemsLocation string
 	// DatasetGroupARN is an ACTIVE dataset group encrypted with KeyARN and
 	// RoleARN, when [SceneOptions].DatasetGroup or Recommendations asked for
 	// one; otherwise "".
@@ -158,6 +191,14 @@ type SceneOptions struct {
 	// each is ACTIVE. See [Scene] for their ARNs and [SceneUserID] for what
 	// the campaign answers.
 	Recommendations bool
+	// Dirty, when true, also uploads data that must not reach Personalize,
+	// in a bucket that is otherwise as safe as AWS asks:
+	// [DirtyInteractionsCSV] (e-mail addresses as USER_ID) and
+	// [DirtyItemsCSV] (card numbers in a textual DESCRIPTION), at
+	// [Scene].DirtyDataLocation and DirtyItemsLocation, for tests and demos
+	// of the guard's import scan. The schemas to import them with are
+	// [InteractionsSchema] and [ItemsSchema].
+	Dirty bool
 }
 
 // keyPolicy is the key policy a [Scene] puts on its key: what
@@ -275,6 +316,19 @@ func (s *Server) SeedScene(ctx context.Context, optFns ...func(*SceneOptions)) (
 				ContentType: aws.String("text/csv"), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: &sc.KeyARN})
 			return err
 		}},
+	}
+	if o.Dirty {
+		sc.DirtyDataLocation, sc.DirtyItemsLocation = "s3://"+o.Bucket+"/dirty/interactions.csv", "s3://"+o.Bucket+"/dirty/items.csv"
+		for _, obj := range []struct{ key, data string }{{"dirty/interactions.csv", DirtyInteractionsCSV}, {"dirty/items.csv", DirtyItemsCSV}} {
+			steps = append(steps, struct {
+				name string
+				call func() error
+			}{"upload " + obj.key, func() error {
+				_, err := s3Client.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String(obj.key), Body: strings.NewReader(obj.data),
+					ContentType: aws.String("text/csv"), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: &sc.KeyARN})
+				return err
+			}})
+		}
 	}
 	for _, st := range steps {
 		if err := st.call(); err != nil {

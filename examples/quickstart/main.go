@@ -1,11 +1,12 @@
 // Command quickstart runs the whole protected Personalize flow through the
 // guard and shows every safeguard act: a KMS-encrypted dataset group whose
 // key and role the guard injects, a schema, a dataset, an import from an
-// encrypted, TLS-only bucket and an export back to it; then four requests the
-// guard refuses before a byte leaves the process (a Name with an account
-// number, an export URL with credentials, a TLS 1.1 endpoint, an http
-// endpoint), each shown with its input masked, and the ClientLogMode dumps
-// it switches off.
+// encrypted, TLS-only bucket (which the guard scans first) and an export back
+// to it; then the requests the guard refuses before a byte leaves the process
+// (offline only, an import of a file whose USER_IDs are e-mail addresses,
+// found by the guard's import scan; a Name with an account number, an export
+// URL with credentials, a TLS 1.1 endpoint, an http endpoint), each shown
+// with its input masked, and the ClientLogMode dumps it switches off.
 //
 // It goes on to the data plane: a solution, its version, a campaign and an
 // event tracker; a pseudonym key generated under the KMS key, of which only
@@ -109,6 +110,7 @@ type setup struct {
 	cfg                  aws.Config
 	keyARN, roleARN      string
 	dataLocation, export string
+	dirtyLocation        string                  // local: interactions with e-mail addresses as USER_ID, for the import scan's refusal
 	campaignARN          string                  // aws: an existing campaign for the data-plane steps
 	trackingID           string                  // aws: its dataset group's event tracker
 	local                *personalizetest.Server // nil against real AWS
@@ -142,12 +144,12 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 			return fail(1, err)
 		}
 		defer srv.Close()
-		scene, err := srv.SeedScene(ctx)
+		scene, err := srv.SeedScene(ctx, func(o *personalizetest.SceneOptions) { o.Dirty = true })
 		if err != nil {
 			return fail(1, err)
 		}
 		s = setup{cfg: srv.Config(), keyARN: scene.KeyARN, roleARN: scene.RoleARN, dataLocation: scene.DataLocation,
-			export: scene.ExportLocation, local: srv, prefix: "quickstart", poll: 10 * time.Millisecond}
+			dirtyLocation: scene.DirtyDataLocation, export: scene.ExportLocation, local: srv, prefix: "quickstart", poll: 10 * time.Millisecond}
 		fmt.Fprintf(stdout, "Embedded endpoints at %s (Personalize, S3, KMS over TLS); nothing leaves this machine.\n", srv.URL())
 		fmt.Fprintf(stdout, "Scene: key %s, bucket %s (SSE-KMS, TLS-only policy, public access block)\n\n", scene.KeyARN, scene.Bucket)
 	case "aws":
@@ -268,7 +270,11 @@ func flow(ctx context.Context, w io.Writer, s setup) error {
 		st.ok("export ACTIVE")
 	}
 
-	fmt.Fprintln(w, "\nFour requests the guard refuses before anything is sent, and one setting it switches off:")
+	count := "Four"
+	if s.dirtyLocation != "" {
+		count = "Five"
+	}
+	fmt.Fprintf(w, "\n%s requests the guard refuses before anything is sent, and one setting it switches off:\n", count)
 	// unseen checks, against the embedded endpoints, that no request
 	// carrying v reached them.
 	unseen := func(v string) string {
@@ -276,6 +282,29 @@ func flow(ctx context.Context, w io.Writer, s setup) error {
 			return ""
 		}
 		return "no request carrying the value reached the endpoints"
+	}
+	if s.dirtyLocation != "" {
+		// Only the embedded scene has such a file: the quickstart puts no
+		// personal data into a real bucket.
+		st.refusal("Import interactions from "+s.dirtyLocation+", whose USER_IDs are customers' e-mail addresses", "", "", "datascan.identifier.email", func() (string, error) {
+			imports := func() (n int) {
+				for _, r := range s.local.Requests() {
+					if r.Service == personalizetest.ServicePersonalize && r.Operation == "CreateDatasetImportJob" {
+						n++
+					}
+				}
+				return n
+			}
+			before := imports()
+			_, err := client.CreateDatasetImportJob(ctx, &awspersonalize.CreateDatasetImportJobInput{JobName: aws.String(group + "-import-dirty"),
+				DatasetArn: ds.DatasetArn, RoleArn: aws.String(s.roleARN), DataSource: &types.DataSource{DataLocation: aws.String(s.dirtyLocation)}})
+			var sg *personalize.SafeguardError
+			if !errors.As(err, &sg) || len(sg.Findings) == 0 || imports() != before {
+				return "", err
+			}
+			return "the guard read the file from S3 and scanned it against the dataset's schema: " + sg.Findings[0].Message +
+				"; Personalize received no import request", err
+		})
 	}
 	const acct = "acct-12345678-movies"
 	st.refusal("A dataset group Name carrying a customer's account number", "Name", acct, "sensitive.account-number", func() (string, error) {

@@ -25,7 +25,7 @@ func TestQuickstart(t *testing.T) {
 	got := stdout.String()
 	for _, want := range []string{
 		"audit: CreateDatasetGroup allowed [model.fields-checked, kms.key-injected, kms.role-injected, kms.key-ready]",
-		"kms.dataset-group-key-verified, s3.bucket-posture-checked, s3.objects-checked]",
+		"kms.dataset-group-key-verified, s3.bucket-posture-checked, s3.objects-checked, datascan.import-scanned]",
 		"written with aws:kms",
 		`input: Name "acct-[REDACTED:account-number]-movies"`,
 		"refused: CreateDatasetGroup Name by sensitive.account-number",
@@ -46,7 +46,12 @@ func TestQuickstart(t *testing.T) {
 		"audit: GetRecommendations allowed [model.fields-checked, pseudonym.user-id]",
 		"ok: recommended item-1 item-2 item-3\n", // a user new to the campaign: by popularity
 		"checked: the endpoints received the pseudonym, never the e-mail address",
-		"13. Send the customer's view of item-1 (events client, same Policy)",
+		"Five requests the guard refuses before anything is sent",
+		"5. Import interactions from s3://personalizetest-data/dirty/interactions.csv, whose USER_IDs are customers' e-mail addresses",
+		"refused: CreateDatasetImportJob DataSource.DataLocation by datascan.identifier.email",
+		"checked: the guard read the file from S3 and scanned it against the dataset's schema: the user-id column holds raw email values in 4 of 4 rows",
+		"; Personalize received no import request",
+		"14. Send the customer's view of item-1 (events client, same Policy)",
 		"audit: PutEvents allowed [model.fields-checked, pseudonym.user-id, pseudonym.session-id]",
 		"ok: sent as UserId pu1_",
 		"checked: the endpoints received both pseudonyms, never the e-mail address or the session ID",

@@ -628,3 +628,47 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestRangedGetChecksum: a whole-object GET carries the object's checksum,
+// which the SDK validates; a ranged GET carries none, as on S3, so the SDK
+// does not check a range against the whole object's checksum.
+func TestRangedGetChecksum(t *testing.T) {
+	c, _, _ := newS3(t)
+	ctx := context.Background()
+	createBucket(t, c, "ranged")
+	body := strings.Repeat("0123456789", 100)
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("ranged"), Key: aws.String("k"), Body: strings.NewReader(body)}); err != nil {
+		t.Fatalf("PutObject() = %v", err)
+	}
+	tests := []struct {
+		name, rng, want string
+		checksum        bool
+	}{
+		{"whole object", "", body, true},
+		{"first bytes", "bytes=0-9", body[:10], false},
+		{"middle", "bytes=100-199", body[100:200], false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := &s3.GetObjectInput{Bucket: aws.String("ranged"), Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled}
+			if tt.rng != "" {
+				in.Range = aws.String(tt.rng)
+			}
+			out, err := c.GetObject(ctx, in)
+			if err != nil {
+				t.Fatalf("GetObject(%q) = %v", tt.rng, err)
+			}
+			got, err := io.ReadAll(out.Body)
+			out.Body.Close()
+			if err != nil {
+				t.Fatalf("GetObject(%q) body: %v", tt.rng, err)
+			}
+			if diff := cmp.Diff(tt.want, string(got)); diff != "" {
+				t.Errorf("GetObject(%q) body mismatch (-want +got):\n%s", tt.rng, diff)
+			}
+			if has := out.ChecksumCRC32 != nil || out.ChecksumCRC32C != nil || out.ChecksumSHA256 != nil || out.ChecksumSHA1 != nil || out.ChecksumCRC64NVME != nil; has != tt.checksum {
+				t.Errorf("GetObject(%q) carries a checksum = %v, want %v", tt.rng, has, tt.checksum)
+			}
+		})
+	}
+}

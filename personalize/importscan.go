@@ -1,0 +1,256 @@
+package personalize
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/personalizeguard/personalizeguard/datascan"
+	"github.com/personalizeguard/personalizeguard/internal/checkcache"
+	"github.com/personalizeguard/personalizeguard/posture"
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+// The import scan runs inside the bucket posture step, after the bucket and
+// the source objects passed: only then does the guard read the data, through
+// its own hardened S3 client. It samples the source (one object, or objects
+// spread evenly over a prefix's listing), scans what it read with datascan
+// against the dataset's own schema, and refuses the import when a column is
+// blocking. Results are cached per object version (bucket, key, ETag) and
+// schema; a read or a scan that cannot run refuses.
+
+// Import scan bounds.
+const (
+	DefaultImportScanBytes   = 8 << 20 // per import, shared by the sampled objects
+	DefaultImportScanObjects = 8       // per import
+	// maxImportScanListKeys bounds the listing of a prefix the sample is
+	// spread over (ten ListObjectsV2 pages).
+	maxImportScanListKeys = 10_000
+	// minObjectScanBytes keeps each sampled object's share large enough to
+	// hold a header and some rows.
+	minObjectScanBytes = 64 << 10
+)
+
+// ImportReadAPIClient is what the import scan needs from S3 besides the
+// posture reads: the object listing, the object's metadata (its ETag) and
+// its bytes. *s3.Client satisfies it.
+type ImportReadAPIClient interface {
+	s3guard.ObjectAPIClient
+	GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+}
+
+// SchemaAPIClient is what the import scan needs from Personalize to read a
+// dataset's schema. *personalize.Client satisfies it.
+type SchemaAPIClient interface {
+	DescribeSchema(context.Context, *sdk.DescribeSchemaInput, ...func(*sdk.Options)) (*sdk.DescribeSchemaOutput, error)
+}
+
+// datasetInfo is what DescribeDataset and DescribeDatasetGroup tell the
+// guard about a dataset.
+type datasetInfo struct {
+	groupKey  string // the dataset group's KMS key ARN, "" when none
+	schemaARN string
+}
+
+// scanKey is one version of one object, scanned against one schema with one
+// byte budget.
+type scanKey struct {
+	bucket, key, etag, schema string
+	limit                     int64
+}
+
+// importScanner is the guard's import scan state: nil when the scan is off.
+type importScanner struct {
+	s3      ImportReadAPIClient
+	schemas SchemaAPIClient
+	parsed  *checkcache.Cache[string, *datascan.Schema]
+	objects *checkcache.Cache[scanKey, posture.Report]
+}
+
+// sourceObject is one object of an import source to scan.
+type sourceObject struct {
+	key, etag string
+	size      int64
+}
+
+// scanImport reads and scans the source of an import into datasetARN.
+func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, loc s3guard.Location) error {
+	op := middleware.GetOperationName(ctx)
+	info, ok, err := g.datasetInfo(ctx, datasetARN)
+	if !ok {
+		return err
+	}
+	failed := func(reason string, err error) error {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleImportScanFailed, Reason: reason, Err: err})
+	}
+	if info.schemaARN == "" {
+		return failed("the dataset has no schema to scan its import against", nil)
+	}
+	schema, _, err := g.scan.parsed.Do(ctx, info.schemaARN, func(ctx context.Context) (*datascan.Schema, error) {
+		out, err := g.scan.schemas.DescribeSchema(ctx, &sdk.DescribeSchemaInput{SchemaArn: &info.schemaARN})
+		if err != nil {
+			return nil, err
+		}
+		if out.Schema == nil || out.Schema.Schema == nil {
+			return nil, errors.New("DescribeSchema returned no schema")
+		}
+		return datascan.ParseSchema([]byte(*out.Schema.Schema))
+	})
+	if err != nil {
+		return failed("the dataset's schema could not be read (needs personalize:DescribeSchema), so the guard cannot scan the import and refuses it", err)
+	}
+	objs, err := g.importObjects(ctx, loc)
+	if err != nil {
+		return failed("the import source could not be listed, so the guard cannot scan it and refuses it", err)
+	}
+	if len(objs) == 0 {
+		return nil // nothing to read: the object posture check reports an empty source
+	}
+	share := max(g.s.importScanBytes/int64(len(objs)), minObjectScanBytes)
+	var findings []posture.Finding
+	for _, o := range objs {
+		k := scanKey{bucket: loc.Bucket, key: o.key, etag: o.etag, schema: info.schemaARN, limit: min(share, o.size)}
+		rep, _, err := g.scan.objects.Do(ctx, k, func(ctx context.Context) (posture.Report, error) {
+			return g.scanObject(ctx, k, o.size, schema)
+		})
+		if err != nil {
+			var ce *s3guard.CheckError
+			if errors.As(err, &ce) {
+				return failed("the import source could not be read, so the guard cannot scan it and refuses it", err)
+			}
+			return failed("the import source could not be scanned (malformed CSV, or a header that does not match the dataset's schema), so the guard refuses it", err)
+		}
+		findings = append(findings, g.blocking(rep)...)
+	}
+	if len(findings) > 0 {
+		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: findings[0].ID,
+			Reason: "the import source holds identifying values Personalize must not receive", Findings: findings})
+	}
+	stateFrom(ctx).act(actedImportScanned)
+	return nil
+}
+
+// importObjects returns the objects of loc to scan: the object itself, or up
+// to Policy.ImportScanObjects spread evenly over the prefix's listing.
+func (g *Guard) importObjects(ctx context.Context, loc s3guard.Location) ([]sourceObject, error) {
+	if !loc.IsPrefix() {
+		out, err := g.scan.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
+		if err != nil {
+			return nil, &s3guard.CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Resource: loc.Bucket, Err: err}
+		}
+		return []sourceObject{{key: loc.Key, etag: aws.ToString(out.ETag), size: aws.ToInt64(out.ContentLength)}}, nil
+	}
+	var all []sourceObject
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), Prefix: aws.String(loc.Key)}
+	for len(all) < maxImportScanListKeys {
+		out, err := g.scan.s3.ListObjectsV2(ctx, in)
+		if err != nil {
+			return nil, &s3guard.CheckError{Operation: "ListObjectsV2", Permission: "s3:ListBucket", Resource: loc.Bucket, Err: err}
+		}
+		for _, o := range out.Contents {
+			key, size := aws.ToString(o.Key), aws.ToInt64(o.Size)
+			if size == 0 || strings.HasSuffix(key, "/") {
+				continue // folder markers and empty objects hold no rows
+			}
+			all = append(all, sourceObject{key: key, etag: aws.ToString(o.ETag), size: size})
+		}
+		if !aws.ToBool(out.IsTruncated) || out.NextContinuationToken == nil {
+			break
+		}
+		in.ContinuationToken = out.NextContinuationToken
+	}
+	return spread(all, g.s.importScanObjects), nil
+}
+
+// spread returns up to n of objs, evenly spaced, first and order kept.
+func spread(objs []sourceObject, n int) []sourceObject {
+	if len(objs) <= n {
+		return objs
+	}
+	out := make([]sourceObject, n)
+	for i := range out {
+		out[i] = objs[i*len(objs)/n]
+	}
+	return out
+}
+
+// scanObject reads the first k.limit bytes of one object version and scans
+// the complete records among them.
+func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *datascan.Schema) (posture.Report, error) {
+	in := &s3.GetObjectInput{Bucket: aws.String(k.bucket), Key: aws.String(k.key)}
+	if k.etag != "" {
+		in.IfMatch = aws.String(k.etag) // the bytes scanned are those of the version cached
+	}
+	truncated := k.limit < size
+	if truncated {
+		in.Range = aws.String("bytes=0-" + strconv.FormatInt(k.limit-1, 10))
+	}
+	out, err := g.scan.s3.GetObject(ctx, in)
+	if err != nil {
+		return posture.Report{}, &s3guard.CheckError{Operation: "GetObject", Permission: "s3:GetObject", Resource: k.bucket, Err: err}
+	}
+	defer out.Body.Close()
+	src := io.Reader(io.LimitReader(out.Body, k.limit))
+	if truncated {
+		src = &wholeRecords{src: src}
+	}
+	rep, err := datascan.Scan(ctx, src, func(o *datascan.Options) {
+		o.Schema, o.Detector = schema, g.s.Detector
+		o.Resource = "s3://" + k.bucket + "/" + k.key
+	})
+	if err != nil {
+		return posture.Report{}, err
+	}
+	return rep.Posture(), nil
+}
+
+// wholeRecords passes on the bytes of src up to its last line break outside
+// a quoted field, so that a CSV read with a byte range ends with a complete
+// record. It holds back at most one partial record.
+type wholeRecords struct {
+	src     io.Reader
+	buf     []byte // read but not yet given out
+	ready   int    // buf[:ready] ends with a record
+	inQuote bool   // the quote state at len(buf)
+	scanned int    // buf[:scanned] has been looked at
+	eof     bool
+}
+
+func (r *wholeRecords) Read(p []byte) (int, error) {
+	for r.ready == 0 {
+		if r.eof {
+			return 0, io.EOF // the partial record at the end is dropped
+		}
+		var chunk [32 << 10]byte
+		n, err := r.src.Read(chunk[:])
+		r.buf = append(r.buf, chunk[:n]...)
+		for i := r.scanned; i < len(r.buf); i++ {
+			switch r.buf[i] {
+			case '"':
+				r.inQuote = !r.inQuote
+			case '\n':
+				if !r.inQuote {
+					r.ready = i + 1
+				}
+			}
+		}
+		r.scanned = len(r.buf)
+		if err == io.EOF {
+			r.eof = true
+		} else if err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, r.buf[:r.ready])
+	r.ready -= n
+	r.scanned -= n
+	r.buf = r.buf[:copy(r.buf, r.buf[n:])]
+	return n, nil
+}

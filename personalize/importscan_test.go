@@ -1,0 +1,144 @@
+package personalize
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+func TestWholeRecords(t *testing.T) {
+	tests := []struct {
+		name, in, want, reason string
+	}{
+		{"cut mid-record", "A,B\n1,2\n3,4", "A,B\n1,2\n", "the partial last record is dropped"},
+		{"ends on a record", "A,B\n1,2\n", "A,B\n1,2\n", "nothing to drop"},
+		{"line break inside quotes", "A,B\n1,\"x\ny\"\n3,\"p\nq", "A,B\n1,\"x\ny\"\n", "a newline inside a quoted field does not end a record"},
+		{"doubled quotes", "A,B\n1,\"say \"\"hi\"\"\"\n2,\"open", "A,B\n1,\"say \"\"hi\"\"\"\n", "doubled quotes keep the quote state"},
+		{"CRLF", "A,B\r\n1,2\r\n3,", "A,B\r\n1,2\r\n", "a CRLF record ends at its LF"},
+		{"no complete record", "A,B,C", "", "a header cut short gives nothing, and the scan refuses it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, r := range []io.Reader{strings.NewReader(tt.in), iotest.OneByteReader(strings.NewReader(tt.in)), iotest.HalfReader(strings.NewReader(tt.in))} {
+				got, err := io.ReadAll(&wholeRecords{src: r})
+				if err != nil {
+					t.Fatalf("ReadAll: %v", err)
+				}
+				if diff := cmp.Diff(tt.want, string(got)); diff != "" {
+					t.Errorf("wholeRecords(%q) mismatch (-want +got), %s:\n%s", tt.in, tt.reason, diff)
+				}
+			}
+		})
+	}
+}
+
+func TestWholeRecordsError(t *testing.T) {
+	_, err := io.ReadAll(&wholeRecords{src: iotest.ErrReader(iotest.ErrTimeout)})
+	if err != iotest.ErrTimeout {
+		t.Errorf("wholeRecords over a failing reader = %v, want %v", err, iotest.ErrTimeout)
+	}
+}
+
+func TestSpread(t *testing.T) {
+	objs := func(keys ...string) []sourceObject {
+		out := make([]sourceObject, len(keys))
+		for i, k := range keys {
+			out[i] = sourceObject{key: k}
+		}
+		return out
+	}
+	keys := func(os []sourceObject) []string {
+		var out []string
+		for _, o := range os {
+			out = append(out, o.key)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		in   []sourceObject
+		n    int
+		want []string
+	}{
+		{"fewer than n: all", objs("a", "b"), 8, []string{"a", "b"}},
+		{"evenly over ten", objs("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), 5, []string{"0", "2", "4", "6", "8"}},
+		{"one of many: the first", objs("a", "b", "c"), 1, []string{"a"}},
+		{"three of seven", objs("0", "1", "2", "3", "4", "5", "6"), 3, []string{"0", "2", "4"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, keys(spread(tt.in, tt.n))); diff != "" {
+				t.Errorf("spread(%d) mismatch (-want +got):\n%s", tt.n, diff)
+			}
+		})
+	}
+}
+
+func TestImportScanPolicy(t *testing.T) {
+	tests := []struct {
+		name         string
+		p            Policy
+		bytes        int64
+		objects      int
+		field, error string
+	}{
+		{name: "defaults", bytes: DefaultImportScanBytes, objects: DefaultImportScanObjects},
+		{name: "set", p: Policy{ImportScanBytes: 1 << 20, ImportScanObjects: 2}, bytes: 1 << 20, objects: 2},
+		{name: "negative bytes", p: Policy{ImportScanBytes: -1}, field: "ImportScanBytes"},
+		{name: "negative objects", p: Policy{ImportScanObjects: -1}, field: "ImportScanObjects"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := tt.p.validate(testRegion)
+			if tt.field != "" {
+				var ce *ConfigError
+				if !errors.As(err, &ce) || ce.Field != tt.field {
+					t.Fatalf("validate() = %v, want a *ConfigError for %s", err, tt.field)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.importScanBytes != tt.bytes || s.importScanObjects != tt.objects {
+				t.Errorf("bounds = %d bytes, %d objects, want %d, %d", s.importScanBytes, s.importScanObjects, tt.bytes, tt.objects)
+			}
+		})
+	}
+}
+
+type checkOnlyS3 struct{ s3guard.CheckAPIClient }
+type describeOnly struct{ DescribeAPIClient }
+
+func TestImportScanClients(t *testing.T) {
+	tests := []struct {
+		name  string
+		p     Policy
+		field string // of the *ConfigError; "" for none
+	}{
+		{"SDK-shaped clients", Policy{S3Client: nopS3{}, PersonalizeClient: nopDescriber{}}, ""},
+		{"S3 client that cannot read objects", Policy{S3Client: checkOnlyS3{}, PersonalizeClient: nopDescriber{}}, "S3Client"},
+		{"Personalize client that cannot read schemas", Policy{S3Client: nopS3{}, PersonalizeClient: describeOnly{}}, "PersonalizeClient"},
+		{"both, scan off", Policy{S3Client: checkOnlyS3{}, PersonalizeClient: describeOnly{}, InsecureSkipImportScan: true}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.p.KMSClient = nopKMS{}
+			_, err := NewGuard(aws.Config{Region: testRegion}, tt.p)
+			var ce *ConfigError
+			switch {
+			case tt.field == "" && err != nil:
+				t.Fatalf("NewGuard() = %v, want no error", err)
+			case tt.field != "" && (!errors.As(err, &ce) || ce.Field != tt.field):
+				t.Fatalf("NewGuard() = %v, want a *ConfigError for %s", err, tt.field)
+			}
+		})
+	}
+}
