@@ -24,6 +24,7 @@ const (
 	actedGroupKey                        // the import's dataset group key verified
 	actedBucketPosture                   // bucket posture check passed
 	actedObjectPosture                   // source object check passed
+	actedCallerChecked                   // the credentials are not the root user's (possibly cached)
 )
 
 // The audit event. Each call writes one record through Policy.Logger with
@@ -66,6 +67,7 @@ const (
 	ActionLocationChecked = "s3.location-checked"            // S3 locations parsed and allowed (IDS3Location)
 	ActionBucketPosture   = "s3.bucket-posture-checked"      // bucket posture passed (IDBucketPosture)
 	ActionObjectsChecked  = "s3.objects-checked"             // source objects' encryption passed (IDBucketPosture)
+	ActionCallerChecked   = "identity.caller-checked"        // the credentials are not the root user's (IDCallerIdentity)
 )
 
 var actedNames = []struct {
@@ -77,6 +79,7 @@ var actedNames = []struct {
 	{actedRoleInjected, ActionRoleInjected},
 	{actedKeyAllowed, ActionKeyAllowed},
 	{actedLocation, ActionLocationChecked},
+	{actedCallerChecked, ActionCallerChecked},
 	{actedKeyReady, ActionKeyReady},
 	{actedGroupKey, ActionGroupKey},
 	{actedBucketPosture, ActionBucketPosture},
@@ -95,7 +98,7 @@ func (a acted) names() []string {
 
 // stage is a set of the guard's Initialize middleware, marked by each as it
 // runs, so the wire gate can tell that none was removed from a call.
-type stage uint8
+type stage uint16
 
 const (
 	stageAudit stage = 1 << iota
@@ -105,6 +108,7 @@ const (
 	stageKeyReadiness
 	stageDatasetGroupKey
 	stageBucketPosture
+	stageCallerIdentity
 )
 
 // mark records that a safeguard middleware ran; a nil state records nothing.
@@ -127,6 +131,7 @@ type callState struct {
 	dataset   string            // the dataset whose group's key an import or export check verified
 	schema    string            // the schema text the Initialize check read
 	clean     []string          // strings the Initialize check found clean (see noteClean)
+	signer    string            // the access key ID whose principal the identity check looked up
 }
 
 type stateKey struct{}

@@ -37,6 +37,9 @@ const (
 	RuleObjectPosture      = "s3.object-posture"           // the import source objects are not encrypted as required
 	RuleS3CheckFailed      = "s3.check-failed"             // the bucket could not be checked (fail closed)
 	RuleSensitivePrefix    = guarderr.RuleSensitivePrefix  // prefix of the sensitive-value rules
+
+	RuleRootCredentials     = guarderr.RuleRootCredentials     // the client's credentials are the AWS account's root user's (see Policy.InsecureAllowRootCredentials)
+	RuleIdentityCheckFailed = guarderr.RuleIdentityCheckFailed // who the credentials stand for could not be checked (fail closed)
 )
 
 // SafeguardError is returned when a safeguard refuses a request. The SDK wraps
