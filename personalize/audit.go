@@ -25,6 +25,7 @@ const (
 	actedBucketPosture                   // bucket posture check passed
 	actedObjectPosture                   // source object check passed
 	actedImportScanned                   // the import source was scanned and is clean
+	actedCallerChecked                   // the credentials are not the root user's (possibly cached)
 )
 
 // The audit event. Each call writes one record through Policy.Logger with
@@ -57,7 +58,7 @@ const (
 // Actions name what a safeguard did on a call, in the audit event's
 // "safeguards" list. Like the rules, each starts with its safeguard's area:
 // model (the API model's constraints and the content checks), kms, s3,
-// datascan (the import scan).
+// datascan (the import scan), identity (the caller check).
 const (
 	ActionFieldsChecked   = "model.fields-checked"           // every string checked (IDFieldContent)
 	ActionKeyInjected     = "kms.key-injected"               // the configured key was put in (IDKMSKey)
@@ -69,6 +70,7 @@ const (
 	ActionBucketPosture   = "s3.bucket-posture-checked"      // bucket posture passed (IDBucketPosture)
 	ActionObjectsChecked  = "s3.objects-checked"             // source objects' encryption passed (IDBucketPosture)
 	ActionImportScanned   = "datascan.import-scanned"        // the import's data was scanned and is clean (IDBucketPosture)
+	ActionCallerChecked   = "identity.caller-checked"        // the credentials are not the root user's (IDCallerIdentity)
 )
 
 var actedNames = []struct {
@@ -80,6 +82,7 @@ var actedNames = []struct {
 	{actedRoleInjected, ActionRoleInjected},
 	{actedKeyAllowed, ActionKeyAllowed},
 	{actedLocation, ActionLocationChecked},
+	{actedCallerChecked, ActionCallerChecked},
 	{actedKeyReady, ActionKeyReady},
 	{actedGroupKey, ActionGroupKey},
 	{actedBucketPosture, ActionBucketPosture},
@@ -99,7 +102,7 @@ func (a acted) names() []string {
 
 // stage is a set of the guard's Initialize middleware, marked by each as it
 // runs, so the wire gate can tell that none was removed from a call.
-type stage uint8
+type stage uint16
 
 const (
 	stageAudit stage = 1 << iota
@@ -109,6 +112,7 @@ const (
 	stageKeyReadiness
 	stageDatasetGroupKey
 	stageBucketPosture
+	stageCallerIdentity
 )
 
 // mark records that a safeguard middleware ran; a nil state records nothing.
@@ -131,6 +135,7 @@ type callState struct {
 	dataset   string            // the dataset whose group's key an import or export check verified
 	schema    string            // the schema text the Initialize check read
 	clean     []string          // strings the Initialize check found clean (see noteClean)
+	signer    string            // the access key ID whose principal the identity check looked up
 }
 
 type stateKey struct{}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -24,6 +25,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	"github.com/personalizeguard/personalizeguard/kms"
 )
@@ -82,7 +84,8 @@ func BenchmarkGuardedVsBare(b *testing.B) {
 	srv, _ := tlsServer(b, tls.VersionTLS12, tls.VersionTLS13)
 	var bareDials, guardedDials atomic.Int64
 	bare := sdk.NewFromConfig(countDials(configFor(srv), &bareDials))
-	guarded, err := New(countDials(configFor(srv), &guardedDials), Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), S3Client: nopS3{}, PersonalizeClient: nopDescriber{}})
+	guarded, err := New(countDials(configFor(srv), &guardedDials), Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), S3Client: nopS3{}, PersonalizeClient: nopDescriber{},
+		STSClient: dataplanetest.UserSTS{}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -332,11 +335,11 @@ func (h instantHTTP) Do(r *http.Request) (*http.Response, error) {
 // measured per side (bare, guarded); time is measured with the two calls
 // interleaved (overhead-ns/call), so drift on a shared machine hits both.
 func BenchmarkGuardOverhead(b *testing.B) {
-	cfg := aws.Config{Region: testRegion, Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1,
+	cfg := aws.Config{Region: testRegion, Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""), RetryMaxAttempts: 1,
 		BaseEndpoint: aws.String("https://personalize." + testRegion + ".amazonaws.com"),
 		HTTPClient:   instantHTTP{body: `{"datasetGroupArn":"arn:aws:personalize:` + testRegion + `:` + testAccount + `:dataset-group/movies"}`}}
 	bare := sdk.NewFromConfig(cfg)
-	guarded, err := New(cfg, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b),
+	guarded, err := New(cfg, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), STSClient: dataplanetest.UserSTS{},
 		S3Client: nopS3{}, PersonalizeClient: nopDescriber{}, InsecureAllowUnverifiableHTTPClient: true})
 	if err != nil {
 		b.Fatal(err)

@@ -40,6 +40,13 @@
 //     describe (a newer SDK's) is refused until the table is regenerated:
 //     the guard never passes what it does not know.
 //     testdata/fieldrules.golden lists every field with its rule and shape.
+//   - Identity ([IDCallerIdentity]): the client does not run with the AWS
+//     account's root user's credentials. STS GetCallerIdentity is asked
+//     once per access key ID, signed with those credentials; a check that
+//     cannot run refuses ([RuleIdentityCheckFailed]), and the wire gate
+//     refuses a request signed with other credentials than the ones checked
+//     (a per-call Credentials option). Opt-out:
+//     Policy.InsecureAllowRootCredentials.
 //   - KMS ([IDKMSKey], [IDKeyReadiness], [IDDatasetGroupKey]): the configured
 //     key is injected wherever the API takes one and the caller left it empty
 //     (CreateDatasetGroup, with the role, and the seven S3DataConfig places),
@@ -76,6 +83,7 @@
 //	kms         kms.*               IDKMSKey, IDKeyReadiness, IDDatasetGroupKey
 //	s3          s3.*                IDS3Location, IDBucketPosture
 //	datascan    datascan.*          IDBucketPosture (the import scan: a refusal's rule is its first finding's ID)
+//	identity    identity.*          IDCallerIdentity
 //	config      config.*            (New, Guard.Option)
 //
 // The audit event's attribute keys and actions are constants: AuditKey…,
@@ -104,7 +112,7 @@
 // that refuses, and audits, any request that did not pass the gate
 // ([RuleBypassed]).
 //
-// The guard's own KMS, S3 and Personalize clients get the same transport
+// The guard's own KMS, S3, STS and Personalize clients get the same transport
 // rules, but not the caller's interceptors or APIOptions: its calls carry
 // only what it wrote, and every value it sends has passed its checks.
 //

@@ -39,6 +39,9 @@ const (
 	RuleImportScanFailed   = "datascan.check-failed"       // the import source could not be read or scanned (fail closed)
 	RuleImportScanPrefix   = "datascan."                   // prefix of the import scan's rules: a refusal's rule is its first datascan finding ID ("datascan.identifier.email")
 	RuleSensitivePrefix    = guarderr.RuleSensitivePrefix  // prefix of the sensitive-value rules
+
+	RuleRootCredentials     = guarderr.RuleRootCredentials     // the client's credentials are the AWS account's root user's (see Policy.InsecureAllowRootCredentials)
+	RuleIdentityCheckFailed = guarderr.RuleIdentityCheckFailed // who the credentials stand for could not be checked (fail closed)
 )
 
 // SafeguardError is returned when a safeguard refuses a request. The SDK wraps

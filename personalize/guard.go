@@ -13,6 +13,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/datascan"
+	"github.com/personalizeguard/personalizeguard/internal/callerid"
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	kmscheck "github.com/personalizeguard/personalizeguard/kms"
@@ -27,6 +28,7 @@ const (
 	IDFieldContent    = "PersonalizeGuard:FieldContent"    // Initialize: sensitive values and model constraints
 	IDKMSKey          = "PersonalizeGuard:KMSKey"          // Initialize: key and role injection, key allow-list
 	IDS3Location      = "PersonalizeGuard:S3Location"      // Initialize: S3 location parsing, output bucket allow-list
+	IDCallerIdentity  = "PersonalizeGuard:CallerIdentity"  // Initialize, first after the SDK's validation: not the root user's credentials (network, cached)
 	IDKeyReadiness    = "PersonalizeGuard:KeyReadiness"    // Initialize, after the SDK's validation: KMS key check (network, cached)
 	IDDatasetGroupKey = "PersonalizeGuard:DatasetGroupKey" // Initialize, after validation: an import's dataset group key (network, cached)
 	IDBucketPosture   = "PersonalizeGuard:BucketPosture"   // Initialize, after validation: bucket and object posture (network, cached)
@@ -51,6 +53,7 @@ type Guard struct {
 	stages    stage               // the safeguard middleware every call must pass
 	keys      *kmscheck.Checker   // nil with InsecureSkipPostureChecks
 	buckets   *s3guard.Checker    // nil with InsecureSkipPostureChecks
+	callers   *callerid.Checker   // nil unless settings.checksCaller
 	groups    *checkcache.Cache[string, datasetInfo]
 	describer DescribeAPIClient
 	scan      *importScanner // nil with InsecureSkipImportScan or InsecureSkipPostureChecks
@@ -60,7 +63,8 @@ type Guard struct {
 
 	// Built once so that registering them on each call's stack allocates
 	// nothing.
-	// front run before the SDK's validation, in order; posture after it.
+	// front run before the SDK's validation, in order; posture after it
+	// (each client's identity step first: see postureFor).
 	front, posture       []*step
 	unboundGate, ownGate *wireGate
 }
@@ -151,10 +155,10 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 			{id: IDBucketPosture, g: g, stage: stageBucketPosture, handle: g.handleBucketPosture},
 		}
 	}
-	for _, st := range append(slices.Clip(g.front), g.posture...) {
+	for _, st := range append(slices.Clip(g.front), g.postureFor(nil, false)...) {
 		g.stages |= st.stage
 	}
-	g.unboundGate = &wireGate{g: g, content: true}
+	g.unboundGate = &wireGate{g: g, content: true, posture: g.postureFor(nil, false)}
 	g.ownGate = &wireGate{g: g}
 
 	// The guard's own clients get the same transport rules as the
@@ -165,6 +169,9 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	}
 	if s.InsecureSkipPostureChecks {
 		return g, nil
+	}
+	if s.checksCaller() {
+		g.callers = g.newCallerChecker(own)
 	}
 	kc := s.KMSClient
 	if kc == nil {
@@ -231,9 +238,11 @@ func (g *Guard) hardenConfig(cfg aws.Config) (aws.Config, error) {
 	}
 	// The guard's own calls carry only what the guard wrote: the caller's
 	// interceptors and APIOptions (auto-taggers, instrumentation) act on
-	// the caller's calls, not on the guard's KMS and S3 reads.
+	// the caller's calls, not on the guard's KMS and S3 reads; nor does
+	// the caller's AppID, which the User-Agent carries unchecked.
 	out.APIOptions = []func(*middleware.Stack) error{g.addOwnTransport}
 	out.Interceptors = smithyhttp.InterceptorRegistry{}
+	out.AppID = ""
 	return out, nil
 }
 
@@ -268,7 +277,7 @@ func (g *Guard) apply(o *sdk.Options) error {
 	// The gate sends through the hardened client; the client's own
 	// HTTPClient is one that refuses, for requests that bypass the gate.
 	tc := o.HTTPClient.(securetransport.TLSClient)
-	gate := &wireGate{g: g, content: true, send: tc}
+	gate := &wireGate{g: g, content: true, send: tc, posture: g.postureFor(o.Credentials, true)}
 	o.HTTPClient = &securetransport.RefusingClient{Owner: g, Send: tc, Audit: g.refuseUnguarded}
 	o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error { return g.addMiddleware(stack, gate) })
 	return nil
@@ -329,7 +338,7 @@ func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 	if err := g.addSteps(stack, g.front, middleware.Before); err != nil {
 		return err
 	}
-	if err := g.addSteps(stack, g.posture, middleware.After); err != nil {
+	if err := g.addSteps(stack, gate.posture, middleware.After); err != nil {
 		return err
 	}
 	return g.addGate(stack, gate)

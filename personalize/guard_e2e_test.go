@@ -307,8 +307,8 @@ func TestAuditEventPerCall(t *testing.T) {
 	events := parseAudit(t, e.auditLog())
 	want := []auditEvent{
 		{Operation: "CreateDatasetGroup", Outcome: "rejected", Rule: "sensitive.account-number", Field: "Name"},
-		{Operation: "CreateDatasetGroup", Outcome: "allowed", Safeguards: []string{personalize.ActionFieldsChecked, personalize.ActionKeyInjected, personalize.ActionRoleInjected, personalize.ActionKeyReady}},
-		{Operation: "DescribeDatasetGroup", Outcome: "failed", Safeguards: []string{personalize.ActionFieldsChecked}, ErrorCode: "ResourceNotFoundException"},
+		{Operation: "CreateDatasetGroup", Outcome: "allowed", Safeguards: []string{personalize.ActionFieldsChecked, personalize.ActionKeyInjected, personalize.ActionRoleInjected, personalize.ActionCallerChecked, personalize.ActionKeyReady}},
+		{Operation: "DescribeDatasetGroup", Outcome: "failed", Safeguards: []string{personalize.ActionFieldsChecked, personalize.ActionCallerChecked}, ErrorCode: "ResourceNotFoundException"},
 	}
 	if diff := cmp.Diff(want, events, cmpopts.IgnoreFields(auditEvent{}, "RequestID", "Duration")); diff != "" {
 		t.Errorf("audit events mismatch (-want +got):\n%s", diff)
@@ -383,8 +383,8 @@ func TestProtectedFlow(t *testing.T) {
 		}
 	}
 	want := []string{
-		"CreateDatasetImportJob: model.fields-checked,s3.location-checked,kms.key-ready,kms.dataset-group-key-verified,s3.bucket-posture-checked,s3.objects-checked,datascan.import-scanned",
-		"CreateDatasetExportJob: model.fields-checked,kms.key-injected,s3.location-checked,kms.key-ready,kms.dataset-group-key-verified,s3.bucket-posture-checked",
+		"CreateDatasetImportJob: model.fields-checked,s3.location-checked,identity.caller-checked,kms.key-ready,kms.dataset-group-key-verified,s3.bucket-posture-checked,s3.objects-checked,datascan.import-scanned",
+		"CreateDatasetExportJob: model.fields-checked,kms.key-injected,s3.location-checked,identity.caller-checked,kms.key-ready,kms.dataset-group-key-verified,s3.bucket-posture-checked",
 	}
 	if diff := cmp.Diff(want, acted); diff != "" {
 		t.Errorf("safeguards that acted (-want +got):\n%s", diff)

@@ -99,6 +99,10 @@ type Policy struct {
 	// reads per import, spread evenly over its listing (the first 10,000
 	// keys). Zero means DefaultImportScanObjects (8).
 	ImportScanObjects int
+	// STSClient asks STS GetCallerIdentity who the client's credentials
+	// stand for, once per access key ID, signing with those credentials.
+	// Nil means a client built from the aws.Config, as KMSClient is.
+	STSClient GetCallerIdentityAPIClient
 
 	// InsecureAllowUnencryptedDatasetGroups lets CreateDatasetGroup go out
 	// without a customer managed key when neither KMSKeyARN nor the request
@@ -106,6 +110,15 @@ type Policy struct {
 	// you cannot revoke, and since a group's key is fixed at creation, it
 	// stays so for the group's life.
 	InsecureAllowUnencryptedDatasetGroups bool
+
+	// InsecureAllowRootCredentials lets the client run with the AWS
+	// account's root user's credentials, which are otherwise refused on
+	// every call before anything is sent. The root user has every
+	// permission and IAM cannot limit it: a leaked or misused key can do
+	// anything in the account, including read and delete every dataset.
+	// InsecureSkipPostureChecks, which skips every network check, skips
+	// this one too.
+	InsecureAllowRootCredentials bool
 
 	// InsecureReportOnly logs what the content safeguards would refuse
 	// instead of refusing it, for a gradual roll-out. Transport rules still

@@ -54,7 +54,7 @@ func TestStackOrder(t *testing.T) {
 	}
 	got := stackOf(t, client)
 	want := map[string][]string{
-		"Initialize":  {IDAudit, IDFieldContent, IDKMSKey, IDS3Location, IDKeyReadiness, IDDatasetGroupKey, IDBucketPosture},
+		"Initialize":  {IDAudit, IDFieldContent, IDKMSKey, IDS3Location, IDCallerIdentity, IDKeyReadiness, IDDatasetGroupKey, IDBucketPosture},
 		"Finalize":    nil,
 		"Deserialize": {IDWireGate},
 	}
@@ -66,7 +66,7 @@ func TestStackOrder(t *testing.T) {
 	// Network-free checks come before the SDK's validation, network checks after.
 	init := got["Initialize"]
 	validation := slices.Index(init, "OperationInputValidation")
-	if validation < 0 || !(slices.Index(init, IDS3Location) < validation && validation < slices.Index(init, IDKeyReadiness)) {
+	if validation < 0 || !(slices.Index(init, IDS3Location) < validation && validation < slices.Index(init, IDCallerIdentity)) {
 		t.Errorf("Initialize order %v: want network-free checks before OperationInputValidation and network checks after", init)
 	}
 	// The wire gate is the innermost Deserialize middleware: after signing

@@ -43,6 +43,9 @@ type wireGate struct {
 	// on; nil for the gate of [Guard.AddMiddleware] used on a client the
 	// guard did not build, which refuses every call.
 	send aws.HTTPClient
+	// posture are the Initialize steps after the SDK's validation on the
+	// client (see Guard.postureFor); nil for the guard's own clients.
+	posture []*step
 }
 
 func (m *wireGate) owner() *Guard { return m.g }

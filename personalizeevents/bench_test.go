@@ -34,7 +34,8 @@ func BenchmarkGuardedVsBare(b *testing.B) {
 func BenchmarkGuardOverhead(b *testing.B) {
 	cfg := dataplanetest.InstantConfig("")
 	bare := sdk.NewFromConfig(cfg)
-	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true})
+	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
+		STSClient: dataplanetest.UserSTS{}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -36,6 +36,9 @@
 //     serialized and signed and sends that body itself through the
 //     hardened client; a member the guard's table does not describe is
 //     refused.
+//   - Identity: the client does not run with the AWS account's root user's
+//     credentials (STS GetCallerIdentity, once per access key ID; a check
+//     that cannot run refuses). Opt-out: Policy.InsecureAllowRootCredentials.
 //   - One audit event per call through Policy.Logger, never with a value.
 //
 // A refusal is a [*SafeguardError] (the same type as

@@ -26,10 +26,11 @@ type ConfigError = guarderr.ConfigError
 // Middleware IDs, stable so that other middleware can be placed relative to
 // them.
 const (
-	IDAudit       = dataplane.IDAudit       // Initialize, first: the call's state and its audit event
-	IDIdentifiers = dataplane.IDIdentifiers // Initialize: userId and sessionId replaced by their pseudonyms (on a copy)
-	IDWireGate    = dataplane.IDWireGate    // Deserialize, innermost: every field of the request as sent; sends it
-	IDConfig      = dataplane.IDConfig      // Initialize: fails every call of a client the guard could not secure
+	IDAudit          = dataplane.IDAudit          // Initialize, first: the call's state and its audit event
+	IDIdentifiers    = dataplane.IDIdentifiers    // Initialize: userId and sessionId replaced by their pseudonyms (on a copy)
+	IDCallerIdentity = dataplane.IDCallerIdentity // Initialize, after the SDK's validation: not the root user's credentials (network, cached)
+	IDWireGate       = dataplane.IDWireGate       // Deserialize, innermost: every field of the request as sent; sends it
+	IDConfig         = dataplane.IDConfig         // Initialize: fails every call of a client the guard could not secure
 )
 
 // Guard holds a validated Policy and the middleware. One Guard can secure
@@ -53,7 +54,7 @@ func New(cfg aws.Config, p Policy, optFns ...func(*sdk.Options)) (*sdk.Client, e
 //	g, err := personalizeevents.NewGuard(cfg, policy)
 //	client := awspersonalizeevents.NewFromConfig(cfg, g.Option())
 func NewGuard(cfg aws.Config, p Policy) (*Guard, error) {
-	g, err := dataplane.NewGuard(cfg.Region, p, api)
+	g, err := dataplane.NewGuard(cfg, p, api)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func (g *Guard) Option() func(*sdk.Options) {
 
 func (g *Guard) apply(o *sdk.Options) error {
 	co := dataplane.ClientOptions{Region: o.Region, BaseEndpoint: o.BaseEndpoint, DisableHTTPS: o.EndpointOptions.DisableHTTPS,
-		HTTPClient: o.HTTPClient, ClientLogMode: o.ClientLogMode, Logger: o.Logger, APIOptions: o.APIOptions}
+		HTTPClient: o.HTTPClient, ClientLogMode: o.ClientLogMode, Logger: o.Logger, APIOptions: o.APIOptions, Credentials: o.Credentials}
 	err := g.g.Apply(&co)
 	o.HTTPClient, o.ClientLogMode, o.APIOptions = co.HTTPClient, co.ClientLogMode, co.APIOptions
 	return err
@@ -80,3 +81,16 @@ func (g *Guard) apply(o *sdk.Options) error {
 // JSON object with unique property names. The other rules are personalize's
 // Rule constants.
 const RulePropertiesJSON = dataplane.RulePropertiesJSON
+
+// Rules of the identity check, which refuses the AWS account's root
+// credentials (see Policy.InsecureAllowRootCredentials). They are
+// personalize's RuleRootCredentials and RuleIdentityCheckFailed.
+const (
+	RuleRootCredentials     = guarderr.RuleRootCredentials     // the client's credentials are the AWS account's root user's
+	RuleIdentityCheckFailed = guarderr.RuleIdentityCheckFailed // who the credentials stand for could not be checked (fail closed)
+)
+
+// GetCallerIdentityAPIClient is what the guard needs from STS to tell who
+// the client's credentials stand for (Policy.STSClient). *sts.Client
+// satisfies it.
+type GetCallerIdentityAPIClient = dataplane.GetCallerIdentityAPIClient

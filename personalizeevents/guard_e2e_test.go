@@ -141,7 +141,7 @@ func TestProperties(t *testing.T) {
 			dataplanetest.RequireRefused(t, s, nil, tt.call(), tt.field, tt.rule, secrets...)
 		})
 	}
-	if n := len(s.Requests()); n != 0 {
+	if n := len(dataplanetest.APIRequests(s)); n != 0 {
 		t.Errorf("the endpoint got %d requests, want 0", n)
 	}
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalizeevents"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
 // TestReviewPublicPropertyNotText: PublicProperties exempts free text, not
@@ -137,7 +138,7 @@ func TestReviewSessionTokenHeader(t *testing.T) {
 func TestReviewPerCallSigningDump(t *testing.T) {
 	s, c := dataplanetest.Start(t)
 	cfg := s.Config()
-	cfg.Credentials = credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "SessionTokenSecret0123")
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(personalizetest.AccessKeyID, personalizetest.SecretAccessKey, "SessionTokenSecret0123")
 	client, err := personalizeevents.New(cfg, personalizeevents.Policy{})
 	if err != nil {
 		t.Fatal(err)

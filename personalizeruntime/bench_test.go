@@ -33,7 +33,8 @@ func BenchmarkGuardedVsBare(b *testing.B) {
 func BenchmarkGuardOverhead(b *testing.B) {
 	cfg := dataplanetest.InstantConfig(`{"itemList":[{"itemId":"item-1","score":0.5}],"recommendationId":"RID-1"}`)
 	bare := sdk.NewFromConfig(cfg)
-	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true})
+	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
+		STSClient: dataplanetest.UserSTS{}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -30,6 +30,9 @@
 //   - The wire gate, innermost, sends the checked body itself through the
 //     hardened client: nothing runs between the check and the send, and a
 //     request that did not pass the guard's middleware is refused.
+//   - Identity: the client does not run with the AWS account's root user's
+//     credentials (STS GetCallerIdentity, once per access key ID; a check
+//     that cannot run refuses). Opt-out: Policy.InsecureAllowRootCredentials.
 //   - One audit event per call through Policy.Logger, never with a value.
 //
 // A refusal is a [*SafeguardError] (the same type as

@@ -105,7 +105,7 @@ func TestPseudonymOnTheWire(t *testing.T) {
 	if !s.Seen(pseudo) || s.Seen(email) {
 		t.Errorf("Seen(pseudonym) = %v, Seen(email) = %v; want true, false", s.Seen(pseudo), s.Seen(email))
 	}
-	if got := log.String(); !strings.Contains(got, `"safeguards":["model.fields-checked","pseudonym.user-id"]`) || strings.Contains(got, email) {
+	if got := log.String(); !strings.Contains(got, `"safeguards":["model.fields-checked","pseudonym.user-id","identity.caller-checked"]`) || strings.Contains(got, email) {
 		t.Errorf("audit log = %s, want the pseudonymisation and no e-mail", got)
 	}
 }
@@ -178,7 +178,7 @@ func TestFieldRules(t *testing.T) {
 			dataplanetest.RequireRefused(t, s, nil, err, tt.field, tt.rule, secrets...)
 		})
 	}
-	if n := len(s.Requests()); n != 0 {
+	if n := len(dataplanetest.APIRequests(s)); n != 0 {
 		t.Errorf("the endpoint got %d requests, want 0", n)
 	}
 }
@@ -290,16 +290,23 @@ func TestStackOrder(t *testing.T) {
 	if diff := cmp.Diff([]string{personalizeruntime.IDAudit, personalizeruntime.IDIdentifiers}, init[:2]); diff != "" {
 		t.Errorf("Initialize starts (-want +got):\n%s", diff)
 	}
+	// The identity check calls STS: it runs last, after the SDK's
+	// validation where the operation has one (GetRecommendations has none).
+	if got := init[len(init)-1]; got != personalizeruntime.IDCallerIdentity {
+		t.Errorf("Initialize = %v, want %s last", init, personalizeruntime.IDCallerIdentity)
+	}
 	if got := deser[len(deser)-1]; got != personalizeruntime.IDWireGate {
 		t.Errorf("Deserialize ends with %q, want %q", got, personalizeruntime.IDWireGate)
 	}
-	n := 0
-	for _, id := range init {
-		if id == personalizeruntime.IDAudit {
-			n++
+	for _, want := range []string{personalizeruntime.IDAudit, personalizeruntime.IDCallerIdentity} {
+		n := 0
+		for _, id := range init {
+			if id == want {
+				n++
+			}
 		}
-	}
-	if n != 1 {
-		t.Errorf("the audit step is on the stack %d times, want 1", n)
+		if n != 1 {
+			t.Errorf("%s is on the stack %d times, want 1", want, n)
+		}
 	}
 }

@@ -59,7 +59,7 @@ func TestReviewRuntimeFields(t *testing.T) {
 		_, err = client.GetPersonalizedRanking(ctx, &sdk.GetPersonalizedRankingInput{CampaignArn: &c.CampaignARN, UserId: aws.String("u1"), InputList: []string{"item-1", email}})
 		dataplanetest.RequireRefused(t, s, nil, err, "InputList[1]", "sensitive.email", email)
 	}
-	if n := len(s.Requests()); n != 0 {
+	if n := len(dataplanetest.APIRequests(s)); n != 0 {
 		t.Errorf("the endpoint got %d requests, want 0", n)
 	}
 }

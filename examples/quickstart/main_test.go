@@ -24,7 +24,7 @@ func TestQuickstart(t *testing.T) {
 	}
 	got := stdout.String()
 	for _, want := range []string{
-		"audit: CreateDatasetGroup allowed [model.fields-checked, kms.key-injected, kms.role-injected, kms.key-ready]",
+		"audit: CreateDatasetGroup allowed [model.fields-checked, kms.key-injected, kms.role-injected, identity.caller-checked, kms.key-ready]",
 		"kms.dataset-group-key-verified, s3.bucket-posture-checked, s3.objects-checked, datascan.import-scanned]",
 		"written with aws:kms",
 		`input: Name "acct-[REDACTED:account-number]-movies"`,
@@ -37,13 +37,13 @@ func TestQuickstart(t *testing.T) {
 		"checked: the endpoint received 0 requests",
 		"guard: personalizeguard: ClientLogMode request/response/signing dumps switched off",
 		"ok: switched off: DescribeDatasetGroup ran and the SDK's logger received only the guard's warning",
-		"audit: CreateSolution allowed [model.fields-checked]",
-		"audit: CreateEventTracker allowed [model.fields-checked]",
+		"audit: CreateSolution allowed [model.fields-checked, identity.caller-checked]",
+		"audit: CreateEventTracker allowed [model.fields-checked, identity.caller-checked]",
 		"ok: solution version, campaign arn:aws:personalize:us-east-1:111122223333:campaign/quickstart-movies-for-you and event tracker ACTIVE",
 		`stored: {"version":1,"kmsKeyArn":"arn:aws:kms:us-east-1:111122223333:key/`,
 		"ok: loaded at start-up with kms:Decrypt under the configured key and version: pseudonym.Key{Version: 1, Bytes: [REDACTED]}",
 		`input: UserId "[REDACTED:email]", sent as pu1_`,
-		"audit: GetRecommendations allowed [model.fields-checked, pseudonym.user-id]",
+		"audit: GetRecommendations allowed [model.fields-checked, pseudonym.user-id, identity.caller-checked]",
 		"ok: recommended item-1 item-2 item-3\n", // a user new to the campaign: by popularity
 		"checked: the endpoints received the pseudonym, never the e-mail address",
 		"Five requests the guard refuses before anything is sent",
@@ -52,7 +52,7 @@ func TestQuickstart(t *testing.T) {
 		"checked: the guard read the file from S3 and scanned it against the dataset's schema: the user-id column holds raw email values in 4 of 4 rows",
 		"; Personalize received no import request",
 		"14. Send the customer's view of item-1 (events client, same Policy)",
-		"audit: PutEvents allowed [model.fields-checked, pseudonym.user-id, pseudonym.session-id]",
+		"audit: PutEvents allowed [model.fields-checked, pseudonym.user-id, pseudonym.session-id, identity.caller-checked]",
 		"ok: sent as UserId pu1_",
 		"checked: the endpoints received both pseudonyms, never the e-mail address or the session ID",
 		"ok: recommended item-2 item-3\n",

@@ -371,8 +371,14 @@ func demo(ctx context.Context, w io.Writer, base string, srv *personalizetest.Se
 	if len(leaked) > 0 {
 		return fmt.Errorf("the Personalize endpoint received %s", strings.Join(leaked, " and "))
 	}
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Service != personalizetest.ServiceSTS { // the guards' own identity checks
+			n++
+		}
+	}
 	fmt.Fprintf(w, "Personalize received %d requests: the customer as %s, never the e-mail address, the session cookie or the card number.\n",
-		len(srv.Requests()), pseudo)
+		n, pseudo)
 	return nil
 }
 

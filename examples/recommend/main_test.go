@@ -28,7 +28,7 @@ func TestRecommendDemo(t *testing.T) {
 		// A customer new to the campaign gets the most popular items
 		// (personalizetest.RecommendationsCSV) ...
 		`-> 200 {"items":["item-1","item-2","item-3","item-4","item-7"]}`,
-		"operation=PutEvents outcome=allowed safeguards=\"[model.fields-checked pseudonym.user-id pseudonym.session-id]\"",
+		"operation=PutEvents outcome=allowed safeguards=\"[model.fields-checked pseudonym.user-id pseudonym.session-id identity.caller-checked]\"",
 		"  -> 204\n",
 		// ... and after viewing item-7, item-8 first (users 5 and 6 have
 		// both) and item-4 (user 5), item-7 left out: the event and the
@@ -44,7 +44,7 @@ func TestRecommendDemo(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
-	if n := len(regexp.MustCompile(`operation=GetRecommendations outcome=allowed safeguards="\[model.fields-checked pseudonym.user-id\]"`).FindAllString(got, -1)); n != 2 {
+	if n := len(regexp.MustCompile(`operation=GetRecommendations outcome=allowed safeguards="\[model.fields-checked pseudonym.user-id identity.caller-checked\]"`).FindAllString(got, -1)); n != 2 {
 		t.Errorf("%d GetRecommendations calls audited with the pseudonym, want 2:\n%s", n, got)
 	}
 	// The answers and the service's log never carry the values; only the

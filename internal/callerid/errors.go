@@ -67,6 +67,10 @@ func (e *CheckError) AccessDenied() bool {
 	return !e.CredentialsRefused() && awserr.AccessDenied(e.Err)
 }
 
+// NoAccessKey reports whether the check did not run because the
+// credentials have no access key ID (anonymous credentials).
+func (e *CheckError) NoAccessKey() bool { return e.Err == errNoAccessKey }
+
 // CredentialsRefused reports whether STS refused the credentials themselves:
 // an access key ID it does not know, an expired session, a bad signature.
 func (e *CheckError) CredentialsRefused() bool {

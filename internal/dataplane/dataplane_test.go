@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
@@ -26,7 +27,7 @@ var testAPI = &API{
 
 func testGuard(t testing.TB, p Policy) *Guard {
 	t.Helper()
-	g, err := NewGuard("us-east-1", p, testAPI)
+	g, err := NewGuard(aws.Config{Region: "us-east-1"}, p, testAPI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestEmptyIdentifier(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, policy := range []Policy{{}, {Pseudonymizer: p}} {
-		g, err := NewGuard("us-east-1", policy, api)
+		g, err := NewGuard(aws.Config{Region: "us-east-1"}, policy, api)
 		if err != nil {
 			t.Fatal(err)
 		}

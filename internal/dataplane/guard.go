@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/internal/auditlog"
+	"github.com/personalizeguard/personalizeguard/internal/callerid"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	"github.com/personalizeguard/personalizeguard/pseudonym"
@@ -71,20 +72,27 @@ type Guard struct {
 	s            *settings
 	api          *API
 	audit, ids   *step
+	callers      *callerid.Checker // nil with InsecureAllowRootCredentials
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values found clean
 	clean        securetransport.CleanTexts // body strings found clean
 }
 
-// NewGuard validates p for clients in region.
-func NewGuard(region string, p Policy, api *API) (*Guard, error) {
-	s, err := p.validate(region)
+// NewGuard validates p for clients in cfg's Region. The guard's own STS
+// client is built from cfg.
+func NewGuard(cfg aws.Config, p Policy, api *API) (*Guard, error) {
+	s, err := p.validate(cfg.Region)
 	if err != nil {
 		return nil, err
 	}
 	g := &Guard{s: s, api: api}
 	g.audit = &step{id: IDAudit, g: g, handle: g.handleAudit}
 	g.ids = &step{id: IDIdentifiers, g: g, handle: g.handleIdentifiers}
+	if s.checksCaller() {
+		if g.callers, err = g.newCallerChecker(cfg); err != nil {
+			return nil, err
+		}
+	}
 	return g, nil
 }
 
@@ -99,6 +107,7 @@ type ClientOptions struct {
 	ClientLogMode aws.ClientLogMode
 	Logger        logging.Logger
 	APIOptions    []func(*middleware.Stack) error
+	Credentials   aws.CredentialsProvider // read, not replaced: the identity step checks what it returns
 }
 
 // Apply installs the guard on a client's options. A client the guard cannot
@@ -125,7 +134,7 @@ func (g *Guard) Apply(o *ClientOptions) error {
 			// The gate sends through the hardened client; the client's own
 			// HTTPClient refuses whatever bypasses the gate.
 			tc := hc.(securetransport.TLSClient)
-			gate := &wireGate{g: g, send: tc}
+			gate := &wireGate{g: g, send: tc, identity: g.identityStep(o.Credentials)}
 			o.HTTPClient = &securetransport.RefusingClient{Owner: g, Send: tc, Audit: g.refuseUnguarded}
 			o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error { return g.addMiddleware(stack, gate) })
 			return nil
@@ -144,8 +153,9 @@ func (g *Guard) Apply(o *ClientOptions) error {
 var errSecondGuard = &guarderr.ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
 
 // addMiddleware registers the audit and identifier steps at the front of
-// Initialize, before the SDK's validation, and the gate innermost in
-// Deserialize, after every middleware the client and the config added.
+// Initialize, before the SDK's validation, the identity step at its end,
+// after the validation, and the gate innermost in Deserialize, after every
+// middleware the client and the config added.
 func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 	for i, s := range [...]*step{g.audit, g.ids} {
 		if have, ok := stack.Initialize.Get(s.id); ok {
@@ -161,6 +171,15 @@ func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 			err = stack.Initialize.Insert(s, IDAudit, middleware.After)
 		}
 		if err != nil {
+			return err
+		}
+	}
+	if gate.identity != nil {
+		if have, ok := stack.Initialize.Get(IDCallerIdentity); ok {
+			if owned, _ := have.(*step); owned == nil || owned.g != g {
+				return errSecondGuard
+			}
+		} else if err := stack.Initialize.Add(gate.identity, middleware.After); err != nil {
 			return err
 		}
 	}
@@ -196,9 +215,10 @@ const (
 	actedFields acted = 1 << iota
 	actedUser
 	actedSession
+	actedCaller
 )
 
-var actedNames = [...]string{ActionFieldsChecked, ActionUserPseudonymized, ActionSessionPseudonymized}
+var actedNames = [...]string{ActionFieldsChecked, ActionUserPseudonymized, ActionSessionPseudonymized, ActionCallerChecked}
 
 func (a acted) names() []string {
 	var out []string
@@ -214,6 +234,8 @@ func (a acted) names() []string {
 // step and the wire gate.
 type callState struct {
 	identifiers bool     // the identifier step ran
+	caller      bool     // the identity step ran
+	signer      string   // the access key ID whose principal the identity step looked up
 	acted       acted    // what acted, for the audit event
 	pseudonyms  []string // the pseudonyms the identifier step put in
 	reported    []*guarderr.SafeguardError

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/personalizeguard/personalizeguard/internal/callerid"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/pseudonym"
 	"github.com/personalizeguard/personalizeguard/sensitive"
@@ -14,8 +15,9 @@ import (
 // Policy configures the guard of the data-plane clients (personalizeevents,
 // personalizeruntime). The zero value has every safeguard on: TLS 1.2 or
 // later over https only, every string of every request checked against the
-// API model and scanned for identifying values, and a userId or sessionId
-// that is an e-mail address, phone, card or account number refused. One
+// API model and scanned for identifying values, a userId or sessionId
+// that is an e-mail address, phone, card or account number refused, and
+// the AWS account's root credentials refused. One
 // Policy serves both clients, so that one customer gets the same pseudonym
 // in events and in recommendation requests.
 //
@@ -49,6 +51,20 @@ type Policy struct {
 	// sensitive.Default().
 	Detector *sensitive.Detector
 
+	// STSClient asks STS GetCallerIdentity who the client's credentials
+	// stand for, once per access key ID, signing with those credentials.
+	// Nil means a client built from the aws.Config given to New or
+	// NewGuard, with the same transport rules as the guarded client; a
+	// client given here is used as it is.
+	STSClient GetCallerIdentityAPIClient
+
+	// InsecureAllowRootCredentials lets the client run with the AWS
+	// account's root user's credentials, which are otherwise refused on
+	// every call before anything is sent. The root user has every
+	// permission and IAM cannot limit it: a leaked or misused key can do
+	// anything in the account, including read every event sent.
+	InsecureAllowRootCredentials bool
+
 	// InsecureReportOnly logs what the field safeguards would refuse instead
 	// of refusing it, for a gradual roll-out. Transport rules still refuse,
 	// and a Pseudonymizer still replaces identifiers: an identifier on the
@@ -63,6 +79,10 @@ type Policy struct {
 	// has already been sent.
 	InsecureAllowUnverifiableHTTPClient bool
 }
+
+// GetCallerIdentityAPIClient is what the guard needs from STS to tell who
+// the client's credentials stand for. *sts.Client satisfies it.
+type GetCallerIdentityAPIClient = callerid.GetCallerIdentityAPIClient
 
 // settings is a validated Policy.
 type settings struct {

@@ -24,8 +24,9 @@ import (
 // HTTP client the guard hardened, so nothing runs between the check and the
 // send.
 type wireGate struct {
-	g    *Guard
-	send securetransport.TLSClient
+	g        *Guard
+	send     securetransport.TLSClient
+	identity *step // the client's identity step; nil with InsecureAllowRootCredentials
 }
 
 func (*wireGate) ID() string { return IDWireGate }
@@ -36,9 +37,10 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	return securetransport.Gate(ctx, in, m, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 }
 
-// Ran refuses a call on which the guard's identifiers step did not run.
+// Ran refuses a call on which the guard's identifiers or identity step did
+// not run.
 func (m *wireGate) Ran(ctx context.Context, op string) error {
-	if st := stateFrom(ctx); st == nil || !st.identifiers {
+	if st := stateFrom(ctx); st == nil || !st.identifiers || m.g.s.checksCaller() && !st.caller {
 		return m.g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
 			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
 	}

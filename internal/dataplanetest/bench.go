@@ -1,6 +1,7 @@
 package dataplanetest
 
 import (
+	"context"
 	"crypto/tls"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
@@ -89,3 +91,14 @@ func InstantConfig(body string) aws.Config {
 type instant func(*http.Request) (*http.Response, error)
 
 func (f instant) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+// UserSTS answers GetCallerIdentity for every caller as the IAM user
+// personalizetest.UserARN, without a network: the Policy.STSClient of a
+// guard whose config reaches no STS (InstantConfig, a test server that
+// speaks only Personalize).
+type UserSTS struct{}
+
+func (UserSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	return &sts.GetCallerIdentityOutput{Arn: aws.String(personalizetest.UserARN), Account: aws.String(personalizetest.AccountID),
+		UserId: aws.String("AIDAPERSONALIZETEST00")}, nil
+}

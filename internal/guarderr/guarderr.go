@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/smithy-go"
 
+	"github.com/personalizeguard/personalizeguard/internal/callerid"
 	kmscheck "github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/s3guard"
@@ -33,6 +34,9 @@ const (
 	RuleUnknownMember    = "model.unknown-member"      // a member the guard's table does not describe (a newer SDK, or a hook)
 	RuleUnknownOperation = "model.unknown-operation"   // an operation the guard's table does not describe
 	RuleSensitivePrefix  = "sensitive."                // prefix of the sensitive-value rules
+
+	RuleRootCredentials     = callerid.RuleRootCredentials // the credentials are the account's root user's
+	RuleIdentityCheckFailed = "identity.check-failed"      // who the credentials stand for could not be checked (fail closed)
 )
 
 // SafeguardError is returned when a safeguard refuses a request. The SDK wraps
@@ -108,6 +112,9 @@ func (e *SafeguardError) RetryableError() bool { return false }
 func Summary(err error) string {
 	var kc *kmscheck.CheckError
 	var sc *s3guard.CheckError
+	var ic *callerid.CheckError
+	var ce *ConfigError
+	var sg *SafeguardError
 	var ae smithy.APIError
 	switch {
 	case errors.As(err, &kc):
@@ -120,6 +127,20 @@ func Summary(err error) string {
 			return "S3 " + sc.Operation + " was denied; the guard needs " + sc.Permission
 		}
 		return "S3 " + sc.Operation + " failed; the guard needs " + sc.Permission + " and a reachable S3"
+	case errors.As(err, &ic):
+		switch {
+		case ic.CredentialsRefused():
+			return "STS " + ic.Operation + " did not accept the credentials"
+		case ic.AccessDenied():
+			return "STS " + ic.Operation + " was denied; the guard needs " + ic.Permission
+		case ic.NoAccessKey():
+			return "the credentials have no access key ID, so the guard cannot tell who signs"
+		case errors.As(ic.Err, &sg):
+			return "STS " + ic.Operation + " was refused by the guard's own rule " + sg.Rule
+		case errors.As(ic.Err, &ce):
+			return "the guard's STS client is refused: " + ce.Field + " " + ce.Reason
+		}
+		return "STS " + ic.Operation + " failed; the guard needs " + ic.Permission + " and a reachable STS"
 	case errors.As(err, &ae):
 		return "AWS error " + ae.ErrorCode()
 	}

@@ -98,6 +98,11 @@ type GateChecks interface {
 	Violation(ctx context.Context, err *guarderr.SafeguardError) error
 	// CheckBody applies the client's field rules to the serialized body.
 	CheckBody(ctx context.Context, op, body string) error
+	// CheckSigner refuses the call when the access key ID that signed it
+	// ("" when unsigned; see [SignerAccessKeyID]) is not the one the
+	// guard's identity check looked at: a per-call Credentials option, or
+	// a hook that signed again.
+	CheckSigner(ctx context.Context, op, accessKeyID string) error
 }
 
 // Gate is the wire gate's last word on a request, the same for every
@@ -121,6 +126,9 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 	}
 	sent, body, err := Intake(ctx, op, req, region)
 	if err != nil {
+		return refuse(err)
+	}
+	if err := c.CheckSigner(ctx, op, SignerAccessKeyID(sent)); err != nil {
 		return refuse(err)
 	}
 	if sg := CheckRequestText(op, sent, det, clean); sg != nil {
@@ -269,6 +277,25 @@ func sigV4Authorization(v string) bool {
 		parts[2] != "" && len(parts[2]) <= 64 && allBytes(parts[2], isLowerLabel) &&
 		parts[3] != "" && len(parts[3]) <= 64 && allBytes(parts[3], isLowerLabel) &&
 		parts[4] == "aws4_request"
+}
+
+// SignerAccessKeyID returns the access key ID of the credential scope of
+// req's one SigV4 Authorization header, or "" when there is none, or more
+// than one.
+func SignerAccessKeyID(req *http.Request) string {
+	vs := req.Header.Values("Authorization")
+	if len(vs) != 1 {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(vs[0], "AWS4-HMAC-SHA256 Credential=")
+	if !ok {
+		return ""
+	}
+	id, _, ok := strings.Cut(rest, "/")
+	if !ok {
+		return ""
+	}
+	return id
 }
 
 // amzDate is the signer's time, 20060102T150405Z.

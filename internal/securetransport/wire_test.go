@@ -111,3 +111,30 @@ func TestHeaderMemoNeverPassesAnIdentifyingValue(t *testing.T) {
 		t.Error("the memo holds the wrong values")
 	}
 }
+
+// TestSignerAccessKeyID: the access key ID of one SigV4 Authorization
+// header's credential scope, and "" for anything else.
+func TestSignerAccessKeyID(t *testing.T) {
+	const sig = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/personalize/aws4_request, SignedHeaders=host;x-amz-date, Signature=" +
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	tests := []struct {
+		name   string
+		values []string
+		want   string
+	}{
+		{"SigV4", []string{sig}, "AKIDEXAMPLE"},
+		{"unsigned", nil, ""},
+		{"two headers", []string{sig, sig}, ""},
+		{"another scheme", []string{"Bearer token"}, ""},
+		{"no scope", []string{"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE"}, ""},
+	}
+	for _, tt := range tests {
+		r := &http.Request{Header: http.Header{}}
+		for _, v := range tt.values {
+			r.Header.Add("Authorization", v)
+		}
+		if got := SignerAccessKeyID(r); got != tt.want {
+			t.Errorf("%s: SignerAccessKeyID(%q) = %q, want %q", tt.name, tt.values, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package dataplane
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/personalizeguard/personalizeguard/internal/callerid"
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
+)
+
+// IDCallerIdentity is the step that refuses the account's root
+// credentials: Initialize, after the SDK's validation (network, cached).
+const IDCallerIdentity = "PersonalizeGuard:CallerIdentity"
+
+// ActionCallerChecked names, in the audit event, the identity check having
+// passed: the credentials are not the root user's.
+const ActionCallerChecked = "identity.caller-checked"
+
+// checksCaller reports whether the guard refuses the account's root
+// credentials.
+func (s *settings) checksCaller() bool { return !s.InsecureAllowRootCredentials }
+
+// newCallerChecker returns the guard's identity checker, asking STS through
+// the Policy's client or through one built from cfg with the guard's
+// transport rules and none of the caller's hooks.
+func (g *Guard) newCallerChecker(cfg aws.Config) (*callerid.Checker, error) {
+	c := g.s.STSClient
+	if c == nil {
+		own := cfg.Copy()
+		var dumped bool
+		var err error
+		own.HTTPClient, own.ClientLogMode, dumped, err = securetransport.Secure(own.BaseEndpoint, false, own.HTTPClient, own.ClientLogMode,
+			g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
+		if err != nil {
+			// As for a client the guard cannot secure, the guard is still
+			// made; every check then fails closed with err.
+			return callerid.NewChecker(refusedSTS{err}), nil
+		}
+		if dumped {
+			g.dumpWarning.Warn(own.Logger, g.s.Logger)
+		}
+		own.APIOptions = []func(*middleware.Stack) error{g.addOwnTransport}
+		own.Interceptors = smithyhttp.InterceptorRegistry{}
+		own.AppID = "" // the User-Agent carries it, unchecked
+		c = sts.NewFromConfig(own)
+	}
+	// As the control plane's posture checks do by default: while STS
+	// fails, calls fail closed at once rather than each asking again.
+	return callerid.NewChecker(c, func(o *callerid.Options) { o.FailureBackoff = time.Second }), nil
+}
+
+// refusedSTS is the STS client of a guard whose aws.Config the transport
+// rules refuse (an http endpoint, say).
+type refusedSTS struct{ err error }
+
+func (r refusedSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	return nil, r.err
+}
+
+// ownGate applies the transport rules to the guard's own STS calls.
+type ownGate struct{ g *Guard }
+
+func (ownGate) ID() string { return IDWireGate }
+
+func (m ownGate) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+	middleware.DeserializeOutput, middleware.Metadata, error,
+) {
+	if _, err := securetransport.Request(ctx, middleware.GetOperationName(ctx), in, m.g.s.region); err != nil {
+		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+	}
+	return next.HandleDeserialize(ctx, in)
+}
+
+func (g *Guard) addOwnTransport(stack *middleware.Stack) error {
+	if _, ok := stack.Deserialize.Get(IDWireGate); !ok {
+		if err := stack.Deserialize.Add(ownGate{g}, middleware.After); err != nil {
+			return err
+		}
+	}
+	return securetransport.SilenceWireDumps(stack)
+}
+
+// identityStep returns the identity step of a client whose credentials
+// provider is creds, or nil when the Policy opts out.
+func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
+	if !g.s.checksCaller() {
+		return nil
+	}
+	return &step{id: IDCallerIdentity, g: g, handle: func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+		middleware.InitializeOutput, middleware.Metadata, error,
+	) {
+		if st := stateFrom(ctx); st != nil {
+			st.caller = true
+		}
+		if err := g.checkCaller(ctx, creds); err != nil {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, err
+		}
+		return next.HandleInitialize(ctx, in)
+	}}
+}
+
+// checkCaller refuses the AWS account's root credentials, and fails closed
+// when it cannot tell whose the credentials are. It checks what creds, the
+// client's provider, returns now; the wire gate then holds the request to
+// be signed with that access key. Neither error names the key.
+func (g *Guard) checkCaller(ctx context.Context, creds aws.CredentialsProvider) error {
+	op := middleware.GetOperationName(ctx)
+	if creds == nil {
+		return g.violation(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleIdentityCheckFailed,
+			Reason: "the client has no credentials, so the guard cannot tell who signs"})
+	}
+	c, err := creds.Retrieve(ctx)
+	if err != nil {
+		return g.violation(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleIdentityCheckFailed,
+			Reason: "the credentials could not be retrieved, so the guard cannot tell who signs", Err: err})
+	}
+	st := stateFrom(ctx)
+	if st != nil {
+		st.signer = c.AccessKeyID
+	}
+	_, err = g.callers.Check(ctx, c)
+	var root *callerid.RootCredentialsError
+	switch {
+	case errors.As(err, &root):
+		// Err stays nil: the root error names the account, and the call
+		// is refused for the credentials, not for the account.
+		return g.violation(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRootCredentials,
+			Reason: "the credentials are the AWS account's root user's, which has every permission and cannot be limited by IAM; use an IAM role (or user) with only the permissions Personalize needs"})
+	case err != nil:
+		return g.violation(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleIdentityCheckFailed,
+			Reason: "who the credentials stand for could not be checked (STS GetCallerIdentity), so the guard refuses the call", Err: err})
+	}
+	if st != nil {
+		st.acted |= actedCaller
+	}
+	return nil
+}
+
+// CheckSigner refuses a request signed with another access key than the one
+// the identity check looked at: a per-call Credentials option (the guard
+// checks the client's own provider), or something after the check that
+// signed the request again.
+func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
+	if !m.g.s.checksCaller() {
+		return nil
+	}
+	if st := stateFrom(ctx); st == nil || st.signer != accessKeyID {
+		return &guarderr.SafeguardError{Operation: op, Field: "header", Rule: guarderr.RuleRequestChanged,
+			Reason: "the request is signed with other credentials than the ones the guard checked: set credentials on the client, not per call"}
+	}
+	return nil
+}
