@@ -78,7 +78,7 @@ func (k *healthyKMS) ListGrants(context.Context, *awskms.ListGrantsInput, ...fun
 // On a local endpoint the bare client loses its connection in a few percent
 // of calls (aws/aws-sdk-go-v2#2737; see readOnlyBody) and pays a new TLS
 // handshake each time, which the guarded client does not: the ratio is what
-// a user sees here, not the guard's own cost (BenchmarkGuardMiddleware).
+// a user sees here, not the guard's own cost (BenchmarkGuardOverhead).
 // ns/op and allocs/op cover one bare plus one guarded call.
 func BenchmarkGuardedVsBare(b *testing.B) {
 	srv, _ := tlsServer(b, tls.VersionTLS12, tls.VersionTLS13)
