@@ -208,20 +208,39 @@ func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *d
 	if err != nil {
 		return posture.Report{}, err
 	}
+	if truncated && rep.Rows == 0 {
+		// The range held the header and no whole record (a first record
+		// longer than the range): nothing was judged, which is no pass.
+		return posture.Report{}, errNoRecordInRange
+	}
 	return rep.Posture(), nil
 }
 
+// errNoRecordInRange is a sample that held no whole data record.
+var errNoRecordInRange = errors.New("the bytes read hold no whole record to scan")
+
 // wholeRecords passes on the bytes of src up to its last line break outside
 // a quoted field, so that a CSV read with a byte range ends with a complete
-// record. It holds back at most one partial record.
+// record. It holds back at most one partial record. It reads quotes as
+// datascan's CSV reader does: a quote opens a field only at the field's
+// start, "" inside a quoted field is a quote, and a bare quote elsewhere
+// changes nothing here (datascan refuses it when it reads it). Reading a
+// bare quote as the start of a quoted field would hold back, unscanned,
+// every record after it.
 type wholeRecords struct {
-	src     io.Reader
-	buf     []byte // read but not yet given out
-	ready   int    // buf[:ready] ends with a record
-	inQuote bool   // the quote state at len(buf)
-	scanned int    // buf[:scanned] has been looked at
-	eof     bool
+	src      io.Reader
+	buf      []byte // read but not yet given out
+	ready    int    // buf[:ready] ends with a record
+	inQuote  bool   // the quote state at len(buf)
+	closed   bool   // the byte before len(buf) closed a quoted field
+	midField bool   // len(buf) is inside a field, not at its start
+	seen     int64  // bytes of src looked at, for the byte order mark
+	scanned  int    // buf[:scanned] has been looked at
+	eof      bool
 }
+
+// bom is the UTF-8 byte order mark datascan skips before the header.
+const bom = "\xef\xbb\xbf"
 
 func (r *wholeRecords) Read(p []byte) (int, error) {
 	for r.ready == 0 {
@@ -232,12 +251,29 @@ func (r *wholeRecords) Read(p []byte) (int, error) {
 		n, err := r.src.Read(chunk[:])
 		r.buf = append(r.buf, chunk[:n]...)
 		for i := r.scanned; i < len(r.buf); i++ {
-			switch r.buf[i] {
-			case '"':
-				r.inQuote = !r.inQuote
-			case '\n':
-				if !r.inQuote {
-					r.ready = i + 1
+			c := r.buf[i]
+			r.seen++
+			switch {
+			case r.seen <= int64(len(bom)) && c == bom[r.seen-1] && !r.midField:
+				// The byte order mark does not start the first field.
+			case r.inQuote:
+				if c == '"' {
+					r.inQuote, r.closed = false, true
+				}
+			case r.closed && c == '"':
+				r.inQuote, r.closed = true, false // "" inside a quoted field
+			default:
+				r.closed = false
+				switch c {
+				case '"':
+					r.inQuote = !r.midField
+					r.midField = true
+				case ',':
+					r.midField = false
+				case '\n':
+					r.ready, r.midField = i+1, false
+				default:
+					r.midField = true
 				}
 			}
 		}

@@ -290,21 +290,26 @@ func TestImportScanRangedRead(t *testing.T) {
 	tests := []struct {
 		name   string
 		bytes  int64
+		head   string // inserted after the header
 		tail   string // appended after 200 KiB of clean rows
 		rng    string // the Range header of the GET, "" for none
 		rule   string
 		reason string
 	}{
-		{"clean, cut mid-row", 64 << 10, "", "bytes=0-65535", "", "the partial last row is dropped, not a parse error"},
-		{"dirty row past the range", 64 << 10, "alice.smith@example.com,item-1,1700000000\n", "bytes=0-65535", "", "the sample reads the first 64 KiB only"},
-		{"dirty row within the budget", 1 << 20, "alice.smith@example.com,item-1,1700000000\n", "", "datascan.identifier.email", "the whole object fits the budget and is read without a range"},
+		{"clean, cut mid-row", 64 << 10, "", "", "bytes=0-65535", "", "the partial last row is dropped, not a parse error"},
+		{"dirty row past the range", 64 << 10, "", "alice.smith@example.com,item-1,1700000000\n", "bytes=0-65535", "", "the sample reads the first 64 KiB only"},
+		{"dirty row within the budget", 1 << 20, "", "alice.smith@example.com,item-1,1700000000\n", "", "datascan.identifier.email", "the whole object fits the budget and is read without a range"},
+		{"bare quote before a dirty row", 64 << 10, "user-1,item\"1,1700000000\nalice.smith@example.com,item-1,1700000000\n", "", "bytes=0-65535", personalize.RuleImportScanFailed,
+			"a bare quote is malformed CSV, not the start of a quoted field that hides the rest of the range from the scan"},
+		{"first record longer than the range", 64 << 10, "user-1,\"" + strings.Repeat("x", 70<<10) + "\",1700000000\nalice.smith@example.com,item-1,1700000000\n", "", "bytes=0-65535", personalize.RuleImportScanFailed,
+			"a range holding the header and no whole record judged nothing: it must not pass"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e, interactions, _ := newScanEnv(t, personalize.Policy{ImportScanBytes: tt.bytes})
 			ctx := context.Background()
 			if _, err := s3.NewFromConfig(e.srv.Config()).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("big.csv"),
-				Body: strings.NewReader(big.String() + tt.tail), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+				Body: strings.NewReader(strings.Replace(big.String(), "\n", "\n"+tt.head, 1) + tt.tail), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
 				t.Fatal(err)
 			}
 			e.srv.ResetRequests()

@@ -23,6 +23,13 @@ func TestWholeRecords(t *testing.T) {
 		{"doubled quotes", "A,B\n1,\"say \"\"hi\"\"\"\n2,\"open", "A,B\n1,\"say \"\"hi\"\"\"\n", "doubled quotes keep the quote state"},
 		{"CRLF", "A,B\r\n1,2\r\n3,", "A,B\r\n1,2\r\n", "a CRLF record ends at its LF"},
 		{"no complete record", "A,B,C", "", "a header cut short gives nothing, and the scan refuses it"},
+		// A bare quote is not the start of a quoted field: read as one, it
+		// held back every record after it, dirty ones included, and the
+		// scan passed the records before it (datascan refuses the bare
+		// quote once it reads it).
+		{"bare quote", "A,B\n1,2\n3,x\"y\n4,dirty@example.com\n5,", "A,B\n1,2\n3,x\"y\n4,dirty@example.com\n", "a bare quote does not open a quoted field"},
+		{"quote after a closing quote", "A,B\n1,\"a\"b\"\n2,c\n3,", "A,B\n1,\"a\"b\"\n2,c\n", "only a quote at a field's start opens one"},
+		{"byte order mark", "\xef\xbb\xbf\"A\nB\",C\n1,2\n3", "\xef\xbb\xbf\"A\nB\",C\n1,2\n", "the byte order mark does not start the first field"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
