@@ -116,6 +116,12 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, loc s3
 	share := max(g.s.importScanBytes/int64(len(objs)), minObjectScanBytes)
 	var findings []posture.Finding
 	for _, o := range objs {
+		if o.etag == "" {
+			// The ETag names the version scanned, in the cache and in the
+			// read's If-Match: without it a clean result would pass any
+			// later content of the key.
+			return failed("S3 gave no ETag for an object of the import source, so the guard cannot tell which version it scans and refuses it", nil)
+		}
 		k := scanKey{bucket: loc.Bucket, key: o.key, etag: o.etag, schema: info.schemaARN, limit: min(share, o.size)}
 		rep, _, err := g.scan.objects.Do(ctx, k, func(ctx context.Context) (posture.Report, error) {
 			return g.scanObject(ctx, k, o.size, schema)
@@ -185,9 +191,7 @@ func spread(objs []sourceObject, n int) []sourceObject {
 // the complete records among them.
 func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *datascan.Schema) (posture.Report, error) {
 	in := &s3.GetObjectInput{Bucket: aws.String(k.bucket), Key: aws.String(k.key)}
-	if k.etag != "" {
-		in.IfMatch = aws.String(k.etag) // the bytes scanned are those of the version cached
-	}
+	in.IfMatch = aws.String(k.etag) // the bytes scanned are those of the version cached
 	truncated := k.limit < size
 	if truncated {
 		in.Range = aws.String("bytes=0-" + strconv.FormatInt(k.limit-1, 10))

@@ -361,3 +361,67 @@ func TestImportScanReportOnly(t *testing.T) {
 		}
 	}
 }
+
+// noETagS3 is an S3 client whose HeadObject and ListObjectsV2 answers carry
+// no ETag, as an S3-compatible store or a proxy in front of S3 might.
+type noETagS3 struct{ *s3.Client }
+
+func (n *noETagS3) HeadObject(ctx context.Context, in *s3.HeadObjectInput, o ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
+	out, err := n.Client.HeadObject(ctx, in, o...)
+	if out != nil {
+		out.ETag = nil
+	}
+	return out, err
+}
+
+func (n *noETagS3) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, o ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	out, err := n.Client.ListObjectsV2(ctx, in, o...)
+	if out != nil {
+		for i := range out.Contents {
+			out.Contents[i].ETag = nil
+		}
+	}
+	return out, err
+}
+
+// TestImportScanNoETag: a scan result is cached per object version; with no
+// ETag to name the version, a clean result cached under "" must not pass
+// the object once its content changed (and no If-Match held the read to
+// the version listed). The guard refuses to scan a source without an ETag.
+func TestImportScanNoETag(t *testing.T) {
+	fake := &noETagS3{}
+	e, interactions, _ := newScanEnv(t, personalize.Policy{S3Client: fake})
+	fake.Client = s3.NewFromConfig(e.srv.Config())
+	ctx := context.Background()
+	put := func(ids ...string) {
+		t.Helper()
+		b := "USER_ID,ITEM_ID,TIMESTAMP\n"
+		for _, id := range ids {
+			b += id + ",item-1,1700000000\n"
+		}
+		if _, err := fake.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("same.csv"),
+			Body: strings.NewReader(b), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The same size: only the ETag tells the two versions apart.
+	clean := "user-" + strings.Repeat("1", len("alice.smith@example.com")-len("user-"))
+	put(clean, clean, clean)
+	in := importInput(e, "import-a")
+	in.DatasetArn = aws.String(interactions)
+	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/same.csv")
+	if imp, err := e.client.CreateDatasetImportJob(ctx, in); err == nil { // clean: passes without the fix, and is cached
+		waitJob(t, func() (string, error) {
+			out, err := e.client.DescribeDatasetImportJob(ctx, &sdk.DescribeDatasetImportJobInput{DatasetImportJobArn: imp.DatasetImportJobArn})
+			if err != nil {
+				return "", err
+			}
+			return aws.ToString(out.DatasetImportJob.Status), nil
+		})
+	}
+	put("alice.smith@example.com", "alice.smith@example.com", "alice.smith@example.com")
+	e.srv.ResetRequests()
+	in.JobName = aws.String("import-b")
+	_, err := e.client.CreateDatasetImportJob(ctx, in)
+	e.requireRefused(t, err, "DataSource.DataLocation", personalize.RuleImportScanFailed, dirtyCanaries...)
+}
