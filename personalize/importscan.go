@@ -106,6 +106,11 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, loc s3
 	if err != nil {
 		return failed("the dataset's schema could not be read (needs personalize:DescribeSchema), so the guard cannot scan the import and refuses it", err)
 	}
+	if s3guard.DecodeKey(loc.Key) != loc.Key {
+		// "a%2Fb.csv" names another object once decoded ("a/b.csv"): the
+		// guard cannot tell which one the import reads, so it scans neither.
+		return failed("the import source's key holds %XX escapes, so the object the guard would scan may not be the one imported; name it without escapes", nil)
+	}
 	objs, err := g.importObjects(ctx, loc)
 	if err != nil {
 		return failed("the import source could not be listed, so the guard cannot scan it and refuses it", err)

@@ -425,3 +425,27 @@ func TestImportScanNoETag(t *testing.T) {
 	_, err := e.client.CreateDatasetImportJob(ctx, in)
 	e.requireRefused(t, err, "DataSource.DataLocation", personalize.RuleImportScanFailed, dirtyCanaries...)
 }
+
+// TestImportScanEscapedKey: an s3:// location's key is taken as written,
+// but a reader that decodes it reads another object: "a%2Fb.csv" is
+// "a/b.csv" once decoded. The scan cannot know which one Personalize
+// imports, so a location whose key holds %XX escapes is refused rather
+// than the clean literal object scanned while the dirty decoded one is
+// imported.
+func TestImportScanEscapedKey(t *testing.T) {
+	e, interactions, _ := newScanEnv(t, personalize.Policy{})
+	ctx := context.Background()
+	s3c := s3.NewFromConfig(e.srv.Config())
+	for key, body := range map[string]string{"esc/a%2Fb.csv": personalizetest.InteractionsCSV, "esc/a/b.csv": personalizetest.DirtyInteractionsCSV} {
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(key),
+			Body: strings.NewReader(body), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.srv.ResetRequests()
+	in := importInput(e, "import-1")
+	in.DatasetArn = aws.String(interactions)
+	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/esc/a%2Fb.csv")
+	_, err := e.client.CreateDatasetImportJob(ctx, in)
+	e.requireRefused(t, err, "DataSource.DataLocation", personalize.RuleImportScanFailed, dirtyCanaries...)
+}
