@@ -449,3 +449,32 @@ func TestImportScanEscapedKey(t *testing.T) {
 	_, err := e.client.CreateDatasetImportJob(ctx, in)
 	e.requireRefused(t, err, "DataSource.DataLocation", personalize.RuleImportScanFailed, dirtyCanaries...)
 }
+
+// TestImportScanPrefixLastObject: the sample of a prefix is chosen by
+// position alone, and spread never picks the last of more objects than
+// ImportScanObjects: eight clean objects and a dirty one whose key sorts
+// last import with the default sample, every time.
+func TestImportScanPrefixLastObject(t *testing.T) {
+	t.Skip("defect: spread (importscan.go) is deterministic and never samples the last object of a listing longer than ImportScanObjects; " +
+		"proposed fix: always sample the last object, and pick the rest from a random offset per import (crypto/rand) so an uploader cannot " +
+		"place a dirty object where the sample never looks; refuse, or audit, a listing cut at maxImportScanListKeys")
+	e, interactions, _ := newScanEnv(t, personalize.Policy{})
+	ctx := context.Background()
+	s3c := s3.NewFromConfig(e.srv.Config())
+	for i := range 9 {
+		body := personalizetest.InteractionsCSV
+		if i == 8 {
+			body = personalizetest.DirtyInteractionsCSV
+		}
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(fmt.Sprintf("nine/part-%d.csv", i)), Body: strings.NewReader(body),
+			ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.srv.ResetRequests()
+	in := importInput(e, "import-1")
+	in.DatasetArn = aws.String(interactions)
+	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/nine/")
+	_, err := e.client.CreateDatasetImportJob(ctx, in)
+	e.requireRefused(t, err, "DataSource.DataLocation", "datascan.identifier.email", dirtyCanaries...)
+}
