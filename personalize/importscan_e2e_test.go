@@ -478,3 +478,30 @@ func TestImportScanPrefixLastObject(t *testing.T) {
 	_, err := e.client.CreateDatasetImportJob(ctx, in)
 	e.requireRefused(t, err, "DataSource.DataLocation", "datascan.identifier.email", dirtyCanaries...)
 }
+
+// TestImportScanKeyNotEchoed: the S3 location safeguard checks the
+// location a caller gives, not the keys a prefix's listing returns. A
+// finding names the object it is about; a listed key that holds an
+// identifying value must not reach the error or the audit event through it.
+func TestImportScanKeyNotEchoed(t *testing.T) {
+	e, interactions, _ := newScanEnv(t, personalize.Policy{})
+	ctx := context.Background()
+	s3c := s3.NewFromConfig(e.srv.Config())
+	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("byuser/carol.white@example.org.csv"),
+		Body: strings.NewReader(personalizetest.DirtyInteractionsCSV), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.ResetRequests()
+	in := importInput(e, "import-1")
+	in.DatasetArn = aws.String(interactions)
+	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/byuser/")
+	_, err := e.client.CreateDatasetImportJob(ctx, in)
+	e.requireRefused(t, err, "DataSource.DataLocation", "datascan.identifier.email", dirtyCanaries...)
+	// The guard's own GET names the key to S3, which holds it already.
+	if strings.Contains(err.Error(), "carol.white") {
+		t.Errorf("error names the listed key's e-mail address: %v", err)
+	}
+	if strings.Contains(e.auditLog(), "carol.white") {
+		t.Errorf("audit log names the listed key's e-mail address: %s", e.auditLog())
+	}
+}
