@@ -3,6 +3,7 @@ package personalize
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -248,6 +249,14 @@ type wholeRecords struct {
 	eof      bool
 }
 
+// maxHeldRecord bounds the partial record wholeRecords holds back: twice
+// datascan's default MaxRecordBytes, since a record's bytes in the file are
+// at most twice its unquoted content ("" is one quote).
+const maxHeldRecord = 2<<20 + 2
+
+// errHeldRecordTooLong is a record longer than maxHeldRecord in a range.
+var errHeldRecordTooLong = fmt.Errorf("a record in the bytes read is longer than the scan takes: %w", datascan.ErrRecordTooLong)
+
 // bom is the UTF-8 byte order mark datascan skips before the header.
 const bom = "\xef\xbb\xbf"
 
@@ -287,6 +296,12 @@ func (r *wholeRecords) Read(p []byte) (int, error) {
 			}
 		}
 		r.scanned = len(r.buf)
+		if r.ready == 0 && len(r.buf) > maxHeldRecord {
+			// One record longer than datascan reads (a quote that never
+			// closes, say): holding it would take memory in proportion to
+			// the range, ImportScanBytes, and datascan refuses it anyway.
+			return 0, errHeldRecordTooLong
+		}
 		if err == io.EOF {
 			r.eof = true
 		} else if err != nil {

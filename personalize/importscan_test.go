@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/personalizeguard/personalizeguard/datascan"
 	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
@@ -44,6 +45,34 @@ func TestWholeRecords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWholeRecordsBounded: a quote that never closes makes the rest of the
+// range one partial record; wholeRecords held all of it back, in memory in
+// proportion to ImportScanBytes, to give out nothing. It now stops at a
+// record longer than datascan reads, which refuses it anyway.
+func TestWholeRecordsBounded(t *testing.T) {
+	src := io.MultiReader(strings.NewReader("A,B\n1,\""), io.LimitReader(neverEnding('x'), 64<<20))
+	r := &wholeRecords{src: src}
+	got, err := io.ReadAll(r)
+	if !errors.Is(err, datascan.ErrRecordTooLong) {
+		t.Fatalf("wholeRecords over an unclosed quote: err = %v, want %v", err, datascan.ErrRecordTooLong)
+	}
+	if string(got) != "A,B\n" {
+		t.Errorf("gave out %q, want the header", got)
+	}
+	if c := cap(r.buf); c > 4<<20 {
+		t.Errorf("held %d bytes, want at most about %d", c, maxHeldRecord)
+	}
+}
+
+type neverEnding byte
+
+func (b neverEnding) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(b)
+	}
+	return len(p), nil
 }
 
 func TestWholeRecordsError(t *testing.T) {
