@@ -277,6 +277,9 @@ func (g *Guard) apply(o *sdk.Options) error {
 	// The gate sends through the hardened client; the client's own
 	// HTTPClient is one that refuses, for requests that bypass the gate.
 	tc := o.HTTPClient.(securetransport.TLSClient)
+	// The identity step and the signer read the same credentials: a
+	// cache around the client's provider (see callerid.Cached).
+	o.Credentials = callerid.Cached(o.Credentials)
 	gate := &wireGate{g: g, content: true, send: tc, posture: g.postureFor(o.Credentials, true)}
 	o.HTTPClient = &securetransport.RefusingClient{Owner: g, Send: tc, Audit: g.refuseUnguarded}
 	o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error { return g.addMiddleware(stack, gate) })

@@ -312,3 +312,43 @@ func TestRootCredentialsSkipPostureChecks(t *testing.T) {
 		t.Errorf("STS requests = %d, want 0", got)
 	}
 }
+
+// alternating is a credentials provider without a cache that returns its
+// keys in turn, as a provider that fetches new credentials on each Retrieve
+// does (an assume-role provider a caller did not wrap in a cache).
+type alternating struct {
+	mu   sync.Mutex
+	n    int
+	keys []string
+}
+
+func (a *alternating) Retrieve(context.Context) (aws.Credentials, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	k := a.keys[a.n%len(a.keys)]
+	a.n++
+	return aws.Credentials{AccessKeyID: k, SecretAccessKey: personalizetest.SecretAccessKey, Source: "alternating",
+		CanExpire: true, Expires: time.Now().Add(time.Hour)}, nil
+}
+
+// TestRootCredentialsUncachedProvider: the identity check retrieves the
+// client's credentials, and the signer retrieves them again. From a bare
+// provider that answers anew on each Retrieve the two differ: every call
+// was refused as signed with other credentials than the ones checked,
+// after an STS call of its own. The guard puts a cache around the
+// provider, so that both read the same credentials.
+func TestRootCredentialsUncachedProvider(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	for _, gc := range guardedClients {
+		t.Run(gc.name, func(t *testing.T) {
+			cfg := s.Config()
+			cfg.Credentials = &alternating{keys: []string{personalizetest.AccessKeyID, personalizetest.AssumedRoleAccessKeyID}}
+			call := gc.build(t, cfg, c, identityPolicy{})
+			for i := range 3 {
+				if err := call(context.Background(), perCall{}); err != nil {
+					t.Fatalf("call %d: %v", i+1, err)
+				}
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package personalize
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -106,6 +107,11 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, loc s3
 	if err != nil {
 		return failed("the dataset's schema could not be read (needs personalize:DescribeSchema), so the guard cannot scan the import and refuses it", err)
 	}
+	if s3guard.DecodeKey(loc.Key) != loc.Key {
+		// "a%2Fb.csv" names another object once decoded ("a/b.csv"): the
+		// guard cannot tell which one the import reads, so it scans neither.
+		return failed("the import source's key holds %XX escapes, so the object the guard would scan may not be the one imported; name it without escapes", nil)
+	}
 	objs, err := g.importObjects(ctx, loc)
 	if err != nil {
 		return failed("the import source could not be listed, so the guard cannot scan it and refuses it", err)
@@ -116,6 +122,12 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, loc s3
 	share := max(g.s.importScanBytes/int64(len(objs)), minObjectScanBytes)
 	var findings []posture.Finding
 	for _, o := range objs {
+		if o.etag == "" {
+			// The ETag names the version scanned, in the cache and in the
+			// read's If-Match: without it a clean result would pass any
+			// later content of the key.
+			return failed("S3 gave no ETag for an object of the import source, so the guard cannot tell which version it scans and refuses it", nil)
+		}
 		k := scanKey{bucket: loc.Bucket, key: o.key, etag: o.etag, schema: info.schemaARN, limit: min(share, o.size)}
 		rep, _, err := g.scan.objects.Do(ctx, k, func(ctx context.Context) (posture.Report, error) {
 			return g.scanObject(ctx, k, o.size, schema)
@@ -185,9 +197,7 @@ func spread(objs []sourceObject, n int) []sourceObject {
 // the complete records among them.
 func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *datascan.Schema) (posture.Report, error) {
 	in := &s3.GetObjectInput{Bucket: aws.String(k.bucket), Key: aws.String(k.key)}
-	if k.etag != "" {
-		in.IfMatch = aws.String(k.etag) // the bytes scanned are those of the version cached
-	}
+	in.IfMatch = aws.String(k.etag) // the bytes scanned are those of the version cached
 	truncated := k.limit < size
 	if truncated {
 		in.Range = aws.String("bytes=0-" + strconv.FormatInt(k.limit-1, 10))
@@ -208,20 +218,47 @@ func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *d
 	if err != nil {
 		return posture.Report{}, err
 	}
+	if truncated && rep.Rows == 0 {
+		// The range held the header and no whole record (a first record
+		// longer than the range): nothing was judged, which is no pass.
+		return posture.Report{}, errNoRecordInRange
+	}
 	return rep.Posture(), nil
 }
 
+// errNoRecordInRange is a sample that held no whole data record.
+var errNoRecordInRange = errors.New("the bytes read hold no whole record to scan")
+
 // wholeRecords passes on the bytes of src up to its last line break outside
 // a quoted field, so that a CSV read with a byte range ends with a complete
-// record. It holds back at most one partial record.
+// record. It holds back at most one partial record. It reads quotes as
+// datascan's CSV reader does: a quote opens a field only at the field's
+// start, "" inside a quoted field is a quote, and a bare quote elsewhere
+// changes nothing here (datascan refuses it when it reads it). Reading a
+// bare quote as the start of a quoted field would hold back, unscanned,
+// every record after it.
 type wholeRecords struct {
-	src     io.Reader
-	buf     []byte // read but not yet given out
-	ready   int    // buf[:ready] ends with a record
-	inQuote bool   // the quote state at len(buf)
-	scanned int    // buf[:scanned] has been looked at
-	eof     bool
+	src      io.Reader
+	buf      []byte // read but not yet given out
+	ready    int    // buf[:ready] ends with a record
+	inQuote  bool   // the quote state at len(buf)
+	closed   bool   // the byte before len(buf) closed a quoted field
+	midField bool   // len(buf) is inside a field, not at its start
+	seen     int64  // bytes of src looked at, for the byte order mark
+	scanned  int    // buf[:scanned] has been looked at
+	eof      bool
 }
+
+// maxHeldRecord bounds the partial record wholeRecords holds back: twice
+// datascan's default MaxRecordBytes, since a record's bytes in the file are
+// at most twice its unquoted content ("" is one quote).
+const maxHeldRecord = 2<<20 + 2
+
+// errHeldRecordTooLong is a record longer than maxHeldRecord in a range.
+var errHeldRecordTooLong = fmt.Errorf("a record in the bytes read is longer than the scan takes: %w", datascan.ErrRecordTooLong)
+
+// bom is the UTF-8 byte order mark datascan skips before the header.
+const bom = "\xef\xbb\xbf"
 
 func (r *wholeRecords) Read(p []byte) (int, error) {
 	for r.ready == 0 {
@@ -232,16 +269,39 @@ func (r *wholeRecords) Read(p []byte) (int, error) {
 		n, err := r.src.Read(chunk[:])
 		r.buf = append(r.buf, chunk[:n]...)
 		for i := r.scanned; i < len(r.buf); i++ {
-			switch r.buf[i] {
-			case '"':
-				r.inQuote = !r.inQuote
-			case '\n':
-				if !r.inQuote {
-					r.ready = i + 1
+			c := r.buf[i]
+			r.seen++
+			switch {
+			case r.seen <= int64(len(bom)) && c == bom[r.seen-1] && !r.midField:
+				// The byte order mark does not start the first field.
+			case r.inQuote:
+				if c == '"' {
+					r.inQuote, r.closed = false, true
+				}
+			case r.closed && c == '"':
+				r.inQuote, r.closed = true, false // "" inside a quoted field
+			default:
+				r.closed = false
+				switch c {
+				case '"':
+					r.inQuote = !r.midField
+					r.midField = true
+				case ',':
+					r.midField = false
+				case '\n':
+					r.ready, r.midField = i+1, false
+				default:
+					r.midField = true
 				}
 			}
 		}
 		r.scanned = len(r.buf)
+		if r.ready == 0 && len(r.buf) > maxHeldRecord {
+			// One record longer than datascan reads (a quote that never
+			// closes, say): holding it would take memory in proportion to
+			// the range, ImportScanBytes, and datascan refuses it anyway.
+			return 0, errHeldRecordTooLong
+		}
 		if err == io.EOF {
 			r.eof = true
 		} else if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/personalizeguard/personalizeguard/datascan"
 	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
@@ -23,6 +24,13 @@ func TestWholeRecords(t *testing.T) {
 		{"doubled quotes", "A,B\n1,\"say \"\"hi\"\"\"\n2,\"open", "A,B\n1,\"say \"\"hi\"\"\"\n", "doubled quotes keep the quote state"},
 		{"CRLF", "A,B\r\n1,2\r\n3,", "A,B\r\n1,2\r\n", "a CRLF record ends at its LF"},
 		{"no complete record", "A,B,C", "", "a header cut short gives nothing, and the scan refuses it"},
+		// A bare quote is not the start of a quoted field: read as one, it
+		// held back every record after it, dirty ones included, and the
+		// scan passed the records before it (datascan refuses the bare
+		// quote once it reads it).
+		{"bare quote", "A,B\n1,2\n3,x\"y\n4,dirty@example.com\n5,", "A,B\n1,2\n3,x\"y\n4,dirty@example.com\n", "a bare quote does not open a quoted field"},
+		{"quote after a closing quote", "A,B\n1,\"a\"b\"\n2,c\n3,", "A,B\n1,\"a\"b\"\n2,c\n", "only a quote at a field's start opens one"},
+		{"byte order mark", "\xef\xbb\xbf\"A\nB\",C\n1,2\n3", "\xef\xbb\xbf\"A\nB\",C\n1,2\n", "the byte order mark does not start the first field"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,6 +45,34 @@ func TestWholeRecords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWholeRecordsBounded: a quote that never closes makes the rest of the
+// range one partial record; wholeRecords held all of it back, in memory in
+// proportion to ImportScanBytes, to give out nothing. It now stops at a
+// record longer than datascan reads, which refuses it anyway.
+func TestWholeRecordsBounded(t *testing.T) {
+	src := io.MultiReader(strings.NewReader("A,B\n1,\""), io.LimitReader(neverEnding('x'), 64<<20))
+	r := &wholeRecords{src: src}
+	got, err := io.ReadAll(r)
+	if !errors.Is(err, datascan.ErrRecordTooLong) {
+		t.Fatalf("wholeRecords over an unclosed quote: err = %v, want %v", err, datascan.ErrRecordTooLong)
+	}
+	if string(got) != "A,B\n" {
+		t.Errorf("gave out %q, want the header", got)
+	}
+	if c := cap(r.buf); c > 4<<20 {
+		t.Errorf("held %d bytes, want at most about %d", c, maxHeldRecord)
+	}
+}
+
+type neverEnding byte
+
+func (b neverEnding) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(b)
+	}
+	return len(p), nil
 }
 
 func TestWholeRecordsError(t *testing.T) {

@@ -73,7 +73,7 @@ func (g *Guard) apply(o *sdk.Options) error {
 	co := dataplane.ClientOptions{Region: o.Region, BaseEndpoint: o.BaseEndpoint, DisableHTTPS: o.EndpointOptions.DisableHTTPS,
 		HTTPClient: o.HTTPClient, ClientLogMode: o.ClientLogMode, Logger: o.Logger, APIOptions: o.APIOptions, Credentials: o.Credentials}
 	err := g.g.Apply(&co)
-	o.HTTPClient, o.ClientLogMode, o.APIOptions = co.HTTPClient, co.ClientLogMode, co.APIOptions
+	o.HTTPClient, o.ClientLogMode, o.APIOptions, o.Credentials = co.HTTPClient, co.ClientLogMode, co.APIOptions, co.Credentials
 	return err
 }
 

@@ -218,3 +218,23 @@ type fixedCredentials struct{ aws.Credentials }
 func (f fixedCredentials) Retrieve(context.Context) (aws.Credentials, error) {
 	return f.Credentials, nil
 }
+
+// Cached returns p wrapped in an aws.CredentialsCache unless it is one
+// already (or nil, or anonymous). The identity check retrieves a client's
+// credentials once, and the client's signer retrieves them again: from a
+// bare provider that answers anew on each Retrieve (an assume-role
+// provider nobody wrapped in a cache), the two differ, and the wire gate
+// refuses every call as signed with other credentials than the ones
+// checked, after one STS call per call. A guard sets the client's provider
+// to Cached(p) and checks that, so that both read the same credentials
+// until they expire.
+func Cached(p aws.CredentialsProvider) aws.CredentialsProvider {
+	if p == nil {
+		return nil
+	}
+	switch p.(type) {
+	case *aws.CredentialsCache, aws.AnonymousCredentials:
+		return p
+	}
+	return aws.NewCredentialsCache(p)
+}

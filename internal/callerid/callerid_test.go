@@ -298,3 +298,20 @@ func TestCheckTTL(t *testing.T) {
 		}
 	}
 }
+
+func TestCached(t *testing.T) {
+	static := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return aws.Credentials{AccessKeyID: "AKIDX"}, nil })
+	c := callerid.Cached(static)
+	if _, ok := c.(*aws.CredentialsCache); !ok {
+		t.Fatalf("Cached(bare provider) = %T, want an *aws.CredentialsCache", c)
+	}
+	if again := callerid.Cached(c); again != c {
+		t.Error("Cached(cache) wrapped the cache again")
+	}
+	if callerid.Cached(nil) != nil {
+		t.Error("Cached(nil) != nil")
+	}
+	if _, ok := callerid.Cached(aws.AnonymousCredentials{}).(aws.AnonymousCredentials); !ok {
+		t.Error("Cached(anonymous) is not anonymous: the SDK leaves anonymous credentials unwrapped")
+	}
+}

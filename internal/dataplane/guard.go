@@ -107,7 +107,7 @@ type ClientOptions struct {
 	ClientLogMode aws.ClientLogMode
 	Logger        logging.Logger
 	APIOptions    []func(*middleware.Stack) error
-	Credentials   aws.CredentialsProvider // read, not replaced: the identity step checks what it returns
+	Credentials   aws.CredentialsProvider // replaced by a cache around it (callerid.Cached), which the identity step checks
 }
 
 // Apply installs the guard on a client's options. A client the guard cannot
@@ -134,6 +134,10 @@ func (g *Guard) Apply(o *ClientOptions) error {
 			// The gate sends through the hardened client; the client's own
 			// HTTPClient refuses whatever bypasses the gate.
 			tc := hc.(securetransport.TLSClient)
+			// The identity step and the signer read the same
+			// credentials: a cache around the client's provider (see
+			// callerid.Cached).
+			o.Credentials = callerid.Cached(o.Credentials)
 			gate := &wireGate{g: g, send: tc, identity: g.identityStep(o.Credentials)}
 			o.HTTPClient = &securetransport.RefusingClient{Owner: g, Send: tc, Audit: g.refuseUnguarded}
 			o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error { return g.addMiddleware(stack, gate) })
