@@ -321,6 +321,7 @@ func newScanner(src io.Reader, o Options) (*scanner, error) {
 		return nil, err
 	}
 	s.roles = roles
+	s.r.maxFields = n
 	s.cols = make([]colStats, n)
 	for i, r := range roles {
 		s.cols[i].memo = r == RoleEventType || r == RoleCategorical
