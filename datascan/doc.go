@@ -33,9 +33,16 @@
 // not blocking). Numbers of 17–19 digits, which the detector takes for cards
 // only after a keyword (signed 64-bit hashes have that many), are given to it
 // with one, so that a column of 19-digit cards is found, and count as cards
-// only when at least three pass. Negative numbers are never cards. A single real
-// card among millions of random IDs is therefore not found: no statistic can
-// tell it apart.
+// only when at least three pass. Negative numbers are never cards.
+//
+// The limit is wider than one card among many IDs. The one-in-ten rate is an
+// upper bound: the detector also wants an issuer prefix, which random IDs
+// have far less often (a column of IDs that all start with 1, 7, 8, 9 or 0
+// has none), and the allowance is weighed against that bound. So real cards
+// can make up nearly a tenth of a column of bare 14–19-digit IDs (more, in
+// a small column, by three standard deviations) and the column still gets
+// [VerdictChance]. A column reported as chance whose IDs are not random
+// numbers should be checked at its source (TestCardsHiddenAmongIDs).
 //
 // # CSV
 //
