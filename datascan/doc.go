@@ -49,8 +49,10 @@
 // The reader follows RFC 4180: fields may be quoted, quoted fields may hold
 // commas, doubled quotes and line breaks (kept as written, "\r\n" included);
 // records end with "\n" or "\r\n"; a UTF-8 byte order mark is skipped. The
-// first record is the header, whose names must be Avro names (so a file without
-// a header is refused rather than have its first row reported as column names).
+// first record is the header, whose names must be Avro names and, without a
+// schema, include USER_ID, ITEM_ID or ACTION_ID, as every Personalize dataset
+// does (so a file without a header is refused rather than have its first row
+// reported as column names; with a schema, every name must be the schema's).
 // Everything else fails closed with a [*ParseError] giving the row (the header is
 // row 1), the line and the column: a '"' inside an unquoted field, text after a
 // closing quote, a quote never closed, a row with more or fewer fields than the

@@ -2,6 +2,7 @@ package datascan
 
 import (
 	"errors"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -73,5 +74,22 @@ func TestCardsHiddenAmongIDs(t *testing.T) {
 	if c := rep.Columns[1]; !c.Verdict.Blocking() {
 		t.Errorf("NOTE: %d card findings among %d bare numbers, verdict %s; want blocking",
 			c.Kinds["credit-card"], c.CardCandidates, c.Verdict)
+	}
+}
+
+// TestHeaderlessFileRefused: without a schema, a file whose header is missing
+// and whose first row's values happen to be Avro names ("jsmith,female,US")
+// was taken for a header, and the values printed as column names in every
+// report, JSON and table: the doc promised such a file is refused.
+func TestHeaderlessFileRefused(t *testing.T) {
+	in := "jsmith,female,US\nadoe,male,FR\n"
+	rep, err := Scan(t.Context(), strings.NewReader(in))
+	if !errors.Is(err, ErrHeader) {
+		t.Fatalf("Scan: report %+v, error %v; want ErrHeader", rep, err)
+	}
+	noValueIn(t, err.Error(), in)
+	_, err = Rewrite(t.Context(), io.Discard, strings.NewReader(in), testPseudonymizer(t))
+	if !errors.Is(err, ErrHeader) {
+		t.Fatalf("Rewrite: %v; want ErrHeader", err)
 	}
 }

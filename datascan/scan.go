@@ -320,6 +320,13 @@ func newScanner(src io.Reader, o Options) (*scanner, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Schema == nil && !slices.ContainsFunc(roles, func(r Role) bool { return r == RoleUser || r == RoleItem }) {
+		// Every Personalize dataset has a USER_ID, ITEM_ID or ACTION_ID.
+		// Without one, the first row may be data whose values happen to
+		// be Avro names ("jsmith,female"): reporting them as column names
+		// would print the data.
+		return nil, &ParseError{Row: 1, Line: 1, Err: fmt.Errorf("%w: no USER_ID, ITEM_ID or ACTION_ID column (is the header missing?)", ErrHeader)}
+	}
 	s.roles = roles
 	s.r.maxFields = n
 	s.cols = make([]colStats, n)
