@@ -117,7 +117,13 @@ func (r *csvReader) readLine() ([]byte, error) {
 	if err != nil && (err != io.EOF || len(line) == 0) {
 		return nil, err
 	}
-	// A last line without "\n" is still a line.
+	// A last line without "\n" is still a line. If it ends with "\r", that
+	// is the "\r\n" of a file cut short, not part of the last field (as
+	// encoding/csv reads it): kept, it would give the last USER_ID a
+	// pseudonym that no live event carries.
+	if err == io.EOF && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
 	r.line++
 	if r.line == 1 {
 		line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))

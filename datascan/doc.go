@@ -48,7 +48,9 @@
 //
 // The reader follows RFC 4180: fields may be quoted, quoted fields may hold
 // commas, doubled quotes and line breaks (kept as written, "\r\n" included);
-// records end with "\n" or "\r\n"; a UTF-8 byte order mark is skipped. The
+// records end with "\n" or "\r\n" (the last one may end with neither, or with
+// the "\r" of a file cut short); a UTF-8 byte order mark is skipped. A "\r"
+// elsewhere in an unquoted field is data. The
 // first record is the header, whose names must be Avro names and, without a
 // schema, include USER_ID, ITEM_ID or ACTION_ID, as every Personalize dataset
 // does (so a file without a header is refused rather than have its first row

@@ -93,3 +93,24 @@ func TestHeaderlessFileRefused(t *testing.T) {
 		t.Fatalf("Rewrite: %v; want ErrHeader", err)
 	}
 }
+
+// TestTrailingCRAtEOF: a file whose last line ends with "\r" and no "\n"
+// (a CRLF file cut short) read the "\r" as part of the last field, so
+// Rewrite gave that row's user the pseudonym of "u1\r", not of "u1", which
+// the data plane sends: the user's history and live events no longer met.
+func TestTrailingCRAtEOF(t *testing.T) {
+	p := testPseudonymizer(t)
+	want, err := p.UserID("u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{"ITEM_ID,USER_ID\r\ni1,u1\r", "ITEM_ID,USER_ID\ni1,\"u1\"\r"} {
+		var out strings.Builder
+		if _, err := Rewrite(t.Context(), &out, strings.NewReader(in), p); err != nil {
+			t.Fatalf("Rewrite(%q): %v", in, err)
+		}
+		if !strings.Contains(out.String(), ","+want+"\n") && !strings.Contains(out.String(), ","+want+"\r\n") {
+			t.Errorf("Rewrite(%q) = %q; want the last USER_ID to be %s, the pseudonym of u1", in, out.String(), want)
+		}
+	}
+}
