@@ -33,7 +33,8 @@
 // not blocking). Numbers of 17–19 digits, which the detector takes for cards
 // only after a keyword (signed 64-bit hashes have that many), are given to it
 // with one, so that a column of 19-digit cards is found, and count as cards
-// only when at least three pass. Negative numbers are never cards.
+// only when at least three pass and, when fewer than half pass, more than
+// chance gives (also from fewer than 20 numbers). Negative numbers are never cards.
 //
 // The limit is wider than one card among many IDs. The one-in-ten rate is an
 // upper bound: the detector also wants an issuer prefix, which random IDs

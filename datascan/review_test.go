@@ -114,3 +114,48 @@ func TestTrailingCRAtEOF(t *testing.T) {
 		}
 	}
 }
+
+// TestFewLongCardsNotChance: among fewer than 20 bare numbers, 17–19-digit
+// card findings were always chance, however many: 9 real 19-digit cards
+// among 19 numbers (47%, where chance gives about 2) got VerdictChance,
+// though the documentation says three passing numbers make cards.
+func TestFewLongCardsNotChance(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	digits := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteByte(byte('0' + r.IntN(10)))
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		cards, ids int
+		want       Verdict
+	}{
+		{cards: 9, ids: 10, want: VerdictIdentifying},
+		{cards: 7, ids: 12, want: VerdictIdentifying},
+		{cards: 5, ids: 14, want: VerdictChance},
+		{cards: 2, ids: 17, want: VerdictChance},
+		{cards: 2, ids: 0, want: VerdictChance},
+	} {
+		var b strings.Builder
+		b.WriteString("ITEM_ID,NOTE\n")
+		for range tt.cards {
+			s := "4" + digits(17)
+			b.WriteString("x," + s + luhnDigit(s) + "\n")
+		}
+		for i := 0; i < tt.ids; {
+			if s := "1" + digits(18); !luhn(s) {
+				b.WriteString("x," + s + "\n")
+				i++
+			}
+		}
+		rep, err := Scan(t.Context(), strings.NewReader(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := rep.Columns[1]; c.Verdict != tt.want {
+			t.Errorf("%d 19-digit cards among %d numbers: verdict %s, want %s", tt.cards, tt.cards+tt.ids, c.Verdict, tt.want)
+		}
+	}
+}
