@@ -154,14 +154,16 @@ func (r *csvReader) read() error {
 			return r.errorf(0, ErrRecordTooLong)
 		}
 		r.plain = bytes.IndexByte(line, '\r') < 0
-		if n := bytes.Count(line, []byte(",")) + 1; n > r.maxFields {
-			return r.tooManyFields(n)
-		}
 		for {
 			i := bytes.IndexByte(line, ',')
 			if i < 0 {
 				r.vals = append(r.vals, line)
 				return nil
+			}
+			if len(r.vals)+1 >= r.maxFields {
+				// This field and at least one more: too many. Counted
+				// only now, so that a good record is read in one pass.
+				return r.tooManyFields(len(r.vals) + bytes.Count(line, []byte(",")) + 1)
 			}
 			r.vals = append(r.vals, line[:i])
 			line = line[i+1:]
