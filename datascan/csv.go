@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 )
@@ -73,6 +74,10 @@ type csvReader struct {
 	start int64 // line on which the current record starts
 	n     int64 // bytes read so far
 	max   int
+	// maxFields bounds the fields of a record, so that a record of commas
+	// does not grow vals and ends to many times MaxRecordBytes: MaxColumns
+	// for the header, the header's count for the rows.
+	maxFields int
 
 	crlf bool // whether the first record ended with "\r\n"
 }
@@ -80,7 +85,7 @@ type csvReader struct {
 const readBufSize = 64 << 10
 
 func newCSVReader(r io.Reader, maxRecord int) *csvReader {
-	return &csvReader{br: bufio.NewReaderSize(r, readBufSize), max: maxRecord}
+	return &csvReader{br: bufio.NewReaderSize(r, readBufSize), max: maxRecord, maxFields: MaxColumns}
 }
 
 func (r *csvReader) fields() int { return len(r.vals) }
@@ -112,7 +117,13 @@ func (r *csvReader) readLine() ([]byte, error) {
 	if err != nil && (err != io.EOF || len(line) == 0) {
 		return nil, err
 	}
-	// A last line without "\n" is still a line.
+	// A last line without "\n" is still a line. If it ends with "\r", that
+	// is the "\r\n" of a file cut short, not part of the last field (as
+	// encoding/csv reads it): kept, it would give the last USER_ID a
+	// pseudonym that no live event carries.
+	if err == io.EOF && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
 	r.line++
 	if r.line == 1 {
 		line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
@@ -149,6 +160,11 @@ func (r *csvReader) read() error {
 				r.vals = append(r.vals, line)
 				return nil
 			}
+			if len(r.vals)+1 >= r.maxFields {
+				// This field and at least one more: too many. Counted
+				// only now, so that a good record is read in one pass.
+				return r.tooManyFields(len(r.vals) + bytes.Count(line, []byte(",")) + 1)
+			}
 			r.vals = append(r.vals, line[:i])
 			line = line[i+1:]
 		}
@@ -173,6 +189,9 @@ fields:
 			}
 			r.rec = append(r.rec, f...)
 			r.ends = append(r.ends, len(r.rec))
+			if len(r.ends) > r.maxFields {
+				return r.tooManyFields(0)
+			}
 			if i < 0 {
 				break fields
 			}
@@ -191,6 +210,9 @@ fields:
 					line = line[1:]
 				case len(line) > 0 && line[0] == ',':
 					r.ends = append(r.ends, len(r.rec))
+					if len(r.ends) > r.maxFields {
+						return r.tooManyFields(0)
+					}
 					line = line[1:]
 					continue fields
 				case len(trimEOL(line)) == 0:
@@ -224,6 +246,21 @@ fields:
 		start = end
 	}
 	return nil
+}
+
+// tooManyFields reports a record with more than maxFields fields: n of
+// them, or 0 when the count is not known because reading stopped.
+func (r *csvReader) tooManyFields(n int) error {
+	if r.row == 1 {
+		if n > 0 {
+			return &ParseError{Row: 1, Line: 1, Err: fmt.Errorf("%w: %d columns, more than %d", ErrHeader, n, r.maxFields)}
+		}
+		return &ParseError{Row: 1, Line: 1, Err: fmt.Errorf("%w: more than %d columns", ErrHeader, r.maxFields)}
+	}
+	if n > 0 {
+		return r.errorf(0, fmt.Errorf("%w: %d, the header has %d", ErrFieldCount, n, r.maxFields))
+	}
+	return r.errorf(0, fmt.Errorf("%w: more than %d, the header has %d", ErrFieldCount, r.maxFields, r.maxFields))
 }
 
 func trimEOL(b []byte) []byte {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"math"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 // readAll reads every record of in with the package's reader.
 func readAll(in string, maxRecord int) ([][]string, error) {
 	r := newCSVReader(strings.NewReader(in), maxRecord)
+	r.maxFields = math.MaxInt // as encoding/csv, which it is compared with
 	var recs [][]string
 	for {
 		err := r.read()
@@ -158,24 +160,36 @@ func FuzzCSVReader(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		checkAgainstEncodingCSV(t, in)
-		// Scanning is deterministic and its errors never repeat the input.
-		rep1, err1 := Scan(t.Context(), strings.NewReader(in))
-		rep2, err2 := Scan(t.Context(), strings.NewReader(in))
-		if (err1 == nil) != (err2 == nil) {
-			t.Fatalf("Scan is not deterministic: %v, %v", err1, err2)
+		checkScan(t, in)
+		// Without a schema, a header needs USER_ID, ITEM_ID or ACTION_ID:
+		// name the first column USER_ID so that the seeds' "a,b" headers
+		// still reach the scanner and the rewriter.
+		if i := strings.IndexAny(in, ",\n"); i > 0 && avroName(in[:i]) {
+			checkScan(t, "USER_ID"+in[i:])
 		}
-		if err1 != nil {
-			if err1.Error() != err2.Error() {
-				t.Fatalf("Scan errors differ: %v, %v", err1, err2)
-			}
-			noValueIn(t, err1.Error(), in)
-			return
-		}
-		if diff := cmp.Diff(rep1, rep2); diff != "" {
-			t.Fatalf("Scan is not deterministic (-first +second):\n%s", diff)
-		}
-		checkRewrite(t, in)
 	})
+}
+
+// checkScan checks that Scan is deterministic, that its errors never repeat
+// the input and that Rewrite agrees with it.
+func checkScan(t *testing.T, in string) {
+	t.Helper()
+	rep1, err1 := Scan(t.Context(), strings.NewReader(in))
+	rep2, err2 := Scan(t.Context(), strings.NewReader(in))
+	if (err1 == nil) != (err2 == nil) {
+		t.Fatalf("Scan is not deterministic: %v, %v", err1, err2)
+	}
+	if err1 != nil {
+		if err1.Error() != err2.Error() {
+			t.Fatalf("Scan errors differ: %v, %v", err1, err2)
+		}
+		noValueIn(t, err1.Error(), in)
+		return
+	}
+	if diff := cmp.Diff(rep1, rep2); diff != "" {
+		t.Fatalf("Scan is not deterministic (-first +second):\n%s", diff)
+	}
+	checkRewrite(t, in)
 }
 
 // noValueIn fails if out holds any field of in that is long enough to be a

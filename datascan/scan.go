@@ -320,7 +320,15 @@ func newScanner(src io.Reader, o Options) (*scanner, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Schema == nil && !slices.ContainsFunc(roles, func(r Role) bool { return r == RoleUser || r == RoleItem }) {
+		// Every Personalize dataset has a USER_ID, ITEM_ID or ACTION_ID.
+		// Without one, the first row may be data whose values happen to
+		// be Avro names ("jsmith,female"): reporting them as column names
+		// would print the data.
+		return nil, &ParseError{Row: 1, Line: 1, Err: fmt.Errorf("%w: no USER_ID, ITEM_ID or ACTION_ID column (is the header missing?)", ErrHeader)}
+	}
 	s.roles = roles
+	s.r.maxFields = n
 	s.cols = make([]colStats, n)
 	for i, r := range roles {
 		s.cols[i].memo = r == RoleEventType || r == RoleCategorical
@@ -488,14 +496,17 @@ func bareNumber(b []byte) (digits int, ok bool) {
 // of the numbers pass is cards. Cards the detector finds by itself (14–16
 // digits) are cards unless there are enough numbers to weigh them; 17–19-digit
 // numbers, which the detector takes for cards only after a keyword, are cards
-// only when at least three pass.
+// only when at least three pass and, when fewer than half pass, more than
+// chance gives, however few the numbers.
 func (c *colStats) chance() bool {
 	k, n := c.bareCards, c.cardCandidates
 	switch {
 	case 2*k >= n:
 		return c.longCards == k && k < 3
 	case n < minChanceSample:
-		return c.longCards == k
+		// Few numbers: only long ones can be chance, and only as many as
+		// chance gives (9 cards in 19 numbers are not luck).
+		return c.longCards == k && (k < 3 || float64(k) <= chanceCards(n))
 	}
 	return float64(k) <= chanceCards(n)
 }
