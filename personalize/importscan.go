@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,7 @@ import (
 // The import scan runs inside the bucket posture step, after the bucket and
 // the source objects passed: only then does the guard read the data, through
 // its own hardened S3 client. It samples the source (one object, or objects
-// spread evenly over a prefix's listing), scans what it read with datascan
+// the first and last of a prefix's listing and the rest drawn at random), scans what it read with datascan
 // against the dataset's own schema, and refuses the import when a column is
 // blocking. Results are cached per object version (bucket, key, ETag) and
 // schema; a read or a scan that cannot run refuses.
@@ -150,7 +151,7 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, loc s3
 }
 
 // importObjects returns the objects of loc to scan: the object itself, or up
-// to Policy.ImportScanObjects spread evenly over the prefix's listing.
+// to Policy.ImportScanObjects of the prefix's listing (see spread).
 func (g *Guard) importObjects(ctx context.Context, loc s3guard.Location) ([]sourceObject, error) {
 	if !loc.IsPrefix() {
 		out, err := g.scan.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
@@ -178,19 +179,40 @@ func (g *Guard) importObjects(ctx context.Context, loc s3guard.Location) ([]sour
 		}
 		in.ContinuationToken = out.NextContinuationToken
 	}
-	return spread(all, g.s.importScanObjects), nil
+	return spread(all, g.s.importScanObjects, rand.IntN), nil
 }
 
-// spread returns up to n of objs, evenly spaced, first and order kept.
-func spread(objs []sourceObject, n int) []sourceObject {
+// spread returns up to n of objs, in listing order: the first and the last
+// always, so no place in a listing is out of a sample's reach, and the rest
+// drawn at random from between them (pick returns a number in [0, its
+// argument)), so which objects a sample reads cannot be known in advance and
+// a dirty object cannot be placed where the sample never looks. A sample is
+// still not a proof: each import draws again.
+func spread(objs []sourceObject, n int, pick func(int) int) []sourceObject {
 	if len(objs) <= n {
 		return objs
 	}
-	out := make([]sourceObject, n)
-	for i := range out {
-		out[i] = objs[i*len(objs)/n]
+	if n == 1 {
+		return []sourceObject{objs[pick(len(objs))]}
 	}
-	return out
+	// Floyd's sampling of n-2 distinct positions among the middle ones.
+	middle, k := len(objs)-2, n-2
+	chosen := make(map[int]bool, k)
+	for j := middle - k; j < middle; j++ {
+		t := pick(j + 1)
+		if chosen[t] {
+			t = j
+		}
+		chosen[t] = true
+	}
+	out := make([]sourceObject, 0, n)
+	out = append(out, objs[0])
+	for i := range middle {
+		if chosen[i] {
+			out = append(out, objs[1+i])
+		}
+	}
+	return append(out, objs[len(objs)-1])
 }
 
 // scanObject reads the first k.limit bytes of one object version and scans

@@ -225,7 +225,7 @@ func TestImportScanFailsClosed(t *testing.T) {
 }
 
 // TestImportScanPrefix: for a folder, the scan reads up to ImportScanObjects
-// objects spread evenly over the listing (folder markers skipped), each read
+// objects: the first and the last of the listing and the rest drawn at random (folder markers skipped), each read
 // once; a dirty object in the sample refuses the import.
 func TestImportScanPrefix(t *testing.T) {
 	tests := []struct {
@@ -235,9 +235,8 @@ func TestImportScanPrefix(t *testing.T) {
 		rule    string // "" when the import goes out
 		reason  string
 	}{
-		{"sample misses the dirty part", 3, 3, "", "parts 0, 2 and 4 of six are read; part 3 is not, a sample is not a proof"},
+		{"sample of two misses a dirty middle part", 2, 2, "", "parts 0 and 5, the first and the last, are read; part 3 is not: a sample is not a proof"},
 		{"default sample reads all six", 0, 6, "datascan.identifier.email", "six parts fit the default of eight"},
-		{"sample of two", 2, 2, "datascan.identifier.email", "parts 0 and 3 are read"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -450,14 +449,11 @@ func TestImportScanEscapedKey(t *testing.T) {
 	e.requireRefused(t, err, "DataSource.DataLocation", personalize.RuleImportScanFailed, dirtyCanaries...)
 }
 
-// TestImportScanPrefixLastObject: the sample of a prefix is chosen by
-// position alone, and spread never picks the last of more objects than
-// ImportScanObjects: eight clean objects and a dirty one whose key sorts
-// last import with the default sample, every time.
+// TestImportScanPrefixLastObject: a prefix's sample always reads the last
+// object of the listing (a review found the sample, chosen by position
+// alone, never did): eight clean objects and a dirty one whose key sorts
+// last are refused with the default sample of eight.
 func TestImportScanPrefixLastObject(t *testing.T) {
-	t.Skip("defect: spread (importscan.go) is deterministic and never samples the last object of a listing longer than ImportScanObjects; " +
-		"proposed fix: always sample the last object, and pick the rest from a random offset per import (crypto/rand) so an uploader cannot " +
-		"place a dirty object where the sample never looks; refuse, or audit, a listing cut at maxImportScanListKeys")
 	e, interactions, _ := newScanEnv(t, personalize.Policy{})
 	ctx := context.Background()
 	s3c := s3.NewFromConfig(e.srv.Config())

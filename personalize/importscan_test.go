@@ -3,6 +3,8 @@ package personalize
 import (
 	"errors"
 	"io"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -97,6 +99,7 @@ func TestSpread(t *testing.T) {
 		}
 		return out
 	}
+	first := func(int) int { return 0 }
 	tests := []struct {
 		name string
 		in   []sourceObject
@@ -104,16 +107,35 @@ func TestSpread(t *testing.T) {
 		want []string
 	}{
 		{"fewer than n: all", objs("a", "b"), 8, []string{"a", "b"}},
-		{"evenly over ten", objs("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), 5, []string{"0", "2", "4", "6", "8"}},
-		{"one of many: the first", objs("a", "b", "c"), 1, []string{"a"}},
-		{"three of seven", objs("0", "1", "2", "3", "4", "5", "6"), 3, []string{"0", "2", "4"}},
+		{"one of many: the one drawn", objs("a", "b", "c"), 1, []string{"a"}},
+		{"two of many: first and last", objs("0", "1", "2", "3", "4", "5", "6"), 2, []string{"0", "6"}},
+		// Floyd's draw with pick always 0: middle positions 0, then 6 and 7
+		// (a repeat takes j).
+		{"five of ten", objs("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), 5, []string{"0", "1", "7", "8", "9"}},
+		{"three of seven", objs("0", "1", "2", "3", "4", "5", "6"), 3, []string{"0", "1", "6"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, keys(spread(tt.in, tt.n))); diff != "" {
+			if diff := cmp.Diff(tt.want, keys(spread(tt.in, tt.n, first))); diff != "" {
 				t.Errorf("spread(%d) mismatch (-want +got):\n%s", tt.n, diff)
 			}
 		})
+	}
+	// With the real draw: n distinct objects in listing order, the first and
+	// the last among them, and every middle object drawn in some sample.
+	all := objs("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+	seen := map[string]bool{}
+	for range 200 {
+		got := keys(spread(all, 4, rand.IntN))
+		if len(got) != 4 || got[0] != "0" || got[3] != "9" || !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != 4 {
+			t.Fatalf("spread(4) = %v: want 4 distinct objects in order, first and last included", got)
+		}
+		for _, k := range got {
+			seen[k] = true
+		}
+	}
+	if len(seen) != len(all) {
+		t.Errorf("200 draws of 4 of 10 read %d distinct objects, want all 10", len(seen))
 	}
 }
 

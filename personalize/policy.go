@@ -96,9 +96,12 @@ type Policy struct {
 	ImportScanBytes int64
 
 	// ImportScanObjects bounds how many objects of a prefix the import scan
-	// reads per import, spread evenly over its listing (the first 10,000
-	// keys). Zero means DefaultImportScanObjects (8).
+	// reads per import: the first and the last of its listing (its first
+	// 10,000 keys) and the rest drawn at random per import, so no place is
+	// out of reach and which objects are read cannot be known in advance.
+	// Zero means DefaultImportScanObjects (8).
 	ImportScanObjects int
+
 	// STSClient asks STS GetCallerIdentity who the client's credentials
 	// stand for, once per access key ID, signing with those credentials.
 	// Nil means a client built from the aws.Config, as KMSClient is.
