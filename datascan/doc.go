@@ -24,26 +24,26 @@
 // other column holding identifying values gets [VerdictIdentifying]: the remedy
 // is to drop the column ([Options].Drop). Both are blocking.
 //
-// Card numbers are judged per column. Random numbers pass the Luhn check one
-// time in ten, so a column of numeric IDs yields card findings by chance. When
-// every card finding of a column is a bare number (digits alone, the whole
-// cell), the scanner weighs them against the bare 14–19-digit numbers of the
-// column: half or more is a card column; fewer, within three standard
-// deviations of one in ten, from at least 20 numbers, is [VerdictChance] (IDs,
-// not blocking). Numbers of 17–19 digits, which the detector takes for cards
+// Card numbers are judged per column. A random number passes for a card when
+// it carries a card network's prefix for its length ([sensitive.CardIssuer])
+// and passes the Luhn check, one time in ten, so a column of numeric IDs
+// yields card findings by chance. When every card finding of a column is a
+// bare number (digits alone, the whole cell), the scanner weighs them against
+// the column's bare 14–19-digit numbers that carry such a prefix: half or more
+// of all its numbers is a card column; fewer, within a 12% rate (IDs are not
+// quite uniform) plus three standard deviations, from at least 20 numbers, is
+// [VerdictChance] (IDs, not blocking). Numbers of 17–19 digits, which the detector takes for cards
 // only after a keyword (signed 64-bit hashes have that many), are given to it
 // with one, so that a column of 19-digit cards is found, and count as cards
 // only when at least three pass and, when fewer than half pass, more than
 // chance gives (also from fewer than 20 numbers). Negative numbers are never cards.
 //
-// The limit is wider than one card among many IDs. The one-in-ten rate is an
-// upper bound: the detector also wants an issuer prefix, which random IDs
-// have far less often (a column of IDs that all start with 1, 7, 8, 9 or 0
-// has none), and the allowance is weighed against that bound. So real cards
-// can make up nearly a tenth of a column of bare 14–19-digit IDs (more, in
-// a small column, by three standard deviations) and the column still gets
-// [VerdictChance]. A column reported as chance whose IDs are not random
-// numbers should be checked at its source (TestCardsHiddenAmongIDs).
+// The limit: real cards can hide among IDs that carry a card network's
+// prefix, up to about one in eight of those (more, in a small column, by
+// three standard deviations), and the column still gets [VerdictChance]. IDs
+// outside every issuer range (a column of IDs that all start with 0, 1 or 7)
+// leave no such room (TestCardsHiddenAmongIDs). A column reported as chance
+// whose IDs are not random numbers should be checked at its source.
 //
 // # CSV
 //

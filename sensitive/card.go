@@ -444,3 +444,24 @@ func cardIssuer(d []byte) bool {
 	}
 	return false
 }
+
+// CardIssuer reports whether digits, a run of 14 to 19 ASCII digits, starts
+// with a prefix a card network issues at that length: the test the detector
+// applies before Luhn. A scanner that weighs a column of numeric IDs against
+// chance counts the numbers that could pass for cards with it: IDs outside
+// every issuer range never do, however many pass Luhn.
+func CardIssuer(digits string) bool {
+	n := len(digits)
+	if n < 14 || n > 19 {
+		return false
+	}
+	var d [19]byte
+	for i := range n {
+		c := digits[i] - '0'
+		if c > 9 {
+			return false
+		}
+		d[i] = c
+	}
+	return cardIssuer(d[:n])
+}

@@ -26,3 +26,25 @@ func TestUnconfiguredDetectorsDetect(t *testing.T) {
 		}
 	}
 }
+
+func TestCardIssuer(t *testing.T) {
+	tests := []struct {
+		digits string
+		want   bool
+	}{
+		{"4111111111111111", true},      // Visa, 16
+		{"5500000000000004", true},      // Mastercard
+		{"1111111111111111", false},     // no network issues numbers starting with 1
+		{"0411111111111111", false},     // nor 0
+		{"7111111111111111", false},     // nor 7
+		{"411111111111", false},         // too short
+		{"41111111111111111111", false}, // too long
+		{"41111111111x1111", false},     // not digits
+		{"6200000000000000005", true},   // UnionPay, 19
+	}
+	for _, tt := range tests {
+		if got := sensitive.CardIssuer(tt.digits); got != tt.want {
+			t.Errorf("CardIssuer(%q) = %v, want %v", tt.digits, got, tt.want)
+		}
+	}
+}
