@@ -14,15 +14,24 @@
 //   - personalize: New returns the SDK's own *personalize.Client with the
 //     guard's middleware installed (TLS floor and https only, sensitive
 //     values, model constraints, KMS key injection and readiness, S3 location
-//     and bucket posture, one audit event per call).
+//     and bucket posture, the import data scanned, the account's root
+//     credentials refused, one audit event per call).
+//   - personalizeevents, personalizeruntime: the same for the data-plane
+//     clients, with user and session IDs replaced by keyed pseudonyms.
+//   - pseudonym: keyed, deterministic pseudonyms, the key sealed under the
+//     customer's KMS key.
 //   - sensitive: the validated detector of identifying values (Luhn, mod-97,
 //     issuer prefixes, keyword proximity).
+//   - datascan: a streaming scan of dataset CSVs, judged per column, and a
+//     rewriter that pseudonymises their identifier columns; the command
+//     cmd/personalizeguard runs both.
 //   - kms: key ARNs, key readiness checks for Personalize, key policy generator.
 //   - s3guard: S3 location parsing, bucket and object posture checks, bucket
 //     policy generator.
-//   - posture: the findings those checks report.
-//   - personalizetest: in-process TLS endpoints for Personalize, S3 and KMS, so
-//     tests and examples run offline against the real SDK serializers.
+//   - posture: the findings those checks report, as a table, JSON or SARIF.
+//   - personalizetest: in-process TLS endpoints for Personalize (control
+//     plane, events and runtime), S3, KMS and STS, so tests and examples run
+//     offline against the real SDK serializers.
 //
 // # Example
 //
