@@ -49,11 +49,12 @@ type DescribeAPIClient interface {
 // Guard can secure many clients; it is safe for concurrent use.
 type Guard struct {
 	s         *settings
-	ops       map[string]*boundOp // the generated table, bound to the SDK's types
-	stages    stage               // the safeguard middleware every call must pass
-	keys      *kmscheck.Checker   // nil with InsecureSkipPostureChecks
-	buckets   *s3guard.Checker    // nil with InsecureSkipPostureChecks
-	callers   *callerid.Checker   // nil unless settings.checksCaller
+	ops       map[string]*boundOp     // the generated table, bound to the SDK's types
+	stages    stage                   // the safeguard middleware every call must pass
+	keys      *kmscheck.Checker       // nil with InsecureSkipPostureChecks
+	buckets   *s3guard.Checker        // nil with InsecureSkipPostureChecks
+	callers   *callerid.Checker       // nil unless settings.checksCaller
+	ownCreds  aws.CredentialsProvider // what the guard's own reads are signed with, when checksCaller and it builds them
 	groups    *checkcache.Cache[string, datasetInfo]
 	describer DescribeAPIClient
 	scan      *importScanner // nil with InsecureSkipImportScan or InsecureSkipPostureChecks
@@ -172,6 +173,13 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	}
 	if s.checksCaller() {
 		g.callers = g.newCallerChecker(own)
+		if s.KMSClient == nil || s.S3Client == nil || s.PersonalizeClient == nil {
+			// The guard's own reads are signed with cfg's credentials:
+			// checkCaller checks them too, through the same cache as the
+			// clients the guard builds from own.
+			own.Credentials = callerid.Cached(own.Credentials)
+			g.ownCreds = own.Credentials
+		}
 	}
 	kc := s.KMSClient
 	if kc == nil {

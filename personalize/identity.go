@@ -88,7 +88,34 @@ func (g *Guard) checkCaller(ctx context.Context, creds aws.CredentialsProvider) 
 		return g.violation(ctx, &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
 			Reason: "who the credentials stand for could not be checked (STS GetCallerIdentity), so the guard refuses the call", Err: err})
 	}
+	if g.ownCreds != nil {
+		if err := g.checkOwnCaller(ctx, op); err != nil {
+			return err
+		}
+	}
 	st.act(actedCallerChecked)
+	return nil
+}
+
+// checkOwnCaller refuses the call when the guard's own KMS, S3 and
+// Personalize reads, signed with the aws.Config the guard was built from,
+// would be signed with the root user's credentials, or when that cannot be
+// told. With New they are the client's own credentials, and the check is a
+// cache hit.
+func (g *Guard) checkOwnCaller(ctx context.Context, op string) error {
+	c, err := g.ownCreds.Retrieve(ctx)
+	if err == nil {
+		_, err = g.callers.Check(ctx, c)
+	}
+	var root *callerid.RootCredentialsError
+	switch {
+	case errors.As(err, &root):
+		return g.violation(ctx, &SafeguardError{Operation: op, Rule: RuleRootCredentials,
+			Reason: "the guard's own KMS, S3 and Personalize reads would be signed with the AWS account's root user's credentials (the aws.Config the guard was built from); use an IAM role (or user)"})
+	case err != nil:
+		return g.violation(ctx, &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
+			Reason: "who signs the guard's own reads (the aws.Config the guard was built from) could not be checked, so the guard refuses the call", Err: err})
+	}
 	return nil
 }
 

@@ -352,3 +352,49 @@ func TestRootCredentialsUncachedProvider(t *testing.T) {
 		})
 	}
 }
+
+// TestRootCredentialsGuardOwnReads: a guard built from one configuration
+// and installed on a client built from another checks both: the client's
+// credentials sign the call, the guard's sign its own KMS, S3 and
+// Personalize reads. Root credentials on either side refuse the call
+// before any Personalize request; no error names a key.
+func TestRootCredentialsGuardOwnReads(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		guard, client string // access key IDs
+		rule          string // "" when the call goes through
+	}{
+		{"both an IAM user", personalizetest.AccessKeyID, personalizetest.AccessKeyID, ""},
+		{"the guard's reads as root", personalizetest.RootAccessKeyID, personalizetest.AccessKeyID, personalize.RuleRootCredentials},
+		{"the client as root", personalizetest.AccessKeyID, personalizetest.RootAccessKeyID, personalize.RuleRootCredentials},
+		{"the guard's reads as a role session", personalizetest.AssumedRoleAccessKeyID, personalizetest.AccessKeyID, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := personalizetest.New(t)
+			g, err := personalize.NewGuard(s.ConfigAs(tt.guard), personalize.Policy{InsecureAllowUnencryptedDatasetGroups: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			client := sdk.NewFromConfig(s.ConfigAs(tt.client), g.Option())
+			_, err = client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{})
+			if tt.rule == "" {
+				if err != nil {
+					t.Fatalf("ListDatasetGroups = %v, want success", err)
+				}
+				return
+			}
+			var sg *personalize.SafeguardError
+			if !errors.As(err, &sg) || sg.Rule != tt.rule {
+				t.Fatalf("ListDatasetGroups = %v, want a *SafeguardError with rule %s", err, tt.rule)
+			}
+			if n := requestsTo(s, personalizetest.ServicePersonalize); n != 0 {
+				t.Errorf("%d requests reached Personalize, want 0", n)
+			}
+			for _, key := range []string{tt.guard, tt.client} {
+				if strings.Contains(err.Error(), key) {
+					t.Errorf("the error names an access key: %v", err)
+				}
+			}
+		})
+	}
+}
