@@ -2,13 +2,13 @@ package personalize
 
 import (
 	"context"
-	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/internal/callerid"
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 )
 
 // GetCallerIdentityAPIClient is what the guard needs from STS to tell who
@@ -63,59 +63,23 @@ func (g *Guard) postureFor(creds aws.CredentialsProvider, bound bool) []*step {
 // key (see [wireGate.CheckSigner]). Neither error names the key.
 func (g *Guard) checkCaller(ctx context.Context, creds aws.CredentialsProvider) error {
 	op := middleware.GetOperationName(ctx)
-	if creds == nil {
-		return g.violation(ctx, &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
-			Reason: "the client has no credentials, so the guard cannot tell who signs"})
-	}
-	c, err := creds.Retrieve(ctx)
-	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
-			Reason: "the credentials could not be retrieved, so the guard cannot tell who signs", Err: err})
-	}
+	key, refusal := guarderr.CheckCaller(ctx, op, g.callers, creds, "the credentials")
 	st := stateFrom(ctx)
 	if st != nil {
-		st.signer = c.AccessKeyID
+		st.signer = key
 	}
-	_, err = g.callers.Check(ctx, c)
-	var root *callerid.RootCredentialsError
-	switch {
-	case errors.As(err, &root):
-		// Err stays nil: the root error names the account, and the call
-		// is refused for the credentials, not for the account.
-		return g.violation(ctx, &SafeguardError{Operation: op, Rule: RuleRootCredentials,
-			Reason: "the credentials are the AWS account's root user's, which has every permission and cannot be limited by IAM; use an IAM role (or user) with only the permissions Personalize needs"})
-	case err != nil:
-		return g.violation(ctx, &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
-			Reason: "who the credentials stand for could not be checked (STS GetCallerIdentity), so the guard refuses the call", Err: err})
+	if refusal != nil {
+		return g.violation(ctx, refusal)
 	}
+	// The guard's own reads are signed with the aws.Config it was built
+	// from; with New, those are the client's credentials, and a cache hit.
 	if g.ownCreds != nil {
-		if err := g.checkOwnCaller(ctx, op); err != nil {
-			return err
+		if _, refusal := guarderr.CheckCaller(ctx, op, g.callers, g.ownCreds,
+			"the credentials of the guard's own KMS, S3 and Personalize reads (the aws.Config the guard was built from)"); refusal != nil {
+			return g.violation(ctx, refusal)
 		}
 	}
 	st.act(actedCallerChecked)
-	return nil
-}
-
-// checkOwnCaller refuses the call when the guard's own KMS, S3 and
-// Personalize reads, signed with the aws.Config the guard was built from,
-// would be signed with the root user's credentials, or when that cannot be
-// told. With New they are the client's own credentials, and the check is a
-// cache hit.
-func (g *Guard) checkOwnCaller(ctx context.Context, op string) error {
-	c, err := g.ownCreds.Retrieve(ctx)
-	if err == nil {
-		_, err = g.callers.Check(ctx, c)
-	}
-	var root *callerid.RootCredentialsError
-	switch {
-	case errors.As(err, &root):
-		return g.violation(ctx, &SafeguardError{Operation: op, Rule: RuleRootCredentials,
-			Reason: "the guard's own KMS, S3 and Personalize reads would be signed with the AWS account's root user's credentials (the aws.Config the guard was built from); use an IAM role (or user)"})
-	case err != nil:
-		return g.violation(ctx, &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
-			Reason: "who signs the guard's own reads (the aws.Config the guard was built from) could not be checked, so the guard refuses the call", Err: err})
-	}
 	return nil
 }
 

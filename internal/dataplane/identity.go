@@ -2,7 +2,6 @@ package dataplane
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -111,31 +110,13 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 // client's provider, returns now; the wire gate then holds the request to
 // be signed with that access key. Neither error names the key.
 func (g *Guard) checkCaller(ctx context.Context, creds aws.CredentialsProvider) error {
-	op := middleware.GetOperationName(ctx)
-	if creds == nil {
-		return g.violation(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleIdentityCheckFailed,
-			Reason: "the client has no credentials, so the guard cannot tell who signs"})
-	}
-	c, err := creds.Retrieve(ctx)
-	if err != nil {
-		return g.violation(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleIdentityCheckFailed,
-			Reason: "the credentials could not be retrieved, so the guard cannot tell who signs", Err: err})
-	}
+	key, refusal := guarderr.CheckCaller(ctx, middleware.GetOperationName(ctx), g.callers, creds, "the credentials")
 	st := stateFrom(ctx)
 	if st != nil {
-		st.signer = c.AccessKeyID
+		st.signer = key
 	}
-	_, err = g.callers.Check(ctx, c)
-	var root *callerid.RootCredentialsError
-	switch {
-	case errors.As(err, &root):
-		// Err stays nil: the root error names the account, and the call
-		// is refused for the credentials, not for the account.
-		return g.violation(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRootCredentials,
-			Reason: "the credentials are the AWS account's root user's, which has every permission and cannot be limited by IAM; use an IAM role (or user) with only the permissions Personalize needs"})
-	case err != nil:
-		return g.violation(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleIdentityCheckFailed,
-			Reason: "who the credentials stand for could not be checked (STS GetCallerIdentity), so the guard refuses the call", Err: err})
+	if refusal != nil {
+		return g.violation(ctx, refusal)
 	}
 	if st != nil {
 		st.acted |= actedCaller

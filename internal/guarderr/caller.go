@@ -1,0 +1,41 @@
+package guarderr
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/personalizeguard/personalizeguard/internal/callerid"
+)
+
+// CheckCaller asks c who the credentials creds returns now stand for. It
+// returns their access key ID, which the wire gate holds the request's
+// signature to, and the refusal of op when there must be one: the AWS
+// account's root user (RuleRootCredentials), or credentials that cannot be
+// checked (RuleIdentityCheckFailed: the check fails closed). whose names the
+// credentials in the reasons ("the credentials", or whose reads they sign).
+// No refusal names the key, nor the account: the root error, which does,
+// is not wrapped.
+func CheckCaller(ctx context.Context, op string, c *callerid.Checker, creds aws.CredentialsProvider, whose string) (string, *SafeguardError) {
+	if creds == nil {
+		return "", &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
+			Reason: whose + " are missing, so the guard cannot tell who signs"}
+	}
+	got, err := creds.Retrieve(ctx)
+	if err != nil {
+		return "", &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
+			Reason: whose + " could not be retrieved, so the guard cannot tell who signs", Err: err}
+	}
+	_, err = c.Check(ctx, got)
+	var root *callerid.RootCredentialsError
+	switch {
+	case errors.As(err, &root):
+		return got.AccessKeyID, &SafeguardError{Operation: op, Rule: RuleRootCredentials,
+			Reason: whose + " are the AWS account's root user's, which has every permission and cannot be limited by IAM; use an IAM role (or user) with only the permissions Personalize needs"}
+	case err != nil:
+		return got.AccessKeyID, &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
+			Reason: "who " + whose + " stand for could not be checked (STS GetCallerIdentity), so the guard refuses the call", Err: err}
+	}
+	return got.AccessKeyID, nil
+}
