@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -310,34 +308,14 @@ func BenchmarkSchemaCheck(b *testing.B) {
 	}
 }
 
-// instantHTTP answers every request at once, as an endpoint on TLS 1.3 would,
-// without a network: what remains of a call is the SDK's work and the
-// guard's.
-type instantHTTP struct{ body string }
-
-func (h instantHTTP) Do(r *http.Request) (*http.Response, error) {
-	if r.Body != nil {
-		io.Copy(io.Discard, r.Body)
-		r.Body.Close()
-	}
-	return &http.Response{StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:        http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
-		Body:          io.NopCloser(strings.NewReader(h.body)),
-		ContentLength: int64(len(h.body)),
-		TLS:           &tls.ConnectionState{Version: tls.VersionTLS13}}, nil
-}
-
 // BenchmarkGuardOverhead is the guard's own cost on a whole call: the same
 // CreateDatasetGroup (a new name each call, two tags, the configured key
 // injected, the key check cached) through a bare SDK client and a guarded
 // one, over an HTTP client that answers at once, so no network noise is in
-// either. The guard's own work is guarded minus bare. Allocations are
-// measured per side (bare, guarded); time is measured with the two calls
-// interleaved (overhead-ns/call), so drift on a shared machine hits both.
+// either, interleaved (see dataplanetest.Interleave): guard-ns/call and
+// guard-cpu-ns/call, with the allocations of each side.
 func BenchmarkGuardOverhead(b *testing.B) {
-	cfg := aws.Config{Region: testRegion, Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""), RetryMaxAttempts: 1,
-		BaseEndpoint: aws.String("https://personalize." + testRegion + ".amazonaws.com"),
-		HTTPClient:   instantHTTP{body: `{"datasetGroupArn":"arn:aws:personalize:` + testRegion + `:` + testAccount + `:dataset-group/movies"}`}}
+	cfg := dataplanetest.InstantConfig(`{"datasetGroupArn":"arn:aws:personalize:` + testRegion + `:` + testAccount + `:dataset-group/movies"}`)
 	bare := sdk.NewFromConfig(cfg)
 	guarded, err := New(cfg, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), STSClient: dataplanetest.UserSTS{},
 		S3Client: nopS3{}, PersonalizeClient: nopDescriber{}, InsecureAllowUnverifiableHTTPClient: true})
@@ -349,54 +327,14 @@ func BenchmarkGuardOverhead(b *testing.B) {
 		names[i] = aws.String("movies-" + strconv.Itoa(i))
 	}
 	ctx := context.Background()
-	call := func(c *sdk.Client, i int) {
-		_, err := c.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: names[i%len(names)],
-			Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}, {TagKey: aws.String("env"), TagValue: aws.String("prod")}}})
-		if err != nil {
-			b.Fatal(err)
+	call := func(c *sdk.Client) func() error {
+		i := 0
+		return func() error {
+			i++
+			_, err := c.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: names[i%len(names)],
+				Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}, {TagKey: aws.String("env"), TagValue: aws.String("prod")}}})
+			return err
 		}
 	}
-	for _, c := range []*sdk.Client{bare, guarded} {
-		call(c, 0)
-	}
-	for _, side := range []struct {
-		name string
-		c    *sdk.Client
-	}{{"bare", bare}, {"guarded", guarded}} {
-		b.Run(side.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				call(side.c, i)
-			}
-		})
-	}
-	b.Run("interleaved", func(b *testing.B) {
-		// Thread CPU time, where the OS gives it, is not inflated by other
-		// processes on the machine, as wall time is.
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		var bareTime, guardedTime, bareCPU, guardedCPU time.Duration
-		for i := 0; b.Loop(); i++ {
-			first, second, t1, t2, c1, c2 := bare, guarded, &bareTime, &guardedTime, &bareCPU, &guardedCPU
-			if i%2 == 1 {
-				first, second, t1, t2, c1, c2 = guarded, bare, &guardedTime, &bareTime, &guardedCPU, &bareCPU
-			}
-			start, cpu0 := time.Now(), threadCPU()
-			call(first, i)
-			mid, cpu1 := time.Now(), threadCPU()
-			call(second, i)
-			*t1 += mid.Sub(start)
-			*t2 += time.Since(mid)
-			*c1 += cpu1 - cpu0
-			*c2 += threadCPU() - cpu1
-		}
-		n := float64(b.N)
-		b.ReportMetric(float64(bareTime.Nanoseconds())/n, "bare-ns/call")
-		b.ReportMetric(float64(guardedTime.Nanoseconds())/n, "guarded-ns/call")
-		b.ReportMetric(float64((guardedTime-bareTime).Nanoseconds())/n, "overhead-ns/call")
-		if threadCPUMeasured {
-			b.ReportMetric(float64(bareCPU.Nanoseconds())/n, "bare-cpu-ns/call")
-			b.ReportMetric(float64((guardedCPU-bareCPU).Nanoseconds())/n, "overhead-cpu-ns/call")
-		}
-	})
+	dataplanetest.Interleave(b, call(bare), call(guarded))
 }

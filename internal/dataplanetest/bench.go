@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -19,8 +20,10 @@ import (
 // Interleave runs bare and guarded alternately, each first on every other
 // iteration, so drift on a shared machine hits both alike, and reports each
 // side's mean time and allocations per call, their ratio, and the
-// difference: what the guard adds to a call. ns/op and allocs/op cover one
-// call of each.
+// difference: what the guard adds to a call. Where the OS gives it, it also
+// reports the difference in the calling thread's CPU time (guard-cpu-ns/call),
+// which other processes on a shared machine do not inflate as they inflate
+// wall time. ns/op and allocs/op cover one call of each.
 func Interleave(b *testing.B, bare, guarded func() error) {
 	b.Helper()
 	for _, call := range []func() error{bare, guarded} { // warm connections and pools
@@ -30,29 +33,38 @@ func Interleave(b *testing.B, bare, guarded func() error) {
 	}
 	bareAllocs := testing.AllocsPerRun(20, func() { _ = bare() })
 	guardedAllocs := testing.AllocsPerRun(20, func() { _ = guarded() })
-	var bareTime, guardedTime time.Duration
+	// Thread CPU time needs the calls on one thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var bareTime, guardedTime, bareCPU, guardedCPU time.Duration
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		first, second, t1, t2 := bare, guarded, &bareTime, &guardedTime
+		first, second, t1, t2, c1, c2 := bare, guarded, &bareTime, &guardedTime, &bareCPU, &guardedCPU
 		if i%2 == 1 {
-			first, second, t1, t2 = guarded, bare, &guardedTime, &bareTime
+			first, second, t1, t2, c1, c2 = guarded, bare, &guardedTime, &bareTime, &guardedCPU, &bareCPU
 		}
-		start := time.Now()
+		start, cpu0 := time.Now(), threadCPU()
 		if err := first(); err != nil {
 			b.Fatal(err)
 		}
-		mid := time.Now()
+		mid, cpu1 := time.Now(), threadCPU()
 		if err := second(); err != nil {
 			b.Fatal(err)
 		}
 		*t1 += mid.Sub(start)
 		*t2 += time.Since(mid)
+		*c1 += cpu1 - cpu0
+		*c2 += threadCPU() - cpu1
 	}
 	n := float64(b.N)
 	b.ReportMetric(float64(bareTime.Nanoseconds())/n, "bare-ns/call")
 	b.ReportMetric(float64(guardedTime.Nanoseconds())/n, "guarded-ns/call")
 	b.ReportMetric(float64(guardedTime)/float64(bareTime), "guarded/bare")
 	b.ReportMetric(float64((guardedTime-bareTime).Nanoseconds())/n, "guard-ns/call")
+	if threadCPUMeasured {
+		b.ReportMetric(float64(bareCPU.Nanoseconds())/n, "bare-cpu-ns/call")
+		b.ReportMetric(float64((guardedCPU-bareCPU).Nanoseconds())/n, "guard-cpu-ns/call")
+	}
 	b.ReportMetric(bareAllocs, "bare-allocs/call")
 	b.ReportMetric(guardedAllocs, "guarded-allocs/call")
 }

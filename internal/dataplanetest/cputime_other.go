@@ -1,6 +1,6 @@
 //go:build !linux
 
-package personalize
+package dataplanetest
 
 import "time"
 

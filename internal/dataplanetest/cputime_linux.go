@@ -1,4 +1,4 @@
-package personalize
+package dataplanetest
 
 import (
 	"syscall"
