@@ -501,3 +501,61 @@ func TestImportScanKeyNotEchoed(t *testing.T) {
 		t.Errorf("audit log names the listed key's e-mail address: %s", e.auditLog())
 	}
 }
+
+// TestImportSourceListedOnce: on a first import the object posture check and
+// the scan share one listing of a prefix (one HeadObject of an object), and
+// on the next import only the scan asks S3, once, for the ETags its cache is
+// keyed on.
+func TestImportSourceListedOnce(t *testing.T) {
+	tests := []struct {
+		name     string
+		location func(e *env) string
+		op       string // the S3 call that lists the source
+		// want[i] counts op's calls on import i; heads the HeadObject
+		// calls of the object posture check on a prefix, none after the
+		// first import.
+		want  []int
+		heads []int
+	}{
+		{name: "prefix", location: func(e *env) string { return "s3://" + e.scene.Bucket + "/parts/" }, op: "ListObjectsV2",
+			want: []int{1, 1}, heads: []int{3, 0}},
+		{name: "object", location: func(e *env) string { return e.scene.DataLocation }, op: "HeadObject",
+			want: []int{1, 1}, heads: []int{1, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, interactions, _ := newScanEnv(t, personalize.Policy{})
+			ctx := context.Background()
+			s3c := s3.NewFromConfig(e.srv.Config())
+			for _, k := range []string{"parts/part-0.csv", "parts/part-1.csv", "parts/part-2.csv"} {
+				if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(k), Body: strings.NewReader(personalizetest.InteractionsCSV),
+					ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := range tt.want {
+				e.srv.ResetRequests()
+				in := importInput(e, fmt.Sprintf("import-%d", i))
+				in.DatasetArn = aws.String(interactions)
+				in.DataSource.DataLocation = aws.String(tt.location(e))
+				imp, err := e.client.CreateDatasetImportJob(ctx, in)
+				if err != nil {
+					t.Fatalf("import %d: %v", i+1, err)
+				}
+				if got := e.s3Calls(tt.op); got != tt.want[i] {
+					t.Errorf("import %d: S3 %s calls = %d, want %d", i+1, tt.op, got, tt.want[i])
+				}
+				if got := e.s3Calls("HeadObject"); got != tt.heads[i] {
+					t.Errorf("import %d: S3 HeadObject calls = %d, want %d", i+1, got, tt.heads[i])
+				}
+				waitJob(t, func() (string, error) {
+					out, err := e.client.DescribeDatasetImportJob(ctx, &sdk.DescribeDatasetImportJobInput{DatasetImportJobArn: imp.DatasetImportJobArn})
+					if err != nil {
+						return "", err
+					}
+					return aws.ToString(out.DatasetImportJob.Status), nil
+				})
+			}
+		})
+	}
+}
