@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -558,4 +559,67 @@ func TestImportSourceListedOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkImportETagHead measures what the import scan's one S3 request
+// per import costs against the import itself: a bare CreateDatasetImportJob
+// and a bare HeadObject of its source (the request the guard sends to learn
+// the ETag its scan cache is keyed on), interleaved, on personalizetest.
+// head/import is the least the guarded/bare ratio of BenchmarkRealTraffic's
+// CreateDatasetImportJob can be while each import asks S3 which version of
+// the object it names.
+func BenchmarkImportETagHead(b *testing.B) {
+	ctx := context.Background()
+	e := newEnv(b, personalize.Policy{KMSKeyARN: "keyed", Logger: discardLogger()}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
+	ds, err := createDatasetAndSchema(ctx, e.client, "movies")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 20 {
+		out, err := e.client.DescribeDataset(ctx, &sdk.DescribeDatasetInput{DatasetArn: aws.String(ds)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if aws.ToString(out.Dataset.Status) == "ACTIVE" {
+			break
+		}
+	}
+	bare := sdk.NewFromConfig(e.srv.Config())
+	s3c := s3.NewFromConfig(e.srv.Config())
+	key := strings.TrimPrefix(e.scene.DataLocation, "s3://"+e.scene.Bucket+"/")
+	head := func() time.Duration {
+		start := time.Now()
+		if _, err := s3c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(key)}); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	imp := func(i int) time.Duration {
+		in := importInput(e, fmt.Sprintf("etag-%d", i))
+		in.DatasetArn = aws.String(ds)
+		start := time.Now()
+		out, err := bare.CreateDatasetImportJob(ctx, in)
+		d := time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		settle(e, out.DatasetImportJobArn)
+		return d
+	}
+	head()
+	imp(-1)
+	var heads, imports time.Duration
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			heads += head()
+			imports += imp(i)
+		} else {
+			imports += imp(i)
+			heads += head()
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(imports.Nanoseconds())/n, "import-ns/call")
+	b.ReportMetric(float64(heads.Nanoseconds())/n, "head-ns/call")
+	b.ReportMetric(float64(heads)/float64(imports), "head/import")
 }
