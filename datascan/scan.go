@@ -48,7 +48,7 @@ type Options struct {
 	Drop []string
 
 	// Workers is how many goroutines make Rewrite's pseudonyms, which are
-	// most of its work when users rarely repeat. Zero means GOMAXPROCS; 1
+	// most of its work when users rarely repeat. Zero (or less) means GOMAXPROCS; 1
 	// makes them on the calling goroutine. The output is the same whatever
 	// the number. Scan ignores it.
 	Workers int

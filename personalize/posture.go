@@ -258,9 +258,11 @@ func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.Initializ
 		// imports are scanned. The scan and the object check share one
 		// listing of the source.
 		var src *importSource
-		dataset, _, set := lookup(in.Parameters, op.datasetAt)
-		if g.scan != nil && l.objects && op.name == "CreateDatasetImportJob" && set {
-			src = g.newImportSource(p[i])
+		var dataset string
+		if g.scan != nil && l.objects && op.name == "CreateDatasetImportJob" {
+			if d, _, set := lookup(in.Parameters, op.datasetAt); set {
+				dataset, src = d, g.newImportSource(p[i])
+			}
 		}
 		if err := g.checkBucket(ctx, l, p[i], src); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
