@@ -113,8 +113,14 @@ func BenchmarkSynth(b *testing.B) {
 // BenchmarkRewrite pseudonymises the USER_ID column of an interactions CSV.
 // With users drawn at random from 50,000 nearly every row costs an HMAC; with
 // each user's events together the pseudonym cache answers most of them.
+// workers=1 makes the pseudonyms on the reading goroutine, workers=GOMAXPROCS
+// (the default) beside it.
 func BenchmarkRewrite(b *testing.B) {
 	p := testPseudonymizer(b)
+	workers := []int{1}
+	if n := runtime.GOMAXPROCS(0); n > 1 {
+		workers = append(workers, n)
+	}
 	for _, bm := range []struct {
 		name string
 		in   *synth
@@ -122,16 +128,26 @@ func BenchmarkRewrite(b *testing.B) {
 		{"users=random", newInteractions(1, benchSize)},
 		{"users=grouped", newGroupedInteractions(1, benchSize)},
 	} {
-		b.Run(bm.name, func(b *testing.B) {
-			b.SetBytes(benchSize)
-			b.ReportAllocs()
-			defer cpuThroughput(b, benchSize)()
-			for b.Loop() {
-				if _, err := Rewrite(context.Background(), io.Discard, bm.in.again(), p); err != nil {
-					b.Fatal(err)
+		for _, n := range workers {
+			b.Run(fmt.Sprintf("%s/workers=%d", bm.name, n), func(b *testing.B) {
+				b.SetBytes(benchSize)
+				b.ReportAllocs()
+				defer cpuThroughput(b, benchSize)()
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				start := threadCPU()
+				for b.Loop() {
+					if _, err := Rewrite(context.Background(), io.Discard, bm.in.again(), p, func(o *Options) { o.Workers = n }); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+				if cpu := threadCPU() - start; cpu > 0 {
+					// The reading goroutine's pace: the most the rewrite
+					// can do with a core free for the pseudonyms.
+					b.ReportMetric(float64(benchSize)*float64(b.N)/1e6/cpu.Seconds(), "MB/reader-cpu-s")
+				}
+			})
+		}
 	}
 }
 

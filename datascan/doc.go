@@ -17,6 +17,12 @@
 //		rep.Posture().WriteTable(os.Stderr)
 //	}
 //
+// The files of one dataset, such as the objects under an S3 prefix that one
+// import reads, are scanned one by one and summed with [Merge]. [Rewrite]
+// makes its pseudonyms on [Options].Workers goroutines, GOMAXPROCS by default,
+// beside the one that reads: an HMAC a row is most of its work when users
+// rarely repeat.
+//
 // # Columns, not cells
 //
 // A USER_ID or SESSION_ID column holding raw e-mail addresses, phones, cards or

@@ -79,3 +79,27 @@ func ExampleParseError() {
 	// Output:
 	// datascan: row 3, column 2: a character after the closing " of a quoted field
 }
+
+// The objects under an S3 prefix are one dataset: Merge sums their
+// reports, and a column's verdict is its worst in any part.
+func ExampleMerge() {
+	parts := []string{
+		"USER_ID,ITEM_ID\nu1,i1\nu2,i2\n",
+		"USER_ID,ITEM_ID\nu3,i3\njane.doe@example.com,i4\n",
+	}
+	var reps []*datascan.Report
+	for _, p := range parts {
+		rep, err := datascan.Scan(context.Background(), strings.NewReader(p))
+		if err != nil {
+			log.Fatal(err)
+		}
+		reps = append(reps, rep)
+	}
+	all := datascan.Merge("s3://bucket/interactions/", reps...)
+	for _, c := range all.Columns {
+		fmt.Println(c.Name, c.Rows, c.Verdict, c.Kinds)
+	}
+	// Output:
+	// USER_ID 4 pseudonymize map[email:1]
+	// ITEM_ID 4 clean map[]
+}

@@ -52,5 +52,9 @@ func (c *idCache) appendPseudonym(dst, id []byte, fn func([]byte, string) ([]byt
 	return dst, nil
 }
 
-// wipe forgets the raw IDs once the rewrite is done.
-func (c *idCache) wipe() { clear(c.slots) }
+// wipe forgets the raw IDs once the rewrite is done; a nil cache has none.
+func (c *idCache) wipe() {
+	if c != nil {
+		clear(c.slots)
+	}
+}

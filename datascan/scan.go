@@ -46,6 +46,12 @@ type Options struct {
 	// Drop names columns that Rewrite leaves out of its output, such as
 	// the ones Report.FlaggedColumns returns. Scan ignores it.
 	Drop []string
+
+	// Workers is how many goroutines make Rewrite's pseudonyms, which are
+	// most of its work when users rarely repeat. Zero (or less) means GOMAXPROCS; 1
+	// makes them on the calling goroutine. The output is the same whatever
+	// the number. Scan ignores it.
+	Workers int
 }
 
 // Progress is how far a scan has come.

@@ -82,8 +82,9 @@ type sourceObject struct {
 	size      int64
 }
 
-// scanImport reads and scans the source of an import into datasetARN.
-func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, loc s3guard.Location) error {
+// scanImport reads and scans src, the source of an import into datasetARN.
+func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *importSource) error {
+	loc := src.loc
 	op := middleware.GetOperationName(ctx)
 	info, ok, err := g.datasetInfo(ctx, datasetARN)
 	if !ok {
@@ -113,7 +114,7 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, loc s3
 		// guard cannot tell which one the import reads, so it scans neither.
 		return failed("the import source's key holds %XX escapes, so the object the guard would scan may not be the one imported; name it without escapes", nil)
 	}
-	objs, err := g.importObjects(ctx, loc)
+	objs, err := g.importObjects(ctx, src)
 	if err != nil {
 		return failed("the import source could not be listed, so the guard cannot scan it and refuses it", err)
 	}
@@ -150,36 +151,80 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, loc s3
 	return nil
 }
 
-// importObjects returns the objects of loc to scan: the object itself, or up
-// to Policy.ImportScanObjects of the prefix's listing (see spread).
-func (g *Guard) importObjects(ctx context.Context, loc s3guard.Location) ([]sourceObject, error) {
-	if !loc.IsPrefix() {
-		out, err := g.scan.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
-		if err != nil {
-			return nil, &s3guard.CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Resource: loc.Bucket, Err: err}
-		}
-		return []sourceObject{{key: loc.Key, etag: aws.ToString(out.ETag), size: aws.ToInt64(out.ContentLength)}}, nil
+// importSource is the listing of an import's source, read once per check
+// and shared by the object posture check and the scan: for an object, its
+// HeadObject answer; for a prefix, up to maxImportScanListKeys keys.
+type importSource struct {
+	s3   ImportReadAPIClient
+	loc  s3guard.Location
+	read bool
+	l    s3guard.Listing
+	objs []sourceObject // the data objects: not folder markers, not empty
+	err  error          // S3's own error, for s3guard to tell a missing object
+}
+
+func (g *Guard) newImportSource(loc s3guard.Location) *importSource {
+	return &importSource{s3: g.scan.s3, loc: loc}
+}
+
+// list reads the listing the first time it is called, within the check
+// that made src; it is an s3guard.ListFunc.
+func (src *importSource) list(ctx context.Context) (s3guard.Listing, error) {
+	if !src.read {
+		src.read = true
+		src.err = src.fetch(ctx)
 	}
-	var all []sourceObject
-	in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), Prefix: aws.String(loc.Key)}
-	for len(all) < maxImportScanListKeys {
-		out, err := g.scan.s3.ListObjectsV2(ctx, in)
+	return src.l, src.err
+}
+
+func (src *importSource) fetch(ctx context.Context) error {
+	loc := src.loc
+	if !loc.IsPrefix() {
+		out, err := src.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
 		if err != nil {
-			return nil, &s3guard.CheckError{Operation: "ListObjectsV2", Permission: "s3:ListBucket", Resource: loc.Bucket, Err: err}
+			return err
+		}
+		src.l.Head = out
+		src.objs = []sourceObject{{key: loc.Key, etag: aws.ToString(out.ETag), size: aws.ToInt64(out.ContentLength)}}
+		return nil
+	}
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), Prefix: aws.String(loc.Key)}
+	for {
+		out, err := src.s3.ListObjectsV2(ctx, in)
+		if err != nil {
+			return err
 		}
 		for _, o := range out.Contents {
 			key, size := aws.ToString(o.Key), aws.ToInt64(o.Size)
+			src.l.Keys = append(src.l.Keys, key)
 			if size == 0 || strings.HasSuffix(key, "/") {
 				continue // folder markers and empty objects hold no rows
 			}
-			all = append(all, sourceObject{key: key, etag: aws.ToString(o.ETag), size: size})
+			src.objs = append(src.objs, sourceObject{key: key, etag: aws.ToString(o.ETag), size: size})
 		}
-		if !aws.ToBool(out.IsTruncated) || out.NextContinuationToken == nil {
-			break
+		more := aws.ToBool(out.IsTruncated) && out.NextContinuationToken != nil
+		if !more {
+			return nil
+		}
+		if len(src.l.Keys) >= maxImportScanListKeys {
+			src.l.Truncated = true
+			return nil
 		}
 		in.ContinuationToken = out.NextContinuationToken
 	}
-	return spread(all, g.s.importScanObjects, rand.IntN), nil
+}
+
+// importObjects returns the objects of src to scan: the object itself, or
+// up to Policy.ImportScanObjects of the prefix's listing (see spread).
+func (g *Guard) importObjects(ctx context.Context, src *importSource) ([]sourceObject, error) {
+	if _, err := src.list(ctx); err != nil {
+		op, perm := "ListObjectsV2", "s3:ListBucket"
+		if !src.loc.IsPrefix() {
+			op, perm = "HeadObject", "s3:GetObject"
+		}
+		return nil, &s3guard.CheckError{Operation: op, Permission: perm, Resource: src.loc.Bucket, Err: err}
+	}
+	return spread(src.objs, g.s.importScanObjects, rand.IntN), nil
 }
 
 // spread returns up to n of objs, in listing order: the first and the last

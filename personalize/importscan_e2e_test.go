@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -500,4 +501,125 @@ func TestImportScanKeyNotEchoed(t *testing.T) {
 	if strings.Contains(e.auditLog(), "carol.white") {
 		t.Errorf("audit log names the listed key's e-mail address: %s", e.auditLog())
 	}
+}
+
+// TestImportSourceListedOnce: on a first import the object posture check and
+// the scan share one listing of a prefix (one HeadObject of an object), and
+// on the next import only the scan asks S3, once, for the ETags its cache is
+// keyed on.
+func TestImportSourceListedOnce(t *testing.T) {
+	tests := []struct {
+		name     string
+		location func(e *env) string
+		op       string // the S3 call that lists the source
+		// want[i] counts op's calls on import i; heads the HeadObject
+		// calls of the object posture check on a prefix, none after the
+		// first import.
+		want  []int
+		heads []int
+	}{
+		{name: "prefix", location: func(e *env) string { return "s3://" + e.scene.Bucket + "/parts/" }, op: "ListObjectsV2",
+			want: []int{1, 1}, heads: []int{3, 0}},
+		{name: "object", location: func(e *env) string { return e.scene.DataLocation }, op: "HeadObject",
+			want: []int{1, 1}, heads: []int{1, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, interactions, _ := newScanEnv(t, personalize.Policy{})
+			ctx := context.Background()
+			s3c := s3.NewFromConfig(e.srv.Config())
+			for _, k := range []string{"parts/part-0.csv", "parts/part-1.csv", "parts/part-2.csv"} {
+				if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(k), Body: strings.NewReader(personalizetest.InteractionsCSV),
+					ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := range tt.want {
+				e.srv.ResetRequests()
+				in := importInput(e, fmt.Sprintf("import-%d", i))
+				in.DatasetArn = aws.String(interactions)
+				in.DataSource.DataLocation = aws.String(tt.location(e))
+				imp, err := e.client.CreateDatasetImportJob(ctx, in)
+				if err != nil {
+					t.Fatalf("import %d: %v", i+1, err)
+				}
+				if got := e.s3Calls(tt.op); got != tt.want[i] {
+					t.Errorf("import %d: S3 %s calls = %d, want %d", i+1, tt.op, got, tt.want[i])
+				}
+				if got := e.s3Calls("HeadObject"); got != tt.heads[i] {
+					t.Errorf("import %d: S3 HeadObject calls = %d, want %d", i+1, got, tt.heads[i])
+				}
+				waitJob(t, func() (string, error) {
+					out, err := e.client.DescribeDatasetImportJob(ctx, &sdk.DescribeDatasetImportJobInput{DatasetImportJobArn: imp.DatasetImportJobArn})
+					if err != nil {
+						return "", err
+					}
+					return aws.ToString(out.DatasetImportJob.Status), nil
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkImportETagHead measures what the import scan's one S3 request
+// per import costs against the import itself: a bare CreateDatasetImportJob
+// and a bare HeadObject of its source (the request the guard sends to learn
+// the ETag its scan cache is keyed on), interleaved, on personalizetest.
+// head/import is the least the guarded/bare ratio of BenchmarkRealTraffic's
+// CreateDatasetImportJob can be while each import asks S3 which version of
+// the object it names.
+func BenchmarkImportETagHead(b *testing.B) {
+	ctx := context.Background()
+	e := newEnv(b, personalize.Policy{KMSKeyARN: "keyed", Logger: discardLogger()}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
+	ds, err := createDatasetAndSchema(ctx, e.client, "movies")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 20 {
+		out, err := e.client.DescribeDataset(ctx, &sdk.DescribeDatasetInput{DatasetArn: aws.String(ds)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if aws.ToString(out.Dataset.Status) == "ACTIVE" {
+			break
+		}
+	}
+	bare := sdk.NewFromConfig(e.srv.Config())
+	s3c := s3.NewFromConfig(e.srv.Config())
+	key := strings.TrimPrefix(e.scene.DataLocation, "s3://"+e.scene.Bucket+"/")
+	head := func() time.Duration {
+		start := time.Now()
+		if _, err := s3c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(key)}); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	imp := func(i int) time.Duration {
+		in := importInput(e, fmt.Sprintf("etag-%d", i))
+		in.DatasetArn = aws.String(ds)
+		start := time.Now()
+		out, err := bare.CreateDatasetImportJob(ctx, in)
+		d := time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		settle(e, out.DatasetImportJobArn)
+		return d
+	}
+	head()
+	imp(-1)
+	var heads, imports time.Duration
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			heads += head()
+			imports += imp(i)
+		} else {
+			imports += imp(i)
+			heads += head()
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(imports.Nanoseconds())/n, "import-ns/call")
+	b.ReportMetric(float64(heads.Nanoseconds())/n, "head-ns/call")
+	b.ReportMetric(float64(heads)/float64(imports), "head/import")
 }

@@ -254,16 +254,21 @@ func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.Initializ
 			// sound to check.
 			continue
 		}
-		if err := g.checkBucket(ctx, l, p[i]); err != nil {
+		// A data deletion job reads user IDs as they were imported: only
+		// imports are scanned. The scan and the object check share one
+		// listing of the source.
+		var src *importSource
+		var dataset string
+		if g.scan != nil && l.objects && op.name == "CreateDatasetImportJob" {
+			if d, _, set := lookup(in.Parameters, op.datasetAt); set {
+				dataset, src = d, g.newImportSource(p[i])
+			}
+		}
+		if err := g.checkBucket(ctx, l, p[i], src); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
-		if g.scan == nil || !l.objects || op.name != "CreateDatasetImportJob" {
-			continue
-		}
-		// A data deletion job reads user IDs as they were imported: only
-		// imports are scanned.
-		if dataset, _, set := lookup(in.Parameters, op.datasetAt); set {
-			if err := g.scanImport(ctx, l.field, dataset, p[i]); err != nil {
+		if src != nil {
+			if err := g.scanImport(ctx, l.field, dataset, src); err != nil {
 				return middleware.InitializeOutput{}, middleware.Metadata{}, err
 			}
 		}
@@ -271,7 +276,9 @@ func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.Initializ
 	return next.HandleInitialize(ctx, in)
 }
 
-func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Location) error {
+// checkBucket checks loc's bucket and, for a source, its objects, from
+// src's listing when the import scan reads it too.
+func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Location, src *importSource) error {
 	op := middleware.GetOperationName(ctx)
 	// CheckLocation judges Personalize's grant on the location itself, so a
 	// grant scoped to a prefix is recognised; the TLS-only deny and the rest
@@ -289,7 +296,11 @@ func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Locatio
 	if !l.objects {
 		return nil
 	}
-	rep, err = g.buckets.CheckObjects(ctx, loc)
+	if src != nil {
+		rep, err = g.buckets.CheckListedObjects(ctx, loc, src.list)
+	} else {
+		rep, err = g.buckets.CheckObjects(ctx, loc)
+	}
 	if err != nil {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
 			Reason: "the source objects could not be checked, so the guard refuses to use them", Err: err})

@@ -121,6 +121,31 @@ func (c *Checker) CheckObjects(ctx context.Context, loc Location) (posture.Repor
 	return cloneReport(r), nil
 }
 
+// CheckListedObjects is CheckObjects for a caller that reads the
+// location's listing (or its object's HeadObject answer) for its own needs
+// too, such as a scan of the objects: list is called only when the check is
+// not cached, so one check lists the location once. The sample is the
+// first [CheckerOptions.ObjectSample] data objects of the listing, as with
+// CheckObjects; their HeadObject calls are the Checker's own.
+func (c *Checker) CheckListedObjects(ctx context.Context, loc Location, list ListFunc) (posture.Report, error) {
+	if c.reqErr != nil {
+		return posture.Report{}, c.reqErr
+	}
+	if err := loc.Validate(); err != nil {
+		return posture.Report{}, err
+	}
+	if list == nil {
+		return posture.Report{}, &ArgumentError{Field: "list", Reason: "is nil"}
+	}
+	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (posture.Report, error) {
+		return checkListedObjects(ctx, c.client, loc, &c.req, c.sample, list)
+	})
+	if err != nil {
+		return posture.Report{}, err
+	}
+	return cloneReport(r), nil
+}
+
 // Forget drops what the Checker remembers about bucket's configuration, so
 // the next CheckBucket or CheckLocation calls S3 again: call it after
 // changing the bucket. Object samples are dropped with [Checker.ForgetObjects].

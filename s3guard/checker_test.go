@@ -3,10 +3,14 @@ package s3guard
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/posture"
@@ -246,5 +250,90 @@ func TestNewCheckerCopiesRequirements(t *testing.T) {
 	r, err := c.CheckBucket(context.Background(), testBucket, Read)
 	if err != nil || len(r.Findings) != 0 {
 		t.Errorf("CheckBucket() = %v, %v; the caller's later change must not reach the Checker", r.IDs(), err)
+	}
+}
+
+// TestCheckListedObjects: with the caller's listing the Checker reports what
+// CheckObjects does, calls list once per uncached check and never on a hit,
+// and fails closed on what list fails with.
+func TestCheckListedObjects(t *testing.T) {
+	kmsObj := &fakeObject{alg: types.ServerSideEncryptionAwsKms, key: allowedKey}
+	objs := withMarkers(manyObjects(30, kmsObj), 3)
+	objs["in/part-1005.csv"] = &fakeObject{} // in the sample: unencrypted
+	ctx := context.Background()
+	// fullList lists as a scan of the objects does: every key, 1,000 a page.
+	fullList := func(f *fakeS3, loc Location, calls *int) ListFunc {
+		return func(ctx context.Context) (Listing, error) {
+			*calls++
+			if !loc.IsPrefix() {
+				h, err := f.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
+				return Listing{Head: h}, err
+			}
+			var l Listing
+			in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), Prefix: aws.String(loc.Key), MaxKeys: aws.Int32(1000)}
+			for {
+				out, err := f.ListObjectsV2(ctx, in)
+				if err != nil {
+					return Listing{}, err
+				}
+				for _, o := range out.Contents {
+					l.Keys = append(l.Keys, aws.ToString(o.Key))
+				}
+				if !aws.ToBool(out.IsTruncated) {
+					return l, nil
+				}
+				in.ContinuationToken = out.NextContinuationToken
+			}
+		}
+	}
+	for _, loc := range []Location{{testBucket, "in/"}, {testBucket, "in/part-1005.csv"}, {testBucket, "in/part-1010.csv"}, {testBucket, "in/none.csv"}, {testBucket, "empty/"}} {
+		t.Run(loc.String(), func(t *testing.T) {
+			want, err := CheckObjects(ctx, &fakeS3{objects: headOutputs(objs)}, loc, testReq())
+			if err != nil {
+				t.Fatal(err)
+			}
+			fake := &fakeS3{objects: headOutputs(objs)}
+			c := NewChecker(fake, testReq())
+			calls := 0
+			for range 2 {
+				got, err := c.CheckListedObjects(ctx, loc, fullList(fake, loc, &calls))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("CheckListedObjects mismatch with CheckObjects (-want +got):\n%s", diff)
+				}
+			}
+			if calls != 1 {
+				t.Errorf("list called %d times over a miss and a hit, want 1", calls)
+			}
+		})
+	}
+
+	denied := apiError("ListObjectsV2", 403, "AccessDenied", nil)
+	for _, tt := range []struct {
+		name string
+		loc  Location
+		l    Listing
+		err  error
+		want string // a finding ID, or "" for a *CheckError
+	}{
+		{name: "listing denied", loc: Location{testBucket, "in/"}, err: denied},
+		{name: "head denied", loc: Location{testBucket, "in/a.csv"}, err: apiError("HeadObject", 403, "AccessDenied", nil)},
+		{name: "no head answer", loc: Location{testBucket, "in/a.csv"}},
+		{name: "no bucket", loc: Location{testBucket, "in/"}, err: apiError("ListObjectsV2", 404, codeNoSuchBucket, nil), want: FindingBucketNotFound},
+		{name: "only markers, truncated", loc: Location{testBucket, "in/"}, l: Listing{Keys: []string{"in/a/", "in/b/"}, Truncated: true}, want: FindingSourceUnsampled},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewChecker(&fakeS3{objects: headOutputs(objs)}, testReq())
+			rep, err := c.CheckListedObjects(ctx, tt.loc, func(context.Context) (Listing, error) { return tt.l, tt.err })
+			var ce *CheckError
+			switch {
+			case tt.want == "" && !errors.As(err, &ce):
+				t.Errorf("CheckListedObjects = %v, %v; want a *CheckError", rep.IDs(), err)
+			case tt.want != "" && (err != nil || !slices.Equal(rep.IDs(), []string{tt.want})):
+				t.Errorf("CheckListedObjects = %v, %v; want %s", rep.IDs(), err, tt.want)
+			}
+		})
 	}
 }

@@ -20,7 +20,9 @@
 // object ownership, and the grant personalize.amazonaws.com needs for the
 // [Direction]. The bucket policy is evaluated with package iampolicy, which
 // never assumes a condition it cannot evaluate passes. [CheckObjects] checks
-// the encryption of an import's source objects.
+// the encryption of an import's source objects; [Checker.CheckListedObjects]
+// does so from a listing its caller reads anyway (the guard's import scan),
+// so that one check lists a prefix once.
 //
 // A missing configuration is a finding. Only a check that could not run
 // returns an error, a *[CheckError] that names the operation and the IAM

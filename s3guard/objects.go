@@ -2,6 +2,7 @@ package s3guard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -41,13 +42,41 @@ func CheckObjects(ctx context.Context, c ObjectAPIClient, loc Location, req Requ
 	return checkObjects(ctx, c, loc, &req, DefaultObjectSample)
 }
 
+// Listing is what S3 said about the location of an object check: for an
+// object key, its HeadObject answer; for a prefix, the keys ListObjectsV2
+// returned, in its order (folder markers included), and whether the listing
+// stopped with more keys left. A caller that lists the location for its own
+// needs passes it to [Checker.CheckListedObjects], so that one check lists
+// it once.
+type Listing struct {
+	Head      *s3.HeadObjectOutput
+	Keys      []string
+	Truncated bool
+}
+
+// ListFunc reads a location's Listing. Its error is the S3 call's own, so
+// that a missing bucket or object is told from a failure.
+type ListFunc func(context.Context) (Listing, error)
+
 func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Requirements, sample int) (posture.Report, error) {
+	return checkListedObjects(ctx, c, loc, req, sample, func(ctx context.Context) (Listing, error) {
+		if !loc.IsPrefix() {
+			out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
+			return Listing{Head: out}, err
+		}
+		return listSample(ctx, c, loc, sample)
+	})
+}
+
+func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location, req *Requirements, sample int, list ListFunc) (posture.Report, error) {
 	r := posture.Report{Check: "s3.objects", Resource: loc.String()}
+	l, err := list(ctx)
 	if !loc.IsPrefix() {
-		out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
 		switch {
+		case err == nil && l.Head == nil:
+			return posture.Report{}, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Resource: loc.Bucket, Err: errNoHead}
 		case err == nil:
-			if f, ok := objectFinding(loc, 1, 1, classifyObject(out, req), keyOf(out), req); ok {
+			if f, ok := objectFinding(loc, 1, 1, classifyObject(l.Head, req), keyOf(l.Head), req); ok {
 				r.Add(f)
 			}
 		case isNotFound(err):
@@ -62,21 +91,36 @@ func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Req
 		return r, nil
 	}
 
-	keys, truncated, missing, err := sampleKeys(ctx, c, loc, sample)
+	var keys []string
 	switch {
-	case err != nil:
-		return posture.Report{}, err
-	case missing:
+	case errorCode(err) == codeNoSuchBucket:
 		r.Add(posture.Finding{
 			ID: FindingBucketNotFound, Severity: posture.Critical, Resource: loc.Bucket,
 			Message:     fmt.Sprintf("Bucket %s does not exist, so Personalize would fail the import.", loc.Bucket),
 			Remediation: "Correct the location.",
 		})
 		return r, nil
-	case len(keys) == 0 && truncated:
+	case err != nil:
+		var ce *CheckError
+		if errors.As(err, &ce) {
+			return posture.Report{}, err
+		}
+		return posture.Report{}, &CheckError{Operation: "ListObjectsV2", Permission: "s3:ListBucket", Resource: loc.Bucket, Err: err}
+	}
+	for _, k := range l.Keys {
+		// Folder markers hold no data; Personalize skips them.
+		if k != "" && !strings.HasSuffix(k, "/") {
+			keys = append(keys, k)
+			if len(keys) == sample {
+				break
+			}
+		}
+	}
+	switch {
+	case len(keys) == 0 && l.Truncated:
 		r.Add(posture.Finding{
 			ID: FindingSourceUnsampled, Severity: posture.Medium, Resource: loc.String(),
-			Message:     fmt.Sprintf("The first %d keys under %s are all folder markers, so the encryption of its objects was not checked.", maxListPages*2*sample, loc),
+			Message:     fmt.Sprintf("The first %d keys under %s are all folder markers, so the encryption of its objects was not checked.", len(l.Keys), loc),
 			Remediation: "Point the import at the folder that holds the data files.",
 		})
 		return r, nil
@@ -132,41 +176,40 @@ func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Req
 // maxListPages bounds the listing when a prefix starts with folder markers.
 const maxListPages = 5
 
-// sampleKeys lists up to sample data objects under loc, skipping folder
-// markers. truncated reports that the listing stopped at its bound with more
-// keys left.
-func sampleKeys(ctx context.Context, c ListObjectsV2APIClient, loc Location, sample int) (keys []string, truncated, missing bool, err error) {
+// errNoHead is a Listing of an object without its HeadObject answer.
+var errNoHead = errors.New("the listing holds no HeadObject answer")
+
+// listSample lists the keys under loc until it has sample data objects (folder
+// markers skipped) or maxListPages pages. A missing bucket is the S3 error
+// itself, for the caller to tell from a failure.
+func listSample(ctx context.Context, c ListObjectsV2APIClient, loc Location, sample int) (Listing, error) {
 	in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), MaxKeys: aws.Int32(int32(2 * sample))}
 	if loc.Key != "" {
 		in.Prefix = aws.String(loc.Key)
 	}
+	var l Listing
+	data := 0
 	for range maxListPages {
 		out, err := c.ListObjectsV2(ctx, in)
-		switch {
-		case err == nil:
-		case errorCode(err) == codeNoSuchBucket:
-			return nil, false, true, nil
-		default:
-			return nil, false, false, &CheckError{Operation: "ListObjectsV2", Permission: "s3:ListBucket", Resource: loc.Bucket, Err: err}
+		if err != nil {
+			return Listing{}, err
 		}
 		for _, o := range out.Contents {
 			k := aws.ToString(o.Key)
-			// Folder markers hold no data; Personalize skips them.
-			if k == "" || strings.HasSuffix(k, "/") {
-				continue
-			}
-			keys = append(keys, k)
-			if len(keys) == sample {
-				return keys, false, false, nil
+			l.Keys = append(l.Keys, k)
+			if k != "" && !strings.HasSuffix(k, "/") {
+				if data++; data == sample {
+					return l, nil
+				}
 			}
 		}
-		truncated = aws.ToBool(out.IsTruncated) && aws.ToString(out.NextContinuationToken) != ""
-		if !truncated {
-			return keys, false, false, nil
+		l.Truncated = aws.ToBool(out.IsTruncated) && aws.ToString(out.NextContinuationToken) != ""
+		if !l.Truncated {
+			return l, nil
 		}
 		in.ContinuationToken = out.NextContinuationToken
 	}
-	return keys, truncated, false, nil
+	return l, nil
 }
 
 // headAll calls HeadObject on each key with bounded concurrency. A key that

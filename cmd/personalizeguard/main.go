@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE...
+//	personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...
 //	personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]
 //	                              [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
 //
@@ -15,11 +15,14 @@
 // clients send. See package datascan.
 //
 // scan -format json writes one object: {"files": [{"file", "report" (a
-// datascan.Report), "findings" (a posture.Report), "error"}], "blocking"}.
+// datascan.Report), "findings" (a posture.Report), "error"}], "sources":
+// [{"source", "objects", "report" (the objects' reports merged), "error"}],
+// "blocking"}; each object of an s3:// source is one of "files".
 //
 // Exit status: 0 when every file passes; 1 when a scan finds blocking values
-// or pseudonymize refuses a column; 2 for a usage error; 3 when a file cannot
-// be read or is not a well-formed dataset CSV (nothing is skipped).
+// or pseudonymize refuses a column; 2 for a usage error; 3 when a file or S3
+// object cannot be read (access denied included) or is not a well-formed
+// dataset CSV (nothing is skipped).
 package main
 
 import (
@@ -47,7 +50,7 @@ const (
 const usage = `personalizeguard checks Amazon Personalize data before it is imported.
 
 Usage:
-  personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE...
+  personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE|s3://BUCKET/PREFIX/ ...
   personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]
                                 [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
 
@@ -73,6 +76,8 @@ type command struct {
 	awsConfig func(context.Context) (aws.Config, error)
 	// progress says whether to draw a progress line on stderr.
 	progress bool
+	// s3PageSize is the MaxKeys of scan's listings; 0 leaves it to S3.
+	s3PageSize int32
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -92,7 +92,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "scan: bad flag", args: []string{"scan", "-colour", "$DIR/clean.csv"}, want: exitUsage, stderr: "-colour"},
 		{name: "scan: no file", args: []string{"scan"}, want: exitUsage, stderr: "no FILE"},
 		{name: "scan: bad format", args: []string{"scan", "-format", "xml", "$DIR/clean.csv"}, want: exitUsage, stderr: "table or json"},
-		{name: "scan: s3", args: []string{"scan", "s3://bucket/prefix/"}, want: exitUsage, stderr: "not supported yet"},
+		{name: "scan: bad s3 location", args: []string{"scan", "$DIR/clean.csv", "s3://Bad_Bucket/prefix/"}, want: exitUsage, stderr: "argument 2"},
 		{name: "scan: clean", args: []string{"scan", "$DIR/clean.csv"}, want: exitOK, stdout: "clean"},
 		{name: "scan: clean with schema", args: []string{"scan", "-schema", "$DIR/schema.json", "$DIR/clean.csv"}, want: exitOK},
 		{name: "scan: dirty", args: []string{"scan", "$DIR/dirty.csv"}, want: exitFindings, stdout: "datascan.identifier.email"},
@@ -328,16 +328,16 @@ func TestProgressOnTerminalOnly(t *testing.T) {
 	if isTerminal(f) || isTerminal(&bytes.Buffer{}) {
 		t.Error("isTerminal is true for a regular file or a buffer")
 	}
-	if p := (&command{stderr: f}).newProgress([]string{"x"}); p != nil {
+	if p := (&command{stderr: f}).newProgress([]int64{5e6}); p != nil {
 		t.Error("newProgress drew on a file")
 	}
 
 	var stderr bytes.Buffer
-	p := (&command{stderr: &stderr, progress: true}).newProgress([]string{"x"})
+	p := (&command{stderr: &stderr, progress: true}).newProgress([]int64{5e6})
 	p.update(0, datascan.Progress{Bytes: 2e6, Rows: 10})
 	p.update(0, datascan.Progress{Bytes: 3e6, Rows: 20}) // within the interval: not drawn
 	p.done()
-	if got := stderr.String(); !strings.HasPrefix(got, "\r\x1b[K2.0 MB, 10 rows") || !strings.HasSuffix(got, "\r\x1b[K") ||
+	if got := stderr.String(); !strings.HasPrefix(got, "\r\x1b[K2.0 MB of 5.0 MB (40%), 10 rows") || !strings.HasSuffix(got, "\r\x1b[K") ||
 		strings.Count(got, "rows") != 1 {
 		t.Errorf("progress output = %q", got)
 	}

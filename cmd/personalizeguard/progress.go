@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -18,7 +17,7 @@ import (
 type progress struct {
 	w     io.Writer
 	mu    sync.Mutex
-	total int64 // bytes in all files; 0 if unknown
+	total int64 // bytes in all inputs; 0 if unknown
 	bytes []int64
 	rows  []int64
 	start time.Time
@@ -30,15 +29,15 @@ const progressInterval = 250 * time.Millisecond
 
 // newProgress returns nil when no line is to be drawn; a nil *progress
 // ignores updates.
-func (c *command) newProgress(files []string) *progress {
+// sizes are the inputs' sizes, 0 where unknown: the files' from stat, the
+// objects' from the listing.
+func (c *command) newProgress(sizes []int64) *progress {
 	if !c.progress {
 		return nil
 	}
-	p := &progress{w: c.stderr, bytes: make([]int64, len(files)), rows: make([]int64, len(files)), start: time.Now()}
-	for _, name := range files {
-		if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() {
-			p.total += st.Size()
-		}
+	p := &progress{w: c.stderr, bytes: make([]int64, len(sizes)), rows: make([]int64, len(sizes)), start: time.Now()}
+	for _, n := range sizes {
+		p.total += n
 	}
 	return p
 }

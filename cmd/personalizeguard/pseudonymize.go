@@ -92,7 +92,7 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 		}
 		drop = append(drop, flagged...)
 	}
-	prog := c.newProgress([]string{in})
+	prog := c.newProgress([]int64{fileTarget(in).size})
 	rep, err := rewriteFile(ctx, in, out, p, func(o *datascan.Options) {
 		o.Schema, o.Resource, o.Drop = schema, in, drop
 		o.Progress = func(d datascan.Progress) { prog.update(0, d) }

@@ -12,11 +12,15 @@ import (
 	"sync"
 	"text/tabwriter"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/personalizeguard/personalizeguard/datascan"
 	"github.com/personalizeguard/personalizeguard/posture"
+	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
-// fileResult is one file's outcome, as the JSON output shows it.
+// fileResult is one file's or one S3 object's outcome, as the JSON output
+// shows it.
 type fileResult struct {
 	File     string           `json:"file"`
 	Report   *datascan.Report `json:"report,omitempty"`
@@ -26,19 +30,42 @@ type fileResult struct {
 	Error string `json:"error,omitempty"`
 }
 
-type scanOutput struct {
-	Files    []fileResult `json:"files"`
-	Blocking bool         `json:"blocking"`
+// sourceResult is one s3:// argument's outcome: its objects' reports
+// merged (datascan.Merge), set only when every object was scanned.
+type sourceResult struct {
+	Source  string           `json:"source"`
+	Objects int              `json:"objects"`
+	Report  *datascan.Report `json:"report,omitempty"`
+	Error   string           `json:"error,omitempty"`
 }
+
+type scanOutput struct {
+	Files    []fileResult   `json:"files"`
+	Sources  []sourceResult `json:"sources,omitempty"`
+	Blocking bool           `json:"blocking"`
+}
+
+// target is one file or S3 object to scan.
+type target struct {
+	name   string
+	size   int64 // 0 when unknown
+	source int   // index in scanOutput.Sources; -1 for a file
+	open   func(context.Context) (io.ReadCloser, error)
+}
+
+const scanUsage = "Usage: personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...\n\n" +
+	"Scans Personalize dataset CSVs for identifying values. Exit status 1 when a column holds any.\n" +
+	"An s3:// prefix (ending in /) is every object under it, as an import reads it; AWS credentials,\n" +
+	"Region and endpoint come from the environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL,\n" +
+	"AWS_CA_BUNDLE, ...), and an object that cannot be listed or read is an error (exit status 3).\n\n"
 
 func (c *command) scan(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	format := fs.String("format", "table", "output `format`: table or json")
 	schemaFile := fs.String("schema", "", "the dataset's Avro schema `FILE` (default: roles from the header's names)")
-	parallel := fs.Int("parallel", runtime.GOMAXPROCS(0), "`N` files scanned at once")
+	parallel := fs.Int("parallel", runtime.GOMAXPROCS(0), "`N` files or objects scanned at once")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE...\n\n"+
-			"Scans Personalize dataset CSVs for identifying values. Exit status 1 when a column holds any.\n\n")
+		fmt.Fprint(fs.Output(), scanUsage)
 		fs.PrintDefaults()
 	}
 	if code, done := c.parse(fs, args); done {
@@ -52,10 +79,17 @@ func (c *command) scan(ctx context.Context, args []string) int {
 	case *parallel < 1:
 		return c.usageError(fs, "-parallel must be at least 1")
 	}
-	for _, name := range fs.Args() {
-		if strings.HasPrefix(name, "s3://") {
-			return c.usageError(fs, "s3:// sources are not supported yet; copy the objects locally (aws s3 cp) and scan the files")
+	// Every argument is parsed before anything is read.
+	var locs []s3guard.Location
+	for i, arg := range fs.Args() {
+		if !strings.HasPrefix(arg, "s3://") {
+			continue
 		}
+		loc, err := s3guard.ParseLocation(arg)
+		if err != nil {
+			return c.usageError(fs, "argument %d: %v", i+1, err)
+		}
+		locs = append(locs, loc)
 	}
 	schema, err := readSchema(*schemaFile)
 	if err != nil {
@@ -63,25 +97,39 @@ func (c *command) scan(ctx context.Context, args []string) int {
 		return exitError
 	}
 
-	files := fs.Args()
-	results := make([]fileResult, len(files))
-	prog := c.newProgress(files)
-	sem := make(chan struct{}, *parallel)
-	var wg sync.WaitGroup
-	for i, name := range files {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			results[i] = scanFile(ctx, name, schema, func(p datascan.Progress) { prog.update(i, p) })
-		}()
+	out := scanOutput{Sources: make([]sourceResult, 0, len(locs))}
+	var client *s3.Client
+	if len(locs) > 0 {
+		if client, err = c.newS3Client(ctx); err != nil {
+			fmt.Fprintf(c.stderr, "personalizeguard scan: AWS configuration: %v\n", err)
+			return exitError
+		}
 	}
-	wg.Wait()
-	prog.done()
+	var targets []target
+	for _, arg := range fs.Args() {
+		if !strings.HasPrefix(arg, "s3://") {
+			targets = append(targets, fileTarget(arg))
+			continue
+		}
+		loc := locs[len(out.Sources)]
+		src := sourceResult{Source: loc.String()}
+		objs, err := listS3(ctx, client, loc, c.s3PageSize)
+		if err != nil {
+			src.Error = src.Source + ": " + err.Error()
+		}
+		src.Objects = len(objs)
+		for j, o := range objs {
+			targets = append(targets, target{name: objectName(loc.Bucket, o.key, j), size: o.size, source: len(out.Sources),
+				open: func(ctx context.Context) (io.ReadCloser, error) { return openS3(ctx, client, loc.Bucket, o) }})
+		}
+		out.Sources = append(out.Sources, src)
+	}
 
-	out := scanOutput{Files: results}
+	out.Files = c.scanTargets(ctx, targets, schema, *parallel)
+	out.Sources = mergeSources(out.Sources, targets, out.Files)
+
 	code := exitOK
-	for _, r := range results {
+	for _, r := range out.Files {
 		switch {
 		case r.Error != "":
 			code = exitError
@@ -90,6 +138,11 @@ func (c *command) scan(ctx context.Context, args []string) int {
 			if code == exitOK {
 				code = exitFindings
 			}
+		}
+	}
+	for _, s := range out.Sources {
+		if s.Error != "" {
+			code = exitError
 		}
 	}
 	if *format == "json" {
@@ -102,12 +155,77 @@ func (c *command) scan(ctx context.Context, args []string) int {
 	} else {
 		writeTable(c.stdout, out)
 	}
-	for _, r := range results {
+	for _, r := range out.Files {
 		if r.Error != "" {
 			fmt.Fprintf(c.stderr, "personalizeguard scan: %s\n", r.Error)
 		}
 	}
+	for _, s := range out.Sources {
+		if s.Error != "" {
+			fmt.Fprintf(c.stderr, "personalizeguard scan: %s\n", s.Error)
+		}
+	}
 	return code
+}
+
+// scanTargets scans the targets on up to parallel goroutines, one progress
+// line over all of them.
+func (c *command) scanTargets(ctx context.Context, targets []target, schema *datascan.Schema, parallel int) []fileResult {
+	results := make([]fileResult, len(targets))
+	sizes := make([]int64, len(targets))
+	for i, t := range targets {
+		sizes[i] = t.size
+	}
+	prog := c.newProgress(sizes)
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i] = scanTarget(ctx, t, schema, func(p datascan.Progress) { prog.update(i, p) })
+		}()
+	}
+	wg.Wait()
+	prog.done()
+	return results
+}
+
+// mergeSources sets each source's merged report, or its error when an
+// object of it was not scanned: a partial sum would look like a pass.
+func mergeSources(sources []sourceResult, targets []target, results []fileResult) []sourceResult {
+	parts := make([][]*datascan.Report, len(sources))
+	failed := make([]int, len(sources))
+	for i, t := range targets {
+		if t.source < 0 {
+			continue
+		}
+		if results[i].Error != "" {
+			failed[t.source]++
+			continue
+		}
+		parts[t.source] = append(parts[t.source], results[i].Report)
+	}
+	for i := range sources {
+		s := &sources[i]
+		switch {
+		case s.Error != "":
+		case failed[i] > 0:
+			s.Error = fmt.Sprintf("%s: %d of %d objects not scanned (see their errors)", s.Source, failed[i], s.Objects)
+		default:
+			s.Report = datascan.Merge(s.Source, parts[i]...)
+		}
+	}
+	return sources
+}
+
+func fileTarget(name string) target {
+	t := target{name: name, source: -1, open: func(context.Context) (io.ReadCloser, error) { return os.Open(name) }}
+	if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() {
+		t.size = st.Size()
+	}
+	return t
 }
 
 func readSchema(file string) (*datascan.Schema, error) {
@@ -125,19 +243,22 @@ func readSchema(file string) (*datascan.Schema, error) {
 	return s, nil
 }
 
-func scanFile(ctx context.Context, name string, schema *datascan.Schema, progress func(datascan.Progress)) fileResult {
-	res := fileResult{File: name}
-	f, err := os.Open(name)
+func scanTarget(ctx context.Context, t target, schema *datascan.Schema, progress func(datascan.Progress)) fileResult {
+	res := fileResult{File: t.name}
+	body, err := t.open(ctx)
 	if err != nil {
 		res.Error = err.Error()
+		if t.source >= 0 {
+			res.Error = t.name + ": " + res.Error // an os.PathError names the file itself
+		}
 		return res
 	}
-	defer f.Close()
-	rep, err := datascan.Scan(ctx, f, func(o *datascan.Options) {
-		o.Schema, o.Resource, o.Progress = schema, name, progress
+	defer body.Close()
+	rep, err := datascan.Scan(ctx, body, func(o *datascan.Options) {
+		o.Schema, o.Resource, o.Progress = schema, t.name, progress
 	})
 	if err != nil {
-		res.Error = name + ": " + err.Error()
+		res.Error = t.name + ": " + err.Error()
 		return res
 	}
 	p := rep.Posture()
@@ -146,7 +267,7 @@ func scanFile(ctx context.Context, name string, schema *datascan.Schema, progres
 }
 
 // writeTable prints each file's columns, then its findings, most serious
-// first.
+// first; then each S3 source's columns over all its objects.
 func writeTable(w io.Writer, out scanOutput) {
 	for i, r := range out.Files {
 		if i > 0 {
@@ -157,33 +278,49 @@ func writeTable(w io.Writer, out scanOutput) {
 			continue
 		}
 		fmt.Fprintf(w, "%s: %d rows, %d bytes\n", r.File, r.Report.Rows, r.Report.Bytes)
-		tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "COLUMN\tROLE\tVALUES\tVERDICT\tKINDS\tFIRST AT (ROW)")
-		for _, col := range r.Report.Columns {
-			verdict := string(col.Verdict)
-			switch {
-			case col.Dropped:
-				verdict = "dropped"
-			case col.Pseudonymized:
-				verdict = "pseudonymized"
-			}
-			kinds := make([]string, 0, len(col.Kinds))
-			for _, k := range sortedKeys(col.Kinds) {
-				kinds = append(kinds, fmt.Sprintf("%s:%d", k, col.Kinds[k]))
-			}
-			rows := make([]string, 0, len(col.Positions))
-			for _, p := range col.Positions {
-				rows = append(rows, fmt.Sprint(p.Row))
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", col.Name, col.Role, col.Values, verdict,
-				dash(strings.Join(kinds, " ")), dash(strings.Join(rows, " ")))
-		}
-		tw.Flush()
+		writeColumns(w, r.Report)
 		if len(r.Findings.Findings) > 0 {
 			fmt.Fprintln(w)
 			r.Findings.WriteTable(w)
 		}
 	}
+	for _, s := range out.Sources {
+		if s.Objects == 1 && s.Report != nil {
+			continue // its object's table says it all
+		}
+		fmt.Fprintln(w)
+		if s.Report == nil {
+			fmt.Fprintf(w, "%s: not scanned whole (see the error)\n", s.Source)
+			continue
+		}
+		fmt.Fprintf(w, "%s: %d objects, %d rows, %d bytes, all objects together\n", s.Source, s.Objects, s.Report.Rows, s.Report.Bytes)
+		writeColumns(w, s.Report)
+	}
+}
+
+func writeColumns(w io.Writer, rep *datascan.Report) {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "COLUMN\tROLE\tVALUES\tVERDICT\tKINDS\tFIRST AT (ROW)")
+	for _, col := range rep.Columns {
+		verdict := string(col.Verdict)
+		switch {
+		case col.Dropped:
+			verdict = "dropped"
+		case col.Pseudonymized:
+			verdict = "pseudonymized"
+		}
+		kinds := make([]string, 0, len(col.Kinds))
+		for _, k := range sortedKeys(col.Kinds) {
+			kinds = append(kinds, fmt.Sprintf("%s:%d", k, col.Kinds[k]))
+		}
+		rows := make([]string, 0, len(col.Positions))
+		for _, p := range col.Positions {
+			rows = append(rows, fmt.Sprint(p.Row))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", col.Name, col.Role, col.Values, verdict,
+			dash(strings.Join(kinds, " ")), dash(strings.Join(rows, " ")))
+	}
+	tw.Flush()
 }
 
 func dash(s string) string {

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
+	"github.com/personalizeguard/personalizeguard/s3guard"
+	"github.com/personalizeguard/personalizeguard/sensitive"
+)
+
+// S3 sources of scan: s3://bucket/key names one object, s3://bucket/prefix/
+// (or s3://bucket) every object under the prefix, as an import reads them.
+// The listing is read first, whole, so that the progress line has a total;
+// the objects are then scanned by the same workers as files. An object that
+// cannot be listed or read is an error (exit status 3), never a skip.
+
+// s3Object is one listed object.
+type s3Object struct {
+	key, etag string
+	size      int64
+}
+
+// newS3Client builds the S3 client of scan from the environment's AWS
+// configuration (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_CA_BUNDLE,
+// ...), with the guard's transport rules: https only, TLS 1.2 or later, no
+// wire dumps.
+func (c *command) newS3Client(ctx context.Context) (*s3.Client, error) {
+	cfg, err := c.awsConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var secureErr error
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		// Here, not on cfg: a service-specific endpoint
+		// (AWS_ENDPOINT_URL_S3) is resolved into o.BaseEndpoint before the
+		// options functions run.
+		hc, mode, dumped, err := securetransport.Secure(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, o.ClientLogMode, tls.VersionTLS12, false)
+		if err != nil {
+			secureErr = err
+			return
+		}
+		if dumped {
+			fmt.Fprintln(c.stderr, "personalizeguard: the AWS client's request/response dumps are switched off: they print session tokens")
+		}
+		o.HTTPClient, o.ClientLogMode = hc, mode
+		o.APIOptions = append(o.APIOptions, securetransport.SilenceWireDumps)
+	})
+	if secureErr != nil {
+		return nil, secureErr
+	}
+	return client, nil
+}
+
+// listS3 returns the objects loc names: the object itself, or every object
+// under the prefix but folder markers, in the listing's order. pageSize 0
+// leaves the page size to S3.
+func listS3(ctx context.Context, client *s3.Client, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
+	if !loc.IsPrefix() {
+		out, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
+		if err != nil {
+			return nil, s3Error("HeadObject", "s3:GetObject", "arn:aws:s3:::"+loc.Bucket+"/*", err)
+		}
+		return []s3Object{{key: loc.Key, etag: aws.ToString(out.ETag), size: aws.ToInt64(out.ContentLength)}}, nil
+	}
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket)}
+	if loc.Key != "" {
+		in.Prefix = aws.String(loc.Key)
+	}
+	if pageSize > 0 {
+		in.MaxKeys = aws.Int32(pageSize)
+	}
+	var objs []s3Object
+	pages := s3.NewListObjectsV2Paginator(client, in)
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, s3Error("ListObjectsV2", "s3:ListBucket", "arn:aws:s3:::"+loc.Bucket, err)
+		}
+		for _, o := range page.Contents {
+			key := aws.ToString(o.Key)
+			if strings.HasSuffix(key, "/") && aws.ToInt64(o.Size) == 0 {
+				continue // a folder marker, not a file of the dataset
+			}
+			objs = append(objs, s3Object{key: key, etag: aws.ToString(o.ETag), size: aws.ToInt64(o.Size)})
+		}
+	}
+	if len(objs) == 0 {
+		return nil, errors.New("no object under the prefix")
+	}
+	return objs, nil
+}
+
+// openS3 opens one listed object. If-Match holds the read to the version
+// listed: an object replaced during the scan is an error, not a mix of two
+// versions.
+func openS3(ctx context.Context, client *s3.Client, bucket string, o s3Object) (io.ReadCloser, error) {
+	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(o.key)}
+	if o.etag != "" {
+		in.IfMatch = aws.String(o.etag)
+	}
+	out, err := client.GetObject(ctx, in)
+	if err != nil {
+		return nil, s3Error("GetObject", "s3:GetObject", "arn:aws:s3:::"+bucket+"/*", err)
+	}
+	return out.Body, nil
+}
+
+// s3Error says which permission a refused call needs; other failures keep
+// the SDK's message, which names the operation and status, not the key.
+func s3Error(op, permission, resource string, err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "AccessDenied", "AllAccessDisabled", "Forbidden":
+			return fmt.Errorf("access denied: %s needs %s on %s", op, permission, resource)
+		case "PreconditionFailed":
+			return fmt.Errorf("%s: the object changed after it was listed; scan again", op)
+		}
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// objectName is how an object is named in the output: s3://bucket/key, or,
+// when the key itself holds an identifying value (customer exports named
+// after a customer's e-mail address do), the bucket and the object's place
+// in the listing, so the output still never holds one.
+func objectName(bucket, key string, n int) string {
+	if _, found := sensitive.Default().First(key); found {
+		return fmt.Sprintf("s3://%s/(object %d of the listing: its key holds an identifying value)", bucket, n+1)
+	}
+	return "s3://" + bucket + "/" + key
+}
