@@ -195,6 +195,19 @@ func (s *Server) Set(st State) error {
 	return nil
 }
 
+// State returns a copy of the account's Macie state.
+func (s *Server) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.state
+	st.Jobs = make([]Job, len(s.jobs))
+	for i, j := range s.jobs {
+		st.Jobs[i] = j.Job
+		st.Jobs[i].Buckets = append([]string(nil), j.Buckets...)
+	}
+	return st
+}
+
 // Operation names the operation of a Macie request by its method and path;
 // ok is false for one the Server does not serve.
 func Operation(method, path string) (op string, ok bool) {
