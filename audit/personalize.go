@@ -49,9 +49,9 @@ type resource struct {
 
 // jobLocation is an S3 location a job reads or writes.
 type jobLocation struct {
-	field  string // "DataSource.DataLocation"
-	raw    string
-	dir    s3guard.Direction
+	field    string // "DataSource.DataLocation"
+	raw      string
+	dir      s3guard.Direction
 	isImport bool
 }
 
