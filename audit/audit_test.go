@@ -23,7 +23,7 @@ import (
 )
 
 const (
-	testRole = "PersonalizeTestServiceRole"
+	testRole  = "PersonalizeTestServiceRole"
 	goodTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},
 		"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}`
 )
@@ -118,11 +118,11 @@ type breakage struct {
 	resource func(e *env) string
 }
 
-func roleRes(*env) string { return personalizetest.RoleARN }
-func groupRes(e *env) string { return e.sc.DatasetGroupARN }
+func roleRes(*env) string     { return personalizetest.RoleARN }
+func groupRes(e *env) string  { return e.sc.DatasetGroupARN }
 func bucketRes(e *env) string { return e.sc.Bucket }
-func keyRes(e *env) string { return e.sc.KeyARN }
-func trailRes(*env) string { return trailARN("org") }
+func keyRes(e *env) string    { return e.sc.KeyARN }
+func trailRes(*env) string    { return trailARN("org") }
 func regionRes(prefix string) func(*env) string {
 	return func(*env) string { return prefix + " in " + personalizetest.Region }
 }
