@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/personalizeguard/personalizeguard/internal/fakeiam"
+	"github.com/personalizeguard/personalizeguard/internal/fakemacie"
 	"github.com/personalizeguard/personalizeguard/internal/fakepersonalize"
 )
 
@@ -23,6 +25,15 @@ const (
 	ServiceKMS     = "kms"
 	ServiceS3      = "s3"
 	ServiceSTS     = "sts"
+	// ServiceIAM, ServiceCloudTrail and ServiceMacie are the account
+	// services an audit reads, named by their SigV4 signing names.
+	ServiceIAM        = fakeiam.SigningName
+	ServiceCloudTrail = "cloudtrail"
+	// ServiceMacie is Amazon Macie. When [Macie].Enabled is false, its
+	// operations answer AccessDeniedException with HTTP 401 and the
+	// message "Macie is not enabled.", as real Macie does; [Server.Deny]
+	// answers AccessDeniedException with HTTP 403 and IAM's message.
+	ServiceMacie = fakemacie.SigningName
 )
 
 // AnyOperation makes [Server.Deny] and [Server.Allow] apply to every
@@ -46,7 +57,9 @@ func faultKey(service, operation string) string {
 // AccessDeniedException, S3 HTTP 403 with the XML code AccessDenied, STS
 // HTTP 403 with the XML code AccessDenied (AWS never denies
 // GetCallerIdentity, which needs no permission, but a check that calls it
-// must still fail closed when STS refuses it). Denied requests are still
+// must still fail closed when STS refuses it), IAM HTTP 403 with the XML
+// code AccessDenied, CloudTrail HTTP 400 with __type AccessDeniedException,
+// Macie HTTP 403 with the X-Amzn-Errortype AccessDeniedException. Denied requests are still
 // recorded in the request log. [AnyOperation] denies every operation of the
 // service. Use it to test that a check which cannot run fails closed.
 func (s *Server) Deny(service, operation string) {
@@ -94,6 +107,14 @@ func writeDenied(w http.ResponseWriter, r *http.Request, service, operation stri
 	}
 	if service == ServiceSTS {
 		writeSTSError(w, http.StatusForbidden, "AccessDenied", msg)
+		return
+	}
+	if service == ServiceIAM {
+		fakeiam.WriteError(w, http.StatusForbidden, "AccessDenied", msg)
+		return
+	}
+	if service == ServiceMacie {
+		fakemacie.WriteError(w, http.StatusForbidden, "AccessDeniedException", msg)
 		return
 	}
 	if service == ServiceEvents || service == ServiceRuntime {

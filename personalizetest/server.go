@@ -11,7 +11,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,7 +21,10 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/personalizeguard/personalizeguard/internal/fakecloudtrail"
+	"github.com/personalizeguard/personalizeguard/internal/fakeiam"
 	"github.com/personalizeguard/personalizeguard/internal/fakekms"
+	"github.com/personalizeguard/personalizeguard/internal/fakemacie"
 	"github.com/personalizeguard/personalizeguard/internal/fakepersonalize"
 	"github.com/personalizeguard/personalizeguard/internal/fakes3"
 )
@@ -93,6 +95,9 @@ type Server struct {
 	kms         *fakekms.Server
 	s3          *fakes3.Handler
 	personalize *fakepersonalize.Server
+	iam         *fakeiam.Server
+	cloudtrail  *fakecloudtrail.Server
+	macie       *fakemacie.Server
 
 	log    requestLog
 	faults faults
@@ -148,6 +153,15 @@ func Start(ctx context.Context, optFns ...func(*Options)) (_ *Server, err error)
 		},
 		Objects: s.s3,
 	})
+	if s.iam, err = fakeiam.New(fakeiam.Config{AccountID: AccountID}); err != nil {
+		return nil, fmt.Errorf("personalizetest: %w", err)
+	}
+	if s.cloudtrail, err = fakecloudtrail.New(fakecloudtrail.Config{Region: Region, AccountID: AccountID}); err != nil {
+		return nil, fmt.Errorf("personalizetest: %w", err)
+	}
+	if s.macie, err = fakemacie.New(fakemacie.Config{Region: Region, AccountID: AccountID}); err != nil {
+		return nil, fmt.Errorf("personalizetest: %w", err)
+	}
 
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
@@ -322,16 +336,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(target, fakekms.TargetPrefix):
 		req.Service, req.Operation, req.Target = ServiceKMS, strings.TrimPrefix(target, fakekms.TargetPrefix), target
 		next = s.kms
+	case strings.HasPrefix(target, fakecloudtrail.TargetPrefix):
+		req.Service, req.Operation, req.Target = ServiceCloudTrail, strings.TrimPrefix(target, fakecloudtrail.TargetPrefix), target
+		next = s.cloudtrail
 	case target == "" && scope == stsSigningName:
 		// The query protocol: the operation is the form's Action, on "/".
-		form := r.URL.Query()
-		if body, err := url.ParseQuery(string(body)); err == nil {
-			for k, vs := range body {
-				form[k] = append(form[k], vs...)
-			}
-		}
+		form := fakeiam.Form(r, body)
 		req.Service, req.Operation, req.Target = ServiceSTS, form.Get("Action"), req.URL
 		next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serveSTS(w, r, form, accessKeyID) })
+	case target == "" && scope == fakeiam.SigningName:
+		req.Service, req.Operation, req.Target = ServiceIAM, fakeiam.Form(r, body).Get("Action"), req.URL
+		next = s.iam
+	case target == "" && scope == fakemacie.SigningName:
+		// REST-JSON: the operation is the method and path.
+		req.Service, req.Target = ServiceMacie, req.URL
+		req.Operation, _ = fakemacie.Operation(r.Method, r.URL.Path)
+		next = s.macie
 	case target == "" && scope == personalizeSigningName:
 		// The events and runtime APIs are REST-JSON on paths (/events,
 		// /recommendations) that are also valid path-style S3 bucket names;

@@ -1,0 +1,257 @@
+package fakeiam
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// SigningName is the SigV4 service name of IAM, which routes a request here.
+const SigningName = "iam"
+
+// Version is the only API version of IAM.
+const Version = "2010-05-08"
+
+// Namespace is the XML namespace of IAM's answers.
+const Namespace = "https://iam.amazonaws.com/doc/" + Version + "/"
+
+// Config says whose IAM a [Server] is.
+type Config struct {
+	// AccountID is the 12-digit account of every ARN; required.
+	AccountID string
+	// Now replaces the clock (creation dates); default time.Now.
+	Now func() time.Time
+}
+
+// Role is a role and its policies, as [Server.PutRole] stores it.
+type Role struct {
+	// Name is the role name ([\w+=,.@-], 1 to 64 characters).
+	Name string
+	// Path is the role's path, "/" by default; it starts and ends with "/".
+	Path string
+	// TrustPolicy is the role's trust policy (AssumeRolePolicyDocument), a
+	// JSON document.
+	TrustPolicy string
+	// Inline maps inline policy names to their JSON documents.
+	Inline map[string]string
+	// Attached maps the names of customer managed policies attached to the
+	// role to their JSON documents: each is the policy
+	// arn:aws:iam::<account>:policy/<name>, with one version, v1, the
+	// default.
+	Attached map[string]string
+}
+
+type role struct {
+	name, path, id, trust string
+	created               time.Time
+	inline                map[string]string
+	attached              []string // policy names, sorted
+}
+
+type policy struct {
+	name, id, document string
+	created            time.Time
+	attachments        map[string]bool // role names
+}
+
+// Server is one account's IAM. It is safe for concurrent use.
+type Server struct {
+	account string
+	now     func() time.Time
+
+	mu       sync.Mutex
+	roles    map[string]*role   // by name
+	policies map[string]*policy // by name
+	mfa      bool
+}
+
+var (
+	accountPattern = regexp.MustCompile(`^\d{12}$`)
+	// IAM's patterns for role names, policy names and paths.
+	roleNamePattern   = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	policyNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
+	pathPattern       = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
+)
+
+// New returns a Server with no roles and root MFA on, or an error when cfg
+// is incomplete.
+func New(cfg Config) (*Server, error) {
+	if !accountPattern.MatchString(cfg.AccountID) {
+		return nil, errors.New("fakeiam: Config.AccountID is not 12 digits")
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Server{account: cfg.AccountID, now: now, roles: map[string]*role{}, policies: map[string]*policy{}, mfa: true}, nil
+}
+
+// RoleARN returns the ARN of the role name on path ("" for "/").
+func (s *Server) RoleARN(path, name string) string {
+	if path == "" {
+		path = "/"
+	}
+	return "arn:aws:iam::" + s.account + ":role" + path + name
+}
+
+// PolicyARN returns the ARN of the customer managed policy name.
+func (s *Server) PolicyARN(name string) string {
+	return "arn:aws:iam::" + s.account + ":policy/" + name
+}
+
+// PutRole creates the role r, or replaces the role of that name with it,
+// and returns its ARN. Its attached policies are created, or their
+// documents replaced; policies it no longer attaches stay, detached, as
+// IAM keeps them. It refuses names and paths IAM refuses, and documents
+// that are not JSON objects.
+func (s *Server) PutRole(r Role) (string, error) {
+	if r.Path == "" {
+		r.Path = "/"
+	}
+	if !roleNamePattern.MatchString(r.Name) {
+		return "", errors.New("fakeiam: role name must be 1 to 64 of [A-Za-z0-9_+=,.@-]")
+	}
+	if !pathPattern.MatchString(r.Path) || len(r.Path) > 512 {
+		return "", fmt.Errorf("fakeiam: role %s: path must start and end with /", r.Name)
+	}
+	if !isObject(r.TrustPolicy) {
+		return "", fmt.Errorf("fakeiam: role %s: trust policy is not a JSON object", r.Name)
+	}
+	for _, docs := range []map[string]string{r.Inline, r.Attached} {
+		for name, doc := range docs {
+			if !policyNamePattern.MatchString(name) {
+				return "", fmt.Errorf("fakeiam: role %s: policy name must be 1 to 128 of [A-Za-z0-9_+=,.@-]", r.Name)
+			}
+			if !isObject(doc) {
+				return "", fmt.Errorf("fakeiam: role %s: policy %s is not a JSON object", r.Name, name)
+			}
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now().UTC().Truncate(time.Second)
+	if old, ok := s.roles[r.Name]; ok {
+		for _, name := range old.attached {
+			delete(s.policies[name].attachments, r.Name)
+		}
+	}
+	nr := &role{name: r.Name, path: r.Path, id: uniqueID("AROA"), trust: r.TrustPolicy, created: now, inline: map[string]string{}}
+	for name, doc := range r.Inline {
+		nr.inline[name] = doc
+	}
+	for name, doc := range r.Attached {
+		p, ok := s.policies[name]
+		if !ok {
+			p = &policy{name: name, id: uniqueID("ANPA"), created: now, attachments: map[string]bool{}}
+			s.policies[name] = p
+		}
+		p.document = doc
+		p.attachments[r.Name] = true
+		nr.attached = append(nr.attached, name)
+	}
+	sort.Strings(nr.attached)
+	s.roles[r.Name] = nr
+	return s.RoleARN(r.Path, r.Name), nil
+}
+
+// DeleteRole deletes the role name, reporting whether it existed. Its
+// managed policies stay, detached from it.
+func (s *Server) DeleteRole(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.roles[name]
+	if !ok {
+		return false
+	}
+	for _, p := range r.attached {
+		delete(s.policies[p].attachments, name)
+	}
+	delete(s.roles, name)
+	return true
+}
+
+// SetAccountMFA sets what GetAccountSummary says of the root user's MFA
+// (AccountMFAEnabled 1 or 0).
+func (s *Server) SetAccountMFA(enabled bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mfa = enabled
+}
+
+func isObject(doc string) bool {
+	var v map[string]json.RawMessage
+	return json.Unmarshal([]byte(doc), &v) == nil
+}
+
+// uniqueID returns an IAM unique ID: a four-letter prefix that names the
+// kind (AROA a role, ANPA a managed policy) and 17 random characters of
+// IAM's alphabet.
+func uniqueID(prefix string) string {
+	var b [11]byte
+	_, _ = rand.Read(b[:])
+	return prefix + base32.StdEncoding.EncodeToString(b[:])[:17]
+}
+
+// marker makes an opaque Marker for resuming a listing at name.
+func marker(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return hex.EncodeToString(sum[:4]) + hex.EncodeToString([]byte(name))
+}
+
+// unmarker reads a [marker]; ok is false for one this Server did not make.
+func unmarker(m string) (name string, ok bool) {
+	if len(m) < 8 {
+		return "", false
+	}
+	b, err := hex.DecodeString(m[8:])
+	if err != nil {
+		return "", false
+	}
+	return string(b), marker(string(b)) == m
+}
+
+// page returns the page of sorted names that starts at marker m (all of
+// them if m is ""), at most maxItems long, and the Marker of the next page.
+func page(names []string, m string, maxItems int) (out []string, next string, err *apiError) {
+	start := 0
+	if m != "" {
+		from, ok := unmarker(m)
+		if !ok {
+			return nil, "", errInvalidInput("Invalid Marker.")
+		}
+		start = sort.SearchStrings(names, from)
+	}
+	end := min(start+maxItems, len(names))
+	if end < len(names) {
+		next = marker(names[end])
+	}
+	return names[start:end], next, nil
+}
+
+// escapeDocument percent-encodes a policy document as IAM answers it:
+// everything but RFC 3986's unreserved characters, spaces as %20.
+func escapeDocument(doc string) string {
+	var b strings.Builder
+	const hexDigits = "0123456789ABCDEF"
+	for i := 0; i < len(doc); i++ {
+		c := doc[i]
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hexDigits[c>>4])
+		b.WriteByte(hexDigits[c&15])
+	}
+	return b.String()
+}
