@@ -10,7 +10,9 @@ import (
 	"sync/atomic"
 
 	"github.com/personalizeguard/personalizeguard/internal/awserr"
+	"github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/posture"
+	"github.com/personalizeguard/personalizeguard/s3guard"
 	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
@@ -125,6 +127,11 @@ type auditor struct {
 	seen     map[string]bool
 
 	progressMu sync.Mutex
+
+	// The key and bucket checkers of stage 3: each key and bucket is read
+	// once, however many resources use it.
+	keys    *kms.Checker
+	buckets *s3guard.Checker
 }
 
 // add records findings, once each: many jobs share a bucket, and the bucket
@@ -244,6 +251,8 @@ func (a *auditor) run(ctx context.Context) (*Result, error) {
 	}
 
 	// Stage 3: the checks, each remote answer read once.
+	a.keys = kms.NewChecker(a.c.KMS)
+	a.buckets = s3guard.NewChecker(a.c.S3, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys})
 	g = a.group("checks")
 	a.checkDatasetGroups(ctx, g, &inv, res)
 	a.checkLocations(ctx, g, &inv, res)

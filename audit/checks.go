@@ -30,7 +30,7 @@ func (a *auditor) merge(r posture.Report) {
 // checkDatasetGroups checks each dataset group's key with package kms. The
 // kms.Checker reads each key once, whatever the number of groups using it.
 func (a *auditor) checkDatasetGroups(ctx context.Context, g *group, inv *inventory, res *Result) {
-	kc := kms.NewChecker(a.c.KMS)
+	kc := a.keys
 	for _, r := range inv.resources {
 		if r.kind != kindDatasetGroup || !r.described {
 			continue
@@ -61,7 +61,7 @@ func (a *auditor) checkDatasetGroups(ctx context.Context, g *group, inv *invento
 // checkLocations checks every job's S3 locations with package s3guard: each
 // bucket is read once, each distinct location and direction judged once.
 func (a *auditor) checkLocations(ctx context.Context, g *group, inv *inventory, res *Result) {
-	sc := s3guard.NewChecker(a.c.S3, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys})
+	sc := a.buckets
 	type use struct {
 		loc s3guard.Location
 		dir s3guard.Direction
@@ -165,7 +165,7 @@ func (a *auditor) checkCloudTrail(ctx context.Context, res *Result) {
 		}
 		if b := aws.ToString(t.S3BucketName); b != "" && !buckets[b] {
 			buckets[b] = true
-			a.checkTrailBucket(ctx, b, aws.ToString(t.HomeRegion))
+			a.checkTrailBucket(ctx, b)
 		}
 	}
 	switch {
@@ -229,11 +229,11 @@ func containsFold(vs []string, s string) bool {
 	return false
 }
 
-func (a *auditor) checkTrailBucket(ctx context.Context, bucket, region string) {
-	if region == "" {
-		region = a.o.Region
-	}
-	rep, err := s3guard.CheckBucket(ctx, a.c.S3, bucket, s3guard.Write, s3guard.Requirements{Region: region})
+// checkTrailBucket checks a trail's bucket with the checker of the jobs'
+// buckets, so that a bucket both use is read once; the findings about
+// Personalize's grant and the keys Personalize uses do not apply to it.
+func (a *auditor) checkTrailBucket(ctx context.Context, bucket string) {
+	rep, err := a.buckets.CheckBucket(ctx, bucket, s3guard.Write)
 	var ce *s3guard.CheckError
 	switch {
 	case errors.As(err, &ce):
