@@ -336,8 +336,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(target, fakekms.TargetPrefix):
 		req.Service, req.Operation, req.Target = ServiceKMS, strings.TrimPrefix(target, fakekms.TargetPrefix), target
 		next = s.kms
-	case strings.HasPrefix(target, fakecloudtrail.TargetPrefix):
-		req.Service, req.Operation, req.Target = ServiceCloudTrail, strings.TrimPrefix(target, fakecloudtrail.TargetPrefix), target
+	case isCloudTrail(target):
+		req.Service, req.Target = ServiceCloudTrail, target
+		req.Operation, _ = fakecloudtrail.Operation(target)
 		next = s.cloudtrail
 	case target == "" && scope == stsSigningName:
 		// The query protocol: the operation is the form's Action, on "/".
@@ -372,4 +373,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next.ServeHTTP(w, r)
+}
+
+func isCloudTrail(target string) bool {
+	_, ok := fakecloudtrail.Operation(target)
+	return ok
 }

@@ -1,7 +1,8 @@
 // Package fakecloudtrail is an in-memory AWS CloudTrail for tests: it serves
 // the read operations an account audit makes (DescribeTrails,
 // GetTrailStatus, GetEventSelectors) in CloudTrail's JSON 1.1 protocol
-// (X-Amz-Target: com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Op>),
+// (X-Amz-Target: CloudTrail_20131101.<Op>, or the qualified
+// com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Op>),
 // as the SDK's service/cloudtrail client serializes and reads them, over
 // trails set with [Server.PutTrail].
 //
@@ -34,8 +35,22 @@ import (
 	"time"
 )
 
-// TargetPrefix is the X-Amz-Target prefix of CloudTrail operations.
-const TargetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
+// TargetPrefix is the X-Amz-Target prefix of CloudTrail operations as the
+// SDK sends them, and QualifiedTargetPrefix the fully qualified form, which
+// CloudTrail also accepts.
+const (
+	TargetPrefix          = "CloudTrail_20131101."
+	QualifiedTargetPrefix = "com.amazonaws.cloudtrail.v20131101." + TargetPrefix
+)
+
+// Operation returns the operation an X-Amz-Target names, in either form;
+// ok is false for a target that is not CloudTrail's.
+func Operation(target string) (op string, ok bool) {
+	if op, ok := strings.CutPrefix(target, QualifiedTargetPrefix); ok {
+		return op, true
+	}
+	return strings.CutPrefix(target, TargetPrefix)
+}
 
 // Config says where a [Server]'s trails live.
 type Config struct {
@@ -190,7 +205,7 @@ func Operations() []string {
 
 // ServeHTTP answers one JSON 1.1 request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix)
+	op, ok := Operation(r.Header.Get("X-Amz-Target"))
 	fn, known := operations[op]
 	if !ok || !known || r.Method != http.MethodPost {
 		WriteError(w, "UnknownOperationException", "The operation is not supported by this emulator.")

@@ -1,6 +1,7 @@
 package fakeiam
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/xml"
@@ -88,20 +89,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, apiErr.status, apiErr.code, apiErr.message)
 		return
 	}
-	write(w, http.StatusOK, envelope{XMLName: xml.Name{Local: action + "Response"}, NS: Namespace,
-		Result: result{XMLName: xml.Name{Local: action + "Result"}, Body: out}, Metadata: metadata{RequestID: requestID()}})
+	writeResult(w, action, out)
 }
 
-type envelope struct {
-	XMLName  xml.Name
-	NS       string   `xml:"xmlns,attr"`
-	Result   result   `xml:"Result"`
-	Metadata metadata `xml:"ResponseMetadata"`
-}
-
-type result struct {
-	XMLName xml.Name
-	Body    any
+// writeResult writes <ActionResponse><ActionResult>out</ActionResult>
+// <ResponseMetadata/></ActionResponse>, the query protocol's answer.
+func writeResult(w http.ResponseWriter, action string, out any) {
+	var buf bytes.Buffer
+	enc := xml.NewEncoder(&buf)
+	resp := xml.StartElement{Name: xml.Name{Local: action + "Response"}, Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: Namespace}}}
+	err := enc.EncodeToken(resp)
+	if err == nil {
+		err = enc.EncodeElement(out, xml.StartElement{Name: xml.Name{Local: action + "Result"}})
+	}
+	if err == nil {
+		err = enc.EncodeElement(metadata{RequestID: requestID()}, xml.StartElement{Name: xml.Name{Local: "ResponseMetadata"}})
+	}
+	if err == nil {
+		err = enc.EncodeToken(resp.End())
+	}
+	if err == nil {
+		err = enc.Flush()
+	}
+	if err != nil {
+		http.Error(w, "fakeiam: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-Requestid", requestID())
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, xml.Header)
+	_, _ = w.Write(buf.Bytes())
 }
 
 type metadata struct {
