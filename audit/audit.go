@@ -77,7 +77,7 @@ func Run(ctx context.Context, c Clients, optFns ...func(*Options)) (*Result, err
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	if err := validate(c, &o); err != nil {
+	if err := validate(c, &o, false); err != nil {
 		return nil, err
 	}
 	a := &auditor{c: c, o: o, det: o.Detector, sem: make(chan struct{}, o.Concurrency)}
@@ -91,16 +91,58 @@ func Run(ctx context.Context, c Clients, optFns ...func(*Options)) (*Result, err
 	return res, nil
 }
 
-func validate(c Clients, o *Options) error {
+// ReadUsage reads only what the account's Personalize resources use (their
+// S3 locations and KMS keys, per role), for [RolePolicy]: it lists and
+// describes them, and asks STS for the account. Only Clients.STS and
+// Clients.Personalize are used. A policy written from a partial inventory
+// would lock Personalize out of what the audit did not see, so any failed read
+// makes it fail with an *IncompleteError.
+func ReadUsage(ctx context.Context, c Clients, optFns ...func(*Options)) (*Result, error) {
+	var o Options
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	only := Clients{STS: c.STS, Personalize: c.Personalize}
+	if err := validate(only, &o, true); err != nil {
+		return nil, err
+	}
+	a := &auditor{c: only, o: o, det: o.Detector, sem: make(chan struct{}, o.Concurrency), usageOnly: true}
+	if a.det == nil {
+		a.det = sensitive.Default()
+	}
+	res, err := a.run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Report.Findings) > 0 {
+		return nil, &IncompleteError{Findings: res.Report.Findings}
+	}
+	return res, nil
+}
+
+// IncompleteError says that ReadUsage could not read everything; its
+// findings name the permissions that were missing.
+type IncompleteError struct {
+	Findings []posture.Finding
+}
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("audit: %d reads failed, the first: %s", len(e.Findings), e.Findings[0].Message)
+}
+
+// validate checks the options, and the clients: all of them, or for
+// ReadUsage (usageOnly) just STS and Personalize.
+func validate(c Clients, o *Options, usageOnly bool) error {
 	for _, f := range []struct {
-		name string
-		nil  bool
+		name    string
+		missing bool
+		usage   bool
 	}{
-		{"Clients.STS", c.STS == nil}, {"Clients.IAM", c.IAM == nil}, {"Clients.CloudTrail", c.CloudTrail == nil},
-		{"Clients.Macie", c.Macie == nil}, {"Clients.Personalize", c.Personalize == nil},
-		{"Clients.KMS", c.KMS == nil}, {"Clients.S3", c.S3 == nil},
+		{"Clients.STS", c.STS == nil, true}, {"Clients.Personalize", c.Personalize == nil, true},
+		{"Clients.IAM", c.IAM == nil, false}, {"Clients.CloudTrail", c.CloudTrail == nil, false}, {"Clients.Macie", c.Macie == nil, false},
+		{"Clients.KMS", c.KMS == nil, false}, {"Clients.S3", c.S3 == nil, false},
 	} {
-		if f.nil {
+		if f.missing && (f.usage || !usageOnly) {
 			return &ArgumentError{Field: f.name, Reason: "is required"}
 		}
 	}
@@ -127,6 +169,7 @@ type auditor struct {
 	seen     map[string]bool
 
 	progressMu sync.Mutex
+	usageOnly  bool // ReadUsage: inventory only
 
 	// The key and bucket checkers of stage 3: each key and bucket is read
 	// once, however many resources use it.
@@ -243,11 +286,18 @@ func (a *auditor) run(ctx context.Context) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	a.checkNames(&inv)
+	if !a.usageOnly {
+		a.checkNames(&inv)
+	}
 	use := inv.usage(res.Partition, a.o.Region, res.AccountID)
 	res.Usage = use.all
 	for role, u := range use.roles {
 		res.Roles[role] = *u
+	}
+
+	if a.usageOnly {
+		res.Report = posture.Report{Check: ReportCheck, Resource: accountResource(res), Findings: a.sorted()}
+		return res, nil
 	}
 
 	// Stage 3: the checks, each remote answer read once.

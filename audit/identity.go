@@ -27,12 +27,15 @@ func (a *auditor) identity(ctx context.Context) (account, partition string) {
 			break
 		}
 		account, partition = caller.Account, caller.Partition
-		if caller.Kind == callerid.Root {
+		if caller.Kind == callerid.Root && !a.usageOnly {
 			a.add(posture.Finding{ID: FindingRootCaller, Severity: posture.Critical, Resource: "account " + account,
 				Message:     "The audit runs with the account's root user credentials, which no IAM policy can restrict.",
 				Remediation: "Use an IAM role with least privilege (e.g. SecurityAudit) for the audit and for Personalize; delete the root user's access keys.",
 				Control:     "Security Hub IAM.4"})
 		}
+	}
+	if a.usageOnly {
+		return account, partition
 	}
 	sum, err := a.c.IAM.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
 	if err != nil {

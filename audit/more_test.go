@@ -327,3 +327,28 @@ func TestGroupOfDataset(t *testing.T) {
 		}
 	}
 }
+
+func TestReadUsage(t *testing.T) {
+	e := newEnv(t)
+	full := e.run(t)
+	only := Clients{STS: e.clients.STS, Personalize: e.clients.Personalize}
+	e.s.ResetRequests()
+	got, err := ReadUsage(context.Background(), only, func(o *Options) { o.Region = personalizetest.Region })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(full.Roles, got.Roles); diff != "" {
+		t.Errorf("ReadUsage().Roles mismatch (-want +got):\n%s", diff)
+	}
+	for _, r := range e.s.Requests() {
+		if r.Service != personalizetest.ServicePersonalize && r.Service != personalizetest.ServiceSTS || r.Operation == "ListTagsForResource" {
+			t.Errorf("ReadUsage called %s %s", r.Service, r.Operation)
+		}
+	}
+	e.s.Deny(personalizetest.ServicePersonalize, "DescribeDatasetImportJob")
+	_, err = ReadUsage(context.Background(), only, func(o *Options) { o.Region = personalizetest.Region })
+	var ie *IncompleteError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "personalize:DescribeDatasetImportJob") {
+		t.Errorf("ReadUsage() with a refused read: error = %v, want an *IncompleteError naming the permission", err)
+	}
+}

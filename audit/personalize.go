@@ -229,7 +229,7 @@ func (p *deletionPager) NextPage(ctx context.Context, optFns ...func(*personaliz
 // taggable resource's tags: one task per resource, each read once.
 func (a *auditor) describeAll(ctx context.Context, g *group, inv *inventory) {
 	for _, r := range inv.resources {
-		if r.taggable {
+		if r.taggable && !a.usageOnly {
 			g.Go(ctx, func(ctx context.Context) { a.readTags(ctx, r) })
 		}
 		switch r.kind {
