@@ -1,8 +1,9 @@
 // Package personalizetest runs Amazon Personalize (the control plane and
 // both data-plane APIs: events and runtime), AWS KMS, AWS STS
-// (GetCallerIdentity) and Amazon S3 in-process, behind one HTTPS endpoint on 127.0.0.1, so that tests and
-// examples exercise the real aws-sdk-go-v2 clients, serializers and TLS
-// without an AWS account or a network.
+// (GetCallerIdentity), Amazon S3, and the reads of an account audit in AWS
+// IAM, AWS CloudTrail and Amazon Macie in-process, behind one HTTPS endpoint
+// on 127.0.0.1, so that tests and examples exercise the real aws-sdk-go-v2
+// clients, serializers and TLS without an AWS account or a network.
 //
 // # Starting a server
 //
@@ -34,8 +35,9 @@
 // The endpoint routes each request by its X-Amz-Target header:
 // "AmazonPersonalize.*" to the Personalize emulator, "TrentService.*" to KMS
 // (an in-memory emulator with key states, policies, aliases, grants and
-// AES-256-GCM envelopes). Requests without one go by the service of their
-// SigV4 credential scope: "sts" to STS, "personalize" to the events and
+// AES-256-GCM envelopes), "CloudTrail_20131101.*" to CloudTrail. Requests
+// without one go by the service of their SigV4 credential scope: "sts" to
+// STS, "iam" to IAM, "macie2" to Macie, "personalize" to the events and
 // runtime APIs, routed by method and path (POST /events, POST
 // /recommendations, ...); anything else goes to S3 (gofakes3 behind a
 // front handler that stores bucket encryption, policies, public access
@@ -117,6 +119,35 @@
 //	cfg := s.ConfigAs(personalizetest.RootAccessKeyID)
 //	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, nil) // *out.Arn == personalizetest.RootARN
 //
+// # The account around Personalize
+//
+// IAM, CloudTrail and Macie serve what an account audit reads, in each
+// service's own protocol as the pinned SDK modules write and read it, with
+// their real error codes (NoSuchEntity, TrailNotFoundException,
+// ResourceNotFoundException, ...):
+//
+//   - IAM (query protocol, XML): GetAccountSummary, GetRole,
+//     ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies, GetPolicy
+//     and GetPolicyVersion, paginated with Marker, IsTruncated and
+//     MaxItems. Policy documents are answered URL-encoded, as IAM answers
+//     them; url.QueryUnescape reads them.
+//   - CloudTrail (JSON 1.1): DescribeTrails (with shadow trails),
+//     GetTrailStatus and GetEventSelectors.
+//   - Macie (REST-JSON): GetMacieSession, GetAutomatedDiscoveryConfiguration,
+//     ListClassificationJobs (paginated with nextToken) and
+//     DescribeClassificationJob. While Macie is not enabled, every operation
+//     answers AccessDeniedException with HTTP 401 and "Macie is not
+//     enabled.", as real Macie does.
+//
+// [Server.SeedAccount] builds a good account around a [Scene]: its role in
+// IAM with a confused-deputy-safe trust policy and a least-privilege inline
+// policy, root MFA, a multi-Region, validated, logging trail into an
+// encrypted, TLS-only, private bucket, and Macie with a classification job
+// on the scene's bucket. [Server.PutRole], [Server.SetRootMFA],
+// [Server.PutTrail], [Server.DeleteTrails] and [Server.SetMacie] then break
+// one thing at a time. [AccountOptions] adds dataset groups and import jobs
+// in bulk, for benchmarks.
+//
 // # Proving what reached "AWS"
 //
 // Every request is recorded before any emulator sees it: [Server.Requests]
@@ -129,9 +160,10 @@
 //
 // # Failing on purpose
 //
-// [Server.Deny] answers an operation with AWS's access-denied error (name the
-// data plane's with [ServiceEvents] and [ServiceRuntime], STS's with
-// [ServiceSTS]), to test
+// [Server.Deny] answers an operation with AWS's access-denied error, as
+// each service answers it (name the data plane's with [ServiceEvents] and
+// [ServiceRuntime], STS's with [ServiceSTS], and [ServiceIAM],
+// [ServiceCloudTrail], [ServiceMacie]), to test
 // that checks which cannot run fail closed. [Options].MinTLSVersion and MaxTLSVersion build an
 // endpoint that offers only old TLS versions, to test that clients refuse
 // it.
@@ -148,8 +180,11 @@
 //
 // # Fidelity
 //
-// Signatures are not verified; IAM is not emulated (bucket policies, key
-// policies and grants are stored and listed, not enforced); recommendations
+// Signatures are not verified; IAM serves reads only and enforces nothing
+// (roles, bucket policies, key policies and grants are stored and listed,
+// never evaluated for a request); IAM has no users, groups or AWS managed
+// policies, CloudTrail no data events, advanced selectors or delivery, Macie
+// no findings and no job filters; recommendations
 // come from popularity and co-occurrence, not from Personalize's models, and
 // ignore the runtime context; promotions, metadata columns and filters
 // beyond the subset above are refused; the KMS emulator does no asymmetric

@@ -18,17 +18,20 @@ import (
 // looked at it.
 type Request struct {
 	// Service is ServicePersonalize, ServiceEvents, ServiceRuntime,
-	// ServiceKMS, ServiceSTS or ServiceS3.
+	// ServiceKMS, ServiceSTS, ServiceS3, ServiceIAM, ServiceCloudTrail or
+	// ServiceMacie.
 	Service string
 	// Operation is the API operation: the X-Amz-Target operation for
-	// Personalize and KMS, the operation of the method and path for the
-	// events and runtime APIs (PutEvents, GetRecommendations, ...), the
-	// SDK's operation name for S3 (PutObject, GetBucketPolicy, ...), the
-	// form's Action for STS (GetCallerIdentity); "" for a request that is
-	// none.
+	// Personalize, KMS and CloudTrail, the operation of the method and path
+	// for the events and runtime APIs (PutEvents, GetRecommendations, ...)
+	// and Macie (GetMacieSession, ListClassificationJobs, ...), the SDK's
+	// operation name for S3 (PutObject, GetBucketPolicy, ...), the form's
+	// Action for STS and IAM (GetCallerIdentity, GetRole, ...); "" for a
+	// request that is none.
 	Operation string
-	// Target is the X-Amz-Target header for Personalize and KMS, and the
-	// path and query for the events and runtime APIs, STS and S3.
+	// Target is the X-Amz-Target header for Personalize, KMS and
+	// CloudTrail, and the path and query for the events and runtime APIs,
+	// STS, IAM, Macie and S3.
 	Target string
 	// Method, Host and URL (path and query, as sent) of the request.
 	Method, Host, URL string

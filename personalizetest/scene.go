@@ -20,8 +20,9 @@ import (
 	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
-// RoleARN is the Personalize service role a [Scene] uses. No IAM is
-// emulated: the ARN only has to be well formed and named in the policies.
+// RoleARN is the Personalize service role a [Scene] uses. SeedScene only
+// names it in the key and bucket policies; [Server.SeedAccount] also creates
+// it in the emulated IAM, with its trust and access policies.
 const RoleARN = "arn:aws:iam::" + AccountID + ":role/PersonalizeTestServiceRole"
 
 // InteractionsSchema is an Avro schema for an Interactions dataset that

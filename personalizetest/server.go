@@ -78,12 +78,17 @@ func (o Options) validate() error {
 
 // Server is one HTTPS endpoint on 127.0.0.1 serving Amazon Personalize (the
 // control plane and the events and runtime data-plane APIs), AWS KMS, AWS STS
-// (GetCallerIdentity) and Amazon S3 in-process. Requests are routed by their
-// X-Amz-Target header: "AmazonPersonalize.*" goes to Personalize,
-// "TrentService.*" to KMS; requests without one go by the service of their
-// SigV4 credential scope: "sts" to STS, "personalize" to the events or
-// runtime API by method and path (POST /events, POST /recommendations, ...);
-// anything else goes to S3 (path-style).
+// (GetCallerIdentity), Amazon S3, and the account services an audit reads:
+// AWS IAM (roles, their policies, the account summary), AWS CloudTrail
+// (trails, their status and event selectors) and Amazon Macie (the session,
+// automated discovery, classification jobs), all in-process. Requests are
+// routed by their X-Amz-Target header: "AmazonPersonalize.*" goes to
+// Personalize, "TrentService.*" to KMS, "CloudTrail_20131101.*" to
+// CloudTrail; requests without one go by the service of their SigV4
+// credential scope: "sts" to STS, "iam" to IAM, "macie2" to Macie,
+// "personalize" to the events or runtime API by method and path (POST
+// /events, POST /recommendations, ...); anything else goes to S3
+// (path-style).
 //
 // A Server is safe for concurrent use. Close it when done; [New] does that
 // through t.Cleanup.
