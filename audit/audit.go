@@ -170,6 +170,10 @@ type auditor struct {
 
 	progressMu sync.Mutex
 	usageOnly  bool // ReadUsage: inventory only
+	// partial is set when a read of the inventory failed: what the
+	// resources use is then known only in part, so access to something
+	// else is not reported as unused.
+	partial bool
 
 	// The key and bucket checkers of stage 3: each key and bucket is read
 	// once, however many resources use it.
@@ -295,6 +299,9 @@ func (a *auditor) run(ctx context.Context) (*Result, error) {
 		res.Roles[role] = *u
 	}
 
+	for _, f := range a.findings {
+		a.partial = a.partial || f.ID == FindingReadDenied || f.ID == FindingReadFailed
+	}
 	if a.usageOnly {
 		res.Report = posture.Report{Check: ReportCheck, Resource: accountResource(res), Findings: a.sorted()}
 		return res, nil

@@ -18,7 +18,7 @@ func BenchmarkAudit(b *testing.B) {
 	for _, size := range []struct{ groups, jobs int }{{10, 10}, {100, 10}} {
 		b.Run(fmt.Sprintf("groups=%d/jobs=%d", size.groups, size.groups*size.jobs), func(b *testing.B) {
 			a := newAccount(b, func(o *personalizetest.AccountOptions) { o.DatasetGroups, o.JobsPerGroup = size.groups, size.jobs })
-			clients := NewClients(a.s.Config())
+			clients := a.clients
 			ctx := context.Background()
 			var calls int
 			shared := map[string]int{}

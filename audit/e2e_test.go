@@ -34,7 +34,7 @@ func newAccount(t testing.TB, optFns ...func(*personalizetest.AccountOptions)) *
 		t.Fatal(err)
 	}
 	s.ResetRequests()
-	return &account{s: s, as: as, clients: NewClients(s.Config())}
+	return &account{s: s, as: as, clients: NewClients(retrying(s.Config()))}
 }
 
 func (a *account) run(t testing.TB) *Result {

@@ -319,6 +319,9 @@ func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse b
 }
 
 func (a *auditor) unused(res, what string) {
+	if a.partial {
+		return
+	}
 	a.add(posture.Finding{ID: FindingRoleUnusedResource, Severity: posture.Medium, Resource: res,
 		Message:     "A permissions policy of the role allows access to " + what + ", which no Personalize resource of the role uses.",
 		Remediation: "Remove it from the role's policies; give each workload its own role."})
