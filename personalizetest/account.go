@@ -175,7 +175,8 @@ type AccountScene struct {
 	// TrailARN is the trail's ARN and TrailKeyARN the KMS key that
 	// encrypts its log files and its bucket.
 	TrailARN, TrailKeyARN string
-	// RolePolicyName is the name of the role's one inline policy.
+	// RolePolicyName is the role's inline policy for this scene,
+	// "PersonalizeSceneAccess" (with the scene's suffix for later accounts).
 	RolePolicyName string
 	// MacieJobName is the classification job that covers the scene's bucket.
 	MacieJobName string
@@ -218,6 +219,11 @@ const (
 // [Server.SetRootMFA], [Server.PutTrail], [Server.DeleteTrails] and
 // [Server.SetMacie].
 //
+// A later SeedAccount on the same Server seeds a further scene (named with
+// its suffix, "-2", ...) and adds to what is there: its policy to the one
+// role [RoleARN] (the trust policy is rewritten), its trail, and its
+// classification job.
+//
 // The KMS, S3 and scene's Personalize requests go through the endpoint, as
 // SeedScene's do (call [Server.ResetRequests] afterwards). The extra
 // resources of [AccountOptions] are created by the real SDK client through
@@ -244,7 +250,7 @@ func (s *Server) SeedAccount(ctx context.Context, optFns ...func(*AccountOptions
 	// Later accounts on the same Server get the scene's suffix ("-2", ...).
 	suffix := strings.TrimPrefix(sc.Bucket, "personalizetest-data")
 	as := AccountScene{Scene: sc, TrailName: "personalizetest-trail" + suffix, TrailBucket: "personalizetest-cloudtrail" + suffix,
-		RolePolicyName: accountRolePolicyName, MacieJobName: accountMacieJobName + suffix}
+		RolePolicyName: accountRolePolicyName + suffix, MacieJobName: accountMacieJobName + suffix}
 	as.TrailARN = "arn:aws:cloudtrail:" + Region + ":" + AccountID + ":trail/" + as.TrailName
 
 	trust, err := roleTrustPolicy()
@@ -255,7 +261,14 @@ func (s *Server) SeedAccount(ctx context.Context, optFns ...func(*AccountOptions
 	if err != nil {
 		return fail("write role policy", err)
 	}
-	if _, err := s.PutRole(Role{Name: accountRoleName, TrustPolicy: trust, Inline: map[string]string{accountRolePolicyName: access}}); err != nil {
+	// RoleARN is one role for every scene: a later account adds its
+	// scene's policy to it.
+	role := fakeiam.Role{Name: accountRoleName, TrustPolicy: trust, Inline: map[string]string{}}
+	if old, ok := s.iam.Role(accountRoleName); ok {
+		role.Inline, role.Attached = old.Inline, old.Attached
+	}
+	role.Inline[as.RolePolicyName] = access
+	if _, err := s.iam.PutRole(role); err != nil {
 		return fail("put role", err)
 	}
 	s.SetRootMFA(true)
@@ -263,7 +276,10 @@ func (s *Server) SeedAccount(ctx context.Context, optFns ...func(*AccountOptions
 	if err := s.seedTrail(ctx, &as); err != nil {
 		return fail("trail", err)
 	}
-	if err := s.SetMacie(Macie{Enabled: true, Jobs: []MacieJob{{Name: as.MacieJobName, Buckets: []string{sc.Bucket}, Status: "RUNNING", JobType: "SCHEDULED"}}}); err != nil {
+	macie := s.macie.State()
+	macie.Enabled = true
+	macie.Jobs = append(macie.Jobs, fakemacie.Job{Name: as.MacieJobName, Buckets: []string{sc.Bucket}, Status: "RUNNING", JobType: "SCHEDULED"})
+	if err := s.macie.Set(macie); err != nil {
 		return fail("enable Macie", err)
 	}
 	if o.DatasetGroups > 0 {

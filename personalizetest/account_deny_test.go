@@ -167,3 +167,23 @@ func TestAccountRequestLog(t *testing.T) {
 		t.Errorf("request log (-want +got):\n%s", diff)
 	}
 }
+
+func TestDenyAnyAccountOperation(t *testing.T) {
+	s := personalizetest.New(t)
+	ctx := context.Background()
+	jobID := seedForCalls(t, s)
+	for _, service := range []string{personalizetest.ServiceIAM, personalizetest.ServiceCloudTrail, personalizetest.ServiceMacie} {
+		t.Run(service, func(t *testing.T) {
+			s.Deny(service, personalizetest.AnyOperation)
+			defer s.Allow(service, personalizetest.AnyOperation)
+			for _, c := range accountCalls(s, jobID) {
+				err := c.call(ctx)
+				code, _ := apiError(err)
+				denied := code == "AccessDenied" || code == "AccessDeniedException"
+				if denied != (c.service == service) {
+					t.Errorf("%s %s under Deny(%s, *): %v", c.service, c.operation, service, err)
+				}
+			}
+		})
+	}
+}

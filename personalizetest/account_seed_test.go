@@ -346,3 +346,49 @@ func TestSeedAccountRejectsNegativeOptions(t *testing.T) {
 		t.Errorf("%d requests before refusing, want 0", n)
 	}
 }
+
+// A second account on the same Server adds to the first: the one role gets
+// both scenes' policies, Macie both jobs, CloudTrail both trails.
+func TestSeedAccountTwice(t *testing.T) {
+	s := personalizetest.New(t, func(o *personalizetest.Options) { o.StatusSteps = 0 })
+	ctx := context.Background()
+	first, err := s.SeedAccount(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := s.SeedAccount(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Bucket == second.Bucket || first.TrailName == second.TrailName || first.RolePolicyName == second.RolePolicyName {
+		t.Fatalf("the accounts share names: %+v and %+v", first, second)
+	}
+	cfg := s.Config()
+	names, err := iam.NewFromConfig(cfg).ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String("PersonalizeTestServiceRole")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNames := []string{first.RolePolicyName, second.RolePolicyName}
+	slices.Sort(wantNames)
+	if diff := cmp.Diff(wantNames, names.PolicyNames); diff != "" {
+		t.Errorf("role policies (-want +got):\n%s", diff)
+	}
+	jobs, err := macie2.NewFromConfig(cfg).ListClassificationJobs(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotJobs []string
+	for _, j := range jobs.Items {
+		gotJobs = append(gotJobs, aws.ToString(j.Name)+" "+j.BucketDefinitions[0].Buckets[0])
+	}
+	if diff := cmp.Diff([]string{first.MacieJobName + " " + first.Bucket, second.MacieJobName + " " + second.Bucket}, gotJobs); diff != "" {
+		t.Errorf("classification jobs (-want +got):\n%s", diff)
+	}
+	trails, err := cloudtrail.NewFromConfig(cfg).DescribeTrails(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trails.TrailList) != 2 {
+		t.Errorf("%d trails, want 2", len(trails.TrailList))
+	}
+}

@@ -31,8 +31,10 @@ const (
 	ServiceCloudTrail = "cloudtrail"
 	// ServiceMacie is Amazon Macie. When [Macie].Enabled is false, its
 	// operations answer AccessDeniedException with HTTP 401 and the
-	// message "Macie is not enabled.", as real Macie does; [Server.Deny]
-	// answers AccessDeniedException with HTTP 403 and IAM's message.
+	// message "Macie is not enabled.", as real Macie has been observed to
+	// (internal/fakemacie's documentation cites the sources); [Server.Deny]
+	// answers AccessDeniedException with HTTP 403 and IAM's "is not
+	// authorized to perform" message. Tell them apart by the message.
 	ServiceMacie = fakemacie.SigningName
 )
 

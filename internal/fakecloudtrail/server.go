@@ -49,7 +49,10 @@ func Operation(target string) (op string, ok bool) {
 	if op, ok := strings.CutPrefix(target, QualifiedTargetPrefix); ok {
 		return op, true
 	}
-	return strings.CutPrefix(target, TargetPrefix)
+	if op, ok := strings.CutPrefix(target, TargetPrefix); ok {
+		return op, true
+	}
+	return "", false
 }
 
 // Config says where a [Server]'s trails live.

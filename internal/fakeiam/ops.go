@@ -290,11 +290,12 @@ func (s *Server) listRolePolicies(form url.Values) (any, *apiError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
+	// The list element is written even when empty, as IAM writes it.
 	return struct {
-		PolicyNames []string `xml:"PolicyNames>member"`
-		IsTruncated bool     `xml:"IsTruncated"`
-		Marker      string   `xml:"Marker,omitempty"`
-	}{names, next != "", next}, nil
+		PolicyNames members[string] `xml:"PolicyNames"`
+		IsTruncated bool            `xml:"IsTruncated"`
+		Marker      string          `xml:"Marker,omitempty"`
+	}{members[string]{names}, next != "", next}, nil
 }
 
 func (s *Server) getRolePolicy(form url.Values) (any, *apiError) {
@@ -315,6 +316,12 @@ func (s *Server) getRolePolicy(form url.Values) (any, *apiError) {
 		PolicyName     string `xml:"PolicyName"`
 		PolicyDocument string `xml:"PolicyDocument"`
 	}{r.name, name, escapeDocument(doc)}, nil
+}
+
+// members is a query-protocol list: <member> elements in a wrapper that is
+// there even when the list is empty.
+type members[T any] struct {
+	Member []T `xml:"member"`
 }
 
 type attachedPolicy struct {
@@ -346,10 +353,10 @@ func (s *Server) listAttachedRolePolicies(form url.Values) (any, *apiError) {
 		out[i] = attachedPolicy{name, s.PolicyARN(name)}
 	}
 	return struct {
-		AttachedPolicies []attachedPolicy `xml:"AttachedPolicies>member"`
-		IsTruncated      bool             `xml:"IsTruncated"`
-		Marker           string           `xml:"Marker,omitempty"`
-	}{out, next != "", next}, nil
+		AttachedPolicies members[attachedPolicy] `xml:"AttachedPolicies"`
+		IsTruncated      bool                    `xml:"IsTruncated"`
+		Marker           string                  `xml:"Marker,omitempty"`
+	}{members[attachedPolicy]{out}, next != "", next}, nil
 }
 
 // policyOf resolves PolicyArn to one of the account's managed policies.

@@ -164,6 +164,25 @@ func (s *Server) PutRole(r Role) (string, error) {
 	return s.RoleARN(r.Path, r.Name), nil
 }
 
+// Role returns a copy of the role name as PutRole stored it, and whether it
+// exists.
+func (s *Server) Role(name string) (Role, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.roles[name]
+	if !ok {
+		return Role{}, false
+	}
+	out := Role{Name: r.name, Path: r.path, TrustPolicy: r.trust, Inline: map[string]string{}, Attached: map[string]string{}}
+	for name, doc := range r.inline {
+		out.Inline[name] = doc
+	}
+	for _, name := range r.attached {
+		out.Attached[name] = s.policies[name].document
+	}
+	return out, true
+}
+
 // DeleteRole deletes the role name, reporting whether it existed. Its
 // managed policies stay, detached from it.
 func (s *Server) DeleteRole(name string) bool {

@@ -13,19 +13,30 @@
 // # When Macie is not enabled
 //
 // Real Macie answers every operation of an account that has not enabled it
-// (GetMacieSession included) with AccessDeniedException and the message
-// "Macie is not enabled.", and the status observed in answers is HTTP 401,
-// not the 403 the API reference lists for AccessDeniedException. Sources:
-// the error text quoted from the AWS CLI in prowler-cloud/prowler#1279
-// ("An error occurred (AccessDeniedException) when calling the ListFindings
-// operation: Macie is not enabled."), the aws-sdk-go-v2 errors quoted in
-// mondoohq/mql#5988 ("https response error StatusCode: 401, ...,
-// AccessDeniedException: Macie is not enabled."), and AWS re:Post's "Macie
-// not enabled means false positive AccessDeniedExceptions in CloudTrail",
-// cited in ministryofjustice/modernisation-platform#8546. The emulator
-// answers exactly that, so a reader must tell "not enabled" (401, that
-// message) from "not allowed" (403, the IAM message [WriteError] writes for
-// a denied permission).
+// in the Region (GetMacieSession included) with AccessDeniedException and
+// the message "Macie is not enabled.". The API reference lists HTTP 403 for
+// AccessDeniedException; answers observed from the service carry HTTP 401.
+// Sources (searched 2026-11-29):
+//
+//   - prowler-cloud/prowler#1279 quotes the AWS CLI against an account
+//     without Macie: "An error occurred (AccessDeniedException) when calling
+//     the ListFindings operation: Macie is not enabled.";
+//   - mondoohq/mql#5988 (2025) quotes aws-sdk-go-v2 against such accounts:
+//     "operation error Macie2: ListClassificationJobs, https response error
+//     StatusCode: 401, ..., AccessDeniedException: Macie is not enabled.";
+//   - ministryofjustice/modernisation-platform#8546 cites AWS re:Post, "Macie
+//     not enabled means false positive AccessDeniedExceptions in
+//     CloudTrail", for AccessDenied answers to AWS Config's Macie reads in
+//     accounts without Macie;
+//   - AWS's own CloudFormation handler for AWS::Macie::Session treats
+//     "AccessDeniedException ... GetMacieSession operation: Macie is not
+//     enabled" as "not found", with a mocked status of 403 in its tests.
+//
+// The emulator answers AccessDeniedException, HTTP 401 ([NotEnabledStatus])
+// and "Macie is not enabled." ([NotEnabledMessage]). A reader should tell
+// "not enabled" from "not allowed" (HTTP 403, IAM's "is not authorized to
+// perform" message, which [WriteError] writes for a denied permission) by
+// the code and message, not by the status, which the sources disagree on.
 //
 // # What it does not do
 //
@@ -182,6 +193,19 @@ func (s *Server) Set(st State) error {
 	st.Jobs = nil
 	s.state, s.jobs = st, jobs
 	return nil
+}
+
+// State returns a copy of the account's Macie state.
+func (s *Server) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.state
+	st.Jobs = make([]Job, len(s.jobs))
+	for i, j := range s.jobs {
+		st.Jobs[i] = j.Job
+		st.Jobs[i].Buckets = append([]string(nil), j.Buckets...)
+	}
+	return st
 }
 
 // Operation names the operation of a Macie request by its method and path;
