@@ -240,14 +240,12 @@ func (a *auditor) describeAll(ctx context.Context, g *group, inv *inventory) {
 }
 
 func (a *auditor) readTags(ctx context.Context, r *resource) {
-	var tags []types.Tag
 	out, err := a.c.Personalize.ListTagsForResource(ctx, &personalize.ListTagsForResourceInput{ResourceArn: aws.String(r.arn)})
 	if err != nil {
 		a.readFailed(r.arn, "personalize:ListTagsForResource", err)
 		return
 	}
-	tags = out.Tags
-	r.tags = tags
+	r.tags = out.Tags
 }
 
 func (a *auditor) describe(ctx context.Context, r *resource) {
@@ -383,9 +381,9 @@ func (a *auditor) checkNames(inv *inventory) {
 	}
 }
 
+// article names a detector kind with its article: "an email", "a ssn".
 func article(kind string) string {
-	switch kind {
-	case "":
+	if kind == "" {
 		return "an identifying value"
 	}
 	if strings.ContainsRune("aeiou", rune(kind[0])) {
