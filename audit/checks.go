@@ -243,6 +243,14 @@ func (a *auditor) checkTrailBucket(ctx context.Context, bucket string) {
 		a.readFailed(bucket, "s3:GetBucketLocation", err)
 		return
 	}
+	if rep.Has(s3guard.FindingBucketRegionMismatch) {
+		// S3 redirects the configuration reads to the bucket's Region,
+		// where the audit's clients are not.
+		a.add(posture.Finding{ID: FindingTrailBucketOtherRegion, Severity: posture.Low, Resource: bucket,
+			Message:     "The trail's bucket is in another Region, so its encryption, policy and public access block were not checked.",
+			Remediation: "Check the bucket in its Region (the s3guard package, or Security Hub's S3 controls there)."})
+		return
+	}
 	for _, f := range rep.Findings {
 		if trailBucketFindings[f.ID] {
 			a.add(f)

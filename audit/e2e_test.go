@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize"
 	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/personalizetest"
@@ -168,6 +169,13 @@ var e2eBreakages = []e2eBreakage{
 			t.Fatal(err)
 		}
 	}, "s3.public-access-block-missing", func(a *account) string { return a.as.TrailBucket }},
+	{"trail bucket in another Region", func(t *testing.T, a *account) {
+		if _, err := s3.NewFromConfig(a.s.Config()).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("trail-elsewhere"),
+			CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}}); err != nil {
+			t.Fatal(err)
+		}
+		a.putTrail(t, func(tr *personalizetest.Trail) { tr.S3BucketName = "trail-elsewhere" })
+	}, FindingTrailBucketOtherRegion, func(*account) string { return "trail-elsewhere" }},
 	{"Macie off", func(t *testing.T, a *account) { a.setMacie(t, func(m *personalizetest.Macie) { m.Enabled = false }) },
 		FindingMacieDisabled, e2eRegion("Macie")},
 	{"Macie job paused by a user", func(t *testing.T, a *account) {

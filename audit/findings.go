@@ -53,6 +53,9 @@ const (
 	FindingTrailValidationOff = "audit.cloudtrail.log-validation-off"
 	// Medium: the trail's logs are not encrypted with a KMS key (Security Hub CloudTrail.2).
 	FindingTrailNotKMS = "audit.cloudtrail.not-kms-encrypted"
+	// Low: the trail's bucket is in another Region than the audited one, so
+	// its posture was not checked.
+	FindingTrailBucketOtherRegion = "audit.cloudtrail.bucket-other-region"
 
 	// Medium: a dataset group is not encrypted with a customer managed key.
 	FindingDatasetGroupNoKey = "audit.datasetgroup.no-customer-key"

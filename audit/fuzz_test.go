@@ -21,7 +21,7 @@ func FuzzCheckNames(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, tag string) {
 		a := &auditor{det: det}
 		inv := &inventory{resources: []*resource{{kind: kindDatasetGroup, name: name,
-			arn: "arn:aws:personalize:us-east-1:111122223333:dataset-group/" + name,
+			arn:  "arn:aws:personalize:us-east-1:111122223333:dataset-group/" + name,
 			tags: []ptypes.Tag{{TagKey: aws.String(tag), TagValue: aws.String(tag)}}}}}
 		a.checkNames(inv)
 		var values []string
