@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"crypto/tls"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -11,7 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	"github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/s3guard"
 )
@@ -89,17 +92,57 @@ type Clients struct {
 	S3          s3guard.CheckAPIClient
 }
 
-// NewClients returns the SDK's own clients for cfg. They keep the SDK's
-// standard retryer, so throttled calls back off and are retried rather than
-// repeated at once.
-func NewClients(cfg aws.Config) Clients {
-	return Clients{
-		STS:         sts.NewFromConfig(cfg),
-		IAM:         iam.NewFromConfig(cfg),
-		CloudTrail:  cloudtrail.NewFromConfig(cfg),
-		Macie:       macie2.NewFromConfig(cfg),
-		Personalize: personalize.NewFromConfig(cfg),
-		KMS:         awskms.NewFromConfig(cfg),
-		S3:          s3.NewFromConfig(cfg),
+// NewClients returns the SDK's own clients for cfg, with the module's
+// transport rules: an https endpoint, TLS 1.2 or later, and no wire dumps
+// (ClientLogMode's request and response dumps print session tokens; they are
+// switched off). An endpoint that breaks the rules is an error. The clients
+// keep cfg's retryer (config.LoadDefaultConfig's is the SDK's standard one),
+// so throttled calls back off and are retried rather than repeated at once.
+func NewClients(cfg aws.Config) (Clients, error) {
+	var h hardening
+	c := Clients{
+		STS: sts.NewFromConfig(cfg, func(o *sts.Options) {
+			o.HTTPClient = h.apply(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, &o.ClientLogMode, &o.APIOptions)
+		}),
+		IAM: iam.NewFromConfig(cfg, func(o *iam.Options) {
+			o.HTTPClient = h.apply(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, &o.ClientLogMode, &o.APIOptions)
+		}),
+		CloudTrail: cloudtrail.NewFromConfig(cfg, func(o *cloudtrail.Options) {
+			o.HTTPClient = h.apply(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, &o.ClientLogMode, &o.APIOptions)
+		}),
+		Macie: macie2.NewFromConfig(cfg, func(o *macie2.Options) {
+			o.HTTPClient = h.apply(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, &o.ClientLogMode, &o.APIOptions)
+		}),
+		Personalize: personalize.NewFromConfig(cfg, func(o *personalize.Options) {
+			o.HTTPClient = h.apply(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, &o.ClientLogMode, &o.APIOptions)
+		}),
+		KMS: awskms.NewFromConfig(cfg, func(o *awskms.Options) {
+			o.HTTPClient = h.apply(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, &o.ClientLogMode, &o.APIOptions)
+		}),
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
+			o.HTTPClient = h.apply(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, &o.ClientLogMode, &o.APIOptions)
+		}),
 	}
+	if h.err != nil {
+		return Clients{}, h.err
+	}
+	return c, nil
+}
+
+// hardening applies securetransport's rules in each client's options
+// function: there, a service-specific endpoint (AWS_ENDPOINT_URL_IAM, ...)
+// is already resolved into BaseEndpoint.
+type hardening struct{ err error }
+
+func (h *hardening) apply(base *string, disableHTTPS bool, hc aws.HTTPClient, mode *aws.ClientLogMode, api *[]func(*middleware.Stack) error) aws.HTTPClient {
+	c, m, _, err := securetransport.Secure(base, disableHTTPS, hc, *mode, tls.VersionTLS12, false)
+	if err != nil {
+		if h.err == nil {
+			h.err = err
+		}
+		return hc
+	}
+	*mode = m
+	*api = append(*api, securetransport.SilenceWireDumps)
+	return c
 }

@@ -65,7 +65,7 @@ func newEnv(t testing.TB) *env {
 		macie: &fakeMacie{enabled: true, jobs: []macietypes.JobSummary{{JobStatus: macietypes.JobStatusIdle,
 			BucketDefinitions: []macietypes.S3BucketDefinitionForJob{{AccountId: aws.String(personalizetest.AccountID), Buckets: []string{sc.Bucket}}}}}},
 	}
-	c := NewClients(retrying(s.Config()))
+	c := mustClients(t, retrying(s.Config()))
 	c.IAM, c.CloudTrail, c.Macie = e.iam, e.ct, e.macie
 	e.clients = c
 	return e

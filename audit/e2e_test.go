@@ -35,7 +35,7 @@ func newAccount(t testing.TB, optFns ...func(*personalizetest.AccountOptions)) *
 		t.Fatal(err)
 	}
 	s.ResetRequests()
-	return &account{s: s, as: as, clients: NewClients(retrying(s.Config()))}
+	return &account{s: s, as: as, clients: mustClients(t, retrying(s.Config()))}
 }
 
 func (a *account) run(t testing.TB) *Result {
@@ -118,7 +118,7 @@ func e2eRegion(prefix string) func(*account) string {
 
 var e2eBreakages = []e2eBreakage{
 	{"root caller", func(t *testing.T, a *account) {
-		a.clients = NewClients(a.s.ConfigAs(personalizetest.RootAccessKeyID))
+		a.clients = mustClients(t, retrying(a.s.ConfigAs(personalizetest.RootAccessKeyID)))
 	}, FindingRootCaller, func(*account) string { return "account " + personalizetest.AccountID }},
 	{"root without MFA", func(t *testing.T, a *account) { a.s.SetRootMFA(false) },
 		FindingRootMFADisabled, func(*account) string { return "account " + personalizetest.AccountID }},

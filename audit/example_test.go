@@ -24,7 +24,11 @@ func Example() {
 	}
 	s.SetRootMFA(false)
 
-	res, err := audit.Run(ctx, audit.NewClients(s.Config()), func(o *audit.Options) { o.Region = "us-east-1" })
+	clients, err := audit.NewClients(s.Config())
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := audit.Run(ctx, clients, func(o *audit.Options) { o.Region = "us-east-1" })
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -51,7 +55,11 @@ func ExampleRolePolicy() {
 		log.Fatal(err)
 	}
 
-	res, err := audit.ReadUsage(ctx, audit.NewClients(s.Config()), func(o *audit.Options) { o.Region = "us-east-1" })
+	clients, err := audit.NewClients(s.Config())
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := audit.ReadUsage(ctx, clients, func(o *audit.Options) { o.Region = "us-east-1" })
 	if err != nil {
 		log.Fatal(err)
 	}

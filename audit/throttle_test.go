@@ -1,29 +1,32 @@
 package audit
 
 import (
-	"io"
-	"net/http"
+	"context"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 )
 
-// throttled answers the first n ListDatasetGroups requests with Personalize's
-// throttling error, as AWS does under load, and passes everything else on.
+// throttled answers the first n ListDatasetGroups attempts with
+// Personalize's throttling error, as AWS does under load, from the innermost
+// step of the stack: each attempt of the retry loop reaches it.
 func throttled(cfg aws.Config, n int64, attempts *atomic.Int64) aws.Config {
 	cfg = retrying(cfg)
-	next := cfg.HTTPClient
-	cfg.HTTPClient = smithyhttp.ClientDoFunc(func(r *http.Request) (*http.Response, error) {
-		if r.Header.Get("X-Amz-Target") == "AmazonPersonalize.ListDatasetGroups" && attempts.Add(1) <= n {
-			return &http.Response{StatusCode: 400, Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
-				Body: io.NopCloser(strings.NewReader(`{"__type":"ThrottlingException","message":"Rate exceeded"}`)), Request: r}, nil
-		}
-		return next.Do(r)
+	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), func(st *middleware.Stack) error {
+		return st.Deserialize.Add(middleware.DeserializeMiddlewareFunc("Throttle", func(ctx context.Context, in middleware.DeserializeInput,
+			next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+			if middleware.GetOperationName(ctx) == "ListDatasetGroups" && attempts.Add(1) <= n {
+				return middleware.DeserializeOutput{}, middleware.Metadata{}, &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+			}
+			return next.HandleDeserialize(ctx, in)
+		}), middleware.After)
 	})
 	return cfg
 }
@@ -33,7 +36,7 @@ func throttled(cfg aws.Config, n int64, attempts *atomic.Int64) aws.Config {
 func TestThrottling(t *testing.T) {
 	e := newEnv(t)
 	var attempts atomic.Int64
-	c := NewClients(throttled(e.s.Config(), 1, &attempts))
+	c := mustClients(t, throttled(e.s.Config(), 1, &attempts))
 	e.clients.Personalize = c.Personalize
 	res := e.run(t)
 	if got := blocking(res.Report); len(got) != 0 {
@@ -46,7 +49,7 @@ func TestThrottling(t *testing.T) {
 	attempts.Store(0)
 	cfg := throttled(e.s.Config(), 1<<30, &attempts)
 	cfg.RetryMaxAttempts = 2
-	e.clients.Personalize = NewClients(cfg).Personalize
+	e.clients.Personalize = mustClients(t, cfg).Personalize
 	res = e.run(t)
 	if diff := cmp.Diff([]string{FindingReadFailed}, blocking(res.Report)); diff != "" {
 		t.Errorf("throttled past the retries: blocking findings mismatch (-want +got):\n%s", diff)
@@ -68,4 +71,27 @@ func retrying(cfg aws.Config) aws.Config {
 	cfg.Retryer = func() aws.Retryer { return retry.NewStandard() }
 	cfg.RetryMaxAttempts, cfg.RetryMode = 0, ""
 	return cfg
+}
+
+func mustClients(t testing.TB, cfg aws.Config) Clients {
+	t.Helper()
+	c, err := NewClients(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestNewClientsTransportRules(t *testing.T) {
+	e := newEnv(t)
+	cfg := e.s.Config()
+	cfg.BaseEndpoint = aws.String(strings.Replace(e.s.URL(), "https://", "http://", 1))
+	if _, err := NewClients(cfg); err == nil {
+		t.Error("NewClients(plain-http endpoint) = nil error, want a refusal")
+	}
+	cfg = e.s.Config()
+	cfg.ClientLogMode = aws.LogRequestWithBody | aws.LogResponseWithBody
+	if _, err := NewClients(cfg); err != nil {
+		t.Errorf("NewClients(with wire dumps) = %v, want them switched off, not refused", err)
+	}
 }

@@ -50,8 +50,13 @@ func (c *command) audit(ctx context.Context, args []string) int {
 		fmt.Fprintf(c.stderr, "personalizeguard audit: %v\n", err)
 		return exitError
 	}
+	clients, err := audit.NewClients(cfg)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "personalizeguard audit: %v\n", err)
+		return exitError
+	}
 	prog := c.newAuditProgress()
-	res, err := audit.Run(ctx, audit.NewClients(cfg), func(o *audit.Options) {
+	res, err := audit.Run(ctx, clients, func(o *audit.Options) {
 		o.Region, o.Concurrency = cfg.Region, *concurrency
 		if prog != nil {
 			o.Progress = prog.update

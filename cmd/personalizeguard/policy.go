@@ -105,7 +105,12 @@ func (c *command) policyRole(ctx context.Context, args []string) int {
 		fmt.Fprintf(c.stderr, "personalizeguard policy role: %v\n", err)
 		return exitError
 	}
-	res, err := audit.ReadUsage(ctx, audit.NewClients(cfg), func(o *audit.Options) { o.Region = cfg.Region })
+	clients, err := audit.NewClients(cfg)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "personalizeguard policy role: %v\n", err)
+		return exitError
+	}
+	res, err := audit.ReadUsage(ctx, clients, func(o *audit.Options) { o.Region = cfg.Region })
 	if err != nil {
 		fmt.Fprintf(c.stderr, "personalizeguard policy role: %v\n", err)
 		return exitError
