@@ -6,8 +6,9 @@
 //
 // # Running it
 //
-// [Run] takes one client per service ([Clients], built from an aws.Config by
-// [NewClients]: the SDK's own clients, or anything with the same methods) and
+// [Run] takes one client per service ([Clients]: the SDK's own clients, built
+// from an aws.Config by [NewClients] with the module's transport rules, or
+// anything with the same methods) and
 // returns a [Result] whose Report is a posture.Report: findings with stable
 // IDs (the Finding… constants, and the kms.… and s3.… IDs of packages kms and
 // s3guard), severities, resources, remediations and the Security Hub control
