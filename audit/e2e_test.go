@@ -250,3 +250,34 @@ func TestE2EEachBreakage(t *testing.T) {
 		})
 	}
 }
+
+// TestE2EFetchOnce: twelve dataset groups and 36 import jobs share the
+// scene's role, key and bucket; each remote answer is read once, and the
+// Personalize reads are one per resource.
+func TestE2EFetchOnce(t *testing.T) {
+	const groups, jobs = 12, 3
+	a := newAccount(t, func(o *personalizetest.AccountOptions) { o.DatasetGroups, o.JobsPerGroup = groups, jobs })
+	res := a.run(t)
+	if got := res.Report.Blocking(posture.Low); len(got) != 0 {
+		t.Fatalf("findings: %v", got)
+	}
+	got := map[string]int{}
+	for _, r := range a.s.Requests() {
+		got[r.Service+":"+r.Operation]++
+	}
+	want := map[string]int{
+		"sts:GetCallerIdentity": 1, "iam:GetAccountSummary": 1,
+		"iam:GetRole": 1, "iam:ListRolePolicies": 1, "iam:GetRolePolicy": 1, "iam:ListAttachedRolePolicies": 1,
+		"kms:DescribeKey": 1, "kms:GetKeyPolicy": 1, "kms:GetKeyRotationStatus": 1, "kms:ListGrants": 1,
+		"s3:GetBucketPolicy": 2, "s3:GetPublicAccessBlock": 2, // the data bucket and the trail's
+		"cloudtrail:DescribeTrails": 1, "cloudtrail:GetTrailStatus": 1, "cloudtrail:GetEventSelectors": 1,
+		"macie2:GetMacieSession": 1, "macie2:GetAutomatedDiscoveryConfiguration": 1, "macie2:ListClassificationJobs": 1,
+		"personalize:DescribeDatasetGroup":     groups + 1,
+		"personalize:DescribeDatasetImportJob": groups*jobs + 1,
+	}
+	for op, n := range want {
+		if got[op] != n {
+			t.Errorf("%s called %d times, want %d", op, got[op], n)
+		}
+	}
+}
