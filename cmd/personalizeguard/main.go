@@ -95,6 +95,10 @@ func (c *command) run(ctx context.Context, args []string) int {
 		return c.scan(ctx, args[1:])
 	case "pseudonymize", "pseudonymise":
 		return c.pseudonymize(ctx, args[1:])
+	case "audit":
+		return c.audit(ctx, args[1:])
+	case "policy":
+		return c.policy(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(c.stdout, usage)
 		return exitOK

@@ -1,0 +1,354 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/personalize"
+	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
+	"github.com/personalizeguard/personalizeguard/internal/sariftest"
+	"github.com/personalizeguard/personalizeguard/kms"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+	"github.com/personalizeguard/personalizeguard/posture"
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+// secretValues are what the dirty names and tags below hold; no output
+// may contain them.
+var secretValues = []string{"4111111111111111", "jane.doe", "example.com"}
+
+func dirty(t *testing.T, e *env) {
+	t.Helper()
+	ctx := context.Background()
+	pz := e.pz()
+	if _, err := pz.CreateDatasetGroup(ctx, &personalize.CreateDatasetGroupInput{Name: aws.String("cust4111111111111111"),
+		KmsKeyArn: aws.String(e.sc.KeyARN), RoleArn: aws.String(personalizetest.RoleARN)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pz.TagResource(ctx, &personalize.TagResourceInput{ResourceArn: aws.String(e.sc.DatasetGroupARN),
+		Tags: []ptypes.Tag{{TagKey: aws.String("jane.doe@example.com"), TagValue: aws.String("jane.doe@example.com")}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNoValueEchoed(t *testing.T) {
+	e := newEnv(t)
+	dirty(t, e)
+	res := e.run(t)
+	for _, id := range []string{FindingNameIdentifying, FindingTagIdentifying} {
+		if !res.Report.Has(id) {
+			t.Errorf("report lacks %s: %v", id, res.Report.IDs())
+		}
+	}
+	var out bytes.Buffer
+	if err := res.Report.WriteTable(&out); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Report.WriteJSON(&out); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Report.WriteSARIF(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range secretValues {
+		if strings.Contains(out.String(), v) {
+			t.Errorf("the report's outputs contain %q", v)
+		}
+	}
+}
+
+func TestSARIF(t *testing.T) {
+	e := newEnv(t)
+	dirty(t, e)
+	e.iam.mfa = 0
+	e.ct.trails[0].validation = false
+	res := e.run(t)
+	if len(res.Report.Findings) < 3 {
+		t.Fatalf("want several findings, got %v", res.Report.IDs())
+	}
+	var out bytes.Buffer
+	if err := res.Report.WriteSARIF(&out); err != nil {
+		t.Fatal(err)
+	}
+	if problems := sariftest.Check(out.Bytes()); len(problems) > 0 {
+		t.Errorf("WriteSARIF of the audit's report is not a valid log:\n%s", strings.Join(problems, "\n"))
+	}
+}
+
+// TestRolePolicy evaluates the generated policy with the module's IAM
+// evaluator: it allows exactly what is in use, and the audit, given it as the
+// role's only policy, finds nothing about the role.
+func TestRolePolicy(t *testing.T) {
+	const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	u := Usage{Partition: "aws", Region: "us-east-1", AccountID: "111122223333", Keys: []string{key}, Exports: true,
+		Locations: []Use{
+			{Location: s3guard.Location{Bucket: "data", Key: "imports/"}, Direction: s3guard.Read},
+			{Location: s3guard.Location{Bucket: "data", Key: "users.csv"}, Direction: s3guard.Read},
+			{Location: s3guard.Location{Bucket: "out", Key: "export/"}, Direction: s3guard.Write},
+		}}
+	b, err := RolePolicy(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := iampolicy.Parse(b)
+	if err != nil {
+		t.Fatalf("RolePolicy() is not a policy: %v\n%s", err, b)
+	}
+	const role = "arn:aws:iam::111122223333:role/P"
+	for i := range doc.Statement {
+		doc.Statement[i].Principal = &iampolicy.Principal{AWS: iampolicy.Values{role}} // an identity policy applies to its role
+	}
+	tests := []struct {
+		action, resource string
+		want             iampolicy.Decision
+	}{
+		{"s3:GetObject", "arn:aws:s3:::data/imports/2024/01.csv", iampolicy.Allowed},
+		{"s3:GetObject", "arn:aws:s3:::data/users.csv", iampolicy.Allowed},
+		{"s3:GetObject", "arn:aws:s3:::data/users.csv.bak", iampolicy.NotAllowed},
+		{"s3:GetObject", "arn:aws:s3:::data/private/x.csv", iampolicy.NotAllowed},
+		{"s3:PutObject", "arn:aws:s3:::data/imports/x.csv", iampolicy.NotAllowed},
+		{"s3:PutObject", "arn:aws:s3:::out/export/part-0", iampolicy.Allowed},
+		{"s3:GetObject", "arn:aws:s3:::out/export/part-0", iampolicy.NotAllowed},
+		{"s3:ListBucket", "arn:aws:s3:::data", iampolicy.Allowed},
+		{"s3:ListBucket", "arn:aws:s3:::other", iampolicy.NotAllowed},
+		{"s3:DeleteObject", "arn:aws:s3:::data/users.csv", iampolicy.NotAllowed},
+		{"kms:Decrypt", key, iampolicy.Allowed},
+		{"kms:GenerateDataKeyWithoutPlaintext", key, iampolicy.Allowed},
+		{"kms:Decrypt", strings.Replace(key, "1234abcd", "9999abcd", 1), iampolicy.NotAllowed},
+		{"kms:ScheduleKeyDeletion", key, iampolicy.NotAllowed},
+	}
+	for _, tt := range tests {
+		got := doc.Evaluate(iampolicy.Request{Actor: iampolicy.AWSPrincipal(role), Action: tt.action, Resource: tt.resource})
+		if got.Decision != tt.want {
+			t.Errorf("RolePolicy allows %s on %s: %v, want %v", tt.action, tt.resource, got.Decision, tt.want)
+		}
+	}
+	if got := kms.RequiredActions(true); !strings.Contains(string(b), got[len(got)-1]) {
+		t.Errorf("RolePolicy(Exports) lacks %s", got[len(got)-1])
+	}
+	if _, err := RolePolicy(Usage{}); err == nil {
+		t.Error("RolePolicy(Usage{}) = nil error, want one")
+	}
+
+	// The audit accepts the policy it generates.
+	e := newEnv(t)
+	gen, err := RolePolicy(e.run(t).Roles[personalizetest.RoleARN])
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.setRole("", string(gen))
+	if got := blocking(e.run(t).Report); len(got) != 0 {
+		t.Errorf("with the generated role policy, blocking findings %v", got)
+	}
+}
+
+// TestFetchOnce: many dataset groups and jobs share one role, key and bucket;
+// each is read once.
+func TestFetchOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, name := range []string{"g1", "g2", "g3", "g4"} {
+		if _, err := e.pz().CreateDatasetGroup(ctx, &personalize.CreateDatasetGroupInput{Name: aws.String(name),
+			KmsKeyArn: aws.String(e.sc.KeyARN), RoleArn: aws.String(personalizetest.RoleARN)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.iam.roles[testRole] = fakeRole{trust: goodTrust, attached: []string{"arn:aws:iam::111122223333:policy/p1", "arn:aws:iam::111122223333:policy/p2"}}
+	e.iam.policies["arn:aws:iam::111122223333:policy/p1"] = goodPolicy(e.sc.Bucket, e.sc.KeyARN)
+	e.iam.policies["arn:aws:iam::111122223333:policy/p2"] = goodPolicy(e.sc.Bucket, e.sc.KeyARN)
+	e.s.ResetRequests()
+	res := e.run(t)
+	if got := blocking(res.Report); len(got) != 0 {
+		t.Fatalf("blocking findings %v", got)
+	}
+	got := map[string]int{}
+	for _, r := range e.s.Requests() {
+		got[r.Service+":"+r.Operation]++
+	}
+	for _, op := range []string{"GetRole", "ListAttachedRolePolicies", "GetAccountSummary"} {
+		got["iam:"+op] = e.iam.count(op)
+	}
+	got["iam:GetPolicy"] = e.iam.count("GetPolicy")
+	want := map[string]int{
+		"iam:GetRole": 1, "iam:ListAttachedRolePolicies": 2, "iam:GetPolicy": 2, "iam:GetAccountSummary": 1,
+		"kms:DescribeKey": 1, "kms:GetKeyPolicy": 1, "kms:ListGrants": 1, "kms:GetKeyRotationStatus": 1,
+		"s3:GetBucketPolicy": 1, "s3:GetPublicAccessBlock": 1, // the jobs and the trail share the bucket here
+		"personalize:DescribeDatasetGroup": 5,
+		"sts:GetCallerIdentity":            1,
+	}
+	t.Logf("calls: %v", got)
+	for op, n := range want {
+		if got[op] != n {
+			t.Errorf("%s called %d times, want %d", op, got[op], n)
+		}
+	}
+}
+
+// countingPersonalize tracks how many Personalize calls are in flight.
+type countingPersonalize struct {
+	PersonalizeAPI
+	in, max atomic.Int64
+}
+
+func (c *countingPersonalize) enter() func() {
+	n := c.in.Add(1)
+	for {
+		m := c.max.Load()
+		if n <= m || c.max.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	time.Sleep(time.Millisecond) // let the others pile up, if the bound lets them
+	return func() { c.in.Add(-1) }
+}
+
+func (c *countingPersonalize) ListTagsForResource(ctx context.Context, in *personalize.ListTagsForResourceInput, o ...func(*personalize.Options)) (*personalize.ListTagsForResourceOutput, error) {
+	defer c.enter()()
+	return c.PersonalizeAPI.ListTagsForResource(ctx, in, o...)
+}
+
+func (c *countingPersonalize) DescribeDatasetGroup(ctx context.Context, in *personalize.DescribeDatasetGroupInput, o ...func(*personalize.Options)) (*personalize.DescribeDatasetGroupOutput, error) {
+	defer c.enter()()
+	return c.PersonalizeAPI.DescribeDatasetGroup(ctx, in, o...)
+}
+
+func TestConcurrencyBound(t *testing.T) {
+	for _, n := range []int{1, 3} {
+		e := newEnv(t)
+		for i := range 8 {
+			if _, err := e.pz().CreateDatasetGroup(context.Background(), &personalize.CreateDatasetGroupInput{Name: aws.String("g" + string(rune('a'+i))),
+				KmsKeyArn: aws.String(e.sc.KeyARN), RoleArn: aws.String(personalizetest.RoleARN)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cp := &countingPersonalize{PersonalizeAPI: e.clients.Personalize}
+		e.clients.Personalize = cp
+		var mu sync.Mutex
+		var last Progress
+		res, err := Run(context.Background(), e.clients, func(o *Options) {
+			o.Region, o.Concurrency = personalizetest.Region, n
+			o.Progress = func(p Progress) { mu.Lock(); last = p; mu.Unlock() }
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := blocking(res.Report); len(got) != 0 {
+			t.Errorf("Concurrency %d: blocking findings %v", n, got)
+		}
+		if m := cp.max.Load(); m > int64(n) {
+			t.Errorf("Concurrency %d: %d calls were in flight at once", n, m)
+		}
+		if last.Stage != "checks" || last.Done != last.Total || last.Total == 0 {
+			t.Errorf("Concurrency %d: last progress %+v, want checks done", n, last)
+		}
+	}
+}
+
+func TestRunArguments(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct {
+		name  string
+		c     func() Clients
+		opt   func(*Options)
+		field string
+	}{
+		{"no IAM client", func() Clients { c := e.clients; c.IAM = nil; return c }, func(o *Options) { o.Region = "us-east-1" }, "Clients.IAM"},
+		{"no Region", func() Clients { return e.clients }, func(*Options) {}, "Options.Region"},
+		{"negative concurrency", func() Clients { return e.clients }, func(o *Options) { o.Region, o.Concurrency = "us-east-1", -1 }, "Options.Concurrency"},
+	}
+	for _, tt := range tests {
+		e.s.ResetRequests()
+		_, err := Run(context.Background(), tt.c(), tt.opt)
+		var ae *ArgumentError
+		if !errors.As(err, &ae) || ae.Field != tt.field {
+			t.Errorf("%s: Run() error = %v, want an *ArgumentError for %s", tt.name, err, tt.field)
+		}
+		if n := len(e.s.Requests()); n != 0 {
+			t.Errorf("%s: %d requests before the error", tt.name, n)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, e.clients, func(o *Options) { o.Region = "us-east-1" }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run(canceled) error = %v, want context.Canceled", err)
+	}
+}
+
+func TestReadDeniedNamesPermission(t *testing.T) {
+	tests := []struct {
+		service, op, permission string
+	}{
+		{personalizetest.ServicePersonalize, "ListDatasetGroups", "personalize:ListDatasetGroups"},
+		{personalizetest.ServicePersonalize, "DescribeDatasetImportJob", "personalize:DescribeDatasetImportJob"},
+		{personalizetest.ServicePersonalize, "ListTagsForResource", "personalize:ListTagsForResource"},
+		{personalizetest.ServiceKMS, "GetKeyPolicy", "kms:GetKeyPolicy"},
+		{personalizetest.ServiceS3, "GetBucketPolicy", "s3:GetBucketPolicy"},
+		{personalizetest.ServiceSTS, "GetCallerIdentity", "sts:GetCallerIdentity"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.permission, func(t *testing.T) {
+			e := newEnv(t)
+			e.s.Deny(tt.service, tt.op)
+			res := e.run(t)
+			found := false
+			for _, f := range res.Report.Findings {
+				found = found || (f.ID == FindingReadDenied && strings.Contains(f.Message, tt.permission))
+			}
+			if !found {
+				t.Errorf("no %s naming %s in %v", FindingReadDenied, tt.permission, res.Report.Findings)
+			}
+			if res.Report.Passed(posture.High) {
+				t.Error("the report passes at high")
+			}
+		})
+	}
+}
+
+func TestGroupOfDataset(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"arn:aws:personalize:us-east-1:111122223333:dataset/g1/INTERACTIONS", "arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"},
+		{"arn:aws:personalize:us-east-1:111122223333:dataset/g1", ""},
+		{"arn:aws:personalize:us-east-1:111122223333:dataset-group/g1", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, groupOfDataset(tt.in)); diff != "" {
+			t.Errorf("groupOfDataset(%q) mismatch (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestReadUsage(t *testing.T) {
+	e := newEnv(t)
+	full := e.run(t)
+	only := Clients{STS: e.clients.STS, Personalize: e.clients.Personalize}
+	e.s.ResetRequests()
+	got, err := ReadUsage(context.Background(), only, func(o *Options) { o.Region = personalizetest.Region })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(full.Roles, got.Roles); diff != "" {
+		t.Errorf("ReadUsage().Roles mismatch (-want +got):\n%s", diff)
+	}
+	for _, r := range e.s.Requests() {
+		if r.Service != personalizetest.ServicePersonalize && r.Service != personalizetest.ServiceSTS || r.Operation == "ListTagsForResource" {
+			t.Errorf("ReadUsage called %s %s", r.Service, r.Operation)
+		}
+	}
+	e.s.Deny(personalizetest.ServicePersonalize, "DescribeDatasetImportJob")
+	_, err = ReadUsage(context.Background(), only, func(o *Options) { o.Region = personalizetest.Region })
+	var ie *IncompleteError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "personalize:DescribeDatasetImportJob") {
+		t.Errorf("ReadUsage() with a refused read: error = %v, want an *IncompleteError naming the permission", err)
+	}
+}
