@@ -25,12 +25,16 @@
 //   - datascan: a streaming scan of dataset CSVs, judged per column, and a
 //     rewriter that pseudonymises their identifier columns; the command
 //     cmd/personalizeguard runs both.
+//   - audit: the account around Personalize (identity, service roles,
+//     CloudTrail, Macie, every Personalize resource) against the same page,
+//     and the least-privilege role policy; cmd/personalizeguard audit and
+//     policy run it.
 //   - kms: key ARNs, key readiness checks for Personalize, key policy generator.
 //   - s3guard: S3 location parsing, bucket and object posture checks, bucket
 //     policy generator.
 //   - posture: the findings those checks report, as a table, JSON or SARIF.
 //   - personalizetest: in-process TLS endpoints for Personalize (control
-//     plane, events and runtime), S3, KMS and STS, so tests and examples run
+//     plane, events and runtime), S3, KMS, STS, IAM, CloudTrail and Macie, so tests and examples run
 //     offline against the real SDK serializers.
 //
 // # Example

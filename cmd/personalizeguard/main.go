@@ -1,5 +1,5 @@
 // Command personalizeguard checks Amazon Personalize data before it is
-// imported.
+// imported and the AWS account around Personalize.
 //
 //	go install github.com/personalizeguard/personalizeguard/cmd/personalizeguard@latest
 //
@@ -8,21 +8,29 @@
 //	personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...
 //	personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]
 //	                              [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
+//	personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N]
+//	personalizeguard policy key|bucket|role [flags]
 //
 // scan reads dataset CSVs and reports, per column, the identifying values they
 // hold (positions and kinds, never values); pseudonymize rewrites a CSV with
 // keyed pseudonyms in USER_ID and SESSION_ID, the ones the guarded data-plane
-// clients send. See package datascan.
+// clients send. See package datascan. audit reads the account and Region
+// (identity, Personalize's service roles, CloudTrail, Macie, every
+// Personalize resource) and reports findings; policy prints the key policy,
+// the bucket policy and the least-privilege role policy for what the
+// account's Personalize resources use. See package audit.
 //
 // scan -format json writes one object: {"files": [{"file", "report" (a
 // datascan.Report), "findings" (a posture.Report), "error"}], "sources":
 // [{"source", "objects", "report" (the objects' reports merged), "error"}],
 // "blocking"}; each object of an s3:// source is one of "files".
 //
-// Exit status: 0 when every file passes; 1 when a scan finds blocking values
-// or pseudonymize refuses a column; 2 for a usage error; 3 when a file or S3
-// object cannot be read (access denied included) or is not a well-formed
-// dataset CSV (nothing is skipped).
+// Exit status: 0 when every file passes; 1 when a scan finds blocking values,
+// pseudonymize refuses a column or audit finds a finding at -fail-on or
+// worse; 2 for a usage error; 3 when a file or S3 object cannot be read
+// (access denied included) or is not a well-formed dataset CSV (nothing is
+// skipped), or when audit or policy cannot load the AWS configuration. An
+// audit read that is refused is a finding, not a skip.
 package main
 
 import (
@@ -47,17 +55,19 @@ const (
 	exitError    = 3
 )
 
-const usage = `personalizeguard checks Amazon Personalize data before it is imported.
+const usage = `personalizeguard checks Amazon Personalize data before it is imported, and the account around it.
 
 Usage:
   personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE|s3://BUCKET/PREFIX/ ...
   personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]
                                 [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
+  personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N]
+  personalizeguard policy key|bucket|role [flags]
 
 Run "personalizeguard COMMAND -h" for a command's flags.
 
 Exit status: 0 pass, 1 blocking findings or refused columns, 2 usage error,
-3 unreadable or malformed input.
+3 unreadable or malformed input, or no AWS configuration.
 `
 
 func main() {
