@@ -85,7 +85,8 @@ KMS-encrypted dataset group, a schema, a dataset, an import and an export,
 then the requests the guard refuses and the log dumps it switches off before
 anything is sent; then the data plane: a campaign, a pseudonym key sealed
 under the KMS key, recommendations and events for a customer known by e-mail
-address sent under a pseudonym, and two more refusals. By default it runs
+address sent under a pseudonym, and two more refusals; last, the account
+audit of an emulated account, good and then broken. By default it runs
 offline against embedded endpoints.
 
 Flags (a flag left out falls back to the environment variable it names):
@@ -355,6 +356,9 @@ func flow(ctx context.Context, w io.Writer, s setup) error {
 	st.logModeOff(ctx, s, group, dg.DatasetGroupArn)
 	ran, err := st.dataPlane(ctx, s, client, dg.DatasetGroupArn, group)
 	if err != nil {
+		return err
+	}
+	if err := st.accountAudit(ctx, s); err != nil {
 		return err
 	}
 	if st.failed > 0 {

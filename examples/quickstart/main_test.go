@@ -60,6 +60,12 @@ func TestQuickstart(t *testing.T) {
 		"refused: GetRecommendations UserId by sensitive.email",
 		"input: EventList[0].Properties `{\"paymentCard\":\"[REDACTED:credit-card]\"}`",
 		"refused: PutEvents EventList[0].Properties by sensitive.credit-card",
+		"18. Audit an account set up as AWS's page asks",
+		"   ok: no finding; ",
+		"finding: critical audit.identity.root-mfa-disabled on account 111122223333 (Security Hub IAM.9)",
+		"finding: medium audit.cloudtrail.not-logging on arn:aws:cloudtrail:us-east-1:111122223333:trail/personalizetest-trail",
+		"finding: high audit.resource.tag-identifying on arn:aws:personalize:us-east-1:111122223333:dataset-group/quickstart-untracked\n",
+		"ok: exactly these four findings; the report names the tagged resource, never the tag's value",
 		"Every safeguard behaved as designed.",
 	} {
 		if !strings.Contains(got, want) {
@@ -82,7 +88,7 @@ func TestQuickstart(t *testing.T) {
 	if strings.Contains(got, "UNEXPECTED") || stderr.Len() != 0 {
 		t.Errorf("a step misbehaved:\n%s\nstderr:\n%s", got, stderr.String())
 	}
-	for _, secret := range []string{"12345678", "wJalrXUtnFEMI", "AKIAIOSFODNN7EXAMPLE", customerEmail, customerCard, webSession} {
+	for _, secret := range []string{"12345678", "wJalrXUtnFEMI", "AKIAIOSFODNN7EXAMPLE", customerEmail, customerCard, webSession, auditOwner} {
 		if strings.Contains(got, secret) {
 			t.Errorf("output echoes %q", secret)
 		}
@@ -285,5 +291,18 @@ func TestDataPlaneOnAGivenCampaign(t *testing.T) {
 		if srv.Seen(v) {
 			t.Errorf("the endpoint received %q", v)
 		}
+	}
+}
+
+// TestAccountAuditAgainstAWSIsSkipped: with -target aws the quickstart does
+// not read the whole account; it says which command does.
+func TestAccountAuditAgainstAWSIsSkipped(t *testing.T) {
+	var out bytes.Buffer
+	st := &steps{w: &out, n: 17}
+	if err := st.accountAudit(context.Background(), setup{}); err != nil || st.failed != 0 || st.n != 18 {
+		t.Errorf("accountAudit against AWS = %v, %d failed, %d steps; want nil, 0, one step", err, st.failed, st.n-17)
+	}
+	if !strings.Contains(out.String(), skippedAuditOnAWS) {
+		t.Errorf("output lacks the reason for skipping:\n%s", out.String())
 	}
 }
