@@ -201,12 +201,15 @@ const (
 func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	start := time.Now()
+	var start time.Time
+	if g.s.Logger != nil {
+		start = time.Now()
+	}
 	st := states.Get().(*callState)
 	st.ran, st.op = stageAudit, g.ops[middleware.GetOperationName(ctx)]
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
-	if g.s.Logger != nil {
+	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
 		g.writeAudit(ctx, st, md, err, time.Since(start))
 	}
 	st.reset()

@@ -260,11 +260,14 @@ func stateFrom(ctx context.Context) *callState {
 func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	start := time.Now()
+	var start time.Time
+	if g.s.Logger != nil {
+		start = time.Now()
+	}
 	st := states.Get().(*callState)
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
-	if g.s.Logger != nil {
+	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
 		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: time.Since(start)})
 	}
 	clear(st.pseudonyms)

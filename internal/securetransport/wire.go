@@ -27,38 +27,32 @@ import (
 // character schema, serializes to at most about 120 KiB.
 const MaxBody = 1 << 20
 
-// nopSpan is the span of the SDK's default tracer, which records nothing:
-// SendChecked sets no span properties on it, which would allocate for
-// nothing.
-var nopSpan = func() tracing.Span {
-	_, span := tracing.NopTracerProvider{}.Tracer("").StartSpan(context.Background(), "")
-	return span
-}()
+// nopTracer is the SDK's default tracer, which records nothing and hands
+// back the context it was given: with it, SendChecked starts no span and
+// sends the gate's own request as it is, without another copy to carry a
+// span's context.
+var nopTracer = tracing.NopTracerProvider{}.Tracer("")
 
-// SendChecked sends sent, the request the gate checked (see [Intake]), with
-// body, the bytes the gate checked, not the stream read again: no one can
-// change a string after its check. It does what smithy's ClientHandler does
-// (span and its properties, host check, error wrapping the retryer reads),
-// without ClientHandler's two copies of the request: sent is already the
-// gate's own. With no response, the output holds none, as ClientHandler's:
-// the SDK's middleware reads a RawResponse without checking it for nil.
-func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, body string) (middleware.DeserializeOutput, error) {
-	ctx, span := tracing.StartSpan(ctx, "DoHTTPRequest")
-	defer span.End()
-	hr := sent.WithContext(ctx)
-	hr.Body, hr.GetBody, hr.ContentLength = nil, nil, int64(len(body))
-	if body != "" {
-		cb := &CheckedBody{}
-		cb.r.Reset(body)
-		hr.Body = cb
+// SendChecked sends sent, the request the gate checked, as [Intake] built
+// it: its body is the bytes the gate checked, not the stream read again, so
+// no one can change a string after its check. It does what smithy's
+// ClientHandler does (span and its properties, host check, error wrapping
+// the retryer reads), without ClientHandler's two copies of the request:
+// sent is already the gate's own. With no response, the output holds none,
+// as ClientHandler's: the SDK's middleware reads a RawResponse without
+// checking it for nil.
+func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (middleware.DeserializeOutput, error) {
+	hr := sent
+	var span tracing.Span
+	if tracer, _ := tracing.GetOperationTracer(ctx); tracer != nopTracer {
+		ctx, span = tracing.StartSpan(ctx, "DoHTTPRequest")
+		defer span.End()
+		hr = sent.WithContext(ctx)
+		span.SetProperty("http.method", hr.Method)
+		span.SetProperty("http.request_content_length", hr.ContentLength)
 	}
 	if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
 		return middleware.DeserializeOutput{}, err
-	}
-	traced := span != nopSpan
-	if traced {
-		span.SetProperty("http.method", hr.Method)
-		span.SetProperty("http.request_content_length", hr.ContentLength)
 	}
 	resp, err := send.Do(hr)
 	if resp == nil {
@@ -71,7 +65,7 @@ func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, b
 			err = &smithy.CanceledError{Err: ctx.Err()}
 		}
 	}
-	if traced {
+	if span != nil {
 		span.SetProperty("net.protocol.version", strconv.Itoa(resp.ProtoMajor)+"."+strconv.Itoa(resp.ProtoMinor))
 		span.SetProperty("http.status_code", resp.StatusCode)
 		span.SetProperty("http.response_content_length", resp.ContentLength)
@@ -139,7 +133,7 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 	if err := c.CheckBody(ctx, op, body); err != nil {
 		return refuse(err)
 	}
-	out, err := SendChecked(ctx, send, sent, body)
+	out, err := SendChecked(ctx, send, sent)
 	return out, middleware.Metadata{}, err
 }
 
@@ -161,8 +155,9 @@ func Request(ctx context.Context, op string, in middleware.DeserializeInput, reg
 // runs the stream's own code, which may still change req, so it comes
 // first. The copy's header map and URL are the gate's own: nothing that
 // still holds req (a tracer, a context's Value, another goroutine) can
-// change them between the check and the send. It carries no trailer and
-// goes out with its length known; the transport rules hold for its URL.
+// change them between the check and the send. Its body is a reader of the
+// string returned, the one the gate checks; it carries no trailer and goes
+// out with its length known; the transport rules hold for its URL.
 func Intake(ctx context.Context, op string, req *smithyhttp.Request, region string) (*http.Request, string, error) {
 	if req.Request.Body != nil && req.Request.Body != http.NoBody {
 		// The SDK keeps the body in the request's stream; one put on the
@@ -173,19 +168,33 @@ func Intake(ctx context.Context, op string, req *smithyhttp.Request, region stri
 	if err != nil {
 		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err}
 	}
-	sent := *req.Request
+	// One copy, which carries the call's context, as ClientHandler's would;
+	// the URL and the body reader share one allocation.
+	sent := req.Request.WithContext(ctx)
+	own := &sentParts{url: *req.URL}
+	sent.URL = &own.url
 	sent.Header = req.Header.Clone()
-	u := *req.URL
-	sent.URL = &u
 	if len(sent.Trailer) > 0 {
 		return nil, "", &guarderr.SafeguardError{Operation: op, Field: "trailer", Rule: guarderr.RuleRequestChanged,
 			Reason: "the request carries trailers, which the guard does not check: something after the guard's checks put them there"}
 	}
 	sent.Trailer, sent.TransferEncoding = nil, nil
+	sent.Body, sent.GetBody, sent.ContentLength = nil, nil, int64(len(body))
+	if body != "" {
+		own.body.r.Reset(body)
+		sent.Body = &own.body
+	}
 	if err := CheckURL(ctx, op, sent.URL, region); err != nil {
 		return nil, "", err
 	}
-	return &sent, body, nil
+	return sent, body, nil
+}
+
+// sentParts are the parts of the gate's copy of a request that it does not
+// share with the SDK's.
+type sentParts struct {
+	url  url.URL
+	body CheckedBody
 }
 
 // CheckURL applies the transport rules to the URL about to be used: https,
@@ -268,15 +277,19 @@ func sigV4Authorization(v string) bool {
 		return false
 	}
 	names, sig, ok := strings.Cut(rest, ", Signature=")
-	if !ok || len(sig) != 64 || !allBytes(sig, isLowerHex) || names == "" || !allBytes(names, func(c byte) bool { return c == ';' || isHeaderNameByte(c) && !('A' <= c && c <= 'Z') }) {
+	if !ok || len(sig) != 64 || !allOf(sig, classLowerHex) || names == "" || !allOf(names, classSignedNames) {
 		return false
 	}
-	parts := strings.Split(cred, "/")
-	return len(parts) == 5 && len(parts[0]) <= 128 && parts[0] != "" && allBytes(parts[0], isAlnum) &&
-		len(parts[1]) == 8 && allBytes(parts[1], isDigit) &&
-		parts[2] != "" && len(parts[2]) <= 64 && allBytes(parts[2], isLowerLabel) &&
-		parts[3] != "" && len(parts[3]) <= 64 && allBytes(parts[3], isLowerLabel) &&
-		parts[4] == "aws4_request"
+	// <key id>/<yyyymmdd>/<region>/<service>/aws4_request, cut in place.
+	id, cred, _ := strings.Cut(cred, "/")
+	date, cred, _ := strings.Cut(cred, "/")
+	region, cred, _ := strings.Cut(cred, "/")
+	service, term, _ := strings.Cut(cred, "/")
+	return len(id) <= 128 && id != "" && allOf(id, classAlnum) &&
+		len(date) == 8 && allOf(date, classDigit) &&
+		region != "" && len(region) <= 64 && allOf(region, classLowerLabel) &&
+		service != "" && len(service) <= 64 && allOf(service, classLowerLabel) &&
+		term == "aws4_request"
 }
 
 // SignerAccessKeyID returns the access key ID of the credential scope of
@@ -300,16 +313,16 @@ func SignerAccessKeyID(req *http.Request) string {
 
 // amzDate is the signer's time, 20060102T150405Z.
 func amzDate(v string) bool {
-	return len(v) == 16 && v[8] == 'T' && v[15] == 'Z' && allBytes(v[:8], isDigit) && allBytes(v[9:15], isDigit)
+	return len(v) == 16 && v[8] == 'T' && v[15] == 'Z' && allOf(v[:8], classDigit) && allOf(v[9:15], classDigit)
 }
 
 // payloadHash is a body's SHA-256 in hex, or one of the signer's markers.
 func payloadHash(v string) bool {
-	if len(v) == 64 && allBytes(v, isLowerHex) || v == "UNSIGNED-PAYLOAD" {
+	if len(v) == 64 && allOf(v, classLowerHex) || v == "UNSIGNED-PAYLOAD" {
 		return true
 	}
 	marker, ok := strings.CutPrefix(v, "STREAMING-")
-	return ok && marker != "" && len(marker) <= 64 && allBytes(marker, func(c byte) bool { return 'A' <= c && c <= 'Z' || isDigit(c) || c == '-' })
+	return ok && marker != "" && len(marker) <= 64 && allOf(marker, classMarker)
 }
 
 // uuidShape is the SDK's invocation ID, a UUID.
@@ -322,7 +335,7 @@ func uuidShape(v string) bool {
 			if v[i] != '-' {
 				return false
 			}
-		} else if c := v[i]; !isLowerHex(c) && !('A' <= c && c <= 'F') {
+		} else if byteClass[v[i]]&classHex == 0 {
 			return false
 		}
 	}
@@ -338,7 +351,7 @@ func retryMetrics(v string) bool {
 		case !ok:
 			return false
 		case k == "attempt" || k == "max":
-			if val == "" || len(val) > 6 || !allBytes(val, isDigit) {
+			if val == "" || len(val) > 6 || !allOf(val, classDigit) {
 				return false
 			}
 		case k == "ttl":
@@ -352,24 +365,48 @@ func retryMetrics(v string) bool {
 	return true
 }
 
-func allBytes(s string, ok func(byte) bool) bool {
+// Byte classes of the computed headers' shapes, one bit each, looked up in
+// byteClass: a table read per byte costs less than a predicate call per
+// byte, and these headers are read on every call.
+const (
+	classDigit       = 1 << iota // 0-9
+	classLowerHex                // 0-9 a-f
+	classHex                     // 0-9 a-f A-F
+	classAlnum                   // 0-9 a-z A-Z
+	classLowerLabel              // 0-9 a-z -
+	classSignedNames             // a lower-case header name or ';': a SigV4 SignedHeaders list
+	classMarker                  // A-Z 0-9 -: a STREAMING- payload marker
+)
+
+var byteClass = func() (t [256]uint8) {
+	for i := range t {
+		c := byte(i)
+		digit := '0' <= c && c <= '9'
+		lower, upper := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z'
+		set := func(class uint8, ok bool) {
+			if ok {
+				t[i] |= class
+			}
+		}
+		set(classDigit, digit)
+		set(classLowerHex, digit || 'a' <= c && c <= 'f')
+		set(classHex, digit || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F')
+		set(classAlnum, digit || lower || upper)
+		set(classLowerLabel, digit || lower || c == '-')
+		set(classSignedNames, c == ';' || !upper && (digit || lower || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0))
+		set(classMarker, upper || digit || c == '-')
+	}
+	return t
+}()
+
+// allOf reports whether every byte of s is in class.
+func allOf(s string, class uint8) bool {
 	for i := range len(s) {
-		if !ok(s[i]) {
+		if byteClass[s[i]]&class == 0 {
 			return false
 		}
 	}
 	return true
-}
-
-func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
-func isLowerHex(c byte) bool   { return isDigit(c) || 'a' <= c && c <= 'f' }
-func isAlnum(c byte) bool      { return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-func isLowerLabel(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' || c == '-' }
-
-// isHeaderNameByte is a token character (RFC 9110), what a header name is
-// made of.
-func isHeaderNameByte(c byte) bool {
-	return isAlnum(c) || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // CheckRequestText scans, with det, the text of the request line (method,
@@ -387,16 +424,6 @@ func CheckRequestText(op string, req *http.Request, det *sensitive.Detector, cle
 }
 
 func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *CleanTexts) string {
-	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
-		if _, found := det.First(part); found {
-			return "URL"
-		}
-		if decoded := s3guard.DecodeKey(part); decoded != part {
-			if _, found := det.First(decoded); found {
-				return "URL"
-			}
-		}
-	}
 	dirty := func(s string) bool {
 		if s == "" || clean.Has(s) {
 			return false
@@ -406,6 +433,18 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 		}
 		clean.Add(s)
 		return false
+	}
+	// The same path ("/" on the JSON protocols) comes back on every call:
+	// the memo answers for it and for its decoded form.
+	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
+		if dirty(part) {
+			return "URL"
+		}
+		if strings.IndexByte(part, '%') >= 0 {
+			if decoded := s3guard.DecodeKey(part); decoded != part && dirty(decoded) {
+				return "URL"
+			}
+		}
 	}
 	if dirty(req.URL.Host) || dirty(req.Host) {
 		return "URL"
