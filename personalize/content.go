@@ -162,6 +162,9 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	if sh == nil {
 		sh = shapeUnknown
 	}
+	if w.passedBefore(rule, sh, s) {
+		return nil // the Initialize check passed this very string under this very rule
+	}
 	if sh.max > 0 && (len(s) > 4*sh.max || length(s) > sh.max) || length(s) < sh.min {
 		return w.fail(shapeFailure(rule, sh, true))
 	}
@@ -192,7 +195,39 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	if rule == ruleTagKey && hasPrefixFold(s, "aws:") {
 		return w.fail(RuleTagLimits, "tag keys must not start with aws:, which AWS reserves")
 	}
+	w.notePassed(rule, sh, s)
 	return nil
+}
+
+// passedCheck is a string that passed every rule of check at the
+// Initialize check.
+type passedCheck struct {
+	rule fieldRule
+	sh   *shape
+	s    string
+}
+
+// notePassed records, at the Initialize check, a string that passed rule
+// and sh; passedBefore lets the wire gate take the same string under the
+// same rule and shape as passed, since check is a function of those three
+// alone. A string the gate does not find here, one a hook changed or put
+// in included, is checked in full.
+func (w *walker) notePassed(rule fieldRule, sh *shape, s string) {
+	if w.st != nil && !w.wire && len(w.st.passed) < maxClean {
+		w.st.passed = append(w.st.passed, passedCheck{rule, sh, s})
+	}
+}
+
+func (w *walker) passedBefore(rule fieldRule, sh *shape, s string) bool {
+	if w.st == nil || !w.wire {
+		return false
+	}
+	for _, p := range w.st.passed {
+		if p.rule == rule && p.sh == sh && p.s == s {
+			return true
+		}
+	}
+	return false
 }
 
 // maxClean bounds the strings a call remembers as clean: enough for a
