@@ -434,17 +434,22 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 		clean.Add(s)
 		return false
 	}
-	// The same path ("/" on the JSON protocols) comes back on every call:
-	// the memo answers for it and for its decoded form.
+	// The same path ("/" on the JSON protocols, a campaign's on the
+	// runtime's REST-JSON) comes back on every call: a memo answers for a
+	// part found clean in every form, decoded ones included.
 	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
-		if dirty(part) {
+		if part == "" || clean.hasURL(part) {
+			continue
+		}
+		if _, found := det.First(part); found {
 			return "URL"
 		}
-		if strings.IndexByte(part, '%') >= 0 {
-			if decoded := s3guard.DecodeKey(part); decoded != part && dirty(decoded) {
+		if decoded := s3guard.DecodeKey(part); decoded != part {
+			if _, found := det.First(decoded); found {
 				return "URL"
 			}
 		}
+		clean.addURL(part)
 	}
 	if dirty(req.URL.Host) || dirty(req.Host) {
 		return "URL"
@@ -490,7 +495,8 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 type CleanTexts struct {
 	mu    sync.Mutex
 	set   atomic.Pointer[map[string]struct{}]
-	token atomic.Pointer[string] // the last session token found clean
+	urls  atomic.Pointer[map[string]struct{}] // URL parts clean as written and decoded
+	token atomic.Pointer[string]              // the last session token found clean
 }
 
 // sessionTokenClean reports whether det finds nothing in the session token
@@ -514,8 +520,16 @@ const (
 	maxCleanText  = 512
 )
 
-func (c *CleanTexts) Has(s string) bool {
-	m := c.set.Load()
+func (c *CleanTexts) Has(s string) bool { return has(&c.set, s) }
+
+func (c *CleanTexts) Add(s string) { c.add(&c.set, s) }
+
+func (c *CleanTexts) hasURL(s string) bool { return has(&c.urls, s) }
+
+func (c *CleanTexts) addURL(s string) { c.add(&c.urls, s) }
+
+func has(set *atomic.Pointer[map[string]struct{}], s string) bool {
+	m := set.Load()
 	if m == nil {
 		return false
 	}
@@ -523,14 +537,14 @@ func (c *CleanTexts) Has(s string) bool {
 	return ok
 }
 
-func (c *CleanTexts) Add(s string) {
-	if p := c.set.Load(); len(s) > maxCleanText || p != nil && len(*p) >= maxCleanTexts {
+func (c *CleanTexts) add(set *atomic.Pointer[map[string]struct{}], s string) {
+	if p := set.Load(); len(s) > maxCleanText || p != nil && len(*p) >= maxCleanTexts {
 		return // full: no lock taken on every call
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var old map[string]struct{}
-	if p := c.set.Load(); p != nil {
+	if p := set.Load(); p != nil {
 		old = *p
 	}
 	if _, ok := old[s]; ok || len(old) >= maxCleanTexts {
@@ -541,7 +555,7 @@ func (c *CleanTexts) Add(s string) {
 		m[k] = struct{}{}
 	}
 	m[strings.Clone(s)] = struct{}{}
-	c.set.Store(&m)
+	set.Store(&m)
 }
 
 // RefusingClient is the HTTP client a guard installs on the client it

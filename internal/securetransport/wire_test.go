@@ -112,6 +112,45 @@ func TestHeaderMemoNeverPassesAnIdentifyingValue(t *testing.T) {
 	}
 }
 
+// TestURLMemoNeverPassesAnIdentifyingValue: a URL part once found clean,
+// as written and decoded, is skipped after; a part whose decoded form holds
+// an e-mail is refused on every call, and never remembered.
+func TestURLMemoNeverPassesAnIdentifyingValue(t *testing.T) {
+	det := sensitive.Default()
+	var clean CleanTexts
+	request := func(rawURL string) *http.Request {
+		u, err := url.Parse(rawURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &http.Request{Method: http.MethodGet, URL: u, Host: u.Host, Header: http.Header{}}
+	}
+	const (
+		campaign = "https://personalize-runtime.us-east-1.amazonaws.com/recommendations?campaignArn=arn%3Aaws%3Apersonalize%3Aus-east-1%3A123456789012%3Acampaign%2Ffor-you"
+		// The e-mail only shows once the query is decoded, twice.
+		hidden = "https://personalize-runtime.us-east-1.amazonaws.com/recommendations?userId=jane.doe%2540example.com"
+	)
+	var got []string
+	for _, u := range []string{campaign, campaign, hidden, hidden, campaign} {
+		if sg := CheckRequestText("GetRecommendations", request(u), det, &clean); sg != nil {
+			got = append(got, sg.Rule+" "+sg.Field)
+			if strings.Contains(sg.Error(), "jane") {
+				t.Errorf("the error echoes the value: %v", sg)
+			}
+			continue
+		}
+		got = append(got, "pass")
+	}
+	refused := guarderr.RuleRequestChanged + ".sensitive URL"
+	want := []string{"pass", "pass", refused, refused, "pass"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+	if !clean.hasURL(request(campaign).URL.RawQuery) || clean.hasURL(request(hidden).URL.RawQuery) {
+		t.Error("the memo holds the wrong URL parts")
+	}
+}
+
 // TestSignerAccessKeyID: the access key ID of one SigV4 Authorization
 // header's credential scope, and "" for anything else.
 func TestSignerAccessKeyID(t *testing.T) {
