@@ -184,7 +184,7 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		text = arnResource(s)
 	}
 	if !w.checkedClean(text) {
-		if f, ok := w.g.s.Detector.First(text); ok {
+		if f, ok := w.g.identifying(text); ok {
 			return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 		}
 		w.noteClean(text)
@@ -228,6 +228,21 @@ func (w *walker) passedBefore(rule fieldRule, sh *shape, s string) bool {
 		}
 	}
 	return false
+}
+
+// identifying runs the detector on s, unless s is one of the values the
+// guard found clean before: tag keys and values, a role's name, come back
+// on every call, and the detector gives the same answer for the same text,
+// so each is scanned once per guard (up to the memo's bounds).
+func (g *Guard) identifying(s string) (sensitive.Finding, bool) {
+	if g.cleanTexts.Has(s) {
+		return sensitive.Finding{}, false
+	}
+	f, ok := g.s.Detector.First(s)
+	if !ok {
+		g.cleanTexts.Add(s)
+	}
+	return f, ok
 }
 
 // maxClean bounds the strings a call remembers as clean: enough for a
