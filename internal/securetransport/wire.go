@@ -1,6 +1,7 @@
 package securetransport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -229,21 +230,38 @@ func ReadBody(req *smithyhttp.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	n, known, _ := req.StreamLength()
-	if wt, ok := stream.(io.WriterTo); ok && known && n >= 0 && n <= MaxBody {
-		// The SDK's serializers give a *bytes.Reader: one copy, no buffer.
-		b.Grow(int(n))
-		if _, err := wt.WriteTo(&b); err != nil {
-			return "", err
-		}
-	} else if _, err := io.Copy(&b, io.LimitReader(stream, MaxBody+1)); err != nil {
+	var body string
+	if br, ok := stream.(*bytes.Reader); ok && br.Len() <= MaxBody {
+		// What the SDK's serializers give.
+		body = readBytesReader(br)
+	} else if body, err = readAll(stream); err != nil {
 		return "", err
 	}
-	if b.Len() > MaxBody {
+	if len(body) > MaxBody {
 		return "", errors.New("the request body is larger than any Personalize input (MaxBody)")
 	}
 	_, err = seeker.Seek(at, io.SeekStart)
+	return body, err
+}
+
+// readBytesReader reads the rest of r with one allocation, the string's:
+// through a buffer on the stack into a Builder that, unlike with io.Copy or
+// WriteTo, stays on the stack too.
+func readBytesReader(r *bytes.Reader) string {
+	var b strings.Builder
+	b.Grow(r.Len())
+	var chunk [1024]byte
+	for r.Len() > 0 {
+		n, _ := r.Read(chunk[:]) // a bytes.Reader with bytes left does not fail
+		b.Write(chunk[:n])
+	}
+	return b.String()
+}
+
+// readAll reads any other stream, up to one byte past MaxBody.
+func readAll(r io.Reader) (string, error) {
+	var b strings.Builder
+	_, err := io.Copy(&b, io.LimitReader(r, MaxBody+1))
 	return b.String(), err
 }
 
