@@ -361,17 +361,6 @@ func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 // owns it: two policies on one client would leave one of them silently
 // unenforced.
 func (g *Guard) addSteps(stack *middleware.Stack, steps []*step, pos middleware.RelativePosition) error {
-	if pos == middleware.Before && noneOf(stack, steps) {
-		// The usual case, on every call's new stack. Added at the front
-		// last one first, they end up in order, without smithy's Insert
-		// after an ID, which copies the rest of the list each time.
-		for i := len(steps) - 1; i >= 0; i-- {
-			if err := stack.Initialize.Add(steps[i], middleware.Before); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	for i, s := range steps {
 		if have, ok := stack.Initialize.Get(s.id); ok {
 			if ownerOf(have) != g {
@@ -390,16 +379,6 @@ func (g *Guard) addSteps(stack *middleware.Stack, steps []*step, pos middleware.
 		}
 	}
 	return nil
-}
-
-// noneOf reports whether none of steps is on stack.
-func noneOf(stack *middleware.Stack, steps []*step) bool {
-	for _, s := range steps {
-		if _, ok := stack.Initialize.Get(s.id); ok {
-			return false
-		}
-	}
-	return true
 }
 
 // addOwnTransport registers the transport rules alone, for the guard's own
