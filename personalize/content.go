@@ -184,7 +184,9 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		text = arnResource(s)
 	}
 	if !w.checkedClean(text) {
-		if f, ok := w.g.identifying(text); ok {
+		// A new resource's name is new on every call: it would fill the
+		// memo with values never seen again.
+		if f, ok := w.g.identifying(text, rule != ruleResourceName); ok {
 			return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 		}
 		w.noteClean(text)
@@ -233,13 +235,14 @@ func (w *walker) passedBefore(rule fieldRule, sh *shape, s string) bool {
 // identifying runs the detector on s, unless s is one of the values the
 // guard found clean before: tag keys and values, a role's name, come back
 // on every call, and the detector gives the same answer for the same text,
-// so each is scanned once per guard (up to the memo's bounds).
-func (g *Guard) identifying(s string) (sensitive.Finding, bool) {
+// so each is scanned once per guard (up to the memo's bounds). A clean s is
+// remembered when remember is set.
+func (g *Guard) identifying(s string, remember bool) (sensitive.Finding, bool) {
 	if g.cleanTexts.Has(s) {
 		return sensitive.Finding{}, false
 	}
 	f, ok := g.s.Detector.First(s)
-	if !ok {
+	if !ok && remember {
 		g.cleanTexts.Add(s)
 	}
 	return f, ok
