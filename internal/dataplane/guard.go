@@ -76,6 +76,11 @@ type Guard struct {
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values found clean
 	clean        securetransport.CleanTexts // body strings found clean
+	// props remembers, per properties member of the API and whether its
+	// operation is a catalogue's, the documents (as written in the body)
+	// that passed every check: ten events of one page view carry the
+	// same few. Built at construction; read without a lock.
+	props map[*Node]*[2]securetransport.CleanTexts
 }
 
 // NewGuard validates p for clients in cfg's Region. The guard's own STS
@@ -85,7 +90,10 @@ func NewGuard(cfg aws.Config, p Policy, api *API) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{s: s, api: api}
+	g := &Guard{s: s, api: api, props: map[*Node]*[2]securetransport.CleanTexts{}}
+	for _, root := range api.Operations {
+		g.addProperties(root, map[*Node]bool{})
+	}
 	g.audit = &step{id: IDAudit, g: g, handle: g.handleAudit}
 	g.ids = &step{id: IDIdentifiers, g: g, handle: g.handleIdentifiers}
 	if s.checksCaller() {
@@ -94,6 +102,22 @@ func NewGuard(cfg aws.Config, p Policy, api *API) (*Guard, error) {
 		}
 	}
 	return g, nil
+}
+
+// addProperties gives every properties member under n a memo in g.props.
+func (g *Guard) addProperties(n *Node, seen map[*Node]bool) {
+	if n == nil || seen[n] {
+		return
+	}
+	seen[n] = true
+	if n.Rule == RuleProperties && g.props[n] == nil {
+		g.props[n] = new([2]securetransport.CleanTexts)
+	}
+	for _, m := range n.Members {
+		g.addProperties(m, seen)
+	}
+	g.addProperties(n.Elem, seen)
+	g.addProperties(n.Key, seen)
 }
 
 // ClientOptions are the settings of one SDK client's Options the guard
