@@ -235,10 +235,10 @@ func (w *walker) passedBefore(rule fieldRule, sh *shape, s string) bool {
 // identifying runs the detector on s, unless s is one of the values the
 // guard found clean before: tag keys and values, a role's name, come back
 // on every call, and the detector gives the same answer for the same text,
-// so each is scanned once per guard (up to the memo's bounds). A clean s is
-// remembered when remember is set.
+// so each is scanned once per guard (up to the memo's bounds). The memo is
+// read and written only when remember is set.
 func (g *Guard) identifying(s string, remember bool) (sensitive.Finding, bool) {
-	if g.cleanTexts.Has(s) {
+	if remember && g.cleanTexts.Has(s) {
 		return sensitive.Finding{}, false
 	}
 	f, ok := g.s.Detector.First(s)

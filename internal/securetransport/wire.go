@@ -234,7 +234,7 @@ func ReadBody(req *smithyhttp.Request) (string, error) {
 	if br, ok := stream.(*bytes.Reader); ok && br.Len() <= MaxBody {
 		// What the SDK's serializers give.
 		body = readBytesReader(br)
-	} else if body, err = readAll(stream); err != nil {
+	} else if body, err = readAll(req, stream); err != nil {
 		return "", err
 	}
 	if len(body) > MaxBody {
@@ -258,9 +258,16 @@ func readBytesReader(r *bytes.Reader) string {
 	return b.String()
 }
 
-// readAll reads any other stream, up to one byte past MaxBody.
-func readAll(r io.Reader) (string, error) {
+// readAll reads any other stream of req, up to one byte past MaxBody: in
+// one copy when the stream writes itself out and its length is known.
+func readAll(req *smithyhttp.Request, r io.Reader) (string, error) {
 	var b strings.Builder
+	n, known, _ := req.StreamLength()
+	if wt, ok := r.(io.WriterTo); ok && known && n >= 0 && n <= MaxBody {
+		b.Grow(int(n))
+		_, err := wt.WriteTo(&b)
+		return b.String(), err
+	}
 	_, err := io.Copy(&b, io.LimitReader(r, MaxBody+1))
 	return b.String(), err
 }
