@@ -33,6 +33,10 @@ type walker struct {
 	root  *node  // the operation's input plan, on the wire
 	depth int
 	segs  [maxDepth]segment
+	// entries holds the map entries of segs, by depth; entered is set once
+	// one is, so that release clears them.
+	entries [maxDepth]mapEntry
+	entered bool
 }
 
 // walkers are pooled: a walker's path buffer is large, and escape analysis
@@ -48,6 +52,10 @@ func newWalker(g *Guard, ctx context.Context, wire bool, body string) *walker {
 // release returns w to the pool, dropping what it referenced.
 func (w *walker) release() {
 	clear(w.segs[:min(w.depth, maxDepth)])
+	if w.entered {
+		clear(w.entries[:])
+		w.entered = false
+	}
 	w.g, w.ctx, w.st, w.body, w.root = nil, nil, nil, "", nil
 	walkers.Put(w)
 }
@@ -55,6 +63,16 @@ func (w *walker) release() {
 func (w *walker) push(s segment) {
 	if w.depth < maxDepth {
 		w.segs[w.depth] = s
+	}
+	w.depth++
+}
+
+// pushEntry pushes the key (key 1) or the value (key 2) of the map entry e.
+func (w *walker) pushEntry(key int, e mapEntry) {
+	if w.depth < maxDepth {
+		w.entries[w.depth] = e
+		w.segs[w.depth] = segment{index: -1, key: key, entry: &w.entries[w.depth]}
+		w.entered = true
 	}
 	w.depth++
 }
@@ -111,13 +129,13 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 		iter := v.MapRange()
 		for iter.Next() {
 			k := iter.Key()
-			w.push(segment{index: -1, key: 1, mapV: v, mapK: k})
+			w.pushEntry(1, mapEntry{mapV: v, mapK: k})
 			if err := w.check(n.keyRule, n.keyShape, n.keyEnum, k.String()); err != nil {
 				return err
 			}
 			w.pop()
 			if n.elem != nil {
-				w.push(segment{index: -1, key: 2, mapV: v, mapK: k})
+				w.pushEntry(2, mapEntry{mapV: v, mapK: k})
 				if err := w.walk(n.elem, iter.Value()); err != nil {
 					return err
 				}
