@@ -113,9 +113,13 @@ func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, err
 		return posture.Report{}, &ArgumentError{Field: "client", Reason: "is nil"}
 	}
 	client, region := c.client, in.Region // the flight holds these, not the caller's input
-	f, _, err := c.facts.Do(ctx, factsKey{key: key, region: region}, func(ctx context.Context) (*keyFacts, error) {
-		return fetchKey(ctx, client, key, region)
-	})
+	fk := factsKey{key: key, region: region}
+	f, err, ok := c.facts.Cached(fk)
+	if !ok {
+		f, _, err = c.facts.Do(ctx, fk, func(ctx context.Context) (*keyFacts, error) {
+			return fetchKey(ctx, client, key, region)
+		})
+	}
 	if err != nil {
 		return posture.Report{}, err
 	}

@@ -48,6 +48,7 @@ type keyFacts struct {
 	// inputs whose SourceARNs pass and fail the same tests get the same
 	// report. See [keyFacts.report].
 	sourcePreds []sourcePred
+	sourceMatch []func(string) bool // sourcePreds' tests, as iampolicy.ValueMatch makes them
 
 	// memo holds reports derived from these facts, per input class. Readers
 	// load it without a lock (every CreateDatasetGroup reads it); a writer
@@ -118,6 +119,7 @@ func fetchKey(ctx context.Context, c CheckAPIClient, key KeyARN, region string) 
 		f.public = doc.PublicAllows()
 	}
 	f.sourcePreds = sourcePredicates(f.doc, f.serviceGrants)
+	f.sourceMatch = sourceMatchers(f.sourcePreds)
 	return f, nil
 }
 
@@ -241,18 +243,30 @@ func (f *keyFacts) classOf(in *CheckInput) inputClass {
 		cl.exact = in.SourceARN
 		return cl
 	}
-	for i, p := range f.sourcePreds {
-		var match bool
-		if p.op == "" {
-			match = p.want == in.SourceARN
-		} else {
-			match, _ = iampolicy.ValueMatch(p.op, p.want, in.SourceARN)
-		}
-		if match {
+	for i, match := range f.sourceMatch {
+		if match(in.SourceARN) {
 			cl.sig[i/64] |= 1 << (i % 64)
 		}
 	}
 	return cl
+}
+
+// sourceMatchers returns, for each of preds, the test a SourceARN goes
+// through, built once per key's facts rather than once per call.
+func sourceMatchers(preds []sourcePred) []func(string) bool {
+	out := make([]func(string) bool, len(preds))
+	for i, p := range preds {
+		want := p.want
+		if m, ok := iampolicy.ValueMatcher(p.op, want); ok && p.op != "" {
+			out[i] = m
+		} else {
+			// A grant's constraint, compared as is (and, as ValueMatch's
+			// false, an operator it does not compare by value).
+			isGrant := p.op == ""
+			out[i] = func(got string) bool { return isGrant && got == want }
+		}
+	}
+	return out
 }
 
 // maxMemo bounds the reports kept per key (one per input class: roles,

@@ -135,6 +135,7 @@ type callState struct {
 	dataset   string            // the dataset whose group's key an import or export check verified
 	schema    string            // the schema text the Initialize check read
 	clean     []string          // strings the Initialize check found clean (see noteClean)
+	passed    []passedCheck     // strings that passed the Initialize check's rules (see notePassed)
 	signer    string            // the access key ID whose principal the identity check looked up
 }
 
@@ -150,7 +151,9 @@ func (st *callState) reset() {
 	clear(st.roles)
 	clear(st.locations)
 	clear(st.clean)
-	*st = callState{reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], locations: st.locations[:0], clean: st.clean[:0]}
+	clear(st.passed)
+	*st = callState{reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], locations: st.locations[:0], clean: st.clean[:0],
+		passed: st.passed[:0]}
 }
 
 // stateFrom returns the call's state, or nil outside the guard's middleware.
@@ -201,12 +204,15 @@ const (
 func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	start := time.Now()
+	var start time.Time
+	if g.s.Logger != nil {
+		start = time.Now()
+	}
 	st := states.Get().(*callState)
 	st.ran, st.op = stageAudit, g.ops[middleware.GetOperationName(ctx)]
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
-	if g.s.Logger != nil {
+	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
 		g.writeAudit(ctx, st, md, err, time.Since(start))
 	}
 	st.reset()

@@ -33,6 +33,10 @@ type walker struct {
 	root  *node  // the operation's input plan, on the wire
 	depth int
 	segs  [maxDepth]segment
+	// entries holds the map entries of segs, by depth; entered is set once
+	// one is, so that release clears them.
+	entries [maxDepth]mapEntry
+	entered bool
 }
 
 // walkers are pooled: a walker's path buffer is large, and escape analysis
@@ -48,6 +52,10 @@ func newWalker(g *Guard, ctx context.Context, wire bool, body string) *walker {
 // release returns w to the pool, dropping what it referenced.
 func (w *walker) release() {
 	clear(w.segs[:min(w.depth, maxDepth)])
+	if w.entered {
+		clear(w.entries[:])
+		w.entered = false
+	}
 	w.g, w.ctx, w.st, w.body, w.root = nil, nil, nil, "", nil
 	walkers.Put(w)
 }
@@ -55,6 +63,16 @@ func (w *walker) release() {
 func (w *walker) push(s segment) {
 	if w.depth < maxDepth {
 		w.segs[w.depth] = s
+	}
+	w.depth++
+}
+
+// pushEntry pushes the key (key 1) or the value (key 2) of the map entry e.
+func (w *walker) pushEntry(key int, e mapEntry) {
+	if w.depth < maxDepth {
+		w.entries[w.depth] = e
+		w.segs[w.depth] = segment{index: -1, key: key, entry: &w.entries[w.depth]}
+		w.entered = true
 	}
 	w.depth++
 }
@@ -111,13 +129,13 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 		iter := v.MapRange()
 		for iter.Next() {
 			k := iter.Key()
-			w.push(segment{index: -1, key: 1, mapV: v, mapK: k})
+			w.pushEntry(1, mapEntry{mapV: v, mapK: k})
 			if err := w.check(n.keyRule, n.keyShape, n.keyEnum, k.String()); err != nil {
 				return err
 			}
 			w.pop()
 			if n.elem != nil {
-				w.push(segment{index: -1, key: 2, mapV: v, mapK: k})
+				w.pushEntry(2, mapEntry{mapV: v, mapK: k})
 				if err := w.walk(n.elem, iter.Value()); err != nil {
 					return err
 				}
@@ -162,6 +180,9 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	if sh == nil {
 		sh = shapeUnknown
 	}
+	if w.passedBefore(rule, sh, s) {
+		return nil // the Initialize check passed this very string under this very rule
+	}
 	if sh.max > 0 && (len(s) > 4*sh.max || length(s) > sh.max) || length(s) < sh.min {
 		return w.fail(shapeFailure(rule, sh, true))
 	}
@@ -181,7 +202,9 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		text = arnResource(s)
 	}
 	if !w.checkedClean(text) {
-		if f, ok := w.g.s.Detector.First(text); ok {
+		// A new resource's name is new on every call: it would fill the
+		// memo with values never seen again.
+		if f, ok := w.g.identifying(text, rule != ruleResourceName); ok {
 			return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 		}
 		w.noteClean(text)
@@ -192,7 +215,55 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	if rule == ruleTagKey && hasPrefixFold(s, "aws:") {
 		return w.fail(RuleTagLimits, "tag keys must not start with aws:, which AWS reserves")
 	}
+	w.notePassed(rule, sh, s)
 	return nil
+}
+
+// passedCheck is a string that passed every rule of check at the
+// Initialize check.
+type passedCheck struct {
+	rule fieldRule
+	sh   *shape
+	s    string
+}
+
+// notePassed records, at the Initialize check, a string that passed rule
+// and sh; passedBefore lets the wire gate take the same string under the
+// same rule and shape as passed, since check is a function of those three
+// alone. A string the gate does not find here, one a hook changed or put
+// in included, is checked in full.
+func (w *walker) notePassed(rule fieldRule, sh *shape, s string) {
+	if w.st != nil && !w.wire && len(w.st.passed) < maxClean {
+		w.st.passed = append(w.st.passed, passedCheck{rule, sh, s})
+	}
+}
+
+func (w *walker) passedBefore(rule fieldRule, sh *shape, s string) bool {
+	if w.st == nil || !w.wire {
+		return false
+	}
+	for _, p := range w.st.passed {
+		if p.rule == rule && p.sh == sh && p.s == s {
+			return true
+		}
+	}
+	return false
+}
+
+// identifying runs the detector on s, unless s is one of the values the
+// guard found clean before: tag keys and values, a role's name, come back
+// on every call, and the detector gives the same answer for the same text,
+// so each is scanned once per guard (up to the memo's bounds). The memo is
+// read and written only when remember is set.
+func (g *Guard) identifying(s string, remember bool) (sensitive.Finding, bool) {
+	if remember && g.cleanTexts.Has(s) {
+		return sensitive.Finding{}, false
+	}
+	f, ok := g.s.Detector.First(s)
+	if !ok && remember {
+		g.cleanTexts.Add(s)
+	}
+	return f, ok
 }
 
 // maxClean bounds the strings a call remembers as clean: enough for a

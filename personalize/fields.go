@@ -88,10 +88,17 @@ func (n *node) memberFold(name string) *node {
 // allocates nothing unless a field fails.
 type segment struct {
 	name  string
-	index int // slice index, or -1
-	key   int // 0: not a map; 1: map key; 2: map value
-	mapV  reflect.Value
-	mapK  reflect.Value
+	index int       // slice index, or -1
+	key   int       // 0: not a map; 1: map key; 2: map value
+	entry *mapEntry // the map entry, when key is not 0
+}
+
+// mapEntry is what names a map entry in a path: its rank among the map's
+// keys, found only when a path is formatted. Kept apart from segment, in
+// the walker, so that the segments pushed for every member stay small.
+type mapEntry struct {
+	mapV reflect.Value
+	mapK reflect.Value
 	// On the wire, a map is a JSON object: the body, the object's offset
 	// and the key as written.
 	body   string
@@ -118,10 +125,10 @@ func fieldPath(segs []segment) string {
 		}
 		if s.key != 0 {
 			b.WriteString("[#")
-			if s.body != "" {
-				b.WriteString(strconv.Itoa(wireKeyRank(s.body, s.objAt, s.rawKey)))
+			if e := s.entry; e.body != "" {
+				b.WriteString(strconv.Itoa(wireKeyRank(e.body, e.objAt, e.rawKey)))
 			} else {
-				b.WriteString(strconv.Itoa(mapRank(s.mapV, s.mapK)))
+				b.WriteString(strconv.Itoa(mapRank(e.mapV, e.mapK)))
 			}
 			b.WriteByte(']')
 			if s.key == 1 {

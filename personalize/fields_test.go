@@ -386,3 +386,44 @@ func TestStructsFitTheMemberSet(t *testing.T) {
 		visit(op.input, name)
 	}
 }
+
+// TestWirePassedMemo: the wire gate takes a string as passed only when the
+// Initialize check passed that very string under the same rule and shape. A
+// string that passed as a tag value, moved into a name by a hook, is
+// checked as a name; one that failed, or was never seen, is checked in full.
+func TestWirePassedMemo(t *testing.T) {
+	g := testGuard(t, Policy{})
+	tests := []struct {
+		name     string
+		initial  []string // tag values the Initialize check saw
+		rule     fieldRule
+		sh       *shape
+		sent     string
+		wantRule string
+	}{
+		{"tag value passed, sent as the same tag value", []string{"team recs"}, ruleTagValue, shapeTagValue, "team recs", ""},
+		{"tag value passed, sent as a name", []string{"team recs"}, ruleResourceName, shapeName, "team recs", RuleNamePattern},
+		{"tag value refused, sent again", []string{"jane.doe@example.com"}, ruleTagValue, shapeTagValue, "jane.doe@example.com", RuleSensitivePrefix + "email"},
+		{"never seen", nil, ruleTagValue, shapeTagValue, "jane.doe@example.com", RuleSensitivePrefix + "email"},
+	}
+	for _, tt := range tests {
+		st := &callState{}
+		ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), stateKey{}, st)
+		w := newWalker(g, ctx, false, "")
+		for _, v := range tt.initial {
+			_ = w.check(ruleTagValue, shapeTagValue, nil, v)
+		}
+		w.release()
+		w = newWalker(g, ctx, true, "{}")
+		err := w.check(tt.rule, tt.sh, nil, tt.sent)
+		w.release()
+		gotRule := ""
+		var sg *SafeguardError
+		if errors.As(err, &sg) {
+			gotRule = sg.Rule
+		}
+		if diff := cmp.Diff(tt.wantRule, gotRule); diff != "" {
+			t.Errorf("%s: rule (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}

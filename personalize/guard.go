@@ -61,6 +61,7 @@ type Guard struct {
 
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values the wire gate found clean
+	cleanTexts   securetransport.CleanTexts // field values the content checks found clean
 
 	// Built once so that registering them on each call's stack allocates
 	// nothing.

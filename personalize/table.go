@@ -233,24 +233,29 @@ func withStrings(params any, sets []fieldSet) any {
 	root := reflect.ValueOf(params)
 	cp := reflect.New(root.Type().Elem())
 	cp.Elem().Set(root.Elem())
-	for _, s := range sets {
-		setIn(cp.Elem(), s.at, s.value)
+	// The strings set are the copy's own, in one allocation: a pointer to
+	// the guard's settings would let a hook that writes through it change
+	// the key of later calls.
+	strs := make([]string, len(sets))
+	for i, s := range sets {
+		strs[i] = s.value
+		setIn(cp.Elem(), s.at, &strs[i])
 	}
 	return cp.Interface()
 }
 
-// setIn sets the *string field at in the struct v, replacing each struct
-// pointer on the way by a pointer to a copy.
-func setIn(v reflect.Value, at []int, s string) {
+// setIn sets the *string field at in the struct v to p, replacing each
+// struct pointer on the way by a pointer to a copy.
+func setIn(v reflect.Value, at []int, p *string) {
 	f := v.Field(at[0])
 	if len(at) == 1 {
-		f.Set(reflect.ValueOf(&s))
+		f.Set(reflect.ValueOf(p))
 		return
 	}
 	cp := reflect.New(f.Type().Elem())
 	cp.Elem().Set(f.Elem())
 	f.Set(cp)
-	setIn(cp.Elem(), at[1:], s)
+	setIn(cp.Elem(), at[1:], p)
 }
 
 // inputTypes maps each operation of the SDK client to its input type.

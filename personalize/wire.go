@@ -181,8 +181,8 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 					return err
 				}
 			}
-			seg := segment{index: -1, key: 1, body: w.body, objAt: objAt, rawKey: sc.Raw()}
-			w.push(seg)
+			entry := mapEntry{body: w.body, objAt: objAt, rawKey: sc.Raw()}
+			w.pushEntry(1, entry)
 			if err := w.check(n.keyRule, n.keyShape, n.keyEnum, sc.Text()); err != nil {
 				return err
 			}
@@ -191,8 +191,7 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 			if err != nil {
 				return w.wireSyntax()
 			}
-			seg.key = 2
-			w.push(seg)
+			w.pushEntry(2, entry)
 			if err := w.walkWire(n.elem, sc, vk); err != nil {
 				return err
 			}

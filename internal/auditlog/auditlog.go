@@ -51,17 +51,36 @@ type Call struct {
 	Duration   time.Duration
 }
 
-// Write logs the event of the call whose operation ctx names.
+// level is the level of a call's event: WARN for a call that failed or
+// would have been refused, INFO otherwise.
+func level(err error, reported int) slog.Level {
+	if err != nil || reported > 0 {
+		return slog.LevelWarn
+	}
+	return slog.LevelInfo
+}
+
+// Enabled reports whether l writes the event of a call that ended with err
+// and reported refusals in report-only mode: a guard then builds the event,
+// and otherwise nothing of it, not even the list of safeguards.
+func Enabled(ctx context.Context, l *slog.Logger, err error, reported int) bool {
+	return l != nil && l.Enabled(ctx, level(err, reported))
+}
+
+// Write logs the event of the call whose operation ctx names, when l's
+// handler is enabled for its level.
 func Write(ctx context.Context, l *slog.Logger, c Call) {
+	level := level(c.Err, len(c.Reported))
+	if !l.Enabled(ctx, level) {
+		return
+	}
 	attrs := make([]slog.Attr, 0, 10)
 	attrs = append(attrs, slog.String(KeyOperation, middleware.GetOperationName(ctx)))
-	level := slog.LevelInfo
 	var sg *guarderr.SafeguardError
 	switch {
 	case c.Err == nil:
 		attrs = append(attrs, slog.String(KeyOutcome, OutcomeAllowed))
 	case errors.As(c.Err, &sg):
-		level = slog.LevelWarn
 		outcome := OutcomeRejected
 		if sg.Sent {
 			outcome = OutcomeFailed // refused after the request went out
@@ -78,7 +97,6 @@ func Write(ctx context.Context, l *slog.Logger, c Call) {
 			attrs = append(attrs, slog.Any(KeyFindings, ids))
 		}
 	default:
-		level = slog.LevelWarn
 		attrs = append(attrs, slog.String(KeyOutcome, OutcomeFailed))
 		var ae smithy.APIError
 		if errors.As(c.Err, &ae) {
@@ -89,7 +107,6 @@ func Write(ctx context.Context, l *slog.Logger, c Call) {
 		attrs = append(attrs, slog.Any(KeySafeguards, c.Safeguards))
 	}
 	if len(c.Reported) > 0 {
-		level = slog.LevelWarn
 		rep := make([]string, len(c.Reported))
 		for i, r := range c.Reported {
 			rep[i] = r.Rule

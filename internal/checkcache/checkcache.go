@@ -93,6 +93,28 @@ func New[K comparable, V any](o Options) *Cache[K, V] {
 	return c
 }
 
+// Cached returns what Do would return from the cache for key without a
+// flight: the value or error of a finished, unexpired entry, and true; or
+// false when Do would have to wait or run check. A hit needs no check
+// function, so a caller that builds one per call (a closure) builds it only
+// on a miss.
+func (c *Cache[K, V]) Cached(key K) (V, error, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[key]; ok {
+		select {
+		case <-e.done:
+			if c.now().Before(e.expires) {
+				c.lru.moveToFront(e)
+				return e.val, e.err, true
+			}
+		default:
+		}
+	}
+	var zero V
+	return zero, nil, false
+}
+
 // Do returns the cached value for key, or runs check once for all concurrent
 // callers and caches its value for the TTL when it returns no error. The
 // second result reports whether the value (or error) came from the cache or

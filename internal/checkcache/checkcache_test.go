@@ -330,3 +330,66 @@ func (c waitingCtx) Done() <-chan struct{} {
 func barrier(wg *sync.WaitGroup) context.Context {
 	return waitingCtx{context.Background(), wg, new(sync.Once)}
 }
+
+// TestCachedAnswersAsDoWouldFromTheCache: Cached reports a hit exactly when
+// Do would answer from a finished, unexpired entry, with Do's value or
+// error, and never runs a check.
+func TestCachedAnswersAsDoWouldFromTheCache(t *testing.T) {
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	c := New[string, int](Options{TTL: time.Minute, FailureBackoff: time.Second, Now: clk.Now, Jitter: func() float64 { return 0.999 }})
+	ctx := context.Background()
+	errThrottled := errors.New("throttled")
+	release := make(chan struct{})
+	type got struct {
+		Val int
+		Err bool
+		Hit bool
+	}
+	steps := []struct {
+		reason  string
+		advance time.Duration
+		do      func() // what happens before Cached is asked about "k"
+		want    got
+	}{
+		{"an empty cache", 0, func() {}, got{}},
+		{"after a success", 0, func() { _, _, _ = c.Do(ctx, "k", func(context.Context) (int, error) { return 7, nil }) }, got{Val: 7, Hit: true}},
+		{"within the TTL", 59 * time.Second, func() {}, got{Val: 7, Hit: true}},
+		{"after the TTL", 2 * time.Second, func() {}, got{}},
+		{"after a failure, within its back-off", 0, func() { _, _, _ = c.Do(ctx, "k", func(context.Context) (int, error) { return 0, errThrottled }) }, got{Err: true, Hit: true}},
+		{"after the back-off", 2 * time.Second, func() {}, got{}},
+		{"while a flight runs", 0, func() {
+			go func() { _, _, _ = c.Do(ctx, "k", func(context.Context) (int, error) { <-release; return 8, nil }) }()
+			for !inFlight(c, "k") {
+				time.Sleep(time.Millisecond)
+			}
+		}, got{}},
+	}
+	for _, s := range steps {
+		clk.Advance(s.advance)
+		s.do()
+		v, err, hit := c.Cached("k")
+		if diff := cmp.Diff(s.want, got{Val: v, Err: err != nil, Hit: hit}); diff != "" {
+			t.Errorf("%s: Cached (-want +got):\n%s", s.reason, diff)
+		}
+	}
+	close(release)
+	if v, _, err := c.Do(ctx, "k", func(context.Context) (int, error) { return 0, errThrottled }); err != nil || v != 8 {
+		t.Errorf("the flight's value: Do = %d, %v; want 8, nil", v, err)
+	}
+}
+
+// inFlight reports whether a flight for key is running.
+func inFlight(c *Cache[string, int], key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[key]
+	if e == nil {
+		return false
+	}
+	select {
+	case <-e.done:
+		return false
+	default:
+		return true
+	}
+}

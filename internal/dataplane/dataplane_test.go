@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -210,5 +211,67 @@ func TestEmptyIdentifier(t *testing.T) {
 				t.Errorf("pseudonymizer %v: checkBody(%s) rule = %q, want %q", policy.Pseudonymizer != nil, tt.body, rule, tt.rule)
 			}
 		}
+	}
+}
+
+// TestPropertiesMemo: a properties document that passed is taken as passed
+// when it comes again, in the same member of the same kind of operation
+// only; a refused one, or one report-only mode reported, is checked again on
+// every call and refused or reported every time.
+func TestPropertiesMemo(t *testing.T) {
+	props := String(RuleProperties, 1, 32000)
+	api := &API{
+		Operations: map[string]*Node{
+			"PutItems":  Struct(map[string]*Node{"properties": props}),
+			"PutEvents": Struct(map[string]*Node{"properties": props}), // the same member, not a catalogue's
+		},
+		Catalogue:    map[string]bool{"PutItems": true},
+		Pseudonymize: testAPI.Pseudonymize,
+	}
+	const (
+		clean  = `{"properties":"{\"device\":\"mobile\"}"}`
+		public = `{"properties":"{\"description\":\"call jane.doe@example.com\"}"}` // public in the catalogue only
+		dirty  = `{"properties":"{\"contact\":\"jane.doe@example.com\"}"}`
+	)
+	type call struct{ op, body string }
+	calls := []call{{"PutItems", clean}, {"PutItems", public}, {"PutEvents", public}, {"PutEvents", dirty}, {"PutItems", dirty}}
+	run := func(g *Guard) (rules []string, reported int) {
+		for range 3 {
+			for _, c := range calls {
+				ctx := middleware.WithOperationName(context.Background(), c.op)
+				st := &callState{identifiers: true}
+				ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+				err := g.checkBody(ctx, c.op, st, c.body)
+				var sg *guarderr.SafeguardError
+				rule := "pass"
+				if errors.As(err, &sg) {
+					rule = sg.Rule
+				}
+				rules = append(rules, c.op+" "+rule)
+				reported += len(st.reported)
+			}
+		}
+		return rules, reported
+	}
+	var want []string
+	for range 3 {
+		want = append(want, "PutItems pass", "PutItems pass", "PutEvents sensitive.email", "PutEvents sensitive.email", "PutItems sensitive.email")
+	}
+	newGuard := func(p Policy) *Guard {
+		g, err := NewGuard(aws.Config{Region: "us-east-1"}, p, api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	got, _ := run(newGuard(Policy{PublicProperties: []string{"description"}}))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+	// Report-only mode lets the calls through and reports each of the
+	// three refusals on each of the three rounds.
+	_, reported := run(newGuard(Policy{PublicProperties: []string{"description"}, InsecureReportOnly: true, Logger: slog.New(slog.DiscardHandler)}))
+	if reported != 9 {
+		t.Errorf("report-only mode reported %d refusals, want 9 (3 a round)", reported)
 	}
 }

@@ -76,6 +76,11 @@ type Guard struct {
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values found clean
 	clean        securetransport.CleanTexts // body strings found clean
+	// props remembers, per properties member of the API and whether its
+	// operation is a catalogue's, the documents (as written in the body)
+	// that passed every check: ten events of one page view carry the
+	// same few. Built at construction; read without a lock.
+	props map[*Node]*[2]securetransport.CleanTexts
 }
 
 // NewGuard validates p for clients in cfg's Region. The guard's own STS
@@ -85,7 +90,10 @@ func NewGuard(cfg aws.Config, p Policy, api *API) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{s: s, api: api}
+	g := &Guard{s: s, api: api, props: map[*Node]*[2]securetransport.CleanTexts{}}
+	for _, root := range api.Operations {
+		g.addProperties(root, map[*Node]bool{})
+	}
 	g.audit = &step{id: IDAudit, g: g, handle: g.handleAudit}
 	g.ids = &step{id: IDIdentifiers, g: g, handle: g.handleIdentifiers}
 	if s.checksCaller() {
@@ -94,6 +102,22 @@ func NewGuard(cfg aws.Config, p Policy, api *API) (*Guard, error) {
 		}
 	}
 	return g, nil
+}
+
+// addProperties gives every properties member under n a memo in g.props.
+func (g *Guard) addProperties(n *Node, seen map[*Node]bool) {
+	if n == nil || seen[n] {
+		return
+	}
+	seen[n] = true
+	if n.Rule == RuleProperties && g.props[n] == nil {
+		g.props[n] = new([2]securetransport.CleanTexts)
+	}
+	for _, m := range n.Members {
+		g.addProperties(m, seen)
+	}
+	g.addProperties(n.Elem, seen)
+	g.addProperties(n.Key, seen)
 }
 
 // ClientOptions are the settings of one SDK client's Options the guard
@@ -260,11 +284,14 @@ func stateFrom(ctx context.Context) *callState {
 func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	start := time.Now()
+	var start time.Time
+	if g.s.Logger != nil {
+		start = time.Now()
+	}
 	st := states.Get().(*callState)
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
-	if g.s.Logger != nil {
+	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
 		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: time.Since(start)})
 	}
 	clear(st.pseudonyms)

@@ -143,6 +143,9 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		if k != jsonscan.String {
 			return w.syntax()
 		}
+		if n.Rule == RuleProperties {
+			return w.checkPropertiesMember(n, sc)
+		}
 		return w.check(n, sc.Text())
 	case n.isStruct():
 		if k != jsonscan.BeginObject {
@@ -342,6 +345,36 @@ func allIn(s string, ok func(byte) bool) bool {
 		}
 	}
 	return true
+}
+
+// checkPropertiesMember checks the properties document sc has just read,
+// unless the guard passed the very same text (as written, escapes and all)
+// in the same member of the same kind of operation before: check is a
+// function of the text, the member and whether the operation is a
+// catalogue's, and the memo holds only documents that passed every check
+// without a report.
+func (w *walker) checkPropertiesMember(n *Node, sc *jsonscan.Scanner) error {
+	var memo *securetransport.CleanTexts
+	if m := w.g.props[n]; m != nil {
+		memo = &m[0]
+		if w.g.api.Catalogue[w.op] {
+			memo = &m[1]
+		}
+		if memo.Has(sc.Raw()) {
+			return nil
+		}
+	}
+	reported := 0
+	if w.st != nil {
+		reported = len(w.st.reported)
+	}
+	if err := w.check(n, sc.Text()); err != nil {
+		return err
+	}
+	if memo != nil && (w.st == nil || len(w.st.reported) == reported) {
+		memo.Add(sc.Raw())
+	}
+	return nil
 }
 
 // checkProperties reads a properties member: one JSON object whose names

@@ -27,15 +27,14 @@ func CheckCaller(ctx context.Context, op string, c *callerid.Checker, creds aws.
 		return "", &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
 			Reason: whose + " could not be retrieved, so the guard cannot tell who signs", Err: err}
 	}
-	_, err = c.Check(ctx, got)
-	var root *callerid.RootCredentialsError
-	switch {
-	case errors.As(err, &root):
+	if _, err = c.Check(ctx, got); err == nil {
+		return got.AccessKeyID, nil
+	}
+	var root *callerid.RootCredentialsError // on the heap for errors.As: only on a refusal
+	if errors.As(err, &root) {
 		return got.AccessKeyID, &SafeguardError{Operation: op, Rule: RuleRootCredentials,
 			Reason: whose + " are the AWS account's root user's, which has every permission and cannot be limited by IAM; use an IAM role (or user) with only the permissions Personalize needs"}
-	case err != nil:
-		return got.AccessKeyID, &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
-			Reason: "who " + whose + " stand for could not be checked (STS GetCallerIdentity), so the guard refuses the call", Err: err}
 	}
-	return got.AccessKeyID, nil
+	return got.AccessKeyID, &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
+		Reason: "who " + whose + " stand for could not be checked (STS GetCallerIdentity), so the guard refuses the call", Err: err}
 }

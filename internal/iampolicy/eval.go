@@ -520,6 +520,41 @@ func arnMatch(pattern, arn string) bool {
 	return Glob(pattern, arn, false)
 }
 
+// arnPattern is an ARN pattern split once into what arnMatch splits on
+// every call: five components and the resource.
+type arnPattern struct {
+	parts    [5]string
+	resource string
+	ok       bool // the pattern has the five colons; without them nothing matches
+}
+
+func compileARNPattern(pattern string) arnPattern {
+	var p arnPattern
+	for i := range p.parts {
+		var ok bool
+		if p.parts[i], pattern, ok = strings.Cut(pattern, ":"); !ok {
+			return arnPattern{}
+		}
+	}
+	p.resource, p.ok = pattern, true
+	return p
+}
+
+// match is arnMatch(pattern, arn) for the pattern p was compiled from.
+func (p *arnPattern) match(arn string) bool {
+	if !p.ok {
+		return false
+	}
+	for i := range p.parts {
+		var a string
+		var ok bool
+		if a, arn, ok = strings.Cut(arn, ":"); !ok || !Glob(p.parts[i], a, false) {
+			return false
+		}
+	}
+	return Glob(p.resource, arn, false)
+}
+
 func numeric(op string) func(want, got string) bool {
 	return func(w, g string) bool {
 		wf, err1 := strconv.ParseFloat(w, 64)

@@ -27,6 +27,28 @@ func ValueMatch(op, want, got string) (match, ok bool) {
 	return m(want, got), true
 }
 
+// ValueMatcher returns ValueMatch(op, want, ·) as a function of the request
+// value, with what depends on op and want alone worked out once: the
+// operator, and an ARN pattern's six components. Callers that test many
+// request values against one policy value (a key policy's aws:SourceArn
+// against each new dataset group) build it once. ok is as ValueMatch's.
+func ValueMatcher(op, want string) (match func(got string) bool, ok bool) {
+	if i := strings.IndexByte(op, ':'); i >= 0 {
+		op = op[i+1:]
+	}
+	op, _ = strings.CutSuffix(op, "IfExists")
+	m, _, ok := operator(op)
+	if !ok {
+		return nil, false
+	}
+	switch op {
+	case "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike":
+		p := compileARNPattern(want)
+		return p.match, true
+	}
+	return func(got string) bool { return m(want, got) }, true
+}
+
 // ValueConditions yields the operator and each policy value of s's
 // conditions on key (matched without case, as IAM matches keys), skipping
 // operators that Evaluate decides without comparing values (see

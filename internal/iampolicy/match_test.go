@@ -34,7 +34,30 @@ func TestValueMatch(t *testing.T) {
 		if match != tt.match || ok != tt.ok {
 			t.Errorf("ValueMatch(%q, %q, %q) = %v, %v, want %v, %v (%s)", tt.op, tt.want, tt.got, match, ok, tt.match, tt.ok, tt.reason)
 		}
+		// ValueMatcher, built once for (op, want), answers alike.
+		m, ok := ValueMatcher(tt.op, tt.want)
+		if ok != tt.ok || ok && m(tt.got) != tt.match {
+			t.Errorf("ValueMatcher(%q, %q) on %q disagrees with ValueMatch (%s)", tt.op, tt.want, tt.got, tt.reason)
+		}
 	}
+}
+
+// FuzzValueMatcher: a matcher built once answers as ValueMatch does on
+// every value.
+func FuzzValueMatcher(f *testing.F) {
+	const dg = "arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"
+	for _, op := range []string{"ArnLike", "ArnNotEquals", "StringLike", "StringEquals", "ForAnyValue:StringEqualsIgnoreCase", "ArnEqualsIfExists"} {
+		f.Add(op, "arn:aws:personalize:*:111122223333:*", dg)
+		f.Add(op, "arn:aws:s3:::b/a:*", "arn:aws:s3:::b/a:b:c")
+		f.Add(op, "arn:*", "arn:aws")
+	}
+	f.Fuzz(func(t *testing.T, op, want, got string) {
+		match, ok := ValueMatch(op, want, got)
+		m, mok := ValueMatcher(op, want)
+		if mok != ok || ok && m(got) != match {
+			t.Errorf("ValueMatcher(%q, %q)(%q) disagrees with ValueMatch = %v, %v", op, want, got, match, ok)
+		}
+	})
 }
 
 func BenchmarkValueMatchArn(b *testing.B) {

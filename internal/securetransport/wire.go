@@ -1,6 +1,7 @@
 package securetransport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -27,38 +28,32 @@ import (
 // character schema, serializes to at most about 120 KiB.
 const MaxBody = 1 << 20
 
-// nopSpan is the span of the SDK's default tracer, which records nothing:
-// SendChecked sets no span properties on it, which would allocate for
-// nothing.
-var nopSpan = func() tracing.Span {
-	_, span := tracing.NopTracerProvider{}.Tracer("").StartSpan(context.Background(), "")
-	return span
-}()
+// nopTracer is the SDK's default tracer, which records nothing and hands
+// back the context it was given: with it, SendChecked starts no span and
+// sends the gate's own request as it is, without another copy to carry a
+// span's context.
+var nopTracer = tracing.NopTracerProvider{}.Tracer("")
 
-// SendChecked sends sent, the request the gate checked (see [Intake]), with
-// body, the bytes the gate checked, not the stream read again: no one can
-// change a string after its check. It does what smithy's ClientHandler does
-// (span and its properties, host check, error wrapping the retryer reads),
-// without ClientHandler's two copies of the request: sent is already the
-// gate's own. With no response, the output holds none, as ClientHandler's:
-// the SDK's middleware reads a RawResponse without checking it for nil.
-func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, body string) (middleware.DeserializeOutput, error) {
-	ctx, span := tracing.StartSpan(ctx, "DoHTTPRequest")
-	defer span.End()
-	hr := sent.WithContext(ctx)
-	hr.Body, hr.GetBody, hr.ContentLength = nil, nil, int64(len(body))
-	if body != "" {
-		cb := &CheckedBody{}
-		cb.r.Reset(body)
-		hr.Body = cb
+// SendChecked sends sent, the request the gate checked, as [Intake] built
+// it: its body is the bytes the gate checked, not the stream read again, so
+// no one can change a string after its check. It does what smithy's
+// ClientHandler does (span and its properties, host check, error wrapping
+// the retryer reads), without ClientHandler's two copies of the request:
+// sent is already the gate's own. With no response, the output holds none,
+// as ClientHandler's: the SDK's middleware reads a RawResponse without
+// checking it for nil.
+func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (middleware.DeserializeOutput, error) {
+	hr := sent
+	var span tracing.Span
+	if tracer, _ := tracing.GetOperationTracer(ctx); tracer != nopTracer {
+		ctx, span = tracing.StartSpan(ctx, "DoHTTPRequest")
+		defer span.End()
+		hr = sent.WithContext(ctx)
+		span.SetProperty("http.method", hr.Method)
+		span.SetProperty("http.request_content_length", hr.ContentLength)
 	}
 	if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
 		return middleware.DeserializeOutput{}, err
-	}
-	traced := span != nopSpan
-	if traced {
-		span.SetProperty("http.method", hr.Method)
-		span.SetProperty("http.request_content_length", hr.ContentLength)
 	}
 	resp, err := send.Do(hr)
 	if resp == nil {
@@ -71,7 +66,7 @@ func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, b
 			err = &smithy.CanceledError{Err: ctx.Err()}
 		}
 	}
-	if traced {
+	if span != nil {
 		span.SetProperty("net.protocol.version", strconv.Itoa(resp.ProtoMajor)+"."+strconv.Itoa(resp.ProtoMinor))
 		span.SetProperty("http.status_code", resp.StatusCode)
 		span.SetProperty("http.response_content_length", resp.ContentLength)
@@ -139,7 +134,7 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 	if err := c.CheckBody(ctx, op, body); err != nil {
 		return refuse(err)
 	}
-	out, err := SendChecked(ctx, send, sent, body)
+	out, err := SendChecked(ctx, send, sent)
 	return out, middleware.Metadata{}, err
 }
 
@@ -161,8 +156,9 @@ func Request(ctx context.Context, op string, in middleware.DeserializeInput, reg
 // runs the stream's own code, which may still change req, so it comes
 // first. The copy's header map and URL are the gate's own: nothing that
 // still holds req (a tracer, a context's Value, another goroutine) can
-// change them between the check and the send. It carries no trailer and
-// goes out with its length known; the transport rules hold for its URL.
+// change them between the check and the send. Its body is a reader of the
+// string returned, the one the gate checks; it carries no trailer and goes
+// out with its length known; the transport rules hold for its URL.
 func Intake(ctx context.Context, op string, req *smithyhttp.Request, region string) (*http.Request, string, error) {
 	if req.Request.Body != nil && req.Request.Body != http.NoBody {
 		// The SDK keeps the body in the request's stream; one put on the
@@ -173,19 +169,33 @@ func Intake(ctx context.Context, op string, req *smithyhttp.Request, region stri
 	if err != nil {
 		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err}
 	}
-	sent := *req.Request
+	// One copy, which carries the call's context, as ClientHandler's would;
+	// the URL and the body reader share one allocation.
+	sent := req.Request.WithContext(ctx)
+	own := &sentParts{url: *req.URL}
+	sent.URL = &own.url
 	sent.Header = req.Header.Clone()
-	u := *req.URL
-	sent.URL = &u
 	if len(sent.Trailer) > 0 {
 		return nil, "", &guarderr.SafeguardError{Operation: op, Field: "trailer", Rule: guarderr.RuleRequestChanged,
 			Reason: "the request carries trailers, which the guard does not check: something after the guard's checks put them there"}
 	}
 	sent.Trailer, sent.TransferEncoding = nil, nil
+	sent.Body, sent.GetBody, sent.ContentLength = nil, nil, int64(len(body))
+	if body != "" {
+		own.body.r.Reset(body)
+		sent.Body = &own.body
+	}
 	if err := CheckURL(ctx, op, sent.URL, region); err != nil {
 		return nil, "", err
 	}
-	return &sent, body, nil
+	return sent, body, nil
+}
+
+// sentParts are the parts of the gate's copy of a request that it does not
+// share with the SDK's.
+type sentParts struct {
+	url  url.URL
+	body CheckedBody
 }
 
 // CheckURL applies the transport rules to the URL about to be used: https,
@@ -220,21 +230,45 @@ func ReadBody(req *smithyhttp.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	n, known, _ := req.StreamLength()
-	if wt, ok := stream.(io.WriterTo); ok && known && n >= 0 && n <= MaxBody {
-		// The SDK's serializers give a *bytes.Reader: one copy, no buffer.
-		b.Grow(int(n))
-		if _, err := wt.WriteTo(&b); err != nil {
-			return "", err
-		}
-	} else if _, err := io.Copy(&b, io.LimitReader(stream, MaxBody+1)); err != nil {
+	var body string
+	if br, ok := stream.(*bytes.Reader); ok && br.Len() <= MaxBody {
+		// What the SDK's serializers give.
+		body = readBytesReader(br)
+	} else if body, err = readAll(req, stream); err != nil {
 		return "", err
 	}
-	if b.Len() > MaxBody {
+	if len(body) > MaxBody {
 		return "", errors.New("the request body is larger than any Personalize input (MaxBody)")
 	}
 	_, err = seeker.Seek(at, io.SeekStart)
+	return body, err
+}
+
+// readBytesReader reads the rest of r with one allocation, the string's:
+// through a buffer on the stack into a Builder that, unlike with io.Copy or
+// WriteTo, stays on the stack too.
+func readBytesReader(r *bytes.Reader) string {
+	var b strings.Builder
+	b.Grow(r.Len())
+	var chunk [1024]byte
+	for r.Len() > 0 {
+		n, _ := r.Read(chunk[:]) // a bytes.Reader with bytes left does not fail
+		b.Write(chunk[:n])
+	}
+	return b.String()
+}
+
+// readAll reads any other stream of req, up to one byte past MaxBody: in
+// one copy when the stream writes itself out and its length is known.
+func readAll(req *smithyhttp.Request, r io.Reader) (string, error) {
+	var b strings.Builder
+	n, known, _ := req.StreamLength()
+	if wt, ok := r.(io.WriterTo); ok && known && n >= 0 && n <= MaxBody {
+		b.Grow(int(n))
+		_, err := wt.WriteTo(&b)
+		return b.String(), err
+	}
+	_, err := io.Copy(&b, io.LimitReader(r, MaxBody+1))
 	return b.String(), err
 }
 
@@ -268,15 +302,19 @@ func sigV4Authorization(v string) bool {
 		return false
 	}
 	names, sig, ok := strings.Cut(rest, ", Signature=")
-	if !ok || len(sig) != 64 || !allBytes(sig, isLowerHex) || names == "" || !allBytes(names, func(c byte) bool { return c == ';' || isHeaderNameByte(c) && !('A' <= c && c <= 'Z') }) {
+	if !ok || len(sig) != 64 || !allOf(sig, classLowerHex) || names == "" || !allOf(names, classSignedNames) {
 		return false
 	}
-	parts := strings.Split(cred, "/")
-	return len(parts) == 5 && len(parts[0]) <= 128 && parts[0] != "" && allBytes(parts[0], isAlnum) &&
-		len(parts[1]) == 8 && allBytes(parts[1], isDigit) &&
-		parts[2] != "" && len(parts[2]) <= 64 && allBytes(parts[2], isLowerLabel) &&
-		parts[3] != "" && len(parts[3]) <= 64 && allBytes(parts[3], isLowerLabel) &&
-		parts[4] == "aws4_request"
+	// <key id>/<yyyymmdd>/<region>/<service>/aws4_request, cut in place.
+	id, cred, _ := strings.Cut(cred, "/")
+	date, cred, _ := strings.Cut(cred, "/")
+	region, cred, _ := strings.Cut(cred, "/")
+	service, term, _ := strings.Cut(cred, "/")
+	return len(id) <= 128 && id != "" && allOf(id, classAlnum) &&
+		len(date) == 8 && allOf(date, classDigit) &&
+		region != "" && len(region) <= 64 && allOf(region, classLowerLabel) &&
+		service != "" && len(service) <= 64 && allOf(service, classLowerLabel) &&
+		term == "aws4_request"
 }
 
 // SignerAccessKeyID returns the access key ID of the credential scope of
@@ -300,16 +338,16 @@ func SignerAccessKeyID(req *http.Request) string {
 
 // amzDate is the signer's time, 20060102T150405Z.
 func amzDate(v string) bool {
-	return len(v) == 16 && v[8] == 'T' && v[15] == 'Z' && allBytes(v[:8], isDigit) && allBytes(v[9:15], isDigit)
+	return len(v) == 16 && v[8] == 'T' && v[15] == 'Z' && allOf(v[:8], classDigit) && allOf(v[9:15], classDigit)
 }
 
 // payloadHash is a body's SHA-256 in hex, or one of the signer's markers.
 func payloadHash(v string) bool {
-	if len(v) == 64 && allBytes(v, isLowerHex) || v == "UNSIGNED-PAYLOAD" {
+	if len(v) == 64 && allOf(v, classLowerHex) || v == "UNSIGNED-PAYLOAD" {
 		return true
 	}
 	marker, ok := strings.CutPrefix(v, "STREAMING-")
-	return ok && marker != "" && len(marker) <= 64 && allBytes(marker, func(c byte) bool { return 'A' <= c && c <= 'Z' || isDigit(c) || c == '-' })
+	return ok && marker != "" && len(marker) <= 64 && allOf(marker, classMarker)
 }
 
 // uuidShape is the SDK's invocation ID, a UUID.
@@ -322,7 +360,7 @@ func uuidShape(v string) bool {
 			if v[i] != '-' {
 				return false
 			}
-		} else if c := v[i]; !isLowerHex(c) && !('A' <= c && c <= 'F') {
+		} else if byteClass[v[i]]&classHex == 0 {
 			return false
 		}
 	}
@@ -338,7 +376,7 @@ func retryMetrics(v string) bool {
 		case !ok:
 			return false
 		case k == "attempt" || k == "max":
-			if val == "" || len(val) > 6 || !allBytes(val, isDigit) {
+			if val == "" || len(val) > 6 || !allOf(val, classDigit) {
 				return false
 			}
 		case k == "ttl":
@@ -352,24 +390,48 @@ func retryMetrics(v string) bool {
 	return true
 }
 
-func allBytes(s string, ok func(byte) bool) bool {
+// Byte classes of the computed headers' shapes, one bit each, looked up in
+// byteClass: a table read per byte costs less than a predicate call per
+// byte, and these headers are read on every call.
+const (
+	classDigit       = 1 << iota // 0-9
+	classLowerHex                // 0-9 a-f
+	classHex                     // 0-9 a-f A-F
+	classAlnum                   // 0-9 a-z A-Z
+	classLowerLabel              // 0-9 a-z -
+	classSignedNames             // a lower-case header name or ';': a SigV4 SignedHeaders list
+	classMarker                  // A-Z 0-9 -: a STREAMING- payload marker
+)
+
+var byteClass = func() (t [256]uint8) {
+	for i := range t {
+		c := byte(i)
+		digit := '0' <= c && c <= '9'
+		lower, upper := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z'
+		set := func(class uint8, ok bool) {
+			if ok {
+				t[i] |= class
+			}
+		}
+		set(classDigit, digit)
+		set(classLowerHex, digit || 'a' <= c && c <= 'f')
+		set(classHex, digit || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F')
+		set(classAlnum, digit || lower || upper)
+		set(classLowerLabel, digit || lower || c == '-')
+		set(classSignedNames, c == ';' || !upper && (digit || lower || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0))
+		set(classMarker, upper || digit || c == '-')
+	}
+	return t
+}()
+
+// allOf reports whether every byte of s is in class.
+func allOf(s string, class uint8) bool {
 	for i := range len(s) {
-		if !ok(s[i]) {
+		if byteClass[s[i]]&class == 0 {
 			return false
 		}
 	}
 	return true
-}
-
-func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
-func isLowerHex(c byte) bool   { return isDigit(c) || 'a' <= c && c <= 'f' }
-func isAlnum(c byte) bool      { return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-func isLowerLabel(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' || c == '-' }
-
-// isHeaderNameByte is a token character (RFC 9110), what a header name is
-// made of.
-func isHeaderNameByte(c byte) bool {
-	return isAlnum(c) || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // CheckRequestText scans, with det, the text of the request line (method,
@@ -387,16 +449,6 @@ func CheckRequestText(op string, req *http.Request, det *sensitive.Detector, cle
 }
 
 func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *CleanTexts) string {
-	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
-		if _, found := det.First(part); found {
-			return "URL"
-		}
-		if decoded := s3guard.DecodeKey(part); decoded != part {
-			if _, found := det.First(decoded); found {
-				return "URL"
-			}
-		}
-	}
 	dirty := func(s string) bool {
 		if s == "" || clean.Has(s) {
 			return false
@@ -406,6 +458,23 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 		}
 		clean.Add(s)
 		return false
+	}
+	// The same path ("/" on the JSON protocols, a campaign's on the
+	// runtime's REST-JSON) comes back on every call: a memo answers for a
+	// part found clean in every form, decoded ones included.
+	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
+		if part == "" || clean.hasURL(part) {
+			continue
+		}
+		if _, found := det.First(part); found {
+			return "URL"
+		}
+		if decoded := s3guard.DecodeKey(part); decoded != part {
+			if _, found := det.First(decoded); found {
+				return "URL"
+			}
+		}
+		clean.addURL(part)
 	}
 	if dirty(req.URL.Host) || dirty(req.Host) {
 		return "URL"
@@ -451,7 +520,8 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 type CleanTexts struct {
 	mu    sync.Mutex
 	set   atomic.Pointer[map[string]struct{}]
-	token atomic.Pointer[string] // the last session token found clean
+	urls  atomic.Pointer[map[string]struct{}] // URL parts clean as written and decoded
+	token atomic.Pointer[string]              // the last session token found clean
 }
 
 // sessionTokenClean reports whether det finds nothing in the session token
@@ -475,8 +545,16 @@ const (
 	maxCleanText  = 512
 )
 
-func (c *CleanTexts) Has(s string) bool {
-	m := c.set.Load()
+func (c *CleanTexts) Has(s string) bool { return has(&c.set, s) }
+
+func (c *CleanTexts) Add(s string) { c.add(&c.set, s) }
+
+func (c *CleanTexts) hasURL(s string) bool { return has(&c.urls, s) }
+
+func (c *CleanTexts) addURL(s string) { c.add(&c.urls, s) }
+
+func has(set *atomic.Pointer[map[string]struct{}], s string) bool {
+	m := set.Load()
 	if m == nil {
 		return false
 	}
@@ -484,14 +562,14 @@ func (c *CleanTexts) Has(s string) bool {
 	return ok
 }
 
-func (c *CleanTexts) Add(s string) {
-	if p := c.set.Load(); len(s) > maxCleanText || p != nil && len(*p) >= maxCleanTexts {
+func (c *CleanTexts) add(set *atomic.Pointer[map[string]struct{}], s string) {
+	if p := set.Load(); len(s) > maxCleanText || p != nil && len(*p) >= maxCleanTexts {
 		return // full: no lock taken on every call
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var old map[string]struct{}
-	if p := c.set.Load(); p != nil {
+	if p := set.Load(); p != nil {
 		old = *p
 	}
 	if _, ok := old[s]; ok || len(old) >= maxCleanTexts {
@@ -502,7 +580,7 @@ func (c *CleanTexts) Add(s string) {
 		m[k] = struct{}{}
 	}
 	m[strings.Clone(s)] = struct{}{}
-	c.set.Store(&m)
+	set.Store(&m)
 }
 
 // RefusingClient is the HTTP client a guard installs on the client it

@@ -1,12 +1,15 @@
 package securetransport
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
@@ -112,6 +115,45 @@ func TestHeaderMemoNeverPassesAnIdentifyingValue(t *testing.T) {
 	}
 }
 
+// TestURLMemoNeverPassesAnIdentifyingValue: a URL part once found clean,
+// as written and decoded, is skipped after; a part whose decoded form holds
+// an e-mail is refused on every call, and never remembered.
+func TestURLMemoNeverPassesAnIdentifyingValue(t *testing.T) {
+	det := sensitive.Default()
+	var clean CleanTexts
+	request := func(rawURL string) *http.Request {
+		u, err := url.Parse(rawURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &http.Request{Method: http.MethodGet, URL: u, Host: u.Host, Header: http.Header{}}
+	}
+	const (
+		campaign = "https://personalize-runtime.us-east-1.amazonaws.com/recommendations?campaignArn=arn%3Aaws%3Apersonalize%3Aus-east-1%3A123456789012%3Acampaign%2Ffor-you"
+		// The e-mail only shows once the query is decoded, twice.
+		hidden = "https://personalize-runtime.us-east-1.amazonaws.com/recommendations?userId=jane.doe%2540example.com"
+	)
+	var got []string
+	for _, u := range []string{campaign, campaign, hidden, hidden, campaign} {
+		if sg := CheckRequestText("GetRecommendations", request(u), det, &clean); sg != nil {
+			got = append(got, sg.Rule+" "+sg.Field)
+			if strings.Contains(sg.Error(), "jane") {
+				t.Errorf("the error echoes the value: %v", sg)
+			}
+			continue
+		}
+		got = append(got, "pass")
+	}
+	refused := guarderr.RuleRequestChanged + ".sensitive URL"
+	want := []string{"pass", "pass", refused, refused, "pass"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+	if !clean.hasURL(request(campaign).URL.RawQuery) || clean.hasURL(request(hidden).URL.RawQuery) {
+		t.Error("the memo holds the wrong URL parts")
+	}
+}
+
 // TestSignerAccessKeyID: the access key ID of one SigV4 Authorization
 // header's credential scope, and "" for anything else.
 func TestSignerAccessKeyID(t *testing.T) {
@@ -135,6 +177,52 @@ func TestSignerAccessKeyID(t *testing.T) {
 		}
 		if got := SignerAccessKeyID(r); got != tt.want {
 			t.Errorf("%s: SignerAccessKeyID(%q) = %q, want %q", tt.name, tt.values, got, tt.want)
+		}
+	}
+}
+
+// TestReadBody: the body is read from where the stream stands, whatever the
+// stream's type, the stream is put back there, and a body past MaxBody is
+// refused.
+func TestReadBody(t *testing.T) {
+	const body = `{"name":"movies","tags":[{"tagKey":"team","tagValue":"recs"}]}`
+	big := strings.Repeat("a", MaxBody+1)
+	tests := []struct {
+		name    string
+		stream  func() io.Reader
+		skip    int64 // bytes of the stream already read
+		want    string
+		wantErr bool
+	}{
+		{"bytes.Reader, as the SDK's serializers give", func() io.Reader { return bytes.NewReader([]byte(body)) }, 0, body, false},
+		{"strings.Reader", func() io.Reader { return strings.NewReader(body) }, 0, body, false},
+		{"a stream without WriteTo", func() io.Reader { return io.NewSectionReader(strings.NewReader(body), 0, int64(len(body))) }, 0, body, false},
+		{"from where the stream stands", func() io.Reader { return bytes.NewReader([]byte(body)) }, 9, body[9:], false},
+		{"past MaxBody, bytes.Reader", func() io.Reader { return bytes.NewReader([]byte(big)) }, 0, "", true},
+		{"past MaxBody, strings.Reader", func() io.Reader { return strings.NewReader(big) }, 0, "", true},
+	}
+	for _, tt := range tests {
+		stream := tt.stream()
+		if _, err := stream.(io.Seeker).Seek(tt.skip, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		req, err := smithyhttp.NewStackRequest().(*smithyhttp.Request).SetStream(stream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadBody(req)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s: ReadBody error %v, want error %v", tt.name, err, tt.wantErr)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: body (-want +got):\n%s", tt.name, diff)
+		}
+		if tt.wantErr {
+			continue
+		}
+		if at, _ := stream.(io.Seeker).Seek(0, io.SeekCurrent); at != tt.skip {
+			t.Errorf("%s: the stream stands at %d after ReadBody, want %d", tt.name, at, tt.skip)
 		}
 	}
 }
