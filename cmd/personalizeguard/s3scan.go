@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -132,10 +135,16 @@ func s3Error(op, permission, resource string, err error) error {
 // objectName is how an object is named in the output: s3://bucket/key, or,
 // when the key itself holds an identifying value (customer exports named
 // after a customer's e-mail address do), the bucket and the object's place
-// in the listing, so the output still never holds one.
+// in the listing, so the output still never holds one. A key with
+// characters that are not printable is quoted, Go-style.
 func objectName(bucket, key string, n int) string {
 	if _, found := sensitive.Default().First(key); found {
 		return fmt.Sprintf("s3://%s/(object %d of the listing: its key holds an identifying value)", bucket, n+1)
+	}
+	if strings.IndexFunc(key, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(key) {
+		// Whoever can upload names the objects: a line break, an escape or
+		// a bidirectional override would rewrite the operator's terminal.
+		return "s3://" + bucket + "/" + strconv.Quote(key)
 	}
 	return "s3://" + bucket + "/" + key
 }

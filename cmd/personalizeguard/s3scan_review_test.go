@@ -77,3 +77,41 @@ func TestScanS3SplitCards(t *testing.T) {
 		t.Errorf("scan of split cards mismatch (-want +got):\n%s\nstderr:\n%s", diff, &e.stderr)
 	}
 }
+
+// TestScanS3KeyControls: object keys are written by whoever can upload to
+// the bucket; a key's line breaks, escapes (C1 CSI) and bidirectional
+// overrides must not reach the operator's terminal, where they could
+// rewrite or hide the lines that report a dirty object.
+func TestScanS3KeyControls(t *testing.T) {
+	keys := []string{
+		"ctl/a-dirty.csv\rs3://elsewhere/clean.csv",
+		"ctl/b\u009b2A\u009b2K.csv",
+		"ctl/c\u202ecsv.exe",
+		"ctl/d\ttab.csv",
+	}
+	for _, format := range []string{"table", "json"} {
+		t.Run(format, func(t *testing.T) {
+			e := newS3Env(t)
+			objects := map[string]string{}
+			for _, k := range keys {
+				objects[k] = "USER_ID,ITEM_ID\nu1,i1\n"
+			}
+			e.put(t, objects)
+			e.srv.Deny("s3", "GetObject") // the keys reach stderr too
+			if got := e.run("scan", "-format", format, "s3://$BUCKET/ctl/"); got != exitError {
+				t.Errorf("exit status %d, want %d; stderr:\n%s", got, exitError, &e.stderr)
+			}
+			out := e.stdout.String() + e.stderr.String()
+			for _, bad := range []string{"\r", "\u009b", "\u202e", "\t"} {
+				if strings.Contains(out, bad) {
+					t.Errorf("the output holds %q from a key:\n%q", bad, out)
+				}
+			}
+			for _, want := range []string{`\r`, `\u009b`, `\u202e`, `\t`} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the output does not name a key with %s:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
