@@ -64,7 +64,7 @@ func (c *command) newS3Client(ctx context.Context) (*s3.Client, error) {
 }
 
 // listS3 returns the objects loc names: the object itself, or every object
-// under the prefix but folder markers, in the listing's order. pageSize 0
+// under the prefix but empty ones (folder markers), in the listing's order. pageSize 0
 // leaves the page size to S3.
 func listS3(ctx context.Context, client *s3.Client, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
 	if !loc.IsPrefix() {
@@ -90,8 +90,10 @@ func listS3(ctx context.Context, client *s3.Client, loc s3guard.Location, pageSi
 		}
 		for _, o := range page.Contents {
 			key := aws.ToString(o.Key)
-			if strings.HasSuffix(key, "/") && aws.ToInt64(o.Size) == 0 {
-				continue // a folder marker, not a file of the dataset
+			if aws.ToInt64(o.Size) == 0 {
+				// A folder marker, or a job's _SUCCESS marker: no rows.
+				// The guard's import scan skips them too.
+				continue
 			}
 			objs = append(objs, s3Object{key: key, etag: aws.ToString(o.ETag), size: aws.ToInt64(o.Size)})
 		}

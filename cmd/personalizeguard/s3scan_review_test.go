@@ -115,3 +115,14 @@ func TestScanS3KeyControls(t *testing.T) {
 		})
 	}
 }
+
+// TestScanS3EmptyObject: a zero-byte object under a prefix (the _SUCCESS
+// marker Spark and Glue jobs write) holds no rows; the guard's import scan
+// skips it, and so does the command.
+func TestScanS3EmptyObject(t *testing.T) {
+	e := newS3Env(t)
+	e.put(t, map[string]string{"spark/_SUCCESS": "", "spark/part-00000.csv": "USER_ID,ITEM_ID\nu1,i1\n"})
+	if got := e.run("scan", "s3://$BUCKET/spark/"); got != exitOK {
+		t.Errorf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, exitOK, &e.stdout, &e.stderr)
+	}
+}
