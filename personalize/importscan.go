@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -155,8 +156,13 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 // and shared by the object posture check and the scan: for an object, its
 // HeadObject answer; for a prefix, up to maxImportScanListKeys keys.
 type importSource struct {
-	s3   ImportReadAPIClient
-	loc  s3guard.Location
+	s3  ImportReadAPIClient
+	loc s3guard.Location
+	// mu holds the scan to the listing being read: the object check reads
+	// it on the checker's goroutine, which goes on when the caller's
+	// context ends first (and, under InsecureReportOnly, the caller goes on
+	// to the scan).
+	mu   sync.Mutex
 	read bool
 	l    s3guard.Listing
 	objs []sourceObject // the data objects: not folder markers, not empty
@@ -170,6 +176,8 @@ func (g *Guard) newImportSource(loc s3guard.Location) *importSource {
 // list reads the listing the first time it is called, within the check
 // that made src; it is an s3guard.ListFunc.
 func (src *importSource) list(ctx context.Context) (s3guard.Listing, error) {
+	src.mu.Lock()
+	defer src.mu.Unlock()
 	if !src.read {
 		src.read = true
 		src.err = src.fetch(ctx)
