@@ -116,6 +116,12 @@ func openS3(ctx context.Context, client *s3.Client, bucket string, o s3Object) (
 	if err != nil {
 		return nil, s3Error("GetObject", "s3:GetObject", "arn:aws:s3:::"+bucket+"/*", err)
 	}
+	if o.etag != "" && aws.ToString(out.ETag) != o.etag {
+		// An endpoint that ignores If-Match (S3-compatible stores,
+		// emulators) sent another version.
+		out.Body.Close()
+		return nil, errors.New("GetObject: the object changed after it was listed; scan again")
+	}
 	return out.Body, nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
 // put uploads objects to the scene's bucket.
@@ -125,4 +127,38 @@ func TestScanS3EmptyObject(t *testing.T) {
 	if got := e.run("scan", "s3://$BUCKET/spark/"); got != exitOK {
 		t.Errorf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, exitOK, &e.stdout, &e.stderr)
 	}
+}
+
+// TestScanS3ChangedAfterListing: an object replaced between the listing
+// and its read is an error naming the change, not a scan of the new
+// content under the old listing.
+func TestScanS3ChangedAfterListing(t *testing.T) {
+	e := newS3Env(t)
+	ctx := t.Context()
+	client, err := e.cmd.newS3Client(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := listS3(ctx, client, s3guardLocation(t, "s3://"+e.scene.Bucket+"/clean/"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.put(t, map[string]string{objs[0].key: "USER_ID,ITEM_ID\njane.doe@example.com,i1\n"})
+	body, err := openS3(ctx, client, e.scene.Bucket, objs[0])
+	if err == nil {
+		body.Close()
+		t.Fatal("openS3 read the replaced object")
+	}
+	if !strings.Contains(err.Error(), "changed after it was listed") {
+		t.Errorf("openS3: %v; want the change named", err)
+	}
+}
+
+func s3guardLocation(t *testing.T, s string) s3guard.Location {
+	t.Helper()
+	loc, err := s3guard.ParseLocation(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }
