@@ -268,6 +268,10 @@ func spread(objs []sourceObject, n int, pick func(int) int) []sourceObject {
 	return append(out, objs[len(objs)-1])
 }
 
+// errObjectChanged is a read that returned another version than the one
+// listed.
+var errObjectChanged = errors.New("the object changed after it was listed (its ETag differs); import again")
+
 // scanObject reads the first k.limit bytes of one object version and scans
 // the complete records among them.
 func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *datascan.Schema) (posture.Report, error) {
@@ -282,6 +286,12 @@ func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *d
 		return posture.Report{}, &s3guard.CheckError{Operation: "GetObject", Permission: "s3:GetObject", Resource: k.bucket, Err: err}
 	}
 	defer out.Body.Close()
+	if aws.ToString(out.ETag) != k.etag {
+		// An endpoint that ignores If-Match (S3-compatible stores,
+		// personalizetest) sent another version: its result, cached
+		// under k.etag, would pass the listed version's bytes later.
+		return posture.Report{}, &s3guard.CheckError{Operation: "GetObject", Permission: "s3:GetObject", Resource: k.bucket, Err: errObjectChanged}
+	}
 	src := io.Reader(io.LimitReader(out.Body, k.limit))
 	if truncated {
 		src = &wholeRecords{src: src}
