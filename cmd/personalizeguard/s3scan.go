@@ -63,10 +63,16 @@ func (c *command) newS3Client(ctx context.Context) (*s3.Client, error) {
 	return client, nil
 }
 
+// s3ListAPI is what listS3 calls; *s3.Client satisfies it.
+type s3ListAPI interface {
+	s3.HeadObjectAPIClient
+	s3.ListObjectsV2APIClient
+}
+
 // listS3 returns the objects loc names: the object itself, or every object
 // under the prefix but empty ones (folder markers), in the listing's order. pageSize 0
 // leaves the page size to S3.
-func listS3(ctx context.Context, client *s3.Client, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
+func listS3(ctx context.Context, client s3ListAPI, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
 	if !loc.IsPrefix() {
 		out, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
 		if err != nil {
@@ -82,6 +88,10 @@ func listS3(ctx context.Context, client *s3.Client, loc s3guard.Location, pageSi
 		in.MaxKeys = aws.Int32(pageSize)
 	}
 	var objs []s3Object
+	// S3 lists each key under the prefix once; a listing that does not
+	// (a proxy, or a store that ignores Prefix) is no list of what the
+	// import reads.
+	seen := map[string]bool{}
 	pages := s3.NewListObjectsV2Paginator(client, in)
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -90,6 +100,13 @@ func listS3(ctx context.Context, client *s3.Client, loc s3guard.Location, pageSi
 		}
 		for _, o := range page.Contents {
 			key := aws.ToString(o.Key)
+			switch {
+			case !strings.HasPrefix(key, loc.Key):
+				return nil, errors.New("ListObjectsV2 returned a key outside the prefix")
+			case seen[key]:
+				return nil, errors.New("ListObjectsV2 returned a key twice")
+			}
+			seen[key] = true
 			if aws.ToInt64(o.Size) == 0 {
 				// A folder marker, or a job's _SUCCESS marker: no rows.
 				// The guard's import scan skips them too.

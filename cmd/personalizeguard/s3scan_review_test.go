@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/s3guard"
@@ -161,4 +162,58 @@ func s3guardLocation(t *testing.T, s string) s3guard.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// pagesS3 answers ListObjectsV2 with fixed pages of keys.
+type pagesS3 struct {
+	s3.HeadObjectAPIClient // nil: not called for a prefix
+	pages                  [][]string
+}
+
+func (p *pagesS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	i := 0
+	if in.ContinuationToken != nil {
+		fmt.Sscan(*in.ContinuationToken, &i)
+	}
+	out := &s3.ListObjectsV2Output{}
+	for _, k := range p.pages[i] {
+		out.Contents = append(out.Contents, s3types.Object{Key: aws.String(k), ETag: aws.String(`"e"`), Size: aws.Int64(10)})
+	}
+	if i+1 < len(p.pages) {
+		out.IsTruncated, out.NextContinuationToken = aws.Bool(true), aws.String(fmt.Sprint(i+1))
+	}
+	return out, nil
+}
+
+// TestListS3Inconsistent: a listing that names a key twice, or a key
+// outside the prefix, is not one S3 makes for the prefix asked (a proxy or
+// a store that ignores Prefix): it is an error, not objects scanned twice
+// or objects the import never reads reported as the prefix's.
+func TestListS3Inconsistent(t *testing.T) {
+	loc := s3guardLocation(t, "s3://bucket-a/data/")
+	tests := []struct {
+		name    string
+		pages   [][]string
+		want    []string
+		wantErr string
+	}{
+		{name: "consistent", pages: [][]string{{"data/a.csv", "data/b.csv"}, {"data/c.csv"}}, want: []string{"data/a.csv", "data/b.csv", "data/c.csv"}},
+		{name: "a key twice over two pages", pages: [][]string{{"data/a.csv", "data/b.csv"}, {"data/b.csv"}}, wantErr: "twice"},
+		{name: "a key outside the prefix", pages: [][]string{{"data/a.csv"}, {"other/b.csv"}}, wantErr: "outside the prefix"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			objs, err := listS3(t.Context(), &pagesS3{pages: tt.pages}, loc, 0)
+			var got []string
+			for _, o := range objs {
+				got = append(got, o.key)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("listS3 keys mismatch (-want +got):\n%s", diff)
+			}
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("listS3: %v, want an error holding %q", err, tt.wantErr)
+			}
+		})
+	}
 }
