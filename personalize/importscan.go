@@ -26,7 +26,7 @@ import (
 // its own hardened S3 client. It samples the source (one object, or objects
 // the first and last of a prefix's listing and the rest drawn at random), scans what it read with datascan
 // against the dataset's own schema, and refuses the import when a column is
-// blocking. Results are cached per object version (bucket, key, ETag) and
+// blocking, in an object or over the objects read together (datascan.Merge). Results are cached per object version (bucket, key, ETag) and
 // schema; a read or a scan that cannot run refuses.
 
 // Import scan bounds.
@@ -74,7 +74,7 @@ type importScanner struct {
 	s3      ImportReadAPIClient
 	schemas SchemaAPIClient
 	parsed  *checkcache.Cache[string, *datascan.Schema]
-	objects *checkcache.Cache[scanKey, posture.Report]
+	objects *checkcache.Cache[scanKey, *datascan.Report] // shared: never modified
 }
 
 // sourceObject is one object of an import source to scan.
@@ -124,6 +124,7 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 	}
 	share := max(g.s.importScanBytes/int64(len(objs)), minObjectScanBytes)
 	var findings []posture.Finding
+	reps := make([]*datascan.Report, 0, len(objs))
 	for _, o := range objs {
 		if o.etag == "" {
 			// The ETag names the version scanned, in the cache and in the
@@ -132,7 +133,7 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 			return failed("S3 gave no ETag for an object of the import source, so the guard cannot tell which version it scans and refuses it", nil)
 		}
 		k := scanKey{bucket: loc.Bucket, key: o.key, etag: o.etag, schema: info.schemaARN, limit: min(share, o.size)}
-		rep, _, err := g.scan.objects.Do(ctx, k, func(ctx context.Context) (posture.Report, error) {
+		rep, _, err := g.scan.objects.Do(ctx, k, func(ctx context.Context) (*datascan.Report, error) {
 			return g.scanObject(ctx, k, o.size, schema)
 		})
 		if err != nil {
@@ -142,7 +143,13 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 			}
 			return failed("the import source could not be scanned (malformed CSV, or a header that does not match the dataset's schema), so the guard refuses it", err)
 		}
-		findings = append(findings, g.blocking(rep)...)
+		findings = append(findings, g.blocking(rep.Posture())...)
+		reps = append(reps, rep)
+	}
+	if len(findings) == 0 && len(reps) > 1 {
+		// Objects that pass one by one can be blocking together: card
+		// numbers split a few to an object are chance in each.
+		findings = g.blocking(datascan.Merge(loc.String(), reps...).Posture())
 	}
 	if len(findings) > 0 {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: findings[0].ID,
@@ -274,7 +281,7 @@ var errObjectChanged = errors.New("the object changed after it was listed (its E
 
 // scanObject reads the first k.limit bytes of one object version and scans
 // the complete records among them.
-func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *datascan.Schema) (posture.Report, error) {
+func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *datascan.Schema) (*datascan.Report, error) {
 	in := &s3.GetObjectInput{Bucket: aws.String(k.bucket), Key: aws.String(k.key)}
 	in.IfMatch = aws.String(k.etag) // the bytes scanned are those of the version cached
 	truncated := k.limit < size
@@ -283,14 +290,14 @@ func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *d
 	}
 	out, err := g.scan.s3.GetObject(ctx, in)
 	if err != nil {
-		return posture.Report{}, &s3guard.CheckError{Operation: "GetObject", Permission: "s3:GetObject", Resource: k.bucket, Err: err}
+		return nil, &s3guard.CheckError{Operation: "GetObject", Permission: "s3:GetObject", Resource: k.bucket, Err: err}
 	}
 	defer out.Body.Close()
 	if aws.ToString(out.ETag) != k.etag {
 		// An endpoint that ignores If-Match (S3-compatible stores,
 		// personalizetest) sent another version: its result, cached
 		// under k.etag, would pass the listed version's bytes later.
-		return posture.Report{}, &s3guard.CheckError{Operation: "GetObject", Permission: "s3:GetObject", Resource: k.bucket, Err: errObjectChanged}
+		return nil, &s3guard.CheckError{Operation: "GetObject", Permission: "s3:GetObject", Resource: k.bucket, Err: errObjectChanged}
 	}
 	src := io.Reader(io.LimitReader(out.Body, k.limit))
 	if truncated {
@@ -301,14 +308,14 @@ func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *d
 		o.Resource = "s3://" + k.bucket + "/" + k.key
 	})
 	if err != nil {
-		return posture.Report{}, err
+		return nil, err
 	}
 	if truncated && rep.Rows == 0 {
 		// The range held the header and no whole record (a first record
 		// longer than the range): nothing was judged, which is no pass.
-		return posture.Report{}, errNoRecordInRange
+		return nil, errNoRecordInRange
 	}
-	return rep.Posture(), nil
+	return rep, nil
 }
 
 // errNoRecordInRange is a sample that held no whole data record.

@@ -2,6 +2,8 @@ package personalize_test
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -70,4 +72,48 @@ func TestImportScanChangedBeforeRead(t *testing.T) {
 	// The changed read of the first import is remembered for the failure
 	// backoff: the second is refused as unscannable, not passed.
 	e.requireRefused(t, err, "DataSource.DataLocation", personalize.RuleImportScanFailed, dirtyCanaries...)
+}
+
+// luhnDigits returns digits with its Luhn check digit appended.
+func luhnDigits(digits string) string {
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if (len(digits)-i)%2 == 1 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return digits + strconv.Itoa((10-sum%10)%10)
+}
+
+// TestImportScanSplitCards: 19-digit card numbers in the item descriptions,
+// two to an object, are chance in each object alone; the objects the scan
+// reads are weighed together (datascan.Merge), as the command does, and
+// the import is refused.
+func TestImportScanSplitCards(t *testing.T) {
+	e, _, items := newScanEnv(t, personalize.Policy{})
+	ctx := context.Background()
+	s3c := s3.NewFromConfig(e.srv.Config())
+	var canaries []string
+	for i := range personalize.DefaultImportScanObjects {
+		body := "ITEM_ID,DESCRIPTION\n"
+		for j := range 2 {
+			card := luhnDigits(fmt.Sprintf("4%017d", 1000003*(2*i+j)+12345))
+			canaries = append(canaries, card)
+			body += fmt.Sprintf("item-%d,%s\n", 2*i+j, card)
+		}
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(fmt.Sprintf("split/part-%d.csv", i)),
+			Body: strings.NewReader(body), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.srv.ResetRequests()
+	in := importInput(e, "import-split")
+	in.DatasetArn = aws.String(items)
+	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/split/")
+	_, err := e.client.CreateDatasetImportJob(ctx, in)
+	e.requireRefused(t, err, "DataSource.DataLocation", "datascan.column.credit-card", canaries...)
 }
