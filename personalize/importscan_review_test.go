@@ -13,6 +13,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
 // swapS3 is an S3 client that runs before once, ahead of its first
@@ -116,4 +117,32 @@ func TestImportScanSplitCards(t *testing.T) {
 	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/split/")
 	_, err := e.client.CreateDatasetImportJob(ctx, in)
 	e.requireRefused(t, err, "DataSource.DataLocation", "datascan.column.credit-card", canaries...)
+}
+
+// TestImportScanSensitiveKey: an object named after a customer (an export
+// per e-mail address) is refused by its content; the refusal, its findings
+// and the audit log name the prefix, not the key, as the command does.
+func TestImportScanSensitiveKey(t *testing.T) {
+	e, interactions, _ := newScanEnv(t, personalize.Policy{})
+	ctx := context.Background()
+	s3c := s3.NewFromConfig(e.srv.Config())
+	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("named/jane.doe@example.net.csv"),
+		Body: strings.NewReader(personalizetest.DirtyInteractionsCSV), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.ResetRequests()
+	in := importInput(e, "import-named")
+	in.DatasetArn = aws.String(interactions)
+	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/named/")
+	_, err := e.client.CreateDatasetImportJob(ctx, in)
+	sg := e.requireRefused(t, err, "DataSource.DataLocation", "datascan.identifier.email", dirtyCanaries...)
+	var resources []string
+	for _, f := range sg.Findings {
+		resources = append(resources, f.Resource)
+	}
+	for _, s := range append([]string{err.Error(), e.auditLog()}, resources...) {
+		if strings.Contains(s, "jane.doe") {
+			t.Errorf("the refusal names the key's e-mail address: %q", s)
+		}
+	}
 }
