@@ -12,10 +12,11 @@ import (
 // appear; rows, values, kinds and card candidates are summed over the
 // reports that have the column.
 //
-// A column's verdict is the most serious of its verdicts in the parts, not
-// one taken again over the sums: cards in one object would otherwise hide
-// among the random IDs of the others, and a file of them would pass as
-// chance. The merged columns carry no positions, since a row number means
+// A column's verdict is the most serious of its verdicts in the parts and
+// of the one taken again over the sums: cards in one object would otherwise
+// hide among the random IDs of the others, and a file of them would pass as
+// chance; cards split over many small objects, each of them chance alone,
+// are cards together. The merged columns carry no positions, since a row number means
 // nothing without its file; the parts keep theirs. Merge does not modify the
 // reports; nil reports are skipped.
 func Merge(resource string, reports ...*Report) *Report {
@@ -40,6 +41,8 @@ func Merge(resource string, reports ...*Report) *Report {
 			m.Rows += c.Rows
 			m.Values += c.Values
 			m.CardCandidates += c.CardCandidates
+			m.CardIssuerCandidates += c.CardIssuerCandidates
+			m.LongCards += c.LongCards
 			if len(c.Kinds) > 0 && m.Kinds == nil {
 				m.Kinds = make(map[sensitive.Kind]int64, len(c.Kinds))
 			}
@@ -51,6 +54,22 @@ func Merge(resource string, reports ...*Report) *Report {
 			}
 			m.Dropped = m.Dropped && c.Dropped
 			m.Pseudonymized = m.Pseudonymized && c.Pseudonymized
+		}
+	}
+	for i := range out.Columns {
+		m := &out.Columns[i]
+		// Only chance columns hold nothing but bare card numbers; a
+		// column blocking in a part stays so.
+		if m.Verdict != VerdictChance {
+			continue
+		}
+		k := m.Kinds[sensitive.CreditCard]
+		sum := colStats{cardCandidates: m.CardCandidates, bareCards: k, longCards: m.LongCards, issuerCandidates: m.CardIssuerCandidates}
+		if len(m.Kinds) != 1 || !sum.chance() {
+			m.Verdict = VerdictIdentifying
+			if m.Role.Identifier() {
+				m.Verdict = VerdictPseudonymize
+			}
 		}
 	}
 	return out

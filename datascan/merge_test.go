@@ -68,7 +68,7 @@ func TestMerge(t *testing.T) {
 			want: []Column{
 				{Index: 1, Name: "USER_ID", Role: RoleUser, Rows: 41, Values: 41, Verdict: VerdictClean},
 				{Index: 2, Name: "ITEM_ID", Role: RoleItem, Rows: 41, Values: 41, Verdict: cards.Columns[1].Verdict,
-					Kinds: map[sensitive.Kind]int64{sensitive.CreditCard: ids.Columns[1].Kinds[sensitive.CreditCard] + 1}, CardCandidates: 41},
+					Kinds: map[sensitive.Kind]int64{sensitive.CreditCard: ids.Columns[1].Kinds[sensitive.CreditCard] + 1}, CardCandidates: 41, CardIssuerCandidates: 41},
 			}},
 	}
 	for _, tt := range tests {
@@ -87,5 +87,74 @@ func TestMerge(t *testing.T) {
 	}
 	if emails.Columns[0].Positions == nil {
 		t.Error("Merge changed a part's positions")
+	}
+}
+
+// TestMergeSplitCards splits a column of cards over many small parts, each
+// of which alone is chance: merged, the column is cards, as one scan of the
+// parts together would say.
+func TestMergeSplitCards(t *testing.T) {
+	scan := func(csv string) *Report {
+		t.Helper()
+		r, err := Scan(context.Background(), strings.NewReader(csv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	// Two 19-digit Visa cards a part: two long cards are chance.
+	var long []*Report
+	var all strings.Builder
+	all.WriteString("USER_ID,ITEM_ID,NOTE\n")
+	for i := range 10 {
+		part := "USER_ID,ITEM_ID,NOTE\n"
+		for j := range 2 {
+			part += fmt.Sprintf("u,i,%s\n", withLuhn(fmt.Sprintf("4%017d", 1000003*(2*i+j)+12345)))
+		}
+		long = append(long, scan(part))
+		all.WriteString(part[len("USER_ID,ITEM_ID,NOTE\n"):])
+	}
+	// 16-digit cards, 7 in each part of 20 numbers: chance in a part, not
+	// in 200.
+	var dense []*Report
+	for i := range 10 {
+		var part strings.Builder
+		part.WriteString("USER_ID,ITEM_ID\n")
+		for j := range 20 {
+			id := withLuhn(fmt.Sprintf("4%014d", 7919*(20*i+j)+104729))
+			if j >= 7 {
+				id = id[:15] + string('0'+(id[15]-'0'+1)%10) // not a card
+			}
+			fmt.Fprintf(&part, "u,%s\n", id)
+		}
+		dense = append(dense, scan(part.String()))
+	}
+	tests := []struct {
+		name  string
+		parts []*Report
+		col   int
+		whole *Report // one scan of the parts together, when there is one
+	}{
+		{name: "long cards, two a part", parts: long, col: 2, whole: scan(all.String())},
+		{name: "short cards, 7 in 20 a part", parts: dense, col: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for i, p := range tt.parts {
+				if v := p.Columns[tt.col].Verdict; v != VerdictChance {
+					t.Fatalf("part %d: verdict %s, want chance (the test's premise)", i, v)
+				}
+			}
+			if tt.whole != nil && !tt.whole.Blocking() {
+				t.Fatalf("one scan of all the parts is not blocking (the test's premise)")
+			}
+			got := Merge("s3://b/p/", tt.parts...)
+			if diff := cmp.Diff(VerdictIdentifying, got.Columns[tt.col].Verdict); diff != "" {
+				t.Errorf("merged verdict mismatch (-want +got):\n%s", diff)
+			}
+			if !got.Blocking() {
+				t.Error("the merged report is not blocking")
+			}
+		})
 	}
 }

@@ -133,6 +133,12 @@ type Column struct {
 	// CardCandidates is the number of cells that are a bare number of 14–19
 	// digits, against which card findings in such cells are judged.
 	CardCandidates int64 `json:"cardCandidates,omitempty"`
+	// CardIssuerCandidates is the number of those with a card network's
+	// prefix for their length, LongCards the number of card findings of
+	// 17–19 digits: with them, [Merge] weighs the card findings of the
+	// parts of a dataset together, as one scan of them all would.
+	CardIssuerCandidates int64 `json:"cardIssuerCandidates,omitempty"`
+	LongCards            int64 `json:"longCards,omitempty"`
 }
 
 // Report is the outcome of scanning one CSV.
@@ -545,6 +551,7 @@ func (s *scanner) report() *Report {
 		col := Column{
 			Index: i + 1, Name: s.header[i], Role: s.roles[i], Rows: r.Rows, Values: c.values,
 			Kinds: c.kinds, Positions: c.positions, CardCandidates: c.cardCandidates, Verdict: VerdictClean,
+			CardIssuerCandidates: c.issuerCandidates, LongCards: c.longCards,
 		}
 		switch {
 		case len(c.kinds) == 0:

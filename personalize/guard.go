@@ -17,7 +17,6 @@ import (
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	kmscheck "github.com/personalizeguard/personalizeguard/kms"
-	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
@@ -231,7 +230,7 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	g.scan = &importScanner{
 		s3: reader, schemas: schemas,
 		parsed:  checkcache.New[string, *datascan.Schema](co),
-		objects: checkcache.New[scanKey, posture.Report](co),
+		objects: checkcache.New[scanKey, *datascan.Report](co),
 	}
 	return g, nil
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -25,7 +26,7 @@ import (
 // its own hardened S3 client. It samples the source (one object, or objects
 // the first and last of a prefix's listing and the rest drawn at random), scans what it read with datascan
 // against the dataset's own schema, and refuses the import when a column is
-// blocking. Results are cached per object version (bucket, key, ETag) and
+// blocking, in an object or over the objects read together (datascan.Merge). Results are cached per object version (bucket, key, ETag) and
 // schema; a read or a scan that cannot run refuses.
 
 // Import scan bounds.
@@ -73,7 +74,7 @@ type importScanner struct {
 	s3      ImportReadAPIClient
 	schemas SchemaAPIClient
 	parsed  *checkcache.Cache[string, *datascan.Schema]
-	objects *checkcache.Cache[scanKey, posture.Report]
+	objects *checkcache.Cache[scanKey, *datascan.Report] // shared: never modified
 }
 
 // sourceObject is one object of an import source to scan.
@@ -123,6 +124,7 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 	}
 	share := max(g.s.importScanBytes/int64(len(objs)), minObjectScanBytes)
 	var findings []posture.Finding
+	reps := make([]*datascan.Report, 0, len(objs))
 	for _, o := range objs {
 		if o.etag == "" {
 			// The ETag names the version scanned, in the cache and in the
@@ -131,7 +133,7 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 			return failed("S3 gave no ETag for an object of the import source, so the guard cannot tell which version it scans and refuses it", nil)
 		}
 		k := scanKey{bucket: loc.Bucket, key: o.key, etag: o.etag, schema: info.schemaARN, limit: min(share, o.size)}
-		rep, _, err := g.scan.objects.Do(ctx, k, func(ctx context.Context) (posture.Report, error) {
+		rep, _, err := g.scan.objects.Do(ctx, k, func(ctx context.Context) (*datascan.Report, error) {
 			return g.scanObject(ctx, k, o.size, schema)
 		})
 		if err != nil {
@@ -141,7 +143,13 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 			}
 			return failed("the import source could not be scanned (malformed CSV, or a header that does not match the dataset's schema), so the guard refuses it", err)
 		}
-		findings = append(findings, g.blocking(rep)...)
+		findings = append(findings, g.blocking(rep.Posture())...)
+		reps = append(reps, rep)
+	}
+	if len(findings) == 0 && len(reps) > 1 {
+		// Objects that pass one by one can be blocking together: card
+		// numbers split a few to an object are chance in each.
+		findings = g.blocking(datascan.Merge(loc.String(), reps...).Posture())
 	}
 	if len(findings) > 0 {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: findings[0].ID,
@@ -155,8 +163,13 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 // and shared by the object posture check and the scan: for an object, its
 // HeadObject answer; for a prefix, up to maxImportScanListKeys keys.
 type importSource struct {
-	s3   ImportReadAPIClient
-	loc  s3guard.Location
+	s3  ImportReadAPIClient
+	loc s3guard.Location
+	// mu holds the scan to the listing being read: the object check reads
+	// it on the checker's goroutine, which goes on when the caller's
+	// context ends first (and, under InsecureReportOnly, the caller goes on
+	// to the scan).
+	mu   sync.Mutex
 	read bool
 	l    s3guard.Listing
 	objs []sourceObject // the data objects: not folder markers, not empty
@@ -170,6 +183,8 @@ func (g *Guard) newImportSource(loc s3guard.Location) *importSource {
 // list reads the listing the first time it is called, within the check
 // that made src; it is an s3guard.ListFunc.
 func (src *importSource) list(ctx context.Context) (s3guard.Listing, error) {
+	src.mu.Lock()
+	defer src.mu.Unlock()
 	if !src.read {
 		src.read = true
 		src.err = src.fetch(ctx)
@@ -260,9 +275,13 @@ func spread(objs []sourceObject, n int, pick func(int) int) []sourceObject {
 	return append(out, objs[len(objs)-1])
 }
 
+// errObjectChanged is a read that returned another version than the one
+// listed.
+var errObjectChanged = errors.New("the object changed after it was listed (its ETag differs); import again")
+
 // scanObject reads the first k.limit bytes of one object version and scans
 // the complete records among them.
-func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *datascan.Schema) (posture.Report, error) {
+func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *datascan.Schema) (*datascan.Report, error) {
 	in := &s3.GetObjectInput{Bucket: aws.String(k.bucket), Key: aws.String(k.key)}
 	in.IfMatch = aws.String(k.etag) // the bytes scanned are those of the version cached
 	truncated := k.limit < size
@@ -271,9 +290,15 @@ func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *d
 	}
 	out, err := g.scan.s3.GetObject(ctx, in)
 	if err != nil {
-		return posture.Report{}, &s3guard.CheckError{Operation: "GetObject", Permission: "s3:GetObject", Resource: k.bucket, Err: err}
+		return nil, &s3guard.CheckError{Operation: "GetObject", Permission: "s3:GetObject", Resource: k.bucket, Err: err}
 	}
 	defer out.Body.Close()
+	if aws.ToString(out.ETag) != k.etag {
+		// An endpoint that ignores If-Match (S3-compatible stores,
+		// personalizetest) sent another version: its result, cached
+		// under k.etag, would pass the listed version's bytes later.
+		return nil, &s3guard.CheckError{Operation: "GetObject", Permission: "s3:GetObject", Resource: k.bucket, Err: errObjectChanged}
+	}
 	src := io.Reader(io.LimitReader(out.Body, k.limit))
 	if truncated {
 		src = &wholeRecords{src: src}
@@ -281,16 +306,21 @@ func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *d
 	rep, err := datascan.Scan(ctx, src, func(o *datascan.Options) {
 		o.Schema, o.Detector = schema, g.s.Detector
 		o.Resource = "s3://" + k.bucket + "/" + k.key
+		if _, found := g.s.Detector.First(k.key); found {
+			// Exports named after a customer: the findings must not
+			// carry the name.
+			o.Resource = "s3://" + k.bucket + "/(an object whose key holds an identifying value)"
+		}
 	})
 	if err != nil {
-		return posture.Report{}, err
+		return nil, err
 	}
 	if truncated && rep.Rows == 0 {
 		// The range held the header and no whole record (a first record
 		// longer than the range): nothing was judged, which is no pass.
-		return posture.Report{}, errNoRecordInRange
+		return nil, errNoRecordInRange
 	}
-	return rep.Posture(), nil
+	return rep, nil
 }
 
 // errNoRecordInRange is a sample that held no whole data record.

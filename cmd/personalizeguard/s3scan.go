@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -60,10 +63,16 @@ func (c *command) newS3Client(ctx context.Context) (*s3.Client, error) {
 	return client, nil
 }
 
+// s3ListAPI is what listS3 calls; *s3.Client satisfies it.
+type s3ListAPI interface {
+	s3.HeadObjectAPIClient
+	s3.ListObjectsV2APIClient
+}
+
 // listS3 returns the objects loc names: the object itself, or every object
-// under the prefix but folder markers, in the listing's order. pageSize 0
+// under the prefix but empty ones (folder markers), in the listing's order. pageSize 0
 // leaves the page size to S3.
-func listS3(ctx context.Context, client *s3.Client, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
+func listS3(ctx context.Context, client s3ListAPI, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
 	if !loc.IsPrefix() {
 		out, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
 		if err != nil {
@@ -79,6 +88,10 @@ func listS3(ctx context.Context, client *s3.Client, loc s3guard.Location, pageSi
 		in.MaxKeys = aws.Int32(pageSize)
 	}
 	var objs []s3Object
+	// S3 lists each key under the prefix once; a listing that does not
+	// (a proxy, or a store that ignores Prefix) is no list of what the
+	// import reads.
+	seen := map[string]bool{}
 	pages := s3.NewListObjectsV2Paginator(client, in)
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -87,8 +100,17 @@ func listS3(ctx context.Context, client *s3.Client, loc s3guard.Location, pageSi
 		}
 		for _, o := range page.Contents {
 			key := aws.ToString(o.Key)
-			if strings.HasSuffix(key, "/") && aws.ToInt64(o.Size) == 0 {
-				continue // a folder marker, not a file of the dataset
+			switch {
+			case !strings.HasPrefix(key, loc.Key):
+				return nil, errors.New("ListObjectsV2 returned a key outside the prefix")
+			case seen[key]:
+				return nil, errors.New("ListObjectsV2 returned a key twice")
+			}
+			seen[key] = true
+			if aws.ToInt64(o.Size) == 0 {
+				// A folder marker, or a job's _SUCCESS marker: no rows.
+				// The guard's import scan skips them too.
+				continue
 			}
 			objs = append(objs, s3Object{key: key, etag: aws.ToString(o.ETag), size: aws.ToInt64(o.Size)})
 		}
@@ -111,6 +133,12 @@ func openS3(ctx context.Context, client *s3.Client, bucket string, o s3Object) (
 	if err != nil {
 		return nil, s3Error("GetObject", "s3:GetObject", "arn:aws:s3:::"+bucket+"/*", err)
 	}
+	if o.etag != "" && aws.ToString(out.ETag) != o.etag {
+		// An endpoint that ignores If-Match (S3-compatible stores,
+		// emulators) sent another version.
+		out.Body.Close()
+		return nil, errors.New("GetObject: the object changed after it was listed; scan again")
+	}
 	return out.Body, nil
 }
 
@@ -132,10 +160,16 @@ func s3Error(op, permission, resource string, err error) error {
 // objectName is how an object is named in the output: s3://bucket/key, or,
 // when the key itself holds an identifying value (customer exports named
 // after a customer's e-mail address do), the bucket and the object's place
-// in the listing, so the output still never holds one.
+// in the listing, so the output still never holds one. A key with
+// characters that are not printable is quoted, Go-style.
 func objectName(bucket, key string, n int) string {
 	if _, found := sensitive.Default().First(key); found {
 		return fmt.Sprintf("s3://%s/(object %d of the listing: its key holds an identifying value)", bucket, n+1)
+	}
+	if strings.IndexFunc(key, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(key) {
+		// Whoever can upload names the objects: a line break, an escape or
+		// a bidirectional override would rewrite the operator's terminal.
+		return "s3://" + bucket + "/" + strconv.Quote(key)
 	}
 	return "s3://" + bucket + "/" + key
 }

@@ -141,8 +141,16 @@ func (c *command) scan(ctx context.Context, args []string) int {
 		}
 	}
 	for _, s := range out.Sources {
-		if s.Error != "" {
+		switch {
+		case s.Error != "":
 			code = exitError
+		case s.Report.Blocking():
+			// Objects that pass one by one can be blocking together:
+			// cards split a few to an object (datascan.Merge).
+			out.Blocking = true
+			if code == exitOK {
+				code = exitFindings
+			}
 		}
 	}
 	if *format == "json" {
