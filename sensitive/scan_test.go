@@ -59,3 +59,23 @@ func FuzzDigitScans(f *testing.F) {
 	}
 	f.Fuzz(checkDigitScans)
 }
+
+// indexSchemeSepBytes is the definition indexSchemeSep must agree with.
+func indexSchemeSepBytes(s string, i int) int {
+	for ; i+3 <= len(s); i++ {
+		if s[i:i+3] == "://" {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestIndexSchemeSep(t *testing.T) {
+	for _, s := range []string{"", ":", "://", "a://b", "//", "x//y://", ":///", ":/:/://", "a:/b", "a//:b", "s3://x/y?z=//w https://h", strings.Repeat("/", 9) + "://"} {
+		for i := 0; i <= len(s); i++ {
+			if got, want := indexSchemeSep(s, i), indexSchemeSepBytes(s, i); got != want {
+				t.Errorf("indexSchemeSep(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+	}
+}
