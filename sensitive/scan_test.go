@@ -70,12 +70,27 @@ func indexSchemeSepBytes(s string, i int) int {
 	return -1
 }
 
-func TestIndexSchemeSep(t *testing.T) {
-	for _, s := range []string{"", ":", "://", "a://b", "//", "x//y://", ":///", ":/:/://", "a:/b", "a//:b", "s3://x/y?z=//w https://h", strings.Repeat("/", 9) + "://"} {
-		for i := 0; i <= len(s); i++ {
-			if got, want := indexSchemeSep(s, i), indexSchemeSepBytes(s, i); got != want {
-				t.Errorf("indexSchemeSep(%q, %d) = %d, want %d", s, i, got, want)
-			}
+func checkIndexSchemeSep(t *testing.T, s string) {
+	t.Helper()
+	for i := 0; i <= len(s); i++ {
+		if got, want := indexSchemeSep(s, i), indexSchemeSepBytes(s, i); got != want {
+			t.Fatalf("indexSchemeSep(%q, %d) = %d, want %d", s, i, got, want)
 		}
 	}
+}
+
+var schemeSepSeeds = []string{"", ":", "://", "a://b", "//", "x//y://", ":///", ":/:/://", "a:/b", "a//:b",
+	"s3://x/y?z=//w https://h", strings.Repeat("/", 9) + "://", "arn:aws:iam::1:role/R https://h/p"}
+
+func TestIndexSchemeSep(t *testing.T) {
+	for _, s := range schemeSepSeeds {
+		checkIndexSchemeSep(t, s)
+	}
+}
+
+func FuzzIndexSchemeSep(f *testing.F) {
+	for _, s := range schemeSepSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkIndexSchemeSep)
 }
