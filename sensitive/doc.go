@@ -232,7 +232,21 @@
 // when time per byte grows with the input, and BenchmarkPathological and
 // BenchmarkAdversarial10MiB measure the inputs built to defeat this (runs of
 // '@', '.', digits and separators, e-mail-like text, escapes, Unicode
-// digits). Clean text scans at several hundred MB/s with no allocation.
+// digits).
+//
+// Clean text scans with no allocation. Measured with BenchmarkFind and
+// BenchmarkAdversarial10MiB (go test -run '^$' -bench
+// 'Find|First|Adversarial10MiB' -benchmem -count 3) on a shared two-core
+// AMD EPYC at load average 5–9, in MB per CPU-second of the process, which
+// the neighbours' load inflates less than wall-clock MB/s: prose 2.3–3.1
+// GB/s; clean text dense with numbers (clean-1MiB: dates, times, ARNs,
+// account IDs, UUIDs and digests, a digit run every 19 bytes) 500–590 MB/s;
+// the adversarial 10 MiB inputs 124 MB/s (digit groups) and up. The number-
+// dense figure is short of 800 MB/s: the profile of clean-1MiB puts 72% of
+// the time in the numeric kinds, half of it in finding the digit runs
+// themselves and the rest in testing each run's neighbours and validating
+// the few that pass.
+//
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
 // regular expressions with Go's linear-time [regexp] engine, on the

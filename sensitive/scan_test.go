@@ -59,3 +59,38 @@ func FuzzDigitScans(f *testing.F) {
 	}
 	f.Fuzz(checkDigitScans)
 }
+
+// indexSchemeSepBytes is the definition indexSchemeSep must agree with.
+func indexSchemeSepBytes(s string, i int) int {
+	for ; i+3 <= len(s); i++ {
+		if s[i:i+3] == "://" {
+			return i
+		}
+	}
+	return -1
+}
+
+func checkIndexSchemeSep(t *testing.T, s string) {
+	t.Helper()
+	for i := 0; i <= len(s); i++ {
+		if got, want := indexSchemeSep(s, i), indexSchemeSepBytes(s, i); got != want {
+			t.Fatalf("indexSchemeSep(%q, %d) = %d, want %d", s, i, got, want)
+		}
+	}
+}
+
+var schemeSepSeeds = []string{"", ":", "://", "a://b", "//", "x//y://", ":///", ":/:/://", "a:/b", "a//:b",
+	"s3://x/y?z=//w https://h", strings.Repeat("/", 9) + "://", "arn:aws:iam::1:role/R https://h/p"}
+
+func TestIndexSchemeSep(t *testing.T) {
+	for _, s := range schemeSepSeeds {
+		checkIndexSchemeSep(t, s)
+	}
+}
+
+func FuzzIndexSchemeSep(f *testing.F) {
+	for _, s := range schemeSepSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkIndexSchemeSep)
+}
