@@ -153,6 +153,14 @@ var breakages = []breakage{
 		e.setRole(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com","AWS":"arn:aws:iam::111122223333:root"},
 			"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}`, "")
 	}, FindingTrustOtherPrincipal, roleRes},
+	{"trust lets a web identity in", "sts:AssumeRoleWithWebIdentity assumes the role as much as sts:AssumeRole", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `]}`, `,{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+			"Action":"sts:AssumeRoleWithWebIdentity"}]}`, 1), "")
+	}, FindingTrustOtherPrincipal, roleRes},
+	{"trust lets a SAML provider in", "", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `]}`, `,{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/corp"},
+			"Action":["sts:AssumeRoleWithSAML","sts:TagSession"]}]}`, 1), "")
+	}, FindingTrustOtherPrincipal, roleRes},
 	{"trust without source condition", "", func(t *testing.T, e *env) {
 		e.setRole(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"sts:AssumeRole"}]}`, "")
 	}, FindingTrustConfusedDeputy, roleRes},

@@ -203,13 +203,20 @@ func trustRequest(part, region, account, role string) iampolicy.Request {
 	return iampolicy.Request{Actor: iampolicy.Service(iampolicy.PersonalizeService), Action: "sts:AssumeRole", Resource: role, Context: ctx}
 }
 
+// assumeActions are the actions that open a session of the role: a web
+// identity or SAML provider named in the trust policy assumes it as surely
+// as a principal allowed sts:AssumeRole.
+var assumeActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"}
+
 func assumes(s iampolicy.Statement) bool {
 	if s.NotAction != nil {
 		return true
 	}
 	for _, v := range s.Action {
-		if iampolicy.Glob(v, "sts:AssumeRole", true) {
-			return true
+		for _, act := range assumeActions {
+			if iampolicy.Glob(v, act, true) {
+				return true
+			}
 		}
 	}
 	return false
