@@ -173,6 +173,15 @@ var breakages = []breakage{
 	{"wildcard resource", "", func(t *testing.T, e *env) {
 		e.setRole("", goodPolicy(e.sc.Bucket, "*"))
 	}, FindingRoleWildcardResource, roleRes},
+	{"wildcard resource in the ARN's segments", "arn:aws:s3:*:*:* matches every bucket and object", func(t *testing.T, e *env) {
+		e.setRole("", strings.Replace(goodPolicy(e.sc.Bucket, e.sc.KeyARN), `"arn:aws:s3:::`+e.sc.Bucket+`/*"`, `"arn:aws:s3:*:*:*"`, 1))
+	}, FindingRoleWildcardResource, roleRes},
+	{"wildcard key hidden as any service's ARN", "arn:aws:*:*:*:* matches every key", func(t *testing.T, e *env) {
+		e.setRole("", goodPolicy(e.sc.Bucket, "arn:aws:*:*:*:*"))
+	}, FindingRoleWildcardResource, roleRes},
+	{"wildcard bucket by a glob before s3", "", func(t *testing.T, e *env) {
+		e.setRole("", strings.Replace(goodPolicy(e.sc.Bucket, e.sc.KeyARN), `"arn:aws:s3:::`+e.sc.Bucket+`/*"`, `"arn:aws:s3*"`, 1))
+	}, FindingRoleWildcardResource, roleRes},
 	{"unused bucket", "", func(t *testing.T, e *env) {
 		e.setRole("", strings.Replace(goodPolicy(e.sc.Bucket, e.sc.KeyARN), `"Resource":"arn:aws:s3:::`+e.sc.Bucket+`"`,
 			`"Resource":["arn:aws:s3:::`+e.sc.Bucket+`","arn:aws:s3:::someone-elses-bucket"]`, 1))

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"net/url"
 	"slices"
@@ -275,7 +276,7 @@ func (a *auditor) checkPermissions(arn string, u Usage, docs []*iampolicy.Docume
 					Remediation: "Replace the statement with the actions `personalizeguard policy role` lists.",
 					Control:     "Security Hub IAM.21"})
 			}
-			a.checkResources(res, s, s3, kmsUse, buckets, u.Keys)
+			a.checkResources(res, s, s3, kmsUse, u, buckets)
 		}
 	}
 	if !complete {
@@ -291,7 +292,17 @@ func (a *auditor) checkPermissions(arn string, u Usage, docs []*iampolicy.Docume
 	}
 }
 
-func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse bool, buckets, keys []string) {
+// Resources no policy names on purpose: a pattern that matches them matches
+// every bucket, object or key, whatever its text looks like ("arn:aws:s3:*:*:*",
+// "arn:aws:*:*:*:*").
+const (
+	probeBucket = "audit-probe-no-such-bucket"
+	probeKey    = "key/00000000-0000-0000-0000-000000000000"
+)
+
+func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse bool, u Usage, buckets []string) {
+	keys := u.Keys
+	part := cmp.Or(u.Partition, "aws")
 	wild := func() {
 		a.add(posture.Finding{ID: FindingRoleWildcardResource, Severity: posture.High, Resource: res,
 			Message:     "A permissions policy of the role allows S3 or KMS actions on every resource, or on buckets or keys by wildcard.",
@@ -303,7 +314,9 @@ func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse b
 	}
 	for _, r := range s.Resource {
 		switch {
-		case r == "*":
+		case r == "*",
+			s3 && (iampolicy.Glob(r, "arn:"+part+":s3:::"+probeBucket, false) || iampolicy.Glob(r, "arn:"+part+":s3:::"+probeBucket+"/"+probeBucket, false)),
+			kmsUse && iampolicy.Glob(r, "arn:"+part+":kms:"+u.Region+":"+cmp.Or(u.AccountID, foreignAccount)+":"+probeKey, false):
 			wild()
 		case s3 && strings.HasPrefix(r, "arn:") && strings.Contains(r, ":s3:::"):
 			_, rest, _ := strings.Cut(r, ":s3:::")
