@@ -164,6 +164,10 @@ var breakages = []breakage{
 	{"trust without source condition", "", func(t *testing.T, e *env) {
 		e.setRole(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"sts:AssumeRole"}]}`, "")
 	}, FindingTrustConfusedDeputy, roleRes},
+	{"trust with a condition that does not name the source", "a condition the audit cannot evaluate proves no aws:SourceAccount", func(t *testing.T, e *env) {
+		e.setRole(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"sts:AssumeRole",
+			"Condition":{"StringLike":{"aws:UserAgent":"*"}}}]}`, "")
+	}, FindingTrustConfusedDeputy, roleRes},
 	{"trust for another account", "Personalize cannot assume the role for this account", func(t *testing.T, e *env) {
 		e.setRole(strings.ReplaceAll(goodTrust, "111122223333", "222233334444"), "")
 	}, FindingTrustPersonalizeMissing, roleRes},

@@ -352,3 +352,15 @@ func TestReadUsage(t *testing.T) {
 		t.Errorf("ReadUsage() with a refused read: error = %v, want an *IncompleteError naming the permission", err)
 	}
 }
+
+// TestTrustUncertainDenyIsNoDeputy: a Deny the audit cannot evaluate does not
+// make a trust policy that surely refuses other accounts a confused deputy.
+func TestTrustUncertainDenyIsNoDeputy(t *testing.T) {
+	e := newEnv(t)
+	e.setRole(strings.Replace(goodTrust, `]}`, `,{"Effect":"Deny","Principal":{"Service":"personalize.amazonaws.com"},"Action":"sts:AssumeRole",
+		"Condition":{"StringLike":{"aws:UserAgent":"curl*"}}}]}`, 1), "")
+	res := e.run(t)
+	if diff := cmp.Diff([]string(nil), blocking(res.Report)); diff != "" {
+		t.Errorf("blocking finding IDs mismatch (-want +got):\n%s", diff)
+	}
+}

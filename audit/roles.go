@@ -188,11 +188,29 @@ func (a *auditor) checkTrust(arn string, u Usage, trust *iampolicy.Document) {
 			Message:     "The role's trust policy does not let personalize.amazonaws.com assume it for this account; Personalize's jobs with it fail.",
 			Remediation: "Allow sts:AssumeRole to the service principal personalize.amazonaws.com, with aws:SourceAccount set to this account."})
 	}
-	if r := trust.Evaluate(trustRequest(part, u.Region, foreignAccount, arn)); r.Decision == iampolicy.Allowed {
+	// An Allow whose conditions the audit cannot evaluate (keys other than
+	// the source's) may let Personalize in for any account: only a trust
+	// policy that surely refuses the other account passes.
+	foreign := trustRequest(part, u.Region, foreignAccount, arn)
+	if r := trust.Evaluate(foreign); r.Decision == iampolicy.Allowed ||
+		(r.Decision == iampolicy.NotAllowed && mayAllow(trust, foreign)) {
 		a.add(posture.Finding{ID: FindingTrustConfusedDeputy, Severity: posture.Medium, Resource: res,
 			Message:     "Personalize acting for another account could assume the role: the trust policy lacks an aws:SourceAccount or aws:SourceArn condition (the confused deputy problem).",
 			Remediation: `Add "Condition": {"StringEquals": {"aws:SourceAccount": "<this account>"}} (and an ArnLike aws:SourceArn) to the trust statement.`})
 	}
+}
+
+// mayAllow reports whether an Allow of d whose conditions cannot be
+// evaluated may apply to r (a Deny that may apply makes Evaluate uncertain
+// too, and must not count).
+func mayAllow(d *iampolicy.Document, r iampolicy.Request) bool {
+	var allows iampolicy.Document
+	for _, s := range d.Statement {
+		if s.Effect == iampolicy.Allow {
+			allows.Statement = append(allows.Statement, s)
+		}
+	}
+	return allows.Evaluate(r).Uncertain
 }
 
 func trustRequest(part, region, account, role string) iampolicy.Request {
