@@ -209,6 +209,11 @@ var breakages = []breakage{
 	{"Macie off", "", func(t *testing.T, e *env) { e.macie.enabled = false }, FindingMacieDisabled, regionRes("Macie")},
 	{"Macie job cancelled", "", func(t *testing.T, e *env) { e.macie.jobs[0].JobStatus = macietypes.JobStatusCancelled },
 		FindingMacieBucketNotCovered, bucketRes},
+	{"Macie one-time job complete", "a job that ran once does not look at what is imported after it", func(t *testing.T, e *env) {
+		e.macie.jobs[0].JobStatus, e.macie.jobs[0].JobType = macietypes.JobStatusComplete, macietypes.JobTypeOneTime
+	}, FindingMacieBucketNotCovered, bucketRes},
+	{"Macie job paused by its user", "", func(t *testing.T, e *env) { e.macie.jobs[0].JobStatus = macietypes.JobStatusUserPaused },
+		FindingMacieBucketNotCovered, bucketRes},
 	{"dataset group without key", "", func(t *testing.T, e *env) {
 		out, err := e.pz().CreateDatasetGroup(context.Background(), &personalize.CreateDatasetGroupInput{Name: aws.String("plain")})
 		if err != nil {

@@ -258,10 +258,13 @@ func (a *auditor) checkTrailBucket(ctx context.Context, bucket string) {
 	}
 }
 
-// Classification job statuses under which a job still covers its buckets.
+// Classification job statuses under which a job still covers its buckets:
+// running, idle between scheduled runs, or paused by Macie until the
+// account's quota resets. A COMPLETE job is a one-time job that ran once and
+// sees nothing imported since; a job its user paused or cancelled runs no more.
 var coveringStatus = map[macietypes.JobStatus]bool{
 	macietypes.JobStatusRunning: true, macietypes.JobStatusIdle: true,
-	macietypes.JobStatusPaused: true, macietypes.JobStatusComplete: true,
+	macietypes.JobStatusPaused: true,
 }
 
 // checkMacie checks that Macie is enabled and covers every import bucket,
