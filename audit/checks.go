@@ -122,19 +122,20 @@ func (a *auditor) checkCloudTrail(ctx context.Context, res *Result) {
 		buckets             = map[string]bool{}
 	)
 	for _, t := range out.TrailList {
-		id := aws.ToString(t.TrailARN)
-		if id == "" {
-			id = aws.ToString(t.Name)
+		arn := aws.ToString(t.TrailARN)
+		if arn == "" {
+			arn = aws.ToString(t.Name)
 		}
-		st, err := a.c.CloudTrail.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(id)})
+		id := a.safe(arn) // a trail's name may hold an identifying value
+		st, err := a.c.CloudTrail.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(arn)})
 		if err != nil {
-			a.readFailed(id, "cloudtrail:GetTrailStatus", err)
+			a.readFailed(arn, "cloudtrail:GetTrailStatus", err)
 			unknown = true
 			continue
 		}
-		sel, err := a.c.CloudTrail.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(id)})
+		sel, err := a.c.CloudTrail.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(arn)})
 		if err != nil {
-			a.readFailed(id, "cloudtrail:GetEventSelectors", err)
+			a.readFailed(arn, "cloudtrail:GetEventSelectors", err)
 			unknown = true
 			continue
 		}
@@ -246,16 +247,19 @@ func (a *auditor) checkTrailBucket(ctx context.Context, bucket string) {
 	if rep.Has(s3guard.FindingBucketRegionMismatch) {
 		// S3 redirects the configuration reads to the bucket's Region,
 		// where the audit's clients are not.
-		a.add(posture.Finding{ID: FindingTrailBucketOtherRegion, Severity: posture.Low, Resource: bucket,
+		a.add(posture.Finding{ID: FindingTrailBucketOtherRegion, Severity: posture.Low, Resource: a.safe(bucket),
 			Message:     "The trail's bucket is in another Region, so its encryption, policy and public access block were not checked.",
 			Remediation: "Check the bucket in its Region (the s3guard package, or Security Hub's S3 controls there)."})
 		return
 	}
+	// A new slice: the checker may share rep's with the jobs' check.
+	var apply []posture.Finding
 	for _, f := range rep.Findings {
 		if trailBucketFindings[f.ID] {
-			a.add(f)
+			apply = append(apply, f)
 		}
 	}
+	a.merge(posture.Report{Findings: apply})
 }
 
 // Classification job statuses under which a job still covers its buckets:
@@ -316,7 +320,7 @@ func (a *auditor) checkMacie(ctx context.Context, inv *inventory) {
 	}
 	for _, b := range buckets {
 		if !covered[b] {
-			a.add(posture.Finding{ID: FindingMacieBucketNotCovered, Severity: posture.Medium, Resource: b,
+			a.add(posture.Finding{ID: FindingMacieBucketNotCovered, Severity: posture.Medium, Resource: a.safe(b),
 				Message:     "Personalize imports from this bucket, but neither Macie's automated discovery nor an active classification job covers it.",
 				Remediation: "Turn on automated sensitive data discovery, or add the bucket to a scheduled classification job.",
 				Control:     "Security Hub Macie.2"})

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/personalize"
 	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
@@ -362,5 +363,50 @@ func TestTrustUncertainDenyIsNoDeputy(t *testing.T) {
 	res := e.run(t)
 	if diff := cmp.Diff([]string(nil), blocking(res.Report)); diff != "" {
 		t.Errorf("blocking finding IDs mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestNoValueEchoedOutsidePersonalize: trail names and the buckets of trails
+// and imports can hold identifying values too (bucket names allow digits and
+// hyphens: a card number, an SSN); no finding may show them.
+func TestNoValueEchoedOutsidePersonalize(t *testing.T) {
+	e := newEnv(t)
+	e.ct.trails[0].name = "audit4111111111111111"
+	e.ct.trails[0].validation, e.ct.trails[0].key = false, ""
+	e.ct.trails[0].bucket = "logs-4111111111111111"
+	s3c := s3.NewFromConfig(e.s.Config())
+	if _, err := s3c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("imports-4111111111111111")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("imports-4111111111111111"),
+		Key: aws.String("interactions.csv"), Body: strings.NewReader(personalizetest.InteractionsCSV)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.pz().CreateDatasetImportJob(context.Background(), &personalize.CreateDatasetImportJobInput{
+		JobName: aws.String("second"), DatasetArn: aws.String(e.sc.InteractionsDatasetARN), RoleArn: aws.String(personalizetest.RoleARN),
+		DataSource: &ptypes.DataSource{DataLocation: aws.String("s3://imports-4111111111111111/interactions.csv")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.run(t)
+	for _, id := range []string{FindingTrailValidationOff, FindingTrailNotKMS, FindingMacieBucketNotCovered, s3guard.FindingBucketNotFound} {
+		if !res.Report.Has(id) {
+			t.Errorf("report lacks %s: %v", id, res.Report.IDs())
+		}
+	}
+	var out bytes.Buffer
+	if err := res.Report.WriteTable(&out); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Report.WriteJSON(&out); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Report.WriteSARIF(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if strings.Contains(line, "4111111111111111") {
+			t.Errorf("an output line holds the card number: %s", line)
+		}
 	}
 }

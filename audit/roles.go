@@ -350,7 +350,7 @@ func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse b
 			case strings.ContainsAny(r, "*?"):
 				wild()
 			case !slices.Contains(keys, r):
-				a.unused(res, "key "+r)
+				a.unused(res, "key "+a.safe(r))
 			}
 		}
 	}
