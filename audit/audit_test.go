@@ -214,6 +214,13 @@ var breakages = []breakage{
 	}, FindingMacieBucketNotCovered, bucketRes},
 	{"Macie job paused by its user", "", func(t *testing.T, e *env) { e.macie.jobs[0].JobStatus = macietypes.JobStatusUserPaused },
 		FindingMacieBucketNotCovered, bucketRes},
+	{"Macie discovery excludes the import bucket", "automated discovery skips the buckets its classification scope excludes", func(t *testing.T, e *env) {
+		e.macie.discovery, e.macie.jobs, e.macie.excluded = true, nil, []string{e.sc.Bucket}
+	}, FindingMacieBucketNotCovered, bucketRes},
+	{"macie2:GetClassificationScope denied", "", func(t *testing.T, e *env) {
+		e.macie.discovery, e.macie.jobs = true, nil
+		e.macie.deny = map[string]bool{"GetClassificationScope": true}
+	}, FindingReadDenied, regionRes("Macie")},
 	{"dataset group without key", "", func(t *testing.T, e *env) {
 		out, err := e.pz().CreateDatasetGroup(context.Background(), &personalize.CreateDatasetGroupInput{Name: aws.String("plain")})
 		if err != nil {

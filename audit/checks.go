@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -296,10 +297,28 @@ func (a *auditor) checkMacie(ctx context.Context, inv *inventory) {
 		a.readFailed(region, "macie2:GetAutomatedDiscoveryConfiguration", err)
 		return
 	}
-	if ad.Status == macietypes.AutomatedDiscoveryStatusEnabled {
-		return
-	}
 	covered := map[string]bool{}
+	if ad.Status == macietypes.AutomatedDiscoveryStatusEnabled {
+		// Discovery covers every bucket but those its classification
+		// scope excludes.
+		scope, err := a.c.Macie.GetClassificationScope(ctx, &macie2.GetClassificationScopeInput{Id: ad.ClassificationScopeId})
+		if err != nil {
+			a.readFailed(region, "macie2:GetClassificationScope", err)
+			return
+		}
+		var excluded []string
+		if scope.S3 != nil && scope.S3.Excludes != nil {
+			excluded = scope.S3.Excludes.BucketNames
+		}
+		all := true
+		for _, b := range buckets {
+			covered[b] = !slices.Contains(excluded, b)
+			all = all && covered[b]
+		}
+		if all {
+			return
+		}
+	}
 	p := macie2.NewListClassificationJobsPaginator(a.c.Macie, &macie2.ListClassificationJobsInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
