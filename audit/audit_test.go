@@ -199,6 +199,21 @@ var breakages = []breakage{
 	{"single-Region trail", "", func(t *testing.T, e *env) { e.ct.trails[0].multi = false }, FindingTrailNotMultiRegion, regionRes("CloudTrail")},
 	{"read-only management events", "", func(t *testing.T, e *env) { e.ct.trails[0].rw = cttypes.ReadWriteTypeReadOnly },
 		FindingTrailManagementPartial, regionRes("CloudTrail")},
+	{"management events without KMS's", "a trail that excludes kms.amazonaws.com does not record Personalize's use of the keys", func(t *testing.T, e *env) {
+		e.ct.trails[0].exclude = []string{"kms.amazonaws.com"}
+	}, FindingTrailManagementPartial, regionRes("CloudTrail")},
+	{"advanced selector without KMS's management events", "", func(t *testing.T, e *env) {
+		e.ct.trails[0].rw = ""
+		e.ct.trails[0].advanced = []cttypes.AdvancedEventSelector{{FieldSelectors: []cttypes.AdvancedFieldSelector{
+			{Field: aws.String("eventCategory"), Equals: []string{"Management"}},
+			{Field: aws.String("eventSource"), NotEquals: []string{"kms.amazonaws.com"}}}}}
+	}, FindingTrailManagementPartial, regionRes("CloudTrail")},
+	{"advanced selector of every management event", "", func(t *testing.T, e *env) {
+		e.ct.trails[0].rw = ""
+		e.ct.trails[0].advanced = []cttypes.AdvancedEventSelector{{FieldSelectors: []cttypes.AdvancedFieldSelector{
+			{Field: aws.String("eventCategory"), Equals: []string{"Management"}}}}}
+		e.ct.trails[0].validation = false // the one finding, so that the row checks the selector is read as complete
+	}, FindingTrailValidationOff, trailRes},
 	{"stopped trail beside a good one", "", func(t *testing.T, e *env) {
 		stopped := e.ct.trails[0]
 		stopped.name, stopped.on = "stopped", false

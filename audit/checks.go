@@ -181,8 +181,8 @@ func (a *auditor) checkCloudTrail(ctx context.Context, res *Result) {
 			Control:     "Security Hub CloudTrail.1"})
 	case !all:
 		a.add(posture.Finding{ID: FindingTrailManagementPartial, Severity: posture.Medium, Resource: region,
-			Message:     "The trails log only read or only write management events.",
-			Remediation: "Log both: set ReadWriteType to All on a trail's event selector.",
+			Message:     "The trails log only read or only write management events, or leave out an event source (KMS's, for one).",
+			Remediation: "Log them all: set ReadWriteType to All on a trail's event selector, with no ExcludeManagementEventSources (no readOnly or eventSource field in an advanced selector).",
 			Control:     "Security Hub CloudTrail.1"})
 	case !multi:
 		a.add(posture.Finding{ID: FindingTrailNotMultiRegion, Severity: posture.Medium, Resource: region,
@@ -193,14 +193,15 @@ func (a *auditor) checkCloudTrail(ctx context.Context, res *Result) {
 }
 
 // managementEvents reads a trail's selectors: whether it logs management
-// events, and whether both reads and writes.
+// events, and whether all of them: reads and writes, of every source (a
+// selector may leave out KMS's, which record Personalize's use of the keys).
 func managementEvents(sel *cloudtrail.GetEventSelectorsOutput) (mgmt, all bool) {
 	for _, s := range sel.EventSelectors {
 		if !aws.ToBool(s.IncludeManagementEvents) {
 			continue
 		}
 		mgmt = true
-		if s.ReadWriteType == cttypes.ReadWriteTypeAll || s.ReadWriteType == "" {
+		if (s.ReadWriteType == cttypes.ReadWriteTypeAll || s.ReadWriteType == "") && len(s.ExcludeManagementEventSources) == 0 {
 			all = true
 		}
 	}
@@ -210,7 +211,7 @@ func managementEvents(sel *cloudtrail.GetEventSelectorsOutput) (mgmt, all bool) 
 			switch aws.ToString(f.Field) {
 			case "eventCategory":
 				isMgmt = isMgmt || containsFold(f.Equals, "Management")
-			case "readOnly":
+			case "readOnly", "eventSource":
 				partial = true
 			}
 		}

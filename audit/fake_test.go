@@ -163,6 +163,8 @@ type fakeTrail struct {
 	name, bucket, key     string
 	multi, validation, on bool
 	rw                    cttypes.ReadWriteType // "" = no management events
+	exclude               []string              // ExcludeManagementEventSources
+	advanced              []cttypes.AdvancedEventSelector
 }
 
 type fakeCloudTrail struct {
@@ -218,8 +220,10 @@ func (f *fakeCloudTrail) GetEventSelectors(_ context.Context, in *cloudtrail.Get
 	}
 	out := &cloudtrail.GetEventSelectorsOutput{TrailARN: aws.String(trailARN(t.name))}
 	if t.rw != "" {
-		out.EventSelectors = []cttypes.EventSelector{{IncludeManagementEvents: aws.Bool(true), ReadWriteType: t.rw}}
+		out.EventSelectors = []cttypes.EventSelector{{IncludeManagementEvents: aws.Bool(true), ReadWriteType: t.rw,
+			ExcludeManagementEventSources: t.exclude}}
 	}
+	out.AdvancedEventSelectors = t.advanced
 	return out, nil
 }
 
