@@ -168,6 +168,13 @@ var breakages = []breakage{
 		e.setRole(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"sts:AssumeRole",
 			"Condition":{"StringLike":{"aws:UserAgent":"*"}}}]}`, "")
 	}, FindingTrustConfusedDeputy, roleRes},
+	{"trust with a source account pattern", "StringLike 1111* lets in every account whose ID starts so", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`, `"StringLike":{"aws:SourceAccount":"1111*"}`, 1), "")
+	}, FindingTrustConfusedDeputy, roleRes},
+	{"trust with a source ARN pattern", "", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`,
+			`"ArnLike":{"aws:SourceArn":"arn:aws:personalize:*:*3333:*"}`, 1), "")
+	}, FindingTrustConfusedDeputy, roleRes},
 	{"trust for another account", "Personalize cannot assume the role for this account", func(t *testing.T, e *env) {
 		e.setRole(strings.ReplaceAll(goodTrust, "111122223333", "222233334444"), "")
 	}, FindingTrustPersonalizeMissing, roleRes},

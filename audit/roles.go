@@ -191,13 +191,29 @@ func (a *auditor) checkTrust(arn string, u Usage, trust *iampolicy.Document) {
 	// An Allow whose conditions the audit cannot evaluate (keys other than
 	// the source's) may let Personalize in for any account: only a trust
 	// policy that surely refuses the other account passes.
-	foreign := trustRequest(part, u.Region, foreignAccount, arn)
-	if r := trust.Evaluate(foreign); r.Decision == iampolicy.Allowed ||
-		(r.Decision == iampolicy.NotAllowed && mayAllow(trust, foreign)) {
+	if slices.ContainsFunc(otherAccounts(u.AccountID), func(other string) bool {
+		foreign := trustRequest(part, u.Region, other, arn)
+		r := trust.Evaluate(foreign)
+		return r.Decision == iampolicy.Allowed || (r.Decision == iampolicy.NotAllowed && mayAllow(trust, foreign))
+	}) {
 		a.add(posture.Finding{ID: FindingTrustConfusedDeputy, Severity: posture.Medium, Resource: res,
 			Message:     "Personalize acting for another account could assume the role: the trust policy lacks an aws:SourceAccount or aws:SourceArn condition (the confused deputy problem).",
 			Remediation: `Add "Condition": {"StringEquals": {"aws:SourceAccount": "<this account>"}} (and an ArnLike aws:SourceArn) to the trust statement.`})
 	}
+}
+
+// otherAccounts are the accounts the confused-deputy check tries: one
+// unrelated, and the audited one with each digit changed, so that a pattern
+// ("1111*", "*3333", "11112222333?") that matches this account is caught
+// matching another one too.
+func otherAccounts(own string) []string {
+	out := []string{foreignAccount}
+	for i := range len(own) {
+		b := []byte(own)
+		b[i] = '0' + (b[i]-'0'+1)%10
+		out = append(out, string(b))
+	}
+	return out
 }
 
 // mayAllow reports whether an Allow of d whose conditions cannot be
