@@ -410,3 +410,27 @@ func TestNoValueEchoedOutsidePersonalize(t *testing.T) {
 		}
 	}
 }
+
+// TestRolePolicyLiteralWildcards: S3 keys may hold '*' and '$', which IAM
+// reads as a wildcard and a policy variable; the policy names them as the
+// literal characters (${*}, ${$}), so that it grants no more than the key.
+func TestRolePolicyLiteralWildcards(t *testing.T) {
+	tests := []struct {
+		key  string
+		want string
+	}{
+		{"exports*/", `"arn:aws:s3:::data/exports${*}/*"`},
+		{"a*b.csv", `"arn:aws:s3:::data/a${*}b.csv"`},
+		{"${aws:username}/", `"arn:aws:s3:::data/${$}{aws:username}/*"`},
+		{"plain/", `"arn:aws:s3:::data/plain/*"`},
+	}
+	for _, tt := range tests {
+		b, err := RolePolicy(Usage{Partition: "aws", Locations: []Use{{Location: s3guard.Location{Bucket: "data", Key: tt.key}, Direction: s3guard.Read}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), tt.want) {
+			t.Errorf("RolePolicy(key %q) lacks %s:\n%s", tt.key, tt.want, b)
+		}
+	}
+}
