@@ -95,8 +95,9 @@ func Run(ctx context.Context, c Clients, optFns ...func(*Options)) (*Result, err
 // S3 locations and KMS keys, per role), for [RolePolicy]: it lists and
 // describes them, and asks STS for the account. Only Clients.STS and
 // Clients.Personalize are used. A policy written from a partial inventory
-// would lock Personalize out of what the audit did not see, so any failed read
-// makes it fail with an *IncompleteError.
+// would lock Personalize out of what the audit did not see, so any failed read,
+// or a job location s3guard cannot parse, makes it fail with an
+// *IncompleteError.
 func ReadUsage(ctx context.Context, c Clients, optFns ...func(*Options)) (*Result, error) {
 	var o Options
 	for _, fn := range optFns {
@@ -303,6 +304,13 @@ func (a *auditor) run(ctx context.Context) (*Result, error) {
 		a.partial = a.partial || f.ID == FindingReadDenied || f.ID == FindingReadFailed
 	}
 	if a.usageOnly {
+		// A location left out of the usage (see inventory.usage) makes it
+		// partial, as a failed read does.
+		for _, r := range inv.resources {
+			for _, l := range r.locs {
+				_, _ = a.parseLocation(r, l)
+			}
+		}
 		res.Report = posture.Report{Check: ReportCheck, Resource: accountResource(res), Findings: a.sorted()}
 		return res, nil
 	}

@@ -59,6 +59,18 @@ func (a *auditor) checkDatasetGroups(ctx context.Context, g *group, inv *invento
 	}
 }
 
+// parseLocation parses a job's location; one s3guard refuses is a finding.
+func (a *auditor) parseLocation(r *resource, l jobLocation) (s3guard.Location, error) {
+	loc, err := s3guard.ParseLocation(l.raw)
+	var le *s3guard.LocationError
+	if errors.As(err, &le) {
+		a.add(posture.Finding{ID: FindingJobLocationInvalid, Severity: posture.High, Resource: a.safe(r.arn),
+			Message:     "The " + r.kind + "'s " + l.field + " breaks rule " + le.Rule + ": " + le.Reason,
+			Remediation: "Use an s3:// location without credentials or query; CloudTrail recorded this one as written."})
+	}
+	return loc, err
+}
+
 // checkLocations checks every job's S3 locations with package s3guard: each
 // bucket is read once, each distinct location and direction judged once.
 func (a *auditor) checkLocations(ctx context.Context, g *group, inv *inventory, res *Result) {
@@ -70,14 +82,7 @@ func (a *auditor) checkLocations(ctx context.Context, g *group, inv *inventory, 
 	seen := map[use]bool{}
 	for _, r := range inv.resources {
 		for _, l := range r.locs {
-			loc, err := s3guard.ParseLocation(l.raw)
-			var le *s3guard.LocationError
-			if errors.As(err, &le) {
-				a.add(posture.Finding{ID: FindingJobLocationInvalid, Severity: posture.High, Resource: a.safe(r.arn),
-					Message:     "The " + r.kind + "'s " + l.field + " breaks rule " + le.Rule + ": " + le.Reason,
-					Remediation: "Use an s3:// location without credentials or query; CloudTrail recorded this one as written."})
-				continue
-			}
+			loc, err := a.parseLocation(r, l)
 			if err != nil || seen[use{loc, l.dir}] {
 				continue
 			}

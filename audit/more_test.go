@@ -434,3 +434,34 @@ func TestRolePolicyLiteralWildcards(t *testing.T) {
 		}
 	}
 }
+
+// oddLocation answers the import job with a location s3guard refuses.
+type oddLocation struct{ PersonalizeAPI }
+
+func (p oddLocation) DescribeDatasetImportJob(ctx context.Context, in *personalize.DescribeDatasetImportJobInput, o ...func(*personalize.Options)) (*personalize.DescribeDatasetImportJobOutput, error) {
+	out, err := p.PersonalizeAPI.DescribeDatasetImportJob(ctx, in, o...)
+	if err == nil && out.DatasetImportJob != nil && out.DatasetImportJob.DataSource != nil {
+		out.DatasetImportJob.DataSource.DataLocation = aws.String("s3://Legacy_Bucket/interactions.csv")
+	}
+	return out, err
+}
+
+// TestReadUsageLocationUnread: a job location the audit cannot parse is left
+// out of the usage, so the role policy written from it would lock the job
+// out; ReadUsage refuses, as for any read it could not make.
+func TestReadUsageLocationUnread(t *testing.T) {
+	e := newEnv(t)
+	only := Clients{STS: e.clients.STS, Personalize: oddLocation{e.clients.Personalize}}
+	_, err := ReadUsage(context.Background(), only, func(o *Options) { o.Region = personalizetest.Region })
+	var ie *IncompleteError
+	if !errors.As(err, &ie) {
+		t.Fatalf("ReadUsage() error = %v, want an *IncompleteError", err)
+	}
+	var ids []string
+	for _, f := range ie.Findings {
+		ids = append(ids, f.ID)
+	}
+	if diff := cmp.Diff([]string{FindingJobLocationInvalid}, ids); diff != "" {
+		t.Errorf("IncompleteError findings mismatch (-want +got):\n%s", diff)
+	}
+}
