@@ -175,8 +175,15 @@ var breakages = []breakage{
 		e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`,
 			`"ArnLike":{"aws:SourceArn":"arn:aws:personalize:*:*3333:*"}`, 1), "")
 	}, FindingTrustConfusedDeputy, roleRes},
-	{"trust for another account", "Personalize cannot assume the role for this account", func(t *testing.T, e *env) {
-		e.setRole(strings.ReplaceAll(goodTrust, "111122223333", "222233334444"), "")
+	{"trust naming a second source account", "Personalize acting for 444455556666 may assume the role", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `"aws:SourceAccount":"111122223333"`, `"aws:SourceAccount":["111122223333","444455556666"]`, 1), "")
+	}, FindingTrustConfusedDeputy, roleRes},
+	{"trust naming another account's source ARN", "", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`,
+			`"ArnLike":{"aws:SourceArn":["arn:aws:personalize:us-east-1:111122223333:*","arn:aws:personalize:us-east-1:444455556666:dataset-group/theirs"]}`, 1), "")
+	}, FindingTrustConfusedDeputy, roleRes},
+	{"trust for no account", "Personalize cannot assume the role for this account (nor any other)", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`, `"Null":{"aws:SourceAccount":"true"}`, 1), "")
 	}, FindingTrustPersonalizeMissing, roleRes},
 	{"wildcard action", "", func(t *testing.T, e *env) {
 		e.setRole("", strings.Replace(goodPolicy(e.sc.Bucket, e.sc.KeyARN), `"s3:ListBucket"`, `"s3:*"`, 1))

@@ -133,8 +133,8 @@ var e2eBreakages = []e2eBreakage{
 	{"trust without source condition", func(t *testing.T, a *account) {
 		a.putRole(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"sts:AssumeRole"}]}`, "")
 	}, FindingTrustConfusedDeputy, e2eRole},
-	{"trust for another account", func(t *testing.T, a *account) {
-		a.putRole(t, strings.ReplaceAll(goodTrust, "111122223333", "222233334444"), "")
+	{"trust for no account", func(t *testing.T, a *account) {
+		a.putRole(t, strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`, `"Null":{"aws:SourceAccount":"true"}`, 1), "")
 	}, FindingTrustPersonalizeMissing, e2eRole},
 	{"unparsable trust policy", func(t *testing.T, a *account) { a.putRole(t, `{"Statement":"allow"}`, "") },
 		FindingRolePolicyUnparsable, e2eRole},

@@ -465,3 +465,14 @@ func TestReadUsageLocationUnread(t *testing.T) {
 		t.Errorf("IncompleteError findings mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestTrustForAnotherAccount: a trust policy for another account's
+// Personalize locks this account's jobs out and lets the other account's in.
+func TestTrustForAnotherAccount(t *testing.T) {
+	e := newEnv(t)
+	e.setRole(strings.ReplaceAll(goodTrust, "111122223333", "222233334444"), "")
+	want := []string{FindingTrustConfusedDeputy, FindingTrustPersonalizeMissing}
+	if diff := cmp.Diff(want, blocking(e.run(t).Report)); diff != "" {
+		t.Errorf("blocking finding IDs mismatch (-want +got):\n%s", diff)
+	}
+}

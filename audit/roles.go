@@ -191,27 +191,49 @@ func (a *auditor) checkTrust(arn string, u Usage, trust *iampolicy.Document) {
 	// An Allow whose conditions the audit cannot evaluate (keys other than
 	// the source's) may let Personalize in for any account: only a trust
 	// policy that surely refuses the other account passes.
-	if slices.ContainsFunc(otherAccounts(u.AccountID), func(other string) bool {
-		foreign := trustRequest(part, u.Region, other, arn)
+	if slices.ContainsFunc(otherSources(u.AccountID, trust), func(other source) bool {
+		foreign := trustRequest(part, u.Region, other.account, arn)
+		if other.arn != "" {
+			foreign.Context["aws:SourceArn"] = []string{other.arn}
+		}
 		r := trust.Evaluate(foreign)
 		return r.Decision == iampolicy.Allowed || (r.Decision == iampolicy.NotAllowed && mayAllow(trust, foreign))
 	}) {
 		a.add(posture.Finding{ID: FindingTrustConfusedDeputy, Severity: posture.Medium, Resource: res,
-			Message:     "Personalize acting for another account could assume the role: the trust policy lacks an aws:SourceAccount or aws:SourceArn condition (the confused deputy problem).",
+			Message:     "Personalize acting for another account could assume the role: the trust policy's aws:SourceAccount or aws:SourceArn condition is missing or admits another account (the confused deputy problem).",
 			Remediation: `Add "Condition": {"StringEquals": {"aws:SourceAccount": "<this account>"}} (and an ArnLike aws:SourceArn) to the trust statement.`})
 	}
 }
 
-// otherAccounts are the accounts the confused-deputy check tries: one
-// unrelated, and the audited one with each digit changed, so that a pattern
+// source is the account and, if set, the resource ARN Personalize acts for.
+type source struct{ account, arn string }
+
+// otherSources are what the confused-deputy check tries: an unrelated
+// account; the audited one with each digit changed, so that a pattern
 // ("1111*", "*3333", "11112222333?") that matches this account is caught
-// matching another one too.
-func otherAccounts(own string) []string {
-	out := []string{foreignAccount}
+// matching another one too; and every other account, or resource of another
+// account, that the trust policy's conditions name.
+func otherSources(own string, trust *iampolicy.Document) []source {
+	out := []source{{account: foreignAccount}}
 	for i := range len(own) {
 		b := []byte(own)
 		b[i] = '0' + (b[i]-'0'+1)%10
-		out = append(out, string(b))
+		out = append(out, source{account: string(b)})
+	}
+	for _, s := range trust.Statement {
+		if s.Effect != iampolicy.Allow {
+			continue
+		}
+		for _, v := range s.ValueConditions("aws:SourceAccount") {
+			if v != own {
+				out = append(out, source{account: v})
+			}
+		}
+		for _, v := range s.ValueConditions("aws:SourceArn") {
+			if parts := strings.SplitN(v, ":", 6); len(parts) == 6 && parts[4] != own {
+				out = append(out, source{account: parts[4], arn: v})
+			}
+		}
 	}
 	return out
 }
