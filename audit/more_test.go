@@ -476,3 +476,14 @@ func TestTrustForAnotherAccount(t *testing.T) {
 		t.Errorf("blocking finding IDs mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestTrustExactSourceARN: a trust policy that admits Personalize only for
+// named resources of this account lets it in; it is not "missing".
+func TestTrustExactSourceARN(t *testing.T) {
+	e := newEnv(t)
+	e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`,
+		`"ArnEquals":{"aws:SourceArn":["`+e.sc.DatasetGroupARN+`"]}`, 1), "")
+	if diff := cmp.Diff([]string(nil), blocking(e.run(t).Report)); diff != "" {
+		t.Errorf("blocking finding IDs mismatch (-want +got):\n%s", diff)
+	}
+}

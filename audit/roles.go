@@ -182,8 +182,16 @@ func (a *auditor) checkTrust(arn string, u Usage, trust *iampolicy.Document) {
 		}
 	}
 	part := u.Partition
-	own := trustRequest(part, u.Region, u.AccountID, arn)
-	if r := trust.Evaluate(own); r.Decision != iampolicy.Allowed && !r.Uncertain {
+	// Personalize acts for this account's resources: the probe one, or any
+	// of this account the conditions name (an exact aws:SourceArn).
+	if !slices.ContainsFunc(ownSources(u.AccountID, trust), func(own source) bool {
+		req := trustRequest(part, u.Region, own.account, arn)
+		if own.arn != "" {
+			req.Context["aws:SourceArn"] = []string{own.arn}
+		}
+		r := trust.Evaluate(req)
+		return r.Decision == iampolicy.Allowed || r.Uncertain
+	}) {
 		a.add(posture.Finding{ID: FindingTrustPersonalizeMissing, Severity: posture.High, Resource: res,
 			Message:     "The role's trust policy does not let personalize.amazonaws.com assume it for this account; Personalize's jobs with it fail.",
 			Remediation: "Allow sts:AssumeRole to the service principal personalize.amazonaws.com, with aws:SourceAccount set to this account."})
@@ -207,6 +215,23 @@ func (a *auditor) checkTrust(arn string, u Usage, trust *iampolicy.Document) {
 
 // source is the account and, if set, the resource ARN Personalize acts for.
 type source struct{ account, arn string }
+
+// ownSources are this account, and each resource of it the trust policy's
+// aws:SourceArn conditions name.
+func ownSources(own string, trust *iampolicy.Document) []source {
+	out := []source{{account: own}}
+	if own == "" {
+		return out
+	}
+	for _, s := range trust.Statement {
+		for _, v := range s.ValueConditions("aws:SourceArn") {
+			if parts := strings.SplitN(v, ":", 6); len(parts) == 6 && parts[4] == own {
+				out = append(out, source{account: own, arn: v})
+			}
+		}
+	}
+	return out
+}
 
 // otherSources are what the confused-deputy check tries: an unrelated
 // account; the audited one with each digit changed, so that a pattern
