@@ -251,7 +251,7 @@ func (g *group) Go(ctx context.Context, fn func(context.Context)) {
 			return
 		}
 		defer func() { <-g.a.sem }()
-		fn(ctx)
+		fn(withTaskLock(ctx))
 		d := g.done.Add(1)
 		g.a.progress(g.stage, int(d), int(g.total.Load()))
 	}()
@@ -317,7 +317,7 @@ func (a *auditor) run(ctx context.Context) (*Result, error) {
 
 	// Stage 3: the checks, each remote answer read once.
 	a.keys = kms.NewChecker(a.c.KMS)
-	a.buckets = s3guard.NewChecker(a.c.S3, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys})
+	a.buckets = s3guard.NewChecker(serialS3{a.c.S3}, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys})
 	g = a.group("checks")
 	a.checkDatasetGroups(ctx, g, &inv, res)
 	a.checkLocations(ctx, g, &inv, res)

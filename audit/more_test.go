@@ -487,3 +487,48 @@ func TestTrustExactSourceARN(t *testing.T) {
 		t.Errorf("blocking finding IDs mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// countingS3 tracks how many S3 calls are in flight; the bucket check makes
+// its reads together when its client lets it.
+type countingS3 struct {
+	s3guard.CheckAPIClient
+	countingPersonalize
+}
+
+func (c *countingS3) GetBucketEncryption(ctx context.Context, in *s3.GetBucketEncryptionInput, o ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+	defer c.enter()()
+	return c.CheckAPIClient.GetBucketEncryption(ctx, in, o...)
+}
+
+func (c *countingS3) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, o ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error) {
+	defer c.enter()()
+	return c.CheckAPIClient.GetBucketPolicy(ctx, in, o...)
+}
+
+func (c *countingS3) GetPublicAccessBlock(ctx context.Context, in *s3.GetPublicAccessBlockInput, o ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error) {
+	defer c.enter()()
+	return c.CheckAPIClient.GetPublicAccessBlock(ctx, in, o...)
+}
+
+func (c *countingS3) GetBucketOwnershipControls(ctx context.Context, in *s3.GetBucketOwnershipControlsInput, o ...func(*s3.Options)) (*s3.GetBucketOwnershipControlsOutput, error) {
+	defer c.enter()()
+	return c.CheckAPIClient.GetBucketOwnershipControls(ctx, in, o...)
+}
+
+// TestConcurrencyBoundS3: the bound holds for S3 too, whose bucket check
+// would otherwise make its four reads at once.
+func TestConcurrencyBoundS3(t *testing.T) {
+	e := newEnv(t)
+	cs := &countingS3{CheckAPIClient: e.clients.S3}
+	e.clients.S3 = cs
+	res, err := Run(context.Background(), e.clients, func(o *Options) { o.Region, o.Concurrency = personalizetest.Region, 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := blocking(res.Report); len(got) != 0 {
+		t.Errorf("blocking findings %v", got)
+	}
+	if m := cs.max.Load(); m != 1 {
+		t.Errorf("Concurrency 1: %d S3 calls were in flight at once", m)
+	}
+}
