@@ -48,6 +48,7 @@ type CloudTrailAPI interface {
 type MacieAPI interface {
 	GetMacieSession(context.Context, *macie2.GetMacieSessionInput, ...func(*macie2.Options)) (*macie2.GetMacieSessionOutput, error)
 	GetAutomatedDiscoveryConfiguration(context.Context, *macie2.GetAutomatedDiscoveryConfigurationInput, ...func(*macie2.Options)) (*macie2.GetAutomatedDiscoveryConfigurationOutput, error)
+	GetClassificationScope(context.Context, *macie2.GetClassificationScopeInput, ...func(*macie2.Options)) (*macie2.GetClassificationScopeOutput, error)
 	macie2.ListClassificationJobsAPIClient
 }
 

@@ -95,8 +95,9 @@ func Run(ctx context.Context, c Clients, optFns ...func(*Options)) (*Result, err
 // S3 locations and KMS keys, per role), for [RolePolicy]: it lists and
 // describes them, and asks STS for the account. Only Clients.STS and
 // Clients.Personalize are used. A policy written from a partial inventory
-// would lock Personalize out of what the audit did not see, so any failed read
-// makes it fail with an *IncompleteError.
+// would lock Personalize out of what the audit did not see, so any failed read,
+// or a job location s3guard cannot parse, makes it fail with an
+// *IncompleteError.
 func ReadUsage(ctx context.Context, c Clients, optFns ...func(*Options)) (*Result, error) {
 	var o Options
 	for _, fn := range optFns {
@@ -250,7 +251,7 @@ func (g *group) Go(ctx context.Context, fn func(context.Context)) {
 			return
 		}
 		defer func() { <-g.a.sem }()
-		fn(ctx)
+		fn(withTaskLock(ctx))
 		d := g.done.Add(1)
 		g.a.progress(g.stage, int(d), int(g.total.Load()))
 	}()
@@ -303,13 +304,20 @@ func (a *auditor) run(ctx context.Context) (*Result, error) {
 		a.partial = a.partial || f.ID == FindingReadDenied || f.ID == FindingReadFailed
 	}
 	if a.usageOnly {
+		// A location left out of the usage (see inventory.usage) makes it
+		// partial, as a failed read does.
+		for _, r := range inv.resources {
+			for _, l := range r.locs {
+				_, _ = a.parseLocation(r, l)
+			}
+		}
 		res.Report = posture.Report{Check: ReportCheck, Resource: accountResource(res), Findings: a.sorted()}
 		return res, nil
 	}
 
 	// Stage 3: the checks, each remote answer read once.
 	a.keys = kms.NewChecker(a.c.KMS)
-	a.buckets = s3guard.NewChecker(a.c.S3, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys})
+	a.buckets = s3guard.NewChecker(serialS3{a.c.S3}, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys})
 	g = a.group("checks")
 	a.checkDatasetGroups(ctx, g, &inv, res)
 	a.checkLocations(ctx, g, &inv, res)

@@ -153,17 +153,52 @@ var breakages = []breakage{
 		e.setRole(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com","AWS":"arn:aws:iam::111122223333:root"},
 			"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}`, "")
 	}, FindingTrustOtherPrincipal, roleRes},
+	{"trust lets a web identity in", "sts:AssumeRoleWithWebIdentity assumes the role as much as sts:AssumeRole", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `]}`, `,{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+			"Action":"sts:AssumeRoleWithWebIdentity"}]}`, 1), "")
+	}, FindingTrustOtherPrincipal, roleRes},
+	{"trust lets a SAML provider in", "", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `]}`, `,{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/corp"},
+			"Action":["sts:AssumeRoleWithSAML","sts:TagSession"]}]}`, 1), "")
+	}, FindingTrustOtherPrincipal, roleRes},
 	{"trust without source condition", "", func(t *testing.T, e *env) {
 		e.setRole(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"sts:AssumeRole"}]}`, "")
 	}, FindingTrustConfusedDeputy, roleRes},
-	{"trust for another account", "Personalize cannot assume the role for this account", func(t *testing.T, e *env) {
-		e.setRole(strings.ReplaceAll(goodTrust, "111122223333", "222233334444"), "")
+	{"trust with a condition that does not name the source", "a condition the audit cannot evaluate proves no aws:SourceAccount", func(t *testing.T, e *env) {
+		e.setRole(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"sts:AssumeRole",
+			"Condition":{"StringLike":{"aws:UserAgent":"*"}}}]}`, "")
+	}, FindingTrustConfusedDeputy, roleRes},
+	{"trust with a source account pattern", "StringLike 1111* lets in every account whose ID starts so", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`, `"StringLike":{"aws:SourceAccount":"1111*"}`, 1), "")
+	}, FindingTrustConfusedDeputy, roleRes},
+	{"trust with a source ARN pattern", "", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`,
+			`"ArnLike":{"aws:SourceArn":"arn:aws:personalize:*:*3333:*"}`, 1), "")
+	}, FindingTrustConfusedDeputy, roleRes},
+	{"trust naming a second source account", "Personalize acting for 444455556666 may assume the role", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `"aws:SourceAccount":"111122223333"`, `"aws:SourceAccount":["111122223333","444455556666"]`, 1), "")
+	}, FindingTrustConfusedDeputy, roleRes},
+	{"trust naming another account's source ARN", "", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`,
+			`"ArnLike":{"aws:SourceArn":["arn:aws:personalize:us-east-1:111122223333:*","arn:aws:personalize:us-east-1:444455556666:dataset-group/theirs"]}`, 1), "")
+	}, FindingTrustConfusedDeputy, roleRes},
+	{"trust for no account", "Personalize cannot assume the role for this account (nor any other)", func(t *testing.T, e *env) {
+		e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`, `"Null":{"aws:SourceAccount":"true"}`, 1), "")
 	}, FindingTrustPersonalizeMissing, roleRes},
 	{"wildcard action", "", func(t *testing.T, e *env) {
 		e.setRole("", strings.Replace(goodPolicy(e.sc.Bucket, e.sc.KeyARN), `"s3:ListBucket"`, `"s3:*"`, 1))
 	}, FindingRoleWildcardAction, roleRes},
 	{"wildcard resource", "", func(t *testing.T, e *env) {
 		e.setRole("", goodPolicy(e.sc.Bucket, "*"))
+	}, FindingRoleWildcardResource, roleRes},
+	{"wildcard resource in the ARN's segments", "arn:aws:s3:*:*:* matches every bucket and object", func(t *testing.T, e *env) {
+		e.setRole("", strings.Replace(goodPolicy(e.sc.Bucket, e.sc.KeyARN), `"arn:aws:s3:::`+e.sc.Bucket+`/*"`, `"arn:aws:s3:*:*:*"`, 1))
+	}, FindingRoleWildcardResource, roleRes},
+	{"wildcard key hidden as any service's ARN", "arn:aws:*:*:*:* matches every key", func(t *testing.T, e *env) {
+		e.setRole("", goodPolicy(e.sc.Bucket, "arn:aws:*:*:*:*"))
+	}, FindingRoleWildcardResource, roleRes},
+	{"wildcard bucket by a glob before s3", "", func(t *testing.T, e *env) {
+		e.setRole("", strings.Replace(goodPolicy(e.sc.Bucket, e.sc.KeyARN), `"arn:aws:s3:::`+e.sc.Bucket+`/*"`, `"arn:aws:s3*"`, 1))
 	}, FindingRoleWildcardResource, roleRes},
 	{"unused bucket", "", func(t *testing.T, e *env) {
 		e.setRole("", strings.Replace(goodPolicy(e.sc.Bucket, e.sc.KeyARN), `"Resource":"arn:aws:s3:::`+e.sc.Bucket+`"`,
@@ -178,6 +213,21 @@ var breakages = []breakage{
 	{"single-Region trail", "", func(t *testing.T, e *env) { e.ct.trails[0].multi = false }, FindingTrailNotMultiRegion, regionRes("CloudTrail")},
 	{"read-only management events", "", func(t *testing.T, e *env) { e.ct.trails[0].rw = cttypes.ReadWriteTypeReadOnly },
 		FindingTrailManagementPartial, regionRes("CloudTrail")},
+	{"management events without KMS's", "a trail that excludes kms.amazonaws.com does not record Personalize's use of the keys", func(t *testing.T, e *env) {
+		e.ct.trails[0].exclude = []string{"kms.amazonaws.com"}
+	}, FindingTrailManagementPartial, regionRes("CloudTrail")},
+	{"advanced selector without KMS's management events", "", func(t *testing.T, e *env) {
+		e.ct.trails[0].rw = ""
+		e.ct.trails[0].advanced = []cttypes.AdvancedEventSelector{{FieldSelectors: []cttypes.AdvancedFieldSelector{
+			{Field: aws.String("eventCategory"), Equals: []string{"Management"}},
+			{Field: aws.String("eventSource"), NotEquals: []string{"kms.amazonaws.com"}}}}}
+	}, FindingTrailManagementPartial, regionRes("CloudTrail")},
+	{"advanced selector of every management event", "", func(t *testing.T, e *env) {
+		e.ct.trails[0].rw = ""
+		e.ct.trails[0].advanced = []cttypes.AdvancedEventSelector{{FieldSelectors: []cttypes.AdvancedFieldSelector{
+			{Field: aws.String("eventCategory"), Equals: []string{"Management"}}}}}
+		e.ct.trails[0].validation = false // the one finding, so that the row checks the selector is read as complete
+	}, FindingTrailValidationOff, trailRes},
 	{"stopped trail beside a good one", "", func(t *testing.T, e *env) {
 		stopped := e.ct.trails[0]
 		stopped.name, stopped.on = "stopped", false
@@ -188,6 +238,18 @@ var breakages = []breakage{
 	{"Macie off", "", func(t *testing.T, e *env) { e.macie.enabled = false }, FindingMacieDisabled, regionRes("Macie")},
 	{"Macie job cancelled", "", func(t *testing.T, e *env) { e.macie.jobs[0].JobStatus = macietypes.JobStatusCancelled },
 		FindingMacieBucketNotCovered, bucketRes},
+	{"Macie one-time job complete", "a job that ran once does not look at what is imported after it", func(t *testing.T, e *env) {
+		e.macie.jobs[0].JobStatus, e.macie.jobs[0].JobType = macietypes.JobStatusComplete, macietypes.JobTypeOneTime
+	}, FindingMacieBucketNotCovered, bucketRes},
+	{"Macie job paused by its user", "", func(t *testing.T, e *env) { e.macie.jobs[0].JobStatus = macietypes.JobStatusUserPaused },
+		FindingMacieBucketNotCovered, bucketRes},
+	{"Macie discovery excludes the import bucket", "automated discovery skips the buckets its classification scope excludes", func(t *testing.T, e *env) {
+		e.macie.discovery, e.macie.jobs, e.macie.excluded = true, nil, []string{e.sc.Bucket}
+	}, FindingMacieBucketNotCovered, bucketRes},
+	{"macie2:GetClassificationScope denied", "", func(t *testing.T, e *env) {
+		e.macie.discovery, e.macie.jobs = true, nil
+		e.macie.deny = map[string]bool{"GetClassificationScope": true}
+	}, FindingReadDenied, regionRes("Macie")},
 	{"dataset group without key", "", func(t *testing.T, e *env) {
 		out, err := e.pz().CreateDatasetGroup(context.Background(), &personalize.CreateDatasetGroupInput{Name: aws.String("plain")})
 		if err != nil {

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -58,6 +59,18 @@ func (a *auditor) checkDatasetGroups(ctx context.Context, g *group, inv *invento
 	}
 }
 
+// parseLocation parses a job's location; one s3guard refuses is a finding.
+func (a *auditor) parseLocation(r *resource, l jobLocation) (s3guard.Location, error) {
+	loc, err := s3guard.ParseLocation(l.raw)
+	var le *s3guard.LocationError
+	if errors.As(err, &le) {
+		a.add(posture.Finding{ID: FindingJobLocationInvalid, Severity: posture.High, Resource: a.safe(r.arn),
+			Message:     "The " + r.kind + "'s " + l.field + " breaks rule " + le.Rule + ": " + le.Reason,
+			Remediation: "Use an s3:// location without credentials or query; CloudTrail recorded this one as written."})
+	}
+	return loc, err
+}
+
 // checkLocations checks every job's S3 locations with package s3guard: each
 // bucket is read once, each distinct location and direction judged once.
 func (a *auditor) checkLocations(ctx context.Context, g *group, inv *inventory, res *Result) {
@@ -69,14 +82,7 @@ func (a *auditor) checkLocations(ctx context.Context, g *group, inv *inventory, 
 	seen := map[use]bool{}
 	for _, r := range inv.resources {
 		for _, l := range r.locs {
-			loc, err := s3guard.ParseLocation(l.raw)
-			var le *s3guard.LocationError
-			if errors.As(err, &le) {
-				a.add(posture.Finding{ID: FindingJobLocationInvalid, Severity: posture.High, Resource: a.safe(r.arn),
-					Message:     "The " + r.kind + "'s " + l.field + " breaks rule " + le.Rule + ": " + le.Reason,
-					Remediation: "Use an s3:// location without credentials or query; CloudTrail recorded this one as written."})
-				continue
-			}
+			loc, err := a.parseLocation(r, l)
 			if err != nil || seen[use{loc, l.dir}] {
 				continue
 			}
@@ -122,19 +128,20 @@ func (a *auditor) checkCloudTrail(ctx context.Context, res *Result) {
 		buckets             = map[string]bool{}
 	)
 	for _, t := range out.TrailList {
-		id := aws.ToString(t.TrailARN)
-		if id == "" {
-			id = aws.ToString(t.Name)
+		arn := aws.ToString(t.TrailARN)
+		if arn == "" {
+			arn = aws.ToString(t.Name)
 		}
-		st, err := a.c.CloudTrail.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(id)})
+		id := a.safe(arn) // a trail's name may hold an identifying value
+		st, err := a.c.CloudTrail.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(arn)})
 		if err != nil {
-			a.readFailed(id, "cloudtrail:GetTrailStatus", err)
+			a.readFailed(arn, "cloudtrail:GetTrailStatus", err)
 			unknown = true
 			continue
 		}
-		sel, err := a.c.CloudTrail.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(id)})
+		sel, err := a.c.CloudTrail.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(arn)})
 		if err != nil {
-			a.readFailed(id, "cloudtrail:GetEventSelectors", err)
+			a.readFailed(arn, "cloudtrail:GetEventSelectors", err)
 			unknown = true
 			continue
 		}
@@ -179,8 +186,8 @@ func (a *auditor) checkCloudTrail(ctx context.Context, res *Result) {
 			Control:     "Security Hub CloudTrail.1"})
 	case !all:
 		a.add(posture.Finding{ID: FindingTrailManagementPartial, Severity: posture.Medium, Resource: region,
-			Message:     "The trails log only read or only write management events.",
-			Remediation: "Log both: set ReadWriteType to All on a trail's event selector.",
+			Message:     "The trails log only read or only write management events, or leave out an event source (KMS's, for one).",
+			Remediation: "Log them all: set ReadWriteType to All on a trail's event selector, with no ExcludeManagementEventSources (no readOnly or eventSource field in an advanced selector).",
 			Control:     "Security Hub CloudTrail.1"})
 	case !multi:
 		a.add(posture.Finding{ID: FindingTrailNotMultiRegion, Severity: posture.Medium, Resource: region,
@@ -191,14 +198,15 @@ func (a *auditor) checkCloudTrail(ctx context.Context, res *Result) {
 }
 
 // managementEvents reads a trail's selectors: whether it logs management
-// events, and whether both reads and writes.
+// events, and whether all of them: reads and writes, of every source (a
+// selector may leave out KMS's, which record Personalize's use of the keys).
 func managementEvents(sel *cloudtrail.GetEventSelectorsOutput) (mgmt, all bool) {
 	for _, s := range sel.EventSelectors {
 		if !aws.ToBool(s.IncludeManagementEvents) {
 			continue
 		}
 		mgmt = true
-		if s.ReadWriteType == cttypes.ReadWriteTypeAll || s.ReadWriteType == "" {
+		if (s.ReadWriteType == cttypes.ReadWriteTypeAll || s.ReadWriteType == "") && len(s.ExcludeManagementEventSources) == 0 {
 			all = true
 		}
 	}
@@ -208,7 +216,7 @@ func managementEvents(sel *cloudtrail.GetEventSelectorsOutput) (mgmt, all bool) 
 			switch aws.ToString(f.Field) {
 			case "eventCategory":
 				isMgmt = isMgmt || containsFold(f.Equals, "Management")
-			case "readOnly":
+			case "readOnly", "eventSource":
 				partial = true
 			}
 		}
@@ -246,22 +254,28 @@ func (a *auditor) checkTrailBucket(ctx context.Context, bucket string) {
 	if rep.Has(s3guard.FindingBucketRegionMismatch) {
 		// S3 redirects the configuration reads to the bucket's Region,
 		// where the audit's clients are not.
-		a.add(posture.Finding{ID: FindingTrailBucketOtherRegion, Severity: posture.Low, Resource: bucket,
+		a.add(posture.Finding{ID: FindingTrailBucketOtherRegion, Severity: posture.Low, Resource: a.safe(bucket),
 			Message:     "The trail's bucket is in another Region, so its encryption, policy and public access block were not checked.",
 			Remediation: "Check the bucket in its Region (the s3guard package, or Security Hub's S3 controls there)."})
 		return
 	}
+	// A new slice: the checker may share rep's with the jobs' check.
+	var apply []posture.Finding
 	for _, f := range rep.Findings {
 		if trailBucketFindings[f.ID] {
-			a.add(f)
+			apply = append(apply, f)
 		}
 	}
+	a.merge(posture.Report{Findings: apply})
 }
 
-// Classification job statuses under which a job still covers its buckets.
+// Classification job statuses under which a job still covers its buckets:
+// running, idle between scheduled runs, or paused by Macie until the
+// account's quota resets. A COMPLETE job is a one-time job that ran once and
+// sees nothing imported since; a job its user paused or cancelled runs no more.
 var coveringStatus = map[macietypes.JobStatus]bool{
 	macietypes.JobStatusRunning: true, macietypes.JobStatusIdle: true,
-	macietypes.JobStatusPaused: true, macietypes.JobStatusComplete: true,
+	macietypes.JobStatusPaused: true,
 }
 
 // checkMacie checks that Macie is enabled and covers every import bucket,
@@ -289,10 +303,28 @@ func (a *auditor) checkMacie(ctx context.Context, inv *inventory) {
 		a.readFailed(region, "macie2:GetAutomatedDiscoveryConfiguration", err)
 		return
 	}
-	if ad.Status == macietypes.AutomatedDiscoveryStatusEnabled {
-		return
-	}
 	covered := map[string]bool{}
+	if ad.Status == macietypes.AutomatedDiscoveryStatusEnabled {
+		// Discovery covers every bucket but those its classification
+		// scope excludes.
+		scope, err := a.c.Macie.GetClassificationScope(ctx, &macie2.GetClassificationScopeInput{Id: ad.ClassificationScopeId})
+		if err != nil {
+			a.readFailed(region, "macie2:GetClassificationScope", err)
+			return
+		}
+		var excluded []string
+		if scope.S3 != nil && scope.S3.Excludes != nil {
+			excluded = scope.S3.Excludes.BucketNames
+		}
+		all := true
+		for _, b := range buckets {
+			covered[b] = !slices.Contains(excluded, b)
+			all = all && covered[b]
+		}
+		if all {
+			return
+		}
+	}
 	p := macie2.NewListClassificationJobsPaginator(a.c.Macie, &macie2.ListClassificationJobsInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -313,7 +345,7 @@ func (a *auditor) checkMacie(ctx context.Context, inv *inventory) {
 	}
 	for _, b := range buckets {
 		if !covered[b] {
-			a.add(posture.Finding{ID: FindingMacieBucketNotCovered, Severity: posture.Medium, Resource: b,
+			a.add(posture.Finding{ID: FindingMacieBucketNotCovered, Severity: posture.Medium, Resource: a.safe(b),
 				Message:     "Personalize imports from this bucket, but neither Macie's automated discovery nor an active classification job covers it.",
 				Remediation: "Turn on automated sensitive data discovery, or add the bucket to a scheduled classification job.",
 				Control:     "Security Hub Macie.2"})

@@ -98,6 +98,10 @@ func TestE2EGoodAccount(t *testing.T) {
 	a.putRole(t, "", "")
 	a.putTrail(t, func(*personalizetest.Trail) {})
 	a.setMacie(t, func(*personalizetest.Macie) {})
+	// Discovery that excludes only another bucket covers the imports.
+	a.setMacie(t, func(m *personalizetest.Macie) {
+		m.AutomatedDiscovery, m.DiscoveryExcludes, m.Jobs = true, []string{"someone-elses-bucket"}, nil
+	})
 	if got := a.run(t).Report.Blocking(posture.Low); len(got) != 0 {
 		t.Errorf("good account, rewritten by the tests' helpers, has findings: %v", got)
 	}
@@ -129,8 +133,8 @@ var e2eBreakages = []e2eBreakage{
 	{"trust without source condition", func(t *testing.T, a *account) {
 		a.putRole(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"sts:AssumeRole"}]}`, "")
 	}, FindingTrustConfusedDeputy, e2eRole},
-	{"trust for another account", func(t *testing.T, a *account) {
-		a.putRole(t, strings.ReplaceAll(goodTrust, "111122223333", "222233334444"), "")
+	{"trust for no account", func(t *testing.T, a *account) {
+		a.putRole(t, strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`, `"Null":{"aws:SourceAccount":"true"}`, 1), "")
 	}, FindingTrustPersonalizeMissing, e2eRole},
 	{"unparsable trust policy", func(t *testing.T, a *account) { a.putRole(t, `{"Statement":"allow"}`, "") },
 		FindingRolePolicyUnparsable, e2eRole},
@@ -180,6 +184,11 @@ var e2eBreakages = []e2eBreakage{
 		FindingMacieDisabled, e2eRegion("Macie")},
 	{"Macie job paused by a user", func(t *testing.T, a *account) {
 		a.setMacie(t, func(m *personalizetest.Macie) { m.Jobs[0].Status = "USER_PAUSED" })
+	}, FindingMacieBucketNotCovered, func(a *account) string { return a.as.Bucket }},
+	{"Macie discovery excludes the import bucket", func(t *testing.T, a *account) {
+		a.setMacie(t, func(m *personalizetest.Macie) {
+			m.AutomatedDiscovery, m.DiscoveryExcludes, m.Jobs = true, []string{a.as.Bucket}, nil
+		})
 	}, FindingMacieBucketNotCovered, func(a *account) string { return a.as.Bucket }},
 	{"dataset group without key", func(t *testing.T, a *account) {
 		out, err := personalize.NewFromConfig(a.s.Config()).CreateDatasetGroup(context.Background(),

@@ -163,6 +163,8 @@ type fakeTrail struct {
 	name, bucket, key     string
 	multi, validation, on bool
 	rw                    cttypes.ReadWriteType // "" = no management events
+	exclude               []string              // ExcludeManagementEventSources
+	advanced              []cttypes.AdvancedEventSelector
 }
 
 type fakeCloudTrail struct {
@@ -218,15 +220,31 @@ func (f *fakeCloudTrail) GetEventSelectors(_ context.Context, in *cloudtrail.Get
 	}
 	out := &cloudtrail.GetEventSelectorsOutput{TrailARN: aws.String(trailARN(t.name))}
 	if t.rw != "" {
-		out.EventSelectors = []cttypes.EventSelector{{IncludeManagementEvents: aws.Bool(true), ReadWriteType: t.rw}}
+		out.EventSelectors = []cttypes.EventSelector{{IncludeManagementEvents: aws.Bool(true), ReadWriteType: t.rw,
+			ExcludeManagementEventSources: t.exclude}}
 	}
+	out.AdvancedEventSelectors = t.advanced
 	return out, nil
 }
 
 type fakeMacie struct {
 	calls
 	enabled, discovery bool
+	excluded           []string // buckets automated discovery excludes
 	jobs               []macietypes.JobSummary
+}
+
+const fakeScopeID = "0123456789abcdef0123456789abcdef"
+
+func (f *fakeMacie) GetClassificationScope(_ context.Context, in *macie2.GetClassificationScopeInput, _ ...func(*macie2.Options)) (*macie2.GetClassificationScopeOutput, error) {
+	if err := f.call("GetClassificationScope"); err != nil {
+		return nil, err
+	}
+	if aws.ToString(in.Id) != fakeScopeID {
+		return nil, &macietypes.ResourceNotFoundException{Message: aws.String("The classification scope does not exist.")}
+	}
+	return &macie2.GetClassificationScopeOutput{Id: in.Id, Name: aws.String("automated-sensitive-data-discovery"),
+		S3: &macietypes.S3ClassificationScope{Excludes: &macietypes.S3ClassificationScopeExclusion{BucketNames: f.excluded}}}, nil
 }
 
 func (f *fakeMacie) GetMacieSession(context.Context, *macie2.GetMacieSessionInput, ...func(*macie2.Options)) (*macie2.GetMacieSessionOutput, error) {
@@ -247,7 +265,7 @@ func (f *fakeMacie) GetAutomatedDiscoveryConfiguration(context.Context, *macie2.
 	if f.discovery {
 		st = macietypes.AutomatedDiscoveryStatusEnabled
 	}
-	return &macie2.GetAutomatedDiscoveryConfigurationOutput{Status: st}, nil
+	return &macie2.GetAutomatedDiscoveryConfigurationOutput{Status: st, ClassificationScopeId: aws.String(fakeScopeID)}, nil
 }
 
 func (f *fakeMacie) ListClassificationJobs(_ context.Context, in *macie2.ListClassificationJobsInput, _ ...func(*macie2.Options)) (*macie2.ListClassificationJobsOutput, error) {

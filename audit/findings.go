@@ -44,8 +44,8 @@ const (
 	FindingTrailMissing = "audit.cloudtrail.no-logging-trail"
 	// Medium: the trails that log are single-Region (Security Hub CloudTrail.1).
 	FindingTrailNotMultiRegion = "audit.cloudtrail.not-multi-region"
-	// Medium: the trails log only read or only write management events
-	// (Security Hub CloudTrail.1).
+	// Medium: the trails log only read or only write management events, or
+	// exclude an event source such as kms.amazonaws.com (Security Hub CloudTrail.1).
 	FindingTrailManagementPartial = "audit.cloudtrail.management-events-partial"
 	// Medium: a trail exists but is not logging.
 	FindingTrailNotLogging = "audit.cloudtrail.not-logging"

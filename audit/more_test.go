@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/personalize"
 	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
@@ -350,5 +351,184 @@ func TestReadUsage(t *testing.T) {
 	var ie *IncompleteError
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "personalize:DescribeDatasetImportJob") {
 		t.Errorf("ReadUsage() with a refused read: error = %v, want an *IncompleteError naming the permission", err)
+	}
+}
+
+// TestTrustUncertainDenyIsNoDeputy: a Deny the audit cannot evaluate does not
+// make a trust policy that surely refuses other accounts a confused deputy.
+func TestTrustUncertainDenyIsNoDeputy(t *testing.T) {
+	e := newEnv(t)
+	e.setRole(strings.Replace(goodTrust, `]}`, `,{"Effect":"Deny","Principal":{"Service":"personalize.amazonaws.com"},"Action":"sts:AssumeRole",
+		"Condition":{"StringLike":{"aws:UserAgent":"curl*"}}}]}`, 1), "")
+	res := e.run(t)
+	if diff := cmp.Diff([]string(nil), blocking(res.Report)); diff != "" {
+		t.Errorf("blocking finding IDs mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestNoValueEchoedOutsidePersonalize: trail names and the buckets of trails
+// and imports can hold identifying values too (bucket names allow digits and
+// hyphens: a card number, an SSN); no finding may show them.
+func TestNoValueEchoedOutsidePersonalize(t *testing.T) {
+	e := newEnv(t)
+	e.ct.trails[0].name = "audit4111111111111111"
+	e.ct.trails[0].validation, e.ct.trails[0].key = false, ""
+	e.ct.trails[0].bucket = "logs-4111111111111111"
+	s3c := s3.NewFromConfig(e.s.Config())
+	if _, err := s3c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("imports-4111111111111111")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("imports-4111111111111111"),
+		Key: aws.String("interactions.csv"), Body: strings.NewReader(personalizetest.InteractionsCSV)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.pz().CreateDatasetImportJob(context.Background(), &personalize.CreateDatasetImportJobInput{
+		JobName: aws.String("second"), DatasetArn: aws.String(e.sc.InteractionsDatasetARN), RoleArn: aws.String(personalizetest.RoleARN),
+		DataSource: &ptypes.DataSource{DataLocation: aws.String("s3://imports-4111111111111111/interactions.csv")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.run(t)
+	for _, id := range []string{FindingTrailValidationOff, FindingTrailNotKMS, FindingMacieBucketNotCovered, s3guard.FindingBucketNotFound} {
+		if !res.Report.Has(id) {
+			t.Errorf("report lacks %s: %v", id, res.Report.IDs())
+		}
+	}
+	var out bytes.Buffer
+	if err := res.Report.WriteTable(&out); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Report.WriteJSON(&out); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Report.WriteSARIF(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if strings.Contains(line, "4111111111111111") {
+			t.Errorf("an output line holds the card number: %s", line)
+		}
+	}
+}
+
+// TestRolePolicyLiteralWildcards: S3 keys may hold '*' and '$', which IAM
+// reads as a wildcard and a policy variable; the policy names them as the
+// literal characters (${*}, ${$}), so that it grants no more than the key.
+func TestRolePolicyLiteralWildcards(t *testing.T) {
+	tests := []struct {
+		key  string
+		want string
+	}{
+		{"exports*/", `"arn:aws:s3:::data/exports${*}/*"`},
+		{"a*b.csv", `"arn:aws:s3:::data/a${*}b.csv"`},
+		{"${aws:username}/", `"arn:aws:s3:::data/${$}{aws:username}/*"`},
+		{"plain/", `"arn:aws:s3:::data/plain/*"`},
+	}
+	for _, tt := range tests {
+		b, err := RolePolicy(Usage{Partition: "aws", Locations: []Use{{Location: s3guard.Location{Bucket: "data", Key: tt.key}, Direction: s3guard.Read}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), tt.want) {
+			t.Errorf("RolePolicy(key %q) lacks %s:\n%s", tt.key, tt.want, b)
+		}
+	}
+}
+
+// oddLocation answers the import job with a location s3guard refuses.
+type oddLocation struct{ PersonalizeAPI }
+
+func (p oddLocation) DescribeDatasetImportJob(ctx context.Context, in *personalize.DescribeDatasetImportJobInput, o ...func(*personalize.Options)) (*personalize.DescribeDatasetImportJobOutput, error) {
+	out, err := p.PersonalizeAPI.DescribeDatasetImportJob(ctx, in, o...)
+	if err == nil && out.DatasetImportJob != nil && out.DatasetImportJob.DataSource != nil {
+		out.DatasetImportJob.DataSource.DataLocation = aws.String("s3://Legacy_Bucket/interactions.csv")
+	}
+	return out, err
+}
+
+// TestReadUsageLocationUnread: a job location the audit cannot parse is left
+// out of the usage, so the role policy written from it would lock the job
+// out; ReadUsage refuses, as for any read it could not make.
+func TestReadUsageLocationUnread(t *testing.T) {
+	e := newEnv(t)
+	only := Clients{STS: e.clients.STS, Personalize: oddLocation{e.clients.Personalize}}
+	_, err := ReadUsage(context.Background(), only, func(o *Options) { o.Region = personalizetest.Region })
+	var ie *IncompleteError
+	if !errors.As(err, &ie) {
+		t.Fatalf("ReadUsage() error = %v, want an *IncompleteError", err)
+	}
+	var ids []string
+	for _, f := range ie.Findings {
+		ids = append(ids, f.ID)
+	}
+	if diff := cmp.Diff([]string{FindingJobLocationInvalid}, ids); diff != "" {
+		t.Errorf("IncompleteError findings mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestTrustForAnotherAccount: a trust policy for another account's
+// Personalize locks this account's jobs out and lets the other account's in.
+func TestTrustForAnotherAccount(t *testing.T) {
+	e := newEnv(t)
+	e.setRole(strings.ReplaceAll(goodTrust, "111122223333", "222233334444"), "")
+	want := []string{FindingTrustConfusedDeputy, FindingTrustPersonalizeMissing}
+	if diff := cmp.Diff(want, blocking(e.run(t).Report)); diff != "" {
+		t.Errorf("blocking finding IDs mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestTrustExactSourceARN: a trust policy that admits Personalize only for
+// named resources of this account lets it in; it is not "missing".
+func TestTrustExactSourceARN(t *testing.T) {
+	e := newEnv(t)
+	e.setRole(strings.Replace(goodTrust, `"StringEquals":{"aws:SourceAccount":"111122223333"}`,
+		`"ArnEquals":{"aws:SourceArn":["`+e.sc.DatasetGroupARN+`"]}`, 1), "")
+	if diff := cmp.Diff([]string(nil), blocking(e.run(t).Report)); diff != "" {
+		t.Errorf("blocking finding IDs mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// countingS3 tracks how many S3 calls are in flight; the bucket check makes
+// its reads together when its client lets it.
+type countingS3 struct {
+	s3guard.CheckAPIClient
+	countingPersonalize
+}
+
+func (c *countingS3) GetBucketEncryption(ctx context.Context, in *s3.GetBucketEncryptionInput, o ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+	defer c.enter()()
+	return c.CheckAPIClient.GetBucketEncryption(ctx, in, o...)
+}
+
+func (c *countingS3) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, o ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error) {
+	defer c.enter()()
+	return c.CheckAPIClient.GetBucketPolicy(ctx, in, o...)
+}
+
+func (c *countingS3) GetPublicAccessBlock(ctx context.Context, in *s3.GetPublicAccessBlockInput, o ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error) {
+	defer c.enter()()
+	return c.CheckAPIClient.GetPublicAccessBlock(ctx, in, o...)
+}
+
+func (c *countingS3) GetBucketOwnershipControls(ctx context.Context, in *s3.GetBucketOwnershipControlsInput, o ...func(*s3.Options)) (*s3.GetBucketOwnershipControlsOutput, error) {
+	defer c.enter()()
+	return c.CheckAPIClient.GetBucketOwnershipControls(ctx, in, o...)
+}
+
+// TestConcurrencyBoundS3: the bound holds for S3 too, whose bucket check
+// would otherwise make its four reads at once.
+func TestConcurrencyBoundS3(t *testing.T) {
+	e := newEnv(t)
+	cs := &countingS3{CheckAPIClient: e.clients.S3}
+	e.clients.S3 = cs
+	res, err := Run(context.Background(), e.clients, func(o *Options) { o.Region, o.Concurrency = personalizetest.Region, 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := blocking(res.Report); len(got) != 0 {
+		t.Errorf("blocking findings %v", got)
+	}
+	if m := cs.max.Load(); m != 1 {
+		t.Errorf("Concurrency 1: %d S3 calls were in flight at once", m)
 	}
 }

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"net/url"
 	"slices"
@@ -181,17 +182,98 @@ func (a *auditor) checkTrust(arn string, u Usage, trust *iampolicy.Document) {
 		}
 	}
 	part := u.Partition
-	own := trustRequest(part, u.Region, u.AccountID, arn)
-	if r := trust.Evaluate(own); r.Decision != iampolicy.Allowed && !r.Uncertain {
+	// Personalize acts for this account's resources: the probe one, or any
+	// of this account the conditions name (an exact aws:SourceArn).
+	if !slices.ContainsFunc(ownSources(u.AccountID, trust), func(own source) bool {
+		req := trustRequest(part, u.Region, own.account, arn)
+		if own.arn != "" {
+			req.Context["aws:SourceArn"] = []string{own.arn}
+		}
+		r := trust.Evaluate(req)
+		return r.Decision == iampolicy.Allowed || r.Uncertain
+	}) {
 		a.add(posture.Finding{ID: FindingTrustPersonalizeMissing, Severity: posture.High, Resource: res,
 			Message:     "The role's trust policy does not let personalize.amazonaws.com assume it for this account; Personalize's jobs with it fail.",
 			Remediation: "Allow sts:AssumeRole to the service principal personalize.amazonaws.com, with aws:SourceAccount set to this account."})
 	}
-	if r := trust.Evaluate(trustRequest(part, u.Region, foreignAccount, arn)); r.Decision == iampolicy.Allowed {
+	// An Allow whose conditions the audit cannot evaluate (keys other than
+	// the source's) may let Personalize in for any account: only a trust
+	// policy that surely refuses the other account passes.
+	if slices.ContainsFunc(otherSources(u.AccountID, trust), func(other source) bool {
+		foreign := trustRequest(part, u.Region, other.account, arn)
+		if other.arn != "" {
+			foreign.Context["aws:SourceArn"] = []string{other.arn}
+		}
+		r := trust.Evaluate(foreign)
+		return r.Decision == iampolicy.Allowed || (r.Decision == iampolicy.NotAllowed && mayAllow(trust, foreign))
+	}) {
 		a.add(posture.Finding{ID: FindingTrustConfusedDeputy, Severity: posture.Medium, Resource: res,
-			Message:     "Personalize acting for another account could assume the role: the trust policy lacks an aws:SourceAccount or aws:SourceArn condition (the confused deputy problem).",
+			Message:     "Personalize acting for another account could assume the role: the trust policy's aws:SourceAccount or aws:SourceArn condition is missing or admits another account (the confused deputy problem).",
 			Remediation: `Add "Condition": {"StringEquals": {"aws:SourceAccount": "<this account>"}} (and an ArnLike aws:SourceArn) to the trust statement.`})
 	}
+}
+
+// source is the account and, if set, the resource ARN Personalize acts for.
+type source struct{ account, arn string }
+
+// ownSources are this account, and each resource of it the trust policy's
+// aws:SourceArn conditions name.
+func ownSources(own string, trust *iampolicy.Document) []source {
+	out := []source{{account: own}}
+	if own == "" {
+		return out
+	}
+	for _, s := range trust.Statement {
+		for _, v := range s.ValueConditions("aws:SourceArn") {
+			if parts := strings.SplitN(v, ":", 6); len(parts) == 6 && parts[4] == own {
+				out = append(out, source{account: own, arn: v})
+			}
+		}
+	}
+	return out
+}
+
+// otherSources are what the confused-deputy check tries: an unrelated
+// account; the audited one with each digit changed, so that a pattern
+// ("1111*", "*3333", "11112222333?") that matches this account is caught
+// matching another one too; and every other account, or resource of another
+// account, that the trust policy's conditions name.
+func otherSources(own string, trust *iampolicy.Document) []source {
+	out := []source{{account: foreignAccount}}
+	for i := range len(own) {
+		b := []byte(own)
+		b[i] = '0' + (b[i]-'0'+1)%10
+		out = append(out, source{account: string(b)})
+	}
+	for _, s := range trust.Statement {
+		if s.Effect != iampolicy.Allow {
+			continue
+		}
+		for _, v := range s.ValueConditions("aws:SourceAccount") {
+			if v != own {
+				out = append(out, source{account: v})
+			}
+		}
+		for _, v := range s.ValueConditions("aws:SourceArn") {
+			if parts := strings.SplitN(v, ":", 6); len(parts) == 6 && parts[4] != own {
+				out = append(out, source{account: parts[4], arn: v})
+			}
+		}
+	}
+	return out
+}
+
+// mayAllow reports whether an Allow of d whose conditions cannot be
+// evaluated may apply to r (a Deny that may apply makes Evaluate uncertain
+// too, and must not count).
+func mayAllow(d *iampolicy.Document, r iampolicy.Request) bool {
+	var allows iampolicy.Document
+	for _, s := range d.Statement {
+		if s.Effect == iampolicy.Allow {
+			allows.Statement = append(allows.Statement, s)
+		}
+	}
+	return allows.Evaluate(r).Uncertain
 }
 
 func trustRequest(part, region, account, role string) iampolicy.Request {
@@ -203,13 +285,20 @@ func trustRequest(part, region, account, role string) iampolicy.Request {
 	return iampolicy.Request{Actor: iampolicy.Service(iampolicy.PersonalizeService), Action: "sts:AssumeRole", Resource: role, Context: ctx}
 }
 
+// assumeActions are the actions that open a session of the role: a web
+// identity or SAML provider named in the trust policy assumes it as surely
+// as a principal allowed sts:AssumeRole.
+var assumeActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"}
+
 func assumes(s iampolicy.Statement) bool {
 	if s.NotAction != nil {
 		return true
 	}
 	for _, v := range s.Action {
-		if iampolicy.Glob(v, "sts:AssumeRole", true) {
-			return true
+		for _, act := range assumeActions {
+			if iampolicy.Glob(v, act, true) {
+				return true
+			}
 		}
 	}
 	return false
@@ -268,7 +357,7 @@ func (a *auditor) checkPermissions(arn string, u Usage, docs []*iampolicy.Docume
 					Remediation: "Replace the statement with the actions `personalizeguard policy role` lists.",
 					Control:     "Security Hub IAM.21"})
 			}
-			a.checkResources(res, s, s3, kmsUse, buckets, u.Keys)
+			a.checkResources(res, s, s3, kmsUse, u, buckets)
 		}
 	}
 	if !complete {
@@ -284,7 +373,17 @@ func (a *auditor) checkPermissions(arn string, u Usage, docs []*iampolicy.Docume
 	}
 }
 
-func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse bool, buckets, keys []string) {
+// Resources no policy names on purpose: a pattern that matches them matches
+// every bucket, object or key, whatever its text looks like ("arn:aws:s3:*:*:*",
+// "arn:aws:*:*:*:*").
+const (
+	probeBucket = "audit-probe-no-such-bucket"
+	probeKey    = "key/00000000-0000-0000-0000-000000000000"
+)
+
+func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse bool, u Usage, buckets []string) {
+	keys := u.Keys
+	part := cmp.Or(u.Partition, "aws")
 	wild := func() {
 		a.add(posture.Finding{ID: FindingRoleWildcardResource, Severity: posture.High, Resource: res,
 			Message:     "A permissions policy of the role allows S3 or KMS actions on every resource, or on buckets or keys by wildcard.",
@@ -296,7 +395,9 @@ func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse b
 	}
 	for _, r := range s.Resource {
 		switch {
-		case r == "*":
+		case r == "*",
+			s3 && (iampolicy.Glob(r, "arn:"+part+":s3:::"+probeBucket, false) || iampolicy.Glob(r, "arn:"+part+":s3:::"+probeBucket+"/"+probeBucket, false)),
+			kmsUse && iampolicy.Glob(r, "arn:"+part+":kms:"+u.Region+":"+cmp.Or(u.AccountID, foreignAccount)+":"+probeKey, false):
 			wild()
 		case s3 && strings.HasPrefix(r, "arn:") && strings.Contains(r, ":s3:::"):
 			_, rest, _ := strings.Cut(r, ":s3:::")
@@ -312,7 +413,7 @@ func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse b
 			case strings.ContainsAny(r, "*?"):
 				wild()
 			case !slices.Contains(keys, r):
-				a.unused(res, "key "+r)
+				a.unused(res, "key "+a.safe(r))
 			}
 		}
 	}

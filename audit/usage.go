@@ -125,6 +125,11 @@ const (
 	SidKMS   = "PersonalizeUseKeys"
 )
 
+// iamLiteral spells the characters IAM reads in a Resource as wildcards or
+// a policy variable as the literal characters (policy version 2012-10-17): an
+// S3 key may hold them, and "exports*/" must not grant "exports-all/".
+var iamLiteral = strings.NewReplacer("$", "${$}", "*", "${*}", "?", "${?}")
+
 // RolePolicy writes the least-privilege permissions policy of a Personalize
 // service role for u: s3:GetObject on exactly the objects and prefixes read,
 // s3:PutObject on those written, s3:ListBucket on their buckets, and the KMS
@@ -138,7 +143,7 @@ func RolePolicy(u Usage) ([]byte, error) {
 	part := cmp.Or(u.Partition, "aws")
 	var read, write, buckets iampolicy.Values
 	for _, l := range u.Locations {
-		obj := "arn:" + part + ":s3:::" + l.Location.Bucket + "/" + l.Location.Key
+		obj := "arn:" + part + ":s3:::" + l.Location.Bucket + "/" + iamLiteral.Replace(l.Location.Key)
 		if l.Location.IsPrefix() {
 			obj += "*"
 		}

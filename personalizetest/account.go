@@ -132,6 +132,9 @@ type Macie struct {
 	// AutomatedDiscovery is GetAutomatedDiscoveryConfiguration's status:
 	// ENABLED or DISABLED.
 	AutomatedDiscovery bool
+	// DiscoveryExcludes are the buckets automated discovery's classification
+	// scope excludes, as GetClassificationScope answers them.
+	DiscoveryExcludes []string
 	// Jobs are the classification jobs ListClassificationJobs lists, in this
 	// order, and DescribeClassificationJob describes.
 	Jobs []MacieJob
@@ -141,7 +144,7 @@ type Macie struct {
 // enabled. It refuses jobs Macie could not have (no name or buckets, an
 // unknown status or type).
 func (s *Server) SetMacie(m Macie) error {
-	st := fakemacie.State{Enabled: m.Enabled, AutomatedDiscovery: m.AutomatedDiscovery}
+	st := fakemacie.State{Enabled: m.Enabled, AutomatedDiscovery: m.AutomatedDiscovery, DiscoveryExcludes: m.DiscoveryExcludes}
 	for _, j := range m.Jobs {
 		st.Jobs = append(st.Jobs, fakemacie.Job{Name: j.Name, Buckets: j.Buckets, Status: j.Status, JobType: j.JobType})
 	}

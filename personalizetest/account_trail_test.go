@@ -2,6 +2,7 @@ package personalizetest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -195,7 +196,7 @@ func TestMacieRoundTrip(t *testing.T) {
 	s := personalizetest.New(t)
 	ctx := context.Background()
 	c := macie2.NewFromConfig(s.Config())
-	if err := s.SetMacie(personalizetest.Macie{Enabled: true, AutomatedDiscovery: true, Jobs: []personalizetest.MacieJob{
+	if err := s.SetMacie(personalizetest.Macie{Enabled: true, AutomatedDiscovery: true, DiscoveryExcludes: []string{"bbb"}, Jobs: []personalizetest.MacieJob{
 		{Name: "nightly", Buckets: []string{"aaa", "bbb"}, Status: "RUNNING", JobType: "SCHEDULED"},
 		{Name: "once", Buckets: []string{"ccc"}, Status: "COMPLETE", JobType: "ONE_TIME"},
 	}}); err != nil {
@@ -216,6 +217,19 @@ func TestMacieRoundTrip(t *testing.T) {
 	}
 	if discovery.Status != macietypes.AutomatedDiscoveryStatusEnabled || discovery.FirstEnabledAt == nil {
 		t.Errorf("GetAutomatedDiscoveryConfiguration = %s first enabled %v, want ENABLED with a date", discovery.Status, discovery.FirstEnabledAt)
+	}
+	scope, err := c.GetClassificationScope(ctx, &macie2.GetClassificationScopeInput{Id: discovery.ClassificationScopeId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantScope := &macie2.GetClassificationScopeOutput{Id: discovery.ClassificationScopeId, Name: aws.String("automated-sensitive-data-discovery"),
+		S3: &macietypes.S3ClassificationScope{Excludes: &macietypes.S3ClassificationScopeExclusion{BucketNames: []string{"bbb"}}}}
+	if diff := cmp.Diff(wantScope, scope, sdkOutput); diff != "" {
+		t.Errorf("GetClassificationScope (-want +got):\n%s", diff)
+	}
+	var nf *macietypes.ResourceNotFoundException
+	if _, err := c.GetClassificationScope(ctx, &macie2.GetClassificationScopeInput{Id: aws.String("0123")}); !errors.As(err, &nf) {
+		t.Errorf("GetClassificationScope(unknown ID) error = %v, want ResourceNotFoundException", err)
 	}
 	list, err := c.ListClassificationJobs(ctx, &macie2.ListClassificationJobsInput{})
 	if err != nil {

@@ -134,8 +134,8 @@
 //   - CloudTrail (JSON 1.1): DescribeTrails (with shadow trails),
 //     GetTrailStatus and GetEventSelectors.
 //   - Macie (REST-JSON): GetMacieSession, GetAutomatedDiscoveryConfiguration,
-//     ListClassificationJobs (paginated with nextToken) and
-//     DescribeClassificationJob. While Macie is not enabled, every operation
+//     GetClassificationScope, ListClassificationJobs (paginated with
+//     nextToken) and DescribeClassificationJob. While Macie is not enabled, every operation
 //     answers AccessDeniedException with HTTP 401 and "Macie is not
 //     enabled.", as real Macie does.
 //

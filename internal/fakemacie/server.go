@@ -7,6 +7,7 @@
 //	GET  /automated-discovery/configuration GetAutomatedDiscoveryConfiguration
 //	POST /jobs/list                         ListClassificationJobs (paginated with nextToken)
 //	GET  /jobs/{jobId}                      DescribeClassificationJob
+//	GET  /classification-scopes/{id}        GetClassificationScope (automated discovery's exclusions)
 //
 // over the account state set with [Server.Set].
 //
@@ -99,6 +100,10 @@ type State struct {
 	// AutomatedDiscovery is whether automated sensitive data discovery is
 	// ENABLED (else DISABLED).
 	AutomatedDiscovery bool
+	// DiscoveryExcludes are the buckets automated discovery's
+	// classification scope excludes (GetClassificationScope's
+	// s3.excludes.bucketNames).
+	DiscoveryExcludes []string
 	// Jobs are the account's classification jobs, listed in this order.
 	Jobs []Job
 }
@@ -168,6 +173,12 @@ func (s *Server) Set(st State) error {
 			return fmt.Errorf("fakemacie: job %s: JobType must be ONE_TIME or SCHEDULED", j.Name)
 		}
 	}
+	for _, b := range st.DiscoveryExcludes {
+		if !bucketPattern.MatchString(b) {
+			return errors.New("fakemacie: an excluded bucket name is malformed")
+		}
+	}
+	st.DiscoveryExcludes = append([]string(nil), st.DiscoveryExcludes...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now().UTC().Truncate(time.Millisecond)
@@ -200,6 +211,7 @@ func (s *Server) State() State {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.state
+	st.DiscoveryExcludes = append([]string(nil), st.DiscoveryExcludes...)
 	st.Jobs = make([]Job, len(s.jobs))
 	for i, j := range s.jobs {
 		st.Jobs[i] = j.Job
@@ -218,6 +230,8 @@ func Operation(method, path string) (op string, ok bool) {
 		return "GetAutomatedDiscoveryConfiguration", true
 	case method == http.MethodPost && path == "/jobs/list":
 		return "ListClassificationJobs", true
+	case method == http.MethodGet && strings.HasPrefix(path, "/classification-scopes/") && !strings.Contains(path[len("/classification-scopes/"):], "/") && len(path) > len("/classification-scopes/"):
+		return "GetClassificationScope", true
 	case method == http.MethodGet && strings.HasPrefix(path, "/jobs/") && !strings.Contains(path[len("/jobs/"):], "/") && len(path) > len("/jobs/"):
 		return "DescribeClassificationJob", true
 	}
@@ -226,7 +240,7 @@ func Operation(method, path string) (op string, ok bool) {
 
 // Operations returns the operations the Server serves.
 func Operations() []string {
-	return []string{"DescribeClassificationJob", "GetAutomatedDiscoveryConfiguration", "GetMacieSession", "ListClassificationJobs"}
+	return []string{"DescribeClassificationJob", "GetAutomatedDiscoveryConfiguration", "GetClassificationScope", "GetMacieSession", "ListClassificationJobs"}
 }
 
 // apiError is one of Macie's error answers.
@@ -293,6 +307,8 @@ func (s *Server) serve(op, path string, body []byte) (any, *apiError) {
 		return s.getAutomatedDiscoveryConfiguration(), nil
 	case "ListClassificationJobs":
 		return s.listClassificationJobs(body)
+	case "GetClassificationScope":
+		return s.getClassificationScope(strings.TrimPrefix(path, "/classification-scopes/"))
 	default:
 		return s.describeClassificationJob(strings.TrimPrefix(path, "/jobs/"))
 	}
@@ -312,13 +328,34 @@ func (s *Server) getMacieSession() any {
 	}
 }
 
-func (s *Server) getAutomatedDiscoveryConfiguration() any {
-	// IDs derived from the account, stable as Macie's are.
+// discoveryIDs are the IDs of the account's classification scope and
+// sensitivity inspection template, derived from the account: stable, as
+// Macie's are.
+func (s *Server) discoveryIDs() (scope, template string) {
 	sum := sha256.Sum256([]byte("automated-discovery/" + s.account))
+	return hex.EncodeToString(sum[:16]), hex.EncodeToString(sum[16:])
+}
+
+// getClassificationScope answers for the account's one scope, automated
+// discovery's, whether or not discovery is enabled, as Macie does.
+func (s *Server) getClassificationScope(id string) (any, *apiError) {
+	if scope, _ := s.discoveryIDs(); id != scope {
+		return nil, &apiError{http.StatusNotFound, "ResourceNotFoundException", "The classification scope does not exist."}
+	}
+	excludes := s.state.DiscoveryExcludes
+	if excludes == nil {
+		excludes = []string{}
+	}
+	return map[string]any{"id": id, "name": "automated-sensitive-data-discovery",
+		"s3": map[string]any{"excludes": map[string]any{"bucketNames": excludes}}}, nil
+}
+
+func (s *Server) getAutomatedDiscoveryConfiguration() any {
+	scope, template := s.discoveryIDs()
 	out := map[string]string{
 		"autoEnableOrganizationMembers":   "NONE",
-		"classificationScopeId":           hex.EncodeToString(sum[:16]),
-		"sensitivityInspectionTemplateId": hex.EncodeToString(sum[16:]),
+		"classificationScopeId":           scope,
+		"sensitivityInspectionTemplateId": template,
 		"status":                          "DISABLED",
 	}
 	if s.state.AutomatedDiscovery {
