@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -76,4 +77,67 @@ func TestReportOnlyRetryDoesNotPoisonPropertiesMemo(t *testing.T) {
 			t.Errorf("call %d: the audit event repeats the value", i+1)
 		}
 	}
+}
+
+// TestPropertiesMemoParallel: callers racing on one guard, with documents
+// that differ in one member or one byte from one that passed, never get
+// an identifying value onto the wire through the properties memo, in the
+// catalogue or out of it.
+func TestPropertiesMemoParallel(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{PublicProperties: []string{"description"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clean := `{"description":"call ` + email + `","device":"mobile"}` // public in the catalogue only
+	dirty := []string{
+		`{"description":"call ` + email + `","device":"` + email + `"}`,
+		`{"description":"call ` + email + `","device":"mobile","description":"x"}`,
+		`{"description":"call ` + email + `","device":"mobile\u0020` + email + `"}`,
+		`{"Description":"call ` + email + `","device":"mobile"}`,
+	}
+	var wg sync.WaitGroup
+	var leaks, cleanSent atomic.Int32
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				props := clean
+				if i%2 == 1 {
+					props = dirty[(g+i)%len(dirty)]
+				}
+				_, itemsErr := client.PutItems(context.Background(), &sdk.PutItemsInput{DatasetArn: &c.ItemsARN, Items: []types.Item{
+					{ItemId: aws.String("item-9"), Properties: aws.String(props)}}})
+				_, eventsErr := client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u1"), SessionId: aws.String("s1"),
+					EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt, Properties: aws.String(props)}}})
+				// The endpoint may refuse a property its schema lacks: what
+				// counts is whether the guard refused.
+				itemsRefused, eventsRefused := refusedByGuard(itemsErr), refusedByGuard(eventsErr)
+				if props != clean && !itemsRefused || !eventsRefused {
+					leaks.Add(1)
+				}
+				if props == clean && !itemsRefused {
+					cleanSent.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := cleanSent.Load(); n != 40 {
+		t.Errorf("%d of 40 PutItems calls with the public document passed the guard, want all: the memo was not exercised", n)
+	}
+	if n := leaks.Load(); n != 0 {
+		t.Errorf("%d calls with an identifying value outside a public property were sent", n)
+	}
+	for _, r := range dataplanetest.APIRequests(s) {
+		if r.Operation == "PutEvents" && r.Contains(email) {
+			t.Errorf("PutEvents sent the e-mail address, which is public in the catalogue only")
+		}
+	}
+}
+
+func refusedByGuard(err error) bool {
+	var sg *personalizeevents.SafeguardError
+	return errors.As(err, &sg)
 }
