@@ -3,6 +3,8 @@ package personalizeevents_test
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalizeevents/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalizeevents"
@@ -140,4 +143,60 @@ func TestPropertiesMemoParallel(t *testing.T) {
 func refusedByGuard(err error) bool {
 	var sg *personalizeevents.SafeguardError
 	return errors.As(err, &sg)
+}
+
+// TestAuditEventAtHandlerLevel: the guard builds the audit event only when
+// the handler takes its level, and then writes it: a handler at WARN gets
+// the refusals and the report-only reports, and no allowed call; one at
+// INFO gets every call.
+func TestAuditEventAtHandlerLevel(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	put := func(client *sdk.Client, userID string) error {
+		_, err := client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String(userID), SessionId: aws.String("s1"),
+			EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}}})
+		return err
+	}
+	tests := []struct {
+		name       string
+		level      slog.Level
+		reportOnly bool
+		want       []string // per call (clean, then identifying): the event's level and what it holds; "" for none
+	}{
+		{"WARN handler", slog.LevelWarn, false, []string{"", `"level":"WARN"` + "|" + `"rule":"sensitive.email"`}},
+		{"INFO handler", slog.LevelInfo, false, []string{`"level":"INFO"` + "|" + `"outcome":"allowed"`, `"level":"WARN"` + "|" + `"rule":"sensitive.email"`}},
+		{"WARN handler, report-only", slog.LevelWarn, true, []string{"", `"level":"WARN"` + "|" + `"report_only":["sensitive.email at UserId"]`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for i, userID := range []string{"u1", email} {
+				var log dataplanetest.AuditLog
+				logger := slog.New(slog.NewJSONHandler(&log, &slog.HandlerOptions{Level: tt.level}))
+				client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{InsecureReportOnly: tt.reportOnly, Logger: logger})
+				if err != nil {
+					t.Fatal(err)
+				}
+				_ = put(client, userID)
+				event := strings.TrimSpace(log.String())
+				parts := strings.Split(tt.want[i], "|")
+				if tt.want[i] == "" {
+					parts = nil
+				}
+				for _, p := range parts {
+					if !strings.Contains(event, p) {
+						got = append(got, "call "+strconv.Itoa(i+1)+" lacks "+p)
+					}
+				}
+				if len(parts) == 0 && event != "" {
+					got = append(got, "call "+strconv.Itoa(i+1)+" logged at a level the handler does not take")
+				}
+				if strings.Contains(event, email) {
+					got = append(got, "call "+strconv.Itoa(i+1)+" logged the value")
+				}
+			}
+			if diff := cmp.Diff([]string(nil), got); diff != "" {
+				t.Errorf("audit events (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
