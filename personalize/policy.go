@@ -52,6 +52,8 @@ type Policy struct {
 	Logger *slog.Logger
 
 	// Detector judges free-form values. Nil means sensitive.Default().
+	// The guard remembers values it found clean (tag values, role names,
+	// header values) and does not ask again: see sensitive.Rule.
 	Detector *sensitive.Detector
 
 	// AllowedOutputBuckets, when not empty, are the only buckets that

@@ -110,8 +110,12 @@ func (f Finding) String() string {
 //
 // Matches are those of Pattern.FindAllStringIndex over the whole input, so a
 // match rejected by Validate is not retried at a later offset inside it.
-// Validate may be called from several goroutines at once. A detector with
-// rules allocates on every call (the regular expression engine does).
+// Validate may be called from several goroutines at once, and must answer
+// the same for the same match: the guards remember values their detector
+// found clean and do not ask it again, so a Validate that consults a list
+// updated at run time misses the values it saw before they were listed. A
+// detector with rules allocates on every call (the regular expression
+// engine does).
 type Rule struct {
 	Kind     Kind
 	Pattern  *regexp.Regexp

@@ -48,7 +48,9 @@ type Policy struct {
 	Logger *slog.Logger
 
 	// Detector judges identifiers and free-form values. Nil means
-	// sensitive.Default().
+	// sensitive.Default(). The guard remembers values it found clean
+	// (event types, property names, whole properties documents) and does
+	// not ask again: see sensitive.Rule.
 	Detector *sensitive.Detector
 
 	// STSClient asks STS GetCallerIdentity who the client's credentials

@@ -69,6 +69,10 @@ type walker struct {
 	st   *callState
 	segs []segment
 	buf  [8]segment
+	// fails counts the rules this walk found broken, reported ones
+	// included: the call's report list keeps one per rule and field, so
+	// its length does not grow when a retried attempt breaks one again.
+	fails int
 }
 
 // segment is one step of a field path: a member (by its JSON name), a list
@@ -130,6 +134,7 @@ func (w *walker) path() string {
 }
 
 func (w *walker) fail(rule, reason string) error {
+	w.fails++
 	return w.g.violation(w.ctx, &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: rule, Reason: reason})
 }
 
@@ -364,14 +369,11 @@ func (w *walker) checkPropertiesMember(n *Node, sc *jsonscan.Scanner) error {
 			return nil
 		}
 	}
-	reported := 0
-	if w.st != nil {
-		reported = len(w.st.reported)
-	}
+	fails := w.fails
 	if err := w.check(n, sc.Text()); err != nil {
 		return err
 	}
-	if memo != nil && (w.st == nil || len(w.st.reported) == reported) {
+	if memo != nil && w.fails == fails {
 		memo.Add(sc.Raw())
 	}
 	return nil
