@@ -202,9 +202,7 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		text = arnResource(s)
 	}
 	if !w.checkedClean(text) {
-		// A new resource's name is new on every call: it would fill the
-		// memo with values never seen again.
-		if f, ok := w.g.identifying(text, rule != ruleResourceName); ok {
+		if f, ok := w.g.identifying(text, recurs(rule, sh)); ok {
 			return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 		}
 		w.noteClean(text)
@@ -264,6 +262,22 @@ func (g *Guard) identifying(s string, remember bool) (sensitive.Finding, bool) {
 		g.cleanTexts.Add(s)
 	}
 	return f, ok
+}
+
+// recurs reports whether values under rule come back call after call, so
+// that the per-guard memo of clean values should keep them: tag keys and
+// values, role ARNs, event types. A new resource's name, a pagination token
+// and the ARN of one resource among many are new on almost every call: they
+// would fill the bounded memo with values never seen again, and the values
+// that do recur would stop being remembered.
+func recurs(rule fieldRule, sh *shape) bool {
+	switch rule {
+	case ruleResourceName, ruleToken:
+		return false
+	case ruleARN:
+		return sh == shapeRoleArn
+	}
+	return true
 }
 
 // maxClean bounds the strings a call remembers as clean: enough for a
