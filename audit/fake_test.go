@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"net/url"
 	"sort"
 	"strconv"
 	"sync"
@@ -78,7 +77,7 @@ func (f *fakeIAM) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*ia
 	if !ok {
 		return nil, noSuchEntity()
 	}
-	return &iam.GetRoleOutput{Role: &iamtypes.Role{RoleName: in.RoleName, AssumeRolePolicyDocument: aws.String(url.QueryEscape(r.trust))}}, nil
+	return &iam.GetRoleOutput{Role: &iamtypes.Role{RoleName: in.RoleName, AssumeRolePolicyDocument: aws.String(escapeRFC3986(r.trust))}}, nil
 }
 
 // page returns items[start:start+1] and the next marker.
@@ -119,7 +118,7 @@ func (f *fakeIAM) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _
 	if !ok {
 		return nil, noSuchEntity()
 	}
-	return &iam.GetRolePolicyOutput{PolicyDocument: aws.String(url.QueryEscape(doc))}, nil
+	return &iam.GetRolePolicyOutput{PolicyDocument: aws.String(escapeRFC3986(doc))}, nil
 }
 
 func (f *fakeIAM) ListAttachedRolePolicies(_ context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
@@ -156,7 +155,7 @@ func (f *fakeIAM) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionIn
 	if !ok || aws.ToString(in.VersionId) != "v2" {
 		return nil, noSuchEntity()
 	}
-	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(url.QueryEscape(doc)), IsDefaultVersion: true}}, nil
+	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(escapeRFC3986(doc)), IsDefaultVersion: true}}, nil
 }
 
 type fakeTrail struct {

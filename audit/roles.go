@@ -52,12 +52,17 @@ func roleName(arn string) string {
 	return res[strings.LastIndexByte(res, '/')+1:]
 }
 
-// decodeDocument undoes IAM's URL encoding of policy documents.
+// decodeDocument undoes IAM's encoding of policy documents: RFC 3986
+// percent-encoding, which the SDK hands over as is. Only %XX escapes are
+// decoded; a '+' is a plus (url.QueryUnescape would make it a space and
+// change the ARNs the document names). A malformed escape fails closed:
+// the document is unparsable, not read some other way.
 func decodeDocument(s string) (*iampolicy.Document, error) {
-	if dec, err := url.QueryUnescape(s); err == nil {
-		s = dec
+	dec, err := url.PathUnescape(s)
+	if err != nil {
+		return nil, err
 	}
-	return iampolicy.Parse([]byte(s))
+	return iampolicy.Parse([]byte(dec))
 }
 
 func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string, u Usage) {
