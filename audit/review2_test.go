@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
+	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
 // escapeRFC3986 encodes a policy document as IAM answers it: every byte
@@ -49,5 +52,43 @@ func TestDecodeDocumentRFC3986(t *testing.T) {
 				t.Errorf("resources (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestRolePolicyLiteralKeysEvaluated: the role policy for a prefix holding
+// '*', '?' or '$' grants objects under that prefix and not the ones its
+// wildcard reading would, as the module's evaluator decides it.
+func TestRolePolicyLiteralKeysEvaluated(t *testing.T) {
+	const role = "arn:aws:iam::111122223333:role/P"
+	tests := []struct {
+		key, resource string
+		want          iampolicy.Decision
+	}{
+		{"exports*/", "arn:aws:s3:::data/exports*/part-0", iampolicy.Allowed},
+		{"exports*/", "arn:aws:s3:::data/exportsX/part-0", iampolicy.NotAllowed},
+		{"exports*/", "arn:aws:s3:::data/exports-all/part-0", iampolicy.NotAllowed},
+		{"a?b/", "arn:aws:s3:::data/a?b/x", iampolicy.Allowed},
+		{"a?b/", "arn:aws:s3:::data/axb/x", iampolicy.NotAllowed},
+		{"${aws:username}/", "arn:aws:s3:::data/${aws:username}/x", iampolicy.Allowed},
+		{"${aws:username}/", "arn:aws:s3:::data/P/x", iampolicy.NotAllowed},
+		{"f*.csv", "arn:aws:s3:::data/f*.csv", iampolicy.Allowed},
+		{"f*.csv", "arn:aws:s3:::data/full.csv", iampolicy.NotAllowed},
+	}
+	for _, tt := range tests {
+		b, err := RolePolicy(Usage{Partition: "aws", Locations: []Use{{Location: s3guard.Location{Bucket: "data", Key: tt.key}, Direction: s3guard.Read}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := iampolicy.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range doc.Statement {
+			doc.Statement[i].Principal = &iampolicy.Principal{AWS: iampolicy.Values{role}}
+		}
+		got := doc.Evaluate(iampolicy.Request{Actor: iampolicy.AWSPrincipal(role), Action: "s3:GetObject", Resource: tt.resource})
+		if got.Decision != tt.want || got.Uncertain {
+			t.Errorf("RolePolicy(key %q) on %s = %v (uncertain %v), want %v, certain", tt.key, tt.resource, got.Decision, got.Uncertain, tt.want)
+		}
 	}
 }

@@ -337,8 +337,13 @@ func touches(pattern, service string) bool {
 func (a *auditor) checkPermissions(arn string, u Usage, docs []*iampolicy.Document, complete bool) {
 	res := a.safe(arn)
 	buckets := u.Buckets()
-	var combined iampolicy.Document
+	// The 2012-10-17 literals (${*} and the like) keep their meaning in
+	// the combined document only if every document is of that version.
+	combined := iampolicy.Document{Version: iampolicy.Version2012}
 	for _, d := range docs {
+		if d.Version != iampolicy.Version2012 {
+			combined.Version = ""
+		}
 		for _, s := range d.Statement {
 			// Identity policies have no Principal: they apply to the role.
 			s.Principal = &iampolicy.Principal{AWS: iampolicy.Values{arn}}
