@@ -233,6 +233,11 @@ var breakages = []breakage{
 		stopped.name, stopped.on = "stopped", false
 		e.ct.trails = append(e.ct.trails, stopped)
 	}, FindingTrailNotLogging, func(*env) string { return trailARN("stopped") }},
+	{"trail failing delivery beside a good one", "", func(t *testing.T, e *env) {
+		failing := e.ct.trails[0]
+		failing.name, failing.deliveryError = "failing", "NoSuchBucket"
+		e.ct.trails = append(e.ct.trails, failing)
+	}, FindingTrailDeliveryFailing, func(*env) string { return trailARN("failing") }},
 	{"no log file validation", "", func(t *testing.T, e *env) { e.ct.trails[0].validation = false }, FindingTrailValidationOff, trailRes},
 	{"trail without KMS", "", func(t *testing.T, e *env) { e.ct.trails[0].key = "" }, FindingTrailNotKMS, trailRes},
 	{"Macie off", "", func(t *testing.T, e *env) { e.macie.enabled = false }, FindingMacieDisabled, regionRes("Macie")},

@@ -32,7 +32,9 @@
 //   - CloudTrail: a trail logging read and write management events in the
 //     Region, multi-Region, with log file validation, encrypted with a KMS
 //     key, into a bucket that passes s3guard's encryption, TLS-only,
-//     public-access and ACL checks.
+//     public-access and ACL checks. A trail whose latest delivery to its
+//     bucket failed (GetTrailStatus LatestDeliveryError) is a finding and
+//     does not count as the Region's logging trail.
 //   - Personalize: every dataset group encrypted with a customer managed key
 //     that passes package kms's check; the S3 locations of every import,
 //     export, batch inference, batch segment and data deletion job valid

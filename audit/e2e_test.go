@@ -162,6 +162,9 @@ var e2eBreakages = []e2eBreakage{
 	{"stopped trail beside the good one", func(t *testing.T, a *account) {
 		a.putTrail(t, func(tr *personalizetest.Trail) { tr.Name, tr.Logging = "stopped", false })
 	}, FindingTrailNotLogging, func(a *account) string { return strings.Replace(a.as.TrailARN, a.as.TrailName, "stopped", 1) }},
+	{"trail failing delivery beside the good one", func(t *testing.T, a *account) {
+		a.putTrail(t, func(tr *personalizetest.Trail) { tr.Name, tr.DeliveryError = "failing", "AccessDenied" })
+	}, FindingTrailDeliveryFailing, func(a *account) string { return strings.Replace(a.as.TrailARN, a.as.TrailName, "failing", 1) }},
 	{"no log file validation", func(t *testing.T, a *account) {
 		a.putTrail(t, func(tr *personalizetest.Trail) { tr.LogFileValidation = false })
 	}, FindingTrailValidationOff, e2eTrail},

@@ -164,6 +164,7 @@ type fakeTrail struct {
 	rw                    cttypes.ReadWriteType // "" = no management events
 	exclude               []string              // ExcludeManagementEventSources
 	advanced              []cttypes.AdvancedEventSelector
+	deliveryError         string // GetTrailStatus LatestDeliveryError
 }
 
 type fakeCloudTrail struct {
@@ -206,7 +207,11 @@ func (f *fakeCloudTrail) GetTrailStatus(_ context.Context, in *cloudtrail.GetTra
 	if !ok {
 		return nil, &cttypes.TrailNotFoundException{}
 	}
-	return &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(t.on)}, nil
+	out := &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(t.on)}
+	if t.deliveryError != "" {
+		out.LatestDeliveryError = aws.String(t.deliveryError)
+	}
+	return out, nil
 }
 
 func (f *fakeCloudTrail) GetEventSelectors(_ context.Context, in *cloudtrail.GetEventSelectorsInput, _ ...func(*cloudtrail.Options)) (*cloudtrail.GetEventSelectorsOutput, error) {

@@ -2,12 +2,15 @@ package audit
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
@@ -90,5 +93,44 @@ func TestRolePolicyLiteralKeysEvaluated(t *testing.T) {
 		if got.Decision != tt.want || got.Uncertain {
 			t.Errorf("RolePolicy(key %q) on %s = %v (uncertain %v), want %v, certain", tt.key, tt.resource, got.Decision, got.Uncertain, tt.want)
 		}
+	}
+}
+
+// TestTrailDeliveryFailing: a trail that logs but cannot deliver to its
+// bucket is its own finding and is not the Region's logging trail; its
+// message names an S3 error code and nothing else CloudTrail put there.
+func TestTrailDeliveryFailing(t *testing.T) {
+	tests := []struct {
+		name, deliveryError string
+		wantIDs             []string
+		wantInMessage       string
+	}{
+		{"the only trail", "AccessDenied", []string{FindingTrailDeliveryFailing, FindingTrailMissing}, "(S3 answered AccessDenied)"},
+		{"an error that is not a code", "jane.doe@example.com denied", []string{FindingTrailDeliveryFailing, FindingTrailMissing}, "bucket;"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newAccount(t)
+			a.putTrail(t, func(tr *personalizetest.Trail) { tr.DeliveryError = tt.deliveryError })
+			res := a.run(t)
+			var ids []string
+			for _, f := range res.Report.Blocking(posture.Low) {
+				ids = append(ids, f.ID)
+				if f.ID == FindingTrailDeliveryFailing {
+					if f.Resource != a.as.TrailARN || f.Severity != posture.Medium || !strings.Contains(f.Message, tt.wantInMessage) {
+						t.Errorf("finding %+v: want Medium on %s with %q", f, a.as.TrailARN, tt.wantInMessage)
+					}
+					if strings.Contains(f.Message, "jane") {
+						t.Errorf("message repeats the delivery error: %s", f.Message)
+					}
+				}
+			}
+			slices.Sort(ids)
+			want := slices.Clone(tt.wantIDs)
+			slices.Sort(want)
+			if diff := cmp.Diff(want, ids); diff != "" {
+				t.Errorf("finding IDs (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

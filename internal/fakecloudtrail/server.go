@@ -87,6 +87,10 @@ type Trail struct {
 	ManagementEvents string
 	// HomeRegion is the trail's home Region; default the Server's.
 	HomeRegion string
+	// DeliveryError is GetTrailStatus's LatestDeliveryError: the S3 error
+	// code ("AccessDenied", "NoSuchBucket", ...) of the trail's latest
+	// failed delivery of log files to its bucket; "" when delivery works.
+	DeliveryError string
 }
 
 type trail struct {
@@ -333,6 +337,9 @@ func (s *Server) getTrailStatus(body []byte) (any, *apiError) {
 		return nil, apiErr
 	}
 	out := map[string]any{"IsLogging": t.Logging}
+	if t.DeliveryError != "" {
+		out["LatestDeliveryError"] = t.DeliveryError
+	}
 	if t.Logging {
 		out["StartLoggingTime"] = float64(t.started.UnixMilli()) / 1000
 		out["TimeLoggingStarted"] = t.started.Format("2006-01-02T15:04:05Z")
