@@ -290,6 +290,12 @@ var breakages = []breakage{
 			t.Fatal(err)
 		}
 	}, "s3.public-access-block-missing", bucketRes},
+	{"metric attribution's role missing", "a metric attribution's role is audited like a job's", func(t *testing.T, e *env) {
+		createMetricAttribution(t, e.s.Config(), e.sc.DatasetGroupARN, missingMetricsRole, "s3://"+e.sc.Bucket+"/metrics/", "")
+	}, FindingRoleNotFound, func(*env) string { return missingMetricsRole }},
+	{"metric attribution's key outside the role policy", "its output key is in the usage the role must cover", func(t *testing.T, e *env) {
+		createMetricAttribution(t, e.s.Config(), e.sc.DatasetGroupARN, personalizetest.RoleARN, "s3://"+e.sc.Bucket+"/metrics/", createKey(t, e.s.Config()))
+	}, FindingRoleMissingAccess, roleRes},
 	{"iam:GetRole denied", "a refused read is a finding, never a pass", func(t *testing.T, e *env) { e.iam.deny = map[string]bool{"GetRole": true} },
 		FindingReadDenied, roleRes},
 	{"cloudtrail:DescribeTrails denied", "", func(t *testing.T, e *env) { e.ct.deny = map[string]bool{"DescribeTrails": true} },

@@ -1,11 +1,17 @@
 package audit
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/personalize"
+	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
@@ -132,5 +138,104 @@ func TestTrailDeliveryFailing(t *testing.T) {
 				t.Errorf("finding IDs (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// missingMetricsRole is a role no emulated IAM holds.
+const missingMetricsRole = "arn:aws:iam::111122223333:role/metrics-gone"
+
+// createMetricAttribution makes the scene's dataset group report metrics to
+// path with role (and key, unless ""), as CreateMetricAttribution does.
+func createMetricAttribution(t testing.TB, cfg aws.Config, group, role, path, key string) string {
+	t.Helper()
+	dest := &ptypes.S3DataConfig{Path: aws.String(path)}
+	if key != "" {
+		dest.KmsKeyArn = aws.String(key)
+	}
+	out, err := personalize.NewFromConfig(cfg).CreateMetricAttribution(context.Background(), &personalize.CreateMetricAttributionInput{
+		Name: aws.String("clicks"), DatasetGroupArn: aws.String(group),
+		Metrics:             []ptypes.MetricAttribute{{EventType: aws.String("click"), MetricName: aws.String("clicks"), Expression: aws.String("SUM(DatasetType.INTERACTIONS.EVENT_VALUE)")}},
+		MetricsOutputConfig: &ptypes.MetricAttributionOutput{RoleArn: aws.String(role), S3DataDestination: dest}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.MetricAttributionArn)
+}
+
+// createKey makes a second symmetric key, one no role policy names.
+func createKey(t testing.TB, cfg aws.Config) string {
+	t.Helper()
+	out, err := awskms.NewFromConfig(cfg).CreateKey(context.Background(), &awskms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.KeyMetadata.Arn)
+}
+
+// TestMetricAttributionUsage: a metric attribution's role, output location
+// and key are in the usage, the role policy written from it lets the role
+// write the metrics, and the output bucket is checked with s3guard.
+func TestMetricAttributionUsage(t *testing.T) {
+	a := newAccount(t)
+	createMetricAttribution(t, a.s.Config(), a.as.DatasetGroupARN, personalizetest.RoleARN, "s3://"+a.as.Bucket+"/metrics/", a.as.TrailKeyARN)
+	res := a.run(t)
+	u := res.Roles[personalizetest.RoleARN]
+	if !slices.Contains(u.Keys, a.as.TrailKeyARN) {
+		t.Errorf("role usage keys %v lack the metric attribution's key", u.Keys)
+	}
+	want := Use{Location: s3guard.Location{Bucket: a.as.Bucket, Key: "metrics/"}, Direction: s3guard.Write}
+	if !slices.Contains(u.Locations, want) {
+		t.Errorf("role usage locations %v lack %v", u.Locations, want)
+	}
+	// The scene's role policy does not name the output's key.
+	if !slices.ContainsFunc(res.Report.Findings, func(f posture.Finding) bool {
+		return f.ID == FindingRoleMissingAccess && strings.Contains(f.Message, "kms:")
+	}) {
+		t.Errorf("no %s for the metrics output's key: %v", FindingRoleMissingAccess, res.Report.Findings)
+	}
+	b, err := RolePolicy(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := iampolicy.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range doc.Statement {
+		doc.Statement[i].Principal = &iampolicy.Principal{AWS: iampolicy.Values{personalizetest.RoleARN}}
+	}
+	for _, r := range []iampolicy.Request{
+		{Action: "s3:PutObject", Resource: "arn:aws:s3:::" + a.as.Bucket + "/metrics/2026/part-0"},
+		{Action: "kms:GenerateDataKey", Resource: a.as.TrailKeyARN},
+	} {
+		r.Actor = iampolicy.AWSPrincipal(personalizetest.RoleARN)
+		if got := doc.Evaluate(r); got.Decision != iampolicy.Allowed {
+			t.Errorf("RolePolicy: %s on %s = %v, want allowed", r.Action, r.Resource, got.Decision)
+		}
+	}
+	// With the policy written from the usage, nothing blocks.
+	a.putRole(t, "", string(b))
+	if got := a.run(t).Report.Blocking(posture.Low); len(got) != 0 {
+		t.Errorf("with RolePolicy, findings %v", got)
+	}
+}
+
+// TestMetricAttributionBucketChecked: the bucket a metric attribution
+// writes to gets s3guard's checks like a job's.
+func TestMetricAttributionBucketChecked(t *testing.T) {
+	a := newAccount(t)
+	const bucket = "metrics-unguarded"
+	if _, err := s3.NewFromConfig(a.s.Config()).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	createMetricAttribution(t, a.s.Config(), a.as.DatasetGroupARN, personalizetest.RoleARN, "s3://"+bucket+"/metrics/", "")
+	var s3IDs []string
+	for _, f := range a.run(t).Report.Findings {
+		if f.Resource == bucket && strings.HasPrefix(f.ID, "s3.") {
+			s3IDs = append(s3IDs, f.ID)
+		}
+	}
+	if len(s3IDs) == 0 {
+		t.Error("no s3guard finding on the metric attribution's unguarded bucket")
 	}
 }
