@@ -239,3 +239,41 @@ func TestMetricAttributionBucketChecked(t *testing.T) {
 		t.Error("no s3guard finding on the metric attribution's unguarded bucket")
 	}
 }
+
+// TestRolePolicyLiteralKeyARN: Personalize's model lets a kmsKeyArn end in
+// any characters; a key ARN holding '*' is written as the literal, grants
+// no other key, and the audit reads the policy it wrote as neither a
+// wildcard nor an unused key.
+func TestRolePolicyLiteralKeyARN(t *testing.T) {
+	const odd = "arn:aws:kms:us-east-1:111122223333:key/*"
+	const role = "arn:aws:iam::111122223333:role/P"
+	u := Usage{Partition: "aws", Region: "us-east-1", AccountID: "111122223333", Keys: []string{odd}}
+	b, err := RolePolicy(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := iampolicy.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &auditor{}
+	a.checkPermissions(role, u, []*iampolicy.Document{doc}, true)
+	var ids []string
+	for _, f := range a.findings {
+		ids = append(ids, f.ID)
+	}
+	if len(ids) != 0 {
+		t.Errorf("the audit finds %v in the policy it wrote:\n%s", ids, b)
+	}
+	for i := range doc.Statement {
+		doc.Statement[i].Principal = &iampolicy.Principal{AWS: iampolicy.Values{role}}
+	}
+	for _, tt := range []struct {
+		key  string
+		want iampolicy.Decision
+	}{{odd, iampolicy.Allowed}, {"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", iampolicy.NotAllowed}} {
+		if got := doc.Evaluate(iampolicy.Request{Actor: iampolicy.AWSPrincipal(role), Action: "kms:Decrypt", Resource: tt.key}); got.Decision != tt.want {
+			t.Errorf("kms:Decrypt on %s = %v, want %v", tt.key, got.Decision, tt.want)
+		}
+	}
+}

@@ -391,6 +391,10 @@ const (
 	probeKey    = "key/00000000-0000-0000-0000-000000000000"
 )
 
+// literalEscapes drops the 2012-10-17 spellings of literal characters, so
+// that what is left shows the real wildcards.
+var literalEscapes = strings.NewReplacer("${*}", "", "${?}", "", "${$}", "")
+
 func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse bool, u Usage, buckets []string) {
 	keys := u.Keys
 	part := cmp.Or(u.Partition, "aws")
@@ -420,9 +424,9 @@ func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse b
 			}
 		case kmsUse && strings.Contains(r, ":kms:"):
 			switch {
-			case strings.ContainsAny(r, "*?"):
+			case strings.ContainsAny(literalEscapes.Replace(r), "*?"):
 				wild()
-			case !slices.Contains(keys, r):
+			case !slices.Contains(keys, r) && !slices.Contains(literalKeys(keys), r):
 				a.unused(res, "key "+a.safe(r))
 			}
 		}
