@@ -133,7 +133,8 @@
 //     as IAM answers them; url.PathUnescape reads them (url.QueryUnescape
 //     would turn a '+' into a space).
 //   - CloudTrail (JSON 1.1): DescribeTrails (with shadow trails),
-//     GetTrailStatus and GetEventSelectors.
+//     GetTrailStatus (IsLogging, and LatestDeliveryError from
+//     [Trail].DeliveryError) and GetEventSelectors.
 //   - Macie (REST-JSON): GetMacieSession, GetAutomatedDiscoveryConfiguration,
 //     GetClassificationScope, ListClassificationJobs (paginated with
 //     nextToken) and DescribeClassificationJob. While Macie is not enabled, every operation

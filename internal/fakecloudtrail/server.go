@@ -16,7 +16,8 @@
 //
 // Not emulated: writes over the wire, CloudWatch Logs, SNS, data events,
 // advanced event selectors, Insights, organization trails, and delivery
-// (the status reports logging, never a delivery time).
+// itself: the status reports logging and the LatestDeliveryError a test
+// sets in [Trail.DeliveryError], never a delivery time.
 package fakecloudtrail
 
 import (
