@@ -277,3 +277,24 @@ func TestRolePolicyLiteralKeyARN(t *testing.T) {
 		}
 	}
 }
+
+// TestRolePolicyRoundTripOddKey: a role policy naming a prefix with '+',
+// '%', a space and non-ASCII, stored in the emulated IAM and read back
+// through its RFC 3986 encoding, covers exactly what it was written for.
+func TestRolePolicyRoundTripOddKey(t *testing.T) {
+	a := newAccount(t)
+	createMetricAttribution(t, a.s.Config(), a.as.DatasetGroupARN, personalizetest.RoleARN, "s3://"+a.as.Bucket+"/m+1 é%/", "")
+	u := a.run(t).Roles[personalizetest.RoleARN]
+	want := Use{Location: s3guard.Location{Bucket: a.as.Bucket, Key: "m+1 é%/"}, Direction: s3guard.Write}
+	if !slices.Contains(u.Locations, want) {
+		t.Fatalf("usage %v lacks %v", u.Locations, want)
+	}
+	b, err := RolePolicy(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.putRole(t, "", string(b))
+	if got := a.run(t).Report.Blocking(posture.Low); len(got) != 0 {
+		t.Errorf("with RolePolicy stored in IAM, findings %v", got)
+	}
+}
