@@ -73,6 +73,7 @@ type PersonalizeAPI interface {
 
 	DescribeDatasetGroup(context.Context, *personalize.DescribeDatasetGroupInput, ...func(*personalize.Options)) (*personalize.DescribeDatasetGroupOutput, error)
 	DescribeDatasetImportJob(context.Context, *personalize.DescribeDatasetImportJobInput, ...func(*personalize.Options)) (*personalize.DescribeDatasetImportJobOutput, error)
+	DescribeMetricAttribution(context.Context, *personalize.DescribeMetricAttributionInput, ...func(*personalize.Options)) (*personalize.DescribeMetricAttributionOutput, error)
 	DescribeDatasetExportJob(context.Context, *personalize.DescribeDatasetExportJobInput, ...func(*personalize.Options)) (*personalize.DescribeDatasetExportJobOutput, error)
 	DescribeBatchInferenceJob(context.Context, *personalize.DescribeBatchInferenceJobInput, ...func(*personalize.Options)) (*personalize.DescribeBatchInferenceJobOutput, error)
 	DescribeBatchSegmentJob(context.Context, *personalize.DescribeBatchSegmentJobInput, ...func(*personalize.Options)) (*personalize.DescribeBatchSegmentJobOutput, error)

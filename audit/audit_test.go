@@ -233,6 +233,11 @@ var breakages = []breakage{
 		stopped.name, stopped.on = "stopped", false
 		e.ct.trails = append(e.ct.trails, stopped)
 	}, FindingTrailNotLogging, func(*env) string { return trailARN("stopped") }},
+	{"trail failing delivery beside a good one", "", func(t *testing.T, e *env) {
+		failing := e.ct.trails[0]
+		failing.name, failing.deliveryError = "failing", "NoSuchBucket"
+		e.ct.trails = append(e.ct.trails, failing)
+	}, FindingTrailDeliveryFailing, func(*env) string { return trailARN("failing") }},
 	{"no log file validation", "", func(t *testing.T, e *env) { e.ct.trails[0].validation = false }, FindingTrailValidationOff, trailRes},
 	{"trail without KMS", "", func(t *testing.T, e *env) { e.ct.trails[0].key = "" }, FindingTrailNotKMS, trailRes},
 	{"Macie off", "", func(t *testing.T, e *env) { e.macie.enabled = false }, FindingMacieDisabled, regionRes("Macie")},
@@ -285,6 +290,12 @@ var breakages = []breakage{
 			t.Fatal(err)
 		}
 	}, "s3.public-access-block-missing", bucketRes},
+	{"metric attribution's role missing", "a metric attribution's role is audited like a job's", func(t *testing.T, e *env) {
+		createMetricAttribution(t, e.s.Config(), e.sc.DatasetGroupARN, missingMetricsRole, "s3://"+e.sc.Bucket+"/metrics/", "")
+	}, FindingRoleNotFound, func(*env) string { return missingMetricsRole }},
+	{"metric attribution's key outside the role policy", "its output key is in the usage the role must cover", func(t *testing.T, e *env) {
+		createMetricAttribution(t, e.s.Config(), e.sc.DatasetGroupARN, personalizetest.RoleARN, "s3://"+e.sc.Bucket+"/metrics/", createKey(t, e.s.Config()))
+	}, FindingRoleMissingAccess, roleRes},
 	{"iam:GetRole denied", "a refused read is a finding, never a pass", func(t *testing.T, e *env) { e.iam.deny = map[string]bool{"GetRole": true} },
 		FindingReadDenied, roleRes},
 	{"cloudtrail:DescribeTrails denied", "", func(t *testing.T, e *env) { e.ct.deny = map[string]bool{"DescribeTrails": true} },

@@ -153,7 +153,14 @@ func (a *auditor) checkCloudTrail(ctx context.Context, res *Result) {
 				Remediation: "Start logging (aws cloudtrail start-logging), or delete the trail if another one covers the Region.",
 				Control:     "Security Hub CloudTrail.1"})
 		}
-		if isLogging && mgmt {
+		delivered := true
+		if e := aws.ToString(st.LatestDeliveryError); e != "" {
+			delivered = false
+			a.add(posture.Finding{ID: FindingTrailDeliveryFailing, Severity: posture.Medium, Resource: id,
+				Message:     "CloudTrail could not deliver the trail's latest log files to its bucket" + s3ErrorCode(e) + "; until it can, the events are not recorded there.",
+				Remediation: "Let CloudTrail write to the bucket (its bucket policy, and the key policy of the trail's KMS key), or point the trail at a bucket it can write to: aws cloudtrail update-trail --s3-bucket-name."})
+		}
+		if isLogging && mgmt && delivered {
 			logging = true
 			all = all || mgmtAll
 			multi = multi || (mgmtAll && aws.ToBool(t.IsMultiRegionTrail))
@@ -195,6 +202,20 @@ func (a *auditor) checkCloudTrail(ctx context.Context, res *Result) {
 			Remediation: "Make the trail multi-Region: aws cloudtrail update-trail --is-multi-region-trail.",
 			Control:     "Security Hub CloudTrail.1"})
 	}
+}
+
+// s3ErrorCode names an S3 error code, such as AccessDenied, for the
+// message; anything else CloudTrail might put there is left out unread.
+func s3ErrorCode(e string) string {
+	if len(e) > 64 {
+		return ""
+	}
+	for i := 0; i < len(e); i++ {
+		if c := e[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return ""
+		}
+	}
+	return " (S3 answered " + e + ")"
 }
 
 // managementEvents reads a trail's selectors: whether it logs management

@@ -20,8 +20,9 @@
 //   - Identity: the caller is not the root user (STS GetCallerIdentity, read
 //     with the module's root-credentials classifier); the root user has MFA
 //     (IAM GetAccountSummary).
-//   - Service roles (every roleArn of a dataset group or job): the trust
-//     policy lets only personalize.amazonaws.com assume the role, and only
+//   - Service roles (every roleArn of a dataset group, job or metric
+//     attribution): the trust policy lets only personalize.amazonaws.com
+//     assume the role, and only
 //     for this account (aws:SourceAccount / aws:SourceArn, evaluated with the
 //     module's IAM policy evaluator, for this account and for another);
 //     inline and attached policies allow no S3 or KMS action by wildcard,
@@ -32,10 +33,13 @@
 //   - CloudTrail: a trail logging read and write management events in the
 //     Region, multi-Region, with log file validation, encrypted with a KMS
 //     key, into a bucket that passes s3guard's encryption, TLS-only,
-//     public-access and ACL checks.
+//     public-access and ACL checks. A trail whose latest delivery to its
+//     bucket failed (GetTrailStatus LatestDeliveryError) is a finding and
+//     does not count as the Region's logging trail.
 //   - Personalize: every dataset group encrypted with a customer managed key
 //     that passes package kms's check; the S3 locations of every import,
-//     export, batch inference, batch segment and data deletion job valid
+//     export, batch inference, batch segment and data deletion job, and of
+//     every metric attribution's metrics output, valid
 //     (s3guard.ParseLocation) and their buckets passing s3guard's check; the
 //     names and tags of every resource free of identifying values (package
 //     sensitive).

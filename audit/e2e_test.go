@@ -162,6 +162,9 @@ var e2eBreakages = []e2eBreakage{
 	{"stopped trail beside the good one", func(t *testing.T, a *account) {
 		a.putTrail(t, func(tr *personalizetest.Trail) { tr.Name, tr.Logging = "stopped", false })
 	}, FindingTrailNotLogging, func(a *account) string { return strings.Replace(a.as.TrailARN, a.as.TrailName, "stopped", 1) }},
+	{"trail failing delivery beside the good one", func(t *testing.T, a *account) {
+		a.putTrail(t, func(tr *personalizetest.Trail) { tr.Name, tr.DeliveryError = "failing", "AccessDenied" })
+	}, FindingTrailDeliveryFailing, func(a *account) string { return strings.Replace(a.as.TrailARN, a.as.TrailName, "failing", 1) }},
 	{"no log file validation", func(t *testing.T, a *account) {
 		a.putTrail(t, func(tr *personalizetest.Trail) { tr.LogFileValidation = false })
 	}, FindingTrailValidationOff, e2eTrail},
@@ -220,6 +223,12 @@ var e2eBreakages = []e2eBreakage{
 			t.Fatal(err)
 		}
 	}, "kms.rotation-disabled", func(a *account) string { return a.as.KeyARN }},
+	{"metric attribution's role missing", func(t *testing.T, a *account) {
+		createMetricAttribution(t, a.s.Config(), a.as.DatasetGroupARN, missingMetricsRole, "s3://"+a.as.Bucket+"/metrics/", "")
+	}, FindingRoleNotFound, func(*account) string { return missingMetricsRole }},
+	{"metric attribution's key outside the role policy", func(t *testing.T, a *account) {
+		createMetricAttribution(t, a.s.Config(), a.as.DatasetGroupARN, personalizetest.RoleARN, "s3://"+a.as.Bucket+"/metrics/", a.as.TrailKeyARN)
+	}, FindingRoleMissingAccess, e2eRole},
 	{"iam:GetRole denied", func(t *testing.T, a *account) { a.s.Deny(personalizetest.ServiceIAM, "GetRole") },
 		FindingReadDenied, e2eRole},
 	{"iam:GetAccountSummary denied", func(t *testing.T, a *account) { a.s.Deny(personalizetest.ServiceIAM, "GetAccountSummary") },

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"net/url"
 	"sort"
 	"strconv"
 	"sync"
@@ -78,7 +77,7 @@ func (f *fakeIAM) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*ia
 	if !ok {
 		return nil, noSuchEntity()
 	}
-	return &iam.GetRoleOutput{Role: &iamtypes.Role{RoleName: in.RoleName, AssumeRolePolicyDocument: aws.String(url.QueryEscape(r.trust))}}, nil
+	return &iam.GetRoleOutput{Role: &iamtypes.Role{RoleName: in.RoleName, AssumeRolePolicyDocument: aws.String(escapeRFC3986(r.trust))}}, nil
 }
 
 // page returns items[start:start+1] and the next marker.
@@ -119,7 +118,7 @@ func (f *fakeIAM) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _
 	if !ok {
 		return nil, noSuchEntity()
 	}
-	return &iam.GetRolePolicyOutput{PolicyDocument: aws.String(url.QueryEscape(doc))}, nil
+	return &iam.GetRolePolicyOutput{PolicyDocument: aws.String(escapeRFC3986(doc))}, nil
 }
 
 func (f *fakeIAM) ListAttachedRolePolicies(_ context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
@@ -156,7 +155,7 @@ func (f *fakeIAM) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionIn
 	if !ok || aws.ToString(in.VersionId) != "v2" {
 		return nil, noSuchEntity()
 	}
-	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(url.QueryEscape(doc)), IsDefaultVersion: true}}, nil
+	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(escapeRFC3986(doc)), IsDefaultVersion: true}}, nil
 }
 
 type fakeTrail struct {
@@ -165,6 +164,7 @@ type fakeTrail struct {
 	rw                    cttypes.ReadWriteType // "" = no management events
 	exclude               []string              // ExcludeManagementEventSources
 	advanced              []cttypes.AdvancedEventSelector
+	deliveryError         string // GetTrailStatus LatestDeliveryError
 }
 
 type fakeCloudTrail struct {
@@ -207,7 +207,11 @@ func (f *fakeCloudTrail) GetTrailStatus(_ context.Context, in *cloudtrail.GetTra
 	if !ok {
 		return nil, &cttypes.TrailNotFoundException{}
 	}
-	return &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(t.on)}, nil
+	out := &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(t.on)}
+	if t.deliveryError != "" {
+		out.LatestDeliveryError = aws.String(t.deliveryError)
+	}
+	return out, nil
 }
 
 func (f *fakeCloudTrail) GetEventSelectors(_ context.Context, in *cloudtrail.GetEventSelectorsInput, _ ...func(*cloudtrail.Options)) (*cloudtrail.GetEventSelectorsOutput, error) {

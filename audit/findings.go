@@ -49,6 +49,10 @@ const (
 	FindingTrailManagementPartial = "audit.cloudtrail.management-events-partial"
 	// Medium: a trail exists but is not logging.
 	FindingTrailNotLogging = "audit.cloudtrail.not-logging"
+	// Medium: CloudTrail's latest delivery of the trail's log files to its
+	// bucket failed (GetTrailStatus LatestDeliveryError); the trail does not
+	// count as the Region's logging trail while it does.
+	FindingTrailDeliveryFailing = "audit.cloudtrail.delivery-failing"
 	// Medium: log file validation is off (Security Hub CloudTrail.4).
 	FindingTrailValidationOff = "audit.cloudtrail.log-validation-off"
 	// Medium: the trail's logs are not encrypted with a KMS key (Security Hub CloudTrail.2).

@@ -233,7 +233,7 @@ func (a *auditor) describeAll(ctx context.Context, g *group, inv *inventory) {
 			g.Go(ctx, func(ctx context.Context) { a.readTags(ctx, r) })
 		}
 		switch r.kind {
-		case kindDatasetGroup, kindImportJob, kindExportJob, kindBatchInference, kindBatchSegment, kindDeletionJob:
+		case kindDatasetGroup, kindImportJob, kindExportJob, kindBatchInference, kindBatchSegment, kindDeletionJob, kindMetricAttribution:
 			g.Go(ctx, func(ctx context.Context) { a.describe(ctx, r) })
 		}
 	}
@@ -306,6 +306,19 @@ func (a *auditor) describe(ctx context.Context, r *resource) {
 			}
 			if j.JobOutput != nil {
 				r.addConfig("JobOutput.S3DataDestination", j.JobOutput.S3DataDestination, s3guard.Write)
+			}
+		}
+	case kindMetricAttribution:
+		// It writes its metrics to S3 with its own role, as an export
+		// job does.
+		perm = "personalize:DescribeMetricAttribution"
+		var out *personalize.DescribeMetricAttributionOutput
+		if out, err = c.DescribeMetricAttribution(ctx, &personalize.DescribeMetricAttributionInput{MetricAttributionArn: arn}); err == nil && out.MetricAttribution != nil {
+			m := out.MetricAttribution
+			r.group = aws.ToString(m.DatasetGroupArn)
+			if o := m.MetricsOutputConfig; o != nil {
+				r.role = aws.ToString(o.RoleArn)
+				r.addConfig("MetricsOutputConfig.S3DataDestination", o.S3DataDestination, s3guard.Write)
 			}
 		}
 	case kindDeletionJob:

@@ -52,12 +52,17 @@ func roleName(arn string) string {
 	return res[strings.LastIndexByte(res, '/')+1:]
 }
 
-// decodeDocument undoes IAM's URL encoding of policy documents.
+// decodeDocument undoes IAM's encoding of policy documents: RFC 3986
+// percent-encoding, which the SDK hands over as is. Only %XX escapes are
+// decoded; a '+' is a plus (url.QueryUnescape would make it a space and
+// change the ARNs the document names). A malformed escape fails closed:
+// the document is unparsable, not read some other way.
 func decodeDocument(s string) (*iampolicy.Document, error) {
-	if dec, err := url.QueryUnescape(s); err == nil {
-		s = dec
+	dec, err := url.PathUnescape(s)
+	if err != nil {
+		return nil, err
 	}
-	return iampolicy.Parse([]byte(s))
+	return iampolicy.Parse([]byte(dec))
 }
 
 func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string, u Usage) {
@@ -332,8 +337,13 @@ func touches(pattern, service string) bool {
 func (a *auditor) checkPermissions(arn string, u Usage, docs []*iampolicy.Document, complete bool) {
 	res := a.safe(arn)
 	buckets := u.Buckets()
-	var combined iampolicy.Document
+	// The 2012-10-17 literals (${*} and the like) keep their meaning in
+	// the combined document only if every document is of that version.
+	combined := iampolicy.Document{Version: iampolicy.Version2012}
 	for _, d := range docs {
+		if d.Version != iampolicy.Version2012 {
+			combined.Version = ""
+		}
 		for _, s := range d.Statement {
 			// Identity policies have no Principal: they apply to the role.
 			s.Principal = &iampolicy.Principal{AWS: iampolicy.Values{arn}}
@@ -381,6 +391,10 @@ const (
 	probeKey    = "key/00000000-0000-0000-0000-000000000000"
 )
 
+// literalEscapes drops the 2012-10-17 spellings of literal characters, so
+// that what is left shows the real wildcards.
+var literalEscapes = strings.NewReplacer("${*}", "", "${?}", "", "${$}", "")
+
 func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse bool, u Usage, buckets []string) {
 	keys := u.Keys
 	part := cmp.Or(u.Partition, "aws")
@@ -410,9 +424,9 @@ func (a *auditor) checkResources(res string, s iampolicy.Statement, s3, kmsUse b
 			}
 		case kmsUse && strings.Contains(r, ":kms:"):
 			switch {
-			case strings.ContainsAny(r, "*?"):
+			case strings.ContainsAny(literalEscapes.Replace(r), "*?"):
 				wild()
-			case !slices.Contains(keys, r):
+			case !slices.Contains(keys, r) && !slices.Contains(literalKeys(keys), r):
 				a.unused(res, "key "+a.safe(r))
 			}
 		}

@@ -130,6 +130,17 @@ const (
 // S3 key may hold them, and "exports*/" must not grant "exports-all/".
 var iamLiteral = strings.NewReplacer("$", "${$}", "*", "${*}", "?", "${?}")
 
+// literalKeys spells key ARNs for a Resource. Personalize's model lets a
+// kmsKeyArn end in any characters (key/.*); a '*' there must not become a
+// grant on every key.
+func literalKeys(keys []string) iampolicy.Values {
+	out := make(iampolicy.Values, len(keys))
+	for i, k := range keys {
+		out[i] = iamLiteral.Replace(k)
+	}
+	return out
+}
+
 // RolePolicy writes the least-privilege permissions policy of a Personalize
 // service role for u: s3:GetObject on exactly the objects and prefixes read,
 // s3:PutObject on those written, s3:ListBucket on their buckets, and the KMS
@@ -169,7 +180,7 @@ func RolePolicy(u Usage) ([]byte, error) {
 	}
 	if len(u.Keys) > 0 {
 		doc.Statement = append(doc.Statement, iampolicy.Statement{Sid: SidKMS, Effect: iampolicy.Allow,
-			Action: kms.RequiredActions(u.Exports), Resource: slices.Clone(u.Keys)})
+			Action: kms.RequiredActions(u.Exports), Resource: literalKeys(u.Keys)})
 	}
 	return doc.JSON()
 }

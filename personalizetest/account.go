@@ -88,6 +88,10 @@ type Trail struct {
 	// of another home Region is seen here only if it is multi-Region (as a
 	// shadow trail), and only by its ARN.
 	HomeRegion string
+	// DeliveryError is GetTrailStatus's LatestDeliveryError: the S3 error
+	// code ("AccessDenied", "NoSuchBucket", ...) of the trail's latest
+	// failed delivery of log files to its bucket; "" when delivery works.
+	DeliveryError string
 }
 
 // PutTrail creates the CloudTrail trail t, or replaces the trail of that

@@ -104,7 +104,7 @@ func TestIAMRoundTrip(t *testing.T) {
 		t.Errorf("GetRole RoleId %q CreateDate %v: want AROA + 17 characters and a date", id, role.Role.CreateDate)
 	}
 	// The documents decode to what PutRole stored, as a reader unescapes them.
-	if doc, err := url.QueryUnescape(aws.ToString(role.Role.AssumeRolePolicyDocument)); err != nil || doc != trustDoc {
+	if doc, err := url.PathUnescape(aws.ToString(role.Role.AssumeRolePolicyDocument)); err != nil || doc != trustDoc {
 		t.Errorf("unescaped trust policy = %q, %v; want %q", doc, err, trustDoc)
 	}
 }

@@ -28,7 +28,7 @@ func TestCloudTrailRoundTrip(t *testing.T) {
 	key := "arn:aws:kms:us-east-1:" + personalizetest.AccountID + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	trails := []personalizetest.Trail{
 		{Name: "main", S3BucketName: "logs", KMSKeyID: key, MultiRegion: true, LogFileValidation: true, Logging: true, ManagementEvents: "All"},
-		{Name: "reads", S3BucketName: "logs", ManagementEvents: "ReadOnly"},
+		{Name: "reads", S3BucketName: "logs", ManagementEvents: "ReadOnly", DeliveryError: "AccessDenied"},
 		{Name: "data-only", S3BucketName: "logs", Logging: true},
 		// A multi-Region trail of another Region is a shadow trail here; a
 		// single-Region one is not seen at all.
@@ -85,7 +85,7 @@ func TestCloudTrailRoundTrip(t *testing.T) {
 			&cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(true)}},
 		{"GetTrailStatus stopped", func() (any, error) {
 			return c.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(trailARN("us-east-1", "reads"))})
-		}, &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(false)}},
+		}, &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(false), LatestDeliveryError: aws.String("AccessDenied")}},
 		{"GetEventSelectors all", func() (any, error) {
 			return c.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String("main")})
 		}, &cloudtrail.GetEventSelectorsOutput{TrailARN: aws.String(trailARN("us-east-1", "main")), EventSelectors: selector(cttypes.ReadWriteTypeAll, true)}},

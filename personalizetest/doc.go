@@ -129,10 +129,12 @@
 //   - IAM (query protocol, XML): GetAccountSummary, GetRole,
 //     ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies, GetPolicy
 //     and GetPolicyVersion, paginated with Marker, IsTruncated and
-//     MaxItems. Policy documents are answered URL-encoded, as IAM answers
-//     them; url.QueryUnescape reads them.
+//     MaxItems. Policy documents are answered percent-encoded (RFC 3986),
+//     as IAM answers them; url.PathUnescape reads them (url.QueryUnescape
+//     would turn a '+' into a space).
 //   - CloudTrail (JSON 1.1): DescribeTrails (with shadow trails),
-//     GetTrailStatus and GetEventSelectors.
+//     GetTrailStatus (IsLogging, and LatestDeliveryError from
+//     [Trail].DeliveryError) and GetEventSelectors.
 //   - Macie (REST-JSON): GetMacieSession, GetAutomatedDiscoveryConfiguration,
 //     GetClassificationScope, ListClassificationJobs (paginated with
 //     nextToken) and DescribeClassificationJob. While Macie is not enabled, every operation

@@ -16,7 +16,8 @@
 //
 // Not emulated: writes over the wire, CloudWatch Logs, SNS, data events,
 // advanced event selectors, Insights, organization trails, and delivery
-// (the status reports logging, never a delivery time).
+// itself: the status reports logging and the LatestDeliveryError a test
+// sets in [Trail.DeliveryError], never a delivery time.
 package fakecloudtrail
 
 import (
@@ -87,6 +88,10 @@ type Trail struct {
 	ManagementEvents string
 	// HomeRegion is the trail's home Region; default the Server's.
 	HomeRegion string
+	// DeliveryError is GetTrailStatus's LatestDeliveryError: the S3 error
+	// code ("AccessDenied", "NoSuchBucket", ...) of the trail's latest
+	// failed delivery of log files to its bucket; "" when delivery works.
+	DeliveryError string
 }
 
 type trail struct {
@@ -333,6 +338,9 @@ func (s *Server) getTrailStatus(body []byte) (any, *apiError) {
 		return nil, apiErr
 	}
 	out := map[string]any{"IsLogging": t.Logging}
+	if t.DeliveryError != "" {
+		out["LatestDeliveryError"] = t.DeliveryError
+	}
 	if t.Logging {
 		out["StartLoggingTime"] = float64(t.started.UnixMilli()) / 1000
 		out["TimeLoggingStarted"] = t.started.Format("2006-01-02T15:04:05Z")

@@ -31,9 +31,9 @@ func FuzzEscapeDocument(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, doc string) {
-		got, err := url.QueryUnescape(escapeDocument(doc))
+		got, err := url.PathUnescape(escapeDocument(doc))
 		if err != nil || got != doc {
-			t.Errorf("QueryUnescape(escapeDocument(%q)) = %q, %v", doc, got, err)
+			t.Errorf("PathUnescape(escapeDocument(%q)) = %q, %v", doc, got, err)
 		}
 	})
 }

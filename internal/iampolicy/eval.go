@@ -110,7 +110,7 @@ func (d *Document) Evaluate(r Request) Result {
 		if pm == no || !s.matchAction(r.Action) {
 			continue
 		}
-		rm := s.matchResource(r.Resource)
+		rm := s.matchResource(r.Resource, d.Version)
 		if rm == no {
 			continue
 		}
@@ -278,25 +278,101 @@ func (s *Statement) matchAction(action string) bool {
 
 // matchResource is unknown when only a pattern with a policy variable
 // (${aws:username}) could match: IAM substitutes it, this package does not.
-func (s *Statement) matchResource(resource string) tri {
+// In a 2012-10-17 document the variables ${*}, ${?} and ${$} are the literal
+// characters, which IAM would otherwise read as wildcards or a variable;
+// they are matched as such.
+func (s *Statement) matchResource(resource, version string) tri {
 	switch {
 	case s.Resource != nil:
-		if anyGlob(s.Resource, resource, false) {
+		m, variable := globResources(s.Resource, resource, version)
+		switch {
+		case m:
 			return yes
-		}
-		if hasVariable(s.Resource) {
+		case variable:
 			return unknown
 		}
 		return no
 	case s.NotResource != nil:
-		if anyGlob(s.NotResource, resource, false) {
+		m, variable := globResources(s.NotResource, resource, version)
+		switch {
+		case m:
 			return no
-		}
-		if hasVariable(s.NotResource) {
+		case variable:
 			return unknown
 		}
 	}
 	return yes
+}
+
+// globResources reports whether a pattern matches resource, and whether
+// any pattern holds a policy variable this package cannot substitute.
+func globResources(patterns Values, resource, version string) (match, variable bool) {
+	for _, p := range patterns {
+		if version != Version2012 || !strings.Contains(p, "${") {
+			if Glob(p, resource, false) {
+				return true, false
+			}
+			variable = variable || strings.Contains(p, "${")
+			continue
+		}
+		toks, v := literalTokens(p)
+		if globTokens(toks, resource) {
+			return true, false
+		}
+		variable = variable || v
+	}
+	return false, variable
+}
+
+// token is one byte of a pattern; wild marks an unescaped '*' or '?'.
+type token struct {
+	c    byte
+	wild bool
+}
+
+// literalTokens splits a 2012-10-17 pattern into bytes, reading ${*}, ${?}
+// and ${$} as the literal characters; variable reports any other "${".
+func literalTokens(p string) (toks []token, variable bool) {
+	toks = make([]token, 0, len(p))
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '$' && len(p) >= i+4 && p[i+1] == '{' && p[i+3] == '}' && strings.IndexByte("*?$", p[i+2]) >= 0 {
+			toks = append(toks, token{c: p[i+2]})
+			i += 3
+			continue
+		}
+		if c == '$' && i+1 < len(p) && p[i+1] == '{' {
+			variable = true
+		}
+		toks = append(toks, token{c: c, wild: c == '*' || c == '?'})
+	}
+	return toks, variable
+}
+
+// globTokens is Glob over tokens: only wild tokens are wildcards.
+func globTokens(p []token, s string) bool {
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && p[pi].wild && p[pi].c == '*':
+			star, mark = pi, si
+			pi++
+		case pi < len(p) && (p[pi].wild || p[pi].c == s[si]):
+			pi++
+			si++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi].wild && p[pi].c == '*' {
+		pi++
+	}
+	return pi == len(p)
 }
 
 func hasVariable(vals Values) bool {
@@ -328,12 +404,14 @@ func Glob(p, s string, fold bool) bool {
 	star, mark := -1, 0
 	for si < len(s) {
 		switch {
+		case pi < len(p) && p[pi] == '*':
+			// Before the byte comparison: a '*' in s is matched by the
+			// wildcard, not consumed as a literal that ends backtracking.
+			star, mark = pi, si
+			pi++
 		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
 			pi++
 			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
 		case star >= 0:
 			pi = star + 1
 			mark++

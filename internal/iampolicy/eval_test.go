@@ -255,6 +255,10 @@ func TestGlob(t *testing.T) {
 		{"a*b*c", "aXbYbZ", false, false},
 		{"S3:GETOBJECT", "s3:GetObject", true, true},
 		{"S3:GETOBJECT", "s3:GetObject", false, false},
+		// A '*' in s is still matched by a '*' of p, which may span more.
+		{"a*b", "a*xb", false, true},
+		{"b/*/x", "b/*a/x", false, true},
+		{"b/*", "b/*", false, true},
 	}
 	for _, tt := range tests {
 		if got := Glob(tt.p, tt.s, tt.fold); got != tt.want {
