@@ -130,7 +130,8 @@
 //
 // The guard enforces what the caller's process can see. It cannot see IAM
 // policies (a key grant through the account is reported as Low), the data
-// inside objects, or what AWS does after it accepts a request. It does not
+// inside objects beyond the import scan's sample, or what AWS does after it
+// accepts a request. It does not
 // pin endpoints: an https BaseEndpoint set per call receives the checked,
 // signed request. Code in the same process that both removes the guard's
 // middleware and replaces the HTTP client in one call — or that swaps the

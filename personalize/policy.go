@@ -131,9 +131,11 @@ type Policy struct {
 	InsecureReportOnly bool
 
 	// InsecureSkipPostureChecks skips the network checks: key readiness,
-	// the dataset group's key before imports, and bucket and object
-	// posture. Requests then go out without knowing whether the key is
-	// usable or the bucket is encrypted, TLS-only and private.
+	// the dataset group's key before imports, bucket and object posture,
+	// the import scan and the root-credentials check. Requests then go out
+	// without knowing whether the key is usable, the bucket is encrypted,
+	// TLS-only and private, the import's data is clean or the caller is the
+	// root user.
 	InsecureSkipPostureChecks bool
 
 	// InsecureSkipImportScan skips the import scan. By default, before
