@@ -125,9 +125,10 @@ type Policy struct {
 	// this one too.
 	InsecureAllowRootCredentials bool
 
-	// InsecureReportOnly logs what the content safeguards would refuse
-	// instead of refusing it, for a gradual roll-out. Transport rules still
-	// refuse. Sensitive values then reach AWS's logs: use it only to measure.
+	// InsecureReportOnly logs what the content, key, S3, import-scan and
+	// identity safeguards would refuse instead of refusing it, for a gradual
+	// roll-out. Transport rules still refuse. Sensitive values then reach
+	// AWS's logs: use it only to measure. It needs a Logger.
 	InsecureReportOnly bool
 
 	// InsecureSkipPostureChecks skips the network checks: key readiness,
