@@ -39,7 +39,7 @@ const (
 //
 //	{"time":"…","level":"INFO","msg":"personalize call","operation":"CreateDatasetGroup",
 //	 "outcome":"allowed","safeguards":["model.fields-checked","kms.key-injected",
-//	 "kms.role-injected","kms.key-ready"],"request_id":"…","duration":1300000}
+//	 "kms.role-injected","identity.caller-checked","kms.key-ready"],"request_id":"…","duration":1300000}
 const (
 	AuditMessage = auditlog.Message
 

@@ -29,13 +29,13 @@
 //     deadline keeps the SDK's own error and is retried as without the guard.
 //   - Sensitive values and the model ([IDFieldContent], and [IDWireGate] on
 //     the serialized body): every string of every operation is checked
-//     against the API model's length and pattern first (so a 10 MiB value
-//     costs microseconds), then, unless it is a token, an enum, a key or an
-//     S3 location, goes through the sensitive detector — names, job names,
-//     tag keys and values, filter expressions, the Avro schema (keys,
-//     strings and the digits of numbers), metric fields, event types,
-//     hyper-parameter and column maps, and the resource part of every ARN;
-//     token values too. Enums must be among the model's values, lists and
+//     against the API model's length and pattern first (a 10 MiB value is
+//     refused by its length before the detector reads it), then, unless it
+//     is an enum, a key or an S3 location, goes through the sensitive
+//     detector — names, job names, tag keys and values, filter expressions,
+//     the Avro schema (keys, strings and the digits of numbers), metric
+//     fields, event types, hyper-parameter and column maps, and the resource
+//     part of every ARN; pagination tokens too. Enums must be among the model's values, lists and
 //     maps within its sizes. An operation or a member the table does not
 //     describe (a newer SDK's) is refused until the table is regenerated:
 //     the guard never passes what it does not know.
@@ -130,7 +130,8 @@
 //
 // The guard enforces what the caller's process can see. It cannot see IAM
 // policies (a key grant through the account is reported as Low), the data
-// inside objects, or what AWS does after it accepts a request. It does not
+// inside objects beyond the import scan's sample, or what AWS does after it
+// accepts a request. It does not
 // pin endpoints: an https BaseEndpoint set per call receives the checked,
 // signed request. Code in the same process that both removes the guard's
 // middleware and replaces the HTTP client in one call — or that swaps the

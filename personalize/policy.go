@@ -125,15 +125,18 @@ type Policy struct {
 	// this one too.
 	InsecureAllowRootCredentials bool
 
-	// InsecureReportOnly logs what the content safeguards would refuse
-	// instead of refusing it, for a gradual roll-out. Transport rules still
-	// refuse. Sensitive values then reach AWS's logs: use it only to measure.
+	// InsecureReportOnly logs what the content, key, S3, import-scan and
+	// identity safeguards would refuse instead of refusing it, for a gradual
+	// roll-out. Transport rules still refuse. Sensitive values then reach
+	// AWS's logs: use it only to measure. It needs a Logger.
 	InsecureReportOnly bool
 
 	// InsecureSkipPostureChecks skips the network checks: key readiness,
-	// the dataset group's key before imports, and bucket and object
-	// posture. Requests then go out without knowing whether the key is
-	// usable or the bucket is encrypted, TLS-only and private.
+	// the dataset group's key before imports, bucket and object posture,
+	// the import scan and the root-credentials check. Requests then go out
+	// without knowing whether the key is usable, the bucket is encrypted,
+	// TLS-only and private, the import's data is clean or the caller is the
+	// root user.
 	InsecureSkipPostureChecks bool
 
 	// InsecureSkipImportScan skips the import scan. By default, before

@@ -1,5 +1,6 @@
 // Package posture holds the result of a posture check: findings with stable
-// IDs, severities and remediations, as returned by the kms and s3guard checks.
+// IDs, severities and remediations, as returned by the kms and s3guard
+// checks, datascan's reports and the account audit.
 //
 // A [Report] is data. The guard in package personalize turns a blocking report
 // into a SafeguardError; tools print it with [Report.WriteTable], encode it as

@@ -29,8 +29,10 @@
 // pseudonymize refuses a column or audit finds a finding at -fail-on or
 // worse; 2 for a usage error; 3 when a file or S3 object cannot be read
 // (access denied included) or is not a well-formed dataset CSV (nothing is
-// skipped), or when audit or policy cannot load the AWS configuration. An
-// audit read that is refused is a finding, not a skip.
+// skipped), when audit or policy cannot load the AWS configuration, when
+// audit is interrupted, or when policy role cannot read every Personalize
+// resource (it writes no policy from a partial inventory) or finds no role
+// to write one for. An audit read that is refused is a finding, not a skip.
 package main
 
 import (

@@ -67,11 +67,12 @@ type Policy struct {
 	// anything in the account, including read every event sent.
 	InsecureAllowRootCredentials bool
 
-	// InsecureReportOnly logs what the field safeguards would refuse instead
-	// of refusing it, for a gradual roll-out. Transport rules still refuse,
-	// and a Pseudonymizer still replaces identifiers: an identifier on the
-	// wire that is not its pseudonym is still refused. Identifying values then
-	// reach AWS: use it only to measure. It needs a Logger.
+	// InsecureReportOnly logs what the field and identity safeguards would
+	// refuse instead of refusing it, for a gradual roll-out. Transport rules
+	// still refuse, and a Pseudonymizer still replaces identifiers: an
+	// identifier on the wire that is not its pseudonym is still refused.
+	// Identifying values then reach AWS: use it only to measure. It needs a
+	// Logger.
 	InsecureReportOnly bool
 
 	// InsecureAllowUnverifiableHTTPClient accepts an HTTPClient whose TLS
