@@ -25,7 +25,7 @@ func (c *command) audit(ctx context.Context, args []string) int {
 	fail := fs.String("fail-on", "medium", "exit with status 1 on a finding of this `severity` or worse: critical, high, medium or low")
 	concurrency := fs.Int("concurrency", audit.DefaultConcurrency, "at most `N` AWS calls in flight")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on high|medium|low] [-concurrency N]\n\n"+
+		fmt.Fprint(fs.Output(), "Usage: personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N]\n\n"+
 			"Audits the account's Amazon Personalize resources and their surroundings (identity, service roles, CloudTrail,\n"+
 			"Macie, KMS keys, S3 buckets) against AWS's data-protection recommendations. Reads only; needs the permissions of\n"+
 			"the AWS managed policy SecurityAudit. A read that is refused is a finding, never a pass.\n\n")
