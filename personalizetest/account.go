@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize"
 	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/personalizeguard/personalizeguard/internal/fakecloudtrail"
 	"github.com/personalizeguard/personalizeguard/internal/fakeiam"
@@ -415,39 +414,7 @@ func (s *Server) seedTrail(ctx context.Context, as *AccountScene) error {
 	if _, err := kmsClient.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: &as.TrailKeyARN}); err != nil {
 		return fmt.Errorf("enable key rotation: %w", err)
 	}
-	b := &as.TrailBucket
-	steps := []struct {
-		name string
-		call func() error
-	}{
-		{"create bucket", func() error { _, err := s3Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b}); return err }},
-		{"block public access", func() error {
-			_, err := s3Client.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
-				BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
-			}})
-			return err
-		}},
-		{"enforce bucket ownership", func() error {
-			_, err := s3Client.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b, OwnershipControls: &s3types.OwnershipControls{
-				Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}},
-			}})
-			return err
-		}},
-		{"set default encryption", func() error {
-			_, err := s3Client.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
-				Rules: []s3types.ServerSideEncryptionRule{{
-					ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: &as.TrailKeyARN},
-					BucketKeyEnabled:                   aws.Bool(true),
-				}},
-			}})
-			return err
-		}},
-		{"put bucket policy", func() error {
-			_, err := s3Client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: &bucketPol})
-			return err
-		}},
-	}
-	for _, st := range steps {
+	for _, st := range safeBucketSteps(ctx, s3Client, as.TrailBucket, as.TrailKeyARN, bucketPol) {
 		if err := st.call(); err != nil {
 			return fmt.Errorf("%s: %w", st.name, err)
 		}

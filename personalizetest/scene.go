@@ -282,49 +282,15 @@ func (s *Server) SeedScene(ctx context.Context, optFns ...func(*SceneOptions)) (
 	}
 
 	b := &sc.Bucket
-	steps := []struct {
-		name string
-		call func() error
-	}{
-		{"create bucket", func() error { _, err := s3Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b}); return err }},
-		{"block public access", func() error {
-			_, err := s3Client.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
-				BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
-			}})
-			return err
-		}},
-		{"enforce bucket ownership", func() error {
-			_, err := s3Client.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b, OwnershipControls: &s3types.OwnershipControls{
-				Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}},
-			}})
-			return err
-		}},
-		{"set default encryption", func() error {
-			_, err := s3Client.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
-				Rules: []s3types.ServerSideEncryptionRule{{
-					ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: &sc.KeyARN},
-					BucketKeyEnabled:                   aws.Bool(true),
-				}},
-			}})
-			return err
-		}},
-		{"put bucket policy", func() error {
-			_, err := s3Client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(bucketPol)})
-			return err
-		}},
-		{"upload interactions", func() error {
-			_, err := s3Client.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("interactions.csv"), Body: strings.NewReader(data),
-				ContentType: aws.String("text/csv"), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: &sc.KeyARN})
-			return err
-		}},
-	}
+	steps := append(safeBucketSteps(ctx, s3Client, sc.Bucket, sc.KeyARN, bucketPol), seedStep{"upload interactions", func() error {
+		_, err := s3Client.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("interactions.csv"), Body: strings.NewReader(data),
+			ContentType: aws.String("text/csv"), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: &sc.KeyARN})
+		return err
+	}})
 	if o.Dirty {
 		sc.DirtyDataLocation, sc.DirtyItemsLocation = "s3://"+o.Bucket+"/dirty/interactions.csv", "s3://"+o.Bucket+"/dirty/items.csv"
 		for _, obj := range []struct{ key, data string }{{"dirty/interactions.csv", DirtyInteractionsCSV}, {"dirty/items.csv", DirtyItemsCSV}} {
-			steps = append(steps, struct {
-				name string
-				call func() error
-			}{"upload " + obj.key, func() error {
+			steps = append(steps, seedStep{"upload " + obj.key, func() error {
 				_, err := s3Client.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String(obj.key), Body: strings.NewReader(obj.data),
 					ContentType: aws.String("text/csv"), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: &sc.KeyARN})
 				return err
@@ -521,4 +487,46 @@ func BatchOutputKey(outputPath, inputPath string) (bucket, key string) {
 	bucket, prefix, _ := strings.Cut(strings.TrimPrefix(outputPath, "s3://"), "/")
 	_, inKey, _ := strings.Cut(strings.TrimPrefix(inputPath, "s3://"), "/")
 	return bucket, fakepersonalize.BatchOutputKey(prefix, inKey)
+}
+
+// seedStep is one named call of a seed: its name says which failed.
+type seedStep struct {
+	name string
+	call func() error
+}
+
+// safeBucketSteps create bucket as AWS's data-protection guidance asks: all
+// four public access block settings, BucketOwnerEnforced, default SSE-KMS
+// with keyARN (bucket key on), and policy. The scene's data bucket and the
+// account's trail bucket are both made this way.
+func safeBucketSteps(ctx context.Context, s3Client *s3.Client, bucket, keyARN, policy string) []seedStep {
+	b := aws.String(bucket)
+	return []seedStep{
+		{"create bucket", func() error { _, err := s3Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b}); return err }},
+		{"block public access", func() error {
+			_, err := s3Client.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+				BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
+			}})
+			return err
+		}},
+		{"enforce bucket ownership", func() error {
+			_, err := s3Client.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b, OwnershipControls: &s3types.OwnershipControls{
+				Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}},
+			}})
+			return err
+		}},
+		{"set default encryption", func() error {
+			_, err := s3Client.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
+				Rules: []s3types.ServerSideEncryptionRule{{
+					ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyARN)},
+					BucketKeyEnabled:                   aws.Bool(true),
+				}},
+			}})
+			return err
+		}},
+		{"put bucket policy", func() error {
+			_, err := s3Client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(policy)})
+			return err
+		}},
+	}
 }
