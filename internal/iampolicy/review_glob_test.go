@@ -1,0 +1,132 @@
+package iampolicy
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// globRegexp is the reference reading of an IAM pattern: '*' is any run of
+// bytes, '?' any one byte, everything else itself. lit reads the 2012-10-17
+// ${*}, ${?} and ${$} as the characters.
+func globRegexp(p string, lit bool) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(`(?s)\A`)
+	for i := 0; i < len(p); i++ {
+		if lit && i+3 < len(p) && p[i] == '$' && p[i+1] == '{' && p[i+3] == '}' && strings.IndexByte("*?$", p[i+2]) >= 0 {
+			b.WriteString(regexp.QuoteMeta(p[i+2 : i+3]))
+			i += 3
+			continue
+		}
+		switch p[i] {
+		case '*':
+			b.WriteString(`.*`)
+		case '?':
+			b.WriteString(`.`)
+		default:
+			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		}
+	}
+	b.WriteString(`\z`)
+	return regexp.MustCompile(b.String())
+}
+
+// randIAMString draws from the bytes that matter to IAM patterns and ARNs.
+func randIAMString(rng *rand.Rand, max int) string {
+	const alphabet = "ab*?${}:/"
+	b := make([]byte, rng.IntN(max+1))
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// TestGlobReference: Glob agrees with the regexp reading of the pattern
+// on random patterns and strings, both holding '*' and '?' (a '*' in s is
+// a character like any other, matched by a '*' or '?' of p).
+func TestGlobReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		p, s := randIAMString(rng, 8), randIAMString(rng, 10)
+		if rng.IntN(2) == 0 && len(p) > 0 {
+			s = strings.NewReplacer("*", "ab", "?", "b").Replace(p) // a likely match
+		}
+		if got, want := Glob(p, s, false), globRegexp(p, false).MatchString(s); got != want {
+			t.Fatalf("Glob(%q, %q) = %v, want %v", p, s, got, want)
+		}
+	}
+}
+
+func FuzzGlobReference(f *testing.F) {
+	for _, s := range [][2]string{{"a*b", "a*xb"}, {"b/*", "b/*"}, {"*?*", "*"}, {"a:*:c", "a:b:x:c"}, {"${*}", "${x}"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, p, s string) {
+		// Policies are JSON and S3 keys UTF-8: invalid text is out of scope.
+		if len(p) > 64 || len(s) > 256 || !utf8.ValidString(p) || !utf8.ValidString(s) {
+			return
+		}
+		if got, want := Glob(p, s, false), globRegexp(p, false).MatchString(s); got != want {
+			t.Fatalf("Glob(%q, %q) = %v, want %v", p, s, got, want)
+		}
+	})
+}
+
+// TestGlobFold: action names compare without case, resources with.
+func TestGlobFold(t *testing.T) {
+	tests := []struct {
+		p, s       string
+		fold, want bool
+	}{
+		{"s3:Get*", "S3:GETOBJECT", true, true},
+		{"kms:decrypt", "kms:Decrypt", true, true},
+		{"arn:aws:s3:::b/Data/*", "arn:aws:s3:::b/data/x", false, false},
+		{"arn:aws:s3:::b/data/?", "arn:aws:s3:::b/data/X", false, true},
+	}
+	for _, tt := range tests {
+		if got := Glob(tt.p, tt.s, tt.fold); got != tt.want {
+			t.Errorf("Glob(%q, %q, %v) = %v, want %v", tt.p, tt.s, tt.fold, got, tt.want)
+		}
+	}
+}
+
+// TestResourceLiteralReference: a 2012-10-17 Resource pattern without a
+// real policy variable decides like the regexp reading with the escapes as
+// characters, for Resource and NotResource alike.
+func TestResourceLiteralReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	escapes := []string{"${*}", "${?}", "${$}", "*", "?", "a", "b", "$", "{", "}", "/"}
+	for range 50000 {
+		var pb strings.Builder
+		for range rng.IntN(6) {
+			pb.WriteString(escapes[rng.IntN(len(escapes))])
+		}
+		p := pb.String()
+		s := randIAMString(rng, 8)
+		if rng.IntN(2) == 0 {
+			s = strings.NewReplacer("${*}", "*", "${?}", "?", "${$}", "$", "*", "a*", "?", "b").Replace(p)
+		}
+		if hasRealVariable(p) {
+			continue
+		}
+		want := no
+		if globRegexp(p, true).MatchString(s) {
+			want = yes
+		}
+		st := Statement{Resource: Values{p}}
+		if got := st.matchResource(s, Version2012); got != want {
+			t.Fatalf("Resource %q on %q = %v, want %v", p, s, got, want)
+		}
+		st = Statement{NotResource: Values{p}}
+		if got := st.matchResource(s, Version2012); got != yes-want+no {
+			t.Fatalf("NotResource %q on %q = %v, want %v", p, s, got, yes-want+no)
+		}
+	}
+}
+
+// hasRealVariable: "${" not part of ${*}, ${?} or ${$}.
+func hasRealVariable(p string) bool {
+	return strings.Contains(strings.NewReplacer("${*}", "", "${?}", "", "${$}", "").Replace(p), "${")
+}
