@@ -34,6 +34,12 @@ type Request struct {
 	Actor    Actor
 	Action   string // "kms:Decrypt", "s3:GetObject"
 	Resource string // "*", "arn:aws:s3:::bucket/key"
+	// ResourceIsPrefix makes the final '*' of Resource stand for every
+	// string rather than the character: "arn:aws:s3:::b/data/*" is then
+	// every object under data/, and a statement's pattern applies only if
+	// it matches all of them. Only a wildcard '*' of the pattern covers it;
+	// a '?' (one character) or a literal ${*} does not.
+	ResourceIsPrefix bool
 	// Context holds the condition keys whose values are known. Keys compare
 	// case-insensitively.
 	Context map[string][]string
@@ -110,7 +116,7 @@ func (d *Document) Evaluate(r Request) Result {
 		if pm == no || !s.matchAction(r.Action) {
 			continue
 		}
-		rm := s.matchResource(r.Resource, d.Version)
+		rm := s.matchResource(r.Resource, d.Version, r.ResourceIsPrefix && strings.HasSuffix(r.Resource, "*"))
 		if rm == no {
 			continue
 		}
@@ -281,10 +287,10 @@ func (s *Statement) matchAction(action string) bool {
 // In a 2012-10-17 document the variables ${*}, ${?} and ${$} are the literal
 // characters, which IAM would otherwise read as wildcards or a variable;
 // they are matched as such.
-func (s *Statement) matchResource(resource, version string) tri {
+func (s *Statement) matchResource(resource, version string, prefix bool) tri {
 	switch {
 	case s.Resource != nil:
-		m, variable := globResources(s.Resource, resource, version)
+		m, variable := globResources(s.Resource, resource, version, prefix)
 		switch {
 		case m:
 			return yes
@@ -293,7 +299,7 @@ func (s *Statement) matchResource(resource, version string) tri {
 		}
 		return no
 	case s.NotResource != nil:
-		m, variable := globResources(s.NotResource, resource, version)
+		m, variable := globResources(s.NotResource, resource, version, prefix)
 		switch {
 		case m:
 			return no
@@ -305,74 +311,101 @@ func (s *Statement) matchResource(resource, version string) tri {
 }
 
 // globResources reports whether a pattern matches resource, and whether
-// any pattern holds a policy variable this package cannot substitute.
-func globResources(patterns Values, resource, version string) (match, variable bool) {
+// any pattern holds a policy variable this package cannot substitute. prefix
+// is Request.ResourceIsPrefix.
+func globResources(patterns Values, resource, version string, prefix bool) (match, variable bool) {
+	lit := version == Version2012
 	for _, p := range patterns {
-		if version != Version2012 || !strings.Contains(p, "${") {
-			if Glob(p, resource, false) {
-				return true, false
-			}
-			variable = variable || strings.Contains(p, "${")
-			continue
-		}
-		toks, v := literalTokens(p)
-		if globTokens(toks, resource) {
+		if prefix && coversPrefix(p, lit, resource[:len(resource)-1]) || !prefix && globMatch(p, lit, resource) {
 			return true, false
 		}
-		variable = variable || v
+		variable = variable || hasVariableText(p, lit)
 	}
 	return false, variable
 }
 
-// token is one byte of a pattern; wild marks an unescaped '*' or '?'.
-type token struct {
-	c    byte
-	wild bool
-}
-
-// literalTokens splits a 2012-10-17 pattern into bytes, reading ${*}, ${?}
-// and ${$} as the literal characters; variable reports any other "${".
-func literalTokens(p string) (toks []token, variable bool) {
-	toks = make([]token, 0, len(p))
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if c == '$' && len(p) >= i+4 && p[i+1] == '{' && p[i+3] == '}' && strings.IndexByte("*?$", p[i+2]) >= 0 {
-			toks = append(toks, token{c: p[i+2]})
-			i += 3
-			continue
+// hasVariableText reports a "${" in p other than the 2012-10-17 literals
+// ${*}, ${?} and ${$} (lit).
+func hasVariableText(p string, lit bool) bool {
+	for i := 0; i < len(p); {
+		c, _, w := token(p, i, lit)
+		if w == 1 && c == '$' && i+1 < len(p) && p[i+1] == '{' {
+			return true
 		}
-		if c == '$' && i+1 < len(p) && p[i+1] == '{' {
-			variable = true
-		}
-		toks = append(toks, token{c: c, wild: c == '*' || c == '?'})
+		i += w
 	}
-	return toks, variable
+	return false
 }
 
-// globTokens is Glob over tokens: only wild tokens are wildcards.
-func globTokens(p []token, s string) bool {
+// token reads the pattern character at p[i:]: its byte, whether it is a
+// wildcard ('*' or '?'), and its width in p. With lit (2012-10-17), ${*},
+// ${?} and ${$} are the characters themselves, four bytes wide.
+func token(p string, i int, lit bool) (c byte, wild bool, w int) {
+	if lit && p[i] == '$' && i+3 < len(p) && p[i+1] == '{' && p[i+3] == '}' && strings.IndexByte("*?$", p[i+2]) >= 0 {
+		return p[i+2], false, 4
+	}
+	return p[i], p[i] == '*' || p[i] == '?', 1
+}
+
+// coversPrefix reports whether p matches prefix followed by any string. A
+// pattern does if it ends in a wildcard '*' and then k '?', and what comes
+// before those '?' matches prefix less its last k characters: the '*' takes
+// any suffix, and the '?' take the last k characters, however long the
+// suffix. Any other ending fails on a long enough suffix of characters the
+// pattern does not name.
+func coversPrefix(p string, lit bool, prefix string) bool {
+	last, k := -1, 0 // the end of the last '*', and the '?' after it
+	for i := 0; i < len(p); {
+		c, wild, w := token(p, i, lit)
+		i += w
+		switch {
+		case wild && c == '*':
+			last, k = i, 0
+		case wild:
+			k++
+		default:
+			last = -1
+		}
+	}
+	return last >= 0 && k <= len(prefix) && globMatch(p[:last], lit, prefix[:len(prefix)-k])
+}
+
+// globMatch is Glob without case folding, reading p's literals when lit.
+func globMatch(p string, lit bool, s string) bool {
 	pi, si := 0, 0
 	star, mark := -1, 0
 	for si < len(s) {
+		var c byte
+		var wild bool
+		w := 0
+		if pi < len(p) {
+			c, wild, w = token(p, pi, lit)
+		}
 		switch {
-		case pi < len(p) && p[pi].wild && p[pi].c == '*':
+		case w > 0 && wild && c == '*':
+			// Before the byte comparison: a '*' in s is matched by the
+			// wildcard, not consumed as a literal that ends backtracking.
+			pi += w
 			star, mark = pi, si
-			pi++
-		case pi < len(p) && (p[pi].wild || p[pi].c == s[si]):
-			pi++
+		case w > 0 && (wild || c == s[si]):
+			pi += w
 			si++
 		case star >= 0:
-			pi = star + 1
+			pi = star
 			mark++
 			si = mark
 		default:
 			return false
 		}
 	}
-	for pi < len(p) && p[pi].wild && p[pi].c == '*' {
-		pi++
+	for pi < len(p) {
+		c, wild, w := token(p, pi, lit)
+		if !wild || c != '*' {
+			return false
+		}
+		pi += w
 	}
-	return pi == len(p)
+	return true
 }
 
 func hasVariable(vals Values) bool {
@@ -400,30 +433,7 @@ func Glob(p, s string, fold bool) bool {
 	if fold {
 		p, s = strings.ToLower(p), strings.ToLower(s)
 	}
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(p) && p[pi] == '*':
-			// Before the byte comparison: a '*' in s is matched by the
-			// wildcard, not consumed as a literal that ends backtracking.
-			star, mark = pi, si
-			pi++
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			pi++
-			si++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
+	return globMatch(p, false, s)
 }
 
 // evalConditions ANDs every operator and key of a Condition block.

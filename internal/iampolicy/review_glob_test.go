@@ -116,11 +116,11 @@ func TestResourceLiteralReference(t *testing.T) {
 			want = yes
 		}
 		st := Statement{Resource: Values{p}}
-		if got := st.matchResource(s, Version2012); got != want {
+		if got := st.matchResource(s, Version2012, false); got != want {
 			t.Fatalf("Resource %q on %q = %v, want %v", p, s, got, want)
 		}
 		st = Statement{NotResource: Values{p}}
-		if got := st.matchResource(s, Version2012); got != yes-want+no {
+		if got := st.matchResource(s, Version2012, false); got != yes-want+no {
 			t.Fatalf("NotResource %q on %q = %v, want %v", p, s, got, yes-want+no)
 		}
 	}
@@ -129,4 +129,48 @@ func TestResourceLiteralReference(t *testing.T) {
 // hasRealVariable: "${" not part of ${*}, ${?} or ${$}.
 func hasRealVariable(p string) bool {
 	return strings.Contains(strings.NewReplacer("${*}", "", "${?}", "", "${$}", "").Replace(p), "${")
+}
+
+// TestResourceIsPrefixReference: with ResourceIsPrefix a pattern applies to
+// "P*" exactly when it matches P followed by any string, checked here over
+// every suffix of up to five characters, one of them foreign to the
+// patterns ('z').
+func TestResourceIsPrefixReference(t *testing.T) {
+	var suffixes []string
+	var grow func(string)
+	grow = func(w string) {
+		suffixes = append(suffixes, w)
+		if len(w) < 5 {
+			for _, c := range []string{"a", "/", "*", "z"} {
+				grow(w + c)
+			}
+		}
+	}
+	grow("")
+	rng := rand.New(rand.NewPCG(5, 6))
+	toks := []string{"*", "?", "a", "/", "${*}", "${?}"}
+	for range 3000 {
+		var pb strings.Builder
+		for range rng.IntN(5) {
+			pb.WriteString(toks[rng.IntN(len(toks))])
+		}
+		p := "arn:aws:s3:::b/" + pb.String()
+		prefix := "arn:aws:s3:::b/" + randIAMString(rng, 2)
+		for _, version := range []string{Version2012, "2008-10-17"} {
+			re := globRegexp(p, version == Version2012)
+			want := true
+			for _, w := range suffixes {
+				if !re.MatchString(prefix + w) {
+					want = false
+					break
+				}
+			}
+			d := &Document{Version: version, Statement: []Statement{{Effect: Allow, Principal: &Principal{AWS: Values{"*"}},
+				Action: Values{"s3:GetObject"}, Resource: Values{p}}}}
+			got := d.Evaluate(Request{Actor: Anyone(), Action: "s3:GetObject", Resource: prefix + "*", ResourceIsPrefix: true})
+			if (got.Decision == Allowed) != want {
+				t.Fatalf("version %s: Resource %q on every key of %q: %v, want allowed %v", version, p, prefix+"*", got.Decision, want)
+			}
+		}
+	}
 }
