@@ -177,7 +177,9 @@ func (st *bucketState) locationReport(k memoKey, req *Requirements) posture.Repo
 	for i, p := range st.locPreds {
 		var match bool
 		if p.op == "" {
-			match = iampolicy.Glob(p.want, s.object, false)
+			// As the evaluator reads it, or locations it tells apart
+			// would share a report.
+			match = st.policyDoc.MatchResource(p.want, s.object, s.objectIsPrefix)
 		} else {
 			match, _ = iampolicy.ValueMatch(p.op, p.want, s.prefix)
 		}

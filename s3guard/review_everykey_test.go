@@ -1,6 +1,7 @@
 package s3guard
 
 import (
+	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -46,5 +47,41 @@ func TestPolicyEveryKeyNotALiteralStar(t *testing.T) {
 				t.Errorf("finding IDs mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestCheckerLocationClassesReadLiterals: the Checker groups locations by
+// the Resource patterns they match, and must read the patterns as the
+// evaluator does (${*} as the character in 2012-10-17, a prefix's "*" as
+// every key), or it hands one location the report of another.
+func TestCheckerLocationClassesReadLiterals(t *testing.T) {
+	const (
+		arn = "arn:aws:s3:::" + testBucket
+		svc = `"Principal":{"Service":"personalize.amazonaws.com"}`
+		src = `"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}`
+	)
+	policy := `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["` + arn + `","` + arn + `/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}},` +
+		`{"Effect":"Allow",` + svc + `,"Action":"s3:ListBucket","Resource":"` + arn + `",` + src + `},` +
+		`{"Effect":"Allow",` + svc + `,"Action":"s3:GetObject","Resource":["` + arn + `/x${*}y","` + arn + `/d/${*}","` + arn + `/e/?"],` + src + `}]}`
+	req := testReq()
+	for _, order := range [][]string{
+		{"x*y", "xzy", "d/", "d/*", "e/", "e/a"},
+		{"xzy", "x*y", "d/*", "d/", "e/a", "e/"},
+	} {
+		fake := goodBucket()
+		fake.policy = policy
+		c := NewChecker(fake, req)
+		for _, key := range order {
+			loc := Location{Bucket: testBucket, Key: key}
+			want, wantErr := CheckLocation(context.Background(), fake, loc, Read, req)
+			got, gotErr := c.CheckLocation(context.Background(), loc, Read)
+			if wantErr != nil || gotErr != nil {
+				t.Fatalf("%v: CheckLocation = %v, Checker.CheckLocation = %v", loc, wantErr, gotErr)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("order %q, %v: Checker.CheckLocation differs from CheckLocation (-want +got):\n%s", order, loc, diff)
+			}
+		}
 	}
 }

@@ -310,6 +310,16 @@ func (s *Statement) matchResource(resource, version string, prefix bool) tri {
 	return yes
 }
 
+// MatchResource reports whether the Resource or NotResource pattern matches
+// resource as Evaluate reads it in d: with d's version's literals (${*} and
+// the like in 2012-10-17), and with isPrefix as Request.ResourceIsPrefix.
+// Callers that group requests by the patterns they match use it, so that
+// requests in one group get one decision.
+func (d *Document) MatchResource(pattern, resource string, isPrefix bool) bool {
+	m, _ := globResources(Values{pattern}, resource, d.Version, isPrefix && strings.HasSuffix(resource, "*"))
+	return m
+}
+
 // globResources reports whether a pattern matches resource, and whether
 // any pattern holds a policy variable this package cannot substitute. prefix
 // is Request.ResourceIsPrefix.
