@@ -326,10 +326,14 @@ func (d *Document) MatchResource(pattern, resource string, isPrefix bool) bool {
 func globResources(patterns Values, resource, version string, prefix bool) (match, variable bool) {
 	lit := version == Version2012
 	for _, p := range patterns {
-		if prefix && coversPrefix(p, lit, resource[:len(resource)-1]) || !prefix && globMatch(p, lit, resource) {
+		v := hasVariableText(p, lit)
+		m := prefix && coversPrefix(p, lit, resource[:len(resource)-1]) || !prefix && globMatch(p, lit, resource)
+		if m && !(lit && v) {
 			return true, false
 		}
-		variable = variable || hasVariableText(p, lit)
+		// In 2012-10-17 IAM substitutes a variable before matching: a
+		// resource holding the variable's own text may or may not match.
+		variable = variable || v
 	}
 	return false, variable
 }

@@ -174,3 +174,43 @@ func TestResourceIsPrefixReference(t *testing.T) {
 		}
 	}
 }
+
+// TestResourceVariableNotMatchedAsText: IAM substitutes a 2012-10-17
+// policy variable before it matches, so a resource holding the variable's
+// own text ("${aws:username}", which an S3 key may) is not matched for sure:
+// the statement may or may not apply. In 2008-10-17 there are no variables
+// and the text is matched as such.
+func TestResourceVariableNotMatchedAsText(t *testing.T) {
+	const (
+		pattern  = "arn:aws:s3:::b/${aws:username}/*"
+		resource = "arn:aws:s3:::b/${aws:username}/x"
+	)
+	tests := []struct {
+		name      string
+		version   string
+		effect    Effect
+		not       bool
+		want      Decision
+		uncertain bool
+	}{
+		{"deny", Version2012, Deny, false, NotAllowed, true},
+		{"allow", Version2012, Allow, false, NotAllowed, true},
+		{"deny NotResource", Version2012, Deny, true, NotAllowed, true},
+		{"allow NotResource", Version2012, Allow, true, NotAllowed, true},
+		{"deny 2008", "2008-10-17", Deny, false, Denied, false},
+		{"allow 2008", "2008-10-17", Allow, false, Allowed, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := Statement{Effect: tt.effect, Principal: &Principal{AWS: Values{"*"}}, Action: Values{"s3:GetObject"}, Resource: Values{pattern}}
+			if tt.not {
+				st.Resource, st.NotResource = nil, st.Resource
+			}
+			d := &Document{Version: tt.version, Statement: []Statement{st}}
+			got := d.Evaluate(Request{Actor: Anyone(), Action: "s3:GetObject", Resource: resource})
+			if got.Decision != tt.want || got.Uncertain != tt.uncertain {
+				t.Errorf("%s %s on %s = %v uncertain %v, want %v uncertain %v", tt.effect, pattern, resource, got.Decision, got.Uncertain, tt.want, tt.uncertain)
+			}
+		})
+	}
+}
