@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Actor is the principal a request is made by.
@@ -381,7 +382,25 @@ func coversPrefix(p string, lit bool, prefix string) bool {
 			last = -1
 		}
 	}
-	return last >= 0 && k <= len(prefix) && globMatch(p[:last], lit, prefix[:len(prefix)-k])
+	if last < 0 {
+		return false
+	}
+	for ; k > 0; k-- {
+		if prefix == "" {
+			return false
+		}
+		_, n := utf8.DecodeLastRuneInString(prefix)
+		prefix = prefix[:len(prefix)-n]
+	}
+	return globMatch(p[:last], lit, prefix)
+}
+
+func runeLen(s string) int {
+	if s[0] < utf8.RuneSelf {
+		return 1
+	}
+	_, n := utf8.DecodeRuneInString(s)
+	return n
 }
 
 // globMatch is Glob without case folding, reading p's literals when lit.
@@ -401,12 +420,17 @@ func globMatch(p string, lit bool, s string) bool {
 			// wildcard, not consumed as a literal that ends backtracking.
 			pi += w
 			star, mark = pi, si
-		case w > 0 && (wild || c == s[si]):
+		case w > 0 && wild:
+			// '?' is one character, which UTF-8 may spell in several bytes.
+			pi += w
+			si += runeLen(s[si:])
+		case w > 0 && c == s[si]:
 			pi += w
 			si++
 		case star >= 0:
+			// Whole characters only, so that a '?' never starts mid-way.
 			pi = star
-			mark++
+			mark += runeLen(s[mark:])
 			si = mark
 		default:
 			return false

@@ -214,3 +214,30 @@ func TestResourceVariableNotMatchedAsText(t *testing.T) {
 		})
 	}
 }
+
+// TestGlobQuestionIsOneCharacter: '?' is one character, which in an S3 key
+// (UTF-8) may take several bytes, in Glob and in the "every key" reading.
+func TestGlobQuestionIsOneCharacter(t *testing.T) {
+	tests := []struct {
+		p, s string
+		want bool
+	}{
+		{"arn:aws:s3:::b/?.csv", "arn:aws:s3:::b/é.csv", true},
+		{"arn:aws:s3:::b/??.csv", "arn:aws:s3:::b/é.csv", false},
+		{"arn:aws:s3:::b/*?", "arn:aws:s3:::b/日本", true},
+		{"arn:aws:s3:::b/*?本", "arn:aws:s3:::b/日本", true},
+		{"arn:aws:s3:::b/???", "arn:aws:s3:::b/日本", false},
+	}
+	for _, tt := range tests {
+		if got := Glob(tt.p, tt.s, false); got != tt.want {
+			t.Errorf("Glob(%q, %q) = %v, want %v", tt.p, tt.s, got, tt.want)
+		}
+	}
+	// "*?" after the prefix "é" covers every key: the '?' takes the last
+	// character, é itself when nothing follows.
+	d := &Document{Version: Version2012, Statement: []Statement{{Effect: Allow, Principal: &Principal{AWS: Values{"*"}},
+		Action: Values{"s3:GetObject"}, Resource: Values{"arn:aws:s3:::b/*?"}}}}
+	if got := d.Evaluate(Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/é*", ResourceIsPrefix: true}); got.Decision != Allowed {
+		t.Errorf("b/*? on every key under b/é = %v, want allowed", got.Decision)
+	}
+}
