@@ -28,6 +28,11 @@ func TestPolicyEveryKeyNotALiteralStar(t *testing.T) {
 		{"grant on the key named *", policyOf(stSecurityHubTLS, grantWith(`"`+arn+`/*"`, `"`+arn+`/${*}"`)), nil, []string{FindingGrantMissing}},
 		{"grant on the key imports/*", policyOf(stSecurityHubTLS, grantWith(`"`+arn+`/*"`, `"`+arn+`/imports/${*}"`)), loc, []string{FindingGrantMissing}},
 		{"grant on imports/ and one character", policyOf(stSecurityHubTLS, grantWith(`"`+arn+`/*"`, `"`+arn+`/imports/?"`)), loc, []string{FindingGrantMissing}},
+		// A NotResource that leaves out some keys does not apply to every
+		// key: plain HTTP to secret/ is not denied.
+		{"tls deny NotResource some keys", policyOf(tlsWith(`"Resource":["`+arn+`","`+arn+`/*"]`, `"NotResource":"`+arn+`/secret/*"`), stGrantRead), nil, []string{FindingTLSOnlyIncomplete}},
+		{"grant NotResource some keys", policyOf(stSecurityHubTLS, grantWith(`"Resource":["`+arn+`","`+arn+`/*"]`, `"NotResource":"`+arn+`/imports/secret/*"`)), loc, []string{FindingGrantMissing}},
+		{"grant NotResource other keys", policyOf(stSecurityHubTLS, grantWith(`"Resource":["`+arn+`","`+arn+`/*"]`, `"NotResource":"`+arn+`/exports/*"`)), loc, nil},
 		// Still covered: a wildcard '*' spans every key.
 		{"grant on imports*", policyOf(stSecurityHubTLS, grantWith(`"`+arn+`/*"`, `"`+arn+`/imp*"`)), loc, nil},
 		{"grant on imports/**", policyOf(stSecurityHubTLS, grantWith(`"`+arn+`/*"`, `"`+arn+`/imports/**"`)), loc, nil},

@@ -291,18 +291,20 @@ func (s *Statement) matchAction(action string) bool {
 func (s *Statement) matchResource(resource, version string, prefix bool) tri {
 	switch {
 	case s.Resource != nil:
-		m, variable := globResources(s.Resource, resource, version, prefix)
+		all, _, variable := globResources(s.Resource, resource, version, prefix)
 		switch {
-		case m:
+		case all:
 			return yes
 		case variable:
 			return unknown
 		}
 		return no
 	case s.NotResource != nil:
-		m, variable := globResources(s.NotResource, resource, version, prefix)
+		_, some, variable := globResources(s.NotResource, resource, version, prefix)
 		switch {
-		case m:
+		case some:
+			// Excluded for some or all of the resources: the statement
+			// does not apply to every one of them.
 			return no
 		case variable:
 			return unknown
@@ -313,30 +315,82 @@ func (s *Statement) matchResource(resource, version string, prefix bool) tri {
 
 // MatchResource reports whether the Resource or NotResource pattern matches
 // resource as Evaluate reads it in d: with d's version's literals (${*} and
-// the like in 2012-10-17), and with isPrefix as Request.ResourceIsPrefix.
-// Callers that group requests by the patterns they match use it, so that
-// requests in one group get one decision.
-func (d *Document) MatchResource(pattern, resource string, isPrefix bool) bool {
-	m, _ := globResources(Values{pattern}, resource, d.Version, isPrefix && strings.HasSuffix(resource, "*"))
-	return m
+// the like in 2012-10-17), and with isPrefix as Request.ResourceIsPrefix,
+// where all says the pattern matches every key and some that it matches at
+// least one. Without isPrefix both are the one answer. Callers that group
+// requests by the patterns they match use it, so that requests in one group
+// get one decision.
+func (d *Document) MatchResource(pattern, resource string, isPrefix bool) (all, some bool) {
+	all, some, _ = globResources(Values{pattern}, resource, d.Version, isPrefix && strings.HasSuffix(resource, "*"))
+	return all, some
 }
 
-// globResources reports whether a pattern matches resource, and whether
-// any pattern holds a policy variable this package cannot substitute. prefix
-// is Request.ResourceIsPrefix.
-func globResources(patterns Values, resource, version string, prefix bool) (match, variable bool) {
+// globResources reports whether a pattern matches resource (all), whether
+// one matches it in part when prefix makes resource stand for many (some;
+// all implies some), and whether any pattern holds a policy variable this
+// package cannot substitute. prefix is Request.ResourceIsPrefix.
+func globResources(patterns Values, resource, version string, prefix bool) (all, some, variable bool) {
 	lit := version == Version2012
 	for _, p := range patterns {
 		v := hasVariableText(p, lit)
-		m := prefix && coversPrefix(p, lit, resource[:len(resource)-1]) || !prefix && globMatch(p, lit, resource)
-		if m && !(lit && v) {
-			return true, false
+		if lit && v {
+			// IAM substitutes the variable before matching: a resource
+			// holding the variable's own text may or may not match.
+			variable = true
+			continue
 		}
-		// In 2012-10-17 IAM substitutes a variable before matching: a
-		// resource holding the variable's own text may or may not match.
 		variable = variable || v
+		switch {
+		case !prefix && globMatch(p, lit, resource):
+			return true, true, false
+		case prefix && coversPrefix(p, lit, resource[:len(resource)-1]):
+			return true, true, false
+		case prefix && !some:
+			some = matchesSomeWith(p, lit, resource[:len(resource)-1])
+		}
 	}
-	return false, variable
+	return false, some, variable
+}
+
+// matchesSomeWith reports whether p matches some string that starts with
+// prefix: whether p can consume all of prefix, since whatever p asks for
+// after it a suffix can supply.
+func matchesSomeWith(p string, lit bool, prefix string) bool {
+	// at[i] lists the pattern offsets reachable with prefix[:i] consumed;
+	// a '*' can also be passed over without consuming.
+	at := make([][]int, len(prefix)+1)
+	seen := make(map[[2]int]bool)
+	var reach func(i, pi int)
+	reach = func(i, pi int) {
+		if seen[[2]int{i, pi}] {
+			return
+		}
+		seen[[2]int{i, pi}] = true
+		at[i] = append(at[i], pi)
+		if pi < len(p) {
+			if c, wild, w := token(p, pi, lit); wild && c == '*' {
+				reach(i, pi+w)
+			}
+		}
+	}
+	reach(0, 0)
+	for i := 0; i < len(prefix); i++ {
+		for _, pi := range at[i] {
+			if pi == len(p) {
+				continue
+			}
+			c, wild, w := token(p, pi, lit)
+			switch {
+			case wild && c == '*':
+				reach(i+runeLen(prefix[i:]), pi)
+			case wild:
+				reach(i+runeLen(prefix[i:]), pi+w)
+			case c == prefix[i]:
+				reach(i+1, pi+w)
+			}
+		}
+	}
+	return len(at[len(prefix)]) > 0
 }
 
 // hasVariableText reports a "${" in p other than the 2012-10-17 literals

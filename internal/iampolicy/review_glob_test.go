@@ -131,17 +131,18 @@ func hasRealVariable(p string) bool {
 	return strings.Contains(strings.NewReplacer("${*}", "", "${?}", "", "${$}", "").Replace(p), "${")
 }
 
-// TestResourceIsPrefixReference: with ResourceIsPrefix a pattern applies to
-// "P*" exactly when it matches P followed by any string, checked here over
-// every suffix of up to five characters, one of them foreign to the
-// patterns ('z').
+// TestResourceIsPrefixReference: with ResourceIsPrefix a Resource pattern
+// applies to "P*" exactly when it matches P followed by any string, and a
+// NotResource pattern exactly when it matches none of them, checked here
+// over every suffix of up to five characters, one of them foreign to the
+// patterns ('z'). MatchResource reports both.
 func TestResourceIsPrefixReference(t *testing.T) {
 	var suffixes []string
 	var grow func(string)
 	grow = func(w string) {
 		suffixes = append(suffixes, w)
 		if len(w) < 5 {
-			for _, c := range []string{"a", "/", "*", "z"} {
+			for _, c := range []string{"a", "/", "*", "?", "z"} {
 				grow(w + c)
 			}
 		}
@@ -149,7 +150,7 @@ func TestResourceIsPrefixReference(t *testing.T) {
 	grow("")
 	rng := rand.New(rand.NewPCG(5, 6))
 	toks := []string{"*", "?", "a", "/", "${*}", "${?}"}
-	for range 3000 {
+	for range 500 {
 		var pb strings.Builder
 		for range rng.IntN(5) {
 			pb.WriteString(toks[rng.IntN(len(toks))])
@@ -158,18 +159,29 @@ func TestResourceIsPrefixReference(t *testing.T) {
 		prefix := "arn:aws:s3:::b/" + randIAMString(rng, 2)
 		for _, version := range []string{Version2012, "2008-10-17"} {
 			re := globRegexp(p, version == Version2012)
-			want := true
+			all, some := true, false
 			for _, w := range suffixes {
-				if !re.MatchString(prefix + w) {
-					want = false
-					break
-				}
+				m := re.MatchString(prefix + w)
+				all = all && m
+				some = some || m
 			}
 			d := &Document{Version: version, Statement: []Statement{{Effect: Allow, Principal: &Principal{AWS: Values{"*"}},
 				Action: Values{"s3:GetObject"}, Resource: Values{p}}}}
-			got := d.Evaluate(Request{Actor: Anyone(), Action: "s3:GetObject", Resource: prefix + "*", ResourceIsPrefix: true})
-			if (got.Decision == Allowed) != want {
-				t.Fatalf("version %s: Resource %q on every key of %q: %v, want allowed %v", version, p, prefix+"*", got.Decision, want)
+			if version != Version2012 && strings.Contains(p, "${") {
+				// Outside 2012-10-17 "${" is text the suffixes lack, and
+				// the evaluator stays uncertain about it.
+				continue
+			}
+			if gotAll, gotSome := d.MatchResource(p, prefix+"*", true); gotAll != all || gotSome != some {
+				t.Fatalf("version %s: MatchResource(%q, %q) = %v, %v, want %v, %v", version, p, prefix+"*", gotAll, gotSome, all, some)
+			}
+			req := Request{Actor: Anyone(), Action: "s3:GetObject", Resource: prefix + "*", ResourceIsPrefix: true}
+			if got := d.Evaluate(req); (got.Decision == Allowed) != all {
+				t.Fatalf("version %s: Resource %q on every key of %q: %v, want allowed %v", version, p, prefix+"*", got.Decision, all)
+			}
+			d.Statement[0].Resource, d.Statement[0].NotResource = nil, d.Statement[0].Resource
+			if got := d.Evaluate(req); (got.Decision == Allowed) != !some {
+				t.Fatalf("version %s: NotResource %q on every key of %q: %v, want allowed %v", version, p, prefix+"*", got.Decision, !some)
 			}
 		}
 	}
