@@ -69,13 +69,25 @@ func TestCheckerLocationClassesReadLiterals(t *testing.T) {
 		`{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["` + arn + `","` + arn + `/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}},` +
 		`{"Effect":"Allow",` + svc + `,"Action":"s3:ListBucket","Resource":"` + arn + `",` + src + `},` +
 		`{"Effect":"Allow",` + svc + `,"Action":"s3:GetObject","Resource":["` + arn + `/x${*}y","` + arn + `/d/${*}","` + arn + `/e/?"],` + src + `}]}`
+	// A Deny NotResource applies to a prefix only if it leaves none of
+	// its keys out: keep/k/ and other/ differ, "" and keep/k/ too.
+	notResource := `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["` + arn + `","` + arn + `/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}},` +
+		`{"Effect":"Allow",` + svc + `,"Action":["s3:GetObject","s3:ListBucket"],"Resource":["` + arn + `","` + arn + `/*"],` + src + `},` +
+		`{"Effect":"Deny",` + svc + `,"Action":"s3:GetObject","NotResource":"` + arn + `/keep/k*"}]}`
 	req := testReq()
-	for _, order := range [][]string{
-		{"x*y", "xzy", "d/", "d/*", "e/", "e/a"},
-		{"xzy", "x*y", "d/*", "d/", "e/a", "e/"},
+	for _, tc := range []struct {
+		policy string
+		order  []string
+	}{
+		{policy, []string{"x*y", "xzy", "d/", "d/*", "e/", "e/a"}},
+		{policy, []string{"xzy", "x*y", "d/*", "d/", "e/a", "e/"}},
+		{notResource, []string{"keep/k/", "other/", "", "keep/", "keep/k/x"}},
+		{notResource, []string{"other/", "keep/k/", "keep/", "", "keep/k/x"}},
 	} {
+		order := tc.order
 		fake := goodBucket()
-		fake.policy = policy
+		fake.policy = tc.policy
 		c := NewChecker(fake, req)
 		for _, key := range order {
 			loc := Location{Bucket: testBucket, Key: key}
