@@ -291,7 +291,7 @@ func (s *Statement) matchAction(action string) bool {
 func (s *Statement) matchResource(resource, version string, prefix bool) tri {
 	switch {
 	case s.Resource != nil:
-		all, _, variable := globResources(s.Resource, resource, version, prefix)
+		all, _, variable := globResources(s.Resource, resource, version, prefix, false)
 		switch {
 		case all:
 			return yes
@@ -300,7 +300,7 @@ func (s *Statement) matchResource(resource, version string, prefix bool) tri {
 		}
 		return no
 	case s.NotResource != nil:
-		_, some, variable := globResources(s.NotResource, resource, version, prefix)
+		_, some, variable := globResources(s.NotResource, resource, version, prefix, true)
 		switch {
 		case some:
 			// Excluded for some or all of the resources: the statement
@@ -321,15 +321,16 @@ func (s *Statement) matchResource(resource, version string, prefix bool) tri {
 // requests by the patterns they match use it, so that requests in one group
 // get one decision.
 func (d *Document) MatchResource(pattern, resource string, isPrefix bool) (all, some bool) {
-	all, some, _ = globResources(Values{pattern}, resource, d.Version, isPrefix && strings.HasSuffix(resource, "*"))
+	all, some, _ = globResources(Values{pattern}, resource, d.Version, isPrefix && strings.HasSuffix(resource, "*"), true)
 	return all, some
 }
 
 // globResources reports whether a pattern matches resource (all), whether
 // one matches it in part when prefix makes resource stand for many (some;
 // all implies some), and whether any pattern holds a policy variable this
-// package cannot substitute. prefix is Request.ResourceIsPrefix.
-func globResources(patterns Values, resource, version string, prefix bool) (all, some, variable bool) {
+// package cannot substitute. prefix is Request.ResourceIsPrefix; some is
+// worked out only if needSome.
+func globResources(patterns Values, resource, version string, prefix, needSome bool) (all, some, variable bool) {
 	lit := version == Version2012
 	for _, p := range patterns {
 		v := hasVariableText(p, lit)
@@ -345,7 +346,7 @@ func globResources(patterns Values, resource, version string, prefix bool) (all,
 			return true, true, false
 		case prefix && coversPrefix(p, lit, resource[:len(resource)-1]):
 			return true, true, false
-		case prefix && !some:
+		case prefix && needSome && !some:
 			some = matchesSomeWith(p, lit, resource[:len(resource)-1])
 		}
 	}
@@ -356,41 +357,7 @@ func globResources(patterns Values, resource, version string, prefix bool) (all,
 // prefix: whether p can consume all of prefix, since whatever p asks for
 // after it a suffix can supply.
 func matchesSomeWith(p string, lit bool, prefix string) bool {
-	// at[i] lists the pattern offsets reachable with prefix[:i] consumed;
-	// a '*' can also be passed over without consuming.
-	at := make([][]int, len(prefix)+1)
-	seen := make(map[[2]int]bool)
-	var reach func(i, pi int)
-	reach = func(i, pi int) {
-		if seen[[2]int{i, pi}] {
-			return
-		}
-		seen[[2]int{i, pi}] = true
-		at[i] = append(at[i], pi)
-		if pi < len(p) {
-			if c, wild, w := token(p, pi, lit); wild && c == '*' {
-				reach(i, pi+w)
-			}
-		}
-	}
-	reach(0, 0)
-	for i := 0; i < len(prefix); i++ {
-		for _, pi := range at[i] {
-			if pi == len(p) {
-				continue
-			}
-			c, wild, w := token(p, pi, lit)
-			switch {
-			case wild && c == '*':
-				reach(i+runeLen(prefix[i:]), pi)
-			case wild:
-				reach(i+runeLen(prefix[i:]), pi+w)
-			case c == prefix[i]:
-				reach(i+1, pi+w)
-			}
-		}
-	}
-	return len(at[len(prefix)]) > 0
+	return scan(p, lit, prefix, true)
 }
 
 // hasVariableText reports a "${" in p other than the 2012-10-17 literals
@@ -458,7 +425,13 @@ func runeLen(s string) int {
 }
 
 // globMatch is Glob without case folding, reading p's literals when lit.
-func globMatch(p string, lit bool, s string) bool {
+func globMatch(p string, lit bool, s string) bool { return scan(p, lit, s, false) }
+
+// scan matches s against p, all of p or, with partial, any start of it. The
+// greedy walk, going back only to the last '*', finds each segment between
+// '*'s at its leftmost place, which is never worse than a later one; a
+// segment that runs past the end of s is a partial match.
+func scan(p string, lit bool, s string, partial bool) bool {
 	pi, si := 0, 0
 	star, mark := -1, 0
 	for si < len(s) {
@@ -489,6 +462,9 @@ func globMatch(p string, lit bool, s string) bool {
 		default:
 			return false
 		}
+	}
+	if partial {
+		return true
 	}
 	for pi < len(p) {
 		c, wild, w := token(p, pi, lit)
