@@ -103,8 +103,9 @@ func publicFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, boo
 //
 // The probes are an arbitrary principal ([iampolicy.Anyone]) sending
 // s3:ListBucket to arn:…:B and s3:GetObject and s3:PutObject to arn:…:B/*
-// (a literal "*" standing for every key) with aws:SecureTransport false and
-// no s3:TlsVersion, which is what a plain-HTTP request carries. All must be
+// (the "*" standing for every key: iampolicy.Request.ResourceIsPrefix)
+// with aws:SecureTransport false and no s3:TlsVersion, which is what a
+// plain-HTTP request carries. All must be
 // Denied for sure: a Deny that also depends on a condition the evaluator
 // cannot decide does not count, and the finding names that condition. Only a Deny that applies to every principal counts:
 // narrowed principals and NotPrincipal leave someone free to use plain HTTP.

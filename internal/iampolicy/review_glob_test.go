@@ -256,3 +256,35 @@ func TestGlobQuestionIsOneCharacter(t *testing.T) {
 		t.Errorf("b/*? on every key under b/é = %v, want allowed", got.Decision)
 	}
 }
+
+// FuzzResourcePrefix: the "every key" reading agrees with plain matching
+// on the keys it speaks for: a pattern that covers every key matches the
+// prefix followed by anything, one that matches none matches no such key,
+// and covering implies matching some.
+func FuzzResourcePrefix(f *testing.F) {
+	for _, s := range [][3]string{{"b/*?", "b/?", "x"}, {"b/${*}", "b/", ""}, {"b/a*", "b/", "a"}, {"b/?*", "b/é", "日"}} {
+		f.Add(s[0], s[1], s[2])
+	}
+	f.Fuzz(func(t *testing.T, p, prefix, suffix string) {
+		if len(p) > 64 || len(prefix) > 64 || len(suffix) > 64 || !utf8.ValidString(p) || !utf8.ValidString(prefix) || !utf8.ValidString(suffix) {
+			return
+		}
+		d := &Document{Version: Version2012}
+		all, some := d.MatchResource(p, prefix+"*", true)
+		if hasVariableText(p, true) {
+			if all || some {
+				t.Fatalf("MatchResource(%q, %q) = %v, %v for a pattern with a variable", p, prefix+"*", all, some)
+			}
+			return
+		}
+		m := globMatch(p, true, prefix+suffix)
+		switch {
+		case all && !some:
+			t.Fatalf("MatchResource(%q, %q): all without some", p, prefix+"*")
+		case all && !m:
+			t.Fatalf("%q covers every key under %q but not %q", p, prefix, prefix+suffix)
+		case !some && m:
+			t.Fatalf("%q matches no key under %q but matches %q", p, prefix, prefix+suffix)
+		}
+	})
+}
