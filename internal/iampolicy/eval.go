@@ -425,7 +425,49 @@ func runeLen(s string) int {
 }
 
 // globMatch is Glob without case folding, reading p's literals when lit.
-func globMatch(p string, lit bool, s string) bool { return scan(p, lit, s, false) }
+func globMatch(p string, lit bool, s string) bool {
+	if !lit {
+		return globBytes(p, s)
+	}
+	return scan(p, lit, s, false)
+}
+
+// globBytes is scan(p, false, s, false) for Glob's hot path (actions,
+// condition values), where every pattern character is one byte.
+func globBytes(p, s string) bool {
+	q := strings.IndexByte(p, '?') >= 0
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			pi++
+			star, mark = pi, si
+		case pi < len(p) && (p[pi] == s[si] || p[pi] == '?'):
+			if s[si] >= utf8.RuneSelf && p[pi] == '?' {
+				si += runeLen(s[si:]) - 1
+			}
+			pi++
+			si++
+		case star >= 0:
+			// With no '?' in p a '*' may stop mid-character: no byte of
+			// p matches a continuation byte there.
+			pi = star
+			if !q || s[mark] < utf8.RuneSelf {
+				mark++
+			} else {
+				mark += runeLen(s[mark:])
+			}
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
 
 // scan matches s against p, all of p or, with partial, any start of it. The
 // greedy walk, going back only to the last '*', finds each segment between
@@ -450,14 +492,22 @@ func scan(p string, lit bool, s string, partial bool) bool {
 		case w > 0 && wild:
 			// '?' is one character, which UTF-8 may spell in several bytes.
 			pi += w
-			si += runeLen(s[si:])
+			if s[si] < utf8.RuneSelf {
+				si++
+			} else {
+				si += runeLen(s[si:])
+			}
 		case w > 0 && c == s[si]:
 			pi += w
 			si++
 		case star >= 0:
 			// Whole characters only, so that a '?' never starts mid-way.
 			pi = star
-			mark += runeLen(s[mark:])
+			if s[mark] < utf8.RuneSelf {
+				mark++
+			} else {
+				mark += runeLen(s[mark:])
+			}
 			si = mark
 		default:
 			return false
@@ -501,7 +551,7 @@ func Glob(p, s string, fold bool) bool {
 	if fold {
 		p, s = strings.ToLower(p), strings.ToLower(s)
 	}
-	return globMatch(p, false, s)
+	return globBytes(p, s)
 }
 
 // evalConditions ANDs every operator and key of a Condition block.
