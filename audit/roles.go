@@ -337,17 +337,20 @@ func touches(pattern, service string) bool {
 func (a *auditor) checkPermissions(arn string, u Usage, docs []*iampolicy.Document, complete bool) {
 	res := a.safe(arn)
 	buckets := u.Buckets()
-	// The 2012-10-17 literals (${*} and the like) keep their meaning in
-	// the combined document only if every document is of that version.
+	// The combined document is read as 2012-10-17. A statement of an older
+	// version, which has no policy variables, has its '$' spelled ${$} in
+	// Resource and NotResource, so each pattern keeps its own version's
+	// meaning (a 2012 ${*} the character, a 2008 "${b}" the text).
 	combined := iampolicy.Document{Version: iampolicy.Version2012}
 	for _, d := range docs {
-		if d.Version != iampolicy.Version2012 {
-			combined.Version = ""
-		}
 		for _, s := range d.Statement {
 			// Identity policies have no Principal: they apply to the role.
 			s.Principal = &iampolicy.Principal{AWS: iampolicy.Values{arn}}
 			combined.Statement = append(combined.Statement, s)
+			if d.Version != iampolicy.Version2012 {
+				last := &combined.Statement[len(combined.Statement)-1]
+				last.Resource, last.NotResource = literalDollars(s.Resource), literalDollars(s.NotResource)
+			}
 			if s.Effect != iampolicy.Allow {
 				continue
 			}
@@ -381,6 +384,19 @@ func (a *auditor) checkPermissions(arn string, u Usage, docs []*iampolicy.Docume
 				Remediation: "Attach the policy `personalizeguard policy role` prints."})
 		}
 	}
+}
+
+// literalDollars spells each '$' of v as ${$}, in a new slice (the
+// caller's document is not changed); nil stays nil.
+func literalDollars(v iampolicy.Values) iampolicy.Values {
+	if v == nil {
+		return nil
+	}
+	out := make(iampolicy.Values, len(v))
+	for i, p := range v {
+		out[i] = strings.ReplaceAll(p, "$", "${$}")
+	}
+	return out
 }
 
 // Resources no policy names on purpose: a pattern that matches them matches

@@ -160,7 +160,9 @@ const maxLocationPredicates = 256
 // those that pass the same tests of [bucketState.locPreds].
 type locationClass struct {
 	dir Direction
-	sig [maxLocationPredicates / 64]uint64
+	// sig has a bit per test, and one more per Resource pattern for
+	// matching some of a prefix's keys (NotResource decides on that).
+	sig [2 * maxLocationPredicates / 64]uint64
 }
 
 // locationReport is the report for a location, evaluated once per location
@@ -177,7 +179,13 @@ func (st *bucketState) locationReport(k memoKey, req *Requirements) posture.Repo
 	for i, p := range st.locPreds {
 		var match bool
 		if p.op == "" {
-			match = iampolicy.Glob(p.want, s.object, false)
+			// As the evaluator reads it, or locations it tells apart
+			// would share a report.
+			var some bool
+			match, some = st.policyDoc.MatchResource(p.want, s.object, s.objectIsPrefix)
+			if some {
+				cl.sig[(maxLocationPredicates+i)/64] |= 1 << ((maxLocationPredicates + i) % 64)
+			}
 		} else {
 			match, _ = iampolicy.ValueMatch(p.op, p.want, s.prefix)
 		}

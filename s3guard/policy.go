@@ -32,9 +32,11 @@ type policyScope struct {
 	partition string
 	arn       string // the bucket's ARN
 	dir       Direction
-	// object is the object resource Personalize will touch: the key, or a
-	// prefix followed by a literal "*" that stands for every key under it.
-	object string
+	// object is the object resource Personalize will touch: the key, or,
+	// when objectIsPrefix, a prefix followed by a "*" that stands for every
+	// key under it (iampolicy.Request.ResourceIsPrefix).
+	object         string
+	objectIsPrefix bool
 	// prefix is the s3:prefix a ListBucket call would carry, when a
 	// location is known.
 	prefix    string
@@ -44,11 +46,12 @@ type policyScope struct {
 func newScope(bucket, region string, dir Direction) policyScope {
 	p := partitionOf(region)
 	arn := bucketARN(p, bucket)
-	return policyScope{bucket: bucket, partition: p, arn: arn, dir: dir, object: arn + "/*"}
+	return policyScope{bucket: bucket, partition: p, arn: arn, dir: dir, object: arn + "/*", objectIsPrefix: true}
 }
 
 func (s policyScope) forLocation(loc Location) policyScope {
-	if loc.IsPrefix() {
+	s.objectIsPrefix = loc.IsPrefix()
+	if s.objectIsPrefix {
 		s.object = s.arn + "/" + loc.Key + "*"
 	} else {
 		s.object = s.arn + "/" + loc.Key
@@ -57,7 +60,12 @@ func (s policyScope) forLocation(loc Location) policyScope {
 	return s
 }
 
-type probe struct{ action, resource string }
+// probe is a request a policy is evaluated for; prefix says resource ends in
+// a "*" standing for every key (iampolicy.Request.ResourceIsPrefix).
+type probe struct {
+	action, resource string
+	prefix           bool
+}
 
 func (p probe) String() string { return p.action + " on " + p.resource }
 
@@ -95,8 +103,9 @@ func publicFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, boo
 //
 // The probes are an arbitrary principal ([iampolicy.Anyone]) sending
 // s3:ListBucket to arn:…:B and s3:GetObject and s3:PutObject to arn:…:B/*
-// (a literal "*" standing for every key) with aws:SecureTransport false and
-// no s3:TlsVersion, which is what a plain-HTTP request carries. All must be
+// (the "*" standing for every key: iampolicy.Request.ResourceIsPrefix)
+// with aws:SecureTransport false and no s3:TlsVersion, which is what a
+// plain-HTTP request carries. All must be
 // Denied for sure: a Deny that also depends on a condition the evaluator
 // cannot decide does not count, and the finding names that condition. Only a Deny that applies to every principal counts:
 // narrowed principals and NotPrincipal leave someone free to use plain HTTP.
@@ -111,11 +120,12 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 	var unevaluated []string
 	for _, p := range tlsProbes(s) {
 		r := doc.Evaluate(iampolicy.Request{
-			Actor:    iampolicy.Anyone(),
-			Action:   p.action,
-			Resource: p.resource,
-			Context:  map[string][]string{keySecureTransport: {"false"}},
-			Absent:   []string{keyTLSVersion},
+			Actor:            iampolicy.Anyone(),
+			Action:           p.action,
+			Resource:         p.resource,
+			ResourceIsPrefix: p.prefix,
+			Context:          map[string][]string{keySecureTransport: {"false"}},
+			Absent:           []string{keyTLSVersion},
 		})
 		if r.Decision != iampolicy.Denied {
 			uncovered = append(uncovered, p.String())
@@ -157,7 +167,7 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 // and reading and writing its objects ("B/*" stands for every key).
 func tlsProbes(s policyScope) []probe {
 	arn := bucketARN(s.partition, s.bucket)
-	return []probe{{"s3:ListBucket", arn}, {"s3:GetObject", arn + "/*"}, {"s3:PutObject", arn + "/*"}}
+	return []probe{{"s3:ListBucket", arn, false}, {"s3:GetObject", arn + "/*", true}, {"s3:PutObject", arn + "/*", true}}
 }
 
 // tlsFloor reports whether TLS 1.1 requests are denied to everybody on the
@@ -165,10 +175,11 @@ func tlsProbes(s policyScope) []probe {
 func tlsFloor(doc *iampolicy.Document, s policyScope) bool {
 	for _, p := range tlsProbes(s) {
 		r := doc.Evaluate(iampolicy.Request{
-			Actor:    iampolicy.Anyone(),
-			Action:   p.action,
-			Resource: p.resource,
-			Context:  map[string][]string{keySecureTransport: {"true"}, keyTLSVersion: {"1.1"}},
+			Actor:            iampolicy.Anyone(),
+			Action:           p.action,
+			Resource:         p.resource,
+			ResourceIsPrefix: p.prefix,
+			Context:          map[string][]string{keySecureTransport: {"true"}, keyTLSVersion: {"1.1"}},
 		})
 		if r.Decision != iampolicy.Denied {
 			return false
@@ -228,7 +239,7 @@ func grantProbes(s policyScope) [2]probe {
 	if s.dir == Write {
 		objectAction = "s3:PutObject"
 	}
-	return [2]probe{{objectAction, s.object}, {"s3:ListBucket", s.arn}}
+	return [2]probe{{objectAction, s.object, s.objectIsPrefix}, {"s3:ListBucket", s.arn, false}}
 }
 
 // grantResult is how the grant's probes came out. It depends on the scope's
@@ -370,7 +381,8 @@ func evaluateGrant(doc *iampolicy.Document, s policyScope, req *Requirements, p 
 	case s.hasPrefix:
 		ctx["s3:prefix"] = []string{s.prefix}
 	}
-	request := iampolicy.Request{Actor: iampolicy.Service(iampolicy.PersonalizeService), Action: p.action, Resource: p.resource, Context: ctx, Absent: absent}
+	request := iampolicy.Request{Actor: iampolicy.Service(iampolicy.PersonalizeService), Action: p.action,
+		Resource: p.resource, ResourceIsPrefix: p.prefix, Context: ctx, Absent: absent}
 	r := doc.Evaluate(request)
 	switch {
 	case r.Decision == iampolicy.Denied:

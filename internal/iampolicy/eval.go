@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Actor is the principal a request is made by.
@@ -34,6 +35,12 @@ type Request struct {
 	Actor    Actor
 	Action   string // "kms:Decrypt", "s3:GetObject"
 	Resource string // "*", "arn:aws:s3:::bucket/key"
+	// ResourceIsPrefix makes the final '*' of Resource stand for every
+	// string rather than the character: "arn:aws:s3:::b/data/*" is then
+	// every object under data/, and a statement's pattern applies only if
+	// it matches all of them. Only a wildcard '*' of the pattern covers it;
+	// a '?' (one character) or a literal ${*} does not.
+	ResourceIsPrefix bool
 	// Context holds the condition keys whose values are known. Keys compare
 	// case-insensitively.
 	Context map[string][]string
@@ -110,7 +117,7 @@ func (d *Document) Evaluate(r Request) Result {
 		if pm == no || !s.matchAction(r.Action) {
 			continue
 		}
-		rm := s.matchResource(r.Resource, d.Version)
+		rm := s.matchResource(r.Resource, d.Version, r.ResourceIsPrefix && strings.HasSuffix(r.Resource, "*"))
 		if rm == no {
 			continue
 		}
@@ -281,21 +288,23 @@ func (s *Statement) matchAction(action string) bool {
 // In a 2012-10-17 document the variables ${*}, ${?} and ${$} are the literal
 // characters, which IAM would otherwise read as wildcards or a variable;
 // they are matched as such.
-func (s *Statement) matchResource(resource, version string) tri {
+func (s *Statement) matchResource(resource, version string, prefix bool) tri {
 	switch {
 	case s.Resource != nil:
-		m, variable := globResources(s.Resource, resource, version)
+		all, _, variable := globResources(s.Resource, resource, version, prefix, false)
 		switch {
-		case m:
+		case all:
 			return yes
 		case variable:
 			return unknown
 		}
 		return no
 	case s.NotResource != nil:
-		m, variable := globResources(s.NotResource, resource, version)
+		_, some, variable := globResources(s.NotResource, resource, version, prefix, true)
 		switch {
-		case m:
+		case some:
+			// Excluded for some or all of the resources: the statement
+			// does not apply to every one of them.
 			return no
 		case variable:
 			return unknown
@@ -304,75 +313,217 @@ func (s *Statement) matchResource(resource, version string) tri {
 	return yes
 }
 
-// globResources reports whether a pattern matches resource, and whether
-// any pattern holds a policy variable this package cannot substitute.
-func globResources(patterns Values, resource, version string) (match, variable bool) {
+// MatchResource reports whether the Resource or NotResource pattern matches
+// resource as Evaluate reads it in d: with d's version's literals (${*} and
+// the like in 2012-10-17), and with isPrefix as Request.ResourceIsPrefix,
+// where all says the pattern matches every key and some that it matches at
+// least one. Without isPrefix both are the one answer. Callers that group
+// requests by the patterns they match use it, so that requests in one group
+// get one decision.
+func (d *Document) MatchResource(pattern, resource string, isPrefix bool) (all, some bool) {
+	all, some, _ = globResources(Values{pattern}, resource, d.Version, isPrefix && strings.HasSuffix(resource, "*"), true)
+	return all, some
+}
+
+// globResources reports whether a pattern matches resource (all), whether
+// one matches it in part when prefix makes resource stand for many (some;
+// all implies some), and whether any pattern holds a policy variable this
+// package cannot substitute. prefix is Request.ResourceIsPrefix; some is
+// worked out only if needSome.
+func globResources(patterns Values, resource, version string, prefix, needSome bool) (all, some, variable bool) {
+	lit := version == Version2012
 	for _, p := range patterns {
-		if version != Version2012 || !strings.Contains(p, "${") {
-			if Glob(p, resource, false) {
-				return true, false
-			}
-			variable = variable || strings.Contains(p, "${")
+		v := hasVariableText(p, lit)
+		if lit && v {
+			// IAM substitutes the variable before matching: a resource
+			// holding the variable's own text may or may not match.
+			variable = true
 			continue
-		}
-		toks, v := literalTokens(p)
-		if globTokens(toks, resource) {
-			return true, false
 		}
 		variable = variable || v
-	}
-	return false, variable
-}
-
-// token is one byte of a pattern; wild marks an unescaped '*' or '?'.
-type token struct {
-	c    byte
-	wild bool
-}
-
-// literalTokens splits a 2012-10-17 pattern into bytes, reading ${*}, ${?}
-// and ${$} as the literal characters; variable reports any other "${".
-func literalTokens(p string) (toks []token, variable bool) {
-	toks = make([]token, 0, len(p))
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if c == '$' && len(p) >= i+4 && p[i+1] == '{' && p[i+3] == '}' && strings.IndexByte("*?$", p[i+2]) >= 0 {
-			toks = append(toks, token{c: p[i+2]})
-			i += 3
-			continue
+		switch {
+		case !prefix && globMatch(p, lit, resource):
+			return true, true, false
+		case prefix && coversPrefix(p, lit, resource[:len(resource)-1]):
+			return true, true, false
+		case prefix && needSome && !some:
+			some = matchesSomeWith(p, lit, resource[:len(resource)-1])
 		}
-		if c == '$' && i+1 < len(p) && p[i+1] == '{' {
-			variable = true
-		}
-		toks = append(toks, token{c: c, wild: c == '*' || c == '?'})
 	}
-	return toks, variable
+	return false, some, variable
 }
 
-// globTokens is Glob over tokens: only wild tokens are wildcards.
-func globTokens(p []token, s string) bool {
+// matchesSomeWith reports whether p matches some string that starts with
+// prefix: whether p can consume all of prefix, since whatever p asks for
+// after it a suffix can supply.
+func matchesSomeWith(p string, lit bool, prefix string) bool {
+	return scan(p, lit, prefix, true)
+}
+
+// hasVariableText reports a "${" in p other than the 2012-10-17 literals
+// ${*}, ${?} and ${$} (lit).
+func hasVariableText(p string, lit bool) bool {
+	for i := 0; i < len(p); {
+		c, _, w := token(p, i, lit)
+		if w == 1 && c == '$' && i+1 < len(p) && p[i+1] == '{' {
+			return true
+		}
+		i += w
+	}
+	return false
+}
+
+// token reads the pattern character at p[i:]: its byte, whether it is a
+// wildcard ('*' or '?'), and its width in p. With lit (2012-10-17), ${*},
+// ${?} and ${$} are the characters themselves, four bytes wide.
+func token(p string, i int, lit bool) (c byte, wild bool, w int) {
+	if lit && p[i] == '$' && i+3 < len(p) && p[i+1] == '{' && p[i+3] == '}' && strings.IndexByte("*?$", p[i+2]) >= 0 {
+		return p[i+2], false, 4
+	}
+	return p[i], p[i] == '*' || p[i] == '?', 1
+}
+
+// coversPrefix reports whether p matches prefix followed by any string. A
+// pattern does if it ends in a wildcard '*' and then k '?', and what comes
+// before those '?' matches prefix less its last k characters: the '*' takes
+// any suffix, and the '?' take the last k characters, however long the
+// suffix. Any other ending fails on a long enough suffix of characters the
+// pattern does not name.
+func coversPrefix(p string, lit bool, prefix string) bool {
+	last, k := -1, 0 // the end of the last '*', and the '?' after it
+	for i := 0; i < len(p); {
+		c, wild, w := token(p, i, lit)
+		i += w
+		switch {
+		case wild && c == '*':
+			last, k = i, 0
+		case wild:
+			k++
+		default:
+			last = -1
+		}
+	}
+	if last < 0 {
+		return false
+	}
+	for ; k > 0; k-- {
+		if prefix == "" {
+			return false
+		}
+		_, n := utf8.DecodeLastRuneInString(prefix)
+		prefix = prefix[:len(prefix)-n]
+	}
+	return globMatch(p[:last], lit, prefix)
+}
+
+func runeLen(s string) int {
+	if s[0] < utf8.RuneSelf {
+		return 1
+	}
+	_, n := utf8.DecodeRuneInString(s)
+	return n
+}
+
+// globMatch is Glob without case folding, reading p's literals when lit.
+func globMatch(p string, lit bool, s string) bool {
+	if !lit {
+		return globBytes(p, s)
+	}
+	return scan(p, lit, s, false)
+}
+
+// globBytes is scan(p, false, s, false) for Glob's hot path (actions,
+// condition values), where every pattern character is one byte.
+func globBytes(p, s string) bool {
+	q := strings.IndexByte(p, '?') >= 0
 	pi, si := 0, 0
 	star, mark := -1, 0
 	for si < len(s) {
 		switch {
-		case pi < len(p) && p[pi].wild && p[pi].c == '*':
-			star, mark = pi, si
+		case pi < len(p) && p[pi] == '*':
 			pi++
-		case pi < len(p) && (p[pi].wild || p[pi].c == s[si]):
+			star, mark = pi, si
+		case pi < len(p) && (p[pi] == s[si] || p[pi] == '?'):
+			if s[si] >= utf8.RuneSelf && p[pi] == '?' {
+				si += runeLen(s[si:]) - 1
+			}
 			pi++
 			si++
 		case star >= 0:
-			pi = star + 1
-			mark++
+			// With no '?' in p a '*' may stop mid-character: no byte of
+			// p matches a continuation byte there.
+			pi = star
+			if !q || s[mark] < utf8.RuneSelf {
+				mark++
+			} else {
+				mark += runeLen(s[mark:])
+			}
 			si = mark
 		default:
 			return false
 		}
 	}
-	for pi < len(p) && p[pi].wild && p[pi].c == '*' {
+	for pi < len(p) && p[pi] == '*' {
 		pi++
 	}
 	return pi == len(p)
+}
+
+// scan matches s against p, all of p or, with partial, any start of it. The
+// greedy walk, going back only to the last '*', finds each segment between
+// '*'s at its leftmost place, which is never worse than a later one; a
+// segment that runs past the end of s is a partial match.
+func scan(p string, lit bool, s string, partial bool) bool {
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		var c byte
+		var wild bool
+		w := 0
+		if pi < len(p) {
+			c, wild, w = token(p, pi, lit)
+		}
+		switch {
+		case w > 0 && wild && c == '*':
+			// Before the byte comparison: a '*' in s is matched by the
+			// wildcard, not consumed as a literal that ends backtracking.
+			pi += w
+			star, mark = pi, si
+		case w > 0 && wild:
+			// '?' is one character, which UTF-8 may spell in several bytes.
+			pi += w
+			if s[si] < utf8.RuneSelf {
+				si++
+			} else {
+				si += runeLen(s[si:])
+			}
+		case w > 0 && c == s[si]:
+			pi += w
+			si++
+		case star >= 0:
+			// Whole characters only, so that a '?' never starts mid-way.
+			pi = star
+			if s[mark] < utf8.RuneSelf {
+				mark++
+			} else {
+				mark += runeLen(s[mark:])
+			}
+			si = mark
+		default:
+			return false
+		}
+	}
+	if partial {
+		return true
+	}
+	for pi < len(p) {
+		c, wild, w := token(p, pi, lit)
+		if !wild || c != '*' {
+			return false
+		}
+		pi += w
+	}
+	return true
 }
 
 func hasVariable(vals Values) bool {
@@ -400,30 +551,7 @@ func Glob(p, s string, fold bool) bool {
 	if fold {
 		p, s = strings.ToLower(p), strings.ToLower(s)
 	}
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(p) && p[pi] == '*':
-			// Before the byte comparison: a '*' in s is matched by the
-			// wildcard, not consumed as a literal that ends backtracking.
-			star, mark = pi, si
-			pi++
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			pi++
-			si++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
+	return globBytes(p, s)
 }
 
 // evalConditions ANDs every operator and key of a Condition block.
