@@ -385,7 +385,12 @@ func (s *scanner) cell(col int, b []byte) {
 	// The detector keeps no reference to its input and the buffer does not
 	// change during the call, so a string view saves a copy per cell.
 	str := unsafe.String(unsafe.SliceData(b), len(b))
-	digits, bare := bareNumber(b)
+	var digits int
+	var bare bool
+	if c := b[0]; c-'0' <= 9 || c == '-' || c == '+' {
+		// Most text starts with a letter: no call for an event type.
+		digits, bare = bareNumber(b)
+	}
 	if bare {
 		switch {
 		case b[0] == '+':
@@ -491,26 +496,38 @@ func bareNumber(b []byte) (digits int, ok bool) {
 	if b[0] == '-' || b[0] == '+' {
 		i = 1
 	}
-	if i == len(b) {
-		return 0, false
-	}
 	d := b[i:]
-	for len(d) >= 8 {
-		// A byte is a digit when its high nibble is 3 and adding 6 leaves
-		// it 3 (low nibble at most 9); no carry leaves a byte whose high
-		// nibble was 3.
-		x := binary.LittleEndian.Uint64(d)
-		if x&0xf0f0f0f0f0f0f0f0 != 0x3030303030303030 || (x+0x0606060606060606)&0xf0f0f0f0f0f0f0f0 != 0x3030303030303030 {
+	n := len(d)
+	if n < 8 {
+		if n == 0 {
+			return 0, false
+		}
+		for _, c := range d {
+			if c-'0' > 9 {
+				return 0, false
+			}
+		}
+		return n, true
+	}
+	// Whole words, then the last eight bytes, which may overlap the
+	// words before: no byte loop whose length varies from cell to cell.
+	for len(d) > 8 {
+		if !digits8(binary.LittleEndian.Uint64(d)) {
 			return 0, false
 		}
 		d = d[8:]
 	}
-	for _, c := range d {
-		if c-'0' > 9 {
-			return 0, false
-		}
+	if !digits8(binary.LittleEndian.Uint64(b[len(b)-8:])) {
+		return 0, false
 	}
-	return len(b) - i, true
+	return n, true
+}
+
+// digits8 reports whether the eight bytes of x are all ASCII digits. A byte
+// is a digit when its high nibble is 3 and adding 6 leaves it 3 (low nibble
+// at most 9); no carry leaves a byte whose high nibble was 3.
+func digits8(x uint64) bool {
+	return x&0xf0f0f0f0f0f0f0f0 == 0x3030303030303030 && (x+0x0606060606060606)&0xf0f0f0f0f0f0f0f0 == 0x3030303030303030
 }
 
 // chance reports whether the column's card findings, all of them bare

@@ -557,14 +557,36 @@ func TestBareNumber(t *testing.T) {
 			t.Errorf("bareNumber(%q) = %d, %v, want %d, %v", tt.in, digits, ok, tt.digits, tt.ok)
 		}
 	}
-	// Every byte value at every position of an eight-byte word.
-	for pos := range 8 {
-		for c := range 256 {
-			b := []byte("12345678")
-			b[pos] = byte(c)
-			_, ok := bareNumber(b)
-			if want := c >= '0' && c <= '9' || pos == 0 && (c == '-' || c == '+'); ok != want {
-				t.Fatalf("bareNumber(%q) ok = %v, want %v", b, ok, want)
+	// Every byte value at every position of numbers of 1 to 24 digits,
+	// signed or not: whole words, overlapping last words and short runs,
+	// against a byte at a time.
+	slow := func(b []byte) (int, bool) {
+		d := b
+		if b[0] == '-' || b[0] == '+' {
+			d = b[1:]
+		}
+		if len(d) == 0 {
+			return 0, false
+		}
+		for _, c := range d {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+		}
+		return len(d), true
+	}
+	for n := 1; n <= 24; n++ {
+		for _, sign := range []string{"", "-"} {
+			num := sign + "123456789012345678901234"[:n]
+			for pos := range len(num) {
+				for c := range 256 {
+					b := []byte(num)
+					b[pos] = byte(c)
+					digits, ok := bareNumber(b)
+					if wantDigits, wantOK := slow(b); digits != wantDigits || ok != wantOK {
+						t.Fatalf("bareNumber(%q) = %d, %v, want %d, %v", b, digits, ok, wantDigits, wantOK)
+					}
+				}
 			}
 		}
 	}
