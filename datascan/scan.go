@@ -265,7 +265,25 @@ type colStats struct {
 	// the detector found nothing in: such columns repeat a handful of
 	// values, and the detector's answer for a value never changes.
 	memo  bool
-	clean []string
+	clean []memoValue
+}
+
+// memoValue is a value the detector found nothing in, with its first eight
+// bytes as a word, so that most comparisons cost one.
+type memoValue struct {
+	head uint64
+	s    string
+}
+
+// head returns b's first eight bytes as a word, zero-padded: with the
+// length, it tells apart values of up to eight bytes.
+func head(b []byte) uint64 {
+	if len(b) >= 8 {
+		return binary.LittleEndian.Uint64(b)
+	}
+	var w [8]byte
+	copy(w[:], b)
+	return binary.LittleEndian.Uint64(w[:])
 }
 
 const (
@@ -277,8 +295,9 @@ func (c *colStats) known(b []byte) bool {
 	if !c.memo || len(b) > memoLen {
 		return false
 	}
+	h := head(b)
 	for _, v := range c.clean {
-		if v == string(b) {
+		if v.head == h && len(v.s) == len(b) && (len(b) <= 8 || v.s == string(b)) {
 			return true
 		}
 	}
@@ -287,7 +306,7 @@ func (c *colStats) known(b []byte) bool {
 
 func (c *colStats) remember(b []byte) {
 	if c.memo && len(b) <= memoLen && len(c.clean) < memoValues {
-		c.clean = append(c.clean, string(b))
+		c.clean = append(c.clean, memoValue{head(b), string(b)})
 	}
 }
 

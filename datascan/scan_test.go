@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -695,4 +696,30 @@ func TestScanOptions(t *testing.T) {
 			t.Errorf("last progress %+v, want the report's %d bytes and %d rows", last, rep.Bytes, rep.Rows)
 		}
 	})
+}
+
+// TestMemo: a categorical column's memo knows exactly the values it was
+// given, however alike others are (zero bytes where the word is padded,
+// long values with the same first eight bytes).
+func TestMemo(t *testing.T) {
+	given := []string{"click", "view", "add-to-cart", "add-to-wishlist", "ab", "12345678", "\x00"}
+	probes := append([]string{"", "clic", "clicks", "click\x00", "ab\x00", "a", "\x00\x00", "add-to-car", "add-to-cartx",
+		"add-to-wishlisT", "12345678\x00", "1234567", strings.Repeat("x", memoLen), strings.Repeat("x", memoLen+1)}, given...)
+	c := colStats{memo: true}
+	for _, v := range given {
+		c.remember([]byte(v))
+	}
+	for _, p := range probes {
+		if got, want := c.known([]byte(p)), slices.Contains(given, p); got != want {
+			t.Errorf("known(%q) = %v, want %v", p, got, want)
+		}
+	}
+	// Only categorical columns keep a memo, and only of short values.
+	long := colStats{memo: true}
+	long.remember([]byte(strings.Repeat("x", memoLen+1)))
+	off := colStats{}
+	off.remember([]byte("click"))
+	if long.known([]byte(strings.Repeat("x", memoLen+1))) || off.known([]byte("click")) {
+		t.Error("a memo kept a long value or one of a column that keeps none")
+	}
 }
