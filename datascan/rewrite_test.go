@@ -221,6 +221,13 @@ func TestRewriteQuoting(t *testing.T) {
 		{name: "lone CR gets quotes", in: "ITEM_ID,X\ni\r1,x\n", want: "ITEM_ID,X\n\"i\r1\",x\n"},
 		{name: "CRLF kept", in: "ITEM_ID,X\r\ni1,x\r\n", want: "ITEM_ID,X\r\ni1,x\r\n"},
 		{name: "one empty column", in: "ITEM_ID\ni1\n\ni2\n", want: "ITEM_ID\ni1\n\"\"\ni2\n"},
+		// The reader searches ahead of plain lines for the next quote or
+		// CR: those after plain lines, near and past its buffer's end.
+		{name: "lone CR after plain lines", in: "ITEM_ID,X\ni1,x\ni2,x\ni\r3,x\ni4,x\n", want: "ITEM_ID,X\ni1,x\ni2,x\n\"i\r3\",x\ni4,x\n"},
+		{name: "quote after plain lines", in: "ITEM_ID,X\ni1,x\ni2,x\ni3,\"a,b\"\ni4,x\n", want: "ITEM_ID,X\ni1,x\ni2,x\ni3,\"a,b\"\ni4,x\n"},
+		{name: "CRLF then lone CR", in: "ITEM_ID,X\r\ni1,x\r\ni2,x\r\ni\r3,x\r\ni4,x\r\n", want: "ITEM_ID,X\r\ni1,x\r\ni2,x\r\n\"i\r3\",x\r\ni4,x\r\n"},
+		{name: "lone CR and quote past the buffer", in: "ITEM_ID,X\n" + strings.Repeat("i1,x\n", 20000) + "i\r2,x\n" + strings.Repeat("i1,x\n", 20000) + "i3,\"a,b\"\ni\r4,x\n",
+			want: "ITEM_ID,X\n" + strings.Repeat("i1,x\n", 20000) + "\"i\r2\",x\n" + strings.Repeat("i1,x\n", 20000) + "i3,\"a,b\"\n\"i\r4\",x\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,7 +236,7 @@ func TestRewriteQuoting(t *testing.T) {
 				t.Fatal(err)
 			}
 			if out.String() != tt.want {
-				t.Errorf("Rewrite(%q) = %q, want %q", tt.in, out.String(), tt.want)
+				t.Errorf("Rewrite(%.100q) mismatch (-want +got):\n%s", tt.in, cmp.Diff(tt.want, out.String()))
 			}
 		})
 	}
