@@ -5,11 +5,13 @@ import "github.com/personalizeguard/personalizeguard/sensitive"
 // issuerMemo remembers sensitive.CardIssuer's answers. CardIssuer depends
 // only on a number's length and first six digits, but it compares them with
 // every card network's range, and a column of hashed IDs asks it once a row.
-// The networks' ranges start and end on whole hundreds, so an answer is kept
-// per length and first four digits; a four-digit prefix whose first and last
-// six-digit prefixes get different answers is marked mixed and asked each
-// time. TestIssuerMemo holds the memo to CardIssuer on every six-digit prefix
-// at every length.
+// The networks' ranges nearly all start and end on whole hundreds, so an
+// answer is kept per length and first four digits; a four-digit prefix whose
+// first and last six-digit prefixes get different answers (as UkrCard's
+// 604001–604200 would give, were 600000–609999 not issued too) is marked
+// mixed and asked each time. TestIssuerMemo holds the memo to CardIssuer on every
+// six-digit prefix at every length, so a range added inside a hundred fails
+// it.
 type issuerMemo struct {
 	// Two bits per length (14–19) and four-digit prefix: issuerUnknown,
 	// issuerNo, issuerYes or issuerMixed. Allocated after issuerDirect

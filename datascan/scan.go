@@ -406,7 +406,7 @@ func (s *scanner) cell(col int, b []byte) {
 	str := unsafe.String(unsafe.SliceData(b), len(b))
 	var digits int
 	var bare bool
-	if c := b[0]; c-'0' <= 9 || c == '-' || c == '+' {
+	if b0 := b[0]; b0-'0' <= 9 || b0 == '-' || b0 == '+' {
 		// Most text starts with a letter: no call for an event type.
 		digits, bare = bareNumber(b)
 	}
@@ -460,12 +460,12 @@ func (s *scanner) cell(col int, b []byte) {
 }
 
 // longNumber judges a bare 17–19-digit number with a card network's prefix
-// (without one, the detector never takes a number for a card:
-// TestBareNumberShortcuts). The detector takes such a
-// run for a card only after a card keyword, because one hashed ID in a
-// hundred would pass; here the column decides instead, so the number is put
-// after a keyword and counted as a bare card, which the verdict then weighs
-// against chance. A column of 19-digit cards is found, one of hashed IDs not.
+// (without one, the detector takes no number for a card: TestNoIssuerNoCard).
+// The detector takes such a run for a card only after a card keyword,
+// because one hashed ID in a hundred would pass; here the column decides
+// instead, so the number is put after a keyword and counted as a bare card,
+// which the verdict then weighs against chance. A column of 19-digit cards is
+// found, one of hashed IDs not.
 func (s *scanner) longNumber(c *colStats, col int, str string) {
 	if !luhn(str) {
 		return // nine numbers in ten; the detector would refuse them too
