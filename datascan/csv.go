@@ -64,6 +64,9 @@ type csvReader struct {
 	// plain says that the record has no quote and no CR but its line
 	// ending: its fields can be written back as they are.
 	plain bool
+	// body is a plain record's line without its terminator: its fields
+	// are slices of it, separated by single commas.
+	body []byte
 
 	// A record with quotes is unquoted into rec, field i ending at ends[i].
 	rec  []byte
@@ -154,6 +157,7 @@ func (r *csvReader) read() error {
 			return r.errorf(0, ErrRecordTooLong)
 		}
 		r.plain = bytes.IndexByte(line, '\r') < 0
+		r.body = line
 		for {
 			i := bytes.IndexByte(line, ',')
 			if i < 0 {

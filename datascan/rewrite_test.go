@@ -221,6 +221,13 @@ func TestRewriteQuoting(t *testing.T) {
 		{name: "lone CR gets quotes", in: "ITEM_ID,X\ni\r1,x\n", want: "ITEM_ID,X\n\"i\r1\",x\n"},
 		{name: "CRLF kept", in: "ITEM_ID,X\r\ni1,x\r\n", want: "ITEM_ID,X\r\ni1,x\r\n"},
 		{name: "one empty column", in: "ITEM_ID\ni1\n\ni2\n", want: "ITEM_ID\ni1\n\"\"\ni2\n"},
+		// The reader searches ahead of plain lines for the next quote or
+		// CR: those after plain lines, near and past its buffer's end.
+		{name: "lone CR after plain lines", in: "ITEM_ID,X\ni1,x\ni2,x\ni\r3,x\ni4,x\n", want: "ITEM_ID,X\ni1,x\ni2,x\n\"i\r3\",x\ni4,x\n"},
+		{name: "quote after plain lines", in: "ITEM_ID,X\ni1,x\ni2,x\ni3,\"a,b\"\ni4,x\n", want: "ITEM_ID,X\ni1,x\ni2,x\ni3,\"a,b\"\ni4,x\n"},
+		{name: "CRLF then lone CR", in: "ITEM_ID,X\r\ni1,x\r\ni2,x\r\ni\r3,x\r\ni4,x\r\n", want: "ITEM_ID,X\r\ni1,x\r\ni2,x\r\n\"i\r3\",x\r\ni4,x\r\n"},
+		{name: "lone CR and quote past the buffer", in: "ITEM_ID,X\n" + strings.Repeat("i1,x\n", 20000) + "i\r2,x\n" + strings.Repeat("i1,x\n", 20000) + "i3,\"a,b\"\ni\r4,x\n",
+			want: "ITEM_ID,X\n" + strings.Repeat("i1,x\n", 20000) + "\"i\r2\",x\n" + strings.Repeat("i1,x\n", 20000) + "i3,\"a,b\"\n\"i\r4\",x\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,7 +236,56 @@ func TestRewriteQuoting(t *testing.T) {
 				t.Fatal(err)
 			}
 			if out.String() != tt.want {
-				t.Errorf("Rewrite(%q) = %q, want %q", tt.in, out.String(), tt.want)
+				t.Errorf("Rewrite(%.100q) mismatch (-want +got):\n%s", tt.in, cmp.Diff(tt.want, out.String()))
+			}
+		})
+	}
+}
+
+// TestRewriteIdentifierSpans: a record that quotes nothing is written as it
+// was read but for its identifiers, wherever they sit and whether or not
+// they are empty; with a column dropped, or quotes, it is written field by
+// field. Both give the same bytes. U and S stand for the pseudonyms of u1
+// and s1.
+func TestRewriteIdentifierSpans(t *testing.T) {
+	p := testPseudonymizer(t)
+	u, err := p.UserID("u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.SessionID("s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, in, want string
+		drop           []string
+	}{
+		{name: "first", in: "USER_ID,ITEM_ID,X\nu1,i1,x\n", want: "USER_ID,ITEM_ID,X\n{U},i1,x\n"},
+		{name: "middle", in: "ITEM_ID,USER_ID,X\ni1,u1,x\n", want: "ITEM_ID,USER_ID,X\ni1,{U},x\n"},
+		{name: "last", in: "ITEM_ID,X,USER_ID\ni1,x,u1\n", want: "ITEM_ID,X,USER_ID\ni1,x,{U}\n"},
+		{name: "two", in: "USER_ID,ITEM_ID,SESSION_ID\nu1,i1,s1\n", want: "USER_ID,ITEM_ID,SESSION_ID\n{U},i1,{S}\n"},
+		{name: "adjacent", in: "ITEM_ID,USER_ID,SESSION_ID\ni1,u1,s1\n", want: "ITEM_ID,USER_ID,SESSION_ID\ni1,{U},{S}\n"},
+		{name: "empty identifiers", in: "USER_ID,ITEM_ID,SESSION_ID\n,i1,\nu1,,s1\n", want: "USER_ID,ITEM_ID,SESSION_ID\n,i1,\n{U},,{S}\n"},
+		{name: "CRLF", in: "USER_ID,ITEM_ID\r\nu1,i1\r\nu1,i2", want: "USER_ID,ITEM_ID\r\n{U},i1\r\n{U},i2\r\n"},
+		{name: "eol of the header", in: "USER_ID,ITEM_ID\nu1,i1\r\n", want: "USER_ID,ITEM_ID\n{U},i1\n"},
+		{name: "quoted", in: "USER_ID,ITEM_ID,X\n\"u1\",i1,\"a,b\"\n", want: "USER_ID,ITEM_ID,X\n{U},i1,\"a,b\"\n"},
+		{name: "dropped", in: "USER_ID,ITEM_ID,X\nu1,i1,x\n", drop: []string{"X"}, want: "USER_ID,ITEM_ID\n{U},i1\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			for _, workers := range []int{1, 2} {
+				out.Reset()
+				if _, err := Rewrite(context.Background(), &out, strings.NewReader(tt.in), p, func(o *Options) {
+					o.Drop, o.Workers = tt.drop, workers
+				}); err != nil {
+					t.Fatal(err)
+				}
+				want := strings.NewReplacer("{U}", u, "{S}", s).Replace(tt.want)
+				if diff := cmp.Diff(want, out.String()); diff != "" {
+					t.Errorf("workers=%d: Rewrite(%q) mismatch (-want +got):\n%s", workers, tt.in, diff)
+				}
 			}
 		})
 	}

@@ -265,7 +265,25 @@ type colStats struct {
 	// the detector found nothing in: such columns repeat a handful of
 	// values, and the detector's answer for a value never changes.
 	memo  bool
-	clean []string
+	clean []memoValue
+}
+
+// memoValue is a value the detector found nothing in, with its first eight
+// bytes as a word, so that most comparisons cost one.
+type memoValue struct {
+	head uint64
+	s    string
+}
+
+// head returns b's first eight bytes as a word, zero-padded: with the
+// length, it tells apart values of up to eight bytes.
+func head(b []byte) uint64 {
+	if len(b) >= 8 {
+		return binary.LittleEndian.Uint64(b)
+	}
+	var w [8]byte
+	copy(w[:], b)
+	return binary.LittleEndian.Uint64(w[:])
 }
 
 const (
@@ -277,8 +295,9 @@ func (c *colStats) known(b []byte) bool {
 	if !c.memo || len(b) > memoLen {
 		return false
 	}
+	h := head(b)
 	for _, v := range c.clean {
-		if v == string(b) {
+		if v.head == h && len(v.s) == len(b) && (len(b) <= 8 || v.s == string(b)) {
 			return true
 		}
 	}
@@ -287,7 +306,7 @@ func (c *colStats) known(b []byte) bool {
 
 func (c *colStats) remember(b []byte) {
 	if c.memo && len(b) <= memoLen && len(c.clean) < memoValues {
-		c.clean = append(c.clean, string(b))
+		c.clean = append(c.clean, memoValue{head(b), string(b)})
 	}
 }
 
@@ -301,6 +320,7 @@ type scanner struct {
 
 	scratch []byte
 	skip    []bool // columns Rewrite drops or pseudonymises, left unscanned
+	issuers issuerMemo
 }
 
 func newScanner(src io.Reader, o Options) (*scanner, error) {
@@ -384,7 +404,12 @@ func (s *scanner) cell(col int, b []byte) {
 	// The detector keeps no reference to its input and the buffer does not
 	// change during the call, so a string view saves a copy per cell.
 	str := unsafe.String(unsafe.SliceData(b), len(b))
-	digits, bare := bareNumber(b)
+	var digits int
+	var bare bool
+	if b0 := b[0]; b0-'0' <= 9 || b0 == '-' || b0 == '+' {
+		// Most text starts with a letter: no call for an event type.
+		digits, bare = bareNumber(b)
+	}
 	if bare {
 		switch {
 		case b[0] == '+':
@@ -399,11 +424,14 @@ func (s *scanner) cell(col int, b []byte) {
 			return
 		case digits <= 19:
 			c.cardCandidates++
-			if sensitive.CardIssuer(str) {
+			issuer := s.issuers.cardIssuer(b)
+			if issuer {
 				c.issuerCandidates++
 			}
 			if digits >= 17 {
-				s.longNumber(c, col, str)
+				if issuer {
+					s.longNumber(c, col, str)
+				}
 				return
 			}
 		}
@@ -431,11 +459,13 @@ func (s *scanner) cell(col int, b []byte) {
 	}
 }
 
-// longNumber judges a bare 17–19-digit number. The detector takes such a
-// run for a card only after a card keyword, because one hashed ID in a
-// hundred would pass; here the column decides instead, so the number is put
-// after a keyword and counted as a bare card, which the verdict then weighs
-// against chance. A column of 19-digit cards is found, one of hashed IDs not.
+// longNumber judges a bare 17–19-digit number with a card network's prefix
+// (without one, the detector takes no number for a card: TestNoIssuerNoCard).
+// The detector takes such a run for a card only after a card keyword,
+// because one hashed ID in a hundred would pass; here the column decides
+// instead, so the number is put after a keyword and counted as a bare card,
+// which the verdict then weighs against chance. A column of 19-digit cards is
+// found, one of hashed IDs not.
 func (s *scanner) longNumber(c *colStats, col int, str string) {
 	if !luhn(str) {
 		return // nine numbers in ten; the detector would refuse them too
@@ -485,26 +515,38 @@ func bareNumber(b []byte) (digits int, ok bool) {
 	if b[0] == '-' || b[0] == '+' {
 		i = 1
 	}
-	if i == len(b) {
-		return 0, false
-	}
 	d := b[i:]
-	for len(d) >= 8 {
-		// A byte is a digit when its high nibble is 3 and adding 6 leaves
-		// it 3 (low nibble at most 9); no carry leaves a byte whose high
-		// nibble was 3.
-		x := binary.LittleEndian.Uint64(d)
-		if x&0xf0f0f0f0f0f0f0f0 != 0x3030303030303030 || (x+0x0606060606060606)&0xf0f0f0f0f0f0f0f0 != 0x3030303030303030 {
+	n := len(d)
+	if n < 8 {
+		if n == 0 {
+			return 0, false
+		}
+		for _, c := range d {
+			if c-'0' > 9 {
+				return 0, false
+			}
+		}
+		return n, true
+	}
+	// Whole words, then the last eight bytes, which may overlap the
+	// words before: no byte loop whose length varies from cell to cell.
+	for len(d) > 8 {
+		if !digits8(binary.LittleEndian.Uint64(d)) {
 			return 0, false
 		}
 		d = d[8:]
 	}
-	for _, c := range d {
-		if c-'0' > 9 {
-			return 0, false
-		}
+	if !digits8(binary.LittleEndian.Uint64(b[len(b)-8:])) {
+		return 0, false
 	}
-	return len(b) - i, true
+	return n, true
+}
+
+// digits8 reports whether the eight bytes of x are all ASCII digits. A byte
+// is a digit when its high nibble is 3 and adding 6 leaves it 3 (low nibble
+// at most 9); no carry leaves a byte whose high nibble was 3.
+func digits8(x uint64) bool {
+	return x&0xf0f0f0f0f0f0f0f0 == 0x3030303030303030 && (x+0x0606060606060606)&0xf0f0f0f0f0f0f0f0 == 0x3030303030303030
 }
 
 // chance reports whether the column's card findings, all of them bare

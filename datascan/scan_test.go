@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -557,14 +558,36 @@ func TestBareNumber(t *testing.T) {
 			t.Errorf("bareNumber(%q) = %d, %v, want %d, %v", tt.in, digits, ok, tt.digits, tt.ok)
 		}
 	}
-	// Every byte value at every position of an eight-byte word.
-	for pos := range 8 {
-		for c := range 256 {
-			b := []byte("12345678")
-			b[pos] = byte(c)
-			_, ok := bareNumber(b)
-			if want := c >= '0' && c <= '9' || pos == 0 && (c == '-' || c == '+'); ok != want {
-				t.Fatalf("bareNumber(%q) ok = %v, want %v", b, ok, want)
+	// Every byte value at every position of numbers of 1 to 24 digits,
+	// signed or not: whole words, overlapping last words and short runs,
+	// against a byte at a time.
+	slow := func(b []byte) (int, bool) {
+		d := b
+		if b[0] == '-' || b[0] == '+' {
+			d = b[1:]
+		}
+		if len(d) == 0 {
+			return 0, false
+		}
+		for _, c := range d {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+		}
+		return len(d), true
+	}
+	for n := 1; n <= 24; n++ {
+		for _, sign := range []string{"", "-"} {
+			num := sign + "123456789012345678901234"[:n]
+			for pos := range len(num) {
+				for c := range 256 {
+					b := []byte(num)
+					b[pos] = byte(c)
+					digits, ok := bareNumber(b)
+					if wantDigits, wantOK := slow(b); digits != wantDigits || ok != wantOK {
+						t.Fatalf("bareNumber(%q) = %d, %v, want %d, %v", b, digits, ok, wantDigits, wantOK)
+					}
+				}
 			}
 		}
 	}
@@ -673,4 +696,30 @@ func TestScanOptions(t *testing.T) {
 			t.Errorf("last progress %+v, want the report's %d bytes and %d rows", last, rep.Bytes, rep.Rows)
 		}
 	})
+}
+
+// TestMemo: a categorical column's memo knows exactly the values it was
+// given, however alike others are (zero bytes where the word is padded,
+// long values with the same first eight bytes).
+func TestMemo(t *testing.T) {
+	given := []string{"click", "view", "add-to-cart", "add-to-wishlist", "ab", "12345678", "\x00"}
+	probes := append([]string{"", "clic", "clicks", "click\x00", "ab\x00", "a", "\x00\x00", "add-to-car", "add-to-cartx",
+		"add-to-wishlisT", "12345678\x00", "1234567", strings.Repeat("x", memoLen), strings.Repeat("x", memoLen+1)}, given...)
+	c := colStats{memo: true}
+	for _, v := range given {
+		c.remember([]byte(v))
+	}
+	for _, p := range probes {
+		if got, want := c.known([]byte(p)), slices.Contains(given, p); got != want {
+			t.Errorf("known(%q) = %v, want %v", p, got, want)
+		}
+	}
+	// Only categorical columns keep a memo, and only of short values.
+	long := colStats{memo: true}
+	long.remember([]byte(strings.Repeat("x", memoLen+1)))
+	off := colStats{}
+	off.remember([]byte("click"))
+	if long.known([]byte(strings.Repeat("x", memoLen+1))) || off.known([]byte("click")) {
+		t.Error("a memo kept a long value or one of a column that keeps none")
+	}
 }
