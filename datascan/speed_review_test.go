@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -357,5 +358,44 @@ func TestRewriteSpanCopyPseudonymError(t *testing.T) {
 		if !errors.Is(err, ErrPseudonym) {
 			t.Errorf("Rewrite of a pseudonym: %v, want ErrPseudonym", err)
 		}
+	}
+}
+
+// TestCallerRulesSeeBareNumbers: the scanner's number shortcuts (bare runs
+// of up to 13 digits, negative numbers, 17–19-digit runs) stand for the
+// built-in kinds only. A caller Rule for a numeric identifier must still see
+// those cells, or Scan and the guard's import scan miss what the caller told
+// the detector to find.
+func TestCallerRulesSeeBareNumbers(t *testing.T) {
+	tests := []struct {
+		name, pattern, cell string
+	}{
+		{name: "10-digit member number", pattern: `^\d{10}$`, cell: "4820193745"},
+		{name: "13-digit account", pattern: `^\d{13}$`, cell: "5820193745123"},
+		{name: "negative reference", pattern: `^-\d{6,}$`, cell: "-48201937"},
+		{name: "18-digit national ID", pattern: `^\d{17}[\dX]$`, cell: "110105194912310029"},
+		{name: "19-digit loyalty card", pattern: `^7\d{18}$`, cell: "7000123412341234123"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := sensitive.New(func(o *sensitive.Options) {
+				o.Rules = []sensitive.Rule{{Kind: "member-id", Pattern: regexp.MustCompile(tt.pattern)}}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := d.First(tt.cell); !ok {
+				t.Fatalf("the rule does not match %q on its own", tt.cell)
+			}
+			in := "ITEM_ID,MEMBER\ni1," + tt.cell + "\n"
+			rep, err := Scan(context.Background(), strings.NewReader(in), func(o *Options) { o.Detector = d })
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := rep.Columns[1].Kinds
+			if diff := cmp.Diff(map[sensitive.Kind]int64{"member-id": 1}, got); diff != "" {
+				t.Errorf("kinds (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
