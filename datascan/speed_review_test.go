@@ -85,28 +85,35 @@ func refCell(s *scanner, col int, b []byte) {
 }
 
 // refScan is Scan with refCell.
-func refScan(t *testing.T, in string) *Report {
+func refScan(t testing.TB, in string) *Report {
 	t.Helper()
-	s, err := newScanner(strings.NewReader(in), options(nil))
+	rep, err := refScanErr(in)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return rep
+}
+
+func refScanErr(in string) (*Report, error) {
+	s, err := newScanner(strings.NewReader(in), options(nil))
+	if err != nil {
+		return nil, err
 	}
 	for {
 		err := s.r.read()
 		if err == io.EOF {
-			break
+			return s.report(), nil
 		}
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		if s.r.fields() != len(s.header) {
-			t.Fatalf("row %d: %d fields", s.r.row, s.r.fields())
+			return nil, fmt.Errorf("row %d: %d fields", s.r.row, s.r.fields())
 		}
 		for i := range s.cols {
 			refCell(s, i, s.r.field(i))
 		}
 	}
-	return s.report()
 }
 
 // iinEdges are six-digit prefixes at and beside the ends of the networks'
@@ -398,4 +405,27 @@ func TestCallerRulesSeeBareNumbers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzScanMatchesReference holds Scan to the reference on arbitrary data
+// under a header with an event-type, a string and a numeric-looking column.
+func FuzzScanMatchesReference(f *testing.F) {
+	for _, s := range []string{"click,4111111111111111,x\n", "purchase\x00,-41111111111111111,\"a,b\"\n",
+		"p,+442079460958,6011000990139424\n", "view,0000000000000000000,\xff\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		in := "EVENT_TYPE,NOTE,ITEM_ID\n" + data
+		want, werr := refScanErr(in)
+		got, err := Scan(context.Background(), strings.NewReader(in))
+		if (werr != nil) != (err != nil) {
+			t.Fatalf("errors differ: reference %v, Scan %v", werr, err)
+		}
+		if err != nil {
+			return
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Scan differs from the reference (-want +got):\n%s", diff)
+		}
+	})
 }
