@@ -25,7 +25,9 @@ type Options struct {
 	// Detector finds identifying values in each cell. Nil means
 	// sensitive.Default(). Cells reach it as views of the scanner's read
 	// buffer, not copies: a caller Rule's Validate must not keep the string
-	// it is given past the call.
+	// it is given past the call. Bare numbers that no built-in kind takes
+	// (up to 13 digits, negative) skip the detector unless it has caller
+	// rules.
 	Detector *sensitive.Detector
 
 	// Resource names the input in findings ("s3://bucket/interactions.csv").
