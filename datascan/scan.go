@@ -25,7 +25,9 @@ type Options struct {
 	// Detector finds identifying values in each cell. Nil means
 	// sensitive.Default(). Cells reach it as views of the scanner's read
 	// buffer, not copies: a caller Rule's Validate must not keep the string
-	// it is given past the call.
+	// it is given past the call. Bare numbers that no built-in kind takes
+	// (up to 13 digits, negative) skip the detector unless it has caller
+	// rules.
 	Detector *sensitive.Detector
 
 	// Resource names the input in findings ("s3://bucket/interactions.csv").
@@ -321,10 +323,13 @@ type scanner struct {
 	scratch []byte
 	skip    []bool // columns Rewrite drops or pseudonymises, left unscanned
 	issuers issuerMemo
+	// rules says that the detector has caller rules: the number shortcuts
+	// stand for the built-in kinds only, so every cell goes to it.
+	rules bool
 }
 
 func newScanner(src io.Reader, o Options) (*scanner, error) {
-	s := &scanner{opts: o, r: newCSVReader(src, o.MaxRecordBytes)}
+	s := &scanner{opts: o, r: newCSVReader(src, o.MaxRecordBytes), rules: o.Detector.HasRules()}
 	if err := s.r.read(); err != nil {
 		if err == io.EOF {
 			return nil, &ParseError{Row: 1, Line: 1, Err: fmt.Errorf("%w: the input is empty", ErrHeader)}
@@ -420,8 +425,10 @@ func (s *scanner) cell(col int, b []byte) {
 			// number, nor a bare run of up to 13 digits (account IDs and
 			// barcodes, not cards; SSNs and account numbers need a keyword,
 			// phones a '+' or separators). TestBareNumberShortcuts holds
-			// the detector to this.
-			return
+			// the detector to this. A caller rule may take any of them.
+			if !s.rules {
+				return
+			}
 		case digits <= 19:
 			c.cardCandidates++
 			issuer := s.issuers.cardIssuer(b)
@@ -432,7 +439,9 @@ func (s *scanner) cell(col int, b []byte) {
 				if issuer {
 					s.longNumber(c, col, str)
 				}
-				return
+				if !s.rules {
+					return
+				}
 			}
 		}
 	}

@@ -276,6 +276,11 @@ func (d *Detector) First(s string) (Finding, bool) {
 	return sc.next(0)
 }
 
+// HasRules reports whether the detector has caller rules. A scanner that
+// skips cells the built-in kinds never match (bare numbers, say) must not
+// skip them for a detector with rules, which may match anything.
+func (d *Detector) HasRules() bool { return len(d.rules) > 0 }
+
 // Contains reports whether s holds any finding. It does not allocate unless
 // the detector has caller rules.
 func (d *Detector) Contains(s string) bool {
