@@ -409,6 +409,12 @@ func TestCallerRulesSeeBareNumbers(t *testing.T) {
 
 // FuzzScanMatchesReference holds Scan to the reference on arbitrary data
 // under a header with an event-type, a string and a numeric-looking column.
+//
+// A run that shows 0 execs/s for long stretches is minimizing a new
+// interesting input, not hung: the worker reports its calls only when
+// minimization ends, which may take the default -fuzzminimizetime of 60 s
+// for an input of a kilobyte or so, however fast each call is. Pass
+// -fuzzminimizetime 2s (or run more workers) to keep fuzzing meanwhile.
 func FuzzScanMatchesReference(f *testing.F) {
 	for _, s := range []string{"click,4111111111111111,x\n", "purchase\x00,-41111111111111111,\"a,b\"\n",
 		"p,+442079460958,6011000990139424\n", "view,0000000000000000000,\xff\n"} {
