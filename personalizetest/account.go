@@ -37,9 +37,11 @@ type Role struct {
 	// Inline maps inline policy names to their JSON documents.
 	Inline map[string]string
 	// Attached maps names of customer managed policies attached to the role
-	// to their JSON documents: each is arn:aws:iam::<AccountID>:policy/<name>
-	// with one version, v1, the default. A name attached to several roles is
-	// one policy, with the document of the last PutRole.
+	// to their JSON documents: each is arn:aws:iam::<AccountID>:policy/<name>.
+	// A name attached to several roles is one policy, with the document of
+	// the last PutRole: a PutRole that changes it adds a version (v2, v3,
+	// ...) and makes it the default, as IAM does, so DefaultVersionId is not
+	// always v1.
 	Attached map[string]string
 }
 

@@ -23,5 +23,7 @@
 //
 // No write operations over the wire, no users, groups or instance profiles,
 // no AWS managed policies, no policy evaluation: documents are stored and
-// answered, never enforced. Each managed policy has one version, v1.
+// answered, never enforced. A managed policy starts at version v1; each
+// change of its document adds the next version and makes it the default
+// (IAM keeps five), so DefaultVersionId is not always v1.
 package fakeiam

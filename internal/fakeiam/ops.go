@@ -395,8 +395,8 @@ func (s *Server) getPolicy(form url.Values) (any, *apiError) {
 	}
 	return struct {
 		Policy policyXML `xml:"Policy"`
-	}{policyXML{PolicyName: p.name, PolicyID: p.id, Arn: arn, Path: "/", DefaultVersionID: "v1", AttachmentCount: len(p.attachments),
-		IsAttachable: true, CreateDate: stamp(p.created), UpdateDate: stamp(p.created)}}, nil
+	}{policyXML{PolicyName: p.name, PolicyID: p.id, Arn: arn, Path: "/", DefaultVersionID: p.defaultVersion(), AttachmentCount: len(p.attachments),
+		IsAttachable: true, CreateDate: stamp(p.created), UpdateDate: stamp(p.versions[len(p.versions)-1].created)}}, nil
 }
 
 func (s *Server) getPolicyVersion(form url.Values) (any, *apiError) {
@@ -408,7 +408,8 @@ func (s *Server) getPolicyVersion(form url.Values) (any, *apiError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	if v != "v1" {
+	pv, ok := p.version(v)
+	if !ok {
 		return nil, errNoSuchEntity("Policy " + arn + " version " + v + " does not exist or is not attachable.")
 	}
 	type versionXML struct {
@@ -419,7 +420,7 @@ func (s *Server) getPolicyVersion(form url.Values) (any, *apiError) {
 	}
 	return struct {
 		PolicyVersion versionXML `xml:"PolicyVersion"`
-	}{versionXML{escapeDocument(p.document), "v1", true, stamp(p.created)}}, nil
+	}{versionXML{escapeDocument(pv.document), v, v == p.defaultVersion(), stamp(pv.created)}}, nil
 }
 
 // isVersionID matches IAM's policyVersionIdType: v, digits, an optional

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -45,8 +46,10 @@ type Role struct {
 	Inline map[string]string
 	// Attached maps the names of customer managed policies attached to the
 	// role to their JSON documents: each is the policy
-	// arn:aws:iam::<account>:policy/<name>, with one version, v1, the
-	// default.
+	// arn:aws:iam::<account>:policy/<name>. A new policy has one version,
+	// v1; a PutRole that changes its document adds the next version (v2,
+	// v3, ...) and makes it the default, as CreatePolicyVersion with
+	// SetAsDefault does, so a reader must follow DefaultVersionId.
 	Attached map[string]string
 }
 
@@ -58,9 +61,48 @@ type role struct {
 }
 
 type policy struct {
-	name, id, document string
-	created            time.Time
-	attachments        map[string]bool // role names
+	name, id    string
+	created     time.Time
+	versions    []policyVersion // the default last
+	first       int             // number of the first kept version, from 1
+	attachments map[string]bool // role names
+}
+
+type policyVersion struct {
+	document string
+	created  time.Time
+}
+
+// maxPolicyVersions is how many versions IAM keeps of a managed policy.
+const maxPolicyVersions = 5
+
+// document returns the default version's document.
+func (p *policy) document() string { return p.versions[len(p.versions)-1].document }
+
+// defaultVersion returns the default version's ID.
+func (p *policy) defaultVersion() string { return "v" + strconv.Itoa(p.first+len(p.versions)-1) }
+
+// setDocument makes doc the default version, adding one when it changes;
+// past the limit the oldest version goes, as a caller of CreatePolicyVersion
+// must delete one first.
+func (p *policy) setDocument(doc string, now time.Time) {
+	if len(p.versions) > 0 && p.document() == doc {
+		return
+	}
+	p.versions = append(p.versions, policyVersion{doc, now})
+	if len(p.versions) > maxPolicyVersions {
+		p.versions = p.versions[1:]
+		p.first++
+	}
+}
+
+// version returns the version id ("v3"), and whether it exists.
+func (p *policy) version(id string) (policyVersion, bool) {
+	n, err := strconv.Atoi(strings.TrimPrefix(id, "v"))
+	if err != nil || id != "v"+strconv.Itoa(n) || n < p.first || n >= p.first+len(p.versions) {
+		return policyVersion{}, false
+	}
+	return p.versions[n-p.first], true
 }
 
 // Server is one account's IAM. It is safe for concurrent use.
@@ -152,10 +194,10 @@ func (s *Server) PutRole(r Role) (string, error) {
 	for name, doc := range r.Attached {
 		p, ok := s.policies[name]
 		if !ok {
-			p = &policy{name: name, id: uniqueID("ANPA"), created: now, attachments: map[string]bool{}}
+			p = &policy{name: name, id: uniqueID("ANPA"), created: now, first: 1, attachments: map[string]bool{}}
 			s.policies[name] = p
 		}
-		p.document = doc
+		p.setDocument(doc, now)
 		p.attachments[r.Name] = true
 		nr.attached = append(nr.attached, name)
 	}
@@ -178,7 +220,7 @@ func (s *Server) Role(name string) (Role, bool) {
 		out.Inline[name] = doc
 	}
 	for _, name := range r.attached {
-		out.Attached[name] = s.policies[name].document
+		out.Attached[name] = s.policies[name].document()
 	}
 	return out, true
 }
