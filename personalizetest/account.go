@@ -36,9 +36,11 @@ type Role struct {
 	TrustPolicy string
 	// Inline maps inline policy names to their JSON documents.
 	Inline map[string]string
-	// Attached maps names of customer managed policies attached to the role
-	// to their JSON documents: each is arn:aws:iam::<AccountID>:policy/<name>.
-	// A name attached to several roles is one policy, with the document of
+	// Attached maps the managed policies attached to the role to their JSON
+	// documents. A key is a customer managed policy's name (the policy
+	// arn:aws:iam::<AccountID>:policy/<name>) or an AWS managed policy's ARN
+	// (arn:aws:iam::aws:policy/service-role/AmazonPersonalizeFullAccess, for
+	// one), whose document the test supplies. A key attached to several roles is one policy, with the document of
 	// the last PutRole: a PutRole that changes it adds a version (v2, v3,
 	// ...) and makes it the default, as IAM does, so DefaultVersionId is not
 	// always v1.

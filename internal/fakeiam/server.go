@@ -44,9 +44,12 @@ type Role struct {
 	TrustPolicy string
 	// Inline maps inline policy names to their JSON documents.
 	Inline map[string]string
-	// Attached maps the names of customer managed policies attached to the
-	// role to their JSON documents: each is the policy
-	// arn:aws:iam::<account>:policy/<name>. A new policy has one version,
+	// Attached maps the managed policies attached to the role to their JSON
+	// documents. A key is the name of a customer managed policy, the policy
+	// arn:aws:iam::<account>:policy/<name>, or the ARN of an AWS managed
+	// policy, arn:aws:iam::aws:policy/<path><name> (such as
+	// arn:aws:iam::aws:policy/service-role/AmazonPersonalizeFullAccess),
+	// whose document the test supplies. A new policy has one version,
 	// v1; a PutRole that changes its document adds the next version (v2,
 	// v3, ...) and makes it the default, as CreatePolicyVersion with
 	// SetAsDefault does, so a reader must follow DefaultVersionId.
@@ -112,7 +115,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	roles    map[string]*role   // by name
-	policies map[string]*policy // by name
+	policies map[string]*policy // by policyKey
 	mfa      bool
 }
 
@@ -135,6 +138,38 @@ func New(cfg Config) (*Server, error) {
 		now = time.Now
 	}
 	return &Server{account: cfg.AccountID, now: now, roles: map[string]*role{}, policies: map[string]*policy{}, mfa: true}, nil
+}
+
+// awsManagedPrefix starts the ARNs of AWS managed policies.
+const awsManagedPrefix = "arn:aws:iam::aws:policy/"
+
+// A policyKey is a customer managed policy's name or an AWS managed
+// policy's ARN.
+func isAWSManaged(key string) bool { return strings.HasPrefix(key, awsManagedPrefix) }
+
+func validAWSManaged(arn string) bool {
+	rest := "/" + strings.TrimPrefix(arn, awsManagedPrefix)
+	i := strings.LastIndexByte(rest, '/')
+	return pathPattern.MatchString(rest[:i+1]) && policyNamePattern.MatchString(rest[i+1:])
+}
+
+// policyARN returns the ARN of the policy key.
+func (s *Server) policyARN(key string) string {
+	if isAWSManaged(key) {
+		return key
+	}
+	return s.PolicyARN(key)
+}
+
+// policyName and policyPath split a policy key's ARN.
+func policyName(key string) string { return key[strings.LastIndexByte(key, '/')+1:] }
+
+func policyPath(key string) string {
+	if !isAWSManaged(key) {
+		return "/"
+	}
+	rest := "/" + strings.TrimPrefix(key, awsManagedPrefix)
+	return rest[:strings.LastIndexByte(rest, '/')+1]
 }
 
 // RoleARN returns the ARN of the role name on path ("" for "/").
@@ -168,9 +203,13 @@ func (s *Server) PutRole(r Role) (string, error) {
 	if !isObject(r.TrustPolicy) {
 		return "", fmt.Errorf("fakeiam: role %s: trust policy is not a JSON object", r.Name)
 	}
-	for _, docs := range []map[string]string{r.Inline, r.Attached} {
+	for i, docs := range []map[string]string{r.Inline, r.Attached} {
 		for name, doc := range docs {
-			if !policyNamePattern.MatchString(name) {
+			if i == 1 && isAWSManaged(name) {
+				if !validAWSManaged(name) {
+					return "", fmt.Errorf("fakeiam: role %s: an AWS managed policy ARN is malformed", r.Name)
+				}
+			} else if !policyNamePattern.MatchString(name) {
 				return "", fmt.Errorf("fakeiam: role %s: policy name must be 1 to 128 of [A-Za-z0-9_+=,.@-]", r.Name)
 			}
 			if !isObject(doc) {
@@ -194,7 +233,7 @@ func (s *Server) PutRole(r Role) (string, error) {
 	for name, doc := range r.Attached {
 		p, ok := s.policies[name]
 		if !ok {
-			p = &policy{name: name, id: uniqueID("ANPA"), created: now, first: 1, attachments: map[string]bool{}}
+			p = &policy{name: policyName(name), id: uniqueID("ANPA"), created: now, first: 1, attachments: map[string]bool{}}
 			s.policies[name] = p
 		}
 		p.setDocument(doc, now)
