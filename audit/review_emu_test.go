@@ -1,0 +1,28 @@
+package audit
+
+import (
+	"testing"
+
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+	"github.com/personalizeguard/personalizeguard/posture"
+)
+
+// TestE2EAWSManagedPolicyVersions gives the role its permissions through an
+// AWS managed policy whose default version is not v1, as roles in
+// production often have them: the audit must read the policy in account
+// "aws", on its path, at DefaultVersionId. Version v1 grants nothing, so
+// an audit that read v1 would report missing access.
+func TestE2EAWSManagedPolicyVersions(t *testing.T) {
+	const awsARN = "arn:aws:iam::aws:policy/service-role/ReviewPersonalizeAccess"
+	a := newAccount(t)
+	empty := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`
+	for _, doc := range []string{empty, goodPolicy(a.as.Bucket, a.as.KeyARN)} {
+		if _, err := a.s.PutRole(personalizetest.Role{Name: testRole, TrustPolicy: goodTrust,
+			Attached: map[string]string{awsARN: doc}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := a.run(t).Report.Blocking(posture.Low); len(got) != 0 {
+		t.Errorf("role with its access in an AWS managed policy's v2 has findings: %v", got)
+	}
+}
