@@ -3,6 +3,8 @@ package audit
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 	"github.com/personalizeguard/personalizeguard/posture"
 )
@@ -24,5 +26,20 @@ func TestE2EAWSManagedPolicyVersions(t *testing.T) {
 	}
 	if got := a.run(t).Report.Blocking(posture.Low); len(got) != 0 {
 		t.Errorf("role with its access in an AWS managed policy's v2 has findings: %v", got)
+	}
+}
+
+// TestE2EMaciePaused checks that a suspended Macie (GetMacieSession status
+// PAUSED, the call itself succeeding) is reported as not enabled: it scans
+// nothing, though its jobs are still listed.
+func TestE2EMaciePaused(t *testing.T) {
+	a := newAccount(t)
+	a.setMacie(t, func(m *personalizetest.Macie) { m.Paused = true })
+	var ids []string
+	for _, f := range a.run(t).Report.Blocking(posture.Low) {
+		ids = append(ids, f.ID)
+	}
+	if diff := cmp.Diff([]string{FindingMacieDisabled}, ids); diff != "" {
+		t.Errorf("findings of a paused Macie (-want +got):\n%s", diff)
 	}
 }

@@ -136,6 +136,9 @@ type Macie struct {
 	// enabled it: AccessDeniedException, HTTP 401, "Macie is not enabled."
 	// (see [ServiceMacie]).
 	Enabled bool
+	// Paused suspends an enabled Macie: GetMacieSession answers status
+	// PAUSED, as for an account that suspended Macie.
+	Paused bool
 	// AutomatedDiscovery is GetAutomatedDiscoveryConfiguration's status:
 	// ENABLED or DISABLED.
 	AutomatedDiscovery bool
@@ -151,7 +154,7 @@ type Macie struct {
 // enabled. It refuses jobs Macie could not have (no name or buckets, an
 // unknown status or type).
 func (s *Server) SetMacie(m Macie) error {
-	st := fakemacie.State{Enabled: m.Enabled, AutomatedDiscovery: m.AutomatedDiscovery, DiscoveryExcludes: m.DiscoveryExcludes}
+	st := fakemacie.State{Enabled: m.Enabled, Paused: m.Paused, AutomatedDiscovery: m.AutomatedDiscovery, DiscoveryExcludes: m.DiscoveryExcludes}
 	for _, j := range m.Jobs {
 		st.Jobs = append(st.Jobs, fakemacie.Job{Name: j.Name, Buckets: j.Buckets, Status: j.Status, JobType: j.JobType})
 	}

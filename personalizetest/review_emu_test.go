@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
+	macietypes "github.com/aws/aws-sdk-go-v2/service/macie2/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -122,5 +124,31 @@ func TestIAMAWSManagedPolicy(t *testing.T) {
 	}
 	if diff := cmp.Diff(int32(1), sum.SummaryMap["Policies"]); diff != "" {
 		t.Errorf("SummaryMap[Policies], customer managed only (-want +got):\n%s", diff)
+	}
+}
+
+// TestMacieSessionStatus checks GetMacieSession's status for an enabled and
+// a suspended Macie, as the SDK reads it.
+func TestMacieSessionStatus(t *testing.T) {
+	s := personalizetest.New(t)
+	c := macie2.NewFromConfig(s.Config())
+	tests := []struct {
+		paused bool
+		want   macietypes.MacieStatus
+	}{
+		{false, macietypes.MacieStatusEnabled},
+		{true, macietypes.MacieStatusPaused},
+	}
+	for _, tt := range tests {
+		if err := s.SetMacie(personalizetest.Macie{Enabled: true, Paused: tt.paused}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := c.GetMacieSession(context.Background(), &macie2.GetMacieSessionInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, out.Status); diff != "" {
+			t.Errorf("paused %v: status (-want +got):\n%s", tt.paused, diff)
+		}
 	}
 }
