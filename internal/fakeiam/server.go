@@ -188,8 +188,9 @@ func (s *Server) PolicyARN(name string) string {
 // PutRole creates the role r, or replaces the role of that name with it,
 // and returns its ARN. Its attached policies are created, or their
 // documents replaced; policies it no longer attaches stay, detached, as
-// IAM keeps them. It refuses names and paths IAM refuses, and documents
-// that are not JSON objects.
+// IAM keeps them. It refuses names and paths IAM refuses (among them a
+// name that differs only in case from an existing role's or policy's), and
+// documents that are not JSON objects.
 func (s *Server) PutRole(r Role) (string, error) {
 	if r.Path == "" {
 		r.Path = "/"
@@ -220,6 +221,20 @@ func (s *Server) PutRole(r Role) (string, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// IAM's names are unique regardless of case: a role or policy that
+	// differs only in case from an existing one cannot be created.
+	for name := range s.roles {
+		if name != r.Name && strings.EqualFold(name, r.Name) {
+			return "", fmt.Errorf("fakeiam: role %s: a role named %s exists; IAM names are unique regardless of case", r.Name, name)
+		}
+	}
+	for key := range r.Attached {
+		for have := range s.policies {
+			if have != key && strings.EqualFold(have, key) {
+				return "", fmt.Errorf("fakeiam: role %s: a policy named %s exists; IAM names are unique regardless of case", r.Name, have)
+			}
+		}
+	}
 	now := s.now().UTC().Truncate(time.Second)
 	if old, ok := s.roles[r.Name]; ok {
 		for _, name := range old.attached {
