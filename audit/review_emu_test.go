@@ -43,3 +43,29 @@ func TestE2EMaciePaused(t *testing.T) {
 		t.Errorf("findings of a paused Macie (-want +got):\n%s", diff)
 	}
 }
+
+// TestE2EAdvancedEventSelectors checks the trail checks on a trail whose
+// management events are selected by an advanced event selector, which
+// GetEventSelectors answers in AdvancedEventSelectors alone.
+func TestE2EAdvancedEventSelectors(t *testing.T) {
+	tests := []struct {
+		events string
+		want   []string
+	}{
+		{"All", nil},
+		{"ReadOnly", []string{FindingTrailManagementPartial}},
+		{"WriteOnly", []string{FindingTrailManagementPartial}},
+		{"", []string{FindingTrailMissing}},
+	}
+	for _, tt := range tests {
+		a := newAccount(t)
+		a.putTrail(t, func(tr *personalizetest.Trail) { tr.Advanced, tr.ManagementEvents = true, tt.events })
+		var got []string
+		for _, f := range a.run(t).Report.Blocking(posture.Low) {
+			got = append(got, f.ID)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("advanced selector for %q: findings (-want +got):\n%s", tt.events, diff)
+		}
+	}
+}

@@ -95,6 +95,11 @@ type Trail struct {
 	// code ("AccessDenied", "NoSuchBucket", ...) of the trail's latest
 	// failed delivery of log files to its bucket; "" when delivery works.
 	DeliveryError string
+	// Advanced makes the trail's selector an advanced event selector:
+	// GetEventSelectors answers AdvancedEventSelectors, not EventSelectors, with the same
+	// ManagementEvents (eventCategory Management, and a readOnly field for
+	// ReadOnly or WriteOnly; no selector when it is "").
+	Advanced bool
 }
 
 // PutTrail creates the CloudTrail trail t, or replaces the trail of that
