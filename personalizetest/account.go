@@ -36,10 +36,14 @@ type Role struct {
 	TrustPolicy string
 	// Inline maps inline policy names to their JSON documents.
 	Inline map[string]string
-	// Attached maps names of customer managed policies attached to the role
-	// to their JSON documents: each is arn:aws:iam::<AccountID>:policy/<name>
-	// with one version, v1, the default. A name attached to several roles is
-	// one policy, with the document of the last PutRole.
+	// Attached maps the managed policies attached to the role to their JSON
+	// documents. A key is a customer managed policy's name (the policy
+	// arn:aws:iam::<AccountID>:policy/<name>) or an AWS managed policy's ARN
+	// (arn:aws:iam::aws:policy/service-role/AmazonPersonalizeFullAccess, for
+	// one), whose document the test supplies. A key attached to several roles is one policy, with the document of
+	// the last PutRole: a PutRole that changes it adds a version (v2, v3,
+	// ...) and makes it the default, as IAM does, so DefaultVersionId is not
+	// always v1.
 	Attached map[string]string
 }
 
@@ -91,6 +95,11 @@ type Trail struct {
 	// code ("AccessDenied", "NoSuchBucket", ...) of the trail's latest
 	// failed delivery of log files to its bucket; "" when delivery works.
 	DeliveryError string
+	// Advanced makes the trail's selector an advanced event selector:
+	// GetEventSelectors answers AdvancedEventSelectors, not EventSelectors, with the same
+	// ManagementEvents (eventCategory Management, and a readOnly field for
+	// ReadOnly or WriteOnly; no selector when it is "").
+	Advanced bool
 }
 
 // PutTrail creates the CloudTrail trail t, or replaces the trail of that
@@ -132,6 +141,9 @@ type Macie struct {
 	// enabled it: AccessDeniedException, HTTP 401, "Macie is not enabled."
 	// (see [ServiceMacie]).
 	Enabled bool
+	// Paused suspends an enabled Macie: GetMacieSession answers status
+	// PAUSED, as for an account that suspended Macie.
+	Paused bool
 	// AutomatedDiscovery is GetAutomatedDiscoveryConfiguration's status:
 	// ENABLED or DISABLED.
 	AutomatedDiscovery bool
@@ -147,7 +159,7 @@ type Macie struct {
 // enabled. It refuses jobs Macie could not have (no name or buckets, an
 // unknown status or type).
 func (s *Server) SetMacie(m Macie) error {
-	st := fakemacie.State{Enabled: m.Enabled, AutomatedDiscovery: m.AutomatedDiscovery, DiscoveryExcludes: m.DiscoveryExcludes}
+	st := fakemacie.State{Enabled: m.Enabled, Paused: m.Paused, AutomatedDiscovery: m.AutomatedDiscovery, DiscoveryExcludes: m.DiscoveryExcludes}
 	for _, j := range m.Jobs {
 		st.Jobs = append(st.Jobs, fakemacie.Job{Name: j.Name, Buckets: j.Buckets, Status: j.Status, JobType: j.JobType})
 	}

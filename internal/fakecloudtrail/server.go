@@ -15,9 +15,10 @@
 // HTTP 400); DescribeTrails leaves names it does not know out of its answer.
 //
 // Not emulated: writes over the wire, CloudWatch Logs, SNS, data events,
-// advanced event selectors, Insights, organization trails, and delivery
-// itself: the status reports logging and the LatestDeliveryError a test
-// sets in [Trail.DeliveryError], never a delivery time.
+// advanced event selectors other than management events', Insights,
+// organization trails, and delivery itself: the status reports logging and
+// the LatestDeliveryError a test sets in [Trail.DeliveryError], never a
+// delivery time.
 package fakecloudtrail
 
 import (
@@ -92,6 +93,11 @@ type Trail struct {
 	// code ("AccessDenied", "NoSuchBucket", ...) of the trail's latest
 	// failed delivery of log files to its bucket; "" when delivery works.
 	DeliveryError string
+	// Advanced makes the trail's selector an advanced event selector:
+	// GetEventSelectors answers AdvancedEventSelectors, not EventSelectors, with the same
+	// ManagementEvents (eventCategory Management, and a readOnly field for
+	// ReadOnly or WriteOnly; no selector when it is "").
+	Advanced bool
 }
 
 type trail struct {
@@ -311,7 +317,7 @@ func (s *Server) describeTrails(body []byte) (any, *apiError) {
 	for i, t := range found {
 		list[i] = trailJSON{Name: t.Name, S3BucketName: t.S3BucketName, IncludeGlobalServiceEvents: true, IsMultiRegionTrail: t.MultiRegion,
 			HomeRegion: t.HomeRegion, TrailARN: t.arn, LogFileValidationEnabled: t.LogFileValidation, KMSKeyID: t.KMSKeyID,
-			HasCustomEventSelectors: t.ManagementEvents != "All"}
+			HasCustomEventSelectors: t.ManagementEvents != "All" || t.Advanced}
 	}
 	return struct {
 		TrailList []trailJSON `json:"trailList"`
@@ -355,10 +361,42 @@ type eventSelector struct {
 	ExcludeManagementEventSources []string
 }
 
+type fieldSelector struct {
+	Field  string
+	Equals []string
+}
+
+type advancedSelector struct {
+	Name           string
+	FieldSelectors []fieldSelector
+}
+
+// advancedSelectors returns the advanced selectors of a trail logging the
+// management events rw ("All", "ReadOnly", "WriteOnly" or none).
+func advancedSelectors(rw string) []advancedSelector {
+	if rw == "" {
+		return []advancedSelector{}
+	}
+	sel := advancedSelector{Name: "Management events selector", FieldSelectors: []fieldSelector{{"eventCategory", []string{"Management"}}}}
+	switch rw {
+	case "ReadOnly":
+		sel.FieldSelectors = append(sel.FieldSelectors, fieldSelector{"readOnly", []string{"true"}})
+	case "WriteOnly":
+		sel.FieldSelectors = append(sel.FieldSelectors, fieldSelector{"readOnly", []string{"false"}})
+	}
+	return []advancedSelector{sel}
+}
+
 func (s *Server) getEventSelectors(body []byte) (any, *apiError) {
 	t, apiErr := s.nameParam(body, "TrailName")
 	if apiErr != nil {
 		return nil, apiErr
+	}
+	if t.Advanced {
+		return struct {
+			TrailARN               string
+			AdvancedEventSelectors []advancedSelector
+		}{t.arn, advancedSelectors(t.ManagementEvents)}, nil
 	}
 	sel := eventSelector{ReadWriteType: "All", IncludeManagementEvents: t.ManagementEvents != "", DataResources: []struct{}{}, ExcludeManagementEventSources: []string{}}
 	if t.ManagementEvents != "" {

@@ -8,7 +8,9 @@
 // GetAccountSummary (the SummaryMap, AccountMFAEnabled from
 // [Server.SetAccountMFA]), GetRole, ListRolePolicies, GetRolePolicy,
 // ListAttachedRolePolicies, GetPolicy and GetPolicyVersion, over roles and
-// customer managed policies set with [Server.PutRole]. Policy documents
+// the customer and AWS managed policies set with [Server.PutRole] (an AWS
+// managed policy exists once a role attaches it, with the document the
+// test gives). Policy documents
 // are answered URL-encoded (RFC 3986), as IAM answers them: a reader must
 // unescape AssumeRolePolicyDocument, PolicyDocument and Document before
 // parsing them. The List operations paginate with Marker, IsTruncated and
@@ -22,6 +24,8 @@
 // # What it does not do
 //
 // No write operations over the wire, no users, groups or instance profiles,
-// no AWS managed policies, no policy evaluation: documents are stored and
-// answered, never enforced. Each managed policy has one version, v1.
+// no policy evaluation: documents are stored and
+// answered, never enforced. A managed policy starts at version v1; each
+// change of its document adds the next version and makes it the default
+// (IAM keeps five), so DefaultVersionId is not always v1.
 package fakeiam

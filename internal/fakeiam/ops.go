@@ -220,6 +220,13 @@ func (s *Server) getAccountSummary(url.Values) (any, *apiError) {
 	if s.mfa {
 		mfa = 1
 	}
+	// Policies counts customer managed policies only, as IAM does.
+	customer := 0
+	for key := range s.policies {
+		if !isAWSManaged(key) {
+			customer++
+		}
+	}
 	attached := 0
 	for _, r := range s.roles {
 		attached += len(r.attached)
@@ -236,7 +243,7 @@ func (s *Server) getAccountSummary(url.Values) (any, *apiError) {
 		{"InstanceProfiles", 0},
 		{"MFADevices", mfa},
 		{"MFADevicesInUse", mfa},
-		{"Policies", len(s.policies)},
+		{"Policies", customer},
 		{"PoliciesQuota", 1500},
 		{"PolicyVersionsInUse", attached},
 		{"Roles", len(s.roles)},
@@ -338,11 +345,14 @@ func (s *Server) listAttachedRolePolicies(form url.Values) (any, *apiError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	// Every policy here is on path "/": a PathPrefix selects all of them
-	// or none.
 	names := r.attached
-	if prefix := form.Get("PathPrefix"); prefix != "" && !strings.HasPrefix("/", prefix) {
+	if prefix := form.Get("PathPrefix"); prefix != "" {
 		names = nil
+		for _, key := range r.attached {
+			if strings.HasPrefix(policyPath(key), prefix) {
+				names = append(names, key)
+			}
+		}
 	}
 	names, next, apiErr := page(names, form.Get("Marker"), n)
 	if apiErr != nil {
@@ -350,7 +360,7 @@ func (s *Server) listAttachedRolePolicies(form url.Values) (any, *apiError) {
 	}
 	out := make([]attachedPolicy, len(names))
 	for i, name := range names {
-		out[i] = attachedPolicy{name, s.PolicyARN(name)}
+		out[i] = attachedPolicy{policyName(name), s.policyARN(name)}
 	}
 	return struct {
 		AttachedPolicies members[attachedPolicy] `xml:"AttachedPolicies"`
@@ -369,6 +379,9 @@ func (s *Server) policyOf(form url.Values) (*policy, string, *apiError) {
 		return nil, "", errInvalidInput("ARN " + arn + " is not valid.")
 	}
 	name, ok := strings.CutPrefix(arn, "arn:aws:iam::"+s.account+":policy/")
+	if isAWSManaged(arn) {
+		name, ok = arn, true
+	}
 	p := s.policies[name]
 	if !ok || p == nil {
 		return nil, "", errNoSuchEntity("Policy " + arn + " does not exist or is not attachable.")
@@ -395,8 +408,8 @@ func (s *Server) getPolicy(form url.Values) (any, *apiError) {
 	}
 	return struct {
 		Policy policyXML `xml:"Policy"`
-	}{policyXML{PolicyName: p.name, PolicyID: p.id, Arn: arn, Path: "/", DefaultVersionID: "v1", AttachmentCount: len(p.attachments),
-		IsAttachable: true, CreateDate: stamp(p.created), UpdateDate: stamp(p.created)}}, nil
+	}{policyXML{PolicyName: p.name, PolicyID: p.id, Arn: arn, Path: policyPath(arn), DefaultVersionID: p.defaultVersion(), AttachmentCount: len(p.attachments),
+		IsAttachable: true, CreateDate: stamp(p.created), UpdateDate: stamp(p.versions[len(p.versions)-1].created)}}, nil
 }
 
 func (s *Server) getPolicyVersion(form url.Values) (any, *apiError) {
@@ -408,7 +421,8 @@ func (s *Server) getPolicyVersion(form url.Values) (any, *apiError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	if v != "v1" {
+	pv, ok := p.version(v)
+	if !ok {
 		return nil, errNoSuchEntity("Policy " + arn + " version " + v + " does not exist or is not attachable.")
 	}
 	type versionXML struct {
@@ -419,7 +433,7 @@ func (s *Server) getPolicyVersion(form url.Values) (any, *apiError) {
 	}
 	return struct {
 		PolicyVersion versionXML `xml:"PolicyVersion"`
-	}{versionXML{escapeDocument(p.document), "v1", true, stamp(p.created)}}, nil
+	}{versionXML{escapeDocument(pv.document), v, v == p.defaultVersion(), stamp(pv.created)}}, nil
 }
 
 // isVersionID matches IAM's policyVersionIdType: v, digits, an optional

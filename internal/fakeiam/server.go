@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -43,10 +44,15 @@ type Role struct {
 	TrustPolicy string
 	// Inline maps inline policy names to their JSON documents.
 	Inline map[string]string
-	// Attached maps the names of customer managed policies attached to the
-	// role to their JSON documents: each is the policy
-	// arn:aws:iam::<account>:policy/<name>, with one version, v1, the
-	// default.
+	// Attached maps the managed policies attached to the role to their JSON
+	// documents. A key is the name of a customer managed policy, the policy
+	// arn:aws:iam::<account>:policy/<name>, or the ARN of an AWS managed
+	// policy, arn:aws:iam::aws:policy/<path><name> (such as
+	// arn:aws:iam::aws:policy/service-role/AmazonPersonalizeFullAccess),
+	// whose document the test supplies. A new policy has one version,
+	// v1; a PutRole that changes its document adds the next version (v2,
+	// v3, ...) and makes it the default, as CreatePolicyVersion with
+	// SetAsDefault does, so a reader must follow DefaultVersionId.
 	Attached map[string]string
 }
 
@@ -58,9 +64,48 @@ type role struct {
 }
 
 type policy struct {
-	name, id, document string
-	created            time.Time
-	attachments        map[string]bool // role names
+	name, id    string
+	created     time.Time
+	versions    []policyVersion // the default last
+	first       int             // number of the first kept version, from 1
+	attachments map[string]bool // role names
+}
+
+type policyVersion struct {
+	document string
+	created  time.Time
+}
+
+// maxPolicyVersions is how many versions IAM keeps of a managed policy.
+const maxPolicyVersions = 5
+
+// document returns the default version's document.
+func (p *policy) document() string { return p.versions[len(p.versions)-1].document }
+
+// defaultVersion returns the default version's ID.
+func (p *policy) defaultVersion() string { return "v" + strconv.Itoa(p.first+len(p.versions)-1) }
+
+// setDocument makes doc the default version, adding one when it changes;
+// past the limit the oldest version goes, as a caller of CreatePolicyVersion
+// must delete one first.
+func (p *policy) setDocument(doc string, now time.Time) {
+	if len(p.versions) > 0 && p.document() == doc {
+		return
+	}
+	p.versions = append(p.versions, policyVersion{doc, now})
+	if len(p.versions) > maxPolicyVersions {
+		p.versions = p.versions[1:]
+		p.first++
+	}
+}
+
+// version returns the version id ("v3"), and whether it exists.
+func (p *policy) version(id string) (policyVersion, bool) {
+	n, err := strconv.Atoi(strings.TrimPrefix(id, "v"))
+	if err != nil || id != "v"+strconv.Itoa(n) || n < p.first || n >= p.first+len(p.versions) {
+		return policyVersion{}, false
+	}
+	return p.versions[n-p.first], true
 }
 
 // Server is one account's IAM. It is safe for concurrent use.
@@ -70,7 +115,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	roles    map[string]*role   // by name
-	policies map[string]*policy // by name
+	policies map[string]*policy // by policyKey
 	mfa      bool
 }
 
@@ -95,6 +140,38 @@ func New(cfg Config) (*Server, error) {
 	return &Server{account: cfg.AccountID, now: now, roles: map[string]*role{}, policies: map[string]*policy{}, mfa: true}, nil
 }
 
+// awsManagedPrefix starts the ARNs of AWS managed policies.
+const awsManagedPrefix = "arn:aws:iam::aws:policy/"
+
+// A policyKey is a customer managed policy's name or an AWS managed
+// policy's ARN.
+func isAWSManaged(key string) bool { return strings.HasPrefix(key, awsManagedPrefix) }
+
+func validAWSManaged(arn string) bool {
+	rest := "/" + strings.TrimPrefix(arn, awsManagedPrefix)
+	i := strings.LastIndexByte(rest, '/')
+	return pathPattern.MatchString(rest[:i+1]) && policyNamePattern.MatchString(rest[i+1:])
+}
+
+// policyARN returns the ARN of the policy key.
+func (s *Server) policyARN(key string) string {
+	if isAWSManaged(key) {
+		return key
+	}
+	return s.PolicyARN(key)
+}
+
+// policyName and policyPath split a policy key's ARN.
+func policyName(key string) string { return key[strings.LastIndexByte(key, '/')+1:] }
+
+func policyPath(key string) string {
+	if !isAWSManaged(key) {
+		return "/"
+	}
+	rest := "/" + strings.TrimPrefix(key, awsManagedPrefix)
+	return rest[:strings.LastIndexByte(rest, '/')+1]
+}
+
 // RoleARN returns the ARN of the role name on path ("" for "/").
 func (s *Server) RoleARN(path, name string) string {
 	if path == "" {
@@ -111,8 +188,9 @@ func (s *Server) PolicyARN(name string) string {
 // PutRole creates the role r, or replaces the role of that name with it,
 // and returns its ARN. Its attached policies are created, or their
 // documents replaced; policies it no longer attaches stay, detached, as
-// IAM keeps them. It refuses names and paths IAM refuses, and documents
-// that are not JSON objects.
+// IAM keeps them. It refuses names and paths IAM refuses (among them a
+// name that differs only in case from an existing role's or policy's), and
+// documents that are not JSON objects.
 func (s *Server) PutRole(r Role) (string, error) {
 	if r.Path == "" {
 		r.Path = "/"
@@ -126,9 +204,13 @@ func (s *Server) PutRole(r Role) (string, error) {
 	if !isObject(r.TrustPolicy) {
 		return "", fmt.Errorf("fakeiam: role %s: trust policy is not a JSON object", r.Name)
 	}
-	for _, docs := range []map[string]string{r.Inline, r.Attached} {
+	for i, docs := range []map[string]string{r.Inline, r.Attached} {
 		for name, doc := range docs {
-			if !policyNamePattern.MatchString(name) {
+			if i == 1 && isAWSManaged(name) {
+				if !validAWSManaged(name) {
+					return "", fmt.Errorf("fakeiam: role %s: an AWS managed policy ARN is malformed", r.Name)
+				}
+			} else if !policyNamePattern.MatchString(name) {
 				return "", fmt.Errorf("fakeiam: role %s: policy name must be 1 to 128 of [A-Za-z0-9_+=,.@-]", r.Name)
 			}
 			if !isObject(doc) {
@@ -139,6 +221,20 @@ func (s *Server) PutRole(r Role) (string, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// IAM's names are unique regardless of case: a role or policy that
+	// differs only in case from an existing one cannot be created.
+	for name := range s.roles {
+		if name != r.Name && strings.EqualFold(name, r.Name) {
+			return "", fmt.Errorf("fakeiam: role %s: a role named %s exists; IAM names are unique regardless of case", r.Name, name)
+		}
+	}
+	for key := range r.Attached {
+		for have := range s.policies {
+			if have != key && strings.EqualFold(have, key) {
+				return "", fmt.Errorf("fakeiam: role %s: a policy named %s exists; IAM names are unique regardless of case", r.Name, have)
+			}
+		}
+	}
 	now := s.now().UTC().Truncate(time.Second)
 	if old, ok := s.roles[r.Name]; ok {
 		for _, name := range old.attached {
@@ -152,10 +248,10 @@ func (s *Server) PutRole(r Role) (string, error) {
 	for name, doc := range r.Attached {
 		p, ok := s.policies[name]
 		if !ok {
-			p = &policy{name: name, id: uniqueID("ANPA"), created: now, attachments: map[string]bool{}}
+			p = &policy{name: policyName(name), id: uniqueID("ANPA"), created: now, first: 1, attachments: map[string]bool{}}
 			s.policies[name] = p
 		}
-		p.document = doc
+		p.setDocument(doc, now)
 		p.attachments[r.Name] = true
 		nr.attached = append(nr.attached, name)
 	}
@@ -178,7 +274,7 @@ func (s *Server) Role(name string) (Role, bool) {
 		out.Inline[name] = doc
 	}
 	for _, name := range r.attached {
-		out.Attached[name] = s.policies[name].document
+		out.Attached[name] = s.policies[name].document()
 	}
 	return out, true
 }

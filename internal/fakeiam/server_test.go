@@ -134,3 +134,28 @@ func FuzzServeHTTP(f *testing.F) {
 		}
 	})
 }
+
+// TestPutRoleNamesIgnoreCase checks that names differing only in case are
+// refused, as IAM's CreateRole and CreatePolicy refuse them, while the same
+// name replaces.
+func TestPutRoleNamesIgnoreCase(t *testing.T) {
+	s, err := New(Config{AccountID: "111122223333"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const doc = `{"Version":"2012-10-17"}`
+	tests := []struct {
+		role    Role
+		wantErr bool
+	}{
+		{Role{Name: "Svc", TrustPolicy: doc, Attached: map[string]string{"Read": doc}}, false},
+		{Role{Name: "Svc", TrustPolicy: doc, Attached: map[string]string{"Read": doc}}, false},
+		{Role{Name: "svc", TrustPolicy: doc}, true},
+		{Role{Name: "Other", TrustPolicy: doc, Attached: map[string]string{"READ": doc}}, true},
+	}
+	for i, tt := range tests {
+		if _, err := s.PutRole(tt.role); (err != nil) != tt.wantErr {
+			t.Errorf("%d: PutRole(%s) error = %v, want error %v", i, tt.role.Name, err, tt.wantErr)
+		}
+	}
+}

@@ -97,6 +97,10 @@ type State struct {
 	// every operation answers as real Macie does for an account that has
 	// not enabled it (see the package documentation).
 	Enabled bool
+	// Paused is whether an enabled Macie is suspended: GetMacieSession
+	// answers status PAUSED rather than ENABLED (the other operations
+	// answer as for an enabled Macie). Ignored when Enabled is false.
+	Paused bool
 	// AutomatedDiscovery is whether automated sensitive data discovery is
 	// ENABLED (else DISABLED).
 	AutomatedDiscovery bool
@@ -319,11 +323,15 @@ const timeLayout = "2006-01-02T15:04:05.000Z"
 func stamp(t time.Time) string { return t.UTC().Format(timeLayout) }
 
 func (s *Server) getMacieSession() any {
+	status := "ENABLED"
+	if s.state.Paused {
+		status = "PAUSED"
+	}
 	return map[string]string{
 		"createdAt":                  stamp(s.created),
 		"findingPublishingFrequency": "FIFTEEN_MINUTES",
 		"serviceRole":                "arn:aws:iam::" + s.account + ":role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie",
-		"status":                     "ENABLED",
+		"status":                     status,
 		"updatedAt":                  stamp(s.created),
 	}
 }
