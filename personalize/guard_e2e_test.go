@@ -20,6 +20,7 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -69,6 +70,17 @@ func newEnv(t testing.TB, p personalize.Policy, sceneOpts ...func(*personalizete
 		t.Fatal(err)
 	}
 	return e
+}
+
+// putEncrypted writes body at key in the scene's bucket, encrypted with the
+// scene's key as the bucket's posture check expects, straight to the
+// emulator (not through the guard).
+func (e *env) putEncrypted(t testing.TB, key, body string) {
+	t.Helper()
+	if _, err := s3.NewFromConfig(e.srv.Config()).PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(key),
+		Body: strings.NewReader(body), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (e *env) auditLog() string {

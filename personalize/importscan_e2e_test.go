@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
@@ -186,11 +185,7 @@ func TestImportScanCachedPerETag(t *testing.T) {
 		}
 	}
 	// The same key, new content: a new ETag, read and judged again.
-	s3c := s3.NewFromConfig(e.srv.Config())
-	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("interactions.csv"),
-		Body: strings.NewReader(personalizetest.DirtyInteractionsCSV), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-		t.Fatal(err)
-	}
+	e.putEncrypted(t, "interactions.csv", personalizetest.DirtyInteractionsCSV)
 	e.srv.ResetRequests()
 	in := importInput(e, "import-c")
 	in.DatasetArn = aws.String(interactions)
@@ -243,7 +238,6 @@ func TestImportScanPrefix(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e, interactions, _ := newScanEnv(t, personalize.Policy{ImportScanObjects: tt.objects})
 			ctx := context.Background()
-			s3c := s3.NewFromConfig(e.srv.Config())
 			keys := []string{"parts/", "parts/part-0.csv", "parts/part-1.csv", "parts/part-2.csv", "parts/part-3.csv", "parts/part-4.csv", "parts/part-5.csv"}
 			for _, k := range keys {
 				body := personalizetest.InteractionsCSV
@@ -253,10 +247,7 @@ func TestImportScanPrefix(t *testing.T) {
 				case "parts/part-3.csv":
 					body = personalizetest.DirtyInteractionsCSV
 				}
-				if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(k), Body: strings.NewReader(body),
-					ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-					t.Fatal(err)
-				}
+				e.putEncrypted(t, k, body)
 			}
 			e.srv.ResetRequests()
 			in := importInput(e, "import-1")
@@ -308,10 +299,7 @@ func TestImportScanRangedRead(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e, interactions, _ := newScanEnv(t, personalize.Policy{ImportScanBytes: tt.bytes})
 			ctx := context.Background()
-			if _, err := s3.NewFromConfig(e.srv.Config()).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("big.csv"),
-				Body: strings.NewReader(strings.Replace(big.String(), "\n", "\n"+tt.head, 1) + tt.tail), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-				t.Fatal(err)
-			}
+			e.putEncrypted(t, "big.csv", strings.Replace(big.String(), "\n", "\n"+tt.head, 1)+tt.tail)
 			e.srv.ResetRequests()
 			in := importInput(e, "import-1")
 			in.DatasetArn = aws.String(interactions)
@@ -399,10 +387,7 @@ func TestImportScanNoETag(t *testing.T) {
 		for _, id := range ids {
 			b += id + ",item-1,1700000000\n"
 		}
-		if _, err := fake.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("same.csv"),
-			Body: strings.NewReader(b), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-			t.Fatal(err)
-		}
+		e.putEncrypted(t, "same.csv", b)
 	}
 	// The same size: only the ETag tells the two versions apart.
 	clean := "user-" + strings.Repeat("1", len("alice.smith@example.com")-len("user-"))
@@ -435,12 +420,8 @@ func TestImportScanNoETag(t *testing.T) {
 func TestImportScanEscapedKey(t *testing.T) {
 	e, interactions, _ := newScanEnv(t, personalize.Policy{})
 	ctx := context.Background()
-	s3c := s3.NewFromConfig(e.srv.Config())
 	for key, body := range map[string]string{"esc/a%2Fb.csv": personalizetest.InteractionsCSV, "esc/a/b.csv": personalizetest.DirtyInteractionsCSV} {
-		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(key),
-			Body: strings.NewReader(body), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-			t.Fatal(err)
-		}
+		e.putEncrypted(t, key, body)
 	}
 	e.srv.ResetRequests()
 	in := importInput(e, "import-1")
@@ -457,16 +438,12 @@ func TestImportScanEscapedKey(t *testing.T) {
 func TestImportScanPrefixLastObject(t *testing.T) {
 	e, interactions, _ := newScanEnv(t, personalize.Policy{})
 	ctx := context.Background()
-	s3c := s3.NewFromConfig(e.srv.Config())
 	for i := range 9 {
 		body := personalizetest.InteractionsCSV
 		if i == 8 {
 			body = personalizetest.DirtyInteractionsCSV
 		}
-		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(fmt.Sprintf("nine/part-%d.csv", i)), Body: strings.NewReader(body),
-			ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-			t.Fatal(err)
-		}
+		e.putEncrypted(t, fmt.Sprintf("nine/part-%d.csv", i), body)
 	}
 	e.srv.ResetRequests()
 	in := importInput(e, "import-1")
@@ -483,11 +460,7 @@ func TestImportScanPrefixLastObject(t *testing.T) {
 func TestImportScanKeyNotEchoed(t *testing.T) {
 	e, interactions, _ := newScanEnv(t, personalize.Policy{})
 	ctx := context.Background()
-	s3c := s3.NewFromConfig(e.srv.Config())
-	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("byuser/carol.white@example.org.csv"),
-		Body: strings.NewReader(personalizetest.DirtyInteractionsCSV), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-		t.Fatal(err)
-	}
+	e.putEncrypted(t, "byuser/carol.white@example.org.csv", personalizetest.DirtyInteractionsCSV)
 	e.srv.ResetRequests()
 	in := importInput(e, "import-1")
 	in.DatasetArn = aws.String(interactions)
@@ -527,12 +500,8 @@ func TestImportSourceListedOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e, interactions, _ := newScanEnv(t, personalize.Policy{})
 			ctx := context.Background()
-			s3c := s3.NewFromConfig(e.srv.Config())
 			for _, k := range []string{"parts/part-0.csv", "parts/part-1.csv", "parts/part-2.csv"} {
-				if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(k), Body: strings.NewReader(personalizetest.InteractionsCSV),
-					ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-					t.Fatal(err)
-				}
+				e.putEncrypted(t, k, personalizetest.InteractionsCSV)
 			}
 			for i := range tt.want {
 				e.srv.ResetRequests()

@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
@@ -43,10 +42,7 @@ func TestImportScanChangedBeforeRead(t *testing.T) {
 	ctx := context.Background()
 	put := func(body string) {
 		t.Helper()
-		if _, err := fake.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("swap.csv"),
-			Body: strings.NewReader(body), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-			t.Fatal(err)
-		}
+		e.putEncrypted(t, "swap.csv", body)
 	}
 	dirty := "USER_ID,ITEM_ID,TIMESTAMP\nalice.smith@example.com,item-1,1700000000\n"
 	clean := "USER_ID,ITEM_ID,TIMESTAMP\nuser-1,item-1,1700000000\n"
@@ -97,7 +93,6 @@ func luhnDigits(digits string) string {
 func TestImportScanSplitCards(t *testing.T) {
 	e, _, items := newScanEnv(t, personalize.Policy{})
 	ctx := context.Background()
-	s3c := s3.NewFromConfig(e.srv.Config())
 	var canaries []string
 	for i := range personalize.DefaultImportScanObjects {
 		body := "ITEM_ID,DESCRIPTION\n"
@@ -106,10 +101,7 @@ func TestImportScanSplitCards(t *testing.T) {
 			canaries = append(canaries, card)
 			body += fmt.Sprintf("item-%d,%s\n", 2*i+j, card)
 		}
-		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String(fmt.Sprintf("split/part-%d.csv", i)),
-			Body: strings.NewReader(body), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-			t.Fatal(err)
-		}
+		e.putEncrypted(t, fmt.Sprintf("split/part-%d.csv", i), body)
 	}
 	e.srv.ResetRequests()
 	in := importInput(e, "import-split")
@@ -125,11 +117,7 @@ func TestImportScanSplitCards(t *testing.T) {
 func TestImportScanSensitiveKey(t *testing.T) {
 	e, interactions, _ := newScanEnv(t, personalize.Policy{})
 	ctx := context.Background()
-	s3c := s3.NewFromConfig(e.srv.Config())
-	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("named/jane.doe@example.net.csv"),
-		Body: strings.NewReader(personalizetest.DirtyInteractionsCSV), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-		t.Fatal(err)
-	}
+	e.putEncrypted(t, "named/jane.doe@example.net.csv", personalizetest.DirtyInteractionsCSV)
 	e.srv.ResetRequests()
 	in := importInput(e, "import-named")
 	in.DatasetArn = aws.String(interactions)

@@ -4,12 +4,9 @@ import (
 	"context"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
@@ -55,11 +52,7 @@ func TestImportScanCallerRule(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				e, interactions, items := newScanEnv(t, p)
 				ctx := context.Background()
-				s3c := s3.NewFromConfig(e.srv.Config())
-				if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("rules/data.csv"),
-					Body: strings.NewReader(tt.csv), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}); err != nil {
-					t.Fatal(err)
-				}
+				e.putEncrypted(t, "rules/data.csv", tt.csv)
 				e.srv.ResetRequests()
 				in := importInput(e, "import-rules")
 				in.DatasetArn = aws.String(interactions)
