@@ -51,21 +51,29 @@ func TestNoValueEchoed(t *testing.T) {
 			t.Errorf("report lacks %s: %v", id, res.Report.IDs())
 		}
 	}
-	var out bytes.Buffer
-	if err := res.Report.WriteTable(&out); err != nil {
-		t.Fatal(err)
-	}
-	if err := res.Report.WriteJSON(&out); err != nil {
-		t.Fatal(err)
-	}
-	if err := res.Report.WriteSARIF(&out); err != nil {
-		t.Fatal(err)
-	}
+	out := everyFormat(t, res.Report)
 	for _, v := range secretValues {
-		if strings.Contains(out.String(), v) {
+		if strings.Contains(out, v) {
 			t.Errorf("the report's outputs contain %q", v)
 		}
 	}
+}
+
+// everyFormat is the report as a table, JSON and SARIF, one after the other:
+// what a value must not appear in.
+func everyFormat(t *testing.T, r posture.Report) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := r.WriteTable(&out); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteJSON(&out); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteSARIF(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
 }
 
 func TestSARIF(t *testing.T) {
@@ -394,17 +402,8 @@ func TestNoValueEchoedOutsidePersonalize(t *testing.T) {
 			t.Errorf("report lacks %s: %v", id, res.Report.IDs())
 		}
 	}
-	var out bytes.Buffer
-	if err := res.Report.WriteTable(&out); err != nil {
-		t.Fatal(err)
-	}
-	if err := res.Report.WriteJSON(&out); err != nil {
-		t.Fatal(err)
-	}
-	if err := res.Report.WriteSARIF(&out); err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(out.String(), "\n") {
+	out := everyFormat(t, res.Report)
+	for _, line := range strings.Split(out, "\n") {
 		if strings.Contains(line, "4111111111111111") {
 			t.Errorf("an output line holds the card number: %s", line)
 		}
