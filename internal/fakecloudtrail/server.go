@@ -29,8 +29,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -208,14 +210,7 @@ var operations = map[string]func(*Server, []byte) (any, *apiError){
 }
 
 // Operations returns the operations the Server serves, sorted.
-func Operations() []string {
-	ops := make([]string, 0, len(operations))
-	for op := range operations {
-		ops = append(ops, op)
-	}
-	sort.Strings(ops)
-	return ops
-}
+func Operations() []string { return slices.Sorted(maps.Keys(operations)) }
 
 // ServeHTTP answers one JSON 1.1 request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

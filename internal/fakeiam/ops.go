@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,14 +44,7 @@ var operations = map[string]func(*Server, url.Values) (any, *apiError){
 }
 
 // Operations returns the Actions the Server serves, sorted.
-func Operations() []string {
-	ops := make([]string, 0, len(operations))
-	for op := range operations {
-		ops = append(ops, op)
-	}
-	sort.Strings(ops)
-	return ops
-}
+func Operations() []string { return slices.Sorted(maps.Keys(operations)) }
 
 // Form returns the parameters of a query-protocol request: the URL's query
 // and, for a form-encoded POST, the body's.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -142,14 +143,7 @@ var operations = map[string]handler{
 
 // Operations lists the operations the Server serves, sorted. Any other KMS
 // operation is answered with UnsupportedOperationException.
-func Operations() []string {
-	ops := make([]string, 0, len(operations))
-	for name := range operations {
-		ops = append(ops, name)
-	}
-	slices.Sort(ops)
-	return ops
-}
+func Operations() []string { return slices.Sorted(maps.Keys(operations)) }
 
 // ServeHTTP answers one KMS JSON 1.1 request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
