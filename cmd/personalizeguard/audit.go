@@ -8,9 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-
 	"github.com/personalizeguard/personalizeguard/audit"
 	"github.com/personalizeguard/personalizeguard/posture"
 )
@@ -45,7 +42,7 @@ func (c *command) audit(ctx context.Context, args []string) int {
 	case fs.NArg() > 0:
 		return c.usageError(fs, "unexpected argument %q", fs.Arg(0))
 	}
-	cfg, err := c.configFor(ctx, *region)
+	cfg, err := c.awsConfig(ctx, *region)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "personalizeguard audit: %v\n", err)
 		return exitError
@@ -97,15 +94,6 @@ func writeAuditTable(w io.Writer, res *audit.Result, min posture.Severity) error
 	_, err := fmt.Fprintf(w, "\n%s: %d findings, %d at %s or worse\n", res.Report.Resource, len(res.Report.Findings),
 		len(res.Report.Blocking(min)), min)
 	return err
-}
-
-// configFor loads the AWS configuration; -region, when given, wins over the
-// environment and the profile.
-func (c *command) configFor(ctx context.Context, region string) (aws.Config, error) {
-	if region == "" {
-		return c.awsConfig(ctx)
-	}
-	return config.LoadDefaultConfig(ctx, config.WithRegion(region))
 }
 
 // auditProgress draws "checks: 120 of 1,050 reads" on a terminal, as the

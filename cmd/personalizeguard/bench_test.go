@@ -86,7 +86,7 @@ func BenchmarkScanObjects(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	c := &command{stderr: io.Discard, awsConfig: func(context.Context) (aws.Config, error) { return srv.Config(), nil }}
+	c := &command{stderr: io.Discard, awsConfig: func(context.Context, string) (aws.Config, error) { return srv.Config(), nil }}
 	sc, err := c.newS3Client(ctx)
 	if err != nil {
 		b.Fatal(err)

@@ -83,9 +83,10 @@ func main() {
 // process against an emulated AWS.
 type command struct {
 	stdout, stderr io.Writer
-	// awsConfig loads the AWS configuration for KMS; only pseudonymize
-	// with -sealed-key calls it.
-	awsConfig func(context.Context) (aws.Config, error)
+	// awsConfig loads the AWS configuration, in the Region given or, for
+	// "", the environment's and profile's: for scan of s3:// sources,
+	// pseudonymize with -sealed-key, audit and policy.
+	awsConfig func(ctx context.Context, region string) (aws.Config, error)
 	// progress says whether to draw a progress line on stderr.
 	progress bool
 	// s3PageSize is the MaxKeys of scan's listings; 0 leaves it to S3.
@@ -143,10 +144,15 @@ func (c *command) usageError(fs *flag.FlagSet, format string, a ...any) int {
 	return exitUsage
 }
 
-// loadAWSConfig reads the environment and shared files as the SDK does and
-// refuses to go on without a Region.
-func loadAWSConfig(ctx context.Context) (aws.Config, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
+// loadAWSConfig reads the environment and shared files as the SDK does, with
+// region, when given, winning over both, and refuses to go on without a
+// Region.
+func loadAWSConfig(ctx context.Context, region string) (aws.Config, error) {
+	var opts []func(*config.LoadOptions) error
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, err
 	}

@@ -42,7 +42,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{dir: t.TempDir()}
-	e.cmd = &command{stdout: &e.stdout, stderr: &e.stderr, awsConfig: func(context.Context) (aws.Config, error) {
+	e.cmd = &command{stdout: &e.stdout, stderr: &e.stderr, awsConfig: func(context.Context, string) (aws.Config, error) {
 		t.Fatal("the command loaded an AWS config it did not need")
 		return aws.Config{}, nil
 	}}
@@ -248,7 +248,7 @@ func TestPseudonymizeMatchesDataPlane(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			e.write(t, "sealed.json", string(sealedJSON), 0o644)
-			e.cmd.awsConfig = func(context.Context) (aws.Config, error) { return srv.Config(), nil }
+			e.cmd.awsConfig = func(context.Context, string) (aws.Config, error) { return srv.Config(), nil }
 			args := append(append([]string{"pseudonymize"}, tt.args...), "-drop-flagged", "$DIR/dirty.csv", "$DIR/out.csv")
 			if got := e.run(args...); got != exitOK {
 				t.Fatalf("exit status %d; stderr:\n%s", got, &e.stderr)
@@ -276,7 +276,7 @@ func TestPseudonymizeMatchesDataPlane(t *testing.T) {
 	t.Run("sealed key of another version", func(t *testing.T) {
 		e := newEnv(t)
 		e.write(t, "sealed.json", string(sealedJSON), 0o644)
-		e.cmd.awsConfig = func(context.Context) (aws.Config, error) { return srv.Config(), nil }
+		e.cmd.awsConfig = func(context.Context, string) (aws.Config, error) { return srv.Config(), nil }
 		srv.ResetRequests()
 		if got := e.run("pseudonymize", "-sealed-key", "$DIR/sealed.json", "-kms-key-arn", arn, "$DIR/clean.csv", "$DIR/out.csv"); got != exitError {
 			t.Fatalf("exit status %d, want %d (the configured version is 1, the sealed key's 4); stderr:\n%s", got, exitError, &e.stderr)
@@ -289,7 +289,7 @@ func TestPseudonymizeMatchesDataPlane(t *testing.T) {
 	t.Run("wrong KMS key", func(t *testing.T) {
 		e := newEnv(t)
 		e.write(t, "sealed.json", string(sealedJSON), 0o644)
-		e.cmd.awsConfig = func(context.Context) (aws.Config, error) { return srv.Config(), nil }
+		e.cmd.awsConfig = func(context.Context, string) (aws.Config, error) { return srv.Config(), nil }
 		other, err := client.CreateKey(ctx, &kms.CreateKeyInput{})
 		if err != nil {
 			t.Fatal(err)

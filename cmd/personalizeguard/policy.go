@@ -100,7 +100,7 @@ func (c *command) policyRole(ctx context.Context, args []string) int {
 	if code, done := c.parse(fs, args); done {
 		return code
 	}
-	cfg, err := c.configFor(ctx, *region)
+	cfg, err := c.awsConfig(ctx, *region)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "personalizeguard policy role: %v\n", err)
 		return exitError

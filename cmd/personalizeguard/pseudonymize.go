@@ -174,7 +174,7 @@ func (c *command) loadSealedKey(ctx context.Context, name, kmsKeyARN string, ver
 	if err := json.Unmarshal(b, &sealed); err != nil {
 		return nil, fmt.Errorf("%s: not a sealed pseudonym key (JSON)", name)
 	}
-	cfg, err := c.awsConfig(ctx)
+	cfg, err := c.awsConfig(ctx, "")
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ type s3Object struct {
 // ...), with the guard's transport rules: https only, TLS 1.2 or later, no
 // wire dumps.
 func (c *command) newS3Client(ctx context.Context) (*s3.Client, error) {
-	cfg, err := c.awsConfig(ctx)
+	cfg, err := c.awsConfig(ctx, "")
 	if err != nil {
 		return nil, err
 	}
