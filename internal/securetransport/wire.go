@@ -259,17 +259,40 @@ func readBytesReader(r *bytes.Reader) string {
 }
 
 // readAll reads any other stream of req, up to one byte past MaxBody: in
-// one copy when the stream writes itself out and its length is known.
+// one copy when the stream writes itself out and its length is known. The
+// length is the stream's own word, so what it writes is bounded all the
+// same.
 func readAll(req *smithyhttp.Request, r io.Reader) (string, error) {
 	var b strings.Builder
 	n, known, _ := req.StreamLength()
 	if wt, ok := r.(io.WriterTo); ok && known && n >= 0 && n <= MaxBody {
 		b.Grow(int(n))
-		_, err := wt.WriteTo(&b)
+		_, err := wt.WriteTo(&boundedWriter{b: &b, left: MaxBody + 1})
+		if errors.Is(err, errPastMaxBody) {
+			err = nil // ReadBody refuses the body by its length
+		}
 		return b.String(), err
 	}
 	_, err := io.Copy(&b, io.LimitReader(r, MaxBody+1))
 	return b.String(), err
+}
+
+var errPastMaxBody = errors.New("past MaxBody")
+
+// boundedWriter keeps the first left bytes written to it, then refuses.
+type boundedWriter struct {
+	b    *strings.Builder
+	left int
+}
+
+func (w *boundedWriter) Write(p []byte) (int, error) {
+	if len(p) <= w.left {
+		w.left -= len(p)
+		return w.b.Write(p)
+	}
+	n, _ := w.b.Write(p[:w.left])
+	w.left = 0
+	return n, errPastMaxBody
 }
 
 // computedHeaders are the headers the SDK computes from what was checked

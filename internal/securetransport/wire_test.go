@@ -183,7 +183,7 @@ func TestSignerAccessKeyID(t *testing.T) {
 
 // TestReadBody: the body is read from where the stream stands, whatever the
 // stream's type, the stream is put back there, and a body past MaxBody is
-// refused.
+// refused, having been read no further than one byte past it.
 func TestReadBody(t *testing.T) {
 	const body = `{"name":"movies","tags":[{"tagKey":"team","tagValue":"recs"}]}`
 	big := strings.Repeat("a", MaxBody+1)
@@ -200,6 +200,7 @@ func TestReadBody(t *testing.T) {
 		{"from where the stream stands", func() io.Reader { return bytes.NewReader([]byte(body)) }, 9, body[9:], false},
 		{"past MaxBody, bytes.Reader", func() io.Reader { return bytes.NewReader([]byte(big)) }, 0, "", true},
 		{"past MaxBody, strings.Reader", func() io.Reader { return strings.NewReader(big) }, 0, "", true},
+		{"a stream that claims a small length and writes past MaxBody", func() io.Reader { return &lyingStream{Reader: strings.NewReader(body), write: 4 * MaxBody} }, 0, "", true},
 	}
 	for _, tt := range tests {
 		stream := tt.stream()
@@ -211,6 +212,9 @@ func TestReadBody(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := ReadBody(req)
+		if ls, ok := stream.(*lyingStream); ok && ls.written > MaxBody+1 {
+			t.Errorf("%s: ReadBody took %d bytes from the stream, want at most MaxBody+1", tt.name, ls.written)
+		}
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%s: ReadBody error %v, want error %v", tt.name, err, tt.wantErr)
 			continue
@@ -225,4 +229,25 @@ func TestReadBody(t *testing.T) {
 			t.Errorf("%s: the stream stands at %d after ReadBody, want %d", tt.name, at, tt.skip)
 		}
 	}
+}
+
+// lyingStream is a seekable stream whose length, as Seek gives it, is its
+// Reader's, but whose WriteTo writes write bytes: a hook's body that claims
+// to be small.
+type lyingStream struct {
+	*strings.Reader
+	write   int
+	written int // what WriteTo managed to hand over
+}
+
+func (s *lyingStream) WriteTo(w io.Writer) (int64, error) {
+	chunk := []byte(strings.Repeat("a", 64<<10))
+	for s.written < s.write {
+		n, err := w.Write(chunk)
+		s.written += n
+		if err != nil {
+			return int64(s.written), err
+		}
+	}
+	return int64(s.written), nil
 }
