@@ -17,6 +17,8 @@
 //     the bucket's default encryption, checks an SSE-KMS key against the
 //     local KMS, and HeadObject/GetObject return the headers AWS returns.
 //     gofakes3 would keep stale headers across overwrites.
+//   - GET and HEAD honour If-Match (412 PreconditionFailed when the object's
+//     ETag is not one it names); gofakes3 honours it on PUT only.
 //   - aws-chunked request bodies (the SDK's trailing checksums over TLS) are
 //     decoded and their checksums verified; gofakes3 would store the framing.
 //   - Subresources neither gofakes3 nor this handler implement (?tagging,

@@ -2,6 +2,7 @@ package fakes3
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -165,6 +166,10 @@ func (h *Handler) serveObject(w http.ResponseWriter, r *http.Request, bucket, ke
 	case http.MethodPut:
 		h.putObject(w, r, k)
 	case http.MethodGet, http.MethodHead:
+		if e := h.checkIfMatch(r, k); e != nil {
+			h.writeError(w, r, e)
+			return
+		}
 		h.pass(w, r, func(status int, hdr http.Header) {
 			dropEncryptionHeaders(hdr)
 			if ok(status) {
@@ -194,6 +199,31 @@ func (h *Handler) serveObject(w http.ResponseWriter, r *http.Request, bucket, ke
 }
 
 // --- objects ------------------------------------------------------------------
+
+// checkIfMatch answers an If-Match that the object's ETag does not satisfy
+// with S3's 412 PreconditionFailed (gofakes3 serves reads as if it were not
+// there). A read of a missing object is left to gofakes3's NoSuchKey, as S3
+// answers it.
+func (h *Handler) checkIfMatch(r *http.Request, k objectKey) *apiError {
+	want := r.Header.Get("If-Match")
+	if want == "" {
+		return nil
+	}
+	obj, err := h.backend.HeadObject(k.bucket, k.key)
+	if err != nil {
+		return nil
+	}
+	if obj.Contents != nil {
+		obj.Contents.Close()
+	}
+	etag := `"` + hex.EncodeToString(obj.Hash) + `"`
+	for tag := range strings.SplitSeq(want, ",") {
+		if tag = strings.TrimSpace(tag); tag == "*" || tag == etag {
+			return nil
+		}
+	}
+	return &apiError{http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", ""}
+}
 
 func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, k objectKey) {
 	enc, err := h.requestEncryption(k.bucket, r.Header)

@@ -672,3 +672,59 @@ func TestRangedGetChecksum(t *testing.T) {
 		})
 	}
 }
+
+// TestIfMatch: a read with If-Match is served only while the object's ETag
+// is one it names, as S3 does; otherwise 412 PreconditionFailed, for GET and
+// HEAD alike. A missing object stays NoSuchKey.
+func TestIfMatch(t *testing.T) {
+	c, _, _ := newS3(t)
+	ctx := context.Background()
+	createBucket(t, c, "cond")
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("cond"), Key: aws.String("k"), Body: strings.NewReader("first")})
+	if err != nil {
+		t.Fatalf("PutObject() = %v", err)
+	}
+	etag := aws.ToString(put.ETag)
+	tests := []struct {
+		name, key, ifMatch string
+		wantCode           string // "" for success
+	}{
+		{"the object's ETag", "k", etag, ""},
+		{"any of a list", "k", `"0123", ` + etag, ""},
+		{"star", "k", "*", ""},
+		{"another ETag", "k", `"d41d8cd98f00b204e9800998ecf8427e"`, "PreconditionFailed"},
+		{"missing object", "absent", etag, "NoSuchKey"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, getErr := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("cond"), Key: aws.String(tt.key), IfMatch: aws.String(tt.ifMatch)})
+			_, headErr := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("cond"), Key: aws.String(tt.key), IfMatch: aws.String(tt.ifMatch)})
+			for op, err := range map[string]error{"GetObject": getErr, "HeadObject": headErr} {
+				got := ""
+				var ae smithy.APIError
+				if errors.As(err, &ae) {
+					got = ae.ErrorCode()
+				} else if err != nil {
+					got = err.Error()
+				}
+				want := tt.wantCode
+				if op == "HeadObject" && want != "" {
+					// A HEAD answer has no body: the SDK names the error by
+					// its status.
+					want = map[string]string{"PreconditionFailed": "PreconditionFailed", "NoSuchKey": "NotFound"}[want]
+				}
+				if got != want {
+					t.Errorf("%s If-Match %s: error code %q, want %q", op, tt.ifMatch, got, want)
+				}
+			}
+		})
+	}
+	// The object replaced: the old ETag no longer reads it.
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("cond"), Key: aws.String("k"), Body: strings.NewReader("second")}); err != nil {
+		t.Fatalf("PutObject() = %v", err)
+	}
+	var ae smithy.APIError
+	if _, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("cond"), Key: aws.String("k"), IfMatch: aws.String(etag)}); !errors.As(err, &ae) || ae.ErrorCode() != "PreconditionFailed" {
+		t.Errorf("GetObject with the replaced object's ETag = %v, want PreconditionFailed", err)
+	}
+}
