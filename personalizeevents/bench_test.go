@@ -13,13 +13,22 @@ import (
 	"github.com/personalizeguard/personalizeguard/personalizeevents"
 )
 
-// BenchmarkGuardedVsBare: PutEvents with 10 events carrying properties,
+// BenchmarkGuardedVsBare, against the SDK's bare client and a steady one
+// (see dataplanetest.EachBare): PutEvents with 10 events carrying properties,
 // through a bare client and a guarded one with a Pseudonymizer (audit off),
 // interleaved, against the same personalizetest endpoint.
 func BenchmarkGuardedVsBare(b *testing.B) {
+	dataplanetest.EachBare(b, benchGuardedVsBare)
+}
+
+func benchGuardedVsBare(b *testing.B, steady bool) {
 	s, c := dataplanetest.Start(b)
 	cfg := dataplanetest.BenchConfig(s)
-	bare := sdk.NewFromConfig(cfg)
+	bareCfg := cfg
+	if steady {
+		bareCfg = dataplanetest.Steady(cfg)
+	}
+	bare := sdk.NewFromConfig(bareCfg)
 	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b)})
 	if err != nil {
 		b.Fatal(err)

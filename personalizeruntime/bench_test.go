@@ -11,14 +11,23 @@ import (
 	"github.com/personalizeguard/personalizeguard/personalizeruntime"
 )
 
-// BenchmarkGuardedVsBare: GetRecommendations through a bare client and a
+// BenchmarkGuardedVsBare, against the SDK's bare client and a steady one
+// (see dataplanetest.EachBare): GetRecommendations through a bare client and a
 // guarded one with a Pseudonymizer (audit off), interleaved, against the
 // same personalizetest endpoint, which ranks the campaign's items on every
 // call.
 func BenchmarkGuardedVsBare(b *testing.B) {
+	dataplanetest.EachBare(b, benchGuardedVsBare)
+}
+
+func benchGuardedVsBare(b *testing.B, steady bool) {
 	s, c := dataplanetest.Start(b)
 	cfg := dataplanetest.BenchConfig(s)
-	bare := sdk.NewFromConfig(cfg)
+	bareCfg := cfg
+	if steady {
+		bareCfg = dataplanetest.Steady(cfg)
+	}
+	bare := sdk.NewFromConfig(bareCfg)
 	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b)})
 	if err != nil {
 		b.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
@@ -67,6 +68,41 @@ func Interleave(b *testing.B, bare, guarded func() error) {
 	}
 	b.ReportMetric(bareAllocs, "bare-allocs/call")
 	b.ReportMetric(guardedAllocs, "guarded-allocs/call")
+}
+
+// Steady returns cfg with its HTTP client sending each request body without
+// the body's WriteTo, as the guard's transport does
+// (securetransport.ReadOnlyBody): a bare client so configured keeps its
+// connections (aws/aws-sdk-go-v2#2737), and a guarded-vs-bare ratio against
+// it is the guard's cost on a steady connection, not the bare client's
+// reconnects.
+func Steady(cfg aws.Config) aws.Config {
+	cfg.HTTPClient = hideWriteTo{cfg.HTTPClient}
+	return cfg
+}
+
+// EachBare runs bench as two sub-benchmarks: against the SDK's bare client
+// as users have it ("bare=sdk") and against one that keeps its connections
+// ("bare=steady", see Steady).
+func EachBare(b *testing.B, bench func(b *testing.B, steady bool)) {
+	for _, steady := range []bool{false, true} {
+		name := "bare=sdk"
+		if steady {
+			name = "bare=steady"
+		}
+		b.Run(name, func(b *testing.B) { bench(b, steady) })
+	}
+}
+
+type hideWriteTo struct{ next aws.HTTPClient }
+
+func (h hideWriteTo) Do(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		hidden := *r
+		hidden.Body = securetransport.ReadOnlyBody{ReadCloser: r.Body}
+		r = &hidden
+	}
+	return h.next.Do(r)
 }
 
 // BenchConfig is the Server's config with three attempts per call, as the
