@@ -18,14 +18,15 @@ import (
 
 // How unruledS3 lists.
 const (
-	listAsS3        int32 = iota
-	listIgnorePrefix      // the whole bucket, whatever the Prefix
-	listKeyTwice          // each page's first key again at its end
+	listAsS3         int32 = iota
+	listIgnorePrefix       // the whole bucket, whatever the Prefix
+	listKeyTwice           // each page's first key again at its end
+	listNoSize             // no object's size
 )
 
 // unruledS3 is an S3 client in front of personalizetest's S3 that lists as
-// a proxy or an S3-compatible store might: ignoring Prefix, or naming a key
-// twice. The guard's posture checks and its import scan both go through it.
+// a proxy or an S3-compatible store might: ignoring Prefix, naming a key
+// twice, leaving sizes out. The guard's posture checks and its import scan both go through it.
 type unruledS3 struct {
 	*s3.Client
 	mode atomic.Int32
@@ -41,6 +42,14 @@ func (u *unruledS3) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input
 		out, err := u.Client.ListObjectsV2(ctx, in, o...)
 		if out != nil && len(out.Contents) > 0 {
 			out.Contents = append(out.Contents, out.Contents[0])
+		}
+		return out, err
+	case listNoSize:
+		out, err := u.Client.ListObjectsV2(ctx, in, o...)
+		if out != nil {
+			for i := range out.Contents {
+				out.Contents[i].Size = nil
+			}
 		}
 		return out, err
 	}
@@ -104,24 +113,12 @@ func TestImportScanListingRefused(t *testing.T) {
 	}
 }
 
-// noSizeS3 is an S3 client whose listings carry no object sizes.
-type noSizeS3 struct{ *s3.Client }
-
-func (n *noSizeS3) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, o ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
-	out, err := n.Client.ListObjectsV2(ctx, in, o...)
-	if out != nil {
-		for i := range out.Contents {
-			out.Contents[i].Size = nil
-		}
-	}
-	return out, err
-}
-
 // TestImportScanNoSize: an object listed without a size is data of an
 // unknown size, not an empty object: skipping it would let a dirty prefix
 // through unscanned. The guard cannot bound its read, so it refuses.
 func TestImportScanNoSize(t *testing.T) {
-	fake := &noSizeS3{}
+	fake := &unruledS3{}
+	fake.mode.Store(listNoSize)
 	e, interactions, _ := newScanEnv(t, personalize.Policy{S3Client: fake})
 	fake.Client = s3.NewFromConfig(e.srv.Config())
 	e.putEncrypted(t, "dirty-parts/part-0.csv", personalizetest.DirtyInteractionsCSV)
