@@ -122,6 +122,9 @@ func ListObjects(ctx context.Context, c ObjectAPIClient, loc Location, optFns ..
 	if err := loc.Validate(); err != nil {
 		return Listing{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return Listing{}, err
+	}
 	if !loc.IsPrefix() {
 		out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
 		if err != nil {

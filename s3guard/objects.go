@@ -24,10 +24,12 @@ const (
 // carry server-side encryption that req accepts (see [Requirements]).
 //
 // For an object key it calls HeadObject. For a prefix (loc.IsPrefix) it lists
-// the first objects under it (ListObjectsV2) and calls HeadObject on up to
-// [DefaultObjectSample] of them, skipping "folder" markers; it is a sample, not
-// a proof about every object. An empty prefix is a finding: Personalize would
-// fail the import.
+// the first objects under it with [ListObjects] and calls HeadObject on up to
+// [DefaultObjectSample] of them, skipping folder markers and empty objects;
+// it is a sample, not a proof about every object. An empty prefix is a
+// finding: Personalize would fail the import. A listing ListObjects refuses
+// (a key outside the prefix, or twice) is a *[CheckError] over its
+// *[ListingError]: the check could not run.
 //
 // The error is non-nil only when a check could not run (*[CheckError]) or loc
 // is invalid (*[LocationError]).
