@@ -177,7 +177,8 @@ func listPrefix(ctx context.Context, c ListObjectsV2APIClient, loc Location, o *
 			if !isData(key, e.Size) {
 				continue
 			}
-			l.Objects = append(l.Objects, Object{Key: key, ETag: aws.ToString(e.ETag), Size: copyInt64(e.Size)})
+			// The page is ListObjects' own: its Size pointer is not shared.
+			l.Objects = append(l.Objects, Object{Key: key, ETag: aws.ToString(e.ETag), Size: e.Size})
 			if len(l.Objects) == o.MaxObjects {
 				l.Truncated = more || i < len(out.Contents)-1
 				return l, nil
@@ -231,13 +232,6 @@ func checkPage(loc Location, out *s3.ListObjectsV2Output, seen, tokens map[strin
 // nothing from them. An unknown size is data: checked, not skipped.
 func isData(key string, size *int64) bool {
 	return !strings.HasSuffix(key, "/") && (size == nil || *size > 0)
-}
-
-func copyInt64(p *int64) *int64 {
-	if p == nil {
-		return nil
-	}
-	return aws.Int64(*p)
 }
 
 // errNoHead is a Listing of an object without its HeadObject answer.
