@@ -177,7 +177,7 @@ func listPrefix(ctx context.Context, c ListObjectsV2APIClient, loc Location, o *
 			if !isData(key, e.Size) {
 				continue
 			}
-			// The page is ListObjects' own: its Size pointer is not shared.
+			// The page is not kept: its Size pointer is taken as is.
 			l.Objects = append(l.Objects, Object{Key: key, ETag: aws.ToString(e.ETag), Size: e.Size})
 			if len(l.Objects) == o.MaxObjects {
 				l.Truncated = more || i < len(out.Contents)-1
