@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -132,6 +131,11 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 			// later content of the key.
 			return failed("S3 gave no ETag for an object of the import source, so the guard cannot tell which version it scans and refuses it", nil)
 		}
+		if o.size < 0 {
+			// S3 always says; a store that does not would otherwise have
+			// its objects read as empty, so scanned not at all.
+			return failed("S3 gave no size for an object of the import source, so the guard cannot bound its read and refuses it", nil)
+		}
 		k := scanKey{bucket: loc.Bucket, key: o.key, etag: o.etag, schema: info.schemaARN, limit: min(share, o.size)}
 		rep, _, err := g.scan.objects.Do(ctx, k, func(ctx context.Context) (*datascan.Report, error) {
 			return g.scanObject(ctx, k, o.size, schema)
@@ -160,8 +164,10 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 }
 
 // importSource is the listing of an import's source, read once per check
-// and shared by the object posture check and the scan: for an object, its
-// HeadObject answer; for a prefix, up to maxImportScanListKeys keys.
+// with s3guard.ListObjects and shared by the object posture check and the
+// scan: for an object, its HeadObject answer; for a prefix, up to
+// maxImportScanListKeys keys. A listing s3guard refuses (keys outside the
+// prefix or listed twice) fails both, closed.
 type importSource struct {
 	s3  ImportReadAPIClient
 	loc s3guard.Location
@@ -172,7 +178,7 @@ type importSource struct {
 	mu   sync.Mutex
 	read bool
 	l    s3guard.Listing
-	objs []sourceObject // the data objects: not folder markers, not empty
+	objs []sourceObject // l.Objects: not folder markers, not empty
 	err  error          // S3's own error, for s3guard to tell a missing object
 }
 
@@ -193,40 +199,21 @@ func (src *importSource) list(ctx context.Context) (s3guard.Listing, error) {
 }
 
 func (src *importSource) fetch(ctx context.Context) error {
-	loc := src.loc
-	if !loc.IsPrefix() {
-		out, err := src.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
-		if err != nil {
-			return err
-		}
-		src.l.Head = out
-		src.objs = []sourceObject{{key: loc.Key, etag: aws.ToString(out.ETag), size: aws.ToInt64(out.ContentLength)}}
-		return nil
+	l, err := s3guard.ListObjects(ctx, src.s3, src.loc, func(o *s3guard.ListOptions) {
+		o.MaxListedKeys = maxImportScanListKeys
+	})
+	if err != nil {
+		return err
 	}
-	in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), Prefix: aws.String(loc.Key)}
-	for {
-		out, err := src.s3.ListObjectsV2(ctx, in)
-		if err != nil {
-			return err
+	src.l = l
+	for _, o := range l.Objects {
+		size := int64(-1) // unknown: scanImport refuses to read it unbounded
+		if o.Size != nil {
+			size = *o.Size
 		}
-		for _, o := range out.Contents {
-			key, size := aws.ToString(o.Key), aws.ToInt64(o.Size)
-			src.l.Keys = append(src.l.Keys, key)
-			if size == 0 || strings.HasSuffix(key, "/") {
-				continue // folder markers and empty objects hold no rows
-			}
-			src.objs = append(src.objs, sourceObject{key: key, etag: aws.ToString(o.ETag), size: size})
-		}
-		more := aws.ToBool(out.IsTruncated) && out.NextContinuationToken != nil
-		if !more {
-			return nil
-		}
-		if len(src.l.Keys) >= maxImportScanListKeys {
-			src.l.Truncated = true
-			return nil
-		}
-		in.ContinuationToken = out.NextContinuationToken
+		src.objs = append(src.objs, sourceObject{key: o.Key, etag: o.ETag, size: size})
 	}
+	return nil
 }
 
 // importObjects returns the objects of src to scan: the object itself, or

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // BenchmarkCheckerCached is the cost the guard adds to a call once the
@@ -150,5 +152,28 @@ func BenchmarkCheckLocationNewPrefix(b *testing.B) {
 				b.Fatalf("GetBucketLocation called %d times, want 1", n)
 			}
 		})
+	}
+}
+
+// BenchmarkListObjects is the lister's own cost over the import scan's
+// largest listing, ten pages of 1,000 keys (the fake's pages are built
+// once): the rules (prefix, duplicates, tokens) and the Listing it keeps.
+func BenchmarkListObjects(b *testing.B) {
+	pages := make([][]types.Object, 10)
+	for i := range pages {
+		for j := range 1000 {
+			pages[i] = append(pages[i], entry("imports/part-"+strconv.Itoa(i*1000+j)+".csv", 1<<20))
+		}
+	}
+	fake := &pagedS3{pages: paged(pages...)}
+	loc := Location{Bucket: testBucket, Key: "imports/"}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		fake.requests = fake.requests[:0]
+		l, err := ListObjects(ctx, fake, loc)
+		if err != nil || len(l.Objects) != 10_000 {
+			b.Fatalf("ListObjects = %d objects, %v; want 10000", len(l.Objects), err)
+		}
 	}
 }

@@ -24,6 +24,15 @@
 // does so from a listing its caller reads anyway (the guard's import scan),
 // so that one check lists a prefix once.
 //
+// # Listings
+//
+// [ListObjects] is the module's only lister of an S3 location: the object
+// checks, the guard's import scan and the command's scan of s3:// sources
+// all read a location through it, with one set of rules. A listing that
+// holds a key outside the prefix or a key twice (a proxy or an
+// S3-compatible store that ignores Prefix) is refused with a
+// *[ListingError]; folder markers and empty objects are not data.
+//
 // A missing configuration is a finding. Only a check that could not run
 // returns an error, a *[CheckError] that names the operation and the IAM
 // permission it needs, so the caller can fail closed. Finding IDs are the

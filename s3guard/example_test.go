@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -164,4 +165,50 @@ func ExamplePersonalizeBucketPolicy() {
 	//     }
 	//   ]
 	// }
+}
+
+// ListObjects reads a prefix as an import reads it: folder markers and
+// empty objects (a job's _SUCCESS) are listed but are not data. A listing
+// with keys outside the prefix, or a key twice, is refused with a
+// *ListingError.
+func ExampleListObjects() {
+	ctx := context.Background()
+	srv, err := personalizetest.Start(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	scene, err := srv.SeedScene(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	client := s3.NewFromConfig(srv.Config())
+	for key, body := range map[string]string{"parts/": "", "parts/_SUCCESS": "", "parts/part-0.csv": personalizetest.InteractionsCSV} {
+		if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(scene.Bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+
+	l, err := s3guard.ListObjects(ctx, client, s3guard.Location{Bucket: scene.Bucket, Key: "parts/"}, func(o *s3guard.ListOptions) {
+		o.MaxListedKeys = 10_000 // bounds the memory the listing takes
+	})
+	var inconsistent *s3guard.ListingError
+	switch {
+	case errors.As(err, &inconsistent): // a proxy or a store that ignores Prefix: fail closed
+		fmt.Println(inconsistent.Rule)
+		return
+	case err != nil:
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d keys, %d data objects, truncated=%v\n", len(l.Keys), len(l.Objects), l.Truncated)
+	for _, o := range l.Objects {
+		fmt.Println(o.Key, *o.Size)
+	}
+	// Output:
+	// 3 keys, 1 data objects, truncated=false
+	// parts/part-0.csv 126
 }

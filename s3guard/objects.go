@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,10 +24,12 @@ const (
 // carry server-side encryption that req accepts (see [Requirements]).
 //
 // For an object key it calls HeadObject. For a prefix (loc.IsPrefix) it lists
-// the first objects under it (ListObjectsV2) and calls HeadObject on up to
-// [DefaultObjectSample] of them, skipping "folder" markers; it is a sample, not
-// a proof about every object. An empty prefix is a finding: Personalize would
-// fail the import.
+// the first objects under it with [ListObjects] and calls HeadObject on up to
+// [DefaultObjectSample] of them, skipping folder markers and empty objects;
+// it is a sample, not a proof about every object. An empty prefix is a
+// finding: Personalize would fail the import. A listing ListObjects refuses
+// (a key outside the prefix, or twice) is a *[CheckError] over its
+// *[ListingError]: the check could not run.
 //
 // The error is non-nil only when a check could not run (*[CheckError]) or loc
 // is invalid (*[LocationError]).
@@ -42,29 +43,36 @@ func CheckObjects(ctx context.Context, c ObjectAPIClient, loc Location, req Requ
 	return checkObjects(ctx, c, loc, &req, DefaultObjectSample)
 }
 
-// Listing is what S3 said about the location of an object check: for an
-// object key, its HeadObject answer; for a prefix, the keys ListObjectsV2
-// returned, in its order (folder markers included), and whether the listing
-// stopped with more keys left. A caller that lists the location for its own
-// needs passes it to [Checker.CheckListedObjects], so that one check lists
-// it once.
+// Listing is what S3 said about a location, as [ListObjects] reads it: for
+// an object key, its HeadObject answer and the object; for a prefix, every
+// key ListObjectsV2 returned, in its order (folder markers included), the
+// data objects among them, and whether the listing stopped at a bound with
+// keys left. A caller that lists the location for its own needs passes it
+// to [Checker.CheckListedObjects], so that one check lists it once.
 type Listing struct {
 	Head      *s3.HeadObjectOutput
 	Keys      []string
+	Objects   []Object
 	Truncated bool
+
+	// ruled is set by ListObjects: Objects holds every data object read,
+	// none at all included. A Listing built by hand is sampled from its
+	// Objects or, when it has none, from its Keys, folder markers skipped.
+	ruled bool
 }
 
-// ListFunc reads a location's Listing. Its error is the S3 call's own, so
-// that a missing bucket or object is told from a failure.
+// ListFunc reads a location's Listing, usually with [ListObjects]. Its error
+// is the S3 call's own, so that a missing bucket or object is told from a
+// failure.
 type ListFunc func(context.Context) (Listing, error)
 
 func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Requirements, sample int) (posture.Report, error) {
 	return checkListedObjects(ctx, c, loc, req, sample, func(ctx context.Context) (Listing, error) {
-		if !loc.IsPrefix() {
-			out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
-			return Listing{Head: out}, err
-		}
-		return listSample(ctx, c, loc, sample)
+		return ListObjects(ctx, c, loc, func(o *ListOptions) {
+			// Twice the sample a page, so a few folder markers do not cost
+			// a second round trip.
+			o.MaxObjects, o.MaxPages, o.PageSize = sample, maxListPages, int32(2*sample)
+		})
 	})
 }
 
@@ -91,7 +99,6 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 		return r, nil
 	}
 
-	var keys []string
 	switch {
 	case errorCode(err) == codeNoSuchBucket:
 		r.Add(posture.Finding{
@@ -107,20 +114,12 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 		}
 		return posture.Report{}, &CheckError{Operation: "ListObjectsV2", Permission: "s3:ListBucket", Resource: loc.Bucket, Err: err}
 	}
-	for _, k := range l.Keys {
-		// Folder markers hold no data; Personalize skips them.
-		if k != "" && !strings.HasSuffix(k, "/") {
-			keys = append(keys, k)
-			if len(keys) == sample {
-				break
-			}
-		}
-	}
+	keys := sampleKeys(l, sample)
 	switch {
 	case len(keys) == 0 && l.Truncated:
 		r.Add(posture.Finding{
 			ID: FindingSourceUnsampled, Severity: posture.Medium, Resource: loc.String(),
-			Message:     fmt.Sprintf("The first %d keys under %s are all folder markers, so the encryption of its objects was not checked.", len(l.Keys), loc),
+			Message:     fmt.Sprintf("The first %d keys under %s are all folder markers or empty objects, so the encryption of its objects was not checked.", len(l.Keys), loc),
 			Remediation: "Point the import at the folder that holds the data files.",
 		})
 		return r, nil
@@ -176,40 +175,24 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 // maxListPages bounds the listing when a prefix starts with folder markers.
 const maxListPages = 5
 
-// errNoHead is a Listing of an object without its HeadObject answer.
-var errNoHead = errors.New("the listing holds no HeadObject answer")
-
-// listSample lists the keys under loc until it has sample data objects (folder
-// markers skipped) or maxListPages pages. A missing bucket is the S3 error
-// itself, for the caller to tell from a failure.
-func listSample(ctx context.Context, c ListObjectsV2APIClient, loc Location, sample int) (Listing, error) {
-	in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), MaxKeys: aws.Int32(int32(2 * sample))}
-	if loc.Key != "" {
-		in.Prefix = aws.String(loc.Key)
-	}
-	var l Listing
-	data := 0
-	for range maxListPages {
-		out, err := c.ListObjectsV2(ctx, in)
-		if err != nil {
-			return Listing{}, err
+// sampleKeys returns the keys of the first sample data objects of l.
+func sampleKeys(l Listing, sample int) []string {
+	var keys []string
+	if l.ruled || len(l.Objects) > 0 {
+		for _, o := range l.Objects[:min(sample, len(l.Objects))] {
+			keys = append(keys, o.Key)
 		}
-		for _, o := range out.Contents {
-			k := aws.ToString(o.Key)
-			l.Keys = append(l.Keys, k)
-			if k != "" && !strings.HasSuffix(k, "/") {
-				if data++; data == sample {
-					return l, nil
-				}
+		return keys
+	}
+	for _, k := range l.Keys {
+		if k != "" && isData(k, nil) {
+			keys = append(keys, k)
+			if len(keys) == sample {
+				break
 			}
 		}
-		l.Truncated = aws.ToBool(out.IsTruncated) && aws.ToString(out.NextContinuationToken) != ""
-		if !l.Truncated {
-			return l, nil
-		}
-		in.ContinuationToken = out.NextContinuationToken
 	}
-	return l, nil
+	return keys
 }
 
 // headAll calls HeadObject on each key with bounded concurrency. A key that

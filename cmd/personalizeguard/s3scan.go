@@ -63,60 +63,26 @@ func (c *command) newS3Client(ctx context.Context) (*s3.Client, error) {
 	return client, nil
 }
 
-// s3ListAPI is what listS3 calls; *s3.Client satisfies it.
-type s3ListAPI interface {
-	s3.HeadObjectAPIClient
-	s3.ListObjectsV2APIClient
-}
-
-// listS3 returns the objects loc names: the object itself, or every object
-// under the prefix but empty ones (folder markers), in the listing's order. pageSize 0
-// leaves the page size to S3.
-func listS3(ctx context.Context, client s3ListAPI, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
-	if !loc.IsPrefix() {
-		out, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
-		if err != nil {
-			return nil, s3Error("HeadObject", "s3:GetObject", "arn:aws:s3:::"+loc.Bucket+"/*", err)
-		}
-		return []s3Object{{key: loc.Key, etag: aws.ToString(out.ETag), size: aws.ToInt64(out.ContentLength)}}, nil
-	}
-	in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket)}
-	if loc.Key != "" {
-		in.Prefix = aws.String(loc.Key)
-	}
-	if pageSize > 0 {
-		in.MaxKeys = aws.Int32(pageSize)
-	}
-	var objs []s3Object
-	// S3 lists each key under the prefix once; a listing that does not
-	// (a proxy, or a store that ignores Prefix) is no list of what the
-	// import reads.
-	seen := map[string]bool{}
-	pages := s3.NewListObjectsV2Paginator(client, in)
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, s3Error("ListObjectsV2", "s3:ListBucket", "arn:aws:s3:::"+loc.Bucket, err)
-		}
-		for _, o := range page.Contents {
-			key := aws.ToString(o.Key)
-			switch {
-			case !strings.HasPrefix(key, loc.Key):
-				return nil, errors.New("ListObjectsV2 returned a key outside the prefix")
-			case seen[key]:
-				return nil, errors.New("ListObjectsV2 returned a key twice")
-			}
-			seen[key] = true
-			if aws.ToInt64(o.Size) == 0 {
-				// A folder marker, or a job's _SUCCESS marker: no rows.
-				// The guard's import scan skips them too.
-				continue
-			}
-			objs = append(objs, s3Object{key: key, etag: aws.ToString(o.ETag), size: aws.ToInt64(o.Size)})
-		}
-	}
-	if len(objs) == 0 {
+// listS3 returns the objects loc names: the object itself, or every data
+// object under the prefix (folder markers and empty objects are skipped),
+// in the listing's order, as s3guard.ListObjects reads them for the guard's
+// import scan. pageSize 0 leaves the page size to S3.
+func listS3(ctx context.Context, client s3guard.ObjectAPIClient, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
+	l, err := s3guard.ListObjects(ctx, client, loc, func(o *s3guard.ListOptions) { o.PageSize = pageSize })
+	var inconsistent *s3guard.ListingError
+	switch {
+	case errors.As(err, &inconsistent):
+		return nil, err // names the rule, never a key
+	case err != nil && !loc.IsPrefix():
+		return nil, s3Error("HeadObject", "s3:GetObject", "arn:aws:s3:::"+loc.Bucket+"/*", err)
+	case err != nil:
+		return nil, s3Error("ListObjectsV2", "s3:ListBucket", "arn:aws:s3:::"+loc.Bucket, err)
+	case len(l.Objects) == 0:
 		return nil, errors.New("no object under the prefix")
+	}
+	objs := make([]s3Object, 0, len(l.Objects))
+	for _, o := range l.Objects {
+		objs = append(objs, s3Object{key: o.Key, etag: o.ETag, size: aws.ToInt64(o.Size)})
 	}
 	return objs, nil
 }

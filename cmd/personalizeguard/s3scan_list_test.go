@@ -1,0 +1,59 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+// TestListS3Rules: scan lists with s3guard.ListObjects, under the rules the
+// guard's import scan follows: a folder marker is no object even when it
+// has bytes, nothing but markers is "no object", and a refused listing is
+// s3guard's *ListingError, which never names a key.
+func TestListS3Rules(t *testing.T) {
+	loc := s3guardLocation(t, "s3://bucket-a/data/")
+	// result is a listing's keys, or its error: the rule of a
+	// *s3guard.ListingError, else the message.
+	type result struct {
+		Keys []string
+		Err  string
+	}
+	tests := []struct {
+		name  string
+		pages [][]string
+		want  result
+	}{
+		{name: "a folder marker with bytes", pages: [][]string{{"data/", "data/sub/", "data/a.csv"}}, want: result{Keys: []string{"data/a.csv"}}},
+		{name: "only folder markers", pages: [][]string{{"data/", "data/sub/"}}, want: result{Err: "no object under the prefix"}},
+		{name: "a key outside the prefix", pages: [][]string{{"data/a.csv", "exports/jane.doe@example.com.csv"}},
+			want: result{Err: s3guard.RuleListingOutsidePrefix}},
+		{name: "a key twice", pages: [][]string{{"data/jane.doe@example.com.csv"}, {"data/jane.doe@example.com.csv"}},
+			want: result{Err: s3guard.RuleListingDuplicateKey}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			objs, err := listS3(t.Context(), &pagesS3{pages: tt.pages}, loc, 0)
+			var got result
+			for _, o := range objs {
+				got.Keys = append(got.Keys, o.key)
+			}
+			var le *s3guard.ListingError
+			switch {
+			case errors.As(err, &le):
+				got.Err = le.Rule
+			case err != nil:
+				got.Err = err.Error()
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("listS3(%v) mismatch (-want +got):\n%s", loc, diff)
+			}
+			if err != nil && strings.Contains(err.Error(), "jane.doe") {
+				t.Errorf("listS3 error %q names a key", err)
+			}
+		})
+	}
+}
