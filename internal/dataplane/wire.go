@@ -280,7 +280,12 @@ const (
 // check applies n's rule to the string s.
 func (w *walker) check(n *Node, s string) error {
 	if c := utf8.RuneCountInString(s); c < n.Min || n.Max > 0 && c > n.Max {
-		return w.fail(guarderr.RuleFieldLength, "is outside the API model's length limits ("+strconv.Itoa(n.Min)+"–"+strconv.Itoa(n.Max)+" characters)")
+		// Reported in report-only mode, and then the value is still held
+		// to its rule: an identifier that is not the guard's pseudonym is
+		// refused however long, and anything else is scanned.
+		if err := w.fail(guarderr.RuleFieldLength, "is outside the API model's length limits ("+strconv.Itoa(n.Min)+"–"+strconv.Itoa(n.Max)+" characters)"); err != nil {
+			return err
+		}
 	}
 	text := s
 	switch n.Rule {
