@@ -462,6 +462,28 @@ func allOf(s string, class uint8) bool {
 // X-Ray's SDK onto every call it instruments.
 const traceHeader = "X-Amzn-Trace-Id"
 
+// traceHeaders are the tracing headers instrumentation puts on every call,
+// whose IDs are random hex: each returns the part of a value left to scan
+// once its IDs in their shapes are set aside ("" for the values the tracers
+// write). OpenTelemetry's AWS SDK instrumentation (otelaws) injects a W3C
+// traceparent, whose 16-hex span ID is all decimal digits about once in
+// 2,000 calls and then reads as a card number as often as such a number
+// passes Luhn and an issuer range (23 of 1,000,000 random headers).
+var traceHeaders = map[string]func(string) string{
+	traceHeader:   untracedFields,
+	"Traceparent": untracedParent,
+}
+
+// untracedParent returns "" for a W3C traceparent of version 00's shape,
+// <2 hex>-<32 hex>-<16 hex>-<2 hex>, and v itself otherwise.
+func untracedParent(v string) string {
+	if len(v) == 55 && v[2] == '-' && v[35] == '-' && v[52] == '-' &&
+		allOf(v[:2], classLowerHex) && allOf(v[3:35], classLowerHex) && allOf(v[36:52], classLowerHex) && allOf(v[53:], classLowerHex) {
+		return ""
+	}
+	return v
+}
+
 // traceFields are the shapes of the trace header's ID fields
 // ("Root=1-46105bdf-04c13a9504458ebc539f5fba;Parent=240a548a42a88af4;
 // Sampled=0;Lineage=12326a9d:0"). Their values are random hex, in which the
@@ -506,8 +528,8 @@ func untracedFields(v string) string {
 // CheckRequestText scans, with det, the text of the request line (method,
 // and the URL's path, query or opaque part, decoded too), the Host, every
 // header name and every header value but those of computedHeaders, which it
-// holds to their shapes, and the X-Ray trace header but its ID fields (see
-// traceFields); it refuses the request when something is found.
+// holds to their shapes, and the tracing headers but their IDs (see
+// traceHeaders); it refuses the request when something is found.
 // Texts found clean are remembered in clean.
 func CheckRequestText(op string, req *http.Request, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
 	part := firstIdentifyingPart(req, det, clean)
@@ -564,9 +586,9 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 			}
 			continue
 		}
-		if k == traceHeader {
+		if untraced := traceHeaders[k]; untraced != nil {
 			for _, v := range vs {
-				if rest := untracedFields(v); rest != "" && dirty(rest) {
+				if rest := untraced(v); rest != "" && dirty(rest) {
 					return "header"
 				}
 			}

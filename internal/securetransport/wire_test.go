@@ -110,6 +110,23 @@ func TestUntracedFields(t *testing.T) {
 	}
 }
 
+// TestUntracedParent: a W3C traceparent of version 00's shape is left out
+// of the scan; anything else is scanned whole.
+func TestUntracedParent(t *testing.T) {
+	const tp = "00-619a4d5ea942b46f2bac10071cb6b3b4-2500011034896124-01"
+	for _, tt := range []struct{ value, want string }{
+		{tp, ""},
+		{strings.ToUpper(tp), strings.ToUpper(tp)}, // the standard writes lower case
+		{tp + "-x", tp + "-x"},
+		{"00-619a4d5ea942b46f2bac10071cb6b3b4-jane.doe@example.co-01", "00-619a4d5ea942b46f2bac10071cb6b3b4-jane.doe@example.co-01"},
+		{"4111111111111111", "4111111111111111"},
+	} {
+		if got := untracedParent(tt.value); got != tt.want {
+			t.Errorf("untracedParent(%q) = %q, want %q", tt.value, got, tt.want)
+		}
+	}
+}
+
 // TestHeaderMemoNeverPassesAnIdentifyingValue: a header value once found
 // clean is skipped after; a different value, an e-mail in the same header,
 // is still refused, and never remembered.
