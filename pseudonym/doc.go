@@ -67,8 +67,14 @@
 // blob of a retired version). LoadKey refuses a blob that names another KMS
 // key or another version than the configured ones before any call, and
 // checks that KMS answers for the configured key. The plaintext
-// KMS returns is wiped once copied, and the SDK's body dumps are switched off
-// for these two calls. Every failure returns no key, with an [*ArgumentError]
+// KMS returns is wiped once copied, and these two calls, whose responses
+// carry it, are held to the guarded clients' transport rules whatever the
+// KMS client and the per-call options say: https only, TLS 1.2 or later on an
+// HTTP client whose TLS settings can be enforced (*awshttp.BuildableClient
+// or *http.Client over *http.Transport; any other, or one that skips
+// certificate verification, is refused before any request), and no wire
+// dumps. Each call gets a hardened copy of the client's transport, so it
+// opens its own connection. Every failure returns no key, with an [*ArgumentError]
 // before any call or a [*KMSError] after: a service that cannot load its key
 // should not start.
 //

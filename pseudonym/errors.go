@@ -6,12 +6,13 @@ import (
 
 // ArgumentError reports an argument that is missing or malformed: a key of
 // the wrong size, version 0, an empty ID, a KMS identifier that is not a key
-// ARN, a nil or zero Pseudonymizer. It is returned before any call to AWS. The message names the argument
+// ARN, a KMS client the transport rules refuse (Field "client"), a nil or
+// zero Pseudonymizer. It is returned before any call to AWS. The message names the argument
 // and the rule, never the value.
 type ArgumentError struct {
 	Field  string // "key", "version", "id", "kmsKeyARN", "Pseudonymizer", ...
 	Reason string // "is empty", "is 16 bytes; a pseudonym key is 32 bytes"
-	Err    error  // a *kms.IdentifierError for KMS key identifiers, else nil
+	Err    error  // a *kms.IdentifierError for KMS key identifiers, the transport rule's error for a KMS client refused, else nil
 }
 
 func (e *ArgumentError) Error() string {

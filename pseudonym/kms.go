@@ -2,13 +2,16 @@ package pseudonym
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/smithy-go/middleware"
 
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	guardkms "github.com/personalizeguard/personalizeguard/kms"
 )
 
@@ -82,16 +85,17 @@ func GenerateKey(ctx context.Context, client GenerateDataKeyAPIClient, kmsKeyARN
 	if err := checkKMSArgs(client == nil, kmsKeyARN, version); err != nil {
 		return nil, err
 	}
+	var call keyCall
 	out, err := client.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{
 		KeyId:             aws.String(kmsKeyARN),
 		KeySpec:           types.DataKeySpecAes256,
 		EncryptionContext: encryptionContext(version),
-	}, withoutBodyDumps(optFns)...)
+	}, call.options(optFns)...)
 	if err == nil && out == nil {
 		err = errNoOutput
 	}
 	if err != nil {
-		return nil, &KMSError{Operation: "GenerateDataKey", Permission: "kms:GenerateDataKey", Err: err}
+		return nil, call.err("GenerateDataKey", "kms:GenerateDataKey", err)
 	}
 	// The plaintext was handed to us and nothing here keeps it; it is only
 	// looked at so that a key LoadKey would refuse is refused now.
@@ -151,17 +155,18 @@ func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, ver
 	if sealed.KMSKeyARN != "" && !sameKey(sealed.KMSKeyARN, kmsKeyARN) {
 		return nil, &ArgumentError{Field: "sealed.KMSKeyARN", Reason: "names another KMS key than kmsKeyARN"}
 	}
+	var call keyCall
 	out, err := client.Decrypt(ctx, &kms.DecryptInput{
 		CiphertextBlob:      sealed.Ciphertext,
 		KeyId:               aws.String(kmsKeyARN),
 		EncryptionContext:   encryptionContext(version),
 		EncryptionAlgorithm: types.EncryptionAlgorithmSpecSymmetricDefault,
-	}, withoutBodyDumps(optFns)...)
+	}, call.options(optFns)...)
 	if err == nil && out == nil {
 		err = errNoOutput
 	}
 	if err != nil {
-		return nil, &KMSError{Operation: "Decrypt", Permission: "kms:Decrypt", Err: err}
+		return nil, call.err("Decrypt", "kms:Decrypt", err)
 	}
 	defer clear(out.Plaintext)
 	if aws.ToString(out.KeyId) != kmsKeyARN {
@@ -177,13 +182,37 @@ func LoadKey(ctx context.Context, client DecryptAPIClient, kmsKeyARN string, ver
 	return k, nil
 }
 
-// withoutBodyDumps appends, last so that it wins, an option that switches
-// off the SDK's body dumps for the call: both responses carry the plaintext
-// key, and a client built for debugging would print it.
-func withoutBodyDumps(optFns []func(*kms.Options)) []func(*kms.Options) {
+// keyCall holds a KMS call whose response carries a plaintext key to the
+// transport rules of the guarded clients, and remembers what they refused.
+type keyCall struct{ refused error }
+
+// options appends, last so that it wins over the caller's, an option that
+// holds the call to https and TLS 1.2 or later on an HTTP client the guard
+// can inspect (see securetransport.Secure), and switches off the SDK's wire
+// dumps: GenerateDataKey's and Decrypt's responses carry the plaintext key,
+// which must not cross the network in clear nor be printed. A client the
+// rules refuse makes no request.
+func (c *keyCall) options(optFns []func(*kms.Options)) []func(*kms.Options) {
 	return append(optFns[:len(optFns):len(optFns)], func(o *kms.Options) {
-		o.ClientLogMode &^= aws.LogRequestWithBody | aws.LogResponseWithBody
+		hc, mode, _, err := securetransport.Secure(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, o.ClientLogMode, tls.VersionTLS12, false)
+		if err != nil {
+			c.refused = err
+			// Building the call's stack fails: nothing is sent.
+			o.APIOptions = append(o.APIOptions[:len(o.APIOptions):len(o.APIOptions)], func(*middleware.Stack) error { return err })
+			return
+		}
+		o.HTTPClient, o.ClientLogMode = hc, mode
 	})
+}
+
+// err returns the error of a KMS call made with c's options: an
+// *ArgumentError when the transport rules refused the client, before any
+// request.
+func (c *keyCall) err(op, permission string, err error) error {
+	if c.refused != nil {
+		return &ArgumentError{Field: "client", Reason: "does not meet the transport rules (https, TLS 1.2 or later) for a call that returns a plaintext key", Err: c.refused}
+	}
+	return &KMSError{Operation: op, Permission: permission, Err: err}
 }
 
 // sameKey reports whether the key ARN stored with a sealed key names the

@@ -128,9 +128,9 @@ func (p *Pseudonymizer) appendID(dst []byte, k Kind, id string) ([]byte, error) 
 }
 
 // String returns "pseudonym.Pseudonymizer{KeyVersion: N}"; the key is never
-// printed.
+// printed. A nil Pseudonymizer prints with version 0, as the zero one does.
 func (p *Pseudonymizer) String() string {
-	return "pseudonym.Pseudonymizer{KeyVersion: " + strconv.FormatUint(uint64(p.version), 10) + "}"
+	return "pseudonym.Pseudonymizer{KeyVersion: " + strconv.FormatUint(uint64(p.KeyVersion()), 10) + "}"
 }
 
 // GoString returns the same text as String.

@@ -269,12 +269,28 @@ func TestConcurrent(t *testing.T) {
 }
 
 func TestKeyVersionAndString(t *testing.T) {
-	p := newPseudonymizer(t, 12, testKey(0))
-	if got := p.KeyVersion(); got != 12 {
-		t.Errorf("KeyVersion() = %d, want 12", got)
+	tests := []struct {
+		name        string
+		p           *pseudonym.Pseudonymizer
+		wantVersion uint32
+		want        string
+	}{
+		{"made with New", newPseudonymizer(t, 12, testKey(0)), 12, "pseudonym.Pseudonymizer{KeyVersion: 12}"},
+		// A nil or zero Pseudonymizer is documented to fail with errors, not
+		// panics: printing one in a start-up log must not crash the service.
+		{"zero", &pseudonym.Pseudonymizer{}, 0, "pseudonym.Pseudonymizer{KeyVersion: 0}"},
+		{"nil", nil, 0, "pseudonym.Pseudonymizer{KeyVersion: 0}"},
 	}
-	if got, want := p.String(), "pseudonym.Pseudonymizer{KeyVersion: 12}"; got != want {
-		t.Errorf("String() = %q, want %q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.p.KeyVersion(); got != tt.wantVersion {
+				t.Errorf("KeyVersion() = %d, want %d", got, tt.wantVersion)
+			}
+			got := [2]string{tt.p.String(), tt.p.GoString()}
+			if diff := cmp.Diff([2]string{tt.want, tt.want}, got); diff != "" {
+				t.Errorf("String(), GoString() mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

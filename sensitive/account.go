@@ -17,8 +17,10 @@ func accountAt(s string, p, e int) int {
 	if digits > 17 || !keywordBefore(s, p, accountKeyword, accountFinals) {
 		return -1
 	}
-	if e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e') {
+	if e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e') && p > 0 && !isLetter(s[p-1]) {
 		// A JSON number whose value is the account number: 9.12803456e8.
+		// Not one glued to the keyword ("acc690e7"), which is no JSON
+		// number but hex.
 		if _, n, _, je, _ := jsonInteger(s, p); je >= 0 && n >= 6 && n <= 17 {
 			return je
 		}
@@ -64,14 +66,15 @@ var (
 
 // accountKeyword matches an account keyword ending at j. "account" and "acct"
 // may close a longer word ("bankaccount", "subacct"); the short "acc" must be
-// a word of its own so "vacc" or "bacc" do not count.
+// a word of its own so "vacc", "bacc" or the hex "5acc" do not count.
 func accountKeyword(s string, j int) bool {
 	switch {
 	case hasSuffixFold(s, j, "accounts"), hasSuffixFold(s, j, "account"),
 		hasSuffixFold(s, j, "accts"), hasSuffixFold(s, j, "acct"):
 		return true
 	case hasSuffixFold(s, j, "acc"):
-		return wordStart(s, j-3)
+		// Nor after a digit: "5acc46e6" is hex (UUIDs, trace IDs).
+		return wordStart(s, j-3) && (j-3 == 0 || !isDigit(s[j-4]))
 	}
 	return false
 }

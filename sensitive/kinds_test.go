@@ -283,6 +283,15 @@ func TestAccountNumber(t *testing.T) {
 		{"acct 1234567.89", nil, "decimal amount"},
 		{"account 12345678abc", nil, "glued to letters"},
 		{"[REDACTED:account-number] 12345678", nil, "a redaction marker is not a keyword"},
+		// Random hex IDs (UUIDs, X-Ray trace IDs) spell "acc" and digits by
+		// chance: about 4 UUIDs in 100,000 were read as account numbers,
+		// and an event ID or a trace header refused for it.
+		{"5acc46e6-acc2-4eb0-a3d1-e535adf9d522", nil, "hex: acc glued after a digit"},
+		{"d0803acc84e4", nil, "hex: acc glued after a digit, then digits"},
+		{"Root=1-6b0cb639-354eaba26c4692acc2008108", nil, "X-Ray trace ID"},
+		{"acc690e7-d470-4ebe-b181-49e558b19c1d", nil, "hex: an exponent form glued to the keyword is no JSON number"},
+		{"acc978e6-221d-48b4-a0fc-f2f8a708b6cd", nil, "hex: the same, shorter"},
+		{"acc 9.12803456e8", []string{"9.12803456e8"}, "an exponent form after a gap still counts"},
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -49,6 +50,16 @@ func check(g *Guard, body string) (field, rule string, err error) {
 	return "", "", err
 }
 
+// manyNames returns n properties "n0":1,"n1":1,... as they appear escaped
+// in a request body.
+func manyNames(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = `\"n` + strconv.Itoa(i) + `\":1`
+	}
+	return strings.Join(parts, ",")
+}
+
 func TestCheckBody(t *testing.T) {
 	g := testGuard(t, Policy{PublicProperties: []string{"description"}})
 	tests := []struct {
@@ -63,6 +74,9 @@ func TestCheckBody(t *testing.T) {
 		{"e-mail as a property name", `{"properties":"{\"jane.doe@example.com\":1}"}`, "Properties", "sensitive.email", "names are scanned"},
 		{"public property", `{"properties":"{\"description\":\"call jane.doe@example.com\"}"}`, "", "", "PublicProperties are not scanned"},
 		{"repeated property", `{"properties":"{\"a\":1,\"a\":2}"}`, "Properties", RulePropertiesJSON, "readers disagree on a repeated name"},
+		{"many properties", `{"properties":"{` + manyNames(40) + `}"}`, "", "", "past the names kept on the stack"},
+		{"repeated property among many", `{"properties":"{` + manyNames(40) + `,\"n0\":2}"}`, "Properties", RulePropertiesJSON, "a repeat is found among many names too"},
+		{"repeated property past the stack", `{"properties":"{` + manyNames(40) + `,\"n39\":2}"}`, "Properties", RulePropertiesJSON, "and among those kept in the set"},
 		{"not an object", `{"properties":"[1]"}`, "Properties", RulePropertiesJSON, "properties are one object"},
 		{"trailing data", `{"properties":"{} {}"}`, "Properties", RulePropertiesJSON, "one object, nothing after"},
 		{"too many IDs", `{"ids":["a","b","c"]}`, "Ids", guarderr.RuleFieldLength, "the model's list limit"},

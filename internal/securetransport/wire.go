@@ -457,10 +457,86 @@ func allOf(s string, class uint8) bool {
 	return true
 }
 
+// traceHeader is X-Ray's trace header, which the SDK copies from the
+// environment onto every call made in AWS Lambda (RecursionDetection), and
+// X-Ray's SDK onto every call it instruments.
+const traceHeader = "X-Amzn-Trace-Id"
+
+// traceHeaders returns, for a tracing header that instrumentation puts on
+// every call, whose IDs are random hex, the function that gives the part of
+// a value left to scan once its IDs in their shapes are set aside ("" for
+// the values the tracers write); nil for any other header. OpenTelemetry's AWS SDK instrumentation (otelaws) injects a W3C
+// traceparent, whose 16-hex span ID is all decimal digits about once in
+// 2,000 calls and then reads as a card number as often as such a number
+// passes Luhn and an issuer range (23 of 1,000,000 random headers).
+//
+// A switch, not a map: it runs for every header of every call.
+func traceHeaders(name string) func(string) string {
+	switch name {
+	case traceHeader:
+		return untracedFields
+	case "Traceparent":
+		return untracedParent
+	}
+	return nil
+}
+
+// untracedParent returns "" for a W3C traceparent of version 00's shape,
+// <2 hex>-<32 hex>-<16 hex>-<2 hex>, and v itself otherwise.
+func untracedParent(v string) string {
+	if len(v) == 55 && v[2] == '-' && v[35] == '-' && v[52] == '-' &&
+		allOf(v[:2], classLowerHex) && allOf(v[3:35], classLowerHex) && allOf(v[36:52], classLowerHex) && allOf(v[53:], classLowerHex) {
+		return ""
+	}
+	return v
+}
+
+// traceFields are the shapes of the trace header's ID fields
+// ("Root=1-46105bdf-04c13a9504458ebc539f5fba;Parent=240a548a42a88af4;
+// Sampled=0;Lineage=12326a9d:0"). Their values are random hex, in which the
+// detector finds a card or an account number about once in 10,000 headers
+// ("Parent=4937590324425800", "...acc2008108"): they are held to their
+// shapes instead, like the SDK's invocation ID.
+var traceFields = map[string]func(string) bool{
+	"Root":    traceID,
+	"Self":    traceID,
+	"Parent":  func(v string) bool { return len(v) == 16 && allOf(v, classLowerHex) },
+	"Sampled": func(v string) bool { return v == "0" || v == "1" || v == "?" },
+	"Lineage": func(v string) bool {
+		hash, count, ok := strings.Cut(v, ":")
+		return ok && len(hash) == 8 && allOf(hash, classLowerHex) && count != "" && len(count) <= 6 && allOf(count, classDigit)
+	},
+}
+
+// traceID is an X-Ray trace ID: 1-<8 hex digits>-<24 hex digits>.
+func traceID(v string) bool {
+	return len(v) == 35 && v[:2] == "1-" && v[10] == '-' && allOf(v[2:10], classLowerHex) && allOf(v[11:], classLowerHex)
+}
+
+// untracedFields returns the fields of the trace header v that are not
+// one of traceFields in its shape, joined by ';', for the detector: "" for
+// the header the SDK and X-Ray write.
+func untracedFields(v string) string {
+	var rest strings.Builder
+	for field := range strings.SplitSeq(v, ";") {
+		if k, val, ok := strings.Cut(field, "="); ok {
+			if shape := traceFields[k]; shape != nil && shape(val) {
+				continue
+			}
+		}
+		if rest.Len() > 0 {
+			rest.WriteByte(';')
+		}
+		rest.WriteString(field)
+	}
+	return rest.String()
+}
+
 // CheckRequestText scans, with det, the text of the request line (method,
 // and the URL's path, query or opaque part, decoded too), the Host, every
 // header name and every header value but those of computedHeaders, which it
-// holds to their shapes; it refuses the request when something is found.
+// holds to their shapes, and the tracing headers but their IDs (see
+// traceHeaders); it refuses the request when something is found.
 // Texts found clean are remembered in clean.
 func CheckRequestText(op string, req *http.Request, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
 	part := firstIdentifyingPart(req, det, clean)
@@ -512,6 +588,14 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 		if k == "X-Amz-Security-Token" {
 			for _, v := range vs {
 				if !clean.sessionTokenClean(v, det) {
+					return "header"
+				}
+			}
+			continue
+		}
+		if untraced := traceHeaders(k); untraced != nil {
+			for _, v := range vs {
+				if rest := untraced(v); rest != "" && dirty(rest) {
 					return "header"
 				}
 			}

@@ -85,6 +85,48 @@ func TestComputedHeaderShapes(t *testing.T) {
 	}
 }
 
+// TestUntracedFields: the trace header's ID fields in their shapes are
+// left out of the scan; every other field, and an ID field out of shape,
+// is scanned.
+func TestUntracedFields(t *testing.T) {
+	const root = "Root=1-46105bdf-04c13a9504458ebc539f5fba"
+	tests := []struct {
+		value, want string
+	}{
+		{root + ";Parent=240a548a42a88af4;Sampled=0;Lineage=12326a9d:0", ""},
+		{"Self=1-46105bdf-04c13a9504458ebc539f5fbb;" + root + ";Sampled=?", ""},
+		{root + ";Parent=240a548a42a88af4;Owner=jane.doe@example.com", "Owner=jane.doe@example.com"},
+		{root + ";Parent=jane.doe@example.com", "Parent=jane.doe@example.com"},
+		{"Root=1-46105bdf-04c13a9504458ebc539f5fbaX", "Root=1-46105bdf-04c13a9504458ebc539f5fbaX"},
+		{"Root=1-46105BDF-04C13A9504458EBC539F5FBA", "Root=1-46105BDF-04C13A9504458EBC539F5FBA"},
+		{"Sampled=4111111111111111;Lineage=12326a9d:4111111111111111", "Sampled=4111111111111111;Lineage=12326a9d:4111111111111111"},
+		{"jane.doe@example.com", "jane.doe@example.com"},
+		{root + ";;", ""}, // empty fields carry nothing
+	}
+	for _, tt := range tests {
+		if got := untracedFields(tt.value); got != tt.want {
+			t.Errorf("untracedFields(%q) = %q, want %q", tt.value, got, tt.want)
+		}
+	}
+}
+
+// TestUntracedParent: a W3C traceparent of version 00's shape is left out
+// of the scan; anything else is scanned whole.
+func TestUntracedParent(t *testing.T) {
+	const tp = "00-619a4d5ea942b46f2bac10071cb6b3b4-2500011034896124-01"
+	for _, tt := range []struct{ value, want string }{
+		{tp, ""},
+		{strings.ToUpper(tp), strings.ToUpper(tp)}, // the standard writes lower case
+		{tp + "-x", tp + "-x"},
+		{"00-619a4d5ea942b46f2bac10071cb6b3b4-jane.doe@example.co-01", "00-619a4d5ea942b46f2bac10071cb6b3b4-jane.doe@example.co-01"},
+		{"4111111111111111", "4111111111111111"},
+	} {
+		if got := untracedParent(tt.value); got != tt.want {
+			t.Errorf("untracedParent(%q) = %q, want %q", tt.value, got, tt.want)
+		}
+	}
+}
+
 // TestHeaderMemoNeverPassesAnIdentifyingValue: a header value once found
 // clean is skipped after; a different value, an e-mail in the same header,
 // is still refused, and never remembered.
