@@ -32,7 +32,7 @@ const (
 	IDDatasetGroupKey = "PersonalizeGuard:DatasetGroupKey" // Initialize, after validation: an import's dataset group key (network, cached)
 	IDBucketPosture   = "PersonalizeGuard:BucketPosture"   // Initialize, after validation: bucket and object posture (network, cached)
 	IDWireGate        = "PersonalizeGuard:WireGate"        // Deserialize, innermost: the request as serialized and signed (transport rules, fields, keys, locations)
-	IDConfig          = "PersonalizeGuard:Config"          // Initialize: fails every call of a client the guard could not secure
+	IDConfig          = securetransport.IDConfig           // Initialize: fails every call of a client the guard could not secure
 )
 
 // DescribeAPIClient is what the guard needs from Personalize to find the key
@@ -45,7 +45,8 @@ type DescribeAPIClient interface {
 }
 
 // Guard holds a validated Policy, the posture caches and the middleware. One
-// Guard can secure many clients; it is safe for concurrent use.
+// Guard can secure many clients; it is safe for concurrent use. Make it with
+// NewGuard: the clients of a zero or nil Guard refuse every call.
 type Guard struct {
 	s         *settings
 	ops       map[string]*boundOp     // the generated table, bound to the SDK's types
@@ -264,6 +265,10 @@ func (g *Guard) Option() func(*sdk.Options) {
 }
 
 func (g *Guard) apply(o *sdk.Options) error {
+	if g == nil || g.s == nil {
+		o.HTTPClient, o.APIOptions = securetransport.RefuseZeroGuard(o.APIOptions)
+		return securetransport.ErrZeroGuard
+	}
 	if rc, ok := o.HTTPClient.(*securetransport.RefusingClient); ok && rc.Owner == g && rc.Refused == nil {
 		o.HTTPClient = rc.Send // the option applied twice: secure the same transport once
 	}
@@ -337,6 +342,9 @@ func (g *Guard) failAll(o *sdk.Options, err error) error {
 // client it refuses every call: the guard sends only through an HTTP client
 // it has hardened, which only New and Option set up.
 func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
+	if g == nil || g.s == nil {
+		return securetransport.ErrZeroGuard
+	}
 	return g.addMiddleware(stack, g.unboundGate)
 }
 

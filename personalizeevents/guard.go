@@ -34,7 +34,8 @@ const (
 )
 
 // Guard holds a validated Policy and the middleware. One Guard can secure
-// many clients; it is safe for concurrent use.
+// many clients; it is safe for concurrent use. Make it with NewGuard: the
+// clients of a zero or nil Guard refuse every call.
 type Guard struct{ g *dataplane.Guard }
 
 // New returns the SDK's own Personalize Events client with the guard
@@ -72,7 +73,11 @@ func (g *Guard) Option() func(*sdk.Options) {
 func (g *Guard) apply(o *sdk.Options) error {
 	co := dataplane.ClientOptions{Region: o.Region, BaseEndpoint: o.BaseEndpoint, DisableHTTPS: o.EndpointOptions.DisableHTTPS,
 		HTTPClient: o.HTTPClient, ClientLogMode: o.ClientLogMode, Logger: o.Logger, APIOptions: o.APIOptions, Credentials: o.Credentials}
-	err := g.g.Apply(&co)
+	var dg *dataplane.Guard // nil for a nil Guard, whose clients refuse every call
+	if g != nil {
+		dg = g.g
+	}
+	err := dg.Apply(&co)
 	o.HTTPClient, o.ClientLogMode, o.APIOptions, o.Credentials = co.HTTPClient, co.ClientLogMode, co.APIOptions, co.Credentials
 	return err
 }

@@ -33,7 +33,7 @@ const (
 	IDAudit       = "PersonalizeGuard:Audit"       // Initialize, first: the call's state and its audit event
 	IDIdentifiers = "PersonalizeGuard:Identifiers" // Initialize: userId and sessionId replaced by pseudonyms (on a copy)
 	IDWireGate    = "PersonalizeGuard:WireGate"    // Deserialize, innermost: every field of the request as sent; sends it
-	IDConfig      = "PersonalizeGuard:Config"      // Initialize: fails every call of a client the guard could not secure
+	IDConfig      = securetransport.IDConfig       // Initialize: fails every call of a client the guard could not secure
 )
 
 // Actions name what a safeguard did on a call, in the audit event's
@@ -138,6 +138,10 @@ type ClientOptions struct {
 // secure gets an HTTP client that refuses every call, and every call fails
 // with the returned *ConfigError, audited.
 func (g *Guard) Apply(o *ClientOptions) error {
+	if g == nil || g.s == nil {
+		o.HTTPClient, o.APIOptions = securetransport.RefuseZeroGuard(o.APIOptions)
+		return securetransport.ErrZeroGuard
+	}
 	if rc, ok := o.HTTPClient.(*securetransport.RefusingClient); ok && rc.Owner == g && rc.Refused == nil {
 		o.HTTPClient = rc.Send // the option applied twice: secure the same transport once
 	}

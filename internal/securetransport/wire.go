@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -714,3 +715,31 @@ func (c *RefusingClient) Do(r *http.Request) (*http.Response, error) {
 	return nil, c.Audit(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
 		Reason: "the request did not pass the guard's middleware; append to APIOptions in per-call options, never replace them"})
 }
+
+// ErrZeroGuard is the refusal of a client whose guard is a zero or nil
+// Guard, one NewGuard did not make: there is no Policy to enforce, so the
+// client sends nothing.
+var ErrZeroGuard = &guarderr.ConfigError{Field: "Guard", Reason: "is a zero or nil Guard, not one NewGuard made: it has no Policy to enforce; make it with NewGuard"}
+
+// RefuseZeroGuard returns what a client secured by a zero Guard gets
+// instead: an HTTP client that refuses everything, and apiOptions with a
+// first Initialize middleware that fails every call, before the SDK's own
+// validation, with RuleClientRefused wrapping ErrZeroGuard.
+func RefuseZeroGuard(apiOptions []func(*middleware.Stack) error) (aws.HTTPClient, []func(*middleware.Stack) error) {
+	refuse := func(ctx context.Context) *guarderr.SafeguardError {
+		return &guarderr.SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: guarderr.RuleClientRefused,
+			Reason: "the guard refused to secure this client, so it sends nothing", Err: ErrZeroGuard}
+	}
+	hc := &RefusingClient{Refused: ErrZeroGuard, Audit: func(_ context.Context, err *guarderr.SafeguardError) error { return err }}
+	return hc, append(slices.Clip(apiOptions), func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(IDConfig, func(ctx context.Context, _ middleware.InitializeInput, _ middleware.InitializeHandler) (
+			middleware.InitializeOutput, middleware.Metadata, error,
+		) {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, refuse(ctx)
+		}), middleware.Before)
+	})
+}
+
+// IDConfig is the ID of the Initialize middleware that fails every call of
+// a client the guard could not secure, in every guarded client.
+const IDConfig = "PersonalizeGuard:Config"
