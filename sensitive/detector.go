@@ -554,15 +554,57 @@ func (sc *scanner) generate(b builtin, from int) (int, int) {
 }
 
 // generateNumeric sets, for each numeric kind in set, its first match that
-// starts at or after from, walking the digit runs once for all of them. A
-// run's length and the bytes either side of it rule most kinds out before
-// any parsing: most runs in names and prose are one to four digits long,
-// glued to letters (digests, versions) or followed by a byte that no
-// grouped number continues with.
+// starts at or after from, walking the digit runs once for all of them.
+//
+// Number-dense text (dates, ARNs, digests, versions) has a digit run every
+// twenty bytes or so, nearly all of which no kind can start at, so the cost
+// per run is what matters. The runs are read from a mask of the digits of
+// 64 bytes at a time, with no branch per byte; three table lookups on the
+// run's length and the bytes either side of it then rule out every kind at
+// most runs (see numericGate); the runs that remain pass the kinds' own
+// cheap tests and parsers.
 func (sc *scanner) generateNumeric(set uint16, from int) {
 	s := sc.s
-	for p := nextRun(s, from); p >= 0 && set != 0; {
-		e := runEnd(s, p)
+	i := from
+	if i > 0 && i < len(s) && isDigit(s[i-1]) {
+		i = runEnd(s, i) // inside a run: not a start
+	}
+	want := gatesFor(set)
+	base, m := i, digitMask(s, i)
+	for set != 0 {
+		for m == 0 {
+			// Dense text has digits in the next block too; a block without
+			// any is the sign of prose, where the wide search is cheaper.
+			if base += 64; base >= len(s) {
+				sc.live &^= set
+				return
+			}
+			if m = digitMask(s, base); m == 0 {
+				q := indexDigit(s, base+64)
+				if q < 0 {
+					sc.live &^= set
+					return
+				}
+				base, m = q, digitMask(s, q)
+			}
+		}
+		// The lowest run of ones in m: adding its lowest bit carries
+		// through it, and the carry lands at its end. The mask of the
+		// later runs depends only on this and-add, not on the run's
+		// position, so consecutive runs overlap in the pipeline.
+		low := m & -m
+		x := m + low
+		p := base + bits.TrailingZeros64(low)
+		var e int
+		if x != 0 {
+			e = base + bits.TrailingZeros64(x)
+			m &= x
+		} else {
+			// The run reaches the end of the block (the carry left the
+			// word): finish it and start the next block after it.
+			e = runEnd(s, base+64)
+			base, m = e-64, 0
+		}
 		n := e - p
 		var prev, next byte // 0 at either end of the text: no class, not alnum
 		if p > 0 {
@@ -571,11 +613,12 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		if e < len(s) {
 			next = s[e]
 		}
+		if gatePrev[prev]&gateNext[next]&gateLen[min(n, maxGateLen)]&want == 0 {
+			continue // no kind's gate below can pass
+		}
 		if n < 13 && p >= 2 && isDigit(s[p-2]) && is(prev, cSep) && prev != ' ' && prev != '\t' {
 			// The inside of a longer number ("1-1-1", "2024/11/28"): every
-			// kind rejects a value that starts there but a long plain card,
-			// so dense digit text costs one test per run.
-			p = indexDigit(s, e)
+			// kind rejects a value that starts there but a long plain card.
 			continue
 		}
 		// A grouped value (card, SSN, national phone) starts after a byte
@@ -615,10 +658,106 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
 		}
-		p = indexDigit(s, e)
+		want = gatesFor(set)
 	}
-	sc.live &^= set // no match left for these kinds
 }
+
+// The gates of generateNumeric, each a condition on a run's length and the
+// bytes before and after it that the kinds' tests in generateNumeric imply:
+// a run that passes none of them is skipped without asking any kind. Each
+// gate is a bit in three tables, indexed by the byte before the run, the
+// byte after it and its length (capped at maxGateLen); a run passes a gate
+// when all three have its bit.
+const (
+	gLong       uint16 = 1 << iota // 9 digits or more: a plain card, a nine-digit SSN, a JSON card
+	gAcctLong                      // an account number's 6–17 digits after a letter or a gap
+	gDot                           // a '.' after: a JSON card in decimal or exponent form
+	gAcctJSON                      // an account number in JSON number form after a letter or a gap
+	gGrouped                       // 3 or 4 digits, no letter or digit before, a separator after
+	gGroupedLow                    // 1, 2 or 5 digits likewise: a phone's trunk or area code
+	gIBAN                          // 2 digits or more after a country code's letter or separator
+	gPlus                          // after '+' or '(': a phone number
+	gAcctDash                      // up to 5 digits and a '-' after a letter or a gap: "1234-5678-9012"
+
+	maxGateLen = 20
+)
+
+// gatesFor returns the gates that the kinds in set may pass.
+func gatesFor(set uint16) uint16 {
+	var g uint16
+	if set&(1<<bCard) != 0 {
+		g |= gLong | gDot | gGrouped
+	}
+	if set&(1<<bSSN) != 0 {
+		g |= gLong | gGrouped
+	}
+	if set&(1<<bIBAN) != 0 {
+		g |= gIBAN
+	}
+	if set&(1<<bPhone) != 0 {
+		g |= gGrouped | gGroupedLow | gPlus
+	}
+	if set&(1<<bAccount) != 0 {
+		g |= gAcctLong | gAcctJSON | gAcctDash
+	}
+	return g
+}
+
+// gatePrev, gateNext and gateLen are read-only tables, filled once at
+// package initialisation. Byte 0 stands for the start or end of the text
+// as well as for NUL, as it does in generateNumeric's tests.
+var gatePrev, gateNext, gateLen = func() (prev, next [256]uint16, lens [maxGateLen + 1]uint16) {
+	for c := range 256 {
+		b := byte(c)
+		prev[c] = gLong | gDot
+		next[c] = gLong | gAcctLong | gIBAN | gPlus
+		if isLetter(b) || is(b, cGap) {
+			prev[c] |= gAcctLong | gAcctJSON | gAcctDash
+		}
+		if !isAlnum(b) {
+			prev[c] |= gGrouped | gGroupedLow
+		}
+		if isLetter(b) || b == ' ' || b == '-' || b == '.' {
+			prev[c] |= gIBAN
+		}
+		if b == '+' || b == '(' {
+			prev[c] |= gPlus
+		}
+		if b == '.' {
+			next[c] |= gDot
+		}
+		if b == '.' || b|0x20 == 'e' {
+			next[c] |= gAcctJSON
+		}
+		if is(b, cSep) {
+			next[c] |= gGrouped | gGroupedLow
+		}
+		if b == '-' {
+			next[c] |= gAcctDash
+		}
+	}
+	for n := range lens {
+		lens[n] = gDot | gAcctJSON | gPlus
+		switch {
+		case n >= 9:
+			lens[n] |= gLong
+		case n == 3 || n == 4:
+			lens[n] |= gGrouped
+		case n == 1 || n == 2 || n == 5:
+			lens[n] |= gGroupedLow
+		}
+		if n >= 6 && n <= 17 {
+			lens[n] |= gAcctLong
+		}
+		if n >= 2 {
+			lens[n] |= gIBAN
+		}
+		if n < 6 {
+			lens[n] |= gAcctDash
+		}
+	}
+	return
+}()
 
 // cardMayStart is cardAt's cheap first test for a run of n digits followed
 // by next: a plain run of card length, the head of a grouping (four digits

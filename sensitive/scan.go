@@ -346,3 +346,29 @@ func inList(list, w string) bool {
 	}
 	return false
 }
+
+// digitBits returns one bit per byte of v, set where the byte is an ASCII
+// digit: nonDigits' exact marks, gathered from the bytes' high bits into
+// the low byte by a multiplication whose partial products never overlap.
+func digitBits(v uint64) uint64 {
+	const highs = 0x8080808080808080
+	return (nonDigits(v) ^ highs) >> 7 * 0x0102040810204080 >> 56
+}
+
+// digitMask returns one bit per byte of s[i:i+64], set where the byte is an
+// ASCII digit; bytes past the end of s are not digits.
+func digitMask(s string, i int) uint64 {
+	if i+64 <= len(s) {
+		return digitBits(load64(s, i)) | digitBits(load64(s, i+8))<<8 |
+			digitBits(load64(s, i+16))<<16 | digitBits(load64(s, i+24))<<24 |
+			digitBits(load64(s, i+32))<<32 | digitBits(load64(s, i+40))<<40 |
+			digitBits(load64(s, i+48))<<48 | digitBits(load64(s, i+56))<<56
+	}
+	var m uint64
+	for k := 0; i+k < len(s); k++ {
+		if isDigit(s[i+k]) {
+			m |= 1 << k
+		}
+	}
+	return m
+}
