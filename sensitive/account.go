@@ -108,10 +108,9 @@ const maxGap = 4
 // a linking word and a gap ("account no. is: ", "SSN was "). A redaction
 // marker ("[REDACTED:account-number]") never counts: ']' is no gap.
 func keywordBefore(s string, p int, keyword func(s string, j int) bool, finals *endings) bool {
-	j := skipGapBack(s, p)
-	if j < 2 || !isLetter(s[j-1]) || !isLetter(s[j-2]) ||
-		finals[s[j-1]|0x20-'a']&(1<<(s[j-2]|0x20-'a')) == 0 {
-		return false // no keyword, suffix or linking word ends in these two letters
+	j := keywordEnd(s, p, finals)
+	if j < 0 {
+		return false
 	}
 	if k := verbBefore(s, j); k >= 0 {
 		j = skipGapBack(s, k) // "account number is 912803456", "SSN was: …"
@@ -131,6 +130,19 @@ func keywordBefore(s string, p int, keyword func(s string, j int) bool, finals *
 		return false
 	}
 	return keyword(s, skipGapBack(s, k)) // "account_no", "Account No."
+}
+
+// keywordEnd returns where the word before the value at p ends, past up to
+// maxGap gap bytes, or -1 when no keyword, suffix or linking word ends in
+// its last two letters: keywordBefore's first test, which the scan also
+// asks before anything else about a run after a word.
+func keywordEnd(s string, p int, finals *endings) int {
+	j := skipGapBack(s, p)
+	if j < 2 || !isLetter(s[j-1]) || !isLetter(s[j-2]) ||
+		finals[s[j-1]|0x20-'a']&(1<<(s[j-2]|0x20-'a')) == 0 {
+		return -1
+	}
+	return j
 }
 
 // verbBefore returns where a linking word that ends at j starts — is, was,

@@ -606,15 +606,23 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 			base, m = e-64, 0
 		}
 		n := e - p
-		var prev, next byte // 0 at either end of the text: no class, not alnum
-		if p > 0 {
-			prev = s[p-1]
+		// 0 stands for the bytes before and after the text: no class, not
+		// alnum, as in the kinds' own tests.
+		var prev, prev2, next, next2 byte
+		if p >= 2 {
+			prev, prev2 = s[p-1], s[p-2]
+		} else if p == 1 {
+			prev = s[0]
 		}
-		if e < len(s) {
+		if e+1 < len(s) {
+			next, next2 = s[e], s[e+1]
+		} else if e < len(s) {
 			next = s[e]
 		}
-		if gatePrev[prev]&gateNext[next]&gateLen[min(n, maxGateLen)]&want == 0 {
-			continue // no kind's gate below can pass
+		pass := gatePrev[prev] & gateNext[next] & gateLen[min(n, maxGateLen)] &
+			gatePrev2[prev2] & gateNext2[next2] & gateFirst[s[p]-'0'] & want
+		if pass == 0 {
+			continue // no kind's test below can pass
 		}
 		if n < 13 && p >= 2 && isDigit(s[p-2]) && is(prev, cSep) && prev != ' ' && prev != '\t' {
 			// The inside of a longer number ("1-1-1", "2024/11/28"): every
@@ -624,35 +632,36 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		// A grouped value (card, SSN, national phone) starts after a byte
 		// that is not a letter or digit and continues with up to three
 		// separators and another digit group.
-		grouped := false
-		if (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
+		grouped, g := false, 0
+		if pass&(gGrouped|gTrunk|gOne) != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
 			// Only the heads a grouped parser reads: an SSN's area, a
 			// card's first four, a national phone's area code or trunk
 			// prefix (a '+' number is parsed on its own).
-			g := sepEnd(s, e)
+			g = sepEnd(s, e)
 			grouped = g < len(s) && isDigit(s[g])
 		}
-		if set&(1<<bCard) != 0 && cardMayStart(n, grouped, next) {
+		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
 			if ce := cardAt(s, p, e); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
 		}
-		if set&(1<<bSSN) != 0 && ((n == 3 && grouped) || n == 9) {
+		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
 			if se := ssnAt(s, p, e); se >= 0 {
 				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
 			}
 		}
-		if set&(1<<bIBAN) != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
+		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
 			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
 				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
 			}
 		}
-		if set&(1<<bPhone) != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
 		}
-		if set&(1<<bAccount) != 0 && (isLetter(prev) || is(prev, cGap)) &&
+		if set&(1<<bAccount) != 0 && pass&accountGates != 0 && keywordEnd(s, p, accountFinals) >= 0 &&
+			(isLetter(prev) || is(prev, cGap)) &&
 			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 			if ae := accountAt(s, p, e); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
@@ -662,117 +671,144 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	}
 }
 
-// The gates of generateNumeric, each a condition on a run's length and the
-// bytes before and after it that the kinds' tests in generateNumeric imply:
-// a run that passes none of them is skipped without asking any kind. Each
-// gate is a bit in three tables, indexed by the byte before the run, the
-// byte after it and its length (capped at maxGateLen); a run passes a gate
-// when all three have its bit.
+// The gates of generateNumeric. Each is a condition on a run that one of
+// the kinds' tests in generateNumeric implies, on its length, its first
+// digit, the two bytes before it and the two after it: a run that passes
+// none of them is skipped without asking any kind. A gate is a bit in six
+// tables, one for each of those; a run passes it when every table has the
+// bit at the run's entry.
 const (
-	gLong       uint16 = 1 << iota // 9 digits or more: a plain card, a nine-digit SSN, a JSON card
-	gAcctLong                      // an account number's 6–17 digits after a letter or a gap
-	gDot                           // a '.' after: a JSON card in decimal or exponent form
-	gAcctJSON                      // an account number in JSON number form after a letter or a gap
-	gGrouped                       // 3 or 4 digits, no letter or digit before, a separator after
-	gGroupedLow                    // 1, 2 or 5 digits likewise: a phone's trunk or area code
-	gIBAN                          // 2 digits or more after a country code's letter or separator
-	gPlus                          // after '+' or '(': a phone number
-	gAcctDash                      // up to 5 digits and a '-' after a letter or a gap: "1234-5678-9012"
+	gCard       uint16 = 1 << iota // 13–19 plain digits
+	gLongJSON                      // 10 digits or more and a fraction or exponent: a JSON card
+	gDot                           // a '.' and a digit after: a JSON card whose integer part is short
+	gSSN9                          // nine plain digits
+	gGrouped                       // 3 or 4 digits, no letter or digit before, separators and a digit after
+	gTrunk                         // a '0' and 1–4 more digits likewise: a phone's trunk prefix
+	gOne                           // a lone '1' likewise: a North American phone's country code
+	gPlus                          // after '+': an international phone number
+	gParen                         // in parentheses: a phone's area code
+	gIBANGlued                     // 2 digits or more after two letters
+	gIBANSpaced                    // 2 digits or more after two capitals and a separator
+	gAcctLong                      // 6–17 digits after a letter or a gap: an account number
+	gAcctDot                       // a '.' and a digit after, after a letter or a gap: a JSON account number
+	gAcctExp                       // an exponent after, after a letter or a gap: a JSON account number
+	gAcctDash                      // up to 5 digits after a letter or a gap, then '-' and a digit
 
 	maxGateLen = 20
+)
+
+// The gates each numeric kind's test implies.
+const (
+	cardGates    = gCard | gLongJSON | gDot | gGrouped
+	ssnGates     = gSSN9 | gGrouped
+	ibanGates    = gIBANGlued | gIBANSpaced
+	phoneGates   = gGrouped | gTrunk | gOne | gPlus | gParen
+	accountGates = gAcctLong | gAcctDot | gAcctExp | gAcctDash
 )
 
 // gatesFor returns the gates that the kinds in set may pass.
 func gatesFor(set uint16) uint16 {
 	var g uint16
 	if set&(1<<bCard) != 0 {
-		g |= gLong | gDot | gGrouped
+		g |= cardGates
 	}
 	if set&(1<<bSSN) != 0 {
-		g |= gLong | gGrouped
+		g |= ssnGates
 	}
 	if set&(1<<bIBAN) != 0 {
-		g |= gIBAN
+		g |= ibanGates
 	}
 	if set&(1<<bPhone) != 0 {
-		g |= gGrouped | gGroupedLow | gPlus
+		g |= phoneGates
 	}
 	if set&(1<<bAccount) != 0 {
-		g |= gAcctLong | gAcctJSON | gAcctDash
+		g |= accountGates
 	}
 	return g
 }
 
-// gatePrev, gateNext and gateLen are read-only tables, filled once at
-// package initialisation. Byte 0 stands for the start or end of the text
-// as well as for NUL, as it does in generateNumeric's tests.
-var gatePrev, gateNext, gateLen = func() (prev, next [256]uint16, lens [maxGateLen + 1]uint16) {
-	for c := range 256 {
-		b := byte(c)
-		prev[c] = gLong | gDot
-		next[c] = gLong | gAcctLong | gIBAN | gPlus
-		if isLetter(b) || is(b, cGap) {
-			prev[c] |= gAcctLong | gAcctJSON | gAcctDash
-		}
-		if !isAlnum(b) {
-			prev[c] |= gGrouped | gGroupedLow
-		}
-		if isLetter(b) || b == ' ' || b == '-' || b == '.' {
-			prev[c] |= gIBAN
-		}
-		if b == '+' || b == '(' {
-			prev[c] |= gPlus
-		}
-		if b == '.' {
-			next[c] |= gDot
-		}
-		if b == '.' || b|0x20 == 'e' {
-			next[c] |= gAcctJSON
-		}
-		if is(b, cSep) {
-			next[c] |= gGrouped | gGroupedLow
-		}
-		if b == '-' {
-			next[c] |= gAcctDash
+// gate spells out one gate; a nil test accepts anything.
+type gate struct {
+	bit                      uint16
+	prev2, prev, next, next2 func(c byte) bool
+	first                    func(d byte) bool // the first digit
+	n                        func(n int) bool  // the length, capped at maxGateLen
+}
+
+func gateList() []gate {
+	notAlnum := func(c byte) bool { return !isAlnum(c) }
+	wordOrGap := func(c byte) bool { return isLetter(c) || is(c, cGap) }
+	sep := func(c byte) bool { return is(c, cSep) }
+	digitOrSep := func(c byte) bool { return isDigit(c) || is(c, cSep) }
+	isByte := func(b byte) func(byte) bool { return func(c byte) bool { return c == b } }
+	exp := func(c byte) bool { return c|0x20 == 'e' }
+	grouped := func(n func(int) bool, first func(byte) bool) gate {
+		return gate{prev: notAlnum, next: sep, next2: digitOrSep, n: n, first: first}
+	}
+	g := []gate{
+		{bit: gCard, n: func(n int) bool { return n >= 13 && n <= 19 }},
+		{bit: gLongJSON, next: func(c byte) bool { return c == '.' || exp(c) }, n: func(n int) bool { return n >= 10 }},
+		{bit: gDot, next: isByte('.'), next2: isDigit},
+		{bit: gSSN9, n: func(n int) bool { return n == 9 }},
+		grouped(func(n int) bool { return n == 3 || n == 4 }, nil),
+		grouped(func(n int) bool { return n >= 2 && n <= 5 }, isByte('0')),
+		grouped(func(n int) bool { return n == 1 }, isByte('1')),
+		{bit: gPlus, prev: isByte('+')},
+		{bit: gParen, prev: isByte('('), next: isByte(')')},
+		{bit: gIBANGlued, prev2: isLetter, prev: isLetter, n: func(n int) bool { return n >= 2 }},
+		{bit: gIBANSpaced, prev2: isUpper, prev: func(c byte) bool { return c == ' ' || c == '-' || c == '.' },
+			n: func(n int) bool { return n >= 2 }},
+		{bit: gAcctLong, prev: wordOrGap, n: func(n int) bool { return n >= 6 && n <= 17 }},
+		{bit: gAcctDot, prev: wordOrGap, next: isByte('.'), next2: isDigit},
+		{bit: gAcctExp, prev: wordOrGap, next: exp},
+		{bit: gAcctDash, prev: wordOrGap, next: isByte('-'), next2: isDigit, n: func(n int) bool { return n < 6 }},
+	}
+	g[4].bit, g[5].bit, g[6].bit = gGrouped, gTrunk, gOne
+	return g
+}
+
+// The gate tables are read-only, filled once at package initialisation.
+// Byte 0 stands for the start or end of the text as well as for NUL, as it
+// does in generateNumeric's tests.
+var gatePrev2, gatePrev, gateNext, gateNext2, gateFirst, gateLen = gateTables()
+
+func gateTables() (prev2, prev, next, next2 [256]uint16, first [10]uint16, lens [maxGateLen + 1]uint16) {
+	set := func(t []uint16, bit uint16, ok func(i int) bool) {
+		for i := range t {
+			if ok(i) {
+				t[i] |= bit
+			}
 		}
 	}
-	for n := range lens {
-		lens[n] = gDot | gAcctJSON | gPlus
-		switch {
-		case n >= 9:
-			lens[n] |= gLong
-		case n == 3 || n == 4:
-			lens[n] |= gGrouped
-		case n == 1 || n == 2 || n == 5:
-			lens[n] |= gGroupedLow
-		}
-		if n >= 6 && n <= 17 {
-			lens[n] |= gAcctLong
-		}
-		if n >= 2 {
-			lens[n] |= gIBAN
-		}
-		if n < 6 {
-			lens[n] |= gAcctDash
-		}
+	onByte := func(test func(byte) bool) func(int) bool {
+		return func(i int) bool { return test == nil || test(byte(i)) }
+	}
+	for _, g := range gateList() {
+		set(prev2[:], g.bit, onByte(g.prev2))
+		set(prev[:], g.bit, onByte(g.prev))
+		set(next[:], g.bit, onByte(g.next))
+		set(next2[:], g.bit, onByte(g.next2))
+		set(first[:], g.bit, func(d int) bool { return g.first == nil || g.first('0'+byte(d)) })
+		set(lens[:], g.bit, func(n int) bool { return g.n == nil || g.n(n) })
 	}
 	return
-}()
+}
 
 // cardMayStart is cardAt's cheap first test for a run of n digits followed
 // by next: a plain run of card length, the head of a grouping (four digits
 // after a non-word byte, then a separator), or a JSON number in exponent or
 // decimal form.
-func cardMayStart(n int, grouped bool, next byte) bool {
+func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 	switch {
 	case n >= 13 && n <= 19:
 		return true
 	case n == 4 && grouped:
-		return true
-	case next == '.':
-		return true
+		// A grouping's second group has four digits, or six (Amex, Diners).
+		if k := runEnd(s, g) - g; k == 4 || k == 6 {
+			return true
+		}
 	}
-	return n >= 10 && next|0x20 == 'e'
+	return (next == '.' || next|0x20 == 'e') && jsonCardShape(s, e, n)
 }
 
 // phoneMayStart is phoneAt's cheap first test: a '+' before the run, an

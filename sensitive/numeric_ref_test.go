@@ -34,7 +34,7 @@ func (sc *scanner) generateNumericRef(set uint16, from int) {
 			g := sepEnd(s, e)
 			grouped = g < len(s) && isDigit(s[g])
 		}
-		if set&(1<<bCard) != 0 && cardMayStart(n, grouped, next) {
+		if set&(1<<bCard) != 0 && cardMayStartRef(n, grouped, next) {
 			if ce := cardAt(s, p, e); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
@@ -63,4 +63,17 @@ func (sc *scanner) generateNumericRef(set uint16, from int) {
 		p = indexDigit(s, e)
 	}
 	sc.live &^= set // no match left for these kinds
+}
+
+// cardMayStartRef is cardMayStart as generateNumericRef asked it.
+func cardMayStartRef(n int, grouped bool, next byte) bool {
+	switch {
+	case n >= 13 && n <= 19:
+		return true
+	case n == 4 && grouped:
+		return true
+	case next == '.':
+		return true
+	}
+	return n >= 10 && next|0x20 == 'e'
 }
