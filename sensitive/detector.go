@@ -608,19 +608,19 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		n := e - p
 		// 0 stands for the bytes before and after the text: no class, not
 		// alnum, as in the kinds' own tests.
-		var prev, prev2, next, next2 byte
-		if p >= 2 {
-			prev, prev2 = s[p-1], s[p-2]
-		} else if p == 1 {
-			prev = s[0]
+		var prev3, prev2, prev, next, next2, next3 byte
+		if p >= 3 {
+			prev3, prev2, prev = s[p-3], s[p-2], s[p-1]
+		} else {
+			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
 		}
-		if e+1 < len(s) {
-			next, next2 = s[e], s[e+1]
-		} else if e < len(s) {
-			next = s[e]
+		if e+3 <= len(s) {
+			next, next2, next3 = s[e], s[e+1], s[e+2]
+		} else {
+			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
 		}
-		pass := gatePrev[prev] & gateNext[next] & gateLen[min(n, maxGateLen)] &
-			gatePrev2[prev2] & gateNext2[next2] & gateFirst[s[p]-'0'] & want
+		pass := gatePrev[prev] & gateNext[next] & gateLen[min(n, maxGateLen)] & gateFirst[s[p]-'0'] &
+			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
 		if pass == 0 {
 			continue // no kind's test below can pass
 		}
@@ -633,7 +633,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		// that is not a letter or digit and continues with up to three
 		// separators and another digit group.
 		grouped, g := false, 0
-		if pass&(gGrouped|gTrunk|gOne) != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
+		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
 			// Only the heads a grouped parser reads: an SSN's area, a
 			// card's first four, a national phone's area code or trunk
 			// prefix (a '+' number is parsed on its own).
@@ -671,44 +671,61 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	}
 }
 
+// byteAt returns s[i], or 0 outside s.
+func byteAt(s string, i int) byte {
+	if i < 0 || i >= len(s) {
+		return 0
+	}
+	return s[i]
+}
+
 // The gates of generateNumeric. Each is a condition on a run that one of
 // the kinds' tests in generateNumeric implies, on its length, its first
-// digit, the two bytes before it and the two after it: a run that passes
-// none of them is skipped without asking any kind. A gate is a bit in six
-// tables, one for each of those; a run passes it when every table has the
-// bit at the run's entry.
+// digit, the three bytes before it and the three after it: a run that
+// passes none of them is skipped without asking any kind. A gate is a bit
+// in eight tables, one for each of those; a run passes it when every table
+// has the bit at the run's entry.
 const (
-	gCard       uint16 = 1 << iota // 13–19 plain digits
-	gLongJSON                      // 10 digits or more and a fraction or exponent: a JSON card
-	gDot                           // a '.' and a digit after: a JSON card whose integer part is short
+	gCard       uint32 = 1 << iota // 13–19 plain digits
+	gLongJSON                      // 9 digits or more and a fraction or exponent: a JSON card
+	gDot                           // up to 8 digits and a fraction of two or more: a JSON card
 	gSSN9                          // nine plain digits
-	gGrouped                       // 3 or 4 digits, no letter or digit before, separators and a digit after
+	gGrouped3                      // 3 digits, no letter or digit before, separators and a digit after
+	gGrouped4                      // 4 digits likewise: a card's first group
 	gTrunk                         // a '0' and 1–4 more digits likewise: a phone's trunk prefix
 	gOne                           // a lone '1' likewise: a North American phone's country code
 	gPlus                          // after '+': an international phone number
 	gParen                         // in parentheses: a phone's area code
-	gIBANGlued                     // 2 digits or more after two letters
+	gIBANGlued                     // 2 digits or more after a word of two letters
 	gIBANSpaced                    // 2 digits or more after two capitals and a separator
-	gAcctLong                      // 6–17 digits after a letter or a gap: an account number
-	gAcctDot                       // a '.' and a digit after, after a letter or a gap: a JSON account number
-	gAcctExp                       // an exponent after, after a letter or a gap: a JSON account number
-	gAcctDash                      // up to 5 digits after a letter or a gap, then '-' and a digit
+
+	// An account number follows a keyword whose last letters end a word of
+	// accountFinals, glued to it (W) or after gap bytes (G), in four shapes.
+	gAcctLongW // 6–17 digits
+	gAcctLongG
+	gAcctDotW // a fraction: a JSON number
+	gAcctDotG
+	gAcctExpW // an exponent: a JSON number
+	gAcctExpG
+	gAcctDashW // up to 5 digits, then '-' and a digit: "1234-5678-9012"
+	gAcctDashG
 
 	maxGateLen = 20
 )
 
 // The gates each numeric kind's test implies.
 const (
-	cardGates    = gCard | gLongJSON | gDot | gGrouped
-	ssnGates     = gSSN9 | gGrouped
+	cardGates    = gCard | gLongJSON | gDot | gGrouped4
+	ssnGates     = gSSN9 | gGrouped3
 	ibanGates    = gIBANGlued | gIBANSpaced
-	phoneGates   = gGrouped | gTrunk | gOne | gPlus | gParen
-	accountGates = gAcctLong | gAcctDot | gAcctExp | gAcctDash
+	phoneGates   = gGrouped3 | gTrunk | gOne | gPlus | gParen
+	accountGates = gAcctLongW | gAcctLongG | gAcctDotW | gAcctDotG | gAcctExpW | gAcctExpG | gAcctDashW | gAcctDashG
+	groupedGates = gGrouped3 | gGrouped4 | gTrunk | gOne
 )
 
 // gatesFor returns the gates that the kinds in set may pass.
-func gatesFor(set uint16) uint16 {
-	var g uint16
+func gatesFor(set uint16) uint32 {
+	var g uint32
 	if set&(1<<bCard) != 0 {
 		g |= cardGates
 	}
@@ -729,67 +746,91 @@ func gatesFor(set uint16) uint16 {
 
 // gate spells out one gate; a nil test accepts anything.
 type gate struct {
-	bit                      uint16
-	prev2, prev, next, next2 func(c byte) bool
-	first                    func(d byte) bool // the first digit
-	n                        func(n int) bool  // the length, capped at maxGateLen
+	bit                                    uint32
+	prev3, prev2, prev, next, next2, next3 func(c byte) bool
+	first                                  func(d byte) bool // the first digit
+	n                                      func(n int) bool  // the length, capped at maxGateLen
 }
 
 func gateList() []gate {
 	notAlnum := func(c byte) bool { return !isAlnum(c) }
-	wordOrGap := func(c byte) bool { return isLetter(c) || is(c, cGap) }
 	sep := func(c byte) bool { return is(c, cSep) }
 	digitOrSep := func(c byte) bool { return isDigit(c) || is(c, cSep) }
 	isByte := func(b byte) func(byte) bool { return func(c byte) bool { return c == b } }
 	exp := func(c byte) bool { return c|0x20 == 'e' }
-	grouped := func(n func(int) bool, first func(byte) bool) gate {
-		return gate{prev: notAlnum, next: sep, next2: digitOrSep, n: n, first: first}
+	length := func(lo, hi int) func(int) bool { return func(n int) bool { return n >= lo && n <= hi } }
+	grouped := func(bit uint32, n func(int) bool, first func(byte) bool) gate {
+		return gate{bit: bit, prev: notAlnum, next: sep, next2: digitOrSep, n: n, first: first}
 	}
-	g := []gate{
-		{bit: gCard, n: func(n int) bool { return n >= 13 && n <= 19 }},
-		{bit: gLongJSON, next: func(c byte) bool { return c == '.' || exp(c) }, n: func(n int) bool { return n >= 10 }},
-		{bit: gDot, next: isByte('.'), next2: isDigit},
-		{bit: gSSN9, n: func(n int) bool { return n == 9 }},
-		grouped(func(n int) bool { return n == 3 || n == 4 }, nil),
-		grouped(func(n int) bool { return n >= 2 && n <= 5 }, isByte('0')),
-		grouped(func(n int) bool { return n == 1 }, isByte('1')),
+	// keywordEnd's test: the two letters of a keyword's end right before
+	// the run, or gap bytes and then a final letter or more gap.
+	final := func(c byte) bool { return isLetter(c) && accountFinals[c|0x20-'a'] != 0 }
+	gap := func(c byte) bool { return is(c, cGap) }
+	finalOrGap := func(c byte) bool { return final(c) || gap(c) }
+	account := func(w, g uint32, shape gate) []gate {
+		glued, gapped := shape, shape
+		glued.bit, glued.prev, glued.prev2 = w, final, isLetter
+		gapped.bit, gapped.prev, gapped.prev2 = g, gap, finalOrGap
+		return []gate{glued, gapped}
+	}
+	gs := []gate{
+		{bit: gCard, n: length(13, 19)},
+		{bit: gLongJSON, next: func(c byte) bool { return c == '.' || exp(c) }, n: length(9, maxGateLen)},
+		{bit: gDot, next: isByte('.'), next2: isDigit, next3: isDigit, n: length(1, 8)},
+		{bit: gSSN9, n: length(9, 9)},
+		grouped(gGrouped3, length(3, 3), nil),
+		grouped(gGrouped4, length(4, 4), nil),
+		grouped(gTrunk, length(2, 5), isByte('0')),
+		grouped(gOne, length(1, 1), isByte('1')),
 		{bit: gPlus, prev: isByte('+')},
 		{bit: gParen, prev: isByte('('), next: isByte(')')},
-		{bit: gIBANGlued, prev2: isLetter, prev: isLetter, n: func(n int) bool { return n >= 2 }},
-		{bit: gIBANSpaced, prev2: isUpper, prev: func(c byte) bool { return c == ' ' || c == '-' || c == '.' },
-			n: func(n int) bool { return n >= 2 }},
-		{bit: gAcctLong, prev: wordOrGap, n: func(n int) bool { return n >= 6 && n <= 17 }},
-		{bit: gAcctDot, prev: wordOrGap, next: isByte('.'), next2: isDigit},
-		{bit: gAcctExp, prev: wordOrGap, next: exp},
-		{bit: gAcctDash, prev: wordOrGap, next: isByte('-'), next2: isDigit, n: func(n int) bool { return n < 6 }},
+		{bit: gIBANGlued, prev3: notAlnum, prev2: isLetter, prev: isLetter, n: length(2, maxGateLen)},
+		{bit: gIBANSpaced, prev3: isUpper, prev2: isUpper, prev: func(c byte) bool { return c == ' ' || c == '-' || c == '.' },
+			n: length(2, maxGateLen)},
 	}
-	g[4].bit, g[5].bit, g[6].bit = gGrouped, gTrunk, gOne
-	return g
+	gs = append(gs, account(gAcctLongW, gAcctLongG, gate{n: length(6, 17)})...)
+	gs = append(gs, account(gAcctDotW, gAcctDotG, gate{next: isByte('.'), next2: isDigit})...)
+	gs = append(gs, account(gAcctExpW, gAcctExpG, gate{next: exp})...)
+	gs = append(gs, account(gAcctDashW, gAcctDashG, gate{next: isByte('-'), next2: isDigit, n: length(0, 5)})...)
+	return gs
 }
 
 // The gate tables are read-only, filled once at package initialisation.
 // Byte 0 stands for the start or end of the text as well as for NUL, as it
 // does in generateNumeric's tests.
-var gatePrev2, gatePrev, gateNext, gateNext2, gateFirst, gateLen = gateTables()
+var (
+	gatePrev3, gatePrev2, gatePrev, gateNext, gateNext2, gateNext3 = gateByteTables()
+	gateFirst, gateLen                                             = gateDigitTables()
+)
 
-func gateTables() (prev2, prev, next, next2 [256]uint16, first [10]uint16, lens [maxGateLen + 1]uint16) {
-	set := func(t []uint16, bit uint16, ok func(i int) bool) {
-		for i := range t {
-			if ok(i) {
-				t[i] |= bit
-			}
+func setGate(t []uint32, bit uint32, ok func(i int) bool) {
+	for i := range t {
+		if ok(i) {
+			t[i] |= bit
 		}
 	}
-	onByte := func(test func(byte) bool) func(int) bool {
-		return func(i int) bool { return test == nil || test(byte(i)) }
-	}
+}
+
+func onByte(test func(byte) bool) func(int) bool {
+	return func(i int) bool { return test == nil || test(byte(i)) }
+}
+
+func gateByteTables() (prev3, prev2, prev, next, next2, next3 [256]uint32) {
 	for _, g := range gateList() {
-		set(prev2[:], g.bit, onByte(g.prev2))
-		set(prev[:], g.bit, onByte(g.prev))
-		set(next[:], g.bit, onByte(g.next))
-		set(next2[:], g.bit, onByte(g.next2))
-		set(first[:], g.bit, func(d int) bool { return g.first == nil || g.first('0'+byte(d)) })
-		set(lens[:], g.bit, func(n int) bool { return g.n == nil || g.n(n) })
+		setGate(prev3[:], g.bit, onByte(g.prev3))
+		setGate(prev2[:], g.bit, onByte(g.prev2))
+		setGate(prev[:], g.bit, onByte(g.prev))
+		setGate(next[:], g.bit, onByte(g.next))
+		setGate(next2[:], g.bit, onByte(g.next2))
+		setGate(next3[:], g.bit, onByte(g.next3))
+	}
+	return
+}
+
+func gateDigitTables() (first [10]uint32, lens [maxGateLen + 1]uint32) {
+	for _, g := range gateList() {
+		setGate(first[:], g.bit, func(d int) bool { return g.first == nil || g.first('0'+byte(d)) })
+		setGate(lens[:], g.bit, func(n int) bool { return g.n == nil || g.n(n) })
 	}
 	return
 }

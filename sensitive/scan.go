@@ -359,10 +359,11 @@ func digitBits(v uint64) uint64 {
 // ASCII digit; bytes past the end of s are not digits.
 func digitMask(s string, i int) uint64 {
 	if i+64 <= len(s) {
-		return digitBits(load64(s, i)) | digitBits(load64(s, i+8))<<8 |
-			digitBits(load64(s, i+16))<<16 | digitBits(load64(s, i+24))<<24 |
-			digitBits(load64(s, i+32))<<32 | digitBits(load64(s, i+40))<<40 |
-			digitBits(load64(s, i+48))<<48 | digitBits(load64(s, i+56))<<56
+		b := s[i:][:64] // of known length: no bounds check per word
+		return digitBits(load64(b, 0)) | digitBits(load64(b, 8))<<8 |
+			digitBits(load64(b, 16))<<16 | digitBits(load64(b, 24))<<24 |
+			digitBits(load64(b, 32))<<32 | digitBits(load64(b, 40))<<40 |
+			digitBits(load64(b, 48))<<48 | digitBits(load64(b, 56))<<56
 	}
 	var m uint64
 	for k := 0; i+k < len(s); k++ {

@@ -69,15 +69,15 @@ func (u *urlScan) open(s string, i int) (int, int, bool) {
 		// mispredicts at each '/' of a path.
 		auth := colon + 3
 		end := auth
-		for end < len(s) && is(s[end], cURL) && s[end] != '/' && s[end] != '?' && s[end] != '#' {
+		for end < len(s) && urlStretch[s[end]]&inAuthority != 0 {
 			end++
 		}
 		authEnd := end
-		for end < len(s) && is(s[end], cURL) && s[end] != '?' && s[end] != '#' {
+		for end < len(s) && urlStretch[s[end]]&inPath != 0 {
 			end++
 		}
 		query := end
-		for end < len(s) && is(s[end], cURL) {
+		for end < len(s) && urlStretch[s[end]]&inQuery != 0 {
 			end++
 		}
 		u.end, u.query, u.cursor = end, query, query
@@ -88,6 +88,32 @@ func (u *urlScan) open(s string, i int) (int, int, bool) {
 	}
 	return -1, -1, false
 }
+
+// The stretches of a URL: the bytes each may contain, as bits of
+// urlStretch, so that each of open's loops tests a byte with one lookup.
+const (
+	inAuthority uint8 = 1 << iota // a URL byte but '/', '?' and '#'
+	inPath                        // a URL byte but '?' and '#'
+	inQuery                       // a URL byte
+)
+
+// urlStretch is a read-only table, filled once at package initialisation.
+var urlStretch = func() (t [256]uint8) {
+	for c := range t {
+		b := byte(c)
+		if !is(b, cURL) {
+			continue
+		}
+		t[c] = inQuery
+		if b != '?' && b != '#' {
+			t[c] |= inPath
+			if b != '/' {
+				t[c] |= inAuthority
+			}
+		}
+	}
+	return t
+}()
 
 // indexSchemeSep returns the index of the first "://" at or after i, or -1.
 // It searches for "//" and then looks at the byte before: outside URLs, whose
