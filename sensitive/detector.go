@@ -608,18 +608,22 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		n := e - p
 		// 0 stands for the bytes before and after the text: no class, not
 		// alnum, as in the kinds' own tests.
+		// Each side is sliced once, to a known length, so that its bytes
+		// need no bounds check of their own.
 		var prev3, prev2, prev, next, next2, next3 byte
 		if p >= 3 {
-			prev3, prev2, prev = s[p-3], s[p-2], s[p-1]
+			b := s[p-3:][:3]
+			prev3, prev2, prev = b[0], b[1], b[2]
 		} else {
 			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
 		}
 		if e+3 <= len(s) {
-			next, next2, next3 = s[e], s[e+1], s[e+2]
+			a := s[e:][:3]
+			next, next2, next3 = a[0], a[1], a[2]
 		} else {
 			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
 		}
-		pass := gatePrev[prev] & gateNext[next] & gateLen[min(n, maxGateLen)] & gateFirst[s[p]-'0'] &
+		pass := gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
 			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
 		if pass == 0 {
 			continue // no kind's test below can pass
@@ -748,7 +752,7 @@ func gatesFor(set uint16) uint32 {
 type gate struct {
 	bit                                    uint32
 	prev3, prev2, prev, next, next2, next3 func(c byte) bool
-	first                                  func(d byte) bool // the first digit
+	first                                  func(d byte) bool // the first digit, a byte from '0' to '9'
 	n                                      func(n int) bool  // the length, capped at maxGateLen
 }
 
@@ -827,9 +831,9 @@ func gateByteTables() (prev3, prev2, prev, next, next2, next3 [256]uint32) {
 	return
 }
 
-func gateDigitTables() (first [10]uint32, lens [maxGateLen + 1]uint32) {
+func gateDigitTables() (first [256]uint32, lens [maxGateLen + 1]uint32) {
 	for _, g := range gateList() {
-		setGate(first[:], g.bit, func(d int) bool { return g.first == nil || g.first('0'+byte(d)) })
+		setGate(first[:], g.bit, onByte(g.first))
 		setGate(lens[:], g.bit, func(n int) bool { return g.n == nil || g.n(n) })
 	}
 	return

@@ -145,7 +145,8 @@ func needsNormalizing(s string) bool {
 func nonASCII(s string, i int) int {
 	const highs = 0x8080808080808080
 	for ; i+32 <= len(s); i += 32 {
-		if (load64(s, i)|load64(s, i+8)|load64(s, i+16)|load64(s, i+24))&highs != 0 {
+		b := s[i:][:32] // of known length: one bounds check for the four words
+		if (load64(b, 0)|load64(b, 8)|load64(b, 16)|load64(b, 24))&highs != 0 {
 			break
 		}
 	}

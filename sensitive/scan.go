@@ -137,7 +137,8 @@ func indexDigit(s string, i int) int {
 		i += 8
 	}
 	for ; i+32 <= len(s); i += 32 {
-		if hasDigit(load64(s, i))|hasDigit(load64(s, i+8))|hasDigit(load64(s, i+16))|hasDigit(load64(s, i+24)) != 0 {
+		b := s[i:][:32] // of known length: one bounds check for the four words
+		if hasDigit(load64(b, 0))|hasDigit(load64(b, 8))|hasDigit(load64(b, 16))|hasDigit(load64(b, 24)) != 0 {
 			break
 		}
 	}
