@@ -569,7 +569,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	if i > 0 && i < len(s) && isDigit(s[i-1]) {
 		i = runEnd(s, i) // inside a run: not a start
 	}
-	want := gatesFor(set)
+	want, wantFor := gatesFor(set), set
 	base, m := i, digitMask(s, i)
 	for set != 0 {
 		for m == 0 {
@@ -671,7 +671,9 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
 		}
-		want = gatesFor(set)
+		if set != wantFor {
+			want, wantFor = gatesFor(set), set
+		}
 	}
 }
 
