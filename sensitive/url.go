@@ -69,6 +69,11 @@ func (u *urlScan) open(s string, i int) (int, int, bool) {
 		// mispredicts at each '/' of a path.
 		auth := colon + 3
 		end := auth
+		for end < len(s) && urlStretch[s[end]]&inHost != 0 {
+			end++
+		}
+		// Only an authority with an '@' or a ':' can hold a password.
+		info := end < len(s) && urlStretch[s[end]]&inAuthority != 0
 		for end < len(s) && urlStretch[s[end]]&inAuthority != 0 {
 			end++
 		}
@@ -81,6 +86,9 @@ func (u *urlScan) open(s string, i int) (int, int, bool) {
 			end++
 		}
 		u.end, u.query, u.cursor = end, query, query
+		if !info {
+			return -1, -1, true
+		}
 		if a, e := userinfo(s, auth, authEnd, query); a >= 0 {
 			return a, e, true
 		}
@@ -92,7 +100,8 @@ func (u *urlScan) open(s string, i int) (int, int, bool) {
 // The stretches of a URL: the bytes each may contain, as bits of
 // urlStretch, so that each of open's loops tests a byte with one lookup.
 const (
-	inAuthority uint8 = 1 << iota // a URL byte but '/', '?' and '#'
+	inHost      uint8 = 1 << iota // a URL byte but '/', '?', '#', '@' and ':'
+	inAuthority                   // a URL byte but '/', '?' and '#'
 	inPath                        // a URL byte but '?' and '#'
 	inQuery                       // a URL byte
 )
@@ -109,6 +118,9 @@ var urlStretch = func() (t [256]uint8) {
 			t[c] |= inPath
 			if b != '/' {
 				t[c] |= inAuthority
+				if b != '@' && b != ':' {
+					t[c] |= inHost
+				}
 			}
 		}
 	}
@@ -120,12 +132,12 @@ var urlStretch = func() (t [256]uint8) {
 // insides the scan skips, a double slash is much rarer than a colon (times,
 // ARNs, JSON), and each false hit costs a search call.
 func indexSchemeSep(s string, i int) int {
-	for k := i + 1; k < len(s); k++ {
-		j := strings.Index(s[k:], "//")
+	for k := i + 1; k+1 < len(s); k++ {
+		j := strings.IndexByte(s[k:len(s)-1], '/')
 		if j < 0 {
 			return -1
 		}
-		if k += j; s[k-1] == ':' {
+		if k += j; s[k+1] == '/' && s[k-1] == ':' {
 			return k - 1
 		}
 	}
