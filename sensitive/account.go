@@ -40,6 +40,12 @@ func accountAt(s string, p, e int) int {
 // for the ending ('a'+b, 'a'+l).
 type endings [26]uint32
 
+// end reports whether a word whose last two letters are before and last
+// ends in one of the endings.
+func (e *endings) end(last, before byte) bool {
+	return isLetter(last) && isLetter(before) && e[last|0x20-'a']&(1<<(before|0x20-'a')) != 0
+}
+
 // endingsOf returns the endings of words (lower case, two letters or more).
 func endingsOf(words ...string) *endings {
 	var e endings
@@ -138,8 +144,7 @@ func keywordBefore(s string, p int, keyword func(s string, j int) bool, finals *
 // asks before anything else about a run after a word.
 func keywordEnd(s string, p int, finals *endings) int {
 	j := skipGapBack(s, p)
-	if j < 2 || !isLetter(s[j-1]) || !isLetter(s[j-2]) ||
-		finals[s[j-1]|0x20-'a']&(1<<(s[j-2]|0x20-'a')) == 0 {
+	if j < 2 || !finals.end(s[j-1], s[j-2]) {
 		return -1
 	}
 	return j

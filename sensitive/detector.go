@@ -664,7 +664,13 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
 		}
-		if set&(1<<bAccount) != 0 && pass&accountGates != 0 && keywordEnd(s, p, accountFinals) >= 0 &&
+		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
+			// keywordEnd's test of a keyword's last two letters, inline
+			// where they are the bytes already read: glued to the run, or
+			// after one gap byte.
+			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
+				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
+			keywordEnd(s, p, accountFinals) >= 0 &&
 			(isLetter(prev) || is(prev, cGap)) &&
 			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 			if ae := accountAt(s, p, e); ae >= 0 {
@@ -721,12 +727,14 @@ const (
 
 // The gates each numeric kind's test implies.
 const (
-	cardGates    = gCard | gLongJSON | gDot | gGrouped4
-	ssnGates     = gSSN9 | gGrouped3
-	ibanGates    = gIBANGlued | gIBANSpaced
-	phoneGates   = gGrouped3 | gTrunk | gOne | gPlus | gParen
-	accountGates = gAcctLongW | gAcctLongG | gAcctDotW | gAcctDotG | gAcctExpW | gAcctExpG | gAcctDashW | gAcctDashG
-	groupedGates = gGrouped3 | gGrouped4 | gTrunk | gOne
+	cardGates         = gCard | gLongJSON | gDot | gGrouped4
+	ssnGates          = gSSN9 | gGrouped3
+	ibanGates         = gIBANGlued | gIBANSpaced
+	phoneGates        = gGrouped3 | gTrunk | gOne | gPlus | gParen
+	accountGluedGates = gAcctLongW | gAcctDotW | gAcctExpW | gAcctDashW
+	accountGapGates   = gAcctLongG | gAcctDotG | gAcctExpG | gAcctDashG
+	accountGates      = accountGluedGates | accountGapGates
+	groupedGates      = gGrouped3 | gGrouped4 | gTrunk | gOne
 )
 
 // gatesFor returns the gates that the kinds in set may pass.
