@@ -94,3 +94,28 @@ func FuzzIndexSchemeSep(f *testing.F) {
 	}
 	f.Fuzz(checkIndexSchemeSep)
 }
+
+// TestNonASCII compares the word-at-a-time nonASCII with its byte-at-a-time
+// definition, with a high byte at every offset of 64-, 8- and 1-byte steps.
+func TestNonASCII(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 63, 64, 65, 130} {
+		for at := -1; at < n; at++ {
+			for _, hi := range []byte{0x80, 0xc3, 0xff} {
+				b := []byte(strings.Repeat("a", n))
+				if at >= 0 {
+					b[at] = hi
+				}
+				s := string(b)
+				for i := 0; i <= len(s); i++ {
+					want := i
+					for want < len(s) && s[want] < 0x80 {
+						want++
+					}
+					if got := nonASCII(s, i); got != want {
+						t.Fatalf("nonASCII(%q, %d) = %d, want %d", s, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}
