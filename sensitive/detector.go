@@ -619,76 +619,65 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		} else {
 			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
 		}
+		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
+			// The inside of a longer number ("1-1-1", "2024/11/28"): every
+			// kind rejects a value that starts there but a long plain card,
+			// so such a run costs no table lookup.
+			continue
+		}
 		pass := gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
 			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
 		if pass == 0 {
 			continue // no kind's test below can pass
 		}
-		set = sc.numericAt(s, p, e, pass, set, from)
+		// A grouped value (card, SSN, national phone) starts after a byte
+		// that is not a letter or digit and continues with up to three
+		// separators and another digit group.
+		grouped, g := false, 0
+		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
+			// Only the heads a grouped parser reads: an SSN's area, a
+			// card's first four, a national phone's area code or trunk
+			// prefix (a '+' number is parsed on its own).
+			g = sepEnd(s, e)
+			grouped = g < len(s) && isDigit(s[g])
+		}
+		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
+			if ce := cardAt(s, p, e); ce >= 0 {
+				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
+			}
+		}
+		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
+			if se := ssnAt(s, p, e); se >= 0 {
+				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
+			}
+		}
+		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
+			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
+				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
+			}
+		}
+		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
+				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
+			}
+		}
+		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
+			// keywordEnd's test of a keyword's last two letters, inline
+			// where they are the bytes already read: glued to the run, or
+			// after one gap byte.
+			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
+				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
+			keywordEnd(s, p, accountFinals) >= 0 &&
+			(isLetter(prev) || is(prev, cGap)) &&
+			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
+			if ae := accountAt(s, p, e); ae >= 0 {
+				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
+			}
+		}
 		if set != wantFor {
 			want, wantFor = gatesFor(set), set
 		}
 	}
-}
-
-// numericAt asks the numeric kinds in set whose gates (pass) the digit
-// run s[p:e] passed for a match starting there, records each match as its
-// kind's candidate, and returns the kinds still without one. It is apart
-// from generateNumeric's loop, which most runs never leave, so that the
-// loop keeps its few values in registers.
-func (sc *scanner) numericAt(s string, p, e int, pass uint32, set uint16, from int) uint16 {
-	n := e - p
-	prev3, prev2, prev, next := byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1), byteAt(s, e)
-	if n < 13 && p >= 2 && isDigit(s[p-2]) && is(prev, cSep) && prev != ' ' && prev != '\t' {
-		// The inside of a longer number ("1-1-1", "2024/11/28"): every
-		// kind rejects a value that starts there but a long plain card.
-		return set
-	}
-	// A grouped value (card, SSN, national phone) starts after a byte
-	// that is not a letter or digit and continues with up to three
-	// separators and another digit group.
-	grouped, g := false, 0
-	if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
-		// Only the heads a grouped parser reads: an SSN's area, a
-		// card's first four, a national phone's area code or trunk
-		// prefix (a '+' number is parsed on its own).
-		g = sepEnd(s, e)
-		grouped = g < len(s) && isDigit(s[g])
-	}
-	if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
-		if ce := cardAt(s, p, e); ce >= 0 {
-			sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
-		}
-	}
-	if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
-		if se := ssnAt(s, p, e); se >= 0 {
-			sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
-		}
-	}
-	if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
-		if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
-			sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
-		}
-	}
-	if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
-		if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
-			sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
-		}
-	}
-	if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
-		// keywordEnd's test of a keyword's last two letters, inline
-		// where they are the bytes already read: glued to the run, or
-		// after one gap byte.
-		(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
-			pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
-		keywordEnd(s, p, accountFinals) >= 0 &&
-		(isLetter(prev) || is(prev, cGap)) &&
-		(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
-		if ae := accountAt(s, p, e); ae >= 0 {
-			sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
-		}
-	}
-	return set
 }
 
 // byteAt returns s[i], or 0 outside s.

@@ -132,12 +132,12 @@ var urlStretch = func() (t [256]uint8) {
 // insides the scan skips, a double slash is much rarer than a colon (times,
 // ARNs, JSON), and each false hit costs a search call.
 func indexSchemeSep(s string, i int) int {
-	for k := i + 1; k+1 < len(s); k++ {
-		j := strings.IndexByte(s[k:len(s)-1], '/')
+	for k := i + 1; k < len(s); k++ {
+		j := strings.Index(s[k:], "//")
 		if j < 0 {
 			return -1
 		}
-		if k += j; s[k+1] == '/' && s[k-1] == ':' {
+		if k += j; s[k-1] == ':' {
 			return k - 1
 		}
 	}
