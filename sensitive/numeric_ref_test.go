@@ -77,3 +77,12 @@ func cardMayStartRef(n int, grouped bool, next byte) bool {
 	}
 	return n >= 10 && next|0x20 == 'e'
 }
+
+// nextRun returns the start of the first digit run that begins at or after i
+// (a position inside a run is not a start), or -1.
+func nextRun(s string, i int) int {
+	if i > 0 && i < len(s) && isDigit(s[i-1]) {
+		i = runEnd(s, i)
+	}
+	return indexDigit(s, i)
+}

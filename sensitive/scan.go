@@ -171,15 +171,6 @@ func hasDigit(v uint64) uint64 {
 	return (x - ones*10) &^ x & highs
 }
 
-// nextRun returns the start of the first digit run that begins at or after i
-// (a position inside a run is not a start), or -1.
-func nextRun(s string, i int) int {
-	if i > 0 && i < len(s) && isDigit(s[i-1]) {
-		i = runEnd(s, i)
-	}
-	return indexDigit(s, i)
-}
-
 // numEndOK reports whether a number whose groups are joined by sep (0 for a
 // single run) may end at e: not glued to a letter or digit, nor followed by
 // a decimal part ("1.5", "3,000") or by more of its own format.
