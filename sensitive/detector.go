@@ -574,21 +574,16 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	want, wantFor := gatesFor(set), set
 	base, m := i, digitMask(s, i)
 	for set != 0 {
-		for m == 0 {
-			// Dense text has digits in the next block too; a block without
-			// any is the sign of prose, where the wide search is cheaper.
-			if base += 64; base >= len(s) {
+		if m == 0 {
+			// The next block starts at the next digit: in prose the wide
+			// search skips hundreds of bytes at once, and in dense text it
+			// finds one in its first word.
+			q := indexDigit(s, base+64)
+			if q < 0 {
 				sc.live &^= set
 				return
 			}
-			if m = digitMask(s, base); m == 0 {
-				q := indexDigit(s, base+64)
-				if q < 0 {
-					sc.live &^= set
-					return
-				}
-				base, m = q, digitMask(s, q)
-			}
+			base, m = q, digitMask(s, q)
 		}
 		// The lowest run of ones in m: adding its lowest bit carries
 		// through it, and the carry lands at its end. The mask of the
