@@ -357,8 +357,14 @@ func digitMask(s string, i int) uint64 {
 			digitBits(load64(b, 32))<<32 | digitBits(load64(b, 40))<<40 |
 			digitBits(load64(b, 48))<<48 | digitBits(load64(b, 56))<<56
 	}
+	// The end of the text, and short texts such as names and tags: words
+	// while they fit, then bytes.
 	var m uint64
-	for k := 0; i+k < len(s); k++ {
+	k := 0
+	for ; i+k+8 <= len(s); k += 8 {
+		m |= digitBits(load64(s, i+k)) << k
+	}
+	for ; i+k < len(s); k++ {
 		if isDigit(s[i+k]) {
 			m |= 1 << k
 		}
