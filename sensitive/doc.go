@@ -253,9 +253,10 @@
 // 60% of the time there and the rest in the other kinds' anchors (URLs,
 // secret-key windows, the normalisation check). Input in which nearly every
 // run passes a gate pays for the lookups: runs of digits and separators
-// ("1 - / ", "4111:_+.", "4111 ", "+1 ") scan 12–20% slower than with the
-// previous walk (BenchmarkPathological at 1 MiB: 114–350 MB/s, against
-// 131–440, alternately in the same minutes).
+// scan 10–25% slower than with the previous walk (BenchmarkPathological at
+// 1 MiB, the two run alternately in the same minutes: "1 - / " 240–284
+// MB/s against 257–349, "4111 " 105–128 against 142–155, "+1 " 84–113
+// against 114–126; both fall below 100 in the busiest minutes).
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
