@@ -42,6 +42,12 @@ func accountAt(s string, p, e int) int {
 // for the ending ('a'+b, 'a'+l).
 type endings [26]uint32
 
+// end reports whether a word whose last two letters are before and last
+// ends in one of the endings.
+func (e *endings) end(last, before byte) bool {
+	return isLetter(last) && isLetter(before) && e[last|0x20-'a']&(1<<(before|0x20-'a')) != 0
+}
+
 // endingsOf returns the endings of words (lower case, two letters or more).
 func endingsOf(words ...string) *endings {
 	var e endings
@@ -111,10 +117,9 @@ const maxGap = 4
 // a linking word and a gap ("account no. is: ", "SSN was "). A redaction
 // marker ("[REDACTED:account-number]") never counts: ']' is no gap.
 func keywordBefore(s string, p int, keyword func(s string, j int) bool, finals *endings) bool {
-	j := skipGapBack(s, p)
-	if j < 2 || !isLetter(s[j-1]) || !isLetter(s[j-2]) ||
-		finals[s[j-1]|0x20-'a']&(1<<(s[j-2]|0x20-'a')) == 0 {
-		return false // no keyword, suffix or linking word ends in these two letters
+	j := keywordEnd(s, p, finals)
+	if j < 0 {
+		return false
 	}
 	if k := verbBefore(s, j); k >= 0 {
 		j = skipGapBack(s, k) // "account number is 912803456", "SSN was: …"
@@ -134,6 +139,18 @@ func keywordBefore(s string, p int, keyword func(s string, j int) bool, finals *
 		return false
 	}
 	return keyword(s, skipGapBack(s, k)) // "account_no", "Account No."
+}
+
+// keywordEnd returns where the word before the value at p ends, past up to
+// maxGap gap bytes, or -1 when no keyword, suffix or linking word ends in
+// its last two letters: keywordBefore's first test, which the scan also
+// asks before anything else about a run after a word.
+func keywordEnd(s string, p int, finals *endings) int {
+	j := skipGapBack(s, p)
+	if j < 2 || !finals.end(s[j-1], s[j-2]) {
+		return -1
+	}
+	return j
 }
 
 // verbBefore returns where a linking word that ends at j starts — is, was,

@@ -150,25 +150,44 @@ func secretKeywordBefore(s string, a int) bool {
 // Shannon entropy of at least minSecretEntropy bits per character, which
 // rules out hex digests (one case), words and paths.
 func secretLooksRandom(v string) bool {
-	var counts [128]uint8
-	var upper, lower, other bool
+	// The character mix first, with a table and no branch per byte: hex
+	// digests, which have no capitals, are most of the 40-character runs
+	// of ordinary text.
+	var mix uint8
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		counts[c&0x7f]++
-		switch {
-		case isUpper(c):
-			upper = true
-		case isLower(c):
-			lower = true
-		default:
-			other = true
-		}
+		mix |= caseMix[v[i]]
 	}
-	if !upper || !lower || !other {
+	if mix != mixUpper|mixLower|mixOther {
 		return false
+	}
+	var counts [128]uint8
+	for i := 0; i < len(v); i++ {
+		counts[v[i]&0x7f]++
 	}
 	return entropy(counts[:], len(v)) >= minSecretEntropy
 }
+
+const (
+	mixUpper uint8 = 1 << iota
+	mixLower
+	mixOther
+)
+
+// caseMix classifies a byte as a capital, a small letter or anything else.
+// It is a read-only table, filled once at package initialisation.
+var caseMix = func() (t [256]uint8) {
+	for c := range t {
+		switch b := byte(c); {
+		case isUpper(b):
+			t[c] = mixUpper
+		case isLower(b):
+			t[c] = mixLower
+		default:
+			t[c] = mixOther
+		}
+	}
+	return t
+}()
 
 func entropy(counts []uint8, n int) float64 {
 	h := 0.0

@@ -554,86 +554,310 @@ func (sc *scanner) generate(b builtin, from int) (int, int) {
 }
 
 // generateNumeric sets, for each numeric kind in set, its first match that
-// starts at or after from, walking the digit runs once for all of them. A
-// run's length and the bytes either side of it rule most kinds out before
-// any parsing: most runs in names and prose are one to four digits long,
-// glued to letters (digests, versions) or followed by a byte that no
-// grouped number continues with.
+// starts at or after from, walking the digit runs once for all of them.
+//
+// Number-dense text (dates, ARNs, digests, versions) has a digit run every
+// twenty bytes or so, nearly all of which no kind can start at, so the cost
+// per run is what matters. The runs are read from a mask of the digits of
+// 64 bytes at a time, with no branch per byte; eight table lookups on the
+// run's length, its first digit and the three bytes either side of it then
+// rule out every kind at most runs (see the gates below); the few runs that
+// remain pass the kinds' own cheap tests and parsers, which decide.
+// TestGenerateNumericMatchesReference and FuzzGenerateNumeric hold the
+// result to the run-by-run walk this replaced.
 func (sc *scanner) generateNumeric(set uint16, from int) {
 	s := sc.s
-	for p := nextRun(s, from); p >= 0 && set != 0; {
-		e := runEnd(s, p)
+	i := from
+	if i > 0 && i < len(s) && isDigit(s[i-1]) {
+		i = runEnd(s, i) // inside a run: not a start
+	}
+	want, wantFor := gatesFor(set), set
+	base, m := i, digitMask(s, i)
+	for set != 0 {
+		if m == 0 {
+			// The next block starts at the next digit: in prose the wide
+			// search skips hundreds of bytes at once, and in dense text it
+			// finds one in its first word.
+			q := indexDigit(s, base+64)
+			if q < 0 {
+				sc.live &^= set
+				return
+			}
+			base, m = q, digitMask(s, q)
+		}
+		// The lowest run of ones in m: adding its lowest bit carries
+		// through it, and the carry lands at its end. The mask of the
+		// later runs depends only on this and-add, not on the run's
+		// position, so consecutive runs overlap in the pipeline.
+		low := m & -m
+		x := m + low
+		p := base + bits.TrailingZeros64(low)
+		var e int
+		if x != 0 {
+			e = base + bits.TrailingZeros64(x)
+			m &= x
+		} else {
+			// The run reaches the end of the block (the carry left the
+			// word): finish it and start the next block after it.
+			e = runEnd(s, base+64)
+			base, m = e-64, 0
+		}
 		n := e - p
-		var prev, next byte // 0 at either end of the text: no class, not alnum
-		if p > 0 {
-			prev = s[p-1]
+		// 0 stands for the bytes before and after the text: no class, not
+		// alnum, as in the kinds' own tests.
+		var prev3, prev2, prev, next, next2, next3 byte
+		if p >= 3 {
+			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
+		} else {
+			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
 		}
-		if e < len(s) {
-			next = s[e]
+		if e+3 <= len(s) {
+			next3, next2, next = s[e+2], s[e+1], s[e]
+		} else {
+			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
 		}
-		if n < 13 && p >= 2 && isDigit(s[p-2]) && is(prev, cSep) && prev != ' ' && prev != '\t' {
+		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
 			// The inside of a longer number ("1-1-1", "2024/11/28"): every
 			// kind rejects a value that starts there but a long plain card,
-			// so dense digit text costs one test per run.
-			p = indexDigit(s, e)
+			// so such a run costs no table lookup.
 			continue
+		}
+		pass := gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
+			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
+		if pass == 0 {
+			continue // no kind's test below can pass
 		}
 		// A grouped value (card, SSN, national phone) starts after a byte
 		// that is not a letter or digit and continues with up to three
 		// separators and another digit group.
-		grouped := false
-		if (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
+		grouped, g := false, 0
+		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
 			// Only the heads a grouped parser reads: an SSN's area, a
 			// card's first four, a national phone's area code or trunk
 			// prefix (a '+' number is parsed on its own).
-			g := sepEnd(s, e)
+			g = sepEnd(s, e)
 			grouped = g < len(s) && isDigit(s[g])
 		}
-		if set&(1<<bCard) != 0 && cardMayStart(n, grouped, next) {
+		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
 			if ce := cardAt(s, p, e); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
 		}
-		if set&(1<<bSSN) != 0 && ((n == 3 && grouped) || n == 9) {
+		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
 			if se := ssnAt(s, p, e); se >= 0 {
 				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
 			}
 		}
-		if set&(1<<bIBAN) != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
+		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
 			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
 				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
 			}
 		}
-		if set&(1<<bPhone) != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
 		}
-		if set&(1<<bAccount) != 0 && (isLetter(prev) || is(prev, cGap)) &&
+		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
+			// keywordEnd's test of a keyword's last two letters, inline
+			// where they are the bytes already read: glued to the run, or
+			// after one gap byte.
+			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
+				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
+			keywordEnd(s, p, accountFinals) >= 0 &&
+			(isLetter(prev) || is(prev, cGap)) &&
 			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 			if ae := accountAt(s, p, e); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
 		}
-		p = indexDigit(s, e)
+		if set != wantFor {
+			want, wantFor = gatesFor(set), set
+		}
 	}
-	sc.live &^= set // no match left for these kinds
+}
+
+// byteAt returns s[i], or 0 outside s.
+func byteAt(s string, i int) byte {
+	if i < 0 || i >= len(s) {
+		return 0
+	}
+	return s[i]
+}
+
+// The gates of generateNumeric. Each is a condition on a run that one of
+// the kinds' tests in generateNumeric implies, on its length, its first
+// digit, the three bytes before it and the three after it: a run that
+// passes none of them is skipped without asking any kind. A gate is a bit
+// in eight tables, one for each of those; a run passes it when every table
+// has the bit at the run's entry.
+const (
+	gCard       uint32 = 1 << iota // 13–19 plain digits
+	gLongJSON                      // 9 digits or more and a fraction or exponent: a JSON card
+	gDot                           // up to 8 digits and a fraction of two or more: a JSON card
+	gSSN9                          // nine plain digits
+	gGrouped3                      // 3 digits, no letter or digit before, separators and a digit after
+	gGrouped4                      // 4 digits likewise: a card's first group
+	gTrunk                         // a '0' and 1–4 more digits likewise: a phone's trunk prefix
+	gOne                           // a lone '1' likewise: a North American phone's country code
+	gPlus                          // after '+': an international phone number
+	gParen                         // in parentheses: a phone's area code
+	gIBANGlued                     // 2 digits or more after a word of two letters
+	gIBANSpaced                    // 2 digits or more after two capitals and a separator
+
+	// An account number follows a keyword whose last letters end a word of
+	// accountFinals, glued to it (W) or after gap bytes (G), in four shapes.
+	gAcctLongW // 6–17 digits
+	gAcctLongG
+	gAcctDotW // a fraction: a JSON number
+	gAcctDotG
+	gAcctExpW // an exponent: a JSON number
+	gAcctExpG
+	gAcctDashW // up to 5 digits, then '-' and a digit: "1234-5678-9012"
+	gAcctDashG
+
+	maxGateLen = 20
+)
+
+// The gates each numeric kind's test implies.
+const (
+	cardGates         = gCard | gLongJSON | gDot | gGrouped4
+	ssnGates          = gSSN9 | gGrouped3
+	ibanGates         = gIBANGlued | gIBANSpaced
+	phoneGates        = gGrouped3 | gTrunk | gOne | gPlus | gParen
+	accountGluedGates = gAcctLongW | gAcctDotW | gAcctExpW | gAcctDashW
+	accountGapGates   = gAcctLongG | gAcctDotG | gAcctExpG | gAcctDashG
+	accountGates      = accountGluedGates | accountGapGates
+	groupedGates      = gGrouped3 | gGrouped4 | gTrunk | gOne
+)
+
+// gatesFor returns the gates that the kinds in set may pass.
+func gatesFor(set uint16) uint32 {
+	var g uint32
+	if set&(1<<bCard) != 0 {
+		g |= cardGates
+	}
+	if set&(1<<bSSN) != 0 {
+		g |= ssnGates
+	}
+	if set&(1<<bIBAN) != 0 {
+		g |= ibanGates
+	}
+	if set&(1<<bPhone) != 0 {
+		g |= phoneGates
+	}
+	if set&(1<<bAccount) != 0 {
+		g |= accountGates
+	}
+	return g
+}
+
+// gate spells out one gate; a nil test accepts anything.
+type gate struct {
+	bit                                    uint32
+	prev3, prev2, prev, next, next2, next3 func(c byte) bool
+	first                                  func(d byte) bool // the first digit, a byte from '0' to '9'
+	n                                      func(n int) bool  // the length, capped at maxGateLen
+}
+
+func gateList() []gate {
+	notAlnum := func(c byte) bool { return !isAlnum(c) }
+	sep := func(c byte) bool { return is(c, cSep) }
+	digitOrSep := func(c byte) bool { return isDigit(c) || is(c, cSep) }
+	isByte := func(b byte) func(byte) bool { return func(c byte) bool { return c == b } }
+	exp := func(c byte) bool { return c|0x20 == 'e' }
+	length := func(lo, hi int) func(int) bool { return func(n int) bool { return n >= lo && n <= hi } }
+	grouped := func(bit uint32, n func(int) bool, first func(byte) bool) gate {
+		return gate{bit: bit, prev: notAlnum, next: sep, next2: digitOrSep, n: n, first: first}
+	}
+	// keywordEnd's test: the two letters of a keyword's end right before
+	// the run, or gap bytes and then a final letter or more gap.
+	final := func(c byte) bool { return isLetter(c) && accountFinals[c|0x20-'a'] != 0 }
+	gap := func(c byte) bool { return is(c, cGap) }
+	finalOrGap := func(c byte) bool { return final(c) || gap(c) }
+	account := func(w, g uint32, shape gate) []gate {
+		glued, gapped := shape, shape
+		glued.bit, glued.prev, glued.prev2 = w, final, isLetter
+		gapped.bit, gapped.prev, gapped.prev2 = g, gap, finalOrGap
+		return []gate{glued, gapped}
+	}
+	gs := []gate{
+		{bit: gCard, n: length(13, 19)},
+		{bit: gLongJSON, next: func(c byte) bool { return c == '.' || exp(c) }, n: length(9, maxGateLen)},
+		{bit: gDot, next: isByte('.'), next2: isDigit, next3: isDigit, n: length(1, 8)},
+		{bit: gSSN9, n: length(9, 9)},
+		grouped(gGrouped3, length(3, 3), nil),
+		grouped(gGrouped4, length(4, 4), nil),
+		grouped(gTrunk, length(2, 5), isByte('0')),
+		grouped(gOne, length(1, 1), isByte('1')),
+		{bit: gPlus, prev: isByte('+')},
+		{bit: gParen, prev: isByte('('), next: isByte(')')},
+		{bit: gIBANGlued, prev3: notAlnum, prev2: isLetter, prev: isLetter, n: length(2, maxGateLen)},
+		{bit: gIBANSpaced, prev3: isUpper, prev2: isUpper, prev: func(c byte) bool { return c == ' ' || c == '-' || c == '.' },
+			n: length(2, maxGateLen)},
+	}
+	gs = append(gs, account(gAcctLongW, gAcctLongG, gate{n: length(6, 17)})...)
+	gs = append(gs, account(gAcctDotW, gAcctDotG, gate{next: isByte('.'), next2: isDigit})...)
+	gs = append(gs, account(gAcctExpW, gAcctExpG, gate{next: exp})...)
+	gs = append(gs, account(gAcctDashW, gAcctDashG, gate{next: isByte('-'), next2: isDigit, n: length(0, 5)})...)
+	return gs
+}
+
+// The gate tables are read-only, filled once at package initialisation.
+// Byte 0 stands for the start or end of the text as well as for NUL, as it
+// does in generateNumeric's tests.
+var (
+	gatePrev3, gatePrev2, gatePrev, gateNext, gateNext2, gateNext3 = gateByteTables()
+	gateFirst, gateLen                                             = gateDigitTables()
+)
+
+func setGate(t []uint32, bit uint32, ok func(i int) bool) {
+	for i := range t {
+		if ok(i) {
+			t[i] |= bit
+		}
+	}
+}
+
+func onByte(test func(byte) bool) func(int) bool {
+	return func(i int) bool { return test == nil || test(byte(i)) }
+}
+
+func gateByteTables() (prev3, prev2, prev, next, next2, next3 [256]uint32) {
+	for _, g := range gateList() {
+		setGate(prev3[:], g.bit, onByte(g.prev3))
+		setGate(prev2[:], g.bit, onByte(g.prev2))
+		setGate(prev[:], g.bit, onByte(g.prev))
+		setGate(next[:], g.bit, onByte(g.next))
+		setGate(next2[:], g.bit, onByte(g.next2))
+		setGate(next3[:], g.bit, onByte(g.next3))
+	}
+	return
+}
+
+func gateDigitTables() (first [256]uint32, lens [maxGateLen + 1]uint32) {
+	for _, g := range gateList() {
+		setGate(first[:], g.bit, onByte(g.first))
+		setGate(lens[:], g.bit, func(n int) bool { return g.n == nil || g.n(n) })
+	}
+	return
 }
 
 // cardMayStart is cardAt's cheap first test for a run of n digits followed
 // by next: a plain run of card length, the head of a grouping (four digits
 // after a non-word byte, then a separator), or a JSON number in exponent or
 // decimal form.
-func cardMayStart(n int, grouped bool, next byte) bool {
+func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 	switch {
 	case n >= 13 && n <= 19:
 		return true
 	case n == 4 && grouped:
-		return true
-	case next == '.':
-		return true
+		// A grouping's second group has four digits, or six (Amex, Diners).
+		if k := runEnd(s, g) - g; k == 4 || k == 6 {
+			return true
+		}
 	}
-	return n >= 10 && next|0x20 == 'e'
+	return (next == '.' || next|0x20 == 'e') && jsonCardShape(s, e, n)
 }
 
 // phoneMayStart is phoneAt's cheap first test: a '+' before the run, an

@@ -241,15 +241,26 @@
 // Clean text scans with no allocation. Measured with BenchmarkFind and
 // BenchmarkAdversarial10MiB (go test -run '^$' -bench
 // 'Find|First|Adversarial10MiB' -benchmem -count 3) on a shared two-core
-// AMD EPYC at load average 5–9, in MB per CPU-second of the process, which
-// the neighbours' load inflates less than wall-clock MB/s: prose 2.3–3.1
+// AMD EPYC at load average 3–10, in MB per CPU-second of the process, which
+// the neighbours' load inflates less than wall-clock MB/s: prose 2.5–3.1
 // GB/s; clean text dense with numbers (clean-1MiB: dates, times, ARNs,
-// account IDs, UUIDs and digests, a digit run every 19 bytes) 500–590 MB/s;
-// the adversarial 10 MiB inputs 124 MB/s (digit groups) and up. The number-
-// dense figure is short of 800 MB/s: the profile of clean-1MiB puts 72% of
-// the time in the numeric kinds, half of it in finding the digit runs
-// themselves and the rest in testing each run's neighbours and validating
-// the few that pass.
+// account IDs, UUIDs and digests, a digit run every 19 bytes) 660–850 MB/s
+// in the quieter minutes and down to 470 in the busiest, against 480–590
+// for the previous run-at-a-time walk run alternately with it in the same
+// minutes; the adversarial 10 MiB inputs 100 MB/s (full-width digits, in a
+// busy minute) and up, most of them 140–270.
+//
+// On number-dense text the digit runs are read from a mask of 64 bytes at
+// a time, and eight table lookups on each run's length, first digit and
+// the three bytes either side of it rule out every kind at five runs in
+// six of clean-1MiB, before any kind's own test; its CPU profile puts about
+// 60% of the time there and the rest in the other kinds' anchors (URLs,
+// secret-key windows, the normalisation check). Input in which nearly every
+// run passes a gate pays for the lookups: runs of digits and separators
+// scan 10–25% slower than with the previous walk (BenchmarkPathological at
+// 1 MiB, the two run alternately in the same minutes: "1 - / " 240–284
+// MB/s against 257–349, "4111 " 105–128 against 142–155, "+1 " 84–113
+// against 114–126; both fall below 100 in the busiest minutes).
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their

@@ -144,9 +144,16 @@ func needsNormalizing(s string) bool {
 // len(s).
 func nonASCII(s string, i int) int {
 	const highs = 0x8080808080808080
-	for ; i+32 <= len(s); i += 32 {
-		if (load64(s, i)|load64(s, i+8)|load64(s, i+16)|load64(s, i+24))&highs != 0 {
+	for ; i+64 <= len(s); i += 64 {
+		b := s[i:][:64] // of known length: one bounds check for the eight words
+		if (load64(b, 0)|load64(b, 8)|load64(b, 16)|load64(b, 24)|
+			load64(b, 32)|load64(b, 40)|load64(b, 48)|load64(b, 56))&highs != 0 {
 			break
+		}
+	}
+	for ; i+8 <= len(s); i += 8 {
+		if m := load64(s, i) & highs; m != 0 {
+			return i + firstMarked(m)
 		}
 	}
 	for ; i < len(s); i++ {

@@ -137,7 +137,8 @@ func indexDigit(s string, i int) int {
 		i += 8
 	}
 	for ; i+32 <= len(s); i += 32 {
-		if hasDigit(load64(s, i))|hasDigit(load64(s, i+8))|hasDigit(load64(s, i+16))|hasDigit(load64(s, i+24)) != 0 {
+		b := s[i:][:32] // of known length: one bounds check for the four words
+		if hasDigit(load64(b, 0))|hasDigit(load64(b, 8))|hasDigit(load64(b, 16))|hasDigit(load64(b, 24)) != 0 {
 			break
 		}
 	}
@@ -168,15 +169,6 @@ func hasDigit(v uint64) uint64 {
 	const highs = 0x8080808080808080
 	x := v ^ (ones * '0')
 	return (x - ones*10) &^ x & highs
-}
-
-// nextRun returns the start of the first digit run that begins at or after i
-// (a position inside a run is not a start), or -1.
-func nextRun(s string, i int) int {
-	if i > 0 && i < len(s) && isDigit(s[i-1]) {
-		i = runEnd(s, i)
-	}
-	return indexDigit(s, i)
 }
 
 // numEndOK reports whether a number whose groups are joined by sep (0 for a
@@ -345,4 +337,37 @@ func inList(list, w string) bool {
 		list = list[i+1:]
 	}
 	return false
+}
+
+// digitBits returns one bit per byte of v, set where the byte is an ASCII
+// digit: nonDigits' exact marks, gathered from the bytes' high bits into
+// the low byte by a multiplication whose partial products never overlap.
+func digitBits(v uint64) uint64 {
+	const highs = 0x8080808080808080
+	return (nonDigits(v) ^ highs) >> 7 * 0x0102040810204080 >> 56
+}
+
+// digitMask returns one bit per byte of s[i:i+64], set where the byte is an
+// ASCII digit; bytes past the end of s are not digits.
+func digitMask(s string, i int) uint64 {
+	if i+64 <= len(s) {
+		b := s[i:][:64] // of known length: no bounds check per word
+		return digitBits(load64(b, 0)) | digitBits(load64(b, 8))<<8 |
+			digitBits(load64(b, 16))<<16 | digitBits(load64(b, 24))<<24 |
+			digitBits(load64(b, 32))<<32 | digitBits(load64(b, 40))<<40 |
+			digitBits(load64(b, 48))<<48 | digitBits(load64(b, 56))<<56
+	}
+	// The end of the text, and short texts such as names and tags: words
+	// while they fit, then bytes.
+	var m uint64
+	k := 0
+	for ; i+k+8 <= len(s); k += 8 {
+		m |= digitBits(load64(s, i+k)) << k
+	}
+	for ; i+k < len(s); k++ {
+		if isDigit(s[i+k]) {
+			m |= 1 << k
+		}
+	}
+	return m
 }

@@ -23,6 +23,17 @@ func indexDigitBytes(s string, i int) int {
 	return -1
 }
 
+// digitMaskBytes is digitMask's byte-at-a-time definition.
+func digitMaskBytes(s string, i int) uint64 {
+	var m uint64
+	for k := 0; k < 64 && i+k < len(s); k++ {
+		if isDigit(s[i+k]) {
+			m |= 1 << k
+		}
+	}
+	return m
+}
+
 func checkDigitScans(t *testing.T, s string) {
 	t.Helper()
 	for i := 0; i <= len(s); i++ {
@@ -31,6 +42,9 @@ func checkDigitScans(t *testing.T, s string) {
 		}
 		if got, want := indexDigit(s, i), indexDigitBytes(s, i); got != want {
 			t.Fatalf("indexDigit(%q, %d) = %d, want %d", s, i, got, want)
+		}
+		if got, want := digitMask(s, i), digitMaskBytes(s, i); got != want {
+			t.Fatalf("digitMask(%q, %d) = %064b, want %064b", s, i, got, want)
 		}
 	}
 }
@@ -48,7 +62,8 @@ func TestDigitScans(t *testing.T) {
 			checkDigitScans(t, string(b))
 		}
 	}
-	for _, s := range []string{"", "1", "a", "/:", "9:0/", strings.Repeat("a", 70) + "7", strings.Repeat("5", 70) + "a"} {
+	for _, s := range []string{"", "1", "a", "/:", "9:0/", strings.Repeat("a", 70) + "7", strings.Repeat("5", 70) + "a",
+		strings.Repeat("1a2b3c4d5e6f7g8h9i0j", 7), strings.Repeat("\xff9\x00", 50)} {
 		checkDigitScans(t, s)
 	}
 }
@@ -93,4 +108,29 @@ func FuzzIndexSchemeSep(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkIndexSchemeSep)
+}
+
+// TestNonASCII compares the word-at-a-time nonASCII with its byte-at-a-time
+// definition, with a high byte at every offset of 64-, 8- and 1-byte steps.
+func TestNonASCII(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 63, 64, 65, 130} {
+		for at := -1; at < n; at++ {
+			for _, hi := range []byte{0x80, 0xc3, 0xff} {
+				b := []byte(strings.Repeat("a", n))
+				if at >= 0 {
+					b[at] = hi
+				}
+				s := string(b)
+				for i := 0; i <= len(s); i++ {
+					want := i
+					for want < len(s) && s[want] < 0x80 {
+						want++
+					}
+					if got := nonASCII(s, i); got != want {
+						t.Fatalf("nonASCII(%q, %d) = %d, want %d", s, i, got, want)
+					}
+				}
+			}
+		}
+	}
 }

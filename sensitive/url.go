@@ -69,18 +69,26 @@ func (u *urlScan) open(s string, i int) (int, int, bool) {
 		// mispredicts at each '/' of a path.
 		auth := colon + 3
 		end := auth
-		for end < len(s) && is(s[end], cURL) && s[end] != '/' && s[end] != '?' && s[end] != '#' {
+		for end < len(s) && urlStretch[s[end]]&inHost != 0 {
+			end++
+		}
+		// Only an authority with an '@' or a ':' can hold a password.
+		info := end < len(s) && urlStretch[s[end]]&inAuthority != 0
+		for end < len(s) && urlStretch[s[end]]&inAuthority != 0 {
 			end++
 		}
 		authEnd := end
-		for end < len(s) && is(s[end], cURL) && s[end] != '?' && s[end] != '#' {
+		for end < len(s) && urlStretch[s[end]]&inPath != 0 {
 			end++
 		}
 		query := end
-		for end < len(s) && is(s[end], cURL) {
+		for end < len(s) && urlStretch[s[end]]&inQuery != 0 {
 			end++
 		}
 		u.end, u.query, u.cursor = end, query, query
+		if !info {
+			return -1, -1, true
+		}
 		if a, e := userinfo(s, auth, authEnd, query); a >= 0 {
 			return a, e, true
 		}
@@ -88,6 +96,36 @@ func (u *urlScan) open(s string, i int) (int, int, bool) {
 	}
 	return -1, -1, false
 }
+
+// The stretches of a URL: the bytes each may contain, as bits of
+// urlStretch, so that each of open's loops tests a byte with one lookup.
+const (
+	inHost      uint8 = 1 << iota // a URL byte but '/', '?', '#', '@' and ':'
+	inAuthority                   // a URL byte but '/', '?' and '#'
+	inPath                        // a URL byte but '?' and '#'
+	inQuery                       // a URL byte
+)
+
+// urlStretch is a read-only table, filled once at package initialisation.
+var urlStretch = func() (t [256]uint8) {
+	for c := range t {
+		b := byte(c)
+		if !is(b, cURL) {
+			continue
+		}
+		t[c] = inQuery
+		if b != '?' && b != '#' {
+			t[c] |= inPath
+			if b != '/' {
+				t[c] |= inAuthority
+				if b != '@' && b != ':' {
+					t[c] |= inHost
+				}
+			}
+		}
+	}
+	return t
+}()
 
 // indexSchemeSep returns the index of the first "://" at or after i, or -1.
 // It searches for "//" and then looks at the byte before: outside URLs, whose
