@@ -1,0 +1,95 @@
+package s3guard
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// lockedS3 is a pagedS3 whose HeadObject may be called concurrently, as
+// the object check calls it.
+type lockedS3 struct {
+	mu sync.Mutex
+	*pagedS3
+}
+
+func (l *lockedS3) HeadObject(ctx context.Context, in *s3.HeadObjectInput, o ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.pagedS3.HeadObject(ctx, in, o...)
+}
+
+// TestCheckObjectsFindingsNameNoListedKey: the keys under a prefix are
+// named by whoever uploads, not by the caller (whose location the guard
+// checked): an export named after a customer, or a key with a line break
+// or a terminal escape, must not reach a finding, which callers print and
+// log.
+func TestCheckObjectsFindingsNameNoListedKey(t *testing.T) {
+	loc := Location{Bucket: testBucket, Key: "data/"}
+	plain := &s3.HeadObjectOutput{}
+	sseS3 := &s3.HeadObjectOutput{ServerSideEncryption: types.ServerSideEncryptionAes256}
+	tests := []struct {
+		name    string
+		keys    []string // listed, in order; each unencrypted
+		banned  []string // no finding's text may hold these
+		wantIDs []string
+		// wantNamed: a clean key is still named, so the operator can find
+		// the object.
+		wantNamed string
+	}{
+		{
+			name:    "an e-mail address in the first key",
+			keys:    []string{"data/" + secret + ".csv", "data/b.csv"},
+			banned:  []string{secret, "jane.doe", "example.com"},
+			wantIDs: []string{FindingObjectUnencrypted},
+		},
+		{
+			name:    "a line break and a terminal escape",
+			keys:    []string{"data/a\n\x1b[2Jb.csv"},
+			banned:  []string{"\n", "\x1b"},
+			wantIDs: []string{FindingObjectUnencrypted},
+		},
+		{
+			name:      "a clean key is named",
+			keys:      []string{"data/part-0001.csv"},
+			wantIDs:   []string{FindingObjectUnencrypted},
+			wantNamed: "data/part-0001.csv",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var page []types.Object
+			heads := map[string]*s3.HeadObjectOutput{}
+			for _, k := range tt.keys {
+				page = append(page, entry(k, 10))
+				heads[k] = plain
+			}
+			heads["data/sse-s3.csv"] = sseS3
+			fake := &lockedS3{pagedS3: &pagedS3{pages: paged(page), heads: heads}}
+			rep, err := CheckObjects(context.Background(), fake, loc, testReq())
+			if err != nil {
+				t.Fatalf("CheckObjects(%v): %v", loc, err)
+			}
+			if diff := cmp.Diff(tt.wantIDs, rep.IDs(), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("CheckObjects(%v) finding IDs mismatch (-want +got):\n%s", loc, diff)
+			}
+			for _, f := range rep.Findings {
+				text := f.Resource + " " + f.Message + " " + f.Remediation
+				for _, b := range tt.banned {
+					if strings.Contains(text, b) {
+						t.Errorf("finding %s = %q holds %q, a listed key's content", f.ID, text, b)
+					}
+				}
+				if tt.wantNamed != "" && !strings.Contains(f.Message, tt.wantNamed) {
+					t.Errorf("finding %s message %q does not name %q", f.ID, f.Message, tt.wantNamed)
+				}
+			}
+		})
+	}
+}
