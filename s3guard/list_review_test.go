@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
@@ -89,6 +90,45 @@ func TestCheckObjectsFindingsNameNoListedKey(t *testing.T) {
 				if tt.wantNamed != "" && !strings.Contains(f.Message, tt.wantNamed) {
 					t.Errorf("finding %s message %q does not name %q", f.ID, f.Message, tt.wantNamed)
 				}
+			}
+		})
+	}
+}
+
+// TestCheckObjectsSampleNotFound: HeadObject that finds none of the
+// objects the listing gave (a listing that disagrees with the store, or a
+// source emptied between the two calls) checked no object's encryption,
+// which is no pass.
+func TestCheckObjectsSampleNotFound(t *testing.T) {
+	loc := Location{Bucket: testBucket, Key: "data/"}
+	kms := &s3.HeadObjectOutput{ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(allowedKey)}
+	tests := []struct {
+		name    string
+		reason  string
+		heads   map[string]*s3.HeadObjectOutput
+		wantIDs []string
+	}{
+		{
+			name:    "none found",
+			reason:  "no object's encryption was checked",
+			heads:   map[string]*s3.HeadObjectOutput{},
+			wantIDs: []string{FindingSourceUnsampled},
+		},
+		{
+			name:   "some found",
+			reason: "the objects found are the sample; they pass",
+			heads:  map[string]*s3.HeadObjectOutput{"data/b.csv": kms},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := &lockedS3{pagedS3: &pagedS3{pages: paged([]types.Object{entry("data/a.csv", 10), entry("data/b.csv", 10)}), heads: tt.heads}}
+			rep, err := CheckObjects(context.Background(), fake, loc, testReq())
+			if err != nil {
+				t.Fatalf("CheckObjects(%v): %v", loc, err)
+			}
+			if diff := cmp.Diff(tt.wantIDs, rep.IDs(), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("CheckObjects(%v) finding IDs mismatch (%s) (-want +got):\n%s", loc, tt.reason, diff)
 			}
 		})
 	}

@@ -167,6 +167,17 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 		}
 		g.n++
 	}
+	if checked == 0 {
+		// Every sampled object vanished between the listing and HeadObject,
+		// or the listing named objects the store does not hold: nothing
+		// was checked, which is no pass.
+		r.Add(posture.Finding{
+			ID: FindingSourceUnsampled, Severity: posture.Medium, Resource: loc.String(),
+			Message:     fmt.Sprintf("HeadObject found none of the %d objects listed under %s, so the encryption of its objects was not checked.", len(keys), loc),
+			Remediation: "Check the location again once its objects are in place.",
+		})
+		return r, nil
+	}
 	for _, cl := range order {
 		g := groups[cl]
 		if f, ok := objectFinding(loc, g.first, g.n, checked, cl, g.firstKey, req); ok {
