@@ -35,6 +35,10 @@ const (
 	// maxImportScanListKeys bounds the listing of a prefix the sample is
 	// spread over (ten ListObjectsV2 pages).
 	maxImportScanListKeys = 10_000
+	// maxImportScanListPages bounds its round trips: S3 fills its pages,
+	// an endpoint that sends empty or one-key pages would otherwise be
+	// listed until the check's timeout.
+	maxImportScanListPages = 10
 	// minObjectScanBytes keeps each sampled object's share large enough to
 	// hold a header and some rows.
 	minObjectScanBytes = 64 << 10
@@ -166,8 +170,9 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 // importSource is the listing of an import's source, read once per check
 // with s3guard.ListObjects and shared by the object posture check and the
 // scan: for an object, its HeadObject answer; for a prefix, up to
-// maxImportScanListKeys keys. A listing s3guard refuses (keys outside the
-// prefix or listed twice) fails both, closed.
+// maxImportScanListKeys keys in up to maxImportScanListPages pages. A
+// listing s3guard refuses (keys outside the prefix or listed twice) fails
+// both, closed.
 type importSource struct {
 	s3  ImportReadAPIClient
 	loc s3guard.Location
@@ -200,7 +205,7 @@ func (src *importSource) list(ctx context.Context) (s3guard.Listing, error) {
 
 func (src *importSource) fetch(ctx context.Context) error {
 	l, err := s3guard.ListObjects(ctx, src.s3, src.loc, func(o *s3guard.ListOptions) {
-		o.MaxListedKeys = maxImportScanListKeys
+		o.MaxListedKeys, o.MaxPages = maxImportScanListKeys, maxImportScanListPages
 	})
 	if err != nil {
 		return err
