@@ -2,6 +2,7 @@ package s3guard
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -129,6 +130,56 @@ func TestCheckObjectsSampleNotFound(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.wantIDs, rep.IDs(), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("CheckObjects(%v) finding IDs mismatch (%s) (-want +got):\n%s", loc, tt.reason, diff)
+			}
+		})
+	}
+}
+
+// TestListObjectsTokenOnLastPage: a page that gives a continuation token
+// but leaves IsTruncated out does not say where the listing ends. Taking
+// it as the end judged the import, and scan s3://, on the first page alone
+// while Personalize reads the rest; taking it as truncated would follow a
+// token S3 never gave. It is refused. IsTruncated false is the end, token
+// or not: gofakes3 sends a token on its last page.
+func TestListObjectsTokenOnLastPage(t *testing.T) {
+	loc := Location{Bucket: testBucket, Key: "data/"}
+	tests := []struct {
+		name      string
+		truncated *bool
+		token     *string
+		wantRule  string
+		wantKeys  []string
+	}{
+		{name: "IsTruncated left out, a token", token: aws.String("p1"), wantRule: RuleListingPagination},
+		{name: "IsTruncated false, a token", truncated: aws.Bool(false), token: aws.String("p1"), wantKeys: []string{"data/a.csv"}},
+		{name: "IsTruncated false, an empty token", truncated: aws.Bool(false), token: aws.String(""), wantKeys: []string{"data/a.csv"}},
+		{name: "IsTruncated false, no token", truncated: aws.Bool(false), wantKeys: []string{"data/a.csv"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pages := paged([]types.Object{entry("data/a.csv", 5)}, []types.Object{entry("data/"+secret+".csv", 5)})
+			pages[0].IsTruncated, pages[0].NextContinuationToken = tt.truncated, tt.token
+			l, err := ListObjects(context.Background(), &pagedS3{pages: pages}, loc)
+			var got struct {
+				Rule string
+				Keys []string
+			}
+			got.Keys = l.Keys
+			var le *ListingError
+			if errors.As(err, &le) {
+				got.Rule = le.Rule
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("ListObjects error %q echoes a key", err)
+				}
+			} else if err != nil {
+				t.Fatalf("ListObjects(%v) = %v, want a listing or a *ListingError", loc, err)
+			}
+			want := struct {
+				Rule string
+				Keys []string
+			}{tt.wantRule, tt.wantKeys}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ListObjects(%v) mismatch (-want +got):\n%s", loc, diff)
 			}
 		})
 	}
