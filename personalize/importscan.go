@@ -186,7 +186,7 @@ type importSource struct {
 	mu   sync.Mutex
 	read bool
 	l    s3guard.Listing
-	objs []sourceObject // l.Objects: not folder markers, not empty
+	objs []sourceObject // l.Objects: those that hold bytes
 	err  error          // S3's own error, for s3guard to tell a missing object
 }
 

@@ -102,9 +102,10 @@ type Object struct {
 //   - A prefix is listed with ListObjectsV2, page after page while S3 says
 //     IsTruncated and gives a NextContinuationToken, until the bounds of
 //     the options. Keys holds every key read, in S3's order; Objects the
-//     data objects among them: not folder markers (keys ending in "/") and
-//     not empty (a size of zero; an unknown size counts as data, so that it
-//     is checked rather than skipped).
+//     data objects among them: the objects that hold bytes, whatever their
+//     key (empty ones, folder and _SUCCESS markers, are not data; an
+//     unknown size counts as data, so that it is checked rather than
+//     skipped, unless the key ends in "/").
 //   - A page is refused whole, with a *[ListingError], when it holds a key
 //     outside the prefix, a key already listed, an entry without a key or
 //     with a negative size, or when its pagination cannot be followed to
@@ -237,11 +238,17 @@ func checkPage(loc Location, out *s3.ListObjectsV2Output, seen, tokens map[strin
 	return true, nil
 }
 
-// isData reports whether a listed entry can hold rows: folder markers and
-// empty objects (a job's _SUCCESS marker) cannot, and Personalize reads
-// nothing from them. An unknown size is data: checked, not skipped.
+// isData reports whether a listed entry can hold rows: empty objects (a
+// folder marker, a job's _SUCCESS marker) cannot, and Personalize reads
+// nothing from them. An object with bytes is data whatever its key: one
+// whose key ends in "/" is no marker any tool makes, and Personalize reads
+// "all files in the folder and any sub folder". An unknown size is data,
+// checked rather than skipped, unless the key ends in "/".
 func isData(key string, size *int64) bool {
-	return !strings.HasSuffix(key, "/") && (size == nil || *size > 0)
+	if size != nil {
+		return *size > 0
+	}
+	return !strings.HasSuffix(key, "/")
 }
 
 // errNoHead is a Listing of an object without its HeadObject answer.

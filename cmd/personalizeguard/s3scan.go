@@ -65,7 +65,8 @@ func (c *command) newS3Client(ctx context.Context) (*s3.Client, error) {
 }
 
 // listS3 returns the objects loc names: the object itself, or every data
-// object under the prefix (folder markers and empty objects are skipped),
+// object under the prefix (empty objects, folder markers among them, are
+// skipped; an object with bytes is scanned whatever its key),
 // in the listing's order, as s3guard.ListObjects reads them for the guard's
 // import scan. pageSize 0 leaves the page size to S3.
 func listS3(ctx context.Context, client s3guard.ObjectAPIClient, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
