@@ -121,11 +121,17 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 		// guard cannot tell which one the import reads, so it scans neither.
 		return failed("the import source's key holds %XX escapes, so the object the guard would scan may not be the one imported; name it without escapes", nil)
 	}
-	objs, err := g.importObjects(ctx, src)
+	objs, truncated, err := g.importObjects(ctx, src)
 	if err != nil {
 		return failed("the import source could not be listed, so the guard cannot scan it and refuses it", err)
 	}
-	if len(objs) == 0 {
+	switch {
+	case len(objs) == 0 && truncated:
+		// The data lies past the listing's bound, and the object check,
+		// cached from an earlier listing or its finding ignored, need not
+		// say so: nothing scanned is no pass.
+		return failed("the first keys of the import source are all folder markers or empty objects, so the guard scanned nothing and refuses it; point the import at the folder that holds the data files", nil)
+	case len(objs) == 0:
 		return nil // nothing to read: the object posture check reports an empty source
 	}
 	share := max(g.s.importScanBytes/int64(len(objs)), minObjectScanBytes)
@@ -225,16 +231,18 @@ func (src *importSource) fetch(ctx context.Context) error {
 }
 
 // importObjects returns the objects of src to scan: the object itself, or
-// up to Policy.ImportScanObjects of the prefix's listing (see spread).
-func (g *Guard) importObjects(ctx context.Context, src *importSource) ([]sourceObject, error) {
-	if _, err := src.list(ctx); err != nil {
+// up to Policy.ImportScanObjects of the prefix's listing (see spread), and
+// whether the listing stopped at its bound with keys left.
+func (g *Guard) importObjects(ctx context.Context, src *importSource) ([]sourceObject, bool, error) {
+	l, err := src.list(ctx)
+	if err != nil {
 		op, perm := "ListObjectsV2", "s3:ListBucket"
 		if !src.loc.IsPrefix() {
 			op, perm = "HeadObject", "s3:GetObject"
 		}
-		return nil, &s3guard.CheckError{Operation: op, Permission: perm, Resource: src.loc.Bucket, Err: err}
+		return nil, false, &s3guard.CheckError{Operation: op, Permission: perm, Resource: src.loc.Bucket, Err: err}
 	}
-	return spread(src.objs, g.s.importScanObjects, rand.IntN), nil
+	return spread(src.objs, g.s.importScanObjects, rand.IntN), l.Truncated, nil
 }
 
 // spread returns up to n of objs, in listing order: the first and the last
