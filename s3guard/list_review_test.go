@@ -3,9 +3,12 @@ package s3guard
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -180,6 +183,73 @@ func TestListObjectsTokenOnLastPage(t *testing.T) {
 			}{tt.wantRule, tt.wantKeys}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("ListObjects(%v) mismatch (-want +got):\n%s", loc, diff)
+			}
+		})
+	}
+}
+
+// cancelS3 cancels its context when asked for the page numbered at.
+type cancelS3 struct {
+	*lockedS3
+	cancel func()
+	at     int
+	n      int
+}
+
+func (c *cancelS3) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, o ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	if c.n++; c.n == c.at {
+		c.cancel()
+	}
+	return c.lockedS3.ListObjectsV2(ctx, in, o...)
+}
+
+// TestListObjectsCancelledMidListing: a context cancelled between pages
+// ends ListObjects with its error, asking for no further page; the Checker
+// returns the caller's error at once while its check, on a goroutine of its
+// own under its own timeout, reads on. Neither leaves a goroutine behind.
+func TestListObjectsCancelledMidListing(t *testing.T) {
+	loc := Location{Bucket: testBucket, Key: "data/"}
+	var pages [][]types.Object
+	for i := range 5 {
+		pages = append(pages, []types.Object{entry(fmt.Sprintf("data/m%d/", i), 0)})
+	}
+	tests := []struct {
+		name  string
+		run   func(ctx context.Context, f *cancelS3) error
+		pages int // ListObjectsV2 requests; 0: not checked
+	}{
+		{"ListObjects", func(ctx context.Context, f *cancelS3) error {
+			_, err := ListObjects(ctx, f, loc)
+			return err
+		}, 2},
+		{"Checker.CheckListedObjects", func(ctx context.Context, f *cancelS3) error {
+			_, err := NewChecker(&checkAPI{f.pagedS3}, testReq()).CheckListedObjects(ctx, loc, func(ctx context.Context) (Listing, error) {
+				return ListObjects(ctx, f, loc)
+			})
+			return err
+		}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := runtime.NumGoroutine()
+			for range 20 {
+				ctx, cancel := context.WithCancel(context.Background())
+				f := &cancelS3{lockedS3: &lockedS3{pagedS3: &pagedS3{pages: paged(pages...)}}, cancel: cancel, at: 2}
+				if err := tt.run(ctx, f); !errors.Is(err, context.Canceled) {
+					t.Fatalf("%s cancelled at page 2 = %v, want context.Canceled", tt.name, err)
+				}
+				if tt.pages > 0 && len(f.requests) != tt.pages {
+					t.Errorf("%s cancelled at page 2 asked for %d pages, want %d", tt.name, len(f.requests), tt.pages)
+				}
+				cancel()
+			}
+			// The Checker's goroutines end with their checks: wait for them.
+			after := runtime.NumGoroutine()
+			for deadline := time.Now().Add(2 * time.Second); after > before && time.Now().Before(deadline); after = runtime.NumGoroutine() {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if after > before {
+				t.Errorf("%d goroutines after 20 cancelled listings, %d before", after, before)
 			}
 		})
 	}
