@@ -7,7 +7,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -35,6 +38,10 @@ const (
 	// maxImportScanListKeys bounds the listing of a prefix the sample is
 	// spread over (ten ListObjectsV2 pages).
 	maxImportScanListKeys = 10_000
+	// maxImportScanListPages bounds its round trips: S3 fills its pages,
+	// an endpoint that sends empty or one-key pages would otherwise be
+	// listed until the check's timeout.
+	maxImportScanListPages = 10
 	// minObjectScanBytes keeps each sampled object's share large enough to
 	// hold a header and some rows.
 	minObjectScanBytes = 64 << 10
@@ -114,11 +121,17 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 		// guard cannot tell which one the import reads, so it scans neither.
 		return failed("the import source's key holds %XX escapes, so the object the guard would scan may not be the one imported; name it without escapes", nil)
 	}
-	objs, err := g.importObjects(ctx, src)
+	objs, truncated, err := g.importObjects(ctx, src)
 	if err != nil {
 		return failed("the import source could not be listed, so the guard cannot scan it and refuses it", err)
 	}
-	if len(objs) == 0 {
+	switch {
+	case len(objs) == 0 && truncated:
+		// The data lies past the listing's bound, and the object check,
+		// cached from an earlier listing or its finding ignored, need not
+		// say so: nothing scanned is no pass.
+		return failed("the first keys of the import source are all folder markers or empty objects, so the guard scanned nothing and refuses it; point the import at the folder that holds the data files", nil)
+	case len(objs) == 0:
 		return nil // nothing to read: the object posture check reports an empty source
 	}
 	share := max(g.s.importScanBytes/int64(len(objs)), minObjectScanBytes)
@@ -166,8 +179,9 @@ func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *i
 // importSource is the listing of an import's source, read once per check
 // with s3guard.ListObjects and shared by the object posture check and the
 // scan: for an object, its HeadObject answer; for a prefix, up to
-// maxImportScanListKeys keys. A listing s3guard refuses (keys outside the
-// prefix or listed twice) fails both, closed.
+// maxImportScanListKeys keys in up to maxImportScanListPages pages. A
+// listing s3guard refuses (keys outside the prefix or listed twice) fails
+// both, closed.
 type importSource struct {
 	s3  ImportReadAPIClient
 	loc s3guard.Location
@@ -178,7 +192,7 @@ type importSource struct {
 	mu   sync.Mutex
 	read bool
 	l    s3guard.Listing
-	objs []sourceObject // l.Objects: not folder markers, not empty
+	objs []sourceObject // l.Objects: those that hold bytes
 	err  error          // S3's own error, for s3guard to tell a missing object
 }
 
@@ -200,7 +214,7 @@ func (src *importSource) list(ctx context.Context) (s3guard.Listing, error) {
 
 func (src *importSource) fetch(ctx context.Context) error {
 	l, err := s3guard.ListObjects(ctx, src.s3, src.loc, func(o *s3guard.ListOptions) {
-		o.MaxListedKeys = maxImportScanListKeys
+		o.MaxListedKeys, o.MaxPages = maxImportScanListKeys, maxImportScanListPages
 	})
 	if err != nil {
 		return err
@@ -217,16 +231,18 @@ func (src *importSource) fetch(ctx context.Context) error {
 }
 
 // importObjects returns the objects of src to scan: the object itself, or
-// up to Policy.ImportScanObjects of the prefix's listing (see spread).
-func (g *Guard) importObjects(ctx context.Context, src *importSource) ([]sourceObject, error) {
-	if _, err := src.list(ctx); err != nil {
+// up to Policy.ImportScanObjects of the prefix's listing (see spread), and
+// whether the listing stopped at its bound with keys left.
+func (g *Guard) importObjects(ctx context.Context, src *importSource) ([]sourceObject, bool, error) {
+	l, err := src.list(ctx)
+	if err != nil {
 		op, perm := "ListObjectsV2", "s3:ListBucket"
 		if !src.loc.IsPrefix() {
 			op, perm = "HeadObject", "s3:GetObject"
 		}
-		return nil, &s3guard.CheckError{Operation: op, Permission: perm, Resource: src.loc.Bucket, Err: err}
+		return nil, false, &s3guard.CheckError{Operation: op, Permission: perm, Resource: src.loc.Bucket, Err: err}
 	}
-	return spread(src.objs, g.s.importScanObjects, rand.IntN), nil
+	return spread(src.objs, g.s.importScanObjects, rand.IntN), l.Truncated, nil
 }
 
 // spread returns up to n of objs, in listing order: the first and the last
@@ -293,6 +309,12 @@ func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *d
 	rep, err := datascan.Scan(ctx, src, func(o *datascan.Options) {
 		o.Schema, o.Detector = schema, g.s.Detector
 		o.Resource = "s3://" + k.bucket + "/" + k.key
+		if strings.IndexFunc(k.key, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(k.key) {
+			// Whoever uploads names the keys: a line break, a terminal
+			// escape or a bidirectional override would rewrite what
+			// prints the findings.
+			o.Resource = "s3://" + k.bucket + "/" + strconv.Quote(k.key)
+		}
 		if _, found := g.s.Detector.First(k.key); found {
 			// Exports named after a customer: the findings must not
 			// carry the name.

@@ -99,7 +99,8 @@ type Policy struct {
 
 	// ImportScanObjects bounds how many objects of a prefix the import scan
 	// reads per import: the first and the last of its listing (its first
-	// 10,000 keys) and the rest drawn at random per import, so no place is
+	// 10,000 keys, in at most ten ListObjectsV2 pages) and the rest drawn
+	// at random per import, so no place is
 	// out of reach and which objects are read cannot be known in advance.
 	// Zero means DefaultImportScanObjects (8).
 	ImportScanObjects int

@@ -31,7 +31,8 @@
 // all read a location through it, with one set of rules. A listing that
 // holds a key outside the prefix or a key twice (a proxy or an
 // S3-compatible store that ignores Prefix) is refused with a
-// *[ListingError]; folder markers and empty objects are not data.
+// *[ListingError]; empty objects (folder and _SUCCESS markers) are not
+// data, and an object with bytes is, whatever its key.
 //
 // A missing configuration is a finding. Only a check that could not run
 // returns an error, a *[CheckError] that names the operation and the IAM

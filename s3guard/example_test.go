@@ -167,8 +167,8 @@ func ExamplePersonalizeBucketPolicy() {
 	// }
 }
 
-// ListObjects reads a prefix as an import reads it: folder markers and
-// empty objects (a job's _SUCCESS) are listed but are not data. A listing
+// ListObjects reads a prefix as an import reads it: empty objects (folder
+// markers, a job's _SUCCESS) are listed but are not data. A listing
 // with keys outside the prefix, or a key twice, is refused with a
 // *ListingError.
 func ExampleListObjects() {

@@ -56,7 +56,8 @@ const (
 	// High: Personalize would fail the import.
 	FindingSourceEmpty = "s3.import-source-empty"
 	// Medium: the sampled listing held only folder markers and empty
-	// objects, so no object's encryption was checked.
+	// objects, or HeadObject found none of the objects it listed, so no
+	// object's encryption was checked.
 	FindingSourceUnsampled = "s3.import-source-unsampled"
 	// High: Personalize would fail the import.
 	FindingObjectNotFound = "s3.object-not-found"

@@ -20,7 +20,8 @@ const (
 	// RuleListingMalformed: an entry without a key, or with a negative size.
 	RuleListingMalformed = "s3.listing.malformed"
 	// RuleListingPagination: a truncated page without a continuation token,
-	// or a token given twice, so the listing cannot be read to its end.
+	// a token given twice, or a token on a page that does not say whether
+	// it is truncated, so the listing cannot be read to its end.
 	RuleListingPagination = "s3.listing.pagination"
 )
 
@@ -33,6 +34,7 @@ const (
 	reasonNegativeSize  = "ListObjectsV2 returned an entry with a negative size"
 	reasonNoToken       = "ListObjectsV2 said the listing is truncated but gave no continuation token, so the rest of it cannot be read"
 	reasonRepeatedToken = "ListObjectsV2 gave a continuation token it had given before, so the listing would never end"
+	reasonUntruncated   = "ListObjectsV2 gave a continuation token on a page without IsTruncated, so where the listing ends is unknown"
 )
 
 // ListingError reports a ListObjectsV2 answer that S3 does not give for the
@@ -100,12 +102,15 @@ type Object struct {
 //   - A prefix is listed with ListObjectsV2, page after page while S3 says
 //     IsTruncated and gives a NextContinuationToken, until the bounds of
 //     the options. Keys holds every key read, in S3's order; Objects the
-//     data objects among them: not folder markers (keys ending in "/") and
-//     not empty (a size of zero; an unknown size counts as data, so that it
-//     is checked rather than skipped).
+//     data objects among them: the objects that hold bytes, whatever their
+//     key (empty ones, folder and _SUCCESS markers, are not data; an
+//     unknown size counts as data, so that it is checked rather than
+//     skipped, unless the key ends in "/").
 //   - A page is refused whole, with a *[ListingError], when it holds a key
 //     outside the prefix, a key already listed, an entry without a key or
-//     with a negative size, or when its pagination cannot end.
+//     with a negative size, or when its pagination cannot be followed to
+//     its end (a truncated page without a token, a token given twice, a
+//     token on a page without IsTruncated).
 //
 // An S3 failure is returned as the SDK's error, unwrapped, so that the
 // caller tells a missing bucket or object from a failure and wraps it in
@@ -213,10 +218,16 @@ func checkPage(loc Location, out *s3.ListObjectsV2Output, seen, tokens map[strin
 		}
 		seen[key] = struct{}{}
 	}
+	token := aws.ToString(out.NextContinuationToken)
+	if out.IsTruncated == nil && token != "" {
+		// Ending here would judge the first pages alone, while the import
+		// reads the rest. (IsTruncated false with a token is the end:
+		// gofakes3, for one, sends a token on its last page.)
+		return false, &ListingError{Rule: RuleListingPagination, Reason: reasonUntruncated}
+	}
 	if !aws.ToBool(out.IsTruncated) {
 		return false, nil
 	}
-	token := aws.ToString(out.NextContinuationToken)
 	if token == "" {
 		return false, &ListingError{Rule: RuleListingPagination, Reason: reasonNoToken}
 	}
@@ -227,11 +238,17 @@ func checkPage(loc Location, out *s3.ListObjectsV2Output, seen, tokens map[strin
 	return true, nil
 }
 
-// isData reports whether a listed entry can hold rows: folder markers and
-// empty objects (a job's _SUCCESS marker) cannot, and Personalize reads
-// nothing from them. An unknown size is data: checked, not skipped.
+// isData reports whether a listed entry can hold rows: empty objects (a
+// folder marker, a job's _SUCCESS marker) cannot, and Personalize reads
+// nothing from them. An object with bytes is data whatever its key: one
+// whose key ends in "/" is no marker any tool makes, and Personalize reads
+// "all files in the folder and any sub folder". An unknown size is data,
+// checked rather than skipped, unless the key ends in "/".
 func isData(key string, size *int64) bool {
-	return !strings.HasSuffix(key, "/") && (size == nil || *size > 0)
+	if size != nil {
+		return *size > 0
+	}
+	return !strings.HasSuffix(key, "/")
 }
 
 // errNoHead is a Listing of an object without its HeadObject answer.

@@ -30,7 +30,7 @@ func FuzzListObjects(f *testing.F) {
 		f.Add("", s, 2)
 	}
 	rules := []string{RuleListingOutsidePrefix, RuleListingDuplicateKey, RuleListingMalformed, RuleListingPagination}
-	reasons := []string{reasonOutsidePrefix, reasonDuplicateKey, reasonNoKey, reasonNegativeSize, reasonNoToken, reasonRepeatedToken}
+	reasons := []string{reasonOutsidePrefix, reasonDuplicateKey, reasonNoKey, reasonNegativeSize, reasonNoToken, reasonRepeatedToken, reasonUntruncated}
 	f.Fuzz(func(t *testing.T, prefix, data string, maxObjects int) {
 		loc := Location{Bucket: testBucket, Key: prefix}
 		if !loc.IsPrefix() || loc.Validate() != nil || maxObjects < 0 {

@@ -143,10 +143,10 @@ func TestListObjects(t *testing.T) {
 	}{
 		{
 			name: "markers and empty objects are not data", loc: prefix,
-			reason: "a folder marker and a job's _SUCCESS hold no rows; an unknown size is checked, not skipped",
+			reason: "a folder marker and a job's _SUCCESS hold no rows; a key ending in / that holds bytes is data; an unknown size is checked, not skipped",
 			pages:  paged([]types.Object{entry("data/", 0), entry("data/a.csv", 10), entry("data/_SUCCESS", 0), entry("data/sub/", 3), entry("data/b.csv", -1)}),
 			want: listed{Keys: []string{"data/", "data/a.csv", "data/_SUCCESS", "data/sub/", "data/b.csv"},
-				Objects: []Object{object("data/a.csv", 10), object("data/b.csv", -1)}},
+				Objects: []Object{object("data/a.csv", 10), object("data/sub/", 3), object("data/b.csv", -1)}},
 			wantRequests: []listRequest{{Prefix: aws.String("data/")}},
 		},
 		{

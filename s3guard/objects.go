@@ -4,12 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/personalizeguard/personalizeguard/posture"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // Object sampling bounds for prefix locations.
@@ -84,7 +89,7 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 		case err == nil && l.Head == nil:
 			return posture.Report{}, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Resource: loc.Bucket, Err: errNoHead}
 		case err == nil:
-			if f, ok := objectFinding(loc, 1, 1, classifyObject(l.Head, req), keyOf(l.Head), req); ok {
+			if f, ok := objectFinding(loc, loc.String(), 1, 1, classifyObject(l.Head, req), keyOf(l.Head), req); ok {
 				r.Add(f)
 			}
 		case isNotFound(err):
@@ -138,7 +143,7 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 	}
 	// One finding per problem, naming the first object that has it.
 	type group struct {
-		first    string
+		first    string // the object's name in the finding (listedName)
 		firstKey string
 		n        int
 	}
@@ -156,16 +161,26 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 		}
 		g, ok := groups[cl]
 		if !ok {
-			g = &group{first: keys[i], firstKey: keyOf(h)}
+			g = &group{first: listedName(loc.Bucket, keys[i], i), firstKey: keyOf(h)}
 			groups[cl] = g
 			order = append(order, cl)
 		}
 		g.n++
 	}
+	if checked == 0 {
+		// Every sampled object vanished between the listing and HeadObject,
+		// or the listing named objects the store does not hold: nothing
+		// was checked, which is no pass.
+		r.Add(posture.Finding{
+			ID: FindingSourceUnsampled, Severity: posture.Medium, Resource: loc.String(),
+			Message:     fmt.Sprintf("HeadObject found none of the %d objects listed under %s, so the encryption of its objects was not checked.", len(keys), loc),
+			Remediation: "Check the location again once its objects are in place.",
+		})
+		return r, nil
+	}
 	for _, cl := range order {
 		g := groups[cl]
-		if f, ok := objectFinding(Location{Bucket: loc.Bucket, Key: g.first}, g.n, checked, cl, g.firstKey, req); ok {
-			f.Resource = loc.String()
+		if f, ok := objectFinding(loc, g.first, g.n, checked, cl, g.firstKey, req); ok {
 			r.Add(f)
 		}
 	}
@@ -174,6 +189,23 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 
 // maxListPages bounds the listing when a prefix starts with folder markers.
 const maxListPages = 5
+
+// listedName names the nth data object listed, key, in a finding. Whoever
+// uploads names the keys under a prefix, not the caller whose location was
+// checked: a key that holds an identifying value (an export named after a
+// customer) is named by its place instead, and one with characters that are
+// not printable (a line break, a terminal escape) is quoted.
+func listedName(bucket, key string, n int) string {
+	for _, k := range [...]string{key, DecodeKey(key)} {
+		if _, found := sensitive.Default().First(k); found {
+			return fmt.Sprintf("s3://%s/(data object %d of the listing: its key holds an identifying value)", bucket, n+1)
+		}
+	}
+	if strings.IndexFunc(key, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(key) {
+		return "s3://" + bucket + "/" + strconv.Quote(key)
+	}
+	return "s3://" + bucket + "/" + key
+}
 
 // sampleKeys returns the keys of the first sample data objects of l.
 func sampleKeys(l Listing, sample int) []string {
@@ -254,17 +286,17 @@ func classifyObject(h *s3.HeadObjectOutput, req *Requirements) objectClass {
 
 func keyOf(h *s3.HeadObjectOutput) string { return aws.ToString(h.SSEKMSKeyId) }
 
-// objectFinding describes n of checked objects in class cl; obj is the first
-// of them.
-func objectFinding(obj Location, n, checked int, cl objectClass, key string, req *Requirements) (posture.Finding, bool) {
-	subject, are, carry := fmt.Sprintf("Object %s", obj), "is", "carries"
+// objectFinding describes n of checked objects at loc in class cl; name
+// names the first of them.
+func objectFinding(loc Location, name string, n, checked int, cl objectClass, key string, req *Requirements) (posture.Finding, bool) {
+	subject, are, carry := "Object "+name, "is", "carries"
 	if checked > 1 {
-		subject = fmt.Sprintf("%d of %d sampled objects (for example %s)", n, checked, obj)
+		subject = fmt.Sprintf("%d of %d sampled objects (for example %s)", n, checked, name)
 		if n > 1 {
 			are, carry = "are", "carry"
 		}
 	}
-	f := posture.Finding{Resource: obj.String(), Control: "Security Hub S3.17"}
+	f := posture.Finding{Resource: loc.String(), Control: "Security Hub S3.17"}
 	switch cl {
 	case objectOK:
 		return f, false

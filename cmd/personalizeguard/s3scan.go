@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -64,7 +65,8 @@ func (c *command) newS3Client(ctx context.Context) (*s3.Client, error) {
 }
 
 // listS3 returns the objects loc names: the object itself, or every data
-// object under the prefix (folder markers and empty objects are skipped),
+// object under the prefix (empty objects, folder markers among them, are
+// skipped; an object with bytes is scanned whatever its key),
 // in the listing's order, as s3guard.ListObjects reads them for the guard's
 // import scan. pageSize 0 leaves the page size to S3.
 func listS3(ctx context.Context, client s3guard.ObjectAPIClient, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
@@ -109,7 +111,8 @@ func openS3(ctx context.Context, client *s3.Client, bucket string, o s3Object) (
 }
 
 // s3Error says which permission a refused call needs; other failures keep
-// the SDK's message, which names the operation and status, not the key.
+// the SDK's message, which names the operation and status, not the key;
+// a transport failure's message has its URL left out.
 func s3Error(op, permission, resource string, err error) error {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
@@ -120,8 +123,25 @@ func s3Error(op, permission, resource string, err error) error {
 			return fmt.Errorf("%s: the object changed after it was listed; scan again", op)
 		}
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	msg := err.Error()
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// A transport error quotes the request's URL: its path is a listed
+		// key, its query the store's continuation token.
+		msg = strings.ReplaceAll(msg, strconv.Quote(ue.URL), "(its URL, left out)")
+	}
+	return &opError{msg: op + ": " + msg, err: err}
 }
+
+// opError is an S3 call's error under a message that names no key.
+type opError struct {
+	msg string
+	err error
+}
+
+func (e *opError) Error() string { return e.msg }
+
+func (e *opError) Unwrap() error { return e.err }
 
 // objectName is how an object is named in the output: s3://bucket/key, or,
 // when the key itself holds an identifying value (customer exports named

@@ -11,9 +11,11 @@ import (
 )
 
 // TestListS3Rules: scan lists with s3guard.ListObjects, under the rules the
-// guard's import scan follows: a folder marker is no object even when it
-// has bytes, nothing but markers is "no object", and a refused listing is
-// s3guard's *ListingError, which never names a key.
+// guard's import scan follows: an empty object (a folder marker) is no
+// object, one with bytes is scanned whatever its key ("empty objects such
+// as folder and _SUCCESS markers aside", README), nothing but markers is
+// "no object", and a refused listing is s3guard's *ListingError, which
+// never names a key.
 func TestListS3Rules(t *testing.T) {
 	loc := s3guardLocation(t, "s3://bucket-a/data/")
 	// result is a listing's keys, or its error: the rule of a
@@ -25,10 +27,12 @@ func TestListS3Rules(t *testing.T) {
 	tests := []struct {
 		name  string
 		pages [][]string
+		sizes map[string]int64 // 10 bytes unless named
 		want  result
 	}{
-		{name: "a folder marker with bytes", pages: [][]string{{"data/", "data/sub/", "data/a.csv"}}, want: result{Keys: []string{"data/a.csv"}}},
-		{name: "only folder markers", pages: [][]string{{"data/", "data/sub/"}}, want: result{Err: "no object under the prefix"}},
+		{name: "keys ending in / with bytes", pages: [][]string{{"data/", "data/sub/", "data/a.csv"}}, want: result{Keys: []string{"data/", "data/sub/", "data/a.csv"}}},
+		{name: "only folder markers", pages: [][]string{{"data/", "data/sub/"}}, sizes: map[string]int64{"data/": 0, "data/sub/": 0},
+			want: result{Err: "no object under the prefix"}},
 		{name: "a key outside the prefix", pages: [][]string{{"data/a.csv", "exports/jane.doe@example.com.csv"}},
 			want: result{Err: s3guard.RuleListingOutsidePrefix}},
 		{name: "a key twice", pages: [][]string{{"data/jane.doe@example.com.csv"}, {"data/jane.doe@example.com.csv"}},
@@ -36,7 +40,7 @@ func TestListS3Rules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			objs, err := listS3(t.Context(), &pagesS3{pages: tt.pages}, loc, 0)
+			objs, err := listS3(t.Context(), &pagesS3{pages: tt.pages, sizes: tt.sizes}, loc, 0)
 			var got result
 			for _, o := range objs {
 				got.Keys = append(got.Keys, o.key)

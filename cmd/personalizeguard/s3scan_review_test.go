@@ -193,10 +193,12 @@ func s3guardLocation(t *testing.T, s string) s3guard.Location {
 	return loc
 }
 
-// pagesS3 answers ListObjectsV2 with fixed pages of keys.
+// pagesS3 answers ListObjectsV2 with fixed pages of keys, each of 10
+// bytes unless sizes says otherwise.
 type pagesS3 struct {
 	s3.HeadObjectAPIClient // nil: not called for a prefix
 	pages                  [][]string
+	sizes                  map[string]int64
 }
 
 func (p *pagesS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
@@ -206,7 +208,11 @@ func (p *pagesS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ 
 	}
 	out := &s3.ListObjectsV2Output{}
 	for _, k := range p.pages[i] {
-		out.Contents = append(out.Contents, s3types.Object{Key: aws.String(k), ETag: aws.String(`"e"`), Size: aws.Int64(10)})
+		size, ok := p.sizes[k]
+		if !ok {
+			size = 10
+		}
+		out.Contents = append(out.Contents, s3types.Object{Key: aws.String(k), ETag: aws.String(`"e"`), Size: aws.Int64(size)})
 	}
 	if i+1 < len(p.pages) {
 		out.IsTruncated, out.NextContinuationToken = aws.Bool(true), aws.String(fmt.Sprint(i+1))

@@ -202,14 +202,21 @@ func (h *Handler) serveObject(w http.ResponseWriter, r *http.Request, bucket, ke
 
 // checkIfMatch answers an If-Match that the object's ETag does not satisfy
 // with S3's 412 PreconditionFailed (gofakes3 serves reads as if it were not
-// there). A read of a missing object is left to gofakes3's NoSuchKey, as S3
-// answers it.
+// there). The ETag is that of the version the read names (versionId), else
+// the latest. A read of a missing object is left to gofakes3's NoSuchKey,
+// as S3 answers it.
 func (h *Handler) checkIfMatch(r *http.Request, k objectKey) *apiError {
 	want := r.Header.Get("If-Match")
 	if want == "" {
 		return nil
 	}
-	obj, err := h.backend.HeadObject(k.bucket, k.key)
+	var obj *gofakes3.Object
+	var err error
+	if v := r.URL.Query().Get("versionId"); v != "" {
+		obj, err = h.backend.HeadObjectVersion(k.bucket, k.key, gofakes3.VersionID(v))
+	} else {
+		obj, err = h.backend.HeadObject(k.bucket, k.key)
+	}
 	if err != nil {
 		return nil
 	}

@@ -112,6 +112,7 @@ func (e *SafeguardError) RetryableError() bool { return false }
 func Summary(err error) string {
 	var kc *kmscheck.CheckError
 	var sc *s3guard.CheckError
+	var le *s3guard.ListingError
 	var ic *callerid.CheckError
 	var ce *ConfigError
 	var sg *SafeguardError
@@ -122,6 +123,9 @@ func Summary(err error) string {
 			return "KMS " + kc.Operation + " was denied; the guard needs " + kc.Permission
 		}
 		return "KMS " + kc.Operation + " failed; the guard needs " + kc.Permission + " and a reachable KMS"
+	case errors.As(err, &le):
+		// Not a permission: the listing itself broke s3guard's rules.
+		return "S3 ListObjectsV2 returned a listing S3 does not give (" + le.Rule + "): a proxy or an S3-compatible store answered"
 	case errors.As(err, &sc):
 		if sc.AccessDenied() {
 			return "S3 " + sc.Operation + " was denied; the guard needs " + sc.Permission
