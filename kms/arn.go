@@ -137,6 +137,14 @@ const (
 )
 
 func parseKeyARN(s string) (KeyARN, string) {
+	if k, ok := scanKeyARN(s); ok {
+		return k, ""
+	}
+	return splitKeyARN(s)
+}
+
+// splitKeyARN is parseKeyARN field by field, naming the first problem.
+func splitKeyARN(s string) (KeyARN, string) {
 	switch {
 	case s == "":
 		return KeyARN{}, problemEmpty
@@ -168,28 +176,144 @@ func parseKeyARN(s string) (KeyARN, string) {
 	return KeyARN{Partition: a.Partition, Region: a.Region, AccountID: a.Account, KeyID: id}, ""
 }
 
+// scanKeyARN is parseKeyARN's success path in one pass, for the key ARN
+// the guard checks on every call. It accepts only what parseKeyARN accepts,
+// with the same result; anything it is unsure of goes to parseKeyARN, which
+// also says what is wrong.
+func scanKeyARN(s string) (KeyARN, bool) {
+	if len(s) > maxIdentifierLength || !strings.HasPrefix(s, "arn:") {
+		return KeyARN{}, false
+	}
+	p := partitionEnd(s, len("arn:"))
+	if p < 0 || !strings.HasPrefix(s[p:], ":kms:") {
+		return KeyARN{}, false
+	}
+	r0 := p + len(":kms:")
+	r := regionEnd(s, r0)
+	// The account's twelve digits hold no colon, so it ends at the fifth
+	// colon, where awsarn.Split would cut it.
+	if r < 0 || len(s) < r+14 || s[r] != ':' || s[r+13] != ':' || !digits12(s[r+1:r+13]) {
+		return KeyARN{}, false
+	}
+	id, ok := strings.CutPrefix(s[r+14:], "key/")
+	if !ok || !validKeyID(id) {
+		return KeyARN{}, false
+	}
+	return KeyARN{Partition: s[len("arn:"):p], Region: s[r0:r], AccountID: s[r+1 : r+13], KeyID: id}, true
+}
+
+// partitionEnd returns where the partition starting at s[i] ends: "aws"
+// then any number of "-letters", as awsarn.Partition accepts; -1 if s has
+// no such partition at i.
+func partitionEnd(s string, i int) int {
+	if !strings.HasPrefix(s[i:], "aws") {
+		return -1
+	}
+	i += len("aws")
+	for i < len(s) && s[i] == '-' {
+		j := lettersEnd(s, i+1)
+		if j == i+1 {
+			return -1
+		}
+		i = j
+	}
+	return i
+}
+
+// regionName is awsarn.Region in one pass.
+func regionName(r string) bool { return regionEnd(r, 0) == len(r) }
+
+// regionEnd returns where the Region name starting at s[i] ends, or -1: two
+// to four lower-case letters, one or more "-letters", then "-digits", 32
+// bytes at most (awsarn.Region's shape).
+func regionEnd(s string, i0 int) int {
+	i := lettersEnd(s, i0)
+	if n := i - i0; n < 2 || n > 4 {
+		return -1
+	}
+	words := 1
+	for i < len(s) && s[i] == '-' {
+		j := i + 1
+		if k := lettersEnd(s, j); k > j {
+			i, words = k, words+1
+			continue
+		}
+		k := j
+		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			k++
+		}
+		if k == j || words < 2 || k-i0 > 32 {
+			return -1
+		}
+		return k
+	}
+	return -1
+}
+
+// digits12 reports whether s is twelve ASCII digits, in two overlapping
+// words.
+func digits12(s string) bool {
+	return len(s) == 12 && digitWord(load64(s, 0)) == highBits && digitWord(load64(s, 4)) == highBits
+}
+
+func lettersEnd(s string, i int) int {
+	for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
+		i++
+	}
+	return i
+}
+
 // validKeyID accepts a UUID (8-4-4-4-12 hex digits) or "mrk-" and 32 hex
 // digits, the two forms KMS issues.
 func validKeyID(id string) bool {
 	if hex, ok := strings.CutPrefix(id, "mrk-"); ok {
 		return len(hex) == 32 && allHex(hex)
 	}
-	if len(id) != 36 {
+	if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' {
 		return false
 	}
-	for i := 0; i < len(id); i++ {
-		switch i {
-		case 8, 13, 18, 23:
-			if id[i] != '-' {
-				return false
-			}
-		default:
-			if !isHex(id[i]) {
-				return false
-			}
-		}
-	}
-	return true
+	// Eight bytes at a time, the dashes (just checked) let through by
+	// position: bytes 8 and 13 are bytes 0 and 5 of the second word, 18 and
+	// 23 bytes 2 and 7 of the third. The last word overlaps the fourth.
+	const (
+		dash1 = 0x80<<(0*8) | 0x80<<(5*8)
+		dash2 = 0x80<<(2*8) | 0x80<<(7*8)
+	)
+	return hexWord(load64(id, 0)) == highBits && hexWord(load64(id, 8))|dash1 == highBits &&
+		hexWord(load64(id, 16))|dash2 == highBits && hexWord(load64(id, 24)) == highBits && hexWord(load64(id, 28)) == highBits
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x80 * lowBits
+)
+
+// load64 reads s[i:i+8] as a little-endian word; the compiler makes it one
+// load.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// digitWord sets the high bit of each byte of x that is an ASCII digit,
+// the way hexWord does.
+func digitWord(x uint64) uint64 {
+	b := x &^ highBits
+	return (b + (0x80-'0')*lowBits) &^ (b + (0x7f-'9')*lowBits) & ^x & highBits
+}
+
+// hexWord sets the high bit of each byte of x that is an ASCII hex digit.
+// For a byte b below 0x80, b + (0x80-lo) sets its high bit exactly when
+// b >= lo and carries into no other byte; b + (0x7f-hi) when b > hi. Bytes
+// at or above 0x80 are cleared at the end.
+func hexWord(x uint64) uint64 {
+	ascii := ^x & highBits
+	b := x &^ highBits
+	digit := (b + (0x80-'0')*lowBits) &^ (b + (0x7f-'9')*lowBits)
+	l := b | 0x20*lowBits
+	letter := (l + (0x80-'a')*lowBits) &^ (l + (0x7f-'f')*lowBits)
+	return (digit | letter) & ascii
 }
 
 // validAliasName checks the part after "alias/": 1–250 of [a-zA-Z0-9/_-].
@@ -212,13 +336,16 @@ func validRoleARN(s string) bool {
 	return ok
 }
 
+// allHex tests every byte without a branch per byte: a UUID's digits and
+// letters come in no order a branch predictor could learn. A byte is a
+// hex digit when c-'0' < 10 or (c|0x20)-'a' < 6, that is when one of the
+// two differences, taken down by 10 or 6, wraps and sets bit 31.
 func allHex(s string) bool {
+	acc := uint32(1)
 	for i := 0; i < len(s); i++ {
-		if !isHex(s[i]) {
-			return false
-		}
+		c := s[i]
+		acc &= ((uint32(c-'0') - 10) | (uint32((c|0x20)-'a') - 6)) >> 31
 	}
-	return true
+	return acc == 1
 }
 
-func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
