@@ -3,6 +3,7 @@ package kms
 import (
 	"context"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -58,6 +59,18 @@ type Checker struct {
 	// validation — the same on nearly every call — so that only the
 	// SourceARN is validated again.
 	last atomic.Pointer[validInput]
+
+	// hot is the facts the latest call used, reused without the cache's
+	// lock and map while they are younger than the TTL: a guard checks one
+	// key on nearly every call. The cache keeps the truth: hot is set only
+	// from it, and dropped (with gen bumped, under hotMu) when Forget or a
+	// new flight may have removed an entry, so a lookup that read the cache
+	// before cannot put back what was dropped.
+	hot   atomic.Pointer[keyFacts]
+	hotMu sync.Mutex
+	gen   uint64 // guarded by hotMu
+	ttl   time.Duration
+	now   func() time.Time
 }
 
 type validInput struct {
@@ -91,13 +104,21 @@ func NewChecker(c CheckAPIClient, optFns ...func(*CheckerOptions)) *Checker {
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	return &Checker{
+	ch := &Checker{
 		client: c,
 		facts: checkcache.New[factsKey, *keyFacts](checkcache.Options{
 			TTL: o.TTL, MaxEntries: o.MaxEntries, Timeout: o.Timeout,
 			FailureBackoff: o.FailureBackoff, Now: o.Now, Jitter: o.jitter,
 		}),
+		ttl: o.TTL, now: o.Now,
 	}
+	if ch.ttl <= 0 {
+		ch.ttl = checkcache.DefaultTTL
+	}
+	if ch.now == nil {
+		ch.now = time.Now
+	}
+	return ch
 }
 
 // Check returns the report for in. Invalid input is rejected before the
@@ -112,20 +133,57 @@ func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, err
 	if c.client == nil {
 		return posture.Report{}, &ArgumentError{Field: "client", Reason: "is nil"}
 	}
-	client, region := c.client, in.Region // the flight holds these, not the caller's input
-	fk := factsKey{key: key, region: region}
-	f, err, ok := c.facts.Cached(fk)
-	if !ok {
-		f, _, err = c.facts.Do(ctx, fk, func(ctx context.Context) (*keyFacts, error) {
-			return fetchKey(ctx, client, key, region)
-		})
-	}
-	if err != nil {
-		return posture.Report{}, err
+	f := c.hot.Load()
+	if f == nil || f.key != key || f.region != in.Region || !c.now().Before(f.until) {
+		if f, err = c.lookup(ctx, factsKey{key: key, region: in.Region}); err != nil {
+			return posture.Report{}, err
+		}
 	}
 	rep := f.report(&in)
 	rep.Findings = slices.Clone(rep.Findings)
 	return rep, nil
+}
+
+// lookup returns fk's facts from the cache, asking KMS on a miss, and makes
+// them hot.
+func (c *Checker) lookup(ctx context.Context, fk factsKey) (*keyFacts, error) {
+	c.hotMu.Lock()
+	gen, old := c.gen, c.hot.Load()
+	c.hotMu.Unlock()
+	if old != nil && (old.key != fk.key || old.region != fk.region) {
+		// Calls served hot did not touch the cache's recency order: touch
+		// the old key now, as its last call would have, so the cache evicts
+		// what it would have evicted without hot.
+		c.facts.Cached(factsKey{key: old.key, region: old.region})
+	}
+	f, err, ok := c.facts.Cached(fk)
+	if !ok {
+		client, ttl, now := c.client, c.ttl, c.now // the flight holds these, not the caller's input
+		f, _, err = c.facts.Do(ctx, fk, func(ctx context.Context) (*keyFacts, error) {
+			f, err := fetchKey(ctx, client, fk.key, fk.region)
+			if f != nil {
+				// The cache's entry expires a TTL after the flight ends,
+				// which is no earlier than this.
+				f.until = now().Add(ttl)
+			}
+			return f, err
+		})
+		// The flight may have evicted an entry that a concurrent lookup is
+		// about to make hot.
+		c.hotMu.Lock()
+		c.gen++
+		gen = c.gen
+		c.hotMu.Unlock()
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.hotMu.Lock()
+	if c.gen == gen {
+		c.hot.Store(f)
+	}
+	c.hotMu.Unlock()
+	return f, nil
 }
 
 // Forget drops what the Checker knows about in's key, so the next Check asks
@@ -133,5 +191,9 @@ func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, err
 func (c *Checker) Forget(in CheckInput) {
 	if key, err := ParseKeyARN(in.KeyARN); err == nil {
 		c.facts.Forget(factsKey{key: key, region: in.Region})
+		c.hotMu.Lock()
+		c.gen++
+		c.hot.Store(nil)
+		c.hotMu.Unlock()
 	}
 }

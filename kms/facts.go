@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -25,6 +26,10 @@ type keyFacts struct {
 	key    KeyARN
 	arn    string
 	region string // the Region asked from (CheckInput.Region)
+	// until is when these facts stop being reused: set by the Checker's
+	// flight, before the cache publishes them, no later than the cache's own
+	// expiry of its entry.
+	until time.Time
 
 	// wrongRegion: the key is in another Region; nothing was asked.
 	wrongRegion bool
@@ -53,8 +58,18 @@ type keyFacts struct {
 	// memo holds reports derived from these facts, per input class. Readers
 	// load it without a lock (every CreateDatasetGroup reads it); a writer
 	// copies it under mu and swaps it in, once per class.
-	memo atomic.Pointer[map[inputClass]posture.Report]
+	memo atomic.Pointer[map[inputClass]*memoEntry]
 	mu   sync.Mutex
+	// hotClass is the entry the latest call used: a guard's calls are
+	// nearly all of one class, which a comparison then finds without
+	// hashing the class.
+	hotClass atomic.Pointer[memoEntry]
+}
+
+// memoEntry is one report of memo, with its class.
+type memoEntry struct {
+	class  inputClass
+	report posture.Report
 }
 
 type rotationFact int8
@@ -278,23 +293,29 @@ const maxMemo = 256
 // before handing them out.
 func (f *keyFacts) report(in *CheckInput) posture.Report {
 	cl := f.classOf(in)
+	if e := f.hotClass.Load(); e != nil && e.class == cl {
+		return e.report
+	}
 	if m := f.memo.Load(); m != nil {
-		if r, ok := (*m)[cl]; ok {
-			return r
+		if e, ok := (*m)[cl]; ok {
+			f.hotClass.Store(e)
+			return e.report
 		}
 	}
 	r := evaluate(f, *in)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var old map[inputClass]posture.Report
+	var old map[inputClass]*memoEntry
 	if m := f.memo.Load(); m != nil {
 		old = *m
 	}
 	if _, ok := old[cl]; !ok && len(old) < maxMemo {
-		m := make(map[inputClass]posture.Report, len(old)+1)
+		m := make(map[inputClass]*memoEntry, len(old)+1)
 		maps.Copy(m, old)
-		m[cl] = r
+		e := &memoEntry{class: cl, report: r}
+		m[cl] = e
 		f.memo.Store(&m)
+		f.hotClass.Store(e)
 	}
 	return r
 }
