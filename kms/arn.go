@@ -348,4 +348,3 @@ func allHex(s string) bool {
 	}
 	return acc == 1
 }
-
