@@ -54,6 +54,11 @@ type keyFacts struct {
 	// report. See [keyFacts.report].
 	sourcePreds []sourcePred
 	sourceMatch []func(string) bool // sourcePreds' tests, as iampolicy.ValueMatch makes them
+	// sourceSplit are the ARN-pattern tests among them split at the ARN's
+	// fifth colon (nil for the others), so that what the head decides is
+	// worked out once per head (see headTests), not once per call.
+	sourceSplit []splitTest
+	lastHead    atomic.Pointer[headResult]
 
 	// memo holds reports derived from these facts, per input class. Readers
 	// load it without a lock (every CreateDatasetGroup reads it); a writer
@@ -135,6 +140,7 @@ func fetchKey(ctx context.Context, c CheckAPIClient, key KeyARN, region string) 
 	}
 	f.sourcePreds = sourcePredicates(f.doc, f.serviceGrants)
 	f.sourceMatch = sourceMatchers(f.sourcePreds)
+	f.sourceSplit = splitMatchers(f.sourcePreds)
 	return f, nil
 }
 
@@ -258,12 +264,90 @@ func (f *keyFacts) classOf(in *CheckInput) inputClass {
 		cl.exact = in.SourceARN
 		return cl
 	}
+	src := in.SourceARN
+	heads := f.headTests(src)
 	for i, match := range f.sourceMatch {
-		if match(in.SourceARN) {
+		var m bool
+		if heads != nil && f.sourceSplit[i].resource != nil {
+			m = heads.bits[i/64]&(1<<(i%64)) != 0 && f.sourceSplit[i].resource(src[len(heads.head):])
+		} else {
+			m = match(src)
+		}
+		if m {
 			cl.sig[i/64] |= 1 << (i % 64)
 		}
 	}
 	return cl
+}
+
+// splitTest is an ARN-pattern test on the SourceARN in two parts, as
+// iampolicy.ARNValueMatcher makes them: the ARN passes when its head (the
+// text through the fifth colon) passes head and the rest passes resource.
+type splitTest struct{ head, resource func(string) bool }
+
+// headResult is what head tests said about one head: bit i for
+// sourceSplit[i].
+type headResult struct {
+	head string
+	bits [maxSourcePreds / 64]uint64
+}
+
+// headTests returns the head tests' results for src's head, or nil when src
+// has no head (fewer than five colons) or there is no split test: every
+// test then takes the whole SourceARN. The last head's results are kept; a
+// guard's SourceARNs all share one head.
+func (f *keyFacts) headTests(src string) *headResult {
+	if h := f.lastHead.Load(); h != nil && strings.HasPrefix(src, h.head) {
+		// h.head ends at its fifth colon, so it is src's head too.
+		return h
+	}
+	if f.sourceSplit == nil {
+		return nil
+	}
+	head, ok := arnHead(src)
+	if !ok {
+		return nil
+	}
+	h := &headResult{head: head}
+	for i, t := range f.sourceSplit {
+		if t.head != nil && t.head(head) {
+			h.bits[i/64] |= 1 << (i % 64)
+		}
+	}
+	f.lastHead.Store(h)
+	return h
+}
+
+// arnHead returns s up to and including its fifth colon.
+func arnHead(s string) (string, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			if n++; n == 5 {
+				return s[:i+1], true
+			}
+		}
+	}
+	return "", false
+}
+
+// splitMatchers returns, for each of preds, its test split at the ARN's
+// fifth colon when it is an ARN pattern, or a zero splitTest; nil when
+// none is.
+func splitMatchers(preds []sourcePred) []splitTest {
+	var out []splitTest
+	for i, p := range preds {
+		if p.op == "" {
+			continue // a grant's exact comparison
+		}
+		if head, resource, ok := iampolicy.ARNValueMatcher(p.op, p.want); ok {
+			if out == nil {
+				out = make([]splitTest, len(preds))
+			}
+			out[i] = splitTest{head: head, resource: resource}
+		}
+	}
+	return out
 }
 
 // sourceMatchers returns, for each of preds, the test a SourceARN goes

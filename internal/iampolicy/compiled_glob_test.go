@@ -111,3 +111,82 @@ func TestValueMatcherGlobEdges(t *testing.T) {
 		}
 	}
 }
+
+// arnSplit cuts s after its fifth colon, or reports that it has fewer.
+func arnSplit(s string) (head, rest string, ok bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			if n++; n == 5 {
+				return s[:i+1], s[i+1:], true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// checkARNValueMatcher fails t when the split matcher for (op, want)
+// disagrees with ValueMatch on got.
+func checkARNValueMatcher(t *testing.T, op, want, got string) {
+	t.Helper()
+	head, resource, ok := ARNValueMatcher(op, want)
+	if !ok {
+		return
+	}
+	match, vok := ValueMatch(op, want, got)
+	if !vok {
+		t.Fatalf("ARNValueMatcher(%q, %q) ok where ValueMatch is not", op, want)
+	}
+	h, r, split := arnSplit(got)
+	if !split {
+		if match {
+			t.Fatalf("ValueMatch(%q, %q, %q) matched a value with fewer than five colons", op, want, got)
+		}
+		return
+	}
+	if got := head(h) && resource(r); got != match {
+		t.Fatalf("ARNValueMatcher(%q, %q) on %q|%q = %v, ValueMatch says %v", op, want, h, r, got, match)
+	}
+}
+
+// TestARNValueMatcher: the split matcher answers as ValueMatch for every
+// ARN operator form, and is not offered for the others.
+func TestARNValueMatcher(t *testing.T) {
+	ops := map[string]bool{
+		"ArnLike": true, "ArnEquals": true, "ArnNotLike": true, "ArnNotEqualsIfExists": true, "ForAnyValue:ArnLike": true,
+		"StringLike": false, "StringEquals": false, "Null": false, "ArnLikeX": false,
+	}
+	for op, wantOK := range ops {
+		for _, want := range []string{
+			"arn:aws:personalize:us-east-1:111122223333:*",
+			"arn:aws:personalize:*:111122223333:dataset-group/*",
+			"arn:*:personalize:us-east-?:*:*",
+			"arn:aws:personalize:us-east-1:111122223333:dataset-group/m?vies",
+			"arn:aws:personalize:us-east-1:111122223333:dataset-group/${*}",
+			"arn:aws:personalize:us-east-1:111122223333", "*", "",
+		} {
+			for _, got := range []string{
+				"arn:aws:personalize:us-east-1:111122223333:dataset-group/movies",
+				"arn:aws:personalize:us-east-1:111122223333:dataset-group/${*}",
+				"arn:aws:personalize:us-east-1:111122223333:dataset-group/a:b",
+				"arn:aws:personalize:us-west-2:111122223333:dataset-group/movies",
+				"arn:aws:personalize:us-east-1:444455556666:dataset-group/movies",
+				"arn:aws:personalize:us-east-1:111122223333:", "arn:aws:personalize:us-east-1:111122223333", "",
+			} {
+				checkARNValueMatcher(t, op, want, got)
+			}
+		}
+		if _, _, ok := ARNValueMatcher(op, "*"); ok != wantOK {
+			t.Errorf("ARNValueMatcher(%q) ok = %v, want %v", op, ok, wantOK)
+		}
+	}
+}
+
+func FuzzARNValueMatcher(f *testing.F) {
+	f.Add("ArnLike", "arn:aws:personalize:us-east-1:111122223333:*", "arn:aws:personalize:us-east-1:111122223333:dataset-group/movies")
+	f.Add("ArnEquals", "arn:*:personalize:*:*:a:b", "arn:aws:personalize:us-east-1:1:a:b")
+	f.Add("ArnNotLike", "a:b:c:d:e:f?", "a:b:c:d:e:f日")
+	f.Fuzz(func(t *testing.T, op, want, got string) {
+		checkARNValueMatcher(t, op, want, got)
+	})
+}

@@ -762,6 +762,23 @@ func (p *arnPattern) match(arn string) bool {
 	return p.resource.match(arn)
 }
 
+// matchHead is match for the ARN's first five components, given as the
+// text through its fifth colon: false for text with fewer colons, or with
+// more (they belong to the resource).
+func (p *arnPattern) matchHead(head string) bool {
+	if !p.ok {
+		return false
+	}
+	for i := range p.parts {
+		j := strings.IndexByte(head, ':')
+		if j < 0 || !p.parts[i].match(head[:j]) {
+			return false
+		}
+		head = head[j+1:]
+	}
+	return head == ""
+}
+
 func numeric(op string) func(want, got string) bool {
 	return func(w, g string) bool {
 		wf, err1 := strconv.ParseFloat(w, 64)

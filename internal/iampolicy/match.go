@@ -54,6 +54,28 @@ func ValueMatcher(op, want string) (match func(got string) bool, ok bool) {
 	return func(got string) bool { return m(want, got) }, true
 }
 
+// ARNValueMatcher is ValueMatcher for the ARN operators (ArnLike,
+// ArnEquals and their negations, with set prefixes and IfExists), split at
+// the ARN's fifth colon: head answers for an ARN's first five components
+// given as the text up to and including that colon
+// ("arn:aws:personalize:us-east-1:111122223333:"), resource for what
+// follows it. An ARN with five colons matches exactly when both do. Callers
+// that see many ARNs with one head (a new dataset group on every call) ask
+// head once per head. ok is false for any other operator.
+func ARNValueMatcher(op, want string) (head, resource func(string) bool, ok bool) {
+	if i := strings.IndexByte(op, ':'); i >= 0 {
+		op = op[i+1:]
+	}
+	op, _ = strings.CutSuffix(op, "IfExists")
+	switch op {
+	case "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike":
+	default:
+		return nil, nil, false
+	}
+	p := compileARNPattern(want)
+	return p.matchHead, p.resource.match, true
+}
+
 // globKind is the shape of a compiled pattern: most condition values are a
 // literal or a literal with '*' at one end or both, which a string
 // comparison decides without the general walk.
