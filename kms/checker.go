@@ -63,11 +63,12 @@ type Checker struct {
 	srcHead atomic.Pointer[sourceHead]
 
 	// hot is the facts the latest call used, reused without the cache's
-	// lock and map while they are younger than the TTL: a guard checks one
-	// key on nearly every call. The cache keeps the truth: hot is set only
-	// from it, and dropped (with gen bumped, under hotMu) when Forget or a
-	// new flight may have removed an entry, so a lookup that read the cache
-	// before cannot put back what was dropped.
+	// lock and map while they are within their TTL: a guard checks one key
+	// on nearly every call. It is set only from the cache, and Forget drops
+	// it and bumps gen (both under hotMu), so a lookup that read the cache
+	// before Forget cannot make the forgotten facts hot again. Facts the
+	// cache evicted for room may stay hot until their TTL ends, which
+	// saves a call to KMS and changes no report.
 	hot       atomic.Pointer[keyFacts]
 	hotMu     sync.Mutex
 	gen       uint64 // guarded by hotMu
@@ -182,14 +183,8 @@ func (c *Checker) fresh(f *keyFacts) bool {
 // them hot.
 func (c *Checker) lookup(ctx context.Context, fk factsKey) (*keyFacts, error) {
 	c.hotMu.Lock()
-	gen, old := c.gen, c.hot.Load()
+	gen := c.gen
 	c.hotMu.Unlock()
-	if old != nil && (old.key != fk.key || old.region != fk.region) {
-		// Calls served hot did not touch the cache's recency order: touch
-		// the old key now, as its last call would have, so the cache evicts
-		// what it would have evicted without hot.
-		c.facts.Cached(factsKey{key: old.key, region: old.region})
-	}
 	f, err, ok := c.facts.Cached(fk)
 	if !ok {
 		client, ttl, now := c.client, c.ttl, c.now // the flight holds these, not the caller's input
@@ -202,18 +197,12 @@ func (c *Checker) lookup(ctx context.Context, fk factsKey) (*keyFacts, error) {
 			}
 			return f, err
 		})
-		// The flight may have evicted an entry that a concurrent lookup is
-		// about to make hot.
-		c.hotMu.Lock()
-		c.gen++
-		gen = c.gen
-		c.hotMu.Unlock()
 	}
 	if err != nil {
 		return nil, err
 	}
 	c.hotMu.Lock()
-	if c.gen == gen {
+	if c.gen == gen { // no Forget since the cache was read
 		c.hot.Store(f)
 	}
 	c.hotMu.Unlock()

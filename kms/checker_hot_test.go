@@ -1,0 +1,76 @@
+package kms
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// A Check whose round of KMS calls was under way when Forget ran returns
+// that round's report, but the next Check asks KMS again: the hot facts
+// must not outlive a Forget any more than the cache's entry does.
+func TestCheckerForgetDuringFlight(t *testing.T) {
+	f := goodFake(t)
+	f.gate, f.entered = make(chan struct{}), make(chan struct{})
+	c := NewChecker(f)
+	done := make(chan error)
+	go func() {
+		_, err := c.Check(context.Background(), goodInput())
+		done <- err
+	}()
+	<-f.entered
+	c.Forget(goodInput())
+	close(f.gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := c.Check(context.Background(), goodInput()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.describes.Load(); got != 2 {
+		t.Errorf("DescribeKey calls = %d, want 2: one for the forgotten round, one after it", got)
+	}
+}
+
+// On the real clock the hot facts expire with the TTL as the cache's do.
+func TestCheckerHotRealClockTTL(t *testing.T) {
+	f := goodFake(t)
+	c := NewChecker(f, func(o *CheckerOptions) { o.TTL = time.Millisecond })
+	check := func() {
+		t.Helper()
+		if _, err := c.Check(context.Background(), goodInput()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check()
+	time.Sleep(5 * time.Millisecond)
+	check()
+	if got := f.describes.Load(); got != 2 {
+		t.Errorf("DescribeKey calls = %d, want 2: the facts expired between the calls", got)
+	}
+}
+
+// A Checker serving two keys in turn keeps both cached: switching the hot
+// key costs no call to KMS.
+func TestCheckerHotTwoKeys(t *testing.T) {
+	f := goodFake(t)
+	c := NewChecker(f)
+	other := goodInput()
+	other.KeyARN = "arn:aws:kms:us-east-1:111122223333:key/" + testMRKID
+	for range 5 {
+		for _, in := range []CheckInput{goodInput(), other} {
+			rep, err := c.Check(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Resource != in.KeyARN {
+				t.Fatalf("report for %s names %s", in.KeyARN, rep.Resource)
+			}
+		}
+	}
+	if got := f.describes.Load(); got != 2 {
+		t.Errorf("DescribeKey calls = %d, want 2: one per key", got)
+	}
+}
