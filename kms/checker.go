@@ -75,6 +75,19 @@ type Checker struct {
 	ttl       time.Duration
 	now       func() time.Time
 	realClock bool // now is time.Now
+	// margin, when positive, is how long before their TTL ends a timer marks
+	// facts stale (see fresh); zero: each call reads the clock.
+	margin time.Duration
+}
+
+// hotMargin is how early a timer marks facts stale for a TTL: a tenth of
+// it, at most a second, far more than a timer runs late on a live
+// process. TTLs under 100ms get no timer.
+func hotMargin(ttl time.Duration) time.Duration {
+	if ttl < 100*time.Millisecond {
+		return 0
+	}
+	return min(ttl/10, time.Second)
 }
 
 type validInput struct {
@@ -143,6 +156,7 @@ func NewChecker(c CheckAPIClient, optFns ...func(*CheckerOptions)) *Checker {
 	}
 	if ch.now == nil {
 		ch.now, ch.realClock = time.Now, true
+		ch.margin = hotMargin(ch.ttl)
 	}
 	return ch
 }
@@ -170,10 +184,15 @@ func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, err
 	return rep, nil
 }
 
-// fresh reports whether f is within its TTL. On the real clock it reads
-// only the monotonic clock, half the cost of time.Now.
+// fresh reports whether f is within its TTL. On the real clock it reads a
+// flag a timer sets a margin before the TTL ends (the margin's calls go to
+// the cache, which reads the clock), or for short TTLs only the monotonic
+// clock, half the cost of time.Now.
 func (c *Checker) fresh(f *keyFacts) bool {
-	if c.realClock {
+	switch {
+	case f.timed:
+		return !f.stale.Load()
+	case c.realClock:
 		return time.Until(f.until) > 0
 	}
 	return c.now().Before(f.until)
@@ -187,13 +206,17 @@ func (c *Checker) lookup(ctx context.Context, fk factsKey) (*keyFacts, error) {
 	c.hotMu.Unlock()
 	f, err, ok := c.facts.Cached(fk)
 	if !ok {
-		client, ttl, now := c.client, c.ttl, c.now // the flight holds these, not the caller's input
+		client, ttl, now, margin := c.client, c.ttl, c.now, c.margin // the flight holds these, not the caller's input
 		f, _, err = c.facts.Do(ctx, fk, func(ctx context.Context) (*keyFacts, error) {
 			f, err := fetchKey(ctx, client, fk.key, fk.region)
 			if f != nil {
 				// The cache's entry expires a TTL after the flight ends,
 				// which is no earlier than this.
 				f.until = now().Add(ttl)
+				if margin > 0 {
+					f.timed = true
+					time.AfterFunc(ttl-margin, func() { f.stale.Store(true) })
+				}
 			}
 			return f, err
 		})

@@ -74,3 +74,48 @@ func TestCheckerHotTwoKeys(t *testing.T) {
 		t.Errorf("DescribeKey calls = %d, want 2: one per key", got)
 	}
 }
+
+// With a TTL long enough for a timer, the hot facts go stale a margin
+// before the TTL ends, and the next Check after the TTL asks KMS again.
+func TestCheckerHotTimer(t *testing.T) {
+	const ttl = 200 * time.Millisecond
+	if m := hotMargin(ttl); m != ttl/10 {
+		t.Fatalf("hotMargin(%v) = %v, want %v", ttl, m, ttl/10)
+	}
+	for _, tt := range []struct{ ttl, want time.Duration }{
+		{99 * time.Millisecond, 0}, {100 * time.Millisecond, 10 * time.Millisecond}, {5 * time.Minute, time.Second},
+	} {
+		if got := hotMargin(tt.ttl); got != tt.want {
+			t.Errorf("hotMargin(%v) = %v, want %v", tt.ttl, got, tt.want)
+		}
+	}
+	f := goodFake(t)
+	c := NewChecker(f, func(o *CheckerOptions) { o.TTL = ttl })
+	start := time.Now()
+	if _, err := c.Check(context.Background(), goodInput()); err != nil {
+		t.Fatal(err)
+	}
+	facts := c.hot.Load()
+	if facts == nil || !facts.timed || facts.stale.Load() {
+		t.Fatalf("after the first Check the facts are not hot and timed")
+	}
+	// In the margin the hot facts are not used, but the cache still serves
+	// them without a call to KMS.
+	facts.stale.Store(true)
+	if _, err := c.Check(context.Background(), goodInput()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.describes.Load(); got != 1 && time.Since(start) < ttl/2 {
+		t.Errorf("DescribeKey calls = %d within the TTL, want 1", got)
+	}
+	time.Sleep(ttl + 20*time.Millisecond)
+	if !facts.stale.Load() {
+		t.Errorf("the facts are not stale after their TTL")
+	}
+	if _, err := c.Check(context.Background(), goodInput()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.describes.Load(); got != 2 {
+		t.Errorf("DescribeKey calls = %d, want 2: the facts expired between the calls", got)
+	}
+}

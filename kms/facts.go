@@ -30,6 +30,10 @@ type keyFacts struct {
 	// flight, before the cache publishes them, no later than the cache's own
 	// expiry of its entry.
 	until time.Time
+	// stale, when timed, is set by a timer shortly before until, so that
+	// the Checker's hot path reads a flag rather than the clock.
+	stale atomic.Bool
+	timed bool
 
 	// wrongRegion: the key is in another Region; nothing was asked.
 	wrongRegion bool
