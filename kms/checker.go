@@ -97,9 +97,9 @@ type validInput struct {
 
 // validated is CheckInput.validate, remembering the part that does not
 // change from call to call.
-func (c *Checker) validated(in CheckInput) (KeyARN, error) {
+func (c *Checker) validated(in *CheckInput) (KeyARN, error) {
 	if v := c.last.Load(); v != nil && v.key == in.KeyARN && v.role == in.RoleARN && v.region == in.Region && v.account == in.AccountID {
-		return v.arn, c.validSource(&in)
+		return v.arn, c.validSource(in)
 	}
 	key, err := in.validate()
 	if err == nil {
@@ -166,7 +166,7 @@ func NewChecker(c CheckAPIClient, optFns ...func(*CheckerOptions)) *Checker {
 // error when it ends before KMS answers; the returned report is the
 // caller's own copy.
 func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, error) {
-	key, err := c.validated(in)
+	key, err := c.validated(&in)
 	if err != nil {
 		return posture.Report{}, err
 	}

@@ -260,13 +260,21 @@ type inputClass struct {
 }
 
 func (f *keyFacts) classOf(in *CheckInput) inputClass {
-	cl := inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != ""}
+	var cl inputClass
+	f.classify(in, &cl)
+	return cl
+}
+
+// classify is classOf writing into cl, which the hot path keeps on its
+// stack rather than copying.
+func (f *keyFacts) classify(in *CheckInput, cl *inputClass) {
+	*cl = inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != ""}
 	if !cl.hasSource {
-		return cl
+		return
 	}
 	if len(f.sourcePreds) > maxSourcePreds {
 		cl.exact = in.SourceARN
-		return cl
+		return
 	}
 	src := in.SourceARN
 	heads := f.headTests(src)
@@ -281,7 +289,6 @@ func (f *keyFacts) classOf(in *CheckInput) inputClass {
 			cl.sig[i/64] |= 1 << (i % 64)
 		}
 	}
-	return cl
 }
 
 // splitTest is an ARN-pattern test on the SourceARN in two parts, as
@@ -380,7 +387,8 @@ const maxMemo = 256
 // first input of its class. The findings are shared: callers copy them
 // before handing them out.
 func (f *keyFacts) report(in *CheckInput) posture.Report {
-	cl := f.classOf(in)
+	var cl inputClass
+	f.classify(in, &cl)
 	if e := f.hotClass.Load(); e != nil && e.class == cl {
 		return e.report
 	}
