@@ -111,7 +111,10 @@ func Identify(s string) IdentifierKind {
 // included, is rejected with an [*IdentifierError] that says what was given
 // and never repeats it.
 func ParseKeyARN(s string) (KeyARN, error) {
-	k, problem := parseKeyARN(s)
+	if k, ok := scanKeyARN(s); ok {
+		return k, nil
+	}
+	k, problem := splitKeyARN(s)
 	if problem == "" {
 		return k, nil
 	}
@@ -136,14 +139,8 @@ const (
 	problemKeyID     = "the key ID is neither a UUID nor an mrk- multi-Region key ID"
 )
 
-func parseKeyARN(s string) (KeyARN, string) {
-	if k, ok := scanKeyARN(s); ok {
-		return k, ""
-	}
-	return splitKeyARN(s)
-}
-
-// splitKeyARN is parseKeyARN field by field, naming the first problem.
+// splitKeyARN parses s field by field, naming the first problem:
+// ParseKeyARN's way for what scanKeyARN does not accept.
 func splitKeyARN(s string) (KeyARN, string) {
 	switch {
 	case s == "":
@@ -176,9 +173,9 @@ func splitKeyARN(s string) (KeyARN, string) {
 	return KeyARN{Partition: a.Partition, Region: a.Region, AccountID: a.Account, KeyID: id}, ""
 }
 
-// scanKeyARN is parseKeyARN's success path in one pass, for the key ARN
-// the guard checks on every call. It accepts only what parseKeyARN accepts,
-// with the same result; anything it is unsure of goes to parseKeyARN, which
+// scanKeyARN is ParseKeyARN's success path in one pass, for the key ARN
+// the guard checks on every call. It accepts only what splitKeyARN accepts,
+// with the same result; anything it is unsure of goes to splitKeyARN, which
 // also says what is wrong.
 func scanKeyARN(s string) (KeyARN, bool) {
 	if len(s) > maxIdentifierLength || !strings.HasPrefix(s, "arn:") {
@@ -253,7 +250,7 @@ func regionEnd(s string, i0 int) int {
 // digits12 reports whether s is twelve ASCII digits, in two overlapping
 // words.
 func digits12(s string) bool {
-	return len(s) == 12 && digitWord(load64(s, 0)) == highBits && digitWord(load64(s, 4)) == highBits
+	return len(s) == 12 && digitWord(load64(s, 0))&digitWord(load64(s, 4)) == highBits
 }
 
 func lettersEnd(s string, i int) int {
@@ -279,8 +276,8 @@ func validKeyID(id string) bool {
 		dash1 = 0x80<<(0*8) | 0x80<<(5*8)
 		dash2 = 0x80<<(2*8) | 0x80<<(7*8)
 	)
-	return hexWord(load64(id, 0)) == highBits && hexWord(load64(id, 8))|dash1 == highBits &&
-		hexWord(load64(id, 16))|dash2 == highBits && hexWord(load64(id, 24)) == highBits && hexWord(load64(id, 28)) == highBits
+	return hexWord(load64(id, 0))&(hexWord(load64(id, 8))|dash1)&(hexWord(load64(id, 16))|dash2)&
+		hexWord(load64(id, 24))&hexWord(load64(id, 28)) == highBits
 }
 
 const (
