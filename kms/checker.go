@@ -125,7 +125,7 @@ func (c *Checker) validSource(in *CheckInput) error {
 		return err
 	}
 	if head, ok := arnHead(s); ok {
-		c.srcHead.Store(&sourceHead{head: head, account: in.AccountID})
+		c.srcHead.Store(&sourceHead{head: strings.Clone(head), account: in.AccountID})
 	}
 	return nil
 }

@@ -2,8 +2,13 @@ package kms
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/posture"
 )
 
 // A Check whose round of KMS calls was under way when Forget ran returns
@@ -117,5 +122,60 @@ func TestCheckerHotTimer(t *testing.T) {
 	}
 	if got := f.describes.Load(); got != 2 {
 		t.Errorf("DescribeKey calls = %d, want 2: the facts expired between the calls", got)
+	}
+}
+
+// Concurrent callers on two keys, with Forget in between, each get the
+// report uncached Check gives: the hot facts, classes and heads are shared
+// without a lock and replaced as the callers go (run with -race).
+func TestCheckerHotConcurrent(t *testing.T) {
+	f := &fakeKMS{md: goodMetadata(), rotation: true, policy: conditionPolicy(t, "Allow", map[string][]string{
+		"ArnLike":    {"arn:aws:personalize:us-east-1:111122223333:dataset-group/prod-*"},
+		"StringLike": {"*:dataset-group/m?vies"},
+	})}
+	c := NewChecker(f)
+	keys := []string{testKeyARN, "arn:aws:kms:us-east-1:111122223333:key/" + testMRKID}
+	want := map[string]posture.Report{}
+	for _, k := range keys {
+		for _, src := range fastSources {
+			in := goodInput()
+			in.KeyARN, in.SourceARN, in.AccountID = k, src, "" // every source valid
+			rep, err := Check(context.Background(), f, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[k+" "+src] = rep
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 300 {
+				in := goodInput()
+				in.AccountID = ""
+				in.KeyARN = keys[(g+i/50)%len(keys)]
+				in.SourceARN = fastSources[(g*7+i)%len(fastSources)]
+				if g == 0 && i%100 == 99 {
+					c.Forget(in)
+				}
+				got, err := c.Check(context.Background(), in)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				if diff := cmp.Diff(want[in.KeyARN+" "+in.SourceARN], got); diff != "" {
+					errs <- in.SourceARN + ": (-want +got)\n" + diff
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

@@ -308,18 +308,18 @@ type headResult struct {
 // test then takes the whole SourceARN. The last head's results are kept; a
 // guard's SourceARNs all share one head.
 func (f *keyFacts) headTests(src string) *headResult {
+	if f.sourceSplit == nil {
+		return nil
+	}
 	if h := f.lastHead.Load(); h != nil && strings.HasPrefix(src, h.head) {
 		// h.head ends at its fifth colon, so it is src's head too.
 		return h
-	}
-	if f.sourceSplit == nil {
-		return nil
 	}
 	head, ok := arnHead(src)
 	if !ok {
 		return nil
 	}
-	h := &headResult{head: head}
+	h := &headResult{head: strings.Clone(head)} // not the caller's whole string
 	for i, t := range f.sourceSplit {
 		if t.head != nil && t.head(head) {
 			h.bits[i/64] |= 1 << (i % 64)
