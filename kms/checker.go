@@ -58,18 +58,12 @@ type Checker struct {
 
 	// last is the latest input whose key, role, Region and account passed
 	// validation — the same on nearly every call — so that only the
-	// SourceARN is validated again.
+	// SourceARN is validated again, with the facts of its key.
 	last    atomic.Pointer[validInput]
 	srcHead atomic.Pointer[sourceHead]
 
-	// hot is the facts the latest call used, reused without the cache's
-	// lock and map while they are within their TTL: a guard checks one key
-	// on nearly every call. It is set only from the cache, and Forget drops
-	// it and bumps gen (both under hotMu), so a lookup that read the cache
-	// before Forget cannot make the forgotten facts hot again. Facts the
-	// cache evicted for room may stay hot until their TTL ends, which
-	// saves a call to KMS and changes no report.
-	hot       atomic.Pointer[keyFacts]
+	// hotMu guards gen, which Forget bumps: a lookup that read the cache
+	// before a Forget must not attach what it read to last.
 	hotMu     sync.Mutex
 	gen       uint64 // guarded by hotMu
 	ttl       time.Duration
@@ -93,19 +87,27 @@ func hotMargin(ttl time.Duration) time.Duration {
 type validInput struct {
 	key, role, region, account string
 	arn                        KeyARN
+	// facts are the key's facts, reused without the cache's lock and map
+	// while they are within their TTL (see Checker.fresh): a guard checks
+	// one key on nearly every call. Set only from the cache; Forget clears
+	// them. Facts the cache evicted for room may stay here until their TTL
+	// ends, which saves a call to KMS and changes no report.
+	facts atomic.Pointer[keyFacts]
 }
 
 // validated is CheckInput.validate, remembering the part that does not
 // change from call to call.
-func (c *Checker) validated(in *CheckInput) (KeyARN, error) {
+func (c *Checker) validated(in *CheckInput) (*validInput, error) {
 	if v := c.last.Load(); v != nil && v.key == in.KeyARN && v.role == in.RoleARN && v.region == in.Region && v.account == in.AccountID {
-		return v.arn, c.validSource(in)
+		return v, c.validSource(in)
 	}
 	key, err := in.validate()
-	if err == nil {
-		c.last.Store(&validInput{in.KeyARN, in.RoleARN, in.Region, in.AccountID, key})
+	if err != nil {
+		return nil, err
 	}
-	return key, err
+	v := &validInput{key: in.KeyARN, role: in.RoleARN, region: in.Region, account: in.AccountID, arn: key}
+	c.last.Store(v)
+	return v, nil
 }
 
 // sourceHead is a SourceARN's text through its fifth colon (partition,
@@ -166,22 +168,21 @@ func NewChecker(c CheckAPIClient, optFns ...func(*CheckerOptions)) *Checker {
 // error when it ends before KMS answers; the returned report is the
 // caller's own copy.
 func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, error) {
-	key, err := c.validated(&in)
+	v, err := c.validated(&in)
 	if err != nil {
 		return posture.Report{}, err
 	}
 	if c.client == nil {
 		return posture.Report{}, &ArgumentError{Field: "client", Reason: "is nil"}
 	}
-	f := c.hot.Load()
-	if f == nil || f.key != key || f.region != in.Region || !c.fresh(f) {
-		if f, err = c.lookup(ctx, factsKey{key: key, region: in.Region}); err != nil {
+	f := v.facts.Load()
+	if f == nil || !c.fresh(f) {
+		if f, err = c.lookup(ctx, v); err != nil {
 			return posture.Report{}, err
 		}
 	}
-	rep := f.report(&in)
-	rep.Findings = slices.Clone(rep.Findings)
-	return rep, nil
+	r := f.report(&in)
+	return posture.Report{Check: r.Check, Resource: r.Resource, Findings: slices.Clone(r.Findings)}, nil
 }
 
 // fresh reports whether f is within its TTL. On the real clock it reads a
@@ -198,12 +199,13 @@ func (c *Checker) fresh(f *keyFacts) bool {
 	return c.now().Before(f.until)
 }
 
-// lookup returns fk's facts from the cache, asking KMS on a miss, and makes
-// them hot.
-func (c *Checker) lookup(ctx context.Context, fk factsKey) (*keyFacts, error) {
+// lookup returns the facts of v's key from the cache, asking KMS on a
+// miss, and attaches them to v.
+func (c *Checker) lookup(ctx context.Context, v *validInput) (*keyFacts, error) {
 	c.hotMu.Lock()
 	gen := c.gen
 	c.hotMu.Unlock()
+	fk := factsKey{key: v.arn, region: v.region}
 	f, err, ok := c.facts.Cached(fk)
 	if !ok {
 		client, ttl, now, margin := c.client, c.ttl, c.now, c.margin // the flight holds these, not the caller's input
@@ -226,7 +228,7 @@ func (c *Checker) lookup(ctx context.Context, fk factsKey) (*keyFacts, error) {
 	}
 	c.hotMu.Lock()
 	if c.gen == gen { // no Forget since the cache was read
-		c.hot.Store(f)
+		v.facts.Store(f)
 	}
 	c.hotMu.Unlock()
 	return f, nil
@@ -239,7 +241,10 @@ func (c *Checker) Forget(in CheckInput) {
 		c.facts.Forget(factsKey{key: key, region: in.Region})
 		c.hotMu.Lock()
 		c.gen++
-		c.hot.Store(nil)
+		if v := c.last.Load(); v != nil {
+			// Only last is consulted; a validInput it replaced never is again.
+			v.facts.Store(nil)
+		}
 		c.hotMu.Unlock()
 	}
 }

@@ -100,7 +100,7 @@ func TestCheckerHotTimer(t *testing.T) {
 	if _, err := c.Check(context.Background(), goodInput()); err != nil {
 		t.Fatal(err)
 	}
-	facts := c.hot.Load()
+	facts := c.last.Load().facts.Load()
 	if facts == nil || !facts.timed || facts.stale.Load() {
 		t.Fatalf("after the first Check the facts are not hot and timed")
 	}

@@ -260,23 +260,20 @@ type inputClass struct {
 }
 
 func (f *keyFacts) classOf(in *CheckInput) inputClass {
-	var cl inputClass
-	f.classify(in, &cl)
+	cl := inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != ""}
+	cl.exact = f.sourceSig(in.SourceARN, &cl.sig)
 	return cl
 }
 
-// classify is classOf writing into cl, which the hot path keeps on its
-// stack rather than copying.
-func (f *keyFacts) classify(in *CheckInput, cl *inputClass) {
-	*cl = inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != ""}
-	if !cl.hasSource {
-		return
+// sourceSig sets in sig the tests src passes, or returns src when there are
+// too many tests to record (see inputClass).
+func (f *keyFacts) sourceSig(src string, sig *[maxSourcePreds / 64]uint64) (exact string) {
+	if src == "" {
+		return ""
 	}
 	if len(f.sourcePreds) > maxSourcePreds {
-		cl.exact = in.SourceARN
-		return
+		return src
 	}
-	src := in.SourceARN
 	heads := f.headTests(src)
 	for i, match := range f.sourceMatch {
 		var m bool
@@ -286,9 +283,10 @@ func (f *keyFacts) classify(in *CheckInput, cl *inputClass) {
 			m = match(src)
 		}
 		if m {
-			cl.sig[i/64] |= 1 << (i % 64)
+			sig[i/64] |= 1 << (i % 64)
 		}
 	}
+	return ""
 }
 
 // splitTest is an ARN-pattern test on the SourceARN in two parts, as
@@ -384,21 +382,25 @@ func sourceMatchers(preds []sourcePred) []func(string) bool {
 const maxMemo = 256
 
 // report returns the report for in, evaluating the facts only for the
-// first input of its class. The findings are shared: callers copy them
-// before handing them out.
-func (f *keyFacts) report(in *CheckInput) posture.Report {
-	var cl inputClass
-	f.classify(in, &cl)
-	if e := f.hotClass.Load(); e != nil && e.class == cl {
-		return e.report
+// first input of its class. The report is shared: callers copy it, and its
+// findings, before handing it out.
+func (f *keyFacts) report(in *CheckInput) *posture.Report {
+	// The class is compared field by field with the last one used, without
+	// building it: most calls end there.
+	var sig [maxSourcePreds / 64]uint64
+	exact := f.sourceSig(in.SourceARN, &sig)
+	if e := f.hotClass.Load(); e != nil && e.class.sig == sig && e.class.role == in.RoleARN && e.class.account == in.AccountID &&
+		e.class.exports == in.Exports && e.class.hasSource == (in.SourceARN != "") && e.class.exact == exact {
+		return &e.report
 	}
+	cl := inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != "", sig: sig, exact: exact}
 	if m := f.memo.Load(); m != nil {
 		if e, ok := (*m)[cl]; ok {
 			f.hotClass.Store(e)
-			return e.report
+			return &e.report
 		}
 	}
-	r := evaluate(f, *in)
+	e := &memoEntry{class: cl, report: evaluate(f, *in)}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var old map[inputClass]*memoEntry
@@ -408,10 +410,9 @@ func (f *keyFacts) report(in *CheckInput) posture.Report {
 	if _, ok := old[cl]; !ok && len(old) < maxMemo {
 		m := make(map[inputClass]*memoEntry, len(old)+1)
 		maps.Copy(m, old)
-		e := &memoEntry{class: cl, report: r}
 		m[cl] = e
 		f.memo.Store(&m)
 		f.hotClass.Store(e)
 	}
-	return r
+	return &e.report
 }
