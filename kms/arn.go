@@ -111,8 +111,8 @@ func Identify(s string) IdentifierKind {
 // included, is rejected with an [*IdentifierError] that says what was given
 // and never repeats it.
 func ParseKeyARN(s string) (KeyARN, error) {
-	if k, ok := scanKeyARN(s); ok {
-		return k, nil
+	if p, r, ok := scanKeyARN(s); ok {
+		return keyARNAt(s, p, r), nil
 	}
 	k, problem := splitKeyARN(s)
 	if problem == "" {
@@ -174,29 +174,32 @@ func splitKeyARN(s string) (KeyARN, string) {
 }
 
 // scanKeyARN is ParseKeyARN's success path in one pass, for the key ARN
-// the guard checks on every call. It accepts only what splitKeyARN accepts,
-// with the same result; anything it is unsure of goes to splitKeyARN, which
-// also says what is wrong.
-func scanKeyARN(s string) (KeyARN, bool) {
+// the guard checks on every call. It accepts only what splitKeyARN accepts
+// (keyARNAt(s, p, r) is then splitKeyARN's result); anything it is unsure of
+// goes to splitKeyARN, which also says what is wrong. p is where the
+// partition ends, r where the Region does: the result is a few integers,
+// not a KeyARN to copy.
+func scanKeyARN(s string) (p, r int, ok bool) {
 	if len(s) > maxIdentifierLength || !strings.HasPrefix(s, "arn:") {
-		return KeyARN{}, false
+		return 0, 0, false
 	}
-	p := partitionEnd(s, len("arn:"))
+	p = partitionEnd(s, len("arn:"))
 	if p < 0 || !strings.HasPrefix(s[p:], ":kms:") {
-		return KeyARN{}, false
+		return 0, 0, false
 	}
-	r0 := p + len(":kms:")
-	r := regionEnd(s, r0)
+	r = regionEnd(s, p+len(":kms:"))
 	// The account's twelve digits hold no colon, so it ends at the fifth
 	// colon, where awsarn.Split would cut it.
-	if r < 0 || len(s) < r+14 || s[r] != ':' || s[r+13] != ':' || !digits12(s[r+1:r+13]) {
-		return KeyARN{}, false
+	if r < 0 || len(s) < r+len(":111122223333:key/") || s[r] != ':' || s[r+13] != ':' || !digits12(s[r+1:r+13]) ||
+		s[r+14:r+18] != "key/" || !validKeyID(s[r+18:]) {
+		return 0, 0, false
 	}
-	id, ok := strings.CutPrefix(s[r+14:], "key/")
-	if !ok || !validKeyID(id) {
-		return KeyARN{}, false
-	}
-	return KeyARN{Partition: s[len("arn:"):p], Region: s[r0:r], AccountID: s[r+1 : r+13], KeyID: id}, true
+	return p, r, true
+}
+
+// keyARNAt is the KeyARN of s, which scanKeyARN accepted with p and r.
+func keyARNAt(s string, p, r int) KeyARN {
+	return KeyARN{Partition: s[len("arn:"):p], Region: s[p+len(":kms:") : r], AccountID: s[r+1 : r+13], KeyID: s[r+18:]}
 }
 
 // partitionEnd returns where the partition starting at s[i] ends: "aws"
@@ -220,31 +223,39 @@ func partitionEnd(s string, i int) int {
 // regionName is awsarn.Region in one pass.
 func regionName(r string) bool { return regionEnd(r, 0) == len(r) }
 
-// regionEnd returns where the Region name starting at s[i] ends, or -1: two
+// regionEnd returns where the Region name starting at s[i0] ends, or -1: two
 // to four lower-case letters, one or more "-letters", then "-digits", 32
-// bytes at most (awsarn.Region's shape).
+// bytes at most (awsarn.Region's shape). One loop, no split.
 func regionEnd(s string, i0 int) int {
-	i := lettersEnd(s, i0)
-	if n := i - i0; n < 2 || n > 4 {
+	seg, dashes := 0, 0 // letters since the last dash; dashes so far
+	i := i0
+words:
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c-'a' < 26:
+			seg++
+		case c == '-' && seg > 0:
+			if dashes == 0 && (seg < 2 || seg > 4) {
+				return -1 // the area
+			}
+			dashes, seg = dashes+1, 0
+		default:
+			break words
+		}
+	}
+	// The digits follow a dash that follows at least one word after the
+	// area.
+	if seg != 0 || dashes < 2 {
 		return -1
 	}
-	words := 1
-	for i < len(s) && s[i] == '-' {
-		j := i + 1
-		if k := lettersEnd(s, j); k > j {
-			i, words = k, words+1
-			continue
-		}
-		k := j
-		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
-			k++
-		}
-		if k == j || words < 2 || k-i0 > 32 {
-			return -1
-		}
-		return k
+	j := i
+	for i < len(s) && s[i]-'0' < 10 {
+		i++
 	}
-	return -1
+	if i == j || i-i0 > 32 {
+		return -1
+	}
+	return i
 }
 
 // digits12 reports whether s is twelve ASCII digits, in two overlapping
@@ -254,7 +265,7 @@ func digits12(s string) bool {
 }
 
 func lettersEnd(s string, i int) int {
-	for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
+	for i < len(s) && s[i]-'a' < 26 {
 		i++
 	}
 	return i

@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/personalizeguard/personalizeguard/internal/awsarn"
@@ -60,7 +61,7 @@ func TestScannersServeCommonForms(t *testing.T) {
 		"arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/" + testMRKID,
 		"arn:aws:kms:us-east-1:111122223333:key/1234ABCD-12AB-34CD-56EF-1234567890AB",
 	} {
-		if _, ok := scanKeyARN(s); !ok {
+		if _, _, ok := scanKeyARN(s); !ok {
 			t.Errorf("scanKeyARN(%q) fell back to splitKeyARN", s)
 		}
 	}
@@ -78,7 +79,8 @@ func TestScannersServeCommonForms(t *testing.T) {
 // field-by-field check refuses, or parses it differently.
 func agreeWithSplit(t *testing.T, s string) {
 	t.Helper()
-	if k, ok := scanKeyARN(s); ok {
+	if p, r, ok := scanKeyARN(s); ok {
+		k := keyARNAt(s, p, r)
 		if want, problem := splitKeyARN(s); problem != "" || k != want {
 			t.Fatalf("scanKeyARN(%q) = %+v, but splitKeyARN says %+v, %q", s, k, want, problem)
 		}
@@ -191,4 +193,35 @@ func FuzzScannersAgreeWithSplit(f *testing.F) {
 		}
 		agreeWithSplit(t, s)
 	})
+}
+
+// TestShapesExhaustive compares the one-pass Region and partition scanners
+// with awsarn on every string up to seven bytes over an alphabet that
+// reaches each branch, and on long Regions around the 32-byte bound.
+func TestShapesExhaustive(t *testing.T) {
+	const alphabet = "as-1:Z"
+	var walk func(prefix []byte, n int)
+	walk = func(prefix []byte, n int) {
+		s := string(prefix)
+		if got, want := regionName(s), awsarn.Region(s); got != want {
+			t.Fatalf("regionName(%q) = %v, awsarn.Region says %v", s, got, want)
+		}
+		if got, want := partitionEnd("aw"+s, 0) == len(s)+2, awsarn.Partition("aw"+s); got != want {
+			t.Fatalf("partitionEnd(%q) covers it: %v, awsarn.Partition says %v", "aw"+s, got, want)
+		}
+		if n == 0 {
+			return
+		}
+		for i := range len(alphabet) {
+			walk(append(prefix, alphabet[i]), n-1)
+		}
+	}
+	walk(nil, 7)
+	for n := 20; n <= 40; n++ {
+		for _, s := range []string{"us-" + strings.Repeat("a", n) + "-1", "us-east-" + strings.Repeat("1", n), "us-" + strings.Repeat("a-", n/2) + "1"} {
+			if got, want := regionName(s), awsarn.Region(s); got != want {
+				t.Fatalf("regionName(%q) = %v, awsarn.Region says %v", s, got, want)
+			}
+		}
+	}
 }
