@@ -35,7 +35,8 @@ type CheckerOptions struct {
 	// Now is the clock; nil means time.Now. Tests replace it.
 	Now func() time.Time
 
-	jitter func() float64 // tests fix the back-off's jitter
+	jitter      func() float64 // tests fix the back-off's jitter
+	staleMargin time.Duration  // tests shorten it; zero is defaultStaleMargin
 }
 
 // Checker runs [Check] with a cache. What KMS says about a key
@@ -74,14 +75,20 @@ type Checker struct {
 	margin time.Duration
 }
 
-// hotMargin is how early a timer marks facts stale for a TTL: a tenth of
-// it, at most a second, far more than a timer runs late on a live
-// process. TTLs under 100ms get no timer.
-func hotMargin(ttl time.Duration) time.Duration {
-	if ttl < 100*time.Millisecond {
+// defaultStaleMargin is how early a timer marks facts stale before their
+// TTL ends: far longer than a timer runs late on a live process.
+const defaultStaleMargin = time.Second
+
+// staleMargin returns the margin for a TTL: TTLs shorter than ten margins
+// get no timer (zero), and each call reads the clock instead.
+func staleMargin(ttl, margin time.Duration) time.Duration {
+	if margin <= 0 {
+		margin = defaultStaleMargin
+	}
+	if ttl < 10*margin {
 		return 0
 	}
-	return min(ttl/10, time.Second)
+	return margin
 }
 
 type validInput struct {
@@ -158,7 +165,7 @@ func NewChecker(c CheckAPIClient, optFns ...func(*CheckerOptions)) *Checker {
 	}
 	if ch.now == nil {
 		ch.now, ch.realClock = time.Now, true
-		ch.margin = hotMargin(ch.ttl)
+		ch.margin = staleMargin(ch.ttl, o.staleMargin)
 	}
 	return ch
 }

@@ -83,19 +83,17 @@ func TestCheckerHotTwoKeys(t *testing.T) {
 // With a TTL long enough for a timer, the hot facts go stale a margin
 // before the TTL ends, and the next Check after the TTL asks KMS again.
 func TestCheckerHotTimer(t *testing.T) {
-	const ttl = 200 * time.Millisecond
-	if m := hotMargin(ttl); m != ttl/10 {
-		t.Fatalf("hotMargin(%v) = %v, want %v", ttl, m, ttl/10)
-	}
-	for _, tt := range []struct{ ttl, want time.Duration }{
-		{99 * time.Millisecond, 0}, {100 * time.Millisecond, 10 * time.Millisecond}, {5 * time.Minute, time.Second},
+	const ttl, margin = 200 * time.Millisecond, 20 * time.Millisecond
+	for _, tt := range []struct{ ttl, margin, want time.Duration }{
+		{5 * time.Minute, 0, time.Second}, {10 * time.Second, 0, time.Second}, {9 * time.Second, 0, 0},
+		{ttl, margin, margin}, {ttl, 21 * time.Millisecond, 0},
 	} {
-		if got := hotMargin(tt.ttl); got != tt.want {
-			t.Errorf("hotMargin(%v) = %v, want %v", tt.ttl, got, tt.want)
+		if got := staleMargin(tt.ttl, tt.margin); got != tt.want {
+			t.Errorf("staleMargin(%v, %v) = %v, want %v", tt.ttl, tt.margin, got, tt.want)
 		}
 	}
 	f := goodFake(t)
-	c := NewChecker(f, func(o *CheckerOptions) { o.TTL = ttl })
+	c := NewChecker(f, func(o *CheckerOptions) { o.TTL, o.staleMargin = ttl, margin })
 	start := time.Now()
 	if _, err := c.Check(context.Background(), goodInput()); err != nil {
 		t.Fatal(err)
