@@ -180,11 +180,17 @@ func splitKeyARN(s string) (KeyARN, string) {
 // partition ends, r where the Region does: the result is a few integers,
 // not a KeyARN to copy.
 func scanKeyARN(s string) (p, r int, ok bool) {
-	if len(s) > maxIdentifierLength || !strings.HasPrefix(s, "arn:") {
+	if len(s) > maxIdentifierLength {
 		return 0, 0, false
 	}
-	p = partitionEnd(s, len("arn:"))
-	if p < 0 || !strings.HasPrefix(s[p:], ":kms:") {
+	switch {
+	case strings.HasPrefix(s, "arn:aws:kms:"): // the commercial partition, in one comparison
+		p = len("arn:aws")
+	case strings.HasPrefix(s, "arn:"):
+		if p = partitionEnd(s, len("arn:")); p < 0 || !strings.HasPrefix(s[p:], ":kms:") {
+			return 0, 0, false
+		}
+	default:
 		return 0, 0, false
 	}
 	r = regionEnd(s, p+len(":kms:"))
