@@ -188,8 +188,9 @@ func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, err
 			return posture.Report{}, err
 		}
 	}
-	r := f.report(&in)
-	return posture.Report{Check: r.Check, Resource: r.Resource, Findings: slices.Clone(r.Findings)}, nil
+	rep := *f.report(&in)
+	rep.Findings = slices.Clone(rep.Findings)
+	return rep, nil
 }
 
 // fresh reports whether f is within its TTL. On the real clock it reads a
