@@ -281,7 +281,8 @@ func lettersEnd(s string, i int) int {
 // digits, the two forms KMS issues.
 func validKeyID(id string) bool {
 	if hex, ok := strings.CutPrefix(id, "mrk-"); ok {
-		return len(hex) == 32 && allHex(hex)
+		return len(hex) == 32 &&
+			hexWord(load64(hex, 0))&hexWord(load64(hex, 8))&hexWord(load64(hex, 16))&hexWord(load64(hex, 24)) == highBits
 	}
 	if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' {
 		return false
@@ -348,17 +349,4 @@ func validAliasName(name string) bool {
 func validRoleARN(s string) bool {
 	_, ok := awsarn.RoleAccount(s)
 	return ok
-}
-
-// allHex tests every byte without a branch per byte: a UUID's digits and
-// letters come in no order a branch predictor could learn. A byte is a
-// hex digit when c-'0' < 10 or (c|0x20)-'a' < 6, that is when one of the
-// two differences, taken down by 10 or 6, wraps and sets bit 31.
-func allHex(s string) bool {
-	acc := uint32(1)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		acc &= ((uint32(c-'0') - 10) | (uint32((c|0x20)-'a') - 6)) >> 31
-	}
-	return acc == 1
 }

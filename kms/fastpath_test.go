@@ -164,13 +164,16 @@ func TestScannersAgreeWithSplit(t *testing.T) {
 	for _, s := range fastPathARNs {
 		agreeWithSplit(t, s)
 	}
-	// Every byte value in every position of a UUID and an account.
-	for i := range 36 {
-		for c := range 256 {
-			b := []byte(testKeyID)
-			b[i] = byte(c)
-			agreeWithSplit(t, "arn:aws:kms:us-east-1:111122223333:key/"+string(b))
-			agreeWithSplit(t, string(b))
+	// Every byte value in every position of both key ID forms and of an
+	// account.
+	for _, id := range []string{testKeyID, testMRKID} {
+		for i := range len(id) {
+			for c := range 256 {
+				b := []byte(id)
+				b[i] = byte(c)
+				agreeWithSplit(t, "arn:aws:kms:us-east-1:111122223333:key/"+string(b))
+				agreeWithSplit(t, string(b))
+			}
 		}
 	}
 	for i := range 12 {
