@@ -53,6 +53,13 @@ type CheckerOptions struct {
 // evaluation. A round of calls that failed is not cached (unless
 // [CheckerOptions.FailureBackoff] says otherwise), so the next caller tries
 // again. One Checker belongs to one guard; it is safe for concurrent use.
+//
+// A call that repeats the last one's key, role, Region, account and
+// SourceARN head (partition, Region and account) — every CreateDatasetGroup
+// of a guard — takes no lock and hashes nothing, and with a TTL of 10 s or
+// more reads no clock: the key's facts, the head's validation and test
+// results and the last report are kept for it, and only the rest of the
+// SourceARN is matched.
 type Checker struct {
 	client CheckAPIClient
 	facts  *checkcache.Cache[factsKey, *keyFacts]
