@@ -70,10 +70,10 @@ type Checker struct {
 	last    atomic.Pointer[validInput]
 	srcHead atomic.Pointer[sourceHead]
 
-	// hotMu guards gen, which Forget bumps: a lookup that read the cache
-	// before a Forget must not attach what it read to last.
+	// gen counts Forgets: a lookup that read the cache before one must not
+	// attach what it read to last. hotMu orders the attaching and Forget.
 	hotMu     sync.Mutex
-	gen       uint64 // guarded by hotMu
+	gen       atomic.Uint64
 	ttl       time.Duration
 	now       func() time.Time
 	realClock bool // now is time.Now
@@ -217,9 +217,7 @@ func (c *Checker) fresh(f *keyFacts) bool {
 // lookup returns the facts of v's key from the cache, asking KMS on a
 // miss, and attaches them to v.
 func (c *Checker) lookup(ctx context.Context, v *validInput) (*keyFacts, error) {
-	c.hotMu.Lock()
-	gen := c.gen
-	c.hotMu.Unlock()
+	gen := c.gen.Load()
 	fk := factsKey{key: v.arn, region: v.region}
 	f, err, ok := c.facts.Cached(fk)
 	if !ok {
@@ -242,7 +240,7 @@ func (c *Checker) lookup(ctx context.Context, v *validInput) (*keyFacts, error) 
 		return nil, err
 	}
 	c.hotMu.Lock()
-	if c.gen == gen { // no Forget since the cache was read
+	if c.gen.Load() == gen { // no Forget since the cache was read
 		v.facts.Store(f)
 	}
 	c.hotMu.Unlock()
@@ -255,7 +253,7 @@ func (c *Checker) Forget(in CheckInput) {
 	if key, err := ParseKeyARN(in.KeyARN); err == nil {
 		c.facts.Forget(factsKey{key: key, region: in.Region})
 		c.hotMu.Lock()
-		c.gen++
+		c.gen.Add(1)
 		if v := c.last.Load(); v != nil {
 			// Only last is consulted; a validInput it replaced never is again.
 			v.facts.Store(nil)
