@@ -114,6 +114,12 @@ func ParseKeyARN(s string) (KeyARN, error) {
 	if p, r, ok := scanKeyARN(s); ok {
 		return keyARNAt(s, p, r), nil
 	}
+	return parseKeyARNSlow(s)
+}
+
+// parseKeyARNSlow is ParseKeyARN for what scanKeyARN does not accept, in a
+// function of its own so that the fast path's frame stays small.
+func parseKeyARNSlow(s string) (KeyARN, error) {
 	k, problem := splitKeyARN(s)
 	if problem == "" {
 		return k, nil

@@ -220,10 +220,29 @@ func TestShapesExhaustive(t *testing.T) {
 		}
 	}
 	walk(nil, 7)
-	for n := 20; n <= 40; n++ {
-		for _, s := range []string{"us-" + strings.Repeat("a", n) + "-1", "us-east-" + strings.Repeat("1", n), "us-" + strings.Repeat("a-", n/2) + "1"} {
+	for n := 0; n <= 40; n++ {
+		for _, s := range []string{"us-" + strings.Repeat("a", n) + "-1", "us-east-" + strings.Repeat("1", n), "us-" + strings.Repeat("a-", n/2) + "1",
+			strings.Repeat("a", n) + "-b-1", "us-east-1" + strings.Repeat(":", n)} {
 			if got, want := regionName(s), awsarn.Region(s); got != want {
 				t.Fatalf("regionName(%q) = %v, awsarn.Region says %v", s, got, want)
+			}
+		}
+	}
+}
+
+// TestRegionBytes puts every byte value at every position of Regions of
+// several shapes, so each class's boundaries ('`' and '{' around the
+// letters, '/' and ':' around the digits, ',' and '.' around the dash) are
+// met.
+func TestRegionBytes(t *testing.T) {
+	for _, region := range []string{"us-east-1", "us-gov-west-1", "ap-southeast-2", "eusc-de-east-10", "eu-isoe-west-12", "us-b-1"} {
+		for i := range len(region) {
+			for c := range 256 {
+				b := []byte(region)
+				b[i] = byte(c)
+				if got, want := regionName(string(b)), awsarn.Region(string(b)); got != want {
+					t.Fatalf("regionName(%q) = %v, awsarn.Region says %v", b, got, want)
+				}
 			}
 		}
 	}
