@@ -190,7 +190,7 @@ func scanKeyARN(s string) (p, r int, ok bool) {
 		return 0, 0, false
 	}
 	switch {
-	case strings.HasPrefix(s, "arn:aws:kms:"): // the commercial partition, in one comparison
+	case len(s) >= len("arn:aws:kms:") && load64(s, 0) == arnAWSWord && s[8:12] == "kms:": // the commercial partition, in two loads
 		p = len("arn:aws")
 	case strings.HasPrefix(s, "arn:"):
 		if p = partitionEnd(s, len("arn:")); p < 0 || !strings.HasPrefix(s[p:], ":kms:") {
@@ -208,6 +208,9 @@ func scanKeyARN(s string) (p, r int, ok bool) {
 	}
 	return p, r, true
 }
+
+// arnAWSWord is "arn:aws:" as load64 reads it.
+const arnAWSWord = 'a' | 'r'<<8 | 'n'<<16 | ':'<<24 | 'a'<<32 | 'w'<<40 | 's'<<48 | ':'<<56
 
 // keyARNAt is the KeyARN of s, which scanKeyARN accepted with p and r.
 func keyARNAt(s string, p, r int) KeyARN {
