@@ -110,9 +110,12 @@ func Identify(s string) IdentifierKind {
 // ParseKeyARN parses a key ARN. Anything else, an alias or a bare key ID
 // included, is rejected with an [*IdentifierError] that says what was given
 // and never repeats it.
-func ParseKeyARN(s string) (KeyARN, error) {
+func ParseKeyARN(s string) (k KeyARN, err error) {
 	if p, r, ok := scanKeyARN(s); ok {
-		return keyARNAt(s, p, r), nil
+		// Field by field into the result: a KeyARN built apart and copied
+		// is read back in 16-byte loads from 8-byte stores, which stalls.
+		k.Partition, k.Region, k.AccountID, k.KeyID = s[len("arn:"):p], s[p+len(":kms:"):r], s[r+1:r+13], s[r+18:]
+		return k, nil
 	}
 	return parseKeyARNSlow(s)
 }
@@ -181,8 +184,8 @@ func splitKeyARN(s string) (KeyARN, string) {
 
 // scanKeyARN is ParseKeyARN's success path in one pass, for the key ARN
 // the guard checks on every call. It accepts only what splitKeyARN accepts
-// (keyARNAt(s, p, r) is then splitKeyARN's result); anything it is unsure of
-// goes to splitKeyARN, which also says what is wrong. p is where the
+// (and ParseKeyARN then cuts the same fields from s); anything it is unsure
+// of goes to splitKeyARN, which also says what is wrong. p is where the
 // partition ends, r where the Region does: the result is a few integers,
 // not a KeyARN to copy.
 func scanKeyARN(s string) (p, r int, ok bool) {
@@ -211,11 +214,6 @@ func scanKeyARN(s string) (p, r int, ok bool) {
 
 // arnAWSWord is "arn:aws:" as load64 reads it.
 const arnAWSWord = 'a' | 'r'<<8 | 'n'<<16 | ':'<<24 | 'a'<<32 | 'w'<<40 | 's'<<48 | ':'<<56
-
-// keyARNAt is the KeyARN of s, which scanKeyARN accepted with p and r.
-func keyARNAt(s string, p, r int) KeyARN {
-	return KeyARN{Partition: s[len("arn:"):p], Region: s[p+len(":kms:") : r], AccountID: s[r+1 : r+13], KeyID: s[r+18:]}
-}
 
 // partitionEnd returns where the partition starting at s[i] ends: "aws"
 // then any number of "-letters", as awsarn.Partition accepts; -1 if s has

@@ -79,10 +79,10 @@ func TestScannersServeCommonForms(t *testing.T) {
 // field-by-field check refuses, or parses it differently.
 func agreeWithSplit(t *testing.T, s string) {
 	t.Helper()
-	if p, r, ok := scanKeyARN(s); ok {
-		k := keyARNAt(s, p, r)
-		if want, problem := splitKeyARN(s); problem != "" || k != want {
-			t.Fatalf("scanKeyARN(%q) = %+v, but splitKeyARN says %+v, %q", s, k, want, problem)
+	if _, _, ok := scanKeyARN(s); ok {
+		k, err := ParseKeyARN(s)
+		if want, problem := splitKeyARN(s); err != nil || problem != "" || k != want {
+			t.Fatalf("scanKeyARN accepts %q: ParseKeyARN = %+v, %v, but splitKeyARN says %+v, %q", s, k, err, want, problem)
 		}
 	}
 	for _, account := range []string{"", testAccount} {
