@@ -2,6 +2,7 @@ package kms
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -175,5 +176,18 @@ func TestCheckerHotConcurrent(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// Checker.Check copies the shared report field by field; a field added to
+// posture.Report must be added there too.
+func TestCheckerCopiesEveryReportField(t *testing.T) {
+	var names []string
+	typ := reflect.TypeFor[posture.Report]()
+	for i := range typ.NumField() {
+		names = append(names, typ.Field(i).Name)
+	}
+	if diff := cmp.Diff([]string{"Check", "Resource", "Findings"}, names); diff != "" {
+		t.Errorf("posture.Report's fields changed; copy them in Checker.Check (-want +got):\n%s", diff)
 	}
 }
