@@ -110,8 +110,20 @@ func Identify(s string) IdentifierKind {
 // ParseKeyARN parses a key ARN. Anything else, an alias or a bare key ID
 // included, is rejected with an [*IdentifierError] that says what was given
 // and never repeats it.
-func ParseKeyARN(s string) (KeyARN, error) {
-	k, problem := parseKeyARN(s)
+func ParseKeyARN(s string) (k KeyARN, err error) {
+	if p, r, ok := scanKeyARN(s); ok {
+		// Field by field into the result: a KeyARN built apart and copied
+		// is read back in 16-byte loads from 8-byte stores, which stalls.
+		k.Partition, k.Region, k.AccountID, k.KeyID = s[len("arn:"):p], s[p+len(":kms:"):r], s[r+1:r+13], s[r+18:]
+		return k, nil
+	}
+	return parseKeyARNSlow(s)
+}
+
+// parseKeyARNSlow is ParseKeyARN for what scanKeyARN does not accept, in a
+// function of its own so that the fast path's frame stays small.
+func parseKeyARNSlow(s string) (KeyARN, error) {
+	k, problem := splitKeyARN(s)
 	if problem == "" {
 		return k, nil
 	}
@@ -136,7 +148,9 @@ const (
 	problemKeyID     = "the key ID is neither a UUID nor an mrk- multi-Region key ID"
 )
 
-func parseKeyARN(s string) (KeyARN, string) {
+// splitKeyARN parses s field by field, naming the first problem:
+// ParseKeyARN's way for what scanKeyARN does not accept.
+func splitKeyARN(s string) (KeyARN, string) {
 	switch {
 	case s == "":
 		return KeyARN{}, problemEmpty
@@ -168,28 +182,160 @@ func parseKeyARN(s string) (KeyARN, string) {
 	return KeyARN{Partition: a.Partition, Region: a.Region, AccountID: a.Account, KeyID: id}, ""
 }
 
+// scanKeyARN is ParseKeyARN's success path in one pass, for the key ARN
+// the guard checks on every call. It accepts only what splitKeyARN accepts
+// (and ParseKeyARN then cuts the same fields from s); anything it is unsure
+// of goes to splitKeyARN, which also says what is wrong. p is where the
+// partition ends, r where the Region does: the result is a few integers,
+// not a KeyARN to copy.
+func scanKeyARN(s string) (p, r int, ok bool) {
+	if len(s) > maxIdentifierLength {
+		return 0, 0, false
+	}
+	switch {
+	case len(s) >= len("arn:aws:kms:") && load64(s, 0) == arnAWSWord && s[8:12] == "kms:": // the commercial partition, in two loads
+		p = len("arn:aws")
+	case strings.HasPrefix(s, "arn:"):
+		if p = partitionEnd(s, len("arn:")); p < 0 || !strings.HasPrefix(s[p:], ":kms:") {
+			return 0, 0, false
+		}
+	default:
+		return 0, 0, false
+	}
+	r = regionEnd(s, p+len(":kms:"))
+	// The account's twelve digits hold no colon, so it ends at the fifth
+	// colon, where awsarn.Split would cut it.
+	if r < 0 || len(s) < r+len(":111122223333:key/") || s[r] != ':' || s[r+13] != ':' || !digits12(s[r+1:r+13]) ||
+		s[r+14:r+18] != "key/" || !validKeyID(s[r+18:]) {
+		return 0, 0, false
+	}
+	return p, r, true
+}
+
+// arnAWSWord is "arn:aws:" as load64 reads it.
+const arnAWSWord = 'a' | 'r'<<8 | 'n'<<16 | ':'<<24 | 'a'<<32 | 'w'<<40 | 's'<<48 | ':'<<56
+
+// partitionEnd returns where the partition starting at s[i] ends: "aws"
+// then any number of "-letters", as awsarn.Partition accepts; -1 if s has
+// no such partition at i.
+func partitionEnd(s string, i int) int {
+	if !strings.HasPrefix(s[i:], "aws") {
+		return -1
+	}
+	i += len("aws")
+	for i < len(s) && s[i] == '-' {
+		j := lettersEnd(s, i+1)
+		if j == i+1 {
+			return -1
+		}
+		i = j
+	}
+	return i
+}
+
+// regionName is awsarn.Region in one pass.
+func regionName(r string) bool { return regionEnd(r, 0) == len(r) }
+
+// regionEnd returns where the Region name starting at s[i0] ends, or -1: two
+// to four lower-case letters, one or more "-letters", then "-digits", 32
+// bytes at most (awsarn.Region's shape). One loop, no split.
+func regionEnd(s string, i0 int) int {
+	seg, dashes := 0, 0 // letters since the last dash; dashes so far
+	i := i0
+words:
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c-'a' < 26:
+			seg++
+		case c == '-' && seg > 0:
+			if dashes == 0 && (seg < 2 || seg > 4) {
+				return -1 // the area
+			}
+			dashes, seg = dashes+1, 0
+		default:
+			break words
+		}
+	}
+	// The digits follow a dash that follows at least one word after the
+	// area.
+	if seg != 0 || dashes < 2 {
+		return -1
+	}
+	j := i
+	for i < len(s) && s[i]-'0' < 10 {
+		i++
+	}
+	if i == j || i-i0 > 32 {
+		return -1
+	}
+	return i
+}
+
+// digits12 reports whether s is twelve ASCII digits, in two overlapping
+// words.
+func digits12(s string) bool {
+	return len(s) == 12 && digitWord(load64(s, 0))&digitWord(load64(s, 4)) == highBits
+}
+
+func lettersEnd(s string, i int) int {
+	for i < len(s) && s[i]-'a' < 26 {
+		i++
+	}
+	return i
+}
+
 // validKeyID accepts a UUID (8-4-4-4-12 hex digits) or "mrk-" and 32 hex
 // digits, the two forms KMS issues.
 func validKeyID(id string) bool {
 	if hex, ok := strings.CutPrefix(id, "mrk-"); ok {
-		return len(hex) == 32 && allHex(hex)
+		return len(hex) == 32 &&
+			hexWord(load64(hex, 0))&hexWord(load64(hex, 8))&hexWord(load64(hex, 16))&hexWord(load64(hex, 24)) == highBits
 	}
-	if len(id) != 36 {
+	if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' {
 		return false
 	}
-	for i := 0; i < len(id); i++ {
-		switch i {
-		case 8, 13, 18, 23:
-			if id[i] != '-' {
-				return false
-			}
-		default:
-			if !isHex(id[i]) {
-				return false
-			}
-		}
-	}
-	return true
+	// Eight bytes at a time, the dashes (just checked) let through by
+	// position: bytes 8 and 13 are bytes 0 and 5 of the second word, 18 and
+	// 23 bytes 2 and 7 of the third. The last word overlaps the fourth.
+	const (
+		dash1 = 0x80<<(0*8) | 0x80<<(5*8)
+		dash2 = 0x80<<(2*8) | 0x80<<(7*8)
+	)
+	return hexWord(load64(id, 0))&(hexWord(load64(id, 8))|dash1)&(hexWord(load64(id, 16))|dash2)&
+		hexWord(load64(id, 24))&hexWord(load64(id, 28)) == highBits
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x80 * lowBits
+)
+
+// load64 reads s[i:i+8] as a little-endian word; the compiler makes it one
+// load.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// digitWord sets the high bit of each byte of x that is an ASCII digit,
+// the way hexWord does.
+func digitWord(x uint64) uint64 {
+	b := x &^ highBits
+	return (b + (0x80-'0')*lowBits) &^ (b + (0x7f-'9')*lowBits) & ^x & highBits
+}
+
+// hexWord sets the high bit of each byte of x that is an ASCII hex digit.
+// For a byte b below 0x80, b + (0x80-lo) sets its high bit exactly when
+// b >= lo and carries into no other byte; b + (0x7f-hi) when b > hi. Bytes
+// at or above 0x80 are cleared at the end.
+func hexWord(x uint64) uint64 {
+	ascii := ^x & highBits
+	b := x &^ highBits
+	digit := (b + (0x80-'0')*lowBits) &^ (b + (0x7f-'9')*lowBits)
+	l := b | 0x20*lowBits
+	letter := (l + (0x80-'a')*lowBits) &^ (l + (0x7f-'f')*lowBits)
+	return (digit | letter) & ascii
 }
 
 // validAliasName checks the part after "alias/": 1–250 of [a-zA-Z0-9/_-].
@@ -211,14 +357,3 @@ func validRoleARN(s string) bool {
 	_, ok := awsarn.RoleAccount(s)
 	return ok
 }
-
-func allHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isHex(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }

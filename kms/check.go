@@ -98,7 +98,7 @@ func (in CheckInput) validate() (KeyARN, error) {
 // validateSource checks SourceARN, the one field that changes with every
 // resource a caller creates.
 func (in CheckInput) validateSource() error {
-	if in.SourceARN != "" {
+	if in.SourceARN != "" && !sourceARNValid(in.SourceARN, in.AccountID) {
 		a, ok := awsarn.Split(in.SourceARN)
 		if !ok || len(in.SourceARN) > maxIdentifierLength || a.Service != "personalize" || !awsarn.Partition(a.Partition) ||
 			!awsarn.Region(a.Region) || !awsarn.Account(a.Account) || a.Resource == "" {
@@ -109,6 +109,24 @@ func (in CheckInput) validateSource() error {
 		}
 	}
 	return nil
+}
+
+// sourceARNValid is validateSource's success path in one pass: true only
+// for a SourceARN that validateSource accepts. Anything else goes the long
+// way, which also says what is wrong.
+func sourceARNValid(s, account string) bool {
+	if len(s) > maxIdentifierLength || !strings.HasPrefix(s, "arn:") {
+		return false
+	}
+	p := partitionEnd(s, len("arn:"))
+	if p < 0 || !strings.HasPrefix(s[p:], ":personalize:") {
+		return false
+	}
+	r := regionEnd(s, p+len(":personalize:"))
+	if r < 0 || len(s) <= r+14 || s[r] != ':' || s[r+13] != ':' || !digits12(s[r+1:r+13]) {
+		return false // the resource, after the fifth colon, must not be empty
+	}
+	return account == "" || s[r+1:r+13] == account
 }
 
 // Check reports whether the key can encrypt a Personalize dataset group

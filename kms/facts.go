@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -25,6 +26,14 @@ type keyFacts struct {
 	key    KeyARN
 	arn    string
 	region string // the Region asked from (CheckInput.Region)
+	// until is when these facts stop being reused: set by the Checker's
+	// flight, before the cache publishes them, no later than the cache's own
+	// expiry of its entry.
+	until time.Time
+	// stale, when timed, is set by a timer shortly before until, so that
+	// the Checker's hot path reads a flag rather than the clock.
+	stale atomic.Bool
+	timed bool
 
 	// wrongRegion: the key is in another Region; nothing was asked.
 	wrongRegion bool
@@ -49,12 +58,27 @@ type keyFacts struct {
 	// report. See [keyFacts.report].
 	sourcePreds []sourcePred
 	sourceMatch []func(string) bool // sourcePreds' tests, as iampolicy.ValueMatch makes them
+	// sourceSplit are the ARN-pattern tests among them split at the ARN's
+	// fifth colon (nil for the others), so that what the head decides is
+	// worked out once per head (see headTests), not once per call.
+	sourceSplit []splitTest
+	lastHead    atomic.Pointer[headResult]
 
 	// memo holds reports derived from these facts, per input class. Readers
 	// load it without a lock (every CreateDatasetGroup reads it); a writer
 	// copies it under mu and swaps it in, once per class.
-	memo atomic.Pointer[map[inputClass]posture.Report]
+	memo atomic.Pointer[map[inputClass]*memoEntry]
 	mu   sync.Mutex
+	// hotClass is the entry the latest call used: a guard's calls are
+	// nearly all of one class, which a comparison then finds without
+	// hashing the class.
+	hotClass atomic.Pointer[memoEntry]
+}
+
+// memoEntry is one report of memo, with its class.
+type memoEntry struct {
+	class  inputClass
+	report posture.Report
 }
 
 type rotationFact int8
@@ -120,6 +144,7 @@ func fetchKey(ctx context.Context, c CheckAPIClient, key KeyARN, region string) 
 	}
 	f.sourcePreds = sourcePredicates(f.doc, f.serviceGrants)
 	f.sourceMatch = sourceMatchers(f.sourcePreds)
+	f.sourceSplit = splitMatchers(f.sourcePreds)
 	return f, nil
 }
 
@@ -236,19 +261,102 @@ type inputClass struct {
 
 func (f *keyFacts) classOf(in *CheckInput) inputClass {
 	cl := inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != ""}
-	if !cl.hasSource {
-		return cl
+	cl.exact = f.sourceSig(in.SourceARN, &cl.sig)
+	return cl
+}
+
+// sourceSig sets in sig the tests src passes, or returns src when there are
+// too many tests to record (see inputClass).
+func (f *keyFacts) sourceSig(src string, sig *[maxSourcePreds / 64]uint64) (exact string) {
+	if src == "" {
+		return ""
 	}
 	if len(f.sourcePreds) > maxSourcePreds {
-		cl.exact = in.SourceARN
-		return cl
+		return src
 	}
+	heads := f.headTests(src)
 	for i, match := range f.sourceMatch {
-		if match(in.SourceARN) {
-			cl.sig[i/64] |= 1 << (i % 64)
+		var m bool
+		if heads != nil && f.sourceSplit[i].resource != nil {
+			m = heads.bits[i/64]&(1<<(i%64)) != 0 && f.sourceSplit[i].resource(src[len(heads.head):])
+		} else {
+			m = match(src)
+		}
+		if m {
+			sig[i/64] |= 1 << (i % 64)
 		}
 	}
-	return cl
+	return ""
+}
+
+// splitTest is an ARN-pattern test on the SourceARN in two parts, as
+// iampolicy.ARNValueMatcher makes them: the ARN passes when its head (the
+// text through the fifth colon) passes head and the rest passes resource.
+type splitTest struct{ head, resource func(string) bool }
+
+// headResult is what head tests said about one head: bit i for
+// sourceSplit[i].
+type headResult struct {
+	head string
+	bits [maxSourcePreds / 64]uint64
+}
+
+// headTests returns the head tests' results for src's head, or nil when src
+// has no head (fewer than five colons) or there is no split test: every
+// test then takes the whole SourceARN. The last head's results are kept; a
+// guard's SourceARNs all share one head.
+func (f *keyFacts) headTests(src string) *headResult {
+	if f.sourceSplit == nil {
+		return nil
+	}
+	if h := f.lastHead.Load(); h != nil && strings.HasPrefix(src, h.head) {
+		// h.head ends at its fifth colon, so it is src's head too.
+		return h
+	}
+	head, ok := arnHead(src)
+	if !ok {
+		return nil
+	}
+	h := &headResult{head: strings.Clone(head)} // not the caller's whole string
+	for i, t := range f.sourceSplit {
+		if t.head != nil && t.head(head) {
+			h.bits[i/64] |= 1 << (i % 64)
+		}
+	}
+	f.lastHead.Store(h)
+	return h
+}
+
+// arnHead returns s up to and including its fifth colon.
+func arnHead(s string) (string, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			if n++; n == 5 {
+				return s[:i+1], true
+			}
+		}
+	}
+	return "", false
+}
+
+// splitMatchers returns, for each of preds, its test split at the ARN's
+// fifth colon when it is an ARN pattern, or a zero splitTest; nil when
+// none is.
+func splitMatchers(preds []sourcePred) []splitTest {
+	var out []splitTest
+	for i, p := range preds {
+		if p.op == "" {
+			continue // a grant's exact comparison
+		}
+		if head, resource, ok := iampolicy.ARNValueMatcher(p.op, p.want); ok {
+			if out == nil {
+				out = make([]splitTest, len(preds))
+			}
+			out[i] = splitTest{head: head, resource: resource}
+		}
+	}
+	return out
 }
 
 // sourceMatchers returns, for each of preds, the test a SourceARN goes
@@ -274,27 +382,37 @@ func sourceMatchers(preds []sourcePred) []func(string) bool {
 const maxMemo = 256
 
 // report returns the report for in, evaluating the facts only for the
-// first input of its class. The findings are shared: callers copy them
-// before handing them out.
-func (f *keyFacts) report(in *CheckInput) posture.Report {
-	cl := f.classOf(in)
+// first input of its class. The report is shared: callers copy it, and its
+// findings, before handing it out.
+func (f *keyFacts) report(in *CheckInput) *posture.Report {
+	// The class is compared field by field with the last one used, without
+	// building it: most calls end there.
+	var sig [maxSourcePreds / 64]uint64
+	exact := f.sourceSig(in.SourceARN, &sig)
+	if e := f.hotClass.Load(); e != nil && e.class.sig == sig && e.class.role == in.RoleARN && e.class.account == in.AccountID &&
+		e.class.exports == in.Exports && e.class.hasSource == (in.SourceARN != "") && e.class.exact == exact {
+		return &e.report
+	}
+	cl := inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != "", sig: sig, exact: exact}
 	if m := f.memo.Load(); m != nil {
-		if r, ok := (*m)[cl]; ok {
-			return r
+		if e, ok := (*m)[cl]; ok {
+			f.hotClass.Store(e)
+			return &e.report
 		}
 	}
-	r := evaluate(f, *in)
+	e := &memoEntry{class: cl, report: evaluate(f, *in)}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var old map[inputClass]posture.Report
+	var old map[inputClass]*memoEntry
 	if m := f.memo.Load(); m != nil {
 		old = *m
 	}
 	if _, ok := old[cl]; !ok && len(old) < maxMemo {
-		m := make(map[inputClass]posture.Report, len(old)+1)
+		m := make(map[inputClass]*memoEntry, len(old)+1)
 		maps.Copy(m, old)
-		m[cl] = r
+		m[cl] = e
 		f.memo.Store(&m)
+		f.hotClass.Store(e)
 	}
-	return r
+	return &e.report
 }

@@ -727,22 +727,23 @@ func arnMatch(pattern, arn string) bool {
 }
 
 // arnPattern is an ARN pattern split once into what arnMatch splits on
-// every call: five components and the resource.
+// every call: five components and the resource, each compiled.
 type arnPattern struct {
-	parts    [5]string
-	resource string
+	parts    [5]compiledGlob
+	resource compiledGlob
 	ok       bool // the pattern has the five colons; without them nothing matches
 }
 
 func compileARNPattern(pattern string) arnPattern {
 	var p arnPattern
 	for i := range p.parts {
-		var ok bool
-		if p.parts[i], pattern, ok = strings.Cut(pattern, ":"); !ok {
+		part, rest, ok := strings.Cut(pattern, ":")
+		if !ok {
 			return arnPattern{}
 		}
+		p.parts[i], pattern = compileGlob(part), rest
 	}
-	p.resource, p.ok = pattern, true
+	p.resource, p.ok = compileGlob(pattern), true
 	return p
 }
 
@@ -752,13 +753,30 @@ func (p *arnPattern) match(arn string) bool {
 		return false
 	}
 	for i := range p.parts {
-		var a string
-		var ok bool
-		if a, arn, ok = strings.Cut(arn, ":"); !ok || !Glob(p.parts[i], a, false) {
+		j := strings.IndexByte(arn, ':')
+		if j < 0 || !p.parts[i].match(arn[:j]) {
 			return false
 		}
+		arn = arn[j+1:]
 	}
-	return Glob(p.resource, arn, false)
+	return p.resource.match(arn)
+}
+
+// matchHead is match for the ARN's first five components, given as the
+// text through its fifth colon: false for text with fewer colons, or with
+// more (they belong to the resource).
+func (p *arnPattern) matchHead(head string) bool {
+	if !p.ok {
+		return false
+	}
+	for i := range p.parts {
+		j := strings.IndexByte(head, ':')
+		if j < 0 || !p.parts[i].match(head[:j]) {
+			return false
+		}
+		head = head[j+1:]
+	}
+	return head == ""
 }
 
 func numeric(op string) func(want, got string) bool {
