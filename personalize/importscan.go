@@ -7,10 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -308,18 +305,7 @@ func (g *Guard) scanObject(ctx context.Context, k scanKey, size int64, schema *d
 	}
 	rep, err := datascan.Scan(ctx, src, func(o *datascan.Options) {
 		o.Schema, o.Detector = schema, g.s.Detector
-		o.Resource = "s3://" + k.bucket + "/" + k.key
-		if strings.IndexFunc(k.key, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(k.key) {
-			// Whoever uploads names the keys: a line break, a terminal
-			// escape or a bidirectional override would rewrite what
-			// prints the findings.
-			o.Resource = "s3://" + k.bucket + "/" + strconv.Quote(k.key)
-		}
-		if _, found := g.s.Detector.First(k.key); found {
-			// Exports named after a customer: the findings must not
-			// carry the name.
-			o.Resource = "s3://" + k.bucket + "/(an object whose key holds an identifying value)"
-		}
+		o.Resource = s3guard.ObjectName(k.bucket, k.key, -1, g.s.Detector)
 	})
 	if err != nil {
 		return nil, err

@@ -1,11 +1,13 @@
 package s3guard
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/personalizeguard/personalizeguard/internal/awsarn"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // MaxLocationLength is the longest S3 path Personalize accepts (the service
@@ -457,3 +459,30 @@ func ipForm(b string) bool {
 }
 
 func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// ObjectName is how findings and output name an object: s3://bucket/key.
+// A key that holds a value det finds, as written or percent-decoded
+// (exports named after a customer's e-mail address), is replaced by the
+// object's place n in its listing, counted from 0, or, with n < 0, by
+// nothing more than that it holds one: a name must not carry what a
+// value must not. A key with characters that are not printable, or that
+// is not UTF-8, is quoted Go-style: whoever uploads names the keys, and a
+// line break, a terminal escape or a bidirectional override would rewrite
+// what prints them. A nil det is sensitive.Default().
+func ObjectName(bucket, key string, n int, det *sensitive.Detector) string {
+	if det == nil {
+		det = sensitive.Default()
+	}
+	for _, k := range [...]string{key, DecodeKey(key)} {
+		if _, found := det.First(k); found {
+			if n < 0 {
+				return "s3://" + bucket + "/(an object whose key holds an identifying value)"
+			}
+			return "s3://" + bucket + "/(object " + strconv.Itoa(n+1) + " of the listing: its key holds an identifying value)"
+		}
+	}
+	if strings.IndexFunc(key, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(key) {
+		return "s3://" + bucket + "/" + strconv.Quote(key)
+	}
+	return "s3://" + bucket + "/" + key
+}

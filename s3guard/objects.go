@@ -4,17 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/personalizeguard/personalizeguard/posture"
-	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // Object sampling bounds for prefix locations.
@@ -161,7 +156,7 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 		}
 		g, ok := groups[cl]
 		if !ok {
-			g = &group{first: listedName(loc.Bucket, keys[i], i), firstKey: keyOf(h)}
+			g = &group{first: ObjectName(loc.Bucket, keys[i], i, nil), firstKey: keyOf(h)}
 			groups[cl] = g
 			order = append(order, cl)
 		}
@@ -189,23 +184,6 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 
 // maxListPages bounds the listing when a prefix starts with folder markers.
 const maxListPages = 5
-
-// listedName names the nth data object listed, key, in a finding. Whoever
-// uploads names the keys under a prefix, not the caller whose location was
-// checked: a key that holds an identifying value (an export named after a
-// customer) is named by its place instead, and one with characters that are
-// not printable (a line break, a terminal escape) is quoted.
-func listedName(bucket, key string, n int) string {
-	for _, k := range [...]string{key, DecodeKey(key)} {
-		if _, found := sensitive.Default().First(k); found {
-			return fmt.Sprintf("s3://%s/(data object %d of the listing: its key holds an identifying value)", bucket, n+1)
-		}
-	}
-	if strings.IndexFunc(key, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(key) {
-		return "s3://" + bucket + "/" + strconv.Quote(key)
-	}
-	return "s3://" + bucket + "/" + key
-}
 
 // sampleKeys returns the keys of the first sample data objects of l.
 func sampleKeys(l Listing, sample int) []string {

@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -18,7 +16,6 @@ import (
 
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	"github.com/personalizeguard/personalizeguard/s3guard"
-	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // S3 sources of scan: s3://bucket/key names one object, s3://bucket/prefix/
@@ -142,20 +139,3 @@ type opError struct {
 func (e *opError) Error() string { return e.msg }
 
 func (e *opError) Unwrap() error { return e.err }
-
-// objectName is how an object is named in the output: s3://bucket/key, or,
-// when the key itself holds an identifying value (customer exports named
-// after a customer's e-mail address do), the bucket and the object's place
-// in the listing, so the output still never holds one. A key with
-// characters that are not printable is quoted, Go-style.
-func objectName(bucket, key string, n int) string {
-	if _, found := sensitive.Default().First(key); found {
-		return fmt.Sprintf("s3://%s/(object %d of the listing: its key holds an identifying value)", bucket, n+1)
-	}
-	if strings.IndexFunc(key, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(key) {
-		// Whoever can upload names the objects: a line break, an escape or
-		// a bidirectional override would rewrite the operator's terminal.
-		return "s3://" + bucket + "/" + strconv.Quote(key)
-	}
-	return "s3://" + bucket + "/" + key
-}

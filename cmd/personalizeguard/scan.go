@@ -119,7 +119,7 @@ func (c *command) scan(ctx context.Context, args []string) int {
 		}
 		src.Objects = len(objs)
 		for j, o := range objs {
-			targets = append(targets, target{name: objectName(loc.Bucket, o.key, j), size: o.size, source: len(out.Sources),
+			targets = append(targets, target{name: s3guard.ObjectName(loc.Bucket, o.key, j, nil), size: o.size, source: len(out.Sources),
 				open: func(ctx context.Context) (io.ReadCloser, error) { return openS3(ctx, client, loc.Bucket, o) }})
 		}
 		out.Sources = append(out.Sources, src)
