@@ -72,8 +72,9 @@
 // KMS client and the per-call options say: https only, TLS 1.2 or later on an
 // HTTP client whose TLS settings can be enforced (*awshttp.BuildableClient
 // or *http.Client over *http.Transport; any other, or one that skips
-// certificate verification, is refused before any request), and no wire
-// dumps. Each call gets a hardened copy of the client's transport, so it
+// certificate verification, is refused before any request), no wire dumps,
+// and none of the caller's APIOptions or interceptors, which would see the
+// response. Each call gets a hardened copy of the client's transport, so it
 // opens its own connection. Every failure returns no key, with an [*ArgumentError]
 // before any call or a [*KMSError] after: a service that cannot load its key
 // should not start.

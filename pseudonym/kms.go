@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	guardkms "github.com/personalizeguard/personalizeguard/kms"
@@ -189,9 +190,10 @@ type keyCall struct{ refused error }
 // options appends, last so that it wins over the caller's, an option that
 // holds the call to https and TLS 1.2 or later on an HTTP client the guard
 // can inspect (see securetransport.Secure), and switches off the SDK's wire
-// dumps: GenerateDataKey's and Decrypt's responses carry the plaintext key,
-// which must not cross the network in clear nor be printed. A client the
-// rules refuse makes no request.
+// dumps and the caller's middleware and interceptors: GenerateDataKey's and
+// Decrypt's responses carry the plaintext key, which must not cross the
+// network in clear nor reach a hook that prints it. A client the rules
+// refuse makes no request.
 func (c *keyCall) options(optFns []func(*kms.Options)) []func(*kms.Options) {
 	return append(optFns[:len(optFns):len(optFns)], func(o *kms.Options) {
 		hc, mode, _, err := securetransport.Secure(o.BaseEndpoint, o.EndpointOptions.DisableHTTPS, o.HTTPClient, o.ClientLogMode, tls.VersionTLS12, false)
@@ -202,6 +204,10 @@ func (c *keyCall) options(optFns []func(*kms.Options)) []func(*kms.Options) {
 			return
 		}
 		o.HTTPClient, o.ClientLogMode = hc, mode
+		// Nor handed to the caller's hooks: middleware and interceptors
+		// see the response, plaintext key included, and one that logs it
+		// would print the key. The guard's own clients drop them too.
+		o.APIOptions, o.Interceptors = nil, smithyhttp.InterceptorRegistry{}
 	})
 }
 

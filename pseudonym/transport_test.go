@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
@@ -86,4 +88,62 @@ func TestKMSTransportRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKMSCallsSkipCallerHooks: the caller's middleware and interceptors,
+// on the KMS client or per call, do not run on GenerateKey's and LoadKey's
+// calls, whose responses carry the plaintext key; the calls still succeed.
+func TestKMSCallsSkipCallerHooks(t *testing.T) {
+	ctx := context.Background()
+	env := newKMSEnv(t)
+	var ran atomic.Int32
+	hook := func(o *kms.Options) {
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("Test:SeesResponses", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+				middleware.DeserializeOutput, middleware.Metadata, error,
+			) {
+				ran.Add(1)
+				return next.HandleDeserialize(ctx, in)
+			}), middleware.Before)
+		})
+		o.Interceptors.AddAfterDeserialization(afterDeserialization(func() { ran.Add(1) }))
+	}
+	hooked := kms.NewFromConfig(env.srv.Config(), hook)
+	for _, tt := range []struct {
+		name   string
+		client *kms.Client
+		optFns []func(*kms.Options)
+	}{
+		{"hooks on the client", hooked, nil},
+		{"hooks per call", env.client, []func(*kms.Options){hook}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ran.Store(0)
+			sealed, err := pseudonym.GenerateKey(ctx, tt.client, env.keyA, 1, tt.optFns...)
+			if err != nil {
+				t.Fatalf("GenerateKey = %v", err)
+			}
+			if _, err := pseudonym.LoadKey(ctx, tt.client, env.keyA, 1, sealed, tt.optFns...); err != nil {
+				t.Fatalf("LoadKey = %v", err)
+			}
+			if n := ran.Load(); n != 0 {
+				t.Errorf("the caller's hooks ran %d times on the key calls, want 0", n)
+			}
+		})
+	}
+	// The same hooks do run on the client's other calls.
+	ran.Store(0)
+	if _, err := hooked.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(env.keyA)}); err != nil {
+		t.Fatal(err)
+	}
+	if ran.Load() == 0 {
+		t.Error("the hooks did not run on DescribeKey: the test does not test them")
+	}
+}
+
+type afterDeserialization func()
+
+func (f afterDeserialization) AfterDeserialization(context.Context, *smithyhttp.InterceptorContext) error {
+	f()
+	return nil
 }
