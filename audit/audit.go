@@ -317,7 +317,8 @@ func (a *auditor) run(ctx context.Context) (*Result, error) {
 
 	// Stage 3: the checks, each remote answer read once.
 	a.keys = kms.NewChecker(a.c.KMS)
-	a.buckets = s3guard.NewChecker(serialS3{a.c.S3}, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys})
+	a.buckets = s3guard.NewChecker(serialS3{a.c.S3}, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys},
+		func(o *s3guard.CheckerOptions) { o.Detector = a.det })
 	g = a.group("checks")
 	a.checkDatasetGroups(ctx, g, &inv, res)
 	a.checkLocations(ctx, g, &inv, res)

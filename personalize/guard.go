@@ -201,6 +201,7 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	}
 	g.buckets = s3guard.NewChecker(sc, req, func(o *s3guard.CheckerOptions) {
 		o.TTL, o.MaxEntries, o.FailureBackoff = s.CheckTTL, s.CheckCacheEntries, s.CheckFailureBackoff
+		o.Detector = s.Detector
 	})
 	co := checkcache.Options{TTL: s.CheckTTL, MaxEntries: s.CheckCacheEntries, FailureBackoff: s.CheckFailureBackoff}
 	g.groups = checkcache.New[string, datasetInfo](co)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
 	"github.com/personalizeguard/personalizeguard/posture"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // CheckerOptions tune a [Checker]. Zero fields take the defaults.
@@ -27,6 +28,11 @@ type CheckerOptions struct {
 	// [*CheckError] at once, failing closed, instead of each asking S3
 	// again. Zero, the default, keeps no failure: the next caller asks S3.
 	FailureBackoff time.Duration
+	// Detector names objects in findings: a listed key holding what it
+	// finds is named by its place in the listing instead (see
+	// [ObjectName]). Nil means sensitive.Default(); a guard passes its
+	// Policy's.
+	Detector *sensitive.Detector
 	// Now is the clock; nil means time.Now. Tests replace it.
 	Now func() time.Time
 
@@ -51,6 +57,7 @@ type Checker struct {
 	req    Requirements
 	reqErr error
 	sample int
+	det    *sensitive.Detector // nil: sensitive.Default()
 
 	buckets *checkcache.Cache[string, *bucketState]
 	objects *checkcache.Cache[Location, posture.Report]
@@ -64,7 +71,7 @@ func NewChecker(c CheckAPIClient, req Requirements, optFns ...func(*CheckerOptio
 		fn(&o)
 	}
 	req.AllowedKMSKeys = append([]string(nil), req.AllowedKMSKeys...) // the caller keeps theirs
-	ck := &Checker{client: c, req: req, reqErr: req.Validate(), sample: o.ObjectSample}
+	ck := &Checker{client: c, req: req, reqErr: req.Validate(), sample: o.ObjectSample, det: o.Detector}
 	if ck.sample <= 0 {
 		ck.sample = DefaultObjectSample
 	}
@@ -113,7 +120,7 @@ func (c *Checker) CheckObjects(ctx context.Context, loc Location) (posture.Repor
 		return posture.Report{}, err
 	}
 	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (posture.Report, error) {
-		return checkObjects(ctx, c.client, loc, &c.req, c.sample)
+		return checkObjects(ctx, c.client, loc, &c.req, c.sample, c.det)
 	})
 	if err != nil {
 		return posture.Report{}, err
@@ -138,7 +145,7 @@ func (c *Checker) CheckListedObjects(ctx context.Context, loc Location, list Lis
 		return posture.Report{}, &ArgumentError{Field: "list", Reason: "is nil"}
 	}
 	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (posture.Report, error) {
-		return checkListedObjects(ctx, c.client, loc, &c.req, c.sample, list)
+		return checkListedObjects(ctx, c.client, loc, &c.req, c.sample, c.det, list)
 	})
 	if err != nil {
 		return posture.Report{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -15,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // lockedS3 is a pagedS3 whose HeadObject may be called concurrently, as
@@ -250,6 +253,44 @@ func TestListObjectsCancelledMidListing(t *testing.T) {
 			}
 			if after > before {
 				t.Errorf("%d goroutines after 20 cancelled listings, %d before", after, before)
+			}
+		})
+	}
+}
+
+// TestCheckerObjectNamesUseItsDetector: a Checker names objects with the
+// Detector it was given (a guard's Policy.Detector), so a key holding what
+// only a caller rule finds (a customer number) is not put into a finding.
+func TestCheckerObjectNamesUseItsDetector(t *testing.T) {
+	loc := Location{Bucket: testBucket, Key: "data/"}
+	key := "data/customer-C7731.csv"
+	det, err := sensitive.New(func(o *sensitive.Options) {
+		o.Rules = []sensitive.Rule{{Kind: "customer-number", Pattern: regexp.MustCompile(`C\d{4}`)}}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name      string
+		det       *sensitive.Detector
+		wantNamed bool
+	}{
+		{"default detector", nil, true},
+		{"the caller's detector", det, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := goodBucket()
+			fake.objects = map[string]*s3.HeadObjectOutput{key: {}}
+			c := NewChecker(fake, testReq(), func(o *CheckerOptions) { o.Detector = tt.det })
+			rep, err := c.CheckObjects(context.Background(), loc)
+			if err != nil {
+				t.Fatalf("CheckObjects(%v): %v", loc, err)
+			}
+			if diff := cmp.Diff([]string{FindingObjectUnencrypted}, rep.IDs()); diff != "" {
+				t.Fatalf("finding IDs (-want +got):\n%s", diff)
+			}
+			if named := strings.Contains(rep.Findings[0].Message, "C7731"); named != tt.wantNamed {
+				t.Errorf("finding %q names the key: %v, want %v", rep.Findings[0].Message, named, tt.wantNamed)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/personalizeguard/personalizeguard/posture"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // Object sampling bounds for prefix locations.
@@ -40,7 +41,7 @@ func CheckObjects(ctx context.Context, c ObjectAPIClient, loc Location, req Requ
 	if err := loc.Validate(); err != nil {
 		return posture.Report{}, err
 	}
-	return checkObjects(ctx, c, loc, &req, DefaultObjectSample)
+	return checkObjects(ctx, c, loc, &req, DefaultObjectSample, nil)
 }
 
 // Listing is what S3 said about a location, as [ListObjects] reads it: for
@@ -66,8 +67,8 @@ type Listing struct {
 // failure.
 type ListFunc func(context.Context) (Listing, error)
 
-func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Requirements, sample int) (posture.Report, error) {
-	return checkListedObjects(ctx, c, loc, req, sample, func(ctx context.Context) (Listing, error) {
+func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Requirements, sample int, det *sensitive.Detector) (posture.Report, error) {
+	return checkListedObjects(ctx, c, loc, req, sample, det, func(ctx context.Context) (Listing, error) {
 		return ListObjects(ctx, c, loc, func(o *ListOptions) {
 			// Twice the sample a page, so a few folder markers do not cost
 			// a second round trip.
@@ -76,7 +77,7 @@ func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Req
 	})
 }
 
-func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location, req *Requirements, sample int, list ListFunc) (posture.Report, error) {
+func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location, req *Requirements, sample int, det *sensitive.Detector, list ListFunc) (posture.Report, error) {
 	r := posture.Report{Check: "s3.objects", Resource: loc.String()}
 	l, err := list(ctx)
 	if !loc.IsPrefix() {
@@ -156,7 +157,7 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 		}
 		g, ok := groups[cl]
 		if !ok {
-			g = &group{first: ObjectName(loc.Bucket, keys[i], i, nil), firstKey: keyOf(h)}
+			g = &group{first: ObjectName(loc.Bucket, keys[i], i, det), firstKey: keyOf(h)}
 			groups[cl] = g
 			order = append(order, cl)
 		}
