@@ -478,8 +478,51 @@ func traceHeaders(name string) func(string) string {
 		return untracedFields
 	case "Traceparent":
 		return untracedParent
+	case "X-B3-Traceid":
+		return untracedB3TraceID
+	case "X-B3-Spanid", "X-B3-Parentspanid":
+		return untracedB3SpanID
+	case "B3":
+		return untracedB3
 	}
 	return nil
+}
+
+// B3 propagation (Zipkin's, which OpenTelemetry offers beside W3C's): a
+// 16- or 32-hex trace ID and 16-hex span IDs, in their own headers or in
+// one "b3" header, <trace>-<span>[-<sampling>[-<parent span>]]. Random hex
+// reads as a card number as often as in a traceparent. The sampling and
+// flags headers ("0", "1", "d") need no exception: the detector finds
+// nothing in them.
+func untracedB3TraceID(v string) string { return unlessShape(v, b3TraceID) }
+
+func untracedB3SpanID(v string) string { return unlessShape(v, b3SpanID) }
+
+func untracedB3(v string) string {
+	parts := strings.SplitN(v, "-", 5)
+	ok := len(parts) >= 2 && len(parts) <= 4 && b3TraceID(parts[0]) && b3SpanID(parts[1])
+	if ok && len(parts) >= 3 {
+		ok = parts[2] == "0" || parts[2] == "1" || parts[2] == "d"
+	}
+	if ok && len(parts) == 4 {
+		ok = b3SpanID(parts[3])
+	}
+	if ok {
+		return ""
+	}
+	return v
+}
+
+func b3TraceID(v string) bool { return (len(v) == 16 || len(v) == 32) && allOf(v, classLowerHex) }
+
+func b3SpanID(v string) bool { return len(v) == 16 && allOf(v, classLowerHex) }
+
+// unlessShape returns "" when v has shape, v otherwise.
+func unlessShape(v string, shape func(string) bool) string {
+	if shape(v) {
+		return ""
+	}
+	return v
 }
 
 // untracedParent returns "" for a W3C traceparent of version 00's shape,

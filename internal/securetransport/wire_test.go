@@ -127,6 +127,59 @@ func TestUntracedParent(t *testing.T) {
 	}
 }
 
+// TestUntracedB3: B3 IDs of their shapes are set aside, random hex that
+// reads as a card included; anything else is scanned whole.
+func TestUntracedB3(t *testing.T) {
+	const trace, span, parent = "619a4d5ea942b46f2bac10071cb6b3b4", "4111111111111111", "2500011034896124"
+	tests := []struct {
+		name, header, value, want string
+	}{
+		{"trace ID, 128 bits", "X-B3-Traceid", trace, ""},
+		{"trace ID, 64 bits", "X-B3-Traceid", span, ""},
+		{"span ID", "X-B3-Spanid", span, ""},
+		{"parent span ID", "X-B3-Parentspanid", parent, ""},
+		{"span ID with a separator", "X-B3-Spanid", "4111-1111-1111-1111", "4111-1111-1111-1111"},
+		{"upper-case span ID", "X-B3-Spanid", "ABCDEF0123456789", "ABCDEF0123456789"},
+		{"single header", "B3", trace + "-" + span, ""},
+		{"single header, sampled", "B3", trace + "-" + span + "-1", ""},
+		{"single header, debug, parent", "B3", trace + "-" + span + "-d-" + parent, ""},
+		{"single header, an e-mail for the parent", "B3", trace + "-" + span + "-1-jane.doe@example.com", trace + "-" + span + "-1-jane.doe@example.com"},
+		{"single header, one part too many", "B3", trace + "-" + span + "-1-" + parent + "-" + parent, trace + "-" + span + "-1-" + parent + "-" + parent},
+	}
+	for _, tt := range tests {
+		if got := traceHeaders(tt.header)(tt.value); got != tt.want {
+			t.Errorf("%s: %s %q leaves %q to scan, want %q", tt.name, tt.header, tt.value, got, tt.want)
+		}
+	}
+}
+
+// TestB3HeadersOnTheWire: a request carrying B3 headers whose span ID
+// happens to read as a card passes the header check; a card in a B3
+// header outside the ID shapes is refused, unechoed.
+func TestB3HeadersOnTheWire(t *testing.T) {
+	det := sensitive.Default()
+	for _, tt := range []struct {
+		name    string
+		header  http.Header
+		refused bool
+	}{
+		{"IDs in their shapes", http.Header{"X-B3-Traceid": {"619a4d5ea942b46f2bac10071cb6b3b4"}, "X-B3-Spanid": {"4111111111111111"}, "X-B3-Sampled": {"1"}}, false},
+		{"single header in its shape", http.Header{"B3": {"619a4d5ea942b46f2bac10071cb6b3b4-4111111111111111-1"}}, false},
+		{"a grouped card in the span ID", http.Header{"X-B3-Spanid": {"4111 1111 1111 1111"}}, true},
+		{"a card as the single header", http.Header{"B3": {"4111 1111 1111 1111"}}, true},
+	} {
+		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
+		var clean CleanTexts
+		sg := CheckRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: tt.header}, det, &clean)
+		if (sg != nil) != tt.refused {
+			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
+		}
+		if sg != nil && strings.Contains(sg.Error(), "1111") {
+			t.Errorf("%s: the error echoes the value: %v", tt.name, sg)
+		}
+	}
+}
+
 // TestHeaderMemoNeverPassesAnIdentifyingValue: a header value once found
 // clean is skipped after; a different value, an e-mail in the same header,
 // is still refused, and never remembered.
