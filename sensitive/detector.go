@@ -263,9 +263,35 @@ func (d *Detector) Find(s string) []Finding {
 		if !ok {
 			return out
 		}
+		if len(out) == cap(out) {
+			out = growFindings(out, f.End, len(s))
+		}
 		out = append(out, f)
 		from = f.End
 	}
+}
+
+// growFindings makes room in out, full, whose last finding ends at at, for
+// the findings of a text of n bytes. Text dense with findings (a query string
+// of signatures, a column of card numbers) yields one every few bytes, and
+// append's growth by a quarter would copy the list four times over, each copy
+// scanned by the GC for its Kind strings. The capacity grows instead to what
+// the density so far predicts for the whole text, at least doubled and at
+// most quadrupled, so a list that stops growing wastes no more than doubling
+// would; nor beyond one finding per remaining byte, the most there can be.
+func growFindings(out []Finding, at, n int) []Finding {
+	k := len(out)
+	c := 8
+	if k > 0 {
+		c = 2 * k
+		// In float64: k*n may overflow an int on a 32-bit platform.
+		if p := int(float64(k) * float64(n) / float64(max(at, 1)) * 1.125); p > c {
+			c = min(p, 4*k)
+		}
+	}
+	grown := make([]Finding, k, min(c, k+n-at+1))
+	copy(grown, out)
+	return grown
 }
 
 // First returns the first finding of [Detector.Find] without building the
