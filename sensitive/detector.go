@@ -724,9 +724,10 @@ const (
 	gSSN9                          // nine plain digits
 	gGrouped3                      // 3 digits, no letter or digit before, separators and a digit after
 	gGrouped4                      // 4 digits likewise: a card's first group
-	gTrunk                         // a '0' and 1–4 more digits likewise: a phone's trunk prefix
-	gOne                           // a lone '1' likewise: a North American phone's country code
-	gPlus                          // after '+': an international phone number
+	gTrunk                         // a '0' and 1–4 more digits likewise, not after '+': a phone's trunk prefix
+	gOne                           // a lone '1' likewise, not after '+': a North American phone's country code
+	gPlus                          // 9 digits or more after '+': an international phone number
+	gPlusShort                     // fewer after '+', then its separators and digits: one in groups
 	gParen                         // in parentheses: a phone's area code
 	gIBANGlued                     // 2 digits or more after a word of two letters
 	gIBANSpaced                    // 2 digits or more after two capitals and a separator
@@ -750,7 +751,7 @@ const (
 	cardGates         = gCard | gLongJSON | gDot | gGrouped4
 	ssnGates          = gSSN9 | gGrouped3
 	ibanGates         = gIBANGlued | gIBANSpaced
-	phoneGates        = gGrouped3 | gTrunk | gOne | gPlus | gParen
+	phoneGates        = gGrouped3 | gTrunk | gOne | gPlus | gPlusShort | gParen
 	accountGluedGates = gAcctLongW | gAcctDotW | gAcctExpW | gAcctDashW
 	accountGapGates   = gAcctLongG | gAcctDotG | gAcctExpG | gAcctDashG
 	accountGates      = accountGluedGates | accountGapGates
@@ -796,6 +797,20 @@ func gateList() []gate {
 	grouped := func(bit uint32, n func(int) bool, first func(byte) bool) gate {
 		return gate{bit: bit, prev: notAlnum, next: sep, next2: digitOrSep, n: n, first: first}
 	}
+	// phoneAt reads a run after '+' only as an international or vanity
+	// number, which stand after a byte that is not a letter, digit or '+'
+	// and, unless the run has the nine digits E.164 needs at least, go on
+	// with a separator other than '+' or a parenthesis, then a digit or
+	// another of those (nineDigitsAhead, vanityAhead).
+	notPhonePrefix := func(c byte) bool { return !isAlnum(c) && c != '+' }
+	phoneSep := func(c byte) bool { return c == '(' || c == ')' || (sep(c) && c != '+') }
+	digitOrPhoneSep := func(c byte) bool { return isDigit(c) || phoneSep(c) }
+	// The national shapes never follow a '+'.
+	groupedNational := func(bit uint32, n func(int) bool, first func(byte) bool) gate {
+		g := grouped(bit, n, first)
+		g.prev = func(c byte) bool { return notAlnum(c) && c != '+' }
+		return g
+	}
 	// keywordEnd's test: the two letters of a keyword's end right before
 	// the run, or gap bytes and then a final letter or more gap.
 	final := func(c byte) bool { return isLetter(c) && accountFinals[c|0x20-'a'] != 0 }
@@ -814,9 +829,10 @@ func gateList() []gate {
 		{bit: gSSN9, n: length(9, 9)},
 		grouped(gGrouped3, length(3, 3), nil),
 		grouped(gGrouped4, length(4, 4), nil),
-		grouped(gTrunk, length(2, 5), isByte('0')),
-		grouped(gOne, length(1, 1), isByte('1')),
-		{bit: gPlus, prev: isByte('+')},
+		groupedNational(gTrunk, length(2, 5), isByte('0')),
+		groupedNational(gOne, length(1, 1), isByte('1')),
+		{bit: gPlus, prev2: notPhonePrefix, prev: isByte('+'), n: length(9, maxGateLen)},
+		{bit: gPlusShort, prev2: notPhonePrefix, prev: isByte('+'), next: phoneSep, next2: digitOrPhoneSep, n: length(1, 8)},
 		{bit: gParen, prev: isByte('('), next: isByte(')')},
 		{bit: gIBANGlued, prev3: notAlnum, prev2: isLetter, prev: isLetter, n: length(2, maxGateLen)},
 		{bit: gIBANSpaced, prev3: isUpper, prev2: isUpper, prev: func(c byte) bool { return c == ' ' || c == '-' || c == '.' },
