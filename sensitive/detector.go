@@ -599,10 +599,6 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	}
 	want, wantFor := gatesFor(set), set
 	base, m := i, digitMask(s, i)
-	// The end of the previous run when it was a group of four digits
-	// after a blank or at the start of the text, else -1: a run one to
-	// three blanks after it is inside a grouped sequence (midSequence).
-	quadEnd := -1
 	for set != 0 {
 		if m == 0 {
 			// The next block starts at the next digit: in prose the wide
@@ -646,14 +642,6 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		} else {
 			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
 		}
-		// The next group of a sequence of fours ("4111 4111 4111 …", an
-		// IBAN's groups), known without looking back.
-		afterQuad := n == 4 && quadEnd >= 0 && blankByte(prev) &&
-			(p-quadEnd == 1 || blankByte(prev2) && (p-quadEnd == 2 || p-quadEnd == 3 && blankByte(prev3)))
-		quadEnd = -1
-		if n == 4 && (p == 0 || blankByte(prev)) {
-			quadEnd = e
-		}
 		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
 			// The inside of a longer number ("1-1-1", "2024/11/28"): every
 			// kind rejects a value that starts there but a long plain card,
@@ -662,13 +650,14 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		}
 		pass := gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
 			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
-		if afterQuad && next != '.' && next|0x20 != 'e' {
-			// midSequence holds, and cardAt rejects a group of four that
-			// is no JSON number at once.
-			pass &^= cardGates
-		}
 		if pass == 0 {
 			continue // no kind's test below can pass
+		}
+		if pass&gGrouped4 != 0 && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
+			// The next group of a sequence of fours ("4111 4111 4111 …",
+			// an IBAN's groups): cardAt rejects a group of four that is no
+			// JSON number there at once, so the grouping is not read.
+			pass &^= cardGates
 		}
 		// A grouped value (card, SSN, national phone) starts after a byte
 		// that is not a letter or digit and continues with up to three
@@ -719,8 +708,6 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		}
 	}
 }
-
-func blankByte(c byte) bool { return c == ' ' || c == '\t' }
 
 // byteAt returns s[i], or 0 outside s.
 func byteAt(s string, i int) byte {
