@@ -281,7 +281,7 @@ func (d *Detector) Find(s string) []Finding {
 // would; nor beyond one finding per remaining byte, the most there can be.
 func growFindings(out []Finding, at, n int) []Finding {
 	k := len(out)
-	c := 8
+	c := 1 // most texts (names, tags, cells) hold one finding if any
 	if k > 0 {
 		c = 2 * k
 		// In float64: k*n may overflow an int on a 32-bit platform.
