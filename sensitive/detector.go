@@ -653,7 +653,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		if pass == 0 {
 			continue // no kind's test below can pass
 		}
-		if pass&gGrouped4 != 0 && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
+		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
 			// The next group of a sequence of fours ("4111 4111 4111 …",
 			// an IBAN's groups): cardAt rejects a group of four that is no
 			// JSON number there at once, so the grouping is not read.
