@@ -56,3 +56,16 @@ func TestSchemelessNameBeforeMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+func FuzzSchemelessNameBefore(f *testing.F) {
+	for _, s := range []string{"?X-Amz-Signature=a&", "====", "&x-amz-security-tokex=", "?x-goog-credential=v#X-GOOG-SIGNATURE=w"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for eq := 0; eq <= len(s); eq++ {
+			if got, want := schemelessNameBefore(s, eq), schemelessNameBeforeRef(s, eq); got != want {
+				t.Fatalf("schemelessNameBefore(%q, %d) = %v, want %v", s, eq, got, want)
+			}
+		}
+	})
+}
