@@ -189,13 +189,32 @@ var caseMix = func() (t [256]uint8) {
 	return t
 }()
 
+// entropy returns the Shannon entropy, in bits per character, of n
+// characters with the given counts.
 func entropy(counts []uint8, n int) float64 {
 	h := 0.0
 	for _, c := range counts {
 		if c > 0 {
+			if n == secretLen && int(c) <= secretLen {
+				h -= secretTerms[c] // the same product, computed once
+				continue
+			}
 			p := float64(c) / float64(n)
-			h -= p * math.Log2(p)
+			h -= float64(p * math.Log2(p)) // rounded, as the table's terms are
 		}
 	}
 	return h
 }
+
+// secretTerms holds entropy's term p·log2(p) for each count c of a
+// secretLen-character value, p = c/secretLen: each 40-character run that
+// looks random would otherwise take a logarithm per distinct character,
+// the largest cost of text dense with secret keys. It is a read-only table,
+// filled once at package initialisation.
+var secretTerms = func() (t [secretLen + 1]float64) {
+	for c := 1; c <= secretLen; c++ {
+		p := float64(c) / float64(secretLen)
+		t[c] = float64(p * math.Log2(p))
+	}
+	return t
+}()

@@ -263,9 +263,35 @@ func (d *Detector) Find(s string) []Finding {
 		if !ok {
 			return out
 		}
+		if len(out) == cap(out) {
+			out = growFindings(out, f.End, len(s))
+		}
 		out = append(out, f)
 		from = f.End
 	}
+}
+
+// growFindings makes room in out, full, whose last finding ends at at, for
+// the findings of a text of n bytes. Text dense with findings (a query string
+// of signatures, a column of card numbers) yields one every few bytes, and
+// append's growth by a quarter would copy the list four times over, each copy
+// scanned by the GC for its Kind strings. The capacity grows instead to what
+// the density so far predicts for the whole text, at least doubled and at
+// most quadrupled, so a list that stops growing wastes no more than doubling
+// would; nor beyond one finding per remaining byte, the most there can be.
+func growFindings(out []Finding, at, n int) []Finding {
+	k := len(out)
+	c := 1 // most texts (names, tags, cells) hold one finding if any
+	if k > 0 {
+		c = 2 * k
+		// In float64: k*n may overflow an int on a 32-bit platform.
+		if p := int(float64(k) * float64(n) / float64(max(at, 1)) * 1.125); p > c {
+			c = min(p, 4*k)
+		}
+	}
+	grown := make([]Finding, k, min(c, k+n-at+1))
+	copy(grown, out)
+	return grown
 }
 
 // First returns the first finding of [Detector.Find] without building the
@@ -627,6 +653,12 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		if pass == 0 {
 			continue // no kind's test below can pass
 		}
+		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
+			// The next group of a sequence of fours ("4111 4111 4111 …",
+			// an IBAN's groups): cardAt rejects a group of four that is no
+			// JSON number there at once, so the grouping is not read.
+			pass &^= cardGates
+		}
 		// A grouped value (card, SSN, national phone) starts after a byte
 		// that is not a letter or digit and continues with up to three
 		// separators and another digit group.
@@ -698,9 +730,10 @@ const (
 	gSSN9                          // nine plain digits
 	gGrouped3                      // 3 digits, no letter or digit before, separators and a digit after
 	gGrouped4                      // 4 digits likewise: a card's first group
-	gTrunk                         // a '0' and 1–4 more digits likewise: a phone's trunk prefix
-	gOne                           // a lone '1' likewise: a North American phone's country code
-	gPlus                          // after '+': an international phone number
+	gTrunk                         // a '0' and 1–4 more digits likewise, not after '+': a phone's trunk prefix
+	gOne                           // a lone '1' likewise, not after '+': a North American phone's country code
+	gPlus                          // 9 digits or more after '+': an international phone number
+	gPlusShort                     // fewer after '+', then its separators and digits: one in groups
 	gParen                         // in parentheses: a phone's area code
 	gIBANGlued                     // 2 digits or more after a word of two letters
 	gIBANSpaced                    // 2 digits or more after two capitals and a separator
@@ -724,7 +757,7 @@ const (
 	cardGates         = gCard | gLongJSON | gDot | gGrouped4
 	ssnGates          = gSSN9 | gGrouped3
 	ibanGates         = gIBANGlued | gIBANSpaced
-	phoneGates        = gGrouped3 | gTrunk | gOne | gPlus | gParen
+	phoneGates        = gGrouped3 | gTrunk | gOne | gPlus | gPlusShort | gParen
 	accountGluedGates = gAcctLongW | gAcctDotW | gAcctExpW | gAcctDashW
 	accountGapGates   = gAcctLongG | gAcctDotG | gAcctExpG | gAcctDashG
 	accountGates      = accountGluedGates | accountGapGates
@@ -770,6 +803,20 @@ func gateList() []gate {
 	grouped := func(bit uint32, n func(int) bool, first func(byte) bool) gate {
 		return gate{bit: bit, prev: notAlnum, next: sep, next2: digitOrSep, n: n, first: first}
 	}
+	// phoneAt reads a run after '+' only as an international or vanity
+	// number, which stand after a byte that is not a letter, digit or '+'
+	// and, unless the run has the nine digits E.164 needs at least, go on
+	// with a separator other than '+' or a parenthesis, then a digit or
+	// another of those (nineDigitsAhead, vanityAhead).
+	notPhonePrefix := func(c byte) bool { return !isAlnum(c) && c != '+' }
+	phoneSep := func(c byte) bool { return c == '(' || c == ')' || (sep(c) && c != '+') }
+	digitOrPhoneSep := func(c byte) bool { return isDigit(c) || phoneSep(c) }
+	// The national shapes never follow a '+'.
+	groupedNational := func(bit uint32, n func(int) bool, first func(byte) bool) gate {
+		g := grouped(bit, n, first)
+		g.prev = func(c byte) bool { return notAlnum(c) && c != '+' }
+		return g
+	}
 	// keywordEnd's test: the two letters of a keyword's end right before
 	// the run, or gap bytes and then a final letter or more gap.
 	final := func(c byte) bool { return isLetter(c) && accountFinals[c|0x20-'a'] != 0 }
@@ -788,9 +835,10 @@ func gateList() []gate {
 		{bit: gSSN9, n: length(9, 9)},
 		grouped(gGrouped3, length(3, 3), nil),
 		grouped(gGrouped4, length(4, 4), nil),
-		grouped(gTrunk, length(2, 5), isByte('0')),
-		grouped(gOne, length(1, 1), isByte('1')),
-		{bit: gPlus, prev: isByte('+')},
+		groupedNational(gTrunk, length(2, 5), isByte('0')),
+		groupedNational(gOne, length(1, 1), isByte('1')),
+		{bit: gPlus, prev2: notPhonePrefix, prev: isByte('+'), n: length(9, maxGateLen)},
+		{bit: gPlusShort, prev2: notPhonePrefix, prev: isByte('+'), next: phoneSep, next2: digitOrPhoneSep, n: length(1, 8)},
 		{bit: gParen, prev: isByte('('), next: isByte(')')},
 		{bit: gIBANGlued, prev3: notAlnum, prev2: isLetter, prev: isLetter, n: length(2, maxGateLen)},
 		{bit: gIBANSpaced, prev3: isUpper, prev2: isUpper, prev: func(c byte) bool { return c == ' ' || c == '-' || c == '.' },

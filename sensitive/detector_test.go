@@ -376,3 +376,71 @@ func TestShortInputPrefilter(t *testing.T) {
 func kinds(k ...Kind) func(*Options) { return func(o *Options) { o.Kinds = k } }
 
 func rules(r ...Rule) func(*Options) { return func(o *Options) { o.Rules = append(o.Rules, r...) } }
+
+// TestFindListGrowth: Find's list, grown by the density of findings so far,
+// holds every finding in order, whatever the density does along the text,
+// and never has more than four times the room it needs nor more than one
+// slot per byte of text.
+func TestFindListGrowth(t *testing.T) {
+	sig := "?X-Amz-Signature=a&"
+	tests := []struct {
+		name string
+		text string
+	}{
+		{"uniform", strings.Repeat(sig, 5000)},
+		{"dense head", strings.Repeat(sig, 300) + strings.Repeat("plain words ", 20000)},
+		{"dense tail", strings.Repeat("plain words ", 20000) + strings.Repeat(sig, 300)},
+		{"bursts", strings.Repeat(strings.Repeat(sig, 40)+strings.Repeat("x ", 3000), 30)},
+		{"one", "a 4111111111111111 b"},
+	}
+	for _, tt := range tests {
+		got := Default().Find(tt.text)
+		// The same findings one at a time, as First reports them from
+		// each previous end.
+		var want []Finding
+		var sc scanner
+		sc.init(Default(), tt.text)
+		for from := 0; ; {
+			f, ok := sc.next(from)
+			if !ok {
+				break
+			}
+			want = append(want, f)
+			from = f.End
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: Find mismatch (-want +got):\n%s", tt.name, diff)
+		}
+		if len(got) > 0 && (cap(got) > 4*len(got) || cap(got) > len(tt.text)+1) {
+			t.Errorf("%s: %d findings in a list of capacity %d for %d bytes", tt.name, len(got), cap(got), len(tt.text))
+		}
+	}
+}
+
+func TestGrowFindings(t *testing.T) {
+	tests := []struct {
+		k, at, n       int
+		minCap, maxCap int
+	}{
+		{0, 5, 100, 1, 1},         // most texts hold one finding
+		{4, 99, 100, 6, 6},        // no more findings than bytes left
+		{8, 10, 1000, 32, 32},     // dense: quadrupled at most
+		{8, 900, 1000, 16, 16},    // sparse: doubled
+		{100, 200, 400, 225, 225}, // density predicts 225
+		{1 << 20, 1 << 21, 1 << 40, 4 << 20, 4 << 20},
+	}
+	for _, tt := range tests {
+		out := make([]Finding, tt.k)
+		for i := range out {
+			out[i] = Finding{Kind: Email, Start: i, End: i + 1}
+		}
+		got := growFindings(out, tt.at, tt.n)
+		if len(got) != tt.k || cap(got) < tt.minCap || cap(got) > tt.maxCap {
+			t.Errorf("growFindings(%d findings, %d, %d): len %d cap %d, want len %d cap in [%d,%d]",
+				tt.k, tt.at, tt.n, len(got), cap(got), tt.k, tt.minCap, tt.maxCap)
+		}
+		if diff := cmp.Diff(out, got); diff != "" {
+			t.Errorf("growFindings(%d findings, %d, %d) lost findings (-want +got):\n%s", tt.k, tt.at, tt.n, diff)
+		}
+	}
+}

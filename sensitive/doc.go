@@ -256,11 +256,21 @@
 // six of clean-1MiB, before any kind's own test; its CPU profile puts about
 // 60% of the time there and the rest in the other kinds' anchors (URLs,
 // secret-key windows, the normalisation check). Input in which nearly every
-// run passes a gate pays for the lookups: runs of digits and separators
-// scan 10–25% slower than with the previous walk (BenchmarkPathological at
-// 1 MiB, the two run alternately in the same minutes: "1 - / " 240–284
-// MB/s against 257–349, "4111 " 105–128 against 142–155, "+1 " 84–113
-// against 114–126; both fall below 100 in the busiest minutes).
+// run passes a gate pays for the lookups. Two shapes no longer reach a
+// parser at every run: a run after '+' passes only with what an
+// international number needs around it, and a group of four digits that
+// follows another across blanks is known to be inside a sequence, not a
+// card's start. BenchmarkPathological at 1 MiB, in MB per CPU-second, best of
+// three runs alternating with the code before these changes at load 3–5:
+// "4111 " 221 against 121, "+1 " 328 against 105, "4111\u00a0" (normalised
+// to "4111 ") 155 against 106, "?X-Amz-Signature=a&" 197 against 83 (a
+// finding every 19 bytes: Find's list now grows by the density of findings
+// so far, not by a quarter), "=" 301 against 134 (every schemeless name ends
+// in 'e', 'l' or 'n', tested before the four look-backs); every input of
+// the benchmark 140 or more. Text dense with findings of every kind
+// (BenchmarkFind/dense-64KiB, ten findings in each 280-byte line) stays
+// below 100: 78 against 63, each finding costing each kind's generator a
+// fresh walk to its next match.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their

@@ -240,8 +240,17 @@ const schemelessParams = "x-amz-signature x-amz-credential x-amz-security-token 
 
 // schemelessNameBefore reports whether a schemelessParams name, itself
 // after '?', '&' or '#', ends at eq. The names have four lengths, so four
-// positions are looked at rather than the bytes before every '='.
+// positions are looked at rather than the bytes before every '='; and they
+// all end in 'e', 'l' or 'n' ("…signature", "…credential", "…token"), so
+// the '=' of base64 padding, of rulers and of most "key=value" text fails
+// on the byte before it.
 func schemelessNameBefore(s string, eq int) bool {
+	if eq < 16 || eq > len(s) {
+		return false // no room for the shortest name and its delimiter
+	}
+	if c := s[eq-1] | 0x20; c != 'e' && c != 'l' && c != 'n' {
+		return false
+	}
 	for _, n := range [...]int{15, 16, 17, 20} {
 		k := eq - n
 		if k < 1 {
