@@ -1,0 +1,181 @@
+package kms
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/google/go-cmp/cmp"
+)
+
+// multiKMS routes each call to the fake of its KeyId, so that one Checker
+// serves several keys with different policies.
+type multiKMS map[string]*fakeKMS
+
+func (m multiKMS) DescribeKey(ctx context.Context, in *kms.DescribeKeyInput, o ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
+	return m[aws.ToString(in.KeyId)].DescribeKey(ctx, in, o...)
+}
+
+func (m multiKMS) GetKeyRotationStatus(ctx context.Context, in *kms.GetKeyRotationStatusInput, o ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error) {
+	return m[aws.ToString(in.KeyId)].GetKeyRotationStatus(ctx, in, o...)
+}
+
+func (m multiKMS) GetKeyPolicy(ctx context.Context, in *kms.GetKeyPolicyInput, o ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error) {
+	return m[aws.ToString(in.KeyId)].GetKeyPolicy(ctx, in, o...)
+}
+
+func (m multiKMS) ListGrants(ctx context.Context, in *kms.ListGrantsInput, o ...func(*kms.Options)) (*kms.ListGrantsOutput, error) {
+	return m[aws.ToString(in.KeyId)].ListGrants(ctx, in, o...)
+}
+
+// reviewSources are SourceARNs across partitions, Regions, accounts and
+// resource shapes, valid and not.
+var reviewSources = append([]string{
+	"arn:aws-us-gov:personalize:us-gov-west-1:111122223333:dataset-group/movies",
+	"arn:aws-cn:personalize:cn-north-1:111122223333:dataset-group/prod-1",
+	"arn:aws:personalize:us-east-1:111122223333:dataset-group/Movies",
+	"arn:aws:personalize:us-east-1:111122223333:dataset-group/a/b:c/d",
+	"arn:aws:personalize:us-east-1:111122223333:",
+	"arn:aws:personalize:us-east-1:111122223333",
+	"arn:aws:Personalize:us-east-1:111122223333:dataset-group/movies",
+	"arn:aws:personalize:US-EAST-1:111122223333:dataset-group/movies",
+	"arn:aws:personalize:us-east-1:11112222333:dataset-group/movies",
+	"arn:aws:personalize::111122223333:dataset-group/movies",
+	"",
+}, fastSources...)
+
+var reviewPatterns = append([]string{
+	"arn:aws:personalize:us-east-1:111122223333:dataset-group/M*",
+	"arn:aws*:personalize:*:111122223333:dataset-group/*",
+	"arn:aws-??:personalize:*:*:*",
+	"arn:aws:personalize:us-east-1:111122223333:dataset-group/a/b:c/*",
+	"arn:aws:personalize:us-east-1:111122223333:dataset-group/*:*",
+	"arn:aws:personalize:*:*:dataset-group/?*",
+	"arn:aws:personalize:us-east-1:*",
+	"*:*:*:*:*:*",
+	"arn:aws:personalize:us-east-1:111122223333:dataset-group/${?}",
+	"arn:aws:personalize:us-east-1:111122223333:dataset-group/${$}",
+}, fastPatterns...)
+
+var reviewOps = append([]string{
+	"ForAllValues:ArnLike", "ForAllValues:StringLike", "ForAnyValue:ArnNotLike", "StringNotLikeIfExists",
+	"ArnLikeIfExists", "StringNotEquals", "ForAllValues:StringNotEquals", "Null",
+}, fastOps...)
+
+// reviewPolicy is a random key policy with aws:SourceArn conditions in
+// Allow and Deny statements, sometimes with NotPrincipal, NotAction or
+// NotResource, and sometimes a condition on an encryption context key.
+func reviewPolicy(t testing.TB, rng *rand.Rand) string {
+	t.Helper()
+	stmts := []string{rootAdmin}
+	if rng.IntN(4) != 0 {
+		stmts = append(stmts, roleFive)
+	}
+	for range 1 + rng.IntN(3) {
+		conds := map[string][]string{}
+		for range 1 + rng.IntN(2) {
+			op := reviewOps[rng.IntN(len(reviewOps))]
+			v := reviewPatterns[rng.IntN(len(reviewPatterns))]
+			if op == "Null" {
+				v = []string{"true", "false"}[rng.IntN(2)]
+			}
+			conds[op] = append(conds[op], v)
+		}
+		effect := []string{"Allow", "Deny"}[rng.IntN(2)]
+		b, err := json.Marshal(sourceConds(conds))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cond := string(b)
+		if rng.IntN(6) == 0 {
+			cond = `{"StringEquals":{"kms:EncryptionContext:aws:personalize:dataset-group":"x"},` + cond[1:]
+		}
+		action, resource, principal := `"Action":`+allActions, `"Resource":"*"`, `"Principal":{"Service":"personalize.amazonaws.com"}`
+		switch rng.IntN(8) {
+		case 0:
+			action = `"NotAction":"kms:ScheduleKeyDeletion"`
+		case 1:
+			resource = `"NotResource":"arn:aws:kms:us-east-1:444455556666:key/*"`
+		case 2:
+			principal = `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"}`
+		}
+		stmts = append(stmts, `{"Effect":"`+effect+`",`+principal+`,`+action+`,`+resource+`,"Condition":`+cond+`}`)
+		if effect == "Deny" && rng.IntN(2) == 0 {
+			stmts = append(stmts, `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":`+allActions+`,"Resource":"*"}`)
+		}
+	}
+	return policy(stmts...)
+}
+
+func sourceConds(conds map[string][]string) map[string]map[string][]string {
+	c := map[string]map[string][]string{}
+	for op, vals := range conds {
+		c[op] = map[string][]string{"aws:SourceArn": vals}
+	}
+	return c
+}
+
+func TestReviewCheckerMatchesCheckAcrossKeysAndTime(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	keyA := testKeyARN
+	keyB := "arn:aws:kms:us-east-1:111122223333:key/" + testMRKID
+	keyW := "arn:aws:kms:eu-west-1:111122223333:key/" + testKeyID // wrong Region
+	roles := []string{testRole, "arn:aws:iam::111122223333:role/Other", "arn:aws:iam::444455556666:role/service-role/PersonalizeRole"}
+	accounts := []string{"", testAccount, "444455556666"}
+	for round := range reviewRounds {
+		clk := &testClock{now: time.Unix(1_800_000_000, 0)}
+		m := multiKMS{}
+		for _, k := range []string{keyA, keyB, keyW} {
+			m[k] = &fakeKMS{md: goodMetadata(), rotation: true, policy: reviewPolicy(t, rng)}
+			if rng.IntN(3) == 0 {
+				g := grantTo(1, "personalize.amazonaws.com", types.GrantOperationDecrypt, types.GrantOperationGenerateDataKey)
+				g.Constraints = &types.GrantConstraints{SourceArn: aws.String(reviewSources[rng.IntN(len(reviewSources))])}
+				m[k].grants = []types.GrantListEntry{g}
+			}
+		}
+		const ttl = 3 * time.Second
+		c := NewChecker(m, func(o *CheckerOptions) { o.TTL, o.Now = ttl, clk.Now })
+		keys := []string{keyA, keyB, keyW}
+		for i := range 120 {
+			switch rng.IntN(12) {
+			case 0: // the policy changes, and the caller says so
+				k := keys[rng.IntN(len(keys))]
+				m[k].policy = reviewPolicy(t, rng)
+				c.Forget(CheckInput{KeyARN: k, Region: "us-east-1"})
+			case 1: // the policy changes, and the TTL passes
+				k := keys[rng.IntN(len(keys))]
+				m[k].policy = reviewPolicy(t, rng)
+				clk.Advance(ttl)
+			case 2:
+				clk.Advance(time.Duration(rng.IntN(1000)) * time.Millisecond)
+			}
+			in := goodInput()
+			in.KeyARN = keys[rng.IntN(len(keys))]
+			in.RoleARN = roles[rng.IntN(len(roles))]
+			in.AccountID = accounts[rng.IntN(len(accounts))]
+			in.Exports = rng.IntN(4) == 0
+			in.SourceARN = reviewSources[rng.IntN(len(reviewSources))]
+			if rng.IntN(2) == 0 && in.SourceARN != "" {
+				in.SourceARN += []string{"x", "日", ":", "/", "*"}[rng.IntN(5)]
+			}
+			// Only facts asked within the TTL may serve; the reference
+			// asks now. A Forget is exact only for its Region, so the
+			// expectation is about fresh facts whenever the policy moved.
+			want, wantErr := Check(context.Background(), m[in.KeyARN], in)
+			got, gotErr := c.Check(context.Background(), in)
+			if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() {
+				t.Fatalf("round %d call %d %+v: Checker.Check error %v, Check error %v", round, i, in, gotErr, wantErr)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("round %d call %d %+v, policy %s: Checker.Check differs from Check (-want +got):\n%s", round, i, in, m[in.KeyARN].policy, diff)
+			}
+		}
+	}
+}
+
+var reviewRounds = 25
