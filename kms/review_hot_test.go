@@ -3,7 +3,9 @@ package kms
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/posture"
 )
 
 // multiKMS routes each call to the fake of its KeyId, so that one Checker
@@ -179,3 +183,64 @@ func TestReviewCheckerMatchesCheckAcrossKeysAndTime(t *testing.T) {
 }
 
 var reviewRounds = 25
+
+// Concurrent callers with different keys, roles, accounts and SourceARNs,
+// with Forget in between, each get uncached Check's report (run with -race).
+func TestReviewCheckerConcurrentMixed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	keys := []string{testKeyARN, "arn:aws:kms:us-east-1:111122223333:key/" + testMRKID}
+	roles := []string{testRole, "arn:aws:iam::111122223333:role/Other"}
+	accounts := []string{"", testAccount}
+	m := multiKMS{}
+	for _, k := range keys {
+		m[k] = &fakeKMS{md: goodMetadata(), rotation: true, policy: reviewPolicy(t, rng)}
+	}
+	type call struct {
+		in   CheckInput
+		want posture.Report
+	}
+	var calls []call
+	for range 400 {
+		in := goodInput()
+		in.KeyARN, in.RoleARN = keys[rng.IntN(len(keys))], roles[rng.IntN(len(roles))]
+		in.AccountID, in.Exports = accounts[rng.IntN(len(accounts))], rng.IntN(3) == 0
+		in.SourceARN = reviewSources[rng.IntN(len(reviewSources))]
+		want, err := Check(context.Background(), m[in.KeyARN], in)
+		if err != nil {
+			continue // invalid inputs are the sequential harness's
+		}
+		calls = append(calls, call{in, want})
+	}
+	c := NewChecker(m, func(o *CheckerOptions) { o.TTL = 20 * time.Second }) // timed facts
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range len(calls) {
+				cl := calls[(g*53+i)%len(calls)]
+				if g == 0 && i%37 == 0 {
+					c.Forget(cl.in)
+				}
+				got, err := c.Check(context.Background(), cl.in)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				if diff := cmp.Diff(cl.want, got); diff != "" {
+					errs <- fmt.Sprintf("%+v: (-want +got)\n%s", cl.in, diff)
+					return
+				}
+				if len(got.Findings) > 0 {
+					got.Findings[0].Message = "mutated by a caller" // must not reach another caller
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
