@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -242,5 +243,36 @@ func TestReviewCheckerConcurrentMixed(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// The remembered validation (last input, last SourceARN head) accepts and
+// refuses exactly what CheckInput.validate does, whatever came before:
+// heads validated for one AccountID, Region or key are not reused for
+// another, and a head is no licence for an empty or overlong resource.
+func TestReviewValidatedMatchesValidate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	keys := []string{testKeyARN, "arn:aws:kms:eu-west-1:111122223333:key/" + testMRKID, "arn:aws:kms:us-east-1:111122223333:alias/x"}
+	regions := []string{"us-east-1", "eu-west-1", "US-EAST-1"}
+	accounts := []string{"", testAccount, "444455556666", "12345"}
+	sources := append([]string{
+		"arn:aws:personalize:us-east-1:444455556666:dataset-group/x",
+		"arn:aws:personalize:us-east-1:111122223333:" + strings.Repeat("x", maxIdentifierLength),
+	}, reviewSources...)
+	c := NewChecker(goodFake(t))
+	for i := range 20000 {
+		in := goodInput()
+		in.KeyARN = keys[rng.IntN(len(keys))]
+		in.Region = regions[rng.IntN(len(regions))]
+		in.AccountID = accounts[rng.IntN(len(accounts))]
+		in.SourceARN = sources[rng.IntN(len(sources))]
+		if rng.IntN(3) == 0 && in.SourceARN != "" {
+			in.SourceARN += []string{"y", ":", "日"}[rng.IntN(3)]
+		}
+		_, wantErr := in.validate()
+		_, gotErr := c.validated(&in)
+		if diff := cmp.Diff(fmt.Sprint(wantErr), fmt.Sprint(gotErr)); diff != "" {
+			t.Fatalf("call %d %+v: validated's error differs from validate's (-want +got):\n%s", i, in, diff)
+		}
 	}
 }
