@@ -232,8 +232,9 @@ func (c *Checker) lookup(ctx context.Context, v *validInput) (*keyFacts, error) 
 				// which is no earlier than this.
 				f.until = now().Add(ttl)
 				if margin > 0 {
-					f.timed = true
-					time.AfterFunc(ttl-margin, func() { f.stale.Store(true) })
+					stale := new(atomic.Bool)
+					f.stale, f.timed = stale, true
+					time.AfterFunc(ttl-margin, func() { stale.Store(true) })
 				}
 			}
 			return f, err

@@ -31,8 +31,10 @@ type keyFacts struct {
 	// expiry of its entry.
 	until time.Time
 	// stale, when timed, is set by a timer shortly before until, so that
-	// the Checker's hot path reads a flag rather than the clock.
-	stale atomic.Bool
+	// the Checker's hot path reads a flag rather than the clock. The timer
+	// holds the flag alone, not the facts: facts forgotten or evicted are
+	// freed at once, not at the end of their TTL.
+	stale *atomic.Bool
 	timed bool
 
 	// wrongRegion: the key is in another Region; nothing was asked.
