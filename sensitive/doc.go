@@ -267,10 +267,14 @@
 // finding every 19 bytes: Find's list now grows by the density of findings
 // so far, not by a quarter), "=" 301 against 134 (every schemeless name ends
 // in 'e', 'l' or 'n', tested before the four look-backs); every input of
-// the benchmark 140 or more. Text dense with findings of every kind
-// (BenchmarkFind/dense-64KiB, ten findings in each 280-byte line) stays
-// below 100: 78 against 63, each finding costing each kind's generator a
-// fresh walk to its next match.
+// the benchmark 140 or more there, and 113 or more in a final run at load
+// 1–2.6 (percent escapes 113–148, digit groups 131–133; -count 2). Text
+// dense with findings of every kind (BenchmarkFind/dense-64KiB, ten
+// findings in each 280-byte line) stays below 100: 69–78 against 63, each
+// finding costing each kind's generator a fresh walk to its next match.
+// Queues shared by the numeric kinds, tried, lifted it to about 88 and
+// slowed First on short values by 8%, which the guard calls on every
+// field: not taken.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
