@@ -469,39 +469,64 @@ func Unescape(dst []byte, raw string) []byte {
 			return append(dst, raw[i:]...)
 		}
 		dst = append(dst, raw[i:i+j]...)
-		i += j
-		switch raw[i+1] {
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r := u4(raw[i+2:])
-			i += 6
-			if utf16.IsSurrogate(r) {
-				if i+6 <= len(raw) && raw[i] == '\\' && raw[i+1] == 'u' {
-					if r2 := utf16.DecodeRune(r, u4(raw[i+2:])); r2 != utf8.RuneError {
-						dst = utf8.AppendRune(dst, r2)
-						i += 6
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
-			dst = utf8.AppendRune(dst, r)
-			continue
-		default: // '"', '\\', '/'
-			dst = append(dst, raw[i+1])
-		}
-		i += 2
+		var n int
+		dst, n = unescapeOne(dst, raw[i+j:])
+		i += j + n
 	}
 	return dst
+}
+
+// RawEquals reports whether the string content raw (as between its quotes,
+// already validated by a Scanner) decodes to s, as Unescape would decode
+// it, without decoding it into memory: a 10 KiB schema written with an
+// escape before every quote is compared, not copied.
+func RawEquals(raw, s string) bool {
+	var buf [2 * utf8.UTFMax]byte
+	for {
+		j := strings.IndexByte(raw, '\\')
+		if j < 0 {
+			return raw == s
+		}
+		if len(s) < j || raw[:j] != s[:j] {
+			return false
+		}
+		dec, n := unescapeOne(buf[:0], raw[j:])
+		s = s[j:]
+		if len(s) < len(dec) || s[:len(dec)] != string(dec) {
+			return false
+		}
+		raw, s = raw[j+n:], s[len(dec):]
+	}
+}
+
+// unescapeOne appends the decoding of the escape at the start of raw to
+// dst and returns how many bytes of raw it took.
+func unescapeOne(dst []byte, raw string) ([]byte, int) {
+	switch raw[1] {
+	case 'b':
+		return append(dst, '\b'), 2
+	case 'f':
+		return append(dst, '\f'), 2
+	case 'n':
+		return append(dst, '\n'), 2
+	case 'r':
+		return append(dst, '\r'), 2
+	case 't':
+		return append(dst, '\t'), 2
+	case 'u':
+		r := u4(raw[2:])
+		if utf16.IsSurrogate(r) {
+			if len(raw) >= 12 && raw[6] == '\\' && raw[7] == 'u' {
+				if r2 := utf16.DecodeRune(r, u4(raw[8:])); r2 != utf8.RuneError {
+					return utf8.AppendRune(dst, r2), 12
+				}
+			}
+			r = utf8.RuneError
+		}
+		return utf8.AppendRune(dst, r), 6
+	default: // '"', '\\', '/'
+		return append(dst, raw[1]), 2
+	}
 }
 
 func u4(b string) rune {

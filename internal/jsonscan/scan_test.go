@@ -327,3 +327,56 @@ func TestSpecial(t *testing.T) {
 		}
 	}
 }
+
+// TestRawEquals: RawEquals(raw, s) is Unescape(raw) == s, for every kind of
+// escape, surrogate pairs and lone surrogates included, and for strings
+// that differ at, before and after an escape or in length.
+func TestRawEquals(t *testing.T) {
+	raws := []string{
+		``, `plain`, `a\"b`, `\\`, `\/`, `\b\f\n\r\t`, `\u00e9`, `caf\u00e9!`, `\ud83d\ude00`, `x\ud83dy`, `\udc00`,
+		`{\"type\":\"record\",\"name\":\"Items\"}`, `\u0041\u0042`, `tail\"`,
+	}
+	for _, raw := range raws {
+		dec := string(Unescape(nil, raw))
+		candidates := []string{dec, dec + "x", "x" + dec, strings.TrimSuffix(dec, dec[max(0, len(dec)-1):]), raw, ""}
+		for i := range len(dec) {
+			b := []byte(dec)
+			b[i] ^= 1
+			candidates = append(candidates, string(b))
+		}
+		for _, s := range candidates {
+			if got, want := RawEquals(raw, s), dec == s; got != want {
+				t.Errorf("RawEquals(%q, %q) = %v, want %v", raw, s, got, want)
+			}
+		}
+	}
+}
+
+// FuzzRawEquals holds RawEquals to Unescape on the strings of any JSON
+// document the Scanner accepts, against the decoded string itself and
+// against near misses.
+func FuzzRawEquals(f *testing.F) {
+	for _, s := range []string{`"a\"b"`, `"\ud83d\ude00x"`, `"\u00e9\n"`, `"\udc00"`, `{"k\\":"v\/"}`} {
+		f.Add(s, "")
+	}
+	f.Fuzz(func(t *testing.T, doc, other string) {
+		var sc Scanner
+		sc.Reset(doc)
+		for {
+			k, err := sc.Next()
+			if err != nil || k == End {
+				return
+			}
+			if k != String && k != Key {
+				continue
+			}
+			raw := sc.Raw()
+			dec := string(Unescape(nil, raw))
+			for _, s := range []string{dec, other, dec + other, strings.TrimSuffix(dec, other)} {
+				if got, want := RawEquals(raw, s), dec == s; got != want {
+					t.Fatalf("RawEquals(%q, %q) = %v, want %v", raw, s, got, want)
+				}
+			}
+		}
+	})
+}
