@@ -15,6 +15,7 @@ import (
 	"github.com/personalizeguard/personalizeguard/datascan"
 	"github.com/personalizeguard/personalizeguard/internal/callerid"
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	kmscheck "github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/s3guard"
@@ -424,7 +425,5 @@ func (configErrorMW) ID() string { return IDConfig }
 func (m configErrorMW) HandleInitialize(ctx context.Context, _ middleware.InitializeInput, _ middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	return middleware.InitializeOutput{}, middleware.Metadata{}, m.g.refuseUnguarded(ctx, &SafeguardError{
-		Operation: middleware.GetOperationName(ctx), Rule: RuleClientRefused,
-		Reason: "the guard refused to secure this client, so it sends nothing", Err: m.err})
+	return middleware.InitializeOutput{}, middleware.Metadata{}, m.g.refuseUnguarded(ctx, guarderr.ClientRefused(middleware.GetOperationName(ctx), m.err))
 }

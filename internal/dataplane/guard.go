@@ -370,9 +370,7 @@ func (ids *IDs) replace(path Path, id *string, session bool) (*string, error) {
 // refuseAll is the Initialize step of a client the guard could not secure.
 func (g *Guard) refuseAll(cause error) func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 	return func(ctx context.Context, _ middleware.InitializeInput, _ middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-		return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseUnguarded(ctx, &guarderr.SafeguardError{
-			Operation: middleware.GetOperationName(ctx), Rule: guarderr.RuleClientRefused,
-			Reason: "the guard refused to secure this client, so it sends nothing", Err: cause})
+		return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseUnguarded(ctx, guarderr.ClientRefused(middleware.GetOperationName(ctx), cause))
 	}
 }
 

@@ -103,6 +103,12 @@ func (e *SafeguardError) Error() string {
 
 func (e *SafeguardError) Unwrap() error { return e.Err }
 
+// ClientRefused is the refusal of every call of op on a client the guard
+// refused to secure; cause, a *ConfigError, says why.
+func ClientRefused(op string, cause error) *SafeguardError {
+	return &SafeguardError{Operation: op, Rule: RuleClientRefused, Reason: "the guard refused to secure this client, so it sends nothing", Err: cause}
+}
+
 // RetryableError tells the SDK's retryer not to retry: a refusal is final,
 // even when it wraps a connection error the retryer would otherwise retry.
 func (e *SafeguardError) RetryableError() bool { return false }

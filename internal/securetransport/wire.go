@@ -496,16 +496,16 @@ func traceHeaders(name string) func(string) string {
 // nothing in them.
 func untracedB3TraceID(v string) string { return unlessShape(v, b3TraceID) }
 
-func untracedB3SpanID(v string) string { return unlessShape(v, b3SpanID) }
+func untracedB3SpanID(v string) string { return unlessShape(v, spanID) }
 
 func untracedB3(v string) string {
 	parts := strings.SplitN(v, "-", 5)
-	ok := len(parts) >= 2 && len(parts) <= 4 && b3TraceID(parts[0]) && b3SpanID(parts[1])
+	ok := len(parts) >= 2 && len(parts) <= 4 && b3TraceID(parts[0]) && spanID(parts[1])
 	if ok && len(parts) >= 3 {
 		ok = parts[2] == "0" || parts[2] == "1" || parts[2] == "d"
 	}
 	if ok && len(parts) == 4 {
-		ok = b3SpanID(parts[3])
+		ok = spanID(parts[3])
 	}
 	if ok {
 		return ""
@@ -515,7 +515,8 @@ func untracedB3(v string) string {
 
 func b3TraceID(v string) bool { return (len(v) == 16 || len(v) == 32) && allOf(v, classLowerHex) }
 
-func b3SpanID(v string) bool { return len(v) == 16 && allOf(v, classLowerHex) }
+// spanID is a 16-hex span ID: B3's, and X-Ray's Parent.
+func spanID(v string) bool { return len(v) == 16 && allOf(v, classLowerHex) }
 
 // unlessShape returns "" when v has shape, v otherwise.
 func unlessShape(v string, shape func(string) bool) string {
@@ -544,7 +545,7 @@ func untracedParent(v string) string {
 var traceFields = map[string]func(string) bool{
 	"Root":    traceID,
 	"Self":    traceID,
-	"Parent":  func(v string) bool { return len(v) == 16 && allOf(v, classLowerHex) },
+	"Parent":  spanID,
 	"Sampled": func(v string) bool { return v == "0" || v == "1" || v == "?" },
 	"Lineage": func(v string) bool {
 		hash, count, ok := strings.Cut(v, ":")
@@ -752,8 +753,7 @@ func (c *RefusingClient) Do(r *http.Request) (*http.Response, error) {
 	ctx := r.Context()
 	op := middleware.GetOperationName(ctx)
 	if c.Refused != nil {
-		return nil, c.Audit(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleClientRefused,
-			Reason: "the guard refused to secure this client, so it sends nothing", Err: c.Refused})
+		return nil, c.Audit(ctx, guarderr.ClientRefused(op, c.Refused))
 	}
 	return nil, c.Audit(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
 		Reason: "the request did not pass the guard's middleware; append to APIOptions in per-call options, never replace them"})
@@ -769,16 +769,12 @@ var ErrZeroGuard = &guarderr.ConfigError{Field: "Guard", Reason: "is a zero or n
 // first Initialize middleware that fails every call, before the SDK's own
 // validation, with RuleClientRefused wrapping ErrZeroGuard.
 func RefuseZeroGuard(apiOptions []func(*middleware.Stack) error) (aws.HTTPClient, []func(*middleware.Stack) error) {
-	refuse := func(ctx context.Context) *guarderr.SafeguardError {
-		return &guarderr.SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: guarderr.RuleClientRefused,
-			Reason: "the guard refused to secure this client, so it sends nothing", Err: ErrZeroGuard}
-	}
 	hc := &RefusingClient{Refused: ErrZeroGuard, Audit: func(_ context.Context, err *guarderr.SafeguardError) error { return err }}
 	return hc, append(slices.Clip(apiOptions), func(stack *middleware.Stack) error {
 		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(IDConfig, func(ctx context.Context, _ middleware.InitializeInput, _ middleware.InitializeHandler) (
 			middleware.InitializeOutput, middleware.Metadata, error,
 		) {
-			return middleware.InitializeOutput{}, middleware.Metadata{}, refuse(ctx)
+			return middleware.InitializeOutput{}, middleware.Metadata{}, guarderr.ClientRefused(middleware.GetOperationName(ctx), ErrZeroGuard)
 		}), middleware.Before)
 	})
 }
