@@ -97,12 +97,7 @@ func EachBare(b *testing.B, bench func(b *testing.B, steady bool)) {
 type hideWriteTo struct{ next aws.HTTPClient }
 
 func (h hideWriteTo) Do(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		hidden := *r
-		hidden.Body = securetransport.ReadOnlyBody{ReadCloser: r.Body}
-		r = &hidden
-	}
-	return h.next.Do(r)
+	return h.next.Do(securetransport.WithoutWriteTo(r))
 }
 
 // BenchConfig is the Server's config with three attempts per call, as the

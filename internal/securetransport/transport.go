@@ -235,11 +235,7 @@ type TLSClient struct {
 }
 
 func (c TLSClient) Do(r *http.Request) (*http.Response, error) {
-	if _, checked := r.Body.(*CheckedBody); !checked && r.Body != nil && r.Body != http.NoBody {
-		hidden := *r
-		hidden.Body = ReadOnlyBody{r.Body}
-		r = &hidden
-	}
+	r = WithoutWriteTo(r)
 	resp, err := c.Next.Do(r)
 	if err != nil {
 		if errors.Is(err, errPlainHTTP) {
@@ -273,6 +269,17 @@ func (c TLSClient) Do(r *http.Request) (*http.Response, error) {
 // closed body is just at its end. Every request the guard sends, its own
 // KMS and S3 reads included, goes through here.
 type ReadOnlyBody struct{ io.ReadCloser }
+
+// WithoutWriteTo returns r, or a shallow copy of it whose body is r's behind
+// a ReadOnlyBody. The gate's own CheckedBody has no WriteTo to hide.
+func WithoutWriteTo(r *http.Request) *http.Request {
+	if _, checked := r.Body.(*CheckedBody); checked || r.Body == nil || r.Body == http.NoBody {
+		return r
+	}
+	hidden := *r
+	hidden.Body = ReadOnlyBody{r.Body}
+	return &hidden
+}
 
 func tlsName(cs *tls.ConnectionState) string {
 	if cs == nil {
