@@ -749,34 +749,32 @@ func compileARNPattern(pattern string) arnPattern {
 
 // match is arnMatch(pattern, arn) for the pattern p was compiled from.
 func (p *arnPattern) match(arn string) bool {
-	if !p.ok {
-		return false
-	}
-	for i := range p.parts {
-		j := strings.IndexByte(arn, ':')
-		if j < 0 || !p.parts[i].match(arn[:j]) {
-			return false
-		}
-		arn = arn[j+1:]
-	}
-	return p.resource.match(arn)
+	resource, ok := p.matchParts(arn)
+	return ok && p.resource.match(resource)
 }
 
 // matchHead is match for the ARN's first five components, given as the
 // text through its fifth colon: false for text with fewer colons, or with
 // more (they belong to the resource).
 func (p *arnPattern) matchHead(head string) bool {
+	rest, ok := p.matchParts(head)
+	return ok && rest == ""
+}
+
+// matchParts matches the first five colon-separated components of s
+// against p's and returns what follows the fifth colon.
+func (p *arnPattern) matchParts(s string) (string, bool) {
 	if !p.ok {
-		return false
+		return "", false
 	}
 	for i := range p.parts {
-		j := strings.IndexByte(head, ':')
-		if j < 0 || !p.parts[i].match(head[:j]) {
-			return false
+		j := strings.IndexByte(s, ':')
+		if j < 0 || !p.parts[i].match(s[:j]) {
+			return "", false
 		}
-		head = head[j+1:]
+		s = s[j+1:]
 	}
-	return head == ""
+	return s, true
 }
 
 func numeric(op string) func(want, got string) bool {
