@@ -150,6 +150,13 @@ func (c *Cache[K, V]) Do(ctx context.Context, key K, check func(context.Context)
 
 	select {
 	case <-e.done:
+		if err := ctx.Err(); err != nil {
+			// Both were ready, and select picks at random: a caller whose
+			// context ended while it waited leaves with its context's
+			// error, whichever woke it.
+			var zero V
+			return zero, shared, err
+		}
 		return e.val, shared, e.err
 	case <-ctx.Done():
 		var zero V

@@ -393,3 +393,18 @@ func inFlight(c *Cache[string, int], key string) bool {
 		return true
 	}
 }
+
+// TestCancelledCallerGetsItsError: a caller whose context has ended gets
+// its context's error, even when the flight it waits on has its answer at
+// the same moment (select would otherwise pick either at random).
+func TestCancelledCallerGetsItsError(t *testing.T) {
+	c := New[string, int](Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for i := range 1000 {
+		v, _, err := c.Do(ctx, strconv.Itoa(i), func(context.Context) (int, error) { return 1, nil })
+		if !errors.Is(err, context.Canceled) || v != 0 {
+			t.Fatalf("call %d with an ended context = %d, %v; want 0, context.Canceled", i, v, err)
+		}
+	}
+}
