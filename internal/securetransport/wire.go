@@ -296,21 +296,47 @@ func (w *boundedWriter) Write(p []byte) (int, error) {
 	return n, errPastMaxBody
 }
 
-// computedHeaders are the headers the SDK computes from what was checked
-// (the signature, the date, the hashed body, the invocation and retry
-// counters). The detector would take the access key in the signature for a
-// finding, so each is held to the shape the SDK gives it instead: a hook
-// that writes anything else there is refused. The session token, the
-// caller's credential, has no shape to hold it to: it is scanned, the last
-// clean one remembered (see CleanTexts). A Content-Length in the header map
-// is never sent (net/http writes the body's own length).
-var computedHeaders = map[string]func(string) bool{
-	"Authorization":         sigV4Authorization,
-	"X-Amz-Date":            amzDate,
-	"X-Amz-Content-Sha256":  payloadHash,
-	"Amz-Sdk-Invocation-Id": uuidShape,
-	"Amz-Sdk-Request":       retryMetrics,
-	"Content-Length":        nil,
+// computedHeader returns, for a header the SDK computes from what was
+// checked (the signature, the date, the hashed body, the invocation and
+// retry counters), the shape the SDK gives its value. The detector would
+// take the access key in the signature for a finding, so each is held to
+// its shape instead: a hook that writes anything else there is refused.
+// The session token, the caller's credential, has no shape to hold it to:
+// it is scanned, the last clean one remembered (see CleanTexts). A
+// Content-Length in the header map is never sent (net/http writes the
+// body's own length): computed, with no shape to check.
+//
+// A switch, not a map: it runs for every header of every call.
+func computedHeader(name string) (shape func(string) bool, computed bool) {
+	switch name {
+	case "Authorization":
+		return sigV4Authorization, true
+	case "X-Amz-Date":
+		return amzDate, true
+	case "X-Amz-Content-Sha256":
+		return payloadHash, true
+	case "Amz-Sdk-Invocation-Id":
+		return uuidShape, true
+	case "Amz-Sdk-Request":
+		return retryMetrics, true
+	case "Content-Length":
+		return nil, true
+	}
+	return nil, false
+}
+
+// knownHeaderName reports whether name is one of the header names the SDK
+// and the tracers write, which hold nothing to scan: the detector finds
+// nothing in a fixed name, so these skip the memo's lookup. Their values
+// are still read.
+func knownHeaderName(name string) bool {
+	switch name {
+	case "Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "Amz-Sdk-Invocation-Id", "Amz-Sdk-Request",
+		"Content-Length", "Content-Type", "User-Agent", "X-Amz-User-Agent", "X-Amz-Target", "X-Amz-Security-Token",
+		traceHeader, "Traceparent", "X-B3-Traceid", "X-B3-Spanid", "X-B3-Parentspanid", "B3":
+		return true
+	}
+	return false
 }
 
 // sigV4Authorization is the Authorization header of the SDK's SigV4 signer:
@@ -376,25 +402,16 @@ func payloadHash(v string) bool {
 
 // uuidShape is the SDK's invocation ID, a UUID.
 func uuidShape(v string) bool {
-	if len(v) != 36 {
-		return false
-	}
-	for i := range len(v) {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if v[i] != '-' {
-				return false
-			}
-		} else if byteClass[v[i]]&classHex == 0 {
-			return false
-		}
-	}
-	return true
+	return len(v) == 36 && v[8] == '-' && v[13] == '-' && v[18] == '-' && v[23] == '-' &&
+		allOf(v[:8], classHex) && allOf(v[9:13], classHex) && allOf(v[14:18], classHex) &&
+		allOf(v[19:23], classHex) && allOf(v[24:], classHex)
 }
 
 // retryMetrics is the retryer's "attempt=1; max=3" with, at times, a
 // "; ttl=20060102T150405Z".
 func retryMetrics(v string) bool {
-	for part := range strings.SplitSeq(v, "; ") {
+	for {
+		part, rest, more := strings.Cut(v, "; ")
 		k, val, ok := strings.Cut(part, "=")
 		switch {
 		case !ok:
@@ -410,8 +427,11 @@ func retryMetrics(v string) bool {
 		default:
 			return false
 		}
+		if !more {
+			return true
+		}
+		v = rest
 	}
-	return true
 }
 
 // Byte classes of the computed headers' shapes, one bit each, looked up in
@@ -579,7 +599,7 @@ func untracedFields(v string) string {
 
 // CheckRequestText scans, with det, the text of the request line (method,
 // and the URL's path, query or opaque part, decoded too), the Host, every
-// header name and every header value but those of computedHeaders, which it
+// header name and every header value but those of computedHeader, which it
 // holds to their shapes, and the tracing headers but their IDs (see
 // traceHeaders); it refuses the request when something is found.
 // Texts found clean are remembered in clean.
@@ -623,11 +643,16 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 	if dirty(req.URL.Host) || dirty(req.Host) {
 		return "URL"
 	}
-	if dirty(req.Method) {
-		return "method"
+	switch req.Method {
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodHead:
+		// The SDK's methods: nothing to scan.
+	default:
+		if dirty(req.Method) {
+			return "method"
+		}
 	}
 	for k, vs := range req.Header {
-		if dirty(k) {
+		if !knownHeaderName(k) && dirty(k) {
 			return "header"
 		}
 		if k == "X-Amz-Security-Token" {
@@ -646,7 +671,15 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 			}
 			continue
 		}
-		if shape, computed := computedHeaders[k]; computed {
+		if k == "Authorization" {
+			for _, v := range vs {
+				if !clean.authorizationOK(v) {
+					return "header"
+				}
+			}
+			continue
+		}
+		if shape, computed := computedHeader(k); computed {
 			for _, v := range vs {
 				if shape != nil && !shape(v) {
 					return "header"
@@ -674,6 +707,27 @@ type CleanTexts struct {
 	set   atomic.Pointer[map[string]struct{}]
 	urls  atomic.Pointer[map[string]struct{}] // URL parts clean as written and decoded
 	token atomic.Pointer[string]              // the last session token found clean
+	// signedHead is what precedes the signature in the last Authorization
+	// header found in its shape: the credential scope and the signed
+	// header names, the same on every call of a day.
+	signedHead atomic.Pointer[string]
+}
+
+// authorizationOK reports whether v has the shape of the SDK's SigV4
+// Authorization header (see sigV4Authorization). A value that repeats the
+// last one's head up to its signature needs only its signature read: 64
+// lower-case hex digits.
+func (c *CleanTexts) authorizationOK(v string) bool {
+	const sigLen = 64
+	if p := c.signedHead.Load(); p != nil && len(v) == len(*p)+sigLen && v[:len(*p)] == *p {
+		return allOf(v[len(*p):], classLowerHex)
+	}
+	if !sigV4Authorization(v) {
+		return false
+	}
+	head := strings.Clone(v[:len(v)-sigLen])
+	c.signedHead.Store(&head)
+	return true
 }
 
 // sessionTokenClean reports whether det finds nothing in the session token

@@ -72,14 +72,22 @@ func TestComputedHeaderShapes(t *testing.T) {
 		{"Amz-Sdk-Invocation-Id", "3f0f6d2e-8a1b-4c7d-9e2f-1a2b3c4d5e6f", true},
 		{"Amz-Sdk-Invocation-Id", "3F0F6D2E-8A1B-4C7D-9E2F-1A2B3C4D5E6F", true},
 		{"Amz-Sdk-Invocation-Id", "3f0f6d2e-8a1b-4c7d-9e2f-1a2b3c4d5e6g", false},
+		{"Amz-Sdk-Invocation-Id", "3f0f6d2e8-a1b-4c7d-9e2f-1a2b3c4d5e6f", false},
+		{"Amz-Sdk-Invocation-Id", "3f0f6d2e-8a1b-4c7d-9e2f-1a2b3c4d5e6", false},
 		{"Amz-Sdk-Request", "attempt=1; max=3", true},
 		{"Amz-Sdk-Request", "attempt=2; max=3; ttl=20261129T150405Z", true},
 		{"Amz-Sdk-Request", "attempt=1", true},
 		{"Amz-Sdk-Request", "attempt=4111111111111111; max=3", false},
 		{"Amz-Sdk-Request", "attempt=1; owner=jane", false},
+		{"Amz-Sdk-Request", "", false},
+		{"Amz-Sdk-Request", "attempt=1; ", false},
+		{"Amz-Sdk-Request", "; attempt=1", false},
+		{"Amz-Sdk-Request", "attempt=1;max=3", false},
+		{"Amz-Sdk-Request", "attempt=1; max=3; ttl=2026", false},
 	}
 	for _, tt := range tests {
-		if got := computedHeaders[tt.header](tt.value); got != tt.ok {
+		shape, _ := computedHeader(tt.header)
+		if got := shape(tt.value); got != tt.ok {
 			t.Errorf("%s %.40q: shape ok = %v, want %v", tt.header, tt.value, got, tt.ok)
 		}
 	}
@@ -207,6 +215,61 @@ func TestHeaderMemoNeverPassesAnIdentifyingValue(t *testing.T) {
 	}
 	if !clean.Has("team-recs") || clean.Has("jane.doe@example.com") {
 		t.Error("the memo holds the wrong values")
+	}
+}
+
+// TestAuthorizationMemo: once an Authorization header is found in its
+// shape, one with the same head needs only its signature read; every value
+// gets the answer the full shape check gives, in any order.
+func TestAuthorizationMemo(t *testing.T) {
+	head := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/personalize/aws4_request, " +
+		"SignedHeaders=amz-sdk-invocation-id;content-type;host;x-amz-date, Signature="
+	sig := strings.Repeat("0a", 32)
+	values := []string{
+		head + sig,
+		head + strings.Repeat("f1", 32),
+		head + "4111111111111111" + sig[16:],     // decimal digits are hex too
+		head + "jane.doe@example.com" + sig[20:], // same length, not hex
+		head + strings.ToUpper(sig),              // not lower case
+		head + sig + "0",                         // one digit more
+		head + sig[1:],                           // one digit fewer
+		strings.Replace(head, "AKIDEXAMPLE", "jane.doe@example.com", 1) + sig, // another head, out of shape
+		strings.Replace(head, "20261129", "20261130", 1) + sig,                // another day
+		head + sig,
+		"",
+	}
+	var clean CleanTexts
+	for i, v := range values {
+		if got, want := clean.authorizationOK(v), sigV4Authorization(v); got != want {
+			t.Errorf("value %d: authorizationOK = %v, want %v (sigV4Authorization)", i, got, want)
+		}
+	}
+}
+
+// TestKnownHeaderNames: a header the SDK writes skips the scan of its name,
+// never of its value; any other name is scanned.
+func TestKnownHeaderNames(t *testing.T) {
+	det := sensitive.Default()
+	u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
+	tests := []struct {
+		name   string
+		header http.Header
+		want   string
+	}{
+		{"clean", http.Header{"User-Agent": {"aws-sdk-go-v2/1.48.0"}, "Content-Type": {"application/x-amz-json-1.1"}}, ""},
+		{"value in a known header", http.Header{"X-Amz-Target": {"jane.doe@example.com"}}, "header"},
+		{"value in the user agent", http.Header{"User-Agent": {"app/jane.doe@example.com"}}, "header"},
+		{"an unknown header's name", http.Header{"X-Jane.doe@example.com": {"1"}}, "header"},
+		{"a non-canonical name", http.Header{"user-agent-jane.doe@example.com": {"1"}}, "header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var clean CleanTexts
+			got := firstIdentifyingPart(&http.Request{Method: http.MethodPost, URL: u, Header: tt.header}, det, &clean)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("part (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,52 @@
+package securetransport
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzAuthorizationMemo holds the memo of the last Authorization head to
+// the full shape check: whatever value came before, each value gets the
+// answer sigV4Authorization gives it.
+func FuzzAuthorizationMemo(f *testing.F) {
+	head := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/personalize/aws4_request, SignedHeaders=host;x-amz-date, Signature="
+	sig := strings.Repeat("0a", 32)
+	f.Add(head+sig, head+strings.Repeat("f1", 32))
+	f.Add(head+sig, head+"jane.doe@example.com"+sig[20:])
+	f.Add(head+sig, head+sig+", Signature="+sig)
+	f.Add("", head+sig)
+	f.Fuzz(func(t *testing.T, first, second string) {
+		var clean CleanTexts
+		for _, v := range []string{first, second, first} {
+			if got, want := clean.authorizationOK(v), sigV4Authorization(v); got != want {
+				t.Fatalf("authorizationOK(%q) = %v, sigV4Authorization = %v", v, got, want)
+			}
+		}
+	})
+}
+
+// FuzzRetryMetrics holds retryMetrics to its grammar, read part by part:
+// "; "-separated key=value pairs, attempt and max of 1–6 digits, ttl an
+// X-Amz-Date.
+func FuzzRetryMetrics(f *testing.F) {
+	for _, v := range []string{"attempt=1; max=3", "attempt=2; max=3; ttl=20261129T150405Z", "", "attempt=1; ", "; ", "attempt=1;max=3"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		want := true
+		for _, part := range strings.Split(v, "; ") {
+			k, val, ok := strings.Cut(part, "=")
+			switch {
+			case ok && (k == "attempt" || k == "max"):
+				want = want && val != "" && len(val) <= 6 && strings.Trim(val, "0123456789") == ""
+			case ok && k == "ttl":
+				want = want && amzDate(val)
+			default:
+				want = false
+			}
+		}
+		if got := retryMetrics(v); got != want {
+			t.Fatalf("retryMetrics(%q) = %v, want %v", v, got, want)
+		}
+	})
+}
