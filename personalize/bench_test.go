@@ -121,6 +121,7 @@ func benchGuardedVsBare(b *testing.B, steady bool) {
 				}
 			}
 			var bareTime, guardedTime time.Duration
+			var times dataplanetest.Timings
 			bareDials.Store(0)
 			guardedDials.Store(0)
 			b.ReportAllocs()
@@ -139,8 +140,11 @@ func benchGuardedVsBare(b *testing.B, steady bool) {
 				if err := op.call(second); err != nil {
 					b.Fatal(err)
 				}
-				*t1 += mid.Sub(start)
-				*t2 += time.Since(mid)
+				d1, d2 := mid.Sub(start), time.Since(mid)
+				*t1 += d1
+				*t2 += d2
+				times.Add(i%2 == 1, d1)
+				times.Add(i%2 == 0, d2)
 			}
 			n := float64(b.N)
 			b.ReportMetric(float64(bareTime.Nanoseconds())/n, "bare-ns/call")
@@ -148,6 +152,7 @@ func benchGuardedVsBare(b *testing.B, steady bool) {
 			b.ReportMetric(float64(guardedTime)/float64(bareTime), "guarded/bare")
 			b.ReportMetric(float64(bareDials.Load())*1000/n, "bare-dials/1k")
 			b.ReportMetric(float64(guardedDials.Load())*1000/n, "guarded-dials/1k")
+			times.Report(b)
 		})
 	}
 }

@@ -130,6 +130,7 @@ func BenchmarkRealTraffic(b *testing.B) {
 				run(e.client, true, -1-i)
 			}
 			var bareTime, guardedTime time.Duration
+			var times dataplanetest.Timings
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				first, second := false, true
@@ -138,9 +139,13 @@ func BenchmarkRealTraffic(b *testing.B) {
 				}
 				for _, guarded := range []bool{first, second} {
 					if guarded {
-						guardedTime += run(e.client, true, i)
+						d := run(e.client, true, i)
+						guardedTime += d
+						times.Add(true, d)
 					} else {
-						bareTime += run(bare, false, i)
+						d := run(bare, false, i)
+						bareTime += d
+						times.Add(false, d)
 					}
 				}
 			}
@@ -148,6 +153,7 @@ func BenchmarkRealTraffic(b *testing.B) {
 			b.ReportMetric(float64(bareTime.Nanoseconds())/n, "bare-ns/call")
 			b.ReportMetric(float64(guardedTime.Nanoseconds())/n, "guarded-ns/call")
 			b.ReportMetric(float64(guardedTime)/float64(bareTime), "guarded/bare")
+			times.Report(b)
 		})
 	}
 }

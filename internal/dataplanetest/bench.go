@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,8 @@ import (
 // Interleave runs bare and guarded alternately, each first on every other
 // iteration, so drift on a shared machine hits both alike, and reports each
 // side's mean time and allocations per call, their ratio, and the
-// difference: what the guard adds to a call. Where the OS gives it, it also
+// difference: what the guard adds to a call, and each side's median time
+// (see Timings). Where the OS gives it, it also
 // reports the difference in the calling thread's CPU time (guard-cpu-ns/call),
 // which other processes on a shared machine do not inflate as they inflate
 // wall time. ns/op and allocs/op cover one call of each.
@@ -38,6 +40,7 @@ func Interleave(b *testing.B, bare, guarded func() error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var bareTime, guardedTime, bareCPU, guardedCPU time.Duration
+	var times Timings
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		first, second, t1, t2, c1, c2 := bare, guarded, &bareTime, &guardedTime, &bareCPU, &guardedCPU
@@ -52,10 +55,13 @@ func Interleave(b *testing.B, bare, guarded func() error) {
 		if err := second(); err != nil {
 			b.Fatal(err)
 		}
-		*t1 += mid.Sub(start)
-		*t2 += time.Since(mid)
+		d1, d2 := mid.Sub(start), time.Since(mid)
+		*t1 += d1
+		*t2 += d2
 		*c1 += cpu1 - cpu0
 		*c2 += threadCPU() - cpu1
+		times.Add(i%2 == 1, d1)
+		times.Add(i%2 == 0, d2)
 	}
 	n := float64(b.N)
 	b.ReportMetric(float64(bareTime.Nanoseconds())/n, "bare-ns/call")
@@ -68,6 +74,43 @@ func Interleave(b *testing.B, bare, guarded func() error) {
 	}
 	b.ReportMetric(bareAllocs, "bare-allocs/call")
 	b.ReportMetric(guardedAllocs, "guarded-allocs/call")
+	times.Report(b)
+}
+
+// Timings holds each side's wall time per call, for the medians: a mean
+// carries every GC pause, reconnect and burst of another process on a
+// shared machine into the ratio, a median only what most calls took.
+type Timings struct{ bare, guarded []time.Duration }
+
+// Add records one call's time.
+func (t *Timings) Add(guarded bool, d time.Duration) {
+	if guarded {
+		t.guarded = append(t.guarded, d)
+	} else {
+		t.bare = append(t.bare, d)
+	}
+}
+
+// Report reports each side's median time per call (median-bare-ns/call,
+// median-guarded-ns/call) and their ratio (median-guarded/bare).
+func (t *Timings) Report(b *testing.B) {
+	if len(t.bare) == 0 || len(t.guarded) == 0 {
+		return
+	}
+	bare, guarded := median(t.bare), median(t.guarded)
+	b.ReportMetric(float64(bare.Nanoseconds()), "median-bare-ns/call")
+	b.ReportMetric(float64(guarded.Nanoseconds()), "median-guarded-ns/call")
+	b.ReportMetric(float64(guarded)/float64(bare), "median-guarded/bare")
+}
+
+// median returns the median of ds, which it sorts.
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	n := len(ds)
+	if n%2 == 1 {
+		return ds[n/2]
+	}
+	return (ds[n/2-1] + ds[n/2]) / 2
 }
 
 // Steady returns cfg with its HTTP client sending each request body without
