@@ -333,7 +333,8 @@ func knownHeaderName(name string) bool {
 	switch name {
 	case "Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "Amz-Sdk-Invocation-Id", "Amz-Sdk-Request",
 		"Content-Length", "Content-Type", "User-Agent", "X-Amz-User-Agent", "X-Amz-Target", "X-Amz-Security-Token",
-		traceHeader, "Traceparent", "X-B3-Traceid", "X-B3-Spanid", "X-B3-Parentspanid", "B3":
+		traceHeader, "Traceparent", "Tracestate", "X-B3-Traceid", "X-B3-Spanid", "X-B3-Parentspanid", "B3",
+		"X-Datadog-Trace-Id", "X-Datadog-Parent-Id", "X-Datadog-Tags":
 		return true
 	}
 	return false
@@ -504,8 +505,89 @@ func traceHeaders(name string) func(string) string {
 		return untracedB3SpanID
 	case "B3":
 		return untracedB3
+	case "Tracestate":
+		return untracedState
+	case "X-Datadog-Trace-Id", "X-Datadog-Parent-Id":
+		return untracedDatadogID
+	case "X-Datadog-Tags":
+		return untracedDatadogTags
 	}
 	return nil
+}
+
+// W3C tracestate and Datadog's headers, which OpenTelemetry's propagators
+// (otelaws with Datadog's, say) put beside a traceparent. Their random IDs
+// read as card numbers as often as a traceparent's span ID (21 to 49 in a
+// million random IDs), so they are set aside in their shapes; everything
+// else in these headers, and the baggage header whole, is scanned: it
+// carries what an application wrote.
+
+// untracedState returns what is left of the tracestate v once the tracers'
+// IDs are set aside: a list-member's value, or a ';'-separated field of it
+// after an optional "<name>:", of 16 or 32 lower-case hex digits
+// ("rojo=00f067aa0ba902b7", the p and t.tid of "dd=s:1;p:00f067aa0ba902b7").
+// The members' keys and every other field are left, in order.
+func untracedState(v string) string {
+	var rest strings.Builder
+	for member := range strings.SplitSeq(v, ",") {
+		member = strings.Trim(member, " \t")
+		key, value, ok := strings.Cut(member, "=")
+		if !ok {
+			appendPart(&rest, ',', member)
+			continue
+		}
+		var kept strings.Builder
+		for field := range strings.SplitSeq(value, ";") {
+			id := field
+			if _, after, ok := strings.Cut(field, ":"); ok {
+				id = after
+			}
+			if !hexID(id) {
+				appendPart(&kept, ';', field)
+			}
+		}
+		appendPart(&rest, ',', key+"="+kept.String())
+	}
+	return rest.String()
+}
+
+// untracedDatadogID returns "" for a Datadog trace or parent ID, an
+// unsigned 64-bit integer in decimal, and v itself otherwise.
+func untracedDatadogID(v string) string {
+	if v != "" && len(v) <= 20 && allOf(v, classDigit) {
+		return ""
+	}
+	return v
+}
+
+// untracedDatadogTags returns the Datadog propagation tags v
+// ("_dd.p.dm=-4,_dd.p.tid=<16 hex>") but the upper half of a 128-bit trace
+// ID, which is random hex.
+func untracedDatadogTags(v string) string {
+	var rest strings.Builder
+	for tag := range strings.SplitSeq(v, ",") {
+		if id, ok := strings.CutPrefix(tag, "_dd.p.tid="); ok && len(id) == 16 && allOf(id, classLowerHex) {
+			continue
+		}
+		appendPart(&rest, ',', tag)
+	}
+	return rest.String()
+}
+
+// hexID reports whether v is a tracer's random ID: 16 or 32 lower-case hex
+// digits.
+func hexID(v string) bool { return (len(v) == 16 || len(v) == 32) && allOf(v, classLowerHex) }
+
+// appendPart appends part to b, after sep when b holds something already;
+// an empty part carries nothing.
+func appendPart(b *strings.Builder, sep byte, part string) {
+	if part == "" {
+		return
+	}
+	if b.Len() > 0 {
+		b.WriteByte(sep)
+	}
+	b.WriteString(part)
 }
 
 // B3 propagation (Zipkin's, which OpenTelemetry offers beside W3C's): a
@@ -533,7 +615,7 @@ func untracedB3(v string) string {
 	return v
 }
 
-func b3TraceID(v string) bool { return (len(v) == 16 || len(v) == 32) && allOf(v, classLowerHex) }
+func b3TraceID(v string) bool { return hexID(v) }
 
 // spanID is a 16-hex span ID: B3's, and X-Ray's Parent.
 func spanID(v string) bool { return len(v) == 16 && allOf(v, classLowerHex) }
@@ -589,10 +671,7 @@ func untracedFields(v string) string {
 				continue
 			}
 		}
-		if rest.Len() > 0 {
-			rest.WriteByte(';')
-		}
-		rest.WriteString(field)
+		appendPart(&rest, ';', field)
 	}
 	return rest.String()
 }
