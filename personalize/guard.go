@@ -79,8 +79,13 @@ type step struct {
 	id     string
 	g      *Guard
 	stage  stage
-	handle func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error)
+	handle stepFunc
 }
+
+// stepFunc is a step's handler. st is the call's state (nil before the
+// audit step has run), looked up once per step: each lookup walks the
+// context's chain of values.
+type stepFunc func(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error)
 
 func (s *step) ID() string { return s.id }
 
@@ -89,14 +94,15 @@ func (s *step) owner() *Guard { return s.g }
 func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	stateFrom(ctx).mark(s.stage)
-	return s.handle(ctx, in, next)
+	st := stateFrom(ctx)
+	st.mark(s.stage)
+	return s.handle(ctx, st, in, next)
 }
 
 // operation returns the table's entry for the call's operation; an
-// operation the table does not describe is refused.
-func (g *Guard) operation(ctx context.Context) (*boundOp, error) {
-	if st := stateFrom(ctx); st != nil && st.op != nil {
+// operation the table does not describe is refused. st is the call's state.
+func (g *Guard) operation(ctx context.Context, st *callState) (*boundOp, error) {
+	if st != nil && st.op != nil {
 		return st.op, nil // looked up once per call, by the audit step
 	}
 	name := middleware.GetOperationName(ctx)

@@ -15,14 +15,14 @@ import (
 // in.Parameters with a copy. Whether a key is ready for Personalize is the
 // posture safeguard's (posture.go).
 
-func (g *Guard) handleKMSKey(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (g *Guard) handleKMSKey(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx)
+	op, err := g.operation(ctx, st)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
-	if in.Parameters, err = g.injectKeys(ctx, op, in.Parameters); err != nil {
+	if in.Parameters, err = g.injectKeys(ctx, st, op, in.Parameters); err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	return next.HandleInitialize(ctx, in)
@@ -31,8 +31,7 @@ func (g *Guard) handleKMSKey(ctx context.Context, in middleware.InitializeInput,
 // injectKeys returns params with the configured key at every key place the
 // caller left empty, copying each struct it changes, or an error for a key
 // the policy does not allow. It returns params itself when nothing changes.
-func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, error) {
-	st := stateFrom(ctx)
+func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, params any) (any, error) {
 	name := middleware.GetOperationName(ctx)
 	var buf [4]fieldSet
 	sets := buf[:0]
@@ -43,7 +42,7 @@ func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, e
 		}
 		switch {
 		case key != "":
-			if err := g.checkCallerKey(ctx, k.field, key); err != nil {
+			if err := g.checkCallerKey(ctx, st, k.field, key); err != nil {
 				return nil, err
 			}
 		case g.s.KMSKeyARN != "":
@@ -91,11 +90,10 @@ func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, e
 }
 
 // checkCallerKey holds a key the caller named to the allow-list.
-func (g *Guard) checkCallerKey(ctx context.Context, field, key string) error {
+func (g *Guard) checkCallerKey(ctx context.Context, st *callState, field, key string) error {
 	op := middleware.GetOperationName(ctx)
 	// Recorded even when refused in report-only mode: the wire gate then
 	// lets through what the caller asked for, as report-only promises.
-	st := stateFrom(ctx)
 	st.sawKey(key)
 	k, err := kmscheck.ParseKeyARN(key)
 	if err != nil {

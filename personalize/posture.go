@@ -77,28 +77,28 @@ func (op *boundOp) resourceOf(params any) string {
 	return ""
 }
 
-func (g *Guard) handleKeyReadiness(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (g *Guard) handleKeyReadiness(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx)
+	op, err := g.operation(ctx, st)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	var buf [2]keyUse
 	for _, u := range keysInUse(in.Parameters, op, &buf) {
-		if err := g.checkKey(ctx, u); err != nil {
+		if err := g.checkKey(ctx, st, u); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 	}
 	return next.HandleInitialize(ctx, in)
 }
 
-func (g *Guard) checkKey(ctx context.Context, u keyUse) error {
+func (g *Guard) checkKey(ctx context.Context, st *callState, u keyUse) error {
 	op := middleware.GetOperationName(ctx)
 	if u.role == "" {
 		u.role = g.s.RoleARN
 	}
-	stateFrom(ctx).sawRole(u.role)
+	st.sawRole(u.role)
 	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
 	// The configured key and role, used on most calls, were parsed once.
 	k, err := g.s.key, error(nil)
@@ -132,14 +132,14 @@ func (g *Guard) checkKey(ctx context.Context, u keyUse) error {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: u.field, Rule: RuleKMSKeyNotReady,
 			Reason: "the key is not ready for Personalize", Findings: b})
 	}
-	stateFrom(ctx).act(actedKeyReady)
+	st.act(actedKeyReady)
 	return nil
 }
 
-func (g *Guard) handleDatasetGroupKey(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx)
+	op, err := g.operation(ctx, st)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
@@ -147,7 +147,7 @@ func (g *Guard) handleDatasetGroupKey(ctx context.Context, in middleware.Initial
 		if dataset, _, set := lookup(in.Parameters, op.datasetAt); set {
 			role, _, _ := lookup(in.Parameters, op.roleAt)
 			required := op.groupKey == groupKeyImport && g.s.KMSKeyARN != ""
-			if err := g.checkGroupKey(ctx, dataset, role, required, op.groupKey == groupKeyExport); err != nil {
+			if err := g.checkGroupKey(ctx, st, dataset, role, required, op.groupKey == groupKeyExport); err != nil {
 				return middleware.InitializeOutput{}, middleware.Metadata{}, err
 			}
 		}
@@ -157,9 +157,9 @@ func (g *Guard) handleDatasetGroupKey(ctx context.Context, in middleware.Initial
 
 // checkGroupKey finds the key of a dataset's group (cached per dataset),
 // requires one from the policy when keyRequired, and checks its readiness.
-func (g *Guard) checkGroupKey(ctx context.Context, datasetARN, role string, keyRequired, exports bool) error {
+func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, role string, keyRequired, exports bool) error {
 	op := middleware.GetOperationName(ctx)
-	if st := stateFrom(ctx); st != nil {
+	if st != nil {
 		st.dataset = datasetARN
 	}
 	info, ok, err := g.datasetInfo(ctx, datasetARN)
@@ -179,8 +179,8 @@ func (g *Guard) checkGroupKey(ctx context.Context, datasetARN, role string, keyR
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupKey,
 			Reason: "the dataset group is encrypted with a key that is neither Policy.KMSKeyARN nor in Policy.AllowedKMSKeyARNs"})
 	}
-	stateFrom(ctx).act(actedGroupKey)
-	return g.checkKey(ctx, keyUse{field: "DatasetArn", key: k.String(), role: role, resource: groupResource(datasetARN), exports: exports})
+	st.act(actedGroupKey)
+	return g.checkKey(ctx, st, keyUse{field: "DatasetArn", key: k.String(), role: role, resource: groupResource(datasetARN), exports: exports})
 }
 
 // datasetInfo describes a dataset and its group (cached per dataset). A
@@ -232,20 +232,26 @@ func groupResource(datasetARN string) string {
 	return "dataset-group/" + group
 }
 
-func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx)
+	op, err := g.operation(ctx, st)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	ls := locationsOf(in.Parameters, op)
-	p, ok := middleware.GetStackValue(ctx, parsedKey{}).(parsed)
-	if len(ls) > 0 && (!ok || len(p) != len(ls)) {
-		// The S3 location safeguard did not run on this call: nothing here
-		// was parsed, so nothing can be checked; refuse rather than pass.
-		return middleware.InitializeOutput{}, middleware.Metadata{}, &SafeguardError{Operation: op.name, Rule: RuleBypassed,
-			Reason: "the S3 location safeguard did not run on this call, so the bucket posture check cannot"}
+	var p parsed
+	if len(ls) > 0 {
+		// Looked up only for an operation with locations: each lookup walks
+		// the context's chain of values.
+		var ok bool
+		if p, ok = middleware.GetStackValue(ctx, parsedKey{}).(parsed); !ok || len(p) != len(ls) {
+			// The S3 location safeguard did not run on this call: nothing
+			// here was parsed, so nothing can be checked; refuse rather
+			// than pass.
+			return middleware.InitializeOutput{}, middleware.Metadata{}, &SafeguardError{Operation: op.name, Rule: RuleBypassed,
+				Reason: "the S3 location safeguard did not run on this call, so the bucket posture check cannot"}
+		}
 	}
 	for i, l := range ls {
 		if p[i].Bucket == "" {
@@ -264,7 +270,7 @@ func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.Initializ
 				dataset, src = d, g.newImportSource(p[i])
 			}
 		}
-		if err := g.checkBucket(ctx, l, p[i], src); err != nil {
+		if err := g.checkBucket(ctx, st, l, p[i], src); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 		if src != nil {
@@ -278,7 +284,7 @@ func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.Initializ
 
 // checkBucket checks loc's bucket and, for a source, its objects, from
 // src's listing when the import scan reads it too.
-func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Location, src *importSource) error {
+func (g *Guard) checkBucket(ctx context.Context, st *callState, l location, loc s3guard.Location, src *importSource) error {
 	op := middleware.GetOperationName(ctx)
 	// CheckLocation judges Personalize's grant on the location itself, so a
 	// grant scoped to a prefix is recognised; the TLS-only deny and the rest
@@ -292,7 +298,7 @@ func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Locatio
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketPosture,
 			Reason: "the bucket is not safe for Personalize data", Findings: b})
 	}
-	stateFrom(ctx).act(actedBucketPosture)
+	st.act(actedBucketPosture)
 	if !l.objects {
 		return nil
 	}
@@ -309,7 +315,7 @@ func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Locatio
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleObjectPosture,
 			Reason: "the source objects are not encrypted as the policy requires", Findings: b})
 	}
-	stateFrom(ctx).act(actedObjectPosture)
+	st.act(actedObjectPosture)
 	return nil
 }
 
