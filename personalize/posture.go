@@ -35,11 +35,15 @@ import (
 // keyUse is a KMS key a request asks Personalize to use, with the role it
 // will use it through and the resource it is used for.
 type keyUse struct {
-	field    string
-	key      string
-	role     string
-	resource string // "dataset-group/movies": the aws:SourceArn of Personalize's KMS calls, less its prefix
-	exports  bool
+	field string
+	key   string
+	role  string
+	// resKind and resName name the resource the key is used for, as in
+	// "dataset-group/movies": the aws:SourceArn of Personalize's KMS
+	// calls, less its prefix. Kept apart so that the ARN is built in one
+	// concatenation.
+	resKind, resName string
+	exports          bool
 }
 
 // keysInUse returns the keys the table places in params (after injection),
@@ -51,7 +55,8 @@ func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
 		if key == "" {
 			continue
 		}
-		u := keyUse{field: k.field, key: key, resource: op.resourceOf(params)}
+		u := keyUse{field: k.field, key: key}
+		u.resKind, u.resName = op.resourceOf(params)
 		if k.roleAt != nil {
 			u.role, _, _ = lookup(params, k.roleAt)
 		}
@@ -60,21 +65,21 @@ func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
 	return out
 }
 
-// resourceOf returns "dataset-group/<name>" for the resource the request
-// creates or updates, or "".
-func (op *boundOp) resourceOf(params any) string {
+// resourceOf returns "dataset-group" and "<name>" for the resource the
+// request creates or updates, or two empty strings.
+func (op *boundOp) resourceOf(params any) (kind, name string) {
 	switch {
 	case op.resourceNameAt != nil:
 		if name, _, _ := lookup(params, op.resourceNameAt); name != "" {
-			return op.resource + "/" + name
+			return op.resource, name
 		}
 	case op.resourceARNAt != nil:
 		arn, _, _ := lookup(params, op.resourceARNAt)
 		if _, after, ok := strings.Cut(arn, ":"+op.resource+"/"); ok && after != "" {
-			return op.resource + "/" + after
+			return op.resource, after
 		}
 	}
-	return ""
+	return "", ""
 }
 
 func (g *Guard) handleKeyReadiness(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
@@ -99,31 +104,7 @@ func (g *Guard) checkKey(ctx context.Context, st *callState, u keyUse) error {
 		u.role = g.s.RoleARN
 	}
 	st.sawRole(u.role)
-	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
-	// The configured key and role, used on most calls, were parsed once.
-	k, err := g.s.key, error(nil)
-	if u.key != g.s.KMSKeyARN || u.key == "" {
-		k, err = kmscheck.ParseKeyARN(u.key)
-	}
-	if err == nil {
-		// Personalize acts for the account that runs it, which is the
-		// role's (IAM passes only a caller's own roles); the key may live
-		// in another. It calls KMS on behalf of the resource being
-		// created: evaluate the key policy's confused-deputy conditions
-		// with both.
-		in.AccountID = k.AccountID
-		acct, ok := g.s.roleAccount, g.s.roleAccount != ""
-		if u.role != g.s.RoleARN || !ok {
-			acct, ok = awsarn.RoleAccount(u.role)
-		}
-		if ok {
-			in.AccountID = acct
-		}
-		if u.resource != "" && !strings.HasSuffix(u.resource, "/") {
-			in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + in.AccountID + ":" + u.resource
-		}
-	}
-	rep, err := g.keys.Check(ctx, in)
+	rep, err := g.keys.Check(ctx, g.checkInput(u))
 	if err != nil {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: u.field, Rule: RuleKMSCheckFailed,
 			Reason: "the key could not be checked, so the guard refuses to use it", Err: err})
@@ -134,6 +115,43 @@ func (g *Guard) checkKey(ctx context.Context, st *callState, u keyUse) error {
 	}
 	st.act(actedKeyReady)
 	return nil
+}
+
+// checkInput is the key check's input for u, whose role is set.
+func (g *Guard) checkInput(u keyUse) kmscheck.CheckInput {
+	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
+	// The configured key and role, used on most calls, were parsed once.
+	configured := u.key == g.s.KMSKeyARN && u.key != ""
+	k, err := g.s.key, error(nil)
+	if !configured {
+		k, err = kmscheck.ParseKeyARN(u.key)
+	}
+	if err != nil {
+		return in
+	}
+	// Personalize acts for the account that runs it, which is the role's
+	// (IAM passes only a caller's own roles); the key may live in another.
+	// It calls KMS on behalf of the resource being created: evaluate the
+	// key policy's confused-deputy conditions with both.
+	in.AccountID = k.AccountID
+	acct, ok := g.s.roleAccount, g.s.roleAccount != ""
+	if u.role != g.s.RoleARN || !ok {
+		acct, ok = awsarn.RoleAccount(u.role)
+	}
+	if ok {
+		in.AccountID = acct
+	}
+	if u.resName == "" || strings.HasSuffix(u.resName, "/") {
+		return in
+	}
+	if configured && u.role == g.s.RoleARN && g.s.sourcePrefix != "" {
+		// The configured key's partition and the configured role's
+		// account, joined once (see settings.sourcePrefix).
+		in.SourceARN = g.s.sourcePrefix + u.resKind + "/" + u.resName
+	} else {
+		in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + in.AccountID + ":" + u.resKind + "/" + u.resName
+	}
+	return in
 }
 
 func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
@@ -180,7 +198,9 @@ func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, ro
 			Reason: "the dataset group is encrypted with a key that is neither Policy.KMSKeyARN nor in Policy.AllowedKMSKeyARNs"})
 	}
 	st.act(actedGroupKey)
-	return g.checkKey(ctx, st, keyUse{field: "DatasetArn", key: k.String(), role: role, resource: groupResource(datasetARN), exports: exports})
+	u := keyUse{field: "DatasetArn", key: k.String(), role: role, exports: exports}
+	u.resKind, u.resName = groupResource(datasetARN)
+	return g.checkKey(ctx, st, u)
 }
 
 // datasetInfo describes a dataset and its group (cached per dataset). A
@@ -218,18 +238,18 @@ func (g *Guard) datasetInfo(ctx context.Context, datasetARN string) (_ datasetIn
 	return info, true, nil
 }
 
-// groupResource returns "dataset-group/<name>" for a dataset ARN
-// (arn:...:dataset/<group>/<TYPE>), or "".
-func groupResource(datasetARN string) string {
+// groupResource returns "dataset-group" and "<group>" for a dataset ARN
+// (arn:...:dataset/<group>/<TYPE>), or two empty strings.
+func groupResource(datasetARN string) (kind, name string) {
 	_, rest, ok := strings.Cut(datasetARN, ":dataset/")
 	if !ok {
-		return ""
+		return "", ""
 	}
 	group, _, ok := strings.Cut(rest, "/")
 	if !ok || group == "" {
-		return ""
+		return "", ""
 	}
-	return "dataset-group/" + group
+	return "dataset-group", group
 }
 
 func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
