@@ -73,6 +73,24 @@ type node struct {
 	unknown   []int            // exported Go fields the table does not describe
 }
 
+// memberAt returns the field whose member name is name, or nil, as
+// byMember does. The SDK writes members in the table's order, so the next
+// member is most often at or shortly after from (the position after the
+// last one found): those few fields are compared before the map is
+// hashed. Member names are unique within a structure (bindNode), so both
+// find the same field.
+func (n *node) memberAt(name string, from int) *node {
+	for i := from; i < len(n.fields) && i < from+memberScan; i++ {
+		if f := n.fields[i]; f.member == name {
+			return f
+		}
+	}
+	return n.byMember[name]
+}
+
+// memberScan is how many fields memberAt compares before it hashes.
+const memberScan = 4
+
 // memberFold returns the field whose member name equals name ignoring case,
 // or nil.
 func (n *node) memberFold(name string) *node {

@@ -135,6 +135,11 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 			}
 			child.name, child.index, child.pos = sf.Name, sf.Index[0], i
 			cp.fields[i] = child
+			if cp.byMember[f.member] != nil {
+				// memberAt finds a member by scanning fields first: it must
+				// name one field only.
+				return nil, fmt.Errorf("member %s twice in one structure", f.member)
+			}
 			cp.byMember[f.member] = child
 			matched[sf.Index[0]] = true
 			cp.keyHolder = cp.keyHolder || f.member == "kmsKeyArn"

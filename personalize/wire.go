@@ -210,6 +210,7 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	var keySeen, roleSeen bool
 	var seen uint64 // members met so far, by position in n.fields
+	next := 0       // the position after the last member found
 	for {
 		kk, err := sc.Next()
 		if err != nil {
@@ -219,7 +220,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			break
 		}
 		member := sc.Text()
-		child := n.byMember[member]
+		child := n.memberAt(member, next)
 		if child == nil {
 			// Readers that fold case (encoding/json among them) take
 			// "KmsKeyArn" for kmsKeyArn: such a member is that member, and
@@ -231,6 +232,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			// SDK. Its name is data, so the path does not show it.
 			return w.failAt(joinPath(w.path(), "(unknown member)"), RuleUnknownMember, unknownMemberReason)
 		}
+		next = child.pos + 1
 		// A member twice is one value for some readers and the other for
 		// others (the last wins in encoding/json).
 		if bit := uint64(1) << (child.pos % 64); seen&bit != 0 {
