@@ -241,6 +241,15 @@ func (w *walker) notePassed(rule fieldRule, sh *shape, s string) {
 	}
 }
 
+// notePassed records p, a value the guard put in itself and found to pass
+// its rule and shape when it was built (see Guard.precheckRoles); a nil p
+// records nothing, nor does a nil state.
+func (st *callState) notePassed(p *passedCheck) {
+	if st != nil && p != nil && len(st.passed) < maxClean {
+		st.passed = append(st.passed, *p)
+	}
+}
+
 func (w *walker) passedBefore(rule fieldRule, sh *shape, s string) bool {
 	if w.st == nil || !w.wire {
 		return false

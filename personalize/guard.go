@@ -70,6 +70,10 @@ type Guard struct {
 	// (each client's identity step first: see postureFor).
 	front, posture       []*step
 	unboundGate, ownGate *wireGate
+
+	// keyFits is whether the configured key fits the model's shape for a
+	// key, as the wire gate checks every key: measured once.
+	keyFits bool
 }
 
 // step is one of the guard's Initialize middleware: its ID, the guard it
@@ -168,6 +172,8 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 		g.stages |= st.stage
 	}
 	g.unboundGate = &wireGate{g: g, content: true, posture: g.postureFor(nil, false)}
+	g.keyFits = s.KMSKeyARN != "" && shapeKmsKeyArn.fits(s.KMSKeyARN)
+	g.precheckRoles()
 	g.ownGate = &wireGate{g: g}
 
 	// The guard's own clients get the same transport rules as the
@@ -242,6 +248,45 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 		objects: checkcache.New[scanKey, *datascan.Report](co),
 	}
 	return g, nil
+}
+
+// precheckRoles checks the configured role, once, under the rule and shape
+// of each role member the guard injects it into, and keeps the result
+// where it passes (keyPlace.rolePassed). The check is a function of the
+// rule, the shape and the value alone, so its answer holds for every call.
+// A role that breaks a rule is not kept: each call then checks it as it
+// would any other value, and refuses or reports it.
+func (g *Guard) precheckRoles() {
+	if g.s.RoleARN == "" {
+		return
+	}
+	for name, op := range g.ops {
+		for i, k := range op.keys {
+			n := op.input
+			for _, m := range k.role {
+				if n != nil {
+					n = n.byMember[m]
+				}
+			}
+			if n == nil || n.kind != kindString || n.rule != ruleARN {
+				continue
+			}
+			sh := n.shape
+			if sh == nil {
+				sh = shapeUnknown // as check reads a missing shape
+			}
+			// A state of its own, so that a refusal report-only mode lets
+			// through still counts as one.
+			st := new(callState)
+			ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), name), stateKey{}, st)
+			w := newWalkerState(g, ctx, st, false, "")
+			err := w.check(n.rule, sh, n.enum, g.s.RoleARN)
+			w.release()
+			if err == nil && len(st.reported) == 0 {
+				op.keys[i].rolePassed = &passedCheck{rule: n.rule, sh: sh, s: g.s.RoleARN}
+			}
+		}
+	}
 }
 
 // hardenConfig returns a copy of cfg for the guard's own clients: TLS floor,

@@ -73,6 +73,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		case g.s.RoleARN != "":
 			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN})
 			st.act(actedRoleInjected)
+			st.notePassed(k.rolePassed)
 		default:
 			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
 				Reason: "Personalize needs a RoleArn to use KmsKeyArn; pass one or set Policy.RoleARN"}

@@ -44,6 +44,11 @@ type keyPlace struct {
 	path, role       []string // member names from the input
 	at, roleAt       []int    // Go field indices, once bound
 	field, roleField string   // "JobInput.S3DataSource.KmsKeyArn", "RoleArn"
+	// rolePassed, set by the guard once bound (see Guard.precheckRoles),
+	// is the configured role under the rule and shape of the role's
+	// member, when the role passes them: injectKeys records it as passed,
+	// so the wire gate does not check the role it put in again.
+	rolePassed *passedCheck
 }
 
 // locationPlace is where an operation takes an S3 location.

@@ -300,7 +300,7 @@ func joinPath(base, field string) string {
 // the Initialize checks saw, because only those were checked against the
 // allow-lists and for posture.
 func (w *walker) checkWirePlace(rule fieldRule, s string) error {
-	if rule == ruleKMSKey && !shapeKmsKeyArn.fits(s) {
+	if rule == ruleKMSKey && (s != w.g.s.KMSKeyARN || !w.g.keyFits) && !shapeKmsKeyArn.fits(s) {
 		return w.fail(RuleKMSKeyARN, "needs a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)")
 	}
 	if rule == ruleS3Location && !shapeS3Location.fits(s) {
