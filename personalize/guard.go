@@ -421,6 +421,30 @@ func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 // owns it: two policies on one client would leave one of them silently
 // unenforced.
 func (g *Guard) addSteps(stack *middleware.Stack, steps []*step, pos middleware.RelativePosition) error {
+	// On a new stack, the usual case, none of the steps is there: each is
+	// then put in place without looking up the one before it (the
+	// Initialize step is a linked list that Insert walks). Adding the
+	// steps before everything in reverse order, or after everything in
+	// order, gives the order the loop below gives.
+	absent := true
+	for _, s := range steps {
+		if _, ok := stack.Initialize.Get(s.id); ok {
+			absent = false
+			break
+		}
+	}
+	if absent {
+		for i := range steps {
+			s := steps[i]
+			if pos == middleware.Before {
+				s = steps[len(steps)-1-i]
+			}
+			if err := stack.Initialize.Add(s, pos); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for i, s := range steps {
 		if have, ok := stack.Initialize.Get(s.id); ok {
 			if ownerOf(have) != g {
