@@ -32,7 +32,6 @@ func (g *Guard) handleKMSKey(ctx context.Context, st *callState, in middleware.I
 // caller left empty, copying each struct it changes, or an error for a key
 // the policy does not allow. It returns params itself when nothing changes.
 func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, params any) (any, error) {
-	name := middleware.GetOperationName(ctx)
 	var buf [4]fieldSet
 	sets := buf[:0]
 	for _, k := range op.keys {
@@ -57,7 +56,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		if key == "" && !g.s.InsecureAllowUnencryptedDatasetGroups {
 			// A dataset group's key is fixed at creation: one created
 			// without a customer managed key can never get one.
-			if err := g.violation(ctx, &SafeguardError{Operation: name, Field: k.field, Rule: RuleKMSKeyRequired,
+			if err := g.violation(ctx, &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: k.field, Rule: RuleKMSKeyRequired,
 				Reason: "a dataset group needs a customer managed key, fixed at creation: set Policy.KMSKeyARN and RoleARN, or pass KmsKeyArn and RoleArn"}); err != nil {
 				return nil, err
 			}
@@ -68,14 +67,14 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		var v *SafeguardError
 		switch {
 		case key == "" && role != "":
-			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
+			v = &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
 		case key == "" || role != "":
 		case g.s.RoleARN != "":
 			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN})
 			st.act(actedRoleInjected)
 			st.notePassed(k.rolePassed)
 		default:
-			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
+			v = &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
 				Reason: "Personalize needs a RoleArn to use KmsKeyArn; pass one or set Policy.RoleARN"}
 		}
 		if v != nil {

@@ -99,18 +99,17 @@ func (g *Guard) handleKeyReadiness(ctx context.Context, st *callState, in middle
 }
 
 func (g *Guard) checkKey(ctx context.Context, st *callState, u keyUse) error {
-	op := middleware.GetOperationName(ctx)
 	if u.role == "" {
 		u.role = g.s.RoleARN
 	}
 	st.sawRole(u.role)
 	rep, err := g.keys.Check(ctx, g.checkInput(u))
 	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: u.field, Rule: RuleKMSCheckFailed,
+		return g.violation(ctx, &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: u.field, Rule: RuleKMSCheckFailed,
 			Reason: "the key could not be checked, so the guard refuses to use it", Err: err})
 	}
 	if b := g.blocking(rep); len(b) > 0 {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: u.field, Rule: RuleKMSKeyNotReady,
+		return g.violation(ctx, &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: u.field, Rule: RuleKMSKeyNotReady,
 			Reason: "the key is not ready for Personalize", Findings: b})
 	}
 	st.act(actedKeyReady)
