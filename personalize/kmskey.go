@@ -86,7 +86,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 	if len(sets) == 0 {
 		return params, nil
 	}
-	return withStrings(params, sets), nil
+	return withStrings(params, sets, op), nil
 }
 
 // checkCallerKey holds a key the caller named to the allow-list.
