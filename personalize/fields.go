@@ -65,12 +65,13 @@ type node struct {
 	fields   []*node // structure members
 
 	// Set when the table is bound to the SDK's types.
-	name      string           // path segment: the Go field name
-	index     int              // Go field index
-	pos       int              // position among the parent's fields
-	byMember  map[string]*node // structure members by member name, for the wire
-	keyHolder bool             // a structure with a kmsKeyArn member: the configured key must be in it
-	unknown   []int            // exported Go fields the table does not describe
+	name       string           // path segment: the Go field name
+	index      int              // Go field index
+	pos        int              // position among the parent's fields
+	byMember   map[string]*node // structure members by member name, for the wire
+	keyHolder  bool             // a structure with a kmsKeyArn member: the configured key must be in it
+	roleHolder bool             // a structure with a roleArn member
+	unknown    []int            // exported Go fields the table does not describe
 }
 
 // memberAt returns the field whose member name is name, or nil, as

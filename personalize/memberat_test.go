@@ -2,9 +2,9 @@ package personalize
 
 import "testing"
 
-// TestMemberAtMatchesMap holds memberAt to the byMember map it shortcuts,
-// for every structure of every operation, every member name (and a few
-// that are not members) and every starting position.
+// TestMemberAtMatchesMap holds memberAt and roleHolder to the byMember map
+// they shortcut, for every structure of every operation, every member name
+// (and a few that are not members) and every starting position.
 func TestMemberAtMatchesMap(t *testing.T) {
 	ops, err := bindTable(inputTypes())
 	if err != nil {
@@ -19,6 +19,9 @@ func TestMemberAtMatchesMap(t *testing.T) {
 		visit(op, n.elem)
 		if n.kind != kindStruct {
 			return
+		}
+		if n.roleHolder != (n.byMember["roleArn"] != nil) {
+			t.Errorf("%s: roleHolder is %v, byMember disagrees", op, n.roleHolder)
 		}
 		names := []string{"", "KmsKeyArn", "unknownMember", "name "}
 		for _, f := range n.fields {

@@ -155,6 +155,7 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 			cp.byMember[f.member] = child
 			matched[sf.Index[0]] = true
 			cp.keyHolder = cp.keyHolder || f.member == "kmsKeyArn"
+			cp.roleHolder = cp.roleHolder || f.member == "roleArn"
 		}
 		for i := range t.NumField() {
 			if f := t.Field(i); f.IsExported() && !matched[i] {

@@ -101,7 +101,12 @@ func (g *Guard) checkBody(ctx context.Context, op, body string) error {
 	if err != nil {
 		return w.wireSyntax()
 	}
-	bop := g.ops[op]
+	var bop *boundOp
+	if w.st != nil && w.st.op != nil && w.st.op.name == op {
+		bop = w.st.op // the audit step looked it up by the same name
+	} else {
+		bop = g.ops[op]
+	}
 	if bop == nil {
 		return w.failAt("", RuleUnknownOperation, unknownOperationReason)
 	}
@@ -265,7 +270,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	if !keySeen {
 		return w.failAt(joinPath(w.path(), "KmsKeyArn"), RuleKMSKeyMissing, "the configured key is missing from the request as sent: something after the guard's check removed it")
 	}
-	if n.byMember["roleArn"] != nil && !roleSeen {
+	if n.roleHolder && !roleSeen {
 		return w.failAt(joinPath(w.path(), "RoleArn"), RuleKMSKeyWithoutRole, "the role is missing from the request as sent: something after the guard's check removed it")
 	}
 	return nil
