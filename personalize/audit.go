@@ -201,7 +201,7 @@ const (
 // rejection, the safeguards that acted, request ID and duration. It never
 // logs values, and for AWS errors only the error code: AWS's own validation
 // messages quote the rejected value.
-func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (g *Guard) handleAudit(ctx context.Context, _ *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	var start time.Time

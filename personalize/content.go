@@ -44,8 +44,13 @@ type walker struct {
 var walkers = sync.Pool{New: func() any { return new(walker) }}
 
 func newWalker(g *Guard, ctx context.Context, wire bool, body string) *walker {
+	return newWalkerState(g, ctx, stateFrom(ctx), wire, body)
+}
+
+// newWalkerState is newWalker for a caller that holds the call's state.
+func newWalkerState(g *Guard, ctx context.Context, st *callState, wire bool, body string) *walker {
 	w := walkers.Get().(*walker)
-	w.g, w.ctx, w.st, w.wire, w.body, w.depth = g, ctx, stateFrom(ctx), wire, body, 0
+	w.g, w.ctx, w.st, w.wire, w.body, w.depth = g, ctx, st, wire, body, 0
 	return w
 }
 
@@ -233,6 +238,15 @@ type passedCheck struct {
 func (w *walker) notePassed(rule fieldRule, sh *shape, s string) {
 	if w.st != nil && !w.wire && len(w.st.passed) < maxClean {
 		w.st.passed = append(w.st.passed, passedCheck{rule, sh, s})
+	}
+}
+
+// notePassed records p, a value the guard put in itself and found to pass
+// its rule and shape when it was built (see Guard.precheckRoles); a nil p
+// records nothing, nor does a nil state.
+func (st *callState) notePassed(p *passedCheck) {
+	if st != nil && p != nil && len(st.passed) < maxClean {
+		st.passed = append(st.passed, *p)
 	}
 }
 
@@ -644,21 +658,21 @@ func (sw *schemaWalker) text(depth int, s string) error {
 // FieldContent): sensitive values in free-form fields, and the model's
 // constraints on every member. The wire gate applies the same rules to the
 // serialized body.
-func (g *Guard) handleContent(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (g *Guard) handleContent(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx)
+	op, err := g.operation(ctx, st)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	if in.Parameters != nil {
-		w := newWalker(g, ctx, false, "")
+		w := newWalkerState(g, ctx, st, false, "")
 		err := w.walk(op.input, reflect.ValueOf(in.Parameters))
 		w.release()
 		if err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
-		stateFrom(ctx).act(actedContent)
+		st.act(actedContent)
 	}
 	return next.HandleInitialize(ctx, in)
 }

@@ -65,13 +65,32 @@ type node struct {
 	fields   []*node // structure members
 
 	// Set when the table is bound to the SDK's types.
-	name      string           // path segment: the Go field name
-	index     int              // Go field index
-	pos       int              // position among the parent's fields
-	byMember  map[string]*node // structure members by member name, for the wire
-	keyHolder bool             // a structure with a kmsKeyArn member: the configured key must be in it
-	unknown   []int            // exported Go fields the table does not describe
+	name       string           // path segment: the Go field name
+	index      int              // Go field index
+	pos        int              // position among the parent's fields
+	byMember   map[string]*node // structure members by member name, for the wire
+	keyHolder  bool             // a structure with a kmsKeyArn member: the configured key must be in it
+	roleHolder bool             // a structure with a roleArn member
+	unknown    []int            // exported Go fields the table does not describe
 }
+
+// memberAt returns the field whose member name is name, or nil, as
+// byMember does. The SDK writes members in the table's order, so the next
+// member is most often at or shortly after from (the position after the
+// last one found): those few fields are compared before the map is
+// hashed. Member names are unique within a structure (bindNode), so both
+// find the same field.
+func (n *node) memberAt(name string, from int) *node {
+	for i := from; i < len(n.fields) && i < from+memberScan; i++ {
+		if f := n.fields[i]; f.member == name {
+			return f
+		}
+	}
+	return n.byMember[name]
+}
+
+// memberScan is how many fields memberAt compares before it hashes.
+const memberScan = 4
 
 // memberFold returns the field whose member name equals name ignoring case,
 // or nil.

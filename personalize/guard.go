@@ -70,6 +70,10 @@ type Guard struct {
 	// (each client's identity step first: see postureFor).
 	front, posture       []*step
 	unboundGate, ownGate *wireGate
+
+	// keyFits is whether the configured key fits the model's shape for a
+	// key, as the wire gate checks every key: measured once.
+	keyFits bool
 }
 
 // step is one of the guard's Initialize middleware: its ID, the guard it
@@ -79,8 +83,13 @@ type step struct {
 	id     string
 	g      *Guard
 	stage  stage
-	handle func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error)
+	handle stepFunc
 }
+
+// stepFunc is a step's handler. st is the call's state (nil before the
+// audit step has run), looked up once per step: each lookup walks the
+// context's chain of values.
+type stepFunc func(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error)
 
 func (s *step) ID() string { return s.id }
 
@@ -89,14 +98,15 @@ func (s *step) owner() *Guard { return s.g }
 func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	stateFrom(ctx).mark(s.stage)
-	return s.handle(ctx, in, next)
+	st := stateFrom(ctx)
+	st.mark(s.stage)
+	return s.handle(ctx, st, in, next)
 }
 
 // operation returns the table's entry for the call's operation; an
-// operation the table does not describe is refused.
-func (g *Guard) operation(ctx context.Context) (*boundOp, error) {
-	if st := stateFrom(ctx); st != nil && st.op != nil {
+// operation the table does not describe is refused. st is the call's state.
+func (g *Guard) operation(ctx context.Context, st *callState) (*boundOp, error) {
+	if st != nil && st.op != nil {
 		return st.op, nil // looked up once per call, by the audit step
 	}
 	name := middleware.GetOperationName(ctx)
@@ -162,6 +172,8 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 		g.stages |= st.stage
 	}
 	g.unboundGate = &wireGate{g: g, content: true, posture: g.postureFor(nil, false)}
+	g.keyFits = s.KMSKeyARN != "" && shapeKmsKeyArn.fits(s.KMSKeyARN)
+	g.precheckRoles()
 	g.ownGate = &wireGate{g: g}
 
 	// The guard's own clients get the same transport rules as the
@@ -236,6 +248,45 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 		objects: checkcache.New[scanKey, *datascan.Report](co),
 	}
 	return g, nil
+}
+
+// precheckRoles checks the configured role, once, under the rule and shape
+// of each role member the guard injects it into, and keeps the result
+// where it passes (keyPlace.rolePassed). The check is a function of the
+// rule, the shape and the value alone, so its answer holds for every call.
+// A role that breaks a rule is not kept: each call then checks it as it
+// would any other value, and refuses or reports it.
+func (g *Guard) precheckRoles() {
+	if g.s.RoleARN == "" {
+		return
+	}
+	for name, op := range g.ops {
+		for i, k := range op.keys {
+			n := op.input
+			for _, m := range k.role {
+				if n != nil {
+					n = n.byMember[m]
+				}
+			}
+			if n == nil || n.kind != kindString || n.rule != ruleARN {
+				continue
+			}
+			sh := n.shape
+			if sh == nil {
+				sh = shapeUnknown // as check reads a missing shape
+			}
+			// A state of its own, so that a refusal report-only mode lets
+			// through still counts as one.
+			st := new(callState)
+			ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), name), stateKey{}, st)
+			w := newWalkerState(g, ctx, st, false, "")
+			err := w.check(n.rule, sh, n.enum, g.s.RoleARN)
+			w.release()
+			if err == nil && len(st.reported) == 0 {
+				op.keys[i].rolePassed = &passedCheck{rule: n.rule, sh: sh, s: g.s.RoleARN}
+			}
+		}
+	}
 }
 
 // hardenConfig returns a copy of cfg for the guard's own clients: TLS floor,
@@ -370,6 +421,30 @@ func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 // owns it: two policies on one client would leave one of them silently
 // unenforced.
 func (g *Guard) addSteps(stack *middleware.Stack, steps []*step, pos middleware.RelativePosition) error {
+	// On a new stack, the usual case, none of the steps is there: each is
+	// then put in place without looking up the one before it (the
+	// Initialize step is a linked list that Insert walks). Adding the
+	// steps before everything in reverse order, or after everything in
+	// order, gives the order the loop below gives.
+	absent := true
+	for _, s := range steps {
+		if _, ok := stack.Initialize.Get(s.id); ok {
+			absent = false
+			break
+		}
+	}
+	if absent {
+		for i := range steps {
+			s := steps[i]
+			if pos == middleware.Before {
+				s = steps[len(steps)-1-i]
+			}
+			if err := stack.Initialize.Add(s, pos); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for i, s := range steps {
 		if have, ok := stack.Initialize.Get(s.id); ok {
 			if ownerOf(have) != g {

@@ -42,14 +42,14 @@ func (g *Guard) postureFor(creds aws.CredentialsProvider, bound bool) []*step {
 	if !g.s.checksCaller() {
 		return g.posture
 	}
-	h := func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-		if err := g.checkCaller(ctx, creds); err != nil {
+	h := func(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		if err := g.checkCaller(ctx, st, creds); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 		return next.HandleInitialize(ctx, in)
 	}
 	if !bound {
-		h = func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		h = func(ctx context.Context, _ *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 			return next.HandleInitialize(ctx, in)
 		}
 	}
@@ -61,10 +61,9 @@ func (g *Guard) postureFor(creds aws.CredentialsProvider, bound bool) []*step {
 // credentials are. It checks what creds, the client's provider, returns
 // now; the wire gate then holds the request to be signed with that access
 // key (see [wireGate.CheckSigner]). Neither error names the key.
-func (g *Guard) checkCaller(ctx context.Context, creds aws.CredentialsProvider) error {
+func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.CredentialsProvider) error {
 	op := middleware.GetOperationName(ctx)
 	key, refusal := guarderr.CheckCaller(ctx, op, g.callers, creds, "the credentials")
-	st := stateFrom(ctx)
 	if st != nil {
 		st.signer = key
 	}

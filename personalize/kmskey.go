@@ -15,14 +15,14 @@ import (
 // in.Parameters with a copy. Whether a key is ready for Personalize is the
 // posture safeguard's (posture.go).
 
-func (g *Guard) handleKMSKey(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (g *Guard) handleKMSKey(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx)
+	op, err := g.operation(ctx, st)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
-	if in.Parameters, err = g.injectKeys(ctx, op, in.Parameters); err != nil {
+	if in.Parameters, err = g.injectKeys(ctx, st, op, in.Parameters); err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	return next.HandleInitialize(ctx, in)
@@ -31,9 +31,7 @@ func (g *Guard) handleKMSKey(ctx context.Context, in middleware.InitializeInput,
 // injectKeys returns params with the configured key at every key place the
 // caller left empty, copying each struct it changes, or an error for a key
 // the policy does not allow. It returns params itself when nothing changes.
-func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, error) {
-	st := stateFrom(ctx)
-	name := middleware.GetOperationName(ctx)
+func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, params any) (any, error) {
 	var buf [4]fieldSet
 	sets := buf[:0]
 	for _, k := range op.keys {
@@ -43,7 +41,7 @@ func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, e
 		}
 		switch {
 		case key != "":
-			if err := g.checkCallerKey(ctx, k.field, key); err != nil {
+			if err := g.checkCallerKey(ctx, st, k.field, key); err != nil {
 				return nil, err
 			}
 		case g.s.KMSKeyARN != "":
@@ -58,7 +56,7 @@ func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, e
 		if key == "" && !g.s.InsecureAllowUnencryptedDatasetGroups {
 			// A dataset group's key is fixed at creation: one created
 			// without a customer managed key can never get one.
-			if err := g.violation(ctx, &SafeguardError{Operation: name, Field: k.field, Rule: RuleKMSKeyRequired,
+			if err := g.violation(ctx, &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: k.field, Rule: RuleKMSKeyRequired,
 				Reason: "a dataset group needs a customer managed key, fixed at creation: set Policy.KMSKeyARN and RoleARN, or pass KmsKeyArn and RoleArn"}); err != nil {
 				return nil, err
 			}
@@ -69,13 +67,14 @@ func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, e
 		var v *SafeguardError
 		switch {
 		case key == "" && role != "":
-			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
+			v = &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
 		case key == "" || role != "":
 		case g.s.RoleARN != "":
 			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN})
 			st.act(actedRoleInjected)
+			st.notePassed(k.rolePassed)
 		default:
-			v = &SafeguardError{Operation: name, Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
+			v = &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
 				Reason: "Personalize needs a RoleArn to use KmsKeyArn; pass one or set Policy.RoleARN"}
 		}
 		if v != nil {
@@ -87,15 +86,14 @@ func (g *Guard) injectKeys(ctx context.Context, op *boundOp, params any) (any, e
 	if len(sets) == 0 {
 		return params, nil
 	}
-	return withStrings(params, sets), nil
+	return withStrings(params, sets, op), nil
 }
 
 // checkCallerKey holds a key the caller named to the allow-list.
-func (g *Guard) checkCallerKey(ctx context.Context, field, key string) error {
+func (g *Guard) checkCallerKey(ctx context.Context, st *callState, field, key string) error {
 	op := middleware.GetOperationName(ctx)
 	// Recorded even when refused in report-only mode: the wire gate then
 	// lets through what the caller asked for, as report-only promises.
-	st := stateFrom(ctx)
 	st.sawKey(key)
 	k, err := kmscheck.ParseKeyARN(key)
 	if err != nil {

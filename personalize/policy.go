@@ -191,8 +191,13 @@ type settings struct {
 	minTLS      uint16
 	key         kms.KeyARN // zero when no key is configured
 	roleAccount string     // RoleARN's account, "" when none
-	allowedKeys []string   // KMSKeyARN first, then AllowedKMSKeyARNs
-	region      string
+	// sourcePrefix is "arn:<key's partition>:personalize:<region>:<role's
+	// account>:", the aws:SourceArn of a resource the configured key is
+	// used for through the configured role, less the resource; "" without
+	// a configured key.
+	sourcePrefix string
+	allowedKeys  []string // KMSKeyARN first, then AllowedKMSKeyARNs
+	region       string
 
 	importScanBytes   int64
 	importScanObjects int
@@ -234,6 +239,9 @@ func (p Policy) validate(region string) (*settings, error) {
 	s.roleAccount = acct
 	if p.RoleARN != "" && !ok {
 		return nil, &ConfigError{Field: "RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)"}
+	}
+	if p.KMSKeyARN != "" && acct != "" {
+		s.sourcePrefix = "arn:" + s.key.Partition + ":personalize:" + region + ":" + acct + ":"
 	}
 	for i, a := range p.AllowedKMSKeyARNs {
 		k, err := kms.ParseKeyARN(a)

@@ -35,11 +35,15 @@ import (
 // keyUse is a KMS key a request asks Personalize to use, with the role it
 // will use it through and the resource it is used for.
 type keyUse struct {
-	field    string
-	key      string
-	role     string
-	resource string // "dataset-group/movies": the aws:SourceArn of Personalize's KMS calls, less its prefix
-	exports  bool
+	field string
+	key   string
+	role  string
+	// resKind and resName name the resource the key is used for, as in
+	// "dataset-group/movies": the aws:SourceArn of Personalize's KMS
+	// calls, less its prefix. Kept apart so that the ARN is built in one
+	// concatenation.
+	resKind, resName string
+	exports          bool
 }
 
 // keysInUse returns the keys the table places in params (after injection),
@@ -51,7 +55,8 @@ func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
 		if key == "" {
 			continue
 		}
-		u := keyUse{field: k.field, key: key, resource: op.resourceOf(params)}
+		u := keyUse{field: k.field, key: key}
+		u.resKind, u.resName = op.resourceOf(params)
 		if k.roleAt != nil {
 			u.role, _, _ = lookup(params, k.roleAt)
 		}
@@ -60,86 +65,98 @@ func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
 	return out
 }
 
-// resourceOf returns "dataset-group/<name>" for the resource the request
-// creates or updates, or "".
-func (op *boundOp) resourceOf(params any) string {
+// resourceOf returns "dataset-group" and "<name>" for the resource the
+// request creates or updates, or two empty strings.
+func (op *boundOp) resourceOf(params any) (kind, name string) {
 	switch {
 	case op.resourceNameAt != nil:
 		if name, _, _ := lookup(params, op.resourceNameAt); name != "" {
-			return op.resource + "/" + name
+			return op.resource, name
 		}
 	case op.resourceARNAt != nil:
 		arn, _, _ := lookup(params, op.resourceARNAt)
 		if _, after, ok := strings.Cut(arn, ":"+op.resource+"/"); ok && after != "" {
-			return op.resource + "/" + after
+			return op.resource, after
 		}
 	}
-	return ""
+	return "", ""
 }
 
-func (g *Guard) handleKeyReadiness(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (g *Guard) handleKeyReadiness(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx)
+	op, err := g.operation(ctx, st)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	var buf [2]keyUse
 	for _, u := range keysInUse(in.Parameters, op, &buf) {
-		if err := g.checkKey(ctx, u); err != nil {
+		if err := g.checkKey(ctx, st, u); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 	}
 	return next.HandleInitialize(ctx, in)
 }
 
-func (g *Guard) checkKey(ctx context.Context, u keyUse) error {
-	op := middleware.GetOperationName(ctx)
+func (g *Guard) checkKey(ctx context.Context, st *callState, u keyUse) error {
 	if u.role == "" {
 		u.role = g.s.RoleARN
 	}
-	stateFrom(ctx).sawRole(u.role)
-	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
-	// The configured key and role, used on most calls, were parsed once.
-	k, err := g.s.key, error(nil)
-	if u.key != g.s.KMSKeyARN || u.key == "" {
-		k, err = kmscheck.ParseKeyARN(u.key)
-	}
-	if err == nil {
-		// Personalize acts for the account that runs it, which is the
-		// role's (IAM passes only a caller's own roles); the key may live
-		// in another. It calls KMS on behalf of the resource being
-		// created: evaluate the key policy's confused-deputy conditions
-		// with both.
-		in.AccountID = k.AccountID
-		acct, ok := g.s.roleAccount, g.s.roleAccount != ""
-		if u.role != g.s.RoleARN || !ok {
-			acct, ok = awsarn.RoleAccount(u.role)
-		}
-		if ok {
-			in.AccountID = acct
-		}
-		if u.resource != "" && !strings.HasSuffix(u.resource, "/") {
-			in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + in.AccountID + ":" + u.resource
-		}
-	}
-	rep, err := g.keys.Check(ctx, in)
+	st.sawRole(u.role)
+	rep, err := g.keys.Check(ctx, g.checkInput(u))
 	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: u.field, Rule: RuleKMSCheckFailed,
+		return g.violation(ctx, &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: u.field, Rule: RuleKMSCheckFailed,
 			Reason: "the key could not be checked, so the guard refuses to use it", Err: err})
 	}
 	if b := g.blocking(rep); len(b) > 0 {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: u.field, Rule: RuleKMSKeyNotReady,
+		return g.violation(ctx, &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: u.field, Rule: RuleKMSKeyNotReady,
 			Reason: "the key is not ready for Personalize", Findings: b})
 	}
-	stateFrom(ctx).act(actedKeyReady)
+	st.act(actedKeyReady)
 	return nil
 }
 
-func (g *Guard) handleDatasetGroupKey(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+// checkInput is the key check's input for u, whose role is set.
+func (g *Guard) checkInput(u keyUse) kmscheck.CheckInput {
+	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
+	// The configured key and role, used on most calls, were parsed once.
+	configured := u.key == g.s.KMSKeyARN && u.key != ""
+	k, err := g.s.key, error(nil)
+	if !configured {
+		k, err = kmscheck.ParseKeyARN(u.key)
+	}
+	if err != nil {
+		return in
+	}
+	// Personalize acts for the account that runs it, which is the role's
+	// (IAM passes only a caller's own roles); the key may live in another.
+	// It calls KMS on behalf of the resource being created: evaluate the
+	// key policy's confused-deputy conditions with both.
+	in.AccountID = k.AccountID
+	acct, ok := g.s.roleAccount, g.s.roleAccount != ""
+	if u.role != g.s.RoleARN || !ok {
+		acct, ok = awsarn.RoleAccount(u.role)
+	}
+	if ok {
+		in.AccountID = acct
+	}
+	if u.resName == "" || strings.HasSuffix(u.resName, "/") {
+		return in
+	}
+	if configured && u.role == g.s.RoleARN && g.s.sourcePrefix != "" {
+		// The configured key's partition and the configured role's
+		// account, joined once (see settings.sourcePrefix).
+		in.SourceARN = g.s.sourcePrefix + u.resKind + "/" + u.resName
+	} else {
+		in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + in.AccountID + ":" + u.resKind + "/" + u.resName
+	}
+	return in
+}
+
+func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx)
+	op, err := g.operation(ctx, st)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
@@ -147,7 +164,7 @@ func (g *Guard) handleDatasetGroupKey(ctx context.Context, in middleware.Initial
 		if dataset, _, set := lookup(in.Parameters, op.datasetAt); set {
 			role, _, _ := lookup(in.Parameters, op.roleAt)
 			required := op.groupKey == groupKeyImport && g.s.KMSKeyARN != ""
-			if err := g.checkGroupKey(ctx, dataset, role, required, op.groupKey == groupKeyExport); err != nil {
+			if err := g.checkGroupKey(ctx, st, dataset, role, required, op.groupKey == groupKeyExport); err != nil {
 				return middleware.InitializeOutput{}, middleware.Metadata{}, err
 			}
 		}
@@ -157,9 +174,9 @@ func (g *Guard) handleDatasetGroupKey(ctx context.Context, in middleware.Initial
 
 // checkGroupKey finds the key of a dataset's group (cached per dataset),
 // requires one from the policy when keyRequired, and checks its readiness.
-func (g *Guard) checkGroupKey(ctx context.Context, datasetARN, role string, keyRequired, exports bool) error {
+func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, role string, keyRequired, exports bool) error {
 	op := middleware.GetOperationName(ctx)
-	if st := stateFrom(ctx); st != nil {
+	if st != nil {
 		st.dataset = datasetARN
 	}
 	info, ok, err := g.datasetInfo(ctx, datasetARN)
@@ -179,8 +196,10 @@ func (g *Guard) checkGroupKey(ctx context.Context, datasetARN, role string, keyR
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupKey,
 			Reason: "the dataset group is encrypted with a key that is neither Policy.KMSKeyARN nor in Policy.AllowedKMSKeyARNs"})
 	}
-	stateFrom(ctx).act(actedGroupKey)
-	return g.checkKey(ctx, keyUse{field: "DatasetArn", key: k.String(), role: role, resource: groupResource(datasetARN), exports: exports})
+	st.act(actedGroupKey)
+	u := keyUse{field: "DatasetArn", key: k.String(), role: role, exports: exports}
+	u.resKind, u.resName = groupResource(datasetARN)
+	return g.checkKey(ctx, st, u)
 }
 
 // datasetInfo describes a dataset and its group (cached per dataset). A
@@ -218,34 +237,40 @@ func (g *Guard) datasetInfo(ctx context.Context, datasetARN string) (_ datasetIn
 	return info, true, nil
 }
 
-// groupResource returns "dataset-group/<name>" for a dataset ARN
-// (arn:...:dataset/<group>/<TYPE>), or "".
-func groupResource(datasetARN string) string {
+// groupResource returns "dataset-group" and "<group>" for a dataset ARN
+// (arn:...:dataset/<group>/<TYPE>), or two empty strings.
+func groupResource(datasetARN string) (kind, name string) {
 	_, rest, ok := strings.Cut(datasetARN, ":dataset/")
 	if !ok {
-		return ""
+		return "", ""
 	}
 	group, _, ok := strings.Cut(rest, "/")
 	if !ok || group == "" {
-		return ""
+		return "", ""
 	}
-	return "dataset-group/" + group
+	return "dataset-group", group
 }
 
-func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx)
+	op, err := g.operation(ctx, st)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	ls := locationsOf(in.Parameters, op)
-	p, ok := middleware.GetStackValue(ctx, parsedKey{}).(parsed)
-	if len(ls) > 0 && (!ok || len(p) != len(ls)) {
-		// The S3 location safeguard did not run on this call: nothing here
-		// was parsed, so nothing can be checked; refuse rather than pass.
-		return middleware.InitializeOutput{}, middleware.Metadata{}, &SafeguardError{Operation: op.name, Rule: RuleBypassed,
-			Reason: "the S3 location safeguard did not run on this call, so the bucket posture check cannot"}
+	var p parsed
+	if len(ls) > 0 {
+		// Looked up only for an operation with locations: each lookup walks
+		// the context's chain of values.
+		var ok bool
+		if p, ok = middleware.GetStackValue(ctx, parsedKey{}).(parsed); !ok || len(p) != len(ls) {
+			// The S3 location safeguard did not run on this call: nothing
+			// here was parsed, so nothing can be checked; refuse rather
+			// than pass.
+			return middleware.InitializeOutput{}, middleware.Metadata{}, &SafeguardError{Operation: op.name, Rule: RuleBypassed,
+				Reason: "the S3 location safeguard did not run on this call, so the bucket posture check cannot"}
+		}
 	}
 	for i, l := range ls {
 		if p[i].Bucket == "" {
@@ -264,7 +289,7 @@ func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.Initializ
 				dataset, src = d, g.newImportSource(p[i])
 			}
 		}
-		if err := g.checkBucket(ctx, l, p[i], src); err != nil {
+		if err := g.checkBucket(ctx, st, l, p[i], src); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 		if src != nil {
@@ -278,7 +303,7 @@ func (g *Guard) handleBucketPosture(ctx context.Context, in middleware.Initializ
 
 // checkBucket checks loc's bucket and, for a source, its objects, from
 // src's listing when the import scan reads it too.
-func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Location, src *importSource) error {
+func (g *Guard) checkBucket(ctx context.Context, st *callState, l location, loc s3guard.Location, src *importSource) error {
 	op := middleware.GetOperationName(ctx)
 	// CheckLocation judges Personalize's grant on the location itself, so a
 	// grant scoped to a prefix is recognised; the TLS-only deny and the rest
@@ -292,7 +317,7 @@ func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Locatio
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketPosture,
 			Reason: "the bucket is not safe for Personalize data", Findings: b})
 	}
-	stateFrom(ctx).act(actedBucketPosture)
+	st.act(actedBucketPosture)
 	if !l.objects {
 		return nil
 	}
@@ -309,7 +334,7 @@ func (g *Guard) checkBucket(ctx context.Context, l location, loc s3guard.Locatio
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleObjectPosture,
 			Reason: "the source objects are not encrypted as the policy requires", Findings: b})
 	}
-	stateFrom(ctx).act(actedObjectPosture)
+	st.act(actedObjectPosture)
 	return nil
 }
 

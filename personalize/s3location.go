@@ -42,10 +42,10 @@ func locationsOf(params any, op *boundOp) []location {
 	return out
 }
 
-func (g *Guard) handleS3Location(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+func (g *Guard) handleS3Location(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx)
+	op, err := g.operation(ctx, st)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
@@ -55,7 +55,7 @@ func (g *Guard) handleS3Location(ctx context.Context, in middleware.InitializeIn
 	ls := locationsOf(in.Parameters, op)
 	p := make(parsed, len(ls))
 	for i, l := range ls {
-		if p[i], err = g.parseLocation(ctx, l); err != nil {
+		if p[i], err = g.parseLocation(ctx, st, l); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 	}
@@ -67,12 +67,11 @@ func (g *Guard) handleS3Location(ctx context.Context, in middleware.InitializeIn
 // location is the SDK validator's to report. A location that breaks a rule
 // is returned empty even when report-only mode lets the call go on: the
 // guard's own S3 calls carry only values that passed its checks.
-func (g *Guard) parseLocation(ctx context.Context, l location) (s3guard.Location, error) {
+func (g *Guard) parseLocation(ctx context.Context, st *callState, l location) (s3guard.Location, error) {
 	if !l.set {
 		return s3guard.Location{}, nil
 	}
 	op := middleware.GetOperationName(ctx)
-	st := stateFrom(ctx)
 	st.sawLocation(l.value)
 	loc, err := s3guard.ParseLocation(l.value)
 	if err != nil {

@@ -44,6 +44,11 @@ type keyPlace struct {
 	path, role       []string // member names from the input
 	at, roleAt       []int    // Go field indices, once bound
 	field, roleField string   // "JobInput.S3DataSource.KmsKeyArn", "RoleArn"
+	// rolePassed, set by the guard once bound (see Guard.precheckRoles),
+	// is the configured role under the rule and shape of the role's
+	// member, when the role passes them: injectKeys records it as passed,
+	// so the wire gate does not check the role it put in again.
+	rolePassed *passedCheck
 }
 
 // locationPlace is where an operation takes an S3 location.
@@ -62,6 +67,10 @@ type boundOp struct {
 	name string
 	operation
 	resourceNameAt, resourceARNAt, datasetAt, roleAt []int
+	// copyInput, for an operation with key places, copies the input
+	// without reflect.New, with room for the strings withStrings sets (see
+	// inputCopiers); nil for the others.
+	copyInput func(params any) (cp any, in reflect.Value, strs []string, ok bool)
 }
 
 // bindTable binds every operation of the table to its input type in
@@ -89,6 +98,9 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			b.keys[i] = k
+		}
+		if len(b.keys) > 0 {
+			b.copyInput = inputCopiers[name]
 		}
 		b.locations = make([]locationPlace, len(op.locations))
 		for i, l := range op.locations {
@@ -135,9 +147,15 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 			}
 			child.name, child.index, child.pos = sf.Name, sf.Index[0], i
 			cp.fields[i] = child
+			if cp.byMember[f.member] != nil {
+				// memberAt finds a member by scanning fields first: it must
+				// name one field only.
+				return nil, fmt.Errorf("member %s twice in one structure", f.member)
+			}
 			cp.byMember[f.member] = child
 			matched[sf.Index[0]] = true
 			cp.keyHolder = cp.keyHolder || f.member == "kmsKeyArn"
+			cp.roleHolder = cp.roleHolder || f.member == "roleArn"
 		}
 		for i := range t.NumField() {
 			if f := t.Field(i); f.IsExported() && !matched[i] {
@@ -226,16 +244,61 @@ type fieldSet struct {
 	value string
 }
 
+// inputCopiers copy the input of each operation with key places, the ones
+// injectKeys sets strings in, with the strings set in the same allocation
+// and without reflect.New. An operation missing here takes withStrings'
+// reflective path, which does the same (TestInputCopiers holds the two to
+// each other and finds an operation missing).
+var inputCopiers = map[string]func(any) (any, reflect.Value, []string, bool){
+	"CreateBatchInferenceJob": copyInput[sdk.CreateBatchInferenceJobInput],
+	"CreateBatchSegmentJob":   copyInput[sdk.CreateBatchSegmentJobInput],
+	"CreateDatasetExportJob":  copyInput[sdk.CreateDatasetExportJobInput],
+	"CreateDatasetGroup":      copyInput[sdk.CreateDatasetGroupInput],
+	"CreateMetricAttribution": copyInput[sdk.CreateMetricAttributionInput],
+	"UpdateMetricAttribution": copyInput[sdk.UpdateMetricAttributionInput],
+}
+
+// inputCopy is an input and the strings set in it, allocated together.
+type inputCopy[T any] struct {
+	in   T
+	strs [maxSets]string
+}
+
+// maxSets is the most strings injectKeys sets in one input: a key and a
+// role at each of two key places.
+const maxSets = 4
+
+// copyInput copies params, an input of type *T, into a new inputCopy: it
+// returns the copy, as a pointer and as the struct's reflect.Value, and the
+// room for strings. ok is false for params of another type or a nil one.
+func copyInput[T any](params any) (_ any, _ reflect.Value, _ []string, ok bool) {
+	p, ok := params.(*T)
+	if !ok || p == nil {
+		return nil, reflect.Value{}, nil, false
+	}
+	c := &inputCopy[T]{in: *p}
+	return &c.in, reflect.ValueOf(&c.in).Elem(), c.strs[:], true
+}
+
 // withStrings returns a copy of params (a pointer to an input struct) with
 // each set applied, copying every struct on the way so that the caller's
-// are never changed.
-func withStrings(params any, sets []fieldSet) any {
+// are never changed. The copy is op's copyInput's where it has one.
+func withStrings(params any, sets []fieldSet, op *boundOp) any {
+	// The strings set are the copy's own: a pointer to the guard's settings
+	// would let a hook that writes through it change the key of later
+	// calls.
+	if op.copyInput != nil && len(sets) <= maxSets {
+		if cp, v, strs, ok := op.copyInput(params); ok {
+			for i, s := range sets {
+				strs[i] = s.value
+				setIn(v, s.at, &strs[i])
+			}
+			return cp
+		}
+	}
 	root := reflect.ValueOf(params)
 	cp := reflect.New(root.Type().Elem())
 	cp.Elem().Set(root.Elem())
-	// The strings set are the copy's own, in one allocation: a pointer to
-	// the guard's settings would let a hook that writes through it change
-	// the key of later calls.
 	strs := make([]string, len(sets))
 	for i, s := range sets {
 		strs[i] = s.value

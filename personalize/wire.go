@@ -101,7 +101,12 @@ func (g *Guard) checkBody(ctx context.Context, op, body string) error {
 	if err != nil {
 		return w.wireSyntax()
 	}
-	bop := g.ops[op]
+	var bop *boundOp
+	if w.st != nil && w.st.op != nil && w.st.op.name == op {
+		bop = w.st.op // the audit step looked it up by the same name
+	} else {
+		bop = g.ops[op]
+	}
 	if bop == nil {
 		return w.failAt("", RuleUnknownOperation, unknownOperationReason)
 	}
@@ -210,6 +215,7 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	var keySeen, roleSeen bool
 	var seen uint64 // members met so far, by position in n.fields
+	next := 0       // the position after the last member found
 	for {
 		kk, err := sc.Next()
 		if err != nil {
@@ -219,7 +225,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			break
 		}
 		member := sc.Text()
-		child := n.byMember[member]
+		child := n.memberAt(member, next)
 		if child == nil {
 			// Readers that fold case (encoding/json among them) take
 			// "KmsKeyArn" for kmsKeyArn: such a member is that member, and
@@ -231,6 +237,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			// SDK. Its name is data, so the path does not show it.
 			return w.failAt(joinPath(w.path(), "(unknown member)"), RuleUnknownMember, unknownMemberReason)
 		}
+		next = child.pos + 1
 		// A member twice is one value for some readers and the other for
 		// others (the last wins in encoding/json).
 		if bit := uint64(1) << (child.pos % 64); seen&bit != 0 {
@@ -263,7 +270,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	if !keySeen {
 		return w.failAt(joinPath(w.path(), "KmsKeyArn"), RuleKMSKeyMissing, "the configured key is missing from the request as sent: something after the guard's check removed it")
 	}
-	if n.byMember["roleArn"] != nil && !roleSeen {
+	if n.roleHolder && !roleSeen {
 		return w.failAt(joinPath(w.path(), "RoleArn"), RuleKMSKeyWithoutRole, "the role is missing from the request as sent: something after the guard's check removed it")
 	}
 	return nil
@@ -298,7 +305,7 @@ func joinPath(base, field string) string {
 // the Initialize checks saw, because only those were checked against the
 // allow-lists and for posture.
 func (w *walker) checkWirePlace(rule fieldRule, s string) error {
-	if rule == ruleKMSKey && !shapeKmsKeyArn.fits(s) {
+	if rule == ruleKMSKey && (s != w.g.s.KMSKeyARN || !w.g.keyFits) && !shapeKmsKeyArn.fits(s) {
 		return w.fail(RuleKMSKeyARN, "needs a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)")
 	}
 	if rule == ruleS3Location && !shapeS3Location.fits(s) {
