@@ -271,6 +271,10 @@ type callState struct {
 	acted       acted    // what acted, for the audit event
 	pseudonyms  []string // the pseudonyms the identifier step put in
 	reported    []*guarderr.SafeguardError
+	// ids and walk are the identifier step's and the wire gate's working
+	// state, kept here so that a call allocates neither.
+	ids  IDs
+	walk walker
 }
 
 type stateKey struct{}
@@ -315,7 +319,8 @@ func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeI
 		st.identifiers = true
 	}
 	if g.s.Pseudonymizer != nil && st != nil {
-		params, err := g.api.Pseudonymize(in.Parameters, &IDs{g: g, ctx: ctx, st: st})
+		st.ids = IDs{g: g, ctx: ctx, st: st}
+		params, err := g.api.Pseudonymize(in.Parameters, &st.ids)
 		if err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}

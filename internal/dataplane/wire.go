@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/internal/awsarn"
@@ -24,8 +25,10 @@ import (
 // HTTP client the guard hardened, so nothing runs between the check and the
 // send.
 type wireGate struct {
-	g        *Guard
-	send     securetransport.TLSClient
+	g *Guard
+	// send is the hardened client, boxed once here rather than on every
+	// call to Gate.
+	send     aws.HTTPClient
 	identity *step // the client's identity step; nil with InsecureAllowRootCredentials
 }
 
@@ -85,7 +88,16 @@ type segment struct {
 const unknownMemberReason = "the guard's table, written from the API model, does not describe this member (a newer SDK, or a hook added it)"
 
 func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body string) error {
-	w := &walker{g: g, ctx: ctx, op: op, st: st}
+	// The walker lives in the call's pooled state: on the stack it would
+	// escape anyway (its path points into itself, and errors take its
+	// strings), costing an allocation per call.
+	var w *walker
+	if st != nil {
+		w = &st.walk
+	} else {
+		w = new(walker)
+	}
+	*w = walker{g: g, ctx: ctx, op: op, st: st}
 	w.segs = w.buf[:0]
 	root := g.api.Operations[op]
 	if root == nil {
