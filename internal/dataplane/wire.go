@@ -76,6 +76,10 @@ type walker struct {
 	// included: the call's report list keeps one per rule and field, so
 	// its length does not grow when a retried attempt breaks one again.
 	fails int
+	// cleanNumber is the raw text of the last number of this body found
+	// clean in every form: the events of one batch may share a timestamp,
+	// which the guard's memo does not keep (see walk).
+	cleanNumber string
 }
 
 // segment is one step of a field path: a member (by its JSON name), a list
@@ -179,7 +183,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				return nil
 			}
 			name := sc.Text()
-			child := n.Members[name]
+			child := n.member(name)
 			if child == nil {
 				// Its name is data, so the path does not show it.
 				field := "(unknown member)"
@@ -269,8 +273,20 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			// A number carries digits as well as a string does (a hook
 			// can write any into the body): each form a reader may take
 			// is scanned, as the control plane's gate does. Not through
-			// the memo: timestamps differ on every call and would fill it.
-			return jsontext.EachText(sc, k, w.scanNumber)
+			// the guard's memo: timestamps differ on every call and would
+			// fill it; a batch's events may share one, though.
+			raw := sc.Raw()
+			if raw == w.cleanNumber {
+				return nil
+			}
+			fails := w.fails
+			if err := jsontext.EachText(sc, k, w.scanNumber); err != nil {
+				return err
+			}
+			if w.fails == fails {
+				w.cleanNumber = raw
+			}
+			return nil
 		}
 		return w.syntax()
 	}
