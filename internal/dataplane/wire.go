@@ -94,15 +94,18 @@ const unknownMemberReason = "the guard's table, written from the API model, does
 func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body string) error {
 	// The walker lives in the call's pooled state: on the stack it would
 	// escape anyway (its path points into itself, and errors take its
-	// strings), costing an allocation per call.
+	// strings), costing an allocation per call. Its fields are set one by
+	// one: assigning a whole walker copies its path buffer too, with a
+	// write barrier on all of it while the GC runs. What the buffer holds
+	// past len(segs) is never read.
 	var w *walker
 	if st != nil {
 		w = &st.walk
 	} else {
 		w = new(walker)
 	}
-	*w = walker{g: g, ctx: ctx, op: op, st: st}
-	w.segs = w.buf[:0]
+	w.g, w.ctx, w.op, w.st = g, ctx, op, st
+	w.segs, w.fails, w.cleanNumber = w.buf[:0], 0, ""
 	root := g.api.Operations[op]
 	if root == nil {
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleUnknownOperation,
