@@ -76,6 +76,9 @@ type walker struct {
 	// included: the call's report list keeps one per rule and field, so
 	// its length does not grow when a retried attempt breaks one again.
 	fails int
+	// catalogue is g.api.Catalogue[op], looked up once per body rather
+	// than for each properties member.
+	catalogue bool
 	// cleanNumber is the raw text of the last number of this body found
 	// clean in every form: the events of one batch may share a timestamp,
 	// which the guard's memo does not keep (see walk).
@@ -106,6 +109,7 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 	}
 	w.g, w.ctx, w.op, w.st = g, ctx, op, st
 	w.segs, w.fails, w.cleanNumber = w.buf[:0], 0, ""
+	w.catalogue = g.api.Catalogue[op]
 	root := g.api.Operations[op]
 	if root == nil {
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleUnknownOperation,
@@ -398,7 +402,7 @@ func (w *walker) checkPropertiesMember(n *Node, sc *jsonscan.Scanner) error {
 	var memo *securetransport.CleanTexts
 	if m := w.g.props[n]; m != nil {
 		memo = &m[0]
-		if w.g.api.Catalogue[w.op] {
+		if w.catalogue {
 			memo = &m[1]
 		}
 		if memo.Has(sc.Raw()) {
