@@ -44,10 +44,10 @@ type Node struct {
 	Members  map[string]*Node // a structure's members, by JSON name
 	Elem     *Node            // a list's elements, a map's values
 	Key      *Node            // a map's keys
-	// names and kids are Members as two slices, made by Struct: a
-	// structure has at most ten members, and comparing a name with each
-	// costs less than hashing it for the map, on every member of every
-	// call.
+	// names and kids are Members as two slices, sorted by name, made by
+	// Struct: the APIs' structures have at most ten members, and comparing
+	// a name with each costs less than hashing it for the map, on every
+	// member of every call.
 	names []string
 	kids  []*Node
 }
