@@ -271,6 +271,10 @@ type callState struct {
 	acted       acted    // what acted, for the audit event
 	pseudonyms  []string // the pseudonyms the identifier step put in
 	reported    []*guarderr.SafeguardError
+	// ids and walk are the identifier step's and the wire gate's working
+	// state, kept here so that a call allocates neither.
+	ids  IDs
+	walk walker
 }
 
 type stateKey struct{}
@@ -315,7 +319,8 @@ func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeI
 		st.identifiers = true
 	}
 	if g.s.Pseudonymizer != nil && st != nil {
-		params, err := g.api.Pseudonymize(in.Parameters, &IDs{g: g, ctx: ctx, st: st})
+		st.ids = IDs{g: g, ctx: ctx, st: st}
+		params, err := g.api.Pseudonymize(in.Parameters, &st.ids)
 		if err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
@@ -343,7 +348,7 @@ func (ids *IDs) replace(path Path, id *string, session bool) (*string, error) {
 	if id == nil || *id == "" {
 		return id, nil
 	}
-	if _, err := pseudonym.Parse(*id); err == nil {
+	if isPseudonym(*id) {
 		// Pseudonymising is not idempotent: a pseudonym given again would
 		// get a second one, and one customer two pseudonyms.
 		return nil, &guarderr.SafeguardError{Operation: middleware.GetOperationName(ids.ctx), Field: path.String(), Rule: RuleIdentifier,
@@ -365,6 +370,17 @@ func (ids *IDs) replace(path Path, id *string, session bool) (*string, error) {
 	}
 	ids.st.pseudonyms = append(ids.st.pseudonyms, v)
 	return &v, nil
+}
+
+// isPseudonym reports whether pseudonym.Parse accepts id. Parse builds an
+// error for anything else, an allocation on every call for every raw ID;
+// one whose length no pseudonym has is not given to it.
+func isPseudonym(id string) bool {
+	if len(id) < pseudonym.MinLen || len(id) > pseudonym.MaxLen {
+		return false
+	}
+	_, err := pseudonym.Parse(id)
+	return err == nil
 }
 
 // refuseAll is the Initialize step of a client the guard could not secure.

@@ -1,6 +1,10 @@
 package dataplane
 
-import "strconv"
+import (
+	"maps"
+	"slices"
+	"strconv"
+)
 
 // Rule is what the guard does with one string member of a data-plane
 // request. Each API package describes its operations with these, from the
@@ -32,13 +36,20 @@ func (r Rule) String() string { return ruleInfo[r].name }
 // Ident is the rule's identifier in this package, for generated code.
 func (r Rule) Ident() string { return ruleInfo[r].ident }
 
-// Node describes one member of a request as the model defines it.
+// Node describes one member of a request as the model defines it. A Node
+// is not changed once made.
 type Node struct {
 	Rule     Rule
 	Min, Max int              // length limits in characters (Max 0: none); for lists and maps, entries
 	Members  map[string]*Node // a structure's members, by JSON name
 	Elem     *Node            // a list's elements, a map's values
 	Key      *Node            // a map's keys
+	// names and kids are Members as two slices, sorted by name, made by
+	// Struct: the APIs' structures have at most ten members, and comparing
+	// a name with each costs less than hashing it for the map, on every
+	// member of every call.
+	names []string
+	kids  []*Node
 }
 
 // String returns a string member with rule r and the model's length limits.
@@ -48,7 +59,33 @@ func String(r Rule, min, max int) *Node { return &Node{Rule: r, Min: min, Max: m
 var Scalar = &Node{}
 
 // Struct returns a structure of the given members.
-func Struct(members map[string]*Node) *Node { return &Node{Members: members} }
+func Struct(members map[string]*Node) *Node {
+	n := &Node{Members: members}
+	if len(members) <= maxScannedMembers {
+		n.names = slices.Sorted(maps.Keys(members))
+		for _, name := range n.names {
+			n.kids = append(n.kids, members[name])
+		}
+	}
+	return n
+}
+
+// maxScannedMembers bounds the structures whose members are found by
+// comparing names (see Node.names); larger ones use the map.
+const maxScannedMembers = 16
+
+// member returns the member of structure n named name, or nil: n.Members[name].
+func (n *Node) member(name string) *Node {
+	if n.names == nil {
+		return n.Members[name] // a Node not made by Struct, or a large one
+	}
+	for i, m := range n.names {
+		if m == name {
+			return n.kids[i]
+		}
+	}
+	return nil
+}
 
 // List returns a list of elem with at most max elements (0: no limit).
 func List(elem *Node, min, max int) *Node { return &Node{Elem: elem, Min: min, Max: max} }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/internal/awsarn"
@@ -24,8 +25,10 @@ import (
 // HTTP client the guard hardened, so nothing runs between the check and the
 // send.
 type wireGate struct {
-	g        *Guard
-	send     securetransport.TLSClient
+	g *Guard
+	// send is the hardened client, boxed once here rather than on every
+	// call to Gate.
+	send     aws.HTTPClient
 	identity *step // the client's identity step; nil with InsecureAllowRootCredentials
 }
 
@@ -73,6 +76,13 @@ type walker struct {
 	// included: the call's report list keeps one per rule and field, so
 	// its length does not grow when a retried attempt breaks one again.
 	fails int
+	// catalogue is g.api.Catalogue[op], looked up once per body rather
+	// than for each properties member.
+	catalogue bool
+	// cleanNumber is the raw text of the last number of this body found
+	// clean in every form: the events of one batch may share a timestamp,
+	// which the guard's memo does not keep (see walk).
+	cleanNumber string
 }
 
 // segment is one step of a field path: a member (by its JSON name), a list
@@ -85,8 +95,21 @@ type segment struct {
 const unknownMemberReason = "the guard's table, written from the API model, does not describe this member (a newer SDK, or a hook added it)"
 
 func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body string) error {
-	w := &walker{g: g, ctx: ctx, op: op, st: st}
-	w.segs = w.buf[:0]
+	// The walker lives in the call's pooled state: on the stack it would
+	// escape anyway (its path points into itself, and errors take its
+	// strings), costing an allocation per call. Its fields are set one by
+	// one: assigning a whole walker copies its path buffer too, with a
+	// write barrier on all of it while the GC runs. What the buffer holds
+	// past len(segs) is never read.
+	var w *walker
+	if st != nil {
+		w = &st.walk
+	} else {
+		w = new(walker)
+	}
+	w.g, w.ctx, w.op, w.st = g, ctx, op, st
+	w.segs, w.fails, w.cleanNumber = w.buf[:0], 0, ""
+	w.catalogue = g.api.Catalogue[op]
 	root := g.api.Operations[op]
 	if root == nil {
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleUnknownOperation,
@@ -167,7 +190,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				return nil
 			}
 			name := sc.Text()
-			child := n.Members[name]
+			child := n.member(name)
 			if child == nil {
 				// Its name is data, so the path does not show it.
 				field := "(unknown member)"
@@ -257,8 +280,20 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			// A number carries digits as well as a string does (a hook
 			// can write any into the body): each form a reader may take
 			// is scanned, as the control plane's gate does. Not through
-			// the memo: timestamps differ on every call and would fill it.
-			return jsontext.EachText(sc, k, w.scanNumber)
+			// the guard's memo: timestamps differ on every call and would
+			// fill it; a batch's events may share one, though.
+			raw := sc.Raw()
+			if raw == w.cleanNumber {
+				return nil
+			}
+			fails := w.fails
+			if err := jsontext.EachText(sc, k, w.scanNumber); err != nil {
+				return err
+			}
+			if w.fails == fails {
+				w.cleanNumber = raw
+			}
+			return nil
 		}
 		return w.syntax()
 	}
@@ -367,7 +402,7 @@ func (w *walker) checkPropertiesMember(n *Node, sc *jsonscan.Scanner) error {
 	var memo *securetransport.CleanTexts
 	if m := w.g.props[n]; m != nil {
 		memo = &m[0]
-		if w.g.api.Catalogue[w.op] {
+		if w.catalogue {
 			memo = &m[1]
 		}
 		if memo.Has(sc.Raw()) {

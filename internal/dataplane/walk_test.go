@@ -1,0 +1,124 @@
+package dataplane
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+)
+
+// TestMemberIsMapLookup holds Node.member to the map it replaces: for
+// structures of every size around the bound of the scanned ones, each
+// member's name and names close to one give what Members gives.
+func TestMemberIsMapLookup(t *testing.T) {
+	for size := range maxScannedMembers + 3 {
+		members := map[string]*Node{}
+		for i := range size {
+			members["m"+strconv.Itoa(i)] = String(RuleText, 0, i)
+		}
+		n := Struct(members)
+		var names []string
+		for name := range members {
+			names = append(names, name, name+"x", name[:1], strings.ToUpper(name), "x"+name)
+		}
+		names = append(names, "", "m", "M0", "properties")
+		for _, name := range names {
+			if got, want := n.member(name), members[name]; got != want {
+				t.Errorf("%d members: member(%q) = %p, want %p", size, name, got, want)
+			}
+		}
+	}
+	// A Node not made by Struct has only its map.
+	lit := &Node{Members: map[string]*Node{"a": Scalar}}
+	if lit.member("a") != Scalar || lit.member("b") != nil {
+		t.Error("member of a Node literal differs from its map")
+	}
+}
+
+// FuzzMember: any name finds in a table's structure what its map finds.
+func FuzzMember(f *testing.F) {
+	for _, s := range []string{"eventList", "eventType", "", "itemId", "itemIds", "sentAt\x00"} {
+		f.Add(s)
+	}
+	n := Struct(map[string]*Node{
+		"eventId": Scalar, "eventType": Scalar, "eventValue": Scalar, "impression": Scalar, "itemId": Scalar,
+		"metricAttribution": Scalar, "properties": Scalar, "recommendationId": Scalar, "sentAt": Scalar,
+	})
+	f.Fuzz(func(t *testing.T, name string) {
+		if got, want := n.member(name), n.Members[name]; got != want {
+			t.Fatalf("member(%q) = %p, want %p", name, got, want)
+		}
+	})
+}
+
+// TestWalkNumberMemo: a number the walk found clean in every form is taken
+// as clean when it comes again in the same body, never a string of the
+// same text for it; an identifying number or text is refused, or in
+// report-only mode reported, every time it comes.
+func TestWalkNumberMemo(t *testing.T) {
+	api := &API{Operations: map[string]*Node{"Put": Struct(map[string]*Node{
+		"t":     String(RuleText, 0, 256),
+		"texts": List(String(RuleText, 0, 256), 0, 20),
+		"n":     Scalar,
+		"nums":  List(Scalar, 0, 20),
+	})}}
+	tests := []struct {
+		name, body  string
+		field, rule string
+	}{
+		{"repeated timestamps", `{"nums":[1700001000,1700001000,1700001000]}`, "", ""},
+		{"a card after a clean number", `{"nums":[1700001000,4111111111111111]}`, "Nums[1]", "sensitive.credit-card"},
+		{"a card after the same card", `{"nums":[4111111111111111,4111111111111111]}`, "Nums[0]", "sensitive.credit-card"},
+		// The string is clean; the number's digits are a card.
+		{"a number after the same text as a string", `{"t":"0.4111111111111111","n":0.4111111111111111}`, "N", "sensitive.credit-card"},
+		{"a string after the same text as a number", `{"n":1700001000,"t":"1700001000"}`, "", ""},
+		{"repeated texts", `{"texts":["view","view","view"]}`, "", ""},
+		{"an e-mail after clean texts", `{"texts":["view","view","jane.doe@example.com"]}`, "Texts[2]", "sensitive.email"},
+		{"a card between clean numbers", `{"nums":[1700001000,4111111111111111,1700001000]}`, "Nums[1]", "sensitive.credit-card"},
+		{"a card after another clean number", `{"nums":[1700001000,1700001001,4111111111111111]}`, "Nums[2]", "sensitive.credit-card"},
+	}
+	g, err := NewGuard(aws.Config{Region: "us-east-1"}, Policy{}, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		field, rule, _ := check(g, tt.body)
+		if diff := cmp.Diff([2]string{tt.field, tt.rule}, [2]string{field, rule}); diff != "" {
+			t.Errorf("%s: checkBody(%s) field and rule mismatch (-want +got):\n%s", tt.name, tt.body, diff)
+		}
+	}
+
+	// Report-only mode: each identifying text is reported where it is,
+	// however often it comes.
+	g, err = NewGuard(aws.Config{Region: "us-east-1"}, Policy{InsecureReportOnly: true, Logger: slog.New(slog.DiscardHandler)}, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := middleware.WithOperationName(context.Background(), "Put")
+	st := &callState{identifiers: true}
+	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+	body := `{"texts":["view","jane.doe@example.com","view","jane.doe@example.com"],"nums":[4111111111111111,1700001000,4111111111111111]}`
+	if err := g.checkBody(ctx, "Put", st, body); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range st.reported {
+		got = append(got, r.Field+" "+r.Rule)
+	}
+	want := []string{"Texts[1] sensitive.email", "Texts[3] sensitive.email", "Nums[0] sensitive.credit-card", "Nums[2] sensitive.credit-card"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reports (-want +got):\n%s", diff)
+	}
+	var sg *guarderr.SafeguardError
+	if errors.As(err, &sg) {
+		t.Errorf("report-only mode refused: %v", sg)
+	}
+}
