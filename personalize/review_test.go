@@ -687,3 +687,32 @@ func TestReviewOddRequestsDoNotPanic(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewTracestateFieldNameCarriesValue: the wire gate sets aside the
+// random IDs of a tracestate member's fields, "<name>:<16 or 32 hex>". The
+// name is whatever the application wrote before the colon: setting it
+// aside with the ID sent an e-mail there unread (3b7c1c0). Everything but
+// the ID is scanned, as the whole header was before.
+func TestReviewTracestateFieldNameCarriesValue(t *testing.T) {
+	tests := []struct{ name, header, value string }{
+		{"an e-mail as a field's name", "Tracestate", "app=" + canaryEmail + ":00f067aa0ba902b7"},
+		{"an e-mail as a field's name, 128-bit ID", "Tracestate", "dd=s:1;" + canaryEmail + ":619a4d5ea942b46f2bac10071cb6b3b4"},
+		{"an e-mail as a member's key", "Tracestate", canaryEmail + "=00f067aa0ba902b7"},
+		{"an e-mail beside a Datadog trace ID half", "X-Datadog-Tags", "_dd.p.tid=619a4d5ea942b46f,_dd.p.usr=" + canaryEmail},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnvWith(t, personalize.Policy{}, func(cfg *aws.Config) {
+				cfg.APIOptions = append(cfg.APIOptions, smithyhttp.AddHeaderValue(tt.header, tt.value))
+			})
+			_, err := e.client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{})
+			var sg *personalize.SafeguardError
+			if !errors.As(err, &sg) || sg.Field != "header" {
+				t.Errorf("call not refused at the header: %v", err)
+			}
+			if e.srv.Seen(canaryEmail) {
+				t.Error("the canary reached the wire")
+			}
+		})
+	}
+}
