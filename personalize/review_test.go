@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
@@ -685,5 +687,193 @@ func TestReviewOddRequestsDoNotPanic(t *testing.T) {
 				t.Fatalf("ListDatasetGroups: %v, want rule %s", err, tt.wantRule)
 			}
 		})
+	}
+}
+
+// TestReviewTracestateFieldNameCarriesValue: the wire gate sets aside the
+// random IDs of a tracestate member's fields, "<name>:<16 or 32 hex>". The
+// name is whatever the application wrote before the colon: setting it
+// aside with the ID sent an e-mail there unread (3b7c1c0). Everything but
+// the ID is scanned, as the whole header was before.
+func TestReviewTracestateFieldNameCarriesValue(t *testing.T) {
+	tests := []struct{ name, header, value string }{
+		{"an e-mail as a field's name", "Tracestate", "app=" + canaryEmail + ":00f067aa0ba902b7"},
+		{"an e-mail as a field's name, 128-bit ID", "Tracestate", "dd=s:1;" + canaryEmail + ":619a4d5ea942b46f2bac10071cb6b3b4"},
+		{"an e-mail as a member's key", "Tracestate", canaryEmail + "=00f067aa0ba902b7"},
+		{"an e-mail beside a Datadog trace ID half", "X-Datadog-Tags", "_dd.p.tid=619a4d5ea942b46f,_dd.p.usr=" + canaryEmail},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnvWith(t, personalize.Policy{}, func(cfg *aws.Config) {
+				cfg.APIOptions = append(cfg.APIOptions, smithyhttp.AddHeaderValue(tt.header, tt.value))
+			})
+			_, err := e.client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{})
+			var sg *personalize.SafeguardError
+			if !errors.As(err, &sg) || sg.Field != "header" {
+				t.Errorf("call not refused at the header: %v", err)
+			}
+			if e.srv.Seen(canaryEmail) {
+				t.Error("the canary reached the wire")
+			}
+		})
+	}
+}
+
+// initHook returns an APIOptions function that adds an Initialize
+// middleware calling f on a CreateDatasetGroup input: at pos of the step
+// when rel is "", else at pos relative to the middleware rel.
+func initHook(id string, pos middleware.RelativePosition, rel string, f func(*sdk.CreateDatasetGroupInput)) func(*middleware.Stack) error {
+	return func(s *middleware.Stack) error {
+		m := middleware.InitializeMiddlewareFunc(id, func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if p, ok := in.Parameters.(*sdk.CreateDatasetGroupInput); ok {
+				f(p)
+			}
+			return next.HandleInitialize(ctx, in)
+		})
+		if rel == "" {
+			return s.Initialize.Add(m, pos)
+		}
+		return s.Initialize.Insert(m, rel, pos)
+	}
+}
+
+// TestReviewPrepassedRoleSwappedAfterChecks: NewGuard checks the
+// configured role once and the wire gate takes it as passed (46feb3c).
+// With the posture checks skipped, nothing else holds the role sent to the
+// role checked, so a hook after the guard's checks that swaps in another
+// role must meet the gate's full check: refused, or reported in
+// report-only mode, as at bbf84d9.
+func TestReviewPrepassedRoleSwappedAfterChecks(t *testing.T) {
+	const emailRole = "arn:aws:iam::123456789012:role/" + canaryEmail
+	swap := func(p *sdk.CreateDatasetGroupInput) { p.RoleArn = aws.String(emailRole) }
+	hooks := []struct {
+		name    string
+		cfg     func(*aws.Config)
+		callOpt func(*sdk.Options)
+	}{
+		{name: "per-call Initialize middleware after the guard's", callOpt: func(o *sdk.Options) {
+			o.APIOptions = append(o.APIOptions, initHook("Review:SwapRole", middleware.After, "", swap))
+		}},
+		{name: "per-call Initialize middleware right after KMSKey", callOpt: func(o *sdk.Options) {
+			o.APIOptions = append(o.APIOptions, initHook("Review:SwapRole", middleware.After, personalize.IDKMSKey, swap))
+		}},
+		{name: "Build middleware rewriting the body", cfg: func(c *aws.Config) {
+			c.APIOptions = append(c.APIOptions, rewriteBody("CreateDatasetGroup", func(b string) string {
+				return strings.Replace(b, personalizetest.RoleARN, emailRole, 1)
+			}))
+		}},
+	}
+	for _, h := range hooks {
+		for _, reportOnly := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/report-only=%v", h.name, reportOnly), func(t *testing.T) {
+				cfg := h.cfg
+				if cfg == nil {
+					cfg = func(*aws.Config) {}
+				}
+				e := newEnvWith(t, personalize.Policy{InsecureSkipPostureChecks: true, InsecureReportOnly: reportOnly}, cfg)
+				var opts []func(*sdk.Options)
+				if h.callOpt != nil {
+					opts = append(opts, h.callOpt)
+				}
+				_, err := e.client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String("movies")}, opts...)
+				events := parseAudit(t, e.auditLog())
+				if reportOnly {
+					if err != nil || len(events) != 1 || !slices.Contains(events[0].ReportOnly, "sensitive.email at RoleArn") {
+						t.Errorf("err %v, audit %+v: want the call through and the role reported", err, events)
+					}
+					return
+				}
+				var sg *personalize.SafeguardError
+				if !errors.As(err, &sg) || sg.Rule != "sensitive.email" || sg.Field != "RoleArn" {
+					t.Errorf("err %v: want sensitive.email at RoleArn", err)
+				}
+				if e.srv.Seen(canaryEmail) {
+					t.Error("the swapped role reached the wire")
+				}
+			})
+		}
+	}
+}
+
+// TestReviewConcurrentGuardsOwnRoles: two guards on one server, one whose
+// configured role is clean and one whose role names an e-mail, called from
+// many goroutines at once (run with -race). Each guard's role is checked
+// under its own guard: the clean one passes, the other is refused on every
+// call, and a clean role the caller names passes on the second guard.
+func TestReviewConcurrentGuardsOwnRoles(t *testing.T) {
+	e := newEnv(t, personalize.Policy{})
+	mk := func(p personalize.Policy) *sdk.Client {
+		p.KMSKeyARN = e.scene.KeyARN
+		c, err := personalize.New(e.srv.Config(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	good := mk(personalize.Policy{RoleARN: e.scene.RoleARN})
+	bad := mk(personalize.Policy{RoleARN: "arn:aws:iam::123456789012:role/" + canaryEmail, InsecureSkipPostureChecks: true})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*6*3)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 6 {
+				name := fmt.Sprintf("c-%d-%d", g, i)
+				if _, err := good.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String(name)}); err != nil {
+					errs <- "the clean role's guard refused: " + err.Error()
+				}
+				_, err := bad.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String(name + "-b")})
+				var sg *personalize.SafeguardError
+				if !errors.As(err, &sg) || sg.Rule != "sensitive.email" || sg.Field != "RoleArn" {
+					errs <- fmt.Sprintf("the e-mail role's guard: %v, want sensitive.email at RoleArn", err)
+				}
+				in := &sdk.CreateDatasetGroupInput{Name: aws.String(name + "-c"), RoleArn: aws.String(e.scene.RoleARN), KmsKeyArn: aws.String(e.scene.KeyARN)}
+				if _, err := bad.CreateDatasetGroup(ctx, in); err != nil {
+					errs <- "a clean role the caller named was refused: " + err.Error()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for s := range errs {
+		t.Error(s)
+	}
+	if e.srv.Seen(canaryEmail) {
+		t.Error("the canary reached the wire")
+	}
+}
+
+// TestReviewPerCallMiddlewareAroundGuardSteps: per-call middleware placed
+// relative to the guard's steps, or at either end of Initialize, ends up
+// where it did at bbf84d9, before the guard's steps were added without
+// Insert (b5b7d27): code that runs before or after a named guard step
+// still does.
+func TestReviewPerCallMiddlewareAroundGuardSteps(t *testing.T) {
+	nop := func(*sdk.CreateDatasetGroupInput) {}
+	var got []string
+	e := newEnvWith(t, personalize.Policy{}, func(c *aws.Config) {
+		c.APIOptions = append(c.APIOptions, initHook("Review:Config", middleware.Before, "", nop))
+	})
+	_, err := e.client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String("movies")}, func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions,
+			initHook("Review:A", middleware.Before, personalize.IDKMSKey, nop),
+			initHook("Review:B", middleware.After, personalize.IDAudit, nop),
+			initHook("Review:C", middleware.Before, "", nop),
+			initHook("Review:D", middleware.After, "", nop),
+			initHook("Review:E", middleware.Before, personalize.IDKeyReadiness, nop),
+			initHook("Review:F", middleware.After, personalize.IDBucketPosture, nop),
+			func(s *middleware.Stack) error { got = s.Initialize.List(); return nil })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Review:C", personalize.IDAudit, "Review:B", personalize.IDFieldContent, "Review:A", personalize.IDKMSKey,
+		personalize.IDS3Location, "Review:Config", "OperationInputValidation", personalize.IDCallerIdentity, "Review:E",
+		personalize.IDKeyReadiness, personalize.IDDatasetGroupKey, personalize.IDBucketPosture, "Review:F", "Review:D"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Initialize order (-want +got):\n%s", diff)
 	}
 }

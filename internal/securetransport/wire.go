@@ -526,7 +526,8 @@ func traceHeaders(name string) func(string) string {
 // IDs are set aside: a list-member's value, or a ';'-separated field of it
 // after an optional "<name>:", of 16 or 32 lower-case hex digits
 // ("rojo=00f067aa0ba902b7", the p and t.tid of "dd=s:1;p:00f067aa0ba902b7").
-// The members' keys and every other field are left, in order.
+// The members' keys, the fields' names and every other field are left, in
+// order: a name is whatever an application wrote before the colon.
 func untracedState(v string) string {
 	var rest strings.Builder
 	for member := range strings.SplitSeq(v, ",") {
@@ -538,12 +539,12 @@ func untracedState(v string) string {
 		}
 		var kept strings.Builder
 		for field := range strings.SplitSeq(value, ";") {
-			id := field
-			if _, after, ok := strings.Cut(field, ":"); ok {
-				id = after
-			}
-			if !hexID(id) {
+			name, id, named := strings.Cut(field, ":")
+			switch {
+			case !named && !hexID(field), named && !hexID(id):
 				appendPart(&kept, ';', field)
+			case named:
+				appendPart(&kept, ';', field[:len(name)+1]) // "p:", the ID set aside
 			}
 		}
 		appendPart(&rest, ',', key+"="+kept.String())
