@@ -3,11 +3,13 @@ package securetransport
 import (
 	"strings"
 	"testing"
+
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // FuzzAuthorizationMemo holds the memo of the last Authorization head to
-// the full shape check: whatever value came before, each value gets the
-// answer sigV4Authorization gives it.
+// the full shape check and scan: whatever value came before, each value
+// gets the answer authorizationReference gives it.
 func FuzzAuthorizationMemo(f *testing.F) {
 	head := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/personalize/aws4_request, SignedHeaders=host;x-amz-date, Signature="
 	sig := strings.Repeat("0a", 32)
@@ -17,9 +19,10 @@ func FuzzAuthorizationMemo(f *testing.F) {
 	f.Add("", head+sig)
 	f.Fuzz(func(t *testing.T, first, second string) {
 		var clean CleanTexts
+		det := sensitive.Default()
 		for _, v := range []string{first, second, first} {
-			if got, want := clean.authorizationOK(v), sigV4Authorization(v); got != want {
-				t.Fatalf("authorizationOK(%q) = %v, sigV4Authorization = %v", v, got, want)
+			if got, want := clean.authorizationOK(v, det), authorizationReference(v, det); got != want {
+				t.Fatalf("authorizationOK(%q) = %v, want %v", v, got, want)
 			}
 		}
 	})
@@ -55,7 +58,7 @@ func FuzzRetryMetrics(f *testing.F) {
 // holds, a field after it that is no tracer ID, or the name before one, is
 // left for the detector.
 func FuzzUntracedTraceHeaders(f *testing.F) {
-	for _, v := range []string{"rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", "dd=s:1;p:4111111111111111", "_dd.p.tid=619a4d5ea942b46f", "", "=", ",;:", " \t,"} {
+	for _, v := range []string{"rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", "dd=s:1;p:4111111111111111", "ot=rv:41111111111111", "_dd.p.tid=619a4d5ea942b46f", "", "=", ",;:", " \t,"} {
 		f.Add(v)
 	}
 	const email = "jane.doe@example.com"
@@ -67,6 +70,12 @@ func FuzzUntracedTraceHeaders(f *testing.F) {
 		// the ID after it is set aside.
 		if got := untracedState(v + ";" + email + ":00f067aa0ba902b7"); !strings.Contains(got, email) {
 			t.Fatalf("untracedState(%q) = %q: the e-mail was set aside", v+";"+email+":00f067aa0ba902b7", got)
+		}
+		// Only a tracer's member loses anything, and only an ID of its
+		// shape: an application's member with an ID's shape stays.
+		const card = "4111111111111111"
+		if got := untracedState(v + ",acct=" + card); !strings.Contains(got, "acct="+card) {
+			t.Fatalf("untracedState(%q) = %q: the application's member was set aside", v+",acct="+card, got)
 		}
 		if got := untracedState(v + "," + email); !strings.Contains(got, email) {
 			t.Fatalf("untracedState(%q) = %q: the e-mail was set aside", v+","+email, got)

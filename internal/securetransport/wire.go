@@ -517,39 +517,52 @@ func traceHeaders(name string) func(string) string {
 
 // W3C tracestate and Datadog's headers, which OpenTelemetry's propagators
 // (otelaws with Datadog's, say) put beside a traceparent. Their random IDs
-// read as card numbers as often as a traceparent's span ID (21 to 49 in a
+// read as card numbers as often as a traceparent's span ID (8 to 49 in a
 // million random IDs), so they are set aside in their shapes; everything
 // else in these headers, and the baggage header whole, is scanned: it
 // carries what an application wrote.
 
 // untracedState returns what is left of the tracestate v once the tracers'
-// IDs are set aside: a list-member's value, or a ';'-separated field of it
-// after an optional "<name>:", of 16 or 32 lower-case hex digits
-// ("rojo=00f067aa0ba902b7", the p and t.tid of "dd=s:1;p:00f067aa0ba902b7").
-// The members' keys, the fields' names and every other field are left, in
-// order: a name is whatever an application wrote before the colon.
+// IDs are set aside: in the members of the tracers that write random IDs
+// there, the fields of tracestateID in their shapes (the p of
+// "dd=s:1;p:00f067aa0ba902b7"). Every other member is left whole, whatever
+// its value looks like: an application can add its own members, and a
+// value of its that happens to have an ID's shape is still its data. The
+// members' keys and the fields' names stay, in order.
 func untracedState(v string) string {
 	var rest strings.Builder
 	for member := range strings.SplitSeq(v, ",") {
 		member = strings.Trim(member, " \t")
 		key, value, ok := strings.Cut(member, "=")
-		if !ok {
+		if !ok || key != "dd" && key != "ot" {
 			appendPart(&rest, ',', member)
 			continue
 		}
 		var kept strings.Builder
 		for field := range strings.SplitSeq(value, ";") {
-			name, id, named := strings.Cut(field, ":")
-			switch {
-			case !named && !hexID(field), named && !hexID(id):
-				appendPart(&kept, ';', field)
-			case named:
-				appendPart(&kept, ';', field[:len(name)+1]) // "p:", the ID set aside
+			name, id, _ := strings.Cut(field, ":")
+			if n := tracestateID(key, name); n > 0 && len(id) == n && allOf(id, classLowerHex) {
+				field = field[:len(name)+1] // "p:", the ID set aside
 			}
+			appendPart(&kept, ';', field)
 		}
 		appendPart(&rest, ',', key+"="+kept.String())
 	}
 	return rest.String()
+}
+
+// tracestateID returns the length in lower-case hex digits of the random ID
+// that the tracer whose tracestate member is member writes in its field
+// name, or 0: Datadog's parent span ID and the upper half of its 128-bit
+// trace ID, and OpenTelemetry's explicit randomness.
+func tracestateID(member, name string) int {
+	switch {
+	case member == "dd" && (name == "p" || name == "t.tid"):
+		return 16
+	case member == "ot" && name == "rv":
+		return 14
+	}
+	return 0
 }
 
 // untracedDatadogID returns "" for a Datadog trace or parent ID, an
@@ -753,7 +766,7 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 		}
 		if k == "Authorization" {
 			for _, v := range vs {
-				if !clean.authorizationOK(v) {
+				if !clean.authorizationOK(v, det) {
 					return "header"
 				}
 			}
@@ -794,10 +807,11 @@ type CleanTexts struct {
 }
 
 // authorizationOK reports whether v has the shape of the SDK's SigV4
-// Authorization header (see sigV4Authorization). A value that repeats the
-// last one's head up to its signature needs only its signature read: 64
-// lower-case hex digits.
-func (c *CleanTexts) authorizationOK(v string) bool {
+// Authorization header (see sigV4Authorization) and det finds nothing in
+// its credential scope and signed header names (see signedScope). A value
+// that repeats the last one's head up to its signature needs only its
+// signature read: 64 lower-case hex digits.
+func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
 	const sigLen = 64
 	if p := c.signedHead.Load(); p != nil && len(v) == len(*p)+sigLen && v[:len(*p)] == *p {
 		return allOf(v[len(*p):], classLowerHex)
@@ -805,9 +819,23 @@ func (c *CleanTexts) authorizationOK(v string) bool {
 	if !sigV4Authorization(v) {
 		return false
 	}
+	if _, found := det.First(signedScope(v)); found {
+		return false
+	}
 	head := strings.Clone(v[:len(v)-sigLen])
 	c.signedHead.Store(&head)
 	return true
+}
+
+// signedScope returns what a well-shaped SigV4 Authorization header v says
+// besides its access key ID and signature: "/<date>/<region>/<service>/
+// aws4_request, SignedHeaders=<names>, Signature=". The shapes let digits
+// through there; the access key ID, which the detector would take for a
+// finding, is the signer's own.
+func signedScope(v string) string {
+	rest := strings.TrimPrefix(v, "AWS4-HMAC-SHA256 Credential=")
+	_, scope, _ := strings.Cut(rest, "/")
+	return "/" + scope[:len(scope)-64]
 }
 
 // sessionTokenClean reports whether det finds nothing in the session token

@@ -171,16 +171,19 @@ func TestUntracedStateAndDatadog(t *testing.T) {
 	tests := []struct {
 		name, header, value, want string
 	}{
-		{"W3C example", "Tracestate", "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", "rojo=,congo=t61rcWkgMzE"},
+		{"W3C example: no tracer's member", "Tracestate", "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"},
 		{"Datadog member", "Tracestate", "dd=s:1;o:rum;p:" + span + ";t.dm:-4;t.tid:" + tid, "dd=s:1;o:rum;p:;t.dm:-4;t.tid:"},
-		{"members with blanks", "Tracestate", "dd=p:" + span + " ,\trojo=" + span, "dd=p:,rojo="},
-		{"a 128-bit value", "Tracestate", "vendor=619a4d5ea942b46f2bac10071cb6b3b4", "vendor="},
+		{"OpenTelemetry member", "Tracestate", "ot=th:8;rv:" + span[:14], "ot=th:8;rv:"},
+		{"members with blanks", "Tracestate", "dd=p:" + span + " ,\tot=rv:" + span[:14], "dd=p:,ot=rv:"},
+		{"an application's member with an ID's shape", "Tracestate", "acct=" + span + ",dd=p:" + span, "acct=" + span + ",dd=p:"},
+		{"an application's field in a tracer's member", "Tracestate", "dd=acct:" + span, "dd=acct:" + span},
+		{"an ID of the wrong length", "Tracestate", "dd=p:" + tid + tid + ";t.tid:" + span[:14], "dd=p:" + tid + tid + ";t.tid:" + span[:14]},
 		{"an e-mail in a member", "Tracestate", "dd=p:" + span + ";u:jane.doe@example.com", "dd=p:;u:jane.doe@example.com"},
-		{"an e-mail as a field's name", "Tracestate", "app=jane.doe@example.com:" + span, "app=jane.doe@example.com:"},
-		{"an e-mail as a name, 128-bit ID", "Tracestate", "dd=s:1;jane.doe@example.com:" + tid + tid, "dd=s:1;jane.doe@example.com:"},
-		{"an empty name", "Tracestate", "dd=:" + tid, "dd=:"},
+		{"an e-mail as a field's name", "Tracestate", "app=jane.doe@example.com:" + span, "app=jane.doe@example.com:" + span},
+		{"an e-mail as a name in a tracer's member", "Tracestate", "dd=s:1;jane.doe@example.com:" + tid, "dd=s:1;jane.doe@example.com:" + tid},
+		{"an empty name", "Tracestate", "dd=:" + tid, "dd=:" + tid},
 		{"a grouped card in a member", "Tracestate", "dd=p:4111 1111 1111 1111", "dd=p:4111 1111 1111 1111"},
-		{"upper-case hex", "Tracestate", "rojo=00F067AA0BA902B7", "rojo=00F067AA0BA902B7"},
+		{"upper-case hex", "Tracestate", "dd=p:00F067AA0BA902B7", "dd=p:00F067AA0BA902B7"},
 		{"a member without a value", "Tracestate", "jane.doe@example.com", "jane.doe@example.com"},
 		{"Datadog trace ID", "X-Datadog-Trace-Id", "18446744073709551615", ""},
 		{"Datadog parent ID", "X-Datadog-Parent-Id", span, ""},
@@ -210,7 +213,7 @@ func TestRandomTracerIDsPass(t *testing.T) {
 		trace, span := r.Uint64(), r.Uint64()
 		h := http.Header{
 			"Traceparent":                 {fmt.Sprintf("00-%016x%016x-%016x-01", r.Uint64(), trace, span)},
-			"Tracestate":                  {fmt.Sprintf("dd=s:1;o:rum;p:%016x;t.dm:-4;t.tid:%016x,rojo=%016x", span, r.Uint64(), r.Uint64())},
+			"Tracestate":                  {fmt.Sprintf("dd=s:1;o:rum;p:%016x;t.dm:-4;t.tid:%016x,ot=th:8;rv:%014x", span, r.Uint64(), r.Uint64()>>8)},
 			"X-Datadog-Trace-Id":          {strconv.FormatUint(trace, 10)},
 			"X-Datadog-Parent-Id":         {strconv.FormatUint(span, 10)},
 			"X-Datadog-Sampling-Priority": {"1"},
@@ -289,8 +292,9 @@ func TestHeaderMemoNeverPassesAnIdentifyingValue(t *testing.T) {
 }
 
 // TestAuthorizationMemo: once an Authorization header is found in its
-// shape, one with the same head needs only its signature read; every value
-// gets the answer the full shape check gives, in any order.
+// shape and clean, one with the same head needs only its signature read;
+// every value gets the answer of the full shape check and scan, in any
+// order; a card in the credential scope or the signed names is refused.
 func TestAuthorizationMemo(t *testing.T) {
 	head := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/personalize/aws4_request, " +
 		"SignedHeaders=amz-sdk-invocation-id;content-type;host;x-amz-date, Signature="
@@ -305,15 +309,34 @@ func TestAuthorizationMemo(t *testing.T) {
 		head + sig[1:],                           // one digit fewer
 		strings.Replace(head, "AKIDEXAMPLE", "jane.doe@example.com", 1) + sig, // another head, out of shape
 		strings.Replace(head, "20261129", "20261130", 1) + sig,                // another day
+		strings.Replace(head, "us-east-1", "4111111111111111", 1) + sig,       // a card for the Region
+		strings.Replace(head, "host;", "host;4111111111111111;", 1) + sig,     // a card among the signed names
 		head + sig,
 		"",
 	}
+	det := sensitive.Default()
 	var clean CleanTexts
+	var got []bool
 	for i, v := range values {
-		if got, want := clean.authorizationOK(v), sigV4Authorization(v); got != want {
-			t.Errorf("value %d: authorizationOK = %v, want %v (sigV4Authorization)", i, got, want)
+		ok := clean.authorizationOK(v, det)
+		if want := authorizationReference(v, det); ok != want {
+			t.Errorf("value %d: authorizationOK = %v, want %v", i, ok, want)
 		}
+		got = append(got, ok)
 	}
+	want := []bool{true, true, true, false, false, false, false, false, true, false, false, true, false}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+}
+
+// authorizationReference is authorizationOK without its memo.
+func authorizationReference(v string, det *sensitive.Detector) bool {
+	if !sigV4Authorization(v) {
+		return false
+	}
+	_, found := det.First(signedScope(v))
+	return !found
 }
 
 // TestKnownHeaderNames: a header the SDK writes skips the scan of its name,
