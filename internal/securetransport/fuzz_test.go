@@ -52,7 +52,8 @@ func FuzzRetryMetrics(f *testing.F) {
 }
 
 // FuzzUntracedTraceHeaders: whatever a tracestate or Datadog tags header
-// holds, a field after it that is no tracer ID is left for the detector.
+// holds, a field after it that is no tracer ID, or the name of one that
+// is, is left for the detector.
 func FuzzUntracedTraceHeaders(f *testing.F) {
 	for _, v := range []string{"rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", "dd=s:1;p:4111111111111111", "_dd.p.tid=619a4d5ea942b46f", "", "=", ",;:", " \t,"} {
 		f.Add(v)
@@ -61,6 +62,9 @@ func FuzzUntracedTraceHeaders(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		if got := untracedState(v + ";u:" + email); !strings.Contains(got, email) {
 			t.Fatalf("untracedState(%q) = %q: the e-mail was set aside", v+";u:"+email, got)
+		}
+		if got := untracedState(v + ";" + email + ":00f067aa0ba902b7"); !strings.Contains(got, email) {
+			t.Fatalf("untracedState(%q) = %q: the e-mail naming an ID was set aside with it", v+";"+email+":00f067aa0ba902b7", got)
 		}
 		if got := untracedState(v + "," + email); !strings.Contains(got, email) {
 			t.Fatalf("untracedState(%q) = %q: the e-mail was set aside", v+","+email, got)

@@ -526,7 +526,8 @@ func traceHeaders(name string) func(string) string {
 // IDs are set aside: a list-member's value, or a ';'-separated field of it
 // after an optional "<name>:", of 16 or 32 lower-case hex digits
 // ("rojo=00f067aa0ba902b7", the p and t.tid of "dd=s:1;p:00f067aa0ba902b7").
-// The members' keys and every other field are left, in order.
+// The members' keys, the fields' names (an application chooses them too)
+// and every other field are left, in order.
 func untracedState(v string) string {
 	var rest strings.Builder
 	for member := range strings.SplitSeq(v, ",") {
@@ -538,12 +539,15 @@ func untracedState(v string) string {
 		}
 		var kept strings.Builder
 		for field := range strings.SplitSeq(value, ";") {
-			id := field
-			if _, after, ok := strings.Cut(field, ":"); ok {
-				id = after
+			name, id, named := strings.Cut(field, ":")
+			if !named {
+				name, id = "", field
 			}
-			if !hexID(id) {
+			switch {
+			case !hexID(id):
 				appendPart(&kept, ';', field)
+			case named:
+				appendPart(&kept, ';', name+":")
 			}
 		}
 		appendPart(&rest, ',', key+"="+kept.String())

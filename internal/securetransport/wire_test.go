@@ -172,10 +172,12 @@ func TestUntracedStateAndDatadog(t *testing.T) {
 		name, header, value, want string
 	}{
 		{"W3C example", "Tracestate", "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", "rojo=,congo=t61rcWkgMzE"},
-		{"Datadog member", "Tracestate", "dd=s:1;o:rum;p:" + span + ";t.dm:-4;t.tid:" + tid, "dd=s:1;o:rum;t.dm:-4"},
-		{"members with blanks", "Tracestate", "dd=p:" + span + " ,\trojo=" + span, "dd=,rojo="},
+		{"Datadog member", "Tracestate", "dd=s:1;o:rum;p:" + span + ";t.dm:-4;t.tid:" + tid, "dd=s:1;o:rum;p:;t.dm:-4;t.tid:"},
+		{"members with blanks", "Tracestate", "dd=p:" + span + " ,\trojo=" + span, "dd=p:,rojo="},
 		{"a 128-bit value", "Tracestate", "vendor=619a4d5ea942b46f2bac10071cb6b3b4", "vendor="},
-		{"an e-mail in a member", "Tracestate", "dd=p:" + span + ";u:jane.doe@example.com", "dd=u:jane.doe@example.com"},
+		{"an e-mail in a member", "Tracestate", "dd=p:" + span + ";u:jane.doe@example.com", "dd=p:;u:jane.doe@example.com"},
+		{"an e-mail as an ID's field name", "Tracestate", "dd=s:1;jane.doe@example.com:" + tid, "dd=s:1;jane.doe@example.com:"},
+		{"a card as an ID's field name", "Tracestate", "acme=" + span + ":" + tid, "acme=" + span + ":"},
 		{"a grouped card in a member", "Tracestate", "dd=p:4111 1111 1111 1111", "dd=p:4111 1111 1111 1111"},
 		{"upper-case hex", "Tracestate", "rojo=00F067AA0BA902B7", "rojo=00F067AA0BA902B7"},
 		{"a member without a value", "Tracestate", "jane.doe@example.com", "jane.doe@example.com"},
