@@ -114,7 +114,7 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 
 func (w *walker) checkBody(ctx context.Context, g *Guard, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st = g, ctx, op, st
-	w.segs = w.buf[:0]
+	w.segs, w.fails, w.cleanNumber = w.buf[:0], 0, ""
 	w.catalogue = g.api.Catalogue[op]
 	root := g.api.Operations[op]
 	if root == nil {
