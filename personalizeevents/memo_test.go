@@ -3,6 +3,7 @@ package personalizeevents_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -198,5 +199,75 @@ func TestAuditEventAtHandlerLevel(t *testing.T) {
 				t.Errorf("audit events (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestGuardsInParallel: callers racing on an enforcing, a report-only and
+// a pseudonymising guard at once, whose calls share the pooled call
+// states, each get their own guard's answer: a card as a JSON number in
+// event properties, after the same clean numbers, is refused, or reported,
+// every time; the caller's input stays as it was.
+func TestGuardsInParallel(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	var log dataplanetest.AuditLog
+	var clients [3]*sdk.Client
+	for i, p := range []personalizeevents.Policy{
+		{},
+		{InsecureReportOnly: true, Logger: log.Logger()},
+		{Pseudonymizer: dataplanetest.Pseudonymizer(t)},
+	} {
+		var err error
+		if clients[i], err = personalizeevents.New(s.Config(), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const card = "4111111111111111"
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var got []string
+	var reportOnlyDirty atomic.Int32
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 30 {
+				kind, dirty := i%3, (g+i)%2 == 0
+				props := `{"n":1700001000,"m":1700001000}`
+				if dirty {
+					props = `{"n":1700001000,"m":` + card + `}`
+				}
+				user := "u" + strconv.Itoa(g)
+				in := &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String(user), SessionId: aws.String("s1"),
+					EventList: []types.Event{
+						{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt, Properties: aws.String(`{"n":1700001000}`)},
+						{EventType: aws.String("view"), ItemId: aws.String("item-2"), SentAt: sentAt, Properties: aws.String(props)},
+					}}
+				_, err := clients[kind].PutEvents(context.Background(), in)
+				var problem string
+				switch {
+				case kind == 1 && err != nil:
+					problem = "report-only guard refused: " + err.Error()
+				case kind != 1 && dirty != refusedByGuard(err):
+					problem = "guard " + strconv.Itoa(kind) + ", card " + strconv.FormatBool(dirty) + ": err " + strconv.Quote(fmt.Sprint(err))
+				case *in.UserId != user || *in.EventList[1].Properties != props:
+					problem = "the caller's input changed"
+				}
+				if kind == 1 && dirty {
+					reportOnlyDirty.Add(1)
+				}
+				if problem != "" {
+					mu.Lock()
+					got = append(got, problem)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if diff := cmp.Diff([]string(nil), got); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	if n, want := strings.Count(log.String(), `"report_only":["sensitive.credit-card at EventList[1].Properties"]`), int(reportOnlyDirty.Load()); n != want || n == 0 {
+		t.Errorf("%d report-only calls reported the card, want %d (and some)", n, want)
 	}
 }

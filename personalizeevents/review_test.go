@@ -3,7 +3,9 @@ package personalizeevents_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,6 +19,7 @@ import (
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalizeevents"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // TestReviewPublicPropertyNotText: PublicProperties exempts free text, not
@@ -204,6 +207,83 @@ func TestBareDigitIdentifiers(t *testing.T) {
 				if got := s.Seen(id); got != tt.wantSeen {
 					t.Errorf("userId of %d digits seen at the endpoint = %v, want %v", len(id), got, tt.wantSeen)
 				}
+			}
+		})
+	}
+}
+
+// TestReviewHedgedAttempts: a hook that sends an attempt twice in parallel
+// (hedging) has the wire gate walk two bodies on one call's state at once.
+// Each walk is its own: the first, held halfway by a detector rule while
+// the second runs to its end, finishes without a panic and checks the rest
+// of its body, an e-mail in a later event refused.
+func TestReviewHedgedAttempts(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		item    string // the second event's item ID
+		refused bool
+	}{
+		{"clean", "item-2", false},
+		{"an e-mail after the hold", email, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, c := dataplanetest.Start(t)
+			var held atomic.Bool
+			paused, resume := make(chan struct{}), make(chan struct{})
+			det, err := sensitive.New(func(o *sensitive.Options) {
+				o.Rules = []sensitive.Rule{{Kind: "hold", Pattern: regexp.MustCompile(`hold-here`), Validate: func(string) bool {
+					if held.CompareAndSwap(false, true) {
+						close(paused)
+						<-resume
+					}
+					return false
+				}}}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{Detector: det})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hedge := func(o *sdk.Options) {
+				o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+					return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("Hedge", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+						middleware.FinalizeOutput, middleware.Metadata, error,
+					) {
+						second := in
+						second.Request = in.Request.(*smithyhttp.Request).Clone()
+						first := make(chan error, 1)
+						go func() {
+							defer func() {
+								if r := recover(); r != nil {
+									first <- fmt.Errorf("the first attempt panicked: %v", r)
+								}
+							}()
+							_, _, err := next.HandleFinalize(ctx, in)
+							first <- err
+						}()
+						<-paused
+						out, md, err := next.HandleFinalize(ctx, second)
+						close(resume)
+						if err := <-first; err != nil {
+							return out, md, err
+						}
+						return out, md, err
+					}), middleware.After)
+				})
+			}
+			_, err = client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u1"), SessionId: aws.String("s1"),
+				EventList: []types.Event{
+					{EventType: aws.String("hold-here"), ItemId: aws.String("item-1"), SentAt: sentAt},
+					{EventType: aws.String("view"), ItemId: aws.String(tt.item), SentAt: sentAt},
+				}}, hedge)
+			if tt.refused {
+				dataplanetest.RequireRefused(t, s, nil, err, "EventList[1].ItemId", "sensitive.email", email)
+				return
+			}
+			if err != nil {
+				t.Fatalf("hedged PutEvents = %v, want both attempts sent", err)
 			}
 		})
 	}

@@ -113,3 +113,56 @@ func TestTraceparentHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestTracestateHeader: OpenTelemetry's propagators put a W3C tracestate
+// beside the traceparent, Datadog's with its span and trace IDs in fields
+// "p:<16 hex>" and "t.tid:<16 hex>". Those random IDs are set aside; the
+// rest of the header, a field's name before its ID included, is what an
+// application wrote, and is refused when it identifies someone.
+func TestTracestateHeader(t *testing.T) {
+	const span = "4111111111111111" // a random span ID that reads as a card
+	tests := []struct {
+		name, value string
+		refused     bool
+	}{
+		{"Datadog's member, a span ID the detector misreads", "dd=s:1;o:rum;p:" + span + ";t.dm:-4;t.tid:619a4d5ea942b46f", false},
+		{"an e-mail in a field", "dd=s:1;u:" + email, true},
+		{"an e-mail as the name of an ID's field", "dd=s:1;" + email + ":619a4d5ea942b46f", true},
+		{"a card as the name of an ID's field", "acme=" + span + ":00f067aa0ba902b7", true},
+		{"an e-mail as a member's key", email + "=00f067aa0ba902b7", true},
+		{"a card as an application's member, in an ID's shape", "acct=" + span + ",dd=p:" + span, true},
+		{"OpenTelemetry's member", "ot=th:8;rv:" + span[:14] + ",dd=p:" + span, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, c := dataplanetest.Start(t) // one each: what an endpoint saw is the subtest's
+			client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inject := func(o *sdk.Options) {
+				o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+					return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("Propagate", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+						middleware.FinalizeOutput, middleware.Metadata, error,
+					) {
+						h := in.Request.(*smithyhttp.Request).Header
+						h.Set("traceparent", "00-619a4d5ea942b46f2bac10071cb6b3b4-00f067aa0ba902b7-01")
+						h.Set("tracestate", tt.value)
+						return next.HandleFinalize(ctx, in)
+					}), "Signing", middleware.Before)
+				})
+			}
+			_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String("u1")}, inject)
+			if tt.refused {
+				dataplanetest.RequireRefused(t, s, nil, err, "header", "transport.request-changed.sensitive", email, span)
+				return
+			}
+			if err != nil {
+				t.Fatalf("GetRecommendations with tracestate %q = %v, want it sent", tt.value, err)
+			}
+			if !s.Seen(tt.value) {
+				t.Error("the endpoint did not get the tracestate: the test proves nothing")
+			}
+		})
+	}
+}

@@ -271,10 +271,10 @@ type callState struct {
 	acted       acted    // what acted, for the audit event
 	pseudonyms  []string // the pseudonyms the identifier step put in
 	reported    []*guarderr.SafeguardError
-	// ids and walk are the identifier step's and the wire gate's working
-	// state, kept here so that a call allocates neither.
-	ids  IDs
-	walk walker
+	// ids is the identifier step's working state, kept here so that a
+	// call does not allocate it. (The wire gate's walker is not: see
+	// walkers.)
+	ids IDs
 }
 
 type stateKey struct{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // TestMemberIsMapLookup holds Node.member to the map it replaces: for
@@ -120,5 +122,58 @@ func TestWalkNumberMemo(t *testing.T) {
 	var sg *guarderr.SafeguardError
 	if errors.As(err, &sg) {
 		t.Errorf("report-only mode refused: %v", sg)
+	}
+}
+
+// TestWalksOnOneCallState: two walks on one call's state at once (a hook
+// that sends an attempt twice in parallel, or that returns while an
+// attempt still runs, its state then pooled and handed to another call)
+// each check their body by their own guard's Policy: an enforcing guard's
+// walk is never turned into a report-only one, nor its path into another's.
+func TestWalksOnOneCallState(t *testing.T) {
+	api := &API{Operations: map[string]*Node{"Put": Struct(map[string]*Node{
+		"items": List(Struct(map[string]*Node{
+			"t": String(RuleText, 0, 256),
+			"m": Struct(map[string]*Node{"u": String(RuleText, 0, 256)}),
+		}), 0, 10),
+	})}}
+	paused, resume := make(chan struct{}), make(chan struct{})
+	// A rule whose check holds the first walk halfway, three members down,
+	// while the second runs.
+	det, err := sensitive.New(func(o *sensitive.Options) {
+		o.Rules = []sensitive.Rule{{Kind: "pause", Pattern: regexp.MustCompile(`pause-here`), Validate: func(string) bool {
+			close(paused)
+			<-resume
+			return false
+		}}}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enforcing, err := NewGuard(aws.Config{Region: "us-east-1"}, Policy{Detector: det}, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reporting, err := NewGuard(aws.Config{Region: "us-east-1"}, Policy{Detector: det, InsecureReportOnly: true, Logger: slog.New(slog.DiscardHandler)}, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &callState{identifiers: true}
+	ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st)
+	done := make(chan error)
+	go func() {
+		done <- enforcing.checkBody(ctx, "Put", st, `{"items":[{"t":"pause-here"},{"t":"jane.doe@example.com"}]}`)
+	}()
+	<-paused
+	// The second walk stops three members down, at a member its table lacks.
+	_ = reporting.checkBody(ctx, "Put", st, `{"items":[{"m":{"zz":1}}]}`)
+	close(resume)
+	err = <-done
+	var sg *guarderr.SafeguardError
+	if !errors.As(err, &sg) {
+		t.Fatalf("the enforcing guard's walk = %v, want its refusal", err)
+	}
+	if diff := cmp.Diff([2]string{"Items[1].T", "sensitive.email"}, [2]string{sg.Field, sg.Rule}); diff != "" {
+		t.Errorf("refusal's field and rule (-want +got):\n%s", diff)
 	}
 }

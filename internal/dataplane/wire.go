@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -94,19 +95,24 @@ type segment struct {
 
 const unknownMemberReason = "the guard's table, written from the API model, does not describe this member (a newer SDK, or a hook added it)"
 
+// walkers are the wire gate's walkers. On the stack one would escape
+// anyway (its path points into itself), costing an allocation per call.
+// They are pooled on their own, not kept in the call's state: two walks on
+// one call's state can run at once (a hook that sends an attempt twice in
+// parallel, or returns while an attempt still runs and its state goes to
+// another call, of another guard), and each must be its guard's alone.
+var walkers = sync.Pool{New: func() any { return new(walker) }}
+
 func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body string) error {
-	// The walker lives in the call's pooled state: on the stack it would
-	// escape anyway (its path points into itself, and errors take its
-	// strings), costing an allocation per call. Its fields are set one by
-	// one: assigning a whole walker copies its path buffer too, with a
-	// write barrier on all of it while the GC runs. What the buffer holds
-	// past len(segs) is never read.
-	var w *walker
-	if st != nil {
-		w = &st.walk
-	} else {
-		w = new(walker)
-	}
+	w := walkers.Get().(*walker)
+	err := w.checkBody(ctx, g, op, st, body)
+	// Nothing of the call (its context, its body's names) stays pooled.
+	*w = walker{}
+	walkers.Put(w)
+	return err
+}
+
+func (w *walker) checkBody(ctx context.Context, g *Guard, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st = g, ctx, op, st
 	w.segs, w.fails, w.cleanNumber = w.buf[:0], 0, ""
 	w.catalogue = g.api.Catalogue[op]
