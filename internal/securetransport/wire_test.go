@@ -186,13 +186,17 @@ func TestUntracedStateAndDatadog(t *testing.T) {
 		{"a grouped card in a member", "Tracestate", "dd=p:4111 1111 1111 1111", "dd=p:4111 1111 1111 1111"},
 		{"upper-case hex", "Tracestate", "dd=p:00F067AA0BA902B7", "dd=p:00F067AA0BA902B7"},
 		{"a member without a value", "Tracestate", "jane.doe@example.com", "jane.doe@example.com"},
+		{"a tracer's field twice", "Tracestate", "dd=p:" + span + ";t.tid:" + tid + ";p:" + span, "dd=p:;t.tid:;p:" + span},
+		{"a tracer's member twice", "Tracestate", "dd=p:" + span + ",ot=rv:" + span[:14] + ",dd=p:" + span + ",ot=rv:" + span[:14], "dd=p:,ot=rv:,dd=p:" + span + ",ot=rv:" + span[:14]},
 		{"Datadog trace ID", "X-Datadog-Trace-Id", "18446744073709551615", ""},
 		{"Datadog parent ID", "X-Datadog-Parent-Id", span, ""},
 		{"Datadog ID with a separator", "X-Datadog-Parent-Id", "4111-1111-1111-1111", "4111-1111-1111-1111"},
 		{"Datadog ID too long", "X-Datadog-Trace-Id", "411111111111111111111", "411111111111111111111"},
+		{"Datadog ID past 64 bits", "X-Datadog-Trace-Id", "18446744073709551616", "18446744073709551616"},
 		{"Datadog tags", "X-Datadog-Tags", "_dd.p.dm=-4,_dd.p.tid=" + tid, "_dd.p.dm=-4"},
 		{"Datadog tags, an e-mail", "X-Datadog-Tags", "_dd.p.tid=" + tid + ",_dd.p.usr=jane.doe@example.com", "_dd.p.usr=jane.doe@example.com"},
 		{"Datadog tags, a card for the trace ID's half", "X-Datadog-Tags", "_dd.p.tid=4111 1111 1111 1111", "_dd.p.tid=4111 1111 1111 1111"},
+		{"Datadog tags, the trace ID's half twice", "X-Datadog-Tags", "_dd.p.tid=" + span + ",_dd.p.tid=" + span, "_dd.p.tid=" + span},
 	}
 	for _, tt := range tests {
 		if got := traceHeaders(tt.header)(tt.value); got != tt.want {
@@ -233,6 +237,36 @@ func TestRandomTracerIDsPass(t *testing.T) {
 		t.Fatal("the detector misread none of the random headers: the test proves nothing")
 	}
 	t.Logf("the detector alone misreads %d of %d random headers", misread, 50000*6)
+}
+
+// TestTracingHeaderGivenTwice: a tracer writes each of its headers once; a
+// tracing header given more than once (net/http sends each value on a line
+// of its own) has every value scanned whole, so repeating a header cannot
+// pass more numbers in an ID's shape than the tracers write.
+func TestTracingHeaderGivenTwice(t *testing.T) {
+	const card = "4111111111111111"
+	det := sensitive.Default()
+	parent := "00-619a4d5ea942b46f2bac10071cb6b3b4-" + card + "-01"
+	for _, tt := range []struct {
+		name    string
+		header  http.Header
+		refused bool
+	}{
+		{"tracestate once", http.Header{"Tracestate": {"dd=p:" + card}}, false},
+		{"tracestate twice", http.Header{"Tracestate": {"dd=p:" + card, "dd=p:" + card}}, true},
+		{"tracestate twice, an ID in the second", http.Header{"Tracestate": {"congo=t61rcWkgMzE", "dd=p:" + card}}, true},
+		{"traceparent twice", http.Header{"Traceparent": {parent, parent}}, true},
+		{"Datadog trace ID twice", http.Header{"X-Datadog-Trace-Id": {card, card}}, true},
+		{"Datadog tags twice", http.Header{"X-Datadog-Tags": {"_dd.p.tid=" + card, "_dd.p.tid=" + card}}, true},
+		{"B3 span ID twice", http.Header{"X-B3-Spanid": {card, card}}, true},
+	} {
+		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
+		var clean CleanTexts
+		sg := CheckRequestText("GetRecommendations", &http.Request{Method: http.MethodPost, URL: u, Header: tt.header}, det, &clean)
+		if (sg != nil) != tt.refused {
+			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
+		}
+	}
 }
 
 // TestB3HeadersOnTheWire: a request carrying B3 headers whose span ID
