@@ -824,7 +824,8 @@ type CleanTexts struct {
 
 // authorizationOK reports whether v has the shape of the SDK's SigV4
 // Authorization header (see sigV4Authorization) and det finds nothing in
-// its credential scope and signed header names (see signedScope). A value
+// its credential scope and signed header names (see signedScope), nor
+// anything but the key in its access key ID (see keyIDClean). A value
 // that repeats the last one's head up to its signature needs only its
 // signature read: 64 lower-case hex digits.
 func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
@@ -835,7 +836,7 @@ func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
 	if !sigV4Authorization(v) {
 		return false
 	}
-	if _, found := det.First(signedScope(v)); found {
+	if _, found := det.First(signedScope(v)); found || !keyIDClean(v, det) {
 		return false
 	}
 	head := strings.Clone(v[:len(v)-sigLen])
@@ -846,12 +847,23 @@ func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
 // signedScope returns what a well-shaped SigV4 Authorization header v says
 // besides its access key ID and signature: "/<date>/<region>/<service>/
 // aws4_request, SignedHeaders=<names>, Signature=". The shapes let digits
-// through there; the access key ID, which the detector would take for a
-// finding, is the signer's own.
+// through there; the access key ID, which the detector takes for a
+// finding, is read apart (see keyIDClean).
 func signedScope(v string) string {
 	rest := strings.TrimPrefix(v, "AWS4-HMAC-SHA256 Credential=")
 	_, scope, _ := strings.Cut(rest, "/")
 	return "/" + scope[:len(scope)-64]
+}
+
+// keyIDClean reports whether the access key ID of a well-shaped SigV4
+// Authorization header v holds nothing but an access key ID. A hook can
+// write anything there, and without the guard's identity check (an
+// Insecure… option) nothing else compares it with the signer's; the one
+// finding a real key ID gives is itself, whole.
+func keyIDClean(v string, det *sensitive.Detector) bool {
+	id, _, _ := strings.Cut(strings.TrimPrefix(v, "AWS4-HMAC-SHA256 Credential="), "/")
+	f, found := det.First(id)
+	return !found || f.Kind == sensitive.AWSAccessKey && f.Start == 0 && f.End == len(id)
 }
 
 // sessionTokenClean reports whether det finds nothing in the session token

@@ -371,7 +371,7 @@ func authorizationReference(v string, det *sensitive.Detector) bool {
 		return false
 	}
 	_, found := det.First(signedScope(v))
-	return !found
+	return !found && keyIDClean(v, det)
 }
 
 // TestKnownHeaderNames: a header the SDK writes skips the scan of its name,
@@ -555,6 +555,52 @@ func TestSignedScopeNeverMisread(t *testing.T) {
 					t.Fatalf("refused on %s in %s for %s", d.Format(time.DateOnly), region, service)
 				}
 			}
+		}
+	}
+}
+
+// TestAuthorizationKeyID: the access key ID in the credential scope is
+// read too: a hook can write anything there, and without the guard's
+// identity check (an Insecure… option) nothing else compares it with the
+// signer's. Key IDs as AWS and the SDK's tests write them pass; a card, an
+// IBAN or a key glued to a card is refused, unechoed.
+func TestAuthorizationKeyID(t *testing.T) {
+	det := sensitive.Default()
+	sig := strings.Repeat("0a", 32)
+	for _, tt := range []struct {
+		name, id string
+		refused  bool
+	}{
+		{"the SDK's test key", "AKIDEXAMPLE", false},
+		{"a short test key", "AKID", false},
+		{"AWS's example key", "AKIAIOSFODNN7EXAMPLE", false},
+		{"a temporary key", "ASIAZ2Q3RT5VW6XY7ABC", false},
+		{"a card", "4111111111111111", true},
+		{"an IBAN", "DE89370400440532013000", true},
+		{"a key glued to a card", "AKIAIOSFODNN7EXAMPLE4111111111111111", true},
+	} {
+		v := "AWS4-HMAC-SHA256 Credential=" + tt.id + "/20261129/us-east-1/personalize/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + sig
+		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
+		var clean CleanTexts
+		sg := CheckRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{"Authorization": {v}}}, det, &clean)
+		if (sg != nil) != tt.refused {
+			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
+		}
+		if sg != nil && strings.Contains(sg.Error(), "1111") {
+			t.Errorf("%s: the error echoes the value: %v", tt.name, sg)
+		}
+	}
+	// Real key IDs: a prefix and 16 random base32 characters.
+	r := rand.New(rand.NewPCG(3, 7))
+	const base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	for i := range 20000 {
+		id := []byte([]string{"AKIA", "ASIA"}[i%2] + strings.Repeat("A", 16))
+		for j := 4; j < len(id); j++ {
+			id[j] = base32[r.IntN(len(base32))]
+		}
+		v := "AWS4-HMAC-SHA256 Credential=" + string(id) + "/20261129/us-east-1/personalize/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + sig
+		if !authorizationReference(v, det) {
+			t.Fatalf("key %d refused", i)
 		}
 	}
 }
