@@ -824,7 +824,7 @@ type CleanTexts struct {
 
 // authorizationOK reports whether v has the shape of the SDK's SigV4
 // Authorization header (see sigV4Authorization) and det finds nothing in
-// its credential scope and signed header names (see signedScope), nor
+// its credential scope and signed header names (see scopeClean), nor
 // anything but the key in its access key ID (see keyIDClean). A value
 // that repeats the last one's head up to its signature needs only its
 // signature read: 64 lower-case hex digits.
@@ -836,7 +836,7 @@ func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
 	if !sigV4Authorization(v) {
 		return false
 	}
-	if _, found := det.First(signedScope(v)); found || !keyIDClean(v, det) {
+	if !scopeClean(v, det) || !keyIDClean(v, det) {
 		return false
 	}
 	head := strings.Clone(v[:len(v)-sigLen])
@@ -844,15 +844,25 @@ func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
 	return true
 }
 
-// signedScope returns what a well-shaped SigV4 Authorization header v says
-// besides its access key ID and signature: "/<date>/<region>/<service>/
-// aws4_request, SignedHeaders=<names>, Signature=". The shapes let digits
-// through there; the access key ID, which the detector takes for a
-// finding, is read apart (see keyIDClean).
-func signedScope(v string) string {
+// scopeClean reports whether det finds nothing in what a well-shaped SigV4
+// Authorization header v says besides its access key ID and signature: the
+// date, the Region, the service and the signed header names. The shapes
+// let digits through there. Each is read apart: joined by their slashes, a
+// grouped number after the date's digits or a Region's last digit reads as
+// part of one longer number ("20261129/4111-1111-1111-1111"), which the
+// detector leaves alone.
+func scopeClean(v string, det *sensitive.Detector) bool {
 	rest := strings.TrimPrefix(v, "AWS4-HMAC-SHA256 Credential=")
-	_, scope, _ := strings.Cut(rest, "/")
-	return "/" + scope[:len(scope)-64]
+	_, rest, _ = strings.Cut(rest, "/") // the access key ID: see keyIDClean
+	scope, rest, _ := strings.Cut(rest, ", SignedHeaders=")
+	names, _, _ := strings.Cut(rest, ", Signature=")
+	for part := range strings.SplitSeq(scope, "/") {
+		if _, found := det.First(part); found {
+			return false
+		}
+	}
+	_, found := det.First(names)
+	return !found
 }
 
 // keyIDClean reports whether the access key ID of a well-shaped SigV4

@@ -370,8 +370,7 @@ func authorizationReference(v string, det *sensitive.Detector) bool {
 	if !sigV4Authorization(v) {
 		return false
 	}
-	_, found := det.First(signedScope(v))
-	return !found && keyIDClean(v, det)
+	return scopeClean(v, det) && keyIDClean(v, det)
 }
 
 // TestKnownHeaderNames: a header the SDK writes skips the scan of its name,
@@ -539,13 +538,13 @@ func (s *lyingStream) WriteTo(w io.Writer) (int64, error) {
 }
 
 // TestSignedScopeNeverMisread: the part of the Authorization header the
-// gate scans (see signedScope) finds nothing on any day from 2024 to 2039,
+// gate scans (see scopeClean) finds nothing on any day from 2024 to 2039,
 // in any of these Regions, for any service the guard signs for: a call is
 // never refused for its date.
 func TestSignedScopeNeverMisread(t *testing.T) {
 	det := sensitive.Default()
-	regions := []string{"us-east-1", "eu-west-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1", "il-central-1", "ap-northeast-3"}
-	for _, service := range []string{"personalize", "sts", "kms", "s3"} {
+	regions := []string{"us-east-1", "eu-west-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1", "il-central-1", "ap-northeast-3", "us-isob-east-1", "eusc-de-east-1"}
+	for _, service := range []string{"personalize", "sts", "kms", "s3", "iam", "cloudtrail", "macie2"} {
 		for _, region := range regions {
 			for d := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2040; d = d.AddDate(0, 0, 1) {
 				v := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/" + d.Format("20060102") + "/" + region + "/" + service + "/aws4_request, " +
@@ -555,6 +554,37 @@ func TestSignedScopeNeverMisread(t *testing.T) {
 					t.Fatalf("refused on %s in %s for %s", d.Format(time.DateOnly), region, service)
 				}
 			}
+		}
+	}
+}
+
+// TestAuthorizationScopeParts: the parts of the credential scope are read
+// apart. Joined by their slashes, a grouped number after the date's digits
+// or a Region's last digit reads as part of one longer number
+// ("20261129/4111-1111-1111-1111"), which the detector leaves alone.
+func TestAuthorizationScopeParts(t *testing.T) {
+	det := sensitive.Default()
+	sig := strings.Repeat("0a", 32)
+	for _, tt := range []struct {
+		name, region, service, names string
+		refused                      bool
+	}{
+		{"the SDK's header", "us-east-1", "personalize", "host;x-amz-date", false},
+		{"a grouped card for the Region", "4111-1111-1111-1111", "personalize", "host;x-amz-date", true},
+		{"an SSN for the Region", "123-45-6789", "personalize", "host;x-amz-date", true},
+		{"a grouped card for the service", "us-east-1", "4111-1111-1111-1111", "host;x-amz-date", true},
+		{"an SSN for the service", "us-gov-west-1", "123-45-6789", "host;x-amz-date", true},
+		{"a grouped card among the names", "us-east-1", "s3", "4111-1111-1111-1111;host", true},
+	} {
+		v := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/" + tt.region + "/" + tt.service + "/aws4_request, SignedHeaders=" + tt.names + ", Signature=" + sig
+		if !sigV4Authorization(v) {
+			t.Fatalf("%s: out of shape: the test proves nothing", tt.name)
+		}
+		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
+		var clean CleanTexts
+		sg := CheckRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{"Authorization": {v}}}, det, &clean)
+		if (sg != nil) != tt.refused {
+			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
 		}
 	}
 }
