@@ -2,6 +2,7 @@ package personalizeruntime_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -132,6 +133,8 @@ func TestTracestateHeader(t *testing.T) {
 		{"an e-mail as a member's key", email + "=00f067aa0ba902b7", true},
 		{"a card as an application's member, in an ID's shape", "acct=" + span + ",dd=p:" + span, true},
 		{"OpenTelemetry's member", "ot=th:8;rv:" + span[:14] + ",dd=p:" + span, false},
+		{"Datadog's span ID field twice", "dd=s:1;p:" + span + ";p:" + span, true},
+		{"Datadog's member twice", "dd=p:" + span + ",dd=p:" + span, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,6 +166,44 @@ func TestTracestateHeader(t *testing.T) {
 			if !s.Seen(tt.value) {
 				t.Error("the endpoint did not get the tracestate: the test proves nothing")
 			}
+		})
+	}
+}
+
+// TestAuthorizationRewritten: a hook after signing that rewrites the
+// Authorization header keeps to its shape and still puts an identifying
+// value on the wire there: as the Region or the service, a grouped card
+// read with the slash and the digit before it as one longer number. The
+// call is refused and the endpoint sees nothing of it.
+func TestAuthorizationRewritten(t *testing.T) {
+	const card = "4111-1111-1111-1111"
+	for _, tt := range []struct{ name, old, new string }{
+		{"a card for the Region", "/us-east-1/", "/" + card + "/"},
+		{"a card for the service", "/personalize/", "/" + card + "/"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, c := dataplanetest.Start(t)
+			client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rewrite := func(o *sdk.Options) {
+				o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+					return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("Rewrite", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+						middleware.FinalizeOutput, middleware.Metadata, error,
+					) {
+						h := in.Request.(*smithyhttp.Request).Header
+						auth := h.Get("Authorization")
+						if !strings.Contains(auth, tt.old) {
+							t.Errorf("Authorization %q has no %q: the test proves nothing", auth, tt.old)
+						}
+						h.Set("Authorization", strings.Replace(auth, tt.old, tt.new, 1))
+						return next.HandleFinalize(ctx, in)
+					}), "Signing", middleware.After)
+				})
+			}
+			_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String("u1")}, rewrite)
+			dataplanetest.RequireRefused(t, s, nil, err, "header", "transport.request-changed.sensitive", card)
 		})
 	}
 }

@@ -55,8 +55,8 @@ func FuzzRetryMetrics(f *testing.F) {
 }
 
 // FuzzUntracedTraceHeaders: whatever a tracestate or Datadog tags header
-// holds, a field after it that is no tracer ID, or the name before one, is
-// left for the detector.
+// holds, a field after it that is no tracer ID, the name before one, or a
+// second copy of one, is left for the detector.
 func FuzzUntracedTraceHeaders(f *testing.F) {
 	for _, v := range []string{"rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", "dd=s:1;p:4111111111111111", "ot=rv:41111111111111", "_dd.p.tid=619a4d5ea942b46f", "", "=", ",;:", " \t,"} {
 		f.Add(v)
@@ -76,6 +76,16 @@ func FuzzUntracedTraceHeaders(f *testing.F) {
 		const card = "4111111111111111"
 		if got := untracedState(v + ",acct=" + card); !strings.Contains(got, "acct="+card) {
 			t.Fatalf("untracedState(%q) = %q: the application's member was set aside", v+",acct="+card, got)
+		}
+		// Each ID is set aside once: of a tracer's ID given twice after
+		// whatever v holds, one copy at least is left.
+		for _, twice := range []string{",dd=p:" + card + ";p:" + card, ",dd=p:" + card + ",dd=p:" + card, ",ot=rv:" + card[:14] + ";rv:" + card[:14]} {
+			if got := untracedState(v + twice); !strings.Contains(got, card[:14]) {
+				t.Fatalf("untracedState(%q) = %q: both copies were set aside", v+twice, got)
+			}
+		}
+		if got := untracedDatadogTags(v + ",_dd.p.tid=" + card + ",_dd.p.tid=" + card); !strings.Contains(got, card) {
+			t.Fatalf("untracedDatadogTags(%q) = %q: both copies were set aside", v, got)
 		}
 		if got := untracedState(v + "," + email); !strings.Contains(got, email) {
 			t.Fatalf("untracedState(%q) = %q: the e-mail was set aside", v+","+email, got)

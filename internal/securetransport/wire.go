@@ -528,9 +528,12 @@ func traceHeaders(name string) func(string) string {
 // "dd=s:1;p:00f067aa0ba902b7"). Every other member is left whole, whatever
 // its value looks like: an application can add its own members, and a
 // value of its that happens to have an ID's shape is still its data. The
-// members' keys and the fields' names stay, in order.
+// members' keys and the fields' names stay, in order. Each ID is set aside
+// once: a tracer writes its member once and each field of it once, so a
+// field or a member repeated is scanned.
 func untracedState(v string) string {
 	var rest strings.Builder
+	var setAside uint8 // the tracestateID bits of the IDs set aside already
 	for member := range strings.SplitSeq(v, ",") {
 		member = strings.Trim(member, " \t")
 		key, value, ok := strings.Cut(member, "=")
@@ -541,7 +544,8 @@ func untracedState(v string) string {
 		var kept strings.Builder
 		for field := range strings.SplitSeq(value, ";") {
 			name, id, _ := strings.Cut(field, ":")
-			if n := tracestateID(key, name); n > 0 && len(id) == n && allOf(id, classLowerHex) {
+			if n, bit := tracestateID(key, name); n > 0 && setAside&bit == 0 && len(id) == n && allOf(id, classLowerHex) {
+				setAside |= bit
 				field = field[:len(name)+1] // "p:", the ID set aside
 			}
 			appendPart(&kept, ';', field)
@@ -553,22 +557,25 @@ func untracedState(v string) string {
 
 // tracestateID returns the length in lower-case hex digits of the random ID
 // that the tracer whose tracestate member is member writes in its field
-// name, or 0: Datadog's parent span ID and the upper half of its 128-bit
-// trace ID, and OpenTelemetry's explicit randomness.
-func tracestateID(member, name string) int {
+// name, or 0, and a bit of its own: Datadog's parent span ID and the upper
+// half of its 128-bit trace ID, and OpenTelemetry's explicit randomness.
+func tracestateID(member, name string) (n int, bit uint8) {
 	switch {
-	case member == "dd" && (name == "p" || name == "t.tid"):
-		return 16
+	case member == "dd" && name == "p":
+		return 16, 1
+	case member == "dd" && name == "t.tid":
+		return 16, 2
 	case member == "ot" && name == "rv":
-		return 14
+		return 14, 4
 	}
-	return 0
+	return 0, 0
 }
 
 // untracedDatadogID returns "" for a Datadog trace or parent ID, an
 // unsigned 64-bit integer in decimal, and v itself otherwise.
 func untracedDatadogID(v string) string {
-	if v != "" && len(v) <= 20 && allOf(v, classDigit) {
+	const maxID = "18446744073709551615" // 2^64-1: past it, no ID
+	if v != "" && (len(v) < len(maxID) || len(v) == len(maxID) && v <= maxID) && allOf(v, classDigit) {
 		return ""
 	}
 	return v
@@ -576,11 +583,13 @@ func untracedDatadogID(v string) string {
 
 // untracedDatadogTags returns the Datadog propagation tags v
 // ("_dd.p.dm=-4,_dd.p.tid=<16 hex>") but the upper half of a 128-bit trace
-// ID, which is random hex.
+// ID, which is random hex: once, as the tracer writes it.
 func untracedDatadogTags(v string) string {
 	var rest strings.Builder
+	setAside := false
 	for tag := range strings.SplitSeq(v, ",") {
-		if id, ok := strings.CutPrefix(tag, "_dd.p.tid="); ok && len(id) == 16 && allOf(id, classLowerHex) {
+		if id, ok := strings.CutPrefix(tag, "_dd.p.tid="); ok && !setAside && len(id) == 16 && allOf(id, classLowerHex) {
+			setAside = true
 			continue
 		}
 		appendPart(&rest, ',', tag)
@@ -758,7 +767,14 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 		}
 		if untraced := traceHeaders(k); untraced != nil {
 			for _, v := range vs {
-				if rest := untraced(v); rest != "" && dirty(rest) {
+				// A tracer writes its header once: given more than once,
+				// each value is scanned whole, or every copy would pass
+				// another number in an ID's shape.
+				rest := v
+				if len(vs) == 1 {
+					rest = untraced(v)
+				}
+				if rest != "" && dirty(rest) {
 					return "header"
 				}
 			}
@@ -808,7 +824,8 @@ type CleanTexts struct {
 
 // authorizationOK reports whether v has the shape of the SDK's SigV4
 // Authorization header (see sigV4Authorization) and det finds nothing in
-// its credential scope and signed header names (see signedScope). A value
+// its credential scope and signed header names (see scopeClean), nor
+// anything but the key in its access key ID (see keyIDClean). A value
 // that repeats the last one's head up to its signature needs only its
 // signature read: 64 lower-case hex digits.
 func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
@@ -819,7 +836,7 @@ func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
 	if !sigV4Authorization(v) {
 		return false
 	}
-	if _, found := det.First(signedScope(v)); found {
+	if !scopeClean(v, det) || !keyIDClean(v, det) {
 		return false
 	}
 	head := strings.Clone(v[:len(v)-sigLen])
@@ -827,15 +844,36 @@ func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
 	return true
 }
 
-// signedScope returns what a well-shaped SigV4 Authorization header v says
-// besides its access key ID and signature: "/<date>/<region>/<service>/
-// aws4_request, SignedHeaders=<names>, Signature=". The shapes let digits
-// through there; the access key ID, which the detector would take for a
-// finding, is the signer's own.
-func signedScope(v string) string {
+// scopeClean reports whether det finds nothing in what a well-shaped SigV4
+// Authorization header v says besides its access key ID and signature: the
+// date, the Region, the service and the signed header names. The shapes
+// let digits through there. Each is read apart: joined by their slashes, a
+// grouped number after the date's digits or a Region's last digit reads as
+// part of one longer number ("20261129/4111-1111-1111-1111"), which the
+// detector leaves alone.
+func scopeClean(v string, det *sensitive.Detector) bool {
 	rest := strings.TrimPrefix(v, "AWS4-HMAC-SHA256 Credential=")
-	_, scope, _ := strings.Cut(rest, "/")
-	return "/" + scope[:len(scope)-64]
+	_, rest, _ = strings.Cut(rest, "/") // the access key ID: see keyIDClean
+	scope, rest, _ := strings.Cut(rest, ", SignedHeaders=")
+	names, _, _ := strings.Cut(rest, ", Signature=")
+	for part := range strings.SplitSeq(scope, "/") {
+		if _, found := det.First(part); found {
+			return false
+		}
+	}
+	_, found := det.First(names)
+	return !found
+}
+
+// keyIDClean reports whether the access key ID of a well-shaped SigV4
+// Authorization header v holds nothing but an access key ID. A hook can
+// write anything there, and without the guard's identity check (an
+// Insecure… option) nothing else compares it with the signer's; the one
+// finding a real key ID gives is itself, whole.
+func keyIDClean(v string, det *sensitive.Detector) bool {
+	id, _, _ := strings.Cut(strings.TrimPrefix(v, "AWS4-HMAC-SHA256 Credential="), "/")
+	f, found := det.First(id)
+	return !found || f.Kind == sensitive.AWSAccessKey && f.Start == 0 && f.End == len(id)
 }
 
 // sessionTokenClean reports whether det finds nothing in the session token

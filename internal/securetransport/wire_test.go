@@ -186,13 +186,17 @@ func TestUntracedStateAndDatadog(t *testing.T) {
 		{"a grouped card in a member", "Tracestate", "dd=p:4111 1111 1111 1111", "dd=p:4111 1111 1111 1111"},
 		{"upper-case hex", "Tracestate", "dd=p:00F067AA0BA902B7", "dd=p:00F067AA0BA902B7"},
 		{"a member without a value", "Tracestate", "jane.doe@example.com", "jane.doe@example.com"},
+		{"a tracer's field twice", "Tracestate", "dd=p:" + span + ";t.tid:" + tid + ";p:" + span, "dd=p:;t.tid:;p:" + span},
+		{"a tracer's member twice", "Tracestate", "dd=p:" + span + ",ot=rv:" + span[:14] + ",dd=p:" + span + ",ot=rv:" + span[:14], "dd=p:,ot=rv:,dd=p:" + span + ",ot=rv:" + span[:14]},
 		{"Datadog trace ID", "X-Datadog-Trace-Id", "18446744073709551615", ""},
 		{"Datadog parent ID", "X-Datadog-Parent-Id", span, ""},
 		{"Datadog ID with a separator", "X-Datadog-Parent-Id", "4111-1111-1111-1111", "4111-1111-1111-1111"},
 		{"Datadog ID too long", "X-Datadog-Trace-Id", "411111111111111111111", "411111111111111111111"},
+		{"Datadog ID past 64 bits", "X-Datadog-Trace-Id", "18446744073709551616", "18446744073709551616"},
 		{"Datadog tags", "X-Datadog-Tags", "_dd.p.dm=-4,_dd.p.tid=" + tid, "_dd.p.dm=-4"},
 		{"Datadog tags, an e-mail", "X-Datadog-Tags", "_dd.p.tid=" + tid + ",_dd.p.usr=jane.doe@example.com", "_dd.p.usr=jane.doe@example.com"},
 		{"Datadog tags, a card for the trace ID's half", "X-Datadog-Tags", "_dd.p.tid=4111 1111 1111 1111", "_dd.p.tid=4111 1111 1111 1111"},
+		{"Datadog tags, the trace ID's half twice", "X-Datadog-Tags", "_dd.p.tid=" + span + ",_dd.p.tid=" + span, "_dd.p.tid=" + span},
 	}
 	for _, tt := range tests {
 		if got := traceHeaders(tt.header)(tt.value); got != tt.want {
@@ -233,6 +237,36 @@ func TestRandomTracerIDsPass(t *testing.T) {
 		t.Fatal("the detector misread none of the random headers: the test proves nothing")
 	}
 	t.Logf("the detector alone misreads %d of %d random headers", misread, 50000*6)
+}
+
+// TestTracingHeaderGivenTwice: a tracer writes each of its headers once; a
+// tracing header given more than once (net/http sends each value on a line
+// of its own) has every value scanned whole, so repeating a header cannot
+// pass more numbers in an ID's shape than the tracers write.
+func TestTracingHeaderGivenTwice(t *testing.T) {
+	const card = "4111111111111111"
+	det := sensitive.Default()
+	parent := "00-619a4d5ea942b46f2bac10071cb6b3b4-" + card + "-01"
+	for _, tt := range []struct {
+		name    string
+		header  http.Header
+		refused bool
+	}{
+		{"tracestate once", http.Header{"Tracestate": {"dd=p:" + card}}, false},
+		{"tracestate twice", http.Header{"Tracestate": {"dd=p:" + card, "dd=p:" + card}}, true},
+		{"tracestate twice, an ID in the second", http.Header{"Tracestate": {"congo=t61rcWkgMzE", "dd=p:" + card}}, true},
+		{"traceparent twice", http.Header{"Traceparent": {parent, parent}}, true},
+		{"Datadog trace ID twice", http.Header{"X-Datadog-Trace-Id": {card, card}}, true},
+		{"Datadog tags twice", http.Header{"X-Datadog-Tags": {"_dd.p.tid=" + card, "_dd.p.tid=" + card}}, true},
+		{"B3 span ID twice", http.Header{"X-B3-Spanid": {card, card}}, true},
+	} {
+		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
+		var clean CleanTexts
+		sg := CheckRequestText("GetRecommendations", &http.Request{Method: http.MethodPost, URL: u, Header: tt.header}, det, &clean)
+		if (sg != nil) != tt.refused {
+			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
+		}
+	}
 }
 
 // TestB3HeadersOnTheWire: a request carrying B3 headers whose span ID
@@ -336,8 +370,7 @@ func authorizationReference(v string, det *sensitive.Detector) bool {
 	if !sigV4Authorization(v) {
 		return false
 	}
-	_, found := det.First(signedScope(v))
-	return !found
+	return scopeClean(v, det) && keyIDClean(v, det)
 }
 
 // TestKnownHeaderNames: a header the SDK writes skips the scan of its name,
@@ -505,13 +538,13 @@ func (s *lyingStream) WriteTo(w io.Writer) (int64, error) {
 }
 
 // TestSignedScopeNeverMisread: the part of the Authorization header the
-// gate scans (see signedScope) finds nothing on any day from 2024 to 2039,
+// gate scans (see scopeClean) finds nothing on any day from 2024 to 2039,
 // in any of these Regions, for any service the guard signs for: a call is
 // never refused for its date.
 func TestSignedScopeNeverMisread(t *testing.T) {
 	det := sensitive.Default()
-	regions := []string{"us-east-1", "eu-west-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1", "il-central-1", "ap-northeast-3"}
-	for _, service := range []string{"personalize", "sts", "kms", "s3"} {
+	regions := []string{"us-east-1", "eu-west-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1", "il-central-1", "ap-northeast-3", "us-isob-east-1", "eusc-de-east-1"}
+	for _, service := range []string{"personalize", "sts", "kms", "s3", "iam", "cloudtrail", "macie2"} {
 		for _, region := range regions {
 			for d := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2040; d = d.AddDate(0, 0, 1) {
 				v := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/" + d.Format("20060102") + "/" + region + "/" + service + "/aws4_request, " +
@@ -521,6 +554,83 @@ func TestSignedScopeNeverMisread(t *testing.T) {
 					t.Fatalf("refused on %s in %s for %s", d.Format(time.DateOnly), region, service)
 				}
 			}
+		}
+	}
+}
+
+// TestAuthorizationScopeParts: the parts of the credential scope are read
+// apart. Joined by their slashes, a grouped number after the date's digits
+// or a Region's last digit reads as part of one longer number
+// ("20261129/4111-1111-1111-1111"), which the detector leaves alone.
+func TestAuthorizationScopeParts(t *testing.T) {
+	det := sensitive.Default()
+	sig := strings.Repeat("0a", 32)
+	for _, tt := range []struct {
+		name, region, service, names string
+		refused                      bool
+	}{
+		{"the SDK's header", "us-east-1", "personalize", "host;x-amz-date", false},
+		{"a grouped card for the Region", "4111-1111-1111-1111", "personalize", "host;x-amz-date", true},
+		{"an SSN for the Region", "123-45-6789", "personalize", "host;x-amz-date", true},
+		{"a grouped card for the service", "us-east-1", "4111-1111-1111-1111", "host;x-amz-date", true},
+		{"an SSN for the service", "us-gov-west-1", "123-45-6789", "host;x-amz-date", true},
+		{"a grouped card among the names", "us-east-1", "s3", "4111-1111-1111-1111;host", true},
+	} {
+		v := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/" + tt.region + "/" + tt.service + "/aws4_request, SignedHeaders=" + tt.names + ", Signature=" + sig
+		if !sigV4Authorization(v) {
+			t.Fatalf("%s: out of shape: the test proves nothing", tt.name)
+		}
+		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
+		var clean CleanTexts
+		sg := CheckRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{"Authorization": {v}}}, det, &clean)
+		if (sg != nil) != tt.refused {
+			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
+		}
+	}
+}
+
+// TestAuthorizationKeyID: the access key ID in the credential scope is
+// read too: a hook can write anything there, and without the guard's
+// identity check (an Insecure… option) nothing else compares it with the
+// signer's. Key IDs as AWS and the SDK's tests write them pass; a card, an
+// IBAN or a key glued to a card is refused, unechoed.
+func TestAuthorizationKeyID(t *testing.T) {
+	det := sensitive.Default()
+	sig := strings.Repeat("0a", 32)
+	for _, tt := range []struct {
+		name, id string
+		refused  bool
+	}{
+		{"the SDK's test key", "AKIDEXAMPLE", false},
+		{"a short test key", "AKID", false},
+		{"AWS's example key", "AKIAIOSFODNN7EXAMPLE", false},
+		{"a temporary key", "ASIAZ2Q3RT5VW6XY7ABC", false},
+		{"a card", "4111111111111111", true},
+		{"an IBAN", "DE89370400440532013000", true},
+		{"a key glued to a card", "AKIAIOSFODNN7EXAMPLE4111111111111111", true},
+	} {
+		v := "AWS4-HMAC-SHA256 Credential=" + tt.id + "/20261129/us-east-1/personalize/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + sig
+		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
+		var clean CleanTexts
+		sg := CheckRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{"Authorization": {v}}}, det, &clean)
+		if (sg != nil) != tt.refused {
+			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
+		}
+		if sg != nil && strings.Contains(sg.Error(), "1111") {
+			t.Errorf("%s: the error echoes the value: %v", tt.name, sg)
+		}
+	}
+	// Real key IDs: a prefix and 16 random base32 characters.
+	r := rand.New(rand.NewPCG(3, 7))
+	const base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	for i := range 20000 {
+		id := []byte([]string{"AKIA", "ASIA"}[i%2] + strings.Repeat("A", 16))
+		for j := 4; j < len(id); j++ {
+			id[j] = base32[r.IntN(len(base32))]
+		}
+		v := "AWS4-HMAC-SHA256 Credential=" + string(id) + "/20261129/us-east-1/personalize/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + sig
+		if !authorizationReference(v, det) {
+			t.Fatalf("key %d refused", i)
 		}
 	}
 }
