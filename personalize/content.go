@@ -188,23 +188,39 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	if w.passedBefore(rule, sh, s) {
 		return nil // the Initialize check passed this very string under this very rule
 	}
+	// A broken length or pattern ends the check with a refusal; in
+	// report-only mode, where the value goes out all the same, it is
+	// reported and the checks go on, so that an identifying value in it is
+	// reported too, not only its length or its pattern.
+	broke := false
 	if sh.max > 0 && (len(s) > 4*sh.max || length(s) > sh.max) || length(s) < sh.min {
-		return w.fail(shapeFailure(rule, sh, true))
+		if err := w.fail(shapeFailure(rule, sh, true)); err != nil {
+			return err
+		}
+		broke = true
 	}
 	text := s
 	switch rule {
 	case ruleToken:
 		if !sh.match(s) {
-			return w.fail(RulePattern, "is not a pagination token the API returned (the model allows ASCII only)")
+			if err := w.fail(RulePattern, "is not a pagination token the API returned (the model allows ASCII only)"); err != nil {
+				return err
+			}
+			broke = true
 		}
 	case ruleARN:
 		// The model's pattern lets the partition, Region and account hold
 		// anything without a colon; the guard holds them to their shapes and
-		// reads the resource part, the one a caller names.
+		// reads the resource part, the one a caller names (the whole ARN
+		// when it is not well formed).
 		if !wellFormedARN(s) {
-			return w.fail(RulePattern, "the ARN's partition, Region or account is not well formed")
+			if err := w.fail(RulePattern, "the ARN's partition, Region or account is not well formed"); err != nil {
+				return err
+			}
+			broke = true
+		} else {
+			text = arnResource(s)
 		}
-		text = arnResource(s)
 	}
 	if !w.checkedClean(text) {
 		if f, ok := w.g.identifying(text, recurs(rule, sh)); ok {
@@ -212,13 +228,18 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		}
 		w.noteClean(text)
 	}
-	if sh.match != nil && !sh.match(s) {
-		return w.fail(shapeFailure(rule, sh, false))
+	if rule != ruleToken && sh.match != nil && !sh.match(s) {
+		if err := w.fail(shapeFailure(rule, sh, false)); err != nil {
+			return err
+		}
+		broke = true
 	}
 	if rule == ruleTagKey && hasPrefixFold(s, "aws:") {
 		return w.fail(RuleTagLimits, "tag keys must not start with aws:, which AWS reserves")
 	}
-	w.notePassed(rule, sh, s)
+	if !broke {
+		w.notePassed(rule, sh, s)
+	}
 	return nil
 }
 

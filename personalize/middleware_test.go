@@ -371,3 +371,58 @@ func TestPolicySlicesAreCopied(t *testing.T) {
 		t.Errorf("export to the allow-listed bucket after the caller changed its slice: %v", err)
 	}
 }
+
+// TestReportOnlyReportsWhatABrokenValueHolds: in report-only mode a value
+// that breaks its length or pattern goes out all the same, so the checks go
+// on and an identifying value in it is reported too; enforcing, the first
+// broken rule refuses the call.
+func TestReportOnlyReportsWhatABrokenValueHolds(t *testing.T) {
+	const email = "jane.doe@example.com"
+	tests := []struct {
+		name, op    string
+		in          any
+		wantReports []string
+		wantRefusal string
+	}{
+		{"a name too long", "CreateDatasetGroup", &sdk.CreateDatasetGroupInput{Name: aws.String("movies " + email + " " + strings.Repeat("x", 64))},
+			[]string{RuleNamePattern + "@Name", "sensitive.email@Name"}, RuleNamePattern + "@Name"},
+		{"a token out of its pattern", "ListDatasetGroups", &sdk.ListDatasetGroupsInput{NextToken: aws.String("é " + email)},
+			[]string{RulePattern + "@NextToken", "sensitive.email@NextToken"}, RulePattern + "@NextToken"},
+		{"an ARN not well formed", "DescribeDatasetGroup", &sdk.DescribeDatasetGroupInput{DatasetGroupArn: aws.String("arn:aws:personalize:us-east-1:" + email + ":dataset-group/movies")},
+			[]string{RulePattern + "@DatasetGroupArn", "sensitive.email@DatasetGroupArn"}, RulePattern + "@DatasetGroupArn"},
+		{"a clean name too long", "CreateDatasetGroup", &sdk.CreateDatasetGroupInput{Name: aws.String(strings.Repeat("m", 64))},
+			[]string{RuleNamePattern + "@Name"}, RuleNamePattern + "@Name"},
+		{"a tag value too long", "CreateDatasetGroup", &sdk.CreateDatasetGroupInput{Name: aws.String("movies"),
+			Tags: []types.Tag{{TagKey: aws.String("owner"), TagValue: aws.String(email + " " + strings.Repeat("v", 256))}}},
+			[]string{RuleTagLimits + "@Tags[0].TagValue", "sensitive.email@Tags[0].TagValue"}, RuleTagLimits + "@Tags[0].TagValue"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logger, logs := jsonLogger()
+			g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
+			ctx, st := withState()
+			if _, err := runInitializeNextCtx(ctx, g.stepByID(IDFieldContent), tt.op, tt.in); err != nil {
+				t.Fatalf("report-only content check = %v, want the call to go on", err)
+			}
+			var got []string
+			for _, r := range st.reported {
+				got = append(got, r.Rule+"@"+r.Field)
+			}
+			if diff := cmp.Diff(tt.wantReports, got); diff != "" {
+				t.Errorf("reported (-want +got):\n%s", diff)
+			}
+			if strings.Contains(logs.String(), "jane") {
+				t.Errorf("the log echoes the value: %s", logs)
+			}
+
+			_, err := runInitializeNext(testGuard(t, Policy{}).stepByID(IDFieldContent), tt.op, tt.in)
+			var sg *SafeguardError
+			if !errors.As(err, &sg) {
+				t.Fatalf("enforcing content check = %v, want a *SafeguardError", err)
+			}
+			if diff := cmp.Diff(tt.wantRefusal, sg.Rule+"@"+sg.Field); diff != "" {
+				t.Errorf("refusal (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -571,6 +571,9 @@ func TestReportOnlyEndToEnd(t *testing.T) {
 	if _, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("acct-12345678")}); err != nil {
 		t.Fatalf("report-only CreateDatasetGroup = %v, want it sent", err)
 	}
+	// A name both too long and holding an e-mail: both are reported (the
+	// emulator may refuse the name; the guard must not).
+	_, _ = e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("movies " + canaryEmail + " " + strings.Repeat("x", 64))})
 	in := importInput(e, "import-1")
 	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/users/jane.doe%40example.com/interactions.csv")
 	in.DatasetArn = aws.String("arn:aws:personalize:us-east-1:111122223333:dataset/" + canaryEmail + "/INTERACTIONS")
@@ -581,14 +584,15 @@ func TestReportOnlyEndToEnd(t *testing.T) {
 	}
 	want := [][]string{
 		{"sensitive.account-number at Name"},
+		{personalize.RuleNamePattern + " at Name", "sensitive.email at Name"},
 		{"sensitive.email at DatasetArn", "sensitive.email at DataSource.DataLocation", personalize.RuleDatasetGroupLookup + " at DatasetArn"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("report_only of the audit events (-want +got):\n%s", diff)
 	}
 	for _, r := range e.srv.Requests() {
-		if r.Service == personalizetest.ServicePersonalize && r.Operation == "CreateDatasetImportJob" {
-			continue // the caller's own request, sent as report-only promises
+		if r.Service == personalizetest.ServicePersonalize && (r.Operation == "CreateDatasetImportJob" || r.Operation == "CreateDatasetGroup") {
+			continue // the caller's own requests, sent as report-only promises
 		}
 		if strings.Contains(r.URL, "jane.doe") || bytes.Contains(r.Body, []byte(canaryEmail)) || strings.Contains(r.URL, "%40example") {
 			t.Errorf("the guard's own %s %s carried the refused value", r.Service, r.Operation)

@@ -310,3 +310,39 @@ func TestStackOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestReportOnlyReportsWhatABrokenValueHolds: in report-only mode a value
+// out of its pattern is sent all the same, so it is scanned too: an e-mail
+// in a context key is reported with the broken pattern, not instead of it.
+func TestReportOnlyReportsWhatABrokenValueHolds(t *testing.T) {
+	tests := []struct {
+		name string
+		in   func(campaign string) *sdk.GetRecommendationsInput
+		want string
+	}{
+		{"an e-mail as a context key", func(campaign string) *sdk.GetRecommendationsInput {
+			return &sdk.GetRecommendationsInput{CampaignArn: &campaign, UserId: aws.String("u1"), Context: map[string]string{email: "mobile"}}
+		}, `"report_only":["model.pattern at Context.Key","sensitive.email at Context.Key"]`},
+		{"an e-mail in a filter ARN not well formed", func(campaign string) *sdk.GetRecommendationsInput {
+			return &sdk.GetRecommendationsInput{CampaignArn: &campaign, UserId: aws.String("u1"),
+				FilterArn: aws.String("arn:aws:personalize:us-east-1:" + email + ":filter/f")}
+		}, `"report_only":["model.pattern at FilterArn","sensitive.email at FilterArn"]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, c := dataplanetest.Start(t)
+			var log dataplanetest.AuditLog
+			client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{InsecureReportOnly: true, Logger: log.Logger()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = client.GetRecommendations(context.Background(), tt.in(c.CampaignARN)) // the emulator may refuse it; the guard must not
+			if !s.Seen(email) {
+				t.Error("report-only mode did not send the request")
+			}
+			if got := log.String(); !strings.Contains(got, tt.want) || strings.Contains(got, email) {
+				t.Errorf("audit log = %s, want %s and no e-mail", got, tt.want)
+			}
+		})
+	}
+}

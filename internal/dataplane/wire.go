@@ -328,7 +328,10 @@ func (w *walker) check(n *Node, s string) error {
 			return err
 		}
 	}
-	text := s
+	// A value out of its pattern is reported in report-only mode, and then
+	// scanned like any other (the whole of an ARN not well formed), so that
+	// an identifying value in it is reported too.
+	text, pattern := s, ""
 	switch n.Rule {
 	case RuleUserID, RuleSessionID:
 		if s == "" {
@@ -351,29 +354,35 @@ func (w *walker) check(n *Node, s string) error {
 		return nil
 	case RuleCatalogID:
 		if strings.ContainsFunc(s, isControl) {
-			return w.fail(guarderr.RulePattern, "holds control characters, which no catalogue ID has")
+			pattern = "holds control characters, which no catalogue ID has"
 		}
 	case RuleARN:
 		a, ok := awsarn.Split(s)
 		if !ok || a.Service != "personalize" || !awsarn.Partition(a.Partition) || !awsarn.Region(a.Region) ||
 			(a.Account != "" && !awsarn.Account(a.Account)) || a.Resource == "" {
-			return w.fail(guarderr.RulePattern, "is not a well-formed Personalize ARN (arn:<partition>:personalize:<region>:<account>:<resource>)")
+			pattern = "is not a well-formed Personalize ARN (arn:<partition>:personalize:<region>:<account>:<resource>)"
+		} else {
+			text = a.Resource
 		}
-		text = a.Resource
 	case RuleToken:
 		if !allIn(s, tokenByte) {
-			return w.fail(guarderr.RulePattern, "is not an ID the service issued (letters, digits, '-', '_', '.', ':')")
+			pattern = "is not an ID the service issued (letters, digits, '-', '_', '.', ':')"
 		}
 	case RuleAttribute:
 		if s == "" || !allIn(s, attributeByte) {
-			return w.fail(guarderr.RulePattern, "is outside the API model's pattern [A-Za-z0-9_]+")
+			pattern = "is outside the API model's pattern [A-Za-z0-9_]+"
 		}
 	case RuleName:
 		if s == "" || !alnum(s[0]) || !allIn(s, nameByte) {
-			return w.fail(guarderr.RulePattern, "is outside the API model's pattern ^[a-zA-Z0-9][a-zA-Z0-9\\-_]*$")
+			pattern = "is outside the API model's pattern ^[a-zA-Z0-9][a-zA-Z0-9\\-_]*$"
 		}
 	case RuleProperties:
 		return w.checkProperties(s)
+	}
+	if pattern != "" {
+		if err := w.fail(guarderr.RulePattern, pattern); err != nil {
+			return err
+		}
 	}
 	if f, ok := w.g.identifying(text); ok {
 		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
