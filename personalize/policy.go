@@ -128,8 +128,10 @@ type Policy struct {
 
 	// InsecureReportOnly logs what the content, key, S3, import-scan and
 	// identity safeguards would refuse instead of refusing it, for a gradual
-	// roll-out. Transport rules still refuse. Sensitive values then reach
-	// AWS's logs: use it only to measure. It needs a Logger.
+	// roll-out: each rule a value breaks is logged, an identifying value in
+	// a value too long or out of pattern included. Transport rules still
+	// refuse. Sensitive values then reach AWS's logs: use it only to
+	// measure. It needs a Logger.
 	InsecureReportOnly bool
 
 	// InsecureSkipPostureChecks skips the network checks: key readiness,

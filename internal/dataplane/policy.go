@@ -68,8 +68,10 @@ type Policy struct {
 	InsecureAllowRootCredentials bool
 
 	// InsecureReportOnly logs what the field and identity safeguards would
-	// refuse instead of refusing it, for a gradual roll-out. Transport rules
-	// still refuse, and a Pseudonymizer still replaces identifiers: an
+	// refuse instead of refusing it, for a gradual roll-out: each rule a
+	// value breaks is logged, an identifying value in a value too long or
+	// out of pattern included. Transport rules still refuse, and a
+	// Pseudonymizer still replaces identifiers: an
 	// identifier on the wire that is not its pseudonym is still refused.
 	// Identifying values then reach AWS: use it only to measure. It needs a
 	// Logger.
