@@ -161,11 +161,12 @@ func listRule(n *node) string {
 	return RuleFieldLength
 }
 
-// check applies rule to one string. Cheap rules come first: a value over the
-// model's length is refused without being read further, so the detector
-// never reads a 10 MiB Name. Within the length, the detector runs before the
-// pattern, because its finding ("sensitive.email") says more than "does not
-// match the pattern".
+// check applies rule to one string. Cheap rules come first: enforcing, a
+// value over the model's length is refused without being read further, so
+// the detector never reads a 10 MiB Name (in report-only mode, where the
+// value goes out all the same, it is scanned whole). Within the length, the
+// detector runs before the pattern, because its finding ("sensitive.email")
+// says more than "does not match the pattern".
 func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error {
 	switch rule {
 	case ruleEnum:
