@@ -171,7 +171,10 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	switch rule {
 	case ruleEnum:
 		// The SDK leaves an empty enum out of the body.
-		if _, ok := slices.BinarySearch(enum, s); !ok && s != "" {
+		if s == "" {
+			return nil
+		}
+		if _, ok := slices.BinarySearch(enum, s); !ok {
 			return w.fail(RuleEnum, "is not one of the values the API model allows")
 		}
 		return nil
