@@ -325,47 +325,84 @@ func computedHeader(name string) (shape func(string) bool, computed bool) {
 	return nil, false
 }
 
-// knownHeaderName reports whether name is one of the header names the SDK
-// and the tracers write, which hold nothing to scan: the detector finds
-// nothing in a fixed name, so these skip the memo's lookup. Their values
-// are still read.
-func knownHeaderName(name string) bool {
+// sdkHeaderName reports whether name is one of the header names the SDK
+// writes whose values are scanned as they are. With the computed and the
+// tracing headers, these are the fixed names the detector finds nothing in:
+// they skip the memo's lookup. Their values are still read.
+func sdkHeaderName(name string) bool {
 	switch name {
-	case "Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "Amz-Sdk-Invocation-Id", "Amz-Sdk-Request",
-		"Content-Length", "Content-Type", "User-Agent", "X-Amz-User-Agent", "X-Amz-Target", "X-Amz-Security-Token",
-		traceHeader, "Traceparent", "Tracestate", "X-B3-Traceid", "X-B3-Spanid", "X-B3-Parentspanid", "B3",
-		"X-Datadog-Trace-Id", "X-Datadog-Parent-Id", "X-Datadog-Tags":
+	case "Content-Type", "User-Agent", "X-Amz-User-Agent", "X-Amz-Target", "X-Amz-Security-Token":
 		return true
 	}
 	return false
 }
 
-// sigV4Authorization is the Authorization header of the SDK's SigV4 signer:
-// AWS4-HMAC-SHA256 Credential=<key id>/<yyyymmdd>/<region>/<service>/aws4_request,
-// SignedHeaders=<names>, Signature=<64 hex>.
-func sigV4Authorization(v string) bool {
+// sigV4 is a SigV4 Authorization header cut into its parts:
+// AWS4-HMAC-SHA256 Credential=<id>/<date>/<region>/<service>/<term>,
+// SignedHeaders=<names>, Signature=<sig>.
+type sigV4 struct{ id, date, region, service, term, names, sig string }
+
+// cutSigV4 cuts v into its parts, without judging them; ok is false when v
+// does not have the header's three labels.
+func cutSigV4(v string) (p sigV4, ok bool) {
 	rest, ok := strings.CutPrefix(v, "AWS4-HMAC-SHA256 Credential=")
 	if !ok {
-		return false
+		return p, false
 	}
 	cred, rest, ok := strings.Cut(rest, ", SignedHeaders=")
 	if !ok {
-		return false
+		return p, false
 	}
-	names, sig, ok := strings.Cut(rest, ", Signature=")
-	if !ok || len(sig) != 64 || !allOf(sig, classLowerHex) || names == "" || !allOf(names, classSignedNames) {
-		return false
+	if p.names, p.sig, ok = strings.Cut(rest, ", Signature="); !ok {
+		return p, false
 	}
 	// <key id>/<yyyymmdd>/<region>/<service>/aws4_request, cut in place.
-	id, cred, _ := strings.Cut(cred, "/")
-	date, cred, _ := strings.Cut(cred, "/")
-	region, cred, _ := strings.Cut(cred, "/")
-	service, term, _ := strings.Cut(cred, "/")
-	return len(id) <= 128 && id != "" && allOf(id, classAlnum) &&
-		len(date) == 8 && allOf(date, classDigit) &&
-		region != "" && len(region) <= 64 && allOf(region, classLowerLabel) &&
-		service != "" && len(service) <= 64 && allOf(service, classLowerLabel) &&
-		term == "aws4_request"
+	p.id, cred, _ = strings.Cut(cred, "/")
+	p.date, cred, _ = strings.Cut(cred, "/")
+	p.region, cred, _ = strings.Cut(cred, "/")
+	p.service, p.term, _ = strings.Cut(cred, "/")
+	return p, true
+}
+
+// wellShaped reports whether p has the shapes the SDK's SigV4 signer gives
+// its parts: a 64-hex signature, lower-case signed header names, an
+// alphanumeric key ID, an eight-digit date, a Region and service of
+// lower-case labels, and aws4_request.
+func (p sigV4) wellShaped() bool {
+	return len(p.sig) == 64 && allOf(p.sig, classLowerHex) && p.names != "" && allOf(p.names, classSignedNames) &&
+		len(p.id) <= 128 && p.id != "" && allOf(p.id, classAlnum) &&
+		len(p.date) == 8 && allOf(p.date, classDigit) &&
+		p.region != "" && len(p.region) <= 64 && allOf(p.region, classLowerLabel) &&
+		p.service != "" && len(p.service) <= 64 && allOf(p.service, classLowerLabel) &&
+		p.term == "aws4_request"
+}
+
+// clean reports whether det finds nothing in what p says besides its
+// signature: nothing but an access key ID, whole, in its key ID (a hook can
+// write anything there, and without the guard's identity check, an
+// Insecure… option, nothing else compares it with the signer's), and
+// nothing in its date, Region, service, term and signed header names, where
+// the shapes let digits through. Each is read apart: joined by their
+// slashes, a grouped number after the date's digits or a Region's last
+// digit reads as part of one longer number ("20261129/4111-1111-1111-1111"),
+// which the detector leaves alone.
+func (p sigV4) clean(det *sensitive.Detector) bool {
+	if f, found := det.First(p.id); found && (f.Kind != sensitive.AWSAccessKey || f.Start != 0 || f.End != len(p.id)) {
+		return false
+	}
+	for _, part := range [...]string{p.date, p.region, p.service, p.term, p.names} {
+		if _, found := det.First(part); found {
+			return false
+		}
+	}
+	return true
+}
+
+// sigV4Authorization reports whether v is the Authorization header of the
+// SDK's SigV4 signer, in the shapes it gives each part (see wellShaped).
+func sigV4Authorization(v string) bool {
+	p, ok := cutSigV4(v)
+	return ok && p.wellShaped()
 }
 
 // SignerAccessKeyID returns the access key ID of the credential scope of
@@ -619,13 +656,13 @@ func appendPart(b *strings.Builder, sep byte, part string) {
 // reads as a card number as often as in a traceparent. The sampling and
 // flags headers ("0", "1", "d") need no exception: the detector finds
 // nothing in them.
-func untracedB3TraceID(v string) string { return unlessShape(v, b3TraceID) }
+func untracedB3TraceID(v string) string { return unlessShape(v, hexID) }
 
 func untracedB3SpanID(v string) string { return unlessShape(v, spanID) }
 
 func untracedB3(v string) string {
 	parts := strings.SplitN(v, "-", 5)
-	ok := len(parts) >= 2 && len(parts) <= 4 && b3TraceID(parts[0]) && spanID(parts[1])
+	ok := len(parts) >= 2 && len(parts) <= 4 && hexID(parts[0]) && spanID(parts[1])
 	if ok && len(parts) >= 3 {
 		ok = parts[2] == "0" || parts[2] == "1" || parts[2] == "d"
 	}
@@ -637,8 +674,6 @@ func untracedB3(v string) string {
 	}
 	return v
 }
-
-func b3TraceID(v string) bool { return hexID(v) }
 
 // spanID is a 16-hex span ID: B3's, and X-Ray's Parent.
 func spanID(v string) bool { return len(v) == 16 && allOf(v, classLowerHex) }
@@ -754,19 +789,17 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 		}
 	}
 	for k, vs := range req.Header {
-		if !knownHeaderName(k) && dirty(k) {
+		untraced := traceHeaders(k)
+		shape, computed := computedHeader(k)
+		if untraced == nil && !computed && !sdkHeaderName(k) && dirty(k) {
 			return "header"
 		}
-		if k == "X-Amz-Security-Token" {
-			for _, v := range vs {
-				if !clean.sessionTokenClean(v, det) {
-					return "header"
-				}
-			}
-			continue
-		}
-		if untraced := traceHeaders(k); untraced != nil {
-			for _, v := range vs {
+		for _, v := range vs {
+			var ok bool
+			switch {
+			case k == "X-Amz-Security-Token":
+				ok = clean.sessionTokenClean(v, det)
+			case untraced != nil:
 				// A tracer writes its header once: given more than once,
 				// each value is scanned whole, or every copy would pass
 				// another number in an ID's shape.
@@ -774,30 +807,15 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 				if len(vs) == 1 {
 					rest = untraced(v)
 				}
-				if rest != "" && dirty(rest) {
-					return "header"
-				}
+				ok = rest == "" || !dirty(rest)
+			case k == "Authorization":
+				ok = clean.authorizationOK(v, det)
+			case computed:
+				ok = shape == nil || shape(v)
+			default:
+				ok = !dirty(v)
 			}
-			continue
-		}
-		if k == "Authorization" {
-			for _, v := range vs {
-				if !clean.authorizationOK(v, det) {
-					return "header"
-				}
-			}
-			continue
-		}
-		if shape, computed := computedHeader(k); computed {
-			for _, v := range vs {
-				if shape != nil && !shape(v) {
-					return "header"
-				}
-			}
-			continue
-		}
-		for _, v := range vs {
-			if dirty(v) {
+			if !ok {
 				return "header"
 			}
 		}
@@ -823,9 +841,8 @@ type CleanTexts struct {
 }
 
 // authorizationOK reports whether v has the shape of the SDK's SigV4
-// Authorization header (see sigV4Authorization) and det finds nothing in
-// its credential scope and signed header names (see scopeClean), nor
-// anything but the key in its access key ID (see keyIDClean). A value
+// Authorization header (see sigV4.wellShaped) and det finds nothing in it
+// besides its signature and an access key ID (see sigV4.clean). A value
 // that repeats the last one's head up to its signature needs only its
 // signature read: 64 lower-case hex digits.
 func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
@@ -833,47 +850,12 @@ func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
 	if p := c.signedHead.Load(); p != nil && len(v) == len(*p)+sigLen && v[:len(*p)] == *p {
 		return allOf(v[len(*p):], classLowerHex)
 	}
-	if !sigV4Authorization(v) {
-		return false
-	}
-	if !scopeClean(v, det) || !keyIDClean(v, det) {
+	if p, ok := cutSigV4(v); !ok || !p.wellShaped() || !p.clean(det) {
 		return false
 	}
 	head := strings.Clone(v[:len(v)-sigLen])
 	c.signedHead.Store(&head)
 	return true
-}
-
-// scopeClean reports whether det finds nothing in what a well-shaped SigV4
-// Authorization header v says besides its access key ID and signature: the
-// date, the Region, the service and the signed header names. The shapes
-// let digits through there. Each is read apart: joined by their slashes, a
-// grouped number after the date's digits or a Region's last digit reads as
-// part of one longer number ("20261129/4111-1111-1111-1111"), which the
-// detector leaves alone.
-func scopeClean(v string, det *sensitive.Detector) bool {
-	rest := strings.TrimPrefix(v, "AWS4-HMAC-SHA256 Credential=")
-	_, rest, _ = strings.Cut(rest, "/") // the access key ID: see keyIDClean
-	scope, rest, _ := strings.Cut(rest, ", SignedHeaders=")
-	names, _, _ := strings.Cut(rest, ", Signature=")
-	for part := range strings.SplitSeq(scope, "/") {
-		if _, found := det.First(part); found {
-			return false
-		}
-	}
-	_, found := det.First(names)
-	return !found
-}
-
-// keyIDClean reports whether the access key ID of a well-shaped SigV4
-// Authorization header v holds nothing but an access key ID. A hook can
-// write anything there, and without the guard's identity check (an
-// Insecure… option) nothing else compares it with the signer's; the one
-// finding a real key ID gives is itself, whole.
-func keyIDClean(v string, det *sensitive.Detector) bool {
-	id, _, _ := strings.Cut(strings.TrimPrefix(v, "AWS4-HMAC-SHA256 Credential="), "/")
-	f, found := det.First(id)
-	return !found || f.Kind == sensitive.AWSAccessKey && f.Start == 0 && f.End == len(id)
 }
 
 // sessionTokenClean reports whether det finds nothing in the session token
