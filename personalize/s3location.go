@@ -83,10 +83,12 @@ func (g *Guard) parseLocation(ctx context.Context, st *callState, l location) (s
 		}
 		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: rule, Reason: reason})
 	}
-	for _, part := range [...]string{loc.Bucket, loc.Key, s3guard.DecodeKey(loc.Key)} {
-		if f, ok := g.s.Detector.First(part); ok {
-			return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleSensitivePrefix + string(f.Kind), Reason: sensitiveReason})
-		}
+	f, found := g.s.Detector.First(loc.Bucket)
+	if !found {
+		f, found = s3guard.KeyFinding(loc.Key, g.s.Detector)
+	}
+	if found {
+		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleSensitivePrefix + string(f.Kind), Reason: sensitiveReason})
 	}
 	if l.dir == s3guard.Write && len(g.s.AllowedOutputBuckets) > 0 && !slices.Contains(g.s.AllowedOutputBuckets, loc.Bucket) {
 		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketNotAllowed,

@@ -332,6 +332,19 @@ func validateKey(key string) error {
 	return nil
 }
 
+// KeyFinding returns the first value det finds in key as written or, when
+// it has escapes, percent-decoded ("%40" is an '@' to whoever decodes it):
+// a key without escapes is read once.
+func KeyFinding(key string, det *sensitive.Detector) (sensitive.Finding, bool) {
+	if f, found := det.First(key); found {
+		return f, true
+	}
+	if decoded := DecodeKey(key); decoded != key {
+		return det.First(decoded)
+	}
+	return sensitive.Finding{}, false
+}
+
 // DecodeKey returns key with its %XX escapes decoded, again and again until
 // none is left ("%2540" is "%40" is "@"); a '%' that starts no escape stays
 // as it is (S3 keys may hold a literal '%'). Checks for identifying values
@@ -473,13 +486,11 @@ func ObjectName(bucket, key string, n int, det *sensitive.Detector) string {
 	if det == nil {
 		det = sensitive.Default()
 	}
-	for _, k := range [...]string{key, DecodeKey(key)} {
-		if _, found := det.First(k); found {
-			if n < 0 {
-				return "s3://" + bucket + "/(an object whose key holds an identifying value)"
-			}
-			return "s3://" + bucket + "/(object " + strconv.Itoa(n+1) + " of the listing: its key holds an identifying value)"
+	if _, found := KeyFinding(key, det); found {
+		if n < 0 {
+			return "s3://" + bucket + "/(an object whose key holds an identifying value)"
 		}
+		return "s3://" + bucket + "/(object " + strconv.Itoa(n+1) + " of the listing: its key holds an identifying value)"
 	}
 	if strings.IndexFunc(key, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(key) {
 		return "s3://" + bucket + "/" + strconv.Quote(key)
