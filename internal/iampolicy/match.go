@@ -16,10 +16,7 @@ import (
 // tell which values are equivalent: two values that every (op, want) pair on
 // that key matches alike get the same decision.
 func ValueMatch(op, want, got string) (match, ok bool) {
-	if i := strings.IndexByte(op, ':'); i >= 0 {
-		op = op[i+1:]
-	}
-	op, _ = strings.CutSuffix(op, "IfExists")
+	op = baseOperator(op)
 	m, _, ok := operator(op)
 	if !ok {
 		return false, false
@@ -33,10 +30,7 @@ func ValueMatch(op, want, got string) (match, ok bool) {
 // request values against one policy value (a key policy's aws:SourceArn
 // against each new dataset group) build it once. ok is as ValueMatch's.
 func ValueMatcher(op, want string) (match func(got string) bool, ok bool) {
-	if i := strings.IndexByte(op, ':'); i >= 0 {
-		op = op[i+1:]
-	}
-	op, _ = strings.CutSuffix(op, "IfExists")
+	op = baseOperator(op)
 	m, _, ok := operator(op)
 	if !ok {
 		return nil, false
@@ -63,10 +57,7 @@ func ValueMatcher(op, want string) (match func(got string) bool, ok bool) {
 // that see many ARNs with one head (a new dataset group on every call) ask
 // head once per head. ok is false for any other operator.
 func ARNValueMatcher(op, want string) (head, resource func(string) bool, ok bool) {
-	if i := strings.IndexByte(op, ':'); i >= 0 {
-		op = op[i+1:]
-	}
-	op, _ = strings.CutSuffix(op, "IfExists")
+	op = baseOperator(op)
 	switch op {
 	case "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike":
 	default:
@@ -166,4 +157,14 @@ func (s *Statement) ValueConditions(key string) iter.Seq2[string, string] {
 			}
 		}
 	}
+}
+
+// baseOperator returns op without its set prefix ("ForAnyValue:") and its
+// IfExists suffix: the operator that compares one pair.
+func baseOperator(op string) string {
+	if i := strings.IndexByte(op, ':'); i >= 0 {
+		op = op[i+1:]
+	}
+	op, _ = strings.CutSuffix(op, "IfExists")
+	return op
 }
