@@ -233,9 +233,6 @@ func partitionEnd(s string, i int) int {
 	return i
 }
 
-// regionName is awsarn.Region in one pass.
-func regionName(r string) bool { return regionEnd(r, 0) == len(r) }
-
 // regionEnd returns where the Region name starting at s[i0] ends, or -1: two
 // to four lower-case letters, one or more "-letters", then "-digits", 32
 // bytes at most (awsarn.Region's shape). One loop, no split.

@@ -261,12 +261,6 @@ type inputClass struct {
 	exact         string
 }
 
-func (f *keyFacts) classOf(in *CheckInput) inputClass {
-	cl := inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != ""}
-	cl.exact = f.sourceSig(in.SourceARN, &cl.sig)
-	return cl
-}
-
 // sourceSig sets in sig the tests src passes, or returns src when there are
 // too many tests to record (see inputClass).
 func (f *keyFacts) sourceSig(src string, sig *[maxSourcePreds / 64]uint64) (exact string) {

@@ -247,3 +247,7 @@ func TestRegionBytes(t *testing.T) {
 		}
 	}
 }
+
+// regionName is awsarn.Region in one pass: regionEnd as the key ARN scanner
+// uses it on a whole string.
+func regionName(r string) bool { return regionEnd(r, 0) == len(r) }
