@@ -262,12 +262,7 @@ func (g *Guard) precheckRoles() {
 	}
 	for name, op := range g.ops {
 		for i, k := range op.keys {
-			n := op.input
-			for _, m := range k.role {
-				if n != nil {
-					n = n.byMember[m]
-				}
-			}
+			n := k.roleNode
 			if n == nil || n.kind != kindString || n.rule != ruleARN {
 				continue
 			}

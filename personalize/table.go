@@ -44,6 +44,7 @@ type keyPlace struct {
 	path, role       []string // member names from the input
 	at, roleAt       []int    // Go field indices, once bound
 	field, roleField string   // "JobInput.S3DataSource.KmsKeyArn", "RoleArn"
+	roleNode         *node    // the role's member, once bound
 	// rolePassed, set by the guard once bound (see Guard.precheckRoles),
 	// is the configured role under the rule and shape of the role's
 	// member, when the role passes them: injectKeys records it as passed,
@@ -90,9 +91,9 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 		}
 		b.keys = make([]keyPlace, len(op.keys))
 		for i, k := range op.keys {
-			k.at, k.field, err = resolve(b.input, k.path)
+			k.at, k.field, _, err = resolve(b.input, k.path)
 			if err == nil && k.role != nil {
-				k.roleAt, k.roleField, err = resolve(b.input, k.role)
+				k.roleAt, k.roleField, k.roleNode, err = resolve(b.input, k.role)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
@@ -104,7 +105,7 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 		}
 		b.locations = make([]locationPlace, len(op.locations))
 		for i, l := range op.locations {
-			if l.at, l.field, err = resolve(b.input, l.path); err != nil {
+			if l.at, l.field, _, err = resolve(b.input, l.path); err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			b.locations[i] = l
@@ -114,7 +115,7 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 			at     *[]int
 		}{{op.resourceName, &b.resourceNameAt}, {op.resourceARN, &b.resourceARNAt}, {"datasetArn", &b.datasetAt}, {"roleArn", &b.roleAt}} {
 			if f.member != "" && b.input.byMember[f.member] != nil {
-				*f.at, _, _ = resolve(b.input, []string{f.member})
+				*f.at, _, _, _ = resolve(b.input, []string{f.member})
 			}
 		}
 		out[name] = b
@@ -199,20 +200,20 @@ func goField(t reflect.Type, member string) (reflect.StructField, bool) {
 }
 
 // resolve turns a member path into Go field indices and a field path.
-func resolve(root *node, path []string) ([]int, string, error) {
+func resolve(root *node, path []string) ([]int, string, *node, error) {
 	n := root
 	at := make([]int, 0, len(path))
 	names := make([]string, 0, len(path))
 	for _, m := range path {
 		child := n.byMember[m]
 		if child == nil {
-			return nil, "", fmt.Errorf("no member %s on the path %v", m, path)
+			return nil, "", nil, fmt.Errorf("no member %s on the path %v", m, path)
 		}
 		at = append(at, child.index)
 		names = append(names, child.name)
 		n = child
 	}
-	return at, strings.Join(names, "."), nil
+	return at, strings.Join(names, "."), n, nil
 }
 
 // lookup reads the string field at the path at of params (a pointer to an
