@@ -134,7 +134,7 @@ func FuzzProperties(f *testing.F) {
 	reasons := map[string]bool{sensitiveReason: true, "is not one JSON object with unique property names": true}
 	f.Fuzz(func(t *testing.T, props string) {
 		ctx := middleware.WithOperationName(context.Background(), "Put")
-		w := &walker{g: g, ctx: ctx, op: "Put", st: &callState{}}
+		w := &walker{g: g, ctx: ctx, op: "Put", st: &callState{}, catalogue: g.api.Catalogue["Put"]}
 		w.segs = append(w.buf[:0], segment{name: "Properties", index: -1})
 		err1 := w.checkProperties(props)
 		err2 := w.checkProperties(props)

@@ -452,7 +452,6 @@ func (w *walker) checkProperties(s string) error {
 	var buf [16]string
 	names := buf[:0]
 	var many map[string]struct{}
-	catalogue := w.g.api.Catalogue[w.op]
 	for {
 		k, err := sc.Next()
 		if err != nil {
@@ -485,7 +484,7 @@ func (w *walker) checkProperties(s string) error {
 		if err != nil {
 			return notObject()
 		}
-		if catalogue && vk == jsonscan.String && w.g.s.public(name) {
+		if w.catalogue && vk == jsonscan.String && w.g.s.public(name) {
 			// Only a text value is public free text: an object or array
 			// under a public name can hold anything, and is scanned.
 			continue
