@@ -96,7 +96,7 @@ func BenchmarkScanObjects(b *testing.B) {
 		b.Run(fmt.Sprintf("source=s3/workers=%d", w), func(b *testing.B) {
 			// Each round lists again, as each run of the command does.
 			list := func() []target {
-				objs, err := listS3(ctx, sc, loc, 0)
+				objs, err := listS3(ctx, sc, loc, 0, 0)
 				if err != nil {
 					b.Fatal(err)
 				}

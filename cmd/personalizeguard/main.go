@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...
+//	personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] [-max-keys N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...
 //	personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]
 //	                              [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
 //	personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N]
@@ -60,7 +60,7 @@ const (
 const usage = `personalizeguard checks Amazon Personalize data before it is imported, and the account around it.
 
 Usage:
-  personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...
+  personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] [-max-keys N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...
   personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]
                                 [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
   personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N]

@@ -65,11 +65,24 @@ func (c *command) newS3Client(ctx context.Context) (*s3.Client, error) {
 // object under the prefix (empty objects, folder markers among them, are
 // skipped; an object with bytes is scanned whatever its key),
 // in the listing's order, as s3guard.ListObjects reads them for the guard's
-// import scan. pageSize 0 leaves the page size to S3.
-func listS3(ctx context.Context, client s3guard.ObjectAPIClient, loc s3guard.Location, pageSize int32) ([]s3Object, error) {
-	l, err := s3guard.ListObjects(ctx, client, loc, func(o *s3guard.ListOptions) { o.PageSize = pageSize })
+// import scan. pageSize 0 leaves the page size to S3. A prefix that holds
+// more than maxKeys keys (0: no bound) is an error, not a scan of its first
+// part: the listing is held whole in memory for the progress line, and a
+// scan that judged part of what an import reads would pass what it never
+// saw.
+func listS3(ctx context.Context, client s3guard.ObjectAPIClient, loc s3guard.Location, pageSize int32, maxKeys int) ([]s3Object, error) {
+	l, err := s3guard.ListObjects(ctx, client, loc, func(o *s3guard.ListOptions) {
+		o.PageSize = pageSize
+		if maxKeys > 0 {
+			// The listing stops after the page that reaches the bound, even
+			// when nothing follows; one key past maxKeys proves more.
+			o.MaxListedKeys = maxKeys + 1
+		}
+	})
 	var inconsistent *s3guard.ListingError
 	switch {
+	case err == nil && (l.Truncated || maxKeys > 0 && len(l.Keys) > maxKeys):
+		return nil, fmt.Errorf("the prefix holds more than %d keys (-max-keys); scan narrower prefixes or raise -max-keys", maxKeys)
 	case errors.As(err, &inconsistent):
 		return nil, err // names the rule, never a key
 	case err != nil && !loc.IsPrefix():

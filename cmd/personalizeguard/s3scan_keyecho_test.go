@@ -45,7 +45,7 @@ func TestS3TransportErrorNamesNoKey(t *testing.T) {
 			return err
 		}, "GetObject"},
 		{"ListObjectsV2 after a token", func() error {
-			_, err := listS3(ctx, &tokenS3{Client: client}, loc, 0)
+			_, err := listS3(ctx, &tokenS3{Client: client}, loc, 0, 0)
 			return err
 		}, "ListObjectsV2"},
 	}

@@ -28,7 +28,9 @@ func TestListS3Rules(t *testing.T) {
 		name  string
 		pages [][]string
 		sizes map[string]int64 // 10 bytes unless named
-		want  result
+		// maxKeys is -max-keys; 0 lists without a bound.
+		maxKeys int
+		want    result
 	}{
 		{name: "keys ending in / with bytes", pages: [][]string{{"data/", "data/sub/", "data/a.csv"}}, want: result{Keys: []string{"data/", "data/sub/", "data/a.csv"}}},
 		{name: "only folder markers", pages: [][]string{{"data/", "data/sub/"}}, sizes: map[string]int64{"data/": 0, "data/sub/": 0},
@@ -37,10 +39,16 @@ func TestListS3Rules(t *testing.T) {
 			want: result{Err: s3guard.RuleListingOutsidePrefix}},
 		{name: "a key twice", pages: [][]string{{"data/jane.doe@example.com.csv"}, {"data/jane.doe@example.com.csv"}},
 			want: result{Err: s3guard.RuleListingDuplicateKey}},
+		{name: "as many keys as -max-keys", pages: [][]string{{"data/a.csv", "data/b.csv"}}, maxKeys: 2,
+			want: result{Keys: []string{"data/a.csv", "data/b.csv"}}},
+		{name: "more keys than -max-keys", pages: [][]string{{"data/a.csv", "data/jane.doe@example.com.csv"}, {"data/c.csv"}}, maxKeys: 2,
+			want: result{Err: "the prefix holds more than 2 keys (-max-keys); scan narrower prefixes or raise -max-keys"}},
+		{name: "more keys than -max-keys on a later page", pages: [][]string{{"data/a.csv"}, {"data/b.csv", "data/c.csv"}, {"data/d.csv"}}, maxKeys: 2,
+			want: result{Err: "the prefix holds more than 2 keys (-max-keys); scan narrower prefixes or raise -max-keys"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			objs, err := listS3(t.Context(), &pagesS3{pages: tt.pages, sizes: tt.sizes}, loc, 0)
+			objs, err := listS3(t.Context(), &pagesS3{pages: tt.pages, sizes: tt.sizes}, loc, 0, tt.maxKeys)
 			var got result
 			for _, o := range objs {
 				got.Keys = append(got.Keys, o.key)

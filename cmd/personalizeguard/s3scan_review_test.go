@@ -156,7 +156,7 @@ func TestScanS3ChangedAfterListing(t *testing.T) {
 					o.APIOptions = append(o.APIOptions, dropIfMatch)
 				})
 			}
-			objs, err := listS3(ctx, client, s3guardLocation(t, "s3://"+e.scene.Bucket+"/clean/"), 0)
+			objs, err := listS3(ctx, client, s3guardLocation(t, "s3://"+e.scene.Bucket+"/clean/"), 0, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -238,7 +238,7 @@ func TestListS3Inconsistent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			objs, err := listS3(t.Context(), &pagesS3{pages: tt.pages}, loc, 0)
+			objs, err := listS3(t.Context(), &pagesS3{pages: tt.pages}, loc, 0, 0)
 			var got []string
 			for _, o := range objs {
 				got = append(got, o.key)

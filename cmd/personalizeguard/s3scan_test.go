@@ -304,3 +304,37 @@ func TestScanS3Progress(t *testing.T) {
 		t.Error("scan wrote a file")
 	}
 }
+
+// TestScanS3MaxKeys: a prefix listed past -max-keys is an error (exit
+// status 3) and nothing of it is scanned: a scan of the first part of what
+// an import reads would pass what it never saw.
+func TestScanS3MaxKeys(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		want   int
+		stderr string
+	}{
+		{name: "within the bound", args: []string{"scan", "-max-keys", "6", "s3://$BUCKET/clean/"}, want: exitOK},
+		{name: "past the bound", args: []string{"scan", "-max-keys", "3", "s3://$BUCKET/clean/"}, want: exitError,
+			stderr: "s3://$BUCKET/clean/: the prefix holds more than 3 keys (-max-keys)"},
+		{name: "no bound", args: []string{"scan", "-max-keys", "0", "s3://$BUCKET/clean/"}, want: exitUsage, stderr: "-max-keys must be at least 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newS3Env(t)
+			e.cmd.s3PageSize = 2 // clean/ holds 6 keys: three pages
+			if got := e.run(tt.args...); got != tt.want {
+				t.Errorf("run(%q) = %d, want %d\nstderr:\n%s", tt.args, got, tt.want, &e.stderr)
+			}
+			if want := strings.ReplaceAll(tt.stderr, "$BUCKET", e.scene.Bucket); !strings.Contains(e.stderr.String(), want) {
+				t.Errorf("stderr does not hold %q:\n%s", want, &e.stderr)
+			}
+			for _, r := range e.srv.Requests() {
+				if tt.want != exitOK && r.Operation == "GetObject" {
+					t.Errorf("an object was read although the listing was refused")
+				}
+			}
+		})
+	}
+}

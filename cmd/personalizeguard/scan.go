@@ -53,7 +53,11 @@ type target struct {
 	open   func(context.Context) (io.ReadCloser, error)
 }
 
-const scanUsage = "Usage: personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...\n\n" +
+// defaultMaxKeys bounds the listing of one s3:// prefix: its keys are held
+// in memory, about 200 bytes each, until the scan ends.
+const defaultMaxKeys = 100_000
+
+const scanUsage = "Usage: personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] [-max-keys N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...\n\n" +
 	"Scans Personalize dataset CSVs for identifying values. Exit status 1 when a column holds any.\n" +
 	"An s3:// prefix (ending in /) is every object under it, as an import reads it; AWS credentials,\n" +
 	"Region and endpoint come from the environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL,\n" +
@@ -64,6 +68,7 @@ func (c *command) scan(ctx context.Context, args []string) int {
 	format := fs.String("format", "table", "output `format`: table or json")
 	schemaFile := fs.String("schema", "", "the dataset's Avro schema `FILE` (default: roles from the header's names)")
 	parallel := fs.Int("parallel", runtime.GOMAXPROCS(0), "`N` files or objects scanned at once")
+	maxKeys := fs.Int("max-keys", defaultMaxKeys, "at most `N` keys listed under one s3:// prefix; a prefix with more is an error")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), scanUsage)
 		fs.PrintDefaults()
@@ -78,6 +83,8 @@ func (c *command) scan(ctx context.Context, args []string) int {
 		return c.usageError(fs, "no FILE to scan")
 	case *parallel < 1:
 		return c.usageError(fs, "-parallel must be at least 1")
+	case *maxKeys < 1:
+		return c.usageError(fs, "-max-keys must be at least 1")
 	}
 	// Every argument is parsed before anything is read.
 	var locs []s3guard.Location
@@ -113,7 +120,7 @@ func (c *command) scan(ctx context.Context, args []string) int {
 		}
 		loc := locs[len(out.Sources)]
 		src := sourceResult{Source: loc.String()}
-		objs, err := listS3(ctx, client, loc, c.s3PageSize)
+		objs, err := listS3(ctx, client, loc, c.s3PageSize, *maxKeys)
 		if err != nil {
 			src.Error = src.Source + ": " + err.Error()
 		}
