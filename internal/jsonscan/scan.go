@@ -283,10 +283,19 @@ func (s *Scanner) literal(n int) (Kind, error) {
 func (s *Scanner) scanString() error {
 	// On an error s.pos stays at the opening quote, so Next fails the same
 	// way again.
-	d := s.data
-	i := s.pos + 1 // past the opening quote
-	s.start = i
-	s.escaped = false
+	end, escaped, err := stringEnd(s.data, s.pos)
+	if err != nil {
+		return err
+	}
+	s.start, s.end, s.pos, s.escaped = s.pos+1, end, end+1, escaped
+	return nil
+}
+
+// stringEnd reads the string of d whose opening quote is at i, and returns
+// the offset of its closing quote and whether it holds escapes.
+func stringEnd(d string, i int) (end int, escaped bool, err error) {
+	start := i + 1
+	i = start
 	// high flags bytes of multi-byte sequences until the first one is
 	// seen; after that the whole string is validated at its end.
 	high := uint64(hi)
@@ -313,35 +322,34 @@ func (s *Scanner) scanString() error {
 		}
 		switch {
 		case c == '"':
-			if high == 0 && !utf8.ValidString(d[s.start:i]) {
-				return &SyntaxError{Offset: s.start, Reason: "string is not valid UTF-8"}
+			if high == 0 && !utf8.ValidString(d[start:i]) {
+				return 0, false, &SyntaxError{Offset: start, Reason: "string is not valid UTF-8"}
 			}
-			s.end, s.pos = i, i+1
-			return nil
+			return i, escaped, nil
 		case c == '\\':
-			s.escaped = true
+			escaped = true
 			if i+1 >= len(d) {
-				return &SyntaxError{Offset: i, Reason: "unterminated escape"}
+				return 0, false, &SyntaxError{Offset: i, Reason: "unterminated escape"}
 			}
 			switch d[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
 				if i+6 > len(d) || !hex4(d[i+2:i+6]) {
-					return &SyntaxError{Offset: i, Reason: "invalid \\u escape"}
+					return 0, false, &SyntaxError{Offset: i, Reason: "invalid \\u escape"}
 				}
 				i += 6
 			default:
-				return &SyntaxError{Offset: i, Reason: "invalid escape"}
+				return 0, false, &SyntaxError{Offset: i, Reason: "invalid escape"}
 			}
 		case c < 0x20:
-			return &SyntaxError{Offset: i, Reason: "control character in string"}
+			return 0, false, &SyntaxError{Offset: i, Reason: "control character in string"}
 		default: // the first byte of a multi-byte sequence
 			high = 0
 			i++
 		}
 	}
-	return &SyntaxError{Offset: s.start, Reason: "unterminated string"}
+	return 0, false, &SyntaxError{Offset: start, Reason: "unterminated string"}
 }
 
 const (
@@ -379,9 +387,18 @@ var plain = func() (t [256]bool) {
 }()
 
 func (s *Scanner) scanNumber() error {
-	s.start = s.pos
-	d := s.data
-	i := s.pos
+	end, err := numberEnd(s.data, s.pos)
+	if err != nil {
+		return err
+	}
+	s.start, s.pos, s.end = s.pos, end, end
+	return nil
+}
+
+// numberEnd reads the number of d that starts at i and returns the offset
+// just past it.
+func numberEnd(d string, i int) (int, error) {
+	at := i
 	if d[i] == '-' {
 		i++
 	}
@@ -391,12 +408,12 @@ func (s *Scanner) scanNumber() error {
 	case i < len(d) && d[i] >= '1' && d[i] <= '9':
 		i = digits(d, i)
 	default:
-		return &SyntaxError{Offset: s.pos, Reason: "invalid number"}
+		return 0, &SyntaxError{Offset: at, Reason: "invalid number"}
 	}
 	if i < len(d) && d[i] == '.' {
 		j := digits(d, i+1)
 		if j == i+1 {
-			return &SyntaxError{Offset: s.pos, Reason: "invalid number"}
+			return 0, &SyntaxError{Offset: at, Reason: "invalid number"}
 		}
 		i = j
 	}
@@ -407,12 +424,11 @@ func (s *Scanner) scanNumber() error {
 		}
 		j := digits(d, i)
 		if j == i {
-			return &SyntaxError{Offset: s.pos, Reason: "invalid number"}
+			return 0, &SyntaxError{Offset: at, Reason: "invalid number"}
 		}
 		i = j
 	}
-	s.pos, s.end = i, i
-	return nil
+	return i, nil
 }
 
 func digits(d string, i int) int {
