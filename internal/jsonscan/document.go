@@ -10,9 +10,10 @@ import "math/bits"
 // ends the read, and Document returns false.
 //
 // It is the Scanner's grammar in one loop, for a check that needs only a
-// verdict: the read's state stays in registers instead of the Scanner's
-// fields, and nothing is handed out per token, which makes it about twice
-// as fast as a loop over Next on a schema-like document (BenchmarkDocument).
+// verdict: the read's state stays in locals instead of the Scanner's
+// fields, and nothing is handed out per token. On a schema-like document it
+// takes 1.1-1.7 times less time than a loop over Next that does not even
+// track keys (BenchmarkDocument).
 func Document(data string, visit func(s string, number bool) bool) bool {
 	d := data
 	i, depth := 0, 0
