@@ -2,6 +2,7 @@ package personalize
 
 import (
 	"context"
+	"math/bits"
 	"slices"
 	"sync"
 	"time"
@@ -91,7 +92,11 @@ var actedNames = []struct {
 }
 
 func (a acted) names() []string {
-	var out []string
+	if a == 0 {
+		return nil
+	}
+	// Sized once: appending grew it up to four times per audit event.
+	out := make([]string, 0, bits.OnesCount16(uint16(a)))
 	for _, n := range actedNames {
 		if a&n.bit != 0 {
 			out = append(out, n.name)

@@ -432,70 +432,23 @@ func (w *walker) checkSchema(s string) error {
 // cleanSchema reports whether the schema walk would find nothing in s: one
 // JSON document, no repeated key, no decoded text or number form the
 // detector flags. It keeps no path, so a clean schema, the usual case, costs
-// little more than the scan; for any other, the walk runs again to name the
-// field and the rule.
+// little more than the scan (jsonscan.Document, which reads the document in
+// one loop); for any other, the walk runs again to name the field and the
+// rule.
 func cleanSchema(s string, det *sensitive.Detector) bool {
-	var sc jsonscan.Scanner
-	sc.Reset(s)
 	var digits [48]byte
-	// Per depth: where its object's keys begin in keys, and a one-word
-	// filter of them, so that most keys are not compared at all.
-	var start [jsonscan.MaxDepth + 1]int32
-	var seen [jsonscan.MaxDepth + 1]uint64
-	var keyBuf [32]string
-	keys := keyBuf[:0]
-	for {
-		k, err := sc.Next()
-		if err != nil {
-			return false
+	return jsonscan.Document(s, func(text string, number bool) bool {
+		if !number {
+			_, found := det.First(text) // an escaped key or string, decoded
+			return !found
 		}
-		switch k {
-		case jsonscan.End:
-			return true
-		case jsonscan.BeginObject:
-			d := sc.Depth()
-			start[d], seen[d] = int32(len(keys)), 0
-		case jsonscan.EndObject:
-			keys = keys[:start[sc.Depth()+1]]
-		case jsonscan.Key:
-			key := sc.Raw()
-			if sc.Escaped() {
-				key = sc.Text()
-				if _, found := det.First(key); found {
-					return false
-				}
-			}
-			d := sc.Depth()
-			bit := uint64(1) << (keyHash(key) & 63)
-			if seen[d]&bit != 0 && hasKey(keys[start[d]:], key) {
+		for _, form := range jsontext.NumberForms(text, &digits) {
+			if _, found := det.First(form); found {
 				return false
 			}
-			seen[d] |= bit
-			keys = append(keys, key)
-		case jsonscan.String:
-			if sc.Escaped() {
-				if _, found := det.First(sc.Text()); found {
-					return false
-				}
-			}
-		case jsonscan.Number:
-			for _, form := range jsontext.NumberForms(sc.Raw(), &digits) {
-				if _, found := det.First(form); found {
-					return false
-				}
-			}
 		}
-	}
-}
-
-// keyHash mixes a key's length and its first and last bytes, which tell
-// apart the keys of a usual object: equal keys always share a filter bit,
-// and different ones seldom do.
-func keyHash(key string) uint {
-	if key == "" {
-		return 0
-	}
-	return uint(len(key))*7 + uint(key[0])*3 + uint(key[len(key)-1])
+		return true
+	})
 }
 
 // hasKey reports whether keys holds key. Most keys of an object differ in

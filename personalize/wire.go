@@ -139,12 +139,6 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 		if k != jsonscan.String {
 			return w.scanUnknown(sc, k)
 		}
-		if n.rule == ruleSchema && sc.Escaped() && w.st != nil && w.st.schema != "" && jsonscan.RawEquals(sc.Raw(), w.st.schema) {
-			// checkSchema's own shortcut (the Initialize check read these
-			// very bytes), taken without decoding the schema: serialized,
-			// it has an escape before every quote.
-			return nil
-		}
 		return w.check(n.rule, n.shape, n.enum, sc.Text())
 	case kindStruct:
 		if k != jsonscan.BeginObject {
@@ -246,6 +240,13 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			seen |= bit
 		}
 		w.push(segment{name: child.name, index: -1})
+		if child.rule == ruleSchema && w.st != nil && w.st.schema != "" && sc.NextStringIs(w.st.schema) {
+			// checkSchema's own shortcut (the Initialize check read these
+			// very bytes), taken in one pass that validates the string and
+			// compares it as it decodes it.
+			w.pop()
+			continue
+		}
 		vk, err := sc.Next()
 		if err != nil {
 			return w.wireSyntax()

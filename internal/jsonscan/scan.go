@@ -283,10 +283,19 @@ func (s *Scanner) literal(n int) (Kind, error) {
 func (s *Scanner) scanString() error {
 	// On an error s.pos stays at the opening quote, so Next fails the same
 	// way again.
-	d := s.data
-	i := s.pos + 1 // past the opening quote
-	s.start = i
-	s.escaped = false
+	end, escaped, err := stringEnd(s.data, s.pos)
+	if err != nil {
+		return err
+	}
+	s.start, s.end, s.pos, s.escaped = s.pos+1, end, end+1, escaped
+	return nil
+}
+
+// stringEnd reads the string of d whose opening quote is at i, and returns
+// the offset of its closing quote and whether it holds escapes.
+func stringEnd(d string, i int) (end int, escaped bool, err error) {
+	start := i + 1
+	i = start
 	// high flags bytes of multi-byte sequences until the first one is
 	// seen; after that the whole string is validated at its end.
 	high := uint64(hi)
@@ -313,35 +322,34 @@ func (s *Scanner) scanString() error {
 		}
 		switch {
 		case c == '"':
-			if high == 0 && !utf8.ValidString(d[s.start:i]) {
-				return &SyntaxError{Offset: s.start, Reason: "string is not valid UTF-8"}
+			if high == 0 && !utf8.ValidString(d[start:i]) {
+				return 0, false, &SyntaxError{Offset: start, Reason: "string is not valid UTF-8"}
 			}
-			s.end, s.pos = i, i+1
-			return nil
+			return i, escaped, nil
 		case c == '\\':
-			s.escaped = true
+			escaped = true
 			if i+1 >= len(d) {
-				return &SyntaxError{Offset: i, Reason: "unterminated escape"}
+				return 0, false, &SyntaxError{Offset: i, Reason: "unterminated escape"}
 			}
 			switch d[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
 				if i+6 > len(d) || !hex4(d[i+2:i+6]) {
-					return &SyntaxError{Offset: i, Reason: "invalid \\u escape"}
+					return 0, false, &SyntaxError{Offset: i, Reason: "invalid \\u escape"}
 				}
 				i += 6
 			default:
-				return &SyntaxError{Offset: i, Reason: "invalid escape"}
+				return 0, false, &SyntaxError{Offset: i, Reason: "invalid escape"}
 			}
 		case c < 0x20:
-			return &SyntaxError{Offset: i, Reason: "control character in string"}
+			return 0, false, &SyntaxError{Offset: i, Reason: "control character in string"}
 		default: // the first byte of a multi-byte sequence
 			high = 0
 			i++
 		}
 	}
-	return &SyntaxError{Offset: s.start, Reason: "unterminated string"}
+	return 0, false, &SyntaxError{Offset: start, Reason: "unterminated string"}
 }
 
 const (
@@ -379,9 +387,18 @@ var plain = func() (t [256]bool) {
 }()
 
 func (s *Scanner) scanNumber() error {
-	s.start = s.pos
-	d := s.data
-	i := s.pos
+	end, err := numberEnd(s.data, s.pos)
+	if err != nil {
+		return err
+	}
+	s.start, s.pos, s.end = s.pos, end, end
+	return nil
+}
+
+// numberEnd reads the number of d that starts at i and returns the offset
+// just past it.
+func numberEnd(d string, i int) (int, error) {
+	at := i
 	if d[i] == '-' {
 		i++
 	}
@@ -391,12 +408,12 @@ func (s *Scanner) scanNumber() error {
 	case i < len(d) && d[i] >= '1' && d[i] <= '9':
 		i = digits(d, i)
 	default:
-		return &SyntaxError{Offset: s.pos, Reason: "invalid number"}
+		return 0, &SyntaxError{Offset: at, Reason: "invalid number"}
 	}
 	if i < len(d) && d[i] == '.' {
 		j := digits(d, i+1)
 		if j == i+1 {
-			return &SyntaxError{Offset: s.pos, Reason: "invalid number"}
+			return 0, &SyntaxError{Offset: at, Reason: "invalid number"}
 		}
 		i = j
 	}
@@ -407,12 +424,11 @@ func (s *Scanner) scanNumber() error {
 		}
 		j := digits(d, i)
 		if j == i {
-			return &SyntaxError{Offset: s.pos, Reason: "invalid number"}
+			return 0, &SyntaxError{Offset: at, Reason: "invalid number"}
 		}
 		i = j
 	}
-	s.pos, s.end = i, i
-	return nil
+	return i, nil
 }
 
 func digits(d string, i int) int {
@@ -559,4 +575,111 @@ func (s *Scanner) Skip(first Kind) error {
 		}
 	}
 	return nil
+}
+
+// NextStringIs reads the next token, as [Scanner.Next] would, when it is a
+// string value whose decoded text is want, and reports whether it did.
+// Otherwise it leaves the scanner as it was, for Next to read the token (and
+// report a syntax error, if there is one). It is the wire gate's test that a
+// serialized value is the one checked before, in one pass over the raw text:
+// it validates the string as Next does, decodes only its escapes, and
+// compares the plain bytes between them with want eight at a time, where a
+// scan followed by [RawEquals] reads the text twice, a byte at a time.
+func (s *Scanner) NextStringIs(want string) bool {
+	if s.state != stValue && s.state != stValueOrEnd {
+		return false
+	}
+	d := s.data
+	i := s.pos
+	if i < len(d) && d[i] <= ' ' {
+		i = skipSpace(d, i)
+	}
+	if i >= len(d) || d[i] != '"' {
+		return false
+	}
+	j, k := i+1, 0 // the next byte of d and of want
+	escaped := false
+	for {
+		if j+8 <= len(d) {
+			// The plain ASCII bytes of d's next eight, up to the first that
+			// needs a look, are want's next bytes as they are.
+			r := load64(d, j)
+			t := 8
+			if m := special(r, hi); m != 0 {
+				t = bits.TrailingZeros64(m) >> 3
+			}
+			if t > 0 {
+				switch {
+				case len(want)-k < t:
+					return false
+				case len(want)-k >= 8:
+					if (load64(want, k)^r)&(^uint64(0)>>(64-8*t)) != 0 {
+						return false
+					}
+				case d[j:j+t] != want[k:k+t]:
+					return false
+				}
+				j, k = j+t, k+t
+				if t == 8 {
+					continue
+				}
+			}
+		}
+		if j >= len(d) {
+			return false // unterminated
+		}
+		switch c := d[j]; {
+		case c == '"':
+			if k != len(want) {
+				return false
+			}
+			s.start, s.end, s.pos, s.escaped = i+1, j, j+1, escaped
+			s.afterValue()
+			return true
+		case c == '\\':
+			escaped = true
+			if j+1 >= len(d) {
+				return false
+			}
+			switch e := d[j+1]; e {
+			case '"', '\\', '/':
+				if k >= len(want) || want[k] != e {
+					return false
+				}
+				j, k = j+2, k+1
+				continue
+			case 'u':
+				if j+6 > len(d) || !hex4(d[j+2:j+6]) {
+					return false
+				}
+				// unescapeOne reads a second \u of a surrogate pair without
+				// checking its digits: Next would refuse bad ones.
+				if j+12 <= len(d) && d[j+6] == '\\' && d[j+7] == 'u' && !hex4(d[j+8:j+12]) {
+					return false
+				}
+			case 'b', 'f', 'n', 'r', 't':
+			default:
+				return false
+			}
+			var buf [2 * utf8.UTFMax]byte
+			dec, n := unescapeOne(buf[:0], d[j:])
+			if len(want)-k < len(dec) || want[k:k+len(dec)] != string(dec) {
+				return false
+			}
+			j, k = j+n, k+len(dec)
+		case c < 0x20:
+			return false // a control character: Next refuses it
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRuneInString(d[j:])
+			if r == utf8.RuneError && n <= 1 || len(want)-k < n || d[j:j+n] != want[k:k+n] {
+				return false
+			}
+			j, k = j+n, k+n
+		default: // a plain byte near the end of d
+			if k >= len(want) || want[k] != c {
+				return false
+			}
+			j, k = j+1, k+1
+		}
+	}
 }
