@@ -336,15 +336,21 @@ type IDs struct {
 	st  *callState
 }
 
-// User returns a pointer to the pseudonym of *id; path names the member for
-// an error. A nil or empty ID is returned as it is: the API model
-// decides whether it may be missing.
-func (ids *IDs) User(path Path, id *string) (*string, error) { return ids.replace(path, id, false) }
+// User sets *to to the pseudonym of *id and returns to; path names the
+// member for an error. to is a string of the caller's copy of the input,
+// allocated with it, so that the pseudonym's pointer costs no allocation of
+// its own. A nil or empty ID is returned as it is, and to left alone: the
+// API model decides whether it may be missing.
+func (ids *IDs) User(path Path, id, to *string) (*string, error) {
+	return ids.replace(path, id, to, false)
+}
 
 // Session is User for session IDs.
-func (ids *IDs) Session(path Path, id *string) (*string, error) { return ids.replace(path, id, true) }
+func (ids *IDs) Session(path Path, id, to *string) (*string, error) {
+	return ids.replace(path, id, to, true)
+}
 
-func (ids *IDs) replace(path Path, id *string, session bool) (*string, error) {
+func (ids *IDs) replace(path Path, id, to *string, session bool) (*string, error) {
 	if id == nil || *id == "" {
 		return id, nil
 	}
@@ -369,7 +375,8 @@ func (ids *IDs) replace(path Path, id *string, session bool) (*string, error) {
 			Reason: "the identifier has no pseudonym", Err: err}
 	}
 	ids.st.pseudonyms = append(ids.st.pseudonyms, v)
-	return &v, nil
+	*to = v
+	return to, nil
 }
 
 // isPseudonym reports whether pseudonym.Parse accepts id. Parse builds an
@@ -400,12 +407,13 @@ func (g *Guard) refuseUnguarded(ctx context.Context, err *guarderr.SafeguardErro
 }
 
 // violation returns err, or in report-only mode records it for the audit
-// event and returns nil.
-func (g *Guard) violation(ctx context.Context, err *guarderr.SafeguardError) error {
+// event of st, the call's state (nil when the audit step did not run), and
+// returns nil.
+func (g *Guard) violation(st *callState, err *guarderr.SafeguardError) error {
 	if !g.s.InsecureReportOnly {
 		return err
 	}
-	if st := stateFrom(ctx); st != nil {
+	if st != nil {
 		st.reported = guarderr.Reported(st.reported, err)
 	}
 	return nil

@@ -52,7 +52,7 @@ func (m *wireGate) Ran(ctx context.Context, op string) error {
 }
 
 func (m *wireGate) Violation(ctx context.Context, err *guarderr.SafeguardError) error {
-	return m.g.violation(ctx, err)
+	return m.g.violation(stateFrom(ctx), err)
 }
 
 // CheckBody applies the field rules to the body and records that they did.
@@ -164,7 +164,7 @@ func (w *walker) path() string {
 
 func (w *walker) fail(rule, reason string) error {
 	w.fails++
-	return w.g.violation(w.ctx, &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: rule, Reason: reason})
+	return w.g.violation(w.st, &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: rule, Reason: reason})
 }
 
 func (w *walker) push(s segment) { w.segs = append(w.segs, s) }
