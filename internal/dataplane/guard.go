@@ -76,6 +76,10 @@ type Guard struct {
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values found clean
 	clean        securetransport.CleanTexts // body strings found clean
+	// cleanARNs are the ARNs found in their pattern and clean in their
+	// resource: a service calls the same campaign, recommender or filter
+	// on every call, and the check of an ARN depends on its text alone.
+	cleanARNs securetransport.CleanTexts
 	// props remembers, per properties member of the API and whether its
 	// operation is a catalogue's, the documents (as written in the body)
 	// that passed every check: ten events of one page view carry the

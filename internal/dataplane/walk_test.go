@@ -3,7 +3,9 @@ package dataplane
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"regexp"
 	"strconv"
 	"strings"
@@ -175,5 +177,76 @@ func TestWalksOnOneCallState(t *testing.T) {
 	}
 	if diff := cmp.Diff([2]string{"Items[1].T", "sensitive.email"}, [2]string{sg.Field, sg.Rule}); diff != "" {
 		t.Errorf("refusal's field and rule (-want +got):\n%s", diff)
+	}
+}
+
+// TestARNMemo: an ARN the guard found in its pattern and clean is taken as
+// clean when it comes again, and nothing else is: over ARNs in and out of
+// their pattern, clean and with identifying values in each part, coming in
+// random order and again, a guard whose memo is warm refuses, and in
+// report-only mode reports, exactly what a new guard (no memo, the check as
+// it was) does.
+func TestARNMemo(t *testing.T) {
+	api := &API{Operations: map[string]*Node{"Get": Struct(map[string]*Node{
+		"campaignArn": String(RuleARN, 0, 256),
+		"filterArn":   String(RuleARN, 0, 256),
+	})}}
+	arns := []string{
+		"arn:aws:personalize:us-east-1:123456789012:campaign/for-you",
+		"arn:aws:personalize:us-east-1:123456789012:filter/no-repeats",
+		"arn:aws-cn:personalize:cn-north-1:123456789012:recommender/top-picks",
+		"arn:aws:personalize:us-east-1:123456789012:campaign/jane.doe@example.com",
+		"arn:aws:personalize:us-east-1:123456789012:campaign/4111111111111111",
+		"arn:aws:personalize:us-east-1:4111111111111111:campaign/for-you",
+		"arn:aws:personalize:us-east-1::campaign/for-you",
+		"arn:aws:s3:us-east-1:123456789012:campaign/for-you",
+		"arn:aws:personalize:jane.doe@example.com:123456789012:campaign/x",
+		"arn:aws:personalize:us-east-1:123456789012:",
+		"campaign/for-you",
+		"jane.doe@example.com",
+		"",
+		"arn:aws:personalize:us-east-1:123456789012:campaign/for-you ",
+		"arn:aws:personalize:us-east-1:123456789012:campaign/" + strings.Repeat("x", 250),
+	}
+	for _, reportOnly := range []bool{false, true} {
+		p := Policy{InsecureReportOnly: reportOnly}
+		if reportOnly {
+			p.Logger = slog.New(slog.DiscardHandler)
+		}
+		warm, err := NewGuard(aws.Config{Region: "us-east-1"}, p, api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		walk := func(g *Guard, body string) (string, []string) {
+			ctx := middleware.WithOperationName(context.Background(), "Get")
+			st := &callState{identifiers: true}
+			ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+			err := g.checkBody(ctx, "Get", st, body)
+			var reports []string
+			for _, r := range st.reported {
+				reports = append(reports, r.Field+" "+r.Rule)
+			}
+			return fmt.Sprint(err), reports
+		}
+		r := rand.New(rand.NewPCG(1, 2))
+		for i := range 2000 {
+			a, b := arns[r.IntN(len(arns))], arns[r.IntN(len(arns))]
+			body := `{"campaignArn":` + strconv.Quote(a) + `,"filterArn":` + strconv.Quote(b) + `}`
+			fresh, err := NewGuard(aws.Config{Region: "us-east-1"}, p, api)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantErr, wantReports := walk(fresh, body)
+			gotErr, gotReports := walk(warm, body)
+			if diff := cmp.Diff(wantErr, gotErr); diff != "" {
+				t.Fatalf("report-only %v, body %d %s: error (-new guard +warm guard):\n%s", reportOnly, i, body, diff)
+			}
+			if diff := cmp.Diff(wantReports, gotReports); diff != "" {
+				t.Fatalf("report-only %v, body %d %s: reports (-new guard +warm guard):\n%s", reportOnly, i, body, diff)
+			}
+		}
+		if !warm.cleanARNs.Has(arns[0]) || warm.cleanARNs.Has(arns[3]) || warm.cleanARNs.Has(arns[7]) || warm.cleanARNs.Has(arns[5]) {
+			t.Errorf("report-only %v: the memo holds the wrong ARNs", reportOnly)
+		}
 	}
 }

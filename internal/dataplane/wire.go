@@ -357,6 +357,9 @@ func (w *walker) check(n *Node, s string) error {
 			pattern = "holds control characters, which no catalogue ID has"
 		}
 	case RuleARN:
+		if w.g.cleanARNs.Has(s) {
+			return nil // in its pattern, and nothing found in its resource, before
+		}
 		a, ok := awsarn.Split(s)
 		if !ok || a.Service != "personalize" || !awsarn.Partition(a.Partition) || !awsarn.Region(a.Region) ||
 			(a.Account != "" && !awsarn.Account(a.Account)) || a.Resource == "" {
@@ -386,6 +389,9 @@ func (w *walker) check(n *Node, s string) error {
 	}
 	if f, ok := w.g.identifying(text); ok {
 		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+	}
+	if n.Rule == RuleARN && pattern == "" {
+		w.g.cleanARNs.Add(s)
 	}
 	return nil
 }
