@@ -112,7 +112,12 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 // be signed with that access key. Neither error names the key. st is the
 // call's state, nil when the audit step did not run.
 func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.CredentialsProvider) error {
-	key, refusal := guarderr.CheckCaller(ctx, middleware.GetOperationName(ctx), g.callers, creds, "the credentials")
+	// The operation's name is looked up only for a refusal, which CheckCaller
+	// makes anew on each call.
+	key, refusal := guarderr.CheckCaller(ctx, "", g.callers, creds, "the credentials")
+	if refusal != nil {
+		refusal.Operation = middleware.GetOperationName(ctx)
+	}
 	if st != nil {
 		st.signer = key
 	}

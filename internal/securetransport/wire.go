@@ -113,7 +113,9 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 	refuse := func(err error) (middleware.DeserializeOutput, middleware.Metadata, error) {
 		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
 	}
-	req, err := Request(ctx, op, in, region)
+	// The call's Region, looked up once for both checks of the URL.
+	callRegion := awsmiddleware.GetRegion(ctx)
+	req, err := request(op, in, callRegion, region)
 	if err != nil {
 		return refuse(err)
 	}
@@ -121,7 +123,7 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 		return refuse(err)
 	}
 	var headers headerList // on the stack: the copy's headers, listed as copied
-	sent, body, err := intake(ctx, op, req, region, &headers)
+	sent, body, err := intake(ctx, op, req, callRegion, region, &headers)
 	if err != nil {
 		return refuse(err)
 	}
@@ -143,11 +145,17 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 // Request returns the HTTP request a Deserialize middleware was given, once
 // the transport rules hold for its URL (see CheckURL).
 func Request(ctx context.Context, op string, in middleware.DeserializeInput, region string) (*smithyhttp.Request, error) {
+	return request(op, in, awsmiddleware.GetRegion(ctx), region)
+}
+
+// request is Request for a call whose Region, from its context, is
+// callRegion.
+func request(op string, in middleware.DeserializeInput, callRegion, region string) (*smithyhttp.Request, error) {
 	req, ok := in.Request.(*smithyhttp.Request)
 	if !ok || req == nil || req.Request == nil || req.URL == nil {
 		return nil, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "unknown transport request type"}
 	}
-	if err := CheckURL(ctx, op, req.URL, region); err != nil {
+	if err := checkURL(op, req.URL, callRegion, region); err != nil {
 		return nil, err
 	}
 	return req, nil
@@ -162,13 +170,14 @@ func Request(ctx context.Context, op string, in middleware.DeserializeInput, reg
 // string returned, the one the gate checks; it carries no trailer and goes
 // out with its length known; the transport rules hold for its URL.
 func Intake(ctx context.Context, op string, req *smithyhttp.Request, region string) (*http.Request, string, error) {
-	return intake(ctx, op, req, region, nil)
+	return intake(ctx, op, req, awsmiddleware.GetRegion(ctx), region, nil)
 }
 
-// intake is Intake that, when headers is not nil, lists there the headers
-// of the copy as it makes them, for the gate's checks to read without
+// intake is Intake for a call whose Region, from its context, is
+// callRegion, that, when headers is not nil, lists there the headers of
+// the copy as it makes them, for the gate's checks to read without
 // iterating the map again.
-func intake(ctx context.Context, op string, req *smithyhttp.Request, region string, headers *headerList) (*http.Request, string, error) {
+func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion, region string, headers *headerList) (*http.Request, string, error) {
 	if req.Request.Body != nil && req.Request.Body != http.NoBody {
 		// The SDK keeps the body in the request's stream; one put on the
 		// *http.Request beside it is a body nobody checked.
@@ -195,7 +204,7 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, region stri
 		own.body.r.Reset(body)
 		sent.Body = &own.body
 	}
-	if err := CheckURL(ctx, op, sent.URL, region); err != nil {
+	if err := checkURL(op, sent.URL, callRegion, region); err != nil {
 		return nil, "", err
 	}
 	return sent, body, nil
@@ -265,13 +274,19 @@ func copyHeader(h http.Header, list *headerList) http.Header {
 // CheckURL applies the transport rules to the URL about to be used: https,
 // no credentials, the guard's Region.
 func CheckURL(ctx context.Context, op string, u *url.URL, region string) error {
+	return checkURL(op, u, awsmiddleware.GetRegion(ctx), region)
+}
+
+// checkURL is CheckURL for a call whose Region, from its context, is
+// callRegion.
+func checkURL(op string, u *url.URL, callRegion, region string) error {
 	switch {
 	case u.Scheme != "https":
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "the endpoint is not https; AWS asks for TLS 1.2 or later"}
 	case u.User != nil:
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "the endpoint URL carries credentials"}
 	}
-	if r := awsmiddleware.GetRegion(ctx); r != "" && r != region {
+	if callRegion != "" && callRegion != region {
 		// Keys and buckets were checked in the guard's Region; a call
 		// elsewhere would use resources nobody checked.
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRegionMismatch, Reason: "the call goes to another Region than the one the guard checks keys and buckets in"}
