@@ -85,6 +85,15 @@ type Guard struct {
 	// that passed every check: ten events of one page view carry the
 	// same few. Built at construction; read without a lock.
 	props map[*Node]*[2]securetransport.CleanTexts
+	// ops is api.Operations and api.Catalogue in one map, for one lookup
+	// per body.
+	ops map[string]operation
+}
+
+// operation is what the wire gate reads of one operation's API table.
+type operation struct {
+	root      *Node
+	catalogue bool
 }
 
 // NewGuard validates p for clients in cfg's Region. The guard's own STS
@@ -94,9 +103,10 @@ func NewGuard(cfg aws.Config, p Policy, api *API) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{s: s, api: api, props: map[*Node]*[2]securetransport.CleanTexts{}}
-	for _, root := range api.Operations {
+	g := &Guard{s: s, api: api, props: map[*Node]*[2]securetransport.CleanTexts{}, ops: make(map[string]operation, len(api.Operations))}
+	for op, root := range api.Operations {
 		g.addProperties(root, map[*Node]bool{})
+		g.ops[op] = operation{root: root, catalogue: api.Catalogue[op]}
 	}
 	g.audit = &step{id: IDAudit, g: g, handle: g.handleAudit}
 	g.ids = &step{id: IDIdentifiers, g: g, handle: g.handleIdentifiers}

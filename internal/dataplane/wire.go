@@ -77,7 +77,7 @@ type walker struct {
 	// included: the call's report list keeps one per rule and field, so
 	// its length does not grow when a retried attempt breaks one again.
 	fails int
-	// catalogue is g.api.Catalogue[op], looked up once per body rather
+	// catalogue is g.api.Catalogue[op] (g.ops), looked up once per body rather
 	// than for each properties member.
 	catalogue bool
 	// cleanNumber is the raw text of the last number of this body found
@@ -115,8 +115,9 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 func (w *walker) checkBody(ctx context.Context, g *Guard, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st = g, ctx, op, st
 	w.segs, w.fails, w.cleanNumber = w.buf[:0], 0, ""
-	w.catalogue = g.api.Catalogue[op]
-	root := g.api.Operations[op]
+	o := g.ops[op]
+	w.catalogue = o.catalogue
+	root := o.root
 	if root == nil {
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleUnknownOperation,
 			Reason: "the guard's table does not describe this operation (a newer SDK than the table)"}

@@ -197,7 +197,7 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 	own := &sentRequest{req: *req.Request.WithContext(ctx), url: *req.URL}
 	sent := &own.req
 	sent.URL = &own.url
-	sent.Header = copyHeader(req.Header, headers)
+	sent.Header = copyHeader(req.Header, headers, own.values[:])
 	sent.Trailer, sent.TransferEncoding = nil, nil
 	sent.Body, sent.GetBody, sent.ContentLength = nil, nil, int64(len(body))
 	if body != "" {
@@ -211,11 +211,13 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 }
 
 // sentRequest is the gate's copy of a request with the parts it does not
-// share with the SDK's.
+// share with the SDK's: its URL, its body reader and, for the headers the
+// SDK writes, the array that holds the header map's values.
 type sentRequest struct {
-	req  http.Request
-	url  url.URL
-	body CheckedBody
+	req    http.Request
+	url    url.URL
+	body   CheckedBody
+	values [maxListedHeaders]string
 }
 
 // maxListedHeaders bounds a headerList: the SDK writes six to nine headers
@@ -237,10 +239,11 @@ type headerField struct {
 }
 
 // copyHeader returns a copy of h, as h.Clone does: every value in one
-// backing array, a nil value kept nil. It reads h once, listing its
-// headers in list (unless nil, or there are more than it holds), and then
-// fills the copy from the list rather than iterating h a second time.
-func copyHeader(h http.Header, list *headerList) http.Header {
+// backing array (values, when they fit in it), a nil value kept nil. It
+// reads h once, listing its headers in list (unless nil, or there are more
+// than it holds), and then fills the copy from the list rather than
+// iterating h a second time.
+func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 	if list == nil || h == nil {
 		return h.Clone()
 	}
@@ -254,7 +257,10 @@ func copyHeader(h http.Header, list *headerList) http.Header {
 		list.n++
 		nv += len(vs)
 	}
-	all := make([]string, nv)
+	all := values[:min(nv, len(values))]
+	if nv > len(values) {
+		all = make([]string, nv)
+	}
 	out := make(http.Header, list.n)
 	for i := range list.fields[:list.n] {
 		f := &list.fields[i]
