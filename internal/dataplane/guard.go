@@ -287,7 +287,7 @@ type callState struct {
 	reported    []*guarderr.SafeguardError
 	// ids is the identifier step's working state, kept here so that a
 	// call does not allocate it. (The wire gate's walker is not: see
-	// walkers.)
+	// Guard.checkBody.)
 	ids IDs
 }
 

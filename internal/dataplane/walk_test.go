@@ -250,3 +250,70 @@ func TestARNMemo(t *testing.T) {
 		}
 	}
 }
+
+// TestWalkDeepPath: the path of a field nested deeper than the segments
+// the walker keeps inline names every level, and stays right as the walk
+// goes back up past that depth and down again, in an enforcing guard's
+// refusal and in each of a report-only guard's reports.
+func TestWalkDeepPath(t *testing.T) {
+	const levels = 7 // each a list element and a member: 14 segments
+	node := String(RuleText, 0, 256)
+	for range levels {
+		node = List(Struct(map[string]*Node{"m": node, "t": String(RuleText, 0, 256)}), 0, 10)
+	}
+	api := &API{Operations: map[string]*Node{"Put": Struct(map[string]*Node{"l": node})}}
+	const email = `"jane.doe@example.com"`
+	// deep is the list of depth levels-d whose innermost value is leaf,
+	// each level's one element at index 0 after skip clean elements.
+	var deep func(d, skip int, leaf string) string
+	deep = func(d, skip int, leaf string) string {
+		if d == levels {
+			return leaf
+		}
+		return "[" + strings.Repeat(`{"t":"x"},`, skip) + `{"m":` + deep(d+1, skip, leaf) + "}]"
+	}
+	// An e-mail at the bottom of the first element, past the inline
+	// segments; one at the bottom of the second, each level's element at
+	// index 1; one halfway, in the third.
+	body := `{"l":[{"m":` + deep(1, 0, email) + `},{"t":"x","m":` + deep(1, 1, email) + `},{"m":[{"m":[{"t":` + email + `}]}]}]}`
+	path := func(first int, rest int) string {
+		p := "L[" + strconv.Itoa(first) + "]"
+		for range levels - 1 {
+			p += ".M[" + strconv.Itoa(rest) + "]"
+		}
+		return p + ".M"
+	}
+	for _, tt := range []struct {
+		reportOnly bool
+		want       []string
+	}{
+		{false, []string{path(0, 0)}},
+		{true, []string{path(0, 0), path(1, 1), "L[2].M[0].M[0].T"}},
+	} {
+		p := Policy{InsecureReportOnly: tt.reportOnly}
+		if tt.reportOnly {
+			p.Logger = slog.New(slog.DiscardHandler)
+		}
+		g, err := NewGuard(aws.Config{Region: "us-east-1"}, p, api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := middleware.WithOperationName(context.Background(), "Put")
+		st := &callState{identifiers: true}
+		ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+		err = g.checkBody(ctx, "Put", st, body)
+		var got []string
+		var sg *guarderr.SafeguardError
+		if errors.As(err, &sg) {
+			got = append(got, sg.Field)
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range st.reported {
+			got = append(got, r.Field)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("report-only %v: fields (-want +got):\n%s\nbody %s", tt.reportOnly, diff, body)
+		}
+	}
+}

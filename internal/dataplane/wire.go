@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -67,12 +66,16 @@ func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
 
 // walker checks one request body along its operation's table.
 type walker struct {
-	g    *Guard
-	ctx  context.Context
-	op   string
-	st   *callState
-	segs []segment
-	buf  [8]segment
+	g   *Guard
+	ctx context.Context
+	op  string
+	st  *callState
+	// The path: its first segments in buf, any past them in more. No
+	// slice of buf, which would point the walker into itself and send it
+	// to the heap: on the stack, pushing a segment costs no write barrier.
+	depth int
+	buf   [8]segment
+	more  []segment
 	// fails counts the rules this walk found broken, reported ones
 	// included: the call's report list keeps one per rule and field, so
 	// its length does not grow when a retried attempt breaks one again.
@@ -95,26 +98,18 @@ type segment struct {
 
 const unknownMemberReason = "the guard's table, written from the API model, does not describe this member (a newer SDK, or a hook added it)"
 
-// walkers are the wire gate's walkers. On the stack one would escape
-// anyway (its path points into itself), costing an allocation per call.
-// They are pooled on their own, not kept in the call's state: two walks on
-// one call's state can run at once (a hook that sends an attempt twice in
-// parallel, or returns while an attempt still runs and its state goes to
-// another call, of another guard), and each must be its guard's alone.
-var walkers = sync.Pool{New: func() any { return new(walker) }}
-
 func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body string) error {
-	w := walkers.Get().(*walker)
-	err := w.checkBody(ctx, g, op, st, body)
-	// Nothing of the call (its context, its body's names) stays pooled.
-	*w = walker{}
-	walkers.Put(w)
-	return err
+	// A walker of its own, on the stack: two walks on one call's state can
+	// run at once (a hook that sends an attempt twice in parallel, or
+	// returns while an attempt still runs and its state goes to another
+	// call, of another guard), and each must be its guard's alone.
+	var w walker
+	return w.checkBody(ctx, g, op, st, body)
 }
 
 func (w *walker) checkBody(ctx context.Context, g *Guard, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st = g, ctx, op, st
-	w.segs, w.fails, w.cleanNumber = w.buf[:0], 0, ""
+	w.depth, w.fails, w.cleanNumber = 0, 0, ""
 	o := g.ops[op]
 	w.catalogue = o.catalogue
 	root := o.root
@@ -148,7 +143,8 @@ func (w *walker) syntax() error {
 
 func (w *walker) path() string {
 	var b strings.Builder
-	for _, s := range w.segs {
+	for i := range w.depth {
+		s := w.segment(i)
 		if s.index >= 0 {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(s.index))
@@ -168,8 +164,24 @@ func (w *walker) fail(rule, reason string) error {
 	return w.g.violation(w.st, &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: rule, Reason: reason})
 }
 
-func (w *walker) push(s segment) { w.segs = append(w.segs, s) }
-func (w *walker) pop()           { w.segs = w.segs[:len(w.segs)-1] }
+func (w *walker) push(s segment) {
+	if w.depth < len(w.buf) {
+		w.buf[w.depth] = s
+	} else {
+		w.more = append(w.more[:w.depth-len(w.buf)], s)
+	}
+	w.depth++
+}
+
+func (w *walker) pop() { w.depth-- }
+
+// segment returns the path's segment i.
+func (w *walker) segment(i int) segment {
+	if i < len(w.buf) {
+		return w.buf[i]
+	}
+	return w.more[i-len(w.buf)]
+}
 
 // walk checks the JSON value whose first token k was just read, along n.
 func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
