@@ -3,6 +3,7 @@ package securetransport
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -194,4 +195,53 @@ func sentView(t *testing.T, r *http.Request, body string) sent {
 	}
 	return sent{Method: r.Method, URL: r.URL.String(), Host: r.Host, Body: string(got), Header: r.Header.Clone(), ContentLength: r.ContentLength,
 		Trailer: r.Trailer, TransferEncoding: r.TransferEncoding, HasGetBody: r.GetBody != nil}
+}
+
+// recordingChecks are a client's checks that pass and record what the gate
+// gave them.
+type recordingChecks struct {
+	passingChecks
+	signer, body string
+}
+
+func (c *recordingChecks) CheckSigner(_ context.Context, _, accessKeyID string) error {
+	c.signer = accessKeyID
+	return nil
+}
+
+func (c *recordingChecks) CheckBody(_ context.Context, _, body string) error {
+	c.body = body
+	return nil
+}
+
+// TestGateSigner: the gate gives the client's signer check the access key
+// ID of the request's Authorization header whether the gate's copy listed
+// its headers or, past the headers a list holds, checks them from its map.
+func TestGateSigner(t *testing.T) {
+	const auth = "AWS4-HMAC-SHA256 Credential=AKIDPERSONALIZETEST/20261129/us-east-1/personalize/aws4_request, " +
+		"SignedHeaders=content-type;host;x-amz-date, Signature=14a4de10a33362d50f1efc83d9128d490a1464dfb9508bfd9ddb23635319be4f"
+	ctx := middleware.WithOperationName(context.Background(), "GetRecommendations")
+	for _, extra := range []int{0, maxListedHeaders - 3, maxListedHeaders, 3 * maxListedHeaders} {
+		req := smithyhttp.NewStackRequest().(*smithyhttp.Request)
+		req.Method = http.MethodPost
+		req.URL, _ = url.Parse("https://personalize-runtime.us-east-1.amazonaws.com/recommendations")
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("X-Amz-Date", "20261129T233136Z")
+		for i := range extra {
+			req.Header.Set(fmt.Sprintf("X-Extra-%d", i), "v")
+		}
+		var err error
+		if req, err = req.SetStream(bytes.NewReader([]byte(`{"userId":"u-1"}`))); err != nil {
+			t.Fatal(err)
+		}
+		var c recordingChecks
+		var clean CleanTexts
+		if _, _, err := Gate(ctx, middleware.DeserializeInput{Request: req}, &c, "us-east-1", TLSClient{Min: tls.VersionTLS12, Next: answerAtOnce{}},
+			sensitive.Default(), &clean); err != nil {
+			t.Fatalf("%d headers: %v", len(req.Header), err)
+		}
+		if diff := cmp.Diff([2]string{"AKIDPERSONALIZETEST", `{"userId":"u-1"}`}, [2]string{c.signer, c.body}); diff != "" {
+			t.Errorf("%d headers: signer and body checked (-want +got):\n%s", len(req.Header), diff)
+		}
+	}
 }

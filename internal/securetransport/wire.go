@@ -127,7 +127,11 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 	if err != nil {
 		return refuse(err)
 	}
-	if err := c.CheckSigner(ctx, op, signerKeyID(headers.authorization)); err != nil {
+	auth := headers.authorization
+	if !headers.complete {
+		auth = sent.Header.Values("Authorization") // more headers than listed
+	}
+	if err := c.CheckSigner(ctx, op, signerKeyID(auth)); err != nil {
 		return refuse(err)
 	}
 	if sg := checkRequestText(op, sent, &headers, det, clean); sg != nil {
