@@ -20,22 +20,28 @@ var api = &dp.API{
 }
 
 // pseudonymize replaces userId and sessionId on a copy of the input, and of
-// the list that holds them.
+// the list that holds them. The strings that hold the pseudonyms are
+// allocated with the copy (see dp.IDs.User): the input's with it, a list's
+// in one slice beside the list.
 func pseudonymize(params any, ids *dp.IDs) (any, error) {
 	var err error
 	switch in := params.(type) {
 	case *sdk.PutEventsInput:
-		cp := *in
-		if cp.UserId, err = ids.User(dp.Path{Field: "UserId"}, in.UserId); err != nil {
+		cp := &struct {
+			in                sdk.PutEventsInput
+			userID, sessionID string
+		}{in: *in}
+		if cp.in.UserId, err = ids.User(dp.Path{Field: "UserId"}, in.UserId, &cp.userID); err != nil {
 			return nil, err
 		}
-		cp.SessionId, err = ids.Session(dp.Path{Field: "SessionId"}, in.SessionId)
-		return &cp, err
+		cp.in.SessionId, err = ids.Session(dp.Path{Field: "SessionId"}, in.SessionId, &cp.sessionID)
+		return &cp.in, err
 	case *sdk.PutUsersInput:
 		cp := *in
 		cp.Users = slices.Clone(in.Users)
+		userIDs := make([]string, len(cp.Users))
 		for i := range cp.Users {
-			if cp.Users[i].UserId, err = ids.User(dp.Path{List: "Users", Index: i, Field: "UserId"}, in.Users[i].UserId); err != nil {
+			if cp.Users[i].UserId, err = ids.User(dp.Path{List: "Users", Index: i, Field: "UserId"}, in.Users[i].UserId, &userIDs[i]); err != nil {
 				return nil, err
 			}
 		}
@@ -43,12 +49,13 @@ func pseudonymize(params any, ids *dp.IDs) (any, error) {
 	case *sdk.PutActionInteractionsInput:
 		cp := *in
 		cp.ActionInteractions = slices.Clone(in.ActionInteractions)
+		pseudonyms := make([]struct{ userID, sessionID string }, len(cp.ActionInteractions))
 		for i := range cp.ActionInteractions {
-			a := &cp.ActionInteractions[i]
-			if a.UserId, err = ids.User(dp.Path{List: "ActionInteractions", Index: i, Field: "UserId"}, a.UserId); err != nil {
+			a, p := &cp.ActionInteractions[i], &pseudonyms[i]
+			if a.UserId, err = ids.User(dp.Path{List: "ActionInteractions", Index: i, Field: "UserId"}, a.UserId, &p.userID); err != nil {
 				return nil, err
 			}
-			if a.SessionId, err = ids.Session(dp.Path{List: "ActionInteractions", Index: i, Field: "SessionId"}, a.SessionId); err != nil {
+			if a.SessionId, err = ids.Session(dp.Path{List: "ActionInteractions", Index: i, Field: "SessionId"}, a.SessionId, &p.sessionID); err != nil {
 				return nil, err
 			}
 		}

@@ -18,22 +18,29 @@ var api = &dp.API{
 
 var userIDPath = dp.Path{Field: "UserId"}
 
-// pseudonymize replaces userId on a copy of the input.
+// pseudonymize replaces userId on a copy of the input. The copy and the
+// string that holds the pseudonym are one allocation (see dp.IDs.User).
 func pseudonymize(params any, ids *dp.IDs) (any, error) {
 	var err error
 	switch in := params.(type) {
 	case *sdk.GetRecommendationsInput:
-		cp := *in
-		cp.UserId, err = ids.User(userIDPath, in.UserId)
-		return &cp, err
+		cp := &withUserID[sdk.GetRecommendationsInput]{in: *in}
+		cp.in.UserId, err = ids.User(userIDPath, in.UserId, &cp.userID)
+		return &cp.in, err
 	case *sdk.GetPersonalizedRankingInput:
-		cp := *in
-		cp.UserId, err = ids.User(userIDPath, in.UserId)
-		return &cp, err
+		cp := &withUserID[sdk.GetPersonalizedRankingInput]{in: *in}
+		cp.in.UserId, err = ids.User(userIDPath, in.UserId, &cp.userID)
+		return &cp.in, err
 	case *sdk.GetActionRecommendationsInput:
-		cp := *in
-		cp.UserId, err = ids.User(userIDPath, in.UserId)
-		return &cp, err
+		cp := &withUserID[sdk.GetActionRecommendationsInput]{in: *in}
+		cp.in.UserId, err = ids.User(userIDPath, in.UserId, &cp.userID)
+		return &cp.in, err
 	}
 	return params, nil // the wire gate refuses an operation the table lacks
+}
+
+// withUserID is a copy of an input with room for its user ID's pseudonym.
+type withUserID[In any] struct {
+	in     In
+	userID string
 }

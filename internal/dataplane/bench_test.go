@@ -89,3 +89,32 @@ func BenchmarkCheckBodyEvents(b *testing.B) {
 		_ = g.checkBody(ctx, "PutEvents", st, body.String())
 	}
 }
+
+// BenchmarkCheckBodyRecommendations is the wire walk of a GetRecommendations
+// body (the shape of personalizeruntime's table), memo warm: a campaign's
+// ARN, a context entry, a number and the pseudonym the guard put in.
+func BenchmarkCheckBodyRecommendations(b *testing.B) {
+	api := &API{Operations: map[string]*Node{"GetRecommendations": Struct(map[string]*Node{
+		"campaignArn": String(RuleARN, 0, 256),
+		"context":     Map(String(RuleAttribute, 0, 150), String(RuleText, 0, 1000), 150),
+		"filterArn":   String(RuleARN, 0, 256),
+		"numResults":  Scalar,
+		"userId":      String(RuleUserID, 0, 256),
+	})}}
+	g, err := NewGuard(aws.Config{Region: "us-east-1"}, Policy{}, api)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := `{"campaignArn":"arn:aws:personalize:us-east-1:123456789012:campaign/for-you","context":{"DEVICE":"mobile"},"numResults":10,"userId":"customer-0001"}`
+	ctx := middleware.WithOperationName(context.Background(), "GetRecommendations")
+	st := &callState{identifiers: true}
+	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+	if err := g.checkBody(ctx, "GetRecommendations", st, body); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = g.checkBody(ctx, "GetRecommendations", st, body)
+	}
+}

@@ -135,7 +135,7 @@ func FuzzProperties(f *testing.F) {
 	f.Fuzz(func(t *testing.T, props string) {
 		ctx := middleware.WithOperationName(context.Background(), "Put")
 		w := &walker{g: g, ctx: ctx, op: "Put", st: &callState{}, catalogue: g.api.Catalogue["Put"]}
-		w.segs = append(w.buf[:0], segment{name: "Properties", index: -1})
+		w.push(segment{name: "Properties", index: -1})
 		err1 := w.checkProperties(props)
 		err2 := w.checkProperties(props)
 		if (err1 == nil) != (err2 == nil) || err1 != nil && err1.Error() != err2.Error() {

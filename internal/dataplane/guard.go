@@ -76,11 +76,24 @@ type Guard struct {
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values found clean
 	clean        securetransport.CleanTexts // body strings found clean
+	// cleanARNs are the ARNs found in their pattern and clean in their
+	// resource: a service calls the same campaign, recommender or filter
+	// on every call, and the check of an ARN depends on its text alone.
+	cleanARNs securetransport.CleanTexts
 	// props remembers, per properties member of the API and whether its
 	// operation is a catalogue's, the documents (as written in the body)
 	// that passed every check: ten events of one page view carry the
 	// same few. Built at construction; read without a lock.
 	props map[*Node]*[2]securetransport.CleanTexts
+	// ops is api.Operations and api.Catalogue in one map, for one lookup
+	// per body.
+	ops map[string]operation
+}
+
+// operation is what the wire gate reads of one operation's API table.
+type operation struct {
+	root      *Node
+	catalogue bool
 }
 
 // NewGuard validates p for clients in cfg's Region. The guard's own STS
@@ -90,9 +103,10 @@ func NewGuard(cfg aws.Config, p Policy, api *API) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{s: s, api: api, props: map[*Node]*[2]securetransport.CleanTexts{}}
-	for _, root := range api.Operations {
+	g := &Guard{s: s, api: api, props: map[*Node]*[2]securetransport.CleanTexts{}, ops: make(map[string]operation, len(api.Operations))}
+	for op, root := range api.Operations {
 		g.addProperties(root, map[*Node]bool{})
+		g.ops[op] = operation{root: root, catalogue: api.Catalogue[op]}
 	}
 	g.audit = &step{id: IDAudit, g: g, handle: g.handleAudit}
 	g.ids = &step{id: IDIdentifiers, g: g, handle: g.handleIdentifiers}
@@ -273,7 +287,7 @@ type callState struct {
 	reported    []*guarderr.SafeguardError
 	// ids is the identifier step's working state, kept here so that a
 	// call does not allocate it. (The wire gate's walker is not: see
-	// walkers.)
+	// Guard.checkBody.)
 	ids IDs
 }
 
@@ -336,15 +350,21 @@ type IDs struct {
 	st  *callState
 }
 
-// User returns a pointer to the pseudonym of *id; path names the member for
-// an error. A nil or empty ID is returned as it is: the API model
-// decides whether it may be missing.
-func (ids *IDs) User(path Path, id *string) (*string, error) { return ids.replace(path, id, false) }
+// User sets *to to the pseudonym of *id and returns to; path names the
+// member for an error. to is a string of the caller's copy of the input,
+// allocated with it, so that the pseudonym's pointer costs no allocation of
+// its own. A nil or empty ID is returned as it is, and to left alone: the
+// API model decides whether it may be missing.
+func (ids *IDs) User(path Path, id, to *string) (*string, error) {
+	return ids.replace(path, id, to, false)
+}
 
 // Session is User for session IDs.
-func (ids *IDs) Session(path Path, id *string) (*string, error) { return ids.replace(path, id, true) }
+func (ids *IDs) Session(path Path, id, to *string) (*string, error) {
+	return ids.replace(path, id, to, true)
+}
 
-func (ids *IDs) replace(path Path, id *string, session bool) (*string, error) {
+func (ids *IDs) replace(path Path, id, to *string, session bool) (*string, error) {
 	if id == nil || *id == "" {
 		return id, nil
 	}
@@ -369,7 +389,8 @@ func (ids *IDs) replace(path Path, id *string, session bool) (*string, error) {
 			Reason: "the identifier has no pseudonym", Err: err}
 	}
 	ids.st.pseudonyms = append(ids.st.pseudonyms, v)
-	return &v, nil
+	*to = v
+	return to, nil
 }
 
 // isPseudonym reports whether pseudonym.Parse accepts id. Parse builds an
@@ -400,12 +421,13 @@ func (g *Guard) refuseUnguarded(ctx context.Context, err *guarderr.SafeguardErro
 }
 
 // violation returns err, or in report-only mode records it for the audit
-// event and returns nil.
-func (g *Guard) violation(ctx context.Context, err *guarderr.SafeguardError) error {
+// event of st, the call's state (nil when the audit step did not run), and
+// returns nil.
+func (g *Guard) violation(st *callState, err *guarderr.SafeguardError) error {
 	if !g.s.InsecureReportOnly {
 		return err
 	}
-	if st := stateFrom(ctx); st != nil {
+	if st != nil {
 		st.reported = guarderr.Reported(st.reported, err)
 	}
 	return nil

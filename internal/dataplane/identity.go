@@ -95,10 +95,11 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 	return &step{id: IDCallerIdentity, g: g, handle: func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 		middleware.InitializeOutput, middleware.Metadata, error,
 	) {
-		if st := stateFrom(ctx); st != nil {
+		st := stateFrom(ctx)
+		if st != nil {
 			st.caller = true
 		}
-		if err := g.checkCaller(ctx, creds); err != nil {
+		if err := g.checkCaller(ctx, st, creds); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 		return next.HandleInitialize(ctx, in)
@@ -108,15 +109,20 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 // checkCaller refuses the AWS account's root credentials, and fails closed
 // when it cannot tell whose the credentials are. It checks what creds, the
 // client's provider, returns now; the wire gate then holds the request to
-// be signed with that access key. Neither error names the key.
-func (g *Guard) checkCaller(ctx context.Context, creds aws.CredentialsProvider) error {
-	key, refusal := guarderr.CheckCaller(ctx, middleware.GetOperationName(ctx), g.callers, creds, "the credentials")
-	st := stateFrom(ctx)
+// be signed with that access key. Neither error names the key. st is the
+// call's state, nil when the audit step did not run.
+func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.CredentialsProvider) error {
+	// The operation's name is looked up only for a refusal, which CheckCaller
+	// makes anew on each call.
+	key, refusal := guarderr.CheckCaller(ctx, "", g.callers, creds, "the credentials")
+	if refusal != nil {
+		refusal.Operation = middleware.GetOperationName(ctx)
+	}
 	if st != nil {
 		st.signer = key
 	}
 	if refusal != nil {
-		return g.violation(ctx, refusal)
+		return g.violation(st, refusal)
 	}
 	if st != nil {
 		st.acted |= actedCaller

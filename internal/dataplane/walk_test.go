@@ -3,7 +3,9 @@ package dataplane
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"regexp"
 	"strconv"
 	"strings"
@@ -175,5 +177,143 @@ func TestWalksOnOneCallState(t *testing.T) {
 	}
 	if diff := cmp.Diff([2]string{"Items[1].T", "sensitive.email"}, [2]string{sg.Field, sg.Rule}); diff != "" {
 		t.Errorf("refusal's field and rule (-want +got):\n%s", diff)
+	}
+}
+
+// TestARNMemo: an ARN the guard found in its pattern and clean is taken as
+// clean when it comes again, and nothing else is: over ARNs in and out of
+// their pattern, clean and with identifying values in each part, coming in
+// random order and again, a guard whose memo is warm refuses, and in
+// report-only mode reports, exactly what a new guard (no memo, the check as
+// it was) does.
+func TestARNMemo(t *testing.T) {
+	api := &API{Operations: map[string]*Node{"Get": Struct(map[string]*Node{
+		"campaignArn": String(RuleARN, 0, 256),
+		"filterArn":   String(RuleARN, 0, 256),
+	})}}
+	arns := []string{
+		"arn:aws:personalize:us-east-1:123456789012:campaign/for-you",
+		"arn:aws:personalize:us-east-1:123456789012:filter/no-repeats",
+		"arn:aws-cn:personalize:cn-north-1:123456789012:recommender/top-picks",
+		"arn:aws:personalize:us-east-1:123456789012:campaign/jane.doe@example.com",
+		"arn:aws:personalize:us-east-1:123456789012:campaign/4111111111111111",
+		"arn:aws:personalize:us-east-1:4111111111111111:campaign/for-you",
+		"arn:aws:personalize:us-east-1::campaign/for-you",
+		"arn:aws:s3:us-east-1:123456789012:campaign/for-you",
+		"arn:aws:personalize:jane.doe@example.com:123456789012:campaign/x",
+		"arn:aws:personalize:us-east-1:123456789012:",
+		"campaign/for-you",
+		"jane.doe@example.com",
+		"",
+		"arn:aws:personalize:us-east-1:123456789012:campaign/for-you ",
+		"arn:aws:personalize:us-east-1:123456789012:campaign/" + strings.Repeat("x", 250),
+	}
+	for _, reportOnly := range []bool{false, true} {
+		p := Policy{InsecureReportOnly: reportOnly}
+		if reportOnly {
+			p.Logger = slog.New(slog.DiscardHandler)
+		}
+		warm, err := NewGuard(aws.Config{Region: "us-east-1"}, p, api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		walk := func(g *Guard, body string) (string, []string) {
+			ctx := middleware.WithOperationName(context.Background(), "Get")
+			st := &callState{identifiers: true}
+			ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+			err := g.checkBody(ctx, "Get", st, body)
+			var reports []string
+			for _, r := range st.reported {
+				reports = append(reports, r.Field+" "+r.Rule)
+			}
+			return fmt.Sprint(err), reports
+		}
+		r := rand.New(rand.NewPCG(1, 2))
+		for i := range 2000 {
+			a, b := arns[r.IntN(len(arns))], arns[r.IntN(len(arns))]
+			body := `{"campaignArn":` + strconv.Quote(a) + `,"filterArn":` + strconv.Quote(b) + `}`
+			fresh, err := NewGuard(aws.Config{Region: "us-east-1"}, p, api)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantErr, wantReports := walk(fresh, body)
+			gotErr, gotReports := walk(warm, body)
+			if diff := cmp.Diff(wantErr, gotErr); diff != "" {
+				t.Fatalf("report-only %v, body %d %s: error (-new guard +warm guard):\n%s", reportOnly, i, body, diff)
+			}
+			if diff := cmp.Diff(wantReports, gotReports); diff != "" {
+				t.Fatalf("report-only %v, body %d %s: reports (-new guard +warm guard):\n%s", reportOnly, i, body, diff)
+			}
+		}
+		if !warm.cleanARNs.Has(arns[0]) || warm.cleanARNs.Has(arns[3]) || warm.cleanARNs.Has(arns[7]) || warm.cleanARNs.Has(arns[5]) {
+			t.Errorf("report-only %v: the memo holds the wrong ARNs", reportOnly)
+		}
+	}
+}
+
+// TestWalkDeepPath: the path of a field nested deeper than the segments
+// the walker keeps inline names every level, and stays right as the walk
+// goes back up past that depth and down again, in an enforcing guard's
+// refusal and in each of a report-only guard's reports.
+func TestWalkDeepPath(t *testing.T) {
+	const levels = 7 // each a list element and a member: 14 segments
+	node := String(RuleText, 0, 256)
+	for range levels {
+		node = List(Struct(map[string]*Node{"m": node, "t": String(RuleText, 0, 256)}), 0, 10)
+	}
+	api := &API{Operations: map[string]*Node{"Put": Struct(map[string]*Node{"l": node})}}
+	const email = `"jane.doe@example.com"`
+	// deep is the list of depth levels-d whose innermost value is leaf,
+	// each level's one element at index 0 after skip clean elements.
+	var deep func(d, skip int, leaf string) string
+	deep = func(d, skip int, leaf string) string {
+		if d == levels {
+			return leaf
+		}
+		return "[" + strings.Repeat(`{"t":"x"},`, skip) + `{"m":` + deep(d+1, skip, leaf) + "}]"
+	}
+	// An e-mail at the bottom of the first element, past the inline
+	// segments; one at the bottom of the second, each level's element at
+	// index 1; one halfway, in the third.
+	body := `{"l":[{"m":` + deep(1, 0, email) + `},{"t":"x","m":` + deep(1, 1, email) + `},{"m":[{"m":[{"t":` + email + `}]}]}]}`
+	path := func(first int, rest int) string {
+		p := "L[" + strconv.Itoa(first) + "]"
+		for range levels - 1 {
+			p += ".M[" + strconv.Itoa(rest) + "]"
+		}
+		return p + ".M"
+	}
+	for _, tt := range []struct {
+		reportOnly bool
+		want       []string
+	}{
+		{false, []string{path(0, 0)}},
+		{true, []string{path(0, 0), path(1, 1), "L[2].M[0].M[0].T"}},
+	} {
+		p := Policy{InsecureReportOnly: tt.reportOnly}
+		if tt.reportOnly {
+			p.Logger = slog.New(slog.DiscardHandler)
+		}
+		g, err := NewGuard(aws.Config{Region: "us-east-1"}, p, api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := middleware.WithOperationName(context.Background(), "Put")
+		st := &callState{identifiers: true}
+		ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+		err = g.checkBody(ctx, "Put", st, body)
+		var got []string
+		var sg *guarderr.SafeguardError
+		if errors.As(err, &sg) {
+			got = append(got, sg.Field)
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range st.reported {
+			got = append(got, r.Field)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("report-only %v: fields (-want +got):\n%s\nbody %s", tt.reportOnly, diff, body)
+		}
 	}
 }

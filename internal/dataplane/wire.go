@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -52,7 +51,7 @@ func (m *wireGate) Ran(ctx context.Context, op string) error {
 }
 
 func (m *wireGate) Violation(ctx context.Context, err *guarderr.SafeguardError) error {
-	return m.g.violation(ctx, err)
+	return m.g.violation(stateFrom(ctx), err)
 }
 
 // CheckBody applies the field rules to the body and records that they did.
@@ -67,17 +66,21 @@ func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
 
 // walker checks one request body along its operation's table.
 type walker struct {
-	g    *Guard
-	ctx  context.Context
-	op   string
-	st   *callState
-	segs []segment
-	buf  [8]segment
+	g   *Guard
+	ctx context.Context
+	op  string
+	st  *callState
+	// The path: its first segments in buf, any past them in more. No
+	// slice of buf, which would point the walker into itself and send it
+	// to the heap: on the stack, pushing a segment costs no write barrier.
+	depth int
+	buf   [8]segment
+	more  []segment
 	// fails counts the rules this walk found broken, reported ones
 	// included: the call's report list keeps one per rule and field, so
 	// its length does not grow when a retried attempt breaks one again.
 	fails int
-	// catalogue is g.api.Catalogue[op], looked up once per body rather
+	// catalogue is g.api.Catalogue[op] (g.ops), looked up once per body rather
 	// than for each properties member.
 	catalogue bool
 	// cleanNumber is the raw text of the last number of this body found
@@ -95,28 +98,21 @@ type segment struct {
 
 const unknownMemberReason = "the guard's table, written from the API model, does not describe this member (a newer SDK, or a hook added it)"
 
-// walkers are the wire gate's walkers. On the stack one would escape
-// anyway (its path points into itself), costing an allocation per call.
-// They are pooled on their own, not kept in the call's state: two walks on
-// one call's state can run at once (a hook that sends an attempt twice in
-// parallel, or returns while an attempt still runs and its state goes to
-// another call, of another guard), and each must be its guard's alone.
-var walkers = sync.Pool{New: func() any { return new(walker) }}
-
 func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body string) error {
-	w := walkers.Get().(*walker)
-	err := w.checkBody(ctx, g, op, st, body)
-	// Nothing of the call (its context, its body's names) stays pooled.
-	*w = walker{}
-	walkers.Put(w)
-	return err
+	// A walker of its own, on the stack: two walks on one call's state can
+	// run at once (a hook that sends an attempt twice in parallel, or
+	// returns while an attempt still runs and its state goes to another
+	// call, of another guard), and each must be its guard's alone.
+	var w walker
+	return w.checkBody(ctx, g, op, st, body)
 }
 
 func (w *walker) checkBody(ctx context.Context, g *Guard, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st = g, ctx, op, st
-	w.segs, w.fails, w.cleanNumber = w.buf[:0], 0, ""
-	w.catalogue = g.api.Catalogue[op]
-	root := g.api.Operations[op]
+	w.depth, w.fails, w.cleanNumber = 0, 0, ""
+	o := g.ops[op]
+	w.catalogue = o.catalogue
+	root := o.root
 	if root == nil {
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleUnknownOperation,
 			Reason: "the guard's table does not describe this operation (a newer SDK than the table)"}
@@ -147,7 +143,8 @@ func (w *walker) syntax() error {
 
 func (w *walker) path() string {
 	var b strings.Builder
-	for _, s := range w.segs {
+	for i := range w.depth {
+		s := w.segment(i)
 		if s.index >= 0 {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(s.index))
@@ -164,11 +161,27 @@ func (w *walker) path() string {
 
 func (w *walker) fail(rule, reason string) error {
 	w.fails++
-	return w.g.violation(w.ctx, &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: rule, Reason: reason})
+	return w.g.violation(w.st, &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: rule, Reason: reason})
 }
 
-func (w *walker) push(s segment) { w.segs = append(w.segs, s) }
-func (w *walker) pop()           { w.segs = w.segs[:len(w.segs)-1] }
+func (w *walker) push(s segment) {
+	if w.depth < len(w.buf) {
+		w.buf[w.depth] = s
+	} else {
+		w.more = append(w.more[:w.depth-len(w.buf)], s)
+	}
+	w.depth++
+}
+
+func (w *walker) pop() { w.depth-- }
+
+// segment returns the path's segment i.
+func (w *walker) segment(i int) segment {
+	if i < len(w.buf) {
+		return w.buf[i]
+	}
+	return w.more[i-len(w.buf)]
+}
 
 // walk checks the JSON value whose first token k was just read, along n.
 func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
@@ -357,6 +370,9 @@ func (w *walker) check(n *Node, s string) error {
 			pattern = "holds control characters, which no catalogue ID has"
 		}
 	case RuleARN:
+		if w.g.cleanARNs.Has(s) {
+			return nil // in its pattern, and nothing found in its resource, before
+		}
 		a, ok := awsarn.Split(s)
 		if !ok || a.Service != "personalize" || !awsarn.Partition(a.Partition) || !awsarn.Region(a.Region) ||
 			(a.Account != "" && !awsarn.Account(a.Account)) || a.Resource == "" {
@@ -386,6 +402,9 @@ func (w *walker) check(n *Node, s string) error {
 	}
 	if f, ok := w.g.identifying(text); ok {
 		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+	}
+	if n.Rule == RuleARN && pattern == "" {
+		w.g.cleanARNs.Add(s)
 	}
 	return nil
 }

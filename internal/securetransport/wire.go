@@ -113,21 +113,28 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 	refuse := func(err error) (middleware.DeserializeOutput, middleware.Metadata, error) {
 		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
 	}
-	req, err := Request(ctx, op, in, region)
+	// The call's Region, looked up once for both checks of the URL.
+	callRegion := awsmiddleware.GetRegion(ctx)
+	req, err := request(op, in, callRegion, region)
 	if err != nil {
 		return refuse(err)
 	}
 	if err := c.Ran(ctx, op); err != nil {
 		return refuse(err)
 	}
-	sent, body, err := Intake(ctx, op, req, region)
+	var headers headerList // on the stack: the copy's headers, listed as copied
+	sent, body, err := intake(ctx, op, req, callRegion, region, &headers)
 	if err != nil {
 		return refuse(err)
 	}
-	if err := c.CheckSigner(ctx, op, SignerAccessKeyID(sent)); err != nil {
+	auth := headers.authorization
+	if !headers.complete {
+		auth = sent.Header.Values("Authorization") // more headers than listed
+	}
+	if err := c.CheckSigner(ctx, op, signerKeyID(auth)); err != nil {
 		return refuse(err)
 	}
-	if sg := CheckRequestText(op, sent, det, clean); sg != nil {
+	if sg := checkRequestText(op, sent, &headers, det, clean); sg != nil {
 		if err := c.Violation(ctx, sg); err != nil {
 			return refuse(err)
 		}
@@ -142,11 +149,17 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 // Request returns the HTTP request a Deserialize middleware was given, once
 // the transport rules hold for its URL (see CheckURL).
 func Request(ctx context.Context, op string, in middleware.DeserializeInput, region string) (*smithyhttp.Request, error) {
+	return request(op, in, awsmiddleware.GetRegion(ctx), region)
+}
+
+// request is Request for a call whose Region, from its context, is
+// callRegion.
+func request(op string, in middleware.DeserializeInput, callRegion, region string) (*smithyhttp.Request, error) {
 	req, ok := in.Request.(*smithyhttp.Request)
 	if !ok || req == nil || req.Request == nil || req.URL == nil {
 		return nil, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "unknown transport request type"}
 	}
-	if err := CheckURL(ctx, op, req.URL, region); err != nil {
+	if err := checkURL(op, req.URL, callRegion, region); err != nil {
 		return nil, err
 	}
 	return req, nil
@@ -161,6 +174,14 @@ func Request(ctx context.Context, op string, in middleware.DeserializeInput, reg
 // string returned, the one the gate checks; it carries no trailer and goes
 // out with its length known; the transport rules hold for its URL.
 func Intake(ctx context.Context, op string, req *smithyhttp.Request, region string) (*http.Request, string, error) {
+	return intake(ctx, op, req, awsmiddleware.GetRegion(ctx), region, nil)
+}
+
+// intake is Intake for a call whose Region, from its context, is
+// callRegion, that, when headers is not nil, lists there the headers of
+// the copy as it makes them, for the gate's checks to read without
+// iterating the map again.
+func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion, region string, headers *headerList) (*http.Request, string, error) {
 	if req.Request.Body != nil && req.Request.Body != http.NoBody {
 		// The SDK keeps the body in the request's stream; one put on the
 		// *http.Request beside it is a body nobody checked.
@@ -170,45 +191,112 @@ func Intake(ctx context.Context, op string, req *smithyhttp.Request, region stri
 	if err != nil {
 		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err}
 	}
-	// One copy, which carries the call's context, as ClientHandler's would;
-	// the URL and the body reader share one allocation.
-	sent := req.Request.WithContext(ctx)
-	own := &sentParts{url: *req.URL}
-	sent.URL = &own.url
-	sent.Header = req.Header.Clone()
-	if len(sent.Trailer) > 0 {
+	if len(req.Request.Trailer) > 0 {
 		return nil, "", &guarderr.SafeguardError{Operation: op, Field: "trailer", Rule: guarderr.RuleRequestChanged,
 			Reason: "the request carries trailers, which the guard does not check: something after the guard's checks put them there"}
 	}
+	// One copy, which carries the call's context, as ClientHandler's would,
+	// in one allocation with its URL and its body reader: WithContext is
+	// inlined, and its own copy stays on the stack.
+	own := &sentRequest{req: *req.Request.WithContext(ctx), url: *req.URL}
+	sent := &own.req
+	sent.URL = &own.url
+	sent.Header = copyHeader(req.Header, headers, own.values[:])
 	sent.Trailer, sent.TransferEncoding = nil, nil
 	sent.Body, sent.GetBody, sent.ContentLength = nil, nil, int64(len(body))
 	if body != "" {
 		own.body.r.Reset(body)
 		sent.Body = &own.body
 	}
-	if err := CheckURL(ctx, op, sent.URL, region); err != nil {
+	if err := checkURL(op, sent.URL, callRegion, region); err != nil {
 		return nil, "", err
 	}
 	return sent, body, nil
 }
 
-// sentParts are the parts of the gate's copy of a request that it does not
-// share with the SDK's.
-type sentParts struct {
-	url  url.URL
-	body CheckedBody
+// sentRequest is the gate's copy of a request with the parts it does not
+// share with the SDK's: its URL, its body reader and, for the headers the
+// SDK writes, the array that holds the header map's values.
+type sentRequest struct {
+	req    http.Request
+	url    url.URL
+	body   CheckedBody
+	values [maxListedHeaders]string
+}
+
+// maxListedHeaders bounds a headerList: the SDK writes six to nine headers
+// on a data-plane call; a request with more is checked from its map.
+const maxListedHeaders = 16
+
+// headerList lists the headers of the gate's copy as copyHeader made them:
+// the names and the copy's own value slices, the very ones in its map.
+type headerList struct {
+	complete      bool // every header of the copy is listed
+	n             int
+	fields        [maxListedHeaders]headerField
+	authorization []string // the copy's Authorization values
+}
+
+type headerField struct {
+	name   string
+	values []string
+}
+
+// copyHeader returns a copy of h, as h.Clone does: every value in one
+// backing array (values, when they fit in it), a nil value kept nil. It
+// reads h once, listing its headers in list (unless nil, or there are more
+// than it holds), and then fills the copy from the list rather than
+// iterating h a second time.
+func copyHeader(h http.Header, list *headerList, values []string) http.Header {
+	if list == nil || h == nil {
+		return h.Clone()
+	}
+	nv := 0
+	for k, vs := range h {
+		if list.n == len(list.fields) {
+			*list = headerList{}
+			return h.Clone()
+		}
+		list.fields[list.n] = headerField{name: k, values: vs}
+		list.n++
+		nv += len(vs)
+	}
+	all := values[:min(nv, len(values))]
+	if nv > len(values) {
+		all = make([]string, nv)
+	}
+	out := make(http.Header, list.n)
+	for i := range list.fields[:list.n] {
+		f := &list.fields[i]
+		if f.values != nil {
+			n := copy(all, f.values)
+			f.values, all = all[:n:n], all[n:]
+		}
+		out[f.name] = f.values
+		if f.name == "Authorization" {
+			list.authorization = f.values
+		}
+	}
+	list.complete = true
+	return out
 }
 
 // CheckURL applies the transport rules to the URL about to be used: https,
 // no credentials, the guard's Region.
 func CheckURL(ctx context.Context, op string, u *url.URL, region string) error {
+	return checkURL(op, u, awsmiddleware.GetRegion(ctx), region)
+}
+
+// checkURL is CheckURL for a call whose Region, from its context, is
+// callRegion.
+func checkURL(op string, u *url.URL, callRegion, region string) error {
 	switch {
 	case u.Scheme != "https":
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "the endpoint is not https; AWS asks for TLS 1.2 or later"}
 	case u.User != nil:
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "the endpoint URL carries credentials"}
 	}
-	if r := awsmiddleware.GetRegion(ctx); r != "" && r != region {
+	if callRegion != "" && callRegion != region {
 		// Keys and buckets were checked in the guard's Region; a call
 		// elsewhere would use resources nobody checked.
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRegionMismatch, Reason: "the call goes to another Region than the one the guard checks keys and buckets in"}
@@ -409,7 +497,12 @@ func sigV4Authorization(v string) bool {
 // req's one SigV4 Authorization header, or "" when there is none, or more
 // than one.
 func SignerAccessKeyID(req *http.Request) string {
-	vs := req.Header.Values("Authorization")
+	return signerKeyID(req.Header.Values("Authorization"))
+}
+
+// signerKeyID is SignerAccessKeyID of a request whose Authorization values
+// are vs.
+func signerKeyID(vs []string) string {
 	if len(vs) != 1 {
 		return ""
 	}
@@ -741,7 +834,13 @@ func untracedFields(v string) string {
 // traceHeaders); it refuses the request when something is found.
 // Texts found clean are remembered in clean.
 func CheckRequestText(op string, req *http.Request, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
-	part := firstIdentifyingPart(req, det, clean)
+	return checkRequestText(op, req, nil, det, clean)
+}
+
+// checkRequestText is CheckRequestText that reads the headers from
+// headers, when it lists every header of req, rather than from the map.
+func checkRequestText(op string, req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
+	part := firstIdentifyingPart(req, headers, det, clean)
 	if part == "" {
 		return nil
 	}
@@ -749,17 +848,20 @@ func CheckRequestText(op string, req *http.Request, det *sensitive.Detector, cle
 		Reason: "an identifying value is in the request's " + part + ": something after the guard's checks (a hook or the configuration) put it there"}
 }
 
-func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *CleanTexts) string {
-	dirty := func(s string) bool {
-		if s == "" || clean.Has(s) {
-			return false
-		}
-		if _, found := det.First(s); found {
-			return true
-		}
-		clean.Add(s)
+// dirty reports whether det finds something in s, remembering s in clean
+// when it finds nothing.
+func dirty(s string, det *sensitive.Detector, clean *CleanTexts) bool {
+	if s == "" || clean.Has(s) {
 		return false
 	}
+	if _, found := det.First(s); found {
+		return true
+	}
+	clean.Add(s)
+	return false
+}
+
+func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) string {
 	// The same path ("/" on the JSON protocols, a campaign's on the
 	// runtime's REST-JSON) comes back on every call: a memo answers for a
 	// part found clean in every form, decoded ones included.
@@ -777,50 +879,67 @@ func firstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *Cle
 		}
 		clean.addURL(part)
 	}
-	if dirty(req.URL.Host) || dirty(req.Host) {
+	if dirty(req.URL.Host, det, clean) || dirty(req.Host, det, clean) {
 		return "URL"
 	}
 	switch req.Method {
 	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodHead:
 		// The SDK's methods: nothing to scan.
 	default:
-		if dirty(req.Method) {
+		if dirty(req.Method, det, clean) {
 			return "method"
 		}
 	}
-	for k, vs := range req.Header {
-		untraced := traceHeaders(k)
-		shape, computed := computedHeader(k)
-		if untraced == nil && !computed && !sdkHeaderName(k) && dirty(k) {
-			return "header"
-		}
-		for _, v := range vs {
-			var ok bool
-			switch {
-			case k == "X-Amz-Security-Token":
-				ok = clean.sessionTokenClean(v, det)
-			case untraced != nil:
-				// A tracer writes its header once: given more than once,
-				// each value is scanned whole, or every copy would pass
-				// another number in an ID's shape.
-				rest := v
-				if len(vs) == 1 {
-					rest = untraced(v)
-				}
-				ok = rest == "" || !dirty(rest)
-			case k == "Authorization":
-				ok = clean.authorizationOK(v, det)
-			case computed:
-				ok = shape == nil || shape(v)
-			default:
-				ok = !dirty(v)
-			}
-			if !ok {
+	if headers != nil && headers.complete {
+		for _, f := range headers.fields[:headers.n] {
+			if headerDirty(f.name, f.values, det, clean) {
 				return "header"
 			}
 		}
+		return ""
+	}
+	for k, vs := range req.Header {
+		if headerDirty(k, vs, det, clean) {
+			return "header"
+		}
 	}
 	return ""
+}
+
+// headerDirty reports whether the header k with the values vs carries
+// something det finds, or a computed header's value is out of its shape.
+func headerDirty(k string, vs []string, det *sensitive.Detector, clean *CleanTexts) bool {
+	untraced := traceHeaders(k)
+	shape, computed := computedHeader(k)
+	if untraced == nil && !computed && !sdkHeaderName(k) && dirty(k, det, clean) {
+		return true
+	}
+	for _, v := range vs {
+		var ok bool
+		switch {
+		case k == "X-Amz-Security-Token":
+			ok = clean.sessionTokenClean(v, det)
+		case untraced != nil:
+			// A tracer writes its header once: given more than once,
+			// each value is scanned whole, or every copy would pass
+			// another number in an ID's shape.
+			rest := v
+			if len(vs) == 1 {
+				rest = untraced(v)
+			}
+			ok = rest == "" || !dirty(rest, det, clean)
+		case k == "Authorization":
+			ok = clean.authorizationOK(v, det)
+		case computed:
+			ok = shape == nil || shape(v)
+		default:
+			ok = !dirty(v, det, clean)
+		}
+		if !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // CleanTexts remembers values the detector found clean. The same values

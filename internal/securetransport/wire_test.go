@@ -390,7 +390,7 @@ func TestKnownHeaderNames(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var clean CleanTexts
-			got := firstIdentifyingPart(&http.Request{Method: http.MethodPost, URL: u, Header: tt.header}, det, &clean)
+			got := firstIdentifyingPart(&http.Request{Method: http.MethodPost, URL: u, Header: tt.header}, nil, det, &clean)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("part (-want +got):\n%s", diff)
 			}
