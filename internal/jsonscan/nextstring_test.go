@@ -8,10 +8,12 @@ import (
 
 // nextStringIsRef is what NextStringIs replaces: Next, then the token's
 // kind and decoded text. It returns the scanner after the token and whether
-// the token is the string want.
+// the token is the string want. NextStringIs reads only where a value
+// starts at once, not past a ':' or ',' Next would step over first.
 func nextStringIsRef(s Scanner, want string) (Scanner, bool) {
+	atValue := s.state == stValue || s.state == stValueOrEnd
 	k, err := s.Next()
-	return s, err == nil && k == String && s.Text() == want
+	return s, atValue && err == nil && k == String && s.Text() == want
 }
 
 // checkNextStringIs holds NextStringIs on s to nextStringIsRef: the same
