@@ -269,6 +269,8 @@ func TestSchemaContentThroughSDK(t *testing.T) {
 		{"card with a negative exponent", withDefault("45397036925814740e-1"), &wireFinding{"sensitive.credit-card", "Schema.fields[0].default"}},
 		{"card as a fraction", withDefault("0." + card), &wireFinding{"sensitive.credit-card", "Schema.fields[0].default"}},
 		{"card as digits moved by the exponent", withDefault("453970369258147.4e1"), &wireFinding{"sensitive.credit-card", "Schema.fields[0].default"}},
+		{"card in a short exponent form", withDefault("42e14"), &wireFinding{"sensitive.credit-card", "Schema.fields[0].default"}},
+		{"card in seven characters", withDefault("4.2E+15"), &wireFinding{"sensitive.credit-card", "Schema.fields[0].default"}},
 		{"card in a custom attribute", record(`,"x-weight":4.539703692581474e15`), &wireFinding{"sensitive.credit-card", "Schema.*"}},
 		{"e-mail behind \\u0040", record(`,"doc":"jane.doe\u0040example.com"`), &wireFinding{"sensitive.email", "Schema.doc"}},
 		{"e-mail behind escapes of every letter", record(`,"doc":"\u006a\u0061\u006e\u0065.doe@example.com"`), &wireFinding{"sensitive.email", "Schema.doc"}},
