@@ -110,7 +110,7 @@ func TestNextStringIsByteAtEveryOffset(t *testing.T) {
 // FuzzNextStringIs holds NextStringIs to Next and Text at every token of
 // any document, against the token's own text, near misses and other.
 func FuzzNextStringIs(f *testing.F) {
-	for _, s := range []string{`"a\"b"`, `["\ud83d\ude00x","é"]`, `{"k":"\u00e9\n"}`, `"\udc00"`, `{"schema":"{\"a\":1}"}`, "\"\xff\""} {
+	for _, s := range []string{`"a\"b"`, `["\ud83d\ude00x","é"]`, `{"k":"\u00e9\n"}`, `"\udc00"`, `{"schema":"{\"a\":1}"}`, "\"\xff\"", ` { "k" : "v" , "l" : [ 1 , "w" ] } `} {
 		f.Add(s, "")
 	}
 	f.Fuzz(func(t *testing.T, doc, other string) {
