@@ -288,6 +288,8 @@ func TestSchemaContentThroughSDK(t *testing.T) {
 		{"a trailing comma in an array", `{"type":"record","name":"Items","fields":[{"name":"ITEM_ID","type":"string"},]}`,
 			&wireFinding{personalize.RuleSchemaJSON, "Schema.fields[0]"}}, // where it stops: after fields[0]
 		{"a trailing comma in an object", record(`,`), &wireFinding{personalize.RuleSchemaJSON, "Schema.fields"}},
+		{"an empty schema", "", &wireFinding{personalize.RuleSchemaJSON, "Schema"}},
+		{"white space only", " \n\t", &wireFinding{personalize.RuleSchemaJSON, "Schema"}},
 		{"a second document", record("") + `{"doc":"` + email + `"}`, &wireFinding{personalize.RuleSchemaJSON, "Schema"}},
 		{"64 levels", record(`,"x-deep":` + strings.Repeat("[", 63) + strings.Repeat("]", 63)), nil},
 		{"65 levels", record(`,"x-deep":` + strings.Repeat("[", 64) + strings.Repeat("]", 64)), &wireFinding{personalize.RuleSchemaJSON, "Schema.*" + strings.Repeat("[0]", 63)}},
