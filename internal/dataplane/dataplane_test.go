@@ -70,6 +70,7 @@ func TestCheckBody(t *testing.T) {
 		{"clean", `{"properties":"{\"genre\":\"comedy\",\"price\":12.5}","ids":["a","b"]}`, "", "", "no identifying value"},
 		{"e-mail in a property value", `{"properties":"{\"contact\":\"jane.doe@example.com\"}"}`, "Properties", "sensitive.email", "values are scanned"},
 		{"card as a number", `{"properties":"{\"n\":4111111111111111}"}`, "Properties", "sensitive.credit-card", "numbers are scanned"},
+		{"card as a short exponent", `{"properties":"{\"n\":42e14}"}`, "Properties", "sensitive.credit-card", "42e14 is 4200000000000000"},
 		{"e-mail nested in an array", `{"properties":"{\"tags\":[\"x\",\"jane.doe@example.com\"]}"}`, "Properties", "sensitive.email", "nested values are scanned"},
 		{"e-mail as a property name", `{"properties":"{\"jane.doe@example.com\":1}"}`, "Properties", "sensitive.email", "names are scanned"},
 		{"public property", `{"properties":"{\"description\":\"call jane.doe@example.com\"}"}`, "", "", "PublicProperties are not scanned"},

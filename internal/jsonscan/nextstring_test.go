@@ -8,10 +8,12 @@ import (
 
 // nextStringIsRef is what NextStringIs replaces: Next, then the token's
 // kind and decoded text. It returns the scanner after the token and whether
-// the token is the string want.
+// the token is the string want. NextStringIs reads only where a value
+// starts at once, not past a ':' or ',' Next would step over first.
 func nextStringIsRef(s Scanner, want string) (Scanner, bool) {
+	atValue := s.state == stValue || s.state == stValueOrEnd
 	k, err := s.Next()
-	return s, err == nil && k == String && s.Text() == want
+	return s, atValue && err == nil && k == String && s.Text() == want
 }
 
 // checkNextStringIs holds NextStringIs on s to nextStringIsRef: the same
@@ -108,7 +110,7 @@ func TestNextStringIsByteAtEveryOffset(t *testing.T) {
 // FuzzNextStringIs holds NextStringIs to Next and Text at every token of
 // any document, against the token's own text, near misses and other.
 func FuzzNextStringIs(f *testing.F) {
-	for _, s := range []string{`"a\"b"`, `["\ud83d\ude00x","é"]`, `{"k":"\u00e9\n"}`, `"\udc00"`, `{"schema":"{\"a\":1}"}`, "\"\xff\""} {
+	for _, s := range []string{`"a\"b"`, `["\ud83d\ude00x","é"]`, `{"k":"\u00e9\n"}`, `"\udc00"`, `{"schema":"{\"a\":1}"}`, "\"\xff\"", ` { "k" : "v" , "l" : [ 1 , "w" ] } `} {
 		f.Add(s, "")
 	}
 	f.Fuzz(func(t *testing.T, doc, other string) {

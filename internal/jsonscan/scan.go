@@ -580,7 +580,10 @@ func (s *Scanner) Skip(first Kind) error {
 // NextStringIs reads the next token, as [Scanner.Next] would, when it is a
 // string value whose decoded text is want, and reports whether it did.
 // Otherwise it leaves the scanner as it was, for Next to read the token (and
-// report a syntax error, if there is one). It is the wire gate's test that a
+// report a syntax error, if there is one). It reads only where a value
+// starts at once: where Next would first step over a ':' or ',' that white
+// space kept from the previous token (`"k" :`, `1 ,`), it reports false,
+// which costs the caller only the slower path. It is the wire gate's test that a
 // serialized value is the one checked before, in one pass over the raw text:
 // it validates the string as Next does, decodes only its escapes, and
 // compares the plain bytes between them with want eight at a time, where a

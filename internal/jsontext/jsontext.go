@@ -6,6 +6,7 @@ package jsontext
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 )
@@ -54,8 +55,10 @@ func EachText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error) er
 // (4539703692581474.0) and its significant digits (0.4111111111111111,
 // 4111111111111111e-16).
 func NumberForms(raw string, buf *[48]byte) []string {
-	if len(raw) < 8 {
-		return nil // shorter than any identifying number
+	if len(raw) < 8 && strings.IndexByte(raw, 'e') < 0 && strings.IndexByte(raw, 'E') < 0 {
+		// Shorter than any identifying number, and no exponent to make it
+		// longer (42e14 is a card number).
+		return nil
 	}
 	var out []string
 	if n, ok := jsonscan.IntegerDigits(buf[:0], raw); ok && string(n) != raw {

@@ -19,7 +19,11 @@ func TestNumberForms(t *testing.T) {
 		{"4111111111111111e0", []string{"4111111111111111"}},
 		{"0.4111111111111111", []string{"4111111111111111"}},
 		{"4111111111111111e-16", []string{"4111111111111111"}},
-		{"1234567", nil}, // shorter than any identifying number
+		{"1234567", nil},                                          // shorter than any identifying number
+		{"42e14", []string{"4200000000000000"}},                   // short, but its exponent makes it a card number
+		{"4.2E+15", []string{"4200000000000000"}},                 // the same in seven characters
+		{"1e5", []string{"100000"}},                               // read, though shorter than any identifying number
+		{"1e999", nil},                                            // beyond any identifying number
 		{"-3953814578718096702", []string{"3953814578718096702"}}, // the detector judges the digits
 	}
 	for _, tt := range tests {
