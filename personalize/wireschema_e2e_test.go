@@ -158,6 +158,14 @@ func TestWireSchemaSpellings(t *testing.T) {
 		{name: "truncated surrogate pair", value: func(sent string) string {
 			return strings.Replace(sent, "😀", `\ud83d\ude0`, 1)
 		}, want: &wireFinding{personalize.RuleBodyUnchecked, ""}},
+		{name: "a lone surrogate inside an e-mail", value: func(string) string {
+			// Read as U+FFFD it is no e-mail; a reader that drops the half
+			// reads jane.doe@example.com.
+			return strings.Replace(quoteJSON(withDoc("catalogue "+email), plainSpelling), "@", `\ud800@`, 1)
+		}, want: &wireFinding{personalize.RuleBodyUnchecked, ""}},
+		{name: "a low surrogate before its high one", value: func(sent string) string {
+			return strings.Replace(sent, "😀", `\ude00\ud83d`, 1)
+		}, want: &wireFinding{personalize.RuleBodyUnchecked, ""}},
 		{name: "unterminated", value: func(sent string) string { return strings.TrimSuffix(sent, `"`) },
 			want: &wireFinding{personalize.RuleBodyUnchecked, ""}},
 		{name: "ends one byte early", value: func(string) string { return quoteJSON(strings.TrimSuffix(wireSchema, "}"), plainSpelling) },

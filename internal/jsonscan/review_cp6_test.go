@@ -52,11 +52,11 @@ func TestDocumentEdgeCases(t *testing.T) {
 		{`{"a":1}{"a":1}`, false}, {`{"a":1} `, true}, {`{"a":1}` + "\x00", false}, {"\ufeff{}", false},
 		{`{"name":1,"na\u006de":2}`, false}, {`{"\u006e\u0061\u006d\u0065":1,"name":2}`, false},
 		{`{"a\/b":1,"a/b":2}`, false}, {`{"\u00e9":1,"é":2}`, false}, {`{"\ud83d\ude00":1,"😀":2}`, false},
-		{`{"\ud800":1,"\ufffd":2}`, false}, // both decode to U+FFFD, as Text decodes them
+		{`{"\ud800":1,"\ufffd":2}`, false}, {`{"\ufffd":1}`, true}, // a lone surrogate is refused
 		{`{"a":1,"A":2}`, true}, {`{"a":{"a":1},"b":{"a":1}}`, true}, {`[{"a":1},{"a":1}]`, true},
 		{`{"":1,"":2}`, false}, {`{"\u0000":1,"\u0000":2}`, false}, {`{"\u0000":1,"":2}`, true},
 		{`{"a":1 "b":2}`, false}, {`{"a"::1}`, false}, {`{"a":}`, false}, {`{"a"}`, false}, {`{a:1}`, false}, {`{'a':1}`, false},
-		{`"\u00"`, false}, {`"\ud83d\ude0"`, false}, {`"\ud83d\u"`, false}, {`"\ud800"`, true}, {"\"\xc0\xaf\"", false}, {"\"\xed\xa0\x80\"", false},
+		{`"\u00"`, false}, {`"\ud83d\ude0"`, false}, {`"\ud83d\u"`, false}, {`"\ud800"`, false}, {"\"\xc0\xaf\"", false}, {"\"\xed\xa0\x80\"", false},
 		{strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth), true},
 		{strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1), false},
 		{strings.Repeat(`{"a":`, MaxDepth) + "1" + strings.Repeat("}", MaxDepth), true},

@@ -338,7 +338,11 @@ func stringEnd(d string, i int) (end int, escaped bool, err error) {
 				if i+6 > len(d) || !hex4(d[i+2:i+6]) {
 					return 0, false, &SyntaxError{Offset: i, Reason: "invalid \\u escape"}
 				}
-				i += 6
+				n := surrogateEscape(d[i:])
+				if n < 0 {
+					return 0, false, &SyntaxError{Offset: i, Reason: "unpaired surrogate in a \\u escape"}
+				}
+				i += n
 			default:
 				return 0, false, &SyntaxError{Offset: i, Reason: "invalid escape"}
 			}
@@ -462,7 +466,8 @@ func unhex(c byte) rune {
 
 // Text returns the current string's or key's decoded text: a substring of
 // the input when it holds no escapes (no allocation), else the decoded form.
-// A lone surrogate decodes to U+FFFD, as encoding/json does.
+// A surrogate pair decodes to its character; a lone surrogate is a syntax
+// error of Next.
 func (s *Scanner) Text() string {
 	raw := s.Raw()
 	if !s.escaped {
@@ -556,6 +561,26 @@ func unescapeOne(dst []byte, raw string) ([]byte, int) {
 	default: // '"', '\\', '/'
 		return append(dst, raw[1]), 2
 	}
+}
+
+// surrogateEscape returns the length of the \u escape at the start of raw
+// (its four digits already read as hex): 6, or 12 for a UTF-16 surrogate
+// pair; -1 for a surrogate half without its other half. encoding/json reads
+// a lone half as U+FFFD; a reader that keeps it in UTF-16 (Java's, say) or
+// drops it reads other text, so a value around it would not be the one the
+// detector read (jane.doe\ud800@example.com is an e-mail address once the
+// half is dropped). No JSON encoder writes one from a Go string.
+func surrogateEscape(raw string) int {
+	r := u4(raw[2:])
+	switch {
+	case !utf16.IsSurrogate(r):
+		return 6
+	case r < 0xdc00 && len(raw) >= 12 && raw[6] == '\\' && raw[7] == 'u' && hex4(raw[8:12]):
+		if r2 := u4(raw[8:]); r2 >= 0xdc00 && r2 <= 0xdfff {
+			return 12
+		}
+	}
+	return -1
 }
 
 func u4(b string) rune {
@@ -652,13 +677,8 @@ func (s *Scanner) NextStringIs(want string) bool {
 				j, k = j+2, k+1
 				continue
 			case 'u':
-				if j+6 > len(d) || !hex4(d[j+2:j+6]) {
-					return false
-				}
-				// unescapeOne reads a second \u of a surrogate pair without
-				// checking its digits: Next would refuse bad ones.
-				if j+12 <= len(d) && d[j+6] == '\\' && d[j+7] == 'u' && !hex4(d[j+8:j+12]) {
-					return false
+				if j+6 > len(d) || !hex4(d[j+2:j+6]) || surrogateEscape(d[j:]) < 0 {
+					return false // Next refuses it
 				}
 			case 'b', 'f', 'n', 'r', 't':
 			default:
