@@ -257,6 +257,19 @@ func Default() *Detector { return defaultDetector() }
 func (d *Detector) Find(s string) []Finding {
 	var sc scanner
 	sc.init(d, s)
+	if len(s) > shortInput {
+		// Long text may hold many findings: the numeric kinds share their
+		// walks (numqueue.go).
+		var q numQueues
+		sc.q = &q
+		return sc.findAll()
+	}
+	return sc.findAll()
+}
+
+// findAll returns every finding of the scan, as Find does.
+func (sc *scanner) findAll() []Finding {
+	s := sc.v.src
 	var out []Finding
 	for from := 0; ; {
 		f, ok := sc.next(from)
@@ -376,6 +389,7 @@ type scanner struct {
 	s     string // v.s, what the built-in kinds read
 	live  uint16 // built-in kinds that may still yield a candidate
 	cands [numBuiltins]candidate
+	q     *numQueues // the numeric kinds' lookahead: Find on long text only
 	url   urlScan
 	rules []ruleScan
 }
@@ -489,7 +503,11 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 			}
 		}
 		if numeric != 0 {
-			sc.generateNumeric(numeric, from)
+			if sc.q != nil {
+				sc.numericQueued(numeric, from)
+			} else {
+				sc.generateNumeric(numeric, from)
+			}
 		}
 		best, bestRank := candidate{start: -1}, 0
 		bestB := numBuiltins
@@ -534,6 +552,12 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 		} else {
 			b := bestB
 			if numericKinds&(1<<b) != 0 {
+				if sc.q != nil {
+					// Asked past from, this kind leaves the shared
+					// walks until it is asked again.
+					k := numSlot(b)
+					sc.q.n[k], sc.q.hi[k] = 0, -1
+				}
 				sc.generateNumeric(1<<b, nbest.end)
 			} else {
 				c := &sc.cands[b]
