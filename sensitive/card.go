@@ -390,7 +390,8 @@ type iinRange struct {
 // range that holds its prefix issues that length. Lengths below 14 are left
 // out: at 13 digits (legacy Visa, short Maestro) numbers collide with EAN-13
 // product barcodes and at 12 with AWS account IDs. UATP (1…, 15 digits)
-// is left out because it collides with Unix timestamps.
+// is left out because it collides with Unix timestamps. The ranges are
+// sorted by their first IIN, which cardIssuer relies on to stop early.
 var iinRanges = [...]iinRange{
 	{220000, 220499, l16to19},         // Mir
 	{220500, 220599, l16},             // BORICA
@@ -438,7 +439,10 @@ func cardIssuer(d []byte) bool {
 		p6 = p6*10 + int32(v)
 	}
 	for _, r := range iinRanges {
-		if r.lo <= p6 && p6 <= r.hi && r.lengths&(1<<n) != 0 {
+		if r.lo > p6 {
+			break // the ranges are sorted by their first IIN
+		}
+		if p6 <= r.hi && r.lengths&(1<<n) != 0 {
 			return true
 		}
 	}

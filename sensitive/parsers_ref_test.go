@@ -1,0 +1,177 @@
+package sensitive
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// containsFoldRef is containsFold as it was: sub compared at every offset.
+func containsFoldRef(s, sub string) bool {
+	for i := len(sub); i <= len(s); i++ {
+		if hasSuffixFold(s, i, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// ibanChecksumRef is ibanChecksum as it was: the remainder after every
+// digit.
+func ibanChecksumRef(v []byte) bool {
+	check := int(v[2]-'0')*10 + int(v[3]-'0')
+	if check < 2 || check > 98 {
+		return false
+	}
+	r := 0
+	add := func(c byte) {
+		if isDigit(c) {
+			r = (r*10 + int(c-'0')) % 97
+		} else {
+			r = (r*100 + int(c-'A') + 10) % 97
+		}
+	}
+	for _, c := range v[4:] {
+		add(c)
+	}
+	for _, c := range v[:4] {
+		add(c)
+	}
+	return r == 1
+}
+
+// cardIssuerRef is cardIssuer as it was: every range asked.
+func cardIssuerRef(d []byte) bool {
+	n := len(d)
+	if n < 14 || n > 19 || d[0] <= 1 || d[0] == 7 {
+		return false
+	}
+	var p6 int32
+	for _, v := range d[:6] {
+		p6 = p6*10 + int32(v)
+	}
+	for _, r := range iinRanges {
+		if r.lo <= p6 && p6 <= r.hi && r.lengths&(1<<n) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// foldSubs are the words containsFold is asked for, and a few shapes that
+// start with a byte that is not a letter.
+var foldSubs = []string{"secret", "card", "visa", "credit", "debit", "unionpay", "maestro", "s", "ss", "@x", "0a", "\x00"}
+
+func checkContainsFold(t *testing.T, s string) {
+	t.Helper()
+	for _, sub := range foldSubs {
+		if got, want := containsFold(s, sub), containsFoldRef(s, sub); got != want {
+			t.Fatalf("containsFold(%q, %q) = %v, want %v", s, sub, got, want)
+		}
+	}
+}
+
+// TestContainsFoldMatchesReference holds the word-at-a-time search to the
+// search at every offset: the word at every offset and alignment, in both
+// cases, cut at every length, among bytes that differ from its first
+// letter only in bit 0x20 or only after it.
+func TestContainsFoldMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 2026))
+	const alphabet = "sSeEcCrRtT\x13\x33\x53\x73@`0Pp \n-_"
+	for range 5000 {
+		var b strings.Builder
+		for k := r.IntN(80); k > 0; k-- {
+			if r.IntN(10) == 0 {
+				w := foldSubs[r.IntN(len(foldSubs))]
+				if r.IntN(2) == 0 {
+					w = strings.ToUpper(w)
+				}
+				b.WriteString(w[:1+r.IntN(len(w))])
+				continue
+			}
+			b.WriteByte(alphabet[r.IntN(len(alphabet))])
+		}
+		checkContainsFold(t, b.String())
+	}
+	for pad := 0; pad < 20; pad++ {
+		for _, w := range []string{"secret", "SECRET", "sEcReT", "secre", "xsecret", "secretx"} {
+			s := strings.Repeat("z", pad) + w
+			for cut := 0; cut <= len(s); cut++ {
+				checkContainsFold(t, s[:cut])
+				checkContainsFold(t, s[cut:])
+			}
+		}
+	}
+}
+
+func FuzzContainsFold(f *testing.F) {
+	f.Add("aws_secret_access_key=")
+	f.Add("SECRET sEcReT \x13ecret")
+	f.Fuzz(func(t *testing.T, s string) { checkContainsFold(t, s) })
+}
+
+// TestIBANChecksumMatchesReference holds the checksum that divides every
+// fifteen digits to the one that divides after each: on every corpus IBAN
+// shape and on random values of every length, letters and digits mixed.
+func TestIBANChecksumMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(97, 2026))
+	const alnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	for range 200000 {
+		n := 5 + r.IntN(30)
+		v := make([]byte, n)
+		v[0], v[1] = alnum[10+r.IntN(26)], alnum[10+r.IntN(26)]
+		v[2], v[3] = alnum[r.IntN(10)], alnum[r.IntN(10)]
+		letters := r.IntN(3) // none, some, many
+		for i := 4; i < n; i++ {
+			if letters > 0 && r.IntN(4-letters) == 0 {
+				v[i] = alnum[10+r.IntN(26)]
+			} else {
+				v[i] = alnum[r.IntN(10)]
+			}
+		}
+		if got, want := ibanChecksum(v), ibanChecksumRef(v); got != want {
+			t.Fatalf("ibanChecksum(%s) = %v, want %v", v, got, want)
+		}
+	}
+	for _, v := range []string{"DE89370400440532013000", "GB82WEST12345698765432", "NO9386011117947", "MT84MALT011000012345MTLCAST001S",
+		"LC55HEMM000100010012001200023015", "ZZ99ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ", "AA0299999999999999999999999999999"} {
+		if got, want := ibanChecksum([]byte(v)), ibanChecksumRef([]byte(v)); got != want {
+			t.Fatalf("ibanChecksum(%s) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+// TestCardIssuerMatchesReference holds cardIssuer, which stops at the
+// first range past the prefix, to the test of every range, at every length
+// and at every prefix on both sides of each range's bounds; and checks the
+// order it relies on.
+func TestCardIssuerMatchesReference(t *testing.T) {
+	for i := 1; i < len(iinRanges); i++ {
+		if iinRanges[i].lo < iinRanges[i-1].lo {
+			t.Fatalf("iinRanges[%d] starts at %d, before iinRanges[%d] at %d", i, iinRanges[i].lo, i-1, iinRanges[i-1].lo)
+		}
+	}
+	var prefixes []int32
+	for _, r := range iinRanges {
+		for _, p := range []int32{r.lo - 1, r.lo, r.lo + 1, r.hi - 1, r.hi, r.hi + 1} {
+			prefixes = append(prefixes, p)
+		}
+	}
+	for p := int32(0); p < 1000000; p += 997 {
+		prefixes = append(prefixes, p)
+	}
+	for _, p := range prefixes {
+		if p < 0 || p > 999999 {
+			continue
+		}
+		for n := 12; n <= 20; n++ {
+			d := make([]byte, n)
+			for i, q := 5, p; i >= 0; i-- {
+				d[i], q = byte(q%10), q/10
+			}
+			if got, want := cardIssuer(d), cardIssuerRef(d); got != want {
+				t.Fatalf("cardIssuer(%d…, %d digits) = %v, want %v", p, n, got, want)
+			}
+		}
+	}
+}
