@@ -192,17 +192,17 @@ var caseMix = func() (t [256]uint8) {
 // same float64 as the formula's (TestEntropyMatchesReference).
 func entropy(v string) float64 {
 	var counts [128]uint8
-	var seen [2]uint64 // bit c: byte value c occurs
 	for i := 0; i < len(v); i++ {
-		c := v[i] & 0x7f
-		counts[c]++
-		seen[c>>6] |= 1 << (c & 63)
+		counts[v[i]&0x7f]++
 	}
 	n := len(v)
 	h := 0.0
-	for w, m := range seen {
-		for ; m != 0; m &= m - 1 {
-			c := counts[w<<6|bits.TrailingZeros64(m)]
+	for w := 0; w < len(counts); w += 8 {
+		// The byte values that occur in this word of counts, one bit
+		// each, found eight at a time (most counts are zero).
+		x := load64b(counts[w : w+8])
+		for m := nonZeroBytes(x); m != 0; m &= m - 1 {
+			c := uint8(x >> (bits.TrailingZeros64(m) &^ 7))
 			if n == secretLen && int(c) <= secretLen {
 				h -= secretTerms[c] // the same product, computed once
 				continue
@@ -212,6 +212,21 @@ func entropy(v string) float64 {
 		}
 	}
 	return h
+}
+
+// nonZeroBytes marks, with its high bit, each byte of x that is not zero.
+func nonZeroBytes(x uint64) uint64 {
+	// The low seven bits of a byte, plus 0x7f, carry into its high bit
+	// unless they are all zero; the high bit itself is or-ed in.
+	const lows = 0x7f7f7f7f7f7f7f7f
+	return ((x&lows)+lows | x) &^ lows
+}
+
+// load64b is load64 for a byte slice of eight bytes.
+func load64b(b []byte) uint64 {
+	b = b[:8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // secretTerms holds entropy's term p·log2(p) for each count c of a
