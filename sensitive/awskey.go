@@ -219,7 +219,7 @@ func nonZeroBytes(x uint64) uint64 {
 	// The low seven bits of a byte, plus 0x7f, carry into its high bit
 	// unless they are all zero; the high bit itself is or-ed in.
 	const lows = 0x7f7f7f7f7f7f7f7f
-	return ((x&lows)+lows | x) &^ lows
+	return ((x & lows) + lows | x) &^ lows
 }
 
 // load64b is load64 for a byte slice of eight bytes.

@@ -486,36 +486,16 @@ func anchorsIn(s string) (kinds uint16, maybeNorm bool) {
 func (sc *scanner) next(srcFrom int) (Finding, bool) {
 	from := sc.v.toNorm(srcFrom)
 	for {
-		// Numeric kinds that need a new candidate share one walk over the
-		// digit runs; the others each have their own anchor.
-		var numeric uint16
-		for m := sc.live; m != 0; m &= m - 1 {
-			b := builtin(bits.TrailingZeros16(m))
-			if c := &sc.cands[b]; c.start == stale || c.start < from {
-				if numericKinds&(1<<b) != 0 {
-					numeric |= 1 << b
-				} else {
-					c.start, c.end = sc.generate(b, from)
-					if c.start < 0 {
-						sc.live &^= 1 << b
-					}
-				}
-			}
+		var best candidate
+		var bestB builtin
+		if sc.q != nil {
+			best, bestB = sc.firstQueued(from)
+		} else {
+			best, bestB = sc.first(from)
 		}
-		if numeric != 0 {
-			if sc.q != nil {
-				sc.numericQueued(numeric, from)
-			} else {
-				sc.generateNumeric(numeric, from)
-			}
-		}
-		best, bestRank := candidate{start: -1}, 0
-		bestB := numBuiltins
-		for m := sc.live; m != 0; m &= m - 1 {
-			b := builtin(bits.TrailingZeros16(m))
-			if c := sc.cands[b]; better(c, b.rank(), best, bestRank) {
-				best, bestRank, bestB = c, b.rank(), b
-			}
+		bestRank := 0
+		if bestB < numBuiltins {
+			bestRank = bestB.rank()
 		}
 		nbest := best
 		if best.start >= 0 {
@@ -556,7 +536,7 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 					// Asked past from, this kind leaves the shared
 					// walks until it is asked again.
 					k := numSlot(b)
-					sc.q.n[k], sc.q.hi[k] = 0, -1
+					sc.q.qn[k], sc.q.hi[k] = 0, -1
 				}
 				sc.generateNumeric(1<<b, nbest.end)
 			} else {
@@ -565,6 +545,56 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 					sc.live &^= 1 << b
 				}
 			}
+			if sc.q != nil {
+				sc.requeue(b) // b is first in the order
+			}
+		}
+	}
+}
+
+// first renews the candidates of the kinds whose candidates start before
+// from, and returns the first candidate and its kind, or {-1, -1} and
+// numBuiltins when no kind has one: the one that starts first, at the same
+// start the longer, then the more specific kind, then the lower builtin.
+func (sc *scanner) first(from int) (candidate, builtin) {
+	var redo uint16
+	for m := sc.live; m != 0; m &= m - 1 {
+		b := builtin(bits.TrailingZeros16(m))
+		if c := sc.cands[b]; c.start == stale || c.start < from {
+			redo |= 1 << b
+		}
+	}
+	if redo != 0 {
+		sc.renew(redo, from)
+	}
+	best, bestRank := candidate{start: -1}, 0
+	bestB := numBuiltins
+	for m := sc.live; m != 0; m &= m - 1 {
+		b := builtin(bits.TrailingZeros16(m))
+		if c := sc.cands[b]; better(c, b.rank(), best, bestRank) {
+			best, bestRank, bestB = c, b.rank(), b
+		}
+	}
+	return best, bestB
+}
+
+// renew sets the candidates of the kinds in redo to their first matches at
+// or after from, and drops from live the kinds that have none. Numeric
+// kinds share one walk over the digit runs; the others each have their own
+// anchor.
+func (sc *scanner) renew(redo uint16, from int) {
+	for m := redo &^ numericKinds; m != 0; m &= m - 1 {
+		b := builtin(bits.TrailingZeros16(m))
+		c := &sc.cands[b]
+		if c.start, c.end = sc.generate(b, from); c.start < 0 {
+			sc.live &^= 1 << b
+		}
+	}
+	if numeric := redo & numericKinds; numeric != 0 {
+		if sc.q != nil {
+			sc.numericQueued(numeric, from)
+		} else {
+			sc.generateNumeric(numeric, from)
 		}
 	}
 }

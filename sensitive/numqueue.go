@@ -27,10 +27,21 @@ const numQ = 4
 // past it drops it. Requests' from only grows: Find asks from the end of its
 // last finding.
 type numQueues struct {
-	hi      [numericCount]int
-	q       [numericCount][numQ]candidate
-	head, n [numericCount]uint8
-	need    uint16 // during a walk: kinds asked for that have no match yet
+	hi        [numericCount]int
+	q         [numericCount][numQ]candidate
+	qhead, qn [numericCount]uint8
+	need      uint16 // during a walk: kinds asked for that have no match yet
+
+	// The live kinds in the order of their candidates (scanner.before),
+	// as a ring: text dense with findings renews one or two candidates
+	// per finding, each the first in the order, and its next match goes
+	// at or near the end of the order. Taking the first and putting it
+	// back from the end costs a comparison or two, where first reads
+	// every candidate twice.
+	order  [orderRing]builtin
+	head   int  // where the order starts in the ring
+	n      int  // how many kinds the order holds
+	inited bool // whether the first candidates have been ordered
 }
 
 // numericCount is the number of numeric kinds.
@@ -45,10 +56,10 @@ func numSlot(b builtin) int { return int(numSlots >> (4 * b) & 0xf) }
 // take sets kind b's candidate to its first queued match that starts at or
 // after from, dropping those before it, and reports whether there was one.
 func (q *numQueues) take(k int, from int) (candidate, bool) {
-	for q.n[k] > 0 {
-		c := q.q[k][q.head[k]]
-		q.head[k] = (q.head[k] + 1) % numQ
-		q.n[k]--
+	for q.qn[k] > 0 {
+		c := q.q[k][q.qhead[k]]
+		q.qhead[k] = (q.qhead[k] + 1) % numQ
+		q.qn[k]--
 		if c.start >= from {
 			return c, true
 		}
@@ -90,7 +101,7 @@ func (sc *scanner) numericQueued(need uint16, from int) {
 		b := builtin(bits.TrailingZeros16(m))
 		k := numSlot(b)
 		switch h := q.hi[k]; {
-		case need&(1<<b) == 0 && (h < start || q.n[k] == numQ):
+		case need&(1<<b) == 0 && (h < start || q.qn[k] == numQ):
 		case h == start:
 			set |= 1 << b
 		default:
@@ -107,8 +118,9 @@ func (sc *scanner) numericQueued(need uint16, from int) {
 // those in pending from the first run at or after where their reading
 // ends. Each match that starts at or after from becomes the candidate of a
 // kind in q.need, or else is queued; a kind whose queue fills stops
-// reading. The walk stops after the run at which q.need empties, or at the
-// end of the text; either way the kinds reading then have read to there.
+// reading. The walk stops at the first run numAhead bytes past the one at
+// which q.need empties, or at the end of the text; either way the kinds
+// reading then have read to there.
 //
 // The run finding and the gates are generateNumeric's, which the kinds'
 // tests in runMatches follow; TestNumericQueuedMatchesReference and
@@ -121,6 +133,8 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 		i = runEnd(s, i) // inside a run: not a start
 	}
 	join := sc.joinAt(pending)
+	stop := noStop // where the walk stops once every kind asked has its match
+	mark := join   // the next run at which join or stop needs a look
 	want := gatesFor(set)
 	base, m := i, digitMask(s, i)
 	for {
@@ -146,7 +160,14 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 			e = runEnd(s, base+64)
 			base, m = e-64, 0
 		}
-		if p >= join {
+		if p >= mark {
+			if p >= stop {
+				// Every run before p has been read.
+				for k := set; k != 0; k &= k - 1 {
+					q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = p
+				}
+				return
+			}
 			// The kinds whose reading ends at or before this run join.
 			for k := pending; k != 0; k &= k - 1 {
 				b := builtin(bits.TrailingZeros16(k))
@@ -157,8 +178,12 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 			}
 			join = sc.joinAt(pending)
 			want = gatesFor(set)
+			mark = min(join, stop)
 		}
 		if set == 0 {
+			if pending == 0 && q.need == 0 {
+				return // every kind has stopped reading
+			}
 			continue
 		}
 		n := e - p
@@ -191,22 +216,31 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 				continue
 			}
 			j := numSlot(b)
-			q.q[j][(q.head[j]+q.n[j])%numQ] = c
-			if q.n[j]++; q.n[j] == numQ {
+			q.q[j][(q.qhead[j]+q.qn[j])%numQ] = c
+			if q.qn[j]++; q.qn[j] == numQ {
 				// Full: this kind stops reading after this run.
 				q.hi[j] = e
 				set &^= 1 << b
 				want = gatesFor(set)
 			}
 		}
-		if q.need == 0 && got.kinds != 0 {
-			for k := set; k != 0; k &= k - 1 {
-				q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = e
-			}
-			return
+		if q.need == 0 && stop == noStop && got.kinds != 0 {
+			// Every kind asked has its match. The walk reads on a
+			// little to fill the queues, so that the next few requests
+			// need no walk of their own.
+			stop = e + numAhead
+			mark = min(join, stop)
 		}
 	}
 }
+
+// noStop is a walk's stop while a kind asked has no match yet.
+const noStop = int(^uint(0) >> 1)
+
+// numAhead is how far a walk reads on once every kind asked has its match:
+// in text dense with findings, far enough to queue the next match or two
+// of each kind, which then need no walk of their own.
+const numAhead = 512
 
 // joinAt returns where the first of the pending kinds' reading ends, or the
 // largest int when none is pending.
@@ -273,4 +307,88 @@ func (sc *scanner) runMatches(set uint16, pass uint32, from, p, e int, prev, pre
 		}
 	}
 	return r
+}
+
+// orderRing is the size of the ring that holds the order: a power of two
+// no smaller than numBuiltins.
+const orderRing = 16
+
+// firstQueued is first, for Find on long text: the kinds whose candidates
+// start before from are taken off the front of the order, renewed, and put
+// back in their place if they have a match left. The front of the order is
+// then first's answer. TestNumericQueuedMatchesReference and
+// FuzzNumericQueued hold Find's findings this way to first's.
+func (sc *scanner) firstQueued(from int) (candidate, builtin) {
+	q := sc.q
+	var redo uint16
+	if !q.inited {
+		redo, q.inited = sc.live, true // every candidate is stale
+	} else {
+		for q.n > 0 {
+			b := q.order[q.head]
+			if sc.cands[b].start >= from {
+				break
+			}
+			redo |= 1 << b
+			q.head = (q.head + 1) % orderRing
+			q.n--
+		}
+	}
+	if redo != 0 {
+		sc.renew(redo, from)
+		for m := redo & sc.live; m != 0; m &= m - 1 {
+			sc.insert(builtin(bits.TrailingZeros16(m)))
+		}
+	}
+	if q.n == 0 {
+		return candidate{start: -1}, numBuiltins
+	}
+	b := q.order[q.head]
+	return sc.cands[b], b
+}
+
+// insert puts kind b in the order, after every kind whose candidate comes
+// before its own: looking from the end, where a renewed candidate usually
+// goes.
+func (sc *scanner) insert(b builtin) {
+	q := sc.q
+	i := q.n // b's place, counted from the front
+	for i > 0 {
+		prev := q.order[(q.head+i-1)%orderRing]
+		if sc.before(prev, b) {
+			break
+		}
+		q.order[(q.head+i)%orderRing] = prev
+		i--
+	}
+	q.order[(q.head+i)%orderRing] = b
+	q.n++
+}
+
+// requeue puts back kind b, taken from the front of the order when its
+// candidate was renewed, if it has a match left.
+func (sc *scanner) requeue(b builtin) {
+	q := sc.q
+	q.head = (q.head + 1) % orderRing
+	q.n--
+	if sc.live&(1<<b) != 0 {
+		sc.insert(b)
+	}
+}
+
+// before reports whether kind a's candidate comes before kind b's: it
+// starts first; at the same start it is longer; then a's kind is more
+// specific; then a is the lower builtin, as first's loop in builtin order
+// keeps the first of equal candidates.
+func (sc *scanner) before(a, b builtin) bool {
+	ca, cb := &sc.cands[a], &sc.cands[b]
+	switch {
+	case ca.start != cb.start:
+		return ca.start < cb.start
+	case ca.end != cb.end:
+		return ca.end > cb.end
+	case a.rank() != b.rank():
+		return a.rank() < b.rank()
+	}
+	return a < b
 }
