@@ -122,18 +122,7 @@ func nextSecretKey(s string, from int) (int, int) {
 // break or a bracket (so a redaction marker never serves as a keyword), for
 // "secret" in any case or for an access key ID that the secret is paired with.
 func secretKeywordBefore(s string, a int) bool {
-	lo := a - secretWindow
-	if lo < 0 {
-		lo = 0
-	}
-	i := a
-	for i > lo {
-		c := s[i-1]
-		if c == '\n' || c == '\r' || c == '[' || c == ']' {
-			break
-		}
-		i--
-	}
+	i := lineStartBefore(s, a, max(a-secretWindow, 0))
 	w := s[i:a]
 	if containsFold(w, "secret") {
 		return true
@@ -145,6 +134,32 @@ func secretKeywordBefore(s string, a int) bool {
 	}
 	return false
 }
+
+// lineStartBefore returns the offset after the last line break or bracket
+// in s[lo:a], or lo if there is none. Eight bytes at a time from the end:
+// the window is most of a line long.
+func lineStartBefore(s string, a, lo int) int {
+	i := a
+	for ; i-8 >= lo; i -= 8 {
+		x := load64(s, i-8)
+		if m := zeroBytes(x^('\n'*byteOnes)) | zeroBytes(x^('\r'*byteOnes)) | zeroBytes(x^('['*byteOnes)) | zeroBytes(x^(']'*byteOnes)); m != 0 {
+			// The highest marked byte is the last stop.
+			return i - 8 + (63-bits.LeadingZeros64(m))>>3 + 1
+		}
+	}
+	for ; i > lo; i-- {
+		if c := s[i-1]; c == '\n' || c == '\r' || c == '[' || c == ']' {
+			break
+		}
+	}
+	return i
+}
+
+// byteOnes has a one in each byte.
+const byteOnes = 0x0101010101010101
+
+// zeroBytes marks, with its high bit, exactly the bytes of x that are zero.
+func zeroBytes(x uint64) uint64 { return nonZeroBytes(x) ^ 0x8080808080808080 }
 
 // secretLooksRandom requires upper and lower case, a digit or '/' '+', and
 // Shannon entropy of at least minSecretEntropy bits per character, which

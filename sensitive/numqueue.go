@@ -330,7 +330,7 @@ func (sc *scanner) firstQueued(from int) (candidate, builtin) {
 				break
 			}
 			redo |= 1 << b
-			q.head = (q.head + 1) % orderRing
+			q.head = (q.head + 1) & (orderRing - 1)
 			q.n--
 		}
 	}
@@ -353,15 +353,17 @@ func (sc *scanner) firstQueued(from int) (candidate, builtin) {
 func (sc *scanner) insert(b builtin) {
 	q := sc.q
 	i := q.n // b's place, counted from the front
+	start := sc.cands[b].start
 	for i > 0 {
-		prev := q.order[(q.head+i-1)%orderRing]
-		if sc.before(prev, b) {
+		prev := q.order[(q.head+i-1)&(orderRing-1)]
+		// The starts decide but for equal ones.
+		if p := sc.cands[prev].start; p < start || p == start && sc.before(prev, b) {
 			break
 		}
-		q.order[(q.head+i)%orderRing] = prev
+		q.order[(q.head+i)&(orderRing-1)] = prev
 		i--
 	}
-	q.order[(q.head+i)%orderRing] = b
+	q.order[(q.head+i)&(orderRing-1)] = b
 	q.n++
 }
 
@@ -369,7 +371,7 @@ func (sc *scanner) insert(b builtin) {
 // candidate was renewed, if it has a match left.
 func (sc *scanner) requeue(b builtin) {
 	q := sc.q
-	q.head = (q.head + 1) % orderRing
+	q.head = (q.head + 1) & (orderRing - 1)
 	q.n--
 	if sc.live&(1<<b) != 0 {
 		sc.insert(b)
