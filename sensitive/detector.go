@@ -258,18 +258,11 @@ func (d *Detector) Find(s string) []Finding {
 	var sc scanner
 	sc.init(d, s)
 	if len(s) > shortInput {
-		// Long text may hold many findings: the numeric kinds share their
-		// walks (numqueue.go).
+		// Long text may hold many findings: the kinds are kept in order
+		// and the numeric kinds share their walks (numqueue.go).
 		var q numQueues
 		sc.q = &q
-		return sc.findAll()
 	}
-	return sc.findAll()
-}
-
-// findAll returns every finding of the scan, as Find does.
-func (sc *scanner) findAll() []Finding {
-	s := sc.v.src
 	var out []Finding
 	for from := 0; ; {
 		f, ok := sc.next(from)
@@ -487,14 +480,36 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 	from := sc.v.toNorm(srcFrom)
 	for {
 		var best candidate
+		var bestRank int
 		var bestB builtin
-		if sc.q != nil {
-			best, bestB = sc.firstQueued(from)
-		} else {
-			best, bestB = sc.first(from)
-		}
-		bestRank := 0
-		if bestB < numBuiltins {
+		if sc.q == nil {
+			// Numeric kinds that need a new candidate share one walk over
+			// the digit runs; the others each have their own anchor.
+			var numeric uint16
+			for m := sc.live; m != 0; m &= m - 1 {
+				b := builtin(bits.TrailingZeros16(m))
+				if c := &sc.cands[b]; c.start == stale || c.start < from {
+					if numericKinds&(1<<b) != 0 {
+						numeric |= 1 << b
+					} else {
+						c.start, c.end = sc.generate(b, from)
+						if c.start < 0 {
+							sc.live &^= 1 << b
+						}
+					}
+				}
+			}
+			if numeric != 0 {
+				sc.generateNumeric(numeric, from)
+			}
+			best, bestRank, bestB = candidate{start: -1}, 0, numBuiltins
+			for m := sc.live; m != 0; m &= m - 1 {
+				b := builtin(bits.TrailingZeros16(m))
+				if c := sc.cands[b]; better(c, b.rank(), best, bestRank) {
+					best, bestRank, bestB = c, b.rank(), b
+				}
+			}
+		} else if best, bestB = sc.firstQueued(from); bestB < numBuiltins {
 			bestRank = bestB.rank()
 		}
 		nbest := best
@@ -552,36 +567,10 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 	}
 }
 
-// first renews the candidates of the kinds whose candidates start before
-// from, and returns the first candidate and its kind, or {-1, -1} and
-// numBuiltins when no kind has one: the one that starts first, at the same
-// start the longer, then the more specific kind, then the lower builtin.
-func (sc *scanner) first(from int) (candidate, builtin) {
-	var redo uint16
-	for m := sc.live; m != 0; m &= m - 1 {
-		b := builtin(bits.TrailingZeros16(m))
-		if c := sc.cands[b]; c.start == stale || c.start < from {
-			redo |= 1 << b
-		}
-	}
-	if redo != 0 {
-		sc.renew(redo, from)
-	}
-	best, bestRank := candidate{start: -1}, 0
-	bestB := numBuiltins
-	for m := sc.live; m != 0; m &= m - 1 {
-		b := builtin(bits.TrailingZeros16(m))
-		if c := sc.cands[b]; better(c, b.rank(), best, bestRank) {
-			best, bestRank, bestB = c, b.rank(), b
-		}
-	}
-	return best, bestB
-}
-
 // renew sets the candidates of the kinds in redo to their first matches at
-// or after from, and drops from live the kinds that have none. Numeric
-// kinds share one walk over the digit runs; the others each have their own
-// anchor.
+// or after from, and drops from live the kinds that have none, as next's
+// loop does, for Find on long text: numeric kinds share one walk over the
+// digit runs (numericQueued); the others each have their own anchor.
 func (sc *scanner) renew(redo uint16, from int) {
 	for m := redo &^ numericKinds; m != 0; m &= m - 1 {
 		b := builtin(bits.TrailingZeros16(m))
@@ -591,11 +580,7 @@ func (sc *scanner) renew(redo uint16, from int) {
 		}
 	}
 	if numeric := redo & numericKinds; numeric != 0 {
-		if sc.q != nil {
-			sc.numericQueued(numeric, from)
-		} else {
-			sc.generateNumeric(numeric, from)
-		}
+		sc.numericQueued(numeric, from)
 	}
 }
 

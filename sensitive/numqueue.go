@@ -30,7 +30,8 @@ type numQueues struct {
 	hi        [numericCount]int
 	q         [numericCount][numQ]candidate
 	qhead, qn [numericCount]uint8
-	need      uint16 // during a walk: kinds asked for that have no match yet
+	need      uint16                  // during a walk: kinds asked for that have no match yet
+	found     [numericCount]candidate // during a walk: the matches at a run (runMatches)
 
 	// The live kinds in the order of their candidates (scanner.before),
 	// as a ring: text dense with findings renews one or two candidates
@@ -207,9 +208,9 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 			continue
 		}
 		got := sc.runMatches(set, pass, from, p, e, prev, prev2, prev3, next)
-		for k := got.kinds; k != 0; k &= k - 1 {
+		for k := got; k != 0; k &= k - 1 {
 			b := builtin(bits.TrailingZeros16(k))
-			c := got.c[numSlot(b)]
+			c := q.found[numSlot(b)]
 			if q.need&(1<<b) != 0 {
 				sc.cands[b] = c
 				q.need &^= 1 << b
@@ -224,7 +225,7 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 				want = gatesFor(set)
 			}
 		}
-		if q.need == 0 && stop == noStop && got.kinds != 0 {
+		if q.need == 0 && stop == noStop && got != 0 {
 			// Every kind asked has its match. The walk reads on a
 			// little to fill the queues, so that the next few requests
 			// need no walk of their own.
@@ -252,15 +253,11 @@ func (sc *scanner) joinAt(pending uint16) int {
 	return at
 }
 
-// runMatch holds the matches of the numeric kinds at one run.
-type runMatch struct {
-	kinds uint16
-	c     [numericCount]candidate
-}
-
 // runMatches asks each kind in set whose gates the run [p, e) passes
-// whether it starts a match there, with generateNumeric's tests.
-func (sc *scanner) runMatches(set uint16, pass uint32, from, p, e int, prev, prev2, prev3, next byte) (r runMatch) {
+// whether it starts a match there, with generateNumeric's tests, and
+// returns the kinds that do; their matches are in q.found.
+func (sc *scanner) runMatches(set uint16, pass uint32, from, p, e int, prev, prev2, prev3, next byte) (kinds uint16) {
+	found := &sc.q.found
 	s := sc.s
 	n := e - p
 	if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
@@ -273,26 +270,26 @@ func (sc *scanner) runMatches(set uint16, pass uint32, from, p, e int, prev, pre
 	}
 	if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
 		if ce := cardAt(s, p, e); ce >= 0 {
-			r.kinds |= 1 << bCard
-			r.c[numSlot(bCard)] = candidate{p, ce}
+			kinds |= 1 << bCard
+			found[numSlot(bCard)] = candidate{p, ce}
 		}
 	}
 	if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
 		if se := ssnAt(s, p, e); se >= 0 {
-			r.kinds |= 1 << bSSN
-			r.c[numSlot(bSSN)] = candidate{p, se}
+			kinds |= 1 << bSSN
+			found[numSlot(bSSN)] = candidate{p, se}
 		}
 	}
 	if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
 		if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
-			r.kinds |= 1 << bIBAN
-			r.c[numSlot(bIBAN)] = candidate{a, ie}
+			kinds |= 1 << bIBAN
+			found[numSlot(bIBAN)] = candidate{a, ie}
 		}
 	}
 	if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
 		if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
-			r.kinds |= 1 << bPhone
-			r.c[numSlot(bPhone)] = candidate{a, pe}
+			kinds |= 1 << bPhone
+			found[numSlot(bPhone)] = candidate{a, pe}
 		}
 	}
 	if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
@@ -302,22 +299,26 @@ func (sc *scanner) runMatches(set uint16, pass uint32, from, p, e int, prev, pre
 		(isLetter(prev) || is(prev, cGap)) &&
 		(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 		if ae := accountAt(s, p, e); ae >= 0 {
-			r.kinds |= 1 << bAccount
-			r.c[numSlot(bAccount)] = candidate{p, ae}
+			kinds |= 1 << bAccount
+			found[numSlot(bAccount)] = candidate{p, ae}
 		}
 	}
-	return r
+	return kinds
 }
 
 // orderRing is the size of the ring that holds the order: a power of two
 // no smaller than numBuiltins.
 const orderRing = 16
 
-// firstQueued is first, for Find on long text: the kinds whose candidates
+// firstQueued is next's choice of the first candidate, for Find on long
+// text, and returns it and its kind, or {-1, -1} and numBuiltins when no
+// kind has one. The kinds whose candidates
 // start before from are taken off the front of the order, renewed, and put
 // back in their place if they have a match left. The front of the order is
-// then first's answer. TestNumericQueuedMatchesReference and
-// FuzzNumericQueued hold Find's findings this way to first's.
+// the first candidate: the one that starts first, at the same start the
+// longer, then the more specific kind, as next's loop picks it.
+// TestNumericQueuedMatchesReference and FuzzNumericQueued hold Find's
+// findings this way to the loop's.
 func (sc *scanner) firstQueued(from int) (candidate, builtin) {
 	q := sc.q
 	var redo uint16
@@ -380,7 +381,7 @@ func (sc *scanner) requeue(b builtin) {
 
 // before reports whether kind a's candidate comes before kind b's: it
 // starts first; at the same start it is longer; then a's kind is more
-// specific; then a is the lower builtin, as first's loop in builtin order
+// specific; then a is the lower builtin, as next's loop in builtin order
 // keeps the first of equal candidates.
 func (sc *scanner) before(a, b builtin) bool {
 	ca, cb := &sc.cands[a], &sc.cands[b]

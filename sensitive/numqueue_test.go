@@ -49,13 +49,26 @@ func findQueued(d *Detector, s string) []Finding {
 	sc.init(d, s)
 	var q numQueues
 	sc.q = &q
-	return sc.findAll()
+	return findAll(&sc)
 }
 
 func findAlone(d *Detector, s string) []Finding {
 	var sc scanner
 	sc.init(d, s)
-	return sc.findAll()
+	return findAll(&sc)
+}
+
+// findAll is Find's loop.
+func findAll(sc *scanner) []Finding {
+	var out []Finding
+	for from := 0; ; {
+		f, ok := sc.next(from)
+		if !ok {
+			return out
+		}
+		out = append(out, f)
+		from = f.End
+	}
 }
 
 // checkFindQueuedSame compares Find with and without the queues, for the
