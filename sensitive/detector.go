@@ -477,7 +477,12 @@ func anchorsIn(s string) (kinds uint16, maybeNorm bool) {
 // mapped back before they are compared with caller rules, which read the
 // caller's text.
 func (sc *scanner) next(srcFrom int) (Finding, bool) {
-	from := sc.v.toNorm(srcFrom)
+	from := srcFrom
+	if sc.v.marks != nil {
+		// Offsets in text that was normalised are mapped; in other text
+		// they are the same, without a call per finding.
+		from = sc.v.toNorm(srcFrom)
+	}
 	for {
 		var best candidate
 		var bestRank int
@@ -513,7 +518,7 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 			bestRank = bestB.rank()
 		}
 		nbest := best
-		if best.start >= 0 {
+		if best.start >= 0 && sc.v.marks != nil {
 			best = candidate{sc.v.orig(best.start), sc.v.origEnd(best.end)}
 		}
 		var bestKind Kind
