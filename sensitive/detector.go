@@ -937,16 +937,20 @@ func gateDigitTables() (first [256]uint32, lens [maxGateLen + 1]uint32) {
 
 // cardMayStart is cardAt's cheap first test for a run of n digits followed
 // by next: a plain run of card length, the head of a grouping (four digits
-// after a non-word byte, then a separator), or a JSON number in exponent or
-// decimal form.
+// after a non-word byte, then a separator, and two more groups), or a JSON
+// number in exponent or decimal form.
 func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 	switch {
 	case n >= 13 && n <= 19:
 		return true
 	case n == 4 && grouped:
-		// A grouping's second group has four digits, or six (Amex, Diners).
-		if k := runEnd(s, g) - g; k == 4 || k == 6 {
-			return true
+		// A grouping's second group has four digits, or six (Amex,
+		// Diners), and a third group follows: two groups hold ten digits
+		// at most, and a card has thirteen or more ("call 7946 0958").
+		if g2 := runEnd(s, g); g2-g == 4 || g2-g == 6 {
+			if j := sepEnd(s, g2); j > g2 && j < len(s) && isDigit(s[j]) {
+				return true
+			}
 		}
 	}
 	return (next == '.' || next|0x20 == 'e') && jsonCardShape(s, e, n)
