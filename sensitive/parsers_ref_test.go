@@ -229,3 +229,82 @@ func FuzzLineStartBefore(f *testing.F) {
 		checkLineStartBefore(t, s)
 	})
 }
+
+// luhnRef is luhn as it was: a branch per digit.
+func luhnRef(d []byte) bool {
+	sum := 0
+	double := false
+	for i := len(d) - 1; i >= 0; i-- {
+		v := int(d[i])
+		if double {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// TestLuhnMatchesReference holds the table-driven checksum to the
+// branching one on random digits of every length up to 19, and on every
+// number of up to five digits.
+func TestLuhnMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 2026))
+	check := func(d []byte) {
+		t.Helper()
+		if got, want := luhn(d), luhnRef(d); got != want {
+			t.Fatalf("luhn(%v) = %v, want %v", d, got, want)
+		}
+	}
+	for n := 0; n <= 19; n++ {
+		for range 5000 {
+			d := make([]byte, n)
+			for i := range d {
+				d[i] = byte(r.IntN(10))
+			}
+			check(d)
+		}
+	}
+	for n := 1; n <= 5; n++ {
+		d := make([]byte, n)
+		for v := 0; v < 100000; v++ {
+			for i, x := n-1, v; i >= 0; i, x = i-1, x/10 {
+				d[i] = byte(x % 10)
+			}
+			check(d)
+		}
+	}
+}
+
+// TestWordSetMatchesInList holds the sets of parameter names to the lists
+// they are built from: every name in several cases, every prefix and
+// extension of one, and random words.
+func TestWordSetMatchesInList(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 2026))
+	for _, tc := range []struct {
+		list string
+		set  wordSet
+	}{{credentialParams, credentialNames}, {schemelessParams, schemelessNames}} {
+		var words []string
+		for _, w := range strings.Fields(tc.list) {
+			words = append(words, w, strings.ToUpper(w), w+"x", "x"+w, w[:len(w)-1], w[1:], strings.ReplaceAll(w, "-", "_"))
+		}
+		const alphabet = "abcdefgikmnoprstuwxz-_ASIGTOKEN"
+		for range 20000 {
+			b := make([]byte, r.IntN(24))
+			for i := range b {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			}
+			words = append(words, string(b))
+		}
+		words = append(words, "", " ", "sig ", " sig", "sig token")
+		for _, w := range words {
+			if got, want := tc.set.has(w), inList(tc.list, w); got != want {
+				t.Fatalf("wordSet(%q).has(%q) = %v, inList = %v", tc.list, w, got, want)
+			}
+		}
+	}
+}

@@ -360,6 +360,37 @@ func inList(list, w string) bool {
 	return false
 }
 
+// wordSet holds the words of a space-separated lower-case list by length,
+// grouped once at package initialisation and read-only after: a word of a
+// length the list does not have is rejected without reading the list, and
+// one that has it is compared with the few words of that length. has
+// answers as inList does (TestWordSetMatchesInList).
+type wordSet [][]string
+
+func newWordSet(list string) wordSet {
+	var t wordSet
+	for _, w := range strings.Fields(list) {
+		for len(t) <= len(w) {
+			t = append(t, nil)
+		}
+		t[len(w)] = append(t[len(w)], w)
+	}
+	return t
+}
+
+// has reports whether w, compared without ASCII case, is a word of the set.
+func (t wordSet) has(w string) bool {
+	if len(w) >= len(t) {
+		return false
+	}
+	for _, x := range t[len(w)] {
+		if equalFold(w, x) {
+			return true
+		}
+	}
+	return false
+}
+
 // digitBits returns one bit per byte of v, set where the byte is an ASCII
 // digit: nonDigits' exact marks, gathered from the bytes' high bits into
 // the low byte by a multiplication whose partial products never overlap.
