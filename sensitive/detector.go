@@ -584,8 +584,17 @@ func (sc *scanner) renew(redo uint16, from int) {
 			sc.live &^= 1 << b
 		}
 	}
-	if numeric := redo & numericKinds; numeric != 0 {
+	switch numeric := redo & numericKinds; {
+	case numeric == 0:
+	case sc.q.walked:
 		sc.numericQueued(numeric, from)
+	default:
+		// The first walk stops where every kind has its match, as in
+		// First: text with no finding, or one, costs no more than it
+		// did. No kind has read past its candidate for the queues (hi is
+		// 0), so each reads on from where it is next asked.
+		sc.generateNumeric(numeric, from)
+		sc.q.walked = true
 	}
 }
 

@@ -43,6 +43,7 @@ type numQueues struct {
 	head   int  // where the order starts in the ring
 	n      int  // how many kinds the order holds
 	inited bool // whether the first candidates have been ordered
+	walked bool // whether the first numeric walk, which queues nothing, is done
 }
 
 // numericCount is the number of numeric kinds.
