@@ -2,6 +2,7 @@ package sensitive
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -72,9 +73,9 @@ func findAll(sc *scanner) []Finding {
 }
 
 // checkFindQueuedSame compares Find with and without the queues, for the
-// default detector, one restricted to pairs of numeric kinds, and one with
-// every other finding allow-listed (an allow-listed value sends its kind on
-// a walk from its end, outside the queues).
+// default detector, ones restricted to some kinds, one with a caller rule,
+// and one with every other finding allow-listed (an allow-listed value
+// sends its kind on a walk from its end, outside the queues).
 func checkFindQueuedSame(t *testing.T, s string) {
 	t.Helper()
 	ds := []*Detector{Default()}
@@ -85,6 +86,15 @@ func checkFindQueuedSame(t *testing.T, s string) {
 		}
 		ds = append(ds, d)
 	}
+	// A caller rule whose matches overlap the numeric kinds' moves the
+	// scan past them, and past the kinds' queues.
+	d, err := New(func(o *Options) {
+		o.Rules = []Rule{{Kind: "digits", Pattern: regexp.MustCompile(`\d{3}[- ]\d`)}}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds = append(ds, d)
 	var allow []string
 	for i, f := range Default().Find(s) {
 		if i%2 == 0 {
