@@ -183,21 +183,25 @@ func ibanChecksum(v []byte) bool {
 	// every dozen digits instead of one per digit. r stays below 10^15 plus
 	// two digits, far from overflowing.
 	var r uint64
-	add := func(c byte) {
-		if isDigit(c) {
-			r = r*10 + uint64(c-'0')
-		} else {
-			r = r*100 + uint64(c-'A') + 10
-		}
-		if r >= 1e15 {
-			r %= 97
-		}
-	}
 	for _, c := range v[4:] {
-		add(c)
+		r = mod97Feed(r, c)
 	}
 	for _, c := range v[:4] {
-		add(c)
+		r = mod97Feed(r, c)
 	}
 	return r%97 == 1
+}
+
+// mod97Feed appends character c of an IBAN (a digit, or a letter for 10 to
+// 35) to the number r, and reduces it mod 97 once it reaches 15 digits.
+func mod97Feed(r uint64, c byte) uint64 {
+	if isDigit(c) {
+		r = r*10 + uint64(c-'0')
+	} else {
+		r = r*100 + uint64(c-'A') + 10
+	}
+	if r >= 1e15 {
+		r %= 97
+	}
+	return r
 }
