@@ -308,3 +308,15 @@ func TestWordSetMatchesInList(t *testing.T) {
 		}
 	}
 }
+
+// TestCallingCodeSet holds the set of calling codes to the list it is built
+// from, at every number of three digits (a two-digit code is zero-padded in
+// the list, as the set holds it below 100).
+func TestCallingCodeSet(t *testing.T) {
+	for n := 0; n < 1000; n++ {
+		key := string([]byte{'0' + byte(n/100), '0' + byte(n/10%10), '0' + byte(n%10)})
+		if got, want := callingCodeSet.has(n), inTable(callingCodes, 3, key); got != want {
+			t.Fatalf("callingCodeSet.has(%d) = %v, the list says %v", n, got, want)
+		}
+	}
+}
