@@ -483,6 +483,13 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 		// they are the same, without a call per finding.
 		from = sc.v.toNorm(srcFrom)
 	}
+	if sc.q != nil && bits.OnesCount16(sc.live) <= 2 {
+		// With one or two kinds left, the loop below is cheaper than the
+		// order and the queues, and needs nothing from them: every
+		// candidate they left is a kind's first match at or after the
+		// last from, and queued matches are found again by the walk.
+		sc.q = nil
+	}
 	for {
 		var best candidate
 		var bestRank int
