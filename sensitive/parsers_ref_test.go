@@ -320,3 +320,57 @@ func TestCallingCodeSet(t *testing.T) {
 		}
 	}
 }
+
+// cardValidRef is cardValid as it was: a branch on every byte.
+func cardValidRef(s string, a, b int) bool {
+	var d [19]byte
+	n := 0
+	for i := a; i < b; i++ {
+		if isDigit(s[i]) {
+			if n == len(d) {
+				return false
+			}
+			d[n] = s[i] - '0'
+			n++
+		}
+	}
+	if n < 13 {
+		return false
+	}
+	if cardIssuer(d[:n]) {
+		return luhnRef(d[:n])
+	}
+	return keywordOnlyCard(d[:n]) && luhnRef(d[:n]) && cardKeywordBefore(s, a)
+}
+
+// TestCardValidMatchesReference holds cardValid to the byte loop on card
+// numbers written with every separator, cut and extended to every digit
+// count from 10 to 40, with and without a card keyword before them.
+func TestCardValidMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 2026))
+	cards := []string{"4111111111111111", "5500000000000004", "378282246310005", "6011111111111117", "3530111333300000",
+		"4000056655665556", "6759649826438453", "4111111111111", "135412345678911", "62123456789000003", "4012888888881881"}
+	const seps = " -/:_+.\tx"
+	for range 30000 {
+		digits := cards[r.IntN(len(cards))]
+		for len(digits) < 40 && r.IntN(3) == 0 {
+			digits += string('0' + byte(r.IntN(10)))
+		}
+		digits = digits[:10+r.IntN(len(digits)-9)]
+		var b strings.Builder
+		if r.IntN(3) == 0 {
+			b.WriteString("card ")
+		}
+		a := b.Len()
+		for i := 0; i < len(digits); i++ {
+			b.WriteByte(digits[i])
+			if r.IntN(4) == 0 {
+				b.WriteByte(seps[r.IntN(len(seps))])
+			}
+		}
+		s := b.String()
+		if got, want := cardValid(s, a, len(s)), cardValidRef(s, a, len(s)); got != want {
+			t.Fatalf("cardValid(%q, %d, %d) = %v, want %v", s, a, len(s), got, want)
+		}
+	}
+}
