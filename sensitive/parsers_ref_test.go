@@ -153,9 +153,7 @@ func TestCardIssuerMatchesReference(t *testing.T) {
 	}
 	var prefixes []int32
 	for _, r := range iinRanges {
-		for _, p := range []int32{r.lo - 1, r.lo, r.lo + 1, r.hi - 1, r.hi, r.hi + 1} {
-			prefixes = append(prefixes, p)
-		}
+		prefixes = append(prefixes, r.lo-1, r.lo, r.lo+1, r.hi-1, r.hi, r.hi+1)
 	}
 	for p := int32(0); p < 1000000; p += 997 {
 		prefixes = append(prefixes, p)
