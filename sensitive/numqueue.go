@@ -31,7 +31,7 @@ type numQueues struct {
 	q         [numericCount][numQ]candidate
 	qhead, qn [numericCount]uint8
 	need      uint16                  // during a walk: kinds asked for that have no match yet
-	found     [numericCount]candidate // during a walk: the matches at a run (runMatches)
+	found     [numericCount]candidate // during a walk: the matches at a run
 
 	// The live kinds in the order of their candidates (scanner.before),
 	// as a ring: text dense with findings renews one or two candidates
@@ -125,7 +125,7 @@ func (sc *scanner) numericQueued(need uint16, from int) {
 // reading then have read to there.
 //
 // The run finding and the gates are generateNumeric's, which the kinds'
-// tests in runMatches follow; TestNumericQueuedMatchesReference and
+// tests below follow; TestNumericQueuedMatchesReference and
 // FuzzNumericQueued hold Find's requests, served this way, to
 // generateNumeric's answers.
 func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
@@ -208,7 +208,53 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 		if pass == 0 {
 			continue
 		}
-		got := sc.runMatches(set, pass, from, p, e, prev, prev2, prev3, next)
+		// The kinds' own tests, generateNumeric's, for the kinds in set
+		// whose gates the run passes.
+		var got uint16 // the kinds that match here; their matches are in q.found
+		found := &q.found
+		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
+			pass &^= cardGates
+		}
+		grouped, g := false, 0
+		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
+			g = sepEnd(s, e)
+			grouped = g < len(s) && isDigit(s[g])
+		}
+		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
+			if ce := cardAt(s, p, e); ce >= 0 {
+				got |= 1 << bCard
+				found[numSlot(bCard)] = candidate{p, ce}
+			}
+		}
+		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
+			if se := ssnAt(s, p, e); se >= 0 {
+				got |= 1 << bSSN
+				found[numSlot(bSSN)] = candidate{p, se}
+			}
+		}
+		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
+			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
+				got |= 1 << bIBAN
+				found[numSlot(bIBAN)] = candidate{a, ie}
+			}
+		}
+		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
+				got |= 1 << bPhone
+				found[numSlot(bPhone)] = candidate{a, pe}
+			}
+		}
+		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
+			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
+				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
+			keywordEnd(s, p, accountFinals) >= 0 &&
+			(isLetter(prev) || is(prev, cGap)) &&
+			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
+			if ae := accountAt(s, p, e); ae >= 0 {
+				got |= 1 << bAccount
+				found[numSlot(bAccount)] = candidate{p, ae}
+			}
+		}
 		for k := got; k != 0; k &= k - 1 {
 			b := builtin(bits.TrailingZeros16(k))
 			c := q.found[numSlot(b)]
@@ -252,59 +298,6 @@ func (sc *scanner) joinAt(pending uint16) int {
 		at = min(at, sc.q.hi[numSlot(builtin(bits.TrailingZeros16(k)))])
 	}
 	return at
-}
-
-// runMatches asks each kind in set whose gates the run [p, e) passes
-// whether it starts a match there, with generateNumeric's tests, and
-// returns the kinds that do; their matches are in q.found.
-func (sc *scanner) runMatches(set uint16, pass uint32, from, p, e int, prev, prev2, prev3, next byte) (kinds uint16) {
-	found := &sc.q.found
-	s := sc.s
-	n := e - p
-	if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
-		pass &^= cardGates
-	}
-	grouped, g := false, 0
-	if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
-		g = sepEnd(s, e)
-		grouped = g < len(s) && isDigit(s[g])
-	}
-	if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
-		if ce := cardAt(s, p, e); ce >= 0 {
-			kinds |= 1 << bCard
-			found[numSlot(bCard)] = candidate{p, ce}
-		}
-	}
-	if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
-		if se := ssnAt(s, p, e); se >= 0 {
-			kinds |= 1 << bSSN
-			found[numSlot(bSSN)] = candidate{p, se}
-		}
-	}
-	if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
-		if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
-			kinds |= 1 << bIBAN
-			found[numSlot(bIBAN)] = candidate{a, ie}
-		}
-	}
-	if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
-		if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
-			kinds |= 1 << bPhone
-			found[numSlot(bPhone)] = candidate{a, pe}
-		}
-	}
-	if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
-		(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
-			pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
-		keywordEnd(s, p, accountFinals) >= 0 &&
-		(isLetter(prev) || is(prev, cGap)) &&
-		(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
-		if ae := accountAt(s, p, e); ae >= 0 {
-			kinds |= 1 << bAccount
-			found[numSlot(bAccount)] = candidate{p, ae}
-		}
-	}
-	return kinds
 }
 
 // orderRing is the size of the ring that holds the order: a power of two
