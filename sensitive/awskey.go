@@ -122,18 +122,7 @@ func nextSecretKey(s string, from int) (int, int) {
 // break or a bracket (so a redaction marker never serves as a keyword), for
 // "secret" in any case or for an access key ID that the secret is paired with.
 func secretKeywordBefore(s string, a int) bool {
-	lo := a - secretWindow
-	if lo < 0 {
-		lo = 0
-	}
-	i := a
-	for i > lo {
-		c := s[i-1]
-		if c == '\n' || c == '\r' || c == '[' || c == ']' {
-			break
-		}
-		i--
-	}
+	i := lineStartBefore(s, a, max(a-secretWindow, 0))
 	w := s[i:a]
 	if containsFold(w, "secret") {
 		return true
@@ -145,6 +134,32 @@ func secretKeywordBefore(s string, a int) bool {
 	}
 	return false
 }
+
+// lineStartBefore returns the offset after the last line break or bracket
+// in s[lo:a], or lo if there is none. Eight bytes at a time from the end:
+// the window is most of a line long.
+func lineStartBefore(s string, a, lo int) int {
+	i := a
+	for ; i-8 >= lo; i -= 8 {
+		x := load64(s, i-8)
+		if m := zeroBytes(x^('\n'*byteOnes)) | zeroBytes(x^('\r'*byteOnes)) | zeroBytes(x^('['*byteOnes)) | zeroBytes(x^(']'*byteOnes)); m != 0 {
+			// The highest marked byte is the last stop.
+			return i - 8 + (63-bits.LeadingZeros64(m))>>3 + 1
+		}
+	}
+	for ; i > lo; i-- {
+		if c := s[i-1]; c == '\n' || c == '\r' || c == '[' || c == ']' {
+			break
+		}
+	}
+	return i
+}
+
+// byteOnes has a one in each byte.
+const byteOnes = 0x0101010101010101
+
+// zeroBytes marks, with its high bit, exactly the bytes of x that are zero.
+func zeroBytes(x uint64) uint64 { return nonZeroBytes(x) ^ 0x8080808080808080 }
 
 // secretLooksRandom requires upper and lower case, a digit or '/' '+', and
 // Shannon entropy of at least minSecretEntropy bits per character, which
@@ -160,11 +175,42 @@ func secretLooksRandom(v string) bool {
 	if mix != mixUpper|mixLower|mixOther {
 		return false
 	}
+	return entropyEnough(v)
+}
+
+// entropyEnough reports whether entropy(v) >= minSecretEntropy. For a value
+// of secretLen bytes it first sums, byte by byte, each byte's share of its
+// value's term (secretByteTerms): two passes over the bytes and no pass
+// over the 128 counts. That sum differs from entropy's, which adds the
+// terms in the order of the byte values, only by rounding, below 1e-13 for
+// 40 terms of at most 0.53 each: a sum farther than 1e-9 from the threshold
+// decides as entropy's would, and one closer is left to entropy.
+// TestEntropyEnoughMatchesReference holds the answers to entropy's.
+func entropyEnough(v string) bool {
+	if len(v) != secretLen {
+		return entropy(v) >= minSecretEntropy
+	}
 	var counts [128]uint8
 	for i := 0; i < len(v); i++ {
 		counts[v[i]&0x7f]++
 	}
-	return entropy(counts[:], len(v)) >= minSecretEntropy
+	// Four sums, so that the additions do not wait on each other.
+	var h0, h1, h2, h3 float64
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		h0 -= secretByteTerms[counts[v[i]&0x7f]&63]
+		h1 -= secretByteTerms[counts[v[i+1]&0x7f]&63]
+		h2 -= secretByteTerms[counts[v[i+2]&0x7f]&63]
+		h3 -= secretByteTerms[counts[v[i+3]&0x7f]&63]
+	}
+	for ; i < len(v); i++ {
+		h0 -= secretByteTerms[counts[v[i]&0x7f]&63]
+	}
+	h := (h0 + h1) + (h2 + h3)
+	if math.Abs(h-minSecretEntropy) > 1e-9 {
+		return h >= minSecretEntropy
+	}
+	return entropy(v) >= minSecretEntropy
 }
 
 const (
@@ -189,12 +235,24 @@ var caseMix = func() (t [256]uint8) {
 	return t
 }()
 
-// entropy returns the Shannon entropy, in bits per character, of n
-// characters with the given counts.
-func entropy(counts []uint8, n int) float64 {
+// entropy returns the Shannon entropy, in bits per character, of v's bytes
+// (taken modulo 128). The terms are summed in the order of the byte values,
+// one per distinct byte, found from a set of the bytes seen rather than by
+// reading all 128 counts: the sum, rounded the same at each step, is the
+// same float64 as the formula's (TestEntropyMatchesReference).
+func entropy(v string) float64 {
+	var counts [128]uint8
+	for i := 0; i < len(v); i++ {
+		counts[v[i]&0x7f]++
+	}
+	n := len(v)
 	h := 0.0
-	for _, c := range counts {
-		if c > 0 {
+	for w := 0; w < len(counts); w += 8 {
+		// The byte values that occur in this word of counts, one bit
+		// each, found eight at a time (most counts are zero).
+		x := load64b(counts[w : w+8])
+		for m := nonZeroBytes(x); m != 0; m &= m - 1 {
+			c := uint8(x >> (bits.TrailingZeros64(m) &^ 7))
 			if n == secretLen && int(c) <= secretLen {
 				h -= secretTerms[c] // the same product, computed once
 				continue
@@ -206,6 +264,21 @@ func entropy(counts []uint8, n int) float64 {
 	return h
 }
 
+// nonZeroBytes marks, with its high bit, each byte of x that is not zero.
+func nonZeroBytes(x uint64) uint64 {
+	// The low seven bits of a byte, plus 0x7f, carry into its high bit
+	// unless they are all zero; the high bit itself is or-ed in.
+	const lows = 0x7f7f7f7f7f7f7f7f
+	return ((x & lows) + lows | x) &^ lows
+}
+
+// load64b is load64 for a byte slice of eight bytes.
+func load64b(b []byte) uint64 {
+	b = b[:8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
 // secretTerms holds entropy's term p·log2(p) for each count c of a
 // secretLen-character value, p = c/secretLen: each 40-character run that
 // looks random would otherwise take a logarithm per distinct character,
@@ -215,6 +288,17 @@ var secretTerms = func() (t [secretLen + 1]float64) {
 	for c := 1; c <= secretLen; c++ {
 		p := float64(c) / float64(secretLen)
 		t[c] = float64(p * math.Log2(p))
+	}
+	return t
+}()
+
+// secretByteTerms holds, for each count c, secretTerms[c]/c: the share of
+// each of the c bytes of a value in its term (64 entries, so that a count
+// masked to six bits needs no bounds check). It is a read-only table,
+// filled once at package initialisation.
+var secretByteTerms = func() (t [64]float64) {
+	for c := 1; c <= secretLen; c++ {
+		t[c] = secretTerms[c] / float64(c)
 	}
 	return t
 }()

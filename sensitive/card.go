@@ -1,5 +1,7 @@
 package sensitive
 
+import "math/bits"
+
 // cardAt returns the end of a payment card number starting at the digit run
 // s[p:e0], or -1. It accepts
 //
@@ -319,18 +321,18 @@ func cardGrouping(lens []int) bool {
 // cardValid checks the digits of s[a:b] (separators skipped): Luhn checksum
 // and an issuer prefix whose card lengths include this one.
 func cardValid(s string, a, b int) bool {
-	var d [19]byte
+	// Every byte is written at the next digit's place, and the place
+	// moves on only after a digit: no branch on the separators, which
+	// come every four or five bytes. A number of more than 19 digits is
+	// none, whatever the buffer then holds.
+	var d [32]byte
 	n := 0
 	for i := a; i < b; i++ {
-		if isDigit(s[i]) {
-			if n == len(d) {
-				return false
-			}
-			d[n] = s[i] - '0'
-			n++
-		}
+		c := s[i] - '0'
+		d[n&31] = c
+		n += int((uint(c) - 10) >> (bits.UintSize - 1))
 	}
-	if n < 13 {
+	if n < 13 || n > 19 {
 		return false
 	}
 	// The issuer test is cheaper than Luhn and rejects most numbers that
@@ -348,22 +350,24 @@ func keywordOnlyCard(d []byte) bool {
 	return (len(d) == 13 && d[0] == 4) || (len(d) == 15 && d[0] == 1)
 }
 
+// luhn reports whether the digits pass the Luhn checksum: from the last
+// digit, every second one is doubled (its digits summed, from a table: no
+// branch on the value), and the sum must end in 0.
 func luhn(d []byte) bool {
 	sum := 0
-	double := false
-	for i := len(d) - 1; i >= 0; i-- {
-		v := int(d[i])
-		if double {
-			v *= 2
-			if v > 9 {
-				v -= 9
-			}
-		}
-		sum += v
-		double = !double
+	i := len(d) - 1
+	for ; i > 0; i -= 2 {
+		sum += int(d[i]) + int(luhnDoubled[d[i-1]&15])
+	}
+	if i == 0 {
+		sum += int(d[0])
 	}
 	return sum%10 == 0
 }
+
+// luhnDoubled holds the digit sum of twice each digit; sixteen entries, so
+// that a digit masked to four bits needs no bounds check.
+var luhnDoubled = [16]uint8{0, 2, 4, 6, 8, 1, 3, 5, 7, 9}
 
 // Card lengths as bit sets.
 const (
@@ -390,7 +394,8 @@ type iinRange struct {
 // range that holds its prefix issues that length. Lengths below 14 are left
 // out: at 13 digits (legacy Visa, short Maestro) numbers collide with EAN-13
 // product barcodes and at 12 with AWS account IDs. UATP (1…, 15 digits)
-// is left out because it collides with Unix timestamps.
+// is left out because it collides with Unix timestamps. The ranges are
+// sorted by their first IIN, which cardIssuer relies on to stop early.
 var iinRanges = [...]iinRange{
 	{220000, 220499, l16to19},         // Mir
 	{220500, 220599, l16},             // BORICA
@@ -438,7 +443,10 @@ func cardIssuer(d []byte) bool {
 		p6 = p6*10 + int32(v)
 	}
 	for _, r := range iinRanges {
-		if r.lo <= p6 && p6 <= r.hi && r.lengths&(1<<n) != 0 {
+		if r.lo > p6 {
+			break // the ranges are sorted by their first IIN
+		}
+		if p6 <= r.hi && r.lengths&(1<<n) != 0 {
 			return true
 		}
 	}

@@ -257,6 +257,12 @@ func Default() *Detector { return defaultDetector() }
 func (d *Detector) Find(s string) []Finding {
 	var sc scanner
 	sc.init(d, s)
+	if len(s) > shortInput {
+		// Long text may hold many findings: the kinds are kept in order
+		// and the numeric kinds share their walks (numqueue.go).
+		var q numQueues
+		sc.q = &q
+	}
 	var out []Finding
 	for from := 0; ; {
 		f, ok := sc.next(from)
@@ -376,6 +382,7 @@ type scanner struct {
 	s     string // v.s, what the built-in kinds read
 	live  uint16 // built-in kinds that may still yield a candidate
 	cands [numBuiltins]candidate
+	q     *numQueues // the numeric kinds' lookahead: Find on long text only
 	url   urlScan
 	rules []ruleScan
 }
@@ -470,37 +477,55 @@ func anchorsIn(s string) (kinds uint16, maybeNorm bool) {
 // mapped back before they are compared with caller rules, which read the
 // caller's text.
 func (sc *scanner) next(srcFrom int) (Finding, bool) {
-	from := sc.v.toNorm(srcFrom)
+	from := srcFrom
+	if sc.v.marks != nil {
+		// Offsets in text that was normalised are mapped; in other text
+		// they are the same, without a call per finding.
+		from = sc.v.toNorm(srcFrom)
+	}
+	if sc.q != nil && bits.OnesCount16(sc.live) <= 2 {
+		// With one or two kinds left, the loop below is cheaper than the
+		// order and the queues, and needs nothing from them: every
+		// candidate they left is a kind's first match at or after the
+		// last from, and queued matches are found again by the walk.
+		sc.q = nil
+	}
 	for {
-		// Numeric kinds that need a new candidate share one walk over the
-		// digit runs; the others each have their own anchor.
-		var numeric uint16
-		for m := sc.live; m != 0; m &= m - 1 {
-			b := builtin(bits.TrailingZeros16(m))
-			if c := &sc.cands[b]; c.start == stale || c.start < from {
-				if numericKinds&(1<<b) != 0 {
-					numeric |= 1 << b
-				} else {
-					c.start, c.end = sc.generate(b, from)
-					if c.start < 0 {
-						sc.live &^= 1 << b
+		var best candidate
+		var bestRank int
+		var bestB builtin
+		if sc.q == nil {
+			// Numeric kinds that need a new candidate share one walk over
+			// the digit runs; the others each have their own anchor.
+			var numeric uint16
+			for m := sc.live; m != 0; m &= m - 1 {
+				b := builtin(bits.TrailingZeros16(m))
+				if c := &sc.cands[b]; c.start == stale || c.start < from {
+					if numericKinds&(1<<b) != 0 {
+						numeric |= 1 << b
+					} else {
+						c.start, c.end = sc.generate(b, from)
+						if c.start < 0 {
+							sc.live &^= 1 << b
+						}
 					}
 				}
 			}
-		}
-		if numeric != 0 {
-			sc.generateNumeric(numeric, from)
-		}
-		best, bestRank := candidate{start: -1}, 0
-		bestB := numBuiltins
-		for m := sc.live; m != 0; m &= m - 1 {
-			b := builtin(bits.TrailingZeros16(m))
-			if c := sc.cands[b]; better(c, b.rank(), best, bestRank) {
-				best, bestRank, bestB = c, b.rank(), b
+			if numeric != 0 {
+				sc.generateNumeric(numeric, from)
 			}
+			best, bestRank, bestB = candidate{start: -1}, 0, numBuiltins
+			for m := sc.live; m != 0; m &= m - 1 {
+				b := builtin(bits.TrailingZeros16(m))
+				if c := sc.cands[b]; better(c, b.rank(), best, bestRank) {
+					best, bestRank, bestB = c, b.rank(), b
+				}
+			}
+		} else if best, bestB = sc.firstQueued(from); bestB < numBuiltins {
+			bestRank = bestB.rank()
 		}
 		nbest := best
-		if best.start >= 0 {
+		if best.start >= 0 && sc.v.marks != nil {
 			best = candidate{sc.v.orig(best.start), sc.v.origEnd(best.end)}
 		}
 		var bestKind Kind
@@ -534,6 +559,12 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 		} else {
 			b := bestB
 			if numericKinds&(1<<b) != 0 {
+				if sc.q != nil {
+					// Asked past from, this kind leaves the shared
+					// walks until it is asked again.
+					k := numSlot(b)
+					sc.q.qn[k], sc.q.hi[k] = 0, -1
+				}
 				sc.generateNumeric(1<<b, nbest.end)
 			} else {
 				c := &sc.cands[b]
@@ -541,7 +572,36 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 					sc.live &^= 1 << b
 				}
 			}
+			if sc.q != nil {
+				sc.requeue(b) // b is first in the order
+			}
 		}
+	}
+}
+
+// renew sets the candidates of the kinds in redo to their first matches at
+// or after from, and drops from live the kinds that have none, as next's
+// loop does, for Find on long text: numeric kinds share one walk over the
+// digit runs (numericQueued); the others each have their own anchor.
+func (sc *scanner) renew(redo uint16, from int) {
+	for m := redo &^ numericKinds; m != 0; m &= m - 1 {
+		b := builtin(bits.TrailingZeros16(m))
+		c := &sc.cands[b]
+		if c.start, c.end = sc.generate(b, from); c.start < 0 {
+			sc.live &^= 1 << b
+		}
+	}
+	switch numeric := redo & numericKinds; {
+	case numeric == 0:
+	case sc.q.walked:
+		sc.numericQueued(numeric, from)
+	default:
+		// The first walk stops where every kind has its match, as in
+		// First: text with no finding, or one, costs no more than it
+		// did. No kind has read past its candidate for the queues (hi is
+		// 0), so each reads on from where it is next asked.
+		sc.generateNumeric(numeric, from)
+		sc.q.walked = true
 	}
 }
 
@@ -893,16 +953,20 @@ func gateDigitTables() (first [256]uint32, lens [maxGateLen + 1]uint32) {
 
 // cardMayStart is cardAt's cheap first test for a run of n digits followed
 // by next: a plain run of card length, the head of a grouping (four digits
-// after a non-word byte, then a separator), or a JSON number in exponent or
-// decimal form.
+// after a non-word byte, then a separator, and two more groups), or a JSON
+// number in exponent or decimal form.
 func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 	switch {
 	case n >= 13 && n <= 19:
 		return true
 	case n == 4 && grouped:
-		// A grouping's second group has four digits, or six (Amex, Diners).
-		if k := runEnd(s, g) - g; k == 4 || k == 6 {
-			return true
+		// A grouping's second group has four digits, or six (Amex,
+		// Diners), and a third group follows: two groups hold ten digits
+		// at most, and a card has thirteen or more ("call 7946 0958").
+		if g2 := runEnd(s, g); g2-g == 4 || g2-g == 6 {
+			if j := sepEnd(s, g2); j > g2 && j < len(s) && isDigit(s[j]) {
+				return true
+			}
 		}
 	}
 	return (next == '.' || next|0x20 == 'e') && jsonCardShape(s, e, n)

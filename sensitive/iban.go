@@ -178,19 +178,30 @@ func ibanChecksum(v []byte) bool {
 	if check < 2 || check > 98 {
 		return false
 	}
-	r := 0
-	add := func(c byte) {
-		if isDigit(c) {
-			r = (r*10 + int(c-'0')) % 97
-		} else {
-			r = (r*100 + int(c-'A') + 10) % 97
-		}
-	}
+	// The remainder is taken once the number read so far reaches 15
+	// digits, not after every digit: the same remainder, with a division
+	// every dozen digits instead of one per digit. r stays below 10^15 plus
+	// two digits, far from overflowing.
+	var r uint64
 	for _, c := range v[4:] {
-		add(c)
+		r = mod97Feed(r, c)
 	}
 	for _, c := range v[:4] {
-		add(c)
+		r = mod97Feed(r, c)
 	}
-	return r == 1
+	return r%97 == 1
+}
+
+// mod97Feed appends character c of an IBAN (a digit, or a letter for 10 to
+// 35) to the number r, and reduces it mod 97 once it reaches 15 digits.
+func mod97Feed(r uint64, c byte) uint64 {
+	if isDigit(c) {
+		r = r*10 + uint64(c-'0')
+	} else {
+		r = r*100 + uint64(c-'A') + 10
+	}
+	if r >= 1e15 {
+		r %= 97
+	}
+	return r
 }

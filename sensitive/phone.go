@@ -23,19 +23,34 @@ func callingCodeLen(d []byte) int {
 	case 1, 7: // NANP, Russia/Kazakhstan
 		return 1
 	}
-	key := [3]byte{'0', '0' + d[0], '0' + d[1]}
-	if inTable(callingCodes, 3, string(key[:])) {
+	if callingCodeSet.has(int(d[0])*10 + int(d[1])) {
 		return 2
 	}
 	if len(d) < 3 {
 		return 0
 	}
-	key = [3]byte{'0' + d[0], '0' + d[1], '0' + d[2]}
-	if inTable(callingCodes, 3, string(key[:])) {
+	if callingCodeSet.has(int(d[0])*100 + int(d[1])*10 + int(d[2])) {
 		return 3
 	}
 	return 0
 }
+
+// codeSet is a set of the numbers 0 to 999, a bit each.
+type codeSet [1000/64 + 1]uint64
+
+func (c *codeSet) has(n int) bool { return c[n>>6&15]>>(n&63)&1 != 0 }
+
+// callingCodeSet is callingCodes as a set of numbers, the two-digit codes
+// below 100: a number's code is found with a bit test rather than a
+// binary search of the list. It is read-only, filled once at package
+// initialisation; TestCallingCodeSet holds it to the list.
+var callingCodeSet = func() (c codeSet) {
+	for i := 0; i+3 <= len(callingCodes); i += 4 {
+		n := int(callingCodes[i]-'0')*100 + int(callingCodes[i+1]-'0')*10 + int(callingCodes[i+2]-'0')
+		c[n>>6] |= 1 << (n & 63)
+	}
+	return c
+}()
 
 // phoneAt returns the span of a phone number around the digit run at p, or
 // -1, -1. Three shapes are recognised:

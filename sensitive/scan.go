@@ -273,9 +273,30 @@ func equalFold(a, b string) bool {
 }
 
 // containsFold reports whether s contains lower-case sub, ignoring ASCII case.
+// Eight bytes at a time, it looks for the bytes that may start sub: those
+// equal to its first byte once bit 0x20 is set in both, which every byte
+// toLower maps to that first byte passes; only there is sub compared.
 func containsFold(s, sub string) bool {
-	for i := len(sub); i <= len(s); i++ {
-		if hasSuffixFold(s, i, sub) {
+	if len(sub) == 0 {
+		return true
+	}
+	const ones = 0x0101010101010101
+	const highs = 0x8080808080808080
+	first := uint64(sub[0]|0x20) * ones
+	last := len(s) - len(sub) // the last offset sub may start at
+	i := 0
+	for ; i+8 <= len(s) && i <= last; i += 8 {
+		x := load64(s, i) | 0x2020202020202020 ^ first
+		// The lowest byte marked is the first zero byte of x; a mark
+		// above a zero byte may be false, and is tested like any other.
+		for m := (x - ones) &^ x & highs; m != 0; m &= m - 1 {
+			if j := i + firstMarked(m); j <= last && hasSuffixFold(s, j+len(sub), sub) {
+				return true
+			}
+		}
+	}
+	for ; i <= last; i++ {
+		if hasSuffixFold(s, i+len(sub), sub) {
 			return true
 		}
 	}
@@ -335,6 +356,37 @@ func inList(list, w string) bool {
 			break
 		}
 		list = list[i+1:]
+	}
+	return false
+}
+
+// wordSet holds the words of a space-separated lower-case list by length,
+// grouped once at package initialisation and read-only after: a word of a
+// length the list does not have is rejected without reading the list, and
+// one that has it is compared with the few words of that length. has
+// answers as inList does (TestWordSetMatchesInList).
+type wordSet [][]string
+
+func newWordSet(list string) wordSet {
+	var t wordSet
+	for _, w := range strings.Fields(list) {
+		for len(t) <= len(w) {
+			t = append(t, nil)
+		}
+		t[len(w)] = append(t[len(w)], w)
+	}
+	return t
+}
+
+// has reports whether w, compared without ASCII case, is a word of the set.
+func (t wordSet) has(w string) bool {
+	if len(w) >= len(t) {
+		return false
+	}
+	for _, x := range t[len(w)] {
+		if equalFold(w, x) {
+			return true
+		}
 	}
 	return false
 }

@@ -9,6 +9,10 @@ const credentialParams = "x-amz-signature x-amz-credential x-amz-security-token 
 	"sig token access_token id_token refresh_token x-goog-signature x-goog-credential " +
 	"password passwd api_key apikey"
 
+// credentialNames and schemelessNames are credentialParams and
+// schemelessParams as sets: a URL's every parameter name is looked up.
+var credentialNames, schemelessNames = newWordSet(credentialParams), newWordSet(schemelessParams)
+
 // urlScan walks the URLs of the input in order. It keeps the URL it is in so
 // that every byte of a URL is examined a bounded number of times however the
 // merge advances.
@@ -208,7 +212,7 @@ func (u *urlScan) param(s string, from int) (int, int) {
 		for eq < u.end && s[eq] != '=' && s[eq] != '&' && s[eq] != '#' {
 			eq++
 		}
-		if eq >= u.end || s[eq] != '=' || !inList(credentialParams, s[name:eq]) {
+		if eq >= u.end || s[eq] != '=' || !credentialNames.has(s[name:eq]) {
 			k = eq - 1
 			continue
 		}
@@ -256,7 +260,7 @@ func schemelessNameBefore(s string, eq int) bool {
 		if k < 1 {
 			break
 		}
-		if c := s[k-1]; (c == '?' || c == '&' || c == '#') && inList(schemelessParams, s[k:eq]) {
+		if c := s[k-1]; (c == '?' || c == '&' || c == '#') && schemelessNames.has(s[k:eq]) {
 			return true
 		}
 	}
