@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,16 +107,35 @@ func TestHeadersAfterSigning(t *testing.T) {
 		})
 	}
 
+	// padded is the want of a padded request: the pads the edit made.
+	padded := func(checked http.Header, _ []byte) http.Header {
+		want := http.Header{"X-Last": {"last"}}
+		for k, v := range checked {
+			if strings.HasPrefix(k, "X-Pad-") {
+				want[k] = v
+			}
+		}
+		return want
+	}
 	sent := []struct {
 		name string
 		edit func(h http.Header)
-		want http.Header // the added headers, as the endpoint gets them
+		// want is the headers of interest as the endpoint gets them, from
+		// those the gate checked and the body the endpoint got.
+		want func(checked http.Header, body []byte) http.Header
 	}{
-		{"a multi-valued header", func(h http.Header) { h["X-Multi"] = []string{"a", "b"} }, http.Header{"X-Multi": {"a", "b"}}},
-		{"an empty value", func(h http.Header) { h["X-Empty"] = []string{""} }, http.Header{"X-Empty": {""}}},
-		{"16 headers", func(h http.Header) { padTo(h, 15); h.Set("X-Last", "last") }, nil},
-		{"17 headers", func(h http.Header) { padTo(h, 16); h.Set("X-Last", "last") }, nil},
-		{"40 headers", func(h http.Header) { padTo(h, 39); h.Set("X-Last", "last") }, nil},
+		{"a multi-valued header", func(h http.Header) { h["X-Multi"] = []string{"a", "b"} },
+			func(http.Header, []byte) http.Header { return http.Header{"X-Multi": {"a", "b"}} }},
+		{"an empty value", func(h http.Header) { h["X-Empty"] = []string{""} },
+			func(http.Header, []byte) http.Header { return http.Header{"X-Empty": {""}} }},
+		{"16 headers", func(h http.Header) { padTo(h, 15); h.Set("X-Last", "last") }, padded},
+		{"17 headers", func(h http.Header) { padTo(h, 16); h.Set("X-Last", "last") }, padded},
+		{"40 headers", func(h http.Header) { padTo(h, 39); h.Set("X-Last", "last") }, padded},
+		// net/http writes the body's own length, never the map's.
+		{"a wrong Content-Length", func(h http.Header) { h.Set("Content-Length", "1") },
+			func(_ http.Header, body []byte) http.Header {
+				return http.Header{"Content-Length": {strconv.Itoa(len(body))}}
+			}},
 	}
 	for _, tt := range sent {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,16 +149,8 @@ func TestHeadersAfterSigning(t *testing.T) {
 					t.Fatal(err)
 				}
 				reqs := dataplanetest.APIRequests(s)
-				got := reqs[len(reqs)-1].Header
-				want := tt.want
-				if want == nil {
-					want = http.Header{"X-Last": {"last"}}
-					for k, v := range checked {
-						if len(k) > 6 && k[:6] == "X-Pad-" {
-							want[k] = v
-						}
-					}
-				}
+				got := reqs[len(reqs)-1].Header.Clone()
+				want := tt.want(checked, reqs[len(reqs)-1].Body)
 				for k := range got {
 					if _, ok := want[k]; !ok {
 						delete(got, k) // the SDK's own headers
