@@ -69,6 +69,16 @@ var mutations = []mutation{
 		rule:    personalize.RuleHTTPSOnly,
 	},
 	{
+		// net/http sends a name as the map has it: a second signature
+		// beside the one the signer check reads.
+		name: "hook adds a lower-case authorization header",
+		request: func(r *smithyhttp.Request) {
+			r.Header["authorization"] = []string{"AWS4-HMAC-SHA256 Credential=AKIDPERSONALIZETEST/20261130/us-east-1/personalize/aws4_request, " +
+				"SignedHeaders=host, Signature=" + strings.Repeat("0", 64)}
+		},
+		rule: personalize.RuleRequestChanged, field: "header",
+	},
+	{
 		name:    "hook puts a body beside the stream",
 		rawBody: `{"name":"movies","tags":[{"tagKey":"owner","tagValue":"` + canaryEmail + `"}]}`,
 		rule:    personalize.RuleBodyUnchecked,

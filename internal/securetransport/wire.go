@@ -127,6 +127,12 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 	if err != nil {
 		return refuse(err)
 	}
+	if !canonicalNames(sent.Header, &headers) {
+		// Refused in report-only mode too, as a second signer is: what
+		// goes out would not be what was checked.
+		return refuse(&guarderr.SafeguardError{Operation: op, Field: "header", Rule: guarderr.RuleRequestChanged,
+			Reason: "a header name is not in canonical form, which net/http sends beside the header the guard checks by that name (a second Authorization, Content-Length or Host): something after the guard's checks put it there"})
+	}
 	auth := headers.authorization
 	if !headers.complete {
 		auth = sent.Header.Values("Authorization") // more headers than listed
@@ -279,6 +285,30 @@ func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 	}
 	list.complete = true
 	return out
+}
+
+// canonicalNames reports whether every header name of h (listed in list,
+// when complete) is in canonical form. net/http writes the map's names as
+// they are, and leaves out only the canonical Host, Content-Length,
+// Transfer-Encoding and Trailer: a hook's "authorization", "x-amz-date" or
+// "content-length" would go out beside the one the gate held to its shape
+// or wrote itself, and the signer check would read one signature of two.
+// The SDK writes canonical names only.
+func canonicalNames(h http.Header, list *headerList) bool {
+	if list.complete {
+		for _, f := range list.fields[:list.n] {
+			if f.name != http.CanonicalHeaderKey(f.name) {
+				return false
+			}
+		}
+		return true
+	}
+	for k := range h {
+		if k != http.CanonicalHeaderKey(k) {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckURL applies the transport rules to the URL about to be used: https,
