@@ -257,12 +257,6 @@ func Default() *Detector { return defaultDetector() }
 func (d *Detector) Find(s string) []Finding {
 	var sc scanner
 	sc.init(d, s)
-	if len(s) > shortInput {
-		// Long text may hold many findings: the kinds are kept in order
-		// and the numeric kinds share their walks (numqueue.go).
-		var q numQueues
-		sc.q = &q
-	}
 	var out []Finding
 	for from := 0; ; {
 		f, ok := sc.next(from)
@@ -274,6 +268,16 @@ func (d *Detector) Find(s string) []Finding {
 		}
 		out = append(out, f)
 		from = f.End
+		if len(out) == 2 && len(s) > shortInput && bits.OnesCount16(sc.live) > 2 {
+			// Long text with two findings may hold many: from the third,
+			// the kinds are kept in order and the numeric kinds share
+			// their walks (numqueue.go). Allocated here, not before,
+			// so that text with no finding or one costs what it did: no
+			// allocation, or the list's (see firstQueued for how the
+			// order starts). With one or two kinds left, next would drop
+			// them at once.
+			sc.q = new(numQueues)
+		}
 	}
 }
 

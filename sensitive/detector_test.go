@@ -298,6 +298,26 @@ func TestZeroAllocations(t *testing.T) {
 		{"url", "https://x.example/?X-Amz-Signature=abc"},
 		{"allow-listed then dirty", "support@example.com 212-555-0187"},
 	}
+	// Find allocates its list, and nothing else, on short text as
+	// on long (past shortInput, where the queues of dense text are made
+	// only from a third finding on).
+	long := strings.Repeat("The model was retrained at 1732800000 with v1.2.3; see s3://bucket/x. ", 20)
+	for _, tt := range []struct {
+		name, text string
+		want       float64
+	}{
+		{"clean name", "user-personalization-2024-11-28-run-000123", 0},
+		{"clean long text", long, 0},
+		{"one finding in long text", long + "jane.doe@example.com", 1},
+		{"two findings in long text", "jane.doe@example.com " + long + "4111 1111 1111 1111", 2}, // the list, grown once
+	} {
+		if len(tt.text) > shortInput != strings.Contains(tt.name, "long") {
+			t.Fatalf("%s: %d bytes, on the wrong side of shortInput", tt.name, len(tt.text))
+		}
+		if n := testing.AllocsPerRun(200, func() { Default().Find(tt.text) }); n != tt.want {
+			t.Errorf("%s: Find allocates %v times per run, want %v", tt.name, n, tt.want)
+		}
+	}
 	for _, in := range inputs {
 		for _, d := range []*Detector{Default(), allowed} {
 			if n := testing.AllocsPerRun(200, func() { d.First(in.text) }); n != 0 {

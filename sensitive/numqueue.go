@@ -316,8 +316,20 @@ const orderRing = 16
 func (sc *scanner) firstQueued(from int) (candidate, builtin) {
 	q := sc.q
 	var redo uint16
-	if !q.inited {
-		redo, q.inited = sc.live, true // every candidate is stale
+	fresh := !q.inited
+	if fresh {
+		// The first request since Find gave the scan its queues, after
+		// its first finding: the kinds whose candidate is behind from are
+		// renewed, the others keep theirs (a generator asked again would
+		// move on to its next match), and every live kind enters the
+		// order.
+		q.inited = true
+		for m := sc.live; m != 0; m &= m - 1 {
+			b := builtin(bits.TrailingZeros16(m))
+			if c := sc.cands[b]; c.start == stale || c.start < from {
+				redo |= 1 << b
+			}
+		}
 	} else {
 		for q.n > 0 {
 			b := q.order[q.head]
@@ -331,9 +343,12 @@ func (sc *scanner) firstQueued(from int) (candidate, builtin) {
 	}
 	if redo != 0 {
 		sc.renew(redo, from)
-		for m := redo & sc.live; m != 0; m &= m - 1 {
-			sc.insert(builtin(bits.TrailingZeros16(m)))
-		}
+	}
+	if fresh {
+		redo = sc.live
+	}
+	for m := redo & sc.live; m != 0; m &= m - 1 {
+		sc.insert(builtin(bits.TrailingZeros16(m)))
 	}
 	if q.n == 0 {
 		return candidate{start: -1}, numBuiltins
