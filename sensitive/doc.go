@@ -273,10 +273,10 @@
 // Text dense with findings of every kind (BenchmarkFind/dense-64KiB, ten
 // findings in each 250-byte line) used to send each finding's kind on a
 // fresh walk to its next match, and read every candidate twice per finding
-// to pick the next. Find on text longer than 512 bytes now keeps the kinds
-// in the order of their candidates (a finding takes the first kind, renews
-// it and puts it back from the end, a comparison or two), and the numeric
-// kinds share their walks after the first finding: a walk reads each digit
+// to pick the next. Find on text longer than 512 bytes, from its second
+// finding on, now keeps the kinds in the order of their candidates (a
+// finding takes the first kind, renews it and puts it back from the end, a
+// comparison or two), and the numeric kinds share their walks: a walk reads each digit
 // run for every kind that has read up to it, queues up to four matches a
 // kind, and reads on 512 bytes past the match asked for, so the next
 // requests find their matches queued. First, short text, the first walk of
