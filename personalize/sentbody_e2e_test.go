@@ -42,6 +42,9 @@ func TestSentBodyHasNoWriteTo(t *testing.T) {
 	var mu sync.Mutex
 	var got []sent
 	cfg := srv.Config()
+	// Without personalizetest's own middleware that hides WriteTo
+	// (IDStreamWithoutWriteTo): the guard must do it by itself.
+	cfg.APIOptions = nil
 	// The transport's Proxy hook sees each request net/http is about to send.
 	cfg.HTTPClient = cfg.HTTPClient.(*awshttp.BuildableClient).WithTransportOptions(func(tr *http.Transport) {
 		tr.Proxy = func(r *http.Request) (*url.URL, error) {

@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/fakecloudtrail"
 	"github.com/personalizeguard/personalizeguard/internal/fakeiam"
@@ -228,11 +230,15 @@ func (s *Server) CACertPEM() []byte { return bytes.Clone(s.ca.caPEM) }
 // Clients built from it need no other option: S3 clients address buckets
 // path-style, as the SDK's endpoint rules do for an IP-address endpoint.
 //
-// With one attempt, a bare SDK client under concurrent load fails about one
-// call in a few thousand with "use of closed network connection" while
-// reading a response (aws/aws-sdk-go-v2#2737; the SDK's default retryer
-// retries it). Clients built with personalize.New do not: the guard sends
-// the body in a form that avoids the race.
+// Its APIOptions hold one Finalize middleware, [IDStreamWithoutWriteTo], so
+// that a bare SDK client with its one attempt does not fail now and then
+// with "use of closed network connection" while reading a response: smithy
+// closes a request body when the response's headers arrive, and net/http,
+// still writing it through the body's WriteTo, takes the io.EOF a closed
+// body's WriteTo returns for a failed write and closes the connection under
+// the response (aws/aws-sdk-go-v2#2737; the SDK's default retryer retries
+// it). The middleware hands the SDK the same bytes through Read and Seek
+// alone. The guarded clients' transport does the same on its own.
 func (s *Server) Config() aws.Config {
 	pool := s.CertPool()
 	return aws.Config{
@@ -250,8 +256,39 @@ func (s *Server) Config() aws.Config {
 		RetryMaxAttempts:           1,
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
+		APIOptions:                 []func(*middleware.Stack) error{addStreamWithoutWriteTo},
 	}
 }
+
+// IDStreamWithoutWriteTo is the ID of the Finalize middleware of
+// [Server.Config] that hides the serialized request stream's WriteTo, each
+// attempt, after the SDK's own Finalize middleware.
+const IDStreamWithoutWriteTo = "personalizetest:StreamWithoutWriteTo"
+
+func addStreamWithoutWriteTo(stack *middleware.Stack) error {
+	return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc(IDStreamWithoutWriteTo, func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+		middleware.FinalizeOutput, middleware.Metadata, error) {
+		req, ok := in.Request.(*smithyhttp.Request)
+		if !ok {
+			return next.HandleFinalize(ctx, in)
+		}
+		stream, seekable := req.GetStream().(io.ReadSeeker)
+		if _, writesItself := req.GetStream().(io.WriterTo); seekable && writesItself {
+			withoutWriteTo, err := req.SetStream(readSeeker{stream})
+			if err != nil {
+				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+			}
+			in.Request = withoutWriteTo
+		}
+		return next.HandleFinalize(ctx, in)
+	}), middleware.After)
+}
+
+// readSeeker is a stream with no method but Read and Seek.
+type readSeeker struct{ r io.ReadSeeker }
+
+func (s readSeeker) Read(p []byte) (int, error)                   { return s.r.Read(p) }
+func (s readSeeker) Seek(offset int64, whence int) (int64, error) { return s.r.Seek(offset, whence) }
 
 // Close stops the Server: it closes the listener and every connection,
 // and waits for handlers in flight to return. It is safe to call more than
