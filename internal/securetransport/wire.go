@@ -380,11 +380,14 @@ func readBytesReader(r *bytes.Reader) string {
 // readAll reads any other stream of req, up to one byte past MaxBody: in
 // one copy when the stream writes itself out and its length is known. The
 // length is the stream's own word, so what it writes is bounded all the
-// same.
+// same. Otherwise through a buffer of the body's size (at most 4 KiB), not
+// io.Copy's 32 KiB: a body a wrapper hides the WriteTo of costs the gate
+// about what the SDK's own does.
 func readAll(req *smithyhttp.Request, r io.Reader) (string, error) {
 	var b strings.Builder
 	n, known, _ := req.StreamLength()
-	if wt, ok := r.(io.WriterTo); ok && known && n >= 0 && n <= MaxBody {
+	known = known && n >= 0 && n <= MaxBody
+	if wt, ok := r.(io.WriterTo); ok && known {
 		b.Grow(int(n))
 		_, err := wt.WriteTo(&boundedWriter{b: &b, left: MaxBody + 1})
 		if errors.Is(err, errPastMaxBody) {
@@ -392,8 +395,23 @@ func readAll(req *smithyhttp.Request, r io.Reader) (string, error) {
 		}
 		return b.String(), err
 	}
-	_, err := io.Copy(&b, io.LimitReader(r, MaxBody+1))
-	return b.String(), err
+	size := 4 << 10
+	if known {
+		b.Grow(int(n))
+		size = min(size, int(n)+1) // one byte more, to read the end
+	}
+	chunk := make([]byte, size)
+	for b.Len() <= MaxBody {
+		k, err := r.Read(chunk[:min(size, MaxBody+1-b.Len())])
+		b.Write(chunk[:k])
+		switch {
+		case err == io.EOF:
+			return b.String(), nil
+		case err != nil:
+			return b.String(), err
+		}
+	}
+	return b.String(), nil // past MaxBody: ReadBody refuses it by its length
 }
 
 var errPastMaxBody = errors.New("past MaxBody")

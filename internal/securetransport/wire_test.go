@@ -464,6 +464,23 @@ func TestSignerAccessKeyID(t *testing.T) {
 	}
 }
 
+// countingStream is a stream with only Read and Seek that counts the bytes
+// read from it.
+type countingStream struct {
+	r    io.ReadSeeker
+	read int
+}
+
+func (c *countingStream) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.read += n
+	return n, err
+}
+
+func (c *countingStream) Seek(offset int64, whence int) (int64, error) {
+	return c.r.Seek(offset, whence)
+}
+
 // TestReadBody: the body is read from where the stream stands, whatever the
 // stream's type, the stream is put back there, and a body past MaxBody is
 // refused, having been read no further than one byte past it.
@@ -484,6 +501,11 @@ func TestReadBody(t *testing.T) {
 		{"past MaxBody, bytes.Reader", func() io.Reader { return bytes.NewReader([]byte(big)) }, 0, "", true},
 		{"past MaxBody, strings.Reader", func() io.Reader { return strings.NewReader(big) }, 0, "", true},
 		{"a stream that claims a small length and writes past MaxBody", func() io.Reader { return &lyingStream{Reader: strings.NewReader(body), write: 4 * MaxBody} }, 0, "", true},
+		{"a stream without WriteTo, from where it stands", func() io.Reader { return io.NewSectionReader(strings.NewReader(body), 0, int64(len(body))) }, 9, body[9:], false},
+		{"an empty stream without WriteTo", func() io.Reader { return io.NewSectionReader(strings.NewReader(body), 0, 0) }, 0, "", false},
+		{"past MaxBody, a stream without WriteTo", func() io.Reader {
+			return &countingStream{r: io.NewSectionReader(strings.NewReader(big+big), 0, int64(2*len(big)))}
+		}, 0, "", true},
 	}
 	for _, tt := range tests {
 		stream := tt.stream()
@@ -497,6 +519,9 @@ func TestReadBody(t *testing.T) {
 		got, err := ReadBody(req)
 		if ls, ok := stream.(*lyingStream); ok && ls.written > MaxBody+1 {
 			t.Errorf("%s: ReadBody took %d bytes from the stream, want at most MaxBody+1", tt.name, ls.written)
+		}
+		if cs, ok := stream.(*countingStream); ok && cs.read > MaxBody+1 {
+			t.Errorf("%s: ReadBody read %d bytes of the stream, want at most MaxBody+1", tt.name, cs.read)
 		}
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%s: ReadBody error %v, want error %v", tt.name, err, tt.wantErr)
