@@ -112,7 +112,7 @@ func BenchmarkRealTraffic(b *testing.B) {
 			// A steady bare client: one whose connections are not lost to
 			// aws-sdk-go-v2#2737 (see dataplanetest.Steady), so the ratio is
 			// the guard's cost, not the bare client's reconnects.
-			bare := sdk.NewFromConfig(dataplanetest.Steady(e.srv.Config()))
+			bare := sdk.NewFromConfig(dataplanetest.Steady(guardedConfig(e.srv)))
 			run := func(c *sdk.Client, guarded bool, i int) time.Duration {
 				start := time.Now()
 				after, err := bc.call(e, c, guarded, i)

@@ -300,7 +300,7 @@ func hookPoints() []hookPoint {
 func newEnvWith(t *testing.T, p personalize.Policy, change func(*aws.Config), sceneOpts ...func(*personalizetest.SceneOptions)) *env {
 	t.Helper()
 	e := newEnv(t, p, sceneOpts...)
-	cfg := e.srv.Config()
+	cfg := guardedConfig(e.srv)
 	change(&cfg)
 	p.Logger = newAuditLogger(lockedBuilder{e.mu, e.audit})
 	p.KMSKeyARN, p.RoleARN = e.scene.KeyARN, e.scene.RoleARN
