@@ -1,6 +1,7 @@
 package personalize_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -35,6 +36,45 @@ func BenchmarkReviewFinal6GuardedStreamWrapper(b *testing.B) {
 			for b.Loop() {
 				if _, err := c.ListDatasetGroups(b.Context(), in); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestReviewFinal6SchemaLoneSurrogate: a schema document whose text holds a
+// lone surrogate escape (jane.doe\ud800@example.com, an e-mail to a reader
+// that drops the half) is refused before anything is sent, and the error and
+// audit log do not echo it; a pair in the same place passes.
+func TestReviewFinal6SchemaLoneSurrogate(t *testing.T) {
+	const fields = `"fields":[{"name":"USER_ID","type":"string"},{"name":"ITEM_ID","type":"string"},{"name":"TIMESTAMP","type":"long"}],"version":"1.0"}`
+	for _, tt := range []struct {
+		name, doc string
+		refused   bool
+	}{
+		{"pair", `catalogue \ud83d\ude00`, false},
+		{"lone high in an e-mail", `jane.doe\ud800@example.com`, true},
+		{"lone low in an e-mail", `jane.doe\udc00@example.com`, true},
+		{"escaped backslash after a high half", `jane.doe\ud800\\udc00@example.com`, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{})
+			schema := `{"type":"record","name":"Interactions","namespace":"com.amazonaws.personalize.schema","doc":"` + tt.doc + `",` + fields
+			_, err := e.client.CreateSchema(t.Context(), &sdk.CreateSchemaInput{Name: aws.String("s"), Schema: aws.String(schema)})
+			if (err != nil) != tt.refused {
+				t.Fatalf("CreateSchema: err %v, want refused %v", err, tt.refused)
+			}
+			if !tt.refused {
+				return
+			}
+			for _, r := range e.srv.Requests() {
+				if r.Operation == "CreateSchema" {
+					t.Errorf("a refused schema was sent")
+				}
+			}
+			for _, leak := range []string{"jane", "example.com", "d800", "dc00"} {
+				if strings.Contains(err.Error(), leak) || strings.Contains(e.audit.String(), leak) {
+					t.Errorf("error or audit echoes %q: %v", leak, err)
 				}
 			}
 		})
