@@ -154,8 +154,10 @@ func TestReviewFinal6StreamWithoutWriteToSameWire(t *testing.T) {
 
 type noLimit struct{}
 
-func (noLimit) GetToken(context.Context, uint) (func() error, error) { return func() error { return nil }, nil }
-func (noLimit) AddTokens(uint) error                                  { return nil }
+func (noLimit) GetToken(context.Context, uint) (func() error, error) {
+	return func() error { return nil }, nil
+}
+func (noLimit) AddTokens(uint) error { return nil }
 
 // TestReviewFinal6GuardedGateSameBody: a guarded client built from Config
 // (its middleware in place) and one built from Config without it send the
