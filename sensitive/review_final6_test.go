@@ -118,6 +118,11 @@ func TestReviewFinal6FindLazyQueues(t *testing.T) {
 		}
 	}
 	texts = append(texts, denseText(2000))
+	// The corpus, normalised text among it (offsets mapped through marks).
+	for _, cl := range readCorpus(t) {
+		texts = append(texts, reviewPad(cl.text, shortInput+1+len(cl.text)%50)...)
+		texts = append(texts, reviewPad(strings.Repeat(cl.text+" ", 3), shortInput+20)...)
+	}
 	for _, s := range texts {
 		checkFindSame(t, s)
 	}
