@@ -44,12 +44,12 @@ func BenchmarkCheckRequestText(b *testing.B) {
 	}
 	var clean CleanTexts
 	req := sdkRequest()
-	if sg := CheckRequestText("CreateDatasetGroup", req, det, &clean); sg != nil {
+	if sg := checkRequestText("CreateDatasetGroup", req, nil, det, &clean); sg != nil {
 		b.Fatal(sg)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if sg := CheckRequestText("CreateDatasetGroup", req, det, &clean); sg != nil {
+		if sg := checkRequestText("CreateDatasetGroup", req, nil, det, &clean); sg != nil {
 			b.Fatal(sg)
 		}
 	}
@@ -104,14 +104,14 @@ func BenchmarkCheckRequestTextLambda(b *testing.B) {
 		reqs[i] = sdkRequest()
 		id := fmt.Sprintf("%08x%016x", i, uint64(i)*0x9e3779b97f4a7c15)
 		reqs[i].Header.Set(traceHeader, "Root=1-6b0cb639-"+id+";Parent="+id[8:]+";Sampled=1;Lineage=12326a9d:0")
-		if sg := CheckRequestText("CreateDatasetGroup", reqs[i], det, &clean); sg != nil {
+		if sg := checkRequestText("CreateDatasetGroup", reqs[i], nil, det, &clean); sg != nil {
 			b.Fatal(sg)
 		}
 	}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if sg := CheckRequestText("CreateDatasetGroup", reqs[i%len(reqs)], det, &clean); sg != nil {
+		if sg := checkRequestText("CreateDatasetGroup", reqs[i%len(reqs)], nil, det, &clean); sg != nil {
 			b.Fatal(sg)
 		}
 		i++

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
@@ -44,7 +45,7 @@ func referenceIntake(ctx context.Context, op string, req *smithyhttp.Request, re
 		own.body.r.Reset(body)
 		sent.Body = &own.body
 	}
-	if err := CheckURL(ctx, op, sent.URL, region); err != nil {
+	if err := checkURL(op, sent.URL, awsmiddleware.GetRegion(ctx), region); err != nil {
 		return nil, "", err
 	}
 	return sent, body, nil

@@ -35,7 +35,7 @@ const MaxBody = 1 << 20
 // span's context.
 var nopTracer = tracing.NopTracerProvider{}.Tracer("")
 
-// SendChecked sends sent, the request the gate checked, as [Intake] built
+// SendChecked sends sent, the request the gate checked, as [intake] built
 // it: its body is the bytes the gate checked, not the stream read again, so
 // no one can change a string after its check. It does what smithy's
 // ClientHandler does (span and its properties, host check, error wrapping
@@ -95,7 +95,7 @@ type GateChecks interface {
 	// CheckBody applies the client's field rules to the serialized body.
 	CheckBody(ctx context.Context, op, body string) error
 	// CheckSigner refuses the call when the access key ID that signed it
-	// ("" when unsigned; see [SignerAccessKeyID]) is not the one the
+	// ("" when unsigned; see [signerKeyID]) is not the one the
 	// guard's identity check looked at: a per-call Credentials option, or
 	// a hook that signed again.
 	CheckSigner(ctx context.Context, op, accessKeyID string) error
@@ -103,7 +103,7 @@ type GateChecks interface {
 
 // Gate is the wire gate's last word on a request, the same for every
 // guarded client: the transport rules on the URL, the guard's middleware
-// having run, the gate's own copy of the request (see [Intake]), the text
+// having run, the gate's own copy of the request (see [intake]), the text
 // of its request line and headers, the client's field rules on the body,
 // and then the send, through send, the HTTP client the guard hardened. It
 // never hands the request on: nothing runs between the check and the send.
@@ -153,7 +153,7 @@ func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, reg
 }
 
 // Request returns the HTTP request a Deserialize middleware was given, once
-// the transport rules hold for its URL (see CheckURL).
+// the transport rules hold for its URL (see checkURL).
 func Request(ctx context.Context, op string, in middleware.DeserializeInput, region string) (*smithyhttp.Request, error) {
 	return request(op, in, awsmiddleware.GetRegion(ctx), region)
 }
@@ -171,22 +171,17 @@ func request(op string, in middleware.DeserializeInput, callRegion, region strin
 	return req, nil
 }
 
-// Intake reads the serialized body of req, the one to check and send, and
+// intake reads the serialized body of req, the one to check and send, and
 // returns the gate's own copy of the request with it. Reading the stream
 // runs the stream's own code, which may still change req, so it comes
 // first. The copy's header map and URL are the gate's own: nothing that
 // still holds req (a tracer, a context's Value, another goroutine) can
 // change them between the check and the send. Its body is a reader of the
 // string returned, the one the gate checks; it carries no trailer and goes
-// out with its length known; the transport rules hold for its URL.
-func Intake(ctx context.Context, op string, req *smithyhttp.Request, region string) (*http.Request, string, error) {
-	return intake(ctx, op, req, awsmiddleware.GetRegion(ctx), region, nil)
-}
-
-// intake is Intake for a call whose Region, from its context, is
-// callRegion, that, when headers is not nil, lists there the headers of
-// the copy as it makes them, for the gate's checks to read without
-// iterating the map again.
+// out with its length known; the transport rules hold for its URL, for a
+// call whose Region, from its context, is callRegion. When headers is not
+// nil, it lists there the headers of the copy as it makes them, for the
+// gate's checks to read without iterating the map again.
 func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion, region string, headers *headerList) (*http.Request, string, error) {
 	if req.Request.Body != nil && req.Request.Body != http.NoBody {
 		// The SDK keeps the body in the request's stream; one put on the
@@ -311,14 +306,9 @@ func canonicalNames(h http.Header, list *headerList) bool {
 	return true
 }
 
-// CheckURL applies the transport rules to the URL about to be used: https,
-// no credentials, the guard's Region.
-func CheckURL(ctx context.Context, op string, u *url.URL, region string) error {
-	return checkURL(op, u, awsmiddleware.GetRegion(ctx), region)
-}
-
-// checkURL is CheckURL for a call whose Region, from its context, is
-// callRegion.
+// checkURL applies the transport rules to the URL about to be used: https,
+// no credentials, the guard's Region, for a call whose Region, from its
+// context, is callRegion.
 func checkURL(op string, u *url.URL, callRegion, region string) error {
 	switch {
 	case u.Scheme != "https":
@@ -541,15 +531,9 @@ func sigV4Authorization(v string) bool {
 	return ok && p.wellShaped()
 }
 
-// SignerAccessKeyID returns the access key ID of the credential scope of
-// req's one SigV4 Authorization header, or "" when there is none, or more
-// than one.
-func SignerAccessKeyID(req *http.Request) string {
-	return signerKeyID(req.Header.Values("Authorization"))
-}
-
-// signerKeyID is SignerAccessKeyID of a request whose Authorization values
-// are vs.
+// signerKeyID returns the access key ID of the credential scope of a
+// request's one SigV4 Authorization header, whose values are vs, or "" when
+// there is none, or more than one.
 func signerKeyID(vs []string) string {
 	if len(vs) != 1 {
 		return ""
@@ -875,17 +859,12 @@ func untracedFields(v string) string {
 	return rest.String()
 }
 
-// CheckRequestText scans, with det, the text of the request line (method,
+// checkRequestText scans, with det, the text of the request line (method,
 // and the URL's path, query or opaque part, decoded too), the Host, every
 // header name and every header value but those of computedHeader, which it
 // holds to their shapes, and the tracing headers but their IDs (see
 // traceHeaders); it refuses the request when something is found.
-// Texts found clean are remembered in clean.
-func CheckRequestText(op string, req *http.Request, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
-	return checkRequestText(op, req, nil, det, clean)
-}
-
-// checkRequestText is CheckRequestText that reads the headers from
+// Texts found clean are remembered in clean. It reads the headers from
 // headers, when it lists every header of req, rather than from the map.
 func checkRequestText(op string, req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
 	part := firstIdentifyingPart(req, headers, det, clean)

@@ -229,7 +229,7 @@ func TestRandomTracerIDsPass(t *testing.T) {
 				misread++
 			}
 		}
-		if sg := CheckRequestText("GetRecommendations", &http.Request{Method: http.MethodPost, URL: u, Header: h}, det, &clean); sg != nil {
+		if sg := checkRequestText("GetRecommendations", &http.Request{Method: http.MethodPost, URL: u, Header: h}, nil, det, &clean); sg != nil {
 			t.Fatalf("request %d refused: %v", i, sg)
 		}
 	}
@@ -262,7 +262,7 @@ func TestTracingHeaderGivenTwice(t *testing.T) {
 	} {
 		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
 		var clean CleanTexts
-		sg := CheckRequestText("GetRecommendations", &http.Request{Method: http.MethodPost, URL: u, Header: tt.header}, det, &clean)
+		sg := checkRequestText("GetRecommendations", &http.Request{Method: http.MethodPost, URL: u, Header: tt.header}, nil, det, &clean)
 		if (sg != nil) != tt.refused {
 			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
 		}
@@ -286,7 +286,7 @@ func TestB3HeadersOnTheWire(t *testing.T) {
 	} {
 		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
 		var clean CleanTexts
-		sg := CheckRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: tt.header}, det, &clean)
+		sg := checkRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: tt.header}, nil, det, &clean)
 		if (sg != nil) != tt.refused {
 			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
 		}
@@ -308,7 +308,7 @@ func TestHeaderMemoNeverPassesAnIdentifyingValue(t *testing.T) {
 	}
 	var got []string
 	for _, owner := range []string{"team-recs", "team-recs", "jane.doe@example.com", "team-recs"} {
-		if sg := CheckRequestText("ListDatasetGroups", request(owner), det, &clean); sg != nil {
+		if sg := checkRequestText("ListDatasetGroups", request(owner), nil, det, &clean); sg != nil {
 			got = append(got, sg.Rule+" "+sg.Field)
 			if strings.Contains(sg.Error(), "jane") {
 				t.Errorf("the error echoes the value: %v", sg)
@@ -418,7 +418,7 @@ func TestURLMemoNeverPassesAnIdentifyingValue(t *testing.T) {
 	)
 	var got []string
 	for _, u := range []string{campaign, campaign, hidden, hidden, campaign} {
-		if sg := CheckRequestText("GetRecommendations", request(u), det, &clean); sg != nil {
+		if sg := checkRequestText("GetRecommendations", request(u), nil, det, &clean); sg != nil {
 			got = append(got, sg.Rule+" "+sg.Field)
 			if strings.Contains(sg.Error(), "jane") {
 				t.Errorf("the error echoes the value: %v", sg)
@@ -437,9 +437,9 @@ func TestURLMemoNeverPassesAnIdentifyingValue(t *testing.T) {
 	}
 }
 
-// TestSignerAccessKeyID: the access key ID of one SigV4 Authorization
+// TestSignerKeyID: the access key ID of one SigV4 Authorization
 // header's credential scope, and "" for anything else.
-func TestSignerAccessKeyID(t *testing.T) {
+func TestSignerKeyID(t *testing.T) {
 	const sig = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/personalize/aws4_request, SignedHeaders=host;x-amz-date, Signature=" +
 		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 	tests := []struct {
@@ -458,8 +458,8 @@ func TestSignerAccessKeyID(t *testing.T) {
 		for _, v := range tt.values {
 			r.Header.Add("Authorization", v)
 		}
-		if got := SignerAccessKeyID(r); got != tt.want {
-			t.Errorf("%s: SignerAccessKeyID(%q) = %q, want %q", tt.name, tt.values, got, tt.want)
+		if got := signerKeyID(r.Header.Values("Authorization")); got != tt.want {
+			t.Errorf("%s: signerKeyID(%q) = %q, want %q", tt.name, tt.values, got, tt.want)
 		}
 	}
 }
@@ -605,7 +605,7 @@ func TestAuthorizationScopeParts(t *testing.T) {
 		}
 		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
 		var clean CleanTexts
-		sg := CheckRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{"Authorization": {v}}}, det, &clean)
+		sg := checkRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{"Authorization": {v}}}, nil, det, &clean)
 		if (sg != nil) != tt.refused {
 			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
 		}
@@ -635,7 +635,7 @@ func TestAuthorizationKeyID(t *testing.T) {
 		v := "AWS4-HMAC-SHA256 Credential=" + tt.id + "/20261129/us-east-1/personalize/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + sig
 		u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
 		var clean CleanTexts
-		sg := CheckRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{"Authorization": {v}}}, det, &clean)
+		sg := checkRequestText("ListDatasetGroups", &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{"Authorization": {v}}}, nil, det, &clean)
 		if (sg != nil) != tt.refused {
 			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
 		}
