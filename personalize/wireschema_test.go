@@ -11,8 +11,9 @@ import (
 )
 
 // oldSchemaShortcut is the wire gate's schema shortcut before NextStringIs:
-// the string scanned by Next, then compared with the checked schema by
-// RawEquals (escaped) or by checkSchema's own comparison (plain). It
+// the string scanned by Next, then compared with the checked schema as it
+// decodes (its escapes read by the RawEquals of the time, which decoded as
+// Text does). It
 // reports whether the gate took the shortcut, and whether the body's first
 // member value was a readable string at all.
 func oldSchemaShortcut(value, checked string) (shortcut, readable bool) {
@@ -21,9 +22,6 @@ func oldSchemaShortcut(value, checked string) (shortcut, readable bool) {
 	k, err := sc.Next()
 	if err != nil || k != jsonscan.String {
 		return false, false
-	}
-	if sc.Escaped() && jsonscan.RawEquals(sc.Raw(), checked) {
-		return true, true
 	}
 	return sc.Text() == checked, true
 }

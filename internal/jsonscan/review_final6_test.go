@@ -10,7 +10,7 @@ import (
 )
 
 // TestReviewFinal6Surrogates attacks the lone-surrogate rule through every
-// path that reads a \u escape: Next (stringEnd), Text/Unescape, RawEquals,
+// path that reads a \u escape: Next (stringEnd), Text/Unescape, rawEquals,
 // NextStringIs and Document must agree on each body, and a valid pair must
 // still decode to its character.
 func TestReviewFinal6Surrogates(t *testing.T) {
@@ -105,11 +105,11 @@ func TestReviewFinal6Surrogates(t *testing.T) {
 			if got := string(Unescape(nil, raw)); got != tt.text {
 				t.Errorf("Unescape = %q, want %q", got, tt.text)
 			}
-			if !RawEquals(raw, tt.text) {
-				t.Errorf("RawEquals(%q, %q) = false", raw, tt.text)
+			if !rawEquals(raw, tt.text) {
+				t.Errorf("rawEquals(%q, %q) = false", raw, tt.text)
 			}
-			if RawEquals(raw, tt.text+"x") || RawEquals(raw, "\ufffd") {
-				t.Errorf("RawEquals matched another text")
+			if rawEquals(raw, tt.text+"x") || rawEquals(raw, "\ufffd") {
+				t.Errorf("rawEquals matched another text")
 			}
 			// encoding/json agrees on every accepted body.
 			var ref string

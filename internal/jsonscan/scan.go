@@ -497,42 +497,6 @@ func Unescape(dst []byte, raw string) []byte {
 	return dst
 }
 
-// RawEquals reports whether the string content raw (as between its quotes,
-// already validated by a Scanner) decodes to s, as Unescape would decode
-// it, without decoding it into memory: a 10 KiB schema written with an
-// escape before every quote is compared, not copied. It reads raw once, a
-// byte at a time: in such a schema an escape comes every few bytes, and a
-// search for the next one per escape costs more than the bytes between.
-func RawEquals(raw, s string) bool {
-	var buf [2 * utf8.UTFMax]byte
-	i, k := 0, 0
-	for i < len(raw) {
-		c := raw[i]
-		if c != '\\' {
-			if k >= len(s) || s[k] != c {
-				return false
-			}
-			i, k = i+1, k+1
-			continue
-		}
-		// A validated escape is complete: raw[i+1] is there.
-		switch e := raw[i+1]; e {
-		case '"', '\\', '/':
-			if k >= len(s) || s[k] != e {
-				return false
-			}
-			i, k = i+2, k+1
-		default:
-			dec, n := unescapeOne(buf[:0], raw[i:])
-			if len(s)-k < len(dec) || s[k:k+len(dec)] != string(dec) {
-				return false
-			}
-			i, k = i+n, k+len(dec)
-		}
-	}
-	return k == len(s)
-}
-
 // unescapeOne appends the decoding of the escape at the start of raw to
 // dst and returns how many bytes of raw it took.
 func unescapeOne(dst []byte, raw string) ([]byte, int) {
@@ -612,7 +576,7 @@ func (s *Scanner) Skip(first Kind) error {
 // serialized value is the one checked before, in one pass over the raw text:
 // it validates the string as Next does, decodes only its escapes, and
 // compares the plain bytes between them with want eight at a time, where a
-// scan followed by [RawEquals] reads the text twice, a byte at a time.
+// scan followed by a comparison reads the text twice, a byte at a time.
 func (s *Scanner) NextStringIs(want string) bool {
 	if s.state != stValue && s.state != stValueOrEnd {
 		return false

@@ -365,7 +365,7 @@ func TestSpecial(t *testing.T) {
 	}
 }
 
-// TestRawEquals: RawEquals(raw, s) is Unescape(raw) == s, for every kind of
+// TestRawEquals: rawEquals(raw, s) is Unescape(raw) == s, for every kind of
 // escape, surrogate pairs and lone surrogates included, and for strings
 // that differ at, before and after an escape or in length.
 func TestRawEquals(t *testing.T) {
@@ -382,14 +382,14 @@ func TestRawEquals(t *testing.T) {
 			candidates = append(candidates, string(b))
 		}
 		for _, s := range candidates {
-			if got, want := RawEquals(raw, s), dec == s; got != want {
-				t.Errorf("RawEquals(%q, %q) = %v, want %v", raw, s, got, want)
+			if got, want := rawEquals(raw, s), dec == s; got != want {
+				t.Errorf("rawEquals(%q, %q) = %v, want %v", raw, s, got, want)
 			}
 		}
 	}
 }
 
-// FuzzRawEquals holds RawEquals to Unescape on the strings of any JSON
+// FuzzRawEquals holds rawEquals to Unescape on the strings of any JSON
 // document the Scanner accepts, against the decoded string itself and
 // against near misses.
 func FuzzRawEquals(f *testing.F) {
@@ -410,34 +410,10 @@ func FuzzRawEquals(f *testing.F) {
 			raw := sc.Raw()
 			dec := string(Unescape(nil, raw))
 			for _, s := range []string{dec, other, dec + other, strings.TrimSuffix(dec, other)} {
-				if got, want := RawEquals(raw, s), dec == s; got != want {
-					t.Fatalf("RawEquals(%q, %q) = %v, want %v", raw, s, got, want)
+				if got, want := rawEquals(raw, s), dec == s; got != want {
+					t.Fatalf("rawEquals(%q, %q) = %v, want %v", raw, s, got, want)
 				}
 			}
 		}
 	})
-}
-
-// BenchmarkRawEquals compares a 10 KiB Avro schema as the SDK serializes it
-// into CreateSchema's body, an escape before every quote, with the schema
-// the guard checked: what the wire gate does on every CreateSchema.
-func BenchmarkRawEquals(b *testing.B) {
-	var schema strings.Builder
-	schema.WriteString(`{"type":"record","name":"Items","namespace":"com.example.catalog","fields":[{"name":"ITEM_ID","type":"string"}`)
-	for i := 0; schema.Len() < 10<<10; i++ {
-		schema.WriteString(`,{"name":"ATTR_` + strconv.Itoa(i) + `","type":["null","string"],"default":null,"doc":"catalogue attribute\n of the storefront"}`)
-	}
-	schema.WriteString(`]}`)
-	s := schema.String()
-	raw := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
-	if !RawEquals(raw, s) {
-		b.Fatal("RawEquals is false for the schema and its escaped form")
-	}
-	b.SetBytes(int64(len(raw)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if !RawEquals(raw, s) {
-			b.Fatal("not equal")
-		}
-	}
 }
