@@ -107,11 +107,10 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 	return w.checkBody(ctx, g, op, st, body)
 }
 
+// checkBody is Guard.checkBody on w, a new walker.
 func (w *walker) checkBody(ctx context.Context, g *Guard, op string, st *callState, body string) error {
-	w.g, w.ctx, w.op, w.st = g, ctx, op, st
-	w.depth, w.fails, w.cleanNumber = 0, 0, ""
 	o := g.ops[op]
-	w.catalogue = o.catalogue
+	w.g, w.ctx, w.op, w.st, w.catalogue = g, ctx, op, st, o.catalogue
 	root := o.root
 	if root == nil {
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleUnknownOperation,
