@@ -268,14 +268,13 @@ func (d *Detector) Find(s string) []Finding {
 		}
 		out = append(out, f)
 		from = f.End
-		if len(out) == 2 && len(s) > shortInput && bits.OnesCount16(sc.live) > 2 {
+		if len(out) == 2 && len(s) > shortInput && queuesPay(sc.live) {
 			// Long text with two findings may hold many: from the third,
 			// the kinds are kept in order and the numeric kinds share
 			// their walks (numqueue.go). Allocated here, not before,
 			// so that text with no finding or one costs what it did: no
 			// allocation, or the list's (see firstQueued for how the
-			// order starts). With one or two kinds left, next would drop
-			// them at once.
+			// order starts).
 			sc.q = new(numQueues)
 		}
 	}
@@ -487,11 +486,10 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 		// they are the same, without a call per finding.
 		from = sc.v.toNorm(srcFrom)
 	}
-	if sc.q != nil && bits.OnesCount16(sc.live) <= 2 {
-		// With one or two kinds left, the loop below is cheaper than the
-		// order and the queues, and needs nothing from them: every
-		// candidate they left is a kind's first match at or after the
-		// last from, and queued matches are found again by the walk.
+	if sc.q != nil && !queuesPay(sc.live) {
+		// The loop below needs nothing from the order and the queues:
+		// every candidate they left is a kind's first match at or after
+		// the last from, and queued matches are found again by the walk.
 		sc.q = nil
 	}
 	for {
@@ -582,6 +580,11 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 		}
 	}
 }
+
+// queuesPay reports whether the order and the queues of numqueue.go cost
+// less than next's loop, for the kinds in live: with one or two kinds left,
+// they do not.
+func queuesPay(live uint16) bool { return bits.OnesCount16(live) > 2 }
 
 // renew sets the candidates of the kinds in redo to their first matches at
 // or after from, and drops from live the kinds that have none, as next's
