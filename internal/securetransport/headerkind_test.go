@@ -1,0 +1,80 @@
+package securetransport
+
+import (
+	"net/http"
+	"reflect"
+	"testing"
+)
+
+// headerNames are names the SDK, the tracers and hooks write, and near
+// misses of them: other cases, a character more or less.
+var headerNames = []string{
+	"Content-Type", "User-Agent", "X-Amz-User-Agent", "X-Amz-Target", "X-Amz-Security-Token",
+	"Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "Amz-Sdk-Invocation-Id", "Amz-Sdk-Request", "Content-Length",
+	"X-Amzn-Trace-Id", "Traceparent", "X-B3-Traceid", "X-B3-Spanid", "X-B3-Parentspanid", "B3", "Tracestate",
+	"X-Datadog-Trace-Id", "X-Datadog-Parent-Id", "X-Datadog-Tags", "Baggage", "Accept", "Host", "Transfer-Encoding",
+	"content-type", "authorization", "AUTHORIZATION", "X-amz-date", "x-amz-date", "b3", "traceparent", "TraceParent",
+	"X-B3-TraceId", "X-Amz-Target ", " X-Amz-Target", "X-Amz-Targets", "Content-Lengt", "Content_Length", "",
+	"-", "--", "A-", "-a", "A--B", "a-B", "X-Amz-Meta-1a", "X-Amz-Meta-1A", "1a", "Bad Name", "X_Custom", "x_custom",
+	"Ünicode", "0A ", "a B", "A b", "X-Jane.doe@example.com", "X-Customer", "\x00", "Content-Type\n",
+}
+
+func funcPointer(f any) uintptr {
+	v := reflect.ValueOf(f)
+	if v.IsNil() {
+		return 0
+	}
+	return v.Pointer()
+}
+
+// checkHeaderKind holds what the gate reads from headerKindOf(name) to
+// what the three switches it replaced answered (reference_test.go), and a
+// known name to canonical form.
+func checkHeaderKind(t *testing.T, name string) {
+	t.Helper()
+	kind := headerKindOf(name)
+	shape, computed := computedHeader(name)
+	untraced := traceHeaders(name)
+	if kind.computed() != computed || funcPointer(kindShape[kind]) != funcPointer(shape) {
+		t.Errorf("%q: computed %v, want %v, or another shape", name, kind.computed(), computed)
+	}
+	if funcPointer(untracedBy[kind]) != funcPointer(untraced) {
+		t.Errorf("%q: another tracing function than traceHeaders'", name)
+	}
+	if got, want := kind.sdkScanned() || kind == hdrSecurityToken, sdkHeaderName(name); got != want {
+		t.Errorf("%q: an SDK name %v, want %v", name, got, want)
+	}
+	if got, want := kind == hdrOther, untraced == nil && !computed && !sdkHeaderName(name); got != want {
+		t.Errorf("%q: name scanned %v, want %v", name, got, want)
+	}
+	if (kind == hdrSecurityToken) != (name == "X-Amz-Security-Token") || (kind == hdrAuthorization) != (name == "Authorization") {
+		t.Errorf("%q: kind %d", name, kind)
+	}
+	if kind != hdrOther && http.CanonicalHeaderKey(name) != name {
+		t.Errorf("%q: a known name out of canonical form", name)
+	}
+	if got, want := canonicalName(name), http.CanonicalHeaderKey(name) == name; got != want {
+		t.Errorf("canonicalName(%q) = %v, want %v", name, got, want)
+	}
+}
+
+// TestHeaderKindMatchesReference: the one switch that classifies a header
+// gives every check the answer the three switches it replaced gave, and
+// canonicalName is net/http's own verdict.
+func TestHeaderKindMatchesReference(t *testing.T) {
+	for _, name := range headerNames {
+		checkHeaderKind(t, name)
+	}
+	for _, p := range headerPool {
+		checkHeaderKind(t, p.name)
+	}
+}
+
+func FuzzHeaderKind(f *testing.F) {
+	for _, name := range headerNames {
+		f.Add(name)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		checkHeaderKind(t, name)
+	})
+}
