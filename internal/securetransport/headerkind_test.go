@@ -78,3 +78,18 @@ func FuzzHeaderKind(f *testing.F) {
 		checkHeaderKind(t, name)
 	})
 }
+
+// TestLowerHexEveryByte: lowerHex agrees with allOf for every byte value at
+// every position of a word, and in the tail after the words.
+func TestLowerHexEveryByte(t *testing.T) {
+	base := []byte("0123456789abcdef0123456789abcdef0")
+	for i := range base {
+		for c := range 256 {
+			s := []byte(string(base))
+			s[i] = byte(c)
+			if got, want := lowerHex(string(s)), allOf(string(s), classLowerHex); got != want {
+				t.Fatalf("lowerHex with byte %#x at %d = %v, want %v", c, i, got, want)
+			}
+		}
+	}
+}

@@ -233,3 +233,32 @@ func traceHeaders(name string) func(string) string {
 	}
 	return nil
 }
+
+// referenceRetryMetrics is retryMetrics as it was, cutting v at each
+// separator.
+// retryMetrics is the retryer's "attempt=1; max=3" with, at times, a
+// "; ttl=20060102T150405Z".
+func referenceRetryMetrics(v string) bool {
+	for {
+		part, rest, more := strings.Cut(v, "; ")
+		k, val, ok := strings.Cut(part, "=")
+		switch {
+		case !ok:
+			return false
+		case k == "attempt" || k == "max":
+			if val == "" || len(val) > 6 || !allOf(val, classDigit) {
+				return false
+			}
+		case k == "ttl":
+			if !amzDate(val) {
+				return false
+			}
+		default:
+			return false
+		}
+		if !more {
+			return true
+		}
+		v = rest
+	}
+}

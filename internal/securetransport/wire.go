@@ -666,30 +666,44 @@ func uuidShape(v string) bool {
 }
 
 // retryMetrics is the retryer's "attempt=1; max=3" with, at times, a
-// "; ttl=20060102T150405Z".
+// "; ttl=20060102T150405Z": "; "-separated parts, each attempt or max of
+// 1-6 digits or ttl an X-Amz-Date. Read in one pass, without cutting the
+// value at each separator: a valid value holds no ';', so it ends where
+// its digits (or its date) end, and a "; " or the end of v must follow.
 func retryMetrics(v string) bool {
 	for {
-		part, rest, more := strings.Cut(v, "; ")
-		k, val, ok := strings.Cut(part, "=")
+		ok := false
 		switch {
-		case !ok:
-			return false
-		case k == "attempt" || k == "max":
-			if val == "" || len(val) > 6 || !allOf(val, classDigit) {
-				return false
+		case strings.HasPrefix(v, "attempt="):
+			v, ok = retryCount(v[len("attempt="):])
+		case strings.HasPrefix(v, "max="):
+			v, ok = retryCount(v[len("max="):])
+		case strings.HasPrefix(v, "ttl="):
+			const n = len("ttl=") + len("20060102T150405Z")
+			if ok = len(v) >= n && amzDate(v[len("ttl="):n]); ok {
+				v = v[n:]
 			}
-		case k == "ttl":
-			if !amzDate(val) {
-				return false
-			}
-		default:
+		}
+		if !ok {
 			return false
 		}
-		if !more {
+		if v == "" {
 			return true
 		}
-		v = rest
+		if v, ok = strings.CutPrefix(v, "; "); !ok {
+			return false
+		}
 	}
+}
+
+// retryCount reads the 1-6 digits of an attempt or max count at the start
+// of v and returns what follows them.
+func retryCount(v string) (rest string, ok bool) {
+	n := 0
+	for n < len(v) && n <= 6 && '0' <= v[n] && v[n] <= '9' {
+		n++
+	}
+	return v[n:], n > 0 && n <= 6
 }
 
 // Byte classes of the computed headers' shapes, one bit each, looked up in
@@ -725,6 +739,32 @@ var byteClass = func() (t [256]uint8) {
 	}
 	return t
 }()
+
+// lowerHex is allOf(s, classLowerHex), eight bytes at a time: the
+// signature of every call's Authorization header is 64 of them. Each
+// byte's range tests work on its low seven bits, so no sum carries into
+// the next byte.
+func lowerHex(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if x&hi8 != 0 {
+			return false
+		}
+		digit := (x + lo8*(0x80-'0')) & (lo8*(0x80+'9') - x)  // bit 7: '0' <= b <= '9'
+		letter := (x + lo8*(0x80-'a')) & (lo8*(0x80+'f') - x) // bit 7: 'a' <= b <= 'f'
+		if (digit|letter)&hi8 != hi8 {
+			return false
+		}
+	}
+	return allOf(s[i:], classLowerHex)
+}
+
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
 
 // allOf reports whether every byte of s is in class.
 func allOf(s string, class uint8) bool {
@@ -1043,10 +1083,6 @@ func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector
 			ok = rest == "" || !dirty(rest, det, clean)
 		case kind == hdrAuthorization:
 			ok = clean.authorizationOK(v, det)
-		case kind == hdrSDKRequest:
-			// The retryer's header on a first attempt, which the shape
-			// takes, compared before it is parsed.
-			ok = v == "attempt=1; max=3" || retryMetrics(v)
 		case kind.computed():
 			shape := kindShape[kind]
 			ok = shape == nil || shape(v)
@@ -1130,7 +1166,7 @@ func (c *CleanTexts) cleanAt(slot int, s string, det *sensitive.Detector) bool {
 func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
 	const sigLen = 64
 	if p := c.signedHead.Load(); p != nil && len(v) == len(*p)+sigLen && v[:len(*p)] == *p {
-		return allOf(v[len(*p):], classLowerHex)
+		return lowerHex(v[len(*p):])
 	}
 	if p, ok := cutSigV4(v); !ok || !p.wellShaped() || !p.clean(det) {
 		return false
