@@ -197,7 +197,10 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		if k != jsonscan.BeginObject {
 			return w.syntax()
 		}
-		var buf [16]string // a structure has at most ten members
+		// Members met so far: by position among n's names, or, for a
+		// structure found through its map, by name.
+		var met uint32 // maxScannedMembers bits (see metFits)
+		var buf [16]string
 		seen := buf[:0]
 		for {
 			kk, err := sc.Next()
@@ -208,7 +211,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				return nil
 			}
 			name := sc.Text()
-			child := n.member(name)
+			child, at := n.memberAt(name)
 			if child == nil {
 				// Its name is data, so the path does not show it.
 				field := "(unknown member)"
@@ -217,11 +220,18 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				}
 				return &guarderr.SafeguardError{Operation: w.op, Field: field, Rule: guarderr.RuleUnknownMember, Reason: unknownMemberReason}
 			}
-			if slices.Contains(seen, name) {
+			repeated := false
+			if at >= 0 {
+				repeated = met&(1<<at) != 0
+				met |= 1 << at
+			} else {
+				repeated = slices.Contains(seen, name)
+				seen = append(seen, name)
+			}
+			if repeated {
 				// One value for some readers, the other for others.
 				return &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: guarderr.RuleBodyUnchecked, Reason: "the request body repeats a member; readers disagree on which value counts"}
 			}
-			seen = append(seen, name)
 			vk, err := sc.Next()
 			if err != nil {
 				return w.syntax()
@@ -317,6 +327,25 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 	}
 }
 
+// metFits fails to compile when the structures whose members are found by
+// position have more members than walk's bits of members met.
+var _ [32 - maxScannedMembers]struct{}
+
+// memberAt is n.member(name) with the member's position among n's names,
+// which only the member named name has; -1 for a structure found through
+// its map.
+func (n *Node) memberAt(name string) (*Node, int) {
+	if n.names == nil {
+		return n.Members[name], -1
+	}
+	for i, m := range n.names {
+		if m == name {
+			return n.kids[i], i
+		}
+	}
+	return nil, -1
+}
+
 // goName is the SDK's field name of a JSON member: userId is UserId.
 func goName(member string) string {
 	if member == "" || member[0] < 'a' || member[0] > 'z' {
@@ -332,7 +361,7 @@ const (
 
 // check applies n's rule to the string s.
 func (w *walker) check(n *Node, s string) error {
-	if c := utf8.RuneCountInString(s); c < n.Min || n.Max > 0 && c > n.Max {
+	if outsideLength(s, n.Min, n.Max) {
 		// Reported in report-only mode, and then the value is still held
 		// to its rule: an identifier that is not the guard's pseudonym is
 		// refused however long, and anything else is scanned.
@@ -406,6 +435,18 @@ func (w *walker) check(n *Node, s string) error {
 		w.g.cleanARNs.Add(s)
 	}
 	return nil
+}
+
+// outsideLength reports whether s, counted in characters, is shorter than
+// min or longer than max (0: no limit). A character takes one to four
+// bytes (a byte that is not UTF-8 counts as one), so its byte length
+// settles most values without counting.
+func outsideLength(s string, min, max int) bool {
+	if (max == 0 || len(s) <= max) && len(s) >= 4*min {
+		return false
+	}
+	c := utf8.RuneCountInString(s)
+	return c < min || max > 0 && c > max
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
