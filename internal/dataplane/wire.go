@@ -200,6 +200,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		// Members met so far: by position among n's names, or, for a
 		// structure found through its map, by name.
 		var met uint32 // maxScannedMembers bits (see metFits)
+		next := 0      // the position after the last member found
 		var buf [16]string
 		seen := buf[:0]
 		for {
@@ -211,7 +212,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				return nil
 			}
 			name := sc.Text()
-			child, at := n.memberAt(name)
+			child, at := n.memberAt(name, next)
 			if child == nil {
 				// Its name is data, so the path does not show it.
 				field := "(unknown member)"
@@ -224,6 +225,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			if at >= 0 {
 				repeated = met&(1<<at) != 0
 				met |= 1 << at
+				next = at + 1
 			} else {
 				repeated = slices.Contains(seen, name)
 				seen = append(seen, name)
@@ -333,12 +335,20 @@ var _ [32 - maxScannedMembers]struct{}
 
 // memberAt is n.member(name) with the member's position among n's names,
 // which only the member named name has; -1 for a structure found through
-// its map.
-func (n *Node) memberAt(name string) (*Node, int) {
+// its map. The names are looked through from position from on, then
+// before it: the SDK writes a structure's members in the order of its
+// names, so the member after the last one found is nearly always the next.
+func (n *Node) memberAt(name string, from int) (*Node, int) {
 	if n.names == nil {
 		return n.Members[name], -1
 	}
-	for i, m := range n.names {
+	from = min(from, len(n.names))
+	for i, m := range n.names[from:] {
+		if m == name {
+			return n.kids[from+i], from + i
+		}
+	}
+	for i, m := range n.names[:from] {
 		if m == name {
 			return n.kids[i], i
 		}

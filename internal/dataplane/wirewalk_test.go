@@ -11,10 +11,10 @@ import (
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 )
 
-// TestMemberAtIsMember: memberAt finds what member finds, and the position
-// it gives is the member's own (two names never share one), for structures
-// of every size around the bound of the scanned ones and for a Node
-// literal, which has only its map.
+// TestMemberAtIsMember: memberAt finds what member finds, from whatever
+// position it starts, and the position it gives is the member's own (two
+// names never share one), for structures of every size around the bound
+// of the scanned ones and for a Node literal, which has only its map.
 func TestMemberAtIsMember(t *testing.T) {
 	for size := range maxScannedMembers + 3 {
 		members := map[string]*Node{}
@@ -39,9 +39,16 @@ func TestMemberAtIsMember(t *testing.T) {
 
 func checkMemberAt(t *testing.T, n *Node, name string) {
 	t.Helper()
-	got, at := n.memberAt(name)
+	for from := range len(n.names) + 2 {
+		checkMemberAtFrom(t, n, name, from)
+	}
+}
+
+func checkMemberAtFrom(t *testing.T, n *Node, name string, from int) {
+	t.Helper()
+	got, at := n.memberAt(name, from)
 	if want := n.member(name); got != want {
-		t.Fatalf("memberAt(%q) = %p, want %p", name, got, want)
+		t.Fatalf("memberAt(%q, %d) = %p, want %p", name, from, got, want)
 	}
 	switch {
 	case n.names == nil && at != -1:
