@@ -93,3 +93,53 @@ func TestLowerHexEveryByte(t *testing.T) {
 		}
 	}
 }
+
+// TestWordShapesEveryByte: amzDate and uuidShape, a word at a time, agree
+// with the byte-by-byte reading they replaced (reference_test.go) for
+// every byte value at every position of a valid value, and for the
+// lengths around it.
+func TestWordShapesEveryByte(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		valid     string
+		got, want func(string) bool
+	}{
+		{"amzDate", "20261129T233136Z", amzDate, referenceAmzDate},
+		{"uuidShape", "61adcc5a-41d8-4eea-BECF-8402850e6e53", uuidShape, referenceUUIDShape},
+	} {
+		if !tt.got(tt.valid) {
+			t.Fatalf("%s(%q) = false", tt.name, tt.valid)
+		}
+		for i := range tt.valid {
+			for c := range 256 {
+				b := []byte(tt.valid)
+				b[i] = byte(c)
+				if got, want := tt.got(string(b)), tt.want(string(b)); got != want {
+					t.Fatalf("%s(%q) = %v, want %v", tt.name, b, got, want)
+				}
+			}
+		}
+		for _, v := range []string{"", tt.valid[1:], tt.valid + "0", tt.valid[:len(tt.valid)-1] + "-"} {
+			if got, want := tt.got(v), tt.want(v); got != want {
+				t.Fatalf("%s(%q) = %v, want %v", tt.name, v, got, want)
+			}
+		}
+	}
+}
+
+func FuzzWordShapes(f *testing.F) {
+	for _, s := range []string{"20261129T233136Z", "61adcc5a-41d8-4eea-becf-8402850e6e53", "2026112xT233136Z", "61adcc5a-41d8-4eea-becf-8402850e6e5g", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := amzDate(s), referenceAmzDate(s); got != want {
+			t.Fatalf("amzDate(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := uuidShape(s), referenceUUIDShape(s); got != want {
+			t.Fatalf("uuidShape(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := lowerHex(s), allOf(s, classLowerHex); got != want {
+			t.Fatalf("lowerHex(%q) = %v, want %v", s, got, want)
+		}
+	})
+}

@@ -262,3 +262,15 @@ func referenceRetryMetrics(v string) bool {
 		v = rest
 	}
 }
+
+// referenceAmzDate and referenceUUIDShape are the shapes as they were read
+// byte by byte, before a word at a time.
+func referenceAmzDate(v string) bool {
+	return len(v) == 16 && v[8] == 'T' && v[15] == 'Z' && allOf(v[:8], classDigit) && allOf(v[9:15], classDigit)
+}
+
+func referenceUUIDShape(v string) bool {
+	return len(v) == 36 && v[8] == '-' && v[13] == '-' && v[18] == '-' && v[23] == '-' &&
+		allOf(v[:8], classHex) && allOf(v[9:13], classHex) && allOf(v[14:18], classHex) &&
+		allOf(v[19:23], classHex) && allOf(v[24:], classHex)
+}

@@ -646,7 +646,13 @@ func signerKeyID(vs []string) string {
 
 // amzDate is the signer's time, 20060102T150405Z.
 func amzDate(v string) bool {
-	return len(v) == 16 && v[8] == 'T' && v[15] == 'Z' && allOf(v[:8], classDigit) && allOf(v[9:15], classDigit)
+	if len(v) != 16 {
+		return false
+	}
+	// The date's eight digits, then 'T', six digits and 'Z': one word each.
+	const tz = 0x80 | 0x80<<56 // the bytes of 'T' and 'Z' in the second word
+	x, y := load8(v, 0), load8(v, 8)
+	return inRange(x, '0', '9') == hi8 && inRange(y, '0', '9')|tz == hi8 && equalBytes(y, 'T')&tz == 0x80 && equalBytes(y, 'Z')&tz == 0x80<<56
 }
 
 // payloadHash is a body's SHA-256 in hex, or one of the signer's markers.
@@ -659,10 +665,18 @@ func payloadHash(v string) bool {
 }
 
 // uuidShape is the SDK's invocation ID, a UUID.
+// Read as five words, at 0, 8, 16, 24 and 28 (the last two overlap): the
+// dashes at 8, 13, 18 and 23 are the first and sixth byte of the second
+// word and the third and eighth of the third; every other byte is hex.
 func uuidShape(v string) bool {
-	return len(v) == 36 && v[8] == '-' && v[13] == '-' && v[18] == '-' && v[23] == '-' &&
-		allOf(v[:8], classHex) && allOf(v[9:13], classHex) && allOf(v[14:18], classHex) &&
-		allOf(v[19:23], classHex) && allOf(v[24:], classHex)
+	if len(v) != 36 {
+		return false
+	}
+	const dashes1, dashes2 = 0x80 | 0x80<<40, 0x80<<16 | 0x80<<56
+	return hexBits(load8(v, 0)) == hi8 &&
+		hexBits(load8(v, 8))|dashes1 == hi8 && equalBytes(load8(v, 8), '-')&dashes1 == dashes1 &&
+		hexBits(load8(v, 16))|dashes2 == hi8 && equalBytes(load8(v, 16), '-')&dashes2 == dashes2 &&
+		hexBits(load8(v, 24)) == hi8 && hexBits(load8(v, 28)) == hi8
 }
 
 // retryMetrics is the retryer's "attempt=1; max=3" with, at times, a
@@ -741,30 +755,52 @@ var byteClass = func() (t [256]uint8) {
 }()
 
 // lowerHex is allOf(s, classLowerHex), eight bytes at a time: the
-// signature of every call's Authorization header is 64 of them. Each
-// byte's range tests work on its low seven bits, so no sum carries into
-// the next byte.
+// signature of every call's Authorization header is 64 of them.
 func lowerHex(s string) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if x&hi8 != 0 {
-			return false
-		}
-		digit := (x + lo8*(0x80-'0')) & (lo8*(0x80+'9') - x)  // bit 7: '0' <= b <= '9'
-		letter := (x + lo8*(0x80-'a')) & (lo8*(0x80+'f') - x) // bit 7: 'a' <= b <= 'f'
-		if (digit|letter)&hi8 != hi8 {
+		x := load8(s, i)
+		if inRange(x, '0', '9')|inRange(x, 'a', 'f') != hi8 {
 			return false
 		}
 	}
 	return allOf(s[i:], classLowerHex)
 }
 
+// The computed headers' shapes are read a word of eight bytes at a time
+// where they are long enough: each function below sets bit 7 of each byte
+// of the word that it accepts, and clears every other bit. The sums and
+// differences work on each byte's low seven bits, where they never carry
+// into the next byte; a byte of 0x80 or more is never accepted.
 const (
 	lo8 = 0x0101010101010101
 	hi8 = 0x8080808080808080
 )
+
+// load8 reads eight bytes of s from i, little-endian; the compiler merges
+// the loads into one.
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// inRange marks the bytes of x from lo to hi (both below 0x80).
+func inRange(x uint64, lo, hi byte) uint64 {
+	v := x &^ hi8
+	return (v + lo8*uint64(0x80-lo)) & (lo8*uint64(0x80+hi) - v) &^ x & hi8
+}
+
+// equalBytes marks the bytes of x equal to c (below 0x80).
+func equalBytes(x uint64, c byte) uint64 {
+	v := x &^ hi8
+	return ^((v ^ lo8*uint64(c)) + lo8*0x7f) &^ x & hi8
+}
+
+// hexBits marks the bytes of x that are hex digits, in either case.
+func hexBits(x uint64) uint64 {
+	return inRange(x, '0', '9') | inRange(x, 'a', 'f') | inRange(x, 'A', 'F')
+}
 
 // allOf reports whether every byte of s is in class.
 func allOf(s string, class uint8) bool {
