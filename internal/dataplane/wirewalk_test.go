@@ -1,11 +1,15 @@
 package dataplane
 
 import (
+	"context"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
@@ -131,6 +135,64 @@ func TestRepeatedMemberByPosition(t *testing.T) {
 		_, rule, _ := check(g, tt.body)
 		if diff := cmp.Diff(tt.rule, rule); diff != "" {
 			t.Errorf("%s: rule (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// TestWalkCleanMemo: the strings of one body found clean are remembered
+// for the rest of the body, and nothing else is: in report-only mode, every
+// identifying value is reported where it stands, however many clean values
+// (more than the walker keeps) and copies of itself come before and after
+// it, whether or not the guard's own memo still has room.
+func TestWalkCleanMemo(t *testing.T) {
+	api := &API{Operations: map[string]*Node{"Put": Struct(map[string]*Node{
+		"items": List(Struct(map[string]*Node{"t": String(RuleText, 0, 256), "p": String(RuleProperties, 1, 32000)}), 0, 100),
+	})}}
+	clean := make([]string, 12) // more than walker.clean holds
+	for i := range clean {
+		clean[i] = "value-" + strconv.Itoa(i)
+	}
+	// Copies of one value next to each other, and far apart.
+	dirty := map[int]string{5: "jane.doe@example.com", 6: "jane.doe@example.com", 13: "4111 1111 1111 1111", 14: "4111 1111 1111 1111",
+		21: "jane.doe@example.com", 29: "value-1 jane.doe@example.com"}
+	var items []string
+	var want []string
+	for i := range 40 {
+		v, p := clean[i%len(clean)], clean[(i*5)%len(clean)]
+		if d, ok := dirty[i]; ok {
+			v = d
+			want = append(want, "Items["+strconv.Itoa(i)+"].T")
+		}
+		if i == 33 || i == 34 {
+			p = "jane.doe@example.com"
+			want = append(want, "Items["+strconv.Itoa(i)+"].P")
+		}
+		items = append(items, `{"p":"{\"v\":\"`+p+`\"}","t":"`+v+`"}`)
+	}
+	body := `{"items":[` + strings.Join(items, ",") + `]}`
+	for _, full := range []bool{false, true} {
+		g, err := NewGuard(aws.Config{Region: "us-east-1"}, Policy{InsecureReportOnly: true, Logger: slog.New(slog.DiscardHandler)}, api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full {
+			for i := range 100 { // the guard's memo full: the detector runs on every value the walker does not keep
+				g.clean.Add("filler-" + strconv.Itoa(i))
+			}
+		}
+		for call := range 2 {
+			st := &callState{identifiers: true}
+			ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st)
+			if err := g.checkBody(ctx, "Put", st, body); err != nil {
+				t.Fatalf("report-only walk: %v", err)
+			}
+			var got []string
+			for _, r := range st.reported {
+				got = append(got, r.Field)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("memo full %v, call %d: reported fields (-want +got):\n%s", full, call, diff)
+			}
 		}
 	}
 }
