@@ -3,7 +3,10 @@ package securetransport
 import (
 	"net/http"
 	"reflect"
+	"strconv"
 	"testing"
+
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // headerNames are names the SDK, the tracers and hooks write, and near
@@ -142,4 +145,45 @@ func FuzzWordShapes(f *testing.F) {
 			t.Fatalf("lowerHex(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// TestCleanAt: a place's last clean value answers for itself only, an
+// identifying value is refused every time whatever came before it, and
+// values that change every call once the memo is full (a request ID in a
+// header the SDK writes) add no copy per call.
+func TestCleanAt(t *testing.T) {
+	det := sensitive.Default()
+	var c CleanTexts
+	for i, tt := range []struct {
+		value string
+		want  bool
+	}{
+		{"aws-sdk-go-v2/1.48.0", true},
+		{"aws-sdk-go-v2/1.48.0", true},
+		{"app/jane.doe@example.com", false},
+		{"aws-sdk-go-v2/1.48.0", true},
+		{"app/jane.doe@example.com", false},
+		{"aws-sdk-go-v2/1.48.1", true},
+		{"", true},
+	} {
+		if got := c.cleanAt(lastSlot(hdrUserAgent), tt.value, det); got != tt.want {
+			t.Fatalf("value %d: cleanAt(%q) = %v, want %v", i, tt.value, got, tt.want)
+		}
+	}
+	if p := c.last[lastSlot(hdrUserAgent)].Load(); p == nil || *p != "aws-sdk-go-v2/1.48.1" {
+		t.Fatalf("the place's last value is %v, want the last one the memo took in", p)
+	}
+	for i := range maxCleanTexts {
+		c.Add("filler-" + strconv.Itoa(i))
+	}
+	values := []string{"request-a", "request-b"}
+	i := 0
+	if allocs := testing.AllocsPerRun(100, func() {
+		if !c.cleanAt(lastSlot(hdrUserAgent), values[i%2], det) {
+			t.Fatal("a clean value refused")
+		}
+		i++
+	}); allocs != 0 {
+		t.Errorf("cleanAt with the memo full: %v allocations per call, want 0", allocs)
+	}
 }

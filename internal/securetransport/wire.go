@@ -545,7 +545,8 @@ func headerKindOf(name string) headerKind {
 func (k headerKind) computed() bool { return hdrAuthorization <= k && k <= hdrContentLength }
 
 // sdkScanned reports whether k is a name the SDK writes whose values are
-// scanned as they are, and remembered per name (see CleanTexts.lastClean).
+// scanned as they are, the last clean one remembered per name (see
+// CleanTexts.cleanAt).
 func (k headerKind) sdkScanned() bool { return hdrContentType <= k && k <= hdrAmzTarget }
 
 // kindShape is the shape of each computed header's value; Content-Length
@@ -652,7 +653,8 @@ func amzDate(v string) bool {
 	// The date's eight digits, then 'T', six digits and 'Z': one word each.
 	const tz = 0x80 | 0x80<<56 // the bytes of 'T' and 'Z' in the second word
 	x, y := load8(v, 0), load8(v, 8)
-	return inRange(x, '0', '9') == hi8 && inRange(y, '0', '9')|tz == hi8 && equalBytes(y, 'T')&tz == 0x80 && equalBytes(y, 'Z')&tz == 0x80<<56
+	return inRange(x, '0', '9') == hi8 && inRange(y, '0', '9')|tz == hi8 &&
+		equalBytes(y, 'T')&tz == 0x80 && equalBytes(y, 'Z')&tz == 0x80<<56
 }
 
 // payloadHash is a body's SHA-256 in hex, or one of the signer's markers.
@@ -664,10 +666,10 @@ func payloadHash(v string) bool {
 	return ok && marker != "" && len(marker) <= 64 && allOf(marker, classMarker)
 }
 
-// uuidShape is the SDK's invocation ID, a UUID.
-// Read as five words, at 0, 8, 16, 24 and 28 (the last two overlap): the
-// dashes at 8, 13, 18 and 23 are the first and sixth byte of the second
-// word and the third and eighth of the third; every other byte is hex.
+// uuidShape is the SDK's invocation ID, a UUID, read as five words at 0,
+// 8, 16, 24 and 28 (the last two overlap): the dashes at 8, 13, 18 and 23
+// are the first and sixth byte of the second word and the third and
+// eighth of the third; every other byte is a hex digit.
 func uuidShape(v string) bool {
 	if len(v) != 36 {
 		return false
