@@ -56,6 +56,7 @@ type Guard struct {
 	buckets   *s3guard.Checker        // nil with InsecureSkipPostureChecks
 	callers   *callerid.Checker       // nil unless settings.checksCaller
 	ownCreds  aws.CredentialsProvider // what the guard's own reads are signed with, when checksCaller and it builds them
+	ownMemo   callerid.Memo           // ownCreds' identity answer (see checkCaller)
 	groups    *checkcache.Cache[string, datasetInfo]
 	describer DescribeAPIClient
 	scan      *importScanner // nil with InsecureSkipImportScan or InsecureSkipPostureChecks
