@@ -56,6 +56,7 @@ type Guard struct {
 	buckets   *s3guard.Checker        // nil with InsecureSkipPostureChecks
 	callers   *callerid.Checker       // nil unless settings.checksCaller
 	ownCreds  aws.CredentialsProvider // what the guard's own reads are signed with, when checksCaller and it builds them
+	ownMemo   callerid.Memo           // ownCreds' identity answer (see checkCaller)
 	groups    *checkcache.Cache[string, datasetInfo]
 	describer DescribeAPIClient
 	scan      *importScanner // nil with InsecureSkipImportScan or InsecureSkipPostureChecks
@@ -402,13 +403,39 @@ func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 	// after the one before. Checks that call AWS run after the SDK's
 	// validation, so a request missing required fields fails there without
 	// a network round trip.
-	if err := g.addSteps(stack, g.front, middleware.Before); err != nil {
-		return err
-	}
-	if err := g.addSteps(stack, gate.posture, middleware.After); err != nil {
+	if err := g.addInitSteps(stack, g.front, gate.posture); err != nil {
 		return err
 	}
 	return g.addGate(stack, gate)
+}
+
+// addInitSteps adds front before everything (as addSteps with
+// middleware.Before) and then posture after everything (addSteps with
+// middleware.After). On a new stack, the usual case, it looks every step
+// up before adding any, so that no lookup walks past the steps it has just
+// added: each lookup walks the Initialize step's whole list.
+func (g *Guard) addInitSteps(stack *middleware.Stack, front, posture []*step) error {
+	for _, steps := range [2][]*step{front, posture} {
+		for _, s := range steps {
+			if _, ok := stack.Initialize.Get(s.id); ok {
+				if err := g.addSteps(stack, front, middleware.Before); err != nil {
+					return err
+				}
+				return g.addSteps(stack, posture, middleware.After)
+			}
+		}
+	}
+	for i := len(front) - 1; i >= 0; i-- {
+		if err := stack.Initialize.Add(front[i], middleware.Before); err != nil {
+			return err
+		}
+	}
+	for _, s := range posture {
+		if err := stack.Initialize.Add(s, middleware.After); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // addSteps adds steps in order: the first at pos, each next one right after

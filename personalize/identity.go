@@ -42,8 +42,11 @@ func (g *Guard) postureFor(creds aws.CredentialsProvider, bound bool) []*step {
 	if !g.s.checksCaller() {
 		return g.posture
 	}
+	// The client's provider answers with the same access key ID call after
+	// call: its memo spares hashing it again each time.
+	memo := new(callerid.Memo)
 	h := func(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-		if err := g.checkCaller(ctx, st, creds); err != nil {
+		if err := g.checkCaller(ctx, st, creds, memo); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 		return next.HandleInitialize(ctx, in)
@@ -60,21 +63,25 @@ func (g *Guard) postureFor(creds aws.CredentialsProvider, bound bool) []*step {
 // root credentials, and fails closed when it cannot tell whose the
 // credentials are. It checks what creds, the client's provider, returns
 // now; the wire gate then holds the request to be signed with that access
-// key (see [wireGate.CheckSigner]). Neither error names the key.
-func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.CredentialsProvider) error {
-	op := middleware.GetOperationName(ctx)
-	key, refusal := guarderr.CheckCaller(ctx, op, g.callers, creds, "the credentials")
+// key (see [wireGate.CheckSigner]). Neither error names the key. memo is
+// creds' (see callerid.Memo).
+func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.CredentialsProvider, memo *callerid.Memo) error {
+	// A refusal, new from CheckCallerMemo, is named after the operation
+	// only when there is one: looking the name up walks the context.
+	key, refusal := guarderr.CheckCallerMemo(ctx, "", g.callers, creds, "the credentials", memo)
 	if st != nil {
 		st.signer = key
 	}
 	if refusal != nil {
+		refusal.Operation = middleware.GetOperationName(ctx)
 		return g.violation(ctx, refusal)
 	}
 	// The guard's own reads are signed with the aws.Config it was built
 	// from; with New, those are the client's credentials, and a cache hit.
 	if g.ownCreds != nil {
-		if _, refusal := guarderr.CheckCaller(ctx, op, g.callers, g.ownCreds,
-			"the credentials of the guard's own KMS, S3 and Personalize reads (the aws.Config the guard was built from)"); refusal != nil {
+		if _, refusal := guarderr.CheckCallerMemo(ctx, "", g.callers, g.ownCreds,
+			"the credentials of the guard's own KMS, S3 and Personalize reads (the aws.Config the guard was built from)", &g.ownMemo); refusal != nil {
+			refusal.Operation = middleware.GetOperationName(ctx)
 			return g.violation(ctx, refusal)
 		}
 	}

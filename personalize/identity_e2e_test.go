@@ -387,6 +387,9 @@ func TestRootCredentialsGuardOwnReads(t *testing.T) {
 			if !errors.As(err, &sg) || sg.Rule != tt.rule {
 				t.Fatalf("ListDatasetGroups = %v, want a *SafeguardError with rule %s", err, tt.rule)
 			}
+			if sg.Operation != "ListDatasetGroups" {
+				t.Errorf("the refusal names operation %q, want ListDatasetGroups", sg.Operation)
+			}
 			if n := requestsTo(s, personalizetest.ServicePersonalize); n != 0 {
 				t.Errorf("%d requests reached Personalize, want 0", n)
 			}

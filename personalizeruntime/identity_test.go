@@ -75,3 +75,61 @@ func (c countingClient) Do(r *http.Request) (*http.Response, error) {
 	*c.n++
 	return c.next.Do(r)
 }
+
+// switchingCredentials returns the access key ID it holds now.
+type switchingCredentials struct{ key *string }
+
+func (c switchingCredentials) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{AccessKeyID: *c.key, SecretAccessKey: personalizetest.SecretAccessKey, Source: "test"}, nil
+}
+
+// TestIdentityKeyChangeBetweenCalls: the identity step remembers the access
+// key that last passed, so that the next call with it is not hashed again;
+// a provider that turns to the root user's key between two calls is still
+// refused before any runtime request, and the IAM user's key passes again
+// after it.
+func TestIdentityKeyChangeBetweenCalls(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	key := personalizetest.AccessKeyID
+	cfg := s.Config()
+	creds := aws.NewCredentialsCache(switchingCredentials{&key})
+	cfg.Credentials = creds
+	client, err := personalizeruntime.New(cfg, personalizeruntime.Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tt := range []struct {
+		key      string
+		wantRule string // "" when the call passes
+	}{
+		{personalizetest.AccessKeyID, ""},
+		{personalizetest.AccessKeyID, ""},
+		{personalizetest.RootAccessKeyID, personalizeruntime.RuleRootCredentials},
+		{personalizetest.RootAccessKeyID, personalizeruntime.RuleRootCredentials},
+		{personalizetest.AccessKeyID, ""},
+	} {
+		key = tt.key
+		creds.Invalidate() // the provider rotates, as a role's credentials do
+		s.ResetRequests()
+		_, err := client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String("customer-0001")})
+		var sg *personalizeruntime.SafeguardError
+		gotRule := ""
+		if errors.As(err, &sg) {
+			gotRule = sg.Rule
+		} else if err != nil {
+			t.Fatalf("call %d: %v, want nil or a *SafeguardError", i+1, err)
+		}
+		if diff := cmp.Diff(tt.wantRule, gotRule); diff != "" {
+			t.Errorf("call %d: refusal's rule (-want +got):\n%s", i+1, diff)
+		}
+		runtimeCalls := 0
+		for _, r := range s.Requests() {
+			if r.Operation == "GetRecommendations" {
+				runtimeCalls++
+			}
+		}
+		if want := map[bool]int{true: 1, false: 0}[tt.wantRule == ""]; runtimeCalls != want {
+			t.Errorf("call %d: %d GetRecommendations requests reached the endpoint, want %d", i+1, runtimeCalls, want)
+		}
+	}
+}

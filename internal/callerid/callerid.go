@@ -84,6 +84,10 @@ type Checker struct {
 	// without a cache lookup or an allocation. It expires no later than the
 	// cache's entry.
 	last atomic.Pointer[answer]
+
+	// forgets counts the calls of Forget, so that a Memo filled before one
+	// is not read after it.
+	forgets atomic.Uint64
 }
 
 type answer struct {
@@ -142,16 +146,26 @@ func (c *Checker) identityOf(accessKeyID string) identity {
 //     key ID (anonymous credentials: the guard cannot tell who signs);
 //   - the caller's context error when ctx ends first.
 func (c *Checker) Check(ctx context.Context, creds aws.Credentials) (Caller, error) {
+	caller, _, err := c.check(ctx, creds)
+	return caller, err
+}
+
+// check is Check that also returns until when its answer holds: the end of
+// the TTL of the answer it read or fetched, or the zero time when it joined
+// another caller's flight or read the cache, whose entry's end it does not
+// know.
+func (c *Checker) check(ctx context.Context, creds aws.Credentials) (Caller, time.Time, error) {
 	if creds.AccessKeyID == "" {
-		return Caller{}, &CheckError{Operation: operation, Permission: permission, Err: errNoAccessKey}
+		return Caller{}, time.Time{}, &CheckError{Operation: operation, Permission: permission, Err: errNoAccessKey}
 	}
 	if c.client == nil {
-		return Caller{}, &CheckError{Operation: operation, Permission: permission, Err: errNoClient}
+		return Caller{}, time.Time{}, &CheckError{Operation: operation, Permission: permission, Err: errNoClient}
 	}
 	id := c.identityOf(creds.AccessKeyID)
 	var caller Caller
+	var until time.Time
 	if a := c.last.Load(); a != nil && a.id == id && c.now().Before(a.expires) {
-		caller = a.caller
+		caller, until = a.caller, a.expires
 	} else {
 		var shared bool
 		var err error
@@ -160,24 +174,67 @@ func (c *Checker) Check(ctx context.Context, creds aws.Credentials) (Caller, err
 			return fetch(ctx, c.client, creds)
 		})
 		if err != nil {
-			return Caller{}, err
+			return Caller{}, time.Time{}, err
 		}
 		if !shared {
 			// This call ran the flight: the cache keeps its answer until
 			// at least started+TTL.
-			c.last.Store(&answer{id: id, caller: caller, expires: started.Add(c.ttl)})
+			until = started.Add(c.ttl)
+			c.last.Store(&answer{id: id, caller: caller, expires: until})
 		}
 	}
 	if caller.Kind == Root {
-		return caller, &RootCredentialsError{Partition: caller.Partition, Account: caller.Account}
+		return caller, until, &RootCredentialsError{Partition: caller.Partition, Account: caller.Account}
 	}
-	return caller, nil
+	return caller, until, nil
+}
+
+// Memo remembers the access key ID that last passed [Checker.CheckMemo]
+// (one that is not the root user's), for as long as the Checker's answer
+// for it holds, so that the credentials a client presents on every call
+// cost a comparison of their ID instead of its salted hash. Unlike the
+// Checker, a Memo holds an access key ID (never a secret): the one its
+// client's credentials provider holds too. One Memo belongs to one
+// credentials provider; it is safe for concurrent use. The zero Memo is
+// empty.
+type Memo struct {
+	last atomic.Pointer[memoEntry]
+}
+
+type memoEntry struct {
+	checker     *Checker
+	accessKeyID string
+	caller      Caller
+	until       time.Time
+	forgets     uint64 // the Checker's Forget count when the answer was read
+}
+
+// CheckMemo is Check through m: creds whose access key ID passed the last
+// CheckMemo through m, with the same Checker, within the answer's TTL and
+// with no Forget since, pass again at once; any other call is a Check,
+// which m then remembers when it passes and its answer's end is known. A
+// nil m is a Check.
+func (c *Checker) CheckMemo(ctx context.Context, creds aws.Credentials, m *Memo) (Caller, error) {
+	if m == nil {
+		return c.Check(ctx, creds)
+	}
+	forgets := c.forgets.Load()
+	if e := m.last.Load(); e != nil && e.checker == c && e.forgets == forgets && creds.AccessKeyID != "" &&
+		e.accessKeyID == creds.AccessKeyID && c.now().Before(e.until) {
+		return e.caller, nil
+	}
+	caller, until, err := c.check(ctx, creds)
+	if err == nil && !until.IsZero() {
+		m.last.Store(&memoEntry{checker: c, accessKeyID: creds.AccessKeyID, caller: caller, until: until, forgets: forgets})
+	}
+	return caller, err
 }
 
 // Forget drops what the Checker knows about creds' access key ID, so the
-// next Check asks STS again (a Check whose call was in flight meanwhile may
+// next Check asks STS again (every Memo's answer is dropped with it) (a Check whose call was in flight meanwhile may
 // still keep its answer).
 func (c *Checker) Forget(creds aws.Credentials) {
+	c.forgets.Add(1) // before the answers go: a Memo filled from them is then stale
 	id := c.identityOf(creds.AccessKeyID)
 	if a := c.last.Load(); a != nil && a.id == id {
 		c.last.CompareAndSwap(a, nil)

@@ -92,6 +92,9 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 	if !g.s.checksCaller() {
 		return nil
 	}
+	// The client's provider answers with the same access key ID call after
+	// call: its memo spares hashing it again each time.
+	memo := new(callerid.Memo)
 	return &step{id: IDCallerIdentity, g: g, handle: func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 		middleware.InitializeOutput, middleware.Metadata, error,
 	) {
@@ -99,7 +102,7 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 		if st != nil {
 			st.caller = true
 		}
-		if err := g.checkCaller(ctx, st, creds); err != nil {
+		if err := g.checkCaller(ctx, st, creds, memo); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 		return next.HandleInitialize(ctx, in)
@@ -110,11 +113,12 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 // when it cannot tell whose the credentials are. It checks what creds, the
 // client's provider, returns now; the wire gate then holds the request to
 // be signed with that access key. Neither error names the key. st is the
-// call's state, nil when the audit step did not run.
-func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.CredentialsProvider) error {
-	// The operation's name is looked up only for a refusal, which CheckCaller
-	// makes anew on each call.
-	key, refusal := guarderr.CheckCaller(ctx, "", g.callers, creds, "the credentials")
+// call's state, nil when the audit step did not run; memo is creds' (see
+// callerid.Memo).
+func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.CredentialsProvider, memo *callerid.Memo) error {
+	// The operation's name is looked up only for a refusal, which
+	// CheckCallerMemo makes anew on each call.
+	key, refusal := guarderr.CheckCallerMemo(ctx, "", g.callers, creds, "the credentials", memo)
 	if refusal != nil {
 		refusal.Operation = middleware.GetOperationName(ctx)
 	}

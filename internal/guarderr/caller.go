@@ -18,6 +18,13 @@ import (
 // No refusal names the key, nor the account: the root error, which does,
 // is not wrapped.
 func CheckCaller(ctx context.Context, op string, c *callerid.Checker, creds aws.CredentialsProvider, whose string) (string, *SafeguardError) {
+	return CheckCallerMemo(ctx, op, c, creds, whose, nil)
+}
+
+// CheckCallerMemo is CheckCaller through m, the memo of creds (see
+// [callerid.Memo]): the same answers, without hashing the access key ID
+// again while it passed and its answer holds. A nil m is CheckCaller.
+func CheckCallerMemo(ctx context.Context, op string, c *callerid.Checker, creds aws.CredentialsProvider, whose string, m *callerid.Memo) (string, *SafeguardError) {
 	if creds == nil {
 		return "", &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
 			Reason: whose + " are missing, so the guard cannot tell who signs"}
@@ -27,7 +34,7 @@ func CheckCaller(ctx context.Context, op string, c *callerid.Checker, creds aws.
 		return "", &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
 			Reason: whose + " could not be retrieved, so the guard cannot tell who signs", Err: err}
 	}
-	if _, err = c.Check(ctx, got); err == nil {
+	if _, err = c.CheckMemo(ctx, got, m); err == nil {
 		return got.AccessKeyID, nil
 	}
 	var root *callerid.RootCredentialsError // on the heap for errors.As: only on a refusal
