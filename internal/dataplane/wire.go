@@ -87,6 +87,9 @@ type walker struct {
 	// clean in every form: the events of one batch may share a timestamp,
 	// which the guard's memo does not keep (see walk).
 	cleanNumber string
+	// clean holds strings of this body the detector, or the guard's
+	// memo, found clean, each in its slot (see walker.identifying).
+	clean [8]string
 }
 
 // segment is one step of a field path: a member (by its JSON name), a list
@@ -197,7 +200,11 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		if k != jsonscan.BeginObject {
 			return w.syntax()
 		}
-		var buf [16]string // a structure has at most ten members
+		// Members met so far: by position among n's names, or, for a
+		// structure found through its map, by name.
+		var met uint32 // maxScannedMembers bits (see metFits)
+		next := 0      // the position after the last member found
+		var buf [16]string
 		seen := buf[:0]
 		for {
 			kk, err := sc.Next()
@@ -208,7 +215,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				return nil
 			}
 			name := sc.Text()
-			child := n.member(name)
+			child, at := n.memberAt(name, next)
 			if child == nil {
 				// Its name is data, so the path does not show it.
 				field := "(unknown member)"
@@ -217,11 +224,19 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				}
 				return &guarderr.SafeguardError{Operation: w.op, Field: field, Rule: guarderr.RuleUnknownMember, Reason: unknownMemberReason}
 			}
-			if slices.Contains(seen, name) {
+			repeated := false
+			if at >= 0 {
+				repeated = met&(1<<at) != 0
+				met |= 1 << at
+				next = at + 1
+			} else {
+				repeated = slices.Contains(seen, name)
+				seen = append(seen, name)
+			}
+			if repeated {
 				// One value for some readers, the other for others.
 				return &guarderr.SafeguardError{Operation: w.op, Field: w.path(), Rule: guarderr.RuleBodyUnchecked, Reason: "the request body repeats a member; readers disagree on which value counts"}
 			}
-			seen = append(seen, name)
 			vk, err := sc.Next()
 			if err != nil {
 				return w.syntax()
@@ -317,6 +332,33 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 	}
 }
 
+// metFits fails to compile when the structures whose members are found by
+// position have more members than walk's bits of members met.
+var _ [32 - maxScannedMembers]struct{}
+
+// memberAt is n.member(name) with the member's position among n's names,
+// which only the member named name has; -1 for a structure found through
+// its map. The names are looked through from position from on, then
+// before it: the SDK writes a structure's members in the order of its
+// names, so the member after the last one found is nearly always the next.
+func (n *Node) memberAt(name string, from int) (*Node, int) {
+	if n.names == nil {
+		return n.Members[name], -1
+	}
+	from = min(from, len(n.names))
+	for i, m := range n.names[from:] {
+		if m == name {
+			return n.kids[from+i], from + i
+		}
+	}
+	for i, m := range n.names[:from] {
+		if m == name {
+			return n.kids[i], i
+		}
+	}
+	return nil, -1
+}
+
 // goName is the SDK's field name of a JSON member: userId is UserId.
 func goName(member string) string {
 	if member == "" || member[0] < 'a' || member[0] > 'z' {
@@ -332,7 +374,7 @@ const (
 
 // check applies n's rule to the string s.
 func (w *walker) check(n *Node, s string) error {
-	if c := utf8.RuneCountInString(s); c < n.Min || n.Max > 0 && c > n.Max {
+	if outsideLength(s, n.Min, n.Max) {
 		// Reported in report-only mode, and then the value is still held
 		// to its rule: an identifier that is not the guard's pseudonym is
 		// refused however long, and anything else is scanned.
@@ -360,7 +402,7 @@ func (w *walker) check(n *Node, s string) error {
 			}
 			return nil
 		}
-		if f, ok := w.g.identifying(s); ok {
+		if f, ok := w.identifying(s); ok {
 			return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), identifierReason)
 		}
 		return nil
@@ -399,13 +441,25 @@ func (w *walker) check(n *Node, s string) error {
 			return err
 		}
 	}
-	if f, ok := w.g.identifying(text); ok {
+	if f, ok := w.identifying(text); ok {
 		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	if n.Rule == RuleARN && pattern == "" {
 		w.g.cleanARNs.Add(s)
 	}
 	return nil
+}
+
+// outsideLength reports whether s, counted in characters, is shorter than
+// min or longer than max (0: no limit). A character takes one to four
+// bytes (a byte that is not UTF-8 counts as one), so its byte length
+// settles most values without counting.
+func outsideLength(s string, min, max int) bool {
+	if (max == 0 || len(s) <= max) && len(s) >= 4*min {
+		return false
+	}
+	c := utf8.RuneCountInString(s)
+	return c < min || max > 0 && c > max
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
@@ -521,7 +575,7 @@ func (w *walker) checkProperties(s string) error {
 }
 
 func (w *walker) scanText(s string) error {
-	if f, ok := w.g.identifying(s); ok {
+	if f, ok := w.identifying(s); ok {
 		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	return nil
@@ -536,6 +590,29 @@ func (w *walker) scanNumber(s string) error {
 		return w.fail(guarderr.RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	return nil
+}
+
+// identifying is g.identifying(s), for the strings of one body: a batch's
+// events repeat their event types, item IDs and property values, and
+// comparing s with the one last found clean in its slot of w.clean costs
+// less than the guard's memo, which hashes it. The detector gives the same
+// answer for the same text, so a string found clean once in the body is
+// clean again.
+func (w *walker) identifying(s string) (sensitive.Finding, bool) {
+	if s == "" {
+		return w.g.identifying(s)
+	}
+	// The slot, from the length and the last byte: the item IDs of a
+	// catalogue ("item-1", "item-2") differ in those.
+	slot := &w.clean[(len(s)+int(s[len(s)-1]))%len(w.clean)]
+	if *slot == s {
+		return sensitive.Finding{}, false
+	}
+	f, ok := w.g.identifying(s)
+	if !ok {
+		*slot = s
+	}
+	return f, ok
 }
 
 // identifying runs the detector on s, unless s is one of the values found

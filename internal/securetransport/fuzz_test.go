@@ -32,7 +32,9 @@ func FuzzAuthorizationMemo(f *testing.F) {
 // "; "-separated key=value pairs, attempt and max of 1–6 digits, ttl an
 // X-Amz-Date.
 func FuzzRetryMetrics(f *testing.F) {
-	for _, v := range []string{"attempt=1; max=3", "attempt=2; max=3; ttl=20261129T150405Z", "", "attempt=1; ", "; ", "attempt=1;max=3"} {
+	for _, v := range []string{"attempt=1; max=3", "attempt=2; max=3; ttl=20261129T150405Z", "", "attempt=1; ", "; ", "attempt=1;max=3",
+		"attempt=1234567", "attempt=123456; max=1", "max=1; attempt=2", "ttl=20261129T150405Z", "ttl=20261129T150405Z1", "attempt=", "attempt=1=2",
+		"attempt=1;  max=3", "attempt=1; max=3;", "attempt=1; ttl=20261129T150405Z; ttl=20261129T150405Z", "attempt=0x1"} {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
@@ -48,8 +50,8 @@ func FuzzRetryMetrics(f *testing.F) {
 				want = false
 			}
 		}
-		if got := retryMetrics(v); got != want {
-			t.Fatalf("retryMetrics(%q) = %v, want %v", v, got, want)
+		if got := retryMetrics(v); got != want || referenceRetryMetrics(v) != want {
+			t.Fatalf("retryMetrics(%q) = %v, want %v (reference %v)", v, got, want, referenceRetryMetrics(v))
 		}
 	})
 }
@@ -95,6 +97,19 @@ func FuzzUntracedTraceHeaders(f *testing.F) {
 		}
 		if got := untracedDatadogID(v); got != "" && got != v {
 			t.Fatalf("untracedDatadogID(%q) = %q: neither all nor nothing", v, got)
+		}
+	})
+}
+
+// FuzzLowerHex holds lowerHex, eight bytes at a time, to allOf's byte
+// table.
+func FuzzLowerHex(f *testing.F) {
+	for _, s := range []string{"", "0123456789abcdef", "0123456789abcdeF", "fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024", "/:`g@G", "0123456\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := lowerHex(s), allOf(s, classLowerHex); got != want {
+			t.Fatalf("lowerHex(%q) = %v, want %v", s, got, want)
 		}
 	})
 }

@@ -48,6 +48,15 @@ var headerPool = []struct {
 	{"X-Customer", []string{"gold", "jane.doe@example.com", ""}},
 	{"X-Jane.doe@example.com", []string{"1"}},
 	{"Accept", []string{"application/json"}},
+	// Names out of canonical form, which net/http sends as written.
+	{"authorization", []string{"Bearer x"}},
+	{"X-amz-date", []string{"20261129T233136Z"}},
+	{"content-length", []string{"155"}},
+	{"X-Amz-Meta-1a", []string{"1"}},
+	{"Bad Name", []string{"1"}},
+	{"X_Custom", []string{"1"}},
+	{"x_custom", []string{"1"}},
+	{"Ünicode", []string{"1"}},
 }
 
 // randomRequest returns a request as it reaches the gate, drawn from
@@ -63,7 +72,7 @@ func randomRequest(t *testing.T, r *rand.Rand) *smithyhttp.Request {
 	req := smithyhttp.NewStackRequest().(*smithyhttp.Request)
 	req.Method = []string{http.MethodPost, http.MethodGet, "PATCH", "4111111111111111"}[r.IntN(4)]
 	req.URL = u
-	req.Host = []string{"", u.Host}[r.IntN(2)]
+	req.Host = []string{"", u.Host, u.Host, "jane.doe@example.com"}[r.IntN(4)]
 	h := http.Header{}
 	for _, i := range r.Perm(len(headerPool))[:r.IntN(len(headerPool)+1)] {
 		p := headerPool[i]
@@ -150,6 +159,10 @@ func TestIntakeMatchesReference(t *testing.T) {
 		req.URL.Path = "/changed"
 		if diff := cmp.Diff(sentView(t, want, wantBody).Header, got.Header); diff != "" || got.URL.Path == "/changed" {
 			t.Fatalf("request %d: changing the SDK's request changed the gate's copy (-before +after):\n%s", i, diff)
+		}
+		if w := referenceCanonicalNames(want.Header); canonicalNames(got.Header, &headers) != w || canonicalNames(got.Header, &headerList{}) != w {
+			t.Fatalf("request %d: canonical names %v (listed) and %v (from the map), want %v (headers %q)", i,
+				canonicalNames(got.Header, &headers), canonicalNames(got.Header, &headerList{}), w, got.Header)
 		}
 		if w, g := referenceSignerAccessKeyID(want), signerKeyID(headers.authorization); headers.complete && w != g {
 			t.Fatalf("request %d: signer %q, want %q", i, g, w)

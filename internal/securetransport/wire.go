@@ -233,6 +233,7 @@ const maxListedHeaders = 16
 // the names and the copy's own value slices, the very ones in its map.
 type headerList struct {
 	complete      bool // every header of the copy is listed
+	canonical     bool // every name listed is in canonical form (see canonicalNames)
 	n             int
 	fields        [maxListedHeaders]headerField
 	authorization []string // the copy's Authorization values
@@ -240,6 +241,7 @@ type headerList struct {
 
 type headerField struct {
 	name   string
+	kind   headerKind // what the gate knows of the name (see headerKindOf)
 	values []string
 }
 
@@ -247,7 +249,9 @@ type headerField struct {
 // backing array (values, when they fit in it), a nil value kept nil. It
 // reads h once, listing its headers in list (unless nil, or there are more
 // than it holds), and then fills the copy from the list rather than
-// iterating h a second time.
+// iterating h a second time. Each name is classified once as it is listed
+// (headerKindOf), and its canonical form checked then, for the checks that
+// read the list after.
 func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 	if list == nil || h == nil {
 		return h.Clone()
@@ -267,6 +271,7 @@ func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 		all = make([]string, nv)
 	}
 	out := make(http.Header, list.n)
+	canonical := true
 	for i := range list.fields[:list.n] {
 		f := &list.fields[i]
 		if f.values != nil {
@@ -274,11 +279,17 @@ func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 			f.values, all = all[:n:n], all[n:]
 		}
 		out[f.name] = f.values
-		if f.name == "Authorization" {
+		// A known name is its canonical spelling: the switch matched it
+		// byte for byte.
+		f.kind = headerKindOf(f.name)
+		if f.kind == hdrOther && !canonicalName(f.name) {
+			canonical = false
+		}
+		if f.kind == hdrAuthorization {
 			list.authorization = f.values
 		}
 	}
-	list.complete = true
+	list.complete, list.canonical = true, canonical
 	return out
 }
 
@@ -291,19 +302,38 @@ func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 // The SDK writes canonical names only.
 func canonicalNames(h http.Header, list *headerList) bool {
 	if list.complete {
-		for _, f := range list.fields[:list.n] {
-			if f.name != http.CanonicalHeaderKey(f.name) {
-				return false
-			}
-		}
-		return true
+		return list.canonical // checked as copyHeader listed them
 	}
 	for k := range h {
-		if k != http.CanonicalHeaderKey(k) {
+		if !canonicalName(k) {
 			return false
 		}
 	}
 	return true
+}
+
+// canonicalName reports whether http.CanonicalHeaderKey(name) == name,
+// without its call per name: a name of letters, digits and '-' is
+// canonical when each letter is upper case at the start and after a '-',
+// lower case elsewhere. A name with any other byte is left to net/http's
+// own rules, wherever that byte is: net/http leaves a name with a byte
+// that is not a token's as it is, whatever its case.
+func canonicalName(name string) bool {
+	upper, cased := true, true
+	for i := range len(name) {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			cased = cased && !upper
+		case 'A' <= c && c <= 'Z':
+			cased = cased && upper
+		case '0' <= c && c <= '9', c == '-':
+		default:
+			return http.CanonicalHeaderKey(name) == name
+		}
+		upper = c == '-'
+	}
+	return cased
 }
 
 // checkURL applies the transport rules to the URL about to be used: https,
@@ -422,45 +452,111 @@ func (w *boundedWriter) Write(p []byte) (int, error) {
 	return n, errPastMaxBody
 }
 
-// computedHeader returns, for a header the SDK computes from what was
-// checked (the signature, the date, the hashed body, the invocation and
-// retry counters), the shape the SDK gives its value. The detector would
-// take the access key in the signature for a finding, so each is held to
-// its shape instead: a hook that writes anything else there is refused.
-// The session token, the caller's credential, has no shape to hold it to:
-// it is scanned, the last clean one remembered (see CleanTexts). A
-// Content-Length in the header map is never sent (net/http writes the
-// body's own length): computed, with no shape to check.
+// headerKind is what the gate knows of a header by its name: a name the
+// SDK writes, a computed header held to its shape, a tracing header whose
+// IDs are set aside, or any other. It is found once per header, by one
+// switch (headerKindOf), and read by every check after.
+type headerKind uint8
+
+const (
+	hdrOther headerKind = iota // any other name: the name is scanned, then its values
+	// Names the SDK writes whose values are scanned as they are. The
+	// detector finds nothing in the names: they skip the memo's lookup.
+	hdrContentType
+	hdrUserAgent
+	hdrAmzUserAgent
+	hdrAmzTarget
+	hdrSecurityToken // the session token: scanned, the last clean one remembered
+	// Headers the SDK computes from what was checked (the signature, the
+	// date, the hashed body, the invocation and retry counters), held to
+	// the shapes the SDK gives them (see kindShape). The detector would
+	// take the access key in the signature for a finding; a hook that
+	// writes anything else there is refused. A Content-Length in the
+	// header map is never sent (net/http writes the body's own length):
+	// computed, with no shape to check.
+	hdrAuthorization
+	hdrAmzDate
+	hdrContentSha256
+	hdrInvocationID
+	hdrSDKRequest
+	hdrContentLength
+	// Tracing headers (see untracedBy).
+	hdrAmznTraceID
+	hdrTraceparent
+	hdrB3TraceID
+	hdrB3SpanID
+	hdrB3
+	hdrTracestate
+	hdrDatadogID
+	hdrDatadogTags
+	numHeaderKinds
+)
+
+// headerKindOf classifies a header by its name, as written: a name the
+// switch matches is in canonical form.
 //
 // A switch, not a map: it runs for every header of every call.
-func computedHeader(name string) (shape func(string) bool, computed bool) {
+func headerKindOf(name string) headerKind {
 	switch name {
+	case "Content-Type":
+		return hdrContentType
+	case "User-Agent":
+		return hdrUserAgent
+	case "X-Amz-User-Agent":
+		return hdrAmzUserAgent
+	case "X-Amz-Target":
+		return hdrAmzTarget
+	case "X-Amz-Security-Token":
+		return hdrSecurityToken
 	case "Authorization":
-		return sigV4Authorization, true
+		return hdrAuthorization
 	case "X-Amz-Date":
-		return amzDate, true
+		return hdrAmzDate
 	case "X-Amz-Content-Sha256":
-		return payloadHash, true
+		return hdrContentSha256
 	case "Amz-Sdk-Invocation-Id":
-		return uuidShape, true
+		return hdrInvocationID
 	case "Amz-Sdk-Request":
-		return retryMetrics, true
+		return hdrSDKRequest
 	case "Content-Length":
-		return nil, true
+		return hdrContentLength
+	case traceHeader:
+		return hdrAmznTraceID
+	case "Traceparent":
+		return hdrTraceparent
+	case "X-B3-Traceid":
+		return hdrB3TraceID
+	case "X-B3-Spanid", "X-B3-Parentspanid":
+		return hdrB3SpanID
+	case "B3":
+		return hdrB3
+	case "Tracestate":
+		return hdrTracestate
+	case "X-Datadog-Trace-Id", "X-Datadog-Parent-Id":
+		return hdrDatadogID
+	case "X-Datadog-Tags":
+		return hdrDatadogTags
 	}
-	return nil, false
+	return hdrOther
 }
 
-// sdkHeaderName reports whether name is one of the header names the SDK
-// writes whose values are scanned as they are. With the computed and the
-// tracing headers, these are the fixed names the detector finds nothing in:
-// they skip the memo's lookup. Their values are still read.
-func sdkHeaderName(name string) bool {
-	switch name {
-	case "Content-Type", "User-Agent", "X-Amz-User-Agent", "X-Amz-Target", "X-Amz-Security-Token":
-		return true
-	}
-	return false
+// computed reports whether k is a header the SDK computes (see
+// hdrAuthorization).
+func (k headerKind) computed() bool { return hdrAuthorization <= k && k <= hdrContentLength }
+
+// sdkScanned reports whether k is a name the SDK writes whose values are
+// scanned as they are, the last clean one remembered per name (see
+// CleanTexts.cleanAt).
+func (k headerKind) sdkScanned() bool { return hdrContentType <= k && k <= hdrAmzTarget }
+
+// kindShape is the shape of each computed header's value; Content-Length
+// has none.
+var kindShape = [numHeaderKinds]func(string) bool{
+	hdrAuthorization: sigV4Authorization,
+	hdrAmzDate:       amzDate,
+	hdrContentSha256: payloadHash,
+	hdrInvocationID:  uuidShape,
+	hdrSDKRequest:    retryMetrics,
 }
 
 // sigV4 is a SigV4 Authorization header cut into its parts:
@@ -551,7 +647,14 @@ func signerKeyID(vs []string) string {
 
 // amzDate is the signer's time, 20060102T150405Z.
 func amzDate(v string) bool {
-	return len(v) == 16 && v[8] == 'T' && v[15] == 'Z' && allOf(v[:8], classDigit) && allOf(v[9:15], classDigit)
+	if len(v) != 16 {
+		return false
+	}
+	// The date's eight digits, then 'T', six digits and 'Z': one word each.
+	const tz = 0x80 | 0x80<<56 // the bytes of 'T' and 'Z' in the second word
+	x, y := load8(v, 0), load8(v, 8)
+	return inRange(x, '0', '9') == hi8 && inRange(y, '0', '9')|tz == hi8 &&
+		equalBytes(y, 'T')&tz == 0x80 && equalBytes(y, 'Z')&tz == 0x80<<56
 }
 
 // payloadHash is a body's SHA-256 in hex, or one of the signer's markers.
@@ -563,38 +666,60 @@ func payloadHash(v string) bool {
 	return ok && marker != "" && len(marker) <= 64 && allOf(marker, classMarker)
 }
 
-// uuidShape is the SDK's invocation ID, a UUID.
+// uuidShape is the SDK's invocation ID, a UUID, read as five words at 0,
+// 8, 16, 24 and 28 (the last two overlap): the dashes at 8, 13, 18 and 23
+// are the first and sixth byte of the second word and the third and
+// eighth of the third; every other byte is a hex digit.
 func uuidShape(v string) bool {
-	return len(v) == 36 && v[8] == '-' && v[13] == '-' && v[18] == '-' && v[23] == '-' &&
-		allOf(v[:8], classHex) && allOf(v[9:13], classHex) && allOf(v[14:18], classHex) &&
-		allOf(v[19:23], classHex) && allOf(v[24:], classHex)
+	if len(v) != 36 {
+		return false
+	}
+	const dashes1, dashes2 = 0x80 | 0x80<<40, 0x80<<16 | 0x80<<56
+	return hexBits(load8(v, 0)) == hi8 &&
+		hexBits(load8(v, 8))|dashes1 == hi8 && equalBytes(load8(v, 8), '-')&dashes1 == dashes1 &&
+		hexBits(load8(v, 16))|dashes2 == hi8 && equalBytes(load8(v, 16), '-')&dashes2 == dashes2 &&
+		hexBits(load8(v, 24)) == hi8 && hexBits(load8(v, 28)) == hi8
 }
 
 // retryMetrics is the retryer's "attempt=1; max=3" with, at times, a
-// "; ttl=20060102T150405Z".
+// "; ttl=20060102T150405Z": "; "-separated parts, each attempt or max of
+// 1-6 digits or ttl an X-Amz-Date. Read in one pass, without cutting the
+// value at each separator: a valid value holds no ';', so it ends where
+// its digits (or its date) end, and a "; " or the end of v must follow.
 func retryMetrics(v string) bool {
 	for {
-		part, rest, more := strings.Cut(v, "; ")
-		k, val, ok := strings.Cut(part, "=")
+		ok := false
 		switch {
-		case !ok:
-			return false
-		case k == "attempt" || k == "max":
-			if val == "" || len(val) > 6 || !allOf(val, classDigit) {
-				return false
+		case strings.HasPrefix(v, "attempt="):
+			v, ok = retryCount(v[len("attempt="):])
+		case strings.HasPrefix(v, "max="):
+			v, ok = retryCount(v[len("max="):])
+		case strings.HasPrefix(v, "ttl="):
+			const n = len("ttl=") + len("20060102T150405Z")
+			if ok = len(v) >= n && amzDate(v[len("ttl="):n]); ok {
+				v = v[n:]
 			}
-		case k == "ttl":
-			if !amzDate(val) {
-				return false
-			}
-		default:
+		}
+		if !ok {
 			return false
 		}
-		if !more {
+		if v == "" {
 			return true
 		}
-		v = rest
+		if v, ok = strings.CutPrefix(v, "; "); !ok {
+			return false
+		}
 	}
+}
+
+// retryCount reads the 1-6 digits of an attempt or max count at the start
+// of v and returns what follows them.
+func retryCount(v string) (rest string, ok bool) {
+	n := 0
+	for n < len(v) && n <= 6 && '0' <= v[n] && v[n] <= '9' {
+		n++
+	}
+	return v[n:], n > 0 && n <= 6
 }
 
 // Byte classes of the computed headers' shapes, one bit each, looked up in
@@ -631,6 +756,54 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
+// lowerHex is allOf(s, classLowerHex), eight bytes at a time: the
+// signature of every call's Authorization header is 64 of them.
+func lowerHex(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load8(s, i)
+		if inRange(x, '0', '9')|inRange(x, 'a', 'f') != hi8 {
+			return false
+		}
+	}
+	return allOf(s[i:], classLowerHex)
+}
+
+// The computed headers' shapes are read a word of eight bytes at a time
+// where they are long enough: each function below sets bit 7 of each byte
+// of the word that it accepts, and clears every other bit. The sums and
+// differences work on each byte's low seven bits, where they never carry
+// into the next byte; a byte of 0x80 or more is never accepted.
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
+
+// load8 reads eight bytes of s from i, little-endian; the compiler merges
+// the loads into one.
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// inRange marks the bytes of x from lo to hi (both below 0x80).
+func inRange(x uint64, lo, hi byte) uint64 {
+	v := x &^ hi8
+	return (v + lo8*uint64(0x80-lo)) & (lo8*uint64(0x80+hi) - v) &^ x & hi8
+}
+
+// equalBytes marks the bytes of x equal to c (below 0x80).
+func equalBytes(x uint64, c byte) uint64 {
+	v := x &^ hi8
+	return ^((v ^ lo8*uint64(c)) + lo8*0x7f) &^ x & hi8
+}
+
+// hexBits marks the bytes of x that are hex digits, in either case.
+func hexBits(x uint64) uint64 {
+	return inRange(x, '0', '9') | inRange(x, 'a', 'f') | inRange(x, 'A', 'F')
+}
+
 // allOf reports whether every byte of s is in class.
 func allOf(s string, class uint8) bool {
 	for i := range len(s) {
@@ -646,35 +819,23 @@ func allOf(s string, class uint8) bool {
 // X-Ray's SDK onto every call it instruments.
 const traceHeader = "X-Amzn-Trace-Id"
 
-// traceHeaders returns, for a tracing header that instrumentation puts on
-// every call, whose IDs are random hex, the function that gives the part of
-// a value left to scan once its IDs in their shapes are set aside ("" for
-// the values the tracers write); nil for any other header. OpenTelemetry's AWS SDK instrumentation (otelaws) injects a W3C
+// untracedBy gives, for a tracing header that instrumentation puts on every
+// call, whose IDs are random hex, the function that gives the part of a
+// value left to scan once its IDs in their shapes are set aside ("" for
+// the values the tracers write); nil for any other header.
+// OpenTelemetry's AWS SDK instrumentation (otelaws) injects a W3C
 // traceparent, whose 16-hex span ID is all decimal digits about once in
 // 2,000 calls and then reads as a card number as often as such a number
 // passes Luhn and an issuer range (23 of 1,000,000 random headers).
-//
-// A switch, not a map: it runs for every header of every call.
-func traceHeaders(name string) func(string) string {
-	switch name {
-	case traceHeader:
-		return untracedFields
-	case "Traceparent":
-		return untracedParent
-	case "X-B3-Traceid":
-		return untracedB3TraceID
-	case "X-B3-Spanid", "X-B3-Parentspanid":
-		return untracedB3SpanID
-	case "B3":
-		return untracedB3
-	case "Tracestate":
-		return untracedState
-	case "X-Datadog-Trace-Id", "X-Datadog-Parent-Id":
-		return untracedDatadogID
-	case "X-Datadog-Tags":
-		return untracedDatadogTags
-	}
-	return nil
+var untracedBy = [numHeaderKinds]func(string) string{
+	hdrAmznTraceID: untracedFields,
+	hdrTraceparent: untracedParent,
+	hdrB3TraceID:   untracedB3TraceID,
+	hdrB3SpanID:    untracedB3SpanID,
+	hdrB3:          untracedB3,
+	hdrTracestate:  untracedState,
+	hdrDatadogID:   untracedDatadogID,
+	hdrDatadogTags: untracedDatadogTags,
 }
 
 // W3C tracestate and Datadog's headers, which OpenTelemetry's propagators
@@ -891,9 +1052,10 @@ func dirty(s string, det *sensitive.Detector, clean *CleanTexts) bool {
 func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) string {
 	// The same path ("/" on the JSON protocols, a campaign's on the
 	// runtime's REST-JSON) comes back on every call: a memo answers for a
-	// part found clean in every form, decoded ones included.
-	for _, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
-		if part == "" || clean.hasURL(part) {
+	// part found clean in every form, decoded ones included, and its
+	// last entry for the path, compared before the memo is looked up.
+	for i, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
+		if part == "" || i == 0 && clean.isLast(lastPath, part) || clean.hasURL(part) {
 			continue
 		}
 		if _, found := det.First(part); found {
@@ -904,9 +1066,11 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 				return "URL"
 			}
 		}
-		clean.addURL(part)
+		if added, ok := clean.addURL(part); ok && i == 0 {
+			clean.setLast(lastPath, added)
+		}
 	}
-	if dirty(req.URL.Host, det, clean) || dirty(req.Host, det, clean) {
+	if !clean.cleanAt(lastHost, req.URL.Host, det) || !clean.cleanAt(lastRequestHost, req.Host, det) {
 		return "URL"
 	}
 	switch req.Method {
@@ -919,32 +1083,32 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 	}
 	if headers != nil && headers.complete {
 		for _, f := range headers.fields[:headers.n] {
-			if headerDirty(f.name, f.values, det, clean) {
+			if headerDirty(f.name, f.kind, f.values, det, clean) {
 				return "header"
 			}
 		}
 		return ""
 	}
 	for k, vs := range req.Header {
-		if headerDirty(k, vs, det, clean) {
+		if headerDirty(k, headerKindOf(k), vs, det, clean) {
 			return "header"
 		}
 	}
 	return ""
 }
 
-// headerDirty reports whether the header k with the values vs carries
-// something det finds, or a computed header's value is out of its shape.
-func headerDirty(k string, vs []string, det *sensitive.Detector, clean *CleanTexts) bool {
-	untraced := traceHeaders(k)
-	shape, computed := computedHeader(k)
-	if untraced == nil && !computed && !sdkHeaderName(k) && dirty(k, det, clean) {
+// headerDirty reports whether the header k, of kind kind, with the values
+// vs carries something det finds, or a computed header's value is out of
+// its shape.
+func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector, clean *CleanTexts) bool {
+	if kind == hdrOther && dirty(k, det, clean) {
 		return true
 	}
+	untraced := untracedBy[kind]
 	for _, v := range vs {
 		var ok bool
 		switch {
-		case k == "X-Amz-Security-Token":
+		case kind == hdrSecurityToken:
 			ok = clean.sessionTokenClean(v, det)
 		case untraced != nil:
 			// A tracer writes its header once: given more than once,
@@ -955,10 +1119,13 @@ func headerDirty(k string, vs []string, det *sensitive.Detector, clean *CleanTex
 				rest = untraced(v)
 			}
 			ok = rest == "" || !dirty(rest, det, clean)
-		case k == "Authorization":
+		case kind == hdrAuthorization:
 			ok = clean.authorizationOK(v, det)
-		case computed:
+		case kind.computed():
+			shape := kindShape[kind]
 			ok = shape == nil || shape(v)
+		case kind.sdkScanned():
+			ok = clean.cleanAt(lastSlot(kind), v, det)
 		default:
 			ok = !dirty(v, det, clean)
 		}
@@ -984,6 +1151,49 @@ type CleanTexts struct {
 	// header found in its shape: the credential scope and the signed
 	// header names, the same on every call of a day.
 	signedHead atomic.Pointer[string]
+	// last holds, per place in a request (the URL's path and host, the
+	// Host, each header the SDK writes whose value is scanned as it is),
+	// the last value the memo took in for that place: one comparison
+	// answers for the value every call of a client sends there, before a
+	// lookup in the memo, which hashes it. Only values the memo took in
+	// are kept, so a place whose values change adds no copy per call.
+	last [numLastSlots]atomic.Pointer[string]
+}
+
+// The places of CleanTexts.last: the URL's, then one per header kind that
+// sdkScanned.
+const (
+	lastPath = iota
+	lastHost
+	lastRequestHost
+	lastHeaders
+	numLastSlots = lastHeaders + int(hdrAmzTarget-hdrContentType) + 1
+)
+
+// lastSlot is the place in CleanTexts.last of a header of kind k, one
+// that sdkScanned.
+func lastSlot(k headerKind) int { return lastHeaders + int(k-hdrContentType) }
+
+func (c *CleanTexts) isLast(slot int, s string) bool {
+	p := c.last[slot].Load()
+	return p != nil && *p == s
+}
+
+func (c *CleanTexts) setLast(slot int, s string) { c.last[slot].Store(&s) }
+
+// cleanAt is !dirty(s) for a value at slot: the last value the memo took
+// in there is compared first.
+func (c *CleanTexts) cleanAt(slot int, s string, det *sensitive.Detector) bool {
+	if s == "" || c.isLast(slot, s) || c.Has(s) {
+		return true
+	}
+	if _, found := det.First(s); found {
+		return false
+	}
+	if added, ok := c.add(&c.set, s); ok {
+		c.setLast(slot, added)
+	}
+	return true
 }
 
 // authorizationOK reports whether v has the shape of the SDK's SigV4
@@ -994,7 +1204,7 @@ type CleanTexts struct {
 func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
 	const sigLen = 64
 	if p := c.signedHead.Load(); p != nil && len(v) == len(*p)+sigLen && v[:len(*p)] == *p {
-		return allOf(v[len(*p):], classLowerHex)
+		return lowerHex(v[len(*p):])
 	}
 	if p, ok := cutSigV4(v); !ok || !p.wellShaped() || !p.clean(det) {
 		return false
@@ -1031,7 +1241,7 @@ func (c *CleanTexts) Add(s string) { c.add(&c.set, s) }
 
 func (c *CleanTexts) hasURL(s string) bool { return has(&c.urls, s) }
 
-func (c *CleanTexts) addURL(s string) { c.add(&c.urls, s) }
+func (c *CleanTexts) addURL(s string) (string, bool) { return c.add(&c.urls, s) }
 
 func has(set *atomic.Pointer[map[string]struct{}], s string) bool {
 	m := set.Load()
@@ -1042,9 +1252,11 @@ func has(set *atomic.Pointer[map[string]struct{}], s string) bool {
 	return ok
 }
 
-func (c *CleanTexts) add(set *atomic.Pointer[map[string]struct{}], s string) {
+// add puts s in set, unless it is there already or out of the bounds, and
+// returns the copy of s the set holds when it did.
+func (c *CleanTexts) add(set *atomic.Pointer[map[string]struct{}], s string) (string, bool) {
 	if p := set.Load(); len(s) > maxCleanText || p != nil && len(*p) >= maxCleanTexts {
-		return // full: no lock taken on every call
+		return "", false // full: no lock taken on every call
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -1053,14 +1265,16 @@ func (c *CleanTexts) add(set *atomic.Pointer[map[string]struct{}], s string) {
 		old = *p
 	}
 	if _, ok := old[s]; ok || len(old) >= maxCleanTexts {
-		return
+		return "", false
 	}
 	m := make(map[string]struct{}, len(old)+1)
 	for k := range old {
 		m[k] = struct{}{}
 	}
-	m[strings.Clone(s)] = struct{}{}
+	own := strings.Clone(s)
+	m[own] = struct{}{}
 	set.Store(&m)
+	return own, true
 }
 
 // RefusingClient is the HTTP client a guard installs on the client it
