@@ -33,7 +33,8 @@ func benchGuardedVsBare(b *testing.B, steady bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchPutEvents(b, bare, guarded, c.TrackingID)
+	bareCall, guardedCall := putEventsCalls(bare, guarded, c.TrackingID)
+	dataplanetest.Interleave(b, bareCall, guardedCall)
 }
 
 // BenchmarkGuardOverhead is BenchmarkGuardedVsBare on an HTTP client that
@@ -48,10 +49,26 @@ func BenchmarkGuardOverhead(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchPutEvents(b, bare, guarded, "4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b")
+	bareCall, guardedCall := putEventsCalls(bare, guarded, "4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b")
+	dataplanetest.Interleave(b, bareCall, guardedCall)
 }
 
-func benchPutEvents(b *testing.B, bare, guarded *sdk.Client, tracking string) {
+// BenchmarkGuardOverheadOneSide is BenchmarkGuardOverhead's calls on each
+// client apart, for callgrind (see dataplanetest.OneSide).
+func BenchmarkGuardOverheadOneSide(b *testing.B) {
+	cfg := dataplanetest.InstantConfig("")
+	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
+		STSClient: dataplanetest.UserSTS{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bareCall, guardedCall := putEventsCalls(sdk.NewFromConfig(cfg), guarded, "4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b")
+	dataplanetest.OneSide(b, bareCall, guardedCall)
+}
+
+// putEventsCalls returns a call of 10 events with properties through bare
+// and one through guarded.
+func putEventsCalls(bare, guarded *sdk.Client, tracking string) (func() error, func() error) {
 	ctx := context.Background()
 	events := make([]types.Event, 10)
 	for i := range events {
@@ -65,5 +82,5 @@ func benchPutEvents(b *testing.B, bare, guarded *sdk.Client, tracking string) {
 			return err
 		}
 	}
-	dataplanetest.Interleave(b, call(bare, "customer-0001"), call(guarded, "jane.doe@example.com"))
+	return call(bare, "customer-0001"), call(guarded, "jane.doe@example.com")
 }

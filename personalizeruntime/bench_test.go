@@ -32,7 +32,8 @@ func benchGuardedVsBare(b *testing.B, steady bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchGetRecommendations(b, bare, guarded, c.CampaignARN)
+	bareCall, guardedCall := recommendCalls(bare, guarded, c.CampaignARN)
+	dataplanetest.Interleave(b, bareCall, guardedCall)
 }
 
 // BenchmarkGuardOverhead is BenchmarkGuardedVsBare on an HTTP client that
@@ -47,10 +48,26 @@ func BenchmarkGuardOverhead(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchGetRecommendations(b, bare, guarded, "arn:aws:personalize:us-east-1:123456789012:campaign/for-you")
+	bareCall, guardedCall := recommendCalls(bare, guarded, "arn:aws:personalize:us-east-1:123456789012:campaign/for-you")
+	dataplanetest.Interleave(b, bareCall, guardedCall)
 }
 
-func benchGetRecommendations(b *testing.B, bare, guarded *sdk.Client, campaign string) {
+// BenchmarkGuardOverheadOneSide is BenchmarkGuardOverhead's calls on each
+// client apart, for callgrind (see dataplanetest.OneSide).
+func BenchmarkGuardOverheadOneSide(b *testing.B) {
+	cfg := dataplanetest.InstantConfig(`{"itemList":[{"itemId":"item-1","score":0.5}],"recommendationId":"RID-1"}`)
+	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
+		STSClient: dataplanetest.UserSTS{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bareCall, guardedCall := recommendCalls(sdk.NewFromConfig(cfg), guarded, "arn:aws:personalize:us-east-1:123456789012:campaign/for-you")
+	dataplanetest.OneSide(b, bareCall, guardedCall)
+}
+
+// recommendCalls returns a GetRecommendations call through bare and one
+// through guarded.
+func recommendCalls(bare, guarded *sdk.Client, campaign string) (func() error, func() error) {
 	ctx := context.Background()
 	call := func(c *sdk.Client, user string) func() error {
 		in := &sdk.GetRecommendationsInput{CampaignArn: aws.String(campaign), UserId: aws.String(user), NumResults: 10,
@@ -62,5 +79,5 @@ func benchGetRecommendations(b *testing.B, bare, guarded *sdk.Client, campaign s
 	}
 	// The bare client sends an opaque ID; the guarded one the customer's
 	// e-mail, sent as its pseudonym.
-	dataplanetest.Interleave(b, call(bare, "customer-0001"), call(guarded, "jane.doe@example.com"))
+	return call(bare, "customer-0001"), call(guarded, "jane.doe@example.com")
 }

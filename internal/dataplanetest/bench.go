@@ -77,6 +77,40 @@ func Interleave(b *testing.B, bare, guarded func() error) {
 	times.Report(b)
 }
 
+// OneSide runs bare and guarded apart, as sub-benchmarks "bare" and
+// "guarded", for an instruction count of each side under callgrind: the
+// difference of the two counts per call is the guard's own work, exact
+// where Interleave's times are noisy. Collect only in the measured loop
+// with --collect-atstart=no --toggle-collect='*oneSideLoop*'.
+func OneSide(b *testing.B, bare, guarded func() error) {
+	for _, side := range []struct {
+		name string
+		call func() error
+	}{{"bare", bare}, {"guarded", guarded}} {
+		b.Run(side.name, func(b *testing.B) {
+			for range 8 { // warm pools and the guard's caches
+				if err := side.call(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			oneSideLoop(b, side.call)
+		})
+	}
+}
+
+// oneSideLoop is OneSide's measured loop, a function of its own for
+// callgrind's --toggle-collect.
+//
+//go:noinline
+func oneSideLoop(b *testing.B, call func() error) {
+	for b.Loop() {
+		if err := call(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // Timings holds each side's wall time per call, for the medians: a mean
 // carries every GC pause, reconnect and burst of another process on a
 // shared machine into the ratio, a median only what most calls took.
