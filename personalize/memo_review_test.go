@@ -8,15 +8,18 @@ package personalize_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
@@ -218,4 +221,84 @@ func TestMemoRotationBetweenCalls(t *testing.T) {
 	if diff := cmp.Diff(0, rootSigned(s)); diff != "" {
 		t.Errorf("Personalize requests signed as root (-want +got):\n%s", diff)
 	}
+}
+
+// failingProvider cannot retrieve credentials.
+type failingProvider struct{}
+
+func (failingProvider) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{}, errors.New("no credentials")
+}
+
+// TestIdentityRefusalNamesOperation: every identity refusal of each of the
+// three clients names its operation now that the name is looked up only
+// on a refusal — the root user, STS denying the check, a key STS does not
+// know, a provider that fails — first call and after a pass warmed the
+// memo.
+func TestIdentityRefusalNamesOperation(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	ops := map[string]string{"personalize": "ListDatasetGroups", "personalizeevents": "PutEvents", "personalizeruntime": "GetRecommendations"}
+	for _, gc := range guardedClients {
+		for _, tt := range []struct {
+			name  string
+			creds aws.CredentialsProvider
+			deny  bool
+			rule  string
+		}{
+			{"root", staticAs(personalizetest.RootAccessKeyID), false, personalize.RuleRootCredentials},
+			{"STS denied", staticAs(personalizetest.AccessKeyID), true, personalize.RuleIdentityCheckFailed},
+			{"unknown key", staticAs("AKIDNOTKNOWNTOSTS0002"), false, personalize.RuleIdentityCheckFailed},
+			{"provider fails", failingProvider{}, false, personalize.RuleIdentityCheckFailed},
+		} {
+			for _, warm := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%s/warm=%v", gc.name, tt.name, warm), func(t *testing.T) {
+					rot := &switchable{p: staticAs(personalizetest.AssumedRoleAccessKeyID)}
+					cfg := s.Config()
+					cfg.Credentials = rot
+					call := gc.build(t, cfg, c, identityPolicy{})
+					if warm {
+						if err := call(context.Background(), perCall{}); err != nil {
+							t.Fatalf("warming call: %v", err)
+						}
+					}
+					rot.set(tt.creds)
+					if tt.deny {
+						s.Deny(personalizetest.ServiceSTS, "GetCallerIdentity")
+						defer s.Allow(personalizetest.ServiceSTS, "GetCallerIdentity")
+					}
+					err := call(context.Background(), perCall{})
+					var got [2]string
+					var sg *personalize.SafeguardError
+					if errors.As(err, &sg) {
+						got = [2]string{sg.Rule, sg.Operation}
+					}
+					if diff := cmp.Diff([2]string{tt.rule, ops[gc.name]}, got); diff != "" {
+						t.Errorf("refusal's rule and operation (-want +got):\n%s\nerror: %v", diff, err)
+					}
+				})
+			}
+		}
+	}
+}
+
+// switchable answers with the provider the test set last; its credentials
+// say they have expired, so the cache the guard puts around it asks again
+// on every call.
+type switchable struct {
+	mu sync.Mutex
+	p  aws.CredentialsProvider
+}
+
+func (s *switchable) set(p aws.CredentialsProvider) { s.mu.Lock(); s.p = p; s.mu.Unlock() }
+
+func (s *switchable) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	s.mu.Lock()
+	p := s.p
+	s.mu.Unlock()
+	c, err := p.Retrieve(ctx)
+	if err != nil {
+		return c, err
+	}
+	c.CanExpire, c.Expires = true, time.Now().Add(-time.Second)
+	return c, nil
 }
