@@ -231,15 +231,18 @@ func (c *Checker) CheckMemo(ctx context.Context, creds aws.Credentials, m *Memo)
 }
 
 // Forget drops what the Checker knows about creds' access key ID, so the
-// next Check asks STS again (every Memo's answer is dropped with it) (a Check whose call was in flight meanwhile may
-// still keep its answer).
+// next Check asks STS again, and every Memo's answer with it (a Check
+// whose call was in flight meanwhile may still keep its answer).
 func (c *Checker) Forget(creds aws.Credentials) {
-	c.forgets.Add(1) // before the answers go: a Memo filled from them is then stale
 	id := c.identityOf(creds.AccessKeyID)
 	if a := c.last.Load(); a != nil && a.id == id {
 		c.last.CompareAndSwap(a, nil)
 	}
 	c.cache.Forget(id)
+	// Counted only once the answers are gone: a CheckMemo that reads the
+	// new count reads the answers after they went, and one that read the
+	// old count fills its Memo with a count that no longer holds.
+	c.forgets.Add(1)
 }
 
 const (
