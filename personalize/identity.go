@@ -72,9 +72,14 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 	if st != nil {
 		st.signer = key
 	}
-	if refusal != nil {
+	passed := refusal == nil
+	if !passed {
 		refusal.Operation = middleware.GetOperationName(ctx)
-		return g.violation(ctx, refusal)
+		if err := g.violation(ctx, refusal); err != nil {
+			return err
+		}
+		// Report-only mode: the guard's own credentials are still checked,
+		// so that their report is not hidden behind the client's.
 	}
 	// The guard's own reads are signed with the aws.Config it was built
 	// from; with New, those are the client's credentials, and a cache hit.
@@ -82,10 +87,15 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 		if _, refusal := guarderr.CheckCallerMemo(ctx, "", g.callers, g.ownCreds,
 			"the credentials of the guard's own KMS, S3 and Personalize reads (the aws.Config the guard was built from)", &g.ownMemo); refusal != nil {
 			refusal.Operation = middleware.GetOperationName(ctx)
-			return g.violation(ctx, refusal)
+			if err := g.violation(ctx, refusal); err != nil {
+				return err
+			}
+			passed = false
 		}
 	}
-	st.act(actedCallerChecked)
+	if passed {
+		st.act(actedCallerChecked)
+	}
 	return nil
 }
 

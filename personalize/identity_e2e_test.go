@@ -20,6 +20,7 @@ import (
 	eventtypes "github.com/aws/aws-sdk-go-v2/service/personalizeevents/types"
 	runtimesdk "github.com/aws/aws-sdk-go-v2/service/personalizeruntime"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalize"
@@ -399,5 +400,45 @@ func TestRootCredentialsGuardOwnReads(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReportOnlyReportsBothIdentities: in report-only mode, credentials of
+// the client that STS does not know are reported, and the guard's own
+// root credentials are reported beside them, not hidden behind the first
+// report; the call goes through, and the audit event names neither key.
+func TestReportOnlyReportsBothIdentities(t *testing.T) {
+	const unknownKey = "AKIDPERSONALIZETESTNOBODY"
+	s := personalizetest.New(t)
+	var log strings.Builder
+	var mu sync.Mutex
+	g, err := personalize.NewGuard(s.ConfigAs(personalizetest.RootAccessKeyID), personalize.Policy{InsecureAllowUnencryptedDatasetGroups: true,
+		InsecureReportOnly: true, Logger: newAuditLogger(lockedBuilder{&mu, &log})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := sdk.NewFromConfig(s.ConfigAs(unknownKey), g.Option())
+	if _, err := client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{}); err != nil {
+		t.Fatalf("ListDatasetGroups in report-only mode = %v, want success", err)
+	}
+	mu.Lock()
+	audit := log.String()
+	mu.Unlock()
+	var got []string
+	for _, rule := range []string{personalize.RuleIdentityCheckFailed, personalize.RuleRootCredentials} {
+		if strings.Contains(audit, rule) {
+			got = append(got, rule)
+		}
+	}
+	if diff := cmp.Diff([]string{personalize.RuleIdentityCheckFailed, personalize.RuleRootCredentials}, got); diff != "" {
+		t.Errorf("rules reported in the audit event (-want +got):\n%s\naudit: %s", diff, audit)
+	}
+	if strings.Contains(audit, personalize.ActionCallerChecked) {
+		t.Errorf("the audit event says the identity check passed: %s", audit)
+	}
+	for _, key := range []string{unknownKey, personalizetest.RootAccessKeyID, personalizetest.SecretAccessKey} {
+		if strings.Contains(audit, key) {
+			t.Errorf("the audit event names a key (%q): %s", key, audit)
+		}
 	}
 }

@@ -16,8 +16,11 @@
 //
 // The [Checker] caches what STS said for each access key ID, keyed by a
 // salted SHA-256 of the ID (the salt is the Checker's own, random), so the
-// cache holds no access key ID and no secret. The credentials themselves
-// are held only for the duration of the STS call that signs with them.
+// cache holds no access key ID and no secret. A [Memo] holds one access key
+// ID, the last that passed through it, which the client's credentials
+// provider holds anyway: an access key ID identifies a key, it does not
+// sign (AWS treats it as public). The credentials themselves are held only
+// for the duration of the STS call that signs with them.
 // Errors and [Caller] name the account and the kind of principal, never a
 // key.
 package callerid
