@@ -3,6 +3,7 @@ package personalizeruntime_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeruntime"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
@@ -166,5 +169,89 @@ func TestReview7bConcurrentSlots(t *testing.T) {
 	}
 	if s.Seen(email) {
 		t.Error("the endpoint saw the e-mail")
+	}
+}
+
+// rewriteBody is a per-call option whose Build middleware replaces the
+// serialized body with body(the SDK's body): a hook that rewrites it after
+// the guard's checks, before the wire gate.
+func rewriteBody(body func(sdkBody string) string) func(*sdk.Options) {
+	return func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Build.Add(middleware.BuildMiddlewareFunc("RewriteBody", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (
+				middleware.BuildOutput, middleware.Metadata, error,
+			) {
+				req := in.Request.(*smithyhttp.Request)
+				b, _ := io.ReadAll(req.GetStream())
+				r, err := req.SetStream(strings.NewReader(body(string(b))))
+				if err != nil {
+					return middleware.BuildOutput{}, middleware.Metadata{}, err
+				}
+				in.Request = r
+				return next.HandleBuild(ctx, in)
+			}), middleware.After)
+		})
+	}
+}
+
+// TestReview7bBodyByPosition: the data-plane walk finds members by
+// position after the last one found and tells repeats by position; a hook
+// that writes the members in another order than the SDK's, repeats one
+// (spelled the same or with an escape), or spells an identifier's name with
+// an escape, is held to the same rules; values at a model limit in
+// multi-byte UTF-8 pass, one character more is refused.
+func TestReview7bBodyByPosition(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := `"campaignArn":"` + c.CampaignARN + `"`
+	in := &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String("u1")}
+	const (
+		sensitive = "sensitive.email"
+		unchecked = "transport.body-unchecked"
+		length    = "model.field-length"
+	)
+	// A thousand characters of two bytes each: the context value's limit.
+	at1000 := strings.Repeat("é", 1000)
+	tests := []struct {
+		name, body  string
+		field, rule string // "" when sent
+	}{
+		{"members reversed, e-mail first", `{"userId":"` + email + `",` + arn + `,"numResults":5}`, "UserId", sensitive},
+		{"e-mail last after every other member", `{"numResults":5,` + arn + `,"itemId":"i1","userId":"` + email + `"}`, "UserId", sensitive},
+		{"members reversed, clean", `{"userId":"u1","numResults":5,` + arn + `}`, "", ""},
+		{"userId repeated before campaignArn", `{"userId":"u1",` + arn + `,"userId":"` + email + `"}`, "", unchecked},
+		{"userId repeated after a later member", `{` + arn + `,"userId":"u1","numResults":5,"userId":"u2"}`, "", unchecked},
+		{"campaignArn repeated after userId", `{` + arn + `,"userId":"u1",` + arn + `}`, "", unchecked},
+		{"userId spelled with an escape", `{` + arn + `,"user\u0049d":"` + email + `"}`, "UserId", sensitive},
+		{"userId repeated through an escape", `{` + arn + `,"userId":"u1","\u0075serId":"u2"}`, "", unchecked},
+		{"a context value at its limit in two-byte characters", `{` + arn + `,"context":{"DEVICE":"` + at1000 + `"},"userId":"u1"}`, "", ""},
+		{"a context value one character past it", `{` + arn + `,"context":{"DEVICE":"` + at1000 + `é"},"userId":"u1"}`, "Context.Value", length},
+		{"a context value at its limit in four-byte characters", `{` + arn + `,"context":{"DEVICE":"` + strings.Repeat("😀", 1000) + `"},"userId":"u1"}`, "", ""},
+		{"a context value one four-byte character past it", `{` + arn + `,"context":{"DEVICE":"` + strings.Repeat("😀", 1001) + `"},"userId":"u1"}`, "Context.Value", length},
+		{"an e-mail in a context value after the same clean value", `{` + arn + `,"context":{"A":"jane.doe-example.com","B":"` + email + `"},"userId":"u1"}`, "Context.Value", sensitive},
+		{"an e-mail in userId after the same text as a context value", `{` + arn + `,"context":{"A":"x"},"userId":"` + email + `"}`, "UserId", sensitive},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(dataplanetest.APIRequests(s))
+			_, err := client.GetRecommendations(context.Background(), in, rewriteBody(func(string) string { return tt.body }))
+			if tt.rule == "" {
+				if err != nil {
+					t.Fatalf("a legitimate body was refused: %v", err)
+				}
+				reqs := dataplanetest.APIRequests(s)
+				if diff := cmp.Diff(tt.body, string(reqs[len(reqs)-1].Body)); diff != "" {
+					t.Errorf("body as the endpoint got it (-want +got):\n%s", diff)
+				}
+				return
+			}
+			dataplanetest.RequireRefused(t, s, nil, err, tt.field, tt.rule, email)
+			if n := len(dataplanetest.APIRequests(s)) - before; n != 0 {
+				t.Fatalf("the endpoint got %d requests, want 0", n)
+			}
+		})
 	}
 }
