@@ -12,22 +12,22 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// review7bPool mixes identifying values with clean ones that fall in the
+// memoPool mixes identifying values with clean ones that fall in the
 // same slot of walker.clean (same length, same last byte) and share all
 // but a word of their bytes, so that a slot holding the clean one is then
 // asked about the identifying one.
-var review7bPool = []string{
+var memoPool = []string{
 	"jane.doe@example.com", "jane.doe-example.com", "jane.doe@example.con",
 	"4111 1111 1111 1111", "4111 1111 1111 1121", "4111-1111-1111-1111",
 	"item-1", "item-2", "click", "value-1 jane.doe@example.com", "value-1 jane.doe-example.com",
 	"AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLF", "", "é",
 }
 
-// checkReview7bWalk walks a body of items chosen by picks, in report-only
+// checkWalk walks a body of items chosen by picks, in report-only
 // mode, and wants reported exactly the fields whose value the detector
 // finds something in, on a guard whose memo is empty or full, twice each.
 // It returns how many fields it wanted reported.
-func checkReview7bWalk(t *testing.T, picks []byte) (reported int) {
+func checkWalk(t *testing.T, picks []byte) (reported int) {
 	t.Helper()
 	api := &API{Operations: map[string]*Node{"Put": Struct(map[string]*Node{
 		"items": List(Struct(map[string]*Node{
@@ -49,7 +49,7 @@ func checkReview7bWalk(t *testing.T, picks []byte) (reported int) {
 		}
 		var items, want []string
 		for i := 0; i+2 < len(picks) && len(items) < 40; i += 3 {
-			t1, u, k := review7bPool[int(picks[i])%len(review7bPool)], review7bPool[int(picks[i+1])%len(review7bPool)], review7bPool[int(picks[i+2])%len(review7bPool)]
+			t1, u, k := memoPool[int(picks[i])%len(memoPool)], memoPool[int(picks[i+1])%len(memoPool)], memoPool[int(picks[i+2])%len(memoPool)]
 			n := strconv.Itoa(len(items))
 			// The SDK's order is t, u, m; odd items put them in another.
 			parts := []string{`"t":"` + t1 + `"`, `"u":"` + u + `"`, `"m":{"` + k + `":"` + t1 + `"}`}
@@ -68,7 +68,7 @@ func checkReview7bWalk(t *testing.T, picks []byte) (reported int) {
 			}
 			if len(items)%2 == 1 {
 				parts[0], parts[2] = parts[2], parts[0]
-				fields = review7bReorder(fields, n)
+				fields = reorderFields(fields, n)
 			}
 			items = append(items, "{"+strings.Join(parts, ",")+"}")
 			want = append(want, fields...)
@@ -93,8 +93,8 @@ func checkReview7bWalk(t *testing.T, picks []byte) (reported int) {
 	return reported
 }
 
-// review7bReorder gives fields of item n in the order m, u, t.
-func review7bReorder(fields []string, n string) []string {
+// reorderFields gives fields of item n in the order m, u, t.
+func reorderFields(fields []string, n string) []string {
 	var out []string
 	for _, suffix := range []string{".M.Key", ".M.Value", ".U", ".T"} {
 		for _, f := range fields {
@@ -106,25 +106,25 @@ func review7bReorder(fields []string, n string) []string {
 	return out
 }
 
-// TestReview7bWalkMemo: the walker's clean strings, one per slot, never
+// TestWalkMemo: the walker's clean strings, one per slot, never
 // answer for an identifying value, whichever field (a text, an identifier,
 // a map's key or value) put the clean one there and in whatever order the
 // members come.
-func TestReview7bWalkMemo(t *testing.T) {
+func TestWalkMemo(t *testing.T) {
 	for _, picks := range [][]byte{
 		{1, 0, 1, 0, 1, 0, 2, 2, 2, 0, 0, 0},
 		{4, 3, 4, 3, 4, 3, 5, 5, 5, 3, 4, 3},
 		{10, 9, 10, 9, 9, 10, 12, 11, 12, 11, 11, 11},
 		{6, 7, 6, 7, 8, 13, 14, 14, 13, 1, 0, 1, 0, 1, 0},
 	} {
-		if n := checkReview7bWalk(t, picks); n < 3 {
+		if n := checkWalk(t, picks); n < 3 {
 			t.Errorf("picks %v: %d fields to report, want 3 or more: the case proves little", picks, n)
 		}
 	}
 }
 
-func FuzzReview7bWalkMemo(f *testing.F) {
+func FuzzWalkMemo(f *testing.F) {
 	f.Add([]byte{1, 0, 1, 0, 1, 0, 2, 2, 2, 0, 0, 0})
 	f.Add([]byte{4, 3, 4, 3, 4, 3, 5, 5, 5, 3, 4, 3})
-	f.Fuzz(func(t *testing.T, picks []byte) { checkReview7bWalk(t, picks) })
+	f.Fuzz(func(t *testing.T, picks []byte) { checkWalk(t, picks) })
 }

@@ -20,14 +20,14 @@ import (
 	"github.com/personalizeguard/personalizeguard/personalizeruntime"
 )
 
-// TestReview7bHeaderSlots: the gate's "last clean value" per SDK header and
+// TestHeaderSlots: the gate's "last clean value" per SDK header and
 // its word-wise shapes of the computed headers, attacked through the real
 // SDK after signing. Each hostile edit runs after a clean call has filled
 // the slots, then again after another clean call: a slot never answers for
 // a value other than its own, whatever it shares with it (a prefix longer
 // than a word, its length), and a name spelled in another case never
 // reaches the switch that classifies the SDK's names.
-func TestReview7bHeaderSlots(t *testing.T) {
+func TestHeaderSlots(t *testing.T) {
 	s, c := dataplanetest.Start(t)
 	client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{})
 	if err != nil {
@@ -113,12 +113,12 @@ func TestReview7bHeaderSlots(t *testing.T) {
 	}
 }
 
-// TestReview7bConcurrentSlots: calls on one client, some with an e-mail in
+// TestConcurrentSlots: calls on one client, some with an e-mail in
 // an SDK header the gate keeps a last clean value for, others clean, run at
 // once (go test -race): every dirty call is refused, every clean one sent,
 // and the e-mail never reaches the endpoint, whatever value another call
 // put in the slot in between.
-func TestReview7bConcurrentSlots(t *testing.T) {
+func TestConcurrentSlots(t *testing.T) {
 	s, c := dataplanetest.Start(t)
 	client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{})
 	if err != nil {
@@ -194,13 +194,13 @@ func rewriteBody(body func(sdkBody string) string) func(*sdk.Options) {
 	}
 }
 
-// TestReview7bBodyByPosition: the data-plane walk finds members by
+// TestBodyByPosition: the data-plane walk finds members by
 // position after the last one found and tells repeats by position; a hook
 // that writes the members in another order than the SDK's, repeats one
 // (spelled the same or with an escape), or spells an identifier's name with
 // an escape, is held to the same rules; values at a model limit in
 // multi-byte UTF-8 pass, one character more is refused.
-func TestReview7bBodyByPosition(t *testing.T) {
+func TestBodyByPosition(t *testing.T) {
 	s, c := dataplanetest.Start(t)
 	client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{})
 	if err != nil {
