@@ -747,9 +747,13 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
 			}
 		}
-		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
-			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
-				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
+		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) {
+			// A country code before from cannot start a candidate: its
+			// walk is not read.
+			if a := ibanCountryStart(s, p); a >= from {
+				if ie := ibanEnd(s, a, p); ie >= 0 {
+					sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
+				}
 			}
 		}
 		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
