@@ -307,6 +307,18 @@
 // the loop once one or two kinds are left, where the order cost more than
 // it saved.
 //
+// Two parsers then got cheaper, with the same answers
+// (TestIBANAtMatchesReference, TestEqualFoldMatchesReference and their fuzz
+// targets against the code replaced): an IBAN candidate checks each group of
+// digits at once against its country's structure and gathers the characters
+// for the checksum only once the structure holds, and URL parameter names of
+// eight bytes or more compare eight bytes at a time. Instructions per op
+// inside Find or First (valgrind --tool=callgrind, GOMAXPROCS=1 GOGC=off,
+// -test.benchtime 5x to 50x): BenchmarkPathological/iban-groups-1MiB
+// ("NO 19 4920 ") 71.3M against 96.4M, schemeless-query-1MiB 38.4M against
+// 43.4M, dense-64KiB 5.41M against 5.56M; clean-1MiB (17.2M), Find/names
+// and First/names (20.9k and 20.7k for the 16 names) unchanged within 0.1%.
+//
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
 // regular expressions with Go's linear-time [regexp] engine, on the
