@@ -272,27 +272,37 @@ func percentAt(s string, i int) (byte, bool) {
 	if i+2 >= len(s) {
 		return 0, false
 	}
-	h, okh := unhex(s[i+1])
-	l, okl := unhex(s[i+2])
-	if !okh || !okl {
+	// Two lookups and a third: text of escapes ("%40%2E%34…") decodes one
+	// at every three bytes, and the tests of hex digits and of the
+	// decoded byte were a dozen branches.
+	h, l := hexValue[s[i+1]], hexValue[s[i+2]]
+	if h|l > 0xf {
 		return 0, false
 	}
-	b := h<<4 | l
-	if isAlnum(b) || b == '@' || b == '.' || b == '-' || b == '+' || b == '_' || b == ' ' {
+	if b := h<<4 | l; percentKeeps[b] {
 		return b, true
 	}
 	return 0, false
 }
 
-func unhex(c byte) (byte, bool) {
-	switch {
-	case isDigit(c):
-		return c - '0', true
-	case (c|0x20)-'a' < 6:
-		return (c | 0x20) - 'a' + 10, true
+// hexValue holds each byte's value as a hex digit, or 0xff; percentKeeps
+// marks the bytes percentAt decodes: letters, digits and "@.-+_ ". Both are
+// read-only tables, filled at initialisation.
+var hexValue, percentKeeps = func() (hv [256]byte, keeps [256]bool) {
+	for c := range hv {
+		b := byte(c)
+		switch {
+		case isDigit(b):
+			hv[c] = b - '0'
+		case (b|0x20)-'a' < 6:
+			hv[c] = (b | 0x20) - 'a' + 10
+		default:
+			hv[c] = 0xff
+		}
+		keeps[c] = isAlnum(b) || strings.IndexByte("@.-+_ ", b) >= 0
 	}
-	return 0, false
-}
+	return
+}()
 
 // mapDecoded returns the ASCII byte that rune r stands for, 0 for a rune
 // that is dropped (a format character), and false for a rune that is kept
