@@ -219,6 +219,12 @@ func normalize(s string) view {
 			w = 2
 			m := t[rune(c&0x1f)<<6|rune(s[i+1]&0x3f)]
 			out, ch = m&^mapDrop, m != mapKeep
+		} else if c >= 0xe0 && c <= 0xef && i+2 < len(s) && valid3(c, s[i+1], s[i+2]) {
+			// Three-byte runes, inline too: full-width forms, zero-width
+			// characters, the ideographic space, Indic digits.
+			w = 3
+			m := t[rune(c&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f)]
+			out, ch = m&^mapDrop, m != mapKeep
 		} else {
 			w, out, ch = normUnit(s, i, t)
 		}
@@ -241,6 +247,20 @@ func normalize(s string) view {
 		return view{s: s, src: s}
 	}
 	return view{s: buf.String(), src: s, marks: marks}
+}
+
+// valid3 reports whether lead byte c (0xe0–0xef) and c1, c2 are a UTF-8
+// sequence utf8.DecodeRuneInString accepts: no overlong form (after 0xe0,
+// c1 is at least 0xa0) and no surrogate (after 0xed, c1 is below 0xa0).
+func valid3(c, c1, c2 byte) bool {
+	lo, hi := byte(0x80), byte(0xbf)
+	switch c {
+	case 0xe0:
+		lo = 0xa0
+	case 0xed:
+		hi = 0x9f
+	}
+	return c1 >= lo && c1 <= hi && c2&0xc0 == 0x80
 }
 
 // normUnit reads the unit at s[i]: its width, the ASCII byte it becomes (0
