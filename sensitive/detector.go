@@ -665,61 +665,22 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		i = runEnd(s, i) // inside a run: not a start
 	}
 	want, wantFor := gatesFor(set), set
-	base, m := i, digitMask(s, i)
+	w := runWalk{base: i, m: digitMask(s, i)}
 	for set != 0 {
-		if m == 0 {
-			// The next block starts at the next digit: in prose the wide
-			// search skips hundreds of bytes at once, and in dense text it
-			// finds one in its first word.
-			q := indexDigit(s, base+64)
-			if q < 0 {
-				sc.live &^= set
-				return
-			}
-			base, m = q, digitMask(s, q)
-		}
-		// The lowest run of ones in m: adding its lowest bit carries
-		// through it, and the carry lands at its end. The mask of the
-		// later runs depends only on this and-add, not on the run's
-		// position, so consecutive runs overlap in the pipeline.
-		low := m & -m
-		x := m + low
-		p := base + bits.TrailingZeros64(low)
-		var e int
-		if x != 0 {
-			e = base + bits.TrailingZeros64(x)
-			m &= x
-		} else {
-			// The run reaches the end of the block (the carry left the
-			// word): finish it and start the next block after it.
-			e = runEnd(s, base+64)
-			base, m = e-64, 0
+		p, e, pass := w.gated(s, want)
+		if p < 0 {
+			sc.live &^= set
+			return
 		}
 		n := e - p
-		// 0 stands for the bytes before and after the text: no class, not
-		// alnum, as in the kinds' own tests.
-		var prev3, prev2, prev, next, next2, next3 byte
+		// 0 stands for the bytes before and after the text, as in gated.
+		var prev3, prev2, prev, next byte
 		if p >= 3 {
 			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
 		} else {
 			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
 		}
-		if e+3 <= len(s) {
-			next3, next2, next = s[e+2], s[e+1], s[e]
-		} else {
-			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
-		}
-		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
-			// The inside of a longer number ("1-1-1", "2024/11/28"): every
-			// kind rejects a value that starts there but a long plain card,
-			// so such a run costs no table lookup.
-			continue
-		}
-		pass := gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
-			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
-		if pass == 0 {
-			continue // no kind's test below can pass
-		}
+		next = byteAt(s, e)
 		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
 			// The next group of a sequence of fours ("4111 4111 4111 …",
 			// an IBAN's groups): cardAt rejects a group of four that is no
@@ -776,6 +737,78 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		}
 		if set != wantFor {
 			want, wantFor = gatesFor(set), set
+		}
+	}
+}
+
+// runWalk is generateNumeric's position in the digit runs: the block of 64
+// bytes from base, and the mask of its digits not yet read.
+type runWalk struct {
+	base int
+	m    uint64
+}
+
+// gated advances w past the next digit run that passes a gate of want and
+// returns the run, [p, e), and the gates it passes; p is -1 at the end of
+// the text. It is the walk's hot loop, apart from the kinds' tests so that
+// its values stay in registers: in number-dense text most runs pass no
+// gate, and the calls to the kinds' parsers, which the loop used to hold,
+// made every run reload what it had spilled.
+func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
+	base, m := w.base, w.m
+	for {
+		if m == 0 {
+			// The next block starts at the next digit: in prose the wide
+			// search skips hundreds of bytes at once, and in dense text it
+			// finds one in its first word.
+			q := indexDigit(s, base+64)
+			if q < 0 {
+				w.base, w.m = base, 0
+				return -1, -1, 0
+			}
+			base, m = q, digitMask(s, q)
+		}
+		// The lowest run of ones in m: adding its lowest bit carries
+		// through it, and the carry lands at its end. The mask of the
+		// later runs depends only on this and-add, not on the run's
+		// position, so consecutive runs overlap in the pipeline.
+		low := m & -m
+		x := m + low
+		p = base + bits.TrailingZeros64(low)
+		if x != 0 {
+			e = base + bits.TrailingZeros64(x)
+			m &= x
+		} else {
+			// The run reaches the end of the block (the carry left the
+			// word): finish it and start the next block after it.
+			e = runEnd(s, base+64)
+			base, m = e-64, 0
+		}
+		n := e - p
+		// 0 stands for the bytes before and after the text: no class, not
+		// alnum, as in the kinds' own tests.
+		var prev3, prev2, prev, next, next2, next3 byte
+		if p >= 3 {
+			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
+		} else {
+			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
+		}
+		if e+3 <= len(s) {
+			next3, next2, next = s[e+2], s[e+1], s[e]
+		} else {
+			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
+		}
+		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
+			// The inside of a longer number ("1-1-1", "2024/11/28"): every
+			// kind rejects a value that starts there but a long plain card,
+			// so such a run costs no table lookup.
+			continue
+		}
+		pass = gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
+			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
+		if pass != 0 {
+			w.base, w.m = base, m
+			return p, e, pass
 		}
 	}
 }
