@@ -665,16 +665,106 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		i = runEnd(s, i) // inside a run: not a start
 	}
 	want, wantFor := gatesFor(set), set
-	base, m := i, digitMask(s, i)
+	w := runWalk{base: i, m: digitMask(s, i)}
 	for set != 0 {
+		p, e, pass := w.gated(s, want)
+		if p < 0 {
+			sc.live &^= set
+			return
+		}
+		n := e - p
+		// 0 stands for the bytes before and after the text, as in gated.
+		var prev3, prev2, prev, next byte
+		if p >= 3 {
+			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
+		} else {
+			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
+		}
+		next = byteAt(s, e)
+		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
+			// The next group of a sequence of fours ("4111 4111 4111 …",
+			// an IBAN's groups): cardAt rejects a group of four that is no
+			// JSON number there at once, so the grouping is not read.
+			pass &^= cardGates
+		}
+		// A grouped value (card, SSN, national phone) starts after a byte
+		// that is not a letter or digit and continues with up to three
+		// separators and another digit group.
+		grouped, g := false, 0
+		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
+			// Only the heads a grouped parser reads: an SSN's area, a
+			// card's first four, a national phone's area code or trunk
+			// prefix (a '+' number is parsed on its own).
+			g = sepEnd(s, e)
+			grouped = g < len(s) && isDigit(s[g])
+		}
+		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
+			if ce := cardAt(s, p, e); ce >= 0 {
+				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
+			}
+		}
+		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
+			if se := ssnAt(s, p, e); se >= 0 {
+				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
+			}
+		}
+		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) {
+			// A country code before from cannot start a candidate: its
+			// walk is not read.
+			if a := ibanCountryStart(s, p); a >= from {
+				if ie := ibanEnd(s, a, p); ie >= 0 {
+					sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
+				}
+			}
+		}
+		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
+				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
+			}
+		}
+		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
+			// keywordEnd's test of a keyword's last two letters, inline
+			// where they are the bytes already read: glued to the run, or
+			// after one gap byte.
+			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
+				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
+			keywordEnd(s, p, accountFinals) >= 0 &&
+			(isLetter(prev) || is(prev, cGap)) &&
+			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
+			if ae := accountAt(s, p, e); ae >= 0 {
+				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
+			}
+		}
+		if set != wantFor {
+			want, wantFor = gatesFor(set), set
+		}
+	}
+}
+
+// runWalk is generateNumeric's position in the digit runs: the block of 64
+// bytes from base, and the mask of its digits not yet read.
+type runWalk struct {
+	base int
+	m    uint64
+}
+
+// gated advances w past the next digit run that passes a gate of want and
+// returns the run, [p, e), and the gates it passes; p is -1 at the end of
+// the text. It is the walk's hot loop, apart from the kinds' tests so that
+// its values stay in registers: in number-dense text most runs pass no
+// gate, and the calls to the kinds' parsers, which the loop used to hold,
+// made every run reload what it had spilled.
+func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
+	base, m := w.base, w.m
+	for {
 		if m == 0 {
 			// The next block starts at the next digit: in prose the wide
 			// search skips hundreds of bytes at once, and in dense text it
 			// finds one in its first word.
 			q := indexDigit(s, base+64)
 			if q < 0 {
-				sc.live &^= set
-				return
+				w.base, w.m = base, 0
+				return -1, -1, 0
 			}
 			base, m = q, digitMask(s, q)
 		}
@@ -684,8 +774,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		// position, so consecutive runs overlap in the pipeline.
 		low := m & -m
 		x := m + low
-		p := base + bits.TrailingZeros64(low)
-		var e int
+		p = base + bits.TrailingZeros64(low)
 		if x != 0 {
 			e = base + bits.TrailingZeros64(x)
 			m &= x
@@ -715,63 +804,11 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 			// so such a run costs no table lookup.
 			continue
 		}
-		pass := gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
+		pass = gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
 			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
-		if pass == 0 {
-			continue // no kind's test below can pass
-		}
-		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
-			// The next group of a sequence of fours ("4111 4111 4111 …",
-			// an IBAN's groups): cardAt rejects a group of four that is no
-			// JSON number there at once, so the grouping is not read.
-			pass &^= cardGates
-		}
-		// A grouped value (card, SSN, national phone) starts after a byte
-		// that is not a letter or digit and continues with up to three
-		// separators and another digit group.
-		grouped, g := false, 0
-		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
-			// Only the heads a grouped parser reads: an SSN's area, a
-			// card's first four, a national phone's area code or trunk
-			// prefix (a '+' number is parsed on its own).
-			g = sepEnd(s, e)
-			grouped = g < len(s) && isDigit(s[g])
-		}
-		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
-			if ce := cardAt(s, p, e); ce >= 0 {
-				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
-			}
-		}
-		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
-			if se := ssnAt(s, p, e); se >= 0 {
-				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
-			}
-		}
-		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
-			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
-				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
-			}
-		}
-		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
-			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
-				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
-			}
-		}
-		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
-			// keywordEnd's test of a keyword's last two letters, inline
-			// where they are the bytes already read: glued to the run, or
-			// after one gap byte.
-			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
-				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
-			keywordEnd(s, p, accountFinals) >= 0 &&
-			(isLetter(prev) || is(prev, cGap)) &&
-			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
-			if ae := accountAt(s, p, e); ae >= 0 {
-				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
-			}
-		}
-		if set != wantFor {
-			want, wantFor = gatesFor(set), set
+		if pass != 0 {
+			w.base, w.m = base, m
+			return p, e, pass
 		}
 	}
 }

@@ -201,6 +201,15 @@ func localStart(s string, at int) int {
 	return a
 }
 
+// hostBytes marks the ASCII bytes of a domain label: letters, digits and
+// '-' (cDomain but '.'). A read-only table, filled at initialisation.
+var hostBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c != '.' && is(byte(c), cDomain)
+	}
+	return t
+}()
+
 // domainAt returns the end of the longest valid domain that starts at s[i],
 // or -1. It reads each byte once and checks each label as it ends.
 func domainAt(s string, i int) int {
@@ -208,6 +217,21 @@ func domainAt(s string, i int) int {
 	labels, start := 1, i
 	letters, hyphen := true, -1 // the label so far is all letters; its first '-'
 	j := i
+	// The first label is never the top-level domain, so only where it ends
+	// matters: in ASCII, a tight loop finds that, and most '@' that start
+	// no address ("a@a@a@…", "user@host") are rejected there. A non-ASCII
+	// byte leaves the label to the walk below.
+	k := i
+	for k < len(s) && k-i <= 63 && hostBytes[s[k]] {
+		k++
+	}
+	if k >= len(s) || s[k] < utf8.RuneSelf {
+		if k == i || k-i > 63 || k >= len(s) || s[k] != '.' || s[i] == '-' || s[k-1] == '-' {
+			return -1
+		}
+		labels, j = 2, k+1
+		start = j
+	}
 	for {
 		if j < len(s) && j-i < 253 {
 			c := s[j]

@@ -22,9 +22,41 @@ const ibanFormats = "ad:4n4n12c ae:3n16n al:8n16c at:5n11n az:4a20c ba:3n3n8n2n 
 
 // ibanSpec is one country's BBAN structure.
 type ibanSpec struct {
-	length  int    // of the whole IBAN; 0 for a country without IBANs
-	classes string // the class of each BBAN character: "nnnnaa…"
+	length int // of the whole IBAN; 0 for a country without IBANs
+	// need holds, for each character of the IBAN after the country code,
+	// the ibanByte classes it may be: digits for the check digits, then
+	// per the BBAN's structure digits (n), letters (a) or either (c).
+	need [34]uint8
+	// digits holds, for each character, how many from it on may be
+	// digits, up to the IBAN's end: a run of digits is checked at once.
+	digits [34]uint8
 }
+
+// The classes of ibanByte: one lookup tells ibanAt's walk what a byte may be.
+const (
+	ibDigit uint8 = 1 << iota
+	ibUpper
+	ibLower
+	ibSep // cSep: a separator between groups
+)
+
+// ibanByte is a read-only table, filled once at package initialisation.
+var ibanByte = func() (t [256]uint8) {
+	for c := range t {
+		b := byte(c)
+		switch {
+		case isDigit(b):
+			t[c] = ibDigit
+		case isUpper(b):
+			t[c] = ibUpper
+		case isLower(b):
+			t[c] = ibLower
+		case is(b, cSep):
+			t[c] = ibSep
+		}
+	}
+	return t
+}()
 
 // ibanSpecs indexes ibanFormats by country code, filled once at package
 // initialisation and read-only afterwards.
@@ -34,29 +66,44 @@ var ibanSpecs = func() (t [26 * 26]ibanSpec) {
 		if !ok || len(cc) != 2 {
 			panic("sensitive: IBAN table entry " + e)
 		}
-		var classes []byte
+		spec := ibanSpec{length: 4}
+		spec.need[2], spec.need[3] = ibDigit, ibDigit
 		for i := 0; i < len(bban); {
 			k := 0
 			for ; isDigit(bban[i]); i++ {
 				k = k*10 + int(bban[i]-'0')
 			}
+			need := ibDigit | ibUpper | ibLower // c
+			switch bban[i] {
+			case 'n':
+				need = ibDigit
+			case 'a':
+				need = ibUpper | ibLower
+			}
 			for ; k > 0; k-- {
-				classes = append(classes, bban[i])
+				spec.need[spec.length] = need
+				spec.length++
 			}
 			i++
 		}
-		t[int(cc[0]-'a')*26+int(cc[1]-'a')] = ibanSpec{length: 4 + len(classes), classes: string(classes)}
+		for k := spec.length - 1; k >= 2; k-- {
+			if spec.need[k]&ibDigit != 0 {
+				spec.digits[k] = 1 + spec.digits[k+1]
+			}
+		}
+		t[int(cc[0]-'a')*26+int(cc[1]-'a')] = spec
 	}
 	return t
 }()
 
-// ibanSpecOf returns the spec of the country whose code is a, b (either case).
-func ibanSpecOf(a, b byte) ibanSpec {
+// ibanSpecOf returns the spec of the country whose code is a, b (either
+// case), or nil.
+func ibanSpecOf(a, b byte) *ibanSpec {
 	a, b = toLower(a), toLower(b)
 	if !isLower(a) || !isLower(b) {
-		return ibanSpec{}
+		return nil
 	}
-	return ibanSpecs[int(a-'a')*26+int(b-'a')]
+	return &ibanSpecs[int(a-'a')*26+int(b-'a')]
 }
 
 // ibanAt returns the span of an IBAN whose check digits start the digit run
@@ -70,29 +117,57 @@ func ibanSpecOf(a, b byte) ibanSpec {
 // IBAN someone wrote.
 func ibanAt(s string, p int) (int, int) {
 	a := ibanCountryStart(s, p)
-	if a < 0 || p+1 >= len(s) || !isDigit(s[p+1]) {
+	if a < 0 {
 		return -1, -1
+	}
+	if e := ibanEnd(s, a, p); e >= 0 {
+		return a, e
+	}
+	return -1, -1
+}
+
+// ibanEnd is ibanAt for a country code at a, found by ibanCountryStart(s, p):
+// it returns the IBAN's end, or -1. Text with a candidate at every few bytes
+// ("NO 19 4920 NO 19 4920 …") makes this walk the numeric kinds' cost, so
+// it checks a group of digits at once against the spec, other bytes with
+// one lookup in ibanByte, and gathers the characters for the checksum only
+// once the structure holds.
+// TestIBANAtMatchesReference and FuzzIBANAt hold it to the walk it replaced.
+func ibanEnd(s string, a, p int) int {
+	if p+1 >= len(s) || !isDigit(s[p+1]) {
+		return -1
 	}
 	spec := ibanSpecOf(s[a], s[a+1])
-	if spec.length == 0 {
-		return -1, -1
+	if spec == nil || spec.length == 0 {
+		return -1
 	}
-	var v [34]byte
-	v[0], v[1] = toUpper(s[a]), toUpper(s[a+1])
 	count, i := 2, p
 	var sep byte // the first separator between groups, 0 while compact
-	cases := 0   // 1: upper-case letters seen, 2: lower-case
-	if isUpper(s[a]) {
-		cases |= 1
-	} else {
-		cases |= 2
-	}
+	// The letter cases seen: the country code's first letter's, then each
+	// letter's. Both is not an IBAN.
+	cases := ibanByte[s[a]]
 	for count < spec.length && i < len(s) {
 		c := s[i]
-		if is(c, cSep) && count > 2 {
+		k := ibanByte[c]
+		if k&ibDigit != 0 {
+			// A group of digits at once: past the positions that take a
+			// digit, the walk would fail at a digit out of place, or stop
+			// at the IBAN's length before a digit (ibanEndOK fails).
+			j := i + 1 // groups are short: bytes, not runEnd's words
+			for j < len(s) && isDigit(s[j]) {
+				j++
+			}
+			if j-i > int(spec.digits[count]) {
+				return -1
+			}
+			count += j - i
+			i = j
+			continue
+		}
+		if k&ibSep != 0 && count > 2 {
 			j := sepEnd(s, i)
 			if j >= len(s) || !isAlnum(s[j]) {
-				return -1, -1
+				return -1
 			}
 			if sep == 0 {
 				sep = c
@@ -100,25 +175,31 @@ func ibanAt(s string, p int) (int, int) {
 			i = j
 			continue
 		}
-		if !ibanClassOK(c, count, spec.classes) {
-			return -1, -1 // fail at the first character out of place
+		if k&spec.need[count] == 0 {
+			return -1 // fail at the first character out of place
 		}
-		if isUpper(c) {
-			cases |= 1
-		} else if isLower(c) {
-			cases |= 2
-		}
-		v[count] = toUpper(c)
+		cases |= k
 		count++
 		i++
 	}
-	if count != spec.length || cases == 3 || !ibanEndOK(s, i, sep) {
-		return -1, -1
+	if count != spec.length || cases&(ibUpper|ibLower) == ibUpper|ibLower || !ibanEndOK(s, i, sep) {
+		return -1
 	}
-	if !ibanChecksum(v[:count]) {
-		return -1, -1
+	// The structure holds (rare in text): only now are the characters
+	// gathered, without separators and in upper case, for the checksum.
+	var v [34]byte
+	v[0], v[1] = toUpper(s[a]), toUpper(s[a+1])
+	n := 2
+	for j := p; j < i; j++ {
+		if c := s[j]; isAlnum(c) {
+			v[n] = toUpper(c)
+			n++
+		}
 	}
-	return a, i
+	if !ibanChecksum(v[:n]) {
+		return -1
+	}
+	return i
 }
 
 // ibanCountryStart returns where the country code before the check digits at
@@ -152,22 +233,6 @@ func ibanEndOK(s string, e int, sep byte) bool {
 		return false
 	}
 	return sep == 0 || sep == ' ' || s[e] != sep || e+1 >= len(s) || !isAlnum(s[e+1])
-}
-
-// ibanClassOK reports whether c may be character k of an IBAN whose BBAN
-// has the given classes: the check digits are digits, then n is a digit, a
-// a letter and c either.
-func ibanClassOK(c byte, k int, classes string) bool {
-	if k < 4 {
-		return isDigit(c)
-	}
-	switch classes[k-4] {
-	case 'n':
-		return isDigit(c)
-	case 'a':
-		return isLetter(c)
-	}
-	return isAlnum(c)
 }
 
 // ibanChecksum verifies check digits 02–98 and the mod-97 remainder 1 of the

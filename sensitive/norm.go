@@ -219,6 +219,12 @@ func normalize(s string) view {
 			w = 2
 			m := t[rune(c&0x1f)<<6|rune(s[i+1]&0x3f)]
 			out, ch = m&^mapDrop, m != mapKeep
+		} else if c >= 0xe0 && c <= 0xef && i+2 < len(s) && valid3(c, s[i+1], s[i+2]) {
+			// Three-byte runes, inline too: full-width forms, zero-width
+			// characters, the ideographic space, Indic digits.
+			w = 3
+			m := t[rune(c&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f)]
+			out, ch = m&^mapDrop, m != mapKeep
 		} else {
 			w, out, ch = normUnit(s, i, t)
 		}
@@ -241,6 +247,20 @@ func normalize(s string) view {
 		return view{s: s, src: s}
 	}
 	return view{s: buf.String(), src: s, marks: marks}
+}
+
+// valid3 reports whether lead byte c (0xe0–0xef) and c1, c2 are a UTF-8
+// sequence utf8.DecodeRuneInString accepts: no overlong form (after 0xe0,
+// c1 is at least 0xa0) and no surrogate (after 0xed, c1 is below 0xa0).
+func valid3(c, c1, c2 byte) bool {
+	lo, hi := byte(0x80), byte(0xbf)
+	switch c {
+	case 0xe0:
+		lo = 0xa0
+	case 0xed:
+		hi = 0x9f
+	}
+	return c1 >= lo && c1 <= hi && c2&0xc0 == 0x80
 }
 
 // normUnit reads the unit at s[i]: its width, the ASCII byte it becomes (0
@@ -272,27 +292,37 @@ func percentAt(s string, i int) (byte, bool) {
 	if i+2 >= len(s) {
 		return 0, false
 	}
-	h, okh := unhex(s[i+1])
-	l, okl := unhex(s[i+2])
-	if !okh || !okl {
+	// Two lookups and a third: text of escapes ("%40%2E%34…") decodes one
+	// at every three bytes, and the tests of hex digits and of the
+	// decoded byte were a dozen branches.
+	h, l := hexValue[s[i+1]], hexValue[s[i+2]]
+	if h|l > 0xf {
 		return 0, false
 	}
-	b := h<<4 | l
-	if isAlnum(b) || b == '@' || b == '.' || b == '-' || b == '+' || b == '_' || b == ' ' {
+	if b := h<<4 | l; percentKeeps[b] {
 		return b, true
 	}
 	return 0, false
 }
 
-func unhex(c byte) (byte, bool) {
-	switch {
-	case isDigit(c):
-		return c - '0', true
-	case (c|0x20)-'a' < 6:
-		return (c | 0x20) - 'a' + 10, true
+// hexValue holds each byte's value as a hex digit, or 0xff; percentKeeps
+// marks the bytes percentAt decodes: letters, digits and "@.-+_ ". Both are
+// read-only tables, filled at initialisation.
+var hexValue, percentKeeps = func() (hv [256]byte, keeps [256]bool) {
+	for c := range hv {
+		b := byte(c)
+		switch {
+		case isDigit(b):
+			hv[c] = b - '0'
+		case (b|0x20)-'a' < 6:
+			hv[c] = (b | 0x20) - 'a' + 10
+		default:
+			hv[c] = 0xff
+		}
+		keeps[c] = isAlnum(b) || strings.IndexByte("@.-+_ ", b) >= 0
 	}
-	return 0, false
-}
+	return
+}()
 
 // mapDecoded returns the ASCII byte that rune r stands for, 0 for a rune
 // that is dropped (a format character), and false for a rune that is kept

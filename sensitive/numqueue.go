@@ -232,10 +232,14 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 				found[numSlot(bSSN)] = candidate{p, se}
 			}
 		}
-		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) && ibanCountryStart(s, p) >= 0 {
-			if a, ie := ibanAt(s, p); ie >= 0 && a >= from {
-				got |= 1 << bIBAN
-				found[numSlot(bIBAN)] = candidate{a, ie}
+		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) {
+			// A country code before from cannot start a candidate: its
+			// walk is not read.
+			if a := ibanCountryStart(s, p); a >= from {
+				if ie := ibanEnd(s, a, p); ie >= 0 {
+					got |= 1 << bIBAN
+					found[numSlot(bIBAN)] = candidate{a, ie}
+				}
 			}
 		}
 		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {

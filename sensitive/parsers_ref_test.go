@@ -372,3 +372,59 @@ func TestCardValidMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// equalFoldRef is equalFold as it was: toLower and a comparison per byte.
+func equalFoldRef(a, b string) bool {
+	return len(a) == len(b) && hasSuffixFold(a, len(a), b)
+}
+
+func checkEqualFold(t *testing.T, a, b string) {
+	t.Helper()
+	if got, want := equalFold(a, b), equalFoldRef(a, b); got != want {
+		t.Fatalf("equalFold(%q, %q) = %v, the reference says %v", a, b, got, want)
+	}
+}
+
+// TestEqualFoldMatchesReference holds equalFold, eight bytes at a time, to
+// the byte loop: every byte value at every position of words of each
+// length around the word size, against the lists' own words, and random
+// words from the bytes case folding confuses ('@' '[' '`' '{', the high
+// bytes whose low seven bits are letters).
+func TestEqualFoldMatchesReference(t *testing.T) {
+	words := strings.Fields(credentialParams + " " + schemelessParams + " abcdefg abcdefgh abcdefghi abcdefghijklmnop")
+	for _, w := range words {
+		checkEqualFold(t, strings.ToUpper(w), w)
+		checkEqualFold(t, w, w)
+		for i := range len(w) {
+			for c := range 256 {
+				b := []byte(w)
+				b[i] = byte(c)
+				checkEqualFold(t, string(b), w)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(8, 2026))
+	const alphabet = "aAzZ@[`{-_09\xc1\xda\xe1\xfa\x80\xff"
+	for range 200000 {
+		n := r.IntN(20)
+		a, b := make([]byte, n), make([]byte, n)
+		for i := range n {
+			a[i] = alphabet[r.IntN(len(alphabet))]
+			b[i] = toLower(alphabet[r.IntN(len(alphabet))])
+			if r.IntN(2) == 0 {
+				b[i] = toLower(a[i])
+			}
+		}
+		checkEqualFold(t, string(a), string(b))
+	}
+}
+
+func FuzzEqualFold(f *testing.F) {
+	f.Add("X-Amz-Signature", "x-amz-signature")
+	f.Add("x-amz-security-tokeN", "x-amz-security-token")
+	f.Add("\xd8-AMZ-SIGNATURE", "x-amz-signature")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		checkEqualFold(t, a, b)
+		checkEqualFold(t, a, strings.ToLower(b))
+	})
+}

@@ -379,16 +379,15 @@ func phoneNational(s string, p int) int {
 	if p > 0 && s[p-1] == '+' {
 		return -1
 	}
-	i := p
-	if runEnd(s, p) == p+1 && s[p] == '1' {
+	i, ae := p, runEnd(s, p)
+	if ae == p+1 && s[p] == '1' {
 		j := phoneSepEnd(s, p+1)
 		if j == p+1 || blank(s, p+1, j) {
 			return -1
 		}
-		i = j // trunk prefix "1-"
+		i, ae = j, runEnd(s, j) // trunk prefix "1-"
 	}
-	ae := runEnd(s, i)
-	if ae-i != 3 || !groupedStartOK(s, p) {
+	if ae-i != 3 {
 		return -1
 	}
 	xs := phoneSepEnd(s, ae)
@@ -400,7 +399,9 @@ func phoneNational(s string, p int) int {
 		return -1
 	}
 	ls := phoneSepEnd(s, xe)
-	if ls == xe {
+	// The look-back last: in digit-heavy text most runs fail on the
+	// groups' lengths, which cost less to read.
+	if ls == xe || !groupedStartOK(s, p) {
 		return -1
 	}
 	// Groups set apart by blanks alone are as often unrelated numbers,

@@ -268,8 +268,36 @@ func hasSuffixFold(s string, j int, suffix string) bool {
 }
 
 // equalFold reports whether a equals lower-case b, ignoring ASCII case.
+// Words of eight bytes or more, such as the query parameter names looked up
+// at every '=' of a query string, are compared eight bytes at a time, the
+// last word overlapping the one before it.
 func equalFold(a, b string) bool {
-	return len(a) == len(b) && hasSuffixFold(a, len(a), b)
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) < 8 {
+		return hasSuffixFold(a, len(a), b)
+	}
+	for i := 0; i+8 < len(a); i += 8 {
+		if lowerASCII(load64(a, i)) != load64(b, i) {
+			return false
+		}
+	}
+	return lowerASCII(load64(a, len(a)-8)) == load64(b, len(b)-8)
+}
+
+// lowerASCII maps each byte of v as toLower does: a byte whose low seven
+// bits are at least 'A' and at most 'Z', and whose high bit is clear, gets
+// bit 0x20. The additions cannot carry out of a byte's seven low bits.
+func lowerASCII(v uint64) uint64 {
+	const highs = 0x8080808080808080
+	const lows = 0x7f7f7f7f7f7f7f7f
+	const ones = 0x0101010101010101
+	x := v & lows
+	geA := x + ones*(0x80-'A')   // high bit: x >= 'A'
+	gtZ := x + ones*(0x80-'Z'-1) // high bit: x > 'Z'
+	upper := geA &^ gtZ &^ v & highs
+	return v | upper>>2
 }
 
 // containsFold reports whether s contains lower-case sub, ignoring ASCII case.
