@@ -321,22 +321,13 @@
 // did two-byte ones; and the loop that finds digit runs and looks up their
 // gates is a function of its own, apart from the kinds' parsers.
 // Instructions per op inside Find (valgrind --tool=callgrind, GOMAXPROCS=1
-// GOGC=off, BenchmarkPathological at 64 KiB, -test.benchtime 10x), against
-// the code before: fullwidth-digits 4.61M against 6.85M, at-signs 4.56M
-// against 6.16M, iban-groups 4.56M against 6.03M, zero-width 5.34M against
-// 6.96M, plus-digits 2.29M against 2.75M, digit-groups 5.13M against 6.10M,
-// addresses 3.02M against 3.55M, email-like 4.57M against 5.20M,
-// schemeless-query 2.41M against 2.73M, percent-escapes 6.51M against 7.24M,
-// dashed-ones 2.73M against 2.99M, base64 3.92M against 4.26M, email-labels
-// 4.54M against 4.89M, query 4.41M against 4.60M; but separator-runs 3.54M
-// against 3.22M, mixed-separators 2.99M against 2.76M, spaced-quads 4.43M
-// against 4.18M and signed-ids 1.94M against 1.84M, where nearly every run
-// passes a gate and the walk's function returns at each, and nbsp-digits and
-// arabic-indic-digits 3% more; every other input within 0.2% (digits varies
-// from run to run under valgrind). Find/dense-64KiB 5.30M against 5.56M
-// (-test.benchtime 50x); clean-1MiB 16.70M against 17.24M; Find/names 20,859
-// against 20,894 and First/names 20,626 against 20,652 (for the 16 names),
-// First/dirty-name 2,620 against 2,778.
+// GOGC=off), against the code before: BenchmarkPathological's inputs at 64
+// KiB 1-33% fewer (full-width digits, at-signs, IBAN groups and zero-width
+// characters 23-33%), but 3-10% more for separator-runs, mixed-separators,
+// spaced-quads, signed-ids, nbsp-digits and arabic-indic-digits, where nearly
+// every run passes a gate and the walk's function returns at each;
+// Find/dense-64KiB 5.30M against 5.56M, clean-1MiB 16.70M against 17.24M,
+// Find/names and First/names unchanged.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
