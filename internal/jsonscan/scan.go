@@ -500,12 +500,19 @@ func unhex(c byte) rune {
 // A surrogate pair decodes to its character; a lone surrogate is a syntax
 // error of Next.
 func (s *Scanner) Text() string {
-	raw := s.Raw()
 	if !s.escaped {
-		return raw
+		return s.data[s.start:s.end]
 	}
+	return s.unescaped()
+}
+
+// unescaped is Text of a string with escapes, apart (and never inlined)
+// so that Text, called for every key and string, is inlined.
+//
+//go:noinline
+func (s *Scanner) unescaped() string {
 	var buf [256]byte
-	return string(Unescape(buf[:0], raw))
+	return string(Unescape(buf[:0], s.Raw()))
 }
 
 // Unescape appends the decoded form of a string's content (as between its
