@@ -169,14 +169,15 @@ func (s *Scanner) Next() (Kind, error) {
 			return s.fail("expected ',' or the end of the container")
 		}
 		// A key or a string value. Most are short and plain: when the first
-		// byte of the first eight that needs a look is the closing quote,
-		// the string is settled here, without a call.
+		// byte of the first shortWords eight that needs a look is the
+		// closing quote, the string is settled here, without a call.
 		j, end := i+1, -1
-		if j+8 <= len(d) {
-			if m := special(load64(d, j), hi); m != 0 {
-				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
+		for k := j; k+8 <= len(d) && k < j+8*shortWords; k += 8 {
+			if m := special(load64(d, k), hi); m != 0 {
+				if e := k + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					end = e
 				}
+				break
 			}
 		}
 		if end >= 0 {
@@ -198,6 +199,12 @@ func (s *Scanner) Next() (Kind, error) {
 		return String, nil
 	}
 }
+
+// shortWords bounds Next's own look for a plain string's end: it covers
+// member names, IDs and ARNs, and a longer string, or one it cannot settle,
+// is scanned again from its start by stringEnd, so the bound keeps that
+// second read short.
+const shortWords = 6
 
 func skipSpace(d string, i int) int {
 	for i < len(d) && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r') {
