@@ -312,7 +312,8 @@ func stringEnd(d string, i int) (end int, escaped bool, err error) {
 		var c byte
 		if i+8 <= len(d) {
 			x := load64(d, i)
-			m := special(x, high)
+			q, b := byteIs(x, '"'), byteIs(x, '\\')
+			m := q | b | other(x, high) // special(x, high)
 			if m == 0 {
 				i += 8
 				continue
@@ -321,7 +322,7 @@ func stringEnd(d string, i int) (end int, escaped bool, err error) {
 			// escaped quote in nearly every word. When each backslash of
 			// the eight is one of an escaped quote, they are all settled
 			// at once, rather than each in a round of the loop.
-			if b := byteIs(x, '\\'); b != 0 && b&(b<<8) == 0 {
+			if b != 0 && b&(b<<8) == 0 {
 				after := b << 8 // the bytes after each backslash, in the word
 				next := i + 8
 				if b>>56 != 0 { // the last byte's quote is the next word's first
@@ -330,7 +331,7 @@ func stringEnd(d string, i int) (end int, escaped bool, err error) {
 					}
 					next++
 				}
-				if after&^byteIs(x, '"') == 0 {
+				if after&^q == 0 {
 					if m &^= b | after; m == 0 {
 						escaped, i = true, next
 						continue
@@ -409,6 +410,14 @@ func special(x, high uint64) uint64 {
 func byteIs(x uint64, c byte) uint64 {
 	v := x ^ lo*uint64(c)
 	return ^((v&^hi + lo*0x7f) | v) & hi
+}
+
+// other is special(x, high) but for '"' and '\\': the high bit of each
+// byte of x that is a control character or, when high is set, at least
+// 0x80.
+func other(x, high uint64) uint64 {
+	notCtl := x&^hi + lo*(0x80-0x20) // bit 7: the low seven bits are at least 0x20
+	return (^notCtl&^x | x&high) & hi
 }
 
 // load64 reads eight bytes of s from i, little-endian; the compiler merges
