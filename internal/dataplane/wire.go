@@ -204,8 +204,13 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		// structure found through its map, by name.
 		var met uint32 // maxScannedMembers bits (see metFits)
 		next := 0      // the position after the last member found
-		var buf [16]string
-		seen := buf[:0]
+		var seen []string
+		if n.names == nil {
+			// Zeroed only for the structures found through their map: the
+			// buffer cost every structure of a body its clearing.
+			var buf [16]string
+			seen = buf[:0]
+		}
 		for {
 			kk, err := sc.Next()
 			if err != nil {

@@ -169,14 +169,15 @@ func (s *Scanner) Next() (Kind, error) {
 			return s.fail("expected ',' or the end of the container")
 		}
 		// A key or a string value. Most are short and plain: when the first
-		// byte of the first eight that needs a look is the closing quote,
-		// the string is settled here, without a call.
+		// byte of the first shortWords eight that needs a look is the
+		// closing quote, the string is settled here, without a call.
 		j, end := i+1, -1
-		if j+8 <= len(d) {
-			if m := special(load64(d, j), hi); m != 0 {
-				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
+		for k := j; k+8 <= len(d) && k < j+8*shortWords; k += 8 {
+			if m := special(load64(d, k), hi); m != 0 {
+				if e := k + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					end = e
 				}
+				break
 			}
 		}
 		if end >= 0 {
@@ -198,6 +199,12 @@ func (s *Scanner) Next() (Kind, error) {
 		return String, nil
 	}
 }
+
+// shortWords bounds Next's own look for a plain string's end: it covers
+// member names, IDs and ARNs, and a longer string, or one it cannot settle,
+// is scanned again from its start by stringEnd, so the bound keeps that
+// second read short.
+const shortWords = 6
 
 func skipSpace(d string, i int) int {
 	for i < len(d) && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r') {
@@ -304,10 +311,35 @@ func stringEnd(d string, i int) (end int, escaped bool, err error) {
 		// byte that needs a look.
 		var c byte
 		if i+8 <= len(d) {
-			m := special(load64(d, i), high)
+			x := load64(d, i)
+			q, b := byteIs(x, '"'), byteIs(x, '\\')
+			m := q | b | other(x, high) // special(x, high)
 			if m == 0 {
 				i += 8
 				continue
+			}
+			// An escaped JSON document (a properties member) holds an
+			// escaped quote in nearly every word. When each backslash of
+			// the eight is one of an escaped quote, they are all settled
+			// at once, rather than each in a round of the loop.
+			if b != 0 && b&(b<<8) == 0 {
+				after := b << 8 // the bytes after each backslash, in the word
+				next := i + 8
+				if b>>56 != 0 { // the last byte's quote is the next word's first
+					if next >= len(d) || d[next] != '"' {
+						after = ^uint64(0) // not this way
+					}
+					next++
+				}
+				if after&^q == 0 {
+					if m &^= b | after; m == 0 {
+						escaped, i = true, next
+						continue
+					}
+					// Else the first byte left needs a look, and the
+					// escapes before it are settled.
+					escaped = escaped || b&(m&-m-1) != 0
+				}
 			}
 			i += bits.TrailingZeros64(m) >> 3
 			c = d[i]
@@ -371,6 +403,21 @@ func special(x, high uint64) uint64 {
 	notQuote := (v ^ lo*'"') + lo*0x7f // bit 7: not '"'
 	notBack := (v ^ lo*'\\') + lo*0x7f // bit 7: not '\\'
 	return (^(notCtl&notQuote&notBack)&^x | x&high) & hi
+}
+
+// byteIs returns the high bit of each byte of x that is c, exactly (the
+// sum works on each byte's low seven bits, as in special).
+func byteIs(x uint64, c byte) uint64 {
+	v := x ^ lo*uint64(c)
+	return ^((v&^hi + lo*0x7f) | v) & hi
+}
+
+// other is special(x, high) but for '"' and '\\': the high bit of each
+// byte of x that is a control character or, when high is set, at least
+// 0x80.
+func other(x, high uint64) uint64 {
+	notCtl := x&^hi + lo*(0x80-0x20) // bit 7: the low seven bits are at least 0x20
+	return (^notCtl&^x | x&high) & hi
 }
 
 // load64 reads eight bytes of s from i, little-endian; the compiler merges
@@ -469,12 +516,19 @@ func unhex(c byte) rune {
 // A surrogate pair decodes to its character; a lone surrogate is a syntax
 // error of Next.
 func (s *Scanner) Text() string {
-	raw := s.Raw()
 	if !s.escaped {
-		return raw
+		return s.data[s.start:s.end]
 	}
+	return s.unescaped()
+}
+
+// unescaped is Text of a string with escapes, apart (and never inlined)
+// so that Text, called for every key and string, is inlined.
+//
+//go:noinline
+func (s *Scanner) unescaped() string {
 	var buf [256]byte
-	return string(Unescape(buf[:0], raw))
+	return string(Unescape(buf[:0], s.Raw()))
 }
 
 // Unescape appends the decoded form of a string's content (as between its
