@@ -14,25 +14,43 @@ import (
 // \" step must not read `\\"` as an escaped quote, or text after it (here
 // an e-mail address) would be taken for the string's content.
 func TestStringEndBackslashParity(t *testing.T) {
+	for _, d := range parityStrings() {
+		for _, in := range []string{d.in, d.in + strings.Repeat(" ", 9)} {
+			got, want := stringEndBoth(in, 0)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("stringEnd(%q) (-want +got):\n%s", in, diff)
+			}
+			if d.closes >= 0 && want.Err == "" && want.End != d.closes {
+				t.Errorf("stringEnd(%q) ends at %d, want %d: the quote after an even run closes the string", in, want.End, d.closes)
+			}
+			eachTokenBoth(t, `{"k":`+in+`}`)
+			eachTokenBoth(t, `[`+in)
+		}
+	}
+}
+
+type parityString struct {
+	in     string
+	closes int // the closing quote's offset after an even run, else -1
+}
+
+// parityStrings are strings with runs of 0 to 19 backslashes before a
+// quote, after 0 to 19 bytes, followed by text, escapes or the end.
+func parityStrings() []parityString {
+	var out []parityString
 	for pre := 0; pre < 20; pre++ {
 		for run := 0; run <= 19; run++ {
 			body := strings.Repeat("a", pre) + strings.Repeat(`\`, run) + `"`
+			closes := -1
+			if run%2 == 0 {
+				closes = 1 + pre + run
+			}
 			for _, tail := range []string{``, `"`, `a@example.com"`, `\"a@example.com"`, `,"k":"v"}`, "\x01\"", "é\"", `\u0041"`} {
-				d := `"` + body + tail
-				for _, in := range []string{d, d + strings.Repeat(" ", 9)} {
-					got, want := stringEndBoth(in, 0)
-					if diff := cmp.Diff(want, got); diff != "" {
-						t.Errorf("stringEnd(%q) (-want +got):\n%s", in, diff)
-					}
-					if run%2 == 0 && want.Err == "" && want.End != 1+pre+run {
-						t.Errorf("stringEnd(%q) ends at %d, want %d: the quote after an even run closes the string", in, want.End, 1+pre+run)
-					}
-					eachTokenBoth(t, `{"k":`+in+`}`)
-					eachTokenBoth(t, `[`+in)
-				}
+				out = append(out, parityString{`"` + body + tail, closes})
 			}
 		}
 	}
+	return out
 }
 
 // TestStringEndSmallAlphabet compares stringEnd and Next with the old code

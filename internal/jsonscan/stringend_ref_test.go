@@ -133,6 +133,9 @@ func FuzzStringEnd(f *testing.F) {
 	for _, s := range escapeHeavy() {
 		f.Add(s)
 	}
+	for _, d := range parityStrings() {
+		f.Add(d.in)
+	}
 	f.Fuzz(func(t *testing.T, d string) {
 		for i := 0; i < len(d); i++ {
 			if d[i] != '"' {
