@@ -118,3 +118,23 @@ func TestStringEndMixedAlphabet(t *testing.T) {
 	}
 	rec(0)
 }
+
+// TestStringEndSurrogatesAmongEscapedQuotes: \u escapes, lone surrogate
+// halves among them, at every offset of a word and next to the escaped
+// quotes the word-at-a-time step settles, are refused or decoded as the
+// old code did.
+func TestStringEndSurrogatesAmongEscapedQuotes(t *testing.T) {
+	for pre := 0; pre < 18; pre++ {
+		for _, mid := range []string{`\ud800`, `\udc00`, `\ud800\\udc00`, `\ud800\"\udc00`, `\ud83d\ude00`, `\ud83d\u0041`, `\u00e9`, `\u004`, `\u`} {
+			for _, around := range []string{``, `\"`, `\"\"`, `\\`} {
+				d := `"` + strings.Repeat("a", pre) + around + mid + around + `"`
+				for _, in := range []string{d, d + `,"next":1}`, d[:len(d)-1]} {
+					if got, want := stringEndBoth(in, 0); got != want {
+						t.Errorf("stringEnd(%q) (-want +got):\n%s", in, cmp.Diff(want, got))
+					}
+					eachTokenBoth(t, `{"k":`+in+`}`)
+				}
+			}
+		}
+	}
+}
