@@ -54,14 +54,14 @@ func parityStrings() []parityString {
 }
 
 // TestStringEndSmallAlphabet compares stringEnd and Next with the old code
-// on every string of up to eleven bytes over the bytes the word-at-a-time
+// on every string of up to ten bytes over the bytes the word-at-a-time
 // steps treat apart, after every prefix length of a word.
 func TestStringEndSmallAlphabet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("exhaustive")
 	}
 	alphabet := []byte{'a', '\\', '"'}
-	const maxLen = 11
+	const maxLen = 10
 	buf := make([]byte, maxLen)
 	var rec func(n int)
 	count := 0
