@@ -94,7 +94,7 @@ func TestStringEndMixedAlphabet(t *testing.T) {
 		t.Skip("exhaustive")
 	}
 	alphabet := []byte{'a', '\\', '"', 'u', 0x01, 0xc3, 0xa9}
-	const maxLen = 6
+	const maxLen = 5
 	buf := make([]byte, maxLen)
 	var rec func(n int)
 	rec = func(n int) {
