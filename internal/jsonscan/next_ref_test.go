@@ -157,6 +157,9 @@ func FuzzNext(f *testing.F) {
 	for _, doc := range nextDocs() {
 		f.Add(doc)
 	}
+	for _, d := range parityStrings() {
+		f.Add(d.in)
+	}
 	f.Fuzz(func(t *testing.T, doc string) {
 		eachTokenBoth(t, doc)
 	})
