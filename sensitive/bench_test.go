@@ -183,6 +183,10 @@ var pathological = []struct {
 	{"signed-ids", "-3953814578718096702,"},
 	{"json-exponents", "4.111111111111111e15,"},
 	{"iban-groups", "NO 19 4920 "},
+	// Country codes within an IBAN's length before a long digit run: each
+	// may read the run, and must stop where its structure does.
+	{"iban-walks", "LC55 LC LC55 LC LC55 LC LC55 LC LC55 LC " + strings.Repeat("1", 4096) + " "},
+	{"iban-walks-gt", strings.Repeat("GT55 ", 6) + strings.Repeat("1", 4096) + " "},
 	{"keywords", "account-"},
 	{"linking-words", "account no. is: "},
 	// E-mail: '@' and '.' everywhere.

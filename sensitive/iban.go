@@ -153,8 +153,13 @@ func ibanEnd(s string, a, p int) int {
 			// A group of digits at once: past the positions that take a
 			// digit, the walk would fail at a digit out of place, or stop
 			// at the IBAN's length before a digit (ibanEndOK fails).
+			// So the run is read no further than one digit past the
+			// positions that take one: a long run ("DE89 " and a
+			// thousand digits) must not be read to its end by each of
+			// the country codes within an IBAN's length before it.
+			lim := min(i+int(spec.digits[count])+1, len(s))
 			j := i + 1 // groups are short: bytes, not runEnd's words
-			for j < len(s) && isDigit(s[j]) {
+			for j < lim && isDigit(s[j]) {
 				j++
 			}
 			if j-i > int(spec.digits[count]) {
