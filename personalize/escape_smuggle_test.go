@@ -1,46 +1,21 @@
 package personalize_test
 
 import (
-	"bytes"
-	"context"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalize"
 )
 
-// rewriteAfterSigning is a per-call option adding a Finalize middleware,
-// after signing, that replaces old with new in the serialized body.
+// rewriteAfterSigning is a per-call option adding a Finalize middleware, after
+// signing, that replaces old with new in the serialized body.
 func rewriteAfterSigning(t *testing.T, old, new string) func(*sdk.Options) {
 	return func(o *sdk.Options) {
-		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
-			return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("Rewrite", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
-				middleware.FinalizeOutput, middleware.Metadata, error,
-			) {
-				req := in.Request.(*smithyhttp.Request)
-				b, err := io.ReadAll(req.GetStream())
-				if err != nil {
-					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
-				}
-				if !bytes.Contains(b, []byte(old)) {
-					t.Errorf("the body %s does not hold %s", b, old)
-				}
-				nb := bytes.Replace(b, []byte(old), []byte(new), 1)
-				out, err := req.SetStream(bytes.NewReader(nb))
-				if err != nil {
-					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
-				}
-				out.ContentLength = int64(len(nb))
-				in.Request = out
-				return next.HandleFinalize(ctx, in)
-			}), middleware.After)
-		})
+		o.APIOptions = append(o.APIOptions, dataplanetest.RewriteBodyAfterSigning(t, old, new))
 	}
 }
 

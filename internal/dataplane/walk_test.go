@@ -23,27 +23,34 @@ import (
 // structures of every size around the bound of the scanned ones, each
 // member's name and names close to one give what Members gives.
 func TestMemberIsMapLookup(t *testing.T) {
+	eachStructAroundBound(func(n *Node, members map[string]*Node, names []string) {
+		for _, name := range names {
+			if got, want := n.member(name), members[name]; got != want {
+				t.Errorf("%d members: member(%q) = %p, want %p", len(members), name, got, want)
+			}
+		}
+	})
+	// A Node not made by Struct has only its map.
+	lit := &Node{Members: map[string]*Node{"a": Scalar}}
+	if lit.member("a") != Scalar || lit.member("b") != nil {
+		t.Error("member of a Node literal differs from its map")
+	}
+}
+
+// eachStructAroundBound calls f with a structure of every size around the
+// bound of the scanned ones, its members, and names to look up in it: each
+// member's name and names close to one.
+func eachStructAroundBound(f func(n *Node, members map[string]*Node, names []string)) {
 	for size := range maxScannedMembers + 3 {
 		members := map[string]*Node{}
 		for i := range size {
 			members["m"+strconv.Itoa(i)] = String(RuleText, 0, i)
 		}
-		n := Struct(members)
 		var names []string
 		for name := range members {
 			names = append(names, name, name+"x", name[:1], strings.ToUpper(name), "x"+name)
 		}
-		names = append(names, "", "m", "M0", "properties")
-		for _, name := range names {
-			if got, want := n.member(name), members[name]; got != want {
-				t.Errorf("%d members: member(%q) = %p, want %p", size, name, got, want)
-			}
-		}
-	}
-	// A Node not made by Struct has only its map.
-	lit := &Node{Members: map[string]*Node{"a": Scalar}}
-	if lit.member("a") != Scalar || lit.member("b") != nil {
-		t.Error("member of a Node literal differs from its map")
+		f(Struct(members), members, append(names, "", "m", "M0", "properties"))
 	}
 }
 

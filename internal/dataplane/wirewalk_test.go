@@ -20,21 +20,11 @@ import (
 // names never share one), for structures of every size around the bound
 // of the scanned ones and for a Node literal, which has only its map.
 func TestMemberAtIsMember(t *testing.T) {
-	for size := range maxScannedMembers + 3 {
-		members := map[string]*Node{}
-		for i := range size {
-			members["m"+strconv.Itoa(i)] = String(RuleText, 0, i)
-		}
-		n := Struct(members)
-		var names []string
-		for name := range members {
-			names = append(names, name, name+"x", name[:1], strings.ToUpper(name), "x"+name)
-		}
-		names = append(names, "", "m", "M0", "properties")
+	eachStructAroundBound(func(n *Node, _ map[string]*Node, names []string) {
 		for _, name := range names {
 			checkMemberAt(t, n, name)
 		}
-	}
+	})
 	lit := &Node{Members: map[string]*Node{"a": Scalar}}
 	for _, name := range []string{"a", "b"} {
 		checkMemberAt(t, lit, name)
