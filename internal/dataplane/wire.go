@@ -202,7 +202,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		}
 		// Members met so far: by position among n's names, or, for a
 		// structure found through its map, by name.
-		var met uint32 // maxScannedMembers bits (see metFits)
+		var met uint32 // a bit per position: maxScannedMembers fit (see the check after walk)
 		next := 0      // the position after the last member found
 		var seen []string
 		if n.names == nil {
@@ -337,8 +337,8 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 	}
 }
 
-// metFits fails to compile when the structures whose members are found by
-// position have more members than walk's bits of members met.
+// This fails to compile when the structures whose members are found by
+// position can have more members than walk's met has bits.
 var _ [32 - maxScannedMembers]struct{}
 
 // memberAt is n.member(name) with the member's position among n's names,
