@@ -1022,9 +1022,10 @@ func untracedFields(v string) string {
 
 // checkRequestText scans, with det, the text of the request line (method,
 // and the URL's path, query or opaque part, decoded too), the Host, every
-// header name and every header value but those of computedHeader, which it
-// holds to their shapes, and the tracing headers but their IDs (see
-// traceHeaders); it refuses the request when something is found.
+// header name and every header value but those of the computed headers,
+// which it holds to their shapes (see kindShape), and the tracing headers
+// but their IDs (see untracedBy); it refuses the request when something is
+// found.
 // Texts found clean are remembered in clean. It reads the headers from
 // headers, when it lists every header of req, rather than from the map.
 func checkRequestText(op string, req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
