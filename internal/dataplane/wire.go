@@ -456,15 +456,15 @@ func (w *walker) check(n *Node, s string) error {
 }
 
 // outsideLength reports whether s, counted in characters, is shorter than
-// min or longer than max (0: no limit). A character takes one to four
-// bytes (a byte that is not UTF-8 counts as one), so its byte length
+// minChars or longer than maxChars (0: no limit). A character takes one to
+// four bytes (a byte that is not UTF-8 counts as one), so its byte length
 // settles most values without counting.
-func outsideLength(s string, min, max int) bool {
-	if (max == 0 || len(s) <= max) && len(s) >= 4*min {
+func outsideLength(s string, minChars, maxChars int) bool {
+	if (maxChars == 0 || len(s) <= maxChars) && len(s) >= 4*minChars {
 		return false
 	}
 	c := utf8.RuneCountInString(s)
-	return c < min || max > 0 && c > max
+	return c < minChars || maxChars > 0 && c > maxChars
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
