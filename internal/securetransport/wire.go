@@ -249,9 +249,9 @@ type headerField struct {
 // backing array (values, when they fit in it), a nil value kept nil. It
 // reads h once, listing its headers in list (unless nil, or there are more
 // than it holds), and then fills the copy from the list rather than
-// iterating h a second time. Each name is classified once as it is listed
-// (headerKindOf), and its canonical form checked then, for the checks that
-// read the list after.
+// iterating h a second time. Each name is classified once, as the copy is
+// filled from the list (headerKindOf), and its canonical form checked then,
+// for the checks that read the list after.
 func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 	if list == nil || h == nil {
 		return h.Clone()
