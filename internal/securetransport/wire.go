@@ -1053,8 +1053,8 @@ func dirty(s string, det *sensitive.Detector, clean *CleanTexts) bool {
 func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) string {
 	// The same path ("/" on the JSON protocols, a campaign's on the
 	// runtime's REST-JSON) comes back on every call: a memo answers for a
-	// part found clean in every form, decoded ones included, and its
-	// last entry for the path, compared before the memo is looked up.
+	// part found clean in every form, decoded ones included; for the
+	// path, the last one the memo took in is compared before a lookup.
 	for i, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
 		if part == "" || i == 0 && clean.isLast(lastPath, part) || clean.hasURL(part) {
 			continue
