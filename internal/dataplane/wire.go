@@ -341,11 +341,12 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 // position can have more members than walk's met has bits.
 var _ [32 - maxScannedMembers]struct{}
 
-// memberAt is n.member(name) with the member's position among n's names,
-// which only the member named name has; -1 for a structure found through
-// its map. The names are looked through from position from on, then
-// before it: the SDK writes a structure's members in the order of its
-// names, so the member after the last one found is nearly always the next.
+// memberAt is n.member(name) with the member's position among n's names:
+// -1 for a structure found through its map, and with a nil member when n
+// has none named name. The names are looked through from position from
+// on, then before it: the SDK writes a structure's members in the order of
+// its names, so the member after the last one found is nearly always the
+// next.
 func (n *Node) memberAt(name string, from int) (*Node, int) {
 	if n.names == nil {
 		return n.Members[name], -1
