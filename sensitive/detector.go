@@ -674,13 +674,13 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 		}
 		n := e - p
 		// 0 stands for the bytes before and after the text, as in gated.
-		var prev3, prev2, prev, next byte
+		var prev3, prev2, prev byte
 		if p >= 3 {
 			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
 		} else {
 			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
 		}
-		next = byteAt(s, e)
+		next := byteAt(s, e)
 		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
 			// The next group of a sequence of fours ("4111 4111 4111 …",
 			// an IBAN's groups): cardAt rejects a group of four that is no

@@ -307,18 +307,19 @@
 // the loop once one or two kinds are left, where the order cost more than
 // it saved.
 //
-// Then the parsers that inputs built against them run at every few bytes got
-// cheaper, each with the same answers (a differential test against the code
-// replaced, kept in a _test.go file, and a fuzz target or an exhaustive
-// test): an IBAN candidate checks each group of digits at once against its
-// country's structure and gathers the checksum's characters only once the
-// structure holds, reading a run of digits no further than one past the
-// positions that take one (so that country codes before a long run do not
-// each read it to its end); URL parameter names of eight bytes or more
-// compare a word at a time; an e-mail domain's first label, never its top-level domain, is
-// bounded by a loop of its own; an SSN or a national phone number reads its
-// groups before it looks back; the group before a group of four is tested as
-// one word; a percent-escape decodes by table; the normalisation decodes
+// Then the parsers that inputs built against them run at every few bytes
+// got cheaper, each with the same answers (a differential test against the
+// code replaced, kept in a _test.go file, and a fuzz target or an
+// exhaustive test): an IBAN candidate checks each group of digits at once
+// against its country's structure and gathers the checksum's characters
+// only once the structure holds, reading a run of digits no further than
+// one past the positions that take one (so that country codes before a
+// long run do not each read it to its end); URL parameter names of eight
+// bytes or more compare a word at a time; an e-mail domain's first label,
+// never its top-level domain, is bounded by a loop of its own; an SSN or a
+// national phone number reads its groups before it looks back; the group
+// before a group of four is tested as one word; a percent-escape decodes by
+// table; the normalisation decodes
 // three-byte runes (full-width forms, zero-width characters) inline, as it
 // did two-byte ones; and the loop that finds digit runs and looks up their
 // gates is a function of its own, apart from the kinds' parsers.

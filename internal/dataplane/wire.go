@@ -202,7 +202,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		}
 		// Members met so far: by position among n's names, or, for a
 		// structure found through its map, by name.
-		var met uint32 // maxScannedMembers bits (see metFits)
+		var met uint32 // a bit per position: maxScannedMembers fit (see the check after walk)
 		next := 0      // the position after the last member found
 		var seen []string
 		if n.names == nil {
@@ -337,15 +337,16 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 	}
 }
 
-// metFits fails to compile when the structures whose members are found by
-// position have more members than walk's bits of members met.
+// This fails to compile when the structures whose members are found by
+// position can have more members than walk's met has bits.
 var _ [32 - maxScannedMembers]struct{}
 
-// memberAt is n.member(name) with the member's position among n's names,
-// which only the member named name has; -1 for a structure found through
-// its map. The names are looked through from position from on, then
-// before it: the SDK writes a structure's members in the order of its
-// names, so the member after the last one found is nearly always the next.
+// memberAt is n.member(name) with the member's position among n's names:
+// -1 for a structure found through its map, and with a nil member when n
+// has none named name. The names are looked through from position from
+// on, then before it: the SDK writes a structure's members in the order of
+// its names, so the member after the last one found is nearly always the
+// next.
 func (n *Node) memberAt(name string, from int) (*Node, int) {
 	if n.names == nil {
 		return n.Members[name], -1
@@ -456,15 +457,15 @@ func (w *walker) check(n *Node, s string) error {
 }
 
 // outsideLength reports whether s, counted in characters, is shorter than
-// min or longer than max (0: no limit). A character takes one to four
-// bytes (a byte that is not UTF-8 counts as one), so its byte length
+// minChars or longer than maxChars (0: no limit). A character takes one to
+// four bytes (a byte that is not UTF-8 counts as one), so its byte length
 // settles most values without counting.
-func outsideLength(s string, min, max int) bool {
-	if (max == 0 || len(s) <= max) && len(s) >= 4*min {
+func outsideLength(s string, minChars, maxChars int) bool {
+	if (maxChars == 0 || len(s) <= maxChars) && len(s) >= 4*minChars {
 		return false
 	}
 	c := utf8.RuneCountInString(s)
-	return c < min || max > 0 && c > max
+	return c < minChars || maxChars > 0 && c > maxChars
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }

@@ -168,9 +168,10 @@ func (s *Scanner) Next() (Kind, error) {
 			}
 			return s.fail("expected ',' or the end of the container")
 		}
-		// A key or a string value. Most are short and plain: when the first
-		// byte of the first shortWords eight that needs a look is the
-		// closing quote, the string is settled here, without a call.
+		// A key or a string value. Most are short and plain: when, within
+		// its first shortWords words of eight bytes, the first byte that
+		// needs a look is the closing quote, the string is settled here,
+		// without a call.
 		j, end := i+1, -1
 		for k := j; k+8 <= len(d) && k < j+8*shortWords; k += 8 {
 			if m := special(load64(d, k), hi); m != 0 {

@@ -249,9 +249,9 @@ type headerField struct {
 // backing array (values, when they fit in it), a nil value kept nil. It
 // reads h once, listing its headers in list (unless nil, or there are more
 // than it holds), and then fills the copy from the list rather than
-// iterating h a second time. Each name is classified once as it is listed
-// (headerKindOf), and its canonical form checked then, for the checks that
-// read the list after.
+// iterating h a second time. Each name is classified once, as the copy is
+// filled from the list (headerKindOf), and its canonical form checked then,
+// for the checks that read the list after.
 func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 	if list == nil || h == nil {
 		return h.Clone()
@@ -1022,9 +1022,10 @@ func untracedFields(v string) string {
 
 // checkRequestText scans, with det, the text of the request line (method,
 // and the URL's path, query or opaque part, decoded too), the Host, every
-// header name and every header value but those of computedHeader, which it
-// holds to their shapes, and the tracing headers but their IDs (see
-// traceHeaders); it refuses the request when something is found.
+// header name and every header value but those of the computed headers,
+// which it holds to their shapes (see kindShape), and the tracing headers
+// but their IDs (see untracedBy); it refuses the request when something is
+// found.
 // Texts found clean are remembered in clean. It reads the headers from
 // headers, when it lists every header of req, rather than from the map.
 func checkRequestText(op string, req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
@@ -1052,8 +1053,8 @@ func dirty(s string, det *sensitive.Detector, clean *CleanTexts) bool {
 func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) string {
 	// The same path ("/" on the JSON protocols, a campaign's on the
 	// runtime's REST-JSON) comes back on every call: a memo answers for a
-	// part found clean in every form, decoded ones included, and its
-	// last entry for the path, compared before the memo is looked up.
+	// part found clean in every form, decoded ones included; for the
+	// path, the last one the memo took in is compared before a lookup.
 	for i, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
 		if part == "" || i == 0 && clean.isLast(lastPath, part) || clean.hasURL(part) {
 			continue
