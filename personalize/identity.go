@@ -66,9 +66,9 @@ func (g *Guard) postureFor(creds aws.CredentialsProvider, bound bool) []*step {
 // key (see [wireGate.CheckSigner]). Neither error names the key. memo is
 // creds' (see callerid.Memo).
 func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.CredentialsProvider, memo *callerid.Memo) error {
-	// A refusal, new from CheckCallerMemo, is named after the operation
+	// A refusal, new from CheckCaller, is named after the operation
 	// only when there is one: looking the name up walks the context.
-	key, refusal := guarderr.CheckCallerMemo(ctx, "", g.callers, creds, "the credentials", memo)
+	key, refusal := guarderr.CheckCaller(ctx, "", g.callers, creds, "the credentials", memo)
 	if st != nil {
 		st.signer = key
 	}
@@ -84,7 +84,7 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 	// The guard's own reads are signed with the aws.Config it was built
 	// from; with New, those are the client's credentials, and a cache hit.
 	if g.ownCreds != nil {
-		if _, refusal := guarderr.CheckCallerMemo(ctx, "", g.callers, g.ownCreds,
+		if _, refusal := guarderr.CheckCaller(ctx, "", g.callers, g.ownCreds,
 			"the credentials of the guard's own KMS, S3 and Personalize reads (the aws.Config the guard was built from)", &g.ownMemo); refusal != nil {
 			refusal.Operation = middleware.GetOperationName(ctx)
 			if err := g.violation(ctx, refusal); err != nil {

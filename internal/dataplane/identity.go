@@ -117,8 +117,8 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 // callerid.Memo).
 func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.CredentialsProvider, memo *callerid.Memo) error {
 	// The operation's name is looked up only for a refusal, which
-	// CheckCallerMemo makes anew on each call.
-	key, refusal := guarderr.CheckCallerMemo(ctx, "", g.callers, creds, "the credentials", memo)
+	// CheckCaller makes anew on each call.
+	key, refusal := guarderr.CheckCaller(ctx, "", g.callers, creds, "the credentials", memo)
 	if refusal != nil {
 		refusal.Operation = middleware.GetOperationName(ctx)
 	}

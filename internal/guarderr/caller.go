@@ -9,22 +9,17 @@ import (
 	"github.com/personalizeguard/personalizeguard/internal/callerid"
 )
 
-// CheckCaller asks c who the credentials creds returns now stand for. It
-// returns their access key ID, which the wire gate holds the request's
-// signature to, and the refusal of op when there must be one: the AWS
-// account's root user (RuleRootCredentials), or credentials that cannot be
-// checked (RuleIdentityCheckFailed: the check fails closed). whose names the
-// credentials in the reasons ("the credentials", or whose reads they sign).
-// No refusal names the key, nor the account: the root error, which does,
-// is not wrapped.
-func CheckCaller(ctx context.Context, op string, c *callerid.Checker, creds aws.CredentialsProvider, whose string) (string, *SafeguardError) {
-	return CheckCallerMemo(ctx, op, c, creds, whose, nil)
-}
-
-// CheckCallerMemo is CheckCaller through m, the memo of creds (see
-// [callerid.Memo]): the same answers, without hashing the access key ID
-// again while it passed and its answer holds. A nil m is CheckCaller.
-func CheckCallerMemo(ctx context.Context, op string, c *callerid.Checker, creds aws.CredentialsProvider, whose string, m *callerid.Memo) (string, *SafeguardError) {
+// CheckCaller asks c who the credentials creds returns now stand for,
+// through m, the memo of creds (see [callerid.Memo]; nil for none), which
+// spares hashing the access key ID again while it passed and its answer
+// holds. It returns their access key ID, which the wire gate holds the
+// request's signature to, and the refusal of op when there must be one: the
+// AWS account's root user (RuleRootCredentials), or credentials that cannot
+// be checked (RuleIdentityCheckFailed: the check fails closed). whose names
+// the credentials in the reasons ("the credentials", or whose reads they
+// sign). No refusal names the key, nor the account: the root error, which
+// does, is not wrapped.
+func CheckCaller(ctx context.Context, op string, c *callerid.Checker, creds aws.CredentialsProvider, whose string, m *callerid.Memo) (string, *SafeguardError) {
 	if creds == nil {
 		return "", &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
 			Reason: whose + " are missing, so the guard cannot tell who signs"}

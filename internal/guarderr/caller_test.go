@@ -31,7 +31,7 @@ func TestCheckCallerFailsClosed(t *testing.T) {
 		{"cannot be retrieved", failingProvider{}, "the guard's reads' credentials could not be retrieved"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			key, sg := CheckCaller(context.Background(), "ListDatasetGroups", c, tt.creds, "the guard's reads' credentials")
+			key, sg := CheckCaller(context.Background(), "ListDatasetGroups", c, tt.creds, "the guard's reads' credentials", nil)
 			if key != "" || sg == nil || sg.Rule != RuleIdentityCheckFailed || !strings.HasPrefix(sg.Reason, tt.want) {
 				t.Fatalf("CheckCaller = %q, %+v; want no key and a %s refusal starting %q", key, sg, RuleIdentityCheckFailed, tt.want)
 			}

@@ -69,8 +69,8 @@ func callerOutcomeOf(key string, sg *SafeguardError) callerOutcome {
 	return o
 }
 
-// TestCheckCallerMemoDifferential holds CheckCallerMemo to CheckCaller, the
-// reference: two checkers on one clock, each with its own scripted STS,
+// TestCheckCallerMemoDifferential holds CheckCaller through a memo to
+// CheckCaller without one, the reference: two checkers on one clock, each with its own scripted STS,
 // see the same random sequence of credentials (users, the root user, a
 // rotation, anonymous ones, a provider that fails), STS answers that
 // change or fail, Forget, and the clock moving across the TTL. Every step
@@ -127,10 +127,10 @@ func TestCheckCallerMemoDifferential(t *testing.T) {
 			if rng.IntN(50) == 0 {
 				p = nil
 			}
-			want := callerOutcomeOf(CheckCaller(context.Background(), "CreateDatasetGroup", ref, p, "the credentials"))
-			got := callerOutcomeOf(CheckCallerMemo(context.Background(), "CreateDatasetGroup", memoized, p, "the credentials", &memo))
+			want := callerOutcomeOf(CheckCaller(context.Background(), "CreateDatasetGroup", ref, p, "the credentials", nil))
+			got := callerOutcomeOf(CheckCaller(context.Background(), "CreateDatasetGroup", memoized, p, "the credentials", &memo))
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Fatalf("seed %d step %d: CheckCallerMemo differs from CheckCaller (-want +got):\n%s", seed, step, diff)
+				t.Fatalf("seed %d step %d: CheckCaller through a memo differs from CheckCaller without one (-want +got):\n%s", seed, step, diff)
 			}
 			if refSTS.calls != memoSTS.calls {
 				t.Fatalf("seed %d step %d: STS calls: reference %d, memo %d", seed, step, refSTS.calls, memoSTS.calls)
@@ -147,10 +147,10 @@ func TestCheckCallerMemoOtherChecker(t *testing.T) {
 	a, b := callerid.NewChecker(users), callerid.NewChecker(roots)
 	var memo callerid.Memo
 	creds := &scriptedCreds{id: "AKIAUSER1"}
-	if _, sg := CheckCallerMemo(context.Background(), "Op", a, creds, "the credentials", &memo); sg != nil {
+	if _, sg := CheckCaller(context.Background(), "Op", a, creds, "the credentials", &memo); sg != nil {
 		t.Fatalf("first checker refused: %v", sg)
 	}
-	_, sg := CheckCallerMemo(context.Background(), "Op", b, creds, "the credentials", &memo)
+	_, sg := CheckCaller(context.Background(), "Op", b, creds, "the credentials", &memo)
 	if sg == nil || sg.Rule != RuleRootCredentials {
 		t.Fatalf("second checker: got %v, want a %s refusal", sg, RuleRootCredentials)
 	}
