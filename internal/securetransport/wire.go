@@ -1040,14 +1040,8 @@ func checkRequestText(op string, req *http.Request, headers *headerList, det *se
 // dirty reports whether det finds something in s, remembering s in clean
 // when it finds nothing.
 func dirty(s string, det *sensitive.Detector, clean *CleanTexts) bool {
-	if s == "" || clean.Has(s) {
-		return false
-	}
-	if _, found := det.First(s); found {
-		return true
-	}
-	clean.Add(s)
-	return false
+	_, ok := clean.check(s, det)
+	return !ok
 }
 
 func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) string {
@@ -1185,16 +1179,27 @@ func (c *CleanTexts) setLast(slot int, s string) { c.last[slot].Store(&s) }
 // cleanAt is !dirty(s) for a value at slot: the last value the memo took
 // in there is compared first.
 func (c *CleanTexts) cleanAt(slot int, s string, det *sensitive.Detector) bool {
-	if s == "" || c.isLast(slot, s) || c.Has(s) {
+	if c.isLast(slot, s) {
 		return true
 	}
-	if _, found := det.First(s); found {
-		return false
-	}
-	if added, ok := c.add(&c.set, s); ok {
+	added, ok := c.check(s, det)
+	if added != "" {
 		c.setLast(slot, added)
 	}
-	return true
+	return ok
+}
+
+// check reports whether det finds nothing in s, and then keeps s in the
+// memo; added is the memo's copy of s when s joined it now.
+func (c *CleanTexts) check(s string, det *sensitive.Detector) (added string, clean bool) {
+	if s == "" || c.Has(s) {
+		return "", true
+	}
+	if _, found := det.First(s); found {
+		return "", false
+	}
+	added, _ = c.add(&c.set, s)
+	return added, true
 }
 
 // authorizationOK reports whether v has the shape of the SDK's SigV4
