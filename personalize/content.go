@@ -197,7 +197,7 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	// reported and the checks go on, so that an identifying value in it is
 	// reported too, not only its length or its pattern.
 	broke := false
-	if outOfLength(sh, s) {
+	if jsontext.OutsideLength(s, sh.min, sh.max) {
 		if err := w.fail(shapeFailure(rule, sh, true)); err != nil {
 			return err
 		}
@@ -245,21 +245,6 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		w.notePassed(rule, sh, s)
 	}
 	return nil
-}
-
-// outOfLength reports whether s is outside sh's length limits, in
-// characters. A byte count over four times the maximum is over it in any
-// encoding; a byte count within the maximum and at least four times the
-// minimum is within both in any encoding: only the rest are counted.
-func outOfLength(sh *shape, s string) bool {
-	if sh.max > 0 && len(s) > 4*sh.max {
-		return true
-	}
-	if (sh.max == 0 || len(s) <= sh.max) && len(s) >= 4*sh.min {
-		return false
-	}
-	n := length(s)
-	return sh.max > 0 && n > sh.max || n < sh.min
 }
 
 // passedCheck is a string that passed every rule of check at the

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/personalizeguard/personalizeguard/internal/awsarn"
+	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 )
 
 // shape is a string shape of the Personalize API model: the length and
@@ -26,32 +27,10 @@ type shape struct {
 // string any Personalize input takes, the Avro schema.
 var shapeUnknown = &shape{name: "unknown", max: 20000}
 
-// length counts characters as the model does (Unicode code points), without
-// decoding ASCII.
-func length(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return utf8.RuneCountInString(s)
-		}
-	}
-	return len(s)
-}
-
 // fits reports whether s is within the shape's length and pattern.
 func (sh *shape) fits(s string) bool {
-	// A byte count above the limit times 4 is over it in any encoding;
-	// this refuses a 10 MiB value without counting its runes.
-	switch {
-	case sh.max > 0 && len(s) > 4*sh.max:
-		return false
-	case (sh.max == 0 || len(s) <= sh.max) && len(s) >= 4*sh.min:
-		// Within both limits whatever the encoding: no need to count.
-	default:
-		if n := length(s); n < sh.min || sh.max > 0 && n > sh.max {
-			return false
-		}
-	}
-	return sh.match == nil || sh.match(s)
+	// OutsideLength refuses a 10 MiB value without counting its runes.
+	return !jsontext.OutsideLength(s, sh.min, sh.max) && (sh.match == nil || sh.match(s))
 }
 
 // noNewline is RE2's '.': anything but '\n'.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -97,7 +98,7 @@ func FuzzShapeMatchers(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, sh := range patternedShapes {
-			n := length(s)
+			n := utf8.RuneCountInString(s) // the model counts characters
 			want := res[sh].MatchString(s) && n >= sh.min && (sh.max == 0 || n <= sh.max)
 			if got := sh.fits(s); got != want {
 				t.Errorf("%s.fits(%q) = %v, the model's pattern and length say %v", sh.name, s, got, want)

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
@@ -380,7 +379,7 @@ const (
 
 // check applies n's rule to the string s.
 func (w *walker) check(n *Node, s string) error {
-	if outsideLength(s, n.Min, n.Max) {
+	if jsontext.OutsideLength(s, n.Min, n.Max) {
 		// Reported in report-only mode, and then the value is still held
 		// to its rule: an identifier that is not the guard's pseudonym is
 		// refused however long, and anything else is scanned.
@@ -454,18 +453,6 @@ func (w *walker) check(n *Node, s string) error {
 		w.g.cleanARNs.Add(s)
 	}
 	return nil
-}
-
-// outsideLength reports whether s, counted in characters, is shorter than
-// minChars or longer than maxChars (0: no limit). A character takes one to
-// four bytes (a byte that is not UTF-8 counts as one), so its byte length
-// settles most values without counting.
-func outsideLength(s string, minChars, maxChars int) bool {
-	if (maxChars == 0 || len(s) <= maxChars) && len(s) >= 4*minChars {
-		return false
-	}
-	c := utf8.RuneCountInString(s)
-	return c < minChars || maxChars > 0 && c > maxChars
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }

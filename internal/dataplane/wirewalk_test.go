@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
@@ -65,46 +64,6 @@ func FuzzMemberAt(f *testing.F) {
 		"metricAttribution": Scalar, "properties": Scalar, "recommendationId": Scalar, "sentAt": Scalar,
 	})
 	f.Fuzz(func(t *testing.T, name string) { checkMemberAt(t, n, name) })
-}
-
-// referenceOutsideLength is the length rule as check applied it before
-// outsideLength, counting every value's characters.
-func referenceOutsideLength(s string, min, max int) bool {
-	c := utf8.RuneCountInString(s)
-	return c < min || max > 0 && c > max
-}
-
-// FuzzOutsideLength holds outsideLength to the count it skips when the
-// byte length settles the rule: for any text (invalid UTF-8 included) and
-// any limits.
-func FuzzOutsideLength(f *testing.F) {
-	for _, s := range []string{"", "a", "héllo", "日本語", "\xff\xfe", strings.Repeat("é", 40), "\U0001F600\U0001F600"} {
-		for _, lim := range [][2]uint8{{0, 0}, {1, 0}, {1, 1}, {2, 3}, {1, 255}, {3, 5}, {8, 8}} {
-			f.Add(s, lim[0], lim[1])
-		}
-	}
-	f.Fuzz(func(t *testing.T, s string, min, max uint8) {
-		if got, want := outsideLength(s, int(min), int(max)), referenceOutsideLength(s, int(min), int(max)); got != want {
-			t.Fatalf("outsideLength(%q, %d, %d) = %v, want %v", s, min, max, got, want)
-		}
-	})
-}
-
-// TestOutsideLengthEdges walks every length around the limits, in one-,
-// two-, three- and four-byte characters and bytes that are not UTF-8.
-func TestOutsideLengthEdges(t *testing.T) {
-	for _, ch := range []string{"a", "é", "語", "\U0001F600", "\xff"} {
-		for count := range 12 {
-			s := strings.Repeat(ch, count)
-			for min := range 6 {
-				for max := range 8 {
-					if got, want := outsideLength(s, min, max), referenceOutsideLength(s, min, max); got != want {
-						t.Fatalf("outsideLength(%d × %q, %d, %d) = %v, want %v", count, ch, min, max, got, want)
-					}
-				}
-			}
-		}
-	}
 }
 
 // TestRepeatedMemberByPosition: a member given twice is refused whatever
