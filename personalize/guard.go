@@ -415,23 +415,40 @@ func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 // up before adding any, so that no lookup walks past the steps it has just
 // added: each lookup walks the Initialize step's whole list.
 func (g *Guard) addInitSteps(stack *middleware.Stack, front, posture []*step) error {
-	for _, steps := range [2][]*step{front, posture} {
-		for _, s := range steps {
-			if _, ok := stack.Initialize.Get(s.id); ok {
-				if err := g.addSteps(stack, front, middleware.Before); err != nil {
-					return err
-				}
-				return g.addSteps(stack, posture, middleware.After)
-			}
-		}
-	}
-	for i := len(front) - 1; i >= 0; i-- {
-		if err := stack.Initialize.Add(front[i], middleware.Before); err != nil {
+	if !absent(stack, front) || !absent(stack, posture) {
+		if err := g.addSteps(stack, front, middleware.Before); err != nil {
 			return err
 		}
+		return g.addSteps(stack, posture, middleware.After)
 	}
-	for _, s := range posture {
-		if err := stack.Initialize.Add(s, middleware.After); err != nil {
+	if err := addAbsent(stack, front, middleware.Before); err != nil {
+		return err
+	}
+	return addAbsent(stack, posture, middleware.After)
+}
+
+// absent reports whether none of steps is on the stack.
+func absent(stack *middleware.Stack, steps []*step) bool {
+	for _, s := range steps {
+		if _, ok := stack.Initialize.Get(s.id); ok {
+			return false
+		}
+	}
+	return true
+}
+
+// addAbsent is addSteps for steps none of which is on the stack: each is
+// put in place without looking up the one before it (the Initialize step
+// is a linked list that Insert walks). Adding the steps before everything
+// in reverse order, or after everything in order, gives the order
+// addSteps gives.
+func addAbsent(stack *middleware.Stack, steps []*step, pos middleware.RelativePosition) error {
+	for i := range steps {
+		s := steps[i]
+		if pos == middleware.Before {
+			s = steps[len(steps)-1-i]
+		}
+		if err := stack.Initialize.Add(s, pos); err != nil {
 			return err
 		}
 	}
@@ -443,29 +460,8 @@ func (g *Guard) addInitSteps(stack *middleware.Stack, front, posture []*step) er
 // owns it: two policies on one client would leave one of them silently
 // unenforced.
 func (g *Guard) addSteps(stack *middleware.Stack, steps []*step, pos middleware.RelativePosition) error {
-	// On a new stack, the usual case, none of the steps is there: each is
-	// then put in place without looking up the one before it (the
-	// Initialize step is a linked list that Insert walks). Adding the
-	// steps before everything in reverse order, or after everything in
-	// order, gives the order the loop below gives.
-	absent := true
-	for _, s := range steps {
-		if _, ok := stack.Initialize.Get(s.id); ok {
-			absent = false
-			break
-		}
-	}
-	if absent {
-		for i := range steps {
-			s := steps[i]
-			if pos == middleware.Before {
-				s = steps[len(steps)-1-i]
-			}
-			if err := stack.Initialize.Add(s, pos); err != nil {
-				return err
-			}
-		}
-		return nil
+	if absent(stack, steps) { // a new stack, the usual case
+		return addAbsent(stack, steps, pos)
 	}
 	for i, s := range steps {
 		if have, ok := stack.Initialize.Get(s.id); ok {
