@@ -1,14 +1,12 @@
 package dataplane
 
 import (
-	"context"
 	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -75,15 +73,7 @@ func checkWalk(t *testing.T, picks []byte) (reported int) {
 		}
 		body := `{"items":[` + strings.Join(items, ",") + `]}`
 		for call := range 2 {
-			st := &callState{identifiers: true}
-			ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st)
-			if err := g.checkBody(ctx, "Put", st, body); err != nil {
-				t.Fatalf("report-only walk: %v", err)
-			}
-			var got []string
-			for _, r := range st.reported {
-				got = append(got, r.Field)
-			}
+			got := reportedFields(t, g, body)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Fatalf("memo full %v, call %d, body %s: reported fields (-want +got):\n%s", full, call, body, diff)
 			}

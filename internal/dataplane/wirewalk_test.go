@@ -130,18 +130,26 @@ func TestWalkCleanMemo(t *testing.T) {
 			}
 		}
 		for call := range 2 {
-			st := &callState{identifiers: true}
-			ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st)
-			if err := g.checkBody(ctx, "Put", st, body); err != nil {
-				t.Fatalf("report-only walk: %v", err)
-			}
-			var got []string
-			for _, r := range st.reported {
-				got = append(got, r.Field)
-			}
+			got := reportedFields(t, g, body)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("memo full %v, call %d: reported fields (-want +got):\n%s", full, call, diff)
 			}
 		}
 	}
+}
+
+// reportedFields walks body of operation "Put" with g in report-only mode
+// and returns the fields it reports, in order.
+func reportedFields(t *testing.T, g *Guard, body string) []string {
+	t.Helper()
+	st := &callState{identifiers: true}
+	ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st)
+	if err := g.checkBody(ctx, "Put", st, body); err != nil {
+		t.Fatalf("report-only walk: %v", err)
+	}
+	var got []string
+	for _, r := range st.reported {
+		got = append(got, r.Field)
+	}
+	return got
 }
