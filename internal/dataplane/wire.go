@@ -36,27 +36,66 @@ func (*wireGate) ID() string { return IDWireGate }
 func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, _ middleware.DeserializeHandler) (
 	middleware.DeserializeOutput, middleware.Metadata, error,
 ) {
-	return securetransport.Gate(ctx, in, m, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	return securetransport.Gate(ctx, in, m.checks(ctx), m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 }
 
-// Ran refuses a call on which the guard's identifiers or identity step did
-// not run.
-func (m *wireGate) Ran(ctx context.Context, op string) error {
-	if st := stateFrom(ctx); st == nil || !st.identifiers || m.g.s.checksCaller() && !st.caller {
-		return m.g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
-			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
+// checks returns the gate's checks for the call of ctx: the call's state,
+// looked up once here rather than in each check, when this guard's pool
+// made it. Without one (the audit step did not run), the gate's own checks
+// look again, and Ran refuses the call.
+func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
+	if st := stateFrom(ctx); st != nil && st.g == m.g {
+		return st
 	}
-	return nil
+	return m
 }
+
+// The wire gate's checks (securetransport.GateChecks), on the gate, which
+// looks the call's state up in ctx, and on the state itself, whose guard is
+// the gate's.
+
+func (m *wireGate) Ran(ctx context.Context, op string) error { return m.g.ran(ctx, op, stateFrom(ctx)) }
 
 func (m *wireGate) Violation(ctx context.Context, err *guarderr.SafeguardError) error {
 	return m.g.violation(stateFrom(ctx), err)
 }
 
-// CheckBody applies the field rules to the body and records that they did.
 func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
-	st := stateFrom(ctx)
-	if err := m.g.checkBody(ctx, op, st, body); err != nil {
+	return m.g.checkCallBody(ctx, op, stateFrom(ctx), body)
+}
+
+func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
+	return m.g.checkSigner(op, stateFrom(ctx), accessKeyID)
+}
+
+func (st *callState) Ran(ctx context.Context, op string) error { return st.g.ran(ctx, op, st) }
+
+func (st *callState) Violation(_ context.Context, err *guarderr.SafeguardError) error {
+	return st.g.violation(st, err)
+}
+
+func (st *callState) CheckBody(ctx context.Context, op, body string) error {
+	return st.g.checkCallBody(ctx, op, st, body)
+}
+
+func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
+	return st.g.checkSigner(op, st, accessKeyID)
+}
+
+// ran refuses a call on which the guard's identifiers or identity step did
+// not run; st is the call's state, nil when the audit step did not run.
+func (g *Guard) ran(ctx context.Context, op string, st *callState) error {
+	if st == nil || !st.identifiers || g.s.checksCaller() && !st.caller {
+		return g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
+			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
+	}
+	return nil
+}
+
+// checkCallBody applies the field rules to the body and records that they
+// did.
+func (g *Guard) checkCallBody(ctx context.Context, op string, st *callState, body string) error {
+	if err := g.checkBody(ctx, op, st, body); err != nil {
 		return err
 	}
 	st.acted |= actedFields
