@@ -451,7 +451,7 @@ func (w *walker) check(n *Node, s string) error {
 		}
 		return nil
 	case RuleCatalogID:
-		if strings.ContainsFunc(s, isControl) {
+		if hasControl(s) {
 			pattern = "holds control characters, which no catalogue ID has"
 		}
 	case RuleARN:
@@ -494,7 +494,23 @@ func (w *walker) check(n *Node, s string) error {
 	return nil
 }
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
+// hasControl reports whether s holds a control character, C0, DEL or C1,
+// as its UTF-8 decoding reads it: a byte below 0x20, 0x7f, or the two bytes
+// of U+0080–U+009F (0xc2, then 0x80–0x9f). Byte by byte, without decoding
+// every rune: 0xc2 is never a continuation byte, so where it starts a valid
+// two-byte sequence a decoder reads that rune; and an ASCII byte is read as
+// itself wherever it stands, since no valid sequence contains one.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7f:
+			return true
+		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] < 0xa0:
+			return true
+		}
+	}
+	return false
+}
 
 func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
