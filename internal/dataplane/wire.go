@@ -128,6 +128,11 @@ type walker struct {
 	// clean holds strings of this body the detector, or the guard's
 	// memo, found clean, each in its slot (see walker.identifying).
 	clean [8]string
+	// props is the last properties member met in this body, and memo its
+	// memos (g.props[props]): the events of a batch share one member, and
+	// a comparison of pointers costs less than the map's lookup.
+	props *Node
+	memo  *[2]securetransport.CleanTexts
 }
 
 // segment is one step of a field path: a member (by its JSON name), a list
@@ -535,7 +540,10 @@ func allIn(s string, ok func(byte) bool) bool {
 // without a report.
 func (w *walker) checkPropertiesMember(n *Node, sc *jsonscan.Scanner) error {
 	var memo *securetransport.CleanTexts
-	if m := w.g.props[n]; m != nil {
+	if w.props != n {
+		w.props, w.memo = n, w.g.props[n]
+	}
+	if m := w.memo; m != nil {
 		memo = &m[0]
 		if w.catalogue {
 			memo = &m[1]
