@@ -1,7 +1,6 @@
 package pseudonym
 
 import (
-	"encoding/base32"
 	"strconv"
 )
 
@@ -60,7 +59,29 @@ const (
 	MinLen = 2 + 1 + 1 + macChars
 )
 
-var macEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+// macAlphabet is RFC 4648's base32 alphabet in lower case.
+const macAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
+
+// appendMAC appends the lower-case base32 form of mac (RFC 4648, no
+// padding). Five bytes make eight characters exactly: mac's 20 bytes are
+// four 40-bit words, each spelled without encoding/base32's handling of
+// padding and partial groups.
+func appendMAC(dst []byte, mac *[macBytes]byte) []byte {
+	var out [macChars]byte
+	spell5((*[8]byte)(out[0:8]), (*[5]byte)(mac[0:5]))
+	spell5((*[8]byte)(out[8:16]), (*[5]byte)(mac[5:10]))
+	spell5((*[8]byte)(out[16:24]), (*[5]byte)(mac[10:15]))
+	spell5((*[8]byte)(out[24:32]), (*[5]byte)(mac[15:20]))
+	return append(dst, out[:]...)
+}
+
+// spell5 writes the eight base32 characters of five bytes, the first
+// byte's high bits first.
+func spell5(o *[8]byte, in *[5]byte) {
+	w := uint64(in[0])<<32 | uint64(in[1])<<24 | uint64(in[2])<<16 | uint64(in[3])<<8 | uint64(in[4])
+	o[0], o[1], o[2], o[3] = macAlphabet[w>>35&31], macAlphabet[w>>30&31], macAlphabet[w>>25&31], macAlphabet[w>>20&31]
+	o[4], o[5], o[6], o[7] = macAlphabet[w>>15&31], macAlphabet[w>>10&31], macAlphabet[w>>5&31], macAlphabet[w&31]
+}
 
 // appendPrefix appends "p<letter><version>_".
 func appendPrefix(dst []byte, k Kind, version uint32) []byte {

@@ -122,7 +122,7 @@ func (p *Pseudonymizer) appendID(dst []byte, k Kind, id string) ([]byte, error) 
 	}
 	sum := s.mac.Sum(s.sum[:0])
 	dst = appendPrefix(dst, k, p.version)
-	dst = macEncoding.AppendEncode(dst, sum[:macBytes])
+	dst = appendMAC(dst, (*[macBytes]byte)(sum))
 	p.states.Put(s)
 	return dst, nil
 }

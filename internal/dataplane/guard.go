@@ -88,6 +88,10 @@ type Guard struct {
 	// ops is api.Operations and api.Catalogue in one map, for one lookup
 	// per body.
 	ops map[string]operation
+	// states holds the guard's call states (see handleAudit): the guard's
+	// own, so that a state's guard, set when the pool makes it, never
+	// changes.
+	states sync.Pool
 }
 
 // operation is what the wire gate reads of one operation's API table.
@@ -108,6 +112,7 @@ func NewGuard(cfg aws.Config, p Policy, api *API) (*Guard, error) {
 		g.addProperties(root, map[*Node]bool{})
 		g.ops[op] = operation{root: root, catalogue: api.Catalogue[op]}
 	}
+	g.states.New = func() any { return &callState{g: g} }
 	g.audit = &step{id: IDAudit, g: g, handle: g.handleAudit}
 	g.ids = &step{id: IDIdentifiers, g: g, handle: g.handleIdentifiers}
 	if s.checksCaller() {
@@ -279,6 +284,11 @@ func (a acted) names() []string {
 // callState travels with one call from the audit step to the identifier
 // step and the wire gate.
 type callState struct {
+	// g is the guard whose pool made the state; nil for a state made
+	// elsewhere (tests). It never changes: the wire gate checks the call
+	// through the state (see wireGate.HandleDeserialize), so that it looks
+	// the state up once, not in each of its checks.
+	g           *Guard
 	identifiers bool     // the identifier step ran
 	caller      bool     // the identity step ran
 	signer      string   // the access key ID whose principal the identity step looked up
@@ -293,10 +303,6 @@ type callState struct {
 
 type stateKey struct{}
 
-// states are pooled: a call's state lives exactly as long as the audit
-// step's HandleInitialize.
-var states = sync.Pool{New: func() any { return new(callState) }}
-
 func stateFrom(ctx context.Context) *callState {
 	st, _ := middleware.GetStackValue(ctx, stateKey{}).(*callState)
 	return st
@@ -310,7 +316,9 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	if g.s.Logger != nil {
 		start = time.Now()
 	}
-	st := states.Get().(*callState)
+	// Pooled: a call's state lives exactly as long as this
+	// HandleInitialize.
+	st := g.states.Get().(*callState)
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
@@ -318,8 +326,8 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	}
 	clear(st.pseudonyms)
 	clear(st.reported)
-	*st = callState{pseudonyms: st.pseudonyms[:0], reported: st.reported[:0]}
-	states.Put(st)
+	*st = callState{g: st.g, pseudonyms: st.pseudonyms[:0], reported: st.reported[:0]}
+	g.states.Put(st)
 	return out, md, err
 }
 

@@ -134,15 +134,16 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 	return nil
 }
 
-// CheckSigner refuses a request signed with another access key than the one
-// the identity check looked at: a per-call Credentials option (the guard
-// checks the client's own provider), or something after the check that
-// signed the request again.
-func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
-	if !m.g.s.checksCaller() {
+// checkSigner refuses a request signed with another access key than the
+// one the identity check looked at: a per-call Credentials option (the
+// guard checks the client's own provider), or something after the check
+// that signed the request again. st is the call's state, nil when the
+// audit step did not run.
+func (g *Guard) checkSigner(op string, st *callState, accessKeyID string) error {
+	if !g.s.checksCaller() {
 		return nil
 	}
-	if st := stateFrom(ctx); st == nil || st.signer != accessKeyID {
+	if st == nil || st.signer != accessKeyID {
 		return &guarderr.SafeguardError{Operation: op, Field: "header", Rule: guarderr.RuleRequestChanged,
 			Reason: "the request is signed with other credentials than the ones the guard checked: set credentials on the client, not per call"}
 	}

@@ -36,27 +36,66 @@ func (*wireGate) ID() string { return IDWireGate }
 func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, _ middleware.DeserializeHandler) (
 	middleware.DeserializeOutput, middleware.Metadata, error,
 ) {
-	return securetransport.Gate(ctx, in, m, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	return securetransport.Gate(ctx, in, m.checks(ctx), m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 }
 
-// Ran refuses a call on which the guard's identifiers or identity step did
-// not run.
-func (m *wireGate) Ran(ctx context.Context, op string) error {
-	if st := stateFrom(ctx); st == nil || !st.identifiers || m.g.s.checksCaller() && !st.caller {
-		return m.g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
-			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
+// checks returns the gate's checks for the call of ctx: the call's state,
+// looked up once here rather than in each check, when this guard's pool
+// made it. Without one (the audit step did not run), the gate's own checks
+// look again, and Ran refuses the call.
+func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
+	if st := stateFrom(ctx); st != nil && st.g == m.g {
+		return st
 	}
-	return nil
+	return m
 }
+
+// The wire gate's checks (securetransport.GateChecks), on the gate, which
+// looks the call's state up in ctx, and on the state itself, whose guard is
+// the gate's.
+
+func (m *wireGate) Ran(ctx context.Context, op string) error { return m.g.ran(ctx, op, stateFrom(ctx)) }
 
 func (m *wireGate) Violation(ctx context.Context, err *guarderr.SafeguardError) error {
 	return m.g.violation(stateFrom(ctx), err)
 }
 
-// CheckBody applies the field rules to the body and records that they did.
 func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
-	st := stateFrom(ctx)
-	if err := m.g.checkBody(ctx, op, st, body); err != nil {
+	return m.g.checkCallBody(ctx, op, stateFrom(ctx), body)
+}
+
+func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
+	return m.g.checkSigner(op, stateFrom(ctx), accessKeyID)
+}
+
+func (st *callState) Ran(ctx context.Context, op string) error { return st.g.ran(ctx, op, st) }
+
+func (st *callState) Violation(_ context.Context, err *guarderr.SafeguardError) error {
+	return st.g.violation(st, err)
+}
+
+func (st *callState) CheckBody(ctx context.Context, op, body string) error {
+	return st.g.checkCallBody(ctx, op, st, body)
+}
+
+func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
+	return st.g.checkSigner(op, st, accessKeyID)
+}
+
+// ran refuses a call on which the guard's identifiers or identity step did
+// not run; st is the call's state, nil when the audit step did not run.
+func (g *Guard) ran(ctx context.Context, op string, st *callState) error {
+	if st == nil || !st.identifiers || g.s.checksCaller() && !st.caller {
+		return g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
+			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
+	}
+	return nil
+}
+
+// checkCallBody applies the field rules to the body and records that they
+// did.
+func (g *Guard) checkCallBody(ctx context.Context, op string, st *callState, body string) error {
+	if err := g.checkBody(ctx, op, st, body); err != nil {
 		return err
 	}
 	st.acted |= actedFields
@@ -89,6 +128,11 @@ type walker struct {
 	// clean holds strings of this body the detector, or the guard's
 	// memo, found clean, each in its slot (see walker.identifying).
 	clean [8]string
+	// props is the last properties member met in this body, and memo its
+	// memos (g.props[props]): the events of a batch share one member, and
+	// a comparison of pointers costs less than the map's lookup.
+	props *Node
+	memo  *[2]securetransport.CleanTexts
 }
 
 // segment is one step of a field path: a member (by its JSON name), a list
@@ -412,7 +456,7 @@ func (w *walker) check(n *Node, s string) error {
 		}
 		return nil
 	case RuleCatalogID:
-		if strings.ContainsFunc(s, isControl) {
+		if hasControl(s) {
 			pattern = "holds control characters, which no catalogue ID has"
 		}
 	case RuleARN:
@@ -455,7 +499,23 @@ func (w *walker) check(n *Node, s string) error {
 	return nil
 }
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
+// hasControl reports whether s holds a control character, C0, DEL or C1,
+// as its UTF-8 decoding reads it: a byte below 0x20, 0x7f, or the two bytes
+// of U+0080–U+009F (0xc2, then 0x80–0x9f). Byte by byte, without decoding
+// every rune: 0xc2 is never a continuation byte, so where it starts a valid
+// two-byte sequence a decoder reads that rune; and an ASCII byte is read as
+// itself wherever it stands, since no valid sequence contains one.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7f:
+			return true
+		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] < 0xa0:
+			return true
+		}
+	}
+	return false
+}
 
 func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
@@ -480,7 +540,10 @@ func allIn(s string, ok func(byte) bool) bool {
 // without a report.
 func (w *walker) checkPropertiesMember(n *Node, sc *jsonscan.Scanner) error {
 	var memo *securetransport.CleanTexts
-	if m := w.g.props[n]; m != nil {
+	if w.props != n {
+		w.props, w.memo = n, w.g.props[n]
+	}
+	if m := w.memo; m != nil {
 		memo = &m[0]
 		if w.catalogue {
 			memo = &m[1]

@@ -173,7 +173,8 @@ func (s *Scanner) Next() (Kind, error) {
 		// needs a look is the closing quote, the string is settled here,
 		// without a call.
 		j, end := i+1, -1
-		for k := j; k+8 <= len(d) && k < j+8*shortWords; k += 8 {
+		k := j
+		for ; k+8 <= len(d) && k < j+8*shortWords; k += 8 {
 			if m := special(load64(d, k), hi); m != 0 {
 				if e := k + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					end = e
@@ -181,9 +182,12 @@ func (s *Scanner) Next() (Kind, error) {
 				break
 			}
 		}
+		// Else the string is read on from k, not from its start: every
+		// byte from j to k is plain ASCII (special flags the bytes from
+		// 0x80 up too), which stringEnd would step over as they are.
 		if end >= 0 {
 			s.start, s.end, s.pos, s.escaped = j, end, end+1, false
-		} else if err := s.scanString(); err != nil {
+		} else if err := s.scanStringFrom(k); err != nil {
 			return Invalid, err
 		}
 		if kind == Key {
@@ -287,11 +291,12 @@ func (s *Scanner) literal(n int) (Kind, error) {
 	return Literal, nil
 }
 
-// scanString reads a string starting at the opening quote.
-func (s *Scanner) scanString() error {
+// scanStringFrom reads the string whose opening quote is at s.pos, from
+// its byte at, all of whose bytes before at are plain ASCII.
+func (s *Scanner) scanStringFrom(at int) error {
 	// On an error s.pos stays at the opening quote, so Next fails the same
 	// way again.
-	end, escaped, err := stringEnd(s.data, s.pos)
+	end, escaped, err := stringEndFrom(s.data, s.pos+1, at)
 	if err != nil {
 		return err
 	}
@@ -302,8 +307,13 @@ func (s *Scanner) scanString() error {
 // stringEnd reads the string of d whose opening quote is at i, and returns
 // the offset of its closing quote and whether it holds escapes.
 func stringEnd(d string, i int) (end int, escaped bool, err error) {
-	start := i + 1
-	i = start
+	return stringEndFrom(d, i+1, i+1)
+}
+
+// stringEndFrom is stringEnd for the string whose content starts at start,
+// read from i on: the bytes from start to i are plain ASCII, no quote,
+// backslash, control character or byte from 0x80 up.
+func stringEndFrom(d string, start, i int) (end int, escaped bool, err error) {
 	// high flags bytes of multi-byte sequences until the first one is
 	// seen; after that the whole string is validated at its end.
 	high := uint64(hi)

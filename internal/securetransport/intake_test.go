@@ -60,7 +60,7 @@ var headerPool = []struct {
 }
 
 // randomRequest returns a request as it reaches the gate, drawn from
-// headerPool: some headers given twice, some with a nil value, and at times
+// headerPool: some headers given twice, some with a nil or an empty value, and at times
 // more headers than a headerList holds.
 func randomRequest(t *testing.T, r *rand.Rand) *smithyhttp.Request {
 	t.Helper()
@@ -79,6 +79,8 @@ func randomRequest(t *testing.T, r *rand.Rand) *smithyhttp.Request {
 		switch r.IntN(12) {
 		case 0:
 			h[p.name] = nil
+		case 2:
+			h[p.name] = []string{}
 		case 1:
 			h[p.name] = []string{p.values[r.IntN(len(p.values))], p.values[r.IntN(len(p.values))]}
 		default:

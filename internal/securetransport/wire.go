@@ -274,7 +274,15 @@ func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 	canonical := true
 	for i := range list.fields[:list.n] {
 		f := &list.fields[i]
-		if f.values != nil {
+		switch len(f.values) {
+		case 0: // nil stays nil, and an empty slice gets an empty one of its own, as with Clone
+			if f.values != nil {
+				f.values = all[:0:0]
+			}
+		case 1: // the SDK's headers: one value, copied without copy's call
+			all[0] = f.values[0]
+			f.values, all = all[:1:1], all[1:]
+		default:
 			n := copy(all, f.values)
 			f.values, all = all[:n:n], all[n:]
 		}

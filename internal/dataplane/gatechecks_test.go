@@ -1,0 +1,103 @@
+package dataplane
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"testing"
+
+	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
+)
+
+// TestGateChecksOnState holds the wire gate's checks through the call's
+// state, which the gate uses when the state is its guard's, to the gate's
+// own, which look the state up in the context: on every combination of the
+// state's flags, the signer, the body and report-only mode they return the
+// same error and leave the state the same.
+func TestGateChecksOnState(t *testing.T) {
+	type outcome struct {
+		Ran, Signer, Body, Violation string
+		Acted                        acted
+		Reported                     int
+	}
+	errText := func(err error) string {
+		if err == nil {
+			return ""
+		}
+		return fmt.Sprintf("%T %v", err, err)
+	}
+	run := func(c securetransport.GateChecks, ctx context.Context, st *callState, signer, body string) outcome {
+		var o outcome
+		o.Ran = errText(c.Ran(ctx, "Put"))
+		o.Signer = errText(c.CheckSigner(ctx, "Put", signer))
+		o.Body = errText(c.CheckBody(ctx, "Put", body))
+		o.Violation = errText(c.Violation(ctx, &guarderr.SafeguardError{Operation: "Put", Rule: guarderr.RuleRequestChanged, Reason: "test"}))
+		o.Acted, o.Reported = st.acted, len(st.reported)
+		return o
+	}
+	for _, reportOnly := range []bool{false, true} {
+		for _, rootOK := range []bool{false, true} {
+			p := Policy{InsecureReportOnly: reportOnly, InsecureAllowRootCredentials: rootOK, STSClient: refusedSTS{}}
+			if reportOnly {
+				p.Logger = slog.New(slog.DiscardHandler)
+			}
+			g := testGuard(t, p)
+			m := &wireGate{g: g}
+			for _, identifiers := range []bool{false, true} {
+				for _, caller := range []bool{false, true} {
+					for _, signer := range []string{"AKIDEXAMPLE", "AKIDOTHER", ""} {
+						for _, body := range []string{`{"ids":["a"]}`, `{"ids":["jane.doe@example.com"]}`, `{"nope":1}`, `{`} {
+							name := fmt.Sprintf("reportOnly=%v,rootOK=%v,identifiers=%v,caller=%v,signer=%q,body=%s", reportOnly, rootOK, identifiers, caller, signer, body)
+							state := func() (context.Context, *callState) {
+								st := g.states.Get().(*callState)
+								*st = callState{g: st.g, identifiers: identifiers, caller: caller, signer: "AKIDEXAMPLE"}
+								return middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st), st
+							}
+							ctx, st := state()
+							if st.g != g {
+								t.Fatalf("%s: the pool's state has guard %p, want %p", name, st.g, g)
+							}
+							want := run(m, ctx, st, signer, body)
+							ctx, st = state()
+							got := run(st, ctx, st, signer, body)
+							if diff := cmp.Diff(want, got); diff != "" {
+								t.Errorf("%s: checks on the state mismatch (-gate's +state's):\n%s", name, diff)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGateUsesOnlyItsGuardsState shows that the gate checks a call through
+// its state only when the state is its own guard's: another guard's state,
+// or one made outside a pool, leaves the gate to its own checks.
+func TestGateUsesOnlyItsGuardsState(t *testing.T) {
+	g, other := testGuard(t, Policy{InsecureAllowRootCredentials: true}), testGuard(t, Policy{InsecureAllowRootCredentials: true})
+	for _, tc := range []struct {
+		name   string
+		st     *callState
+		viaOwn bool
+	}{
+		{"own guard's", g.states.Get().(*callState), true},
+		{"another guard's", other.states.Get().(*callState), false},
+		{"made outside a pool", &callState{}, false},
+		{"none", nil, false},
+	} {
+		ctx := context.Background()
+		if tc.st != nil {
+			ctx = middleware.WithStackValue(ctx, stateKey{}, tc.st)
+		}
+		m := &wireGate{g: g}
+		got := m.checks(ctx)
+		if viaOwn := got == securetransport.GateChecks(tc.st); viaOwn != tc.viaOwn {
+			t.Errorf("%s state: gate checks through the state = %v, want %v", tc.name, viaOwn, tc.viaOwn)
+		}
+	}
+}
