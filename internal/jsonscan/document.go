@@ -82,8 +82,9 @@ value:
 			if m := special(x, hi); m != 0 {
 				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					if qb != nil {
-						var short bool
-						if qn, short = quoteShort(qb, qn, d, ql, i, e, x); !short {
+						if k := i - ql; k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&(1<<(8*k)-1) == 0 {
+							qn = putShort(qb, qn, load64(d, ql), x, k, e-j)
+						} else {
 							qn = quoteString(qb, qn, d, ql, i, e, false)
 						}
 						ql = e + 1
@@ -188,10 +189,9 @@ key:
 		seen[depth] |= bit
 		keys = append(keys, key)
 		if qb != nil {
-			if short {
-				qn, short = quoteShort(qb, qn, d, ql, i, end, x)
-			}
-			if !short {
+			if k := i - ql; short && k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&(1<<(8*k)-1) == 0 {
+				qn = putShort(qb, qn, load64(d, ql), x, k, end-i-1)
+			} else {
 				qn = quoteString(qb, qn, d, ql, i, end, escaped)
 			}
 			ql = end + 1
@@ -348,27 +348,19 @@ func (q *quoter) escape(d string, to int) {
 	q.last, q.n = to, n
 }
 
-// quoteShort is quoteString for a string without escapes whose content,
-// shorter than eight bytes, starts x (d's eight bytes after the open
-// quote, already read); false, having written nothing, when the text
-// before the string is longer or needs a look. Small enough to be inlined
-// where document reads such a string, the usual one.
-func quoteShort(buf []byte, n int, d string, last, open, end int, x uint64) (int, bool) {
-	k := open - last
-	if k >= 8 || last+8 > len(d) {
-		return n, false
-	}
-	y := load64(d, last)
-	if other(y, 0)&(1<<(8*k)-1) != 0 {
-		return n, false
-	}
+// putShort writes at n of buf the usual string and the text before it:
+// that text, k bytes (fewer than eight) at the start of y, then the
+// string's content, c bytes (fewer than eight, no escapes) at the start of
+// x, each followed by a backslash and a quote. Small enough to be inlined
+// where document reads such a string; its caller checks the text needs
+// no escapes.
+func putShort(buf []byte, n int, y, x uint64, k, c int) int {
 	b := buf[n : n+24]
 	binary.LittleEndian.PutUint64(b[0:8], y)
-	binary.LittleEndian.PutUint16(b[k:k+2], '\\'|'"'<<8)
-	binary.LittleEndian.PutUint64(b[k+2:k+10], x)
-	c := k + 2 + end - open - 1
-	binary.LittleEndian.PutUint16(b[c:c+2], '\\'|'"'<<8)
-	return n + c + 2, true
+	binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
+	binary.LittleEndian.PutUint64(b[k+2:], x)
+	binary.LittleEndian.PutUint16(b[k+2+c:], '\\'|'"'<<8)
+	return n + k + c + 4
 }
 
 // quoteString writes the string whose quotes are at open and end of d, and

@@ -128,6 +128,13 @@ func quotedDocs() []string {
 	}
 	long.WriteString(`]}`)
 	docs = append(docs, long.String())
+	// Every length of text before a string and of a string, for the
+	// eight-byte stores.
+	for k := range 10 {
+		for c := range 10 {
+			docs = append(docs, `[`+strings.Repeat(" ", k)+`"`+strings.Repeat("s", c)+`",`+strings.Repeat("1", k+1)+`,"`+strings.Repeat("t", c)+`", {`+strings.Repeat(" ", k)+`"`+strings.Repeat("k", c)+`":0}]`)
+		}
+	}
 	// Every length of text between strings and of strings, at every
 	// offset from the document's end, for the eight-byte stores.
 	for n := range 18 {
