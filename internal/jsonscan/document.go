@@ -92,6 +92,12 @@ value:
 					i = e + 1
 					goto after
 				}
+			} else if e := plainEnd(d, j+8); e >= 0 {
+				if qb != nil {
+					qn, ql = quoteString(qb, qn, d, ql, i, e, false), e+1
+				}
+				i = e + 1
+				goto after
 			}
 		}
 		end, escaped, err := stringEnd(d, i)
@@ -162,13 +168,14 @@ key:
 		var x uint64 // the key's first eight bytes, when they hold all of it
 		if j := i + 1; j+8 <= len(d) {
 			x = load64(d, j)
-			if m := special(x, hi); m != 0 {
-				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
-					end = e
-				}
+			if m := special(x, hi); m == 0 {
+				end = plainEnd(d, j+8)
+				x = 0
+			} else if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
+				end = e
 			}
 		}
-		short := end >= 0 // x holds the key
+		short := x != 0 && end >= 0 // x holds the key
 		if end < 0 {
 			var err error
 			if end, escaped, err = stringEnd(d, i); err != nil {
@@ -234,6 +241,23 @@ after:
 		goto after
 	}
 	return 0, 0, false
+}
+
+// plainEnd returns the offset of the quote that ends the string whose
+// bytes from k on are read, when it is within a few words and no byte
+// before it needs a look (an escape, a control or non-ASCII byte); else -1,
+// and stringEnd reads the string. It spares the usual longer string (a
+// doc, a namespace) a call.
+func plainEnd(d string, k int) int {
+	for end := k + 8*(shortWords-1); k+8 <= len(d) && k < end; k += 8 {
+		if m := special(load64(d, k), hi); m != 0 {
+			if e := k + bits.TrailingZeros64(m)>>3; d[e] == '"' {
+				return e
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // decode returns the decoded text of a string's content that holds escapes.

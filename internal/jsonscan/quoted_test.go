@@ -128,6 +128,16 @@ func quotedDocs() []string {
 	}
 	long.WriteString(`]}`)
 	docs = append(docs, long.String())
+	// Strings past the first eight bytes, up to and past the words
+	// plainEnd looks at, with a byte that needs a look anywhere in them.
+	for n := 0; n < 60; n += 3 {
+		for _, x := range []string{"", `\"`, `\\`, "é", "\x01", `\u0041`} {
+			for _, at := range []int{0, n / 2, n} {
+				str := strings.Repeat("p", at) + x + strings.Repeat("q", n-at)
+				docs = append(docs, `{"`+str+`":"`+str+`"}`, `["`+str+`"]`)
+			}
+		}
+	}
 	// Every length of text before a string and of a string, for the
 	// eight-byte stores.
 	for k := range 10 {
@@ -150,6 +160,7 @@ func quotedDocs() []string {
 
 func TestDocumentQuoted(t *testing.T) {
 	for _, doc := range quotedDocs() {
+		checkDocument(t, doc) // Document itself against the loop over Next
 		checkDocumentQuoted(t, doc)
 	}
 }
