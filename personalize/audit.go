@@ -156,8 +156,9 @@ type stateKey struct{}
 var states = sync.Pool{New: func() any { return new(callState) }}
 
 // maxKeptSchemaBuf bounds the serialized schema's buffer a pooled state
-// keeps: the model's longest schema, with room for its quotes.
-const maxKeptSchemaBuf = 32 << 10
+// keeps: the writing of the model's longest schema (20,000 characters)
+// needs twice its length and a few bytes (see jsonscan.DocumentQuoted).
+const maxKeptSchemaBuf = 48 << 10
 
 func (st *callState) reset() {
 	clear(st.reported)

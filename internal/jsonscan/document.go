@@ -31,6 +31,9 @@ type Quoted struct {
 	escaped bool // raw holds a backslash
 }
 
+// IsZero reports whether q is the zero Quoted, which no string matches.
+func (q Quoted) IsZero() bool { return q.raw == nil }
+
 // DocumentQuoted is [Document] that also returns data written as a JSON
 // string's content, as the SDK's serializer writes it: a backslash before each
 // quote and backslash, tab, newline and carriage return as \t, \n and \r,
