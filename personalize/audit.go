@@ -10,6 +10,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/internal/auditlog"
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 )
 
 // acted is a set of safeguards that acted on one call, for the audit event.
@@ -139,9 +140,13 @@ type callState struct {
 	locations []string          // S3 locations (as written) the Initialize checks parsed
 	dataset   string            // the dataset whose group's key an import or export check verified
 	schema    string            // the schema text the Initialize check read
-	clean     []string          // strings the Initialize check found clean (see noteClean)
-	passed    []passedCheck     // strings that passed the Initialize check's rules (see notePassed)
-	signer    string            // the access key ID whose principal the identity check looked up
+	// schemaQuoted is schema as the SDK serializes it, when the check
+	// found it clean; it lives in schemaBuf, whose capacity the pool keeps.
+	schemaQuoted jsonscan.Quoted
+	schemaBuf    []byte
+	clean        []string      // strings the Initialize check found clean (see noteClean)
+	passed       []passedCheck // strings that passed the Initialize check's rules (see notePassed)
+	signer       string        // the access key ID whose principal the identity check looked up
 }
 
 type stateKey struct{}
@@ -150,6 +155,11 @@ type stateKey struct{}
 // middleware's HandleInitialize, and reusing it keeps its lists' capacity.
 var states = sync.Pool{New: func() any { return new(callState) }}
 
+// maxKeptSchemaBuf bounds the serialized schema's buffer a pooled state
+// keeps: the writing of the model's longest schema (20,000 characters)
+// needs twice its length and a few bytes (see jsonscan.DocumentQuoted).
+const maxKeptSchemaBuf = 48 << 10
+
 func (st *callState) reset() {
 	clear(st.reported)
 	clear(st.keys)
@@ -157,8 +167,12 @@ func (st *callState) reset() {
 	clear(st.locations)
 	clear(st.clean)
 	clear(st.passed)
+	buf := st.schemaBuf[:0]
+	if cap(buf) > maxKeptSchemaBuf {
+		buf = nil // a pooled state keeps no more than a usual schema's
+	}
 	*st = callState{reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], locations: st.locations[:0], clean: st.clean[:0],
-		passed: st.passed[:0]}
+		passed: st.passed[:0], schemaBuf: buf}
 }
 
 // stateFrom returns the call's state, or nil outside the guard's middleware.

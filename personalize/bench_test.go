@@ -373,9 +373,22 @@ func overheadCalls(b *testing.B) (bare, guarded func() error) {
 // the schema, the wire gate's scan of the serialized body and its
 // comparison with the checked schema, and the body's copy.
 func BenchmarkGuardOverheadSchema(b *testing.B) {
+	bare, guarded := schemaCalls(b)
+	dataplanetest.Interleave(b, bare, guarded)
+}
+
+// BenchmarkGuardOverheadSchemaOneSide is BenchmarkGuardOverheadSchema's
+// calls on each client apart, for callgrind (see dataplanetest.OneSide).
+func BenchmarkGuardOverheadSchemaOneSide(b *testing.B) {
+	bare, guarded := schemaCalls(b)
+	dataplanetest.OneSide(b, bare, guarded)
+}
+
+// schemaCalls returns BenchmarkGuardOverheadSchema's call through a bare
+// client and through a guarded one.
+func schemaCalls(b *testing.B) (bare, guarded func() error) {
 	cfg := dataplanetest.InstantConfig(`{"schemaArn":"arn:aws:personalize:` + testRegion + `:` + testAccount + `:schema/items"}`)
-	bare := sdk.NewFromConfig(cfg)
-	guarded, err := New(cfg, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), STSClient: dataplanetest.UserSTS{},
+	g, err := New(cfg, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), STSClient: dataplanetest.UserSTS{},
 		S3Client: nopS3{}, PersonalizeClient: nopDescriber{}, InsecureAllowUnverifiableHTTPClient: true})
 	if err != nil {
 		b.Fatal(err)
@@ -390,5 +403,5 @@ func BenchmarkGuardOverheadSchema(b *testing.B) {
 			return err
 		}
 	}
-	dataplanetest.Interleave(b, call(bare), call(guarded))
+	return call(sdk.NewFromConfig(cfg)), call(g)
 }

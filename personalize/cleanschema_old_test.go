@@ -101,6 +101,9 @@ func TestCleanSchemaMatchesOld(t *testing.T) {
 		if got, want := cleanSchema(s, g.s.Detector), oldCleanSchema(s, g.s.Detector); got != want {
 			t.Errorf("cleanSchema(%.80q) = %v, the old loop over Next says %v", s, got, want)
 		}
+		if _, _, got := cleanSchemaQuoted(nil, s, g.s.Detector); got != cleanSchema(s, g.s.Detector) {
+			t.Errorf("cleanSchemaQuoted(%.80q) = %v, cleanSchema says the opposite", s, got)
+		}
 	}
 }
 
@@ -111,8 +114,12 @@ func FuzzCleanSchemaMatchesOld(f *testing.F) {
 	}
 	g := testGuard(f, Policy{})
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := cleanSchema(s, g.s.Detector), oldCleanSchema(s, g.s.Detector); got != want {
+		want := oldCleanSchema(s, g.s.Detector)
+		if got := cleanSchema(s, g.s.Detector); got != want {
 			t.Fatalf("cleanSchema(%q) = %v, the old loop over Next says %v", s, got, want)
+		}
+		if _, _, got := cleanSchemaQuoted(nil, s, g.s.Detector); got != want {
+			t.Fatalf("cleanSchemaQuoted(%q) = %v, the old loop over Next says %v", s, got, want)
 		}
 	})
 }

@@ -406,7 +406,18 @@ func (w *walker) checkSchema(s string) error {
 	// value's own rule says more than the key it hides behind.
 	// The field's path is formatted only for a schema that fails.
 	var sw schemaWalker
-	if !cleanSchema(s, w.g.s.Detector) {
+	var quoted jsonscan.Quoted // zero unless clean
+	var clean bool
+	if w.st != nil && !w.wire {
+		// The clean read also writes the schema as the SDK will serialize
+		// it, for the wire gate's comparison (see walkWireStruct), into a
+		// buffer the pooled state keeps.
+		w.st.schemaQuoted = jsonscan.Quoted{} // its buffer is about to be reused
+		quoted, w.st.schemaBuf, clean = cleanSchemaQuoted(w.st.schemaBuf, s, w.g.s.Detector)
+	} else {
+		clean = cleanSchema(s, w.g.s.Detector)
+	}
+	if !clean {
 		sw = schemaWalker{w: w, base: w.path(), at: -1}
 		if err := sw.run(s); err != nil {
 			return err
@@ -424,7 +435,7 @@ func (w *walker) checkSchema(s string) error {
 		}
 	}
 	if w.st != nil && !w.wire {
-		w.st.schema = s
+		w.st.schema, w.st.schemaQuoted = s, quoted
 	}
 	return nil
 }
@@ -437,18 +448,32 @@ func (w *walker) checkSchema(s string) error {
 // rule.
 func cleanSchema(s string, det *sensitive.Detector) bool {
 	var digits [48]byte
-	return jsonscan.Document(s, func(text string, number bool) bool {
+	return jsonscan.Document(s, schemaVisit(det, &digits))
+}
+
+// cleanSchemaQuoted is cleanSchema that also writes s as a JSON string's
+// content, as the SDK serializes it (jsonscan.DocumentQuoted), into buf's
+// capacity.
+func cleanSchemaQuoted(buf []byte, s string, det *sensitive.Detector) (jsonscan.Quoted, []byte, bool) {
+	var digits [48]byte
+	return jsonscan.DocumentQuoted(buf, s, schemaVisit(det, &digits))
+}
+
+// schemaVisit is cleanSchema's test of each decoded key or string and
+// each number.
+func schemaVisit(det *sensitive.Detector, digits *[48]byte) func(string, bool) bool {
+	return func(text string, number bool) bool {
 		if !number {
 			_, found := det.First(text) // an escaped key or string, decoded
 			return !found
 		}
-		for _, form := range jsontext.NumberForms(text, &digits) {
+		for _, form := range jsontext.NumberForms(text, digits) {
 			if _, found := det.First(form); found {
 				return false
 			}
 		}
 		return true
-	})
+	}
 }
 
 // hasKey reports whether keys holds key. Most keys of an object differ in

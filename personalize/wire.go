@@ -240,10 +240,13 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			seen |= bit
 		}
 		w.push(segment{name: child.name, index: -1})
-		if child.rule == ruleSchema && w.st != nil && w.st.schema != "" && sc.NextStringIs(w.st.schema) {
+		if child.rule == ruleSchema && w.st != nil && w.st.schema != "" &&
+			(sc.NextQuotedIs(w.st.schemaQuoted) || sc.NextStringIs(w.st.schema)) {
 			// checkSchema's own shortcut (the Initialize check read these
-			// very bytes), taken in one pass that validates the string and
-			// compares it as it decodes it.
+			// very bytes): the serialized value is the checked schema
+			// written as the Initialize check wrote it, one comparison of
+			// bytes; else (a serializer that escapes otherwise) a pass
+			// that validates the string and compares it as it decodes it.
 			w.pop()
 			continue
 		}

@@ -631,6 +631,31 @@ func (s *Scanner) Skip(first Kind) error {
 	return nil
 }
 
+// NextQuotedIs reads the next token, as [Scanner.Next] would, when it is a
+// string value written exactly as q, and reports whether it did; its text
+// is then the text q was made from. Otherwise it leaves the scanner as it
+// was. It reads only where a value starts at once, as
+// [Scanner.NextStringIs] does. q is a valid string's content by its
+// making, so the token ends at the quote after it and holds nothing Next
+// refuses: the test is one comparison of bytes.
+func (s *Scanner) NextQuotedIs(q Quoted) bool {
+	if q.raw == nil || s.state != stValue && s.state != stValueOrEnd {
+		return false
+	}
+	d := s.data
+	i := s.pos
+	if i < len(d) && d[i] <= ' ' {
+		i = skipSpace(d, i)
+	}
+	end := i + 1 + len(q.raw)
+	if end >= len(d) || d[i] != '"' || d[end] != '"' || d[i+1:end] != string(q.raw) {
+		return false
+	}
+	s.start, s.end, s.pos, s.escaped = i+1, end, end+1, q.escaped
+	s.afterValue()
+	return true
+}
+
 // NextStringIs reads the next token, as [Scanner.Next] would, when it is a
 // string value whose decoded text is want, and reports whether it did.
 // Otherwise it leaves the scanner as it was, for Next to read the token (and
