@@ -756,6 +756,7 @@ type runWalk struct {
 // made every run reload what it had spilled.
 func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 	base, m := w.base, w.m
+	t := gateTabs
 	for {
 		if m == 0 {
 			// The next block starts at the next digit: in prose the wide
@@ -768,10 +769,44 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 			}
 			base, m = q, digitMask(s, q)
 		}
-		// The lowest run of ones in m: adding its lowest bit carries
-		// through it, and the carry lands at its end. The mask of the
-		// later runs depends only on this and-add, not on the run's
-		// position, so consecutive runs overlap in the pipeline.
+		if base >= 3 && base+67 <= len(s) {
+			// A block inside the text: every run that ends in it is read
+			// from one slice of known length, the block and the three
+			// bytes either side, with no bounds check and no call, so that
+			// the loop's values stay in registers.
+			b := s[base-3:][:70]
+			for {
+				// The lowest run of ones in m: adding its lowest bit
+				// carries through it, and the carry lands at its end.
+				// The mask of the later runs depends only on this and-add,
+				// not on the run's position, so consecutive runs overlap
+				// in the pipeline.
+				low := m & -m
+				x := m + low
+				if x == 0 {
+					break // the run reaches the end of the block
+				}
+				i, j := bits.TrailingZeros64(low), bits.TrailingZeros64(x) // the run is b[i+3:j+3]
+				m &= x
+				pass = t[gPrev3][b[i]] & t[gPrev2][b[i+1]] & t[gPrev][b[i+2]] & t[gFirst][b[i+3]] &
+					t[gNext][b[j+3]] & t[gNext2][b[j+4]] & t[gNext3][b[j+5]] & t[gLen][uint8(j-i)] & want
+				// The inside of a longer number ("1-1-1", "2024/11/28"):
+				// every kind rejects a value that starts there but a long
+				// plain card. Asked of the few runs that pass a gate.
+				if pass != 0 && (j-i >= 13 || !isDigit(b[i+1]) || !is(b[i+2], cSep) || b[i+2] == ' ' || b[i+2] == '\t') {
+					w.base, w.m = base, m
+					return base + i, base + j, pass
+				}
+				if m == 0 {
+					break
+				}
+			}
+			if m == 0 {
+				continue
+			}
+		}
+		// A run that reaches the end of its block, or one in a block at
+		// either end of the text.
 		low := m & -m
 		x := m + low
 		p = base + bits.TrailingZeros64(low)
@@ -779,38 +814,35 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 			e = base + bits.TrailingZeros64(x)
 			m &= x
 		} else {
-			// The run reaches the end of the block (the carry left the
-			// word): finish it and start the next block after it.
+			// Finish the run, and start the next block after it.
 			e = runEnd(s, base+64)
 			base, m = e-64, 0
 		}
-		n := e - p
-		// 0 stands for the bytes before and after the text: no class, not
-		// alnum, as in the kinds' own tests.
-		var prev3, prev2, prev, next, next2, next3 byte
-		if p >= 3 {
-			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
-		} else {
-			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
-		}
-		if e+3 <= len(s) {
-			next3, next2, next = s[e+2], s[e+1], s[e]
-		} else {
-			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
-		}
-		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
-			// The inside of a longer number ("1-1-1", "2024/11/28"): every
-			// kind rejects a value that starts there but a long plain card,
-			// so such a run costs no table lookup.
-			continue
-		}
-		pass = gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
-			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
-		if pass != 0 {
+		pass = gatesAt(s, p, e) & want
+		if pass != 0 && (e-p >= 13 || !insideNumber(s, p)) {
 			w.base, w.m = base, m
 			return p, e, pass
 		}
 	}
+}
+
+// gatesAt returns the gates the run s[p:e] passes, where 0 stands for the
+// bytes before and after the text: no class, not alnum, as in the kinds'
+// own tests.
+func gatesAt(s string, p, e int) uint32 {
+	t := gateTabs
+	return t[gPrev3][byteAt(s, p-3)] & t[gPrev2][byteAt(s, p-2)] & t[gPrev][byteAt(s, p-1)] & t[gFirst][s[p]] &
+		t[gNext][byteAt(s, e)] & t[gNext2][byteAt(s, e+1)] & t[gNext3][byteAt(s, e+2)] & t[gLen][min(e-p, 255)]
+}
+
+// insideNumber reports whether the run at p continues a number across a
+// separator other than a blank: a digit and such a separator before it.
+func insideNumber(s string, p int) bool {
+	if p < 2 {
+		return false
+	}
+	prev := s[p-1]
+	return isDigit(s[p-2]) && is(prev, cSep) && prev != ' ' && prev != '\t'
 }
 
 // byteAt returns s[i], or 0 outside s.
@@ -961,7 +993,32 @@ func gateList() []gate {
 var (
 	gatePrev3, gatePrev2, gatePrev, gateNext, gateNext2, gateNext3 = gateByteTables()
 	gateFirst, gateLen                                             = gateDigitTables()
+	gateTabs                                                       = gateTables()
 )
+
+// The rows of gateTabs.
+const (
+	gPrev3 = iota
+	gPrev2
+	gPrev
+	gFirst
+	gNext
+	gNext2
+	gNext3
+	gLen
+	gRows
+)
+
+// gateTables returns the gate tables as the rows of one array, which
+// gated's loop reaches from one register; the length row is indexed by the
+// run's length up to 255.
+func gateTables() *[gRows][256]uint32 {
+	t := &[gRows][256]uint32{gatePrev3, gatePrev2, gatePrev, gateFirst, gateNext, gateNext2, gateNext3}
+	for n := range t[gLen] {
+		t[gLen][n] = gateLen[min(n, maxGateLen)]
+	}
+	return t
+}
 
 func setGate(t []uint32, bit uint32, ok func(i int) bool) {
 	for i := range t {
