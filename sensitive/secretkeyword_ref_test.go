@@ -1,6 +1,7 @@
 package sensitive
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -22,6 +23,28 @@ func secretKeywordBeforeRef(s string, a int) bool {
 		}
 	}
 	return false
+}
+
+// lineStartBefore is secretKeywordBeforeRef's look back for the window's
+// start, kept with it; parsers_ref_test.go holds it to lineStartBeforeRef.
+// It returns the offset after the last line break or bracket in s[lo:a],
+// or lo if there is none. Eight bytes at a time from the end: the window
+// is most of a line long.
+func lineStartBefore(s string, a, lo int) int {
+	i := a
+	for ; i-8 >= lo; i -= 8 {
+		x := load64(s, i-8)
+		if m := zeroBytes(x^('\n'*byteOnes)) | zeroBytes(x^('\r'*byteOnes)) | zeroBytes(x^('['*byteOnes)) | zeroBytes(x^(']'*byteOnes)); m != 0 {
+			// The highest marked byte is the last stop.
+			return i - 8 + (63-bits.LeadingZeros64(m))>>3 + 1
+		}
+	}
+	for ; i > lo; i-- {
+		if c := s[i-1]; c == '\n' || c == '\r' || c == '[' || c == ']' {
+			break
+		}
+	}
+	return i
 }
 
 // checkSecretKeywordSame compares the two at every offset of s.
