@@ -750,7 +750,8 @@ type runWalk struct {
 
 // gated advances w past the next digit run that passes a gate of want and
 // returns the run, [p, e), and the gates it passes; p is -1 at the end of
-// the text. It is the walk's hot loop, apart from the kinds' tests so that
+// the text. A run is not returned, nor are its account gates, where the
+// account test's look at its bytes before fails (accountEnding). It is the walk's hot loop, apart from the kinds' tests so that
 // its values stay in registers: in number-dense text most runs pass no
 // gate, and the calls to the kinds' parsers, which the loop used to hold,
 // made every run reload what it had spilled.
@@ -794,8 +795,14 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 				// every kind rejects a value that starts there but a long
 				// plain card. Asked of the few runs that pass a gate.
 				if pass != 0 && (j-i >= 13 || !isDigit(b[i+1]) || !is(b[i+2], cSep) || b[i+2] == ' ' || b[i+2] == '\t') {
-					w.base, w.m = base, m
-					return base + i, base + j, pass
+					if pass&accountGates == 0 || accountEnding(pass, b[i+2], b[i+1], b[i]) {
+						w.base, w.m = base, m
+						return base + i, base + j, pass
+					}
+					if pass &^= accountGates; pass != 0 {
+						w.base, w.m = base, m
+						return base + i, base + j, pass
+					}
 				}
 				if m == 0 {
 					break
@@ -820,11 +827,43 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 		}
 		pass = gatesAt(s, p, e) & want
 		if pass != 0 && (e-p >= 13 || !insideNumber(s, p)) {
-			w.base, w.m = base, m
-			return p, e, pass
+			if pass&accountGates != 0 && !accountEnding(pass, byteAt(s, p-1), byteAt(s, p-2), byteAt(s, p-3)) {
+				pass &^= accountGates
+			}
+			if pass != 0 {
+				w.base, w.m = base, m
+				return p, e, pass
+			}
 		}
 	}
 }
+
+// accountEnding is the account test's look at the bytes before a run that
+// passes an account gate: a keyword's last two letters glued to it, or
+// after a gap byte, or two gap bytes. The gate tables see each byte alone,
+// and in number-heavy text most runs after a word pass them ("at
+// 1732800000", "598e95", "weight=0.3"); gated asks this before returning
+// such a run, so that a run no kind can match at is not returned.
+func accountEnding(pass uint32, prev, prev2, prev3 byte) bool {
+	return pass&accountGluedGates != 0 && accountLast[prev]&letterBits[prev2] != 0 ||
+		pass&accountGapGates != 0 && (accountLast[prev2]&letterBits[prev3] != 0 || is(prev2, cGap))
+}
+
+// accountLast and letterBits are accountFinals.end as two lookups, small
+// enough for accountEnding to be inlined in gated's loop: bit b of
+// letterBits[c] is set when c is the letter 'a'+b in either case, and
+// accountLast[c] is accountFinals' set of letters before the letter c (0
+// for a byte that is no letter). Read-only tables, filled at
+// initialisation.
+var letterBits, accountLast = func() (bits, last [256]uint32) {
+	for c := range 256 {
+		if b := byte(c); isLetter(b) {
+			bits[c] = 1 << (b | 0x20 - 'a')
+			last[c] = accountFinals[b|0x20-'a']
+		}
+	}
+	return
+}()
 
 // gatesAt returns the gates the run s[p:e] passes, where 0 stands for the
 // bytes before and after the text: no class, not alnum, as in the kinds'
