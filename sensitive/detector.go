@@ -681,12 +681,6 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
 		}
 		next := byteAt(s, e)
-		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
-			// The next group of a sequence of fours ("4111 4111 4111 …",
-			// an IBAN's groups): cardAt rejects a group of four that is no
-			// JSON number there at once, so the grouping is not read.
-			pass &^= cardGates
-		}
 		// A grouped value (card, SSN, national phone) starts after a byte
 		// that is not a letter or digit and continues with up to three
 		// separators and another digit group.
@@ -750,8 +744,11 @@ type runWalk struct {
 
 // gated advances w past the next digit run that passes a gate of want and
 // returns the run, [p, e), and the gates it passes; p is -1 at the end of
-// the text. A run is not returned, nor are its account gates, where the
-// account test's look at its bytes before fails (accountEnding). It is the walk's hot loop, apart from the kinds' tests so that
+// the text. Two of the kinds' first tests are made here, so that a run
+// they rule out is not returned: a run loses its account gates where the
+// account test's look at its bytes before fails (accountEnding), and its
+// card gates where it is the next group of a sequence of fours
+// (midGroup). It is the walk's hot loop, apart from the kinds' tests so that
 // its values stay in registers: in number-dense text most runs pass no
 // gate, and the calls to the kinds' parsers, which the loop used to hold,
 // made every run reload what it had spilled.
@@ -773,8 +770,8 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 		if base >= 3 && base+67 <= len(s) {
 			// A block inside the text: every run that ends in it is read
 			// from one slice of known length, the block and the three
-			// bytes either side, with no bounds check and no call, so that
-			// the loop's values stay in registers.
+			// bytes either side, with no bounds check, so that the loop's
+			// values stay in registers.
 			b := s[base-3:][:70]
 			for {
 				// The lowest run of ones in m: adding its lowest bit
@@ -795,11 +792,13 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 				// every kind rejects a value that starts there but a long
 				// plain card. Asked of the few runs that pass a gate.
 				if pass != 0 && (j-i >= 13 || !isDigit(b[i+1]) || !is(b[i+2], cSep) || b[i+2] == ' ' || b[i+2] == '\t') {
-					if pass&accountGates == 0 || accountEnding(pass, b[i+2], b[i+1], b[i]) {
-						w.base, w.m = base, m
-						return base + i, base + j, pass
+					if pass&accountGates != 0 && !accountEnding(pass, b[i+2], b[i+1], b[i]) {
+						pass &^= accountGates
 					}
-					if pass &^= accountGates; pass != 0 {
+					if pass&gGrouped4 != 0 && midGroup(s, base+i, b[i+2], b[j+3]) {
+						pass &^= cardGates
+					}
+					if pass != 0 {
 						w.base, w.m = base, m
 						return base + i, base + j, pass
 					}
@@ -830,12 +829,23 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 			if pass&accountGates != 0 && !accountEnding(pass, byteAt(s, p-1), byteAt(s, p-2), byteAt(s, p-3)) {
 				pass &^= accountGates
 			}
+			if pass&gGrouped4 != 0 && midGroup(s, p, byteAt(s, p-1), byteAt(s, e)) {
+				pass &^= cardGates
+			}
 			if pass != 0 {
 				w.base, w.m = base, m
 				return p, e, pass
 			}
 		}
 	}
+}
+
+// midGroup reports whether the group of four at p, after prev and before
+// next, is the next group of a sequence of fours ("4111 4111 4111 …", an
+// IBAN's groups) and no JSON number: cardAt rejects such a group at once,
+// so gated drops its card gates and the grouping is not read.
+func midGroup(s string, p int, prev, next byte) bool {
+	return (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p)
 }
 
 // accountEnding is the account test's look at the bytes before a run that

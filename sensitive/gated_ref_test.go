@@ -64,20 +64,24 @@ var gatedWants = []uint32{
 	cardGates | accountGates, phoneGates | ssnGates, gatesFor(numericKinds &^ (1 << bCard)),
 }
 
-// gatedRefKept is gatedRef with the account test's look at the bytes
-// before each run applied, as generateNumeric's account test begins: a run
-// whose account gates fail it loses them, and is skipped if it passes no
-// other gate.
+// gatedRefKept is gatedRef followed by two of the kinds' first tests as
+// generateNumeric made them: the account test's look at the bytes before
+// the run, and the card's at a group of four inside a sequence. A run
+// loses the gates of a test it fails, and is skipped if it passes no other
+// gate.
 func (w *runWalk) gatedRefKept(s string, want uint32) (p, e int, pass uint32) {
 	for {
 		p, e, pass = w.gatedRef(s, want)
-		if p < 0 || pass&accountGates == 0 {
+		if p < 0 {
 			return p, e, pass
 		}
-		prev3, prev2, prev := byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
-		if !(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
+		prev3, prev2, prev, next := byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1), byteAt(s, e)
+		if pass&accountGates != 0 && !(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
 			pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) {
 			pass &^= accountGates
+		}
+		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
+			pass &^= cardGates
 		}
 		if pass != 0 {
 			return p, e, pass

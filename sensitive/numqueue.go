@@ -192,9 +192,6 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 		// whose gates the run passes.
 		var got uint16 // the kinds that match here; their matches are in q.found
 		found := &q.found
-		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
-			pass &^= cardGates
-		}
 		grouped, g := false, 0
 		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
 			g = sepEnd(s, e)
