@@ -767,7 +767,7 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 			}
 			base, m = q, digitMask(s, q)
 		}
-		if base >= 3 && base+67 <= len(s) {
+		if base+67 <= len(s) && base >= 3 {
 			// A block inside the text: every run that ends in it is read
 			// from one slice of known length, the block and the three
 			// bytes either side, with no bounds check, so that the loop's
@@ -824,12 +824,26 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 			e = runEnd(s, base+64)
 			base, m = e-64, 0
 		}
-		pass = gatesAt(s, p, e) & want
-		if pass != 0 && (e-p >= 13 || !insideNumber(s, p)) {
-			if pass&accountGates != 0 && !accountEnding(pass, byteAt(s, p-1), byteAt(s, p-2), byteAt(s, p-3)) {
+		// 0 stands for the bytes before and after the text: no class, not
+		// alnum, as in the kinds' own tests.
+		var prev3, prev2, prev, next, next2, next3 byte
+		if p >= 3 {
+			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
+		} else {
+			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
+		}
+		if e+3 <= len(s) {
+			next3, next2, next = s[e+2], s[e+1], s[e]
+		} else {
+			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
+		}
+		pass = t[gPrev3][prev3] & t[gPrev2][prev2] & t[gPrev][prev] & t[gFirst][s[p]] &
+			t[gNext][next] & t[gNext2][next2] & t[gNext3][next3] & t[gLen][min(e-p, 255)] & want
+		if pass != 0 && (e-p >= 13 || !isDigit(prev2) || !is(prev, cSep) || prev == ' ' || prev == '\t') {
+			if pass&accountGates != 0 && !accountEnding(pass, prev, prev2, prev3) {
 				pass &^= accountGates
 			}
-			if pass&gGrouped4 != 0 && midGroup(s, p, byteAt(s, p-1), byteAt(s, e)) {
+			if pass&gGrouped4 != 0 && midGroup(s, p, prev, next) {
 				pass &^= cardGates
 			}
 			if pass != 0 {
@@ -874,25 +888,6 @@ var letterBits, accountLast = func() (bits, last [256]uint32) {
 	}
 	return
 }()
-
-// gatesAt returns the gates the run s[p:e] passes, where 0 stands for the
-// bytes before and after the text: no class, not alnum, as in the kinds'
-// own tests.
-func gatesAt(s string, p, e int) uint32 {
-	t := gateTabs
-	return t[gPrev3][byteAt(s, p-3)] & t[gPrev2][byteAt(s, p-2)] & t[gPrev][byteAt(s, p-1)] & t[gFirst][s[p]] &
-		t[gNext][byteAt(s, e)] & t[gNext2][byteAt(s, e+1)] & t[gNext3][byteAt(s, e+2)] & t[gLen][min(e-p, 255)]
-}
-
-// insideNumber reports whether the run at p continues a number across a
-// separator other than a blank: a digit and such a separator before it.
-func insideNumber(s string, p int) bool {
-	if p < 2 {
-		return false
-	}
-	prev := s[p-1]
-	return isDigit(s[p-2]) && is(prev, cSep) && prev != ' ' && prev != '\t'
-}
 
 // byteAt returns s[i], or 0 outside s.
 func byteAt(s string, i int) byte {
