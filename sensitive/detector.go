@@ -837,9 +837,14 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 		} else {
 			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
 		}
+		if e-p < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
+			// The inside of a longer number, as in the block's loop; here,
+			// in names and tags full of dates, asked before the tables.
+			continue
+		}
 		pass = t[gPrev3][prev3] & t[gPrev2][prev2] & t[gPrev][prev] & t[gFirst][s[p]] &
 			t[gNext][next] & t[gNext2][next2] & t[gNext3][next3] & t[gLen][min(e-p, 255)] & want
-		if pass != 0 && (e-p >= 13 || !isDigit(prev2) || !is(prev, cSep) || prev == ' ' || prev == '\t') {
+		if pass != 0 {
 			if pass&accountGates != 0 && !accountEnding(pass, prev, prev2, prev3) {
 				pass &^= accountGates
 			}
