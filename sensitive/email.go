@@ -135,17 +135,6 @@ func nextEmail(s string, from int) (int, int) {
 		if at == 0 || !(is(s[at-1], cLocal) || s[at-1] >= utf8.RuneSelf) {
 			continue // nothing that can end a local part
 		}
-		if at+2 < len(s) {
-			// domainAt's first test, here without a call: no first label,
-			// or one of one byte, that ends at an ASCII byte other than
-			// '.', starts no domain ("a@a@a@…", "a@ b", "x@1,"). Shifted
-			// left, the first byte's labelHost lines up with the second's
-			// labelStop.
-			x1, x2 := labelBytes[s[at+1]], labelBytes[s[at+2]]
-			if (x1|x1<<1&x2)&(labelNone|labelStop) != 0 {
-				continue
-			}
-		}
 		if a, e := emailAt(s, at); a >= from {
 			return a, e
 		}
@@ -167,6 +156,16 @@ func nextEmail(s string, from int) (int, int) {
 func emailAt(s string, at int) (int, int) {
 	if at == 0 || s[at-1] == '.' {
 		return -1, -1 // no local part, or one that ends with a dot
+	}
+	if at+2 < len(s) {
+		// domainAt's first test, here without a call: no first label, or
+		// one of one byte, that ends at an ASCII byte other than '.',
+		// starts no domain ("a@a@a@…", "a@ b", "x@1,"). Shifted left, the
+		// first byte's labelHost lines up with the second's labelStop.
+		x1, x2 := labelBytes[s[at+1]], labelBytes[s[at+2]]
+		if (x1|x1<<1&x2)&(labelNone|labelStop) != 0 {
+			return -1, -1
+		}
 	}
 	e := domainAt(s, at+1)
 	if e < 0 {
