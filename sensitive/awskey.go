@@ -121,38 +121,56 @@ func nextSecretKey(s string, from int) (int, int) {
 // secretKeywordBefore looks back up to secretWindow bytes, stopping at a line
 // break or a bracket (so a redaction marker never serves as a keyword), for
 // "secret" in any case or for an access key ID that the secret is paired with.
+//
+// The look back for "secret" and for the window's start is one walk, eight
+// bytes at a time from the secret back: the keyword usually stands a few
+// bytes before it ("aws_secret_access_key="), and is then found in the
+// first words, where finding the line's start and searching the window
+// read it all. TestSecretKeywordBeforeMatchesReference holds the answers
+// to secretKeywordBeforeRef's, which did that.
 func secretKeywordBefore(s string, a int) bool {
-	i := lineStartBefore(s, a, max(a-secretWindow, 0))
-	w := s[i:a]
-	if containsFold(w, "secret") {
-		return true
+	lo := max(a-secretWindow, 0)
+	i := a // the window's start once the walk ends: s[i:a] has no stop
+	for ; i-8 >= lo; i -= 8 {
+		x := load64(s, i-8)
+		// The bytes that may start the keyword: 's' or 'S'.
+		starts := zeroBytes(x | 0x20*byteOnes ^ 's'*byteOnes)
+		stops := zeroBytes(x^'\n'*byteOnes) | zeroBytes(x^'\r'*byteOnes) | zeroBytes(x^'['*byteOnes) | zeroBytes(x^']'*byteOnes)
+		if stops != 0 {
+			// Only the starts after the last stop are in the window.
+			hi := 63 - bits.LeadingZeros64(stops)
+			starts &= ^uint64(0) << (hi + 1)
+		}
+		for ; starts != 0; starts &= starts - 1 {
+			if j := i - 8 + firstMarked(starts); j+6 <= a && hasSuffixFold(s, j+6, "secret") {
+				return true
+			}
+		}
+		if stops != 0 {
+			i = i - 8 + (63-bits.LeadingZeros64(stops))>>3 + 1
+			return accessKeyIn(s, i, a)
+		}
 	}
-	for k := 0; k+20 <= len(w); k++ {
-		if w[k] == 'A' && accessKeyAt(s, i+k) {
+	for ; i > lo; i-- {
+		c := s[i-1]
+		if c == '\n' || c == '\r' || c == '[' || c == ']' {
+			break
+		}
+		if c|0x20 == 's' && i+5 <= a && hasSuffixFold(s, i+5, "secret") {
+			return true
+		}
+	}
+	return accessKeyIn(s, i, a)
+}
+
+// accessKeyIn reports whether an access key ID stands in s[i:a].
+func accessKeyIn(s string, i, a int) bool {
+	for k := i; k+20 <= a; k++ {
+		if s[k] == 'A' && accessKeyAt(s, k) {
 			return true
 		}
 	}
 	return false
-}
-
-// lineStartBefore returns the offset after the last line break or bracket
-// in s[lo:a], or lo if there is none. Eight bytes at a time from the end:
-// the window is most of a line long.
-func lineStartBefore(s string, a, lo int) int {
-	i := a
-	for ; i-8 >= lo; i -= 8 {
-		x := load64(s, i-8)
-		if m := zeroBytes(x^('\n'*byteOnes)) | zeroBytes(x^('\r'*byteOnes)) | zeroBytes(x^('['*byteOnes)) | zeroBytes(x^(']'*byteOnes)); m != 0 {
-			// The highest marked byte is the last stop.
-			return i - 8 + (63-bits.LeadingZeros64(m))>>3 + 1
-		}
-	}
-	for ; i > lo; i-- {
-		if c := s[i-1]; c == '\n' || c == '\r' || c == '[' || c == ']' {
-			break
-		}
-	}
-	return i
 }
 
 // byteOnes has a one in each byte.

@@ -681,12 +681,6 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
 		}
 		next := byteAt(s, e)
-		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
-			// The next group of a sequence of fours ("4111 4111 4111 …",
-			// an IBAN's groups): cardAt rejects a group of four that is no
-			// JSON number there at once, so the grouping is not read.
-			pass &^= cardGates
-		}
 		// A grouped value (card, SSN, national phone) starts after a byte
 		// that is not a letter or digit and continues with up to three
 		// separators and another digit group.
@@ -750,12 +744,17 @@ type runWalk struct {
 
 // gated advances w past the next digit run that passes a gate of want and
 // returns the run, [p, e), and the gates it passes; p is -1 at the end of
-// the text. It is the walk's hot loop, apart from the kinds' tests so that
+// the text. Two of the kinds' first tests are made here, so that a run
+// they rule out is not returned: a run loses its account gates where the
+// account test's look at its bytes before fails (accountEnding), and its
+// card gates where it is the next group of a sequence of fours
+// (midGroup). It is the walk's hot loop, apart from the kinds' tests so that
 // its values stay in registers: in number-dense text most runs pass no
 // gate, and the calls to the kinds' parsers, which the loop used to hold,
 // made every run reload what it had spilled.
 func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 	base, m := w.base, w.m
+	t := gateTabs
 	for {
 		if m == 0 {
 			// The next block starts at the next digit: in prose the wide
@@ -768,10 +767,52 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 			}
 			base, m = q, digitMask(s, q)
 		}
-		// The lowest run of ones in m: adding its lowest bit carries
-		// through it, and the carry lands at its end. The mask of the
-		// later runs depends only on this and-add, not on the run's
-		// position, so consecutive runs overlap in the pipeline.
+		if base+67 <= len(s) && base >= 3 {
+			// A block inside the text: every run that ends in it is read
+			// from one slice of known length, the block and the three
+			// bytes either side, with no bounds check, so that the loop's
+			// values stay in registers.
+			b := s[base-3:][:70]
+			for {
+				// The lowest run of ones in m: adding its lowest bit
+				// carries through it, and the carry lands at its end.
+				// The mask of the later runs depends only on this and-add,
+				// not on the run's position, so consecutive runs overlap
+				// in the pipeline.
+				low := m & -m
+				x := m + low
+				if x == 0 {
+					break // the run reaches the end of the block
+				}
+				i, j := bits.TrailingZeros64(low), bits.TrailingZeros64(x) // the run is b[i+3:j+3]
+				m &= x
+				pass = t[gPrev3][b[i]] & t[gPrev2][b[i+1]] & t[gPrev][b[i+2]] & t[gFirst][b[i+3]] &
+					t[gNext][b[j+3]] & t[gNext2][b[j+4]] & t[gNext3][b[j+5]] & t[gLen][uint8(j-i)] & want
+				// The inside of a longer number ("1-1-1", "2024/11/28"):
+				// every kind rejects a value that starts there but a long
+				// plain card. Asked of the few runs that pass a gate.
+				if pass != 0 && (j-i >= 13 || !isDigit(b[i+1]) || !is(b[i+2], cSep) || b[i+2] == ' ' || b[i+2] == '\t') {
+					if pass&accountGates != 0 && !accountEnding(pass, b[i+2], b[i+1], b[i]) {
+						pass &^= accountGates
+					}
+					if pass&gGrouped4 != 0 && midGroup(s, base+i, b[i+2], b[j+3]) {
+						pass &^= cardGates
+					}
+					if pass != 0 {
+						w.base, w.m = base, m
+						return base + i, base + j, pass
+					}
+				}
+				if m == 0 {
+					break
+				}
+			}
+			if m == 0 {
+				continue
+			}
+		}
+		// A run that reaches the end of its block, or one in a block at
+		// either end of the text.
 		low := m & -m
 		x := m + low
 		p = base + bits.TrailingZeros64(low)
@@ -779,12 +820,10 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 			e = base + bits.TrailingZeros64(x)
 			m &= x
 		} else {
-			// The run reaches the end of the block (the carry left the
-			// word): finish it and start the next block after it.
+			// Finish the run, and start the next block after it.
 			e = runEnd(s, base+64)
 			base, m = e-64, 0
 		}
-		n := e - p
 		// 0 stands for the bytes before and after the text: no class, not
 		// alnum, as in the kinds' own tests.
 		var prev3, prev2, prev, next, next2, next3 byte
@@ -798,20 +837,62 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 		} else {
 			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
 		}
-		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
-			// The inside of a longer number ("1-1-1", "2024/11/28"): every
-			// kind rejects a value that starts there but a long plain card,
-			// so such a run costs no table lookup.
+		if e-p < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
+			// The inside of a longer number, as in the block's loop; here,
+			// in names and tags full of dates, asked before the tables.
 			continue
 		}
-		pass = gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
-			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
+		pass = t[gPrev3][prev3] & t[gPrev2][prev2] & t[gPrev][prev] & t[gFirst][s[p]] &
+			t[gNext][next] & t[gNext2][next2] & t[gNext3][next3] & t[gLen][min(e-p, 255)] & want
 		if pass != 0 {
-			w.base, w.m = base, m
-			return p, e, pass
+			if pass&accountGates != 0 && !accountEnding(pass, prev, prev2, prev3) {
+				pass &^= accountGates
+			}
+			if pass&gGrouped4 != 0 && midGroup(s, p, prev, next) {
+				pass &^= cardGates
+			}
+			if pass != 0 {
+				w.base, w.m = base, m
+				return p, e, pass
+			}
 		}
 	}
 }
+
+// midGroup reports whether the group of four at p, after prev and before
+// next, is the next group of a sequence of fours ("4111 4111 4111 …", an
+// IBAN's groups) and no JSON number: cardAt rejects such a group at once,
+// so gated drops its card gates and the grouping is not read.
+func midGroup(s string, p int, prev, next byte) bool {
+	return (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p)
+}
+
+// accountEnding is the account test's look at the bytes before a run that
+// passes an account gate: a keyword's last two letters glued to it, or
+// after a gap byte, or two gap bytes. The gate tables see each byte alone,
+// and in number-heavy text most runs after a word pass them ("at
+// 1732800000", "598e95", "weight=0.3"); gated asks this before returning
+// such a run, so that a run no kind can match at is not returned.
+func accountEnding(pass uint32, prev, prev2, prev3 byte) bool {
+	return pass&accountGluedGates != 0 && accountLast[prev]&letterBits[prev2] != 0 ||
+		pass&accountGapGates != 0 && (accountLast[prev2]&letterBits[prev3] != 0 || is(prev2, cGap))
+}
+
+// accountLast and letterBits are accountFinals.end as two lookups, small
+// enough for accountEnding to be inlined in gated's loop: bit b of
+// letterBits[c] is set when c is the letter 'a'+b in either case, and
+// accountLast[c] is accountFinals' set of letters before the letter c (0
+// for a byte that is no letter). Read-only tables, filled at
+// initialisation.
+var letterBits, accountLast = func() (bits, last [256]uint32) {
+	for c := range 256 {
+		if b := byte(c); isLetter(b) {
+			bits[c] = 1 << (b | 0x20 - 'a')
+			last[c] = accountFinals[b|0x20-'a']
+		}
+	}
+	return
+}()
 
 // byteAt returns s[i], or 0 outside s.
 func byteAt(s string, i int) byte {
@@ -961,7 +1042,32 @@ func gateList() []gate {
 var (
 	gatePrev3, gatePrev2, gatePrev, gateNext, gateNext2, gateNext3 = gateByteTables()
 	gateFirst, gateLen                                             = gateDigitTables()
+	gateTabs                                                       = gateTables()
 )
+
+// The rows of gateTabs.
+const (
+	gPrev3 = iota
+	gPrev2
+	gPrev
+	gFirst
+	gNext
+	gNext2
+	gNext3
+	gLen
+	gRows
+)
+
+// gateTables returns the gate tables as the rows of one array, which
+// gated's loop reaches from one register; the length row is indexed by the
+// run's length up to 255.
+func gateTables() *[gRows][256]uint32 {
+	t := &[gRows][256]uint32{gatePrev3, gatePrev2, gatePrev, gateFirst, gateNext, gateNext2, gateNext3}
+	for n := range t[gLen] {
+		t[gLen][n] = gateLen[min(n, maxGateLen)]
+	}
+	return t
+}
 
 func setGate(t []uint32, bit uint32, ok func(i int) bool) {
 	for i := range t {

@@ -332,6 +332,44 @@
 // Find/dense-64KiB 5.30M against 5.56M, clean-1MiB 16.70M against 17.24M,
 // Find/names and First/names unchanged.
 //
+// Then the walk over the digit runs lost most of its fixed cost per run.
+// The runs that end inside a block of 64 bytes away from the text's ends
+// are read from one slice of known length, so that the bytes around a run
+// need no bounds check; the eight gate tables are rows of one array; the
+// loop calls nothing but, for a group of four after a blank, midSequence.
+// Before a run goes back to the kinds' tests, the loop asks two of their
+// first questions: the account test's look at the two bytes before the run
+// (in number-heavy text most runs after a word pass an account gate and
+// fail there: "at 1732800000", "598e95", "weight=0.3"), and whether a
+// group of four is inside a sequence ("4111 4111 …", digits spaced by
+// no-break spaces). The walk of text dense with findings reads its runs
+// through the same loop instead of a copy of it. An '@' whose domain's
+// first label is one byte or none, ending at an ASCII byte other than '.',
+// is rejected before domainAt; a secret's keyword and the start of its
+// window are found in one walk back from the secret. Each has a
+// differential test against the code it replaced and a fuzz target.
+// Instructions per op inside Find (callgrind, GOMAXPROCS=1 GOGC=off, the
+// instructions inside benchFind divided by the calls of Find it records,
+// -test.benchtime 20x), against the code before: clean-1MiB 14.47M against
+// 16.71M, dense-64KiB 5.06M against 5.31M, prose-1MiB 4.68M against 4.70M;
+// First/names 20,763 against 20,627 and First/dirty-name 2,655 against
+// 2,627 (--toggle-collect on First). BenchmarkPathological at 1 MiB (3x,
+// within about 5%): at-signs 37% fewer, spaced-quads 44%, plus-digits 31%,
+// dashed-ones 28%, nbsp-digits 24%, base64 18%, arabic-indic-digits 17%,
+// percent-escapes 11%; email-like 4–9% more, addresses 2–5% more, the rest
+// within the noise. MB per CPU-second, the two builds alternated, five
+// rounds of 200 ms each, twice, at load 4–5.6 (the lowest rounds of each
+// build busier minutes): clean-1MiB 827–928 against 644–869 (one round 507
+// against 862), dense-64KiB 112–129 against 95–124 (two rounds 69–72),
+// at-signs 295–362 against 170–209, nbsp-digits 128–195 against 50–157,
+// arabic-indic-digits 164–210 against 89–181, percent-escapes 188–252
+// against 109–216, schemeless-query 170–227 against 100–222, email-like
+// 177–235 against 119–247. dense-64KiB is above 100 MB per CPU-second in
+// a quiet minute, still not reliably: the walk (gated and the queued
+// walk's own code) is now a fifth of its instructions, the queues and
+// Find's order of candidates another fifth, and the kinds' parsers and
+// anchors the rest.
+//
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
 // regular expressions with Go's linear-time [regexp] engine, on the

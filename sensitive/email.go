@@ -157,6 +157,16 @@ func emailAt(s string, at int) (int, int) {
 	if at == 0 || s[at-1] == '.' {
 		return -1, -1 // no local part, or one that ends with a dot
 	}
+	if at+2 < len(s) {
+		// domainAt's first test, here without a call: no first label, or
+		// one of one byte, that ends at an ASCII byte other than '.',
+		// starts no domain ("a@a@a@…", "a@ b", "x@1,"). Shifted left, the
+		// first byte's labelHost lines up with the second's labelStop.
+		x1, x2 := labelBytes[s[at+1]], labelBytes[s[at+2]]
+		if (x1|x1<<1&x2)&(labelNone|labelStop) != 0 {
+			return -1, -1
+		}
+	}
 	e := domainAt(s, at+1)
 	if e < 0 {
 		return -1, -1
@@ -209,6 +219,31 @@ var hostBytes = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// labelBytes classifies the bytes for the first label of a domain:
+// labelNone, an ASCII byte that is no host byte ('.' too: no label); or
+// labelHost, a host byte; and labelStop, an ASCII byte that is neither a
+// host byte nor '.' (a label that ends there is the whole domain). A
+// read-only table, filled at initialisation.
+var labelBytes = func() (t [256]uint8) {
+	for c := range utf8.RuneSelf {
+		switch {
+		case hostBytes[c]:
+			t[c] = labelHost
+		case c == '.':
+			t[c] = labelNone
+		default:
+			t[c] = labelNone | labelStop
+		}
+	}
+	return t
+}()
+
+const (
+	labelNone uint8 = 1 << iota
+	labelHost
+	labelStop
+)
 
 // domainAt returns the end of the longest valid domain that starts at s[i],
 // or -1. It reads each byte once and checks each label as it ends.

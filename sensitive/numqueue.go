@@ -124,10 +124,14 @@ func (sc *scanner) numericQueued(need uint16, from int) {
 // which q.need empties, or at the end of the text; either way the kinds
 // reading then have read to there.
 //
-// The run finding and the gates are generateNumeric's, which the kinds'
-// tests below follow; TestNumericQueuedMatchesReference and
+// The runs come from runWalk.gated, for the gates of the kinds reading and
+// of those pending: a run it skips is one no such kind can match at, so a
+// kind that joins at the next run it returns, or a walk that stops there,
+// has read as much as at the run skipped. The kinds' tests below follow
+// generateNumeric's; TestNumericQueuedMatchesReference and
 // FuzzNumericQueued hold Find's requests, served this way, to
-// generateNumeric's answers.
+// generateNumeric's answers, and TestWalkQueuedMatchesReference holds them
+// to walkQueuedRef's, the walk with a loop of its own.
 func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 	s := sc.s
 	q := sc.q
@@ -137,30 +141,16 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 	join := sc.joinAt(pending)
 	stop := noStop // where the walk stops once every kind asked has its match
 	mark := join   // the next run at which join or stop needs a look
-	want := gatesFor(set)
-	base, m := i, digitMask(s, i)
+	want, walk := gatesFor(set), gatesFor(set|pending)
+	w := runWalk{base: i, m: digitMask(s, i)}
 	for {
-		if m == 0 {
-			q2 := indexDigit(s, base+64)
-			if q2 < 0 {
-				// Every kind reading has read to the end of the text.
-				for k := set | pending; k != 0; k &= k - 1 {
-					q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = len(s) + 1
-				}
-				return
+		p, e, pass := w.gated(s, walk)
+		if p < 0 {
+			// Every kind reading has read to the end of the text.
+			for k := set | pending; k != 0; k &= k - 1 {
+				q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = len(s) + 1
 			}
-			base, m = q2, digitMask(s, q2)
-		}
-		low := m & -m
-		x := m + low
-		p := base + bits.TrailingZeros64(low)
-		var e int
-		if x != 0 {
-			e = base + bits.TrailingZeros64(x)
-			m &= x
-		} else {
-			e = runEnd(s, base+64)
-			base, m = e-64, 0
+			return
 		}
 		if p >= mark {
 			if p >= stop {
@@ -182,39 +172,26 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 			want = gatesFor(set)
 			mark = min(join, stop)
 		}
-		if set == 0 {
-			if pending == 0 && q.need == 0 {
+		if pass &= want; pass == 0 {
+			// Only a pending kind's gates, or none left reading.
+			if set == 0 && pending == 0 && q.need == 0 {
 				return // every kind has stopped reading
 			}
 			continue
 		}
 		n := e - p
-		var prev3, prev2, prev, next, next2, next3 byte
+		// 0 stands for the bytes before and after the text, as in gated.
+		var prev3, prev2, prev byte
 		if p >= 3 {
 			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
 		} else {
 			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
 		}
-		if e+3 <= len(s) {
-			next3, next2, next = s[e+2], s[e+1], s[e]
-		} else {
-			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
-		}
-		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
-			continue
-		}
-		pass := gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
-			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
-		if pass == 0 {
-			continue
-		}
+		next := byteAt(s, e)
 		// The kinds' own tests, generateNumeric's, for the kinds in set
 		// whose gates the run passes.
 		var got uint16 // the kinds that match here; their matches are in q.found
 		found := &q.found
-		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
-			pass &^= cardGates
-		}
 		grouped, g := false, 0
 		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
 			g = sepEnd(s, e)
@@ -273,7 +250,7 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 				// Full: this kind stops reading after this run.
 				q.hi[j] = e
 				set &^= 1 << b
-				want = gatesFor(set)
+				want, walk = gatesFor(set), gatesFor(set|pending)
 			}
 		}
 		if q.need == 0 && stop == noStop && got != 0 {

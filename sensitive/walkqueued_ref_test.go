@@ -1,0 +1,290 @@
+package sensitive
+
+import (
+	"math/bits"
+	"math/rand/v2"
+	"testing"
+)
+
+// walkQueuedRef is walkQueued as it was before it read the runs through
+// runWalk.gated: its own copy of gated's loop, with the joins and the stop
+// looked at on every run. numericQueuedRef is numericQueued asking it.
+// TestWalkQueuedMatchesReference and FuzzWalkQueued hold walkQueued to it.
+func (sc *scanner) numericQueuedRef(need uint16, from int) {
+	q := sc.q
+	start := len(sc.s) + 1
+	for m := need; m != 0; m &= m - 1 {
+		b := builtin(bits.TrailingZeros16(m))
+		k := numSlot(b)
+		if c, ok := q.take(k, from); ok {
+			sc.cands[b] = c
+			need &^= 1 << b
+			continue
+		}
+		// Nothing queued: the kind reads on from where its reading ended,
+		// or from from if that is later.
+		q.hi[k] = max(q.hi[k], from)
+		start = min(start, q.hi[k])
+	}
+	if need == 0 {
+		return
+	}
+	// The kinds that read from start, and those that join later, where
+	// their reading ends. A kind whose reading ended before start cannot
+	// join: it would miss the runs between. Nor can a kind whose queue is
+	// full.
+	var set, pending uint16
+	for m := sc.live & numericKinds; m != 0; m &= m - 1 {
+		b := builtin(bits.TrailingZeros16(m))
+		k := numSlot(b)
+		switch h := q.hi[k]; {
+		case need&(1<<b) == 0 && (h < start || q.qn[k] == numQ):
+		case h == start:
+			set |= 1 << b
+		default:
+			pending |= 1 << b
+		}
+	}
+	q.need = need
+	sc.walkQueuedRef(set, pending, from, start)
+	// A kind asked for that has no match has none left.
+	sc.live &^= q.need
+}
+
+func (sc *scanner) walkQueuedRef(set, pending uint16, from, i int) {
+	s := sc.s
+	q := sc.q
+	if i > 0 && i < len(s) && isDigit(s[i-1]) {
+		i = runEnd(s, i) // inside a run: not a start
+	}
+	join := sc.joinAt(pending)
+	stop := noStop // where the walk stops once every kind asked has its match
+	mark := join   // the next run at which join or stop needs a look
+	want := gatesFor(set)
+	base, m := i, digitMask(s, i)
+	for {
+		if m == 0 {
+			q2 := indexDigit(s, base+64)
+			if q2 < 0 {
+				// Every kind reading has read to the end of the text.
+				for k := set | pending; k != 0; k &= k - 1 {
+					q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = len(s) + 1
+				}
+				return
+			}
+			base, m = q2, digitMask(s, q2)
+		}
+		low := m & -m
+		x := m + low
+		p := base + bits.TrailingZeros64(low)
+		var e int
+		if x != 0 {
+			e = base + bits.TrailingZeros64(x)
+			m &= x
+		} else {
+			e = runEnd(s, base+64)
+			base, m = e-64, 0
+		}
+		if p >= mark {
+			if p >= stop {
+				// Every run before p has been read.
+				for k := set; k != 0; k &= k - 1 {
+					q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = p
+				}
+				return
+			}
+			// The kinds whose reading ends at or before this run join.
+			for k := pending; k != 0; k &= k - 1 {
+				b := builtin(bits.TrailingZeros16(k))
+				if q.hi[numSlot(b)] <= p {
+					set |= 1 << b
+					pending &^= 1 << b
+				}
+			}
+			join = sc.joinAt(pending)
+			want = gatesFor(set)
+			mark = min(join, stop)
+		}
+		if set == 0 {
+			if pending == 0 && q.need == 0 {
+				return // every kind has stopped reading
+			}
+			continue
+		}
+		n := e - p
+		var prev3, prev2, prev, next, next2, next3 byte
+		if p >= 3 {
+			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
+		} else {
+			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
+		}
+		if e+3 <= len(s) {
+			next3, next2, next = s[e+2], s[e+1], s[e]
+		} else {
+			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
+		}
+		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
+			continue
+		}
+		pass := gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
+			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
+		if pass == 0 {
+			continue
+		}
+		// The kinds' own tests, generateNumeric's, for the kinds in set
+		// whose gates the run passes.
+		var got uint16 // the kinds that match here; their matches are in q.found
+		found := &q.found
+		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
+			pass &^= cardGates
+		}
+		grouped, g := false, 0
+		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
+			g = sepEnd(s, e)
+			grouped = g < len(s) && isDigit(s[g])
+		}
+		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
+			if ce := cardAt(s, p, e); ce >= 0 {
+				got |= 1 << bCard
+				found[numSlot(bCard)] = candidate{p, ce}
+			}
+		}
+		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
+			if se := ssnAt(s, p, e); se >= 0 {
+				got |= 1 << bSSN
+				found[numSlot(bSSN)] = candidate{p, se}
+			}
+		}
+		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) {
+			// A country code before from cannot start a candidate: its
+			// walk is not read.
+			if a := ibanCountryStart(s, p); a >= from {
+				if ie := ibanEnd(s, a, p); ie >= 0 {
+					got |= 1 << bIBAN
+					found[numSlot(bIBAN)] = candidate{a, ie}
+				}
+			}
+		}
+		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
+				got |= 1 << bPhone
+				found[numSlot(bPhone)] = candidate{a, pe}
+			}
+		}
+		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
+			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
+				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
+			keywordEnd(s, p, accountFinals) >= 0 &&
+			(isLetter(prev) || is(prev, cGap)) &&
+			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
+			if ae := accountAt(s, p, e); ae >= 0 {
+				got |= 1 << bAccount
+				found[numSlot(bAccount)] = candidate{p, ae}
+			}
+		}
+		for k := got; k != 0; k &= k - 1 {
+			b := builtin(bits.TrailingZeros16(k))
+			c := q.found[numSlot(b)]
+			if q.need&(1<<b) != 0 {
+				sc.cands[b] = c
+				q.need &^= 1 << b
+				continue
+			}
+			j := numSlot(b)
+			q.q[j][(q.qhead[j]+q.qn[j])%numQ] = c
+			if q.qn[j]++; q.qn[j] == numQ {
+				// Full: this kind stops reading after this run.
+				q.hi[j] = e
+				set &^= 1 << b
+				want = gatesFor(set)
+			}
+		}
+		if q.need == 0 && stop == noStop && got != 0 {
+			// Every kind asked has its match. The walk reads on a
+			// little to fill the queues, so that the next few requests
+			// need no walk of their own.
+			stop = e + numAhead
+			mark = min(join, stop)
+		}
+	}
+}
+
+// checkWalkQueuedSame asks the numeric kinds for their candidates from each
+// offset of froms (increasing), as checkQueuedSame does, of one scanner
+// served by numericQueued and one by numericQueuedRef; the candidates and
+// the kinds left live must agree at every step.
+func checkWalkQueuedSame(t *testing.T, s string, kinds uint16, froms []int) {
+	t.Helper()
+	var got, want scanner
+	var gq, wq numQueues
+	got.q, want.q = &gq, &wq
+	got.s, want.s = s, s
+	got.live, want.live = kinds&numericKinds, kinds&numericKinds
+	for i := range got.cands {
+		got.cands[i].start, want.cands[i].start = stale, stale
+	}
+	for _, from := range froms {
+		var need uint16
+		for b := builtin(0); b < numBuiltins; b++ {
+			if want.live&(1<<b) != 0 && want.cands[b].start < from {
+				need |= 1 << b
+			}
+		}
+		if need == 0 {
+			continue
+		}
+		got.numericQueued(need, from)
+		want.numericQueuedRef(need, from)
+		if got.live != want.live || got.cands != want.cands {
+			t.Fatalf("input %q from %d, kinds asked %09b: walkQueued left live %09b, candidates %v; the reference %09b, %v",
+				s, from, need, got.live, got.cands, want.live, want.cands)
+		}
+	}
+}
+
+// TestWalkQueuedMatchesReference holds walkQueued to walkQueuedRef on the
+// corpus, the benchmark texts, the pathological units and random mixes of
+// number fragments, request by request.
+func TestWalkQueuedMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 2026))
+	var texts []string
+	for _, cl := range readCorpus(t) {
+		texts = append(texts, cl.text, newView(cl.text).s)
+	}
+	texts = append(texts, denseText(8<<10), cleanText(t, 8<<10), proseText(t, 4<<10))
+	for _, p := range pathological {
+		texts = append(texts, newView(repeatTo(p.unit, 700)).s)
+	}
+	n := 2000
+	if testing.Short() {
+		n = 200
+	}
+	for range n {
+		texts = append(texts, numberFragments(r))
+	}
+	kindSets := []uint16{numericKinds, 1<<bCard | 1<<bPhone, 1<<bSSN | 1<<bIBAN | 1<<bAccount, 1 << bPhone}
+	for _, s := range texts {
+		for _, kinds := range kindSets {
+			checkWalkQueuedSame(t, s, kinds, everyOffset(s))
+			for _, step := range []int{8, 40, 300} {
+				checkWalkQueuedSame(t, s, kinds, randomFroms(r, s, step))
+			}
+		}
+	}
+}
+
+func FuzzWalkQueued(f *testing.F) {
+	seedFromCorpus(f)
+	f.Add(denseText(1000))
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 4096 {
+			t.Skip()
+		}
+		r := rand.New(rand.NewPCG(uint64(len(s)), 5))
+		checkWalkQueuedSame(t, s, numericKinds, everyOffset(s))
+		checkWalkQueuedSame(t, s, numericKinds, randomFroms(r, s, 50))
+		if v := newView(s); v.s != s {
+			checkWalkQueuedSame(t, v.s, numericKinds, randomFroms(r, v.s, 20))
+		}
+	})
+}
