@@ -160,8 +160,10 @@ type stateKey struct{}
 var states = sync.Pool{New: func() any { return new(callState) }}
 
 // maxKeptSchemaBuf bounds the serialized schema's buffer a pooled state
-// keeps: the writing of the model's longest schema (20,000 characters)
-// needs twice its length and a few bytes (see jsonscan.DocumentQuoted).
+// keeps. The writing needs twice the schema's length in bytes and a few
+// (see jsonscan.DocumentQuoted): this covers the model's longest schema
+// (20,000 characters) in ASCII; one of non-ASCII text can be up to four
+// times as long in bytes, and gets a buffer of its own each call.
 const maxKeptSchemaBuf = 48 << 10
 
 func (st *callState) reset() {
