@@ -131,6 +131,10 @@ func (st *callState) mark(s stage) {
 // callState travels with one call, from the audit middleware to the others
 // and to the wire gate.
 type callState struct {
+	// g is the Guard whose audit step made the state: only its own steps
+	// and wire gate may read or write it (see step.HandleInitialize). Nil
+	// only for a state the guard makes for its own checks, outside a call.
+	g         *Guard
 	ran       stage
 	op        *boundOp // the table's entry for the call's operation; nil when unknown
 	acted     acted
@@ -156,8 +160,10 @@ type stateKey struct{}
 var states = sync.Pool{New: func() any { return new(callState) }}
 
 // maxKeptSchemaBuf bounds the serialized schema's buffer a pooled state
-// keeps: the writing of the model's longest schema (20,000 characters)
-// needs twice its length and a few bytes (see jsonscan.DocumentQuoted).
+// keeps. The writing needs twice the schema's length in bytes and a few
+// (see jsonscan.DocumentQuoted): this covers the model's longest schema
+// (20,000 characters) in ASCII; one of non-ASCII text can be up to four
+// times as long in bytes, and gets a buffer of its own each call.
 const maxKeptSchemaBuf = 48 << 10
 
 func (st *callState) reset() {
@@ -228,7 +234,7 @@ func (g *Guard) handleAudit(ctx context.Context, _ *callState, in middleware.Ini
 		start = time.Now()
 	}
 	st := states.Get().(*callState)
-	st.ran, st.op = stageAudit, g.ops[middleware.GetOperationName(ctx)]
+	st.g, st.ran, st.op = g, stageAudit, g.ops[middleware.GetOperationName(ctx)]
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {

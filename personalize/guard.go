@@ -100,8 +100,22 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	st := stateFrom(ctx)
+	if st != nil && st.g != nil && st.g != s.g {
+		// Another Guard's step, added under an ID of its own, in this
+		// Guard's call: what it checked, by its own policy, would pass
+		// for this Guard's check at the wire (the schema read, strings
+		// found clean). Refused in report-only mode too.
+		return middleware.InitializeOutput{}, middleware.Metadata{}, foreignStep(ctx)
+	}
 	st.mark(s.stage)
 	return s.handle(ctx, st, in, next)
+}
+
+// foreignStep is the refusal of a call in which another Guard's middleware
+// runs.
+func foreignStep(ctx context.Context) *SafeguardError {
+	return &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleBypassed,
+		Reason: "a middleware of another Guard runs in this call; use one Guard per client"}
 }
 
 // operation returns the table's entry for the call's operation; an

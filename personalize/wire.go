@@ -68,7 +68,11 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 // Ran refuses a call on which a safeguard middleware did not run, or whose
 // client the guard did not secure.
 func (m *wireGate) Ran(ctx context.Context, op string) error {
-	if st := stateFrom(ctx); st == nil || st.ran != m.g.stages {
+	st := stateFrom(ctx)
+	if st != nil && st.g != nil && st.g != m.g {
+		return foreignStep(ctx) // another Guard's gate, or this one in another Guard's call
+	}
+	if st == nil || st.ran != m.g.stages {
 		return m.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
 			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
 	}

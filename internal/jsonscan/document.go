@@ -37,7 +37,8 @@ func (q Quoted) IsZero() bool { return q.raw == nil }
 // DocumentQuoted is [Document] that also returns data written as a JSON
 // string's content, as the SDK's serializer writes it: a backslash before each
 // quote and backslash, tab, newline and carriage return as \t, \n and \r,
-// every other byte as it is. The read stops at every quote anyway, so the
+// every other byte as it is (the serializer also escapes U+2028 and U+2029:
+// the writing of a document that holds them is not the SDK's). The read stops at every quote anyway, so the
 // writing costs a few stores per string; the wire gate then proves the
 // serialized schema equal to the checked one with one comparison of bytes
 // instead of a decoding pass over them. dst's capacity is reused. When
