@@ -287,7 +287,9 @@ type callState struct {
 	// g is the guard whose pool made the state; nil for a state made
 	// elsewhere (tests). It never changes: the wire gate checks the call
 	// through the state (see wireGate.HandleDeserialize), so that it looks
-	// the state up once, not in each of its checks.
+	// the state up once, not in each of its checks. Only g's steps and
+	// gate may read or write the state: another Guard's refuse the call
+	// (see foreignStep).
 	g           *Guard
 	identifiers bool     // the identifier step ran
 	caller      bool     // the identity step ran
@@ -338,6 +340,11 @@ func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeI
 ) {
 	st := stateFrom(ctx)
 	if st != nil {
+		if st.g != g && st.g != nil {
+			// Another Guard's identifier step, added under an ID of its
+			// own: its pseudonyms would pass for this Guard's at the wire.
+			return middleware.InitializeOutput{}, middleware.Metadata{}, foreignStep(ctx)
+		}
 		st.identifiers = true
 	}
 	if g.s.Pseudonymizer != nil && st != nil {
@@ -410,6 +417,17 @@ func isPseudonym(id string) bool {
 	}
 	_, err := pseudonym.Parse(id)
 	return err == nil
+}
+
+// foreignStep is the refusal of a call in which another Guard's step or
+// wire gate runs: the call's state is found under one key whatever its
+// Guard, so what that Guard's middleware recorded, or checked by its own
+// Policy, would pass for this Guard's check (a pseudonym of another key,
+// the root user's access key, a body sent by a report-only gate). Refused
+// in report-only mode too, as a second signer is.
+func foreignStep(ctx context.Context) *guarderr.SafeguardError {
+	return &guarderr.SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: guarderr.RuleBypassed,
+		Reason: "a middleware of another Guard runs in this call; use one Guard per client"}
 }
 
 // refuseAll is the Initialize step of a client the guard could not secure.

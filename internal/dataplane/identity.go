@@ -100,6 +100,11 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 	) {
 		st := stateFrom(ctx)
 		if st != nil {
+			if st.g != g && st.g != nil {
+				// Another Guard's identity step: the key it records
+				// would pass for the one this Guard checked.
+				return middleware.InitializeOutput{}, middleware.Metadata{}, foreignStep(ctx)
+			}
 			st.caller = true
 		}
 		if err := g.checkCaller(ctx, st, creds, memo); err != nil {

@@ -41,8 +41,9 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 
 // checks returns the gate's checks for the call of ctx: the call's state,
 // looked up once here rather than in each check, when this guard's pool
-// made it. Without one (the audit step did not run), the gate's own checks
-// look again, and Ran refuses the call.
+// made it. Otherwise the gate's own checks look again, and Ran refuses the
+// call: without a state the audit step did not run; with another Guard's,
+// this gate runs in that Guard's call, or that Guard's gate in this one's.
 func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
 	if st := stateFrom(ctx); st != nil && st.g == m.g {
 		return st
@@ -54,7 +55,13 @@ func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
 // looks the call's state up in ctx, and on the state itself, whose guard is
 // the gate's.
 
-func (m *wireGate) Ran(ctx context.Context, op string) error { return m.g.ran(ctx, op, stateFrom(ctx)) }
+func (m *wireGate) Ran(ctx context.Context, op string) error {
+	st := stateFrom(ctx)
+	if st != nil && st.g != m.g && st.g != nil {
+		return foreignStep(ctx)
+	}
+	return m.g.ran(ctx, op, st)
+}
 
 func (m *wireGate) Violation(ctx context.Context, err *guarderr.SafeguardError) error {
 	return m.g.violation(stateFrom(ctx), err)
