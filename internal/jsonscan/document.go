@@ -382,8 +382,11 @@ func (q *quoter) escape(d string, to int) {
 // where document reads such a string; its caller checks the text needs
 // no escapes.
 func putShort(buf []byte, n int, y, x uint64, k, c int) int {
-	b := buf[n : n+24]
-	binary.LittleEndian.PutUint64(b[0:8], y)
+	// The masks (no-ops: k and c are below 8) bound the offsets for the
+	// compiler, which then checks no store's bounds.
+	k, c = k&7, c&7
+	b := (*[24]byte)(buf[n : n+24])
+	binary.LittleEndian.PutUint64(b[:8], y)
 	binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
 	binary.LittleEndian.PutUint64(b[k+2:], x)
 	binary.LittleEndian.PutUint16(b[k+2+c:], '\\'|'"'<<8)
