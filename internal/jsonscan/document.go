@@ -85,7 +85,7 @@ value:
 			if m := special(x, hi); m != 0 {
 				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					if qb != nil {
-						if k := i - ql; k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&(1<<(8*k)-1) == 0 {
+						if k := i - ql; k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&lowBytes(k) == 0 {
 							qn = putShort(qb, qn, load64(d, ql), x, k, e-j)
 						} else {
 							qn = quoteString(qb, qn, d, ql, i, e, false)
@@ -199,7 +199,7 @@ key:
 		seen[depth] |= bit
 		keys = append(keys, key)
 		if qb != nil {
-			if k := i - ql; short && k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&(1<<(8*k)-1) == 0 {
+			if k := i - ql; short && k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&lowBytes(k) == 0 {
 				qn = putShort(qb, qn, load64(d, ql), x, k, end-i-1)
 			} else {
 				qn = quoteString(qb, qn, d, ql, i, end, escaped)
@@ -333,7 +333,7 @@ func (q *quoter) structural(d string, to int) {
 	if k := to - from; k < 8 && from+8 <= len(d) {
 		// Usually a byte or a few (`:`, `,`, `:null,`): as they are,
 		// unless they hold a control byte.
-		if x := load64(d, from); other(x, 0)&(1<<(8*k)-1) == 0 {
+		if x := load64(d, from); other(x, 0)&lowBytes(k) == 0 {
 			binary.LittleEndian.PutUint64(q.buf[q.n:q.n+8], x)
 			q.last, q.n = to, q.n+k
 			return
@@ -400,7 +400,7 @@ func putShort(buf []byte, n int, y, x uint64, k, c int) int {
 // and no call; any other goes through a quoter.
 func quoteString(buf []byte, n int, d string, last, open, end int, escaped bool) int {
 	if k := open - last; k < 8 && end+8 <= len(d) && !escaped {
-		if x := load64(d, last); other(x, 0)&(1<<(8*k)-1) == 0 {
+		if x := load64(d, last); other(x, 0)&lowBytes(k) == 0 {
 			binary.LittleEndian.PutUint64(buf[n:n+8], x)
 			n += k
 			binary.LittleEndian.PutUint16(buf[n:n+2], '\\'|'"'<<8)
@@ -425,4 +425,11 @@ func quoteString(buf []byte, n int, d string, last, open, end int, escaped bool)
 	}
 	binary.LittleEndian.PutUint16(q.buf[q.n:q.n+2], '\\'|'"'<<8)
 	return q.n + 2
+}
+
+// lowBytes returns the mask of the low k bytes of a word, for k from 0 to
+// 7 (its callers check k < 8; the mask tells the compiler, which then
+// shifts without a check for a negative or too large count).
+func lowBytes(k int) uint64 {
+	return 1<<(8*(uint(k)&7)) - 1
 }
