@@ -399,6 +399,24 @@ func putShort(buf []byte, n int, y, x uint64, k, c int) int {
 // without escapes, away from d's end, takes a store or two per eight bytes
 // and no call; any other goes through a quoter.
 func quoteString(buf []byte, n int, d string, last, open, end int, escaped bool) int {
+	if k, c := open-last, end-open-1; k < 8 && c < 48 && !escaped && open+65 <= len(d) && n+80 <= len(buf) {
+		// The usual case (a member name, a doc, a namespace: fewer than
+		// 48 bytes) within windows of d and buf whose offsets, masked
+		// (no-ops: k < 8, c < 48, w a multiple of 8 below 48), the
+		// compiler bounds, so that no load or store is checked.
+		if y := load64(d, last); other(y, 0)&lowBytes(k) == 0 {
+			k, c := k&7, c&63
+			b := (*[80]byte)(buf[n : n+80])
+			t := d[open+1 : open+65]
+			binary.LittleEndian.PutUint64(b[:8], y)
+			binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
+			for w := 0; w < c; w += 8 {
+				binary.LittleEndian.PutUint64(b[k+2+w&56:], load64(t, w&56))
+			}
+			binary.LittleEndian.PutUint16(b[k+2+c:], '\\'|'"'<<8)
+			return n + k + c + 4
+		}
+	}
 	if k := open - last; k < 8 && end+8 <= len(d) && !escaped {
 		if x := load64(d, last); other(x, 0)&lowBytes(k) == 0 {
 			binary.LittleEndian.PutUint64(buf[n:n+8], x)

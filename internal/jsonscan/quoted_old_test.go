@@ -406,3 +406,28 @@ func TestQuoteAllEveryOffset(t *testing.T) {
 		}
 	}
 }
+
+// TestQuoteStringWindow writes plain strings of every length to 60 (past
+// the 48 bytes quoteString writes within its windows) after up to 9 bytes
+// of structure (past the 8 it takes), as keys and values, with up to 70
+// bytes of text after them (around the 64 bytes of d its window needs),
+// and holds the writing to the old one and to quoteRef.
+func TestQuoteStringWindow(t *testing.T) {
+	for c := 0; c <= 60; c++ {
+		str := strings.Repeat("s", c)
+		for _, k := range []int{0, 1, 6, 7, 8, 9} {
+			pre := strings.Repeat(" ", k)
+			for _, after := range []int{0, 1, 30, 45, 50, 55, 60, 63, 64, 70} {
+				tail := strings.Repeat(" ", after)
+				for _, doc := range []string{
+					`[1,` + pre + `"` + str + `"` + tail + `]`,
+					`{"a":1,` + pre + `"` + str + `":0` + tail + `}`,
+					`{"a":` + pre + `"` + str + `","b":"` + str + `"` + tail + `}`,
+				} {
+					checkQuotedOld(t, doc)
+					checkDocumentQuoted(t, doc)
+				}
+			}
+		}
+	}
+}
