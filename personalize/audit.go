@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/bits"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/aws/smithy-go/middleware"
@@ -131,10 +130,16 @@ func (st *callState) mark(s stage) {
 // callState travels with one call, from the audit middleware to the others
 // and to the wire gate.
 type callState struct {
-	// g is the Guard whose audit step made the state: only its own steps
-	// and wire gate may read or write it (see step.HandleInitialize). Nil
-	// only for a state the guard makes for its own checks, outside a call.
-	g         *Guard
+	// g is the Guard whose audit step made the state, from its own pool:
+	// only its own steps and wire gate may read or write it (see
+	// step.HandleInitialize and wireGate.ran). Nil only for a state the
+	// guard makes for its own checks, outside a call. It never changes: the
+	// wire gate checks the call through the state (see wireGate.checks), so
+	// that it looks the state up once, not in each of its checks.
+	g *Guard
+	// gate is the wire gate checking the call through the state, set by
+	// it for its checks.
+	gate      *wireGate
 	ran       stage
 	op        *boundOp // the table's entry for the call's operation; nil when unknown
 	acted     acted
@@ -155,10 +160,6 @@ type callState struct {
 
 type stateKey struct{}
 
-// states are pooled: a call's state lives exactly as long as the audit
-// middleware's HandleInitialize, and reusing it keeps its lists' capacity.
-var states = sync.Pool{New: func() any { return new(callState) }}
-
 // maxKeptSchemaBuf bounds the serialized schema's buffer a pooled state
 // keeps. The writing needs twice the schema's length in bytes and a few
 // (see jsonscan.DocumentQuoted): this covers the model's longest schema
@@ -177,7 +178,7 @@ func (st *callState) reset() {
 	if cap(buf) > maxKeptSchemaBuf {
 		buf = nil // a pooled state keeps no more than a usual schema's
 	}
-	*st = callState{reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], locations: st.locations[:0], clean: st.clean[:0],
+	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], locations: st.locations[:0], clean: st.clean[:0],
 		passed: st.passed[:0], schemaBuf: buf}
 }
 
@@ -233,15 +234,17 @@ func (g *Guard) handleAudit(ctx context.Context, _ *callState, in middleware.Ini
 	if g.s.Logger != nil {
 		start = time.Now()
 	}
-	st := states.Get().(*callState)
-	st.g, st.ran, st.op = g, stageAudit, g.ops[middleware.GetOperationName(ctx)]
+	// Pooled, per guard: a call's state lives exactly as long as this
+	// HandleInitialize, and reusing it keeps its lists' capacity.
+	st := g.states.Get().(*callState)
+	st.ran, st.op = stageAudit, g.ops[middleware.GetOperationName(ctx)]
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
 		g.writeAudit(ctx, st, md, err, time.Since(start))
 	}
 	st.reset()
-	states.Put(st)
+	g.states.Put(st)
 	return out, md, err
 }
 

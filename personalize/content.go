@@ -687,7 +687,16 @@ func (g *Guard) violation(ctx context.Context, err *SafeguardError) error {
 	if !g.s.InsecureReportOnly {
 		return err
 	}
-	if st := stateFrom(ctx); st != nil {
+	return g.violationOn(stateFrom(ctx), err)
+}
+
+// violationOn is violation for a caller that holds the call's state, st
+// (nil when the audit middleware did not run).
+func (g *Guard) violationOn(st *callState, err *SafeguardError) error {
+	if !g.s.InsecureReportOnly {
+		return err
+	}
+	if st != nil {
 		st.reported = guarderr.Reported(st.reported, err)
 	}
 	return nil

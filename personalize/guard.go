@@ -3,6 +3,7 @@ package personalize
 import (
 	"context"
 	"slices"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -71,6 +72,11 @@ type Guard struct {
 	// (each client's identity step first: see postureFor).
 	front, posture       []*step
 	unboundGate, ownGate *wireGate
+
+	// states holds the guard's call states (see handleAudit): the guard's
+	// own, so that a state's guard, set when the pool makes it, never
+	// changes.
+	states sync.Pool
 
 	// keyFits is whether the configured key fits the model's shape for a
 	// key, as the wire gate checks every key: measured once.
@@ -170,6 +176,7 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 		return nil, &ConfigError{Field: "personalize SDK", Reason: "its types do not match the guard's table; regenerate the table for this SDK version", Err: err}
 	}
 	g := &Guard{s: s, ops: ops}
+	g.states.New = func() any { return &callState{g: g} }
 	g.front = []*step{
 		{id: IDAudit, g: g, stage: stageAudit, handle: g.handleAudit},
 		{id: IDFieldContent, g: g, stage: stageContent, handle: g.handleContent},

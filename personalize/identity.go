@@ -99,15 +99,16 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 	return nil
 }
 
-// CheckSigner refuses a request signed with another access key than the one
+// checkSigner refuses a request signed with another access key than the one
 // the identity check looked at: a per-call Credentials option (the guard
 // checks the client's own provider), or something after the check that
-// signed the request again.
-func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
+// signed the request again. st is the call's state, nil when the audit
+// middleware did not run.
+func (m *wireGate) checkSigner(op string, st *callState, accessKeyID string) error {
 	if !m.g.s.checksCaller() {
 		return nil
 	}
-	if st := stateFrom(ctx); st == nil || st.signer != accessKeyID {
+	if st == nil || st.signer != accessKeyID {
 		return &SafeguardError{Operation: op, Field: "header", Rule: RuleRequestChanged,
 			Reason: "the request is signed with other credentials than the ones the guard checked: set credentials on the client, not per call"}
 	}

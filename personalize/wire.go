@@ -62,13 +62,57 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		}
 		return next.HandleDeserialize(ctx, in)
 	}
-	return securetransport.Gate(ctx, in, m, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	return securetransport.Gate(ctx, in, m.checks(ctx), m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 }
 
-// Ran refuses a call on which a safeguard middleware did not run, or whose
-// client the guard did not secure.
-func (m *wireGate) Ran(ctx context.Context, op string) error {
-	st := stateFrom(ctx)
+// checks returns the gate's checks for the call of ctx: the call's state,
+// looked up once here rather than in each check, when this guard's pool
+// made it. Without one (the audit middleware did not run), the gate's own
+// checks look again, and Ran refuses the call.
+func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
+	if st := stateFrom(ctx); st != nil && st.g == m.g {
+		st.gate = m
+		return st
+	}
+	return m
+}
+
+// The wire gate's checks (securetransport.GateChecks), on the gate, which
+// looks the call's state up in ctx, and on the state itself, whose guard is
+// the gate's and whose gate is the one checking the call.
+
+func (m *wireGate) Ran(ctx context.Context, op string) error { return m.ran(ctx, op, stateFrom(ctx)) }
+
+func (m *wireGate) Violation(ctx context.Context, err *SafeguardError) error {
+	return m.g.violation(ctx, err)
+}
+
+func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
+	return m.g.checkBody(ctx, op, body)
+}
+
+func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
+	return m.checkSigner(op, stateFrom(ctx), accessKeyID)
+}
+
+func (st *callState) Ran(ctx context.Context, op string) error { return st.gate.ran(ctx, op, st) }
+
+func (st *callState) Violation(_ context.Context, err *SafeguardError) error {
+	return st.g.violationOn(st, err)
+}
+
+func (st *callState) CheckBody(ctx context.Context, op, body string) error {
+	return st.g.checkBodyOn(ctx, op, st, body)
+}
+
+func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
+	return st.gate.checkSigner(op, st, accessKeyID)
+}
+
+// ran refuses a call on which a safeguard middleware did not run, or whose
+// client the guard did not secure; st is the call's state, nil when the
+// audit middleware did not run.
+func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
 	if st != nil && st.g != nil && st.g != m.g {
 		return foreignStep(ctx) // another Guard's gate, or this one in another Guard's call
 	}
@@ -83,21 +127,19 @@ func (m *wireGate) Ran(ctx context.Context, op string) error {
 	return nil
 }
 
-func (m *wireGate) Violation(ctx context.Context, err *SafeguardError) error {
-	return m.g.violation(ctx, err)
-}
-
-func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
-	return m.g.checkBody(ctx, op, body)
-}
-
 // checkBody walks the serialized JSON body of op with the same field rules
 // as the Initialize check.
 func (g *Guard) checkBody(ctx context.Context, op, body string) error {
+	return g.checkBodyOn(ctx, op, stateFrom(ctx), body)
+}
+
+// checkBodyOn is checkBody for a caller that holds the call's state, st
+// (nil when the audit middleware did not run).
+func (g *Guard) checkBodyOn(ctx context.Context, op string, st *callState, body string) error {
 	if body == "" {
 		return nil
 	}
-	w := newWalker(g, ctx, true, body)
+	w := newWalkerState(g, ctx, st, true, body)
 	defer w.release()
 	var sc jsonscan.Scanner
 	sc.Reset(body)

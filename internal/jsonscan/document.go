@@ -86,7 +86,7 @@ value:
 			if m := special(x, hi); m != 0 {
 				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					if qb != nil {
-						if k := i - ql; k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&(1<<(8*k)-1) == 0 {
+						if k := i - ql; k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&lowBytes(k) == 0 {
 							qn = putShort(qb, qn, load64(d, ql), x, k, e-j)
 						} else {
 							qn = quoteString(qb, qn, d, ql, i, e, false)
@@ -200,7 +200,7 @@ key:
 		seen[depth] |= bit
 		keys = append(keys, key)
 		if qb != nil {
-			if k := i - ql; short && k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&(1<<(8*k)-1) == 0 {
+			if k := i - ql; short && k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&lowBytes(k) == 0 {
 				qn = putShort(qb, qn, load64(d, ql), x, k, end-i-1)
 			} else {
 				qn = quoteString(qb, qn, d, ql, i, end, escaped)
@@ -334,7 +334,7 @@ func (q *quoter) structural(d string, to int) {
 	if k := to - from; k < 8 && from+8 <= len(d) {
 		// Usually a byte or a few (`:`, `,`, `:null,`): as they are,
 		// unless they hold a control byte.
-		if x := load64(d, from); other(x, 0)&(1<<(8*k)-1) == 0 {
+		if x := load64(d, from); other(x, 0)&lowBytes(k) == 0 {
 			binary.LittleEndian.PutUint64(q.buf[q.n:q.n+8], x)
 			q.last, q.n = to, q.n+k
 			return
@@ -383,8 +383,11 @@ func (q *quoter) escape(d string, to int) {
 // where document reads such a string; its caller checks the text needs
 // no escapes.
 func putShort(buf []byte, n int, y, x uint64, k, c int) int {
-	b := buf[n : n+24]
-	binary.LittleEndian.PutUint64(b[0:8], y)
+	// The masks (no-ops: k and c are below 8) bound the offsets for the
+	// compiler, which then checks no store's bounds.
+	k, c = k&7, c&7
+	b := (*[24]byte)(buf[n : n+24])
+	binary.LittleEndian.PutUint64(b[:8], y)
 	binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
 	binary.LittleEndian.PutUint64(b[k+2:], x)
 	binary.LittleEndian.PutUint16(b[k+2+c:], '\\'|'"'<<8)
@@ -397,8 +400,26 @@ func putShort(buf []byte, n int, y, x uint64, k, c int) int {
 // without escapes, away from d's end, takes a store or two per eight bytes
 // and no call; any other goes through a quoter.
 func quoteString(buf []byte, n int, d string, last, open, end int, escaped bool) int {
+	if k, c := open-last, end-open-1; k < 8 && c < 48 && !escaped && open+65 <= len(d) && n+80 <= len(buf) {
+		// The usual case (a member name, a doc, a namespace: fewer than
+		// 48 bytes) within windows of d and buf whose offsets, masked
+		// (no-ops: k < 8, c < 48, w a multiple of 8 below 48), the
+		// compiler bounds, so that no load or store is checked.
+		if y := load64(d, last); other(y, 0)&lowBytes(k) == 0 {
+			k, c := k&7, c&63
+			b := (*[80]byte)(buf[n : n+80])
+			t := d[open+1 : open+65]
+			binary.LittleEndian.PutUint64(b[:8], y)
+			binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
+			for w := 0; w < c; w += 8 {
+				binary.LittleEndian.PutUint64(b[k+2+w&56:], load64(t, w&56))
+			}
+			binary.LittleEndian.PutUint16(b[k+2+c:], '\\'|'"'<<8)
+			return n + k + c + 4
+		}
+	}
 	if k := open - last; k < 8 && end+8 <= len(d) && !escaped {
-		if x := load64(d, last); other(x, 0)&(1<<(8*k)-1) == 0 {
+		if x := load64(d, last); other(x, 0)&lowBytes(k) == 0 {
 			binary.LittleEndian.PutUint64(buf[n:n+8], x)
 			n += k
 			binary.LittleEndian.PutUint16(buf[n:n+2], '\\'|'"'<<8)
@@ -423,4 +444,11 @@ func quoteString(buf []byte, n int, d string, last, open, end int, escaped bool)
 	}
 	binary.LittleEndian.PutUint16(q.buf[q.n:q.n+2], '\\'|'"'<<8)
 	return q.n + 2
+}
+
+// lowBytes returns the mask of the low k bytes of a word, for k from 0 to
+// 7 (its callers check k < 8; the mask tells the compiler, which then
+// shifts without a check for a negative or too large count).
+func lowBytes(k int) uint64 {
+	return 1<<(8*(uint(k)&7)) - 1
 }

@@ -64,6 +64,7 @@ func visitsOf(read func(visit func(string, bool) bool) bool) (bool, []string) {
 // changes nothing.
 func checkDocumentQuoted(t *testing.T, data string) {
 	t.Helper()
+	checkQuotedOld(t, data)
 	wantOK, wantVisits := visitsOf(func(v func(string, bool) bool) bool { return Document(data, v) })
 	for _, dst := range [][]byte{nil, bytes.Repeat([]byte{'"'}, 3*len(data)+40), make([]byte, 0, 5)} {
 		var q Quoted

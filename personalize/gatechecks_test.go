@@ -1,0 +1,141 @@
+package personalize
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"testing"
+
+	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
+	"github.com/personalizeguard/personalizeguard/internal/securetransport"
+)
+
+// gateGuard builds a guard with its posture checks on (so that the gate
+// checks the signer unless rootOK), offline.
+func gateGuard(t *testing.T, reportOnly, rootOK bool) *Guard {
+	t.Helper()
+	p := Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(t), STSClient: dataplanetest.UserSTS{},
+		S3Client: nopS3{}, PersonalizeClient: nopDescriber{}, InsecureAllowUnverifiableHTTPClient: true,
+		InsecureReportOnly: reportOnly, InsecureAllowRootCredentials: rootOK}
+	if reportOnly {
+		p.Logger = slog.New(slog.DiscardHandler)
+	}
+	g, err := NewGuard(dataplanetest.InstantConfig(`{}`), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// TestGateChecksOnState holds the wire gate's checks through the call's
+// state, which the gate uses when the state is its guard's, to the gate's
+// own, which look the state up in the context: on every combination of
+// report-only mode, the identity check, the stages that ran, the gate's
+// client, the signer and the body, they return the same errors and leave
+// the state the same.
+func TestGateChecksOnState(t *testing.T) {
+	type outcome struct {
+		Ran, Signer, Body, Violation string
+		Acted                        acted
+		Reported                     int
+	}
+	errText := func(err error) string {
+		if err == nil {
+			return ""
+		}
+		return fmt.Sprintf("%T %v", err, err)
+	}
+	const op = "CreateDatasetGroup"
+	run := func(c securetransport.GateChecks, ctx context.Context, st *callState, signer, body string) outcome {
+		var o outcome
+		o.Ran = errText(c.Ran(ctx, op))
+		o.Signer = errText(c.CheckSigner(ctx, op, signer))
+		o.Body = errText(c.CheckBody(ctx, op, body))
+		o.Violation = errText(c.Violation(ctx, &SafeguardError{Operation: op, Rule: RuleRequestChanged, Reason: "test"}))
+		o.Acted, o.Reported = st.acted, len(st.reported)
+		return o
+	}
+	for _, reportOnly := range []bool{false, true} {
+		for _, rootOK := range []bool{false, true} {
+			g := gateGuard(t, reportOnly, rootOK)
+			for _, send := range []bool{false, true} {
+				m := &wireGate{g: g, content: true}
+				if send {
+					m.send = &http.Client{}
+				}
+				for _, ran := range []stage{g.stages, g.stages &^ stageContent, 0} {
+					for _, signer := range []string{"AKIDEXAMPLE", "AKIDOTHER", ""} {
+						for _, body := range []string{`{"name":"movies"}`, `{"name":"jane.doe@example.com"}`, `{"nope":1}`, `{`, ``} {
+							name := fmt.Sprintf("reportOnly=%v,rootOK=%v,send=%v,ran=%b,signer=%q,body=%s", reportOnly, rootOK, send, ran, signer, body)
+							state := func() (context.Context, *callState) {
+								st := g.states.Get().(*callState)
+								st.reset()
+								st.ran, st.signer = ran, "AKIDEXAMPLE"
+								return middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st), st
+							}
+							ctx, st := state()
+							if st.g != g {
+								t.Fatalf("%s: the pool's state has guard %p, want %p", name, st.g, g)
+							}
+							want := run(m, ctx, st, signer, body)
+							ctx, st = state()
+							c := m.checks(ctx)
+							if c != securetransport.GateChecks(st) {
+								t.Fatalf("%s: the gate does not check the call through its guard's state", name)
+							}
+							got := run(c, ctx, st, signer, body)
+							if diff := cmp.Diff(want, got); diff != "" {
+								t.Errorf("%s: checks on the state mismatch (-gate's +state's):\n%s", name, diff)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGateUsesOnlyItsGuardsState shows that the gate checks a call through
+// its state only when the state is its own guard's: another guard's state,
+// or one made outside a pool, leaves the gate to its own checks, and those
+// refuse another guard's state (see TestForeignGuardMiddlewareRefused).
+// Through a state, the checks are those of the gate that looked it up.
+func TestGateUsesOnlyItsGuardsState(t *testing.T) {
+	g, other := gateGuard(t, false, false), gateGuard(t, false, false)
+	for _, tc := range []struct {
+		name   string
+		st     *callState
+		viaOwn bool
+		ran    bool // whether Ran passes through the secured gate
+	}{
+		{"own guard's", g.states.Get().(*callState), true, true},
+		{"another guard's", other.states.Get().(*callState), false, false},
+		{"made outside a pool", &callState{}, false, true},
+		{"none", nil, false, false},
+	} {
+		ctx := middleware.WithOperationName(context.Background(), "CreateDatasetGroup")
+		if tc.st != nil {
+			tc.st.ran = g.stages
+			ctx = middleware.WithStackValue(ctx, stateKey{}, tc.st)
+		}
+		secured, unsecured := &wireGate{g: g, content: true, send: &http.Client{}}, &wireGate{g: g, content: true}
+		got := secured.checks(ctx)
+		if viaOwn := got == securetransport.GateChecks(tc.st); viaOwn != tc.viaOwn {
+			t.Errorf("%s state: gate checks through the state = %v, want %v", tc.name, viaOwn, tc.viaOwn)
+		}
+		// Either way, a state of no other guard whose stages all ran
+		// passes Ran: the gate's own checks find it in the context.
+		if err := got.Ran(ctx, "CreateDatasetGroup"); (err == nil) != tc.ran {
+			t.Errorf("%s state: Ran through the secured gate = %v", tc.name, err)
+		}
+		// The same state through another gate of the guard: that gate's
+		// own conditions hold (its client is not secured).
+		if err := unsecured.checks(ctx).Ran(ctx, "CreateDatasetGroup"); err == nil {
+			t.Errorf("%s state: Ran through the unsecured gate passed", tc.name)
+		}
+	}
+}
