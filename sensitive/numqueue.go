@@ -253,6 +253,13 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 				want, walk = gatesFor(set), gatesFor(set|pending)
 			}
 		}
+		if set == 0 && pending == 0 && q.need == 0 {
+			// Every kind has stopped reading. With no gates, gated would
+			// read on to the end of the text, at every walk whose kinds
+			// all fill their queues: quadratic in text dense with
+			// findings.
+			return
+		}
 		if q.need == 0 && stop == noStop && got != 0 {
 			// Every kind asked has its match. The walk reads on a
 			// little to fill the queues, so that the next few requests
