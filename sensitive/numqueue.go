@@ -158,6 +158,15 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 				for k := set; k != 0; k &= k - 1 {
 					q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = p
 				}
+				// So have the pending kinds' from where their reading
+				// ends: gated skipped the runs there, which pass none of
+				// their gates. Recorded, so that the next walk does not
+				// read them again: gated may have gone far past stop.
+				for k := pending; k != 0; k &= k - 1 {
+					if j := numSlot(builtin(bits.TrailingZeros16(k))); q.hi[j] <= p {
+						q.hi[j] = p
+					}
+				}
 				return
 			}
 			// The kinds whose reading ends at or before this run join.
@@ -253,19 +262,22 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 				want, walk = gatesFor(set), gatesFor(set|pending)
 			}
 		}
-		if set == 0 && pending == 0 && q.need == 0 {
-			// Every kind has stopped reading. With no gates, gated would
-			// read on to the end of the text, at every walk whose kinds
-			// all fill their queues: quadratic in text dense with
-			// findings.
-			return
-		}
 		if q.need == 0 && stop == noStop && got != 0 {
 			// Every kind asked has its match. The walk reads on a
 			// little to fill the queues, so that the next few requests
 			// need no walk of their own.
 			stop = e + numAhead
 			mark = min(join, stop)
+		}
+		if set == 0 && (pending == 0 && q.need == 0 || stop != noStop && stop <= join) {
+			// No kind reads, and none joins before the stop: the walk
+			// would change nothing more, as the loop that read every run
+			// returned at the next run or at the stop. gated, which
+			// returns only the runs that pass a pending kind's gates,
+			// would read on to the next such run, or the end of the
+			// text, at every walk whose kinds all fill their queues:
+			// quadratic in text dense with findings.
+			return
 		}
 	}
 }
