@@ -189,6 +189,11 @@ var pathological = []struct {
 	{"iban-walks-gt", strings.Repeat("GT55 ", 6) + strings.Repeat("1", 4096) + " "},
 	{"keywords", "account-"},
 	{"linking-words", "account no. is: "},
+	// Findings of several kinds, dense: each kind's queue fills before the
+	// walk's stop, and a walk left with no kind reading must end there,
+	// not read on to the end of the text.
+	{"mixed-findings", "4111 1111 1111 1111, 123-45-6789, +1 415 555 0132; "},
+	{"mixed-plain", "123-45-6789 4111111111111111 DE89370400440532013000 acct 912803456 +14155550132 "},
 	// E-mail: '@' and '.' everywhere.
 	{"at-signs", "a@"},
 	{"at-runs", "@"},

@@ -158,6 +158,15 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 				for k := set; k != 0; k &= k - 1 {
 					q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = p
 				}
+				// So have the pending kinds' from where their reading
+				// ends: gated skipped the runs there, which pass none of
+				// their gates. Recorded, so that the next walk does not
+				// read them again: gated may have gone far past stop.
+				for k := pending; k != 0; k &= k - 1 {
+					if j := numSlot(builtin(bits.TrailingZeros16(k))); q.hi[j] <= p {
+						q.hi[j] = p
+					}
+				}
 				return
 			}
 			// The kinds whose reading ends at or before this run join.
@@ -259,6 +268,16 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 			// need no walk of their own.
 			stop = e + numAhead
 			mark = min(join, stop)
+		}
+		if set == 0 && (pending == 0 && q.need == 0 || stop != noStop && stop <= join) {
+			// No kind reads, and none joins before the stop: the walk
+			// would change nothing more, as the loop that read every run
+			// returned at the next run or at the stop. gated, which
+			// returns only the runs that pass a pending kind's gates,
+			// would read on to the next such run, or the end of the
+			// text, at every walk whose kinds all fill their queues:
+			// quadratic in text dense with findings.
+			return
 		}
 	}
 }
