@@ -232,3 +232,76 @@ func TestOneGuardSwapsAcrossClients(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestOwnClientsGateInACall: the gate of the guard's own clients (the
+// transport rules alone, then on to the client's HTTP client) reaches a
+// caller through an option of New, which the guard applies to the client
+// it builds to describe dataset groups. Swapped in for the client's gate,
+// it hands the request to the client's HTTP client, which refuses it;
+// before the client's gate, the client's gate still checks and sends.
+func TestOwnClientsGateInACall(t *testing.T) {
+	srv := personalizetest.New(t)
+	var captured []*sdk.Options
+	client, err := personalize.New(guardedConfig(srv), personalize.Policy{InsecureAllowUnencryptedDatasetGroups: true},
+		func(o *sdk.Options) { captured = append(captured, o) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var own middleware.DeserializeMiddleware
+	for _, o := range captured {
+		s := middleware.NewStack("own", func() any { return nil })
+		for _, f := range o.APIOptions {
+			if err := f(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if m, ok := s.Deserialize.Get(personalize.IDWireGate); ok && len(s.Initialize.List()) == 0 {
+			own = m.(middleware.DeserializeMiddleware) // the gate alone: the guard's own client's
+		}
+	}
+	if own == nil {
+		t.Fatal("no client of the guard's own among the options New applied")
+	}
+	late := func(s *middleware.Stack) error {
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("late-schema", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+			middleware.InitializeOutput, middleware.Metadata, error,
+		) {
+			cp := *in.Parameters.(*sdk.CreateSchemaInput) // the caller's input stays as it was
+			cp.Schema = aws.String(`{"type":"record","name":"Items","doc":"` + canaryEmail + `","fields":[{"name":"ITEM_ID","type":"string"}]}`)
+			in.Parameters = &cp
+			return next.HandleInitialize(ctx, in)
+		}), middleware.After)
+	}
+	type result struct {
+		Rule string
+		Sent bool
+	}
+	for _, tt := range []struct {
+		name string
+		edit func(*middleware.Stack) error
+		want result
+	}{
+		{"in place of the client's gate", func(s *middleware.Stack) error {
+			_, err := s.Deserialize.Swap(personalize.IDWireGate, own)
+			return err
+		}, result{Rule: personalize.RuleBypassed}},
+		{"before the client's gate", func(s *middleware.Stack) error {
+			return s.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("own-gate", own.HandleDeserialize), personalize.IDWireGate, middleware.Before)
+		}, result{Rule: ruleEmail}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv.ResetRequests()
+			_, err := client.CreateSchema(t.Context(), &sdk.CreateSchemaInput{Name: aws.String("own"), Schema: aws.String(`{"type":"record","name":"Items","fields":[{"name":"ITEM_ID","type":"string"}]}`)},
+				func(o *sdk.Options) { o.APIOptions = append(o.APIOptions, late, tt.edit) })
+			var got result
+			var sg *personalize.SafeguardError
+			if errors.As(err, &sg) {
+				got.Rule = sg.Rule
+			}
+			got.Sent = srv.Seen(canaryEmail)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("CreateSchema with the own clients' gate (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
