@@ -111,7 +111,7 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 		// Guard's call: what it checked, by its own policy, would pass
 		// for this Guard's check at the wire (the schema read, strings
 		// found clean). Refused in report-only mode too.
-		return middleware.InitializeOutput{}, middleware.Metadata{}, foreignStep(ctx)
+		return middleware.InitializeOutput{}, middleware.Metadata{}, s.g.refuseForeign(ctx)
 	}
 	st.mark(s.stage)
 	return s.handle(ctx, st, in, next)
@@ -122,6 +122,19 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 func foreignStep(ctx context.Context) *SafeguardError {
 	return &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleBypassed,
 		Reason: "a middleware of another Guard runs in this call; use one Guard per client"}
+}
+
+// refuseForeign is foreignStep for one of g's middleware, audited in g's
+// log: another Guard's state is the call's, so g's audit step did not run
+// on the call (it refuses to run after another Guard's, and another
+// Guard's after it), and the refusal would otherwise be recorded only in
+// the other Guard's log.
+func (g *Guard) refuseForeign(ctx context.Context) error {
+	err := foreignStep(ctx)
+	if g.s.Logger != nil {
+		g.writeAudit(ctx, &callState{}, middleware.Metadata{}, err, 0)
+	}
+	return err
 }
 
 // operation returns the table's entry for the call's operation; an

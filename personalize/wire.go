@@ -114,7 +114,7 @@ func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) erro
 // audit middleware did not run.
 func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
 	if st != nil && st.g != nil && st.g != m.g {
-		return foreignStep(ctx) // another Guard's gate, or this one in another Guard's call
+		return m.g.refuseForeign(ctx) // another Guard's gate, or this one in another Guard's call
 	}
 	if st == nil || st.ran != m.g.stages {
 		return m.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,

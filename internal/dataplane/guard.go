@@ -318,6 +318,13 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	if g.s.Logger != nil {
 		start = time.Now()
 	}
+	if prev := stateFrom(ctx); prev != nil && prev.g != g && prev.g != nil {
+		// Another Guard's audit step ran ahead of this one: refused here,
+		// so that this Guard's steps and gate see another Guard's state
+		// only when this Guard's audit step did not run (and then record
+		// their refusal themselves: see refuseForeign).
+		return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseForeign(ctx)
+	}
 	// Pooled: a call's state lives exactly as long as this
 	// HandleInitialize.
 	st := g.states.Get().(*callState)
@@ -343,7 +350,7 @@ func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeI
 		if st.g != g && st.g != nil {
 			// Another Guard's identifier step, added under an ID of its
 			// own: its pseudonyms would pass for this Guard's at the wire.
-			return middleware.InitializeOutput{}, middleware.Metadata{}, foreignStep(ctx)
+			return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseForeign(ctx)
 		}
 		st.identifiers = true
 	}
@@ -428,6 +435,19 @@ func isPseudonym(id string) bool {
 func foreignStep(ctx context.Context) *guarderr.SafeguardError {
 	return &guarderr.SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: guarderr.RuleBypassed,
 		Reason: "a middleware of another Guard runs in this call; use one Guard per client"}
+}
+
+// refuseForeign is foreignStep for one of g's middleware, audited in g's
+// log: another Guard's state is the call's, so g's audit step did not run
+// on the call (it refuses to run after another Guard's, and another
+// Guard's after it), and the refusal would otherwise be recorded only in
+// the other Guard's log.
+func (g *Guard) refuseForeign(ctx context.Context) error {
+	err := foreignStep(ctx)
+	if g.s.Logger != nil {
+		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err})
+	}
+	return err
 }
 
 // refuseAll is the Initialize step of a client the guard could not secure.

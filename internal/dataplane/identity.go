@@ -103,7 +103,7 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 			if st.g != g && st.g != nil {
 				// Another Guard's identity step: the key it records
 				// would pass for the one this Guard checked.
-				return middleware.InitializeOutput{}, middleware.Metadata{}, foreignStep(ctx)
+				return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseForeign(ctx)
 			}
 			st.caller = true
 		}
