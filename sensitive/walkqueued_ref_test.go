@@ -7,8 +7,8 @@ import (
 )
 
 // walkQueuedRef is walkQueued as it was before it read the runs through
-// runWalk.gated: its own copy of gated's loop, with the joins and the stop
-// looked at on every run. numericQueuedRef is numericQueued asking it.
+// runWalk.gated: gatedRef's loop (nextRunRef and runGatesRef) with the
+// joins and the stop looked at on every run. numericQueuedRef is numericQueued asking it.
 // TestWalkQueuedMatchesReference and FuzzWalkQueued hold walkQueued to it.
 func (sc *scanner) numericQueuedRef(need uint16, from int) {
 	q := sc.q
@@ -61,29 +61,15 @@ func (sc *scanner) walkQueuedRef(set, pending uint16, from, i int) {
 	stop := noStop // where the walk stops once every kind asked has its match
 	mark := join   // the next run at which join or stop needs a look
 	want := gatesFor(set)
-	base, m := i, digitMask(s, i)
+	w := runWalk{base: i, m: digitMask(s, i)}
 	for {
-		if m == 0 {
-			q2 := indexDigit(s, base+64)
-			if q2 < 0 {
-				// Every kind reading has read to the end of the text.
-				for k := set | pending; k != 0; k &= k - 1 {
-					q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = len(s) + 1
-				}
-				return
+		p, e := w.nextRunRef(s)
+		if p < 0 {
+			// Every kind reading has read to the end of the text.
+			for k := set | pending; k != 0; k &= k - 1 {
+				q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = len(s) + 1
 			}
-			base, m = q2, digitMask(s, q2)
-		}
-		low := m & -m
-		x := m + low
-		p := base + bits.TrailingZeros64(low)
-		var e int
-		if x != 0 {
-			e = base + bits.TrailingZeros64(x)
-			m &= x
-		} else {
-			e = runEnd(s, base+64)
-			base, m = e-64, 0
+			return
 		}
 		if p >= mark {
 			if p >= stop {
@@ -112,22 +98,7 @@ func (sc *scanner) walkQueuedRef(set, pending uint16, from, i int) {
 			continue
 		}
 		n := e - p
-		var prev3, prev2, prev, next, next2, next3 byte
-		if p >= 3 {
-			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
-		} else {
-			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
-		}
-		if e+3 <= len(s) {
-			next3, next2, next = s[e+2], s[e+1], s[e]
-		} else {
-			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
-		}
-		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
-			continue
-		}
-		pass := gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
-			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
+		pass, prev3, prev2, prev, next := runGatesRef(s, p, e, want)
 		if pass == 0 {
 			continue
 		}
