@@ -28,6 +28,15 @@ var errCaptured = errors.New("middleware captured")
 // not nil) per-call credentials.
 type foreignCall func(ctx context.Context, user string, edit func(*middleware.Stack) error, creds aws.CredentialsProvider) error
 
+// withEdit adds a call's stack edit to either client's Options, and sets
+// its per-call credentials when it has them.
+func withEdit(apiOptions *[]func(*middleware.Stack) error, credentials *aws.CredentialsProvider, edit func(*middleware.Stack) error, creds aws.CredentialsProvider) {
+	*apiOptions = append(*apiOptions, edit)
+	if creds != nil {
+		*credentials = creds
+	}
+}
+
 // foreignClient makes guarded clients of one data-plane API.
 type foreignClient struct {
 	name string
@@ -49,12 +58,7 @@ var foreignClients = []foreignClient{
 			return func(ctx context.Context, user string, edit func(*middleware.Stack) error, creds aws.CredentialsProvider) error {
 				_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String(user), SessionId: aws.String("s1"),
 					EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}}},
-					func(o *sdk.Options) {
-						o.APIOptions = append(o.APIOptions, edit)
-						if creds != nil {
-							o.Credentials = creds
-						}
-					})
+					func(o *sdk.Options) { withEdit(&o.APIOptions, &o.Credentials, edit, creds) })
 				return err
 			}, nil
 		},
@@ -73,12 +77,7 @@ var foreignClients = []foreignClient{
 			}
 			return func(ctx context.Context, user string, edit func(*middleware.Stack) error, creds aws.CredentialsProvider) error {
 				_, err := client.GetRecommendations(ctx, &awsruntime.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String(user)},
-					func(o *awsruntime.Options) {
-						o.APIOptions = append(o.APIOptions, edit)
-						if creds != nil {
-							o.Credentials = creds
-						}
-					})
+					func(o *awsruntime.Options) { withEdit(&o.APIOptions, &o.Credentials, edit, creds) })
 				return err
 			}, nil
 		},
