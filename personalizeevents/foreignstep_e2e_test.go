@@ -89,8 +89,8 @@ var foreignClients = []foreignClient{
 	},
 }
 
-// takeMiddleware returns the middleware of call's client named id, from
-// the stack of a call that it stops before any I/O.
+// takeMiddleware returns the middleware that get finds on the stack of
+// call's client, from a call that it stops before any I/O.
 func takeMiddleware(t *testing.T, call foreignCall, get func(*middleware.Stack) (any, bool)) any {
 	t.Helper()
 	var got any
@@ -141,8 +141,8 @@ func TestForeignGuardMiddlewareRefused(t *testing.T) {
 		// signs with otherKey.
 		this, other dataplane.Policy
 		otherKey    string
-		// user is the call's user ID; creds, when set, its per-call
-		// credentials (the root user's).
+		// user is the call's user ID; rootCreds gives the call the root
+		// user's per-call credentials.
 		user      string
 		rootCreds bool
 		// edit returns the per-call stack edit that puts other's
