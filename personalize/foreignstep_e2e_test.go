@@ -56,7 +56,7 @@ func TestForeignGuardMiddlewareRefused(t *testing.T) {
 	})
 	// contentAfterHook runs the other Guard's content step after swapSchema.
 	contentAfterHook := func(t *testing.T, other *sdk.Client) func(*middleware.Stack) error {
-		content := foreignMiddleware(t, other, func(s *middleware.Stack, id string) (any, bool) { return s.Initialize.Get(id) }, personalize.IDFieldContent).(middleware.InitializeMiddleware)
+		content := takeMiddleware(t, other, personalize.IDFieldContent, false).(middleware.InitializeMiddleware)
 		return func(s *middleware.Stack) error {
 			if err := s.Initialize.Add(swapSchema, middleware.After); err != nil {
 				return err
@@ -87,7 +87,7 @@ func TestForeignGuardMiddlewareRefused(t *testing.T) {
 			name:  "wire gate of a report-only Guard before this one's",
 			other: personalize.Policy{InsecureReportOnly: true, Logger: newAuditLogger(io.Discard)},
 			hooks: func(t *testing.T, other *sdk.Client) func(*middleware.Stack) error {
-				gate := foreignMiddleware(t, other, func(s *middleware.Stack, id string) (any, bool) { return s.Deserialize.Get(id) }, personalize.IDWireGate).(middleware.DeserializeMiddleware)
+				gate := takeMiddleware(t, other, personalize.IDWireGate, true).(middleware.DeserializeMiddleware)
 				return func(s *middleware.Stack) error {
 					if err := s.Initialize.Add(swapSchema, middleware.After); err != nil {
 						return err
