@@ -104,8 +104,14 @@ func takeMiddleware(t *testing.T, call foreignCall, get func(*middleware.Stack) 
 	return got
 }
 
+// initializeStep and deserializeStep find, for takeMiddleware, the
+// middleware id of one step of a stack.
 func initializeStep(id string) func(*middleware.Stack) (any, bool) {
 	return func(s *middleware.Stack) (any, bool) { return s.Initialize.Get(id) }
+}
+
+func deserializeStep(id string) func(*middleware.Stack) (any, bool) {
+	return func(s *middleware.Stack) (any, bool) { return s.Deserialize.Get(id) }
 }
 
 // TestForeignGuardMiddlewareRefused: the call state travels under one key
@@ -196,7 +202,7 @@ func TestForeignGuardMiddlewareRefused(t *testing.T) {
 			otherKey: personalizetest.AccessKeyID,
 			user:     email,
 			edit: func(t *testing.T, _ foreignClient, other foreignCall) func(*middleware.Stack) error {
-				gate := takeMiddleware(t, other, func(s *middleware.Stack) (any, bool) { return s.Deserialize.Get(dataplane.IDWireGate) }).(middleware.DeserializeMiddleware)
+				gate := takeMiddleware(t, other, deserializeStep(dataplane.IDWireGate)).(middleware.DeserializeMiddleware)
 				return func(s *middleware.Stack) error {
 					return s.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("foreign-gate", gate.HandleDeserialize), dataplane.IDWireGate, middleware.Before)
 				}
