@@ -218,24 +218,8 @@ func checkWalkQueuedSame(t *testing.T, s string, kinds uint16, froms []int) {
 // number fragments, request by request.
 func TestWalkQueuedMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 2026))
-	var texts []string
-	for _, cl := range readCorpus(t) {
-		texts = append(texts, cl.text, newView(cl.text).s)
-	}
-	texts = append(texts, denseText(8<<10), cleanText(t, 8<<10), proseText(t, 4<<10))
-	for _, p := range pathological {
-		texts = append(texts, newView(repeatTo(p.unit, 700)).s)
-	}
-	n := 2000
-	if testing.Short() {
-		n = 200
-	}
-	for range n {
-		texts = append(texts, numberFragments(r))
-	}
-	kindSets := []uint16{numericKinds, 1<<bCard | 1<<bPhone, 1<<bSSN | 1<<bIBAN | 1<<bAccount, 1 << bPhone}
-	for _, s := range texts {
-		for _, kinds := range kindSets {
+	for _, s := range queuedTexts(t, r) {
+		for _, kinds := range queuedKindSets {
 			checkWalkQueuedSame(t, s, kinds, everyOffset(s))
 			for _, step := range []int{8, 40, 300} {
 				checkWalkQueuedSame(t, s, kinds, randomFroms(r, s, step))
