@@ -16,9 +16,17 @@ import (
 // does.
 func checkQueuedSame(t *testing.T, s string, kinds uint16, froms []int) {
 	t.Helper()
+	checkQueuedWith(t, s, kinds, froms, (*scanner).generateNumeric, "the walk per kind")
+}
+
+// checkQueuedWith is checkQueuedSame with ref, called refName in a
+// failure, answering in place of generateNumeric; ref's scanner has queues
+// of its own.
+func checkQueuedWith(t *testing.T, s string, kinds uint16, froms []int, ref func(sc *scanner, need uint16, from int), refName string) {
+	t.Helper()
 	var got, want scanner
-	var q numQueues
-	got.q = &q
+	var gq, wq numQueues
+	got.q, want.q = &gq, &wq
 	got.s, want.s = s, s
 	got.live, want.live = kinds&numericKinds, kinds&numericKinds
 	for i := range got.cands {
@@ -35,10 +43,10 @@ func checkQueuedSame(t *testing.T, s string, kinds uint16, froms []int) {
 			continue
 		}
 		got.numericQueued(need, from)
-		want.generateNumeric(need, from)
+		ref(&want, need, from)
 		if got.live != want.live || got.cands != want.cands {
-			t.Fatalf("input %q from %d, kinds asked %09b: the queues left live %09b, candidates %v; the walk per kind %09b, %v",
-				s, from, need, got.live, got.cands, want.live, want.cands)
+			t.Fatalf("input %q from %d, kinds asked %09b: the queues left live %09b, candidates %v; %s %09b, %v",
+				s, from, need, got.live, got.cands, refName, want.live, want.cands)
 		}
 	}
 }

@@ -180,37 +180,11 @@ func (sc *scanner) walkQueuedRef(set, pending uint16, from, i int) {
 	}
 }
 
-// checkWalkQueuedSame asks the numeric kinds for their candidates from each
-// offset of froms (increasing), as checkQueuedSame does, of one scanner
-// served by numericQueued and one by numericQueuedRef; the candidates and
-// the kinds left live must agree at every step.
+// checkWalkQueuedSame holds numericQueued to numericQueuedRef as
+// checkQueuedSame holds it to generateNumeric.
 func checkWalkQueuedSame(t *testing.T, s string, kinds uint16, froms []int) {
 	t.Helper()
-	var got, want scanner
-	var gq, wq numQueues
-	got.q, want.q = &gq, &wq
-	got.s, want.s = s, s
-	got.live, want.live = kinds&numericKinds, kinds&numericKinds
-	for i := range got.cands {
-		got.cands[i].start, want.cands[i].start = stale, stale
-	}
-	for _, from := range froms {
-		var need uint16
-		for b := builtin(0); b < numBuiltins; b++ {
-			if want.live&(1<<b) != 0 && want.cands[b].start < from {
-				need |= 1 << b
-			}
-		}
-		if need == 0 {
-			continue
-		}
-		got.numericQueued(need, from)
-		want.numericQueuedRef(need, from)
-		if got.live != want.live || got.cands != want.cands {
-			t.Fatalf("input %q from %d, kinds asked %09b: walkQueued left live %09b, candidates %v; the reference %09b, %v",
-				s, from, need, got.live, got.cands, want.live, want.cands)
-		}
-	}
+	checkQueuedWith(t, s, kinds, froms, (*scanner).numericQueuedRef, "the reference")
 }
 
 // TestWalkQueuedMatchesReference holds walkQueued to walkQueuedRef on the
