@@ -133,9 +133,10 @@ type callState struct {
 	// g is the Guard whose audit step made the state, from its own pool:
 	// only its own steps and wire gate may read or write it (see
 	// step.HandleInitialize and wireGate.ran). Nil only for a state the
-	// guard makes for its own checks, outside a call. It never changes: the
-	// wire gate checks the call through the state (see wireGate.checks), so
-	// that it looks the state up once, not in each of its checks.
+	// guard makes outside a call's middleware: for its own checks, or for
+	// the audit event of a refusal. It never changes: the wire gate checks
+	// the call through the state (see wireGate.checks), so that it looks
+	// the state up once, not in each of its checks.
 	g *Guard
 	// gate is the wire gate checking the call through the state, set by
 	// it for its checks.

@@ -43,11 +43,9 @@ type walker struct {
 // cannot keep a recursive walker on the stack.
 var walkers = sync.Pool{New: func() any { return new(walker) }}
 
-func newWalker(g *Guard, ctx context.Context, wire bool, body string) *walker {
-	return newWalkerState(g, ctx, stateFrom(ctx), wire, body)
-}
-
-// newWalkerState is newWalker for a caller that holds the call's state.
+// newWalkerState returns a walker from the pool for one check of g: st is
+// the call's state, which its caller holds (nil outside the guard's
+// middleware); wire is whether it reads the serialized body.
 func newWalkerState(g *Guard, ctx context.Context, st *callState, wire bool, body string) *walker {
 	w := walkers.Get().(*walker)
 	w.g, w.ctx, w.st, w.wire, w.body, w.depth = g, ctx, st, wire, body, 0

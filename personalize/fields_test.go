@@ -409,12 +409,12 @@ func TestWirePassedMemo(t *testing.T) {
 	for _, tt := range tests {
 		st := &callState{}
 		ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), stateKey{}, st)
-		w := newWalker(g, ctx, false, "")
+		w := newWalkerState(g, ctx, st, false, "")
 		for _, v := range tt.initial {
 			_ = w.check(ruleTagValue, shapeTagValue, nil, v)
 		}
 		w.release()
-		w = newWalker(g, ctx, true, "{}")
+		w = newWalkerState(g, ctx, st, true, "{}")
 		err := w.check(tt.rule, tt.sh, nil, tt.sent)
 		w.release()
 		gotRule := ""

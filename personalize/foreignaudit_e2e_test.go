@@ -25,10 +25,10 @@ func TestForeignRefusalAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	init := func(id string) middleware.InitializeMiddleware {
-		return foreignMiddleware(t, other, func(s *middleware.Stack, id string) (any, bool) { return s.Initialize.Get(id) }, id).(middleware.InitializeMiddleware)
+		return takeMiddleware(t, other, id, false).(middleware.InitializeMiddleware)
 	}
 	audit, content := init(personalize.IDAudit), init(personalize.IDFieldContent)
-	gate := foreignMiddleware(t, other, func(s *middleware.Stack, id string) (any, bool) { return s.Deserialize.Get(id) }, personalize.IDWireGate).(middleware.DeserializeMiddleware)
+	gate := takeMiddleware(t, other, personalize.IDWireGate, true).(middleware.DeserializeMiddleware)
 	type event struct{ Operation, Outcome, Rule string }
 	bypassed := []event{{"CreateSchema", "rejected", personalize.RuleBypassed}}
 	for _, tt := range []struct {

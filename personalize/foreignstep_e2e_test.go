@@ -54,6 +54,16 @@ func TestForeignGuardMiddlewareRefused(t *testing.T) {
 		in.Parameters = &cp
 		return next.HandleInitialize(ctx, in)
 	})
+	// contentAfterHook runs the other Guard's content step after swapSchema.
+	contentAfterHook := func(t *testing.T, other *sdk.Client) func(*middleware.Stack) error {
+		content := takeMiddleware(t, other, personalize.IDFieldContent, false).(middleware.InitializeMiddleware)
+		return func(s *middleware.Stack) error {
+			if err := s.Initialize.Add(swapSchema, middleware.After); err != nil {
+				return err
+			}
+			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("foreign-content", content.HandleInitialize), middleware.After)
+		}
+	}
 	type result struct {
 		Rule string
 		Sent bool
@@ -66,34 +76,18 @@ func TestForeignGuardMiddlewareRefused(t *testing.T) {
 		{
 			name:  "content step of a report-only Guard after a hook",
 			other: personalize.Policy{InsecureReportOnly: true, Logger: newAuditLogger(io.Discard)},
-			hooks: func(t *testing.T, other *sdk.Client) func(*middleware.Stack) error {
-				content := foreignMiddleware(t, other, func(s *middleware.Stack, id string) (any, bool) { return s.Initialize.Get(id) }, personalize.IDFieldContent).(middleware.InitializeMiddleware)
-				return func(s *middleware.Stack) error {
-					if err := s.Initialize.Add(swapSchema, middleware.After); err != nil {
-						return err
-					}
-					return s.Initialize.Add(middleware.InitializeMiddlewareFunc("foreign-content", content.HandleInitialize), middleware.After)
-				}
-			},
+			hooks: contentAfterHook,
 		},
 		{
 			name:  "content step of an enforcing Guard after a hook",
 			other: personalize.Policy{},
-			hooks: func(t *testing.T, other *sdk.Client) func(*middleware.Stack) error {
-				content := foreignMiddleware(t, other, func(s *middleware.Stack, id string) (any, bool) { return s.Initialize.Get(id) }, personalize.IDFieldContent).(middleware.InitializeMiddleware)
-				return func(s *middleware.Stack) error {
-					if err := s.Initialize.Add(swapSchema, middleware.After); err != nil {
-						return err
-					}
-					return s.Initialize.Add(middleware.InitializeMiddlewareFunc("foreign-content", content.HandleInitialize), middleware.After)
-				}
-			},
+			hooks: contentAfterHook,
 		},
 		{
 			name:  "wire gate of a report-only Guard before this one's",
 			other: personalize.Policy{InsecureReportOnly: true, Logger: newAuditLogger(io.Discard)},
 			hooks: func(t *testing.T, other *sdk.Client) func(*middleware.Stack) error {
-				gate := foreignMiddleware(t, other, func(s *middleware.Stack, id string) (any, bool) { return s.Deserialize.Get(id) }, personalize.IDWireGate).(middleware.DeserializeMiddleware)
+				gate := takeMiddleware(t, other, personalize.IDWireGate, true).(middleware.DeserializeMiddleware)
 				return func(s *middleware.Stack) error {
 					if err := s.Initialize.Add(swapSchema, middleware.After); err != nil {
 						return err

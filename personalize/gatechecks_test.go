@@ -39,25 +39,14 @@ func gateGuard(t *testing.T, reportOnly, rootOK bool) *Guard {
 // the state the same.
 func TestGateChecksOnState(t *testing.T) {
 	type outcome struct {
-		Ran, Signer, Body, Violation string
-		Acted                        acted
-		Reported                     int
-	}
-	errText := func(err error) string {
-		if err == nil {
-			return ""
-		}
-		return fmt.Sprintf("%T %v", err, err)
+		dataplanetest.GateErrors
+		Acted    acted
+		Reported int
 	}
 	const op = "CreateDatasetGroup"
 	run := func(c securetransport.GateChecks, ctx context.Context, st *callState, signer, body string) outcome {
-		var o outcome
-		o.Ran = errText(c.Ran(ctx, op))
-		o.Signer = errText(c.CheckSigner(ctx, op, signer))
-		o.Body = errText(c.CheckBody(ctx, op, body))
-		o.Violation = errText(c.Violation(ctx, &SafeguardError{Operation: op, Rule: RuleRequestChanged, Reason: "test"}))
-		o.Acted, o.Reported = st.acted, len(st.reported)
-		return o
+		errs := dataplanetest.RunGateChecks(c, ctx, op, signer, body, &SafeguardError{Operation: op, Rule: RuleRequestChanged, Reason: "test"})
+		return outcome{GateErrors: errs, Acted: st.acted, Reported: len(st.reported)}
 	}
 	for _, reportOnly := range []bool{false, true} {
 		for _, rootOK := range []bool{false, true} {

@@ -84,8 +84,9 @@ type Guard struct {
 }
 
 // step is one of the guard's Initialize middleware: its ID, the guard it
-// belongs to (so a second guard on a client is noticed), the stage it marks
-// in the call state (so the wire gate can tell it ran), and its handler.
+// belongs to (so that a second guard on a client is noticed, and another
+// Guard's step in a call refused), the stage it marks in the call state
+// (so the wire gate can tell it ran), and its handler.
 type step struct {
 	id     string
 	g      *Guard

@@ -104,7 +104,7 @@ func TestSchemaCheckReportOnly(t *testing.T) {
 // walkFinds reports whether the path-keeping schema walk finds anything in
 // s, as the check without cleanSchema would.
 func walkFinds(g *Guard, s string) bool {
-	w := newWalker(g, middleware.WithOperationName(context.Background(), "CreateSchema"), false, "")
+	w := newWalkerState(g, middleware.WithOperationName(context.Background(), "CreateSchema"), nil, false, "")
 	defer w.release()
 	sw := schemaWalker{w: w, base: "Schema", at: -1}
 	return sw.run(s) != nil || sw.dup != ""

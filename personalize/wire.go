@@ -67,8 +67,10 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 
 // checks returns the gate's checks for the call of ctx: the call's state,
 // looked up once here rather than in each check, when this guard's pool
-// made it. Without one (the audit middleware did not run), the gate's own
-// checks look again, and Ran refuses the call.
+// made it. Otherwise the gate's own checks look again, and Ran refuses the
+// call: without a state the audit middleware did not run; with another
+// Guard's, this gate runs in that Guard's call, or that Guard's gate in
+// this one's.
 func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
 	if st := stateFrom(ctx); st != nil && st.g == m.g {
 		st.gate = m

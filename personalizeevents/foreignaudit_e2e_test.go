@@ -65,7 +65,7 @@ func TestForeignRefusalAudited(t *testing.T) {
 					t.Fatal(err)
 				}
 				audit := takeMiddleware(t, otherCall, initializeStep(dataplane.IDAudit)).(middleware.InitializeMiddleware)
-				gate := takeMiddleware(t, otherCall, func(s *middleware.Stack) (any, bool) { return s.Deserialize.Get(dataplane.IDWireGate) }).(middleware.DeserializeMiddleware)
+				gate := takeMiddleware(t, otherCall, deserializeStep(dataplane.IDWireGate)).(middleware.DeserializeMiddleware)
 				if err := call(t.Context(), "u1", tt.edit(audit, gate), nil); err == nil {
 					t.Fatal("a call with another Guard's middleware passed")
 				}

@@ -28,6 +28,15 @@ var errCaptured = errors.New("middleware captured")
 // not nil) per-call credentials.
 type foreignCall func(ctx context.Context, user string, edit func(*middleware.Stack) error, creds aws.CredentialsProvider) error
 
+// withEdit adds a call's stack edit to either client's Options, and sets
+// its per-call credentials when it has them.
+func withEdit(apiOptions *[]func(*middleware.Stack) error, credentials *aws.CredentialsProvider, edit func(*middleware.Stack) error, creds aws.CredentialsProvider) {
+	*apiOptions = append(*apiOptions, edit)
+	if creds != nil {
+		*credentials = creds
+	}
+}
+
 // foreignClient makes guarded clients of one data-plane API.
 type foreignClient struct {
 	name string
@@ -49,12 +58,7 @@ var foreignClients = []foreignClient{
 			return func(ctx context.Context, user string, edit func(*middleware.Stack) error, creds aws.CredentialsProvider) error {
 				_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String(user), SessionId: aws.String("s1"),
 					EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}}},
-					func(o *sdk.Options) {
-						o.APIOptions = append(o.APIOptions, edit)
-						if creds != nil {
-							o.Credentials = creds
-						}
-					})
+					func(o *sdk.Options) { withEdit(&o.APIOptions, &o.Credentials, edit, creds) })
 				return err
 			}, nil
 		},
@@ -73,12 +77,7 @@ var foreignClients = []foreignClient{
 			}
 			return func(ctx context.Context, user string, edit func(*middleware.Stack) error, creds aws.CredentialsProvider) error {
 				_, err := client.GetRecommendations(ctx, &awsruntime.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String(user)},
-					func(o *awsruntime.Options) {
-						o.APIOptions = append(o.APIOptions, edit)
-						if creds != nil {
-							o.Credentials = creds
-						}
-					})
+					func(o *awsruntime.Options) { withEdit(&o.APIOptions, &o.Credentials, edit, creds) })
 				return err
 			}, nil
 		},
@@ -90,8 +89,8 @@ var foreignClients = []foreignClient{
 	},
 }
 
-// takeMiddleware returns the middleware of call's client named id, from
-// the stack of a call that it stops before any I/O.
+// takeMiddleware returns the middleware that get finds on the stack of
+// call's client, from a call that it stops before any I/O.
 func takeMiddleware(t *testing.T, call foreignCall, get func(*middleware.Stack) (any, bool)) any {
 	t.Helper()
 	var got any
@@ -105,8 +104,14 @@ func takeMiddleware(t *testing.T, call foreignCall, get func(*middleware.Stack) 
 	return got
 }
 
+// initializeStep and deserializeStep find, for takeMiddleware, the
+// middleware id of one step of a stack.
 func initializeStep(id string) func(*middleware.Stack) (any, bool) {
 	return func(s *middleware.Stack) (any, bool) { return s.Initialize.Get(id) }
+}
+
+func deserializeStep(id string) func(*middleware.Stack) (any, bool) {
+	return func(s *middleware.Stack) (any, bool) { return s.Deserialize.Get(id) }
 }
 
 // TestForeignGuardMiddlewareRefused: the call state travels under one key
@@ -142,8 +147,8 @@ func TestForeignGuardMiddlewareRefused(t *testing.T) {
 		// signs with otherKey.
 		this, other dataplane.Policy
 		otherKey    string
-		// user is the call's user ID; creds, when set, its per-call
-		// credentials (the root user's).
+		// user is the call's user ID; rootCreds gives the call the root
+		// user's per-call credentials.
 		user      string
 		rootCreds bool
 		// edit returns the per-call stack edit that puts other's
@@ -197,7 +202,7 @@ func TestForeignGuardMiddlewareRefused(t *testing.T) {
 			otherKey: personalizetest.AccessKeyID,
 			user:     email,
 			edit: func(t *testing.T, _ foreignClient, other foreignCall) func(*middleware.Stack) error {
-				gate := takeMiddleware(t, other, func(s *middleware.Stack) (any, bool) { return s.Deserialize.Get(dataplane.IDWireGate) }).(middleware.DeserializeMiddleware)
+				gate := takeMiddleware(t, other, deserializeStep(dataplane.IDWireGate)).(middleware.DeserializeMiddleware)
 				return func(s *middleware.Stack) error {
 					return s.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("foreign-gate", gate.HandleDeserialize), dataplane.IDWireGate, middleware.Before)
 				}

@@ -2,9 +2,7 @@ package sensitive
 
 import (
 	"fmt"
-
 	"testing"
-	"time"
 )
 
 // TestFindLinearBeforeDistantMatches times Find on text whose findings of
@@ -27,25 +25,15 @@ func TestFindLinearBeforeDistantMatches(t *testing.T) {
 		{"iban-then-plain", "DE89370400440532013000 ", "4111111111111111 123-45-6789 +14155550132 ", " DE89370400440532013000 GB82WEST12345698765432"},
 	}
 	d := Default()
-	fastest := func(s string) time.Duration {
-		best := time.Duration(1<<63 - 1)
-		for range 3 {
-			start := time.Now()
-			d.Find(s)
-			best = min(best, time.Since(start))
-		}
-		return best
-	}
-	const small, big = 32 << 10, 256 << 10
-	const floor = 200 * time.Microsecond
+	const small, big = linearSmall, linearBig
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			text := func(n int) string { return repeatTo(tt.head, n) + " " + repeatTo(tt.body, n) + tt.tail }
 			smallIn, bigIn := text(small), text(big)
 			var msg string
 			for range 3 {
-				ts, tb := fastest(smallIn), fastest(bigIn)
-				if tb <= floor || tb <= 4*(big/small)*max(ts, floor/(big/small)) {
+				ts, tb := fastestFind(d, smallIn), fastestFind(d, bigIn)
+				if !superlinear(ts, tb) {
 					return
 				}
 				msg = fmt.Sprintf("%v for 2x%d KiB but %v for 2x%d KiB: superlinear", ts, small>>10, tb, big>>10)

@@ -9,7 +9,7 @@ import (
 // emailAtPrev is emailAt as it was before it tested the domain's first
 // label itself: every '@' after a local part went to domainAt.
 // TestEmailAtMatchesPrevious and FuzzEmailAtPrevious hold emailAt to it
-// (FuzzEmailAt holds both to emailAtReference).
+// (FuzzEmailAt holds emailAt to emailAtReference as well).
 func emailAtPrev(s string, at int) (int, int) {
 	if at == 0 || s[at-1] == '.' {
 		return -1, -1

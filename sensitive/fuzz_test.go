@@ -112,6 +112,33 @@ func TestRedactSecondRound(t *testing.T) {
 	}
 }
 
+// The linear-time checks time a scan of linearSmall and of linearBig bytes;
+// below linearFloor, timer noise dominates.
+const (
+	linearSmall, linearBig = 32 << 10, 256 << 10
+	linearFloor            = 200 * time.Microsecond
+)
+
+// fastestFind is the shortest of three timings of d.Find(s): the others
+// include time the shared machine gave to other work.
+func fastestFind(d *Detector, s string) time.Duration {
+	best := time.Duration(1<<63 - 1)
+	for range 3 {
+		start := time.Now()
+		d.Find(s)
+		best = min(best, time.Since(start))
+	}
+	return best
+}
+
+// superlinear reports whether a scan took ts for linearSmall bytes and tb
+// for linearBig: more than 4 times as long per byte for the larger input,
+// a generous factor because the machine is shared.
+func superlinear(ts, tb time.Duration) bool {
+	const ratio = linearBig / linearSmall
+	return tb > linearFloor && tb > 4*ratio*max(ts, linearFloor/ratio)
+}
+
 // FuzzLinearTime fails when a scan takes superlinear time: the fuzzer picks
 // a short unit, and the input is that unit repeated. A scan that rescans a
 // window per position, or walks a chain from each of its links, takes more
@@ -129,39 +156,29 @@ func FuzzLinearTime(f *testing.F) {
 	for _, u := range []string{"1-1 ", "a@b.c", "4111 1111 ", "ssn 1", "acct-1-", "x@x.co-", "+44 (", "%3", "DE89 ", "1.1e1"} {
 		f.Add(u)
 	}
-	const small, big = 32 << 10, 256 << 10
+	const small, big = linearSmall, linearBig
 	d := Default()
 	clean := cleanText(f, big)
-	fastest := func(s string) time.Duration {
-		best := time.Duration(1<<63 - 1)
-		for range 3 {
-			start := time.Now()
-			d.Find(s)
-			best = min(best, time.Since(start))
-		}
-		return best
-	}
 	f.Fuzz(func(t *testing.T, unit string) {
 		if unit == "" || len(unit) > 8<<10 { // BenchmarkPathological's longest units are 4 KiB
 			t.Skip()
 		}
 		smallIn, bigIn := repeatTo(unit, small), repeatTo(unit, big)
-		const floor = 200 * time.Microsecond // below this, timer noise dominates
 		var msg string
 		// A superlinear scan fails every attempt; a machine busy with other
 		// work fails one now and then, so a verdict takes three in a row.
 		for range 3 {
-			ts := fastest(smallIn)
+			ts := fastestFind(d, smallIn)
 			if ts > 50*time.Millisecond { // under 1 MB/s: no need to wait for the larger input
 				msg = fmt.Sprintf("unit %q: %v for %d KiB", unit, ts, small>>10)
 				continue
 			}
-			tb := fastest(bigIn)
-			tc := fastest(clean)
+			tb := fastestFind(d, bigIn)
+			tc := fastestFind(d, clean)
 			switch {
-			case tb > floor && tb > 4*(big/small)*max(ts, floor/(big/small)):
+			case superlinear(ts, tb):
 				msg = fmt.Sprintf("unit %q: %v for %d KiB but %v for %d KiB: superlinear", unit, ts, small>>10, tb, big>>10)
-			case tb > floor && tb > 100*max(tc, floor/100):
+			case tb > linearFloor && tb > 100*max(tc, linearFloor/100):
 				msg = fmt.Sprintf("unit %q: %v for %d KiB, %v for clean text of the same size", unit, tb, big>>10, tc)
 			default:
 				return

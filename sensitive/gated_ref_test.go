@@ -13,48 +13,62 @@ import (
 // apart, and the inside of a longer number tested before the tables.
 // TestGatedMatchesReference and FuzzGated hold gated to it.
 func (w *runWalk) gatedRef(s string, want uint32) (p, e int, pass uint32) {
-	base, m := w.base, w.m
 	for {
-		if m == 0 {
-			q := indexDigit(s, base+64)
-			if q < 0 {
-				w.base, w.m = base, 0
-				return -1, -1, 0
-			}
-			base, m = q, digitMask(s, q)
+		if p, e = w.nextRunRef(s); p < 0 {
+			return -1, -1, 0
 		}
-		low := m & -m
-		x := m + low
-		p = base + bits.TrailingZeros64(low)
-		if x != 0 {
-			e = base + bits.TrailingZeros64(x)
-			m &= x
-		} else {
-			e = runEnd(s, base+64)
-			base, m = e-64, 0
-		}
-		n := e - p
-		var prev3, prev2, prev, next, next2, next3 byte
-		if p >= 3 {
-			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
-		} else {
-			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
-		}
-		if e+3 <= len(s) {
-			next3, next2, next = s[e+2], s[e+1], s[e]
-		} else {
-			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
-		}
-		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
-			continue
-		}
-		pass = gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
-			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
-		if pass != 0 {
-			w.base, w.m = base, m
+		if pass, _, _, _, _ = runGatesRef(s, p, e, want); pass != 0 {
 			return p, e, pass
 		}
 	}
+}
+
+// nextRunRef is the old step of gatedRef and walkQueuedRef to the next run
+// of digits [p, e) of s, or p = -1 at the end of the text.
+func (w *runWalk) nextRunRef(s string) (p, e int) {
+	if w.m == 0 {
+		q := indexDigit(s, w.base+64)
+		if q < 0 {
+			return -1, -1
+		}
+		w.base, w.m = q, digitMask(s, q)
+	}
+	low := w.m & -w.m
+	x := w.m + low
+	p = w.base + bits.TrailingZeros64(low)
+	if x != 0 {
+		e = w.base + bits.TrailingZeros64(x)
+		w.m &= x
+	} else {
+		e = runEnd(s, w.base+64)
+		w.base, w.m = e-64, 0
+	}
+	return p, e
+}
+
+// runGatesRef is the old test of one run [p, e) of s against the gate
+// tables, which gatedRef and walkQueuedRef share: the gates of want the
+// run passes, 0 for the inside of a longer number, and the bytes before
+// and after the run that the kinds' own tests read.
+func runGatesRef(s string, p, e int, want uint32) (pass uint32, prev3, prev2, prev, next byte) {
+	n := e - p
+	var next2, next3 byte
+	if p >= 3 {
+		prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
+	} else {
+		prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
+	}
+	if e+3 <= len(s) {
+		next3, next2, next = s[e+2], s[e+1], s[e]
+	} else {
+		next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
+	}
+	if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
+		return 0, prev3, prev2, prev, next
+	}
+	pass = gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
+		gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
+	return pass, prev3, prev2, prev, next
 }
 
 // gatedWants are the gate sets the walks ask for: every kind's, each

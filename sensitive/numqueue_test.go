@@ -16,9 +16,17 @@ import (
 // does.
 func checkQueuedSame(t *testing.T, s string, kinds uint16, froms []int) {
 	t.Helper()
+	checkQueuedWith(t, s, kinds, froms, (*scanner).generateNumeric, "the walk per kind")
+}
+
+// checkQueuedWith is checkQueuedSame with ref, called refName in a
+// failure, answering in place of generateNumeric; ref's scanner has queues
+// of its own.
+func checkQueuedWith(t *testing.T, s string, kinds uint16, froms []int, ref func(sc *scanner, need uint16, from int), refName string) {
+	t.Helper()
 	var got, want scanner
-	var q numQueues
-	got.q = &q
+	var gq, wq numQueues
+	got.q, want.q = &gq, &wq
 	got.s, want.s = s, s
 	got.live, want.live = kinds&numericKinds, kinds&numericKinds
 	for i := range got.cands {
@@ -35,10 +43,10 @@ func checkQueuedSame(t *testing.T, s string, kinds uint16, froms []int) {
 			continue
 		}
 		got.numericQueued(need, from)
-		want.generateNumeric(need, from)
+		ref(&want, need, from)
 		if got.live != want.live || got.cands != want.cands {
-			t.Fatalf("input %q from %d, kinds asked %09b: the queues left live %09b, candidates %v; the walk per kind %09b, %v",
-				s, from, need, got.live, got.cands, want.live, want.cands)
+			t.Fatalf("input %q from %d, kinds asked %09b: the queues left live %09b, candidates %v; %s %09b, %v",
+				s, from, need, got.live, got.cands, refName, want.live, want.cands)
 		}
 	}
 }
@@ -136,6 +144,22 @@ func randomFroms(r *rand.Rand, s string, maxStep int) []int {
 // of number fragments: request by request, and through Find.
 func TestNumericQueuedMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(6, 2026))
+	for _, s := range queuedTexts(t, r) {
+		for _, kinds := range queuedKindSets {
+			checkQueuedSame(t, s, kinds, everyOffset(s))
+			for _, step := range []int{8, 40, 300} {
+				checkQueuedSame(t, s, kinds, randomFroms(r, s, step))
+			}
+		}
+		checkFindQueuedSame(t, s)
+	}
+}
+
+// queuedTexts are the texts the queued walk is held to its references on:
+// the corpus, the benchmark texts, the pathological units and random mixes
+// of number fragments (from r).
+func queuedTexts(t *testing.T, r *rand.Rand) []string {
+	t.Helper()
 	var texts []string
 	for _, cl := range readCorpus(t) {
 		texts = append(texts, cl.text, newView(cl.text).s)
@@ -151,17 +175,11 @@ func TestNumericQueuedMatchesReference(t *testing.T) {
 	for range n {
 		texts = append(texts, numberFragments(r))
 	}
-	kindSets := []uint16{numericKinds, 1<<bCard | 1<<bPhone, 1<<bSSN | 1<<bIBAN | 1<<bAccount, 1 << bPhone}
-	for _, s := range texts {
-		for _, kinds := range kindSets {
-			checkQueuedSame(t, s, kinds, everyOffset(s))
-			for _, step := range []int{8, 40, 300} {
-				checkQueuedSame(t, s, kinds, randomFroms(r, s, step))
-			}
-		}
-		checkFindQueuedSame(t, s)
-	}
+	return texts
 }
+
+// queuedKindSets are the sets of numeric kinds asked for with queuedTexts.
+var queuedKindSets = []uint16{numericKinds, 1<<bCard | 1<<bPhone, 1<<bSSN | 1<<bIBAN | 1<<bAccount, 1 << bPhone}
 
 // numberFragments returns a random mix of the number fragments of
 // TestGenerateNumericRandom: many findings of every numeric kind, close

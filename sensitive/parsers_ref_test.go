@@ -174,60 +174,6 @@ func TestCardIssuerMatchesReference(t *testing.T) {
 	}
 }
 
-// lineStartBeforeRef is secretKeywordBefore's look back as it was: a byte
-// at a time.
-func lineStartBeforeRef(s string, a, lo int) int {
-	i := a
-	for i > lo {
-		c := s[i-1]
-		if c == '\n' || c == '\r' || c == '[' || c == ']' {
-			break
-		}
-		i--
-	}
-	return i
-}
-
-func checkLineStartBefore(t *testing.T, s string) {
-	t.Helper()
-	for a := 0; a <= len(s); a++ {
-		for _, lo := range []int{0, max(a-secretWindow, 0), max(a-9, 0), max(a-8, 0), max(a-1, 0), a} {
-			if got, want := lineStartBefore(s, a, lo), lineStartBeforeRef(s, a, lo); got != want {
-				t.Fatalf("lineStartBefore(%q, %d, %d) = %d, want %d", s, a, lo, got, want)
-			}
-		}
-	}
-}
-
-// TestLineStartBeforeMatchesReference holds the word-at-a-time look back to
-// the byte loop, with stops and bytes one bit away from them at every
-// offset of a word.
-func TestLineStartBeforeMatchesReference(t *testing.T) {
-	r := rand.New(rand.NewPCG(64, 2026))
-	const alphabet = "\n\r[]\x0a\x0b\x0c\x0e\x5a\x5b\x5c\x5d\x5e\x7b\x7d\x8a\xdbab =_"
-	for range 3000 {
-		b := make([]byte, r.IntN(90))
-		for i := range b {
-			if r.IntN(6) == 0 {
-				b[i] = alphabet[r.IntN(len(alphabet))]
-			} else {
-				b[i] = 'a' + byte(r.IntN(26))
-			}
-		}
-		checkLineStartBefore(t, string(b))
-	}
-}
-
-func FuzzLineStartBefore(f *testing.F) {
-	f.Add("key]\n aws_secret_access_key=")
-	f.Fuzz(func(t *testing.T, s string) {
-		if len(s) > 300 {
-			t.Skip()
-		}
-		checkLineStartBefore(t, s)
-	})
-}
-
 // luhnRef is luhn as it was: a branch per digit.
 func luhnRef(d []byte) bool {
 	sum := 0

@@ -1,18 +1,19 @@
 package sensitive
 
 import (
-	"math/bits"
 	"math/rand/v2"
 	"strings"
 	"testing"
 )
 
 // secretKeywordBeforeRef is secretKeywordBefore as it was: the window's
-// start found first (lineStartBefore), then searched for "secret"
-// (containsFold), then for an access key ID. TestSecretKeywordBeforeMatchesReference
-// and FuzzSecretKeywordBefore hold secretKeywordBefore to it.
+// start found first (lineStartBeforeRef: the code then had a word-at-a-time
+// form of it, which gave the same answers), then searched for "secret"
+// (containsFold), then for an access key ID.
+// TestSecretKeywordBeforeMatchesReference and FuzzSecretKeywordBefore hold
+// secretKeywordBefore to it.
 func secretKeywordBeforeRef(s string, a int) bool {
-	i := lineStartBefore(s, a, max(a-secretWindow, 0))
+	i := lineStartBeforeRef(s, a, max(a-secretWindow, 0))
 	w := s[i:a]
 	if containsFold(w, "secret") {
 		return true
@@ -25,24 +26,17 @@ func secretKeywordBeforeRef(s string, a int) bool {
 	return false
 }
 
-// lineStartBefore is secretKeywordBeforeRef's look back for the window's
-// start, kept with it; parsers_ref_test.go holds it to lineStartBeforeRef.
-// It returns the offset after the last line break or bracket in s[lo:a],
-// or lo if there is none. Eight bytes at a time from the end: the window
-// is most of a line long.
-func lineStartBefore(s string, a, lo int) int {
+// lineStartBeforeRef is secretKeywordBeforeRef's look back for its
+// window's start, a byte at a time: the offset after the last line break
+// or bracket in s[lo:a], or lo if there is none.
+func lineStartBeforeRef(s string, a, lo int) int {
 	i := a
-	for ; i-8 >= lo; i -= 8 {
-		x := load64(s, i-8)
-		if m := zeroBytes(x^('\n'*byteOnes)) | zeroBytes(x^('\r'*byteOnes)) | zeroBytes(x^('['*byteOnes)) | zeroBytes(x^(']'*byteOnes)); m != 0 {
-			// The highest marked byte is the last stop.
-			return i - 8 + (63-bits.LeadingZeros64(m))>>3 + 1
-		}
-	}
-	for ; i > lo; i-- {
-		if c := s[i-1]; c == '\n' || c == '\r' || c == '[' || c == ']' {
+	for i > lo {
+		c := s[i-1]
+		if c == '\n' || c == '\r' || c == '[' || c == ']' {
 			break
 		}
+		i--
 	}
 	return i
 }

@@ -7,8 +7,8 @@ import (
 )
 
 // walkQueuedRef is walkQueued as it was before it read the runs through
-// runWalk.gated: its own copy of gated's loop, with the joins and the stop
-// looked at on every run. numericQueuedRef is numericQueued asking it.
+// runWalk.gated: gatedRef's loop (nextRunRef and runGatesRef) with the
+// joins and the stop looked at on every run. numericQueuedRef is numericQueued asking it.
 // TestWalkQueuedMatchesReference and FuzzWalkQueued hold walkQueued to it.
 func (sc *scanner) numericQueuedRef(need uint16, from int) {
 	q := sc.q
@@ -61,29 +61,15 @@ func (sc *scanner) walkQueuedRef(set, pending uint16, from, i int) {
 	stop := noStop // where the walk stops once every kind asked has its match
 	mark := join   // the next run at which join or stop needs a look
 	want := gatesFor(set)
-	base, m := i, digitMask(s, i)
+	w := runWalk{base: i, m: digitMask(s, i)}
 	for {
-		if m == 0 {
-			q2 := indexDigit(s, base+64)
-			if q2 < 0 {
-				// Every kind reading has read to the end of the text.
-				for k := set | pending; k != 0; k &= k - 1 {
-					q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = len(s) + 1
-				}
-				return
+		p, e := w.nextRunRef(s)
+		if p < 0 {
+			// Every kind reading has read to the end of the text.
+			for k := set | pending; k != 0; k &= k - 1 {
+				q.hi[numSlot(builtin(bits.TrailingZeros16(k)))] = len(s) + 1
 			}
-			base, m = q2, digitMask(s, q2)
-		}
-		low := m & -m
-		x := m + low
-		p := base + bits.TrailingZeros64(low)
-		var e int
-		if x != 0 {
-			e = base + bits.TrailingZeros64(x)
-			m &= x
-		} else {
-			e = runEnd(s, base+64)
-			base, m = e-64, 0
+			return
 		}
 		if p >= mark {
 			if p >= stop {
@@ -112,22 +98,7 @@ func (sc *scanner) walkQueuedRef(set, pending uint16, from, i int) {
 			continue
 		}
 		n := e - p
-		var prev3, prev2, prev, next, next2, next3 byte
-		if p >= 3 {
-			prev, prev2, prev3 = s[p-1], s[p-2], s[p-3]
-		} else {
-			prev3, prev2, prev = byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1)
-		}
-		if e+3 <= len(s) {
-			next3, next2, next = s[e+2], s[e+1], s[e]
-		} else {
-			next, next2, next3 = byteAt(s, e), byteAt(s, e+1), byteAt(s, e+2)
-		}
-		if n < 13 && isDigit(prev2) && is(prev, cSep) && prev != ' ' && prev != '\t' {
-			continue
-		}
-		pass := gatePrev[prev] & gateNext[next] & gateLen[min(uint(n), maxGateLen)] & gateFirst[s[p]] &
-			gatePrev2[prev2] & gateNext2[next2] & gatePrev3[prev3] & gateNext3[next3] & want
+		pass, prev3, prev2, prev, next := runGatesRef(s, p, e, want)
 		if pass == 0 {
 			continue
 		}
@@ -209,37 +180,11 @@ func (sc *scanner) walkQueuedRef(set, pending uint16, from, i int) {
 	}
 }
 
-// checkWalkQueuedSame asks the numeric kinds for their candidates from each
-// offset of froms (increasing), as checkQueuedSame does, of one scanner
-// served by numericQueued and one by numericQueuedRef; the candidates and
-// the kinds left live must agree at every step.
+// checkWalkQueuedSame holds numericQueued to numericQueuedRef as
+// checkQueuedSame holds it to generateNumeric.
 func checkWalkQueuedSame(t *testing.T, s string, kinds uint16, froms []int) {
 	t.Helper()
-	var got, want scanner
-	var gq, wq numQueues
-	got.q, want.q = &gq, &wq
-	got.s, want.s = s, s
-	got.live, want.live = kinds&numericKinds, kinds&numericKinds
-	for i := range got.cands {
-		got.cands[i].start, want.cands[i].start = stale, stale
-	}
-	for _, from := range froms {
-		var need uint16
-		for b := builtin(0); b < numBuiltins; b++ {
-			if want.live&(1<<b) != 0 && want.cands[b].start < from {
-				need |= 1 << b
-			}
-		}
-		if need == 0 {
-			continue
-		}
-		got.numericQueued(need, from)
-		want.numericQueuedRef(need, from)
-		if got.live != want.live || got.cands != want.cands {
-			t.Fatalf("input %q from %d, kinds asked %09b: walkQueued left live %09b, candidates %v; the reference %09b, %v",
-				s, from, need, got.live, got.cands, want.live, want.cands)
-		}
-	}
+	checkQueuedWith(t, s, kinds, froms, (*scanner).numericQueuedRef, "the reference")
 }
 
 // TestWalkQueuedMatchesReference holds walkQueued to walkQueuedRef on the
@@ -247,24 +192,8 @@ func checkWalkQueuedSame(t *testing.T, s string, kinds uint16, froms []int) {
 // number fragments, request by request.
 func TestWalkQueuedMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 2026))
-	var texts []string
-	for _, cl := range readCorpus(t) {
-		texts = append(texts, cl.text, newView(cl.text).s)
-	}
-	texts = append(texts, denseText(8<<10), cleanText(t, 8<<10), proseText(t, 4<<10))
-	for _, p := range pathological {
-		texts = append(texts, newView(repeatTo(p.unit, 700)).s)
-	}
-	n := 2000
-	if testing.Short() {
-		n = 200
-	}
-	for range n {
-		texts = append(texts, numberFragments(r))
-	}
-	kindSets := []uint16{numericKinds, 1<<bCard | 1<<bPhone, 1<<bSSN | 1<<bIBAN | 1<<bAccount, 1 << bPhone}
-	for _, s := range texts {
-		for _, kinds := range kindSets {
+	for _, s := range queuedTexts(t, r) {
+		for _, kinds := range queuedKindSets {
 			checkWalkQueuedSame(t, s, kinds, everyOffset(s))
 			for _, step := range []int{8, 40, 300} {
 				checkWalkQueuedSame(t, s, kinds, randomFroms(r, s, step))

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 )
@@ -20,24 +21,14 @@ import (
 // same error and leave the state the same.
 func TestGateChecksOnState(t *testing.T) {
 	type outcome struct {
-		Ran, Signer, Body, Violation string
-		Acted                        acted
-		Reported                     int
-	}
-	errText := func(err error) string {
-		if err == nil {
-			return ""
-		}
-		return fmt.Sprintf("%T %v", err, err)
+		dataplanetest.GateErrors
+		Acted    acted
+		Reported int
 	}
 	run := func(c securetransport.GateChecks, ctx context.Context, st *callState, signer, body string) outcome {
-		var o outcome
-		o.Ran = errText(c.Ran(ctx, "Put"))
-		o.Signer = errText(c.CheckSigner(ctx, "Put", signer))
-		o.Body = errText(c.CheckBody(ctx, "Put", body))
-		o.Violation = errText(c.Violation(ctx, &guarderr.SafeguardError{Operation: "Put", Rule: guarderr.RuleRequestChanged, Reason: "test"}))
-		o.Acted, o.Reported = st.acted, len(st.reported)
-		return o
+		errs := dataplanetest.RunGateChecks(c, ctx, "Put", signer, body,
+			&guarderr.SafeguardError{Operation: "Put", Rule: guarderr.RuleRequestChanged, Reason: "test"})
+		return outcome{GateErrors: errs, Acted: st.acted, Reported: len(st.reported)}
 	}
 	for _, reportOnly := range []bool{false, true} {
 		for _, rootOK := range []bool{false, true} {

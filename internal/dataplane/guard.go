@@ -286,7 +286,7 @@ func (a acted) names() []string {
 type callState struct {
 	// g is the guard whose pool made the state; nil for a state made
 	// elsewhere (tests). It never changes: the wire gate checks the call
-	// through the state (see wireGate.HandleDeserialize), so that it looks
+	// through the state (see wireGate.checks), so that it looks
 	// the state up once, not in each of its checks. Only g's steps and
 	// gate may read or write the state: another Guard's refuse the call
 	// (see foreignStep).
