@@ -358,7 +358,7 @@ func (g *Guard) apply(o *sdk.Options) error {
 	}
 	var err error
 	if rc, ok := o.HTTPClient.(*securetransport.RefusingClient); ok && rc.Owner != g {
-		err = &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
+		err = errSecondGuard()
 	} else if o.Region != g.s.region {
 		err = &ConfigError{Field: "Region", Reason: "differs from the Region the guard checks keys and buckets in"}
 	} else {
@@ -501,7 +501,7 @@ func (g *Guard) addSteps(stack *middleware.Stack, steps []*step, pos middleware.
 	for i, s := range steps {
 		if have, ok := stack.Initialize.Get(s.id); ok {
 			if ownerOf(have) != g {
-				return &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
+				return errSecondGuard()
 			}
 			continue
 		}
@@ -527,7 +527,7 @@ func (g *Guard) addOwnTransport(stack *middleware.Stack) error { return g.addGat
 func (g *Guard) addGate(stack *middleware.Stack, gate *wireGate) error {
 	if have, ok := stack.Deserialize.Get(IDWireGate); ok {
 		if ownerOf(have) != g {
-			return &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
+			return errSecondGuard()
 		}
 	} else if err := stack.Deserialize.Add(gate, middleware.After); err != nil {
 		return err
@@ -554,4 +554,11 @@ func (m configErrorMW) HandleInitialize(ctx context.Context, _ middleware.Initia
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	return middleware.InitializeOutput{}, middleware.Metadata{}, m.g.refuseUnguarded(ctx, guarderr.ClientRefused(middleware.GetOperationName(ctx), m.err))
+}
+
+// errSecondGuard is the refusal of a client on which a second Guard, with
+// another Policy, is installed. A new error each time: callers may keep or
+// change what they get.
+func errSecondGuard() *ConfigError {
+	return &ConfigError{Field: "APIOptions", Reason: "a second Guard with another Policy is installed on this client; use one Guard per client"}
 }
