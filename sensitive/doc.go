@@ -238,149 +238,33 @@
 // '@', '.', digits and separators, e-mail-like text, escapes, Unicode
 // digits).
 //
-// Clean text scans with no allocation. Measured with BenchmarkFind and
-// BenchmarkAdversarial10MiB (go test -run '^$' -bench
-// 'Find|First|Adversarial10MiB' -benchmem -count 3) on a shared two-core
-// AMD EPYC at load average 3–10, in MB per CPU-second of the process, which
-// the neighbours' load inflates less than wall-clock MB/s: prose 2.5–3.1
-// GB/s; clean text dense with numbers (clean-1MiB: dates, times, ARNs,
-// account IDs, UUIDs and digests, a digit run every 19 bytes) 660–850 MB/s
-// in the quieter minutes and down to 470 in the busiest, against 480–590
-// for the previous run-at-a-time walk run alternately with it in the same
-// minutes; the adversarial 10 MiB inputs 100 MB/s (full-width digits, in a
-// busy minute) and up, most of them 140–270.
+// Clean text scans with no allocation. On number-dense text the digit runs
+// are read from a mask of 64 bytes at a time, and table lookups on each
+// run's length, first digit and the bytes either side of it rule out every
+// kind at most runs before any kind's own test; the lookups also ask two of
+// the kinds' first questions (the two bytes before a run that an account
+// keyword would end with, and whether a group of four continues a grouped
+// sequence), so such runs never reach a parser. Text dense with findings
+// keeps the kinds in the order of their next candidates, and the numeric
+// kinds share their walks: a walk reads each digit run for every kind that
+// has read up to it, queues up to four matches a kind, and stops as soon
+// as no kind reads on, recording how far the waiting kinds have read: the
+// walks read finding-dense text about once (1.13 times on mixed-findings,
+// counted with callgrind). Validation is arithmetic on the
+// bytes (Luhn from a table, the mod-97 remainder every 15 digits, entropy
+// summed per byte). Every replaced function is held to the code it
+// replaced by a differential test and a fuzz target in its _test.go file.
 //
-// On number-dense text the digit runs are read from a mask of 64 bytes at
-// a time, and eight table lookups on each run's length, first digit and
-// the three bytes either side of it rule out every kind at five runs in
-// six of clean-1MiB, before any kind's own test; its CPU profile puts about
-// 60% of the time there and the rest in the other kinds' anchors (URLs,
-// secret-key windows, the normalisation check). Input in which nearly every
-// run passes a gate pays for the lookups. Two shapes no longer reach a
-// parser at every run: a run after '+' passes only with what an
-// international number needs around it, and a group of four digits that
-// follows another across blanks is known to be inside a sequence, not a
-// card's start. BenchmarkPathological at 1 MiB, in MB per CPU-second, best of
-// three runs alternating with the code before these changes at load 3–5:
-// "4111 " 221 against 121, "+1 " 328 against 105, "4111\u00a0" (normalised
-// to "4111 ") 155 against 106, "?X-Amz-Signature=a&" 197 against 83 (a
-// finding every 19 bytes: Find's list now grows by the density of findings
-// so far, not by a quarter), "=" 301 against 134 (every schemeless name ends
-// in 'e', 'l' or 'n', tested before the four look-backs); every input of
-// the benchmark 140 or more there, and 113 or more in a final run at load
-// 1–2.6 (percent escapes 113–148, digit groups 131–133; -count 2).
-//
-// Text dense with findings of every kind (BenchmarkFind/dense-64KiB, ten
-// findings in each 250-byte line) used to send each finding's kind on a
-// fresh walk to its next match, and read every candidate twice per finding
-// to pick the next. Find on text longer than 512 bytes, from its second
-// finding on, now keeps the kinds in the order of their candidates (a
-// finding takes the first kind, renews it and puts it back from the end, a
-// comparison or two), and the numeric kinds share their walks: a walk reads each digit
-// run for every kind that has read up to it, queues up to four matches a
-// kind, and reads on 512 bytes past the match asked for, so the next
-// requests find their matches queued. First, short text, the first walk of
-// a scan and scans with one or two kinds left work as before. Validation
-// got cheaper on the way, each with the same answers (differential tests
-// against the code replaced): a secret's entropy summed per byte, no
-// 40-byte value lying within 0.0012 of the threshold; the mod-97 remainder
-// every 15 digits; Luhn from a table; calling codes and URL parameter names
-// in sets; no grouped card head without a third group; the digits of a
-// card gathered without a branch per byte. dense-64KiB now executes 5.6M
-// instructions per op against 9.5M (valgrind --tool=cachegrind on the test
-// binary with -test.bench '^BenchmarkFind$/^dense-64KiB$' -test.cpu 1,
-// -test.benchtime 40x less 10x; deterministic to 0.2%, where CPU time on
-// this shared machine is not), and runs 1.43–1.58 times as many MB per
-// CPU-second (-test.benchtime 150x; medians of paired rounds, the two
-// builds alternated 12 to 16 times in each of six sessions at load 2–6;
-// 103 against 69 in the quietest, best rounds 116 against 77): about 100
-// to 110 where the walk per kind measured 69–71, at the 100 MB/s
-// but not reliably above 110. BenchmarkFirst/names, what the
-// guard runs on every field, executes 21,177 instructions per op against
-// 21,200, Find/names 21,430 against 21,407, First/dirty-name 2,825 against
-// 2,866: their paired time ratios, 0.96–1.07, are noise. clean-1MiB,
-// prose-1MiB and every BenchmarkPathological input at 64 KiB execute the
-// same instructions within 0.5% (counted inside Find; the cheapest, near
-// 210,000, within their 2% noise), but query (2% fewer) and
-// schemeless-query (3% fewer: URL parameter names in sets); json-exponents
-// and schemeless-query, dense with findings of a single kind, hand over to
-// the loop once one or two kinds are left, where the order cost more than
-// it saved.
-//
-// Then the parsers that inputs built against them run at every few bytes
-// got cheaper, each with the same answers (a differential test against the
-// code replaced, kept in a _test.go file, and a fuzz target or an
-// exhaustive test): an IBAN candidate checks each group of digits at once
-// against its country's structure and gathers the checksum's characters
-// only once the structure holds, reading a run of digits no further than
-// one past the positions that take one (so that country codes before a
-// long run do not each read it to its end); URL parameter names of eight
-// bytes or more compare a word at a time; an e-mail domain's first label,
-// never its top-level domain, is bounded by a loop of its own; an SSN or a
-// national phone number reads its groups before it looks back; the group
-// before a group of four is tested as one word; a percent-escape decodes by
-// table; the normalisation decodes
-// three-byte runes (full-width forms, zero-width characters) inline, as it
-// did two-byte ones; and the loop that finds digit runs and looks up their
-// gates is a function of its own, apart from the kinds' parsers.
-// Instructions per op inside Find (valgrind --tool=callgrind, GOMAXPROCS=1
-// GOGC=off), against the code before: BenchmarkPathological's inputs at 64
-// KiB 1-33% fewer (full-width digits, at-signs, IBAN groups and zero-width
-// characters 23-33%), but 3-10% more for separator-runs, mixed-separators,
-// spaced-quads, signed-ids, nbsp-digits and arabic-indic-digits, where nearly
-// every run passes a gate and the walk's function returns at each;
-// Find/dense-64KiB 5.30M against 5.56M, clean-1MiB 16.70M against 17.24M,
-// Find/names and First/names unchanged.
-//
-// Then the walk over the digit runs lost most of its fixed cost per run.
-// The runs that end inside a block of 64 bytes away from the text's ends
-// are read from one slice of known length, so that the bytes around a run
-// need no bounds check; the eight gate tables are rows of one array; the
-// loop calls nothing but, for a group of four after a blank, midSequence.
-// Before a run goes back to the kinds' tests, the loop asks two of their
-// first questions: the account test's look at the two bytes before the run
-// (in number-heavy text most runs after a word pass an account gate and
-// fail there: "at 1732800000", "598e95", "weight=0.3"), and whether a
-// group of four is inside a sequence ("4111 4111 …", digits spaced by
-// no-break spaces). The walk of text dense with findings reads its runs
-// through the same loop instead of a copy of it. An '@' whose domain's
-// first label is one byte or none, ending at an ASCII byte other than '.',
-// is rejected before domainAt; a secret's keyword and the start of its
-// window are found in one walk back from the secret. Each has a
-// differential test against the code it replaced and a fuzz target.
-// Instructions per op inside Find (callgrind, GOMAXPROCS=1 GOGC=off, the
-// instructions inside benchFind divided by the calls of Find it records,
-// -test.benchtime 20x), against the code before: clean-1MiB 14.47M against
-// 16.71M, dense-64KiB 5.06M against 5.31M, prose-1MiB 4.68M against 4.70M;
-// First/names 20,763 against 20,627 and First/dirty-name 2,655 against
-// 2,627 (--toggle-collect on First). BenchmarkPathological at 1 MiB (3x,
-// within about 5%): at-signs 37% fewer, spaced-quads 44%, plus-digits 31%,
-// dashed-ones 28%, nbsp-digits 24%, base64 18%, arabic-indic-digits 17%,
-// percent-escapes 11%; email-like 4–9% more, addresses 2–5% more, the rest
-// within the noise. MB per CPU-second, the two builds alternated, five
-// rounds of 200 ms each, twice, at load 4–5.6 (the lowest rounds of each
-// build busier minutes): clean-1MiB 827–928 against 644–869 (one round 507
-// against 862), dense-64KiB 112–129 against 95–124 (two rounds 69–72),
-// at-signs 295–362 against 170–209, nbsp-digits 128–195 against 50–157,
-// arabic-indic-digits 164–210 against 89–181, percent-escapes 188–252
-// against 109–216, schemeless-query 170–227 against 100–222, email-like
-// 177–235 against 119–247. dense-64KiB is above 100 MB per CPU-second in
-// a quiet minute, still not reliably: the walk (gated and the queued
-// walk's own code) is now a fifth of its instructions, the queues and
-// Find's order of candidates another fifth, and the kinds' parsers and
-// anchors the rest.
-//
-// Reading the queued walk's runs through that loop made the walk see its
-// stop only at a run that passes a gate of a kind reading or pending: once
-// the kinds reading had filled their queues, a pending kind whose next run
-// was far away (IBANs or account numbers at the end of a long stretch of
-// cards, SSNs and phones) made every walk read on to it, and Find
-// quadratic: 4.1 s for 2 MiB that took 81 ms before. The walk now returns
-// when no kind reads and none joins before the stop, and records at the
-// stop how far the pending kinds have read; TestFindLinearBeforeDistantMatches
-// and the pathological units mixed-findings and mixed-plain hold Find
-// linear there. Instructions per Find unchanged within 0.2% (callgrind:
-// dense-64KiB 4.83M, clean-1MiB 12.06M).
+// The README's Cost table gives the figures and how they were measured. In
+// short, in MB per CPU-second on a shared two-core machine: prose about 3
+// GB, number-heavy clean text (clean-1MiB, a digit run every 19 bytes)
+// 865–940 MB, text with a finding every 25 bytes (dense-64KiB) 116–120 MB,
+// and 134 MB or more on every pathological input but two: text with a
+// finding every 17 bytes (mixed-findings, 40–42) or a little sparser
+// (mixed-plain, 59–68). There each of a unit's eleven digit runs is tried by
+// every kind that may start there, about 166 instructions per byte, and
+// collecting the list of findings takes a fifth of the CPU: that is the
+// worst case, below the 100 MB it should reach.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
