@@ -183,6 +183,11 @@ func (st *callState) reset() {
 		passed: st.passed[:0], schemaBuf: buf}
 }
 
+// foreign reports whether st is another Guard's than g: a state of no
+// Guard (made for a refusal's audit event) is no other Guard's, nor is no
+// state.
+func (st *callState) foreign(g *Guard) bool { return st != nil && st.g != nil && st.g != g }
+
 // stateFrom returns the call's state, or nil outside the guard's middleware.
 func stateFrom(ctx context.Context) *callState {
 	st, _ := middleware.GetStackValue(ctx, stateKey{}).(*callState)

@@ -107,7 +107,7 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	st := stateFrom(ctx)
-	if st != nil && st.g != nil && st.g != s.g {
+	if st.foreign(s.g) {
 		// Another Guard's step, added under an ID of its own, in this
 		// Guard's call: what it checked, by its own policy, would pass
 		// for this Guard's check at the wire (the schema read, strings
@@ -118,20 +118,13 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 	return s.handle(ctx, st, in, next)
 }
 
-// foreignStep is the refusal of a call in which another Guard's middleware
-// runs.
-func foreignStep(ctx context.Context) *SafeguardError {
-	return &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleBypassed,
-		Reason: "a middleware of another Guard runs in this call; use one Guard per client"}
-}
-
-// refuseForeign is foreignStep for one of g's middleware, audited in g's
+// refuseForeign is guarderr.ForeignMiddleware for one of g's middleware, audited in g's
 // log: another Guard's state is the call's, so g's audit step did not run
 // on the call (it refuses to run after another Guard's, and another
 // Guard's after it), and the refusal would otherwise be recorded only in
 // the other Guard's log.
 func (g *Guard) refuseForeign(ctx context.Context) error {
-	err := foreignStep(ctx)
+	err := guarderr.ForeignMiddleware(middleware.GetOperationName(ctx))
 	if g.s.Logger != nil {
 		g.writeAudit(ctx, &callState{}, middleware.Metadata{}, err, 0)
 	}

@@ -115,7 +115,7 @@ func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) erro
 // client the guard did not secure; st is the call's state, nil when the
 // audit middleware did not run.
 func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
-	if st != nil && st.g != nil && st.g != m.g {
+	if st.foreign(m.g) {
 		return m.g.refuseForeign(ctx) // another Guard's gate, or this one in another Guard's call
 	}
 	if st == nil || st.ran != m.g.stages {

@@ -289,7 +289,7 @@ type callState struct {
 	// through the state (see wireGate.checks), so that it looks
 	// the state up once, not in each of its checks. Only g's steps and
 	// gate may read or write the state: another Guard's refuse the call
-	// (see foreignStep).
+	// (see guarderr.ForeignMiddleware).
 	g           *Guard
 	identifiers bool     // the identifier step ran
 	caller      bool     // the identity step ran
@@ -305,6 +305,10 @@ type callState struct {
 
 type stateKey struct{}
 
+// foreign reports whether st is another Guard's than g: a state of no
+// Guard (made outside a call) is no other Guard's, nor is no state.
+func (st *callState) foreign(g *Guard) bool { return st != nil && st.g != nil && st.g != g }
+
 func stateFrom(ctx context.Context) *callState {
 	st, _ := middleware.GetStackValue(ctx, stateKey{}).(*callState)
 	return st
@@ -318,7 +322,7 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	if g.s.Logger != nil {
 		start = time.Now()
 	}
-	if prev := stateFrom(ctx); prev != nil && prev.g != g && prev.g != nil {
+	if stateFrom(ctx).foreign(g) {
 		// Another Guard's audit step ran ahead of this one: refused here,
 		// so that this Guard's steps and gate see another Guard's state
 		// only when this Guard's audit step did not run (and then record
@@ -347,7 +351,7 @@ func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeI
 ) {
 	st := stateFrom(ctx)
 	if st != nil {
-		if st.g != g && st.g != nil {
+		if st.foreign(g) {
 			// Another Guard's identifier step, added under an ID of its
 			// own: its pseudonyms would pass for this Guard's at the wire.
 			return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseForeign(ctx)
@@ -426,24 +430,13 @@ func isPseudonym(id string) bool {
 	return err == nil
 }
 
-// foreignStep is the refusal of a call in which another Guard's step or
-// wire gate runs: the call's state is found under one key whatever its
-// Guard, so what that Guard's middleware recorded, or checked by its own
-// Policy, would pass for this Guard's check (a pseudonym of another key,
-// the root user's access key, a body sent by a report-only gate). Refused
-// in report-only mode too, as a second signer is.
-func foreignStep(ctx context.Context) *guarderr.SafeguardError {
-	return &guarderr.SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: guarderr.RuleBypassed,
-		Reason: "a middleware of another Guard runs in this call; use one Guard per client"}
-}
-
-// refuseForeign is foreignStep for one of g's middleware, audited in g's
+// refuseForeign is guarderr.ForeignMiddleware for one of g's middleware, audited in g's
 // log: another Guard's state is the call's, so g's audit step did not run
 // on the call (it refuses to run after another Guard's, and another
 // Guard's after it), and the refusal would otherwise be recorded only in
 // the other Guard's log.
 func (g *Guard) refuseForeign(ctx context.Context) error {
-	err := foreignStep(ctx)
+	err := guarderr.ForeignMiddleware(middleware.GetOperationName(ctx))
 	if g.s.Logger != nil {
 		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err})
 	}

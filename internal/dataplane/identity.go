@@ -100,7 +100,7 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 	) {
 		st := stateFrom(ctx)
 		if st != nil {
-			if st.g != g && st.g != nil {
+			if st.foreign(g) {
 				// Another Guard's identity step: the key it records
 				// would pass for the one this Guard checked.
 				return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseForeign(ctx)

@@ -57,7 +57,7 @@ func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
 
 func (m *wireGate) Ran(ctx context.Context, op string) error {
 	st := stateFrom(ctx)
-	if st != nil && st.g != m.g && st.g != nil {
+	if st.foreign(m.g) {
 		return m.g.refuseForeign(ctx)
 	}
 	return m.g.ran(ctx, op, st)

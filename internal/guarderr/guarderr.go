@@ -109,6 +109,17 @@ func ClientRefused(op string, cause error) *SafeguardError {
 	return &SafeguardError{Operation: op, Rule: RuleClientRefused, Reason: "the guard refused to secure this client, so it sends nothing", Err: cause}
 }
 
+// ForeignMiddleware is the refusal of a call of op in which another Guard's
+// step or wire gate runs: the call's state is found under one key whatever
+// its Guard, so what that Guard's middleware recorded, or checked by its own
+// Policy, would pass for this Guard's check (a schema read, a pseudonym of
+// another key, the root user's access key, a body sent by a report-only
+// gate). Refused in report-only mode too, as a second signer is.
+func ForeignMiddleware(op string) *SafeguardError {
+	return &SafeguardError{Operation: op, Rule: RuleBypassed,
+		Reason: "a middleware of another Guard runs in this call; use one Guard per client"}
+}
+
 // RetryableError tells the SDK's retryer not to retry: a refusal is final,
 // even when it wraps a connection error the retryer would otherwise retry.
 func (e *SafeguardError) RetryableError() bool { return false }
