@@ -2,6 +2,8 @@ package personalizeevents_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"strconv"
 	"testing"
 
@@ -59,6 +61,20 @@ func BenchmarkGuardOverheadOneSide(b *testing.B) {
 	cfg := dataplanetest.InstantConfig("")
 	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
 		STSClient: dataplanetest.UserSTS{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bareCall, guardedCall := putEventsCalls(sdk.NewFromConfig(cfg), guarded, "4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b")
+	dataplanetest.OneSide(b, bareCall, guardedCall)
+}
+
+// BenchmarkGuardOverheadAuditedOneSide is BenchmarkGuardOverheadOneSide
+// with the audit on, its events written as JSON to io.Discard: the cost of
+// building each call's audit event, for callgrind.
+func BenchmarkGuardOverheadAuditedOneSide(b *testing.B) {
+	cfg := dataplanetest.InstantConfig("")
+	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
+		STSClient: dataplanetest.UserSTS{}, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package personalizeruntime_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -58,6 +60,20 @@ func BenchmarkGuardOverheadOneSide(b *testing.B) {
 	cfg := dataplanetest.InstantConfig(`{"itemList":[{"itemId":"item-1","score":0.5}],"recommendationId":"RID-1"}`)
 	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
 		STSClient: dataplanetest.UserSTS{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bareCall, guardedCall := recommendCalls(sdk.NewFromConfig(cfg), guarded, "arn:aws:personalize:us-east-1:123456789012:campaign/for-you")
+	dataplanetest.OneSide(b, bareCall, guardedCall)
+}
+
+// BenchmarkGuardOverheadAuditedOneSide is BenchmarkGuardOverheadOneSide
+// with the audit on, its events written as JSON to io.Discard: the cost of
+// building each call's audit event, for callgrind.
+func BenchmarkGuardOverheadAuditedOneSide(b *testing.B) {
+	cfg := dataplanetest.InstantConfig(`{"itemList":[{"itemId":"item-1","score":0.5}],"recommendationId":"RID-1"}`)
+	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
+		STSClient: dataplanetest.UserSTS{}, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}
