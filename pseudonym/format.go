@@ -83,11 +83,20 @@ func spell5(o *[8]byte, in *[5]byte) {
 	o[4], o[5], o[6], o[7] = macAlphabet[w>>15&31], macAlphabet[w>>10&31], macAlphabet[w>>5&31], macAlphabet[w&31]
 }
 
-// appendPrefix appends "p<letter><version>_".
-func appendPrefix(dst []byte, k Kind, version uint32) []byte {
-	dst = append(dst, 'p', k.letter())
-	dst = strconv.AppendUint(dst, uint64(version), 10)
-	return append(dst, '_')
+// prefixes returns "pu<version>_" and "ps<version>_", the prefixes of a
+// key's user and session pseudonyms, made once per Pseudonymizer rather
+// than spelled on every call.
+func prefixes(version uint32) [2]string {
+	v := strconv.FormatUint(uint64(version), 10)
+	return [2]string{"p" + string(User.letter()) + v + "_", "p" + string(Session.letter()) + v + "_"}
+}
+
+// index is the kind's place in a Pseudonymizer's per-kind arrays.
+func (k Kind) index() int {
+	if k == Session {
+		return 1
+	}
+	return 0
 }
 
 // Info is what a pseudonym tells about itself without the key.

@@ -28,6 +28,7 @@ const chunkLen = 256
 // Pseudonymizer makes no pseudonyms: its methods return an [*ArgumentError].
 type Pseudonymizer struct {
 	version uint32
+	prefix  [2]string // by Kind.index: "pu<version>_", "ps<version>_"
 	// states holds *macState values: HMAC states keyed once and reset per
 	// call, so a call neither re-derives the HMAC pads nor allocates.
 	states sync.Pool
@@ -49,7 +50,7 @@ func New(key *Key) (*Pseudonymizer, error) {
 		return nil, &ArgumentError{Field: "key", Reason: "is nil or the zero Key; make one with NewKey or LoadKey"}
 	}
 	b := *key.bytes() // the pool's copy: the caller's Key is theirs to drop
-	p := &Pseudonymizer{version: key.version}
+	p := &Pseudonymizer{version: key.version, prefix: prefixes(key.version)}
 	p.states.New = func() any { return &macState{mac: hmac.New(sha256.New, b[:])} }
 	return p, nil
 }
@@ -121,7 +122,7 @@ func (p *Pseudonymizer) appendID(dst []byte, k Kind, id string) ([]byte, error) 
 		s.mac.Write(append(s.scratch[:0], id[:n]...))
 	}
 	sum := s.mac.Sum(s.sum[:0])
-	dst = appendPrefix(dst, k, p.version)
+	dst = append(dst, p.prefix[k.index()]...)
 	dst = appendMAC(dst, (*[macBytes]byte)(sum))
 	p.states.Put(s)
 	return dst, nil
