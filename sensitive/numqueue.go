@@ -75,8 +75,7 @@ func (q *numQueues) take(k int, from int) (candidate, bool) {
 // of the kinds asked ends, and that the other live numeric kinds join where
 // theirs ends. A kind that reads to the end of the text without a match is
 // dropped from live.
-func (sc *scanner) numericQueued(need uint16, from int) {
-	q := sc.q
+func (sc *scanner) numericQueued(q *numQueues, need uint16, from int) {
 	start := len(sc.s) + 1
 	for m := need; m != 0; m &= m - 1 {
 		b := builtin(bits.TrailingZeros16(m))
@@ -111,7 +110,7 @@ func (sc *scanner) numericQueued(need uint16, from int) {
 		}
 	}
 	q.need = need
-	sc.walkQueued(set, pending, from, start)
+	sc.walkQueued(q, set, pending, from, start)
 	// A kind asked for that has no match has none left.
 	sc.live &^= q.need
 }
@@ -132,13 +131,12 @@ func (sc *scanner) numericQueued(need uint16, from int) {
 // FuzzNumericQueued hold Find's requests, served this way, to
 // generateNumeric's answers, and TestWalkQueuedMatchesReference holds them
 // to walkQueuedRef's, the walk with a loop of its own.
-func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
+func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 	s := sc.s
-	q := sc.q
 	if i > 0 && i < len(s) && isDigit(s[i-1]) {
 		i = runEnd(s, i) // inside a run: not a start
 	}
-	join := sc.joinAt(pending)
+	join := q.joinAt(pending)
 	stop := noStop // where the walk stops once every kind asked has its match
 	mark := join   // the next run at which join or stop needs a look
 	want, walk := gatesFor(set), gatesFor(set|pending)
@@ -177,7 +175,7 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 					pending &^= 1 << b
 				}
 			}
-			join = sc.joinAt(pending)
+			join = q.joinAt(pending)
 			want = gatesFor(set)
 			mark = min(join, stop)
 		}
@@ -292,10 +290,10 @@ const numAhead = 512
 
 // joinAt returns where the first of the pending kinds' reading ends, or the
 // largest int when none is pending.
-func (sc *scanner) joinAt(pending uint16) int {
+func (q *numQueues) joinAt(pending uint16) int {
 	at := int(^uint(0) >> 1)
 	for k := pending; k != 0; k &= k - 1 {
-		at = min(at, sc.q.hi[numSlot(builtin(bits.TrailingZeros16(k)))])
+		at = min(at, q.hi[numSlot(builtin(bits.TrailingZeros16(k)))])
 	}
 	return at
 }
@@ -313,8 +311,7 @@ const orderRing = 16
 // longer, then the more specific kind, as next's loop picks it.
 // TestNumericQueuedMatchesReference and FuzzNumericQueued hold Find's
 // findings this way to the loop's.
-func (sc *scanner) firstQueued(from int) (candidate, builtin) {
-	q := sc.q
+func (sc *scanner) firstQueued(q *numQueues, from int) (candidate, builtin) {
 	var redo uint16
 	fresh := !q.inited
 	if fresh {
@@ -342,13 +339,13 @@ func (sc *scanner) firstQueued(from int) (candidate, builtin) {
 		}
 	}
 	if redo != 0 {
-		sc.renew(redo, from)
+		sc.renew(q, redo, from)
 	}
 	if fresh {
 		redo = sc.live
 	}
 	for m := redo & sc.live; m != 0; m &= m - 1 {
-		sc.insert(builtin(bits.TrailingZeros16(m)))
+		sc.insert(q, builtin(bits.TrailingZeros16(m)))
 	}
 	if q.n == 0 {
 		return candidate{start: -1}, numBuiltins
@@ -360,8 +357,7 @@ func (sc *scanner) firstQueued(from int) (candidate, builtin) {
 // insert puts kind b in the order, after every kind whose candidate comes
 // before its own: looking from the end, where a renewed candidate usually
 // goes.
-func (sc *scanner) insert(b builtin) {
-	q := sc.q
+func (sc *scanner) insert(q *numQueues, b builtin) {
 	i := q.n // b's place, counted from the front
 	start := sc.cands[b].start
 	for i > 0 {
@@ -379,12 +375,11 @@ func (sc *scanner) insert(b builtin) {
 
 // requeue puts back kind b, taken from the front of the order when its
 // candidate was renewed, if it has a match left.
-func (sc *scanner) requeue(b builtin) {
-	q := sc.q
+func (sc *scanner) requeue(q *numQueues, b builtin) {
 	q.head = (q.head + 1) & (orderRing - 1)
 	q.n--
 	if sc.live&(1<<b) != 0 {
-		sc.insert(b)
+		sc.insert(q, b)
 	}
 }
 
