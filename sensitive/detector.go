@@ -592,8 +592,7 @@ func (sc *scanner) next(srcFrom int, q *numQueues) (Finding, bool) {
 				if q != nil {
 					// Asked past from, this kind leaves the shared
 					// walks until it is asked again.
-					k := numSlot(b)
-					q.qn[k], q.hi[k] = 0, -1
+					q.reread(numSlot(b), -1)
 				}
 				sc.generateNumeric(1<<b, nbest.end)
 			} else {

@@ -33,6 +33,17 @@ type numQueues struct {
 	need      uint16                  // during a walk: kinds asked for that have no match yet
 	found     [numericCount]candidate // during a walk: the matches at a run
 
+	// phoneSkip is the end of the last phone number a walk found: the
+	// runs after the one it was found at, up to there, are not read for
+	// phones. An international number in groups ("+1 415 555 0132") holds
+	// runs that pass the phone gates and would be parsed again, as
+	// national numbers; a phone cannot start inside the one found unless
+	// a request's from falls inside it, and then take or numericQueued
+	// drop the phones queued and they are read again from from. The other
+	// kinds are not skipped: their inner runs mostly fail their gates
+	// (midGroup drops a card's later groups; an IBAN's lack the letters).
+	phoneSkip int
+
 	// The live kinds in the order of their candidates (scanner.before),
 	// as a ring: text dense with findings renews one or two candidates
 	// per finding, each the first in the order, and its next match goes
@@ -55,18 +66,29 @@ const numSlots = 0<<(4*bCard) | 1<<(4*bSSN) | 2<<(4*bIBAN) | 3<<(4*bPhone) | 4<<
 
 func numSlot(b builtin) int { return int(numSlots >> (4 * b) & 0xf) }
 
-// take sets kind b's candidate to its first queued match that starts at or
-// after from, dropping those before it, and reports whether there was one.
+// take returns kind k's first queued match that starts at or after from,
+// dropping those before it, and reports whether there was one. When there
+// is none, it returns the match dropped last if from is inside it: the
+// runs after that match's first may not have been read (phoneSkip), and
+// the caller has the kind read again from from.
 func (q *numQueues) take(k int, from int) (candidate, bool) {
 	for q.qn[k] > 0 {
 		c := q.q[k][q.qhead[k]]
 		q.qhead[k] = (q.qhead[k] + 1) % numQ
 		q.qn[k]--
-		if c.start >= from {
-			return c, true
+		if c.start >= from || c.end > from {
+			return c, c.start >= from
 		}
 	}
 	return candidate{}, false
+}
+
+// reread drops what kind k has queued and has it read again from from.
+func (q *numQueues) reread(k, from int) {
+	q.qn[k], q.hi[k] = 0, from
+	if k == numSlot(bPhone) {
+		q.phoneSkip = 0
+	}
 }
 
 // numericQueued sets, for each numeric kind in need, its first match that
@@ -80,10 +102,16 @@ func (sc *scanner) numericQueued(q *numQueues, need uint16, from int) {
 	for m := need; m != 0; m &= m - 1 {
 		b := builtin(bits.TrailingZeros16(m))
 		k := numSlot(b)
-		if c, ok := q.take(k, from); ok {
+		// A from inside the kind's candidate, or inside a match take
+		// drops, may be where runs were not read (phoneSkip).
+		if c := sc.cands[b]; c.end > from {
+			q.reread(k, from)
+		} else if c, ok := q.take(k, from); ok {
 			sc.cands[b] = c
 			need &^= 1 << b
 			continue
+		} else if c.end > from {
+			q.reread(k, from)
 		}
 		// Nothing queued: the kind reads on from where its reading ended,
 		// or from from if that is later.
@@ -199,24 +227,28 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 		// whose gates the run passes.
 		var got uint16 // the kinds that match here; their matches are in q.found
 		found := &q.found
+		run := set // the kinds that read this run
+		if p < q.phoneSkip {
+			run &^= 1 << bPhone // inside the phone number last found
+		}
 		grouped, g := false, 0
 		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
 			g = sepEnd(s, e)
 			grouped = g < len(s) && isDigit(s[g])
 		}
-		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
+		if run&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
 			if ce := cardAt(s, p, e); ce >= 0 {
 				got |= 1 << bCard
 				found[numSlot(bCard)] = candidate{p, ce}
 			}
 		}
-		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
+		if run&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
 			if se := ssnAt(s, p, e); se >= 0 {
 				got |= 1 << bSSN
 				found[numSlot(bSSN)] = candidate{p, se}
 			}
 		}
-		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) {
+		if run&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) {
 			// A country code before from cannot start a candidate: its
 			// walk is not read.
 			if a := ibanCountryStart(s, p); a >= from {
@@ -226,13 +258,14 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 				}
 			}
 		}
-		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+		if run&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				got |= 1 << bPhone
 				found[numSlot(bPhone)] = candidate{a, pe}
+				q.phoneSkip = pe
 			}
 		}
-		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
+		if run&(1<<bAccount) != 0 && pass&accountGates != 0 &&
 			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
 				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
 			keywordEnd(s, p, accountFinals) >= 0 &&
@@ -245,13 +278,13 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 		}
 		for k := got; k != 0; k &= k - 1 {
 			b := builtin(bits.TrailingZeros16(k))
-			c := q.found[numSlot(b)]
+			j := numSlot(b)
+			c := q.found[j]
 			if q.need&(1<<b) != 0 {
 				sc.cands[b] = c
 				q.need &^= 1 << b
 				continue
 			}
-			j := numSlot(b)
 			q.q[j][(q.qhead[j]+q.qn[j])%numQ] = c
 			if q.qn[j]++; q.qn[j] == numQ {
 				// Full: this kind stops reading after this run.

@@ -15,10 +15,14 @@ func (sc *scanner) numericQueuedRef(q *numQueues, need uint16, from int) {
 	for m := need; m != 0; m &= m - 1 {
 		b := builtin(bits.TrailingZeros16(m))
 		k := numSlot(b)
-		if c, ok := q.take(k, from); ok {
+		if c := sc.cands[b]; c.end > from {
+			q.reread(k, from)
+		} else if c, ok := q.take(k, from); ok {
 			sc.cands[b] = c
 			need &^= 1 << b
 			continue
+		} else if c.end > from {
+			q.reread(k, from)
 		}
 		// Nothing queued: the kind reads on from where its reading ended,
 		// or from from if that is later.
