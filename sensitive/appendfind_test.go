@@ -62,13 +62,20 @@ func checkAppendFindSame(t *testing.T, d *Detector, s string, buf []Finding) []F
 }
 
 // TestAppendFindMatchesFind holds AppendFind to Find on the corpus, the
-// benchmark texts, the pathological inputs (past shortInput, so that the
-// queues are used) and random mixes of number fragments.
+// benchmark texts, the pathological inputs (past shortInput too, so that
+// the queues are used) and random mixes of number fragments.
 func TestAppendFindMatchesFind(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 2026))
-	texts := queuedTexts(t, r)
+	var texts []string
+	for _, cl := range readCorpus(t) {
+		texts = append(texts, cl.text)
+	}
+	texts = append(texts, denseText(8<<10), cleanText(t, 8<<10), proseText(t, 4<<10))
 	for _, p := range pathological {
-		texts = append(texts, repeatTo(p.unit, 3000))
+		texts = append(texts, repeatTo(p.unit, 700), repeatTo(p.unit, 3000))
+	}
+	for range 300 {
+		texts = append(texts, numberFragments(r))
 	}
 	var buf []Finding
 	for _, d := range appendFindDetectors(t) {

@@ -16,8 +16,12 @@ import "math/bits"
 
 // numQ is how many matches a numeric kind keeps queued beyond its candidate.
 // A kind whose queue fills stops reading and walks on later from where it
-// stopped, so the depth bounds memory, not correctness.
-const numQ = 4
+// stopped, so the depth bounds memory, not correctness. Sixteen lets a walk
+// in text dense with findings fill every kind's queue before its stop
+// (numAhead): each walk costs its start, and with four the kinds' queues
+// emptied at different places, each sending a walk of its own. The queues
+// are on appendQueued's stack (1.3 KiB at this depth).
+const numQ = 16
 
 // numQueues is each numeric kind's lookahead, indexed by numSlot. hi[k] is
 // where kind k's reading ends: it has read every run that starts before
