@@ -31,6 +31,10 @@
 //
 // [Detector.First] and [Detector.Contains] stop at the first finding and do not
 // allocate; [Detector.Redact] replaces each finding with "[REDACTED:<kind>]".
+// [Detector.AppendFind] appends the findings to a list the caller reuses, as
+// strconv's Append functions do: a scanner that reads many texts (the cells
+// of a dataset, the records of an event stream) allocates nothing once its
+// list has room, where Find allocates a list per text.
 //
 // # Kinds
 //
@@ -247,13 +251,15 @@
 // sequence), so such runs never reach a parser. Text dense with findings
 // keeps the kinds in the order of their next candidates, and the numeric
 // kinds share their walks: a walk reads each digit run for every kind that
-// has read up to it, queues up to four matches a kind, and stops as soon
+// has read up to it, queues up to sixteen matches a kind, and stops as soon
 // as no kind reads on, recording how far the waiting kinds have read: the
 // walks read finding-dense text about once (1.13 times on mixed-findings,
-// counted with callgrind). Validation is arithmetic on the
-// bytes (Luhn from a table, the mod-97 remainder every 15 digits, entropy
-// summed per byte). Every replaced function is held to the code it
-// replaced by a differential test and a fuzz target in its _test.go file.
+// counted with callgrind). Inside a phone number a walk has found, the
+// runs of its groups are not parsed again as phones. Validation is
+// arithmetic on the bytes where they stand (Luhn summed from a table as the
+// digits are counted, the mod-97 remainder every 15 digits, entropy summed
+// per byte). Every replaced function is held to the code it replaced by a
+// differential test and a fuzz target in its _test.go file.
 //
 // The README's Cost table gives the figures and how they were measured. In
 // short, in MB per CPU-second on a shared two-core machine: prose about 3
