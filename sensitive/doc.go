@@ -252,9 +252,12 @@
 // keeps the kinds in the order of their next candidates, and the numeric
 // kinds share their walks: a walk reads each digit run for every kind that
 // has read up to it, queues up to sixteen matches a kind, and stops as soon
-// as no kind reads on, recording how far the waiting kinds have read: the
-// walks read finding-dense text about once (1.13 times on mixed-findings,
-// counted with callgrind). Inside a phone number a walk has found, the
+// as no kind reads on, recording how far the waiting kinds have read. The
+// first walk stops only where every kind has its match, so it reads the
+// whole text for a kind that has none (IBANs and account numbers in
+// mixed-findings), and the shared walks then read it once more: each digit
+// run there is visited 2.1 times, counted with callgrind, and parsed at
+// most once by each kind. Inside a phone number a walk has found, the
 // runs of its groups are not parsed again as phones. Validation is
 // arithmetic on the bytes where they stand (Luhn summed from a table as the
 // digits are counted, the mod-97 remainder every 15 digits, entropy summed
@@ -266,11 +269,15 @@
 // GB, number-heavy clean text (clean-1MiB, a digit run every 19 bytes)
 // 865–940 MB, text with a finding every 25 bytes (dense-64KiB) 116–120 MB,
 // and 134 MB or more on every pathological input but two: text with a
-// finding every 17 bytes (mixed-findings, 40–42) or a little sparser
-// (mixed-plain, 59–68). There each of a unit's eleven digit runs is tried by
-// every kind that may start there, about 166 instructions per byte, and
-// collecting the list of findings takes a fifth of the CPU: that is the
-// worst case, below the 100 MB it should reach.
+// finding every 17 bytes (mixed-findings) or a little sparser
+// (mixed-plain). There the scan takes about 148 and 99 instructions per
+// byte (callgrind), and Find's list of findings (62,000 of them, 2.8 MB, in
+// 1 MiB) adds its allocation and garbage collection, which
+// [Detector.AppendFind] onto a reused list does without. Measured on a day
+// the machine ran slower (clean-1MiB at 510–770 MB), alternately with the
+// code before AppendFind: mixed-findings 27–38 MB with the old Find, 34–46
+// with Find and 42–51 with AppendFind; mixed-plain 39–42, 42–57 and 67–94.
+// That is the worst case, still below the 100 MB it should reach.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
