@@ -174,6 +174,24 @@ func BenchmarkAppendFind(b *testing.B) {
 	b.Run("dense-64KiB", func(b *testing.B) { benchAppendFind(b, denseText(64<<10)) })
 }
 
+// BenchmarkRedact is Redact on a tag with one finding and on a log line
+// with three.
+func BenchmarkRedact(b *testing.B) {
+	for _, tt := range []struct{ name, text string }{
+		{"tag", "owner=jane.doe@example.com"},
+		{"log-line", "payment by card 4111 1111 1111 1111 for ssn 123-45-6789, receipt to jane.doe@example.com"},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			d := Default()
+			b.SetBytes(int64(len(tt.text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Redact(tt.text)
+			}
+		})
+	}
+}
+
 // BenchmarkFirst is what the guard runs on every name and tag.
 func BenchmarkFirst(b *testing.B) {
 	b.Run("names", func(b *testing.B) {

@@ -363,10 +363,13 @@ const maxRedactRounds = 4
 // only a caller rule that matches the marker itself can cause this — Redact
 // fails closed and returns "[REDACTED]".
 func (d *Detector) Redact(s string) string {
+	// The findings of a round are used up by that round's copy: a list on
+	// the stack holds the few of a name, a tag or a log line.
+	var buf [8]Finding
 	out := s
 	for round := 0; round < maxRedactRounds; round++ {
-		fs := d.Find(out)
-		if fs == nil {
+		fs := d.AppendFind(buf[:0], out)
+		if len(fs) == 0 {
 			return out
 		}
 		out = redact(out, fs)

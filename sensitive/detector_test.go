@@ -277,6 +277,31 @@ func TestRedactCleanDoesNotCopy(t *testing.T) {
 	}
 }
 
+// TestRedactAllocatesItsOutput: Redact on text with a few findings
+// allocates the redacted copy and nothing else, its lists of findings being
+// on its stack; with many, their list too.
+func TestRedactAllocatesItsOutput(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	for _, tt := range []struct {
+		name, text string
+		want       float64
+	}{
+		{"one finding", "owner=jane.doe@example.com", 1},
+		{"three kinds", "card 4111 1111 1111 1111 ssn 123-45-6789 mail jane.doe@example.com", 1},
+		{"eight findings", strings.Repeat("ssn 123-45-6789 ", 8), 1},
+		{"nine findings", strings.Repeat("ssn 123-45-6789 ", 9), 2},
+	} {
+		if n := len(Default().Find(tt.text)); (n <= 8) != (tt.want == 1) {
+			t.Fatalf("%s: %d findings, on the wrong side of Redact's eight", tt.name, n)
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = Default().Redact(tt.text) }); n != tt.want {
+			t.Errorf("%s: Redact allocates %v times, want %v", tt.name, n, tt.want)
+		}
+	}
+}
+
 func TestZeroAllocations(t *testing.T) {
 	allowed, err := New(func(o *Options) { o.AllowList = []string{"support@example.com"} })
 	if err != nil {
