@@ -697,6 +697,23 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	want, wantFor := gatesFor(set), set
 	w := runWalk{base: i, m: digitMask(s, i)}
 	for set != 0 {
+		if set&^letteredKinds == 0 {
+			// Only kinds whose values follow a letter are left: the walk
+			// moves on to the first run that has one within letterReach
+			// bytes before it. In text with findings of the other kinds
+			// and none of these, the first walk would otherwise read every
+			// run to the end for them.
+			at := w.at()
+			a := indexLetter(s, max(at-letterReach, 0))
+			if a < 0 {
+				sc.live &^= set
+				return
+			}
+			if a+1 > at {
+				// s[a] is a letter: a+1 is not inside a run.
+				w = runWalk{base: a + 1, m: digitMask(s, a+1)}
+			}
+		}
 		p, e, pass := w.gated(s, want)
 		if p < 0 {
 			sc.live &^= set
@@ -771,6 +788,25 @@ type runWalk struct {
 	base int
 	m    uint64
 }
+
+// at returns where the next run the walk reads starts at the earliest: its
+// block's first digit not yet read, or the end of its block.
+func (w *runWalk) at() int {
+	if w.m != 0 {
+		return w.base + bits.TrailingZeros64(w.m)
+	}
+	return w.base + 64
+}
+
+// letteredKinds are the numeric kinds whose values follow a letter: an
+// IBAN its country code (a letter one to three bytes before its check
+// digits, ibanCountryStart) and an account number its keyword (a letter
+// before at most maxGap gap bytes, keywordEnd). letterReach is how far
+// before a run that letter may be.
+const (
+	letteredKinds = 1<<bIBAN | 1<<bAccount
+	letterReach   = maxGap + 1
+)
 
 // gated advances w past the next digit run that passes a gate of want and
 // returns the run, [p, e), and the gates it passes; p is -1 at the end of

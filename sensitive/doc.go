@@ -253,11 +253,12 @@
 // kinds share their walks: a walk reads each digit run for every kind that
 // has read up to it, queues up to sixteen matches a kind, and stops as soon
 // as no kind reads on, recording how far the waiting kinds have read. The
-// first walk stops only where every kind has its match, so it reads the
-// whole text for a kind that has none (IBANs and account numbers in
-// mixed-findings), and the shared walks then read it once more: each digit
-// run there is visited 2.1 times, counted with callgrind, and parsed at
-// most once by each kind. Inside a phone number a walk has found, the
+// first walk stops only where every kind has its match, so it reads on to
+// the end for a kind that has none; when only IBANs and account numbers
+// are left, whose values follow a letter, it reads only the runs with a
+// letter a few bytes before them. On mixed-findings each digit run is
+// visited 1.07 times, counted with callgrind, and parsed at most once by
+// each kind. Inside a phone number a walk has found, the
 // runs of its groups are not parsed again as phones. Validation is
 // arithmetic on the bytes where they stand (Luhn summed from a table as the
 // digits are counted, the mod-97 remainder every 15 digits, entropy summed
@@ -270,7 +271,7 @@
 // 865–940 MB, text with a finding every 25 bytes (dense-64KiB) 116–120 MB,
 // and 134 MB or more on every pathological input but two: text with a
 // finding every 17 bytes (mixed-findings) or a little sparser
-// (mixed-plain). There the scan takes about 148 and 99 instructions per
+// (mixed-plain). There the scan takes about 138 and 100 instructions per
 // byte (callgrind), and Find's list of findings (62,000 of them, 2.8 MB, in
 // 1 MiB) adds its allocation and garbage collection, which
 // [Detector.AppendFind] onto a reused list does without. Measured on a day
