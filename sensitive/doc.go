@@ -275,9 +275,9 @@
 // byte (callgrind), and Find's list of findings (62,000 of them, 2.8 MB, in
 // 1 MiB) adds its allocation and garbage collection, which
 // [Detector.AppendFind] onto a reused list does without. Measured on a day
-// the machine ran slower (clean-1MiB at 510–770 MB), alternately with the
-// code before AppendFind: mixed-findings 27–38 MB with the old Find, 34–46
-// with Find and 42–51 with AppendFind; mixed-plain 39–42, 42–57 and 67–94.
+// the machine ran slower (clean-1MiB at 510–810 MB), alternately with the
+// code before AppendFind: mixed-findings 31–42 MB with the old Find, 42–49
+// with Find and 51–78 with AppendFind; mixed-plain 40–53, 49–56 and 66–90.
 // That is the worst case, still below the 100 MB it should reach.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
