@@ -96,6 +96,20 @@ func benchFind(b *testing.B, s string) {
 	}
 }
 
+// benchAppendFind is benchFind for AppendFind onto one list, reused: what
+// a caller that scans many texts pays once the list has grown.
+func benchAppendFind(b *testing.B, s string) {
+	d := Default()
+	fs := d.Find(s)
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	defer cpuThroughput(b, len(s))()
+	for b.Loop() {
+		fs = d.AppendFind(fs[:0], s)
+	}
+}
+
 // cpuThroughput reports MB per CPU-second of the process besides the
 // wall-clock MB/s: on a shared, loaded machine the wall clock measures the
 // neighbours too, and the CPU time does not.
@@ -133,6 +147,49 @@ func BenchmarkFind(b *testing.B) {
 	b.Run("clean-1MiB", func(b *testing.B) { benchFind(b, cleanText(b, 1<<20)) })
 	b.Run("prose-1MiB", func(b *testing.B) { benchFind(b, proseText(b, 1<<20)) })
 	b.Run("dense-64KiB", func(b *testing.B) { benchFind(b, denseText(64<<10)) })
+}
+
+// BenchmarkAppendFind is BenchmarkFind with one list reused across calls.
+func BenchmarkAppendFind(b *testing.B) {
+	b.Run("names", func(b *testing.B) {
+		d := Default()
+		total := 0
+		for _, n := range typicalNames {
+			total += len(n)
+		}
+		var fs []Finding
+		b.SetBytes(int64(total))
+		b.ReportAllocs()
+		defer cpuThroughput(b, total)()
+		for b.Loop() {
+			for _, n := range typicalNames {
+				fs = d.AppendFind(fs[:0], n)
+			}
+		}
+	})
+	b.Run("freetext-64KiB", func(b *testing.B) { benchAppendFind(b, cleanText(b, 64<<10)) })
+	b.Run("clean-1KiB", func(b *testing.B) { benchAppendFind(b, cleanText(b, 1<<10)) })
+	b.Run("clean-1MiB", func(b *testing.B) { benchAppendFind(b, cleanText(b, 1<<20)) })
+	b.Run("prose-1MiB", func(b *testing.B) { benchAppendFind(b, proseText(b, 1<<20)) })
+	b.Run("dense-64KiB", func(b *testing.B) { benchAppendFind(b, denseText(64<<10)) })
+}
+
+// BenchmarkRedact is Redact on a tag with one finding and on a log line
+// with three.
+func BenchmarkRedact(b *testing.B) {
+	for _, tt := range []struct{ name, text string }{
+		{"tag", "owner=jane.doe@example.com"},
+		{"log-line", "payment by card 4111 1111 1111 1111 for ssn 123-45-6789, receipt to jane.doe@example.com"},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			d := Default()
+			b.SetBytes(int64(len(tt.text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Redact(tt.text)
+			}
+		})
+	}
 }
 
 // BenchmarkFirst is what the guard runs on every name and tag.
@@ -233,6 +290,22 @@ func BenchmarkPathological(b *testing.B) {
 		}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}} {
 			s := repeatTo(p.unit, size.n)
 			b.Run(p.name+"-"+size.name, func(b *testing.B) { benchFind(b, s) })
+		}
+	}
+}
+
+// BenchmarkPathologicalAppend is BenchmarkPathological with AppendFind onto
+// one list, reused: the scan's own cost, without the list's allocation and
+// the garbage collection of the last one, which dominate where findings are
+// dense.
+func BenchmarkPathologicalAppend(b *testing.B) {
+	for _, p := range pathological {
+		for _, size := range []struct {
+			name string
+			n    int
+		}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}} {
+			s := repeatTo(p.unit, size.n)
+			b.Run(p.name+"-"+size.name, func(b *testing.B) { benchAppendFind(b, s) })
 		}
 	}
 }

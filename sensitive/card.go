@@ -1,7 +1,5 @@
 package sensitive
 
-import "math/bits"
-
 // cardAt returns the end of a payment card number starting at the digit run
 // s[p:e0], or -1. It accepts
 //
@@ -340,35 +338,49 @@ func cardGrouping(lens []int) bool {
 }
 
 // cardValid checks the digits of s[a:b] (separators skipped): Luhn checksum
-// and an issuer prefix whose card lengths include this one.
+// and an issuer prefix whose card lengths include this one. The digits are
+// not copied out: one pass from the end sums them for Luhn as it counts
+// them, a digit's place choosing its row of luhnPlace, and a second reads
+// the first six for the issuer.
 func cardValid(s string, a, b int) bool {
-	// Every byte is written at the next digit's place, and the place
-	// moves on only after a digit: no branch on the separators, which
-	// come every four or five bytes. A number of more than 19 digits is
-	// none, whatever the buffer then holds.
-	var d [32]byte
-	n := 0
-	for i := a; i < b; i++ {
-		c := s[i] - '0'
-		d[n&31] = c
-		n += int((uint(c) - 10) >> (bits.UintSize - 1))
+	sum, n := 0, 0
+	t := s[a:b] // indexed from its end: no bounds check per byte
+	for i := len(t) - 1; i >= 0; i-- {
+		c := t[i] - '0'
+		if c > 9 {
+			continue // a separator
+		}
+		sum += int(luhnPlace[n&1<<4|int(c)])
+		n++
 	}
 	if n < 13 || n > 19 {
 		return false
 	}
-	// The issuer test is cheaper than Luhn and rejects most numbers that
-	// are not cards: timestamps and counters start with 1 or 0.
-	if cardIssuer(d[:n]) {
-		return luhn(d[:n])
+	var p6 int32
+	for i, k := a, 0; k < 6; i++ {
+		if c := s[i] - '0'; c <= 9 {
+			p6 = p6*10 + int32(c)
+			k++
+		}
 	}
-	return keywordOnlyCard(d[:n]) && luhn(d[:n]) && cardKeywordBefore(s, a)
+	if issuerHas(p6, n) {
+		return sum%10 == 0
+	}
+	return keywordOnlyCard(n, p6/100000) && sum%10 == 0 && cardKeywordBefore(s, a)
 }
 
-// keywordOnlyCard reports whether the digits are a card only when a card
-// keyword names them: 13-digit Visa, which bare is as often an EAN-13
-// barcode, and UATP (1…, 15 digits), which bare is as often a timestamp.
-func keywordOnlyCard(d []byte) bool {
-	return (len(d) == 13 && d[0] == 4) || (len(d) == 15 && d[0] == 1)
+// luhnPlace holds each digit's part of the Luhn sum by its place counted
+// from the last digit: at even places the digit itself (entries 0–15), at
+// odd ones luhnDoubled (16–31). Of 32 entries, so that an index of five bits
+// needs no bounds check.
+var luhnPlace = [32]uint8{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16: 0, 2, 4, 6, 8, 1, 3, 5, 7, 9}
+
+// keywordOnlyCard reports whether a number of n digits whose first is first
+// is a card only when a card keyword names it: 13-digit Visa, which bare is
+// as often an EAN-13 barcode, and UATP (1…, 15 digits), which bare is as
+// often a timestamp.
+func keywordOnlyCard(n int, first int32) bool {
+	return (n == 13 && first == 4) || (n == 15 && first == 1)
 }
 
 // luhn reports whether the digits pass the Luhn checksum: from the last
@@ -456,14 +468,24 @@ var iinRanges = [...]iinRange{
 // 20…) and counters with leading zeros have no such prefix.
 func cardIssuer(d []byte) bool {
 	n := len(d)
-	if n < 14 || n > 19 || d[0] <= 1 || d[0] == 7 {
-		return false // no network issues numbers that start with 0, 1 or 7
+	if n < 14 || n > 19 {
+		return false
 	}
 	var p6 int32
 	for _, v := range d[:6] {
 		p6 = p6*10 + int32(v)
 	}
-	for _, r := range iinRanges {
+	return issuerHas(p6, n)
+}
+
+// issuerHas is cardIssuer for the number of n digits whose first six are
+// p6.
+func issuerHas(p6 int32, n int) bool {
+	first := p6 / 100000
+	if n < 14 || n > 19 || first <= 1 || first == 7 {
+		return false // no network issues numbers that start with 0, 1 or 7
+	}
+	for _, r := range iinRanges[iinFrom[first]:] {
 		if r.lo > p6 {
 			break // the ranges are sorted by their first IIN
 		}
@@ -473,6 +495,21 @@ func cardIssuer(d []byte) bool {
 	}
 	return false
 }
+
+// iinFrom[d] is the first of iinRanges that may hold a number whose first
+// digit is d: every range before it ends below d00000. A Visa number is
+// not compared with the dozen ranges of 2 and 3. Read-only, filled at
+// initialisation.
+var iinFrom = func() (t [10]uint8) {
+	for d := range t {
+		i := 0
+		for i < len(iinRanges) && iinRanges[i].hi < int32(d)*100000 {
+			i++
+		}
+		t[d] = uint8(i)
+	}
+	return t
+}()
 
 // CardIssuer reports whether digits, a run of 14 to 19 ASCII digits, starts
 // with a prefix a card network issues at that length: the test the detector

@@ -254,42 +254,71 @@ func Default() *Detector { return defaultDetector() }
 // Find returns the findings in s, ordered by Start and not overlapping, or nil
 // when there are none. Where candidates overlap, the one that starts first
 // wins; at the same start the longer, then the more specific kind.
-func (d *Detector) Find(s string) []Finding {
+func (d *Detector) Find(s string) []Finding { return d.AppendFind(nil, s) }
+
+// AppendFind appends the findings of s, those [Detector.Find] returns and in
+// its order, to dst and returns the extended slice; with none it returns dst
+// unchanged. A caller that scans many texts reuses one list, as with
+// [strconv.AppendInt]: AppendFind(fs[:0], s) does not allocate while the
+// findings fit in cap(fs), unless the detector has caller rules or s needs
+// normalising (non-ASCII or percent-encoded text). The findings of s are
+// offsets into s, whatever dst held before.
+func (d *Detector) AppendFind(dst []Finding, s string) []Finding {
 	var sc scanner
 	sc.init(d, s)
-	var out []Finding
+	base := len(dst)
 	for from := 0; ; {
-		f, ok := sc.next(from)
+		f, ok := sc.next(from, nil)
 		if !ok {
-			return out
+			return dst
 		}
-		if len(out) == cap(out) {
-			out = growFindings(out, f.End, len(s))
+		if len(dst) == cap(dst) {
+			dst = growFindings(dst, base, f.End, len(s))
 		}
-		out = append(out, f)
+		dst = append(dst, f)
 		from = f.End
-		if len(out) == 2 && len(s) > shortInput && queuesPay(sc.live) {
+		if len(dst)-base == 2 && len(s) > shortInput && queuesPay(sc.live) {
 			// Long text with two findings may hold many: from the third,
 			// the kinds are kept in order and the numeric kinds share
-			// their walks (numqueue.go). Allocated here, not before,
-			// so that text with no finding or one costs what it did: no
-			// allocation, or the list's (see firstQueued for how the
-			// order starts).
-			sc.q = new(numQueues)
+			// their walks (numqueue.go). The queues live in appendQueued's
+			// frame, so text with no finding or one does not clear them
+			// (see firstQueued for how the order starts).
+			return sc.appendQueued(dst, base, from)
 		}
 	}
 }
 
-// growFindings makes room in out, full, whose last finding ends at at, for
-// the findings of a text of n bytes. Text dense with findings (a query string
-// of signatures, a column of card numbers) yields one every few bytes, and
-// append's growth by a quarter would copy the list four times over, each copy
-// scanned by the GC for its Kind strings. The capacity grows instead to what
-// the density so far predicts for the whole text, at least doubled and at
-// most quadrupled, so a list that stops growing wastes no more than doubling
-// would; nor beyond one finding per remaining byte, the most there can be.
-func growFindings(out []Finding, at, n int) []Finding {
-	k := len(out)
+// appendQueued is AppendFind's loop from its third finding on, with the
+// numeric kinds' queues. They are passed down the calls rather than kept in
+// the scanner, whose contents the compiler sees leak (the text does): so
+// they stay on this frame, unallocated.
+func (sc *scanner) appendQueued(dst []Finding, base, from int) []Finding {
+	var q numQueues
+	for {
+		f, ok := sc.next(from, &q)
+		if !ok {
+			return dst
+		}
+		if len(dst) == cap(dst) {
+			dst = growFindings(dst, base, f.End, len(sc.v.src))
+		}
+		dst = append(dst, f)
+		from = f.End
+	}
+}
+
+// growFindings makes room in out, full, whose findings from base on are those
+// of a text of n bytes and the last of them ends at at. Text dense with
+// findings (a query string of signatures, a column of card numbers) yields one
+// every few bytes, and append's growth by a quarter would copy the list four
+// times over, each copy scanned by the GC for its Kind strings. The room grows
+// instead to what the density so far predicts for the whole text, at least
+// doubled and at most quadrupled, so a list that stops growing wastes no more
+// than doubling would; nor beyond one finding per remaining byte, the most
+// there can be. The findings before base (AppendFind's dst) take the room
+// they had.
+func growFindings(out []Finding, base, at, n int) []Finding {
+	k := len(out) - base
 	c := 1 // most texts (names, tags, cells) hold one finding if any
 	if k > 0 {
 		c = 2 * k
@@ -298,7 +327,7 @@ func growFindings(out []Finding, at, n int) []Finding {
 			c = min(p, 4*k)
 		}
 	}
-	grown := make([]Finding, k, min(c, k+n-at+1))
+	grown := make([]Finding, len(out), base+min(c, k+n-at+1))
 	copy(grown, out)
 	return grown
 }
@@ -308,7 +337,7 @@ func growFindings(out []Finding, at, n int) []Finding {
 func (d *Detector) First(s string) (Finding, bool) {
 	var sc scanner
 	sc.init(d, s)
-	return sc.next(0)
+	return sc.next(0, nil)
 }
 
 // HasRules reports whether the detector has caller rules. A scanner that
@@ -334,10 +363,13 @@ const maxRedactRounds = 4
 // only a caller rule that matches the marker itself can cause this — Redact
 // fails closed and returns "[REDACTED]".
 func (d *Detector) Redact(s string) string {
+	// The findings of a round are used up by that round's copy: a list on
+	// the stack holds the few of a name, a tag or a log line.
+	var buf [8]Finding
 	out := s
 	for round := 0; round < maxRedactRounds; round++ {
-		fs := d.Find(out)
-		if fs == nil {
+		fs := d.AppendFind(buf[:0], out)
+		if len(fs) == 0 {
 			return out
 		}
 		out = redact(out, fs)
@@ -385,7 +417,6 @@ type scanner struct {
 	s     string // v.s, what the built-in kinds read
 	live  uint16 // built-in kinds that may still yield a candidate
 	cands [numBuiltins]candidate
-	q     *numQueues // the numeric kinds' lookahead: Find on long text only
 	url   urlScan
 	rules []ruleScan
 }
@@ -479,24 +510,24 @@ func anchorsIn(s string) (kinds uint16, maybeNorm bool) {
 // the caller's text. Built-in candidates live in normalised offsets and are
 // mapped back before they are compared with caller rules, which read the
 // caller's text.
-func (sc *scanner) next(srcFrom int) (Finding, bool) {
+func (sc *scanner) next(srcFrom int, q *numQueues) (Finding, bool) {
 	from := srcFrom
 	if sc.v.marks != nil {
 		// Offsets in text that was normalised are mapped; in other text
 		// they are the same, without a call per finding.
 		from = sc.v.toNorm(srcFrom)
 	}
-	if sc.q != nil && !queuesPay(sc.live) {
+	if q != nil && !queuesPay(sc.live) {
 		// The loop below needs nothing from the order and the queues:
 		// every candidate they left is a kind's first match at or after
 		// the last from, and queued matches are found again by the walk.
-		sc.q = nil
+		q = nil
 	}
 	for {
 		var best candidate
 		var bestRank int
 		var bestB builtin
-		if sc.q == nil {
+		if q == nil {
 			// Numeric kinds that need a new candidate share one walk over
 			// the digit runs; the others each have their own anchor.
 			var numeric uint16
@@ -523,7 +554,7 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 					best, bestRank, bestB = c, b.rank(), b
 				}
 			}
-		} else if best, bestB = sc.firstQueued(from); bestB < numBuiltins {
+		} else if best, bestB = sc.firstQueued(q, from); bestB < numBuiltins {
 			bestRank = bestB.rank()
 		}
 		nbest := best
@@ -561,11 +592,10 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 		} else {
 			b := bestB
 			if numericKinds&(1<<b) != 0 {
-				if sc.q != nil {
+				if q != nil {
 					// Asked past from, this kind leaves the shared
 					// walks until it is asked again.
-					k := numSlot(b)
-					sc.q.qn[k], sc.q.hi[k] = 0, -1
+					q.reread(numSlot(b), -1)
 				}
 				sc.generateNumeric(1<<b, nbest.end)
 			} else {
@@ -574,8 +604,8 @@ func (sc *scanner) next(srcFrom int) (Finding, bool) {
 					sc.live &^= 1 << b
 				}
 			}
-			if sc.q != nil {
-				sc.requeue(b) // b is first in the order
+			if q != nil {
+				sc.requeue(q, b) // b is first in the order
 			}
 		}
 	}
@@ -590,7 +620,7 @@ func queuesPay(live uint16) bool { return bits.OnesCount16(live) > 2 }
 // or after from, and drops from live the kinds that have none, as next's
 // loop does, for Find on long text: numeric kinds share one walk over the
 // digit runs (numericQueued); the others each have their own anchor.
-func (sc *scanner) renew(redo uint16, from int) {
+func (sc *scanner) renew(q *numQueues, redo uint16, from int) {
 	for m := redo &^ numericKinds; m != 0; m &= m - 1 {
 		b := builtin(bits.TrailingZeros16(m))
 		c := &sc.cands[b]
@@ -600,15 +630,15 @@ func (sc *scanner) renew(redo uint16, from int) {
 	}
 	switch numeric := redo & numericKinds; {
 	case numeric == 0:
-	case sc.q.walked:
-		sc.numericQueued(numeric, from)
+	case q.walked:
+		sc.numericQueued(q, numeric, from)
 	default:
 		// The first walk stops where every kind has its match, as in
 		// First: text with no finding, or one, costs no more than it
 		// did. No kind has read past its candidate for the queues (hi is
 		// 0), so each reads on from where it is next asked.
 		sc.generateNumeric(numeric, from)
-		sc.q.walked = true
+		q.walked = true
 	}
 }
 
@@ -667,6 +697,23 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 	want, wantFor := gatesFor(set), set
 	w := runWalk{base: i, m: digitMask(s, i)}
 	for set != 0 {
+		if set&^letteredKinds == 0 {
+			// Only kinds whose values follow a letter are left: the walk
+			// moves on to the first run that has one within letterReach
+			// bytes before it. In text with findings of the other kinds
+			// and none of these, the first walk would otherwise read every
+			// run to the end for them.
+			at := w.at()
+			a := indexLetter(s, max(at-letterReach, 0))
+			if a < 0 {
+				sc.live &^= set
+				return
+			}
+			if a+1 > at {
+				// s[a] is a letter: a+1 is not inside a run.
+				w = runWalk{base: a + 1, m: digitMask(s, a+1)}
+			}
+		}
 		p, e, pass := w.gated(s, want)
 		if p < 0 {
 			sc.live &^= set
@@ -741,6 +788,25 @@ type runWalk struct {
 	base int
 	m    uint64
 }
+
+// at returns where the next run the walk reads starts at the earliest: its
+// block's first digit not yet read, or the end of its block.
+func (w *runWalk) at() int {
+	if w.m != 0 {
+		return w.base + bits.TrailingZeros64(w.m)
+	}
+	return w.base + 64
+}
+
+// letteredKinds are the numeric kinds whose values follow a letter: an
+// IBAN its country code (a letter one to three bytes before its check
+// digits, ibanCountryStart) and an account number its keyword (a letter
+// before at most maxGap gap bytes, keywordEnd). letterReach is how far
+// before a run that letter may be.
+const (
+	letteredKinds = 1<<bIBAN | 1<<bAccount
+	letterReach   = maxGap + 1
+)
 
 // gated advances w past the next digit run that passes a gate of want and
 // returns the run, [p, e), and the gates it passes; p is -1 at the end of

@@ -277,6 +277,31 @@ func TestRedactCleanDoesNotCopy(t *testing.T) {
 	}
 }
 
+// TestRedactAllocatesItsOutput: Redact on text with a few findings
+// allocates the redacted copy and nothing else, its lists of findings being
+// on its stack; with many, their list too.
+func TestRedactAllocatesItsOutput(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	for _, tt := range []struct {
+		name, text string
+		want       float64
+	}{
+		{"one finding", "owner=jane.doe@example.com", 1},
+		{"three kinds", "card 4111 1111 1111 1111 ssn 123-45-6789 mail jane.doe@example.com", 1},
+		{"eight findings", strings.Repeat("ssn 123-45-6789 ", 8), 1},
+		{"nine findings", strings.Repeat("ssn 123-45-6789 ", 9), 2},
+	} {
+		if n := len(Default().Find(tt.text)); (n <= 8) != (tt.want == 1) {
+			t.Fatalf("%s: %d findings, on the wrong side of Redact's eight", tt.name, n)
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = Default().Redact(tt.text) }); n != tt.want {
+			t.Errorf("%s: Redact allocates %v times, want %v", tt.name, n, tt.want)
+		}
+	}
+}
+
 func TestZeroAllocations(t *testing.T) {
 	allowed, err := New(func(o *Options) { o.AllowList = []string{"support@example.com"} })
 	if err != nil {
@@ -421,7 +446,7 @@ func TestFindListGrowth(t *testing.T) {
 		var sc scanner
 		sc.init(Default(), tt.text)
 		for from := 0; ; {
-			f, ok := sc.next(from)
+			f, ok := sc.next(from, nil)
 			if !ok {
 				break
 			}
@@ -439,28 +464,32 @@ func TestFindListGrowth(t *testing.T) {
 
 func TestGrowFindings(t *testing.T) {
 	tests := []struct {
-		k, at, n       int
+		base, k, at, n int // base findings of AppendFind's dst, then k of the text
 		minCap, maxCap int
+		reason         string
 	}{
-		{0, 5, 100, 1, 1},         // most texts hold one finding
-		{4, 99, 100, 6, 6},        // no more findings than bytes left
-		{8, 10, 1000, 32, 32},     // dense: quadrupled at most
-		{8, 900, 1000, 16, 16},    // sparse: doubled
-		{100, 200, 400, 225, 225}, // density predicts 225
-		{1 << 20, 1 << 21, 1 << 40, 4 << 20, 4 << 20},
+		{0, 0, 5, 100, 1, 1, "most texts hold one finding"},
+		{0, 4, 99, 100, 6, 6, "no more findings than bytes left"},
+		{0, 8, 10, 1000, 32, 32, "dense: quadrupled at most"},
+		{0, 8, 900, 1000, 16, 16, "sparse: doubled"},
+		{0, 100, 200, 400, 225, 225, "density predicts 225"},
+		{0, 1 << 20, 1 << 21, 1 << 40, 4 << 20, 4 << 20, "no overflow"},
+		{50, 0, 5, 100, 51, 51, "dst's findings keep their room; one for the text's first"},
+		{1000, 8, 10, 1000, 1032, 1032, "the density is the text's, not dst's"},
+		{7, 4, 99, 100, 13, 13, "no more of the text's findings than bytes left"},
 	}
 	for _, tt := range tests {
-		out := make([]Finding, tt.k)
+		out := make([]Finding, tt.base+tt.k)
 		for i := range out {
 			out[i] = Finding{Kind: Email, Start: i, End: i + 1}
 		}
-		got := growFindings(out, tt.at, tt.n)
-		if len(got) != tt.k || cap(got) < tt.minCap || cap(got) > tt.maxCap {
-			t.Errorf("growFindings(%d findings, %d, %d): len %d cap %d, want len %d cap in [%d,%d]",
-				tt.k, tt.at, tt.n, len(got), cap(got), tt.k, tt.minCap, tt.maxCap)
+		got := growFindings(out, tt.base, tt.at, tt.n)
+		if len(got) != len(out) || cap(got) < tt.minCap || cap(got) > tt.maxCap {
+			t.Errorf("growFindings(%d findings, %d, %d, %d): len %d cap %d, want len %d cap in [%d,%d] (%s)",
+				len(out), tt.base, tt.at, tt.n, len(got), cap(got), len(out), tt.minCap, tt.maxCap, tt.reason)
 		}
 		if diff := cmp.Diff(out, got); diff != "" {
-			t.Errorf("growFindings(%d findings, %d, %d) lost findings (-want +got):\n%s", tt.k, tt.at, tt.n, diff)
+			t.Errorf("growFindings(%d findings, %d, %d, %d) lost findings (-want +got):\n%s", len(out), tt.base, tt.at, tt.n, diff)
 		}
 	}
 }

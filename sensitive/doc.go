@@ -31,6 +31,10 @@
 //
 // [Detector.First] and [Detector.Contains] stop at the first finding and do not
 // allocate; [Detector.Redact] replaces each finding with "[REDACTED:<kind>]".
+// [Detector.AppendFind] appends the findings to a list the caller reuses, as
+// strconv's Append functions do: a scanner that reads many texts (the cells
+// of a dataset, the records of an event stream) allocates nothing once its
+// list has room, where Find allocates a list per text.
 //
 // # Kinds
 //
@@ -247,24 +251,34 @@
 // sequence), so such runs never reach a parser. Text dense with findings
 // keeps the kinds in the order of their next candidates, and the numeric
 // kinds share their walks: a walk reads each digit run for every kind that
-// has read up to it, queues up to four matches a kind, and stops as soon
-// as no kind reads on, recording how far the waiting kinds have read: the
-// walks read finding-dense text about once (1.13 times on mixed-findings,
-// counted with callgrind). Validation is arithmetic on the
-// bytes (Luhn from a table, the mod-97 remainder every 15 digits, entropy
-// summed per byte). Every replaced function is held to the code it
-// replaced by a differential test and a fuzz target in its _test.go file.
+// has read up to it, queues up to sixteen matches a kind, and stops as soon
+// as no kind reads on, recording how far the waiting kinds have read. The
+// first walk stops only where every kind has its match, so it reads on to
+// the end for a kind that has none; when only IBANs and account numbers
+// are left, whose values follow a letter, it reads only the runs with a
+// letter a few bytes before them. On mixed-findings each digit run is
+// visited 1.07 times, counted with callgrind, and parsed at most once by
+// each kind. Inside a phone number a walk has found, the
+// runs of its groups are not parsed again as phones. Validation is
+// arithmetic on the bytes where they stand (Luhn summed from a table as the
+// digits are counted, the mod-97 remainder every 15 digits, entropy summed
+// per byte). Every replaced function is held to the code it replaced by a
+// differential test and a fuzz target in its _test.go file.
 //
 // The README's Cost table gives the figures and how they were measured. In
 // short, in MB per CPU-second on a shared two-core machine: prose about 3
 // GB, number-heavy clean text (clean-1MiB, a digit run every 19 bytes)
 // 865–940 MB, text with a finding every 25 bytes (dense-64KiB) 116–120 MB,
 // and 134 MB or more on every pathological input but two: text with a
-// finding every 17 bytes (mixed-findings, 40–42) or a little sparser
-// (mixed-plain, 59–68). There each of a unit's eleven digit runs is tried by
-// every kind that may start there, about 166 instructions per byte, and
-// collecting the list of findings takes a fifth of the CPU: that is the
-// worst case, below the 100 MB it should reach.
+// finding every 17 bytes (mixed-findings) or a little sparser
+// (mixed-plain). There the scan takes about 138 and 100 instructions per
+// byte (callgrind), and Find's list of findings (62,000 of them, 2.8 MB, in
+// 1 MiB) adds its allocation and garbage collection, which
+// [Detector.AppendFind] onto a reused list does without. Measured on a day
+// the machine ran slower (clean-1MiB at 510–810 MB), alternately with the
+// code before AppendFind: mixed-findings 31–42 MB with the old Find, 42–49
+// with Find and 51–78 with AppendFind; mixed-plain 40–53, 49–56 and 66–90.
+// That is the worst case, still below the 100 MB it should reach.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their

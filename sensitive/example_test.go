@@ -55,3 +55,20 @@ func ExampleNew() {
 	// employee-id at [6,15)
 	// clean
 }
+
+func ExampleDetector_AppendFind() {
+	d := sensitive.Default()
+	var fs []sensitive.Finding // reused: once it has grown, scans allocate nothing
+	for _, line := range []string{
+		"order 1042 paid with 4111 1111 1111 1111",
+		"events-2024-11-28-run-000123",
+		"call +1 415 555 0132 or mail jane.doe@example.com",
+	} {
+		fs = d.AppendFind(fs[:0], line)
+		fmt.Println(len(fs), fs)
+	}
+	// Output:
+	// 1 [credit-card at [21,40)]
+	// 0 []
+	// 2 [phone at [5,20) email at [29,49)]
+}

@@ -130,7 +130,7 @@ func ibanAt(s string, p int) (int, int) {
 // it returns the IBAN's end, or -1. Text with a candidate at every few bytes
 // ("NO 19 4920 NO 19 4920 …") makes this walk the numeric kinds' cost, so
 // it checks a group of digits at once against the spec, other bytes with
-// one lookup in ibanByte, and gathers the characters for the checksum only
+// one lookup in ibanByte, and reads the characters for the checksum only
 // once the structure holds.
 // TestIBANAtMatchesReference and FuzzIBANAt hold it to the walk it replaced.
 func ibanEnd(s string, a, p int) int {
@@ -190,18 +190,9 @@ func ibanEnd(s string, a, p int) int {
 	if count != spec.length || cases&(ibUpper|ibLower) == ibUpper|ibLower || !ibanEndOK(s, i, sep) {
 		return -1
 	}
-	// The structure holds (rare in text): only now are the characters
-	// gathered, without separators and in upper case, for the checksum.
-	var v [34]byte
-	v[0], v[1] = toUpper(s[a]), toUpper(s[a+1])
-	n := 2
-	for j := p; j < i; j++ {
-		if c := s[j]; isAlnum(c) {
-			v[n] = toUpper(c)
-			n++
-		}
-	}
-	if !ibanChecksum(v[:n]) {
+	// The structure holds (rare in text): only now is the checksum
+	// computed.
+	if !ibanCheck(s, s[a], s[a+1], p, i) {
 		return -1
 	}
 	return i
@@ -240,38 +231,37 @@ func ibanEndOK(s string, e int, sep byte) bool {
 	return sep == 0 || sep == ' ' || s[e] != sep || e+1 >= len(s) || !isAlnum(s[e+1])
 }
 
-// ibanChecksum verifies check digits 02–98 and the mod-97 remainder 1 of the
-// IBAN v (upper case, no separators, digits where the structure has them)
-// rearranged as BBAN + country code + check digits.
-func ibanChecksum(v []byte) bool {
-	check := int(v[2]-'0')*10 + int(v[3]-'0')
+// ibanCheck verifies the check digits of an IBAN whose country code is
+// c0 c1 and whose check digits are s[p:p+2], its BBAN the letters and digits
+// of s[p+2:i] (separators skipped): 02–98, and the remainder 1 mod 97 of the
+// number the IBAN spells rearranged as BBAN, country code, check digits,
+// each letter read as 10 to 35. The characters are read where they stand,
+// not gathered first.
+func ibanCheck(s string, c0, c1 byte, p, i int) bool {
+	check := int(s[p]-'0')*10 + int(s[p+1]-'0')
 	if check < 2 || check > 98 {
 		return false
 	}
 	// The remainder is taken once the number read so far reaches 15
-	// digits, not after every digit: the same remainder, with a division
-	// every dozen digits instead of one per digit. r stays below 10^15 plus
-	// two digits, far from overflowing.
+	// digits, not after every character: r stays below 10^15 plus two
+	// digits, far from overflowing.
 	var r uint64
-	for _, c := range v[4:] {
-		r = mod97Feed(r, c)
+	t := s[p+2 : i]
+	for j := 0; j < len(t); j++ {
+		c := t[j]
+		switch k := ibanByte[c]; {
+		case k&ibDigit != 0:
+			r = r*10 + uint64(c-'0')
+		case k&(ibUpper|ibLower) != 0:
+			r = r*100 + uint64(c|0x20-'a') + 10
+		default:
+			continue // a separator
+		}
+		if r >= 1e15 {
+			r %= 97
+		}
 	}
-	for _, c := range v[:4] {
-		r = mod97Feed(r, c)
-	}
+	// The country code and the check digits last: six decimal digits.
+	r = r%97*1e6 + uint64(c0|0x20-'a'+10)*1e4 + uint64(c1|0x20-'a'+10)*100 + uint64(check)
 	return r%97 == 1
-}
-
-// mod97Feed appends character c of an IBAN (a digit, or a letter for 10 to
-// 35) to the number r, and reduces it mod 97 once it reaches 15 digits.
-func mod97Feed(r uint64, c byte) uint64 {
-	if isDigit(c) {
-		r = r*10 + uint64(c-'0')
-	} else {
-		r = r*100 + uint64(c-'A') + 10
-	}
-	if r >= 1e15 {
-		r %= 97
-	}
-	return r
 }

@@ -167,3 +167,118 @@ func FuzzIBANAt(f *testing.F) {
 		checkIBANAt(t, s)
 	})
 }
+
+// ibanChecksum is the checksum of ibanEnd as it was, on the characters
+// gathered first (without separators, in upper case); ibanCheck replaced
+// it. It verifies check digits 02–98 and the mod-97 remainder 1 of the
+// IBAN v (upper case, no separators, digits where the structure has them)
+// rearranged as BBAN + country code + check digits.
+func ibanChecksum(v []byte) bool {
+	check := int(v[2]-'0')*10 + int(v[3]-'0')
+	if check < 2 || check > 98 {
+		return false
+	}
+	// The remainder is taken once the number read so far reaches 15
+	// digits, not after every digit: the same remainder, with a division
+	// every dozen digits instead of one per digit. r stays below 10^15 plus
+	// two digits, far from overflowing.
+	var r uint64
+	for _, c := range v[4:] {
+		r = mod97Feed(r, c)
+	}
+	for _, c := range v[:4] {
+		r = mod97Feed(r, c)
+	}
+	return r%97 == 1
+}
+
+// mod97Feed appends character c of an IBAN (a digit, or a letter for 10 to
+// 35) to the number r, and reduces it mod 97 once it reaches 15 digits.
+func mod97Feed(r uint64, c byte) uint64 {
+	if isDigit(c) {
+		r = r*10 + uint64(c-'0')
+	} else {
+		r = r*100 + uint64(c-'A') + 10
+	}
+	if r >= 1e15 {
+		r %= 97
+	}
+	return r
+}
+
+// ibanCheckRef is ibanEnd's check as it was: the characters gathered, then
+// ibanChecksum.
+func ibanCheckRef(s string, c0, c1 byte, p, i int) bool {
+	var v [34]byte
+	v[0], v[1] = toUpper(c0), toUpper(c1)
+	n := 2
+	for j := p; j < i; j++ {
+		if c := s[j]; isAlnum(c) {
+			v[n] = toUpper(c)
+			n++
+		}
+	}
+	return ibanChecksum(v[:n])
+}
+
+// checkIBANCheck compares ibanCheck with ibanCheckRef on s, an IBAN's shape
+// as ibanEnd passes it: two letters, two digits, then at most 30 letters
+// and digits, and separators. Other strings are skipped.
+func checkIBANCheck(t *testing.T, s string) {
+	t.Helper()
+	if len(s) < 4 || !isLetter(s[0]) || !isLetter(s[1]) || !isDigit(s[2]) || !isDigit(s[3]) {
+		return
+	}
+	n := 0
+	for i := 4; i < len(s); i++ {
+		switch c := s[i]; {
+		case isAlnum(c):
+			n++
+		case !is(c, cSep):
+			return
+		}
+	}
+	if n > 30 {
+		return
+	}
+	if got, want := ibanCheck(s, s[0], s[1], 2, len(s)), ibanCheckRef(s, s[0], s[1], 2, len(s)); got != want {
+		t.Fatalf("ibanCheck(%q) = %v, want %v", s, got, want)
+	}
+}
+
+// TestIBANCheckMatchesReference holds ibanCheck to the gathering checksum
+// on valid IBANs of several countries, each with random separators, case
+// changes and digit changes (most then fail, as they must on both).
+func TestIBANCheckMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 2026))
+	ibans := []string{"DE89370400440532013000", "GB82WEST12345698765432", "NO9386011117947", "ES9121000418450200051332",
+		"FR1420041010050500013M02606", "MT84MALT011000012345MTLCAST001S", "LC55HEMM000100010012001200023015", "NL91ABNA0417164300"}
+	const seps = " -./_:+\t"
+	for range 50000 {
+		b := []byte(ibans[r.IntN(len(ibans))])
+		for range r.IntN(3) {
+			k := 4 + r.IntN(len(b)-4)
+			switch r.IntN(3) {
+			case 0:
+				if isDigit(b[k]) {
+					b[k] = '0' + byte(r.IntN(10))
+				}
+			case 1:
+				b[k] = toLower(b[k])
+			case 2:
+				b = append(b[:k], append([]byte{seps[r.IntN(len(seps))]}, b[k:]...)...)
+			}
+		}
+		if r.IntN(2) == 0 {
+			b[0], b[1] = toLower(b[0]), toLower(b[1])
+		}
+		checkIBANCheck(t, string(b))
+	}
+}
+
+func FuzzIBANCheck(f *testing.F) {
+	for _, s := range []string{"DE89370400440532013000", "GB82 WEST 1234 5698 7654 32", "no93-8601-1117-947", "MT84MALT011000012345MTLCAST001S"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkIBANCheck)
+}

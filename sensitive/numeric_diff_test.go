@@ -11,7 +11,7 @@ import (
 // allow-listed value), and a few pairs.
 var numericSets = []uint16{
 	numericKinds, 1 << bCard, 1 << bSSN, 1 << bIBAN, 1 << bPhone, 1 << bAccount,
-	1<<bCard | 1<<bAccount, 1<<bPhone | 1<<bSSN, numericKinds &^ (1 << bCard),
+	1<<bCard | 1<<bAccount, 1<<bPhone | 1<<bSSN, numericKinds &^ (1 << bCard), letteredKinds,
 }
 
 // checkNumericSame runs generateNumeric and generateNumericRef on s from

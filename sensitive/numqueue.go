@@ -16,8 +16,12 @@ import "math/bits"
 
 // numQ is how many matches a numeric kind keeps queued beyond its candidate.
 // A kind whose queue fills stops reading and walks on later from where it
-// stopped, so the depth bounds memory, not correctness.
-const numQ = 4
+// stopped, so the depth bounds memory, not correctness. Sixteen lets a walk
+// in text dense with findings fill every kind's queue before its stop
+// (numAhead): each walk costs its start, and with four the kinds' queues
+// emptied at different places, each sending a walk of its own. The queues
+// are on appendQueued's stack (1.3 KiB at this depth).
+const numQ = 16
 
 // numQueues is each numeric kind's lookahead, indexed by numSlot. hi[k] is
 // where kind k's reading ends: it has read every run that starts before
@@ -32,6 +36,17 @@ type numQueues struct {
 	qhead, qn [numericCount]uint8
 	need      uint16                  // during a walk: kinds asked for that have no match yet
 	found     [numericCount]candidate // during a walk: the matches at a run
+
+	// phoneSkip is the end of the last phone number a walk found: the
+	// runs after the one it was found at, up to there, are not read for
+	// phones. An international number in groups ("+1 415 555 0132") holds
+	// runs that pass the phone gates and would be parsed again, as
+	// national numbers; a phone cannot start inside the one found unless
+	// a request's from falls inside it, and then take or numericQueued
+	// drop the phones queued and they are read again from from. The other
+	// kinds are not skipped: their inner runs mostly fail their gates
+	// (midGroup drops a card's later groups; an IBAN's lack the letters).
+	phoneSkip int
 
 	// The live kinds in the order of their candidates (scanner.before),
 	// as a ring: text dense with findings renews one or two candidates
@@ -55,18 +70,29 @@ const numSlots = 0<<(4*bCard) | 1<<(4*bSSN) | 2<<(4*bIBAN) | 3<<(4*bPhone) | 4<<
 
 func numSlot(b builtin) int { return int(numSlots >> (4 * b) & 0xf) }
 
-// take sets kind b's candidate to its first queued match that starts at or
-// after from, dropping those before it, and reports whether there was one.
+// take returns kind k's first queued match that starts at or after from,
+// dropping those before it, and reports whether there was one. When there
+// is none, it returns the match dropped last if from is inside it: the
+// runs after that match's first may not have been read (phoneSkip), and
+// the caller has the kind read again from from.
 func (q *numQueues) take(k int, from int) (candidate, bool) {
 	for q.qn[k] > 0 {
 		c := q.q[k][q.qhead[k]]
 		q.qhead[k] = (q.qhead[k] + 1) % numQ
 		q.qn[k]--
-		if c.start >= from {
-			return c, true
+		if c.start >= from || c.end > from {
+			return c, c.start >= from
 		}
 	}
 	return candidate{}, false
+}
+
+// reread drops what kind k has queued and has it read again from from.
+func (q *numQueues) reread(k, from int) {
+	q.qn[k], q.hi[k] = 0, from
+	if k == numSlot(bPhone) {
+		q.phoneSkip = 0
+	}
 }
 
 // numericQueued sets, for each numeric kind in need, its first match that
@@ -75,16 +101,21 @@ func (q *numQueues) take(k int, from int) (candidate, bool) {
 // of the kinds asked ends, and that the other live numeric kinds join where
 // theirs ends. A kind that reads to the end of the text without a match is
 // dropped from live.
-func (sc *scanner) numericQueued(need uint16, from int) {
-	q := sc.q
+func (sc *scanner) numericQueued(q *numQueues, need uint16, from int) {
 	start := len(sc.s) + 1
 	for m := need; m != 0; m &= m - 1 {
 		b := builtin(bits.TrailingZeros16(m))
 		k := numSlot(b)
-		if c, ok := q.take(k, from); ok {
+		// A from inside the kind's candidate, or inside a match take
+		// drops, may be where runs were not read (phoneSkip).
+		if c := sc.cands[b]; c.end > from {
+			q.reread(k, from)
+		} else if c, ok := q.take(k, from); ok {
 			sc.cands[b] = c
 			need &^= 1 << b
 			continue
+		} else if c.end > from {
+			q.reread(k, from)
 		}
 		// Nothing queued: the kind reads on from where its reading ended,
 		// or from from if that is later.
@@ -111,7 +142,7 @@ func (sc *scanner) numericQueued(need uint16, from int) {
 		}
 	}
 	q.need = need
-	sc.walkQueued(set, pending, from, start)
+	sc.walkQueued(q, set, pending, from, start)
 	// A kind asked for that has no match has none left.
 	sc.live &^= q.need
 }
@@ -132,13 +163,12 @@ func (sc *scanner) numericQueued(need uint16, from int) {
 // FuzzNumericQueued hold Find's requests, served this way, to
 // generateNumeric's answers, and TestWalkQueuedMatchesReference holds them
 // to walkQueuedRef's, the walk with a loop of its own.
-func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
+func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 	s := sc.s
-	q := sc.q
 	if i > 0 && i < len(s) && isDigit(s[i-1]) {
 		i = runEnd(s, i) // inside a run: not a start
 	}
-	join := sc.joinAt(pending)
+	join := q.joinAt(pending)
 	stop := noStop // where the walk stops once every kind asked has its match
 	mark := join   // the next run at which join or stop needs a look
 	want, walk := gatesFor(set), gatesFor(set|pending)
@@ -177,7 +207,7 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 					pending &^= 1 << b
 				}
 			}
-			join = sc.joinAt(pending)
+			join = q.joinAt(pending)
 			want = gatesFor(set)
 			mark = min(join, stop)
 		}
@@ -201,24 +231,28 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 		// whose gates the run passes.
 		var got uint16 // the kinds that match here; their matches are in q.found
 		found := &q.found
+		run := set // the kinds that read this run
+		if p < q.phoneSkip {
+			run &^= 1 << bPhone // inside the phone number last found
+		}
 		grouped, g := false, 0
 		if pass&groupedGates != 0 && (n == 3 || n == 4 || n <= 5 && s[p] <= '1' && prev != '+') && !isAlnum(prev) && is(next, cSep) {
 			g = sepEnd(s, e)
 			grouped = g < len(s) && isDigit(s[g])
 		}
-		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
+		if run&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
 			if ce := cardAt(s, p, e); ce >= 0 {
 				got |= 1 << bCard
 				found[numSlot(bCard)] = candidate{p, ce}
 			}
 		}
-		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
+		if run&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
 			if se := ssnAt(s, p, e); se >= 0 {
 				got |= 1 << bSSN
 				found[numSlot(bSSN)] = candidate{p, se}
 			}
 		}
-		if set&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) {
+		if run&(1<<bIBAN) != 0 && pass&ibanGates != 0 && n >= 2 && p >= 2 && (isLetter(prev) || isUpper(s[p-2])) {
 			// A country code before from cannot start a candidate: its
 			// walk is not read.
 			if a := ibanCountryStart(s, p); a >= from {
@@ -228,13 +262,14 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 				}
 			}
 		}
-		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+		if run&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				got |= 1 << bPhone
 				found[numSlot(bPhone)] = candidate{a, pe}
+				q.phoneSkip = pe
 			}
 		}
-		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
+		if run&(1<<bAccount) != 0 && pass&accountGates != 0 &&
 			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
 				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
 			keywordEnd(s, p, accountFinals) >= 0 &&
@@ -247,13 +282,13 @@ func (sc *scanner) walkQueued(set, pending uint16, from, i int) {
 		}
 		for k := got; k != 0; k &= k - 1 {
 			b := builtin(bits.TrailingZeros16(k))
-			c := q.found[numSlot(b)]
+			j := numSlot(b)
+			c := q.found[j]
 			if q.need&(1<<b) != 0 {
 				sc.cands[b] = c
 				q.need &^= 1 << b
 				continue
 			}
-			j := numSlot(b)
 			q.q[j][(q.qhead[j]+q.qn[j])%numQ] = c
 			if q.qn[j]++; q.qn[j] == numQ {
 				// Full: this kind stops reading after this run.
@@ -292,10 +327,10 @@ const numAhead = 512
 
 // joinAt returns where the first of the pending kinds' reading ends, or the
 // largest int when none is pending.
-func (sc *scanner) joinAt(pending uint16) int {
+func (q *numQueues) joinAt(pending uint16) int {
 	at := int(^uint(0) >> 1)
 	for k := pending; k != 0; k &= k - 1 {
-		at = min(at, sc.q.hi[numSlot(builtin(bits.TrailingZeros16(k)))])
+		at = min(at, q.hi[numSlot(builtin(bits.TrailingZeros16(k)))])
 	}
 	return at
 }
@@ -313,8 +348,7 @@ const orderRing = 16
 // longer, then the more specific kind, as next's loop picks it.
 // TestNumericQueuedMatchesReference and FuzzNumericQueued hold Find's
 // findings this way to the loop's.
-func (sc *scanner) firstQueued(from int) (candidate, builtin) {
-	q := sc.q
+func (sc *scanner) firstQueued(q *numQueues, from int) (candidate, builtin) {
 	var redo uint16
 	fresh := !q.inited
 	if fresh {
@@ -342,13 +376,13 @@ func (sc *scanner) firstQueued(from int) (candidate, builtin) {
 		}
 	}
 	if redo != 0 {
-		sc.renew(redo, from)
+		sc.renew(q, redo, from)
 	}
 	if fresh {
 		redo = sc.live
 	}
 	for m := redo & sc.live; m != 0; m &= m - 1 {
-		sc.insert(builtin(bits.TrailingZeros16(m)))
+		sc.insert(q, builtin(bits.TrailingZeros16(m)))
 	}
 	if q.n == 0 {
 		return candidate{start: -1}, numBuiltins
@@ -360,8 +394,7 @@ func (sc *scanner) firstQueued(from int) (candidate, builtin) {
 // insert puts kind b in the order, after every kind whose candidate comes
 // before its own: looking from the end, where a renewed candidate usually
 // goes.
-func (sc *scanner) insert(b builtin) {
-	q := sc.q
+func (sc *scanner) insert(q *numQueues, b builtin) {
 	i := q.n // b's place, counted from the front
 	start := sc.cands[b].start
 	for i > 0 {
@@ -379,12 +412,11 @@ func (sc *scanner) insert(b builtin) {
 
 // requeue puts back kind b, taken from the front of the order when its
 // candidate was renewed, if it has a match left.
-func (sc *scanner) requeue(b builtin) {
-	q := sc.q
+func (sc *scanner) requeue(q *numQueues, b builtin) {
 	q.head = (q.head + 1) & (orderRing - 1)
 	q.n--
 	if sc.live&(1<<b) != 0 {
-		sc.insert(b)
+		sc.insert(q, b)
 	}
 }
 

@@ -16,17 +16,16 @@ import (
 // does.
 func checkQueuedSame(t *testing.T, s string, kinds uint16, froms []int) {
 	t.Helper()
-	checkQueuedWith(t, s, kinds, froms, (*scanner).generateNumeric, "the walk per kind")
+	checkQueuedWith(t, s, kinds, froms, func(sc *scanner, _ *numQueues, need uint16, from int) { sc.generateNumeric(need, from) }, "the walk per kind")
 }
 
 // checkQueuedWith is checkQueuedSame with ref, called refName in a
 // failure, answering in place of generateNumeric; ref's scanner has queues
 // of its own.
-func checkQueuedWith(t *testing.T, s string, kinds uint16, froms []int, ref func(sc *scanner, need uint16, from int), refName string) {
+func checkQueuedWith(t *testing.T, s string, kinds uint16, froms []int, ref func(sc *scanner, q *numQueues, need uint16, from int), refName string) {
 	t.Helper()
 	var got, want scanner
 	var gq, wq numQueues
-	got.q, want.q = &gq, &wq
 	got.s, want.s = s, s
 	got.live, want.live = kinds&numericKinds, kinds&numericKinds
 	for i := range got.cands {
@@ -42,8 +41,8 @@ func checkQueuedWith(t *testing.T, s string, kinds uint16, froms []int, ref func
 		if need == 0 {
 			continue
 		}
-		got.numericQueued(need, from)
-		ref(&want, need, from)
+		got.numericQueued(&gq, need, from)
+		ref(&want, &wq, need, from)
 		if got.live != want.live || got.cands != want.cands {
 			t.Fatalf("input %q from %d, kinds asked %09b: the queues left live %09b, candidates %v; %s %09b, %v",
 				s, from, need, got.live, got.cands, refName, want.live, want.cands)
@@ -57,21 +56,20 @@ func findQueued(d *Detector, s string) []Finding {
 	var sc scanner
 	sc.init(d, s)
 	var q numQueues
-	sc.q = &q
-	return findAll(&sc)
+	return findAll(&sc, &q)
 }
 
 func findAlone(d *Detector, s string) []Finding {
 	var sc scanner
 	sc.init(d, s)
-	return findAll(&sc)
+	return findAll(&sc, nil)
 }
 
 // findAll is Find's loop.
-func findAll(sc *scanner) []Finding {
+func findAll(sc *scanner, q *numQueues) []Finding {
 	var out []Finding
 	for from := 0; ; {
-		f, ok := sc.next(from)
+		f, ok := sc.next(from, q)
 		if !ok {
 			return out
 		}

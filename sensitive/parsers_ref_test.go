@@ -284,7 +284,7 @@ func cardValidRef(s string, a, b int) bool {
 	if cardIssuer(d[:n]) {
 		return luhnRef(d[:n])
 	}
-	return keywordOnlyCard(d[:n]) && luhnRef(d[:n]) && cardKeywordBefore(s, a)
+	return keywordOnlyCard(n, int32(d[0])) && luhnRef(d[:n]) && cardKeywordBefore(s, a)
 }
 
 // TestCardValidMatchesReference holds cardValid to the byte loop on card
@@ -317,6 +317,21 @@ func TestCardValidMatchesReference(t *testing.T) {
 			t.Fatalf("cardValid(%q, %d, %d) = %v, want %v", s, a, len(s), got, want)
 		}
 	}
+}
+
+func FuzzCardValid(f *testing.F) {
+	for _, s := range []string{"4111 1111 1111 1111", "card 4111-1111-1111-1", "135412345678911", "visa 4111111111111",
+		"6759649826438453", "62123456789000003xx", "4111111111111111111111", "3782 822463 10005"} {
+		f.Add(s, 0, len(s))
+	}
+	f.Fuzz(func(t *testing.T, s string, a, b int) {
+		if a < 0 || b > len(s) || a > b {
+			a, b = 0, len(s)
+		}
+		if got, want := cardValid(s, a, b), cardValidRef(s, a, b); got != want {
+			t.Fatalf("cardValid(%q, %d, %d) = %v, want %v", s, a, b, got, want)
+		}
+	})
 }
 
 // equalFoldRef is equalFold as it was: toLower and a comparison per byte.

@@ -451,3 +451,31 @@ func digitMask(s string, i int) uint64 {
 	}
 	return m
 }
+
+// indexLetter returns the index of the first ASCII letter at or after i, or
+// -1: eight bytes at a time, each word's letters marked as letters32 marks
+// four bytes'.
+func indexLetter(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := letters64(load64(s, i)); m != 0 {
+			return i + firstMarked(m)
+		}
+	}
+	for ; i < len(s); i++ {
+		if isLetter(s[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// letters64 is letters32 for eight bytes: the high bit of each byte of v
+// that is an ASCII letter. Every mark is exact (the additions cannot carry
+// out of a byte's seven low bits), so the lowest is the first letter.
+func letters64(v uint64) uint64 {
+	const ones = 0x0101010101010101
+	const highs = 0x8080808080808080
+	y := v | ones*0x20
+	t := y &^ highs
+	return (t + ones*(0x80-'a')) &^ (t + ones*(0x80-'z'-1)) &^ y & highs
+}

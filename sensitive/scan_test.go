@@ -134,3 +134,46 @@ func TestNonASCII(t *testing.T) {
 		}
 	}
 }
+
+// indexLetterBytes is indexLetter's byte-at-a-time definition.
+func indexLetterBytes(s string, i int) int {
+	for ; i < len(s); i++ {
+		if isLetter(s[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+func checkIndexLetter(t *testing.T, s string) {
+	t.Helper()
+	for i := 0; i <= len(s); i++ {
+		if got, want := indexLetter(s, i), indexLetterBytes(s, i); got != want {
+			t.Fatalf("indexLetter(%q, %d) = %d, want %d", s, i, got, want)
+		}
+	}
+}
+
+// TestIndexLetterMatchesBytes holds indexLetter to the byte loop with every
+// byte value at every place of texts of one to three words (the bytes next
+// to the letters, '@' '[' '`' '{', and the high bytes whose low seven bits
+// are letters, among them), after runs of digits of every length.
+func TestIndexLetterMatchesBytes(t *testing.T) {
+	for n := 1; n <= 24; n++ {
+		for k := 0; k < n; k++ {
+			for c := range 256 {
+				b := []byte(strings.Repeat("1", n))
+				b[k] = byte(c)
+				checkIndexLetter(t, string(b))
+			}
+		}
+	}
+	checkIndexLetter(t, "")
+	checkIndexLetter(t, strings.Repeat("4111 1111 1111 1111, 123-45-6789, +1 415 555 0132; ", 3)+"x")
+}
+
+func FuzzIndexLetter(f *testing.F) {
+	f.Add("4111 1111 1111 1111, 123-45-6789")
+	f.Add("@[`{\xc1\xda\xe1\xfa12345678z")
+	f.Fuzz(checkIndexLetter)
+}

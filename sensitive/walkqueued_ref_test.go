@@ -10,16 +10,19 @@ import (
 // runWalk.gated: gatedRef's loop (nextRunRef and runGatesRef) with the
 // joins and the stop looked at on every run. numericQueuedRef is numericQueued asking it.
 // TestWalkQueuedMatchesReference and FuzzWalkQueued hold walkQueued to it.
-func (sc *scanner) numericQueuedRef(need uint16, from int) {
-	q := sc.q
+func (sc *scanner) numericQueuedRef(q *numQueues, need uint16, from int) {
 	start := len(sc.s) + 1
 	for m := need; m != 0; m &= m - 1 {
 		b := builtin(bits.TrailingZeros16(m))
 		k := numSlot(b)
-		if c, ok := q.take(k, from); ok {
+		if c := sc.cands[b]; c.end > from {
+			q.reread(k, from)
+		} else if c, ok := q.take(k, from); ok {
 			sc.cands[b] = c
 			need &^= 1 << b
 			continue
+		} else if c.end > from {
+			q.reread(k, from)
 		}
 		// Nothing queued: the kind reads on from where its reading ended,
 		// or from from if that is later.
@@ -46,18 +49,17 @@ func (sc *scanner) numericQueuedRef(need uint16, from int) {
 		}
 	}
 	q.need = need
-	sc.walkQueuedRef(set, pending, from, start)
+	sc.walkQueuedRef(q, set, pending, from, start)
 	// A kind asked for that has no match has none left.
 	sc.live &^= q.need
 }
 
-func (sc *scanner) walkQueuedRef(set, pending uint16, from, i int) {
+func (sc *scanner) walkQueuedRef(q *numQueues, set, pending uint16, from, i int) {
 	s := sc.s
-	q := sc.q
 	if i > 0 && i < len(s) && isDigit(s[i-1]) {
 		i = runEnd(s, i) // inside a run: not a start
 	}
-	join := sc.joinAt(pending)
+	join := q.joinAt(pending)
 	stop := noStop // where the walk stops once every kind asked has its match
 	mark := join   // the next run at which join or stop needs a look
 	want := gatesFor(set)
@@ -87,7 +89,7 @@ func (sc *scanner) walkQueuedRef(set, pending uint16, from, i int) {
 					pending &^= 1 << b
 				}
 			}
-			join = sc.joinAt(pending)
+			join = q.joinAt(pending)
 			want = gatesFor(set)
 			mark = min(join, stop)
 		}
