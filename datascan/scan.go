@@ -320,9 +320,10 @@ type scanner struct {
 	roles  []Role
 	cols   []colStats
 
-	scratch []byte
-	skip    []bool // columns Rewrite drops or pseudonymises, left unscanned
-	issuers issuerMemo
+	scratch  []byte
+	findings []sensitive.Finding // a cell's findings, the list reused from cell to cell
+	skip     []bool              // columns Rewrite drops or pseudonymises, left unscanned
+	issuers  issuerMemo
 	// rules says that the detector has caller rules: the number shortcuts
 	// stand for the built-in kinds only, so every cell goes to it.
 	rules bool
@@ -459,7 +460,8 @@ func (s *scanner) cell(col int, b []byte) {
 		return
 	}
 	seen := make([]sensitive.Kind, 0, 8)
-	for _, f := range s.opts.Detector.Find(str) {
+	s.findings = s.opts.Detector.AppendFind(s.findings[:0], str)
+	for _, f := range s.findings {
 		if slices.Contains(seen, f.Kind) {
 			continue
 		}
