@@ -268,17 +268,15 @@
 // The README's Cost table gives the figures and how they were measured. In
 // short, in MB per CPU-second on a shared two-core machine: prose about 3
 // GB, number-heavy clean text (clean-1MiB, a digit run every 19 bytes)
-// 865–940 MB, text with a finding every 25 bytes (dense-64KiB) 116–120 MB,
-// and 134 MB or more on every pathological input but two: text with a
-// finding every 17 bytes (mixed-findings) or a little sparser
-// (mixed-plain). There the scan takes about 138 and 100 instructions per
-// byte (callgrind), and Find's list of findings (62,000 of them, 2.8 MB, in
-// 1 MiB) adds its allocation and garbage collection, which
-// [Detector.AppendFind] onto a reused list does without. Measured on a day
-// the machine ran slower (clean-1MiB at 510–810 MB), alternately with the
-// code before AppendFind: mixed-findings 31–42 MB with the old Find, 42–49
-// with Find and 51–78 with AppendFind; mixed-plain 40–53, 49–56 and 66–90.
-// That is the worst case, still below the 100 MB it should reach.
+// 590–940 MB depending on the day's load, and 134 MB or more on every
+// pathological input but two: text with a finding every 17 bytes
+// (mixed-findings) or a little sparser (mixed-plain). There the scan takes
+// about 138 and 100 instructions per byte (callgrind), and Find's list of
+// findings (62,000 of them, 2.8 MB, in 1 MiB) adds its allocation and
+// garbage collection, which [Detector.AppendFind] onto a reused list does
+// without: about 46–50 and 47–60 MB with Find, 56–75 and 69–90 with
+// AppendFind. That is the worst case, still below the 100 MB it should
+// reach.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
