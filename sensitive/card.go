@@ -151,7 +151,7 @@ func midSequence(s string, p int) bool {
 	g := s[k-4 : k]
 	w := uint32(g[0]) | uint32(g[1])<<8 | uint32(g[2])<<16 | uint32(g[3])<<24
 	const highs = 0x80808080
-	notDigit, letter := nonDigits32(w), letters32(w)
+	notDigit, letter := nonDigits32(w), uint32(letters64(uint64(w))) // the upper four bytes hold no letter
 	if letter|(notDigit^highs) != highs || notDigit == highs {
 		return false // a byte that is no letter or digit, or no digit
 	}
@@ -166,17 +166,6 @@ func nonDigits32(v uint32) uint32 {
 	const highs = 0x80808080
 	x := v ^ (ones * '0')
 	return ((x | highs) - ones*10 | x) & highs
-}
-
-// letters32 marks, in the high bit of each byte of v, the ASCII letters: a
-// byte that bit 0x20 makes 'a'…'z', its own high bit clear. The additions
-// cannot carry out of a byte's seven low bits.
-func letters32(v uint32) uint32 {
-	const ones = 0x01010101
-	const highs = 0x80808080
-	y := v | ones*0x20
-	t := y &^ highs
-	return (t + ones*(0x80-'a')) &^ (t + ones*(0x80-'z'-1)) &^ y & highs
 }
 
 // cardKeywordBefore reports whether a card keyword stands within 32 bytes

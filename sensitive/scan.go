@@ -453,8 +453,7 @@ func digitMask(s string, i int) uint64 {
 }
 
 // indexLetter returns the index of the first ASCII letter at or after i, or
-// -1: eight bytes at a time, each word's letters marked as letters32 marks
-// four bytes'.
+// -1: eight bytes at a time, each word's letters marked by letters64.
 func indexLetter(s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
 		if m := letters64(load64(s, i)); m != 0 {
@@ -469,9 +468,10 @@ func indexLetter(s string, i int) int {
 	return -1
 }
 
-// letters64 is letters32 for eight bytes: the high bit of each byte of v
-// that is an ASCII letter. Every mark is exact (the additions cannot carry
-// out of a byte's seven low bits), so the lowest is the first letter.
+// letters64 marks, in the high bit of each byte of v, the ASCII letters: a
+// byte that bit 0x20 makes 'a'…'z', its own high bit clear. Every mark is
+// exact (the additions cannot carry out of a byte's seven low bits), so the
+// lowest is the first letter, and bytes that are zero are never marked.
 func letters64(v uint64) uint64 {
 	const ones = 0x0101010101010101
 	const highs = 0x8080808080808080

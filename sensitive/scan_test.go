@@ -172,6 +172,29 @@ func TestIndexLetterMatchesBytes(t *testing.T) {
 	checkIndexLetter(t, strings.Repeat("4111 1111 1111 1111, 123-45-6789, +1 415 555 0132; ", 3)+"x")
 }
 
+// TestLetters64FourBytes holds midSequence's use of letters64 on four bytes
+// in the low half of a word: each letter is marked, nothing else is.
+func TestLetters64FourBytes(t *testing.T) {
+	for _, fill := range []byte{'1', 'a', ' ', 0x80} {
+		for k := range 4 {
+			for c := range 256 {
+				g := [4]byte{fill, fill, fill, fill}
+				g[k] = byte(c)
+				w := uint32(g[0]) | uint32(g[1])<<8 | uint32(g[2])<<16 | uint32(g[3])<<24
+				var want uint32
+				for i, b := range g {
+					if isLetter(b) {
+						want |= 0x80 << (8 * i)
+					}
+				}
+				if got := uint32(letters64(uint64(w))); got != want {
+					t.Fatalf("letters64(%q) = %#x, want %#x", g[:], got, want)
+				}
+			}
+		}
+	}
+}
+
 func FuzzIndexLetter(f *testing.F) {
 	f.Add("4111 1111 1111 1111, 123-45-6789")
 	f.Add("@[`{\xc1\xda\xe1\xfa12345678z")
