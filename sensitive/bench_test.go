@@ -85,29 +85,46 @@ func denseText(n int) string {
 	return strings.Repeat(line, n/len(line)+1)[:n]
 }
 
-func benchFind(b *testing.B, s string) {
+// benchFind measures Find over texts, all of them per iteration.
+func benchFind(b *testing.B, texts ...string) {
 	d := Default()
-	b.SetBytes(int64(len(s)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer cpuThroughput(b, len(s))()
+	size := startBench(b, texts)
+	defer cpuThroughput(b, size)()
 	for b.Loop() {
-		d.Find(s)
+		for _, s := range texts {
+			d.Find(s)
+		}
 	}
 }
 
 // benchAppendFind is benchFind for AppendFind onto one list, reused: what
 // a caller that scans many texts pays once the list has grown.
-func benchAppendFind(b *testing.B, s string) {
+func benchAppendFind(b *testing.B, texts ...string) {
 	d := Default()
-	fs := d.Find(s)
-	b.SetBytes(int64(len(s)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer cpuThroughput(b, len(s))()
-	for b.Loop() {
+	var fs []Finding
+	for _, s := range texts {
 		fs = d.AppendFind(fs[:0], s)
 	}
+	size := startBench(b, texts)
+	defer cpuThroughput(b, size)()
+	for b.Loop() {
+		for _, s := range texts {
+			fs = d.AppendFind(fs[:0], s)
+		}
+	}
+}
+
+// startBench sets the bytes of one iteration over texts, which it
+// returns, and starts the timer.
+func startBench(b *testing.B, texts []string) int {
+	size := 0
+	for _, s := range texts {
+		size += len(s)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	return size
 }
 
 // cpuThroughput reports MB per CPU-second of the process besides the
@@ -122,56 +139,28 @@ func cpuThroughput(b *testing.B, size int) func() {
 	}
 }
 
-func BenchmarkFind(b *testing.B) {
+func BenchmarkFind(b *testing.B) { findTexts(b, benchFind) }
+
+// BenchmarkAppendFind is BenchmarkFind with one list reused across calls.
+func BenchmarkAppendFind(b *testing.B) { findTexts(b, benchAppendFind) }
+
+// findTexts runs bench on BenchmarkFind's texts: the typical names, all
+// of them per iteration, and longer texts one at a time.
+func findTexts(b *testing.B, bench func(b *testing.B, texts ...string)) {
 	b.Run("names", func(b *testing.B) {
 		d := Default()
-		total := 0
 		for _, n := range typicalNames {
-			total += len(n)
 			if fs := d.Find(n); fs != nil {
 				b.Fatalf("typical name %q has findings %v", n, fs)
 			}
 		}
-		b.SetBytes(int64(total))
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer cpuThroughput(b, total)()
-		for b.Loop() {
-			for _, n := range typicalNames {
-				d.Find(n)
-			}
-		}
+		bench(b, typicalNames...)
 	})
-	b.Run("freetext-64KiB", func(b *testing.B) { benchFind(b, cleanText(b, 64<<10)) })
-	b.Run("clean-1KiB", func(b *testing.B) { benchFind(b, cleanText(b, 1<<10)) })
-	b.Run("clean-1MiB", func(b *testing.B) { benchFind(b, cleanText(b, 1<<20)) })
-	b.Run("prose-1MiB", func(b *testing.B) { benchFind(b, proseText(b, 1<<20)) })
-	b.Run("dense-64KiB", func(b *testing.B) { benchFind(b, denseText(64<<10)) })
-}
-
-// BenchmarkAppendFind is BenchmarkFind with one list reused across calls.
-func BenchmarkAppendFind(b *testing.B) {
-	b.Run("names", func(b *testing.B) {
-		d := Default()
-		total := 0
-		for _, n := range typicalNames {
-			total += len(n)
-		}
-		var fs []Finding
-		b.SetBytes(int64(total))
-		b.ReportAllocs()
-		defer cpuThroughput(b, total)()
-		for b.Loop() {
-			for _, n := range typicalNames {
-				fs = d.AppendFind(fs[:0], n)
-			}
-		}
-	})
-	b.Run("freetext-64KiB", func(b *testing.B) { benchAppendFind(b, cleanText(b, 64<<10)) })
-	b.Run("clean-1KiB", func(b *testing.B) { benchAppendFind(b, cleanText(b, 1<<10)) })
-	b.Run("clean-1MiB", func(b *testing.B) { benchAppendFind(b, cleanText(b, 1<<20)) })
-	b.Run("prose-1MiB", func(b *testing.B) { benchAppendFind(b, proseText(b, 1<<20)) })
-	b.Run("dense-64KiB", func(b *testing.B) { benchAppendFind(b, denseText(64<<10)) })
+	b.Run("freetext-64KiB", func(b *testing.B) { bench(b, cleanText(b, 64<<10)) })
+	b.Run("clean-1KiB", func(b *testing.B) { bench(b, cleanText(b, 1<<10)) })
+	b.Run("clean-1MiB", func(b *testing.B) { bench(b, cleanText(b, 1<<20)) })
+	b.Run("prose-1MiB", func(b *testing.B) { bench(b, proseText(b, 1<<20)) })
+	b.Run("dense-64KiB", func(b *testing.B) { bench(b, denseText(64<<10)) })
 }
 
 // BenchmarkRedact is Redact on a tag with one finding and on a log line
@@ -282,30 +271,24 @@ func repeatTo(unit string, n int) string {
 	return strings.Repeat(unit, n/len(unit)+1)[:n]
 }
 
-func BenchmarkPathological(b *testing.B) {
-	for _, p := range pathological {
-		for _, size := range []struct {
-			name string
-			n    int
-		}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}} {
-			s := repeatTo(p.unit, size.n)
-			b.Run(p.name+"-"+size.name, func(b *testing.B) { benchFind(b, s) })
-		}
-	}
-}
+func BenchmarkPathological(b *testing.B) { pathologicalTexts(b, benchFind) }
 
 // BenchmarkPathologicalAppend is BenchmarkPathological with AppendFind onto
 // one list, reused: the scan's own cost, without the list's allocation and
 // the garbage collection of the last one, which dominate where findings are
 // dense.
-func BenchmarkPathologicalAppend(b *testing.B) {
+func BenchmarkPathologicalAppend(b *testing.B) { pathologicalTexts(b, benchAppendFind) }
+
+// pathologicalTexts runs bench on each pathological unit repeated to 64 KiB
+// and to 1 MiB.
+func pathologicalTexts(b *testing.B, bench func(b *testing.B, texts ...string)) {
 	for _, p := range pathological {
 		for _, size := range []struct {
 			name string
 			n    int
 		}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}} {
 			s := repeatTo(p.unit, size.n)
-			b.Run(p.name+"-"+size.name, func(b *testing.B) { benchAppendFind(b, s) })
+			b.Run(p.name+"-"+size.name, func(b *testing.B) { bench(b, s) })
 		}
 	}
 }
