@@ -44,42 +44,36 @@ func benchGuardedVsBare(b *testing.B, steady bool) {
 // per call are the guard's own work (two HMACs, the copy of the input, the
 // wire gate's walk of the body and of ten properties documents, its send).
 func BenchmarkGuardOverhead(b *testing.B) {
-	cfg := dataplanetest.InstantConfig("")
-	bare := sdk.NewFromConfig(cfg)
-	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
-		STSClient: dataplanetest.UserSTS{}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	bareCall, guardedCall := putEventsCalls(bare, guarded, "4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b")
-	dataplanetest.Interleave(b, bareCall, guardedCall)
+	bare, guarded := instantCalls(b, nil)
+	dataplanetest.Interleave(b, bare, guarded)
 }
 
 // BenchmarkGuardOverheadOneSide is BenchmarkGuardOverhead's calls on each
 // client apart, for callgrind (see dataplanetest.OneSide).
 func BenchmarkGuardOverheadOneSide(b *testing.B) {
-	cfg := dataplanetest.InstantConfig("")
-	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
-		STSClient: dataplanetest.UserSTS{}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	bareCall, guardedCall := putEventsCalls(sdk.NewFromConfig(cfg), guarded, "4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b")
-	dataplanetest.OneSide(b, bareCall, guardedCall)
+	bare, guarded := instantCalls(b, nil)
+	dataplanetest.OneSide(b, bare, guarded)
 }
 
 // BenchmarkGuardOverheadAuditedOneSide is BenchmarkGuardOverheadOneSide
 // with the audit on, its events written as JSON to io.Discard: the cost of
 // building each call's audit event, for callgrind.
 func BenchmarkGuardOverheadAuditedOneSide(b *testing.B) {
+	bare, guarded := instantCalls(b, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	dataplanetest.OneSide(b, bare, guarded)
+}
+
+// instantCalls returns the GuardOverhead benchmarks' call through a bare
+// client and through a guarded one that audits to logger (nil: no audit),
+// both over an HTTP client that answers at once.
+func instantCalls(b *testing.B, logger *slog.Logger) (bare, guarded func() error) {
 	cfg := dataplanetest.InstantConfig("")
-	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
-		STSClient: dataplanetest.UserSTS{}, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	g, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
+		STSClient: dataplanetest.UserSTS{}, Logger: logger})
 	if err != nil {
 		b.Fatal(err)
 	}
-	bareCall, guardedCall := putEventsCalls(sdk.NewFromConfig(cfg), guarded, "4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b")
-	dataplanetest.OneSide(b, bareCall, guardedCall)
+	return putEventsCalls(sdk.NewFromConfig(cfg), g, "4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b")
 }
 
 // putEventsCalls returns a call of 10 events with properties through bare

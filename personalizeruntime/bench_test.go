@@ -43,42 +43,36 @@ func benchGuardedVsBare(b *testing.B, steady bool) {
 // per call are the guard's own work on a call (the identifier's HMAC, the
 // copy of the input, the wire gate's walk of the body, its send).
 func BenchmarkGuardOverhead(b *testing.B) {
-	cfg := dataplanetest.InstantConfig(`{"itemList":[{"itemId":"item-1","score":0.5}],"recommendationId":"RID-1"}`)
-	bare := sdk.NewFromConfig(cfg)
-	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
-		STSClient: dataplanetest.UserSTS{}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	bareCall, guardedCall := recommendCalls(bare, guarded, "arn:aws:personalize:us-east-1:123456789012:campaign/for-you")
-	dataplanetest.Interleave(b, bareCall, guardedCall)
+	bare, guarded := instantCalls(b, nil)
+	dataplanetest.Interleave(b, bare, guarded)
 }
 
 // BenchmarkGuardOverheadOneSide is BenchmarkGuardOverhead's calls on each
 // client apart, for callgrind (see dataplanetest.OneSide).
 func BenchmarkGuardOverheadOneSide(b *testing.B) {
-	cfg := dataplanetest.InstantConfig(`{"itemList":[{"itemId":"item-1","score":0.5}],"recommendationId":"RID-1"}`)
-	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
-		STSClient: dataplanetest.UserSTS{}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	bareCall, guardedCall := recommendCalls(sdk.NewFromConfig(cfg), guarded, "arn:aws:personalize:us-east-1:123456789012:campaign/for-you")
-	dataplanetest.OneSide(b, bareCall, guardedCall)
+	bare, guarded := instantCalls(b, nil)
+	dataplanetest.OneSide(b, bare, guarded)
 }
 
 // BenchmarkGuardOverheadAuditedOneSide is BenchmarkGuardOverheadOneSide
 // with the audit on, its events written as JSON to io.Discard: the cost of
 // building each call's audit event, for callgrind.
 func BenchmarkGuardOverheadAuditedOneSide(b *testing.B) {
+	bare, guarded := instantCalls(b, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	dataplanetest.OneSide(b, bare, guarded)
+}
+
+// instantCalls returns the GuardOverhead benchmarks' call through a bare
+// client and through a guarded one that audits to logger (nil: no audit),
+// both over an HTTP client that answers at once.
+func instantCalls(b *testing.B, logger *slog.Logger) (bare, guarded func() error) {
 	cfg := dataplanetest.InstantConfig(`{"itemList":[{"itemId":"item-1","score":0.5}],"recommendationId":"RID-1"}`)
-	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
-		STSClient: dataplanetest.UserSTS{}, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	g, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
+		STSClient: dataplanetest.UserSTS{}, Logger: logger})
 	if err != nil {
 		b.Fatal(err)
 	}
-	bareCall, guardedCall := recommendCalls(sdk.NewFromConfig(cfg), guarded, "arn:aws:personalize:us-east-1:123456789012:campaign/for-you")
-	dataplanetest.OneSide(b, bareCall, guardedCall)
+	return recommendCalls(sdk.NewFromConfig(cfg), g, "arn:aws:personalize:us-east-1:123456789012:campaign/for-you")
 }
 
 // recommendCalls returns a GetRecommendations call through bare and one
