@@ -352,11 +352,7 @@ func BenchmarkGuardOverheadOneSide(b *testing.B) {
 // and through a guarded one.
 func overheadCalls(b *testing.B) (bare, guarded func() error) {
 	cfg := dataplanetest.InstantConfig(`{"datasetGroupArn":"arn:aws:personalize:` + testRegion + `:` + testAccount + `:dataset-group/movies"}`)
-	g, err := New(cfg, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), STSClient: dataplanetest.UserSTS{},
-		S3Client: nopS3{}, PersonalizeClient: nopDescriber{}, InsecureAllowUnverifiableHTTPClient: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := instantGuard(b, cfg)
 	names := make([]*string, 4096)
 	for i := range names {
 		names[i] = aws.String("movies-" + strconv.Itoa(i))
@@ -393,15 +389,22 @@ func BenchmarkGuardOverheadSchemaOneSide(b *testing.B) {
 	dataplanetest.OneSide(b, bare, guarded)
 }
 
-// schemaCalls returns BenchmarkGuardOverheadSchema's call through a bare
-// client and through a guarded one.
-func schemaCalls(b *testing.B) (bare, guarded func() error) {
-	cfg := dataplanetest.InstantConfig(`{"schemaArn":"arn:aws:personalize:` + testRegion + `:` + testAccount + `:schema/items"}`)
+// instantGuard returns a guarded client over cfg, an HTTP client that
+// answers at once, with every check's remote answers faked and cached.
+func instantGuard(b *testing.B, cfg aws.Config) *sdk.Client {
 	g, err := New(cfg, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), STSClient: dataplanetest.UserSTS{},
 		S3Client: nopS3{}, PersonalizeClient: nopDescriber{}, InsecureAllowUnverifiableHTTPClient: true})
 	if err != nil {
 		b.Fatal(err)
 	}
+	return g
+}
+
+// schemaCalls returns BenchmarkGuardOverheadSchema's call through a bare
+// client and through a guarded one.
+func schemaCalls(b *testing.B) (bare, guarded func() error) {
+	cfg := dataplanetest.InstantConfig(`{"schemaArn":"arn:aws:personalize:` + testRegion + `:` + testAccount + `:schema/items"}`)
+	g := instantGuard(b, cfg)
 	schema := aws.String(schemaOfSize(10 << 10))
 	ctx := context.Background()
 	call := func(c *sdk.Client) func() error {
