@@ -69,13 +69,19 @@ func document(data string, qb []byte, visit func(s string, number bool) bool) (q
 	var seen [MaxDepth + 1]uint64
 	var keyBuf [32]string
 	keys := keyBuf[:0]
+	// ctl is whether the white space read since the last string written
+	// holds a tab, newline or carriage return, which the writing escapes:
+	// until the next string is written, quoteString writes it.
+	ctl := false
 
 value:
-	if i < len(d) && d[i] <= ' ' {
-		i = skipSpace(d, i)
-	}
 	if i >= len(d) {
 		return 0, 0, false
+	}
+	if d[i] <= ' ' {
+		if i, ctl = skipSpaceCtl(d, i, ctl); i >= len(d) {
+			return 0, 0, false
+		}
 	}
 	switch c := d[i]; c {
 	case '"':
@@ -86,10 +92,10 @@ value:
 			if m := special(x, hi); m != 0 {
 				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					if qb != nil {
-						if k := i - ql; k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&lowBytes(k) == 0 {
+						if k := i - ql; k < 8 && !ctl {
 							qn = putShort(qb, qn, load64(d, ql), x, k, e-j)
 						} else {
-							qn = quoteString(qb, qn, d, ql, i, e, false)
+							qn, ctl = quoteString(qb, qn, d, ql, i, e, false), false
 						}
 						ql = e + 1
 					}
@@ -98,7 +104,7 @@ value:
 				}
 			} else if e := plainEnd(d, j+8); e >= 0 {
 				if qb != nil {
-					qn, ql = quoteString(qb, qn, d, ql, i, e, false), e+1
+					qn, ql, ctl = quoteString(qb, qn, d, ql, i, e, false), e+1, false
 				}
 				i = e + 1
 				goto after
@@ -109,7 +115,7 @@ value:
 			return 0, 0, false
 		}
 		if qb != nil {
-			qn, ql = quoteString(qb, qn, d, ql, i, end, escaped), end+1
+			qn, ql, ctl = quoteString(qb, qn, d, ql, i, end, escaped), end+1, false
 		}
 		i = end + 1
 		goto after
@@ -120,7 +126,7 @@ value:
 		stack[depth] = c
 		depth++
 		if i++; i < len(d) && d[i] <= ' ' {
-			i = skipSpace(d, i)
+			i, ctl = skipSpaceCtl(d, i, ctl)
 		}
 		if c == '{' {
 			start[depth], seen[depth] = int32(len(keys)), 0
@@ -161,11 +167,13 @@ value:
 	return 0, 0, false
 
 key:
-	if i < len(d) && d[i] <= ' ' {
-		i = skipSpace(d, i)
-	}
 	if i >= len(d) || d[i] != '"' {
-		return 0, 0, false
+		if i < len(d) && d[i] <= ' ' {
+			i, ctl = skipSpaceCtl(d, i, ctl)
+		}
+		if i >= len(d) || d[i] != '"' {
+			return 0, 0, false
+		}
 	}
 	{
 		end, escaped := -1, false
@@ -200,10 +208,10 @@ key:
 		seen[depth] |= bit
 		keys = append(keys, key)
 		if qb != nil {
-			if k := i - ql; short && k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&lowBytes(k) == 0 {
+			if k := i - ql; short && k < 8 && !ctl {
 				qn = putShort(qb, qn, load64(d, ql), x, k, end-i-1)
 			} else {
-				qn = quoteString(qb, qn, d, ql, i, end, escaped)
+				qn, ctl = quoteString(qb, qn, d, ql, i, end, escaped), false
 			}
 			ql = end + 1
 		}
@@ -213,15 +221,23 @@ key:
 		i++
 		goto value
 	}
-	if i = skipSpace(d, i); i < len(d) && d[i] == ':' {
+	if i, ctl = skipSpaceCtl(d, i, ctl); i < len(d) && d[i] == ':' {
 		i++
 		goto value
 	}
 	return 0, 0, false
 
 after:
+	// The usual case first: a comma, at once.
+	if i < len(d) && d[i] == ',' && depth > 0 {
+		i++
+		if stack[depth-1] == '{' {
+			goto key
+		}
+		goto value
+	}
 	if i < len(d) && d[i] <= ' ' {
-		i = skipSpace(d, i)
+		i, ctl = skipSpaceCtl(d, i, ctl)
 	}
 	if depth == 0 {
 		return qn, ql, i == len(d)
@@ -245,6 +261,20 @@ after:
 		goto after
 	}
 	return 0, 0, false
+}
+
+// skipSpaceCtl is skipSpace that also reports whether the white space
+// holds a byte other than a space, or ctl already did.
+func skipSpaceCtl(d string, i int, ctl bool) (int, bool) {
+	j := skipSpace(d, i)
+	if !ctl {
+		for ; i < j; i++ {
+			if d[i] != ' ' {
+				return j, true
+			}
+		}
+	}
+	return j, ctl
 }
 
 // plainEnd returns the offset of the quote that ends the string whose
