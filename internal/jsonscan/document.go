@@ -104,7 +104,12 @@ value:
 				}
 			} else if e := plainEnd(d, j+8); e >= 0 {
 				if qb != nil {
-					qn, ql, ctl = quoteString(qb, qn, d, ql, i, e, false), e+1, false
+					if k, c := i-ql, e-j; k < 8 && !ctl && c < 48 && i+65 <= len(d) && qn+80 <= len(qb) {
+						qn = putWindow(qb, qn, d, load64(d, ql), k, i, c)
+					} else {
+						qn, ctl = quoteString(qb, qn, d, ql, i, e, false), false
+					}
+					ql = e + 1
 				}
 				i = e + 1
 				goto after
@@ -210,6 +215,8 @@ key:
 		if qb != nil {
 			if k := i - ql; short && k < 8 && !ctl {
 				qn = putShort(qb, qn, load64(d, ql), x, k, end-i-1)
+			} else if c := end - i - 1; k < 8 && !ctl && !escaped && c < 48 && i+65 <= len(d) && qn+80 <= len(qb) {
+				qn = putWindow(qb, qn, d, load64(d, ql), k, i, c)
 			} else {
 				qn, ctl = quoteString(qb, qn, d, ql, i, end, escaped), false
 			}
@@ -420,6 +427,26 @@ func putShort(buf []byte, n int, y, x uint64, k, c int) int {
 	binary.LittleEndian.PutUint64(b[:8], y)
 	binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
 	binary.LittleEndian.PutUint64(b[k+2:], x)
+	binary.LittleEndian.PutUint16(b[k+2+c:], '\\'|'"'<<8)
+	return n + k + c + 4
+}
+
+// putWindow writes at n of buf the plain string whose opening quote is at
+// open of d, of c bytes (fewer than 48), and the text before it, k bytes
+// (fewer than eight, no control byte) at the start of y, as quoteString
+// writes its usual string: within windows of d and buf whose offsets,
+// masked (no-ops), the compiler bounds, so that no load or store is
+// checked. Small enough to be inlined where document reads such a string;
+// its caller checks that d holds 64 bytes after open and buf 80 from n.
+func putWindow(buf []byte, n int, d string, y uint64, k, open, c int) int {
+	k, c = k&7, c&63
+	b := (*[80]byte)(buf[n : n+80])
+	t := d[open+1 : open+65]
+	binary.LittleEndian.PutUint64(b[:8], y)
+	binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
+	for w := 0; w < c; w += 8 {
+		binary.LittleEndian.PutUint64(b[k+2+w&56:], load64(t, w&56))
+	}
 	binary.LittleEndian.PutUint16(b[k+2+c:], '\\'|'"'<<8)
 	return n + k + c + 4
 }

@@ -278,6 +278,17 @@ func TestDocumentMatchesFused(t *testing.T) {
 	for n := range len(schema) + 1 {
 		docs = append(docs, schema[:n], schema[:n]+` `)
 	}
+	// Keys and values of every length around the writing's limits (8 and
+	// 48 bytes), after structure of every length around its limit (8
+	// bytes), near the document's end and away from it.
+	for _, gap := range []string{``, ` `, `[`, `[null,`, `[null,true,`, `    `, `      `, `       `, `        `, "\n", "[\t"} {
+		for n := 0; n <= 66; n++ {
+			text := strings.Repeat("x", n)
+			for _, tail := range []string{`}`, `,"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz":1}`} {
+				docs = append(docs, `{"`+text+`":`+gap+`"`+text+`"`+strings.Repeat("]", strings.Count(gap, "["))+tail)
+			}
+		}
+	}
 	for _, doc := range docs {
 		checkDocumentFused(t, doc)
 	}
