@@ -18,8 +18,7 @@ import (
 // takes 1.1-1.7 times less time than a loop over Next that does not even
 // track keys (BenchmarkDocument).
 func Document(data string, visit func(s string, number bool) bool) bool {
-	_, _, ok := document(data, nil, visit)
-	return ok
+	return document(data, nil, visit)
 }
 
 // Quoted is the content of a JSON string (the text between its quotes)
@@ -47,7 +46,7 @@ func (q Quoted) IsZero() bool { return q.raw == nil }
 func DocumentQuoted(dst []byte, data string, visit func(s string, number bool) bool) (Quoted, []byte, bool) {
 	q := newQuoter(dst, len(data))
 	var ok bool
-	if q.n, q.last, ok = document(data, q.buf, visit); !ok {
+	if ok = document(data, &q, visit); !ok {
 		return Quoted{}, q.buf, false
 	}
 	q.structural(data, len(data))
@@ -58,7 +57,7 @@ func DocumentQuoted(dst []byte, data string, visit func(s string, number bool) b
 // document is Document that, with a quoter's buffer qb (see newQuoter),
 // also writes data as a JSON string's content into it up to the last
 // string: it returns how much it wrote and where in data that ends.
-func document(data string, qb []byte, visit func(s string, number bool) bool) (qn, ql int, ok bool) {
+func document(data string, q *quoter, visit func(s string, number bool) bool) bool {
 	d := data
 	i, depth := 0, 0
 	var stack [MaxDepth]byte // '{' or '[' per open container
@@ -69,18 +68,14 @@ func document(data string, qb []byte, visit func(s string, number bool) bool) (q
 	var seen [MaxDepth + 1]uint64
 	var keyBuf [32]string
 	keys := keyBuf[:0]
-	// ctl is whether the white space read since the last string written
-	// holds a tab, newline or carriage return, which the writing escapes:
-	// until the next string is written, quoteString writes it.
-	ctl := false
 
 value:
 	if i >= len(d) {
-		return 0, 0, false
+		return false
 	}
 	if d[i] <= ' ' {
-		if i, ctl = skipSpaceCtl(d, i, ctl); i >= len(d) {
-			return 0, 0, false
+		if i = q.skipSpace(d, i); i >= len(d) {
+			return false
 		}
 	}
 	switch c := d[i]; c {
@@ -91,25 +86,25 @@ value:
 			x := load64(d, j)
 			if m := special(x, hi); m != 0 {
 				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
-					if qb != nil {
-						if k := i - ql; k < 8 && !ctl {
-							qn = putShort(qb, qn, load64(d, ql), x, k, e-j)
+					if q != nil {
+						if k := i - q.last; k < 8 && !q.ctl {
+							q.n = putShort(q.buf, q.n, load64(d, q.last), x, k, e-j)
 						} else {
-							qn, ctl = quoteString(qb, qn, d, ql, i, e, false), false
+							q.quoteString(d, i, e, false)
 						}
-						ql = e + 1
+						q.last = e + 1
 					}
 					i = e + 1
 					goto after
 				}
 			} else if e := plainEnd(d, j+8); e >= 0 {
-				if qb != nil {
-					if k, c := i-ql, e-j; k < 8 && !ctl && c < 48 && i+65 <= len(d) && qn+80 <= len(qb) {
-						qn = putWindow(qb, qn, d, load64(d, ql), k, i, c)
+				if q != nil {
+					if k, c := i-q.last, e-j; k < 8 && !q.ctl && c < 48 && i+65 <= len(d) && q.n+80 <= len(q.buf) {
+						q.n = putWindow(q.buf, q.n, d, load64(d, q.last), k, i, c)
 					} else {
-						qn, ctl = quoteString(qb, qn, d, ql, i, e, false), false
+						q.quoteString(d, i, e, false)
 					}
-					ql = e + 1
+					q.last = e + 1
 				}
 				i = e + 1
 				goto after
@@ -117,21 +112,22 @@ value:
 		}
 		end, escaped, err := stringEnd(d, i)
 		if err != nil || escaped && !visit(decode(d[i+1:end]), false) {
-			return 0, 0, false
+			return false
 		}
-		if qb != nil {
-			qn, ql, ctl = quoteString(qb, qn, d, ql, i, end, escaped), end+1, false
+		if q != nil {
+			q.quoteString(d, i, end, escaped)
+			q.last = end + 1
 		}
 		i = end + 1
 		goto after
 	case '{', '[':
 		if depth == MaxDepth {
-			return 0, 0, false
+			return false
 		}
 		stack[depth] = c
 		depth++
 		if i++; i < len(d) && d[i] <= ' ' {
-			i, ctl = skipSpaceCtl(d, i, ctl)
+			i = q.skipSpace(d, i)
 		}
 		if c == '{' {
 			start[depth], seen[depth] = int32(len(keys)), 0
@@ -154,30 +150,30 @@ value:
 			i += 4
 			goto after
 		}
-		return 0, 0, false
+		return false
 	case 'f':
 		if len(d)-i >= 5 && d[i:i+5] == "false" {
 			i += 5
 			goto after
 		}
-		return 0, 0, false
+		return false
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		end, err := numberEnd(d, i)
 		if err != nil || !visit(d[i:end], true) {
-			return 0, 0, false
+			return false
 		}
 		i = end
 		goto after
 	}
-	return 0, 0, false
+	return false
 
 key:
 	if i >= len(d) || d[i] != '"' {
 		if i < len(d) && d[i] <= ' ' {
-			i, ctl = skipSpaceCtl(d, i, ctl)
+			i = q.skipSpace(d, i)
 		}
 		if i >= len(d) || d[i] != '"' {
-			return 0, 0, false
+			return false
 		}
 	}
 	{
@@ -196,31 +192,31 @@ key:
 		if end < 0 {
 			var err error
 			if end, escaped, err = stringEnd(d, i); err != nil {
-				return 0, 0, false
+				return false
 			}
 		}
 		key := d[i+1 : end]
 		if escaped {
 			key = decode(key)
 			if !visit(key, false) {
-				return 0, 0, false
+				return false
 			}
 		}
 		bit := uint64(1) << (keyHash(key) & 63)
 		if seen[depth]&bit != 0 && hasKey(keys[start[depth]:], key) {
-			return 0, 0, false
+			return false
 		}
 		seen[depth] |= bit
 		keys = append(keys, key)
-		if qb != nil {
-			if k := i - ql; short && k < 8 && !ctl {
-				qn = putShort(qb, qn, load64(d, ql), x, k, end-i-1)
-			} else if c := end - i - 1; k < 8 && !ctl && !escaped && c < 48 && i+65 <= len(d) && qn+80 <= len(qb) {
-				qn = putWindow(qb, qn, d, load64(d, ql), k, i, c)
+		if q != nil {
+			if k := i - q.last; short && k < 8 && !q.ctl {
+				q.n = putShort(q.buf, q.n, load64(d, q.last), x, k, end-i-1)
+			} else if c := end - i - 1; k < 8 && !q.ctl && !escaped && c < 48 && i+65 <= len(d) && q.n+80 <= len(q.buf) {
+				q.n = putWindow(q.buf, q.n, d, load64(d, q.last), k, i, c)
 			} else {
-				qn, ctl = quoteString(qb, qn, d, ql, i, end, escaped), false
+				q.quoteString(d, i, end, escaped)
 			}
-			ql = end + 1
+			q.last = end + 1
 		}
 		i = end + 1
 	}
@@ -228,11 +224,11 @@ key:
 		i++
 		goto value
 	}
-	if i, ctl = skipSpaceCtl(d, i, ctl); i < len(d) && d[i] == ':' {
+	if i = q.skipSpace(d, i); i < len(d) && d[i] == ':' {
 		i++
 		goto value
 	}
-	return 0, 0, false
+	return false
 
 after:
 	// The usual case first: a comma, at once.
@@ -244,13 +240,13 @@ after:
 		goto value
 	}
 	if i < len(d) && d[i] <= ' ' {
-		i, ctl = skipSpaceCtl(d, i, ctl)
+		i = q.skipSpace(d, i)
 	}
 	if depth == 0 {
-		return qn, ql, i == len(d)
+		return i == len(d)
 	}
 	if i >= len(d) {
-		return 0, 0, false
+		return false
 	}
 	switch c, top := d[i], stack[depth-1]; {
 	case c == ',':
@@ -267,21 +263,31 @@ after:
 		i++
 		goto after
 	}
-	return 0, 0, false
+	return false
 }
 
-// skipSpaceCtl is skipSpace that also reports whether the white space
-// holds a byte other than a space, or ctl already did.
-func skipSpaceCtl(d string, i int, ctl bool) (int, bool) {
+// skipSpace is skipSpace that, for a writing (q not nil), notes in q.ctl
+// whether the white space holds a byte other than a space: a tab, newline
+// or carriage return, which the writing escapes, so that until the next
+// string is written quoteString writes the text before it.
+func (q *quoter) skipSpace(d string, i int) int {
 	j := skipSpace(d, i)
-	if !ctl {
+	if q != nil && !q.ctl {
 		for ; i < j; i++ {
 			if d[i] != ' ' {
-				return j, true
+				q.ctl = true
+				break
 			}
 		}
 	}
-	return j, ctl
+	return j
+}
+
+// quoteString writes, through quoteString, the string whose quotes are
+// at open and end of d and the text before it since q.last, which may
+// hold control bytes.
+func (q *quoter) quoteString(d string, open, end int, escaped bool) {
+	q.n, q.ctl = quoteString(q.buf, q.n, d, q.last, open, end, escaped), false
 }
 
 // plainEnd returns the offset of the quote that ends the string whose
@@ -337,6 +343,7 @@ type quoter struct {
 	buf  []byte
 	n    int
 	last int
+	ctl  bool // see quoter.skipSpace
 }
 
 func newQuoter(dst []byte, size int) quoter {
