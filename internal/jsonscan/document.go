@@ -66,8 +66,10 @@ func document(data string, q *quoter, visit func(s string, number bool) bool) bo
 	// keys are not compared at all.
 	var start [MaxDepth + 1]int32
 	var seen [MaxDepth + 1]uint64
-	var keyBuf [32]string
-	keys := keyBuf[:0]
+	// Kept in memory, as the writing's state is (see quoter): the
+	// compiler has too few registers for the loop's state.
+	var kl keyList
+	ks := &kl
 
 value:
 	if i >= len(d) {
@@ -130,9 +132,9 @@ value:
 			i = q.skipSpace(d, i)
 		}
 		if c == '{' {
-			start[depth], seen[depth] = int32(len(keys)), 0
+			start[depth], seen[depth] = int32(ks.n), 0
 			if i < len(d) && d[i] == '}' {
-				keys = keys[:start[depth]]
+				ks.n = int(start[depth])
 				depth--
 				i++
 				goto after
@@ -203,11 +205,11 @@ key:
 			}
 		}
 		bit := uint64(1) << (keyHash(key) & 63)
-		if seen[depth]&bit != 0 && hasKey(keys[start[depth]:], key) {
+		if seen[depth]&bit != 0 && ks.has(d, int(start[depth]), key) {
 			return false
 		}
 		seen[depth] |= bit
-		keys = append(keys, key)
+		ks.add(i+1, end, escaped, key)
 		if q != nil {
 			if k := i - q.last; short && k < 8 && !q.ctl {
 				q.n = putShort(q.buf, q.n, load64(d, q.last), x, k, end-i-1)
@@ -256,7 +258,7 @@ after:
 		}
 		goto value
 	case c == '}' && top == '{':
-		keys = keys[:start[depth]]
+		ks.n = int(start[depth])
 		fallthrough
 	case c == ']' && top == '[':
 		depth--
@@ -323,11 +325,52 @@ func keyHash(key string) uint {
 	return uint(len(key))*7 + uint(key[0])*3 + uint(key[len(key)-1])
 }
 
-// hasKey reports whether keys holds key. Most keys of an object differ in
-// length or first byte, which it compares before the text.
-func hasKey(keys []string, key string) bool {
-	for _, k := range keys {
-		if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) && k == key {
+// keyList holds the keys of a document's open objects, by where they are:
+// a key's span of the document (start | end<<32) or, for a key with
+// escapes, decodedKey and its index among the decoded keys. Spans hold no
+// pointer, so the list stays on its walk's stack.
+type keyList struct {
+	n       int        // the keys of the open objects
+	spans   [64]uint64 // the first ones
+	more    []uint64   // the others
+	decoded []string
+}
+
+const decodedKey = 1 << 63
+
+// add keeps the key whose quotes are at start-1 and end of the document,
+// decoded as key when escaped.
+func (ks *keyList) add(start, end int, escaped bool, key string) {
+	span := uint64(start) | uint64(end)<<32
+	if escaped {
+		span = decodedKey | uint64(len(ks.decoded))
+		ks.decoded = append(ks.decoded, key)
+	}
+	if ks.n < len(ks.spans) {
+		ks.spans[ks.n] = span
+	} else {
+		ks.more = append(ks.more[:ks.n-len(ks.spans)], span)
+	}
+	ks.n++
+}
+
+// has reports whether the keys from from on, those of the innermost
+// object of d, hold key (decoded).
+func (ks *keyList) has(d string, from int, key string) bool {
+	for k := from; k < ks.n; k++ {
+		span := uint64(0)
+		if k < len(ks.spans) {
+			span = ks.spans[k]
+		} else {
+			span = ks.more[k-len(ks.spans)]
+		}
+		text := ""
+		if span&decodedKey != 0 {
+			text = ks.decoded[span&^decodedKey]
+		} else {
+			text = d[uint32(span) : span>>32]
+		}
+		if text == key {
 			return true
 		}
 	}

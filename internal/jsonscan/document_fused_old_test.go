@@ -215,6 +215,18 @@ func documentWriting(data string, qb []byte, visit func(string, bool) bool) (qn,
 	return q.n, q.last, true
 }
 
+// hasKey reports whether keys holds key (documentFused's test, kept
+// with it). Most keys of an object differ in
+// length or first byte, which it compares before the text.
+func hasKey(keys []string, key string) bool {
+	for _, k := range keys {
+		if len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) && k == key {
+			return true
+		}
+	}
+	return false
+}
+
 // checkDocumentFused holds document to documentFused on data: the same
 // verdict, visits and writing, with and without a writing buffer, and
 // with a visit that refuses each text in turn.
