@@ -86,7 +86,7 @@ value:
 		// hold the closing quote and nothing else to look at.
 		if j := i + 1; j+8 <= len(d) {
 			x := load64(d, j)
-			if m := special(x, hi); m != 0 {
+			if m := special(x); m != 0 {
 				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					if q != nil {
 						if k := i - q.last; k < 8 && !q.ctl {
@@ -183,7 +183,7 @@ key:
 		var x uint64 // the key's first eight bytes, when they hold all of it
 		if j := i + 1; j+8 <= len(d) {
 			x = load64(d, j)
-			if m := special(x, hi); m == 0 {
+			if m := special(x); m == 0 {
 				end = plainEnd(d, j+8)
 				x = 0
 			} else if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
@@ -299,7 +299,7 @@ func (q *quoter) quoteString(d string, open, end int, escaped bool) {
 // doc, a namespace) a call.
 func plainEnd(d string, k int) int {
 	for end := k + 8*(shortWords-1); k+8 <= len(d) && k < end; k += 8 {
-		if m := special(load64(d, k), hi); m != 0 {
+		if m := special(load64(d, k)); m != 0 {
 			if e := k + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 				return e
 			}
