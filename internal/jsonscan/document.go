@@ -178,50 +178,58 @@ key:
 			return false
 		}
 	}
-	{
-		end, escaped := -1, false
-		var x uint64 // the key's first eight bytes, when they hold all of it
-		if j := i + 1; j+8 <= len(d) {
-			x = load64(d, j)
-			if m := special(x); m == 0 {
-				end = plainEnd(d, j+8)
-				x = 0
-			} else if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
-				end = e
+	// The usual key: plain, its closing quote within its first eight
+	// bytes, written after fewer than eight bytes of structure without a
+	// control byte. Any other is read by readKey, apart, so that its
+	// state does not crowd this loop's registers.
+	if j := i + 1; j+8 <= len(d) {
+		x := load64(d, j)
+		if m := special(x); m != 0 {
+			if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
+				key := d[j:e]
+				bit := uint64(1) << (keyHash(key) & 63)
+				if seen[depth]&bit != 0 && ks.has(d, int(start[depth]), key) {
+					return false
+				}
+				seen[depth] |= bit
+				ks.add(j, e, false, key)
+				if q != nil {
+					if k := i - q.last; k < 8 && !q.ctl {
+						q.n = putShort(q.buf, q.n, load64(d, q.last), x, k, e-j)
+					} else {
+						q.quoteString(d, i, e, false)
+					}
+					q.last = e + 1
+				}
+				i = e + 1
+				goto colon
 			}
-		}
-		short := x != 0 && end >= 0 // x holds the key
-		if end < 0 {
-			var err error
-			if end, escaped, err = stringEnd(d, i); err != nil {
+		} else if e := plainEnd(d, j+8); e >= 0 {
+			// A longer plain key (a custom attribute's name).
+			key := d[j:e]
+			bit := uint64(1) << (keyHash(key) & 63)
+			if seen[depth]&bit != 0 && ks.has(d, int(start[depth]), key) {
 				return false
 			}
-		}
-		key := d[i+1 : end]
-		if escaped {
-			key = decode(key)
-			if !visit(key, false) {
-				return false
+			seen[depth] |= bit
+			ks.add(j, e, false, key)
+			if q != nil {
+				if k, c := i-q.last, e-j; k < 8 && !q.ctl && c < 48 && i+65 <= len(d) && q.n+80 <= len(q.buf) {
+					q.n = putWindow(q.buf, q.n, d, load64(d, q.last), k, i, c)
+				} else {
+					q.quoteString(d, i, e, false)
+				}
+				q.last = e + 1
 			}
+			i = e + 1
+			goto colon
 		}
-		bit := uint64(1) << (keyHash(key) & 63)
-		if seen[depth]&bit != 0 && ks.has(d, int(start[depth]), key) {
-			return false
-		}
-		seen[depth] |= bit
-		ks.add(i+1, end, escaped, key)
-		if q != nil {
-			if k := i - q.last; short && k < 8 && !q.ctl {
-				q.n = putShort(q.buf, q.n, load64(d, q.last), x, k, end-i-1)
-			} else if c := end - i - 1; k < 8 && !q.ctl && !escaped && c < 48 && i+65 <= len(d) && q.n+80 <= len(q.buf) {
-				q.n = putWindow(q.buf, q.n, d, load64(d, q.last), k, i, c)
-			} else {
-				q.quoteString(d, i, end, escaped)
-			}
-			q.last = end + 1
-		}
-		i = end + 1
 	}
+	if i = readKey(d, i, q, ks, &seen[depth], int(start[depth]), visit); i < 0 {
+		return false
+	}
+
+colon:
 	if i < len(d) && d[i] == ':' {
 		i++
 		goto value
@@ -323,6 +331,46 @@ func keyHash(key string) uint {
 		return 0
 	}
 	return uint(len(key))*7 + uint(key[0])*3 + uint(key[len(key)-1])
+}
+
+// readKey reads the key whose opening quote is at i of d, as document
+// does (the decoded text of one with escapes to visit, a repeat among the
+// innermost object's keys, from, refused; seen is that object's filter),
+// keeps it in ks, writes it through q, and returns the offset after it;
+// -1 when it does not read, repeats a key or visit refuses it.
+func readKey(d string, i int, q *quoter, ks *keyList, seen *uint64, from int, visit func(s string, number bool) bool) int {
+	end, escaped := -1, false
+	if j := i + 1; j+8 <= len(d) {
+		end = plainEnd(d, j)
+	}
+	if end < 0 {
+		var err error
+		if end, escaped, err = stringEnd(d, i); err != nil {
+			return -1
+		}
+	}
+	key := d[i+1 : end]
+	if escaped {
+		key = decode(key)
+		if !visit(key, false) {
+			return -1
+		}
+	}
+	bit := uint64(1) << (keyHash(key) & 63)
+	if *seen&bit != 0 && ks.has(d, from, key) {
+		return -1
+	}
+	*seen |= bit
+	ks.add(i+1, end, escaped, key)
+	if q != nil {
+		if k, c := i-q.last, end-i-1; k < 8 && !q.ctl && !escaped && c < 48 && i+65 <= len(d) && q.n+80 <= len(q.buf) {
+			q.n = putWindow(q.buf, q.n, d, load64(d, q.last), k, i, c)
+		} else {
+			q.quoteString(d, i, end, escaped)
+		}
+		q.last = end + 1
+	}
+	return end + 1
 }
 
 // keyList holds the keys of a document's open objects, by where they are:
