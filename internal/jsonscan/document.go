@@ -107,13 +107,17 @@ value:
 					i = e + 1
 					goto after
 				}
+			} else if k := i - q.lastOr(i); q != nil && k < 8 && !q.ctl && i+65 <= len(d) && q.n+80 <= len(q.buf) {
+				// A longer plain string (a doc, a namespace), written as
+				// it is read.
+				if e, n := putLong(q.buf, q.n, d, load64(d, q.last), k, i); e >= 0 {
+					q.n, q.last = n, e+1
+					i = e + 1
+					goto after
+				}
 			} else if e := plainEnd(d, j+8); e >= 0 {
 				if q != nil {
-					if k, c := i-q.last, e-j; k < 8 && !q.ctl && c < 48 && i+65 <= len(d) && q.n+80 <= len(q.buf) {
-						q.n = putWindow(q.buf, q.n, d, load64(d, q.last), k, i, c)
-					} else {
-						q.quoteString(d, i, e, false)
-					}
+					q.quoteString(d, i, e, false)
 					q.last = e + 1
 				}
 				i = e + 1
@@ -212,25 +216,30 @@ key:
 				i = e + 1
 				goto colon
 			}
-		} else if e := plainEnd(d, j+8); e >= 0 {
-			// A longer plain key (a custom attribute's name).
-			key := d[j:e]
-			bit := uint64(1) << (keyHash(key) & 63)
-			if seen[depth]&bit != 0 && ks.has(d, int(start[depth]), key) {
-				return false
-			}
-			seen[depth] |= bit
-			ks.add(j, e, false, key)
-			if q != nil {
-				if k, c := i-q.last, e-j; k < 8 && !q.ctl && c < 48 && i+65 <= len(d) && q.n+80 <= len(q.buf) {
-					q.n = putWindow(q.buf, q.n, d, load64(d, q.last), k, i, c)
-				} else {
-					q.quoteString(d, i, e, false)
+		} else {
+			// A longer plain key (a custom attribute's name), written
+			// first: a repeat ends the walk, and the writing with it.
+			e := -1
+			if k := i - q.lastOr(i); q != nil && k < 8 && !q.ctl && i+65 <= len(d) && q.n+80 <= len(q.buf) {
+				var n int
+				if e, n = putLong(q.buf, q.n, d, load64(d, q.last), k, i); e >= 0 {
+					q.n, q.last = n, e+1
 				}
+			} else if e = plainEnd(d, j+8); e >= 0 && q != nil {
+				q.quoteString(d, i, e, false)
 				q.last = e + 1
 			}
-			i = e + 1
-			goto colon
+			if e >= 0 {
+				key := d[j:e]
+				bit := uint64(1) << (keyHash(key) & 63)
+				if seen[depth]&bit != 0 && ks.has(d, int(start[depth]), key) {
+					return false
+				}
+				seen[depth] |= bit
+				ks.add(j, e, false, key)
+				i = e + 1
+				goto colon
+			}
 		}
 	}
 	if i = readKey(d, i, q, ks, &seen[depth], int(start[depth]), visit); i < 0 {
@@ -535,6 +544,43 @@ func putShort(buf []byte, n int, y, x uint64, k, c int) int {
 	binary.LittleEndian.PutUint64(b[k+2:], x)
 	binary.LittleEndian.PutUint16(b[k+2+c:], '\\'|'"'<<8)
 	return n + k + c + 4
+}
+
+// lastOr is q.last, or i for no writing.
+func (q *quoter) lastOr(i int) int {
+	if q == nil {
+		return i
+	}
+	return q.last
+}
+
+// putLong is putWindow for a string whose end is not known yet: it reads
+// the plain string whose opening quote is at open of d (its first eight
+// bytes plain) a word at a time, storing each word as it reads it, and
+// returns the offset of its closing quote and the length written, or -1
+// when the string does not end, plain, within 48 bytes (what it stored
+// past n is then not part of the writing). Its caller checks what
+// putWindow's does.
+func putLong(buf []byte, n int, d string, y uint64, k, open int) (int, int) {
+	k &= 7
+	b := (*[80]byte)(buf[n : n+80])
+	t := d[open+1 : open+65]
+	binary.LittleEndian.PutUint64(b[:8], y)
+	binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
+	binary.LittleEndian.PutUint64(b[k+2:], load64(t, 0))
+	for w := 8; w < 48; w += 8 {
+		x := load64(t, w&56)
+		binary.LittleEndian.PutUint64(b[k+2+w&56:], x)
+		if m := special(x); m != 0 {
+			e := (w + bits.TrailingZeros64(m)>>3) & 63
+			if t[e] != '"' {
+				return -1, n
+			}
+			binary.LittleEndian.PutUint16(b[k+2+e:], '\\'|'"'<<8)
+			return open + 1 + e, n + k + e + 4
+		}
+	}
+	return -1, n
 }
 
 // putWindow writes at n of buf the plain string whose opening quote is at
