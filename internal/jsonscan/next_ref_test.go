@@ -74,7 +74,7 @@ func (s *Scanner) nextRef() (Kind, error) {
 		// the string is settled here, without a call.
 		j, end := i+1, -1
 		if j+8 <= len(d) {
-			if m := special(load64(d, j), hi); m != 0 {
+			if m := specialOld(load64(d, j), hi); m != 0 {
 				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					end = e
 				}

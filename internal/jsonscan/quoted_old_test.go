@@ -53,7 +53,7 @@ value:
 		// hold the closing quote and nothing else to look at.
 		if j := i + 1; j+8 <= len(d) {
 			x := load64(d, j)
-			if m := special(x, hi); m != 0 {
+			if m := specialOld(x, hi); m != 0 {
 				if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					if qb != nil {
 						if k := i - ql; k < 8 && ql+8 <= len(d) && other(load64(d, ql), 0)&(1<<(8*k)-1) == 0 {
@@ -142,7 +142,7 @@ key:
 		var x uint64 // the key's first eight bytes, when they hold all of it
 		if j := i + 1; j+8 <= len(d) {
 			x = load64(d, j)
-			if m := special(x, hi); m == 0 {
+			if m := specialOld(x, hi); m == 0 {
 				end = plainEnd(d, j+8)
 				x = 0
 			} else if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {

@@ -175,7 +175,7 @@ func (s *Scanner) Next() (Kind, error) {
 		j, end := i+1, -1
 		k := j
 		for ; k+8 <= len(d) && k < j+8*shortWords; k += 8 {
-			if m := special(load64(d, k), hi); m != 0 {
+			if m := special(load64(d, k)); m != 0 {
 				if e := k + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					end = e
 				}
@@ -324,7 +324,7 @@ func stringEndFrom(d string, start, i int) (end int, escaped bool, err error) {
 		if i+8 <= len(d) {
 			x := load64(d, i)
 			q, b := byteIs(x, '"'), byteIs(x, '\\')
-			m := q | b | other(x, high) // special(x, high)
+			m := q | b | other(x, high) // special(x), the high bytes as high says
 			if m == 0 {
 				i += 8
 				continue
@@ -405,15 +405,16 @@ const (
 )
 
 // special returns the high bit of each byte of x that is '"', '\\', a
-// control character or, when high is set, at least 0x80. The sums work on
-// each byte's low seven bits, so they never carry into the next byte and
-// every flag is exact.
-func special(x, high uint64) uint64 {
+// control character or at least 0x80. The sums work on each byte's low
+// seven bits, so they never carry into the next byte and every flag is
+// exact. (A byte from 0x80 up is flagged by its own high bit, so the
+// flags of the sums need not be cleared for it.)
+func special(x uint64) uint64 {
 	v := x &^ hi
 	notCtl := v + lo*(0x80-0x20)       // bit 7: at least 0x20
 	notQuote := (v ^ lo*'"') + lo*0x7f // bit 7: not '"'
 	notBack := (v ^ lo*'\\') + lo*0x7f // bit 7: not '\\'
-	return (^(notCtl&notQuote&notBack)&^x | x&high) & hi
+	return (^(notCtl & notQuote & notBack) | x) & hi
 }
 
 // byteIs returns the high bit of each byte of x that is c, exactly (the
@@ -423,7 +424,7 @@ func byteIs(x uint64, c byte) uint64 {
 	return ^((v&^hi + lo*0x7f) | v) & hi
 }
 
-// other is special(x, high) but for '"' and '\\': the high bit of each
+// other is special(x), the high bytes as high says, but for '"' and '\\': the high bit of each
 // byte of x that is a control character or, when high is set, at least
 // 0x80.
 func other(x, high uint64) uint64 {
@@ -687,7 +688,7 @@ func (s *Scanner) NextStringIs(want string) bool {
 			// needs a look, are want's next bytes as they are.
 			r := load64(d, j)
 			t := 8
-			if m := special(r, hi); m != 0 {
+			if m := special(r); m != 0 {
 				t = bits.TrailingZeros64(m) >> 3
 			}
 			if t > 0 {

@@ -356,8 +356,11 @@ func TestSpecial(t *testing.T) {
 							want |= 0x80 << (8 * i)
 						}
 					}
-					if got := special(load64(string(w[:]), 0), mask); got != want {
-						t.Fatalf("special(%q, high %v) = %#x, want %#x", w, high, got, want)
+					if got := specialOld(load64(string(w[:]), 0), mask); got != want {
+						t.Fatalf("specialOld(%q, high %v) = %#x, want %#x", w, high, got, want)
+					}
+					if got := special(load64(string(w[:]), 0)); high && got != want {
+						t.Fatalf("special(%q) = %#x, want %#x", w, got, want)
 					}
 				}
 			}

@@ -24,7 +24,7 @@ func stringEndRef(d string, i int) (end int, escaped bool, err error) {
 		// byte that needs a look.
 		var c byte
 		if i+8 <= len(d) {
-			m := special(load64(d, i), high)
+			m := specialOld(load64(d, i), high)
 			if m == 0 {
 				i += 8
 				continue
