@@ -744,7 +744,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
 		}
-		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
+		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ssnMayStart(s, n, grouped, g) {
 			if se := ssnAt(s, p, e); se >= 0 {
 				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
 			}
@@ -1191,7 +1191,11 @@ func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 // phoneMayStart is phoneAt's cheap first test: a '+' before the run, an
 // area code in parentheses, or the head of a national number — three
 // digits, a trunk "1" or a trunk-prefixed area code — followed by a
-// separator other than '+'.
+// separator other than '+'. Three digits that phoneNational alone would
+// read (no '(' before them, no trunk '0') must be followed by separators
+// and a second group of three: phoneNational's own test of the exchange,
+// asked here so that the areas of SSNs ("123-45-6789") and the inner
+// groups of longer numbers cost no call.
 func phoneMayStart(s string, p, n int, prev, next byte, grouped bool) bool {
 	switch {
 	case prev == '+':
@@ -1201,7 +1205,25 @@ func phoneMayStart(s string, p, n int, prev, next byte, grouped bool) bool {
 	case !grouped || next == '+':
 		return false
 	}
-	return n == 3 || (n == 1 && s[p] == '1') || (s[p] == '0' && n <= 5)
+	if n == 3 {
+		if s[p] == '0' || prev == '(' {
+			return true
+		}
+		x := phoneSepEnd(s, p+3)
+		return x+3 < len(s) && isDigit(s[x]) && isDigit(s[x+1]) && isDigit(s[x+2]) && !isDigit(s[x+3])
+	}
+	return (n == 1 && s[p] == '1') || (s[p] == '0' && n <= 5)
+}
+
+// ssnMayStart is ssnAt's cheap first test: nine plain digits, or three
+// that begin a grouping whose second group, at g, has two digits (ssnAt's
+// own test of it, asked here so that the groups of three in phone
+// numbers cost no call).
+func ssnMayStart(s string, n int, grouped bool, g int) bool {
+	if n == 9 {
+		return true
+	}
+	return n == 3 && grouped && g+2 < len(s) && isDigit(s[g+1]) && !isDigit(s[g+2])
 }
 
 // jsonNumberShape is a cheap test that the digit run ending at e continues

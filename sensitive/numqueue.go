@@ -246,7 +246,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 				found[numSlot(bCard)] = candidate{p, ce}
 			}
 		}
-		if run&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
+		if run&(1<<bSSN) != 0 && pass&ssnGates != 0 && ssnMayStart(s, n, grouped, g) {
 			if se := ssnAt(s, p, e); se >= 0 {
 				got |= 1 << bSSN
 				found[numSlot(bSSN)] = candidate{p, se}
