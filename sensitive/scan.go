@@ -453,8 +453,23 @@ func digitMask(s string, i int) uint64 {
 }
 
 // indexLetter returns the index of the first ASCII letter at or after i, or
-// -1: eight bytes at a time, each word's letters marked by letters64.
+// -1, each word's letters marked by letters64: the first word alone, then 32
+// bytes per step in four independent words, as indexDigit does. It finds
+// the next run a lettered kind may match at, and text of numbers holds no
+// letter for long stretches.
 func indexLetter(s string, i int) int {
+	if i+8 <= len(s) {
+		if m := letters64(load64(s, i)); m != 0 {
+			return i + firstMarked(m)
+		}
+		i += 8
+	}
+	for ; i+32 <= len(s); i += 32 {
+		b := s[i:][:32] // of known length: one bounds check for the four words
+		if letters64(load64(b, 0))|letters64(load64(b, 8))|letters64(load64(b, 16))|letters64(load64(b, 24)) != 0 {
+			break
+		}
+	}
 	for ; i+8 <= len(s); i += 8 {
 		if m := letters64(load64(s, i)); m != 0 {
 			return i + firstMarked(m)
