@@ -376,6 +376,9 @@ func cardValid(s string, a, b int) bool {
 	if n%2 == 0 {
 		sum = even
 	}
+	if sum%10 != 0 {
+		return false // Luhn fails, whatever the issuer
+	}
 	var p6 int32
 	for i, k := a, 0; k < 6; i++ {
 		if c := s[i] - '0'; c <= 9 {
@@ -383,10 +386,7 @@ func cardValid(s string, a, b int) bool {
 			k++
 		}
 	}
-	if issuerHas(p6, n) {
-		return sum%10 == 0
-	}
-	return keywordOnlyCard(n, p6/100000) && sum%10 == 0 && cardKeywordBefore(s, a)
+	return issuerHas(p6, n) || keywordOnlyCard(n, p6/100000) && cardKeywordBefore(s, a)
 }
 
 // keywordOnlyCard reports whether a number of n digits whose first is first
