@@ -375,7 +375,7 @@ func (sc *scanner) firstQueued(q *numQueues, from int) (candidate, builtin) {
 			q.n--
 		}
 	}
-	if redo != 0 {
+	if redo != 0 && !(!fresh && sc.takeQueued(q, redo, from)) {
 		sc.renew(q, redo, from)
 	}
 	if fresh {
@@ -389,6 +389,24 @@ func (sc *scanner) firstQueued(q *numQueues, from int) (candidate, builtin) {
 	}
 	b := q.order[q.head]
 	return sc.cands[b], b
+}
+
+// takeQueued is renew's common case in text dense with findings, without its
+// calls: redo is one numeric kind, its candidate ends at or before from,
+// and the first match it has queued starts at or after from. It sets the
+// candidate to that match, as numericQueued would take it, and reports
+// whether it did; otherwise it changes nothing, and renew decides.
+func (sc *scanner) takeQueued(q *numQueues, redo uint16, from int) bool {
+	if !q.walked || redo&(redo-1) != 0 || redo&numericKinds == 0 {
+		return false
+	}
+	b := builtin(bits.TrailingZeros16(redo))
+	k := numSlot(b)
+	if sc.cands[b].end > from || q.qn[k] == 0 || q.q[k][q.qhead[k]].start < from {
+		return false
+	}
+	sc.cands[b], _ = q.take(k, from)
+	return true
 }
 
 // insert puts kind b in the order, after every kind whose candidate comes
