@@ -227,8 +227,9 @@ func groupedStartOK(s string, p int) bool {
 	if p == 0 {
 		return true
 	}
-	if isAlnum(s[p-1]) {
-		return false
+	c := s[p-1]
+	if !is(c, cSep) {
+		return !isAlnum(c) // no separator run to look past, the usual case
 	}
 	k := sepStart(s, p)
 	return k == p || k == 0 || !isDigit(s[k-1]) || blank(s, k, p)
@@ -239,8 +240,9 @@ func groupedEndOK(s string, e int) bool {
 	if e >= len(s) {
 		return true
 	}
-	if isAlnum(s[e]) {
-		return false
+	c := s[e]
+	if !is(c, cSep) {
+		return !isAlnum(c) // no separator run to look past, the usual case
 	}
 	k := sepEnd(s, e)
 	return k == e || k == len(s) || !isDigit(s[k]) || blank(s, e, k)
