@@ -379,6 +379,25 @@ func cardValid(s string, a, b int) bool {
 	if sum%10 != 0 {
 		return false // Luhn fails, whatever the issuer
 	}
+	p6 := issuerPrefix(s, a)
+	return issuerHas(p6, n) || keywordOnlyCard(n, p6/100000) && cardKeywordBefore(s, a)
+}
+
+// issuerPrefix returns the number the first six digits at or after a spell
+// (there are six, separators between them skipped). The two ways cards are
+// written, six digits in a row and four, one separator and more, are read
+// from one word; others a byte at a time.
+func issuerPrefix(s string, a int) int32 {
+	if a+8 <= len(s) {
+		const zeros = 0x3030303030303030
+		w := load64(s, a)
+		switch nd := nonDigits(w); {
+		case nd&0x0000808080808080 == 0: // six digits
+			return int32(eightDigits(w&0x0000ffffffffffff|zeros&^0x0000ffffffffffff) / 100)
+		case nd&0x0080808080808080 == 0x0000008000000000: // four, a separator, two
+			return int32(eightDigits(w&0xffffffff|zeros&^0xffffffff)/10000*100 + (w>>40&0xff-'0')*10 + (w>>48&0xff - '0'))
+		}
+	}
 	var p6 int32
 	for i, k := a, 0; k < 6; i++ {
 		if c := s[i] - '0'; c <= 9 {
@@ -386,7 +405,7 @@ func cardValid(s string, a, b int) bool {
 			k++
 		}
 	}
-	return issuerHas(p6, n) || keywordOnlyCard(n, p6/100000) && cardKeywordBefore(s, a)
+	return p6
 }
 
 // keywordOnlyCard reports whether a number of n digits whose first is first

@@ -1,6 +1,7 @@
 package sensitive
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -435,4 +436,59 @@ func FuzzEqualFold(f *testing.F) {
 		checkEqualFold(t, a, b)
 		checkEqualFold(t, a, strings.ToLower(b))
 	})
+}
+
+// issuerPrefixBytes is issuerPrefix as cardValid read it before: a byte at
+// a time.
+func issuerPrefixBytes(s string, a int) int32 {
+	var p6 int32
+	for i, k := a, 0; k < 6; i++ {
+		if c := s[i] - '0'; c <= 9 {
+			p6 = p6*10 + int32(c)
+			k++
+		}
+	}
+	return p6
+}
+
+// TestIssuerPrefixMatchesBytes holds issuerPrefix to the byte loop on six
+// digits and more after every layout of up to two separator bytes among
+// the first eight, with every byte value as the separator.
+func TestIssuerPrefixMatchesBytes(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 2026))
+	for range 20000 {
+		b := []byte(fmt.Sprintf("%012d", r.Int64N(1e12)))
+		for range r.IntN(3) {
+			k := r.IntN(8)
+			b = append(b[:k], append([]byte{byte(r.IntN(256))}, b[k:]...)...)
+		}
+		s := string(b)
+		digits := 0
+		for i := range len(s) {
+			if isDigit(s[i]) {
+				digits++
+			}
+		}
+		if digits < 6 {
+			continue
+		}
+		for _, cut := range []int{len(s), 8, 7} {
+			if cut > len(s) {
+				continue
+			}
+			u := s[:cut]
+			d := 0
+			for i := range len(u) {
+				if isDigit(u[i]) {
+					d++
+				}
+			}
+			if d < 6 {
+				continue
+			}
+			if got, want := issuerPrefix(u, 0), issuerPrefixBytes(u, 0); got != want {
+				t.Fatalf("issuerPrefix(%q) = %d, want %d", u, got, want)
+			}
+		}
+	}
 }
