@@ -45,7 +45,10 @@ func cardAt(s string, p, e0 int) int {
 		if j == i || j >= len(s) || !isDigit(s[j]) {
 			break
 		}
-		e := runEnd(s, j)
+		e := j + 4 // most groups have four digits: tested a byte at a time
+		if !runOf(s, j, 4) {
+			e = runEnd(s, j)
+		}
 		n := e - j
 		if n > 6 || total+n > 19 {
 			break

@@ -1192,7 +1192,13 @@ func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 		// A grouping's second group has four digits, or six (Amex,
 		// Diners), and a third group follows: two groups hold ten digits
 		// at most, and a card has thirteen or more ("call 7946 0958").
-		if g2 := runEnd(s, g); g2-g == 4 || g2-g == 6 {
+		g2 := -1
+		if runOf(s, g, 4) {
+			g2 = g + 4
+		} else if runOf(s, g, 6) {
+			g2 = g + 6
+		}
+		if g2 >= 0 {
 			if j := sepEnd(s, g2); j > g2 && j < len(s) && isDigit(s[j]) {
 				return true
 			}
