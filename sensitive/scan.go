@@ -468,7 +468,11 @@ func indexLetter(s string, i int) int {
 	}
 	for ; i+32 <= len(s); i += 32 {
 		b := s[i:][:32] // of known length: one bounds check for the four words
-		if letters64(load64(b, 0))|letters64(load64(b, 8))|letters64(load64(b, 16))|letters64(load64(b, 24)) != 0 {
+		w0, w1, w2, w3 := load64(b, 0), load64(b, 8), load64(b, 16), load64(b, 24)
+		if (w0|w1|w2|w3)&(byteOnes*0x40) == 0 {
+			continue // every letter has bit 0x40: digits and punctuation are passed over at once
+		}
+		if letters64(w0)|letters64(w1)|letters64(w2)|letters64(w3) != 0 {
 			break
 		}
 	}
