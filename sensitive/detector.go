@@ -771,7 +771,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				}
 			}
 		}
-		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) && exchangeOK(s, p, n, prev) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
@@ -1210,11 +1210,7 @@ func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 // phoneMayStart is phoneAt's cheap first test: a '+' before the run, an
 // area code in parentheses, or the head of a national number — three
 // digits, a trunk "1" or a trunk-prefixed area code — followed by a
-// separator other than '+'. Three digits that phoneNational alone would
-// read (no '(' before them, no trunk '0') must be followed by separators
-// and a second group of three: phoneNational's own test of the exchange,
-// asked here so that the areas of SSNs ("123-45-6789") and the inner
-// groups of longer numbers cost no call.
+// separator other than '+'. The walks ask exchangeOK after it.
 func phoneMayStart(s string, p, n int, prev, next byte, grouped bool) bool {
 	switch {
 	case prev == '+':
@@ -1224,14 +1220,29 @@ func phoneMayStart(s string, p, n int, prev, next byte, grouped bool) bool {
 	case !grouped || next == '+':
 		return false
 	}
-	if n == 3 {
-		if s[p] == '0' || prev == '(' {
-			return true
-		}
-		x := phoneSepEnd(s, p+3)
-		return x+3 < len(s) && isDigit(s[x]) && isDigit(s[x+1]) && isDigit(s[x+2]) && !isDigit(s[x+3])
+	return n == 3 || (n == 1 && s[p] == '1') || (s[p] == '0' && n <= 5)
+}
+
+// exchangeOK is phoneMayStart's second test, for the run of n digits at p
+// after prev that it let through: three digits that phoneNational alone
+// would read (no '+' or '(' before them, no trunk '0') must be followed by
+// separators and a second group of three, phoneNational's own test of the
+// exchange, asked here so that the areas of SSNs ("123-45-6789") and the
+// inner groups of longer numbers cost no call. Apart from phoneMayStart,
+// so that both are small enough to be inlined in the walks.
+func exchangeOK(s string, p, n int, prev byte) bool {
+	return n != 3 || prev == '+' || prev == '(' || exchangeAhead(s, p)
+}
+
+// exchangeAhead is exchangeOK for three digits at p: a trunk '0' first,
+// or separators and a group of exactly three digits after them, with more
+// after that.
+func exchangeAhead(s string, p int) bool {
+	if s[p] == '0' {
+		return true
 	}
-	return (n == 1 && s[p] == '1') || (s[p] == '0' && n <= 5)
+	x := phoneSepEnd(s, p+3)
+	return x+3 < len(s) && isDigit(s[x]) && isDigit(s[x+1]) && isDigit(s[x+2]) && !isDigit(s[x+3])
 }
 
 // ssnMayStart is ssnAt's cheap first test: nine plain digits, or three

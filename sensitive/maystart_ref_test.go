@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// phoneMayStartRef is phoneMayStart as it was, before it read a national
-// number's second group.
+// phoneMayStartRef is phoneMayStart as it was, before the walks read a
+// national number's second group (exchangeOK).
 func phoneMayStartRef(s string, p, n int, prev, next byte, grouped bool) bool {
 	switch {
 	case prev == '+':
@@ -21,8 +21,8 @@ func phoneMayStartRef(s string, p, n int, prev, next byte, grouped bool) bool {
 }
 
 // checkMayStart holds the walk's first tests at every digit run of s to
-// what they replaced: phoneMayStart may refuse a run phoneMayStartRef let
-// through only where phoneAt finds no number, and ssnMayStart one that
+// what they replaced: phoneMayStart and exchangeOK may refuse a run
+// phoneMayStartRef let through only where phoneAt finds no number, and ssnMayStart one that
 // "three digits grouped, or nine" let through only where ssnAt finds none.
 func checkMayStart(t *testing.T, s string) {
 	t.Helper()
@@ -39,7 +39,7 @@ func checkMayStart(t *testing.T, s string) {
 			g = sepEnd(s, e)
 			grouped = g < len(s) && isDigit(s[g])
 		}
-		if phoneMayStartRef(s, p, n, prev, next, grouped) && !phoneMayStart(s, p, n, prev, next, grouped) {
+		if phoneMayStartRef(s, p, n, prev, next, grouped) && !(phoneMayStart(s, p, n, prev, next, grouped) && exchangeOK(s, p, n, prev)) {
 			if a, pe := phoneAt(s, p); pe >= 0 {
 				t.Fatalf("phoneMayStart(%q, %d) refuses the run, phoneAt finds [%d, %d)", s, p, a, pe)
 			}

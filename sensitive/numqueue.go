@@ -262,7 +262,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 				}
 			}
 		}
-		if run&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+		if run&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) && exchangeOK(s, p, n, prev) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				got |= 1 << bPhone
 				found[numSlot(bPhone)] = candidate{a, pe}
