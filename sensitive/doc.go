@@ -284,8 +284,8 @@
 // without: 59–87 and 78–105 MB with Find, 109 and 141–142 with AppendFind
 // (the code before: 73–77 and 85–87, 91–92 and 101–112). On that day
 // AppendFind reaches the 100 MB the scan should on every input and Find on
-// mixed-findings does not; on a loaded day (the round before, 29 November)
-// the code before measured 56–75 with AppendFind there, a third less.
+// mixed-findings does not; under heavier load (the round before, that
+// morning) the code before measured 56–75 with AppendFind there.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
