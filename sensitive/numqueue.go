@@ -218,6 +218,12 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			}
 			continue
 		}
+		if pass == gGrouped3 && (set&(1<<bPhone) == 0 || p < q.phoneSkip) && !sc.ssnHead(set, p, e) {
+			// The SSN's and phone's shared gate only, the phone not
+			// reading (inside the number it last found), and the SSN's
+			// first test fails: no kind's test below passes.
+			continue
+		}
 		n := e - p
 		// 0 stands for the bytes before and after the text, as in gated.
 		var prev3, prev2, prev byte
@@ -315,6 +321,18 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			return
 		}
 	}
+}
+
+// ssnHead is the SSN's first test (ssnMayStart) at a run of three digits
+// [p, e) that passes gGrouped3, for walkQueued's look before the kinds'
+// tests: false if the SSN is not in set.
+func (sc *scanner) ssnHead(set uint16, p, e int) bool {
+	if set&(1<<bSSN) == 0 {
+		return false
+	}
+	// The gate holds: no letter or digit before, a separator after.
+	g := sepEnd(sc.s, e)
+	return ssnMayStart(sc.s, e-p, g < len(sc.s) && isDigit(sc.s[g]), g)
 }
 
 // noStop is a walk's stop while a kind asked has no match yet.
