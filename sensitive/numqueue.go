@@ -420,10 +420,14 @@ func (sc *scanner) takeQueued(q *numQueues, redo uint16, from int) bool {
 	}
 	b := builtin(bits.TrailingZeros16(redo))
 	k := numSlot(b)
-	if sc.cands[b].end > from || q.qn[k] == 0 || q.q[k][q.qhead[k]].start < from {
+	h := q.qhead[k] % numQ
+	if sc.cands[b].end > from || q.qn[k] == 0 || q.q[k][h].start < from {
 		return false
 	}
-	sc.cands[b], _ = q.take(k, from)
+	// take's first step, which returns the match at the head.
+	sc.cands[b] = q.q[k][h]
+	q.qhead[k] = (h + 1) % numQ
+	q.qn[k]--
 	return true
 }
 
