@@ -272,20 +272,20 @@
 //
 // The README's Cost table gives the figures and how they were measured. In
 // short, in MB per CPU-second on a shared two-core machine (30 November
-// 2026, 10:03 UTC, load 3–4, the code before and after issue #11's last
-// round run alternately, three times each): prose about 3 GB, number-heavy
-// clean text (clean-1MiB, a digit run every 19 bytes) 890–960 MB (590 on
-// a loaded day), and 143 MB or more on every pathological input but two:
-// text with a finding every 17 bytes (mixed-findings) or a little sparser
-// (mixed-plain). There the scan takes about 118 and 83 instructions per
-// byte (callgrind; 138 and 99 before that round), and Find's list of
-// findings (62,000 of them, 2.8 MB, in 1 MiB) adds its allocation and
-// garbage collection, which [Detector.AppendFind] onto a reused list does
-// without: 59–87 and 78–105 MB with Find, 109 and 141–142 with AppendFind
-// (the code before: 73–77 and 85–87, 91–92 and 101–112). On that day
-// AppendFind reaches the 100 MB the scan should on every input and Find on
-// mixed-findings does not; under heavier load (the round before, that
-// morning) the code before measured 56–75 with AppendFind there.
+// 2026, the code before and after issue #11's last round run alternately,
+// three times each, at 10:03 UTC under load 3–4 and at 10:24 under load 6):
+// prose about 3 GB, number-heavy clean text (clean-1MiB, a digit run every
+// 19 bytes) 820–960 MB, and, in the lighter run, 143 MB or more on every
+// pathological input but two: text with a finding every 17 bytes
+// (mixed-findings) or a little sparser (mixed-plain). There the scan takes
+// about 114 and 82 instructions per byte (callgrind; 138 and 99 before
+// that round), and Find's list of findings (62,000 of them, 2.8 MB, in
+// 1 MiB) adds its allocation and garbage collection, which
+// [Detector.AppendFind] onto a reused list does without. With Find they
+// measured 59–91 and 78–105 MB, with AppendFind 76–113 and 129–142 (the
+// code before: 52–77 and 85–89, 87–92 and 90–112). AppendFind reaches the
+// 100 MB the scan should on mixed-plain in every run and on mixed-findings
+// in the lighter one; Find on mixed-findings does not.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
