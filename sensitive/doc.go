@@ -274,7 +274,7 @@
 // short, in MB per CPU-second on a shared two-core machine (30 November
 // 2026, the code before and after issue #11's last round run alternately,
 // three times each, at 10:03 UTC under load 3–4 and at 10:24 under load 6):
-// prose about 3 GB, number-heavy clean text (clean-1MiB, a digit run every
+// prose 2.5–3.2 GB, number-heavy clean text (clean-1MiB, a digit run every
 // 19 bytes) 820–960 MB, and, in the lighter run, 143 MB or more on every
 // pathological input but two: text with a finding every 17 bytes
 // (mixed-findings) or a little sparser (mixed-plain). There the scan takes
