@@ -154,8 +154,16 @@ func keywordEnd(s string, p int, finals *endings) int {
 }
 
 // verbBefore returns where a linking word that ends at j starts — is, was,
-// are, of, equals, as a word after a gap — or -1.
+// are, of, equals, as a word after a gap — or -1. The words end in 's',
+// 'e' or 'f': after any other letter, the usual case (a keyword's), none is
+// compared.
 func verbBefore(s string, j int) int {
+	if j <= 0 {
+		return -1
+	}
+	if c := s[j-1] | 0x20; c != 's' && c != 'e' && c != 'f' {
+		return -1
+	}
 	for _, w := range [...]string{"is", "was", "are", "of", "equals"} {
 		k := j - len(w)
 		if hasSuffixFold(s, j, w) && k > 0 && is(s[k-1], cGap) {
@@ -173,7 +181,15 @@ func skipGapBack(s string, j int) int {
 }
 
 // suffixBefore returns the length of the suffix word ending at j, or 0.
+// The words end in 'r', 'm', 'o' or 'd': after any other letter none is
+// compared.
 func suffixBefore(s string, j int) int {
+	if j <= 0 {
+		return 0
+	}
+	if c := s[j-1] | 0x20; c != 'r' && c != 'm' && c != 'o' && c != 'd' {
+		return 0
+	}
 	for _, w := range [...]string{"number", "num", "nbr", "no", "nr", "id"} {
 		if hasSuffixFold(s, j, w) {
 			return len(w)

@@ -45,7 +45,10 @@ func cardAt(s string, p, e0 int) int {
 		if j == i || j >= len(s) || !isDigit(s[j]) {
 			break
 		}
-		e := runEnd(s, j)
+		e := j + 4 // most groups have four digits: tested a byte at a time
+		if !runOf(s, j, 4) {
+			e = runEnd(s, j)
+		}
 		n := e - j
 		if n > 6 || total+n > 19 {
 			break
@@ -328,22 +331,75 @@ func cardGrouping(lens []int) bool {
 
 // cardValid checks the digits of s[a:b] (separators skipped): Luhn checksum
 // and an issuer prefix whose card lengths include this one. The digits are
-// not copied out: one pass from the end sums them for Luhn as it counts
-// them, a digit's place choosing its row of luhnPlace, and a second reads
-// the first six for the issuer.
+// not copied out: eight bytes at a time, without a branch per byte, it sums
+// them both ways a digit's place may fall, counted from the first digit,
+// and the count of digits then says which way is Luhn's (counted from the
+// last); a second pass reads the first six for the issuer.
 func cardValid(s string, a, b int) bool {
-	sum, n := 0, 0
-	t := s[a:b] // indexed from its end: no bounds check per byte
-	for i := len(t) - 1; i >= 0; i-- {
-		c := t[i] - '0'
-		if c > 9 {
-			continue // a separator
+	if b-a < 13 {
+		return false // fewer bytes than a card's digits
+	}
+	const ones = 0x0101010101010101
+	const highs = 0x8080808080808080
+	// even and odd are two Luhn sums: even doubles the digits whose index
+	// from the first digit is even, odd those whose index is odd.
+	n, even, odd := 0, 0, 0
+	for i := a; i < b; i += 8 {
+		var w uint64
+		if i+8 <= b {
+			w = load64(s, i)
+		} else {
+			// The last bytes, from a word that ends at b: b-8 >= a, and
+			// the bytes before i shift out, zeros (no digit) shifting in.
+			w = load64(s, b-8) >> (8 * (8 - (b - i)))
 		}
-		sum += int(luhnPlace[n&1<<4|int(c)])
-		n++
+		digit := (nonDigits(w) ^ highs) >> 7 // 1 in the low bit of each digit byte
+		v := (w ^ ones*'0') & (digit * 0xff) // each digit's value, 0 elsewhere
+		// Byte k of count is the number of digits in bytes 0 to k: a
+		// digit's index from the first is n plus that, less one, so it is
+		// even where n plus its count is odd.
+		count := digit * ones
+		evenAt := (count ^ uint64(n&1)*ones) & digit * 0xff
+		ge5 := (v + ones*(0x80-5)) & highs >> 7
+		twice := v + v - ge5*9 // the digit sum of twice each digit
+		// Byte sums by multiplication: eight bytes of at most 18 each
+		// cannot carry into the next.
+		e := int((v&^evenAt + twice&evenAt) * ones >> 56)
+		even += e
+		odd += int((v+twice)*ones>>56) - e
+		n += int(count >> 56)
 	}
 	if n < 13 || n > 19 {
 		return false
+	}
+	// Luhn doubles every second digit from the last: the digit at index k
+	// from the first is doubled when n-1-k is odd, that is when k and n
+	// have the same parity.
+	sum := odd
+	if n%2 == 0 {
+		sum = even
+	}
+	if sum%10 != 0 {
+		return false // Luhn fails, whatever the issuer
+	}
+	p6 := issuerPrefix(s, a)
+	return issuerHas(p6, n) || keywordOnlyCard(n, p6/100000) && cardKeywordBefore(s, a)
+}
+
+// issuerPrefix returns the number the first six digits at or after a spell
+// (there are six, separators between them skipped). The two ways cards are
+// written, six digits in a row and four, one separator and more, are read
+// from one word; others a byte at a time.
+func issuerPrefix(s string, a int) int32 {
+	if a+8 <= len(s) {
+		const zeros = 0x3030303030303030
+		w := load64(s, a)
+		switch nd := nonDigits(w); {
+		case nd&0x0000808080808080 == 0: // six digits
+			return int32(eightDigits(w&0x0000ffffffffffff|zeros&^0x0000ffffffffffff) / 100)
+		case nd&0x0080808080808080 == 0x0000008000000000: // four, a separator, two
+			return int32(eightDigits(w&0xffffffff|zeros&^0xffffffff)/10000*100 + (w>>40&0xff-'0')*10 + (w>>48&0xff - '0'))
+		}
 	}
 	var p6 int32
 	for i, k := a, 0; k < 6; i++ {
@@ -352,17 +408,8 @@ func cardValid(s string, a, b int) bool {
 			k++
 		}
 	}
-	if issuerHas(p6, n) {
-		return sum%10 == 0
-	}
-	return keywordOnlyCard(n, p6/100000) && sum%10 == 0 && cardKeywordBefore(s, a)
+	return p6
 }
-
-// luhnPlace holds each digit's part of the Luhn sum by its place counted
-// from the last digit: at even places the digit itself (entries 0–15), at
-// odd ones luhnDoubled (16–31). Of 32 entries, so that an index of five bits
-// needs no bounds check.
-var luhnPlace = [32]uint8{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16: 0, 2, 4, 6, 8, 1, 3, 5, 7, 9}
 
 // keywordOnlyCard reports whether a number of n digits whose first is first
 // is a card only when a card keyword names it: 13-digit Visa, which bare is

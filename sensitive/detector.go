@@ -49,27 +49,25 @@ func Kinds() []Kind {
 }
 
 func (b builtin) kind() Kind {
-	switch b {
-	case bCard:
-		return CreditCard
-	case bSSN:
-		return SSN
-	case bIBAN:
-		return IBAN
-	case bEmail:
-		return Email
-	case bPhone:
-		return Phone
-	case bAccessKey:
-		return AWSAccessKey
-	case bSecretKey:
-		return AWSSecretKey
-	case bAccount:
-		return AccountNumber
-	case bURL, bQuery:
-		return URLCredentials
+	if b < numBuiltins {
+		return builtinKinds[b]
 	}
 	return ""
+}
+
+// builtinKinds is each built-in's Kind, read-only: a finding's kind is one
+// load, where text dense with findings names one every few bytes.
+var builtinKinds = [numBuiltins]Kind{
+	bCard:      CreditCard,
+	bSSN:       SSN,
+	bIBAN:      IBAN,
+	bEmail:     Email,
+	bPhone:     Phone,
+	bAccessKey: AWSAccessKey,
+	bSecretKey: AWSSecretKey,
+	bAccount:   AccountNumber,
+	bURL:       URLCredentials,
+	bQuery:     URLCredentials,
 }
 
 // ranks holds, four bits per built-in kind, the rank that breaks ties between
@@ -292,12 +290,27 @@ func (d *Detector) AppendFind(dst []Finding, s string) []Finding {
 // numeric kinds' queues. They are passed down the calls rather than kept in
 // the scanner, whose contents the compiler sees leak (the text does): so
 // they stay on this frame, unallocated.
+//
+// Text dense with findings asks for one every few bytes, and most are served
+// from the order and the queues alone: without caller rules, an allow-list
+// or normalised offsets, next has nothing to add to firstQueued's answer
+// while the queues pay, and the loop takes it without next's call.
 func (sc *scanner) appendQueued(dst []Finding, base, from int) []Finding {
 	var q numQueues
+	plain := len(sc.rules) == 0 && sc.d.allow == nil && sc.v.marks == nil
 	for {
-		f, ok := sc.next(from, &q)
-		if !ok {
-			return dst
+		var f Finding
+		if plain && queuesPay(sc.live) {
+			c, b := sc.firstQueued(&q, from)
+			if b == numBuiltins {
+				return dst
+			}
+			f = Finding{Kind: b.kind(), Start: c.start, End: c.end}
+		} else {
+			var ok bool
+			if f, ok = sc.next(from, &q); !ok {
+				return dst
+			}
 		}
 		if len(dst) == cap(dst) {
 			dst = growFindings(dst, base, f.End, len(sc.v.src))
@@ -744,7 +757,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
 		}
-		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
+		if set&(1<<bSSN) != 0 && pass&ssnGates != 0 && ssnMayStart(s, n, grouped, g) {
 			if se := ssnAt(s, p, e); se >= 0 {
 				sc.cands[bSSN], set = candidate{p, se}, set&^(1<<bSSN)
 			}
@@ -758,7 +771,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				}
 			}
 		}
-		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) && exchangeOK(s, p, n, prev) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
@@ -1179,7 +1192,13 @@ func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 		// A grouping's second group has four digits, or six (Amex,
 		// Diners), and a third group follows: two groups hold ten digits
 		// at most, and a card has thirteen or more ("call 7946 0958").
-		if g2 := runEnd(s, g); g2-g == 4 || g2-g == 6 {
+		g2 := -1
+		if runOf(s, g, 4) {
+			g2 = g + 4
+		} else if runOf(s, g, 6) {
+			g2 = g + 6
+		}
+		if g2 >= 0 {
 			if j := sepEnd(s, g2); j > g2 && j < len(s) && isDigit(s[j]) {
 				return true
 			}
@@ -1191,7 +1210,7 @@ func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 // phoneMayStart is phoneAt's cheap first test: a '+' before the run, an
 // area code in parentheses, or the head of a national number — three
 // digits, a trunk "1" or a trunk-prefixed area code — followed by a
-// separator other than '+'.
+// separator other than '+'. The walks ask exchangeOK after it.
 func phoneMayStart(s string, p, n int, prev, next byte, grouped bool) bool {
 	switch {
 	case prev == '+':
@@ -1202,6 +1221,39 @@ func phoneMayStart(s string, p, n int, prev, next byte, grouped bool) bool {
 		return false
 	}
 	return n == 3 || (n == 1 && s[p] == '1') || (s[p] == '0' && n <= 5)
+}
+
+// exchangeOK is phoneMayStart's second test, for the run of n digits at p
+// after prev that it let through: three digits that phoneNational alone
+// would read (no '+' or '(' before them, no trunk '0') must be followed by
+// separators and a second group of three, phoneNational's own test of the
+// exchange, asked here so that the areas of SSNs ("123-45-6789") and the
+// inner groups of longer numbers cost no call. Apart from phoneMayStart,
+// so that both are small enough to be inlined in the walks.
+func exchangeOK(s string, p, n int, prev byte) bool {
+	return n != 3 || prev == '+' || prev == '(' || exchangeAhead(s, p)
+}
+
+// exchangeAhead is exchangeOK for three digits at p: a trunk '0' first,
+// or separators and a group of exactly three digits after them, with more
+// after that.
+func exchangeAhead(s string, p int) bool {
+	if s[p] == '0' {
+		return true
+	}
+	x := phoneSepEnd(s, p+3)
+	return x+3 < len(s) && isDigit(s[x]) && isDigit(s[x+1]) && isDigit(s[x+2]) && !isDigit(s[x+3])
+}
+
+// ssnMayStart is ssnAt's cheap first test: nine plain digits, or three
+// that begin a grouping whose second group, at g, has two digits (ssnAt's
+// own test of it, asked here so that the groups of three in phone
+// numbers cost no call).
+func ssnMayStart(s string, n int, grouped bool, g int) bool {
+	if n == 9 {
+		return true
+	}
+	return n == 3 && grouped && g+2 < len(s) && isDigit(s[g+1]) && !isDigit(s[g+2])
 }
 
 // jsonNumberShape is a cheap test that the digit run ending at e continues

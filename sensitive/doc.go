@@ -259,24 +259,33 @@
 // letter a few bytes before them. On mixed-findings each digit run is
 // visited 1.07 times, counted with callgrind, and parsed at most once by
 // each kind. Inside a phone number a walk has found, the
-// runs of its groups are not parsed again as phones. Validation is
-// arithmetic on the bytes where they stand (Luhn summed from a table as the
-// digits are counted, the mod-97 remainder every 15 digits, entropy summed
-// per byte). Every replaced function is held to the code it replaced by a
-// differential test and a fuzz target in its _test.go file.
+// runs of its groups are not parsed again as phones, and the walks ask the
+// parsers' cheapest questions first (an SSN's second group has two digits,
+// a North American exchange three) so that groups that fail them cost no
+// parser call. Validation is arithmetic on the bytes where they stand: Luhn
+// summed eight bytes at a time for both parities at once, the issuer
+// prefix and eight IBAN digits read by one multiplication chain each, the
+// mod-97 remainder every 15 digits, entropy summed per byte. Findings
+// served from the queues go to AppendFind's list without the general
+// merge's call. Every replaced function is held to the code it replaced by
+// a differential test and a fuzz target in its _test.go file.
 //
 // The README's Cost table gives the figures and how they were measured. In
-// short, in MB per CPU-second on a shared two-core machine: prose about 3
-// GB, number-heavy clean text (clean-1MiB, a digit run every 19 bytes)
-// 590–940 MB depending on the day's load, and 134 MB or more on every
+// short, in MB per CPU-second on a shared two-core machine (30 November
+// 2026, the code before and after issue #11's last round run alternately,
+// three times each, at 10:03 UTC under load 3–4 and at 10:24 under load 6):
+// prose 2.5–3.2 GB, number-heavy clean text (clean-1MiB, a digit run every
+// 19 bytes) 820–960 MB, and, in the lighter run, 143 MB or more on every
 // pathological input but two: text with a finding every 17 bytes
 // (mixed-findings) or a little sparser (mixed-plain). There the scan takes
-// about 138 and 100 instructions per byte (callgrind), and Find's list of
-// findings (62,000 of them, 2.8 MB, in 1 MiB) adds its allocation and
-// garbage collection, which [Detector.AppendFind] onto a reused list does
-// without: about 46–50 and 47–60 MB with Find, 56–75 and 69–90 with
-// AppendFind. That is the worst case, still below the 100 MB it should
-// reach.
+// about 114 and 82 instructions per byte (callgrind; 138 and 99 before
+// that round), and Find's list of findings (62,000 of them, 2.8 MB, in
+// 1 MiB) adds its allocation and garbage collection, which
+// [Detector.AppendFind] onto a reused list does without. With Find they
+// measured 59–91 and 78–105 MB, with AppendFind 76–113 and 129–142 (the
+// code before: 52–77 and 85–89, 87–92 and 90–112). AppendFind reaches the
+// 100 MB the scan should on mixed-plain in every run and on mixed-findings
+// in the lighter one; Find on mixed-findings does not.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their

@@ -168,3 +168,30 @@ func FuzzGroupedParsers(f *testing.F) {
 		checkGroupedParsers(t, s)
 	})
 }
+
+// TestRunOfMatchesRunEnd holds runOf to runEnd at every digit of strings
+// of digits and other bytes, for every length up to six.
+func TestRunOfMatchesRunEnd(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 2026))
+	for range 20000 {
+		b := make([]byte, r.IntN(12))
+		for i := range b {
+			if r.IntN(4) == 0 {
+				b[i] = "- a\x00\xff"[r.IntN(5)]
+			} else {
+				b[i] = '0' + byte(r.IntN(10))
+			}
+		}
+		s := string(b)
+		for i := range len(s) {
+			if !isDigit(s[i]) {
+				continue
+			}
+			for n := 1; n <= 6; n++ {
+				if got, want := runOf(s, i, n), runEnd(s, i)-i == n; got != want {
+					t.Fatalf("runOf(%q, %d, %d) = %v, want %v", s, i, n, got, want)
+				}
+			}
+		}
+	}
+}

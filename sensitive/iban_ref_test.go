@@ -1,7 +1,9 @@
 package sensitive
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -221,6 +223,56 @@ func ibanCheckRef(s string, c0, c1 byte, p, i int) bool {
 	return ibanChecksum(v[:n])
 }
 
+// ibanCheckBytes is ibanCheck as it was before eightDigits: a byte at a
+// time.
+func ibanCheckBytes(s string, c0, c1 byte, p, i int) bool {
+	check := int(s[p]-'0')*10 + int(s[p+1]-'0')
+	if check < 2 || check > 98 {
+		return false
+	}
+	var r uint64
+	t := s[p+2 : i]
+	for j := 0; j < len(t); j++ {
+		c := t[j]
+		switch k := ibanByte[c]; {
+		case k&ibDigit != 0:
+			r = r*10 + uint64(c-'0')
+		case k&(ibUpper|ibLower) != 0:
+			r = r*100 + uint64(c|0x20-'a') + 10
+		default:
+			continue
+		}
+		if r >= 1e15 {
+			r %= 97
+		}
+	}
+	r = r%97*1e6 + uint64(c0|0x20-'a'+10)*1e4 + uint64(c1|0x20-'a'+10)*100 + uint64(check)
+	return r%97 == 1
+}
+
+// TestEightDigits holds eightDigits to strconv on eight-digit strings: the
+// extremes, each digit alone at each place, and random ones.
+func TestEightDigits(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 2026))
+	cases := []string{"00000000", "99999999", "12345678", "87654321", "00000001", "10000000"}
+	for k := range 8 {
+		for d := byte('0'); d <= '9'; d++ {
+			b := []byte("00000000")
+			b[k] = d
+			cases = append(cases, string(b))
+		}
+	}
+	for range 10000 {
+		cases = append(cases, fmt.Sprintf("%08d", r.IntN(1e8)))
+	}
+	for _, c := range cases {
+		want, _ := strconv.ParseUint(c, 10, 64)
+		if got := eightDigits(load64(c, 0)); got != want {
+			t.Fatalf("eightDigits(%q) = %d, want %d", c, got, want)
+		}
+	}
+}
+
 // checkIBANCheck compares ibanCheck with ibanCheckRef on s, an IBAN's shape
 // as ibanEnd passes it: two letters, two digits, then at most 30 letters
 // and digits, and separators. Other strings are skipped.
@@ -241,8 +293,12 @@ func checkIBANCheck(t *testing.T, s string) {
 	if n > 30 {
 		return
 	}
-	if got, want := ibanCheck(s, s[0], s[1], 2, len(s)), ibanCheckRef(s, s[0], s[1], 2, len(s)); got != want {
+	got := ibanCheck(s, s[0], s[1], 2, len(s))
+	if want := ibanCheckRef(s, s[0], s[1], 2, len(s)); got != want {
 		t.Fatalf("ibanCheck(%q) = %v, want %v", s, got, want)
+	}
+	if want := ibanCheckBytes(s, s[0], s[1], 2, len(s)); got != want {
+		t.Fatalf("ibanCheck(%q) = %v, ibanCheckBytes says %v", s, got, want)
 	}
 }
 

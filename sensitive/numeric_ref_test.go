@@ -49,7 +49,7 @@ func (sc *scanner) generateNumericRef(set uint16, from int) {
 				sc.cands[bIBAN], set = candidate{a, ie}, set&^(1<<bIBAN)
 			}
 		}
-		if set&(1<<bPhone) != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+		if set&(1<<bPhone) != 0 && phoneMayStartRef(s, p, n, prev, next, grouped) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}

@@ -218,6 +218,12 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			}
 			continue
 		}
+		if pass == gGrouped3 && (set&(1<<bPhone) == 0 || p < q.phoneSkip) && !sc.ssnHead(set, p, e) {
+			// The SSN's and phone's shared gate only, the phone not
+			// reading (inside the number it last found), and the SSN's
+			// first test fails: no kind's test below passes.
+			continue
+		}
 		n := e - p
 		// 0 stands for the bytes before and after the text, as in gated.
 		var prev3, prev2, prev byte
@@ -246,7 +252,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 				found[numSlot(bCard)] = candidate{p, ce}
 			}
 		}
-		if run&(1<<bSSN) != 0 && pass&ssnGates != 0 && ((n == 3 && grouped) || n == 9) {
+		if run&(1<<bSSN) != 0 && pass&ssnGates != 0 && ssnMayStart(s, n, grouped, g) {
 			if se := ssnAt(s, p, e); se >= 0 {
 				got |= 1 << bSSN
 				found[numSlot(bSSN)] = candidate{p, se}
@@ -262,7 +268,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 				}
 			}
 		}
-		if run&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+		if run&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) && exchangeOK(s, p, n, prev) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				got |= 1 << bPhone
 				found[numSlot(bPhone)] = candidate{a, pe}
@@ -315,6 +321,18 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			return
 		}
 	}
+}
+
+// ssnHead is the SSN's first test (ssnMayStart) at a run of three digits
+// [p, e) that passes gGrouped3, for walkQueued's look before the kinds'
+// tests: false if the SSN is not in set.
+func (sc *scanner) ssnHead(set uint16, p, e int) bool {
+	if set&(1<<bSSN) == 0 {
+		return false
+	}
+	// The gate holds: no letter or digit before, a separator after.
+	g := sepEnd(sc.s, e)
+	return ssnMayStart(sc.s, e-p, g < len(sc.s) && isDigit(sc.s[g]), g)
 }
 
 // noStop is a walk's stop while a kind asked has no match yet.
@@ -375,7 +393,7 @@ func (sc *scanner) firstQueued(q *numQueues, from int) (candidate, builtin) {
 			q.n--
 		}
 	}
-	if redo != 0 {
+	if redo != 0 && !(!fresh && sc.takeQueued(q, redo, from)) {
 		sc.renew(q, redo, from)
 	}
 	if fresh {
@@ -389,6 +407,28 @@ func (sc *scanner) firstQueued(q *numQueues, from int) (candidate, builtin) {
 	}
 	b := q.order[q.head]
 	return sc.cands[b], b
+}
+
+// takeQueued is renew's common case in text dense with findings, without its
+// calls: redo is one numeric kind, its candidate ends at or before from,
+// and the first match it has queued starts at or after from. It sets the
+// candidate to that match, as numericQueued would take it, and reports
+// whether it did; otherwise it changes nothing, and renew decides.
+func (sc *scanner) takeQueued(q *numQueues, redo uint16, from int) bool {
+	if !q.walked || redo&(redo-1) != 0 || redo&numericKinds == 0 {
+		return false
+	}
+	b := builtin(bits.TrailingZeros16(redo))
+	k := numSlot(b)
+	h := q.qhead[k] % numQ
+	if sc.cands[b].end > from || q.qn[k] == 0 || q.q[k][h].start < from {
+		return false
+	}
+	// take's first step, which returns the match at the head.
+	sc.cands[b] = q.q[k][h]
+	q.qhead[k] = (h + 1) % numQ
+	q.qn[k]--
+	return true
 }
 
 // insert puts kind b in the order, after every kind whose candidate comes

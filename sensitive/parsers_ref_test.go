@@ -1,6 +1,7 @@
 package sensitive
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -287,6 +288,49 @@ func cardValidRef(s string, a, b int) bool {
 	return keywordOnlyCard(n, int32(d[0])) && luhnRef(d[:n]) && cardKeywordBefore(s, a)
 }
 
+// cardValidPlaces is cardValid as it was before luhnWord: one pass from the
+// end over every byte, a digit's place choosing its row of luhnPlaceRef.
+func cardValidPlaces(s string, a, b int) bool {
+	sum, n := 0, 0
+	t := s[a:b]
+	for i := len(t) - 1; i >= 0; i-- {
+		c := t[i] - '0'
+		if c > 9 {
+			continue // a separator
+		}
+		sum += int(luhnPlaceRef[n&1<<4|int(c)])
+		n++
+	}
+	if n < 13 || n > 19 {
+		return false
+	}
+	var p6 int32
+	for i, k := a, 0; k < 6; i++ {
+		if c := s[i] - '0'; c <= 9 {
+			p6 = p6*10 + int32(c)
+			k++
+		}
+	}
+	if issuerHas(p6, n) {
+		return sum%10 == 0
+	}
+	return keywordOnlyCard(n, p6/100000) && sum%10 == 0 && cardKeywordBefore(s, a)
+}
+
+var luhnPlaceRef = [32]uint8{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16: 0, 2, 4, 6, 8, 1, 3, 5, 7, 9}
+
+// checkCardValid holds cardValid to both references.
+func checkCardValid(t *testing.T, s string, a, b int) {
+	t.Helper()
+	got := cardValid(s, a, b)
+	if want := cardValidRef(s, a, b); got != want {
+		t.Fatalf("cardValid(%q, %d, %d) = %v, cardValidRef says %v", s, a, b, got, want)
+	}
+	if want := cardValidPlaces(s, a, b); got != want {
+		t.Fatalf("cardValid(%q, %d, %d) = %v, cardValidPlaces says %v", s, a, b, got, want)
+	}
+}
+
 // TestCardValidMatchesReference holds cardValid to the byte loop on card
 // numbers written with every separator, cut and extended to every digit
 // count from 10 to 40, with and without a card keyword before them.
@@ -313,8 +357,14 @@ func TestCardValidMatchesReference(t *testing.T) {
 			}
 		}
 		s := b.String()
-		if got, want := cardValid(s, a, len(s)), cardValidRef(s, a, len(s)); got != want {
-			t.Fatalf("cardValid(%q, %d, %d) = %v, want %v", s, a, len(s), got, want)
+		checkCardValid(t, s, a, len(s))
+		// Every sub-span that ends on a byte of the number: the words
+		// luhnWord reads start and end anywhere.
+		if r.IntN(8) == 0 {
+			for b := a; b <= len(s); b++ {
+				checkCardValid(t, s, a, b)
+				checkCardValid(t, s, max(0, b-20), b)
+			}
 		}
 	}
 }
@@ -328,9 +378,7 @@ func FuzzCardValid(f *testing.F) {
 		if a < 0 || b > len(s) || a > b {
 			a, b = 0, len(s)
 		}
-		if got, want := cardValid(s, a, b), cardValidRef(s, a, b); got != want {
-			t.Fatalf("cardValid(%q, %d, %d) = %v, want %v", s, a, b, got, want)
-		}
+		checkCardValid(t, s, a, b)
 	})
 }
 
@@ -388,4 +436,59 @@ func FuzzEqualFold(f *testing.F) {
 		checkEqualFold(t, a, b)
 		checkEqualFold(t, a, strings.ToLower(b))
 	})
+}
+
+// issuerPrefixBytes is issuerPrefix as cardValid read it before: a byte at
+// a time.
+func issuerPrefixBytes(s string, a int) int32 {
+	var p6 int32
+	for i, k := a, 0; k < 6; i++ {
+		if c := s[i] - '0'; c <= 9 {
+			p6 = p6*10 + int32(c)
+			k++
+		}
+	}
+	return p6
+}
+
+// TestIssuerPrefixMatchesBytes holds issuerPrefix to the byte loop on six
+// digits and more after every layout of up to two separator bytes among
+// the first eight, with every byte value as the separator.
+func TestIssuerPrefixMatchesBytes(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 2026))
+	for range 20000 {
+		b := []byte(fmt.Sprintf("%012d", r.Int64N(1e12)))
+		for range r.IntN(3) {
+			k := r.IntN(8)
+			b = append(b[:k], append([]byte{byte(r.IntN(256))}, b[k:]...)...)
+		}
+		s := string(b)
+		digits := 0
+		for i := range len(s) {
+			if isDigit(s[i]) {
+				digits++
+			}
+		}
+		if digits < 6 {
+			continue
+		}
+		for _, cut := range []int{len(s), 8, 7} {
+			if cut > len(s) {
+				continue
+			}
+			u := s[:cut]
+			d := 0
+			for i := range len(u) {
+				if isDigit(u[i]) {
+					d++
+				}
+			}
+			if d < 6 {
+				continue
+			}
+			if got, want := issuerPrefix(u, 0), issuerPrefixBytes(u, 0); got != want {
+				t.Fatalf("issuerPrefix(%q) = %d, want %d", u, got, want)
+			}
+		}
+	}
 }

@@ -151,6 +151,9 @@ func checkIndexLetter(t *testing.T, s string) {
 		if got, want := indexLetter(s, i), indexLetterBytes(s, i); got != want {
 			t.Fatalf("indexLetter(%q, %d) = %d, want %d", s, i, got, want)
 		}
+		if got, want := indexLetter(s, i), indexLetterWords(s, i); got != want {
+			t.Fatalf("indexLetter(%q, %d) = %d, indexLetterWords says %d", s, i, got, want)
+		}
 	}
 }
 
@@ -159,9 +162,12 @@ func checkIndexLetter(t *testing.T, s string) {
 // to the letters, '@' '[' '`' '{', and the high bytes whose low seven bits
 // are letters, among them), after runs of digits of every length.
 func TestIndexLetterMatchesBytes(t *testing.T) {
-	for n := 1; n <= 24; n++ {
+	for n := 1; n <= 72; n++ {
 		for k := 0; k < n; k++ {
 			for c := range 256 {
+				if n > 24 && c%7 != 0 && c&0x40 == 0 && !isLetter(byte(c)&0x7f) {
+					continue // the long texts, for the 32-byte steps: fewer bytes without bit 0x40
+				}
 				b := []byte(strings.Repeat("1", n))
 				b[k] = byte(c)
 				checkIndexLetter(t, string(b))
@@ -193,6 +199,21 @@ func TestLetters64FourBytes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// indexLetterWords is indexLetter as it was, eight bytes per step.
+func indexLetterWords(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := letters64(load64(s, i)); m != 0 {
+			return i + firstMarked(m)
+		}
+	}
+	for ; i < len(s); i++ {
+		if isLetter(s[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 func FuzzIndexLetter(f *testing.F) {

@@ -12,18 +12,21 @@ func ssnAt(s string, p, e int) int {
 		if g == e || g >= len(s) || !isDigit(s[g]) {
 			return -1
 		}
-		ge := runEnd(s, g)
-		if ge-g != 2 {
+		// The groups' lengths are read a byte at a time: they are known,
+		// and a few byte tests cost less than a run's end found by
+		// runEnd's word.
+		ge := g + 2
+		if !runOf(s, g, 2) {
 			return -1
 		}
 		l := sepEnd(s, ge)
 		if l == ge || l >= len(s) || !isDigit(s[l]) {
 			return -1
 		}
-		se := runEnd(s, l)
+		se := l + 4
 		// The look-arounds last: in digit-heavy text most runs of three
 		// fail on the groups' lengths, which cost less to read.
-		if se-l != 4 || !groupedStartOK(s, p) || !groupedEndOK(s, se) {
+		if !runOf(s, l, 4) || !groupedStartOK(s, p) || !groupedEndOK(s, se) {
 			return -1
 		}
 		if !ssnValid(s[p:e], s[g:ge], s[l:se]) {
@@ -82,4 +85,19 @@ func wordStart(s string, i int) bool {
 	}
 	prev := s[i-1]
 	return !isLetter(prev) || (isLower(prev) && isUpper(s[i]))
+}
+
+// runOf reports whether the digit run that starts at i (s[i] is a digit)
+// has exactly n digits, n >= 1.
+func runOf(s string, i, n int) bool {
+	e := i + n
+	if e > len(s) || e < len(s) && isDigit(s[e]) {
+		return false
+	}
+	for k := i + 1; k < e; k++ {
+		if !isDigit(s[k]) {
+			return false
+		}
+	}
+	return true
 }

@@ -138,7 +138,7 @@ func (sc *scanner) walkQueuedRef(q *numQueues, set, pending uint16, from, i int)
 				}
 			}
 		}
-		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStart(s, p, n, prev, next, grouped) {
+		if set&(1<<bPhone) != 0 && pass&phoneGates != 0 && phoneMayStartRef(s, p, n, prev, next, grouped) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				got |= 1 << bPhone
 				found[numSlot(bPhone)] = candidate{a, pe}
