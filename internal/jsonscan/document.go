@@ -17,10 +17,18 @@ import (
 // fields, and nothing is handed out per token. On a schema-like document it
 // takes 1.2-1.6 times less time than a loop over Next that does not even
 // track keys (BenchmarkDocument, 4 runs of 200ms: 7.9-10.5 us against
-// 12.3-12.5 us).
+// 12.3-12.5 us). Data longer than 2 GiB is refused (see maxDocument).
 func Document(data string, visit func(s string, number bool) bool) bool {
+	if len(data) > maxDocument {
+		return false
+	}
 	return document(data, nil, visit)
 }
+
+// maxDocument bounds the documents Document reads: keyList keeps a key's
+// offsets in 31 bits each. (Personalize's longest JSON field, a schema, is
+// 20000 characters.)
+const maxDocument = 1 << 31
 
 // Quoted is the content of a JSON string (the text between its quotes)
 // that decodes to a known text: made by [DocumentQuoted], compared with
@@ -42,9 +50,13 @@ func (q Quoted) IsZero() bool { return q.raw == nil }
 // writing costs a few stores per string; the wire gate then proves the
 // serialized schema equal to the checked one with one comparison of bytes
 // instead of a decoding pass over them. dst's capacity is reused. When
-// data is not a clean document, it returns false and a zero Quoted. The
+// data is not a clean document (or is longer than Document reads), it
+// returns false and a zero Quoted. The
 // Quoted holds the returned buffer: it is valid until that is reused.
 func DocumentQuoted(dst []byte, data string, visit func(s string, number bool) bool) (Quoted, []byte, bool) {
+	if len(data) > maxDocument {
+		return Quoted{}, dst, false
+	}
 	q := newQuoter(dst, len(data))
 	var ok bool
 	if ok = document(data, &q, visit); !ok {

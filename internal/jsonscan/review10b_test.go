@@ -99,3 +99,38 @@ func TestDocumentDecodedKeysReused(t *testing.T) {
 		checkDocument(t, doc)
 	}
 }
+
+// TestDocumentHuge reads a document past 2 GiB, whose keys keyList cannot
+// keep as spans: the merge of schema10 took a key whose closing quote was
+// past 2^31 for a decoded one (the span's top bit) and panicked (index out
+// of range) once another key of its object shared its filter bit, where
+// 655df2b returned true. Such a document is refused instead, before
+// DocumentQuoted takes a buffer for it. It needs 2 GiB of memory, so
+// -short skips it.
+func TestDocumentHuge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates 2 GiB")
+	}
+	keys := `"kak":1,"kbk":2}` // the same filter bit
+	var sb strings.Builder
+	sb.Grow(maxDocument + len(keys) + 1)
+	sb.WriteString("{")
+	sb.WriteString(strings.Repeat(" ", maxDocument))
+	sb.WriteString(keys)
+	doc := sb.String()
+	visit := func(string, bool) bool { return true }
+	var got []bool
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("Document of %d bytes panicked: %v", len(doc), p)
+			}
+		}()
+		got = append(got, Document(doc, visit))
+		_, buf, ok := DocumentQuoted(nil, doc, visit)
+		got = append(got, ok, buf == nil)
+	}()
+	if diff := cmp.Diff([]bool{false, false, true}, got); diff != "" {
+		t.Errorf("Document, DocumentQuoted, DocumentQuoted's buffer nil, of %d bytes mismatch (-want +got):\n%s", len(doc), diff)
+	}
+}
