@@ -106,9 +106,9 @@ func TestDocumentDecodedKeysReused(t *testing.T) {
 // of range) once another key of its object shared its filter bit, where
 // 655df2b returned true. Such a document is refused instead, before
 // DocumentQuoted takes a buffer for it. It needs 2 GiB of memory, so
-// -short skips it.
+// -short and the race detector skip it.
 func TestDocumentHuge(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("allocates 2 GiB")
 	}
 	keys := `"kak":1,"kbk":2}` // the same filter bit
