@@ -17,10 +17,18 @@ import (
 // fields, and nothing is handed out per token. On a schema-like document it
 // takes 1.2-1.6 times less time than a loop over Next that does not even
 // track keys (BenchmarkDocument, 4 runs of 200ms: 7.9-10.5 us against
-// 12.3-12.5 us).
+// 12.3-12.5 us). Data longer than 2 GiB is refused (see maxDocument).
 func Document(data string, visit func(s string, number bool) bool) bool {
+	if len(data) > maxDocument {
+		return false
+	}
 	return document(data, nil, visit)
 }
+
+// maxDocument bounds the documents Document reads: keyList keeps a key's
+// offsets in 31 bits each. (Personalize's longest JSON field, a schema, is
+// 20000 characters.)
+const maxDocument = 1 << 31
 
 // Quoted is the content of a JSON string (the text between its quotes)
 // that decodes to a known text: made by [DocumentQuoted], compared with
@@ -42,9 +50,13 @@ func (q Quoted) IsZero() bool { return q.raw == nil }
 // writing costs a few stores per string; the wire gate then proves the
 // serialized schema equal to the checked one with one comparison of bytes
 // instead of a decoding pass over them. dst's capacity is reused. When
-// data is not a clean document, it returns false and a zero Quoted. The
+// data is not a clean document (or is longer than Document reads), it
+// returns false and a zero Quoted. The
 // Quoted holds the returned buffer: it is valid until that is reused.
 func DocumentQuoted(dst []byte, data string, visit func(s string, number bool) bool) (Quoted, []byte, bool) {
+	if len(data) > maxDocument {
+		return Quoted{}, dst, false
+	}
 	q := newQuoter(dst, len(data))
 	var ok bool
 	if ok = document(data, &q, visit); !ok {
@@ -204,7 +216,7 @@ key:
 					return false
 				}
 				seen[depth] |= bit
-				ks.add(j, e, false, key)
+				ks.add(j, e)
 				if q != nil {
 					if k := i - q.last; k < 8 && !q.ctl {
 						q.n = putShort(q.buf, q.n, load64(d, q.last), x, k, e-j)
@@ -236,7 +248,7 @@ key:
 					return false
 				}
 				seen[depth] |= bit
-				ks.add(j, e, false, key)
+				ks.add(j, e)
 				i = e + 1
 				goto colon
 			}
@@ -283,7 +295,7 @@ after:
 		}
 		goto value
 	case c == '}' && top == '{':
-		ks.n = int(start[depth])
+		ks.close(int(start[depth]))
 		fallthrough
 	case c == ']' && top == '[':
 		depth--
@@ -378,7 +390,11 @@ func readKey(d string, i int, q *quoter, ks *keyList, seen *uint64, from int, vi
 		return -1
 	}
 	*seen |= bit
-	ks.add(i+1, end, escaped, key)
+	if escaped {
+		ks.addDecoded(key)
+	} else {
+		ks.add(i+1, end)
+	}
 	if q != nil {
 		if k, c := i-q.last, end-i-1; k < 8 && !q.ctl && !escaped && c < 48 && i+65 <= len(d) && q.n+80 <= len(q.buf) {
 			q.n = putWindow(q.buf, q.n, d, load64(d, q.last), k, i, c)
@@ -392,54 +408,109 @@ func readKey(d string, i int, q *quoter, ks *keyList, seen *uint64, from int, vi
 
 // keyList holds the keys of a document's open objects, by where they are:
 // a key's span of the document (start | end<<32) or, for a key with
-// escapes, decodedKey and its index among the decoded keys. Spans hold no
-// pointer, so the list stays on its walk's stack.
+// escapes, decodedKey and its index among the decoded keys. The list
+// stays on its walk's stack. The first spans and decoded keys are kept in
+// arrays, and an object's are dropped when it closes, so that a walk allocates for its keys no more than their decoded
+// texts of two bytes or more, and a slice past 64 open keys or 32 decoded
+// ones, as the walk that kept its keys in a [32]string did.
 type keyList struct {
-	n       int        // the keys of the open objects
-	spans   [64]uint64 // the first ones
-	more    []uint64   // the others
-	decoded []string
+	n           int        // the keys of the open objects
+	spans       [64]uint64 // the first ones
+	more        []uint64   // the others
+	nd          int        // the decoded keys of the open objects
+	decoded     [32]string // the first ones
+	moreDecoded []string   // the others
 }
 
 const decodedKey = 1 << 63
 
-// add keeps the key whose quotes are at start-1 and end of the document,
-// decoded as key when escaped.
-func (ks *keyList) add(start, end int, escaped bool, key string) {
-	span := uint64(start) | uint64(end)<<32
-	if escaped {
-		span = decodedKey | uint64(len(ks.decoded))
-		ks.decoded = append(ks.decoded, key)
+// add keeps the plain key whose quotes are at start-1 and end of the
+// document.
+func (ks *keyList) add(start, end int) {
+	ks.push(uint64(start) | uint64(end)<<32)
+}
+
+// addDecoded keeps a key with escapes, decoded as key.
+func (ks *keyList) addDecoded(key string) {
+	if ks.nd < len(ks.decoded) {
+		ks.decoded[ks.nd] = key
+	} else {
+		if ks.moreDecoded == nil {
+			ks.moreDecoded = make([]string, 0, len(ks.decoded))
+		}
+		ks.moreDecoded = append(ks.moreDecoded[:ks.nd-len(ks.decoded)], key)
 	}
+	ks.push(decodedKey | uint64(ks.nd))
+	ks.nd++
+}
+
+// push keeps a key's span.
+func (ks *keyList) push(span uint64) {
 	if ks.n < len(ks.spans) {
 		ks.spans[ks.n] = span
 	} else {
-		ks.more = append(ks.more[:ks.n-len(ks.spans)], span)
+		ks.pushMore(span)
 	}
 	ks.n++
 }
 
+// pushMore keeps a span past the first 64.
+func (ks *keyList) pushMore(span uint64) {
+	if ks.more == nil {
+		ks.more = make([]uint64, 0, len(ks.spans)) // one allocation for the next 64
+	}
+	ks.more = append(ks.more[:ks.n-len(ks.spans)], span)
+}
+
+// span returns the k-th key's span.
+func (ks *keyList) span(k int) uint64 {
+	if k < len(ks.spans) {
+		return ks.spans[k]
+	}
+	return ks.more[k-len(ks.spans)]
+}
+
+// close drops the keys from from on, the innermost object's, and the
+// decoded keys among them: the last decoded ones, from the first of them
+// on.
+func (ks *keyList) close(from int) {
+	if ks.nd > 0 {
+		for k := from; k < ks.n; k++ {
+			if span := ks.span(k); span&decodedKey != 0 {
+				ks.nd = int(span &^ decodedKey)
+				break
+			}
+		}
+	}
+	ks.n = from
+}
+
 // has reports whether the keys from from on, those of the innermost
-// object of d, hold key (decoded).
+// object of d, hold key (decoded). It runs only when a key's filter bit is
+// taken, and is kept out of line: inlined at its three sites, it cost
+// document 2.2k more instructions per 10 KiB schema (BenchmarkDocument
+// under callgrind), though never called there.
+//
+//go:noinline
 func (ks *keyList) has(d string, from int, key string) bool {
 	for k := from; k < ks.n; k++ {
-		span := uint64(0)
-		if k < len(ks.spans) {
-			span = ks.spans[k]
-		} else {
-			span = ks.more[k-len(ks.spans)]
-		}
-		text := ""
-		if span&decodedKey != 0 {
-			text = ks.decoded[span&^decodedKey]
-		} else {
-			text = d[uint32(span) : span>>32]
-		}
-		if text == key {
+		if ks.text(d, ks.span(k)) == key {
 			return true
 		}
 	}
 	return false
+}
+
+// text returns the key of span, in d or decoded.
+func (ks *keyList) text(d string, span uint64) string {
+	if span&decodedKey == 0 {
+		return d[uint32(span) : span>>32]
+	}
+	x := int(span &^ decodedKey)
+	if x < len(ks.decoded) {
+		return ks.decoded[x]
+	}
+	return ks.moreDecoded[x-len(ks.decoded)]
 }
 
 // quoter writes a document as a JSON string's content while document reads
