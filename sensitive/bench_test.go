@@ -226,6 +226,10 @@ var pathological = []struct {
 	{"separator-runs", "1 - / "},
 	{"mixed-separators", "4111:_+."},
 	{"plus-digits", "+1 "},
+	// A '+' before groups of too few digits for E.164, as in "+44 20": each
+	// '+' is parsed as an international number that fails.
+	{"plus-groups", "+44 20 "},
+	{"plus-digit-groups", "+4 4 2 0 7 9 "},
 	{"signed-ids", "-3953814578718096702,"},
 	{"json-exponents", "4.111111111111111e15,"},
 	{"iban-groups", "NO 19 4920 "},

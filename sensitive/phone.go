@@ -278,7 +278,9 @@ func phoneIntl(s string, q int) int {
 		}
 		break
 	}
-	for m := groups; m >= 1; m-- {
+	// intlValid wants nine digits or more, and fewer groups hold no more:
+	// a '+' before too few ("+44 20") costs no look at the number's end.
+	for m := groups; m >= 1 && counts[m-1] >= 9; m-- {
 		if e := ends[m-1]; numEndOK(s, e, 0) && intlValid(&d, counts[m-1], m > 1) {
 			if e-(q+1) <= nineDigitsReach || nineDigitsAhead(s, q+1) {
 				return e
