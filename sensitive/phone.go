@@ -228,18 +228,14 @@ func phoneVanity(s string, q int) int {
 // phoneIntl parses an international number whose '+' is at q. Where groups
 // are separated by spaces, the longest prefix that validates wins, so a
 // number followed by an unrelated one ("+44 20 7946 0958 2024") is found.
-//
-// Only the first seven digits are kept, all that intlValid reads. The
-// number must also pass nineDigitsAhead, its old cheap first test, which is
-// asked last: every byte of a match is one that nineDigitsAhead reads on
-// past, and a match has nine digits or more, so a match that lies within
-// the 40 bytes nineDigitsAhead reads passes it, and only a longer one (wide
-// separators, parentheses) needs asking.
 func phoneIntl(s string, q int) int {
 	if q > 0 && (isAlnum(s[q-1]) || s[q-1] == '+') {
 		return -1 // "1e+10", "a+123…", "++"
 	}
-	var d [7]byte
+	if !nineDigitsAhead(s, q+1) {
+		return -1
+	}
+	var d [15]byte
 	var ends, counts [9]int
 	groups, nd := 0, 0
 	for i := q + 1; groups < len(ends); {
@@ -248,15 +244,13 @@ func phoneIntl(s string, q int) int {
 			i++
 		}
 		e := runEnd(s, i)
-		if e == i || nd+(e-i) > maxIntlDigits {
+		if e == i || nd+(e-i) > len(d) {
 			break
 		}
-		for ; nd < len(d) && i < e; i++ {
+		for ; i < e; i++ {
 			d[nd] = s[i] - '0'
 			nd++
 		}
-		nd += e - i
-		i = e
 		if paren {
 			if i >= len(s) || s[i] != ')' {
 				break
@@ -278,32 +272,20 @@ func phoneIntl(s string, q int) int {
 		}
 		break
 	}
-	// intlValid wants nine digits or more, and fewer groups hold no more:
-	// a '+' before too few ("+44 20") costs no look at the number's end.
-	for m := groups; m >= 1 && counts[m-1] >= 9; m-- {
-		if e := ends[m-1]; numEndOK(s, e, 0) && intlValid(&d, counts[m-1], m > 1) {
-			if e-(q+1) <= nineDigitsReach || nineDigitsAhead(s, q+1) {
-				return e
-			}
-			return -1
+	for m := groups; m >= 1; m-- {
+		if numEndOK(s, ends[m-1], 0) && intlValid(d[:counts[m-1]], m > 1) {
+			return ends[m-1]
 		}
 	}
 	return -1
 }
 
-// maxIntlDigits is the most digits an E.164 number has.
-const maxIntlDigits = 15
-
-// nineDigitsReach is how far nineDigitsAhead reads: the longest grouped
-// number spans 40 bytes.
-const nineDigitsReach = 40
-
-// nineDigitsAhead reports whether at least nine digits follow i before a
-// byte that cannot be part of an international number, within the
-// nineDigitsReach bytes the longest grouped number spans.
+// nineDigitsAhead is a cheap first test for phoneIntl: at least nine digits
+// follow i before a byte that cannot be part of the number, within the 40
+// bytes the longest grouped number spans.
 func nineDigitsAhead(s string, i int) bool {
 	n := 0
-	for end := min(len(s), i+nineDigitsReach); i < end && n < 9; i++ {
+	for end := min(len(s), i+40); i < end && n < 9; i++ {
 		switch c := s[i]; {
 		case isDigit(c):
 			n++
@@ -315,13 +297,13 @@ func nineDigitsAhead(s string, i int) bool {
 	return n >= 9
 }
 
-// intlValid checks an international number of n digits whose first seven
-// (or all, if fewer) are in d.
-func intlValid(d *[7]byte, n int, formatted bool) bool {
-	if n < 9 || n > maxIntlDigits {
+// intlValid checks the digits of an international number.
+func intlValid(d []byte, formatted bool) bool {
+	n := len(d)
+	if n < 9 || n > 15 {
 		return false
 	}
-	cc := callingCodeLen(d[:])
+	cc := callingCodeLen(d)
 	switch {
 	case cc == 0:
 		return false
