@@ -278,14 +278,18 @@
 // 19 bytes) 820–960 MB, and, in the lighter run, 143 MB or more on every
 // pathological input but two: text with a finding every 17 bytes
 // (mixed-findings) or a little sparser (mixed-plain). There the scan takes
-// about 114 and 82 instructions per byte (callgrind; 138 and 99 before
+// about 117 and 84 instructions per byte (callgrind; 138 and 99 before
 // that round), and Find's list of findings (62,000 of them, 2.8 MB, in
 // 1 MiB) adds its allocation and garbage collection, which
 // [Detector.AppendFind] onto a reused list does without. With Find they
 // measured 59–91 and 78–105 MB, with AppendFind 76–113 and 129–142 (the
-// code before: 52–77 and 85–89, 87–92 and 90–112). AppendFind reaches the
-// 100 MB the scan should on mixed-plain in every run and on mixed-findings
-// in the lighter one; Find on mixed-findings does not.
+// code before: 52–77 and 85–89, 87–92 and 90–112), in a version that
+// parsed an international phone before counting its digits: 114 and 82
+// instructions per byte, but a '+' before too few digits cost 107 instead
+// of 72 (plus-groups), which made that input the worst, so it was undone.
+// AppendFind reaches the 100 MB the scan should on mixed-plain in every
+// run and on mixed-findings in the lighter one; Find on mixed-findings
+// does not.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
