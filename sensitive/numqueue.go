@@ -393,7 +393,7 @@ func (sc *scanner) firstQueued(q *numQueues, from int) (candidate, builtin) {
 			q.n--
 		}
 	}
-	if redo != 0 && !(!fresh && sc.takeQueued(q, redo, from)) {
+	if redo != 0 && (fresh || !sc.takeQueued(q, redo, from)) {
 		sc.renew(q, redo, from)
 	}
 	if fresh {
