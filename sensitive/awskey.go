@@ -173,11 +173,8 @@ func accessKeyIn(s string, i, a int) bool {
 	return false
 }
 
-// byteOnes has a one in each byte.
-const byteOnes = 0x0101010101010101
-
 // zeroBytes marks, with its high bit, exactly the bytes of x that are zero.
-func zeroBytes(x uint64) uint64 { return nonZeroBytes(x) ^ 0x8080808080808080 }
+func zeroBytes(x uint64) uint64 { return nonZeroBytes(x) ^ byteHighs }
 
 // secretLooksRandom requires upper and lower case, a digit or '/' '+', and
 // Shannon entropy of at least minSecretEntropy bits per character, which

@@ -339,8 +339,6 @@ func cardValid(s string, a, b int) bool {
 	if b-a < 13 {
 		return false // fewer bytes than a card's digits
 	}
-	const ones = 0x0101010101010101
-	const highs = 0x8080808080808080
 	// even and odd are two Luhn sums: even doubles the digits whose index
 	// from the first digit is even, odd those whose index is odd.
 	n, even, odd := 0, 0, 0
@@ -353,20 +351,20 @@ func cardValid(s string, a, b int) bool {
 			// the bytes before i shift out, zeros (no digit) shifting in.
 			w = load64(s, b-8) >> (8 * (8 - (b - i)))
 		}
-		digit := (nonDigits(w) ^ highs) >> 7 // 1 in the low bit of each digit byte
-		v := (w ^ ones*'0') & (digit * 0xff) // each digit's value, 0 elsewhere
+		digit := (nonDigits(w) ^ byteHighs) >> 7 // 1 in the low bit of each digit byte
+		v := (w ^ byteOnes*'0') & (digit * 0xff) // each digit's value, 0 elsewhere
 		// Byte k of count is the number of digits in bytes 0 to k: a
 		// digit's index from the first is n plus that, less one, so it is
 		// even where n plus its count is odd.
-		count := digit * ones
-		evenAt := (count ^ uint64(n&1)*ones) & digit * 0xff
-		ge5 := (v + ones*(0x80-5)) & highs >> 7
+		count := digit * byteOnes
+		evenAt := (count ^ uint64(n&1)*byteOnes) & digit * 0xff
+		ge5 := (v + byteOnes*(0x80-5)) & byteHighs >> 7
 		twice := v + v - ge5*9 // the digit sum of twice each digit
 		// Byte sums by multiplication: eight bytes of at most 18 each
 		// cannot carry into the next.
-		e := int((v&^evenAt + twice&evenAt) * ones >> 56)
+		e := int((v&^evenAt + twice&evenAt) * byteOnes >> 56)
 		even += e
-		odd += int((v+twice)*ones>>56) - e
+		odd += int((v+twice)*byteOnes>>56) - e
 		n += int(count >> 56)
 	}
 	if n < 13 || n > 19 {

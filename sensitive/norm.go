@@ -143,16 +143,15 @@ func needsNormalizing(s string) bool {
 // nonASCII returns the index of the first byte above 0x7f at or after i, or
 // len(s).
 func nonASCII(s string, i int) int {
-	const highs = 0x8080808080808080
 	for ; i+64 <= len(s); i += 64 {
 		b := s[i:][:64] // of known length: one bounds check for the eight words
 		if (load64(b, 0)|load64(b, 8)|load64(b, 16)|load64(b, 24)|
-			load64(b, 32)|load64(b, 40)|load64(b, 48)|load64(b, 56))&highs != 0 {
+			load64(b, 32)|load64(b, 40)|load64(b, 48)|load64(b, 56))&byteHighs != 0 {
 			break
 		}
 	}
 	for ; i+8 <= len(s); i += 8 {
-		if m := load64(s, i) & highs; m != 0 {
+		if m := load64(s, i) & byteHighs; m != 0 {
 			return i + firstMarked(m)
 		}
 	}
@@ -174,6 +173,13 @@ func decodeRune(s string, i int) (rune, int) {
 	}
 	return utf8.DecodeRuneInString(s[i:])
 }
+
+// byteOnes has a one in each byte of a word and byteHighs each byte's high
+// bit: the constants of the word-at-a-time tests (load64).
+const (
+	byteOnes  = 0x0101010101010101
+	byteHighs = 0x8080808080808080
+)
 
 // load64 reads eight bytes of s at i, little-endian; the compiler makes it
 // one load.

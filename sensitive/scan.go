@@ -118,10 +118,8 @@ func runEnd(s string, i int) int {
 // nonDigits marks exactly the bytes of v that are not ASCII digits: setting
 // each byte's high bit before subtracting 10 keeps borrows inside bytes.
 func nonDigits(v uint64) uint64 {
-	const ones = 0x0101010101010101
-	const highs = 0x8080808080808080
-	x := v ^ (ones * '0')
-	return ((x | highs) - ones*10 | x) & highs
+	x := v ^ (byteOnes * '0')
+	return ((x | byteHighs) - byteOnes*10 | x) & byteHighs
 }
 
 // indexDigit returns the index of the first ASCII digit at or after i, or -1.
@@ -165,10 +163,8 @@ func firstMarked(m uint64) int { return bits.TrailingZeros64(m) >> 3 }
 // those below 10. A borrow can also mark the byte above a digit, so only
 // the lowest mark is sure to be a digit.
 func hasDigit(v uint64) uint64 {
-	const ones = 0x0101010101010101
-	const highs = 0x8080808080808080
-	x := v ^ (ones * '0')
-	return (x - ones*10) &^ x & highs
+	x := v ^ (byteOnes * '0')
+	return (x - byteOnes*10) &^ x & byteHighs
 }
 
 // numEndOK reports whether a number whose groups are joined by sep (0 for a
@@ -292,13 +288,11 @@ func equalFold(a, b string) bool {
 // bits are at least 'A' and at most 'Z', and whose high bit is clear, gets
 // bit 0x20. The additions cannot carry out of a byte's seven low bits.
 func lowerASCII(v uint64) uint64 {
-	const highs = 0x8080808080808080
 	const lows = 0x7f7f7f7f7f7f7f7f
-	const ones = 0x0101010101010101
 	x := v & lows
-	geA := x + ones*(0x80-'A')   // high bit: x >= 'A'
-	gtZ := x + ones*(0x80-'Z'-1) // high bit: x > 'Z'
-	upper := geA &^ gtZ &^ v & highs
+	geA := x + byteOnes*(0x80-'A')   // high bit: x >= 'A'
+	gtZ := x + byteOnes*(0x80-'Z'-1) // high bit: x > 'Z'
+	upper := geA &^ gtZ &^ v & byteHighs
 	return v | upper>>2
 }
 
@@ -310,16 +304,14 @@ func containsFold(s, sub string) bool {
 	if len(sub) == 0 {
 		return true
 	}
-	const ones = 0x0101010101010101
-	const highs = 0x8080808080808080
-	first := uint64(sub[0]|0x20) * ones
+	first := uint64(sub[0]|0x20) * byteOnes
 	last := len(s) - len(sub) // the last offset sub may start at
 	i := 0
 	for ; i+8 <= len(s) && i <= last; i += 8 {
 		x := load64(s, i) | 0x2020202020202020 ^ first
 		// The lowest byte marked is the first zero byte of x; a mark
 		// above a zero byte may be false, and is tested like any other.
-		for m := (x - ones) &^ x & highs; m != 0; m &= m - 1 {
+		for m := (x - byteOnes) &^ x & byteHighs; m != 0; m &= m - 1 {
 			if j := i + firstMarked(m); j <= last && hasSuffixFold(s, j+len(sub), sub) {
 				return true
 			}
@@ -425,8 +417,7 @@ func (t wordSet) has(w string) bool {
 // digit: nonDigits' exact marks, gathered from the bytes' high bits into
 // the low byte by a multiplication whose partial products never overlap.
 func digitBits(v uint64) uint64 {
-	const highs = 0x8080808080808080
-	return (nonDigits(v) ^ highs) >> 7 * 0x0102040810204080 >> 56
+	return (nonDigits(v) ^ byteHighs) >> 7 * 0x0102040810204080 >> 56
 }
 
 // digitMask returns one bit per byte of s[i:i+64], set where the byte is an
@@ -494,9 +485,7 @@ func indexLetter(s string, i int) int {
 // exact (the additions cannot carry out of a byte's seven low bits), so the
 // lowest is the first letter, and bytes that are zero are never marked.
 func letters64(v uint64) uint64 {
-	const ones = 0x0101010101010101
-	const highs = 0x8080808080808080
-	y := v | ones*0x20
-	t := y &^ highs
-	return (t + ones*(0x80-'a')) &^ (t + ones*(0x80-'z'-1)) &^ y & highs
+	y := v | byteOnes*0x20
+	t := y &^ byteHighs
+	return (t + byteOnes*(0x80-'a')) &^ (t + byteOnes*(0x80-'z'-1)) &^ y & byteHighs
 }
