@@ -87,10 +87,7 @@ func TestAppendFindMatchesFind(t *testing.T) {
 
 func FuzzAppendFind(f *testing.F) {
 	seedFromCorpus(f)
-	f.Add(denseText(2000))
-	for _, p := range pathological {
-		f.Add(repeatTo(p.unit, 700))
-	}
+	seedQueuedTexts(f)
 	ds := appendFindDetectors(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		var buf []Finding
@@ -98,6 +95,15 @@ func FuzzAppendFind(f *testing.F) {
 			buf = checkAppendFindSame(t, d, s, buf)
 		}
 	})
+}
+
+// seedQueuedTexts seeds f with texts long and dense enough for the queued
+// path: each pathological unit repeated past 512 bytes, and dense text.
+func seedQueuedTexts(f *testing.F) {
+	f.Add(denseText(2000))
+	for _, p := range pathological {
+		f.Add(repeatTo(p.unit, 700))
+	}
 }
 
 // TestAppendFindZeroAllocations: with room in dst, AppendFind allocates

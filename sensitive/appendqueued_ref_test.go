@@ -116,10 +116,7 @@ func TestBuiltinKindMatchesReference(t *testing.T) {
 }
 
 func FuzzAppendQueued(f *testing.F) {
-	for _, p := range pathological {
-		f.Add(repeatTo(p.unit, 700))
-	}
-	f.Add(denseText(2000))
+	seedQueuedTexts(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 8192 {
 			t.Skip()
@@ -237,10 +234,7 @@ func TestFirstQueuedMatchesReference(t *testing.T) {
 }
 
 func FuzzFirstQueued(f *testing.F) {
-	for _, p := range pathological {
-		f.Add(repeatTo(p.unit, 700))
-	}
-	f.Add(denseText(2000))
+	seedQueuedTexts(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 8192 {
 			t.Skip()
