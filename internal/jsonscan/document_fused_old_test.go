@@ -10,10 +10,20 @@ import (
 )
 
 // documentFused is document as it was at 655df2b (before the changes
-// TestDocumentMatchesFused holds it to): Document that, with a quoter's buffer qb (see newQuoter),
-// also writes data as a JSON string's content into it up to the last
-// string: it returns how much it wrote and where in data that ends.
+// TestDocumentMatchesFused holds it to): Document that, with a quoter's
+// buffer qb (see newQuoter), also writes data as a JSON string's content
+// into it up to the last string: it returns how much it wrote and where in
+// data that ends.
 func documentFused(data string, qb []byte, visit func(s string, number bool) bool) (qn, ql int, ok bool) {
+	return documentWalkRef(data, qb, visit, putShort, quoteString)
+}
+
+// documentWalkRef is the loop of the reference walks, documentFused and
+// documentOld (quoted_old_test.go): the two differ only in the writing
+// functions they call.
+func documentWalkRef(data string, qb []byte, visit func(s string, number bool) bool,
+	putShort func(buf []byte, n int, y, x uint64, k, c int) int,
+	quoteString func(buf []byte, n int, d string, last, open, end int, escaped bool) int) (qn, ql int, ok bool) {
 	d := data
 	i, depth := 0, 0
 	var stack [MaxDepth]byte // '{' or '[' per open container
