@@ -1,7 +1,6 @@
 package datascan
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
@@ -165,18 +163,18 @@ func Rewrite(ctx context.Context, dst io.Writer, src io.Reader, p *pseudonym.Pse
 const blockSize = 64 << 10
 
 // idRef is an identifier cell of a block: where its pseudonym goes in out,
-// and where its raw value is in ids.
+// and its raw value, an immutable string the reader made.
 type idRef struct {
-	at, start, end int
-	session        bool
-	row            int64
-	col            int
+	at      int
+	id      string
+	session bool
+	row     int64
+	col     int
 }
 
 // block is a run of rows on its way to dst.
 type block struct {
 	out   []byte  // the rows, without their identifiers
-	ids   []byte  // the raw identifiers, one after the other
 	refs  []idRef // the identifiers, in order
 	final []byte  // out with the pseudonyms put in, once done
 	err   error
@@ -188,7 +186,8 @@ func newBlock() *block {
 }
 
 func (b *block) reset() {
-	b.out, b.ids, b.refs, b.final, b.err = b.out[:0], b.ids[:0], b.refs[:0], b.final[:0], nil
+	clear(b.refs) // the identifiers hold their chunks of input in memory
+	b.out, b.refs, b.final, b.err = b.out[:0], b.refs[:0], b.final[:0], nil
 }
 
 // rewriter writes the rows that the scanner reads.
@@ -273,13 +272,11 @@ func (w *rewriter) fill(dst []byte, b *block, users, sessions *idCache) ([]byte,
 	for _, r := range b.refs {
 		dst = append(dst, b.out[prev:r.at]...)
 		prev = r.at
-		id := b.ids[r.start:r.end]
-		str := unsafe.String(unsafe.SliceData(id), len(id)) // not kept by the pseudonymizer
 		var err error
 		if r.session {
-			dst, err = sessions.appendPseudonym(dst, id, w.p.AppendSessionID, str)
+			dst, err = sessions.appendPseudonym(dst, r.id, w.p.AppendSessionID)
 		} else {
-			dst, err = users.appendPseudonym(dst, id, w.p.AppendUserID, str)
+			dst, err = users.appendPseudonym(dst, r.id, w.p.AppendUserID)
 		}
 		if err != nil {
 			return dst, fmt.Errorf("datascan: row %d, column %d: %w", r.row, r.col+1, err)
@@ -353,12 +350,17 @@ func (w *rewriter) row() error {
 		// them are copied at once.
 		body := w.s.r.body
 		prev := 0
+		// Fields are separated by single commas: field j starts at the
+		// lengths of those before it, plus a comma each.
+		col, at := 0, 0
 		for _, i := range w.ids {
+			for ; col < i; col++ {
+				at += len(w.s.r.field(col)) + 1
+			}
 			f := w.s.r.field(i)
 			if len(f) == 0 {
 				continue
 			}
-			at := cap(body) - cap(f) // f is a slice of body
 			b.out = append(b.out, body[prev:at]...)
 			prev = at + len(f)
 			if err := w.identifier(i, f); err != nil {
@@ -400,10 +402,9 @@ func (w *rewriter) row() error {
 }
 
 // identifier checks an identifier cell and leaves its place in the block.
-func (w *rewriter) identifier(col int, f []byte) error {
+func (w *rewriter) identifier(col int, f string) error {
 	if len(f) >= pseudonym.MinLen && len(f) <= pseudonym.MaxLen && f[0] == 'p' {
-		id := unsafe.String(unsafe.SliceData(f), len(f))
-		if info, err := pseudonym.Parse(id); err == nil {
+		if info, err := pseudonym.Parse(f); err == nil {
 			return &ParseError{Row: w.s.r.row, Line: w.s.r.start, Column: col + 1,
 				Err: fmt.Errorf("%w (key version %d)", ErrPseudonym, info.KeyVersion)}
 		}
@@ -411,30 +412,27 @@ func (w *rewriter) identifier(col int, f []byte) error {
 	b := w.blk
 	if w.inline {
 		// One worker: the pseudonym goes straight into the block.
-		id := unsafe.String(unsafe.SliceData(f), len(f)) // not kept by the pseudonymizer
 		var err error
 		if w.s.roles[col] == RoleSession {
-			b.out, err = w.sessions.appendPseudonym(b.out, f, w.p.AppendSessionID, id)
+			b.out, err = w.sessions.appendPseudonym(b.out, f, w.p.AppendSessionID)
 		} else {
-			b.out, err = w.users.appendPseudonym(b.out, f, w.p.AppendUserID, id)
+			b.out, err = w.users.appendPseudonym(b.out, f, w.p.AppendUserID)
 		}
 		if err != nil {
 			return fmt.Errorf("datascan: row %d, column %d: %w", w.s.r.row, col+1, err)
 		}
 		return nil
 	}
-	start := len(b.ids)
-	b.ids = append(b.ids, f...)
-	b.refs = append(b.refs, idRef{at: len(b.out), start: start, end: len(b.ids), session: w.s.roles[col] == RoleSession, row: w.s.r.row, col: col})
+	b.refs = append(b.refs, idRef{at: len(b.out), id: f, session: w.s.roles[col] == RoleSession, row: w.s.r.row, col: col})
 	return nil
 }
 
 // appendField appends f to dst, quoted if it holds a comma, a quote or a
 // line break.
-func appendField(dst, f []byte) []byte {
+func appendField(dst []byte, f string) []byte {
 	plain := true
-	for _, c := range f {
-		if c == ',' || c == '"' || c == '\r' || c == '\n' {
+	for i := range len(f) { // bytes, not runes
+		if c := f[i]; c == ',' || c == '"' || c == '\r' || c == '\n' {
 			plain = false
 			break
 		}
@@ -444,7 +442,7 @@ func appendField(dst, f []byte) []byte {
 	}
 	dst = append(dst, '"')
 	for {
-		i := bytes.IndexByte(f, '"')
+		i := strings.IndexByte(f, '"')
 		if i < 0 {
 			break
 		}

@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/sensitive"
@@ -23,11 +22,11 @@ type Options struct {
 	Schema *Schema
 
 	// Detector finds identifying values in each cell. Nil means
-	// sensitive.Default(). Cells reach it as views of the scanner's read
-	// buffer, not copies: a caller Rule's Validate must not keep the string
-	// it is given past the call. Bare numbers that no built-in kind takes
-	// (up to 13 digits, negative) skip the detector unless it has caller
-	// rules.
+	// sensitive.Default(). Cells reach it as ordinary strings, which a
+	// caller Rule's Validate may keep (each keeps the 64 KiB of input it
+	// was read with in memory while it is kept). Bare numbers that no
+	// built-in kind takes (up to 13 digits, negative) skip the detector
+	// unless it has caller rules.
 	Detector *sensitive.Detector
 
 	// Resource names the input in findings ("s3://bucket/interactions.csv").
@@ -277,15 +276,24 @@ type memoValue struct {
 	s    string
 }
 
-// head returns b's first eight bytes as a word, zero-padded: with the
+// head returns s's first eight bytes as a word, zero-padded: with the
 // length, it tells apart values of up to eight bytes.
-func head(b []byte) uint64 {
-	if len(b) >= 8 {
-		return binary.LittleEndian.Uint64(b)
+func head(s string) uint64 {
+	if len(s) >= 8 {
+		return load64(s)
 	}
 	var w [8]byte
-	copy(w[:], b)
+	copy(w[:], s)
 	return binary.LittleEndian.Uint64(w[:])
+}
+
+// load64 returns s's first eight bytes as a little-endian word, as
+// binary.LittleEndian.Uint64 does for a slice; the compiler makes it one
+// load.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 const (
@@ -293,22 +301,23 @@ const (
 	memoLen    = 32
 )
 
-func (c *colStats) known(b []byte) bool {
-	if !c.memo || len(b) > memoLen {
+func (c *colStats) known(s string) bool {
+	if !c.memo || len(s) > memoLen {
 		return false
 	}
-	h := head(b)
+	h := head(s)
 	for _, v := range c.clean {
-		if v.head == h && len(v.s) == len(b) && (len(b) <= 8 || v.s == string(b)) {
+		if v.head == h && len(v.s) == len(s) && (len(s) <= 8 || v.s == s) {
 			return true
 		}
 	}
 	return false
 }
 
-func (c *colStats) remember(b []byte) {
-	if c.memo && len(b) <= memoLen && len(c.clean) < memoValues {
-		c.clean = append(c.clean, memoValue{head(b), string(b)})
+func (c *colStats) remember(s string) {
+	if c.memo && len(s) <= memoLen && len(c.clean) < memoValues {
+		// A copy: s keeps a whole chunk of the input in memory.
+		c.clean = append(c.clean, memoValue{head(s), strings.Clone(s)})
 	}
 }
 
@@ -321,6 +330,7 @@ type scanner struct {
 	cols   []colStats
 
 	scratch  []byte
+	arena    arena               // strings of scratch, for the detector
 	findings []sensitive.Finding // a cell's findings, the list reused from cell to cell
 	skip     []bool              // columns Rewrite drops or pseudonymises, left unscanned
 	issuers  issuerMemo
@@ -343,7 +353,7 @@ func newScanner(src io.Reader, o Options) (*scanner, error) {
 	}
 	s.header = make([]string, n)
 	for i := range n {
-		name := string(s.r.field(i))
+		name := strings.Clone(s.r.field(i)) // the report outlives the chunk
 		if !avroName(name) {
 			// The header may be missing and this a row of data: say where,
 			// never what.
@@ -401,15 +411,12 @@ func (s *scanner) next() error {
 	return nil
 }
 
-func (s *scanner) cell(col int, b []byte) {
+func (s *scanner) cell(col int, b string) {
 	if len(b) == 0 {
 		return
 	}
 	c := &s.cols[col]
 	c.values++
-	// The detector keeps no reference to its input and the buffer does not
-	// change during the call, so a string view saves a copy per cell.
-	str := unsafe.String(unsafe.SliceData(b), len(b))
 	var digits int
 	var bare bool
 	if b0 := b[0]; b0-'0' <= 9 || b0 == '-' || b0 == '+' {
@@ -438,7 +445,7 @@ func (s *scanner) cell(col int, b []byte) {
 			}
 			if digits >= 17 {
 				if issuer {
-					s.longNumber(c, col, str)
+					s.longNumber(c, col, b)
 				}
 				if !s.rules {
 					return
@@ -449,7 +456,7 @@ func (s *scanner) cell(col int, b []byte) {
 	if c.known(b) {
 		return
 	}
-	f, ok := s.opts.Detector.First(str)
+	f, ok := s.opts.Detector.First(b)
 	if !ok {
 		c.remember(b)
 		return
@@ -460,7 +467,7 @@ func (s *scanner) cell(col int, b []byte) {
 		return
 	}
 	seen := make([]sensitive.Kind, 0, 8)
-	s.findings = s.opts.Detector.AppendFind(s.findings[:0], str)
+	s.findings = s.opts.Detector.AppendFind(s.findings[:0], b)
 	for _, f := range s.findings {
 		if slices.Contains(seen, f.Kind) {
 			continue
@@ -482,7 +489,7 @@ func (s *scanner) longNumber(c *colStats, col int, str string) {
 		return // nine numbers in ten; the detector would refuse them too
 	}
 	s.scratch = append(append(s.scratch[:0], "card "...), str...)
-	f, ok := s.opts.Detector.First(unsafe.String(unsafe.SliceData(s.scratch), len(s.scratch)))
+	f, ok := s.opts.Detector.First(s.arena.string(s.scratch))
 	if ok && f.Kind == sensitive.CreditCard && f.Start == len("card ") && f.End == len(s.scratch) {
 		c.longCards++
 		s.found(c, col, sensitive.CreditCard, true)
@@ -521,7 +528,7 @@ func luhn(s string) bool {
 // bareNumber reports whether b is a run of ASCII digits with an optional
 // sign, and how many digits it has. It tests eight bytes at a time: numeric
 // columns are most of an interactions file.
-func bareNumber(b []byte) (digits int, ok bool) {
+func bareNumber(b string) (digits int, ok bool) {
 	i := 0
 	if b[0] == '-' || b[0] == '+' {
 		i = 1
@@ -532,8 +539,8 @@ func bareNumber(b []byte) (digits int, ok bool) {
 		if n == 0 {
 			return 0, false
 		}
-		for _, c := range d {
-			if c-'0' > 9 {
+		for i := range len(d) { // bytes, not runes
+			if d[i]-'0' > 9 {
 				return 0, false
 			}
 		}
@@ -542,12 +549,12 @@ func bareNumber(b []byte) (digits int, ok bool) {
 	// Whole words, then the last eight bytes, which may overlap the
 	// words before: no byte loop whose length varies from cell to cell.
 	for len(d) > 8 {
-		if !digits8(binary.LittleEndian.Uint64(d)) {
+		if !digits8(load64(d)) {
 			return 0, false
 		}
 		d = d[8:]
 	}
-	if !digits8(binary.LittleEndian.Uint64(b[len(b)-8:])) {
+	if !digits8(load64(b[len(b)-8:])) {
 		return 0, false
 	}
 	return n, true
