@@ -14,6 +14,13 @@ const arenaMax = 64 << 10
 
 // string returns a string holding b.
 func (a *arena) string(b []byte) string {
+	n := a.add(b) // before String: add may start a new string
+	return a.b.String()[n:]
+}
+
+// add appends b to the arena's string, a.b.String(), and returns where it
+// starts; the string holds nothing else that is still in use.
+func (a *arena) add(b []byte) int {
 	if a.b.Cap()-a.b.Len() < len(b) {
 		// From 1 KiB, doubling up to 64 KiB: a small input pays little.
 		n := min(max(2*a.b.Cap(), 1<<10), arenaMax)
@@ -22,5 +29,5 @@ func (a *arena) string(b []byte) string {
 	}
 	n := a.b.Len()
 	a.b.Write(b)
-	return a.b.String()[n:]
+	return n
 }

@@ -71,20 +71,25 @@ type csvReader struct {
 	err   error  // the error that ended the input (io.EOF at its end)
 	long  []byte // a line longer than a chunk, assembled
 
-	vals []string // the fields of the current record
+	// The fields of the current record, as offsets in the strings they
+	// are substrings of: chunk, arena's string or one of bases (a long
+	// line, a chunk that a quoted record ran past). Offsets hold no
+	// pointer: a string stored in the heap while the garbage collector
+	// marks, as it often is, costs a write barrier.
+	vals  []fieldRef
+	bases []string
 	// plain says that the record has no quote and no CR but its line
-	// ending: its fields can be written back as they are.
+	// ending: its fields can be written back as they are. Its line,
+	// without the terminator, is body, in which the fields are separated
+	// by single commas.
 	plain bool
-	// body is a plain record's line without its terminator: its fields
-	// are substrings of it, separated by single commas.
-	body string
+	body  fieldRef
 
 	// A field of a quoted record that is not a substring of its line (a
-	// doubled quote, a line break) is unquoted into rec; spans say which.
+	// doubled quote, a line break) is unquoted into rec, and made a string
+	// in arena with the others of its record: an allocation per 64 KiB,
+	// not one per field.
 	rec   []byte
-	spans []recSpan
-	// arena makes strings of rec; package-level strings would cost an
-	// allocation each.
 	arena arena
 
 	row   int64 // number of the current record (1-based)
@@ -100,8 +105,15 @@ type csvReader struct {
 	crlf bool // whether the first record ended with "\r\n"
 }
 
-// recSpan is field i of a quoted record, rec[start:end].
-type recSpan struct{ i, start, end int }
+// fieldRef is the field chunk[start:end] (base 0), the arena's string
+// [start:end] (arenaBase), or bases[base-1][start:end]. A base of pending
+// stands for rec[start:end] until the arena holds rec.
+type fieldRef struct{ base, start, end int }
+
+const (
+	arenaBase = -1
+	pending   = -2
+)
 
 const readBufSize = 64 << 10
 
@@ -117,7 +129,37 @@ func (r *csvReader) fields() int { return len(r.vals) }
 
 // field returns field i of the current record: an ordinary string, which
 // keeps the chunk it was read from in memory while it is kept.
-func (r *csvReader) field(i int) string { return r.vals[i] }
+func (r *csvReader) field(i int) string {
+	if v := r.vals[i]; v.base == 0 {
+		return r.chunk[v.start:v.end]
+	}
+	return r.str(r.vals[i])
+}
+
+func (r *csvReader) str(v fieldRef) string {
+	switch v.base {
+	case 0:
+		return r.chunk[v.start:v.end]
+	case arenaBase:
+		return r.arena.b.String()[v.start:v.end]
+	}
+	return r.bases[v.base-1][v.start:v.end]
+}
+
+// plainBody returns a plain record's line without its terminator, and
+// offset where field i starts in it.
+func (r *csvReader) plainBody() string { return r.str(r.body) }
+func (r *csvReader) offset(i int) int  { return r.vals[i].start - r.body.start }
+
+// base returns where the fields of line, which readLine returned at off,
+// are: the base and the line's offset in it.
+func (r *csvReader) base(line string, off int) (base, at int) {
+	if off >= 0 {
+		return 0, off
+	}
+	r.bases = append(r.bases, line)
+	return len(r.bases), 0
+}
 
 func (r *csvReader) errorf(col int, err error) *ParseError {
 	return &ParseError{Row: r.row, Line: r.start, Column: col, Err: err}
@@ -159,12 +201,13 @@ func (r *csvReader) fill() {
 	r.chunk, r.pos = string(r.buf[:n]), 0
 }
 
-// readLine returns the next line with its terminator.
-func (r *csvReader) readLine() (string, error) {
-	var line string
+// readLine returns the next line with its terminator, and its offset in
+// chunk, or -1 if it is a string of its own.
+func (r *csvReader) readLine() (line string, off int, err error) {
 	cut := false // the line ends where the input does
 	for {
 		rest := r.chunk[r.pos:]
+		off = r.pos
 		if i := strings.IndexByte(rest, '\n'); i >= 0 {
 			line = rest[:i+1]
 			r.pos += i + 1
@@ -176,17 +219,17 @@ func (r *csvReader) readLine() (string, error) {
 			break
 		}
 		if len(rest) >= r.size {
-			var err error
 			if line, cut, err = r.longLine(); err != nil {
-				return "", err
+				return "", 0, err
 			}
+			off = -1
 			break
 		}
 		r.fill()
 	}
 	r.n += int64(len(line))
 	if cut && (r.err != io.EOF || len(line) == 0) {
-		return "", r.err
+		return "", 0, r.err
 	}
 	// A last line without "\n" is still a line. If it ends with "\r", that
 	// is the "\r\n" of a file cut short, not part of the last field (as
@@ -196,10 +239,13 @@ func (r *csvReader) readLine() (string, error) {
 		line = line[:len(line)-1]
 	}
 	r.line++
-	if r.line == 1 {
-		line = strings.TrimPrefix(line, "\xef\xbb\xbf")
+	if r.line == 1 && strings.HasPrefix(line, "\xef\xbb\xbf") {
+		line = line[3:]
+		if off >= 0 {
+			off += 3
+		}
 	}
-	return line, nil
+	return line, off, nil
 }
 
 // longLine assembles a line that does not fit in a chunk, from the rest
@@ -240,13 +286,14 @@ func (r *csvReader) longLine() (line string, cut bool, err error) {
 func (r *csvReader) read() error {
 	r.start = r.line + 1
 	r.row++
-	line, err := r.readLine()
+	line, off, err := r.readLine()
 	if err != nil {
 		if err == io.EOF {
 			r.row--
 		}
 		return err
 	}
+	r.bases = r.bases[:0]
 	if r.row == 1 {
 		r.crlf = strings.HasSuffix(line, "\r\n")
 	}
@@ -259,32 +306,38 @@ func (r *csvReader) read() error {
 			return r.errorf(0, ErrRecordTooLong)
 		}
 		r.plain = strings.IndexByte(line, '\r') < 0
-		r.body = line
-		for {
-			i := strings.IndexByte(line, ',')
+		base, at := r.base(line, off)
+		r.body = fieldRef{base, at, at + len(line)}
+		for j := 0; ; {
+			i := strings.IndexByte(line[j:], ',')
 			if i < 0 {
-				r.vals = append(r.vals, line)
+				r.vals = append(r.vals, fieldRef{base, at + j, at + len(line)})
 				return nil
 			}
 			if len(r.vals)+1 >= r.maxFields {
 				// This field and at least one more: too many. Counted
 				// only now, so that a good record is read in one pass.
-				return r.tooManyFields(len(r.vals) + strings.Count(line, ",") + 1)
+				return r.tooManyFields(len(r.vals) + strings.Count(line[j:], ",") + 1)
 			}
-			r.vals = append(r.vals, line[:i])
-			line = line[i+1:]
+			r.vals = append(r.vals, fieldRef{base, at + j, at + j + i})
+			j += i + 1
 		}
 	}
 	r.plain = false
-	return r.quoted(line)
+	return r.quoted(line, off)
 }
 
-// quoted reads a record with quotes, which starts with line.
-func (r *csvReader) quoted(line string) error {
-	r.rec, r.spans = r.rec[:0], r.spans[:0]
+// quoted reads a record with quotes, which starts with line, read at off.
+func (r *csvReader) quoted(line string, off int) error {
+	r.rec = r.rec[:0]
+	// line is ever a suffix of the line read, which ends at end in base.
+	base, lineAt := r.base(line, off)
+	end := lineAt + len(line)
+	at := func() int { return end - len(line) }
 	// The bytes of the fields that are substrings: with len(r.rec), the
 	// record's size unquoted.
 	sub := 0
+	unquoted := false // whether a field is in rec
 	var err error
 fields:
 	for {
@@ -303,7 +356,7 @@ fields:
 				f = trimEOL(f)
 			}
 			sub += len(f)
-			r.vals = append(r.vals, f)
+			r.vals = append(r.vals, fieldRef{base, at(), at() + len(f)})
 			if len(r.vals) > r.maxFields {
 				return r.tooManyFields(0)
 			}
@@ -317,11 +370,11 @@ fields:
 		if i := strings.IndexByte(line, '"'); i >= 0 && (i+1 == len(line) || line[i+1] != '"') {
 			// Closed on its line with no doubled quote, as most quoted
 			// fields are: a substring of the line.
-			f := line[:i]
+			f := fieldRef{base, at(), at() + i}
+			sub += i
 			line = line[i+1:]
 			switch {
 			case len(line) > 0 && line[0] == ',':
-				sub += len(f)
 				r.vals = append(r.vals, f)
 				if len(r.vals) > r.maxFields {
 					return r.tooManyFields(0)
@@ -329,7 +382,6 @@ fields:
 				line = line[1:]
 				continue fields
 			case len(trimEOL(line)) == 0:
-				sub += len(f)
 				r.vals = append(r.vals, f)
 				break fields
 			}
@@ -346,16 +398,16 @@ fields:
 					r.rec = append(r.rec, '"')
 					line = line[1:]
 				case len(line) > 0 && line[0] == ',':
-					r.spans = append(r.spans, recSpan{len(r.vals), start, len(r.rec)})
-					r.vals = append(r.vals, "")
+					r.vals = append(r.vals, fieldRef{pending, start, len(r.rec)})
+					unquoted = true
 					if len(r.vals) > r.maxFields {
 						return r.tooManyFields(0)
 					}
 					line = line[1:]
 					continue fields
 				case len(trimEOL(line)) == 0:
-					r.spans = append(r.spans, recSpan{len(r.vals), start, len(r.rec)})
-					r.vals = append(r.vals, "")
+					r.vals = append(r.vals, fieldRef{pending, start, len(r.rec)})
+					unquoted = true
 					break fields
 				default:
 					return r.errorf(len(r.vals)+1, ErrQuote)
@@ -368,24 +420,44 @@ fields:
 			if sub+len(r.rec) > r.max {
 				return r.errorf(len(r.vals)+1, ErrRecordTooLong)
 			}
-			if line, err = r.readLine(); err != nil {
+			r.keepChunk()
+			if line, off, err = r.readLine(); err != nil {
 				if err == io.EOF {
 					return r.errorf(len(r.vals)+1, ErrUnterminatedQuote)
 				}
 				return err
 			}
+			base, lineAt = r.base(line, off)
+			end = lineAt + len(line)
 		}
 	}
 	if sub+len(r.rec) > r.max {
 		return r.errorf(0, ErrRecordTooLong)
 	}
-	if len(r.spans) > 0 {
-		s := r.arena.string(r.rec)
-		for _, sp := range r.spans {
-			r.vals[sp.i] = s[sp.start:sp.end]
+	if unquoted {
+		at := r.arena.add(r.rec)
+		for i, v := range r.vals {
+			if v.base == pending {
+				r.vals[i] = fieldRef{arenaBase, at + v.start, at + v.end}
+			}
 		}
 	}
 	return nil
+}
+
+// keepChunk keeps the chunk that the fields read so far are in, which
+// reading the next line may replace.
+func (r *csvReader) keepChunk() {
+	k := 0
+	for i, v := range r.vals {
+		if v.base == 0 {
+			if k == 0 {
+				r.bases = append(r.bases, r.chunk)
+				k = len(r.bases)
+			}
+			r.vals[i].base = k
+		}
+	}
 }
 
 // tooManyFields reports a record with more than maxFields fields: n of

@@ -64,7 +64,7 @@ func newSteps(src io.Reader, max, size int) []readStep {
 			st.Fields = append(st.Fields, r.field(i))
 		}
 		if r.plain {
-			st.Body = r.body
+			st.Body = r.plainBody()
 		}
 		if r.row == 1 && r.fields() <= MaxColumns {
 			r.maxFields = r.fields()

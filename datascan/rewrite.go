@@ -348,19 +348,14 @@ func (w *rewriter) row() error {
 		// Every column kept and nothing quoted: the record is written
 		// as it was read but for its identifiers, so the bytes between
 		// them are copied at once.
-		body := w.s.r.body
+		body := w.s.r.plainBody()
 		prev := 0
-		// Fields are separated by single commas: field j starts at the
-		// lengths of those before it, plus a comma each.
-		col, at := 0, 0
 		for _, i := range w.ids {
-			for ; col < i; col++ {
-				at += len(w.s.r.field(col)) + 1
-			}
 			f := w.s.r.field(i)
 			if len(f) == 0 {
 				continue
 			}
+			at := w.s.r.offset(i)
 			b.out = append(b.out, body[prev:at]...)
 			prev = at + len(f)
 			if err := w.identifier(i, f); err != nil {
