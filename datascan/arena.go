@@ -12,15 +12,8 @@ type arena struct {
 
 const arenaMax = 64 << 10
 
-// string returns a string holding b.
+// string returns a string holding a copy of b.
 func (a *arena) string(b []byte) string {
-	n := a.add(b) // before String: add may start a new string
-	return a.b.String()[n:]
-}
-
-// add appends b to the arena's string, a.b.String(), and returns where it
-// starts; the string holds nothing else that is still in use.
-func (a *arena) add(b []byte) int {
 	if a.b.Cap()-a.b.Len() < len(b) {
 		// From 1 KiB, doubling up to 64 KiB: a small input pays little.
 		n := min(max(2*a.b.Cap(), 1<<10), arenaMax)
@@ -29,5 +22,5 @@ func (a *arena) add(b []byte) int {
 	}
 	n := a.b.Len()
 	a.b.Write(b)
-	return n
+	return a.b.String()[n:] // after Write, which may start a new string
 }

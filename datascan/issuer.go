@@ -39,11 +39,11 @@ const (
 
 // cardIssuer reports sensitive.CardIssuer(b) for b, a run of 14 to 19 ASCII
 // digits.
-func (m *issuerMemo) cardIssuer(b string) bool {
+func (m *issuerMemo) cardIssuer(b []byte) bool {
 	if m.state == nil {
 		if m.asked < issuerDirect {
 			m.asked++
-			return sensitive.CardIssuer(b)
+			return sensitive.CardIssuer(string(b))
 		}
 		m.state = make([]uint64, (issuerPrefixes*issuerLengths*2+63)/64)
 	}
@@ -56,10 +56,10 @@ func (m *issuerMemo) cardIssuer(b string) bool {
 	case issuerYes:
 		return true
 	case issuerMixed:
-		return sensitive.CardIssuer(b)
+		return sensitive.CardIssuer(string(b))
 	}
 	// Ask for the first and the last six-digit prefix under these four
-	// digits, on a copy: b is immutable.
+	// digits, on a copy: b is the caller's.
 	var d [19]byte
 	n := copy(d[:], b)
 	d[4], d[5] = '0', '0'
@@ -75,7 +75,7 @@ func (m *issuerMemo) cardIssuer(b string) bool {
 	}
 	m.state[w] |= st << sh
 	if st == issuerMixed {
-		return sensitive.CardIssuer(b)
+		return sensitive.CardIssuer(string(b))
 	}
 	return lo
 }

@@ -29,7 +29,7 @@ func TestIssuerMemo(t *testing.T) {
 					b[k] = byte('0' + q%10)
 				}
 				b[n-1] = byte('0' + j%10)
-				if got, want := m.cardIssuer(string(b)), sensitive.CardIssuer(string(b)); got != want {
+				if got, want := m.cardIssuer(b), sensitive.CardIssuer(string(b)); got != want {
 					t.Fatalf("%d digits, prefix %06d (%s): memo says %v, CardIssuer %v", n, p6, order, got, want)
 				}
 			}

@@ -1,6 +1,7 @@
 package datascan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -163,18 +164,18 @@ func Rewrite(ctx context.Context, dst io.Writer, src io.Reader, p *pseudonym.Pse
 const blockSize = 64 << 10
 
 // idRef is an identifier cell of a block: where its pseudonym goes in out,
-// and its raw value, an immutable string the reader made.
+// and where its raw value is in ids.
 type idRef struct {
-	at      int
-	id      string
-	session bool
-	row     int64
-	col     int
+	at, start, end int
+	session        bool
+	row            int64
+	col            int
 }
 
 // block is a run of rows on its way to dst.
 type block struct {
 	out   []byte  // the rows, without their identifiers
+	ids   []byte  // the raw identifiers, one after the other
 	refs  []idRef // the identifiers, in order
 	final []byte  // out with the pseudonyms put in, once done
 	err   error
@@ -186,8 +187,7 @@ func newBlock() *block {
 }
 
 func (b *block) reset() {
-	clear(b.refs) // the identifiers hold their chunks of input in memory
-	b.out, b.refs, b.final, b.err = b.out[:0], b.refs[:0], b.final[:0], nil
+	b.out, b.ids, b.refs, b.final, b.err = b.out[:0], b.ids[:0], b.refs[:0], b.final[:0], nil
 }
 
 // rewriter writes the rows that the scanner reads.
@@ -272,11 +272,12 @@ func (w *rewriter) fill(dst []byte, b *block, users, sessions *idCache) ([]byte,
 	for _, r := range b.refs {
 		dst = append(dst, b.out[prev:r.at]...)
 		prev = r.at
+		id := b.ids[r.start:r.end]
 		var err error
 		if r.session {
-			dst, err = sessions.appendPseudonym(dst, r.id, w.p.AppendSessionID)
+			dst, err = sessions.appendPseudonym(dst, id, w.p.AppendSessionIDBytes)
 		} else {
-			dst, err = users.appendPseudonym(dst, r.id, w.p.AppendUserID)
+			dst, err = users.appendPseudonym(dst, id, w.p.AppendUserIDBytes)
 		}
 		if err != nil {
 			return dst, fmt.Errorf("datascan: row %d, column %d: %w", r.row, r.col+1, err)
@@ -348,14 +349,14 @@ func (w *rewriter) row() error {
 		// Every column kept and nothing quoted: the record is written
 		// as it was read but for its identifiers, so the bytes between
 		// them are copied at once.
-		body := w.s.r.plainBody()
+		body := w.s.r.body
 		prev := 0
 		for _, i := range w.ids {
 			f := w.s.r.field(i)
 			if len(f) == 0 {
 				continue
 			}
-			at := w.s.r.offset(i)
+			at := cap(body) - cap(f) // f is a slice of body
 			b.out = append(b.out, body[prev:at]...)
 			prev = at + len(f)
 			if err := w.identifier(i, f); err != nil {
@@ -397,9 +398,10 @@ func (w *rewriter) row() error {
 }
 
 // identifier checks an identifier cell and leaves its place in the block.
-func (w *rewriter) identifier(col int, f string) error {
+func (w *rewriter) identifier(col int, f []byte) error {
 	if len(f) >= pseudonym.MinLen && len(f) <= pseudonym.MaxLen && f[0] == 'p' {
-		if info, err := pseudonym.Parse(f); err == nil {
+		// A copy, in the scanner's arena: f is the read buffer.
+		if info, err := pseudonym.Parse(w.s.arena.string(f)); err == nil {
 			return &ParseError{Row: w.s.r.row, Line: w.s.r.start, Column: col + 1,
 				Err: fmt.Errorf("%w (key version %d)", ErrPseudonym, info.KeyVersion)}
 		}
@@ -409,25 +411,27 @@ func (w *rewriter) identifier(col int, f string) error {
 		// One worker: the pseudonym goes straight into the block.
 		var err error
 		if w.s.roles[col] == RoleSession {
-			b.out, err = w.sessions.appendPseudonym(b.out, f, w.p.AppendSessionID)
+			b.out, err = w.sessions.appendPseudonym(b.out, f, w.p.AppendSessionIDBytes)
 		} else {
-			b.out, err = w.users.appendPseudonym(b.out, f, w.p.AppendUserID)
+			b.out, err = w.users.appendPseudonym(b.out, f, w.p.AppendUserIDBytes)
 		}
 		if err != nil {
 			return fmt.Errorf("datascan: row %d, column %d: %w", w.s.r.row, col+1, err)
 		}
 		return nil
 	}
-	b.refs = append(b.refs, idRef{at: len(b.out), id: f, session: w.s.roles[col] == RoleSession, row: w.s.r.row, col: col})
+	start := len(b.ids)
+	b.ids = append(b.ids, f...)
+	b.refs = append(b.refs, idRef{at: len(b.out), start: start, end: len(b.ids), session: w.s.roles[col] == RoleSession, row: w.s.r.row, col: col})
 	return nil
 }
 
 // appendField appends f to dst, quoted if it holds a comma, a quote or a
 // line break.
-func appendField(dst []byte, f string) []byte {
+func appendField(dst, f []byte) []byte {
 	plain := true
-	for i := range len(f) { // bytes, not runes
-		if c := f[i]; c == ',' || c == '"' || c == '\r' || c == '\n' {
+	for _, c := range f {
+		if c == ',' || c == '"' || c == '\r' || c == '\n' {
 			plain = false
 			break
 		}
@@ -437,7 +441,7 @@ func appendField(dst []byte, f string) []byte {
 	}
 	dst = append(dst, '"')
 	for {
-		i := strings.IndexByte(f, '"')
+		i := bytes.IndexByte(f, '"')
 		if i < 0 {
 			break
 		}

@@ -22,9 +22,9 @@ type Options struct {
 	Schema *Schema
 
 	// Detector finds identifying values in each cell. Nil means
-	// sensitive.Default(). Cells reach it as ordinary strings, which a
-	// caller Rule's Validate may keep (each keeps the 64 KiB of input it
-	// was read with in memory while it is kept). Bare numbers that no
+	// sensitive.Default(). Cells reach it as copies, ordinary strings that
+	// a caller Rule's Validate may keep (each keeps the 64 KiB block it was
+	// copied into in memory while it is kept). Bare numbers that no
 	// built-in kind takes (up to 13 digits, negative) skip the detector
 	// unless it has caller rules.
 	Detector *sensitive.Detector
@@ -276,24 +276,15 @@ type memoValue struct {
 	s    string
 }
 
-// head returns s's first eight bytes as a word, zero-padded: with the
+// head returns b's first eight bytes as a word, zero-padded: with the
 // length, it tells apart values of up to eight bytes.
-func head(s string) uint64 {
-	if len(s) >= 8 {
-		return load64(s)
+func head(b []byte) uint64 {
+	if len(b) >= 8 {
+		return binary.LittleEndian.Uint64(b)
 	}
 	var w [8]byte
-	copy(w[:], s)
+	copy(w[:], b)
 	return binary.LittleEndian.Uint64(w[:])
-}
-
-// load64 returns s's first eight bytes as a little-endian word, as
-// binary.LittleEndian.Uint64 does for a slice; the compiler makes it one
-// load.
-func load64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 const (
@@ -301,23 +292,22 @@ const (
 	memoLen    = 32
 )
 
-func (c *colStats) known(s string) bool {
-	if !c.memo || len(s) > memoLen {
+func (c *colStats) known(b []byte) bool {
+	if !c.memo || len(b) > memoLen {
 		return false
 	}
-	h := head(s)
+	h := head(b)
 	for _, v := range c.clean {
-		if v.head == h && len(v.s) == len(s) && (len(s) <= 8 || v.s == s) {
+		if v.head == h && len(v.s) == len(b) && (len(b) <= 8 || v.s == string(b)) {
 			return true
 		}
 	}
 	return false
 }
 
-func (c *colStats) remember(s string) {
-	if c.memo && len(s) <= memoLen && len(c.clean) < memoValues {
-		// A copy: s keeps a whole chunk of the input in memory.
-		c.clean = append(c.clean, memoValue{head(s), strings.Clone(s)})
+func (c *colStats) remember(b []byte) {
+	if c.memo && len(b) <= memoLen && len(c.clean) < memoValues {
+		c.clean = append(c.clean, memoValue{head(b), string(b)})
 	}
 }
 
@@ -329,8 +319,10 @@ type scanner struct {
 	roles  []Role
 	cols   []colStats
 
-	scratch  []byte
-	arena    arena               // strings of scratch, for the detector
+	scratch []byte
+	// arena makes the strings the detector is given: copies of cells, an
+	// allocation per 64 KiB of them.
+	arena    arena
 	findings []sensitive.Finding // a cell's findings, the list reused from cell to cell
 	skip     []bool              // columns Rewrite drops or pseudonymises, left unscanned
 	issuers  issuerMemo
@@ -353,7 +345,7 @@ func newScanner(src io.Reader, o Options) (*scanner, error) {
 	}
 	s.header = make([]string, n)
 	for i := range n {
-		name := strings.Clone(s.r.field(i)) // the report outlives the chunk
+		name := string(s.r.field(i))
 		if !avroName(name) {
 			// The header may be missing and this a row of data: say where,
 			// never what.
@@ -411,7 +403,7 @@ func (s *scanner) next() error {
 	return nil
 }
 
-func (s *scanner) cell(col int, b string) {
+func (s *scanner) cell(col int, b []byte) {
 	if len(b) == 0 {
 		return
 	}
@@ -456,7 +448,10 @@ func (s *scanner) cell(col int, b string) {
 	if c.known(b) {
 		return
 	}
-	f, ok := s.opts.Detector.First(b)
+	// A copy: b is the read buffer, which the next record overwrites, and
+	// the detector's caller rules may keep what they are given.
+	str := s.arena.string(b)
+	f, ok := s.opts.Detector.First(str)
 	if !ok {
 		c.remember(b)
 		return
@@ -467,7 +462,7 @@ func (s *scanner) cell(col int, b string) {
 		return
 	}
 	seen := make([]sensitive.Kind, 0, 8)
-	s.findings = s.opts.Detector.AppendFind(s.findings[:0], b)
+	s.findings = s.opts.Detector.AppendFind(s.findings[:0], str)
 	for _, f := range s.findings {
 		if slices.Contains(seen, f.Kind) {
 			continue
@@ -484,11 +479,11 @@ func (s *scanner) cell(col int, b string) {
 // instead, so the number is put after a keyword and counted as a bare card,
 // which the verdict then weighs against chance. A column of 19-digit cards is
 // found, one of hashed IDs not.
-func (s *scanner) longNumber(c *colStats, col int, str string) {
-	if !luhn(str) {
+func (s *scanner) longNumber(c *colStats, col int, b []byte) {
+	if !luhn(b) {
 		return // nine numbers in ten; the detector would refuse them too
 	}
-	s.scratch = append(append(s.scratch[:0], "card "...), str...)
+	s.scratch = append(append(s.scratch[:0], "card "...), b...)
 	f, ok := s.opts.Detector.First(s.arena.string(s.scratch))
 	if ok && f.Kind == sensitive.CreditCard && f.Start == len("card ") && f.End == len(s.scratch) {
 		c.longCards++
@@ -511,7 +506,7 @@ func (s *scanner) found(c *colStats, col int, k sensitive.Kind, bareCard bool) {
 
 // luhn reports whether the digits of s pass the Luhn check, a necessary
 // condition for a card that spares the detector nine numbers in ten.
-func luhn(s string) bool {
+func luhn[T string | []byte](s T) bool {
 	// Two digits a step, the doubled one from a table: no branches.
 	const doubled = "0246813579"
 	sum := 0
@@ -528,7 +523,7 @@ func luhn(s string) bool {
 // bareNumber reports whether b is a run of ASCII digits with an optional
 // sign, and how many digits it has. It tests eight bytes at a time: numeric
 // columns are most of an interactions file.
-func bareNumber(b string) (digits int, ok bool) {
+func bareNumber(b []byte) (digits int, ok bool) {
 	i := 0
 	if b[0] == '-' || b[0] == '+' {
 		i = 1
@@ -539,8 +534,8 @@ func bareNumber(b string) (digits int, ok bool) {
 		if n == 0 {
 			return 0, false
 		}
-		for i := range len(d) { // bytes, not runes
-			if d[i]-'0' > 9 {
+		for _, c := range d {
+			if c-'0' > 9 {
 				return 0, false
 			}
 		}
@@ -549,12 +544,12 @@ func bareNumber(b string) (digits int, ok bool) {
 	// Whole words, then the last eight bytes, which may overlap the
 	// words before: no byte loop whose length varies from cell to cell.
 	for len(d) > 8 {
-		if !digits8(load64(d)) {
+		if !digits8(binary.LittleEndian.Uint64(d)) {
 			return 0, false
 		}
 		d = d[8:]
 	}
-	if !digits8(load64(b[len(b)-8:])) {
+	if !digits8(binary.LittleEndian.Uint64(b[len(b)-8:])) {
 		return 0, false
 	}
 	return n, true

@@ -501,12 +501,13 @@ func TestBareNumberShortcuts(t *testing.T) {
 	}
 }
 
-// TestConstantMemory measures what Scan and Rewrite allocate at two sizes.
-// The larger input costs its one copy, in 64 KiB strings that are garbage
-// once read, and the strings that the detector gets for bare 17–19-digit
-// numbers (about 1% of an interactions file's bytes, in 64 KiB arenas):
-// allocations per 64 KiB, none per row or cell, and none that stay.
-// BenchmarkScanMemory runs Scan up to 1 GiB.
+// TestConstantMemory measures what Scan and Rewrite allocate at two sizes:
+// the larger input must not cost more, but for the strings the detector is
+// given, which are copies: for hashed IDs, "card " and a bare 17–19-digit
+// number with a card network's prefix that passes Luhn, 24 bytes for some
+// 3% of the cells (about 1.5% of the input's bytes), made in 64 KiB blocks.
+// They are garbage once the detector has answered. BenchmarkScanMemory runs
+// Scan up to 1 GiB.
 func TestConstantMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
@@ -524,7 +525,7 @@ func TestConstantMemory(t *testing.T) {
 			if tt.pooled && raceEnabled {
 				t.Skip("the race detector empties sync.Pool at random")
 			}
-			allocated := func(size int64) (bytes, allocs uint64) {
+			allocated := func(size int64) uint64 {
 				in := newInteractions(5, size)
 				var before, after runtime.MemStats
 				runtime.GC()
@@ -533,18 +534,12 @@ func TestConstantMemory(t *testing.T) {
 					t.Fatal(err)
 				}
 				runtime.ReadMemStats(&after)
-				return after.TotalAlloc - before.TotalAlloc, after.Mallocs - before.Mallocs
+				return after.TotalAlloc - before.TotalAlloc
 			}
-			const small, large = 1 << 20, 32 << 20
-			smallBytes, smallAllocs := allocated(small)
-			largeBytes, largeAllocs := allocated(large)
-			t.Logf("allocated %d bytes in %d allocations for 1 MiB, %d in %d for 32 MiB", smallBytes, smallAllocs, largeBytes, largeAllocs)
-			const chunks = (large - small) / readBufSize
-			if largeBytes > smallBytes+(large-small)*33/32+64<<10 {
-				t.Errorf("32 MiB allocated %d bytes, 1 MiB %d: more than the input's copy grows with it", largeBytes, smallBytes)
-			}
-			if largeAllocs > smallAllocs+chunks*17/16+8 {
-				t.Errorf("32 MiB made %d allocations, 1 MiB %d: more than one per chunk and arena (%d more chunks)", largeAllocs, smallAllocs, chunks)
+			small, large := allocated(1<<20), allocated(32<<20)
+			t.Logf("allocated %d bytes for 1 MiB, %d bytes for 32 MiB", small, large)
+			if large > small+(31<<20)/40+64<<10 {
+				t.Errorf("32 MiB allocated %d bytes, 1 MiB %d: memory grows with the input", large, small)
 			}
 		})
 	}
@@ -563,7 +558,7 @@ func TestBareNumber(t *testing.T) {
 		{"--1", 0, false}, {"1-2", 0, false}, {"١٢٣", 0, false},
 	}
 	for _, tt := range tests {
-		if digits, ok := bareNumber(tt.in); digits != tt.digits || ok != tt.ok {
+		if digits, ok := bareNumber([]byte(tt.in)); digits != tt.digits || ok != tt.ok {
 			t.Errorf("bareNumber(%q) = %d, %v, want %d, %v", tt.in, digits, ok, tt.digits, tt.ok)
 		}
 	}
@@ -592,7 +587,7 @@ func TestBareNumber(t *testing.T) {
 				for c := range 256 {
 					b := []byte(num)
 					b[pos] = byte(c)
-					digits, ok := bareNumber(string(b))
+					digits, ok := bareNumber(b)
 					if wantDigits, wantOK := slow(b); digits != wantDigits || ok != wantOK {
 						t.Fatalf("bareNumber(%q) = %d, %v, want %d, %v", b, digits, ok, wantDigits, wantOK)
 					}
@@ -716,19 +711,19 @@ func TestMemo(t *testing.T) {
 		"add-to-wishlisT", "12345678\x00", "1234567", strings.Repeat("x", memoLen), strings.Repeat("x", memoLen+1)}, given...)
 	c := colStats{memo: true}
 	for _, v := range given {
-		c.remember(v)
+		c.remember([]byte(v))
 	}
 	for _, p := range probes {
-		if got, want := c.known(p), slices.Contains(given, p); got != want {
+		if got, want := c.known([]byte(p)), slices.Contains(given, p); got != want {
 			t.Errorf("known(%q) = %v, want %v", p, got, want)
 		}
 	}
 	// Only categorical columns keep a memo, and only of short values.
 	long := colStats{memo: true}
-	long.remember(strings.Repeat("x", memoLen+1))
+	long.remember([]byte(strings.Repeat("x", memoLen+1)))
 	off := colStats{}
-	off.remember("click")
-	if long.known(strings.Repeat("x", memoLen+1)) || off.known("click") {
+	off.remember([]byte("click"))
+	if long.known([]byte(strings.Repeat("x", memoLen+1))) || off.known([]byte("click")) {
 		t.Error("a memo kept a long value or one of a column that keeps none")
 	}
 }

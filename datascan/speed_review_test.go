@@ -42,13 +42,13 @@ func refBareNumber(b []byte) (int, bool) {
 
 // refCell is scanner.cell without its shortcuts: no memo of clean values,
 // CardIssuer asked for every candidate, every long number judged.
-func refCell(s *scanner, col int, str string) {
-	if len(str) == 0 {
+func refCell(s *scanner, col int, b []byte) {
+	if len(b) == 0 {
 		return
 	}
 	c := &s.cols[col]
 	c.values++
-	b := []byte(str)
+	str := string(b)
 	digits, bare := refBareNumber(b)
 	if bare {
 		switch {
@@ -61,7 +61,7 @@ func refCell(s *scanner, col int, str string) {
 				c.issuerCandidates++
 			}
 			if digits >= 17 {
-				s.longNumber(c, col, str)
+				s.longNumber(c, col, b)
 				return
 			}
 		}
@@ -248,7 +248,7 @@ func TestBareNumberEveryByte(t *testing.T) {
 					b := bytes.Clone(base)
 					b[pos] = byte(v)
 					wd, wok := refBareNumber(b)
-					gd, gok := bareNumber(string(b))
+					gd, gok := bareNumber(b)
 					if wok != gok || (wok && wd != gd) {
 						t.Fatalf("bareNumber(%q) = %d, %v; want %d, %v", b, gd, gok, wd, wok)
 					}
@@ -266,10 +266,10 @@ func TestKnownMemo(t *testing.T) {
 		"\xff\xff\xff\xff\xff\xff\xff\xff\xff", strings.Repeat("x", 32), strings.Repeat("x", 31) + "y", strings.Repeat("x", 33)}
 	for _, stored := range vals {
 		c := colStats{memo: true}
-		c.remember(stored)
+		c.remember([]byte(stored))
 		for _, v := range vals {
 			want := v == stored && len(v) <= memoLen
-			if got := c.known(v); got != want {
+			if got := c.known([]byte(v)); got != want {
 				t.Errorf("memo of %q: known(%q) = %v, want %v", stored, v, got, want)
 			}
 		}
