@@ -3,7 +3,6 @@ package datascan
 import (
 	"syscall"
 	"time"
-	"unsafe"
 )
 
 // threadCPU is the CPU time of the calling thread; the caller locks its
@@ -11,10 +10,12 @@ import (
 // on others, so the reader's own time bounds its pace when cores are free,
 // whatever else the machine runs.
 func threadCPU() time.Duration {
-	const clockThreadCPUTimeID = 3 // CLOCK_THREAD_CPUTIME_ID
-	var ts syscall.Timespec
-	if _, _, errno := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTimeID, uintptr(unsafe.Pointer(&ts)), 0); errno != 0 {
+	// RUSAGE_THREAD: getrusage takes it as it is, where clock_gettime
+	// would need a pointer made with package unsafe.
+	const rusageThread = 1
+	var ru syscall.Rusage
+	if syscall.Getrusage(rusageThread, &ru) != nil {
 		return 0
 	}
-	return time.Duration(ts.Nano())
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

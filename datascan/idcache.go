@@ -34,16 +34,16 @@ func newIDCache() *idCache {
 }
 
 // appendPseudonym appends the pseudonym of id made by fn to dst.
-func (c *idCache) appendPseudonym(dst, id []byte, fn func([]byte, string) ([]byte, error), idStr string) ([]byte, error) {
+func (c *idCache) appendPseudonym(dst, id []byte, fn func(dst, id []byte) ([]byte, error)) ([]byte, error) {
 	if len(id) > idCacheMax {
-		return fn(dst, idStr)
+		return fn(dst, id)
 	}
 	s := &c.slots[maphash.Bytes(c.seed, id)&(idCacheSlots-1)]
 	if s.outLen > 0 && string(s.raw[:s.rawLen]) == string(id) {
 		return append(dst, s.out[:s.outLen]...), nil
 	}
 	n := len(dst)
-	dst, err := fn(dst, idStr)
+	dst, err := fn(dst, id)
 	if err != nil {
 		return dst, err
 	}

@@ -13,7 +13,7 @@ func TestIDCache(t *testing.T) {
 	c := newIDCache()
 	check := func(id string) {
 		t.Helper()
-		got, err := c.appendPseudonym([]byte("x,"), []byte(id), p.AppendUserID, id)
+		got, err := c.appendPseudonym([]byte("x,"), []byte(id), p.AppendUserIDBytes)
 		if err != nil {
 			t.Fatal(err)
 		}

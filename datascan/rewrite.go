@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
@@ -274,12 +273,11 @@ func (w *rewriter) fill(dst []byte, b *block, users, sessions *idCache) ([]byte,
 		dst = append(dst, b.out[prev:r.at]...)
 		prev = r.at
 		id := b.ids[r.start:r.end]
-		str := unsafe.String(unsafe.SliceData(id), len(id)) // not kept by the pseudonymizer
 		var err error
 		if r.session {
-			dst, err = sessions.appendPseudonym(dst, id, w.p.AppendSessionID, str)
+			dst, err = sessions.appendPseudonym(dst, id, w.p.AppendSessionIDBytes)
 		} else {
-			dst, err = users.appendPseudonym(dst, id, w.p.AppendUserID, str)
+			dst, err = users.appendPseudonym(dst, id, w.p.AppendUserIDBytes)
 		}
 		if err != nil {
 			return dst, fmt.Errorf("datascan: row %d, column %d: %w", r.row, r.col+1, err)
@@ -402,8 +400,8 @@ func (w *rewriter) row() error {
 // identifier checks an identifier cell and leaves its place in the block.
 func (w *rewriter) identifier(col int, f []byte) error {
 	if len(f) >= pseudonym.MinLen && len(f) <= pseudonym.MaxLen && f[0] == 'p' {
-		id := unsafe.String(unsafe.SliceData(f), len(f))
-		if info, err := pseudonym.Parse(id); err == nil {
+		// A copy, in the scanner's arena: f is the read buffer.
+		if info, err := pseudonym.Parse(w.s.arena.string(f)); err == nil {
 			return &ParseError{Row: w.s.r.row, Line: w.s.r.start, Column: col + 1,
 				Err: fmt.Errorf("%w (key version %d)", ErrPseudonym, info.KeyVersion)}
 		}
@@ -411,12 +409,11 @@ func (w *rewriter) identifier(col int, f []byte) error {
 	b := w.blk
 	if w.inline {
 		// One worker: the pseudonym goes straight into the block.
-		id := unsafe.String(unsafe.SliceData(f), len(f)) // not kept by the pseudonymizer
 		var err error
 		if w.s.roles[col] == RoleSession {
-			b.out, err = w.sessions.appendPseudonym(b.out, f, w.p.AppendSessionID, id)
+			b.out, err = w.sessions.appendPseudonym(b.out, f, w.p.AppendSessionIDBytes)
 		} else {
-			b.out, err = w.users.appendPseudonym(b.out, f, w.p.AppendUserID, id)
+			b.out, err = w.users.appendPseudonym(b.out, f, w.p.AppendUserIDBytes)
 		}
 		if err != nil {
 			return fmt.Errorf("datascan: row %d, column %d: %w", w.s.r.row, col+1, err)

@@ -61,7 +61,7 @@ func refCell(s *scanner, col int, b []byte) {
 				c.issuerCandidates++
 			}
 			if digits >= 17 {
-				s.longNumber(c, col, str)
+				s.longNumber(c, col, b)
 				return
 			}
 		}

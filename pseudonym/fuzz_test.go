@@ -86,6 +86,9 @@ func FuzzPseudonymize(f *testing.F) {
 		if want := reference(key, kind, version, id); got != want {
 			t.Fatalf("pseudonym = %q, want %q", got, want)
 		}
+		if b, err := appendBytesOf(p, kind, id); err != nil || b != got {
+			t.Fatalf("bytes form: %q, %v; want %q", b, err, got)
+		}
 		again, _ := pseudonymOf(p, kind, id)
 		if info, err := pseudonym.Parse(got); err != nil || again != got || info.KeyVersion != version {
 			t.Fatalf("pseudonym %q: Parse = %+v, %v; second call %q", got, info, err, again)

@@ -100,13 +100,31 @@ func (p *Pseudonymizer) AppendSessionID(dst []byte, id string) ([]byte, error) {
 	return p.appendID(dst, Session, id)
 }
 
+// AppendUserIDBytes is AppendUserID for an ID held in bytes, such as a field
+// of a reused read buffer: the same pseudonym, with no string made of id and
+// nothing of it kept.
+func (p *Pseudonymizer) AppendUserIDBytes(dst, id []byte) ([]byte, error) {
+	return appendID(p, dst, User, id)
+}
+
+// AppendSessionIDBytes is AppendUserIDBytes for session IDs.
+func (p *Pseudonymizer) AppendSessionIDBytes(dst, id []byte) ([]byte, error) {
+	return appendID(p, dst, Session, id)
+}
+
 func (p *Pseudonymizer) appendID(dst []byte, k Kind, id string) ([]byte, error) {
+	return appendID(p, dst, k, id)
+}
+
+// appendID is the one body of the string and the bytes forms, so that they
+// cannot drift apart.
+func appendID[T string | []byte](p *Pseudonymizer, dst []byte, k Kind, id T) ([]byte, error) {
 	// A nil or zero Pseudonymizer has no key (its pool has no New): fail
 	// closed with an error rather than panic in the caller's request path.
 	if p == nil || p.version == 0 {
 		return dst, &ArgumentError{Field: "Pseudonymizer", Reason: "is nil or the zero Pseudonymizer; make one with New"}
 	}
-	if id == "" {
+	if len(id) == 0 {
 		return dst, &ArgumentError{Field: "id", Reason: "is empty; an empty " + k.String() + " ID has no pseudonym (leave the field unset)"}
 	}
 	s := p.states.Get().(*macState)
@@ -117,7 +135,7 @@ func (p *Pseudonymizer) appendID(dst []byte, k Kind, id string) ([]byte, error) 
 	// The first chunk shares the header's Write; short IDs take one Write.
 	n := min(len(id), chunkLen)
 	s.mac.Write(append(h, id[:n]...))
-	for id = id[n:]; id != ""; id = id[n:] {
+	for id = id[n:]; len(id) > 0; id = id[n:] {
 		n = min(len(id), chunkLen)
 		s.mac.Write(append(s.scratch[:0], id[:n]...))
 	}
