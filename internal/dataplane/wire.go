@@ -345,8 +345,9 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 					return err
 				}
 			}
+			key := sc.Text()
 			w.push(segment{name: "Key", index: -1})
-			if err := w.check(n.Key, sc.Text()); err != nil {
+			if err := w.check(n.Key, key); err != nil {
 				return err
 			}
 			w.pop()
@@ -357,6 +358,13 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			w.push(segment{name: "Value", index: -1})
 			if err := w.walk(n.Elem, sc, vk); err != nil {
 				return err
+			}
+			if vk == jsonscan.String && n.Elem.Rule == RuleText {
+				// A context key names what its value is ("SSN"): see
+				// scanPair.
+				if err := w.scanPair(key, sc.Text()); err != nil {
+					return err
+				}
 			}
 			w.pop()
 		}
@@ -624,7 +632,7 @@ func (w *walker) checkProperties(s string) error {
 			// under a public name can hold anything, and is scanned.
 			continue
 		}
-		if err := jsontext.EachText(&sc, vk, w.scanText); err != nil {
+		if err := w.scanValue(&sc, vk, name); err != nil {
 			if errors.Is(err, jsontext.ErrSyntax) {
 				return notObject()
 			}
@@ -635,6 +643,88 @@ func (w *walker) checkProperties(s string) error {
 		return notObject()
 	}
 	return nil
+}
+
+// scanValue is jsontext.EachText with scanText for the property value whose
+// first token k was just read from sc, under the property name, and it
+// also scans each string and number with the name it stands under (see
+// scanPair): name, or inside a nested object the last member name read.
+func (w *walker) scanValue(sc *jsonscan.Scanner, k jsonscan.Kind, name string) error {
+	depth := sc.Depth()
+	if k == jsonscan.BeginObject || k == jsonscan.BeginArray {
+		depth--
+	}
+	for {
+		switch k {
+		case jsonscan.Key:
+			name = sc.Text()
+			if err := w.scanText(name); err != nil {
+				return err
+			}
+		case jsonscan.String:
+			text := sc.Text()
+			if err := w.scanText(text); err != nil {
+				return err
+			}
+			if err := w.scanPair(name, text); err != nil {
+				return err
+			}
+		case jsonscan.Number:
+			raw := sc.Raw()
+			if err := w.scanText(raw); err != nil {
+				return err
+			}
+			if err := w.scanPair(name, raw); err != nil {
+				return err
+			}
+			var buf [48]byte
+			for _, form := range jsontext.NumberForms(raw, &buf) {
+				if err := w.scanText(form); err != nil {
+					return err
+				}
+				if err := w.scanPair(name, form); err != nil {
+					return err
+				}
+			}
+		}
+		if sc.Depth() == depth {
+			return nil
+		}
+		var err error
+		if k, err = sc.Next(); err != nil {
+			return jsontext.ErrSyntax
+		}
+	}
+}
+
+// scanPair scans value as written after the name it is given under, a
+// property's name or a context key: the detector finds an account number,
+// a bare SSN, a 13-digit card or a secret key only after its keyword
+// ("acct is 912803456"), and in a document of names and values the keyword
+// is the name ({"accountNumber":"912803456"}), which scanning each alone
+// loses. " is " joins them, so that no digit of the name runs on into the
+// value's. Only a value with six digits (the shortest account number) or
+// forty characters (a secret key) can be such a value.
+func (w *walker) scanPair(name, value string) error {
+	if name == "" || len(value) < 40 && !sixDigits(value) {
+		return nil
+	}
+	return w.scanText(name + " is " + value)
+}
+
+// sixDigits reports whether s holds at least six ASCII or other digits: a
+// byte of a multi-byte character counts, since the detector reads
+// full-width and other scripts' digits as digits.
+func sixDigits(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' || c >= 0x80 {
+			if n++; n == 6 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (w *walker) scanText(s string) error {
