@@ -110,6 +110,13 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 			}
 			w.pop()
 		}
+		if k, val := tagPair(n); k != nil {
+			w.push(segment{name: val.name, index: -1})
+			if err := w.scanPair(stringOf(v.Field(k.index)), stringOf(v.Field(val.index))); err != nil {
+				return err
+			}
+			w.pop()
+		}
 	case kindSlice:
 		if n.maxLen > 0 && v.Len() > n.maxLen {
 			if err := w.fail(listRule(n), "at most "+strconv.Itoa(n.maxLen)+" elements (API model)"); err != nil {
@@ -142,9 +149,55 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 				if err := w.walk(n.elem, iter.Value()); err != nil {
 					return err
 				}
+				if pairedValue(n.elem) {
+					if err := w.scanPair(k.String(), stringOf(iter.Value())); err != nil {
+						return err
+					}
+				}
 				w.pop()
 			}
 		}
+	}
+	return nil
+}
+
+// tagPair returns the key and value members of a tag structure, or nils
+// for any other structure.
+func tagPair(n *node) (key, value *node) {
+	if len(n.fields) == 2 && n.fields[0].rule == ruleTagKey && n.fields[1].rule == ruleTagValue {
+		return n.fields[0], n.fields[1]
+	}
+	return nil, nil
+}
+
+// pairedValue reports whether a map's values, under n, are free-form text
+// read again after their key (see scanPair).
+func pairedValue(n *node) bool { return n.kind == kindString && n.rule == ruleFreeForm }
+
+// stringOf is the string v holds, through pointers; "" for none.
+func stringOf(v reflect.Value) string {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.String {
+		return ""
+	}
+	return v.String()
+}
+
+// scanPair scans value together with the key it is given under, a tag's or
+// a map's (see jsontext.Named): {"acct": "912803456"} is an account number
+// that neither string shows alone.
+func (w *walker) scanPair(key, value string) error {
+	text, ok := jsontext.Named(key, value)
+	if !ok {
+		return nil
+	}
+	if f, found := w.g.identifying(text, true); found {
+		return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	return nil
 }

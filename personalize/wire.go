@@ -235,8 +235,9 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 				}
 			}
 			entry := mapEntry{body: w.body, objAt: objAt, rawKey: sc.Raw()}
+			key := sc.Text()
 			w.pushEntry(1, entry)
-			if err := w.check(n.keyRule, n.keyShape, n.keyEnum, sc.Text()); err != nil {
+			if err := w.check(n.keyRule, n.keyShape, n.keyEnum, key); err != nil {
 				return err
 			}
 			w.pop()
@@ -248,6 +249,11 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 			if err := w.walkWire(n.elem, sc, vk); err != nil {
 				return err
 			}
+			if vk == jsonscan.String && n.elem != nil && pairedValue(n.elem) {
+				if err := w.scanPair(key, sc.Text()); err != nil {
+					return err
+				}
+			}
 			w.pop()
 		}
 	}
@@ -256,8 +262,9 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 
 func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	var keySeen, roleSeen bool
-	var seen uint64 // members met so far, by position in n.fields
-	next := 0       // the position after the last member found
+	var tagKey, tagValue string // a tag's, read again together (see scanPair)
+	var seen uint64             // members met so far, by position in n.fields
+	next := 0                   // the position after the last member found
 	for {
 		kk, err := sc.Next()
 		if err != nil {
@@ -303,6 +310,12 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			return w.wireSyntax()
 		}
 		if vk == jsonscan.String && sc.Raw() != "" {
+			switch child.rule {
+			case ruleTagKey:
+				tagKey = sc.Text()
+			case ruleTagValue:
+				tagValue = sc.Text()
+			}
 			keySeen = keySeen || child.rule == ruleKMSKey
 			roleSeen = roleSeen || child.member == "roleArn"
 			if err := w.checkBound(n, child, sc); err != nil {
@@ -310,6 +323,13 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			}
 		}
 		if err := w.walkWire(child, sc, vk); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if k, v := tagPair(n); k != nil && tagKey != "" && tagValue != "" {
+		w.push(segment{name: v.name, index: -1})
+		if err := w.scanPair(tagKey, tagValue); err != nil {
 			return err
 		}
 		w.pop()

@@ -697,34 +697,13 @@ func (w *walker) scanValue(sc *jsonscan.Scanner, k jsonscan.Kind, name string) e
 	}
 }
 
-// scanPair scans value as written after the name it is given under, a
-// property's name or a context key: the detector finds an account number,
-// a bare SSN, a 13-digit card or a secret key only after its keyword
-// ("acct is 912803456"), and in a document of names and values the keyword
-// is the name ({"accountNumber":"912803456"}), which scanning each alone
-// loses. " is " joins them, so that no digit of the name runs on into the
-// value's. Only a value with six digits (the shortest account number) or
-// forty characters (a secret key) can be such a value.
+// scanPair scans value together with the name it is given under, a
+// property's name or a context key (see jsontext.Named).
 func (w *walker) scanPair(name, value string) error {
-	if name == "" || len(value) < 40 && !sixDigits(value) {
-		return nil
+	if text, ok := jsontext.Named(name, value); ok {
+		return w.scanText(text)
 	}
-	return w.scanText(name + " is " + value)
-}
-
-// sixDigits reports whether s holds at least six ASCII or other digits: a
-// byte of a multi-byte character counts, since the detector reads
-// full-width and other scripts' digits as digits.
-func sixDigits(s string) bool {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= '0' && c <= '9' || c >= 0x80 {
-			if n++; n == 6 {
-				return true
-			}
-		}
-	}
-	return false
+	return nil
 }
 
 func (w *walker) scanText(s string) error {

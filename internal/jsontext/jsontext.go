@@ -69,3 +69,34 @@ func NumberForms(raw string, buf *[48]byte) []string {
 	}
 	return out
 }
+
+// Named returns the text to scan for value as given under name (a
+// property's name, a map's or a tag's key), and whether it needs a scan of
+// its own. The detector finds an account number, a bare SSN, a 13-digit
+// card or a secret key only after its keyword ("acct is 912803456"), and
+// where names and values are scanned apart the keyword is the name
+// ({"accountNumber":"912803456"}). " is " joins them, so that no digit of
+// the name runs on into the value's. Only a value with six digits (the
+// shortest account number) or forty bytes (a secret key) can be one of
+// those; for any other Named returns false and allocates nothing.
+func Named(name, value string) (string, bool) {
+	if name == "" || len(value) < 40 && !sixDigits(value) {
+		return "", false
+	}
+	return name + " is " + value, true
+}
+
+// sixDigits reports whether s holds at least six ASCII digits or bytes of
+// multi-byte characters: the detector reads full-width and other scripts'
+// digits as digits.
+func sixDigits(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' || c >= 0x80 {
+			if n++; n == 6 {
+				return true
+			}
+		}
+	}
+	return false
+}

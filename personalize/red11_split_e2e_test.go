@@ -1,0 +1,81 @@
+package personalize_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/personalizeguard/personalizeguard/personalize"
+)
+
+// TestRed11KeywordInTagKey: a tag's key and value reach CloudTrail as one
+// pair; an account number or a bare SSN is found only after its keyword,
+// and here the keyword is the tag's key or a map's key.
+func TestRed11KeywordInTagKey(t *testing.T) {
+	const (
+		account = "912803456"
+		ssn     = "123456789"
+	)
+	tests := []struct {
+		name   string
+		call   func(*sdk.Client) error
+		field  string
+		rule   string
+		secret string
+	}{
+		{"account number in a tag whose key is acct", func(c *sdk.Client) error {
+			_, err := c.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String("g1"),
+				Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}, {TagKey: aws.String("acct"), TagValue: aws.String(account)}}})
+			return err
+		}, "Tags[1].TagValue", "sensitive.account-number", account},
+		{"SSN in a TagResource tag whose key is ssn", func(c *sdk.Client) error {
+			_, err := c.TagResource(context.Background(), &sdk.TagResourceInput{ResourceArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"),
+				Tags: []types.Tag{{TagKey: aws.String("ssn"), TagValue: aws.String(ssn)}}})
+			return err
+		}, "Tags[0].TagValue", "sensitive.ssn", ssn},
+		{"account number in a tag a middleware put in after the guard's Initialize checks", func(c *sdk.Client) error {
+			_, err := c.TagResource(context.Background(), &sdk.TagResourceInput{ResourceArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"),
+				Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}}}, func(o *sdk.Options) {
+				o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+					return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("red11:AddTag", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+						middleware.InitializeOutput, middleware.Metadata, error,
+					) {
+						cp := *in.Parameters.(*sdk.TagResourceInput)
+						cp.Tags = []types.Tag{{TagKey: aws.String("acct"), TagValue: aws.String(account)}}
+						in.Parameters = &cp
+						return next.HandleInitialize(ctx, in)
+					}), middleware.After)
+				})
+			})
+			return err
+		}, "Tags[0].TagValue", "sensitive.account-number", account},
+		{"account number in a hyper-parameter named acct", func(c *sdk.Client) error {
+			_, err := c.CreateSolution(context.Background(), &sdk.CreateSolutionInput{Name: aws.String("s1"),
+				DatasetGroupArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"),
+				SolutionConfig:  &types.SolutionConfig{AlgorithmHyperParameters: map[string]string{"hidden_dimension": "64", "acct": account}}})
+			return err
+		}, "SolutionConfig.AlgorithmHyperParameters", "sensitive.account-number", account},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			err := tt.call(e.client)
+			var sg *personalize.SafeguardError
+			if !errors.As(err, &sg) || sg.Rule != tt.rule || !strings.HasPrefix(sg.Field, tt.field) {
+				t.Errorf("err = %v, want rule %s at %s", err, tt.rule, tt.field)
+			}
+			if e.srv.Seen(tt.secret) {
+				t.Errorf("the endpoint saw the value")
+			}
+			if strings.Contains(e.audit.String(), tt.secret) {
+				t.Errorf("the audit log repeats the value")
+			}
+		})
+	}
+}
