@@ -101,9 +101,9 @@
 // requires every safeguard middleware to have run on the call (one removed
 // by its ID is noticed), checks the request as serialized and signed with
 // the same field rules, scans the method, the Host, the URL's path, query
-// and opaque part, every header name and every header value but those the
-// SDK computes (held to the shapes the SDK gives them) and the session
-// token, refuses trailers, and requires every KMS key, S3 location, role and dataset
+// and opaque part, every header name and every header value (alone and
+// after its name) but those the SDK computes (held to the shapes the SDK
+// gives them) and the session token, refuses trailers, and requires every KMS key, S3 location, role and dataset
 // in it to be the ones the posture checks verified (and the configured key
 // at every key place). Then it sends the request itself, through the HTTP
 // client the guard hardened when the client was built, and hands it to
