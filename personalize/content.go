@@ -188,6 +188,50 @@ func stringOf(v reflect.Value) string {
 	return v.String()
 }
 
+// eachFilterValue calls f with each literal of a filter expression, a
+// double-quoted string or a number, and the last dotted name before it, the
+// column it is compared with: in `Users.SSN IN ("123456789")` only the
+// column makes the nine digits an SSN, and "IN (" keeps the detector from
+// reading them after it.
+func eachFilterValue(expr string, f func(column, value string) error) error {
+	column := ""
+	for i := 0; i < len(expr); {
+		c := expr[i]
+		switch {
+		case c == '"':
+			end := strings.IndexByte(expr[i+1:], '"')
+			if end < 0 {
+				end = len(expr) - i - 1
+			}
+			if err := f(column, expr[i+1:i+1+end]); err != nil {
+				return err
+			}
+			i += end + 2
+		case filterWordByte(c):
+			j := i
+			for j < len(expr) && (filterWordByte(expr[j]) || expr[j] == '.') {
+				j++
+			}
+			switch word := expr[i:j]; {
+			case c >= '0' && c <= '9':
+				if err := f(column, word); err != nil {
+					return err
+				}
+			case strings.IndexByte(word, '.') > 0:
+				column = word
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return nil
+}
+
+func filterWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$'
+}
+
 // scanPair scans value together with the key it is given under, a tag's or
 // a map's (see jsontext.Named): {"acct": "912803456"} is an account number
 // that neither string shows alone.
@@ -282,6 +326,11 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 			return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 		}
 		w.noteClean(text)
+	}
+	if rule == ruleFilterExpression {
+		if err := eachFilterValue(s, w.scanPair); err != nil {
+			return err
+		}
 	}
 	if rule != ruleToken && sh.match != nil && !sh.match(s) {
 		if err := w.fail(shapeFailure(rule, sh, false)); err != nil {

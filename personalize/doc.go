@@ -35,10 +35,11 @@
 //     detector — names, job names, tag keys and values, filter expressions,
 //     the Avro schema (keys, strings and the digits of numbers), metric
 //     fields, event types, hyper-parameter and column maps, and the resource
-//     part of every ARN; pagination tokens too. A tag's value and a string
-//     map's values are read again after their key, which is often the
-//     keyword that makes digits an account number or an SSN ({acct:
-//     912803456}). Enums must be among the model's values, lists and
+//     part of every ARN; pagination tokens too. A tag's value, a string
+//     map's values and a filter expression's literals are read again after
+//     their key or column, which is often the keyword that makes digits an
+//     account number or an SSN ({acct: 912803456}, `Users.SSN IN
+//     ("123456789")`). Enums must be among the model's values, lists and
 //     maps within its sizes. An operation or a member the table does not
 //     describe (a newer SDK's) is refused until the table is regenerated:
 //     the guard never passes what it does not know.

@@ -61,6 +61,18 @@ func TestRed11KeywordInTagKey(t *testing.T) {
 				SolutionConfig:  &types.SolutionConfig{AlgorithmHyperParameters: map[string]string{"hidden_dimension": "64", "acct": account}}})
 			return err
 		}, "SolutionConfig.AlgorithmHyperParameters", "sensitive.account-number", account},
+		{"SSN in a filter expression, in the list IN compares with", func(c *sdk.Client) error {
+			_, err := c.CreateFilter(context.Background(), &sdk.CreateFilterInput{Name: aws.String("f1"),
+				DatasetGroupArn:  aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"),
+				FilterExpression: aws.String(`EXCLUDE ItemID WHERE Users.SSN IN ("` + ssn + `")`)})
+			return err
+		}, "FilterExpression", "sensitive.ssn", ssn},
+		{"account number as a filter expression's second number", func(c *sdk.Client) error {
+			_, err := c.CreateFilter(context.Background(), &sdk.CreateFilterInput{Name: aws.String("f1"),
+				DatasetGroupArn:  aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"),
+				FilterExpression: aws.String(`INCLUDE ItemID WHERE Items.GENRES IN ("Comedy") | EXCLUDE ItemID WHERE Users.ACCOUNT_NUMBER NOT IN (100000, ` + account + `)`)})
+			return err
+		}, "FilterExpression", "sensitive.account-number", account},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,5 +89,26 @@ func TestRed11KeywordInTagKey(t *testing.T) {
 				t.Errorf("the audit log repeats the value")
 			}
 		})
+	}
+}
+
+// TestRed11FilterValuesStillPass: the filter expressions of Personalize's
+// documentation, literal numbers and parameters included, are not refused
+// for what their columns are compared with.
+func TestRed11FilterValuesStillPass(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+	for i, expr := range []string{
+		`INCLUDE ItemID WHERE Items.GENRES IN ("Comedy", "Drama")`,
+		`EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase")`,
+		`INCLUDE ItemID WHERE Items.PRICE > 1000000 AND Items.CREATION_TIMESTAMP > 1700000000`,
+		`EXCLUDE ItemID WHERE Items.ITEM_ID IN ($ITEMS)`,
+		`INCLUDE ItemID WHERE Items.SKU IN ("sku-1234567")`,
+	} {
+		_, err := e.client.CreateFilter(context.Background(), &sdk.CreateFilterInput{Name: aws.String("f" + string(rune('a'+i))),
+			DatasetGroupArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"), FilterExpression: aws.String(expr)})
+		var sg *personalize.SafeguardError
+		if errors.As(err, &sg) {
+			t.Errorf("CreateFilter(%q) = %v, want no refusal by the guard", expr, err)
+		}
 	}
 }
