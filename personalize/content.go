@@ -174,18 +174,18 @@ func tagPair(n *node) (key, value *node) {
 // read again after their key (see scanPair).
 func pairedValue(n *node) bool { return n.kind == kindString && n.rule == ruleFreeForm }
 
-// stringOf is the string v holds, through pointers; "" for none.
+// stringOf is the string v holds, itself or through a pointer as the SDK's
+// members hold theirs; "" for none.
 func stringOf(v reflect.Value) string {
-	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-		if v.IsNil() {
-			return ""
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Pointer:
+		if p, ok := v.Interface().(*string); ok && p != nil {
+			return *p
 		}
-		v = v.Elem()
 	}
-	if v.Kind() != reflect.String {
-		return ""
-	}
-	return v.String()
+	return ""
 }
 
 // eachFilterValue calls f with each literal of a filter expression, a
