@@ -112,3 +112,23 @@ func TestRed11FilterValuesStillPass(t *testing.T) {
 		}
 	}
 }
+
+// TestRed11SchemaDefaultAfterFieldName: an Avro field named for what it
+// holds, with a default of that kind ({"name":"SSN",...,"default":
+// "123456789"}), sends nine digits that only the field's name makes an SSN.
+func TestRed11SchemaDefaultAfterFieldName(t *testing.T) {
+	t.Skip("defect (low: a schema default is one constant, not a customer's data): the schema walk reads each string " +
+		"without the field's name; proposed fix: pair each default with its field's name (jsontext.Named) in the schema walk")
+	const ssn = "123456789"
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+	schema := `{"type":"record","name":"Users","namespace":"com.amazonaws.personalize.schema","fields":[{"name":"USER_ID","type":"string"},` +
+		`{"name":"SSN","type":"string","categorical":true,"default":"` + ssn + `"}],"version":"1.0"}`
+	_, err := e.client.CreateSchema(context.Background(), &sdk.CreateSchemaInput{Name: aws.String("users"), Schema: aws.String(schema)})
+	var sg *personalize.SafeguardError
+	if !errors.As(err, &sg) || sg.Rule != "sensitive.ssn" {
+		t.Errorf("CreateSchema with an SSN default = %v, want rule sensitive.ssn", err)
+	}
+	if e.srv.Seen(ssn) {
+		t.Errorf("the endpoint saw the value")
+	}
+}
