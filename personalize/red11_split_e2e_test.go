@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
+
 	"github.com/personalizeguard/personalizeguard/personalize"
 )
 
@@ -59,6 +61,21 @@ func TestRed11KeywordInTagKey(t *testing.T) {
 			_, err := c.CreateSolution(context.Background(), &sdk.CreateSolutionInput{Name: aws.String("s1"),
 				DatasetGroupArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"),
 				SolutionConfig:  &types.SolutionConfig{AlgorithmHyperParameters: map[string]string{"hidden_dimension": "64", "acct": account}}})
+			return err
+		}, "SolutionConfig.AlgorithmHyperParameters", "sensitive.account-number", account},
+		{"account number written as a JSON number for a tag's value, after signing", func(c *sdk.Client) error {
+			_, err := c.TagResource(context.Background(), &sdk.TagResourceInput{ResourceArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"),
+				Tags: []types.Tag{{TagKey: aws.String("acct"), TagValue: aws.String("x")}}}, func(o *sdk.Options) {
+				o.APIOptions = append(o.APIOptions, dataplanetest.RewriteBodyAfterSigning(t, `"tagValue":"x"`, `"tagValue":`+account))
+			})
+			return err
+		}, "Tags[0].TagValue", "sensitive.account-number", account},
+		{"account number written as a JSON number for a hyper-parameter, after signing", func(c *sdk.Client) error {
+			_, err := c.CreateSolution(context.Background(), &sdk.CreateSolutionInput{Name: aws.String("s1"),
+				DatasetGroupArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"),
+				SolutionConfig:  &types.SolutionConfig{AlgorithmHyperParameters: map[string]string{"acct": "x"}}}, func(o *sdk.Options) {
+				o.APIOptions = append(o.APIOptions, dataplanetest.RewriteBodyAfterSigning(t, `"acct":"x"`, `"acct":`+account))
+			})
 			return err
 		}, "SolutionConfig.AlgorithmHyperParameters", "sensitive.account-number", account},
 		{"SSN in a filter expression, in the list IN compares with", func(c *sdk.Client) error {

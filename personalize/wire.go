@@ -249,8 +249,8 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 			if err := w.walkWire(n.elem, sc, vk); err != nil {
 				return err
 			}
-			if vk == jsonscan.String && n.elem != nil && pairedValue(n.elem) {
-				if err := w.scanPair(key, sc.Text()); err != nil {
+			if n.elem != nil && pairedValue(n.elem) {
+				if err := w.scanPairAt(key, sc, vk); err != nil {
 					return err
 				}
 			}
@@ -263,6 +263,7 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	var keySeen, roleSeen bool
 	var tagKey, tagValue string // a tag's, read again together (see scanPair)
+	var tagNumber bool          // tagValue is a number's raw text
 	var seen uint64             // members met so far, by position in n.fields
 	next := 0                   // the position after the last member found
 	for {
@@ -309,13 +310,15 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		if err != nil {
 			return w.wireSyntax()
 		}
+		switch {
+		case child.rule == ruleTagKey && vk == jsonscan.String:
+			tagKey = sc.Text()
+		case child.rule == ruleTagValue && vk == jsonscan.String:
+			tagValue, tagNumber = sc.Text(), false
+		case child.rule == ruleTagValue && vk == jsonscan.Number:
+			tagValue, tagNumber = sc.Raw(), true
+		}
 		if vk == jsonscan.String && sc.Raw() != "" {
-			switch child.rule {
-			case ruleTagKey:
-				tagKey = sc.Text()
-			case ruleTagValue:
-				tagValue = sc.Text()
-			}
 			keySeen = keySeen || child.rule == ruleKMSKey
 			roleSeen = roleSeen || child.member == "roleArn"
 			if err := w.checkBound(n, child, sc); err != nil {
@@ -329,7 +332,11 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	}
 	if k, v := tagPair(n); k != nil && tagKey != "" && tagValue != "" {
 		w.push(segment{name: v.name, index: -1})
-		if err := w.scanPair(tagKey, tagValue); err != nil {
+		err := w.scanPair(tagKey, tagValue)
+		if err == nil && tagNumber {
+			err = w.scanPairForms(tagKey, tagValue)
+		}
+		if err != nil {
 			return err
 		}
 		w.pop()
@@ -362,6 +369,35 @@ func (w *walker) checkBound(parent, n *node, sc *jsonscan.Scanner) error {
 	case n.member == "roleArn" && len(w.st.roles) > 0 && !slices.Contains(w.st.roles, sc.Text()),
 		n.member == "datasetArn" && w.st.dataset != "" && sc.Text() != w.st.dataset:
 		return w.fail(RuleRequestChanged, "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it")
+	}
+	return nil
+}
+
+// scanPairAt is scanPair for the value sc has just read, of kind vk: a
+// string's text, or a number's raw text and forms, which a hook can write
+// where the model has a string and a reader that coerces it takes as its
+// digits.
+func (w *walker) scanPairAt(key string, sc *jsonscan.Scanner, vk jsonscan.Kind) error {
+	switch vk {
+	case jsonscan.String:
+		return w.scanPair(key, sc.Text())
+	case jsonscan.Number:
+		if err := w.scanPair(key, sc.Raw()); err != nil {
+			return err
+		}
+		return w.scanPairForms(key, sc.Raw())
+	}
+	return nil
+}
+
+// scanPairForms is scanPair for each form of the number raw beyond its raw
+// text (jsontext.NumberForms).
+func (w *walker) scanPairForms(key, raw string) error {
+	var buf [48]byte
+	for _, form := range jsontext.NumberForms(raw, &buf) {
+		if err := w.scanPair(key, form); err != nil {
+			return err
+		}
 	}
 	return nil
 }
