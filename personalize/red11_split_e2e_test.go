@@ -78,6 +78,13 @@ func TestRed11KeywordInTagKey(t *testing.T) {
 			})
 			return err
 		}, "SolutionConfig.AlgorithmHyperParameters", "sensitive.account-number", account},
+		{"account number in an object a hook wrote for a tag's value, after signing", func(c *sdk.Client) error {
+			_, err := c.TagResource(context.Background(), &sdk.TagResourceInput{ResourceArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"),
+				Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("x")}}}, func(o *sdk.Options) {
+				o.APIOptions = append(o.APIOptions, dataplanetest.RewriteBodyAfterSigning(t, `"tagValue":"x"`, `"tagValue":{"acct":`+account+`}`))
+			})
+			return err
+		}, "Tags[0].TagValue", "sensitive.account-number", account},
 		{"SSN in a filter expression, in the list IN compares with", func(c *sdk.Client) error {
 			_, err := c.CreateFilter(context.Background(), &sdk.CreateFilterInput{Name: aws.String("f1"),
 				DatasetGroupArn:  aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/g1"),

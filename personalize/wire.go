@@ -434,7 +434,7 @@ func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 // scanUnknown reads a value the plan has no rule for, checking every string
 // and number in it as free-form text.
 func (w *walker) scanUnknown(sc *jsonscan.Scanner, k jsonscan.Kind) error {
-	if err := jsontext.EachText(sc, k, w.scanText); err != nil {
+	if err := jsontext.EachNamedText(sc, k, "", w.scanNamed); err != nil {
 		if errors.Is(err, jsontext.ErrSyntax) {
 			return w.wireSyntax()
 		}
@@ -445,6 +445,16 @@ func (w *walker) scanUnknown(sc *jsonscan.Scanner, k jsonscan.Kind) error {
 
 func (w *walker) scanText(s string) error {
 	return w.check(ruleFreeForm, shapeUnknown, nil, s)
+}
+
+// scanNamed scans s, and s again after the member name it stands under
+// (see scanPair): a hook's object where the model has a string or a
+// number, {"acct": 912803456}, is read as "acct is 912803456".
+func (w *walker) scanNamed(name, s string) error {
+	if err := w.scanText(s); err != nil {
+		return err
+	}
+	return w.scanPair(name, s)
 }
 
 // wireKeyRank is the rank of rawKey among the keys of the JSON object at

@@ -632,7 +632,7 @@ func (w *walker) checkProperties(s string) error {
 			// under a public name can hold anything, and is scanned.
 			continue
 		}
-		if err := w.scanValue(&sc, vk, name); err != nil {
+		if err := jsontext.EachNamedText(&sc, vk, name, w.scanNamed); err != nil {
 			if errors.Is(err, jsontext.ErrSyntax) {
 				return notObject()
 			}
@@ -645,56 +645,14 @@ func (w *walker) checkProperties(s string) error {
 	return nil
 }
 
-// scanValue is jsontext.EachText with scanText for the property value whose
-// first token k was just read from sc, under the property name, and it
-// also scans each string and number with the name it stands under (see
-// scanPair): name, or inside a nested object the last member name read.
-func (w *walker) scanValue(sc *jsonscan.Scanner, k jsonscan.Kind, name string) error {
-	depth := sc.Depth()
-	if k == jsonscan.BeginObject || k == jsonscan.BeginArray {
-		depth--
+// scanNamed scans s, and s again after name (see scanPair): the texts of
+// a property's value, each under the name it stands under
+// (jsontext.EachNamedText).
+func (w *walker) scanNamed(name, s string) error {
+	if err := w.scanText(s); err != nil {
+		return err
 	}
-	for {
-		switch k {
-		case jsonscan.Key:
-			name = sc.Text()
-			if err := w.scanText(name); err != nil {
-				return err
-			}
-		case jsonscan.String:
-			text := sc.Text()
-			if err := w.scanText(text); err != nil {
-				return err
-			}
-			if err := w.scanPair(name, text); err != nil {
-				return err
-			}
-		case jsonscan.Number:
-			raw := sc.Raw()
-			if err := w.scanText(raw); err != nil {
-				return err
-			}
-			if err := w.scanPair(name, raw); err != nil {
-				return err
-			}
-			var buf [48]byte
-			for _, form := range jsontext.NumberForms(raw, &buf) {
-				if err := w.scanText(form); err != nil {
-					return err
-				}
-				if err := w.scanPair(name, form); err != nil {
-					return err
-				}
-			}
-		}
-		if sc.Depth() == depth {
-			return nil
-		}
-		var err error
-		if k, err = sc.Next(); err != nil {
-			return jsontext.ErrSyntax
-		}
-	}
+	return w.scanPair(name, s)
 }
 
 // scanPair scans value together with the name it is given under, a

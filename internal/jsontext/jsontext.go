@@ -50,6 +50,48 @@ func EachText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error) er
 	}
 }
 
+// EachNamedText is EachText for readers that also read a value after its
+// name (see Named): text gets each member name with name "", and each
+// string, number and number form with the member name it stands under,
+// which is name for the value itself and the elements of an array, and
+// inside an object the last member name read.
+func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, s string) error) error {
+	depth := sc.Depth()
+	if k == jsonscan.BeginObject || k == jsonscan.BeginArray {
+		depth--
+	}
+	for {
+		switch k {
+		case jsonscan.Key:
+			name = sc.Text()
+			if err := text("", name); err != nil {
+				return err
+			}
+		case jsonscan.String:
+			if err := text(name, sc.Text()); err != nil {
+				return err
+			}
+		case jsonscan.Number:
+			if err := text(name, sc.Raw()); err != nil {
+				return err
+			}
+			var buf [48]byte
+			for _, digits := range NumberForms(sc.Raw(), &buf) {
+				if err := text(name, digits); err != nil {
+					return err
+				}
+			}
+		}
+		if sc.Depth() == depth {
+			return nil
+		}
+		var err error
+		if k, err = sc.Next(); err != nil {
+			return ErrSyntax
+		}
+	}
+}
+
 // NumberForms returns the forms of a JSON number a reader may take for an
 // identifying value, beyond its raw text: its integer digits
 // (4539703692581474.0) and its significant digits (0.4111111111111111,
