@@ -1132,10 +1132,12 @@ func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector
 			ok = clean.cleanAt(lastSlot(kind), v, det)
 		default:
 			ok = !dirty(v, det, clean)
-			if pair, named := jsontext.Named(k, v); ok && named {
-				// The name is often the keyword that makes the value
-				// identifying ("X-Account-Number: 912803456").
-				ok = !dirty(pair, det, clean)
+			if ok {
+				if pair, named := jsontext.Named(k, v); named {
+					// The name is often the keyword that makes the value
+					// identifying ("X-Account-Number: 912803456").
+					ok = !dirty(pair, det, clean)
+				}
 			}
 		}
 		if !ok {
