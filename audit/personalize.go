@@ -10,8 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 
+	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/s3guard"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // Resource kinds, as the inventory and the findings' messages name them.
@@ -382,10 +384,22 @@ func (a *auditor) checkNames(inv *inventory) {
 					"and delete this one."})
 		}
 		for i, t := range r.tags {
-			for _, part := range []struct{ field, s string }{{"key", aws.ToString(t.TagKey)}, {"value", aws.ToString(t.TagValue)}} {
-				if f, ok := a.det.First(part.s); ok {
+			key, value := aws.ToString(t.TagKey), aws.ToString(t.TagValue)
+			kf, keyFound := a.det.First(key)
+			vf, valueFound := a.det.First(value)
+			if named, read := jsontext.Named(key, value); read && !keyFound && !valueFound {
+				// The value again after its key, which is often the keyword
+				// that makes it identifying ({acct: 912803456}).
+				vf, valueFound = a.det.First(named)
+			}
+			for _, part := range []struct {
+				field string
+				f     sensitive.Finding
+				found bool
+			}{{"key", kf, keyFound}, {"value", vf, valueFound}} {
+				if part.found {
 					a.add(posture.Finding{ID: FindingTagIdentifying, Severity: posture.High, Resource: res,
-						Message: "The " + part.field + " of tag " + strconv.Itoa(i+1) + " of the " + r.kind + " holds " + article(string(f.Kind)) +
+						Message: "The " + part.field + " of tag " + strconv.Itoa(i+1) + " of the " + r.kind + " holds " + article(string(part.f.Kind)) +
 							"; tags reach billing and diagnostic logs.",
 						Remediation: "Remove the tag (personalize:UntagResource) and tag with values that identify no person or account."})
 				}

@@ -110,6 +110,13 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 			}
 			w.pop()
 		}
+		if k, val := tagPair(n); k != nil {
+			w.push(segment{name: val.name, index: -1})
+			if err := w.scanPair(stringOf(v.Field(k.index)), stringOf(v.Field(val.index))); err != nil {
+				return err
+			}
+			w.pop()
+		}
 	case kindSlice:
 		if n.maxLen > 0 && v.Len() > n.maxLen {
 			if err := w.fail(listRule(n), "at most "+strconv.Itoa(n.maxLen)+" elements (API model)"); err != nil {
@@ -142,9 +149,99 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 				if err := w.walk(n.elem, iter.Value()); err != nil {
 					return err
 				}
+				if pairedValue(n.elem) {
+					if err := w.scanPair(k.String(), stringOf(iter.Value())); err != nil {
+						return err
+					}
+				}
 				w.pop()
 			}
 		}
+	}
+	return nil
+}
+
+// tagPair returns the key and value members of a tag structure, or nils
+// for any other structure.
+func tagPair(n *node) (key, value *node) {
+	if len(n.fields) == 2 && n.fields[0].rule == ruleTagKey && n.fields[1].rule == ruleTagValue {
+		return n.fields[0], n.fields[1]
+	}
+	return nil, nil
+}
+
+// pairedValue reports whether a map's values, under n, are free-form text
+// read again after their key (see scanPair).
+func pairedValue(n *node) bool { return n.kind == kindString && n.rule == ruleFreeForm }
+
+// stringOf is the string v holds, itself or through a pointer as the SDK's
+// members hold theirs; "" for none.
+func stringOf(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Pointer:
+		if p, ok := v.Interface().(*string); ok && p != nil {
+			return *p
+		}
+	}
+	return ""
+}
+
+// eachFilterValue calls f with each literal of a filter expression, a
+// double-quoted string or a number, and the last dotted name before it, the
+// column it is compared with: in `Users.SSN IN ("123456789")` only the
+// column makes the nine digits an SSN, and "IN (" keeps the detector from
+// reading them after it.
+func eachFilterValue(expr string, f func(column, value string) error) error {
+	column := ""
+	for i := 0; i < len(expr); {
+		c := expr[i]
+		switch {
+		case c == '"':
+			end := strings.IndexByte(expr[i+1:], '"')
+			if end < 0 {
+				end = len(expr) - i - 1
+			}
+			if err := f(column, expr[i+1:i+1+end]); err != nil {
+				return err
+			}
+			i += end + 2
+		case filterWordByte(c):
+			j := i
+			for j < len(expr) && (filterWordByte(expr[j]) || expr[j] == '.') {
+				j++
+			}
+			switch word := expr[i:j]; {
+			case c >= '0' && c <= '9':
+				if err := f(column, word); err != nil {
+					return err
+				}
+			case strings.IndexByte(word, '.') > 0:
+				column = word
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return nil
+}
+
+func filterWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$'
+}
+
+// scanPair scans value together with the key it is given under, a tag's or
+// a map's (see jsontext.Named): {"acct": "912803456"} is an account number
+// that neither string shows alone.
+func (w *walker) scanPair(key, value string) error {
+	text, ok := jsontext.Named(key, value)
+	if !ok {
+		return nil
+	}
+	if f, found := w.g.identifying(text, true); found {
+		return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}
 	return nil
 }
@@ -229,6 +326,11 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 			return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 		}
 		w.noteClean(text)
+	}
+	if rule == ruleFilterExpression {
+		if err := eachFilterValue(s, w.scanPair); err != nil {
+			return err
+		}
 	}
 	if rule != ruleToken && sh.match != nil && !sh.match(s) {
 		if err := w.fail(shapeFailure(rule, sh, false)); err != nil {

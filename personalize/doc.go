@@ -21,7 +21,8 @@
 //
 //   - Transport ([IDWireGate]): the HTTP client's TLS floor is raised to
 //     [Policy.MinTLSVersion] (1.2 by default) keeping its CAs and proxy; a
-//     client whose TLS settings cannot be enforced is refused by New; http
+//     client whose TLS settings cannot be enforced, or that writes its TLS
+//     session keys (KeyLogWriter), is refused by New; http
 //     endpoints, URL credentials and calls to another Region are refused
 //     before sending; a handshake below the floor is refused and the
 //     negotiated version of every response checked; ClientLogMode dumps that
@@ -35,7 +36,11 @@
 //     detector — names, job names, tag keys and values, filter expressions,
 //     the Avro schema (keys, strings and the digits of numbers), metric
 //     fields, event types, hyper-parameter and column maps, and the resource
-//     part of every ARN; pagination tokens too. Enums must be among the model's values, lists and
+//     part of every ARN; pagination tokens too. A tag's value, a string
+//     map's values and a filter expression's literals are read again after
+//     their key or column, which is often the keyword that makes digits an
+//     account number or an SSN ({acct: 912803456}, `Users.SSN IN
+//     ("123456789")`). Enums must be among the model's values, lists and
 //     maps within its sizes. An operation or a member the table does not
 //     describe (a newer SDK's) is refused until the table is regenerated:
 //     the guard never passes what it does not know.
@@ -98,9 +103,9 @@
 // requires every safeguard middleware to have run on the call (one removed
 // by its ID is noticed), checks the request as serialized and signed with
 // the same field rules, scans the method, the Host, the URL's path, query
-// and opaque part, every header name and every header value but those the
-// SDK computes (held to the shapes the SDK gives them) and the session
-// token, refuses trailers, and requires every KMS key, S3 location, role and dataset
+// and opaque part, every header name and every header value (alone and
+// after its name) but those the SDK computes (held to the shapes the SDK
+// gives them) and the session token, refuses trailers, and requires every KMS key, S3 location, role and dataset
 // in it to be the ones the posture checks verified (and the configured key
 // at every key place). Then it sends the request itself, through the HTTP
 // client the guard hardened when the client was built, and hands it to

@@ -62,6 +62,8 @@ func TestHardenHTTPClient(t *testing.T) {
 		{name: "skip verify", client: awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
 			tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
 		}), min: tls.VersionTLS12, wantErr: true, reason: "TLS without certificate verification is not TLS the guard can vouch for"},
+		{name: "key log", client: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{KeyLogWriter: io.Discard}}},
+			min: tls.VersionTLS12, wantErr: true, reason: "TLS whose session keys are written out protects nothing from whoever reads them"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -235,8 +235,9 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 				}
 			}
 			entry := mapEntry{body: w.body, objAt: objAt, rawKey: sc.Raw()}
+			key := sc.Text()
 			w.pushEntry(1, entry)
-			if err := w.check(n.keyRule, n.keyShape, n.keyEnum, sc.Text()); err != nil {
+			if err := w.check(n.keyRule, n.keyShape, n.keyEnum, key); err != nil {
 				return err
 			}
 			w.pop()
@@ -248,6 +249,11 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 			if err := w.walkWire(n.elem, sc, vk); err != nil {
 				return err
 			}
+			if n.elem != nil && pairedValue(n.elem) {
+				if err := w.scanPairAt(key, sc, vk); err != nil {
+					return err
+				}
+			}
 			w.pop()
 		}
 	}
@@ -256,8 +262,10 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 
 func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	var keySeen, roleSeen bool
-	var seen uint64 // members met so far, by position in n.fields
-	next := 0       // the position after the last member found
+	var tagKey, tagValue string // a tag's, read again together (see scanPair)
+	var tagNumber bool          // tagValue is a number's raw text
+	var seen uint64             // members met so far, by position in n.fields
+	next := 0                   // the position after the last member found
 	for {
 		kk, err := sc.Next()
 		if err != nil {
@@ -302,6 +310,14 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		if err != nil {
 			return w.wireSyntax()
 		}
+		switch {
+		case child.rule == ruleTagKey && vk == jsonscan.String:
+			tagKey = sc.Text()
+		case child.rule == ruleTagValue && vk == jsonscan.String:
+			tagValue, tagNumber = sc.Text(), false
+		case child.rule == ruleTagValue && vk == jsonscan.Number:
+			tagValue, tagNumber = sc.Raw(), true
+		}
 		if vk == jsonscan.String && sc.Raw() != "" {
 			keySeen = keySeen || child.rule == ruleKMSKey
 			roleSeen = roleSeen || child.member == "roleArn"
@@ -310,6 +326,17 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			}
 		}
 		if err := w.walkWire(child, sc, vk); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if k, v := tagPair(n); k != nil && tagKey != "" && tagValue != "" {
+		w.push(segment{name: v.name, index: -1})
+		err := w.scanPair(tagKey, tagValue)
+		if err == nil && tagNumber {
+			err = w.scanPairForms(tagKey, tagValue)
+		}
+		if err != nil {
 			return err
 		}
 		w.pop()
@@ -346,6 +373,35 @@ func (w *walker) checkBound(parent, n *node, sc *jsonscan.Scanner) error {
 	return nil
 }
 
+// scanPairAt is scanPair for the value sc has just read, of kind vk: a
+// string's text, or a number's raw text and forms, which a hook can write
+// where the model has a string and a reader that coerces it takes as its
+// digits.
+func (w *walker) scanPairAt(key string, sc *jsonscan.Scanner, vk jsonscan.Kind) error {
+	switch vk {
+	case jsonscan.String:
+		return w.scanPair(key, sc.Text())
+	case jsonscan.Number:
+		if err := w.scanPair(key, sc.Raw()); err != nil {
+			return err
+		}
+		return w.scanPairForms(key, sc.Raw())
+	}
+	return nil
+}
+
+// scanPairForms is scanPair for each form of the number raw beyond its raw
+// text (jsontext.NumberForms).
+func (w *walker) scanPairForms(key, raw string) error {
+	var buf [48]byte
+	for _, form := range jsontext.NumberForms(raw, &buf) {
+		if err := w.scanPair(key, form); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func joinPath(base, field string) string {
 	if base == "" {
 		return field
@@ -378,7 +434,7 @@ func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 // scanUnknown reads a value the plan has no rule for, checking every string
 // and number in it as free-form text.
 func (w *walker) scanUnknown(sc *jsonscan.Scanner, k jsonscan.Kind) error {
-	if err := jsontext.EachText(sc, k, w.scanText); err != nil {
+	if err := jsontext.EachNamedText(sc, k, "", w.scanNamed); err != nil {
 		if errors.Is(err, jsontext.ErrSyntax) {
 			return w.wireSyntax()
 		}
@@ -389,6 +445,16 @@ func (w *walker) scanUnknown(sc *jsonscan.Scanner, k jsonscan.Kind) error {
 
 func (w *walker) scanText(s string) error {
 	return w.check(ruleFreeForm, shapeUnknown, nil, s)
+}
+
+// scanNamed scans s, and s again after the member name it stands under
+// (see scanPair): a hook's object where the model has a string or a
+// number, {"acct": 912803456}, is read as "acct is 912803456".
+func (w *walker) scanNamed(name, s string) error {
+	if err := w.scanText(s); err != nil {
+		return err
+	}
+	return w.scanPair(name, s)
 }
 
 // wireKeyRank is the rank of rawKey among the keys of the JSON object at

@@ -24,10 +24,12 @@
 //     detector finds an e-mail address, phone, card or account number is
 //     refused.
 //   - properties (events, items, users, actions, action interactions): one
-//     JSON object with unique names, every name and value scanned, except
-//     the string values of the properties Policy.PublicProperties names in
-//     items and actions (the catalogue; users' and events' properties are
-//     always scanned).
+//     JSON object with unique names, every name and value scanned, each
+//     value also after its name ("acct": a name is often the keyword that
+//     makes a number an account number or an SSN), except the string
+//     values of the properties Policy.PublicProperties names in items and
+//     actions (the catalogue; users' and events' properties are always
+//     scanned).
 //   - itemId, actionId and impressions are catalogue IDs: length, no
 //     control characters, scanned, never rewritten; trackingId and
 //     recommendationId must look like IDs the service issued; dataset ARNs

@@ -23,7 +23,8 @@
 //   - Every other string, checked on the request as serialized and signed:
 //     itemId and inputList items are catalogue IDs (length, no control
 //     characters, scanned; never rewritten); context and filterValues keys
-//     hold to the model's pattern and their values are scanned; ARNs must be
+//     hold to the model's pattern and their values are scanned, alone and
+//     after their key (a key such as "SSN" makes nine digits an SSN); ARNs must be
 //     well-formed Personalize ARNs, their resource part scanned; promotion
 //     names hold to the model's name pattern. A member the guard's table
 //     does not describe is refused.

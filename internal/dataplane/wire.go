@@ -345,8 +345,9 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 					return err
 				}
 			}
+			key := sc.Text()
 			w.push(segment{name: "Key", index: -1})
-			if err := w.check(n.Key, sc.Text()); err != nil {
+			if err := w.check(n.Key, key); err != nil {
 				return err
 			}
 			w.pop()
@@ -357,6 +358,13 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			w.push(segment{name: "Value", index: -1})
 			if err := w.walk(n.Elem, sc, vk); err != nil {
 				return err
+			}
+			if vk == jsonscan.String && n.Elem.Rule == RuleText {
+				// A context key names what its value is ("SSN"): see
+				// scanPair.
+				if err := w.scanPair(key, sc.Text()); err != nil {
+					return err
+				}
 			}
 			w.pop()
 		}
@@ -624,7 +632,7 @@ func (w *walker) checkProperties(s string) error {
 			// under a public name can hold anything, and is scanned.
 			continue
 		}
-		if err := jsontext.EachText(&sc, vk, w.scanText); err != nil {
+		if err := jsontext.EachNamedText(&sc, vk, name, w.scanNamed); err != nil {
 			if errors.Is(err, jsontext.ErrSyntax) {
 				return notObject()
 			}
@@ -633,6 +641,25 @@ func (w *walker) checkProperties(s string) error {
 	}
 	if k, err := sc.Next(); err != nil || k != jsonscan.End {
 		return notObject()
+	}
+	return nil
+}
+
+// scanNamed scans s, and s again after name (see scanPair): the texts of
+// a property's value, each under the name it stands under
+// (jsontext.EachNamedText).
+func (w *walker) scanNamed(name, s string) error {
+	if err := w.scanText(s); err != nil {
+		return err
+	}
+	return w.scanPair(name, s)
+}
+
+// scanPair scans value together with the name it is given under, a
+// property's name or a context key (see jsontext.Named).
+func (w *walker) scanPair(name, value string) error {
+	if text, ok := jsontext.Named(name, value); ok {
+		return w.scanText(text)
 	}
 	return nil
 }

@@ -50,6 +50,48 @@ func EachText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error) er
 	}
 }
 
+// EachNamedText is EachText for readers that also read a value after its
+// name (see Named): text gets each member name with name "", and each
+// string, number and number form with the member name it stands under,
+// which is name for the value itself and the elements of an array, and
+// inside an object the last member name read.
+func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, s string) error) error {
+	depth := sc.Depth()
+	if k == jsonscan.BeginObject || k == jsonscan.BeginArray {
+		depth--
+	}
+	for {
+		switch k {
+		case jsonscan.Key:
+			name = sc.Text()
+			if err := text("", name); err != nil {
+				return err
+			}
+		case jsonscan.String:
+			if err := text(name, sc.Text()); err != nil {
+				return err
+			}
+		case jsonscan.Number:
+			if err := text(name, sc.Raw()); err != nil {
+				return err
+			}
+			var buf [48]byte
+			for _, digits := range NumberForms(sc.Raw(), &buf) {
+				if err := text(name, digits); err != nil {
+					return err
+				}
+			}
+		}
+		if sc.Depth() == depth {
+			return nil
+		}
+		var err error
+		if k, err = sc.Next(); err != nil {
+			return ErrSyntax
+		}
+	}
+}
+
 // NumberForms returns the forms of a JSON number a reader may take for an
 // identifying value, beyond its raw text: its integer digits
 // (4539703692581474.0) and its significant digits (0.4111111111111111,
@@ -68,4 +110,35 @@ func NumberForms(raw string, buf *[48]byte) []string {
 		out = append(out, string(n))
 	}
 	return out
+}
+
+// Named returns the text to scan for value as given under name (a
+// property's name, a map's or a tag's key), and whether it needs a scan of
+// its own. The detector finds an account number, a bare SSN, a 13-digit
+// card or a secret key only after its keyword ("acct is 912803456"), and
+// where names and values are scanned apart the keyword is the name
+// ({"accountNumber":"912803456"}). " is " joins them, so that no digit of
+// the name runs on into the value's. Only a value with six digits (the
+// shortest account number) or forty bytes (a secret key) can be one of
+// those; for any other Named returns false and allocates nothing.
+func Named(name, value string) (string, bool) {
+	if name == "" || len(value) < 40 && !sixDigits(value) {
+		return "", false
+	}
+	return name + " is " + value, true
+}
+
+// sixDigits reports whether s holds at least six ASCII digits or bytes of
+// multi-byte characters: the detector reads full-width and other scripts'
+// digits as digits.
+func sixDigits(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' || c >= 0x80 {
+			if n++; n == 6 {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -187,6 +187,10 @@ func checkTransport(tr *http.Transport, minTLS uint16, allowUnverifiable bool) e
 	if c.InsecureSkipVerify {
 		return &guarderr.ConfigError{Field: "HTTPClient", Reason: "its TLS config skips certificate verification; trust a CA with RootCAs instead"}
 	}
+	if c.KeyLogWriter != nil {
+		// Whoever reads the key log decrypts every request from a capture.
+		return &guarderr.ConfigError{Field: "HTTPClient", Reason: "its TLS config writes the session keys (KeyLogWriter), which decrypt every request; remove it"}
+	}
 	//lint:ignore SA1019 reading the deprecated DialTLS to refuse it, not using it
 	if (tr.DialTLS != nil || tr.DialTLSContext != nil) && !allowUnverifiable {
 		// A custom TLS dialer makes its own handshake and ignores

@@ -21,6 +21,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/s3guard"
 	"github.com/personalizeguard/personalizeguard/sensitive"
 )
@@ -1131,6 +1132,13 @@ func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector
 			ok = clean.cleanAt(lastSlot(kind), v, det)
 		default:
 			ok = !dirty(v, det, clean)
+			if ok {
+				if pair, named := jsontext.Named(k, v); named {
+					// The name is often the keyword that makes the value
+					// identifying ("X-Account-Number: 912803456").
+					ok = !dirty(pair, det, clean)
+				}
+			}
 		}
 		if !ok {
 			return true

@@ -1,0 +1,144 @@
+package jsontext
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+)
+
+func TestNamed(t *testing.T) {
+	secret := "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	tests := []struct {
+		name, value string
+		want        string
+		ok          bool
+		reason      string
+	}{
+		{"acct", "912803456", "acct is 912803456", true, "nine digits: an account number after its keyword"},
+		{"ssn", "123456789", "ssn is 123456789", true, "an SSN"},
+		{"acct", "123456", "acct is 123456", true, "six digits: the shortest account number"},
+		{"acct", "12345", "", false, "five digits are no account number, card, SSN or phone"},
+		{"qty", "12.34-5", "", false, "five digits among other bytes"},
+		{"SSN", "１２３４５６７８９", "SSN is １２３４５６７８９", true, "full-width digits, which the detector reads as digits"},
+		{"aws_secret_access_key", secret, "aws_secret_access_key is " + secret, true, "forty bytes: a secret key, which may hold no digit"},
+		{"", "912803456", "", false, "no name: the value alone was scanned"},
+		{"genres", "comedy", "", false, "no digits: nothing a keyword makes identifying"},
+	}
+	for _, tt := range tests {
+		got, ok := Named(tt.name, tt.value)
+		if diff := cmp.Diff(struct {
+			Text string
+			OK   bool
+		}{tt.want, tt.ok}, struct {
+			Text string
+			OK   bool
+		}{got, ok}); diff != "" {
+			t.Errorf("Named(%q, %q) mismatch (-want +got): %s\n%s", tt.name, tt.value, tt.reason, diff)
+		}
+	}
+}
+
+// FuzzNamed: Named joins without changing either part, and skips only
+// values with fewer than six digit bytes and under forty bytes.
+func FuzzNamed(f *testing.F) {
+	f.Add("acct", "912803456")
+	f.Add("", "x")
+	f.Add("SSN", "１２３")
+	f.Fuzz(func(t *testing.T, name, value string) {
+		got, ok := Named(name, value)
+		if !ok {
+			if got != "" {
+				t.Fatalf("Named(%q, %q) = %q, false; want no text", name, value, got)
+			}
+			digits := 0
+			for i := 0; i < len(value); i++ {
+				if c := value[i]; c >= '0' && c <= '9' || c >= 0x80 {
+					digits++
+				}
+			}
+			if name != "" && (len(value) >= 40 || digits >= 6) {
+				t.Fatalf("Named(%q, %q) skipped a value with %d digit bytes, %d bytes", name, value, digits, len(value))
+			}
+			return
+		}
+		if !strings.HasPrefix(got, name+" is ") || !strings.HasSuffix(got, value) || len(got) != len(name)+4+len(value) {
+			t.Fatalf("Named(%q, %q) = %q", name, value, got)
+		}
+	})
+}
+
+func TestEachNamedText(t *testing.T) {
+	tests := []struct {
+		value  string
+		want   []string // "name|text"
+		reason string
+	}{
+		{`"912803456"`, []string{"acct|912803456"}, "the value itself, under the name given"},
+		{`{"acct":"912803456","plan":"gold"}`, []string{"|acct", "acct|912803456", "|plan", "plan|gold"}, "inside an object, each value under its member's name"},
+		{`["a",{"ssn":123456789},"b"]`, []string{"acct|a", "|ssn", "ssn|123456789", "ssn|b"}, "after an object, the last member name read"},
+		{`42`, []string{"acct|42"}, "a short number has no other form"},
+		{`9.12803456e8`, []string{"acct|9.12803456e8", "acct|912803456"}, "a number and its forms"},
+		{`true`, nil, "a literal has no text"},
+	}
+	for _, tt := range tests {
+		var sc jsonscan.Scanner
+		sc.Reset(tt.value)
+		k, err := sc.Next()
+		if err != nil {
+			t.Fatalf("%s: %v", tt.value, err)
+		}
+		var got []string
+		if err := EachNamedText(&sc, k, "acct", func(name, s string) error {
+			got = append(got, name+"|"+s)
+			return nil
+		}); err != nil {
+			t.Errorf("EachNamedText(%s) = %v", tt.value, err)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("EachNamedText(%s) mismatch (-want +got): %s\n%s", tt.value, tt.reason, diff)
+		}
+	}
+}
+
+// FuzzEachNamedText: EachNamedText gives the texts EachText gives, in the
+// same order, each name one of the document's member names (or the one
+// given), and leaves the scanner where EachText does.
+func FuzzEachNamedText(f *testing.F) {
+	f.Add(`{"acct":"912803456","a":[1,{"b":2e8}]}`)
+	f.Add(`["x",{"\u0061":"y"}]`)
+	f.Add(`{"a":`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		var a, b jsonscan.Scanner
+		a.Reset(doc)
+		b.Reset(doc)
+		ka, errA := a.Next()
+		kb, errB := b.Next()
+		if errA != nil || errB != nil || ka != kb {
+			return
+		}
+		var plain, named []string
+		errPlain := EachText(&a, ka, func(s string) error { plain = append(plain, s); return nil })
+		keys := map[string]bool{"given": true}
+		errNamed := EachNamedText(&b, kb, "given", func(name, s string) error {
+			if name == "" {
+				keys[s] = true
+			} else if !keys[name] {
+				t.Fatalf("EachNamedText(%q) gave the name %q, which is no member name read before", doc, name)
+			}
+			named = append(named, s)
+			return nil
+		})
+		if (errPlain == nil) != (errNamed == nil) {
+			t.Fatalf("EachText(%q) = %v, EachNamedText = %v", doc, errPlain, errNamed)
+		}
+		if diff := cmp.Diff(plain, named); diff != "" {
+			t.Fatalf("EachNamedText(%q) texts mismatch (-EachText +EachNamedText):\n%s", doc, diff)
+		}
+		if a.Offset() != b.Offset() || a.Depth() != b.Depth() {
+			t.Fatalf("EachNamedText(%q) left the scanner elsewhere", doc)
+		}
+	})
+}
