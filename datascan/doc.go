@@ -44,6 +44,15 @@
 // only when at least three pass and, when fewer than half pass, more than
 // chance gives (also from fewer than 20 numbers). Negative numbers are never cards.
 //
+// A column whose name is a keyword for the detector (ACCOUNT_NUMBER, SSN,
+// PHONE: it finds an account number, a bare SSN or a blank-separated phone
+// after the name) has each cell of six digits or forty bytes read after the
+// name too, as the guards read a value after the name it is sent under: a
+// column of bare nine-digit numbers named SSN is SSNs. Cards are not read so
+// (a column named CARD_ID is judged as below, so a bare 13-digit Visa is not
+// found in it: as often an EAN-13 barcode). Other columns pay nothing for
+// it: the name is asked once.
+//
 // The limit: real cards can hide among IDs that carry a card network's
 // prefix, up to about one in eight of those (more, in a small column, by
 // three standard deviations), and the column still gets [VerdictChance]. IDs

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/sensitive"
 )
@@ -268,6 +269,9 @@ type colStats struct {
 	// values, and the detector's answer for a value never changes.
 	memo  bool
 	clean []memoValue
+	// keyword says that the column's name makes values identifying that
+	// are not alone (an ACCOUNT_NUMBER column's digits): see namedCell.
+	keyword bool
 }
 
 // memoValue is a value the detector found nothing in, with its first eight
@@ -374,6 +378,7 @@ func newScanner(src io.Reader, o Options) (*scanner, error) {
 	s.cols = make([]colStats, n)
 	for i, r := range roles {
 		s.cols[i].memo = r == RoleEventType || r == RoleCategorical
+		s.cols[i].keyword = keywordColumn(o.Detector, s.header[i])
 	}
 	return s, nil
 }
@@ -410,6 +415,9 @@ func (s *scanner) cell(col int, b []byte) {
 	}
 	c := &s.cols[col]
 	c.values++
+	if c.keyword && jsontext.NameMatters(b) && s.namedCell(c, col, b) {
+		return
+	}
 	var digits int
 	var bare bool
 	if b0 := b[0]; b0-'0' <= 9 || b0 == '-' || b0 == '+' {
@@ -488,6 +496,57 @@ func (s *scanner) longNumber(c *colStats, col int, b []byte) {
 		c.longCards++
 		s.found(c, col, sensitive.CreditCard, true)
 	}
+}
+
+// namedCell scans b, a cell of a column whose name is a keyword (see
+// keywordColumn), after that name, as the guards scan a value after the
+// name it is sent under (jsontext.Named): in an ACCOUNT_NUMBER column,
+// 912803456 is an account number, which the detector cannot know from the
+// digits alone. Cards are left to the column's own judgement (long numbers
+// put after a keyword, bare ones weighed against chance, below), which a
+// column named CARD_ID of hashed IDs would otherwise escape. It reports
+// whether it found anything else in b; if not, the cell is scanned alone
+// as any other.
+func (s *scanner) namedCell(c *colStats, col int, b []byte) bool {
+	name := s.header[col]
+	at := len(name) + len(" is ")
+	s.scratch = append(append(append(s.scratch[:0], name...), " is "...), b...)
+	s.findings = s.opts.Detector.AppendFind(s.findings[:0], s.detectorText(s.scratch))
+	var seen [8]sensitive.Kind
+	n := 0
+	for _, f := range s.findings {
+		if f.End <= at || f.Kind == sensitive.CreditCard || slices.Contains(seen[:n], f.Kind) {
+			continue // in the name alone, which the header check read; a card; or counted
+		}
+		if n < len(seen) {
+			seen[n] = f.Kind
+			n++
+		}
+		s.found(c, col, f.Kind, false)
+	}
+	return n > 0
+}
+
+// keywordProbes are values that the detector reports only after a keyword
+// (sensitive/doc.go), but cards: an account number, a bare SSN, a phone
+// written with blanks only, an AWS secret access key (AWS's documentation
+// example).
+var keywordProbes = [...]string{"912803456", "123456789", "212 555 0187", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+
+// keywordColumn reports whether a column's name is a keyword for the detector:
+// whether it finds one of keywordProbes after the name, as namedCell would
+// write a cell. Asked once per column, so that the columns of interactions
+// (USER_ID, ITEM_ID, TIMESTAMP, ...) pay nothing per cell.
+func keywordColumn(d *sensitive.Detector, name string) bool {
+	at := len(name) + len(" is ")
+	for _, p := range keywordProbes {
+		for _, f := range d.Find(name + " is " + p) {
+			if f.End > at && f.Kind != sensitive.CreditCard {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (s *scanner) found(c *colStats, col int, k sensitive.Kind, bareCard bool) {

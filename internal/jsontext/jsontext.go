@@ -122,16 +122,23 @@ func NumberForms(raw string, buf *[48]byte) []string {
 // shortest account number) or forty bytes (a secret key) can be one of
 // those; for any other Named returns false and allocates nothing.
 func Named(name, value string) (string, bool) {
-	if name == "" || len(value) < 40 && !sixDigits(value) {
+	if name == "" || !NameMatters(value) {
 		return "", false
 	}
 	return name + " is " + value, true
 }
 
+// NameMatters reports whether value is one that Named joins to its name: one
+// with six digits or forty bytes. Readers that build the join in a buffer of
+// their own (a CSV cell after its column's name) ask it first.
+func NameMatters[T string | []byte](value T) bool {
+	return len(value) >= 40 || sixDigits(value)
+}
+
 // sixDigits reports whether s holds at least six ASCII digits or bytes of
 // multi-byte characters: the detector reads full-width and other scripts'
 // digits as digits.
-func sixDigits(s string) bool {
+func sixDigits[T string | []byte](s T) bool {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= '0' && c <= '9' || c >= 0x80 {
