@@ -37,6 +37,8 @@ type walker struct {
 	// one is, so that release clears them.
 	entries [maxDepth]mapEntry
 	entered bool
+	// tag is the tag structure walkWireStruct reads, on the wire.
+	tag tagRead
 }
 
 // walkers are pooled: a walker's path buffer is large, and escape analysis
@@ -59,7 +61,7 @@ func (w *walker) release() {
 		clear(w.entries[:])
 		w.entered = false
 	}
-	w.g, w.ctx, w.st, w.body, w.root = nil, nil, nil, "", nil
+	w.g, w.ctx, w.st, w.body, w.root, w.tag = nil, nil, nil, "", nil, tagRead{}
 	walkers.Put(w)
 }
 
@@ -111,11 +113,14 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 			w.pop()
 		}
 		if k, val := tagPair(n); k != nil {
-			w.push(segment{name: val.name, index: -1})
-			if err := w.scanPair(stringOf(v.Field(k.index)), stringOf(v.Field(val.index))); err != nil {
-				return err
+			// The value first: most are too short to need their key.
+			if value := stringOf(v.Field(val.index)); jsontext.NameMatters(value) {
+				w.push(segment{name: val.name, index: -1})
+				if err := w.scanPair(stringOf(v.Field(k.index)), value); err != nil {
+					return err
+				}
+				w.pop()
 			}
-			w.pop()
 		}
 	case kindSlice:
 		if n.maxLen > 0 && v.Len() > n.maxLen {
@@ -181,8 +186,10 @@ func stringOf(v reflect.Value) string {
 	case reflect.String:
 		return v.String()
 	case reflect.Pointer:
-		if p, ok := v.Interface().(*string); ok && p != nil {
-			return *p
+		if !v.IsNil() {
+			if e := v.Elem(); e.Kind() == reflect.String {
+				return e.String()
+			}
 		}
 	}
 	return ""

@@ -262,10 +262,12 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 
 func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	var keySeen, roleSeen bool
-	var tagKey, tagValue string // a tag's, read again together (see scanPair)
-	var tagNumber bool          // tagValue is a number's raw text
-	var seen uint64             // members met so far, by position in n.fields
-	next := 0                   // the position after the last member found
+	tagK, tagV := tagPair(n) // nil but in a tag
+	if tagK != nil {
+		w.tag = tagRead{}
+	}
+	var seen uint64 // members met so far, by position in n.fields
+	next := 0       // the position after the last member found
 	for {
 		kk, err := sc.Next()
 		if err != nil {
@@ -310,13 +312,8 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		if err != nil {
 			return w.wireSyntax()
 		}
-		switch {
-		case child.rule == ruleTagKey && vk == jsonscan.String:
-			tagKey = sc.Text()
-		case child.rule == ruleTagValue && vk == jsonscan.String:
-			tagValue, tagNumber = sc.Text(), false
-		case child.rule == ruleTagValue && vk == jsonscan.Number:
-			tagValue, tagNumber = sc.Raw(), true
+		if tagK != nil {
+			w.tag.note(child == tagK, child == tagV, sc, vk)
 		}
 		if vk == jsonscan.String && sc.Raw() != "" {
 			keySeen = keySeen || child.rule == ruleKMSKey
@@ -330,11 +327,11 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		}
 		w.pop()
 	}
-	if k, v := tagPair(n); k != nil && tagKey != "" && tagValue != "" {
-		w.push(segment{name: v.name, index: -1})
-		err := w.scanPair(tagKey, tagValue)
-		if err == nil && tagNumber {
-			err = w.scanPairForms(tagKey, tagValue)
+	if t := &w.tag; tagK != nil && t.key != "" && t.value != "" {
+		w.push(segment{name: tagV.name, index: -1})
+		err := w.scanPair(t.key, t.value)
+		if err == nil && t.number {
+			err = w.scanPairForms(t.key, t.value)
 		}
 		if err != nil {
 			return err
@@ -371,6 +368,27 @@ func (w *walker) checkBound(parent, n *node, sc *jsonscan.Scanner) error {
 		return w.fail(RuleRequestChanged, "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it")
 	}
 	return nil
+}
+
+// tagRead is a tag's key and value as read on the wire, to be read again
+// together (see scanPair). It lives in the walker, not in walkWireStruct's
+// registers, which every other structure of a body would pay for.
+type tagRead struct {
+	key, value string
+	number     bool // value is a number's raw text
+}
+
+// note records the value sc has just read, of kind vk, when it is the
+// tag's key or value.
+func (t *tagRead) note(isKey, isValue bool, sc *jsonscan.Scanner, vk jsonscan.Kind) {
+	switch {
+	case isKey && vk == jsonscan.String:
+		t.key = sc.Text()
+	case isValue && vk == jsonscan.String:
+		t.value, t.number = sc.Text(), false
+	case isValue && vk == jsonscan.Number:
+		t.value, t.number = sc.Raw(), true
+	}
 }
 
 // scanPairAt is scanPair for the value sc has just read, of kind vk: a
