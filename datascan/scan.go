@@ -527,26 +527,17 @@ func (s *scanner) namedCell(c *colStats, col int, b []byte) bool {
 	return n > 0
 }
 
-// keywordProbes are values that the detector reports only after a keyword
-// (sensitive/doc.go), but cards: an account number, a bare SSN, a phone
-// written with blanks only, an AWS secret access key (AWS's documentation
-// example).
-var keywordProbes = [...]string{"912803456", "123456789", "212 555 0187", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
-
-// keywordColumn reports whether a column's name is a keyword for the detector:
-// whether it finds one of keywordProbes after the name, as namedCell would
-// write a cell. Asked once per column, so that the columns of interactions
-// (USER_ID, ITEM_ID, TIMESTAMP, ...) pay nothing per cell.
+// keywordColumn reports whether a column's name is a keyword for the
+// detector (sensitive.Detector.IsKeyword), asked once per column so that
+// the columns of interactions (USER_ID, ITEM_ID, TIMESTAMP, ...) pay
+// nothing per cell. A detector with caller rules, for which IsKeyword is
+// always true, reads after their name the columns the built-in kinds would:
+// its rules read every cell alone already.
 func keywordColumn(d *sensitive.Detector, name string) bool {
-	at := len(name) + len(" is ")
-	for _, p := range keywordProbes {
-		for _, f := range d.Find(name + " is " + p) {
-			if f.End > at && f.Kind != sensitive.CreditCard {
-				return true
-			}
-		}
+	if d.HasRules() {
+		d = sensitive.Default()
 	}
-	return false
+	return d.IsKeyword(name)
 }
 
 func (s *scanner) found(c *colStats, col int, k sensitive.Kind, bareCard bool) {

@@ -243,7 +243,7 @@ func filterWordByte(c byte) bool {
 // a map's (see jsontext.Named): {"acct": "912803456"} is an account number
 // that neither string shows alone.
 func (w *walker) scanPair(key, value string) error {
-	text, ok := jsontext.Named(key, value)
+	text, ok := jsontext.Named(w.g.keywords, key, value)
 	if !ok {
 		return nil
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/personalizeguard/personalizeguard/internal/callerid"
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	kmscheck "github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/s3guard"
@@ -65,6 +66,7 @@ type Guard struct {
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values the wire gate found clean
 	cleanTexts   securetransport.CleanTexts // field values the content checks found clean
+	keywords     *jsontext.Keywords         // the names the detector takes for keywords (see jsontext.Named)
 
 	// Built once so that registering them on each call's stack allocates
 	// nothing.
@@ -182,7 +184,8 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	if err != nil {
 		return nil, &ConfigError{Field: "personalize SDK", Reason: "its types do not match the guard's table; regenerate the table for this SDK version", Err: err}
 	}
-	g := &Guard{s: s, ops: ops}
+	g := &Guard{s: s, ops: ops, keywords: jsontext.NewKeywords(s.Detector)}
+	g.cleanHeaders.Keywords = g.keywords
 	g.states.New = func() any { return &callState{g: g} }
 	g.front = []*step{
 		{id: IDAudit, g: g, stage: stageAudit, handle: g.handleAudit},

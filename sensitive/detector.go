@@ -358,6 +358,39 @@ func (d *Detector) First(s string) (Finding, bool) {
 // skip them for a detector with rules, which may match anything.
 func (d *Detector) HasRules() bool { return len(d.rules) > 0 }
 
+// IsKeyword reports whether name, written before a value as in
+// "<name> is <value>", is a keyword for a kind that needs one: an account
+// number, a bare SSN, a phone grouped by blanks, a card of a length or
+// range found only after a card keyword, an AWS secret key. Where a value
+// travels under a name (a JSON member, a tag's key, a header, a column),
+// the name is often that keyword ({"acct": "912803456"}), and a reader
+// that scans the two apart must scan the value again after its name; when
+// IsKeyword is false, Find reports nothing in that text that it does not
+// report in name and value alone (FuzzIsKeyword), and the second scan can
+// be skipped. A detector with caller rules, which may match anything,
+// answers true.
+func (d *Detector) IsKeyword(name string) bool {
+	if d == nil {
+		d = Default()
+	}
+	if len(d.rules) > 0 {
+		return true
+	}
+	live := d.kinds
+	if live == 0 {
+		live = 1<<numBuiltins - 1 // the zero Detector detects every kind
+	}
+	// The kinds' look-backs read only the bytes before the value, as
+	// normalised ("a\u200bcct" is "acct").
+	t := newView(name + " is ").s
+	p := len(t)
+	return live&(1<<bAccount) != 0 && keywordBefore(t, p, accountKeyword, accountFinals) ||
+		live&(1<<bSSN) != 0 && keywordBefore(t, p, ssnKeyword, ssnFinals) ||
+		live&(1<<bPhone) != 0 && keywordBefore(t, p, phoneKeyword, phoneFinals) ||
+		live&(1<<bCard) != 0 && cardKeywordBefore(t, p) ||
+		live&(1<<bSecretKey) != 0 && secretKeywordBefore(t, p)
+}
+
 // Contains reports whether s holds any finding. It does not allocate unless
 // the detector has caller rules.
 func (d *Detector) Contains(s string) bool {

@@ -22,6 +22,7 @@ import (
 	"github.com/personalizeguard/personalizeguard/internal/auditlog"
 	"github.com/personalizeguard/personalizeguard/internal/callerid"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
+	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
@@ -76,6 +77,7 @@ type Guard struct {
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values found clean
 	clean        securetransport.CleanTexts // body strings found clean
+	keywords     *jsontext.Keywords         // the names the detector takes for keywords (see jsontext.Named)
 	// cleanARNs are the ARNs found in their pattern and clean in their
 	// resource: a service calls the same campaign, recommender or filter
 	// on every call, and the check of an ARN depends on its text alone.
@@ -107,7 +109,9 @@ func NewGuard(cfg aws.Config, p Policy, api *API) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{s: s, api: api, props: map[*Node]*[2]securetransport.CleanTexts{}, ops: make(map[string]operation, len(api.Operations))}
+	g := &Guard{s: s, api: api, props: map[*Node]*[2]securetransport.CleanTexts{}, ops: make(map[string]operation, len(api.Operations)),
+		keywords: jsontext.NewKeywords(s.Detector)}
+	g.cleanHeaders.Keywords = g.keywords
 	for op, root := range api.Operations {
 		g.addProperties(root, map[*Node]bool{})
 		g.ops[op] = operation{root: root, catalogue: api.Catalogue[op]}

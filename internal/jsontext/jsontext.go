@@ -6,9 +6,13 @@ package jsontext
 
 import (
 	"errors"
+	"maps"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // ErrSyntax is returned when the value is not well-formed JSON.
@@ -120,9 +124,11 @@ func NumberForms(raw string, buf *[48]byte) []string {
 // ({"accountNumber":"912803456"}). " is " joins them, so that no digit of
 // the name runs on into the value's. Only a value with six digits (the
 // shortest account number) or forty bytes (a secret key) can be one of
-// those; for any other Named returns false and allocates nothing.
-func Named(name, value string) (string, bool) {
-	if name == "" || !NameMatters(value) {
+// those, and only a name the detector takes for a keyword makes it one
+// (sensitive.Detector.IsKeyword: "orderId" and "timestamp" do not); for
+// any other pair Named returns false and allocates nothing.
+func Named(k KeywordTest, name, value string) (string, bool) {
+	if name == "" || !NameMatters(value) || !k.IsKeyword(name) {
 		return "", false
 	}
 	return name + " is " + value, true
@@ -148,4 +154,62 @@ func sixDigits[T string | []byte](s T) bool {
 		}
 	}
 	return false
+}
+
+// KeywordTest answers sensitive.Detector.IsKeyword: a *sensitive.Detector,
+// or a *Keywords that remembers its answers.
+type KeywordTest interface {
+	IsKeyword(name string) bool
+}
+
+// maxKeywords bounds a Keywords memo: property names, tag keys and headers
+// are few; past this many, hostile or not, the detector is asked again.
+const maxKeywords = 512
+
+// Keywords is a detector's IsKeyword with a memo of the names it was
+// asked about: a guard meets the same property names, tag keys and header
+// names on every call, and the detector's look at a name costs about as
+// much as scanning a short value. Safe for concurrent use; reads take no
+// lock, and the memo is replaced, never changed.
+type Keywords struct {
+	det  *sensitive.Detector
+	mu   sync.Mutex
+	seen atomic.Pointer[map[string]bool]
+}
+
+// NewKeywords returns a memo of det's answers (nil det: sensitive.Default).
+func NewKeywords(det *sensitive.Detector) *Keywords {
+	if det == nil {
+		det = sensitive.Default()
+	}
+	return &Keywords{det: det}
+}
+
+// IsKeyword is the detector's IsKeyword(name), remembered.
+func (k *Keywords) IsKeyword(name string) bool {
+	if m := k.seen.Load(); m != nil {
+		if is, ok := (*m)[name]; ok {
+			return is
+		}
+	}
+	is := k.det.IsKeyword(name)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	old := k.seen.Load()
+	if old == nil || len(*old) < maxKeywords {
+		m := make(map[string]bool, 1+lenOf(old))
+		if old != nil {
+			maps.Copy(m, *old)
+		}
+		m[strings.Clone(name)] = is
+		k.seen.Store(&m)
+	}
+	return is
+}
+
+func lenOf(m *map[string]bool) int {
+	if m == nil {
+		return 0
+	}
+	return len(*m)
 }

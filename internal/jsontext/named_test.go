@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 func TestNamed(t *testing.T) {
@@ -26,9 +27,11 @@ func TestNamed(t *testing.T) {
 		{"aws_secret_access_key", secret, "aws_secret_access_key is " + secret, true, "forty bytes: a secret key, which may hold no digit"},
 		{"", "912803456", "", false, "no name: the value alone was scanned"},
 		{"genres", "comedy", "", false, "no digits: nothing a keyword makes identifying"},
+		{"orderId", "912803456", "", false, "no keyword: the digits are what they are alone"},
+		{"timestamp", "1732800000", "", false, "no keyword"},
 	}
 	for _, tt := range tests {
-		got, ok := Named(tt.name, tt.value)
+		got, ok := Named(sensitive.Default(), tt.name, tt.value)
 		if diff := cmp.Diff(struct {
 			Text string
 			OK   bool
@@ -42,13 +45,15 @@ func TestNamed(t *testing.T) {
 }
 
 // FuzzNamed: Named joins without changing either part, and skips only
-// values with fewer than six digit bytes and under forty bytes.
+// values with fewer than six digit bytes and under forty bytes, or names
+// the detector takes for no keyword.
 func FuzzNamed(f *testing.F) {
 	f.Add("acct", "912803456")
 	f.Add("", "x")
 	f.Add("SSN", "１２３")
 	f.Fuzz(func(t *testing.T, name, value string) {
-		got, ok := Named(name, value)
+		d := sensitive.Default()
+		got, ok := Named(d, name, value)
 		if !ok {
 			if got != "" {
 				t.Fatalf("Named(%q, %q) = %q, false; want no text", name, value, got)
@@ -59,7 +64,7 @@ func FuzzNamed(f *testing.F) {
 					digits++
 				}
 			}
-			if name != "" && (len(value) >= 40 || digits >= 6) {
+			if name != "" && (len(value) >= 40 || digits >= 6) && d.IsKeyword(name) {
 				t.Fatalf("Named(%q, %q) skipped a value with %d digit bytes, %d bytes", name, value, digits, len(value))
 			}
 			return

@@ -1133,7 +1133,7 @@ func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector
 		default:
 			ok = !dirty(v, det, clean)
 			if ok {
-				if pair, named := jsontext.Named(k, v); named {
+				if pair, named := jsontext.Named(clean.keywordTest(det), k, v); named {
 					// The name is often the keyword that makes the value
 					// identifying ("X-Account-Number: 912803456").
 					ok = !dirty(pair, det, clean)
@@ -1154,6 +1154,10 @@ func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector
 // bounded: past maxCleanTexts values, or for a value longer than
 // maxCleanText, the detector runs every time.
 type CleanTexts struct {
+	// Keywords, when set, remembers which header names the detector takes
+	// for keywords (see jsontext.Named); nil asks the detector each time.
+	Keywords *jsontext.Keywords
+
 	mu    sync.Mutex
 	set   atomic.Pointer[map[string]struct{}]
 	urls  atomic.Pointer[map[string]struct{}] // URL parts clean as written and decoded
@@ -1346,3 +1350,11 @@ func RefuseZeroGuard(apiOptions []func(*middleware.Stack) error) (aws.HTTPClient
 // IDConfig is the ID of the Initialize middleware that fails every call of
 // a client the guard could not secure, in every guarded client.
 const IDConfig = "PersonalizeGuard:Config"
+
+// keywordTest is c's memo of keyword names, or det when c has none.
+func (c *CleanTexts) keywordTest(det *sensitive.Detector) jsontext.KeywordTest {
+	if c != nil && c.Keywords != nil {
+		return c.Keywords
+	}
+	return det
+}
