@@ -35,6 +35,10 @@
 // strconv's Append functions do: a scanner that reads many texts (the cells
 // of a dataset, the records of an event stream) allocates nothing once its
 // list has room, where Find allocates a list per text.
+// [Detector.IsKeyword] tells a reader that scans names and values apart (JSON
+// members, tags, headers, a CSV's columns) which names make a value
+// identifying that is not alone ({"acct": "912803456"}), so that it scans
+// such a value again after its name, and only those.
 //
 // # Kinds
 //
