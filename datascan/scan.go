@@ -509,8 +509,8 @@ func (s *scanner) longNumber(c *colStats, col int, b []byte) {
 // as any other.
 func (s *scanner) namedCell(c *colStats, col int, b []byte) bool {
 	name := s.header[col]
-	at := len(name) + len(" is ")
-	s.scratch = append(append(append(s.scratch[:0], name...), " is "...), b...)
+	at := len(name) + len(jsontext.NameSep)
+	s.scratch = append(append(append(s.scratch[:0], name...), jsontext.NameSep...), b...)
 	s.findings = s.opts.Detector.AppendFind(s.findings[:0], s.detectorText(s.scratch))
 	var seen [8]sensitive.Kind
 	n := 0

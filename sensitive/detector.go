@@ -359,7 +359,7 @@ func (d *Detector) First(s string) (Finding, bool) {
 func (d *Detector) HasRules() bool { return len(d.rules) > 0 }
 
 // IsKeyword reports whether name, written before a value as in
-// "<name> is <value>", is a keyword for a kind that needs one: an account
+// "<name> = <value>", is a keyword for a kind that needs one: an account
 // number, a bare SSN, a phone grouped by blanks, a card of a length or
 // range found only after a card keyword, an AWS secret key. Where a value
 // travels under a name (a JSON member, a tag's key, a header, a column),
@@ -382,7 +382,7 @@ func (d *Detector) IsKeyword(name string) bool {
 	}
 	// The kinds' look-backs read only the bytes before the value, as
 	// normalised ("a\u200bcct" is "acct").
-	t := newView(name + " is ").s
+	t := newView(name + " = ").s
 	p := len(t)
 	return live&(1<<bAccount) != 0 && keywordBefore(t, p, accountKeyword, accountFinals) ||
 		live&(1<<bSSN) != 0 && keywordBefore(t, p, ssnKeyword, ssnFinals) ||

@@ -119,9 +119,9 @@ func NumberForms(raw string, buf *[48]byte) []string {
 // Named returns the text to scan for value as given under name (a
 // property's name, a map's or a tag's key), and whether it needs a scan of
 // its own. The detector finds an account number, a bare SSN, a 13-digit
-// card or a secret key only after its keyword ("acct is 912803456"), and
+// card or a secret key only after its keyword ("acct = 912803456"), and
 // where names and values are scanned apart the keyword is the name
-// ({"accountNumber":"912803456"}). " is " joins them, so that no digit of
+// ({"accountNumber":"912803456"}). NameSep joins them, so that no digit of
 // the name runs on into the value's. Only a value with six digits (the
 // shortest account number) or forty bytes (a secret key) can be one of
 // those, and only a name the detector takes for a keyword makes it one
@@ -131,8 +131,14 @@ func Named(k KeywordTest, name, value string) (string, bool) {
 	if name == "" || !NameMatters(value) || !k.IsKeyword(name) {
 		return "", false
 	}
-	return name + " is " + value, true
+	return name + NameSep + value, true
 }
+
+// NameSep is what Named puts between a name and its value, and what
+// sensitive.Detector.IsKeyword reads after a name: '=' separates no numeric
+// kind's groups, and a value that goes on where its name's keyword leaves
+// off ("Account" and "No. 912803456") reads as it would written whole.
+const NameSep = " = "
 
 // NameMatters reports whether value is one that Named joins to its name: one
 // with six digits or forty bytes. Readers that build the join in a buffer of
