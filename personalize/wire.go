@@ -449,7 +449,7 @@ func (w *walker) scanText(s string) error {
 
 // scanNamed scans s, and s again after the member name it stands under
 // (see scanPair): a hook's object where the model has a string or a
-// number, {"acct": 912803456}, is read as "acct is 912803456".
+// number, {"acct": 912803456}, is read as "acct = 912803456".
 func (w *walker) scanNamed(name, s string) error {
 	if err := w.scanText(s); err != nil {
 		return err

@@ -117,15 +117,19 @@ func NumberForms(raw string, buf *[48]byte) []string {
 // its own. The detector finds an account number, a bare SSN, a 13-digit
 // card or a secret key only after its keyword ("acct is 912803456"), and
 // where names and values are scanned apart the keyword is the name
-// ({"accountNumber":"912803456"}). " is " joins them, so that no digit of
-// the name runs on into the value's. Only a value with six digits (the
+// ({"accountNumber":"912803456"}). " = " joins them: no digit of the name
+// runs on into the value's, since '=' separates no numeric kind's groups
+// (": " would make "+1 212" and "555 0187" one phone), and the detector
+// reads after it what a value may go on with after its name's keyword
+// ({"account":"No. 912803456"}), where after " is " it reads no "No.",
+// "Number" or "ID". Only a value with six digits (the
 // shortest account number) or forty bytes (a secret key) can be one of
 // those; for any other Named returns false and allocates nothing.
 func Named(name, value string) (string, bool) {
 	if name == "" || len(value) < 40 && !sixDigits(value) {
 		return "", false
 	}
-	return name + " is " + value, true
+	return name + " = " + value, true
 }
 
 // sixDigits reports whether s holds at least six ASCII digits or bytes of

@@ -17,15 +17,16 @@ func TestNamed(t *testing.T) {
 		ok          bool
 		reason      string
 	}{
-		{"acct", "912803456", "acct is 912803456", true, "nine digits: an account number after its keyword"},
-		{"ssn", "123456789", "ssn is 123456789", true, "an SSN"},
-		{"acct", "123456", "acct is 123456", true, "six digits: the shortest account number"},
+		{"acct", "912803456", "acct = 912803456", true, "nine digits: an account number after its keyword"},
+		{"ssn", "123456789", "ssn = 123456789", true, "an SSN"},
+		{"acct", "123456", "acct = 123456", true, "six digits: the shortest account number"},
 		{"acct", "12345", "", false, "five digits are no account number, card, SSN or phone"},
 		{"qty", "12.34-5", "", false, "five digits among other bytes"},
-		{"SSN", "１２３４５６７８９", "SSN is １２３４５６７８９", true, "full-width digits, which the detector reads as digits"},
-		{"aws_secret_access_key", secret, "aws_secret_access_key is " + secret, true, "forty bytes: a secret key, which may hold no digit"},
+		{"SSN", "１２３４５６７８９", "SSN = １２３４５６７８９", true, "full-width digits, which the detector reads as digits"},
+		{"aws_secret_access_key", secret, "aws_secret_access_key = " + secret, true, "forty bytes: a secret key, which may hold no digit"},
 		{"", "912803456", "", false, "no name: the value alone was scanned"},
 		{"genres", "comedy", "", false, "no digits: nothing a keyword makes identifying"},
+		{"account", "No. 912803456", "account = No. 912803456", true, "a value that goes on where the keyword leaves off (review11)"},
 	}
 	for _, tt := range tests {
 		got, ok := Named(tt.name, tt.value)
@@ -64,7 +65,7 @@ func FuzzNamed(f *testing.F) {
 			}
 			return
 		}
-		if !strings.HasPrefix(got, name+" is ") || !strings.HasSuffix(got, value) || len(got) != len(name)+4+len(value) {
+		if !strings.HasPrefix(got, name+" = ") || !strings.HasSuffix(got, value) || len(got) != len(name)+3+len(value) {
 			t.Fatalf("Named(%q, %q) = %q", name, value, got)
 		}
 	})
