@@ -213,7 +213,10 @@ func eachFilterValue(expr string, f func(column, value string) error) error {
 				j++
 			}
 			switch word := expr[i:j]; {
-			case c >= '0' && c <= '9':
+			case c >= '0' && c <= '9' || c >= 0x80:
+				// A non-ASCII byte starts a number in another script's
+				// digits (full-width, Arabic-Indic), which the detector
+				// reads as digits; column names are ASCII.
 				if err := f(column, word); err != nil {
 					return err
 				}
@@ -229,7 +232,7 @@ func eachFilterValue(expr string, f func(column, value string) error) error {
 }
 
 func filterWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$'
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$' || c >= 0x80
 }
 
 // scanPair scans value together with the key it is given under, a tag's or

@@ -48,7 +48,6 @@ func TestReview11TagValueStartingWithKeywordSuffix(t *testing.T) {
 // full-width digits after an account column went out (see
 // TestReview11FilterLiteralOfOtherDigits).
 func TestReview11FilterBareLiteralOfOtherDigits(t *testing.T) {
-	t.Skip("review11 defect: eachFilterValue hands out no literal that starts with a non-ASCII digit; fixed in the next commit")
 	const account = "９１２８０３４５６"
 	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
 	_, err := e.client.CreateFilter(context.Background(), &sdk.CreateFilterInput{Name: aws.String("f1"),
