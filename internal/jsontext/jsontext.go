@@ -60,8 +60,22 @@ func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func
 	if k == jsonscan.BeginObject || k == jsonscan.BeginArray {
 		depth--
 	}
+	// outer[d] is the name the container opened at depth d stands under,
+	// given back when it ends: the elements of an array after an object
+	// in it stand under the array's name, not the object's last member's.
+	// Deeper containers, which no properties document has, keep the last
+	// name read.
+	var outer [16]string
 	for {
 		switch k {
+		case jsonscan.BeginObject, jsonscan.BeginArray:
+			if d := sc.Depth() - depth - 1; d < len(outer) {
+				outer[d] = name
+			}
+		case jsonscan.EndObject, jsonscan.EndArray:
+			if d := sc.Depth() - depth; d < len(outer) {
+				name = outer[d]
+			}
 		case jsonscan.Key:
 			name = sc.Text()
 			if err := text("", name); err != nil {

@@ -79,7 +79,7 @@ func TestEachNamedText(t *testing.T) {
 	}{
 		{`"912803456"`, []string{"acct|912803456"}, "the value itself, under the name given"},
 		{`{"acct":"912803456","plan":"gold"}`, []string{"|acct", "acct|912803456", "|plan", "plan|gold"}, "inside an object, each value under its member's name"},
-		{`["a",{"ssn":123456789},"b"]`, []string{"acct|a", "|ssn", "ssn|123456789", "ssn|b"}, "after an object, the last member name read"},
+		{`["a",{"ssn":123456789},"b"]`, []string{"acct|a", "|ssn", "ssn|123456789", "acct|b"}, "after an object, the array's name again (review11: not the object's last member name)"},
 		{`42`, []string{"acct|42"}, "a short number has no other form"},
 		{`9.12803456e8`, []string{"acct|9.12803456e8", "acct|912803456"}, "a number and its forms"},
 		{`true`, nil, "a literal has no text"},
