@@ -56,15 +56,15 @@ func EachText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error) er
 // which is name for the value itself and the elements of an array, and
 // inside an object the last member name read.
 func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, s string) error) error {
-	depth := sc.Depth()
-	if k == jsonscan.BeginObject || k == jsonscan.BeginArray {
-		depth--
+	if k != jsonscan.BeginObject && k != jsonscan.BeginArray {
+		// A properties document's values are scalars: no stack of names.
+		return namedScalar(sc, k, name, text)
 	}
+	depth := sc.Depth() - 1
 	// outer[d] is the name the container opened at depth d stands under,
 	// given back when it ends: the elements of an array after an object
 	// in it stand under the array's name, not the object's last member's.
-	// Deeper containers, which no properties document has, keep the last
-	// name read.
+	// Deeper containers keep the last name read.
 	var outer [16]string
 	for {
 		switch k {
@@ -81,19 +81,9 @@ func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func
 			if err := text("", name); err != nil {
 				return err
 			}
-		case jsonscan.String:
-			if err := text(name, sc.Text()); err != nil {
+		default:
+			if err := namedScalar(sc, k, name, text); err != nil {
 				return err
-			}
-		case jsonscan.Number:
-			if err := text(name, sc.Raw()); err != nil {
-				return err
-			}
-			var buf [48]byte
-			for _, digits := range NumberForms(sc.Raw(), &buf) {
-				if err := text(name, digits); err != nil {
-					return err
-				}
 			}
 		}
 		if sc.Depth() == depth {
@@ -104,6 +94,26 @@ func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func
 			return ErrSyntax
 		}
 	}
+}
+
+// namedScalar is EachNamedText for the string or number sc has just read
+// (nothing for a literal).
+func namedScalar(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, s string) error) error {
+	switch k {
+	case jsonscan.String:
+		return text(name, sc.Text())
+	case jsonscan.Number:
+		if err := text(name, sc.Raw()); err != nil {
+			return err
+		}
+		var buf [48]byte
+		for _, digits := range NumberForms(sc.Raw(), &buf) {
+			if err := text(name, digits); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // NumberForms returns the forms of a JSON number a reader may take for an
