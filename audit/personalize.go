@@ -387,7 +387,7 @@ func (a *auditor) checkNames(inv *inventory) {
 			key, value := aws.ToString(t.TagKey), aws.ToString(t.TagValue)
 			kf, keyFound := a.det.First(key)
 			vf, valueFound := a.det.First(value)
-			if named, read := jsontext.Named(key, value); read && !keyFound && !valueFound {
+			if named, read := jsontext.Named(key, value, a.det.HasRules()); read && !keyFound && !valueFound {
 				// The value again after its key, which is often the keyword
 				// that makes it identifying ({acct: 912803456}).
 				vf, valueFound = a.det.First(named)

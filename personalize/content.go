@@ -239,7 +239,7 @@ func filterWordByte(c byte) bool {
 // a map's (see jsontext.Named): {"acct": "912803456"} is an account number
 // that neither string shows alone.
 func (w *walker) scanPair(key, value string) error {
-	text, ok := jsontext.Named(key, value)
+	text, ok := jsontext.Named(key, value, w.g.s.Detector.HasRules())
 	if !ok {
 		return nil
 	}

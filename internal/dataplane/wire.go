@@ -658,7 +658,7 @@ func (w *walker) scanNamed(name, s string) error {
 // scanPair scans value together with the name it is given under, a
 // property's name or a context key (see jsontext.Named).
 func (w *walker) scanPair(name, value string) error {
-	if text, ok := jsontext.Named(name, value); ok {
+	if text, ok := jsontext.Named(name, value, w.g.s.Detector.HasRules()); ok {
 		return w.scanText(text)
 	}
 	return nil

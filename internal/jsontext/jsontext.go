@@ -148,9 +148,11 @@ func NumberForms(raw string, buf *[48]byte) []string {
 // ({"account":"No. 912803456"}), where after " is " it reads no "No.",
 // "Number" or "ID". Only a value with six digits (the
 // shortest account number) or forty bytes (a secret key) can be one of
-// those; for any other Named returns false and allocates nothing.
-func Named(name, value string) (string, bool) {
-	if name == "" || len(value) < 40 && !sixDigits(value) {
+// those; for any other Named returns false and allocates nothing, unless
+// rules is set: a detector with caller rules may match anything
+// (sensitive.Detector.HasRules), so every value is joined but "".
+func Named(name, value string, rules bool) (string, bool) {
+	if name == "" || value == "" || !rules && len(value) < 40 && !sixDigits(value) {
 		return "", false
 	}
 	return name + " = " + value, true

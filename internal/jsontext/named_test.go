@@ -13,23 +13,26 @@ func TestNamed(t *testing.T) {
 	secret := "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 	tests := []struct {
 		name, value string
+		rules       bool
 		want        string
 		ok          bool
 		reason      string
 	}{
-		{"acct", "912803456", "acct = 912803456", true, "nine digits: an account number after its keyword"},
-		{"ssn", "123456789", "ssn = 123456789", true, "an SSN"},
-		{"acct", "123456", "acct = 123456", true, "six digits: the shortest account number"},
-		{"acct", "12345", "", false, "five digits are no account number, card, SSN or phone"},
-		{"qty", "12.34-5", "", false, "five digits among other bytes"},
-		{"SSN", "１２３４５６７８９", "SSN = １２３４５６７８９", true, "full-width digits, which the detector reads as digits"},
-		{"aws_secret_access_key", secret, "aws_secret_access_key = " + secret, true, "forty bytes: a secret key, which may hold no digit"},
-		{"", "912803456", "", false, "no name: the value alone was scanned"},
-		{"genres", "comedy", "", false, "no digits: nothing a keyword makes identifying"},
-		{"account", "No. 912803456", "account = No. 912803456", true, "a value that goes on where the keyword leaves off (review11)"},
+		{"acct", "912803456", false, "acct = 912803456", true, "nine digits: an account number after its keyword"},
+		{"ssn", "123456789", false, "ssn = 123456789", true, "an SSN"},
+		{"acct", "123456", false, "acct = 123456", true, "six digits: the shortest account number"},
+		{"acct", "12345", false, "", false, "five digits are no account number, card, SSN or phone"},
+		{"qty", "12.34-5", false, "", false, "five digits among other bytes"},
+		{"SSN", "１２３４５６７８９", false, "SSN = １２３４５６７８９", true, "full-width digits, which the detector reads as digits"},
+		{"aws_secret_access_key", secret, false, "aws_secret_access_key = " + secret, true, "forty bytes: a secret key, which may hold no digit"},
+		{"", "912803456", false, "", false, "no name: the value alone was scanned"},
+		{"genres", "comedy", false, "", false, "no digits: nothing a keyword makes identifying"},
+		{"account", "No. 912803456", false, "account = No. 912803456", true, "a value that goes on where the keyword leaves off (review11)"},
+		{"employee_id", "40417", true, "employee_id = 40417", true, "a detector with caller rules may match any value (review11)"},
+		{"employee_id", "", true, "", false, "an empty value adds nothing to its name"},
 	}
 	for _, tt := range tests {
-		got, ok := Named(tt.name, tt.value)
+		got, ok := Named(tt.name, tt.value, tt.rules)
 		if diff := cmp.Diff(struct {
 			Text string
 			OK   bool
@@ -43,13 +46,17 @@ func TestNamed(t *testing.T) {
 }
 
 // FuzzNamed: Named joins without changing either part, and skips only
-// values with fewer than six digit bytes and under forty bytes.
+// values with fewer than six digit bytes and under forty bytes, and with
+// caller rules only empty ones.
 func FuzzNamed(f *testing.F) {
 	f.Add("acct", "912803456")
 	f.Add("", "x")
 	f.Add("SSN", "１２３")
 	f.Fuzz(func(t *testing.T, name, value string) {
-		got, ok := Named(name, value)
+		if got, ok := Named(name, value, true); ok != (name != "" && value != "") || ok && got != name+" = "+value {
+			t.Fatalf("Named(%q, %q, rules) = %q, %v", name, value, got, ok)
+		}
+		got, ok := Named(name, value, false)
 		if !ok {
 			if got != "" {
 				t.Fatalf("Named(%q, %q) = %q, false; want no text", name, value, got)

@@ -1133,7 +1133,7 @@ func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector
 		default:
 			ok = !dirty(v, det, clean)
 			if ok {
-				if pair, named := jsontext.Named(k, v); named {
+				if pair, named := jsontext.Named(k, v, det.HasRules()); named {
 					// The name is often the keyword that makes the value
 					// identifying ("X-Account-Number: 912803456").
 					ok = !dirty(pair, det, clean)
