@@ -62,7 +62,6 @@ func TestReview11ArrayElementAfterObject(t *testing.T) {
 // only after "value", and went out (the service refuses nested properties,
 // after the bytes have left).
 func TestReview11ValueUnderParentName(t *testing.T) {
-	t.Skip("review11 defect: EachNamedText hands a nested value only its own member name, not the name of the member holding it; fixed in the next commit")
 	s, c := dataplanetest.Start(t)
 	var log dataplanetest.AuditLog
 	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{Logger: log.Logger()})

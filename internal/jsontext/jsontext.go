@@ -51,20 +51,22 @@ func EachText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error) er
 }
 
 // EachNamedText is EachText for readers that also read a value after its
-// name (see Named): text gets each member name with name "", and each
-// string, number and number form with the member name it stands under,
-// which is name for the value itself and the elements of an array, and
-// inside an object the last member name read.
-func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, s string) error) error {
+// name (see Named): text gets each member name with name and parent "",
+// and each string, number and number form with the member name it stands
+// under, which is name for the value itself and the elements of an array,
+// and inside an object the last member name read; and with parent, the
+// name the object holding that member stands under when it differs
+// ({"ssn":{"value":"123456789"}}: name "value", parent "ssn"), else "".
+func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, parent, s string) error) error {
 	if k != jsonscan.BeginObject && k != jsonscan.BeginArray {
 		// A properties document's values are scalars: no stack of names.
-		return namedScalar(sc, k, name, text)
+		return namedScalar(sc, k, name, "", text)
 	}
 	depth := sc.Depth() - 1
 	// outer[d] is the name the container opened at depth d stands under,
 	// given back when it ends: the elements of an array after an object
 	// in it stand under the array's name, not the object's last member's.
-	// Deeper containers keep the last name read.
+	// Deeper containers keep the last name read and have no parent.
 	var outer [16]string
 	for {
 		switch k {
@@ -78,11 +80,15 @@ func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func
 			}
 		case jsonscan.Key:
 			name = sc.Text()
-			if err := text("", name); err != nil {
+			if err := text("", "", name); err != nil {
 				return err
 			}
 		default:
-			if err := namedScalar(sc, k, name, text); err != nil {
+			parent := ""
+			if d := sc.Depth() - depth - 1; d < len(outer) && outer[d] != name {
+				parent = outer[d]
+			}
+			if err := namedScalar(sc, k, name, parent, text); err != nil {
 				return err
 			}
 		}
@@ -98,17 +104,17 @@ func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func
 
 // namedScalar is EachNamedText for the string or number sc has just read
 // (nothing for a literal).
-func namedScalar(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, s string) error) error {
+func namedScalar(sc *jsonscan.Scanner, k jsonscan.Kind, name, parent string, text func(name, parent, s string) error) error {
 	switch k {
 	case jsonscan.String:
-		return text(name, sc.Text())
+		return text(name, parent, sc.Text())
 	case jsonscan.Number:
-		if err := text(name, sc.Raw()); err != nil {
+		if err := text(name, parent, sc.Raw()); err != nil {
 			return err
 		}
 		var buf [48]byte
 		for _, digits := range NumberForms(sc.Raw(), &buf) {
-			if err := text(name, digits); err != nil {
+			if err := text(name, parent, digits); err != nil {
 				return err
 			}
 		}

@@ -85,8 +85,9 @@ func TestEachNamedText(t *testing.T) {
 		reason string
 	}{
 		{`"912803456"`, []string{"acct|912803456"}, "the value itself, under the name given"},
-		{`{"acct":"912803456","plan":"gold"}`, []string{"|acct", "acct|912803456", "|plan", "plan|gold"}, "inside an object, each value under its member's name"},
-		{`["a",{"ssn":123456789},"b"]`, []string{"acct|a", "|ssn", "ssn|123456789", "acct|b"}, "after an object, the array's name again (review11: not the object's last member name)"},
+		{`{"acct":"912803456","plan":"gold"}`, []string{"|acct", "acct|912803456", "|plan", "plan<acct|gold"}, "inside an object, each value under its member's name, and the name the object stands under when it differs"},
+		{`["a",{"ssn":123456789},"b"]`, []string{"acct|a", "|ssn", "ssn<acct|123456789", "acct|b"}, "after an object, the array's name again (review11: not the object's last member name)"},
+		{`{"value":"123456789"}`, []string{"|value", "value<acct|123456789"}, "a member's value with the name its object stands under (review11)"},
 		{`42`, []string{"acct|42"}, "a short number has no other form"},
 		{`9.12803456e8`, []string{"acct|9.12803456e8", "acct|912803456"}, "a number and its forms"},
 		{`true`, nil, "a literal has no text"},
@@ -99,7 +100,10 @@ func TestEachNamedText(t *testing.T) {
 			t.Fatalf("%s: %v", tt.value, err)
 		}
 		var got []string
-		if err := EachNamedText(&sc, k, "acct", func(name, s string) error {
+		if err := EachNamedText(&sc, k, "acct", func(name, parent, s string) error {
+			if parent != "" {
+				name += "<" + parent
+			}
 			got = append(got, name+"|"+s)
 			return nil
 		}); err != nil {
@@ -130,11 +134,14 @@ func FuzzEachNamedText(f *testing.F) {
 		var plain, named []string
 		errPlain := EachText(&a, ka, func(s string) error { plain = append(plain, s); return nil })
 		keys := map[string]bool{"given": true}
-		errNamed := EachNamedText(&b, kb, "given", func(name, s string) error {
+		errNamed := EachNamedText(&b, kb, "given", func(name, parent, s string) error {
+			if parent != "" && (!keys[parent] || parent == name) {
+				t.Fatalf("EachNamedText(%q) gave the parent %q, no member name read before, or the name itself", doc, parent)
+			}
 			if name == "" {
-				keys[s] = true
+				keys[s] = true // a member name, or a value under the member name ""
 			} else if !keys[name] {
-				t.Fatalf("EachNamedText(%q) gave the name %q, which is no member name read before", doc, name)
+				t.Fatalf("EachNamedText(%q) gave the name %q, parent %q, not member names read before", doc, name, parent)
 			}
 			named = append(named, s)
 			return nil

@@ -17,9 +17,10 @@ func TestReview11NameAfterNestedValue(t *testing.T) {
 		doc  string
 		want []string // "name|text"
 	}{
-		{`{"acct":[{"a":"b"},"912803456"]}`, []string{"|acct", "|a", "a|b", "acct|912803456"}},
-		{`{"x":{"y":{"z":1}},"w":[[{"v":2}],3]}`, []string{"|x", "|y", "|z", "z|1", "|w", "|v", "v|2", "w|3"}},
-		{`["s",{"k":"v"},"t"]`, []string{"given|s", "|k", "k|v", "given|t"}},
+		{`{"acct":[{"a":"b"},"912803456"]}`, []string{"|acct", "|a", "a<acct|b", "acct|912803456"}},
+		{`{"x":{"y":{"z":1}},"w":[[{"v":2}],3]}`, []string{"|x", "|y", "|z", "z<y|1", "|w", "|v", "v<w|2", "w|3"}},
+		{`["s",{"k":"v"},"t"]`, []string{"given|s", "|k", "k<given|v", "given|t"}},
+		{`{"ssn":{"value":"123456789"}}`, []string{"|ssn", "|value", "value<ssn|123456789"}},
 	}
 	for _, tt := range tests {
 		var sc jsonscan.Scanner
@@ -29,7 +30,10 @@ func TestReview11NameAfterNestedValue(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []string
-		if err := EachNamedText(&sc, k, "given", func(name, s string) error {
+		if err := EachNamedText(&sc, k, "given", func(name, parent, s string) error {
+			if parent != "" {
+				name += "<" + parent
+			}
 			got = append(got, name+"|"+s)
 			return nil
 		}); err != nil {
