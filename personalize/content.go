@@ -113,8 +113,9 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 			w.pop()
 		}
 		if k, val := tagPair(n); k != nil {
-			// The value first: most are too short to need their key.
-			if value := stringOf(v.Field(val.index)); jsontext.NameMatters(value) {
+			// The value first: most are too short to need their key
+			// (but for caller rules, which may match any value).
+			if value := stringOf(v.Field(val.index)); value != "" && (w.g.keywords.HasRules() || jsontext.NameMatters(value)) {
 				w.push(segment{name: val.name, index: -1})
 				if err := w.scanPair(stringOf(v.Field(k.index)), value); err != nil {
 					return err
@@ -220,7 +221,10 @@ func eachFilterValue(expr string, f func(column, value string) error) error {
 				j++
 			}
 			switch word := expr[i:j]; {
-			case c >= '0' && c <= '9':
+			case c >= '0' && c <= '9' || c >= 0x80:
+				// A non-ASCII byte starts a number in another script's
+				// digits (full-width, Arabic-Indic), which the detector
+				// reads as digits; column names are ASCII.
 				if err := f(column, word); err != nil {
 					return err
 				}
@@ -236,7 +240,7 @@ func eachFilterValue(expr string, f func(column, value string) error) error {
 }
 
 func filterWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$'
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$' || c >= 0x80
 }
 
 // scanPair scans value together with the key it is given under, a tag's or

@@ -466,13 +466,20 @@ func (w *walker) scanText(s string) error {
 }
 
 // scanNamed scans s, and s again after the member name it stands under
-// (see scanPair): a hook's object where the model has a string or a
-// number, {"acct": 912803456}, is read as "acct is 912803456".
-func (w *walker) scanNamed(name, s string) error {
+// and after its parent's (see scanPair): a hook's object where the model
+// has a string or a number, {"acct": 912803456}, is read as
+// "acct = 912803456".
+func (w *walker) scanNamed(name, parent, s string) error {
 	if err := w.scanText(s); err != nil {
 		return err
 	}
-	return w.scanPair(name, s)
+	if err := w.scanPair(name, s); err != nil {
+		return err
+	}
+	if parent == "" {
+		return nil // a property's own value, the usual case
+	}
+	return w.scanPair(parent, s)
 }
 
 // wireKeyRank is the rank of rawKey among the keys of the JSON object at

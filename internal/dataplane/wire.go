@@ -645,14 +645,21 @@ func (w *walker) checkProperties(s string) error {
 	return nil
 }
 
-// scanNamed scans s, and s again after name (see scanPair): the texts of
-// a property's value, each under the name it stands under
+// scanNamed scans s, and s again after name and after parent (see
+// scanPair): the texts of a property's value, each under the name it
+// stands under and the name of the member holding it
 // (jsontext.EachNamedText).
-func (w *walker) scanNamed(name, s string) error {
+func (w *walker) scanNamed(name, parent, s string) error {
 	if err := w.scanText(s); err != nil {
 		return err
 	}
-	return w.scanPair(name, s)
+	if err := w.scanPair(name, s); err != nil {
+		return err
+	}
+	if parent == "" {
+		return nil // a property's own value, the usual case
+	}
+	return w.scanPair(parent, s)
 }
 
 // scanPair scans value together with the name it is given under, a

@@ -55,35 +55,45 @@ func EachText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error) er
 }
 
 // EachNamedText is EachText for readers that also read a value after its
-// name (see Named): text gets each member name with name "", and each
-// string, number and number form with the member name it stands under,
-// which is name for the value itself and the elements of an array, and
-// inside an object the last member name read.
-func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, s string) error) error {
-	depth := sc.Depth()
-	if k == jsonscan.BeginObject || k == jsonscan.BeginArray {
-		depth--
+// name (see Named): text gets each member name with name and parent "",
+// and each string, number and number form with the member name it stands
+// under, which is name for the value itself and the elements of an array,
+// and inside an object the last member name read; and with parent, the
+// name the object holding that member stands under when it differs
+// ({"ssn":{"value":"123456789"}}: name "value", parent "ssn"), else "".
+func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, parent, s string) error) error {
+	if k != jsonscan.BeginObject && k != jsonscan.BeginArray {
+		// A properties document's values are scalars: no stack of names.
+		return namedScalar(sc, k, name, "", text)
 	}
+	depth := sc.Depth() - 1
+	// outer[d] is the name the container opened at depth d stands under,
+	// given back when it ends: the elements of an array after an object
+	// in it stand under the array's name, not the object's last member's.
+	// Deeper containers keep the last name read and have no parent.
+	var outer [16]string
 	for {
 		switch k {
+		case jsonscan.BeginObject, jsonscan.BeginArray:
+			if d := sc.Depth() - depth - 1; d < len(outer) {
+				outer[d] = name
+			}
+		case jsonscan.EndObject, jsonscan.EndArray:
+			if d := sc.Depth() - depth; d < len(outer) {
+				name = outer[d]
+			}
 		case jsonscan.Key:
 			name = sc.Text()
-			if err := text("", name); err != nil {
+			if err := text("", "", name); err != nil {
 				return err
 			}
-		case jsonscan.String:
-			if err := text(name, sc.Text()); err != nil {
-				return err
+		default:
+			parent := ""
+			if d := sc.Depth() - depth - 1; d < len(outer) && outer[d] != name {
+				parent = outer[d]
 			}
-		case jsonscan.Number:
-			if err := text(name, sc.Raw()); err != nil {
+			if err := namedScalar(sc, k, name, parent, text); err != nil {
 				return err
-			}
-			var buf [48]byte
-			for _, digits := range NumberForms(sc.Raw(), &buf) {
-				if err := text(name, digits); err != nil {
-					return err
-				}
 			}
 		}
 		if sc.Depth() == depth {
@@ -94,6 +104,26 @@ func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func
 			return ErrSyntax
 		}
 	}
+}
+
+// namedScalar is EachNamedText for the string or number sc has just read
+// (nothing for a literal).
+func namedScalar(sc *jsonscan.Scanner, k jsonscan.Kind, name, parent string, text func(name, parent, s string) error) error {
+	switch k {
+	case jsonscan.String:
+		return text(name, parent, sc.Text())
+	case jsonscan.Number:
+		if err := text(name, parent, sc.Raw()); err != nil {
+			return err
+		}
+		var buf [48]byte
+		for _, digits := range NumberForms(sc.Raw(), &buf) {
+			if err := text(name, parent, digits); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // NumberForms returns the forms of a JSON number a reader may take for an
@@ -121,23 +151,30 @@ func NumberForms(raw string, buf *[48]byte) []string {
 // its own. The detector finds an account number, a bare SSN, a 13-digit
 // card or a secret key only after its keyword ("acct = 912803456"), and
 // where names and values are scanned apart the keyword is the name
-// ({"accountNumber":"912803456"}). NameSep joins them, so that no digit of
-// the name runs on into the value's. Only a value with six digits (the
-// shortest account number) or forty bytes (a secret key) can be one of
-// those, and only a name the detector takes for a keyword makes it one
-// (sensitive.Detector.IsKeyword: "orderId" and "timestamp" do not); for
-// any other pair Named returns false and allocates nothing.
+// ({"accountNumber":"912803456"}). NameSep joins them. Only a value with
+// six digits (the shortest account number) or forty bytes (a secret key)
+// can be one of those, and only a name the detector takes for a keyword
+// makes it one (sensitive.Detector.IsKeyword: "orderId" and "timestamp" do
+// not); for any other pair Named returns false and allocates nothing. A
+// detector with caller rules may match anything (sensitive.Detector.HasRules),
+// so with one every value but "" is joined.
 func Named(k KeywordTest, name, value string) (string, bool) {
-	if name == "" || !NameMatters(value) || !k.IsKeyword(name) {
+	if name == "" || value == "" {
+		return "", false
+	}
+	if !k.HasRules() && (!NameMatters(value) || !k.IsKeyword(name)) {
 		return "", false
 	}
 	return name + NameSep + value, true
 }
 
 // NameSep is what Named puts between a name and its value, and what
-// sensitive.Detector.IsKeyword reads after a name: '=' separates no numeric
-// kind's groups, and a value that goes on where its name's keyword leaves
-// off ("Account" and "No. 912803456") reads as it would written whole.
+// sensitive.Detector.IsKeyword reads after a name: no digit of the name runs
+// on into the value's, since '=' separates no numeric kind's groups (": "
+// would make "+1 212" and "555 0187" one phone), and the detector reads after
+// it what a value may go on with after its name's keyword
+// ({"account":"No. 912803456"}), where after " is " it reads no "No.",
+// "Number" or "ID".
 const NameSep = " = "
 
 // NameMatters reports whether value is one that Named joins to its name: one
@@ -162,10 +199,11 @@ func sixDigits[T string | []byte](s T) bool {
 	return false
 }
 
-// KeywordTest answers sensitive.Detector.IsKeyword: a *sensitive.Detector,
-// or a *Keywords that remembers its answers.
+// KeywordTest answers sensitive.Detector.IsKeyword and HasRules: a
+// *sensitive.Detector, or a *Keywords that remembers its answers.
 type KeywordTest interface {
 	IsKeyword(name string) bool
+	HasRules() bool
 }
 
 // maxKeywords bounds a Keywords memo: property names, tag keys and headers
@@ -190,6 +228,9 @@ func NewKeywords(det *sensitive.Detector) *Keywords {
 	}
 	return &Keywords{det: det}
 }
+
+// HasRules is the detector's HasRules.
+func (k *Keywords) HasRules() bool { return k.det.HasRules() }
 
 // IsKeyword is the detector's IsKeyword(name), remembered.
 func (k *Keywords) IsKeyword(name string) bool {

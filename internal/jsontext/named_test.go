@@ -1,6 +1,7 @@
 package jsontext
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -14,24 +15,33 @@ func TestNamed(t *testing.T) {
 	secret := "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 	tests := []struct {
 		name, value string
+		rules       bool
 		want        string
 		ok          bool
 		reason      string
 	}{
-		{"acct", "912803456", "acct = 912803456", true, "nine digits: an account number after its keyword"},
-		{"ssn", "123456789", "ssn = 123456789", true, "an SSN"},
-		{"acct", "123456", "acct = 123456", true, "six digits: the shortest account number"},
-		{"acct", "12345", "", false, "five digits are no account number, card, SSN or phone"},
-		{"qty", "12.34-5", "", false, "five digits among other bytes"},
-		{"SSN", "１２３４５６７８９", "SSN = １２３４５６７８９", true, "full-width digits, which the detector reads as digits"},
-		{"aws_secret_access_key", secret, "aws_secret_access_key = " + secret, true, "forty bytes: a secret key, which may hold no digit"},
-		{"", "912803456", "", false, "no name: the value alone was scanned"},
-		{"genres", "comedy", "", false, "no digits: nothing a keyword makes identifying"},
-		{"orderId", "912803456", "", false, "no keyword: the digits are what they are alone"},
-		{"timestamp", "1732800000", "", false, "no keyword"},
+		{"acct", "912803456", false, "acct = 912803456", true, "nine digits: an account number after its keyword"},
+		{"ssn", "123456789", false, "ssn = 123456789", true, "an SSN"},
+		{"acct", "123456", false, "acct = 123456", true, "six digits: the shortest account number"},
+		{"acct", "12345", false, "", false, "five digits are no account number, card, SSN or phone"},
+		{"qty", "12.34-5", false, "", false, "five digits among other bytes"},
+		{"SSN", "１２３４５６７８９", false, "SSN = １２３４５６７８９", true, "full-width digits, which the detector reads as digits"},
+		{"aws_secret_access_key", secret, false, "aws_secret_access_key = " + secret, true, "forty bytes: a secret key, which may hold no digit"},
+		{"", "912803456", false, "", false, "no name: the value alone was scanned"},
+		{"genres", "comedy", false, "", false, "no digits: nothing a keyword makes identifying"},
+		{"orderId", "912803456", false, "", false, "no keyword: the digits are what they are alone"},
+		{"timestamp", "1732800000", false, "", false, "no keyword"},
+		{"account", "No. 912803456", false, "account = No. 912803456", true, "a value that goes on where the keyword leaves off (review11)"},
+		{"employee_id", "40417", true, "employee_id = 40417", true, "a detector with caller rules may match any value (review11)"},
+		{"employee_id", "", true, "", false, "an empty value adds nothing to its name"},
 	}
+	plain, rules := sensitive.Default(), withRules(t)
 	for _, tt := range tests {
-		got, ok := Named(sensitive.Default(), tt.name, tt.value)
+		k := plain
+		if tt.rules {
+			k = rules
+		}
+		got, ok := Named(k, tt.name, tt.value)
 		if diff := cmp.Diff(struct {
 			Text string
 			OK   bool
@@ -44,15 +54,30 @@ func TestNamed(t *testing.T) {
 	}
 }
 
+// withRules is a detector with a caller rule.
+func withRules(t testing.TB) *sensitive.Detector {
+	d, err := sensitive.New(func(o *sensitive.Options) {
+		o.Rules = []sensitive.Rule{{Kind: "employee-id", Pattern: regexp.MustCompile(`employee_id = \d{5}`)}}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // FuzzNamed: Named joins without changing either part, and skips only
-// values with fewer than six digit bytes and under forty bytes, or names
-// the detector takes for no keyword.
+// values with fewer than six digit bytes and under forty bytes, or under
+// names the detector takes for no keyword; with caller rules only empty
+// ones.
 func FuzzNamed(f *testing.F) {
 	f.Add("acct", "912803456")
 	f.Add("", "x")
 	f.Add("SSN", "１２３")
+	d, rules := sensitive.Default(), withRules(f)
 	f.Fuzz(func(t *testing.T, name, value string) {
-		d := sensitive.Default()
+		if got, ok := Named(rules, name, value); ok != (name != "" && value != "") || ok && got != name+NameSep+value {
+			t.Fatalf("Named(rules, %q, %q) = %q, %v", name, value, got, ok)
+		}
 		got, ok := Named(d, name, value)
 		if !ok {
 			if got != "" {
@@ -82,8 +107,9 @@ func TestEachNamedText(t *testing.T) {
 		reason string
 	}{
 		{`"912803456"`, []string{"acct|912803456"}, "the value itself, under the name given"},
-		{`{"acct":"912803456","plan":"gold"}`, []string{"|acct", "acct|912803456", "|plan", "plan|gold"}, "inside an object, each value under its member's name"},
-		{`["a",{"ssn":123456789},"b"]`, []string{"acct|a", "|ssn", "ssn|123456789", "ssn|b"}, "after an object, the last member name read"},
+		{`{"acct":"912803456","plan":"gold"}`, []string{"|acct", "acct|912803456", "|plan", "plan<acct|gold"}, "inside an object, each value under its member's name, and the name the object stands under when it differs"},
+		{`["a",{"ssn":123456789},"b"]`, []string{"acct|a", "|ssn", "ssn<acct|123456789", "acct|b"}, "after an object, the array's name again (review11: not the object's last member name)"},
+		{`{"value":"123456789"}`, []string{"|value", "value<acct|123456789"}, "a member's value with the name its object stands under (review11)"},
 		{`42`, []string{"acct|42"}, "a short number has no other form"},
 		{`9.12803456e8`, []string{"acct|9.12803456e8", "acct|912803456"}, "a number and its forms"},
 		{`true`, nil, "a literal has no text"},
@@ -96,7 +122,10 @@ func TestEachNamedText(t *testing.T) {
 			t.Fatalf("%s: %v", tt.value, err)
 		}
 		var got []string
-		if err := EachNamedText(&sc, k, "acct", func(name, s string) error {
+		if err := EachNamedText(&sc, k, "acct", func(name, parent, s string) error {
+			if parent != "" {
+				name += "<" + parent
+			}
 			got = append(got, name+"|"+s)
 			return nil
 		}); err != nil {
@@ -127,11 +156,14 @@ func FuzzEachNamedText(f *testing.F) {
 		var plain, named []string
 		errPlain := EachText(&a, ka, func(s string) error { plain = append(plain, s); return nil })
 		keys := map[string]bool{"given": true}
-		errNamed := EachNamedText(&b, kb, "given", func(name, s string) error {
+		errNamed := EachNamedText(&b, kb, "given", func(name, parent, s string) error {
+			if parent != "" && (!keys[parent] || parent == name) {
+				t.Fatalf("EachNamedText(%q) gave the parent %q, no member name read before, or the name itself", doc, parent)
+			}
 			if name == "" {
-				keys[s] = true
+				keys[s] = true // a member name, or a value under the member name ""
 			} else if !keys[name] {
-				t.Fatalf("EachNamedText(%q) gave the name %q, which is no member name read before", doc, name)
+				t.Fatalf("EachNamedText(%q) gave the name %q, parent %q, not member names read before", doc, name, parent)
 			}
 			named = append(named, s)
 			return nil

@@ -1,0 +1,46 @@
+package jsontext
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+)
+
+// TestReview11NameAfterNestedValue: an array's elements stand under the
+// array's name, also those after an object inside it; EachNamedText kept
+// the object's last member name past its end, so in
+// {"acct":[{"a":"b"},"912803456"]} the number was read as "a = 912803456".
+func TestReview11NameAfterNestedValue(t *testing.T) {
+	tests := []struct {
+		doc  string
+		want []string // "name|text"
+	}{
+		{`{"acct":[{"a":"b"},"912803456"]}`, []string{"|acct", "|a", "a<acct|b", "acct|912803456"}},
+		{`{"x":{"y":{"z":1}},"w":[[{"v":2}],3]}`, []string{"|x", "|y", "|z", "z<y|1", "|w", "|v", "v<w|2", "w|3"}},
+		{`["s",{"k":"v"},"t"]`, []string{"given|s", "|k", "k<given|v", "given|t"}},
+		{`{"ssn":{"value":"123456789"}}`, []string{"|ssn", "|value", "value<ssn|123456789"}},
+	}
+	for _, tt := range tests {
+		var sc jsonscan.Scanner
+		sc.Reset(tt.doc)
+		k, err := sc.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		if err := EachNamedText(&sc, k, "given", func(name, parent, s string) error {
+			if parent != "" {
+				name += "<" + parent
+			}
+			got = append(got, name+"|"+s)
+			return nil
+		}); err != nil {
+			t.Errorf("EachNamedText(%q) = %v", tt.doc, err)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("EachNamedText(%q) mismatch (-want +got):\n%s", tt.doc, diff)
+		}
+	}
+}
