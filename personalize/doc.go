@@ -21,8 +21,9 @@
 //
 //   - Transport ([IDWireGate]): the HTTP client's TLS floor is raised to
 //     [Policy.MinTLSVersion] (1.2 by default) keeping its CAs and proxy; a
-//     client whose TLS settings cannot be enforced, or that writes its TLS
-//     session keys (KeyLogWriter), is refused by New; http
+//     client whose TLS settings cannot be enforced, that writes its TLS
+//     session keys (KeyLogWriter) or draws them from its own randomness
+//     (Rand), is refused by New; http
 //     endpoints, URL credentials and calls to another Region are refused
 //     before sending; a handshake below the floor is refused and the
 //     negotiated version of every response checked; ClientLogMode dumps that

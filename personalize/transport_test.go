@@ -64,6 +64,8 @@ func TestHardenHTTPClient(t *testing.T) {
 		}), min: tls.VersionTLS12, wantErr: true, reason: "TLS without certificate verification is not TLS the guard can vouch for"},
 		{name: "key log", client: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{KeyLogWriter: io.Discard}}},
 			min: tls.VersionTLS12, wantErr: true, reason: "TLS whose session keys are written out protects nothing from whoever reads them"},
+		{name: "own randomness", client: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{Rand: zeroReader{}}}},
+			min: tls.VersionTLS12, wantErr: true, reason: "TLS whose keys come from a reader the caller chose is as secret as that reader (review11)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -347,4 +349,13 @@ func TestSecondGuardRefused(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Field != "APIOptions" {
 		t.Errorf("two guards on one client: %v, want *ConfigError for APIOptions", err)
 	}
+}
+
+// zeroReader reads zeros: the predictable randomness a tls.Config.Rand may
+// hold.
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

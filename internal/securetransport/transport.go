@@ -191,6 +191,11 @@ func checkTransport(tr *http.Transport, minTLS uint16, allowUnverifiable bool) e
 		// Whoever reads the key log decrypts every request from a capture.
 		return &guarderr.ConfigError{Field: "HTTPClient", Reason: "its TLS config writes the session keys (KeyLogWriter), which decrypt every request; remove it"}
 	}
+	if c.Rand != nil {
+		// Keys drawn from a reader the caller chose are as secret as that
+		// reader: a fixed one makes every session's keys known.
+		return &guarderr.ConfigError{Field: "HTTPClient", Reason: "its TLS config draws its keys from its own source of randomness (Rand), not crypto/rand; remove it"}
+	}
 	//lint:ignore SA1019 reading the deprecated DialTLS to refuse it, not using it
 	if (tr.DialTLS != nil || tr.DialTLSContext != nil) && !allowUnverifiable {
 		// A custom TLS dialer makes its own handshake and ignores
