@@ -166,7 +166,7 @@ func readKeyFile(name string, version uint32) (*pseudonym.Key, error) {
 // loadSealedKey decrypts a sealed key with KMS, under the key and at the
 // version the caller named.
 func (c *command) loadSealedKey(ctx context.Context, name, kmsKeyARN string, version uint32) (*pseudonym.Key, error) {
-	b, err := os.ReadFile(name)
+	b, err := readSmall(name, maxSealedKeyFile)
 	if err != nil {
 		return nil, err
 	}

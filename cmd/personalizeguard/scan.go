@@ -247,7 +247,7 @@ func readSchema(file string) (*datascan.Schema, error) {
 	if file == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(file)
+	b, err := readSmall(file, maxSchemaFile)
 	if err != nil {
 		return nil, err
 	}
@@ -256,6 +256,32 @@ func readSchema(file string) (*datascan.Schema, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return s, nil
+}
+
+// Bounds of the small files the commands read whole: Personalize's schemas
+// are at most 20,000 characters, a sealed key a few hundred bytes.
+const (
+	maxSchemaFile    = 1 << 20
+	maxSealedKeyFile = 64 << 10
+)
+
+// readSmall reads a file that should be small, refusing one over max bytes
+// after reading max+1 of them: a path to a dataset, or /dev/zero, given by
+// mistake must not grow memory without bound.
+func readSmall(name string, max int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes; is it the right file?", name, max)
+	}
+	return b, nil
 }
 
 func scanTarget(ctx context.Context, t target, schema *datascan.Schema, progress func(datascan.Progress)) fileResult {
