@@ -69,3 +69,38 @@ func mustKey(t *testing.T, version uint32) *pseudonym.Key {
 	}
 	return k
 }
+
+// TestRed12KeyVersionsNeverCollide (red12): the same key bytes under two
+// versions, or one ID as a user and as a session, give pseudonyms that
+// differ in their MAC, not only in their prefix, so that stripping or
+// rewriting the prefix links nothing.
+func TestRed12KeyVersionsNeverCollide(t *testing.T) {
+	mac := func(s string) string { return s[strings.IndexByte(s, '_')+1:] }
+	seen := map[string]string{}
+	for _, v := range []uint32{1, 2, 11, 12, 111, 4294967295} {
+		p, err := pseudonym.New(mustKey(t, v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"jane.doe@example.com", "1", "11", "u1"} {
+			u, err := p.UserID(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := p.SessionID(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ps := range []string{u, s} {
+				what := fmt.Sprintf("version %d, %q, %s", v, id, ps[:2])
+				if prev, ok := seen[mac(ps)]; ok {
+					t.Errorf("%s has the MAC of %s", what, prev)
+				}
+				seen[mac(ps)] = what
+			}
+		}
+	}
+	if diff := cmp.Diff(6*4*2, len(seen)); diff != "" {
+		t.Errorf("distinct MACs (-want +got):\n%s", diff)
+	}
+}
