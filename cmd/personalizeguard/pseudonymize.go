@@ -56,6 +56,11 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 	if sameFile(in, out) {
 		return c.usageError(fs, "IN and OUT are the same file")
 	}
+	if st, err := os.Lstat(out); err == nil && !st.Mode().IsRegular() {
+		// OUT is renamed over, not written through: a link, a FIFO or a
+		// device (/dev/null, run as root) would be replaced by the file.
+		return c.usageError(fs, "OUT exists and is not a regular file (a link, a device, a FIFO or a directory)")
+	}
 	var drop []string
 	for _, name := range strings.Split(*dropList, ",") {
 		if name = strings.TrimSpace(name); name != "" {
