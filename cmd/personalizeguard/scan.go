@@ -3,14 +3,19 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -236,11 +241,30 @@ func mergeSources(sources []sourceResult, targets []target, results []fileResult
 }
 
 func fileTarget(name string) target {
-	t := target{name: name, source: -1, open: func(context.Context) (io.ReadCloser, error) { return os.Open(name) }}
+	shown := shownName(name)
+	t := target{name: shown, source: -1, open: func(context.Context) (io.ReadCloser, error) {
+		f, err := os.Open(name)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, &fs.PathError{Op: pe.Op, Path: shown, Err: pe.Err}
+		}
+		return f, err
+	}}
 	if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() {
 		t.size = st.Size()
 	}
 	return t
+}
+
+// shownName is a file name as the output shows it: quoted when it holds
+// what is not printable, as S3 keys are (s3guard.ObjectName). Names come
+// from shell globs over directories others fill, and a terminal obeys the
+// control sequences a name can hold.
+func shownName(name string) string {
+	if !utf8.ValidString(name) || strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(name)
+	}
+	return name
 }
 
 func readSchema(file string) (*datascan.Schema, error) {
