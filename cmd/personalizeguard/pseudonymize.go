@@ -69,7 +69,7 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 	}
 
 	fail := func(err error) int {
-		fmt.Fprintf(c.stderr, "personalizeguard pseudonymize: %v\n", err)
+		fmt.Fprintf(c.stderr, "personalizeguard pseudonymize: %s\n", printable(err.Error()))
 		return exitError
 	}
 	schema, err := readSchema(*schemaFile)
@@ -99,7 +99,7 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 	}
 	prog := c.newProgress([]int64{fileTarget(in).size})
 	rep, err := rewriteFile(ctx, in, out, p, func(o *datascan.Options) {
-		o.Schema, o.Resource, o.Drop = schema, in, drop
+		o.Schema, o.Resource, o.Drop = schema, shownName(in), drop
 		o.Progress = func(d datascan.Progress) { prog.update(0, d) }
 	})
 	prog.done()
@@ -128,7 +128,7 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 		}
 	}
 	fmt.Fprintf(c.stdout, "%s: %d rows; pseudonymised %s with key version %d; dropped %s\n",
-		out, rep.Rows, dash(strings.Join(done, ", ")), p.KeyVersion(), dash(strings.Join(dropped, ", ")))
+		shownName(out), rep.Rows, dash(strings.Join(done, ", ")), p.KeyVersion(), dash(strings.Join(dropped, ", ")))
 	return exitOK
 }
 

@@ -58,3 +58,46 @@ func printableOr(r rune) rune {
 	}
 	return r
 }
+
+// TestRed12PseudonymizeFileNameControlChars: the same for pseudonymize's
+// IN, OUT and -schema, and scan's -schema, present or missing.
+func TestRed12PseudonymizeFileNameControlChars(t *testing.T) {
+	const evil = "x\x1b]0;owned\x07\r.csv"
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"IN and OUT", []string{"pseudonymize", "-key-file", "$DIR/key.bin", "$DIR/in" + evil, "$DIR/out" + evil}, exitOK},
+		{"IN missing", []string{"pseudonymize", "-key-file", "$DIR/key.bin", "$DIR/missing" + evil, "$DIR/out.csv"}, exitError},
+		{"IN malformed", []string{"pseudonymize", "-key-file", "$DIR/key.bin", "$DIR/broken" + evil, "$DIR/out.csv"}, exitError},
+		{"-schema missing", []string{"pseudonymize", "-key-file", "$DIR/key.bin", "-schema", "$DIR/s" + evil, "$DIR/in" + evil, "$DIR/out.csv"}, exitError},
+		{"scan -schema missing", []string{"scan", "-schema", "$DIR/s" + evil, "$DIR/in" + evil}, exitError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			if err := os.WriteFile(filepath.Join(e.dir, "in"+evil), []byte(cleanCSV), 0o600); err != nil {
+				t.Skip("file system refuses the name:", err)
+			}
+			if err := os.WriteFile(filepath.Join(e.dir, "broken"+evil), []byte(brokenCSV), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code := e.run(tt.args...)
+			out := e.stdout.String() + e.stderr.String()
+			var bad []string
+			for _, r := range out {
+				if r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f) {
+					bad = append(bad, string(r))
+				}
+			}
+			type outcome struct {
+				Code    int
+				Control []string
+			}
+			if diff := cmp.Diff(outcome{tt.want, nil}, outcome{code, bad}); diff != "" {
+				t.Errorf("(-want +got):\n%s\n%q", diff, out)
+			}
+		})
+	}
+}

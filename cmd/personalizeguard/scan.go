@@ -105,7 +105,7 @@ func (c *command) scan(ctx context.Context, args []string) int {
 	}
 	schema, err := readSchema(*schemaFile)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "personalizeguard scan: %v\n", err)
+		fmt.Fprintf(c.stderr, "personalizeguard scan: %s\n", printable(err.Error()))
 		return exitError
 	}
 
@@ -254,6 +254,16 @@ func fileTarget(name string) target {
 		t.size = st.Size()
 	}
 	return t
+}
+
+// printable is a message as stderr shows it: a path it quotes may hold
+// control characters (see shownName), escaped here as in Go strings.
+func printable(msg string) string {
+	if utf8.ValidString(msg) && strings.IndexFunc(msg, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+		return msg
+	}
+	q := strconv.Quote(msg)
+	return q[1 : len(q)-1]
 }
 
 // shownName is a file name as the output shows it: quoted when it holds
