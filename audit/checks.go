@@ -20,9 +20,21 @@ import (
 )
 
 // merge adds the findings of a kms or s3guard report, redacted: a location's
-// key may hold what a name must not.
+// key may hold what a name must not. A remediation may quote a policy
+// statement naming the same role or location: the values found in the
+// resource and message are redacted there too, and nothing else, so that
+// the account ID a statement's aws:SourceAccount needs stays.
 func (a *auditor) merge(r posture.Report) {
 	for _, f := range r.Findings {
+		var values []string
+		for _, s := range []string{f.Resource, f.Message} {
+			for _, v := range a.det.Find(s) {
+				values = append(values, s[v.Start:v.End], "[REDACTED:"+string(v.Kind)+"]")
+			}
+		}
+		if len(values) > 0 {
+			f.Remediation = strings.NewReplacer(values...).Replace(f.Remediation)
+		}
 		f.Resource, f.Message = a.safe(f.Resource), a.safe(f.Message)
 		a.add(f)
 	}

@@ -70,7 +70,9 @@
 // first record is the header, whose names must be Avro names and, without a
 // schema, include USER_ID, ITEM_ID or ACTION_ID, as every Personalize dataset
 // does (so a file without a header is refused rather than have its first row
-// reported as column names; with a schema, every name must be the schema's).
+// reported as column names; with a schema, every name must be the schema's),
+// none holding a value the detector finds ("acct_912803456": names are
+// written into every report and output).
 // Everything else fails closed with a [*ParseError] giving the row (the header is
 // row 1), the line and the column: a '"' inside an unquoted field, text after a
 // closing quote, a quote never closed, a row with more or fewer fields than the

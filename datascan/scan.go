@@ -360,6 +360,12 @@ func newScanner(src io.Reader, o Options) (*scanner, error) {
 			// Names only by number: a row taken for the header may be data.
 			return nil, &ParseError{Row: 1, Line: 1, Column: i + 1, Err: fmt.Errorf("%w: the name repeats column %d's", ErrHeader, j+1)}
 		}
+		if f, found := o.Detector.First(name); found {
+			// An Avro name can still hold a value ("acct_912803456", a
+			// column per account of a wide export), and names are written
+			// into every report, finding and output: refused, by number.
+			return nil, &ParseError{Row: 1, Line: 1, Column: i + 1, Err: fmt.Errorf("%w: the name holds an identifying value (%s)", ErrHeader, f.Kind)}
+		}
 		s.header[i] = name
 	}
 	roles, err := o.Schema.columns(s.header)

@@ -42,8 +42,8 @@ type Field struct {
 }
 
 // SchemaError reports an Avro schema that ParseSchema cannot read, or a
-// header that does not match the schema. It names fields, which are schema
-// names, never data.
+// header that does not match the schema. It names fields by number, never
+// by name (a name can hold a value), and never holds data.
 type SchemaError struct {
 	Reason string
 }
@@ -75,18 +75,19 @@ func ParseSchema(avro []byte) (*Schema, error) {
 		return nil, &SchemaError{Reason: `not an Avro record: "type" must be "record" with at least one field`}
 	}
 	s := &Schema{Fields: make([]Field, 0, len(rec.Fields))}
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for i, f := range rec.Fields {
 		if !avroName(f.Name) {
 			return nil, &SchemaError{Reason: fmt.Sprintf("field %d has no valid Avro name", i+1)}
 		}
-		if seen[f.Name] {
-			return nil, &SchemaError{Reason: fmt.Sprintf("field %s appears twice", f.Name)}
+		// Fields by number only: a name can hold a value ("acct_912803456").
+		if j, ok := seen[f.Name]; ok {
+			return nil, &SchemaError{Reason: fmt.Sprintf("field %d has the name of field %d", i+1, j+1)}
 		}
-		seen[f.Name] = true
+		seen[f.Name] = i
 		typ, err := avroType(f.Type)
 		if err != nil {
-			return nil, &SchemaError{Reason: fmt.Sprintf("field %s: %v", f.Name, err)}
+			return nil, &SchemaError{Reason: fmt.Sprintf("field %d: %v", i+1, err)}
 		}
 		s.Fields = append(s.Fields, Field{Name: f.Name, Role: schemaRole(f.Name, typ, f.Categorical, f.Textual)})
 	}

@@ -26,9 +26,10 @@
 // "blocking"}; each object of an s3:// source is one of "files".
 //
 // Exit status: 0 when every file passes; 1 when a scan finds blocking values,
-// pseudonymize refuses a column or audit finds a finding at -fail-on or
-// worse; 2 for a usage error; 3 when a file or S3 object cannot be read
-// (access denied included) or is not a well-formed dataset CSV (nothing is
+// pseudonymize refuses a column, or audit finds a finding at -fail-on or
+// worse or could not make one of its reads (whatever -fail-on says); 2 for a
+// usage error; 3 when a file or S3 object cannot be read (access denied
+// included) or is not a well-formed dataset CSV (nothing is
 // skipped), when audit or policy cannot load the AWS configuration, when
 // audit is interrupted, or when policy role cannot read every Personalize
 // resource (it writes no policy from a partial inventory) or finds no role

@@ -56,6 +56,11 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 	if sameFile(in, out) {
 		return c.usageError(fs, "IN and OUT are the same file")
 	}
+	if st, err := os.Lstat(out); err == nil && !st.Mode().IsRegular() {
+		// OUT is renamed over, not written through: a link, a FIFO or a
+		// device (/dev/null, run as root) would be replaced by the file.
+		return c.usageError(fs, "OUT exists and is not a regular file (a link, a device, a FIFO or a directory)")
+	}
 	var drop []string
 	for _, name := range strings.Split(*dropList, ",") {
 		if name = strings.TrimSpace(name); name != "" {
@@ -64,7 +69,7 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 	}
 
 	fail := func(err error) int {
-		fmt.Fprintf(c.stderr, "personalizeguard pseudonymize: %v\n", err)
+		fmt.Fprintf(c.stderr, "personalizeguard pseudonymize: %s\n", printable(err.Error()))
 		return exitError
 	}
 	schema, err := readSchema(*schemaFile)
@@ -94,7 +99,7 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 	}
 	prog := c.newProgress([]int64{fileTarget(in).size})
 	rep, err := rewriteFile(ctx, in, out, p, func(o *datascan.Options) {
-		o.Schema, o.Resource, o.Drop = schema, in, drop
+		o.Schema, o.Resource, o.Drop = schema, shownName(in), drop
 		o.Progress = func(d datascan.Progress) { prog.update(0, d) }
 	})
 	prog.done()
@@ -123,7 +128,7 @@ func (c *command) pseudonymize(ctx context.Context, args []string) int {
 		}
 	}
 	fmt.Fprintf(c.stdout, "%s: %d rows; pseudonymised %s with key version %d; dropped %s\n",
-		out, rep.Rows, dash(strings.Join(done, ", ")), p.KeyVersion(), dash(strings.Join(dropped, ", ")))
+		shownName(out), rep.Rows, dash(strings.Join(done, ", ")), p.KeyVersion(), dash(strings.Join(dropped, ", ")))
 	return exitOK
 }
 
@@ -166,7 +171,7 @@ func readKeyFile(name string, version uint32) (*pseudonym.Key, error) {
 // loadSealedKey decrypts a sealed key with KMS, under the key and at the
 // version the caller named.
 func (c *command) loadSealedKey(ctx context.Context, name, kmsKeyARN string, version uint32) (*pseudonym.Key, error) {
-	b, err := os.ReadFile(name)
+	b, err := readSmall(name, maxSealedKeyFile)
 	if err != nil {
 		return nil, err
 	}

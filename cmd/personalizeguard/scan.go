@@ -3,14 +3,19 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -100,7 +105,7 @@ func (c *command) scan(ctx context.Context, args []string) int {
 	}
 	schema, err := readSchema(*schemaFile)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "personalizeguard scan: %v\n", err)
+		fmt.Fprintf(c.stderr, "personalizeguard scan: %s\n", printable(err.Error()))
 		return exitError
 	}
 
@@ -236,18 +241,47 @@ func mergeSources(sources []sourceResult, targets []target, results []fileResult
 }
 
 func fileTarget(name string) target {
-	t := target{name: name, source: -1, open: func(context.Context) (io.ReadCloser, error) { return os.Open(name) }}
+	shown := shownName(name)
+	t := target{name: shown, source: -1, open: func(context.Context) (io.ReadCloser, error) {
+		f, err := os.Open(name)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, &fs.PathError{Op: pe.Op, Path: shown, Err: pe.Err}
+		}
+		return f, err
+	}}
 	if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() {
 		t.size = st.Size()
 	}
 	return t
 }
 
+// printable is a message as stderr shows it: a path it quotes may hold
+// control characters (see shownName), escaped here as in Go strings.
+func printable(msg string) string {
+	if utf8.ValidString(msg) && strings.IndexFunc(msg, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+		return msg
+	}
+	q := strconv.Quote(msg)
+	return q[1 : len(q)-1]
+}
+
+// shownName is a file name as the output shows it: quoted when it holds
+// what is not printable, as S3 keys are (s3guard.ObjectName). Names come
+// from shell globs over directories others fill, and a terminal obeys the
+// control sequences a name can hold.
+func shownName(name string) string {
+	if !utf8.ValidString(name) || strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(name)
+	}
+	return name
+}
+
 func readSchema(file string) (*datascan.Schema, error) {
 	if file == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(file)
+	b, err := readSmall(file, maxSchemaFile)
 	if err != nil {
 		return nil, err
 	}
@@ -256,6 +290,32 @@ func readSchema(file string) (*datascan.Schema, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return s, nil
+}
+
+// Bounds of the small files the commands read whole: Personalize's schemas
+// are at most 20,000 characters, a sealed key a few hundred bytes.
+const (
+	maxSchemaFile    = 1 << 20
+	maxSealedKeyFile = 64 << 10
+)
+
+// readSmall reads a file that should be small, refusing one over max bytes
+// after reading max+1 of them: a path to a dataset, or /dev/zero, given by
+// mistake must not grow memory without bound.
+func readSmall(name string, max int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes; is it the right file?", name, max)
+	}
+	return b, nil
 }
 
 func scanTarget(ctx context.Context, t target, schema *datascan.Schema, progress func(datascan.Progress)) fileResult {

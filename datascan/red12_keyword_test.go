@@ -1,0 +1,51 @@
+package datascan
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/sensitive"
+)
+
+// red12KeywordMisses are columns whose name says what their bare cells
+// are, which the keyword-column reading does not find (red12): the
+// detector's phone keyword makes only grouped digits a phone, and it has
+// no tax-ID keyword for an SSN nor reads an account number in groups.
+var red12KeywordMisses = []struct {
+	column string
+	cells  []string
+	want   map[sensitive.Kind]int64
+}{
+	{"PHONE", []string{"2125550187", "4155550100"}, map[sensitive.Kind]int64{sensitive.Phone: 2}},
+	{"MOBILE_NUMBER", []string{"2125550187"}, map[sensitive.Kind]int64{sensitive.Phone: 1}},
+	{"TAX_ID", []string{"123456789", "123-45-6789"}, map[sensitive.Kind]int64{sensitive.SSN: 2}},
+	{"TIN", []string{"123456789"}, map[sensitive.Kind]int64{sensitive.SSN: 1}},
+	{"ACCOUNT_NUMBER", []string{"912 803 456"}, map[sensitive.Kind]int64{sensitive.AccountNumber: 1}},
+}
+
+// TestRed12KeywordColumnMisses: see red12KeywordMisses. Skipped: the fix
+// is in package sensitive (a phone keyword before 10–11 bare digits, tax-ID
+// keywords for SSNs, grouped account digits after an account keyword),
+// which this branch may not edit; README Limits says bare-digit phones
+// pass the data-plane clients, not that a column named PHONE does.
+func TestRed12KeywordColumnMisses(t *testing.T) {
+	t.Skip("defect (sensitive): a PHONE column of bare 10-digit numbers, a TAX_ID/TIN column of SSNs and a grouped ACCOUNT_NUMBER scan clean; fix in sensitive's keyword kinds")
+	for _, tt := range red12KeywordMisses {
+		t.Run(tt.column, func(t *testing.T) {
+			csv := "USER_ID," + tt.column + "\n"
+			for i, c := range tt.cells {
+				csv += "u" + string(rune('a'+i)) + "," + quoteCell(c) + "\n"
+			}
+			r, err := Scan(context.Background(), strings.NewReader(csv))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, r.Columns[1].Kinds); diff != "" {
+				t.Errorf("Kinds of %s (-want +got):\n%s", tt.column, diff)
+			}
+		})
+	}
+}
