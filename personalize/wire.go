@@ -470,16 +470,7 @@ func (w *walker) scanText(s string) error {
 // has a string or a number, {"acct": 912803456}, is read as
 // "acct = 912803456".
 func (w *walker) scanNamed(name, parent, s string) error {
-	if err := w.scanText(s); err != nil {
-		return err
-	}
-	if err := w.scanPair(name, s); err != nil {
-		return err
-	}
-	if parent == "" {
-		return nil // a property's own value, the usual case
-	}
-	return w.scanPair(parent, s)
+	return jsontext.ScanNamed(w.scanText, w.scanPair, name, parent, s)
 }
 
 // wireKeyRank is the rank of rawKey among the keys of the JSON object at

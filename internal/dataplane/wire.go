@@ -650,16 +650,7 @@ func (w *walker) checkProperties(s string) error {
 // stands under and the name of the member holding it
 // (jsontext.EachNamedText).
 func (w *walker) scanNamed(name, parent, s string) error {
-	if err := w.scanText(s); err != nil {
-		return err
-	}
-	if err := w.scanPair(name, s); err != nil {
-		return err
-	}
-	if parent == "" {
-		return nil // a property's own value, the usual case
-	}
-	return w.scanPair(parent, s)
+	return jsontext.ScanNamed(w.scanText, w.scanPair, name, parent, s)
 }
 
 // scanPair scans value together with the name it is given under, a

@@ -126,6 +126,23 @@ func namedScalar(sc *jsonscan.Scanner, k jsonscan.Kind, name, parent string, tex
 	return nil
 }
 
+// ScanNamed is what a reader of EachNamedText does with each text: scan
+// it alone, then after the name it stands under and after its parent's
+// (pair, which joins them with Named), so that the two guards' walks read
+// a document the same way.
+func ScanNamed(scan func(s string) error, pair func(name, value string) error, name, parent, s string) error {
+	if err := scan(s); err != nil {
+		return err
+	}
+	if err := pair(name, s); err != nil {
+		return err
+	}
+	if parent == "" {
+		return nil // a value of the document's own members, the usual case
+	}
+	return pair(parent, s)
+}
+
 // NumberForms returns the forms of a JSON number a reader may take for an
 // identifying value, beyond its raw text: its integer digits
 // (4539703692581474.0) and its significant digits (0.4111111111111111,
