@@ -43,6 +43,22 @@ type Progress struct {
 	Done, Total int
 }
 
+// Unread returns how many reads the audit could not make (the findings
+// FindingReadDenied and FindingReadFailed). A Result with any is
+// incomplete, whatever its Report's Passed says: a read not made may hide
+// a finding of any severity, and those findings are High, so
+// Passed(posture.Critical) holds on an account whose root checks never
+// ran. Treat Unread() > 0 as a failure (the CLI's audit does).
+func (r *Result) Unread() int {
+	n := 0
+	for _, f := range r.Report.Findings {
+		if f.ID == FindingReadDenied || f.ID == FindingReadFailed {
+			n++
+		}
+	}
+	return n
+}
+
 // ArgumentError reports a missing client or option, found before any call.
 type ArgumentError struct {
 	Field  string // "Clients.IAM", "Options.Region"

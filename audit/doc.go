@@ -50,7 +50,10 @@
 //
 // A read that is refused or fails is a finding (FindingReadDenied or
 // FindingReadFailed) naming the permission it needs, never a pass: the
-// AWS managed policy SecurityAudit grants every read. Findings name
+// AWS managed policy SecurityAudit grants every read. Such findings are
+// High, so a Report can pass at Critical while its Critical checks never
+// ran: [Result.Unread] counts them, and a caller fails on any (the CLI's
+// audit does, whatever -fail-on says). Findings name
 // resources and fields, never values: an ARN whose name holds an identifying
 // value is shown with that value replaced by its kind.
 //

@@ -76,7 +76,7 @@ func (c *command) audit(ctx context.Context, args []string) int {
 		fmt.Fprintf(c.stderr, "personalizeguard audit: %v\n", err)
 		return exitError
 	}
-	if n := unchecked(res.Report); n > 0 {
+	if n := res.Unread(); n > 0 {
 		// A read not made may hide a finding of any severity, a Critical
 		// one included: whatever -fail-on says, this is not a pass.
 		fmt.Fprintf(c.stderr, "personalizeguard audit: %d reads could not be made (%s, %s): the audit is incomplete, not a pass\n",
@@ -87,17 +87,6 @@ func (c *command) audit(ctx context.Context, args []string) int {
 		return exitFindings
 	}
 	return exitOK
-}
-
-// unchecked counts the findings of reads the audit could not make.
-func unchecked(r posture.Report) int {
-	n := 0
-	for _, f := range r.Findings {
-		if f.ID == audit.FindingReadDenied || f.ID == audit.FindingReadFailed {
-			n++
-		}
-	}
-	return n
 }
 
 // writeAuditTable writes the findings, then a line that says what fails.
