@@ -12,8 +12,10 @@ import (
 
 // red12KeywordMisses are columns whose name says what their bare cells
 // are, which the keyword-column reading does not find (red12): the
-// detector's phone keyword makes only grouped digits a phone, and it has
-// no tax-ID keyword for an SSN nor reads an account number in groups.
+// detector's phone keyword makes only grouped digits a phone, and it does
+// not read an account number in blank-separated groups. (Its TAX_ID and
+// TIN columns of SSNs are found since "TIN" and "tax ID" are SSN keywords:
+// TestRed12TaxIDColumns.)
 var red12KeywordMisses = []struct {
 	column string
 	cells  []string
@@ -21,8 +23,6 @@ var red12KeywordMisses = []struct {
 }{
 	{"PHONE", []string{"2125550187", "4155550100"}, map[sensitive.Kind]int64{sensitive.Phone: 2}},
 	{"MOBILE_NUMBER", []string{"2125550187"}, map[sensitive.Kind]int64{sensitive.Phone: 1}},
-	{"TAX_ID", []string{"123456789", "123-45-6789"}, map[sensitive.Kind]int64{sensitive.SSN: 2}},
-	{"TIN", []string{"123456789"}, map[sensitive.Kind]int64{sensitive.SSN: 1}},
 	{"ACCOUNT_NUMBER", []string{"912 803 456"}, map[sensitive.Kind]int64{sensitive.AccountNumber: 1}},
 }
 
@@ -32,8 +32,38 @@ var red12KeywordMisses = []struct {
 // which this branch may not edit; README Limits says bare-digit phones
 // pass the data-plane clients, not that a column named PHONE does.
 func TestRed12KeywordColumnMisses(t *testing.T) {
-	t.Skip("defect (sensitive): a PHONE column of bare 10-digit numbers, a TAX_ID/TIN column of SSNs and a grouped ACCOUNT_NUMBER scan clean; fix in sensitive's keyword kinds")
+	t.Skip("defect (sensitive): a PHONE column of bare 10-digit numbers and a grouped ACCOUNT_NUMBER scan clean; fix in sensitive's keyword kinds (sensitive/doc.go Limits)")
 	for _, tt := range red12KeywordMisses {
+		t.Run(tt.column, func(t *testing.T) {
+			csv := "USER_ID," + tt.column + "\n"
+			for i, c := range tt.cells {
+				csv += "u" + string(rune('a'+i)) + "," + quoteCell(c) + "\n"
+			}
+			r, err := Scan(context.Background(), strings.NewReader(csv))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, r.Columns[1].Kinds); diff != "" {
+				t.Errorf("Kinds of %s (-want +got):\n%s", tt.column, diff)
+			}
+		})
+	}
+}
+
+// TestRed12TaxIDColumns: a TAX_ID or TIN column of SSNs, bare or dashed,
+// is found (red12's miss, fixed in sensitive's SSN keywords); a TAX
+// column of amounts is not.
+func TestRed12TaxIDColumns(t *testing.T) {
+	tests := []struct {
+		column string
+		cells  []string
+		want   map[sensitive.Kind]int64
+	}{
+		{"TAX_ID", []string{"123456789", "123-45-6789"}, map[sensitive.Kind]int64{sensitive.SSN: 2}},
+		{"TIN", []string{"123456789"}, map[sensitive.Kind]int64{sensitive.SSN: 1}},
+		{"TAX", []string{"123456789", "1234567"}, nil},
+	}
+	for _, tt := range tests {
 		t.Run(tt.column, func(t *testing.T) {
 			csv := "USER_ID," + tt.column + "\n"
 			for i, c := range tt.cells {

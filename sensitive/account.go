@@ -64,7 +64,7 @@ func endingsOf(words ...string) *endings {
 var (
 	accountFinals = endingsOf("account", "accounts", "acct", "accts", "acc",
 		"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
-	ssnFinals = endingsOf("ssn", "security",
+	ssnFinals = endingsOf("ssn", "security", "tin", "itin",
 		"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")
 	phoneFinals = endingsOf("phone", "tel", "call", "mobile", "cell", "fax",
 		"number", "num", "nbr", "no", "nr", "id", "is", "was", "are", "of", "equals")

@@ -64,8 +64,10 @@
 // [SSN] ("ssn"): three, two and four digits separated by runs of up to three
 // separators, mixed or not ("123-45-6789", "123 / 45 / 6789", "123.45.6789"),
 // or nine plain digits after an SSN keyword ("SSN: 123456789", "ssn is
-// 123456789", "social security number 123456789"). Area 000, 666 and
-// 900–999, group 00 and serial 0000 are rejected.
+// 123456789", "social security number 123456789"), a taxpayer ID's ("TIN
+// 123456789", "tax id 123456789", "TAX_ID = 123456789"; "tax" alone is no
+// keyword: it is as often an amount). Area 000, 666 and 900–999, group 00
+// and serial 0000 are rejected.
 //
 // [IBAN] ("iban"): a country code from the SWIFT IBAN registry, two check
 // digits and the BBAN, compact or grouped in any way (runs of up to three
@@ -170,9 +172,9 @@
 //     right after a four-character group that holds a digit ("2024 4111
 //     1111 1111 1111") for the inside of a longer grouped number.
 //   - SSNs: nine bare digits without a keyword are not an SSN (they are as
-//     often an ID), and "TIN" or "tax ID" is no SSN keyword (a dashed SSN is
-//     found after them as anywhere); the SSA's randomised assignment means a valid-looking
-//     number may never have been issued.
+//     often an ID); an ITIN (area 9xx) is not an SSN, after "ITIN" either;
+//     the SSA's randomised assignment means a valid-looking number may
+//     never have been issued.
 //   - IBANs: national check digits inside the BBAN (Belgium's mod 97,
 //     France's RIB key, Spain's control digits, …) are not verified, so
 //     about one random string of the right country structure in 97 passes.

@@ -33,6 +33,9 @@ func TestIsKeyword(t *testing.T) {
 		{Default(), "aws_secret_access_key", true},
 		{Default(), "a\u200bcct", true}, // a format character is nothing to the detector
 		{Default(), "%61cct", true},     // nor is a percent-escape
+		{Default(), "TAX_ID", true},
+		{Default(), "TIN", true},
+		{Default(), "tax", false}, // an amount as often
 		{Default(), "price", false},
 		{Default(), "timestamp", false},
 		{Default(), "orderId", false},
@@ -99,7 +102,7 @@ func FuzzIsKeyword(f *testing.F) {
 // and values each kind finds only after a keyword.
 func TestIsKeywordSound(t *testing.T) {
 	words := []string{"account", "acct", "acc", "accts", "ssn", "social security", "socialsecurity", "phone", "telephone", "tel", "call",
-		"mobile", "cell", "fax", "card", "visa", "credit", "debit", "unionpay", "maestro", "pan", "cc", "secret", "key", "price", "order", "hotel", "vacc", "lessn"}
+		"mobile", "cell", "fax", "card", "visa", "credit", "debit", "unionpay", "maestro", "pan", "cc", "secret", "key", "price", "order", "hotel", "vacc", "lessn", "tin", "itin", "tax", "austin", "syntax"}
 	suffixes := []string{"", "number", "num", "nbr", "no", "nr", "id", "_no", " no.", "Number", "_id"}
 	tails := []string{"", " is", ":", " was", " of", "=", "#", " equals"}
 	values := []string{"912803456", "123456789", "212 555 0187", "No. 912803456", "number 912803456", "no: 123456789", "4222222222222", "1234567890123456789", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "100234", "4111111111111111110"}

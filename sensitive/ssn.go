@@ -67,6 +67,16 @@ func ssnKeyword(s string, j int) bool {
 	if hasSuffixFold(s, j, "ssn") {
 		return wordStart(s, j-3)
 	}
+	// A US taxpayer identification number is a person's SSN or ITIN:
+	// "TIN" and "ITIN" as words, "tax" only before an ID suffix ("tax id",
+	// "TAX_ID", "taxId", "tax number"), since "tax 123456789" is as often
+	// an amount.
+	if hasSuffixFold(s, j, "tin") {
+		return wordStart(s, j-3) || hasSuffixFold(s, j, "itin") && wordStart(s, j-4)
+	}
+	if hasSuffixFold(s, j, "tax") {
+		return wordStart(s, j-3) && idSuffixAt(s, j)
+	}
 	if !hasSuffixFold(s, j, "security") {
 		return false
 	}
@@ -75,6 +85,21 @@ func ssnKeyword(s string, j int) bool {
 		k--
 	}
 	return hasSuffixFold(s, k, "social") && wordStart(s, k-len("social"))
+}
+
+// idSuffixAt reports whether an ID suffix word (id, number, num, nbr, no,
+// nr) starts at i, glued ("taxId") or after one gap byte ("tax_id"), and
+// ends there: "tax idea" is no tax ID.
+func idSuffixAt(s string, i int) bool {
+	if i < len(s) && is(s[i], cGap) {
+		i++
+	}
+	for _, w := range [...]string{"number", "num", "nbr", "no", "nr", "id"} {
+		if e := i + len(w); e <= len(s) && equalFold(s[i:e], w) && (e == len(s) || !isLetter(s[e]) || isLower(s[e-1]) && isUpper(s[e])) {
+			return true
+		}
+	}
+	return false
 }
 
 // wordStart reports whether a word starts at i: at the start of s, after a
