@@ -809,6 +809,9 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
 		}
+		if set&(1<<bPhone) != 0 && pass&gPhoneKw != 0 && phoneKeywordAt(s, p, e) {
+			sc.cands[bPhone], set = candidate{p, e}, set&^(1<<bPhone)
+		}
 		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
 			// keywordEnd's test of a keyword's last two letters, inline
 			// where they are the bytes already read: glued to the run, or
@@ -1046,6 +1049,8 @@ const (
 	gAcctDashW // up to 5 digits, then '-' and a digit: "1234-5678-9012"
 	gAcctDashG
 
+	gPhoneKw // 10 digits, or 11 from a '1', after a letter or gap byte: a phone after its keyword
+
 	maxGateLen = 20
 )
 
@@ -1054,7 +1059,7 @@ const (
 	cardGates         = gCard | gLongJSON | gDot | gGrouped4
 	ssnGates          = gSSN9 | gGrouped3
 	ibanGates         = gIBANGlued | gIBANSpaced
-	phoneGates        = gGrouped3 | gTrunk | gOne | gPlus | gPlusShort | gParen
+	phoneGates        = gGrouped3 | gTrunk | gOne | gPlus | gPlusShort | gParen | gPhoneKw
 	accountGluedGates = gAcctLongW | gAcctDotW | gAcctExpW | gAcctDashW
 	accountGapGates   = gAcctLongG | gAcctDotG | gAcctExpG | gAcctDashG
 	accountGates      = accountGluedGates | accountGapGates
@@ -1145,6 +1150,7 @@ func gateList() []gate {
 	gs = append(gs, account(gAcctDotW, gAcctDotG, gate{next: isByte('.'), next2: isDigit})...)
 	gs = append(gs, account(gAcctExpW, gAcctExpG, gate{next: exp})...)
 	gs = append(gs, account(gAcctDashW, gAcctDashG, gate{next: isByte('-'), next2: isDigit, n: length(0, 5)})...)
+	gs = append(gs, gate{bit: gPhoneKw, prev: func(c byte) bool { return isLetter(c) || gap(c) }, next: notAlnum, n: length(10, 11)})
 	return gs
 }
 

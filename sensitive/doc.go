@@ -96,7 +96,8 @@
 // "1-800-555-0199", whose area code and exchange follow NANP rules (2–9
 // first, no N11) and whose separators are not blanks alone, unless a phone
 // keyword (phone, tel, call, mobile, cell, fax) stands right before them
-// ("call 212 555 0187"); "+1" numbers
+// ("call 212 555 0187"), which also makes ten bare digits, or eleven from a
+// 1, a phone ("phone 2125550187", "MOBILE = 14155550132"); "+1" numbers
 // whose last seven digits are keypad capitals ("+1 650 GOO OGLE",
 // "+1-800-FLOWERS"); and national numbers with a trunk prefix, '0' and a
 // non-zero digit, grouped by single spaces, 10–11 digits in all
@@ -185,11 +186,10 @@
 //     Confusable letters ("exаmple.com" with a Cyrillic а) are read as the
 //     letters they are: such an address is a different address.
 //   - Phones: "212 555 0187" (blanks only, no trunk prefix) is found only
-//     after a phone keyword: in free text it is as often three numbers. Ten
-//     bare digits are not a phone even after one ("phone 2125550187",
-//     {"phone":"2125550187"}, a PHONE column): the numeric walk gives a bare
-//     run after a keyword to the account kind only, whose keywords phone's
-//     are not (found by red12; TestRed12KeywordColumnMisses, skipped). A national number outside
+//     after a phone keyword: in free text it is as often three numbers, as
+//     ten bare digits are an ID or a timestamp (after a keyword they are a
+//     phone: "phone 2125550187", a PHONE column; outside North America only
+//     grouped or '+' numbers are read). A national number outside
 //     North America is found with its '+' or, grouped by spaces, its trunk
 //     prefix 0; written with dashes ("012-345-6789", "09-7625400") or
 //     without groups it is not, because that is the North American layout

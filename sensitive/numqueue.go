@@ -275,6 +275,11 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 				q.phoneSkip = pe
 			}
 		}
+		if run&(1<<bPhone) != 0 && got&(1<<bPhone) == 0 && pass&gPhoneKw != 0 && phoneKeywordAt(s, p, e) {
+			got |= 1 << bPhone
+			found[numSlot(bPhone)] = candidate{p, e}
+			q.phoneSkip = e
+		}
 		if run&(1<<bAccount) != 0 && pass&accountGates != 0 &&
 			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
 				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&

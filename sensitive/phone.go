@@ -426,3 +426,24 @@ func nanpDigits(area, exchange string) bool {
 	}
 	return nanpValid(a[:], x[:])
 }
+
+// phoneKeywordAt reports whether the digit run s[p:e] is a North American
+// phone number written without groups right after a phone keyword
+// ("phone 2125550187", "MOBILE = 14155550132", a PHONE column's cell): ten
+// digits, or eleven from the country code 1, with a valid area code and
+// exchange. Without the keyword such a run is as often an ID or a
+// timestamp (see the package Limits).
+func phoneKeywordAt(s string, p, e int) bool {
+	a := p
+	switch e - p {
+	case 10:
+	case 11:
+		if s[p] != '1' {
+			return false
+		}
+		a++
+	default:
+		return false
+	}
+	return nanpDigits(s[a:a+3], s[a+3:a+6]) && numEndOK(s, e, 0) && keywordBefore(s, p, phoneKeyword, phoneFinals)
+}

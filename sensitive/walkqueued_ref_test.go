@@ -144,6 +144,10 @@ func (sc *scanner) walkQueuedRef(q *numQueues, set, pending uint16, from, i int)
 				found[numSlot(bPhone)] = candidate{a, pe}
 			}
 		}
+		if set&(1<<bPhone) != 0 && got&(1<<bPhone) == 0 && pass&gPhoneKw != 0 && phoneKeywordAt(s, p, e) {
+			got |= 1 << bPhone
+			found[numSlot(bPhone)] = candidate{p, e}
+		}
 		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
 			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
 				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
