@@ -51,7 +51,11 @@ type Policy struct {
 	// Logger receives one audit event per call. Nil means no audit events.
 	Logger *slog.Logger
 
-	// Detector judges free-form values. Nil means sensitive.Default().
+	// Detector judges free-form values. Nil means sensitive.Default() with
+	// the AWS account IDs of KMSKeyARN and RoleARN on its AllowList: they
+	// are in every ARN the guard's calls carry, and an auto-tagger's
+	// {AccountId: <account>} would otherwise be an account number after its
+	// keyword.
 	// The guard remembers values it found clean (tag values, role names,
 	// header values) and does not ask again: see sensitive.Rule.
 	Detector *sensitive.Detector
@@ -286,8 +290,31 @@ func (p Policy) validate(region string) (*settings, error) {
 	}
 	if p.Detector == nil {
 		s.Detector = sensitive.Default()
+		if own := s.ownAccounts(); len(own) > 0 {
+			// The configured key's and role's AWS account IDs are in
+			// every ARN the guard's calls carry: one in a tag after an
+			// account keyword ({AccountId: <account>}, as auto-taggers
+			// write) tells nobody anything new, and is not a customer's
+			// account number.
+			d, err := sensitive.New(func(o *sensitive.Options) { o.AllowList = own })
+			if err != nil {
+				return nil, &ConfigError{Field: "Detector", Reason: "the default detector with the configured accounts allowed could not be built", Err: err}
+			}
+			s.Detector = d
+		}
 	}
 	return s, nil
+}
+
+// ownAccounts returns the AWS account IDs of the configured key and role.
+func (s *settings) ownAccounts() []string {
+	var out []string
+	for _, a := range []string{s.key.AccountID, s.roleAccount} {
+		if a != "" && !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func (s *settings) keyAllowed(arn string) bool {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
 	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
@@ -38,6 +39,10 @@ func TestReview11AccountIDTagAllowList(t *testing.T) {
 		{allow, "aws-account", own, ""},
 		{allow, "AccountId", "210987654321", "sensitive.account-number"},
 		{allow, "acct", "912803456", "sensitive.account-number"},
+		// Without a Detector, the configured key's and role's account
+		// is allowed: it is in every ARN of the call.
+		{nil, "AccountId", personalizetest.AccountID, ""},
+		{nil, "aws-account", personalizetest.AccountID, ""},
 	}
 	for i, tt := range tests {
 		e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed", Detector: tt.det})
