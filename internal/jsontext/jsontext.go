@@ -23,35 +23,7 @@ var ErrSyntax = errors.New("jsontext: not one JSON value")
 // its NumberForms, and leaves sc after the value. It stops at text's first
 // error.
 func EachText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error) error {
-	depth := sc.Depth()
-	if k == jsonscan.BeginObject || k == jsonscan.BeginArray {
-		depth--
-	}
-	for {
-		switch k {
-		case jsonscan.String, jsonscan.Key:
-			if err := text(sc.Text()); err != nil {
-				return err
-			}
-		case jsonscan.Number:
-			if err := text(sc.Raw()); err != nil {
-				return err
-			}
-			var buf [48]byte
-			for _, digits := range NumberForms(sc.Raw(), &buf) {
-				if err := text(digits); err != nil {
-					return err
-				}
-			}
-		}
-		if sc.Depth() == depth {
-			return nil
-		}
-		var err error
-		if k, err = sc.Next(); err != nil {
-			return ErrSyntax
-		}
-	}
+	return EachNamedText(sc, k, "", func(_, _, s string) error { return text(s) })
 }
 
 // EachNamedText is EachText for readers that also read a value after its
