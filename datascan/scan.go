@@ -474,15 +474,25 @@ func (s *scanner) cell(col int, b []byte) {
 		s.found(c, col, f.Kind, f.Kind == sensitive.CreditCard && f.Start == 0 && f.End == len(b) && b[0] != '+')
 		return
 	}
-	seen := make([]sensitive.Kind, 0, 8)
 	s.findings = s.opts.Detector.AppendFind(s.findings[:0], str)
+	s.foundKinds(c, col, b, 0, true)
+}
+
+// foundKinds counts each kind of s.findings once for the cell b, which
+// starts at offset at of the text they are in; findings that end before
+// it (in a column's name) and, unless cards, card findings are left out.
+// A card that is the whole cell is a bare card (see found). It returns the
+// number of kinds counted.
+func (s *scanner) foundKinds(c *colStats, col int, b []byte, at int, cards bool) int {
+	seen := make([]sensitive.Kind, 0, 8)
 	for _, f := range s.findings {
-		if slices.Contains(seen, f.Kind) {
+		if f.End <= at || !cards && f.Kind == sensitive.CreditCard || slices.Contains(seen, f.Kind) {
 			continue
 		}
 		seen = append(seen, f.Kind)
-		s.found(c, col, f.Kind, f.Kind == sensitive.CreditCard && f.Start == 0 && f.End == len(b) && b[0] != '+')
+		s.found(c, col, f.Kind, f.Kind == sensitive.CreditCard && f.Start == at && f.End == at+len(b) && b[0] != '+')
 	}
+	return len(seen)
 }
 
 // longNumber judges a bare 17–19-digit number with a card network's prefix
@@ -518,19 +528,8 @@ func (s *scanner) namedCell(c *colStats, col int, b []byte) bool {
 	at := len(name) + len(jsontext.NameSep)
 	s.scratch = append(append(append(s.scratch[:0], name...), jsontext.NameSep...), b...)
 	s.findings = s.opts.Detector.AppendFind(s.findings[:0], s.detectorText(s.scratch))
-	var seen [8]sensitive.Kind
-	n := 0
-	for _, f := range s.findings {
-		if f.End <= at || f.Kind == sensitive.CreditCard || slices.Contains(seen[:n], f.Kind) {
-			continue // in the name alone, which the header check read; a card; or counted
-		}
-		if n < len(seen) {
-			seen[n] = f.Kind
-			n++
-		}
-		s.found(c, col, f.Kind, false)
-	}
-	return n > 0
+	// Not the name alone, which the header check read, nor cards.
+	return s.foundKinds(c, col, b, at, false) > 0
 }
 
 // keywordColumn reports whether a column's name is a keyword for the
