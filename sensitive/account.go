@@ -190,10 +190,15 @@ func suffixBefore(s string, j int) int {
 	if c := s[j-1] | 0x20; c != 'r' && c != 'm' && c != 'o' && c != 'd' {
 		return 0
 	}
-	for _, w := range [...]string{"number", "num", "nbr", "no", "nr", "id"} {
+	for _, w := range idSuffixes {
 		if hasSuffixFold(s, j, w) {
 			return len(w)
 		}
 	}
 	return 0
 }
+
+// idSuffixes are the words that may follow a keyword before its value
+// ("account number", "SSN no", "tax id"), longest first where one starts
+// another.
+var idSuffixes = [...]string{"number", "num", "nbr", "no", "nr", "id"}

@@ -376,10 +376,7 @@ func (d *Detector) IsKeyword(name string) bool {
 	if len(d.rules) > 0 {
 		return true
 	}
-	live := d.kinds
-	if live == 0 {
-		live = 1<<numBuiltins - 1 // the zero Detector detects every kind
-	}
+	live := d.liveKinds()
 	// The kinds' look-backs read only the bytes before the value, as
 	// normalised ("a\u200bcct" is "acct").
 	t := newView(name + " = ").s
@@ -389,6 +386,16 @@ func (d *Detector) IsKeyword(name string) bool {
 		live&(1<<bPhone) != 0 && keywordBefore(t, p, phoneKeyword, phoneFinals) ||
 		live&(1<<bCard) != 0 && cardKeywordBefore(t, p) ||
 		live&(1<<bSecretKey) != 0 && secretKeywordBefore(t, p)
+}
+
+// liveKinds returns the built-in kinds d detects. The zero Detector has
+// none set: New never builds one with no kind, so this is a Detector nobody
+// configured, and it detects every kind.
+func (d *Detector) liveKinds() uint16 {
+	if d.kinds == 0 {
+		return 1<<numBuiltins - 1
+	}
+	return d.kinds
 }
 
 // Contains reports whether s holds any finding. It does not allocate unless
@@ -483,12 +490,7 @@ func (sc *scanner) init(d *Detector, src string) {
 	if d == nil {
 		d = Default()
 	}
-	sc.d, sc.live = d, d.kinds
-	if sc.live == 0 {
-		// The zero Detector: New never builds one with no kind, so this is
-		// a Detector nobody configured, and it detects every kind.
-		sc.live = 1<<numBuiltins - 1
-	}
+	sc.d, sc.live = d, d.liveKinds()
 	for i := range sc.cands {
 		sc.cands[i].start = stale
 	}

@@ -94,7 +94,7 @@ func idSuffixAt(s string, i int) bool {
 	if i < len(s) && is(s[i], cGap) {
 		i++
 	}
-	for _, w := range [...]string{"number", "num", "nbr", "no", "nr", "id"} {
+	for _, w := range idSuffixes {
 		if e := i + len(w); e <= len(s) && equalFold(s[i:e], w) && (e == len(s) || !isLetter(s[e]) || isLower(s[e-1]) && isUpper(s[e])) {
 			return true
 		}
