@@ -259,7 +259,7 @@ func fileTarget(name string) target {
 // printable is a message as stderr shows it: a path it quotes may hold
 // control characters (see shownName), escaped here as in Go strings.
 func printable(msg string) string {
-	if utf8.ValidString(msg) && strings.IndexFunc(msg, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+	if allPrintable(msg) {
 		return msg
 	}
 	q := strconv.Quote(msg)
@@ -271,10 +271,16 @@ func printable(msg string) string {
 // from shell globs over directories others fill, and a terminal obeys the
 // control sequences a name can hold.
 func shownName(name string) string {
-	if !utf8.ValidString(name) || strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+	if !allPrintable(name) {
 		return strconv.Quote(name)
 	}
 	return name
+}
+
+// allPrintable reports whether s is valid UTF-8 with no character a
+// terminal would not print as itself.
+func allPrintable(s string) bool {
+	return utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0
 }
 
 func readSchema(file string) (*datascan.Schema, error) {
