@@ -41,14 +41,7 @@ func TestKeywordColumn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.column, func(t *testing.T) {
-			csv := "USER_ID," + tt.column + "\n"
-			for i, c := range tt.cells {
-				csv += "u" + string(rune('a'+i)) + "," + quoteCell(c) + "\n"
-			}
-			r, err := Scan(context.Background(), strings.NewReader(csv))
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := scanColumn(t, tt.column, tt.cells)
 			got := r.Columns[1].Kinds
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Kinds of %s (-want +got):\n%s", tt.column, diff)
@@ -58,6 +51,21 @@ func TestKeywordColumn(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scanColumn scans a CSV of a USER_ID column and one named column whose
+// cells are cells, a row each.
+func scanColumn(t *testing.T, column string, cells []string) *Report {
+	t.Helper()
+	csv := "USER_ID," + column + "\n"
+	for i, c := range cells {
+		csv += "u" + string(rune('a'+i)) + "," + quoteCell(c) + "\n"
+	}
+	r, err := Scan(context.Background(), strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func quoteCell(s string) string {
