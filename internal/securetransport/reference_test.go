@@ -2,6 +2,7 @@ package securetransport
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,8 +43,8 @@ func referenceIntake(ctx context.Context, op string, req *smithyhttp.Request, re
 	sent.Trailer, sent.TransferEncoding = nil, nil
 	sent.Body, sent.GetBody, sent.ContentLength = nil, nil, int64(len(body))
 	if body != "" {
-		own.body.r.Reset(body)
-		sent.Body = &own.body
+		own.body.Reset(body)
+		sent.Body = io.NopCloser(&own.body)
 	}
 	if err := checkURL(op, sent.URL, awsmiddleware.GetRegion(ctx), region); err != nil {
 		return nil, "", err
@@ -53,7 +54,7 @@ func referenceIntake(ctx context.Context, op string, req *smithyhttp.Request, re
 
 type referenceSentParts struct {
 	url  url.URL
-	body CheckedBody
+	body strings.Reader
 }
 
 func referenceFirstIdentifyingPart(req *http.Request, det *sensitive.Detector, clean *CleanTexts) string {

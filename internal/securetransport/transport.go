@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -280,14 +281,28 @@ func (c TLSClient) Do(r *http.Request) (*http.Response, error) {
 type ReadOnlyBody struct{ io.ReadCloser }
 
 // WithoutWriteTo returns r, or a shallow copy of it whose body is r's behind
-// a ReadOnlyBody. The gate's own CheckedBody has no WriteTo to hide.
+// a ReadOnlyBody. A body io.NopCloser made, the wire gate's own among them,
+// is left as it is: its Close does nothing, so its WriteTo works to the end,
+// and net/http, which looks through it, writes one over a reader it knows
+// to be in memory in one write with the headers.
 func WithoutWriteTo(r *http.Request) *http.Request {
-	if _, checked := r.Body.(*CheckedBody); checked || r.Body == nil || r.Body == http.NoBody {
+	if r.Body == nil || r.Body == http.NoBody || closesNothing(r.Body) {
 		return r
 	}
 	hidden := *r
 	hidden.Body = ReadOnlyBody{r.Body}
 	return &hidden
+}
+
+// nopCloserTypes are the two types io.NopCloser returns (without and with
+// WriteTo), known, as net/http knows them, by their reflect.Type: both are
+// unexported.
+var nopCloserTypes = [...]reflect.Type{reflect.TypeOf(io.NopCloser(nil)), reflect.TypeOf(io.NopCloser(strings.NewReader("")))}
+
+// closesNothing reports whether body is one io.NopCloser made.
+func closesNothing(body io.ReadCloser) bool {
+	t := reflect.TypeOf(body)
+	return t == nopCloserTypes[0] || t == nopCloserTypes[1]
 }
 
 func tlsName(cs *tls.ConnectionState) string {

@@ -76,14 +76,6 @@ func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (
 	return middleware.DeserializeOutput{RawResponse: &smithyhttp.Response{Response: resp}}, err
 }
 
-// CheckedBody is the body the gate sends: the checked string, readable once,
-// with no WriteTo (see ReadOnlyBody) and a Close that leaves it readable to
-// its end, since net/http may still read after the response arrives.
-type CheckedBody struct{ r strings.Reader }
-
-func (b *CheckedBody) Read(p []byte) (int, error) { return b.r.Read(p) }
-func (*CheckedBody) Close() error                 { return nil }
-
 // GateChecks is what a client's guard adds to the wire gate every guarded
 // client shares (see [Gate]).
 type GateChecks interface {
@@ -207,8 +199,15 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 	sent.Trailer, sent.TransferEncoding = nil, nil
 	sent.Body, sent.GetBody, sent.ContentLength = nil, nil, int64(len(body))
 	if body != "" {
-		own.body.r.Reset(body)
-		sent.Body = &own.body
+		// The checked string behind io.NopCloser: net/http knows a
+		// *strings.Reader to be in memory and writes the request line,
+		// the headers and the body in one write (one TLS record), where it
+		// flushes the headers of a body it cannot see into (the SDK's own)
+		// on their own first. No one can change a string, and Close does
+		// nothing, so the body stays readable to its end for net/http's
+		// look past Content-Length (see WithoutWriteTo).
+		own.body.Reset(body)
+		sent.Body = io.NopCloser(&own.body)
 	}
 	if err := checkURL(op, sent.URL, callRegion, region); err != nil {
 		return nil, "", err
@@ -222,7 +221,7 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 type sentRequest struct {
 	req    http.Request
 	url    url.URL
-	body   CheckedBody
+	body   strings.Reader
 	values [maxListedHeaders]string
 }
 
