@@ -540,6 +540,9 @@ func (w *walker) checkSchema(s string) error {
 			return err
 		}
 	}
+	if err := w.checkSchemaDefaults(s); err != nil {
+		return err
+	}
 	if sw.dup != "" {
 		if err := w.failAt(sw.dup, RuleSchemaJSON, "the schema repeats a key; readers disagree on which value counts"); err != nil {
 			return err

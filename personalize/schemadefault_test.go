@@ -1,0 +1,70 @@
+package personalize
+
+import (
+	"testing"
+
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+	"github.com/personalizeguard/personalizeguard/internal/jsontext"
+)
+
+// FuzzMayHaveScalarDefault: the pre-check never says no to a document that
+// holds a member "default" (however its key is spelled) whose string or
+// number the join could make a finding of, as a reader decodes it: else a
+// schema with such a default would not be read again after its field's name.
+func FuzzMayHaveScalarDefault(f *testing.F) {
+	for _, s := range []string{
+		`{"name":"SSN","type":"string","default":"123456789"}`,
+		`{"name":"A","default":19.99}`,
+		`{"name":"A","default":4.5e15}`,
+		`{"name":"A","default" : -123456}`,
+		`{"name":"A","def\u0061ult":"123456"}`,
+		`{"name":"A","default":"1\u00312345"}`,
+		`{"doc":"default","default":null}`,
+		`[{"default":{"default":"9999999"}}]`,
+		`{"name":"A","default":"` + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" + `"}`,
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, anyValue bool) {
+		if mayHaveScalarDefault(s, anyValue) || !referenceScalarDefault(s, anyValue) {
+			return
+		}
+		t.Errorf("mayHaveScalarDefault(%q, %t) = false; the document has a default the join reads", s, anyValue)
+	})
+}
+
+// referenceScalarDefault reads s as checkSchemaDefaults does, token by
+// token, and reports whether some member "default" holds a string or number
+// that NameMatters in one of its forms (any at all when anyValue).
+func referenceScalarDefault(s string, anyValue bool) bool {
+	var sc jsonscan.Scanner
+	sc.Reset(s)
+	key := ""
+	var digits [48]byte
+	for {
+		k, err := sc.Next()
+		if err != nil || k == jsonscan.End {
+			return false
+		}
+		switch {
+		case k == jsonscan.Key:
+			key = sc.Text()
+			continue
+		case key == "default" && k == jsonscan.String:
+			if anyValue || jsontext.NameMatters(sc.Text()) {
+				return true
+			}
+		case key == "default" && k == jsonscan.Number:
+			if anyValue || jsontext.NameMatters(sc.Raw()) {
+				return true
+			}
+			for _, form := range jsontext.NumberForms(sc.Raw(), &digits) {
+				if jsontext.NameMatters(form) {
+					return true
+				}
+			}
+		}
+		key = ""
+	}
+}
