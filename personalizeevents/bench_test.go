@@ -15,22 +15,18 @@ import (
 	"github.com/personalizeguard/personalizeguard/personalizeevents"
 )
 
-// BenchmarkGuardedVsBare, against the SDK's bare client and a steady one
-// (see dataplanetest.EachBare): PutEvents with 10 events carrying properties,
+// BenchmarkGuardedVsBare, against the SDK's bare client, a steady one and
+// one that sends as the guard does (see dataplanetest.EachBare): PutEvents with 10 events carrying properties,
 // through a bare client and a guarded one with a Pseudonymizer (audit off),
 // interleaved, against the same personalizetest endpoint.
 func BenchmarkGuardedVsBare(b *testing.B) {
 	dataplanetest.EachBare(b, benchGuardedVsBare)
 }
 
-func benchGuardedVsBare(b *testing.B, steady bool) {
+func benchGuardedVsBare(b *testing.B, bareOf func(aws.Config) aws.Config) {
 	s, c := dataplanetest.Start(b)
 	cfg := dataplanetest.BenchConfig(s)
-	bareCfg := cfg
-	if steady {
-		bareCfg = dataplanetest.Steady(cfg)
-	}
-	bare := sdk.NewFromConfig(bareCfg)
+	bare := sdk.NewFromConfig(bareOf(cfg))
 	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b)})
 	if err != nil {
 		b.Fatal(err)

@@ -13,8 +13,8 @@ import (
 	"github.com/personalizeguard/personalizeguard/personalizeruntime"
 )
 
-// BenchmarkGuardedVsBare, against the SDK's bare client and a steady one
-// (see dataplanetest.EachBare): GetRecommendations through a bare client and a
+// BenchmarkGuardedVsBare, against the SDK's bare client, a steady one and
+// one that sends as the guard does (see dataplanetest.EachBare): GetRecommendations through a bare client and a
 // guarded one with a Pseudonymizer (audit off), interleaved, against the
 // same personalizetest endpoint, which ranks the campaign's items on every
 // call.
@@ -22,14 +22,10 @@ func BenchmarkGuardedVsBare(b *testing.B) {
 	dataplanetest.EachBare(b, benchGuardedVsBare)
 }
 
-func benchGuardedVsBare(b *testing.B, steady bool) {
+func benchGuardedVsBare(b *testing.B, bareOf func(aws.Config) aws.Config) {
 	s, c := dataplanetest.Start(b)
 	cfg := dataplanetest.BenchConfig(s)
-	bareCfg := cfg
-	if steady {
-		bareCfg = dataplanetest.Steady(cfg)
-	}
-	bare := sdk.NewFromConfig(bareCfg)
+	bare := sdk.NewFromConfig(bareOf(cfg))
 	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b)})
 	if err != nil {
 		b.Fatal(err)
