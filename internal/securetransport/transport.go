@@ -85,7 +85,8 @@ func CheckEndpoint(base *string, disableHTTPS bool) error {
 }
 
 // HardenHTTPClient returns a client that negotiates TLS minTLS or later,
-// keeping the caller's root CAs, proxies and timeouts. The caller's client is
+// keeping the caller's root CAs, proxies and timeouts, and follows redirects
+// as the SDK's own client does (see sdkRedirects). The caller's client is
 // not modified.
 func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (aws.HTTPClient, error) {
 	switch hc := c.(type) {
@@ -114,6 +115,7 @@ func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 		}
 		out := *hc
 		out.Transport = tr
+		out.CheckRedirect = sdkRedirects(hc.CheckRedirect)
 		return &out, nil
 	default:
 		if allowUnverifiable {
@@ -176,6 +178,33 @@ func httpsOnlyTransport(tr *http.Transport) {
 			return nil, nil
 		}
 		return proxy(r)
+	}
+}
+
+// sdkRedirects is the redirect rule of the SDK's own client
+// (awshttp.BuildableClient's) for a caller's *http.Client, before the
+// caller's own, next (nil: net/http's default). net/http's default follows
+// a 301, 302 or 303 with a GET to the Location, on any https host, carrying
+// the session token and every checked header but Authorization and
+// cookies: a request the guard never checked, whose answer would pass for
+// the call's. A 307 or 308 keeps its method and body (net/http re-sends a
+// body only through GetBody, which the wire gate's requests do not have),
+// and leaves the session token behind for another host.
+func sdkRedirects(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(r *http.Request, via []*http.Request) error {
+		if r.Response == nil || r.Response.StatusCode != http.StatusTemporaryRedirect && r.Response.StatusCode != http.StatusPermanentRedirect {
+			return http.ErrUseLastResponse
+		}
+		if r.URL.Host != via[len(via)-1].URL.Host {
+			r.Header.Del("X-Amz-Security-Token")
+		}
+		if next != nil {
+			return next(r, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects") // net/http's default
+		}
+		return nil
 	}
 }
 
