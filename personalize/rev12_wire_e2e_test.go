@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
@@ -205,22 +207,39 @@ func TestRev12GateAttemptsLikeBareClient(t *testing.T) {
 			return true
 		}
 	}
+	// expect is a hook that asks for 100-continue: over HTTP/2 net/http
+	// then writes the headers alone and the body only after the server's
+	// go-ahead (over HTTP/1.1 it ignores the header of a request whose
+	// Proto the SDK leaves unset, for both clients alike).
+	expect := func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Build.Add(middleware.BuildMiddlewareFunc("Test:Expect", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (
+				middleware.BuildOutput, middleware.Metadata, error,
+			) {
+				in.Request.(*smithyhttp.Request).Header.Set("Expect", "100-continue")
+				return next.HandleBuild(ctx, in)
+			}), middleware.After)
+		})
+	}
 	tests := []struct {
 		name string
 		act  frontAction
+		opts []func(*sdk.Options)
 	}{
-		{"dropped after reading, twice", drop(2)},
-		{"503 before reading the body, twice", early(2)},
-		{"307 to the same host", redirectTo(http.StatusTemporaryRedirect, false)},
-		{"308 to the same host", redirectTo(http.StatusPermanentRedirect, false)},
-		{"307 to another host", redirectTo(http.StatusTemporaryRedirect, true)},
-		{"308 to another host", redirectTo(http.StatusPermanentRedirect, true)},
+		{name: "dropped after reading, twice", act: drop(2)},
+		{name: "503 before reading the body, twice", act: early(2)},
+		{"Expect: 100-continue, dropped after reading, twice", drop(2), []func(*sdk.Options){expect}},
+		{"Expect: 100-continue, 503 before reading the body, twice", early(2), []func(*sdk.Options){expect}},
+		{name: "307 to the same host", act: redirectTo(http.StatusTemporaryRedirect, false)},
+		{name: "308 to the same host", act: redirectTo(http.StatusPermanentRedirect, false)},
+		{name: "307 to another host", act: redirectTo(http.StatusTemporaryRedirect, true)},
+		{name: "308 to another host", act: redirectTo(http.StatusPermanentRedirect, true)},
 	}
 	srv := personalizetest.New(t)
 	if _, err := srv.SeedScene(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	call := func(t *testing.T, cfg aws.Config, guarded bool, f *front, name string) callOutcome {
+	call := func(t *testing.T, cfg aws.Config, guarded bool, f *front, name string, opts []func(*sdk.Options)) callOutcome {
 		var client *sdk.Client
 		if guarded {
 			var err error
@@ -231,7 +250,7 @@ func TestRev12GateAttemptsLikeBareClient(t *testing.T) {
 			client = sdk.NewFromConfig(cfg)
 		}
 		srv.ResetRequests()
-		out, err := client.CreateSchema(context.Background(), &sdk.CreateSchemaInput{Name: aws.String(name), Schema: aws.String(bigSchema)}, quickRetries)
+		out, err := client.CreateSchema(context.Background(), &sdk.CreateSchemaInput{Name: aws.String(name), Schema: aws.String(bigSchema)}, append(opts, quickRetries)...)
 		var o callOutcome
 		if err != nil {
 			o.Failed = true
@@ -269,8 +288,8 @@ func TestRev12GateAttemptsLikeBareClient(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				bareFront, guardedFront := newFront(t, srv, h2, tt.act), newFront(t, srv, h2, tt.act)
 				group := "rev12-" + strings.Repeat("h", btoi(h2)) + string(rune('a'+i))
-				want := call(t, frontConfig(srv.Config(), srv, bareFront), false, bareFront, group+"-bare")
-				got := call(t, frontConfig(guardedConfig(srv), srv, guardedFront), true, guardedFront, group+"-guarded")
+				want := call(t, frontConfig(srv.Config(), srv, bareFront), false, bareFront, group+"-bare", tt.opts)
+				got := call(t, frontConfig(guardedConfig(srv), srv, guardedFront), true, guardedFront, group+"-guarded", tt.opts)
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("guarded call vs bare call (-bare +guarded):\n%s", diff)
 				}
