@@ -310,12 +310,14 @@ func (c TLSClient) Do(r *http.Request) (*http.Response, error) {
 type ReadOnlyBody struct{ io.ReadCloser }
 
 // WithoutWriteTo returns r, or a shallow copy of it whose body is r's behind
-// a ReadOnlyBody. A body io.NopCloser made, the wire gate's own among them,
-// is left as it is: its Close does nothing, so its WriteTo works to the end,
-// and net/http, which looks through it, writes one over a reader it knows
-// to be in memory in one write with the headers.
+// a ReadOnlyBody. The wire gate's own body, io.NopCloser around the checked
+// *strings.Reader, is left as it is: nothing can close a strings.Reader, so
+// its WriteTo works to the end, and net/http, which looks through the
+// NopCloser, writes it with the headers in one write. Not any io.NopCloser:
+// around smithy's body, smithy closes the body inside, and its WriteTo
+// fails all the same.
 func WithoutWriteTo(r *http.Request) *http.Request {
-	if r.Body == nil || r.Body == http.NoBody || closesNothing(r.Body) {
+	if r.Body == nil || r.Body == http.NoBody || checkedString(r.Body) {
 		return r
 	}
 	hidden := *r
@@ -323,15 +325,21 @@ func WithoutWriteTo(r *http.Request) *http.Request {
 	return &hidden
 }
 
-// nopCloserTypes are the two types io.NopCloser returns (without and with
-// WriteTo), known, as net/http knows them, by their reflect.Type: both are
-// unexported.
-var nopCloserTypes = [...]reflect.Type{reflect.TypeOf(io.NopCloser(nil)), reflect.TypeOf(io.NopCloser(strings.NewReader("")))}
+// nopCloserWriterTo is the type io.NopCloser returns for a reader with
+// WriteTo, known, as net/http knows it, by its reflect.Type: it is
+// unexported. stringsReader is the type of the reader the gate puts in it.
+var (
+	nopCloserWriterTo = reflect.TypeOf(io.NopCloser(strings.NewReader("")))
+	stringsReader     = reflect.TypeOf((*strings.Reader)(nil))
+)
 
-// closesNothing reports whether body is one io.NopCloser made.
-func closesNothing(body io.ReadCloser) bool {
-	t := reflect.TypeOf(body)
-	return t == nopCloserTypes[0] || t == nopCloserTypes[1]
+// checkedString reports whether body is io.NopCloser around a
+// *strings.Reader, as the wire gate sends.
+func checkedString(body io.ReadCloser) bool {
+	if reflect.TypeOf(body) != nopCloserWriterTo {
+		return false
+	}
+	return reflect.ValueOf(body).Field(0).Elem().Type() == stringsReader
 }
 
 func tlsName(cs *tls.ConnectionState) string {

@@ -85,7 +85,7 @@ func TestWithoutWriteToSurvivesClose(t *testing.T) {
 // asNetHTTPWrites is the reader net/http writes body from: what an
 // io.NopCloser holds, or body itself (transfer.go, unwrapBody).
 func asNetHTTPWrites(body io.ReadCloser) io.Reader {
-	if closesNothing(body) {
+	if t := reflect.TypeOf(body); t == reflect.TypeOf(io.NopCloser(nil)) || t == nopCloserWriterTo {
 		return reflect.ValueOf(body).Field(0).Interface().(io.Reader)
 	}
 	return body
@@ -94,7 +94,7 @@ func asNetHTTPWrites(body io.ReadCloser) io.Reader {
 // closeInside closes body as smithy closes the body it built: the one
 // inside an io.NopCloser the test put around it, or body itself.
 func closeInside(body io.ReadCloser) {
-	if closesNothing(body) {
+	if reflect.TypeOf(body) == nopCloserWriterTo {
 		if rc, ok := reflect.ValueOf(body).Field(0).Interface().(io.ReadCloser); ok {
 			rc.Close()
 			return
