@@ -11,9 +11,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -306,4 +308,59 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestRev12DeadlineAfterTheBodyWasSent: an endpoint that reads the whole
+// checked body and never answers, over HTTP/1.1 and HTTP/2. The caller's
+// deadline surfaces as context.DeadlineExceeded, not as a safeguard, for
+// the guarded client as for the bare one.
+func TestRev12DeadlineAfterTheBodyWasSent(t *testing.T) {
+	srv := personalizetest.New(t)
+	if _, err := srv.SeedScene(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	hang := func(_ int, _ http.ResponseWriter, r *http.Request, read func() []byte) bool {
+		read()
+		<-r.Context().Done()
+		return true
+	}
+	type outcome struct {
+		Deadline, Safeguard bool
+		BodyRead            bool // the front read the whole body before the deadline
+	}
+	for _, h2 := range []bool{false, true} {
+		t.Run("HTTP/2 "+strconv.FormatBool(h2), func(t *testing.T) {
+			run := func(cfg aws.Config, guarded bool, f *front) outcome {
+				client := sdk.NewFromConfig(cfg)
+				if guarded {
+					var err error
+					if client, err = personalize.New(cfg, personalize.Policy{}); err != nil {
+						t.Fatal(err)
+					}
+					// The guard's identity and key checks before the deadline.
+					if _, err := client.ListDatasetGroups(context.Background(), &sdk.ListDatasetGroupsInput{}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+				defer cancel()
+				_, err := client.CreateSchema(ctx, &sdk.CreateSchemaInput{Name: aws.String("rev12-deadline"), Schema: aws.String(bigSchema)})
+				var sg *personalize.SafeguardError
+				o := outcome{Deadline: errors.Is(err, context.DeadlineExceeded), Safeguard: errors.As(err, &sg)}
+				for _, r := range f.requests() {
+					o.BodyRead = o.BodyRead || len(r.Body) > len(bigSchema)
+				}
+				return o
+			}
+			bareFront, guardedFront := newFront(t, srv, h2, hang), newFront(t, srv, h2, hang)
+			want := run(frontConfig(srv.Config(), srv, bareFront), false, bareFront)
+			got := run(frontConfig(guardedConfig(srv), srv, guardedFront), true, guardedFront)
+			if diff := cmp.Diff(outcome{Deadline: true, BodyRead: true}, want); diff != "" {
+				t.Fatalf("the bare control (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("guarded call vs bare call past its deadline (-bare +guarded):\n%s", diff)
+			}
+		})
+	}
 }
