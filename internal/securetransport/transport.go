@@ -97,6 +97,8 @@ func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 	case *awshttp.BuildableClient:
 		return hardenBuildable(hc, minTLS, allowUnverifiable)
 	case *http.Client:
+		out := *hc
+		out.CheckRedirect = sdkRedirects(hc.CheckRedirect)
 		var tr *http.Transport
 		switch rt := hc.Transport.(type) {
 		case nil:
@@ -105,7 +107,8 @@ func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 			tr = rt.Clone()
 		default:
 			if allowUnverifiable {
-				return c, nil
+				// Its TLS is the caller's word; its redirects are not.
+				return &out, nil
 			}
 			return nil, &guarderr.ConfigError{Field: "HTTPClient", Reason: "its Transport is not an *http.Transport, so the TLS floor cannot be enforced; " +
 				"use *awshttp.BuildableClient or set Policy.InsecureAllowUnverifiableHTTPClient"}
@@ -113,9 +116,7 @@ func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 		if err := raiseFloor(tr, minTLS, allowUnverifiable); err != nil {
 			return nil, err
 		}
-		out := *hc
 		out.Transport = tr
-		out.CheckRedirect = sdkRedirects(hc.CheckRedirect)
 		return &out, nil
 	default:
 		if allowUnverifiable {
