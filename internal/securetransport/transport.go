@@ -85,7 +85,8 @@ func CheckEndpoint(base *string, disableHTTPS bool) error {
 }
 
 // HardenHTTPClient returns a client that negotiates TLS minTLS or later,
-// keeping the caller's root CAs, proxies and timeouts. The caller's client is
+// keeping the caller's root CAs, proxies and timeouts, and follows redirects
+// as the SDK's own client does (see sdkRedirects). The caller's client is
 // not modified.
 func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (aws.HTTPClient, error) {
 	switch hc := c.(type) {
@@ -96,6 +97,8 @@ func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 	case *awshttp.BuildableClient:
 		return hardenBuildable(hc, minTLS, allowUnverifiable)
 	case *http.Client:
+		out := *hc
+		out.CheckRedirect = sdkRedirects(hc.CheckRedirect)
 		var tr *http.Transport
 		switch rt := hc.Transport.(type) {
 		case nil:
@@ -104,7 +107,8 @@ func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 			tr = rt.Clone()
 		default:
 			if allowUnverifiable {
-				return c, nil
+				// Its TLS is the caller's word; its redirects are not.
+				return &out, nil
 			}
 			return nil, &guarderr.ConfigError{Field: "HTTPClient", Reason: "its Transport is not an *http.Transport, so the TLS floor cannot be enforced; " +
 				"use *awshttp.BuildableClient or set Policy.InsecureAllowUnverifiableHTTPClient"}
@@ -112,7 +116,6 @@ func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 		if err := raiseFloor(tr, minTLS, allowUnverifiable); err != nil {
 			return nil, err
 		}
-		out := *hc
 		out.Transport = tr
 		return &out, nil
 	default:
@@ -176,6 +179,33 @@ func httpsOnlyTransport(tr *http.Transport) {
 			return nil, nil
 		}
 		return proxy(r)
+	}
+}
+
+// sdkRedirects is the redirect rule of the SDK's own client
+// (awshttp.BuildableClient's) for a caller's *http.Client, before the
+// caller's own, next (nil: net/http's default). net/http's default follows
+// a 301, 302 or 303 with a GET to the Location, on any https host, carrying
+// the session token and every checked header but Authorization and
+// cookies: a request the guard never checked, whose answer would pass for
+// the call's. A 307 or 308 keeps its method and body (net/http re-sends a
+// body only through GetBody, which the wire gate's requests do not have),
+// and leaves the session token behind for another host.
+func sdkRedirects(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(r *http.Request, via []*http.Request) error {
+		if r.Response == nil || r.Response.StatusCode != http.StatusTemporaryRedirect && r.Response.StatusCode != http.StatusPermanentRedirect {
+			return http.ErrUseLastResponse
+		}
+		if r.URL.Host != via[len(via)-1].URL.Host {
+			r.Header.Del("X-Amz-Security-Token")
+		}
+		if next != nil {
+			return next(r, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects") // net/http's default
+		}
+		return nil
 	}
 }
 
@@ -281,12 +311,14 @@ func (c TLSClient) Do(r *http.Request) (*http.Response, error) {
 type ReadOnlyBody struct{ io.ReadCloser }
 
 // WithoutWriteTo returns r, or a shallow copy of it whose body is r's behind
-// a ReadOnlyBody. A body io.NopCloser made, the wire gate's own among them,
-// is left as it is: its Close does nothing, so its WriteTo works to the end,
-// and net/http, which looks through it, writes one over a reader it knows
-// to be in memory in one write with the headers.
+// a ReadOnlyBody. The wire gate's own body, io.NopCloser around the checked
+// *strings.Reader, is left as it is: nothing can close a strings.Reader, so
+// its WriteTo works to the end, and net/http, which looks through the
+// NopCloser, writes it with the headers in one write. Not any io.NopCloser:
+// around smithy's body, smithy closes the body inside, and its WriteTo
+// fails all the same.
 func WithoutWriteTo(r *http.Request) *http.Request {
-	if r.Body == nil || r.Body == http.NoBody || closesNothing(r.Body) {
+	if r.Body == nil || r.Body == http.NoBody || checkedString(r.Body) {
 		return r
 	}
 	hidden := *r
@@ -294,15 +326,21 @@ func WithoutWriteTo(r *http.Request) *http.Request {
 	return &hidden
 }
 
-// nopCloserTypes are the two types io.NopCloser returns (without and with
-// WriteTo), known, as net/http knows them, by their reflect.Type: both are
-// unexported.
-var nopCloserTypes = [...]reflect.Type{reflect.TypeOf(io.NopCloser(nil)), reflect.TypeOf(io.NopCloser(strings.NewReader("")))}
+// nopCloserWriterTo is the type io.NopCloser returns for a reader with
+// WriteTo, known, as net/http knows it, by its reflect.Type: it is
+// unexported. stringsReader is the type of the reader the gate puts in it.
+var (
+	nopCloserWriterTo = reflect.TypeOf(io.NopCloser(strings.NewReader("")))
+	stringsReader     = reflect.TypeOf((*strings.Reader)(nil))
+)
 
-// closesNothing reports whether body is one io.NopCloser made.
-func closesNothing(body io.ReadCloser) bool {
-	t := reflect.TypeOf(body)
-	return t == nopCloserTypes[0] || t == nopCloserTypes[1]
+// checkedString reports whether body is io.NopCloser around a
+// *strings.Reader, as the wire gate sends.
+func checkedString(body io.ReadCloser) bool {
+	if reflect.TypeOf(body) != nopCloserWriterTo {
+		return false
+	}
+	return reflect.ValueOf(body).Field(0).Elem().Type() == stringsReader
 }
 
 func tlsName(cs *tls.ConnectionState) string {
