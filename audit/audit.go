@@ -268,20 +268,24 @@ func (g *group) Go(ctx context.Context, fn func(context.Context)) {
 		}
 		defer func() { <-g.a.sem }()
 		fn(withTaskLock(ctx))
-		d := g.done.Add(1)
-		g.a.progress(g.stage, int(d), int(g.total.Load()))
+		g.a.taskDone(g)
 	}()
 }
 
 func (g *group) Wait() { g.wg.Wait() }
 
-func (a *auditor) progress(stage string, done, total int) {
+// taskDone counts one of g's tasks done and reports the progress. The count
+// is taken under the lock that orders the reports: taken before it, two
+// tasks ending together could report 5 of 6 after 6 of 6.
+func (a *auditor) taskDone(g *group) {
 	if a.o.Progress == nil {
+		g.done.Add(1)
 		return
 	}
 	a.progressMu.Lock()
 	defer a.progressMu.Unlock()
-	a.o.Progress(Progress{Stage: stage, Done: done, Total: total})
+	d := g.done.Add(1)
+	a.o.Progress(Progress{Stage: g.stage, Done: int(d), Total: int(g.total.Load())})
 }
 
 func (a *auditor) run(ctx context.Context) (*Result, error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -244,9 +245,17 @@ func TestConcurrencyBound(t *testing.T) {
 		e.clients.Personalize = cp
 		var mu sync.Mutex
 		var last Progress
+		var backwards []string // a stage's Done that did not go up
 		res, err := Run(context.Background(), e.clients, func(o *Options) {
 			o.Region, o.Concurrency = personalizetest.Region, n
-			o.Progress = func(p Progress) { mu.Lock(); last = p; mu.Unlock() }
+			o.Progress = func(p Progress) {
+				mu.Lock()
+				defer mu.Unlock()
+				if p.Stage == last.Stage && p.Done <= last.Done {
+					backwards = append(backwards, fmt.Sprintf("%s %d after %d", p.Stage, p.Done, last.Done))
+				}
+				last = p
+			}
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -256,6 +265,9 @@ func TestConcurrencyBound(t *testing.T) {
 		}
 		if m := cp.max.Load(); m > int64(n) {
 			t.Errorf("Concurrency %d: %d calls were in flight at once", n, m)
+		}
+		if len(backwards) > 0 {
+			t.Errorf("Concurrency %d: progress went backwards: %v", n, backwards)
 		}
 		if last.Stage != "checks" || last.Done != last.Total || last.Total == 0 {
 			t.Errorf("Concurrency %d: last progress %+v, want checks done", n, last)
