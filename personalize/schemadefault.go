@@ -29,7 +29,7 @@ func (w *walker) checkSchemaDefaults(s string) error {
 	var open [jsonscan.MaxDepth + 1]field
 	var sc jsonscan.Scanner
 	sc.Reset(s)
-	var key string // the last key read at each depth is all that is needed: a value follows its key
+	var key string // the key of the value read next; "" for an array's element
 	var digits [48]byte
 	for {
 		k, err := sc.Next()
@@ -64,7 +64,7 @@ func (w *walker) checkSchemaDefaults(s string) error {
 			}
 		}
 		if k != jsonscan.Key {
-			key = "" // a value read, or an array or object opened or closed: the next value's key is not read yet
+			key = "" // the next value's key, if it has one, is not read yet
 		}
 	}
 }
