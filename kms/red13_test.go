@@ -1,0 +1,77 @@
+package kms
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestRed13GrantDoesNotHideUncertainDeny: a grant gives the action only if
+// no key policy Deny applies, since KMS lets an explicit Deny in the key
+// policy override any grant. A Deny the evaluator cannot decide must keep
+// the action uncertain, with or without a grant.
+func TestRed13GrantDoesNotHideUncertainDeny(t *testing.T) {
+	// A key whose data keys are VPC-only, AWS services exempt: decryption by an IAM principal
+	// not through the given endpoint is denied. Whether the role's calls
+	// (made by Personalize) come through it the guard cannot know.
+	vpcDeny := `{"Effect":"Deny","Principal":"*","Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}`
+	allRoleOps := []types.GrantOperation{types.GrantOperationDecrypt, types.GrantOperationGenerateDataKey,
+		types.GrantOperationDescribeKey, types.GrantOperationCreateGrant}
+	tests := []struct {
+		name   string
+		stmts  []string
+		grants []types.GrantListEntry
+		want   []string
+		// wantDecrypt: the role's uncertain finding lists kms:Decrypt.
+		wantDecrypt bool
+	}{
+		{
+			name:        "policy allow, uncertain deny, no grant",
+			stmts:       []string{rootAdmin, svcFive, roleFive, vpcDeny},
+			want:        []string{FindingRoleUncertain},
+			wantDecrypt: true,
+		},
+		{
+			name:        "policy allow, uncertain deny, grant to the role",
+			stmts:       []string{rootAdmin, svcFive, roleFive, vpcDeny},
+			grants:      []types.GrantListEntry{grantTo(1, testRole, allRoleOps...)},
+			want:        []string{FindingRoleUncertain},
+			wantDecrypt: true,
+		},
+		{
+			name:        "only the account allows, uncertain deny, grant to the role",
+			stmts:       []string{rootAdmin, svcFive, vpcDeny},
+			grants:      []types.GrantListEntry{grantTo(1, testRole, allRoleOps...)},
+			want:        []string{FindingRoleUncertain, FindingRoleViaIAM},
+			wantDecrypt: true,
+		},
+		{
+			name:   "grant to the role, no deny",
+			stmts:  []string{rootAdmin, svcFive},
+			grants: []types.GrantListEntry{grantTo(1, testRole, allRoleOps...)},
+			want:   []string{FindingRoleViaIAM}, // kms:ListGrants cannot be granted
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := goodFake(t)
+			f.policy, f.grants = policy(tt.stmts...), tt.grants
+			rep, err := Check(context.Background(), f, goodInput())
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			type outcome struct {
+				IDs     []string
+				Decrypt bool
+			}
+			fnd, _ := find(rep, FindingRoleUncertain)
+			got := outcome{rep.IDs(), strings.Contains(fnd.Message, "kms:Decrypt")}
+			if diff := cmp.Diff(outcome{tt.want, tt.wantDecrypt}, got, cmpEmpty); diff != "" {
+				t.Errorf("outcome (-want +got):\n%s\n%s", diff, table(rep))
+			}
+		})
+	}
+}
