@@ -464,10 +464,11 @@ func (k *keyCheck) grants(doc *iampolicy.Document, p principal, public []int) {
 		case res.Decision == iampolicy.Denied:
 			denied = append(denied, action)
 			denies = append(denies, res.Denies...)
-		case granted && (res.Uncertain || res.Decision == iampolicy.NotAllowed || res.ViaAccount):
+		case granted && !res.MaybeDenied && (res.Uncertain || res.Decision == iampolicy.NotAllowed || res.ViaAccount):
 			// A grant gives the principal the action directly: neither the
 			// policy's conditions nor IAM need to allow it. A statement that
 			// allows it outright is still checked below for source conditions.
+			// A Deny that may apply overrides grants too, so it stays uncertain.
 		case res.Decision == iampolicy.NotAllowed && len(grantConds) > 0:
 			uncertain = append(uncertain, action)
 			conds = append(conds, grantConds...)

@@ -84,6 +84,11 @@ type Result struct {
 	// override an Allow or turn a NotAllowed into Denied, or an Allow that
 	// might lift a NotAllowed.
 	Uncertain bool
+	// MaybeDenied is set when a Deny whose conditions could not be
+	// evaluated might apply, whatever the Decision: callers that allow a
+	// request by other means (a KMS grant) must not ignore it, since an
+	// explicit Deny overrides those too.
+	MaybeDenied bool
 	// ViaAccount is set when the request is allowed only by statements that
 	// name the actor's account rather than the actor: the key or bucket
 	// policy then delegates to the account's IAM policies, which this
@@ -150,6 +155,7 @@ func (d *Document) Evaluate(r Request) Result {
 	}
 	slices.Sort(res.Unevaluated)
 	res.Unevaluated = slices.Compact(res.Unevaluated)
+	res.MaybeDenied = maybeDeny && len(res.Denies) == 0
 	switch {
 	case len(res.Denies) > 0:
 		res.Decision = Denied
