@@ -75,3 +75,37 @@ func TestRed13GrantDoesNotHideUncertainDeny(t *testing.T) {
 		})
 	}
 }
+
+// TestRed13PublicKeyPolicyWildcardValue: a key policy that lets every
+// principal decrypt when kms:CallerAccount is "111122223333" or anything
+// at all is public (KMS.5): the values of a condition are ORed.
+func TestRed13PublicKeyPolicyWildcardValue(t *testing.T) {
+	tests := []struct {
+		name string
+		stmt string
+		want []string
+	}{
+		{
+			name: "own account only",
+			stmt: `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"111122223333"}}}`,
+		},
+		{
+			name: "own account or any",
+			stmt: `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringLike":{"kms:CallerAccount":["111122223333","*"]}}}`,
+			want: []string{FindingPolicyPublic},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := goodFake(t)
+			f.policy = policy(rootAdmin, svcFive, roleFive, tt.stmt)
+			rep, err := Check(context.Background(), f, goodInput())
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, rep.IDs(), cmpEmpty); diff != "" {
+				t.Errorf("finding IDs (-want +got):\n%s\n%s", diff, table(rep))
+			}
+		})
+	}
+}
