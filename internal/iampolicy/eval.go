@@ -847,14 +847,36 @@ func (s *Statement) restricted() bool {
 		default:
 			continue
 		}
+		// ArnEquals takes wildcards as ArnLike does.
+		like := strings.HasSuffix(base, "Like") || base == "ArnEquals"
 		for key, vals := range keys {
 			if !slices.ContainsFunc(restrictingKeys, func(rk string) bool { return strings.EqualFold(key, rk) }) {
 				continue
 			}
-			if slices.ContainsFunc(vals, func(v string) bool { return strings.Trim(v, "*?") != "" && !strings.Contains(v, "${") }) {
+			// The values are ORed: every one must restrict.
+			if len(vals) > 0 && !slices.ContainsFunc(vals, func(v string) bool { return !fixedValue(v, like) }) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// fixedValue reports whether a condition value names particular callers:
+// not a policy variable, not only wildcards and, for a Like pattern, with
+// no wildcard in the account an ARN names or anywhere in any other value
+// ("o-*" is every organization, "arn:aws:iam::*:role/R" a role anyone can
+// create).
+func fixedValue(v string, like bool) bool {
+	if strings.Trim(v, "*?") == "" || strings.Contains(v, "${") {
+		return false
+	}
+	if !like {
+		return true
+	}
+	if strings.HasPrefix(v, "arn:") {
+		parts := strings.SplitN(v, ":", 6)
+		return len(parts) == 6 && parts[4] != "" && !strings.ContainsAny(parts[4], "*?")
+	}
+	return !strings.ContainsAny(v, "*?")
 }

@@ -29,6 +29,7 @@ func TestRed13PublicAllowsConditionValues(t *testing.T) {
 		{"roles of one account", `{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/app-*"}}`, false},
 		{"one account's resources", `{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:us-east-1:111122223333:*"}}`, false},
 		{"any account's resources", `{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:*:*:*"}}`, true},
+		{"ArnEquals, any account", `{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::*:role/Reader"}}`, true},
 		{"ARN without an account part", `{"StringLike":{"aws:PrincipalArn":"arn:*"}}`, true},
 	}
 	for _, tt := range tests {
