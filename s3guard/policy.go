@@ -102,7 +102,8 @@ func publicFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, boo
 // for both the bucket and its objects (Security Hub S3.5).
 //
 // The probes are an arbitrary principal ([iampolicy.Anyone]) sending
-// s3:ListBucket to arn:…:B and s3:GetObject and s3:PutObject to arn:…:B/*
+// s3:ListBucket and s3:ListBucketVersions to arn:…:B and s3:GetObject,
+// s3:GetObjectVersion and s3:PutObject to arn:…:B/*
 // (the "*" standing for every key: iampolicy.Request.ResourceIsPrefix)
 // with aws:SecureTransport false and no s3:TlsVersion, which is what a
 // plain-HTTP request carries. All must be
@@ -163,11 +164,14 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 	return f, true
 }
 
-// tlsProbes are the requests a TLS-only deny must cover: listing the bucket,
-// and reading and writing its objects ("B/*" stands for every key).
+// tlsProbes are the requests a TLS-only deny must cover: listing the bucket
+// and its versions, and reading and writing its objects and their versions
+// ("B/*" stands for every key). A Deny naming only GetObject would leave
+// the same data readable over plain HTTP through GetObjectVersion.
 func tlsProbes(s policyScope) []probe {
 	arn := bucketARN(s.partition, s.bucket)
-	return []probe{{"s3:ListBucket", arn, false}, {"s3:GetObject", arn + "/*", true}, {"s3:PutObject", arn + "/*", true}}
+	return []probe{{"s3:ListBucket", arn, false}, {"s3:ListBucketVersions", arn, false},
+		{"s3:GetObject", arn + "/*", true}, {"s3:GetObjectVersion", arn + "/*", true}, {"s3:PutObject", arn + "/*", true}}
 }
 
 // tlsFloor reports whether TLS 1.1 requests are denied to everybody on the
