@@ -2,9 +2,11 @@ package kms
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/google/go-cmp/cmp"
 )
@@ -107,5 +109,39 @@ func TestRed13PublicKeyPolicyWildcardValue(t *testing.T) {
 				t.Errorf("finding IDs (-want +got):\n%s\n%s", diff, table(rep))
 			}
 		})
+	}
+}
+
+// markerless answers ListGrants with its first page only, saying it is
+// truncated but giving no marker to read the rest with.
+type markerless struct{ *fakeKMS }
+
+func (m markerless) ListGrants(ctx context.Context, in *kms.ListGrantsInput, opts ...func(*kms.Options)) (*kms.ListGrantsOutput, error) {
+	out, err := m.fakeKMS.ListGrants(ctx, in, opts...)
+	if out != nil {
+		out.NextMarker = nil
+	}
+	return out, err
+}
+
+// TestRed13GrantListingWithoutMarker: a truncated ListGrants page without
+// a NextMarker leaves grants unread (a stranger's Decrypt grant among
+// them); the check cannot run, so it must fail, not report on the first
+// page.
+func TestRed13GrantListingWithoutMarker(t *testing.T) {
+	f := goodFake(t)
+	f.grants = []types.GrantListEntry{grantTo(1, testRole, types.GrantOperationDecrypt),
+		grantTo(2, "arn:aws:iam::444455556666:role/Stranger", types.GrantOperationDecrypt)}
+	f.grantPage = 1
+	rep, err := Check(context.Background(), markerless{f}, goodInput())
+	var ce *CheckError
+	got := struct {
+		CheckError bool
+		IDs        []string
+	}{errors.As(err, &ce), rep.IDs()}
+	want := got
+	want.CheckError, want.IDs = true, nil
+	if diff := cmp.Diff(want, got, cmpEmpty); diff != "" {
+		t.Errorf("Check (-want +got):\n%s", diff)
 	}
 }
