@@ -194,8 +194,13 @@ func (f *keyFacts) fetchGrants(ctx context.Context, c ListGrantsAPIClient) error
 				f.otherGrants = append(f.otherGrants, g)
 			}
 		}
-		if !out.Truncated || aws.ToString(out.NextMarker) == "" {
+		if !out.Truncated {
 			return nil
+		}
+		if aws.ToString(out.NextMarker) == "" {
+			// The rest cannot be read, and an unread grant could be the
+			// one that exposes the key.
+			return f.checkError("ListGrants", "kms:ListGrants", errNoMarker)
 		}
 		in = &kms.ListGrantsInput{KeyId: in.KeyId, Limit: in.Limit, Marker: out.NextMarker}
 	}
