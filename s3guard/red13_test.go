@@ -36,3 +36,36 @@ func TestRed13TLSDenyCoversDataReads(t *testing.T) {
 		})
 	}
 }
+
+// TestRed13PartialDenyUnderImportPrefix: Personalize reads every object
+// under an import prefix. A Deny on part of it (a sub-folder) makes the
+// import fail on those objects, so the grant is not whole: the guard must
+// not call the location ready.
+func TestRed13PartialDenyUnderImportPrefix(t *testing.T) {
+	req := testReq()
+	deny := func(resource string) string {
+		return `{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"` + resource + `"}`
+	}
+	tests := []struct {
+		name string
+		deny string
+		loc  Location
+		want []string
+	}{
+		{"deny elsewhere", deny("arn:aws:s3:::amzn-personalize-data/secret/*"), Location{testBucket, "imports/"}, nil},
+		{"deny the whole prefix", deny("arn:aws:s3:::amzn-personalize-data/imports/*"), Location{testBucket, "imports/"}, []string{FindingGrantDenied}},
+		{"deny a sub-folder", deny("arn:aws:s3:::amzn-personalize-data/imports/restricted/*"), Location{testBucket, "imports/"}, []string{FindingGrantDenied}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := iampolicy.Parse([]byte(policyOf(stSecurityHubTLS, stGrantRead, tt.deny)))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			got := policyFindings(doc, newScope(testBucket, req.Region, Read).forLocation(tt.loc), &req)
+			if diff := cmp.Diff(tt.want, ids(got)); diff != "" {
+				t.Errorf("finding IDs (-want +got):\n%s\nfindings: %v", diff, got)
+			}
+		})
+	}
+}
