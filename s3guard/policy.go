@@ -385,6 +385,9 @@ func evaluateGrant(doc *iampolicy.Document, s policyScope, req *Requirements, p 
 	case s.hasPrefix:
 		ctx["s3:prefix"] = []string{s.prefix}
 	}
+	if p.prefix {
+		doc = denyingSomeKeys(doc, p.resource)
+	}
 	request := iampolicy.Request{Actor: iampolicy.Service(iampolicy.PersonalizeService), Action: p.action,
 		Resource: p.resource, ResourceIsPrefix: p.prefix, Context: ctx, Absent: absent}
 	r := doc.Evaluate(request)
@@ -424,6 +427,54 @@ func evaluateGrant(doc *iampolicy.Document, s policyScope, req *Requirements, p 
 		return grantOK, r
 	}
 	return grantMissing, r
+}
+
+// denyingSomeKeys returns doc with every Deny that applies to some of the
+// keys under prefix (a resource ending in the "*" of
+// iampolicy.Request.ResourceIsPrefix) widened to all of them. Evaluate
+// lets a Deny apply to a prefix only if it covers every key, which is what
+// a TLS-only deny needs; Personalize, though, reads every object under an
+// import prefix, and one denied object fails the job. A pattern with a
+// policy variable is left to Evaluate, which reports it as undecided.
+func denyingSomeKeys(doc *iampolicy.Document, prefix string) *iampolicy.Document {
+	var out *iampolicy.Document
+	for i := range doc.Statement {
+		st := &doc.Statement[i]
+		if st.Effect != iampolicy.Deny || !somePatternMatches(doc, st, prefix) {
+			continue
+		}
+		if out == nil {
+			out = &iampolicy.Document{Version: doc.Version, ID: doc.ID, Statement: slices.Clone(doc.Statement)}
+		}
+		out.Statement[i].Resource, out.Statement[i].NotResource = iampolicy.Values{"*"}, nil
+	}
+	if out == nil {
+		return doc
+	}
+	return out
+}
+
+// somePatternMatches reports whether st's Resource matches some key under
+// prefix, or its NotResource leaves some key out, with no policy variable
+// in either.
+func somePatternMatches(doc *iampolicy.Document, st *iampolicy.Statement, prefix string) bool {
+	patterns, negated := st.Resource, false
+	if patterns == nil {
+		patterns, negated = st.NotResource, true
+	}
+	if patterns == nil || slices.ContainsFunc(patterns, func(v string) bool { return strings.Contains(v, "${") }) {
+		return false
+	}
+	for _, v := range patterns {
+		all, some := doc.MatchResource(v, prefix, true)
+		switch {
+		case negated && all:
+			return false // every key is excluded
+		case !negated && some:
+			return true
+		}
+	}
+	return negated
 }
 
 // mayBeAllowed reports whether some Allow statement applies to req, for sure

@@ -46,6 +46,9 @@ func TestRed13PartialDenyUnderImportPrefix(t *testing.T) {
 	deny := func(resource string) string {
 		return `{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"` + resource + `"}`
 	}
+	notDeny := func(resource string) string {
+		return `{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","NotResource":"` + resource + `"}`
+	}
 	tests := []struct {
 		name string
 		deny string
@@ -55,6 +58,9 @@ func TestRed13PartialDenyUnderImportPrefix(t *testing.T) {
 		{"deny elsewhere", deny("arn:aws:s3:::amzn-personalize-data/secret/*"), Location{testBucket, "imports/"}, nil},
 		{"deny the whole prefix", deny("arn:aws:s3:::amzn-personalize-data/imports/*"), Location{testBucket, "imports/"}, []string{FindingGrantDenied}},
 		{"deny a sub-folder", deny("arn:aws:s3:::amzn-personalize-data/imports/restricted/*"), Location{testBucket, "imports/"}, []string{FindingGrantDenied}},
+		{"deny all but a sub-folder", notDeny("arn:aws:s3:::amzn-personalize-data/imports/public/*"), Location{testBucket, "imports/"}, []string{FindingGrantDenied}},
+		{"deny all but the prefix", notDeny("arn:aws:s3:::amzn-personalize-data/imports/*"), Location{testBucket, "imports/"}, nil},
+		{"deny a sub-folder of another prefix", deny("arn:aws:s3:::amzn-personalize-data/imports/restricted/*"), Location{testBucket, "imports/2024/"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
