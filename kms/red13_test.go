@@ -145,3 +145,35 @@ func TestRed13GrantListingWithoutMarker(t *testing.T) {
 		t.Errorf("Check (-want +got):\n%s", diff)
 	}
 }
+
+// TestRed13SourceConditionThatAdmitsAnyAccount: a source condition whose
+// values include one that every account matches is no confused-deputy
+// protection.
+func TestRed13SourceConditionThatAdmitsAnyAccount(t *testing.T) {
+	svcWith := func(cond string) string {
+		return `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":` + allActions + `,"Resource":"*","Condition":` + cond + `}`
+	}
+	tests := []struct {
+		name string
+		cond string
+		want []string
+	}{
+		{"own account", `{"StringEquals":{"aws:SourceAccount":"111122223333"}}`, nil},
+		{"own account's resources", `{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:us-east-1:111122223333:*"}}`, nil},
+		{"own account or any", `{"StringLike":{"aws:SourceAccount":["111122223333","*"]}}`, []string{FindingServiceNoSource}},
+		{"any account's resources", `{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:us-east-1:*:*"}}`, []string{FindingServiceNoSource}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := goodFake(t)
+			f.policy = policy(rootAdmin, roleFive, svcWith(tt.cond))
+			rep, err := Check(context.Background(), f, goodInput())
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, rep.IDs(), cmpEmpty); diff != "" {
+				t.Errorf("finding IDs (-want +got):\n%s\n%s", diff, table(rep))
+			}
+		})
+	}
+}

@@ -75,3 +75,33 @@ func TestRed13PartialDenyUnderImportPrefix(t *testing.T) {
 		})
 	}
 }
+
+// TestRed13DeputyConditionThatAdmitsAnyAccount: a grant to Personalize
+// "conditioned" on aws:SourceAccount matching anything, or not being some
+// other account, still lets Personalize act for any account.
+func TestRed13DeputyConditionThatAdmitsAnyAccount(t *testing.T) {
+	req := testReq()
+	tests := []struct {
+		name string
+		cond string
+		want []string
+	}{
+		{"own account", `{"StringEquals":{"aws:SourceAccount":"111122223333"}}`, nil},
+		{"any account", `{"StringLike":{"aws:SourceAccount":"*"}}`, []string{FindingConfusedDeputy}},
+		{"own account or any", `{"StringLike":{"aws:SourceAccount":["111122223333","*"]}}`, []string{FindingConfusedDeputy}},
+		{"not one other account", `{"StringNotEquals":{"aws:SourceAccount":"444455556666"}}`, []string{FindingConfusedDeputy}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			grant := grantWith(`"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}`, `"Condition":`+tt.cond)
+			doc, err := iampolicy.Parse([]byte(policyOf(stSecurityHubTLS, grant)))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			got := policyFindings(doc, newScope(testBucket, req.Region, Read), &req)
+			if diff := cmp.Diff(tt.want, ids(got)); diff != "" {
+				t.Errorf("finding IDs (-want +got):\n%s\nfindings: %v", diff, got)
+			}
+		})
+	}
+}
