@@ -558,8 +558,8 @@ func (k *keyCheck) sourceConditions(doc *iampolicy.Document, allows, public []in
 }
 
 // hasSourceCondition reports whether s limits the accounts whose resources
-// the service may act for: a positive operator on a source key with a value
-// that is not just a wildcard.
+// the service may act for: a positive operator on a source key whose every
+// value fixes the account (iampolicy.FixedCondition).
 func hasSourceCondition(s *iampolicy.Statement) bool {
 	for op, keys := range s.Condition {
 		if strings.HasPrefix(op, "Null") || strings.Contains(op, "Not") {
@@ -568,7 +568,7 @@ func hasSourceCondition(s *iampolicy.Statement) bool {
 		for key, vals := range keys {
 			switch strings.ToLower(key) {
 			case "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths":
-				if slices.ContainsFunc(vals, func(v string) bool { return strings.Trim(v, "*") != "" }) {
+				if iampolicy.FixedCondition(op, vals) {
 					return true
 				}
 			}

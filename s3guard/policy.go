@@ -506,13 +506,17 @@ func onlySourceKeys(unevaluated []string) bool {
 	return true
 }
 
+// hasDeputyCondition reports whether st limits the accounts Personalize
+// may act for: a positive operator on aws:SourceAccount or aws:SourceArn
+// whose every value fixes the account. A negated one ("not that other
+// account") or a wildcard admits any account.
 func hasDeputyCondition(st *iampolicy.Statement) bool {
 	for op, keys := range st.Condition {
-		if strings.HasPrefix(op, "Null") {
+		if strings.HasPrefix(op, "Null") || strings.Contains(op, "Not") {
 			continue
 		}
-		for k := range keys {
-			if strings.EqualFold(k, keySourceAccount) || strings.EqualFold(k, keySourceArn) {
+		for k, vals := range keys {
+			if (strings.EqualFold(k, keySourceAccount) || strings.EqualFold(k, keySourceArn)) && iampolicy.FixedCondition(op, vals) {
 				return true
 			}
 		}

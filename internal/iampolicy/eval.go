@@ -847,19 +847,27 @@ func (s *Statement) restricted() bool {
 		default:
 			continue
 		}
-		// ArnEquals takes wildcards as ArnLike does.
-		like := strings.HasSuffix(base, "Like") || base == "ArnEquals"
 		for key, vals := range keys {
 			if !slices.ContainsFunc(restrictingKeys, func(rk string) bool { return strings.EqualFold(key, rk) }) {
 				continue
 			}
-			// The values are ORed: every one must restrict.
-			if len(vals) > 0 && !slices.ContainsFunc(vals, func(v string) bool { return !fixedValue(v, like) }) {
+			if FixedCondition(base, vals) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// FixedCondition reports whether a condition of operator op with values
+// vals names particular callers: every value, which IAM ORs, is fixed (see
+// fixedValue). Callers ask it of a positive operator on a key that says
+// who the caller is (aws:SourceAccount, aws:SourceArn).
+func FixedCondition(op string, vals Values) bool {
+	base := baseOperator(op)
+	// ArnEquals takes wildcards as ArnLike does.
+	like := strings.HasSuffix(base, "Like") || base == "ArnEquals"
+	return len(vals) > 0 && !slices.ContainsFunc(vals, func(v string) bool { return !fixedValue(v, like) })
 }
 
 // fixedValue reports whether a condition value names particular callers:
