@@ -1,0 +1,64 @@
+package personalize_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/personalize"
+)
+
+// TestRed13ImportIntoUnencryptedGroupByDefault: the zero-value Policy
+// refuses a dataset group without a customer managed key, since a group's
+// key is fixed at creation. An import into such a group, created outside
+// the guard, writes the data under a key AWS owns all the same: it is
+// refused too, unless InsecureAllowUnencryptedDatasetGroups says otherwise.
+func TestRed13ImportIntoUnencryptedGroupByDefault(t *testing.T) {
+	tests := []struct {
+		name     string
+		policy   personalize.Policy
+		wantRule string // "" for an import the guard lets through
+	}{
+		{"zero-value Policy", personalize.Policy{}, personalize.RuleDatasetGroupKey},
+		{"opted out", personalize.Policy{InsecureAllowUnencryptedDatasetGroups: true}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, tt.policy)
+			ctx := context.Background()
+			bare := sdk.NewFromConfig(e.srv.Config())
+			if _, err := bare.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("unencrypted")}); err != nil {
+				t.Fatal(err)
+			}
+			waitActiveGroup(t, bare, "unencrypted")
+			if _, err := createDatasetAndSchema(ctx, bare, "unencrypted"); err != nil {
+				t.Fatal(err)
+			}
+			e.srv.ResetRequests()
+			in := importInput(e, "import-1")
+			in.DatasetArn = aws.String("arn:aws:personalize:us-east-1:111122223333:dataset/unencrypted/INTERACTIONS")
+			_, err := e.client.CreateDatasetImportJob(ctx, in)
+			// Whether the emulator then accepts the job (the dataset may
+			// still be creating) is not the guard's business.
+			var got struct {
+				Rule    string
+				Reached bool
+			}
+			if sg := (*personalize.SafeguardError)(nil); errors.As(err, &sg) {
+				got.Rule = sg.Rule
+			}
+			for _, op := range e.personalizeCalls() {
+				got.Reached = got.Reached || op == "CreateDatasetImportJob"
+			}
+			want := got
+			want.Rule, want.Reached = tt.wantRule, tt.wantRule == ""
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("import (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
