@@ -872,9 +872,9 @@ func FixedCondition(op string, vals Values) bool {
 
 // fixedValue reports whether a condition value names particular callers:
 // not a policy variable, not only wildcards and, for a Like pattern, with
-// no wildcard in the account an ARN names or anywhere in any other value
-// ("o-*" is every organization, "arn:aws:iam::*:role/R" a role anyone can
-// create).
+// no wildcard in the account an ARN names or before the first '/' or ':'
+// of any other value ("o-*" is every organization, "arn:aws:iam::*:role/R"
+// a role anyone can create).
 func fixedValue(v string, like bool) bool {
 	if strings.Trim(v, "*?") == "" || strings.Contains(v, "${") {
 		return false
@@ -886,5 +886,10 @@ func fixedValue(v string, like bool) bool {
 		parts := strings.SplitN(v, ":", 6)
 		return len(parts) == 6 && parts[4] != "" && !strings.ContainsAny(parts[4], "*?")
 	}
-	return !strings.ContainsAny(v, "*?")
+	// An organization path (o-abc/r-ab12/*) or a session's user ID
+	// (AROAEXAMPLE:*) is fixed by what comes before its first separator.
+	if i := strings.IndexAny(v, "/:"); i >= 0 {
+		v = v[:i]
+	}
+	return v != "" && !strings.ContainsAny(v, "*?")
 }

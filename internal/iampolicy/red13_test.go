@@ -30,6 +30,10 @@ func TestRed13PublicAllowsConditionValues(t *testing.T) {
 		{"one account's resources", `{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:us-east-1:111122223333:*"}}`, false},
 		{"any account's resources", `{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:*:*:*"}}`, true},
 		{"ArnEquals, any account", `{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::*:role/Reader"}}`, true},
+		{"one org's OU path", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-abc/r-ab12/ou-ab12-11111111/*"}}`, false},
+		{"any org's path", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-*/*"}}`, true},
+		{"one role's sessions by unique ID", `{"StringLike":{"aws:userid":"AROAEXAMPLEID:*"}}`, false},
+		{"any role's sessions", `{"StringLike":{"aws:userid":"*:*"}}`, true},
 		{"ARN without an account part", `{"StringLike":{"aws:PrincipalArn":"arn:*"}}`, true},
 	}
 	for _, tt := range tests {
