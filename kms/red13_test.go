@@ -177,3 +177,22 @@ func TestRed13SourceConditionThatAdmitsAnyAccount(t *testing.T) {
 		})
 	}
 }
+
+// nilGrantPage answers ListGrants with no output and no error, as a
+// wrapped or hand-written client may.
+type nilGrantPage struct{ *fakeKMS }
+
+func (nilGrantPage) ListGrants(context.Context, *kms.ListGrantsInput, ...func(*kms.Options)) (*kms.ListGrantsOutput, error) {
+	return nil, nil
+}
+
+// TestRed13NilGrantPage: an answer that says nothing about the grants is
+// not a listing without grants; DescribeKey's nil answer already fails the
+// check, and ListGrants' must too.
+func TestRed13NilGrantPage(t *testing.T) {
+	_, err := Check(context.Background(), nilGrantPage{goodFake(t)}, goodInput())
+	var ce *CheckError
+	if diff := cmp.Diff(true, errors.As(err, &ce)); diff != "" {
+		t.Errorf("Check error is a *CheckError (-want +got):\n%s(err = %v)", diff, err)
+	}
+}
