@@ -84,3 +84,7 @@ const errTooManyGrants = responseError("kms: the key has more grants than the ch
 // errNoMarker stands for a truncated grant listing without the marker that
 // reads its next page, which KMS never sends.
 const errNoMarker = responseError("kms: ListGrants answered a truncated page without NextMarker")
+
+// errNoGrantList stands for a ListGrants call that answered nothing at all,
+// which the SDK's client never does.
+const errNoGrantList = responseError("kms: ListGrants answered without output")

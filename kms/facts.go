@@ -185,7 +185,8 @@ func (f *keyFacts) fetchGrants(ctx context.Context, c ListGrantsAPIClient) error
 			return f.checkError("ListGrants", "kms:ListGrants", err)
 		}
 		if out == nil {
-			return nil
+			// Not a listing without grants: a listing of nothing.
+			return f.checkError("ListGrants", "kms:ListGrants", errNoGrantList)
 		}
 		for _, g := range out.Grants {
 			if f.serviceGrantee(g) {
