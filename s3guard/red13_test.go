@@ -1,7 +1,12 @@
 package s3guard
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -103,5 +108,31 @@ func TestRed13DeputyConditionThatAdmitsAnyAccount(t *testing.T) {
 				t.Errorf("finding IDs (-want +got):\n%s\nfindings: %v", diff, got)
 			}
 		})
+	}
+}
+
+// nilLocation answers GetBucketLocation with no output and no error, as a
+// wrapped or hand-written client (Policy.S3Client is the caller's) may.
+type nilLocation struct{ *fakeS3 }
+
+func (nilLocation) GetBucketLocation(context.Context, *s3.GetBucketLocationInput, ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error) {
+	return nil, nil
+}
+
+// TestRed13NilBucketLocation: an answer that names no Region is a check
+// that could not run, not a panic in the caller's goroutine.
+func TestRed13NilBucketLocation(t *testing.T) {
+	var err error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		_, err = CheckBucket(context.Background(), nilLocation{&fakeS3{}}, testBucket, Read, testReq())
+	}()
+	var ce *CheckError
+	if diff := cmp.Diff(true, errors.As(err, &ce)); diff != "" {
+		t.Errorf("CheckBucket error is a *CheckError (-want +got):\n%s(err = %v)", diff, err)
 	}
 }
