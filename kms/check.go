@@ -464,10 +464,11 @@ func (k *keyCheck) grants(doc *iampolicy.Document, p principal, public []int) {
 		case res.Decision == iampolicy.Denied:
 			denied = append(denied, action)
 			denies = append(denies, res.Denies...)
-		case granted && (res.Uncertain || res.Decision == iampolicy.NotAllowed || res.ViaAccount):
+		case granted && !res.MaybeDenied && (res.Uncertain || res.Decision == iampolicy.NotAllowed || res.ViaAccount):
 			// A grant gives the principal the action directly: neither the
 			// policy's conditions nor IAM need to allow it. A statement that
 			// allows it outright is still checked below for source conditions.
+			// A Deny that may apply overrides grants too, so it stays uncertain.
 		case res.Decision == iampolicy.NotAllowed && len(grantConds) > 0:
 			uncertain = append(uncertain, action)
 			conds = append(conds, grantConds...)
@@ -557,8 +558,8 @@ func (k *keyCheck) sourceConditions(doc *iampolicy.Document, allows, public []in
 }
 
 // hasSourceCondition reports whether s limits the accounts whose resources
-// the service may act for: a positive operator on a source key with a value
-// that is not just a wildcard.
+// the service may act for: a positive operator on a source key whose every
+// value fixes the account (iampolicy.FixedCondition).
 func hasSourceCondition(s *iampolicy.Statement) bool {
 	for op, keys := range s.Condition {
 		if strings.HasPrefix(op, "Null") || strings.Contains(op, "Not") {
@@ -567,7 +568,7 @@ func hasSourceCondition(s *iampolicy.Statement) bool {
 		for key, vals := range keys {
 			switch strings.ToLower(key) {
 			case "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths":
-				if slices.ContainsFunc(vals, func(v string) bool { return strings.Trim(v, "*") != "" }) {
+				if iampolicy.FixedCondition(op, vals) {
 					return true
 				}
 			}

@@ -80,3 +80,11 @@ const errNoMetadata = responseError("kms: DescribeKey answered without KeyMetada
 // errTooManyGrants stands for a grant listing longer than the check reads;
 // a grant it did not read could be the one that exposes the key.
 const errTooManyGrants = responseError("kms: the key has more grants than the check reads (10000)")
+
+// errNoMarker stands for a truncated grant listing without the marker that
+// reads its next page, which KMS never sends.
+const errNoMarker = responseError("kms: ListGrants answered a truncated page without NextMarker")
+
+// errNoGrantList stands for a ListGrants call that answered nothing at all,
+// which the SDK's client never does.
+const errNoGrantList = responseError("kms: ListGrants answered without output")

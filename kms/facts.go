@@ -185,7 +185,8 @@ func (f *keyFacts) fetchGrants(ctx context.Context, c ListGrantsAPIClient) error
 			return f.checkError("ListGrants", "kms:ListGrants", err)
 		}
 		if out == nil {
-			return nil
+			// Not a listing without grants: a listing of nothing.
+			return f.checkError("ListGrants", "kms:ListGrants", errNoGrantList)
 		}
 		for _, g := range out.Grants {
 			if f.serviceGrantee(g) {
@@ -194,8 +195,13 @@ func (f *keyFacts) fetchGrants(ctx context.Context, c ListGrantsAPIClient) error
 				f.otherGrants = append(f.otherGrants, g)
 			}
 		}
-		if !out.Truncated || aws.ToString(out.NextMarker) == "" {
+		if !out.Truncated {
 			return nil
+		}
+		if aws.ToString(out.NextMarker) == "" {
+			// The rest cannot be read, and an unread grant could be the
+			// one that exposes the key.
+			return f.checkError("ListGrants", "kms:ListGrants", errNoMarker)
 		}
 		in = &kms.ListGrantsInput{KeyId: in.KeyId, Limit: in.Limit, Marker: out.NextMarker}
 	}

@@ -116,7 +116,8 @@ type Policy struct {
 
 	// InsecureAllowUnencryptedDatasetGroups lets CreateDatasetGroup go out
 	// without a customer managed key when neither KMSKeyARN nor the request
-	// names one. The group's data is then encrypted with a key AWS owns and
+	// names one, and, when KMSKeyARN is empty, lets imports write into a
+	// group that has none. The group's data is then encrypted with a key AWS owns and
 	// you cannot revoke, and since a group's key is fixed at creation, it
 	// stays so for the group's life.
 	InsecureAllowUnencryptedDatasetGroups bool

@@ -163,7 +163,10 @@ func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in mid
 	if op.groupKey != groupKeyNone {
 		if dataset, _, set := lookup(in.Parameters, op.datasetAt); set {
 			role, _, _ := lookup(in.Parameters, op.roleAt)
-			required := op.groupKey == groupKeyImport && g.s.KMSKeyARN != ""
+			// Safe by default: an import writes into the group under its
+			// key, so a group without one is refused unless the policy
+			// accepts such groups (and names no key of its own).
+			required := op.groupKey == groupKeyImport && (g.s.KMSKeyARN != "" || !g.s.InsecureAllowUnencryptedDatasetGroups)
 			if err := g.checkGroupKey(ctx, st, dataset, role, required, op.groupKey == groupKeyExport); err != nil {
 				return middleware.InitializeOutput{}, middleware.Metadata{}, err
 			}

@@ -2,6 +2,7 @@ package s3guard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -223,6 +224,9 @@ func fetchBucket(ctx context.Context, c BucketAPIClient, bucket string, req *Req
 	st := &bucketState{bucket: bucket}
 	loc, err := c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
 	switch {
+	case err == nil && loc == nil:
+		// A client that answers nothing names no Region: the check cannot run.
+		return nil, &CheckError{Operation: "GetBucketLocation", Permission: "s3:GetBucketLocation", Resource: bucket, Err: errNoLocation}
 	case err == nil:
 		st.region = normalizeRegion(loc.LocationConstraint)
 	case errorCode(err) == codeNoSuchBucket:
@@ -304,6 +308,10 @@ func fetchBucket(ctx context.Context, c BucketAPIClient, bucket string, req *Req
 	}
 	return st, nil
 }
+
+// errNoLocation stands for a GetBucketLocation call that answered nothing,
+// which the SDK's client never does.
+var errNoLocation = errors.New("GetBucketLocation answered without output")
 
 // normalizeRegion maps GetBucketLocation's answer to a Region: empty means
 // us-east-1 and the legacy "EU" means eu-west-1.

@@ -102,7 +102,8 @@ func publicFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, boo
 // for both the bucket and its objects (Security Hub S3.5).
 //
 // The probes are an arbitrary principal ([iampolicy.Anyone]) sending
-// s3:ListBucket to arn:…:B and s3:GetObject and s3:PutObject to arn:…:B/*
+// s3:ListBucket and s3:ListBucketVersions to arn:…:B and s3:GetObject,
+// s3:GetObjectVersion and s3:PutObject to arn:…:B/*
 // (the "*" standing for every key: iampolicy.Request.ResourceIsPrefix)
 // with aws:SecureTransport false and no s3:TlsVersion, which is what a
 // plain-HTTP request carries. All must be
@@ -163,11 +164,14 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 	return f, true
 }
 
-// tlsProbes are the requests a TLS-only deny must cover: listing the bucket,
-// and reading and writing its objects ("B/*" stands for every key).
+// tlsProbes are the requests a TLS-only deny must cover: listing the bucket
+// and its versions, and reading and writing its objects and their versions
+// ("B/*" stands for every key). A Deny naming only GetObject would leave
+// the same data readable over plain HTTP through GetObjectVersion.
 func tlsProbes(s policyScope) []probe {
 	arn := bucketARN(s.partition, s.bucket)
-	return []probe{{"s3:ListBucket", arn, false}, {"s3:GetObject", arn + "/*", true}, {"s3:PutObject", arn + "/*", true}}
+	return []probe{{"s3:ListBucket", arn, false}, {"s3:ListBucketVersions", arn, false},
+		{"s3:GetObject", arn + "/*", true}, {"s3:GetObjectVersion", arn + "/*", true}, {"s3:PutObject", arn + "/*", true}}
 }
 
 // tlsFloor reports whether TLS 1.1 requests are denied to everybody on the
@@ -381,6 +385,9 @@ func evaluateGrant(doc *iampolicy.Document, s policyScope, req *Requirements, p 
 	case s.hasPrefix:
 		ctx["s3:prefix"] = []string{s.prefix}
 	}
+	if p.prefix {
+		doc = denyingSomeKeys(doc, p.resource)
+	}
 	request := iampolicy.Request{Actor: iampolicy.Service(iampolicy.PersonalizeService), Action: p.action,
 		Resource: p.resource, ResourceIsPrefix: p.prefix, Context: ctx, Absent: absent}
 	r := doc.Evaluate(request)
@@ -422,6 +429,54 @@ func evaluateGrant(doc *iampolicy.Document, s policyScope, req *Requirements, p 
 	return grantMissing, r
 }
 
+// denyingSomeKeys returns doc with every Deny that applies to some of the
+// keys under prefix (a resource ending in the "*" of
+// iampolicy.Request.ResourceIsPrefix) widened to all of them. Evaluate
+// lets a Deny apply to a prefix only if it covers every key, which is what
+// a TLS-only deny needs; Personalize, though, reads every object under an
+// import prefix, and one denied object fails the job. A pattern with a
+// policy variable is left to Evaluate, which reports it as undecided.
+func denyingSomeKeys(doc *iampolicy.Document, prefix string) *iampolicy.Document {
+	var out *iampolicy.Document
+	for i := range doc.Statement {
+		st := &doc.Statement[i]
+		if st.Effect != iampolicy.Deny || !somePatternMatches(doc, st, prefix) {
+			continue
+		}
+		if out == nil {
+			out = &iampolicy.Document{Version: doc.Version, ID: doc.ID, Statement: slices.Clone(doc.Statement)}
+		}
+		out.Statement[i].Resource, out.Statement[i].NotResource = iampolicy.Values{"*"}, nil
+	}
+	if out == nil {
+		return doc
+	}
+	return out
+}
+
+// somePatternMatches reports whether st's Resource matches some key under
+// prefix, or its NotResource leaves some key out, with no policy variable
+// in either.
+func somePatternMatches(doc *iampolicy.Document, st *iampolicy.Statement, prefix string) bool {
+	patterns, negated := st.Resource, false
+	if patterns == nil {
+		patterns, negated = st.NotResource, true
+	}
+	if patterns == nil || slices.ContainsFunc(patterns, func(v string) bool { return strings.Contains(v, "${") }) {
+		return false
+	}
+	for _, v := range patterns {
+		all, some := doc.MatchResource(v, prefix, true)
+		switch {
+		case negated && all:
+			return false // every key is excluded
+		case !negated && some:
+			return true
+		}
+	}
+	return negated
+}
+
 // mayBeAllowed reports whether some Allow statement applies to req, for sure
 // or depending on conditions the evaluator cannot decide.
 func mayBeAllowed(doc *iampolicy.Document, req iampolicy.Request) bool {
@@ -451,13 +506,17 @@ func onlySourceKeys(unevaluated []string) bool {
 	return true
 }
 
+// hasDeputyCondition reports whether st limits the accounts Personalize
+// may act for: a positive operator on aws:SourceAccount or aws:SourceArn
+// whose every value fixes the account. A negated one ("not that other
+// account") or a wildcard admits any account.
 func hasDeputyCondition(st *iampolicy.Statement) bool {
 	for op, keys := range st.Condition {
-		if strings.HasPrefix(op, "Null") {
+		if strings.HasPrefix(op, "Null") || strings.Contains(op, "Not") {
 			continue
 		}
-		for k := range keys {
-			if strings.EqualFold(k, keySourceAccount) || strings.EqualFold(k, keySourceArn) {
+		for k, vals := range keys {
+			if (strings.EqualFold(k, keySourceAccount) || strings.EqualFold(k, keySourceArn)) && iampolicy.FixedCondition(op, vals) {
 				return true
 			}
 		}

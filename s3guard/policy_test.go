@@ -133,7 +133,7 @@ func TestPolicyFindings(t *testing.T) {
 			policy: policyOf(tlsWith(`["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"]`, `"arn:aws:s3:::amzn-personalize-data/*"`), stGrantRead),
 			dir:    Read,
 			want:   []string{FindingTLSOnlyIncomplete},
-			wantIn: []string{"for s3:ListBucket on arn:aws:s3:::amzn-personalize-data."},
+			wantIn: []string{"for s3:ListBucket on arn:aws:s3:::amzn-personalize-data, s3:ListBucketVersions on arn:aws:s3:::amzn-personalize-data."},
 			reason: "looks right but isn't: listing the bucket over plain HTTP is still allowed",
 		},
 		{

@@ -84,6 +84,11 @@ type Result struct {
 	// override an Allow or turn a NotAllowed into Denied, or an Allow that
 	// might lift a NotAllowed.
 	Uncertain bool
+	// MaybeDenied is set when a Deny whose conditions could not be
+	// evaluated might apply, whatever the Decision: callers that allow a
+	// request by other means (a KMS grant) must not ignore it, since an
+	// explicit Deny overrides those too.
+	MaybeDenied bool
 	// ViaAccount is set when the request is allowed only by statements that
 	// name the actor's account rather than the actor: the key or bucket
 	// policy then delegates to the account's IAM policies, which this
@@ -150,6 +155,7 @@ func (d *Document) Evaluate(r Request) Result {
 	}
 	slices.Sort(res.Unevaluated)
 	res.Unevaluated = slices.Compact(res.Unevaluated)
+	res.MaybeDenied = maybeDeny && len(res.Denies) == 0
 	switch {
 	case len(res.Denies) > 0:
 		res.Decision = Denied
@@ -845,10 +851,45 @@ func (s *Statement) restricted() bool {
 			if !slices.ContainsFunc(restrictingKeys, func(rk string) bool { return strings.EqualFold(key, rk) }) {
 				continue
 			}
-			if slices.ContainsFunc(vals, func(v string) bool { return strings.Trim(v, "*?") != "" && !strings.Contains(v, "${") }) {
+			if FixedCondition(base, vals) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// FixedCondition reports whether a condition of operator op with values
+// vals names particular callers: every value, which IAM ORs, is fixed (see
+// fixedValue). Callers ask it of a positive operator on a key that says
+// who the caller is (aws:SourceAccount, aws:SourceArn).
+func FixedCondition(op string, vals Values) bool {
+	base := baseOperator(op)
+	// ArnEquals takes wildcards as ArnLike does.
+	like := strings.HasSuffix(base, "Like") || base == "ArnEquals"
+	return len(vals) > 0 && !slices.ContainsFunc(vals, func(v string) bool { return !fixedValue(v, like) })
+}
+
+// fixedValue reports whether a condition value names particular callers:
+// not a policy variable, not only wildcards and, for a Like pattern, with
+// no wildcard in the account an ARN names or before the first '/' or ':'
+// of any other value ("o-*" is every organization, "arn:aws:iam::*:role/R"
+// a role anyone can create).
+func fixedValue(v string, like bool) bool {
+	if strings.Trim(v, "*?") == "" || strings.Contains(v, "${") {
+		return false
+	}
+	if !like {
+		return true
+	}
+	if strings.HasPrefix(v, "arn:") {
+		parts := strings.SplitN(v, ":", 6)
+		return len(parts) == 6 && parts[4] != "" && !strings.ContainsAny(parts[4], "*?")
+	}
+	// An organization path (o-abc/r-ab12/*) or a session's user ID
+	// (AROAEXAMPLE:*) is fixed by what comes before its first separator.
+	if i := strings.IndexAny(v, "/:"); i >= 0 {
+		v = v[:i]
+	}
+	return v != "" && !strings.ContainsAny(v, "*?")
 }

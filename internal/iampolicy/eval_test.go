@@ -142,7 +142,7 @@ func TestEvaluate(t *testing.T) {
 			stmts: []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*"}`,
 				`{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`},
 			req:    Request{Actor: Service(svc), Action: "kms:Decrypt", Resource: "*"},
-			want:   Result{Decision: Allowed, Uncertain: true, Unevaluated: []string{"IpAddress aws:SourceIp"}, Allows: []int{0}},
+			want:   Result{Decision: Allowed, Uncertain: true, MaybeDenied: true, Unevaluated: []string{"IpAddress aws:SourceIp"}, Allows: []int{0}},
 			reason: "a Deny that might apply makes the Allow uncertain",
 		},
 		{
@@ -199,7 +199,7 @@ func TestEvaluate(t *testing.T) {
 			name:   "unsupported operator",
 			stmts:  []string{`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}`},
 			req:    Request{Actor: Anyone(), Action: "s3:GetObject", Resource: "*", Context: map[string][]string{"aws:CurrentTime": {"2026-01-01T00:00:00Z"}}},
-			want:   Result{Decision: NotAllowed, Uncertain: true, Unevaluated: []string{"DateLessThan aws:CurrentTime"}},
+			want:   Result{Decision: NotAllowed, Uncertain: true, MaybeDenied: true, Unevaluated: []string{"DateLessThan aws:CurrentTime"}},
 			reason: "an operator the evaluator does not know is unevaluated, not assumed: the Deny may apply",
 		},
 	}
