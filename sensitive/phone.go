@@ -228,6 +228,12 @@ func phoneVanity(s string, q int) int {
 // phoneIntl parses an international number whose '+' is at q. Where groups
 // are separated by spaces, the longest prefix that validates wins, so a
 // number followed by an unrelated one ("+44 20 7946 0958 2024") is found.
+//
+// After nineDigitsAhead, the cheap test that rejects most '+' in text, one
+// pass reads the groups a byte at a time and keeps only the first digits,
+// those intlValid reads: in text dense with phone numbers the run ends and
+// the digits' copy read each number twice more. TestPhoneIntlMatchesReference
+// and FuzzPhoneIntl hold it to phoneIntlRef, the walk it replaced.
 func phoneIntl(s string, q int) int {
 	if q > 0 && (isAlnum(s[q-1]) || s[q-1] == '+') {
 		return -1 // "1e+10", "a+123…", "++"
@@ -235,22 +241,32 @@ func phoneIntl(s string, q int) int {
 	if !nineDigitsAhead(s, q+1) {
 		return -1
 	}
-	var d [15]byte
-	var ends, counts [9]int
+	var head [7]byte // the first digits
+	var ends [9]int
+	var counts [9]int
 	groups, nd := 0, 0
 	for i := q + 1; groups < len(ends); {
 		paren := groups > 0 && i < len(s) && s[i] == '('
 		if paren {
 			i++
 		}
-		e := runEnd(s, i)
-		if e == i || nd+(e-i) > len(d) {
+		// A run that would take the digits past fifteen ends the number:
+		// it is read no further than one digit past that.
+		e, n := i, nd
+		for end := min(len(s), i+16-nd); e < end; e++ {
+			c := s[e] - '0'
+			if c > 9 {
+				break
+			}
+			if n < len(head) {
+				head[n] = c
+			}
+			n++
+		}
+		if e == i || n > 15 {
 			break
 		}
-		for ; i < e; i++ {
-			d[nd] = s[i] - '0'
-			nd++
-		}
+		nd, i = n, e
 		if paren {
 			if i >= len(s) || s[i] != ')' {
 				break
@@ -263,7 +279,12 @@ func phoneIntl(s string, q int) int {
 			break
 		}
 		c := s[i]
-		if j := phoneSepEnd(s, i); j > i && j < len(s) && (isDigit(s[j]) || s[j] == '(') {
+		// phoneSepEnd: up to three separators, '+' not among them.
+		j := i
+		for j < len(s) && j-i < maxSep && phoneAhead[s[j]] == aheadSep {
+			j++
+		}
+		if j > i && j < len(s) && (isDigit(s[j]) || s[j] == '(') {
 			i = j
 			continue
 		}
@@ -273,7 +294,7 @@ func phoneIntl(s string, q int) int {
 		break
 	}
 	for m := groups; m >= 1; m-- {
-		if numEndOK(s, ends[m-1], 0) && intlValid(d[:counts[m-1]], m > 1) {
+		if numEndOK(s, ends[m-1], 0) && intlValid(head[:], counts[m-1], m > 1) {
 			return ends[m-1]
 		}
 	}
@@ -282,24 +303,50 @@ func phoneIntl(s string, q int) int {
 
 // nineDigitsAhead is a cheap first test for phoneIntl: at least nine digits
 // follow i before a byte that cannot be part of the number, within the 40
-// bytes the longest grouped number spans.
+// bytes the longest grouped number spans. One lookup per byte classifies
+// it (phoneAhead).
 func nineDigitsAhead(s string, i int) bool {
 	n := 0
-	for end := min(len(s), i+40); i < end && n < 9; i++ {
-		switch c := s[i]; {
-		case isDigit(c):
-			n++
-		case c == '(' || c == ')' || (is(c, cSep) && c != '+'):
-		default:
+	for end := min(len(s), i+40); i < end; i++ {
+		switch phoneAhead[s[i]] {
+		case aheadEnd:
 			return false
+		case aheadDigit:
+			if n++; n == 9 {
+				return true
+			}
 		}
 	}
-	return n >= 9
+	return false
 }
 
-// intlValid checks the digits of an international number.
-func intlValid(d []byte, formatted bool) bool {
-	n := len(d)
+// The classes of phoneAhead.
+const (
+	aheadEnd   = iota // a byte that ends the number
+	aheadDigit        // an ASCII digit
+	aheadSep          // a separator between groups, phoneSepEnd's: cSep but '+'
+	aheadParen        // '(' or ')'
+)
+
+// phoneAhead classifies bytes for nineDigitsAhead and phoneIntl. Read-only, filled at
+// initialisation.
+var phoneAhead = func() (t [256]uint8) {
+	for c := range t {
+		switch b := byte(c); {
+		case isDigit(b):
+			t[c] = aheadDigit
+		case is(b, cSep) && b != '+':
+			t[c] = aheadSep
+		case b == '(' || b == ')':
+			t[c] = aheadParen
+		}
+	}
+	return t
+}()
+
+// intlValid checks an international number of n digits whose first ones
+// (seven, or all if fewer) are d.
+func intlValid(d []byte, n int, formatted bool) bool {
 	if n < 9 || n > 15 {
 		return false
 	}
