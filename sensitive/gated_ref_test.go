@@ -78,11 +78,12 @@ var gatedWants = []uint32{
 	cardGates | accountGates, phoneGates | ssnGates, gatesFor(numericKinds &^ (1 << bCard)),
 }
 
-// gatedRefKept is gatedRef followed by two of the kinds' first tests as
-// generateNumeric made them: the account test's look at the bytes before
-// the run, and the card's at a group of four inside a sequence. A run
-// loses the gates of a test it fails, and is skipped if it passes no other
-// gate.
+// gatedRefKept is gatedRef followed by three of the kinds' first tests as
+// the walks made them: the account test's look at the bytes before the
+// run, the card's at a group of four inside a sequence, and the SSN's
+// where the shared gate of the SSN and the phone is all a run passes
+// inside the phone number last found (before w.skip). A run loses the
+// gates of a test it fails, and is skipped if it passes no other gate.
 func (w *runWalk) gatedRefKept(s string, want uint32) (p, e int, pass uint32) {
 	for {
 		p, e, pass = w.gatedRef(s, want)
@@ -96,6 +97,14 @@ func (w *runWalk) gatedRefKept(s string, want uint32) (p, e int, pass uint32) {
 		}
 		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
 			pass &^= cardGates
+		}
+		// Inside the phone number last found, the shared gate of the
+		// phone and the SSN is left to the SSN's first test.
+		if pass == gGrouped3 && p < w.skip {
+			g := sepEnd(s, e)
+			if !ssnMayStart(s, e-p, g < len(s) && isDigit(s[g]), g) {
+				pass = 0
+			}
 		}
 		if pass != 0 {
 			return p, e, pass
@@ -114,19 +123,29 @@ func checkGatedSame(t *testing.T, s string, froms []int) {
 			i = runEnd(s, i)
 		}
 		for _, want := range gatedWants {
-			got := runWalk{base: i, m: digitMask(s, i)}
-			ref := got
-			for {
-				p, e, pass := got.gated(s, want)
-				rp, re, rpass := ref.gatedRefKept(s, want)
-				if p != rp || e != re || pass != rpass || got != ref {
-					t.Fatalf("input %q from %d, gates %b: gated gave [%d,%d) %b at %+v; the reference [%d,%d) %b at %+v",
-						s, from, want, p, e, pass, got, rp, re, rpass, ref)
-				}
-				if p < 0 {
-					break
-				}
+			// With no phone number found, one that ends half way, and
+			// one that covers the text.
+			for _, skip := range []int{0, from + (len(s)-from)/2, len(s) + 1} {
+				checkGatedWalk(t, s, from, want, runWalk{base: i, m: digitMask(s, i), skip: skip})
 			}
+		}
+	}
+}
+
+// checkGatedWalk walks s with gated and gatedRefKept from got, with the
+// gates of want.
+func checkGatedWalk(t *testing.T, s string, from int, want uint32, got runWalk) {
+	t.Helper()
+	ref := got
+	for {
+		p, e, pass := got.gated(s, want)
+		rp, re, rpass := ref.gatedRefKept(s, want)
+		if p != rp || e != re || pass != rpass || got != ref {
+			t.Fatalf("input %q from %d, gates %b: gated gave [%d,%d) %b at %+v; the reference [%d,%d) %b at %+v",
+				s, from, want, p, e, pass, got, rp, re, rpass, ref)
+		}
+		if p < 0 {
+			return
 		}
 	}
 }

@@ -156,9 +156,10 @@ func (sc *scanner) numericQueued(q *numQueues, need uint16, from int) {
 // reading then have read to there.
 //
 // The runs come from runWalk.gated, for the gates of the kinds reading and
-// of those pending: a run it skips is one no such kind can match at, so a
-// kind that joins at the next run it returns, or a walk that stops there,
-// has read as much as at the run skipped. The kinds' tests below follow
+// of those pending: a run it skips is one no such kind can match at (the
+// phone at none inside the number it found last, w.skip, whether it reads
+// or joins later), so a kind that joins at the next run it returns, or a
+// walk that stops there, has read as much as at the run skipped. The kinds' tests below follow
 // generateNumeric's; TestNumericQueuedMatchesReference and
 // FuzzNumericQueued hold Find's requests, served this way, to
 // generateNumeric's answers, and TestWalkQueuedMatchesReference holds them
@@ -172,7 +173,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 	stop := noStop // where the walk stops once every kind asked has its match
 	mark := join   // the next run at which join or stop needs a look
 	want, walk := gatesFor(set), gatesFor(set|pending)
-	w := runWalk{base: i, m: digitMask(s, i)}
+	w := runWalk{base: i, m: digitMask(s, i), skip: q.phoneSkip}
 	for {
 		p, e, pass := w.gated(s, walk)
 		if p < 0 {
@@ -272,13 +273,13 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				got |= 1 << bPhone
 				found[numSlot(bPhone)] = candidate{a, pe}
-				q.phoneSkip = pe
+				q.phoneSkip, w.skip = pe, pe
 			}
 		}
 		if run&(1<<bPhone) != 0 && got&(1<<bPhone) == 0 && pass&gPhoneKw != 0 && phoneKeywordAt(s, p, e) {
 			got |= 1 << bPhone
 			found[numSlot(bPhone)] = candidate{p, e}
-			q.phoneSkip = e
+			q.phoneSkip, w.skip = e, e
 		}
 		if run&(1<<bAccount) != 0 && pass&accountGates != 0 &&
 			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
