@@ -1,5 +1,7 @@
 package sensitive
 
+import "encoding/binary"
+
 // callingCodes lists the assigned ITU-T E.164 country calling codes of two
 // and three digits, zero-padded to three, sorted. Codes are prefix-free, so a
 // number's code is found by trying one, two and three digits in turn.
@@ -229,19 +231,19 @@ func phoneVanity(s string, q int) int {
 // are separated by spaces, the longest prefix that validates wins, so a
 // number followed by an unrelated one ("+44 20 7946 0958 2024") is found.
 //
-// After nineDigitsAhead, the cheap test that rejects most '+' in text, one
-// pass reads the groups a byte at a time and keeps only the first digits,
-// those intlValid reads: in text dense with phone numbers the run ends and
-// the digits' copy read each number twice more. TestPhoneIntlMatchesReference
-// and FuzzPhoneIntl hold it to phoneIntlRef, the walk it replaced.
+// In text dense with phone numbers it runs at every '+': after
+// nineDigitsAhead, which rejects most others, one pass reads the groups,
+// each run's end and digits from one word, and keeps only the first
+// digits, those intlValid reads. TestPhoneIntlMatchesReference and
+// FuzzPhoneIntl hold it to phoneIntlRef, the walk it replaced.
 func phoneIntl(s string, q int) int {
 	if q > 0 && (isAlnum(s[q-1]) || s[q-1] == '+') {
 		return -1 // "1e+10", "a+123…", "++"
 	}
 	if !nineDigitsAhead(s, q+1) {
-		return -1
+		return -1 // most '+' in text
 	}
-	var head [7]byte // the first digits
+	var head uint64 // the first eight digits' values, digit k in byte k
 	var ends [9]int
 	var counts [9]int
 	groups, nd := 0, 0
@@ -250,21 +252,34 @@ func phoneIntl(s string, q int) int {
 		if paren {
 			i++
 		}
-		// A run that would take the digits past fifteen ends the number:
-		// it is read no further than one digit past that.
-		e, n := i, nd
-		for end := min(len(s), i+16-nd); e < end; e++ {
-			c := s[e] - '0'
-			if c > 9 {
-				break
+		// Groups have fewer than eight digits but for numbers written
+		// without them, whose run runEnd reads: the run's end and its
+		// digits come from one word.
+		var v uint64
+		e := i
+		if i+8 <= len(s) {
+			v = load64(s, i)
+			if m := nonDigits(v); m != 0 {
+				e = i + firstMarked(m)
+			} else {
+				e = runEnd(s, i)
 			}
-			if n < len(head) {
-				head[n] = c
+		} else {
+			e = runEnd(s, i)
+			for k := len(s) - 1; k >= i; k-- {
+				v = v<<8 | uint64(s[k])
 			}
-			n++
 		}
+		n := nd + e - i
 		if e == i || n > 15 {
 			break
+		}
+		if nd < 8 {
+			d := v ^ byteOnes*'0' // the digits' values, in the run's bytes
+			if l := e - i; l < 8 {
+				d &= 1<<(8*l&63) - 1 // &63: l < 8, and the shift needs no test
+			}
+			head |= d << (8 * nd & 63)
 		}
 		nd, i = n, e
 		if paren {
@@ -281,8 +296,10 @@ func phoneIntl(s string, q int) int {
 		c := s[i]
 		// phoneSepEnd: up to three separators, '+' not among them.
 		j := i
-		for j < len(s) && j-i < maxSep && phoneAhead[s[j]] == aheadSep {
-			j++
+		for j < len(s) && phoneAhead[s[j]] == aheadSep {
+			if j++; j-i == maxSep {
+				break
+			}
 		}
 		if j > i && j < len(s) && (isDigit(s[j]) || s[j] == '(') {
 			i = j
@@ -294,7 +311,7 @@ func phoneIntl(s string, q int) int {
 		break
 	}
 	for m := groups; m >= 1; m-- {
-		if numEndOK(s, ends[m-1], 0) && intlValid(head[:], counts[m-1], m > 1) {
+		if numEndOK(s, ends[m-1], 0) && intlValid(head, counts[m-1], m > 1) {
 			return ends[m-1]
 		}
 	}
@@ -328,8 +345,8 @@ const (
 	aheadParen        // '(' or ')'
 )
 
-// phoneAhead classifies bytes for nineDigitsAhead and phoneIntl. Read-only, filled at
-// initialisation.
+// phoneAhead classifies bytes for nineDigitsAhead and for phoneIntl's
+// separators. Read-only, filled at initialisation.
 var phoneAhead = func() (t [256]uint8) {
 	for c := range t {
 		switch b := byte(c); {
@@ -344,13 +361,15 @@ var phoneAhead = func() (t [256]uint8) {
 	return t
 }()
 
-// intlValid checks an international number of n digits whose first ones
-// (seven, or all if fewer) are d.
-func intlValid(d []byte, n int, formatted bool) bool {
+// intlValid checks an international number of n digits whose first eight
+// are the bytes of head, the first in the lowest.
+func intlValid(head uint64, n int, formatted bool) bool {
 	if n < 9 || n > 15 {
 		return false
 	}
-	cc := callingCodeLen(d)
+	var d [8]byte
+	binary.LittleEndian.PutUint64(d[:], head) // one store
+	cc := callingCodeLen(d[:])
 	switch {
 	case cc == 0:
 		return false

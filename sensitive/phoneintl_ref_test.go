@@ -57,7 +57,7 @@ func phoneIntlRef(s string, q int) int {
 		break
 	}
 	for m := groups; m >= 1; m-- {
-		if numEndOK(s, ends[m-1], 0) && intlValid(d[:counts[m-1]], counts[m-1], m > 1) {
+		if numEndOK(s, ends[m-1], 0) && intlValid(headOf(d[:counts[m-1]]), counts[m-1], m > 1) {
 			return ends[m-1]
 		}
 	}
@@ -81,6 +81,15 @@ func nineDigitsAheadRef(s string, i int) bool {
 		}
 	}
 	return n >= 9
+}
+
+// headOf packs the first eight digits of d as intlValid takes them.
+func headOf(d []byte) uint64 {
+	var h uint64
+	for k := min(len(d), 8) - 1; k >= 0; k-- {
+		h = h<<8 | uint64(d[k])
+	}
+	return h
 }
 
 // checkPhoneIntl holds phoneIntl to phoneIntlRef at every '+' of s, and
