@@ -373,6 +373,32 @@ const orderRing = 16
 // TestNumericQueuedMatchesReference and FuzzNumericQueued hold Find's
 // findings this way to the loop's.
 func (sc *scanner) firstQueued(q *numQueues, from int) (candidate, builtin) {
+	if q.inited && q.walked && q.n > 0 {
+		// Text dense with findings: the first kind alone is behind from,
+		// a numeric kind that has its next match queued. The loop below,
+		// takeQueued and insert do this, with the calls and the sets of
+		// kinds spelled out; any other case is theirs.
+		b := q.order[q.head]
+		c := &sc.cands[b]
+		k := numSlot(b)
+		h := q.qhead[k] % numQ
+		if c.start < from && c.end <= from && numericKinds&(1<<b) != 0 && q.qn[k] > 0 && q.q[k][h].start >= from &&
+			(q.n == 1 || sc.cands[q.order[(q.head+1)&(orderRing-1)]].start >= from) {
+			*c = q.q[k][h]
+			q.qhead[k] = (h + 1) % numQ
+			q.qn[k]--
+			q.head = (q.head + 1) & (orderRing - 1)
+			q.n--
+			if sc.live&(1<<b) != 0 {
+				sc.insert(q, b)
+			}
+			if q.n == 0 {
+				return candidate{start: -1}, numBuiltins
+			}
+			b = q.order[q.head]
+			return sc.cands[b], b
+		}
+	}
 	var redo uint16
 	fresh := !q.inited
 	if fresh {
