@@ -390,7 +390,14 @@ func (sc *scanner) firstQueued(q *numQueues, from int) (candidate, builtin) {
 			q.head = (q.head + 1) & (orderRing - 1)
 			q.n--
 			if sc.live&(1<<b) != 0 {
-				sc.insert(q, b)
+				// Its next match usually starts after every other
+				// candidate: it goes at the end, as insert would put it.
+				if q.n > 0 && sc.cands[q.order[(q.head+q.n-1)&(orderRing-1)]].start < c.start {
+					q.order[(q.head+q.n)&(orderRing-1)] = b
+					q.n++
+				} else {
+					sc.insert(q, b)
+				}
 			}
 			if q.n == 0 {
 				return candidate{start: -1}, numBuiltins
