@@ -835,12 +835,12 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 
 // runWalk is generateNumeric's position in the digit runs: the block of 64
 // bytes from base, and the mask of its digits not yet read; and, for
-// walkQueued, skip, the end of the phone number it found last, inside
-// which the phone reads no run (numQueues.phoneSkip).
+// walkQueued, the end of the card it found last, inside which no card is
+// read (numQueues.cardSkip).
 type runWalk struct {
-	base int
-	m    uint64
-	skip int
+	base     int
+	m        uint64
+	cardSkip int
 }
 
 // at returns where the next run the walk reads starts at the earliest: its
@@ -868,9 +868,8 @@ const (
 // they rule out is not returned: a run loses its account gates where the
 // account test's look at its bytes before fails (accountEnding), and its
 // card gates where it is the next group of a sequence of fours
-// (midGroup); and a run that passes only the SSN's and phone's shared gate
-// inside the phone number last found (w.skip) is not returned unless it
-// may start an SSN (ssnGroupAhead). It is the walk's hot loop, apart from the kinds' tests so that
+// (midGroup) or lies inside the card walkQueued found last (w.cardSkip).
+// It is the walk's hot loop, apart from the kinds' tests so that
 // its values stay in registers: in number-dense text most runs pass no
 // gate, and the calls to the kinds' parsers, which the loop used to hold,
 // made every run reload what it had spilled.
@@ -917,11 +916,8 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 					if pass&accountGates != 0 && !accountEnding(pass, b[i+2], b[i+1], b[i]) {
 						pass &^= accountGates
 					}
-					if pass&gGrouped4 != 0 && midGroup(s, base+i, b[i+2], b[j+3]) {
+					if pass&gGrouped4 != 0 && (base+i < w.cardSkip || midGroup(s, base+i, b[i+2], b[j+3])) {
 						pass &^= cardGates
-					}
-					if base+i < w.skip && pass == gGrouped3 && !ssnGroupAhead(s, base+j) {
-						pass = 0
 					}
 					if pass != 0 {
 						w.base, w.m = base, m
@@ -973,11 +969,8 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 			if pass&accountGates != 0 && !accountEnding(pass, prev, prev2, prev3) {
 				pass &^= accountGates
 			}
-			if pass&gGrouped4 != 0 && midGroup(s, p, prev, next) {
+			if pass&gGrouped4 != 0 && (p < w.cardSkip || midGroup(s, p, prev, next)) {
 				pass &^= cardGates
-			}
-			if p < w.skip && pass == gGrouped3 && !ssnGroupAhead(s, e) {
-				pass = 0
 			}
 			if pass != 0 {
 				w.base, w.m = base, m
@@ -989,10 +982,7 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 
 // ssnGroupAhead is ssnMayStart for a run of three digits that ends at e
 // and passes gGrouped3 (a separator at e): separators, then a group of
-// exactly two digits. Where the run is inside the phone number the walk
-// found last, the phone reads no run, and this is the test the SSN's and
-// phone's shared gate leaves: gated asks it so that the groups of a phone
-// number ("+1 415 555 0132") are not returned to walkQueued one by one.
+// exactly two digits.
 func ssnGroupAhead(s string, e int) bool {
 	g := sepEnd(s, e)
 	return g+2 < len(s) && isDigit(s[g]) && isDigit(s[g+1]) && !isDigit(s[g+2])

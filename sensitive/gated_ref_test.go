@@ -78,11 +78,10 @@ var gatedWants = []uint32{
 	cardGates | accountGates, phoneGates | ssnGates, gatesFor(numericKinds &^ (1 << bCard)),
 }
 
-// gatedRefKept is gatedRef followed by three of the kinds' first tests as
+// gatedRefKept is gatedRef followed by two of the kinds' first tests as
 // the walks made them: the account test's look at the bytes before the
-// run, the card's at a group of four inside a sequence, and the SSN's
-// where the shared gate of the SSN and the phone is all a run passes
-// inside the phone number last found (before w.skip). A run loses the
+// run, and the card's at a group of four inside a sequence or inside the
+// card last found (before w.cardSkip). A run loses the
 // gates of a test it fails, and is skipped if it passes no other gate.
 func (w *runWalk) gatedRefKept(s string, want uint32) (p, e int, pass uint32) {
 	for {
@@ -98,13 +97,9 @@ func (w *runWalk) gatedRefKept(s string, want uint32) (p, e int, pass uint32) {
 		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
 			pass &^= cardGates
 		}
-		// Inside the phone number last found, the shared gate of the
-		// phone and the SSN is left to the SSN's first test.
-		if pass == gGrouped3 && p < w.skip {
-			g := sepEnd(s, e)
-			if !ssnMayStart(s, e-p, g < len(s) && isDigit(s[g]), g) {
-				pass = 0
-			}
+		// Inside the card last found, no first group of a card.
+		if pass&gGrouped4 != 0 && p < w.cardSkip {
+			pass &^= cardGates
 		}
 		if pass != 0 {
 			return p, e, pass
@@ -123,10 +118,10 @@ func checkGatedSame(t *testing.T, s string, froms []int) {
 			i = runEnd(s, i)
 		}
 		for _, want := range gatedWants {
-			// With no phone number found, one that ends half way, and
-			// one that covers the text.
+			// With no card found, one that ends half way, and one that
+			// covers the text.
 			for _, skip := range []int{0, from + (len(s)-from)/2, len(s) + 1} {
-				checkGatedWalk(t, s, from, want, runWalk{base: i, m: digitMask(s, i), skip: skip})
+				checkGatedWalk(t, s, from, want, runWalk{base: i, m: digitMask(s, i), cardSkip: skip})
 			}
 		}
 	}

@@ -43,10 +43,13 @@ type numQueues struct {
 	// runs that pass the phone gates and would be parsed again, as
 	// national numbers; a phone cannot start inside the one found unless
 	// a request's from falls inside it, and then take or numericQueued
-	// drop the phones queued and they are read again from from. The other
-	// kinds are not skipped: their inner runs mostly fail their gates
-	// (midGroup drops a card's later groups; an IBAN's lack the letters).
-	phoneSkip int
+	// drop the phones queued and they are read again from from. cardSkip
+	// is the same for cards: the later groups of "4111 1111 1111 1111"
+	// pass the card's gate for a first group, and gated would ask
+	// midSequence of each. The other kinds are not skipped: an IBAN's
+	// inner runs lack the letters, an SSN's and an account number's their
+	// lengths or keywords.
+	phoneSkip, cardSkip int
 
 	// The live kinds in the order of their candidates (scanner.before),
 	// as a ring: text dense with findings renews one or two candidates
@@ -90,8 +93,11 @@ func (q *numQueues) take(k int, from int) (candidate, bool) {
 // reread drops what kind k has queued and has it read again from from.
 func (q *numQueues) reread(k, from int) {
 	q.qn[k], q.hi[k] = 0, from
-	if k == numSlot(bPhone) {
+	switch k {
+	case numSlot(bPhone):
 		q.phoneSkip = 0
+	case numSlot(bCard):
+		q.cardSkip = 0
 	}
 }
 
@@ -157,9 +163,9 @@ func (sc *scanner) numericQueued(q *numQueues, need uint16, from int) {
 //
 // The runs come from runWalk.gated, for the gates of the kinds reading and
 // of those pending: a run it skips is one no such kind can match at (the
-// phone at none inside the number it found last, w.skip, whether it reads
-// or joins later), so a kind that joins at the next run it returns, or a
-// walk that stops there, has read as much as at the run skipped. The kinds' tests below follow
+// card at none inside the card found last, whether it reads or joins
+// later), so a kind that joins at the next run it returns, or a walk that
+// stops there, has read as much as at the run skipped. The kinds' tests below follow
 // generateNumeric's; TestNumericQueuedMatchesReference and
 // FuzzNumericQueued hold Find's requests, served this way, to
 // generateNumeric's answers, and TestWalkQueuedMatchesReference holds them
@@ -173,7 +179,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 	stop := noStop // where the walk stops once every kind asked has its match
 	mark := join   // the next run at which join or stop needs a look
 	want, walk := gatesFor(set), gatesFor(set|pending)
-	w := runWalk{base: i, m: digitMask(s, i), skip: q.phoneSkip}
+	w := runWalk{base: i, m: digitMask(s, i), cardSkip: q.cardSkip}
 	for {
 		p, e, pass := w.gated(s, walk)
 		if p < 0 {
@@ -219,7 +225,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			}
 			continue
 		}
-		if pass == gGrouped3 && (set&(1<<bPhone) == 0 || p < q.phoneSkip) && !sc.ssnHead(set, p, e) {
+		if pass == gGrouped3 && (set&(1<<bPhone) == 0 || p < q.phoneSkip) && (set&(1<<bSSN) == 0 || !ssnGroupAhead(s, e)) {
 			// The SSN's and phone's shared gate only, the phone not
 			// reading (inside the number it last found), and the SSN's
 			// first test fails: no kind's test below passes.
@@ -251,6 +257,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			if ce := cardAt(s, p, e); ce >= 0 {
 				got |= 1 << bCard
 				found[numSlot(bCard)] = candidate{p, ce}
+				q.cardSkip, w.cardSkip = ce, ce
 			}
 		}
 		if run&(1<<bSSN) != 0 && pass&ssnGates != 0 && ssnMayStart(s, n, grouped, g) {
@@ -273,13 +280,13 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			if a, pe := phoneAt(s, p); pe >= 0 && a >= from {
 				got |= 1 << bPhone
 				found[numSlot(bPhone)] = candidate{a, pe}
-				q.phoneSkip, w.skip = pe, pe
+				q.phoneSkip = pe
 			}
 		}
 		if run&(1<<bPhone) != 0 && got&(1<<bPhone) == 0 && pass&gPhoneKw != 0 && phoneKeywordAt(s, p, e) {
 			got |= 1 << bPhone
 			found[numSlot(bPhone)] = candidate{p, e}
-			q.phoneSkip, w.skip = e, e
+			q.phoneSkip = e
 		}
 		if run&(1<<bAccount) != 0 && pass&accountGates != 0 &&
 			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
@@ -327,18 +334,6 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			return
 		}
 	}
-}
-
-// ssnHead is the SSN's first test (ssnMayStart) at a run of three digits
-// [p, e) that passes gGrouped3, for walkQueued's look before the kinds'
-// tests: false if the SSN is not in set.
-func (sc *scanner) ssnHead(set uint16, p, e int) bool {
-	if set&(1<<bSSN) == 0 {
-		return false
-	}
-	// The gate holds: no letter or digit before, a separator after.
-	g := sepEnd(sc.s, e)
-	return ssnMayStart(sc.s, e-p, g < len(sc.s) && isDigit(sc.s[g]), g)
 }
 
 // noStop is a walk's stop while a kind asked has no match yet.
