@@ -834,13 +834,10 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 }
 
 // runWalk is generateNumeric's position in the digit runs: the block of 64
-// bytes from base, and the mask of its digits not yet read; and, for
-// walkQueued, the end of the card it found last, inside which no card is
-// read (numQueues.cardSkip).
+// bytes from base, and the mask of its digits not yet read.
 type runWalk struct {
-	base     int
-	m        uint64
-	cardSkip int
+	base int
+	m    uint64
 }
 
 // at returns where the next run the walk reads starts at the earliest: its
@@ -868,8 +865,7 @@ const (
 // they rule out is not returned: a run loses its account gates where the
 // account test's look at its bytes before fails (accountEnding), and its
 // card gates where it is the next group of a sequence of fours
-// (midGroup) or lies inside the card walkQueued found last (w.cardSkip).
-// It is the walk's hot loop, apart from the kinds' tests so that
+// (midGroup). It is the walk's hot loop, apart from the kinds' tests so that
 // its values stay in registers: in number-dense text most runs pass no
 // gate, and the calls to the kinds' parsers, which the loop used to hold,
 // made every run reload what it had spilled.
@@ -916,7 +912,7 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 					if pass&accountGates != 0 && !accountEnding(pass, b[i+2], b[i+1], b[i]) {
 						pass &^= accountGates
 					}
-					if pass&gGrouped4 != 0 && (base+i < w.cardSkip || midGroup(s, base+i, b[i+2], b[j+3])) {
+					if pass&gGrouped4 != 0 && midGroup(s, base+i, b[i+2], b[j+3]) {
 						pass &^= cardGates
 					}
 					if pass != 0 {
@@ -969,7 +965,7 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 			if pass&accountGates != 0 && !accountEnding(pass, prev, prev2, prev3) {
 				pass &^= accountGates
 			}
-			if pass&gGrouped4 != 0 && (p < w.cardSkip || midGroup(s, p, prev, next)) {
+			if pass&gGrouped4 != 0 && midGroup(s, p, prev, next) {
 				pass &^= cardGates
 			}
 			if pass != 0 {

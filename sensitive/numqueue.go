@@ -43,13 +43,10 @@ type numQueues struct {
 	// runs that pass the phone gates and would be parsed again, as
 	// national numbers; a phone cannot start inside the one found unless
 	// a request's from falls inside it, and then take or numericQueued
-	// drop the phones queued and they are read again from from. cardSkip
-	// is the same for cards: the later groups of "4111 1111 1111 1111"
-	// pass the card's gate for a first group, and gated would ask
-	// midSequence of each. The other kinds are not skipped: an IBAN's
-	// inner runs lack the letters, an SSN's and an account number's their
-	// lengths or keywords.
-	phoneSkip, cardSkip int
+	// drop the phones queued and they are read again from from. The other
+	// kinds are not skipped: their inner runs mostly fail their gates
+	// (midGroup drops a card's later groups; an IBAN's lack the letters).
+	phoneSkip int
 
 	// The live kinds in the order of their candidates (scanner.before),
 	// as a ring: text dense with findings renews one or two candidates
@@ -93,11 +90,8 @@ func (q *numQueues) take(k int, from int) (candidate, bool) {
 // reread drops what kind k has queued and has it read again from from.
 func (q *numQueues) reread(k, from int) {
 	q.qn[k], q.hi[k] = 0, from
-	switch k {
-	case numSlot(bPhone):
+	if k == numSlot(bPhone) {
 		q.phoneSkip = 0
-	case numSlot(bCard):
-		q.cardSkip = 0
 	}
 }
 
@@ -162,10 +156,9 @@ func (sc *scanner) numericQueued(q *numQueues, need uint16, from int) {
 // reading then have read to there.
 //
 // The runs come from runWalk.gated, for the gates of the kinds reading and
-// of those pending: a run it skips is one no such kind can match at (the
-// card at none inside the card found last, whether it reads or joins
-// later), so a kind that joins at the next run it returns, or a walk that
-// stops there, has read as much as at the run skipped. The kinds' tests below follow
+// of those pending: a run it skips is one no such kind can match at, so a
+// kind that joins at the next run it returns, or a walk that stops there,
+// has read as much as at the run skipped. The kinds' tests below follow
 // generateNumeric's; TestNumericQueuedMatchesReference and
 // FuzzNumericQueued hold Find's requests, served this way, to
 // generateNumeric's answers, and TestWalkQueuedMatchesReference holds them
@@ -179,7 +172,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 	stop := noStop // where the walk stops once every kind asked has its match
 	mark := join   // the next run at which join or stop needs a look
 	want, walk := gatesFor(set), gatesFor(set|pending)
-	w := runWalk{base: i, m: digitMask(s, i), cardSkip: q.cardSkip}
+	w := runWalk{base: i, m: digitMask(s, i)}
 	for {
 		p, e, pass := w.gated(s, walk)
 		if p < 0 {
@@ -257,7 +250,6 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			if ce := cardAt(s, p, e); ce >= 0 {
 				got |= 1 << bCard
 				found[numSlot(bCard)] = candidate{p, ce}
-				q.cardSkip, w.cardSkip = ce, ce
 			}
 		}
 		if run&(1<<bSSN) != 0 && pass&ssnGates != 0 && ssnMayStart(s, n, grouped, g) {
