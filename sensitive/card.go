@@ -142,11 +142,19 @@ func hexWordAfter(s string, e int) bool {
 // longer grouped number, such as an IBAN ("RS35 2600 0560 1001 6113 70"),
 // not the start of a card.
 func midSequence(s string, p int) bool {
-	k := p
-	for k > 0 && p-k < maxSep && (s[k-1] == ' ' || s[k-1] == '\t') {
-		k--
+	// The blanks before p, at most maxSep of them, unrolled: gated asks at
+	// every group of four after a blank. With fewer than five bytes before
+	// p there is no room for a group and a blank.
+	if p < 5 || s[p-1] != ' ' && s[p-1] != '\t' {
+		return false
 	}
-	if k == p || k < 4 {
+	k := p - 1
+	if s[k-1] == ' ' || s[k-1] == '\t' {
+		if k--; s[k-1] == ' ' || s[k-1] == '\t' {
+			k--
+		}
+	}
+	if k < 4 {
 		return false
 	}
 	// The four bytes at once: in text of groups ("4111 4111 …", an

@@ -976,6 +976,14 @@ func (w *runWalk) gated(s string, want uint32) (p, e int, pass uint32) {
 	}
 }
 
+// ssnGroupAhead is ssnMayStart for a run of three digits that ends at e
+// and passes gGrouped3 (a separator at e): separators, then a group of
+// exactly two digits.
+func ssnGroupAhead(s string, e int) bool {
+	g := sepEnd(s, e)
+	return g+2 < len(s) && isDigit(s[g]) && isDigit(s[g+1]) && !isDigit(s[g+2])
+}
+
 // midGroup reports whether the group of four at p, after prev and before
 // next, is the next group of a sequence of fours ("4111 4111 4111 …", an
 // IBAN's groups) and no JSON number: cardAt rejects such a group at once,

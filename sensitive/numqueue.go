@@ -218,7 +218,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			}
 			continue
 		}
-		if pass == gGrouped3 && (set&(1<<bPhone) == 0 || p < q.phoneSkip) && !sc.ssnHead(set, p, e) {
+		if pass == gGrouped3 && (set&(1<<bPhone) == 0 || p < q.phoneSkip) && (set&(1<<bSSN) == 0 || !ssnGroupAhead(s, e)) {
 			// The SSN's and phone's shared gate only, the phone not
 			// reading (inside the number it last found), and the SSN's
 			// first test fails: no kind's test below passes.
@@ -328,18 +328,6 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 	}
 }
 
-// ssnHead is the SSN's first test (ssnMayStart) at a run of three digits
-// [p, e) that passes gGrouped3, for walkQueued's look before the kinds'
-// tests: false if the SSN is not in set.
-func (sc *scanner) ssnHead(set uint16, p, e int) bool {
-	if set&(1<<bSSN) == 0 {
-		return false
-	}
-	// The gate holds: no letter or digit before, a separator after.
-	g := sepEnd(sc.s, e)
-	return ssnMayStart(sc.s, e-p, g < len(sc.s) && isDigit(sc.s[g]), g)
-}
-
 // noStop is a walk's stop while a kind asked has no match yet.
 const noStop = int(^uint(0) >> 1)
 
@@ -372,6 +360,39 @@ const orderRing = 16
 // TestNumericQueuedMatchesReference and FuzzNumericQueued hold Find's
 // findings this way to the loop's.
 func (sc *scanner) firstQueued(q *numQueues, from int) (candidate, builtin) {
+	if q.inited && q.walked && q.n > 0 {
+		// Text dense with findings: the first kind alone is behind from,
+		// a numeric kind that has its next match queued. The loop below,
+		// takeQueued and insert do this, with the calls and the sets of
+		// kinds spelled out; any other case is theirs.
+		b := q.order[q.head]
+		c := &sc.cands[b]
+		k := numSlot(b)
+		h := q.qhead[k] % numQ
+		if c.start < from && c.end <= from && numericKinds&(1<<b) != 0 && q.qn[k] > 0 && q.q[k][h].start >= from &&
+			(q.n == 1 || sc.cands[q.order[(q.head+1)&(orderRing-1)]].start >= from) {
+			*c = q.q[k][h]
+			q.qhead[k] = (h + 1) % numQ
+			q.qn[k]--
+			q.head = (q.head + 1) & (orderRing - 1)
+			q.n--
+			if sc.live&(1<<b) != 0 {
+				// Its next match usually starts after every other
+				// candidate: it goes at the end, as insert would put it.
+				if q.n > 0 && sc.cands[q.order[(q.head+q.n-1)&(orderRing-1)]].start < c.start {
+					q.order[(q.head+q.n)&(orderRing-1)] = b
+					q.n++
+				} else {
+					sc.insert(q, b)
+				}
+			}
+			if q.n == 0 {
+				return candidate{start: -1}, numBuiltins
+			}
+			b = q.order[q.head]
+			return sc.cands[b], b
+		}
+	}
 	var redo uint16
 	fresh := !q.inited
 	if fresh {

@@ -189,7 +189,10 @@ func numberFragments(r *rand.Rand) string {
 		"1732800000123", "ssn ", "card ", " ", "-", "/", "x", "\n", "+1 ", "+1(800)FLOWERS", "+1 650 GOO OGLE",
 		"+44(0)20 7946 0958", "+4915112345678", "+1 (212) 555-0187", "NO 19 4920 06 96270", "ES10 0075 0080 11 0600658108",
 		"4111 ", "ab12 ", "RS35 2600 0560 1001 6113 70", "5500 0000 0000 0004", "3782 822463 10005",
-		"4111 1111 1111 1111 2025", "acct ", "DE89370400440532013000", "jane.doe@example.com", "1234 4111.111111111111e12"}
+		"4111 1111 1111 1111 2025", "acct ", "DE89370400440532013000", "jane.doe@example.com", "1234 4111.111111111111e12",
+		// Two numbers of a kind inside another kind's finding: the kind's
+		// candidate and its next match queued both end before from.
+		"123-45-6789_x_123-45-6780@example.com"}
 	var b strings.Builder
 	for k := r.IntN(40); k > 0; k-- {
 		f := frags[r.IntN(len(frags))]

@@ -1,5 +1,7 @@
 package sensitive
 
+import "encoding/binary"
+
 // callingCodes lists the assigned ITU-T E.164 country calling codes of two
 // and three digits, zero-padded to three, sorted. Codes are prefix-free, so a
 // number's code is found by trying one, two and three digits in turn.
@@ -228,29 +230,58 @@ func phoneVanity(s string, q int) int {
 // phoneIntl parses an international number whose '+' is at q. Where groups
 // are separated by spaces, the longest prefix that validates wins, so a
 // number followed by an unrelated one ("+44 20 7946 0958 2024") is found.
+//
+// In text dense with phone numbers it runs at every '+': after
+// nineDigitsAhead, which rejects most others, one pass reads the groups,
+// each run's end and digits from one word, and keeps only the first
+// digits, those intlValid reads. TestPhoneIntlMatchesReference and
+// FuzzPhoneIntl hold it to phoneIntlRef, the walk it replaced.
 func phoneIntl(s string, q int) int {
 	if q > 0 && (isAlnum(s[q-1]) || s[q-1] == '+') {
 		return -1 // "1e+10", "a+123…", "++"
 	}
 	if !nineDigitsAhead(s, q+1) {
-		return -1
+		return -1 // most '+' in text
 	}
-	var d [15]byte
-	var ends, counts [9]int
+	var head uint64 // the first eight digits' values, digit k in byte k
+	var ends [9]int
+	var counts [9]int
 	groups, nd := 0, 0
 	for i := q + 1; groups < len(ends); {
 		paren := groups > 0 && i < len(s) && s[i] == '('
 		if paren {
 			i++
 		}
-		e := runEnd(s, i)
-		if e == i || nd+(e-i) > len(d) {
+		// Groups have fewer than eight digits but for numbers written
+		// without them, whose run runEnd reads: the run's end and its
+		// digits come from one word.
+		var v uint64
+		e := i
+		if i+8 <= len(s) {
+			v = load64(s, i)
+			if m := nonDigits(v); m != 0 {
+				e = i + firstMarked(m)
+			} else {
+				e = runEnd(s, i)
+			}
+		} else {
+			e = runEnd(s, i)
+			for k := len(s) - 1; k >= i; k-- {
+				v = v<<8 | uint64(s[k])
+			}
+		}
+		n := nd + e - i
+		if e == i || n > 15 {
 			break
 		}
-		for ; i < e; i++ {
-			d[nd] = s[i] - '0'
-			nd++
+		if nd < 8 {
+			d := v ^ byteOnes*'0' // the digits' values, in the run's bytes
+			if l := e - i; l < 8 {
+				d &= 1<<(8*l&63) - 1 // &63: l < 8, and the shift needs no test
+			}
+			head |= d << (8 * nd & 63)
 		}
+		nd, i = n, e
 		if paren {
 			if i >= len(s) || s[i] != ')' {
 				break
@@ -263,7 +294,14 @@ func phoneIntl(s string, q int) int {
 			break
 		}
 		c := s[i]
-		if j := phoneSepEnd(s, i); j > i && j < len(s) && (isDigit(s[j]) || s[j] == '(') {
+		// phoneSepEnd: up to three separators, '+' not among them.
+		j := i
+		for j < len(s) && phoneAhead[s[j]] == aheadSep {
+			if j++; j-i == maxSep {
+				break
+			}
+		}
+		if j > i && j < len(s) && (isDigit(s[j]) || s[j] == '(') {
 			i = j
 			continue
 		}
@@ -273,7 +311,7 @@ func phoneIntl(s string, q int) int {
 		break
 	}
 	for m := groups; m >= 1; m-- {
-		if numEndOK(s, ends[m-1], 0) && intlValid(d[:counts[m-1]], m > 1) {
+		if numEndOK(s, ends[m-1], 0) && intlValid(head, counts[m-1], m > 1) {
 			return ends[m-1]
 		}
 	}
@@ -282,28 +320,56 @@ func phoneIntl(s string, q int) int {
 
 // nineDigitsAhead is a cheap first test for phoneIntl: at least nine digits
 // follow i before a byte that cannot be part of the number, within the 40
-// bytes the longest grouped number spans.
+// bytes the longest grouped number spans. One lookup per byte classifies
+// it (phoneAhead).
 func nineDigitsAhead(s string, i int) bool {
 	n := 0
-	for end := min(len(s), i+40); i < end && n < 9; i++ {
-		switch c := s[i]; {
-		case isDigit(c):
-			n++
-		case c == '(' || c == ')' || (is(c, cSep) && c != '+'):
-		default:
+	for end := min(len(s), i+40); i < end; i++ {
+		switch phoneAhead[s[i]] {
+		case aheadEnd:
 			return false
+		case aheadDigit:
+			if n++; n == 9 {
+				return true
+			}
 		}
 	}
-	return n >= 9
+	return false
 }
 
-// intlValid checks the digits of an international number.
-func intlValid(d []byte, formatted bool) bool {
-	n := len(d)
+// The classes of phoneAhead.
+const (
+	aheadEnd   = iota // a byte that ends the number
+	aheadDigit        // an ASCII digit
+	aheadSep          // a separator between groups, phoneSepEnd's: cSep but '+'
+	aheadParen        // '(' or ')'
+)
+
+// phoneAhead classifies bytes for nineDigitsAhead and for phoneIntl's
+// separators. Read-only, filled at initialisation.
+var phoneAhead = func() (t [256]uint8) {
+	for c := range t {
+		switch b := byte(c); {
+		case isDigit(b):
+			t[c] = aheadDigit
+		case is(b, cSep) && b != '+':
+			t[c] = aheadSep
+		case b == '(' || b == ')':
+			t[c] = aheadParen
+		}
+	}
+	return t
+}()
+
+// intlValid checks an international number of n digits whose first eight
+// are the bytes of head, the first in the lowest.
+func intlValid(head uint64, n int, formatted bool) bool {
 	if n < 9 || n > 15 {
 		return false
 	}
-	cc := callingCodeLen(d)
+	var d [8]byte
+	binary.LittleEndian.PutUint64(d[:], head) // one store
+	cc := callingCodeLen(d[:])
 	switch {
 	case cc == 0:
 		return false

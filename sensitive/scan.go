@@ -227,6 +227,10 @@ func groupedStartOK(s string, p int) bool {
 	if !is(c, cSep) {
 		return !isAlnum(c) // no separator run to look past, the usual case
 	}
+	if p == 1 || !is(s[p-2], cSep) {
+		// One separator, the usual run: sepStart's answer is p-1.
+		return p == 1 || c == ' ' || c == '\t' || !isDigit(s[p-2])
+	}
 	k := sepStart(s, p)
 	return k == p || k == 0 || !isDigit(s[k-1]) || blank(s, k, p)
 }
@@ -239,6 +243,10 @@ func groupedEndOK(s string, e int) bool {
 	c := s[e]
 	if !is(c, cSep) {
 		return !isAlnum(c) // no separator run to look past, the usual case
+	}
+	if e+1 == len(s) || !is(s[e+1], cSep) {
+		// One separator: sepEnd's answer is e+1.
+		return e+1 == len(s) || c == ' ' || c == '\t' || !isDigit(s[e+1])
 	}
 	k := sepEnd(s, e)
 	return k == e || k == len(s) || !isDigit(s[k]) || blank(s, e, k)
