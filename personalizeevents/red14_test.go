@@ -1,0 +1,55 @@
+package personalizeevents_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeevents"
+	"github.com/aws/aws-sdk-go-v2/service/personalizeevents/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
+	"github.com/personalizeguard/personalizeguard/personalizeevents"
+)
+
+// TestRed14NestedValueAfterPropertyName: a value two objects down in a
+// properties document is read after the property's name too, not only
+// after the member holding it. {"ssn":{"value":"123456789"}} was refused
+// (review11) but {"ssn":{"us":{"value":"123456789"}}} went out.
+func TestRed14NestedValueAfterPropertyName(t *testing.T) {
+	tests := []struct {
+		name, props, secret string
+		rule                string
+	}{
+		{"ssn two levels down", `{"ssn":{"us":{"value":"123456789"}}}`, "123456789", "sensitive.ssn"},
+		{"account number two levels down", `{"acct":{"primary":{"v":912803456}}}`, "912803456", "sensitive.account-number"},
+		{"account number in an array two levels down", `{"acct":{"list":[{"v":"912803456"}]}}`, "912803456", "sensitive.account-number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, c := dataplanetest.Start(t)
+			var log dataplanetest.AuditLog
+			client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{Logger: log.Logger()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u1"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt, Properties: aws.String(tt.props)}}})
+			type outcome struct {
+				Field, Rule string
+				Seen        bool
+			}
+			got := outcome{Seen: s.Seen(tt.secret)}
+			var sg *personalizeevents.SafeguardError
+			if errors.As(err, &sg) {
+				got.Field, got.Rule = sg.Field, sg.Rule
+			}
+			if diff := cmp.Diff(outcome{Field: "EventList[0].Properties", Rule: tt.rule}, got); diff != "" {
+				t.Errorf("PutEvents with properties %s (-want +got):\n%s", tt.props, diff)
+			}
+			dataplanetest.RequireRefused(t, s, &log, err, "EventList[0].Properties", tt.rule, tt.secret)
+		})
+	}
+}
