@@ -53,3 +53,41 @@ func TestRed14NestedValueAfterPropertyName(t *testing.T) {
 		})
 	}
 }
+
+// TestRed14ListPropertyAfterName: a categorical property lists its values
+// (gold|912803456), and each is read after the property's name: only the
+// first, next to the name, was found.
+func TestRed14ListPropertyAfterName(t *testing.T) {
+	tests := []struct {
+		name, props, secret string
+		rule                string
+	}{
+		{"account number second of a categorical value", `{"acct":"gold|912803456"}`, "912803456", "sensitive.account-number"},
+		{"SSN second of a comma list", `{"ssn":"n/a, 123456789"}`, "123456789", "sensitive.ssn"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, c := dataplanetest.Start(t)
+			var log dataplanetest.AuditLog
+			client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{Logger: log.Logger()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = client.PutUsers(context.Background(), &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
+				{UserId: aws.String("u1"), Properties: aws.String(tt.props)}}})
+			type outcome struct {
+				Field, Rule string
+				Seen        bool
+			}
+			got := outcome{Seen: s.Seen(tt.secret)}
+			var sg *personalizeevents.SafeguardError
+			if errors.As(err, &sg) {
+				got.Field, got.Rule = sg.Field, sg.Rule
+			}
+			if diff := cmp.Diff(outcome{Field: "Users[0].Properties", Rule: tt.rule}, got); diff != "" {
+				t.Errorf("PutUsers with properties %s (-want +got):\n%s", tt.props, diff)
+			}
+			dataplanetest.RequireRefused(t, s, &log, err, "Users[0].Properties", tt.rule, tt.secret)
+		})
+	}
+}
