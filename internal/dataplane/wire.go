@@ -668,11 +668,30 @@ func (w *walker) scanNamed(name, parent, s string) error {
 // scanPair scans value together with the name it is given under, a
 // property's name or a context key (see jsontext.Named).
 func (w *walker) scanPair(name, value string) error {
-	if text, ok := jsontext.Named(w.g.keywords, name, value); ok {
-		return w.scanText(text)
+	text, ok := jsontext.Named(w.g.keywords, name, value)
+	if !ok {
+		return nil
+	}
+	if err := w.scanText(text); err != nil {
+		return err
+	}
+	if !strings.ContainsAny(value, ",|") {
+		return nil
+	}
+	// A list: a filter value's literals ("gold","912803456"), a categorical
+	// property's values (gold|912803456). The detector finds only the first
+	// next to the name, so each is read after it.
+	for part := range strings.FieldsFuncSeq(value, isListSep) {
+		if text, ok := jsontext.Named(w.g.keywords, name, strings.TrimSpace(part)); ok {
+			if err := w.scanText(text); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
+
+func isListSep(r rune) bool { return r == ',' || r == '|' }
 
 func (w *walker) scanText(s string) error {
 	if f, ok := w.identifying(s); ok {
