@@ -3,6 +3,7 @@ package personalizeevents_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -89,5 +90,29 @@ func TestRed14ListPropertyAfterName(t *testing.T) {
 			}
 			dataplanetest.RequireRefused(t, s, &log, err, "Users[0].Properties", tt.rule, tt.secret)
 		})
+	}
+}
+
+// TestRed14NonFiniteEventValue: the SDK writes a NaN or infinite
+// eventValue as the strings "NaN", "Infinity" and "-Infinity", as the JSON
+// protocols define; the gate called that body "not of the model's shape"
+// and refused a call the caller made through the SDK's own types.
+func TestRed14NonFiniteEventValue(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		_, err := client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u1"), SessionId: aws.String("s1"),
+			EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt, EventValue: aws.Float32(float32(v))}}})
+		var sg *personalizeevents.SafeguardError
+		got := ""
+		if errors.As(err, &sg) {
+			got = sg.Rule
+		}
+		if diff := cmp.Diff("", got); diff != "" {
+			t.Errorf("PutEvents with eventValue %v refused by the guard (-want +got):\n%s", v, diff)
+		}
 	}
 }
