@@ -375,6 +375,12 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		switch k {
 		case jsonscan.Literal:
 			return nil
+		case jsonscan.String:
+			// The SDK writes a float that is not finite as one of these
+			// strings; nothing else is a number.
+			if t := sc.Text(); t == "NaN" || t == "Infinity" || t == "-Infinity" {
+				return nil
+			}
 		case jsonscan.Number:
 			// A number carries digits as well as a string does (a hook
 			// can write any into the body): each form a reader may take
