@@ -57,7 +57,8 @@ func TestRed14NestedValueAfterPropertyName(t *testing.T) {
 
 // TestRed14ListPropertyAfterName: a categorical property lists its values
 // (gold|912803456), and each is read after the property's name: only the
-// first, next to the name, was found.
+// first, next to the name, was found. So is a number after any other text
+// (gold 912803456, x:123456789).
 func TestRed14ListPropertyAfterName(t *testing.T) {
 	tests := []struct {
 		name, props, secret string
@@ -65,6 +66,13 @@ func TestRed14ListPropertyAfterName(t *testing.T) {
 	}{
 		{"account number second of a categorical value", `{"acct":"gold|912803456"}`, "912803456", "sensitive.account-number"},
 		{"SSN second of a comma list", `{"ssn":"n/a, 123456789"}`, "123456789", "sensitive.ssn"},
+		{"account number after a word", `{"acct":"gold 912803456"}`, "912803456", "sensitive.account-number"},
+		{"account number after a semicolon", `{"acct":"gold;912803456"}`, "912803456", "sensitive.account-number"},
+		{"account number after a slash", `{"acct":"gold/912803456"}`, "912803456", "sensitive.account-number"},
+		{"SSN after a label", `{"ssn":"x:123456789"}`, "123456789", "sensitive.ssn"},
+		{"SSN after words", `{"ssn":"on file - 123-45-6789"}`, "123-45-6789", "sensitive.ssn"},
+		{"account number after a full-width comma", `{"acct":"gold，912803456"}`, "912803456", "sensitive.account-number"},
+		{"account number in full-width digits after a word", `{"acct":"gold ９１２８０３４５６"}`, "９１２８０３４５６", "sensitive.account-number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

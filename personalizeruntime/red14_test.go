@@ -40,6 +40,9 @@ func TestRed14ListValueAfterKey(t *testing.T) {
 		{"account number second in a context value", "912803456", func(c dataplanetest.Campaign) *sdk.GetRecommendationsInput {
 			return &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String("u1"), Context: map[string]string{"ACCOUNT": "gold,912803456"}}
 		}, "Context.Value", "sensitive.account-number"},
+		{"account number after a word in a context value", "912803456", func(c dataplanetest.Campaign) *sdk.GetRecommendationsInput {
+			return &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String("u1"), Context: map[string]string{"ACCOUNT": "gold 912803456"}}
+		}, "Context.Value", "sensitive.account-number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
