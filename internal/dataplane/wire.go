@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
@@ -681,23 +683,31 @@ func (w *walker) scanPair(name, value string) error {
 	if err := w.scanText(text); err != nil {
 		return err
 	}
-	if !strings.ContainsAny(value, ",|") {
-		return nil
-	}
-	// A list: a filter value's literals ("gold","912803456"), a categorical
-	// property's values (gold|912803456). The detector finds only the first
-	// next to the name, so each is read after it.
-	for part := range strings.FieldsFuncSeq(value, isListSep) {
-		if text, ok := jsontext.Named(w.g.keywords, name, strings.TrimSpace(part)); ok {
-			if err := w.scanText(text); err != nil {
+	// The detector finds a keyword's number only next to the keyword: one
+	// after other text (gold 912803456, a filter's "gold","912803456", a
+	// categorical gold|912803456) is read after the name too, from each
+	// run of digits on, in a window that holds any identifying number with
+	// its separators, so that a long value costs linear time.
+	prevDigit := true // no run starts at 0: the join above read it
+	for i, r := range value {
+		digit := unicode.IsDigit(r)
+		if digit && !prevDigit {
+			end := min(i+numberWindow, len(value))
+			for end < len(value) && !utf8.RuneStart(value[end]) {
+				end--
+			}
+			if err := w.scanText(name + jsontext.NameSep + value[i:end]); err != nil {
 				return err
 			}
 		}
+		prevDigit = digit
 	}
 	return nil
 }
 
-func isListSep(r rune) bool { return r == ',' || r == '|' }
+// numberWindow bounds the text read after a name from a run of digits: a
+// card of 19 full-width digits (three bytes each) with its separators.
+const numberWindow = 96
 
 func (w *walker) scanText(s string) error {
 	if f, ok := w.identifying(s); ok {
