@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
@@ -140,6 +142,9 @@ type walker struct {
 	// a comparison of pointers costs less than the map's lookup.
 	props *Node
 	memo  *[2]securetransport.CleanTexts
+	// property is the name of the properties document's member being
+	// read: a value two objects down is read after it too (see scanNamed).
+	property string
 }
 
 // segment is one step of a field path: a member (by its JSON name), a list
@@ -372,6 +377,12 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		switch k {
 		case jsonscan.Literal:
 			return nil
+		case jsonscan.String:
+			// The SDK writes a float that is not finite as one of these
+			// strings; nothing else is a number.
+			if t := sc.Text(); t == "NaN" || t == "Infinity" || t == "-Infinity" {
+				return nil
+			}
 		case jsonscan.Number:
 			// A number carries digits as well as a string does (a hook
 			// can write any into the body): each form a reader may take
@@ -632,6 +643,7 @@ func (w *walker) checkProperties(s string) error {
 			// under a public name can hold anything, and is scanned.
 			continue
 		}
+		w.property = name
 		if err := jsontext.EachNamedText(&sc, vk, name, w.scanNamed); err != nil {
 			if errors.Is(err, jsontext.ErrSyntax) {
 				return notObject()
@@ -645,22 +657,57 @@ func (w *walker) checkProperties(s string) error {
 	return nil
 }
 
-// scanNamed scans s, and s again after name and after parent (see
-// scanPair): the texts of a property's value, each under the name it
-// stands under and the name of the member holding it
-// (jsontext.EachNamedText).
+// scanNamed scans s, and s again after name, after parent and after the
+// property's name (see scanPair): the texts of a property's value, each
+// under the name it stands under, the name of the member holding it
+// (jsontext.EachNamedText) and the property's.
 func (w *walker) scanNamed(name, parent, s string) error {
-	return jsontext.ScanNamed(w.scanText, w.scanPair, name, parent, s)
+	if err := jsontext.ScanNamed(w.scanText, w.scanPair, name, parent, s); err != nil {
+		return err
+	}
+	if parent == "" || parent == w.property || name == w.property {
+		return nil // a flat document's value, or one the property's name was read before
+	}
+	// Two objects down, the parent is an inner member's name, and the
+	// keyword may be the property's ({"ssn":{"us":{"value":"123456789"}}}).
+	return w.scanPair(w.property, s)
 }
 
 // scanPair scans value together with the name it is given under, a
 // property's name or a context key (see jsontext.Named).
 func (w *walker) scanPair(name, value string) error {
-	if text, ok := jsontext.Named(w.g.keywords, name, value); ok {
-		return w.scanText(text)
+	text, ok := jsontext.Named(w.g.keywords, name, value)
+	if !ok {
+		return nil
+	}
+	if err := w.scanText(text); err != nil {
+		return err
+	}
+	// The detector finds a keyword's number only next to the keyword: one
+	// after other text (gold 912803456, a filter's "gold","912803456", a
+	// categorical gold|912803456) is read after the name too, from each
+	// run of digits on, in a window that holds any identifying number with
+	// its separators, so that a long value costs linear time.
+	prevDigit := true // no run starts at 0: the join above read it
+	for i, r := range value {
+		digit := unicode.IsDigit(r)
+		if digit && !prevDigit {
+			end := min(i+numberWindow, len(value))
+			for end < len(value) && !utf8.RuneStart(value[end]) {
+				end--
+			}
+			if err := w.scanText(name + jsontext.NameSep + value[i:end]); err != nil {
+				return err
+			}
+		}
+		prevDigit = digit
 	}
 	return nil
 }
+
+// numberWindow bounds the text read after a name from a run of digits: a
+// card of 19 full-width digits (three bytes each) with its separators.
+const numberWindow = 96
 
 func (w *walker) scanText(s string) error {
 	if f, ok := w.identifying(s); ok {
