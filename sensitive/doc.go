@@ -286,28 +286,15 @@
 //
 // The README's Cost table gives the figures and how they were measured. In
 // short, in MB per CPU-second on a shared two-core machine (30 November
-// 2026, the code before and after issue #11's last round run alternately,
-// three times each, at 10:03 UTC under load 3–4 and at 10:24 under load 6):
-// prose 2.5–3.2 GB, number-heavy clean text (clean-1MiB, a digit run every
-// 19 bytes) 820–960 MB, and, in the lighter run, 143 MB or more on every
-// pathological input but two: text with a finding every 17 bytes
-// (mixed-findings) or a little sparser (mixed-plain). There the scan takes
-// about 117 and 84 instructions per byte (callgrind; 138 and 99 before
-// that round), and Find's list of findings (62,000 of them, 2.8 MB, in
-// 1 MiB) adds its allocation and garbage collection, which
-// [Detector.AppendFind] onto a reused list does without. With Find they
-// measured 59–91 and 78–105 MB, with AppendFind 76–113 and 129–142 (the
-// code before: 52–77 and 85–89, 87–92 and 90–112), in a version that
-// parsed an international phone before counting its digits: 114 and 82
-// instructions per byte, but a '+' before too few digits cost 107 instead
-// of 72 (plus-groups), which made that input the worst, so it was undone.
-// AppendFind reaches the 100 MB the scan should on mixed-plain in every
-// run and on mixed-findings in the lighter one; Find on mixed-findings
-// does not. A later round (30 November, 15:27 UTC, load 2–4, old and new
-// code run alternately) brought the scan to 107 and 77 instructions per
-// byte, and AppendFind to 153–182 and 211–241 MB per CPU-second (the code
-// before: 136–163 and 127–208); no other pathological input reads more of
-// the package's own instructions.
+// 2026, 15:41–15:44 UTC, load 1.0–1.7): prose 3.6 GB, number-heavy clean
+// text (a digit run every 19 bytes) 1.0–1.2 GB at 1 and 10 MiB, and with
+// [Detector.AppendFind] onto a reused list (0 allocs) 142 MB or more on
+// every pathological input, the lowest text with a finding every 17 bytes
+// (mixed-findings: 107 instructions per byte by callgrind; clean text 14).
+// There [Detector.Find]'s list of findings (62,000 of them, 2.8 MB, in
+// 1 MiB) adds its allocation and garbage collection: 96–119 MB. On the
+// slower machine of earlier measurements the same input read 98–106 MB with
+// AppendFind at 117 instructions per byte.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
 // part of any value. Offsets are byte offsets. Caller rules run their
