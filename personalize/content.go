@@ -247,10 +247,11 @@ func filterWordByte(c byte) bool {
 // a map's (see jsontext.Named): {"acct": "912803456"} is an account number
 // that neither string shows alone.
 func (w *walker) scanPair(key, value string) error {
-	text, ok := jsontext.Named(w.g.keywords, key, value)
-	if !ok {
-		return nil
-	}
+	return jsontext.EachNamed(w.g.keywords, key, value, w.scanJoined)
+}
+
+// scanJoined scans a value joined to its name (see scanPair).
+func (w *walker) scanJoined(text string) error {
 	if f, found := w.g.identifying(text, true); found {
 		return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 	}

@@ -87,17 +87,15 @@ func (w *walker) checkSchemaDefault(s, name, def string, at int, number bool, di
 }
 
 func (w *walker) checkNamedDefault(s, name, value string, at int) error {
-	text, ok := jsontext.Named(w.g.keywords, name, value)
-	if !ok {
+	return jsontext.EachNamed(w.g.keywords, name, value, func(text string) error {
+		if f, found := w.g.identifying(text, false); found {
+			// Named by where the default stands, never by the field's
+			// name, which the caller chose and which may itself be data.
+			loc := schemaWalker{w: w, base: w.path(), at: at}
+			return w.failAt(loc.locate(s), RuleSensitivePrefix+string(f.Kind), sensitiveReason)
+		}
 		return nil
-	}
-	if f, found := w.g.identifying(text, false); found {
-		// Named by where the default stands, never by the field's name,
-		// which the caller chose and which may itself be data.
-		loc := schemaWalker{w: w, base: w.path(), at: at}
-		return w.failAt(loc.locate(s), RuleSensitivePrefix+string(f.Kind), sensitiveReason)
-	}
-	return nil
+	})
 }
 
 // mayHaveScalarDefault reports whether s may hold a member "default" whose

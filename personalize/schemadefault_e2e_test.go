@@ -50,6 +50,8 @@ func TestSchemaDefaultAfterFieldName(t *testing.T) {
 			&personalize.SafeguardError{Operation: "CreateSchema", Field: "Schema.fields[1].default", Rule: "sensitive.ssn"}},
 		{"a nested record's field", `"name":"PROFILE","type":{"type":"record","name":"P","fields":[{"name":"SSN","type":"string","default":"123456789"}]}`, "123456789",
 			&personalize.SafeguardError{Operation: "CreateSchema", Field: "Schema.fields[1].type.fields[0].default", Rule: "sensitive.ssn"}},
+		{"a number after other text", `"name":"ACCOUNT","type":"string","default":"gold 912803456"`, "912803456",
+			&personalize.SafeguardError{Operation: "CreateSchema", Field: "Schema.fields[1].default", Rule: "sensitive.account-number"}},
 		{"a name that is no keyword", `"name":"PRICE_CENTS","type":"long","default":123456789`, "", nil},
 		{"a null default", `"name":"SSN","type":["null","string"],"default":null`, "", nil},
 		{"a boolean default", `"name":"SSN_VERIFIED","type":"boolean","default":false`, "", nil},

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
@@ -674,40 +672,10 @@ func (w *walker) scanNamed(name, parent, s string) error {
 }
 
 // scanPair scans value together with the name it is given under, a
-// property's name or a context key (see jsontext.Named).
+// property's name or a context key (see jsontext.EachNamed).
 func (w *walker) scanPair(name, value string) error {
-	text, ok := jsontext.Named(w.g.keywords, name, value)
-	if !ok {
-		return nil
-	}
-	if err := w.scanText(text); err != nil {
-		return err
-	}
-	// The detector finds a keyword's number only next to the keyword: one
-	// after other text (gold 912803456, a filter's "gold","912803456", a
-	// categorical gold|912803456) is read after the name too, from each
-	// run of digits on, in a window that holds any identifying number with
-	// its separators, so that a long value costs linear time.
-	prevDigit := true // no run starts at 0: the join above read it
-	for i, r := range value {
-		digit := unicode.IsDigit(r)
-		if digit && !prevDigit {
-			end := min(i+numberWindow, len(value))
-			for end < len(value) && !utf8.RuneStart(value[end]) {
-				end--
-			}
-			if err := w.scanText(name + jsontext.NameSep + value[i:end]); err != nil {
-				return err
-			}
-		}
-		prevDigit = digit
-	}
-	return nil
+	return jsontext.EachNamed(w.g.keywords, name, value, w.scanText)
 }
-
-// numberWindow bounds the text read after a name from a run of digits: a
-// card of 19 full-width digits (three bytes each) with its separators.
-const numberWindow = 96
 
 func (w *walker) scanText(s string) error {
 	if f, ok := w.identifying(s); ok {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 	"github.com/personalizeguard/personalizeguard/sensitive"
@@ -156,6 +158,44 @@ func Named(k KeywordTest, name, value string) (string, bool) {
 	}
 	return name + NameSep + value, true
 }
+
+// EachNamed calls scan with each text to read for value given under name:
+// the join Named makes, and, when it makes one, the name joined again to
+// the value from each later run of digits on. The detector finds a
+// keyword's number only next to the keyword: one after other text (an
+// account's "gold 912803456", a filter's "gold","912803456", a categorical
+// gold|912803456, x:123456789) is read after the name too, in a window that
+// holds any identifying number with its separators (numberWindow), so that
+// a long value costs linear time.
+func EachNamed(k KeywordTest, name, value string, scan func(text string) error) error {
+	text, ok := Named(k, name, value)
+	if !ok {
+		return nil
+	}
+	if err := scan(text); err != nil {
+		return err
+	}
+	prevDigit := true // no run starts at 0: the join above read it
+	for i, r := range value {
+		digit := unicode.IsDigit(r)
+		if digit && !prevDigit {
+			end := min(i+numberWindow, len(value))
+			for end < len(value) && end > i+1 && !utf8.RuneStart(value[end]) {
+				end--
+			}
+			if err := scan(name + NameSep + value[i:end]); err != nil {
+				return err
+			}
+		}
+		prevDigit = digit
+	}
+	return nil
+}
+
+// numberWindow bounds the text EachNamed reads after a name from a run of
+// digits: a card of 19 full-width digits (three bytes each) with its
+// separators.
+const numberWindow = 96
 
 // NameSep is what Named puts between a name and its value, and what
 // sensitive.Detector.IsKeyword reads after a name: no digit of the name runs
