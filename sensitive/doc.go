@@ -297,7 +297,11 @@
 // AppendFind at 117 instructions per byte.
 //
 // Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
-// part of any value. Offsets are byte offsets. Caller rules run their
+// part of any value, so a NUL inside one splits it ("jane.doe\x00@example.com"
+// is no e-mail address, "4111\x001111 1111 1111" no card): a limit, since
+// a text that carries NULs on purpose is not a value a reader would take
+// whole either, but a caller that strips them before storing should scan
+// after stripping. Offsets are byte offsets. Caller rules run their
 // regular expressions with Go's linear-time [regexp] engine, on the
 // caller's text as given.
 package sensitive
