@@ -27,7 +27,9 @@ import (
 //     also grant kms:GenerateDataKeyWithoutPlaintext;
 //   - bucket posture (PersonalizeGuard:BucketPosture): the bucket of every
 //     S3 location (encryption, TLS-only policy, public access, ownership,
-//     Personalize's grant, Region) and the objects a job will read; on
+//     Personalize's grant, Region) and the objects a job will read; the
+//     KMS key of an import's objects, or of an export's output by default,
+//     goes through key readiness when it is not the group's; on
 //     CreateDatasetImportJob, then, the data itself (importscan.go).
 //
 // A check that cannot run refuses the call.
