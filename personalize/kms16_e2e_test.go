@@ -68,44 +68,41 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 		importField = "DataSource.DataLocation"
 		exportField = "JobOutput.S3DataDestination.Path"
 	)
+	const (
+		notReady    = personalize.RuleKMSKeyNotReady
+		checkFailed = personalize.RuleKMSCheckFailed
+		keyARN      = personalize.RuleKMSKeyARN
+	)
 	tests := []struct {
 		name   string
 		export bool
 		key    string // "group", "good", "root-only" or "aws/s3": the data's key
-		deny   string // a KMS operation the emulator denies once the group's key is checked
-		want   struct {
-			Rule, Field string
-			Reached     bool
-		}
+		// form names the key in the bucket's default encryption: "" for its
+		// ARN, "id" for its key ID, "alias" for an alias.
+		form string
+		// open configures no key and allows none: every KMS key passes the
+		// allow-lists, aws/s3 included.
+		open bool
+		deny string // a KMS operation the emulator denies once the group's key is checked
+		rule string // "" for a job the guard sends
 	}{
 		{name: "import, group's key", key: "group"},
 		{name: "import, key granting Personalize and the role", key: "good"},
-		{name: "import, key granting only the account", key: "root-only"},
-		{name: "import, policy of the objects' key unreadable", key: "good", deny: "GetKeyPolicy"},
-		{name: "import, objects' key undescribable", key: "good", deny: "DescribeKey"},
+		{name: "import, key granting only the account", key: "root-only", rule: notReady},
+		{name: "import, policy of the objects' key unreadable", key: "good", deny: "GetKeyPolicy", rule: checkFailed},
+		{name: "import, objects' key undescribable", key: "good", deny: "DescribeKey", rule: checkFailed},
+		{name: "import, aws/s3", key: "aws/s3", open: true, rule: notReady},
 		{name: "export, group's key", export: true, key: "group"},
 		{name: "export, default key granting Personalize and the role", export: true, key: "good"},
-		{name: "export, default key granting only the account", export: true, key: "root-only"},
-		{name: "export, policy of the default key unreadable", export: true, key: "good", deny: "GetKeyPolicy"},
-		// With no allow-list, the bucket posture check lets aws/s3 through:
-		// Personalize cannot use it all the same.
-		{name: "import, aws/s3", key: "aws/s3"},
-		{name: "export, default key aws/s3", export: true, key: "aws/s3"},
-	}
-	for i := range tests {
-		tt := &tests[i]
-		field := importField
-		if tt.export {
-			field = exportField
-		}
-		switch {
-		case tt.deny != "":
-			tt.want.Rule, tt.want.Field = personalize.RuleKMSCheckFailed, field
-		case tt.key == "root-only" || tt.key == "aws/s3":
-			tt.want.Rule, tt.want.Field = personalize.RuleKMSKeyNotReady, field
-		default:
-			tt.want.Reached = true
-		}
+		{name: "export, default key granting only the account", export: true, key: "root-only", rule: notReady},
+		{name: "export, policy of the default key unreadable", export: true, key: "good", deny: "GetKeyPolicy", rule: checkFailed},
+		{name: "export, default key aws/s3", export: true, key: "aws/s3", open: true, rule: notReady},
+		// S3 takes a key ID or an alias too: an allowed key's ID is that
+		// key; anything else cannot be checked.
+		{name: "export, granting key by its ID", export: true, key: "good", form: "id"},
+		{name: "export, root-only key by its ID", export: true, key: "root-only", form: "id", rule: notReady},
+		{name: "export, key by an ID no key allowed", export: true, key: "good", form: "id", open: true, rule: keyARN},
+		{name: "export, key by an alias", export: true, key: "good", form: "alias", open: true, rule: keyARN},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,11 +114,16 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 			}
 			keys := map[string]string{"group": e.scene.KeyARN, "good": createKey(t, e.srv, string(good)), "root-only": createKey(t, e.srv, rootOnly)}
 			key := keys[tt.key]
+			named := key
+			switch tt.form {
+			case "id":
+				named = key[strings.LastIndex(key, "/")+1:]
+			case "alias":
+				named = "alias/kms16"
+			}
 			p := personalize.Policy{KMSKeyARN: e.scene.KeyARN, RoleARN: e.scene.RoleARN,
 				AllowedKMSKeyARNs: []string{keys["good"], keys["root-only"]}, Logger: newAuditLogger(lockedBuilder{e.mu, e.audit})}
-			if tt.key == "aws/s3" {
-				// No key configured, none allowed: any KMS key passes the
-				// allow-lists, aws/s3 included.
+			if tt.open {
 				p = personalize.Policy{InsecureAllowUnencryptedDatasetGroups: true, Logger: p.Logger}
 			}
 			client, err := personalize.New(guardedConfig(e.srv), p)
@@ -137,7 +139,7 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 			s3c := s3.NewFromConfig(e.srv.Config())
 			if _, err := s3c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(out.Bucket),
 				ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
-					ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: optional(key)},
+					ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: optional(named)},
 					BucketKeyEnabled:                   aws.Bool(true),
 				}}}}); err != nil {
 				t.Fatal(err)
@@ -175,10 +177,18 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 			e.srv.ResetRequests()
 			err = send("kms16")
 
-			var got struct {
+			type result struct {
 				Rule, Field string
 				Reached     bool
 			}
+			want := result{Rule: tt.rule, Field: importField, Reached: tt.rule == ""}
+			if tt.export {
+				want.Field = exportField
+			}
+			if tt.rule == "" {
+				want.Field = ""
+			}
+			var got result
 			var sg *personalize.SafeguardError
 			if errors.As(err, &sg) {
 				got.Rule, got.Field = sg.Rule, sg.Field
@@ -186,13 +196,13 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 			for _, op := range e.personalizeCalls() {
 				got.Reached = got.Reached || op == "CreateDatasetImportJob" || op == "CreateDatasetExportJob"
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s(err = %v)", diff, err)
 			}
 			if sg == nil {
 				return
 			}
-			for _, c := range []string{kms16Sid, key, "kms:*"} {
+			for _, c := range []string{kms16Sid, key, named, "kms:*"} {
 				if c == "" {
 					continue
 				}
