@@ -147,6 +147,7 @@ type callState struct {
 	reported  []*SafeguardError // report-only mode: what would have been refused
 	keys      []string          // KMS keys the Initialize checks put in or allowed in the request
 	roles     []string          // roles the key checks evaluated grants for
+	ready     []string          // keys the key checks passed, for the call's one role (see checkDataKeys)
 	locations []string          // S3 locations (as written) the Initialize checks parsed
 	dataset   string            // the dataset whose group's key an import or export check verified
 	schema    string            // the schema text the Initialize check read
@@ -179,7 +180,7 @@ func (st *callState) reset() {
 	if cap(buf) > maxKeptSchemaBuf {
 		buf = nil // a pooled state keeps no more than a usual schema's
 	}
-	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], locations: st.locations[:0], clean: st.clean[:0],
+	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], ready: st.ready[:0], locations: st.locations[:0], clean: st.clean[:0],
 		passed: st.passed[:0], schemaBuf: buf}
 }
 
@@ -208,6 +209,16 @@ func (st *callState) sawKey(v string) {
 		st.keys = append(st.keys, v)
 	}
 }
+
+// readyKey records a key the key readiness check passed in this call, and
+// keyReady tells whether it did.
+func (st *callState) readyKey(v string) {
+	if st != nil && !slices.Contains(st.ready, v) {
+		st.ready = append(st.ready, v)
+	}
+}
+
+func (st *callState) keyReady(v string) bool { return st != nil && slices.Contains(st.ready, v) }
 
 func (st *callState) sawRole(v string) {
 	if st != nil && v != "" && !slices.Contains(st.roles, v) {

@@ -27,7 +27,9 @@ import (
 //     also grant kms:GenerateDataKeyWithoutPlaintext;
 //   - bucket posture (PersonalizeGuard:BucketPosture): the bucket of every
 //     S3 location (encryption, TLS-only policy, public access, ownership,
-//     Personalize's grant, Region) and the objects a job will read; on
+//     Personalize's grant, Region) and the objects a job will read; the
+//     KMS key of an import's objects, or of an export's output by default,
+//     goes through key readiness when it is not the group's; on
 //     CreateDatasetImportJob, then, the data itself (importscan.go).
 //
 // A check that cannot run refuses the call.
@@ -113,6 +115,7 @@ func (g *Guard) checkKey(ctx context.Context, st *callState, u keyUse) error {
 			Reason: "the key is not ready for Personalize", Findings: b})
 	}
 	st.act(actedKeyReady)
+	st.readyKey(u.key)
 	return nil
 }
 
@@ -292,8 +295,17 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 				dataset, src = d, g.newImportSource(p[i])
 			}
 		}
-		if err := g.checkBucket(ctx, st, l, p[i], src); err != nil {
+		// An import's or export's data is under keys of its own, which
+		// Personalize must be able to use as it uses the group's.
+		dataKeys := op.groupKey != groupKeyNone
+		keys, err := g.checkBucket(ctx, st, l, p[i], src, dataKeys)
+		if err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
+		}
+		if len(keys) > 0 {
+			if err := g.checkDataKeys(ctx, st, op, in.Parameters, l.field, keys); err != nil {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, err
+			}
 		}
 		if src != nil {
 			if err := g.scanImport(ctx, l.field, dataset, src); err != nil {
@@ -305,40 +317,123 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 }
 
 // checkBucket checks loc's bucket and, for a source, its objects, from
-// src's listing when the import scan reads it too.
-func (g *Guard) checkBucket(ctx context.Context, st *callState, l location, loc s3guard.Location, src *importSource) error {
+// src's listing when the import scan reads it too. With dataKeys, it
+// returns the KMS keys the data is under once both passed: the objects'
+// (see s3guard.Checker.CheckObjectKeys) or, for an output, the bucket's
+// default key.
+func (g *Guard) checkBucket(ctx context.Context, st *callState, l location, loc s3guard.Location, src *importSource, dataKeys bool) ([]string, error) {
 	op := middleware.GetOperationName(ctx)
 	// CheckLocation judges Personalize's grant on the location itself, so a
 	// grant scoped to a prefix is recognised; the TLS-only deny and the rest
 	// must still cover the whole bucket.
 	rep, err := g.buckets.CheckLocation(ctx, loc, l.dir)
 	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
+		return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
 			Reason: "the bucket could not be checked, so the guard refuses to use it", Err: err})
 	}
 	if b := g.blocking(rep); len(b) > 0 {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketPosture,
+		return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketPosture,
 			Reason: "the bucket is not safe for Personalize data", Findings: b})
 	}
 	st.act(actedBucketPosture)
 	if !l.objects {
-		return nil
+		if !dataKeys || l.dir != s3guard.Write {
+			return nil, nil
+		}
+		key, isKMS, err := g.buckets.DefaultKMSKey(ctx, loc.Bucket)
+		if err != nil {
+			return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
+				Reason: "the bucket could not be checked, so the guard refuses to use it", Err: err})
+		}
+		if !isKMS {
+			return nil, nil // SSE-S3 or none: the bucket posture check judged it
+		}
+		return []string{key}, nil
 	}
+	var list s3guard.ListFunc
 	if src != nil {
-		rep, err = g.buckets.CheckListedObjects(ctx, loc, src.list)
-	} else {
-		rep, err = g.buckets.CheckObjects(ctx, loc)
+		list = src.list
 	}
+	rep, keys, err := g.buckets.CheckObjectKeys(ctx, loc, list)
 	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
+		return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
 			Reason: "the source objects could not be checked, so the guard refuses to use them", Err: err})
 	}
 	if b := g.blocking(rep); len(b) > 0 {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleObjectPosture,
+		return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleObjectPosture,
 			Reason: "the source objects are not encrypted as the policy requires", Findings: b})
 	}
 	st.act(actedObjectPosture)
+	if !dataKeys {
+		return nil, nil
+	}
+	return keys, nil
+}
+
+// checkDataKeys holds the KMS keys that encrypt an import's objects (keys),
+// or an export's output by the bucket's default, to the key readiness
+// check, for the job's role, as the dataset group's key is: Personalize
+// reads and writes the data under these keys, and AWS asks that such a
+// key's policy grant Personalize and the role Decrypt, GenerateDataKey,
+// DescribeKey, CreateGrant and ListGrants ("Giving Amazon Personalize
+// permission to use your AWS KMS key"). A key this call already checked
+// (the group's, for the same role) is not checked again.
+func (g *Guard) checkDataKeys(ctx context.Context, st *callState, op *boundOp, params any, field string, keys []string) error {
+	for _, key := range keys {
+		if st.keyReady(key) {
+			continue // the usual case, tested first: no parse, no lookup
+		}
+		arn, ok := g.dataKeyARN(key)
+		switch {
+		case key == "":
+			// aws/s3 (S3 names it by no key): its key policy, which no one
+			// can change, lets only principals of the account use it, and
+			// only through S3; personalize.amazonaws.com is neither, so
+			// Personalize cannot read or write data under it.
+			if err := g.violation(ctx, &SafeguardError{Operation: op.name, Field: field, Rule: RuleKMSKeyNotReady,
+				Reason: "the data is encrypted with the AWS managed key aws/s3, whose key policy cannot grant Personalize access; use a customer managed key"}); err != nil {
+				return err
+			}
+			continue
+		case !ok:
+			if err := g.violation(ctx, &SafeguardError{Operation: op.name, Field: field, Rule: RuleKMSKeyARN,
+				Reason: "the data's KMS key is named by an alias or a key ID that is no allowed key, so the guard cannot check it; name the key by its ARN"}); err != nil {
+				return err
+			}
+			continue
+		case st.keyReady(arn):
+			continue
+		}
+		role, _, _ := lookup(params, op.roleAt)
+		dataset, _, _ := lookup(params, op.datasetAt)
+		u := keyUse{field: field, key: arn, role: role}
+		u.resKind, u.resName = groupResource(dataset)
+		if err := g.checkKey(ctx, st, u); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// dataKeyARN returns the key ARN of key as S3 names it: an ARN, or a key
+// ID of an allowed key. S3 resolves a bare key ID in the bucket owner's
+// account, which the guard does not know otherwise.
+func (g *Guard) dataKeyARN(key string) (string, bool) {
+	if key == "" {
+		return "", false
+	}
+	if k, err := kmscheck.ParseKeyARN(key); err == nil {
+		return k.String(), true
+	}
+	if strings.HasPrefix(key, "alias/") || strings.Contains(key, ":") {
+		return "", false
+	}
+	for _, a := range g.s.allowedKeys {
+		if strings.HasSuffix(a, ":key/"+key) {
+			return a, true
+		}
+	}
+	return "", false
 }
 
 // blocking returns the findings of rep that block: Medium and above, less

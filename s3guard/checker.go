@@ -2,7 +2,10 @@ package s3guard
 
 import (
 	"context"
+	"slices"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
 	"github.com/personalizeguard/personalizeguard/posture"
@@ -60,7 +63,7 @@ type Checker struct {
 	det    *sensitive.Detector // nil: sensitive.Default()
 
 	buckets *checkcache.Cache[string, *bucketState]
-	objects *checkcache.Cache[Location, posture.Report]
+	objects *checkcache.Cache[Location, objectsResult]
 }
 
 // NewChecker returns a Checker that calls S3 through c and judges against
@@ -78,7 +81,7 @@ func NewChecker(c CheckAPIClient, req Requirements, optFns ...func(*CheckerOptio
 	ck.sample = min(ck.sample, MaxObjectSample)
 	co := checkcache.Options{TTL: o.TTL, MaxEntries: o.MaxEntries, Timeout: o.Timeout, FailureBackoff: o.FailureBackoff, Now: o.Now, Jitter: o.jitter}
 	ck.buckets = checkcache.New[string, *bucketState](co)
-	ck.objects = checkcache.New[Location, posture.Report](co)
+	ck.objects = checkcache.New[Location, objectsResult](co)
 	return ck
 }
 
@@ -119,13 +122,13 @@ func (c *Checker) CheckObjects(ctx context.Context, loc Location) (posture.Repor
 	if err := loc.Validate(); err != nil {
 		return posture.Report{}, err
 	}
-	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (posture.Report, error) {
+	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (objectsResult, error) {
 		return checkObjects(ctx, c.client, loc, &c.req, c.sample, c.det)
 	})
 	if err != nil {
 		return posture.Report{}, err
 	}
-	return cloneReport(r), nil
+	return cloneReport(r.rep), nil
 }
 
 // CheckListedObjects is CheckObjects for a caller that reads the
@@ -144,13 +147,55 @@ func (c *Checker) CheckListedObjects(ctx context.Context, loc Location, list Lis
 	if list == nil {
 		return posture.Report{}, &ArgumentError{Field: "list", Reason: "is nil"}
 	}
-	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (posture.Report, error) {
+	r, _, err := c.CheckObjectKeys(ctx, loc, list)
+	return r, err
+}
+
+// CheckObjectKeys is CheckListedObjects (CheckObjects when list is nil)
+// that also returns the KMS keys the checked objects are encrypted with
+// (SSE-KMS or DSSE-KMS), each once, as HeadObject names them: "" stands for
+// the AWS managed key aws/s3. A caller that must also know whether a key
+// lets a given principal decrypt the objects checks these keys. The slice
+// is the cache's: it must not be modified.
+func (c *Checker) CheckObjectKeys(ctx context.Context, loc Location, list ListFunc) (posture.Report, []string, error) {
+	if c.reqErr != nil {
+		return posture.Report{}, nil, c.reqErr
+	}
+	if err := loc.Validate(); err != nil {
+		return posture.Report{}, nil, err
+	}
+	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (objectsResult, error) {
+		if list == nil {
+			return checkObjects(ctx, c.client, loc, &c.req, c.sample, c.det)
+		}
 		return checkListedObjects(ctx, c.client, loc, &c.req, c.sample, c.det, list)
 	})
 	if err != nil {
-		return posture.Report{}, err
+		return posture.Report{}, nil, err
 	}
-	return cloneReport(r), nil
+	return cloneReport(r.rep), slices.Clip(r.keys), nil
+}
+
+// DefaultKMSKey returns the KMS key bucket's default encryption names, as
+// S3 names it (a key ARN, key ID or alias; "" for the AWS managed key
+// aws/s3), with kms true when that encryption is SSE-KMS or DSSE-KMS. It
+// shares the bucket's cached round of S3 calls with CheckBucket. A missing
+// bucket, or one in another Region, has no key here: CheckBucket reports it.
+func (c *Checker) DefaultKMSKey(ctx context.Context, bucket string) (key string, kms bool, err error) {
+	if err := c.args(bucket, Read); err != nil {
+		return "", false, err
+	}
+	st, err := c.bucket(ctx, bucket)
+	if err != nil || st.missing || st.wrongRegion || st.encryption == nil {
+		return "", false, err
+	}
+	for _, rule := range st.encryption.Rules {
+		if d := rule.ApplyServerSideEncryptionByDefault; d != nil {
+			// The first default rule, as the bucket check reads it.
+			return aws.ToString(d.KMSMasterKeyID), isKMS(d.SSEAlgorithm), nil
+		}
+	}
+	return "", false, nil
 }
 
 // Forget drops what the Checker remembers about bucket's configuration, so

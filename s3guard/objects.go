@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/sensitive"
@@ -41,7 +43,8 @@ func CheckObjects(ctx context.Context, c ObjectAPIClient, loc Location, req Requ
 	if err := loc.Validate(); err != nil {
 		return posture.Report{}, err
 	}
-	return checkObjects(ctx, c, loc, &req, DefaultObjectSample, nil)
+	r, err := checkObjects(ctx, c, loc, &req, DefaultObjectSample, nil)
+	return r.rep, err
 }
 
 // Listing is what S3 said about a location, as [ListObjects] reads it: for
@@ -67,7 +70,14 @@ type Listing struct {
 // failure.
 type ListFunc func(context.Context) (Listing, error)
 
-func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Requirements, sample int, det *sensitive.Detector) (posture.Report, error) {
+// objectsResult is an object check's report and the KMS keys of the
+// objects it read, as S3 names them ("" for aws/s3), each once.
+type objectsResult struct {
+	rep  posture.Report
+	keys []string
+}
+
+func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Requirements, sample int, det *sensitive.Detector) (objectsResult, error) {
 	return checkListedObjects(ctx, c, loc, req, sample, det, func(ctx context.Context) (Listing, error) {
 		return ListObjects(ctx, c, loc, func(o *ListOptions) {
 			// Twice the sample a page, so a few folder markers do not cost
@@ -77,14 +87,21 @@ func checkObjects(ctx context.Context, c ObjectAPIClient, loc Location, req *Req
 	})
 }
 
-func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location, req *Requirements, sample int, det *sensitive.Detector, list ListFunc) (posture.Report, error) {
+func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location, req *Requirements, sample int, det *sensitive.Detector, list ListFunc) (objectsResult, error) {
+	r, keys, err := checkListing(ctx, c, loc, req, sample, det, list)
+	return objectsResult{rep: r, keys: keys}, err
+}
+
+func checkListing(ctx context.Context, c HeadObjectAPIClient, loc Location, req *Requirements, sample int, det *sensitive.Detector, list ListFunc) (posture.Report, []string, error) {
 	r := posture.Report{Check: "s3.objects", Resource: loc.String()}
+	var kmsKeys []string
 	l, err := list(ctx)
 	if !loc.IsPrefix() {
 		switch {
 		case err == nil && l.Head == nil:
-			return posture.Report{}, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Resource: loc.Bucket, Err: errNoHead}
+			return posture.Report{}, nil, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Resource: loc.Bucket, Err: errNoHead}
 		case err == nil:
+			kmsKeys = appendKMSKey(kmsKeys, l.Head)
 			if f, ok := objectFinding(loc, loc.String(), 1, 1, classifyObject(l.Head, req), keyOf(l.Head), req); ok {
 				r.Add(f)
 			}
@@ -95,9 +112,9 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 				Remediation: "Correct the location; for a folder, end it with \"/\".",
 			})
 		default:
-			return posture.Report{}, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Resource: loc.Bucket, Err: err}
+			return posture.Report{}, nil, &CheckError{Operation: "HeadObject", Permission: "s3:GetObject", Resource: loc.Bucket, Err: err}
 		}
-		return r, nil
+		return r, kmsKeys, nil
 	}
 
 	switch {
@@ -107,13 +124,13 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 			Message:     fmt.Sprintf("Bucket %s does not exist, so Personalize would fail the import.", loc.Bucket),
 			Remediation: "Correct the location.",
 		})
-		return r, nil
+		return r, kmsKeys, nil
 	case err != nil:
 		var ce *CheckError
 		if errors.As(err, &ce) {
-			return posture.Report{}, err
+			return posture.Report{}, nil, err
 		}
-		return posture.Report{}, &CheckError{Operation: "ListObjectsV2", Permission: "s3:ListBucket", Resource: loc.Bucket, Err: err}
+		return posture.Report{}, nil, &CheckError{Operation: "ListObjectsV2", Permission: "s3:ListBucket", Resource: loc.Bucket, Err: err}
 	}
 	keys := sampleKeys(l, sample)
 	switch {
@@ -123,19 +140,19 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 			Message:     fmt.Sprintf("The first %d keys under %s are all folder markers or empty objects, so the encryption of its objects was not checked.", len(l.Keys), loc),
 			Remediation: "Point the import at the folder that holds the data files.",
 		})
-		return r, nil
+		return r, kmsKeys, nil
 	case len(keys) == 0:
 		r.Add(posture.Finding{
 			ID: FindingSourceEmpty, Severity: posture.High, Resource: loc.String(),
 			Message:     fmt.Sprintf("There are no objects under %s, so Personalize would fail the import.", loc),
 			Remediation: "Upload the data first, or correct the location.",
 		})
-		return r, nil
+		return r, kmsKeys, nil
 	}
 
 	heads, err := headAll(ctx, c, loc.Bucket, keys)
 	if err != nil {
-		return posture.Report{}, err
+		return posture.Report{}, nil, err
 	}
 	// One finding per problem, naming the first object that has it.
 	type group struct {
@@ -151,6 +168,7 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 			continue
 		}
 		checked++
+		kmsKeys = appendKMSKey(kmsKeys, h)
 		cl := classifyObject(h, req)
 		if cl == objectOK {
 			continue
@@ -172,7 +190,7 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 			Message:     fmt.Sprintf("HeadObject found none of the %d objects listed under %s, so the encryption of its objects was not checked.", len(keys), loc),
 			Remediation: "Check the location again once its objects are in place.",
 		})
-		return r, nil
+		return r, kmsKeys, nil
 	}
 	for _, cl := range order {
 		g := groups[cl]
@@ -180,7 +198,7 @@ func checkListedObjects(ctx context.Context, c HeadObjectAPIClient, loc Location
 			r.Add(f)
 		}
 	}
-	return r, nil
+	return r, kmsKeys, nil
 }
 
 // maxListPages bounds the listing when a prefix starts with folder markers.
@@ -264,6 +282,22 @@ func classifyObject(h *s3.HeadObjectOutput, req *Requirements) objectClass {
 }
 
 func keyOf(h *s3.HeadObjectOutput) string { return aws.ToString(h.SSEKMSKeyId) }
+
+// appendKMSKey adds the KMS key of an SSE-KMS or DSSE-KMS object to keys,
+// once.
+func appendKMSKey(keys []string, h *s3.HeadObjectOutput) []string {
+	if h.SSECustomerAlgorithm != nil || !isKMS(h.ServerSideEncryption) {
+		return keys
+	}
+	if k := keyOf(h); !slices.Contains(keys, k) {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+func isKMS(alg types.ServerSideEncryption) bool {
+	return alg == types.ServerSideEncryptionAwsKms || alg == types.ServerSideEncryptionAwsKmsDsse
+}
 
 // objectFinding describes n of checked objects at loc in class cl; name
 // names the first of them.
