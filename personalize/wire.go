@@ -182,6 +182,9 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 	}
 	switch n.kind {
 	case kindOther:
+		if k == jsonscan.Number {
+			return w.scanModelNumber(sc.Raw())
+		}
 		return w.scanUnknown(sc, k)
 	case kindString:
 		if k != jsonscan.String {
@@ -457,6 +460,23 @@ func (w *walker) scanUnknown(sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			return w.wireSyntax()
 		}
 		return err
+	}
+	return nil
+}
+
+// scanModelNumber scans a number where the model has one (a weight, a
+// threshold, a range's bound): its text and its integer digits
+// (4.539703692581474e15), which a reader takes as its value. Not its
+// significant digits: every reader of a double takes 0.3888888888888889
+// (7/18) as the fraction it is, and about one fraction in forty reads as
+// a card number by its digits.
+func (w *walker) scanModelNumber(raw string) error {
+	if err := w.scanText(raw); err != nil {
+		return err
+	}
+	var buf [48]byte
+	if n, ok := jsonscan.IntegerDigits(buf[:0], raw); ok && string(n) != raw {
+		return w.scanText(string(n))
 	}
 	return nil
 }

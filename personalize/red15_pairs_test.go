@@ -1,0 +1,106 @@
+package personalize_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/personalize"
+)
+
+// red15Refusal is the rule of err's SafeguardError ("" for none) and
+// whether secret reached the endpoint.
+type red15Refusal struct {
+	Rule    string
+	Reached bool
+}
+
+func red15Outcome(e *env, err error, secret string) red15Refusal {
+	got := red15Refusal{Reached: e.srv.Seen(secret)}
+	if sg := (*personalize.SafeguardError)(nil); errors.As(err, &sg) {
+		got.Rule = sg.Rule
+	}
+	return got
+}
+
+// TestRed15ValueAfterItsStructName: a structure that names a value in one
+// member and holds it in another is read as two strings, each alone, not
+// as "name = value" as a map entry or a tag is: a categorical
+// hyperparameter range named account_number with the value 912803456, or
+// a metric named account whose expression is 912803456, reaches the
+// endpoint. Low: both names are the caller's to choose but Personalize
+// accepts only a recipe's hyperparameter names and metric expressions of
+// the form SUM(Items.PRICE), so a careless caller rarely writes either; the
+// service refuses them, after logging the request.
+//
+// Fix (not small): tagPair's rule extended to these two structures
+// (CategoricalHyperParameterRange name + each of values; MetricAttribute
+// metricName + expression), in walk and, where the members may come in
+// any order, in walkWireStruct (remember the name member's text and the
+// values' offsets, and pair them when the object ends), with the
+// generator marking the pairs so a newer model's like structures are
+// found too.
+func TestRed15ValueAfterItsStructName(t *testing.T) {
+	t.Skip("defect (red15, low): a structure's value is not read after its name member; see the fix above")
+	const group = "arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		call func(*sdk.Client) error
+	}{
+		{"categorical range", func(c *sdk.Client) error {
+			_, err := c.CreateSolution(ctx, &sdk.CreateSolutionInput{Name: aws.String("s1"), DatasetGroupArn: aws.String(group),
+				SolutionConfig: &types.SolutionConfig{HpoConfig: &types.HPOConfig{AlgorithmHyperParameterRanges: &types.HyperParameterRanges{
+					CategoricalHyperParameterRanges: []types.CategoricalHyperParameterRange{{Name: aws.String("account_number"), Values: []string{"912803456"}}}}}}})
+			return err
+		}},
+		{"metric", func(c *sdk.Client) error {
+			_, err := c.CreateMetricAttribution(ctx, &sdk.CreateMetricAttributionInput{Name: aws.String("m1"), DatasetGroupArn: aws.String(group),
+				Metrics:             []types.MetricAttribute{{EventType: aws.String("click"), MetricName: aws.String("account"), Expression: aws.String("912803456")}},
+				MetricsOutputConfig: &types.MetricAttributionOutput{RoleArn: aws.String("arn:aws:iam::111122223333:role/PersonalizeMetrics")}})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			got := red15Outcome(e, tt.call(e.client), "912803456")
+			if diff := cmp.Diff(red15Refusal{Rule: "sensitive.account-number"}, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRed15DetectorTagMisses: what the detector (package sensitive, not
+// this package's to change) does not find in values the tag pattern
+// allows: a card number grouped by '=', and an account number under a key
+// whose keyword is followed by '@' and another word. Low: neither is how
+// a value is usually written.
+//
+// Fix, in package sensitive: take '=' as a card group separator as ':'
+// and '/' are (the Luhn and issuer checks keep the false positives
+// rare), and let a keyword end at '@' as it ends at ':'.
+func TestRed15DetectorTagMisses(t *testing.T) {
+	t.Skip("defect (red15, low, the detector's): a card grouped by '=' and a keyword before '@' are not found; see the fix above")
+	tests := []struct{ key, value, secret, rule string }{
+		{"note", "4539=7036=9258=1474", "4539=7036=9258=1474", "sensitive.credit-card"},
+		{"acct@bank", "912803456", "912803456", "sensitive.account-number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			_, err := e.client.TagResource(context.Background(), &sdk.TagResourceInput{
+				ResourceArn: aws.String("arn:aws:personalize:us-east-1:111122223333:dataset-group/movies"),
+				Tags:        []types.Tag{{TagKey: aws.String(tt.key), TagValue: aws.String(tt.value)}}})
+			if diff := cmp.Diff(red15Refusal{Rule: tt.rule}, red15Outcome(e, err, tt.secret)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
