@@ -13,6 +13,7 @@ import (
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalizeevents"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
 // TestRed14NestedValueAfterPropertyName: a value two objects down in a
@@ -38,19 +39,7 @@ func TestRed14NestedValueAfterPropertyName(t *testing.T) {
 			}
 			_, err = client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u1"), SessionId: aws.String("s1"),
 				EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt, Properties: aws.String(tt.props)}}})
-			type outcome struct {
-				Field, Rule string
-				Seen        bool
-			}
-			got := outcome{Seen: s.Seen(tt.secret)}
-			var sg *personalizeevents.SafeguardError
-			if errors.As(err, &sg) {
-				got.Field, got.Rule = sg.Field, sg.Rule
-			}
-			if diff := cmp.Diff(outcome{Field: "EventList[0].Properties", Rule: tt.rule}, got); diff != "" {
-				t.Errorf("PutEvents with properties %s (-want +got):\n%s", tt.props, diff)
-			}
-			dataplanetest.RequireRefused(t, s, &log, err, "EventList[0].Properties", tt.rule, tt.secret)
+			requirePropertiesRefused(t, s, &log, err, "EventList[0].Properties", tt.rule, tt.secret)
 		})
 	}
 }
@@ -84,19 +73,7 @@ func TestRed14ListPropertyAfterName(t *testing.T) {
 			}
 			_, err = client.PutUsers(context.Background(), &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
 				{UserId: aws.String("u1"), Properties: aws.String(tt.props)}}})
-			type outcome struct {
-				Field, Rule string
-				Seen        bool
-			}
-			got := outcome{Seen: s.Seen(tt.secret)}
-			var sg *personalizeevents.SafeguardError
-			if errors.As(err, &sg) {
-				got.Field, got.Rule = sg.Field, sg.Rule
-			}
-			if diff := cmp.Diff(outcome{Field: "Users[0].Properties", Rule: tt.rule}, got); diff != "" {
-				t.Errorf("PutUsers with properties %s (-want +got):\n%s", tt.props, diff)
-			}
-			dataplanetest.RequireRefused(t, s, &log, err, "Users[0].Properties", tt.rule, tt.secret)
+			requirePropertiesRefused(t, s, &log, err, "Users[0].Properties", tt.rule, tt.secret)
 		})
 	}
 }
@@ -156,4 +133,24 @@ func TestRed14Unfixed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// requirePropertiesRefused is the red14 properties tests' check: refused at
+// field by rule, and the secret never seen by the endpoint, in the error or
+// in the audit log (dataplanetest.RequireRefused).
+func requirePropertiesRefused(t *testing.T, s *personalizetest.Server, log *dataplanetest.AuditLog, err error, field, rule, secret string) {
+	t.Helper()
+	type outcome struct {
+		Field, Rule string
+		Seen        bool
+	}
+	got := outcome{Seen: s.Seen(secret)}
+	var sg *personalizeevents.SafeguardError
+	if errors.As(err, &sg) {
+		got.Field, got.Rule = sg.Field, sg.Rule
+	}
+	if diff := cmp.Diff(outcome{Field: field, Rule: rule}, got); diff != "" {
+		t.Errorf("refusal (-want +got):\n%s", diff)
+	}
+	dataplanetest.RequireRefused(t, s, log, err, field, rule, secret)
 }
