@@ -290,10 +290,12 @@ func TestFailClosedWhenChecksCannotRun(t *testing.T) {
 	}
 }
 
-func TestImportIntoGroupWithoutTheKey(t *testing.T) {
-	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+// importIntoUnencryptedGroup creates a dataset group without a key, and its
+// dataset, through a bare client (outside the guard), then imports into it
+// through e's guarded client.
+func importIntoUnencryptedGroup(t *testing.T, e *env) error {
+	t.Helper()
 	ctx := context.Background()
-	// A group created outside the guard, without a key.
 	bare := sdk.NewFromConfig(e.srv.Config())
 	if _, err := bare.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("unencrypted")}); err != nil {
 		t.Fatal(err)
@@ -306,6 +308,12 @@ func TestImportIntoGroupWithoutTheKey(t *testing.T) {
 	in := importInput(e, "import-1")
 	in.DatasetArn = aws.String("arn:aws:personalize:us-east-1:111122223333:dataset/unencrypted/INTERACTIONS")
 	_, err := e.client.CreateDatasetImportJob(ctx, in)
+	return err
+}
+
+func TestImportIntoGroupWithoutTheKey(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+	err := importIntoUnencryptedGroup(t, e)
 	var sg *personalize.SafeguardError
 	if !errors.As(err, &sg) || sg.Rule != personalize.RuleDatasetGroupKey {
 		t.Fatalf("import into an unencrypted group = %v, want rule %s", err, personalize.RuleDatasetGroupKey)

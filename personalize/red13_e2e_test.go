@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/google/go-cmp/cmp"
 
@@ -31,19 +30,7 @@ func TestRed13ImportIntoUnencryptedGroupByDefault(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, tt.policy)
-			ctx := context.Background()
-			bare := sdk.NewFromConfig(e.srv.Config())
-			if _, err := bare.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("unencrypted")}); err != nil {
-				t.Fatal(err)
-			}
-			waitActiveGroup(t, bare, "unencrypted")
-			if _, err := createDatasetAndSchema(ctx, bare, "unencrypted"); err != nil {
-				t.Fatal(err)
-			}
-			e.srv.ResetRequests()
-			in := importInput(e, "import-1")
-			in.DatasetArn = aws.String("arn:aws:personalize:us-east-1:111122223333:dataset/unencrypted/INTERACTIONS")
-			_, err := e.client.CreateDatasetImportJob(ctx, in)
+			err := importIntoUnencryptedGroup(t, e)
 			// Whether the emulator then accepts the job (the dataset may
 			// still be creating) is not the guard's business.
 			var got struct {
