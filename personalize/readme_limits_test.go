@@ -2,10 +2,14 @@ package personalize_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awspersonalize "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/google/go-cmp/cmp"
@@ -76,5 +80,49 @@ func TestReadmeAccountIDTags(t *testing.T) {
 				t.Errorf("rule (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestReadmeEndpointNotPinned checks README's Limits: the guard does not pin
+// endpoints, so an https BaseEndpoint set per call (here a second emulator
+// the client's TLS settings trust) receives the checked, signed request,
+// while a per-call http:// one is refused before a byte is sent.
+func TestReadmeEndpointNotPinned(t *testing.T) {
+	ctx := context.Background()
+	a := personalizetest.New(t)
+	b := personalizetest.New(t)
+	// One HTTP client trusting both emulators' CAs, as a real client trusts
+	// every public CA.
+	pool := a.CertPool()
+	pool.AppendCertsFromPEM(b.CACertPEM())
+	cfg := a.Config()
+	cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+	})
+	client, err := personalize.New(cfg, personalize.Policy{InsecureAllowUnencryptedDatasetGroups: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(endpoint, name string) error {
+		_, err := client.ListDatasetGroups(ctx, &awspersonalize.ListDatasetGroupsInput{NextToken: aws.String(name)},
+			func(o *awspersonalize.Options) { o.BaseEndpoint = aws.String(endpoint) })
+		return err
+	}
+	// The emulator refuses the made-up NextToken: that answer is the proof
+	// the request got there. Only a guard refusal is wrong here.
+	if err := call(b.URL(), "pinned-probe-b"); errors.As(err, new(*personalize.SafeguardError)) {
+		t.Fatalf("per-call https endpoint refused: %v", err)
+	}
+	if !b.Seen("pinned-probe-b") || a.Seen("pinned-probe-b") {
+		t.Errorf("per-call https endpoint: second server saw the request = %v, first = %v; want true, false", b.Seen("pinned-probe-b"), a.Seen("pinned-probe-b"))
+	}
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the http endpoint received %s %s", r.Method, r.URL)
+	}))
+	defer plain.Close()
+	err = call(plain.URL, "pinned-probe-plain")
+	var sg *personalize.SafeguardError
+	if !errors.As(err, &sg) || sg.Rule != "transport.https-only" {
+		t.Errorf("per-call http endpoint: %v, want a refusal by transport.https-only", err)
 	}
 }
