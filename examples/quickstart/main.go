@@ -151,7 +151,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 		}
 		s = setup{cfg: srv.Config(), keyARN: scene.KeyARN, roleARN: scene.RoleARN, dataLocation: scene.DataLocation,
 			dirtyLocation: scene.DirtyDataLocation, export: scene.ExportLocation, local: srv, prefix: "quickstart", poll: 10 * time.Millisecond}
-		fmt.Fprintf(stdout, "Embedded endpoints at %s (Personalize, S3, KMS and STS over TLS); nothing leaves this machine.\n", srv.URL())
+		fmt.Fprintf(stdout, "Embedded endpoints at %s (Personalize, S3, KMS, STS, and for the audit IAM, CloudTrail and Macie, over TLS); nothing leaves this machine.\n", srv.URL())
 		fmt.Fprintf(stdout, "Scene: key %s, bucket %s (SSE-KMS, TLS-only policy, public access block)\n\n", scene.KeyARN, scene.Bucket)
 	case "aws":
 		if *keyARN == "" || *roleARN == "" || *data == "" || *export == "" {

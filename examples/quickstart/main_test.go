@@ -24,6 +24,8 @@ func TestQuickstart(t *testing.T) {
 	}
 	got := stdout.String()
 	for _, want := range []string{
+		// README: personalizetest serves all seven services the run uses.
+		"(Personalize, S3, KMS, STS, and for the audit IAM, CloudTrail and Macie, over TLS); nothing leaves this machine.",
 		"audit: CreateDatasetGroup allowed [model.fields-checked, kms.key-injected, kms.role-injected, identity.caller-checked, kms.key-ready]",
 		"kms.dataset-group-key-verified, s3.bucket-posture-checked, s3.objects-checked, datascan.import-scanned]",
 		"written with aws:kms",
