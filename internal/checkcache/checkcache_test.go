@@ -408,3 +408,78 @@ func TestCancelledCallerGetsItsError(t *testing.T) {
 		}
 	}
 }
+
+// TestFlightStopsWhenNoCallerIsLeft: the flight goes on while one caller
+// still waits on it, and is cancelled once the last one has left, rather
+// than holding a goroutine and an AWS request open for the whole timeout.
+func TestFlightStopsWhenNoCallerIsLeft(t *testing.T) {
+	type got struct {
+		FlightCancelled bool
+		StayerVal       int
+		StayerErr       bool
+	}
+	tests := []struct {
+		name   string
+		stayer bool // a second caller joins the flight and does not cancel
+		want   got
+	}{
+		{"the only caller leaves", false, got{FlightCancelled: true}},
+		{"one of two callers leaves", true, got{FlightCancelled: false, StayerVal: 7}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New[string, int](Options{Timeout: time.Minute})
+			release := make(chan struct{})
+			flightErr := make(chan error, 1)
+			check := func(ctx context.Context) (int, error) {
+				select {
+				case <-ctx.Done():
+					flightErr <- ctx.Err()
+					return 0, ctx.Err()
+				case <-release:
+					flightErr <- nil
+					return 7, nil
+				}
+			}
+			var waiting sync.WaitGroup
+			n := 1
+			if tt.stayer {
+				n = 2
+			}
+			waiting.Add(n)
+			ctx, cancel := context.WithCancel(context.Background())
+			leaver := make(chan error, 1)
+			go func() { _, _, err := c.Do(waitingCtx{ctx, &waiting, new(sync.Once)}, "k", check); leaver <- err }()
+			type result struct {
+				v   int
+				err error
+			}
+			stayer := make(chan result, 1)
+			if tt.stayer {
+				go func() { v, _, err := c.Do(barrier(&waiting), "k", check); stayer <- result{v, err} }()
+			}
+			waiting.Wait() // every caller waits on the one flight
+			cancel()
+			if err := <-leaver; !errors.Is(err, context.Canceled) {
+				t.Fatalf("the caller that left got %v, want context.Canceled", err)
+			}
+			var g got
+			if tt.stayer {
+				close(release)
+			}
+			select {
+			case err := <-flightErr:
+				g.FlightCancelled = errors.Is(err, context.Canceled)
+			case <-time.After(2 * time.Second): // a failure bound only
+				t.Fatal("the flight still runs 2s after its last caller left")
+			}
+			if tt.stayer {
+				r := <-stayer
+				g.StayerVal, g.StayerErr = r.v, r.err != nil
+			}
+			if diff := cmp.Diff(tt.want, g); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
