@@ -124,17 +124,23 @@ func TestDoWaiterCancelDoesNotFailOthers(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var waiting sync.WaitGroup
-	waiting.Add(1)
+	waiting.Add(2)
 	first := make(chan error, 1)
 	go func() { _, _, err := c.Do(waitingCtx{ctx, &waiting, new(sync.Once)}, "k", check); first <- err }()
-	waiting.Wait() // the first caller waits on its flight
+	type result struct {
+		v   int
+		err error
+	}
+	second := make(chan result, 1)
+	go func() { v, _, err := c.Do(barrier(&waiting), "k", check); second <- result{v, err} }()
+	waiting.Wait() // both callers wait on the one flight
 	cancel()
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled caller got %v, want context.Canceled", err)
 	}
 	close(release)
-	if v, _, err := c.Do(context.Background(), "k", check); err != nil || v != 1 {
-		t.Errorf("second caller got %d, %v; want 1, nil", v, err)
+	if r := <-second; r.err != nil || r.v != 1 {
+		t.Errorf("second caller got %d, %v; want 1, nil", r.v, r.err)
 	}
 	if sawCancel.Load() {
 		t.Error("the flight saw the first caller's cancellation")
