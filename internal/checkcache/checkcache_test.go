@@ -3,6 +3,7 @@ package checkcache
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -487,5 +488,69 @@ func TestFlightStopsWhenNoCallerIsLeft(t *testing.T) {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestConcurrentDoLeaveEvictForget: many callers share a small cache, some
+// giving up mid-flight, some forgetting keys, under -race. Each gets its own
+// key's value or its context's error, and no flight outlives the callers.
+func TestConcurrentDoLeaveEvictForget(t *testing.T) {
+	c := New[int, int](Options{MaxEntries: 4, Timeout: time.Minute})
+	base := runtime.NumGoroutine()
+	const callers, keys = 64, 8
+	gate := make(chan struct{})
+	type tally struct{ Right, Canceled, Wrong int }
+	results := make(chan tally, callers)
+	for i := range callers {
+		go func() {
+			var tl tally
+			for j := range 50 {
+				k := (i + j) % keys
+				ctx, cancel := context.WithCancel(context.Background())
+				if (i+j)%3 == 0 {
+					cancel() // gives up at once, maybe mid-flight of another
+				}
+				v, _, err := c.Do(ctx, k, func(ctx context.Context) (int, error) {
+					select {
+					case <-gate:
+						return k, nil
+					case <-ctx.Done():
+						return 0, ctx.Err()
+					}
+				})
+				cancel()
+				switch {
+				case err == nil && v == k:
+					tl.Right++
+				case errors.Is(err, context.Canceled) && v == 0:
+					tl.Canceled++
+				default:
+					tl.Wrong++
+				}
+				if j%7 == 0 {
+					c.Forget(k)
+				}
+			}
+			results <- tl
+		}()
+	}
+	close(gate)
+	var sum tally
+	for range callers {
+		r := <-results
+		sum.Right, sum.Canceled, sum.Wrong = sum.Right+r.Right, sum.Canceled+r.Canceled, sum.Wrong+r.Wrong
+	}
+	if diff := cmp.Diff(tally{Right: sum.Right, Canceled: sum.Canceled}, sum); diff != "" || sum.Right+sum.Canceled != callers*50 {
+		t.Errorf("results (-want +got)\n%s", diff)
+	}
+	extra := runtime.NumGoroutine() - base
+	for deadline := time.Now().Add(time.Second); extra > 0 && time.Now().Before(deadline); extra = runtime.NumGoroutine() - base {
+		runtime.Gosched()
+	}
+	if extra > 0 {
+		t.Errorf("%d goroutines left after every call returned", extra)
+	}
+	if n := c.Len(); n > 4 {
+		t.Errorf("Len = %d with no flight in progress, want at most MaxEntries 4", n)
 	}
 }
