@@ -554,3 +554,40 @@ func TestConcurrentDoLeaveEvictForget(t *testing.T) {
 		t.Errorf("Len = %d with no flight in progress, want at most MaxEntries 4", n)
 	}
 }
+
+// TestEndedCallerStartsNoFlight: a caller whose context has already ended
+// gets its error before any I/O: no flight, so no request, is started.
+func TestEndedCallerStartsNoFlight(t *testing.T) {
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	expired, cancel2 := context.WithDeadline(context.Background(), time.Unix(0, 0))
+	defer cancel2()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		want error
+	}{
+		{"cancelled", ended, context.Canceled},
+		{"deadline passed", expired, context.DeadlineExceeded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New[string, int](Options{})
+			base := runtime.NumGoroutine()
+			var calls atomic.Int32
+			_, _, err := c.Do(tt.ctx, "k", func(context.Context) (int, error) { calls.Add(1); return 1, nil })
+			// Settle: a flight, had one started, has ended once the
+			// goroutines are back to base; the deadline only bounds a failure.
+			for deadline := time.Now().Add(time.Second); runtime.NumGoroutine() > base && time.Now().Before(deadline); {
+				runtime.Gosched()
+			}
+			type got struct {
+				Is     bool
+				Checks int32
+			}
+			if diff := cmp.Diff(got{true, 0}, got{errors.Is(err, tt.want), calls.Load()}); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
