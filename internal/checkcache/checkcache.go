@@ -136,14 +136,22 @@ func (c *Cache[K, V]) Do(ctx context.Context, key K, check func(context.Context)
 				c.mu.Unlock()
 				return e.val, true, e.err
 			}
-			failures = e.failures
-			c.removeLocked(e)
+			if ctx.Err() == nil { // else kept, with its failure count, for the next caller
+				failures = e.failures
+				c.removeLocked(e)
+			}
 			ok = false
 		default:
 		}
 	}
 	shared := ok
 	if !ok {
+		if err := ctx.Err(); err != nil {
+			// Nobody would wait on a flight started now: send nothing.
+			c.mu.Unlock()
+			var zero V
+			return zero, false, err
+		}
 		c.evictLocked()
 		fctx, stop := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
 		e = &entry[K, V]{key: key, done: make(chan struct{}), failures: failures, stop: stop}
