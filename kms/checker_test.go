@@ -3,6 +3,9 @@ package kms
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -187,16 +190,70 @@ func TestCheckerCallerGivesUp(t *testing.T) {
 		first <- err
 	}()
 	<-f.entered
+	// A second caller joins the flight before the first gives up: the
+	// flight goes on for it (a flight nobody waits on is cancelled).
+	waiting := make(chan struct{}, 1)
+	type result struct {
+		rep posture.Report
+		err error
+	}
+	second := make(chan result, 1)
+	go func() {
+		rep, err := c.Check(signalCtx{context.Background(), new(sync.Once), waiting}, goodInput())
+		second <- result{rep, err}
+	}()
+	<-waiting
 	cancel()
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled caller got %v, want context.Canceled", err)
 	}
 	close(f.gate)
-	rep, err := c.Check(context.Background(), goodInput())
-	if err != nil || len(rep.Findings) != 0 {
-		t.Fatalf("second caller = %v, %v; want the shared flight's clean report", rep.IDs(), err)
+	r := <-second
+	if r.err != nil || len(r.rep.Findings) != 0 {
+		t.Fatalf("second caller = %v, %v; want the shared flight's clean report", r.rep.IDs(), r.err)
 	}
 	if got := f.describes.Load(); got != 1 {
 		t.Errorf("DescribeKey calls = %d, want 1: the flight survives the first caller giving up", got)
+	}
+}
+
+// TestCheckerNoGoroutineOutlivesGivenUpCalls: callers that give up on a hung
+// KMS, each on its own key, leave no flight behind once they have returned.
+func TestCheckerNoGoroutineOutlivesGivenUpCalls(t *testing.T) {
+	const callers = 50
+	f := goodFake(t)
+	f.gate = make(chan struct{}) // never opened: KMS hangs
+	defer close(f.gate)
+	c := NewChecker(f)
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	waiting := make(chan struct{}, callers)
+	errs := make(chan error, callers)
+	for i := range callers {
+		in := goodInput()
+		in.KeyARN = strings.TrimSuffix(in.KeyARN, "1234567890ab") + fmt.Sprintf("%012d", i)
+		go func() {
+			_, err := c.Check(signalCtx{ctx, new(sync.Once), waiting}, in)
+			errs <- err
+		}()
+	}
+	for range callers {
+		<-waiting
+	}
+	cancel()
+	canceled := 0
+	for range callers {
+		if err := <-errs; errors.Is(err, context.Canceled) {
+			canceled++
+		}
+	}
+	// Settle: goroutines that were told to stop take a moment to exit; the
+	// deadline only bounds a failure.
+	extra := runtime.NumGoroutine() - base
+	for deadline := time.Now().Add(time.Second); extra > 0 && time.Now().Before(deadline); extra = runtime.NumGoroutine() - base {
+		runtime.Gosched()
+	}
+	if diff := cmp.Diff([2]int{callers, 0}, [2]int{canceled, max(extra, 0)}); diff != "" {
+		t.Errorf("[context.Canceled errors, goroutines left] (-want +got)\n%s", diff)
 	}
 }

@@ -50,6 +50,8 @@ type entry[K comparable, V any] struct {
 	err        error
 	expires    time.Time // a value's TTL, or a failure's back-off
 	failures   int       // consecutive failures, for the next back-off
+	waiters    int       // callers waiting on the flight
+	stop       context.CancelFunc
 }
 
 // Options tune a Cache. Zero fields take the defaults above.
@@ -58,7 +60,8 @@ type Options struct {
 	MaxEntries int
 	// Timeout bounds one flight. The flight runs detached from the context
 	// of the caller that started it, so a caller that gives up does not fail
-	// the others waiting on the same key.
+	// the others waiting on the same key; once every caller has given up,
+	// the flight is cancelled.
 	Timeout time.Duration
 	// FailureBackoff, when positive, keeps a failed check's error for a
 	// jittered interval between FailureBackoff/2 and FailureBackoff, doubling
@@ -133,19 +136,29 @@ func (c *Cache[K, V]) Do(ctx context.Context, key K, check func(context.Context)
 				c.mu.Unlock()
 				return e.val, true, e.err
 			}
-			failures = e.failures
-			c.removeLocked(e)
+			if ctx.Err() == nil { // else kept, with its failure count, for the next caller
+				failures = e.failures
+				c.removeLocked(e)
+			}
 			ok = false
 		default:
 		}
 	}
 	shared := ok
 	if !ok {
+		if err := ctx.Err(); err != nil {
+			// Nobody would wait on a flight started now: send nothing.
+			c.mu.Unlock()
+			var zero V
+			return zero, false, err
+		}
 		c.evictLocked()
-		e = &entry[K, V]{key: key, done: make(chan struct{}), failures: failures}
+		fctx, stop := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
+		e = &entry[K, V]{key: key, done: make(chan struct{}), failures: failures, stop: stop}
 		c.entries[key] = e
-		go c.run(ctx, e, check)
+		go c.run(fctx, e, check)
 	}
+	e.waiters++
 	c.mu.Unlock()
 
 	select {
@@ -159,14 +172,34 @@ func (c *Cache[K, V]) Do(ctx context.Context, key K, check func(context.Context)
 		}
 		return e.val, shared, e.err
 	case <-ctx.Done():
+		c.leave(e)
 		var zero V
 		return zero, shared, ctx.Err()
 	}
 }
 
+// leave drops a caller that gave up waiting on e's flight. The last one to
+// leave cancels the flight, which nobody would read, and unlists it so a
+// later caller starts a fresh one rather than join a cancelled one.
+func (c *Cache[K, V]) leave(e *entry[K, V]) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e.waiters--
+	select {
+	case <-e.done:
+		return
+	default:
+	}
+	if e.waiters == 0 {
+		if c.entries[e.key] == e {
+			delete(c.entries, e.key)
+		}
+		e.stop()
+	}
+}
+
 func (c *Cache[K, V]) run(ctx context.Context, e *entry[K, V], check func(context.Context) (V, error)) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
-	defer cancel()
+	defer e.stop()
 	defer func() {
 		// The flight runs on its own goroutine, where a panic would kill the
 		// process out of the caller's reach: hand it to the waiters as an

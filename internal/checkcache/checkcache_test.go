@@ -3,6 +3,7 @@ package checkcache
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -124,17 +125,23 @@ func TestDoWaiterCancelDoesNotFailOthers(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var waiting sync.WaitGroup
-	waiting.Add(1)
+	waiting.Add(2)
 	first := make(chan error, 1)
 	go func() { _, _, err := c.Do(waitingCtx{ctx, &waiting, new(sync.Once)}, "k", check); first <- err }()
-	waiting.Wait() // the first caller waits on its flight
+	type result struct {
+		v   int
+		err error
+	}
+	second := make(chan result, 1)
+	go func() { v, _, err := c.Do(barrier(&waiting), "k", check); second <- result{v, err} }()
+	waiting.Wait() // both callers wait on the one flight
 	cancel()
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled caller got %v, want context.Canceled", err)
 	}
 	close(release)
-	if v, _, err := c.Do(context.Background(), "k", check); err != nil || v != 1 {
-		t.Errorf("second caller got %d, %v; want 1, nil", v, err)
+	if r := <-second; r.err != nil || r.v != 1 {
+		t.Errorf("second caller got %d, %v; want 1, nil", r.v, r.err)
 	}
 	if sawCancel.Load() {
 		t.Error("the flight saw the first caller's cancellation")
@@ -406,5 +413,181 @@ func TestCancelledCallerGetsItsError(t *testing.T) {
 		if !errors.Is(err, context.Canceled) || v != 0 {
 			t.Fatalf("call %d with an ended context = %d, %v; want 0, context.Canceled", i, v, err)
 		}
+	}
+}
+
+// TestFlightStopsWhenNoCallerIsLeft: the flight goes on while one caller
+// still waits on it, and is cancelled once the last one has left, rather
+// than holding a goroutine and an AWS request open for the whole timeout.
+func TestFlightStopsWhenNoCallerIsLeft(t *testing.T) {
+	type got struct {
+		FlightCancelled bool
+		StayerVal       int
+		StayerErr       bool
+	}
+	tests := []struct {
+		name   string
+		stayer bool // a second caller joins the flight and does not cancel
+		want   got
+	}{
+		{"the only caller leaves", false, got{FlightCancelled: true}},
+		{"one of two callers leaves", true, got{FlightCancelled: false, StayerVal: 7}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New[string, int](Options{Timeout: time.Minute})
+			release := make(chan struct{})
+			flightErr := make(chan error, 1)
+			check := func(ctx context.Context) (int, error) {
+				select {
+				case <-ctx.Done():
+					flightErr <- ctx.Err()
+					return 0, ctx.Err()
+				case <-release:
+					flightErr <- nil
+					return 7, nil
+				}
+			}
+			var waiting sync.WaitGroup
+			n := 1
+			if tt.stayer {
+				n = 2
+			}
+			waiting.Add(n)
+			ctx, cancel := context.WithCancel(context.Background())
+			leaver := make(chan error, 1)
+			go func() { _, _, err := c.Do(waitingCtx{ctx, &waiting, new(sync.Once)}, "k", check); leaver <- err }()
+			type result struct {
+				v   int
+				err error
+			}
+			stayer := make(chan result, 1)
+			if tt.stayer {
+				go func() { v, _, err := c.Do(barrier(&waiting), "k", check); stayer <- result{v, err} }()
+			}
+			waiting.Wait() // every caller waits on the one flight
+			cancel()
+			if err := <-leaver; !errors.Is(err, context.Canceled) {
+				t.Fatalf("the caller that left got %v, want context.Canceled", err)
+			}
+			var g got
+			if tt.stayer {
+				close(release)
+			}
+			select {
+			case err := <-flightErr:
+				g.FlightCancelled = errors.Is(err, context.Canceled)
+			case <-time.After(2 * time.Second): // a failure bound only
+				t.Fatal("the flight still runs 2s after its last caller left")
+			}
+			if tt.stayer {
+				r := <-stayer
+				g.StayerVal, g.StayerErr = r.v, r.err != nil
+			}
+			if diff := cmp.Diff(tt.want, g); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestConcurrentDoLeaveEvictForget: many callers share a small cache, some
+// giving up mid-flight, some forgetting keys, under -race. Each gets its own
+// key's value or its context's error, and no flight outlives the callers.
+func TestConcurrentDoLeaveEvictForget(t *testing.T) {
+	c := New[int, int](Options{MaxEntries: 4, Timeout: time.Minute})
+	base := runtime.NumGoroutine()
+	const callers, keys = 64, 8
+	gate := make(chan struct{})
+	type tally struct{ Right, Canceled, Wrong int }
+	results := make(chan tally, callers)
+	for i := range callers {
+		go func() {
+			var tl tally
+			for j := range 50 {
+				k := (i + j) % keys
+				ctx, cancel := context.WithCancel(context.Background())
+				if (i+j)%3 == 0 {
+					cancel() // gives up at once, maybe mid-flight of another
+				}
+				v, _, err := c.Do(ctx, k, func(ctx context.Context) (int, error) {
+					select {
+					case <-gate:
+						return k, nil
+					case <-ctx.Done():
+						return 0, ctx.Err()
+					}
+				})
+				cancel()
+				switch {
+				case err == nil && v == k:
+					tl.Right++
+				case errors.Is(err, context.Canceled) && v == 0:
+					tl.Canceled++
+				default:
+					tl.Wrong++
+				}
+				if j%7 == 0 {
+					c.Forget(k)
+				}
+			}
+			results <- tl
+		}()
+	}
+	close(gate)
+	var sum tally
+	for range callers {
+		r := <-results
+		sum.Right, sum.Canceled, sum.Wrong = sum.Right+r.Right, sum.Canceled+r.Canceled, sum.Wrong+r.Wrong
+	}
+	if diff := cmp.Diff(tally{Right: sum.Right, Canceled: sum.Canceled}, sum); diff != "" || sum.Right+sum.Canceled != callers*50 {
+		t.Errorf("results (-want +got)\n%s", diff)
+	}
+	extra := runtime.NumGoroutine() - base
+	for deadline := time.Now().Add(time.Second); extra > 0 && time.Now().Before(deadline); extra = runtime.NumGoroutine() - base {
+		runtime.Gosched()
+	}
+	if extra > 0 {
+		t.Errorf("%d goroutines left after every call returned", extra)
+	}
+	if n := c.Len(); n > 4 {
+		t.Errorf("Len = %d with no flight in progress, want at most MaxEntries 4", n)
+	}
+}
+
+// TestEndedCallerStartsNoFlight: a caller whose context has already ended
+// gets its error before any I/O: no flight, so no request, is started.
+func TestEndedCallerStartsNoFlight(t *testing.T) {
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	expired, cancel2 := context.WithDeadline(context.Background(), time.Unix(0, 0))
+	defer cancel2()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		want error
+	}{
+		{"cancelled", ended, context.Canceled},
+		{"deadline passed", expired, context.DeadlineExceeded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New[string, int](Options{})
+			base := runtime.NumGoroutine()
+			var calls atomic.Int32
+			_, _, err := c.Do(tt.ctx, "k", func(context.Context) (int, error) { calls.Add(1); return 1, nil })
+			// Settle: a flight, had one started, has ended once the
+			// goroutines are back to base; the deadline only bounds a failure.
+			for deadline := time.Now().Add(time.Second); runtime.NumGoroutine() > base && time.Now().Before(deadline); {
+				runtime.Gosched()
+			}
+			type got struct {
+				Is     bool
+				Checks int32
+			}
+			if diff := cmp.Diff(got{true, 0}, got{errors.Is(err, tt.want), calls.Load()}); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
 	}
 }
