@@ -31,6 +31,8 @@ func TestRed11KeywordInHeaderName(t *testing.T) {
 		{"X-Account-Number", "912803456", "sensitive.account-number"},
 		{"X-Ssn", "123456789", "sensitive.ssn"},
 		{"X-Aws-Secret-Access-Key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "sensitive.aws-secret-key"},
+		// After other text, read from its run of digits on (jsontext.EachNamed).
+		{"X-Account-Number", "gold 912803456", "sensitive.account-number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.header, func(t *testing.T) {

@@ -1130,14 +1130,15 @@ func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector
 		case kind.sdkScanned():
 			ok = clean.cleanAt(lastSlot(kind), v, det)
 		default:
-			ok = !dirty(v, det, clean)
-			if ok {
-				if pair, named := jsontext.Named(clean.keywordTest(det), k, v); named {
-					// The name is often the keyword that makes the value
-					// identifying ("X-Account-Number: 912803456").
-					ok = !dirty(pair, det, clean)
+			// The name is often the keyword that makes the value
+			// identifying ("X-Account-Number: 912803456"), read as the
+			// guards read a property after its name (jsontext.EachNamed).
+			ok = !dirty(v, det, clean) && jsontext.EachNamed(clean.keywordTest(det), k, v, func(pair string) error {
+				if dirty(pair, det, clean) {
+					return errDirtyPair
 				}
-			}
+				return nil
+			}) == nil
 		}
 		if !ok {
 			return true
@@ -1145,6 +1146,10 @@ func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector
 	}
 	return false
 }
+
+// errDirtyPair ends headerDirty's reading of a value after its name at the
+// first join the detector flags.
+var errDirtyPair = errors.New("securetransport: identifying after its name")
 
 // CleanTexts remembers values the detector found clean. The same values
 // come back on every call (the User-Agent, the content type, an event
