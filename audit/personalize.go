@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -372,6 +373,10 @@ func groupOfDataset(arn string) string {
 	return head + ":dataset-group/" + name
 }
 
+// errFound ends checkNames' reading of a tag's value after its key at the
+// first finding.
+var errFound = errors.New("audit: identifying after its key")
+
 // checkNames reports names and tags holding identifying values, naming the
 // resource (its ARN redacted) and the field, never the value.
 func (a *auditor) checkNames(inv *inventory) {
@@ -387,10 +392,16 @@ func (a *auditor) checkNames(inv *inventory) {
 			key, value := aws.ToString(t.TagKey), aws.ToString(t.TagValue)
 			kf, keyFound := a.det.First(key)
 			vf, valueFound := a.det.First(value)
-			if named, read := jsontext.Named(a.det, key, value); read && !keyFound && !valueFound {
+			if !keyFound && !valueFound {
 				// The value again after its key, which is often the keyword
-				// that makes it identifying ({acct: 912803456}).
-				vf, valueFound = a.det.First(named)
+				// that makes it identifying ({acct: 912803456}), as the
+				// guards read it (jsontext.EachNamed).
+				_ = jsontext.EachNamed(a.det, key, value, func(named string) error {
+					if vf, valueFound = a.det.First(named); valueFound {
+						return errFound
+					}
+					return nil
+				})
 			}
 			for _, part := range []struct {
 				field string

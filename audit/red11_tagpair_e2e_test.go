@@ -19,8 +19,10 @@ import (
 // such a tag as it reports "acct 912803456" in one of its parts, and never
 // quotes it.
 func TestRed11TagPairReported(t *testing.T) {
-	for _, tag := range [][2]string{{"acct", "912803456"}, {"ssn", "123456789"}} {
-		t.Run(tag[0], func(t *testing.T) {
+	// The last after other text, read from its run of digits on, as the
+	// guards read it (jsontext.EachNamed).
+	for _, tag := range [][2]string{{"acct", "912803456"}, {"ssn", "123456789"}, {"acct", "gold 912803456"}} {
+		t.Run(tag[0]+" "+tag[1], func(t *testing.T) {
 			a := newAccount(t)
 			if _, err := personalize.NewFromConfig(a.s.Config()).TagResource(context.Background(), &personalize.TagResourceInput{
 				ResourceArn: aws.String(a.as.DatasetGroupARN),
