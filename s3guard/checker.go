@@ -116,19 +116,8 @@ func (c *Checker) CheckLocation(ctx context.Context, loc Location, dir Direction
 // CheckObjects is the cached form of the package-level [CheckObjects], with
 // the sample size of [CheckerOptions.ObjectSample].
 func (c *Checker) CheckObjects(ctx context.Context, loc Location) (posture.Report, error) {
-	if c.reqErr != nil {
-		return posture.Report{}, c.reqErr
-	}
-	if err := loc.Validate(); err != nil {
-		return posture.Report{}, err
-	}
-	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (objectsResult, error) {
-		return checkObjects(ctx, c.client, loc, &c.req, c.sample, c.det)
-	})
-	if err != nil {
-		return posture.Report{}, err
-	}
-	return cloneReport(r.rep), nil
+	r, _, err := c.CheckObjectKeys(ctx, loc, nil)
+	return r, err
 }
 
 // CheckListedObjects is CheckObjects for a caller that reads the
