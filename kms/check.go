@@ -561,20 +561,7 @@ func (k *keyCheck) sourceConditions(doc *iampolicy.Document, allows, public []in
 // the service may act for: a positive operator on a source key whose every
 // value fixes the account (iampolicy.FixedCondition).
 func hasSourceCondition(s *iampolicy.Statement) bool {
-	for op, keys := range s.Condition {
-		if strings.HasPrefix(op, "Null") || strings.Contains(op, "Not") {
-			continue
-		}
-		for key, vals := range keys {
-			switch strings.ToLower(key) {
-			case "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths":
-				if iampolicy.FixedCondition(op, vals) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return s.FixesCaller("aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths")
 }
 
 func sortedSet[T interface{ ~int | ~string }](s []T) []T {

@@ -511,17 +511,7 @@ func onlySourceKeys(unevaluated []string) bool {
 // whose every value fixes the account. A negated one ("not that other
 // account") or a wildcard admits any account.
 func hasDeputyCondition(st *iampolicy.Statement) bool {
-	for op, keys := range st.Condition {
-		if strings.HasPrefix(op, "Null") || strings.Contains(op, "Not") {
-			continue
-		}
-		for k, vals := range keys {
-			if (strings.EqualFold(k, keySourceAccount) || strings.EqualFold(k, keySourceArn)) && iampolicy.FixedCondition(op, vals) {
-				return true
-			}
-		}
-	}
-	return false
+	return st.FixesCaller(keySourceAccount, keySourceArn)
 }
 
 // statementList names statements by index and, when it is a plain

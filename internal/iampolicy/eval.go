@@ -859,6 +859,25 @@ func (s *Statement) restricted() bool {
 	return false
 }
 
+// FixesCaller reports whether s limits its callers by one of keys (say
+// aws:SourceAccount, aws:SourceArn) to particular ones: a positive operator
+// (not Null, not a Not… one, which admits every other caller) on one of
+// keys, compared without regard to case as IAM compares them, whose every
+// value is fixed (FixedCondition).
+func (s *Statement) FixesCaller(keys ...string) bool {
+	for op, conds := range s.Condition {
+		if strings.HasPrefix(op, "Null") || strings.Contains(op, "Not") {
+			continue
+		}
+		for key, vals := range conds {
+			if slices.ContainsFunc(keys, func(k string) bool { return strings.EqualFold(k, key) }) && FixedCondition(op, vals) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // FixedCondition reports whether a condition of operator op with values
 // vals names particular callers: every value, which IAM ORs, is fixed (see
 // fixedValue). Callers ask it of a positive operator on a key that says
