@@ -244,7 +244,30 @@ const (
 // rejection, the safeguards that acted, request ID and duration. It never
 // logs values, and for AWS errors only the error code: AWS's own validation
 // messages quote the rejected value.
+//
+// The audit step of an operation in the table is bound to it (see
+// Guard.audits): the call's state then names the operation the SDK built
+// the stack for, whatever a hook puts in the context, and the wire gate
+// refuses a call whose context names another (see wireGate.ran). This one,
+// for an operation the table does not have, looks the name up.
 func (g *Guard) handleAudit(ctx context.Context, _ *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	return g.auditCall(ctx, g.ops[middleware.GetOperationName(ctx)], in, next)
+}
+
+// auditStep returns the audit step bound to op.
+func (g *Guard) auditStep(op *boundOp) *step {
+	return &step{id: IDAudit, g: g, stage: stageAudit, handle: func(ctx context.Context, _ *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
+		middleware.InitializeOutput, middleware.Metadata, error,
+	) {
+		return g.auditCall(ctx, op, in, next)
+	}}
+}
+
+// auditCall is the audit step of a call of op (nil for an operation the
+// table does not have).
+func (g *Guard) auditCall(ctx context.Context, op *boundOp, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	var start time.Time
@@ -254,7 +277,7 @@ func (g *Guard) handleAudit(ctx context.Context, _ *callState, in middleware.Ini
 	// Pooled, per guard: a call's state lives exactly as long as this
 	// HandleInitialize, and reusing it keeps its lists' capacity.
 	st := g.states.Get().(*callState)
-	st.ran, st.op = stageAudit, g.ops[middleware.GetOperationName(ctx)]
+	st.ran, st.op = stageAudit, op
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
@@ -266,5 +289,9 @@ func (g *Guard) handleAudit(ctx context.Context, _ *callState, in middleware.Ini
 }
 
 func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, d time.Duration) {
-	auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: d})
+	c := auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: d}
+	if st.op != nil {
+		c.Operation = st.op.name
+	}
+	auditlog.Write(ctx, g.s.Logger, c)
 }

@@ -779,7 +779,7 @@ func (sw *schemaWalker) text(depth int, s string) error {
 func (g *Guard) handleContent(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx, st)
+	op, err := g.operation(ctx, st, in.Parameters)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}

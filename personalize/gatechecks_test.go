@@ -108,7 +108,7 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 	} {
 		ctx := middleware.WithOperationName(context.Background(), "CreateDatasetGroup")
 		if tc.st != nil {
-			tc.st.ran = g.stages
+			tc.st.ran, tc.st.op = g.stages, g.ops["CreateDatasetGroup"]
 			ctx = middleware.WithStackValue(ctx, stateKey{}, tc.st)
 		}
 		secured, unsecured := &wireGate{g: g, content: true, send: &http.Client{}}, &wireGate{g: g, content: true}

@@ -2,6 +2,7 @@ package personalize
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -74,6 +75,9 @@ type Guard struct {
 	// (each client's identity step first: see postureFor).
 	front, posture       []*step
 	unboundGate, ownGate *wireGate
+	// audits are the audit steps bound to each operation of the table, by
+	// name: front[0] on a stack of that operation (see addMiddleware).
+	audits map[string]*step
 
 	// states holds the guard's call states (see handleAudit): the guard's
 	// own, so that a state's guard, set when the pool makes it, never
@@ -135,15 +139,20 @@ func (g *Guard) refuseForeign(ctx context.Context) error {
 
 // operation returns the table's entry for the call's operation; an
 // operation the table does not describe is refused. st is the call's state.
-func (g *Guard) operation(ctx context.Context, st *callState) (*boundOp, error) {
+func (g *Guard) operation(ctx context.Context, st *callState, params any) (*boundOp, error) {
+	var op *boundOp
 	if st != nil && st.op != nil {
-		return st.op, nil // looked up once per call, by the audit step
+		op = st.op // the audit step's, bound to the stack
+	} else if op = g.ops[middleware.GetOperationName(ctx)]; op == nil {
+		return nil, &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleUnknownOperation, Reason: unknownOperationReason}
 	}
-	name := middleware.GetOperationName(ctx)
-	if op := g.ops[name]; op != nil {
-		return op, nil
+	// The steps read the input by the operation's field indexes: an input
+	// of another type (a hook replaced it) would be read wrongly, or panic.
+	if params != nil && reflect.TypeOf(params) != op.params {
+		return nil, &SafeguardError{Operation: op.name, Rule: RuleRequestChanged,
+			Reason: "the call's input is not the operation's input type: something (an interceptor or middleware) replaced it"}
 	}
-	return nil, &SafeguardError{Operation: name, Rule: RuleUnknownOperation, Reason: unknownOperationReason}
+	return op, nil
 }
 
 const unknownOperationReason = "the guard's table, generated from the API model, does not describe this operation (a newer SDK than the table): regenerate the table before using it"
@@ -199,6 +208,10 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 			{id: IDDatasetGroupKey, g: g, stage: stageDatasetGroupKey, handle: g.handleDatasetGroupKey},
 			{id: IDBucketPosture, g: g, stage: stageBucketPosture, handle: g.handleBucketPosture},
 		}
+	}
+	g.audits = make(map[string]*step, len(ops))
+	for name, op := range ops {
+		g.audits[name] = g.auditStep(op)
 	}
 	for _, st := range append(slices.Clip(g.front), g.postureFor(nil, false)...) {
 		g.stages |= st.stage
@@ -434,7 +447,14 @@ func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 	// after the one before. Checks that call AWS run after the SDK's
 	// validation, so a request missing required fields fails there without
 	// a network round trip.
-	if err := g.addInitSteps(stack, g.front, gate.posture); err != nil {
+	// The audit step of the stack's operation: the stack's ID is the name
+	// the SDK built it for, which no option can change.
+	front := g.front
+	if a := g.audits[stack.ID()]; a != nil {
+		var fb [8]*step
+		front = append(append(fb[:0], a), g.front[1:]...)
+	}
+	if err := g.addInitSteps(stack, front, gate.posture); err != nil {
 		return err
 	}
 	return g.addGate(stack, gate)

@@ -18,7 +18,7 @@ import (
 func (g *Guard) handleKMSKey(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx, st)
+	op, err := g.operation(ctx, st, in.Parameters)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}

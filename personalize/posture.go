@@ -87,7 +87,7 @@ func (op *boundOp) resourceOf(params any) (kind, name string) {
 func (g *Guard) handleKeyReadiness(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx, st)
+	op, err := g.operation(ctx, st, in.Parameters)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
@@ -159,7 +159,7 @@ func (g *Guard) checkInput(u keyUse) kmscheck.CheckInput {
 func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx, st)
+	op, err := g.operation(ctx, st, in.Parameters)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
@@ -260,7 +260,7 @@ func groupResource(datasetARN string) (kind, name string) {
 func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx, st)
+	op, err := g.operation(ctx, st, in.Parameters)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}

@@ -45,7 +45,7 @@ func locationsOf(params any, op *boundOp) []location {
 func (g *Guard) handleS3Location(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	op, err := g.operation(ctx, st)
+	op, err := g.operation(ctx, st, in.Parameters)
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}

@@ -64,7 +64,7 @@ func TestPooledStateForgetsItsCall(t *testing.T) {
 			if diff := cmp.Diff(seen{SameGuard: true, QuotedZero: true, OpNil: true}, view(st)); diff != "" {
 				t.Errorf("state back from the pool (-want +got):\n%s", diff)
 			}
-			st.ran = g.stages
+			st.ran, st.op = g.stages, g.ops[op]
 			ctx = middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st)
 			err := tc.then.checks(ctx).Ran(ctx, op)
 			if got := err == nil; got != tc.wantRanOK {

@@ -68,6 +68,9 @@ type boundOp struct {
 	name string
 	operation
 	resourceNameAt, resourceARNAt, datasetAt, roleAt []int
+	// params is the type of the input the SDK passes (a pointer to the
+	// operation's input struct): the steps read it by field index.
+	params reflect.Type
 	// copyInput, for an operation with key places, copies the input
 	// without reflect.New, with room for the strings withStrings sets (see
 	// inputCopiers); nil for the others.
@@ -84,7 +87,7 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 		if !ok {
 			continue // the model has it, this SDK version does not
 		}
-		b := &boundOp{name: name, operation: *op}
+		b := &boundOp{name: name, operation: *op, params: t}
 		var err error
 		if b.input, err = bindNode(op.input, t); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)

@@ -122,6 +122,16 @@ func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
 		return m.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
 			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
 	}
+	// The audit step took the operation from the stack; the context names
+	// the one the gate and the other steps read. A hook that renamed it
+	// had the request checked by another operation's rules.
+	if st.op != nil && st.op.name != op || st.op == nil && m.g.ops[op] != nil {
+		if st.op != nil {
+			op = st.op.name // the one the SDK sends
+		}
+		return m.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleRequestChanged,
+			Reason: "the call's operation name was changed after the guard's middleware was added: something (an interceptor or middleware) set it"})
+	}
 	if m.send == nil {
 		return &SafeguardError{Operation: op, Rule: RuleBypassed,
 			Reason: "the guard's middleware is on a client the guard did not secure; build it with personalize.New or Guard.Option"}

@@ -49,6 +49,7 @@ type Call struct {
 	Reported   []*guarderr.SafeguardError // report-only mode: what would have been refused
 	Metadata   middleware.Metadata        // the call's metadata (request ID)
 	Duration   time.Duration
+	Operation  string // the call's operation, when the guard knows it from its stack; "" for the one ctx names
 }
 
 // level is the level of a call's event: WARN for a call that failed or
@@ -67,15 +68,19 @@ func Enabled(ctx context.Context, l *slog.Logger, err error, reported int) bool 
 	return l != nil && l.Enabled(ctx, level(err, reported))
 }
 
-// Write logs the event of the call whose operation ctx names, when l's
-// handler is enabled for its level.
+// Write logs the event of the call c (whose operation, unless c names it,
+// ctx names), when l's handler is enabled for its level.
 func Write(ctx context.Context, l *slog.Logger, c Call) {
 	level := level(c.Err, len(c.Reported))
 	if !l.Enabled(ctx, level) {
 		return
 	}
+	op := c.Operation
+	if op == "" {
+		op = middleware.GetOperationName(ctx)
+	}
 	attrs := make([]slog.Attr, 0, 10)
-	attrs = append(attrs, slog.String(KeyOperation, middleware.GetOperationName(ctx)))
+	attrs = append(attrs, slog.String(KeyOperation, op))
 	var sg *guarderr.SafeguardError
 	switch {
 	case c.Err == nil:
