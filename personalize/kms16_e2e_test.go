@@ -49,8 +49,9 @@ func optional(s string) *string {
 	return &s
 }
 
-// TestKMS16DataKeyPolicy: the key an import's objects are encrypted with,
-// or an export's output bucket encrypts with by default, is held to the key
+// TestKMS16DataKeyPolicy: the key an import's objects are encrypted with
+// (or a batch inference or data deletion job's input objects), or an
+// export's output bucket encrypts with by default, is held to the key
 // readiness check for the job's role when it is not the dataset group's:
 // a key whose policy does not let Personalize and the role use it is
 // refused before the job is sent, naming the rule and the field only; one
@@ -67,6 +68,7 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 	const (
 		importField = "DataSource.DataLocation"
 		exportField = "JobOutput.S3DataDestination.Path"
+		batchField  = "JobInput.S3DataSource.Path"
 	)
 	const (
 		notReady    = personalize.RuleKMSKeyNotReady
@@ -76,6 +78,7 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 	tests := []struct {
 		name   string
 		export bool
+		job    string // "batch" or "deletion" for those jobs' input objects; "" for an import or an export
 		key    string // "group", "good", "root-only" or "aws/s3": the data's key
 		// form names the key in the bucket's default encryption: "" for its
 		// ARN, "id" for its key ID, "alias" for an alias.
@@ -103,6 +106,14 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 		{name: "export, root-only key by its ID", export: true, key: "root-only", form: "id", rule: notReady},
 		{name: "export, key by an ID no key allowed", export: true, key: "good", form: "id", open: true, rule: keyARN},
 		{name: "export, key by an alias", export: true, key: "good", form: "alias", open: true, rule: keyARN},
+		{name: "batch inference, group's key", job: "batch", key: "group"},
+		{name: "batch inference, key granting Personalize and the role", job: "batch", key: "good"},
+		{name: "batch inference, key granting only the account", job: "batch", key: "root-only", rule: notReady},
+		{name: "batch inference, policy of the objects' key unreadable", job: "batch", key: "good", deny: "GetKeyPolicy", rule: checkFailed},
+		{name: "batch inference, aws/s3", job: "batch", key: "aws/s3", open: true, rule: notReady},
+		{name: "data deletion, key granting Personalize and the role", job: "deletion", key: "good"},
+		{name: "data deletion, key granting only the account", job: "deletion", key: "root-only", rule: notReady},
+		{name: "data deletion, aws/s3", job: "deletion", key: "aws/s3", open: true, rule: notReady},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,6 +161,23 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 			}
 
 			send := func(job string) error {
+				dataLocation := aws.String("s3://" + e.scene.Bucket + "/kms16/interactions.csv")
+				switch tt.job {
+				case "batch":
+					_, err := client.CreateBatchInferenceJob(ctx, &sdk.CreateBatchInferenceJobInput{
+						JobName: aws.String(job), RoleArn: aws.String(e.scene.RoleARN),
+						SolutionVersionArn: aws.String("arn:aws:personalize:" + personalizetest.Region + ":" + personalizetest.AccountID + ":solution/kms16/1"),
+						JobInput:           &types.BatchInferenceJobInput{S3DataSource: &types.S3DataConfig{Path: dataLocation}},
+						JobOutput:          &types.BatchInferenceJobOutput{S3DataDestination: &types.S3DataConfig{Path: aws.String(out.ExportLocation)}},
+					})
+					return err
+				case "deletion":
+					_, err := client.CreateDataDeletionJob(ctx, &sdk.CreateDataDeletionJobInput{
+						JobName: aws.String(job), RoleArn: aws.String(e.scene.RoleARN), DatasetGroupArn: aws.String(e.scene.DatasetGroupARN),
+						DataSource: &types.DataSource{DataLocation: dataLocation},
+					})
+					return err
+				}
 				if tt.export {
 					_, err := client.CreateDatasetExportJob(ctx, &sdk.CreateDatasetExportJobInput{
 						JobName: aws.String(job), DatasetArn: aws.String(datasetARN), RoleArn: aws.String(e.scene.RoleARN),
@@ -158,7 +186,7 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 					return err
 				}
 				in := importInput(e, job)
-				in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/kms16/interactions.csv")
+				in.DataSource.DataLocation = dataLocation
 				_, err := client.CreateDatasetImportJob(ctx, in)
 				return err
 			}
@@ -182,8 +210,11 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 				Reached     bool
 			}
 			want := result{Rule: tt.rule, Field: importField, Reached: tt.rule == ""}
-			if tt.export {
+			switch {
+			case tt.export:
 				want.Field = exportField
+			case tt.job == "batch":
+				want.Field = batchField
 			}
 			if tt.rule == "" {
 				want.Field = ""
@@ -194,7 +225,7 @@ func TestKMS16DataKeyPolicy(t *testing.T) {
 				got.Rule, got.Field = sg.Rule, sg.Field
 			}
 			for _, op := range e.personalizeCalls() {
-				got.Reached = got.Reached || op == "CreateDatasetImportJob" || op == "CreateDatasetExportJob"
+				got.Reached = got.Reached || op == "CreateDatasetImportJob" || op == "CreateDatasetExportJob" || op == "CreateBatchInferenceJob" || op == "CreateDataDeletionJob"
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s(err = %v)", diff, err)

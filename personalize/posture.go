@@ -28,8 +28,9 @@ import (
 //   - bucket posture (PersonalizeGuard:BucketPosture): the bucket of every
 //     S3 location (encryption, TLS-only policy, public access, ownership,
 //     Personalize's grant, Region) and the objects a job will read; the
-//     KMS key of an import's objects, or of an export's output by default,
-//     goes through key readiness when it is not the group's; on
+//     KMS key of an import's objects (or a batch or data deletion job's
+//     input objects), or of an export's output by default, goes through
+//     key readiness when it is not the group's; on
 //     CreateDatasetImportJob, then, the data itself (importscan.go).
 //
 // A check that cannot run refuses the call.
@@ -296,8 +297,10 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 			}
 		}
 		// An import's or export's data is under keys of its own, which
-		// Personalize must be able to use as it uses the group's.
-		dataKeys := op.groupKey != groupKeyNone
+		// Personalize must be able to use as it uses the group's; so are
+		// the input objects a batch inference, batch segment or data
+		// deletion job reads with its role.
+		dataKeys := op.groupKey != groupKeyNone || l.objects && op.roleAt != nil
 		keys, err := g.checkBucket(ctx, st, l, p[i], src, dataKeys)
 		if err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
@@ -371,7 +374,8 @@ func (g *Guard) checkBucket(ctx context.Context, st *callState, l location, loc 
 }
 
 // checkDataKeys holds the KMS keys that encrypt an import's objects (keys),
-// or an export's output by the bucket's default, to the key readiness
+// a batch or data deletion job's input objects, or an export's output by
+// the bucket's default, to the key readiness
 // check, for the job's role, as the dataset group's key is: Personalize
 // reads and writes the data under these keys, and AWS asks that such a
 // key's policy grant Personalize and the role Decrypt, GenerateDataKey,
@@ -407,7 +411,9 @@ func (g *Guard) checkDataKeys(ctx context.Context, st *callState, op *boundOp, p
 		role, _, _ := lookup(params, op.roleAt)
 		dataset, _, _ := lookup(params, op.datasetAt)
 		u := keyUse{field: field, key: arn, role: role}
-		u.resKind, u.resName = groupResource(dataset)
+		if u.resKind, u.resName = groupResource(dataset); u.resKind == "" {
+			u.resKind, u.resName = op.resourceOf(params) // a batch job's own
+		}
 		if err := g.checkKey(ctx, st, u); err != nil {
 			return err
 		}
