@@ -112,6 +112,11 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 			}
 			w.pop()
 		}
+		if n.valueName != nil {
+			if err := w.scanNamedValues(n, v); err != nil {
+				return err
+			}
+		}
 		if k, val := tagPair(n); k != nil {
 			// The value first: most are too short to need their key
 			// (but for caller rules, which may match any value).
@@ -241,6 +246,43 @@ func eachFilterValue(expr string, f func(column, value string) error) error {
 
 func filterWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$' || c >= 0x80
+}
+
+// scanNamedValues scans each named value of the structure v, of node n,
+// after the name its naming member gives it (see namedValues).
+func (w *walker) scanNamedValues(n *node, v reflect.Value) error {
+	name := stringOf(v.Field(n.valueName.index))
+	if name == "" {
+		return nil
+	}
+	for _, f := range n.namedValues {
+		fv := v.Field(f.index)
+		w.push(segment{name: f.name, index: -1})
+		if f.kind == kindString {
+			if err := w.scanValueNamed(name, stringOf(fv)); err != nil {
+				return err
+			}
+		} else {
+			for i := range fv.Len() {
+				w.push(segment{index: i})
+				if err := w.scanValueNamed(name, stringOf(fv.Index(i))); err != nil {
+					return err
+				}
+				w.pop()
+			}
+		}
+		w.pop()
+	}
+	return nil
+}
+
+// scanValueNamed is scanPair for a value that may not need its name: most
+// are too short to (but for caller rules, which may match any value).
+func (w *walker) scanValueNamed(name, value string) error {
+	if value == "" || !w.g.keywords.HasRules() && !jsontext.NameMatters(value) {
+		return nil
+	}
+	return w.scanPair(name, value)
 }
 
 // scanPair scans value together with the key it is given under, a tag's or

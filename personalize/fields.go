@@ -72,6 +72,10 @@ type node struct {
 	keyHolder  bool             // a structure with a kmsKeyArn member: the configured key must be in it
 	roleHolder bool             // a structure with a roleArn member
 	unknown    []int            // exported Go fields the table does not describe
+	// A structure that names a value in one member and holds it in others
+	// (see namedValues): the naming member and the named ones.
+	valueName   *node
+	namedValues []*node
 }
 
 // memberAt returns the field whose member name is name, or nil, as

@@ -126,6 +126,47 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 	return out, nil
 }
 
+// namedValues returns, for a structure that gives a value a name in one
+// member and holds the value in others, the naming member and the named
+// ones: a categorical hyperparameter range's name and values, a metric's
+// metricName and expression. The walks read each named value after its
+// name, as a tag's value after its key (see walker.scanPair): a range
+// named account_number with the value 912803456 is an account number
+// that neither string shows alone. The naming member is a free-form
+// string member called name or ending in Name; the named are the
+// structure's other free-form strings and lists of them. Read from the
+// table, so a newer model's structures of that form are found too; nil
+// for any other structure (a tag's pair is tagPair's).
+func namedValues(fields []*node) (name *node, values []*node) {
+	for _, f := range fields {
+		if f.kind == kindString && f.rule == ruleFreeForm && (f.member == "name" || strings.HasSuffix(f.member, "Name")) {
+			name = f
+			break
+		}
+	}
+	if name == nil {
+		return nil, nil
+	}
+	for _, f := range fields {
+		if f != name && freeFormText(f) {
+			values = append(values, f)
+		}
+	}
+	if len(values) == 0 {
+		return nil, nil
+	}
+	return name, values
+}
+
+// freeFormText reports whether n holds free-form text: a string, or a list
+// of strings.
+func freeFormText(n *node) bool {
+	if n.kind == kindSlice && n.elem != nil {
+		n = n.elem
+	}
+	return n.kind == kindString && n.rule == ruleFreeForm
+}
+
 // bindNode copies n with the Go fields of type t filled in.
 func bindNode(n *node, t reflect.Type) (*node, error) {
 	for t.Kind() == reflect.Pointer {
@@ -166,6 +207,7 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 				cp.unknown = append(cp.unknown, i)
 			}
 		}
+		cp.valueName, cp.namedValues = namedValues(cp.fields)
 	case kindSlice, kindMap:
 		if t.Kind() != reflect.Slice && t.Kind() != reflect.Map {
 			return nil, fmt.Errorf("member %s: the table has a list or map, the SDK a %s", n.member, t)

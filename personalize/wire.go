@@ -274,6 +274,7 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 }
 
 func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
+	objAt := sc.Offset() // its '{'
 	var keySeen, roleSeen bool
 	tagK, tagV := tagPair(n) // nil but in a tag
 	if tagK != nil {
@@ -340,6 +341,11 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		}
 		w.pop()
 	}
+	if n.valueName != nil {
+		if err := w.scanWireNamedValues(n, objAt); err != nil {
+			return err
+		}
+	}
 	if t := &w.tag; tagK != nil && t.key != "" && t.value != "" {
 		w.push(segment{name: tagV.name, index: -1})
 		err := w.scanPair(t.key, t.value)
@@ -363,6 +369,95 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		return w.failAt(joinPath(w.path(), "RoleArn"), RuleKMSKeyWithoutRole, "the role is missing from the request as sent: something after the guard's check removed it")
 	}
 	return nil
+}
+
+// scanWireNamedValues is scanNamedValues for the object of node n that
+// starts at objAt in the body, read whole once already (so well formed,
+// each member once): its members come in any order, so it reads the object
+// again, for the name, and then once more, for the values. Only a few
+// structures of a few operations are such (see namedValues).
+func (w *walker) scanWireNamedValues(n *node, objAt int) error {
+	var name string
+	err := eachWireMember(w.body[objAt:], n, func(f *node, sc *jsonscan.Scanner, vk jsonscan.Kind) error {
+		if f == n.valueName && vk == jsonscan.String {
+			name = sc.Text()
+		}
+		return nil
+	})
+	if err != nil || name == "" {
+		return err
+	}
+	return eachWireMember(w.body[objAt:], n, func(f *node, sc *jsonscan.Scanner, vk jsonscan.Kind) error {
+		if !slices.Contains(n.namedValues, f) {
+			return nil
+		}
+		w.push(segment{name: f.name, index: -1})
+		defer w.pop()
+		if vk != jsonscan.BeginArray {
+			return w.scanValueNamedAt(name, sc, vk)
+		}
+		for i := 0; ; i++ {
+			ek, err := sc.Next()
+			if err != nil || ek == jsonscan.EndArray {
+				return err
+			}
+			w.push(segment{index: i})
+			if err := w.scanValueNamedAt(name, sc, ek); err != nil {
+				return err
+			}
+			w.pop()
+			if err := sc.Skip(ek); err != nil {
+				return err
+			}
+		}
+	})
+}
+
+// scanValueNamedAt is scanValueNamed for the value sc has just read, of
+// kind vk (see scanPairAt).
+func (w *walker) scanValueNamedAt(name string, sc *jsonscan.Scanner, vk jsonscan.Kind) error {
+	if vk == jsonscan.String {
+		return w.scanValueNamed(name, sc.Text())
+	}
+	return w.scanPairAt(name, sc, vk)
+}
+
+// eachWireMember calls f with each member of the object obj starts with
+// that the table has under n, the scanner on its value's first token of
+// kind vk, and skips what f leaves of the value.
+func eachWireMember(obj string, n *node, f func(member *node, sc *jsonscan.Scanner, vk jsonscan.Kind) error) error {
+	var sc jsonscan.Scanner
+	sc.Reset(obj)
+	if _, err := sc.Next(); err != nil {
+		return err
+	}
+	for {
+		kk, err := sc.Next()
+		if err != nil || kk == jsonscan.EndObject {
+			return err
+		}
+		member := n.memberAt(sc.Text(), 0)
+		if member == nil {
+			member = n.memberFold(sc.Text())
+		}
+		vk, err := sc.Next()
+		if err != nil {
+			return err
+		}
+		depth := sc.Depth()
+		if member != nil {
+			if err := f(member, &sc, vk); err != nil {
+				return err
+			}
+		}
+		// What f left of the value: nothing of a scalar; of a container
+		// it read to its end, nothing either.
+		if (vk == jsonscan.BeginObject || vk == jsonscan.BeginArray) && sc.Depth() == depth {
+			if err := sc.Skip(vk); err != nil {
+				return err
+			}
+		}
+	}
 }
 
 // checkBound holds the members the posture checks were made for to the
