@@ -89,7 +89,9 @@ func TestWalkNumberMemo(t *testing.T) {
 		{"a card after a clean number", `{"nums":[1700001000,4111111111111111]}`, "Nums[1]", "sensitive.credit-card"},
 		{"a card after the same card", `{"nums":[4111111111111111,4111111111111111]}`, "Nums[0]", "sensitive.credit-card"},
 		// The string is clean; the number's digits are a card.
-		{"a number after the same text as a string", `{"t":"0.4111111111111111","n":0.4111111111111111}`, "N", "sensitive.credit-card"},
+		{"a number after the same text as a string", `{"t":"41111111111111110e-1","n":41111111111111110e-1}`, "N", "sensitive.credit-card"},
+		// A fraction's digits are no card number: 7/18 is a weight.
+		{"a fraction whose digits pass Luhn", `{"nums":[0.3888888888888889,0.4111111111111111,12.100000000000001]}`, "", ""},
 		{"a string after the same text as a number", `{"n":1700001000,"t":"1700001000"}`, "", ""},
 		{"repeated texts", `{"texts":["view","view","view"]}`, "", ""},
 		{"an e-mail after clean texts", `{"texts":["view","view","jane.doe@example.com"]}`, "Texts[2]", "sensitive.email"},

@@ -392,7 +392,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				return nil
 			}
 			fails := w.fails
-			if err := jsontext.EachText(sc, k, w.scanNumber); err != nil {
+			if err := jsontext.EachDataText(sc, k, w.scanNumber); err != nil {
 				return err
 			}
 			if w.fails == fails {
@@ -642,7 +642,7 @@ func (w *walker) checkProperties(s string) error {
 			continue
 		}
 		w.property = name
-		if err := jsontext.EachNamedText(&sc, vk, name, w.scanNamed); err != nil {
+		if err := jsontext.EachNamedDataText(&sc, vk, name, w.scanNamed); err != nil {
 			if errors.Is(err, jsontext.ErrSyntax) {
 				return notObject()
 			}

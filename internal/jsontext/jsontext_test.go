@@ -2,11 +2,14 @@ package jsontext
 
 import (
 	"errors"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 func TestNumberForms(t *testing.T) {
@@ -30,6 +33,70 @@ func TestNumberForms(t *testing.T) {
 		var buf [48]byte
 		if diff := cmp.Diff(tt.want, NumberForms(tt.raw, &buf)); diff != "" {
 			t.Errorf("NumberForms(%q) (-want +got):\n%s", tt.raw, diff)
+		}
+	}
+}
+
+// TestDataNumberForms: a number that is data is read as its integer
+// digits, not its significant digits (see DataNumberForms).
+func TestDataNumberForms(t *testing.T) {
+	tests := []struct {
+		raw  string
+		want []string
+	}{
+		{"4111111111111111", nil},
+		{"4539703692581474.0", []string{"4539703692581474"}},
+		{"4.539703692581474e15", []string{"4539703692581474"}},
+		{"0.4111111111111111", nil},   // a fraction: 0.41..., whatever its digits
+		{"4111111111111111e-16", nil}, // the same
+		{"0.3888888888888889", nil},   // 7/18
+		{"12.100000000000001", []string{"12"}},
+		{"42e14", []string{"4200000000000000"}},
+		{"1234567", nil},
+	}
+	for _, tt := range tests {
+		var buf [48]byte
+		if diff := cmp.Diff(tt.want, DataNumberForms(tt.raw, &buf)); diff != "" {
+			t.Errorf("DataNumberForms(%q) (-want +got):\n%s", tt.raw, diff)
+		}
+	}
+}
+
+// TestDataNumbersFlagged measures what DataNumberForms is for: computed
+// numbers, as a service's events carry them (a score in [0,1), a price
+// times a rate, a score in [0,1000)), 100,000 of each written as JSON
+// writes a float64, are flagged by the default detector read as their
+// text and their forms. With significant digits (NumberForms) 2.73%, 0.74%
+// and 2.60% of them were, each an event refused; as data, none may be.
+func TestDataNumbersFlagged(t *testing.T) {
+	det, err := sensitive.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, kind := range []string{"fraction", "price", "score"} {
+		flagged := 0
+		for range 100_000 {
+			var f float64
+			switch kind {
+			case "fraction":
+				f = r.Float64()
+			case "price":
+				f = float64(r.IntN(100_000)) / 100 * 1.1
+			case "score":
+				f = r.Float64() * 1000
+			}
+			raw := strconv.FormatFloat(f, 'g', -1, 64)
+			var buf [48]byte
+			for _, s := range append([]string{raw}, DataNumberForms(raw, &buf)...) {
+				if _, ok := det.First(s); ok {
+					flagged++
+					break
+				}
+			}
+		}
+		if flagged != 0 {
+			t.Errorf("%s: %d of 100,000 computed numbers flagged, want 0", kind, flagged)
 		}
 	}
 }
