@@ -236,7 +236,7 @@ func (st *callState) sawLocation(v string) {
 const (
 	OutcomeAllowed  = auditlog.OutcomeAllowed  // every safeguard passed and AWS answered
 	OutcomeRejected = auditlog.OutcomeRejected // a safeguard refused the call; nothing was sent
-	OutcomeFailed   = auditlog.OutcomeFailed   // the call went out and failed (AWS error, network, a response the guard refused)
+	OutcomeFailed   = auditlog.OutcomeFailed   // the call failed: an AWS error, the network, a response the guard refused, or the caller's context ended
 )
 
 // handleAudit (PersonalizeGuard:Audit) holds each call's state and writes

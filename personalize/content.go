@@ -841,6 +841,9 @@ func (g *Guard) handleContent(ctx context.Context, st *callState, in middleware.
 // records it for the audit event and lets the call go on. Transport rules do
 // not come through here: they always enforce.
 func (g *Guard) violation(ctx context.Context, err *SafeguardError) error {
+	if ended := guarderr.Ended(ctx, err); ended != nil {
+		return ended // the caller gave up: no refusal, in report-only mode either
+	}
 	if !g.s.InsecureReportOnly {
 		return err
 	}

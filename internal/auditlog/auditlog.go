@@ -39,7 +39,7 @@ const (
 const (
 	OutcomeAllowed  = "allowed"  // every safeguard passed and AWS answered
 	OutcomeRejected = "rejected" // a safeguard refused the call; nothing was sent
-	OutcomeFailed   = "failed"   // the call went out and failed (AWS error, network, a response the guard refused)
+	OutcomeFailed   = "failed"   // the call failed: an AWS error, the network, a response the guard refused, or the caller's context ended
 )
 
 // Call is what one call leaves for its audit event.

@@ -131,6 +131,9 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 		st.signer = key
 	}
 	if refusal != nil {
+		if ended := guarderr.Ended(ctx, refusal); ended != nil {
+			return ended // the caller gave up: no refusal
+		}
 		return g.violation(st, refusal)
 	}
 	if st != nil {

@@ -6,6 +6,7 @@
 package guarderr
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -102,6 +103,19 @@ func (e *SafeguardError) Error() string {
 }
 
 func (e *SafeguardError) Unwrap() error { return e.Err }
+
+// Ended returns ctx's error when ctx has ended and a check failed with that
+// error (the caller cancelled the call, or its deadline passed, while the
+// check read AWS): the call then ends with it, as it would without the
+// guard, not as a refusal. nil otherwise: a check that failed for any other
+// reason, its own timeout included, is refused, and nothing is sent either
+// way.
+func Ended(ctx context.Context, err *SafeguardError) error {
+	if cerr := ctx.Err(); cerr != nil && err.Err != nil && errors.Is(err.Err, cerr) {
+		return cerr
+	}
+	return nil
+}
 
 // ClientRefused is the refusal of every call of op on a client the guard
 // refused to secure; cause, a *ConfigError, says why.
