@@ -11,6 +11,7 @@ package checkcache
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -210,6 +211,12 @@ func (c *Cache[K, V]) run(ctx context.Context, e *entry[K, V], check func(contex
 		}
 	}()
 	e.val, e.err = check(ctx)
+	if e.err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// The flight's own limit passed, not a caller's deadline: its
+		// waiters, and with FailureBackoff the callers after them, must
+		// not take it for their own (errors.Is(err, DeadlineExceeded)).
+		e.err = &TimeoutError{Timeout: c.timeout}
+	}
 	c.finish(e)
 }
 
@@ -323,5 +330,14 @@ func (l *list[K, V]) moveToFront(e *entry[K, V]) {
 // PanicError is returned to callers waiting on a check that panicked. Its
 // message does not print Value, which may hold data the check was handling.
 type PanicError struct{ Value any }
+
+// TimeoutError is the error of a check that did not finish within the
+// cache's Timeout. It is the check's own limit, not a caller's deadline, so
+// it does not unwrap to context.DeadlineExceeded.
+type TimeoutError struct{ Timeout time.Duration }
+
+func (e *TimeoutError) Error() string {
+	return "checkcache: the check did not finish within " + e.Timeout.String()
+}
 
 func (e *PanicError) Error() string { return "checkcache: check panicked" }

@@ -3,6 +3,7 @@ package checkcache
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strconv"
 	"sync"
@@ -260,6 +261,52 @@ func TestFailureBackoff(t *testing.T) {
 		if (err != nil) != s.wantErr || calls.Load() != s.wantCalls {
 			t.Errorf("%s: Do error %v after %d checks; want error %v after %d", s.reason, err, calls.Load(), s.wantErr, s.wantCalls)
 		}
+	}
+}
+
+// TestFlightTimeoutIsNotTheCallersDeadline: a check that outlives the
+// cache's Timeout fails with a TimeoutError, for the caller that waited on
+// it and, with FailureBackoff, for the one served the failure after it:
+// neither's errors.Is takes it for its own context's deadline, which has
+// not passed. A check that fails with its own error within the Timeout
+// keeps it.
+func TestFlightTimeoutIsNotTheCallersDeadline(t *testing.T) {
+	errDenied := errors.New("AccessDenied")
+	tests := []struct {
+		name  string
+		check func(context.Context) (int, error)
+		want  []string // each caller's [errors.Is DeadlineExceeded, errors.As TimeoutError, errors.Is errDenied]
+	}{
+		{"hangs past the timeout", func(ctx context.Context) (int, error) { <-ctx.Done(); return 0, ctx.Err() },
+			[]string{"timeout", "timeout"}},
+		{"its own error wrapping the flight's deadline", func(ctx context.Context) (int, error) {
+			<-ctx.Done()
+			return 0, fmt.Errorf("operation error KMS: DescribeKey: %w", ctx.Err())
+		}, []string{"timeout", "timeout"}},
+		{"fails at once", func(context.Context) (int, error) { return 0, errDenied }, []string{"denied", "denied"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New[string, int](Options{Timeout: 20 * time.Millisecond, FailureBackoff: time.Hour})
+			var got []string
+			for range 2 { // the flight's own caller, then one the back-off answers
+				_, _, err := c.Do(context.Background(), "key", tt.check)
+				var te *TimeoutError
+				switch {
+				case errors.Is(err, context.DeadlineExceeded):
+					got = append(got, "deadline")
+				case errors.As(err, &te) && te.Timeout == 20*time.Millisecond:
+					got = append(got, "timeout")
+				case errors.Is(err, errDenied):
+					got = append(got, "denied")
+				default:
+					got = append(got, fmt.Sprint(err))
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
