@@ -73,6 +73,9 @@ func (e *RefusedError) Error() string {
 // wrapping ErrPseudonym; malformed CSV is a *ParseError. After any error, dst
 // holds a partial or refused file: write to a temporary file and rename it
 // only on success. Memory is constant; ctx is checked every 4 MiB of input.
+// A Read or Write that blocks is src's or dst's to end: Rewrite does not
+// return while a Write to dst may still be running, so give them deadlines
+// of their own (os.File and net.Conn have SetDeadline) where that matters.
 func Rewrite(ctx context.Context, dst io.Writer, src io.Reader, p *pseudonym.Pseudonymizer, optFns ...func(*Options)) (*Report, error) {
 	if p == nil {
 		return nil, errors.New("datascan: Rewrite needs a *pseudonym.Pseudonymizer")
