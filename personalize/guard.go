@@ -147,8 +147,9 @@ func (g *Guard) operation(ctx context.Context, st *callState, params any) (*boun
 		return nil, &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleUnknownOperation, Reason: unknownOperationReason}
 	}
 	// The steps read the input by the operation's field indexes: an input
-	// of another type (a hook replaced it) would be read wrongly, or panic.
-	if params != nil && reflect.TypeOf(params) != op.params {
+	// of another type, or none (a hook replaced it), would be read wrongly,
+	// or panic. The SDK passes an empty input for a nil one.
+	if reflect.TypeOf(params) != op.params || reflect.ValueOf(params).IsNil() {
 		return nil, &SafeguardError{Operation: op.name, Rule: RuleRequestChanged,
 			Reason: "the call's input is not the operation's input type: something (an interceptor or middleware) replaced it"}
 	}
