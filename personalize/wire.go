@@ -5,9 +5,11 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 	"github.com/personalizeguard/personalizeguard/internal/jsontext"
@@ -62,7 +64,7 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		}
 		return next.HandleDeserialize(ctx, in)
 	}
-	return securetransport.Gate(ctx, in, m.checks(ctx), m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	return securetransport.Gate(ctx, in, m.checks(ctx, in.Request), m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 }
 
 // checks returns the gate's checks for the call of ctx: the call's state,
@@ -70,10 +72,10 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 // made it. Otherwise the gate's own checks look again, and Ran refuses the
 // call: without a state the audit middleware did not run; with another
 // Guard's, this gate runs in that Guard's call, or that Guard's gate in
-// this one's.
-func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
+// this one's. req is the request the gate was given (see checkSent).
+func (m *wireGate) checks(ctx context.Context, req any) securetransport.GateChecks {
 	if st := stateFrom(ctx); st != nil && st.g == m.g {
-		st.gate = m
+		st.gate, st.req = m, req
 		return st
 	}
 	return m
@@ -108,6 +110,9 @@ func (st *callState) CheckBody(ctx context.Context, op, body string) error {
 }
 
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
+	if err := st.gate.checkSent(op, st); err != nil {
+		return err
+	}
 	return st.gate.checkSigner(op, st, accessKeyID)
 }
 
@@ -137,6 +142,64 @@ func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
 			Reason: "the guard's middleware is on a client the guard did not secure; build it with personalize.New or Guard.Option"}
 	}
 	return nil
+}
+
+// checkSent holds what AWS reads of the call's request before its body to
+// what the guard checked: it runs the operation the X-Amz-Target header
+// names, and takes the Region the signature's credential scope names. The
+// guard checked the operation the SDK built the stack for, in the Region
+// of the call's context, which a hook can set back after the request was
+// resolved and signed for another. The gate asks once it has read the
+// request's stream (whose own code can change the request) and copied the
+// request it sends: st.req is that copy's source, unchanged since.
+// Refused in report-only mode too: what would go out is not what was
+// checked.
+func (m *wireGate) checkSent(op string, st *callState) error {
+	req, _ := st.req.(*smithyhttp.Request)
+	if req == nil {
+		return nil // not a request the gate takes; it has refused it
+	}
+	if st.op != nil {
+		op = st.op.name // the same, since Ran passed
+	}
+	// Indexed by the canonical names: the gate has refused a request with
+	// a name in another form (one net/http would send beside these).
+	t := req.Header["X-Amz-Target"]
+	if len(t) != 1 || !strings.HasPrefix(t[0], targetPrefix) || t[0][len(targetPrefix):] != op {
+		return &SafeguardError{Operation: op, Field: "header", Rule: RuleRequestChanged,
+			Reason: "the request's X-Amz-Target names another operation than the one the guard checked: something after the guard's checks set it"}
+	}
+	for _, auth := range req.Header["Authorization"] {
+		if region, ok := signedRegion(auth); !ok || region != m.g.s.region {
+			return &SafeguardError{Operation: op, Rule: RuleRegionMismatch,
+				Reason: "the request is signed for another Region than the one the guard checks keys and buckets in"}
+		}
+	}
+	return nil
+}
+
+// targetPrefix starts the X-Amz-Target of every Personalize operation.
+const targetPrefix = "AmazonPersonalize."
+
+// signedRegion returns the Region of the credential scope of a SigV4
+// Authorization header, as the SDK's signer writes it:
+// "AWS4-HMAC-SHA256 Credential=<key ID>/<date>/<Region>/<service>/aws4_request, ...".
+// ok is false for any other.
+func signedRegion(auth string) (region string, ok bool) {
+	const prefix = "AWS4-HMAC-SHA256 Credential="
+	if !strings.HasPrefix(auth, prefix) {
+		return "", false
+	}
+	s := auth[len(prefix):]
+	for range 2 { // past the key ID and the date
+		i := strings.IndexByte(s, '/')
+		if i < 0 {
+			return "", false
+		}
+		s = s[i+1:]
+	}
+	region, _, ok = strings.Cut(s, "/")
+	return region, ok
 }
 
 // checkBody walks the serialized JSON body of op with the same field rules
