@@ -72,7 +72,7 @@ func (g *Guard) parseLocation(ctx context.Context, st *callState, l location) (s
 		return s3guard.Location{}, nil
 	}
 	op := middleware.GetOperationName(ctx)
-	st.sawLocation(l.value)
+	st.sawLocation(l.value, l.node)
 	loc, err := s3guard.ParseLocation(l.value)
 	if err != nil {
 		rule, reason := "s3.location", "the S3 location is refused"

@@ -263,6 +263,7 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 		if k != jsonscan.String {
 			return w.scanUnknown(sc, k)
 		}
+		w.place = n
 		return w.check(n.rule, n.shape, n.enum, sc.Text())
 	case kindStruct:
 		if k != jsonscan.BeginObject {
@@ -505,7 +506,8 @@ func joinPath(base, field string) string {
 
 // checkWirePlace checks a KMS key or S3 location on the wire: it must be one
 // the Initialize checks saw, because only those were checked against the
-// allow-lists and for posture.
+// allow-lists and for posture; a location, at the member w.place they saw
+// it at.
 func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 	if rule == ruleKMSKey && (s != w.g.s.KMSKeyARN || !w.g.keyFits) && !shapeKmsKeyArn.fits(s) {
 		return w.fail(RuleKMSKeyARN, "needs a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)")
@@ -513,14 +515,15 @@ func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 	if rule == ruleS3Location && !shapeS3Location.fits(s) {
 		return w.fail(RuleFieldLength, "must be at most 256 characters (API model, S3Location)")
 	}
-	if w.st != nil {
-		seen := w.st.keys
-		if rule == ruleS3Location {
-			seen = w.st.locations
-		}
-		if slices.Contains(seen, s) {
-			return nil
-		}
+	switch {
+	case w.st == nil:
+	case rule == ruleKMSKey && slices.Contains(w.st.keys, s):
+		return nil
+	case rule == ruleS3Location && w.st.sawLocationAt(s, w.place):
+		// At the member it was checked at: a job's input checked as its
+		// output would be written where the output allow-list and the
+		// bucket check for writing never looked.
+		return nil
 	}
 	return w.fail(RuleRequestChanged, "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it")
 }
