@@ -482,7 +482,7 @@ func (w *walker) fail(rule, reason string) error {
 }
 
 func (w *walker) failAt(field, rule, reason string) error {
-	return w.g.violation(w.ctx, &SafeguardError{Operation: middleware.GetOperationName(w.ctx), Field: field, Rule: rule, Reason: reason})
+	return w.g.violation(w.ctx, &SafeguardError{Operation: opName(w.ctx, w.st), Field: field, Rule: rule, Reason: reason})
 }
 
 func hasPrefixFold(s, prefix string) bool {

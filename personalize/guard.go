@@ -156,6 +156,16 @@ func (g *Guard) operation(ctx context.Context, st *callState, params any) (*boun
 	return op, nil
 }
 
+// opName names the call's operation in a refusal: the one the audit step
+// took from the stack (see Guard.audits), which no hook renames, when st
+// has it; else the context's.
+func opName(ctx context.Context, st *callState) string {
+	if st != nil && st.op != nil {
+		return st.op.name
+	}
+	return middleware.GetOperationName(ctx)
+}
+
 const unknownOperationReason = "the guard's table, generated from the API model, does not describe this operation (a newer SDK than the table): regenerate the table before using it"
 
 // New returns the SDK's own Personalize client with the guard installed. The

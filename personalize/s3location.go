@@ -71,7 +71,7 @@ func (g *Guard) parseLocation(ctx context.Context, st *callState, l location) (s
 	if !l.set {
 		return s3guard.Location{}, nil
 	}
-	op := middleware.GetOperationName(ctx)
+	op := opName(ctx, st)
 	st.sawLocation(l.value, l.node)
 	loc, err := s3guard.ParseLocation(l.value)
 	if err != nil {

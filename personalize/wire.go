@@ -245,7 +245,7 @@ func (g *Guard) checkBodyOn(ctx context.Context, op string, st *callState, body 
 func (w *walker) wireSyntax() error {
 	// Not for report-only mode: a body the guard cannot read is not a body
 	// it checked.
-	return &SafeguardError{Operation: middleware.GetOperationName(w.ctx), Rule: RuleBodyUnchecked, Reason: "the request body is not one JSON document"}
+	return &SafeguardError{Operation: opName(w.ctx, w.st), Rule: RuleBodyUnchecked, Reason: "the request body is not one JSON document"}
 }
 
 // walkWire checks the JSON value whose first token k was just read, along n.
