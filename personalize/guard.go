@@ -453,6 +453,19 @@ func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
 }
 
 func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
+	err := g.addMiddlewareTo(stack, gate)
+	if err != nil && g.s.Logger != nil {
+		// The call fails as its stack is built (another Guard's middleware
+		// is on it): no middleware runs, the audit step included, so the
+		// call's one audit event is written here. The stack's ID is the
+		// operation.
+		ctx := middleware.WithOperationName(context.Background(), stack.ID())
+		g.writeAudit(ctx, &callState{}, middleware.Metadata{}, guarderr.ClientRefused(stack.ID(), err), 0)
+	}
+	return err
+}
+
+func (g *Guard) addMiddlewareTo(stack *middleware.Stack, gate *wireGate) error {
 	// Network-free checks run first, at the front of Initialize, before the
 	// SDK's own validation: Audit (which holds the call's state), then each
 	// after the one before. Checks that call AWS run after the SDK's
