@@ -26,10 +26,12 @@ import (
 //     its ID per call is noticed);
 //   - it applies the transport rules (https, no URL credentials, the guard's
 //     Region, in the context and in the signature's scope), holds
-//     X-Amz-Target to the operation checked, scans the URL's path and query and the headers a caller can
-//     set, and walks the JSON body with the same field rules as the
-//     Initialize check; a KMS key or S3 location must be one the Initialize
-//     checks verified, and the configured key must be at every key place;
+//     X-Amz-Target to the operation checked, scans the URL's path and query
+//     and the headers a caller can set, and walks the JSON body with the
+//     same field rules as the Initialize check; a KMS key or S3 location
+//     must be one the Initialize checks verified (a location, at the member
+//     they verified it at), and the configured key must be at every key
+//     place;
 //   - then it sends the request itself, through the HTTP client the guard
 //     hardened when the client was built, and does not hand it on: nothing
 //     runs between the check and the send, and a per-call HTTPClient is
