@@ -61,3 +61,29 @@ func TestRed17RefusalNamesTheCallsOperation(t *testing.T) {
 		})
 	}
 }
+
+// TestRed17GateRefusalNamesTheCallsOperation: the wire gate's transport
+// rules (https, the Region) refuse before it asks whether the operation
+// was renamed, and named the refusal after the context's operation too.
+func TestRed17GateRefusalNamesTheCallsOperation(t *testing.T) {
+	tests := []struct {
+		name string
+		opt  func(*sdk.Options)
+		rule string
+	}{
+		{name: "another Region", opt: func(o *sdk.Options) { o.Region = "eu-west-1" }, rule: personalize.RuleRegionMismatch},
+		{name: "an http endpoint", opt: func(o *sdk.Options) { o.BaseEndpoint = aws.String("http://127.0.0.1:1") }, rule: personalize.RuleHTTPSOnly},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			_, err := e.client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String("movies")}, tt.opt, func(o *sdk.Options) {
+				o.APIOptions = append(o.APIOptions, renameHook("Initialize", middleware.Before, "ListDatasetGroups"))
+			})
+			want := red17Outcome{Rule: tt.rule, Operation: "CreateDatasetGroup", Audit: []string{"CreateDatasetGroup rejected " + tt.rule}}
+			if diff := cmp.Diff(want, red17Result(t, e, err)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

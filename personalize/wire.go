@@ -67,7 +67,18 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		}
 		return next.HandleDeserialize(ctx, in)
 	}
-	return securetransport.Gate(ctx, in, m.checks(ctx, in.Request), m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	checks := m.checks(ctx, in.Request)
+	out, md, err := securetransport.Gate(ctx, in, checks, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	if err != nil {
+		// The gate names a refusal after the context's operation, which a
+		// hook can rename: Ran refuses that, but the transport rules refuse
+		// before it asks. Named after the call's, as the audit event is.
+		var sg *SafeguardError
+		if st, ok := checks.(*callState); ok && st.op != nil && errors.As(err, &sg) {
+			sg.Operation = st.op.name
+		}
+	}
+	return out, md, err
 }
 
 // checks returns the gate's checks for the call of ctx: the call's state,
