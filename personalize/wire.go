@@ -212,8 +212,10 @@ func signedRegion(auth string) (region string, ok bool) {
 		}
 		s = s[i+1:]
 	}
-	region, _, ok = strings.Cut(s, "/")
-	return region, ok
+	if region, _, ok = strings.Cut(s, "/"); !ok {
+		return "", false
+	}
+	return region, true
 }
 
 // checkBody walks the serialized JSON body of op with the same field rules
