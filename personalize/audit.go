@@ -140,7 +140,9 @@ type callState struct {
 	g *Guard
 	// gate is the wire gate checking the call through the state, set by
 	// it for its checks.
-	gate      *wireGate
+	gate *wireGate
+	// req is the request the wire gate was given (see wireGate.checkSent).
+	req       any
 	ran       stage
 	op        *boundOp // the table's entry for the call's operation; nil when unknown
 	acted     acted
@@ -149,8 +151,11 @@ type callState struct {
 	roles     []string          // roles the key checks evaluated grants for
 	ready     []string          // keys the key checks passed, for the call's one role (see checkDataKeys)
 	locations []string          // S3 locations (as written) the Initialize checks parsed
-	dataset   string            // the dataset whose group's key an import or export check verified
-	schema    string            // the schema text the Initialize check read
+	// locationAt is the member each of locations was parsed at: a value
+	// checked as a job's input is not checked as its output.
+	locationAt []*node
+	dataset    string // the dataset whose group's key an import or export check verified
+	schema     string // the schema text the Initialize check read
 	// schemaQuoted is schema as the SDK serializes it, when the check
 	// found it clean; it lives in schemaBuf, whose capacity the pool keeps.
 	schemaQuoted jsonscan.Quoted
@@ -174,13 +179,14 @@ func (st *callState) reset() {
 	clear(st.keys)
 	clear(st.roles)
 	clear(st.locations)
+	clear(st.locationAt)
 	clear(st.clean)
 	clear(st.passed)
 	buf := st.schemaBuf[:0]
 	if cap(buf) > maxKeptSchemaBuf {
 		buf = nil // a pooled state keeps no more than a usual schema's
 	}
-	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], ready: st.ready[:0], locations: st.locations[:0], clean: st.clean[:0],
+	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], ready: st.ready[:0], locations: st.locations[:0], locationAt: st.locationAt[:0], clean: st.clean[:0],
 		passed: st.passed[:0], schemaBuf: buf}
 }
 
@@ -226,10 +232,21 @@ func (st *callState) sawRole(v string) {
 	}
 }
 
-func (st *callState) sawLocation(v string) {
-	if st != nil && !slices.Contains(st.locations, v) {
-		st.locations = append(st.locations, v)
+func (st *callState) sawLocation(v string, at *node) {
+	if st != nil && !st.sawLocationAt(v, at) {
+		st.locations, st.locationAt = append(st.locations, v), append(st.locationAt, at)
 	}
+}
+
+// sawLocationAt reports whether the Initialize checks parsed the location
+// v at the member at.
+func (st *callState) sawLocationAt(v string, at *node) bool {
+	for i, l := range st.locations {
+		if l == v && st.locationAt[i] == at {
+			return true
+		}
+	}
+	return false
 }
 
 // Audit outcomes.

@@ -39,6 +39,9 @@ type walker struct {
 	entered bool
 	// tag is the tag structure walkWireStruct reads, on the wire.
 	tag tagRead
+	// place is the string member being checked, on the wire (see
+	// checkWirePlace).
+	place *node
 }
 
 // walkers are pooled: a walker's path buffer is large, and escape analysis
@@ -61,7 +64,7 @@ func (w *walker) release() {
 		clear(w.entries[:])
 		w.entered = false
 	}
-	w.g, w.ctx, w.st, w.body, w.root, w.tag = nil, nil, nil, "", nil, tagRead{}
+	w.g, w.ctx, w.st, w.body, w.root, w.tag, w.place = nil, nil, nil, "", nil, tagRead{}, nil
 	walkers.Put(w)
 }
 
@@ -521,7 +524,7 @@ func (w *walker) fail(rule, reason string) error {
 }
 
 func (w *walker) failAt(field, rule, reason string) error {
-	return w.g.violation(w.ctx, &SafeguardError{Operation: middleware.GetOperationName(w.ctx), Field: field, Rule: rule, Reason: reason})
+	return w.g.violation(w.ctx, &SafeguardError{Operation: opName(w.ctx, w.st), Field: field, Rule: rule, Reason: reason})
 }
 
 func hasPrefixFold(s, prefix string) bool {

@@ -72,7 +72,7 @@ func TestGateChecksOnState(t *testing.T) {
 							}
 							want := run(m, ctx, st, signer, body)
 							ctx, st = state()
-							c := m.checks(ctx)
+							c := m.checks(ctx, nil)
 							if c != securetransport.GateChecks(st) {
 								t.Fatalf("%s: the gate does not check the call through its guard's state", name)
 							}
@@ -112,7 +112,7 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 			ctx = middleware.WithStackValue(ctx, stateKey{}, tc.st)
 		}
 		secured, unsecured := &wireGate{g: g, content: true, send: &http.Client{}}, &wireGate{g: g, content: true}
-		got := secured.checks(ctx)
+		got := secured.checks(ctx, nil)
 		if viaOwn := got == securetransport.GateChecks(tc.st); viaOwn != tc.viaOwn {
 			t.Errorf("%s state: gate checks through the state = %v, want %v", tc.name, viaOwn, tc.viaOwn)
 		}
@@ -123,7 +123,7 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 		}
 		// The same state through another gate of the guard: that gate's
 		// own conditions hold (its client is not secured).
-		if err := unsecured.checks(ctx).Ran(ctx, "CreateDatasetGroup"); err == nil {
+		if err := unsecured.checks(ctx, nil).Ran(ctx, "CreateDatasetGroup"); err == nil {
 			t.Errorf("%s state: Ran through the unsecured gate passed", tc.name)
 		}
 	}

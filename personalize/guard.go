@@ -147,12 +147,23 @@ func (g *Guard) operation(ctx context.Context, st *callState, params any) (*boun
 		return nil, &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleUnknownOperation, Reason: unknownOperationReason}
 	}
 	// The steps read the input by the operation's field indexes: an input
-	// of another type (a hook replaced it) would be read wrongly, or panic.
-	if params != nil && reflect.TypeOf(params) != op.params {
+	// of another type, or none (a hook replaced it), would be read wrongly,
+	// or panic. The SDK passes an empty input for a nil one.
+	if reflect.TypeOf(params) != op.params || reflect.ValueOf(params).IsNil() {
 		return nil, &SafeguardError{Operation: op.name, Rule: RuleRequestChanged,
 			Reason: "the call's input is not the operation's input type: something (an interceptor or middleware) replaced it"}
 	}
 	return op, nil
+}
+
+// opName names the call's operation in a refusal: the one the audit step
+// took from the stack (see Guard.audits), which no hook renames, when st
+// has it; else the context's.
+func opName(ctx context.Context, st *callState) string {
+	if st != nil && st.op != nil {
+		return st.op.name
+	}
+	return middleware.GetOperationName(ctx)
 }
 
 const unknownOperationReason = "the guard's table, generated from the API model, does not describe this operation (a newer SDK than the table): regenerate the table before using it"
@@ -442,6 +453,19 @@ func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
 }
 
 func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
+	err := g.addMiddlewareTo(stack, gate)
+	if err != nil && g.s.Logger != nil {
+		// The call fails as its stack is built (another Guard's middleware
+		// is on it): no middleware runs, the audit step included, so the
+		// call's one audit event is written here. The stack's ID is the
+		// operation.
+		ctx := middleware.WithOperationName(context.Background(), stack.ID())
+		g.writeAudit(ctx, &callState{}, middleware.Metadata{}, guarderr.ClientRefused(stack.ID(), err), 0)
+	}
+	return err
+}
+
+func (g *Guard) addMiddlewareTo(stack *middleware.Stack, gate *wireGate) error {
 	// Network-free checks run first, at the front of Initialize, before the
 	// SDK's own validation: Audit (which holds the call's state), then each
 	// after the one before. Checks that call AWS run after the SDK's

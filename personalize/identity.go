@@ -74,7 +74,7 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 	}
 	passed := refusal == nil
 	if !passed {
-		refusal.Operation = middleware.GetOperationName(ctx)
+		refusal.Operation = opName(ctx, st)
 		if err := g.violation(ctx, refusal); err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 	if g.ownCreds != nil {
 		if _, refusal := guarderr.CheckCaller(ctx, "", g.callers, g.ownCreds,
 			"the credentials of the guard's own KMS, S3 and Personalize reads (the aws.Config the guard was built from)", &g.ownMemo); refusal != nil {
-			refusal.Operation = middleware.GetOperationName(ctx)
+			refusal.Operation = opName(ctx, st)
 			if err := g.violation(ctx, refusal); err != nil {
 				return err
 			}

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/datascan"
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
@@ -86,11 +85,12 @@ type sourceObject struct {
 	size      int64
 }
 
-// scanImport reads and scans src, the source of an import into datasetARN.
-func (g *Guard) scanImport(ctx context.Context, field, datasetARN string, src *importSource) error {
+// scanImport reads and scans src, the source of an import into datasetARN;
+// st is the call's state.
+func (g *Guard) scanImport(ctx context.Context, st *callState, field, datasetARN string, src *importSource) error {
 	loc := src.loc
-	op := middleware.GetOperationName(ctx)
-	info, ok, err := g.datasetInfo(ctx, datasetARN)
+	op := opName(ctx, st)
+	info, ok, err := g.datasetInfo(ctx, st, datasetARN)
 	if !ok {
 		return err
 	}

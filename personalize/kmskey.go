@@ -56,7 +56,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		if key == "" && !g.s.InsecureAllowUnencryptedDatasetGroups {
 			// A dataset group's key is fixed at creation: one created
 			// without a customer managed key can never get one.
-			if err := g.violation(ctx, &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: k.field, Rule: RuleKMSKeyRequired,
+			if err := g.violation(ctx, &SafeguardError{Operation: op.name, Field: k.field, Rule: RuleKMSKeyRequired,
 				Reason: "a dataset group needs a customer managed key, fixed at creation: set Policy.KMSKeyARN and RoleARN, or pass KmsKeyArn and RoleArn"}); err != nil {
 				return nil, err
 			}
@@ -67,14 +67,14 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		var v *SafeguardError
 		switch {
 		case key == "" && role != "":
-			v = &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
+			v = &SafeguardError{Operation: op.name, Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
 		case key == "" || role != "":
 		case g.s.RoleARN != "":
 			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN})
 			st.act(actedRoleInjected)
 			st.notePassed(k.rolePassed)
 		default:
-			v = &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
+			v = &SafeguardError{Operation: op.name, Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
 				Reason: "Personalize needs a RoleArn to use KmsKeyArn; pass one or set Policy.RoleARN"}
 		}
 		if v != nil {
@@ -91,7 +91,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 
 // checkCallerKey holds a key the caller named to the allow-list.
 func (g *Guard) checkCallerKey(ctx context.Context, st *callState, field, key string) error {
-	op := middleware.GetOperationName(ctx)
+	op := opName(ctx, st)
 	// Recorded even when refused in report-only mode: the wire gate then
 	// lets through what the caller asked for, as report-only promises.
 	st.sawKey(key)

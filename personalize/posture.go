@@ -108,11 +108,11 @@ func (g *Guard) checkKey(ctx context.Context, st *callState, u keyUse) error {
 	st.sawRole(u.role)
 	rep, err := g.keys.Check(ctx, g.checkInput(u))
 	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: u.field, Rule: RuleKMSCheckFailed,
+		return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: u.field, Rule: RuleKMSCheckFailed,
 			Reason: "the key could not be checked, so the guard refuses to use it", Err: err})
 	}
 	if b := g.blocking(rep); len(b) > 0 {
-		return g.violation(ctx, &SafeguardError{Operation: middleware.GetOperationName(ctx), Field: u.field, Rule: RuleKMSKeyNotReady,
+		return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: u.field, Rule: RuleKMSKeyNotReady,
 			Reason: "the key is not ready for Personalize", Findings: b})
 	}
 	st.act(actedKeyReady)
@@ -182,11 +182,11 @@ func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in mid
 // checkGroupKey finds the key of a dataset's group (cached per dataset),
 // requires one from the policy when keyRequired, and checks its readiness.
 func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, role string, keyRequired, exports bool) error {
-	op := middleware.GetOperationName(ctx)
+	op := opName(ctx, st)
 	if st != nil {
 		st.dataset = datasetARN
 	}
-	info, ok, err := g.datasetInfo(ctx, datasetARN)
+	info, ok, err := g.datasetInfo(ctx, st, datasetARN)
 	if !ok {
 		return err // nil in report-only mode: nothing sound to check
 	}
@@ -211,9 +211,9 @@ func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, ro
 
 // datasetInfo describes a dataset and its group (cached per dataset). A
 // dataset that cannot be described is refused: ok is false, and err the
-// refusal (nil in report-only mode).
-func (g *Guard) datasetInfo(ctx context.Context, datasetARN string) (_ datasetInfo, ok bool, _ error) {
-	op := middleware.GetOperationName(ctx)
+// refusal (nil in report-only mode). st is the call's state.
+func (g *Guard) datasetInfo(ctx context.Context, st *callState, datasetARN string) (_ datasetInfo, ok bool, _ error) {
+	op := opName(ctx, st)
 	// The guard's own DescribeDataset carries only a value that passed its
 	// checks, report-only mode or not.
 	if _, found := g.s.Detector.First(arnResource(datasetARN)); found || !shapeArn.fits(datasetARN) || !wellFormedARN(datasetARN) {
@@ -311,7 +311,7 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 			}
 		}
 		if src != nil {
-			if err := g.scanImport(ctx, l.field, dataset, src); err != nil {
+			if err := g.scanImport(ctx, st, l.field, dataset, src); err != nil {
 				return middleware.InitializeOutput{}, middleware.Metadata{}, err
 			}
 		}
@@ -325,7 +325,7 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 // (see s3guard.Checker.CheckObjectKeys) or, for an output, the bucket's
 // default key.
 func (g *Guard) checkBucket(ctx context.Context, st *callState, l location, loc s3guard.Location, src *importSource, dataKeys bool) ([]string, error) {
-	op := middleware.GetOperationName(ctx)
+	op := opName(ctx, st)
 	// CheckLocation judges Personalize's grant on the location itself, so a
 	// grant scoped to a prefix is recognised; the TLS-only deny and the rest
 	// must still cover the whole bucket.

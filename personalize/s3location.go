@@ -71,8 +71,8 @@ func (g *Guard) parseLocation(ctx context.Context, st *callState, l location) (s
 	if !l.set {
 		return s3guard.Location{}, nil
 	}
-	op := middleware.GetOperationName(ctx)
-	st.sawLocation(l.value)
+	op := opName(ctx, st)
+	st.sawLocation(l.value, l.node)
 	loc, err := s3guard.ParseLocation(l.value)
 	if err != nil {
 		rule, reason := "s3.location", "the S3 location is refused"

@@ -59,6 +59,7 @@ type locationPlace struct {
 	objects bool // an input whose objects' encryption the guard samples
 	at      []int
 	field   string
+	node    *node // the member, once bound: the wire gate holds a location to it
 }
 
 // boundOp is an operation bound to the SDK's Go input type: the table's
@@ -108,7 +109,7 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 		}
 		b.locations = make([]locationPlace, len(op.locations))
 		for i, l := range op.locations {
-			if l.at, l.field, _, err = resolve(b.input, l.path); err != nil {
+			if l.at, l.field, l.node, err = resolve(b.input, l.path); err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			b.locations[i] = l

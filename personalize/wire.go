@@ -5,9 +5,11 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 	"github.com/personalizeguard/personalizeguard/internal/jsontext"
@@ -23,10 +25,13 @@ import (
 //   - every safeguard middleware must have run on this call (one removed by
 //     its ID per call is noticed);
 //   - it applies the transport rules (https, no URL credentials, the guard's
-//     Region), scans the URL's path and query and the headers a caller can
-//     set, and walks the JSON body with the same field rules as the
-//     Initialize check; a KMS key or S3 location must be one the Initialize
-//     checks verified, and the configured key must be at every key place;
+//     Region, in the context and in the signature's scope), holds
+//     X-Amz-Target to the operation checked, scans the URL's path and query
+//     and the headers a caller can set, and walks the JSON body with the
+//     same field rules as the Initialize check; a KMS key or S3 location
+//     must be one the Initialize checks verified (a location, at the member
+//     they verified it at), and the configured key must be at every key
+//     place;
 //   - then it sends the request itself, through the HTTP client the guard
 //     hardened when the client was built, and does not hand it on: nothing
 //     runs between the check and the send, and a per-call HTTPClient is
@@ -62,7 +67,18 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		}
 		return next.HandleDeserialize(ctx, in)
 	}
-	return securetransport.Gate(ctx, in, m.checks(ctx), m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	checks := m.checks(ctx, in.Request)
+	out, md, err := securetransport.Gate(ctx, in, checks, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	if err != nil {
+		// The gate names a refusal after the context's operation, which a
+		// hook can rename: Ran refuses that, but the transport rules refuse
+		// before it asks. Named after the call's, as the audit event is.
+		var sg *SafeguardError
+		if st, ok := checks.(*callState); ok && st.op != nil && errors.As(err, &sg) {
+			sg.Operation = st.op.name
+		}
+	}
+	return out, md, err
 }
 
 // checks returns the gate's checks for the call of ctx: the call's state,
@@ -70,10 +86,10 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 // made it. Otherwise the gate's own checks look again, and Ran refuses the
 // call: without a state the audit middleware did not run; with another
 // Guard's, this gate runs in that Guard's call, or that Guard's gate in
-// this one's.
-func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
+// this one's. req is the request the gate was given (see checkSent).
+func (m *wireGate) checks(ctx context.Context, req any) securetransport.GateChecks {
 	if st := stateFrom(ctx); st != nil && st.g == m.g {
-		st.gate = m
+		st.gate, st.req = m, req
 		return st
 	}
 	return m
@@ -108,6 +124,9 @@ func (st *callState) CheckBody(ctx context.Context, op, body string) error {
 }
 
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
+	if err := st.gate.checkSent(op, st); err != nil {
+		return err
+	}
 	return st.gate.checkSigner(op, st, accessKeyID)
 }
 
@@ -137,6 +156,66 @@ func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
 			Reason: "the guard's middleware is on a client the guard did not secure; build it with personalize.New or Guard.Option"}
 	}
 	return nil
+}
+
+// checkSent holds what AWS reads of the call's request before its body to
+// what the guard checked: it runs the operation the X-Amz-Target header
+// names, and takes the Region the signature's credential scope names. The
+// guard checked the operation the SDK built the stack for, in the Region
+// of the call's context, which a hook can set back after the request was
+// resolved and signed for another. The gate asks once it has read the
+// request's stream (whose own code can change the request) and copied the
+// request it sends: st.req is that copy's source, unchanged since.
+// Refused in report-only mode too: what would go out is not what was
+// checked.
+func (m *wireGate) checkSent(op string, st *callState) error {
+	req, _ := st.req.(*smithyhttp.Request)
+	if req == nil {
+		return nil // not a request the gate takes; it has refused it
+	}
+	if st.op != nil {
+		op = st.op.name // the same, since Ran passed
+	}
+	// Indexed by the canonical names: the gate has refused a request with
+	// a name in another form (one net/http would send beside these).
+	t := req.Header["X-Amz-Target"]
+	if len(t) != 1 || !strings.HasPrefix(t[0], targetPrefix) || t[0][len(targetPrefix):] != op {
+		return &SafeguardError{Operation: op, Field: "header", Rule: RuleRequestChanged,
+			Reason: "the request's X-Amz-Target names another operation than the one the guard checked: something after the guard's checks set it"}
+	}
+	for _, auth := range req.Header["Authorization"] {
+		if region, ok := signedRegion(auth); !ok || region != m.g.s.region {
+			return &SafeguardError{Operation: op, Rule: RuleRegionMismatch,
+				Reason: "the request is signed for another Region than the one the guard checks keys and buckets in"}
+		}
+	}
+	return nil
+}
+
+// targetPrefix starts the X-Amz-Target of every Personalize operation.
+const targetPrefix = "AmazonPersonalize."
+
+// signedRegion returns the Region of the credential scope of a SigV4
+// Authorization header, as the SDK's signer writes it:
+// "AWS4-HMAC-SHA256 Credential=<key ID>/<date>/<Region>/<service>/aws4_request, ...".
+// ok is false for any other.
+func signedRegion(auth string) (region string, ok bool) {
+	const prefix = "AWS4-HMAC-SHA256 Credential="
+	if !strings.HasPrefix(auth, prefix) {
+		return "", false
+	}
+	s := auth[len(prefix):]
+	for range 2 { // past the key ID and the date
+		i := strings.IndexByte(s, '/')
+		if i < 0 {
+			return "", false
+		}
+		s = s[i+1:]
+	}
+	if region, _, ok = strings.Cut(s, "/"); !ok {
+		return "", false
+	}
+	return region, true
 }
 
 // checkBody walks the serialized JSON body of op with the same field rules
@@ -182,7 +261,7 @@ func (g *Guard) checkBodyOn(ctx context.Context, op string, st *callState, body 
 func (w *walker) wireSyntax() error {
 	// Not for report-only mode: a body the guard cannot read is not a body
 	// it checked.
-	return &SafeguardError{Operation: middleware.GetOperationName(w.ctx), Rule: RuleBodyUnchecked, Reason: "the request body is not one JSON document"}
+	return &SafeguardError{Operation: opName(w.ctx, w.st), Rule: RuleBodyUnchecked, Reason: "the request body is not one JSON document"}
 }
 
 // walkWire checks the JSON value whose first token k was just read, along n.
@@ -200,6 +279,7 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 		if k != jsonscan.String {
 			return w.scanUnknown(sc, k)
 		}
+		w.place = n
 		return w.check(n.rule, n.shape, n.enum, sc.Text())
 	case kindStruct:
 		if k != jsonscan.BeginObject {
@@ -537,7 +617,8 @@ func joinPath(base, field string) string {
 
 // checkWirePlace checks a KMS key or S3 location on the wire: it must be one
 // the Initialize checks saw, because only those were checked against the
-// allow-lists and for posture.
+// allow-lists and for posture; a location, at the member w.place they saw
+// it at.
 func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 	if rule == ruleKMSKey && (s != w.g.s.KMSKeyARN || !w.g.keyFits) && !shapeKmsKeyArn.fits(s) {
 		return w.fail(RuleKMSKeyARN, "needs a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)")
@@ -545,14 +626,15 @@ func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 	if rule == ruleS3Location && !shapeS3Location.fits(s) {
 		return w.fail(RuleFieldLength, "must be at most 256 characters (API model, S3Location)")
 	}
-	if w.st != nil {
-		seen := w.st.keys
-		if rule == ruleS3Location {
-			seen = w.st.locations
-		}
-		if slices.Contains(seen, s) {
-			return nil
-		}
+	switch {
+	case w.st == nil:
+	case rule == ruleKMSKey && slices.Contains(w.st.keys, s):
+		return nil
+	case rule == ruleS3Location && w.st.sawLocationAt(s, w.place):
+		// At the member it was checked at: a job's input checked as its
+		// output would be written where the output allow-list and the
+		// bucket check for writing never looked.
+		return nil
 	}
 	return w.fail(RuleRequestChanged, "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it")
 }
