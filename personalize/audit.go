@@ -252,7 +252,7 @@ func (st *callState) sawLocationAt(v string, at *node) bool {
 // Audit outcomes.
 const (
 	OutcomeAllowed  = auditlog.OutcomeAllowed  // every safeguard passed and AWS answered
-	OutcomeRejected = auditlog.OutcomeRejected // a safeguard refused the call; nothing was sent
+	OutcomeRejected = auditlog.OutcomeRejected // a safeguard, or the SDK's own validation of the input, refused the call; nothing was sent
 	OutcomeFailed   = auditlog.OutcomeFailed   // the call failed: an AWS error, the network, a response the guard refused, or the caller's context ended
 )
 

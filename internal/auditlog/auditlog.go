@@ -38,7 +38,7 @@ const (
 // Outcomes.
 const (
 	OutcomeAllowed  = "allowed"  // every safeguard passed and AWS answered
-	OutcomeRejected = "rejected" // a safeguard refused the call; nothing was sent
+	OutcomeRejected = "rejected" // a safeguard, or the SDK's own validation of the input, refused the call; nothing was sent
 	OutcomeFailed   = "failed"   // the call failed: an AWS error, the network, a response the guard refused, or the caller's context ended
 )
 
@@ -101,6 +101,11 @@ func Write(ctx context.Context, l *slog.Logger, c Call) {
 			}
 			attrs = append(attrs, slog.Any(KeyFindings, ids))
 		}
+	case errors.As(c.Err, new(smithy.InvalidParamsError)) || errors.As(c.Err, new(*smithy.InvalidParamsError)):
+		// The SDK's validator refused the input (a required member
+		// missing; it returns the error as a value): nothing left the
+		// process.
+		attrs = append(attrs, slog.String(KeyOutcome, OutcomeRejected))
 	default:
 		attrs = append(attrs, slog.String(KeyOutcome, OutcomeFailed))
 		var ae smithy.APIError
