@@ -247,55 +247,46 @@ type headerField struct {
 
 // copyHeader returns a copy of h, as h.Clone does: every value in one
 // backing array (values, when they fit in it), a nil value kept nil. It
-// reads h once, listing its headers in list (unless nil, or there are more
-// than it holds), and then fills the copy from the list rather than
-// iterating h a second time. Each name is classified once, as the copy is
-// filled from the list (headerKindOf), and its canonical form checked then,
-// for the checks that read the list after.
+// reads h once, and lists the copy's headers in list as it makes them (unless
+// list is nil, or h has more headers than it holds), for the checks that
+// read the list after rather than iterating the map again. Each name is
+// classified then (headerKindOf), and its canonical form checked.
 func copyHeader(h http.Header, list *headerList, values []string) http.Header {
-	if list == nil || h == nil {
+	if list == nil || h == nil || len(h) > len(list.fields) {
 		return h.Clone()
 	}
-	nv := 0
-	for k, vs := range h {
-		if list.n == len(list.fields) {
-			*list = headerList{}
-			return h.Clone()
-		}
-		list.fields[list.n] = headerField{name: k, values: vs}
-		list.n++
-		nv += len(vs)
-	}
-	all := values[:min(nv, len(values))]
-	if nv > len(values) {
-		all = make([]string, nv)
-	}
-	out := make(http.Header, list.n)
+	out := make(http.Header, len(h))
 	canonical := true
-	for i := range list.fields[:list.n] {
-		f := &list.fields[i]
-		switch len(f.values) {
-		case 0: // nil stays nil, and an empty slice gets an empty one of its own, as with Clone
-			if f.values != nil {
-				f.values = all[:0:0]
+	for k, vs := range h {
+		var own []string
+		switch {
+		case vs == nil: // nil stays nil
+		case len(vs) <= len(values):
+			// The SDK's headers: one value each, copied without copy's call.
+			if len(vs) == 1 {
+				values[0] = vs[0]
+			} else {
+				copy(values, vs)
 			}
-		case 1: // the SDK's headers: one value, copied without copy's call
-			all[0] = f.values[0]
-			f.values, all = all[:1:1], all[1:]
-		default:
-			n := copy(all, f.values)
-			f.values, all = all[:n:n], all[n:]
+			own, values = values[:len(vs):len(vs)], values[len(vs):]
+		default: // past the array: a slice of its own
+			own = slices.Clone(vs)
 		}
-		out[f.name] = f.values
+		if vs != nil && own == nil {
+			own = []string{} // an empty slice gets an empty one of its own, as with Clone
+		}
+		out[k] = own
 		// A known name is its canonical spelling: the switch matched it
 		// byte for byte.
-		f.kind = headerKindOf(f.name)
-		if f.kind == hdrOther && !canonicalName(f.name) {
+		kind := headerKindOf(k)
+		if kind == hdrOther && !canonicalName(k) {
 			canonical = false
 		}
-		if f.kind == hdrAuthorization {
-			list.authorization = f.values
+		if kind == hdrAuthorization {
+			list.authorization = own
 		}
+		list.fields[list.n] = headerField{name: k, kind: kind, values: own}
+		list.n++
 	}
 	list.complete, list.canonical = true, canonical
 	return out
