@@ -13,6 +13,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -82,6 +83,10 @@ type Guard struct {
 	// resource: a service calls the same campaign, recommender or filter
 	// on every call, and the check of an ARN depends on its text alone.
 	cleanARNs securetransport.CleanTexts
+	// lastARN is the last ARN cleanARNs took in: a service calls one
+	// campaign or recommender on nearly every call, and comparing it costs
+	// less than the memo's lookup, which hashes it.
+	lastARN atomic.Pointer[string]
 	// props remembers, per properties member of the API and whether its
 	// operation is a catalogue's, the documents (as written in the body)
 	// that passed every check: ten events of one page view carry the

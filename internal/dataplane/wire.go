@@ -484,7 +484,7 @@ func (w *walker) check(n *Node, s string) error {
 			pattern = "holds control characters, which no catalogue ID has"
 		}
 	case RuleARN:
-		if w.g.cleanARNs.Has(s) {
+		if p := w.g.lastARN.Load(); p != nil && *p == s || w.g.cleanARNs.Has(s) {
 			return nil // in its pattern, and nothing found in its resource, before
 		}
 		a, ok := awsarn.Split(s)
@@ -519,6 +519,8 @@ func (w *walker) check(n *Node, s string) error {
 	}
 	if n.Rule == RuleARN && pattern == "" {
 		w.g.cleanARNs.Add(s)
+		own := strings.Clone(s) // not the body's: it would keep the whole body
+		w.g.lastARN.Store(&own)
 	}
 	return nil
 }
