@@ -245,10 +245,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		if k != jsonscan.String {
 			return w.syntax()
 		}
-		if n.Rule == RuleProperties {
-			return w.checkPropertiesMember(n, sc)
-		}
-		return w.check(n, sc.Text())
+		return w.checkString(n, sc)
 	case n.isStruct():
 		if k != jsonscan.BeginObject {
 			return w.syntax()
@@ -300,7 +297,13 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				return w.syntax()
 			}
 			w.push(segment{name: name, index: -1})
-			if err := w.walk(child, sc, vk); err != nil {
+			if vk == jsonscan.String && child.isString() {
+				// Most members are strings: checked here, without a
+				// call of walk for each.
+				if err := w.checkString(child, sc); err != nil {
+					return err
+				}
+			} else if err := w.walk(child, sc, vk); err != nil {
 				return err
 			}
 			w.pop()
@@ -402,6 +405,15 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		}
 		return w.syntax()
 	}
+}
+
+// checkString checks the string value sc has just read, along n, a string
+// member.
+func (w *walker) checkString(n *Node, sc *jsonscan.Scanner) error {
+	if n.Rule == RuleProperties {
+		return w.checkPropertiesMember(n, sc)
+	}
+	return w.check(n, sc.Text())
 }
 
 // This fails to compile when the structures whose members are found by
