@@ -262,15 +262,26 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			seen = buf[:0]
 		}
 		for {
-			kk, err := sc.Next()
-			if err != nil {
-				return w.syntax()
+			var name string
+			var child *Node
+			at := -1
+			if j := sc.NextKeyIn(n.keys[min(next, len(n.keys)):]); j >= 0 {
+				// The SDK writes a structure's members in the order of
+				// its names, as they are: the name is one of those after
+				// the last one found, read and compared in one pass.
+				at = next + j
+				name, child = n.names[at], n.kids[at]
+			} else {
+				kk, err := sc.Next()
+				if err != nil {
+					return w.syntax()
+				}
+				if kk == jsonscan.EndObject {
+					return nil
+				}
+				name = sc.Text()
+				child, at = n.memberAt(name, next)
 			}
-			if kk == jsonscan.EndObject {
-				return nil
-			}
-			name := sc.Text()
-			child, at := n.memberAt(name, next)
 			if child == nil {
 				// Its name is data, so the path does not show it.
 				field := "(unknown member)"

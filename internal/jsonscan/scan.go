@@ -632,6 +632,55 @@ func (s *Scanner) Skip(first Kind) error {
 	return nil
 }
 
+// PlainKey is a member name that a JSON string holds as it is: every byte
+// printable ASCII but '"' and '\\'. It is made by [NewPlainKey] and read
+// with [Scanner.NextKeyIn].
+type PlainKey struct{ name string }
+
+// NewPlainKey returns name as a PlainKey, and false when a JSON string
+// cannot hold it as it is.
+func NewPlainKey(name string) (PlainKey, bool) {
+	for i := 0; i < len(name); i++ {
+		if !plain[name[i]] {
+			return PlainKey{}, false
+		}
+	}
+	return PlainKey{name}, true
+}
+
+// NextKeyIn reads the next token, as [Scanner.Next] would, when it is a
+// member name written exactly as one of keys, and returns that key's index;
+// otherwise it returns -1 and leaves the scanner as it was. It reads only
+// where a name starts at once, as [Scanner.NextStringIs] does. A key is
+// plain, so the token ends at the quote after it and holds nothing Next
+// refuses: the test of each key is one comparison of bytes, after one of
+// the byte where its closing quote would be. At most one key matches: a
+// plain key holds no quote, so two keys that both match would be equal.
+func (s *Scanner) NextKeyIn(keys []PlainKey) int {
+	if s.state != stKey && s.state != stKeyOrEnd {
+		return -1
+	}
+	d, i := s.data, s.pos
+	if i >= len(d) || d[i] != '"' {
+		return -1
+	}
+	for j, k := range keys {
+		end := i + 1 + len(k.name)
+		if end < len(d) && d[end] == '"' && d[i+1:end] == k.name {
+			s.start, s.end, s.pos, s.escaped = i+1, end, end+1, false
+			// As Next: the colon nearly always follows at once.
+			if s.pos < len(d) && d[s.pos] == ':' {
+				s.pos++
+				s.state = stValue
+			} else {
+				s.state = stColon
+			}
+			return j
+		}
+	}
+	return -1
+}
+
 // NextQuotedIs reads the next token, as [Scanner.Next] would, when it is a
 // string value written exactly as q, and reports whether it did; its text
 // is then the text q was made from. Otherwise it leaves the scanner as it
