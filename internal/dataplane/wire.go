@@ -557,6 +557,9 @@ func (w *walker) check(n *Node, s string) error {
 func hasControl(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
+		case c-0x20 < 0x7f-0x20:
+			// Printable ASCII, the bytes of nearly every ID: one
+			// comparison (the subtraction wraps for the bytes below 0x20).
 		case c < 0x20 || c == 0x7f:
 			return true
 		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] < 0xa0:
