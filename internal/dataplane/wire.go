@@ -265,11 +265,11 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			var name string
 			var child *Node
 			at := -1
-			if j := sc.NextKeyIn(n.keys[min(next, len(n.keys)):]); j >= 0 {
+			if j := sc.NextKeyIn(n.keys, next); j >= 0 {
 				// The SDK writes a structure's members in the order of
 				// its names, as they are: the name is one of those after
 				// the last one found, read and compared in one pass.
-				at = next + j
+				at = j
 				name, child = n.names[at], n.kids[at]
 			} else {
 				kk, err := sc.Next()

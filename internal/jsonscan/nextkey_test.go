@@ -6,40 +6,43 @@ import (
 )
 
 // nextKeyInRef is what NextKeyIn replaces: Next, then the token's kind and
-// raw text compared with each key (a name written with an escape, such as
+// raw text compared with each key from index from on (a name written with an escape, such as
 // "\u0061" for "a", is not a key written exactly: the caller reads it with
 // Next). It returns the scanner after the
 // token and the index of the key it is, or -1. NextKeyIn reads only where a
 // name starts at once, not past white space or a ',' Next would step over
 // first.
-func nextKeyInRef(s Scanner, keys []PlainKey) (Scanner, int) {
+func nextKeyInRef(s Scanner, keys []PlainKey, from int) (Scanner, int) {
 	atKey := (s.state == stKey || s.state == stKeyOrEnd) && s.pos < len(s.data) && s.data[s.pos] == '"'
 	k, err := s.Next()
 	if !atKey || err != nil || k != Key {
 		return s, -1
 	}
-	for i, key := range keys {
-		if s.Raw() == key.name {
+	for i := max(from, 0); i < len(keys); i++ {
+		if s.Raw() == keys[i].name {
 			return s, i
 		}
 	}
 	return s, -1
 }
 
-// checkNextKeyIn holds NextKeyIn on s to nextKeyInRef: the same answer
-// and, on a match, the same scanner after it; on none, s as it was.
+// checkNextKeyIn holds NextKeyIn on s to nextKeyInRef from each index of
+// keys: the same answer and, on a match, the same scanner after it; on
+// none, s as it was.
 func checkNextKeyIn(t *testing.T, s Scanner, keys []PlainKey) {
 	t.Helper()
-	refAfter, refAt := nextKeyInRef(s, keys)
-	got := s
-	at := got.NextKeyIn(keys)
-	switch {
-	case at != refAt:
-		t.Fatalf("NextKeyIn(%v) at offset %d of %q = %d, Next+Text says %d", keys, s.pos, s.data, at, refAt)
-	case at >= 0 && got != refAfter:
-		t.Fatalf("NextKeyIn(%v) at offset %d of %q left the scanner at %d (state %d), Next at %d (state %d)", keys, s.pos, s.data, got.pos, got.state, refAfter.pos, refAfter.state)
-	case at < 0 && got != s:
-		t.Fatalf("NextKeyIn(%v) at offset %d of %q moved the scanner without a match", keys, s.pos, s.data)
+	for from := -1; from <= len(keys)+1; from++ {
+		refAfter, refAt := nextKeyInRef(s, keys, from)
+		got := s
+		at := got.NextKeyIn(keys, from)
+		switch {
+		case at != refAt:
+			t.Fatalf("NextKeyIn(%v, %d) at offset %d of %q = %d, Next+Raw says %d", keys, from, s.pos, s.data, at, refAt)
+		case at >= 0 && got != refAfter:
+			t.Fatalf("NextKeyIn(%v, %d) at offset %d of %q left the scanner at %d (state %d), Next at %d (state %d)", keys, from, s.pos, s.data, got.pos, got.state, refAfter.pos, refAfter.state)
+		case at < 0 && got != s:
+			t.Fatalf("NextKeyIn(%v, %d) at offset %d of %q moved the scanner without a match", keys, from, s.pos, s.data)
+		}
 	}
 }
 

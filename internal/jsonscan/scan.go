@@ -649,14 +649,15 @@ func NewPlainKey(name string) (PlainKey, bool) {
 }
 
 // NextKeyIn reads the next token, as [Scanner.Next] would, when it is a
-// member name written exactly as one of keys, and returns that key's index;
-// otherwise it returns -1 and leaves the scanner as it was. It reads only
+// member name written exactly as one of keys from index from on, and
+// returns that key's index; otherwise it returns -1 and leaves the scanner
+// as it was. It reads only
 // where a name starts at once, as [Scanner.NextStringIs] does. A key is
 // plain, so the token ends at the quote after it and holds nothing Next
 // refuses: the test of each key is one comparison of bytes, after one of
 // the byte where its closing quote would be. At most one key matches: a
 // plain key holds no quote, so two keys that both match would be equal.
-func (s *Scanner) NextKeyIn(keys []PlainKey) int {
+func (s *Scanner) NextKeyIn(keys []PlainKey, from int) int {
 	if s.state != stKey && s.state != stKeyOrEnd {
 		return -1
 	}
@@ -664,7 +665,8 @@ func (s *Scanner) NextKeyIn(keys []PlainKey) int {
 	if i >= len(d) || d[i] != '"' {
 		return -1
 	}
-	for j, k := range keys {
+	for j := max(from, 0); j < len(keys); j++ {
+		k := keys[j]
 		end := i + 1 + len(k.name)
 		if end < len(d) && d[end] == '"' && d[i+1:end] == k.name {
 			s.start, s.end, s.pos, s.escaped = i+1, end, end+1, false
