@@ -328,6 +328,7 @@ type callState struct {
 	// gate may read or write the state: another Guard's refuse the call
 	// (see guarderr.ForeignMiddleware).
 	g           *Guard
+	op          string   // the operation's name, read by the audit step (see wireGate.HandleDeserialize)
 	identifiers bool     // the identifier step ran
 	caller      bool     // the identity step ran
 	signer      string   // the access key ID whose principal the identity step looked up
@@ -369,6 +370,9 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	// Pooled: a call's state lives exactly as long as this
 	// HandleInitialize.
 	st := g.states.Get().(*callState)
+	// Read here, where the context's stack values are few, and not again
+	// at the gate, where the SDK has added a dozen before it.
+	st.op = middleware.GetOperationName(ctx)
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {

@@ -36,7 +36,13 @@ func (*wireGate) ID() string { return IDWireGate }
 func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, _ middleware.DeserializeHandler) (
 	middleware.DeserializeOutput, middleware.Metadata, error,
 ) {
-	return securetransport.Gate(ctx, in, m.checks(ctx), m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	c := m.checks(ctx)
+	if st, ok := c.(*callState); ok {
+		// The operation its audit step read: the gate reads it again only
+		// for a call without its guard's state.
+		return securetransport.GateOp(ctx, st.op, in, st, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	}
+	return securetransport.Gate(ctx, in, c, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 }
 
 // checks returns the gate's checks for the call of ctx: the call's state,

@@ -108,7 +108,15 @@ type GateChecks interface {
 // never hands the request on: nothing runs between the check and the send.
 func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, region string, send aws.HTTPClient,
 	det *sensitive.Detector, clean *CleanTexts) (middleware.DeserializeOutput, middleware.Metadata, error) {
-	op := middleware.GetOperationName(ctx)
+	return GateOp(ctx, middleware.GetOperationName(ctx), in, c, region, send, det, clean)
+}
+
+// GateOp is Gate for the operation op, which the guard read from the
+// call's context before: at the gate, the context's stack values hold
+// every value the SDK added on the way (a dozen), and the operation's name,
+// added first, is found last.
+func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c GateChecks, region string, send aws.HTTPClient,
+	det *sensitive.Detector, clean *CleanTexts) (middleware.DeserializeOutput, middleware.Metadata, error) {
 	refuse := func(err error) (middleware.DeserializeOutput, middleware.Metadata, error) {
 		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
 	}
