@@ -1129,6 +1129,19 @@ func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector
 			ok = rest == "" || !dirty(rest, det, clean)
 		case kind == hdrAuthorization:
 			ok = clean.authorizationOK(v, det)
+		case kind == hdrAmzDate || kind == hdrSDKRequest:
+			// The same value call after call (the retry header) or
+			// second after second (the date): the last one in its shape
+			// is compared first.
+			slot := lastAmzDate
+			if kind == hdrSDKRequest {
+				slot = lastSDKRequest
+			}
+			if ok = clean.isLast(slot, v); !ok {
+				if ok = kindShape[kind](v); ok {
+					clean.setLast(slot, strings.Clone(v))
+				}
+			}
 		case kind.computed():
 			shape := kindShape[kind]
 			ok = shape == nil || shape(v)
@@ -1180,16 +1193,22 @@ type CleanTexts struct {
 	// the last value the memo took in for that place: one comparison
 	// answers for the value every call of a client sends there, before a
 	// lookup in the memo, which hashes it. Only values the memo took in
-	// are kept, so a place whose values change adds no copy per call.
+	// are kept, so a place whose values change adds no copy per call. For
+	// the date and the retry header, held to shapes rather than scanned,
+	// it is the last value found in its shape: the date adds a copy once
+	// a second.
 	last [numLastSlots]atomic.Pointer[string]
 }
 
-// The places of CleanTexts.last: the URL's, then one per header kind that
-// sdkScanned.
+// The places of CleanTexts.last: the URL's, the date's and the retry
+// header's (the last value in its shape: see headerDirty), then one per
+// header kind that sdkScanned.
 const (
 	lastPath = iota
 	lastHost
 	lastRequestHost
+	lastAmzDate
+	lastSDKRequest
 	lastHeaders
 	numLastSlots = lastHeaders + int(hdrAmzTarget-hdrContentType) + 1
 )
