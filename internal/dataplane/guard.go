@@ -13,6 +13,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -82,6 +83,10 @@ type Guard struct {
 	// resource: a service calls the same campaign, recommender or filter
 	// on every call, and the check of an ARN depends on its text alone.
 	cleanARNs securetransport.CleanTexts
+	// lastARN is the last ARN cleanARNs took in: a service calls one
+	// campaign or recommender on nearly every call, and comparing it costs
+	// less than the memo's lookup, which hashes it.
+	lastARN atomic.Pointer[string]
 	// props remembers, per properties member of the API and whether its
 	// operation is a catalogue's, the documents (as written in the body)
 	// that passed every check: ten events of one page view carry the
@@ -211,23 +216,51 @@ var errSecondGuard = &guarderr.ConfigError{Field: "APIOptions", Reason: "a secon
 // Initialize, before the SDK's validation, the identity step at its end,
 // after the validation, and the gate innermost in Deserialize, after every
 // middleware the client and the config added.
+//
+// It runs on every call, on a new stack. Each Get walks a step's list, so
+// only the audit step is looked for: a Guard's middleware come in together,
+// audit step first, so without an audit step on the stack, no Guard's
+// addMiddleware ran on it, and this one adds its middleware without looking
+// for the others. (Middleware placed by other means, under the guard's IDs
+// or others, are refused on the call: see callState.foreign.) With an
+// audit step, the option ran before: each middleware is looked for.
 func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
-	for i, s := range [...]*step{g.audit, g.ids} {
-		if have, ok := stack.Initialize.Get(s.id); ok {
-			if owned, _ := have.(*step); owned == nil || owned.g != g {
-				return errSecondGuard
-			}
-			continue
+	have, ok := stack.Initialize.Get(IDAudit)
+	if ok {
+		if owned, _ := have.(*step); owned == nil || owned.g != g {
+			return errSecondGuard
 		}
-		var err error
-		if i == 0 {
-			err = stack.Initialize.Add(s, middleware.Before)
-		} else {
-			err = stack.Initialize.Insert(s, IDAudit, middleware.After)
-		}
-		if err != nil {
+		return g.addMissingMiddleware(stack, gate)
+	}
+	// Both at the front, the audit step last so that it runs first: Add
+	// does not walk the list, as Insert after the audit step would.
+	if err := stack.Initialize.Add(g.ids, middleware.Before); err != nil {
+		return err
+	}
+	if err := stack.Initialize.Add(g.audit, middleware.Before); err != nil {
+		return err
+	}
+	if gate.identity != nil {
+		if err := stack.Initialize.Add(gate.identity, middleware.After); err != nil {
 			return err
 		}
+	}
+	if err := stack.Deserialize.Add(gate, middleware.After); err != nil {
+		return err
+	}
+	return securetransport.SilenceWireDumps(stack)
+}
+
+// addMissingMiddleware is addMiddleware on a stack that holds g's audit
+// step already (the option applied twice): each of g's middleware is added
+// unless it is there, and another Guard's under one of g's IDs refused.
+func (g *Guard) addMissingMiddleware(stack *middleware.Stack, gate *wireGate) error {
+	if have, ok := stack.Initialize.Get(IDIdentifiers); ok {
+		if owned, _ := have.(*step); owned == nil || owned.g != g {
+			return errSecondGuard
+		}
+	} else if err := stack.Initialize.Insert(g.ids, IDAudit, middleware.After); err != nil {
+		return err
 	}
 	if gate.identity != nil {
 		if have, ok := stack.Initialize.Get(IDCallerIdentity); ok {
@@ -295,6 +328,7 @@ type callState struct {
 	// gate may read or write the state: another Guard's refuse the call
 	// (see guarderr.ForeignMiddleware).
 	g           *Guard
+	op          string   // the operation's name, read by the audit step (see wireGate.HandleDeserialize)
 	identifiers bool     // the identifier step ran
 	caller      bool     // the identity step ran
 	signer      string   // the access key ID whose principal the identity step looked up
@@ -336,6 +370,9 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	// Pooled: a call's state lives exactly as long as this
 	// HandleInitialize.
 	st := g.states.Get().(*callState)
+	// Read here, where the context's stack values are few, and not again
+	// at the gate, where the SDK has added a dozen before it.
+	st.op = middleware.GetOperationName(ctx)
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {

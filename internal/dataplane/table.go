@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 )
 
 // Rule is what the guard does with one string member of a data-plane
@@ -50,6 +52,9 @@ type Node struct {
 	// member of every call.
 	names []string
 	kids  []*Node
+	// keys are names as the scanner compares them where they are written
+	// as they are (jsonscan.NextKeyIn); nil when a name needs an escape.
+	keys []jsonscan.PlainKey
 }
 
 // String returns a string member with rule r and the model's length limits.
@@ -65,6 +70,12 @@ func Struct(members map[string]*Node) *Node {
 		n.names = slices.Sorted(maps.Keys(members))
 		for _, name := range n.names {
 			n.kids = append(n.kids, members[name])
+			if k, ok := jsonscan.NewPlainKey(name); ok {
+				n.keys = append(n.keys, k)
+			}
+		}
+		if len(n.keys) != len(n.names) {
+			n.keys = nil
 		}
 	}
 	return n

@@ -36,7 +36,13 @@ func (*wireGate) ID() string { return IDWireGate }
 func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, _ middleware.DeserializeHandler) (
 	middleware.DeserializeOutput, middleware.Metadata, error,
 ) {
-	return securetransport.Gate(ctx, in, m.checks(ctx), m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	c := m.checks(ctx)
+	if st, ok := c.(*callState); ok {
+		// The operation its audit step read: the gate reads it again only
+		// for a call without its guard's state.
+		return securetransport.GateOp(ctx, st.op, in, st, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	}
+	return securetransport.Gate(ctx, in, c, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 }
 
 // checks returns the gate's checks for the call of ctx: the call's state,
@@ -245,10 +251,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 		if k != jsonscan.String {
 			return w.syntax()
 		}
-		if n.Rule == RuleProperties {
-			return w.checkPropertiesMember(n, sc)
-		}
-		return w.check(n, sc.Text())
+		return w.checkString(n, sc)
 	case n.isStruct():
 		if k != jsonscan.BeginObject {
 			return w.syntax()
@@ -265,15 +268,26 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			seen = buf[:0]
 		}
 		for {
-			kk, err := sc.Next()
-			if err != nil {
-				return w.syntax()
+			var name string
+			var child *Node
+			at := -1
+			if j := sc.NextKeyIn(n.keys, next); j >= 0 {
+				// The SDK writes a structure's members in the order of
+				// its names, as they are: the name is one of those after
+				// the last one found, read and compared in one pass.
+				at = j
+				name, child = n.names[at], n.kids[at]
+			} else {
+				kk, err := sc.Next()
+				if err != nil {
+					return w.syntax()
+				}
+				if kk == jsonscan.EndObject {
+					return nil
+				}
+				name = sc.Text()
+				child, at = n.memberAt(name, next)
 			}
-			if kk == jsonscan.EndObject {
-				return nil
-			}
-			name := sc.Text()
-			child, at := n.memberAt(name, next)
 			if child == nil {
 				// Its name is data, so the path does not show it.
 				field := "(unknown member)"
@@ -300,7 +314,13 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 				return w.syntax()
 			}
 			w.push(segment{name: name, index: -1})
-			if err := w.walk(child, sc, vk); err != nil {
+			if vk == jsonscan.String && child.isString() {
+				// Most members are strings: checked here, without a
+				// call of walk for each.
+				if err := w.checkString(child, sc); err != nil {
+					return err
+				}
+			} else if err := w.walk(child, sc, vk); err != nil {
 				return err
 			}
 			w.pop()
@@ -404,6 +424,15 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 	}
 }
 
+// checkString checks the string value sc has just read, along n, a string
+// member.
+func (w *walker) checkString(n *Node, sc *jsonscan.Scanner) error {
+	if n.Rule == RuleProperties {
+		return w.checkPropertiesMember(n, sc)
+	}
+	return w.check(n, sc.Text())
+}
+
 // This fails to compile when the structures whose members are found by
 // position can have more members than walk's met has bits.
 var _ [32 - maxScannedMembers]struct{}
@@ -484,7 +513,7 @@ func (w *walker) check(n *Node, s string) error {
 			pattern = "holds control characters, which no catalogue ID has"
 		}
 	case RuleARN:
-		if w.g.cleanARNs.Has(s) {
+		if p := w.g.lastARN.Load(); p != nil && *p == s || w.g.cleanARNs.Has(s) {
 			return nil // in its pattern, and nothing found in its resource, before
 		}
 		a, ok := awsarn.Split(s)
@@ -519,6 +548,8 @@ func (w *walker) check(n *Node, s string) error {
 	}
 	if n.Rule == RuleARN && pattern == "" {
 		w.g.cleanARNs.Add(s)
+		own := strings.Clone(s) // not the body's: it would keep the whole body
+		w.g.lastARN.Store(&own)
 	}
 	return nil
 }
@@ -532,6 +563,9 @@ func (w *walker) check(n *Node, s string) error {
 func hasControl(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
+		case c-0x20 < 0x7f-0x20:
+			// Printable ASCII, the bytes of nearly every ID: one
+			// comparison (the subtraction wraps for the bytes below 0x20).
 		case c < 0x20 || c == 0x7f:
 			return true
 		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] < 0xa0:

@@ -79,6 +79,14 @@ func TestRepeatedMemberByPosition(t *testing.T) {
 		{"repeat with a member between", `{"ids":[],"properties":"{}","ids":["x"]}`, guarderr.RuleBodyUnchecked},
 		{"repeat spelled with an escape", `{"ids":[],"\u0069ds":["x"]}`, guarderr.RuleBodyUnchecked},
 		{"repeat of the last member", `{"properties":"{}","ids":[],"properties":"{}"}`, guarderr.RuleBodyUnchecked},
+		// The names the scanner compares where they stand (NextKeyIn), and
+		// the ones it reads apart: escaped, after white space.
+		{"repeat right after itself", `{"ids":[],"ids":["x"]}`, guarderr.RuleBodyUnchecked},
+		{"repeat spelled with an escape first", `{"\u0069ds":[],"ids":["x"]}`, guarderr.RuleBodyUnchecked},
+		{"repeat after white space", `{"ids":[], "ids":["x"]}`, guarderr.RuleBodyUnchecked},
+		{"distinct members after white space", `{ "ids" :["a"] , "properties":"{}"}`, ""},
+		{"a name that a member's name starts", `{"id":[]}`, guarderr.RuleUnknownMember},
+		{"a name that starts a member's name", `{"idsx":[]}`, guarderr.RuleUnknownMember},
 	}
 	for _, tt := range tests {
 		_, rule, _ := check(g, tt.body)

@@ -632,6 +632,89 @@ func (s *Scanner) Skip(first Kind) error {
 	return nil
 }
 
+// PlainKey is a member name that a JSON string holds as it is: every byte
+// printable ASCII but '"' and '\\'. It is made by [NewPlainKey] and read
+// with [Scanner.NextKeyIn].
+type PlainKey struct {
+	name string
+	// first and last are the name's first and last eight bytes as load64
+	// reads them (they overlap for a name of 9 to 15 bytes); for a
+	// shorter name, first holds its bytes and mask their bits. NextKeyIn
+	// compares a name of up to 16 bytes in words, without a call.
+	first, last, mask uint64
+}
+
+// NewPlainKey returns name as a PlainKey, and false when a JSON string
+// cannot hold it as it is.
+func NewPlainKey(name string) (PlainKey, bool) {
+	for i := 0; i < len(name); i++ {
+		if !plain[name[i]] {
+			return PlainKey{}, false
+		}
+	}
+	k := PlainKey{name: name}
+	if len(name) >= 8 {
+		k.first, k.last = load64(name, 0), load64(name, len(name)-8)
+	} else {
+		for i := len(name) - 1; i >= 0; i-- {
+			k.first = k.first<<8 | uint64(name[i])
+		}
+		k.mask = 1<<(8*len(name)) - 1
+	}
+	return k, true
+}
+
+// NextKeyIn reads the next token, as [Scanner.Next] would, when it is a
+// member name written exactly as one of keys from index from on, and
+// returns that key's index; otherwise it returns -1 and leaves the scanner
+// as it was. It reads only
+// where a name starts at once, as [Scanner.NextStringIs] does. A key is
+// plain, so the token ends at the quote after it and holds nothing Next
+// refuses: the test of each key is one comparison of bytes, after one of
+// the byte where its closing quote would be. At most one key matches: a
+// plain key holds no quote, so two keys that both match would be equal.
+func (s *Scanner) NextKeyIn(keys []PlainKey, from int) int {
+	if s.state != stKey && s.state != stKeyOrEnd {
+		return -1
+	}
+	d, i := s.data, s.pos
+	if i >= len(d) || d[i] != '"' {
+		return -1
+	}
+	for j := max(from, 0); j < len(keys); j++ {
+		k := &keys[j]
+		n := len(k.name)
+		end := i + 1 + n
+		if end >= len(d) || d[end] != '"' {
+			continue
+		}
+		// The name's bytes: in words where they fit (the closing quote
+		// at end leaves room for a word from i+1 when n is 8 or more),
+		// else compared as strings.
+		var same bool
+		switch {
+		case n >= 8 && n <= 16:
+			same = load64(d, i+1) == k.first && load64(d, end-8) == k.last
+		case n < 8 && i+9 <= len(d):
+			same = (load64(d, i+1)^k.first)&k.mask == 0
+		default:
+			same = d[i+1:end] == k.name
+		}
+		if same {
+			s.start, s.end, s.pos, s.escaped = i+1, end, end+1, false
+			// As Next: the colon nearly always follows at once.
+			if s.pos < len(d) && d[s.pos] == ':' {
+				s.pos++
+				s.state = stValue
+			} else {
+				s.state = stColon
+			}
+			return j
+		}
+	}
+	return -1
+}
+
 // NextQuotedIs reads the next token, as [Scanner.Next] would, when it is a
 // string value written exactly as q, and reports whether it did; its text
 // is then the text q was made from. Otherwise it leaves the scanner as it

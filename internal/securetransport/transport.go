@@ -275,7 +275,13 @@ type TLSClient struct {
 }
 
 func (c TLSClient) Do(r *http.Request) (*http.Response, error) {
-	r = WithoutWriteTo(r)
+	return c.do(WithoutWriteTo(r))
+}
+
+// do is Do for a request whose body is nil, http.NoBody or the wire gate's
+// own (see WithoutWriteTo), which SendChecked sends without WithoutWriteTo's
+// look at its type.
+func (c TLSClient) do(r *http.Request) (*http.Response, error) {
 	resp, err := c.Next.Do(r)
 	if err != nil {
 		if errors.Is(err, errPlainHTTP) {

@@ -57,7 +57,13 @@ func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (
 	if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
 		return middleware.DeserializeOutput{}, err
 	}
-	resp, err := send.Do(hr)
+	var resp *http.Response
+	var err error
+	if tc, ok := send.(TLSClient); ok {
+		resp, err = tc.do(hr) // hr's body is the gate's own: nothing to hide
+	} else {
+		resp, err = send.Do(hr)
+	}
 	if resp == nil {
 		// As ClientHandler: the deserializers expect a response.
 		resp = &http.Response{Header: http.Header{}, Body: http.NoBody}
@@ -102,7 +108,15 @@ type GateChecks interface {
 // never hands the request on: nothing runs between the check and the send.
 func Gate(ctx context.Context, in middleware.DeserializeInput, c GateChecks, region string, send aws.HTTPClient,
 	det *sensitive.Detector, clean *CleanTexts) (middleware.DeserializeOutput, middleware.Metadata, error) {
-	op := middleware.GetOperationName(ctx)
+	return GateOp(ctx, middleware.GetOperationName(ctx), in, c, region, send, det, clean)
+}
+
+// GateOp is Gate for the operation op, which the guard read from the
+// call's context before: at the gate, the context's stack values hold
+// every value the SDK added on the way (a dozen), and the operation's name,
+// added first, is found last.
+func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c GateChecks, region string, send aws.HTTPClient,
+	det *sensitive.Detector, clean *CleanTexts) (middleware.DeserializeOutput, middleware.Metadata, error) {
 	refuse := func(err error) (middleware.DeserializeOutput, middleware.Metadata, error) {
 		return middleware.DeserializeOutput{}, middleware.Metadata{}, err
 	}
@@ -247,55 +261,46 @@ type headerField struct {
 
 // copyHeader returns a copy of h, as h.Clone does: every value in one
 // backing array (values, when they fit in it), a nil value kept nil. It
-// reads h once, listing its headers in list (unless nil, or there are more
-// than it holds), and then fills the copy from the list rather than
-// iterating h a second time. Each name is classified once, as the copy is
-// filled from the list (headerKindOf), and its canonical form checked then,
-// for the checks that read the list after.
+// reads h once, and lists the copy's headers in list as it makes them (unless
+// list is nil, or h has more headers than it holds), for the checks that
+// read the list after rather than iterating the map again. Each name is
+// classified then (headerKindOf), and its canonical form checked.
 func copyHeader(h http.Header, list *headerList, values []string) http.Header {
-	if list == nil || h == nil {
+	if list == nil || h == nil || len(h) > len(list.fields) {
 		return h.Clone()
 	}
-	nv := 0
-	for k, vs := range h {
-		if list.n == len(list.fields) {
-			*list = headerList{}
-			return h.Clone()
-		}
-		list.fields[list.n] = headerField{name: k, values: vs}
-		list.n++
-		nv += len(vs)
-	}
-	all := values[:min(nv, len(values))]
-	if nv > len(values) {
-		all = make([]string, nv)
-	}
-	out := make(http.Header, list.n)
+	out := make(http.Header, len(h))
 	canonical := true
-	for i := range list.fields[:list.n] {
-		f := &list.fields[i]
-		switch len(f.values) {
-		case 0: // nil stays nil, and an empty slice gets an empty one of its own, as with Clone
-			if f.values != nil {
-				f.values = all[:0:0]
+	for k, vs := range h {
+		var own []string
+		switch {
+		case vs == nil: // nil stays nil
+		case len(vs) <= len(values):
+			// The SDK's headers: one value each, copied without copy's call.
+			if len(vs) == 1 {
+				values[0] = vs[0]
+			} else {
+				copy(values, vs)
 			}
-		case 1: // the SDK's headers: one value, copied without copy's call
-			all[0] = f.values[0]
-			f.values, all = all[:1:1], all[1:]
-		default:
-			n := copy(all, f.values)
-			f.values, all = all[:n:n], all[n:]
+			own, values = values[:len(vs):len(vs)], values[len(vs):]
+		default: // past the array: a slice of its own
+			own = slices.Clone(vs)
 		}
-		out[f.name] = f.values
+		if vs != nil && own == nil {
+			own = []string{} // an empty slice gets an empty one of its own, as with Clone
+		}
+		out[k] = own
 		// A known name is its canonical spelling: the switch matched it
 		// byte for byte.
-		f.kind = headerKindOf(f.name)
-		if f.kind == hdrOther && !canonicalName(f.name) {
+		kind := headerKindOf(k)
+		if kind == hdrOther && !canonicalName(k) {
 			canonical = false
 		}
-		if f.kind == hdrAuthorization {
-			list.authorization = f.values
+		if kind == hdrAuthorization {
+			list.authorization = own
 		}
+		list.fields[list.n] = headerField{name: k, kind: kind, values: own}
+		list.n++
 	}
 	list.complete, list.canonical = true, canonical
 	return out
@@ -1124,6 +1129,19 @@ func headerDirty(k string, kind headerKind, vs []string, det *sensitive.Detector
 			ok = rest == "" || !dirty(rest, det, clean)
 		case kind == hdrAuthorization:
 			ok = clean.authorizationOK(v, det)
+		case kind == hdrAmzDate || kind == hdrSDKRequest:
+			// The same value call after call (the retry header) or
+			// second after second (the date): the last one in its shape
+			// is compared first.
+			slot := lastAmzDate
+			if kind == hdrSDKRequest {
+				slot = lastSDKRequest
+			}
+			if ok = clean.isLast(slot, v); !ok {
+				if ok = kindShape[kind](v); ok {
+					clean.setLast(slot, strings.Clone(v))
+				}
+			}
 		case kind.computed():
 			shape := kindShape[kind]
 			ok = shape == nil || shape(v)
@@ -1175,16 +1193,22 @@ type CleanTexts struct {
 	// the last value the memo took in for that place: one comparison
 	// answers for the value every call of a client sends there, before a
 	// lookup in the memo, which hashes it. Only values the memo took in
-	// are kept, so a place whose values change adds no copy per call.
+	// are kept, so a place whose values change adds no copy per call. For
+	// the date and the retry header, held to shapes rather than scanned,
+	// it is the last value found in its shape: the date adds a copy once
+	// a second.
 	last [numLastSlots]atomic.Pointer[string]
 }
 
-// The places of CleanTexts.last: the URL's, then one per header kind that
-// sdkScanned.
+// The places of CleanTexts.last: the URL's, the date's and the retry
+// header's (the last value in its shape: see headerDirty), then one per
+// header kind that sdkScanned.
 const (
 	lastPath = iota
 	lastHost
 	lastRequestHost
+	lastAmzDate
+	lastSDKRequest
 	lastHeaders
 	numLastSlots = lastHeaders + int(hdrAmzTarget-hdrContentType) + 1
 )

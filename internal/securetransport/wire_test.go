@@ -657,3 +657,38 @@ func TestAuthorizationKeyID(t *testing.T) {
 		}
 	}
 }
+
+// TestComputedHeaderLastValue: the date and the retry header are compared
+// with the last value found in its shape before the shape is read; that
+// value passes again, and any other is still held to the shape, right
+// after it and on a memo that holds it.
+func TestComputedHeaderLastValue(t *testing.T) {
+	det := sensitive.Default()
+	u, _ := url.Parse("https://personalize.us-east-1.amazonaws.com/")
+	var clean CleanTexts
+	for _, tt := range []struct {
+		name, header, value string
+		refused             bool
+	}{
+		{"a date", "X-Amz-Date", "20261130T171500Z", false},
+		{"the same date", "X-Amz-Date", "20261130T171500Z", false},
+		{"the date with a byte more", "X-Amz-Date", "20261130T171500Z1", true},
+		{"a card as the date", "X-Amz-Date", "4111111111111111", true},
+		{"the date one second on", "X-Amz-Date", "20261130T171501Z", false},
+		{"the date before, again", "X-Amz-Date", "20261130T171500Z", false},
+		{"a retry header", "Amz-Sdk-Request", "attempt=1; max=3", false},
+		{"the same retry header", "Amz-Sdk-Request", "attempt=1; max=3", false},
+		{"a card after it", "Amz-Sdk-Request", "attempt=1; max=3; 4111111111111111", true},
+		{"a card in its count", "Amz-Sdk-Request", "attempt=4111111111111111; max=3", true},
+		{"the retry header's prefix", "Amz-Sdk-Request", "attempt=1; max=", true},
+		{"the retry header, again", "Amz-Sdk-Request", "attempt=1; max=3", false},
+	} {
+		sg := checkRequestText("GetRecommendations", &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{tt.header: {tt.value}}}, nil, det, &clean)
+		if (sg != nil) != tt.refused {
+			t.Errorf("%s: refused = %v, want %v", tt.name, sg, tt.refused)
+		}
+	}
+	if p := clean.last[lastSDKRequest].Load(); p == nil || *p != "attempt=1; max=3" {
+		t.Errorf("the last retry header in its shape = %v, want the clean one", p)
+	}
+}
