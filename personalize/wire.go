@@ -160,10 +160,9 @@ func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
 
 // checkSent holds what AWS reads of the call's request before its body to
 // what the guard checked: it runs the operation the X-Amz-Target header
-// names, and takes the Region the signature's credential scope names. The
-// guard checked the operation the SDK built the stack for, in the Region
-// of the call's context, which a hook can set back after the request was
-// resolved and signed for another. The gate asks once it has read the
+// names, and the guard checked the operation the SDK built the stack for.
+// (The Region the signature names is the gate's to check, for every
+// client: securetransport.GateOp.) The gate asks once it has read the
 // request's stream (whose own code can change the request) and copied the
 // request it sends: st.req is that copy's source, unchanged since.
 // Refused in report-only mode too: what would go out is not what was
@@ -183,40 +182,11 @@ func (m *wireGate) checkSent(op string, st *callState) error {
 		return &SafeguardError{Operation: op, Field: "header", Rule: RuleRequestChanged,
 			Reason: "the request's X-Amz-Target names another operation than the one the guard checked: something after the guard's checks set it"}
 	}
-	for _, auth := range req.Header["Authorization"] {
-		if region, ok := signedRegion(auth); !ok || region != m.g.s.region {
-			return &SafeguardError{Operation: op, Rule: RuleRegionMismatch,
-				Reason: "the request is signed for another Region than the one the guard checks keys and buckets in"}
-		}
-	}
 	return nil
 }
 
 // targetPrefix starts the X-Amz-Target of every Personalize operation.
 const targetPrefix = "AmazonPersonalize."
-
-// signedRegion returns the Region of the credential scope of a SigV4
-// Authorization header, as the SDK's signer writes it:
-// "AWS4-HMAC-SHA256 Credential=<key ID>/<date>/<Region>/<service>/aws4_request, ...".
-// ok is false for any other.
-func signedRegion(auth string) (region string, ok bool) {
-	const prefix = "AWS4-HMAC-SHA256 Credential="
-	if !strings.HasPrefix(auth, prefix) {
-		return "", false
-	}
-	s := auth[len(prefix):]
-	for range 2 { // past the key ID and the date
-		i := strings.IndexByte(s, '/')
-		if i < 0 {
-			return "", false
-		}
-		s = s[i+1:]
-	}
-	if region, _, ok = strings.Cut(s, "/"); !ok {
-		return "", false
-	}
-	return region, true
-}
 
 // checkBody walks the serialized JSON body of op with the same field rules
 // as the Initialize check.

@@ -152,11 +152,57 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 			return refuse(err)
 		}
 	}
+	// After the text's check, which names an identifying value written
+	// for the Region by what it is.
+	if err := checkSignedRegion(op, auth, region); err != nil {
+		return refuse(err)
+	}
 	if err := c.CheckBody(ctx, op, body); err != nil {
 		return refuse(err)
 	}
 	out, err := SendChecked(ctx, send, sent)
 	return out, middleware.Metadata{}, err
+}
+
+// checkSignedRegion refuses a request whose signature's credential scope
+// names another Region than region, the guard's, or that carries an
+// Authorization value not in the SDK's SigV4 form; auth are the values of
+// the gate's copy. AWS takes the Region from the signature: a hook can set
+// the call's context back to the guard's Region after a per-call Region
+// option resolved the endpoint and signed the request for another, where
+// no key or bucket was checked. Refused in report-only mode too: what
+// would go out is not what was checked.
+func checkSignedRegion(op string, auth []string, region string) error {
+	for _, a := range auth {
+		if r, ok := SignedRegion(a); !ok || r != region {
+			return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRegionMismatch,
+				Reason: "the request is signed for another Region than the one the guard checks keys and buckets in"}
+		}
+	}
+	return nil
+}
+
+// SignedRegion returns the Region of the credential scope of a SigV4
+// Authorization header, as the SDK's signer writes it:
+// "AWS4-HMAC-SHA256 Credential=<key ID>/<date>/<Region>/<service>/aws4_request, ...".
+// ok is false for any other.
+func SignedRegion(auth string) (region string, ok bool) {
+	const prefix = "AWS4-HMAC-SHA256 Credential="
+	if !strings.HasPrefix(auth, prefix) {
+		return "", false
+	}
+	s := auth[len(prefix):]
+	for range 2 { // past the key ID and the date
+		i := strings.IndexByte(s, '/')
+		if i < 0 {
+			return "", false
+		}
+		s = s[i+1:]
+	}
+	if region, _, ok = strings.Cut(s, "/"); !ok {
+		return "", false
+	}
+	return region, true
 }
 
 // Request returns the HTTP request a Deserialize middleware was given, once

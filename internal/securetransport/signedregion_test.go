@@ -1,4 +1,4 @@
-package personalize
+package securetransport
 
 import (
 	"strings"
@@ -27,9 +27,9 @@ func TestSignedRegion(t *testing.T) {
 		{"", "", false},
 	}
 	for _, tt := range tests {
-		region, ok := signedRegion(tt.auth)
+		region, ok := SignedRegion(tt.auth)
 		if diff := cmp.Diff([]any{tt.region, tt.ok}, []any{region, ok}); diff != "" {
-			t.Errorf("signedRegion(%q) (-want +got):\n%s", tt.auth, diff)
+			t.Errorf("SignedRegion(%q) (-want +got):\n%s", tt.auth, diff)
 		}
 	}
 }
@@ -42,16 +42,16 @@ func FuzzSignedRegion(f *testing.F) {
 	f.Add("AWS4-HMAC-SHA256 Credential=//us-east-1/")
 	f.Add("AWS4-HMAC-SHA256 Credential=a/b")
 	f.Fuzz(func(t *testing.T, auth string) {
-		region, ok := signedRegion(auth)
+		region, ok := SignedRegion(auth)
 		if !ok {
 			if region != "" {
-				t.Fatalf("signedRegion(%q) = %q, false", auth, region)
+				t.Fatalf("SignedRegion(%q) = %q, false", auth, region)
 			}
 			return
 		}
 		parts := strings.SplitN(strings.TrimPrefix(auth, "AWS4-HMAC-SHA256 Credential="), "/", 4)
 		if !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 Credential=") || len(parts) != 4 || parts[2] != region {
-			t.Fatalf("signedRegion(%q) = %q, true", auth, region)
+			t.Fatalf("SignedRegion(%q) = %q, true", auth, region)
 		}
 	})
 }
