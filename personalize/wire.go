@@ -643,11 +643,11 @@ func (w *walker) scanText(s string) error {
 }
 
 // scanNamed scans s, and s again after the member name it stands under
-// and after its parent's (see scanPair): a hook's object where the model
-// has a string or a number, {"acct": 912803456}, is read as
+// and after each of its ancestors' (see scanPair): a hook's object where
+// the model has a string or a number, {"acct": 912803456}, is read as
 // "acct = 912803456".
-func (w *walker) scanNamed(name, parent, s string) error {
-	return jsontext.ScanNamed(w.scanText, w.scanPair, name, parent, s)
+func (w *walker) scanNamed(name string, ancestors []string, s string) error {
+	return jsontext.ScanNamed(w.scanText, w.scanPair, name, ancestors, s)
 }
 
 // wireKeyRank is the rank of rawKey among the keys of the JSON object at

@@ -146,9 +146,6 @@ type walker struct {
 	// a comparison of pointers costs less than the map's lookup.
 	props *Node
 	memo  *[2]securetransport.CleanTexts
-	// property is the name of the properties document's member being
-	// read: a value two objects down is read after it too (see scanNamed).
-	property string
 }
 
 // segment is one step of a field path: a member (by its JSON name), a list
@@ -675,7 +672,6 @@ func (w *walker) checkProperties(s string) error {
 			// under a public name can hold anything, and is scanned.
 			continue
 		}
-		w.property = name
 		if err := jsontext.EachNamedDataText(&sc, vk, name, w.scanNamed); err != nil {
 			if errors.Is(err, jsontext.ErrSyntax) {
 				return notObject()
@@ -689,20 +685,13 @@ func (w *walker) checkProperties(s string) error {
 	return nil
 }
 
-// scanNamed scans s, and s again after name, after parent and after the
-// property's name (see scanPair): the texts of a property's value, each
-// under the name it stands under, the name of the member holding it
-// (jsontext.EachNamedText) and the property's.
-func (w *walker) scanNamed(name, parent, s string) error {
-	if err := jsontext.ScanNamed(w.scanText, w.scanPair, name, parent, s); err != nil {
-		return err
-	}
-	if parent == "" || parent == w.property || name == w.property {
-		return nil // a flat document's value, or one the property's name was read before
-	}
-	// Two objects down, the parent is an inner member's name, and the
-	// keyword may be the property's ({"ssn":{"us":{"value":"123456789"}}}).
-	return w.scanPair(w.property, s)
+// scanNamed scans s, and s again after name and after each of its
+// ancestors' (see scanPair): the texts of a property's value, each under
+// the name it stands under and the names of the members holding it
+// (jsontext.EachNamedText), the property's the outermost:
+// {"x":{"ssn":{"us":{"value":"123456789"}}}} is read after "ssn" too.
+func (w *walker) scanNamed(name string, ancestors []string, s string) error {
+	return jsontext.ScanNamed(w.scanText, w.scanPair, name, ancestors, s)
 }
 
 // scanPair scans value together with the name it is given under, a

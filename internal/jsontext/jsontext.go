@@ -7,6 +7,7 @@ package jsontext
 import (
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,39 +26,41 @@ var ErrSyntax = errors.New("jsontext: not one JSON value")
 // its NumberForms, and leaves sc after the value. It stops at text's first
 // error.
 func EachText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error) error {
-	return eachNamedText(sc, k, "", NumberForms, func(_, _, s string) error { return text(s) })
+	return eachNamedText(sc, k, "", NumberForms, func(_ string, _ []string, s string) error { return text(s) })
 }
 
 // EachDataText is EachText for a value that is data, an event's or an
 // item's, whose numbers are values (see DataNumberForms).
 func EachDataText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error) error {
-	return eachNamedText(sc, k, "", DataNumberForms, func(_, _, s string) error { return text(s) })
+	return eachNamedText(sc, k, "", DataNumberForms, func(_ string, _ []string, s string) error { return text(s) })
 }
 
 // EachNamedText is EachText for readers that also read a value after its
-// name (see Named): text gets each member name with name and parent "",
-// and each string, number and number form with the member name it stands
-// under, which is name for the value itself and the elements of an array,
-// and inside an object the last member name read; and with parent, the
-// name the object holding that member stands under when it differs
-// ({"ssn":{"value":"123456789"}}: name "value", parent "ssn"), else "".
-func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, parent, s string) error) error {
+// name (see Named): text gets each member name with name "" and no
+// ancestors, and each string, number and number form with the member name
+// it stands under, which is name for the value itself and the elements of
+// an array, and inside an object the last member name read; and with its
+// ancestors, the names the containers holding it stand under, outermost
+// first ({"ssn":{"us":{"value":"123456789"}}} given under "x": name
+// "value", ancestors "x", "ssn", "us"), "" for a container that stands
+// under none. The slice is the walk's own: read it before text returns.
+func EachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name string, ancestors []string, s string) error) error {
 	return eachNamedText(sc, k, name, NumberForms, text)
 }
 
 // EachNamedDataText is EachNamedText for a value that is data (see
 // EachDataText).
-func EachNamedDataText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name, parent, s string) error) error {
+func EachNamedDataText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, text func(name string, ancestors []string, s string) error) error {
 	return eachNamedText(sc, k, name, DataNumberForms, text)
 }
 
 // numberForms is NumberForms or DataNumberForms.
 type numberForms func(raw string, buf *[48]byte) []string
 
-func eachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, forms numberForms, text func(name, parent, s string) error) error {
+func eachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, forms numberForms, text func(name string, ancestors []string, s string) error) error {
 	if k != jsonscan.BeginObject && k != jsonscan.BeginArray {
 		// A properties document's values are scalars: no stack of names.
-		return namedScalar(sc, k, name, "", forms, text)
+		return namedScalar(sc, k, name, nil, forms, text)
 	}
 	depth := sc.Depth() - 1
 	// outer[d] is the name the container opened at depth d stands under,
@@ -77,15 +80,12 @@ func eachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, forms num
 			}
 		case jsonscan.Key:
 			name = sc.Text()
-			if err := text("", "", name); err != nil {
+			if err := text("", nil, name); err != nil {
 				return err
 			}
 		default:
-			parent := ""
-			if d := sc.Depth() - depth - 1; d < len(outer) && outer[d] != name {
-				parent = outer[d]
-			}
-			if err := namedScalar(sc, k, name, parent, forms, text); err != nil {
+			d := min(sc.Depth()-depth, len(outer))
+			if err := namedScalar(sc, k, name, outer[:d], forms, text); err != nil {
 				return err
 			}
 		}
@@ -101,17 +101,17 @@ func eachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, forms num
 
 // namedScalar is EachNamedText for the string or number sc has just read
 // (nothing for a literal).
-func namedScalar(sc *jsonscan.Scanner, k jsonscan.Kind, name, parent string, forms numberForms, text func(name, parent, s string) error) error {
+func namedScalar(sc *jsonscan.Scanner, k jsonscan.Kind, name string, ancestors []string, forms numberForms, text func(name string, ancestors []string, s string) error) error {
 	switch k {
 	case jsonscan.String:
-		return text(name, parent, sc.Text())
+		return text(name, ancestors, sc.Text())
 	case jsonscan.Number:
-		if err := text(name, parent, sc.Raw()); err != nil {
+		if err := text(name, ancestors, sc.Raw()); err != nil {
 			return err
 		}
 		var buf [48]byte
 		for _, digits := range forms(sc.Raw(), &buf) {
-			if err := text(name, parent, digits); err != nil {
+			if err := text(name, ancestors, digits); err != nil {
 				return err
 			}
 		}
@@ -123,17 +123,29 @@ func namedScalar(sc *jsonscan.Scanner, k jsonscan.Kind, name, parent string, for
 // it alone, then after the name it stands under and after its parent's
 // (pair, which joins them with Named), so that the two guards' walks read
 // a document the same way.
-func ScanNamed(scan func(s string) error, pair func(name, value string) error, name, parent, s string) error {
+func ScanNamed(scan func(s string) error, pair func(name, value string) error, name string, ancestors []string, s string) error {
 	if err := scan(s); err != nil {
 		return err
 	}
 	if err := pair(name, s); err != nil {
 		return err
 	}
-	if parent == "" {
-		return nil // a value of the document's own members, the usual case
+	return eachAncestor(name, ancestors, func(a string) error { return pair(a, s) })
+}
+
+// eachAncestor calls f with each name of ancestors, nearest first, but ""
+// and name, each once: the names a value is read after besides its own.
+func eachAncestor(name string, ancestors []string, f func(string) error) error {
+	for i := len(ancestors) - 1; i >= 0; i-- {
+		a := ancestors[i]
+		if a == "" || a == name || slices.Contains(ancestors[i+1:], a) {
+			continue
+		}
+		if err := f(a); err != nil {
+			return err
+		}
 	}
-	return pair(parent, s)
+	return nil
 }
 
 // NumberForms returns the forms of a JSON number a reader may take for an

@@ -100,6 +100,13 @@ func FuzzNamed(f *testing.F) {
 	})
 }
 
+// withAncestors writes name and the ancestors a value is read after
+// besides it, nearest first: "name<parent<grandparent".
+func withAncestors(name string, ancestors []string) string {
+	_ = eachAncestor(name, ancestors, func(a string) error { name += "<" + a; return nil })
+	return name
+}
+
 func TestEachNamedText(t *testing.T) {
 	tests := []struct {
 		value  string
@@ -122,11 +129,8 @@ func TestEachNamedText(t *testing.T) {
 			t.Fatalf("%s: %v", tt.value, err)
 		}
 		var got []string
-		if err := EachNamedText(&sc, k, "acct", func(name, parent, s string) error {
-			if parent != "" {
-				name += "<" + parent
-			}
-			got = append(got, name+"|"+s)
+		if err := EachNamedText(&sc, k, "acct", func(name string, ancestors []string, s string) error {
+			got = append(got, withAncestors(name, ancestors)+"|"+s)
 			return nil
 		}); err != nil {
 			t.Errorf("EachNamedText(%s) = %v", tt.value, err)
@@ -156,14 +160,16 @@ func FuzzEachNamedText(f *testing.F) {
 		var plain, named []string
 		errPlain := EachText(&a, ka, func(s string) error { plain = append(plain, s); return nil })
 		keys := map[string]bool{"given": true}
-		errNamed := EachNamedText(&b, kb, "given", func(name, parent, s string) error {
-			if parent != "" && (!keys[parent] || parent == name) {
-				t.Fatalf("EachNamedText(%q) gave the parent %q, no member name read before, or the name itself", doc, parent)
+		errNamed := EachNamedText(&b, kb, "given", func(name string, ancestors []string, s string) error {
+			for _, a := range ancestors {
+				if a != "" && !keys[a] {
+					t.Fatalf("EachNamedText(%q) gave the ancestor %q, no member name read before", doc, a)
+				}
 			}
 			if name == "" {
 				keys[s] = true // a member name, or a value under the member name ""
 			} else if !keys[name] {
-				t.Fatalf("EachNamedText(%q) gave the name %q, parent %q, not member names read before", doc, name, parent)
+				t.Fatalf("EachNamedText(%q) gave the name %q, ancestors %q, not member names read before", doc, name, ancestors)
 			}
 			named = append(named, s)
 			return nil

@@ -17,10 +17,12 @@ func TestReview11NameAfterNestedValue(t *testing.T) {
 		doc  string
 		want []string // "name|text"
 	}{
-		{`{"acct":[{"a":"b"},"912803456"]}`, []string{"|acct", "|a", "a<acct|b", "acct|912803456"}},
-		{`{"x":{"y":{"z":1}},"w":[[{"v":2}],3]}`, []string{"|x", "|y", "|z", "z<y|1", "|w", "|v", "v<w|2", "w|3"}},
+		{`{"acct":[{"a":"b"},"912803456"]}`, []string{"|acct", "|a", "a<acct<given|b", "acct<given|912803456"}},
+		// Every ancestor, the middle ones too (red14): z after y, x and the
+		// name the document was given.
+		{`{"x":{"y":{"z":1}},"w":[[{"v":2}],3]}`, []string{"|x", "|y", "|z", "z<y<x<given|1", "|w", "|v", "v<w<given|2", "w<given|3"}},
 		{`["s",{"k":"v"},"t"]`, []string{"given|s", "|k", "k<given|v", "given|t"}},
-		{`{"ssn":{"value":"123456789"}}`, []string{"|ssn", "|value", "value<ssn|123456789"}},
+		{`{"ssn":{"value":"123456789"}}`, []string{"|ssn", "|value", "value<ssn<given|123456789"}},
 	}
 	for _, tt := range tests {
 		var sc jsonscan.Scanner
@@ -30,11 +32,8 @@ func TestReview11NameAfterNestedValue(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []string
-		if err := EachNamedText(&sc, k, "given", func(name, parent, s string) error {
-			if parent != "" {
-				name += "<" + parent
-			}
-			got = append(got, name+"|"+s)
+		if err := EachNamedText(&sc, k, "given", func(name string, ancestors []string, s string) error {
+			got = append(got, withAncestors(name, ancestors)+"|"+s)
 			return nil
 		}); err != nil {
 			t.Errorf("EachNamedText(%q) = %v", tt.doc, err)
