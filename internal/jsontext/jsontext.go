@@ -66,14 +66,18 @@ func eachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, forms num
 	// outer[d] is the name the container opened at depth d stands under,
 	// given back when it ends: the elements of an array after an object
 	// in it stand under the array's name, not the object's last member's.
-	// Deeper containers keep the last name read and have no parent.
-	var outer [16]string
+	// Sixteen levels on the stack; a deeper document grows the slice, so
+	// that a name put below them is still read (red18).
+	var buf [16]string
+	outer := buf[:]
 	for {
 		switch k {
 		case jsonscan.BeginObject, jsonscan.BeginArray:
-			if d := sc.Depth() - depth - 1; d < len(outer) {
-				outer[d] = name
+			d := sc.Depth() - depth - 1
+			for d >= len(outer) {
+				outer = append(outer, "")
 			}
+			outer[d] = name
 		case jsonscan.EndObject, jsonscan.EndArray:
 			if d := sc.Depth() - depth; d < len(outer) {
 				name = outer[d]
