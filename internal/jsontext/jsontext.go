@@ -5,9 +5,12 @@
 package jsontext
 
 import (
+	"bytes"
 	"errors"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -184,10 +187,34 @@ func DataNumberForms(raw string, buf *[48]byte) []string {
 		// longer (42e14 is a card number).
 		return nil
 	}
-	if n, ok := jsonscan.IntegerDigits(buf[:0], raw); ok && string(n) != raw {
-		return []string{string(n)}
+	n, ok := jsonscan.IntegerDigits(buf[:0], raw)
+	if !ok || string(n) == raw {
+		return nil
 	}
-	return nil
+	out := []string{string(n)}
+	if strings.ContainsAny(raw, ".eE") && len(jsonscan.Significand(buf[:0], raw)) > 15 {
+		// A reader parses the number to a float64, which rounds: with
+		// sixteen digits or more, 4539703692581473.99999999 is read as
+		// 4539703692581474 (red18). Fewer cannot reach the next integer.
+		if r := roundedDigits(raw, buf); r != "" && r != out[0] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// roundedDigits returns the integer digits of raw's float64 value, without
+// sign, or "" when it has none to read.
+func roundedDigits(raw string, buf *[48]byte) string {
+	f, err := strconv.ParseFloat(raw, 64)
+	if f = math.Abs(f); err != nil || f < 1 || f >= 1e40 {
+		return ""
+	}
+	b := strconv.AppendFloat(buf[:0], f, 'f', -1, 64)
+	if i := bytes.IndexByte(b, '.'); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
 }
 
 func hasExponent(raw string) bool {
