@@ -33,6 +33,8 @@ func TestRed18DeepPropertyNames(t *testing.T) {
 		{"name at depth 40", `{"x":` + nest(40, `{"ssn":{"value":"123456789"}}`) + `}`},
 		{"array element after an object, shallow", `{"ssn":[{"k":"v"},"123456789"]}`},
 		{"array element after an object, depth 20", `{"x":` + nest(20, `{"ssn":[{"k":"v"},"123456789"]}`) + `}`},
+		{"a member name under the keyword", `{"ssn":{"123456789":true}}`},
+		{"a member name under the keyword, deeper", `{"x":{"ssn":{"a":{"123456789":1}}}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

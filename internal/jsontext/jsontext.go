@@ -39,8 +39,9 @@ func EachDataText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error
 }
 
 // EachNamedText is EachText for readers that also read a value after its
-// name (see Named): text gets each member name with name "" and no
-// ancestors, and each string, number and number form with the member name
+// name (see Named): text gets each member name with name "" and, as
+// ancestors, the names its object and the containers holding it stand
+// under; and each string, number and number form with the member name
 // it stands under, which is name for the value itself and the elements of
 // an array, and inside an object the last member name read; and with its
 // ancestors, the names the containers holding it stand under, outermost
@@ -86,8 +87,11 @@ func eachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, forms num
 				name = outer[d]
 			}
 		case jsonscan.Key:
+			// A name is data too ({"ssn":{"123456789":true}}): given
+			// with the names its object stands under, as the object's
+			// values are (red18), and name "", which marks it a name.
 			name = sc.Text()
-			if err := text("", nil, name); err != nil {
+			if err := text("", outer[:min(sc.Depth()-depth, len(outer))], name); err != nil {
 				return err
 			}
 		default:
