@@ -259,8 +259,9 @@ func (d *Detector) Find(s string) []Finding { return d.AppendFind(nil, s) }
 // unchanged. A caller that scans many texts reuses one list, as with
 // [strconv.AppendInt]: AppendFind(fs[:0], s) does not allocate while the
 // findings fit in cap(fs), unless the detector has caller rules or s needs
-// normalising (non-ASCII or percent-encoded text). The findings of s are
-// offsets into s, whatever dst held before.
+// normalising (non-ASCII or percent-encoded text, or text with controls
+// other than tabs and line breaks). The findings of s are offsets into s,
+// whatever dst held before.
 func (d *Detector) AppendFind(dst []Finding, s string) []Finding {
 	var sc scanner
 	sc.init(d, s)

@@ -150,7 +150,11 @@
 // any script (Unicode Nd: full-width, Arabic-Indic, Devanagari, …) are
 // digits; no-break, thin, ideographic and other spaces (Zs) are spaces;
 // zero-width spaces and joiners, soft hyphens, bidi marks and other format
-// characters (Cf) are removed; full-width ASCII ("＠", "．", "Ａ"), small
+// characters (Cf) are removed, and so are the C0 controls other than tab,
+// line feed, vertical tab, form feed and carriage return (NUL, ESC, …), which
+// readers that drop them would join across ("jane.doe\x00@example.com" is
+// an address, "4111\x001111\x001111\x001111" a card, each finding
+// spanning its NULs); full-width ASCII ("＠", "．", "Ａ"), small
 // and ideographic '@' and '.', and Unicode hyphens, dashes and minus signs
 // are their ASCII selves; and percent-escapes of letters, digits and
 // "@.-+_ " ("%40", "%2E", "%34") are decoded. Findings still carry offsets
@@ -215,8 +219,11 @@
 //     circled and other numeric symbols (No), and look-alike letters (O for
 //     0, l for 1) are not; percent-escapes are decoded once ("%2540" stays
 //     "%40"), and escapes of delimiters ("%2F", "%26", "%3D") are kept so a
-//     URL keeps its structure. Input over 2 GiB is read without
-//     normalisation.
+//     URL keeps its structure. Tabs and line breaks (and vertical tabs and
+//     form feeds) split values as they lay text out, so
+//     "4111\n1111\n1111\n1111" is no card; DEL and the C1 controls
+//     (U+0080–U+009F) are not removed either. Input over 2 GiB is read
+//     without normalisation.
 //
 // # Options
 //
@@ -296,12 +303,10 @@
 // slower machine of earlier measurements the same input read 98–106 MB with
 // AppendFind at 117 instructions per byte.
 //
-// Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
-// part of any value, so a NUL inside one splits it ("jane.doe\x00@example.com"
-// is no e-mail address, "4111\x001111 1111 1111" no card): a limit, since
-// a text that carries NULs on purpose is not a value a reader would take
-// whole either, but a caller that strips them before storing should scan
-// after stripping. Offsets are byte offsets. Caller rules run their
-// regular expressions with Go's linear-time [regexp] engine, on the
-// caller's text as given.
+// Any byte string is accepted: invalid UTF-8 is simply not part of any
+// value, and NULs and the other controls normalisation removes are read
+// through, so a NUL inside a value does not hide it; a control before or
+// after a value stays outside its finding. Offsets are byte offsets.
+// Caller rules run their regular expressions with Go's linear-time
+// [regexp] engine, on the caller's text as given.
 package sensitive
