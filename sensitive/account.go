@@ -1,11 +1,11 @@
 package sensitive
 
 // accountAt returns the end of an account number starting at the digit run
-// s[p:e], or -1: 6–17 digits, plain or in groups joined by dashes, introduced
+// s[p:e], or -1: 6–17 digits, plain or in groups joined by dashes or spaces, introduced
 // by an account keyword, in the shapes resource names, key=value text and
 // prose use: "acct-12345678", "account_no_00123456", "bank-account-987654321",
 // "customer account 12345678", "AccountNumber=12345678", "account number is
-// 912803456", "acct #: 1234-5678-9012".
+// 912803456", "acct #: 1234-5678-9012", "ACCOUNT_NUMBER = 912 803 456".
 func accountAt(s string, p, e int) int {
 	// The cheap, bounded look-backs come first, so that a long chain of
 	// short groups ("1-1-1-…") is walked only from its head, and only after
@@ -27,10 +27,30 @@ func accountAt(s string, p, e int) int {
 	}
 	// Short groups joined by single dashes ("1234-5678-9012") count as one
 	// number; after a whole number a dash starts another field ("…-2024").
-	for first := digits; first < 6 && digits <= 17 && e+1 < len(s) && s[e] == '-' && isDigit(s[e+1]); {
-		ge := runEnd(s, e+1)
-		digits += ge - (e + 1)
-		e = ge
+	// So do groups of two to five digits joined by single spaces, as
+	// statements print them ("912 803 456"), where a lone digit is as often
+	// a count.
+	if digits < 6 && e+1 < len(s) && isDigit(s[e+1]) {
+		switch s[e] {
+		case '-':
+			for digits <= 17 && e+1 < len(s) && s[e] == '-' && isDigit(s[e+1]) {
+				ge := runEnd(s, e+1)
+				digits += ge - (e + 1)
+				e = ge
+			}
+		case ' ':
+			if digits < 2 {
+				return -1
+			}
+			for digits <= 17 && e+1 < len(s) && s[e] == ' ' && isDigit(s[e+1]) {
+				ge := runEnd(s, e+1)
+				if n := ge - (e + 1); n < 2 || n > 5 {
+					break // a count, or a whole number: another field
+				}
+				digits += ge - (e + 1)
+				e = ge
+			}
+		}
 	}
 	if digits < 6 || digits > 17 || !numEndOK(s, e, 0) {
 		return -1 // too short or long, glued to a word, or a decimal amount

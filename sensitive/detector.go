@@ -823,7 +823,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
 			keywordEnd(s, p, accountFinals) >= 0 &&
 			(isLetter(prev) || is(prev, cGap)) &&
-			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
+			(n >= 6 && n <= 17 || n < 6 && (next == '-' || next == ' ') || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 			if ae := accountAt(s, p, e); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
@@ -1057,7 +1057,7 @@ const (
 	gAcctDotG
 	gAcctExpW // an exponent: a JSON number
 	gAcctExpG
-	gAcctDashW // up to 5 digits, then '-' and a digit: "1234-5678-9012"
+	gAcctDashW // up to 5 digits, then '-' or ' ' and a digit: "1234-5678-9012", "912 803 456"
 	gAcctDashG
 
 	gPhoneKw // 10 digits, or 11 from a '1', after a letter or gap byte: a phone after its keyword
@@ -1160,7 +1160,8 @@ func gateList() []gate {
 	gs = append(gs, account(gAcctLongW, gAcctLongG, gate{n: length(6, 17)})...)
 	gs = append(gs, account(gAcctDotW, gAcctDotG, gate{next: isByte('.'), next2: isDigit})...)
 	gs = append(gs, account(gAcctExpW, gAcctExpG, gate{next: exp})...)
-	gs = append(gs, account(gAcctDashW, gAcctDashG, gate{next: isByte('-'), next2: isDigit, n: length(0, 5)})...)
+	dashOrSpace := func(c byte) bool { return c == '-' || c == ' ' }
+	gs = append(gs, account(gAcctDashW, gAcctDashG, gate{next: dashOrSpace, next2: isDigit, n: length(0, 5)})...)
 	gs = append(gs, gate{bit: gPhoneKw, prev: func(c byte) bool { return isLetter(c) || gap(c) }, next: notAlnum, n: length(10, 11)})
 	return gs
 }

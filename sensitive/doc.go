@@ -119,7 +119,8 @@
 // client_secret, …) or an access key ID it is paired with.
 //
 // [AccountNumber] ("account-number"): 6–17 digits — plain, in short groups
-// joined by dashes ("1234-5678-9012"), or a JSON number whose value they
+// joined by dashes ("1234-5678-9012") or groups of two to five digits joined
+// by single spaces ("912 803 456"), or a JSON number whose value they
 // are, after a separator — introduced by an account keyword (account, accounts, acct, accts,
 // or acc as a word of its own and not after a digit, in any case), optionally followed by number,
 // num, nbr, no, nr or id, by up to four separators (space, - _ . : = # /
@@ -205,9 +206,12 @@
 //     — 40 random base64 characters alone are too common (hashes, tokens) to
 //     flag; about one random key in 2,000 fails the case-mix or entropy test.
 //   - Account numbers: a keyword after the number, or more than one word
-//     between them, is not read, nor digits in blank-separated groups after
-//     the keyword ("acct 912 803 456"; dashed groups are); digits after the keyword are reported even
-//     when they look like a date. "acc" glued after a digit ("5acc46e6"),
+//     between them, is not read; digits grouped by more than one space, by
+//     tabs, or in groups of one digit or of six or more after the first
+//     ("acct 1 234 567", "acct 12 3456789") are not read as one number, a
+//     lone digit being as often a count. Digits after the keyword are
+//     reported even when they look like a date ("accounts 2023 2024"
+//     included). "acc" glued after a digit ("5acc46e6"),
 //     and a decimal or exponent form glued to the keyword ("acc690e7"),
 //     are not read: random hex IDs (UUIDs, X-Ray trace IDs) spell them by
 //     chance, about 4 UUIDs in 100,000 before; about 3 in 1,000,000 still
