@@ -128,6 +128,7 @@ const maxGap = 4
 // optionally followed by a suffix word and separators:
 //
 //	keyword [suffix] gap value     e.g. "acct-", "AccountNumber=", "account_no_", "SSN: "
+//	keyword [suffix] @word gap value     e.g. "acct@bank = " (qualifiedEnd)
 //
 // finals holds the last two letters of the keywords, so that most digits
 // after a word are rejected at one test.
@@ -139,9 +140,10 @@ const maxGap = 4
 func keywordBefore(s string, p int, keyword func(s string, j int) bool, finals *endings) bool {
 	j := keywordEnd(s, p, finals)
 	if j < 0 {
-		return false
-	}
-	if k := verbBefore(s, j); k >= 0 {
+		if j = qualifiedEnd(s, p, finals); j < 0 {
+			return false
+		}
+	} else if k := verbBefore(s, j); k >= 0 {
 		j = skipGapBack(s, k) // "account number is 912803456", "SSN was: …"
 	}
 	if keyword(s, j) {
@@ -172,6 +174,48 @@ func keywordEnd(s string, p int, finals *endings) int {
 	}
 	return j
 }
+
+// qualifiedEnd is keywordEnd for a keyword qualified by '@' and a word, as
+// names are written ("acct@bank = 912803456", a tag's key and value): it
+// returns where the keyword (or its suffix) ends, at the '@', or -1. The
+// word is a letter and up to maxQualifier-1 letters or digits, and gap
+// bytes stand between it and the value: digits glued to it are its own.
+func qualifiedEnd(s string, p int, finals *endings) int {
+	j := skipGapBack(s, p)
+	if j == p {
+		return -1
+	}
+	return qualifierAt(s, j, finals)
+}
+
+// qualifierAt is qualifiedEnd for the word that ends at j.
+func qualifierAt(s string, j int, finals *endings) int {
+	k, lo := j, max(j-maxQualifier, 0)
+	for k > lo && isAlnum(s[k-1]) {
+		k--
+	}
+	if k == j || k < 3 || s[k-1] != '@' || !isLetter(s[k]) || !finals.end(s[k-2], s[k-3]) {
+		return -1
+	}
+	return k - 1
+}
+
+// accountWordEnd is keywordEnd, or qualifiedEnd where it fails, for the
+// account test's look back from a run: one skip over the gap for both.
+func accountWordEnd(s string, p int) int {
+	j := skipGapBack(s, p)
+	if j >= 2 && accountFinals.end(s[j-1], s[j-2]) {
+		return j
+	}
+	if j == p {
+		return -1
+	}
+	return qualifierAt(s, j, accountFinals)
+}
+
+// maxQualifier bounds the word after '@' that qualifiedEnd reads back over:
+// a bank's or a system's name.
+const maxQualifier = 24
 
 // verbBefore returns where a linking word that ends at j starts — is, was,
 // are, of, equals, as a word after a gap — or -1. The words end in 's',

@@ -821,7 +821,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 			// after one gap byte.
 			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
 				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
-			keywordEnd(s, p, accountFinals) >= 0 &&
+			accountWordEnd(s, p) >= 0 &&
 			(isLetter(prev) || is(prev, cGap)) &&
 			(n >= 6 && n <= 17 || n < 6 && (next == '-' || next == ' ') || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 			if ae := accountAt(s, p, e); ae >= 0 {
@@ -1040,7 +1040,7 @@ const (
 	gDot                           // up to 8 digits and a fraction of two or more: a JSON card
 	gSSN9                          // nine plain digits
 	gGrouped3                      // 3 digits, no letter or digit before, separators and a digit after
-	gGrouped4                      // 4 digits likewise: a card's first group
+	gGrouped4                      // 4 digits likewise, or then '=': a card's first group
 	gTrunk                         // a '0' and 1–4 more digits likewise, not after '+': a phone's trunk prefix
 	gOne                           // a lone '1' likewise, not after '+': a North American phone's country code
 	gPlus                          // 9 digits or more after '+': an international phone number
@@ -1141,13 +1141,16 @@ func gateList() []gate {
 		gapped.bit, gapped.prev, gapped.prev2 = g, gap, finalOrGap
 		return []gate{glued, gapped}
 	}
+	// A card's groups may also be joined by a lone '=' (cardAtEq).
+	groupedCard := grouped(gGrouped4, length(4, 4), nil)
+	groupedCard.next = func(c byte) bool { return sep(c) || c == '=' }
 	gs := []gate{
 		{bit: gCard, n: length(13, 19)},
 		{bit: gLongJSON, next: func(c byte) bool { return c == '.' || exp(c) }, n: length(9, maxGateLen)},
 		{bit: gDot, next: isByte('.'), next2: isDigit, next3: isDigit, n: length(1, 8)},
 		{bit: gSSN9, n: length(9, 9)},
 		grouped(gGrouped3, length(3, 3), nil),
-		grouped(gGrouped4, length(4, 4), nil),
+		groupedCard,
 		groupedNational(gTrunk, length(2, 5), isByte('0')),
 		groupedNational(gOne, length(1, 1), isByte('1')),
 		{bit: gPlus, prev2: notPhonePrefix, prev: isByte('+'), n: length(9, maxGateLen)},
@@ -1254,6 +1257,9 @@ func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 				return true
 			}
 		}
+	case n == 4 && next == '=':
+		// The same, for groups joined by '=' (cardAtEq).
+		return e+1 < len(s) && isDigit(s[e+1]) && (runOf(s, e+1, 4) && eqJoined(s, e+5) || runOf(s, e+1, 6) && eqJoined(s, e+7))
 	}
 	return (next == '.' || next|0x20 == 'e') && jsonCardShape(s, e, n)
 }

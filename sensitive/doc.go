@@ -50,7 +50,9 @@
 // and Laser ranges. The digits may be plain, glued to a word
 // ("cust4111111111111111"), in groups of four (or Amex's 4-6-5 and Diners'
 // 4-6-4) separated by runs of up to three separators — space, tab, - _ / :
-// + . mixed at will — or a JSON number whose value is the card
+// + . mixed at will — or each by a lone '=' ("4539=7036=9258=1474", as a
+// tag's value allows; " = " joins a name to its value, not a card's
+// groups), or a JSON number whose value is the card
 // ("4.111111111111111e15", "4111111111111111.0"). A plain run of 17–19
 // digits is a card only after a card keyword (card, visa, credit, debit,
 // unionpay, maestro, pan, cc): signed 64-bit hashed IDs, the USER_ID and
@@ -126,7 +128,9 @@
 // num, nbr, no, nr or id, by up to four separators (space, - _ . : = # /
 // and quotes) and by a linking word (is, was, are, of, equals): "acct-12345678",
 // "AccountNumber=12345678", "account number is 912803456", "acct #:
-// 912803456". The finding is the digits; the keyword stays. A 12-digit AWS
+// 912803456". The keyword may be qualified by '@' and a word, as a tag's
+// key is ("acct@bank = 912803456"; so may an SSN's or a phone's keyword).
+// The finding is the digits; the keyword stays. A 12-digit AWS
 // account ID in an ARN is not an account number, but one written after an
 // account keyword is.
 //
@@ -206,12 +210,15 @@
 //     — 40 random base64 characters alone are too common (hashes, tokens) to
 //     flag; about one random key in 2,000 fails the case-mix or entropy test.
 //   - Account numbers: a keyword after the number, or more than one word
-//     between them, is not read; digits grouped by more than one space, by
-//     tabs, or in groups of one digit or of six or more after the first
+//     between them, is not read, nor a value set apart from a qualified
+//     keyword by one gap byte alone ("acct@bank=912803456"; after " = "
+//     and ": " it is): the walk's look at the bytes before a run would let
+//     every "word=digits" through. Digits grouped by more than one space,
+//     by tabs, or in groups of one digit or of six or more after the first
 //     ("acct 1 234 567", "acct 12 3456789") are not read as one number, a
 //     lone digit being as often a count. Digits after the keyword are
 //     reported even when they look like a date ("accounts 2023 2024"
-//     included). "acc" glued after a digit ("5acc46e6"),
+//     too). "acc" glued after a digit ("5acc46e6"),
 //     and a decimal or exponent form glued to the keyword ("acc690e7"),
 //     are not read: random hex IDs (UUIDs, X-Ray trace IDs) spell them by
 //     chance, about 4 UUIDs in 100,000 before; about 3 in 1,000,000 still

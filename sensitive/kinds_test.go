@@ -1,6 +1,7 @@
 package sensitive
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -66,6 +67,19 @@ func TestCreditCard(t *testing.T) {
 		{"4111:1111:1111:1111", []string{"4111:1111:1111:1111"}, "colons"},
 		{"4111+1111+1111+1111", []string{"4111+1111+1111+1111"}, "plus signs"},
 		{"4111.1111.1111.1111", []string{"4111.1111.1111.1111"}, "dots"},
+		{"4539=7036=9258=1474", []string{"4539=7036=9258=1474"}, "equals signs, as a tag's value allows"},
+		{"note = 4539=7036=9258=1474", []string{"4539=7036=9258=1474"}, "equals signs after a name"},
+		{"x=4539=7036=9258=1474&y=1", []string{"4539=7036=9258=1474"}, "equals signs in a query"},
+		{"3782=822463=10005", []string{"3782=822463=10005"}, "Amex 4-6-5 by equals signs"},
+		{"4539=7036 9258-1474", nil, "an equals sign among other separators"},
+		{"4539 7036=9258=1474", nil, "equals signs after another separator"},
+		{"4539=7036=9258=1474 2025", []string{"4539=7036=9258=1474"}, "equals signs, then a number after a blank"},
+		{"4539 = 7036 = 9258 = 1474", nil, "a name joined to its value is no card's group"},
+		{"4539==7036==9258==1474", nil, "equals signs in runs"},
+		{"1=4539=7036=9258=1474", nil, "inside a longer number grouped by equals signs"},
+		{"4539=7036=9258=1474=2025", nil, "a longer number grouped by equals signs"},
+		{"4539=7036=9258=1475", nil, "equals signs, Luhn fails"},
+		{"a=1234=5678=9012=3456", nil, "equals signs, no issuer"},
 		{"-3953814578718096702", nil, "a signed 64-bit ID"},
 		{"id,-4111111111111111", nil, "a signed number in CSV"},
 		{"6205500000000000004", nil, "a bare 19-digit run needs a card keyword"},
@@ -284,6 +298,15 @@ func TestAccountNumber(t *testing.T) {
 		{"acct 912 803 456", []string{"912 803 456"}, "groups joined by spaces"},
 		{"ACCOUNT_NUMBER = 912 803 456", []string{"912 803 456"}, "a keyword column's cell"},
 		{"account no. 12345 678", []string{"12345 678"}, "two groups"},
+		{"acct@bank = 912803456", []string{"912803456"}, "a keyword qualified by '@' and a word, as a tag's key"},
+		{"acct@bank: 912803456", []string{"912803456"}, "qualified, then a colon and a space"},
+		{"account_no@chase = 912803456", []string{"912803456"}, "qualified after a suffix"},
+		{"acct@bank=912803456", nil, "qualified, one gap byte: not read (doc.go Limits)"},
+		{"acct@bank912803456", nil, "digits glued to the qualifier are its own"},
+		{"acct@1bank = 912803456", nil, "a qualifier starts with a letter"},
+		{"jane@bank = 912803456", nil, "no keyword before '@'"},
+		{"acct@" + strings.Repeat("b", 25) + " = 912803456", nil, "a qualifier of more than 24 characters"},
+		{"[REDACTED:account-number]@bank = 912803456", nil, "a redaction marker is not a keyword"},
 		{"acct 912 803 456 7", []string{"912 803 456"}, "a lone digit after the groups is another field"},
 		{"acct 912 803 456 items", []string{"912 803 456"}, "a word after the groups"},
 		{"acct 1 234 567", nil, "a lone digit first is a count"},

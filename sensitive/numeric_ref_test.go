@@ -70,7 +70,7 @@ func cardMayStartRef(n int, grouped bool, next byte) bool {
 	switch {
 	case n >= 13 && n <= 19:
 		return true
-	case n == 4 && grouped:
+	case n == 4 && (grouped || next == '='):
 		return true
 	case next == '.':
 		return true
