@@ -1,11 +1,12 @@
 package sensitive
 
 // accountAt returns the end of an account number starting at the digit run
-// s[p:e], or -1: 6–17 digits, plain or in groups joined by dashes or spaces, introduced
-// by an account keyword, in the shapes resource names, key=value text and
-// prose use: "acct-12345678", "account_no_00123456", "bank-account-987654321",
-// "customer account 12345678", "AccountNumber=12345678", "account number is
-// 912803456", "acct #: 1234-5678-9012", "ACCOUNT_NUMBER = 912 803 456".
+// s[p:e], or -1: 6–17 digits, plain or in groups joined by dashes or
+// spaces, introduced by an account keyword, in the shapes resource names,
+// key=value text and prose use: "acct-12345678", "account_no_00123456",
+// "bank-account-987654321", "customer account 12345678",
+// "AccountNumber=12345678", "account number is 912803456", "acct #:
+// 1234-5678-9012", "ACCOUNT_NUMBER = 912 803 456".
 func accountAt(s string, p, e int) int {
 	// The cheap, bounded look-backs come first, so that a long chain of
 	// short groups ("1-1-1-…") is walked only from its head, and only after
@@ -128,7 +129,7 @@ const maxGap = 4
 // optionally followed by a suffix word and separators:
 //
 //	keyword [suffix] gap value     e.g. "acct-", "AccountNumber=", "account_no_", "SSN: "
-//	keyword [suffix] @word gap value     e.g. "acct@bank = " (qualifiedEnd)
+//	keyword [suffix] @word gap value   e.g. "acct@bank = " (qualifiedEnd)
 //
 // finals holds the last two letters of the keywords, so that most digits
 // after a word are rejected at one test.

@@ -1,6 +1,7 @@
 package sensitive
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -80,7 +81,7 @@ var qualifiedRe = func() *regexp.Regexp {
 	var gap strings.Builder
 	for c := range 128 {
 		if is(byte(c), cGap) {
-			gap.WriteString(regexp.QuoteMeta(string(rune(c))))
+			fmt.Fprintf(&gap, `\x%02x`, c) // escaped: '-' in a class would make a range
 		}
 	}
 	return regexp.MustCompile(`@[A-Za-z][A-Za-z0-9]{0,23}[` + gap.String() + `]{1,4}$`)

@@ -304,6 +304,12 @@ func normalize(s string) view {
 			i = j
 			continue
 		}
+		if c < 0x20 {
+			// A dropped control: cNorm marks no other byte below 0x20.
+			changed = true
+			i++
+			continue
+		}
 		var w int
 		var out byte
 		var ch bool
