@@ -15,7 +15,7 @@ func accountAt(s string, p, e int) int {
 		return -1 // the tail of a longer number
 	}
 	digits := e - p
-	if digits > 17 || !keywordBefore(s, p, accountKeyword, accountFinals) {
+	if digits > 17 || !accountKeywordBefore(s, p) {
 		return -1
 	}
 	if e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e') && p > 0 && !isLetter(s[p-1]) {
@@ -28,9 +28,9 @@ func accountAt(s string, p, e int) int {
 	}
 	// Short groups joined by single dashes ("1234-5678-9012") count as one
 	// number; after a whole number a dash starts another field ("…-2024").
-	// So do groups of two to five digits joined by single spaces, as
-	// statements print them ("912 803 456"), where a lone digit is as often
-	// a count.
+	// So do groups joined by single spaces, as statements print them
+	// ("912 803 456"): the first of three to five digits, the others of
+	// two to five, since a lone digit is as often a count.
 	if digits < 6 && e+1 < len(s) && isDigit(s[e+1]) {
 		switch s[e] {
 		case '-':
@@ -40,8 +40,8 @@ func accountAt(s string, p, e int) int {
 				e = ge
 			}
 		case ' ':
-			if digits < 2 {
-				return -1
+			if digits < 3 {
+				return -1 // "NO 19 4920", an IBAN's groups after the suffix "no"
 			}
 			for digits <= 17 && e+1 < len(s) && s[e] == ' ' && isDigit(s[e+1]) {
 				ge := runEnd(s, e+1)
@@ -129,7 +129,6 @@ const maxGap = 4
 // optionally followed by a suffix word and separators:
 //
 //	keyword [suffix] gap value     e.g. "acct-", "AccountNumber=", "account_no_", "SSN: "
-//	keyword [suffix] @word gap value   e.g. "acct@bank = " (qualifiedEnd)
 //
 // finals holds the last two letters of the keywords, so that most digits
 // after a word are rejected at one test.
@@ -141,12 +140,29 @@ const maxGap = 4
 func keywordBefore(s string, p int, keyword func(s string, j int) bool, finals *endings) bool {
 	j := keywordEnd(s, p, finals)
 	if j < 0 {
-		if j = qualifiedEnd(s, p, finals); j < 0 {
-			return false
-		}
-	} else if k := verbBefore(s, j); k >= 0 {
+		return false
+	}
+	if k := verbBefore(s, j); k >= 0 {
 		j = skipGapBack(s, k) // "account number is 912803456", "SSN was: …"
 	}
+	return keywordAt(s, j, keyword)
+}
+
+// accountKeywordBefore is keywordBefore for an account keyword, which may
+// also be qualified by '@' and a word (qualifiedEnd): a tag's key or a
+// column names the account so ("acct@bank"), where an SSN or a phone
+// number has no such qualifier to carry.
+func accountKeywordBefore(s string, p int) bool {
+	if keywordBefore(s, p, accountKeyword, accountFinals) {
+		return true
+	}
+	j := qualifiedEnd(s, p, accountFinals)
+	return j >= 0 && keywordAt(s, j, accountKeyword)
+}
+
+// keywordAt is keywordBefore's test of the words that end at j: a keyword,
+// or a suffix after one, glued or after gap bytes.
+func keywordAt(s string, j int, keyword func(s string, j int) bool) bool {
 	if keyword(s, j) {
 		return true
 	}

@@ -382,7 +382,7 @@ func (d *Detector) IsKeyword(name string) bool {
 	// normalised ("a\u200bcct" is "acct").
 	t := newView(name + " = ").s
 	p := len(t)
-	return live&(1<<bAccount) != 0 && keywordBefore(t, p, accountKeyword, accountFinals) ||
+	return live&(1<<bAccount) != 0 && accountKeywordBefore(t, p) ||
 		live&(1<<bSSN) != 0 && keywordBefore(t, p, ssnKeyword, ssnFinals) ||
 		live&(1<<bPhone) != 0 && keywordBefore(t, p, phoneKeyword, phoneFinals) ||
 		live&(1<<bCard) != 0 && cardKeywordBefore(t, p) ||
@@ -823,7 +823,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
 			accountWordEnd(s, p) >= 0 &&
 			(isLetter(prev) || is(prev, cGap)) &&
-			(n >= 6 && n <= 17 || n < 6 && (next == '-' || next == ' ') || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
+			(n >= 6 && n <= 17 || n < 6 && (next == '-' || next == ' ' && n >= 3) || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 			if ae := accountAt(s, p, e); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
@@ -1057,8 +1057,10 @@ const (
 	gAcctDotG
 	gAcctExpW // an exponent: a JSON number
 	gAcctExpG
-	gAcctDashW // up to 5 digits, then '-' or ' ' and a digit: "1234-5678-9012", "912 803 456"
+	gAcctDashW // up to 5 digits, then '-' and a digit: "1234-5678-9012"
 	gAcctDashG
+	gAcctSpaceW // 3 to 5 digits, then ' ' and a digit: "912 803 456"
+	gAcctSpaceG
 
 	gPhoneKw // 10 digits, or 11 from a '1', after a letter or gap byte: a phone after its keyword
 
@@ -1071,8 +1073,8 @@ const (
 	ssnGates          = gSSN9 | gGrouped3
 	ibanGates         = gIBANGlued | gIBANSpaced
 	phoneGates        = gGrouped3 | gTrunk | gOne | gPlus | gPlusShort | gParen | gPhoneKw
-	accountGluedGates = gAcctLongW | gAcctDotW | gAcctExpW | gAcctDashW
-	accountGapGates   = gAcctLongG | gAcctDotG | gAcctExpG | gAcctDashG
+	accountGluedGates = gAcctLongW | gAcctDotW | gAcctExpW | gAcctDashW | gAcctSpaceW
+	accountGapGates   = gAcctLongG | gAcctDotG | gAcctExpG | gAcctDashG | gAcctSpaceG
 	accountGates      = accountGluedGates | accountGapGates
 	groupedGates      = gGrouped3 | gGrouped4 | gTrunk | gOne
 )
@@ -1163,8 +1165,8 @@ func gateList() []gate {
 	gs = append(gs, account(gAcctLongW, gAcctLongG, gate{n: length(6, 17)})...)
 	gs = append(gs, account(gAcctDotW, gAcctDotG, gate{next: isByte('.'), next2: isDigit})...)
 	gs = append(gs, account(gAcctExpW, gAcctExpG, gate{next: exp})...)
-	dashOrSpace := func(c byte) bool { return c == '-' || c == ' ' }
-	gs = append(gs, account(gAcctDashW, gAcctDashG, gate{next: dashOrSpace, next2: isDigit, n: length(0, 5)})...)
+	gs = append(gs, account(gAcctDashW, gAcctDashG, gate{next: isByte('-'), next2: isDigit, n: length(0, 5)})...)
+	gs = append(gs, account(gAcctSpaceW, gAcctSpaceG, gate{next: isByte(' '), next2: isDigit, n: length(3, 5)})...)
 	gs = append(gs, gate{bit: gPhoneKw, prev: func(c byte) bool { return isLetter(c) || gap(c) }, next: notAlnum, n: length(10, 11)})
 	return gs
 }

@@ -121,15 +121,16 @@
 // client_secret, …) or an access key ID it is paired with.
 //
 // [AccountNumber] ("account-number"): 6–17 digits — plain, in short groups
-// joined by dashes ("1234-5678-9012") or groups of two to five digits joined
-// by single spaces ("912 803 456"), or a JSON number whose value they
+// joined by dashes ("1234-5678-9012") or by single spaces, the first of
+// three to five digits and the others of two to five ("912 803 456"), or
+// a JSON number whose value they
 // are, after a separator — introduced by an account keyword (account, accounts, acct, accts,
 // or acc as a word of its own and not after a digit, in any case), optionally followed by number,
 // num, nbr, no, nr or id, by up to four separators (space, - _ . : = # /
 // and quotes) and by a linking word (is, was, are, of, equals): "acct-12345678",
 // "AccountNumber=12345678", "account number is 912803456", "acct #:
 // 912803456". The keyword may be qualified by '@' and a word, as a tag's
-// key is ("acct@bank = 912803456"; so may an SSN's or a phone's keyword).
+// key is ("acct@bank = 912803456").
 // The finding is the digits; the keyword stays. A 12-digit AWS
 // account ID in an ARN is not an account number, but one written after an
 // account keyword is.
@@ -214,9 +215,10 @@
 //     keyword by one gap byte alone ("acct@bank=912803456"; after " = "
 //     and ": " it is): the walk's look at the bytes before a run would let
 //     every "word=digits" through. Digits grouped by more than one space,
-//     by tabs, or in groups of one digit or of six or more after the first
-//     ("acct 1 234 567", "acct 12 3456789") are not read as one number, a
-//     lone digit being as often a count. Digits after the keyword are
+//     by tabs, from a first group of one or two digits ("acct 1 234 567",
+//     "NO 19 4920", an IBAN's groups after the suffix "no"), or with a
+//     later group of one digit or six or more ("acct 912 3456789") are
+//     not read as one number. Digits after the keyword are
 //     reported even when they look like a date ("accounts 2023 2024"
 //     too). "acc" glued after a digit ("5acc46e6"),
 //     and a decimal or exponent form glued to the keyword ("acc690e7"),

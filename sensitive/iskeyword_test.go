@@ -36,7 +36,7 @@ func TestIsKeyword(t *testing.T) {
 		{Default(), "TAX_ID", true},
 		{Default(), "TIN", true},
 		{Default(), "acct@bank", true}, // a keyword qualified by '@' and a word
-		{Default(), "ssn@us", true},
+		{Default(), "ssn@us", false},   // an account's qualifier only
 		{Default(), "jane@bank", false},
 		{Default(), "acct@", false},
 		{Default(), "acct@bank.com", false},

@@ -310,6 +310,8 @@ func TestAccountNumber(t *testing.T) {
 		{"acct 912 803 456 7", []string{"912 803 456"}, "a lone digit after the groups is another field"},
 		{"acct 912 803 456 items", []string{"912 803 456"}, "a word after the groups"},
 		{"acct 1 234 567", nil, "a lone digit first is a count"},
+		{"acct 12 345 678", nil, "a first group of two digits"},
+		{"account no 19 4920 0696 270", nil, "an IBAN's groups after the suffix no"},
 		{"acct 12 3456789", nil, "a whole number after a group is another field"},
 		{"acct 123 45", nil, "five digits in groups"},
 		{"acct  912 803 456", []string{"912 803 456"}, "two spaces before, one between"},

@@ -116,8 +116,12 @@ func needsNormalizing(s string) bool {
 			return true
 		}
 	}
-	var t *runeTable // built on first use: text with controls alone needs none
-	for i := nextNormByte(s, 0); i < len(s); {
+	i := nextNormByte(s, 0)
+	if i == len(s) {
+		return false
+	}
+	t := bmpMap()
+	for i < len(s) {
 		switch c := s[i]; {
 		case c < utf8.RuneSelf:
 			if droppedControl(c) {
@@ -129,9 +133,6 @@ func needsNormalizing(s string) bool {
 		default:
 			r, n := decodeRune(s, i)
 			if r != utf8.RuneError || n > 1 {
-				if t == nil {
-					t = bmpMap()
-				}
 				if _, ok := mapDecoded(r, t); ok {
 					return true
 				}
@@ -304,12 +305,6 @@ func normalize(s string) view {
 			i = j
 			continue
 		}
-		if c < 0x20 {
-			// A dropped control: cNorm marks no other byte below 0x20.
-			changed = true
-			i++
-			continue
-		}
 		var w int
 		var out byte
 		var ch bool
@@ -324,6 +319,18 @@ func normalize(s string) view {
 			w = 3
 			m := t[rune(c&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f)]
 			out, ch = m&^mapDrop, m != mapKeep
+		} else if c < 0x20 {
+			// Dropped controls (cNorm marks no other byte below 0x20),
+			// a run at once, eight bytes a step.
+			for i++; i+8 <= len(s); i += 8 {
+				if v := load64(s, i); v&byteHighs != 0 || normMarks(v) != byteHighs {
+					break // a byte that is no dropped control
+				}
+			}
+			for ; i < len(s) && droppedControl(s[i]); i++ {
+			}
+			changed = true
+			continue
 		} else {
 			w, out, ch = normUnit(s, i, t)
 		}
