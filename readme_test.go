@@ -1,6 +1,7 @@
 package personalizeguard_test
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -178,5 +179,30 @@ func TestReadmeNames(t *testing.T) {
 	sort.Strings(missing)
 	if diff := cmp.Diff([]string(nil), missing); diff != "" {
 		t.Errorf("README.md names what the code does not have (-want +got):\n%s", diff)
+	}
+}
+
+// TestDocsHaveNoConflictMarkers: a merge that leaves its markers in a
+// Markdown file compiles and passes every other test (b81ac51 did).
+func TestDocsHaveNoConflictMarkers(t *testing.T) {
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".md") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, m := range []string{"<<<<<<< ", "=======", ">>>>>>> "} {
+				if strings.HasPrefix(line, m) && (m != "=======" || strings.TrimRight(line, "=") == "") && len(line) >= 7 {
+					t.Errorf("%s:%d: a merge conflict marker", path, i+1)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -23,6 +23,9 @@ func TestKeywordColumn(t *testing.T) {
 	}{
 		{"ACCOUNT_NUMBER", []string{"912803456", "912803457", "100234"}, map[sensitive.Kind]int64{sensitive.AccountNumber: 3}},
 		{"ACCT_NO", []string{"912803456"}, map[sensitive.Kind]int64{sensitive.AccountNumber: 1}},
+		// A number after other text is read after the name too, as the
+		// guards read a value (jsontext.EachNamed); once per cell.
+		{"ACCOUNT_NUMBER", []string{"gold 912803456", "gold|912803456", "no. 912803456 and 912803457", "tier 2"}, map[sensitive.Kind]int64{sensitive.AccountNumber: 3}},
 		{"SSN", []string{"123456789", "123456780"}, map[sensitive.Kind]int64{sensitive.SSN: 2}},
 		{"PHONE", []string{"212 555 0187"}, map[sensitive.Kind]int64{sensitive.Phone: 1}},
 		{"AWS_SECRET_ACCESS_KEY", []string{"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}, map[sensitive.Kind]int64{sensitive.AWSSecretKey: 1}},

@@ -9,8 +9,8 @@ import (
 )
 
 // red12KeywordMisses are columns whose name says what their bare cells
-// are, which the keyword-column reading does not find (red12): the
-// detector does not read an account number in blank-separated groups. (Its
+// are, which the keyword-column reading did not find (red12): the
+// detector did not read an account number in blank-separated groups. (Its
 // PHONE, MOBILE_NUMBER, TAX_ID and TIN columns are found since the
 // detector reads ten bare digits after a phone keyword and "TIN" and "tax
 // ID" are SSN keywords: TestRed12TaxIDColumns.)
@@ -22,13 +22,12 @@ var red12KeywordMisses = []struct {
 	{"ACCOUNT_NUMBER", []string{"912 803 456"}, map[sensitive.Kind]int64{sensitive.AccountNumber: 1}},
 }
 
-// TestRed12KeywordColumnMisses: see red12KeywordMisses. Skipped: the fix
-// is in package sensitive (a phone keyword before 10–11 bare digits, tax-ID
-// keywords for SSNs, grouped account digits after an account keyword),
-// which this branch may not edit; README Limits says bare-digit phones
-// pass the data-plane clients, not that a column named PHONE does.
+// TestRed12KeywordColumnMisses: see red12KeywordMisses. The fixes were in
+// package sensitive (a phone keyword before 10–11 bare digits, tax-ID
+// keywords for SSNs, and account digits grouped by spaces after an account
+// keyword); README Limits says bare-digit phones pass the data-plane
+// clients, not that a column named PHONE does.
 func TestRed12KeywordColumnMisses(t *testing.T) {
-	t.Skip("defect (sensitive): a grouped ACCOUNT_NUMBER scans clean; fix in sensitive's account kind (sensitive/doc.go Limits)")
 	for _, tt := range red12KeywordMisses {
 		t.Run(tt.column, func(t *testing.T) {
 			r := scanColumn(t, tt.column, tt.cells)

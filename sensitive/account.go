@@ -1,11 +1,12 @@
 package sensitive
 
 // accountAt returns the end of an account number starting at the digit run
-// s[p:e], or -1: 6–17 digits, plain or in groups joined by dashes, introduced
-// by an account keyword, in the shapes resource names, key=value text and
-// prose use: "acct-12345678", "account_no_00123456", "bank-account-987654321",
-// "customer account 12345678", "AccountNumber=12345678", "account number is
-// 912803456", "acct #: 1234-5678-9012".
+// s[p:e], or -1: 6–17 digits, plain or in groups joined by dashes or
+// spaces, introduced by an account keyword, in the shapes resource names,
+// key=value text and prose use: "acct-12345678", "account_no_00123456",
+// "bank-account-987654321", "customer account 12345678",
+// "AccountNumber=12345678", "account number is 912803456", "acct #:
+// 1234-5678-9012", "ACCOUNT_NUMBER = 912 803 456".
 func accountAt(s string, p, e int) int {
 	// The cheap, bounded look-backs come first, so that a long chain of
 	// short groups ("1-1-1-…") is walked only from its head, and only after
@@ -14,7 +15,7 @@ func accountAt(s string, p, e int) int {
 		return -1 // the tail of a longer number
 	}
 	digits := e - p
-	if digits > 17 || !keywordBefore(s, p, accountKeyword, accountFinals) {
+	if digits > 17 || !accountKeywordBefore(s, p) {
 		return -1
 	}
 	if e < len(s) && (s[e] == '.' || s[e]|0x20 == 'e') && p > 0 && !isLetter(s[p-1]) {
@@ -27,10 +28,30 @@ func accountAt(s string, p, e int) int {
 	}
 	// Short groups joined by single dashes ("1234-5678-9012") count as one
 	// number; after a whole number a dash starts another field ("…-2024").
-	for first := digits; first < 6 && digits <= 17 && e+1 < len(s) && s[e] == '-' && isDigit(s[e+1]); {
-		ge := runEnd(s, e+1)
-		digits += ge - (e + 1)
-		e = ge
+	// So do groups joined by single spaces, as statements print them
+	// ("912 803 456"): the first of three to five digits, the others of
+	// two to five, since a lone digit is as often a count.
+	if digits < 6 && e+1 < len(s) && isDigit(s[e+1]) {
+		switch s[e] {
+		case '-':
+			for digits <= 17 && e+1 < len(s) && s[e] == '-' && isDigit(s[e+1]) {
+				ge := runEnd(s, e+1)
+				digits += ge - (e + 1)
+				e = ge
+			}
+		case ' ':
+			if digits < 3 {
+				return -1 // "NO 19 4920", an IBAN's groups after the suffix "no"
+			}
+			for digits <= 17 && e+1 < len(s) && s[e] == ' ' && isDigit(s[e+1]) {
+				ge := runEnd(s, e+1)
+				if n := ge - (e + 1); n < 2 || n > 5 {
+					break // a count, or a whole number: another field
+				}
+				digits += ge - (e + 1)
+				e = ge
+			}
+		}
 	}
 	if digits < 6 || digits > 17 || !numEndOK(s, e, 0) {
 		return -1 // too short or long, glued to a word, or a decimal amount
@@ -124,6 +145,24 @@ func keywordBefore(s string, p int, keyword func(s string, j int) bool, finals *
 	if k := verbBefore(s, j); k >= 0 {
 		j = skipGapBack(s, k) // "account number is 912803456", "SSN was: …"
 	}
+	return keywordAt(s, j, keyword)
+}
+
+// accountKeywordBefore is keywordBefore for an account keyword, which may
+// also be qualified by '@' and a word (qualifiedEnd): a tag's key or a
+// column names the account so ("acct@bank"), where an SSN or a phone
+// number has no such qualifier to carry.
+func accountKeywordBefore(s string, p int) bool {
+	if keywordBefore(s, p, accountKeyword, accountFinals) {
+		return true
+	}
+	j := qualifiedEnd(s, p, accountFinals)
+	return j >= 0 && keywordAt(s, j, accountKeyword)
+}
+
+// keywordAt is keywordBefore's test of the words that end at j: a keyword,
+// or a suffix after one, glued or after gap bytes.
+func keywordAt(s string, j int, keyword func(s string, j int) bool) bool {
 	if keyword(s, j) {
 		return true
 	}
@@ -152,6 +191,48 @@ func keywordEnd(s string, p int, finals *endings) int {
 	}
 	return j
 }
+
+// qualifiedEnd is keywordEnd for a keyword qualified by '@' and a word, as
+// names are written ("acct@bank = 912803456", a tag's key and value): it
+// returns where the keyword (or its suffix) ends, at the '@', or -1. The
+// word is a letter and up to maxQualifier-1 letters or digits, and gap
+// bytes stand between it and the value: digits glued to it are its own.
+func qualifiedEnd(s string, p int, finals *endings) int {
+	j := skipGapBack(s, p)
+	if j == p {
+		return -1
+	}
+	return qualifierAt(s, j, finals)
+}
+
+// qualifierAt is qualifiedEnd for the word that ends at j.
+func qualifierAt(s string, j int, finals *endings) int {
+	k, lo := j, max(j-maxQualifier, 0)
+	for k > lo && isAlnum(s[k-1]) {
+		k--
+	}
+	if k == j || k < 3 || s[k-1] != '@' || !isLetter(s[k]) || !finals.end(s[k-2], s[k-3]) {
+		return -1
+	}
+	return k - 1
+}
+
+// accountWordEnd is keywordEnd, or qualifiedEnd where it fails, for the
+// account test's look back from a run: one skip over the gap for both.
+func accountWordEnd(s string, p int) int {
+	j := skipGapBack(s, p)
+	if j >= 2 && accountFinals.end(s[j-1], s[j-2]) {
+		return j
+	}
+	if j == p {
+		return -1
+	}
+	return qualifierAt(s, j, accountFinals)
+}
+
+// maxQualifier bounds the word after '@' that qualifiedEnd reads back over:
+// a bank's or a system's name.
+const maxQualifier = 24
 
 // verbBefore returns where a linking word that ends at j starts — is, was,
 // are, of, equals, as a word after a gap — or -1. The words end in 's',

@@ -3,7 +3,6 @@ package sensitive
 import (
 	"math/rand/v2"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -124,7 +123,7 @@ func TestAppendFindZeroAllocations(t *testing.T) {
 		{"dense", denseText(64 << 10)},
 	}
 	for _, p := range pathological {
-		if !strings.ContainsFunc(p.unit, func(r rune) bool { return r == '%' || r >= 0x80 }) {
+		if !needsNormalizing(p.unit) { // a normalised view is a copy
 			texts = append(texts, struct{ name, text string }{p.name, repeatTo(p.unit, 64<<10)})
 		}
 	}

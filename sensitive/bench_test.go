@@ -325,3 +325,18 @@ func BenchmarkNormalizationCheck(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNormalizationCheckLines is BenchmarkNormalizationCheck on text
+// of lines: the line breaks pass the check's filter of controls, and the
+// words they stand in are read again.
+func BenchmarkNormalizationCheckLines(b *testing.B) {
+	s := strings.ReplaceAll(cleanText(b, 1<<20), ". ", ".\n")
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	defer cpuThroughput(b, len(s))()
+	for b.Loop() {
+		if needsNormalizing(s) {
+			b.Fatal("clean text needs normalising")
+		}
+	}
+}

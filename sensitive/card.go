@@ -43,6 +43,9 @@ func cardAt(s string, p, e0 int) int {
 	for i := e0; k < len(ends); k++ {
 		j := sepEnd(s, i)
 		if j == i || j >= len(s) || !isDigit(s[j]) {
+			if j == e0 && s[j] == '=' {
+				return cardAtEq(s, p, e0) // e0 < len(s) - 10
+			}
 			break
 		}
 		e := j + 4 // most groups have four digits: tested a byte at a time
@@ -70,6 +73,38 @@ func cardAt(s string, p, e0 int) int {
 		}
 	}
 	return -1
+}
+
+// cardAtEq is cardAt for a card whose first group of four, s[p:e0], is
+// followed by '=': groups joined by a lone '=' ("4539=7036=9258=1474", as a
+// tag's value allows), in a way cards are printed, the checksum and issuer
+// keeping such a join rare in other numbers. '=' joins no other kind's
+// groups, nor in a run with other separators: " = " joins a name to its
+// value (Detector.IsKeyword), not their digits. Apart from cardAt's loop,
+// which reads the usual separators and leaves for it only where it would
+// stop at its first: so it costs that loop nothing. cardAt has asked
+// groupedStartOK and midSequence.
+func cardAtEq(s string, p, e0 int) int {
+	if eqJoined(s, p-1) {
+		return -1 // the inside of a longer number grouped by '='
+	}
+	var lens [5]int
+	lens[0] = 4
+	k, e := 1, e0
+	for ; k < len(lens) && eqJoined(s, e); k++ {
+		ge := runEnd(s, e+1)
+		lens[k] = ge - (e + 1)
+		e = ge
+	}
+	if eqJoined(s, e) || !groupedEndOK(s, e) || !cardGrouping(lens[:k]) || !cardValid(s, p, e) {
+		return -1 // a longer number, or no card
+	}
+	return e
+}
+
+// eqJoined reports whether the '=' at i joins two digits.
+func eqJoined(s string, i int) bool {
+	return i >= 1 && i+1 < len(s) && s[i] == '=' && isDigit(s[i-1]) && isDigit(s[i+1])
 }
 
 // plainStartOK reports whether a plain run of card digits may start at p.

@@ -2,6 +2,7 @@ package sensitive
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -29,6 +30,9 @@ func cardAtRunEnd(s string, p, e0 int) int {
 	}
 	if len(s)-e0 < 10 || !groupedStartOK(s, p) || midSequence(s, p) {
 		return -1
+	}
+	if s[e0] == '=' {
+		return cardAtEqRef(s, p, e0)
 	}
 	var ends, lens [5]int
 	ends[0], lens[0] = e0, 4
@@ -62,6 +66,32 @@ func cardAtRunEnd(s string, p, e0 int) int {
 	return -1
 }
 
+// eqNumberRe matches a number of digit groups joined by lone '='.
+var eqNumberRe = regexp.MustCompile(`^[0-9]+(=[0-9]+)*`)
+
+// cardAtEqRef is cardAtEq by eqNumberRe: the whole '='-joined number from
+// p, which may not go on from a digit before p, must be a card grouping of
+// at most five groups and a valid card, standing apart (groupedStartOK,
+// asked by the caller, and groupedEndOK).
+func cardAtEqRef(s string, p, e0 int) int {
+	if p >= 2 && s[p-1] == '=' && isDigit(s[p-2]) {
+		return -1
+	}
+	m := eqNumberRe.FindString(s[p:])
+	groups := strings.Split(m, "=")
+	if len(groups) > 5 || !groupedEndOK(s, p+len(m)) {
+		return -1
+	}
+	lens := make([]int, len(groups))
+	for i, g := range groups {
+		lens[i] = len(g)
+	}
+	if !cardGrouping(lens) || !cardValid(s, p, p+len(m)) {
+		return -1
+	}
+	return p + len(m)
+}
+
 // cardMayStartRunEnd is cardMayStart as it was, its second group read by
 // runEnd.
 func cardMayStartRunEnd(s string, e, n int, grouped bool, g int, next byte) bool {
@@ -73,6 +103,11 @@ func cardMayStartRunEnd(s string, e, n int, grouped bool, g int, next byte) bool
 			if j := sepEnd(s, g2); j > g2 && j < len(s) && isDigit(s[j]) {
 				return true
 			}
+		}
+	case n == 4 && next == '=':
+		g := e + 1
+		if g2 := runEnd(s, g); g2-g == 4 || g2-g == 6 {
+			return g2+1 < len(s) && s[g2] == '=' && isDigit(s[g2+1])
 		}
 	}
 	return (next == '.' || next|0x20 == 'e') && jsonCardShape(s, e, n)
@@ -105,7 +140,8 @@ func checkCardAt(t *testing.T, s string) {
 // on the pathological units.
 func TestCardAtMatchesReference(t *testing.T) {
 	for _, s := range []string{"4111 1111 1111 1111", "4111-1111-1111-1111 2025", "3782 822463 10005", "3056 930902 5904",
-		"4111 1111111 1111 1111", "4111 111111111111", "card 4111 1111 1111 1", "4111 1111 1111 11111111", "4111 1111", "4111 111111"} {
+		"4111 1111111 1111 1111", "4111 111111111111", "card 4111 1111 1111 1", "4111 1111 1111 11111111", "4111 1111", "4111 111111",
+		"4539=7036=9258=1474", "1=4539=7036=9258=1474", "4539=7036=9258=1474=1", "4539=7036 9258-1474", "3782=822463=10005"} {
 		checkCardAt(t, s)
 	}
 	for _, p := range pathological {
@@ -113,7 +149,7 @@ func TestCardAtMatchesReference(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(16, 2026))
 	cards := []string{"4111111111111111", "378282246310005", "30569309025904", "6011111111111117", "5500000000000004"}
-	const seps = "  -./_:\t+x,"
+	const seps = "  -./_:\t+x,=="
 	for range 20000 {
 		var b strings.Builder
 		if r.IntN(3) == 0 {

@@ -259,8 +259,9 @@ func (d *Detector) Find(s string) []Finding { return d.AppendFind(nil, s) }
 // unchanged. A caller that scans many texts reuses one list, as with
 // [strconv.AppendInt]: AppendFind(fs[:0], s) does not allocate while the
 // findings fit in cap(fs), unless the detector has caller rules or s needs
-// normalising (non-ASCII or percent-encoded text). The findings of s are
-// offsets into s, whatever dst held before.
+// normalising (non-ASCII or percent-encoded text, or text with controls
+// other than tabs and line breaks). The findings of s are offsets into s,
+// whatever dst held before.
 func (d *Detector) AppendFind(dst []Finding, s string) []Finding {
 	var sc scanner
 	sc.init(d, s)
@@ -381,7 +382,7 @@ func (d *Detector) IsKeyword(name string) bool {
 	// normalised ("a\u200bcct" is "acct").
 	t := newView(name + " = ").s
 	p := len(t)
-	return live&(1<<bAccount) != 0 && keywordBefore(t, p, accountKeyword, accountFinals) ||
+	return live&(1<<bAccount) != 0 && accountKeywordBefore(t, p) ||
 		live&(1<<bSSN) != 0 && keywordBefore(t, p, ssnKeyword, ssnFinals) ||
 		live&(1<<bPhone) != 0 && keywordBefore(t, p, phoneKeyword, phoneFinals) ||
 		live&(1<<bCard) != 0 && cardKeywordBefore(t, p) ||
@@ -820,9 +821,9 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 			// after one gap byte.
 			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
 				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
-			keywordEnd(s, p, accountFinals) >= 0 &&
+			accountWordEnd(s, p) >= 0 &&
 			(isLetter(prev) || is(prev, cGap)) &&
-			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
+			(n >= 6 && n <= 17 || n < 6 && (next == '-' || next == ' ' && n >= 3) || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 			if ae := accountAt(s, p, e); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
@@ -1039,7 +1040,7 @@ const (
 	gDot                           // up to 8 digits and a fraction of two or more: a JSON card
 	gSSN9                          // nine plain digits
 	gGrouped3                      // 3 digits, no letter or digit before, separators and a digit after
-	gGrouped4                      // 4 digits likewise: a card's first group
+	gGrouped4                      // 4 digits likewise, or then '=': a card's first group
 	gTrunk                         // a '0' and 1–4 more digits likewise, not after '+': a phone's trunk prefix
 	gOne                           // a lone '1' likewise, not after '+': a North American phone's country code
 	gPlus                          // 9 digits or more after '+': an international phone number
@@ -1058,6 +1059,8 @@ const (
 	gAcctExpG
 	gAcctDashW // up to 5 digits, then '-' and a digit: "1234-5678-9012"
 	gAcctDashG
+	gAcctSpaceW // 3 to 5 digits, then ' ' and a digit: "912 803 456"
+	gAcctSpaceG
 
 	gPhoneKw // 10 digits, or 11 from a '1', after a letter or gap byte: a phone after its keyword
 
@@ -1070,8 +1073,8 @@ const (
 	ssnGates          = gSSN9 | gGrouped3
 	ibanGates         = gIBANGlued | gIBANSpaced
 	phoneGates        = gGrouped3 | gTrunk | gOne | gPlus | gPlusShort | gParen | gPhoneKw
-	accountGluedGates = gAcctLongW | gAcctDotW | gAcctExpW | gAcctDashW
-	accountGapGates   = gAcctLongG | gAcctDotG | gAcctExpG | gAcctDashG
+	accountGluedGates = gAcctLongW | gAcctDotW | gAcctExpW | gAcctDashW | gAcctSpaceW
+	accountGapGates   = gAcctLongG | gAcctDotG | gAcctExpG | gAcctDashG | gAcctSpaceG
 	accountGates      = accountGluedGates | accountGapGates
 	groupedGates      = gGrouped3 | gGrouped4 | gTrunk | gOne
 )
@@ -1140,13 +1143,16 @@ func gateList() []gate {
 		gapped.bit, gapped.prev, gapped.prev2 = g, gap, finalOrGap
 		return []gate{glued, gapped}
 	}
+	// A card's groups may also be joined by a lone '=' (cardAtEq).
+	groupedCard := grouped(gGrouped4, length(4, 4), nil)
+	groupedCard.next = func(c byte) bool { return sep(c) || c == '=' }
 	gs := []gate{
 		{bit: gCard, n: length(13, 19)},
 		{bit: gLongJSON, next: func(c byte) bool { return c == '.' || exp(c) }, n: length(9, maxGateLen)},
 		{bit: gDot, next: isByte('.'), next2: isDigit, next3: isDigit, n: length(1, 8)},
 		{bit: gSSN9, n: length(9, 9)},
 		grouped(gGrouped3, length(3, 3), nil),
-		grouped(gGrouped4, length(4, 4), nil),
+		groupedCard,
 		groupedNational(gTrunk, length(2, 5), isByte('0')),
 		groupedNational(gOne, length(1, 1), isByte('1')),
 		{bit: gPlus, prev2: notPhonePrefix, prev: isByte('+'), n: length(9, maxGateLen)},
@@ -1160,6 +1166,7 @@ func gateList() []gate {
 	gs = append(gs, account(gAcctDotW, gAcctDotG, gate{next: isByte('.'), next2: isDigit})...)
 	gs = append(gs, account(gAcctExpW, gAcctExpG, gate{next: exp})...)
 	gs = append(gs, account(gAcctDashW, gAcctDashG, gate{next: isByte('-'), next2: isDigit, n: length(0, 5)})...)
+	gs = append(gs, account(gAcctSpaceW, gAcctSpaceG, gate{next: isByte(' '), next2: isDigit, n: length(3, 5)})...)
 	gs = append(gs, gate{bit: gPhoneKw, prev: func(c byte) bool { return isLetter(c) || gap(c) }, next: notAlnum, n: length(10, 11)})
 	return gs
 }
@@ -1252,6 +1259,9 @@ func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 				return true
 			}
 		}
+	case n == 4 && next == '=':
+		// The same, for groups joined by '=' (cardAtEq).
+		return e+1 < len(s) && isDigit(s[e+1]) && (runOf(s, e+1, 4) && eqJoined(s, e+5) || runOf(s, e+1, 6) && eqJoined(s, e+7))
 	}
 	return (next == '.' || next|0x20 == 'e') && jsonCardShape(s, e, n)
 }

@@ -50,7 +50,9 @@
 // and Laser ranges. The digits may be plain, glued to a word
 // ("cust4111111111111111"), in groups of four (or Amex's 4-6-5 and Diners'
 // 4-6-4) separated by runs of up to three separators — space, tab, - _ / :
-// + . mixed at will — or a JSON number whose value is the card
+// + . mixed at will — or each by a lone '=' ("4539=7036=9258=1474", as a
+// tag's value allows; " = " joins a name to its value, not a card's
+// groups), or a JSON number whose value is the card
 // ("4.111111111111111e15", "4111111111111111.0"). A plain run of 17–19
 // digits is a card only after a card keyword (card, visa, credit, debit,
 // unionpay, maestro, pan, cc): signed 64-bit hashed IDs, the USER_ID and
@@ -119,13 +121,17 @@
 // client_secret, …) or an access key ID it is paired with.
 //
 // [AccountNumber] ("account-number"): 6–17 digits — plain, in short groups
-// joined by dashes ("1234-5678-9012"), or a JSON number whose value they
+// joined by dashes ("1234-5678-9012") or by single spaces, the first of
+// three to five digits and the others of two to five ("912 803 456"), or
+// a JSON number whose value they
 // are, after a separator — introduced by an account keyword (account, accounts, acct, accts,
 // or acc as a word of its own and not after a digit, in any case), optionally followed by number,
 // num, nbr, no, nr or id, by up to four separators (space, - _ . : = # /
 // and quotes) and by a linking word (is, was, are, of, equals): "acct-12345678",
 // "AccountNumber=12345678", "account number is 912803456", "acct #:
-// 912803456". The finding is the digits; the keyword stays. A 12-digit AWS
+// 912803456". The keyword may be qualified by '@' and a word, as a tag's
+// key is ("acct@bank = 912803456").
+// The finding is the digits; the keyword stays. A 12-digit AWS
 // account ID in an ARN is not an account number, but one written after an
 // account keyword is.
 //
@@ -150,7 +156,11 @@
 // any script (Unicode Nd: full-width, Arabic-Indic, Devanagari, …) are
 // digits; no-break, thin, ideographic and other spaces (Zs) are spaces;
 // zero-width spaces and joiners, soft hyphens, bidi marks and other format
-// characters (Cf) are removed; full-width ASCII ("＠", "．", "Ａ"), small
+// characters (Cf) are removed, and so are the C0 controls other than tab,
+// line feed, vertical tab, form feed and carriage return (NUL, ESC, …), which
+// readers that drop them would join across ("jane.doe\x00@example.com" is
+// an address, "4111\x001111\x001111\x001111" a card, each finding
+// spanning its NULs); full-width ASCII ("＠", "．", "Ａ"), small
 // and ideographic '@' and '.', and Unicode hyphens, dashes and minus signs
 // are their ASCII selves; and percent-escapes of letters, digits and
 // "@.-+_ " ("%40", "%2E", "%34") are decoded. Findings still carry offsets
@@ -201,9 +211,16 @@
 //     — 40 random base64 characters alone are too common (hashes, tokens) to
 //     flag; about one random key in 2,000 fails the case-mix or entropy test.
 //   - Account numbers: a keyword after the number, or more than one word
-//     between them, is not read, nor digits in blank-separated groups after
-//     the keyword ("acct 912 803 456"; dashed groups are); digits after the keyword are reported even
-//     when they look like a date. "acc" glued after a digit ("5acc46e6"),
+//     between them, is not read, nor a value set apart from a qualified
+//     keyword by one gap byte alone ("acct@bank=912803456"; after " = "
+//     and ": " it is): the walk's look at the bytes before a run would let
+//     every "word=digits" through. Digits grouped by more than one space,
+//     by tabs, from a first group of one or two digits ("acct 1 234 567",
+//     "NO 19 4920", an IBAN's groups after the suffix "no"), or with a
+//     later group of one digit or six or more ("acct 912 3456789") are
+//     not read as one number. Digits after the keyword are
+//     reported even when they look like a date ("accounts 2023 2024"
+//     too). "acc" glued after a digit ("5acc46e6"),
 //     and a decimal or exponent form glued to the keyword ("acc690e7"),
 //     are not read: random hex IDs (UUIDs, X-Ray trace IDs) spell them by
 //     chance, about 4 UUIDs in 100,000 before; about 3 in 1,000,000 still
@@ -215,8 +232,11 @@
 //     circled and other numeric symbols (No), and look-alike letters (O for
 //     0, l for 1) are not; percent-escapes are decoded once ("%2540" stays
 //     "%40"), and escapes of delimiters ("%2F", "%26", "%3D") are kept so a
-//     URL keeps its structure. Input over 2 GiB is read without
-//     normalisation.
+//     URL keeps its structure. Tabs and line breaks (and vertical tabs and
+//     form feeds) split values as they lay text out, so
+//     "4111\n1111\n1111\n1111" is no card; DEL and the C1 controls
+//     (U+0080–U+009F) are not removed either. Input over 2 GiB is read
+//     without normalisation.
 //
 // # Options
 //
@@ -296,12 +316,10 @@
 // slower machine of earlier measurements the same input read 98–106 MB with
 // AppendFind at 117 instructions per byte.
 //
-// Any byte string is accepted: invalid UTF-8 and NUL bytes are simply not
-// part of any value, so a NUL inside one splits it ("jane.doe\x00@example.com"
-// is no e-mail address, "4111\x001111 1111 1111" no card): a limit, since
-// a text that carries NULs on purpose is not a value a reader would take
-// whole either, but a caller that strips them before storing should scan
-// after stripping. Offsets are byte offsets. Caller rules run their
-// regular expressions with Go's linear-time [regexp] engine, on the
-// caller's text as given.
+// Any byte string is accepted: invalid UTF-8 is simply not part of any
+// value, and NULs and the other controls normalisation removes are read
+// through, so a NUL inside a value does not hide it; a control before or
+// after a value stays outside its finding. Offsets are byte offsets.
+// Caller rules run their regular expressions with Go's linear-time
+// [regexp] engine, on the caller's text as given.
 package sensitive

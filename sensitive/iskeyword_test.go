@@ -35,6 +35,11 @@ func TestIsKeyword(t *testing.T) {
 		{Default(), "%61cct", true},     // nor is a percent-escape
 		{Default(), "TAX_ID", true},
 		{Default(), "TIN", true},
+		{Default(), "acct@bank", true}, // a keyword qualified by '@' and a word
+		{Default(), "ssn@us", false},   // an account's qualifier only
+		{Default(), "jane@bank", false},
+		{Default(), "acct@", false},
+		{Default(), "acct@bank.com", false},
 		{Default(), "tax", false}, // an amount as often
 		{Default(), "price", false},
 		{Default(), "timestamp", false},
@@ -63,8 +68,10 @@ func TestIsKeyword(t *testing.T) {
 // no finding that value alone does not, so that a reader may skip its
 // second scan.
 func FuzzIsKeyword(f *testing.F) {
-	for _, name := range []string{"acct", "price", "ssn", "phone", "card", "aws_secret_access_key", "id", "no", "Number", "tel", "x", "social", "pan", "ref", "key"} {
-		for _, value := range []string{"912803456", "123456789", "212 555 0187", "No. 912803456", "is 912803456", "4222222222222", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "jane@example.com", "4111 1111 1111 1111", "+1 415 555 0132", "DE89370400440532013000"} {
+	for _, name := range []string{"acct", "price", "ssn", "phone", "card", "aws_secret_access_key", "id", "no", "Number", "tel", "x", "social", "pan", "ref", "key",
+		"acct@bank", "jane@bank", "4539=7036", "acct 912"} {
+		for _, value := range []string{"912803456", "123456789", "212 555 0187", "No. 912803456", "is 912803456", "4222222222222", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "jane@example.com", "4111 1111 1111 1111", "+1 415 555 0132", "DE89370400440532013000",
+			"9258=1474", "803 456"} {
 			f.Add(name, value)
 		}
 	}

@@ -1,6 +1,9 @@
 package sensitive
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -69,4 +72,74 @@ func FuzzKeywordWords(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkKeywordWords(t, s) })
+}
+
+// qualifiedRe is qualifiedEnd's shape as a regular expression on the text
+// before the value: '@', a letter and up to 23 letters or digits, and one
+// to four gap bytes (cGap) at the end.
+var qualifiedRe = func() *regexp.Regexp {
+	var gap strings.Builder
+	for c := range 128 {
+		if is(byte(c), cGap) {
+			fmt.Fprintf(&gap, `\x%02x`, c) // escaped: '-' in a class would make a range
+		}
+	}
+	return regexp.MustCompile(`@[A-Za-z][A-Za-z0-9]{0,23}[` + gap.String() + `]{1,4}$`)
+}()
+
+// qualifiedEndRef is qualifiedEnd by qualifiedRe: the '@' of the match,
+// when two letters before it end a keyword of finals.
+func qualifiedEndRef(s string, p int, finals *endings) int {
+	loc := qualifiedRe.FindStringIndex(s[:p])
+	if loc == nil || loc[0] < 2 || !finals.end(s[loc[0]-1], s[loc[0]-2]) {
+		return -1
+	}
+	return loc[0]
+}
+
+func checkQualifiedEnd(t *testing.T, s string) {
+	t.Helper()
+	for p := 0; p <= len(s); p++ {
+		for _, finals := range []*endings{accountFinals, ssnFinals, phoneFinals} {
+			if got, want := qualifiedEnd(s, p, finals), qualifiedEndRef(s, p, finals); got != want {
+				t.Fatalf("qualifiedEnd(%q, %d) = %d, want %d", s, p, got, want)
+			}
+		}
+	}
+}
+
+// TestQualifiedEndMatchesReference holds qualifiedEnd to qualifiedRe on
+// keyword-qualifier-gap texts of every qualifier length around the bound,
+// and on random strings of the bytes it reads.
+func TestQualifiedEndMatchesReference(t *testing.T) {
+	for _, kw := range []string{"acct", "ACCOUNT_NUMBER", "ssn", "phone", "x", "", "[REDACTED:account-number]"} {
+		for n := 0; n <= 26; n++ {
+			for _, q := range []string{strings.Repeat("b", n), "1" + strings.Repeat("b", n), strings.Repeat("b", n) + "2"} {
+				for _, gap := range []string{"", " ", " = ", ": ", "=\"", "     ", "-"} {
+					checkQualifiedEnd(t, kw+"@"+q+gap+"912803456")
+				}
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(15, 2026))
+	alphabet := []byte("@@ =:-_.#\"'acctnumberssnphonABz09\x00\x80")
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		checkQualifiedEnd(t, string(b))
+	}
+}
+
+func FuzzQualifiedEnd(f *testing.F) {
+	for _, s := range []string{"acct@bank = 912803456", "ssn@us: 1", "acct@" + strings.Repeat("b", 30) + " = 1", "@a ", "no@x="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 256 {
+			t.Skip()
+		}
+		checkQualifiedEnd(t, s)
+	})
 }

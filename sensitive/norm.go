@@ -102,9 +102,9 @@ func (v *view) toNorm(o int) int {
 }
 
 // needsNormalizing reports whether s holds a byte sequence that normalize
-// would change. It looks for '%' with the vectorised byte search and for
-// non-ASCII bytes 32 at a time, so text that needs nothing costs a small
-// fraction of a scan.
+// would change. It looks for '%' with the vectorised byte search, and for
+// non-ASCII bytes and dropped controls 64 bytes a step, so text that needs
+// nothing costs a small fraction of a scan.
 func needsNormalizing(s string) bool {
 	for i := 0; ; i++ {
 		j := strings.IndexByte(s[i:], '%')
@@ -116,51 +116,139 @@ func needsNormalizing(s string) bool {
 			return true
 		}
 	}
-	i := nonASCII(s, 0)
+	i := nextNormByte(s, 0)
 	if i == len(s) {
 		return false
 	}
 	t := bmpMap()
 	for i < len(s) {
-		if c := s[i]; c < utf8.RuneSelf {
-			i = nonASCII(s, i)
-			continue
-		} else if c < 0xc2 || c > 0xf4 {
-			i++ // a byte that starts no UTF-8 sequence: decoding it would only say so
-			continue
-		}
-		r, n := decodeRune(s, i)
-		if r != utf8.RuneError || n > 1 {
-			if _, ok := mapDecoded(r, t); ok {
+		switch c := s[i]; {
+		case c < utf8.RuneSelf:
+			if droppedControl(c) {
 				return true
 			}
+			i = nextNormByte(s, i+1)
+		case c < 0xc2 || c > 0xf4:
+			i++ // a byte that starts no UTF-8 sequence: decoding it would only say so
+		default:
+			r, n := decodeRune(s, i)
+			if r != utf8.RuneError || n > 1 {
+				if _, ok := mapDecoded(r, t); ok {
+					return true
+				}
+			}
+			i += n
 		}
-		i += n
 	}
 	return false
 }
 
-// nonASCII returns the index of the first byte above 0x7f at or after i, or
-// len(s).
-func nonASCII(s string, i int) int {
+// droppedControl reports whether normalisation removes ASCII byte c: a C0
+// control other than the five that lay text out (tab, line feed, vertical
+// tab, form feed, carriage return). NUL and its like are no part of any
+// value, and readers that drop them (C strings, databases, log sanitisers)
+// join what they split: "jane.doe\x00@example.com" is an address once the
+// NUL is gone. The layout controls split values on purpose: a line break
+// between two numbers does not make them one.
+func droppedControl(c byte) bool { return c < 0x20 && c-'\t' > '\r'-'\t' }
+
+// nextNormByte returns the index of the first byte at or after i that is a
+// dropped control or may start a rune that normalisation changes (0xa0 or
+// above: UTF-8 lead bytes start at 0xc2), or len(s). '%' is searched for
+// apart, with the vectorised byte search.
+func nextNormByte(s string, i int) int {
+	// The filter of 64 bytes a step never misses: subtracting 0x20 from a
+	// byte below it borrows and sets its high bit, and leaves the high bit
+	// of one of 0xa0 or above. A borrow marks only the byte above a marked
+	// one (or unmarks one of 0xa0 above a marked one). It costs a
+	// subtraction a word more than the search for non-ASCII bytes it
+	// replaced: the whole check reads clean text at 0.88 instructions a
+	// byte, against 0.75 (callgrind, BenchmarkNormalizationCheck).
 	for ; i+64 <= len(s); i += 64 {
-		b := s[i:][:64] // of known length: one bounds check for the eight words
-		if (load64(b, 0)|load64(b, 8)|load64(b, 16)|load64(b, 24)|
-			load64(b, 32)|load64(b, 40)|load64(b, 48)|load64(b, 56))&byteHighs != 0 {
-			break
+		b := s[i : i+64]
+		if (filterNorm(load64(b, 0))|filterNorm(load64(b, 8))|filterNorm(load64(b, 16))|filterNorm(load64(b, 24))|
+			filterNorm(load64(b, 32))|filterNorm(load64(b, 40))|filterNorm(load64(b, 48))|filterNorm(load64(b, 56)))&byteHighs == 0 {
+			continue
+		}
+		// The layout controls pass the filter too, and text of lines
+		// has one every few blocks: the words the filter marks are read
+		// exactly, the block's other words at the filter's cost alone.
+		if j := blockStop(b); j < 64 {
+			return i + j
 		}
 	}
 	for ; i+8 <= len(s); i += 8 {
-		if m := load64(s, i) & byteHighs; m != 0 {
+		if m := normMarks(load64(s, i)); m != 0 {
 			return i + firstMarked(m)
 		}
 	}
 	for ; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+		if c := s[i]; c >= 0xa0 || droppedControl(c) {
 			return i
 		}
 	}
 	return i
+}
+
+// blockStop returns the index of the first byte nextNormByte stops at in
+// the block b of 64 bytes, or 64. It is unrolled: a block of text with a
+// line break in it costs eight filters and one exact test.
+func blockStop(b string) int {
+	b = b[:64]
+	if v := load64(b, 0); filterNorm(v)&byteHighs != 0 {
+		if m := normMarks(v); m != 0 {
+			return 0 + firstMarked(m)
+		}
+	}
+	if v := load64(b, 8); filterNorm(v)&byteHighs != 0 {
+		if m := normMarks(v); m != 0 {
+			return 8 + firstMarked(m)
+		}
+	}
+	if v := load64(b, 16); filterNorm(v)&byteHighs != 0 {
+		if m := normMarks(v); m != 0 {
+			return 16 + firstMarked(m)
+		}
+	}
+	if v := load64(b, 24); filterNorm(v)&byteHighs != 0 {
+		if m := normMarks(v); m != 0 {
+			return 24 + firstMarked(m)
+		}
+	}
+	if v := load64(b, 32); filterNorm(v)&byteHighs != 0 {
+		if m := normMarks(v); m != 0 {
+			return 32 + firstMarked(m)
+		}
+	}
+	if v := load64(b, 40); filterNorm(v)&byteHighs != 0 {
+		if m := normMarks(v); m != 0 {
+			return 40 + firstMarked(m)
+		}
+	}
+	if v := load64(b, 48); filterNorm(v)&byteHighs != 0 {
+		if m := normMarks(v); m != 0 {
+			return 48 + firstMarked(m)
+		}
+	}
+	if v := load64(b, 56); filterNorm(v)&byteHighs != 0 {
+		if m := normMarks(v); m != 0 {
+			return 56 + firstMarked(m)
+		}
+	}
+	return 64
+}
+
+// filterNorm is nextNormByte's filter of a word.
+func filterNorm(v uint64) uint64 { return v - byteOnes*0x20 }
+
+// normMarks marks exactly the bytes of v that nextNormByte stops at: with
+// each byte's high bit set before the subtractions, no borrow leaves its
+// byte, and a high bit that stays set says the byte's low seven bits are at
+// least the constant.
+func normMarks(v uint64) uint64 {
+	h := v | byteHighs
+	ge09, ge0e, ge20 := h-byteOnes*0x09, h-byteOnes*0x0e, h-byteOnes*0x20
+	return ((^ge09|ge0e&^ge20)&^v | ge20&v) & byteHighs
 }
 
 // decodeRune is utf8.DecodeRuneInString(s[i:]) with the two-byte forms
@@ -203,10 +291,10 @@ func normalize(s string) view {
 	t := bmpMap()
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf && c != '%' {
+		if byteClass[c]&cNorm == 0 {
 			// Copy a run of plain ASCII at once, with its marks.
 			j := i + 1
-			for j < len(s) && s[j] < utf8.RuneSelf && s[j] != '%' {
+			for j < len(s) && byteClass[s[j]]&cNorm == 0 {
 				j++
 			}
 			start := buf.Len()
@@ -231,6 +319,18 @@ func normalize(s string) view {
 			w = 3
 			m := t[rune(c&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f)]
 			out, ch = m&^mapDrop, m != mapKeep
+		} else if c < 0x20 {
+			// Dropped controls (cNorm marks no other byte below 0x20),
+			// a run at once, eight bytes a step.
+			for i++; i+8 <= len(s); i += 8 {
+				if v := load64(s, i); v&byteHighs != 0 || normMarks(v) != byteHighs {
+					break // a byte that is no dropped control
+				}
+			}
+			for ; i < len(s) && droppedControl(s[i]); i++ {
+			}
+			changed = true
+			continue
 		} else {
 			w, out, ch = normUnit(s, i, t)
 		}
@@ -278,6 +378,10 @@ func normUnit(s string, i int, t *runeTable) (w int, out byte, changed bool) {
 	case c == '%':
 		if b, ok := percentAt(s, i); ok {
 			return 3, b, true
+		}
+	case c < 0x20:
+		if droppedControl(c) {
+			return 1, 0, true
 		}
 	case c >= utf8.RuneSelf:
 		r, n := decodeRune(s, i)

@@ -24,10 +24,10 @@ func normalizeRef(s string) view {
 	t := bmpMap()
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf && c != '%' {
+		if c < utf8.RuneSelf && c != '%' && !droppedControl(c) {
 			// Copy a run of plain ASCII at once, with its marks.
 			j := i + 1
-			for j < len(s) && s[j] < utf8.RuneSelf && s[j] != '%' {
+			for j < len(s) && s[j] < utf8.RuneSelf && s[j] != '%' && !droppedControl(s[j]) {
 				j++
 			}
 			start := buf.Len()

@@ -55,7 +55,7 @@ func (sc *scanner) generateNumericRef(set uint16, from int) {
 			}
 		}
 		if set&(1<<bAccount) != 0 && (isLetter(prev) || is(prev, cGap)) &&
-			(n >= 6 && n <= 17 || n < 6 && next == '-' || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
+			(n >= 6 && n <= 17 || n < 6 && (next == '-' || next == ' ' && n >= 3) || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 			if ae := accountAt(s, p, e); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)
 			}
@@ -70,7 +70,7 @@ func cardMayStartRef(n int, grouped bool, next byte) bool {
 	switch {
 	case n >= 13 && n <= 19:
 		return true
-	case n == 4 && grouped:
+	case n == 4 && (grouped || next == '='):
 		return true
 	case next == '.':
 		return true

@@ -22,7 +22,7 @@ const (
 	cColon           // ':', the URL anchor
 	cA               // 'A', the access key anchor
 	cSep             // a separator between the digit groups of a number: space tab - _ / : + .
-	cNorm            // a byte normalisation may change: '%' and every byte above 0x7f
+	cNorm            // a byte normalisation may change: '%', every byte above 0x7f and the dropped controls
 	cEq              // '=', the anchor of a query parameter without a URL scheme
 )
 
@@ -65,6 +65,11 @@ var byteClass = func() (t [256]uint16) {
 	t['%'] |= cNorm
 	for c := 0x80; c <= 0xff; c++ {
 		t[c] |= cNorm
+	}
+	for c := range 0x20 {
+		if droppedControl(byte(c)) {
+			t[c] |= cNorm
+		}
 	}
 	return t
 }()

@@ -110,24 +110,41 @@ func FuzzIndexSchemeSep(f *testing.F) {
 	f.Fuzz(checkIndexSchemeSep)
 }
 
-// TestNonASCII compares the word-at-a-time nonASCII with its byte-at-a-time
-// definition, with a high byte at every offset of 64-, 8- and 1-byte steps.
-func TestNonASCII(t *testing.T) {
+// TestNextNormByte compares the word-at-a-time nextNormByte with its
+// byte-at-a-time definition, with a byte that stops it or one near those
+// that it must pass (a layout control, punctuation) at every offset of
+// 64-, 8- and 1-byte steps, and each of them after a control, whose borrow
+// may mark the byte above it.
+func TestNextNormByte(t *testing.T) {
+	stops := func(c byte) bool {
+		return c >= 0xa0 || c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r'
+	}
+	var marks []byte
+	for c := range 256 {
+		if c < 0x30 || c >= 0x7f {
+			marks = append(marks, byte(c))
+		}
+	}
 	for _, n := range []int{0, 1, 7, 8, 63, 64, 65, 130} {
 		for at := -1; at < n; at++ {
-			for _, hi := range []byte{0x80, 0xc3, 0xff} {
-				b := []byte(strings.Repeat("a", n))
-				if at >= 0 {
-					b[at] = hi
-				}
-				s := string(b)
-				for i := 0; i <= len(s); i++ {
-					want := i
-					for want < len(s) && s[want] < 0x80 {
-						want++
+			for _, hi := range marks {
+				for _, before := range []byte{'a', '\n', 0} {
+					b := []byte(strings.Repeat("a", n))
+					if at >= 0 {
+						b[at] = hi
+						if at > 0 {
+							b[at-1] = before
+						}
 					}
-					if got := nonASCII(s, i); got != want {
-						t.Fatalf("nonASCII(%q, %d) = %d, want %d", s, i, got, want)
+					s := string(b)
+					for i := 0; i <= len(s); i += 1 + i/9 {
+						want := i
+						for want < len(s) && !stops(s[want]) {
+							want++
+						}
+						if got := nextNormByte(s, i); got != want {
+							t.Fatalf("nextNormByte(%q, %d) = %d, want %d", s, i, got, want)
+						}
 					}
 				}
 			}
