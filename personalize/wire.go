@@ -622,18 +622,22 @@ func (w *walker) scanUnknown(sc *jsonscan.Scanner, k jsonscan.Kind) error {
 }
 
 // scanModelNumber scans a number where the model has one (a weight, a
-// threshold, a range's bound): its text and its integer digits
-// (4.539703692581474e15), which a reader takes as its value. Not its
-// significant digits: every reader of a double takes 0.3888888888888889
-// (7/18) as the fraction it is, and about one fraction in forty reads as
-// a card number by its digits.
+// threshold, a range's bound): its text and the forms a reader takes as its
+// value (jsontext.DataNumberForms): its integer digits
+// (4.539703692581474e15), and the float64 it rounds to
+// (4539703692581473.99999999 is ...474). Not its significant digits:
+// every reader of a double takes 0.3888888888888889 (7/18) as the fraction
+// it is, and about one fraction in forty reads as a card number by its
+// digits.
 func (w *walker) scanModelNumber(raw string) error {
 	if err := w.scanText(raw); err != nil {
 		return err
 	}
 	var buf [48]byte
-	if n, ok := jsonscan.IntegerDigits(buf[:0], raw); ok && string(n) != raw {
-		return w.scanText(string(n))
+	for _, form := range jsontext.DataNumberForms(raw, &buf) {
+		if err := w.scanText(form); err != nil {
+			return err
+		}
 	}
 	return nil
 }

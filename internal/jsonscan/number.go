@@ -57,7 +57,13 @@ func IntegerDigits(dst []byte, num string) ([]byte, bool) {
 	if intLen <= 0 {
 		return dst[:mantStart], false
 	}
-	if intLen > maxIntegerDigits {
+	// The bound is on the value's digits: the zeros that lead the
+	// mantissa are not among them (0.000…04539703692581474e43, red18).
+	lz := 0
+	for lz < n && dst[mantStart+lz] == '0' {
+		lz++
+	}
+	if intLen-lz > maxIntegerDigits {
 		return dst[:mantStart], false
 	}
 	if intLen <= n {

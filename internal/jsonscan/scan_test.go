@@ -124,6 +124,11 @@ func TestIntegerDigits(t *testing.T) {
 		{"1e41", "", false},
 		{"1e99999999", "", false},
 		{"0.0045e4", "45", true},
+		// The bound is on the value's digits, not the zeros leading the
+		// mantissa (red18).
+		{"0.0000000000000000000000000004539703692581474e43", "4539703692581474", true},
+		{"0.0000000000000000000000000000000000000000000001e47", "10", true},
+		{"0.1e41", "", false},
 	}
 	for _, tt := range tests {
 		got, ok := IntegerDigits(nil, tt.num)

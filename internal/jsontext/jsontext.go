@@ -5,9 +5,12 @@
 package jsontext
 
 import (
+	"bytes"
 	"errors"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,8 +39,9 @@ func EachDataText(sc *jsonscan.Scanner, k jsonscan.Kind, text func(string) error
 }
 
 // EachNamedText is EachText for readers that also read a value after its
-// name (see Named): text gets each member name with name "" and no
-// ancestors, and each string, number and number form with the member name
+// name (see Named): text gets each member name with name "" and, as
+// ancestors, the names its object and the containers holding it stand
+// under; and each string, number and number form with the member name
 // it stands under, which is name for the value itself and the elements of
 // an array, and inside an object the last member name read; and with its
 // ancestors, the names the containers holding it stand under, outermost
@@ -66,21 +70,28 @@ func eachNamedText(sc *jsonscan.Scanner, k jsonscan.Kind, name string, forms num
 	// outer[d] is the name the container opened at depth d stands under,
 	// given back when it ends: the elements of an array after an object
 	// in it stand under the array's name, not the object's last member's.
-	// Deeper containers keep the last name read and have no parent.
-	var outer [16]string
+	// Sixteen levels on the stack; a deeper document grows the slice, so
+	// that a name put below them is still read (red18).
+	var buf [16]string
+	outer := buf[:]
 	for {
 		switch k {
 		case jsonscan.BeginObject, jsonscan.BeginArray:
-			if d := sc.Depth() - depth - 1; d < len(outer) {
-				outer[d] = name
+			d := sc.Depth() - depth - 1
+			for d >= len(outer) {
+				outer = append(outer, "")
 			}
+			outer[d] = name
 		case jsonscan.EndObject, jsonscan.EndArray:
 			if d := sc.Depth() - depth; d < len(outer) {
 				name = outer[d]
 			}
 		case jsonscan.Key:
+			// A name is data too ({"ssn":{"123456789":true}}): given
+			// with the names its object stands under, as the object's
+			// values are (red18), and name "", which marks it a name.
 			name = sc.Text()
-			if err := text("", nil, name); err != nil {
+			if err := text("", outer[:min(sc.Depth()-depth, len(outer))], name); err != nil {
 				return err
 			}
 		default:
@@ -180,10 +191,34 @@ func DataNumberForms(raw string, buf *[48]byte) []string {
 		// longer (42e14 is a card number).
 		return nil
 	}
-	if n, ok := jsonscan.IntegerDigits(buf[:0], raw); ok && string(n) != raw {
-		return []string{string(n)}
+	n, ok := jsonscan.IntegerDigits(buf[:0], raw)
+	if !ok || string(n) == raw {
+		return nil
 	}
-	return nil
+	out := []string{string(n)}
+	if strings.ContainsAny(raw, ".eE") && len(jsonscan.Significand(buf[:0], raw)) > 15 {
+		// A reader parses the number to a float64, which rounds: with
+		// sixteen digits or more, 4539703692581473.99999999 is read as
+		// 4539703692581474 (red18). Fewer cannot reach the next integer.
+		if r := roundedDigits(raw, buf); r != "" && r != out[0] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// roundedDigits returns the integer digits of raw's float64 value, without
+// sign, or "" when it has none to read.
+func roundedDigits(raw string, buf *[48]byte) string {
+	f, err := strconv.ParseFloat(raw, 64)
+	if f = math.Abs(f); err != nil || f < 1 || f >= 1e40 {
+		return ""
+	}
+	b := strconv.AppendFloat(buf[:0], f, 'f', -1, 64)
+	if i := bytes.IndexByte(b, '.'); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
 }
 
 func hasExponent(raw string) bool {

@@ -114,9 +114,9 @@ func TestEachNamedText(t *testing.T) {
 		reason string
 	}{
 		{`"912803456"`, []string{"acct|912803456"}, "the value itself, under the name given"},
-		{`{"acct":"912803456","plan":"gold"}`, []string{"|acct", "acct|912803456", "|plan", "plan<acct|gold"}, "inside an object, each value under its member's name, and the name the object stands under when it differs"},
-		{`["a",{"ssn":123456789},"b"]`, []string{"acct|a", "|ssn", "ssn<acct|123456789", "acct|b"}, "after an object, the array's name again (review11: not the object's last member name)"},
-		{`{"value":"123456789"}`, []string{"|value", "value<acct|123456789"}, "a member's value with the name its object stands under (review11)"},
+		{`{"acct":"912803456","plan":"gold"}`, []string{"<acct|acct", "acct|912803456", "<acct|plan", "plan<acct|gold"}, "inside an object, each value under its member's name, and the name the object stands under when it differs"},
+		{`["a",{"ssn":123456789},"b"]`, []string{"acct|a", "<acct|ssn", "ssn<acct|123456789", "acct|b"}, "after an object, the array's name again (review11: not the object's last member name)"},
+		{`{"value":"123456789"}`, []string{"<acct|value", "value<acct|123456789"}, "a member's value with the name its object stands under (review11)"},
 		{`42`, []string{"acct|42"}, "a short number has no other form"},
 		{`9.12803456e8`, []string{"acct|9.12803456e8", "acct|912803456"}, "a number and its forms"},
 		{`true`, nil, "a literal has no text"},

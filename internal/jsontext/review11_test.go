@@ -17,12 +17,14 @@ func TestReview11NameAfterNestedValue(t *testing.T) {
 		doc  string
 		want []string // "name|text"
 	}{
-		{`{"acct":[{"a":"b"},"912803456"]}`, []string{"|acct", "|a", "a<acct<given|b", "acct<given|912803456"}},
+		{`{"acct":[{"a":"b"},"912803456"]}`, []string{"<given|acct", "<acct<given|a", "a<acct<given|b", "acct<given|912803456"}},
 		// Every ancestor, the middle ones too (red14): z after y, x and the
 		// name the document was given.
-		{`{"x":{"y":{"z":1}},"w":[[{"v":2}],3]}`, []string{"|x", "|y", "|z", "z<y<x<given|1", "|w", "|v", "v<w<given|2", "w<given|3"}},
-		{`["s",{"k":"v"},"t"]`, []string{"given|s", "|k", "k<given|v", "given|t"}},
-		{`{"ssn":{"value":"123456789"}}`, []string{"|ssn", "|value", "value<ssn<given|123456789"}},
+		{`{"x":{"y":{"z":1}},"w":[[{"v":2}],3]}`, []string{"<given|x", "<x<given|y", "<y<x<given|z", "z<y<x<given|1", "<given|w", "<w<given|v", "v<w<given|2", "w<given|3"}},
+		{`["s",{"k":"v"},"t"]`, []string{"given|s", "<given|k", "k<given|v", "given|t"}},
+		{`{"ssn":{"value":"123456789"}}`, []string{"<given|ssn", "<ssn<given|value", "value<ssn<given|123456789"}},
+		// A member name after the names its object stands under (red18).
+		{`{"ssn":{"123456789":true}}`, []string{"<given|ssn", "<ssn<given|123456789"}},
 	}
 	for _, tt := range tests {
 		var sc jsonscan.Scanner
