@@ -23,10 +23,10 @@ import (
 // TestRed18SignatureInQuery: a hook before the gate moves the signature,
 // made for another Region, from the Authorization header into the query
 // string (SigV4's other form, which AWS reads too) and sets the context's
-// Region back. The gate's Region check reads Authorization only; the call
-// is refused all the same, by the signer check (no key signed it) and,
-// without the identity check, by the URL's scan (the credential's key ID).
-// This holds that: no finding, a guard against a change of either.
+// Region back. The gate refuses a URL whose query names SigV4's
+// credential, signature or session token (securetransport.signedQuery,
+// transport.https-only), before its signer check and the URL's scan, which
+// refused it by chance before that rule.
 func TestRed18SignatureInQuery(t *testing.T) {
 	toQuery := func(s *middleware.Stack) error {
 		return s.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("Test:Query", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {

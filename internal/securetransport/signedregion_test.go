@@ -1,6 +1,7 @@
 package securetransport
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -54,4 +55,33 @@ func FuzzSignedRegion(f *testing.F) {
 			t.Fatalf("SignedRegion(%q) = %q, true", auth, region)
 		}
 	})
+}
+
+// TestSignedQuery: a URL whose query names SigV4's credential, signature or
+// session token, in any case or encoding, is refused at the gate; other
+// queries (the guard's own S3 listings) are not.
+func TestSignedQuery(t *testing.T) {
+	tests := []struct {
+		query string
+		want  bool
+	}{
+		{"", false},
+		{"list-type=2&prefix=imports%2F&continuation-token=abc", false},
+		{"x-id=GetObject", false},
+		{"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20261130%2Feu-west-1%2Fpersonalize%2Faws4_request", true},
+		{"x-amz-signature=0123", true},
+		{"X-AMZ-SECURITY-TOKEN=abc", true},
+		{"X%2DAmz%2DCredential=x", true}, // percent-encoded name
+		{"a=%zz", true},                  // does not parse: taken for a signed one
+	}
+	for _, tt := range tests {
+		if got := signedQuery(tt.query); got != tt.want {
+			t.Errorf("signedQuery(%q) = %v, want %v", tt.query, got, tt.want)
+		}
+		u := &url.URL{Scheme: "https", Host: "personalize-runtime.us-east-1.amazonaws.com", Path: "/recommendations", RawQuery: tt.query}
+		err := checkURL("GetRecommendations", u, "us-east-1", "us-east-1")
+		if (err != nil) != tt.want {
+			t.Errorf("checkURL with query %q = %v, want refused %v", tt.query, err, tt.want)
+		}
+	}
 }

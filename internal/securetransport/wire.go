@@ -404,6 +404,9 @@ func checkURL(op string, u *url.URL, callRegion, region string) error {
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "the endpoint is not https; AWS asks for TLS 1.2 or later"}
 	case u.User != nil:
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "the endpoint URL carries credentials"}
+	case u.RawQuery != "" && signedQuery(u.RawQuery):
+		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly,
+			Reason: "the URL carries a SigV4 credential, signature or session token, which the SDK writes in headers: something after the guard's checks put it there"}
 	}
 	if callRegion != "" && callRegion != region {
 		// Keys and buckets were checked in the guard's Region; a call
@@ -411,6 +414,25 @@ func checkURL(op string, u *url.URL, callRegion, region string) error {
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRegionMismatch, Reason: "the call goes to another Region than the one the guard checks keys and buckets in"}
 	}
 	return nil
+}
+
+// signedQuery reports whether a URL's query names SigV4's credential,
+// signature or session token, in any case: "never put credentials into
+// URLs", and a signature there is one the gate's Region check (which reads
+// Authorization) would not see. The SDK signs these clients' requests in
+// headers; a query that does not parse is taken for one that does.
+func signedQuery(raw string) bool {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return true
+	}
+	for name := range q {
+		switch strings.ToLower(name) {
+		case "x-amz-credential", "x-amz-signature", "x-amz-security-token":
+			return true
+		}
+	}
+	return false
 }
 
 // ReadBody reads the serialized body from where the stream stands, which is
