@@ -121,8 +121,8 @@
 // client_secret, …) or an access key ID it is paired with.
 //
 // [AccountNumber] ("account-number"): 6–17 digits — plain, in short groups
-// joined by dashes ("1234-5678-9012") or by single spaces, the first of
-// three to five digits and the others of two to five ("912 803 456"), or
+// joined by dashes ("1234-5678-9012") or by single spaces, each of three
+// to five digits ("912 803 456"; not a date, "2024 11 30"), or
 // a JSON number whose value they
 // are, after a separator — introduced by an account keyword (account, accounts, acct, accts,
 // or acc as a word of its own and not after a digit, in any case), optionally followed by number,
