@@ -103,3 +103,98 @@ func TestRed19FalsePositiveRates(t *testing.T) {
 		})
 	}
 }
+
+// TestRed19OtherControls: det17 read through C0 controls only; a C1
+// control (U+0080–U+009F, two bytes in UTF-8) split an e-mail or a card as
+// well as NUL did and let it pass (red19). NEL (U+0085) is a line break
+// and splits as line feed does.
+func TestRed19OtherControls(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []Finding
+	}{
+		{"e-mail split by U+0080", "jane.doe\u0080@example.com", []Finding{{Email, 0, 22}}},
+		{"e-mail split by U+009F", "jane.doe@exam\u009fple.com", []Finding{{Email, 0, 22}}},
+		{"card split by CSI", "4111\u009b1111\u009b1111\u009b1111", []Finding{{CreditCard, 0, 22}}},
+		{"account keyword split by U+0090", "ac\u0090ct 912803456", []Finding{{AccountNumber, 7, 16}}},
+		{"card split by NEL", "4111\u00851111\u00851111\u00851111", nil},
+		{"e-mail split by NEL", "jane.doe\u0085@example.com", nil},
+		{"Latin-1 text around a C1 control", "caf\u00e9 \u0080 cr\u00e8me", nil},
+	}
+	d := Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, d.Find(tt.text)); diff != "" {
+				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// TestRed19Unfixed: misses and false positives red19 found and did not
+// fix; each subtest is skipped with the defect it shows.
+func TestRed19Unfixed(t *testing.T) {
+	tests := []struct {
+		name, text, defect string
+		want               []Finding
+	}{
+		{"e-mail split by DEL", "jane.doe\x7f@example.com",
+			"defect (medium): DEL 0x7f is not a dropped control; adding it costs nextNormByte's filter a compare a word on clean text",
+			[]Finding{{Email, 0, 21}}},
+		{"card split by DELs", "4111\x7f1111\x7f1111\x7f1111",
+			"defect (medium): DEL 0x7f is not a dropped control",
+			[]Finding{{CreditCard, 0, 19}}},
+		{"card with '=' and '-' mixed", "4539=7036-9258=1474",
+			"defect (low): '=' joins a card's groups only when every separator is a lone '='",
+			[]Finding{{CreditCard, 0, 19}}},
+		{"qualified keyword, one gap byte", "acct@bank 912803456",
+			"defect (low, documented for '=' in doc.go Limits): the scan's inline gate reads a keyword's last letters one gap byte back, not a qualifier",
+			[]Finding{{AccountNumber, 10, 19}}},
+		{"two IDs joined by a NUL pass Luhn", "id 2368349\x00605919151",
+			"defect (medium, precision): two IDs a NUL joins are a card whenever the checksum and issuer pass; see TestRed19FalsePositiveDefects",
+			nil},
+		{"a config line of four-digit values joined by '='", "x=6750=6618=1975=5701",
+			"defect (medium, precision): '='-joined groups of four pass as a card at the checksum's rate; see TestRed19FalsePositiveDefects",
+			nil},
+	}
+	d := Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Skip(tt.defect)
+			if diff := cmp.Diff(tt.want, d.Find(tt.text)); diff != "" {
+				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// TestRed19FalsePositiveDefects: the rates det17 raised on generated clean
+// text (N = 20000 each, seed PCG(19, 20)), measured before it at 0: two
+// IDs of seven to nine digits joined by a NUL, two eight-digit numbers
+// joined by SOH (binary records), and config values of four digits joined
+// by '='. Measured: 0.0146, 0.0426, 0.0428. Skipped: the bound a guard
+// should meet (0.001) is a design change (a card split by a control only
+// after a card keyword, or '=' groups only in a tag value), not a fix.
+func TestRed19FalsePositiveDefects(t *testing.T) {
+	t.Skip("defect (medium, precision): NUL/SOH-joined ID pairs and '='-joined digit groups are cards at 1.5–4.2%")
+	const n = 20000
+	d := Default()
+	r := rand.New(rand.NewPCG(19, 20))
+	tests := []struct {
+		name string
+		gen  func() string
+	}{
+		{"IDs joined by NUL", func() string { return "id " + red19Num(r, 7+r.IntN(3)) + "\x00" + red19Num(r, 7+r.IntN(3)) }},
+		{"numbers joined by SOH", func() string { return red19Num(r, 8) + "\x01" + red19Num(r, 8) }},
+		{"config values joined by '='", func() string {
+			return fmt.Sprintf("x=%s=%s=%s=%s", red19Num(r, 4), red19Num(r, 4), red19Num(r, 4), red19Num(r, 4))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := red19Rate(d, n, tt.gen); got > 0.001 {
+				t.Errorf("false-positive rate %.4f over %d texts, want <= 0.001", got, n)
+			}
+		})
+	}
+}
