@@ -29,8 +29,8 @@ func accountAt(s string, p, e int) int {
 	// Short groups joined by single dashes ("1234-5678-9012") count as one
 	// number; after a whole number a dash starts another field ("…-2024").
 	// So do groups joined by single spaces, as statements print them
-	// ("912 803 456"): the first of three to five digits, the others of
-	// two to five, since a lone digit is as often a count.
+	// ("912 803 456"): each of three to five digits, since a lone digit or
+	// two is as often a count or a date's day ("account 2024 11 30").
 	if digits < 6 && e+1 < len(s) && isDigit(s[e+1]) {
 		switch s[e] {
 		case '-':
@@ -45,7 +45,7 @@ func accountAt(s string, p, e int) int {
 			}
 			for digits <= 17 && e+1 < len(s) && s[e] == ' ' && isDigit(s[e+1]) {
 				ge := runEnd(s, e+1)
-				if n := ge - (e + 1); n < 2 || n > 5 {
+				if n := ge - (e + 1); n < 3 || n > 5 {
 					break // a count, or a whole number: another field
 				}
 				digits += ge - (e + 1)

@@ -121,8 +121,8 @@
 // client_secret, …) or an access key ID it is paired with.
 //
 // [AccountNumber] ("account-number"): 6–17 digits — plain, in short groups
-// joined by dashes ("1234-5678-9012") or by single spaces, the first of
-// three to five digits and the others of two to five ("912 803 456"), or
+// joined by dashes ("1234-5678-9012") or by single spaces, each of three
+// to five digits ("912 803 456"; not a date, "2024 11 30"), or
 // a JSON number whose value they
 // are, after a separator — introduced by an account keyword (account, accounts, acct, accts,
 // or acc as a word of its own and not after a digit, in any case), optionally followed by number,
@@ -157,7 +157,8 @@
 // digits; no-break, thin, ideographic and other spaces (Zs) are spaces;
 // zero-width spaces and joiners, soft hyphens, bidi marks and other format
 // characters (Cf) are removed, and so are the C0 controls other than tab,
-// line feed, vertical tab, form feed and carriage return (NUL, ESC, …), which
+// line feed, vertical tab, form feed and carriage return (NUL, ESC, …) and
+// the C1 controls (U+0080–U+009F) other than NEL, a line break, which
 // readers that drop them would join across ("jane.doe\x00@example.com" is
 // an address, "4111\x001111\x001111\x001111" a card, each finding
 // spanning its NULs); full-width ASCII ("＠", "．", "Ａ"), small
@@ -234,8 +235,8 @@
 //     "%40"), and escapes of delimiters ("%2F", "%26", "%3D") are kept so a
 //     URL keeps its structure. Tabs and line breaks (and vertical tabs and
 //     form feeds) split values as they lay text out, so
-//     "4111\n1111\n1111\n1111" is no card; DEL and the C1 controls
-//     (U+0080–U+009F) are not removed either. Input over 2 GiB is read
+//     "4111\n1111\n1111\n1111" is no card, nor is one split by NEL
+//     (U+0085); DEL (0x7f) is not removed either. Input over 2 GiB is read
 //     without normalisation.
 //
 // # Options

@@ -493,6 +493,10 @@ func classifyRune(r rune) (byte, bool) {
 		return ' ', true
 	case unicode.Is(unicode.Cf, r): // zero-width space and joiners, soft hyphen, bidi marks
 		return 0, true
+	case r >= 0x80 && r <= 0x9f && r != 0x85:
+		// C1 controls, dropped as the C0 ones are (droppedControl); NEL
+		// is a line break and splits as line feed does.
+		return 0, true
 	}
 	if d, ok := digitValue(r); ok {
 		return '0' + d, true

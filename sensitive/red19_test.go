@@ -1,0 +1,200 @@
+package sensitive
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestRed19AccountSpaceGroups: after an account keyword, digits grouped by
+// single spaces are one account number only when every group has three to
+// five digits. det17 took later groups of two, so a date or a row of
+// counts after the keyword ("account 2024 11 30", "account 524 47 39")
+// was refused as an account number (red19).
+func TestRed19AccountSpaceGroups(t *testing.T) {
+	tests := []struct {
+		text string
+		want []Finding
+	}{
+		{"account 2024 11 30", nil},
+		{"account opened 2024 11 30", nil},
+		{"account 524 47 39", nil},
+		{"acct 912 80 34 56", nil},
+		// Still found: the statement forms.
+		{"acct 912 803 456", []Finding{{AccountNumber, 5, 16}}},
+		{"account no. 12345 678", []Finding{{AccountNumber, 12, 21}}},
+		{"ACCOUNT_NUMBER = 1234 5678 9012", []Finding{{AccountNumber, 17, 31}}},
+	}
+	d := Default()
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, d.Find(tt.text)); diff != "" {
+				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// red19Rate is the share of n texts gen makes in which d finds anything.
+func red19Rate(d *Detector, n int, gen func() string) float64 {
+	hit := 0
+	for i := 0; i < n; i++ {
+		if len(d.Find(gen())) > 0 {
+			hit++
+		}
+	}
+	return float64(hit) / float64(n)
+}
+
+// red19Num is a random n-digit number without a leading zero.
+func red19Num(r *rand.Rand, n int) string {
+	b := make([]byte, n)
+	b[0] = byte('1' + r.IntN(9))
+	for i := 1; i < n; i++ {
+		b[i] = byte('0' + r.IntN(10))
+	}
+	return string(b)
+}
+
+// TestRed19FalsePositiveRates: generated clean text after the det17
+// changes, N = 20000 each, seed PCG(19, 19). The bounds are the rates
+// measured on the fixed detector with head room; the ones det17 breaks
+// past any useful bound are in TestRed19FalsePositiveDefects.
+func TestRed19FalsePositiveRates(t *testing.T) {
+	const n = 20000
+	d := Default()
+	r := rand.New(rand.NewPCG(19, 19))
+	tests := []struct {
+		name  string
+		gen   func() string
+		bound float64
+	}{
+		{"a date after an account keyword", func() string {
+			return fmt.Sprintf("account %d %02d %02d", 2000+r.IntN(26), 1+r.IntN(12), 1+r.IntN(28))
+		}, 0},
+		{"counts after an account keyword", func() string {
+			return fmt.Sprintf("account %d %d %d", 100+r.IntN(900), 10+r.IntN(90), 1+r.IntN(99))
+		}, 0},
+		{"query string of four-digit values", func() string {
+			return fmt.Sprintf("a=%s&b=%s&c=%s&d=%s", red19Num(r, 4), red19Num(r, 4), red19Num(r, 4), red19Num(r, 4))
+		}, 0},
+		{"e-mail-like user name after acct, then an order number", func() string {
+			return fmt.Sprintf("user acct@host%d: order %s", r.IntN(9), red19Num(r, 8))
+		}, 0},
+		{"digits and controls, binary-ish", func() string {
+			b := make([]byte, 32)
+			for i := range b {
+				if r.IntN(3) == 0 {
+					b[i] = byte(r.IntN(32))
+				} else {
+					b[i] = byte('0' + r.IntN(10))
+				}
+			}
+			return string(b)
+		}, 0.005}, // measured 0.0022
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := red19Rate(d, n, tt.gen); got > tt.bound {
+				t.Errorf("false-positive rate %.4f over %d texts, want <= %.4f", got, n, tt.bound)
+			}
+		})
+	}
+}
+
+// TestRed19OtherControls: det17 read through C0 controls only; a C1
+// control (U+0080–U+009F, two bytes in UTF-8) split an e-mail or a card as
+// well as NUL did and let it pass (red19). NEL (U+0085) is a line break
+// and splits as line feed does.
+func TestRed19OtherControls(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []Finding
+	}{
+		{"e-mail split by U+0080", "jane.doe\u0080@example.com", []Finding{{Email, 0, 22}}},
+		{"e-mail split by U+009F", "jane.doe@exam\u009fple.com", []Finding{{Email, 0, 22}}},
+		{"card split by CSI", "4111\u009b1111\u009b1111\u009b1111", []Finding{{CreditCard, 0, 22}}},
+		{"account keyword split by U+0090", "ac\u0090ct 912803456", []Finding{{AccountNumber, 7, 16}}},
+		{"card split by NEL", "4111\u00851111\u00851111\u00851111", nil},
+		{"e-mail split by NEL", "jane.doe\u0085@example.com", nil},
+		{"Latin-1 text around a C1 control", "caf\u00e9 \u0080 cr\u00e8me", nil},
+	}
+	d := Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, d.Find(tt.text)); diff != "" {
+				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// TestRed19Unfixed: misses and false positives red19 found and did not
+// fix; each subtest is skipped with the defect it shows.
+func TestRed19Unfixed(t *testing.T) {
+	tests := []struct {
+		name, text, defect string
+		want               []Finding
+	}{
+		{"e-mail split by DEL", "jane.doe\x7f@example.com",
+			"defect (medium): DEL 0x7f is not a dropped control; adding it costs nextNormByte's filter a compare a word on clean text",
+			[]Finding{{Email, 0, 21}}},
+		{"card split by DELs", "4111\x7f1111\x7f1111\x7f1111",
+			"defect (medium): DEL 0x7f is not a dropped control",
+			[]Finding{{CreditCard, 0, 19}}},
+		{"card with '=' and '-' mixed", "4539=7036-9258=1474",
+			"defect (low): '=' joins a card's groups only when every separator is a lone '='",
+			[]Finding{{CreditCard, 0, 19}}},
+		{"qualified keyword, one gap byte", "acct@bank 912803456",
+			"defect (low, documented for '=' in doc.go Limits): the scan's inline gate reads a keyword's last letters one gap byte back, not a qualifier",
+			[]Finding{{AccountNumber, 10, 19}}},
+		{"two IDs joined by a NUL pass Luhn", "id 2368349\x00605919151",
+			"defect (medium, precision): two IDs a NUL joins are a card whenever the checksum and issuer pass; see TestRed19FalsePositiveDefects",
+			nil},
+		{"a config line of four-digit values joined by '='", "x=6750=6618=1975=5701",
+			"defect (medium, precision): '='-joined groups of four pass as a card at the checksum's rate; see TestRed19FalsePositiveDefects",
+			nil},
+	}
+	d := Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Skip(tt.defect)
+			if diff := cmp.Diff(tt.want, d.Find(tt.text)); diff != "" {
+				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// TestRed19FalsePositiveDefects: the rates det17 raised on generated clean
+// text (N = 20000 each, seed PCG(19, 20)), measured before it at 0: two
+// IDs of seven to nine digits joined by a NUL, two eight-digit numbers
+// joined by SOH (binary records), and config values of four digits joined
+// by '='. Measured: 0.0146, 0.0426, 0.0428. Skipped: the bound a guard
+// should meet (0.001) is a design change (a card split by a control only
+// after a card keyword, or '=' groups only in a tag value), not a fix.
+func TestRed19FalsePositiveDefects(t *testing.T) {
+	t.Skip("defect (medium, precision): NUL/SOH-joined ID pairs and '='-joined digit groups are cards at 1.5–4.2%")
+	const n = 20000
+	d := Default()
+	r := rand.New(rand.NewPCG(19, 20))
+	tests := []struct {
+		name string
+		gen  func() string
+	}{
+		{"IDs joined by NUL", func() string { return "id " + red19Num(r, 7+r.IntN(3)) + "\x00" + red19Num(r, 7+r.IntN(3)) }},
+		{"numbers joined by SOH", func() string { return red19Num(r, 8) + "\x01" + red19Num(r, 8) }},
+		{"config values joined by '='", func() string {
+			return fmt.Sprintf("x=%s=%s=%s=%s", red19Num(r, 4), red19Num(r, 4), red19Num(r, 4), red19Num(r, 4))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := red19Rate(d, n, tt.gen); got > 0.001 {
+				t.Errorf("false-positive rate %.4f over %d texts, want <= 0.001", got, n)
+			}
+		})
+	}
+}
