@@ -1,18 +1,10 @@
 package personalizeevents_test
 
 import (
-	"context"
-	"errors"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeevents"
-	"github.com/aws/aws-sdk-go-v2/service/personalizeevents/types"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
-	"github.com/personalizeguard/personalizeguard/personalizeevents"
 )
 
 // nest puts inner under n levels of {"a":...}.
@@ -38,17 +30,7 @@ func TestRed18DeepPropertyNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, c := dataplanetest.Start(t)
-			client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = client.PutEvents(context.Background(), &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u1"), SessionId: aws.String("s1"),
-				EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt, Properties: aws.String(tt.props)}}})
-			var got string
-			if sg := (*personalizeevents.SafeguardError)(nil); errors.As(err, &sg) {
-				got = sg.Rule
-			}
+			s, got, _ := putProperties(t, tt.props)
 			// Any other error is the fake service's, after the body went out.
 			if diff := cmp.Diff([]any{"sensitive.ssn", false}, []any{got, s.Seen("123456789")}); diff != "" {
 				t.Errorf("PutEvents with properties %.60s...: [rule, sent] (-want +got):\n%s", tt.props, diff)
