@@ -263,7 +263,7 @@ const (
 // messages quote the rejected value.
 //
 // The audit step of an operation in the table is bound to it (see
-// Guard.audits): the call's state then names the operation the SDK built
+// boundOp.audit): the call's state then names the operation the SDK built
 // the stack for, whatever a hook puts in the context, and the wire gate
 // refuses a call whose context names another (see wireGate.ran). This one,
 // for an operation the table does not have, looks the name up.

@@ -75,9 +75,6 @@ type Guard struct {
 	// (each client's identity step first: see postureFor).
 	front, posture       []*step
 	unboundGate, ownGate *wireGate
-	// audits are the audit steps bound to each operation of the table, by
-	// name: front[0] on a stack of that operation (see addMiddleware).
-	audits map[string]*step
 
 	// states holds the guard's call states (see handleAudit): the guard's
 	// own, so that a state's guard, set when the pool makes it, never
@@ -157,7 +154,7 @@ func (g *Guard) operation(ctx context.Context, st *callState, params any) (*boun
 }
 
 // opName names the call's operation in a refusal: the one the audit step
-// took from the stack (see Guard.audits), which no hook renames, when st
+// took from the stack (see boundOp.audit), which no hook renames, when st
 // has it; else the context's.
 func opName(ctx context.Context, st *callState) string {
 	if st != nil && st.op != nil {
@@ -220,9 +217,8 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 			{id: IDBucketPosture, g: g, stage: stageBucketPosture, handle: g.handleBucketPosture},
 		}
 	}
-	g.audits = make(map[string]*step, len(ops))
-	for name, op := range ops {
-		g.audits[name] = g.auditStep(op)
+	for _, op := range ops {
+		op.audit = g.auditStep(op)
 	}
 	for _, st := range append(slices.Clip(g.front), g.postureFor(nil, false)...) {
 		g.stages |= st.stage
@@ -474,9 +470,9 @@ func (g *Guard) addMiddlewareTo(stack *middleware.Stack, gate *wireGate) error {
 	// The audit step of the stack's operation: the stack's ID is the name
 	// the SDK built it for, which no option can change.
 	front := g.front
-	if a := g.audits[stack.ID()]; a != nil {
+	if op := g.ops[stack.ID()]; op != nil {
 		var fb [8]*step
-		front = append(append(fb[:0], a), g.front[1:]...)
+		front = append(append(fb[:0], op.audit), g.front[1:]...)
 	}
 	if err := g.addInitSteps(stack, front, gate.posture); err != nil {
 		return err

@@ -69,6 +69,10 @@ type boundOp struct {
 	name string
 	operation
 	resourceNameAt, resourceARNAt, datasetAt, roleAt []int
+	// audit is the audit step bound to the operation, which addMiddleware
+	// puts first on a stack of it (see Guard.auditCall); set by newGuard,
+	// whose table this is.
+	audit *step
 	// params is the type of the input the SDK passes (a pointer to the
 	// operation's input struct): the steps read it by field index.
 	params reflect.Type
