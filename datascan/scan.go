@@ -8,8 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsontext"
@@ -534,27 +532,14 @@ func (s *scanner) namedCell(c *colStats, col int, b []byte) bool {
 	// its name (jsontext.EachNamed): the detector finds a keyword's number
 	// only next to the keyword, and "gold 912803456" in an ACCOUNT_NUMBER
 	// column is an account number too. Each kind counts once per cell.
-	prevDigit := true // the join above read a run at 0
-	for i, r := range string(b) {
-		digit := unicode.IsDigit(r)
-		if digit && !prevDigit {
-			end := min(i+numberWindow, len(b))
-			for end < len(b) && end > i+1 && !utf8.RuneStart(b[end]) {
-				end--
-			}
-			s.scratch = append(append(append(s.scratch[:0], name...), jsontext.NameSep...), b[i:end]...)
-			s.findings = s.opts.Detector.AppendFind(s.findings, s.detectorText(s.scratch))
-		}
-		prevDigit = digit
+	// (A view of b, not a copy: LaterDigitRuns keeps nothing of it.)
+	for i, end := range jsontext.LaterDigitRuns(unsafe.String(unsafe.SliceData(b), len(b))) {
+		s.scratch = append(append(append(s.scratch[:0], name...), jsontext.NameSep...), b[i:end]...)
+		s.findings = s.opts.Detector.AppendFind(s.findings, s.detectorText(s.scratch))
 	}
 	// Not the name alone, which the header check read, nor cards.
 	return s.foundKinds(c, col, b, at, false) > 0
 }
-
-// numberWindow bounds the text namedCell reads after a column's name from
-// a run of digits, as jsontext.EachNamed's does: a card of 19 full-width
-// digits with its separators.
-const numberWindow = 96
 
 // keywordColumn reports whether a column's name is a keyword for the
 // detector (sensitive.Detector.IsKeyword), asked once per column so that

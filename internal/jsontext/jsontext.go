@@ -7,6 +7,7 @@ package jsontext
 import (
 	"bytes"
 	"errors"
+	"iter"
 	"maps"
 	"math"
 	"slices"
@@ -263,21 +264,35 @@ func EachNamed(k KeywordTest, name, value string, scan func(text string) error) 
 	if err := scan(text); err != nil {
 		return err
 	}
-	prevDigit := true // no run starts at 0: the join above read it
-	for i, r := range value {
-		digit := unicode.IsDigit(r)
-		if digit && !prevDigit {
-			end := min(i+numberWindow, len(value))
-			for end < len(value) && end > i+1 && !utf8.RuneStart(value[end]) {
-				end--
-			}
-			if err := scan(name + NameSep + value[i:end]); err != nil {
-				return err
-			}
+	for i, end := range LaterDigitRuns(value) {
+		if err := scan(name + NameSep + value[i:end]); err != nil {
+			return err
 		}
-		prevDigit = digit
 	}
 	return nil
+}
+
+// LaterDigitRuns yields the start and end of the text to read again after
+// a name from each run of digits in value but one at its start (which the
+// join of the whole value reads): from the run's first digit, at most
+// numberWindow bytes, ending on a rune's start.
+func LaterDigitRuns(value string) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		prevDigit := true // no run starts at 0
+		for i, r := range value {
+			digit := unicode.IsDigit(r)
+			if digit && !prevDigit {
+				end := min(i+numberWindow, len(value))
+				for end < len(value) && end > i+1 && !utf8.RuneStart(value[end]) {
+					end--
+				}
+				if !yield(i, end) {
+					return
+				}
+			}
+			prevDigit = digit
+		}
+	}
 }
 
 // numberWindow bounds the text EachNamed reads after a name from a run of
