@@ -96,6 +96,17 @@ func (n *node) memberAt(name string, from int) *node {
 // memberScan is how many fields memberAt compares before it hashes.
 const memberScan = 4
 
+// wireMember returns the field a body's member name stands for, looked
+// for from the position from on (see memberAt), or nil. Readers that fold
+// case (encoding/json among them) take "KmsKeyArn" for kmsKeyArn: such a
+// member is that member, and checked as it.
+func (n *node) wireMember(name string, from int) *node {
+	if f := n.memberAt(name, from); f != nil {
+		return f
+	}
+	return n.memberFold(name)
+}
+
 // memberFold returns the field whose member name equals name ignoring case,
 // or nil.
 func (n *node) memberFold(name string) *node {

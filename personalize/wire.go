@@ -340,14 +340,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		if kk == jsonscan.EndObject {
 			break
 		}
-		member := sc.Text()
-		child := n.memberAt(member, next)
-		if child == nil {
-			// Readers that fold case (encoding/json among them) take
-			// "KmsKeyArn" for kmsKeyArn: such a member is that member, and
-			// checked as it.
-			child = n.memberFold(member)
-		}
+		child := n.wireMember(sc.Text(), next)
 		if child == nil {
 			// A member the table does not have: added by a hook or a newer
 			// SDK. Its name is data, so the path does not show it.
@@ -486,10 +479,7 @@ func eachWireMember(obj string, n *node, f func(member *node, sc *jsonscan.Scann
 		if err != nil || kk == jsonscan.EndObject {
 			return err
 		}
-		member := n.memberAt(sc.Text(), 0)
-		if member == nil {
-			member = n.memberFold(sc.Text())
-		}
+		member := n.wireMember(sc.Text(), 0)
 		vk, err := sc.Next()
 		if err != nil {
 			return err
