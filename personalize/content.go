@@ -121,9 +121,8 @@ func (w *walker) walk(n *node, v reflect.Value) error {
 			}
 		}
 		if k, val := tagPair(n); k != nil {
-			// The value first: most are too short to need their key
-			// (but for caller rules, which may match any value).
-			if value := stringOf(v.Field(val.index)); value != "" && (w.g.keywords.HasRules() || jsontext.NameMatters(value)) {
+			// The value first: most are too short to need their key.
+			if value := stringOf(v.Field(val.index)); w.mayNeedName(value) {
 				w.push(segment{name: val.name, index: -1})
 				if err := w.scanPair(stringOf(v.Field(k.index)), value); err != nil {
 					return err
@@ -279,13 +278,19 @@ func (w *walker) scanNamedValues(n *node, v reflect.Value) error {
 	return nil
 }
 
-// scanValueNamed is scanPair for a value that may not need its name: most
-// are too short to (but for caller rules, which may match any value).
+// scanValueNamed is scanPair for a value that may not need its name.
 func (w *walker) scanValueNamed(name, value string) error {
-	if value == "" || !w.g.keywords.HasRules() && !jsontext.NameMatters(value) {
+	if !w.mayNeedName(value) {
 		return nil
 	}
 	return w.scanPair(name, value)
+}
+
+// mayNeedName reports whether value may hold a finding only its name
+// shows: most values are too short to (but for caller rules, which may
+// match any value but "").
+func (w *walker) mayNeedName(value string) bool {
+	return value != "" && (w.g.keywords.HasRules() || jsontext.NameMatters(value))
 }
 
 // scanPair scans value together with the key it is given under, a tag's or
