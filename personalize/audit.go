@@ -142,15 +142,18 @@ type callState struct {
 	// it for its checks.
 	gate *wireGate
 	// req is the request the wire gate was given (see wireGate.checkSent).
-	req       any
-	ran       stage
-	op        *boundOp // the table's entry for the call's operation; nil when unknown
-	acted     acted
-	reported  []*SafeguardError // report-only mode: what would have been refused
-	keys      []string          // KMS keys the Initialize checks put in or allowed in the request
-	roles     []string          // roles the key checks evaluated grants for
-	ready     []string          // keys the key checks passed, for the call's one role (see checkDataKeys)
-	locations []string          // S3 locations (as written) the Initialize checks parsed
+	req      any
+	ran      stage
+	op       *boundOp // the table's entry for the call's operation; nil when unknown
+	acted    acted
+	reported []*SafeguardError // report-only mode: what would have been refused
+	keys     []string          // KMS keys the Initialize checks put in or allowed in the request
+	// keyAt is the member each of keys was put in or allowed at: a job's
+	// input key is not its output key (see sawKeyAt).
+	keyAt     []*node
+	roles     []string // roles the key checks evaluated grants for
+	ready     []string // keys the key checks passed, for the call's one role (see checkDataKeys)
+	locations []string // S3 locations (as written) the Initialize checks parsed
 	// locationAt is the member each of locations was parsed at: a value
 	// checked as a job's input is not checked as its output.
 	locationAt []*node
@@ -177,6 +180,7 @@ const maxKeptSchemaBuf = 48 << 10
 func (st *callState) reset() {
 	clear(st.reported)
 	clear(st.keys)
+	clear(st.keyAt)
 	clear(st.roles)
 	clear(st.locations)
 	clear(st.locationAt)
@@ -186,7 +190,7 @@ func (st *callState) reset() {
 	if cap(buf) > maxKeptSchemaBuf {
 		buf = nil // a pooled state keeps no more than a usual schema's
 	}
-	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], ready: st.ready[:0], locations: st.locations[:0], locationAt: st.locationAt[:0], clean: st.clean[:0],
+	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], keyAt: st.keyAt[:0], roles: st.roles[:0], ready: st.ready[:0], locations: st.locations[:0], locationAt: st.locationAt[:0], clean: st.clean[:0],
 		passed: st.passed[:0], schemaBuf: buf}
 }
 
@@ -209,11 +213,23 @@ func (st *callState) act(a acted) {
 }
 
 // sawKey and sawLocation record a KMS key or an S3 location the Initialize
-// checks dealt with, so the wire gate can tell it from one set after them.
-func (st *callState) sawKey(v string) {
-	if st != nil && !slices.Contains(st.keys, v) {
-		st.keys = append(st.keys, v)
+// checks dealt with at the member at, so the wire gate can tell it from one
+// set after them, or moved to another member.
+func (st *callState) sawKey(v string, at *node) {
+	if st != nil && !st.sawKeyAt(v, at) {
+		st.keys, st.keyAt = append(st.keys, v), append(st.keyAt, at)
 	}
+}
+
+// sawKeyAt reports whether the Initialize checks put in or allowed the key
+// v at the member at.
+func (st *callState) sawKeyAt(v string, at *node) bool {
+	for i, k := range st.keys {
+		if k == v && st.keyAt[i] == at {
+			return true
+		}
+	}
+	return false
 }
 
 // readyKey records a key the key readiness check passed in this call, and

@@ -41,14 +41,14 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		}
 		switch {
 		case key != "":
-			if err := g.checkCallerKey(ctx, st, k.field, key); err != nil {
+			if err := g.checkCallerKey(ctx, st, k.field, k.node, key); err != nil {
 				return nil, err
 			}
 		case g.s.KMSKeyARN != "":
 			key = g.s.KMSKeyARN
 			sets = append(sets, fieldSet{k.at, key})
 			st.act(actedKeyInjected)
-			st.sawKey(key)
+			st.sawKey(key, k.node)
 		}
 		if len(k.at) != 1 || k.roleAt == nil {
 			continue
@@ -89,12 +89,13 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 	return withStrings(params, sets, op), nil
 }
 
-// checkCallerKey holds a key the caller named to the allow-list.
-func (g *Guard) checkCallerKey(ctx context.Context, st *callState, field, key string) error {
+// checkCallerKey holds a key the caller named at the member at (field) to
+// the allow-list.
+func (g *Guard) checkCallerKey(ctx context.Context, st *callState, field string, at *node, key string) error {
 	op := opName(ctx, st)
 	// Recorded even when refused in report-only mode: the wire gate then
 	// lets through what the caller asked for, as report-only promises.
-	st.sawKey(key)
+	st.sawKey(key, at)
 	k, err := kmscheck.ParseKeyARN(key)
 	if err != nil {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleKMSKeyARN,

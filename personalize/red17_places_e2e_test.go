@@ -13,6 +13,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
+	guardkms "github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
@@ -77,6 +78,75 @@ func TestRed17LocationSwappedBetweenPlaces(t *testing.T) {
 				SolutionVersionArn: aws.String("arn:aws:personalize:" + personalizetest.Region + ":" + personalizetest.AccountID + ":solution/movies/1"),
 				JobInput:           &types.BatchInferenceJobInput{S3DataSource: &types.S3DataConfig{Path: aws.String("s3://" + e.scene.Bucket + "/red17/users.json")}},
 				JobOutput:          &types.BatchInferenceJobOutput{S3DataDestination: &types.S3DataConfig{Path: aws.String(out.ExportLocation)}},
+			}, func(o *sdk.Options) {
+				if tt.hook != nil {
+					o.APIOptions = append(o.APIOptions, tt.hook)
+				}
+			})
+			got := red17Result(t, e, err)
+			got.Rule, _, _ = strings.Cut(got.Rule, ":")
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestKeySwappedBetweenPlaces: the wire gate held each KMS key to the keys
+// the Initialize checks put in or allowed anywhere in the call, not to the
+// member they were checked at, as it held locations before
+// TestRed17LocationSwappedBetweenPlaces. A hook after the checks that swaps
+// a batch inference job's input and output keys (both allowed, both ready)
+// sent a job other than the one checked and audited. Refused; the job as
+// checked goes out with each key where it was.
+func TestKeySwappedBetweenPlaces(t *testing.T) {
+	swapKeys := func(s *middleware.Stack) error {
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("Test:SwapKeys", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if p, ok := in.Parameters.(*sdk.CreateBatchInferenceJobInput); ok {
+				q := *p
+				src, dst := *p.JobInput.S3DataSource, *p.JobOutput.S3DataDestination
+				src.KmsKeyArn, dst.KmsKeyArn = dst.KmsKeyArn, src.KmsKeyArn
+				q.JobInput = &types.BatchInferenceJobInput{S3DataSource: &src}
+				q.JobOutput = &types.BatchInferenceJobOutput{S3DataDestination: &dst}
+				in.Parameters = &q
+			}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.After)
+	}
+	tests := []struct {
+		name string
+		hook func(*middleware.Stack) error
+		want red17Outcome
+	}{
+		{name: "input and output keys swapped after the checks", hook: swapKeys,
+			want: red17Outcome{Rule: personalize.RuleRequestChanged, Field: "JobInput.S3DataSource.KmsKeyArn", Operation: "CreateBatchInferenceJob",
+				Audit: []string{"CreateBatchInferenceJob rejected " + personalize.RuleRequestChanged}}},
+		{name: "left as they are",
+			// The emulator has no solution version: AWS's error, after the send.
+			want: red17Outcome{Rule: "not a refusal", Sent: []string{"CreateBatchInferenceJob"}, Audit: []string{"CreateBatchInferenceJob failed "}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			ctx := context.Background()
+			good, err := guardkms.PersonalizeKeyPolicy(guardkms.KeyPolicyInput{RoleARN: personalizetest.RoleARN, AccountID: personalizetest.AccountID, Region: personalizetest.Region})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inputKey := createKey(t, e.srv, string(good))
+			e.putEncrypted(t, "swap/users.json", `{"userId":"u1"}`+"\n")
+			e.audit.Reset()
+			client, err := personalize.New(guardedConfig(e.srv), personalize.Policy{KMSKeyARN: e.scene.KeyARN, RoleARN: e.scene.RoleARN,
+				AllowedKMSKeyARNs: []string{inputKey}, Logger: newAuditLogger(lockedBuilder{e.mu, e.audit})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = client.CreateBatchInferenceJob(ctx, &sdk.CreateBatchInferenceJobInput{
+				JobName: aws.String("swap"), RoleArn: aws.String(e.scene.RoleARN),
+				SolutionVersionArn: aws.String("arn:aws:personalize:" + personalizetest.Region + ":" + personalizetest.AccountID + ":solution/movies/1"),
+				JobInput: &types.BatchInferenceJobInput{S3DataSource: &types.S3DataConfig{
+					Path: aws.String("s3://" + e.scene.Bucket + "/swap/users.json"), KmsKeyArn: aws.String(inputKey)}},
+				JobOutput: &types.BatchInferenceJobOutput{S3DataDestination: &types.S3DataConfig{Path: aws.String(e.scene.ExportLocation)}},
 			}, func(o *sdk.Options) {
 				if tt.hook != nil {
 					o.APIOptions = append(o.APIOptions, tt.hook)

@@ -44,6 +44,7 @@ type keyPlace struct {
 	path, role       []string // member names from the input
 	at, roleAt       []int    // Go field indices, once bound
 	field, roleField string   // "JobInput.S3DataSource.KmsKeyArn", "RoleArn"
+	node             *node    // the key's member, once bound
 	roleNode         *node    // the role's member, once bound
 	// rolePassed, set by the guard once bound (see Guard.precheckRoles),
 	// is the configured role under the rule and shape of the role's
@@ -99,7 +100,7 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 		}
 		b.keys = make([]keyPlace, len(op.keys))
 		for i, k := range op.keys {
-			k.at, k.field, _, err = resolve(b.input, k.path)
+			k.at, k.field, k.node, err = resolve(b.input, k.path)
 			if err == nil && k.role != nil {
 				k.roleAt, k.roleField, k.roleNode, err = resolve(b.input, k.role)
 			}

@@ -577,8 +577,7 @@ func joinPath(base, field string) string {
 
 // checkWirePlace checks a KMS key or S3 location on the wire: it must be one
 // the Initialize checks saw, because only those were checked against the
-// allow-lists and for posture; a location, at the member w.place they saw
-// it at.
+// allow-lists and for posture, at the member w.place they saw it at.
 func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 	if rule == ruleKMSKey && (s != w.g.s.KMSKeyARN || !w.g.keyFits) && !shapeKmsKeyArn.fits(s) {
 		return w.fail(RuleKMSKeyARN, "needs a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)")
@@ -588,7 +587,9 @@ func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 	}
 	switch {
 	case w.st == nil:
-	case rule == ruleKMSKey && slices.Contains(w.st.keys, s):
+	case rule == ruleKMSKey && w.st.sawKeyAt(s, w.place):
+		// At its member, as a location: a job's input key swapped with
+		// its output key is a job other than the one checked and audited.
 		return nil
 	case rule == ruleS3Location && w.st.sawLocationAt(s, w.place):
 		// At the member it was checked at: a job's input checked as its
