@@ -43,6 +43,9 @@
 // with one, so that a column of 19-digit cards is found, and count as cards
 // only when at least three pass and, when fewer than half pass, more than
 // chance gives (also from fewer than 20 numbers). Negative numbers are never cards.
+// In a numeric field (int, long, float, double, the timestamps) a number is
+// judged as Personalize reads it, without a '+' or leading zeros:
+// "04111111111111111" there is stored as a card.
 //
 // A column whose name is a keyword for the detector (ACCOUNT_NUMBER, SSN,
 // PHONE: it finds an account number, a bare SSN or a blank-separated phone

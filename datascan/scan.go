@@ -430,6 +430,11 @@ func (s *scanner) cell(col int, b []byte) {
 		// Most text starts with a letter: no call for an event type.
 		digits, bare = bareNumber(b)
 	}
+	if bare && b[0] != '-' && s.roles[col].number() {
+		// Personalize stores a numeric field's value as the number it
+		// reads: "+04111111111111111" is 4111111111111111, a card.
+		b, digits = numberValue(b)
+	}
 	if bare {
 		switch {
 		case b[0] == '+':
@@ -631,6 +636,18 @@ func bareNumber(b []byte) (digits int, ok bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// numberValue returns the digits of b, a bare number that is not negative,
+// without its '+' and leading zeros (one zero left of a zero), and their count.
+func numberValue(b []byte) ([]byte, int) {
+	if b[0] == '+' {
+		b = b[1:]
+	}
+	for len(b) > 1 && b[0] == '0' {
+		b = b[1:]
+	}
+	return b, len(b)
 }
 
 // digits8 reports whether the eight bytes of x are all ASCII digits. A byte
