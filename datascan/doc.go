@@ -56,6 +56,11 @@
 // found in it: as often an EAN-13 barcode). Other columns pay nothing for
 // it: the name is asked once.
 //
+// A cell holding '&' or '<' in which the detector finds nothing is read
+// again as the text it shows as HTML, tags and comments removed and entities
+// decoded, as Personalize reads a textual field: "john&#64;example.com", or
+// a card's groups joined by "&nbsp;" or "<br>", are found.
+//
 // The limit: real cards can hide among IDs that carry a card network's
 // prefix, up to about one in eight of those (more, in a small column, by
 // three standard deviations), and the column still gets [VerdictChance]. IDs

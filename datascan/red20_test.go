@@ -73,3 +73,41 @@ func TestRed20NumberLeadingZeros(t *testing.T) {
 		})
 	}
 }
+
+// TestRed20Markup (red20 defect, medium): a text column's cell reached the
+// detector as written, so a supplier could write an identifying value in
+// HTML — an entity for one character ("john&#64;example.com"), a
+// non-breaking space between a card's groups, an empty tag inside an
+// address — and pass the scan, though anyone who shows the text, and
+// Personalize itself (which removes HTML and XML markup from textual fields
+// before it uses them), reads the value. A cell holding '&' or '<' that the
+// detector finds nothing in is read again as text: tags removed, entities
+// decoded. Text that only looks like markup stays clean.
+func TestRed20Markup(t *testing.T) {
+	tests := []struct {
+		name, cell string
+		want       map[sensitive.Kind]int64
+	}{
+		{"decimal entity for @", "contact john&#64;example.com", map[sensitive.Kind]int64{sensitive.Email: 1}},
+		{"hex entity for @", "contact john&#x40;example.com", map[sensitive.Kind]int64{sensitive.Email: 1}},
+		{"named entity for .", "john@example&period;com", map[sensitive.Kind]int64{sensitive.Email: 1}},
+		{"empty tag in an address", "contact john<b></b>@example.com", map[sensitive.Kind]int64{sensitive.Email: 1}},
+		{"comment in an address", "contact john<!-- x -->@example.com", map[sensitive.Kind]int64{sensitive.Email: 1}},
+		{"no-break spaces between a card's groups", "card 4111&nbsp;1111&nbsp;1111&nbsp;1111", map[sensitive.Kind]int64{sensitive.CreditCard: 1}},
+		{"line breaks between a card's groups", "card 4111<br>1111<br/>1111<br>1111", map[sensitive.Kind]int64{sensitive.CreditCard: 1}},
+		{"entities in an SSN", "ssn 123&#45;45&#45;6789", map[sensitive.Kind]int64{sensitive.SSN: 1}},
+		{"no-break spaces in a phone", "call +1&nbsp;202&nbsp;555&nbsp;0143", map[sensitive.Kind]int64{sensitive.Phone: 1}},
+		{"markup around nothing", "Tom &amp; Jerry <i>1940</i>, 4 &lt; 5 & 6 > 3", nil},
+		{"a bare <", "sizes < 42 and 44 <", nil},
+		{"found as written", "<p>john@example.com</p>", map[sensitive.Kind]int64{sensitive.Email: 1}},
+	}
+	for _, col := range []string{"DESCRIPTION", "NOTE"} {
+		for _, tt := range tests {
+			t.Run(col+"/"+tt.name, func(t *testing.T) {
+				if diff := cmp.Diff(tt.want, red20Kinds(t, col, tt.cell)); diff != "" {
+					t.Errorf("Kinds of %s %q (-want +got):\n%s", col, tt.cell, diff)
+				}
+			})
+		}
+	}
+}

@@ -1,9 +1,11 @@
 package datascan
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
+	"html"
 	"io"
 	"math"
 	"slices"
@@ -471,6 +473,9 @@ func (s *scanner) cell(col int, b []byte) {
 	str := s.detectorText(b)
 	f, ok := s.opts.Detector.First(str)
 	if !ok {
+		if !bare && s.markup(c, col, b) {
+			return
+		}
 		c.remember(b)
 		return
 	}
@@ -544,6 +549,48 @@ func (s *scanner) namedCell(c *colStats, col int, b []byte) bool {
 	}
 	// Not the name alone, which the header check read, nor cards.
 	return s.foundKinds(c, col, b, at, false) > 0
+}
+
+// markup reads b again as the text it shows when it may be HTML (it holds
+// '&' or '<'): its tags removed, its entities decoded, as Personalize reads
+// a textual field and as a browser shows any. Otherwise "john&#64;example.com"
+// or a card's groups joined by "&nbsp;" would pass. It reports whether it
+// found anything; b, as written, held nothing.
+func (s *scanner) markup(c *colStats, col int, b []byte) bool {
+	if bytes.IndexByte(b, '&') < 0 && bytes.IndexByte(b, '<') < 0 {
+		return false
+	}
+	text := stripTags(s.scratch[:0], b)
+	s.scratch = text
+	str := html.UnescapeString(string(text)) // a copy: a Rule may keep it
+	s.findings = s.opts.Detector.AppendFind(s.findings[:0], str)
+	// From -1: no finding is a bare card, since the cell as written is
+	// not digits alone.
+	return s.foundKinds(c, col, nil, -1, true) > 0
+}
+
+// stripTags appends b to dst without its tags and comments: a '<' that
+// starts one (a letter, '/' or '!' after it) up to the next '>'. A '<' of
+// text, or one never closed, is kept.
+func stripTags(dst, b []byte) []byte {
+	for {
+		i := bytes.IndexByte(b, '<')
+		if i < 0 || i+1 == len(b) {
+			return append(dst, b...)
+		}
+		dst = append(dst, b[:i]...)
+		b = b[i:]
+		if c := b[1] | 0x20; (c < 'a' || c > 'z') && b[1] != '/' && b[1] != '!' {
+			dst = append(dst, '<')
+			b = b[1:]
+			continue
+		}
+		j := bytes.IndexByte(b, '>')
+		if j < 0 {
+			return append(dst, b...)
+		}
+		b = b[j+1:]
+	}
 }
 
 // keywordColumn reports whether a column's name is a keyword for the
