@@ -1,0 +1,87 @@
+package personalize_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/personalize"
+)
+
+// TestRed20ImportScan: red20's datascan defects end to end, through the
+// guarded client's import scan against personalizetest's S3. An item
+// description that writes an e-mail address with an HTML entity, and a
+// card in a long field padded with zeros, are refused before
+// CreateDatasetImportJob is sent; neither the error nor the audit log nor
+// any request names them. An object stored gzip-compressed
+// (Content-Encoding: gzip), which the guard cannot read as CSV, is refused
+// too, whatever Personalize would make of it: the scan fails closed.
+func TestRed20ImportScan(t *testing.T) {
+	gz := func(s string) []byte {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		if _, err := zw.Write([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	tests := []struct {
+		name     string
+		items    bool
+		body     []byte
+		encoding string
+		canaries []string
+		want     []string // the refusal's rule, then its findings
+	}{
+		{name: "e-mail written with an entity in a description", items: true,
+			body:     []byte("ITEM_ID,DESCRIPTION\nitem-1,\"Ask jane.roe&#64;example.com for sizes\"\nitem-2,plain\n"),
+			canaries: []string{"jane.roe"},
+			want:     []string{"datascan.column.email", "datascan.column.email"}},
+		{name: "card in a long field padded with zeros",
+			body:     []byte("USER_ID,ITEM_ID,TIMESTAMP\nuser-1,item-1,04111111111111111\nuser-2,item-2,1700000100\n"),
+			canaries: []string{"4111111111111111"},
+			want:     []string{"datascan.column.credit-card", "datascan.column.credit-card"}},
+		{name: "gzip-encoded object", encoding: "gzip",
+			body:     gz("USER_ID,ITEM_ID,TIMESTAMP\njane.roe@example.com,item-1,1700000000\n"),
+			canaries: []string{"jane.roe"},
+			want:     []string{personalize.RuleImportScanFailed}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, interactions, items := newScanEnv(t, personalize.Policy{})
+			in := &s3.PutObjectInput{Bucket: aws.String(e.scene.Bucket), Key: aws.String("red20/part-0.csv"), Body: bytes.NewReader(tt.body),
+				ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(e.scene.KeyARN)}
+			if tt.encoding != "" {
+				in.ContentEncoding = aws.String(tt.encoding)
+			}
+			if _, err := s3.NewFromConfig(e.srv.Config()).PutObject(context.Background(), in); err != nil {
+				t.Fatal(err)
+			}
+			e.srv.ResetRequests() // the put carried the canaries
+			imp := importInput(e, "import-1")
+			imp.DatasetArn = aws.String(interactions)
+			if tt.items {
+				imp.DatasetArn = aws.String(items)
+			}
+			imp.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/red20/part-0.csv")
+			_, err := e.client.CreateDatasetImportJob(context.Background(), imp)
+			sg := e.requireRefused(t, err, "DataSource.DataLocation", tt.want[0], tt.canaries...)
+			got := []string{sg.Rule}
+			for _, f := range sg.Findings {
+				got = append(got, f.ID)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("refusal (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
