@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,7 +23,8 @@ import (
 // The import scan runs inside the bucket posture step, after the bucket and
 // the source objects passed: only then does the guard read the data, through
 // its own hardened S3 client. It samples the source (one object, or objects
-// the first and last of a prefix's listing and the rest drawn at random), scans what it read with datascan
+// the first and last of a prefix's listing and the rest drawn at random, the folder's
+// own files and its sub folders' each given a share: spreadLevels), scans what it read with datascan
 // against the dataset's own schema, and refuses the import when a column is
 // blocking, in an object or over the objects read together (datascan.Merge). Results are cached per object version (bucket, key, ETag) and
 // schema; a read or a scan that cannot run refuses.
@@ -239,7 +241,46 @@ func (g *Guard) importObjects(ctx context.Context, src *importSource) ([]sourceO
 		}
 		return nil, false, &s3guard.CheckError{Operation: op, Permission: perm, Resource: src.loc.Bucket, Err: err}
 	}
+	if src.loc.IsPrefix() {
+		return spreadLevels(src.objs, src.loc.Key, g.s.importScanObjects, rand.IntN), l.Truncated, nil
+	}
 	return spread(src.objs, g.s.importScanObjects, rand.IntN), l.Truncated, nil
+}
+
+// spreadLevels is spread over the listing of a folder whose objects lie both
+// in it and in folders under it. AWS documents that an import of a folder
+// reads its files, and only of a data deletion job that it reads its sub
+// folders too: the folder's own files get half of the n objects (rounded
+// up), the deeper ones the rest, each group taking what the other cannot
+// use, so that objects one reading never imports cannot dilute the sample
+// of the other.
+func spreadLevels(objs []sourceObject, prefix string, n int, pick func(int) int) []sourceObject {
+	if len(objs) <= n || n < 2 {
+		return spread(objs, n, pick)
+	}
+	var top, deep []sourceObject
+	for _, o := range objs {
+		if rest, _ := strings.CutPrefix(o.key, prefix); strings.Contains(rest, "/") {
+			deep = append(deep, o)
+		} else {
+			top = append(top, o)
+		}
+	}
+	if len(top) == 0 || len(deep) == 0 {
+		return spread(objs, n, pick)
+	}
+	nt := min(len(top), max((n+1)/2, n-len(deep)))
+	chosen := map[string]bool{}
+	for _, o := range append(spread(top, nt, pick), spread(deep, n-nt, pick)...) {
+		chosen[o.key] = true
+	}
+	out := make([]sourceObject, 0, n)
+	for _, o := range objs {
+		if chosen[o.key] {
+			out = append(out, o) // in listing order
+		}
+	}
+	return out
 }
 
 // spread returns up to n of objs, in listing order: the first and the last

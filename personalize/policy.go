@@ -106,6 +106,9 @@ type Policy struct {
 	// 10,000 keys, in at most ten ListObjectsV2 pages) and the rest drawn
 	// at random per import, so no place is
 	// out of reach and which objects are read cannot be known in advance.
+	// When the prefix holds both files and sub folders, each level gets
+	// half of the objects (the files the larger half), since AWS documents
+	// sub folders as read only by data deletion jobs.
 	// Zero means DefaultImportScanObjects (8).
 	ImportScanObjects int
 

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
 // TestRed20ImportScan: red20's datascan defects end to end, through the
@@ -81,6 +82,49 @@ func TestRed20ImportScan(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("refusal (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRed20ImportScanFolderLevels (red20 defect, medium): AWS documents
+// that an import of a folder ("s3://bucket/folder/") reads the files in it,
+// and only of a data deletion job that it reads its sub folders too
+// (API_DataSource). The scan sampled the whole listing alike, so a supplier
+// could hide a dirty file among clean objects in sub folders that an import
+// may never read (or a dirty file in a sub folder among clean files of the
+// folder): with ImportScanObjects 2, the first and the last of the listing
+// were read and the dirty file never. The sample now gives the folder's own
+// files and the deeper ones each a share, so neither reading of the docs
+// lets objects it does not import dilute the sample.
+func TestRed20ImportScanFolderLevels(t *testing.T) {
+	tests := []struct {
+		name    string
+		objects int // ImportScanObjects
+		clean   []string
+		dirty   string
+	}{
+		{"dirty file of the folder among sub folders' files", 2,
+			[]string{"a/0.csv", "a/1.csv", "b/0.csv", "x/0.csv", "y/0.csv", "y/1.csv"}, "m.csv"},
+		{"dirty file of a sub folder among the folder's files", 2,
+			[]string{"a.csv", "b.csv", "l.csv", "m.csv", "x.csv", "y.csv"}, "m/part.csv"},
+		{"default bound", 0,
+			[]string{"a/0.csv", "a/1.csv", "b/0.csv", "c/0.csv", "d/0.csv", "e/0.csv", "w/0.csv", "x/0.csv", "y/0.csv", "y/1.csv", "z/0.csv"}, "m.csv"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 5 { // the draw is random: each import draws again
+				e, interactions, _ := newScanEnv(t, personalize.Policy{ImportScanObjects: tt.objects})
+				for _, k := range tt.clean {
+					e.putEncrypted(t, "folder/"+k, personalizetest.InteractionsCSV)
+				}
+				e.putEncrypted(t, "folder/"+tt.dirty, personalizetest.DirtyInteractionsCSV)
+				e.srv.ResetRequests()
+				in := importInput(e, "import-1")
+				in.DatasetArn = aws.String(interactions)
+				in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/folder/")
+				_, err := e.client.CreateDatasetImportJob(context.Background(), in)
+				e.requireRefused(t, err, "DataSource.DataLocation", "datascan.identifier.email", dirtyCanaries...)
 			}
 		})
 	}
