@@ -1,11 +1,14 @@
 package personalize
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -133,10 +136,10 @@ func (g *Guard) scanImport(ctx context.Context, st *callState, field, datasetARN
 	case len(objs) == 0:
 		return nil // nothing to read: the object posture check reports an empty source
 	}
-	share := max(g.s.importScanBytes/int64(len(objs)), minObjectScanBytes)
+	shares := scanShares(objs, g.s.importScanBytes)
 	var findings []posture.Finding
 	reps := make([]*datascan.Report, 0, len(objs))
-	for _, o := range objs {
+	for i, o := range objs {
 		if o.etag == "" {
 			// The ETag names the version scanned, in the cache and in the
 			// read's If-Match: without it a clean result would pass any
@@ -148,7 +151,7 @@ func (g *Guard) scanImport(ctx context.Context, st *callState, field, datasetARN
 			// its objects read as empty, so scanned not at all.
 			return failed("S3 gave no size for an object of the import source, so the guard cannot bound its read and refuses it", nil)
 		}
-		k := scanKey{bucket: loc.Bucket, key: o.key, etag: o.etag, schema: info.schemaARN, limit: min(share, o.size)}
+		k := scanKey{bucket: loc.Bucket, key: o.key, etag: o.etag, schema: info.schemaARN, limit: shares[i]}
 		rep, _, err := g.scan.objects.Do(ctx, k, func(ctx context.Context) (*datascan.Report, error) {
 			return g.scanObject(ctx, k, o.size, schema)
 		})
@@ -173,6 +176,33 @@ func (g *Guard) scanImport(ctx context.Context, st *callState, field, datasetARN
 	}
 	stateFrom(ctx).act(actedImportScanned)
 	return nil
+}
+
+// scanShares splits budget over objs, the bytes to read from each: an
+// object smaller than its even share is read whole, and what it leaves goes
+// to the larger ones, so that small files beside a large one do not keep
+// the large one's later rows unread. Each share is at least
+// minObjectScanBytes (or the object's size); an unknown size (-1), which
+// scanImport refuses, counts as large.
+func scanShares(objs []sourceObject, budget int64) []int64 {
+	order := make([]int, len(objs))
+	for i := range order {
+		order[i] = i
+	}
+	size := func(i int) int64 {
+		if objs[i].size < 0 {
+			return math.MaxInt64
+		}
+		return objs[i].size
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size(a), size(b)) })
+	shares := make([]int64, len(objs))
+	for n, i := range order {
+		even := max(budget/int64(len(objs)-n), minObjectScanBytes)
+		shares[i] = min(size(i), even)
+		budget = max(budget-shares[i], 0)
+	}
+	return shares
 }
 
 // importSource is the listing of an import's source, read once per check

@@ -94,8 +94,9 @@ type Policy struct {
 	PersonalizeClient DescribeAPIClient
 
 	// ImportScanBytes bounds what the import scan reads from S3 per
-	// CreateDatasetImportJob, shared evenly by the objects it samples (each
-	// gets at least 64 KiB) and read with ranged GETs from each object's
+	// CreateDatasetImportJob, shared by the objects it samples, evenly but
+	// for what a small object cannot use, which goes to the larger ones
+	// (each gets at least 64 KiB), and read with ranged GETs from each object's
 	// start; only whole records are scanned. Zero means
 	// DefaultImportScanBytes (8 MiB). Results are cached per object version
 	// (ETag), so importing the same objects again reads nothing.

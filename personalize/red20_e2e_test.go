@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -128,4 +130,31 @@ func TestRed20ImportScanFolderLevels(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRed20ImportScanSmallObjectsShare (red20 defect, medium): the import
+// scan's byte budget (ImportScanBytes, 8 MiB) was split evenly over the
+// sampled objects whatever their sizes, so a supplier could put seven tiny
+// clean files beside one large file whose dirty rows start after its first
+// MiB: the large file's share was 1 MiB, its dirty rows were never read,
+// and the 7 MiB the tiny files could not use went unread too. The budget a
+// small object cannot use now goes to the larger ones.
+func TestRed20ImportScanSmallObjectsShare(t *testing.T) {
+	e, interactions, _ := newScanEnv(t, personalize.Policy{})
+	for i := range 7 {
+		e.putEncrypted(t, "share/part-"+string(rune('a'+i))+".csv", personalizetest.InteractionsCSV)
+	}
+	var big strings.Builder
+	big.WriteString("USER_ID,ITEM_ID,TIMESTAMP\n")
+	for i := 0; big.Len() < 3<<19; i++ { // 1.5 MiB of clean rows
+		big.WriteString("user-" + strconv.Itoa(i) + ",item-" + strconv.Itoa(i%97) + ",1700000000\n")
+	}
+	big.WriteString(strings.TrimPrefix(personalizetest.DirtyInteractionsCSV, "USER_ID,ITEM_ID,TIMESTAMP\n"))
+	e.putEncrypted(t, "share/part-z.csv", big.String())
+	e.srv.ResetRequests()
+	in := importInput(e, "import-1")
+	in.DatasetArn = aws.String(interactions)
+	in.DataSource.DataLocation = aws.String("s3://" + e.scene.Bucket + "/share/")
+	_, err := e.client.CreateDatasetImportJob(context.Background(), in)
+	e.requireRefused(t, err, "DataSource.DataLocation", "datascan.identifier.email", dirtyCanaries...)
 }

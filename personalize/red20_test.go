@@ -45,3 +45,37 @@ func TestRed20SpreadLevels(t *testing.T) {
 		})
 	}
 }
+
+// TestRed20ScanShares: the import scan's byte budget, split over the
+// sampled objects: evenly when they are large, and what a small object
+// cannot use to the larger ones (TestRed20ImportScanSmallObjectsShare end
+// to end).
+func TestRed20ScanShares(t *testing.T) {
+	const k = 64 << 10 // minObjectScanBytes
+	sized := func(sizes ...int64) []sourceObject {
+		out := make([]sourceObject, len(sizes))
+		for i, s := range sizes {
+			out[i] = sourceObject{size: s}
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		objs   []sourceObject
+		budget int64
+		want   []int64
+	}{
+		{"large objects: even", sized(100<<20, 100<<20, 100<<20, 100<<20), 8 << 20, []int64{2 << 20, 2 << 20, 2 << 20, 2 << 20}},
+		{"small objects leave their share", sized(100, 100<<20, 200), 8 << 20, []int64{100, 8<<20 - 300, 200}},
+		{"two large share what the small leave", sized(50<<20, 1<<20, 50<<20, 1<<20), 8 << 20, []int64{3 << 20, 1 << 20, 3 << 20, 1 << 20}},
+		{"at least 64 KiB each", sized(100<<20, 100<<20, 100<<20), 96 << 10, []int64{k, k, k}},
+		{"an unknown size counts as large", sized(-1, 100), 1 << 20, []int64{1<<20 - 100, 100}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, scanShares(tt.objs, tt.budget)); diff != "" {
+				t.Errorf("scanShares mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
