@@ -54,7 +54,8 @@
 // column of bare nine-digit numbers named SSN is SSNs. Cards are not read so
 // (a column named CARD_ID is judged as below, so a bare 13-digit Visa is not
 // found in it: as often an EAN-13 barcode). Other columns pay nothing for
-// it: the name is asked once.
+// it: the name is asked once. Such a cell is also scanned alone, as any
+// other, for its cards; each kind counts once a cell.
 //
 // A cell holding '&' or '<' in which the detector finds nothing is read
 // again as the text it shows as HTML, tags and comments removed and entities

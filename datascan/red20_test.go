@@ -205,3 +205,33 @@ func TestRed20KeywordColumnReadCost(t *testing.T) {
 		})
 	}
 }
+
+// TestRed20KeywordColumnKeepsCards (red20 defect, medium): a cell of a
+// keyword column that the read after the column's name found something in
+// was not scanned alone, so its cards, which that read leaves to the
+// column's own judgement, were never counted: "912803456 4111-1111-1111-1111"
+// in ACCOUNT_NUMBER reported an account number and no card. A policy that
+// accepts account numbers there (InsecureIgnoreFindings
+// datascan.column.account-number) let the cards through unreported. Each
+// kind still counts once per cell.
+func TestRed20KeywordColumnKeepsCards(t *testing.T) {
+	tests := []struct {
+		column string
+		cells  []string
+		want   map[sensitive.Kind]int64
+	}{
+		{"ACCOUNT_NUMBER", []string{"912803456 4111-1111-1111-1111"}, map[sensitive.Kind]int64{sensitive.AccountNumber: 1, sensitive.CreditCard: 1}},
+		{"ACCOUNT_NUMBER", []string{"gold 912803456 card 4111111111111111"}, map[sensitive.Kind]int64{sensitive.AccountNumber: 1, sensitive.CreditCard: 1}},
+		{"ACCOUNT_NUMBER", []string{"912803456", "4111111111111111"}, map[sensitive.Kind]int64{sensitive.AccountNumber: 1, sensitive.CreditCard: 1}},
+		{"SSN", []string{"123456789 jane.roe@example.com 5500 0000 0000 0004"}, map[sensitive.Kind]int64{sensitive.SSN: 1, sensitive.Email: 1, sensitive.CreditCard: 1}},
+		{"ACCOUNT_NUMBER", []string{"912803456 jane.roe@example.com", "912803457 x"}, map[sensitive.Kind]int64{sensitive.AccountNumber: 2, sensitive.Email: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.column+"/"+tt.cells[0], func(t *testing.T) {
+			r := scanColumn(t, tt.column, tt.cells)
+			if diff := cmp.Diff(tt.want, r.Columns[1].Kinds); diff != "" {
+				t.Errorf("Kinds of %s (-want +got):\n%s", tt.column, diff)
+			}
+		})
+	}
+}

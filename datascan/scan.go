@@ -331,8 +331,12 @@ type scanner struct {
 	// copies of cells, an allocation per 64 KiB of them (see detectorText).
 	arena    arena
 	findings []sensitive.Finding // a cell's findings, the list reused from cell to cell
-	skip     []bool              // columns Rewrite drops or pseudonymises, left unscanned
-	issuers  issuerMemo
+	// counted holds the kinds counted for the cell at countedAt (row and
+	// column), each once: reset by found, which most cells never call.
+	counted   []sensitive.Kind
+	countedAt [2]int64
+	skip      []bool // columns Rewrite drops or pseudonymises, left unscanned
+	issuers   issuerMemo
 	// rules says that the detector has caller rules: the number shortcuts
 	// stand for the built-in kinds only, so every cell goes to it.
 	rules bool
@@ -423,8 +427,10 @@ func (s *scanner) cell(col int, b []byte) {
 	}
 	c := &s.cols[col]
 	c.values++
-	if c.keyword && jsontext.NameMatters(b) && s.namedCell(c, col, b) {
-		return
+	if c.keyword && jsontext.NameMatters(b) {
+		// Then alone too: the read after the name leaves cards to the
+		// column's judgement below.
+		s.namedCell(c, col, b)
 	}
 	var digits int
 	var bare bool
@@ -530,10 +536,9 @@ func (s *scanner) longNumber(c *colStats, col int, b []byte) {
 // 912803456 is an account number, which the detector cannot know from the
 // digits alone. Cards are left to the column's own judgement (long numbers
 // put after a keyword, bare ones weighed against chance, below), which a
-// column named CARD_ID of hashed IDs would otherwise escape. It reports
-// whether it found anything else in b; if not, the cell is scanned alone
-// as any other.
-func (s *scanner) namedCell(c *colStats, col int, b []byte) bool {
+// column named CARD_ID of hashed IDs would otherwise escape: the cell is
+// then scanned alone as any other, whatever this read found.
+func (s *scanner) namedCell(c *colStats, col int, b []byte) {
 	name := s.header[col]
 	at := len(name) + len(jsontext.NameSep)
 	s.scratch = append(append(append(s.scratch[:0], name...), jsontext.NameSep...), b...)
@@ -548,7 +553,7 @@ func (s *scanner) namedCell(c *colStats, col int, b []byte) bool {
 		s.findings = s.opts.Detector.AppendFind(s.findings, s.detectorText(s.scratch))
 	}
 	// Not the name alone, which the header check read, nor cards.
-	return s.foundKinds(c, col, b, at, false) > 0
+	s.foundKinds(c, col, b, at, false)
 }
 
 // markup reads b again as the text it shows when it may be HTML (it holds
@@ -607,6 +612,12 @@ func keywordColumn(d *sensitive.Detector, name string) bool {
 }
 
 func (s *scanner) found(c *colStats, col int, k sensitive.Kind, bareCard bool) {
+	if at := [2]int64{s.r.row, int64(col)}; at != s.countedAt {
+		s.counted, s.countedAt = s.counted[:0], at
+	} else if slices.Contains(s.counted, k) {
+		return // a keyword column's cell, read after its name and alone
+	}
+	s.counted = append(s.counted, k)
 	if c.kinds == nil {
 		c.kinds = map[sensitive.Kind]int64{}
 	}
