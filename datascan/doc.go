@@ -57,10 +57,10 @@
 // it: the name is asked once. Such a cell is also scanned alone, as any
 // other, for its cards; each kind counts once a cell.
 //
-// A cell holding '&' or '<' in which the detector finds nothing is read
-// again as the text it shows as HTML, tags and comments removed and entities
-// decoded, as Personalize reads a textual field: "john&#64;example.com", or
-// a card's groups joined by "&nbsp;" or "<br>", are found.
+// A cell holding '&' or '<' is read again as the text it shows as HTML,
+// tags and comments removed and entities decoded, as Personalize reads a
+// textual field: "john&#64;example.com", or a card's groups joined by
+// "&nbsp;" or "<br>", are found.
 //
 // The limit: real cards can hide among IDs that carry a card network's
 // prefix, up to about one in eight of those (more, in a small column, by

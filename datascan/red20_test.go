@@ -102,6 +102,11 @@ func TestRed20Markup(t *testing.T) {
 		{"markup around nothing", "Tom &amp; Jerry <i>1940</i>, 4 &lt; 5 & 6 > 3", nil},
 		{"a bare <", "sizes < 42 and 44 <", nil},
 		{"found as written", "<p>john@example.com</p>", map[sensitive.Kind]int64{sensitive.Email: 1}},
+		// A finding as written does not end the read: a policy that
+		// accepts the column's e-mails must still see its card.
+		{"a card in markup beside an e-mail", "mail help@example.com, card 4111&nbsp;1111&nbsp;1111&nbsp;1111",
+			map[sensitive.Kind]int64{sensitive.Email: 1, sensitive.CreditCard: 1}},
+		{"an e-mail as written and in markup", "help@example.com or jane&#64;example.com", map[sensitive.Kind]int64{sensitive.Email: 1}},
 	}
 	for _, col := range []string{"DESCRIPTION", "NOTE"} {
 		for _, tt := range tests {

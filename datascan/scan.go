@@ -492,6 +492,9 @@ func (s *scanner) cell(col int, b []byte) {
 	}
 	s.findings = s.opts.Detector.AppendFind(s.findings[:0], str)
 	s.foundKinds(c, col, b, 0, true)
+	// The markup too: a policy that accepts one kind written plainly
+	// (a support address) must still see another written in HTML.
+	s.markup(c, col, b)
 }
 
 // foundKinds counts each kind of s.findings once for the cell b, which
@@ -560,7 +563,7 @@ func (s *scanner) namedCell(c *colStats, col int, b []byte) {
 // '&' or '<'): its tags removed, its entities decoded, as Personalize reads
 // a textual field and as a browser shows any. Otherwise "john&#64;example.com"
 // or a card's groups joined by "&nbsp;" would pass. It reports whether it
-// found anything; b, as written, held nothing.
+// found anything.
 func (s *scanner) markup(c *colStats, col int, b []byte) bool {
 	if bytes.IndexByte(b, '&') < 0 && bytes.IndexByte(b, '<') < 0 {
 		return false

@@ -93,6 +93,14 @@ func refCell(s *scanner, col int, b []byte) {
 		seen = append(seen, f.Kind)
 		s.found(c, col, f.Kind, f.Kind == sensitive.CreditCard && f.Start == 0 && f.End == len(b) && b[0] != '+')
 	}
+	if strings.ContainsAny(str, "&<") {
+		for _, f := range s.opts.Detector.Find(html.UnescapeString(refTag.ReplaceAllString(str, ""))) {
+			if !slices.Contains(seen, f.Kind) {
+				seen = append(seen, f.Kind)
+				s.found(c, col, f.Kind, false)
+			}
+		}
+	}
 }
 
 // refTag is a tag or comment as markup reads it.
