@@ -240,3 +240,37 @@ func TestRed20KeywordColumnKeepsCards(t *testing.T) {
 		})
 	}
 }
+
+// TestRed20LoneCR: datascan reads a lone "\r" in an unquoted field as data
+// (RFC 4180), where a reader that takes it for a line break (as Hadoop's
+// line reader does) starts a new record after it. What follows it is still
+// scanned, as part of the cell: a value there is found whichever column
+// that reader would put it in, and the column the scanner sees judges it
+// no more leniently (a card after "\r" is no bare card, so never chance).
+func TestRed20LoneCR(t *testing.T) {
+	tests := []struct {
+		name, header, row string
+		col               int
+		want              map[sensitive.Kind]int64
+		verdict           Verdict
+	}{
+		{"e-mail after CR", "USER_ID,ITEM_ID", "u1\rjane.roe@example.com,i1", 0, map[sensitive.Kind]int64{sensitive.Email: 1}, VerdictPseudonymize},
+		{"account number after CR in a keyword column", "USER_ID,ACCOUNT_NUMBER", "u1,x\r912803456", 1, map[sensitive.Kind]int64{sensitive.AccountNumber: 1}, VerdictIdentifying},
+		{"card after CR", "USER_ID,ITEM_ID", "x\r4111111111111111,i1", 0, map[sensitive.Kind]int64{sensitive.CreditCard: 1}, VerdictPseudonymize},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Scan(context.Background(), strings.NewReader(tt.header+"\n"+tt.row+"\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			type got struct {
+				Kinds   map[sensitive.Kind]int64
+				Verdict Verdict
+			}
+			if diff := cmp.Diff(got{tt.want, tt.verdict}, got{r.Columns[tt.col].Kinds, r.Columns[tt.col].Verdict}); diff != "" {
+				t.Errorf("column %d (-want +got):\n%s", tt.col+1, diff)
+			}
+		})
+	}
+}
