@@ -43,6 +43,9 @@
 // with one, so that a column of 19-digit cards is found, and count as cards
 // only when at least three pass and, when fewer than half pass, more than
 // chance gives (also from fewer than 20 numbers). Negative numbers are never cards.
+// In a numeric field (int, long, float, double, the timestamps) a number is
+// judged as Personalize reads it, without a '+' or leading zeros:
+// "04111111111111111" there is stored as a card.
 //
 // A column whose name is a keyword for the detector (ACCOUNT_NUMBER, SSN,
 // PHONE: it finds an account number, a bare SSN or a blank-separated phone
@@ -51,7 +54,13 @@
 // column of bare nine-digit numbers named SSN is SSNs. Cards are not read so
 // (a column named CARD_ID is judged as below, so a bare 13-digit Visa is not
 // found in it: as often an EAN-13 barcode). Other columns pay nothing for
-// it: the name is asked once.
+// it: the name is asked once. Such a cell is also scanned alone, as any
+// other, for its cards; each kind counts once a cell.
+//
+// A cell holding '&' or '<' is read again as the text it shows as HTML,
+// tags and comments removed and entities decoded, as Personalize reads a
+// textual field: "john&#64;example.com", or a card's groups joined by
+// "&nbsp;" or "<br>", are found.
 //
 // The limit: real cards can hide among IDs that carry a card network's
 // prefix, up to about one in eight of those (more, in a small column, by

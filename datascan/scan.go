@@ -1,9 +1,11 @@
 package datascan
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
+	"html"
 	"io"
 	"math"
 	"slices"
@@ -329,8 +331,12 @@ type scanner struct {
 	// copies of cells, an allocation per 64 KiB of them (see detectorText).
 	arena    arena
 	findings []sensitive.Finding // a cell's findings, the list reused from cell to cell
-	skip     []bool              // columns Rewrite drops or pseudonymises, left unscanned
-	issuers  issuerMemo
+	// counted holds the kinds counted for the cell at countedAt (row and
+	// column), each once: reset by found, which most cells never call.
+	counted   []sensitive.Kind
+	countedAt [2]int64
+	skip      []bool // columns Rewrite drops or pseudonymises, left unscanned
+	issuers   issuerMemo
 	// rules says that the detector has caller rules: the number shortcuts
 	// stand for the built-in kinds only, so every cell goes to it.
 	rules bool
@@ -421,14 +427,21 @@ func (s *scanner) cell(col int, b []byte) {
 	}
 	c := &s.cols[col]
 	c.values++
-	if c.keyword && jsontext.NameMatters(b) && s.namedCell(c, col, b) {
-		return
+	if c.keyword && jsontext.NameMatters(b) {
+		// Then alone too: the read after the name leaves cards to the
+		// column's judgement below.
+		s.namedCell(c, col, b)
 	}
 	var digits int
 	var bare bool
 	if b0 := b[0]; b0-'0' <= 9 || b0 == '-' || b0 == '+' {
 		// Most text starts with a letter: no call for an event type.
 		digits, bare = bareNumber(b)
+	}
+	if bare && b[0] != '-' && s.roles[col].number() {
+		// Personalize stores a numeric field's value as the number it
+		// reads: "+04111111111111111" is 4111111111111111, a card.
+		b, digits = numberValue(b)
 	}
 	if bare {
 		switch {
@@ -466,6 +479,9 @@ func (s *scanner) cell(col int, b []byte) {
 	str := s.detectorText(b)
 	f, ok := s.opts.Detector.First(str)
 	if !ok {
+		if !bare && s.markup(c, col, b) {
+			return
+		}
 		c.remember(b)
 		return
 	}
@@ -476,6 +492,9 @@ func (s *scanner) cell(col int, b []byte) {
 	}
 	s.findings = s.opts.Detector.AppendFind(s.findings[:0], str)
 	s.foundKinds(c, col, b, 0, true)
+	// The markup too: a policy that accepts one kind written plainly
+	// (a support address) must still see another written in HTML.
+	s.markup(c, col, b)
 }
 
 // foundKinds counts each kind of s.findings once for the cell b, which
@@ -520,10 +539,9 @@ func (s *scanner) longNumber(c *colStats, col int, b []byte) {
 // 912803456 is an account number, which the detector cannot know from the
 // digits alone. Cards are left to the column's own judgement (long numbers
 // put after a keyword, bare ones weighed against chance, below), which a
-// column named CARD_ID of hashed IDs would otherwise escape. It reports
-// whether it found anything else in b; if not, the cell is scanned alone
-// as any other.
-func (s *scanner) namedCell(c *colStats, col int, b []byte) bool {
+// column named CARD_ID of hashed IDs would otherwise escape: the cell is
+// then scanned alone as any other, whatever this read found.
+func (s *scanner) namedCell(c *colStats, col int, b []byte) {
 	name := s.header[col]
 	at := len(name) + len(jsontext.NameSep)
 	s.scratch = append(append(append(s.scratch[:0], name...), jsontext.NameSep...), b...)
@@ -538,7 +556,49 @@ func (s *scanner) namedCell(c *colStats, col int, b []byte) bool {
 		s.findings = s.opts.Detector.AppendFind(s.findings, s.detectorText(s.scratch))
 	}
 	// Not the name alone, which the header check read, nor cards.
-	return s.foundKinds(c, col, b, at, false) > 0
+	s.foundKinds(c, col, b, at, false)
+}
+
+// markup reads b again as the text it shows when it may be HTML (it holds
+// '&' or '<'): its tags removed, its entities decoded, as Personalize reads
+// a textual field and as a browser shows any. Otherwise "john&#64;example.com"
+// or a card's groups joined by "&nbsp;" would pass. It reports whether it
+// found anything.
+func (s *scanner) markup(c *colStats, col int, b []byte) bool {
+	if bytes.IndexByte(b, '&') < 0 && bytes.IndexByte(b, '<') < 0 {
+		return false
+	}
+	text := stripTags(s.scratch[:0], b)
+	s.scratch = text
+	str := html.UnescapeString(string(text)) // a copy: a Rule may keep it
+	s.findings = s.opts.Detector.AppendFind(s.findings[:0], str)
+	// From -1: no finding is a bare card, since the cell as written is
+	// not digits alone.
+	return s.foundKinds(c, col, nil, -1, true) > 0
+}
+
+// stripTags appends b to dst without its tags and comments: a '<' that
+// starts one (a letter, '/' or '!' after it) up to the next '>'. A '<' of
+// text, or one never closed, is kept.
+func stripTags(dst, b []byte) []byte {
+	for {
+		i := bytes.IndexByte(b, '<')
+		if i < 0 || i+1 == len(b) {
+			return append(dst, b...)
+		}
+		dst = append(dst, b[:i]...)
+		b = b[i:]
+		if c := b[1] | 0x20; (c < 'a' || c > 'z') && b[1] != '/' && b[1] != '!' {
+			dst = append(dst, '<')
+			b = b[1:]
+			continue
+		}
+		j := bytes.IndexByte(b, '>')
+		if j < 0 {
+			return append(dst, b...)
+		}
+		b = b[j+1:]
+	}
 }
 
 // keywordColumn reports whether a column's name is a keyword for the
@@ -555,6 +615,12 @@ func keywordColumn(d *sensitive.Detector, name string) bool {
 }
 
 func (s *scanner) found(c *colStats, col int, k sensitive.Kind, bareCard bool) {
+	if at := [2]int64{s.r.row, int64(col)}; at != s.countedAt {
+		s.counted, s.countedAt = s.counted[:0], at
+	} else if slices.Contains(s.counted, k) {
+		return // a keyword column's cell, read after its name and alone
+	}
+	s.counted = append(s.counted, k)
 	if c.kinds == nil {
 		c.kinds = map[sensitive.Kind]int64{}
 	}
@@ -631,6 +697,18 @@ func bareNumber(b []byte) (digits int, ok bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// numberValue returns the digits of b, a bare number that is not negative,
+// without its '+' and leading zeros (one zero left of a zero), and their count.
+func numberValue(b []byte) ([]byte, int) {
+	if b[0] == '+' {
+		b = b[1:]
+	}
+	for len(b) > 1 && b[0] == '0' {
+		b = b[1:]
+	}
+	return b, len(b)
 }
 
 // digits8 reports whether the eight bytes of x are all ASCII digits. A byte

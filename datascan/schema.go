@@ -29,6 +29,10 @@ const (
 // reason to drop the column.
 func (r Role) Identifier() bool { return r == RoleUser || r == RoleSession }
 
+// number reports whether Personalize reads the column's values as numbers
+// (int, long, float, double, the timestamps), not as the text written.
+func (r Role) number() bool { return r == RoleNumeric || r == RoleTimestamp }
+
 // Schema is the part of a Personalize dataset schema that the scanner needs:
 // each field's name and role.
 type Schema struct {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"math/rand/v2"
 	"regexp"
@@ -68,6 +69,16 @@ func refCell(s *scanner, col int, b []byte) {
 	}
 	f, ok := s.opts.Detector.First(str)
 	if !ok {
+		if !bare && strings.ContainsAny(str, "&<") {
+			// The text the cell shows as HTML: no card of it is bare.
+			var seen []sensitive.Kind
+			for _, f := range s.opts.Detector.Find(html.UnescapeString(refTag.ReplaceAllString(str, ""))) {
+				if !slices.Contains(seen, f.Kind) {
+					seen = append(seen, f.Kind)
+					s.found(c, col, f.Kind, false)
+				}
+			}
+		}
 		return
 	}
 	if bare {
@@ -82,7 +93,18 @@ func refCell(s *scanner, col int, b []byte) {
 		seen = append(seen, f.Kind)
 		s.found(c, col, f.Kind, f.Kind == sensitive.CreditCard && f.Start == 0 && f.End == len(b) && b[0] != '+')
 	}
+	if strings.ContainsAny(str, "&<") {
+		for _, f := range s.opts.Detector.Find(html.UnescapeString(refTag.ReplaceAllString(str, ""))) {
+			if !slices.Contains(seen, f.Kind) {
+				seen = append(seen, f.Kind)
+				s.found(c, col, f.Kind, false)
+			}
+		}
+	}
 }
+
+// refTag is a tag or comment as markup reads it.
+var refTag = regexp.MustCompile(`<[A-Za-z/!][^>]*>`)
 
 // refScan is Scan with refCell.
 func refScan(t testing.TB, in string) *Report {
@@ -417,7 +439,8 @@ func TestCallerRulesSeeBareNumbers(t *testing.T) {
 // -fuzzminimizetime 2s (or run more workers) to keep fuzzing meanwhile.
 func FuzzScanMatchesReference(f *testing.F) {
 	for _, s := range []string{"click,4111111111111111,x\n", "purchase\x00,-41111111111111111,\"a,b\"\n",
-		"p,+442079460958,6011000990139424\n", "view,0000000000000000000,\xff\n"} {
+		"p,+442079460958,6011000990139424\n", "view,0000000000000000000,\xff\n",
+		"view,john&#64;example.com,4111<br>1111<br>1111<br>1111\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {

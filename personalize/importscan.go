@@ -1,12 +1,16 @@
 package personalize
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,7 +26,8 @@ import (
 // The import scan runs inside the bucket posture step, after the bucket and
 // the source objects passed: only then does the guard read the data, through
 // its own hardened S3 client. It samples the source (one object, or objects
-// the first and last of a prefix's listing and the rest drawn at random), scans what it read with datascan
+// the first and last of a prefix's listing and the rest drawn at random, the folder's
+// own files and its sub folders' each given a share: spreadLevels), scans what it read with datascan
 // against the dataset's own schema, and refuses the import when a column is
 // blocking, in an object or over the objects read together (datascan.Merge). Results are cached per object version (bucket, key, ETag) and
 // schema; a read or a scan that cannot run refuses.
@@ -131,10 +136,10 @@ func (g *Guard) scanImport(ctx context.Context, st *callState, field, datasetARN
 	case len(objs) == 0:
 		return nil // nothing to read: the object posture check reports an empty source
 	}
-	share := max(g.s.importScanBytes/int64(len(objs)), minObjectScanBytes)
+	shares := scanShares(objs, g.s.importScanBytes)
 	var findings []posture.Finding
 	reps := make([]*datascan.Report, 0, len(objs))
-	for _, o := range objs {
+	for i, o := range objs {
 		if o.etag == "" {
 			// The ETag names the version scanned, in the cache and in the
 			// read's If-Match: without it a clean result would pass any
@@ -146,7 +151,7 @@ func (g *Guard) scanImport(ctx context.Context, st *callState, field, datasetARN
 			// its objects read as empty, so scanned not at all.
 			return failed("S3 gave no size for an object of the import source, so the guard cannot bound its read and refuses it", nil)
 		}
-		k := scanKey{bucket: loc.Bucket, key: o.key, etag: o.etag, schema: info.schemaARN, limit: min(share, o.size)}
+		k := scanKey{bucket: loc.Bucket, key: o.key, etag: o.etag, schema: info.schemaARN, limit: shares[i]}
 		rep, _, err := g.scan.objects.Do(ctx, k, func(ctx context.Context) (*datascan.Report, error) {
 			return g.scanObject(ctx, k, o.size, schema)
 		})
@@ -171,6 +176,33 @@ func (g *Guard) scanImport(ctx context.Context, st *callState, field, datasetARN
 	}
 	stateFrom(ctx).act(actedImportScanned)
 	return nil
+}
+
+// scanShares splits budget over objs, the bytes to read from each: an
+// object smaller than its even share is read whole, and what it leaves goes
+// to the larger ones, so that small files beside a large one do not keep
+// the large one's later rows unread. Each share is at least
+// minObjectScanBytes (or the object's size); an unknown size (-1), which
+// scanImport refuses, counts as large.
+func scanShares(objs []sourceObject, budget int64) []int64 {
+	order := make([]int, len(objs))
+	for i := range order {
+		order[i] = i
+	}
+	size := func(i int) int64 {
+		if objs[i].size < 0 {
+			return math.MaxInt64
+		}
+		return objs[i].size
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size(a), size(b)) })
+	shares := make([]int64, len(objs))
+	for n, i := range order {
+		even := max(budget/int64(len(objs)-n), minObjectScanBytes)
+		shares[i] = min(size(i), even)
+		budget = max(budget-shares[i], 0)
+	}
+	return shares
 }
 
 // importSource is the listing of an import's source, read once per check
@@ -239,7 +271,46 @@ func (g *Guard) importObjects(ctx context.Context, src *importSource) ([]sourceO
 		}
 		return nil, false, &s3guard.CheckError{Operation: op, Permission: perm, Resource: src.loc.Bucket, Err: err}
 	}
+	if src.loc.IsPrefix() {
+		return spreadLevels(src.objs, src.loc.Key, g.s.importScanObjects, rand.IntN), l.Truncated, nil
+	}
 	return spread(src.objs, g.s.importScanObjects, rand.IntN), l.Truncated, nil
+}
+
+// spreadLevels is spread over the listing of a folder whose objects lie both
+// in it and in folders under it. AWS documents that an import of a folder
+// reads its files, and only of a data deletion job that it reads its sub
+// folders too: the folder's own files get half of the n objects (rounded
+// up), the deeper ones the rest, each group taking what the other cannot
+// use, so that objects one reading never imports cannot dilute the sample
+// of the other.
+func spreadLevels(objs []sourceObject, prefix string, n int, pick func(int) int) []sourceObject {
+	if len(objs) <= n || n < 2 {
+		return spread(objs, n, pick)
+	}
+	var top, deep []sourceObject
+	for _, o := range objs {
+		if rest, _ := strings.CutPrefix(o.key, prefix); strings.Contains(rest, "/") {
+			deep = append(deep, o)
+		} else {
+			top = append(top, o)
+		}
+	}
+	if len(top) == 0 || len(deep) == 0 {
+		return spread(objs, n, pick)
+	}
+	nt := min(len(top), max((n+1)/2, n-len(deep)))
+	chosen := map[string]bool{}
+	for _, o := range append(spread(top, nt, pick), spread(deep, n-nt, pick)...) {
+		chosen[o.key] = true
+	}
+	out := make([]sourceObject, 0, n)
+	for _, o := range objs {
+		if chosen[o.key] {
+			out = append(out, o) // in listing order
+		}
+	}
+	return out
 }
 
 // spread returns up to n of objs, in listing order: the first and the last

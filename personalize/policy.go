@@ -94,8 +94,9 @@ type Policy struct {
 	PersonalizeClient DescribeAPIClient
 
 	// ImportScanBytes bounds what the import scan reads from S3 per
-	// CreateDatasetImportJob, shared evenly by the objects it samples (each
-	// gets at least 64 KiB) and read with ranged GETs from each object's
+	// CreateDatasetImportJob, shared by the objects it samples, evenly but
+	// for what a small object cannot use, which goes to the larger ones
+	// (each gets at least 64 KiB), and read with ranged GETs from each object's
 	// start; only whole records are scanned. Zero means
 	// DefaultImportScanBytes (8 MiB). Results are cached per object version
 	// (ETag), so importing the same objects again reads nothing.
@@ -106,6 +107,9 @@ type Policy struct {
 	// 10,000 keys, in at most ten ListObjectsV2 pages) and the rest drawn
 	// at random per import, so no place is
 	// out of reach and which objects are read cannot be known in advance.
+	// When the prefix holds both files and sub folders, each level gets
+	// half of the objects (the files the larger half), since AWS documents
+	// sub folders as read only by data deletion jobs.
 	// Zero means DefaultImportScanObjects (8).
 	ImportScanObjects int
 
