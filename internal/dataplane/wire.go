@@ -3,6 +3,7 @@ package dataplane
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,6 +78,10 @@ func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
 	return m.g.checkCallBody(ctx, op, stateFrom(ctx), body)
 }
 
+func (m *wireGate) CheckSent(_ context.Context, op string, sent *http.Request) error {
+	return m.g.checkSent(op, sent)
+}
+
 func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
 	return m.g.checkSigner(op, stateFrom(ctx), accessKeyID)
 }
@@ -91,6 +96,10 @@ func (st *callState) CheckBody(ctx context.Context, op, body string) error {
 	return st.g.checkCallBody(ctx, op, st, body)
 }
 
+func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request) error {
+	return st.g.checkSent(op, sent)
+}
+
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
 	return st.g.checkSigner(op, st, accessKeyID)
 }
@@ -101,6 +110,17 @@ func (g *Guard) ran(ctx context.Context, op string, st *callState) error {
 	if st == nil || !st.identifiers || g.s.checksCaller() && !st.caller {
 		return g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
 			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
+	}
+	return nil
+}
+
+// checkSent holds the request line of sent, the gate's copy, to op's: AWS
+// runs the operation the path names, on the body the guard checked by op's
+// rules. An operation the table lacks has no line, and is refused.
+func (g *Guard) checkSent(op string, sent *http.Request) error {
+	line := g.op(op).line
+	if sg := securetransport.CheckRequestLine(op, sent, line.Method, line.Path); sg != nil {
+		return sg
 	}
 	return nil
 }
@@ -131,7 +151,7 @@ type walker struct {
 	// included: the call's report list keeps one per rule and field, so
 	// its length does not grow when a retried attempt breaks one again.
 	fails int
-	// catalogue is g.api.Catalogue[op] (g.ops), looked up once per body rather
+	// catalogue is g.api.Catalogue[op] (g.op), looked up once per body rather
 	// than for each properties member.
 	catalogue bool
 	// cleanNumber is the raw text of the last number of this body found
@@ -168,7 +188,7 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 
 // checkBody is Guard.checkBody on w, a new walker.
 func (w *walker) checkBody(ctx context.Context, g *Guard, op string, st *callState, body string) error {
-	o := g.ops[op]
+	o := g.op(op)
 	w.g, w.ctx, w.op, w.st, w.catalogue = g, ctx, op, st, o.catalogue
 	root := o.root
 	if root == nil {
