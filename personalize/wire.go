@@ -109,8 +109,8 @@ func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
 	return m.g.checkBody(ctx, op, body)
 }
 
-func (m *wireGate) CheckSent(ctx context.Context, op string, sent *http.Request) error {
-	return m.checkSent(op, stateFrom(ctx), sent)
+func (*wireGate) CheckSent(_ context.Context, op string, sent *http.Request) error {
+	return checkSent(op, sent)
 }
 
 func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
@@ -127,8 +127,8 @@ func (st *callState) CheckBody(ctx context.Context, op, body string) error {
 	return st.g.checkBodyOn(ctx, op, st, body)
 }
 
-func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request) error {
-	return st.gate.checkSent(op, st, sent)
+func (*callState) CheckSent(_ context.Context, op string, sent *http.Request) error {
+	return checkSent(op, sent)
 }
 
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
@@ -172,11 +172,10 @@ func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
 // code can change the request) was read: nothing else holds it, so no
 // hook or other goroutine can change it between this check and the send.
 // Refused in report-only mode too: what would go out is not what was
-// checked.
-func (m *wireGate) checkSent(op string, st *callState, sent *http.Request) error {
-	if st != nil && st.op != nil {
-		op = st.op.name // the same, since Ran passed
-	}
+// checked. op is the operation Ran held to the call's state and CheckBody
+// checks the body by, not the state's read again: a state that a hook's
+// early return sent back to the pool can hold another call's by now.
+func checkSent(op string, sent *http.Request) error {
 	if sg := securetransport.CheckRequestLine(op, sent, http.MethodPost, "/"); sg != nil {
 		return sg
 	}
@@ -214,8 +213,12 @@ func (g *Guard) checkBodyOn(ctx context.Context, op string, st *callState, body 
 		return w.wireSyntax()
 	}
 	var bop *boundOp
-	if w.st != nil && w.st.op != nil && w.st.op.name == op {
-		bop = w.st.op // the audit step looked it up by the same name
+	var stOp *boundOp
+	if w.st != nil {
+		stOp = w.st.op // read once: the name compared is the entry used
+	}
+	if stOp != nil && stOp.name == op {
+		bop = stOp // the audit step looked it up by the same name
 	} else {
 		bop = g.ops[op]
 	}
