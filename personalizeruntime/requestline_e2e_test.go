@@ -4,12 +4,17 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeruntime"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/personalizeruntime"
 )
 
@@ -68,5 +73,56 @@ func TestRequestLineIsTheOperation(t *testing.T) {
 				t.Errorf("the path's value is in the error, the audit log or at the endpoint")
 			}
 		})
+	}
+}
+
+// retryable is an error the SDK's retryer retries.
+type retryable struct{}
+
+func (retryable) Error() string        { return "test: try again" }
+func (retryable) RetryableError() bool { return true }
+
+// TestRequestLineOnRetry: the gate holds the request line on every
+// attempt. A hook that lets the first attempt out as it is, answers it
+// with a retryable error, and rewrites the path of the next has the retry
+// refused: one request reaches the endpoint, the first, to its own path.
+func TestRequestLineOnRetry(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	log := new(dataplanetest.AuditLog)
+	client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{Logger: log.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ResetRequests()
+	attempt := 0
+	_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String("u1")}, func(o *sdk.Options) {
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+			so.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+		})
+		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+			return st.Finalize.Insert(middleware.FinalizeMiddlewareFunc("Test:Retry", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+				middleware.FinalizeOutput, middleware.Metadata, error,
+			) {
+				if attempt++; attempt == 1 {
+					out, md, err := next.HandleFinalize(ctx, in)
+					if err == nil {
+						err = retryable{}
+					}
+					return out, md, err
+				}
+				req := in.Request.(*smithyhttp.Request)
+				req.URL.Path, req.URL.RawPath = "/personalize-ranking", "/personalize-ranking"
+				return next.HandleFinalize(ctx, in)
+			}), "Signing", middleware.Before)
+		})
+	})
+	want := dataplanetest.RequestLineOutcome{Rule: guarderr.RuleRequestChanged, Field: "path", Operation: "GetRecommendations",
+		Sent:  []string{"POST /recommendations GetRecommendations"},
+		Audit: []string{"GetRecommendations rejected " + guarderr.RuleRequestChanged + " path"}}
+	if diff := cmp.Diff(want, dataplanetest.RequestLineResult(t, s, log, err)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if attempt != 2 {
+		t.Errorf("%d attempts, want 2", attempt)
 	}
 }

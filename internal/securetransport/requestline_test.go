@@ -125,3 +125,46 @@ func TestGateChecksTheRequestItSends(t *testing.T) {
 		t.Error("CheckSent was given the request the gate was given, not its copy")
 	}
 }
+
+// FuzzCheckRequestLine: whatever a hook writes in the URL (its path, raw
+// path, opaque part, query) and the method, a request CheckRequestLine
+// passes goes out, as net/http writes its request line, as "POST
+// /recommendations", with at most a query after the path.
+func FuzzCheckRequestLine(f *testing.F) {
+	f.Add("POST", "/recommendations", "", "")
+	f.Add("POST", "/recommendations", "/recommendations", "")
+	f.Add("POST", "/recommendations?x=1", "", "")
+	f.Add("POST", "/personalize-ranking", "/recommendations", "")
+	f.Add("POST", "/recommendations", "/%72ecommendations", "")
+	f.Add("POST", "/recommendations", "", "/personalize-ranking")
+	f.Add("POST", "/recommendations", "", "//other-host/x")
+	f.Add("PUT", "/recommendations", "", "")
+	f.Add("POST", "/a%2Fb", "/a%2Fb", "")
+	f.Fuzz(func(t *testing.T, method, target, rawPath, opaque string) {
+		const path = "/recommendations"
+		u, err := url.Parse("https://personalize-runtime.us-east-1.amazonaws.com" + target)
+		if err != nil || u.Host != "personalize-runtime.us-east-1.amazonaws.com" {
+			return
+		}
+		if rawPath != "" {
+			u.RawPath = rawPath
+		}
+		if opaque != "" {
+			u.Opaque = opaque
+		}
+		req := &http.Request{Method: method, URL: u, Header: http.Header{}, Host: u.Host}
+		if CheckRequestLine("GetRecommendations", req, http.MethodPost, path) != nil {
+			return
+		}
+		var b bytes.Buffer
+		if err := req.Write(&b); err != nil {
+			t.Fatalf("a request CheckRequestLine passed does not write: %v", err)
+		}
+		line, _, _ := strings.Cut(b.String(), "\r\n")
+		target, ok := strings.CutPrefix(line, "POST ")
+		target, ok2 := strings.CutSuffix(target, " HTTP/1.1")
+		if p, _, _ := strings.Cut(target, "?"); !ok || !ok2 || p != path {
+			t.Errorf("passed, and goes out as %q", line)
+		}
+	})
+}
