@@ -25,8 +25,9 @@ import (
 //   - every safeguard middleware must have run on this call (one removed by
 //     its ID per call is noticed);
 //   - it applies the transport rules (https, no URL credentials, the guard's
-//     Region, in the context and in the signature's scope), holds
-//     X-Amz-Target to the operation checked, scans the URL's path and query
+//     Region, in the context and in the signature's scope), holds the
+//     request line (POST /) and X-Amz-Target of the copy it sends to the
+//     operation checked, scans the URL's path and query
 //     and the headers a caller can set, and walks the JSON body with the
 //     same field rules as the Initialize check; a KMS key or S3 location
 //     must be one the Initialize checks verified (a location, at the member

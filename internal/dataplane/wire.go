@@ -23,7 +23,8 @@ import (
 // and signed, innermost in the Deserialize step: nothing a hook does before
 // it escapes the check, and it sends what it checked itself, through the
 // HTTP client the guard hardened, so nothing runs between the check and the
-// send.
+// send. It holds the method and path of what it sends to the operation
+// whose rules it checks the body by: AWS runs the one the path names.
 type wireGate struct {
 	g *Guard
 	// send is the hardened client, boxed once here rather than on every
