@@ -359,12 +359,13 @@ type callState struct {
 	// gate may read or write the state: another Guard's refuse the call
 	// (see guarderr.ForeignMiddleware).
 	g           *Guard
-	op          string   // the operation's name, read by the audit step (see wireGate.HandleDeserialize)
-	identifiers bool     // the identifier step ran
-	caller      bool     // the identity step ran
-	signer      string   // the access key ID whose principal the identity step looked up
-	acted       acted    // what acted, for the audit event
-	pseudonyms  []string // the pseudonyms the identifier step put in
+	op          string     // the operation's name, read by the audit step (see wireGate.HandleDeserialize)
+	entry       *operation // the table's entry the gate's CheckSent found, for its CheckBody
+	identifiers bool       // the identifier step ran
+	caller      bool       // the identity step ran
+	signer      string     // the access key ID whose principal the identity step looked up
+	acted       acted      // what acted, for the audit event
+	pseudonyms  []string   // the pseudonyms the identifier step put in
 	reported    []*guarderr.SafeguardError
 	// ids is the identifier step's working state, kept here so that a
 	// call does not allocate it. (The wire gate's walker is not: see

@@ -76,11 +76,11 @@ func (m *wireGate) Violation(ctx context.Context, err *guarderr.SafeguardError) 
 }
 
 func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
-	return m.g.checkCallBody(ctx, op, stateFrom(ctx), body)
+	return m.g.checkCallBody(ctx, m.g.op(op), op, stateFrom(ctx), body)
 }
 
 func (m *wireGate) CheckSent(_ context.Context, op string, sent *http.Request) error {
-	return m.g.checkSent(op, sent)
+	return checkSent(m.g.op(op), op, sent)
 }
 
 func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
@@ -94,11 +94,20 @@ func (st *callState) Violation(_ context.Context, err *guarderr.SafeguardError) 
 }
 
 func (st *callState) CheckBody(ctx context.Context, op, body string) error {
-	return st.g.checkCallBody(ctx, op, st, body)
+	// The entry CheckSent found, when it is op's: read once, so that the
+	// name compared is the entry used, whatever another gate writes there
+	// (a state a hook's early return sent back to the pool).
+	o := st.entry
+	if o == nil || o.name != op {
+		o = st.g.op(op)
+	}
+	return st.g.checkCallBody(ctx, o, op, st, body)
 }
 
 func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request) error {
-	return st.g.checkSent(op, sent)
+	o := st.g.op(op)
+	st.entry = o // for CheckBody, which the gate asks next: one lookup a call
+	return checkSent(o, op, sent)
 }
 
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
@@ -115,21 +124,22 @@ func (g *Guard) ran(ctx context.Context, op string, st *callState) error {
 	return nil
 }
 
-// checkSent holds the request line of sent, the gate's copy, to op's: AWS
-// runs the operation the path names, on the body the guard checked by op's
-// rules. An operation the table lacks has no line, and is refused.
-func (g *Guard) checkSent(op string, sent *http.Request) error {
-	line := g.op(op).line
-	if sg := securetransport.CheckRequestLine(op, sent, line.Method, line.Path); sg != nil {
+// checkSent holds the request line of sent, the gate's copy, to that of op,
+// whose table entry is o: AWS runs the operation the path names, on the
+// body the guard checked by op's rules. An operation the table lacks has
+// no line, and is refused.
+func checkSent(o *operation, op string, sent *http.Request) error {
+	if sg := securetransport.CheckRequestLine(op, sent, o.line.Method, o.line.Path); sg != nil {
 		return sg
 	}
 	return nil
 }
 
-// checkCallBody applies the field rules to the body and records that they
-// did.
-func (g *Guard) checkCallBody(ctx context.Context, op string, st *callState, body string) error {
-	if err := g.checkBody(ctx, op, st, body); err != nil {
+// checkCallBody applies the field rules of op, whose table entry is o, to
+// the body and records that they did.
+func (g *Guard) checkCallBody(ctx context.Context, o *operation, op string, st *callState, body string) error {
+	var w walker // see Guard.checkBody
+	if err := w.checkBody(ctx, g, o, op, st, body); err != nil {
 		return err
 	}
 	st.acted |= actedFields
@@ -184,12 +194,12 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 	// returns while an attempt still runs and its state goes to another
 	// call, of another guard), and each must be its guard's alone.
 	var w walker
-	return w.checkBody(ctx, g, op, st, body)
+	return w.checkBody(ctx, g, g.op(op), op, st, body)
 }
 
-// checkBody is Guard.checkBody on w, a new walker.
-func (w *walker) checkBody(ctx context.Context, g *Guard, op string, st *callState, body string) error {
-	o := g.op(op)
+// checkBody is Guard.checkBody on w, a new walker, for op, whose table
+// entry is o.
+func (w *walker) checkBody(ctx context.Context, g *Guard, o *operation, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st, w.catalogue = g, ctx, op, st, o.catalogue
 	root := o.root
 	if root == nil {
