@@ -140,9 +140,7 @@ type callState struct {
 	g *Guard
 	// gate is the wire gate checking the call through the state, set by
 	// it for its checks.
-	gate *wireGate
-	// req is the request the wire gate was given (see wireGate.checkSent).
-	req      any
+	gate     *wireGate
 	ran      stage
 	op       *boundOp // the table's entry for the call's operation; nil when unknown
 	acted    acted

@@ -44,8 +44,8 @@ func TestGateChecksOnState(t *testing.T) {
 		Reported int
 	}
 	const op = "CreateDatasetGroup"
-	run := func(c securetransport.GateChecks, ctx context.Context, st *callState, signer, body string) outcome {
-		errs := dataplanetest.RunGateChecks(c, ctx, op, signer, body, &SafeguardError{Operation: op, Rule: RuleRequestChanged, Reason: "test"})
+	run := func(c securetransport.GateChecks, ctx context.Context, st *callState, sent *http.Request, signer, body string) outcome {
+		errs := dataplanetest.RunGateChecks(c, ctx, op, sent, signer, body, &SafeguardError{Operation: op, Rule: RuleRequestChanged, Reason: "test"})
 		return outcome{GateErrors: errs, Acted: st.acted, Reported: len(st.reported)}
 	}
 	for _, reportOnly := range []bool{false, true} {
@@ -57,28 +57,31 @@ func TestGateChecksOnState(t *testing.T) {
 					m.send = &http.Client{}
 				}
 				for _, ran := range []stage{g.stages, g.stages &^ stageContent, 0} {
-					for _, signer := range []string{"AKIDEXAMPLE", "AKIDOTHER", ""} {
-						for _, body := range []string{`{"name":"movies"}`, `{"name":"jane.doe@example.com"}`, `{"nope":1}`, `{`, ``} {
-							name := fmt.Sprintf("reportOnly=%v,rootOK=%v,send=%v,ran=%b,signer=%q,body=%s", reportOnly, rootOK, send, ran, signer, body)
-							state := func() (context.Context, *callState) {
-								st := g.states.Get().(*callState)
-								st.reset()
-								st.ran, st.signer = ran, "AKIDEXAMPLE"
-								return middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st), st
-							}
-							ctx, st := state()
-							if st.g != g {
-								t.Fatalf("%s: the pool's state has guard %p, want %p", name, st.g, g)
-							}
-							want := run(m, ctx, st, signer, body)
-							ctx, st = state()
-							c := m.checks(ctx, nil)
-							if c != securetransport.GateChecks(st) {
-								t.Fatalf("%s: the gate does not check the call through its guard's state", name)
-							}
-							got := run(c, ctx, st, signer, body)
-							if diff := cmp.Diff(want, got); diff != "" {
-								t.Errorf("%s: checks on the state mismatch (-gate's +state's):\n%s", name, diff)
+					for _, sent := range []*http.Request{dataplanetest.SentRequest("POST", "/", targetPrefix+op), dataplanetest.SentRequest("POST", "/", targetPrefix+"DeleteDatasetGroup"),
+						dataplanetest.SentRequest("POST", "/x", targetPrefix+op), dataplanetest.SentRequest("GET", "/", targetPrefix+op), dataplanetest.SentRequest("POST", "/", "")} {
+						for _, signer := range []string{"AKIDEXAMPLE", "AKIDOTHER", ""} {
+							for _, body := range []string{`{"name":"movies"}`, `{"name":"jane.doe@example.com"}`, `{"nope":1}`, `{`, ``} {
+								name := fmt.Sprintf("reportOnly=%v,rootOK=%v,send=%v,ran=%b,sent=%s %s %s,signer=%q,body=%s", reportOnly, rootOK, send, ran, sent.Method, sent.URL, sent.Header.Get("X-Amz-Target"), signer, body)
+								state := func() (context.Context, *callState) {
+									st := g.states.Get().(*callState)
+									st.reset()
+									st.ran, st.signer = ran, "AKIDEXAMPLE"
+									return middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st), st
+								}
+								ctx, st := state()
+								if st.g != g {
+									t.Fatalf("%s: the pool's state has guard %p, want %p", name, st.g, g)
+								}
+								want := run(m, ctx, st, sent, signer, body)
+								ctx, st = state()
+								c := m.checks(ctx)
+								if c != securetransport.GateChecks(st) {
+									t.Fatalf("%s: the gate does not check the call through its guard's state", name)
+								}
+								got := run(c, ctx, st, sent, signer, body)
+								if diff := cmp.Diff(want, got); diff != "" {
+									t.Errorf("%s: checks on the state mismatch (-gate's +state's):\n%s", name, diff)
+								}
 							}
 						}
 					}
@@ -112,7 +115,7 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 			ctx = middleware.WithStackValue(ctx, stateKey{}, tc.st)
 		}
 		secured, unsecured := &wireGate{g: g, content: true, send: &http.Client{}}, &wireGate{g: g, content: true}
-		got := secured.checks(ctx, nil)
+		got := secured.checks(ctx)
 		if viaOwn := got == securetransport.GateChecks(tc.st); viaOwn != tc.viaOwn {
 			t.Errorf("%s state: gate checks through the state = %v, want %v", tc.name, viaOwn, tc.viaOwn)
 		}
@@ -123,7 +126,7 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 		}
 		// The same state through another gate of the guard: that gate's
 		// own conditions hold (its client is not secured).
-		if err := unsecured.checks(ctx, nil).Ran(ctx, "CreateDatasetGroup"); err == nil {
+		if err := unsecured.checks(ctx).Ran(ctx, "CreateDatasetGroup"); err == nil {
 			t.Errorf("%s state: Ran through the unsecured gate passed", tc.name)
 		}
 	}

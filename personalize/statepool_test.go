@@ -19,7 +19,7 @@ func TestPooledStateForgetsItsCall(t *testing.T) {
 	secured := &wireGate{g: g, content: true, send: &http.Client{}}
 	unbound := g.unboundGate
 	type seen struct {
-		SameGuard, Gate, Req    bool
+		SameGuard, Gate         bool
 		Ran                     stage
 		Signer, Schema, Dataset string
 		Keys, Roles, Locations  int
@@ -28,7 +28,7 @@ func TestPooledStateForgetsItsCall(t *testing.T) {
 		QuotedZero, OpNil       bool
 	}
 	view := func(st *callState) seen {
-		return seen{SameGuard: st.g == g, Gate: st.gate != nil, Req: st.req != nil, Ran: st.ran, Signer: st.signer, Schema: st.schema, Dataset: st.dataset,
+		return seen{SameGuard: st.g == g, Gate: st.gate != nil, Ran: st.ran, Signer: st.signer, Schema: st.schema, Dataset: st.dataset,
 			Keys: len(st.keys), Roles: len(st.roles), Locations: len(st.locations), Clean: len(st.clean), Passed: len(st.passed),
 			Reported: len(st.reported), Acted: st.acted, QuotedZero: st.schemaQuoted.IsZero(), OpNil: st.op == nil}
 	}
@@ -51,7 +51,7 @@ func TestPooledStateForgetsItsCall(t *testing.T) {
 			st.clean, st.passed = append(st.clean, "movies"), append(st.passed, passedCheck{s: "movies"})
 			st.reported = append(st.reported, &SafeguardError{Operation: op, Rule: RuleRequestChanged})
 			st.acted = actedContent
-			if c := tc.first.checks(ctx, "the request"); c != any(st) {
+			if c := tc.first.checks(ctx); c != any(st) {
 				t.Fatalf("the first gate does not check through its guard's state")
 			}
 			st.reset()
@@ -66,7 +66,7 @@ func TestPooledStateForgetsItsCall(t *testing.T) {
 			}
 			st.ran, st.op = g.stages, g.ops[op]
 			ctx = middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st)
-			err := tc.then.checks(ctx, nil).Ran(ctx, op)
+			err := tc.then.checks(ctx).Ran(ctx, op)
 			if got := err == nil; got != tc.wantRanOK {
 				t.Errorf("Ran through the reusing call's gate = %v, want passing %v", err, tc.wantRanOK)
 			}

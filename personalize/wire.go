@@ -3,13 +3,13 @@ package personalize
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 	"github.com/personalizeguard/personalizeguard/internal/jsontext"
@@ -25,8 +25,9 @@ import (
 //   - every safeguard middleware must have run on this call (one removed by
 //     its ID per call is noticed);
 //   - it applies the transport rules (https, no URL credentials, the guard's
-//     Region, in the context and in the signature's scope), holds
-//     X-Amz-Target to the operation checked, scans the URL's path and query
+//     Region, in the context and in the signature's scope), holds the
+//     request line (POST /) and X-Amz-Target of the copy it sends to the
+//     operation checked, scans the URL's path and query
 //     and the headers a caller can set, and walks the JSON body with the
 //     same field rules as the Initialize check; a KMS key or S3 location
 //     must be one the Initialize checks verified (a location, at the member
@@ -67,7 +68,7 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		}
 		return next.HandleDeserialize(ctx, in)
 	}
-	checks := m.checks(ctx, in.Request)
+	checks := m.checks(ctx)
 	out, md, err := securetransport.Gate(ctx, in, checks, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 	if err != nil {
 		// The gate names a refusal after the context's operation, which a
@@ -86,10 +87,10 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 // made it. Otherwise the gate's own checks look again, and Ran refuses the
 // call: without a state the audit middleware did not run; with another
 // Guard's, this gate runs in that Guard's call, or that Guard's gate in
-// this one's. req is the request the gate was given (see checkSent).
-func (m *wireGate) checks(ctx context.Context, req any) securetransport.GateChecks {
+// this one's.
+func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
 	if st := stateFrom(ctx); st != nil && st.g == m.g {
-		st.gate, st.req = m, req
+		st.gate = m
 		return st
 	}
 	return m
@@ -109,6 +110,10 @@ func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
 	return m.g.checkBody(ctx, op, body)
 }
 
+func (*wireGate) CheckSent(_ context.Context, op string, sent *http.Request) error {
+	return checkSent(op, sent)
+}
+
 func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
 	return m.checkSigner(op, stateFrom(ctx), accessKeyID)
 }
@@ -123,10 +128,11 @@ func (st *callState) CheckBody(ctx context.Context, op, body string) error {
 	return st.g.checkBodyOn(ctx, op, st, body)
 }
 
+func (*callState) CheckSent(_ context.Context, op string, sent *http.Request) error {
+	return checkSent(op, sent)
+}
+
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
-	if err := st.gate.checkSent(op, st); err != nil {
-		return err
-	}
 	return st.gate.checkSigner(op, st, accessKeyID)
 }
 
@@ -159,25 +165,24 @@ func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
 }
 
 // checkSent holds what AWS reads of the call's request before its body to
-// what the guard checked: it runs the operation the X-Amz-Target header
-// names, and the guard checked the operation the SDK built the stack for.
-// (The Region the signature names is the gate's to check, for every
-// client: securetransport.GateOp.) The gate asks once it has read the
-// request's stream (whose own code can change the request) and copied the
-// request it sends: st.req is that copy's source, unchanged since.
+// what the guard checked: on awsJson1_1, "POST /" and the operation the
+// X-Amz-Target header names; the guard checked the operation the SDK built
+// the stack for. (The Region the signature names is the gate's to check,
+// for every client: securetransport.GateOp.) sent is the gate's own copy,
+// the request that goes out, made once the request's stream (whose own
+// code can change the request) was read: nothing else holds it, so no
+// hook or other goroutine can change it between this check and the send.
 // Refused in report-only mode too: what would go out is not what was
-// checked.
-func (m *wireGate) checkSent(op string, st *callState) error {
-	req, _ := st.req.(*smithyhttp.Request)
-	if req == nil {
-		return nil // not a request the gate takes; it has refused it
-	}
-	if st.op != nil {
-		op = st.op.name // the same, since Ran passed
+// checked. op is the operation Ran held to the call's state and CheckBody
+// checks the body by, not the state's read again: a state that a hook's
+// early return sent back to the pool can hold another call's by now.
+func checkSent(op string, sent *http.Request) error {
+	if sg := securetransport.CheckRequestLine(op, sent, http.MethodPost, "/"); sg != nil {
+		return sg
 	}
 	// Indexed by the canonical names: the gate has refused a request with
 	// a name in another form (one net/http would send beside these).
-	t := req.Header["X-Amz-Target"]
+	t := sent.Header["X-Amz-Target"]
 	if len(t) != 1 || !strings.HasPrefix(t[0], targetPrefix) || t[0][len(targetPrefix):] != op {
 		return &SafeguardError{Operation: op, Field: "header", Rule: RuleRequestChanged,
 			Reason: "the request's X-Amz-Target names another operation than the one the guard checked: something after the guard's checks set it"}
@@ -209,8 +214,12 @@ func (g *Guard) checkBodyOn(ctx context.Context, op string, st *callState, body 
 		return w.wireSyntax()
 	}
 	var bop *boundOp
-	if w.st != nil && w.st.op != nil && w.st.op.name == op {
-		bop = w.st.op // the audit step looked it up by the same name
+	var stOp *boundOp
+	if w.st != nil {
+		stOp = w.st.op // read once: the name compared is the entry used
+	}
+	if stOp != nil && stOp.name == op {
+		bop = stOp // the audit step looked it up by the same name
 	} else {
 		bop = g.ops[op]
 	}

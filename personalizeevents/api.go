@@ -15,6 +15,7 @@ import (
 // its rule), and the copy that replaces identifiers.
 var api = &dp.API{
 	Operations:   operations,
+	RequestLines: requestLines,
 	Catalogue:    map[string]bool{"PutItems": true, "PutActions": true},
 	Pseudonymize: pseudonymize,
 }

@@ -60,3 +60,12 @@ var operations = map[string]*dp.Node{
 		}), 1, 10),
 	}),
 }
+
+// requestLines gives every operation's HTTP method and path, from the model's http trait.
+var requestLines = map[string]dp.RequestLine{
+	"PutActionInteractions": {Method: "POST", Path: "/action-interactions"},
+	"PutActions":            {Method: "POST", Path: "/actions"},
+	"PutEvents":             {Method: "POST", Path: "/events"},
+	"PutItems":              {Method: "POST", Path: "/items"},
+	"PutUsers":              {Method: "POST", Path: "/users"},
+}

@@ -13,6 +13,7 @@ import (
 // its rule), and the copy that replaces identifiers.
 var api = &dp.API{
 	Operations:   operations,
+	RequestLines: requestLines,
 	Pseudonymize: pseudonymize,
 }
 

@@ -40,3 +40,10 @@ var operations = map[string]*dp.Node{
 		"userId":         dp.String(dp.RuleUserID, 0, 256),
 	}),
 }
+
+// requestLines gives every operation's HTTP method and path, from the model's http trait.
+var requestLines = map[string]dp.RequestLine{
+	"GetActionRecommendations": {Method: "POST", Path: "/action-recommendations"},
+	"GetPersonalizedRanking":   {Method: "POST", Path: "/personalize-ranking"},
+	"GetRecommendations":       {Method: "POST", Path: "/recommendations"},
+}

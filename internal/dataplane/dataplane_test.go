@@ -24,6 +24,7 @@ var testAPI = &API{
 		"ids":        List(String(RuleCatalogID, 1, 256), 0, 2),
 	})},
 	Catalogue:    map[string]bool{"Put": true},
+	RequestLines: map[string]RequestLine{"Put": {Method: "POST", Path: "/put"}},
 	Pseudonymize: func(params any, _ *IDs) (any, error) { return params, nil },
 }
 

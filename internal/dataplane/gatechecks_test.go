@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"testing"
 
 	"github.com/aws/smithy-go/middleware"
@@ -25,8 +26,8 @@ func TestGateChecksOnState(t *testing.T) {
 		Acted    acted
 		Reported int
 	}
-	run := func(c securetransport.GateChecks, ctx context.Context, st *callState, signer, body string) outcome {
-		errs := dataplanetest.RunGateChecks(c, ctx, "Put", signer, body,
+	run := func(c securetransport.GateChecks, ctx context.Context, st *callState, sent *http.Request, signer, body string) outcome {
+		errs := dataplanetest.RunGateChecks(c, ctx, "Put", sent, signer, body,
 			&guarderr.SafeguardError{Operation: "Put", Rule: guarderr.RuleRequestChanged, Reason: "test"})
 		return outcome{GateErrors: errs, Acted: st.acted, Reported: len(st.reported)}
 	}
@@ -40,23 +41,26 @@ func TestGateChecksOnState(t *testing.T) {
 			m := &wireGate{g: g}
 			for _, identifiers := range []bool{false, true} {
 				for _, caller := range []bool{false, true} {
-					for _, signer := range []string{"AKIDEXAMPLE", "AKIDOTHER", ""} {
-						for _, body := range []string{`{"ids":["a"]}`, `{"ids":["jane.doe@example.com"]}`, `{"nope":1}`, `{`} {
-							name := fmt.Sprintf("reportOnly=%v,rootOK=%v,identifiers=%v,caller=%v,signer=%q,body=%s", reportOnly, rootOK, identifiers, caller, signer, body)
-							state := func() (context.Context, *callState) {
-								st := g.states.Get().(*callState)
-								*st = callState{g: st.g, identifiers: identifiers, caller: caller, signer: "AKIDEXAMPLE"}
-								return middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st), st
-							}
-							ctx, st := state()
-							if st.g != g {
-								t.Fatalf("%s: the pool's state has guard %p, want %p", name, st.g, g)
-							}
-							want := run(m, ctx, st, signer, body)
-							ctx, st = state()
-							got := run(st, ctx, st, signer, body)
-							if diff := cmp.Diff(want, got); diff != "" {
-								t.Errorf("%s: checks on the state mismatch (-gate's +state's):\n%s", name, diff)
+					for _, sent := range []*http.Request{dataplanetest.SentRequest("POST", "/put", ""), dataplanetest.SentRequest("POST", "/get", ""),
+						dataplanetest.SentRequest("PUT", "/put", ""), dataplanetest.SentRequest("POST", "", "")} {
+						for _, signer := range []string{"AKIDEXAMPLE", "AKIDOTHER", ""} {
+							for _, body := range []string{`{"ids":["a"]}`, `{"ids":["jane.doe@example.com"]}`, `{"nope":1}`, `{`} {
+								name := fmt.Sprintf("reportOnly=%v,rootOK=%v,identifiers=%v,caller=%v,sent=%s %s,signer=%q,body=%s", reportOnly, rootOK, identifiers, caller, sent.Method, sent.URL, signer, body)
+								state := func() (context.Context, *callState) {
+									st := g.states.Get().(*callState)
+									*st = callState{g: st.g, identifiers: identifiers, caller: caller, signer: "AKIDEXAMPLE"}
+									return middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st), st
+								}
+								ctx, st := state()
+								if st.g != g {
+									t.Fatalf("%s: the pool's state has guard %p, want %p", name, st.g, g)
+								}
+								want := run(m, ctx, st, sent, signer, body)
+								ctx, st = state()
+								got := run(st, ctx, st, sent, signer, body)
+								if diff := cmp.Diff(want, got); diff != "" {
+									t.Errorf("%s: checks on the state mismatch (-gate's +state's):\n%s", name, diff)
+								}
 							}
 						}
 					}

@@ -11,6 +11,7 @@ package dataplane
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -57,6 +58,10 @@ type API struct {
 	// Operations maps each operation's name to its input structure, by the
 	// members' JSON names.
 	Operations map[string]*Node
+	// RequestLines maps each operation's name to the method and path AWS
+	// runs it by, from the API model: the wire gate holds the request it
+	// sends to its operation's (see securetransport.CheckRequestLine).
+	RequestLines map[string]RequestLine
 	// Catalogue names the operations whose properties describe the
 	// catalogue (items, actions): only there do Policy.PublicProperties
 	// apply. The properties of users and events describe people and what
@@ -67,6 +72,11 @@ type API struct {
 	// as it was.
 	Pseudonymize func(params any, ids *IDs) (any, error)
 }
+
+// RequestLine is the HTTP method and path of an operation of a REST-JSON
+// API, as the model's http trait gives them (a fixed path: no operation of
+// the data-plane APIs has labels in it).
+type RequestLine struct{ Method, Path string }
 
 // Guard holds a validated Policy and the middleware. One Guard can secure
 // many clients of either API; it is safe for concurrent use.
@@ -92,9 +102,9 @@ type Guard struct {
 	// that passed every check: ten events of one page view carry the
 	// same few. Built at construction; read without a lock.
 	props map[*Node]*[2]securetransport.CleanTexts
-	// ops is api.Operations and api.Catalogue in one map, for one lookup
-	// per body.
-	ops map[string]operation
+	// ops is api.Operations, api.Catalogue and api.RequestLines in one
+	// list, by name (see Guard.op).
+	ops []operation
 	// states holds the guard's call states (see handleAudit): the guard's
 	// own, so that a state's guard, set when the pool makes it, never
 	// changes.
@@ -103,9 +113,29 @@ type Guard struct {
 
 // operation is what the wire gate reads of one operation's API table.
 type operation struct {
+	name      string
 	root      *Node
 	catalogue bool
+	line      RequestLine
 }
+
+// op returns the table's entry for the operation name; one with no root
+// and no request line, which the wire gate refuses, when the table has
+// none. The APIs have three and five operations: comparing the name with
+// each costs less than hashing it for a map's lookup, twice a call (the
+// gate's request line and its body), and the SDK's name and the table's
+// are one string constant, compared by pointer first.
+func (g *Guard) op(name string) *operation {
+	for i := range g.ops {
+		if g.ops[i].name == name {
+			return &g.ops[i]
+		}
+	}
+	return &noOperation
+}
+
+// noOperation is Guard.op's answer for an operation the table lacks.
+var noOperation operation
 
 // NewGuard validates p for clients in cfg's Region. The guard's own STS
 // client is built from cfg.
@@ -114,12 +144,13 @@ func NewGuard(cfg aws.Config, p Policy, api *API) (*Guard, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guard{s: s, api: api, props: map[*Node]*[2]securetransport.CleanTexts{}, ops: make(map[string]operation, len(api.Operations)),
+	g := &Guard{s: s, api: api, props: map[*Node]*[2]securetransport.CleanTexts{}, ops: make([]operation, 0, len(api.Operations)),
 		keywords: jsontext.NewKeywords(s.Detector)}
 	g.cleanHeaders.Keywords = g.keywords
-	for op, root := range api.Operations {
+	for _, op := range slices.Sorted(maps.Keys(api.Operations)) {
+		root := api.Operations[op]
 		g.addProperties(root, map[*Node]bool{})
-		g.ops[op] = operation{root: root, catalogue: api.Catalogue[op]}
+		g.ops = append(g.ops, operation{name: op, root: root, catalogue: api.Catalogue[op], line: api.RequestLines[op]})
 	}
 	g.states.New = func() any { return &callState{g: g} }
 	g.audit = &step{id: IDAudit, g: g, handle: g.handleAudit}
@@ -328,12 +359,13 @@ type callState struct {
 	// gate may read or write the state: another Guard's refuse the call
 	// (see guarderr.ForeignMiddleware).
 	g           *Guard
-	op          string   // the operation's name, read by the audit step (see wireGate.HandleDeserialize)
-	identifiers bool     // the identifier step ran
-	caller      bool     // the identity step ran
-	signer      string   // the access key ID whose principal the identity step looked up
-	acted       acted    // what acted, for the audit event
-	pseudonyms  []string // the pseudonyms the identifier step put in
+	op          string     // the operation's name, read by the audit step (see wireGate.HandleDeserialize)
+	entry       *operation // the table's entry the gate's CheckSent found, for its CheckBody
+	identifiers bool       // the identifier step ran
+	caller      bool       // the identity step ran
+	signer      string     // the access key ID whose principal the identity step looked up
+	acted       acted      // what acted, for the audit event
+	pseudonyms  []string   // the pseudonyms the identifier step put in
 	reported    []*guarderr.SafeguardError
 	// ids is the identifier step's working state, kept here so that a
 	// call does not allocate it. (The wire gate's walker is not: see

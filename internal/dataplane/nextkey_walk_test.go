@@ -54,7 +54,7 @@ func FuzzWalkNextKeyInMatchesNext(f *testing.F) {
 		return g
 	}
 	withKeys, withNext := newGuard(true), newGuard(false)
-	if withKeys.ops["Put"].root.keys == nil || withNext.ops["Put"].root.keys != nil {
+	if withKeys.op("Put").root.keys == nil || withNext.op("Put").root.keys != nil {
 		f.Fatal("the two tables do not differ in their keys: the test proves nothing")
 	}
 	f.Fuzz(func(t *testing.T, body string) {

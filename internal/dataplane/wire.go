@@ -3,6 +3,7 @@ package dataplane
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,7 +23,8 @@ import (
 // and signed, innermost in the Deserialize step: nothing a hook does before
 // it escapes the check, and it sends what it checked itself, through the
 // HTTP client the guard hardened, so nothing runs between the check and the
-// send.
+// send. It holds the method and path of what it sends to the operation
+// whose rules it checks the body by: AWS runs the one the path names.
 type wireGate struct {
 	g *Guard
 	// send is the hardened client, boxed once here rather than on every
@@ -74,7 +76,11 @@ func (m *wireGate) Violation(ctx context.Context, err *guarderr.SafeguardError) 
 }
 
 func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {
-	return m.g.checkCallBody(ctx, op, stateFrom(ctx), body)
+	return m.g.checkCallBody(ctx, m.g.op(op), op, stateFrom(ctx), body)
+}
+
+func (m *wireGate) CheckSent(_ context.Context, op string, sent *http.Request) error {
+	return checkSent(m.g.op(op), op, sent)
 }
 
 func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
@@ -88,7 +94,20 @@ func (st *callState) Violation(_ context.Context, err *guarderr.SafeguardError) 
 }
 
 func (st *callState) CheckBody(ctx context.Context, op, body string) error {
-	return st.g.checkCallBody(ctx, op, st, body)
+	// The entry CheckSent found, when it is op's: read once, so that the
+	// name compared is the entry used, whatever another gate writes there
+	// (a state a hook's early return sent back to the pool).
+	o := st.entry
+	if o == nil || o.name != op {
+		o = st.g.op(op)
+	}
+	return st.g.checkCallBody(ctx, o, op, st, body)
+}
+
+func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request) error {
+	o := st.g.op(op)
+	st.entry = o // for CheckBody, which the gate asks next: one lookup a call
+	return checkSent(o, op, sent)
 }
 
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
@@ -105,10 +124,22 @@ func (g *Guard) ran(ctx context.Context, op string, st *callState) error {
 	return nil
 }
 
-// checkCallBody applies the field rules to the body and records that they
-// did.
-func (g *Guard) checkCallBody(ctx context.Context, op string, st *callState, body string) error {
-	if err := g.checkBody(ctx, op, st, body); err != nil {
+// checkSent holds the request line of sent, the gate's copy, to that of op,
+// whose table entry is o: AWS runs the operation the path names, on the
+// body the guard checked by op's rules. An operation the table lacks has
+// no line, and is refused.
+func checkSent(o *operation, op string, sent *http.Request) error {
+	if sg := securetransport.CheckRequestLine(op, sent, o.line.Method, o.line.Path); sg != nil {
+		return sg
+	}
+	return nil
+}
+
+// checkCallBody applies the field rules of op, whose table entry is o, to
+// the body and records that they did.
+func (g *Guard) checkCallBody(ctx context.Context, o *operation, op string, st *callState, body string) error {
+	var w walker // see Guard.checkBody
+	if err := w.checkBody(ctx, g, o, op, st, body); err != nil {
 		return err
 	}
 	st.acted |= actedFields
@@ -131,7 +162,7 @@ type walker struct {
 	// included: the call's report list keeps one per rule and field, so
 	// its length does not grow when a retried attempt breaks one again.
 	fails int
-	// catalogue is g.api.Catalogue[op] (g.ops), looked up once per body rather
+	// catalogue is g.api.Catalogue[op] (g.op), looked up once per body rather
 	// than for each properties member.
 	catalogue bool
 	// cleanNumber is the raw text of the last number of this body found
@@ -163,12 +194,12 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 	// returns while an attempt still runs and its state goes to another
 	// call, of another guard), and each must be its guard's alone.
 	var w walker
-	return w.checkBody(ctx, g, op, st, body)
+	return w.checkBody(ctx, g, g.op(op), op, st, body)
 }
 
-// checkBody is Guard.checkBody on w, a new walker.
-func (w *walker) checkBody(ctx context.Context, g *Guard, op string, st *callState, body string) error {
-	o := g.ops[op]
+// checkBody is Guard.checkBody on w, a new walker, for op, whose table
+// entry is o.
+func (w *walker) checkBody(ctx context.Context, g *Guard, o *operation, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st, w.catalogue = g, ctx, op, st, o.catalogue
 	root := o.root
 	if root == nil {

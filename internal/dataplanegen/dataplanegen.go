@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/personalizeguard/personalizeguard/internal/apimodel"
 	"github.com/personalizeguard/personalizeguard/internal/dataplane"
@@ -83,12 +84,33 @@ func Generate(modelName, pkg string) (src, golden []byte, err error) {
 		}
 		b.WriteString(",\n")
 	}
+	b.WriteString("}\n\n")
+	// The method and path AWS runs each operation by: the wire gate holds
+	// the request it sends to them, as the serializers write them.
+	b.WriteString("// requestLines gives every operation's HTTP method and path, from the model's http trait.\nvar requestLines = map[string]dp.RequestLine{\n")
+	for _, name := range m.OperationNames() {
+		op := m.Operations[name]
+		if err := checkRequestLine(name, op.HTTPMethod, op.RequestURI); err != nil {
+			return nil, nil, err
+		}
+		fmt.Fprintf(&b, "%q: {Method: %q, Path: %q},\n", name, op.HTTPMethod, op.RequestURI)
+	}
 	b.WriteString("}\n")
 	src, err = format.Source(b.Bytes())
 	if err != nil {
 		return nil, nil, fmt.Errorf("dataplanegen: formatting: %w", err)
 	}
 	return src, g.golden.Bytes(), nil
+}
+
+// checkRequestLine stops the generator at an operation whose request line
+// the wire gate could not hold as a fixed method and path: one with labels
+// ("/campaigns/{arn}") or a query in its requestUri, or no method.
+func checkRequestLine(op, method, uri string) error {
+	if method == "" || !strings.HasPrefix(uri, "/") || strings.ContainsAny(uri, "{}?#%") {
+		return fmt.Errorf("dataplanegen: %s: the request line %q %q is not a fixed method and path; the wire gate holds only those", op, method, uri)
+	}
+	return nil
 }
 
 type gen struct {

@@ -2,6 +2,7 @@ package dataplanegen
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,5 +66,52 @@ func TestStale(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{filepath.Join("testdata", "fields.golden")}, stale); diff != "" {
 		t.Errorf("Stale mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestRequestLineStops: an operation whose request line is not a fixed
+// method and path (labels, a query, no method) stops the generator: the
+// wire gate holds the path as written in the table, and would refuse
+// every call of such an operation.
+func TestRequestLineStops(t *testing.T) {
+	tests := []struct {
+		method, uri string
+		ok          bool
+	}{
+		{"POST", "/recommendations", true},
+		{"POST", "/", true},
+		{"POST", "/campaigns/{campaignArn}", false},
+		{"POST", "/recommendations?x=1", false},
+		{"POST", "/caf%C3%A9", false},
+		{"", "/recommendations", false},
+		{"POST", "", false},
+		{"POST", "recommendations", false},
+	}
+	for _, tt := range tests {
+		if err := checkRequestLine("Op", tt.method, tt.uri); (err == nil) != tt.ok {
+			t.Errorf("checkRequestLine(%q, %q) = %v, want ok %v", tt.method, tt.uri, err, tt.ok)
+		}
+	}
+}
+
+// TestRequestLinesFromTheModel: every operation's generated request line
+// is the model's http trait, method and requestUri.
+func TestRequestLinesFromTheModel(t *testing.T) {
+	for _, name := range []string{apimodel.PersonalizeRuntime, apimodel.PersonalizeEvents} {
+		m, err := apimodel.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, _, err := Generate(name, "p")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, op := range m.OperationNames() {
+			o := m.Operations[op]
+			line := fmt.Sprintf("%q: {Method: %q, Path: %q},", op, o.HTTPMethod, o.RequestURI)
+			if !bytes.Contains(bytes.Join(bytes.Fields(src), nil), bytes.Join(bytes.Fields([]byte(line)), nil)) {
+				t.Errorf("%s: the table has no line %s", name, line)
+			}
+		}
 	}
 }

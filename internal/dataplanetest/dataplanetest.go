@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"strings"
@@ -260,6 +261,24 @@ func APIRequests(s *personalizetest.Server) []personalizetest.Request {
 		if r.Service != personalizetest.ServiceSTS {
 			out = append(out, r)
 		}
+	}
+	return out
+}
+
+// Events returns each audit event in l as "operation outcome rule field",
+// in order: what a test compares with cmp.Diff.
+func (l *AuditLog) Events(tb testing.TB) []string {
+	tb.Helper()
+	var out []string
+	for _, line := range strings.Split(l.String(), "\n") {
+		if line == "" {
+			continue
+		}
+		var e struct{ Operation, Outcome, Rule, Field string }
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			tb.Fatalf("audit line %q: %v", line, err)
+		}
+		out = append(out, strings.TrimRight(e.Operation+" "+e.Outcome+" "+e.Rule+" "+e.Field, " "))
 	}
 	return out
 }

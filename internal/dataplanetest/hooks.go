@@ -3,6 +3,7 @@ package dataplanetest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"testing"
 
@@ -36,5 +37,78 @@ func RewriteBodyAfterSigning(tb testing.TB, old, new string) func(*middleware.St
 			in.Request = out
 			return next.HandleFinalize(ctx, in)
 		}), middleware.After)
+	}
+}
+
+// The places RewriteRequestLine's hook runs at.
+const (
+	AtBuild                 = "Build"                   // after serialization, before the retry loop and signing
+	AtFinalizeBeforeSigning = "Finalize before signing" // each attempt, then signed
+	AtFinalizeAfterSigning  = "Finalize after signing"  // each attempt, after its signature
+	AtDeserialize           = "Deserialize"             // right before the wire gate
+)
+
+// RequestLineSteps lists the places of RewriteRequestLine, for a table.
+var RequestLineSteps = []string{AtBuild, AtFinalizeBeforeSigning, AtFinalizeAfterSigning, AtDeserialize}
+
+// RequestLine is what RewriteRequestLine writes on a request: each field
+// that is not "" replaces the request's. Path sets the URL's Path and
+// RawPath, as the SDK writes them; PathOnly sets the Path and leaves the
+// RawPath (net/http then sends the Path, escaped); Opaque sets the URL's
+// Opaque, which net/http sends in place of the path.
+type RequestLine struct {
+	Method, Path, PathOnly, Opaque string
+}
+
+// RewriteRequestLine returns an APIOptions entry whose middleware, at step
+// (one of RequestLineSteps), rewrites the request line of every request as
+// line says: the hook a test plays a caller with that has AWS run another
+// operation than the one the guard checked the body for. wireGate is the
+// ID of the client's wire gate.
+func RewriteRequestLine(step, wireGate string, line RequestLine) func(*middleware.Stack) error {
+	set := func(r any) {
+		req := r.(*smithyhttp.Request)
+		if line.Method != "" {
+			req.Method = line.Method
+		}
+		if line.Path != "" {
+			req.URL.Path, req.URL.RawPath = line.Path, line.Path
+		}
+		if line.PathOnly != "" {
+			req.URL.Path = line.PathOnly
+		}
+		if line.Opaque != "" {
+			req.URL.Opaque = line.Opaque
+		}
+	}
+	const id = "Test:RequestLine"
+	finalize := middleware.FinalizeMiddlewareFunc(id, func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+		middleware.FinalizeOutput, middleware.Metadata, error,
+	) {
+		set(in.Request)
+		return next.HandleFinalize(ctx, in)
+	})
+	return func(s *middleware.Stack) error {
+		switch step {
+		case AtBuild:
+			return s.Build.Add(middleware.BuildMiddlewareFunc(id, func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (
+				middleware.BuildOutput, middleware.Metadata, error,
+			) {
+				set(in.Request)
+				return next.HandleBuild(ctx, in)
+			}), middleware.After)
+		case AtFinalizeBeforeSigning:
+			return s.Finalize.Insert(finalize, "Signing", middleware.Before)
+		case AtFinalizeAfterSigning:
+			return s.Finalize.Insert(finalize, "Signing", middleware.After)
+		case AtDeserialize:
+			return s.Deserialize.Insert(middleware.DeserializeMiddlewareFunc(id, func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+				middleware.DeserializeOutput, middleware.Metadata, error,
+			) {
+				set(in.Request)
+				return next.HandleDeserialize(ctx, in)
+			}), wireGate, middleware.Before)
+		}
+		return fmt.Errorf("dataplanetest: no step %q", step)
 	}
 }

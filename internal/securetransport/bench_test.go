@@ -171,6 +171,9 @@ func (passingChecks) Violation(_ context.Context, err *guarderr.SafeguardError) 
 }
 func (passingChecks) CheckBody(context.Context, string, string) error   { return nil }
 func (passingChecks) CheckSigner(context.Context, string, string) error { return nil }
+func (passingChecks) CheckSent(context.Context, string, *http.Request) error {
+	return nil
+}
 
 // answerAtOnce answers every request with an empty 200 over TLS 1.3, after
 // reading its body as net/http would.

@@ -93,6 +93,11 @@ type GateChecks interface {
 	Violation(ctx context.Context, err *guarderr.SafeguardError) error
 	// CheckBody applies the client's field rules to the serialized body.
 	CheckBody(ctx context.Context, op, body string) error
+	// CheckSent refuses the call when the request line or the headers of
+	// sent, the gate's own copy, the one that goes out, name another
+	// operation than op: AWS runs the operation they name (see
+	// [CheckRequestLine]). Refused in report-only mode too.
+	CheckSent(ctx context.Context, op string, sent *http.Request) error
 	// CheckSigner refuses the call when the access key ID that signed it
 	// ("" when unsigned; see [signerKeyID]) is not the one the
 	// guard's identity check looked at: a per-call Credentials option, or
@@ -140,6 +145,11 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 		return refuse(&guarderr.SafeguardError{Operation: op, Field: "header", Rule: guarderr.RuleRequestChanged,
 			Reason: "a header name is not in canonical form, which net/http sends beside the header the guard checks by that name (a second Authorization, Content-Length or Host): something after the guard's checks put it there"})
 	}
+	// On the copy, which nothing else holds: what is checked is what goes
+	// out, whatever still changes the request the gate was given.
+	if err := c.CheckSent(ctx, op, sent); err != nil {
+		return refuse(err)
+	}
 	auth := headers.authorization
 	if !headers.complete {
 		auth = sent.Header.Values("Authorization") // more headers than listed
@@ -162,6 +172,33 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	}
 	out, err := SendChecked(ctx, send, sent)
 	return out, middleware.Metadata{}, err
+}
+
+// CheckRequestLine refuses sent, the gate's copy of a request of op, unless
+// its method is method and the path it goes out with is path: AWS runs the
+// operation the method and path name (on the REST-JSON APIs; "POST /" on
+// the JSON ones, which name it in X-Amz-Target), and the guard checked the
+// body by op's rules. net/http writes the URL's Opaque in place of the
+// path, and RawPath when it encodes Path: neither may say otherwise. The
+// error names the field ("method" or "path"), never the path, which can
+// carry an identifying value. Refused in report-only mode too: what would
+// go out is not what was checked.
+func CheckRequestLine(op string, sent *http.Request, method, path string) *guarderr.SafeguardError {
+	if method == "" || path == "" {
+		// Fail closed: an operation the guard's table has no line for.
+		return &guarderr.SafeguardError{Operation: op, Field: "path", Rule: guarderr.RuleRequestChanged,
+			Reason: "the guard's table has no method and path for this operation"}
+	}
+	if sent.Method != method {
+		return &guarderr.SafeguardError{Operation: op, Field: "method", Rule: guarderr.RuleRequestChanged,
+			Reason: "the request's HTTP method is not the operation's: something after the guard's checks set it"}
+	}
+	u := sent.URL
+	if u.Path != path || u.RawPath != "" && u.RawPath != path || u.Opaque != "" {
+		return &guarderr.SafeguardError{Operation: op, Field: "path", Rule: guarderr.RuleRequestChanged,
+			Reason: "the request's path is not the operation's (AWS would run the operation the path names): something after the guard's checks set it, or the endpoint has a path"}
+	}
+	return nil
 }
 
 // checkSignedRegion refuses a request whose signature's credential scope
