@@ -93,7 +93,7 @@ func checkDroppedControls(t *testing.T, base string, mask uint64, ctl string) {
 }
 
 // droppedControls are the controls normalisation drops.
-const droppedControls = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f"
+const droppedControls = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"
 
 // TestDroppedControlsMatchDefinition checks checkDroppedControls on the
 // corpus lines and on random texts of values and separators, with controls

@@ -157,8 +157,8 @@
 // digits; no-break, thin, ideographic and other spaces (Zs) are spaces;
 // zero-width spaces and joiners, soft hyphens, bidi marks and other format
 // characters (Cf) are removed, and so are the C0 controls other than tab,
-// line feed, vertical tab, form feed and carriage return (NUL, ESC, …) and
-// the C1 controls (U+0080–U+009F) other than NEL, a line break, which
+// line feed, vertical tab, form feed and carriage return (NUL, ESC, …),
+// DEL and the C1 controls (U+0080–U+009F) other than NEL, a line break, which
 // readers that drop them would join across ("jane.doe\x00@example.com" is
 // an address, "4111\x001111\x001111\x001111" a card, each finding
 // spanning its NULs); full-width ASCII ("＠", "．", "Ａ"), small
@@ -236,8 +236,7 @@
 //     URL keeps its structure. Tabs and line breaks (and vertical tabs and
 //     form feeds) split values as they lay text out, so
 //     "4111\n1111\n1111\n1111" is no card, nor is one split by NEL
-//     (U+0085); DEL (0x7f) is not removed either. Input over 2 GiB is read
-//     without normalisation.
+//     (U+0085). Input over 2 GiB is read without normalisation.
 //
 // # Options
 //
