@@ -77,6 +77,9 @@ func cardAtEqRef(s string, p, e0 int) int {
 	if p >= 2 && s[p-1] == '=' && isDigit(s[p-2]) {
 		return -1
 	}
+	if p >= 1 && s[p-1] == '=' && !cardKeywordBefore(s, p) {
+		return -1
+	}
 	m := eqNumberRe.FindString(s[p:])
 	groups := strings.Split(m, "=")
 	if len(groups) > 5 || !groupedEndOK(s, p+len(m)) {
@@ -141,7 +144,8 @@ func checkCardAt(t *testing.T, s string) {
 func TestCardAtMatchesReference(t *testing.T) {
 	for _, s := range []string{"4111 1111 1111 1111", "4111-1111-1111-1111 2025", "3782 822463 10005", "3056 930902 5904",
 		"4111 1111111 1111 1111", "4111 111111111111", "card 4111 1111 1111 1", "4111 1111 1111 11111111", "4111 1111", "4111 111111",
-		"4539=7036=9258=1474", "1=4539=7036=9258=1474", "4539=7036=9258=1474=1", "4539=7036 9258-1474", "3782=822463=10005"} {
+		"4539=7036=9258=1474", "1=4539=7036=9258=1474", "4539=7036=9258=1474=1", "4539=7036 9258-1474", "3782=822463=10005",
+		"x=4539=7036=9258=1474", "cc=4539=7036=9258=1474", "x = 4539=7036=9258=1474"} {
 		checkCardAt(t, s)
 	}
 	for _, p := range pathological {

@@ -1,6 +1,7 @@
 package sensitive
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -30,5 +31,166 @@ func TestDet20DEL(t *testing.T) {
 				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
 			}
 		})
+	}
+}
+
+// TestDet20ControlSplitCards: a dropped control (C0, DEL, C1) inside a
+// card's digits is read through where it breaks the card's groups, or
+// after a card keyword; elsewhere it ends one number and starts another
+// (red19's NUL- and SOH-joined ID pairs). Values of other kinds read
+// through controls anywhere, as before.
+func TestDet20ControlSplitCards(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []Finding
+	}{
+		{"grouped by NULs", "4111\x001111\x001111\x001111", []Finding{{CreditCard, 0, 19}}},
+		{"grouped by DELs", "4111\x7f1111\x7f1111\x7f1111", []Finding{{CreditCard, 0, 19}}},
+		{"grouped by a C1 control", "4111\u009b1111\u009b1111\u009b1111", []Finding{{CreditCard, 0, 22}}},
+		{"a NUL beside a space", "4111 \x001111 1111 1111", []Finding{{CreditCard, 0, 20}}},
+		{"a NUL beside a dash", "4111-1111\x00-1111-1111", []Finding{{CreditCard, 0, 20}}},
+		{"Amex grouped 4-6-5 by NULs", "3782\x00822463\x0010005", []Finding{{CreditCard, 0, 17}}},
+		{"last group short", "4111\x001111\x001111\x00111\x001", nil},
+		{"a NUL inside a plain card, after a card keyword", "card 4111111\x00111111111", []Finding{{CreditCard, 5, 22}}},
+		{"NULs inside a group, after a card keyword", "visa: 4\x001\x001\x001111111111111", []Finding{{CreditCard, 6, 25}}},
+		{"a zero-width space splits no group", "4111111\u200b111111111", []Finding{{CreditCard, 0, 19}}},
+		{"a NUL after the card", "4111111111111111\x00", []Finding{{CreditCard, 0, 16}}},
+		// Near misses: a control inside a group, no card keyword.
+		{"two IDs joined by a NUL", "id 2368349\x00605919151", nil},
+		{"two numbers joined by SOH", "41234568\x0145678901", nil},
+		{"two numbers joined by DEL", "41234568\x7f45678901", nil},
+		{"two numbers joined by a C1 control", "41234568\u008145678901", nil},
+		{"a NUL inside a plain card", "4111111\x00111111111", nil},
+		{"NULs inside a group", "4\x001\x001\x001111111111111", nil},
+		{"a NUL inside a group of a grouped card", "41\x0011 1111 1111 1111", nil},
+		// Other kinds still read through a control anywhere.
+		{"e-mail split by a NUL", "jane.doe\x00@example.com", []Finding{{Email, 0, 21}}},
+		{"SSN split by SOH and ESC", "123-4\x015-67\x1b89", []Finding{{SSN, 0, 13}}},
+	}
+	d := Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, d.Find(tt.text)); diff != "" {
+				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// TestDet20EqualsChains: a chain of digit groups joined by '=' that starts
+// after a name and '=' is a config line's values, not a card, unless a card
+// keyword names it (red19: 4.3% of "x=6750=6618=1975=5701"-like lines passed
+// the checksum and an issuer). A tag's value, which the guard reads as
+// "key = value", is still found.
+func TestDet20EqualsChains(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []Finding
+	}{
+		{"a config line", "x=6750=6618=1975=5701", nil},
+		{"a config line whose values pass Luhn", "x=4539=7036=9258=1474", nil},
+		{"after a card keyword and '='", "card=4539=7036=9258=1474", []Finding{{CreditCard, 5, 24}}},
+		{"after cc and '='", "cc=4539=7036=9258=1474", []Finding{{CreditCard, 3, 22}}},
+		{"a tag's value", "note = 4539=7036=9258=1474", []Finding{{CreditCard, 7, 26}}},
+		{"alone", "4539=7036=9258=1474", []Finding{{CreditCard, 0, 19}}},
+		{"inside a longer number", "1=4539=7036=9258=1474", nil},
+	}
+	d := Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, d.Find(tt.text)); diff != "" {
+				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// det20Card is a random 16-digit Visa number that passes Luhn.
+func det20Card(r *rand.Rand) string {
+	d := make([]byte, 16)
+	d[0] = 4
+	for i := 1; i < 15; i++ {
+		d[i] = byte(r.IntN(10))
+	}
+	sum := 0
+	for i := 14; i >= 0; i-- {
+		v := int(d[i])
+		if (14-i)%2 == 0 {
+			v = int(luhnDoubled[v])
+		}
+		sum += v
+	}
+	d[15] = byte((10 - sum%10) % 10)
+	for i := range d {
+		d[i] += '0'
+	}
+	return string(d)
+}
+
+// det20Grouped joins a 16-digit card's groups of four with sep.
+func det20Grouped(c, sep string) string {
+	return c[:4] + sep + c[4:8] + sep + c[8:12] + sep + c[12:]
+}
+
+// TestDet20Recall: the miss forms det20 takes, generated (N = 5000 each,
+// seed PCG(20, 21)), each found every time: a card grouped by NULs, DELs
+// or a C1 control, one with a NUL beside each space, one a NUL splits
+// anywhere after a card keyword, and '='-chains in a tag's value or after
+// a card keyword and '='.
+func TestDet20Recall(t *testing.T) {
+	const n = 5000
+	d := Default()
+	r := rand.New(rand.NewPCG(20, 21))
+	atRandom := func(c string) string { k := 1 + r.IntN(len(c)-1); return c[:k] + "\x00" + c[k:] }
+	tests := []struct {
+		name string
+		gen  func() string
+	}{
+		{"grouped by NULs", func() string { return det20Grouped(det20Card(r), "\x00") }},
+		{"grouped by DELs", func() string { return det20Grouped(det20Card(r), "\x7f") }},
+		{"grouped by a C1 control", func() string { return det20Grouped(det20Card(r), "\u009b") }},
+		{"a NUL beside each space", func() string { return det20Grouped(det20Card(r), " \x00") }},
+		{"a NUL anywhere, after a card keyword", func() string { return "card number " + atRandom(det20Card(r)) }},
+		{"'='-chain in a tag's value", func() string { return "note = " + det20Grouped(det20Card(r), "=") }},
+		{"'='-chain after cc and '='", func() string { return "cc=" + det20Grouped(det20Card(r), "=") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			missed := 0
+			for range n {
+				s := tt.gen()
+				if fs := d.Find(s); len(fs) != 1 || fs[0].Kind != CreditCard {
+					if missed++; missed == 1 {
+						t.Logf("first miss: %q", s)
+					}
+				}
+			}
+			if missed > 0 {
+				t.Errorf("recall %.4f over %d cards, want 1", 1-float64(missed)/n, n)
+			}
+		})
+	}
+}
+
+// TestDet20Unfixed: what det20 leaves, measured. A card that one NUL (or
+// another control) splits at a place that is no group break, with no card
+// keyword before it, is not found: recall 0 on such generated cards (N =
+// 5000, seed PCG(20, 22)), where taking them is taking every ID pair whose
+// digits pass (1.5–4.3%, TestRed19FalsePositiveDefects before det20).
+func TestDet20Unfixed(t *testing.T) {
+	t.Skip("defect (low, recall kept for precision): a card one control splits off its groups, with no card keyword, is not found (recall 0.0000, N = 5000); the ID pairs it would take are 1.5–4.3%")
+	const n = 5000
+	d := Default()
+	r := rand.New(rand.NewPCG(20, 22))
+	missed := 0
+	for range n {
+		c := det20Card(r)
+		k := 1 + r.IntN(len(c)-1)
+		if len(d.Find(c[:k]+"\x00"+c[k:])) == 0 {
+			missed++
+		}
+	}
+	if missed > 0 {
+		t.Errorf("recall %.4f over %d cards, want 1", 1-float64(missed)/n, n)
 	}
 }

@@ -789,7 +789,7 @@ func (sc *scanner) generateNumeric(set uint16, from int) {
 			grouped = g < len(s) && isDigit(s[g])
 		}
 		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
-			if ce := cardAt(s, p, e); ce >= 0 {
+			if ce := sc.cardAt(p, e); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
 		}

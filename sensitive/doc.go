@@ -52,7 +52,9 @@
 // 4-6-4) separated by runs of up to three separators — space, tab, - _ / :
 // + . mixed at will — or each by a lone '=' ("4539=7036=9258=1474", as a
 // tag's value allows; " = " joins a name to its value, not a card's
-// groups), or a JSON number whose value is the card
+// groups, and a chain right after a name and '=' is a config line's values
+// unless a card keyword names it: "x=6750=6618=1975=5701" is none,
+// "cc=4539=7036=9258=1474" a card), or a JSON number whose value is the card
 // ("4.111111111111111e15", "4111111111111111.0"). A plain run of 17–19
 // digits is a card only after a card keyword (card, visa, credit, debit,
 // unionpay, maestro, pan, cc): signed 64-bit hashed IDs, the USER_ID and
@@ -182,7 +184,12 @@
 //     needs a card keyword (see above). A card glued to a hexadecimal word
 //     is taken for part of a digest, and a grouped card
 //     right after a four-character group that holds a digit ("2024 4111
-//     1111 1111 1111") for the inside of a longer grouped number.
+//     1111 1111 1111") for the inside of a longer grouped number. A
+//     control read through (NUL, DEL, …) must break a card's digits where
+//     its groups break, or follow a card keyword: "4111111\x00111111111"
+//     alone is not found, since two IDs a NUL or SOH joins are one such
+//     number as often (1.5–4.3% of generated pairs passed before). A card
+//     whose groups mix '=' with other separators is not read.
 //   - SSNs: nine bare digits without a keyword are not an SSN (they are as
 //     often an ID); an ITIN (area 9xx) is not an SSN, after "ITIN" either;
 //     the SSA's randomised assignment means a valid-looking number may
@@ -318,8 +325,9 @@
 //
 // Any byte string is accepted: invalid UTF-8 is simply not part of any
 // value, and NULs and the other controls normalisation removes are read
-// through, so a NUL inside a value does not hide it; a control before or
-// after a value stays outside its finding. Offsets are byte offsets.
+// through, so a NUL inside a value does not hide it (inside a card's digits,
+// only where its groups break, or after a card keyword: see Limits); a
+// control before or after a value stays outside its finding. Offsets are byte offsets.
 // Caller rules run their regular expressions with Go's linear-time
 // [regexp] engine, on the caller's text as given.
 package sensitive

@@ -35,7 +35,7 @@ func (sc *scanner) generateNumericRef(set uint16, from int) {
 			grouped = g < len(s) && isDigit(s[g])
 		}
 		if set&(1<<bCard) != 0 && cardMayStartRef(n, grouped, next) {
-			if ce := cardAt(s, p, e); ce >= 0 {
+			if ce := sc.cardAt(p, e); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
 		}

@@ -247,7 +247,7 @@ func (sc *scanner) walkQueued(q *numQueues, set, pending uint16, from, i int) {
 			grouped = g < len(s) && isDigit(s[g])
 		}
 		if run&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
-			if ce := cardAt(s, p, e); ce >= 0 {
+			if ce := sc.cardAt(p, e); ce >= 0 {
 				got |= 1 << bCard
 				found[numSlot(bCard)] = candidate{p, ce}
 			}

@@ -117,7 +117,7 @@ func (sc *scanner) walkQueuedRef(q *numQueues, set, pending uint16, from, i int)
 			grouped = g < len(s) && isDigit(s[g])
 		}
 		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
-			if ce := cardAt(s, p, e); ce >= 0 {
+			if ce := sc.cardAt(p, e); ce >= 0 {
 				got |= 1 << bCard
 				found[numSlot(bCard)] = candidate{p, ce}
 			}
