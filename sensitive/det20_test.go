@@ -194,3 +194,74 @@ func TestDet20Unfixed(t *testing.T) {
 		t.Errorf("recall %.4f over %d cards, want 1", 1-float64(missed)/n, n)
 	}
 }
+
+// TestDet20QualifiedKeywordOneGap: an account keyword qualified by '@' and
+// a word ("acct@bank", a tag's key or a column) names a number set apart
+// from it by one gap byte, as it did one after " = " or ": " (red19).
+func TestDet20QualifiedKeywordOneGap(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []Finding
+	}{
+		{"a space", "acct@bank 912803456", []Finding{{AccountNumber, 10, 19}}},
+		{"an equals sign", "acct@bank=912803456", []Finding{{AccountNumber, 10, 19}}},
+		{"a tab, a qualifier with digits", "account@bank2\t12345678", []Finding{{AccountNumber, 14, 22}}},
+		{"after other text", "moved to ACCT@Chase 0012345678 today", []Finding{{AccountNumber, 20, 30}}},
+		{"still after two gap bytes", "acct@bank: 912803456", []Finding{{AccountNumber, 11, 20}}},
+		// Near misses: no account keyword before '@', a domain rather than
+		// a word, another word between, or too few digits.
+		{"a person's address", "jane@bank 912803456", nil},
+		{"an e-mail address, then a number", "acct@bank.com 912803456", []Finding{{Email, 0, 13}}},
+		{"another word between", "acct@bank order 912803456", nil},
+		{"five digits", "acct@bank 91280", nil},
+		{"an '@' too far back", "acct@bankofamericanationalassoc 912803456", nil},
+		{"a version after an e-mail", "from acc@host v 912803456", nil},
+		// Left (doc.go Limits): groups after one gap byte, and a run after
+		// a qualifier's digit and ':'.
+		{"groups after one gap byte", "acct@bank=912 803 456", nil},
+		{"a qualifier's digit, then ':'", "acct@bank2:12345678", nil},
+	}
+	d := Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, d.Find(tt.text)); diff != "" {
+				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// TestDet20QualifiedFalsePositives: generated clean text with an '@', a
+// word and one gap byte before a number (N = 20000 each, seed PCG(20,
+// 23)): mail and chat handles, then an order or ticket number of 6–12
+// digits (a bare 13–15-digit one passes as a card at the checksum's rate,
+// 0.0005, whatever stands before it). The rule reads only a keyword before
+// the '@' (acct, account, acc as a word): measured 0 for each.
+func TestDet20QualifiedFalsePositives(t *testing.T) {
+	const n = 20000
+	d := Default()
+	r := rand.New(rand.NewPCG(20, 23))
+	users := []string{"jane", "support", "billing", "sales", "ops", "noreply", "team", "admin", "accountmgr", "acctg"}
+	hosts := []string{"bank", "shop", "corp", "mail1", "chase", "host", "db2"}
+	tests := []struct {
+		name string
+		gen  func() string
+	}{
+		{"handle, then a number", func() string {
+			return users[r.IntN(len(users))] + "@" + hosts[r.IntN(len(hosts))] + " " + red19Num(r, 6+r.IntN(7))
+		}},
+		{"handle, '=' and a number", func() string {
+			return users[r.IntN(len(users))] + "@" + hosts[r.IntN(len(hosts))] + "=" + red19Num(r, 6+r.IntN(7))
+		}},
+		{"account handle, a word, then an order number", func() string {
+			return "acct@" + hosts[r.IntN(len(hosts))] + " order " + red19Num(r, 6+r.IntN(7))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := red19Rate(d, n, tt.gen); got > 0 {
+				t.Errorf("false-positive rate %.4f over %d texts, want 0", got, n)
+			}
+		})
+	}
+}

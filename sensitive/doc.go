@@ -132,7 +132,8 @@
 // and quotes) and by a linking word (is, was, are, of, equals): "acct-12345678",
 // "AccountNumber=12345678", "account number is 912803456", "acct #:
 // 912803456". The keyword may be qualified by '@' and a word, as a tag's
-// key is ("acct@bank = 912803456").
+// key is ("acct@bank = 912803456", "acct@bank=912803456"; after a single
+// gap byte only a plain run of 6–17 digits is read).
 // The finding is the digits; the keyword stays. A 12-digit AWS
 // account ID in an ARN is not an account number, but one written after an
 // account keyword is.
@@ -219,10 +220,11 @@
 //     — 40 random base64 characters alone are too common (hashes, tokens) to
 //     flag; about one random key in 2,000 fails the case-mix or entropy test.
 //   - Account numbers: a keyword after the number, or more than one word
-//     between them, is not read, nor a value set apart from a qualified
-//     keyword by one gap byte alone ("acct@bank=912803456"; after " = "
-//     and ": " it is): the walk's look at the bytes before a run would let
-//     every "word=digits" through. Digits grouped by more than one space,
+//     between them, is not read; after a qualified keyword and one gap
+//     byte, digits in groups or a JSON number are not either
+//     ("acct@bank=912 803 456"; after " = " and ": " they are), nor a run
+//     after a qualifier that ends in a digit and ':' or '-'
+//     ("acct@bank2:12345678", read as the inside of a longer number). Digits grouped by more than one space,
 //     by tabs, from a first group of one or two digits ("acct 1 234 567",
 //     "NO 19 4920", an IBAN's groups after the suffix "no"), or with a
 //     later group of one digit or six or more ("acct 912 3456789") are

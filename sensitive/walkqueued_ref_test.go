@@ -150,7 +150,7 @@ func (sc *scanner) walkQueuedRef(q *numQueues, set, pending uint16, from, i int)
 		}
 		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
 			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
-				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
+				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap)) || pass&gAcctQual != 0) &&
 			(keywordEnd(s, p, accountFinals) >= 0 || qualifiedEnd(s, p, accountFinals) >= 0) &&
 			(isLetter(prev) || is(prev, cGap)) &&
 			(n >= 6 && n <= 17 || n < 6 && (next == '-' || next == ' ' && n >= 3) || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
