@@ -48,6 +48,13 @@ func cardAt(s string, p, e0 int) int {
 			if j == e0 && s[j] == '=' {
 				return cardAtEq(s, p, e0) // e0 < len(s) - 10
 			}
+			if j == i && eqJoined(s, i) {
+				// An '=' after other separators: the groups are read
+				// again with it, and without it where that fails.
+				if c := cardAtEq(s, p, e0); c >= 0 {
+					return c
+				}
+			}
 			break
 		}
 		e := j + 4 // most groups have four digits: tested a byte at a time
@@ -77,35 +84,56 @@ func cardAt(s string, p, e0 int) int {
 	return -1
 }
 
-// cardAtEq is cardAt for a card whose first group of four, s[p:e0], is
-// followed by '=': groups joined by a lone '=' ("4539=7036=9258=1474", as a
-// tag's value allows), in a way cards are printed, the checksum and issuer
-// keeping such a join rare in other numbers. '=' joins no other kind's
-// groups, nor in a run with other separators: " = " joins a name to its
-// value (Detector.IsKeyword), not their digits. Nor does a chain that an
-// '=' starts ("x=6750=6618=1975=5701", a config line's values): 4.3% of
-// such lines of four-digit values pass the checksum and an issuer (red19),
-// so there the chain is a card only after a card keyword
-// ("card=4539=7036=9258=1474"). Apart from cardAt's loop,
-// which reads the usual separators and leaves for it only where it would
-// stop at its first: so it costs that loop nothing. cardAt has asked
+// cardAtEq is cardAt for a card one of whose groups (the first four,
+// s[p:e0], and those after) is joined to the next by '=': a lone '='
+// between digits ("4539=7036=9258=1474", as a tag's value allows), alone
+// or among the usual separators ("4539=7036-9258=1474"), in a way cards are
+// printed, the checksum and issuer keeping such a join rare in other
+// numbers. '=' joins no other kind's groups, nor in a run with other
+// separators: " = " joins a name to its value (Detector.IsKeyword), not
+// their digits. Nor does a chain that an '=' starts ("x=6750=6618=1975=5701",
+// a config line's values): 4.3% of such lines of four-digit values pass the
+// checksum and an issuer (red19), so there the chain is a card only after a
+// card keyword ("card=4539=7036=9258=1474"). As in cardAt, the longest
+// prefix of the groups that is a card wins where a blank follows it; one
+// that '=' continues is the head of a longer number. Apart from cardAt's
+// loop, which reads the usual separators and leaves for it only where it
+// would stop at an '=': so it costs that loop nothing. cardAt has asked
 // groupedStartOK and midSequence.
 func cardAtEq(s string, p, e0 int) int {
 	if p >= 1 && s[p-1] == '=' && (eqJoined(s, p-1) || !cardKeywordBefore(s, p)) {
 		return -1 // the inside of a longer number grouped by '=', or a chain after a name and '='
 	}
-	var lens [5]int
-	lens[0] = 4
-	k, e := 1, e0
-	for ; k < len(lens) && eqJoined(s, e); k++ {
-		ge := runEnd(s, e+1)
-		lens[k] = ge - (e + 1)
+	var ends, lens [5]int
+	var eqs [5]bool // eqs[k]: an '=' joins two of the groups up to k
+	ends[0], lens[0] = e0, 4
+	k, total := 1, 4
+	for e := e0; k < len(ends); k++ {
+		j := sepEnd(s, e)
+		eq := j == e && eqJoined(s, e)
+		if eq {
+			j = e + 1
+		} else if j == e || j >= len(s) || !isDigit(s[j]) {
+			break
+		}
+		ge := runEnd(s, j)
+		n := ge - j
+		if n > 6 || total+n > 19 {
+			break
+		}
+		ends[k], lens[k], eqs[k] = ge, n, eqs[k-1] || eq
+		total += n
 		e = ge
 	}
-	if eqJoined(s, e) || !groupedEndOK(s, e) || !cardGrouping(lens[:k]) || !cardValid(s, p, e) {
-		return -1 // a longer number, or no card
+	for m := k; m >= 2; m-- {
+		if !eqs[m-1] || eqJoined(s, ends[m-1]) || !cardGrouping(lens[:m]) || !groupedEndOK(s, ends[m-1]) {
+			continue
+		}
+		if cardValid(s, p, ends[m-1]) {
+			return ends[m-1]
+		}
 	}
-	return e
+	return -1
 }
 
 // eqJoined reports whether the '=' at i joins two digits.

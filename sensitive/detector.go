@@ -1282,16 +1282,21 @@ func cardMayStart(s string, e, n int, grouped bool, g int, next byte) bool {
 		} else if runOf(s, g, 6) {
 			g2 = g + 6
 		}
-		if g2 >= 0 {
-			if j := sepEnd(s, g2); j > g2 && j < len(s) && isDigit(s[j]) {
-				return true
-			}
+		if g2 >= 0 && joinsGroup(s, g2) {
+			return true
 		}
 	case n == 4 && next == '=':
 		// The same, for groups joined by '=' (cardAtEq).
-		return e+1 < len(s) && isDigit(s[e+1]) && (runOf(s, e+1, 4) && eqJoined(s, e+5) || runOf(s, e+1, 6) && eqJoined(s, e+7))
+		return e+1 < len(s) && isDigit(s[e+1]) && (runOf(s, e+1, 4) && joinsGroup(s, e+5) || runOf(s, e+1, 6) && joinsGroup(s, e+7))
 	}
 	return (next == '.' || next|0x20 == 'e') && jsonCardShape(s, e, n)
+}
+
+// joinsGroup reports whether a card's group that ends at i is joined to
+// another: separators or a lone '=', then a digit.
+func joinsGroup(s string, i int) bool {
+	j := sepEnd(s, i)
+	return j > i && j < len(s) && isDigit(s[j]) || eqJoined(s, i)
 }
 
 // phoneMayStart is phoneAt's cheap first test: a '+' before the run, an

@@ -50,8 +50,9 @@
 // and Laser ranges. The digits may be plain, glued to a word
 // ("cust4111111111111111"), in groups of four (or Amex's 4-6-5 and Diners'
 // 4-6-4) separated by runs of up to three separators — space, tab, - _ / :
-// + . mixed at will — or each by a lone '=' ("4539=7036=9258=1474", as a
-// tag's value allows; " = " joins a name to its value, not a card's
+// + . mixed at will — or by a lone '=', alone or among those
+// ("4539=7036=9258=1474", as a tag's value allows, "4539=7036-9258=1474";
+// " = " joins a name to its value, not a card's
 // groups, and a chain right after a name and '=' is a config line's values
 // unless a card keyword names it: "x=6750=6618=1975=5701" is none,
 // "cc=4539=7036=9258=1474" a card), or a JSON number whose value is the card
@@ -189,8 +190,7 @@
 //     control read through (NUL, DEL, …) must break a card's digits where
 //     its groups break, or follow a card keyword: "4111111\x00111111111"
 //     alone is not found, since two IDs a NUL or SOH joins are one such
-//     number as often (1.5–4.3% of generated pairs passed before). A card
-//     whose groups mix '=' with other separators is not read.
+//     number as often (1.5–4.3% of generated pairs passed before).
 //   - SSNs: nine bare digits without a keyword are not an SSN (they are as
 //     often an ID); an ITIN (area 9xx) is not an SSN, after "ITIN" either;
 //     the SSA's randomised assignment means a valid-looking number may

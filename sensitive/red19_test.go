@@ -131,28 +131,6 @@ func TestRed19OtherControls(t *testing.T) {
 	}
 }
 
-// TestRed19Unfixed: misses and false positives red19 found and did not
-// fix; each subtest is skipped with the defect it shows.
-func TestRed19Unfixed(t *testing.T) {
-	tests := []struct {
-		name, text, defect string
-		want               []Finding
-	}{
-		{"card with '=' and '-' mixed", "4539=7036-9258=1474",
-			"defect (low): '=' joins a card's groups only when every separator is a lone '='",
-			[]Finding{{CreditCard, 0, 19}}},
-	}
-	d := Default()
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Skip(tt.defect)
-			if diff := cmp.Diff(tt.want, d.Find(tt.text)); diff != "" {
-				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
-			}
-		})
-	}
-}
-
 // TestRed19FalsePositiveDefects: the rates det17 raised on generated clean
 // text (N = 20000 each, seed PCG(19, 20)), measured before it at 0: two
 // IDs of seven to nine digits joined by a NUL, two eight-digit numbers
