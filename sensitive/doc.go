@@ -319,7 +319,9 @@
 // text (a digit run every 19 bytes) 1.0–1.2 GB at 1 and 10 MiB, and with
 // [Detector.AppendFind] onto a reused list (0 allocs) 142 MB or more on
 // every pathological input, the lowest text with a finding every 17 bytes
-// (mixed-findings: 107 instructions per byte by callgrind; clean text 14).
+// (mixed-findings: 110 instructions per byte by callgrind, 107 before DEL
+// and a qualified keyword's one gap byte were read; clean text 14.8, 14.2
+// before).
 // There [Detector.Find]'s list of findings (62,000 of them, 2.8 MB, in
 // 1 MiB) adds its allocation and garbage collection: 96–119 MB. On the
 // slower machine of earlier measurements the same input read 98–106 MB with
