@@ -2,6 +2,9 @@ package personalize_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // red19Metric sets a metric's name and expression, either as the caller's
@@ -88,13 +92,56 @@ func TestRed19StructNames(t *testing.T) {
 
 // TestRed19ValueSplitOverElements: a categorical range's values are read
 // each alone after the range's name, so a card split over two elements
-// goes out. Joining a list's elements would make a card of any two IDs
-// whose digits pass Luhn, so this is left as a limit.
+// goes out. Joining a list's elements with a blank, the one join that
+// rebuilds "4111 1111", "1111 1111", would refuse ordinary lists of
+// four-digit values at the checksum's rate: TestRed19JoinedListCost
+// measures it (det20), so this is left as a limit.
 func TestRed19ValueSplitOverElements(t *testing.T) {
-	t.Skip("defect (low): a value split over two list elements is not joined (\"4111 1111\", \"1111 1111\"); joining them is a design change with its own false positives")
+	t.Skip("defect (low, left for precision): a value split over list elements is not joined (\"4111 1111\", \"1111 1111\"); joined by blanks, 4.1% of generated lists of four 4-digit values, and as many of pairs of \"dddd dddd\" values, would be refused (TestRed19JoinedListCost, N = 20000)")
 	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
 	got := red15Outcome(e, red19Range("note", "4111 1111", "1111 1111")(context.Background(), e.client), "1111 1111")
 	if diff := cmp.Diff(red15Refusal{Rule: "sensitive.credit-card"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestRed19JoinedListCost is the measured reason TestRed19ValueSplitOverElements
+// stays skipped: the detector's rate on list elements joined by a blank, for
+// generated lists that hold no card (N = 20000 each, seed PCG(20, 24)):
+// four-digit codes or years, and pairs of values grouped "dddd dddd". Each
+// element alone is never flagged; joined, 0.0413 of each (826 lists, the
+// same count by chance on different values), bounded here at 2%.
+func TestRed19JoinedListCost(t *testing.T) {
+	const n = 20000
+	d := sensitive.Default()
+	r := rand.New(rand.NewPCG(20, 24))
+	four := func() string { return fmt.Sprintf("%04d", 1000+r.IntN(9000)) }
+	tests := []struct {
+		name string
+		gen  func() []string
+	}{
+		{"four four-digit values", func() []string { return []string{four(), four(), four(), four()} }},
+		{"two values of two groups", func() []string { return []string{four() + " " + four(), four() + " " + four()} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			alone, joined := 0, 0
+			for range n {
+				vs := tt.gen()
+				for _, v := range vs {
+					if d.Contains(v) {
+						alone++
+						break
+					}
+				}
+				if d.Contains(strings.Join(vs, " ")) {
+					joined++
+				}
+			}
+			t.Logf("flagged alone %.4f, joined %.4f", float64(alone)/n, float64(joined)/n)
+			if alone != 0 || float64(joined)/n < 0.02 {
+				t.Errorf("flagged alone %.4f, joined %.4f over %d lists; want 0 alone and at least 0.02 joined (the skip's reason)", float64(alone)/n, float64(joined)/n, n)
+			}
+		})
 	}
 }

@@ -40,6 +40,11 @@ func cardAtRunEnd(s string, p, e0 int) int {
 	for i := e0; k < len(ends); k++ {
 		j := sepEnd(s, i)
 		if j == i || j >= len(s) || !isDigit(s[j]) {
+			if j == i && j < len(s) && s[j] == '=' {
+				if c := cardAtEqRef(s, p, e0); c >= 0 {
+					return c
+				}
+			}
 			break
 		}
 		e := runEnd(s, j)
@@ -66,30 +71,34 @@ func cardAtRunEnd(s string, p, e0 int) int {
 	return -1
 }
 
-// eqNumberRe matches a number of digit groups joined by lone '='.
-var eqNumberRe = regexp.MustCompile(`^[0-9]+(=[0-9]+)*`)
+// joinedNumberRe matches a number of digit groups joined by a lone '=' or
+// a run of up to three separators, and joinedGroupRe its groups.
+var joinedNumberRe, joinedGroupRe = regexp.MustCompile(`^[0-9]+(?:(?:=|[ \t/:+._-]{1,3})[0-9]+)*`), regexp.MustCompile(`[0-9]+`)
 
-// cardAtEqRef is cardAtEq by eqNumberRe: the whole '='-joined number from
-// p, which may not go on from a digit before p, must be a card grouping of
-// at most five groups and a valid card, standing apart (groupedStartOK,
-// asked by the caller, and groupedEndOK).
+// cardAtEqRef is cardAtEq by joinedNumberRe: of the number joined so from
+// p, which may not go on from a digit or, but after a card keyword, a name
+// before p, the longest first two to five groups that hold an '=' join,
+// are a card grouping and a valid card and stand apart (groupedStartOK,
+// asked by the caller, and groupedEndOK; no '=' after them).
 func cardAtEqRef(s string, p, e0 int) int {
-	if p >= 2 && s[p-1] == '=' && isDigit(s[p-2]) {
+	if p >= 1 && s[p-1] == '=' && (p >= 2 && isDigit(s[p-2]) || !cardKeywordBefore(s, p)) {
 		return -1
 	}
-	m := eqNumberRe.FindString(s[p:])
-	groups := strings.Split(m, "=")
-	if len(groups) > 5 || !groupedEndOK(s, p+len(m)) {
-		return -1
+	m := joinedNumberRe.FindString(s[p:])
+	groups := joinedGroupRe.FindAllStringIndex(m, 5)
+	for k := len(groups); k >= 2; k-- {
+		end := p + groups[k-1][1]
+		lens := make([]int, k)
+		for i, g := range groups[:k] {
+			lens[i] = g[1] - g[0]
+		}
+		if !strings.Contains(s[p:end], "=") || (end+1 < len(s) && s[end] == '=' && isDigit(s[end+1])) ||
+			!cardGrouping(lens) || !groupedEndOK(s, end) || !cardValid(s, p, end) {
+			continue
+		}
+		return end
 	}
-	lens := make([]int, len(groups))
-	for i, g := range groups {
-		lens[i] = len(g)
-	}
-	if !cardGrouping(lens) || !cardValid(s, p, p+len(m)) {
-		return -1
-	}
-	return p + len(m)
+	return -1
 }
 
 // cardMayStartRunEnd is cardMayStart as it was, its second group read by
@@ -100,14 +109,15 @@ func cardMayStartRunEnd(s string, e, n int, grouped bool, g int, next byte) bool
 		return true
 	case n == 4 && grouped:
 		if g2 := runEnd(s, g); g2-g == 4 || g2-g == 6 {
-			if j := sepEnd(s, g2); j > g2 && j < len(s) && isDigit(s[j]) {
+			if j := sepEnd(s, g2); j > g2 && j < len(s) && isDigit(s[j]) || g2+1 < len(s) && s[g2] == '=' && isDigit(s[g2+1]) {
 				return true
 			}
 		}
 	case n == 4 && next == '=':
 		g := e + 1
 		if g2 := runEnd(s, g); g2-g == 4 || g2-g == 6 {
-			return g2+1 < len(s) && s[g2] == '=' && isDigit(s[g2+1])
+			j := sepEnd(s, g2)
+			return g2+1 < len(s) && s[g2] == '=' && isDigit(s[g2+1]) || j > g2 && j < len(s) && isDigit(s[j])
 		}
 	}
 	return (next == '.' || next|0x20 == 'e') && jsonCardShape(s, e, n)
@@ -141,7 +151,10 @@ func checkCardAt(t *testing.T, s string) {
 func TestCardAtMatchesReference(t *testing.T) {
 	for _, s := range []string{"4111 1111 1111 1111", "4111-1111-1111-1111 2025", "3782 822463 10005", "3056 930902 5904",
 		"4111 1111111 1111 1111", "4111 111111111111", "card 4111 1111 1111 1", "4111 1111 1111 11111111", "4111 1111", "4111 111111",
-		"4539=7036=9258=1474", "1=4539=7036=9258=1474", "4539=7036=9258=1474=1", "4539=7036 9258-1474", "3782=822463=10005"} {
+		"4539=7036=9258=1474", "1=4539=7036=9258=1474", "4539=7036=9258=1474=1", "4539=7036 9258-1474", "3782=822463=10005",
+		"x=4539=7036=9258=1474", "cc=4539=7036=9258=1474", "x = 4539=7036=9258=1474",
+		"4539=7036-9258=1474", "4539 7036=9258=1474", "4539-7036-9258=1474 2025", "4539=7036 9258 1474=2025",
+		"4539 7036=9258 1474 2025", "3782 822463=10005", "4539 = 7036=9258=1474", "4539=7036--9258=1474"} {
 		checkCardAt(t, s)
 	}
 	for _, p := range pathological {

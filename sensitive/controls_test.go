@@ -20,7 +20,7 @@ func TestDroppedControls(t *testing.T) {
 	}{
 		{"e-mail split by NUL", "jane.doe\x00@example.com", []Finding{{Email, 0, 21}}},
 		{"card split by NULs", "4111\x001111\x001111\x001111", []Finding{{CreditCard, 0, 19}}},
-		{"card split by NULs in one group", "4\x001\x001\x001111111111111", []Finding{{CreditCard, 0, 19}}},
+		{"card split by NULs in one group, after a card keyword", "card 4\x001\x001\x001111111111111", []Finding{{CreditCard, 5, 24}}},
 		{"grouped card with a NUL beside a space", "4111 \x001111 1111 1111", []Finding{{CreditCard, 0, 20}}},
 		{"SSN split by SOH and ESC", "123-4\x015-67\x1b89", []Finding{{SSN, 0, 13}}},
 		{"account keyword split by a unit separator", "ac\x1fct 912803456", []Finding{{AccountNumber, 6, 15}}},
@@ -79,21 +79,70 @@ func withControls(base string, mask uint64, ctl string) (string, []int) {
 
 // checkDroppedControls holds Find of a text with dropped controls to its
 // definition: Find of the text without them, each finding widened to the
-// source of its first and last byte.
+// source of its first and last byte, except a card whose digits the
+// controls split off its grouping with no card keyword before it
+// (splitCardRef). Such a card is not found, and what else may start inside
+// it then is not defined here: only the findings before it are compared.
 func checkDroppedControls(t *testing.T, base string, mask uint64, ctl string) {
 	t.Helper()
 	s, at := withControls(base, mask, ctl)
 	var want []Finding
+	refused := -1
 	for _, f := range Default().Find(base) {
-		want = append(want, Finding{f.Kind, at[f.Start], at[f.End-1] + 1})
+		g := Finding{f.Kind, at[f.Start], at[f.End-1] + 1}
+		if f.Kind == CreditCard && !splitCardRef(base, f.Start, f.End, mask) {
+			refused = g.Start
+			break
+		}
+		want = append(want, g)
 	}
-	if diff := cmp.Diff(want, Default().Find(s)); diff != "" {
+	got := Default().Find(s)
+	if refused >= 0 {
+		for i, g := range got {
+			if g.Kind == CreditCard && g.Start == refused {
+				t.Fatalf("Find(%q) = %v: the card at %d is split off its grouping", s, got, refused)
+			}
+			if g.Start >= refused {
+				got = append([]Finding(nil), got[:i]...)
+				break
+			}
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("Find(%q) against Find(%q) (-want +got):\n%s", s, base, diff)
 	}
 }
 
+// splitCardRef is splitCardOK's definition for the card base[a:b] with
+// controls inserted before the bytes mask marks (as withControls does): no
+// control inside it, or the digit groups that its other bytes and the
+// controls break it into are a card's grouping, or a card keyword stands
+// before it.
+func splitCardRef(base string, a, b int, mask uint64) bool {
+	split := false
+	var lens []int
+	run := 0
+	for i := a; i < b; i++ {
+		ctl := i > a && mask>>(i%64)&1 != 0
+		split = split || ctl
+		if ctl || !isDigit(base[i]) {
+			if run > 0 {
+				lens = append(lens, run)
+			}
+			run = 0
+		}
+		if isDigit(base[i]) {
+			run++
+		}
+	}
+	if run > 0 {
+		lens = append(lens, run)
+	}
+	return !split || cardGrouping(lens) || cardKeywordBefore(base, a)
+}
+
 // droppedControls are the controls normalisation drops.
-const droppedControls = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f"
+const droppedControls = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"
 
 // TestDroppedControlsMatchDefinition checks checkDroppedControls on the
 // corpus lines and on random texts of values and separators, with controls

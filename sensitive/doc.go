@@ -50,9 +50,12 @@
 // and Laser ranges. The digits may be plain, glued to a word
 // ("cust4111111111111111"), in groups of four (or Amex's 4-6-5 and Diners'
 // 4-6-4) separated by runs of up to three separators — space, tab, - _ / :
-// + . mixed at will — or each by a lone '=' ("4539=7036=9258=1474", as a
-// tag's value allows; " = " joins a name to its value, not a card's
-// groups), or a JSON number whose value is the card
+// + . mixed at will — or by a lone '=', alone or among those
+// ("4539=7036=9258=1474", as a tag's value allows, "4539=7036-9258=1474";
+// " = " joins a name to its value, not a card's
+// groups, and a chain right after a name and '=' is a config line's values
+// unless a card keyword names it: "x=6750=6618=1975=5701" is none,
+// "cc=4539=7036=9258=1474" a card), or a JSON number whose value is the card
 // ("4.111111111111111e15", "4111111111111111.0"). A plain run of 17–19
 // digits is a card only after a card keyword (card, visa, credit, debit,
 // unionpay, maestro, pan, cc): signed 64-bit hashed IDs, the USER_ID and
@@ -130,7 +133,8 @@
 // and quotes) and by a linking word (is, was, are, of, equals): "acct-12345678",
 // "AccountNumber=12345678", "account number is 912803456", "acct #:
 // 912803456". The keyword may be qualified by '@' and a word, as a tag's
-// key is ("acct@bank = 912803456").
+// key is ("acct@bank = 912803456", "acct@bank=912803456"; after a single
+// gap byte only a plain run of 6–17 digits is read).
 // The finding is the digits; the keyword stays. A 12-digit AWS
 // account ID in an ARN is not an account number, but one written after an
 // account keyword is.
@@ -157,8 +161,8 @@
 // digits; no-break, thin, ideographic and other spaces (Zs) are spaces;
 // zero-width spaces and joiners, soft hyphens, bidi marks and other format
 // characters (Cf) are removed, and so are the C0 controls other than tab,
-// line feed, vertical tab, form feed and carriage return (NUL, ESC, …) and
-// the C1 controls (U+0080–U+009F) other than NEL, a line break, which
+// line feed, vertical tab, form feed and carriage return (NUL, ESC, …),
+// DEL and the C1 controls (U+0080–U+009F) other than NEL, a line break, which
 // readers that drop them would join across ("jane.doe\x00@example.com" is
 // an address, "4111\x001111\x001111\x001111" a card, each finding
 // spanning its NULs); full-width ASCII ("＠", "．", "Ａ"), small
@@ -182,7 +186,11 @@
 //     needs a card keyword (see above). A card glued to a hexadecimal word
 //     is taken for part of a digest, and a grouped card
 //     right after a four-character group that holds a digit ("2024 4111
-//     1111 1111 1111") for the inside of a longer grouped number.
+//     1111 1111 1111") for the inside of a longer grouped number. A
+//     control read through (NUL, DEL, …) must break a card's digits where
+//     its groups break, or follow a card keyword: "4111111\x00111111111"
+//     alone is not found, since two IDs a NUL or SOH joins are one such
+//     number as often (1.5–4.3% of generated pairs passed before).
 //   - SSNs: nine bare digits without a keyword are not an SSN (they are as
 //     often an ID); an ITIN (area 9xx) is not an SSN, after "ITIN" either;
 //     the SSA's randomised assignment means a valid-looking number may
@@ -212,10 +220,11 @@
 //     — 40 random base64 characters alone are too common (hashes, tokens) to
 //     flag; about one random key in 2,000 fails the case-mix or entropy test.
 //   - Account numbers: a keyword after the number, or more than one word
-//     between them, is not read, nor a value set apart from a qualified
-//     keyword by one gap byte alone ("acct@bank=912803456"; after " = "
-//     and ": " it is): the walk's look at the bytes before a run would let
-//     every "word=digits" through. Digits grouped by more than one space,
+//     between them, is not read; after a qualified keyword and one gap
+//     byte, digits in groups or a JSON number are not either
+//     ("acct@bank=912 803 456"; after " = " and ": " they are), nor a run
+//     after a qualifier that ends in a digit and ':' or '-'
+//     ("acct@bank2:12345678", read as the inside of a longer number). Digits grouped by more than one space,
 //     by tabs, from a first group of one or two digits ("acct 1 234 567",
 //     "NO 19 4920", an IBAN's groups after the suffix "no"), or with a
 //     later group of one digit or six or more ("acct 912 3456789") are
@@ -236,8 +245,7 @@
 //     URL keeps its structure. Tabs and line breaks (and vertical tabs and
 //     form feeds) split values as they lay text out, so
 //     "4111\n1111\n1111\n1111" is no card, nor is one split by NEL
-//     (U+0085); DEL (0x7f) is not removed either. Input over 2 GiB is read
-//     without normalisation.
+//     (U+0085). Input over 2 GiB is read without normalisation.
 //
 // # Options
 //
@@ -311,7 +319,9 @@
 // text (a digit run every 19 bytes) 1.0–1.2 GB at 1 and 10 MiB, and with
 // [Detector.AppendFind] onto a reused list (0 allocs) 142 MB or more on
 // every pathological input, the lowest text with a finding every 17 bytes
-// (mixed-findings: 107 instructions per byte by callgrind; clean text 14).
+// (mixed-findings: 110 instructions per byte by callgrind, 107 before DEL
+// and a qualified keyword's one gap byte were read; clean text 14.8, 14.2
+// before).
 // There [Detector.Find]'s list of findings (62,000 of them, 2.8 MB, in
 // 1 MiB) adds its allocation and garbage collection: 96–119 MB. On the
 // slower machine of earlier measurements the same input read 98–106 MB with
@@ -319,8 +329,9 @@
 //
 // Any byte string is accepted: invalid UTF-8 is simply not part of any
 // value, and NULs and the other controls normalisation removes are read
-// through, so a NUL inside a value does not hide it; a control before or
-// after a value stays outside its finding. Offsets are byte offsets.
+// through, so a NUL inside a value does not hide it (inside a card's digits,
+// only where its groups break, or after a card keyword: see Limits); a
+// control before or after a value stays outside its finding. Offsets are byte offsets.
 // Caller rules run their regular expressions with Go's linear-time
 // [regexp] engine, on the caller's text as given.
 package sensitive

@@ -92,7 +92,14 @@ func (w *runWalk) gatedRefKept(s string, want uint32) (p, e int, pass uint32) {
 		prev3, prev2, prev, next := byteAt(s, p-3), byteAt(s, p-2), byteAt(s, p-1), byteAt(s, e)
 		if pass&accountGates != 0 && !(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
 			pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) {
-			pass &^= accountGates
+			pass &^= accountGates &^ gAcctQual
+		}
+		if pass&gAcctQual != 0 {
+			// The word before the gap byte, however long, after an '@'.
+			w := strings.TrimRightFunc(s[:p-1], func(r rune) bool { return r < 0x80 && isAlnum(byte(r)) })
+			if p-1-len(w) > maxQualifier || !strings.HasSuffix(w, "@") {
+				pass &^= gAcctQual
+			}
 		}
 		if pass&gGrouped4 != 0 && (prev == ' ' || prev == '\t') && next != '.' && next|0x20 != 'e' && midSequence(s, p) {
 			pass &^= cardGates

@@ -145,12 +145,12 @@ func needsNormalizing(s string) bool {
 
 // droppedControl reports whether normalisation removes ASCII byte c: a C0
 // control other than the five that lay text out (tab, line feed, vertical
-// tab, form feed, carriage return). NUL and its like are no part of any
-// value, and readers that drop them (C strings, databases, log sanitisers)
-// join what they split: "jane.doe\x00@example.com" is an address once the
-// NUL is gone. The layout controls split values on purpose: a line break
-// between two numbers does not make them one.
-func droppedControl(c byte) bool { return c < 0x20 && c-'\t' > '\r'-'\t' }
+// tab, form feed, carriage return), or DEL. NUL and its like are no part of
+// any value, and readers that drop them (C strings, databases, log
+// sanitisers) join what they split: "jane.doe\x00@example.com" is an
+// address once the NUL is gone. The layout controls split values on
+// purpose: a line break between two numbers does not make them one.
+func droppedControl(c byte) bool { return c < 0x20 && c-'\t' > '\r'-'\t' || c == 0x7f }
 
 // nextNormByte returns the index of the first byte at or after i that is a
 // dropped control or may start a rune that normalisation changes (0xa0 or
@@ -159,11 +159,12 @@ func droppedControl(c byte) bool { return c < 0x20 && c-'\t' > '\r'-'\t' }
 func nextNormByte(s string, i int) int {
 	// The filter of 64 bytes a step never misses: subtracting 0x20 from a
 	// byte below it borrows and sets its high bit, and leaves the high bit
-	// of one of 0xa0 or above. A borrow marks only the byte above a marked
-	// one (or unmarks one of 0xa0 above a marked one). It costs a
-	// subtraction a word more than the search for non-ASCII bytes it
-	// replaced: the whole check reads clean text at 0.88 instructions a
-	// byte, against 0.75 (callgrind, BenchmarkNormalizationCheck).
+	// of one of 0xa0 or above; adding one to DEL sets its high bit. A
+	// borrow marks only the byte above a marked one (or unmarks one of 0xa0
+	// above a marked one), a carry (out of 0xff, itself marked) only the
+	// byte above too. The filter costs a subtraction a word more than the
+	// search for non-ASCII bytes it replaced, and DEL's addition and OR one
+	// more: see filterNorm.
 	for ; i+64 <= len(s); i += 64 {
 		b := s[i : i+64]
 		if (filterNorm(load64(b, 0))|filterNorm(load64(b, 8))|filterNorm(load64(b, 16))|filterNorm(load64(b, 24))|
@@ -238,17 +239,22 @@ func blockStop(b string) int {
 	return 64
 }
 
-// filterNorm is nextNormByte's filter of a word.
-func filterNorm(v uint64) uint64 { return v - byteOnes*0x20 }
+// filterNorm is nextNormByte's filter of a word: the high bit of a byte
+// below 0x20 or of 0xa0 and above (the subtraction), or of DEL (the
+// addition, which marks every byte of 0x7f and above).
+func filterNorm(v uint64) uint64 { return (v - byteOnes*0x20) | (v + byteOnes) }
 
 // normMarks marks exactly the bytes of v that nextNormByte stops at: with
 // each byte's high bit set before the subtractions, no borrow leaves its
 // byte, and a high bit that stays set says the byte's low seven bits are at
-// least the constant.
+// least the constant. DEL is the byte whose XOR with 0x7f is zero, tested
+// on the low seven bits so that no carry leaves a byte either.
 func normMarks(v uint64) uint64 {
 	h := v | byteHighs
 	ge09, ge0e, ge20 := h-byteOnes*0x09, h-byteOnes*0x0e, h-byteOnes*0x20
-	return ((^ge09|ge0e&^ge20)&^v | ge20&v) & byteHighs
+	x := v ^ byteOnes*0x7f
+	del := ^((x&^byteHighs + byteOnes*0x7f) | x)
+	return ((^ge09|ge0e&^ge20)&^v | ge20&v | del) & byteHighs
 }
 
 // decodeRune is utf8.DecodeRuneInString(s[i:]) with the two-byte forms
@@ -319,7 +325,7 @@ func normalize(s string) view {
 			w = 3
 			m := t[rune(c&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f)]
 			out, ch = m&^mapDrop, m != mapKeep
-		} else if c < 0x20 {
+		} else if c < 0x20 || c == 0x7f {
 			// Dropped controls (cNorm marks no other byte below 0x20),
 			// a run at once, eight bytes a step.
 			for i++; i+8 <= len(s); i += 8 {
@@ -379,7 +385,7 @@ func normUnit(s string, i int, t *runeTable) (w int, out byte, changed bool) {
 		if b, ok := percentAt(s, i); ok {
 			return 3, b, true
 		}
-	case c < 0x20:
+	case c < 0x20 || c == 0x7f:
 		if droppedControl(c) {
 			return 1, 0, true
 		}

@@ -87,8 +87,8 @@ func TestGenerateNumericMatchesReference(t *testing.T) {
 
 // numericAlphabet holds the bytes every numeric gate and parser looks at:
 // digits, separators, letters that start keywords, IBAN country codes and
-// exponents, and the bytes before phones.
-const numericAlphabet = "0123456789012345678901234567890123456789 -./:+_\t(),#=\"eEaAcCtTDEGBNOxX\n"
+// exponents, the bytes before phones, and '@' before a keyword's qualifier.
+const numericAlphabet = "0123456789012345678901234567890123456789 -./:+_\t(),#=\"eEaAcCtTDEGBNOxX\n@"
 
 // TestGenerateNumericRandom compares the two walks on random strings over
 // numericAlphabet, and on random mixes of realistic number fragments.
@@ -108,7 +108,8 @@ func TestGenerateNumericRandom(t *testing.T) {
 		"4111 ", "4111\t", "4111  ", "4111 \t ", "4111    ", "0411 ", "4111.", "4111e", "ab12 ", "RS35 2600 0560 1001 6113 70",
 		"5500 0000 0000 0004", "3782 822463 10005", "4111 1111 1111 1111 2025", "\t",
 		"4111.111111111111e12", "1234 4111.111111111111e12", "1234 4111.111111111111", "1234 4111e12",
-		"acct 912 803 456", "ACCOUNT_NUMBER = 912 803 456", "acct 12 34 56 78 90", "account 1 234 567", "12 ", "acct "}
+		"acct 912 803 456", "ACCOUNT_NUMBER = 912 803 456", "acct 12 34 56 78 90", "account 1 234 567", "12 ", "acct ",
+		"acct@bank ", "acct@bank=", "account@b2\t", "jane@bank ", "@x ", "acct@bank=912803456", "acct@bank 912 803 456"}
 	for range n {
 		var b strings.Builder
 		if r.IntN(2) == 0 {

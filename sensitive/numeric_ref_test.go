@@ -35,7 +35,7 @@ func (sc *scanner) generateNumericRef(set uint16, from int) {
 			grouped = g < len(s) && isDigit(s[g])
 		}
 		if set&(1<<bCard) != 0 && cardMayStartRef(n, grouped, next) {
-			if ce := cardAt(s, p, e); ce >= 0 {
+			if ce := sc.cardAt(p, e); ce >= 0 {
 				sc.cands[bCard], set = candidate{p, ce}, set&^(1<<bCard)
 			}
 		}
@@ -54,7 +54,20 @@ func (sc *scanner) generateNumericRef(set uint16, from int) {
 				sc.cands[bPhone], set = candidate{a, pe}, set&^(1<<bPhone)
 			}
 		}
-		if set&(1<<bAccount) != 0 && (isLetter(prev) || is(prev, cGap)) &&
+		// The bytes before an account number: a keyword's last letters
+		// glued or after a gap byte, two gap bytes, or a qualified
+		// keyword's word and one gap byte before a plain run (doc.go
+		// Limits: not groups there).
+		var prev2, prev3 byte
+		if p >= 2 {
+			prev2 = s[p-2]
+		}
+		if p >= 3 {
+			prev3 = s[p-3]
+		}
+		acctBytes := isLetter(prev) && accountFinals.end(prev, prev2) ||
+			is(prev, cGap) && (accountFinals.end(prev2, prev3) || is(prev2, cGap) || isAlnum(prev2) && n >= 6 && n <= 17)
+		if set&(1<<bAccount) != 0 && acctBytes && (isLetter(prev) || is(prev, cGap)) &&
 			(n >= 6 && n <= 17 || n < 6 && (next == '-' || next == ' ' && n >= 3) || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
 			if ae := accountAt(s, p, e); ae >= 0 {
 				sc.cands[bAccount], set = candidate{p, ae}, set&^(1<<bAccount)

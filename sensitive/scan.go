@@ -66,7 +66,7 @@ var byteClass = func() (t [256]uint16) {
 	for c := 0x80; c <= 0xff; c++ {
 		t[c] |= cNorm
 	}
-	for c := range 0x20 {
+	for c := range 0x80 {
 		if droppedControl(byte(c)) {
 			t[c] |= cNorm
 		}

@@ -114,21 +114,21 @@ func FuzzIndexSchemeSep(f *testing.F) {
 // byte-at-a-time definition, with a byte that stops it or one near those
 // that it must pass (a layout control, punctuation) at every offset of
 // 64-, 8- and 1-byte steps, and each of them after a control, whose borrow
-// may mark the byte above it.
+// may mark the byte above it, or after 0xff or DEL, whose carry may.
 func TestNextNormByte(t *testing.T) {
 	stops := func(c byte) bool {
-		return c >= 0xa0 || c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r'
+		return c >= 0xa0 || c == 0x7f || c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r'
 	}
 	var marks []byte
 	for c := range 256 {
-		if c < 0x30 || c >= 0x7f {
+		if c < 0x30 || c >= 0x7e {
 			marks = append(marks, byte(c))
 		}
 	}
 	for _, n := range []int{0, 1, 7, 8, 63, 64, 65, 130} {
 		for at := -1; at < n; at++ {
 			for _, hi := range marks {
-				for _, before := range []byte{'a', '\n', 0} {
+				for _, before := range []byte{'a', '\n', 0, 0x7f, 0xff} {
 					b := []byte(strings.Repeat("a", n))
 					if at >= 0 {
 						b[at] = hi

@@ -117,7 +117,7 @@ func (sc *scanner) walkQueuedRef(q *numQueues, set, pending uint16, from, i int)
 			grouped = g < len(s) && isDigit(s[g])
 		}
 		if set&(1<<bCard) != 0 && pass&cardGates != 0 && cardMayStart(s, e, n, grouped, g, next) {
-			if ce := cardAt(s, p, e); ce >= 0 {
+			if ce := sc.cardAt(p, e); ce >= 0 {
 				got |= 1 << bCard
 				found[numSlot(bCard)] = candidate{p, ce}
 			}
@@ -150,7 +150,7 @@ func (sc *scanner) walkQueuedRef(q *numQueues, set, pending uint16, from, i int)
 		}
 		if set&(1<<bAccount) != 0 && pass&accountGates != 0 &&
 			(pass&accountGluedGates != 0 && accountFinals.end(prev, prev2) ||
-				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap))) &&
+				pass&accountGapGates != 0 && (accountFinals.end(prev2, prev3) || is(prev2, cGap)) || pass&gAcctQual != 0) &&
 			(keywordEnd(s, p, accountFinals) >= 0 || qualifiedEnd(s, p, accountFinals) >= 0) &&
 			(isLetter(prev) || is(prev, cGap)) &&
 			(n >= 6 && n <= 17 || n < 6 && (next == '-' || next == ' ' && n >= 3) || (next == '.' || next|0x20 == 'e') && jsonNumberShape(s, e)) {
