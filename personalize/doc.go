@@ -141,7 +141,8 @@
 // inside objects beyond the import scan's sample, or what AWS does after it
 // accepts a request. It does not
 // pin endpoints: an https BaseEndpoint set per call receives the checked,
-// signed request. Code in the same process that both removes the guard's
+// signed request; one with a path is refused, since the wire gate holds each
+// request's path to its operation's. Code in the same process that both removes the guard's
 // middleware and replaces the HTTP client in one call — or that swaps the
 // hardened transport's internals — is hostile code, outside any library's
 // reach. A custom HTTP client the

@@ -202,6 +202,17 @@ func TestTransportRefusesPlainHTTP(t *testing.T) {
 			t.Errorf("New with an http endpoint = %v, want *ConfigError for BaseEndpoint", err)
 		}
 	})
+	t.Run("at New, an endpoint with a path", func(t *testing.T) {
+		// Refused here, not call by call at the gate, which holds each
+		// request's path to its operation's.
+		c := cfg.Copy()
+		c.BaseEndpoint = aws.String("https://proxy.example/personalize")
+		_, err := New(c, Policy{InsecureSkipPostureChecks: true})
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Field != "BaseEndpoint" {
+			t.Errorf("New with an endpoint path = %v, want *ConfigError for BaseEndpoint", err)
+		}
+	})
 	t.Run("per call", func(t *testing.T) {
 		client, err := New(cfg, Policy{InsecureSkipPostureChecks: true})
 		if err != nil {

@@ -228,16 +228,20 @@ func hasRule(err error, rule string) bool {
 	return false
 }
 
-// RequireHTTPRefused gives newClient a config whose endpoint is http and
-// requires the *ConfigError for BaseEndpoint.
+// RequireHTTPRefused gives newClient a config whose endpoint is http, and
+// one whose endpoint has a path (which the wire gate would refuse call by
+// call: it holds each request's path to its operation's), and requires the
+// *ConfigError for BaseEndpoint of each.
 func RequireHTTPRefused(t *testing.T, newClient func(aws.Config) error) {
 	t.Helper()
 	s := personalizetest.New(t)
-	cfg := s.Config()
-	cfg.BaseEndpoint = aws.String(strings.Replace(s.URL(), "https://", "http://", 1))
-	var ce *guarderr.ConfigError
-	if err := newClient(cfg); !errors.As(err, &ce) || ce.Field != "BaseEndpoint" {
-		t.Fatalf("a client with an http endpoint = %v, want *ConfigError for BaseEndpoint", err)
+	for _, base := range []string{strings.Replace(s.URL(), "https://", "http://", 1), s.URL() + "/personalize"} {
+		cfg := s.Config()
+		cfg.BaseEndpoint = aws.String(base)
+		var ce *guarderr.ConfigError
+		if err := newClient(cfg); !errors.As(err, &ce) || ce.Field != "BaseEndpoint" {
+			t.Fatalf("a client with the endpoint %s = %v, want *ConfigError for BaseEndpoint", base, err)
+		}
 	}
 }
 

@@ -65,8 +65,11 @@ func (d *DumpWarning) Warn(client logging.Logger, audit *slog.Logger) {
 	})
 }
 
-// CheckEndpoint refuses an endpoint that is not https or carries
-// credentials.
+// CheckEndpoint refuses an endpoint that is not https, carries credentials,
+// or has a path: the SDK puts an endpoint's path before each operation's,
+// and the wire gate holds every request's path to its operation's (AWS runs
+// the operation a REST path names), so every call through a proxy's prefix
+// (https://proxy.example/personalize) would be refused there, one by one.
 func CheckEndpoint(base *string, disableHTTPS bool) error {
 	if disableHTTPS {
 		return &guarderr.ConfigError{Field: "EndpointOptions.DisableHTTPS", Reason: "is set; the guard sends only over https"}
@@ -80,6 +83,9 @@ func CheckEndpoint(base *string, disableHTTPS bool) error {
 	}
 	if u.User != nil {
 		return &guarderr.ConfigError{Field: "BaseEndpoint", Reason: "carries credentials in the URL"}
+	}
+	if u.Opaque != "" || u.Path != "" && u.Path != "/" {
+		return &guarderr.ConfigError{Field: "BaseEndpoint", Reason: "has a path; the guard holds each request's path to its operation's, as AWS's endpoints serve them, at the root"}
 	}
 	return nil
 }
