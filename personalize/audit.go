@@ -145,10 +145,10 @@ type callState struct {
 	op       *boundOp // the table's entry for the call's operation; nil when unknown
 	acted    acted
 	reported []*SafeguardError // report-only mode: what would have been refused
-	keys     []string          // KMS keys the Initialize checks put in or allowed in the request
-	// keyAt is the member each of keys was put in or allowed at: a job's
-	// input key is not its output key (see sawKeyAt).
-	keyAt     []*node
+	// keys are the KMS keys the Initialize checks put in or allowed in
+	// the request, each with the member it was put in or allowed at: a
+	// job's input key is not its output key (see sawKeyAt).
+	keys      []placedKey
 	roles     []string // roles the key checks evaluated grants for
 	ready     []string // keys the key checks passed, for the call's one role (see checkDataKeys)
 	locations []string // S3 locations (as written) the Initialize checks parsed
@@ -178,7 +178,6 @@ const maxKeptSchemaBuf = 48 << 10
 func (st *callState) reset() {
 	clear(st.reported)
 	clear(st.keys)
-	clear(st.keyAt)
 	clear(st.roles)
 	clear(st.locations)
 	clear(st.locationAt)
@@ -188,7 +187,7 @@ func (st *callState) reset() {
 	if cap(buf) > maxKeptSchemaBuf {
 		buf = nil // a pooled state keeps no more than a usual schema's
 	}
-	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], keyAt: st.keyAt[:0], roles: st.roles[:0], ready: st.ready[:0], locations: st.locations[:0], locationAt: st.locationAt[:0], clean: st.clean[:0],
+	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], ready: st.ready[:0], locations: st.locations[:0], locationAt: st.locationAt[:0], clean: st.clean[:0],
 		passed: st.passed[:0], schemaBuf: buf}
 }
 
@@ -215,19 +214,20 @@ func (st *callState) act(a acted) {
 // set after them, or moved to another member.
 func (st *callState) sawKey(v string, at *node) {
 	if st != nil && !st.sawKeyAt(v, at) {
-		st.keys, st.keyAt = append(st.keys, v), append(st.keyAt, at)
+		st.keys = append(st.keys, placedKey{v, at})
 	}
+}
+
+// placedKey is a KMS key and the member it was put in or allowed at.
+type placedKey struct {
+	value string
+	at    *node
 }
 
 // sawKeyAt reports whether the Initialize checks put in or allowed the key
 // v at the member at.
 func (st *callState) sawKeyAt(v string, at *node) bool {
-	for i, k := range st.keys {
-		if k == v && st.keyAt[i] == at {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(st.keys, placedKey{v, at})
 }
 
 // readyKey records a key the key readiness check passed in this call, and
