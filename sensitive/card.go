@@ -697,5 +697,16 @@ func (v *view) splitCardOK(p, e int) bool {
 	if run > 0 && k < len(lens) {
 		lens[k], k = run, k+1
 	}
-	return cardGrouping(lens[:k]) || cardKeywordBefore(v.s, p)
+	return cardGrouping(lens[:k]) || singleDigits(lens[:k]) || cardKeywordBefore(v.s, p)
+}
+
+// singleDigits reports whether every group is one digit: a control after
+// each digit is UTF-16 text read as bytes, not two fields a control joins.
+func singleDigits(lens []int) bool {
+	for _, n := range lens {
+		if n != 1 {
+			return false
+		}
+	}
+	return len(lens) > 0
 }
