@@ -30,6 +30,7 @@ func TestRed21MarkupBlockTags(t *testing.T) {
 		{"table cells", "<table><tr><td>4111</td><td>1111</td><td>1111</td><td>1111</td></tr></table>", nil},
 		{"list items", "<ul><li>4111</li><li>1111</li><li>1111</li><li>1111</li></ul>", nil},
 		{"line breaks", "4111<br>1111<br/>1111<BR>1111", nil},
+		{"the same lines in a quoted cell, as before", "card 4111\n1111\n1111\n1111", nil},
 		{"paragraphs", "<p>4111</p><p>1111</p><p>1111</p><p>1111</p>", nil},
 		{"divs with attributes", `<div class="a">4111</div><div class="b">1111</div><div>1111</div><div>1111</div>`, nil},
 		// Inline tags join what they split, as shown.
