@@ -1,6 +1,7 @@
 package sensitive
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -76,6 +77,46 @@ func TestRed21UTF16Recall(t *testing.T) {
 			}
 			if diff := cmp.Diff(1.0, 1-float64(missed)/n); diff != "" {
 				t.Errorf("recall over %d cards (-want +got):\n%s", n, diff)
+			}
+		})
+	}
+}
+
+// TestRed21EqualsPairLists: c27eba4 reads '=' as a card's join among the
+// usual separators, so a list of four-digit pairs, "3569=0310 8420=2086"
+// (a port or size map, a tag value of mappings), or "6049=1081 /
+// 3090=5426", reads as one card's four groups: flagged 0.0381 and 0.0348
+// (N = 20000 each, seed PCG(21, 4)), 0 at f627971; "3856-3104=2355-9956"
+// 0.0353, 0 before. The same numbers a ',' or ';' separates stay clean.
+// Left: telling a pair list from "4539=7036 9258=1474" needs a rule that
+// TestDet20Recall's mixed form (a blank after an '=' join) contradicts.
+func TestRed21EqualsPairLists(t *testing.T) {
+	t.Skip("defect (low, precision): '='-pair lists of four-digit values separated by blanks or ' / ' pass as cards, 0.036 of generated lines (0 before c27eba4); a fix contradicts det20's mixed-'=' recall form")
+	const n = 20000
+	d := Default()
+	r := rand.New(rand.NewPCG(21, 4))
+	d4 := func() string { return fmt.Sprintf("%04d", r.IntN(10000)) }
+	tests := []struct {
+		name string
+		gen  func() string
+	}{
+		{"pairs a blank separates", func() string { return d4() + "=" + d4() + " " + d4() + "=" + d4() }},
+		{"pairs ' / ' separates", func() string { return "ports: " + d4() + "=" + d4() + " / " + d4() + "=" + d4() }},
+		{"two ranges an '=' joins", func() string { return "range " + d4() + "-" + d4() + "=" + d4() + "-" + d4() }},
+		{"pairs ',' separates, as before", func() string { return d4() + "=" + d4() + "," + d4() + "=" + d4() }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			flagged := 0
+			for range n {
+				if s := tt.gen(); len(d.Find(s)) > 0 {
+					if flagged++; flagged == 1 {
+						t.Logf("first flagged: %q", s)
+					}
+				}
+			}
+			if diff := cmp.Diff(0.0, float64(flagged)/n); diff != "" {
+				t.Errorf("rate flagged over %d lines (-want +got):\n%s", n, diff)
 			}
 		})
 	}
