@@ -55,7 +55,8 @@
 // " = " joins a name to its value, not a card's
 // groups, and a chain right after a name and '=' is a config line's values
 // unless a card keyword names it: "x=6750=6618=1975=5701" is none,
-// "cc=4539=7036=9258=1474" a card), or a JSON number whose value is the card
+// "cc=4539=7036=9258=1474" a card; a blank between two '='-joined pairs
+// separates pairs: "3569=0310 8420=2086" is none), or a JSON number whose value is the card
 // ("4.111111111111111e15", "4111111111111111.0"). A plain run of 17–19
 // digits is a card only after a card keyword (card, visa, credit, debit,
 // unionpay, maestro, pan, cc): signed 64-bit hashed IDs, the USER_ID and
