@@ -60,7 +60,9 @@
 // A cell holding '&' or '<' is read again as the text it shows as HTML,
 // tags and comments removed and entities decoded, as Personalize reads a
 // textual field: "john&#64;example.com", or a card's groups joined by
-// "&nbsp;" or "<br>", are found.
+// "&nbsp;" or an inline tag, are found. A tag a browser shows as a break
+// (<br>, <p>, <li>, <td>, a block) reads as a line break, as in a quoted
+// cell: four-digit values in four table cells are not one card.
 //
 // The limit: real cards can hide among IDs that carry a card network's
 // prefix, up to about one in eight of those (more, in a small column, by

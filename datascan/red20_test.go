@@ -96,7 +96,10 @@ func TestRed20Markup(t *testing.T) {
 		{"empty tag in an address", "contact john<b></b>@example.com", map[sensitive.Kind]int64{sensitive.Email: 1}},
 		{"comment in an address", "contact john<!-- x -->@example.com", map[sensitive.Kind]int64{sensitive.Email: 1}},
 		{"no-break spaces between a card's groups", "card 4111&nbsp;1111&nbsp;1111&nbsp;1111", map[sensitive.Kind]int64{sensitive.CreditCard: 1}},
-		{"line breaks between a card's groups", "card 4111<br>1111<br/>1111<br>1111", map[sensitive.Kind]int64{sensitive.CreditCard: 1}},
+		// As shown, four lines, as the same text with line breaks in a
+		// quoted cell is (red21: joining them flagged 1 in 27 tables).
+		{"line breaks between a card's groups", "card 4111<br>1111<br/>1111<br>1111", nil},
+		{"inline tags between a card's groups", "card 4111<span>1111</span>1111<b>1111</b>", map[sensitive.Kind]int64{sensitive.CreditCard: 1}},
 		{"entities in an SSN", "ssn 123&#45;45&#45;6789", map[sensitive.Kind]int64{sensitive.SSN: 1}},
 		{"no-break spaces in a phone", "call +1&nbsp;202&nbsp;555&nbsp;0143", map[sensitive.Kind]int64{sensitive.Phone: 1}},
 		{"markup around nothing", "Tom &amp; Jerry <i>1940</i>, 4 &lt; 5 & 6 > 3", nil},

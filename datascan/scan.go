@@ -560,7 +560,8 @@ func (s *scanner) namedCell(c *colStats, col int, b []byte) {
 }
 
 // markup reads b again as the text it shows when it may be HTML (it holds
-// '&' or '<'): its tags removed, its entities decoded, as Personalize reads
+// '&' or '<'): its tags removed (those that break the text as line
+// breaks), its entities decoded, as Personalize reads
 // a textual field and as a browser shows any. Otherwise "john&#64;example.com"
 // or a card's groups joined by "&nbsp;" would pass. It reports whether it
 // found anything.
@@ -579,7 +580,10 @@ func (s *scanner) markup(c *colStats, col int, b []byte) bool {
 
 // stripTags appends b to dst without its tags and comments: a '<' that
 // starts one (a letter, '/' or '!' after it) up to the next '>'. A '<' of
-// text, or one never closed, is kept.
+// text, or one never closed, is kept. A tag that breaks the text as shown
+// (a cell, an item, a line: see blockTag) is a line break: digits in four
+// table cells are four numbers, not a card; an inline tag ("<b></b>")
+// joins what it splits.
 func stripTags(dst, b []byte) []byte {
 	for {
 		i := bytes.IndexByte(b, '<')
@@ -597,8 +601,39 @@ func stripTags(dst, b []byte) []byte {
 		if j < 0 {
 			return append(dst, b...)
 		}
+		if blockTag(b[1:j]) {
+			dst = append(dst, '\n')
+		}
 		b = b[j+1:]
 	}
+}
+
+// blockTag reports whether the tag whose text (between '<' and '>') is t
+// is one a browser shows as a break between what it splits: a line, a
+// paragraph, a list item, a table cell or row, a block.
+func blockTag(t []byte) bool {
+	if len(t) > 0 && t[0] == '/' {
+		t = t[1:]
+	}
+	n := 0
+	for n < len(t) && (t[n]|0x20 >= 'a' && t[n]|0x20 <= 'z' || t[n] >= '0' && t[n] <= '9') {
+		n++
+	}
+	if n == 0 || n > 10 {
+		return false
+	}
+	var name [10]byte
+	for i := range n {
+		name[i] = t[i] | 0x20 // digits keep theirs: '0'-'9' have the bit set
+	}
+	switch string(name[:n]) {
+	case "br", "p", "div", "li", "td", "th", "tr", "table", "ul", "ol", "dl", "dd", "dt",
+		"h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre", "blockquote", "section", "article",
+		"header", "footer", "nav", "aside", "main", "address", "figure", "figcaption",
+		"caption", "thead", "tbody", "tfoot", "option", "details", "summary":
+		return true
+	}
+	return false
 }
 
 // keywordColumn reports whether a column's name is a keyword for the

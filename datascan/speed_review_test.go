@@ -72,7 +72,7 @@ func refCell(s *scanner, col int, b []byte) {
 		if !bare && strings.ContainsAny(str, "&<") {
 			// The text the cell shows as HTML: no card of it is bare.
 			var seen []sensitive.Kind
-			for _, f := range s.opts.Detector.Find(html.UnescapeString(refTag.ReplaceAllString(str, ""))) {
+			for _, f := range s.opts.Detector.Find(html.UnescapeString(refStripTags(str))) {
 				if !slices.Contains(seen, f.Kind) {
 					seen = append(seen, f.Kind)
 					s.found(c, col, f.Kind, false)
@@ -94,7 +94,7 @@ func refCell(s *scanner, col int, b []byte) {
 		s.found(c, col, f.Kind, f.Kind == sensitive.CreditCard && f.Start == 0 && f.End == len(b) && b[0] != '+')
 	}
 	if strings.ContainsAny(str, "&<") {
-		for _, f := range s.opts.Detector.Find(html.UnescapeString(refTag.ReplaceAllString(str, ""))) {
+		for _, f := range s.opts.Detector.Find(html.UnescapeString(refStripTags(str))) {
 			if !slices.Contains(seen, f.Kind) {
 				seen = append(seen, f.Kind)
 				s.found(c, col, f.Kind, false)
@@ -103,8 +103,22 @@ func refCell(s *scanner, col int, b []byte) {
 	}
 }
 
-// refTag is a tag or comment as markup reads it.
-var refTag = regexp.MustCompile(`<[A-Za-z/!][^>]*>`)
+// refTag is a tag or comment as markup reads it, and refBlock one that
+// breaks the text as shown, which it reads as a line break.
+var (
+	refTag   = regexp.MustCompile(`<[A-Za-z/!][^>]*>`)
+	refBlock = regexp.MustCompile(`(?i)^</?(br|p|div|li|td|th|tr|table|ul|ol|dl|dd|dt|h[1-6]|hr|pre|blockquote|section|article|header|footer|nav|aside|main|address|figure|figcaption|caption|thead|tbody|tfoot|option|details|summary)([^A-Za-z0-9]|$)`)
+)
+
+// refStripTags is stripTags by regular expression.
+func refStripTags(s string) string {
+	return refTag.ReplaceAllStringFunc(s, func(tag string) string {
+		if refBlock.MatchString(tag) {
+			return "\n"
+		}
+		return ""
+	})
+}
 
 // refScan is Scan with refCell.
 func refScan(t testing.TB, in string) *Report {
@@ -440,7 +454,8 @@ func TestCallerRulesSeeBareNumbers(t *testing.T) {
 func FuzzScanMatchesReference(f *testing.F) {
 	for _, s := range []string{"click,4111111111111111,x\n", "purchase\x00,-41111111111111111,\"a,b\"\n",
 		"p,+442079460958,6011000990139424\n", "view,0000000000000000000,\xff\n",
-		"view,john&#64;example.com,4111<br>1111<br>1111<br>1111\n"} {
+		"view,john&#64;example.com,4111<br>1111<br>1111<br>1111\n",
+		"view,4111<span>1111</span>1111<TD x>1111</b2>,<pre>4111<bré>1111</Li>1111<!br>1111\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {

@@ -606,7 +606,12 @@ func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 		// bucket check for writing never looked.
 		return nil
 	}
-	return w.fail(RuleRequestChanged, "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it")
+	// Not w.fail: refused in report-only mode too, as a renamed operation
+	// or swapped input is. Report-only lets through what the caller asked
+	// for (the Initialize checks record a key or location even when they
+	// refuse it), never what a hook put in after them.
+	return &SafeguardError{Operation: opName(w.ctx, w.st), Field: w.path(), Rule: RuleRequestChanged,
+		Reason: "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it"}
 }
 
 // scanUnknown reads a value the plan has no rule for, checking every string

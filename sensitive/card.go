@@ -1,6 +1,9 @@
 package sensitive
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // cardAt returns the end of a payment card number starting at the digit run
 // s[p:e0], or -1. It accepts
@@ -106,6 +109,9 @@ func cardAtEq(s string, p, e0 int) int {
 	}
 	var ends, lens [5]int
 	var eqs [5]bool // eqs[k]: an '=' joins two of the groups up to k
+	// joinEq[k], joinBlank[k]: the join before group k is a lone '=', or
+	// a separator run with a blank in it.
+	var joinEq, joinBlank [5]bool
 	ends[0], lens[0] = e0, 4
 	k, total := 1, 4
 	for e := e0; k < len(ends); k++ {
@@ -122,11 +128,13 @@ func cardAtEq(s string, p, e0 int) int {
 			break
 		}
 		ends[k], lens[k], eqs[k] = ge, n, eqs[k-1] || eq
+		joinEq[k], joinBlank[k] = eq, !eq && strings.ContainsAny(s[e:j], " \t")
 		total += n
 		e = ge
 	}
 	for m := k; m >= 2; m-- {
-		if !eqs[m-1] || eqJoined(s, ends[m-1]) || !cardGrouping(lens[:m]) || !groupedEndOK(s, ends[m-1]) {
+		if !eqs[m-1] || eqJoined(s, ends[m-1]) || !cardGrouping(lens[:m]) || !groupedEndOK(s, ends[m-1]) ||
+			eqPairs(joinEq[:m], joinBlank[:m]) {
 			continue
 		}
 		if cardValid(s, p, ends[m-1]) {
@@ -134,6 +142,20 @@ func cardAtEq(s string, p, e0 int) int {
 		}
 	}
 	return -1
+}
+
+// eqPairs reports whether joins between groups (eq[k], blank[k]: the one
+// before group k is a lone '=', or holds a blank) read as a list of pairs:
+// a blank between two '='-joined pairs ("3569=0310 8420=2086", a port or
+// size map) separates pairs, not a card's groups, which 3.8% of such
+// lists of four-digit values would pass for (red21).
+func eqPairs(eq, blank []bool) bool {
+	for k := 2; k+1 < len(eq); k++ {
+		if blank[k] && eq[k-1] && eq[k+1] {
+			return true
+		}
+	}
+	return false
 }
 
 // eqJoined reports whether the '=' at i joins two digits.
@@ -697,5 +719,16 @@ func (v *view) splitCardOK(p, e int) bool {
 	if run > 0 && k < len(lens) {
 		lens[k], k = run, k+1
 	}
-	return cardGrouping(lens[:k]) || cardKeywordBefore(v.s, p)
+	return cardGrouping(lens[:k]) || singleDigits(lens[:k]) || cardKeywordBefore(v.s, p)
+}
+
+// singleDigits reports whether every group is one digit: a control after
+// each digit is UTF-16 text read as bytes, not two fields a control joins.
+func singleDigits(lens []int) bool {
+	for _, n := range lens {
+		if n != 1 {
+			return false
+		}
+	}
+	return len(lens) > 0
 }

@@ -93,12 +93,24 @@ func cardAtEqRef(s string, p, e0 int) int {
 			lens[i] = g[1] - g[0]
 		}
 		if !strings.Contains(s[p:end], "=") || (end+1 < len(s) && s[end] == '=' && isDigit(s[end+1])) ||
-			!cardGrouping(lens) || !groupedEndOK(s, end) || !cardValid(s, p, end) {
+			!cardGrouping(lens) || !groupedEndOK(s, end) || !cardValid(s, p, end) || eqPairsRef(m, groups[:k]) {
 			continue
 		}
 		return end
 	}
 	return -1
+}
+
+// eqPairsRef is eqPairs read from the joins of number's groups: a join with
+// a blank between two joins that are a lone '='.
+func eqPairsRef(number string, groups [][]int) bool {
+	join := func(i int) string { return number[groups[i-1][1]:groups[i][0]] }
+	for i := 2; i+1 < len(groups); i++ {
+		if j := join(i); strings.ContainsAny(j, " \t") && join(i-1) == "=" && join(i+1) == "=" {
+			return true
+		}
+	}
+	return false
 }
 
 // cardMayStartRunEnd is cardMayStart as it was, its second group read by
@@ -189,7 +201,8 @@ func TestCardAtMatchesReference(t *testing.T) {
 }
 
 func FuzzCardAt(f *testing.F) {
-	for _, s := range []string{"4111 1111 1111 1111", "3782 822463 10005", "4111 1111111 1111 1111", "4.111111111111111e15", "4111 1111"} {
+	for _, s := range []string{"4111 1111 1111 1111", "3782 822463 10005", "4111 1111111 1111 1111", "4.111111111111111e15", "4111 1111",
+		"4539=7036 9258=1474", "x 4539=7036 / 9258=1474=1", "4539=7036\t9258-1474"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -55,7 +55,8 @@
 // " = " joins a name to its value, not a card's
 // groups, and a chain right after a name and '=' is a config line's values
 // unless a card keyword names it: "x=6750=6618=1975=5701" is none,
-// "cc=4539=7036=9258=1474" a card), or a JSON number whose value is the card
+// "cc=4539=7036=9258=1474" a card; a blank between two '='-joined pairs
+// separates pairs: "3569=0310 8420=2086" is none), or a JSON number whose value is the card
 // ("4.111111111111111e15", "4111111111111111.0"). A plain run of 17–19
 // digits is a card only after a card keyword (card, visa, credit, debit,
 // unionpay, maestro, pan, cc): signed 64-bit hashed IDs, the USER_ID and
@@ -188,7 +189,8 @@
 //     right after a four-character group that holds a digit ("2024 4111
 //     1111 1111 1111") for the inside of a longer grouped number. A
 //     control read through (NUL, DEL, …) must break a card's digits where
-//     its groups break, or follow a card keyword: "4111111\x00111111111"
+//     its groups break, or after every digit (UTF-16 text read as bytes),
+//     or follow a card keyword: "4111111\x00111111111"
 //     alone is not found, since two IDs a NUL or SOH joins are one such
 //     number as often (1.5–4.3% of generated pairs passed before).
 //   - SSNs: nine bare digits without a keyword are not an SSN (they are as
@@ -330,7 +332,8 @@
 // Any byte string is accepted: invalid UTF-8 is simply not part of any
 // value, and NULs and the other controls normalisation removes are read
 // through, so a NUL inside a value does not hide it (inside a card's digits,
-// only where its groups break, or after a card keyword: see Limits); a
+// only where its groups break, after every digit, or after a card keyword:
+// see Limits); a
 // control before or after a value stays outside its finding. Offsets are byte offsets.
 // Caller rules run their regular expressions with Go's linear-time
 // [regexp] engine, on the caller's text as given.
