@@ -72,6 +72,7 @@ func TestControlPlaneRequestLine(t *testing.T) {
 			{"an Opaque", dataplanetest.RequestLine{Opaque: "/DeleteDatasetGroup"}, "path"},
 			{"method PUT", dataplanetest.RequestLine{Method: http.MethodPut}, "method"},
 			{"method GET", dataplanetest.RequestLine{Method: http.MethodGet}, "method"},
+			{"another endpoint's Host", dataplanetest.RequestLine{Host: "personalize-runtime.us-east-1.amazonaws.com"}, "host"},
 		} {
 			tests = append(tests, tc{name: step + "/" + l.name, step: step, line: l.line, want: refused(l.field)})
 		}

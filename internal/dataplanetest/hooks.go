@@ -58,6 +58,7 @@ var RequestLineSteps = []string{AtBuild, AtFinalizeBeforeSigning, AtFinalizeAfte
 // Opaque, which net/http sends in place of the path.
 type RequestLine struct {
 	Method, Path, PathOnly, Opaque string
+	Host                           string // the request's Host, which net/http writes in place of the URL's
 }
 
 // RewriteRequestLine returns an APIOptions entry whose middleware, at step
@@ -79,6 +80,9 @@ func RewriteRequestLine(step, wireGate string, line RequestLine) func(*middlewar
 		}
 		if line.Opaque != "" {
 			req.URL.Opaque = line.Opaque
+		}
+		if line.Host != "" {
+			req.Host = line.Host
 		}
 	}
 	const id = "Test:RequestLine"

@@ -40,8 +40,8 @@ type RequestLineOutcome struct {
 // RequestLineCases returns, for an API whose operations go out as POST to
 // paths (by operation), the calls of each operation with its path
 // rewritten to each other operation's (as the SDK writes a path, the Path
-// alone, and as the URL's Opaque) and its method to PUT and GET, at every
-// step: each refused under the operation's name, in report-only mode too,
+// alone, and as the URL's Opaque), its method to PUT and GET, and its Host
+// to another endpoint's, at every step: each refused under the operation's name, in report-only mode too,
 // with nothing sent; and each operation called with no hook, which goes
 // out to its own path and is allowed, or, for the operations in answers,
 // is answered by the endpoint with that error code (the guard let it
@@ -78,6 +78,9 @@ func RequestLineCases(paths, answers map[string]string) []RequestLineCase {
 			for _, m := range []string{http.MethodPut, http.MethodGet} {
 				cases = append(cases, RequestLineCase{Name: op + "/" + step + "/method " + m, Op: op, Step: step, Line: RequestLine{Method: m}, Want: refused(op, "method")})
 			}
+			// A Host header naming another endpoint than the one dialled.
+			cases = append(cases, RequestLineCase{Name: op + "/" + step + "/another endpoint's Host", Op: op, Step: step,
+				Line: RequestLine{Host: "personalize.us-east-1.amazonaws.com"}, Want: refused(op, "host")})
 			// A path that carries a value: refused as a path, never echoed.
 			cases = append(cases, RequestLineCase{Name: op + "/" + step + "/a path with a value", Op: op, Step: step,
 				Line: RequestLine{Path: paths[op] + "/" + PathSecret}, Want: refused(op, "path")})

@@ -29,6 +29,7 @@ func TestCheckRequestLine(t *testing.T) {
 		name           string
 		method, target string // the request's method, and its URL after the host
 		edit           func(u *url.URL)
+		host           string // the request's Host, "" for the URL's
 		wantMethod     string
 		wantPath       string
 		want           *outcome
@@ -50,6 +51,11 @@ func TestCheckRequestLine(t *testing.T) {
 		{name: "no method (GET)", method: "", target: "/recommendations", wantMethod: "POST", wantPath: "/recommendations", want: refused("method")},
 		{name: "lower-case method", method: "post", target: "/recommendations", wantMethod: "POST", wantPath: "/recommendations", want: refused("method")},
 		{name: "no line in the table", method: "", target: "", wantMethod: "", wantPath: "", want: refused("path")},
+		{name: "Host the URL's", method: "POST", target: "/recommendations", host: "personalize-runtime.us-east-1.amazonaws.com", wantMethod: "POST", wantPath: "/recommendations"},
+		{name: "Host the URL's in another case", method: "POST", target: "/recommendations", host: "Personalize-Runtime.us-east-1.amazonaws.com", wantMethod: "POST", wantPath: "/recommendations"},
+		{name: "Host another service's", method: "POST", target: "/recommendations", host: "personalize-events.us-east-1.amazonaws.com", wantMethod: "POST", wantPath: "/recommendations", want: refused("host")},
+		{name: "Host with another port", method: "POST", target: "/recommendations", host: "personalize-runtime.us-east-1.amazonaws.com:8443", wantMethod: "POST", wantPath: "/recommendations", want: refused("host")},
+		{name: "Host that carries a value", method: "POST", target: "/recommendations", host: "jane.doe.example.com", wantMethod: "POST", wantPath: "/recommendations", want: refused("host")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,11 +66,12 @@ func TestCheckRequestLine(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(u)
 			}
-			sg := CheckRequestLine("GetRecommendations", &http.Request{Method: tt.method, URL: u}, tt.wantMethod, tt.wantPath)
+			sg := CheckRequestLine("GetRecommendations", &http.Request{Method: tt.method, URL: u, Host: tt.host}, tt.wantMethod, tt.wantPath)
 			var got *outcome
 			if sg != nil {
 				got = &outcome{sg.Field, sg.Rule}
-				if sg.Operation != "GetRecommendations" || strings.Contains(sg.Error(), secret) || strings.Contains(sg.Error(), "ranking") {
+				if sg.Operation != "GetRecommendations" || strings.Contains(sg.Error(), secret) || strings.Contains(sg.Error(), "ranking") ||
+					strings.Contains(sg.Error(), "jane") || strings.Contains(sg.Error(), "events") {
 					t.Errorf("the refusal %q names another operation or echoes the path", sg.Error())
 				}
 			}

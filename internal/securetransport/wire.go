@@ -198,6 +198,13 @@ func CheckRequestLine(op string, sent *http.Request, method, path string) *guard
 		return &guarderr.SafeguardError{Operation: op, Field: "path", Rule: guarderr.RuleRequestChanged,
 			Reason: "the request's path is not the operation's (AWS would run the operation the path names): something after the guard's checks set it, or the endpoint has a path"}
 	}
+	// net/http writes Host, when set, in place of the URL's host, which it
+	// dials: a hook's Host names another endpoint (another service's) to
+	// the one that answers. The SDK leaves it empty.
+	if sent.Host != "" && !strings.EqualFold(sent.Host, u.Host) {
+		return &guarderr.SafeguardError{Operation: op, Field: "host", Rule: guarderr.RuleRequestChanged,
+			Reason: "the request's Host header is not its URL's host: something after the guard's checks set it"}
+	}
 	return nil
 }
 
