@@ -1,0 +1,45 @@
+package datascan
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/sensitive"
+)
+
+// TestRed22MarkupCustomElements (red22 defect, medium): 68fb5c7's blockTag
+// read a tag's name only up to its first character other than a letter or
+// digit, so a custom element ("<p-x>", "<td-card>", "<br-x>"), which a
+// browser shows inline, read as the block it starts with: a supplier's card
+// or address split by them passed, though shown (and stripped) whole. A
+// tag's name runs to a blank, '/' or '>', as HTML reads it.
+func TestRed22MarkupCustomElements(t *testing.T) {
+	card := map[sensitive.Kind]int64{sensitive.CreditCard: 1}
+	email := map[sensitive.Kind]int64{sensitive.Email: 1}
+	tests := []struct {
+		name, cell string
+		want       map[sensitive.Kind]int64
+	}{
+		{"custom element p-x", "4111<p-x>1111</p-x>1111<p-x>1111</p-x>", card},
+		{"custom elements td-card, li-x", "4111<td-card>1111</td-card>1111<li-x>1111</li-x>", card},
+		{"custom element br-x", "4111<br-x>1111<br-x>1111<br-x>1111", card},
+		{"custom element h1-x", "4111<h1-x>1111<h1-x>1111<h1-x>1111", card},
+		{"namespaced p:x", "4111<p:x>1111<p:x>1111<p:x>1111", card},
+		{"p_x", "4111<p_x>1111<p_x>1111<p_x>1111", card},
+		{"custom element in an address", "john<p-x>@</p-x>example.com", email},
+		{"br-x in an address", "john<br-x>@example.com", email},
+		// Still breaks: the name ends at a blank, '/' or '>'.
+		{"td with a blank and attributes", "4111<td >1111<td class=x>1111<TD>1111", nil},
+		{"tr with a newline, a tab, a slash", "4111<tr\n>1111<tr\t>1111<tr/>1111", nil},
+		{"br/", "4111<br/>1111<br />1111<BR>1111", nil},
+		{"wbr is inline", "4111<wbr>1111<wbr>1111<wbr>1111", card},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, red20Kinds(t, "DESCRIPTION", tt.cell)); diff != "" {
+				t.Errorf("Kinds of %q (-want +got):\n%s", tt.cell, diff)
+			}
+		})
+	}
+}
