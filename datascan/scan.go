@@ -619,7 +619,9 @@ func blockTag(t []byte) bool {
 	for n < len(t) && (t[n]|0x20 >= 'a' && t[n]|0x20 <= 'z' || t[n] >= '0' && t[n] <= '9') {
 		n++
 	}
-	if n == 0 || n > 10 {
+	// HTML's name runs to a blank, '/' or '>': "<p-x>" is a custom
+	// element, shown inline, not a <p>.
+	if n == 0 || n > 10 || n < len(t) && strings.IndexByte(" \t\n\f\r/", t[n]) < 0 {
 		return false
 	}
 	var name [10]byte
