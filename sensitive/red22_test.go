@@ -81,3 +81,30 @@ func TestRed22SingleDigitFieldRate(t *testing.T) {
 		}
 	}
 }
+
+// TestRed22EqualsPairsAfterKeyword (red22 defect, low): 88492c1 reads a
+// blank between two '='-joined pairs as a list of pairs, even after a card
+// keyword, where a '='-chain ("card=4539=7036=9258=1474") and a control
+// inside a card's digits are read through: "card 4539=7036 9258=1474"
+// passed. A keyword before the number makes it a card again.
+func TestRed22EqualsPairsAfterKeyword(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []Finding
+	}{
+		{"card keyword", "card 4539=7036 9258=1474", []Finding{{CreditCard, 5, 24}}},
+		{"cc: keyword", "cc: 4539=7036 9258=1474", []Finding{{CreditCard, 4, 23}}},
+		{"keyword, tab", "card 4539=7036\t9258=1474", []Finding{{CreditCard, 5, 24}}},
+		// No keyword: pairs, as 88492c1 reads them.
+		{"no keyword", "4539=7036 9258=1474", nil},
+		{"a port map", "ports 3569=0310 8420=2086", nil},
+	}
+	d := Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, d.Find(tt.text)); diff != "" {
+				t.Errorf("Find(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
