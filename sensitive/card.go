@@ -134,7 +134,7 @@ func cardAtEq(s string, p, e0 int) int {
 	}
 	for m := k; m >= 2; m-- {
 		if !eqs[m-1] || eqJoined(s, ends[m-1]) || !cardGrouping(lens[:m]) || !groupedEndOK(s, ends[m-1]) ||
-			eqPairs(joinEq[:m], joinBlank[:m]) {
+			eqPairs(joinEq[:m], joinBlank[:m]) && !cardKeywordBefore(s, p) {
 			continue
 		}
 		if cardValid(s, p, ends[m-1]) {
@@ -148,7 +148,8 @@ func cardAtEq(s string, p, e0 int) int {
 // before group k is a lone '=', or holds a blank) read as a list of pairs:
 // a blank between two '='-joined pairs ("3569=0310 8420=2086", a port or
 // size map) separates pairs, not a card's groups, which 3.8% of such
-// lists of four-digit values would pass for (red21).
+// lists of four-digit values would pass for (red21). After a card keyword
+// they are a card's groups, as an '='-chain is (cardAtEq asks).
 func eqPairs(eq, blank []bool) bool {
 	for k := 2; k+1 < len(eq); k++ {
 		if blank[k] && eq[k-1] && eq[k+1] {
