@@ -43,3 +43,32 @@ func TestRed22MarkupCustomElements(t *testing.T) {
 		})
 	}
 }
+
+// TestRed22MarkupCommentWithGT (red22 defect, medium; older than 68fb5c7):
+// the markup read ends a comment at its first '>', as a tag, where HTML
+// (and a browser) ends it at "-->": a supplier's "<!-- > -->" between a
+// card's groups or inside an address left "-->" in the text read, and the
+// card or address passed, though shown whole.
+func TestRed22MarkupCommentWithGT(t *testing.T) {
+	card := map[sensitive.Kind]int64{sensitive.CreditCard: 1}
+	email := map[sensitive.Kind]int64{sensitive.Email: 1}
+	tests := []struct {
+		name, cell string
+		want       map[sensitive.Kind]int64
+	}{
+		{"'>' in comments in a card", "4111<!-- > -->1111<!-- > -->1111<!-- > -->1111", card},
+		{"a <br> in comments in a card", "4111<!--<br>-->1111<!--<br>-->1111<!--<br>-->1111", card},
+		{"'>' in a comment in an address", "john<!-- > -->@example.com", email},
+		{"an empty comment", "4111<!---->1111<!---->1111<!---->1111", card},
+		// Not comments: a declaration or "<!x>" ends at '>', as before.
+		{"a bogus comment", "4111<!x>1111<!x>1111<!x>1111", card},
+		{"a comment never closed keeps the text", "4111 1111 1111 1111 <!-- x", card},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, red20Kinds(t, "DESCRIPTION", tt.cell)); diff != "" {
+				t.Errorf("Kinds of %q (-want +got):\n%s", tt.cell, diff)
+			}
+		})
+	}
+}
