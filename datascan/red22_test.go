@@ -72,3 +72,21 @@ func TestRed22MarkupCommentWithGT(t *testing.T) {
 		})
 	}
 }
+
+// TestRed22MarkupBlockTagsJoined (red22, open, medium, unverified): 68fb5c7
+// reads a block tag as a line break, as a browser shows it. What
+// Personalize's own markup removal does with a textual field is not
+// documented: a remover that drops tags without a break turns
+// "4111<br>1111<br>1111<br>1111" into one 16-digit card that a model
+// trains on, and fail-closed reading would flag it. Flagging both readings
+// brings back the 1 in 27 tables of four-digit values (red21), so this is
+// left for a decision, skipped.
+func TestRed22MarkupBlockTagsJoined(t *testing.T) {
+	t.Skip("defect (open, unverified): a card split by block tags passes if Personalize's markup removal joins them; flagging it costs red21's 1 in 27 tables")
+	card := map[sensitive.Kind]int64{sensitive.CreditCard: 1}
+	for _, cell := range []string{"4111<br>1111<br>1111<br>1111", "<td>4111</td><td>1111</td><td>1111</td><td>1111</td>"} {
+		if diff := cmp.Diff(card, red20Kinds(t, "DESCRIPTION", cell)); diff != "" {
+			t.Errorf("Kinds of %q (-want +got):\n%s", cell, diff)
+		}
+	}
+}
