@@ -62,7 +62,8 @@
 // textual field: "john&#64;example.com", or a card's groups joined by
 // "&nbsp;" or an inline tag, are found. A tag a browser shows as a break
 // (<br>, <p>, <li>, <td>, a block) reads as a line break, as in a quoted
-// cell: four-digit values in four table cells are not one card.
+// cell: four-digit values in four table cells are not one card. A
+// custom element (<p-x>, <br-x>) is inline, as a browser shows it.
 //
 // The limit: real cards can hide among IDs that carry a card network's
 // prefix, up to about one in eight of those (more, in a small column, by

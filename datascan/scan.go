@@ -597,6 +597,10 @@ func stripTags(dst, b []byte) []byte {
 			b = b[1:]
 			continue
 		}
+		if n := commentEnd(b); n > 0 {
+			b = b[n:]
+			continue
+		}
 		j := bytes.IndexByte(b, '>')
 		if j < 0 {
 			return append(dst, b...)
@@ -606,6 +610,34 @@ func stripTags(dst, b []byte) []byte {
 		}
 		b = b[j+1:]
 	}
+}
+
+// commentEnd returns the length of the comment b starts with, or 0: HTML
+// ends "<!--" at "-->" or "--!>" (or at once, "<!-->", "<!--->"), not at
+// its first '>', so "<!-- > -->" between a card's digits hides nothing. One
+// never closed is read as a tag, so its text is read.
+func commentEnd(b []byte) int {
+	if !bytes.HasPrefix(b, []byte("<!--")) {
+		return 0
+	}
+	switch r := b[4:]; {
+	case bytes.HasPrefix(r, []byte(">")):
+		return 5
+	case bytes.HasPrefix(r, []byte("->")):
+		return 6
+	}
+	for i := 4; i+2 < len(b); i++ {
+		if b[i] != '-' || b[i+1] != '-' {
+			continue
+		}
+		if b[i+2] == '>' {
+			return i + 3
+		}
+		if i+3 < len(b) && b[i+2] == '!' && b[i+3] == '>' {
+			return i + 4
+		}
+	}
+	return 0
 }
 
 // blockTag reports whether the tag whose text (between '<' and '>') is t
@@ -619,7 +651,9 @@ func blockTag(t []byte) bool {
 	for n < len(t) && (t[n]|0x20 >= 'a' && t[n]|0x20 <= 'z' || t[n] >= '0' && t[n] <= '9') {
 		n++
 	}
-	if n == 0 || n > 10 {
+	// HTML's name runs to a blank, '/' or '>': "<p-x>" is a custom
+	// element, shown inline, not a <p>.
+	if n == 0 || n > 10 || n < len(t) && strings.IndexByte(" \t\n\f\r/", t[n]) < 0 {
 		return false
 	}
 	var name [10]byte

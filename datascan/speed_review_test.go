@@ -106,8 +106,8 @@ func refCell(s *scanner, col int, b []byte) {
 // refTag is a tag or comment as markup reads it, and refBlock one that
 // breaks the text as shown, which it reads as a line break.
 var (
-	refTag   = regexp.MustCompile(`<[A-Za-z/!][^>]*>`)
-	refBlock = regexp.MustCompile(`(?i)^</?(br|p|div|li|td|th|tr|table|ul|ol|dl|dd|dt|h[1-6]|hr|pre|blockquote|section|article|header|footer|nav|aside|main|address|figure|figcaption|caption|thead|tbody|tfoot|option|details|summary)([^A-Za-z0-9]|$)`)
+	refTag   = regexp.MustCompile(`<!--(?:>|->|[\s\S]*?--!?>)|<[A-Za-z/!][^>]*>`)
+	refBlock = regexp.MustCompile(`(?i)^</?(br|p|div|li|td|th|tr|table|ul|ol|dl|dd|dt|h[1-6]|hr|pre|blockquote|section|article|header|footer|nav|aside|main|address|figure|figcaption|caption|thead|tbody|tfoot|option|details|summary)[ \t\n\f\r/>]`)
 )
 
 // refStripTags is stripTags by regular expression.
@@ -455,7 +455,9 @@ func FuzzScanMatchesReference(f *testing.F) {
 	for _, s := range []string{"click,4111111111111111,x\n", "purchase\x00,-41111111111111111,\"a,b\"\n",
 		"p,+442079460958,6011000990139424\n", "view,0000000000000000000,\xff\n",
 		"view,john&#64;example.com,4111<br>1111<br>1111<br>1111\n",
-		"view,4111<span>1111</span>1111<TD x>1111</b2>,<pre>4111<bré>1111</Li>1111<!br>1111\n"} {
+		"view,4111<span>1111</span>1111<TD x>1111</b2>,<pre>4111<bré>1111</Li>1111<!br>1111\n",
+		"view,4111<p-x>1111</p-x>1111<br-x>1111,<td\tx>4111<h1:x>1111\n",
+		"view,4111<!-- > -->1111<!-->1111<!--->1111,j<!-- x --!>@e.com<!--<br>-->4111<!-- x\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {

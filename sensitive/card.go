@@ -134,7 +134,7 @@ func cardAtEq(s string, p, e0 int) int {
 	}
 	for m := k; m >= 2; m-- {
 		if !eqs[m-1] || eqJoined(s, ends[m-1]) || !cardGrouping(lens[:m]) || !groupedEndOK(s, ends[m-1]) ||
-			eqPairs(joinEq[:m], joinBlank[:m]) {
+			eqPairs(joinEq[:m], joinBlank[:m]) && !cardKeywordBefore(s, p) {
 			continue
 		}
 		if cardValid(s, p, ends[m-1]) {
@@ -148,7 +148,8 @@ func cardAtEq(s string, p, e0 int) int {
 // before group k is a lone '=', or holds a blank) read as a list of pairs:
 // a blank between two '='-joined pairs ("3569=0310 8420=2086", a port or
 // size map) separates pairs, not a card's groups, which 3.8% of such
-// lists of four-digit values would pass for (red21).
+// lists of four-digit values would pass for (red21). After a card keyword
+// they are a card's groups, as an '='-chain is (cardAtEq asks).
 func eqPairs(eq, blank []bool) bool {
 	for k := 2; k+1 < len(eq); k++ {
 		if blank[k] && eq[k-1] && eq[k+1] {
@@ -688,6 +689,7 @@ func (v *view) splitCardOK(p, e int) bool {
 	t := bmpMap()
 	var lens [20]int
 	k, run, split := 0, 0, false
+	nuls := true // every control a NUL, as UTF-16 puts beside ASCII
 	for o < oe {
 		w, out, changed := normUnit(v.src, o, t)
 		switch {
@@ -695,7 +697,7 @@ func (v *view) splitCardOK(p, e int) bool {
 			// Dropped: a control breaks a group; a format character
 			// (a zero-width space, a soft hyphen) does not.
 			if c := v.src[o]; c < utf8.RuneSelf || c == 0xc2 && v.src[o+1] < 0xa0 {
-				split = true
+				split, nuls = true, nuls && c == 0
 			} else {
 				o += w
 				continue
@@ -719,11 +721,13 @@ func (v *view) splitCardOK(p, e int) bool {
 	if run > 0 && k < len(lens) {
 		lens[k], k = run, k+1
 	}
-	return cardGrouping(lens[:k]) || singleDigits(lens[:k]) || cardKeywordBefore(v.s, p)
+	return cardGrouping(lens[:k]) || nuls && singleDigits(lens[:k]) || cardKeywordBefore(v.s, p)
 }
 
-// singleDigits reports whether every group is one digit: a control after
-// each digit is UTF-16 text read as bytes, not two fields a control joins.
+// singleDigits reports whether every group is one digit: a NUL after
+// each digit is UTF-16 text read as bytes, not two fields a control joins
+// (splitCardOK asks it only where every control is a NUL: single-digit
+// fields a unit separator or SOH joins are fields).
 func singleDigits(lens []int) bool {
 	for _, n := range lens {
 		if n != 1 {

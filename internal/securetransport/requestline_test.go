@@ -25,6 +25,7 @@ func TestCheckRequestLine(t *testing.T) {
 	const secret = "jane.doe@example.com"
 	type outcome struct{ Field, Rule string }
 	refused := func(field string) *outcome { return &outcome{field, guarderr.RuleRequestChanged} }
+	port443 := func(u *url.URL) { u.Host += ":443" }
 	tests := []struct {
 		name           string
 		method, target string // the request's method, and its URL after the host
@@ -56,6 +57,13 @@ func TestCheckRequestLine(t *testing.T) {
 		{name: "Host another service's", method: "POST", target: "/recommendations", host: "personalize-events.us-east-1.amazonaws.com", wantMethod: "POST", wantPath: "/recommendations", want: refused("host")},
 		{name: "Host with another port", method: "POST", target: "/recommendations", host: "personalize-runtime.us-east-1.amazonaws.com:8443", wantMethod: "POST", wantPath: "/recommendations", want: refused("host")},
 		{name: "Host that carries a value", method: "POST", target: "/recommendations", host: "jane.doe.example.com", wantMethod: "POST", wantPath: "/recommendations", want: refused("host")},
+		// red22: the SDK's signer sends Host without https' default port
+		// (SanitizeHostForHeader), an IPv6 host without its brackets.
+		{name: "Host the URL's without :443", method: "POST", target: "/recommendations", edit: port443, host: "personalize-runtime.us-east-1.amazonaws.com", wantMethod: "POST", wantPath: "/recommendations"},
+		{name: "Host the IPv6 URL's without :443", method: "POST", target: "/recommendations", edit: func(u *url.URL) { u.Host = "[::1]:443" }, host: "::1", wantMethod: "POST", wantPath: "/recommendations"},
+		{name: "Host another's, the URL with :443", method: "POST", target: "/recommendations", edit: port443, host: "personalize-events.us-east-1.amazonaws.com", wantMethod: "POST", wantPath: "/recommendations", want: refused("host")},
+		{name: "Host with another port, the URL with :443", method: "POST", target: "/recommendations", edit: port443, host: "personalize-runtime.us-east-1.amazonaws.com:8443", wantMethod: "POST", wantPath: "/recommendations", want: refused("host")},
+		{name: "Host without a port other than 443", method: "POST", target: "/recommendations", edit: func(u *url.URL) { u.Host += ":8443" }, host: "personalize-runtime.us-east-1.amazonaws.com", wantMethod: "POST", wantPath: "/recommendations", want: refused("host")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -200,8 +200,11 @@ func CheckRequestLine(op string, sent *http.Request, method, path string) *guard
 	}
 	// net/http writes Host, when set, in place of the URL's host, which it
 	// dials: a hook's Host names another endpoint (another service's) to
-	// the one that answers. The SDK leaves it empty.
-	if sent.Host != "" && !strings.EqualFold(sent.Host, u.Host) {
+	// the one that answers. The SDK leaves it empty, but for an https
+	// URL with :443, where its signer sets the host without the port
+	// (SanitizeHostForHeader: the same endpoint).
+	if sent.Host != "" && !strings.EqualFold(sent.Host, u.Host) &&
+		(u.Port() != "443" || !strings.EqualFold(sent.Host, u.Hostname())) {
 		return &guarderr.SafeguardError{Operation: op, Field: "host", Rule: guarderr.RuleRequestChanged,
 			Reason: "the request's Host header is not its URL's host: something after the guard's checks set it"}
 	}
