@@ -579,7 +579,8 @@ func (s *scanner) markup(c *colStats, col int, b []byte) bool {
 }
 
 // stripTags appends b to dst without its tags and comments: a '<' that
-// starts one (a letter, '/' or '!' after it) up to the next '>'. A '<' of
+// starts one (a letter, '/', '!' or '?' after it: HTML reads "<?" as a
+// comment) up to the next '>'. A '<' of
 // text, or one never closed, is kept. A tag that breaks the text as shown
 // (a cell, an item, a line: see blockTag) is a line break: digits in four
 // table cells are four numbers, not a card; an inline tag ("<b></b>")
@@ -592,7 +593,7 @@ func stripTags(dst, b []byte) []byte {
 		}
 		dst = append(dst, b[:i]...)
 		b = b[i:]
-		if c := b[1] | 0x20; (c < 'a' || c > 'z') && b[1] != '/' && b[1] != '!' {
+		if c := b[1] | 0x20; (c < 'a' || c > 'z') && b[1] != '/' && b[1] != '!' && b[1] != '?' {
 			dst = append(dst, '<')
 			b = b[1:]
 			continue

@@ -106,7 +106,7 @@ func refCell(s *scanner, col int, b []byte) {
 // refTag is a tag or comment as markup reads it, and refBlock one that
 // breaks the text as shown, which it reads as a line break.
 var (
-	refTag   = regexp.MustCompile(`<!--(?:>|->|[\s\S]*?--!?>)|<[A-Za-z/!][^>]*>`)
+	refTag   = regexp.MustCompile(`<!--(?:>|->|[\s\S]*?--!?>)|<[A-Za-z/!?][^>]*>`)
 	refBlock = regexp.MustCompile(`(?i)^</?(br|p|div|li|td|th|tr|table|ul|ol|dl|dd|dt|h[1-6]|hr|pre|blockquote|section|article|header|footer|nav|aside|main|address|figure|figcaption|caption|thead|tbody|tfoot|option|details|summary)[ \t\n\f\r/>]`)
 )
 
@@ -457,7 +457,8 @@ func FuzzScanMatchesReference(f *testing.F) {
 		"view,john&#64;example.com,4111<br>1111<br>1111<br>1111\n",
 		"view,4111<span>1111</span>1111<TD x>1111</b2>,<pre>4111<bré>1111</Li>1111<!br>1111\n",
 		"view,4111<p-x>1111</p-x>1111<br-x>1111,<td\tx>4111<h1:x>1111\n",
-		"view,4111<!-- > -->1111<!-->1111<!--->1111,j<!-- x --!>@e.com<!--<br>-->4111<!-- x\n"} {
+		"view,4111<!-- > -->1111<!-->1111<!--->1111,j<!-- x --!>@e.com<!--<br>-->4111<!-- x\n",
+		"view,4111<?x?>1111<?x>1111<? >1111,j<?xml?>@e.com<?\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {
