@@ -33,3 +33,39 @@ func TestRed23MarkupProcessingInstruction(t *testing.T) {
 		})
 	}
 }
+
+// TestRed23MarkupQuotedGT (red23 defect, medium; older than 68fb5c7): the
+// markup read ended a tag at its first '>', where HTML ends it at the
+// first '>' outside a quoted attribute value: "<span title=">">" left
+// '">' in the text read, and a card or address split by such tags
+// passed, though shown whole.
+func TestRed23MarkupQuotedGT(t *testing.T) {
+	card := map[sensitive.Kind]int64{sensitive.CreditCard: 1}
+	email := map[sensitive.Kind]int64{sensitive.Email: 1}
+	tests := []struct {
+		name, cell string
+		want       map[sensitive.Kind]int64
+	}{
+		{"double quotes in a card", `4111<span title=">">1111</span><span title=">">1111</span><b title=">">1111</b>`, card},
+		{"single quotes in an address", `john<b title='>'>@example.com</b>`, email},
+		{"blanks around '='", `john<b title = ">">@example.com</b>`, email},
+		{"after another attribute", `4111<i a=1 b=">x">1111<i c d=">">1111<i e="" f='>'>1111`, card},
+		{"an end tag's", `4111</b x=">">1111</b x=">">1111</b x=">">1111`, card},
+		// A quote not after '=' is part of a name or value, as HTML reads
+		// it: the tag ends at the first '>'.
+		{"a quote in a name", `4111<b x">1111<b x">1111<b x">1111`, card},
+		{"a quote in an unquoted value", `4111<b x=a">1111<b x=a">1111<b x=a">1111`, card},
+		{"'=' starting a name", `4111<b =">1111<b =">1111<b =">1111`, card},
+		// A bogus comment or declaration ends at its first '>'.
+		{"a quote in a declaration", `4111<!x ">1111<!x ">1111<!x ">1111`, card},
+		// A quote never closed: HTML hides the rest; the read keeps it.
+		{"a quote never closed", `4111 1111 1111 1111<b title=">`, card},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, red20Kinds(t, "DESCRIPTION", tt.cell)); diff != "" {
+				t.Errorf("Kinds of %q (-want +got):\n%s", tt.cell, diff)
+			}
+		})
+	}
+}
