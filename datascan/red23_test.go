@@ -88,3 +88,23 @@ func TestRed23StripTagsMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestRed23MarkupRawTextElements (red23, open, low): a browser shows
+// nothing of a <script>, <style> or <template> element's content, and the
+// markup read keeps it, so "4111<script>x</script>1111..." reads as
+// "4111x1111..." where a page shows one card. Removing the content would
+// follow the browser, but what Personalize's own markup removal keeps is
+// not documented (red22's open question), so it is left, skipped.
+func TestRed23MarkupRawTextElements(t *testing.T) {
+	t.Skip("defect (open, low): a card or address split by <script>/<style>/<template> elements passes the markup read")
+	card := map[sensitive.Kind]int64{sensitive.CreditCard: 1}
+	for _, cell := range []string{
+		"4111<script>x</script>1111<script>x</script>1111<script>x</script>1111",
+		"4111<style>x</style>1111<style>x</style>1111<style>x</style>1111",
+		"4111<template>x</template>1111<template>x</template>1111<template>x</template>1111",
+	} {
+		if diff := cmp.Diff(card, red20Kinds(t, "DESCRIPTION", cell)); diff != "" {
+			t.Errorf("Kinds of %q (-want +got):\n%s", cell, diff)
+		}
+	}
+}
