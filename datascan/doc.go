@@ -63,7 +63,10 @@
 // "&nbsp;" or an inline tag, are found. A tag a browser shows as a break
 // (<br>, <p>, <li>, <td>, a block) reads as a line break, as in a quoted
 // cell: four-digit values in four table cells are not one card. A
-// custom element (<p-x>, <br-x>) is inline, as a browser shows it.
+// custom element (<p-x>, <br-x>) is inline, as a browser shows it. A
+// tag ends where HTML ends it: a comment at "-->", a tag at its first '>'
+// outside a quoted attribute value ("<b title='>'>"); "<?...>" is removed
+// as a comment. The content of <script> and <style> is still read.
 //
 // The limit: real cards can hide among IDs that carry a card network's
 // prefix, up to about one in eight of those (more, in a small column, by

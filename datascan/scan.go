@@ -579,7 +579,8 @@ func (s *scanner) markup(c *colStats, col int, b []byte) bool {
 }
 
 // stripTags appends b to dst without its tags and comments: a '<' that
-// starts one (a letter, '/' or '!' after it) up to the next '>'. A '<' of
+// starts one (a letter, '/', '!' or '?' after it: HTML reads "<?" as a
+// comment) up to the '>' that ends it (see tagEnd). A '<' of
 // text, or one never closed, is kept. A tag that breaks the text as shown
 // (a cell, an item, a line: see blockTag) is a line break: digits in four
 // table cells are four numbers, not a card; an inline tag ("<b></b>")
@@ -592,7 +593,7 @@ func stripTags(dst, b []byte) []byte {
 		}
 		dst = append(dst, b[:i]...)
 		b = b[i:]
-		if c := b[1] | 0x20; (c < 'a' || c > 'z') && b[1] != '/' && b[1] != '!' {
+		if c := b[1] | 0x20; (c < 'a' || c > 'z') && b[1] != '/' && b[1] != '!' && b[1] != '?' {
 			dst = append(dst, '<')
 			b = b[1:]
 			continue
@@ -601,7 +602,7 @@ func stripTags(dst, b []byte) []byte {
 			b = b[n:]
 			continue
 		}
-		j := bytes.IndexByte(b, '>')
+		j := tagEnd(b)
 		if j < 0 {
 			return append(dst, b...)
 		}
@@ -610,6 +611,81 @@ func stripTags(dst, b []byte) []byte {
 		}
 		b = b[j+1:]
 	}
+}
+
+// tagEnd returns the index of the '>' that ends the tag b starts with, or
+// -1: HTML's first '>' outside a quoted attribute value, so that
+// "<b title=\">\">" hides no '">' in the text read. A quote opens a value
+// only after an attribute's name and '=' (elsewhere it is part of a name
+// or value); a declaration, "<?", or "</" before no letter ends at its
+// first '>'. One never closed (a quote never closed) returns -1: the text
+// is kept and read.
+func tagEnd(b []byte) int {
+	i := 1
+	if b[1] == '/' {
+		i = 2
+	}
+	if b[1] == '!' || b[1] == '?' || i == len(b) || b[i]|0x20 < 'a' || b[i]|0x20 > 'z' {
+		return bytes.IndexByte(b, '>')
+	}
+	for i < len(b) && !htmlSpace(b[i]) && b[i] != '/' && b[i] != '>' {
+		i++ // the tag's name
+	}
+	// HTML's tokenizer states, between attributes: before a name, in one,
+	// after one, before a value, in an unquoted value. After a quoted
+	// value it reads as before a name.
+	const (
+		before = iota
+		name
+		after
+		value
+		unquoted
+	)
+	st := before
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c == '>' {
+			return i
+		}
+		switch st {
+		case before:
+			if !htmlSpace(c) && c != '/' {
+				st = name // '=' too starts a name here
+			}
+		case name, after:
+			switch {
+			case c == '/':
+				st = before
+			case c == '=':
+				st = value
+			case htmlSpace(c):
+				st = after
+			default:
+				st = name
+			}
+		case value:
+			switch {
+			case c == '"' || c == '\'':
+				k := bytes.IndexByte(b[i+1:], c)
+				if k < 0 {
+					return -1
+				}
+				i, st = i+1+k, before
+			case !htmlSpace(c):
+				st = unquoted
+			}
+		case unquoted:
+			if htmlSpace(c) {
+				st = before
+			}
+		}
+	}
+	return -1
+}
+
+// htmlSpace reports whether c is HTML's ASCII whitespace.
+func htmlSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // commentEnd returns the length of the comment b starts with, or 0: HTML

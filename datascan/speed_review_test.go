@@ -104,15 +104,27 @@ func refCell(s *scanner, col int, b []byte) {
 }
 
 // refTag is a tag or comment as markup reads it, and refBlock one that
-// breaks the text as shown, which it reads as a line break.
+// breaks the text as shown, which it reads as a line break. A tag's
+// attributes are HTML's grammar: a name (a blank inside ends it, but the
+// name goes on if no '=' or '/' follows), then '/', or '=' and a quoted or
+// unquoted value. refOpen is a tag never closed (its last '>' inside a
+// quoted value, or none), which markup keeps as text to the end.
 var (
-	refTag   = regexp.MustCompile(`<!--(?:>|->|[\s\S]*?--!?>)|<[A-Za-z/!][^>]*>`)
-	refBlock = regexp.MustCompile(`(?i)^</?(br|p|div|li|td|th|tr|table|ul|ol|dl|dd|dt|h[1-6]|hr|pre|blockquote|section|article|header|footer|nav|aside|main|address|figure|figcaption|caption|thead|tbody|tfoot|option|details|summary)[ \t\n\f\r/>]`)
+	refName = `[^\s/>][^\s/>=]*(?:\s+[^\s/>=]+)*\s*`
+	refAttr = refName + `(?:/|=\s*(?:"[^"]*"|'[^']*'|[^\s>"'][^\s>]*\s))`
+	refOpen = `</?[A-Za-z][^\s/>]*(?:[\s/](?:[\s/]|` + refAttr + `)*(?:` + refName + `(?:=\s*(?:"[^"]*|'[^']*|[^\s>"'][^\s>]*)?)?)?)?$`
+	refTag  = regexp.MustCompile(`<!--(?:>|->|[\s\S]*?--!?>)|<[!?][^>]*>|</(?:[^A-Za-z>][^>]*)?>|` +
+		`</?[A-Za-z][^\s/>]*(?:>|[\s/](?:[\s/]|` + refAttr + `)*(?:` + refName + `(?:=\s*(?:[^\s>"'][^\s>]*)?)?)?>)|` + refOpen)
+	refOpenRe = regexp.MustCompile(`^` + refOpen)
+	refBlock  = regexp.MustCompile(`(?i)^</?(br|p|div|li|td|th|tr|table|ul|ol|dl|dd|dt|h[1-6]|hr|pre|blockquote|section|article|header|footer|nav|aside|main|address|figure|figcaption|caption|thead|tbody|tfoot|option|details|summary)[ \t\n\f\r/>]`)
 )
 
 // refStripTags is stripTags by regular expression.
 func refStripTags(s string) string {
 	return refTag.ReplaceAllStringFunc(s, func(tag string) string {
+		if refOpenRe.MatchString(tag) {
+			return tag
+		}
 		if refBlock.MatchString(tag) {
 			return "\n"
 		}
@@ -457,7 +469,9 @@ func FuzzScanMatchesReference(f *testing.F) {
 		"view,john&#64;example.com,4111<br>1111<br>1111<br>1111\n",
 		"view,4111<span>1111</span>1111<TD x>1111</b2>,<pre>4111<bré>1111</Li>1111<!br>1111\n",
 		"view,4111<p-x>1111</p-x>1111<br-x>1111,<td\tx>4111<h1:x>1111\n",
-		"view,4111<!-- > -->1111<!-->1111<!--->1111,j<!-- x --!>@e.com<!--<br>-->4111<!-- x\n"} {
+		"view,4111<!-- > -->1111<!-->1111<!--->1111,j<!-- x --!>@e.com<!--<br>-->4111<!-- x\n",
+		"view,4111<?x?>1111<?x>1111<? >1111,j<?xml?>@e.com<?\n",
+		"view,4111<b t=\">\">1111</i a b = '>' c=x\">1111<i =\">1111,j<a x=\"<br>@e.com<b\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {

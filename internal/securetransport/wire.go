@@ -202,13 +202,36 @@ func CheckRequestLine(op string, sent *http.Request, method, path string) *guard
 	// dials: a hook's Host names another endpoint (another service's) to
 	// the one that answers. The SDK leaves it empty, but for an https
 	// URL with :443, where its signer sets the host without the port
-	// (SanitizeHostForHeader: the same endpoint).
-	if sent.Host != "" && !strings.EqualFold(sent.Host, u.Host) &&
-		(u.Port() != "443" || !strings.EqualFold(sent.Host, u.Hostname())) {
+	// (SanitizeHostForHeader: the same endpoint). Compared in ASCII case
+	// only: Unicode folding takes "ſ" for "s", and net/http writes that
+	// Host as another (IDNA) name.
+	if sent.Host != "" && !asciiEqualFold(sent.Host, u.Host) &&
+		(u.Port() != "443" || !asciiEqualFold(sent.Host, u.Hostname())) {
 		return &guarderr.SafeguardError{Operation: op, Field: "host", Rule: guarderr.RuleRequestChanged,
 			Reason: "the request's Host header is not its URL's host: something after the guard's checks set it"}
 	}
 	return nil
+}
+
+// asciiEqualFold reports whether a and b are equal but for the case of
+// ASCII letters, as DNS compares names.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // checkSignedRegion refuses a request whose signature's credential scope
