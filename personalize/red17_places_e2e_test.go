@@ -26,19 +26,7 @@ import (
 // reading only, and reads objects whose encryption nobody sampled.
 // Refused; the job as checked goes out.
 func TestRed17LocationSwappedBetweenPlaces(t *testing.T) {
-	swapPaths := func(s *middleware.Stack) error {
-		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("Red17:SwapPaths", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			if p, ok := in.Parameters.(*sdk.CreateBatchInferenceJobInput); ok {
-				q := *p
-				src, dst := *p.JobInput.S3DataSource, *p.JobOutput.S3DataDestination
-				src.Path, dst.Path = dst.Path, src.Path
-				q.JobInput = &types.BatchInferenceJobInput{S3DataSource: &src}
-				q.JobOutput = &types.BatchInferenceJobOutput{S3DataDestination: &dst}
-				in.Parameters = &q
-			}
-			return next.HandleInitialize(ctx, in)
-		}), middleware.After)
-	}
+	swapPaths := swapJobData("Red17:SwapPaths", func(src, dst *types.S3DataConfig) { src.Path, dst.Path = dst.Path, src.Path })
 	tests := []struct {
 		name string
 		hook func(*middleware.Stack) error
@@ -100,19 +88,7 @@ func TestRed17LocationSwappedBetweenPlaces(t *testing.T) {
 // sent a job other than the one checked and audited. Refused; the job as
 // checked goes out with each key where it was.
 func TestKeySwappedBetweenPlaces(t *testing.T) {
-	swapKeys := func(s *middleware.Stack) error {
-		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("Test:SwapKeys", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			if p, ok := in.Parameters.(*sdk.CreateBatchInferenceJobInput); ok {
-				q := *p
-				src, dst := *p.JobInput.S3DataSource, *p.JobOutput.S3DataDestination
-				src.KmsKeyArn, dst.KmsKeyArn = dst.KmsKeyArn, src.KmsKeyArn
-				q.JobInput = &types.BatchInferenceJobInput{S3DataSource: &src}
-				q.JobOutput = &types.BatchInferenceJobOutput{S3DataDestination: &dst}
-				in.Parameters = &q
-			}
-			return next.HandleInitialize(ctx, in)
-		}), middleware.After)
-	}
+	swapKeys := swapJobData("Test:SwapKeys", swapDataKeys)
 	tests := []struct {
 		name string
 		hook func(*middleware.Stack) error
@@ -159,4 +135,37 @@ func TestKeySwappedBetweenPlaces(t *testing.T) {
 			}
 		})
 	}
+}
+
+// swapJobData returns a per-call APIOptions entry whose Initialize
+// middleware (id), added after the guard's checks, hands on a batch
+// inference or batch segment job whose input and output data configs swap
+// has changed, on copies: a hook that changes the job after it was checked.
+func swapJobData(id string, swap func(src, dst *types.S3DataConfig)) func(*middleware.Stack) error {
+	return func(s *middleware.Stack) error {
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc(id, func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			switch p := in.Parameters.(type) {
+			case *sdk.CreateBatchInferenceJobInput:
+				q := *p
+				src, dst := *p.JobInput.S3DataSource, *p.JobOutput.S3DataDestination
+				swap(&src, &dst)
+				q.JobInput = &types.BatchInferenceJobInput{S3DataSource: &src}
+				q.JobOutput = &types.BatchInferenceJobOutput{S3DataDestination: &dst}
+				in.Parameters = &q
+			case *sdk.CreateBatchSegmentJobInput:
+				q := *p
+				src, dst := *p.JobInput.S3DataSource, *p.JobOutput.S3DataDestination
+				swap(&src, &dst)
+				q.JobInput = &types.BatchSegmentJobInput{S3DataSource: &src}
+				q.JobOutput = &types.BatchSegmentJobOutput{S3DataDestination: &dst}
+				in.Parameters = &q
+			}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.After)
+	}
+}
+
+// swapDataKeys swaps the KMS keys of a job's input and output.
+func swapDataKeys(src, dst *types.S3DataConfig) {
+	src.KmsKeyArn, dst.KmsKeyArn = dst.KmsKeyArn, src.KmsKeyArn
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
 	guardkms "github.com/personalizeguard/personalizeguard/kms"
@@ -24,19 +23,7 @@ import (
 // not what was checked).
 func TestRed21KeysAtTheirMember(t *testing.T) {
 	solution := "arn:aws:personalize:" + personalizetest.Region + ":" + personalizetest.AccountID + ":solution/movies/1"
-	swapKeys := func(s *middleware.Stack) error {
-		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("Red21:SwapKeys", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			if p, ok := in.Parameters.(*sdk.CreateBatchSegmentJobInput); ok {
-				q := *p
-				src, dst := *p.JobInput.S3DataSource, *p.JobOutput.S3DataDestination
-				src.KmsKeyArn, dst.KmsKeyArn = dst.KmsKeyArn, src.KmsKeyArn
-				q.JobInput = &types.BatchSegmentJobInput{S3DataSource: &src}
-				q.JobOutput = &types.BatchSegmentJobOutput{S3DataDestination: &dst}
-				in.Parameters = &q
-			}
-			return next.HandleInitialize(ctx, in)
-		}), middleware.After)
-	}
+	swapKeys := swapJobData("Red21:SwapKeys", swapDataKeys)
 	type call func(ctx context.Context, c *sdk.Client, e *red21Env) error
 	inference := func(inKey, outKey *string) call {
 		return func(ctx context.Context, c *sdk.Client, e *red21Env) error {
