@@ -93,7 +93,7 @@ func cardAtEqRef(s string, p, e0 int) int {
 			lens[i] = g[1] - g[0]
 		}
 		if !strings.Contains(s[p:end], "=") || (end+1 < len(s) && s[end] == '=' && isDigit(s[end+1])) ||
-			!cardGrouping(lens) || !groupedEndOK(s, end) || !cardValid(s, p, end) || eqPairsRef(m, groups[:k]) && !cardKeywordBefore(s, p) {
+			!cardGrouping(lens) || !groupedEndOK(s, end) || !cardValid(s, p, end) || eqPairsRef(m, groups[:k]) && !cardWordBefore(s, p) {
 			continue
 		}
 		return end
