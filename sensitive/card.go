@@ -169,7 +169,8 @@ func eqJoined(s string, i int) bool {
 // word is hexadecimal, as in a digest or UUID whose digits happen to run
 // long. A '-' that follows no word is a sign: "-3953814578718096702" is a
 // signed 64-bit ID, not a card. A '.' or ',' after a digit makes it a
-// decimal.
+// decimal, unless a ',' follows the digits of a word ("u1,4111…",
+// "user_42,4111…": a CSV line's or a list's fields, red21).
 func plainStartOK(s string, p int) bool {
 	if p == 0 {
 		return true
@@ -179,12 +180,25 @@ func plainStartOK(s string, p int) bool {
 	case isLetter(c):
 		return !hexWordBefore(s, p)
 	case c == '.' || c == ',':
-		return !(p >= 2 && isDigit(s[p-2]))
+		return !(p >= 2 && isDigit(s[p-2])) || c == ',' && wordDigitsBefore(s, p-1)
 	case c == '-':
 		return p >= 2 && isAlnum(s[p-2])
 	}
 	return true
 }
+
+// wordDigitsBefore reports whether the digits that end at i (at most
+// maxWordDigits of them) end a word: a letter or '_' stands before them.
+func wordDigitsBefore(s string, i int) bool {
+	j := i
+	for j > 0 && i-j < maxWordDigits && isDigit(s[j-1]) {
+		j--
+	}
+	return j > 0 && j < i && (isLetter(s[j-1]) || s[j-1] == '_')
+}
+
+// maxWordDigits bounds wordDigitsBefore's look back: an ID's number.
+const maxWordDigits = 12
 
 // plainEndOK is plainStartOK's mirror: a glued word after the digits is fine
 // unless it is hexadecimal; a decimal point or comma followed by a digit

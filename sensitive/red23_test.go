@@ -74,3 +74,36 @@ func TestCardWordBeforePairs(t *testing.T) {
 		})
 	}
 }
+
+// TestCardAfterWordDigitsAndComma: a ',' after digits is a decimal comma,
+// unless the digits end a word ("u1", "user_42"): then it separates fields,
+// as in a CSV line, and the card after it is found (red21: recall on whole
+// CSV lines was 0 when the cell before ended in a digit).
+func TestCardAfterWordDigitsAndComma(t *testing.T) {
+	const card = "4111111111111111"
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"u1," + card, true},
+		{"user_42," + card, true},
+		{"row,u1," + card + ",view", true},
+		{"A7," + card, true},
+		{"0," + card, false},              // a decimal comma
+		{"price 12," + card, false},       // a decimal comma after a number
+		{"v2." + card, false},             // a point stays a decimal point
+		{"x1234567890123," + card, false}, // more digits than an ID's: read as a number
+	}
+	d := Default()
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			got := false
+			for _, f := range d.Find(tt.text) {
+				got = got || f.Kind == CreditCard
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("a card in %q (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
