@@ -26,8 +26,9 @@
 //     (Rand), is refused by New; http
 //     endpoints, URL credentials and calls to another Region (by the call's
 //     Region and by the Region its signature is scoped to) are refused
-//     before sending, and so is a request whose X-Amz-Target names another
-//     operation than the one checked; a handshake below the floor is refused and the
+//     before sending, and so is a request whose X-Amz-Target, method or path
+//     names another operation than the one checked, or whose Host header
+//     names another host than its URL's; a handshake below the floor is refused and the
 //     negotiated version of every response checked; ClientLogMode dumps that
 //     print tokens or bodies are switched off. A failed send, a reset or a
 //     deadline keeps the SDK's own error and is retried as without the guard.

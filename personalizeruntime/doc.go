@@ -30,7 +30,9 @@
 //     does not describe is refused.
 //   - The wire gate, innermost, sends the checked body itself through the
 //     hardened client: nothing runs between the check and the send, and a
-//     request that did not pass the guard's middleware is refused.
+//     request that did not pass the guard's middleware is refused, as is one
+//     whose method or path is not its operation's (AWS runs the operation
+//     the path names), or whose Host header names another host than its URL.
 //   - Identity: the client does not run with the AWS account's root user's
 //     credentials (STS GetCallerIdentity, once per access key ID; a check
 //     that cannot run refuses). Opt-out: Policy.InsecureAllowRootCredentials.

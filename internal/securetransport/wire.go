@@ -179,10 +179,11 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 // operation the method and path name (on the REST-JSON APIs; "POST /" on
 // the JSON ones, which name it in X-Amz-Target), and the guard checked the
 // body by op's rules. net/http writes the URL's Opaque in place of the
-// path, and RawPath when it encodes Path: neither may say otherwise. The
-// error names the field ("method" or "path"), never the path, which can
-// carry an identifying value. Refused in report-only mode too: what would
-// go out is not what was checked.
+// path, and RawPath when it encodes Path: neither may say otherwise; it
+// writes Host, when set, in place of the URL's host, which must then be
+// that host. The error names the field ("method", "path" or "host"), never
+// the value, which can carry an identifying one. Refused in report-only
+// mode too: what would go out is not what was checked.
 func CheckRequestLine(op string, sent *http.Request, method, path string) *guarderr.SafeguardError {
 	if method == "" || path == "" {
 		// Fail closed: an operation the guard's table has no line for.
