@@ -37,7 +37,9 @@
 //   - The wire gate, innermost, checks every string of the request as
 //     serialized and signed and sends that body itself through the
 //     hardened client; a member the guard's table does not describe is
-//     refused.
+//     refused, as is a request whose method or path is not its operation's
+//     (AWS runs the operation the path names), or whose Host header names
+//     another host than its URL.
 //   - Identity: the client does not run with the AWS account's root user's
 //     credentials (STS GetCallerIdentity, once per access key ID; a check
 //     that cannot run refuses). Opt-out: Policy.InsecureAllowRootCredentials.
