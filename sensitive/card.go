@@ -285,16 +285,22 @@ func nonDigits32(v uint32) uint32 {
 	return ((x | highs) - ones*10 | x) & highs
 }
 
-// cardKeywordBefore reports whether a card keyword stands within 32 bytes
-// before p on the same line: card, visa, credit, debit, unionpay, maestro,
-// or pan and cc as words ("PAN: …", "cc_number=…").
-func cardKeywordBefore(s string, p int) bool {
+// cardKeywordWindow returns the text a card keyword before p is looked for
+// in: at most 32 bytes, on p's line.
+func cardKeywordWindow(s string, p int) string {
 	lo := max(p-32, 0)
 	i := p
 	for i > lo && s[i-1] != '\n' && s[i-1] != '\r' && s[i-1] != ']' {
 		i--
 	}
-	w := s[i:p]
+	return s[i:p]
+}
+
+// cardKeywordBefore reports whether a card keyword stands within 32 bytes
+// before p on the same line: card, visa, credit, debit, unionpay, maestro,
+// or pan and cc as words ("PAN: …", "cc_number=…").
+func cardKeywordBefore(s string, p int) bool {
+	w := cardKeywordWindow(s, p)
 	for _, k := range [...]string{"card", "visa", "credit", "debit", "unionpay", "maestro"} {
 		if containsFold(w, k) {
 			return true
@@ -320,12 +326,7 @@ func cardKeywordBefore(s string, p int) bool {
 // "scorecard" or "credited" before a list of pairs made 3.5–3.8% of such
 // lists cards (red23).
 func cardWordBefore(s string, p int) bool {
-	lo := max(p-32, 0)
-	i := p
-	for i > lo && s[i-1] != '\n' && s[i-1] != '\r' && s[i-1] != ']' {
-		i--
-	}
-	w := s[i:p]
+	w := cardKeywordWindow(s, p)
 	for j := 0; j < len(w); j++ {
 		if !wordStart(w, j) {
 			continue
