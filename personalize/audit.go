@@ -148,15 +148,15 @@ type callState struct {
 	// keys are the KMS keys the Initialize checks put in or allowed in
 	// the request, each with the member it was put in or allowed at: a
 	// job's input key is not its output key (see sawKeyAt).
-	keys      []placedKey
-	roles     []string // roles the key checks evaluated grants for
-	ready     []string // keys the key checks passed, for the call's one role (see checkDataKeys)
-	locations []string // S3 locations (as written) the Initialize checks parsed
-	// locationAt is the member each of locations was parsed at: a value
-	// checked as a job's input is not checked as its output.
-	locationAt []*node
-	dataset    string // the dataset whose group's key an import or export check verified
-	schema     string // the schema text the Initialize check read
+	keys  []placed
+	roles []string // roles the key checks evaluated grants for
+	ready []string // keys the key checks passed, for the call's one role (see checkDataKeys)
+	// locations are the S3 locations (as written) the Initialize checks
+	// parsed, each with its member: a value checked as a job's input is
+	// not checked as its output.
+	locations []placed
+	dataset   string // the dataset whose group's key an import or export check verified
+	schema    string // the schema text the Initialize check read
 	// schemaQuoted is schema as the SDK serializes it, when the check
 	// found it clean; it lives in schemaBuf, whose capacity the pool keeps.
 	schemaQuoted jsonscan.Quoted
@@ -180,14 +180,13 @@ func (st *callState) reset() {
 	clear(st.keys)
 	clear(st.roles)
 	clear(st.locations)
-	clear(st.locationAt)
 	clear(st.clean)
 	clear(st.passed)
 	buf := st.schemaBuf[:0]
 	if cap(buf) > maxKeptSchemaBuf {
 		buf = nil // a pooled state keeps no more than a usual schema's
 	}
-	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], ready: st.ready[:0], locations: st.locations[:0], locationAt: st.locationAt[:0], clean: st.clean[:0],
+	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], ready: st.ready[:0], locations: st.locations[:0], clean: st.clean[:0],
 		passed: st.passed[:0], schemaBuf: buf}
 }
 
@@ -213,21 +212,30 @@ func (st *callState) act(a acted) {
 // checks dealt with at the member at, so the wire gate can tell it from one
 // set after them, or moved to another member.
 func (st *callState) sawKey(v string, at *node) {
-	if st != nil && !st.sawKeyAt(v, at) {
-		st.keys = append(st.keys, placedKey{v, at})
+	if st != nil {
+		st.keys = addPlaced(st.keys, placed{v, at})
 	}
 }
 
-// placedKey is a KMS key and the member it was put in or allowed at.
-type placedKey struct {
+// placed is a value the Initialize checks dealt with and the member they
+// dealt with it at.
+type placed struct {
 	value string
 	at    *node
+}
+
+// addPlaced appends p to list unless it holds p already.
+func addPlaced(list []placed, p placed) []placed {
+	if slices.Contains(list, p) {
+		return list
+	}
+	return append(list, p)
 }
 
 // sawKeyAt reports whether the Initialize checks put in or allowed the key
 // v at the member at.
 func (st *callState) sawKeyAt(v string, at *node) bool {
-	return slices.Contains(st.keys, placedKey{v, at})
+	return slices.Contains(st.keys, placed{v, at})
 }
 
 // readyKey records a key the key readiness check passed in this call, and
@@ -247,20 +255,15 @@ func (st *callState) sawRole(v string) {
 }
 
 func (st *callState) sawLocation(v string, at *node) {
-	if st != nil && !st.sawLocationAt(v, at) {
-		st.locations, st.locationAt = append(st.locations, v), append(st.locationAt, at)
+	if st != nil {
+		st.locations = addPlaced(st.locations, placed{v, at})
 	}
 }
 
 // sawLocationAt reports whether the Initialize checks parsed the location
 // v at the member at.
 func (st *callState) sawLocationAt(v string, at *node) bool {
-	for i, l := range st.locations {
-		if l == v && st.locationAt[i] == at {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(st.locations, placed{v, at})
 }
 
 // Audit outcomes.

@@ -47,7 +47,7 @@ func TestPooledStateForgetsItsCall(t *testing.T) {
 			st := g.states.Get().(*callState)
 			ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st)
 			st.ran, st.op, st.signer, st.schema, st.dataset = g.stages, g.ops[op], "AKIDEXAMPLE", `{"a":1}`, "arn:dataset"
-			st.keys, st.roles, st.locations = append(st.keys, placedKey{testKeyARN, nil}), append(st.roles, testRoleARN), append(st.locations, "s3://b/k")
+			st.keys, st.roles, st.locations = append(st.keys, placed{testKeyARN, nil}), append(st.roles, testRoleARN), append(st.locations, placed{"s3://b/k", nil})
 			st.clean, st.passed = append(st.clean, "movies"), append(st.passed, passedCheck{s: "movies"})
 			st.reported = append(st.reported, &SafeguardError{Operation: op, Rule: RuleRequestChanged})
 			st.acted = actedContent
