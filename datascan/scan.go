@@ -729,7 +729,7 @@ func blockTag(t []byte) bool {
 	}
 	// HTML's name runs to a blank, '/' or '>': "<p-x>" is a custom
 	// element, shown inline, not a <p>.
-	if n == 0 || n > 10 || n < len(t) && strings.IndexByte(" \t\n\f\r/", t[n]) < 0 {
+	if n == 0 || n > 10 || n < len(t) && !htmlSpace(t[n]) && t[n] != '/' {
 		return false
 	}
 	var name [10]byte
