@@ -111,7 +111,8 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 	} {
 		ctx := middleware.WithOperationName(context.Background(), "CreateDatasetGroup")
 		if tc.st != nil {
-			tc.st.ran, tc.st.op = g.stages, g.ops["CreateDatasetGroup"]
+			tc.st.op = g.ops["CreateDatasetGroup"]
+			tc.st.ran = tc.st.op.stages
 			ctx = middleware.WithStackValue(ctx, stateKey{}, tc.st)
 		}
 		secured, unsecured := &wireGate{g: g, content: true, send: &http.Client{}}, &wireGate{g: g, content: true}

@@ -25,16 +25,22 @@ import (
 )
 
 // Middleware IDs. They are stable, so other middleware can be placed
-// relative to them.
+// relative to them. Each is on the stack of every operation it acts on, as
+// the SDK's own operation-specific middleware are: IDAudit, IDFieldContent,
+// IDCallerIdentity and IDWireGate on every operation's; IDKMSKey and
+// IDKeyReadiness where the operation takes a KMS key; IDS3Location and
+// IDBucketPosture where it takes an S3 location; IDDatasetGroupKey on
+// imports and exports. A step with nothing to check is left off, so that
+// a call does not pay for it.
 const (
 	IDAudit           = "PersonalizeGuard:Audit"           // Initialize, first: one audit event per call
 	IDFieldContent    = "PersonalizeGuard:FieldContent"    // Initialize: sensitive values and model constraints
-	IDKMSKey          = "PersonalizeGuard:KMSKey"          // Initialize: key and role injection, key allow-list
-	IDS3Location      = "PersonalizeGuard:S3Location"      // Initialize: S3 location parsing, output bucket allow-list
+	IDKMSKey          = "PersonalizeGuard:KMSKey"          // Initialize: key and role injection, key allow-list (operations with a key place)
+	IDS3Location      = "PersonalizeGuard:S3Location"      // Initialize: S3 location parsing, output bucket allow-list (operations with an S3 location)
 	IDCallerIdentity  = "PersonalizeGuard:CallerIdentity"  // Initialize, first after the SDK's validation: not the root user's credentials (network, cached)
-	IDKeyReadiness    = "PersonalizeGuard:KeyReadiness"    // Initialize, after the SDK's validation: KMS key check (network, cached)
-	IDDatasetGroupKey = "PersonalizeGuard:DatasetGroupKey" // Initialize, after validation: an import's dataset group key (network, cached)
-	IDBucketPosture   = "PersonalizeGuard:BucketPosture"   // Initialize, after validation: bucket and object posture (network, cached)
+	IDKeyReadiness    = "PersonalizeGuard:KeyReadiness"    // Initialize, after the SDK's validation: KMS key check (network, cached; operations with a key place)
+	IDDatasetGroupKey = "PersonalizeGuard:DatasetGroupKey" // Initialize, after validation: an import's or export's dataset group key (network, cached)
+	IDBucketPosture   = "PersonalizeGuard:BucketPosture"   // Initialize, after validation: bucket and object posture (network, cached; operations with an S3 location)
 	IDWireGate        = "PersonalizeGuard:WireGate"        // Deserialize, innermost: the request as serialized and signed (transport rules, fields, keys, locations)
 	IDConfig          = securetransport.IDConfig           // Initialize: fails every call of a client the guard could not secure
 )
@@ -222,6 +228,9 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	}
 	for _, st := range append(slices.Clip(g.front), g.postureFor(nil, false)...) {
 		g.stages |= st.stage
+	}
+	for _, op := range ops {
+		op.stages = op.steps(g.stages)
 	}
 	g.unboundGate = &wireGate{g: g, content: true, posture: g.postureFor(nil, false)}
 	g.keyFits = s.KMSKeyARN != "" && shapeKmsKeyArn.fits(s.KMSKeyARN)
@@ -469,12 +478,26 @@ func (g *Guard) addMiddlewareTo(stack *middleware.Stack, gate *wireGate) error {
 	// a network round trip.
 	// The audit step of the stack's operation: the stack's ID is the name
 	// the SDK built it for, which no option can change.
-	front := g.front
+	// An operation's stack gets the steps that act on it (see
+	// boundOp.steps): a step with nothing to check would cost the call its
+	// registration and its turn all the same.
+	front, posture := g.front, gate.posture
 	if op := g.ops[stack.ID()]; op != nil {
-		var fb [8]*step
-		front = append(append(fb[:0], op.audit), g.front[1:]...)
+		var fb, pb [8]*step
+		front = append(fb[:0], op.audit)
+		for _, s := range g.front[1:] {
+			if op.stages&s.stage != 0 {
+				front = append(front, s)
+			}
+		}
+		posture = pb[:0]
+		for _, s := range gate.posture {
+			if op.stages&s.stage != 0 {
+				posture = append(posture, s)
+			}
+		}
 	}
-	if err := g.addInitSteps(stack, front, gate.posture); err != nil {
+	if err := g.addInitSteps(stack, front, posture); err != nil {
 		return err
 	}
 	return g.addGate(stack, gate)
@@ -569,6 +592,16 @@ func (g *Guard) addGate(stack *middleware.Stack, gate *wireGate) error {
 		return err
 	}
 	return securetransport.SilenceWireDumps(stack)
+}
+
+// stagesOf returns the steps a call of op must pass: op's own, or all of
+// them for an operation the table does not have (whose stack gets them
+// all).
+func (g *Guard) stagesOf(op *boundOp) stage {
+	if op != nil {
+		return op.stages
+	}
+	return g.stages
 }
 
 // ownerOf returns the Guard a middleware belongs to, or nil.

@@ -35,7 +35,8 @@ func TestCheckSentHoldsTheCheckedOperation(t *testing.T) {
 			st := g.states.Get().(*callState)
 			defer g.states.Put(st)
 			st.reset()
-			st.ran, st.op = g.stages, g.ops[tt.stateOp]
+			st.op = g.ops[tt.stateOp]
+			st.ran = g.stagesOf(st.op)
 			ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st)
 			c := (&wireGate{g: g, content: true}).checks(ctx)
 			var got string

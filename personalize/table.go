@@ -74,6 +74,9 @@ type boundOp struct {
 	// puts first on a stack of it (see Guard.auditCall); set by newGuard,
 	// whose table this is.
 	audit *step
+	// stages is the set of the guard's steps a call of the operation
+	// passes (see steps); set by newGuard.
+	stages stage
 	// params is the type of the input the SDK passes (a pointer to the
 	// operation's input struct): the steps read it by field index.
 	params reflect.Type
@@ -383,6 +386,26 @@ func inputTypes() map[string]reflect.Type {
 		if mt.NumIn() == 4 && mt.In(1) == ctxType && mt.In(2).Kind() == reflect.Pointer && strings.HasSuffix(mt.In(2).Elem().Name(), "Input") {
 			out[ct.Method(i).Name] = mt.In(2)
 		}
+	}
+	return out
+}
+
+// steps returns the steps of all (the guard's) that act on a call of op:
+// the key steps where the operation has a key place, the S3 steps where it
+// has a location, the dataset group key step on an import or export, and
+// the others on every call. A step a call does not get would pass it
+// untouched: its handler looks at those places alone
+// (TestOmittedStepsWouldPass).
+func (op *boundOp) steps(all stage) stage {
+	out := all
+	if len(op.keys) == 0 {
+		out &^= stageKMSKey | stageKeyReadiness
+	}
+	if len(op.locations) == 0 {
+		out &^= stageS3Location | stageBucketPosture
+	}
+	if op.groupKey == groupKeyNone {
+		out &^= stageDatasetGroupKey
 	}
 	return out
 }

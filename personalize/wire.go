@@ -143,7 +143,7 @@ func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
 	if st.foreign(m.g) {
 		return m.g.refuseForeign(ctx) // another Guard's gate, or this one in another Guard's call
 	}
-	if st == nil || st.ran != m.g.stages {
+	if st == nil || st.ran != m.g.stagesOf(st.op) {
 		return m.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
 			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
 	}
