@@ -154,7 +154,20 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	if !headers.complete {
 		auth = sent.Header.Values("Authorization") // more headers than listed
 	}
-	if err := c.CheckSigner(ctx, op, signerKeyID(auth)); err != nil {
+	// The SDK's one Authorization header, whose head is the last one found
+	// in its shape (see CleanTexts.knownScope): its key ID and Region are
+	// the memo's, and the text's check reads its signature alone. Read
+	// once, for the three checks of the header.
+	keyID := ""
+	if len(auth) == 1 {
+		headers.scope = clean.knownScope(auth[0])
+	}
+	if headers.scope != nil {
+		keyID = headers.scope.keyID
+	} else {
+		keyID = signerKeyID(auth)
+	}
+	if err := c.CheckSigner(ctx, op, keyID); err != nil {
 		return refuse(err)
 	}
 	if sg := checkRequestText(op, sent, &headers, det, clean); sg != nil {
@@ -164,7 +177,11 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	}
 	// After the text's check, which names an identifying value written
 	// for the Region by what it is.
-	if err := checkSignedRegion(op, auth, region); err != nil {
+	if headers.scope != nil {
+		if headers.scope.region != region {
+			return refuse(errSignedElsewhere(op))
+		}
+	} else if err := checkSignedRegion(op, auth, region); err != nil {
 		return refuse(err)
 	}
 	if err := c.CheckBody(ctx, op, body); err != nil {
@@ -246,11 +263,16 @@ func asciiEqualFold(a, b string) bool {
 func checkSignedRegion(op string, auth []string, region string) error {
 	for _, a := range auth {
 		if r, ok := SignedRegion(a); !ok || r != region {
-			return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRegionMismatch,
-				Reason: "the request is signed for another Region than the one the guard checks keys and buckets in"}
+			return errSignedElsewhere(op)
 		}
 	}
 	return nil
+}
+
+// errSignedElsewhere is checkSignedRegion's refusal.
+func errSignedElsewhere(op string) error {
+	return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRegionMismatch,
+		Reason: "the request is signed for another Region than the one the guard checks keys and buckets in"}
 }
 
 // SignedRegion returns the Region of the credential scope of a SigV4
@@ -368,6 +390,9 @@ type headerList struct {
 	n             int
 	fields        [maxListedHeaders]headerField
 	authorization []string // the copy's Authorization values
+	// scope, when set, is the memo's for the one Authorization value: the
+	// value is its head and a signature (see CleanTexts.knownScope).
+	scope *signedScope
 }
 
 type headerField struct {
@@ -911,14 +936,21 @@ var byteClass = func() (t [256]uint8) {
 // lowerHex is allOf(s, classLowerHex), eight bytes at a time: the
 // signature of every call's Authorization header is 64 of them.
 func lowerHex(s string) bool {
+	// The words' marks are and-ed, their bytes or-ed, and both read once
+	// at the end: a signature in its shape, which is every call's, reads
+	// to its end all the same. Without inRange's masks: a byte of 0x80 or
+	// more, which can carry into the next byte's mark, fails the string
+	// through high; without one, no byte carries.
+	all, high := uint64(hi8), uint64(0)
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		x := load8(s, i)
-		if inRange(x, '0', '9')|inRange(x, 'a', 'f') != hi8 {
-			return false
-		}
+		digit := (x + lo8*(0x80-'0')) & (lo8*(0x80+'9') - x)
+		letter := (x + lo8*(0x80-'a')) & (lo8*(0x80+'f') - x)
+		all &= digit | letter
+		high |= x
 	}
-	return allOf(s[i:], classLowerHex)
+	return all&hi8 == hi8 && high&hi8 == 0 && allOf(s[i:], classLowerHex)
 }
 
 // The computed headers' shapes are read a word of eight bytes at a time
@@ -951,9 +983,11 @@ func equalBytes(x uint64, c byte) uint64 {
 	return ^((v ^ lo8*uint64(c)) + lo8*0x7f) &^ x & hi8
 }
 
-// hexBits marks the bytes of x that are hex digits, in either case.
+// hexBits marks the bytes of x that are hex digits, in either case: a
+// letter's case bit set, 'A'-'F' reads as 'a'-'f' and no other byte does.
+// Two ranges, not three, so that it is inlined in uuidShape.
 func hexBits(x uint64) uint64 {
-	return inRange(x, '0', '9') | inRange(x, 'a', 'f') | inRange(x, 'A', 'F')
+	return inRange(x, '0', '9') | inRange(x|lo8*0x20, 'a', 'f')
 }
 
 // allOf reports whether every byte of s is in class.
@@ -1230,6 +1264,14 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 	}
 	if headers != nil && headers.complete {
 		for _, f := range headers.fields[:headers.n] {
+			if f.kind == hdrAuthorization && headers.scope != nil {
+				// The value headers.scope was found for: its head was
+				// found in its shape and clean; its signature is read.
+				if len(f.values) != 1 || !lowerHex(f.values[0][len(headers.scope.head):]) {
+					return "header"
+				}
+				continue
+			}
 			if headerDirty(f.name, f.kind, f.values, det, clean) {
 				return "header"
 			}
@@ -1323,10 +1365,9 @@ type CleanTexts struct {
 	set   atomic.Pointer[map[string]struct{}]
 	urls  atomic.Pointer[map[string]struct{}] // URL parts clean as written and decoded
 	token atomic.Pointer[string]              // the last session token found clean
-	// signedHead is what precedes the signature in the last Authorization
-	// header found in its shape: the credential scope and the signed
-	// header names, the same on every call of a day.
-	signedHead atomic.Pointer[string]
+	// signedHead is the last Authorization header found in its shape and
+	// clean, but for its signature (see signedScope).
+	signedHead atomic.Pointer[signedScope]
 	// last holds, per place in a request (the URL's path and host, the
 	// Host, each header the SDK writes whose value is scanned as it is),
 	// the last value the memo took in for that place: one comparison
@@ -1395,16 +1436,38 @@ func (c *CleanTexts) check(s string, det *sensitive.Detector) (added string, cle
 // that repeats the last one's head up to its signature needs only its
 // signature read: 64 lower-case hex digits.
 func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
-	const sigLen = 64
-	if p := c.signedHead.Load(); p != nil && len(v) == len(*p)+sigLen && v[:len(*p)] == *p {
-		return lowerHex(v[len(*p):])
+	if s := c.knownScope(v); s != nil {
+		return lowerHex(v[len(s.head):])
 	}
 	if p, ok := cutSigV4(v); !ok || !p.wellShaped() || !p.clean(det) {
 		return false
 	}
 	head := strings.Clone(v[:len(v)-sigLen])
-	c.signedHead.Store(&head)
+	// Cut again from the copy, which ends where the signature starts.
+	p, _ := cutSigV4(head)
+	c.signedHead.Store(&signedScope{head: head, keyID: p.id, region: p.region})
 	return true
+}
+
+// sigLen is the length of a SigV4 signature, 64 lower-case hex digits.
+const sigLen = 64
+
+// signedScope is what precedes the signature in an Authorization header
+// in its shape (see sigV4.wellShaped) that det found clean (see
+// sigV4.clean): its credential scope and signed header names, the same on
+// every call of a day; and the access key ID and Region of its scope, as
+// signerKeyID and SignedRegion read them from such a header.
+type signedScope struct{ head, keyID, region string }
+
+// knownScope returns the memo's signedScope when v is its head followed by
+// a signature's length of bytes, or nil: v is then in its shape and clean
+// when those bytes are lower-case hex, and signed by the scope's key ID
+// for its Region.
+func (c *CleanTexts) knownScope(v string) *signedScope {
+	if s := c.signedHead.Load(); s != nil && len(v) == len(s.head)+sigLen && v[:len(s.head)] == s.head {
+		return s
+	}
+	return nil
 }
 
 // sessionTokenClean reports whether det finds nothing in the session token
