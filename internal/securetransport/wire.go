@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -45,6 +46,12 @@ var nopTracer = tracing.NopTracerProvider{}.Tracer("")
 // as ClientHandler's: the SDK's middleware reads a RawResponse without
 // checking it for nil.
 func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (middleware.DeserializeOutput, error) {
+	return sendChecked(ctx, send, sent, new(smithyhttp.Response))
+}
+
+// sendChecked is SendChecked with raw, where the output's RawResponse is
+// written: the gate's, in the allocation of its copy (see sentRequest).
+func sendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, raw *smithyhttp.Response) (middleware.DeserializeOutput, error) {
 	hr := sent
 	var span tracing.Span
 	if tracer, _ := tracing.GetOperationTracer(ctx); tracer != nopTracer {
@@ -79,7 +86,8 @@ func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (
 		span.SetProperty("http.status_code", resp.StatusCode)
 		span.SetProperty("http.response_content_length", resp.ContentLength)
 	}
-	return middleware.DeserializeOutput{RawResponse: &smithyhttp.Response{Response: resp}}, err
+	raw.Response = resp
+	return middleware.DeserializeOutput{RawResponse: raw}, err
 }
 
 // GateChecks is what a client's guard adds to the wire gate every guarded
@@ -135,10 +143,11 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 		return refuse(err)
 	}
 	var headers headerList // on the stack: the copy's headers, listed as copied
-	sent, body, err := intake(ctx, op, req, callRegion, region, &headers)
+	own, body, err := intake(ctx, op, req, callRegion, region, &headers)
 	if err != nil {
 		return refuse(err)
 	}
+	sent := &own.req
 	if !canonicalNames(sent.Header, &headers) {
 		// Refused in report-only mode too, as a second signer is: what
 		// goes out would not be what was checked.
@@ -187,7 +196,7 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	if err := c.CheckBody(ctx, op, body); err != nil {
 		return refuse(err)
 	}
-	out, err := SendChecked(ctx, send, sent)
+	out, err := sendChecked(ctx, send, sent, &own.resp)
 	return out, middleware.Metadata{}, err
 }
 
@@ -318,9 +327,9 @@ func request(op string, in middleware.DeserializeInput, callRegion, region strin
 }
 
 // intake reads the serialized body of req, the one to check and send, and
-// returns the gate's own copy of the request with it. Reading the stream
-// runs the stream's own code, which may still change req, so it comes
-// first. The copy's header map and URL are the gate's own: nothing that
+// returns the gate's own copy of the request (its req) with it. Reading
+// the stream runs the stream's own code, which may still change req, so it
+// comes first. The copy's header map and URL are the gate's own: nothing that
 // still holds req (a tracer, a context's Value, another goroutine) can
 // change them between the check and the send. Its body is a reader of the
 // string returned, the one the gate checks; it carries no trailer and goes
@@ -328,7 +337,7 @@ func request(op string, in middleware.DeserializeInput, callRegion, region strin
 // call whose Region, from its context, is callRegion. When headers is not
 // nil, it lists there the headers of the copy as it makes them, for the
 // gate's checks to read without iterating the map again.
-func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion, region string, headers *headerList) (*http.Request, string, error) {
+func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion, region string, headers *headerList) (*sentRequest, string, error) {
 	if req.Request.Body != nil && req.Request.Body != http.NoBody {
 		// The SDK keeps the body in the request's stream; one put on the
 		// *http.Request beside it is a body nobody checked.
@@ -365,16 +374,19 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 	if err := checkURL(op, sent.URL, callRegion, region); err != nil {
 		return nil, "", err
 	}
-	return sent, body, nil
+	return own, body, nil
 }
 
 // sentRequest is the gate's copy of a request with the parts it does not
 // share with the SDK's: its URL, its body reader and, for the headers the
-// SDK writes, the array that holds the header map's values.
+// SDK writes, the array that holds the header map's values; and the
+// response its send gives the SDK's deserializers, which hold the request
+// anyway (net/http's Response.Request): one allocation for the call.
 type sentRequest struct {
 	req    http.Request
 	url    url.URL
 	body   strings.Reader
+	resp   smithyhttp.Response
 	values [maxListedHeaders]string
 }
 
@@ -560,18 +572,17 @@ func ReadBody(req *smithyhttp.Request) (string, error) {
 	return body, err
 }
 
-// readBytesReader reads the rest of r with one allocation, the string's:
-// through a buffer on the stack into a Builder that, unlike with io.Copy or
-// WriteTo, stays on the stack too.
+// readBytesReader reads the rest of r with one allocation and one copy:
+// into a slice of its length, which becomes the string, as a
+// strings.Builder's does. Nothing else holds the slice, and nothing
+// writes it after the read, so the string does not change.
 func readBytesReader(r *bytes.Reader) string {
-	var b strings.Builder
-	b.Grow(r.Len())
-	var chunk [1024]byte
-	for r.Len() > 0 {
-		n, _ := r.Read(chunk[:]) // a bytes.Reader with bytes left does not fail
-		b.Write(chunk[:n])
+	if r.Len() == 0 {
+		return ""
 	}
-	return b.String()
+	b := make([]byte, r.Len())
+	n, _ := r.Read(b) // a bytes.Reader with bytes left does not fail
+	return unsafe.String(unsafe.SliceData(b), n)
 }
 
 // readAll reads any other stream of req, up to one byte past MaxBody: in
