@@ -61,8 +61,12 @@ func sendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, r
 		span.SetProperty("http.method", hr.Method)
 		span.SetProperty("http.request_content_length", hr.ContentLength)
 	}
-	if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
-		return middleware.DeserializeOutput{}, err
+	// ValidateEndpointHost finds nothing wrong in an empty Host, the
+	// SDK's: not called for it.
+	if hr.Host != "" {
+		if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
+			return middleware.DeserializeOutput{}, err
+		}
 	}
 	var resp *http.Response
 	var err error
@@ -1246,23 +1250,15 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 	// runtime's REST-JSON) comes back on every call: a memo answers for a
 	// part found clean in every form, decoded ones included; for the
 	// path, the last one the memo took in is compared before a lookup.
-	for i, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
-		if part == "" || i == 0 && clean.isLast(lastPath, part) || clean.hasURL(part) {
-			continue
-		}
-		if _, found := det.First(part); found {
-			return "URL"
-		}
-		if decoded := s3guard.DecodeKey(part); decoded != part {
-			if _, found := det.First(decoded); found {
-				return "URL"
-			}
-		}
-		if added, ok := clean.addURL(part); ok && i == 0 {
-			clean.setLast(lastPath, added)
-		}
-	}
-	if !clean.cleanAt(lastHost, req.URL.Host, det) || !clean.cleanAt(lastRequestHost, req.Host, det) {
+	// The SDK sets RawPath to the path as it is ("/"): the same string,
+	// found clean as the path, is not looked up again. An empty part or
+	// Host carries nothing.
+	u := req.URL
+	if u.Path != "" && !clean.isLast(lastPath, u.Path) && urlPartDirty(u.Path, true, det, clean) ||
+		u.RawPath != "" && u.RawPath != u.Path && urlPartDirty(u.RawPath, false, det, clean) ||
+		u.RawQuery != "" && urlPartDirty(u.RawQuery, false, det, clean) ||
+		u.Opaque != "" && urlPartDirty(u.Opaque, false, det, clean) ||
+		!clean.cleanAt(lastHost, u.Host, det) || req.Host != "" && !clean.cleanAt(lastRequestHost, req.Host, det) {
 		return "URL"
 	}
 	switch req.Method {
@@ -1295,6 +1291,27 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 		}
 	}
 	return ""
+}
+
+// urlPartDirty reports whether det finds something in part, a part of a
+// URL, as written or decoded. A part found clean joins the memo, and
+// becomes the last path it took in when it is the path.
+func urlPartDirty(part string, path bool, det *sensitive.Detector, clean *CleanTexts) bool {
+	if clean.hasURL(part) {
+		return false
+	}
+	if _, found := det.First(part); found {
+		return true
+	}
+	if decoded := s3guard.DecodeKey(part); decoded != part {
+		if _, found := det.First(decoded); found {
+			return true
+		}
+	}
+	if added, ok := clean.addURL(part); ok && path {
+		clean.setLast(lastPath, added)
+	}
+	return false
 }
 
 // headerDirty reports whether the header k, of kind kind, with the values
