@@ -145,3 +145,34 @@ func TestGateAuthorizationMemo(t *testing.T) {
 		t.Fatalf("%d calls through the memo, outcomes %v: the test proves little", known, outcomes)
 	}
 }
+
+// TestLastSlotOf: the text check's comparison before headerDirty's call
+// reads each kind's value in the place headerDirty compares it with (the
+// one cleanAt keeps for the scanned SDK headers, the date's, the retry
+// header's), and for no other kind.
+func TestLastSlotOf(t *testing.T) {
+	want := map[headerKind]uint8{
+		hdrContentType:  uint8(lastSlot(hdrContentType)),
+		hdrUserAgent:    uint8(lastSlot(hdrUserAgent)),
+		hdrAmzUserAgent: uint8(lastSlot(hdrAmzUserAgent)),
+		hdrAmzTarget:    uint8(lastSlot(hdrAmzTarget)),
+		hdrAmzDate:      lastAmzDate,
+		hdrSDKRequest:   lastSDKRequest,
+	}
+	got := map[headerKind]uint8{}
+	for k, slot := range lastSlotOf {
+		if slot != 0 {
+			got[headerKind(k)] = slot
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("lastSlotOf (-want +got):\n%s", diff)
+	}
+	seen := map[uint8]bool{}
+	for _, slot := range got {
+		if seen[slot] || int(slot) >= numLastSlots {
+			t.Errorf("slot %d given twice or out of CleanTexts.last", slot)
+		}
+		seen[slot] = true
+	}
+}

@@ -429,6 +429,7 @@ func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 	}
 	out := make(http.Header, len(h))
 	canonical := true
+	n := 0 // list.n, kept in a register
 	for k, vs := range h {
 		var own []string
 		switch {
@@ -457,10 +458,13 @@ func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 		if kind == hdrAuthorization {
 			list.authorization = own
 		}
-		list.fields[list.n] = headerField{name: k, kind: kind, values: own}
-		list.n++
+		// Field by field: a composite literal is built on the stack and
+		// then copied, 48 bytes per header.
+		f := &list.fields[n]
+		f.name, f.kind, f.values = k, kind, own
+		n++
 	}
-	list.complete, list.canonical = true, canonical
+	list.n, list.complete, list.canonical = n, true, canonical
 	return out
 }
 
@@ -1279,6 +1283,13 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 				}
 				continue
 			}
+			// A value the SDK sends call after call (the content type,
+			// the target, the User-Agent, the retry header, the date
+			// within its second) is its place's last: headerDirty would
+			// answer from that comparison too, after its call.
+			if slot := lastSlotOf[f.kind]; slot != 0 && len(f.values) == 1 && clean.isLast(int(slot), f.values[0]) {
+				continue
+			}
 			if headerDirty(f.name, f.kind, f.values, det, clean) {
 				return "header"
 			}
@@ -1424,6 +1435,19 @@ const (
 // lastSlot is the place in CleanTexts.last of a header of kind k, one
 // that sdkScanned.
 func lastSlot(k headerKind) int { return lastHeaders + int(k-hdrContentType) }
+
+// lastSlotOf is, per header kind, its place in CleanTexts.last, where
+// headerDirty compares a value first (lastPath, 0, for a kind without
+// one): the kinds that sdkScanned, the date and the retry header.
+var lastSlotOf = func() (t [numHeaderKinds]uint8) {
+	for k := range numHeaderKinds {
+		if k.sdkScanned() {
+			t[k] = uint8(lastSlot(k))
+		}
+	}
+	t[hdrAmzDate], t[hdrSDKRequest] = lastAmzDate, lastSDKRequest
+	return t
+}()
 
 func (c *CleanTexts) isLast(slot int, s string) bool {
 	p := c.last[slot].Load()
