@@ -121,14 +121,15 @@ func TestIntakeMatchesReference(t *testing.T) {
 		}
 		want, wantBody, wantErr := referenceIntake(ctx, "GetRecommendations", req, "us-east-1")
 		var headers headerList
-		got, gotBody, gotErr := intake(ctx, "GetRecommendations", req, awsmiddleware.GetRegion(ctx), "us-east-1", &headers)
-		plain, plainBody, plainErr := intake(ctx, "GetRecommendations", req, awsmiddleware.GetRegion(ctx), "us-east-1", nil)
+		gotOwn, gotBody, gotErr := intake(ctx, "GetRecommendations", req, awsmiddleware.GetRegion(ctx), "us-east-1", &headers)
+		plainOwn, plainBody, plainErr := intake(ctx, "GetRecommendations", req, awsmiddleware.GetRegion(ctx), "us-east-1", nil)
 		if diff := cmp.Diff(fmt.Sprint(wantErr), fmt.Sprint(gotErr)); diff != "" || fmt.Sprint(plainErr) != fmt.Sprint(wantErr) {
 			t.Fatalf("request %d: error (-reference +intake):\n%s(unlisted: %v)", i, diff, plainErr)
 		}
 		if wantErr != nil {
 			continue
 		}
+		got, plain := &gotOwn.req, &plainOwn.req
 		for _, s := range []struct {
 			name string
 			req  *http.Request

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -45,6 +46,12 @@ var nopTracer = tracing.NopTracerProvider{}.Tracer("")
 // as ClientHandler's: the SDK's middleware reads a RawResponse without
 // checking it for nil.
 func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (middleware.DeserializeOutput, error) {
+	return sendChecked(ctx, send, sent, new(smithyhttp.Response))
+}
+
+// sendChecked is SendChecked with raw, where the output's RawResponse is
+// written: the gate's, in the allocation of its copy (see sentRequest).
+func sendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, raw *smithyhttp.Response) (middleware.DeserializeOutput, error) {
 	hr := sent
 	var span tracing.Span
 	if tracer, _ := tracing.GetOperationTracer(ctx); tracer != nopTracer {
@@ -54,8 +61,12 @@ func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (
 		span.SetProperty("http.method", hr.Method)
 		span.SetProperty("http.request_content_length", hr.ContentLength)
 	}
-	if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
-		return middleware.DeserializeOutput{}, err
+	// ValidateEndpointHost finds nothing wrong in an empty Host, the
+	// SDK's: not called for it.
+	if hr.Host != "" {
+		if err := smithyhttp.ValidateEndpointHost(hr.Host); err != nil {
+			return middleware.DeserializeOutput{}, err
+		}
 	}
 	var resp *http.Response
 	var err error
@@ -79,7 +90,8 @@ func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (
 		span.SetProperty("http.status_code", resp.StatusCode)
 		span.SetProperty("http.response_content_length", resp.ContentLength)
 	}
-	return middleware.DeserializeOutput{RawResponse: &smithyhttp.Response{Response: resp}}, err
+	raw.Response = resp
+	return middleware.DeserializeOutput{RawResponse: raw}, err
 }
 
 // GateChecks is what a client's guard adds to the wire gate every guarded
@@ -135,10 +147,11 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 		return refuse(err)
 	}
 	var headers headerList // on the stack: the copy's headers, listed as copied
-	sent, body, err := intake(ctx, op, req, callRegion, region, &headers)
+	own, body, err := intake(ctx, op, req, callRegion, region, &headers)
 	if err != nil {
 		return refuse(err)
 	}
+	sent := &own.req
 	if !canonicalNames(sent.Header, &headers) {
 		// Refused in report-only mode too, as a second signer is: what
 		// goes out would not be what was checked.
@@ -154,7 +167,20 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	if !headers.complete {
 		auth = sent.Header.Values("Authorization") // more headers than listed
 	}
-	if err := c.CheckSigner(ctx, op, signerKeyID(auth)); err != nil {
+	// The SDK's one Authorization header, whose head is the last one found
+	// in its shape (see CleanTexts.knownScope): its key ID and Region are
+	// the memo's, and the text's check reads its signature alone. Read
+	// once, for the three checks of the header.
+	keyID := ""
+	if len(auth) == 1 {
+		headers.scope = clean.knownScope(auth[0])
+	}
+	if headers.scope != nil {
+		keyID = headers.scope.keyID
+	} else {
+		keyID = signerKeyID(auth)
+	}
+	if err := c.CheckSigner(ctx, op, keyID); err != nil {
 		return refuse(err)
 	}
 	if sg := checkRequestText(op, sent, &headers, det, clean); sg != nil {
@@ -164,13 +190,17 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	}
 	// After the text's check, which names an identifying value written
 	// for the Region by what it is.
-	if err := checkSignedRegion(op, auth, region); err != nil {
+	if headers.scope != nil {
+		if headers.scope.region != region {
+			return refuse(errSignedElsewhere(op))
+		}
+	} else if err := checkSignedRegion(op, auth, region); err != nil {
 		return refuse(err)
 	}
 	if err := c.CheckBody(ctx, op, body); err != nil {
 		return refuse(err)
 	}
-	out, err := SendChecked(ctx, send, sent)
+	out, err := sendChecked(ctx, send, sent, &own.resp)
 	return out, middleware.Metadata{}, err
 }
 
@@ -246,11 +276,16 @@ func asciiEqualFold(a, b string) bool {
 func checkSignedRegion(op string, auth []string, region string) error {
 	for _, a := range auth {
 		if r, ok := SignedRegion(a); !ok || r != region {
-			return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRegionMismatch,
-				Reason: "the request is signed for another Region than the one the guard checks keys and buckets in"}
+			return errSignedElsewhere(op)
 		}
 	}
 	return nil
+}
+
+// errSignedElsewhere is checkSignedRegion's refusal.
+func errSignedElsewhere(op string) error {
+	return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleRegionMismatch,
+		Reason: "the request is signed for another Region than the one the guard checks keys and buckets in"}
 }
 
 // SignedRegion returns the Region of the credential scope of a SigV4
@@ -296,9 +331,9 @@ func request(op string, in middleware.DeserializeInput, callRegion, region strin
 }
 
 // intake reads the serialized body of req, the one to check and send, and
-// returns the gate's own copy of the request with it. Reading the stream
-// runs the stream's own code, which may still change req, so it comes
-// first. The copy's header map and URL are the gate's own: nothing that
+// returns the gate's own copy of the request (its req) with it. Reading
+// the stream runs the stream's own code, which may still change req, so it
+// comes first. The copy's header map and URL are the gate's own: nothing that
 // still holds req (a tracer, a context's Value, another goroutine) can
 // change them between the check and the send. Its body is a reader of the
 // string returned, the one the gate checks; it carries no trailer and goes
@@ -306,7 +341,7 @@ func request(op string, in middleware.DeserializeInput, callRegion, region strin
 // call whose Region, from its context, is callRegion. When headers is not
 // nil, it lists there the headers of the copy as it makes them, for the
 // gate's checks to read without iterating the map again.
-func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion, region string, headers *headerList) (*http.Request, string, error) {
+func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion, region string, headers *headerList) (*sentRequest, string, error) {
 	if req.Request.Body != nil && req.Request.Body != http.NoBody {
 		// The SDK keeps the body in the request's stream; one put on the
 		// *http.Request beside it is a body nobody checked.
@@ -343,16 +378,19 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 	if err := checkURL(op, sent.URL, callRegion, region); err != nil {
 		return nil, "", err
 	}
-	return sent, body, nil
+	return own, body, nil
 }
 
 // sentRequest is the gate's copy of a request with the parts it does not
 // share with the SDK's: its URL, its body reader and, for the headers the
-// SDK writes, the array that holds the header map's values.
+// SDK writes, the array that holds the header map's values; and the
+// response its send gives the SDK's deserializers, which hold the request
+// anyway (net/http's Response.Request): one allocation for the call.
 type sentRequest struct {
 	req    http.Request
 	url    url.URL
 	body   strings.Reader
+	resp   smithyhttp.Response
 	values [maxListedHeaders]string
 }
 
@@ -368,6 +406,9 @@ type headerList struct {
 	n             int
 	fields        [maxListedHeaders]headerField
 	authorization []string // the copy's Authorization values
+	// scope, when set, is the memo's for the one Authorization value: the
+	// value is its head and a signature (see CleanTexts.knownScope).
+	scope *signedScope
 }
 
 type headerField struct {
@@ -388,6 +429,7 @@ func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 	}
 	out := make(http.Header, len(h))
 	canonical := true
+	n := 0 // list.n, kept in a register
 	for k, vs := range h {
 		var own []string
 		switch {
@@ -416,10 +458,13 @@ func copyHeader(h http.Header, list *headerList, values []string) http.Header {
 		if kind == hdrAuthorization {
 			list.authorization = own
 		}
-		list.fields[list.n] = headerField{name: k, kind: kind, values: own}
-		list.n++
+		// Field by field: a composite literal is built on the stack and
+		// then copied, 48 bytes per header.
+		f := &list.fields[n]
+		f.name, f.kind, f.values = k, kind, own
+		n++
 	}
-	list.complete, list.canonical = true, canonical
+	list.n, list.complete, list.canonical = n, true, canonical
 	return out
 }
 
@@ -535,18 +580,17 @@ func ReadBody(req *smithyhttp.Request) (string, error) {
 	return body, err
 }
 
-// readBytesReader reads the rest of r with one allocation, the string's:
-// through a buffer on the stack into a Builder that, unlike with io.Copy or
-// WriteTo, stays on the stack too.
+// readBytesReader reads the rest of r with one allocation and one copy:
+// into a slice of its length, which becomes the string, as a
+// strings.Builder's does. Nothing else holds the slice, and nothing
+// writes it after the read, so the string does not change.
 func readBytesReader(r *bytes.Reader) string {
-	var b strings.Builder
-	b.Grow(r.Len())
-	var chunk [1024]byte
-	for r.Len() > 0 {
-		n, _ := r.Read(chunk[:]) // a bytes.Reader with bytes left does not fail
-		b.Write(chunk[:n])
+	if r.Len() == 0 {
+		return ""
 	}
-	return b.String()
+	b := make([]byte, r.Len())
+	n, _ := r.Read(b) // a bytes.Reader with bytes left does not fail
+	return unsafe.String(unsafe.SliceData(b), n)
 }
 
 // readAll reads any other stream of req, up to one byte past MaxBody: in
@@ -911,14 +955,21 @@ var byteClass = func() (t [256]uint8) {
 // lowerHex is allOf(s, classLowerHex), eight bytes at a time: the
 // signature of every call's Authorization header is 64 of them.
 func lowerHex(s string) bool {
+	// The words' marks are and-ed, their bytes or-ed, and both read once
+	// at the end: a signature in its shape, which is every call's, reads
+	// to its end all the same. Without inRange's masks: a byte of 0x80 or
+	// more, which can carry into the next byte's mark, fails the string
+	// through high; without one, no byte carries.
+	all, high := uint64(hi8), uint64(0)
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		x := load8(s, i)
-		if inRange(x, '0', '9')|inRange(x, 'a', 'f') != hi8 {
-			return false
-		}
+		digit := (x + lo8*(0x80-'0')) & (lo8*(0x80+'9') - x)
+		letter := (x + lo8*(0x80-'a')) & (lo8*(0x80+'f') - x)
+		all &= digit | letter
+		high |= x
 	}
-	return allOf(s[i:], classLowerHex)
+	return all&hi8 == hi8 && high&hi8 == 0 && allOf(s[i:], classLowerHex)
 }
 
 // The computed headers' shapes are read a word of eight bytes at a time
@@ -951,9 +1002,11 @@ func equalBytes(x uint64, c byte) uint64 {
 	return ^((v ^ lo8*uint64(c)) + lo8*0x7f) &^ x & hi8
 }
 
-// hexBits marks the bytes of x that are hex digits, in either case.
+// hexBits marks the bytes of x that are hex digits, in either case: a
+// letter's case bit set, 'A'-'F' reads as 'a'-'f' and no other byte does.
+// Two ranges, not three, so that it is inlined in uuidShape.
 func hexBits(x uint64) uint64 {
-	return inRange(x, '0', '9') | inRange(x, 'a', 'f') | inRange(x, 'A', 'F')
+	return inRange(x, '0', '9') | inRange(x|lo8*0x20, 'a', 'f')
 }
 
 // allOf reports whether every byte of s is in class.
@@ -1201,23 +1254,15 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 	// runtime's REST-JSON) comes back on every call: a memo answers for a
 	// part found clean in every form, decoded ones included; for the
 	// path, the last one the memo took in is compared before a lookup.
-	for i, part := range [...]string{req.URL.Path, req.URL.RawPath, req.URL.RawQuery, req.URL.Opaque} {
-		if part == "" || i == 0 && clean.isLast(lastPath, part) || clean.hasURL(part) {
-			continue
-		}
-		if _, found := det.First(part); found {
-			return "URL"
-		}
-		if decoded := s3guard.DecodeKey(part); decoded != part {
-			if _, found := det.First(decoded); found {
-				return "URL"
-			}
-		}
-		if added, ok := clean.addURL(part); ok && i == 0 {
-			clean.setLast(lastPath, added)
-		}
-	}
-	if !clean.cleanAt(lastHost, req.URL.Host, det) || !clean.cleanAt(lastRequestHost, req.Host, det) {
+	// The SDK sets RawPath to the path as it is ("/"): the same string,
+	// found clean as the path, is not looked up again. An empty part or
+	// Host carries nothing.
+	u := req.URL
+	if u.Path != "" && !clean.isLast(lastPath, u.Path) && urlPartDirty(u.Path, true, det, clean) ||
+		u.RawPath != "" && u.RawPath != u.Path && urlPartDirty(u.RawPath, false, det, clean) ||
+		u.RawQuery != "" && urlPartDirty(u.RawQuery, false, det, clean) ||
+		u.Opaque != "" && urlPartDirty(u.Opaque, false, det, clean) ||
+		!clean.cleanAt(lastHost, u.Host, det) || req.Host != "" && !clean.cleanAt(lastRequestHost, req.Host, det) {
 		return "URL"
 	}
 	switch req.Method {
@@ -1230,6 +1275,21 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 	}
 	if headers != nil && headers.complete {
 		for _, f := range headers.fields[:headers.n] {
+			if f.kind == hdrAuthorization && headers.scope != nil {
+				// The value headers.scope was found for: its head was
+				// found in its shape and clean; its signature is read.
+				if len(f.values) != 1 || !lowerHex(f.values[0][len(headers.scope.head):]) {
+					return "header"
+				}
+				continue
+			}
+			// A value the SDK sends call after call (the content type,
+			// the target, the User-Agent, the retry header, the date
+			// within its second) is its place's last: headerDirty would
+			// answer from that comparison too, after its call.
+			if slot := lastSlotOf[f.kind]; slot != 0 && len(f.values) == 1 && clean.isLast(int(slot), f.values[0]) {
+				continue
+			}
 			if headerDirty(f.name, f.kind, f.values, det, clean) {
 				return "header"
 			}
@@ -1242,6 +1302,27 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 		}
 	}
 	return ""
+}
+
+// urlPartDirty reports whether det finds something in part, a part of a
+// URL, as written or decoded. A part found clean joins the memo, and
+// becomes the last path it took in when it is the path.
+func urlPartDirty(part string, path bool, det *sensitive.Detector, clean *CleanTexts) bool {
+	if clean.hasURL(part) {
+		return false
+	}
+	if _, found := det.First(part); found {
+		return true
+	}
+	if decoded := s3guard.DecodeKey(part); decoded != part {
+		if _, found := det.First(decoded); found {
+			return true
+		}
+	}
+	if added, ok := clean.addURL(part); ok && path {
+		clean.setLast(lastPath, added)
+	}
+	return false
 }
 
 // headerDirty reports whether the header k, of kind kind, with the values
@@ -1323,10 +1404,9 @@ type CleanTexts struct {
 	set   atomic.Pointer[map[string]struct{}]
 	urls  atomic.Pointer[map[string]struct{}] // URL parts clean as written and decoded
 	token atomic.Pointer[string]              // the last session token found clean
-	// signedHead is what precedes the signature in the last Authorization
-	// header found in its shape: the credential scope and the signed
-	// header names, the same on every call of a day.
-	signedHead atomic.Pointer[string]
+	// signedHead is the last Authorization header found in its shape and
+	// clean, but for its signature (see signedScope).
+	signedHead atomic.Pointer[signedScope]
 	// last holds, per place in a request (the URL's path and host, the
 	// Host, each header the SDK writes whose value is scanned as it is),
 	// the last value the memo took in for that place: one comparison
@@ -1355,6 +1435,19 @@ const (
 // lastSlot is the place in CleanTexts.last of a header of kind k, one
 // that sdkScanned.
 func lastSlot(k headerKind) int { return lastHeaders + int(k-hdrContentType) }
+
+// lastSlotOf is, per header kind, its place in CleanTexts.last, where
+// headerDirty compares a value first (lastPath, 0, for a kind without
+// one): the kinds that sdkScanned, the date and the retry header.
+var lastSlotOf = func() (t [numHeaderKinds]uint8) {
+	for k := range numHeaderKinds {
+		if k.sdkScanned() {
+			t[k] = uint8(lastSlot(k))
+		}
+	}
+	t[hdrAmzDate], t[hdrSDKRequest] = lastAmzDate, lastSDKRequest
+	return t
+}()
 
 func (c *CleanTexts) isLast(slot int, s string) bool {
 	p := c.last[slot].Load()
@@ -1395,16 +1488,38 @@ func (c *CleanTexts) check(s string, det *sensitive.Detector) (added string, cle
 // that repeats the last one's head up to its signature needs only its
 // signature read: 64 lower-case hex digits.
 func (c *CleanTexts) authorizationOK(v string, det *sensitive.Detector) bool {
-	const sigLen = 64
-	if p := c.signedHead.Load(); p != nil && len(v) == len(*p)+sigLen && v[:len(*p)] == *p {
-		return lowerHex(v[len(*p):])
+	if s := c.knownScope(v); s != nil {
+		return lowerHex(v[len(s.head):])
 	}
 	if p, ok := cutSigV4(v); !ok || !p.wellShaped() || !p.clean(det) {
 		return false
 	}
 	head := strings.Clone(v[:len(v)-sigLen])
-	c.signedHead.Store(&head)
+	// Cut again from the copy, which ends where the signature starts.
+	p, _ := cutSigV4(head)
+	c.signedHead.Store(&signedScope{head: head, keyID: p.id, region: p.region})
 	return true
+}
+
+// sigLen is the length of a SigV4 signature, 64 lower-case hex digits.
+const sigLen = 64
+
+// signedScope is what precedes the signature in an Authorization header
+// in its shape (see sigV4.wellShaped) that det found clean (see
+// sigV4.clean): its credential scope and signed header names, the same on
+// every call of a day; and the access key ID and Region of its scope, as
+// signerKeyID and SignedRegion read them from such a header.
+type signedScope struct{ head, keyID, region string }
+
+// knownScope returns the memo's signedScope when v is its head followed by
+// a signature's length of bytes, or nil: v is then in its shape and clean
+// when those bytes are lower-case hex, and signed by the scope's key ID
+// for its Region.
+func (c *CleanTexts) knownScope(v string) *signedScope {
+	if s := c.signedHead.Load(); s != nil && len(v) == len(s.head)+sigLen && v[:len(s.head)] == s.head {
+		return s
+	}
+	return nil
 }
 
 // sessionTokenClean reports whether det finds nothing in the session token
