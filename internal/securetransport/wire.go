@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -581,16 +580,16 @@ func ReadBody(req *smithyhttp.Request) (string, error) {
 }
 
 // readBytesReader reads the rest of r with one allocation and one copy:
-// into a slice of its length, which becomes the string, as a
-// strings.Builder's does. Nothing else holds the slice, and nothing
-// writes it after the read, so the string does not change.
+// a strings.Builder grown to the body's length, whose string is its own
+// buffer, which nothing else holds (no unsafe conversion here).
 func readBytesReader(r *bytes.Reader) string {
 	if r.Len() == 0 {
 		return ""
 	}
-	b := make([]byte, r.Len())
-	n, _ := r.Read(b) // a bytes.Reader with bytes left does not fail
-	return unsafe.String(unsafe.SliceData(b), n)
+	var b strings.Builder
+	b.Grow(r.Len())
+	_, _ = r.WriteTo(&b) // a Builder's Write does not fail
+	return b.String()
 }
 
 // readAll reads any other stream of req, up to one byte past MaxBody: in
