@@ -35,7 +35,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 	var buf [4]fieldSet
 	sets := buf[:0]
 	for _, k := range op.keys {
-		key, parent, _ := lookup(params, k.at)
+		key, parent, _ := k.get.read(params, k.at)
 		if !parent {
 			continue // the structure that would hold the key is absent
 		}
@@ -63,7 +63,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		}
 		// A key of the input itself (CreateDatasetGroup) comes with its
 		// role: AWS takes RoleArn only with KmsKeyArn, and needs it then.
-		role, _, _ := lookup(params, k.roleAt)
+		role, _, _ := k.roleGet.read(params, k.roleAt)
 		var v *SafeguardError
 		switch {
 		case key == "" && role != "":
