@@ -113,6 +113,9 @@ var walkCorpus = []string{
 type filler struct {
 	r     *rand.Rand
 	extra []string
+	// dense sets every pointer and fills every list and map, so that the
+	// checks deep in an input are reached too.
+	dense bool
 	// multiMap is set once the input has a map of more than one entry,
 	// whose walk order Go does not fix.
 	multiMap bool
@@ -128,7 +131,7 @@ func (f *filler) str() string {
 func (f *filler) value(n *node, v reflect.Value, depth int) {
 	if v.Kind() == reflect.Pointer {
 		switch {
-		case f.r.IntN(5) == 0 || depth > 10:
+		case !f.dense && f.r.IntN(5) == 0 || depth > 10:
 			return // nil
 		case v.Type().Elem().Kind() == reflect.String && f.r.IntN(6) == 0:
 			v.Set(reflect.New(v.Type().Elem())) // ""
@@ -151,9 +154,13 @@ func (f *filler) value(n *node, v reflect.Value, depth int) {
 	case kindSlice:
 		size := 0
 		switch f.r.IntN(8) {
-		case 0:
-			return // nil
-		case 1:
+		case 0, 1:
+			switch {
+			case f.dense:
+				size = 1
+			case f.r.IntN(2) == 0:
+				return // nil
+			}
 		case 2:
 			if n.maxLen > 0 && n.maxLen <= 1000 {
 				size = n.maxLen + 1
@@ -176,9 +183,13 @@ func (f *filler) value(n *node, v reflect.Value, depth int) {
 		m := reflect.MakeMap(v.Type())
 		size := 0
 		switch f.r.IntN(6) {
-		case 0:
-			return // nil
-		case 1:
+		case 0, 1:
+			switch {
+			case f.dense:
+				size = 1
+			case f.r.IntN(2) == 0:
+				return // nil
+			}
 		case 2:
 			if n.maxLen > 0 && n.maxLen <= 1000 {
 				size = n.maxLen + 1
@@ -342,7 +353,7 @@ func TestTypedWalkMatchesReflective(t *testing.T) {
 			}
 		}
 	})
-	inputs := 120
+	inputs := 240
 	if testing.Short() {
 		inputs = 20
 	}
@@ -361,7 +372,7 @@ func TestTypedWalkMatchesReflective(t *testing.T) {
 				t.Errorf("%s, %s, nil input: typed walk differs (-reflective +typed):\n%s", mode, name, diff)
 			}
 			for i := range inputs {
-				f := &filler{r: r}
+				f := &filler{r: r, dense: i%3 == 0}
 				params := reflect.New(op.params.Elem())
 				f.value(op.input, params.Elem(), 0)
 				ref, typed := walkBoth(t, g, op, params.Interface(), f.multiMap)
