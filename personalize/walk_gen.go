@@ -729,7 +729,7 @@ var typedLookups = map[string]map[string]typedLookup{
 func walkBatchInferenceJobConfig(w *walker, n *node, in *types.BatchInferenceJobConfig) error {
 	if m1 := in.ItemExplorationConfig; len(m1) > 0 {
 		l2 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: l2.name, index: -1})
 		if l2.maxLen > 0 && len(m1) > l2.maxLen {
 			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l2.maxLen)+" entries (API model)"); err != nil {
 				return err
@@ -759,7 +759,7 @@ func walkBatchInferenceJobConfig(w *walker, n *node, in *types.BatchInferenceJob
 	}
 	if m8 := in.RankingInfluence; len(m8) > 0 {
 		l9 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: l9.name, index: -1})
 		if l9.maxLen > 0 && len(m8) > l9.maxLen {
 			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l9.maxLen)+" entries (API model)"); err != nil {
 				return err
@@ -782,7 +782,7 @@ func walkBatchInferenceJobConfig(w *walker, n *node, in *types.BatchInferenceJob
 func walkS3DataConfig(w *walker, n *node, in *types.S3DataConfig) error {
 	if p19 := in.KmsKeyArn; p19 != nil {
 		f18 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f18.name, index: -1})
 		if err := w.check(f18.rule, f18.shape, f18.enum, string(*p19)); err != nil {
 			return err
 		}
@@ -790,7 +790,7 @@ func walkS3DataConfig(w *walker, n *node, in *types.S3DataConfig) error {
 	}
 	if p21 := in.Path; p21 != nil {
 		f20 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f20.name, index: -1})
 		if err := w.check(f20.rule, f20.shape, f20.enum, string(*p21)); err != nil {
 			return err
 		}
@@ -824,7 +824,7 @@ func walkBatchInferenceJobOutput(w *walker, n *node, in *types.BatchInferenceJob
 func walkTag(w *walker, n *node, in *types.Tag) error {
 	if p36 := in.TagKey; p36 != nil {
 		f35 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f35.name, index: -1})
 		if err := w.check(f35.rule, f35.shape, f35.enum, string(*p36)); err != nil {
 			return err
 		}
@@ -832,7 +832,7 @@ func walkTag(w *walker, n *node, in *types.Tag) error {
 	}
 	if p38 := in.TagValue; p38 != nil {
 		f37 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f37.name, index: -1})
 		if err := w.check(f37.rule, f37.shape, f37.enum, string(*p38)); err != nil {
 			return err
 		}
@@ -851,7 +851,7 @@ func walkTag(w *walker, n *node, in *types.Tag) error {
 func walkFieldsForThemeGeneration(w *walker, n *node, in *types.FieldsForThemeGeneration) error {
 	if p40 := in.ItemName; p40 != nil {
 		f39 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f39.name, index: -1})
 		if err := w.check(f39.rule, f39.shape, f39.enum, string(*p40)); err != nil {
 			return err
 		}
@@ -881,7 +881,7 @@ func walkCreateBatchInferenceJobInput(w *walker, n *node, in *sdk.CreateBatchInf
 	}
 	{
 		f15 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f15.name, index: -1})
 		if err := w.check(f15.rule, f15.shape, f15.enum, string(in.BatchInferenceJobMode)); err != nil {
 			return err
 		}
@@ -889,7 +889,7 @@ func walkCreateBatchInferenceJobInput(w *walker, n *node, in *sdk.CreateBatchInf
 	}
 	if p17 := in.FilterArn; p17 != nil {
 		f16 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f16.name, index: -1})
 		if err := w.check(f16.rule, f16.shape, f16.enum, string(*p17)); err != nil {
 			return err
 		}
@@ -904,7 +904,7 @@ func walkCreateBatchInferenceJobInput(w *walker, n *node, in *sdk.CreateBatchInf
 	}
 	if p25 := in.JobName; p25 != nil {
 		f24 := n.fields[4]
-		w.push(segment{name: n.fields[4].name, index: -1})
+		w.push(segment{name: f24.name, index: -1})
 		if err := w.check(f24.rule, f24.shape, f24.enum, string(*p25)); err != nil {
 			return err
 		}
@@ -919,7 +919,7 @@ func walkCreateBatchInferenceJobInput(w *walker, n *node, in *sdk.CreateBatchInf
 	}
 	if p29 := in.RoleArn; p29 != nil {
 		f28 := n.fields[7]
-		w.push(segment{name: n.fields[7].name, index: -1})
+		w.push(segment{name: f28.name, index: -1})
 		if err := w.check(f28.rule, f28.shape, f28.enum, string(*p29)); err != nil {
 			return err
 		}
@@ -927,7 +927,7 @@ func walkCreateBatchInferenceJobInput(w *walker, n *node, in *sdk.CreateBatchInf
 	}
 	if p31 := in.SolutionVersionArn; p31 != nil {
 		f30 := n.fields[8]
-		w.push(segment{name: n.fields[8].name, index: -1})
+		w.push(segment{name: f30.name, index: -1})
 		if err := w.check(f30.rule, f30.shape, f30.enum, string(*p31)); err != nil {
 			return err
 		}
@@ -935,7 +935,7 @@ func walkCreateBatchInferenceJobInput(w *walker, n *node, in *sdk.CreateBatchInf
 	}
 	if s32 := in.Tags; len(s32) > 0 {
 		l33 := n.fields[9]
-		w.push(segment{name: n.fields[9].name, index: -1})
+		w.push(segment{name: l33.name, index: -1})
 		if l33.maxLen > 0 && len(s32) > l33.maxLen {
 			if err := w.fail(listRule(l33), "at most "+strconv.Itoa(l33.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -987,7 +987,7 @@ func walkBatchSegmentJobOutput(w *walker, n *node, in *types.BatchSegmentJobOutp
 func walkCreateBatchSegmentJobInput(w *walker, n *node, in *sdk.CreateBatchSegmentJobInput) error {
 	if p44 := in.FilterArn; p44 != nil {
 		f43 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f43.name, index: -1})
 		if err := w.check(f43.rule, f43.shape, f43.enum, string(*p44)); err != nil {
 			return err
 		}
@@ -1002,7 +1002,7 @@ func walkCreateBatchSegmentJobInput(w *walker, n *node, in *sdk.CreateBatchSegme
 	}
 	if p48 := in.JobName; p48 != nil {
 		f47 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f47.name, index: -1})
 		if err := w.check(f47.rule, f47.shape, f47.enum, string(*p48)); err != nil {
 			return err
 		}
@@ -1017,7 +1017,7 @@ func walkCreateBatchSegmentJobInput(w *walker, n *node, in *sdk.CreateBatchSegme
 	}
 	if p52 := in.RoleArn; p52 != nil {
 		f51 := n.fields[5]
-		w.push(segment{name: n.fields[5].name, index: -1})
+		w.push(segment{name: f51.name, index: -1})
 		if err := w.check(f51.rule, f51.shape, f51.enum, string(*p52)); err != nil {
 			return err
 		}
@@ -1025,7 +1025,7 @@ func walkCreateBatchSegmentJobInput(w *walker, n *node, in *sdk.CreateBatchSegme
 	}
 	if p54 := in.SolutionVersionArn; p54 != nil {
 		f53 := n.fields[6]
-		w.push(segment{name: n.fields[6].name, index: -1})
+		w.push(segment{name: f53.name, index: -1})
 		if err := w.check(f53.rule, f53.shape, f53.enum, string(*p54)); err != nil {
 			return err
 		}
@@ -1033,7 +1033,7 @@ func walkCreateBatchSegmentJobInput(w *walker, n *node, in *sdk.CreateBatchSegme
 	}
 	if s55 := in.Tags; len(s55) > 0 {
 		l56 := n.fields[7]
-		w.push(segment{name: n.fields[7].name, index: -1})
+		w.push(segment{name: l56.name, index: -1})
 		if l56.maxLen > 0 && len(s55) > l56.maxLen {
 			if err := w.fail(listRule(l56), "at most "+strconv.Itoa(l56.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1056,7 +1056,7 @@ func walkCreateBatchSegmentJobInput(w *walker, n *node, in *sdk.CreateBatchSegme
 func walkCampaignConfig(w *walker, n *node, in *types.CampaignConfig) error {
 	if m58 := in.ItemExplorationConfig; len(m58) > 0 {
 		l59 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: l59.name, index: -1})
 		if l59.maxLen > 0 && len(m58) > l59.maxLen {
 			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l59.maxLen)+" entries (API model)"); err != nil {
 				return err
@@ -1086,7 +1086,7 @@ func walkCampaignConfig(w *walker, n *node, in *types.CampaignConfig) error {
 	}
 	if m65 := in.RankingInfluence; len(m65) > 0 {
 		l66 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: l66.name, index: -1})
 		if l66.maxLen > 0 && len(m65) > l66.maxLen {
 			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l66.maxLen)+" entries (API model)"); err != nil {
 				return err
@@ -1116,7 +1116,7 @@ func walkCreateCampaignInput(w *walker, n *node, in *sdk.CreateCampaignInput) er
 	}
 	if p73 := in.Name; p73 != nil {
 		f72 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f72.name, index: -1})
 		if err := w.check(f72.rule, f72.shape, f72.enum, string(*p73)); err != nil {
 			return err
 		}
@@ -1124,7 +1124,7 @@ func walkCreateCampaignInput(w *walker, n *node, in *sdk.CreateCampaignInput) er
 	}
 	if p75 := in.SolutionVersionArn; p75 != nil {
 		f74 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: f74.name, index: -1})
 		if err := w.check(f74.rule, f74.shape, f74.enum, string(*p75)); err != nil {
 			return err
 		}
@@ -1132,7 +1132,7 @@ func walkCreateCampaignInput(w *walker, n *node, in *sdk.CreateCampaignInput) er
 	}
 	if s76 := in.Tags; len(s76) > 0 {
 		l77 := n.fields[4]
-		w.push(segment{name: n.fields[4].name, index: -1})
+		w.push(segment{name: l77.name, index: -1})
 		if l77.maxLen > 0 && len(s76) > l77.maxLen {
 			if err := w.fail(listRule(l77), "at most "+strconv.Itoa(l77.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1155,7 +1155,7 @@ func walkCreateCampaignInput(w *walker, n *node, in *sdk.CreateCampaignInput) er
 func walkDataSource(w *walker, n *node, in *types.DataSource) error {
 	if p80 := in.DataLocation; p80 != nil {
 		f79 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f79.name, index: -1})
 		if err := w.check(f79.rule, f79.shape, f79.enum, string(*p80)); err != nil {
 			return err
 		}
@@ -1174,7 +1174,7 @@ func walkCreateDataDeletionJobInput(w *walker, n *node, in *sdk.CreateDataDeleti
 	}
 	if p83 := in.DatasetGroupArn; p83 != nil {
 		f82 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f82.name, index: -1})
 		if err := w.check(f82.rule, f82.shape, f82.enum, string(*p83)); err != nil {
 			return err
 		}
@@ -1182,7 +1182,7 @@ func walkCreateDataDeletionJobInput(w *walker, n *node, in *sdk.CreateDataDeleti
 	}
 	if p85 := in.JobName; p85 != nil {
 		f84 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f84.name, index: -1})
 		if err := w.check(f84.rule, f84.shape, f84.enum, string(*p85)); err != nil {
 			return err
 		}
@@ -1190,7 +1190,7 @@ func walkCreateDataDeletionJobInput(w *walker, n *node, in *sdk.CreateDataDeleti
 	}
 	if p87 := in.RoleArn; p87 != nil {
 		f86 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: f86.name, index: -1})
 		if err := w.check(f86.rule, f86.shape, f86.enum, string(*p87)); err != nil {
 			return err
 		}
@@ -1198,7 +1198,7 @@ func walkCreateDataDeletionJobInput(w *walker, n *node, in *sdk.CreateDataDeleti
 	}
 	if s88 := in.Tags; len(s88) > 0 {
 		l89 := n.fields[4]
-		w.push(segment{name: n.fields[4].name, index: -1})
+		w.push(segment{name: l89.name, index: -1})
 		if l89.maxLen > 0 && len(s88) > l89.maxLen {
 			if err := w.fail(listRule(l89), "at most "+strconv.Itoa(l89.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1221,7 +1221,7 @@ func walkCreateDataDeletionJobInput(w *walker, n *node, in *sdk.CreateDataDeleti
 func walkCreateDatasetInput(w *walker, n *node, in *sdk.CreateDatasetInput) error {
 	if p92 := in.DatasetGroupArn; p92 != nil {
 		f91 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f91.name, index: -1})
 		if err := w.check(f91.rule, f91.shape, f91.enum, string(*p92)); err != nil {
 			return err
 		}
@@ -1229,7 +1229,7 @@ func walkCreateDatasetInput(w *walker, n *node, in *sdk.CreateDatasetInput) erro
 	}
 	if p94 := in.DatasetType; p94 != nil {
 		f93 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f93.name, index: -1})
 		if err := w.check(f93.rule, f93.shape, f93.enum, string(*p94)); err != nil {
 			return err
 		}
@@ -1237,7 +1237,7 @@ func walkCreateDatasetInput(w *walker, n *node, in *sdk.CreateDatasetInput) erro
 	}
 	if p96 := in.Name; p96 != nil {
 		f95 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f95.name, index: -1})
 		if err := w.check(f95.rule, f95.shape, f95.enum, string(*p96)); err != nil {
 			return err
 		}
@@ -1245,7 +1245,7 @@ func walkCreateDatasetInput(w *walker, n *node, in *sdk.CreateDatasetInput) erro
 	}
 	if p98 := in.SchemaArn; p98 != nil {
 		f97 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: f97.name, index: -1})
 		if err := w.check(f97.rule, f97.shape, f97.enum, string(*p98)); err != nil {
 			return err
 		}
@@ -1253,7 +1253,7 @@ func walkCreateDatasetInput(w *walker, n *node, in *sdk.CreateDatasetInput) erro
 	}
 	if s99 := in.Tags; len(s99) > 0 {
 		l100 := n.fields[4]
-		w.push(segment{name: n.fields[4].name, index: -1})
+		w.push(segment{name: l100.name, index: -1})
 		if l100.maxLen > 0 && len(s99) > l100.maxLen {
 			if err := w.fail(listRule(l100), "at most "+strconv.Itoa(l100.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1287,7 +1287,7 @@ func walkDatasetExportJobOutput(w *walker, n *node, in *types.DatasetExportJobOu
 func walkCreateDatasetExportJobInput(w *walker, n *node, in *sdk.CreateDatasetExportJobInput) error {
 	if p103 := in.DatasetArn; p103 != nil {
 		f102 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f102.name, index: -1})
 		if err := w.check(f102.rule, f102.shape, f102.enum, string(*p103)); err != nil {
 			return err
 		}
@@ -1295,7 +1295,7 @@ func walkCreateDatasetExportJobInput(w *walker, n *node, in *sdk.CreateDatasetEx
 	}
 	{
 		f104 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f104.name, index: -1})
 		if err := w.check(f104.rule, f104.shape, f104.enum, string(in.IngestionMode)); err != nil {
 			return err
 		}
@@ -1303,7 +1303,7 @@ func walkCreateDatasetExportJobInput(w *walker, n *node, in *sdk.CreateDatasetEx
 	}
 	if p106 := in.JobName; p106 != nil {
 		f105 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f105.name, index: -1})
 		if err := w.check(f105.rule, f105.shape, f105.enum, string(*p106)); err != nil {
 			return err
 		}
@@ -1318,7 +1318,7 @@ func walkCreateDatasetExportJobInput(w *walker, n *node, in *sdk.CreateDatasetEx
 	}
 	if p110 := in.RoleArn; p110 != nil {
 		f109 := n.fields[4]
-		w.push(segment{name: n.fields[4].name, index: -1})
+		w.push(segment{name: f109.name, index: -1})
 		if err := w.check(f109.rule, f109.shape, f109.enum, string(*p110)); err != nil {
 			return err
 		}
@@ -1326,7 +1326,7 @@ func walkCreateDatasetExportJobInput(w *walker, n *node, in *sdk.CreateDatasetEx
 	}
 	if s111 := in.Tags; len(s111) > 0 {
 		l112 := n.fields[5]
-		w.push(segment{name: n.fields[5].name, index: -1})
+		w.push(segment{name: l112.name, index: -1})
 		if l112.maxLen > 0 && len(s111) > l112.maxLen {
 			if err := w.fail(listRule(l112), "at most "+strconv.Itoa(l112.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1349,7 +1349,7 @@ func walkCreateDatasetExportJobInput(w *walker, n *node, in *sdk.CreateDatasetEx
 func walkCreateDatasetGroupInput(w *walker, n *node, in *sdk.CreateDatasetGroupInput) error {
 	{
 		f114 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f114.name, index: -1})
 		if err := w.check(f114.rule, f114.shape, f114.enum, string(in.Domain)); err != nil {
 			return err
 		}
@@ -1357,7 +1357,7 @@ func walkCreateDatasetGroupInput(w *walker, n *node, in *sdk.CreateDatasetGroupI
 	}
 	if p116 := in.KmsKeyArn; p116 != nil {
 		f115 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f115.name, index: -1})
 		if err := w.check(f115.rule, f115.shape, f115.enum, string(*p116)); err != nil {
 			return err
 		}
@@ -1365,7 +1365,7 @@ func walkCreateDatasetGroupInput(w *walker, n *node, in *sdk.CreateDatasetGroupI
 	}
 	if p118 := in.Name; p118 != nil {
 		f117 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f117.name, index: -1})
 		if err := w.check(f117.rule, f117.shape, f117.enum, string(*p118)); err != nil {
 			return err
 		}
@@ -1373,7 +1373,7 @@ func walkCreateDatasetGroupInput(w *walker, n *node, in *sdk.CreateDatasetGroupI
 	}
 	if p120 := in.RoleArn; p120 != nil {
 		f119 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: f119.name, index: -1})
 		if err := w.check(f119.rule, f119.shape, f119.enum, string(*p120)); err != nil {
 			return err
 		}
@@ -1381,7 +1381,7 @@ func walkCreateDatasetGroupInput(w *walker, n *node, in *sdk.CreateDatasetGroupI
 	}
 	if s121 := in.Tags; len(s121) > 0 {
 		l122 := n.fields[4]
-		w.push(segment{name: n.fields[4].name, index: -1})
+		w.push(segment{name: l122.name, index: -1})
 		if l122.maxLen > 0 && len(s121) > l122.maxLen {
 			if err := w.fail(listRule(l122), "at most "+strconv.Itoa(l122.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1411,7 +1411,7 @@ func walkCreateDatasetImportJobInput(w *walker, n *node, in *sdk.CreateDatasetIm
 	}
 	if p126 := in.DatasetArn; p126 != nil {
 		f125 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f125.name, index: -1})
 		if err := w.check(f125.rule, f125.shape, f125.enum, string(*p126)); err != nil {
 			return err
 		}
@@ -1419,7 +1419,7 @@ func walkCreateDatasetImportJobInput(w *walker, n *node, in *sdk.CreateDatasetIm
 	}
 	{
 		f127 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f127.name, index: -1})
 		if err := w.check(f127.rule, f127.shape, f127.enum, string(in.ImportMode)); err != nil {
 			return err
 		}
@@ -1427,7 +1427,7 @@ func walkCreateDatasetImportJobInput(w *walker, n *node, in *sdk.CreateDatasetIm
 	}
 	if p129 := in.JobName; p129 != nil {
 		f128 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: f128.name, index: -1})
 		if err := w.check(f128.rule, f128.shape, f128.enum, string(*p129)); err != nil {
 			return err
 		}
@@ -1435,7 +1435,7 @@ func walkCreateDatasetImportJobInput(w *walker, n *node, in *sdk.CreateDatasetIm
 	}
 	if p131 := in.RoleArn; p131 != nil {
 		f130 := n.fields[5]
-		w.push(segment{name: n.fields[5].name, index: -1})
+		w.push(segment{name: f130.name, index: -1})
 		if err := w.check(f130.rule, f130.shape, f130.enum, string(*p131)); err != nil {
 			return err
 		}
@@ -1443,7 +1443,7 @@ func walkCreateDatasetImportJobInput(w *walker, n *node, in *sdk.CreateDatasetIm
 	}
 	if s132 := in.Tags; len(s132) > 0 {
 		l133 := n.fields[6]
-		w.push(segment{name: n.fields[6].name, index: -1})
+		w.push(segment{name: l133.name, index: -1})
 		if l133.maxLen > 0 && len(s132) > l133.maxLen {
 			if err := w.fail(listRule(l133), "at most "+strconv.Itoa(l133.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1466,7 +1466,7 @@ func walkCreateDatasetImportJobInput(w *walker, n *node, in *sdk.CreateDatasetIm
 func walkCreateEventTrackerInput(w *walker, n *node, in *sdk.CreateEventTrackerInput) error {
 	if p136 := in.DatasetGroupArn; p136 != nil {
 		f135 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f135.name, index: -1})
 		if err := w.check(f135.rule, f135.shape, f135.enum, string(*p136)); err != nil {
 			return err
 		}
@@ -1474,7 +1474,7 @@ func walkCreateEventTrackerInput(w *walker, n *node, in *sdk.CreateEventTrackerI
 	}
 	if p138 := in.Name; p138 != nil {
 		f137 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f137.name, index: -1})
 		if err := w.check(f137.rule, f137.shape, f137.enum, string(*p138)); err != nil {
 			return err
 		}
@@ -1482,7 +1482,7 @@ func walkCreateEventTrackerInput(w *walker, n *node, in *sdk.CreateEventTrackerI
 	}
 	if s139 := in.Tags; len(s139) > 0 {
 		l140 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: l140.name, index: -1})
 		if l140.maxLen > 0 && len(s139) > l140.maxLen {
 			if err := w.fail(listRule(l140), "at most "+strconv.Itoa(l140.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1505,7 +1505,7 @@ func walkCreateEventTrackerInput(w *walker, n *node, in *sdk.CreateEventTrackerI
 func walkCreateFilterInput(w *walker, n *node, in *sdk.CreateFilterInput) error {
 	if p143 := in.DatasetGroupArn; p143 != nil {
 		f142 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f142.name, index: -1})
 		if err := w.check(f142.rule, f142.shape, f142.enum, string(*p143)); err != nil {
 			return err
 		}
@@ -1513,7 +1513,7 @@ func walkCreateFilterInput(w *walker, n *node, in *sdk.CreateFilterInput) error 
 	}
 	if p145 := in.FilterExpression; p145 != nil {
 		f144 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f144.name, index: -1})
 		if err := w.check(f144.rule, f144.shape, f144.enum, string(*p145)); err != nil {
 			return err
 		}
@@ -1521,7 +1521,7 @@ func walkCreateFilterInput(w *walker, n *node, in *sdk.CreateFilterInput) error 
 	}
 	if p147 := in.Name; p147 != nil {
 		f146 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f146.name, index: -1})
 		if err := w.check(f146.rule, f146.shape, f146.enum, string(*p147)); err != nil {
 			return err
 		}
@@ -1529,7 +1529,7 @@ func walkCreateFilterInput(w *walker, n *node, in *sdk.CreateFilterInput) error 
 	}
 	if s148 := in.Tags; len(s148) > 0 {
 		l149 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: l149.name, index: -1})
 		if l149.maxLen > 0 && len(s148) > l149.maxLen {
 			if err := w.fail(listRule(l149), "at most "+strconv.Itoa(l149.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1552,7 +1552,7 @@ func walkCreateFilterInput(w *walker, n *node, in *sdk.CreateFilterInput) error 
 func walkMetricAttribute(w *walker, n *node, in *types.MetricAttribute) error {
 	if p157 := in.EventType; p157 != nil {
 		f156 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f156.name, index: -1})
 		if err := w.check(f156.rule, f156.shape, f156.enum, string(*p157)); err != nil {
 			return err
 		}
@@ -1560,7 +1560,7 @@ func walkMetricAttribute(w *walker, n *node, in *types.MetricAttribute) error {
 	}
 	if p159 := in.Expression; p159 != nil {
 		f158 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f158.name, index: -1})
 		if err := w.check(f158.rule, f158.shape, f158.enum, string(*p159)); err != nil {
 			return err
 		}
@@ -1568,7 +1568,7 @@ func walkMetricAttribute(w *walker, n *node, in *types.MetricAttribute) error {
 	}
 	if p161 := in.MetricName; p161 != nil {
 		f160 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f160.name, index: -1})
 		if err := w.check(f160.rule, f160.shape, f160.enum, string(*p161)); err != nil {
 			return err
 		}
@@ -1592,7 +1592,7 @@ func walkMetricAttribute(w *walker, n *node, in *types.MetricAttribute) error {
 func walkMetricAttributionOutput(w *walker, n *node, in *types.MetricAttributionOutput) error {
 	if p163 := in.RoleArn; p163 != nil {
 		f162 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f162.name, index: -1})
 		if err := w.check(f162.rule, f162.shape, f162.enum, string(*p163)); err != nil {
 			return err
 		}
@@ -1611,7 +1611,7 @@ func walkMetricAttributionOutput(w *walker, n *node, in *types.MetricAttribution
 func walkCreateMetricAttributionInput(w *walker, n *node, in *sdk.CreateMetricAttributionInput) error {
 	if p152 := in.DatasetGroupArn; p152 != nil {
 		f151 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f151.name, index: -1})
 		if err := w.check(f151.rule, f151.shape, f151.enum, string(*p152)); err != nil {
 			return err
 		}
@@ -1619,7 +1619,7 @@ func walkCreateMetricAttributionInput(w *walker, n *node, in *sdk.CreateMetricAt
 	}
 	if s153 := in.Metrics; len(s153) > 0 {
 		l154 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: l154.name, index: -1})
 		if l154.maxLen > 0 && len(s153) > l154.maxLen {
 			if err := w.fail(listRule(l154), "at most "+strconv.Itoa(l154.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1645,7 +1645,7 @@ func walkCreateMetricAttributionInput(w *walker, n *node, in *sdk.CreateMetricAt
 	}
 	if p167 := in.Name; p167 != nil {
 		f166 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: f166.name, index: -1})
 		if err := w.check(f166.rule, f166.shape, f166.enum, string(*p167)); err != nil {
 			return err
 		}
@@ -1657,7 +1657,7 @@ func walkCreateMetricAttributionInput(w *walker, n *node, in *sdk.CreateMetricAt
 func walkTrainingDataConfig(w *walker, n *node, in *types.TrainingDataConfig) error {
 	if m181 := in.ExcludedDatasetColumns; len(m181) > 0 {
 		l182 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: l182.name, index: -1})
 		if l182.maxLen > 0 && len(m181) > l182.maxLen {
 			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l182.maxLen)+" entries (API model)"); err != nil {
 				return err
@@ -1696,7 +1696,7 @@ func walkTrainingDataConfig(w *walker, n *node, in *types.TrainingDataConfig) er
 	}
 	if m191 := in.IncludedDatasetColumns; len(m191) > 0 {
 		l192 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: l192.name, index: -1})
 		if l192.maxLen > 0 && len(m191) > l192.maxLen {
 			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l192.maxLen)+" entries (API model)"); err != nil {
 				return err
@@ -1739,7 +1739,7 @@ func walkTrainingDataConfig(w *walker, n *node, in *types.TrainingDataConfig) er
 func walkRecommenderConfig(w *walker, n *node, in *types.RecommenderConfig) error {
 	if m174 := in.ItemExplorationConfig; len(m174) > 0 {
 		l175 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: l175.name, index: -1})
 		if l175.maxLen > 0 && len(m174) > l175.maxLen {
 			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l175.maxLen)+" entries (API model)"); err != nil {
 				return err
@@ -1780,7 +1780,7 @@ func walkRecommenderConfig(w *walker, n *node, in *types.RecommenderConfig) erro
 func walkCreateRecommenderInput(w *walker, n *node, in *sdk.CreateRecommenderInput) error {
 	if p169 := in.DatasetGroupArn; p169 != nil {
 		f168 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f168.name, index: -1})
 		if err := w.check(f168.rule, f168.shape, f168.enum, string(*p169)); err != nil {
 			return err
 		}
@@ -1788,7 +1788,7 @@ func walkCreateRecommenderInput(w *walker, n *node, in *sdk.CreateRecommenderInp
 	}
 	if p171 := in.Name; p171 != nil {
 		f170 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f170.name, index: -1})
 		if err := w.check(f170.rule, f170.shape, f170.enum, string(*p171)); err != nil {
 			return err
 		}
@@ -1796,7 +1796,7 @@ func walkCreateRecommenderInput(w *walker, n *node, in *sdk.CreateRecommenderInp
 	}
 	if p173 := in.RecipeArn; p173 != nil {
 		f172 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f172.name, index: -1})
 		if err := w.check(f172.rule, f172.shape, f172.enum, string(*p173)); err != nil {
 			return err
 		}
@@ -1811,7 +1811,7 @@ func walkCreateRecommenderInput(w *walker, n *node, in *sdk.CreateRecommenderInp
 	}
 	if s203 := in.Tags; len(s203) > 0 {
 		l204 := n.fields[4]
-		w.push(segment{name: n.fields[4].name, index: -1})
+		w.push(segment{name: l204.name, index: -1})
 		if l204.maxLen > 0 && len(s203) > l204.maxLen {
 			if err := w.fail(listRule(l204), "at most "+strconv.Itoa(l204.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1834,7 +1834,7 @@ func walkCreateRecommenderInput(w *walker, n *node, in *sdk.CreateRecommenderInp
 func walkCreateSchemaInput(w *walker, n *node, in *sdk.CreateSchemaInput) error {
 	{
 		f206 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f206.name, index: -1})
 		if err := w.check(f206.rule, f206.shape, f206.enum, string(in.Domain)); err != nil {
 			return err
 		}
@@ -1842,7 +1842,7 @@ func walkCreateSchemaInput(w *walker, n *node, in *sdk.CreateSchemaInput) error 
 	}
 	if p208 := in.Name; p208 != nil {
 		f207 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f207.name, index: -1})
 		if err := w.check(f207.rule, f207.shape, f207.enum, string(*p208)); err != nil {
 			return err
 		}
@@ -1850,7 +1850,7 @@ func walkCreateSchemaInput(w *walker, n *node, in *sdk.CreateSchemaInput) error 
 	}
 	if p210 := in.Schema; p210 != nil {
 		f209 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f209.name, index: -1})
 		if err := w.check(f209.rule, f209.shape, f209.enum, string(*p210)); err != nil {
 			return err
 		}
@@ -1862,7 +1862,7 @@ func walkCreateSchemaInput(w *walker, n *node, in *sdk.CreateSchemaInput) error 
 func walkAutoMLConfig(w *walker, n *node, in *types.AutoMLConfig) error {
 	if p227 := in.MetricName; p227 != nil {
 		f226 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f226.name, index: -1})
 		if err := w.check(f226.rule, f226.shape, f226.enum, string(*p227)); err != nil {
 			return err
 		}
@@ -1870,7 +1870,7 @@ func walkAutoMLConfig(w *walker, n *node, in *types.AutoMLConfig) error {
 	}
 	if s228 := in.RecipeList; len(s228) > 0 {
 		l229 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: l229.name, index: -1})
 		if l229.maxLen > 0 && len(s228) > l229.maxLen {
 			if err := w.fail(listRule(l229), "at most "+strconv.Itoa(l229.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1894,7 +1894,7 @@ func walkAutoMLConfig(w *walker, n *node, in *types.AutoMLConfig) error {
 func walkAutoTrainingConfig(w *walker, n *node, in *types.AutoTrainingConfig) error {
 	if p234 := in.SchedulingExpression; p234 != nil {
 		f233 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f233.name, index: -1})
 		if err := w.check(f233.rule, f233.shape, f233.enum, string(*p234)); err != nil {
 			return err
 		}
@@ -1906,7 +1906,7 @@ func walkAutoTrainingConfig(w *walker, n *node, in *types.AutoTrainingConfig) er
 func walkEventParameters(w *walker, n *node, in *types.EventParameters) error {
 	if p242 := in.EventType; p242 != nil {
 		f241 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f241.name, index: -1})
 		if err := w.check(f241.rule, f241.shape, f241.enum, string(*p242)); err != nil {
 			return err
 		}
@@ -1918,7 +1918,7 @@ func walkEventParameters(w *walker, n *node, in *types.EventParameters) error {
 func walkEventsConfig(w *walker, n *node, in *types.EventsConfig) error {
 	if s238 := in.EventParametersList; len(s238) > 0 {
 		l239 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: l239.name, index: -1})
 		if l239.maxLen > 0 && len(s238) > l239.maxLen {
 			if err := w.fail(listRule(l239), "at most "+strconv.Itoa(l239.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1941,7 +1941,7 @@ func walkEventsConfig(w *walker, n *node, in *types.EventsConfig) error {
 func walkCategoricalHyperParameterRange(w *walker, n *node, in *types.CategoricalHyperParameterRange) error {
 	if p255 := in.Name; p255 != nil {
 		f254 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f254.name, index: -1})
 		if err := w.check(f254.rule, f254.shape, f254.enum, string(*p255)); err != nil {
 			return err
 		}
@@ -1949,7 +1949,7 @@ func walkCategoricalHyperParameterRange(w *walker, n *node, in *types.Categorica
 	}
 	if s256 := in.Values; len(s256) > 0 {
 		l257 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: l257.name, index: -1})
 		if l257.maxLen > 0 && len(s256) > l257.maxLen {
 			if err := w.fail(listRule(l257), "at most "+strconv.Itoa(l257.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -1984,7 +1984,7 @@ func walkCategoricalHyperParameterRange(w *walker, n *node, in *types.Categorica
 func walkContinuousHyperParameterRange(w *walker, n *node, in *types.ContinuousHyperParameterRange) error {
 	if p266 := in.Name; p266 != nil {
 		f265 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f265.name, index: -1})
 		if err := w.check(f265.rule, f265.shape, f265.enum, string(*p266)); err != nil {
 			return err
 		}
@@ -1996,7 +1996,7 @@ func walkContinuousHyperParameterRange(w *walker, n *node, in *types.ContinuousH
 func walkIntegerHyperParameterRange(w *walker, n *node, in *types.IntegerHyperParameterRange) error {
 	if p271 := in.Name; p271 != nil {
 		f270 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f270.name, index: -1})
 		if err := w.check(f270.rule, f270.shape, f270.enum, string(*p271)); err != nil {
 			return err
 		}
@@ -2008,7 +2008,7 @@ func walkIntegerHyperParameterRange(w *walker, n *node, in *types.IntegerHyperPa
 func walkHyperParameterRanges(w *walker, n *node, in *types.HyperParameterRanges) error {
 	if s251 := in.CategoricalHyperParameterRanges; len(s251) > 0 {
 		l252 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: l252.name, index: -1})
 		if l252.maxLen > 0 && len(s251) > l252.maxLen {
 			if err := w.fail(listRule(l252), "at most "+strconv.Itoa(l252.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -2027,7 +2027,7 @@ func walkHyperParameterRanges(w *walker, n *node, in *types.HyperParameterRanges
 	}
 	if s262 := in.ContinuousHyperParameterRanges; len(s262) > 0 {
 		l263 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: l263.name, index: -1})
 		if l263.maxLen > 0 && len(s262) > l263.maxLen {
 			if err := w.fail(listRule(l263), "at most "+strconv.Itoa(l263.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -2046,7 +2046,7 @@ func walkHyperParameterRanges(w *walker, n *node, in *types.HyperParameterRanges
 	}
 	if s267 := in.IntegerHyperParameterRanges; len(s267) > 0 {
 		l268 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: l268.name, index: -1})
 		if l268.maxLen > 0 && len(s267) > l268.maxLen {
 			if err := w.fail(listRule(l268), "at most "+strconv.Itoa(l268.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -2069,7 +2069,7 @@ func walkHyperParameterRanges(w *walker, n *node, in *types.HyperParameterRanges
 func walkHPOObjective(w *walker, n *node, in *types.HPOObjective) error {
 	if p274 := in.MetricName; p274 != nil {
 		f273 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f273.name, index: -1})
 		if err := w.check(f273.rule, f273.shape, f273.enum, string(*p274)); err != nil {
 			return err
 		}
@@ -2077,7 +2077,7 @@ func walkHPOObjective(w *walker, n *node, in *types.HPOObjective) error {
 	}
 	if p276 := in.MetricRegex; p276 != nil {
 		f275 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f275.name, index: -1})
 		if err := w.check(f275.rule, f275.shape, f275.enum, string(*p276)); err != nil {
 			return err
 		}
@@ -2085,7 +2085,7 @@ func walkHPOObjective(w *walker, n *node, in *types.HPOObjective) error {
 	}
 	if p278 := in.Type; p278 != nil {
 		f277 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f277.name, index: -1})
 		if err := w.check(f277.rule, f277.shape, f277.enum, string(*p278)); err != nil {
 			return err
 		}
@@ -2109,7 +2109,7 @@ func walkHPOObjective(w *walker, n *node, in *types.HPOObjective) error {
 func walkHPOResourceConfig(w *walker, n *node, in *types.HPOResourceConfig) error {
 	if p281 := in.MaxNumberOfTrainingJobs; p281 != nil {
 		f280 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f280.name, index: -1})
 		if err := w.check(f280.rule, f280.shape, f280.enum, string(*p281)); err != nil {
 			return err
 		}
@@ -2117,7 +2117,7 @@ func walkHPOResourceConfig(w *walker, n *node, in *types.HPOResourceConfig) erro
 	}
 	if p283 := in.MaxParallelTrainingJobs; p283 != nil {
 		f282 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f282.name, index: -1})
 		if err := w.check(f282.rule, f282.shape, f282.enum, string(*p283)); err != nil {
 			return err
 		}
@@ -2154,7 +2154,7 @@ func walkHPOConfig(w *walker, n *node, in *types.HPOConfig) error {
 func walkOptimizationObjective(w *walker, n *node, in *types.OptimizationObjective) error {
 	if p287 := in.ItemAttribute; p287 != nil {
 		f286 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f286.name, index: -1})
 		if err := w.check(f286.rule, f286.shape, f286.enum, string(*p287)); err != nil {
 			return err
 		}
@@ -2162,7 +2162,7 @@ func walkOptimizationObjective(w *walker, n *node, in *types.OptimizationObjecti
 	}
 	{
 		f288 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f288.name, index: -1})
 		if err := w.check(f288.rule, f288.shape, f288.enum, string(in.ObjectiveSensitivity)); err != nil {
 			return err
 		}
@@ -2174,7 +2174,7 @@ func walkOptimizationObjective(w *walker, n *node, in *types.OptimizationObjecti
 func walkSolutionConfig(w *walker, n *node, in *types.SolutionConfig) error {
 	if m219 := in.AlgorithmHyperParameters; len(m219) > 0 {
 		l220 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: l220.name, index: -1})
 		if l220.maxLen > 0 && len(m219) > l220.maxLen {
 			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l220.maxLen)+" entries (API model)"); err != nil {
 				return err
@@ -2218,7 +2218,7 @@ func walkSolutionConfig(w *walker, n *node, in *types.SolutionConfig) error {
 	}
 	if p237 := in.EventValueThreshold; p237 != nil {
 		f236 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: f236.name, index: -1})
 		if err := w.check(f236.rule, f236.shape, f236.enum, string(*p237)); err != nil {
 			return err
 		}
@@ -2233,7 +2233,7 @@ func walkSolutionConfig(w *walker, n *node, in *types.SolutionConfig) error {
 	}
 	if m244 := in.FeatureTransformationParameters; len(m244) > 0 {
 		l245 := n.fields[5]
-		w.push(segment{name: n.fields[5].name, index: -1})
+		w.push(segment{name: l245.name, index: -1})
 		if l245.maxLen > 0 && len(m244) > l245.maxLen {
 			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l245.maxLen)+" entries (API model)"); err != nil {
 				return err
@@ -2288,7 +2288,7 @@ func walkSolutionConfig(w *walker, n *node, in *types.SolutionConfig) error {
 func walkCreateSolutionInput(w *walker, n *node, in *sdk.CreateSolutionInput) error {
 	if p212 := in.DatasetGroupArn; p212 != nil {
 		f211 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f211.name, index: -1})
 		if err := w.check(f211.rule, f211.shape, f211.enum, string(*p212)); err != nil {
 			return err
 		}
@@ -2296,7 +2296,7 @@ func walkCreateSolutionInput(w *walker, n *node, in *sdk.CreateSolutionInput) er
 	}
 	if p214 := in.EventType; p214 != nil {
 		f213 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f213.name, index: -1})
 		if err := w.check(f213.rule, f213.shape, f213.enum, string(*p214)); err != nil {
 			return err
 		}
@@ -2304,7 +2304,7 @@ func walkCreateSolutionInput(w *walker, n *node, in *sdk.CreateSolutionInput) er
 	}
 	if p216 := in.Name; p216 != nil {
 		f215 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f215.name, index: -1})
 		if err := w.check(f215.rule, f215.shape, f215.enum, string(*p216)); err != nil {
 			return err
 		}
@@ -2312,7 +2312,7 @@ func walkCreateSolutionInput(w *walker, n *node, in *sdk.CreateSolutionInput) er
 	}
 	if p218 := in.RecipeArn; p218 != nil {
 		f217 := n.fields[7]
-		w.push(segment{name: n.fields[7].name, index: -1})
+		w.push(segment{name: f217.name, index: -1})
 		if err := w.check(f217.rule, f217.shape, f217.enum, string(*p218)); err != nil {
 			return err
 		}
@@ -2327,7 +2327,7 @@ func walkCreateSolutionInput(w *walker, n *node, in *sdk.CreateSolutionInput) er
 	}
 	if s292 := in.Tags; len(s292) > 0 {
 		l293 := n.fields[9]
-		w.push(segment{name: n.fields[9].name, index: -1})
+		w.push(segment{name: l293.name, index: -1})
 		if l293.maxLen > 0 && len(s292) > l293.maxLen {
 			if err := w.fail(listRule(l293), "at most "+strconv.Itoa(l293.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -2350,7 +2350,7 @@ func walkCreateSolutionInput(w *walker, n *node, in *sdk.CreateSolutionInput) er
 func walkCreateSolutionVersionInput(w *walker, n *node, in *sdk.CreateSolutionVersionInput) error {
 	if p296 := in.Name; p296 != nil {
 		f295 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f295.name, index: -1})
 		if err := w.check(f295.rule, f295.shape, f295.enum, string(*p296)); err != nil {
 			return err
 		}
@@ -2358,7 +2358,7 @@ func walkCreateSolutionVersionInput(w *walker, n *node, in *sdk.CreateSolutionVe
 	}
 	if p298 := in.SolutionArn; p298 != nil {
 		f297 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f297.name, index: -1})
 		if err := w.check(f297.rule, f297.shape, f297.enum, string(*p298)); err != nil {
 			return err
 		}
@@ -2366,7 +2366,7 @@ func walkCreateSolutionVersionInput(w *walker, n *node, in *sdk.CreateSolutionVe
 	}
 	if s299 := in.Tags; len(s299) > 0 {
 		l300 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: l300.name, index: -1})
 		if l300.maxLen > 0 && len(s299) > l300.maxLen {
 			if err := w.fail(listRule(l300), "at most "+strconv.Itoa(l300.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -2385,7 +2385,7 @@ func walkCreateSolutionVersionInput(w *walker, n *node, in *sdk.CreateSolutionVe
 	}
 	{
 		f302 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: f302.name, index: -1})
 		if err := w.check(f302.rule, f302.shape, f302.enum, string(in.TrainingMode)); err != nil {
 			return err
 		}
@@ -2397,7 +2397,7 @@ func walkCreateSolutionVersionInput(w *walker, n *node, in *sdk.CreateSolutionVe
 func walkDeleteCampaignInput(w *walker, n *node, in *sdk.DeleteCampaignInput) error {
 	if p304 := in.CampaignArn; p304 != nil {
 		f303 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f303.name, index: -1})
 		if err := w.check(f303.rule, f303.shape, f303.enum, string(*p304)); err != nil {
 			return err
 		}
@@ -2409,7 +2409,7 @@ func walkDeleteCampaignInput(w *walker, n *node, in *sdk.DeleteCampaignInput) er
 func walkDeleteDatasetInput(w *walker, n *node, in *sdk.DeleteDatasetInput) error {
 	if p306 := in.DatasetArn; p306 != nil {
 		f305 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f305.name, index: -1})
 		if err := w.check(f305.rule, f305.shape, f305.enum, string(*p306)); err != nil {
 			return err
 		}
@@ -2421,7 +2421,7 @@ func walkDeleteDatasetInput(w *walker, n *node, in *sdk.DeleteDatasetInput) erro
 func walkDeleteDatasetGroupInput(w *walker, n *node, in *sdk.DeleteDatasetGroupInput) error {
 	if p308 := in.DatasetGroupArn; p308 != nil {
 		f307 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f307.name, index: -1})
 		if err := w.check(f307.rule, f307.shape, f307.enum, string(*p308)); err != nil {
 			return err
 		}
@@ -2433,7 +2433,7 @@ func walkDeleteDatasetGroupInput(w *walker, n *node, in *sdk.DeleteDatasetGroupI
 func walkDeleteEventTrackerInput(w *walker, n *node, in *sdk.DeleteEventTrackerInput) error {
 	if p310 := in.EventTrackerArn; p310 != nil {
 		f309 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f309.name, index: -1})
 		if err := w.check(f309.rule, f309.shape, f309.enum, string(*p310)); err != nil {
 			return err
 		}
@@ -2445,7 +2445,7 @@ func walkDeleteEventTrackerInput(w *walker, n *node, in *sdk.DeleteEventTrackerI
 func walkDeleteFilterInput(w *walker, n *node, in *sdk.DeleteFilterInput) error {
 	if p312 := in.FilterArn; p312 != nil {
 		f311 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f311.name, index: -1})
 		if err := w.check(f311.rule, f311.shape, f311.enum, string(*p312)); err != nil {
 			return err
 		}
@@ -2457,7 +2457,7 @@ func walkDeleteFilterInput(w *walker, n *node, in *sdk.DeleteFilterInput) error 
 func walkDeleteMetricAttributionInput(w *walker, n *node, in *sdk.DeleteMetricAttributionInput) error {
 	if p314 := in.MetricAttributionArn; p314 != nil {
 		f313 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f313.name, index: -1})
 		if err := w.check(f313.rule, f313.shape, f313.enum, string(*p314)); err != nil {
 			return err
 		}
@@ -2469,7 +2469,7 @@ func walkDeleteMetricAttributionInput(w *walker, n *node, in *sdk.DeleteMetricAt
 func walkDeleteRecommenderInput(w *walker, n *node, in *sdk.DeleteRecommenderInput) error {
 	if p316 := in.RecommenderArn; p316 != nil {
 		f315 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f315.name, index: -1})
 		if err := w.check(f315.rule, f315.shape, f315.enum, string(*p316)); err != nil {
 			return err
 		}
@@ -2481,7 +2481,7 @@ func walkDeleteRecommenderInput(w *walker, n *node, in *sdk.DeleteRecommenderInp
 func walkDeleteSchemaInput(w *walker, n *node, in *sdk.DeleteSchemaInput) error {
 	if p318 := in.SchemaArn; p318 != nil {
 		f317 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f317.name, index: -1})
 		if err := w.check(f317.rule, f317.shape, f317.enum, string(*p318)); err != nil {
 			return err
 		}
@@ -2493,7 +2493,7 @@ func walkDeleteSchemaInput(w *walker, n *node, in *sdk.DeleteSchemaInput) error 
 func walkDeleteSolutionInput(w *walker, n *node, in *sdk.DeleteSolutionInput) error {
 	if p320 := in.SolutionArn; p320 != nil {
 		f319 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f319.name, index: -1})
 		if err := w.check(f319.rule, f319.shape, f319.enum, string(*p320)); err != nil {
 			return err
 		}
@@ -2505,7 +2505,7 @@ func walkDeleteSolutionInput(w *walker, n *node, in *sdk.DeleteSolutionInput) er
 func walkDescribeAlgorithmInput(w *walker, n *node, in *sdk.DescribeAlgorithmInput) error {
 	if p322 := in.AlgorithmArn; p322 != nil {
 		f321 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f321.name, index: -1})
 		if err := w.check(f321.rule, f321.shape, f321.enum, string(*p322)); err != nil {
 			return err
 		}
@@ -2517,7 +2517,7 @@ func walkDescribeAlgorithmInput(w *walker, n *node, in *sdk.DescribeAlgorithmInp
 func walkDescribeBatchInferenceJobInput(w *walker, n *node, in *sdk.DescribeBatchInferenceJobInput) error {
 	if p324 := in.BatchInferenceJobArn; p324 != nil {
 		f323 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f323.name, index: -1})
 		if err := w.check(f323.rule, f323.shape, f323.enum, string(*p324)); err != nil {
 			return err
 		}
@@ -2529,7 +2529,7 @@ func walkDescribeBatchInferenceJobInput(w *walker, n *node, in *sdk.DescribeBatc
 func walkDescribeBatchSegmentJobInput(w *walker, n *node, in *sdk.DescribeBatchSegmentJobInput) error {
 	if p326 := in.BatchSegmentJobArn; p326 != nil {
 		f325 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f325.name, index: -1})
 		if err := w.check(f325.rule, f325.shape, f325.enum, string(*p326)); err != nil {
 			return err
 		}
@@ -2541,7 +2541,7 @@ func walkDescribeBatchSegmentJobInput(w *walker, n *node, in *sdk.DescribeBatchS
 func walkDescribeCampaignInput(w *walker, n *node, in *sdk.DescribeCampaignInput) error {
 	if p328 := in.CampaignArn; p328 != nil {
 		f327 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f327.name, index: -1})
 		if err := w.check(f327.rule, f327.shape, f327.enum, string(*p328)); err != nil {
 			return err
 		}
@@ -2553,7 +2553,7 @@ func walkDescribeCampaignInput(w *walker, n *node, in *sdk.DescribeCampaignInput
 func walkDescribeDataDeletionJobInput(w *walker, n *node, in *sdk.DescribeDataDeletionJobInput) error {
 	if p330 := in.DataDeletionJobArn; p330 != nil {
 		f329 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f329.name, index: -1})
 		if err := w.check(f329.rule, f329.shape, f329.enum, string(*p330)); err != nil {
 			return err
 		}
@@ -2565,7 +2565,7 @@ func walkDescribeDataDeletionJobInput(w *walker, n *node, in *sdk.DescribeDataDe
 func walkDescribeDatasetInput(w *walker, n *node, in *sdk.DescribeDatasetInput) error {
 	if p332 := in.DatasetArn; p332 != nil {
 		f331 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f331.name, index: -1})
 		if err := w.check(f331.rule, f331.shape, f331.enum, string(*p332)); err != nil {
 			return err
 		}
@@ -2577,7 +2577,7 @@ func walkDescribeDatasetInput(w *walker, n *node, in *sdk.DescribeDatasetInput) 
 func walkDescribeDatasetExportJobInput(w *walker, n *node, in *sdk.DescribeDatasetExportJobInput) error {
 	if p334 := in.DatasetExportJobArn; p334 != nil {
 		f333 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f333.name, index: -1})
 		if err := w.check(f333.rule, f333.shape, f333.enum, string(*p334)); err != nil {
 			return err
 		}
@@ -2589,7 +2589,7 @@ func walkDescribeDatasetExportJobInput(w *walker, n *node, in *sdk.DescribeDatas
 func walkDescribeDatasetGroupInput(w *walker, n *node, in *sdk.DescribeDatasetGroupInput) error {
 	if p336 := in.DatasetGroupArn; p336 != nil {
 		f335 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f335.name, index: -1})
 		if err := w.check(f335.rule, f335.shape, f335.enum, string(*p336)); err != nil {
 			return err
 		}
@@ -2601,7 +2601,7 @@ func walkDescribeDatasetGroupInput(w *walker, n *node, in *sdk.DescribeDatasetGr
 func walkDescribeDatasetImportJobInput(w *walker, n *node, in *sdk.DescribeDatasetImportJobInput) error {
 	if p338 := in.DatasetImportJobArn; p338 != nil {
 		f337 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f337.name, index: -1})
 		if err := w.check(f337.rule, f337.shape, f337.enum, string(*p338)); err != nil {
 			return err
 		}
@@ -2613,7 +2613,7 @@ func walkDescribeDatasetImportJobInput(w *walker, n *node, in *sdk.DescribeDatas
 func walkDescribeEventTrackerInput(w *walker, n *node, in *sdk.DescribeEventTrackerInput) error {
 	if p340 := in.EventTrackerArn; p340 != nil {
 		f339 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f339.name, index: -1})
 		if err := w.check(f339.rule, f339.shape, f339.enum, string(*p340)); err != nil {
 			return err
 		}
@@ -2625,7 +2625,7 @@ func walkDescribeEventTrackerInput(w *walker, n *node, in *sdk.DescribeEventTrac
 func walkDescribeFeatureTransformationInput(w *walker, n *node, in *sdk.DescribeFeatureTransformationInput) error {
 	if p342 := in.FeatureTransformationArn; p342 != nil {
 		f341 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f341.name, index: -1})
 		if err := w.check(f341.rule, f341.shape, f341.enum, string(*p342)); err != nil {
 			return err
 		}
@@ -2637,7 +2637,7 @@ func walkDescribeFeatureTransformationInput(w *walker, n *node, in *sdk.Describe
 func walkDescribeFilterInput(w *walker, n *node, in *sdk.DescribeFilterInput) error {
 	if p344 := in.FilterArn; p344 != nil {
 		f343 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f343.name, index: -1})
 		if err := w.check(f343.rule, f343.shape, f343.enum, string(*p344)); err != nil {
 			return err
 		}
@@ -2649,7 +2649,7 @@ func walkDescribeFilterInput(w *walker, n *node, in *sdk.DescribeFilterInput) er
 func walkDescribeMetricAttributionInput(w *walker, n *node, in *sdk.DescribeMetricAttributionInput) error {
 	if p346 := in.MetricAttributionArn; p346 != nil {
 		f345 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f345.name, index: -1})
 		if err := w.check(f345.rule, f345.shape, f345.enum, string(*p346)); err != nil {
 			return err
 		}
@@ -2661,7 +2661,7 @@ func walkDescribeMetricAttributionInput(w *walker, n *node, in *sdk.DescribeMetr
 func walkDescribeRecipeInput(w *walker, n *node, in *sdk.DescribeRecipeInput) error {
 	if p348 := in.RecipeArn; p348 != nil {
 		f347 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f347.name, index: -1})
 		if err := w.check(f347.rule, f347.shape, f347.enum, string(*p348)); err != nil {
 			return err
 		}
@@ -2673,7 +2673,7 @@ func walkDescribeRecipeInput(w *walker, n *node, in *sdk.DescribeRecipeInput) er
 func walkDescribeRecommenderInput(w *walker, n *node, in *sdk.DescribeRecommenderInput) error {
 	if p350 := in.RecommenderArn; p350 != nil {
 		f349 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f349.name, index: -1})
 		if err := w.check(f349.rule, f349.shape, f349.enum, string(*p350)); err != nil {
 			return err
 		}
@@ -2685,7 +2685,7 @@ func walkDescribeRecommenderInput(w *walker, n *node, in *sdk.DescribeRecommende
 func walkDescribeSchemaInput(w *walker, n *node, in *sdk.DescribeSchemaInput) error {
 	if p352 := in.SchemaArn; p352 != nil {
 		f351 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f351.name, index: -1})
 		if err := w.check(f351.rule, f351.shape, f351.enum, string(*p352)); err != nil {
 			return err
 		}
@@ -2697,7 +2697,7 @@ func walkDescribeSchemaInput(w *walker, n *node, in *sdk.DescribeSchemaInput) er
 func walkDescribeSolutionInput(w *walker, n *node, in *sdk.DescribeSolutionInput) error {
 	if p354 := in.SolutionArn; p354 != nil {
 		f353 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f353.name, index: -1})
 		if err := w.check(f353.rule, f353.shape, f353.enum, string(*p354)); err != nil {
 			return err
 		}
@@ -2709,7 +2709,7 @@ func walkDescribeSolutionInput(w *walker, n *node, in *sdk.DescribeSolutionInput
 func walkDescribeSolutionVersionInput(w *walker, n *node, in *sdk.DescribeSolutionVersionInput) error {
 	if p356 := in.SolutionVersionArn; p356 != nil {
 		f355 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f355.name, index: -1})
 		if err := w.check(f355.rule, f355.shape, f355.enum, string(*p356)); err != nil {
 			return err
 		}
@@ -2721,7 +2721,7 @@ func walkDescribeSolutionVersionInput(w *walker, n *node, in *sdk.DescribeSoluti
 func walkGetSolutionMetricsInput(w *walker, n *node, in *sdk.GetSolutionMetricsInput) error {
 	if p358 := in.SolutionVersionArn; p358 != nil {
 		f357 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f357.name, index: -1})
 		if err := w.check(f357.rule, f357.shape, f357.enum, string(*p358)); err != nil {
 			return err
 		}
@@ -2733,7 +2733,7 @@ func walkGetSolutionMetricsInput(w *walker, n *node, in *sdk.GetSolutionMetricsI
 func walkListBatchInferenceJobsInput(w *walker, n *node, in *sdk.ListBatchInferenceJobsInput) error {
 	if p360 := in.NextToken; p360 != nil {
 		f359 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f359.name, index: -1})
 		if err := w.check(f359.rule, f359.shape, f359.enum, string(*p360)); err != nil {
 			return err
 		}
@@ -2741,7 +2741,7 @@ func walkListBatchInferenceJobsInput(w *walker, n *node, in *sdk.ListBatchInfere
 	}
 	if p362 := in.SolutionVersionArn; p362 != nil {
 		f361 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f361.name, index: -1})
 		if err := w.check(f361.rule, f361.shape, f361.enum, string(*p362)); err != nil {
 			return err
 		}
@@ -2753,7 +2753,7 @@ func walkListBatchInferenceJobsInput(w *walker, n *node, in *sdk.ListBatchInfere
 func walkListBatchSegmentJobsInput(w *walker, n *node, in *sdk.ListBatchSegmentJobsInput) error {
 	if p364 := in.NextToken; p364 != nil {
 		f363 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f363.name, index: -1})
 		if err := w.check(f363.rule, f363.shape, f363.enum, string(*p364)); err != nil {
 			return err
 		}
@@ -2761,7 +2761,7 @@ func walkListBatchSegmentJobsInput(w *walker, n *node, in *sdk.ListBatchSegmentJ
 	}
 	if p366 := in.SolutionVersionArn; p366 != nil {
 		f365 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f365.name, index: -1})
 		if err := w.check(f365.rule, f365.shape, f365.enum, string(*p366)); err != nil {
 			return err
 		}
@@ -2773,7 +2773,7 @@ func walkListBatchSegmentJobsInput(w *walker, n *node, in *sdk.ListBatchSegmentJ
 func walkListCampaignsInput(w *walker, n *node, in *sdk.ListCampaignsInput) error {
 	if p368 := in.NextToken; p368 != nil {
 		f367 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f367.name, index: -1})
 		if err := w.check(f367.rule, f367.shape, f367.enum, string(*p368)); err != nil {
 			return err
 		}
@@ -2781,7 +2781,7 @@ func walkListCampaignsInput(w *walker, n *node, in *sdk.ListCampaignsInput) erro
 	}
 	if p370 := in.SolutionArn; p370 != nil {
 		f369 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f369.name, index: -1})
 		if err := w.check(f369.rule, f369.shape, f369.enum, string(*p370)); err != nil {
 			return err
 		}
@@ -2793,7 +2793,7 @@ func walkListCampaignsInput(w *walker, n *node, in *sdk.ListCampaignsInput) erro
 func walkListDataDeletionJobsInput(w *walker, n *node, in *sdk.ListDataDeletionJobsInput) error {
 	if p372 := in.DatasetGroupArn; p372 != nil {
 		f371 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f371.name, index: -1})
 		if err := w.check(f371.rule, f371.shape, f371.enum, string(*p372)); err != nil {
 			return err
 		}
@@ -2801,7 +2801,7 @@ func walkListDataDeletionJobsInput(w *walker, n *node, in *sdk.ListDataDeletionJ
 	}
 	if p374 := in.NextToken; p374 != nil {
 		f373 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f373.name, index: -1})
 		if err := w.check(f373.rule, f373.shape, f373.enum, string(*p374)); err != nil {
 			return err
 		}
@@ -2813,7 +2813,7 @@ func walkListDataDeletionJobsInput(w *walker, n *node, in *sdk.ListDataDeletionJ
 func walkListDatasetExportJobsInput(w *walker, n *node, in *sdk.ListDatasetExportJobsInput) error {
 	if p376 := in.DatasetArn; p376 != nil {
 		f375 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f375.name, index: -1})
 		if err := w.check(f375.rule, f375.shape, f375.enum, string(*p376)); err != nil {
 			return err
 		}
@@ -2821,7 +2821,7 @@ func walkListDatasetExportJobsInput(w *walker, n *node, in *sdk.ListDatasetExpor
 	}
 	if p378 := in.NextToken; p378 != nil {
 		f377 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f377.name, index: -1})
 		if err := w.check(f377.rule, f377.shape, f377.enum, string(*p378)); err != nil {
 			return err
 		}
@@ -2833,7 +2833,7 @@ func walkListDatasetExportJobsInput(w *walker, n *node, in *sdk.ListDatasetExpor
 func walkListDatasetGroupsInput(w *walker, n *node, in *sdk.ListDatasetGroupsInput) error {
 	if p380 := in.NextToken; p380 != nil {
 		f379 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f379.name, index: -1})
 		if err := w.check(f379.rule, f379.shape, f379.enum, string(*p380)); err != nil {
 			return err
 		}
@@ -2845,7 +2845,7 @@ func walkListDatasetGroupsInput(w *walker, n *node, in *sdk.ListDatasetGroupsInp
 func walkListDatasetImportJobsInput(w *walker, n *node, in *sdk.ListDatasetImportJobsInput) error {
 	if p382 := in.DatasetArn; p382 != nil {
 		f381 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f381.name, index: -1})
 		if err := w.check(f381.rule, f381.shape, f381.enum, string(*p382)); err != nil {
 			return err
 		}
@@ -2853,7 +2853,7 @@ func walkListDatasetImportJobsInput(w *walker, n *node, in *sdk.ListDatasetImpor
 	}
 	if p384 := in.NextToken; p384 != nil {
 		f383 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f383.name, index: -1})
 		if err := w.check(f383.rule, f383.shape, f383.enum, string(*p384)); err != nil {
 			return err
 		}
@@ -2865,7 +2865,7 @@ func walkListDatasetImportJobsInput(w *walker, n *node, in *sdk.ListDatasetImpor
 func walkListDatasetsInput(w *walker, n *node, in *sdk.ListDatasetsInput) error {
 	if p386 := in.DatasetGroupArn; p386 != nil {
 		f385 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f385.name, index: -1})
 		if err := w.check(f385.rule, f385.shape, f385.enum, string(*p386)); err != nil {
 			return err
 		}
@@ -2873,7 +2873,7 @@ func walkListDatasetsInput(w *walker, n *node, in *sdk.ListDatasetsInput) error 
 	}
 	if p388 := in.NextToken; p388 != nil {
 		f387 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f387.name, index: -1})
 		if err := w.check(f387.rule, f387.shape, f387.enum, string(*p388)); err != nil {
 			return err
 		}
@@ -2885,7 +2885,7 @@ func walkListDatasetsInput(w *walker, n *node, in *sdk.ListDatasetsInput) error 
 func walkListEventTrackersInput(w *walker, n *node, in *sdk.ListEventTrackersInput) error {
 	if p390 := in.DatasetGroupArn; p390 != nil {
 		f389 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f389.name, index: -1})
 		if err := w.check(f389.rule, f389.shape, f389.enum, string(*p390)); err != nil {
 			return err
 		}
@@ -2893,7 +2893,7 @@ func walkListEventTrackersInput(w *walker, n *node, in *sdk.ListEventTrackersInp
 	}
 	if p392 := in.NextToken; p392 != nil {
 		f391 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f391.name, index: -1})
 		if err := w.check(f391.rule, f391.shape, f391.enum, string(*p392)); err != nil {
 			return err
 		}
@@ -2905,7 +2905,7 @@ func walkListEventTrackersInput(w *walker, n *node, in *sdk.ListEventTrackersInp
 func walkListFiltersInput(w *walker, n *node, in *sdk.ListFiltersInput) error {
 	if p394 := in.DatasetGroupArn; p394 != nil {
 		f393 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f393.name, index: -1})
 		if err := w.check(f393.rule, f393.shape, f393.enum, string(*p394)); err != nil {
 			return err
 		}
@@ -2913,7 +2913,7 @@ func walkListFiltersInput(w *walker, n *node, in *sdk.ListFiltersInput) error {
 	}
 	if p396 := in.NextToken; p396 != nil {
 		f395 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f395.name, index: -1})
 		if err := w.check(f395.rule, f395.shape, f395.enum, string(*p396)); err != nil {
 			return err
 		}
@@ -2925,7 +2925,7 @@ func walkListFiltersInput(w *walker, n *node, in *sdk.ListFiltersInput) error {
 func walkListMetricAttributionMetricsInput(w *walker, n *node, in *sdk.ListMetricAttributionMetricsInput) error {
 	if p398 := in.MetricAttributionArn; p398 != nil {
 		f397 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f397.name, index: -1})
 		if err := w.check(f397.rule, f397.shape, f397.enum, string(*p398)); err != nil {
 			return err
 		}
@@ -2933,7 +2933,7 @@ func walkListMetricAttributionMetricsInput(w *walker, n *node, in *sdk.ListMetri
 	}
 	if p400 := in.NextToken; p400 != nil {
 		f399 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f399.name, index: -1})
 		if err := w.check(f399.rule, f399.shape, f399.enum, string(*p400)); err != nil {
 			return err
 		}
@@ -2945,7 +2945,7 @@ func walkListMetricAttributionMetricsInput(w *walker, n *node, in *sdk.ListMetri
 func walkListMetricAttributionsInput(w *walker, n *node, in *sdk.ListMetricAttributionsInput) error {
 	if p402 := in.DatasetGroupArn; p402 != nil {
 		f401 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f401.name, index: -1})
 		if err := w.check(f401.rule, f401.shape, f401.enum, string(*p402)); err != nil {
 			return err
 		}
@@ -2953,7 +2953,7 @@ func walkListMetricAttributionsInput(w *walker, n *node, in *sdk.ListMetricAttri
 	}
 	if p404 := in.NextToken; p404 != nil {
 		f403 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f403.name, index: -1})
 		if err := w.check(f403.rule, f403.shape, f403.enum, string(*p404)); err != nil {
 			return err
 		}
@@ -2965,7 +2965,7 @@ func walkListMetricAttributionsInput(w *walker, n *node, in *sdk.ListMetricAttri
 func walkListRecipesInput(w *walker, n *node, in *sdk.ListRecipesInput) error {
 	{
 		f405 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f405.name, index: -1})
 		if err := w.check(f405.rule, f405.shape, f405.enum, string(in.Domain)); err != nil {
 			return err
 		}
@@ -2973,7 +2973,7 @@ func walkListRecipesInput(w *walker, n *node, in *sdk.ListRecipesInput) error {
 	}
 	if p407 := in.NextToken; p407 != nil {
 		f406 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f406.name, index: -1})
 		if err := w.check(f406.rule, f406.shape, f406.enum, string(*p407)); err != nil {
 			return err
 		}
@@ -2981,7 +2981,7 @@ func walkListRecipesInput(w *walker, n *node, in *sdk.ListRecipesInput) error {
 	}
 	{
 		f408 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: f408.name, index: -1})
 		if err := w.check(f408.rule, f408.shape, f408.enum, string(in.RecipeProvider)); err != nil {
 			return err
 		}
@@ -2993,7 +2993,7 @@ func walkListRecipesInput(w *walker, n *node, in *sdk.ListRecipesInput) error {
 func walkListRecommendersInput(w *walker, n *node, in *sdk.ListRecommendersInput) error {
 	if p410 := in.DatasetGroupArn; p410 != nil {
 		f409 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f409.name, index: -1})
 		if err := w.check(f409.rule, f409.shape, f409.enum, string(*p410)); err != nil {
 			return err
 		}
@@ -3001,7 +3001,7 @@ func walkListRecommendersInput(w *walker, n *node, in *sdk.ListRecommendersInput
 	}
 	if p412 := in.NextToken; p412 != nil {
 		f411 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f411.name, index: -1})
 		if err := w.check(f411.rule, f411.shape, f411.enum, string(*p412)); err != nil {
 			return err
 		}
@@ -3013,7 +3013,7 @@ func walkListRecommendersInput(w *walker, n *node, in *sdk.ListRecommendersInput
 func walkListSchemasInput(w *walker, n *node, in *sdk.ListSchemasInput) error {
 	if p414 := in.NextToken; p414 != nil {
 		f413 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f413.name, index: -1})
 		if err := w.check(f413.rule, f413.shape, f413.enum, string(*p414)); err != nil {
 			return err
 		}
@@ -3025,7 +3025,7 @@ func walkListSchemasInput(w *walker, n *node, in *sdk.ListSchemasInput) error {
 func walkListSolutionVersionsInput(w *walker, n *node, in *sdk.ListSolutionVersionsInput) error {
 	if p416 := in.NextToken; p416 != nil {
 		f415 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f415.name, index: -1})
 		if err := w.check(f415.rule, f415.shape, f415.enum, string(*p416)); err != nil {
 			return err
 		}
@@ -3033,7 +3033,7 @@ func walkListSolutionVersionsInput(w *walker, n *node, in *sdk.ListSolutionVersi
 	}
 	if p418 := in.SolutionArn; p418 != nil {
 		f417 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f417.name, index: -1})
 		if err := w.check(f417.rule, f417.shape, f417.enum, string(*p418)); err != nil {
 			return err
 		}
@@ -3045,7 +3045,7 @@ func walkListSolutionVersionsInput(w *walker, n *node, in *sdk.ListSolutionVersi
 func walkListSolutionsInput(w *walker, n *node, in *sdk.ListSolutionsInput) error {
 	if p420 := in.DatasetGroupArn; p420 != nil {
 		f419 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f419.name, index: -1})
 		if err := w.check(f419.rule, f419.shape, f419.enum, string(*p420)); err != nil {
 			return err
 		}
@@ -3053,7 +3053,7 @@ func walkListSolutionsInput(w *walker, n *node, in *sdk.ListSolutionsInput) erro
 	}
 	if p422 := in.NextToken; p422 != nil {
 		f421 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f421.name, index: -1})
 		if err := w.check(f421.rule, f421.shape, f421.enum, string(*p422)); err != nil {
 			return err
 		}
@@ -3065,7 +3065,7 @@ func walkListSolutionsInput(w *walker, n *node, in *sdk.ListSolutionsInput) erro
 func walkListTagsForResourceInput(w *walker, n *node, in *sdk.ListTagsForResourceInput) error {
 	if p424 := in.ResourceArn; p424 != nil {
 		f423 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f423.name, index: -1})
 		if err := w.check(f423.rule, f423.shape, f423.enum, string(*p424)); err != nil {
 			return err
 		}
@@ -3077,7 +3077,7 @@ func walkListTagsForResourceInput(w *walker, n *node, in *sdk.ListTagsForResourc
 func walkStartRecommenderInput(w *walker, n *node, in *sdk.StartRecommenderInput) error {
 	if p426 := in.RecommenderArn; p426 != nil {
 		f425 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f425.name, index: -1})
 		if err := w.check(f425.rule, f425.shape, f425.enum, string(*p426)); err != nil {
 			return err
 		}
@@ -3089,7 +3089,7 @@ func walkStartRecommenderInput(w *walker, n *node, in *sdk.StartRecommenderInput
 func walkStopRecommenderInput(w *walker, n *node, in *sdk.StopRecommenderInput) error {
 	if p428 := in.RecommenderArn; p428 != nil {
 		f427 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f427.name, index: -1})
 		if err := w.check(f427.rule, f427.shape, f427.enum, string(*p428)); err != nil {
 			return err
 		}
@@ -3101,7 +3101,7 @@ func walkStopRecommenderInput(w *walker, n *node, in *sdk.StopRecommenderInput) 
 func walkStopSolutionVersionCreationInput(w *walker, n *node, in *sdk.StopSolutionVersionCreationInput) error {
 	if p430 := in.SolutionVersionArn; p430 != nil {
 		f429 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f429.name, index: -1})
 		if err := w.check(f429.rule, f429.shape, f429.enum, string(*p430)); err != nil {
 			return err
 		}
@@ -3113,7 +3113,7 @@ func walkStopSolutionVersionCreationInput(w *walker, n *node, in *sdk.StopSoluti
 func walkTagResourceInput(w *walker, n *node, in *sdk.TagResourceInput) error {
 	if p432 := in.ResourceArn; p432 != nil {
 		f431 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f431.name, index: -1})
 		if err := w.check(f431.rule, f431.shape, f431.enum, string(*p432)); err != nil {
 			return err
 		}
@@ -3121,7 +3121,7 @@ func walkTagResourceInput(w *walker, n *node, in *sdk.TagResourceInput) error {
 	}
 	if s433 := in.Tags; len(s433) > 0 {
 		l434 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: l434.name, index: -1})
 		if l434.maxLen > 0 && len(s433) > l434.maxLen {
 			if err := w.fail(listRule(l434), "at most "+strconv.Itoa(l434.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -3144,7 +3144,7 @@ func walkTagResourceInput(w *walker, n *node, in *sdk.TagResourceInput) error {
 func walkUntagResourceInput(w *walker, n *node, in *sdk.UntagResourceInput) error {
 	if p437 := in.ResourceArn; p437 != nil {
 		f436 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f436.name, index: -1})
 		if err := w.check(f436.rule, f436.shape, f436.enum, string(*p437)); err != nil {
 			return err
 		}
@@ -3152,7 +3152,7 @@ func walkUntagResourceInput(w *walker, n *node, in *sdk.UntagResourceInput) erro
 	}
 	if s438 := in.TagKeys; len(s438) > 0 {
 		l439 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: l439.name, index: -1})
 		if l439.maxLen > 0 && len(s438) > l439.maxLen {
 			if err := w.fail(listRule(l439), "at most "+strconv.Itoa(l439.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -3176,7 +3176,7 @@ func walkUntagResourceInput(w *walker, n *node, in *sdk.UntagResourceInput) erro
 func walkUpdateCampaignInput(w *walker, n *node, in *sdk.UpdateCampaignInput) error {
 	if p443 := in.CampaignArn; p443 != nil {
 		f442 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f442.name, index: -1})
 		if err := w.check(f442.rule, f442.shape, f442.enum, string(*p443)); err != nil {
 			return err
 		}
@@ -3191,7 +3191,7 @@ func walkUpdateCampaignInput(w *walker, n *node, in *sdk.UpdateCampaignInput) er
 	}
 	if p446 := in.SolutionVersionArn; p446 != nil {
 		f445 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: f445.name, index: -1})
 		if err := w.check(f445.rule, f445.shape, f445.enum, string(*p446)); err != nil {
 			return err
 		}
@@ -3203,7 +3203,7 @@ func walkUpdateCampaignInput(w *walker, n *node, in *sdk.UpdateCampaignInput) er
 func walkUpdateDatasetInput(w *walker, n *node, in *sdk.UpdateDatasetInput) error {
 	if p448 := in.DatasetArn; p448 != nil {
 		f447 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f447.name, index: -1})
 		if err := w.check(f447.rule, f447.shape, f447.enum, string(*p448)); err != nil {
 			return err
 		}
@@ -3211,7 +3211,7 @@ func walkUpdateDatasetInput(w *walker, n *node, in *sdk.UpdateDatasetInput) erro
 	}
 	if p450 := in.SchemaArn; p450 != nil {
 		f449 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f449.name, index: -1})
 		if err := w.check(f449.rule, f449.shape, f449.enum, string(*p450)); err != nil {
 			return err
 		}
@@ -3223,7 +3223,7 @@ func walkUpdateDatasetInput(w *walker, n *node, in *sdk.UpdateDatasetInput) erro
 func walkUpdateMetricAttributionInput(w *walker, n *node, in *sdk.UpdateMetricAttributionInput) error {
 	if s451 := in.AddMetrics; len(s451) > 0 {
 		l452 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: l452.name, index: -1})
 		if l452.maxLen > 0 && len(s451) > l452.maxLen {
 			if err := w.fail(listRule(l452), "at most "+strconv.Itoa(l452.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -3242,7 +3242,7 @@ func walkUpdateMetricAttributionInput(w *walker, n *node, in *sdk.UpdateMetricAt
 	}
 	if p455 := in.MetricAttributionArn; p455 != nil {
 		f454 := n.fields[1]
-		w.push(segment{name: n.fields[1].name, index: -1})
+		w.push(segment{name: f454.name, index: -1})
 		if err := w.check(f454.rule, f454.shape, f454.enum, string(*p455)); err != nil {
 			return err
 		}
@@ -3257,7 +3257,7 @@ func walkUpdateMetricAttributionInput(w *walker, n *node, in *sdk.UpdateMetricAt
 	}
 	if s457 := in.RemoveMetrics; len(s457) > 0 {
 		l458 := n.fields[3]
-		w.push(segment{name: n.fields[3].name, index: -1})
+		w.push(segment{name: l458.name, index: -1})
 		if l458.maxLen > 0 && len(s457) > l458.maxLen {
 			if err := w.fail(listRule(l458), "at most "+strconv.Itoa(l458.maxLen)+" elements (API model)"); err != nil {
 				return err
@@ -3281,7 +3281,7 @@ func walkUpdateMetricAttributionInput(w *walker, n *node, in *sdk.UpdateMetricAt
 func walkUpdateRecommenderInput(w *walker, n *node, in *sdk.UpdateRecommenderInput) error {
 	if p462 := in.RecommenderArn; p462 != nil {
 		f461 := n.fields[0]
-		w.push(segment{name: n.fields[0].name, index: -1})
+		w.push(segment{name: f461.name, index: -1})
 		if err := w.check(f461.rule, f461.shape, f461.enum, string(*p462)); err != nil {
 			return err
 		}
@@ -3318,7 +3318,7 @@ func walkSolutionUpdateConfig(w *walker, n *node, in *types.SolutionUpdateConfig
 func walkUpdateSolutionInput(w *walker, n *node, in *sdk.UpdateSolutionInput) error {
 	if p465 := in.SolutionArn; p465 != nil {
 		f464 := n.fields[2]
-		w.push(segment{name: n.fields[2].name, index: -1})
+		w.push(segment{name: f464.name, index: -1})
 		if err := w.check(f464.rule, f464.shape, f464.enum, string(*p465)); err != nil {
 			return err
 		}

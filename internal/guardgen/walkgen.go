@@ -257,7 +257,7 @@ func (e *wemit) structFunc(n *wnode, t reflect.Type) string {
 	fmt.Fprintf(&b, "func %s(w *walker, n *node, in *%s) error {\n", name, typeName(t))
 	for i, f := range n.fields {
 		nx := "n.fields[" + strconv.Itoa(i) + "]"
-		e.value(&b, f, nx, "in."+f.goName, f.t, "w.push(segment{name: "+nx+".name, index: -1})")
+		e.value(&b, f, nx, "in."+f.goName, f.t, "segment{name: %s.name, index: -1}")
 	}
 	if name, values := n.namedValues(); name != nil {
 		fmt.Fprintf(&b, "if name := %s; name != \"\" {\n", strExpr("in."+name.goName, name.t))
@@ -285,14 +285,24 @@ func (e *wemit) structFunc(n *wnode, t reflect.Type) string {
 }
 
 // value writes the walk of the member x, of Go type t, along the node nx
-// (an expression); push, when not empty, is the statement that pushes the
-// member's path segment (popped after it). Like walker.walk, it does nothing
+// (an expression); seg, when not empty, is the member's path segment
+// (pushed before, popped after; a %s in it is the node). Like walker.walk, it does nothing
 // for a nil pointer, and its segment is pushed only when there is something
 // to check, which changes no path a failure reports.
-func (e *wemit) value(b *strings.Builder, n *wnode, nx, x string, t reflect.Type, push string) {
+func (e *wemit) value(b *strings.Builder, n *wnode, nx, x string, t reflect.Type, seg string) {
 	pop := ""
-	if push != "" {
-		push, pop = push+"\n", "w.pop()\n"
+	if seg != "" {
+		pop = "w.pop()\n"
+	}
+	// push is the push of seg with node, the expression of the node.
+	push := func(node string) string {
+		if seg == "" {
+			return ""
+		}
+		if strings.Contains(seg, "%s") {
+			return "w.push(" + fmt.Sprintf(seg, node) + ")\n"
+		}
+		return "w.push(" + seg + ")\n"
 	}
 	switch n.kind {
 	case "string":
@@ -300,10 +310,10 @@ func (e *wemit) value(b *strings.Builder, n *wnode, nx, x string, t reflect.Type
 		check := "if err := w.check(%[1]s.rule, %[1]s.shape, %[1]s.enum, %[2]s); err != nil {\nreturn err\n}\n"
 		if t.Kind() == reflect.Pointer {
 			p := e.v("p")
-			fmt.Fprintf(b, "if %s := %s; %s != nil {\n%s := %s\n%s", p, x, p, nv, nx, push)
+			fmt.Fprintf(b, "if %s := %s; %s != nil {\n%s := %s\n%s", p, x, p, nv, nx, push(nv))
 			fmt.Fprintf(b, check, nv, "string(*"+p+")")
 		} else {
-			fmt.Fprintf(b, "{\n%s := %s\n%s", nv, nx, push)
+			fmt.Fprintf(b, "{\n%s := %s\n%s", nv, nx, push(nv))
 			fmt.Fprintf(b, check, nv, "string("+x+")")
 		}
 		b.WriteString(pop + "}\n")
@@ -315,24 +325,24 @@ func (e *wemit) value(b *strings.Builder, n *wnode, nx, x string, t reflect.Type
 		fn := e.structFunc(n, st)
 		if t.Kind() == reflect.Pointer {
 			p := e.v("p")
-			fmt.Fprintf(b, "if %s := %s; %s != nil {\n%sif err := %s(w, %s, %s); err != nil {\nreturn err\n}\n%s}\n", p, x, p, push, fn, nx, p, pop)
+			fmt.Fprintf(b, "if %s := %s; %s != nil {\n%sif err := %s(w, %s, %s); err != nil {\nreturn err\n}\n%s}\n", p, x, p, push(nx), fn, nx, p, pop)
 		} else {
-			fmt.Fprintf(b, "{\n%sif err := %s(w, %s, &%s); err != nil {\nreturn err\n}\n%s}\n", push, fn, nx, x, pop)
+			fmt.Fprintf(b, "{\n%sif err := %s(w, %s, &%s); err != nil {\nreturn err\n}\n%s}\n", push(nx), fn, nx, x, pop)
 		}
 	case "slice":
 		s, nv, i := e.v("s"), e.v("l"), e.v("i")
-		fmt.Fprintf(b, "if %s := %s; len(%s) > 0 {\n%s := %s\n%s", s, x, s, nv, nx, push)
+		fmt.Fprintf(b, "if %s := %s; len(%s) > 0 {\n%s := %s\n%s", s, x, s, nv, nx, push(nv))
 		fmt.Fprintf(b, "if %[1]s.maxLen > 0 && len(%[2]s) > %[1]s.maxLen {\nif err := w.fail(listRule(%[1]s), \"at most \"+strconv.Itoa(%[1]s.maxLen)+\" elements (API model)\"); err != nil {\nreturn err\n}\n}\n", nv, s)
 		if n.elem.kind != "other" {
 			fmt.Fprintf(b, "for %s := range %s {\n", i, s)
-			e.value(b, n.elem, nv+".elem", s+"["+i+"]", t.Elem(), "w.push(segment{index: "+i+"})")
+			e.value(b, n.elem, nv+".elem", s+"["+i+"]", t.Elem(), "segment{index: "+i+"}")
 			b.WriteString("}\n")
 		}
 		b.WriteString(pop + "}\n")
 	case "map":
 		e.reflect = true
 		m, nv, k, val, mv, en := e.v("m"), e.v("l"), e.v("k"), e.v("v"), e.v("mv"), e.v("e")
-		fmt.Fprintf(b, "if %s := %s; len(%s) > 0 {\n%s := %s\n%s", m, x, m, nv, nx, push)
+		fmt.Fprintf(b, "if %s := %s; len(%s) > 0 {\n%s := %s\n%s", m, x, m, nv, nx, push(nv))
 		fmt.Fprintf(b, "if %[1]s.maxLen > 0 && len(%[2]s) > %[1]s.maxLen {\nif err := w.fail(RuleFieldLength, \"at most \"+strconv.Itoa(%[1]s.maxLen)+\" entries (API model)\"); err != nil {\nreturn err\n}\n}\n", nv, m)
 		valName := val
 		if n.elem.kind == "other" && !n.elem.paired() {
