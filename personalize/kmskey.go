@@ -46,7 +46,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 			}
 		case g.s.KMSKeyARN != "":
 			key = g.s.KMSKeyARN
-			sets = append(sets, fieldSet{k.at, key})
+			sets = append(sets, fieldSet{k.at, key, k.set})
 			st.act(actedKeyInjected)
 			st.sawKey(key, k.node)
 		}
@@ -70,7 +70,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 			v = &SafeguardError{Operation: op.name, Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
 		case key == "" || role != "":
 		case g.s.RoleARN != "":
-			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN})
+			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN, k.roleSet})
 			st.act(actedRoleInjected)
 			st.notePassed(k.rolePassed)
 		default:

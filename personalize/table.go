@@ -48,6 +48,7 @@ type keyPlace struct {
 	node             *node       // the key's member, once bound
 	roleNode         *node       // the role's member, once bound
 	get, roleGet     typedLookup // the generated accessors of at and roleAt (nil: none)
+	set, roleSet     typedSetter // the generated setters of at and roleAt (nil: none)
 	// rolePassed, set by the guard once bound (see Guard.precheckRoles),
 	// is the configured role under the rule and shape of the role's
 	// member, when the role passes them: injectKeys records it as passed,
@@ -119,10 +120,10 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 		b.keys = make([]keyPlace, len(op.keys))
 		for i, k := range op.keys {
 			k.at, k.field, k.node, err = resolve(b.input, k.path)
-			k.get = typedLookupFor(name, k.path)
+			k.get, k.set = typedLookupFor(name, k.path), typedSetterFor(name, k.path)
 			if err == nil && k.role != nil {
 				k.roleAt, k.roleField, k.roleNode, err = resolve(b.input, k.role)
-				k.roleGet = typedLookupFor(name, k.role)
+				k.roleGet, k.roleSet = typedLookupFor(name, k.role), typedSetterFor(name, k.role)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
@@ -317,6 +318,7 @@ func lookup(params any, at []int) (s string, parent, set bool) {
 type fieldSet struct {
 	at    []int
 	value string
+	set   typedSetter // the generated setter of at, for a copy (nil: setIn)
 }
 
 // inputCopiers copy the input of each operation with key places, the ones
@@ -366,7 +368,9 @@ func withStrings(params any, sets []fieldSet, op *boundOp) any {
 		if cp, v, strs, ok := op.copyInput(params); ok {
 			for i, s := range sets {
 				strs[i] = s.value
-				setIn(v, s.at, &strs[i])
+				if s.set == nil || !s.set(cp, &strs[i]) {
+					setIn(v, s.at, &strs[i])
+				}
 			}
 			return cp
 		}

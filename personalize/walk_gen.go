@@ -726,6 +726,97 @@ var typedLookups = map[string]map[string]typedLookup{
 	},
 }
 
+// typedSetters holds, per operation, the setters of its key places and
+// their roles (see setIn), by member path.
+var typedSetters = map[string]map[string]typedSetter{
+	"CreateBatchInferenceJob": {
+		"jobInput.s3DataSource.kmsKeyArn": setterOf(func(in *sdk.CreateBatchInferenceJobInput, p *string) {
+			c0 := *in.JobInput
+			in.JobInput = &c0
+			c1 := *c0.S3DataSource
+			c0.S3DataSource = &c1
+			c1.KmsKeyArn = p
+		}),
+		"roleArn": setterOf(func(in *sdk.CreateBatchInferenceJobInput, p *string) {
+			in.RoleArn = p
+		}),
+		"jobOutput.s3DataDestination.kmsKeyArn": setterOf(func(in *sdk.CreateBatchInferenceJobInput, p *string) {
+			c0 := *in.JobOutput
+			in.JobOutput = &c0
+			c1 := *c0.S3DataDestination
+			c0.S3DataDestination = &c1
+			c1.KmsKeyArn = p
+		}),
+	},
+	"CreateBatchSegmentJob": {
+		"jobInput.s3DataSource.kmsKeyArn": setterOf(func(in *sdk.CreateBatchSegmentJobInput, p *string) {
+			c0 := *in.JobInput
+			in.JobInput = &c0
+			c1 := *c0.S3DataSource
+			c0.S3DataSource = &c1
+			c1.KmsKeyArn = p
+		}),
+		"roleArn": setterOf(func(in *sdk.CreateBatchSegmentJobInput, p *string) {
+			in.RoleArn = p
+		}),
+		"jobOutput.s3DataDestination.kmsKeyArn": setterOf(func(in *sdk.CreateBatchSegmentJobInput, p *string) {
+			c0 := *in.JobOutput
+			in.JobOutput = &c0
+			c1 := *c0.S3DataDestination
+			c0.S3DataDestination = &c1
+			c1.KmsKeyArn = p
+		}),
+	},
+	"CreateDatasetExportJob": {
+		"jobOutput.s3DataDestination.kmsKeyArn": setterOf(func(in *sdk.CreateDatasetExportJobInput, p *string) {
+			c0 := *in.JobOutput
+			in.JobOutput = &c0
+			c1 := *c0.S3DataDestination
+			c0.S3DataDestination = &c1
+			c1.KmsKeyArn = p
+		}),
+		"roleArn": setterOf(func(in *sdk.CreateDatasetExportJobInput, p *string) {
+			in.RoleArn = p
+		}),
+	},
+	"CreateDatasetGroup": {
+		"kmsKeyArn": setterOf(func(in *sdk.CreateDatasetGroupInput, p *string) {
+			in.KmsKeyArn = p
+		}),
+		"roleArn": setterOf(func(in *sdk.CreateDatasetGroupInput, p *string) {
+			in.RoleArn = p
+		}),
+	},
+	"CreateMetricAttribution": {
+		"metricsOutputConfig.s3DataDestination.kmsKeyArn": setterOf(func(in *sdk.CreateMetricAttributionInput, p *string) {
+			c0 := *in.MetricsOutputConfig
+			in.MetricsOutputConfig = &c0
+			c1 := *c0.S3DataDestination
+			c0.S3DataDestination = &c1
+			c1.KmsKeyArn = p
+		}),
+		"metricsOutputConfig.roleArn": setterOf(func(in *sdk.CreateMetricAttributionInput, p *string) {
+			c0 := *in.MetricsOutputConfig
+			in.MetricsOutputConfig = &c0
+			c0.RoleArn = p
+		}),
+	},
+	"UpdateMetricAttribution": {
+		"metricsOutputConfig.s3DataDestination.kmsKeyArn": setterOf(func(in *sdk.UpdateMetricAttributionInput, p *string) {
+			c0 := *in.MetricsOutputConfig
+			in.MetricsOutputConfig = &c0
+			c1 := *c0.S3DataDestination
+			c0.S3DataDestination = &c1
+			c1.KmsKeyArn = p
+		}),
+		"metricsOutputConfig.roleArn": setterOf(func(in *sdk.UpdateMetricAttributionInput, p *string) {
+			c0 := *in.MetricsOutputConfig
+			in.MetricsOutputConfig = &c0
+			c0.RoleArn = p
+		}),
+	},
+}
+
 func walkBatchInferenceJobConfig(w *walker, n *node, in *types.BatchInferenceJobConfig) error {
 	if m1 := in.ItemExplorationConfig; len(m1) > 0 {
 		l2 := n.fields[0]

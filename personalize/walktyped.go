@@ -139,6 +139,29 @@ func (f typedLookup) read(params any, at []int) (s string, parent, set bool) {
 	return lookup(params, at)
 }
 
+// typedSetter is a generated setter of one key place (or its role) of an
+// operation's input (walk_gen.go): setIn without reflection, on the input
+// itself. It reports false, having set nothing, for params of another type.
+type typedSetter func(params any, p *string) bool
+
+// setterOf makes a typedSetter of f, which sets a member of a *T.
+func setterOf[T any](f func(in *T, p *string)) typedSetter {
+	return func(params any, p *string) bool {
+		in, ok := params.(*T)
+		if !ok || in == nil {
+			return false
+		}
+		f(in, p)
+		return true
+	}
+}
+
+// typedSetterFor returns the generated setter of the member path of op,
+// nil for none.
+func typedSetterFor(op string, path []string) typedSetter {
+	return typedSetters[op][strings.Join(path, ".")]
+}
+
 // typedLookupFor returns the generated accessor of the member path of op,
 // nil for none.
 func typedLookupFor(op string, path []string) typedLookup {

@@ -35,6 +35,9 @@ func TestEveryOperationHasTypedWalk(t *testing.T) {
 			if k.get == nil || k.roleAt != nil && k.roleGet == nil {
 				t.Errorf("%s: key place %s has no typed accessor (or its role)", name, k.field)
 			}
+			if k.set == nil || k.roleAt != nil && k.roleSet == nil {
+				t.Errorf("%s: key place %s has no typed setter (or its role)", name, k.field)
+			}
 		}
 		for _, l := range op.locations {
 			if l.get == nil {

@@ -417,6 +417,40 @@ func (g *gen) places(name string, op *apimodel.Operation) ([][]string, error) {
 	return uniq, bad
 }
 
+// keyPaths returns the member paths injectKeys sets strings at: the key
+// places and their roles.
+func (g *gen) keyPaths(name string, op *apimodel.Operation) ([][]string, error) {
+	var out [][]string
+	var bad error
+	memberPath := func(p apimodel.Path) []string {
+		var ms []string
+		for _, s := range p {
+			if s.Kind != apimodel.StepMember {
+				bad = fmt.Errorf("guardgen: %s: a key place under a list or map: %s", name, p)
+			}
+			ms = append(ms, s.Name)
+		}
+		return ms
+	}
+	seen := map[string]bool{}
+	add := func(p []string) {
+		if k := strings.Join(p, "."); !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	g.m.Walk(op.Input, func(p apimodel.Path, s *apimodel.Shape) bool {
+		if len(p) > 0 && p[len(p)-1].Kind == apimodel.StepMember && p[len(p)-1].Name == "kmsKeyArn" {
+			add(memberPath(p))
+			if r := rolePath(g.m, op.Input, p); r != nil {
+				add(memberPath(r))
+			}
+		}
+		return true
+	})
+	return out, bad
+}
+
 // accessor writes the function reading the string at path (member names)
 // of the input root, with lookup's results.
 func accessor(root *wnode, rootType reflect.Type, path []string) (string, error) {
@@ -460,13 +494,48 @@ func accessor(root *wnode, rootType reflect.Type, path []string) (string, error)
 	return b.String(), nil
 }
 
+// setter writes the function setting the *string member at path (member
+// names) of the input root to p, copying each structure on the way, as
+// the guard's setIn does.
+func setter(root *wnode, rootType reflect.Type, path []string) (string, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "setterOf(func(in *%s, p *string) {\n", typeName(rootType))
+	cur, x := root, "in"
+	for i, m := range path {
+		var f *wnode
+		for _, c := range cur.fields {
+			if c.member == m {
+				f = c
+			}
+		}
+		if f == nil {
+			return "", fmt.Errorf("no member %s on the path %v", m, path)
+		}
+		if i == len(path)-1 {
+			if f.t != reflect.TypeFor[*string]() {
+				return "", fmt.Errorf("the key place %v is a %s, not a *string", path, f.t)
+			}
+			fmt.Fprintf(&b, "%s.%s = p\n", x, f.goName)
+			break
+		}
+		if f.kind != "struct" || f.t.Kind() != reflect.Pointer {
+			return "", fmt.Errorf("the key place %v goes through a %s", path, f.t)
+		}
+		a := "c" + strconv.Itoa(i)
+		fmt.Fprintf(&b, "%s := *%s.%s\n%s.%s = &%s\n", a, x, f.goName, x, f.goName, a)
+		cur, x = f, a
+	}
+	b.WriteString("})")
+	return b.String(), nil
+}
+
 // GenerateWalks returns the formatted source of the typed walks and
 // accessors of every operation the model and the SDK both have.
 func GenerateWalks(m *apimodel.Model, modelName, pkg string) ([]byte, error) {
 	g := &gen{m: m, shapes: map[string]bool{}}
 	inputs := sdkInputs()
 	e := &wemit{funcs: map[string]string{}, names: map[string]bool{}}
-	var table, lookups strings.Builder
+	var table, lookups, setters strings.Builder
 	for _, name := range m.OperationNames() {
 		op := m.Operations[name]
 		t, ok := inputs[name]
@@ -482,6 +551,21 @@ func GenerateWalks(m *apimodel.Model, modelName, pkg string) ([]byte, error) {
 		places, err := g.places(name, op)
 		if err != nil {
 			return nil, err
+		}
+		keys, err := g.keyPaths(name, op)
+		if err != nil {
+			return nil, err
+		}
+		if len(keys) > 0 {
+			fmt.Fprintf(&setters, "%q: {\n", name)
+			for _, p := range keys {
+				src, err := setter(root, t, p)
+				if err != nil {
+					return nil, fmt.Errorf("guardgen: %s: %w", name, err)
+				}
+				fmt.Fprintf(&setters, "%q: %s,\n", strings.Join(p, "."), src)
+			}
+			setters.WriteString("},\n")
 		}
 		if len(places) == 0 {
 			continue
@@ -512,6 +596,8 @@ func GenerateWalks(m *apimodel.Model, modelName, pkg string) ([]byte, error) {
 	b.WriteString("var typedWalks = map[string]typedWalk{\n" + table.String() + "}\n\n")
 	b.WriteString("// typedLookups holds, per operation, the accessors of the places its steps\n// read (see lookup), by member path.\n")
 	b.WriteString("var typedLookups = map[string]map[string]typedLookup{\n" + lookups.String() + "}\n\n")
+	b.WriteString("// typedSetters holds, per operation, the setters of its key places and\n// their roles (see setIn), by member path.\n")
+	b.WriteString("var typedSetters = map[string]map[string]typedSetter{\n" + setters.String() + "}\n\n")
 	for _, s := range e.src {
 		b.WriteString(s)
 	}
