@@ -835,7 +835,7 @@ func (g *Guard) handleContent(ctx context.Context, st *callState, in middleware.
 	}
 	if in.Parameters != nil {
 		w := newWalkerState(g, ctx, st, false, "")
-		err := w.walk(op.input, reflect.ValueOf(in.Parameters))
+		err := w.walkInput(op, in.Parameters)
 		w.release()
 		if err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err

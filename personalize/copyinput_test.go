@@ -56,7 +56,7 @@ func TestInputCopiers(t *testing.T) {
 			var sets []fieldSet
 			for i, k := range op.keys {
 				if _, parent, _ := lookup(in, k.at); parent {
-					sets = append(sets, fieldSet{k.at, "key-" + string(rune('a'+i))}, fieldSet{k.roleAt, "role-" + string(rune('a'+i))})
+					sets = append(sets, fieldSet{k.at, "key-" + string(rune('a'+i)), k.set}, fieldSet{k.roleAt, "role-" + string(rune('a'+i)), k.roleSet})
 				}
 			}
 			before := reflect.ValueOf(in).Elem().Interface()
@@ -93,7 +93,7 @@ func TestInputCopiers(t *testing.T) {
 	in := &sdk.CreateDatasetGroupInput{}
 	var sets []fieldSet
 	for i := range maxSets + 1 {
-		sets = append(sets, fieldSet{op.keys[0].at, "key-" + string(rune('a'+i))})
+		sets = append(sets, fieldSet{op.keys[0].at, "key-" + string(rune('a'+i)), op.keys[0].set})
 	}
 	if diff := cmp.Diff(withStrings(in, sets, &boundOp{}), withStrings(in, sets, op), allFields); diff != "" {
 		t.Errorf("%d sets: (-want +got)\n%s", len(sets), diff)

@@ -35,7 +35,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 	var buf [4]fieldSet
 	sets := buf[:0]
 	for _, k := range op.keys {
-		key, parent, _ := lookup(params, k.at)
+		key, parent, _ := k.get.read(params, k.at)
 		if !parent {
 			continue // the structure that would hold the key is absent
 		}
@@ -46,7 +46,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 			}
 		case g.s.KMSKeyARN != "":
 			key = g.s.KMSKeyARN
-			sets = append(sets, fieldSet{k.at, key})
+			sets = append(sets, fieldSet{k.at, key, k.set})
 			st.act(actedKeyInjected)
 			st.sawKey(key, k.node)
 		}
@@ -63,14 +63,14 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		}
 		// A key of the input itself (CreateDatasetGroup) comes with its
 		// role: AWS takes RoleArn only with KmsKeyArn, and needs it then.
-		role, _, _ := lookup(params, k.roleAt)
+		role, _, _ := k.roleGet.read(params, k.roleAt)
 		var v *SafeguardError
 		switch {
 		case key == "" && role != "":
 			v = &SafeguardError{Operation: op.name, Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
 		case key == "" || role != "":
 		case g.s.RoleARN != "":
-			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN})
+			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN, k.roleSet})
 			st.act(actedRoleInjected)
 			st.notePassed(k.rolePassed)
 		default:

@@ -54,14 +54,14 @@ type keyUse struct {
 func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
 	out := buf[:0]
 	for _, k := range op.keys {
-		key, _, _ := lookup(params, k.at)
+		key, _, _ := k.get.read(params, k.at)
 		if key == "" {
 			continue
 		}
 		u := keyUse{field: k.field, key: key}
 		u.resKind, u.resName = op.resourceOf(params)
 		if k.roleAt != nil {
-			u.role, _, _ = lookup(params, k.roleAt)
+			u.role, _, _ = k.roleGet.read(params, k.roleAt)
 		}
 		out = append(out, u)
 	}
@@ -73,11 +73,11 @@ func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
 func (op *boundOp) resourceOf(params any) (kind, name string) {
 	switch {
 	case op.resourceNameAt != nil:
-		if name, _, _ := lookup(params, op.resourceNameAt); name != "" {
+		if name, _, _ := op.resourceNameGet.read(params, op.resourceNameAt); name != "" {
 			return op.resource, name
 		}
 	case op.resourceARNAt != nil:
-		arn, _, _ := lookup(params, op.resourceARNAt)
+		arn, _, _ := op.resourceARNGet.read(params, op.resourceARNAt)
 		if _, after, ok := strings.Cut(arn, ":"+op.resource+"/"); ok && after != "" {
 			return op.resource, after
 		}
@@ -165,8 +165,8 @@ func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in mid
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	if op.groupKey != groupKeyNone {
-		if dataset, _, set := lookup(in.Parameters, op.datasetAt); set {
-			role, _, _ := lookup(in.Parameters, op.roleAt)
+		if dataset, _, set := op.datasetGet.read(in.Parameters, op.datasetAt); set {
+			role, _, _ := op.roleGet.read(in.Parameters, op.roleAt)
 			// Safe by default: an import writes into the group under its
 			// key, so a group without one is refused unless the policy
 			// accepts such groups (and names no key of its own).
@@ -292,7 +292,7 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 		var src *importSource
 		var dataset string
 		if g.scan != nil && l.objects && op.name == "CreateDatasetImportJob" {
-			if d, _, set := lookup(in.Parameters, op.datasetAt); set {
+			if d, _, set := op.datasetGet.read(in.Parameters, op.datasetAt); set {
 				dataset, src = d, g.newImportSource(p[i])
 			}
 		}
@@ -408,8 +408,8 @@ func (g *Guard) checkDataKeys(ctx context.Context, st *callState, op *boundOp, p
 		case st.keyReady(arn):
 			continue
 		}
-		role, _, _ := lookup(params, op.roleAt)
-		dataset, _, _ := lookup(params, op.datasetAt)
+		role, _, _ := op.roleGet.read(params, op.roleAt)
+		dataset, _, _ := op.datasetGet.read(params, op.datasetAt)
 		u := keyUse{field: field, key: arn, role: role}
 		if u.resKind, u.resName = groupResource(dataset); u.resKind == "" {
 			u.resKind, u.resName = op.resourceOf(params) // a batch job's own

@@ -36,7 +36,7 @@ func locationsOf(params any, op *boundOp) []location {
 	}
 	out := make([]location, len(op.locations))
 	for i, p := range op.locations {
-		v, _, set := lookup(params, p.at)
+		v, _, set := p.get.read(params, p.at)
 		out[i] = location{locationPlace: p, value: v, set: set}
 	}
 	return out

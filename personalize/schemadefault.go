@@ -112,6 +112,12 @@ func mayHaveScalarDefault(s string, anyValue bool) bool {
 	}
 	// Searched from its 'd': a search from the '"' stops at every string.
 	const key = `default"`
+	if len(s) <= len(key) {
+		// Too short to hold the key; and the search below starts at 1,
+		// past the end of "" (a report-only check reaches here with a
+		// schema that is not JSON at all).
+		return false
+	}
 	for i := 1; ; {
 		j := strings.Index(s[i:], key)
 		if j < 0 {

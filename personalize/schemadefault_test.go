@@ -1,7 +1,11 @@
 package personalize
 
 import (
+	"context"
 	"testing"
+
+	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 	"github.com/personalizeguard/personalizeguard/internal/jsontext"
@@ -66,5 +70,27 @@ func referenceScalarDefault(s string, anyValue bool) bool {
 			}
 		}
 		key = ""
+	}
+}
+
+// TestReportOnlyEmptySchema: in report-only mode a schema that is not JSON
+// is reported and the check goes on to the defaults, which an empty schema
+// made panic (found by TestTypedWalkMatchesReflective).
+func TestReportOnlyEmptySchema(t *testing.T) {
+	logger, _ := jsonLogger()
+	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
+	for _, s := range []string{"", "d", `default"`} {
+		st := &callState{}
+		ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "CreateSchema"), stateKey{}, st)
+		w := newWalkerState(g, ctx, st, false, "")
+		err := w.check(ruleSchema, shapeAvroSchema, nil, s)
+		w.release()
+		var got []string
+		for _, r := range st.reported {
+			got = append(got, r.Rule)
+		}
+		if diff := cmp.Diff([]string{RuleSchemaJSON}, got); err != nil || diff != "" {
+			t.Errorf("check(%q) = %v, reported (-want +got):\n%s", s, err, diff)
+		}
 	}
 }

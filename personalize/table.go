@@ -12,6 +12,7 @@ import (
 )
 
 //go:generate go run ../internal/guardgen -o table_gen.go
+//go:generate go run ../internal/guardgen -walks -o walk_gen.go
 
 // operation is the table's description of one API operation, generated from
 // the official model (table_gen.go): its members and their rules, where it
@@ -41,11 +42,13 @@ const (
 // keyPlace is where an operation takes a KMS key, and the role Personalize
 // uses it through.
 type keyPlace struct {
-	path, role       []string // member names from the input
-	at, roleAt       []int    // Go field indices, once bound
-	field, roleField string   // "JobInput.S3DataSource.KmsKeyArn", "RoleArn"
-	node             *node    // the key's member, once bound
-	roleNode         *node    // the role's member, once bound
+	path, role       []string    // member names from the input
+	at, roleAt       []int       // Go field indices, once bound
+	field, roleField string      // "JobInput.S3DataSource.KmsKeyArn", "RoleArn"
+	node             *node       // the key's member, once bound
+	roleNode         *node       // the role's member, once bound
+	get, roleGet     typedLookup // the generated accessors of at and roleAt (nil: none)
+	set, roleSet     typedSetter // the generated setters of at and roleAt (nil: none)
 	// rolePassed, set by the guard once bound (see Guard.precheckRoles),
 	// is the configured role under the rule and shape of the role's
 	// member, when the role passes them: injectKeys records it as passed,
@@ -60,7 +63,8 @@ type locationPlace struct {
 	objects bool // an input whose objects' encryption the guard samples
 	at      []int
 	field   string
-	node    *node // the member, once bound: the wire gate holds a location to it
+	node    *node       // the member, once bound: the wire gate holds a location to it
+	get     typedLookup // the generated accessor of at (nil: none)
 }
 
 // boundOp is an operation bound to the SDK's Go input type: the table's
@@ -70,6 +74,15 @@ type boundOp struct {
 	name string
 	operation
 	resourceNameAt, resourceARNAt, datasetAt, roleAt []int
+	// The generated accessors of those four (nil: none, or no such member).
+	resourceNameGet, resourceARNGet, datasetGet, roleGet typedLookup
+	// walkTyped is the operation's generated walk of its input (see
+	// typedWalk), nil where the bound table is not the one it was written
+	// for: walker.walk does the check then.
+	walkTyped func(w *walker, n *node, params any) (bool, error)
+	// typedInput is the input plan walkTyped was matched to: a plan put
+	// in its place afterwards is walked by reflection.
+	typedInput *node
 	// audit is the audit step bound to the operation, which addMiddleware
 	// puts first on a stack of it (see Guard.auditCall); set by newGuard,
 	// whose table this is.
@@ -101,11 +114,16 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 		if b.input, err = bindNode(op.input, t); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		if tw, ok := typedWalks[name]; ok && tw.sig == walkSig(b.input) {
+			b.walkTyped, b.typedInput = tw.walk, b.input
+		}
 		b.keys = make([]keyPlace, len(op.keys))
 		for i, k := range op.keys {
 			k.at, k.field, k.node, err = resolve(b.input, k.path)
+			k.get, k.set = typedLookupFor(name, k.path), typedSetterFor(name, k.path)
 			if err == nil && k.role != nil {
 				k.roleAt, k.roleField, k.roleNode, err = resolve(b.input, k.role)
+				k.roleGet, k.roleSet = typedLookupFor(name, k.role), typedSetterFor(name, k.role)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
@@ -120,14 +138,17 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 			if l.at, l.field, l.node, err = resolve(b.input, l.path); err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
+			l.get = typedLookupFor(name, l.path)
 			b.locations[i] = l
 		}
 		for _, f := range []struct {
 			member string
 			at     *[]int
-		}{{op.resourceName, &b.resourceNameAt}, {op.resourceARN, &b.resourceARNAt}, {"datasetArn", &b.datasetAt}, {"roleArn", &b.roleAt}} {
+			get    *typedLookup
+		}{{op.resourceName, &b.resourceNameAt, &b.resourceNameGet}, {op.resourceARN, &b.resourceARNAt, &b.resourceARNGet}, {"datasetArn", &b.datasetAt, &b.datasetGet}, {"roleArn", &b.roleAt, &b.roleGet}} {
 			if f.member != "" && b.input.byMember[f.member] != nil {
 				*f.at, _, _, _ = resolve(b.input, []string{f.member})
+				*f.get = typedLookupFor(name, []string{f.member})
 			}
 		}
 		out[name] = b
@@ -297,6 +318,7 @@ func lookup(params any, at []int) (s string, parent, set bool) {
 type fieldSet struct {
 	at    []int
 	value string
+	set   typedSetter // the generated setter of at, for a copy (nil: setIn)
 }
 
 // inputCopiers copy the input of each operation with key places, the ones
@@ -346,7 +368,9 @@ func withStrings(params any, sets []fieldSet, op *boundOp) any {
 		if cp, v, strs, ok := op.copyInput(params); ok {
 			for i, s := range sets {
 				strs[i] = s.value
-				setIn(v, s.at, &strs[i])
+				if s.set == nil || !s.set(cp, &strs[i]) {
+					setIn(v, s.at, &strs[i])
+				}
 			}
 			return cp
 		}

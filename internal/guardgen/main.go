@@ -13,6 +13,9 @@
 // hand-written matcher for stops the generator, so nothing is passed by
 // default.
 //
+// With -walks it writes instead the typed walks of the SDK's input structs
+// along the table (walk_gen.go; see walkgen.go).
+//
 // Run it with go generate in personalize/.
 package main
 
@@ -33,12 +36,17 @@ import (
 func main() {
 	out := flag.String("o", "table_gen.go", "output file")
 	pkg := flag.String("package", "personalize", "package of the output file")
+	walks := flag.Bool("walks", false, "write the typed walks of the inputs (walk_gen.go) instead of the table")
 	flag.Parse()
 	m, err := apimodel.Load(apimodel.Personalize)
 	if err != nil {
 		log.Fatal(err)
 	}
-	src, err := Generate(m, apimodel.Personalize, *pkg)
+	generate := Generate
+	if *walks {
+		generate = GenerateWalks
+	}
+	src, err := generate(m, apimodel.Personalize, *pkg)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -52,3 +52,23 @@ func TestKebab(t *testing.T) {
 		}
 	}
 }
+
+// TestWalksUpToDate regenerates personalize/walk_gen.go in memory and fails
+// on any difference: the typed walks must be those of this model and SDK.
+func TestWalksUpToDate(t *testing.T) {
+	m, err := apimodel.Load(apimodel.Personalize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := GenerateWalks(m, apimodel.Personalize, "personalize")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("../../personalize/walk_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("personalize/walk_gen.go is stale (-committed +generated); run go generate ./personalize:\n%s", diff)
+	}
+}
