@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 )
 
 // fieldRule says how the content safeguard treats one string field.
@@ -65,18 +67,34 @@ type node struct {
 	fields   []*node // structure members
 
 	// Set when the table is bound to the SDK's types.
-	name       string           // path segment: the Go field name
-	index      int              // Go field index
-	pos        int              // position among the parent's fields
-	byMember   map[string]*node // structure members by member name, for the wire
-	keyHolder  bool             // a structure with a kmsKeyArn member: the configured key must be in it
-	roleHolder bool             // a structure with a roleArn member
-	unknown    []int            // exported Go fields the table does not describe
+	name     string           // path segment: the Go field name
+	index    int              // Go field index
+	pos      int              // position among the parent's fields
+	byMember map[string]*node // structure members by member name, for the wire
+	// keys are fields' member names as the scanner compares them where
+	// the body writes them as they are (jsonscan.NextKeyIn), by position;
+	// nil when a name needs an escape.
+	keys       []jsonscan.PlainKey
+	bound      boundMember // a member checkBound holds to a posture check's value
+	keyHolder  bool        // a structure with a kmsKeyArn member: the configured key must be in it
+	roleHolder bool        // a structure with a roleArn member
+	unknown    []int       // exported Go fields the table does not describe
 	// A structure that names a value in one member and holds it in others
 	// (see namedValues): the naming member and the named ones.
 	valueName   *node
 	namedValues []*node
 }
+
+// boundMember names the members the posture checks were made for (see
+// walker.checkBound), set when the table is bound so that the wire walk
+// compares no member names.
+type boundMember uint8
+
+const (
+	boundNone    boundMember = iota
+	boundRole                // roleArn
+	boundDataset             // datasetArn
+)
 
 // memberAt returns the field whose member name is name, or nil, as
 // byMember does. The SDK writes members in the table's order, so the next
