@@ -207,30 +207,76 @@ func mapRank(m, k reflect.Value) int {
 // validName reports whether s matches the model's resource name pattern,
 // anchored, and its length: ^[a-zA-Z0-9][a-zA-Z0-9\-_]*$, 1 to 63 bytes.
 func validName(s string) bool {
-	if len(s) == 0 || len(s) > 63 {
+	if len(s) == 0 || len(s) > 63 || nameBytes[s[0]] != nameAlnum {
 		return false
 	}
+	i := 1
+	for i < len(s) && nameBytes[s[i]] != 0 {
+		i++
+	}
+	return i == len(s)
+}
+
+// nameBytes classes the bytes of validName's pattern: one lookup a byte
+// rather than three ranges and two comparisons (a name is checked on
+// every Create call, twice).
+var nameBytes = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+			t[c] = nameAlnum
+		case c == '-' || c == '_':
+			t[c] = nameMark
+		}
+	}
+	return t
+}()
+
+const (
+	nameAlnum = 1 + iota
+	nameMark
+)
+
+// validTagText reports whether s matches ^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$.
+// Its ASCII, all of nearly every tag, is looked up a byte at a time; from
+// the first other byte on, runes are decoded and tested as the pattern
+// says.
+func validTagText(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		if !alnum && (i == 0 || c != '-' && c != '_') {
+		if !tagASCII[s[i]] {
+			return tagTextFrom(s[i:])
+		}
+	}
+	return true
+}
+
+// tagTextFrom is validTagText's test of each rune, apart so that the ASCII
+// loop needs no frame.
+func tagTextFrom(s string) bool {
+	for _, r := range s {
+		if !tagRune(r) {
 			return false
 		}
 	}
 	return true
 }
 
-// validTagText reports whether s matches ^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$.
-func validTagText(s string) bool {
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError:
-			return false
-		case unicode.IsLetter(r), unicode.Is(unicode.Z, r), unicode.IsNumber(r):
-		case strings.ContainsRune("_.:/=+-@", r):
-		default:
-			return false
-		}
+// tagASCII is tagRune of each ASCII character, false from 0x80 up.
+var tagASCII = func() (t [256]bool) {
+	for c := range rune(utf8.RuneSelf) {
+		t[c] = tagRune(c)
 	}
-	return true
+	return t
+}()
+
+// tagRune reports whether the pattern of validTagText takes r; not
+// utf8.RuneError, which stands for invalid UTF-8 too.
+func tagRune(r rune) bool {
+	switch {
+	case r == utf8.RuneError:
+		return false
+	case unicode.IsLetter(r), unicode.Is(unicode.Z, r), unicode.IsNumber(r):
+		return true
+	}
+	return strings.ContainsRune("_.:/=+-@", r)
 }
