@@ -129,15 +129,20 @@ func errString(err error) string {
 	return err.Error()
 }
 
+// nextLooks is how far the tests put the byte that ends Next's own look:
+// past plainEnd's bound (shortWords), which Next once had too, and many
+// words into a string, which Next now reads without a bound.
+const nextLooks = 8*shortWords + 100
+
 // nextDocs are documents whose strings end at every offset of the words
 // Next looks through, with escapes, multi-byte characters and control
-// characters before and after its bound.
+// characters after plain bytes of every length up to nextLooks.
 func nextDocs() []string {
 	docs := []string{
 		`{"eventList":[{"eventType":"view","itemId":"item-1","properties":"{\"device\":\"mobile\",\"position\":0}","sentAt":1.7E9}],"sessionId":"web-session-1","trackingId":"4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b","userId":"u"}`,
 		`["a"]`, `"x"`, `""`, `{"":""}`, `{"a" :"b" , "c":[1 ,"d"]}`, `"abc`, `"abcdefghij`, `{"k":"v"`,
 	}
-	for n := 0; n <= 8*shortWords+10; n++ {
+	for n := 0; n <= nextLooks; n++ {
 		body := strings.Repeat("a", n)
 		for _, tail := range []string{`"`, `\"x"`, "é\"", "\x01\"", `\u0041"`, "\xff\"", ``} {
 			docs = append(docs, `["`+body+tail+`,"z"]`, `{"`+body+tail+`:1}`, `"`+body+tail)
