@@ -130,14 +130,17 @@ func (s *Scanner) Next() (Kind, error) {
 		switch s.state {
 		case stValue, stValueOrEnd:
 			if c != '"' {
-				if c == ']' && s.state == stValueOrEnd {
-					return s.close(c)
+				switch {
+				case c == '{' || c == '[':
+					return s.open(c)
+				case c == ']' && s.state == stValueOrEnd:
+					return s.close(EndArray)
 				}
 				return s.value(c)
 			}
 		case stKeyOrEnd, stKey:
 			if c == '}' && s.state == stKeyOrEnd {
-				return s.close(c)
+				return s.close(EndObject)
 			}
 			if c != '"' {
 				return s.fail("expected a member name")
@@ -163,8 +166,10 @@ func (s *Scanner) Next() (Kind, error) {
 					s.state = stValue
 				}
 				continue
-			case c == '}' && top == '{', c == ']' && top == '[':
-				return s.close(c)
+			case c == '}' && top == '{':
+				return s.close(EndObject)
+			case c == ']' && top == '[':
+				return s.close(EndArray)
 			}
 			return s.fail("expected ',' or the end of the container")
 		}
@@ -219,15 +224,33 @@ func skipSpace(d string, i int) int {
 	return i
 }
 
-func (s *Scanner) close(c byte) (Kind, error) {
-	s.start, s.end = s.pos, s.pos+1
+// open and close read a container's bracket: small enough to be inlined
+// in Next, which reads one for each object and list of a body.
+func (s *Scanner) open(c byte) (Kind, error) {
+	if s.depth == MaxDepth {
+		return s.fail("nested too deeply")
+	}
+	s.stack[s.depth] = c
+	s.depth++
+	s.start = s.pos
 	s.pos++
+	s.end = s.pos
+	if c == '{' {
+		s.state = stKeyOrEnd
+		return BeginObject, nil
+	}
+	s.state = stValueOrEnd
+	return BeginArray, nil
+}
+
+// close's k is the token, EndObject or EndArray, the caller found.
+func (s *Scanner) close(k Kind) (Kind, error) {
+	s.start = s.pos
+	s.pos++
+	s.end = s.pos
 	s.depth--
 	s.afterValue()
-	if c == '}' {
-		return EndObject, nil
-	}
-	return EndArray, nil
+	return k, nil
 }
 
 // afterValue sets the state after a complete value. A ',' that follows at
@@ -253,19 +276,7 @@ func (s *Scanner) afterValue() {
 func (s *Scanner) value(c byte) (Kind, error) {
 	switch c {
 	case '{', '[':
-		if s.depth == MaxDepth {
-			return s.fail("nested too deeply")
-		}
-		s.stack[s.depth] = c
-		s.depth++
-		s.start, s.end = s.pos, s.pos+1
-		s.pos++
-		if c == '{' {
-			s.state = stKeyOrEnd
-			return BeginObject, nil
-		}
-		s.state = stValueOrEnd
-		return BeginArray, nil
+		return s.open(c)
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		if err := s.scanNumber(); err != nil {
 			return Invalid, err
