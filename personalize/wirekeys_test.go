@@ -64,3 +64,87 @@ func TestWireMemberLookup(t *testing.T) {
 		})
 	}
 }
+
+// withoutKeys copies the structure tree n without the keys jsonscan's
+// NextKeyIn compares, so that a walk along the copy finds every member by
+// its name, as the wire walk did before NextKeyIn (the reference).
+func withoutKeys(n *node, seen map[*node]*node) *node {
+	if n == nil {
+		return nil
+	}
+	if cp, ok := seen[n]; ok {
+		return cp
+	}
+	cp := *n
+	seen[n] = &cp
+	cp.keys = nil
+	cp.elem = withoutKeys(n.elem, seen)
+	if n.fields != nil {
+		cp.fields = make([]*node, len(n.fields))
+		cp.byMember = make(map[string]*node, len(n.fields))
+		for i, f := range n.fields {
+			cp.fields[i] = withoutKeys(f, seen)
+			cp.byMember[f.member] = cp.fields[i]
+		}
+	}
+	cp.valueName = withoutKeys(n.valueName, seen)
+	cp.namedValues = nil
+	for _, v := range n.namedValues {
+		cp.namedValues = append(cp.namedValues, withoutKeys(v, seen))
+	}
+	return &cp
+}
+
+// wireOps are the operations FuzzWireMemberLookupMatchesOld walks bodies
+// of: tags, a key place, nested structures, maps, named values.
+var wireOps = []string{"CreateDatasetGroup", "CreateSolution", "CreateDatasetImportJob", "CreateBatchInferenceJob", "CreateMetricAttribution", "CreateCampaign"}
+
+// FuzzWireMemberLookupMatchesOld holds the wire walk, which compares a
+// name written as it is with the members after the last one found, to the
+// walk that reads every name and looks it up: for any body of any of
+// wireOps, both pass, or both refuse with the same rule, field and reason.
+func FuzzWireMemberLookupMatchesOld(f *testing.F) {
+	for _, body := range []string{
+		`{"domain":"VIDEO_ON_DEMAND","name":"movies","tags":[{"tagKey":"team","tagValue":"recs"},{"tagKey":"env","tagValue":"prod"}]}`,
+		`{"name":"movies","name":"other"}`, `{"tags":[{"tagValue":"recs","tagKey":"team"}],"Name":"x y"}`,
+		`{"solutionConfig":{"hpoConfig":{"algorithmHyperParameterRanges":{"categoricalHyperParameterRanges":[{"name":"acct","values":["912803456"]}]}}},"name":"s"}`,
+		`{"dataSource":{"dataLocation":"s3://bucket/key"},"datasetArn":"arn:aws:personalize:us-east-1:111122223333:dataset/d","jobName":"j","roleArn":"arn:aws:iam::111122223333:role/R"}`,
+		`{"jobInput":{"s3DataSource":{"path":"s3://b/in"}},"jobName":"j","jobOutput":{"s3DataDestination":{"kmsKeyArn":"arn:aws:kms:us-east-1:111122223333:key/k","path":"s3://b/out"}}}`,
+		`{"metrics":[{"eventType":"click","expression":"SUM(Items.PRICE)","metricName":"revenue"}],"name":"m"}`,
+		`{"campaignConfig":{"itemExplorationConfig":{"explorationWeight":"0.3"}},"minProvisionedTPS":1,"name":"c"}`,
+		`{"\u006eame":"movies","nam\u0065":"x"}`, `{ "name" : "movies" }`, `{"name":"movies"} `, `{"name":"movies",}`,
+	} {
+		for i := range wireOps {
+			f.Add(uint8(i), body)
+		}
+	}
+	g := testGuard(f, Policy{})
+	old := testGuard(f, Policy{})
+	old.ops = make(map[string]*boundOp, len(g.ops))
+	seen := map[*node]*node{}
+	for name, op := range g.ops {
+		cp := *op
+		cp.input = withoutKeys(op.input, seen)
+		old.ops[name] = &cp
+	}
+	type refusal struct{ Rule, Field, Reason string }
+	result := func(err error) *refusal {
+		var sg *SafeguardError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &sg):
+			return &refusal{sg.Rule, sg.Field, sg.Reason}
+		}
+		return &refusal{Reason: err.Error()}
+	}
+	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		op := wireOps[int(which)%len(wireOps)]
+		ctx := middleware.WithOperationName(context.Background(), op)
+		want := result(old.checkBody(ctx, op, body))
+		got := result(g.checkBody(ctx, op, body))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%s %q: (-by name +compared in place):\n%s", op, body, diff)
+		}
+	})
+}
