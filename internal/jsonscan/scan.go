@@ -652,7 +652,7 @@ type PlainKey struct {
 	// first and last are the name's first and last eight bytes as load64
 	// reads them (they overlap for a name of 9 to 15 bytes); for a
 	// shorter name, first holds its bytes and mask their bits. NextKeyIn
-	// compares a name of up to 16 bytes in words, without a call.
+	// compares a name in words, without a call.
 	first, last, mask uint64
 }
 
@@ -686,7 +686,8 @@ func NewPlainKey(name string) (PlainKey, bool) {
 // the byte where its closing quote would be. At most one key matches: a
 // plain key holds no quote, so two keys that both match would be equal.
 func (s *Scanner) NextKeyIn(keys []PlainKey, from int) int {
-	if s.state != stKey && s.state != stKeyOrEnd {
+	// stKeyOrEnd or stKey, adjacent: one comparison.
+	if s.state-stKeyOrEnd > stKey-stKeyOrEnd {
 		return -1
 	}
 	d, i := s.data, s.pos
@@ -702,15 +703,22 @@ func (s *Scanner) NextKeyIn(keys []PlainKey, from int) int {
 		}
 		// The name's bytes: in words where they fit (the closing quote
 		// at end leaves room for a word from i+1 when n is 8 or more),
-		// else compared as strings.
+		// else a byte at a time; never through a call, so that NextKeyIn
+		// is a leaf and needs no frame.
 		var same bool
 		switch {
-		case n >= 8 && n <= 16:
+		case n >= 8:
 			same = load64(d, i+1) == k.first && load64(d, end-8) == k.last
-		case n < 8 && i+9 <= len(d):
+			for p := 8; same && p < n-8; p += 8 { // the words between, of a name over 16 bytes
+				same = load64(d, i+1+p) == load64(k.name, p)
+			}
+		case i+9 <= len(d):
 			same = (load64(d, i+1)^k.first)&k.mask == 0
-		default:
-			same = d[i+1:end] == k.name
+		default: // a short name at the end of the input
+			same = true
+			for p := 0; same && p < n; p++ {
+				same = d[i+1+p] == k.name[p]
+			}
 		}
 		if same {
 			s.start, s.end, s.pos, s.escaped = i+1, end, end+1, false
