@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 )
 
 // fieldRule says how the content safeguard treats one string field.
@@ -65,18 +67,34 @@ type node struct {
 	fields   []*node // structure members
 
 	// Set when the table is bound to the SDK's types.
-	name       string           // path segment: the Go field name
-	index      int              // Go field index
-	pos        int              // position among the parent's fields
-	byMember   map[string]*node // structure members by member name, for the wire
-	keyHolder  bool             // a structure with a kmsKeyArn member: the configured key must be in it
-	roleHolder bool             // a structure with a roleArn member
-	unknown    []int            // exported Go fields the table does not describe
+	name     string           // path segment: the Go field name
+	index    int              // Go field index
+	pos      int              // position among the parent's fields
+	byMember map[string]*node // structure members by member name, for the wire
+	// keys are fields' member names as the scanner compares them where
+	// the body writes them as they are (jsonscan.NextKeyIn), by position;
+	// nil when a name needs an escape.
+	keys       []jsonscan.PlainKey
+	bound      boundMember // a member checkBound holds to a posture check's value
+	keyHolder  bool        // a structure with a kmsKeyArn member: the configured key must be in it
+	roleHolder bool        // a structure with a roleArn member
+	unknown    []int       // exported Go fields the table does not describe
 	// A structure that names a value in one member and holds it in others
 	// (see namedValues): the naming member and the named ones.
 	valueName   *node
 	namedValues []*node
 }
+
+// boundMember names the members the posture checks were made for (see
+// walker.checkBound), set when the table is bound so that the wire walk
+// compares no member names.
+type boundMember uint8
+
+const (
+	boundNone    boundMember = iota
+	boundRole                // roleArn
+	boundDataset             // datasetArn
+)
 
 // memberAt returns the field whose member name is name, or nil, as
 // byMember does. The SDK writes members in the table's order, so the next
@@ -189,30 +207,76 @@ func mapRank(m, k reflect.Value) int {
 // validName reports whether s matches the model's resource name pattern,
 // anchored, and its length: ^[a-zA-Z0-9][a-zA-Z0-9\-_]*$, 1 to 63 bytes.
 func validName(s string) bool {
-	if len(s) == 0 || len(s) > 63 {
+	if len(s) == 0 || len(s) > 63 || nameBytes[s[0]] != nameAlnum {
 		return false
 	}
+	i := 1
+	for i < len(s) && nameBytes[s[i]] != 0 {
+		i++
+	}
+	return i == len(s)
+}
+
+// nameBytes classes the bytes of validName's pattern: one lookup a byte
+// rather than three ranges and two comparisons (a name is checked on
+// every Create call, twice).
+var nameBytes = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+			t[c] = nameAlnum
+		case c == '-' || c == '_':
+			t[c] = nameMark
+		}
+	}
+	return t
+}()
+
+const (
+	nameAlnum = 1 + iota
+	nameMark
+)
+
+// validTagText reports whether s matches ^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$.
+// Its ASCII, all of nearly every tag, is looked up a byte at a time; from
+// the first other byte on, runes are decoded and tested as the pattern
+// says.
+func validTagText(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		if !alnum && (i == 0 || c != '-' && c != '_') {
+		if !tagASCII[s[i]] {
+			return tagTextFrom(s[i:])
+		}
+	}
+	return true
+}
+
+// tagTextFrom is validTagText's test of each rune, apart so that the ASCII
+// loop needs no frame.
+func tagTextFrom(s string) bool {
+	for _, r := range s {
+		if !tagRune(r) {
 			return false
 		}
 	}
 	return true
 }
 
-// validTagText reports whether s matches ^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$.
-func validTagText(s string) bool {
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError:
-			return false
-		case unicode.IsLetter(r), unicode.Is(unicode.Z, r), unicode.IsNumber(r):
-		case strings.ContainsRune("_.:/=+-@", r):
-		default:
-			return false
-		}
+// tagASCII is tagRune of each ASCII character, false from 0x80 up.
+var tagASCII = func() (t [256]bool) {
+	for c := range rune(utf8.RuneSelf) {
+		t[c] = tagRune(c)
 	}
-	return true
+	return t
+}()
+
+// tagRune reports whether the pattern of validTagText takes r; not
+// utf8.RuneError, which stands for invalid UTF-8 too.
+func tagRune(r rune) bool {
+	switch {
+	case r == utf8.RuneError:
+		return false
+	case unicode.IsLetter(r), unicode.Is(unicode.Z, r), unicode.IsNumber(r):
+		return true
+	}
+	return strings.ContainsRune("_.:/=+-@", r)
 }

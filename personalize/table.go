@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
@@ -221,6 +222,12 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 				return nil, err
 			}
 			child.name, child.index, child.pos = sf.Name, sf.Index[0], i
+			switch f.member {
+			case "roleArn":
+				child.bound = boundRole
+			case "datasetArn":
+				child.bound = boundDataset
+			}
 			cp.fields[i] = child
 			if cp.byMember[f.member] != nil {
 				// memberAt finds a member by scanning fields first: it must
@@ -238,6 +245,7 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 			}
 		}
 		cp.valueName, cp.namedValues = namedValues(cp.fields)
+		cp.keys = plainKeys(cp.fields)
 	case kindSlice, kindMap:
 		if t.Kind() != reflect.Slice && t.Kind() != reflect.Map {
 			return nil, fmt.Errorf("member %s: the table has a list or map, the SDK a %s", n.member, t)
@@ -255,6 +263,20 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 		}
 	}
 	return &cp, nil
+}
+
+// plainKeys returns the member names of fields for jsonscan.NextKeyIn, in
+// their order, or nil when one needs an escape in JSON.
+func plainKeys(fields []*node) []jsonscan.PlainKey {
+	keys := make([]jsonscan.PlainKey, len(fields))
+	for i, f := range fields {
+		k, ok := jsonscan.NewPlainKey(f.member)
+		if !ok {
+			return nil
+		}
+		keys[i] = k
+	}
+	return keys
 }
 
 // goField finds the Go field of a model member: the SDK's generator

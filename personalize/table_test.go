@@ -73,6 +73,7 @@ func TestUnknownMemberRefused(t *testing.T) {
 		in.fields = append(in.fields, f)
 		in.byMember[f.member] = f
 	}
+	in.keys = plainKeys(in.fields)
 	op.input = &in
 	g.ops = map[string]*boundOp{"CreateDatasetGroup": &op}
 

@@ -283,7 +283,12 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 				}
 			}
 			w.push(segment{index: i})
-			if err := w.walkWire(n.elem, sc, ek); err != nil {
+			if e := n.elem; e != nil && e.kind == kindStruct && ek == jsonscan.BeginObject {
+				err = w.walkWireStruct(e, sc) // walkWire's case, without the call
+			} else {
+				err = w.walkWire(e, sc, ek)
+			}
+			if err != nil {
 				return err
 			}
 			w.pop()
@@ -342,14 +347,23 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	var seen uint64 // members met so far, by position in n.fields
 	next := 0       // the position after the last member found
 	for {
-		kk, err := sc.Next()
-		if err != nil {
-			return w.wireSyntax()
+		var child *node
+		if j := sc.NextKeyIn(n.keys, next); j >= 0 {
+			// The SDK writes a structure's members in the table's order,
+			// as they are: the name is one of those after the last one
+			// found, read and compared in one pass. Else the name is read
+			// and looked up (memberFold included).
+			child = n.fields[j]
+		} else {
+			kk, err := sc.Next()
+			if err != nil {
+				return w.wireSyntax()
+			}
+			if kk == jsonscan.EndObject {
+				break
+			}
+			child = n.wireMember(sc.Text(), next)
 		}
-		if kk == jsonscan.EndObject {
-			break
-		}
-		child := n.wireMember(sc.Text(), next)
 		if child == nil {
 			// A member the table does not have: added by a hook or a newer
 			// SDK. Its name is data, so the path does not show it.
@@ -358,7 +372,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		next = child.pos + 1
 		// A member twice is one value for some readers and the other for
 		// others (the last wins in encoding/json).
-		if bit := uint64(1) << (child.pos % 64); seen&bit != 0 {
+		if bit := uint64(1) << (uint(child.pos) % 64); seen&bit != 0 {
 			return w.failAt(joinPath(w.path(), child.name), RuleBodyUnchecked, "the request body repeats a member; readers disagree on which value counts")
 		} else {
 			seen |= bit
@@ -378,18 +392,43 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		if err != nil {
 			return w.wireSyntax()
 		}
-		if tagK != nil {
-			w.tag.note(child == tagK, child == tagV, sc, vk)
-		}
-		if vk == jsonscan.String && sc.Raw() != "" {
-			keySeen = keySeen || child.rule == ruleKMSKey
-			roleSeen = roleSeen || child.member == "roleArn"
-			if err := w.checkBound(n, child, sc); err != nil {
+		if vk != jsonscan.String {
+			if tagK != nil && child == tagV && vk == jsonscan.Number {
+				w.tag.value, w.tag.number = sc.Raw(), true
+			}
+			if err := w.walkWire(child, sc, vk); err != nil {
 				return err
 			}
+			w.pop()
+			continue
 		}
-		if err := w.walkWire(child, sc, vk); err != nil {
-			return err
+		if sc.Raw() != "" {
+			keySeen = keySeen || child.rule == ruleKMSKey
+			roleSeen = roleSeen || child.bound == boundRole
+			if child.bound != boundNone {
+				if err := w.checkBound(n, child, sc); err != nil {
+					return err
+				}
+			}
+		}
+		if child.kind == kindString {
+			// walkWire's case for a string, without the call, and the
+			// text decoded once for it and the tag.
+			s := sc.Text()
+			if tagK != nil {
+				w.tag.note(child == tagK, child == tagV, s)
+			}
+			w.place = child
+			if err := w.check(child.rule, child.shape, child.enum, s); err != nil {
+				return err
+			}
+		} else {
+			if tagK != nil {
+				w.tag.note(child == tagK, child == tagV, sc.Text())
+			}
+			if err := w.walkWire(child, sc, vk); err != nil {
+				return err
+			}
 		}
 		w.pop()
 	}
@@ -520,8 +559,8 @@ func (w *walker) checkBound(parent, n *node, sc *jsonscan.Scanner) error {
 		return nil
 	}
 	switch {
-	case n.member == "roleArn" && len(w.st.roles) > 0 && !slices.Contains(w.st.roles, sc.Text()),
-		n.member == "datasetArn" && w.st.dataset != "" && sc.Text() != w.st.dataset:
+	case n.bound == boundRole && len(w.st.roles) > 0 && !slices.Contains(w.st.roles, sc.Text()),
+		n.bound == boundDataset && w.st.dataset != "" && sc.Text() != w.st.dataset:
 		return w.fail(RuleRequestChanged, "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it")
 	}
 	return nil
@@ -535,16 +574,14 @@ type tagRead struct {
 	number     bool // value is a number's raw text
 }
 
-// note records the value sc has just read, of kind vk, when it is the
-// tag's key or value.
-func (t *tagRead) note(isKey, isValue bool, sc *jsonscan.Scanner, vk jsonscan.Kind) {
+// note records the string s just read when it is the tag's key or value
+// (a number for the value is noted where it is read).
+func (t *tagRead) note(isKey, isValue bool, s string) {
 	switch {
-	case isKey && vk == jsonscan.String:
-		t.key = sc.Text()
-	case isValue && vk == jsonscan.String:
-		t.value, t.number = sc.Text(), false
-	case isValue && vk == jsonscan.Number:
-		t.value, t.number = sc.Raw(), true
+	case isKey:
+		t.key = s
+	case isValue:
+		t.value, t.number = s, false
 	}
 }
 

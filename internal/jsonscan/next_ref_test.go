@@ -32,13 +32,16 @@ func (s *Scanner) nextRef() (Kind, error) {
 		case stValue, stValueOrEnd:
 			if c != '"' {
 				if c == ']' && s.state == stValueOrEnd {
-					return s.close(c)
+					return s.closeRef(c)
+				}
+				if c == '{' || c == '[' {
+					return s.openRef(c)
 				}
 				return s.value(c)
 			}
 		case stKeyOrEnd, stKey:
 			if c == '}' && s.state == stKeyOrEnd {
-				return s.close(c)
+				return s.closeRef(c)
 			}
 			if c != '"' {
 				return s.fail("expected a member name")
@@ -65,7 +68,7 @@ func (s *Scanner) nextRef() (Kind, error) {
 				}
 				continue
 			case c == '}' && top == '{', c == ']' && top == '[':
-				return s.close(c)
+				return s.closeRef(c)
 			}
 			return s.fail("expected ',' or the end of the container")
 		}
@@ -122,6 +125,35 @@ func eachTokenBoth(t *testing.T, doc string) {
 	}
 }
 
+// openRef and closeRef are value's bracket case and close before Next
+// read brackets with open and close, inlined.
+func (s *Scanner) openRef(c byte) (Kind, error) {
+	if s.depth == MaxDepth {
+		return s.fail("nested too deeply")
+	}
+	s.stack[s.depth] = c
+	s.depth++
+	s.start, s.end = s.pos, s.pos+1
+	s.pos++
+	if c == '{' {
+		s.state = stKeyOrEnd
+		return BeginObject, nil
+	}
+	s.state = stValueOrEnd
+	return BeginArray, nil
+}
+
+func (s *Scanner) closeRef(c byte) (Kind, error) {
+	s.start, s.end = s.pos, s.pos+1
+	s.pos++
+	s.depth--
+	s.afterValue()
+	if c == '}' {
+		return EndObject, nil
+	}
+	return EndArray, nil
+}
+
 func errString(err error) string {
 	if err == nil {
 		return ""
@@ -129,15 +161,28 @@ func errString(err error) string {
 	return err.Error()
 }
 
+// nextLooks is how far the tests put the byte that ends Next's own look:
+// past plainEnd's bound (shortWords), which Next once had too, and many
+// words into a string, which Next now reads without a bound.
+const nextLooks = 8*shortWords + 100
+
 // nextDocs are documents whose strings end at every offset of the words
 // Next looks through, with escapes, multi-byte characters and control
-// characters before and after its bound.
+// characters after plain bytes of every length up to nextLooks.
 func nextDocs() []string {
 	docs := []string{
 		`{"eventList":[{"eventType":"view","itemId":"item-1","properties":"{\"device\":\"mobile\",\"position\":0}","sentAt":1.7E9}],"sessionId":"web-session-1","trackingId":"4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b","userId":"u"}`,
 		`["a"]`, `"x"`, `""`, `{"":""}`, `{"a" :"b" , "c":[1 ,"d"]}`, `"abc`, `"abcdefghij`, `{"k":"v"`,
+		// Brackets: empty, nested, mismatched, misplaced, as deep as
+		// allowed and one deeper.
+		`{}`, `[]`, `[[]]`, `[{}]`, `{"a":{}}`, `{"a":[]}`, `[[],{}]`, `[}`, `{]`, `[1}`, `{"a":1]`, `{"a"}`,
+		`[,]`, `]`, `}`, `[`, `{`, `[1,]`, `{"a":1,}`, `[] []`, `{"a":[1]]}`, `{ }`, `[ ]`, "[\n]",
+		strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth),
+		strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1),
+		strings.Repeat(`{"a":`, MaxDepth) + "1" + strings.Repeat("}", MaxDepth),
+		strings.Repeat(`{"a":`, MaxDepth+1) + "1" + strings.Repeat("}", MaxDepth+1),
 	}
-	for n := 0; n <= 8*shortWords+10; n++ {
+	for n := 0; n <= nextLooks; n++ {
 		body := strings.Repeat("a", n)
 		for _, tail := range []string{`"`, `\"x"`, "é\"", "\x01\"", `\u0041"`, "\xff\"", ``} {
 			docs = append(docs, `["`+body+tail+`,"z"]`, `{"`+body+tail+`:1}`, `"`+body+tail)

@@ -78,6 +78,11 @@ func TestNextKeyIn(t *testing.T) {
 		`{"campaignArn":"arn","context":{"DEVICE":"mobile"},"numResults":10,"userId":"pu1_x"}`,
 		`{"a\"b":1,"a\\b":2,"\u0061":3,"é":4,"a` + "\x01" + `":5}`,
 		`{"` + strings.Repeat("abcdefgh", 7) + `":1}`, `[{"k":1},"k",{"k":{"k":"k"}}]`, `"k"`,
+		// Names over 16 bytes, compared a word at a time between their
+		// first and last words, and short ones at the end of the input.
+		`{"publishAttributionMetricsToS3":true,"algorithmHyperParameterRanges":{}}`,
+		`{"abcdefghijklmnopq":1,"abcdefghijklmnopqrstuvw":2,"abcdefghijklmnopqrstuvwx":3,"abcdefghijklmnopqrstuvwxy":4}`,
+		`{"ab"`, `{"abcdefg"`, `{"abcdefgh"`, `{"a":1,"abcdefg"`,
 	}
 	keySets := [][]PlainKey{
 		nil, plainKeys("k"), plainKeys("l", "k"), plainKeys("", "k"), plainKeys("ke", "k", "kk"),

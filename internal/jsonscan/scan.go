@@ -130,14 +130,17 @@ func (s *Scanner) Next() (Kind, error) {
 		switch s.state {
 		case stValue, stValueOrEnd:
 			if c != '"' {
-				if c == ']' && s.state == stValueOrEnd {
-					return s.close(c)
+				switch {
+				case c == '{' || c == '[':
+					return s.open(c)
+				case c == ']' && s.state == stValueOrEnd:
+					return s.close(EndArray)
 				}
 				return s.value(c)
 			}
 		case stKeyOrEnd, stKey:
 			if c == '}' && s.state == stKeyOrEnd {
-				return s.close(c)
+				return s.close(EndObject)
 			}
 			if c != '"' {
 				return s.fail("expected a member name")
@@ -163,18 +166,22 @@ func (s *Scanner) Next() (Kind, error) {
 					s.state = stValue
 				}
 				continue
-			case c == '}' && top == '{', c == ']' && top == '[':
-				return s.close(c)
+			case c == '}' && top == '{':
+				return s.close(EndObject)
+			case c == ']' && top == '[':
+				return s.close(EndArray)
 			}
 			return s.fail("expected ',' or the end of the container")
 		}
-		// A key or a string value. Most are short and plain: when, within
-		// its first shortWords words of eight bytes, the first byte that
-		// needs a look is the closing quote, the string is settled here,
-		// without a call.
+		// A key or a string value. Most are plain: when the first byte
+		// that needs a look is the closing quote, the string is settled
+		// here, eight bytes at a time, without a call. A word costs this
+		// loop about 32 instructions and stringEndFrom, which also tracks
+		// escapes and multi-byte characters, about 50: so the loop has no
+		// bound, and an ARN or a long plain text is settled here too.
 		j, end := i+1, -1
 		k := j
-		for ; k+8 <= len(d) && k < j+8*shortWords; k += 8 {
+		for ; k+8 <= len(d); k += 8 {
 			if m := special(load64(d, k)); m != 0 {
 				if e := k + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 					end = e
@@ -205,10 +212,9 @@ func (s *Scanner) Next() (Kind, error) {
 	}
 }
 
-// shortWords bounds Next's own look for a plain string's end: it covers
-// member names, IDs and ARNs, and a longer string, or one it cannot settle,
-// is scanned again from its start by stringEnd, so the bound keeps that
-// second read short.
+// shortWords bounds plainEnd's look for a plain string's end (the
+// document walk's): a string it cannot settle is scanned again from its
+// start by stringEnd, so the bound keeps that second read short.
 const shortWords = 6
 
 func skipSpace(d string, i int) int {
@@ -218,15 +224,33 @@ func skipSpace(d string, i int) int {
 	return i
 }
 
-func (s *Scanner) close(c byte) (Kind, error) {
-	s.start, s.end = s.pos, s.pos+1
+// open and close read a container's bracket: small enough to be inlined
+// in Next, which reads one for each object and list of a body.
+func (s *Scanner) open(c byte) (Kind, error) {
+	if s.depth == MaxDepth {
+		return s.fail("nested too deeply")
+	}
+	s.stack[s.depth] = c
+	s.depth++
+	s.start = s.pos
 	s.pos++
+	s.end = s.pos
+	if c == '{' {
+		s.state = stKeyOrEnd
+		return BeginObject, nil
+	}
+	s.state = stValueOrEnd
+	return BeginArray, nil
+}
+
+// close's k is the token, EndObject or EndArray, the caller found.
+func (s *Scanner) close(k Kind) (Kind, error) {
+	s.start = s.pos
+	s.pos++
+	s.end = s.pos
 	s.depth--
 	s.afterValue()
-	if c == '}' {
-		return EndObject, nil
-	}
-	return EndArray, nil
+	return k, nil
 }
 
 // afterValue sets the state after a complete value. A ',' that follows at
@@ -252,19 +276,7 @@ func (s *Scanner) afterValue() {
 func (s *Scanner) value(c byte) (Kind, error) {
 	switch c {
 	case '{', '[':
-		if s.depth == MaxDepth {
-			return s.fail("nested too deeply")
-		}
-		s.stack[s.depth] = c
-		s.depth++
-		s.start, s.end = s.pos, s.pos+1
-		s.pos++
-		if c == '{' {
-			s.state = stKeyOrEnd
-			return BeginObject, nil
-		}
-		s.state = stValueOrEnd
-		return BeginArray, nil
+		return s.open(c)
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		if err := s.scanNumber(); err != nil {
 			return Invalid, err
@@ -640,7 +652,7 @@ type PlainKey struct {
 	// first and last are the name's first and last eight bytes as load64
 	// reads them (they overlap for a name of 9 to 15 bytes); for a
 	// shorter name, first holds its bytes and mask their bits. NextKeyIn
-	// compares a name of up to 16 bytes in words, without a call.
+	// compares a name in words, without a call.
 	first, last, mask uint64
 }
 
@@ -674,7 +686,8 @@ func NewPlainKey(name string) (PlainKey, bool) {
 // the byte where its closing quote would be. At most one key matches: a
 // plain key holds no quote, so two keys that both match would be equal.
 func (s *Scanner) NextKeyIn(keys []PlainKey, from int) int {
-	if s.state != stKey && s.state != stKeyOrEnd {
+	// stKeyOrEnd or stKey, adjacent: one comparison.
+	if s.state-stKeyOrEnd > stKey-stKeyOrEnd {
 		return -1
 	}
 	d, i := s.data, s.pos
@@ -690,15 +703,22 @@ func (s *Scanner) NextKeyIn(keys []PlainKey, from int) int {
 		}
 		// The name's bytes: in words where they fit (the closing quote
 		// at end leaves room for a word from i+1 when n is 8 or more),
-		// else compared as strings.
+		// else a byte at a time; never through a call, so that NextKeyIn
+		// is a leaf and needs no frame.
 		var same bool
 		switch {
-		case n >= 8 && n <= 16:
+		case n >= 8:
 			same = load64(d, i+1) == k.first && load64(d, end-8) == k.last
-		case n < 8 && i+9 <= len(d):
+			for p := 8; same && p < n-8; p += 8 { // the words between, of a name over 16 bytes
+				same = load64(d, i+1+p) == load64(k.name, p)
+			}
+		case i+9 <= len(d):
 			same = (load64(d, i+1)^k.first)&k.mask == 0
-		default:
-			same = d[i+1:end] == k.name
+		default: // a short name at the end of the input
+			same = true
+			for p := 0; same && p < n; p++ {
+				same = d[i+1+p] == k.name[p]
+			}
 		}
 		if same {
 			s.start, s.end, s.pos, s.escaped = i+1, end, end+1, false

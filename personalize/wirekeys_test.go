@@ -1,0 +1,150 @@
+package personalize
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestWireMemberLookup holds the wire walk's two ways to a member, the
+// scanner's comparison of a name written as it is with the members after
+// the last one found (jsonscan.NextKeyIn) and the name read and looked up,
+// to the same rules: members out of order, escaped or in another case,
+// twice by either way, unknown, and malformed around a name.
+func TestWireMemberLookup(t *testing.T) {
+	g := testGuard(t, Policy{})
+	ctx := middleware.WithOperationName(context.Background(), "CreateDatasetGroup")
+	type refusal struct{ Rule, Field string }
+	tests := []struct {
+		name, body string
+		want       *refusal
+	}{
+		{"in order", `{"domain":"VIDEO_ON_DEMAND","name":"movies","tags":[{"tagKey":"team","tagValue":"recs"}]}`, nil},
+		{"out of order", `{"tags":[{"tagValue":"recs","tagKey":"team"}],"name":"movies","domain":"ECOMMERCE"}`, nil},
+		{"white space", "{ \"name\" : \"movies\" ,\n\"tags\":[ { \"tagKey\":\"team\" } ] }", nil},
+		{"escaped name", `{"\u006eame":"movies"}`, nil},
+		{"escaped name checked", `{"\u006eame":"bad name!"}`, &refusal{RuleNamePattern, "Name"}},
+		{"other case checked", `{"Name":"bad name!"}`, &refusal{RuleNamePattern, "Name"}},
+		{"checked in order", `{"domain":"ECOMMERCE","name":"bad name!"}`, &refusal{RuleNamePattern, "Name"}},
+		{"enum in order", `{"domain":"BOOKS","name":"movies"}`, &refusal{RuleEnum, "Domain"}},
+		{"tag key in order", `{"tags":[{"tagKey":"team","tagValue":"recs"},{"tagKey":"aws:x","tagValue":"v"}]}`, &refusal{RuleTagLimits, "Tags[1].TagKey"}},
+		{"tag value in order", `{"tags":[{"tagKey":"team","tagValue":"a;b"}]}`, &refusal{RuleTagLimits, "Tags[0].TagValue"}},
+		{"twice in a row", `{"name":"movies","name":"other"}`, &refusal{RuleBodyUnchecked, "Name"}},
+		{"twice, in order the second time", `{"name":"movies","domain":"ECOMMERCE","name":"other"}`, &refusal{RuleBodyUnchecked, "Name"}},
+		{"twice, escaped", `{"name":"movies","\u006eame":"other"}`, &refusal{RuleBodyUnchecked, "Name"}},
+		{"twice, other case", `{"name":"movies","NAME":"other"}`, &refusal{RuleBodyUnchecked, "Name"}},
+		{"tag key twice", `{"tags":[{"tagKey":"team","tagKey":"aws:x"}]}`, &refusal{RuleBodyUnchecked, "Tags[0].TagKey"}},
+		{"unknown", `{"name":"movies","names":"x"}`, &refusal{RuleUnknownMember, "(unknown member)"}},
+		{"unknown, a prefix", `{"nam":"movies"}`, &refusal{RuleUnknownMember, "(unknown member)"}},
+		{"unknown, longer", `{"kmsKeyArnX":"movies"}`, &refusal{RuleUnknownMember, "(unknown member)"}},
+		{"unknown in a tag", `{"tags":[{"tagKey":"team","tagValu":"recs"}]}`, &refusal{RuleUnknownMember, "Tags[0].(unknown member)"}},
+		{"name without its colon", `{"name" "movies"}`, &refusal{RuleBodyUnchecked, ""}},
+		{"name cut short", `{"name`, &refusal{RuleBodyUnchecked, ""}},
+		{"name's quote cut", `{"name"`, &refusal{RuleBodyUnchecked, ""}},
+		{"control character in a name", "{\"na\nme\":\"movies\"}", &refusal{RuleBodyUnchecked, ""}},
+		{"text after", `{"name":"movies"} x`, &refusal{RuleBodyUnchecked, ""}},
+		{"comma before the end", `{"name":"movies",}`, &refusal{RuleBodyUnchecked, ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := g.checkBody(ctx, "CreateDatasetGroup", tt.body)
+			var got *refusal
+			var sg *SafeguardError
+			if errors.As(err, &sg) {
+				got = &refusal{sg.Rule, sg.Field}
+			} else if err != nil {
+				t.Fatalf("checkBody = %v, want nil or a SafeguardError", err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("checkBody(%s) (-want +got):\n%s", tt.body, diff)
+			}
+		})
+	}
+}
+
+// withoutKeys copies the structure tree n without the keys jsonscan's
+// NextKeyIn compares, so that a walk along the copy finds every member by
+// its name, as the wire walk did before NextKeyIn (the reference).
+func withoutKeys(n *node, seen map[*node]*node) *node {
+	if n == nil {
+		return nil
+	}
+	if cp, ok := seen[n]; ok {
+		return cp
+	}
+	cp := *n
+	seen[n] = &cp
+	cp.keys = nil
+	cp.elem = withoutKeys(n.elem, seen)
+	if n.fields != nil {
+		cp.fields = make([]*node, len(n.fields))
+		cp.byMember = make(map[string]*node, len(n.fields))
+		for i, f := range n.fields {
+			cp.fields[i] = withoutKeys(f, seen)
+			cp.byMember[f.member] = cp.fields[i]
+		}
+	}
+	cp.valueName = withoutKeys(n.valueName, seen)
+	cp.namedValues = nil
+	for _, v := range n.namedValues {
+		cp.namedValues = append(cp.namedValues, withoutKeys(v, seen))
+	}
+	return &cp
+}
+
+// wireOps are the operations FuzzWireMemberLookupMatchesOld walks bodies
+// of: tags, a key place, nested structures, maps, named values.
+var wireOps = []string{"CreateDatasetGroup", "CreateSolution", "CreateDatasetImportJob", "CreateBatchInferenceJob", "CreateMetricAttribution", "CreateCampaign"}
+
+// FuzzWireMemberLookupMatchesOld holds the wire walk, which compares a
+// name written as it is with the members after the last one found, to the
+// walk that reads every name and looks it up: for any body of any of
+// wireOps, both pass, or both refuse with the same rule, field and reason.
+func FuzzWireMemberLookupMatchesOld(f *testing.F) {
+	for _, body := range []string{
+		`{"domain":"VIDEO_ON_DEMAND","name":"movies","tags":[{"tagKey":"team","tagValue":"recs"},{"tagKey":"env","tagValue":"prod"}]}`,
+		`{"name":"movies","name":"other"}`, `{"tags":[{"tagValue":"recs","tagKey":"team"}],"Name":"x y"}`,
+		`{"solutionConfig":{"hpoConfig":{"algorithmHyperParameterRanges":{"categoricalHyperParameterRanges":[{"name":"acct","values":["912803456"]}]}}},"name":"s"}`,
+		`{"dataSource":{"dataLocation":"s3://bucket/key"},"datasetArn":"arn:aws:personalize:us-east-1:111122223333:dataset/d","jobName":"j","roleArn":"arn:aws:iam::111122223333:role/R"}`,
+		`{"jobInput":{"s3DataSource":{"path":"s3://b/in"}},"jobName":"j","jobOutput":{"s3DataDestination":{"kmsKeyArn":"arn:aws:kms:us-east-1:111122223333:key/k","path":"s3://b/out"}}}`,
+		`{"metrics":[{"eventType":"click","expression":"SUM(Items.PRICE)","metricName":"revenue"}],"name":"m"}`,
+		`{"campaignConfig":{"itemExplorationConfig":{"explorationWeight":"0.3"}},"minProvisionedTPS":1,"name":"c"}`,
+		`{"\u006eame":"movies","nam\u0065":"x"}`, `{ "name" : "movies" }`, `{"name":"movies"} `, `{"name":"movies",}`,
+	} {
+		for i := range wireOps {
+			f.Add(uint8(i), body)
+		}
+	}
+	g := testGuard(f, Policy{})
+	old := testGuard(f, Policy{})
+	old.ops = make(map[string]*boundOp, len(g.ops))
+	seen := map[*node]*node{}
+	for name, op := range g.ops {
+		cp := *op
+		cp.input = withoutKeys(op.input, seen)
+		old.ops[name] = &cp
+	}
+	type refusal struct{ Rule, Field, Reason string }
+	result := func(err error) *refusal {
+		var sg *SafeguardError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &sg):
+			return &refusal{sg.Rule, sg.Field, sg.Reason}
+		}
+		return &refusal{Reason: err.Error()}
+	}
+	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		op := wireOps[int(which)%len(wireOps)]
+		ctx := middleware.WithOperationName(context.Background(), op)
+		want := result(old.checkBody(ctx, op, body))
+		got := result(g.checkBody(ctx, op, body))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%s %q: (-by name +compared in place):\n%s", op, body, diff)
+		}
+	})
+}
