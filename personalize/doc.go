@@ -15,7 +15,12 @@
 // [Policy] has all of them on. What they know of the API comes from one
 // table, generated from AWS's official model (table_gen.go, by
 // internal/guardgen): every operation, every member and the rule for it,
-// every KMS key place and S3 location. Checks that need no network run first, in the
+// every KMS key place and S3 location. The same generator writes, from the
+// table and the SDK's Go types, a walk of each operation's input without
+// reflection (walk_gen.go): an SDK whose input types differ from the ones it
+// was written for (a member added, renamed or retyped) has that operation
+// walked by reflection along the table, which refuses a member it does not
+// know. Checks that need no network run first, in the
 // Initialize step before the SDK's own validation; checks that call AWS run
 // after it, so a request the SDK would reject costs no round trip.
 //
