@@ -17,10 +17,11 @@
 // internal/guardgen): every operation, every member and the rule for it,
 // every KMS key place and S3 location. The same generator writes, from the
 // table and the SDK's Go types, a walk of each operation's input without
-// reflection (walk_gen.go): an SDK whose input types differ from the ones it
-// was written for (a member added, renamed or retyped) has that operation
-// walked by reflection along the table, which refuses a member it does not
-// know. Checks that need no network run first, in the
+// reflection (walk_gen.go). An SDK that adds a member to an input has that
+// operation walked by reflection along the table, which refuses the member
+// it does not know; one that renames or retypes a member does not build
+// until `go generate ./personalize` is run. Checks that need no network run
+// first, in the
 // Initialize step before the SDK's own validation; checks that call AWS run
 // after it, so a request the SDK would reject costs no round trip.
 //
