@@ -346,7 +346,9 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	if sh == nil {
 		sh = shapeUnknown
 	}
-	if w.passedBefore(rule, sh, s) {
+	// Only the wire walk takes a string as passed: the test of w.wire here
+	// spares the Initialize walk a call per string.
+	if w.wire && w.passedBefore(rule, sh, s) {
 		return nil // the Initialize check passed this very string under this very rule
 	}
 	// A broken length or pattern ends the check with a refusal; in
@@ -383,7 +385,7 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 			text = arnResource(s)
 		}
 	}
-	if !w.checkedClean(text) {
+	if !w.wire || !w.checkedClean(text) {
 		if f, ok := w.g.identifying(text, recurs(rule, sh)); ok {
 			return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 		}
