@@ -163,6 +163,8 @@ type callState struct {
 	schemaBuf    []byte
 	clean        []string      // strings the Initialize check found clean (see noteClean)
 	passed       []passedCheck // strings that passed the Initialize check's rules (see notePassed)
+	cleanAt      int           // where checkedClean looks first: after the last entry it found
+	passedAt     int           // where passedBefore looks first: after the last entry it found
 	signer       string        // the access key ID whose principal the identity check looked up
 }
 

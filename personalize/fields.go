@@ -54,31 +54,38 @@ const (
 // field) and the serialized body (by model member name), so both checks
 // apply the same rules and report the same field paths.
 type node struct {
-	kind     nodeKind
-	member   string // the model's member name: the JSON key on the wire
-	rule     fieldRule
-	shape    *shape   // length and pattern; nil: shapeUnknown
-	enum     []string // ruleEnum: the accepted values, sorted
-	keyRule  fieldRule
-	keyShape *shape
-	keyEnum  []string
-	maxLen   int     // lists and maps: the model's limit on the number of elements (0: none)
-	elem     *node   // list element, map value
-	fields   []*node // structure members
-
-	// Set when the table is bound to the SDK's types.
-	name     string           // path segment: the Go field name
-	index    int              // Go field index
-	pos      int              // position among the parent's fields
-	byMember map[string]*node // structure members by member name, for the wire
-	// keys are fields' member names as the scanner compares them where
-	// the body writes them as they are (jsonscan.NextKeyIn), by position;
-	// nil when a name needs an escape.
-	keys       []jsonscan.PlainKey
+	// The fields each check reads per member come first, in 64 bytes (the
+	// walks read a member's kind, rule, shape, enum, Go name and position,
+	// and the wire walk its bound), so that a member costs the walks one or
+	// two cache lines, not five; then a structure's or list's own.
+	kind       nodeKind
+	rule       fieldRule
 	bound      boundMember // a member checkBound holds to a posture check's value
 	keyHolder  bool        // a structure with a kmsKeyArn member: the configured key must be in it
 	roleHolder bool        // a structure with a roleArn member
-	unknown    []int       // exported Go fields the table does not describe
+	pos        int         // position among the parent's fields
+	shape      *shape      // length and pattern; nil: shapeUnknown
+	name       string      // path segment: the Go field name
+	enum       []string    // ruleEnum: the accepted values, sorted
+
+	fields []*node // structure members
+	// keys are fields' member names as the scanner compares them where
+	// the body writes them as they are (jsonscan.NextKeyIn), by position;
+	// nil when a name needs an escape.
+	keys   []jsonscan.PlainKey
+	elem   *node // list element, map value
+	maxLen int   // lists and maps: the model's limit on the number of elements (0: none)
+
+	member   string // the model's member name: the JSON key on the wire
+	keyRule  fieldRule
+	keyShape *shape
+	keyEnum  []string
+
+	// Set when the table is bound to the SDK's types: name, pos, bound,
+	// keyHolder, roleHolder and keys above, and these.
+	index    int              // Go field index
+	byMember map[string]*node // structure members by member name, for the wire
+	unknown  []int            // exported Go fields the table does not describe
 	// A structure that names a value in one member and holds it in others
 	// (see namedValues): the naming member and the named ones.
 	valueName   *node

@@ -1416,6 +1416,26 @@ type CleanTexts struct {
 	// it is the last value found in its shape: the date adds a copy once
 	// a second.
 	last [numLastSlots]atomic.Pointer[string]
+	// recent fronts set: per slot (see recentSlot), the last value set took
+	// in there. A value is compared there first, which answers for the
+	// values that come back every call (tag keys and values, a role's ARN)
+	// without hashing; a value of another slot's or one a later value
+	// displaced is looked up in set. A slot holds only a value of set, and
+	// set never drops one, so the answer is set's.
+	recent [numRecent]atomic.Pointer[string]
+}
+
+const numRecent = 32
+
+// recentSlot picks a slot of CleanTexts.recent from s's length and its
+// end bytes, which tell apart most of a call's recurring values; a
+// multiplicative hash spreads them over the slots.
+func recentSlot(s string) int {
+	if s == "" {
+		return 0
+	}
+	h := (uint32(len(s)) | uint32(s[0])<<16 | uint32(s[len(s)-1])<<24) * 0x9e3779b1
+	return int(h >> (32 - 5)) // 5 bits: numRecent slots
 }
 
 // The places of CleanTexts.last: the URL's, the date's and the retry
@@ -1477,7 +1497,7 @@ func (c *CleanTexts) check(s string, det *sensitive.Detector) (added string, cle
 	if _, found := det.First(s); found {
 		return "", false
 	}
-	added, _ = c.add(&c.set, s)
+	added, _ = c.addSet(s)
 	return added, true
 }
 
@@ -1542,9 +1562,28 @@ const (
 	maxCleanText  = 512
 )
 
-func (c *CleanTexts) Has(s string) bool { return has(&c.set, s) }
+func (c *CleanTexts) Has(s string) bool {
+	if p := c.recent[recentSlot(s)].Load(); p != nil && *p == s {
+		return true
+	}
+	return has(&c.set, s)
+}
 
-func (c *CleanTexts) Add(s string) { c.add(&c.set, s) }
+func (c *CleanTexts) Add(s string) { c.addSet(s) }
+
+// addSet adds s to set and makes it its slot's recent value; the slot is
+// written after set, so it never holds a value set does not.
+func (c *CleanTexts) addSet(s string) (string, bool) {
+	own, ok := c.add(&c.set, s)
+	if ok {
+		// A copy of its own, made here: &own would put own on the heap
+		// on every call, a full memo's too.
+		p := new(string)
+		*p = own
+		c.recent[recentSlot(own)].Store(p)
+	}
+	return own, ok
+}
 
 func (c *CleanTexts) hasURL(s string) bool { return has(&c.urls, s) }
 
