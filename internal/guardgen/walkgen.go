@@ -458,12 +458,7 @@ func accessor(root *wnode, rootType reflect.Type, path []string) (string, error)
 	fmt.Fprintf(&b, "lookupOf(func(in *%s) (string, bool, bool) {\nif in == nil {\nreturn \"\", false, false\n}\n", typeName(rootType))
 	cur, x := root, "in"
 	for i, m := range path {
-		var f *wnode
-		for _, c := range cur.fields {
-			if c.member == m {
-				f = c
-			}
-		}
+		f := memberOf(cur, m)
 		if f == nil {
 			return "", fmt.Errorf("no member %s on the path %v", m, path)
 		}
@@ -494,6 +489,16 @@ func accessor(root *wnode, rootType reflect.Type, path []string) (string, error)
 	return b.String(), nil
 }
 
+// memberOf returns the field of n named member, or nil.
+func memberOf(n *wnode, member string) *wnode {
+	for _, c := range n.fields {
+		if c.member == member {
+			return c
+		}
+	}
+	return nil
+}
+
 // setter writes the function setting the *string member at path (member
 // names) of the input root to p, copying each structure on the way, as
 // the guard's setIn does.
@@ -502,12 +507,7 @@ func setter(root *wnode, rootType reflect.Type, path []string) (string, error) {
 	fmt.Fprintf(&b, "setterOf(func(in *%s, p *string) {\n", typeName(rootType))
 	cur, x := root, "in"
 	for i, m := range path {
-		var f *wnode
-		for _, c := range cur.fields {
-			if c.member == m {
-				f = c
-			}
-		}
+		f := memberOf(cur, m)
 		if f == nil {
 			return "", fmt.Errorf("no member %s on the path %v", m, path)
 		}
