@@ -131,6 +131,29 @@ func (f *filler) str() string {
 	return walkCorpus[f.r.IntN(len(walkCorpus))]
 }
 
+// size draws the length of a list or map of node n, one of draws ways:
+// two give none (nil, or empty; one when dense), one gives one more than
+// the model's limit (unbounded when it has none, or a large one), the
+// others 1 to spread. ok is false for nil.
+func (f *filler) size(n *node, draws, unbounded, spread int) (size int, ok bool) {
+	switch f.r.IntN(draws) {
+	case 0, 1:
+		switch {
+		case f.dense:
+			return 1, true
+		case f.r.IntN(2) == 0:
+			return 0, false
+		}
+		return 0, true
+	case 2:
+		if n.maxLen > 0 && n.maxLen <= 1000 {
+			return n.maxLen + 1, true
+		}
+		return unbounded, true
+	}
+	return 1 + f.r.IntN(spread), true
+}
+
 func (f *filler) value(n *node, v reflect.Value, depth int) {
 	if v.Kind() == reflect.Pointer {
 		switch {
@@ -155,23 +178,9 @@ func (f *filler) value(n *node, v reflect.Value, depth int) {
 			f.value(c, v.Field(c.index), depth+1)
 		}
 	case kindSlice:
-		size := 0
-		switch f.r.IntN(8) {
-		case 0, 1:
-			switch {
-			case f.dense:
-				size = 1
-			case f.r.IntN(2) == 0:
-				return // nil
-			}
-		case 2:
-			if n.maxLen > 0 && n.maxLen <= 1000 {
-				size = n.maxLen + 1
-			} else {
-				size = 4
-			}
-		default:
-			size = 1 + f.r.IntN(3)
+		size, ok := f.size(n, 8, 4, 3)
+		if !ok {
+			return // nil
 		}
 		s := reflect.MakeSlice(v.Type(), size, size)
 		for i := range size {
@@ -184,23 +193,9 @@ func (f *filler) value(n *node, v reflect.Value, depth int) {
 		v.Set(s)
 	case kindMap:
 		m := reflect.MakeMap(v.Type())
-		size := 0
-		switch f.r.IntN(6) {
-		case 0, 1:
-			switch {
-			case f.dense:
-				size = 1
-			case f.r.IntN(2) == 0:
-				return // nil
-			}
-		case 2:
-			if n.maxLen > 0 && n.maxLen <= 1000 {
-				size = n.maxLen + 1
-			} else {
-				size = 3
-			}
-		default:
-			size = 1 + f.r.IntN(2)
+		size, ok := f.size(n, 6, 3, 2)
+		if !ok {
+			return // nil
 		}
 		for i := range size {
 			k := reflect.New(v.Type().Key()).Elem()
