@@ -42,6 +42,27 @@ func red20Kinds(t *testing.T, col, cell string) map[sensitive.Kind]int64 {
 	return nil
 }
 
+// textCell is a text cell and the kinds red20Kinds should find in it.
+type textCell struct {
+	name, cell string
+	want       map[sensitive.Kind]int64
+}
+
+// checkTextCells holds red20Kinds to each case's kinds, with the cell in a
+// DESCRIPTION and a NOTE column.
+func checkTextCells(t *testing.T, tests []textCell) {
+	t.Helper()
+	for _, col := range []string{"DESCRIPTION", "NOTE"} {
+		for _, tt := range tests {
+			t.Run(col+"/"+tt.name, func(t *testing.T) {
+				if diff := cmp.Diff(tt.want, red20Kinds(t, col, tt.cell)); diff != "" {
+					t.Errorf("Kinds of %s %q (-want +got):\n%s", col, tt.cell, diff)
+				}
+			})
+		}
+	}
+}
+
 // TestRed20NumberLeadingZeros (red20 defect, low): Personalize reads an
 // int, long, float or double field, TIMESTAMP among them, as a number, so
 // "04111111111111111" in it is stored as 4111111111111111, a card. The
@@ -86,10 +107,7 @@ func TestRed20NumberLeadingZeros(t *testing.T) {
 // detector finds nothing in is read again as text: tags removed, entities
 // decoded. Text that only looks like markup stays clean.
 func TestRed20Markup(t *testing.T) {
-	tests := []struct {
-		name, cell string
-		want       map[sensitive.Kind]int64
-	}{
+	tests := []textCell{
 		{"decimal entity for @", "contact john&#64;example.com", map[sensitive.Kind]int64{sensitive.Email: 1}},
 		{"hex entity for @", "contact john&#x40;example.com", map[sensitive.Kind]int64{sensitive.Email: 1}},
 		{"named entity for .", "john@example&period;com", map[sensitive.Kind]int64{sensitive.Email: 1}},
@@ -111,15 +129,7 @@ func TestRed20Markup(t *testing.T) {
 			map[sensitive.Kind]int64{sensitive.Email: 1, sensitive.CreditCard: 1}},
 		{"an e-mail as written and in markup", "help@example.com or jane&#64;example.com", map[sensitive.Kind]int64{sensitive.Email: 1}},
 	}
-	for _, col := range []string{"DESCRIPTION", "NOTE"} {
-		for _, tt := range tests {
-			t.Run(col+"/"+tt.name, func(t *testing.T) {
-				if diff := cmp.Diff(tt.want, red20Kinds(t, col, tt.cell)); diff != "" {
-					t.Errorf("Kinds of %s %q (-want +got):\n%s", col, tt.cell, diff)
-				}
-			})
-		}
-	}
+	checkTextCells(t, tests)
 }
 
 // BenchmarkRed20Adversarial scans inputs a supplier can shape to make each

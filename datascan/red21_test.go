@@ -23,10 +23,7 @@ import (
 func TestRed21MarkupBlockTags(t *testing.T) {
 	card := map[sensitive.Kind]int64{sensitive.CreditCard: 1}
 	email := map[sensitive.Kind]int64{sensitive.Email: 1}
-	tests := []struct {
-		name, cell string
-		want       map[sensitive.Kind]int64
-	}{
+	tests := []textCell{
 		{"table cells", "<table><tr><td>4111</td><td>1111</td><td>1111</td><td>1111</td></tr></table>", nil},
 		{"list items", "<ul><li>4111</li><li>1111</li><li>1111</li><li>1111</li></ul>", nil},
 		{"line breaks", "4111<br>1111<br/>1111<BR>1111", nil},
@@ -41,15 +38,7 @@ func TestRed21MarkupBlockTags(t *testing.T) {
 		{"preformatted blocks", "4111<pre>1111</pre><pre>1111</pre><pre>1111</pre>", nil},
 		{"a <b> is no <br>", "4111<b>1111</b>1111<b>1111</b>", card},
 	}
-	for _, col := range []string{"DESCRIPTION", "NOTE"} {
-		for _, tt := range tests {
-			t.Run(col+"/"+tt.name, func(t *testing.T) {
-				if diff := cmp.Diff(tt.want, red20Kinds(t, col, tt.cell)); diff != "" {
-					t.Errorf("Kinds of %s %q (-want +got):\n%s", col, tt.cell, diff)
-				}
-			})
-		}
-	}
+	checkTextCells(t, tests)
 }
 
 // TestRed21MarkupFalsePositiveRate: catalogue descriptions holding four
