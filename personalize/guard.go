@@ -484,23 +484,23 @@ func (g *Guard) addMiddlewareTo(stack *middleware.Stack, gate *wireGate) error {
 	front, posture := g.front, gate.posture
 	if op := g.ops[stack.ID()]; op != nil {
 		var fb, pb [8]*step
-		front = append(fb[:0], op.audit)
-		for _, s := range g.front[1:] {
-			if op.stages&s.stage != 0 {
-				front = append(front, s)
-			}
-		}
-		posture = pb[:0]
-		for _, s := range gate.posture {
-			if op.stages&s.stage != 0 {
-				posture = append(posture, s)
-			}
-		}
+		front = appendSteps(append(fb[:0], op.audit), g.front[1:], op.stages)
+		posture = appendSteps(pb[:0], gate.posture, op.stages)
 	}
 	if err := g.addInitSteps(stack, front, posture); err != nil {
 		return err
 	}
 	return g.addGate(stack, gate)
+}
+
+// appendSteps appends to dst the steps of those in stages.
+func appendSteps(dst, steps []*step, stages stage) []*step {
+	for _, s := range steps {
+		if stages&s.stage != 0 {
+			dst = append(dst, s)
+		}
+	}
+	return dst
 }
 
 // addInitSteps adds front before everything (as addSteps with
