@@ -39,6 +39,28 @@ type env struct {
 	cmd            *command
 }
 
+// output is what the command printed to standard output, and to standard
+// error too with stderr, with the temporary directory's name, which holds
+// random digits ("4111" among them now and then), written $DIR.
+func (e *env) output(stderr bool) string {
+	out := e.stdout.String()
+	if stderr {
+		out += e.stderr.String()
+	}
+	return strings.ReplaceAll(out, e.dir, "$DIR")
+}
+
+// holding returns the values that output holds.
+func holding(output string, values []string) []string {
+	var out []string
+	for _, v := range values {
+		if strings.Contains(output, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{dir: t.TempDir()}
@@ -145,12 +167,8 @@ func TestExitCodes(t *testing.T) {
 			if !strings.Contains(e.stderr.String(), tt.stderr) {
 				t.Errorf("stderr does not hold %q:\n%s", tt.stderr, &e.stderr)
 			}
-			// The temporary directory's name holds random digits.
-			output := strings.ReplaceAll(e.stdout.String()+e.stderr.String(), e.dir, "$DIR")
-			for _, s := range secrets {
-				if strings.Contains(output, s) {
-					t.Errorf("the output holds %q, part of a value", s)
-				}
+			for _, s := range holding(e.output(true), secrets) {
+				t.Errorf("the output holds %q, part of a value", s)
 			}
 			_, err := os.Stat(filepath.Join(e.dir, "out.csv"))
 			if wrote := err == nil; wrote != (tt.want == exitOK && tt.args[0] == "pseudonymize" && tt.args[1] != "-h") {
@@ -201,13 +219,8 @@ func TestScanJSON(t *testing.T) {
 	if !out.Blocking {
 		t.Error(`"blocking" is false`)
 	}
-	// The temporary directory's name holds random digits ("4111" among
-	// them, now and then).
-	output := strings.ReplaceAll(e.stdout.String(), e.dir, "$DIR")
-	for _, s := range secrets {
-		if strings.Contains(output, s) {
-			t.Errorf("the JSON output holds %q, part of a value", s)
-		}
+	for _, s := range holding(e.output(false), secrets) {
+		t.Errorf("the JSON output holds %q, part of a value", s)
 	}
 }
 

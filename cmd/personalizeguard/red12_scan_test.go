@@ -75,13 +75,8 @@ func TestRed12ScanHostileFiles(t *testing.T) {
 					path = "$DIR/" + path
 				}
 				code := e.run("scan", "-format", format, path)
-				output := strings.ReplaceAll(e.stdout.String()+e.stderr.String(), e.dir, "$DIR")
-				var echoed []string
-				for _, v := range values {
-					if strings.Contains(output, v) {
-						echoed = append(echoed, v)
-					}
-				}
+				output := e.output(true)
+				echoed := holding(output, values)
 				type outcome struct {
 					Code   int
 					Echoed []string

@@ -140,12 +140,8 @@ func TestScanS3ExitCodes(t *testing.T) {
 			if !strings.Contains(e.stderr.String(), stderr) {
 				t.Errorf("stderr does not hold %q:\n%s", stderr, &e.stderr)
 			}
-			// The temporary directory's name holds random digits.
-			output := strings.ReplaceAll(e.stdout.String()+e.stderr.String(), e.dir, "$DIR")
-			for _, s := range s3Secrets {
-				if strings.Contains(output, s) {
-					t.Errorf("the output holds %q, part of a value", s)
-				}
+			for _, s := range holding(e.output(true), s3Secrets) {
+				t.Errorf("the output holds %q, part of a value", s)
 			}
 			for _, r := range e.srv.Requests() {
 				if r.Service == personalizetest.ServiceS3 && r.Operation != "ListObjectsV2" && r.Operation != "HeadObject" && r.Operation != "GetObject" {
@@ -240,10 +236,8 @@ func TestScanS3JSON(t *testing.T) {
 	if !out.Blocking {
 		t.Error(`"blocking" is false`)
 	}
-	for _, s := range s3Secrets {
-		if strings.Contains(strings.ReplaceAll(e.stdout.String(), e.dir, "$DIR"), s) {
-			t.Errorf("the JSON output holds %q, part of a value", s)
-		}
+	for _, s := range holding(e.output(false), s3Secrets) {
+		t.Errorf("the JSON output holds %q, part of a value", s)
 	}
 	var pages int
 	for _, r := range e.srv.Requests() {
