@@ -328,6 +328,40 @@ func BenchmarkSchemaCheck(b *testing.B) {
 	}
 }
 
+// BenchmarkGuardedVsBareOneSide is BenchmarkGuardedVsBare's
+// CreateDatasetGroup (a new name each call) on each client apart, against
+// the same local TLS endpoint, the bare client sending each request in one
+// write as the guard does (dataplanetest.OneWrite), for a count of the
+// whole round trip's instructions under callgrind: the client's, TLS's and
+// the in-process server's (.ci/callgrind collects everything and takes the
+// difference of two loop lengths). Set against BenchmarkGuardedVsBare's
+// times, it tells the guard's added work from the added time its code
+// takes when it runs cold between calls.
+func BenchmarkGuardedVsBareOneSide(b *testing.B) {
+	srv, _ := tlsServer(b, tls.VersionTLS12, tls.VersionTLS13)
+	bare := sdk.NewFromConfig(dataplanetest.OneWrite(configFor(srv)))
+	guarded, err := New(configFor(srv), Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), S3Client: nopS3{},
+		PersonalizeClient: nopDescriber{}, STSClient: dataplanetest.UserSTS{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := make([]*string, 4096)
+	for i := range names {
+		names[i] = aws.String("movies-" + strconv.Itoa(i))
+	}
+	ctx := context.Background()
+	call := func(c *sdk.Client, key, role *string) func() error {
+		i := 0
+		return func() error {
+			i++
+			_, err := c.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: names[i%len(names)], KmsKeyArn: key, RoleArn: role,
+				Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}}})
+			return err
+		}
+	}
+	dataplanetest.OneSide(b, call(bare, aws.String(testKeyARN), aws.String(testRoleARN)), call(guarded, nil, nil))
+}
+
 // BenchmarkGuardOverhead is the guard's own cost on a whole call: the same
 // CreateDatasetGroup (a new name each call, two tags, the configured key
 // injected, the key check cached) through a bare SDK client and a guarded
