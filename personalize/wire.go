@@ -388,9 +388,14 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			w.pop()
 			continue
 		}
-		vk, err := sc.Next()
-		if err != nil {
-			return w.wireSyntax()
+		// Most members are strings the SDK wrote plain: read on their own
+		// path, without Next's for every kind of token.
+		vk := jsonscan.String
+		if !sc.NextPlainString() {
+			var err error
+			if vk, err = sc.Next(); err != nil {
+				return w.wireSyntax()
+			}
 		}
 		if vk != jsonscan.String {
 			if tagK != nil && child == tagV && vk == jsonscan.Number {
