@@ -354,6 +354,8 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			// found, read and compared in one pass. Else the name is read
 			// and looked up (memberFold included).
 			child = n.fields[j]
+		} else if sc.NextObjectEnd() {
+			break // the structure's end, as Next would read it
 		} else {
 			kk, err := sc.Next()
 			if err != nil {

@@ -72,3 +72,55 @@ func FuzzNextPlainString(f *testing.F) {
 		eachPosition(doc, func(s Scanner, _ string) { checkNextPlainString(t, s) })
 	})
 }
+
+// checkNextObjectEnd holds NextObjectEnd on s to Next: it reads a token
+// exactly where Next reads an EndObject at once, and leaves the scanner
+// where Next does; elsewhere s is as it was.
+func checkNextObjectEnd(t *testing.T, s Scanner) (read bool) {
+	t.Helper()
+	ref := s
+	k, err := ref.Next()
+	got := s
+	ok := got.NextObjectEnd()
+	want := err == nil && k == EndObject && ref.start == s.pos
+	switch {
+	case ok != want:
+		t.Fatalf("NextObjectEnd at offset %d of %q = %v, want %v (Next: %v, %v)", s.pos, s.data, ok, want, k, err)
+	case ok && got != ref:
+		t.Fatalf("NextObjectEnd at offset %d of %q left the scanner at %d (state %d), Next at %d (state %d)", s.pos, s.data, got.pos, got.state, ref.pos, ref.state)
+	case !ok && got != s:
+		t.Fatalf("NextObjectEnd at offset %d of %q moved the scanner without reading", s.pos, s.data)
+	}
+	return ok
+}
+
+func TestNextObjectEnd(t *testing.T) {
+	docs := []string{
+		`{}`, `{ }`, `{"k":"v"}`, `{"k":"v" }`, `{"k":"v",}`, `{"k":{}}`, `{"k":[{}]}`, `[{},{"k":1}]`, `[}`, `[1}`,
+		`{"k":1}}`, `{"k":1},`, `{"k":true}`, `{"k":{"l":{"m":null}}}`, `}`, `"}"`, `{"}":"}"}`, `{"k":"v"`,
+	}
+	reads := 0
+	for _, doc := range docs {
+		for n := range len(doc) + 1 {
+			eachPosition(doc[:n], func(s Scanner, _ string) {
+				if checkNextObjectEnd(t, s) {
+					reads++
+				}
+			})
+		}
+	}
+	if reads == 0 {
+		t.Error("NextObjectEnd read no object's end")
+	}
+}
+
+// FuzzNextObjectEnd holds NextObjectEnd to Next at every token of any
+// document.
+func FuzzNextObjectEnd(f *testing.F) {
+	for _, s := range []string{`{"k":{"l":[]}}`, `[{},{ }]`, `{"k":1,}`, `[}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		eachPosition(doc, func(s Scanner, _ string) { checkNextObjectEnd(t, s) })
+	})
+}

@@ -767,6 +767,22 @@ func (s *Scanner) NextPlainString() bool {
 	return false
 }
 
+// NextObjectEnd reads the next token, as [Scanner.Next] would, when it is
+// the '}' that ends the current object, at once (after its last member's
+// value, or its '{'), and reports whether it did; otherwise it leaves the
+// scanner as it was, for Next to read the token. The wire gate reads each
+// structure's end with it, where NextKeyIn found no member.
+func (s *Scanner) NextObjectEnd() bool {
+	if s.state != stCommaOrEnd && s.state != stKeyOrEnd || s.depth == 0 {
+		return false
+	}
+	if s.pos >= len(s.data) || s.data[s.pos] != '}' || s.stack[s.depth-1] != '{' {
+		return false
+	}
+	s.close(EndObject)
+	return true
+}
+
 // NextQuotedIs reads the next token, as [Scanner.Next] would, when it is a
 // string value written exactly as q, and reports whether it did; its text
 // is then the text q was made from. Otherwise it leaves the scanner as it
