@@ -426,7 +426,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 				w.tag.note(child == tagK, child == tagV, s)
 			}
 			w.place = child
-			if !w.passedNext(child, s) {
+			if !w.passedNext(child, s) && !w.passedLast(child, s) {
 				if err := w.checkMissed(child, s); err != nil {
 					return err
 				}
@@ -478,10 +478,10 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 // so the member costs no call of check. The SDK writes the members in the
 // order the Initialize check met them, so this is nearly every string of a
 // body; any other (one a hook changed, moved or added, one under another
-// rule or shape, one out of order) goes to check, which looks in the whole
-// list and checks it in full when it is not there. The rules check settles
-// before it asks passedBefore (an enum, a schema, a KMS key or an S3
-// location) never pass here.
+// rule or shape, one out of order) goes to passedLast, then to check,
+// which looks in the whole list and checks it in full when it is not
+// there. The rules check settles before it asks passedBefore (an enum, a
+// schema, a KMS key or an S3 location) never pass here.
 func (w *walker) passedNext(n *node, s string) bool {
 	st := w.st
 	if st == nil || st.passedAt >= len(st.passed) {
@@ -492,15 +492,42 @@ func (w *walker) passedNext(n *node, s string) bool {
 		sh = shapeUnknown // as check has it
 	}
 	p := &st.passed[st.passedAt]
-	if p.rule != n.rule || p.sh != sh || p.s != s {
-		return false
-	}
-	switch n.rule {
-	case ruleEnum, ruleSchema, ruleS3Location, ruleKMSKey:
+	if p.rule != n.rule || p.sh != sh || p.s != s || !passable(n.rule) {
 		return false
 	}
 	st.passedAt++
 	return true
+}
+
+// passedLast is passedNext for the list's last entry, which it leaves the
+// cursor before: the values the guard puts in itself (the role of
+// precheckRoles) are noted after the Initialize walk's, at the list's end,
+// whatever member they are sent at, and the members after it are still
+// met in the walk's order. Apart from passedNext, which is inlined in the
+// walk.
+func (w *walker) passedLast(n *node, s string) bool {
+	st := w.st
+	if st == nil || !w.wire {
+		return false
+	}
+	last := len(st.passed) - 1
+	if last < 0 || last == st.passedAt {
+		return false // none, or the one passedNext tested
+	}
+	sh := n.shape
+	if sh == nil {
+		sh = shapeUnknown
+	}
+	p := &st.passed[last]
+	return p.rule == n.rule && p.sh == sh && p.s == s && passable(n.rule)
+}
+
+// passable reports whether check asks passedBefore about a string under
+// rule: not for the rules it settles before (an enum, a schema, a KMS key
+// or an S3 location). One test of a bit, so that passedNext is inlined.
+func passable(rule fieldRule) bool {
+	const settled = 1<<ruleEnum | 1<<ruleSchema | 1<<ruleS3Location | 1<<ruleKMSKey
+	return settled>>rule&1 == 0
 }
 
 // checkMissed is check for the string s of member n, which passedNext did
