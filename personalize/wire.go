@@ -354,6 +354,8 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			// found, read and compared in one pass. Else the name is read
 			// and looked up (memberFold included).
 			child = n.fields[j]
+		} else if sc.NextObjectEnd() {
+			break // the structure's end, as Next would read it
 		} else {
 			kk, err := sc.Next()
 			if err != nil {
@@ -388,9 +390,14 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			w.pop()
 			continue
 		}
-		vk, err := sc.Next()
-		if err != nil {
-			return w.wireSyntax()
+		// Most members are strings the SDK wrote plain: read on their own
+		// path, without Next's for every kind of token.
+		vk := jsonscan.String
+		if !sc.NextPlainString() {
+			var err error
+			if vk, err = sc.Next(); err != nil {
+				return w.wireSyntax()
+			}
 		}
 		if vk != jsonscan.String {
 			if tagK != nil && child == tagV && vk == jsonscan.Number {
@@ -419,8 +426,10 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 				w.tag.note(child == tagK, child == tagV, s)
 			}
 			w.place = child
-			if err := w.check(child.rule, child.shape, child.enum, s); err != nil {
-				return err
+			if !w.passedNext(child, s) && !w.passedLast(child, s) {
+				if err := w.checkMissed(child, s); err != nil {
+					return err
+				}
 			}
 		} else {
 			if tagK != nil {
@@ -460,6 +469,84 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		return w.failAt(joinPath(w.path(), "RoleArn"), RuleKMSKeyWithoutRole, "the role is missing from the request as sent: something after the guard's check removed it")
 	}
 	return nil
+}
+
+// passedNext reports whether s, the string just read for the member n, is
+// the entry of the Initialize check's passed strings that the wire walk
+// reaches next (see walker.passedBefore, whose first test this is), under
+// n's rule and shape: check would take it as passed and do nothing else,
+// so the member costs no call of check. The SDK writes the members in the
+// order the Initialize check met them, so this is nearly every string of a
+// body; any other (one a hook changed, moved or added, one under another
+// rule or shape, one out of order) goes to passedLast, then to check,
+// which looks in the whole list and checks it in full when it is not
+// there. The rules check settles before it asks passedBefore (an enum, a
+// schema, a KMS key or an S3 location) never pass here.
+func (w *walker) passedNext(n *node, s string) bool {
+	st := w.st
+	if st == nil || st.passedAt >= len(st.passed) {
+		return false
+	}
+	sh := n.shape
+	if sh == nil {
+		sh = shapeUnknown // as check has it
+	}
+	p := &st.passed[st.passedAt]
+	if p.rule != n.rule || p.sh != sh || p.s != s || !passable(n.rule) {
+		return false
+	}
+	st.passedAt++
+	return true
+}
+
+// passedLast is passedNext for the list's last entry, which it leaves the
+// cursor before: the values the guard puts in itself (the role of
+// precheckRoles) are noted after the Initialize walk's, at the list's end,
+// whatever member they are sent at, and the members after it are still
+// met in the walk's order. Apart from passedNext, which is inlined in the
+// walk.
+func (w *walker) passedLast(n *node, s string) bool {
+	st := w.st
+	if st == nil || !w.wire {
+		return false
+	}
+	last := len(st.passed) - 1
+	if last < 0 || last == st.passedAt {
+		return false // none, or the one passedNext tested
+	}
+	sh := n.shape
+	if sh == nil {
+		sh = shapeUnknown
+	}
+	p := &st.passed[last]
+	return p.rule == n.rule && p.sh == sh && p.s == s && passable(n.rule)
+}
+
+// passable reports whether check asks passedBefore about a string under
+// rule: not for the rules it settles before (an enum, a schema, a KMS key
+// or an S3 location). One test of a bit, so that passedNext is inlined.
+func passable(rule fieldRule) bool {
+	const settled = 1<<ruleEnum | 1<<ruleSchema | 1<<ruleS3Location | 1<<ruleKMSKey
+	return settled>>rule&1 == 0
+}
+
+// checkMissed is check for the string s of member n, which passedNext did
+// not take. check's passedBefore looks in the whole list, and moves the
+// cursor past the entry it finds; one the walk meets out of the order the
+// Initialize check noted it in (the role the guard put in, noted last)
+// would leave the cursor past the entries the next members are, and each
+// of them would be looked for in the whole list. The cursor is put back
+// where the walk's order has it: it is only where passedNext and
+// passedBefore look first, never what they take as passed.
+func (w *walker) checkMissed(n *node, s string) error {
+	st := w.st
+	if st == nil {
+		return w.check(n.rule, n.shape, n.enum, s)
+	}
+	at := st.passedAt
+	err := w.check(n.rule, n.shape, n.enum, s)
+	st.passedAt = at
+	return err
 }
 
 // scanWireNamedValues is scanNamedValues for the object of node n that

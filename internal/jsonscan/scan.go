@@ -735,6 +735,54 @@ func (s *Scanner) NextKeyIn(keys []PlainKey, from int) int {
 	return -1
 }
 
+// NextPlainString reads the next token, as [Scanner.Next] would, when it
+// is a string value that starts at once and that Next settles in its first
+// look, eight bytes at a time: a string with no escape, control character
+// or byte from 0x80 up, whose closing quote is at least eight bytes before
+// the end of the input. Otherwise it reports false and leaves the scanner
+// as it was, for Next to read the token. It is Next's path for the string
+// values of a body, without Next's look for white space, the end of the
+// input, its states and its other kinds, whose branches every other
+// token takes too: the wire gate reads a member's value with it.
+func (s *Scanner) NextPlainString() bool {
+	// stValue or stValueOrEnd, adjacent: one comparison.
+	if s.state-stValue > stValueOrEnd-stValue {
+		return false
+	}
+	d, i := s.data, s.pos
+	if i >= len(d) || d[i] != '"' {
+		return false
+	}
+	for k := i + 1; k+8 <= len(d); k += 8 {
+		if m := special(load64(d, k)); m != 0 {
+			e := k + bits.TrailingZeros64(m)>>3
+			if d[e] != '"' {
+				return false
+			}
+			s.start, s.end, s.pos, s.escaped = i+1, e, e+1, false
+			s.afterValue()
+			return true
+		}
+	}
+	return false
+}
+
+// NextObjectEnd reads the next token, as [Scanner.Next] would, when it is
+// the '}' that ends the current object, at once (after its last member's
+// value, or its '{'), and reports whether it did; otherwise it leaves the
+// scanner as it was, for Next to read the token. The wire gate reads each
+// structure's end with it, where NextKeyIn found no member.
+func (s *Scanner) NextObjectEnd() bool {
+	if s.state != stCommaOrEnd && s.state != stKeyOrEnd || s.depth == 0 {
+		return false
+	}
+	if s.pos >= len(s.data) || s.data[s.pos] != '}' || s.stack[s.depth-1] != '{' {
+		return false
+	}
+	s.close(EndObject)
+	return true
+}
+
 // NextQuotedIs reads the next token, as [Scanner.Next] would, when it is a
 // string value written exactly as q, and reports whether it did; its text
 // is then the text q was made from. Otherwise it leaves the scanner as it

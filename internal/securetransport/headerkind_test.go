@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/personalizeguard/personalizeguard/sensitive"
@@ -83,15 +84,19 @@ func FuzzHeaderKind(f *testing.F) {
 }
 
 // TestLowerHexEveryByte: lowerHex agrees with allOf for every byte value at
-// every position of a word, and in the tail after the words.
+// every position of a word, and in the tail after the words; and at every
+// position of a signature's 64 bytes (signatureHex) and of the lengths
+// around it, which take the loop.
 func TestLowerHexEveryByte(t *testing.T) {
-	base := []byte("0123456789abcdef0123456789abcdef0")
-	for i := range base {
-		for c := range 256 {
-			s := []byte(string(base))
-			s[i] = byte(c)
-			if got, want := lowerHex(string(s)), allOf(string(s), classLowerHex); got != want {
-				t.Fatalf("lowerHex with byte %#x at %d = %v, want %v", c, i, got, want)
+	sig := strings.Repeat("0123456789abcdef", 4)
+	for _, base := range []string{"0123456789abcdef0123456789abcdef0", sig, sig[1:], sig + "a"} {
+		for i := range base {
+			for c := range 256 {
+				s := []byte(base)
+				s[i] = byte(c)
+				if got, want := lowerHex(string(s)), allOf(string(s), classLowerHex); got != want {
+					t.Fatalf("lowerHex of %d bytes with byte %#x at %d = %v, want %v", len(base), c, i, got, want)
+				}
 			}
 		}
 	}
@@ -131,7 +136,8 @@ func TestWordShapesEveryByte(t *testing.T) {
 }
 
 func FuzzWordShapes(f *testing.F) {
-	for _, s := range []string{"20261129T233136Z", "61adcc5a-41d8-4eea-becf-8402850e6e53", "2026112xT233136Z", "61adcc5a-41d8-4eea-becf-8402850e6e5g", ""} {
+	for _, s := range []string{"20261129T233136Z", "61adcc5a-41d8-4eea-becf-8402850e6e53", "2026112xT233136Z", "61adcc5a-41d8-4eea-becf-8402850e6e5g", "",
+		strings.Repeat("0123456789abcdef", 4), strings.Repeat("0123456789abcdef", 3) + "0123456789abcde\x80"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -954,6 +954,9 @@ var byteClass = func() (t [256]uint8) {
 // lowerHex is allOf(s, classLowerHex), eight bytes at a time: the
 // signature of every call's Authorization header is 64 of them.
 func lowerHex(s string) bool {
+	if len(s) == sigLen {
+		return signatureHex(s)
+	}
 	// The words' marks are and-ed, their bytes or-ed, and both read once
 	// at the end: a signature in its shape, which is every call's, reads
 	// to its end all the same. Without inRange's masks: a byte of 0x80 or
@@ -963,12 +966,31 @@ func lowerHex(s string) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		x := load8(s, i)
-		digit := (x + lo8*(0x80-'0')) & (lo8*(0x80+'9') - x)
-		letter := (x + lo8*(0x80-'a')) & (lo8*(0x80+'f') - x)
-		all &= digit | letter
+		all &= hexWord(x)
 		high |= x
 	}
 	return all&hi8 == hi8 && high&hi8 == 0 && allOf(s[i:], classLowerHex)
+}
+
+// signatureHex is lowerHex for the 64 bytes of a signature: its eight
+// words read without a loop, with one bounds check.
+func signatureHex(s string) bool {
+	s = s[:sigLen]
+	x0, x1, x2, x3 := load8(s, 0), load8(s, 8), load8(s, 16), load8(s, 24)
+	x4, x5, x6, x7 := load8(s, 32), load8(s, 40), load8(s, 48), load8(s, 56)
+	all := hexWord(x0) & hexWord(x1) & hexWord(x2) & hexWord(x3) & hexWord(x4) & hexWord(x5) & hexWord(x6) & hexWord(x7)
+	high := x0 | x1 | x2 | x3 | x4 | x5 | x6 | x7
+	return all&hi8 == hi8 && high&hi8 == 0
+}
+
+// hexWord marks the bytes of x that are lower-case hex digits, as
+// lowerHex's loop does: exact for the bytes below 0x80, which then carry
+// into no other byte's mark (lowerHex and signatureHex fail a word with
+// any other byte).
+func hexWord(x uint64) uint64 {
+	digit := (x + lo8*(0x80-'0')) & (lo8*(0x80+'9') - x)
+	letter := (x + lo8*(0x80-'a')) & (lo8*(0x80+'f') - x)
+	return digit | letter
 }
 
 // The computed headers' shapes are read a word of eight bytes at a time
@@ -1273,7 +1295,9 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 		}
 	}
 	if headers != nil && headers.complete {
-		for _, f := range headers.fields[:headers.n] {
+		// By index: a range over the fields would copy each, 48 bytes.
+		for i := range headers.n {
+			f := &headers.fields[i]
 			if f.kind == hdrAuthorization && headers.scope != nil {
 				// The value headers.scope was found for: its head was
 				// found in its shape and clean; its signature is read.
@@ -1282,12 +1306,16 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 				}
 				continue
 			}
-			// A value the SDK sends call after call (the content type,
-			// the target, the User-Agent, the retry header, the date
-			// within its second) is its place's last: headerDirty would
-			// answer from that comparison too, after its call.
-			if slot := lastSlotOf[f.kind]; slot != 0 && len(f.values) == 1 && clean.isLast(int(slot), f.values[0]) {
-				continue
+			if len(f.values) == 1 {
+				// headerDirty's answers for a header of one value, without
+				// its call: a value the SDK sends call after call (the
+				// content type, the target, the User-Agent, the retry
+				// header, the date within its second) is its place's last;
+				// the invocation ID, new on every call, is in its shape.
+				if slot := lastSlotOf[f.kind]; slot != 0 && clean.isLast(int(slot), f.values[0]) ||
+					f.kind == hdrInvocationID && uuidShape(f.values[0]) {
+					continue
+				}
 			}
 			if headerDirty(f.name, f.kind, f.values, det, clean) {
 				return "header"
@@ -1476,14 +1504,18 @@ func (c *CleanTexts) isLast(slot int, s string) bool {
 func (c *CleanTexts) setLast(slot int, s string) { c.last[slot].Store(&s) }
 
 // cleanAt is !dirty(s) for a value at slot: the last value the memo took
-// in there is compared first.
+// in there is compared first. The slot keeps s as the caller gave it, not
+// the memo's copy (the same text, at most maxCleanText bytes): the SDK
+// writes the content type and the target from constants, and the next
+// call's value, at the same address, is then equal without reading its
+// bytes.
 func (c *CleanTexts) cleanAt(slot int, s string, det *sensitive.Detector) bool {
 	if c.isLast(slot, s) {
 		return true
 	}
 	added, ok := c.check(s, det)
 	if added != "" {
-		c.setLast(slot, added)
+		c.setLast(slot, s)
 	}
 	return ok
 }

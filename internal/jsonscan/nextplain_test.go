@@ -1,0 +1,126 @@
+package jsonscan
+
+import (
+	"strings"
+	"testing"
+)
+
+// checkNextPlainString holds NextPlainString on s to Next: when it reads a
+// token, Next reads a String there and leaves the scanner where
+// NextPlainString does; when it does not, s is as it was.
+func checkNextPlainString(t *testing.T, s Scanner) (read bool) {
+	t.Helper()
+	ref := s
+	k, err := ref.Next()
+	got := s
+	switch ok := got.NextPlainString(); {
+	case ok && (err != nil || k != String):
+		t.Fatalf("NextPlainString at offset %d of %q read a string where Next reads %v, %v", s.pos, s.data, k, err)
+	case ok && got != ref:
+		t.Fatalf("NextPlainString at offset %d of %q left the scanner at %d (state %d), Next at %d (state %d)", s.pos, s.data, got.pos, got.state, ref.pos, ref.state)
+	case !ok && got != s:
+		t.Fatalf("NextPlainString at offset %d of %q moved the scanner without reading", s.pos, s.data)
+	}
+	// It reads where the string's closing quote is in the last whole word
+	// from its start or before, and every byte of it is plain.
+	i := s.pos
+	want := err == nil && k == String && s.data[i] == '"' && !ref.escaped &&
+		ref.end < i+1+(len(s.data)-i-1)/8*8
+	for _, c := range []byte(ref.Raw()) {
+		want = want && c >= 0x20 && c < 0x80
+	}
+	if ok := got != s; ok != want {
+		t.Fatalf("NextPlainString at offset %d of %q = %v, want %v", s.pos, s.data, ok, want)
+	}
+	return want
+}
+
+func TestNextPlainString(t *testing.T) {
+	long := strings.Repeat("abcdefgh", 5)
+	docs := []string{
+		`{"k":"v","l":["w","x"]}`, `{"k": "v"}`, `{"k":"v" ,"l":"w"}`, `["a","b"]`, `"k"`, `""`, `["",""]`,
+		`{"kmsKeyArn":"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab","name":"movies-1"}`,
+		`{"k":"` + long + `"}`, `{"k":"` + long + `"`, `{"k":"` + long, `{"k":"` + long + `\"x"}`,
+		`{"k":"a\"b","l":"é","m":"a` + "\x01" + `","n":"` + long + `é"}`,
+		`{"k":"abcdefg"}`, `{"k":"abcdefgh"}`, `{"k":"abcdefghi"}`, `{"k":"abcdefghijklmno"}`, `{"k":"a`,
+		`{"k":1,"l":true,"m":null,"n":{},"o":[]}`, `[1,"a",{"k":"v"},"b"]`, `{"k":"v"}x`, `{"k":"v"},"w"`,
+	}
+	reads := 0
+	for _, doc := range docs {
+		eachPosition(doc, func(s Scanner, _ string) {
+			if checkNextPlainString(t, s) {
+				reads++
+			}
+		})
+		// Cut short at every byte: a string near the end is Next's.
+		for n := range len(doc) {
+			eachPosition(doc[:n], func(s Scanner, _ string) { checkNextPlainString(t, s) })
+		}
+	}
+	if reads < 8 { // the plain strings above whose word ends before the input does
+		t.Errorf("NextPlainString read %d strings, want 8 or more", reads)
+	}
+}
+
+// FuzzNextPlainString holds NextPlainString to Next at every token of any
+// document.
+func FuzzNextPlainString(f *testing.F) {
+	for _, s := range []string{`{"k":"v"}`, `{"k":"abcdefghijklmnop","l":["abcdefgh\"x"]}`, ` { "k" : "v" } `, `["é","\u0061"]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		eachPosition(doc, func(s Scanner, _ string) { checkNextPlainString(t, s) })
+	})
+}
+
+// checkNextObjectEnd holds NextObjectEnd on s to Next: it reads a token
+// exactly where Next reads an EndObject at once, and leaves the scanner
+// where Next does; elsewhere s is as it was.
+func checkNextObjectEnd(t *testing.T, s Scanner) (read bool) {
+	t.Helper()
+	ref := s
+	k, err := ref.Next()
+	got := s
+	ok := got.NextObjectEnd()
+	want := err == nil && k == EndObject && ref.start == s.pos
+	switch {
+	case ok != want:
+		t.Fatalf("NextObjectEnd at offset %d of %q = %v, want %v (Next: %v, %v)", s.pos, s.data, ok, want, k, err)
+	case ok && got != ref:
+		t.Fatalf("NextObjectEnd at offset %d of %q left the scanner at %d (state %d), Next at %d (state %d)", s.pos, s.data, got.pos, got.state, ref.pos, ref.state)
+	case !ok && got != s:
+		t.Fatalf("NextObjectEnd at offset %d of %q moved the scanner without reading", s.pos, s.data)
+	}
+	return ok
+}
+
+func TestNextObjectEnd(t *testing.T) {
+	docs := []string{
+		`{}`, `{ }`, `{"k":"v"}`, `{"k":"v" }`, `{"k":"v",}`, `{"k":{}}`, `{"k":[{}]}`, `[{},{"k":1}]`, `[}`, `[1}`,
+		`{"k":1}}`, `{"k":1},`, `{"k":true}`, `{"k":{"l":{"m":null}}}`, `}`, `"}"`, `{"}":"}"}`, `{"k":"v"`,
+	}
+	reads := 0
+	for _, doc := range docs {
+		for n := range len(doc) + 1 {
+			eachPosition(doc[:n], func(s Scanner, _ string) {
+				if checkNextObjectEnd(t, s) {
+					reads++
+				}
+			})
+		}
+	}
+	if reads == 0 {
+		t.Error("NextObjectEnd read no object's end")
+	}
+}
+
+// FuzzNextObjectEnd holds NextObjectEnd to Next at every token of any
+// document.
+func FuzzNextObjectEnd(f *testing.F) {
+	for _, s := range []string{`{"k":{"l":[]}}`, `[{},{ }]`, `{"k":1,}`, `[}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		eachPosition(doc, func(s Scanner, _ string) { checkNextObjectEnd(t, s) })
+	})
+}
