@@ -1504,18 +1504,14 @@ func (c *CleanTexts) isLast(slot int, s string) bool {
 func (c *CleanTexts) setLast(slot int, s string) { c.last[slot].Store(&s) }
 
 // cleanAt is !dirty(s) for a value at slot: the last value the memo took
-// in there is compared first. The slot keeps s as the caller gave it, not
-// the memo's copy (the same text, at most maxCleanText bytes): the SDK
-// writes the content type and the target from constants, and the next
-// call's value, at the same address, is then equal without reading its
-// bytes.
+// in there is compared first.
 func (c *CleanTexts) cleanAt(slot int, s string, det *sensitive.Detector) bool {
 	if c.isLast(slot, s) {
 		return true
 	}
 	added, ok := c.check(s, det)
 	if added != "" {
-		c.setLast(slot, s)
+		c.setLast(slot, added)
 	}
 	return ok
 }
