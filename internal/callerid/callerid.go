@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
@@ -290,13 +291,16 @@ func (f fixedCredentials) Retrieve(context.Context) (aws.Credentials, error) {
 // refuses every call as signed with other credentials than the ones
 // checked, after one STS call per call. A guard sets the client's provider
 // to Cached(p) and checks that, so that both read the same credentials
-// until they expire.
+// until they expire. A credentials.StaticCredentialsProvider, held by
+// value, answers the same on every Retrieve, and more cheaply than a cache
+// around it: it is returned as it is (one held by pointer is not, since
+// its holder can change it).
 func Cached(p aws.CredentialsProvider) aws.CredentialsProvider {
 	if p == nil {
 		return nil
 	}
 	switch p.(type) {
-	case *aws.CredentialsCache, aws.AnonymousCredentials:
+	case *aws.CredentialsCache, aws.AnonymousCredentials, credentials.StaticCredentialsProvider:
 		return p
 	}
 	return aws.NewCredentialsCache(p)
