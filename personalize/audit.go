@@ -166,6 +166,10 @@ type callState struct {
 	cleanAt      int           // where checkedClean looks first: after the last entry it found
 	passedAt     int           // where passedBefore looks first: after the last entry it found
 	signer       string        // the access key ID whose principal the identity check looked up
+	// walker is the Initialize content check's (see handleContent), kept
+	// with the pooled state so that the check takes none from the walkers'
+	// pool; it references nothing between checks.
+	walker walker
 }
 
 type stateKey struct{}

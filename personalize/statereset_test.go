@@ -1,9 +1,14 @@
 package personalize
 
 import (
+	"context"
 	"reflect"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -19,7 +24,7 @@ func TestResetZeroesEveryField(t *testing.T) {
 		names = append(names, ty.Field(i).Name)
 	}
 	known := []string{"g", "gate", "ran", "op", "acted", "reported", "keys", "roles", "ready", "locations", "dataset", "schema",
-		"schemaQuoted", "schemaBuf", "clean", "passed", "cleanAt", "passedAt", "signer"}
+		"schemaQuoted", "schemaBuf", "clean", "passed", "cleanAt", "passedAt", "signer", "walker"}
 	if diff := cmp.Diff(known, names); diff != "" {
 		t.Fatalf("callState's fields changed: reset sets them one by one; add the new ones to it and here (-want +got):\n%s", diff)
 	}
@@ -82,5 +87,51 @@ func TestResetZeroesEveryField(t *testing.T) {
 	if diff := cmp.Diff(wantEntries, lists(st), cmp.AllowUnexported(placed{}, passedCheck{}), cmp.Comparer(func(a, b *node) bool { return a == b }),
 		cmp.Comparer(func(a, b *shape) bool { return a == b })); diff != "" {
 		t.Errorf("the lists' entries after reset (-want +got):\n%s", diff)
+	}
+}
+
+// TestContentWalkerDropsItsCall: the content check walks the input with the
+// call state's own walker, which, after a check that passes and after one
+// that refuses a tag value, references nothing of the call: the pooled
+// state keeps no caller's string or context through it.
+func TestContentWalkerDropsItsCall(t *testing.T) {
+	g := testGuard(t, Policy{})
+	for _, tc := range []struct {
+		value    string
+		wantRule string
+	}{
+		{"recs", ""},
+		{"4539703692581474", RuleSensitivePrefix + "credit-card"},
+	} {
+		st := g.states.Get().(*callState)
+		st.ran, st.op = stageAudit, g.ops["CreateDatasetGroup"]
+		ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), stateKey{}, st)
+		in := &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String(tc.value)}}}
+		_, _, err := g.stepByID(IDFieldContent).HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}, terminal())
+		var rule string
+		if se, ok := err.(*SafeguardError); ok {
+			rule = se.Rule
+		} else if err != nil {
+			t.Fatalf("tag value %q: %v", tc.value, err)
+		}
+		if rule != tc.wantRule {
+			t.Errorf("tag value %q: rule %q, want %q", tc.value, rule, tc.wantRule)
+		}
+		w := st.walker
+		w.depth = 0 // set by the next check
+		// Segments past the depth keep the table's member names and
+		// indexes, as a pooled walker's do: no caller's text, nor a map
+		// entry (whose key is the caller's).
+		for i, seg := range w.segs {
+			if seg.entry != nil {
+				t.Errorf("tag value %q: segment %d still points at a map entry", tc.value, i)
+			}
+		}
+		w.segs = [maxDepth]segment{}
+		if !reflect.DeepEqual(w, walker{}) {
+			t.Errorf("tag value %q: the state's walker still references the call: %+v", tc.value, w)
+		}
+		st.reset()
+		g.states.Put(st)
 	}
 }
