@@ -53,6 +53,8 @@ func TestCheckInputDifferential(t *testing.T) {
 		{"dataset-group", "movies", "dataset-group/movies"},
 		{"dataset-group", "movies/", "dataset-group/movies/"},
 		{"batch-inference-job", "job-1", "batch-inference-job/job-1"},
+		{"dataset", "movies", "dataset/movies"}, // a kind that is a prefix of the group's
+		{groupKind, "x", "dataset-group/x"},
 		{"", "orphan", "/orphan"},
 	}
 	n := 0

@@ -149,8 +149,14 @@ func (g *Guard) checkInput(u keyUse) kmscheck.CheckInput {
 	}
 	if configured && u.role == g.s.RoleARN && g.s.sourcePrefix != "" {
 		// The configured key's partition and the configured role's
-		// account, joined once (see settings.sourcePrefix).
-		in.SourceARN = g.s.sourcePrefix + u.resKind + "/" + u.resName
+		// account, joined once (see settings.sourcePrefix), and for a
+		// dataset group its kind too (settings.groupSource): one join of
+		// two strings per call, not of four.
+		if u.resKind == groupKind {
+			in.SourceARN = g.s.groupSource + u.resName
+		} else {
+			in.SourceARN = g.s.sourcePrefix + u.resKind + "/" + u.resName
+		}
 	} else {
 		in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + in.AccountID + ":" + u.resKind + "/" + u.resName
 	}
@@ -255,8 +261,11 @@ func groupResource(datasetARN string) (kind, name string) {
 	if !ok || group == "" {
 		return "", ""
 	}
-	return "dataset-group", group
+	return groupKind, group
 }
+
+// groupKind is a dataset group's resource type in its ARN.
+const groupKind = "dataset-group"
 
 func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
