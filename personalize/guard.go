@@ -147,16 +147,28 @@ func (g *Guard) operation(ctx context.Context, st *callState, params any) (*boun
 	if st != nil && st.op != nil {
 		op = st.op // the audit step's, bound to the stack
 	} else if op = g.ops[middleware.GetOperationName(ctx)]; op == nil {
-		return nil, &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleUnknownOperation, Reason: unknownOperationReason}
+		return nil, unknownOperation(ctx)
 	}
 	// The steps read the input by the operation's field indexes: an input
 	// of another type, or none (a hook replaced it), would be read wrongly,
 	// or panic. The SDK passes an empty input for a nil one.
 	if reflect.TypeOf(params) != op.params || reflect.ValueOf(params).IsNil() {
-		return nil, &SafeguardError{Operation: op.name, Rule: RuleRequestChanged,
-			Reason: "the call's input is not the operation's input type: something (an interceptor or middleware) replaced it"}
+		return nil, inputReplaced(op)
 	}
 	return op, nil
+}
+
+// unknownOperation and inputReplaced are operation's refusals, apart from
+// it so that their code is not among the instructions every step runs
+// through.
+func unknownOperation(ctx context.Context) error {
+	return &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleUnknownOperation, Reason: unknownOperationReason}
+}
+
+//go:noinline
+func inputReplaced(op *boundOp) error {
+	return &SafeguardError{Operation: op.name, Rule: RuleRequestChanged,
+		Reason: "the call's input is not the operation's input type: something (an interceptor or middleware) replaced it"}
 }
 
 // opName names the call's operation in a refusal: the one the audit step

@@ -53,7 +53,8 @@ type keyUse struct {
 // using buf to avoid an allocation.
 func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
 	out := buf[:0]
-	for _, k := range op.keys {
+	for i := range op.keys {
+		k := &op.keys[i] // not a copy: a key place is some twenty words
 		key, _, _ := k.get.read(params, k.at)
 		if key == "" {
 			continue
@@ -108,16 +109,27 @@ func (g *Guard) checkKey(ctx context.Context, st *callState, u keyUse) error {
 	st.sawRole(u.role)
 	rep, err := g.keys.Check(ctx, g.checkInput(u))
 	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: u.field, Rule: RuleKMSCheckFailed,
-			Reason: "the key could not be checked, so the guard refuses to use it", Err: err})
+		return g.keyNotReady(ctx, st, u.field, err, nil)
 	}
 	if b := g.blocking(rep); len(b) > 0 {
-		return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: u.field, Rule: RuleKMSKeyNotReady,
-			Reason: "the key is not ready for Personalize", Findings: b})
+		return g.keyNotReady(ctx, st, u.field, nil, b)
 	}
 	st.act(actedKeyReady)
 	st.readyKey(u.key)
 	return nil
+}
+
+// keyNotReady is checkKey's refusal of the key at field: it could not be
+// checked (err), or these findings block it. Apart from checkKey, so that
+// the refusals' code is not among the instructions every call runs
+// through.
+func (g *Guard) keyNotReady(ctx context.Context, st *callState, field string, err error, findings []posture.Finding) error {
+	if err != nil {
+		return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: field, Rule: RuleKMSCheckFailed,
+			Reason: "the key could not be checked, so the guard refuses to use it", Err: err})
+	}
+	return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: field, Rule: RuleKMSKeyNotReady,
+		Reason: "the key is not ready for Personalize", Findings: findings})
 }
 
 // checkInput is the key check's input for u, whose role is set.
@@ -147,20 +159,24 @@ func (g *Guard) checkInput(u keyUse) kmscheck.CheckInput {
 	if u.resName == "" || strings.HasSuffix(u.resName, "/") {
 		return in
 	}
-	if configured && u.role == g.s.RoleARN && g.s.sourcePrefix != "" {
+	if configured && u.resKind == groupKind && u.role == g.s.RoleARN && g.s.groupSource != "" {
 		// The configured key's partition and the configured role's
-		// account, joined once (see settings.sourcePrefix), and for a
-		// dataset group its kind too (settings.groupSource): one join of
-		// two strings per call, not of four.
-		if u.resKind == groupKind {
-			in.SourceARN = g.s.groupSource + u.resName
-		} else {
-			in.SourceARN = g.s.sourcePrefix + u.resKind + "/" + u.resName
-		}
+		// account, with a dataset group's kind, joined once (see
+		// settings.groupSource): one join of two strings per call.
+		in.SourceARN = g.s.groupSource + u.resName
 	} else {
-		in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + in.AccountID + ":" + u.resKind + "/" + u.resName
+		in.SourceARN = sourceARN(k.Partition, g.s.region, in.AccountID, u.resKind, u.resName)
 	}
 	return in
+}
+
+// sourceARN is the ARN of a Personalize resource. Apart from checkInput
+// (and not inlined), so that the join's code is not among the instructions
+// every call runs through.
+//
+//go:noinline
+func sourceARN(partition, region, account, kind, name string) string {
+	return "arn:" + partition + ":personalize:" + region + ":" + account + ":" + kind + "/" + name
 }
 
 func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
