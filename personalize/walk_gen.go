@@ -90,638 +90,842 @@ var typedWalks = map[string]typedWalk{
 // read (see lookup), by member path.
 var typedLookups = map[string]map[string]typedLookup{
 	"CreateBatchInferenceJob": {
-		"jobInput.s3DataSource.kmsKeyArn": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"jobInput.s3DataSource.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobInput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataSource
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
-		"jobInput.s3DataSource.path": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"jobInput.s3DataSource.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobInput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataSource
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"jobOutput.s3DataDestination.kmsKeyArn": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"jobOutput.s3DataDestination.path": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"jobName": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"jobName": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.JobName == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.JobName), true, true
+			return string(*in.JobName), true, true, true
 		}),
 	},
 	"CreateBatchSegmentJob": {
-		"jobInput.s3DataSource.kmsKeyArn": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"jobInput.s3DataSource.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobInput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataSource
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
-		"jobInput.s3DataSource.path": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"jobInput.s3DataSource.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobInput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataSource
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"jobOutput.s3DataDestination.kmsKeyArn": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"jobOutput.s3DataDestination.path": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"jobName": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"jobName": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.JobName == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.JobName), true, true
+			return string(*in.JobName), true, true, true
 		}),
 	},
 	"CreateCampaign": {
-		"name": lookupOf(func(in *sdk.CreateCampaignInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateCampaignInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateDataDeletionJob": {
-		"dataSource.dataLocation": lookupOf(func(in *sdk.CreateDataDeletionJobInput) (string, bool, bool) {
+		"dataSource.dataLocation": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDataDeletionJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.DataSource
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a0.DataLocation == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a0.DataLocation), true, true
+			return string(*a0.DataLocation), true, true, true
 		}),
-		"jobName": lookupOf(func(in *sdk.CreateDataDeletionJobInput) (string, bool, bool) {
+		"jobName": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDataDeletionJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.JobName == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.JobName), true, true
+			return string(*in.JobName), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateDataDeletionJobInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDataDeletionJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
 	},
 	"CreateDataset": {
-		"name": lookupOf(func(in *sdk.CreateDatasetInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateDatasetExportJob": {
-		"jobOutput.s3DataDestination.kmsKeyArn": lookupOf(func(in *sdk.CreateDatasetExportJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetExportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateDatasetExportJobInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetExportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
-		"jobOutput.s3DataDestination.path": lookupOf(func(in *sdk.CreateDatasetExportJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetExportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"jobName": lookupOf(func(in *sdk.CreateDatasetExportJobInput) (string, bool, bool) {
+		"jobName": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetExportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.JobName == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.JobName), true, true
+			return string(*in.JobName), true, true, true
 		}),
-		"datasetArn": lookupOf(func(in *sdk.CreateDatasetExportJobInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetExportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"CreateDatasetGroup": {
-		"kmsKeyArn": lookupOf(func(in *sdk.CreateDatasetGroupInput) (string, bool, bool) {
+		"kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetGroupInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.KmsKeyArn), true, true
+			return string(*in.KmsKeyArn), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateDatasetGroupInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetGroupInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
-		"name": lookupOf(func(in *sdk.CreateDatasetGroupInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetGroupInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateDatasetImportJob": {
-		"dataSource.dataLocation": lookupOf(func(in *sdk.CreateDatasetImportJobInput) (string, bool, bool) {
+		"dataSource.dataLocation": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetImportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.DataSource
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a0.DataLocation == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a0.DataLocation), true, true
+			return string(*a0.DataLocation), true, true, true
 		}),
-		"jobName": lookupOf(func(in *sdk.CreateDatasetImportJobInput) (string, bool, bool) {
+		"jobName": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetImportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.JobName == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.JobName), true, true
+			return string(*in.JobName), true, true, true
 		}),
-		"datasetArn": lookupOf(func(in *sdk.CreateDatasetImportJobInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetImportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateDatasetImportJobInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetImportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
 	},
 	"CreateEventTracker": {
-		"name": lookupOf(func(in *sdk.CreateEventTrackerInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateEventTrackerInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateFilter": {
-		"name": lookupOf(func(in *sdk.CreateFilterInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateFilterInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateMetricAttribution": {
-		"metricsOutputConfig.s3DataDestination.kmsKeyArn": lookupOf(func(in *sdk.CreateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.s3DataDestination.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"metricsOutputConfig.roleArn": lookupOf(func(in *sdk.CreateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a0.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a0.RoleArn), true, true
+			return string(*a0.RoleArn), true, true, true
 		}),
-		"metricsOutputConfig.s3DataDestination.path": lookupOf(func(in *sdk.CreateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.s3DataDestination.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"name": lookupOf(func(in *sdk.CreateMetricAttributionInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateRecommender": {
-		"name": lookupOf(func(in *sdk.CreateRecommenderInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateRecommenderInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateSchema": {
-		"name": lookupOf(func(in *sdk.CreateSchemaInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateSchemaInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateSolution": {
-		"name": lookupOf(func(in *sdk.CreateSolutionInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateSolutionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateSolutionVersion": {
-		"name": lookupOf(func(in *sdk.CreateSolutionVersionInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateSolutionVersionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"DeleteDataset": {
-		"datasetArn": lookupOf(func(in *sdk.DeleteDatasetInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.DeleteDatasetInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"DescribeDataset": {
-		"datasetArn": lookupOf(func(in *sdk.DescribeDatasetInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.DescribeDatasetInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"ListDatasetExportJobs": {
-		"datasetArn": lookupOf(func(in *sdk.ListDatasetExportJobsInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.ListDatasetExportJobsInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"ListDatasetImportJobs": {
-		"datasetArn": lookupOf(func(in *sdk.ListDatasetImportJobsInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.ListDatasetImportJobsInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"UpdateCampaign": {
-		"campaignArn": lookupOf(func(in *sdk.UpdateCampaignInput) (string, bool, bool) {
+		"campaignArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateCampaignInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.CampaignArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.CampaignArn), true, true
+			return string(*in.CampaignArn), true, true, true
 		}),
 	},
 	"UpdateDataset": {
-		"datasetArn": lookupOf(func(in *sdk.UpdateDatasetInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateDatasetInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"UpdateMetricAttribution": {
-		"metricsOutputConfig.s3DataDestination.kmsKeyArn": lookupOf(func(in *sdk.UpdateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.s3DataDestination.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"metricsOutputConfig.roleArn": lookupOf(func(in *sdk.UpdateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a0.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a0.RoleArn), true, true
+			return string(*a0.RoleArn), true, true, true
 		}),
-		"metricsOutputConfig.s3DataDestination.path": lookupOf(func(in *sdk.UpdateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.s3DataDestination.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"metricAttributionArn": lookupOf(func(in *sdk.UpdateMetricAttributionInput) (string, bool, bool) {
+		"metricAttributionArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.MetricAttributionArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.MetricAttributionArn), true, true
+			return string(*in.MetricAttributionArn), true, true, true
 		}),
 	},
 	"UpdateRecommender": {
-		"recommenderArn": lookupOf(func(in *sdk.UpdateRecommenderInput) (string, bool, bool) {
+		"recommenderArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateRecommenderInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RecommenderArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RecommenderArn), true, true
+			return string(*in.RecommenderArn), true, true, true
 		}),
 	},
 	"UpdateSolution": {
-		"solutionArn": lookupOf(func(in *sdk.UpdateSolutionInput) (string, bool, bool) {
+		"solutionArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateSolutionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.SolutionArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.SolutionArn), true, true
+			return string(*in.SolutionArn), true, true, true
 		}),
 	},
 }
