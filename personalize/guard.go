@@ -243,6 +243,7 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	}
 	for _, op := range ops {
 		op.stages = op.steps(g.stages)
+		op.front = appendSteps([]*step{op.audit}, g.front[1:], op.stages)
 	}
 	g.unboundGate = &wireGate{g: g, content: true, posture: g.postureFor(nil, false)}
 	g.keyFits = s.KMSKeyARN != "" && shapeKmsKeyArn.fits(s.KMSKeyARN)
@@ -495,8 +496,8 @@ func (g *Guard) addMiddlewareTo(stack *middleware.Stack, gate *wireGate) error {
 	// registration and its turn all the same.
 	front, posture := g.front, gate.posture
 	if op := g.ops[stack.ID()]; op != nil {
-		var fb, pb [8]*step
-		front = appendSteps(append(fb[:0], op.audit), g.front[1:], op.stages)
+		var pb [8]*step
+		front = op.front
 		posture = appendSteps(pb[:0], gate.posture, op.stages)
 	}
 	if err := g.addInitSteps(stack, front, posture); err != nil {
