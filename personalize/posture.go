@@ -94,15 +94,18 @@ func (g *Guard) handleKeyReadiness(ctx context.Context, st *callState, in middle
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	var buf [2]keyUse
-	for _, u := range keysInUse(in.Parameters, op, &buf) {
-		if err := g.checkKey(ctx, st, u); err != nil {
+	uses := keysInUse(in.Parameters, op, &buf)
+	for i := range uses {
+		if err := g.checkKey(ctx, st, &uses[i]); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 	}
 	return next.HandleInitialize(ctx, in)
 }
 
-func (g *Guard) checkKey(ctx context.Context, st *callState, u keyUse) error {
+// checkKey checks the key use u, setting its role to the configured one
+// when it has none. u is a pointer, not a copy of its eleven words.
+func (g *Guard) checkKey(ctx context.Context, st *callState, u *keyUse) error {
 	if u.role == "" {
 		u.role = g.s.RoleARN
 	}
@@ -133,7 +136,7 @@ func (g *Guard) keyNotReady(ctx context.Context, st *callState, field string, er
 }
 
 // checkInput is the key check's input for u, whose role is set.
-func (g *Guard) checkInput(u keyUse) kmscheck.CheckInput {
+func (g *Guard) checkInput(u *keyUse) kmscheck.CheckInput {
 	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
 	// The configured key and role, used on most calls, were parsed once.
 	configured := u.key == g.s.KMSKeyARN && u.key != ""
@@ -228,7 +231,7 @@ func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, ro
 	st.act(actedGroupKey)
 	u := keyUse{field: "DatasetArn", key: k.String(), role: role, exports: exports}
 	u.resKind, u.resName = groupResource(datasetARN)
-	return g.checkKey(ctx, st, u)
+	return g.checkKey(ctx, st, &u)
 }
 
 // datasetInfo describes a dataset and its group (cached per dataset). A
@@ -439,7 +442,7 @@ func (g *Guard) checkDataKeys(ctx context.Context, st *callState, op *boundOp, p
 		if u.resKind, u.resName = groupResource(dataset); u.resKind == "" {
 			u.resKind, u.resName = op.resourceOf(params) // a batch job's own
 		}
-		if err := g.checkKey(ctx, st, u); err != nil {
+		if err := g.checkKey(ctx, st, &u); err != nil {
 			return err
 		}
 	}
