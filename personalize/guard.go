@@ -263,8 +263,9 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 		g.callers = g.newCallerChecker(own)
 		if s.KMSClient == nil || s.S3Client == nil || s.PersonalizeClient == nil {
 			// The guard's own reads are signed with cfg's credentials:
-			// checkCaller checks them too, through the same cache as the
-			// clients the guard builds from own.
+			// checkCaller checks them too, through the same provider
+			// (a cache, or a static one) as the clients the guard builds
+			// from own.
 			own.Credentials = callerid.Cached(own.Credentials)
 			g.ownCreds = own.Credentials
 		}
@@ -413,7 +414,8 @@ func (g *Guard) apply(o *sdk.Options) error {
 	// HTTPClient is one that refuses, for requests that bypass the gate.
 	tc := o.HTTPClient.(securetransport.TLSClient)
 	// The identity step and the signer read the same credentials: a
-	// cache around the client's provider (see callerid.Cached).
+	// cache around the client's provider, unless it is a static one,
+	// which answers the same every time (see callerid.Cached).
 	o.Credentials = callerid.Cached(o.Credentials)
 	gate := &wireGate{g: g, content: true, send: tc, posture: g.postureFor(o.Credentials, true)}
 	o.HTTPClient = &securetransport.RefusingClient{Owner: g, Send: tc, Audit: g.refuseUnguarded}
