@@ -313,8 +313,11 @@ func (e *wemit) value(b *strings.Builder, n *wnode, nx, x string, t reflect.Type
 			fmt.Fprintf(b, "if %s := %s; %s != nil {\n%s := %s\n%s", p, x, p, nv, nx, push(nv))
 			fmt.Fprintf(b, check, nv, "string(*"+p+")")
 		} else {
-			fmt.Fprintf(b, "{\n%s := %s\n%s", nv, nx, push(nv))
-			fmt.Fprintf(b, check, nv, "string("+x+")")
+			// An empty enum passes check at once: the SDK leaves it out
+			// of the body. It costs no push, call and pop here.
+			sv := e.v("s")
+			fmt.Fprintf(b, "if %[1]s, %[2]s := string(%[3]s), %[4]s; %[1]s != \"\" || %[2]s.rule != ruleEnum {\n%[5]s", sv, nv, x, nx, push(nv))
+			fmt.Fprintf(b, check, nv, sv)
 		}
 		b.WriteString(pop + "}\n")
 	case "struct":
