@@ -312,13 +312,10 @@ func (g *Guard) handleAudit(ctx context.Context, _ *callState, in middleware.Ini
 	return g.auditCall(ctx, g.ops[middleware.GetOperationName(ctx)], in, next)
 }
 
-// auditStep returns the audit step bound to op.
+// auditStep returns the audit step bound to op: its handler is auditCall
+// with op (see step.HandleInitialize).
 func (g *Guard) auditStep(op *boundOp) *step {
-	return &step{id: IDAudit, g: g, stage: stageAudit, handle: func(ctx context.Context, _ *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
-		middleware.InitializeOutput, middleware.Metadata, error,
-	) {
-		return g.auditCall(ctx, op, in, next)
-	}}
+	return &step{id: IDAudit, g: g, stage: stageAudit, op: op}
 }
 
 // auditCall is the audit step of a call of op (nil for an operation the

@@ -101,12 +101,17 @@ type step struct {
 	g      *Guard
 	stage  stage
 	handle stepFunc
+	// op is the operation an audit step is bound to (see Guard.auditStep),
+	// whose handler is then auditCall; nil on the other steps.
+	op *boundOp
 }
 
-// stepFunc is a step's handler. st is the call's state (nil before the
-// audit step has run), looked up once per step: each lookup walks the
-// context's chain of values.
-type stepFunc func(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error)
+// stepFunc is a step's handler, called with the step's guard: a method
+// expression such as (*Guard).handleContent, which needs no wrapper
+// around the method as a method value does. st is the call's state (nil
+// before the audit step has run), looked up once per step: each lookup
+// walks the context's chain of values.
+type stepFunc func(g *Guard, ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error)
 
 func (s *step) ID() string { return s.id }
 
@@ -124,7 +129,10 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 		return middleware.InitializeOutput{}, middleware.Metadata{}, s.g.refuseForeign(ctx)
 	}
 	st.mark(s.stage)
-	return s.handle(ctx, st, in, next)
+	if s.op != nil {
+		return s.g.auditCall(ctx, s.op, in, next)
+	}
+	return s.handle(s.g, ctx, st, in, next)
 }
 
 // refuseForeign is guarderr.ForeignMiddleware for one of g's middleware, audited in g's
@@ -223,16 +231,16 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	g.cleanHeaders.Keywords = g.keywords
 	g.states.New = func() any { return &callState{g: g} }
 	g.front = []*step{
-		{id: IDAudit, g: g, stage: stageAudit, handle: g.handleAudit},
-		{id: IDFieldContent, g: g, stage: stageContent, handle: g.handleContent},
-		{id: IDKMSKey, g: g, stage: stageKMSKey, handle: g.handleKMSKey},
-		{id: IDS3Location, g: g, stage: stageS3Location, handle: g.handleS3Location},
+		{id: IDAudit, g: g, stage: stageAudit, handle: (*Guard).handleAudit},
+		{id: IDFieldContent, g: g, stage: stageContent, handle: (*Guard).handleContent},
+		{id: IDKMSKey, g: g, stage: stageKMSKey, handle: (*Guard).handleKMSKey},
+		{id: IDS3Location, g: g, stage: stageS3Location, handle: (*Guard).handleS3Location},
 	}
 	if !s.InsecureSkipPostureChecks {
 		g.posture = []*step{
-			{id: IDKeyReadiness, g: g, stage: stageKeyReadiness, handle: g.handleKeyReadiness},
-			{id: IDDatasetGroupKey, g: g, stage: stageDatasetGroupKey, handle: g.handleDatasetGroupKey},
-			{id: IDBucketPosture, g: g, stage: stageBucketPosture, handle: g.handleBucketPosture},
+			{id: IDKeyReadiness, g: g, stage: stageKeyReadiness, handle: (*Guard).handleKeyReadiness},
+			{id: IDDatasetGroupKey, g: g, stage: stageDatasetGroupKey, handle: (*Guard).handleDatasetGroupKey},
+			{id: IDBucketPosture, g: g, stage: stageBucketPosture, handle: (*Guard).handleBucketPosture},
 		}
 	}
 	for _, op := range ops {
