@@ -166,6 +166,10 @@ type callState struct {
 	cleanAt      int           // where checkedClean looks first: after the last entry it found
 	passedAt     int           // where passedBefore looks first: after the last entry it found
 	signer       string        // the access key ID whose principal the identity check looked up
+	// walker is the Initialize content check's (see handleContent), kept
+	// with the pooled state so that the check takes none from the walkers'
+	// pool; it references nothing between checks.
+	walker walker
 }
 
 type stateKey struct{}
@@ -178,18 +182,34 @@ type stateKey struct{}
 const maxKeptSchemaBuf = 48 << 10
 
 func (st *callState) reset() {
-	clear(st.reported)
-	clear(st.keys)
-	clear(st.roles)
-	clear(st.locations)
-	clear(st.clean)
-	clear(st.passed)
+	clearFew(st.reported)
+	clearFew(st.keys)
+	clearFew(st.roles)
+	clearFew(st.locations)
+	clearFew(st.clean)
+	clearFew(st.passed)
 	buf := st.schemaBuf[:0]
 	if cap(buf) > maxKeptSchemaBuf {
 		buf = nil // a pooled state keeps no more than a usual schema's
 	}
-	*st = callState{g: st.g, reported: st.reported[:0], keys: st.keys[:0], roles: st.roles[:0], ready: st.ready[:0], locations: st.locations[:0], clean: st.clean[:0],
-		passed: st.passed[:0], schemaBuf: buf}
+	// Field by field: a whole-struct assignment builds the new state on
+	// the stack and copies it in. TestResetZeroesEveryField holds this
+	// list to the struct's fields.
+	st.gate, st.ran, st.op, st.acted = nil, 0, nil, 0
+	st.reported, st.keys, st.roles, st.ready, st.locations = st.reported[:0], st.keys[:0], st.roles[:0], st.ready[:0], st.locations[:0]
+	st.dataset, st.schema, st.schemaQuoted, st.schemaBuf = "", "", jsonscan.Quoted{}, buf
+	st.clean, st.passed, st.cleanAt, st.passedAt, st.signer = st.clean[:0], st.passed[:0], 0, 0, ""
+}
+
+// clearFew zeroes s's entries one by one, as clear does: a call fills a
+// few entries of each list, and clear's runtime call (a bulk clear and its
+// write-barrier pass) costs several times their stores. A range loop of
+// zero stores would be compiled into that very call.
+func clearFew[T any](s []T) {
+	var zero T
+	for i := 0; i < len(s); i++ {
+		s[i] = zero
+	}
 }
 
 // foreign reports whether st is another Guard's than g: a state of no
@@ -292,13 +312,10 @@ func (g *Guard) handleAudit(ctx context.Context, _ *callState, in middleware.Ini
 	return g.auditCall(ctx, g.ops[middleware.GetOperationName(ctx)], in, next)
 }
 
-// auditStep returns the audit step bound to op.
+// auditStep returns the audit step bound to op: its handler is auditCall
+// with op (see step.HandleInitialize).
 func (g *Guard) auditStep(op *boundOp) *step {
-	return &step{id: IDAudit, g: g, stage: stageAudit, handle: func(ctx context.Context, _ *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
-		middleware.InitializeOutput, middleware.Metadata, error,
-	) {
-		return g.auditCall(ctx, op, in, next)
-	}}
+	return &step{id: IDAudit, g: g, stage: stageAudit, op: op}
 }
 
 // auditCall is the audit step of a call of op (nil for an operation the

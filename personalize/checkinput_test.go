@@ -53,6 +53,8 @@ func TestCheckInputDifferential(t *testing.T) {
 		{"dataset-group", "movies", "dataset-group/movies"},
 		{"dataset-group", "movies/", "dataset-group/movies/"},
 		{"batch-inference-job", "job-1", "batch-inference-job/job-1"},
+		{"dataset", "movies", "dataset/movies"}, // a kind that is a prefix of the group's
+		{groupKind, "x", "dataset-group/x"},
 		{"", "orphan", "/orphan"},
 	}
 	n := 0
@@ -63,7 +65,7 @@ func TestCheckInputDifferential(t *testing.T) {
 					for _, exports := range []bool{false, true} {
 						u := keyUse{field: "KmsKeyArn", key: key, role: role, resKind: r.kind, resName: r.name, exports: exports}
 						want := checkInputReference(g, u, r.joined)
-						if diff := cmp.Diff(want, g.checkInput(u)); diff != "" {
+						if diff := cmp.Diff(want, g.checkInput(&u)); diff != "" {
 							t.Errorf("%s, key %q, role %q, resource %q: (-want +got)\n%s", gname, key, role, r.joined, diff)
 						}
 						n++
@@ -72,7 +74,7 @@ func TestCheckInputDifferential(t *testing.T) {
 			}
 		}
 	}
-	if got := guards["configured key"].checkInput(keyUse{key: testKeyARN, role: testRoleARN, resKind: "dataset-group", resName: "movies"}).SourceARN; got != "arn:aws:personalize:"+testRegion+":"+testAccount+":dataset-group/movies" {
+	if got := guards["configured key"].checkInput(&keyUse{key: testKeyARN, role: testRoleARN, resKind: "dataset-group", resName: "movies"}).SourceARN; got != "arn:aws:personalize:"+testRegion+":"+testAccount+":dataset-group/movies" {
 		t.Errorf("SourceARN = %q", got)
 	}
 	t.Logf("%d inputs compared", n)

@@ -59,13 +59,18 @@ func newWalkerState(g *Guard, ctx context.Context, st *callState, wire bool, bod
 
 // release returns w to the pool, dropping what it referenced.
 func (w *walker) release() {
+	w.drop()
+	walkers.Put(w)
+}
+
+// drop clears what w referenced.
+func (w *walker) drop() {
 	clear(w.segs[:min(w.depth, maxDepth)])
 	if w.entered {
 		clear(w.entries[:])
 		w.entered = false
 	}
 	w.g, w.ctx, w.st, w.body, w.root, w.tag, w.place = nil, nil, nil, "", nil, tagRead{}, nil
-	walkers.Put(w)
 }
 
 func (w *walker) push(s segment) {
@@ -860,9 +865,19 @@ func (g *Guard) handleContent(ctx context.Context, st *callState, in middleware.
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	if in.Parameters != nil {
-		w := newWalkerState(g, ctx, st, false, "")
-		err := w.walkInput(op, in.Parameters)
-		w.release()
+		var err error
+		if st != nil {
+			// The call's own walker: one check per call, done before the
+			// call goes on, so it needs none from the pool.
+			w := &st.walker
+			w.g, w.ctx, w.st, w.wire, w.body, w.depth = g, ctx, st, false, "", 0
+			err = w.walkInput(op, in.Parameters)
+			w.drop()
+		} else {
+			w := newWalkerState(g, ctx, st, false, "")
+			err = w.walkInput(op, in.Parameters)
+			w.release()
+		}
 		if err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}

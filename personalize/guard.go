@@ -101,12 +101,17 @@ type step struct {
 	g      *Guard
 	stage  stage
 	handle stepFunc
+	// op is the operation an audit step is bound to (see Guard.auditStep),
+	// whose handler is then auditCall; nil on the other steps.
+	op *boundOp
 }
 
-// stepFunc is a step's handler. st is the call's state (nil before the
-// audit step has run), looked up once per step: each lookup walks the
-// context's chain of values.
-type stepFunc func(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error)
+// stepFunc is a step's handler, called with the step's guard: a method
+// expression such as (*Guard).handleContent, which needs no wrapper
+// around the method as a method value does. st is the call's state (nil
+// before the audit step has run), looked up once per step: each lookup
+// walks the context's chain of values.
+type stepFunc func(g *Guard, ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error)
 
 func (s *step) ID() string { return s.id }
 
@@ -124,7 +129,10 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 		return middleware.InitializeOutput{}, middleware.Metadata{}, s.g.refuseForeign(ctx)
 	}
 	st.mark(s.stage)
-	return s.handle(ctx, st, in, next)
+	if s.op != nil {
+		return s.g.auditCall(ctx, s.op, in, next)
+	}
+	return s.handle(s.g, ctx, st, in, next)
 }
 
 // refuseForeign is guarderr.ForeignMiddleware for one of g's middleware, audited in g's
@@ -147,16 +155,28 @@ func (g *Guard) operation(ctx context.Context, st *callState, params any) (*boun
 	if st != nil && st.op != nil {
 		op = st.op // the audit step's, bound to the stack
 	} else if op = g.ops[middleware.GetOperationName(ctx)]; op == nil {
-		return nil, &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleUnknownOperation, Reason: unknownOperationReason}
+		return nil, unknownOperation(ctx)
 	}
 	// The steps read the input by the operation's field indexes: an input
 	// of another type, or none (a hook replaced it), would be read wrongly,
 	// or panic. The SDK passes an empty input for a nil one.
 	if reflect.TypeOf(params) != op.params || reflect.ValueOf(params).IsNil() {
-		return nil, &SafeguardError{Operation: op.name, Rule: RuleRequestChanged,
-			Reason: "the call's input is not the operation's input type: something (an interceptor or middleware) replaced it"}
+		return nil, inputReplaced(op)
 	}
 	return op, nil
+}
+
+// unknownOperation and inputReplaced are operation's refusals, apart from
+// it so that their code is not among the instructions every step runs
+// through.
+func unknownOperation(ctx context.Context) error {
+	return &SafeguardError{Operation: middleware.GetOperationName(ctx), Rule: RuleUnknownOperation, Reason: unknownOperationReason}
+}
+
+//go:noinline
+func inputReplaced(op *boundOp) error {
+	return &SafeguardError{Operation: op.name, Rule: RuleRequestChanged,
+		Reason: "the call's input is not the operation's input type: something (an interceptor or middleware) replaced it"}
 }
 
 // opName names the call's operation in a refusal: the one the audit step
@@ -211,16 +231,16 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	g.cleanHeaders.Keywords = g.keywords
 	g.states.New = func() any { return &callState{g: g} }
 	g.front = []*step{
-		{id: IDAudit, g: g, stage: stageAudit, handle: g.handleAudit},
-		{id: IDFieldContent, g: g, stage: stageContent, handle: g.handleContent},
-		{id: IDKMSKey, g: g, stage: stageKMSKey, handle: g.handleKMSKey},
-		{id: IDS3Location, g: g, stage: stageS3Location, handle: g.handleS3Location},
+		{id: IDAudit, g: g, stage: stageAudit, handle: (*Guard).handleAudit},
+		{id: IDFieldContent, g: g, stage: stageContent, handle: (*Guard).handleContent},
+		{id: IDKMSKey, g: g, stage: stageKMSKey, handle: (*Guard).handleKMSKey},
+		{id: IDS3Location, g: g, stage: stageS3Location, handle: (*Guard).handleS3Location},
 	}
 	if !s.InsecureSkipPostureChecks {
 		g.posture = []*step{
-			{id: IDKeyReadiness, g: g, stage: stageKeyReadiness, handle: g.handleKeyReadiness},
-			{id: IDDatasetGroupKey, g: g, stage: stageDatasetGroupKey, handle: g.handleDatasetGroupKey},
-			{id: IDBucketPosture, g: g, stage: stageBucketPosture, handle: g.handleBucketPosture},
+			{id: IDKeyReadiness, g: g, stage: stageKeyReadiness, handle: (*Guard).handleKeyReadiness},
+			{id: IDDatasetGroupKey, g: g, stage: stageDatasetGroupKey, handle: (*Guard).handleDatasetGroupKey},
+			{id: IDBucketPosture, g: g, stage: stageBucketPosture, handle: (*Guard).handleBucketPosture},
 		}
 	}
 	for _, op := range ops {
@@ -231,6 +251,7 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	}
 	for _, op := range ops {
 		op.stages = op.steps(g.stages)
+		op.front = appendSteps([]*step{op.audit}, g.front[1:], op.stages)
 	}
 	g.unboundGate = &wireGate{g: g, content: true, posture: g.postureFor(nil, false)}
 	g.keyFits = s.KMSKeyARN != "" && shapeKmsKeyArn.fits(s.KMSKeyARN)
@@ -250,8 +271,9 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 		g.callers = g.newCallerChecker(own)
 		if s.KMSClient == nil || s.S3Client == nil || s.PersonalizeClient == nil {
 			// The guard's own reads are signed with cfg's credentials:
-			// checkCaller checks them too, through the same cache as the
-			// clients the guard builds from own.
+			// checkCaller checks them too, through the same provider
+			// (a cache, or a static one) as the clients the guard builds
+			// from own.
 			own.Credentials = callerid.Cached(own.Credentials)
 			g.ownCreds = own.Credentials
 		}
@@ -400,7 +422,8 @@ func (g *Guard) apply(o *sdk.Options) error {
 	// HTTPClient is one that refuses, for requests that bypass the gate.
 	tc := o.HTTPClient.(securetransport.TLSClient)
 	// The identity step and the signer read the same credentials: a
-	// cache around the client's provider (see callerid.Cached).
+	// cache around the client's provider, unless it is a static one,
+	// which answers the same every time (see callerid.Cached).
 	o.Credentials = callerid.Cached(o.Credentials)
 	gate := &wireGate{g: g, content: true, send: tc, posture: g.postureFor(o.Credentials, true)}
 	o.HTTPClient = &securetransport.RefusingClient{Owner: g, Send: tc, Audit: g.refuseUnguarded}
@@ -483,8 +506,8 @@ func (g *Guard) addMiddlewareTo(stack *middleware.Stack, gate *wireGate) error {
 	// registration and its turn all the same.
 	front, posture := g.front, gate.posture
 	if op := g.ops[stack.ID()]; op != nil {
-		var fb, pb [8]*step
-		front = appendSteps(append(fb[:0], op.audit), g.front[1:], op.stages)
+		var pb [8]*step
+		front = op.front
 		posture = appendSteps(pb[:0], gate.posture, op.stages)
 	}
 	if err := g.addInitSteps(stack, front, posture); err != nil {

@@ -45,14 +45,14 @@ func (g *Guard) postureFor(creds aws.CredentialsProvider, bound bool) []*step {
 	// The client's provider answers with the same access key ID call after
 	// call: its memo spares hashing it again each time.
 	memo := new(callerid.Memo)
-	h := func(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	h := func(g *Guard, ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 		if err := g.checkCaller(ctx, st, creds, memo); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 		return next.HandleInitialize(ctx, in)
 	}
 	if !bound {
-		h = func(ctx context.Context, _ *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		h = func(_ *Guard, ctx context.Context, _ *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 			return next.HandleInitialize(ctx, in)
 		}
 	}

@@ -34,7 +34,8 @@ func (g *Guard) handleKMSKey(ctx context.Context, st *callState, in middleware.I
 func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, params any) (any, error) {
 	var buf [4]fieldSet
 	sets := buf[:0]
-	for _, k := range op.keys {
+	for i := range op.keys {
+		k := &op.keys[i] // not a copy: a key place is some twenty words
 		key, parent, _ := k.get.read(params, k.at)
 		if !parent {
 			continue // the structure that would hold the key is absent
@@ -56,29 +57,27 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		if key == "" && !g.s.InsecureAllowUnencryptedDatasetGroups {
 			// A dataset group's key is fixed at creation: one created
 			// without a customer managed key can never get one.
-			if err := g.violation(ctx, &SafeguardError{Operation: op.name, Field: k.field, Rule: RuleKMSKeyRequired,
-				Reason: "a dataset group needs a customer managed key, fixed at creation: set Policy.KMSKeyARN and RoleARN, or pass KmsKeyArn and RoleArn"}); err != nil {
+			if err := g.keyViolation(ctx, op, k, RuleKMSKeyRequired); err != nil {
 				return nil, err
 			}
 		}
 		// A key of the input itself (CreateDatasetGroup) comes with its
 		// role: AWS takes RoleArn only with KmsKeyArn, and needs it then.
 		role, _, _ := k.roleGet.read(params, k.roleAt)
-		var v *SafeguardError
+		var rule string
 		switch {
 		case key == "" && role != "":
-			v = &SafeguardError{Operation: op.name, Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
+			rule = RuleKMSRoleWithoutKey
 		case key == "" || role != "":
 		case g.s.RoleARN != "":
 			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN, k.roleSet})
 			st.act(actedRoleInjected)
 			st.notePassed(k.rolePassed)
 		default:
-			v = &SafeguardError{Operation: op.name, Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
-				Reason: "Personalize needs a RoleArn to use KmsKeyArn; pass one or set Policy.RoleARN"}
+			rule = RuleKMSKeyWithoutRole
 		}
-		if v != nil {
-			if err := g.violation(ctx, v); err != nil {
+		if rule != "" {
+			if err := g.keyViolation(ctx, op, k, rule); err != nil {
 				return nil, err
 			}
 		}
@@ -87,6 +86,25 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		return params, nil
 	}
 	return withStrings(params, sets, op), nil
+}
+
+// keyViolation is the violation of rule (RuleKMSKeyRequired,
+// RuleKMSRoleWithoutKey or RuleKMSKeyWithoutRole) at k on a call of op.
+// Apart from injectKeys, so that the refusals' code is not among the
+// instructions every call runs through.
+func (g *Guard) keyViolation(ctx context.Context, op *boundOp, k *keyPlace, rule string) error {
+	var v *SafeguardError
+	switch rule {
+	case RuleKMSKeyRequired:
+		v = &SafeguardError{Operation: op.name, Field: k.field, Rule: RuleKMSKeyRequired,
+			Reason: "a dataset group needs a customer managed key, fixed at creation: set Policy.KMSKeyARN and RoleARN, or pass KmsKeyArn and RoleArn"}
+	case RuleKMSRoleWithoutKey:
+		v = &SafeguardError{Operation: op.name, Field: k.roleField, Rule: RuleKMSRoleWithoutKey, Reason: "RoleArn is only valid together with KmsKeyArn"}
+	default:
+		v = &SafeguardError{Operation: op.name, Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
+			Reason: "Personalize needs a RoleArn to use KmsKeyArn; pass one or set Policy.RoleARN"}
+	}
+	return g.violation(ctx, v)
 }
 
 // checkCallerKey holds a key the caller named at the member at (field) to

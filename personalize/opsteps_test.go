@@ -72,7 +72,7 @@ func TestOmittedStepsWouldPass(t *testing.T) {
 					got = in.Parameters
 					return middleware.InitializeOutput{}, middleware.Metadata{}, nil
 				})
-				_, _, err := s.handle(ctx, st, middleware.InitializeInput{Parameters: params.Interface()}, next)
+				_, _, err := s.handle(s.g, ctx, st, middleware.InitializeInput{Parameters: params.Interface()}, next)
 				if err != nil || got != params.Interface() || st.acted != 0 || len(st.reported) != 0 || len(st.keys) != 0 {
 					t.Errorf("%s, %s omitted, members %q: err %v, same input %v, acted %v, reported %d, keys %d; want it to pass untouched",
 						name, s.id, v, err, got == params.Interface(), st.acted.names(), len(st.reported), len(st.keys))

@@ -207,8 +207,12 @@ type settings struct {
 	// used for through the configured role, less the resource; "" without
 	// a configured key.
 	sourcePrefix string
-	allowedKeys  []string // KMSKeyARN first, then AllowedKMSKeyARNs
-	region       string
+	// groupSource is sourcePrefix and "dataset-group/": the head of the
+	// SourceARN of nearly every key check (CreateDatasetGroup's), joined
+	// once so that a call appends only the name; "" without sourcePrefix.
+	groupSource string
+	allowedKeys []string // KMSKeyARN first, then AllowedKMSKeyARNs
+	region      string
 
 	importScanBytes   int64
 	importScanObjects int
@@ -253,6 +257,7 @@ func (p Policy) validate(region string) (*settings, error) {
 	}
 	if p.KMSKeyARN != "" && acct != "" {
 		s.sourcePrefix = "arn:" + s.key.Partition + ":personalize:" + region + ":" + acct + ":"
+		s.groupSource = s.sourcePrefix + groupKind + "/"
 	}
 	for i, a := range p.AllowedKMSKeyARNs {
 		k, err := kms.ParseKeyARN(a)

@@ -53,7 +53,8 @@ type keyUse struct {
 // using buf to avoid an allocation.
 func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
 	out := buf[:0]
-	for _, k := range op.keys {
+	for i := range op.keys {
+		k := &op.keys[i] // not a copy: a key place is some twenty words
 		key, _, _ := k.get.read(params, k.at)
 		if key == "" {
 			continue
@@ -93,35 +94,49 @@ func (g *Guard) handleKeyReadiness(ctx context.Context, st *callState, in middle
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	var buf [2]keyUse
-	for _, u := range keysInUse(in.Parameters, op, &buf) {
-		if err := g.checkKey(ctx, st, u); err != nil {
+	uses := keysInUse(in.Parameters, op, &buf)
+	for i := range uses {
+		if err := g.checkKey(ctx, st, &uses[i]); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 	}
 	return next.HandleInitialize(ctx, in)
 }
 
-func (g *Guard) checkKey(ctx context.Context, st *callState, u keyUse) error {
+// checkKey checks the key use u, setting its role to the configured one
+// when it has none. u is a pointer, not a copy of its eleven words.
+func (g *Guard) checkKey(ctx context.Context, st *callState, u *keyUse) error {
 	if u.role == "" {
 		u.role = g.s.RoleARN
 	}
 	st.sawRole(u.role)
 	rep, err := g.keys.Check(ctx, g.checkInput(u))
 	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: u.field, Rule: RuleKMSCheckFailed,
-			Reason: "the key could not be checked, so the guard refuses to use it", Err: err})
+		return g.keyNotReady(ctx, st, u.field, err, nil)
 	}
 	if b := g.blocking(rep); len(b) > 0 {
-		return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: u.field, Rule: RuleKMSKeyNotReady,
-			Reason: "the key is not ready for Personalize", Findings: b})
+		return g.keyNotReady(ctx, st, u.field, nil, b)
 	}
 	st.act(actedKeyReady)
 	st.readyKey(u.key)
 	return nil
 }
 
+// keyNotReady is checkKey's refusal of the key at field: it could not be
+// checked (err), or these findings block it. Apart from checkKey, so that
+// the refusals' code is not among the instructions every call runs
+// through.
+func (g *Guard) keyNotReady(ctx context.Context, st *callState, field string, err error, findings []posture.Finding) error {
+	if err != nil {
+		return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: field, Rule: RuleKMSCheckFailed,
+			Reason: "the key could not be checked, so the guard refuses to use it", Err: err})
+	}
+	return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: field, Rule: RuleKMSKeyNotReady,
+		Reason: "the key is not ready for Personalize", Findings: findings})
+}
+
 // checkInput is the key check's input for u, whose role is set.
-func (g *Guard) checkInput(u keyUse) kmscheck.CheckInput {
+func (g *Guard) checkInput(u *keyUse) kmscheck.CheckInput {
 	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
 	// The configured key and role, used on most calls, were parsed once.
 	configured := u.key == g.s.KMSKeyARN && u.key != ""
@@ -147,14 +162,24 @@ func (g *Guard) checkInput(u keyUse) kmscheck.CheckInput {
 	if u.resName == "" || strings.HasSuffix(u.resName, "/") {
 		return in
 	}
-	if configured && u.role == g.s.RoleARN && g.s.sourcePrefix != "" {
+	if configured && u.resKind == groupKind && u.role == g.s.RoleARN && g.s.groupSource != "" {
 		// The configured key's partition and the configured role's
-		// account, joined once (see settings.sourcePrefix).
-		in.SourceARN = g.s.sourcePrefix + u.resKind + "/" + u.resName
+		// account, with a dataset group's kind, joined once (see
+		// settings.groupSource): one join of two strings per call.
+		in.SourceARN = g.s.groupSource + u.resName
 	} else {
-		in.SourceARN = "arn:" + k.Partition + ":personalize:" + g.s.region + ":" + in.AccountID + ":" + u.resKind + "/" + u.resName
+		in.SourceARN = sourceARN(k.Partition, g.s.region, in.AccountID, u.resKind, u.resName)
 	}
 	return in
+}
+
+// sourceARN is the ARN of a Personalize resource. Apart from checkInput
+// (and not inlined), so that the join's code is not among the instructions
+// every call runs through.
+//
+//go:noinline
+func sourceARN(partition, region, account, kind, name string) string {
+	return "arn:" + partition + ":personalize:" + region + ":" + account + ":" + kind + "/" + name
 }
 
 func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
@@ -206,7 +231,7 @@ func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, ro
 	st.act(actedGroupKey)
 	u := keyUse{field: "DatasetArn", key: k.String(), role: role, exports: exports}
 	u.resKind, u.resName = groupResource(datasetARN)
-	return g.checkKey(ctx, st, u)
+	return g.checkKey(ctx, st, &u)
 }
 
 // datasetInfo describes a dataset and its group (cached per dataset). A
@@ -255,8 +280,11 @@ func groupResource(datasetARN string) (kind, name string) {
 	if !ok || group == "" {
 		return "", ""
 	}
-	return "dataset-group", group
+	return groupKind, group
 }
+
+// groupKind is a dataset group's resource type in its ARN.
+const groupKind = "dataset-group"
 
 func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
@@ -414,7 +442,7 @@ func (g *Guard) checkDataKeys(ctx context.Context, st *callState, op *boundOp, p
 		if u.resKind, u.resName = groupResource(dataset); u.resKind == "" {
 			u.resKind, u.resName = op.resourceOf(params) // a batch job's own
 		}
-		if err := g.checkKey(ctx, st, u); err != nil {
+		if err := g.checkKey(ctx, st, &u); err != nil {
 			return err
 		}
 	}

@@ -91,6 +91,10 @@ type boundOp struct {
 	// stages is the set of the guard's steps a call of the operation
 	// passes (see steps); set by newGuard.
 	stages stage
+	// front is the operation's steps before the SDK's validation: its
+	// audit step, then those of the guard's front steps in stages; set by
+	// newGuard, so that registering them on each call's stack picks none.
+	front []*step
 	// params is the type of the input the SDK passes (a pointer to the
 	// operation's input struct): the steps read it by field index.
 	params reflect.Type

@@ -90,638 +90,842 @@ var typedWalks = map[string]typedWalk{
 // read (see lookup), by member path.
 var typedLookups = map[string]map[string]typedLookup{
 	"CreateBatchInferenceJob": {
-		"jobInput.s3DataSource.kmsKeyArn": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"jobInput.s3DataSource.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobInput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataSource
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
-		"jobInput.s3DataSource.path": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"jobInput.s3DataSource.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobInput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataSource
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"jobOutput.s3DataDestination.kmsKeyArn": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"jobOutput.s3DataDestination.path": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"jobName": lookupOf(func(in *sdk.CreateBatchInferenceJobInput) (string, bool, bool) {
+		"jobName": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchInferenceJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.JobName == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.JobName), true, true
+			return string(*in.JobName), true, true, true
 		}),
 	},
 	"CreateBatchSegmentJob": {
-		"jobInput.s3DataSource.kmsKeyArn": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"jobInput.s3DataSource.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobInput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataSource
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
-		"jobInput.s3DataSource.path": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"jobInput.s3DataSource.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobInput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataSource
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"jobOutput.s3DataDestination.kmsKeyArn": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"jobOutput.s3DataDestination.path": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"jobName": lookupOf(func(in *sdk.CreateBatchSegmentJobInput) (string, bool, bool) {
+		"jobName": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateBatchSegmentJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.JobName == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.JobName), true, true
+			return string(*in.JobName), true, true, true
 		}),
 	},
 	"CreateCampaign": {
-		"name": lookupOf(func(in *sdk.CreateCampaignInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateCampaignInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateDataDeletionJob": {
-		"dataSource.dataLocation": lookupOf(func(in *sdk.CreateDataDeletionJobInput) (string, bool, bool) {
+		"dataSource.dataLocation": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDataDeletionJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.DataSource
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a0.DataLocation == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a0.DataLocation), true, true
+			return string(*a0.DataLocation), true, true, true
 		}),
-		"jobName": lookupOf(func(in *sdk.CreateDataDeletionJobInput) (string, bool, bool) {
+		"jobName": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDataDeletionJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.JobName == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.JobName), true, true
+			return string(*in.JobName), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateDataDeletionJobInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDataDeletionJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
 	},
 	"CreateDataset": {
-		"name": lookupOf(func(in *sdk.CreateDatasetInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateDatasetExportJob": {
-		"jobOutput.s3DataDestination.kmsKeyArn": lookupOf(func(in *sdk.CreateDatasetExportJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetExportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateDatasetExportJobInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetExportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
-		"jobOutput.s3DataDestination.path": lookupOf(func(in *sdk.CreateDatasetExportJobInput) (string, bool, bool) {
+		"jobOutput.s3DataDestination.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetExportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.JobOutput
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"jobName": lookupOf(func(in *sdk.CreateDatasetExportJobInput) (string, bool, bool) {
+		"jobName": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetExportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.JobName == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.JobName), true, true
+			return string(*in.JobName), true, true, true
 		}),
-		"datasetArn": lookupOf(func(in *sdk.CreateDatasetExportJobInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetExportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"CreateDatasetGroup": {
-		"kmsKeyArn": lookupOf(func(in *sdk.CreateDatasetGroupInput) (string, bool, bool) {
+		"kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetGroupInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.KmsKeyArn), true, true
+			return string(*in.KmsKeyArn), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateDatasetGroupInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetGroupInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
-		"name": lookupOf(func(in *sdk.CreateDatasetGroupInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetGroupInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateDatasetImportJob": {
-		"dataSource.dataLocation": lookupOf(func(in *sdk.CreateDatasetImportJobInput) (string, bool, bool) {
+		"dataSource.dataLocation": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetImportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.DataSource
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a0.DataLocation == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a0.DataLocation), true, true
+			return string(*a0.DataLocation), true, true, true
 		}),
-		"jobName": lookupOf(func(in *sdk.CreateDatasetImportJobInput) (string, bool, bool) {
+		"jobName": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetImportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.JobName == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.JobName), true, true
+			return string(*in.JobName), true, true, true
 		}),
-		"datasetArn": lookupOf(func(in *sdk.CreateDatasetImportJobInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetImportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
-		"roleArn": lookupOf(func(in *sdk.CreateDatasetImportJobInput) (string, bool, bool) {
+		"roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateDatasetImportJobInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RoleArn), true, true
+			return string(*in.RoleArn), true, true, true
 		}),
 	},
 	"CreateEventTracker": {
-		"name": lookupOf(func(in *sdk.CreateEventTrackerInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateEventTrackerInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateFilter": {
-		"name": lookupOf(func(in *sdk.CreateFilterInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateFilterInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateMetricAttribution": {
-		"metricsOutputConfig.s3DataDestination.kmsKeyArn": lookupOf(func(in *sdk.CreateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.s3DataDestination.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"metricsOutputConfig.roleArn": lookupOf(func(in *sdk.CreateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a0.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a0.RoleArn), true, true
+			return string(*a0.RoleArn), true, true, true
 		}),
-		"metricsOutputConfig.s3DataDestination.path": lookupOf(func(in *sdk.CreateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.s3DataDestination.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"name": lookupOf(func(in *sdk.CreateMetricAttributionInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateRecommender": {
-		"name": lookupOf(func(in *sdk.CreateRecommenderInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateRecommenderInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateSchema": {
-		"name": lookupOf(func(in *sdk.CreateSchemaInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateSchemaInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateSolution": {
-		"name": lookupOf(func(in *sdk.CreateSolutionInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateSolutionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"CreateSolutionVersion": {
-		"name": lookupOf(func(in *sdk.CreateSolutionVersionInput) (string, bool, bool) {
+		"name": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.CreateSolutionVersionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.Name == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.Name), true, true
+			return string(*in.Name), true, true, true
 		}),
 	},
 	"DeleteDataset": {
-		"datasetArn": lookupOf(func(in *sdk.DeleteDatasetInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.DeleteDatasetInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"DescribeDataset": {
-		"datasetArn": lookupOf(func(in *sdk.DescribeDatasetInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.DescribeDatasetInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"ListDatasetExportJobs": {
-		"datasetArn": lookupOf(func(in *sdk.ListDatasetExportJobsInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.ListDatasetExportJobsInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"ListDatasetImportJobs": {
-		"datasetArn": lookupOf(func(in *sdk.ListDatasetImportJobsInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.ListDatasetImportJobsInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"UpdateCampaign": {
-		"campaignArn": lookupOf(func(in *sdk.UpdateCampaignInput) (string, bool, bool) {
+		"campaignArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateCampaignInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.CampaignArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.CampaignArn), true, true
+			return string(*in.CampaignArn), true, true, true
 		}),
 	},
 	"UpdateDataset": {
-		"datasetArn": lookupOf(func(in *sdk.UpdateDatasetInput) (string, bool, bool) {
+		"datasetArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateDatasetInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.DatasetArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.DatasetArn), true, true
+			return string(*in.DatasetArn), true, true, true
 		}),
 	},
 	"UpdateMetricAttribution": {
-		"metricsOutputConfig.s3DataDestination.kmsKeyArn": lookupOf(func(in *sdk.UpdateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.s3DataDestination.kmsKeyArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.KmsKeyArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.KmsKeyArn), true, true
+			return string(*a1.KmsKeyArn), true, true, true
 		}),
-		"metricsOutputConfig.roleArn": lookupOf(func(in *sdk.UpdateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.roleArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a0.RoleArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a0.RoleArn), true, true
+			return string(*a0.RoleArn), true, true, true
 		}),
-		"metricsOutputConfig.s3DataDestination.path": lookupOf(func(in *sdk.UpdateMetricAttributionInput) (string, bool, bool) {
+		"metricsOutputConfig.s3DataDestination.path": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a0 := in.MetricsOutputConfig
 			if a0 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			a1 := a0.S3DataDestination
 			if a1 == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if a1.Path == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*a1.Path), true, true
+			return string(*a1.Path), true, true, true
 		}),
-		"metricAttributionArn": lookupOf(func(in *sdk.UpdateMetricAttributionInput) (string, bool, bool) {
+		"metricAttributionArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateMetricAttributionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.MetricAttributionArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.MetricAttributionArn), true, true
+			return string(*in.MetricAttributionArn), true, true, true
 		}),
 	},
 	"UpdateRecommender": {
-		"recommenderArn": lookupOf(func(in *sdk.UpdateRecommenderInput) (string, bool, bool) {
+		"recommenderArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateRecommenderInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.RecommenderArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.RecommenderArn), true, true
+			return string(*in.RecommenderArn), true, true, true
 		}),
 	},
 	"UpdateSolution": {
-		"solutionArn": lookupOf(func(in *sdk.UpdateSolutionInput) (string, bool, bool) {
+		"solutionArn": typedLookup(func(params any) (string, bool, bool, bool) {
+			in, ok := params.(*sdk.UpdateSolutionInput)
+			if !ok {
+				return "", false, false, false
+			}
 			if in == nil {
-				return "", false, false
+				return "", false, false, true
 			}
 			if in.SolutionArn == nil {
-				return "", true, false
+				return "", true, false, true
 			}
-			return string(*in.SolutionArn), true, true
+			return string(*in.SolutionArn), true, true, true
 		}),
 	},
 }
@@ -835,9 +1039,8 @@ func walkBatchInferenceJobConfig(w *walker, n *node, in *types.BatchInferenceJob
 			}
 			w.pop()
 			w.pushEntry(2, e6)
-			{
-				f7 := l2.elem
-				if err := w.check(f7.rule, f7.shape, f7.enum, string(v4)); err != nil {
+			if s8, f7 := string(v4), l2.elem; s8 != "" || f7.rule != ruleEnum {
+				if err := w.check(f7.rule, f7.shape, f7.enum, s8); err != nil {
 					return err
 				}
 			}
@@ -848,19 +1051,19 @@ func walkBatchInferenceJobConfig(w *walker, n *node, in *types.BatchInferenceJob
 		}
 		w.pop()
 	}
-	if m8 := in.RankingInfluence; len(m8) > 0 {
-		l9 := n.fields[1]
-		w.push(segment{name: l9.name, index: -1})
-		if l9.maxLen > 0 && len(m8) > l9.maxLen {
-			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l9.maxLen)+" entries (API model)"); err != nil {
+	if m9 := in.RankingInfluence; len(m9) > 0 {
+		l10 := n.fields[1]
+		w.push(segment{name: l10.name, index: -1})
+		if l10.maxLen > 0 && len(m9) > l10.maxLen {
+			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l10.maxLen)+" entries (API model)"); err != nil {
 				return err
 			}
 		}
-		mv12 := reflect.ValueOf(m8)
-		for k10, _ := range m8 {
-			e13 := mapEntry{mapV: mv12, mapK: reflect.ValueOf(k10)}
-			w.pushEntry(1, e13)
-			if err := w.check(l9.keyRule, l9.keyShape, l9.keyEnum, string(k10)); err != nil {
+		mv13 := reflect.ValueOf(m9)
+		for k11, _ := range m9 {
+			e14 := mapEntry{mapV: mv13, mapK: reflect.ValueOf(k11)}
+			w.pushEntry(1, e14)
+			if err := w.check(l10.keyRule, l10.keyShape, l10.keyEnum, string(k11)); err != nil {
 				return err
 			}
 			w.pop()
@@ -871,18 +1074,18 @@ func walkBatchInferenceJobConfig(w *walker, n *node, in *types.BatchInferenceJob
 }
 
 func walkS3DataConfig(w *walker, n *node, in *types.S3DataConfig) error {
-	if p19 := in.KmsKeyArn; p19 != nil {
-		f18 := n.fields[0]
-		w.push(segment{name: f18.name, index: -1})
-		if err := w.check(f18.rule, f18.shape, f18.enum, string(*p19)); err != nil {
+	if p21 := in.KmsKeyArn; p21 != nil {
+		f20 := n.fields[0]
+		w.push(segment{name: f20.name, index: -1})
+		if err := w.check(f20.rule, f20.shape, f20.enum, string(*p21)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p21 := in.Path; p21 != nil {
-		f20 := n.fields[1]
-		w.push(segment{name: f20.name, index: -1})
-		if err := w.check(f20.rule, f20.shape, f20.enum, string(*p21)); err != nil {
+	if p23 := in.Path; p23 != nil {
+		f22 := n.fields[1]
+		w.push(segment{name: f22.name, index: -1})
+		if err := w.check(f22.rule, f22.shape, f22.enum, string(*p23)); err != nil {
 			return err
 		}
 		w.pop()
@@ -891,9 +1094,9 @@ func walkS3DataConfig(w *walker, n *node, in *types.S3DataConfig) error {
 }
 
 func walkBatchInferenceJobInput(w *walker, n *node, in *types.BatchInferenceJobInput) error {
-	if p22 := in.S3DataSource; p22 != nil {
+	if p24 := in.S3DataSource; p24 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkS3DataConfig(w, n.fields[0], p22); err != nil {
+		if err := walkS3DataConfig(w, n.fields[0], p24); err != nil {
 			return err
 		}
 		w.pop()
@@ -902,9 +1105,9 @@ func walkBatchInferenceJobInput(w *walker, n *node, in *types.BatchInferenceJobI
 }
 
 func walkBatchInferenceJobOutput(w *walker, n *node, in *types.BatchInferenceJobOutput) error {
-	if p26 := in.S3DataDestination; p26 != nil {
+	if p28 := in.S3DataDestination; p28 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkS3DataConfig(w, n.fields[0], p26); err != nil {
+		if err := walkS3DataConfig(w, n.fields[0], p28); err != nil {
 			return err
 		}
 		w.pop()
@@ -913,18 +1116,18 @@ func walkBatchInferenceJobOutput(w *walker, n *node, in *types.BatchInferenceJob
 }
 
 func walkTag(w *walker, n *node, in *types.Tag) error {
-	if p36 := in.TagKey; p36 != nil {
-		f35 := n.fields[0]
-		w.push(segment{name: f35.name, index: -1})
-		if err := w.check(f35.rule, f35.shape, f35.enum, string(*p36)); err != nil {
+	if p38 := in.TagKey; p38 != nil {
+		f37 := n.fields[0]
+		w.push(segment{name: f37.name, index: -1})
+		if err := w.check(f37.rule, f37.shape, f37.enum, string(*p38)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p38 := in.TagValue; p38 != nil {
-		f37 := n.fields[1]
-		w.push(segment{name: f37.name, index: -1})
-		if err := w.check(f37.rule, f37.shape, f37.enum, string(*p38)); err != nil {
+	if p40 := in.TagValue; p40 != nil {
+		f39 := n.fields[1]
+		w.push(segment{name: f39.name, index: -1})
+		if err := w.check(f39.rule, f39.shape, f39.enum, string(*p40)); err != nil {
 			return err
 		}
 		w.pop()
@@ -940,10 +1143,10 @@ func walkTag(w *walker, n *node, in *types.Tag) error {
 }
 
 func walkFieldsForThemeGeneration(w *walker, n *node, in *types.FieldsForThemeGeneration) error {
-	if p40 := in.ItemName; p40 != nil {
-		f39 := n.fields[0]
-		w.push(segment{name: f39.name, index: -1})
-		if err := w.check(f39.rule, f39.shape, f39.enum, string(*p40)); err != nil {
+	if p42 := in.ItemName; p42 != nil {
+		f41 := n.fields[0]
+		w.push(segment{name: f41.name, index: -1})
+		if err := w.check(f41.rule, f41.shape, f41.enum, string(*p42)); err != nil {
 			return err
 		}
 		w.pop()
@@ -952,9 +1155,9 @@ func walkFieldsForThemeGeneration(w *walker, n *node, in *types.FieldsForThemeGe
 }
 
 func walkThemeGenerationConfig(w *walker, n *node, in *types.ThemeGenerationConfig) error {
-	if p41 := in.FieldsForThemeGeneration; p41 != nil {
+	if p43 := in.FieldsForThemeGeneration; p43 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkFieldsForThemeGeneration(w, n.fields[0], p41); err != nil {
+		if err := walkFieldsForThemeGeneration(w, n.fields[0], p43); err != nil {
 			return err
 		}
 		w.pop()
@@ -963,79 +1166,78 @@ func walkThemeGenerationConfig(w *walker, n *node, in *types.ThemeGenerationConf
 }
 
 func walkCreateBatchInferenceJobInput(w *walker, n *node, in *sdk.CreateBatchInferenceJobInput) error {
-	if p14 := in.BatchInferenceJobConfig; p14 != nil {
+	if p15 := in.BatchInferenceJobConfig; p15 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkBatchInferenceJobConfig(w, n.fields[0], p14); err != nil {
+		if err := walkBatchInferenceJobConfig(w, n.fields[0], p15); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	{
-		f15 := n.fields[1]
-		w.push(segment{name: f15.name, index: -1})
-		if err := w.check(f15.rule, f15.shape, f15.enum, string(in.BatchInferenceJobMode)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	if p17 := in.FilterArn; p17 != nil {
-		f16 := n.fields[2]
+	if s17, f16 := string(in.BatchInferenceJobMode), n.fields[1]; s17 != "" || f16.rule != ruleEnum {
 		w.push(segment{name: f16.name, index: -1})
-		if err := w.check(f16.rule, f16.shape, f16.enum, string(*p17)); err != nil {
+		if err := w.check(f16.rule, f16.shape, f16.enum, s17); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p23 := in.JobInput; p23 != nil {
+	if p19 := in.FilterArn; p19 != nil {
+		f18 := n.fields[2]
+		w.push(segment{name: f18.name, index: -1})
+		if err := w.check(f18.rule, f18.shape, f18.enum, string(*p19)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if p25 := in.JobInput; p25 != nil {
 		w.push(segment{name: n.fields[3].name, index: -1})
-		if err := walkBatchInferenceJobInput(w, n.fields[3], p23); err != nil {
+		if err := walkBatchInferenceJobInput(w, n.fields[3], p25); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p25 := in.JobName; p25 != nil {
-		f24 := n.fields[4]
-		w.push(segment{name: f24.name, index: -1})
-		if err := w.check(f24.rule, f24.shape, f24.enum, string(*p25)); err != nil {
+	if p27 := in.JobName; p27 != nil {
+		f26 := n.fields[4]
+		w.push(segment{name: f26.name, index: -1})
+		if err := w.check(f26.rule, f26.shape, f26.enum, string(*p27)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p27 := in.JobOutput; p27 != nil {
+	if p29 := in.JobOutput; p29 != nil {
 		w.push(segment{name: n.fields[5].name, index: -1})
-		if err := walkBatchInferenceJobOutput(w, n.fields[5], p27); err != nil {
+		if err := walkBatchInferenceJobOutput(w, n.fields[5], p29); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p29 := in.RoleArn; p29 != nil {
-		f28 := n.fields[7]
-		w.push(segment{name: f28.name, index: -1})
-		if err := w.check(f28.rule, f28.shape, f28.enum, string(*p29)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	if p31 := in.SolutionVersionArn; p31 != nil {
-		f30 := n.fields[8]
+	if p31 := in.RoleArn; p31 != nil {
+		f30 := n.fields[7]
 		w.push(segment{name: f30.name, index: -1})
 		if err := w.check(f30.rule, f30.shape, f30.enum, string(*p31)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s32 := in.Tags; len(s32) > 0 {
-		l33 := n.fields[9]
-		w.push(segment{name: l33.name, index: -1})
-		if l33.maxLen > 0 && len(s32) > l33.maxLen {
-			if err := w.fail(listRule(l33), "at most "+strconv.Itoa(l33.maxLen)+" elements (API model)"); err != nil {
+	if p33 := in.SolutionVersionArn; p33 != nil {
+		f32 := n.fields[8]
+		w.push(segment{name: f32.name, index: -1})
+		if err := w.check(f32.rule, f32.shape, f32.enum, string(*p33)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if s34 := in.Tags; len(s34) > 0 {
+		l35 := n.fields[9]
+		w.push(segment{name: l35.name, index: -1})
+		if l35.maxLen > 0 && len(s34) > l35.maxLen {
+			if err := w.fail(listRule(l35), "at most "+strconv.Itoa(l35.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i34 := range s32 {
+		for i36 := range s34 {
 			{
-				w.push(segment{index: i34})
-				if err := walkTag(w, l33.elem, &s32[i34]); err != nil {
+				w.push(segment{index: i36})
+				if err := walkTag(w, l35.elem, &s34[i36]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1043,9 +1245,9 @@ func walkCreateBatchInferenceJobInput(w *walker, n *node, in *sdk.CreateBatchInf
 		}
 		w.pop()
 	}
-	if p42 := in.ThemeGenerationConfig; p42 != nil {
+	if p44 := in.ThemeGenerationConfig; p44 != nil {
 		w.push(segment{name: n.fields[10].name, index: -1})
-		if err := walkThemeGenerationConfig(w, n.fields[10], p42); err != nil {
+		if err := walkThemeGenerationConfig(w, n.fields[10], p44); err != nil {
 			return err
 		}
 		w.pop()
@@ -1054,9 +1256,9 @@ func walkCreateBatchInferenceJobInput(w *walker, n *node, in *sdk.CreateBatchInf
 }
 
 func walkBatchSegmentJobInput(w *walker, n *node, in *types.BatchSegmentJobInput) error {
-	if p45 := in.S3DataSource; p45 != nil {
+	if p47 := in.S3DataSource; p47 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkS3DataConfig(w, n.fields[0], p45); err != nil {
+		if err := walkS3DataConfig(w, n.fields[0], p47); err != nil {
 			return err
 		}
 		w.pop()
@@ -1065,9 +1267,9 @@ func walkBatchSegmentJobInput(w *walker, n *node, in *types.BatchSegmentJobInput
 }
 
 func walkBatchSegmentJobOutput(w *walker, n *node, in *types.BatchSegmentJobOutput) error {
-	if p49 := in.S3DataDestination; p49 != nil {
+	if p51 := in.S3DataDestination; p51 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkS3DataConfig(w, n.fields[0], p49); err != nil {
+		if err := walkS3DataConfig(w, n.fields[0], p51); err != nil {
 			return err
 		}
 		w.pop()
@@ -1076,64 +1278,64 @@ func walkBatchSegmentJobOutput(w *walker, n *node, in *types.BatchSegmentJobOutp
 }
 
 func walkCreateBatchSegmentJobInput(w *walker, n *node, in *sdk.CreateBatchSegmentJobInput) error {
-	if p44 := in.FilterArn; p44 != nil {
-		f43 := n.fields[0]
-		w.push(segment{name: f43.name, index: -1})
-		if err := w.check(f43.rule, f43.shape, f43.enum, string(*p44)); err != nil {
+	if p46 := in.FilterArn; p46 != nil {
+		f45 := n.fields[0]
+		w.push(segment{name: f45.name, index: -1})
+		if err := w.check(f45.rule, f45.shape, f45.enum, string(*p46)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p46 := in.JobInput; p46 != nil {
+	if p48 := in.JobInput; p48 != nil {
 		w.push(segment{name: n.fields[1].name, index: -1})
-		if err := walkBatchSegmentJobInput(w, n.fields[1], p46); err != nil {
+		if err := walkBatchSegmentJobInput(w, n.fields[1], p48); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p48 := in.JobName; p48 != nil {
-		f47 := n.fields[2]
-		w.push(segment{name: f47.name, index: -1})
-		if err := w.check(f47.rule, f47.shape, f47.enum, string(*p48)); err != nil {
+	if p50 := in.JobName; p50 != nil {
+		f49 := n.fields[2]
+		w.push(segment{name: f49.name, index: -1})
+		if err := w.check(f49.rule, f49.shape, f49.enum, string(*p50)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p50 := in.JobOutput; p50 != nil {
+	if p52 := in.JobOutput; p52 != nil {
 		w.push(segment{name: n.fields[3].name, index: -1})
-		if err := walkBatchSegmentJobOutput(w, n.fields[3], p50); err != nil {
+		if err := walkBatchSegmentJobOutput(w, n.fields[3], p52); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p52 := in.RoleArn; p52 != nil {
-		f51 := n.fields[5]
-		w.push(segment{name: f51.name, index: -1})
-		if err := w.check(f51.rule, f51.shape, f51.enum, string(*p52)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	if p54 := in.SolutionVersionArn; p54 != nil {
-		f53 := n.fields[6]
+	if p54 := in.RoleArn; p54 != nil {
+		f53 := n.fields[5]
 		w.push(segment{name: f53.name, index: -1})
 		if err := w.check(f53.rule, f53.shape, f53.enum, string(*p54)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s55 := in.Tags; len(s55) > 0 {
-		l56 := n.fields[7]
-		w.push(segment{name: l56.name, index: -1})
-		if l56.maxLen > 0 && len(s55) > l56.maxLen {
-			if err := w.fail(listRule(l56), "at most "+strconv.Itoa(l56.maxLen)+" elements (API model)"); err != nil {
+	if p56 := in.SolutionVersionArn; p56 != nil {
+		f55 := n.fields[6]
+		w.push(segment{name: f55.name, index: -1})
+		if err := w.check(f55.rule, f55.shape, f55.enum, string(*p56)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if s57 := in.Tags; len(s57) > 0 {
+		l58 := n.fields[7]
+		w.push(segment{name: l58.name, index: -1})
+		if l58.maxLen > 0 && len(s57) > l58.maxLen {
+			if err := w.fail(listRule(l58), "at most "+strconv.Itoa(l58.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i57 := range s55 {
+		for i59 := range s57 {
 			{
-				w.push(segment{index: i57})
-				if err := walkTag(w, l56.elem, &s55[i57]); err != nil {
+				w.push(segment{index: i59})
+				if err := walkTag(w, l58.elem, &s57[i59]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1145,49 +1347,48 @@ func walkCreateBatchSegmentJobInput(w *walker, n *node, in *sdk.CreateBatchSegme
 }
 
 func walkCampaignConfig(w *walker, n *node, in *types.CampaignConfig) error {
-	if m58 := in.ItemExplorationConfig; len(m58) > 0 {
-		l59 := n.fields[1]
-		w.push(segment{name: l59.name, index: -1})
-		if l59.maxLen > 0 && len(m58) > l59.maxLen {
-			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l59.maxLen)+" entries (API model)"); err != nil {
+	if m60 := in.ItemExplorationConfig; len(m60) > 0 {
+		l61 := n.fields[1]
+		w.push(segment{name: l61.name, index: -1})
+		if l61.maxLen > 0 && len(m60) > l61.maxLen {
+			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l61.maxLen)+" entries (API model)"); err != nil {
 				return err
 			}
 		}
-		mv62 := reflect.ValueOf(m58)
-		for k60, v61 := range m58 {
-			e63 := mapEntry{mapV: mv62, mapK: reflect.ValueOf(k60)}
-			w.pushEntry(1, e63)
-			if err := w.check(l59.keyRule, l59.keyShape, l59.keyEnum, string(k60)); err != nil {
+		mv64 := reflect.ValueOf(m60)
+		for k62, v63 := range m60 {
+			e65 := mapEntry{mapV: mv64, mapK: reflect.ValueOf(k62)}
+			w.pushEntry(1, e65)
+			if err := w.check(l61.keyRule, l61.keyShape, l61.keyEnum, string(k62)); err != nil {
 				return err
 			}
 			w.pop()
-			w.pushEntry(2, e63)
-			{
-				f64 := l59.elem
-				if err := w.check(f64.rule, f64.shape, f64.enum, string(v61)); err != nil {
+			w.pushEntry(2, e65)
+			if s67, f66 := string(v63), l61.elem; s67 != "" || f66.rule != ruleEnum {
+				if err := w.check(f66.rule, f66.shape, f66.enum, s67); err != nil {
 					return err
 				}
 			}
-			if err := w.scanPair(string(k60), string(v61)); err != nil {
+			if err := w.scanPair(string(k62), string(v63)); err != nil {
 				return err
 			}
 			w.pop()
 		}
 		w.pop()
 	}
-	if m65 := in.RankingInfluence; len(m65) > 0 {
-		l66 := n.fields[2]
-		w.push(segment{name: l66.name, index: -1})
-		if l66.maxLen > 0 && len(m65) > l66.maxLen {
-			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l66.maxLen)+" entries (API model)"); err != nil {
+	if m68 := in.RankingInfluence; len(m68) > 0 {
+		l69 := n.fields[2]
+		w.push(segment{name: l69.name, index: -1})
+		if l69.maxLen > 0 && len(m68) > l69.maxLen {
+			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l69.maxLen)+" entries (API model)"); err != nil {
 				return err
 			}
 		}
-		mv69 := reflect.ValueOf(m65)
-		for k67, _ := range m65 {
-			e70 := mapEntry{mapV: mv69, mapK: reflect.ValueOf(k67)}
-			w.pushEntry(1, e70)
-			if err := w.check(l66.keyRule, l66.keyShape, l66.keyEnum, string(k67)); err != nil {
+		mv72 := reflect.ValueOf(m68)
+		for k70, _ := range m68 {
+			e73 := mapEntry{mapV: mv72, mapK: reflect.ValueOf(k70)}
+			w.pushEntry(1, e73)
+			if err := w.check(l69.keyRule, l69.keyShape, l69.keyEnum, string(k70)); err != nil {
 				return err
 			}
 			w.pop()
@@ -1198,41 +1399,41 @@ func walkCampaignConfig(w *walker, n *node, in *types.CampaignConfig) error {
 }
 
 func walkCreateCampaignInput(w *walker, n *node, in *sdk.CreateCampaignInput) error {
-	if p71 := in.CampaignConfig; p71 != nil {
+	if p74 := in.CampaignConfig; p74 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkCampaignConfig(w, n.fields[0], p71); err != nil {
+		if err := walkCampaignConfig(w, n.fields[0], p74); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p73 := in.Name; p73 != nil {
-		f72 := n.fields[2]
-		w.push(segment{name: f72.name, index: -1})
-		if err := w.check(f72.rule, f72.shape, f72.enum, string(*p73)); err != nil {
+	if p76 := in.Name; p76 != nil {
+		f75 := n.fields[2]
+		w.push(segment{name: f75.name, index: -1})
+		if err := w.check(f75.rule, f75.shape, f75.enum, string(*p76)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p75 := in.SolutionVersionArn; p75 != nil {
-		f74 := n.fields[3]
-		w.push(segment{name: f74.name, index: -1})
-		if err := w.check(f74.rule, f74.shape, f74.enum, string(*p75)); err != nil {
+	if p78 := in.SolutionVersionArn; p78 != nil {
+		f77 := n.fields[3]
+		w.push(segment{name: f77.name, index: -1})
+		if err := w.check(f77.rule, f77.shape, f77.enum, string(*p78)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s76 := in.Tags; len(s76) > 0 {
-		l77 := n.fields[4]
-		w.push(segment{name: l77.name, index: -1})
-		if l77.maxLen > 0 && len(s76) > l77.maxLen {
-			if err := w.fail(listRule(l77), "at most "+strconv.Itoa(l77.maxLen)+" elements (API model)"); err != nil {
+	if s79 := in.Tags; len(s79) > 0 {
+		l80 := n.fields[4]
+		w.push(segment{name: l80.name, index: -1})
+		if l80.maxLen > 0 && len(s79) > l80.maxLen {
+			if err := w.fail(listRule(l80), "at most "+strconv.Itoa(l80.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i78 := range s76 {
+		for i81 := range s79 {
 			{
-				w.push(segment{index: i78})
-				if err := walkTag(w, l77.elem, &s76[i78]); err != nil {
+				w.push(segment{index: i81})
+				if err := walkTag(w, l80.elem, &s79[i81]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1244,10 +1445,10 @@ func walkCreateCampaignInput(w *walker, n *node, in *sdk.CreateCampaignInput) er
 }
 
 func walkDataSource(w *walker, n *node, in *types.DataSource) error {
-	if p80 := in.DataLocation; p80 != nil {
-		f79 := n.fields[0]
-		w.push(segment{name: f79.name, index: -1})
-		if err := w.check(f79.rule, f79.shape, f79.enum, string(*p80)); err != nil {
+	if p83 := in.DataLocation; p83 != nil {
+		f82 := n.fields[0]
+		w.push(segment{name: f82.name, index: -1})
+		if err := w.check(f82.rule, f82.shape, f82.enum, string(*p83)); err != nil {
 			return err
 		}
 		w.pop()
@@ -1256,49 +1457,49 @@ func walkDataSource(w *walker, n *node, in *types.DataSource) error {
 }
 
 func walkCreateDataDeletionJobInput(w *walker, n *node, in *sdk.CreateDataDeletionJobInput) error {
-	if p81 := in.DataSource; p81 != nil {
+	if p84 := in.DataSource; p84 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkDataSource(w, n.fields[0], p81); err != nil {
+		if err := walkDataSource(w, n.fields[0], p84); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p83 := in.DatasetGroupArn; p83 != nil {
-		f82 := n.fields[1]
-		w.push(segment{name: f82.name, index: -1})
-		if err := w.check(f82.rule, f82.shape, f82.enum, string(*p83)); err != nil {
+	if p86 := in.DatasetGroupArn; p86 != nil {
+		f85 := n.fields[1]
+		w.push(segment{name: f85.name, index: -1})
+		if err := w.check(f85.rule, f85.shape, f85.enum, string(*p86)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p85 := in.JobName; p85 != nil {
-		f84 := n.fields[2]
-		w.push(segment{name: f84.name, index: -1})
-		if err := w.check(f84.rule, f84.shape, f84.enum, string(*p85)); err != nil {
+	if p88 := in.JobName; p88 != nil {
+		f87 := n.fields[2]
+		w.push(segment{name: f87.name, index: -1})
+		if err := w.check(f87.rule, f87.shape, f87.enum, string(*p88)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p87 := in.RoleArn; p87 != nil {
-		f86 := n.fields[3]
-		w.push(segment{name: f86.name, index: -1})
-		if err := w.check(f86.rule, f86.shape, f86.enum, string(*p87)); err != nil {
+	if p90 := in.RoleArn; p90 != nil {
+		f89 := n.fields[3]
+		w.push(segment{name: f89.name, index: -1})
+		if err := w.check(f89.rule, f89.shape, f89.enum, string(*p90)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s88 := in.Tags; len(s88) > 0 {
-		l89 := n.fields[4]
-		w.push(segment{name: l89.name, index: -1})
-		if l89.maxLen > 0 && len(s88) > l89.maxLen {
-			if err := w.fail(listRule(l89), "at most "+strconv.Itoa(l89.maxLen)+" elements (API model)"); err != nil {
+	if s91 := in.Tags; len(s91) > 0 {
+		l92 := n.fields[4]
+		w.push(segment{name: l92.name, index: -1})
+		if l92.maxLen > 0 && len(s91) > l92.maxLen {
+			if err := w.fail(listRule(l92), "at most "+strconv.Itoa(l92.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i90 := range s88 {
+		for i93 := range s91 {
 			{
-				w.push(segment{index: i90})
-				if err := walkTag(w, l89.elem, &s88[i90]); err != nil {
+				w.push(segment{index: i93})
+				if err := walkTag(w, l92.elem, &s91[i93]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1310,50 +1511,50 @@ func walkCreateDataDeletionJobInput(w *walker, n *node, in *sdk.CreateDataDeleti
 }
 
 func walkCreateDatasetInput(w *walker, n *node, in *sdk.CreateDatasetInput) error {
-	if p92 := in.DatasetGroupArn; p92 != nil {
-		f91 := n.fields[0]
-		w.push(segment{name: f91.name, index: -1})
-		if err := w.check(f91.rule, f91.shape, f91.enum, string(*p92)); err != nil {
+	if p95 := in.DatasetGroupArn; p95 != nil {
+		f94 := n.fields[0]
+		w.push(segment{name: f94.name, index: -1})
+		if err := w.check(f94.rule, f94.shape, f94.enum, string(*p95)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p94 := in.DatasetType; p94 != nil {
-		f93 := n.fields[1]
-		w.push(segment{name: f93.name, index: -1})
-		if err := w.check(f93.rule, f93.shape, f93.enum, string(*p94)); err != nil {
+	if p97 := in.DatasetType; p97 != nil {
+		f96 := n.fields[1]
+		w.push(segment{name: f96.name, index: -1})
+		if err := w.check(f96.rule, f96.shape, f96.enum, string(*p97)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p96 := in.Name; p96 != nil {
-		f95 := n.fields[2]
-		w.push(segment{name: f95.name, index: -1})
-		if err := w.check(f95.rule, f95.shape, f95.enum, string(*p96)); err != nil {
+	if p99 := in.Name; p99 != nil {
+		f98 := n.fields[2]
+		w.push(segment{name: f98.name, index: -1})
+		if err := w.check(f98.rule, f98.shape, f98.enum, string(*p99)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p98 := in.SchemaArn; p98 != nil {
-		f97 := n.fields[3]
-		w.push(segment{name: f97.name, index: -1})
-		if err := w.check(f97.rule, f97.shape, f97.enum, string(*p98)); err != nil {
+	if p101 := in.SchemaArn; p101 != nil {
+		f100 := n.fields[3]
+		w.push(segment{name: f100.name, index: -1})
+		if err := w.check(f100.rule, f100.shape, f100.enum, string(*p101)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s99 := in.Tags; len(s99) > 0 {
-		l100 := n.fields[4]
-		w.push(segment{name: l100.name, index: -1})
-		if l100.maxLen > 0 && len(s99) > l100.maxLen {
-			if err := w.fail(listRule(l100), "at most "+strconv.Itoa(l100.maxLen)+" elements (API model)"); err != nil {
+	if s102 := in.Tags; len(s102) > 0 {
+		l103 := n.fields[4]
+		w.push(segment{name: l103.name, index: -1})
+		if l103.maxLen > 0 && len(s102) > l103.maxLen {
+			if err := w.fail(listRule(l103), "at most "+strconv.Itoa(l103.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i101 := range s99 {
+		for i104 := range s102 {
 			{
-				w.push(segment{index: i101})
-				if err := walkTag(w, l100.elem, &s99[i101]); err != nil {
+				w.push(segment{index: i104})
+				if err := walkTag(w, l103.elem, &s102[i104]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1365,9 +1566,9 @@ func walkCreateDatasetInput(w *walker, n *node, in *sdk.CreateDatasetInput) erro
 }
 
 func walkDatasetExportJobOutput(w *walker, n *node, in *types.DatasetExportJobOutput) error {
-	if p107 := in.S3DataDestination; p107 != nil {
+	if p111 := in.S3DataDestination; p111 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkS3DataConfig(w, n.fields[0], p107); err != nil {
+		if err := walkS3DataConfig(w, n.fields[0], p111); err != nil {
 			return err
 		}
 		w.pop()
@@ -1376,57 +1577,56 @@ func walkDatasetExportJobOutput(w *walker, n *node, in *types.DatasetExportJobOu
 }
 
 func walkCreateDatasetExportJobInput(w *walker, n *node, in *sdk.CreateDatasetExportJobInput) error {
-	if p103 := in.DatasetArn; p103 != nil {
-		f102 := n.fields[0]
-		w.push(segment{name: f102.name, index: -1})
-		if err := w.check(f102.rule, f102.shape, f102.enum, string(*p103)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	{
-		f104 := n.fields[1]
-		w.push(segment{name: f104.name, index: -1})
-		if err := w.check(f104.rule, f104.shape, f104.enum, string(in.IngestionMode)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	if p106 := in.JobName; p106 != nil {
-		f105 := n.fields[2]
+	if p106 := in.DatasetArn; p106 != nil {
+		f105 := n.fields[0]
 		w.push(segment{name: f105.name, index: -1})
 		if err := w.check(f105.rule, f105.shape, f105.enum, string(*p106)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p108 := in.JobOutput; p108 != nil {
-		w.push(segment{name: n.fields[3].name, index: -1})
-		if err := walkDatasetExportJobOutput(w, n.fields[3], p108); err != nil {
+	if s108, f107 := string(in.IngestionMode), n.fields[1]; s108 != "" || f107.rule != ruleEnum {
+		w.push(segment{name: f107.name, index: -1})
+		if err := w.check(f107.rule, f107.shape, f107.enum, s108); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p110 := in.RoleArn; p110 != nil {
-		f109 := n.fields[4]
+	if p110 := in.JobName; p110 != nil {
+		f109 := n.fields[2]
 		w.push(segment{name: f109.name, index: -1})
 		if err := w.check(f109.rule, f109.shape, f109.enum, string(*p110)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s111 := in.Tags; len(s111) > 0 {
-		l112 := n.fields[5]
-		w.push(segment{name: l112.name, index: -1})
-		if l112.maxLen > 0 && len(s111) > l112.maxLen {
-			if err := w.fail(listRule(l112), "at most "+strconv.Itoa(l112.maxLen)+" elements (API model)"); err != nil {
+	if p112 := in.JobOutput; p112 != nil {
+		w.push(segment{name: n.fields[3].name, index: -1})
+		if err := walkDatasetExportJobOutput(w, n.fields[3], p112); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if p114 := in.RoleArn; p114 != nil {
+		f113 := n.fields[4]
+		w.push(segment{name: f113.name, index: -1})
+		if err := w.check(f113.rule, f113.shape, f113.enum, string(*p114)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if s115 := in.Tags; len(s115) > 0 {
+		l116 := n.fields[5]
+		w.push(segment{name: l116.name, index: -1})
+		if l116.maxLen > 0 && len(s115) > l116.maxLen {
+			if err := w.fail(listRule(l116), "at most "+strconv.Itoa(l116.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i113 := range s111 {
+		for i117 := range s115 {
 			{
-				w.push(segment{index: i113})
-				if err := walkTag(w, l112.elem, &s111[i113]); err != nil {
+				w.push(segment{index: i117})
+				if err := walkTag(w, l116.elem, &s115[i117]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1438,50 +1638,49 @@ func walkCreateDatasetExportJobInput(w *walker, n *node, in *sdk.CreateDatasetEx
 }
 
 func walkCreateDatasetGroupInput(w *walker, n *node, in *sdk.CreateDatasetGroupInput) error {
-	{
-		f114 := n.fields[0]
-		w.push(segment{name: f114.name, index: -1})
-		if err := w.check(f114.rule, f114.shape, f114.enum, string(in.Domain)); err != nil {
+	if s119, f118 := string(in.Domain), n.fields[0]; s119 != "" || f118.rule != ruleEnum {
+		w.push(segment{name: f118.name, index: -1})
+		if err := w.check(f118.rule, f118.shape, f118.enum, s119); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p116 := in.KmsKeyArn; p116 != nil {
-		f115 := n.fields[1]
-		w.push(segment{name: f115.name, index: -1})
-		if err := w.check(f115.rule, f115.shape, f115.enum, string(*p116)); err != nil {
+	if p121 := in.KmsKeyArn; p121 != nil {
+		f120 := n.fields[1]
+		w.push(segment{name: f120.name, index: -1})
+		if err := w.check(f120.rule, f120.shape, f120.enum, string(*p121)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p118 := in.Name; p118 != nil {
-		f117 := n.fields[2]
-		w.push(segment{name: f117.name, index: -1})
-		if err := w.check(f117.rule, f117.shape, f117.enum, string(*p118)); err != nil {
+	if p123 := in.Name; p123 != nil {
+		f122 := n.fields[2]
+		w.push(segment{name: f122.name, index: -1})
+		if err := w.check(f122.rule, f122.shape, f122.enum, string(*p123)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p120 := in.RoleArn; p120 != nil {
-		f119 := n.fields[3]
-		w.push(segment{name: f119.name, index: -1})
-		if err := w.check(f119.rule, f119.shape, f119.enum, string(*p120)); err != nil {
+	if p125 := in.RoleArn; p125 != nil {
+		f124 := n.fields[3]
+		w.push(segment{name: f124.name, index: -1})
+		if err := w.check(f124.rule, f124.shape, f124.enum, string(*p125)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s121 := in.Tags; len(s121) > 0 {
-		l122 := n.fields[4]
-		w.push(segment{name: l122.name, index: -1})
-		if l122.maxLen > 0 && len(s121) > l122.maxLen {
-			if err := w.fail(listRule(l122), "at most "+strconv.Itoa(l122.maxLen)+" elements (API model)"); err != nil {
+	if s126 := in.Tags; len(s126) > 0 {
+		l127 := n.fields[4]
+		w.push(segment{name: l127.name, index: -1})
+		if l127.maxLen > 0 && len(s126) > l127.maxLen {
+			if err := w.fail(listRule(l127), "at most "+strconv.Itoa(l127.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i123 := range s121 {
+		for i128 := range s126 {
 			{
-				w.push(segment{index: i123})
-				if err := walkTag(w, l122.elem, &s121[i123]); err != nil {
+				w.push(segment{index: i128})
+				if err := walkTag(w, l127.elem, &s126[i128]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1493,57 +1692,56 @@ func walkCreateDatasetGroupInput(w *walker, n *node, in *sdk.CreateDatasetGroupI
 }
 
 func walkCreateDatasetImportJobInput(w *walker, n *node, in *sdk.CreateDatasetImportJobInput) error {
-	if p124 := in.DataSource; p124 != nil {
+	if p129 := in.DataSource; p129 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkDataSource(w, n.fields[0], p124); err != nil {
+		if err := walkDataSource(w, n.fields[0], p129); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p126 := in.DatasetArn; p126 != nil {
-		f125 := n.fields[1]
-		w.push(segment{name: f125.name, index: -1})
-		if err := w.check(f125.rule, f125.shape, f125.enum, string(*p126)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	{
-		f127 := n.fields[2]
-		w.push(segment{name: f127.name, index: -1})
-		if err := w.check(f127.rule, f127.shape, f127.enum, string(in.ImportMode)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	if p129 := in.JobName; p129 != nil {
-		f128 := n.fields[3]
-		w.push(segment{name: f128.name, index: -1})
-		if err := w.check(f128.rule, f128.shape, f128.enum, string(*p129)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	if p131 := in.RoleArn; p131 != nil {
-		f130 := n.fields[5]
+	if p131 := in.DatasetArn; p131 != nil {
+		f130 := n.fields[1]
 		w.push(segment{name: f130.name, index: -1})
 		if err := w.check(f130.rule, f130.shape, f130.enum, string(*p131)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s132 := in.Tags; len(s132) > 0 {
-		l133 := n.fields[6]
-		w.push(segment{name: l133.name, index: -1})
-		if l133.maxLen > 0 && len(s132) > l133.maxLen {
-			if err := w.fail(listRule(l133), "at most "+strconv.Itoa(l133.maxLen)+" elements (API model)"); err != nil {
+	if s133, f132 := string(in.ImportMode), n.fields[2]; s133 != "" || f132.rule != ruleEnum {
+		w.push(segment{name: f132.name, index: -1})
+		if err := w.check(f132.rule, f132.shape, f132.enum, s133); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if p135 := in.JobName; p135 != nil {
+		f134 := n.fields[3]
+		w.push(segment{name: f134.name, index: -1})
+		if err := w.check(f134.rule, f134.shape, f134.enum, string(*p135)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if p137 := in.RoleArn; p137 != nil {
+		f136 := n.fields[5]
+		w.push(segment{name: f136.name, index: -1})
+		if err := w.check(f136.rule, f136.shape, f136.enum, string(*p137)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if s138 := in.Tags; len(s138) > 0 {
+		l139 := n.fields[6]
+		w.push(segment{name: l139.name, index: -1})
+		if l139.maxLen > 0 && len(s138) > l139.maxLen {
+			if err := w.fail(listRule(l139), "at most "+strconv.Itoa(l139.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i134 := range s132 {
+		for i140 := range s138 {
 			{
-				w.push(segment{index: i134})
-				if err := walkTag(w, l133.elem, &s132[i134]); err != nil {
+				w.push(segment{index: i140})
+				if err := walkTag(w, l139.elem, &s138[i140]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1555,34 +1753,34 @@ func walkCreateDatasetImportJobInput(w *walker, n *node, in *sdk.CreateDatasetIm
 }
 
 func walkCreateEventTrackerInput(w *walker, n *node, in *sdk.CreateEventTrackerInput) error {
-	if p136 := in.DatasetGroupArn; p136 != nil {
-		f135 := n.fields[0]
-		w.push(segment{name: f135.name, index: -1})
-		if err := w.check(f135.rule, f135.shape, f135.enum, string(*p136)); err != nil {
+	if p142 := in.DatasetGroupArn; p142 != nil {
+		f141 := n.fields[0]
+		w.push(segment{name: f141.name, index: -1})
+		if err := w.check(f141.rule, f141.shape, f141.enum, string(*p142)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p138 := in.Name; p138 != nil {
-		f137 := n.fields[1]
-		w.push(segment{name: f137.name, index: -1})
-		if err := w.check(f137.rule, f137.shape, f137.enum, string(*p138)); err != nil {
+	if p144 := in.Name; p144 != nil {
+		f143 := n.fields[1]
+		w.push(segment{name: f143.name, index: -1})
+		if err := w.check(f143.rule, f143.shape, f143.enum, string(*p144)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s139 := in.Tags; len(s139) > 0 {
-		l140 := n.fields[2]
-		w.push(segment{name: l140.name, index: -1})
-		if l140.maxLen > 0 && len(s139) > l140.maxLen {
-			if err := w.fail(listRule(l140), "at most "+strconv.Itoa(l140.maxLen)+" elements (API model)"); err != nil {
+	if s145 := in.Tags; len(s145) > 0 {
+		l146 := n.fields[2]
+		w.push(segment{name: l146.name, index: -1})
+		if l146.maxLen > 0 && len(s145) > l146.maxLen {
+			if err := w.fail(listRule(l146), "at most "+strconv.Itoa(l146.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i141 := range s139 {
+		for i147 := range s145 {
 			{
-				w.push(segment{index: i141})
-				if err := walkTag(w, l140.elem, &s139[i141]); err != nil {
+				w.push(segment{index: i147})
+				if err := walkTag(w, l146.elem, &s145[i147]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1594,42 +1792,42 @@ func walkCreateEventTrackerInput(w *walker, n *node, in *sdk.CreateEventTrackerI
 }
 
 func walkCreateFilterInput(w *walker, n *node, in *sdk.CreateFilterInput) error {
-	if p143 := in.DatasetGroupArn; p143 != nil {
-		f142 := n.fields[0]
-		w.push(segment{name: f142.name, index: -1})
-		if err := w.check(f142.rule, f142.shape, f142.enum, string(*p143)); err != nil {
+	if p149 := in.DatasetGroupArn; p149 != nil {
+		f148 := n.fields[0]
+		w.push(segment{name: f148.name, index: -1})
+		if err := w.check(f148.rule, f148.shape, f148.enum, string(*p149)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p145 := in.FilterExpression; p145 != nil {
-		f144 := n.fields[1]
-		w.push(segment{name: f144.name, index: -1})
-		if err := w.check(f144.rule, f144.shape, f144.enum, string(*p145)); err != nil {
+	if p151 := in.FilterExpression; p151 != nil {
+		f150 := n.fields[1]
+		w.push(segment{name: f150.name, index: -1})
+		if err := w.check(f150.rule, f150.shape, f150.enum, string(*p151)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p147 := in.Name; p147 != nil {
-		f146 := n.fields[2]
-		w.push(segment{name: f146.name, index: -1})
-		if err := w.check(f146.rule, f146.shape, f146.enum, string(*p147)); err != nil {
+	if p153 := in.Name; p153 != nil {
+		f152 := n.fields[2]
+		w.push(segment{name: f152.name, index: -1})
+		if err := w.check(f152.rule, f152.shape, f152.enum, string(*p153)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s148 := in.Tags; len(s148) > 0 {
-		l149 := n.fields[3]
-		w.push(segment{name: l149.name, index: -1})
-		if l149.maxLen > 0 && len(s148) > l149.maxLen {
-			if err := w.fail(listRule(l149), "at most "+strconv.Itoa(l149.maxLen)+" elements (API model)"); err != nil {
+	if s154 := in.Tags; len(s154) > 0 {
+		l155 := n.fields[3]
+		w.push(segment{name: l155.name, index: -1})
+		if l155.maxLen > 0 && len(s154) > l155.maxLen {
+			if err := w.fail(listRule(l155), "at most "+strconv.Itoa(l155.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i150 := range s148 {
+		for i156 := range s154 {
 			{
-				w.push(segment{index: i150})
-				if err := walkTag(w, l149.elem, &s148[i150]); err != nil {
+				w.push(segment{index: i156})
+				if err := walkTag(w, l155.elem, &s154[i156]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1641,26 +1839,26 @@ func walkCreateFilterInput(w *walker, n *node, in *sdk.CreateFilterInput) error 
 }
 
 func walkMetricAttribute(w *walker, n *node, in *types.MetricAttribute) error {
-	if p157 := in.EventType; p157 != nil {
-		f156 := n.fields[0]
-		w.push(segment{name: f156.name, index: -1})
-		if err := w.check(f156.rule, f156.shape, f156.enum, string(*p157)); err != nil {
+	if p163 := in.EventType; p163 != nil {
+		f162 := n.fields[0]
+		w.push(segment{name: f162.name, index: -1})
+		if err := w.check(f162.rule, f162.shape, f162.enum, string(*p163)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p159 := in.Expression; p159 != nil {
-		f158 := n.fields[1]
-		w.push(segment{name: f158.name, index: -1})
-		if err := w.check(f158.rule, f158.shape, f158.enum, string(*p159)); err != nil {
+	if p165 := in.Expression; p165 != nil {
+		f164 := n.fields[1]
+		w.push(segment{name: f164.name, index: -1})
+		if err := w.check(f164.rule, f164.shape, f164.enum, string(*p165)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p161 := in.MetricName; p161 != nil {
-		f160 := n.fields[2]
-		w.push(segment{name: f160.name, index: -1})
-		if err := w.check(f160.rule, f160.shape, f160.enum, string(*p161)); err != nil {
+	if p167 := in.MetricName; p167 != nil {
+		f166 := n.fields[2]
+		w.push(segment{name: f166.name, index: -1})
+		if err := w.check(f166.rule, f166.shape, f166.enum, string(*p167)); err != nil {
 			return err
 		}
 		w.pop()
@@ -1681,17 +1879,17 @@ func walkMetricAttribute(w *walker, n *node, in *types.MetricAttribute) error {
 }
 
 func walkMetricAttributionOutput(w *walker, n *node, in *types.MetricAttributionOutput) error {
-	if p163 := in.RoleArn; p163 != nil {
-		f162 := n.fields[0]
-		w.push(segment{name: f162.name, index: -1})
-		if err := w.check(f162.rule, f162.shape, f162.enum, string(*p163)); err != nil {
+	if p169 := in.RoleArn; p169 != nil {
+		f168 := n.fields[0]
+		w.push(segment{name: f168.name, index: -1})
+		if err := w.check(f168.rule, f168.shape, f168.enum, string(*p169)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p164 := in.S3DataDestination; p164 != nil {
+	if p170 := in.S3DataDestination; p170 != nil {
 		w.push(segment{name: n.fields[1].name, index: -1})
-		if err := walkS3DataConfig(w, n.fields[1], p164); err != nil {
+		if err := walkS3DataConfig(w, n.fields[1], p170); err != nil {
 			return err
 		}
 		w.pop()
@@ -1700,26 +1898,26 @@ func walkMetricAttributionOutput(w *walker, n *node, in *types.MetricAttribution
 }
 
 func walkCreateMetricAttributionInput(w *walker, n *node, in *sdk.CreateMetricAttributionInput) error {
-	if p152 := in.DatasetGroupArn; p152 != nil {
-		f151 := n.fields[0]
-		w.push(segment{name: f151.name, index: -1})
-		if err := w.check(f151.rule, f151.shape, f151.enum, string(*p152)); err != nil {
+	if p158 := in.DatasetGroupArn; p158 != nil {
+		f157 := n.fields[0]
+		w.push(segment{name: f157.name, index: -1})
+		if err := w.check(f157.rule, f157.shape, f157.enum, string(*p158)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s153 := in.Metrics; len(s153) > 0 {
-		l154 := n.fields[1]
-		w.push(segment{name: l154.name, index: -1})
-		if l154.maxLen > 0 && len(s153) > l154.maxLen {
-			if err := w.fail(listRule(l154), "at most "+strconv.Itoa(l154.maxLen)+" elements (API model)"); err != nil {
+	if s159 := in.Metrics; len(s159) > 0 {
+		l160 := n.fields[1]
+		w.push(segment{name: l160.name, index: -1})
+		if l160.maxLen > 0 && len(s159) > l160.maxLen {
+			if err := w.fail(listRule(l160), "at most "+strconv.Itoa(l160.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i155 := range s153 {
+		for i161 := range s159 {
 			{
-				w.push(segment{index: i155})
-				if err := walkMetricAttribute(w, l154.elem, &s153[i155]); err != nil {
+				w.push(segment{index: i161})
+				if err := walkMetricAttribute(w, l160.elem, &s159[i161]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1727,17 +1925,17 @@ func walkCreateMetricAttributionInput(w *walker, n *node, in *sdk.CreateMetricAt
 		}
 		w.pop()
 	}
-	if p165 := in.MetricsOutputConfig; p165 != nil {
+	if p171 := in.MetricsOutputConfig; p171 != nil {
 		w.push(segment{name: n.fields[2].name, index: -1})
-		if err := walkMetricAttributionOutput(w, n.fields[2], p165); err != nil {
+		if err := walkMetricAttributionOutput(w, n.fields[2], p171); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p167 := in.Name; p167 != nil {
-		f166 := n.fields[3]
-		w.push(segment{name: f166.name, index: -1})
-		if err := w.check(f166.rule, f166.shape, f166.enum, string(*p167)); err != nil {
+	if p173 := in.Name; p173 != nil {
+		f172 := n.fields[3]
+		w.push(segment{name: f172.name, index: -1})
+		if err := w.check(f172.rule, f172.shape, f172.enum, string(*p173)); err != nil {
 			return err
 		}
 		w.pop()
@@ -1746,35 +1944,34 @@ func walkCreateMetricAttributionInput(w *walker, n *node, in *sdk.CreateMetricAt
 }
 
 func walkTrainingDataConfig(w *walker, n *node, in *types.TrainingDataConfig) error {
-	if m181 := in.ExcludedDatasetColumns; len(m181) > 0 {
-		l182 := n.fields[0]
-		w.push(segment{name: l182.name, index: -1})
-		if l182.maxLen > 0 && len(m181) > l182.maxLen {
-			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l182.maxLen)+" entries (API model)"); err != nil {
+	if m188 := in.ExcludedDatasetColumns; len(m188) > 0 {
+		l189 := n.fields[0]
+		w.push(segment{name: l189.name, index: -1})
+		if l189.maxLen > 0 && len(m188) > l189.maxLen {
+			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l189.maxLen)+" entries (API model)"); err != nil {
 				return err
 			}
 		}
-		mv185 := reflect.ValueOf(m181)
-		for k183, v184 := range m181 {
-			e186 := mapEntry{mapV: mv185, mapK: reflect.ValueOf(k183)}
-			w.pushEntry(1, e186)
-			if err := w.check(l182.keyRule, l182.keyShape, l182.keyEnum, string(k183)); err != nil {
+		mv192 := reflect.ValueOf(m188)
+		for k190, v191 := range m188 {
+			e193 := mapEntry{mapV: mv192, mapK: reflect.ValueOf(k190)}
+			w.pushEntry(1, e193)
+			if err := w.check(l189.keyRule, l189.keyShape, l189.keyEnum, string(k190)); err != nil {
 				return err
 			}
 			w.pop()
-			w.pushEntry(2, e186)
-			if s187 := v184; len(s187) > 0 {
-				l188 := l182.elem
-				if l188.maxLen > 0 && len(s187) > l188.maxLen {
-					if err := w.fail(listRule(l188), "at most "+strconv.Itoa(l188.maxLen)+" elements (API model)"); err != nil {
+			w.pushEntry(2, e193)
+			if s194 := v191; len(s194) > 0 {
+				l195 := l189.elem
+				if l195.maxLen > 0 && len(s194) > l195.maxLen {
+					if err := w.fail(listRule(l195), "at most "+strconv.Itoa(l195.maxLen)+" elements (API model)"); err != nil {
 						return err
 					}
 				}
-				for i189 := range s187 {
-					{
-						f190 := l188.elem
-						w.push(segment{index: i189})
-						if err := w.check(f190.rule, f190.shape, f190.enum, string(s187[i189])); err != nil {
+				for i196 := range s194 {
+					if s198, f197 := string(s194[i196]), l195.elem; s198 != "" || f197.rule != ruleEnum {
+						w.push(segment{index: i196})
+						if err := w.check(f197.rule, f197.shape, f197.enum, s198); err != nil {
 							return err
 						}
 						w.pop()
@@ -1785,35 +1982,34 @@ func walkTrainingDataConfig(w *walker, n *node, in *types.TrainingDataConfig) er
 		}
 		w.pop()
 	}
-	if m191 := in.IncludedDatasetColumns; len(m191) > 0 {
-		l192 := n.fields[1]
-		w.push(segment{name: l192.name, index: -1})
-		if l192.maxLen > 0 && len(m191) > l192.maxLen {
-			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l192.maxLen)+" entries (API model)"); err != nil {
+	if m199 := in.IncludedDatasetColumns; len(m199) > 0 {
+		l200 := n.fields[1]
+		w.push(segment{name: l200.name, index: -1})
+		if l200.maxLen > 0 && len(m199) > l200.maxLen {
+			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l200.maxLen)+" entries (API model)"); err != nil {
 				return err
 			}
 		}
-		mv195 := reflect.ValueOf(m191)
-		for k193, v194 := range m191 {
-			e196 := mapEntry{mapV: mv195, mapK: reflect.ValueOf(k193)}
-			w.pushEntry(1, e196)
-			if err := w.check(l192.keyRule, l192.keyShape, l192.keyEnum, string(k193)); err != nil {
+		mv203 := reflect.ValueOf(m199)
+		for k201, v202 := range m199 {
+			e204 := mapEntry{mapV: mv203, mapK: reflect.ValueOf(k201)}
+			w.pushEntry(1, e204)
+			if err := w.check(l200.keyRule, l200.keyShape, l200.keyEnum, string(k201)); err != nil {
 				return err
 			}
 			w.pop()
-			w.pushEntry(2, e196)
-			if s197 := v194; len(s197) > 0 {
-				l198 := l192.elem
-				if l198.maxLen > 0 && len(s197) > l198.maxLen {
-					if err := w.fail(listRule(l198), "at most "+strconv.Itoa(l198.maxLen)+" elements (API model)"); err != nil {
+			w.pushEntry(2, e204)
+			if s205 := v202; len(s205) > 0 {
+				l206 := l200.elem
+				if l206.maxLen > 0 && len(s205) > l206.maxLen {
+					if err := w.fail(listRule(l206), "at most "+strconv.Itoa(l206.maxLen)+" elements (API model)"); err != nil {
 						return err
 					}
 				}
-				for i199 := range s197 {
-					{
-						f200 := l198.elem
-						w.push(segment{index: i199})
-						if err := w.check(f200.rule, f200.shape, f200.enum, string(s197[i199])); err != nil {
+				for i207 := range s205 {
+					if s209, f208 := string(s205[i207]), l206.elem; s209 != "" || f208.rule != ruleEnum {
+						w.push(segment{index: i207})
+						if err := w.check(f208.rule, f208.shape, f208.enum, s209); err != nil {
 							return err
 						}
 						w.pop()
@@ -1828,39 +2024,38 @@ func walkTrainingDataConfig(w *walker, n *node, in *types.TrainingDataConfig) er
 }
 
 func walkRecommenderConfig(w *walker, n *node, in *types.RecommenderConfig) error {
-	if m174 := in.ItemExplorationConfig; len(m174) > 0 {
-		l175 := n.fields[1]
-		w.push(segment{name: l175.name, index: -1})
-		if l175.maxLen > 0 && len(m174) > l175.maxLen {
-			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l175.maxLen)+" entries (API model)"); err != nil {
+	if m180 := in.ItemExplorationConfig; len(m180) > 0 {
+		l181 := n.fields[1]
+		w.push(segment{name: l181.name, index: -1})
+		if l181.maxLen > 0 && len(m180) > l181.maxLen {
+			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l181.maxLen)+" entries (API model)"); err != nil {
 				return err
 			}
 		}
-		mv178 := reflect.ValueOf(m174)
-		for k176, v177 := range m174 {
-			e179 := mapEntry{mapV: mv178, mapK: reflect.ValueOf(k176)}
-			w.pushEntry(1, e179)
-			if err := w.check(l175.keyRule, l175.keyShape, l175.keyEnum, string(k176)); err != nil {
+		mv184 := reflect.ValueOf(m180)
+		for k182, v183 := range m180 {
+			e185 := mapEntry{mapV: mv184, mapK: reflect.ValueOf(k182)}
+			w.pushEntry(1, e185)
+			if err := w.check(l181.keyRule, l181.keyShape, l181.keyEnum, string(k182)); err != nil {
 				return err
 			}
 			w.pop()
-			w.pushEntry(2, e179)
-			{
-				f180 := l175.elem
-				if err := w.check(f180.rule, f180.shape, f180.enum, string(v177)); err != nil {
+			w.pushEntry(2, e185)
+			if s187, f186 := string(v183), l181.elem; s187 != "" || f186.rule != ruleEnum {
+				if err := w.check(f186.rule, f186.shape, f186.enum, s187); err != nil {
 					return err
 				}
 			}
-			if err := w.scanPair(string(k176), string(v177)); err != nil {
+			if err := w.scanPair(string(k182), string(v183)); err != nil {
 				return err
 			}
 			w.pop()
 		}
 		w.pop()
 	}
-	if p201 := in.TrainingDataConfig; p201 != nil {
+	if p210 := in.TrainingDataConfig; p210 != nil {
 		w.push(segment{name: n.fields[3].name, index: -1})
-		if err := walkTrainingDataConfig(w, n.fields[3], p201); err != nil {
+		if err := walkTrainingDataConfig(w, n.fields[3], p210); err != nil {
 			return err
 		}
 		w.pop()
@@ -1869,49 +2064,49 @@ func walkRecommenderConfig(w *walker, n *node, in *types.RecommenderConfig) erro
 }
 
 func walkCreateRecommenderInput(w *walker, n *node, in *sdk.CreateRecommenderInput) error {
-	if p169 := in.DatasetGroupArn; p169 != nil {
-		f168 := n.fields[0]
-		w.push(segment{name: f168.name, index: -1})
-		if err := w.check(f168.rule, f168.shape, f168.enum, string(*p169)); err != nil {
+	if p175 := in.DatasetGroupArn; p175 != nil {
+		f174 := n.fields[0]
+		w.push(segment{name: f174.name, index: -1})
+		if err := w.check(f174.rule, f174.shape, f174.enum, string(*p175)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p171 := in.Name; p171 != nil {
-		f170 := n.fields[1]
-		w.push(segment{name: f170.name, index: -1})
-		if err := w.check(f170.rule, f170.shape, f170.enum, string(*p171)); err != nil {
+	if p177 := in.Name; p177 != nil {
+		f176 := n.fields[1]
+		w.push(segment{name: f176.name, index: -1})
+		if err := w.check(f176.rule, f176.shape, f176.enum, string(*p177)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p173 := in.RecipeArn; p173 != nil {
-		f172 := n.fields[2]
-		w.push(segment{name: f172.name, index: -1})
-		if err := w.check(f172.rule, f172.shape, f172.enum, string(*p173)); err != nil {
+	if p179 := in.RecipeArn; p179 != nil {
+		f178 := n.fields[2]
+		w.push(segment{name: f178.name, index: -1})
+		if err := w.check(f178.rule, f178.shape, f178.enum, string(*p179)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p202 := in.RecommenderConfig; p202 != nil {
+	if p211 := in.RecommenderConfig; p211 != nil {
 		w.push(segment{name: n.fields[3].name, index: -1})
-		if err := walkRecommenderConfig(w, n.fields[3], p202); err != nil {
+		if err := walkRecommenderConfig(w, n.fields[3], p211); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s203 := in.Tags; len(s203) > 0 {
-		l204 := n.fields[4]
-		w.push(segment{name: l204.name, index: -1})
-		if l204.maxLen > 0 && len(s203) > l204.maxLen {
-			if err := w.fail(listRule(l204), "at most "+strconv.Itoa(l204.maxLen)+" elements (API model)"); err != nil {
+	if s212 := in.Tags; len(s212) > 0 {
+		l213 := n.fields[4]
+		w.push(segment{name: l213.name, index: -1})
+		if l213.maxLen > 0 && len(s212) > l213.maxLen {
+			if err := w.fail(listRule(l213), "at most "+strconv.Itoa(l213.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i205 := range s203 {
+		for i214 := range s212 {
 			{
-				w.push(segment{index: i205})
-				if err := walkTag(w, l204.elem, &s203[i205]); err != nil {
+				w.push(segment{index: i214})
+				if err := walkTag(w, l213.elem, &s212[i214]); err != nil {
 					return err
 				}
 				w.pop()
@@ -1923,26 +2118,25 @@ func walkCreateRecommenderInput(w *walker, n *node, in *sdk.CreateRecommenderInp
 }
 
 func walkCreateSchemaInput(w *walker, n *node, in *sdk.CreateSchemaInput) error {
-	{
-		f206 := n.fields[0]
-		w.push(segment{name: f206.name, index: -1})
-		if err := w.check(f206.rule, f206.shape, f206.enum, string(in.Domain)); err != nil {
+	if s216, f215 := string(in.Domain), n.fields[0]; s216 != "" || f215.rule != ruleEnum {
+		w.push(segment{name: f215.name, index: -1})
+		if err := w.check(f215.rule, f215.shape, f215.enum, s216); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p208 := in.Name; p208 != nil {
-		f207 := n.fields[1]
-		w.push(segment{name: f207.name, index: -1})
-		if err := w.check(f207.rule, f207.shape, f207.enum, string(*p208)); err != nil {
+	if p218 := in.Name; p218 != nil {
+		f217 := n.fields[1]
+		w.push(segment{name: f217.name, index: -1})
+		if err := w.check(f217.rule, f217.shape, f217.enum, string(*p218)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p210 := in.Schema; p210 != nil {
-		f209 := n.fields[2]
-		w.push(segment{name: f209.name, index: -1})
-		if err := w.check(f209.rule, f209.shape, f209.enum, string(*p210)); err != nil {
+	if p220 := in.Schema; p220 != nil {
+		f219 := n.fields[2]
+		w.push(segment{name: f219.name, index: -1})
+		if err := w.check(f219.rule, f219.shape, f219.enum, string(*p220)); err != nil {
 			return err
 		}
 		w.pop()
@@ -1951,27 +2145,26 @@ func walkCreateSchemaInput(w *walker, n *node, in *sdk.CreateSchemaInput) error 
 }
 
 func walkAutoMLConfig(w *walker, n *node, in *types.AutoMLConfig) error {
-	if p227 := in.MetricName; p227 != nil {
-		f226 := n.fields[0]
-		w.push(segment{name: f226.name, index: -1})
-		if err := w.check(f226.rule, f226.shape, f226.enum, string(*p227)); err != nil {
+	if p238 := in.MetricName; p238 != nil {
+		f237 := n.fields[0]
+		w.push(segment{name: f237.name, index: -1})
+		if err := w.check(f237.rule, f237.shape, f237.enum, string(*p238)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s228 := in.RecipeList; len(s228) > 0 {
-		l229 := n.fields[1]
-		w.push(segment{name: l229.name, index: -1})
-		if l229.maxLen > 0 && len(s228) > l229.maxLen {
-			if err := w.fail(listRule(l229), "at most "+strconv.Itoa(l229.maxLen)+" elements (API model)"); err != nil {
+	if s239 := in.RecipeList; len(s239) > 0 {
+		l240 := n.fields[1]
+		w.push(segment{name: l240.name, index: -1})
+		if l240.maxLen > 0 && len(s239) > l240.maxLen {
+			if err := w.fail(listRule(l240), "at most "+strconv.Itoa(l240.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i230 := range s228 {
-			{
-				f231 := l229.elem
-				w.push(segment{index: i230})
-				if err := w.check(f231.rule, f231.shape, f231.enum, string(s228[i230])); err != nil {
+		for i241 := range s239 {
+			if s243, f242 := string(s239[i241]), l240.elem; s243 != "" || f242.rule != ruleEnum {
+				w.push(segment{index: i241})
+				if err := w.check(f242.rule, f242.shape, f242.enum, s243); err != nil {
 					return err
 				}
 				w.pop()
@@ -1983,10 +2176,10 @@ func walkAutoMLConfig(w *walker, n *node, in *types.AutoMLConfig) error {
 }
 
 func walkAutoTrainingConfig(w *walker, n *node, in *types.AutoTrainingConfig) error {
-	if p234 := in.SchedulingExpression; p234 != nil {
-		f233 := n.fields[0]
-		w.push(segment{name: f233.name, index: -1})
-		if err := w.check(f233.rule, f233.shape, f233.enum, string(*p234)); err != nil {
+	if p246 := in.SchedulingExpression; p246 != nil {
+		f245 := n.fields[0]
+		w.push(segment{name: f245.name, index: -1})
+		if err := w.check(f245.rule, f245.shape, f245.enum, string(*p246)); err != nil {
 			return err
 		}
 		w.pop()
@@ -1995,10 +2188,10 @@ func walkAutoTrainingConfig(w *walker, n *node, in *types.AutoTrainingConfig) er
 }
 
 func walkEventParameters(w *walker, n *node, in *types.EventParameters) error {
-	if p242 := in.EventType; p242 != nil {
-		f241 := n.fields[0]
-		w.push(segment{name: f241.name, index: -1})
-		if err := w.check(f241.rule, f241.shape, f241.enum, string(*p242)); err != nil {
+	if p254 := in.EventType; p254 != nil {
+		f253 := n.fields[0]
+		w.push(segment{name: f253.name, index: -1})
+		if err := w.check(f253.rule, f253.shape, f253.enum, string(*p254)); err != nil {
 			return err
 		}
 		w.pop()
@@ -2007,18 +2200,18 @@ func walkEventParameters(w *walker, n *node, in *types.EventParameters) error {
 }
 
 func walkEventsConfig(w *walker, n *node, in *types.EventsConfig) error {
-	if s238 := in.EventParametersList; len(s238) > 0 {
-		l239 := n.fields[0]
-		w.push(segment{name: l239.name, index: -1})
-		if l239.maxLen > 0 && len(s238) > l239.maxLen {
-			if err := w.fail(listRule(l239), "at most "+strconv.Itoa(l239.maxLen)+" elements (API model)"); err != nil {
+	if s250 := in.EventParametersList; len(s250) > 0 {
+		l251 := n.fields[0]
+		w.push(segment{name: l251.name, index: -1})
+		if l251.maxLen > 0 && len(s250) > l251.maxLen {
+			if err := w.fail(listRule(l251), "at most "+strconv.Itoa(l251.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i240 := range s238 {
+		for i252 := range s250 {
 			{
-				w.push(segment{index: i240})
-				if err := walkEventParameters(w, l239.elem, &s238[i240]); err != nil {
+				w.push(segment{index: i252})
+				if err := walkEventParameters(w, l251.elem, &s250[i252]); err != nil {
 					return err
 				}
 				w.pop()
@@ -2030,27 +2223,26 @@ func walkEventsConfig(w *walker, n *node, in *types.EventsConfig) error {
 }
 
 func walkCategoricalHyperParameterRange(w *walker, n *node, in *types.CategoricalHyperParameterRange) error {
-	if p255 := in.Name; p255 != nil {
-		f254 := n.fields[0]
-		w.push(segment{name: f254.name, index: -1})
-		if err := w.check(f254.rule, f254.shape, f254.enum, string(*p255)); err != nil {
+	if p268 := in.Name; p268 != nil {
+		f267 := n.fields[0]
+		w.push(segment{name: f267.name, index: -1})
+		if err := w.check(f267.rule, f267.shape, f267.enum, string(*p268)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s256 := in.Values; len(s256) > 0 {
-		l257 := n.fields[1]
-		w.push(segment{name: l257.name, index: -1})
-		if l257.maxLen > 0 && len(s256) > l257.maxLen {
-			if err := w.fail(listRule(l257), "at most "+strconv.Itoa(l257.maxLen)+" elements (API model)"); err != nil {
+	if s269 := in.Values; len(s269) > 0 {
+		l270 := n.fields[1]
+		w.push(segment{name: l270.name, index: -1})
+		if l270.maxLen > 0 && len(s269) > l270.maxLen {
+			if err := w.fail(listRule(l270), "at most "+strconv.Itoa(l270.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i258 := range s256 {
-			{
-				f259 := l257.elem
-				w.push(segment{index: i258})
-				if err := w.check(f259.rule, f259.shape, f259.enum, string(s256[i258])); err != nil {
+		for i271 := range s269 {
+			if s273, f272 := string(s269[i271]), l270.elem; s273 != "" || f272.rule != ruleEnum {
+				w.push(segment{index: i271})
+				if err := w.check(f272.rule, f272.shape, f272.enum, s273); err != nil {
 					return err
 				}
 				w.pop()
@@ -2060,9 +2252,9 @@ func walkCategoricalHyperParameterRange(w *walker, n *node, in *types.Categorica
 	}
 	if name := strOf(in.Name); name != "" {
 		w.push(segment{name: n.fields[1].name, index: -1})
-		for i260, s261 := range in.Values {
-			w.push(segment{index: i260})
-			if err := w.scanValueNamed(name, string(s261)); err != nil {
+		for i274, s275 := range in.Values {
+			w.push(segment{index: i274})
+			if err := w.scanValueNamed(name, string(s275)); err != nil {
 				return err
 			}
 			w.pop()
@@ -2073,10 +2265,10 @@ func walkCategoricalHyperParameterRange(w *walker, n *node, in *types.Categorica
 }
 
 func walkContinuousHyperParameterRange(w *walker, n *node, in *types.ContinuousHyperParameterRange) error {
-	if p266 := in.Name; p266 != nil {
-		f265 := n.fields[2]
-		w.push(segment{name: f265.name, index: -1})
-		if err := w.check(f265.rule, f265.shape, f265.enum, string(*p266)); err != nil {
+	if p280 := in.Name; p280 != nil {
+		f279 := n.fields[2]
+		w.push(segment{name: f279.name, index: -1})
+		if err := w.check(f279.rule, f279.shape, f279.enum, string(*p280)); err != nil {
 			return err
 		}
 		w.pop()
@@ -2085,10 +2277,10 @@ func walkContinuousHyperParameterRange(w *walker, n *node, in *types.ContinuousH
 }
 
 func walkIntegerHyperParameterRange(w *walker, n *node, in *types.IntegerHyperParameterRange) error {
-	if p271 := in.Name; p271 != nil {
-		f270 := n.fields[2]
-		w.push(segment{name: f270.name, index: -1})
-		if err := w.check(f270.rule, f270.shape, f270.enum, string(*p271)); err != nil {
+	if p285 := in.Name; p285 != nil {
+		f284 := n.fields[2]
+		w.push(segment{name: f284.name, index: -1})
+		if err := w.check(f284.rule, f284.shape, f284.enum, string(*p285)); err != nil {
 			return err
 		}
 		w.pop()
@@ -2097,18 +2289,18 @@ func walkIntegerHyperParameterRange(w *walker, n *node, in *types.IntegerHyperPa
 }
 
 func walkHyperParameterRanges(w *walker, n *node, in *types.HyperParameterRanges) error {
-	if s251 := in.CategoricalHyperParameterRanges; len(s251) > 0 {
-		l252 := n.fields[0]
-		w.push(segment{name: l252.name, index: -1})
-		if l252.maxLen > 0 && len(s251) > l252.maxLen {
-			if err := w.fail(listRule(l252), "at most "+strconv.Itoa(l252.maxLen)+" elements (API model)"); err != nil {
+	if s264 := in.CategoricalHyperParameterRanges; len(s264) > 0 {
+		l265 := n.fields[0]
+		w.push(segment{name: l265.name, index: -1})
+		if l265.maxLen > 0 && len(s264) > l265.maxLen {
+			if err := w.fail(listRule(l265), "at most "+strconv.Itoa(l265.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i253 := range s251 {
+		for i266 := range s264 {
 			{
-				w.push(segment{index: i253})
-				if err := walkCategoricalHyperParameterRange(w, l252.elem, &s251[i253]); err != nil {
+				w.push(segment{index: i266})
+				if err := walkCategoricalHyperParameterRange(w, l265.elem, &s264[i266]); err != nil {
 					return err
 				}
 				w.pop()
@@ -2116,18 +2308,18 @@ func walkHyperParameterRanges(w *walker, n *node, in *types.HyperParameterRanges
 		}
 		w.pop()
 	}
-	if s262 := in.ContinuousHyperParameterRanges; len(s262) > 0 {
-		l263 := n.fields[1]
-		w.push(segment{name: l263.name, index: -1})
-		if l263.maxLen > 0 && len(s262) > l263.maxLen {
-			if err := w.fail(listRule(l263), "at most "+strconv.Itoa(l263.maxLen)+" elements (API model)"); err != nil {
+	if s276 := in.ContinuousHyperParameterRanges; len(s276) > 0 {
+		l277 := n.fields[1]
+		w.push(segment{name: l277.name, index: -1})
+		if l277.maxLen > 0 && len(s276) > l277.maxLen {
+			if err := w.fail(listRule(l277), "at most "+strconv.Itoa(l277.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i264 := range s262 {
+		for i278 := range s276 {
 			{
-				w.push(segment{index: i264})
-				if err := walkContinuousHyperParameterRange(w, l263.elem, &s262[i264]); err != nil {
+				w.push(segment{index: i278})
+				if err := walkContinuousHyperParameterRange(w, l277.elem, &s276[i278]); err != nil {
 					return err
 				}
 				w.pop()
@@ -2135,18 +2327,18 @@ func walkHyperParameterRanges(w *walker, n *node, in *types.HyperParameterRanges
 		}
 		w.pop()
 	}
-	if s267 := in.IntegerHyperParameterRanges; len(s267) > 0 {
-		l268 := n.fields[2]
-		w.push(segment{name: l268.name, index: -1})
-		if l268.maxLen > 0 && len(s267) > l268.maxLen {
-			if err := w.fail(listRule(l268), "at most "+strconv.Itoa(l268.maxLen)+" elements (API model)"); err != nil {
+	if s281 := in.IntegerHyperParameterRanges; len(s281) > 0 {
+		l282 := n.fields[2]
+		w.push(segment{name: l282.name, index: -1})
+		if l282.maxLen > 0 && len(s281) > l282.maxLen {
+			if err := w.fail(listRule(l282), "at most "+strconv.Itoa(l282.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i269 := range s267 {
+		for i283 := range s281 {
 			{
-				w.push(segment{index: i269})
-				if err := walkIntegerHyperParameterRange(w, l268.elem, &s267[i269]); err != nil {
+				w.push(segment{index: i283})
+				if err := walkIntegerHyperParameterRange(w, l282.elem, &s281[i283]); err != nil {
 					return err
 				}
 				w.pop()
@@ -2158,26 +2350,26 @@ func walkHyperParameterRanges(w *walker, n *node, in *types.HyperParameterRanges
 }
 
 func walkHPOObjective(w *walker, n *node, in *types.HPOObjective) error {
-	if p274 := in.MetricName; p274 != nil {
-		f273 := n.fields[0]
-		w.push(segment{name: f273.name, index: -1})
-		if err := w.check(f273.rule, f273.shape, f273.enum, string(*p274)); err != nil {
+	if p288 := in.MetricName; p288 != nil {
+		f287 := n.fields[0]
+		w.push(segment{name: f287.name, index: -1})
+		if err := w.check(f287.rule, f287.shape, f287.enum, string(*p288)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p276 := in.MetricRegex; p276 != nil {
-		f275 := n.fields[1]
-		w.push(segment{name: f275.name, index: -1})
-		if err := w.check(f275.rule, f275.shape, f275.enum, string(*p276)); err != nil {
+	if p290 := in.MetricRegex; p290 != nil {
+		f289 := n.fields[1]
+		w.push(segment{name: f289.name, index: -1})
+		if err := w.check(f289.rule, f289.shape, f289.enum, string(*p290)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p278 := in.Type; p278 != nil {
-		f277 := n.fields[2]
-		w.push(segment{name: f277.name, index: -1})
-		if err := w.check(f277.rule, f277.shape, f277.enum, string(*p278)); err != nil {
+	if p292 := in.Type; p292 != nil {
+		f291 := n.fields[2]
+		w.push(segment{name: f291.name, index: -1})
+		if err := w.check(f291.rule, f291.shape, f291.enum, string(*p292)); err != nil {
 			return err
 		}
 		w.pop()
@@ -2198,18 +2390,18 @@ func walkHPOObjective(w *walker, n *node, in *types.HPOObjective) error {
 }
 
 func walkHPOResourceConfig(w *walker, n *node, in *types.HPOResourceConfig) error {
-	if p281 := in.MaxNumberOfTrainingJobs; p281 != nil {
-		f280 := n.fields[0]
-		w.push(segment{name: f280.name, index: -1})
-		if err := w.check(f280.rule, f280.shape, f280.enum, string(*p281)); err != nil {
+	if p295 := in.MaxNumberOfTrainingJobs; p295 != nil {
+		f294 := n.fields[0]
+		w.push(segment{name: f294.name, index: -1})
+		if err := w.check(f294.rule, f294.shape, f294.enum, string(*p295)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p283 := in.MaxParallelTrainingJobs; p283 != nil {
-		f282 := n.fields[1]
-		w.push(segment{name: f282.name, index: -1})
-		if err := w.check(f282.rule, f282.shape, f282.enum, string(*p283)); err != nil {
+	if p297 := in.MaxParallelTrainingJobs; p297 != nil {
+		f296 := n.fields[1]
+		w.push(segment{name: f296.name, index: -1})
+		if err := w.check(f296.rule, f296.shape, f296.enum, string(*p297)); err != nil {
 			return err
 		}
 		w.pop()
@@ -2218,23 +2410,23 @@ func walkHPOResourceConfig(w *walker, n *node, in *types.HPOResourceConfig) erro
 }
 
 func walkHPOConfig(w *walker, n *node, in *types.HPOConfig) error {
-	if p272 := in.AlgorithmHyperParameterRanges; p272 != nil {
+	if p286 := in.AlgorithmHyperParameterRanges; p286 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkHyperParameterRanges(w, n.fields[0], p272); err != nil {
+		if err := walkHyperParameterRanges(w, n.fields[0], p286); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p279 := in.HpoObjective; p279 != nil {
+	if p293 := in.HpoObjective; p293 != nil {
 		w.push(segment{name: n.fields[1].name, index: -1})
-		if err := walkHPOObjective(w, n.fields[1], p279); err != nil {
+		if err := walkHPOObjective(w, n.fields[1], p293); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p284 := in.HpoResourceConfig; p284 != nil {
+	if p298 := in.HpoResourceConfig; p298 != nil {
 		w.push(segment{name: n.fields[2].name, index: -1})
-		if err := walkHPOResourceConfig(w, n.fields[2], p284); err != nil {
+		if err := walkHPOResourceConfig(w, n.fields[2], p298); err != nil {
 			return err
 		}
 		w.pop()
@@ -2243,18 +2435,17 @@ func walkHPOConfig(w *walker, n *node, in *types.HPOConfig) error {
 }
 
 func walkOptimizationObjective(w *walker, n *node, in *types.OptimizationObjective) error {
-	if p287 := in.ItemAttribute; p287 != nil {
-		f286 := n.fields[0]
-		w.push(segment{name: f286.name, index: -1})
-		if err := w.check(f286.rule, f286.shape, f286.enum, string(*p287)); err != nil {
+	if p301 := in.ItemAttribute; p301 != nil {
+		f300 := n.fields[0]
+		w.push(segment{name: f300.name, index: -1})
+		if err := w.check(f300.rule, f300.shape, f300.enum, string(*p301)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	{
-		f288 := n.fields[1]
-		w.push(segment{name: f288.name, index: -1})
-		if err := w.check(f288.rule, f288.shape, f288.enum, string(in.ObjectiveSensitivity)); err != nil {
+	if s303, f302 := string(in.ObjectiveSensitivity), n.fields[1]; s303 != "" || f302.rule != ruleEnum {
+		w.push(segment{name: f302.name, index: -1})
+		if err := w.check(f302.rule, f302.shape, f302.enum, s303); err != nil {
 			return err
 		}
 		w.pop()
@@ -2263,112 +2454,110 @@ func walkOptimizationObjective(w *walker, n *node, in *types.OptimizationObjecti
 }
 
 func walkSolutionConfig(w *walker, n *node, in *types.SolutionConfig) error {
-	if m219 := in.AlgorithmHyperParameters; len(m219) > 0 {
-		l220 := n.fields[0]
-		w.push(segment{name: l220.name, index: -1})
-		if l220.maxLen > 0 && len(m219) > l220.maxLen {
-			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l220.maxLen)+" entries (API model)"); err != nil {
+	if m229 := in.AlgorithmHyperParameters; len(m229) > 0 {
+		l230 := n.fields[0]
+		w.push(segment{name: l230.name, index: -1})
+		if l230.maxLen > 0 && len(m229) > l230.maxLen {
+			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l230.maxLen)+" entries (API model)"); err != nil {
 				return err
 			}
 		}
-		mv223 := reflect.ValueOf(m219)
-		for k221, v222 := range m219 {
-			e224 := mapEntry{mapV: mv223, mapK: reflect.ValueOf(k221)}
-			w.pushEntry(1, e224)
-			if err := w.check(l220.keyRule, l220.keyShape, l220.keyEnum, string(k221)); err != nil {
+		mv233 := reflect.ValueOf(m229)
+		for k231, v232 := range m229 {
+			e234 := mapEntry{mapV: mv233, mapK: reflect.ValueOf(k231)}
+			w.pushEntry(1, e234)
+			if err := w.check(l230.keyRule, l230.keyShape, l230.keyEnum, string(k231)); err != nil {
 				return err
 			}
 			w.pop()
-			w.pushEntry(2, e224)
-			{
-				f225 := l220.elem
-				if err := w.check(f225.rule, f225.shape, f225.enum, string(v222)); err != nil {
+			w.pushEntry(2, e234)
+			if s236, f235 := string(v232), l230.elem; s236 != "" || f235.rule != ruleEnum {
+				if err := w.check(f235.rule, f235.shape, f235.enum, s236); err != nil {
 					return err
 				}
 			}
-			if err := w.scanPair(string(k221), string(v222)); err != nil {
+			if err := w.scanPair(string(k231), string(v232)); err != nil {
 				return err
 			}
 			w.pop()
 		}
 		w.pop()
 	}
-	if p232 := in.AutoMLConfig; p232 != nil {
+	if p244 := in.AutoMLConfig; p244 != nil {
 		w.push(segment{name: n.fields[1].name, index: -1})
-		if err := walkAutoMLConfig(w, n.fields[1], p232); err != nil {
+		if err := walkAutoMLConfig(w, n.fields[1], p244); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p235 := in.AutoTrainingConfig; p235 != nil {
+	if p247 := in.AutoTrainingConfig; p247 != nil {
 		w.push(segment{name: n.fields[2].name, index: -1})
-		if err := walkAutoTrainingConfig(w, n.fields[2], p235); err != nil {
+		if err := walkAutoTrainingConfig(w, n.fields[2], p247); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p237 := in.EventValueThreshold; p237 != nil {
-		f236 := n.fields[3]
-		w.push(segment{name: f236.name, index: -1})
-		if err := w.check(f236.rule, f236.shape, f236.enum, string(*p237)); err != nil {
+	if p249 := in.EventValueThreshold; p249 != nil {
+		f248 := n.fields[3]
+		w.push(segment{name: f248.name, index: -1})
+		if err := w.check(f248.rule, f248.shape, f248.enum, string(*p249)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p243 := in.EventsConfig; p243 != nil {
+	if p255 := in.EventsConfig; p255 != nil {
 		w.push(segment{name: n.fields[4].name, index: -1})
-		if err := walkEventsConfig(w, n.fields[4], p243); err != nil {
+		if err := walkEventsConfig(w, n.fields[4], p255); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if m244 := in.FeatureTransformationParameters; len(m244) > 0 {
-		l245 := n.fields[5]
-		w.push(segment{name: l245.name, index: -1})
-		if l245.maxLen > 0 && len(m244) > l245.maxLen {
-			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l245.maxLen)+" entries (API model)"); err != nil {
+	if m256 := in.FeatureTransformationParameters; len(m256) > 0 {
+		l257 := n.fields[5]
+		w.push(segment{name: l257.name, index: -1})
+		if l257.maxLen > 0 && len(m256) > l257.maxLen {
+			if err := w.fail(RuleFieldLength, "at most "+strconv.Itoa(l257.maxLen)+" entries (API model)"); err != nil {
 				return err
 			}
 		}
-		mv248 := reflect.ValueOf(m244)
-		for k246, v247 := range m244 {
-			e249 := mapEntry{mapV: mv248, mapK: reflect.ValueOf(k246)}
-			w.pushEntry(1, e249)
-			if err := w.check(l245.keyRule, l245.keyShape, l245.keyEnum, string(k246)); err != nil {
+		mv260 := reflect.ValueOf(m256)
+		for k258, v259 := range m256 {
+			e261 := mapEntry{mapV: mv260, mapK: reflect.ValueOf(k258)}
+			w.pushEntry(1, e261)
+			if err := w.check(l257.keyRule, l257.keyShape, l257.keyEnum, string(k258)); err != nil {
 				return err
 			}
 			w.pop()
-			w.pushEntry(2, e249)
-			{
-				f250 := l245.elem
-				if err := w.check(f250.rule, f250.shape, f250.enum, string(v247)); err != nil {
+			w.pushEntry(2, e261)
+			if s263, f262 := string(v259), l257.elem; s263 != "" || f262.rule != ruleEnum {
+				if err := w.check(f262.rule, f262.shape, f262.enum, s263); err != nil {
 					return err
 				}
 			}
-			if err := w.scanPair(string(k246), string(v247)); err != nil {
+			if err := w.scanPair(string(k258), string(v259)); err != nil {
 				return err
 			}
 			w.pop()
 		}
 		w.pop()
 	}
-	if p285 := in.HpoConfig; p285 != nil {
+	if p299 := in.HpoConfig; p299 != nil {
 		w.push(segment{name: n.fields[6].name, index: -1})
-		if err := walkHPOConfig(w, n.fields[6], p285); err != nil {
+		if err := walkHPOConfig(w, n.fields[6], p299); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p289 := in.OptimizationObjective; p289 != nil {
+	if p304 := in.OptimizationObjective; p304 != nil {
 		w.push(segment{name: n.fields[7].name, index: -1})
-		if err := walkOptimizationObjective(w, n.fields[7], p289); err != nil {
+		if err := walkOptimizationObjective(w, n.fields[7], p304); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p290 := in.TrainingDataConfig; p290 != nil {
+	if p305 := in.TrainingDataConfig; p305 != nil {
 		w.push(segment{name: n.fields[8].name, index: -1})
-		if err := walkTrainingDataConfig(w, n.fields[8], p290); err != nil {
+		if err := walkTrainingDataConfig(w, n.fields[8], p305); err != nil {
 			return err
 		}
 		w.pop()
@@ -2377,57 +2566,57 @@ func walkSolutionConfig(w *walker, n *node, in *types.SolutionConfig) error {
 }
 
 func walkCreateSolutionInput(w *walker, n *node, in *sdk.CreateSolutionInput) error {
-	if p212 := in.DatasetGroupArn; p212 != nil {
-		f211 := n.fields[0]
-		w.push(segment{name: f211.name, index: -1})
-		if err := w.check(f211.rule, f211.shape, f211.enum, string(*p212)); err != nil {
+	if p222 := in.DatasetGroupArn; p222 != nil {
+		f221 := n.fields[0]
+		w.push(segment{name: f221.name, index: -1})
+		if err := w.check(f221.rule, f221.shape, f221.enum, string(*p222)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p214 := in.EventType; p214 != nil {
-		f213 := n.fields[1]
-		w.push(segment{name: f213.name, index: -1})
-		if err := w.check(f213.rule, f213.shape, f213.enum, string(*p214)); err != nil {
+	if p224 := in.EventType; p224 != nil {
+		f223 := n.fields[1]
+		w.push(segment{name: f223.name, index: -1})
+		if err := w.check(f223.rule, f223.shape, f223.enum, string(*p224)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p216 := in.Name; p216 != nil {
-		f215 := n.fields[2]
-		w.push(segment{name: f215.name, index: -1})
-		if err := w.check(f215.rule, f215.shape, f215.enum, string(*p216)); err != nil {
+	if p226 := in.Name; p226 != nil {
+		f225 := n.fields[2]
+		w.push(segment{name: f225.name, index: -1})
+		if err := w.check(f225.rule, f225.shape, f225.enum, string(*p226)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p218 := in.RecipeArn; p218 != nil {
-		f217 := n.fields[7]
-		w.push(segment{name: f217.name, index: -1})
-		if err := w.check(f217.rule, f217.shape, f217.enum, string(*p218)); err != nil {
+	if p228 := in.RecipeArn; p228 != nil {
+		f227 := n.fields[7]
+		w.push(segment{name: f227.name, index: -1})
+		if err := w.check(f227.rule, f227.shape, f227.enum, string(*p228)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p291 := in.SolutionConfig; p291 != nil {
+	if p306 := in.SolutionConfig; p306 != nil {
 		w.push(segment{name: n.fields[8].name, index: -1})
-		if err := walkSolutionConfig(w, n.fields[8], p291); err != nil {
+		if err := walkSolutionConfig(w, n.fields[8], p306); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s292 := in.Tags; len(s292) > 0 {
-		l293 := n.fields[9]
-		w.push(segment{name: l293.name, index: -1})
-		if l293.maxLen > 0 && len(s292) > l293.maxLen {
-			if err := w.fail(listRule(l293), "at most "+strconv.Itoa(l293.maxLen)+" elements (API model)"); err != nil {
+	if s307 := in.Tags; len(s307) > 0 {
+		l308 := n.fields[9]
+		w.push(segment{name: l308.name, index: -1})
+		if l308.maxLen > 0 && len(s307) > l308.maxLen {
+			if err := w.fail(listRule(l308), "at most "+strconv.Itoa(l308.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i294 := range s292 {
+		for i309 := range s307 {
 			{
-				w.push(segment{index: i294})
-				if err := walkTag(w, l293.elem, &s292[i294]); err != nil {
+				w.push(segment{index: i309})
+				if err := walkTag(w, l308.elem, &s307[i309]); err != nil {
 					return err
 				}
 				w.pop()
@@ -2439,34 +2628,34 @@ func walkCreateSolutionInput(w *walker, n *node, in *sdk.CreateSolutionInput) er
 }
 
 func walkCreateSolutionVersionInput(w *walker, n *node, in *sdk.CreateSolutionVersionInput) error {
-	if p296 := in.Name; p296 != nil {
-		f295 := n.fields[0]
-		w.push(segment{name: f295.name, index: -1})
-		if err := w.check(f295.rule, f295.shape, f295.enum, string(*p296)); err != nil {
+	if p311 := in.Name; p311 != nil {
+		f310 := n.fields[0]
+		w.push(segment{name: f310.name, index: -1})
+		if err := w.check(f310.rule, f310.shape, f310.enum, string(*p311)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p298 := in.SolutionArn; p298 != nil {
-		f297 := n.fields[1]
-		w.push(segment{name: f297.name, index: -1})
-		if err := w.check(f297.rule, f297.shape, f297.enum, string(*p298)); err != nil {
+	if p313 := in.SolutionArn; p313 != nil {
+		f312 := n.fields[1]
+		w.push(segment{name: f312.name, index: -1})
+		if err := w.check(f312.rule, f312.shape, f312.enum, string(*p313)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s299 := in.Tags; len(s299) > 0 {
-		l300 := n.fields[2]
-		w.push(segment{name: l300.name, index: -1})
-		if l300.maxLen > 0 && len(s299) > l300.maxLen {
-			if err := w.fail(listRule(l300), "at most "+strconv.Itoa(l300.maxLen)+" elements (API model)"); err != nil {
+	if s314 := in.Tags; len(s314) > 0 {
+		l315 := n.fields[2]
+		w.push(segment{name: l315.name, index: -1})
+		if l315.maxLen > 0 && len(s314) > l315.maxLen {
+			if err := w.fail(listRule(l315), "at most "+strconv.Itoa(l315.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i301 := range s299 {
+		for i316 := range s314 {
 			{
-				w.push(segment{index: i301})
-				if err := walkTag(w, l300.elem, &s299[i301]); err != nil {
+				w.push(segment{index: i316})
+				if err := walkTag(w, l315.elem, &s314[i316]); err != nil {
 					return err
 				}
 				w.pop()
@@ -2474,10 +2663,9 @@ func walkCreateSolutionVersionInput(w *walker, n *node, in *sdk.CreateSolutionVe
 		}
 		w.pop()
 	}
-	{
-		f302 := n.fields[3]
-		w.push(segment{name: f302.name, index: -1})
-		if err := w.check(f302.rule, f302.shape, f302.enum, string(in.TrainingMode)); err != nil {
+	if s318, f317 := string(in.TrainingMode), n.fields[3]; s318 != "" || f317.rule != ruleEnum {
+		w.push(segment{name: f317.name, index: -1})
+		if err := w.check(f317.rule, f317.shape, f317.enum, s318); err != nil {
 			return err
 		}
 		w.pop()
@@ -2486,103 +2674,7 @@ func walkCreateSolutionVersionInput(w *walker, n *node, in *sdk.CreateSolutionVe
 }
 
 func walkDeleteCampaignInput(w *walker, n *node, in *sdk.DeleteCampaignInput) error {
-	if p304 := in.CampaignArn; p304 != nil {
-		f303 := n.fields[0]
-		w.push(segment{name: f303.name, index: -1})
-		if err := w.check(f303.rule, f303.shape, f303.enum, string(*p304)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	return nil
-}
-
-func walkDeleteDatasetInput(w *walker, n *node, in *sdk.DeleteDatasetInput) error {
-	if p306 := in.DatasetArn; p306 != nil {
-		f305 := n.fields[0]
-		w.push(segment{name: f305.name, index: -1})
-		if err := w.check(f305.rule, f305.shape, f305.enum, string(*p306)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	return nil
-}
-
-func walkDeleteDatasetGroupInput(w *walker, n *node, in *sdk.DeleteDatasetGroupInput) error {
-	if p308 := in.DatasetGroupArn; p308 != nil {
-		f307 := n.fields[0]
-		w.push(segment{name: f307.name, index: -1})
-		if err := w.check(f307.rule, f307.shape, f307.enum, string(*p308)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	return nil
-}
-
-func walkDeleteEventTrackerInput(w *walker, n *node, in *sdk.DeleteEventTrackerInput) error {
-	if p310 := in.EventTrackerArn; p310 != nil {
-		f309 := n.fields[0]
-		w.push(segment{name: f309.name, index: -1})
-		if err := w.check(f309.rule, f309.shape, f309.enum, string(*p310)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	return nil
-}
-
-func walkDeleteFilterInput(w *walker, n *node, in *sdk.DeleteFilterInput) error {
-	if p312 := in.FilterArn; p312 != nil {
-		f311 := n.fields[0]
-		w.push(segment{name: f311.name, index: -1})
-		if err := w.check(f311.rule, f311.shape, f311.enum, string(*p312)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	return nil
-}
-
-func walkDeleteMetricAttributionInput(w *walker, n *node, in *sdk.DeleteMetricAttributionInput) error {
-	if p314 := in.MetricAttributionArn; p314 != nil {
-		f313 := n.fields[0]
-		w.push(segment{name: f313.name, index: -1})
-		if err := w.check(f313.rule, f313.shape, f313.enum, string(*p314)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	return nil
-}
-
-func walkDeleteRecommenderInput(w *walker, n *node, in *sdk.DeleteRecommenderInput) error {
-	if p316 := in.RecommenderArn; p316 != nil {
-		f315 := n.fields[0]
-		w.push(segment{name: f315.name, index: -1})
-		if err := w.check(f315.rule, f315.shape, f315.enum, string(*p316)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	return nil
-}
-
-func walkDeleteSchemaInput(w *walker, n *node, in *sdk.DeleteSchemaInput) error {
-	if p318 := in.SchemaArn; p318 != nil {
-		f317 := n.fields[0]
-		w.push(segment{name: f317.name, index: -1})
-		if err := w.check(f317.rule, f317.shape, f317.enum, string(*p318)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	return nil
-}
-
-func walkDeleteSolutionInput(w *walker, n *node, in *sdk.DeleteSolutionInput) error {
-	if p320 := in.SolutionArn; p320 != nil {
+	if p320 := in.CampaignArn; p320 != nil {
 		f319 := n.fields[0]
 		w.push(segment{name: f319.name, index: -1})
 		if err := w.check(f319.rule, f319.shape, f319.enum, string(*p320)); err != nil {
@@ -2593,8 +2685,8 @@ func walkDeleteSolutionInput(w *walker, n *node, in *sdk.DeleteSolutionInput) er
 	return nil
 }
 
-func walkDescribeAlgorithmInput(w *walker, n *node, in *sdk.DescribeAlgorithmInput) error {
-	if p322 := in.AlgorithmArn; p322 != nil {
+func walkDeleteDatasetInput(w *walker, n *node, in *sdk.DeleteDatasetInput) error {
+	if p322 := in.DatasetArn; p322 != nil {
 		f321 := n.fields[0]
 		w.push(segment{name: f321.name, index: -1})
 		if err := w.check(f321.rule, f321.shape, f321.enum, string(*p322)); err != nil {
@@ -2605,8 +2697,8 @@ func walkDescribeAlgorithmInput(w *walker, n *node, in *sdk.DescribeAlgorithmInp
 	return nil
 }
 
-func walkDescribeBatchInferenceJobInput(w *walker, n *node, in *sdk.DescribeBatchInferenceJobInput) error {
-	if p324 := in.BatchInferenceJobArn; p324 != nil {
+func walkDeleteDatasetGroupInput(w *walker, n *node, in *sdk.DeleteDatasetGroupInput) error {
+	if p324 := in.DatasetGroupArn; p324 != nil {
 		f323 := n.fields[0]
 		w.push(segment{name: f323.name, index: -1})
 		if err := w.check(f323.rule, f323.shape, f323.enum, string(*p324)); err != nil {
@@ -2617,8 +2709,8 @@ func walkDescribeBatchInferenceJobInput(w *walker, n *node, in *sdk.DescribeBatc
 	return nil
 }
 
-func walkDescribeBatchSegmentJobInput(w *walker, n *node, in *sdk.DescribeBatchSegmentJobInput) error {
-	if p326 := in.BatchSegmentJobArn; p326 != nil {
+func walkDeleteEventTrackerInput(w *walker, n *node, in *sdk.DeleteEventTrackerInput) error {
+	if p326 := in.EventTrackerArn; p326 != nil {
 		f325 := n.fields[0]
 		w.push(segment{name: f325.name, index: -1})
 		if err := w.check(f325.rule, f325.shape, f325.enum, string(*p326)); err != nil {
@@ -2629,8 +2721,8 @@ func walkDescribeBatchSegmentJobInput(w *walker, n *node, in *sdk.DescribeBatchS
 	return nil
 }
 
-func walkDescribeCampaignInput(w *walker, n *node, in *sdk.DescribeCampaignInput) error {
-	if p328 := in.CampaignArn; p328 != nil {
+func walkDeleteFilterInput(w *walker, n *node, in *sdk.DeleteFilterInput) error {
+	if p328 := in.FilterArn; p328 != nil {
 		f327 := n.fields[0]
 		w.push(segment{name: f327.name, index: -1})
 		if err := w.check(f327.rule, f327.shape, f327.enum, string(*p328)); err != nil {
@@ -2641,8 +2733,8 @@ func walkDescribeCampaignInput(w *walker, n *node, in *sdk.DescribeCampaignInput
 	return nil
 }
 
-func walkDescribeDataDeletionJobInput(w *walker, n *node, in *sdk.DescribeDataDeletionJobInput) error {
-	if p330 := in.DataDeletionJobArn; p330 != nil {
+func walkDeleteMetricAttributionInput(w *walker, n *node, in *sdk.DeleteMetricAttributionInput) error {
+	if p330 := in.MetricAttributionArn; p330 != nil {
 		f329 := n.fields[0]
 		w.push(segment{name: f329.name, index: -1})
 		if err := w.check(f329.rule, f329.shape, f329.enum, string(*p330)); err != nil {
@@ -2653,8 +2745,8 @@ func walkDescribeDataDeletionJobInput(w *walker, n *node, in *sdk.DescribeDataDe
 	return nil
 }
 
-func walkDescribeDatasetInput(w *walker, n *node, in *sdk.DescribeDatasetInput) error {
-	if p332 := in.DatasetArn; p332 != nil {
+func walkDeleteRecommenderInput(w *walker, n *node, in *sdk.DeleteRecommenderInput) error {
+	if p332 := in.RecommenderArn; p332 != nil {
 		f331 := n.fields[0]
 		w.push(segment{name: f331.name, index: -1})
 		if err := w.check(f331.rule, f331.shape, f331.enum, string(*p332)); err != nil {
@@ -2665,8 +2757,8 @@ func walkDescribeDatasetInput(w *walker, n *node, in *sdk.DescribeDatasetInput) 
 	return nil
 }
 
-func walkDescribeDatasetExportJobInput(w *walker, n *node, in *sdk.DescribeDatasetExportJobInput) error {
-	if p334 := in.DatasetExportJobArn; p334 != nil {
+func walkDeleteSchemaInput(w *walker, n *node, in *sdk.DeleteSchemaInput) error {
+	if p334 := in.SchemaArn; p334 != nil {
 		f333 := n.fields[0]
 		w.push(segment{name: f333.name, index: -1})
 		if err := w.check(f333.rule, f333.shape, f333.enum, string(*p334)); err != nil {
@@ -2677,8 +2769,8 @@ func walkDescribeDatasetExportJobInput(w *walker, n *node, in *sdk.DescribeDatas
 	return nil
 }
 
-func walkDescribeDatasetGroupInput(w *walker, n *node, in *sdk.DescribeDatasetGroupInput) error {
-	if p336 := in.DatasetGroupArn; p336 != nil {
+func walkDeleteSolutionInput(w *walker, n *node, in *sdk.DeleteSolutionInput) error {
+	if p336 := in.SolutionArn; p336 != nil {
 		f335 := n.fields[0]
 		w.push(segment{name: f335.name, index: -1})
 		if err := w.check(f335.rule, f335.shape, f335.enum, string(*p336)); err != nil {
@@ -2689,8 +2781,8 @@ func walkDescribeDatasetGroupInput(w *walker, n *node, in *sdk.DescribeDatasetGr
 	return nil
 }
 
-func walkDescribeDatasetImportJobInput(w *walker, n *node, in *sdk.DescribeDatasetImportJobInput) error {
-	if p338 := in.DatasetImportJobArn; p338 != nil {
+func walkDescribeAlgorithmInput(w *walker, n *node, in *sdk.DescribeAlgorithmInput) error {
+	if p338 := in.AlgorithmArn; p338 != nil {
 		f337 := n.fields[0]
 		w.push(segment{name: f337.name, index: -1})
 		if err := w.check(f337.rule, f337.shape, f337.enum, string(*p338)); err != nil {
@@ -2701,8 +2793,8 @@ func walkDescribeDatasetImportJobInput(w *walker, n *node, in *sdk.DescribeDatas
 	return nil
 }
 
-func walkDescribeEventTrackerInput(w *walker, n *node, in *sdk.DescribeEventTrackerInput) error {
-	if p340 := in.EventTrackerArn; p340 != nil {
+func walkDescribeBatchInferenceJobInput(w *walker, n *node, in *sdk.DescribeBatchInferenceJobInput) error {
+	if p340 := in.BatchInferenceJobArn; p340 != nil {
 		f339 := n.fields[0]
 		w.push(segment{name: f339.name, index: -1})
 		if err := w.check(f339.rule, f339.shape, f339.enum, string(*p340)); err != nil {
@@ -2713,8 +2805,8 @@ func walkDescribeEventTrackerInput(w *walker, n *node, in *sdk.DescribeEventTrac
 	return nil
 }
 
-func walkDescribeFeatureTransformationInput(w *walker, n *node, in *sdk.DescribeFeatureTransformationInput) error {
-	if p342 := in.FeatureTransformationArn; p342 != nil {
+func walkDescribeBatchSegmentJobInput(w *walker, n *node, in *sdk.DescribeBatchSegmentJobInput) error {
+	if p342 := in.BatchSegmentJobArn; p342 != nil {
 		f341 := n.fields[0]
 		w.push(segment{name: f341.name, index: -1})
 		if err := w.check(f341.rule, f341.shape, f341.enum, string(*p342)); err != nil {
@@ -2725,8 +2817,8 @@ func walkDescribeFeatureTransformationInput(w *walker, n *node, in *sdk.Describe
 	return nil
 }
 
-func walkDescribeFilterInput(w *walker, n *node, in *sdk.DescribeFilterInput) error {
-	if p344 := in.FilterArn; p344 != nil {
+func walkDescribeCampaignInput(w *walker, n *node, in *sdk.DescribeCampaignInput) error {
+	if p344 := in.CampaignArn; p344 != nil {
 		f343 := n.fields[0]
 		w.push(segment{name: f343.name, index: -1})
 		if err := w.check(f343.rule, f343.shape, f343.enum, string(*p344)); err != nil {
@@ -2737,8 +2829,8 @@ func walkDescribeFilterInput(w *walker, n *node, in *sdk.DescribeFilterInput) er
 	return nil
 }
 
-func walkDescribeMetricAttributionInput(w *walker, n *node, in *sdk.DescribeMetricAttributionInput) error {
-	if p346 := in.MetricAttributionArn; p346 != nil {
+func walkDescribeDataDeletionJobInput(w *walker, n *node, in *sdk.DescribeDataDeletionJobInput) error {
+	if p346 := in.DataDeletionJobArn; p346 != nil {
 		f345 := n.fields[0]
 		w.push(segment{name: f345.name, index: -1})
 		if err := w.check(f345.rule, f345.shape, f345.enum, string(*p346)); err != nil {
@@ -2749,8 +2841,8 @@ func walkDescribeMetricAttributionInput(w *walker, n *node, in *sdk.DescribeMetr
 	return nil
 }
 
-func walkDescribeRecipeInput(w *walker, n *node, in *sdk.DescribeRecipeInput) error {
-	if p348 := in.RecipeArn; p348 != nil {
+func walkDescribeDatasetInput(w *walker, n *node, in *sdk.DescribeDatasetInput) error {
+	if p348 := in.DatasetArn; p348 != nil {
 		f347 := n.fields[0]
 		w.push(segment{name: f347.name, index: -1})
 		if err := w.check(f347.rule, f347.shape, f347.enum, string(*p348)); err != nil {
@@ -2761,8 +2853,8 @@ func walkDescribeRecipeInput(w *walker, n *node, in *sdk.DescribeRecipeInput) er
 	return nil
 }
 
-func walkDescribeRecommenderInput(w *walker, n *node, in *sdk.DescribeRecommenderInput) error {
-	if p350 := in.RecommenderArn; p350 != nil {
+func walkDescribeDatasetExportJobInput(w *walker, n *node, in *sdk.DescribeDatasetExportJobInput) error {
+	if p350 := in.DatasetExportJobArn; p350 != nil {
 		f349 := n.fields[0]
 		w.push(segment{name: f349.name, index: -1})
 		if err := w.check(f349.rule, f349.shape, f349.enum, string(*p350)); err != nil {
@@ -2773,8 +2865,8 @@ func walkDescribeRecommenderInput(w *walker, n *node, in *sdk.DescribeRecommende
 	return nil
 }
 
-func walkDescribeSchemaInput(w *walker, n *node, in *sdk.DescribeSchemaInput) error {
-	if p352 := in.SchemaArn; p352 != nil {
+func walkDescribeDatasetGroupInput(w *walker, n *node, in *sdk.DescribeDatasetGroupInput) error {
+	if p352 := in.DatasetGroupArn; p352 != nil {
 		f351 := n.fields[0]
 		w.push(segment{name: f351.name, index: -1})
 		if err := w.check(f351.rule, f351.shape, f351.enum, string(*p352)); err != nil {
@@ -2785,8 +2877,8 @@ func walkDescribeSchemaInput(w *walker, n *node, in *sdk.DescribeSchemaInput) er
 	return nil
 }
 
-func walkDescribeSolutionInput(w *walker, n *node, in *sdk.DescribeSolutionInput) error {
-	if p354 := in.SolutionArn; p354 != nil {
+func walkDescribeDatasetImportJobInput(w *walker, n *node, in *sdk.DescribeDatasetImportJobInput) error {
+	if p354 := in.DatasetImportJobArn; p354 != nil {
 		f353 := n.fields[0]
 		w.push(segment{name: f353.name, index: -1})
 		if err := w.check(f353.rule, f353.shape, f353.enum, string(*p354)); err != nil {
@@ -2797,8 +2889,8 @@ func walkDescribeSolutionInput(w *walker, n *node, in *sdk.DescribeSolutionInput
 	return nil
 }
 
-func walkDescribeSolutionVersionInput(w *walker, n *node, in *sdk.DescribeSolutionVersionInput) error {
-	if p356 := in.SolutionVersionArn; p356 != nil {
+func walkDescribeEventTrackerInput(w *walker, n *node, in *sdk.DescribeEventTrackerInput) error {
+	if p356 := in.EventTrackerArn; p356 != nil {
 		f355 := n.fields[0]
 		w.push(segment{name: f355.name, index: -1})
 		if err := w.check(f355.rule, f355.shape, f355.enum, string(*p356)); err != nil {
@@ -2809,8 +2901,8 @@ func walkDescribeSolutionVersionInput(w *walker, n *node, in *sdk.DescribeSoluti
 	return nil
 }
 
-func walkGetSolutionMetricsInput(w *walker, n *node, in *sdk.GetSolutionMetricsInput) error {
-	if p358 := in.SolutionVersionArn; p358 != nil {
+func walkDescribeFeatureTransformationInput(w *walker, n *node, in *sdk.DescribeFeatureTransformationInput) error {
+	if p358 := in.FeatureTransformationArn; p358 != nil {
 		f357 := n.fields[0]
 		w.push(segment{name: f357.name, index: -1})
 		if err := w.check(f357.rule, f357.shape, f357.enum, string(*p358)); err != nil {
@@ -2821,17 +2913,21 @@ func walkGetSolutionMetricsInput(w *walker, n *node, in *sdk.GetSolutionMetricsI
 	return nil
 }
 
-func walkListBatchInferenceJobsInput(w *walker, n *node, in *sdk.ListBatchInferenceJobsInput) error {
-	if p360 := in.NextToken; p360 != nil {
-		f359 := n.fields[1]
+func walkDescribeFilterInput(w *walker, n *node, in *sdk.DescribeFilterInput) error {
+	if p360 := in.FilterArn; p360 != nil {
+		f359 := n.fields[0]
 		w.push(segment{name: f359.name, index: -1})
 		if err := w.check(f359.rule, f359.shape, f359.enum, string(*p360)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p362 := in.SolutionVersionArn; p362 != nil {
-		f361 := n.fields[2]
+	return nil
+}
+
+func walkDescribeMetricAttributionInput(w *walker, n *node, in *sdk.DescribeMetricAttributionInput) error {
+	if p362 := in.MetricAttributionArn; p362 != nil {
+		f361 := n.fields[0]
 		w.push(segment{name: f361.name, index: -1})
 		if err := w.check(f361.rule, f361.shape, f361.enum, string(*p362)); err != nil {
 			return err
@@ -2841,17 +2937,21 @@ func walkListBatchInferenceJobsInput(w *walker, n *node, in *sdk.ListBatchInfere
 	return nil
 }
 
-func walkListBatchSegmentJobsInput(w *walker, n *node, in *sdk.ListBatchSegmentJobsInput) error {
-	if p364 := in.NextToken; p364 != nil {
-		f363 := n.fields[1]
+func walkDescribeRecipeInput(w *walker, n *node, in *sdk.DescribeRecipeInput) error {
+	if p364 := in.RecipeArn; p364 != nil {
+		f363 := n.fields[0]
 		w.push(segment{name: f363.name, index: -1})
 		if err := w.check(f363.rule, f363.shape, f363.enum, string(*p364)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p366 := in.SolutionVersionArn; p366 != nil {
-		f365 := n.fields[2]
+	return nil
+}
+
+func walkDescribeRecommenderInput(w *walker, n *node, in *sdk.DescribeRecommenderInput) error {
+	if p366 := in.RecommenderArn; p366 != nil {
+		f365 := n.fields[0]
 		w.push(segment{name: f365.name, index: -1})
 		if err := w.check(f365.rule, f365.shape, f365.enum, string(*p366)); err != nil {
 			return err
@@ -2861,17 +2961,21 @@ func walkListBatchSegmentJobsInput(w *walker, n *node, in *sdk.ListBatchSegmentJ
 	return nil
 }
 
-func walkListCampaignsInput(w *walker, n *node, in *sdk.ListCampaignsInput) error {
-	if p368 := in.NextToken; p368 != nil {
-		f367 := n.fields[1]
+func walkDescribeSchemaInput(w *walker, n *node, in *sdk.DescribeSchemaInput) error {
+	if p368 := in.SchemaArn; p368 != nil {
+		f367 := n.fields[0]
 		w.push(segment{name: f367.name, index: -1})
 		if err := w.check(f367.rule, f367.shape, f367.enum, string(*p368)); err != nil {
 			return err
 		}
 		w.pop()
 	}
+	return nil
+}
+
+func walkDescribeSolutionInput(w *walker, n *node, in *sdk.DescribeSolutionInput) error {
 	if p370 := in.SolutionArn; p370 != nil {
-		f369 := n.fields[2]
+		f369 := n.fields[0]
 		w.push(segment{name: f369.name, index: -1})
 		if err := w.check(f369.rule, f369.shape, f369.enum, string(*p370)); err != nil {
 			return err
@@ -2881,8 +2985,8 @@ func walkListCampaignsInput(w *walker, n *node, in *sdk.ListCampaignsInput) erro
 	return nil
 }
 
-func walkListDataDeletionJobsInput(w *walker, n *node, in *sdk.ListDataDeletionJobsInput) error {
-	if p372 := in.DatasetGroupArn; p372 != nil {
+func walkDescribeSolutionVersionInput(w *walker, n *node, in *sdk.DescribeSolutionVersionInput) error {
+	if p372 := in.SolutionVersionArn; p372 != nil {
 		f371 := n.fields[0]
 		w.push(segment{name: f371.name, index: -1})
 		if err := w.check(f371.rule, f371.shape, f371.enum, string(*p372)); err != nil {
@@ -2890,8 +2994,12 @@ func walkListDataDeletionJobsInput(w *walker, n *node, in *sdk.ListDataDeletionJ
 		}
 		w.pop()
 	}
-	if p374 := in.NextToken; p374 != nil {
-		f373 := n.fields[2]
+	return nil
+}
+
+func walkGetSolutionMetricsInput(w *walker, n *node, in *sdk.GetSolutionMetricsInput) error {
+	if p374 := in.SolutionVersionArn; p374 != nil {
+		f373 := n.fields[0]
 		w.push(segment{name: f373.name, index: -1})
 		if err := w.check(f373.rule, f373.shape, f373.enum, string(*p374)); err != nil {
 			return err
@@ -2901,16 +3009,16 @@ func walkListDataDeletionJobsInput(w *walker, n *node, in *sdk.ListDataDeletionJ
 	return nil
 }
 
-func walkListDatasetExportJobsInput(w *walker, n *node, in *sdk.ListDatasetExportJobsInput) error {
-	if p376 := in.DatasetArn; p376 != nil {
-		f375 := n.fields[0]
+func walkListBatchInferenceJobsInput(w *walker, n *node, in *sdk.ListBatchInferenceJobsInput) error {
+	if p376 := in.NextToken; p376 != nil {
+		f375 := n.fields[1]
 		w.push(segment{name: f375.name, index: -1})
 		if err := w.check(f375.rule, f375.shape, f375.enum, string(*p376)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p378 := in.NextToken; p378 != nil {
+	if p378 := in.SolutionVersionArn; p378 != nil {
 		f377 := n.fields[2]
 		w.push(segment{name: f377.name, index: -1})
 		if err := w.check(f377.rule, f377.shape, f377.enum, string(*p378)); err != nil {
@@ -2921,7 +3029,7 @@ func walkListDatasetExportJobsInput(w *walker, n *node, in *sdk.ListDatasetExpor
 	return nil
 }
 
-func walkListDatasetGroupsInput(w *walker, n *node, in *sdk.ListDatasetGroupsInput) error {
+func walkListBatchSegmentJobsInput(w *walker, n *node, in *sdk.ListBatchSegmentJobsInput) error {
 	if p380 := in.NextToken; p380 != nil {
 		f379 := n.fields[1]
 		w.push(segment{name: f379.name, index: -1})
@@ -2930,62 +3038,70 @@ func walkListDatasetGroupsInput(w *walker, n *node, in *sdk.ListDatasetGroupsInp
 		}
 		w.pop()
 	}
-	return nil
-}
-
-func walkListDatasetImportJobsInput(w *walker, n *node, in *sdk.ListDatasetImportJobsInput) error {
-	if p382 := in.DatasetArn; p382 != nil {
-		f381 := n.fields[0]
+	if p382 := in.SolutionVersionArn; p382 != nil {
+		f381 := n.fields[2]
 		w.push(segment{name: f381.name, index: -1})
 		if err := w.check(f381.rule, f381.shape, f381.enum, string(*p382)); err != nil {
 			return err
 		}
 		w.pop()
 	}
+	return nil
+}
+
+func walkListCampaignsInput(w *walker, n *node, in *sdk.ListCampaignsInput) error {
 	if p384 := in.NextToken; p384 != nil {
-		f383 := n.fields[2]
+		f383 := n.fields[1]
 		w.push(segment{name: f383.name, index: -1})
 		if err := w.check(f383.rule, f383.shape, f383.enum, string(*p384)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	return nil
-}
-
-func walkListDatasetsInput(w *walker, n *node, in *sdk.ListDatasetsInput) error {
-	if p386 := in.DatasetGroupArn; p386 != nil {
-		f385 := n.fields[0]
+	if p386 := in.SolutionArn; p386 != nil {
+		f385 := n.fields[2]
 		w.push(segment{name: f385.name, index: -1})
 		if err := w.check(f385.rule, f385.shape, f385.enum, string(*p386)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p388 := in.NextToken; p388 != nil {
-		f387 := n.fields[2]
+	return nil
+}
+
+func walkListDataDeletionJobsInput(w *walker, n *node, in *sdk.ListDataDeletionJobsInput) error {
+	if p388 := in.DatasetGroupArn; p388 != nil {
+		f387 := n.fields[0]
 		w.push(segment{name: f387.name, index: -1})
 		if err := w.check(f387.rule, f387.shape, f387.enum, string(*p388)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	return nil
-}
-
-func walkListEventTrackersInput(w *walker, n *node, in *sdk.ListEventTrackersInput) error {
-	if p390 := in.DatasetGroupArn; p390 != nil {
-		f389 := n.fields[0]
+	if p390 := in.NextToken; p390 != nil {
+		f389 := n.fields[2]
 		w.push(segment{name: f389.name, index: -1})
 		if err := w.check(f389.rule, f389.shape, f389.enum, string(*p390)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p392 := in.NextToken; p392 != nil {
-		f391 := n.fields[2]
+	return nil
+}
+
+func walkListDatasetExportJobsInput(w *walker, n *node, in *sdk.ListDatasetExportJobsInput) error {
+	if p392 := in.DatasetArn; p392 != nil {
+		f391 := n.fields[0]
 		w.push(segment{name: f391.name, index: -1})
 		if err := w.check(f391.rule, f391.shape, f391.enum, string(*p392)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if p394 := in.NextToken; p394 != nil {
+		f393 := n.fields[2]
+		w.push(segment{name: f393.name, index: -1})
+		if err := w.check(f393.rule, f393.shape, f393.enum, string(*p394)); err != nil {
 			return err
 		}
 		w.pop()
@@ -2993,17 +3109,9 @@ func walkListEventTrackersInput(w *walker, n *node, in *sdk.ListEventTrackersInp
 	return nil
 }
 
-func walkListFiltersInput(w *walker, n *node, in *sdk.ListFiltersInput) error {
-	if p394 := in.DatasetGroupArn; p394 != nil {
-		f393 := n.fields[0]
-		w.push(segment{name: f393.name, index: -1})
-		if err := w.check(f393.rule, f393.shape, f393.enum, string(*p394)); err != nil {
-			return err
-		}
-		w.pop()
-	}
+func walkListDatasetGroupsInput(w *walker, n *node, in *sdk.ListDatasetGroupsInput) error {
 	if p396 := in.NextToken; p396 != nil {
-		f395 := n.fields[2]
+		f395 := n.fields[1]
 		w.push(segment{name: f395.name, index: -1})
 		if err := w.check(f395.rule, f395.shape, f395.enum, string(*p396)); err != nil {
 			return err
@@ -3013,9 +3121,9 @@ func walkListFiltersInput(w *walker, n *node, in *sdk.ListFiltersInput) error {
 	return nil
 }
 
-func walkListMetricAttributionMetricsInput(w *walker, n *node, in *sdk.ListMetricAttributionMetricsInput) error {
-	if p398 := in.MetricAttributionArn; p398 != nil {
-		f397 := n.fields[1]
+func walkListDatasetImportJobsInput(w *walker, n *node, in *sdk.ListDatasetImportJobsInput) error {
+	if p398 := in.DatasetArn; p398 != nil {
+		f397 := n.fields[0]
 		w.push(segment{name: f397.name, index: -1})
 		if err := w.check(f397.rule, f397.shape, f397.enum, string(*p398)); err != nil {
 			return err
@@ -3033,7 +3141,7 @@ func walkListMetricAttributionMetricsInput(w *walker, n *node, in *sdk.ListMetri
 	return nil
 }
 
-func walkListMetricAttributionsInput(w *walker, n *node, in *sdk.ListMetricAttributionsInput) error {
+func walkListDatasetsInput(w *walker, n *node, in *sdk.ListDatasetsInput) error {
 	if p402 := in.DatasetGroupArn; p402 != nil {
 		f401 := n.fields[0]
 		w.push(segment{name: f401.name, index: -1})
@@ -3053,27 +3161,19 @@ func walkListMetricAttributionsInput(w *walker, n *node, in *sdk.ListMetricAttri
 	return nil
 }
 
-func walkListRecipesInput(w *walker, n *node, in *sdk.ListRecipesInput) error {
-	{
+func walkListEventTrackersInput(w *walker, n *node, in *sdk.ListEventTrackersInput) error {
+	if p406 := in.DatasetGroupArn; p406 != nil {
 		f405 := n.fields[0]
 		w.push(segment{name: f405.name, index: -1})
-		if err := w.check(f405.rule, f405.shape, f405.enum, string(in.Domain)); err != nil {
+		if err := w.check(f405.rule, f405.shape, f405.enum, string(*p406)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p407 := in.NextToken; p407 != nil {
-		f406 := n.fields[2]
-		w.push(segment{name: f406.name, index: -1})
-		if err := w.check(f406.rule, f406.shape, f406.enum, string(*p407)); err != nil {
-			return err
-		}
-		w.pop()
-	}
-	{
-		f408 := n.fields[3]
-		w.push(segment{name: f408.name, index: -1})
-		if err := w.check(f408.rule, f408.shape, f408.enum, string(in.RecipeProvider)); err != nil {
+	if p408 := in.NextToken; p408 != nil {
+		f407 := n.fields[2]
+		w.push(segment{name: f407.name, index: -1})
+		if err := w.check(f407.rule, f407.shape, f407.enum, string(*p408)); err != nil {
 			return err
 		}
 		w.pop()
@@ -3081,7 +3181,7 @@ func walkListRecipesInput(w *walker, n *node, in *sdk.ListRecipesInput) error {
 	return nil
 }
 
-func walkListRecommendersInput(w *walker, n *node, in *sdk.ListRecommendersInput) error {
+func walkListFiltersInput(w *walker, n *node, in *sdk.ListFiltersInput) error {
 	if p410 := in.DatasetGroupArn; p410 != nil {
 		f409 := n.fields[0]
 		w.push(segment{name: f409.name, index: -1})
@@ -3101,8 +3201,8 @@ func walkListRecommendersInput(w *walker, n *node, in *sdk.ListRecommendersInput
 	return nil
 }
 
-func walkListSchemasInput(w *walker, n *node, in *sdk.ListSchemasInput) error {
-	if p414 := in.NextToken; p414 != nil {
+func walkListMetricAttributionMetricsInput(w *walker, n *node, in *sdk.ListMetricAttributionMetricsInput) error {
+	if p414 := in.MetricAttributionArn; p414 != nil {
 		f413 := n.fields[1]
 		w.push(segment{name: f413.name, index: -1})
 		if err := w.check(f413.rule, f413.shape, f413.enum, string(*p414)); err != nil {
@@ -3110,66 +3210,56 @@ func walkListSchemasInput(w *walker, n *node, in *sdk.ListSchemasInput) error {
 		}
 		w.pop()
 	}
-	return nil
-}
-
-func walkListSolutionVersionsInput(w *walker, n *node, in *sdk.ListSolutionVersionsInput) error {
 	if p416 := in.NextToken; p416 != nil {
-		f415 := n.fields[1]
+		f415 := n.fields[2]
 		w.push(segment{name: f415.name, index: -1})
 		if err := w.check(f415.rule, f415.shape, f415.enum, string(*p416)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p418 := in.SolutionArn; p418 != nil {
-		f417 := n.fields[2]
+	return nil
+}
+
+func walkListMetricAttributionsInput(w *walker, n *node, in *sdk.ListMetricAttributionsInput) error {
+	if p418 := in.DatasetGroupArn; p418 != nil {
+		f417 := n.fields[0]
 		w.push(segment{name: f417.name, index: -1})
 		if err := w.check(f417.rule, f417.shape, f417.enum, string(*p418)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	return nil
-}
-
-func walkListSolutionsInput(w *walker, n *node, in *sdk.ListSolutionsInput) error {
-	if p420 := in.DatasetGroupArn; p420 != nil {
-		f419 := n.fields[0]
+	if p420 := in.NextToken; p420 != nil {
+		f419 := n.fields[2]
 		w.push(segment{name: f419.name, index: -1})
 		if err := w.check(f419.rule, f419.shape, f419.enum, string(*p420)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p422 := in.NextToken; p422 != nil {
-		f421 := n.fields[2]
+	return nil
+}
+
+func walkListRecipesInput(w *walker, n *node, in *sdk.ListRecipesInput) error {
+	if s422, f421 := string(in.Domain), n.fields[0]; s422 != "" || f421.rule != ruleEnum {
 		w.push(segment{name: f421.name, index: -1})
-		if err := w.check(f421.rule, f421.shape, f421.enum, string(*p422)); err != nil {
+		if err := w.check(f421.rule, f421.shape, f421.enum, s422); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	return nil
-}
-
-func walkListTagsForResourceInput(w *walker, n *node, in *sdk.ListTagsForResourceInput) error {
-	if p424 := in.ResourceArn; p424 != nil {
-		f423 := n.fields[0]
+	if p424 := in.NextToken; p424 != nil {
+		f423 := n.fields[2]
 		w.push(segment{name: f423.name, index: -1})
 		if err := w.check(f423.rule, f423.shape, f423.enum, string(*p424)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	return nil
-}
-
-func walkStartRecommenderInput(w *walker, n *node, in *sdk.StartRecommenderInput) error {
-	if p426 := in.RecommenderArn; p426 != nil {
-		f425 := n.fields[0]
+	if s426, f425 := string(in.RecipeProvider), n.fields[3]; s426 != "" || f425.rule != ruleEnum {
 		w.push(segment{name: f425.name, index: -1})
-		if err := w.check(f425.rule, f425.shape, f425.enum, string(*p426)); err != nil {
+		if err := w.check(f425.rule, f425.shape, f425.enum, s426); err != nil {
 			return err
 		}
 		w.pop()
@@ -3177,8 +3267,8 @@ func walkStartRecommenderInput(w *walker, n *node, in *sdk.StartRecommenderInput
 	return nil
 }
 
-func walkStopRecommenderInput(w *walker, n *node, in *sdk.StopRecommenderInput) error {
-	if p428 := in.RecommenderArn; p428 != nil {
+func walkListRecommendersInput(w *walker, n *node, in *sdk.ListRecommendersInput) error {
+	if p428 := in.DatasetGroupArn; p428 != nil {
 		f427 := n.fields[0]
 		w.push(segment{name: f427.name, index: -1})
 		if err := w.check(f427.rule, f427.shape, f427.enum, string(*p428)); err != nil {
@@ -3186,12 +3276,8 @@ func walkStopRecommenderInput(w *walker, n *node, in *sdk.StopRecommenderInput) 
 		}
 		w.pop()
 	}
-	return nil
-}
-
-func walkStopSolutionVersionCreationInput(w *walker, n *node, in *sdk.StopSolutionVersionCreationInput) error {
-	if p430 := in.SolutionVersionArn; p430 != nil {
-		f429 := n.fields[0]
+	if p430 := in.NextToken; p430 != nil {
+		f429 := n.fields[2]
 		w.push(segment{name: f429.name, index: -1})
 		if err := w.check(f429.rule, f429.shape, f429.enum, string(*p430)); err != nil {
 			return err
@@ -3201,27 +3287,127 @@ func walkStopSolutionVersionCreationInput(w *walker, n *node, in *sdk.StopSoluti
 	return nil
 }
 
-func walkTagResourceInput(w *walker, n *node, in *sdk.TagResourceInput) error {
-	if p432 := in.ResourceArn; p432 != nil {
-		f431 := n.fields[0]
+func walkListSchemasInput(w *walker, n *node, in *sdk.ListSchemasInput) error {
+	if p432 := in.NextToken; p432 != nil {
+		f431 := n.fields[1]
 		w.push(segment{name: f431.name, index: -1})
 		if err := w.check(f431.rule, f431.shape, f431.enum, string(*p432)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s433 := in.Tags; len(s433) > 0 {
-		l434 := n.fields[1]
-		w.push(segment{name: l434.name, index: -1})
-		if l434.maxLen > 0 && len(s433) > l434.maxLen {
-			if err := w.fail(listRule(l434), "at most "+strconv.Itoa(l434.maxLen)+" elements (API model)"); err != nil {
+	return nil
+}
+
+func walkListSolutionVersionsInput(w *walker, n *node, in *sdk.ListSolutionVersionsInput) error {
+	if p434 := in.NextToken; p434 != nil {
+		f433 := n.fields[1]
+		w.push(segment{name: f433.name, index: -1})
+		if err := w.check(f433.rule, f433.shape, f433.enum, string(*p434)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if p436 := in.SolutionArn; p436 != nil {
+		f435 := n.fields[2]
+		w.push(segment{name: f435.name, index: -1})
+		if err := w.check(f435.rule, f435.shape, f435.enum, string(*p436)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	return nil
+}
+
+func walkListSolutionsInput(w *walker, n *node, in *sdk.ListSolutionsInput) error {
+	if p438 := in.DatasetGroupArn; p438 != nil {
+		f437 := n.fields[0]
+		w.push(segment{name: f437.name, index: -1})
+		if err := w.check(f437.rule, f437.shape, f437.enum, string(*p438)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if p440 := in.NextToken; p440 != nil {
+		f439 := n.fields[2]
+		w.push(segment{name: f439.name, index: -1})
+		if err := w.check(f439.rule, f439.shape, f439.enum, string(*p440)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	return nil
+}
+
+func walkListTagsForResourceInput(w *walker, n *node, in *sdk.ListTagsForResourceInput) error {
+	if p442 := in.ResourceArn; p442 != nil {
+		f441 := n.fields[0]
+		w.push(segment{name: f441.name, index: -1})
+		if err := w.check(f441.rule, f441.shape, f441.enum, string(*p442)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	return nil
+}
+
+func walkStartRecommenderInput(w *walker, n *node, in *sdk.StartRecommenderInput) error {
+	if p444 := in.RecommenderArn; p444 != nil {
+		f443 := n.fields[0]
+		w.push(segment{name: f443.name, index: -1})
+		if err := w.check(f443.rule, f443.shape, f443.enum, string(*p444)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	return nil
+}
+
+func walkStopRecommenderInput(w *walker, n *node, in *sdk.StopRecommenderInput) error {
+	if p446 := in.RecommenderArn; p446 != nil {
+		f445 := n.fields[0]
+		w.push(segment{name: f445.name, index: -1})
+		if err := w.check(f445.rule, f445.shape, f445.enum, string(*p446)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	return nil
+}
+
+func walkStopSolutionVersionCreationInput(w *walker, n *node, in *sdk.StopSolutionVersionCreationInput) error {
+	if p448 := in.SolutionVersionArn; p448 != nil {
+		f447 := n.fields[0]
+		w.push(segment{name: f447.name, index: -1})
+		if err := w.check(f447.rule, f447.shape, f447.enum, string(*p448)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	return nil
+}
+
+func walkTagResourceInput(w *walker, n *node, in *sdk.TagResourceInput) error {
+	if p450 := in.ResourceArn; p450 != nil {
+		f449 := n.fields[0]
+		w.push(segment{name: f449.name, index: -1})
+		if err := w.check(f449.rule, f449.shape, f449.enum, string(*p450)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if s451 := in.Tags; len(s451) > 0 {
+		l452 := n.fields[1]
+		w.push(segment{name: l452.name, index: -1})
+		if l452.maxLen > 0 && len(s451) > l452.maxLen {
+			if err := w.fail(listRule(l452), "at most "+strconv.Itoa(l452.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i435 := range s433 {
+		for i453 := range s451 {
 			{
-				w.push(segment{index: i435})
-				if err := walkTag(w, l434.elem, &s433[i435]); err != nil {
+				w.push(segment{index: i453})
+				if err := walkTag(w, l452.elem, &s451[i453]); err != nil {
 					return err
 				}
 				w.pop()
@@ -3233,27 +3419,26 @@ func walkTagResourceInput(w *walker, n *node, in *sdk.TagResourceInput) error {
 }
 
 func walkUntagResourceInput(w *walker, n *node, in *sdk.UntagResourceInput) error {
-	if p437 := in.ResourceArn; p437 != nil {
-		f436 := n.fields[0]
-		w.push(segment{name: f436.name, index: -1})
-		if err := w.check(f436.rule, f436.shape, f436.enum, string(*p437)); err != nil {
+	if p455 := in.ResourceArn; p455 != nil {
+		f454 := n.fields[0]
+		w.push(segment{name: f454.name, index: -1})
+		if err := w.check(f454.rule, f454.shape, f454.enum, string(*p455)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s438 := in.TagKeys; len(s438) > 0 {
-		l439 := n.fields[1]
-		w.push(segment{name: l439.name, index: -1})
-		if l439.maxLen > 0 && len(s438) > l439.maxLen {
-			if err := w.fail(listRule(l439), "at most "+strconv.Itoa(l439.maxLen)+" elements (API model)"); err != nil {
+	if s456 := in.TagKeys; len(s456) > 0 {
+		l457 := n.fields[1]
+		w.push(segment{name: l457.name, index: -1})
+		if l457.maxLen > 0 && len(s456) > l457.maxLen {
+			if err := w.fail(listRule(l457), "at most "+strconv.Itoa(l457.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i440 := range s438 {
-			{
-				f441 := l439.elem
-				w.push(segment{index: i440})
-				if err := w.check(f441.rule, f441.shape, f441.enum, string(s438[i440])); err != nil {
+		for i458 := range s456 {
+			if s460, f459 := string(s456[i458]), l457.elem; s460 != "" || f459.rule != ruleEnum {
+				w.push(segment{index: i458})
+				if err := w.check(f459.rule, f459.shape, f459.enum, s460); err != nil {
 					return err
 				}
 				w.pop()
@@ -3265,25 +3450,25 @@ func walkUntagResourceInput(w *walker, n *node, in *sdk.UntagResourceInput) erro
 }
 
 func walkUpdateCampaignInput(w *walker, n *node, in *sdk.UpdateCampaignInput) error {
-	if p443 := in.CampaignArn; p443 != nil {
-		f442 := n.fields[0]
-		w.push(segment{name: f442.name, index: -1})
-		if err := w.check(f442.rule, f442.shape, f442.enum, string(*p443)); err != nil {
+	if p462 := in.CampaignArn; p462 != nil {
+		f461 := n.fields[0]
+		w.push(segment{name: f461.name, index: -1})
+		if err := w.check(f461.rule, f461.shape, f461.enum, string(*p462)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p444 := in.CampaignConfig; p444 != nil {
+	if p463 := in.CampaignConfig; p463 != nil {
 		w.push(segment{name: n.fields[1].name, index: -1})
-		if err := walkCampaignConfig(w, n.fields[1], p444); err != nil {
+		if err := walkCampaignConfig(w, n.fields[1], p463); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p446 := in.SolutionVersionArn; p446 != nil {
-		f445 := n.fields[3]
-		w.push(segment{name: f445.name, index: -1})
-		if err := w.check(f445.rule, f445.shape, f445.enum, string(*p446)); err != nil {
+	if p465 := in.SolutionVersionArn; p465 != nil {
+		f464 := n.fields[3]
+		w.push(segment{name: f464.name, index: -1})
+		if err := w.check(f464.rule, f464.shape, f464.enum, string(*p465)); err != nil {
 			return err
 		}
 		w.pop()
@@ -3292,18 +3477,18 @@ func walkUpdateCampaignInput(w *walker, n *node, in *sdk.UpdateCampaignInput) er
 }
 
 func walkUpdateDatasetInput(w *walker, n *node, in *sdk.UpdateDatasetInput) error {
-	if p448 := in.DatasetArn; p448 != nil {
-		f447 := n.fields[0]
-		w.push(segment{name: f447.name, index: -1})
-		if err := w.check(f447.rule, f447.shape, f447.enum, string(*p448)); err != nil {
+	if p467 := in.DatasetArn; p467 != nil {
+		f466 := n.fields[0]
+		w.push(segment{name: f466.name, index: -1})
+		if err := w.check(f466.rule, f466.shape, f466.enum, string(*p467)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p450 := in.SchemaArn; p450 != nil {
-		f449 := n.fields[1]
-		w.push(segment{name: f449.name, index: -1})
-		if err := w.check(f449.rule, f449.shape, f449.enum, string(*p450)); err != nil {
+	if p469 := in.SchemaArn; p469 != nil {
+		f468 := n.fields[1]
+		w.push(segment{name: f468.name, index: -1})
+		if err := w.check(f468.rule, f468.shape, f468.enum, string(*p469)); err != nil {
 			return err
 		}
 		w.pop()
@@ -3312,18 +3497,18 @@ func walkUpdateDatasetInput(w *walker, n *node, in *sdk.UpdateDatasetInput) erro
 }
 
 func walkUpdateMetricAttributionInput(w *walker, n *node, in *sdk.UpdateMetricAttributionInput) error {
-	if s451 := in.AddMetrics; len(s451) > 0 {
-		l452 := n.fields[0]
-		w.push(segment{name: l452.name, index: -1})
-		if l452.maxLen > 0 && len(s451) > l452.maxLen {
-			if err := w.fail(listRule(l452), "at most "+strconv.Itoa(l452.maxLen)+" elements (API model)"); err != nil {
+	if s470 := in.AddMetrics; len(s470) > 0 {
+		l471 := n.fields[0]
+		w.push(segment{name: l471.name, index: -1})
+		if l471.maxLen > 0 && len(s470) > l471.maxLen {
+			if err := w.fail(listRule(l471), "at most "+strconv.Itoa(l471.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i453 := range s451 {
+		for i472 := range s470 {
 			{
-				w.push(segment{index: i453})
-				if err := walkMetricAttribute(w, l452.elem, &s451[i453]); err != nil {
+				w.push(segment{index: i472})
+				if err := walkMetricAttribute(w, l471.elem, &s470[i472]); err != nil {
 					return err
 				}
 				w.pop()
@@ -3331,34 +3516,33 @@ func walkUpdateMetricAttributionInput(w *walker, n *node, in *sdk.UpdateMetricAt
 		}
 		w.pop()
 	}
-	if p455 := in.MetricAttributionArn; p455 != nil {
-		f454 := n.fields[1]
-		w.push(segment{name: f454.name, index: -1})
-		if err := w.check(f454.rule, f454.shape, f454.enum, string(*p455)); err != nil {
+	if p474 := in.MetricAttributionArn; p474 != nil {
+		f473 := n.fields[1]
+		w.push(segment{name: f473.name, index: -1})
+		if err := w.check(f473.rule, f473.shape, f473.enum, string(*p474)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p456 := in.MetricsOutputConfig; p456 != nil {
+	if p475 := in.MetricsOutputConfig; p475 != nil {
 		w.push(segment{name: n.fields[2].name, index: -1})
-		if err := walkMetricAttributionOutput(w, n.fields[2], p456); err != nil {
+		if err := walkMetricAttributionOutput(w, n.fields[2], p475); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if s457 := in.RemoveMetrics; len(s457) > 0 {
-		l458 := n.fields[3]
-		w.push(segment{name: l458.name, index: -1})
-		if l458.maxLen > 0 && len(s457) > l458.maxLen {
-			if err := w.fail(listRule(l458), "at most "+strconv.Itoa(l458.maxLen)+" elements (API model)"); err != nil {
+	if s476 := in.RemoveMetrics; len(s476) > 0 {
+		l477 := n.fields[3]
+		w.push(segment{name: l477.name, index: -1})
+		if l477.maxLen > 0 && len(s476) > l477.maxLen {
+			if err := w.fail(listRule(l477), "at most "+strconv.Itoa(l477.maxLen)+" elements (API model)"); err != nil {
 				return err
 			}
 		}
-		for i459 := range s457 {
-			{
-				f460 := l458.elem
-				w.push(segment{index: i459})
-				if err := w.check(f460.rule, f460.shape, f460.enum, string(s457[i459])); err != nil {
+		for i478 := range s476 {
+			if s480, f479 := string(s476[i478]), l477.elem; s480 != "" || f479.rule != ruleEnum {
+				w.push(segment{index: i478})
+				if err := w.check(f479.rule, f479.shape, f479.enum, s480); err != nil {
 					return err
 				}
 				w.pop()
@@ -3370,17 +3554,17 @@ func walkUpdateMetricAttributionInput(w *walker, n *node, in *sdk.UpdateMetricAt
 }
 
 func walkUpdateRecommenderInput(w *walker, n *node, in *sdk.UpdateRecommenderInput) error {
-	if p462 := in.RecommenderArn; p462 != nil {
-		f461 := n.fields[0]
-		w.push(segment{name: f461.name, index: -1})
-		if err := w.check(f461.rule, f461.shape, f461.enum, string(*p462)); err != nil {
+	if p482 := in.RecommenderArn; p482 != nil {
+		f481 := n.fields[0]
+		w.push(segment{name: f481.name, index: -1})
+		if err := w.check(f481.rule, f481.shape, f481.enum, string(*p482)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p463 := in.RecommenderConfig; p463 != nil {
+	if p483 := in.RecommenderConfig; p483 != nil {
 		w.push(segment{name: n.fields[1].name, index: -1})
-		if err := walkRecommenderConfig(w, n.fields[1], p463); err != nil {
+		if err := walkRecommenderConfig(w, n.fields[1], p483); err != nil {
 			return err
 		}
 		w.pop()
@@ -3389,16 +3573,16 @@ func walkUpdateRecommenderInput(w *walker, n *node, in *sdk.UpdateRecommenderInp
 }
 
 func walkSolutionUpdateConfig(w *walker, n *node, in *types.SolutionUpdateConfig) error {
-	if p466 := in.AutoTrainingConfig; p466 != nil {
+	if p486 := in.AutoTrainingConfig; p486 != nil {
 		w.push(segment{name: n.fields[0].name, index: -1})
-		if err := walkAutoTrainingConfig(w, n.fields[0], p466); err != nil {
+		if err := walkAutoTrainingConfig(w, n.fields[0], p486); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p467 := in.EventsConfig; p467 != nil {
+	if p487 := in.EventsConfig; p487 != nil {
 		w.push(segment{name: n.fields[1].name, index: -1})
-		if err := walkEventsConfig(w, n.fields[1], p467); err != nil {
+		if err := walkEventsConfig(w, n.fields[1], p487); err != nil {
 			return err
 		}
 		w.pop()
@@ -3407,17 +3591,17 @@ func walkSolutionUpdateConfig(w *walker, n *node, in *types.SolutionUpdateConfig
 }
 
 func walkUpdateSolutionInput(w *walker, n *node, in *sdk.UpdateSolutionInput) error {
-	if p465 := in.SolutionArn; p465 != nil {
-		f464 := n.fields[2]
-		w.push(segment{name: f464.name, index: -1})
-		if err := w.check(f464.rule, f464.shape, f464.enum, string(*p465)); err != nil {
+	if p485 := in.SolutionArn; p485 != nil {
+		f484 := n.fields[2]
+		w.push(segment{name: f484.name, index: -1})
+		if err := w.check(f484.rule, f484.shape, f484.enum, string(*p485)); err != nil {
 			return err
 		}
 		w.pop()
 	}
-	if p468 := in.SolutionUpdateConfig; p468 != nil {
+	if p488 := in.SolutionUpdateConfig; p488 != nil {
 		w.push(segment{name: n.fields[3].name, index: -1})
-		if err := walkSolutionUpdateConfig(w, n.fields[3], p468); err != nil {
+		if err := walkSolutionUpdateConfig(w, n.fields[3], p488); err != nil {
 			return err
 		}
 		w.pop()

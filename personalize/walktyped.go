@@ -117,18 +117,6 @@ func writeElemSig(b *strings.Builder, n *node) {
 // nothing read, for params of another type.
 type typedLookup func(params any) (s string, parent, set, ok bool)
 
-// lookupOf makes a typedLookup of f, which reads a *T.
-func lookupOf[T any](f func(in *T) (string, bool, bool)) typedLookup {
-	return func(params any) (string, bool, bool, bool) {
-		in, ok := params.(*T)
-		if !ok {
-			return "", false, false, false
-		}
-		s, parent, set := f(in)
-		return s, parent, set, true
-	}
-}
-
 // read is lookup(params, at), by f when it has one for params.
 func (f typedLookup) read(params any, at []int) (s string, parent, set bool) {
 	if f != nil {

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/personalizeguard/personalizeguard/internal/checkcache"
@@ -69,7 +70,8 @@ type Options struct {
 	// Now is the clock; nil means time.Now. Tests replace it.
 	Now func() time.Time
 
-	jitter func() float64 // tests fix the back-off's jitter
+	jitter      func() float64 // tests fix the back-off's jitter
+	staleMargin time.Duration  // tests shorten it; zero is defaultStaleMargin
 }
 
 // Checker runs the root-credentials check with a cache: one GetCallerIdentity
@@ -91,7 +93,18 @@ type Checker struct {
 	// forgets counts the calls of Forget, so that a Memo filled before one
 	// is not read after it.
 	forgets atomic.Uint64
+
+	// margin, when positive (the real clock, a TTL of ten margins or
+	// more), is how long before its answer's end a timer marks a Memo's
+	// entry stale, so that a Memo's hit reads a flag, not the clock.
+	margin time.Duration
 }
+
+// defaultStaleMargin is how early a timer marks a Memo's entry stale before
+// its answer's end: far longer than a timer runs late on a live process.
+// (A late one would only reuse an answer a little past its TTL, which
+// bounds memory, not staleness: an identity's principal never changes.)
+const defaultStaleMargin = time.Second
 
 type answer struct {
 	id      identity
@@ -123,6 +136,13 @@ func NewChecker(c GetCallerIdentityAPIClient, optFns ...func(*Options)) *Checker
 	}
 	if ch.now == nil {
 		ch.now = time.Now
+		margin := o.staleMargin
+		if margin <= 0 {
+			margin = defaultStaleMargin
+		}
+		if ch.ttl >= 10*margin {
+			ch.margin = margin
+		}
 	}
 	_, _ = rand.Read(ch.salt[:]) // crypto/rand.Read does not fail (Go 1.24)
 	return ch
@@ -210,6 +230,17 @@ type memoEntry struct {
 	caller      Caller
 	until       time.Time
 	forgets     uint64 // the Checker's Forget count when the answer was read
+	// stale, when set, is marked by a timer a margin before until (see
+	// Checker.margin); nil: fresh reads the clock.
+	stale *atomic.Bool
+}
+
+// fresh reports whether e's answer still holds.
+func (e *memoEntry) fresh(c *Checker) bool {
+	if e.stale != nil {
+		return !e.stale.Load()
+	}
+	return c.now().Before(e.until)
 }
 
 // CheckMemo is Check through m: creds whose access key ID passed the last
@@ -223,12 +254,21 @@ func (c *Checker) CheckMemo(ctx context.Context, creds aws.Credentials, m *Memo)
 	}
 	forgets := c.forgets.Load()
 	if e := m.last.Load(); e != nil && e.checker == c && e.forgets == forgets && creds.AccessKeyID != "" &&
-		e.accessKeyID == creds.AccessKeyID && c.now().Before(e.until) {
+		e.accessKeyID == creds.AccessKeyID && e.fresh(c) {
 		return e.caller, nil
 	}
 	caller, until, err := c.check(ctx, creds)
 	if err == nil && !until.IsZero() {
-		m.last.Store(&memoEntry{checker: c, accessKeyID: creds.AccessKeyID, caller: caller, until: until, forgets: forgets})
+		e := &memoEntry{checker: c, accessKeyID: creds.AccessKeyID, caller: caller, until: until, forgets: forgets}
+		if c.margin > 0 {
+			if d := time.Until(until) - c.margin; d > 0 {
+				// The timer holds the flag alone, not the entry.
+				stale := new(atomic.Bool)
+				e.stale = stale
+				time.AfterFunc(d, func() { stale.Store(true) })
+			}
+		}
+		m.last.Store(e)
 	}
 	return caller, err
 }
@@ -290,13 +330,16 @@ func (f fixedCredentials) Retrieve(context.Context) (aws.Credentials, error) {
 // refuses every call as signed with other credentials than the ones
 // checked, after one STS call per call. A guard sets the client's provider
 // to Cached(p) and checks that, so that both read the same credentials
-// until they expire.
+// until they expire. A credentials.StaticCredentialsProvider, held by
+// value, answers the same on every Retrieve, and more cheaply than a cache
+// around it: it is returned as it is (one held by pointer is not, since
+// its holder can change it).
 func Cached(p aws.CredentialsProvider) aws.CredentialsProvider {
 	if p == nil {
 		return nil
 	}
 	switch p.(type) {
-	case *aws.CredentialsCache, aws.AnonymousCredentials:
+	case *aws.CredentialsCache, aws.AnonymousCredentials, credentials.StaticCredentialsProvider:
 		return p
 	}
 	return aws.NewCredentialsCache(p)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
@@ -313,5 +314,15 @@ func TestCached(t *testing.T) {
 	}
 	if _, ok := callerid.Cached(aws.AnonymousCredentials{}).(aws.AnonymousCredentials); !ok {
 		t.Error("Cached(anonymous) is not anonymous: the SDK leaves anonymous credentials unwrapped")
+	}
+	// A static provider held by value cannot change: no cache is needed
+	// for the check and the signer to read the same key. One held by
+	// pointer can, and is wrapped.
+	byValue := credentials.NewStaticCredentialsProvider("AKIDSTATIC", "secret", "")
+	if got, ok := callerid.Cached(byValue).(credentials.StaticCredentialsProvider); !ok || got.Value != byValue.Value {
+		t.Errorf("Cached(static provider) = %T, want the provider itself", callerid.Cached(byValue))
+	}
+	if _, ok := callerid.Cached(&byValue).(*aws.CredentialsCache); !ok {
+		t.Errorf("Cached(*static provider) = %T, want an *aws.CredentialsCache", callerid.Cached(&byValue))
 	}
 }

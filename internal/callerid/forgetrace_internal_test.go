@@ -83,3 +83,64 @@ func TestForgetDropsMemoFilledDuringIt(t *testing.T) {
 		})
 	}
 }
+
+// TestMemoStaleByTimer: on the real clock, with a TTL of ten margins or
+// more, a Memo's entry carries a flag that a timer sets a margin before the
+// answer's end, and a hit reads the flag instead of the clock: until it is
+// set the Memo answers with no STS call; after the TTL, CheckMemo asks STS
+// again and keeps a new entry. A Checker on a test clock, or with a shorter
+// TTL, sets no timer: its Memo reads the clock.
+func TestMemoStaleByTimer(t *testing.T) {
+	ctx := context.Background()
+	creds := aws.Credentials{AccessKeyID: "AKIAUSER1", SecretAccessKey: "s"}
+	const ttl, margin = 300 * time.Millisecond, 30 * time.Millisecond
+	var calls atomic.Int64
+	c := NewChecker(countingSTS{&calls}, func(o *Options) { o.TTL, o.staleMargin = ttl, margin })
+	var m Memo
+	for range 2 {
+		if _, err := c.CheckMemo(ctx, creds, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := m.last.Load()
+	if e == nil || e.stale == nil {
+		t.Fatalf("memo entry %+v: want one with a staleness flag", e)
+	}
+	if got := calls.Load(); got != 1 {
+		t.Errorf("%d STS calls for two CheckMemo within the TTL, want 1", got)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !e.stale.Load(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the memo entry's flag was not set within 5 s of a 300 ms TTL")
+		}
+	}
+	if d := time.Until(e.until); d > -10*time.Millisecond {
+		time.Sleep(d + 10*time.Millisecond) // the Checker's own answer ends too
+	}
+	if _, err := c.CheckMemo(ctx, creds, &m); err != nil {
+		t.Fatal(err)
+	}
+	if got := calls.Load(); got != 2 {
+		t.Errorf("%d STS calls after the TTL, want 2", got)
+	}
+	if m.last.Load() == e {
+		t.Error("the memo kept its stale entry")
+	}
+
+	for _, tc := range []struct {
+		name string
+		opt  func(*Options)
+	}{
+		{"test clock", func(o *Options) { o.Now = time.Now }},
+		{"short TTL", func(o *Options) { o.TTL, o.staleMargin = 9*margin, margin }},
+	} {
+		c := NewChecker(countingSTS{new(atomic.Int64)}, tc.opt)
+		var m Memo
+		if _, err := c.CheckMemo(ctx, creds, &m); err != nil {
+			t.Fatal(err)
+		}
+		if e := m.last.Load(); e == nil || e.stale != nil {
+			t.Errorf("%s: memo entry %+v, want one that reads the clock", tc.name, e)
+		}
+	}
+}

@@ -222,8 +222,8 @@ func (g *Guard) Apply(o *ClientOptions) error {
 			// HTTPClient refuses whatever bypasses the gate.
 			tc := hc.(securetransport.TLSClient)
 			// The identity step and the signer read the same
-			// credentials: a cache around the client's provider (see
-			// callerid.Cached).
+			// credentials: a cache around the client's provider, unless
+			// it is a static one (see callerid.Cached).
 			o.Credentials = callerid.Cached(o.Credentials)
 			gate := &wireGate{g: g, send: tc, identity: g.identityStep(o.Credentials)}
 			o.HTTPClient = &securetransport.RefusingClient{Owner: g, Send: tc, Audit: g.refuseUnguarded}

@@ -313,8 +313,11 @@ func (e *wemit) value(b *strings.Builder, n *wnode, nx, x string, t reflect.Type
 			fmt.Fprintf(b, "if %s := %s; %s != nil {\n%s := %s\n%s", p, x, p, nv, nx, push(nv))
 			fmt.Fprintf(b, check, nv, "string(*"+p+")")
 		} else {
-			fmt.Fprintf(b, "{\n%s := %s\n%s", nv, nx, push(nv))
-			fmt.Fprintf(b, check, nv, "string("+x+")")
+			// An empty enum passes check at once: the SDK leaves it out
+			// of the body. It costs no push, call and pop here.
+			sv := e.v("s")
+			fmt.Fprintf(b, "if %[1]s, %[2]s := string(%[3]s), %[4]s; %[1]s != \"\" || %[2]s.rule != ruleEnum {\n%[5]s", sv, nv, x, nx, push(nv))
+			fmt.Fprintf(b, check, nv, sv)
 		}
 		b.WriteString(pop + "}\n")
 	case "struct":
@@ -452,10 +455,12 @@ func (g *gen) keyPaths(name string, op *apimodel.Operation) ([][]string, error) 
 }
 
 // accessor writes the function reading the string at path (member names)
-// of the input root, with lookup's results.
+// of the input root, with lookup's results, as a typedLookup itself: its
+// own type assertion, so that a read is one call, not a call through a
+// generic wrapper.
 func accessor(root *wnode, rootType reflect.Type, path []string) (string, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "lookupOf(func(in *%s) (string, bool, bool) {\nif in == nil {\nreturn \"\", false, false\n}\n", typeName(rootType))
+	fmt.Fprintf(&b, "typedLookup(func(params any) (string, bool, bool, bool) {\nin, ok := params.(*%s)\nif !ok {\nreturn \"\", false, false, false\n}\nif in == nil {\nreturn \"\", false, false, true\n}\n", typeName(rootType))
 	cur, x := root, "in"
 	for i, m := range path {
 		f := memberOf(cur, m)
@@ -468,9 +473,9 @@ func accessor(root *wnode, rootType reflect.Type, path []string) (string, error)
 				return "", fmt.Errorf("the place %v is not a string", path)
 			}
 			if f.t.Kind() == reflect.Pointer {
-				fmt.Fprintf(&b, "if %s == nil {\nreturn \"\", true, false\n}\nreturn string(*%s), true, true\n", fx, fx)
+				fmt.Fprintf(&b, "if %s == nil {\nreturn \"\", true, false, true\n}\nreturn string(*%s), true, true, true\n", fx, fx)
 			} else {
-				fmt.Fprintf(&b, "return string(%s), true, true\n", fx)
+				fmt.Fprintf(&b, "return string(%s), true, true, true\n", fx)
 			}
 			break
 		}
@@ -479,7 +484,7 @@ func accessor(root *wnode, rootType reflect.Type, path []string) (string, error)
 		}
 		a := "a" + strconv.Itoa(i)
 		if f.t.Kind() == reflect.Pointer {
-			fmt.Fprintf(&b, "%s := %s\nif %s == nil {\nreturn \"\", false, false\n}\n", a, fx, a)
+			fmt.Fprintf(&b, "%s := %s\nif %s == nil {\nreturn \"\", false, false, true\n}\n", a, fx, a)
 		} else {
 			fmt.Fprintf(&b, "%s := &%s\n", a, fx)
 		}
