@@ -19,10 +19,21 @@ import (
 // track keys (BenchmarkDocument, 4 runs of 200ms: 7.9-10.5 us against
 // 12.3-12.5 us). Data longer than 2 GiB is refused (see maxDocument).
 func Document(data string, visit func(s string, number bool) bool) bool {
+	return DocumentDefaults(data, visit, nil)
+}
+
+// DocumentDefaults is [Document] that also calls def, when not nil, with
+// the value of every member named "default" (its key compared as decoded)
+// that is a string (decoded, number false) or a number (its text, number
+// true), in document order: an Avro field's default, which the schema
+// check reads again after the field's name. The calls mean something only
+// when DocumentDefaults returns true: a document it refuses may have made
+// some, before or after the error.
+func DocumentDefaults(data string, visit func(s string, number bool) bool, def func(value string, number bool)) bool {
 	if len(data) > maxDocument {
 		return false
 	}
-	return document(data, nil, visit)
+	return document(data, nil, visit, def)
 }
 
 // maxDocument bounds the documents Document reads: keyList keeps a key's
@@ -54,12 +65,18 @@ func (q Quoted) IsZero() bool { return q.raw == nil }
 // returns false and a zero Quoted. The
 // Quoted holds the returned buffer: it is valid until that is reused.
 func DocumentQuoted(dst []byte, data string, visit func(s string, number bool) bool) (Quoted, []byte, bool) {
+	return DocumentQuotedDefaults(dst, data, visit, nil)
+}
+
+// DocumentQuotedDefaults is [DocumentQuoted] that also calls def as
+// [DocumentDefaults] does.
+func DocumentQuotedDefaults(dst []byte, data string, visit func(s string, number bool) bool, def func(value string, number bool)) (Quoted, []byte, bool) {
 	if len(data) > maxDocument {
 		return Quoted{}, dst, false
 	}
 	q := newQuoter(dst, len(data))
 	var ok bool
-	if ok = document(data, &q, visit); !ok {
+	if ok = document(data, &q, visit, def); !ok {
 		return Quoted{}, q.buf, false
 	}
 	q.structural(data, len(data))
@@ -77,7 +94,7 @@ func DocumentQuoted(dst []byte, data string, visit func(s string, number bool) b
 // read, deduplicated and written in the loop while readKey and the
 // string's slower path read any other, so that the values they need do
 // not crowd the usual case's.
-func document(data string, q *quoter, visit func(s string, number bool) bool) bool {
+func document(data string, q *quoter, visit func(s string, number bool) bool, def func(value string, number bool)) bool {
 	d := data
 	i, depth := 0, 0
 	var stack [MaxDepth]byte // '{' or '[' per open container
@@ -217,6 +234,12 @@ key:
 				}
 				seen[depth] |= bit
 				ks.add(j, e)
+				// One comparison of the word read: "default" and its
+				// closing quote. A null, true or false default, an
+				// object's or a list's, is no string or number.
+				if x == defaultKey && def != nil && e+2 < len(d) && (d[e+1] != ':' || !literalOrContainer(d[e+2])) {
+					noteDefault(d, e+1, def)
+				}
 				if q != nil {
 					if k := i - q.last; k < 8 && !q.ctl {
 						q.n = putShort(q.buf, q.n, load64(d, q.last), x, k, e-j)
@@ -254,7 +277,7 @@ key:
 			}
 		}
 	}
-	if i = readKey(d, i, q, ks, &seen[depth], int(start[depth]), visit); i < 0 {
+	if i = readKey(d, i, q, ks, &seen[depth], int(start[depth]), visit, def); i < 0 {
 		return false
 	}
 
@@ -367,7 +390,7 @@ func keyHash(key string) uint {
 // innermost object's keys, from, refused; seen is that object's filter),
 // keeps it in ks, writes it through q, and returns the offset after it;
 // -1 when it does not read, repeats a key or visit refuses it.
-func readKey(d string, i int, q *quoter, ks *keyList, seen *uint64, from int, visit func(s string, number bool) bool) int {
+func readKey(d string, i int, q *quoter, ks *keyList, seen *uint64, from int, visit func(s string, number bool) bool, def func(value string, number bool)) int {
 	end, escaped := -1, false
 	if j := i + 1; j+8 <= len(d) {
 		end = plainEnd(d, j)
@@ -395,6 +418,9 @@ func readKey(d string, i int, q *quoter, ks *keyList, seen *uint64, from int, vi
 	} else {
 		ks.add(i+1, end)
 	}
+	if key == "default" && def != nil {
+		noteDefault(d, end+1, def)
+	}
 	if q != nil {
 		if k, c := i-q.last, end-i-1; k < 8 && !q.ctl && !escaped && c < 48 && i+65 <= len(d) && q.n+80 <= len(q.buf) {
 			q.n = putWindow(q.buf, q.n, d, load64(d, q.last), k, i, c)
@@ -404,6 +430,48 @@ func readKey(d string, i int, q *quoter, ks *keyList, seen *uint64, from int, vi
 		q.last = end + 1
 	}
 	return end + 1
+}
+
+// defaultKey is `default"` as load64 reads it: the word after the opening
+// quote of the key "default" written plainly.
+const defaultKey = uint64('d') | uint64('e')<<8 | uint64('f')<<16 | uint64('a')<<24 |
+	uint64('u')<<32 | uint64('l')<<40 | uint64('t')<<48 | uint64('"')<<56
+
+// literalOrContainer reports whether a value that starts with c is no
+// string or number, if it is a value at all.
+func literalOrContainer(c byte) bool {
+	return c == 'n' || c == 't' || c == 'f' || c == '{' || c == '['
+}
+
+// noteDefault calls def with the value after the key "default" whose
+// closing quote is just before i of d, when it is a string (decoded) or a
+// number. It reads ahead of the walk, which validates the value in its
+// turn: a value that does not read here is skipped, and the walk refuses
+// the document.
+func noteDefault(d string, i int, def func(value string, number bool)) {
+	i = skipSpace(d, i)
+	if i >= len(d) || d[i] != ':' {
+		return
+	}
+	if i = skipSpace(d, i+1); i >= len(d) {
+		return
+	}
+	switch c := d[i]; {
+	case c == '"':
+		end, escaped, err := stringEnd(d, i)
+		if err != nil {
+			return
+		}
+		if v := d[i+1 : end]; !escaped {
+			def(v, false)
+		} else {
+			def(decode(v), false)
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		if end, err := numberEnd(d, i); err == nil {
+			def(d[i:end], true)
+		}
+	}
 }
 
 // keyList holds the keys of a document's open objects, by where they are:

@@ -216,10 +216,10 @@ after:
 // writing into qb (none when nil) and where it ends.
 func documentWriting(data string, qb []byte, visit func(string, bool) bool) (qn, ql int, ok bool) {
 	if qb == nil {
-		return 0, 0, document(data, nil, visit)
+		return 0, 0, document(data, nil, visit, nil)
 	}
 	q := quoter{buf: qb}
-	if !document(data, &q, visit) {
+	if !document(data, &q, visit, nil) {
 		return 0, 0, false
 	}
 	return q.n, q.last, true
