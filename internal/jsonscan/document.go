@@ -227,9 +227,9 @@ key:
 		x := load64(d, j)
 		if m := special(x); m != 0 {
 			if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
-				key := d[j:e]
-				bit := uint64(1) << (keyHash(key) & 63)
-				if seen[depth]&bit != 0 && ks.has(d, int(start[depth]), key) {
+				c := e - j
+				bit := uint64(1) << (wordHash(x&lowBytes(c)) & 63) // keyHash(d[j:e])
+				if seen[depth]&bit != 0 && ks.has(d, int(start[depth]), d[j:e]) {
 					return false
 				}
 				seen[depth] |= bit
@@ -378,11 +378,25 @@ func decode(raw string) string {
 // keyHash mixes a key's length and its first and last bytes, which tell
 // apart the keys of a usual object: equal keys always share a filter bit,
 // and different ones seldom do.
+//
+// A key of fewer than eight bytes is mixed whole, as wordHash of its bytes,
+// so that the usual key's hash is made from the word document read it
+// from.
 func keyHash(key string) uint {
-	if key == "" {
-		return 0
+	if len(key) < 8 {
+		var w uint64
+		for i := len(key) - 1; i >= 0; i-- {
+			w = w<<8 | uint64(key[i])
+		}
+		return wordHash(w)
 	}
 	return uint(len(key))*7 + uint(key[0])*3 + uint(key[len(key)-1])
+}
+
+// wordHash mixes the bytes of a short key, as load64 reads them with the
+// bytes past the key cleared, into the top six bits of a product.
+func wordHash(w uint64) uint {
+	return uint(w * 0x9e3779b97f4a7c15 >> 58)
 }
 
 // readKey reads the key whose opening quote is at i of d, as document
@@ -683,6 +697,25 @@ func putShort(buf []byte, n int, y, x uint64, k, c int) int {
 	binary.LittleEndian.PutUint64(b[k+2:], x)
 	binary.LittleEndian.PutUint16(b[k+2+c:], '\\'|'"'<<8)
 	return n + k + c + 4
+}
+
+// putMember is putShort for a member whose value follows its key's
+// closing quote after a colon: the text before the key, k bytes at the
+// start of y, the key, c bytes at the start of x, the colon, and the
+// value, c2 bytes at the start of v (k, c and c2 fewer than eight, no
+// escapes), each string between a backslash and a quote and its
+// backslash. Its caller checks buf holds 40 bytes from n.
+func putMember(buf []byte, n int, y, x, v uint64, k, c, c2 int) int {
+	k, c, c2 = k&7, c&7, c2&7
+	b := (*[40]byte)(buf[n : n+40])
+	binary.LittleEndian.PutUint64(b[:8], y)
+	binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
+	binary.LittleEndian.PutUint64(b[k+2:], x)
+	o := k + 2 + c
+	binary.LittleEndian.PutUint64(b[o:], '\\'|'"'<<8|':'<<16|'\\'<<24|'"'<<32) // `\":\"`; the next store overwrites the rest
+	binary.LittleEndian.PutUint64(b[o+5:], v)
+	binary.LittleEndian.PutUint16(b[o+5+c2:], '\\'|'"'<<8)
+	return n + o + c2 + 7
 }
 
 // lastOr is q.last, or i for no writing.
