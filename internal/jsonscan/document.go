@@ -100,16 +100,18 @@ func document(data string, q *quoter, visit func(s string, number bool) bool, de
 	var stack [MaxDepth]byte // '{' or '[' per open container
 	// The keys of the open objects: start[depth] is where the innermost
 	// one's begin, seen[depth] a one-word filter of them, so that most
-	// keys are not compared at all.
-	var start [MaxDepth + 1]int32
-	var seen [MaxDepth + 1]uint64
+	// keys are not compared at all. Both are indexed by depth&depthMask,
+	// depth itself (at most MaxDepth), so that the compiler checks no
+	// bound in the key path.
+	var start [depthMask + 1]int32
+	var seen [depthMask + 1]uint64
 	// Kept in memory, as the writing's state is (see quoter): the
 	// compiler has too few registers for the loop's state.
 	var kl keyList
 	ks := &kl
 
 value:
-	if i >= len(d) {
+	if uint(i) >= uint(len(d)) {
 		return false
 	}
 	if d[i] <= ' ' {
@@ -169,20 +171,20 @@ value:
 		}
 		stack[depth] = c
 		depth++
-		if i++; i < len(d) && d[i] <= ' ' {
+		if i++; uint(i) < uint(len(d)) && d[i] <= ' ' {
 			i = q.skipSpace(d, i)
 		}
 		if c == '{' {
-			start[depth], seen[depth] = int32(ks.n), 0
-			if i < len(d) && d[i] == '}' {
-				ks.n = int(start[depth])
+			start[depth&depthMask], seen[depth&depthMask] = int32(ks.n), 0
+			if uint(i) < uint(len(d)) && d[i] == '}' {
+				ks.n = int(start[depth&depthMask])
 				depth--
 				i++
 				goto after
 			}
 			goto key
 		}
-		if i < len(d) && d[i] == ']' {
+		if uint(i) < uint(len(d)) && d[i] == ']' {
 			depth--
 			i++
 			goto after
@@ -211,11 +213,11 @@ value:
 	return false
 
 key:
-	if i >= len(d) || d[i] != '"' {
-		if i < len(d) && d[i] <= ' ' {
+	if uint(i) >= uint(len(d)) || d[i] != '"' {
+		if uint(i) < uint(len(d)) && d[i] <= ' ' {
 			i = q.skipSpace(d, i)
 		}
-		if i >= len(d) || d[i] != '"' {
+		if uint(i) >= uint(len(d)) || d[i] != '"' {
 			return false
 		}
 	}
@@ -229,10 +231,10 @@ key:
 			if e := j + bits.TrailingZeros64(m)>>3; d[e] == '"' {
 				c := e - j
 				bit := uint64(1) << (wordHash(x&lowBytes(c)) & 63) // keyHash(d[j:e])
-				if seen[depth]&bit != 0 && ks.has(d, int(start[depth]), d[j:e]) {
+				if seen[depth&depthMask]&bit != 0 && ks.has(d, int(start[depth&depthMask]), d[j:e]) {
 					return false
 				}
-				seen[depth] |= bit
+				seen[depth&depthMask] |= bit
 				ks.add(j, e)
 				// One comparison of the word read: "default" and its
 				// closing quote. A null, true or false default, an
@@ -267,26 +269,26 @@ key:
 			if e >= 0 {
 				key := d[j:e]
 				bit := uint64(1) << (keyHash(key) & 63)
-				if seen[depth]&bit != 0 && ks.has(d, int(start[depth]), key) {
+				if seen[depth&depthMask]&bit != 0 && ks.has(d, int(start[depth&depthMask]), key) {
 					return false
 				}
-				seen[depth] |= bit
+				seen[depth&depthMask] |= bit
 				ks.add(j, e)
 				i = e + 1
 				goto colon
 			}
 		}
 	}
-	if i = readKey(d, i, q, ks, &seen[depth], int(start[depth]), visit, def); i < 0 {
+	if i = readKey(d, i, q, ks, &seen[depth&depthMask], int(start[depth&depthMask]), visit, def); i < 0 {
 		return false
 	}
 
 colon:
-	if i < len(d) && d[i] == ':' {
+	if uint(i) < uint(len(d)) && d[i] == ':' {
 		i++
 		goto value
 	}
-	if i = q.skipSpace(d, i); i < len(d) && d[i] == ':' {
+	if i = q.skipSpace(d, i); uint(i) < uint(len(d)) && d[i] == ':' {
 		i++
 		goto value
 	}
@@ -294,20 +296,20 @@ colon:
 
 after:
 	// The usual case first: a comma, at once.
-	if i < len(d) && d[i] == ',' && depth > 0 {
+	if uint(i) < uint(len(d)) && d[i] == ',' && depth > 0 {
 		i++
 		if stack[depth-1] == '{' {
 			goto key
 		}
 		goto value
 	}
-	if i < len(d) && d[i] <= ' ' {
+	if uint(i) < uint(len(d)) && d[i] <= ' ' {
 		i = q.skipSpace(d, i)
 	}
 	if depth == 0 {
 		return i == len(d)
 	}
-	if i >= len(d) {
+	if uint(i) >= uint(len(d)) {
 		return false
 	}
 	switch c, top := d[i], stack[depth-1]; {
@@ -318,7 +320,7 @@ after:
 		}
 		goto value
 	case c == '}' && top == '{':
-		ks.close(int(start[depth]))
+		ks.close(int(start[depth&depthMask]))
 		fallthrough
 	case c == ']' && top == '[':
 		depth--
@@ -327,6 +329,10 @@ after:
 	}
 	return false
 }
+
+// depthMask bounds a depth for the compiler: a mask of ones, above
+// MaxDepth.
+const depthMask = 2*MaxDepth - 1
 
 // skipSpace is skipSpace that, for a writing (q not nil), notes in q.ctl
 // whether the white space holds a byte other than a space: a tab, newline
