@@ -705,25 +705,6 @@ func putShort(buf []byte, n int, y, x uint64, k, c int) int {
 	return n + k + c + 4
 }
 
-// putMember is putShort for a member whose value follows its key's
-// closing quote after a colon: the text before the key, k bytes at the
-// start of y, the key, c bytes at the start of x, the colon, and the
-// value, c2 bytes at the start of v (k, c and c2 fewer than eight, no
-// escapes), each string between a backslash and a quote and its
-// backslash. Its caller checks buf holds 40 bytes from n.
-func putMember(buf []byte, n int, y, x, v uint64, k, c, c2 int) int {
-	k, c, c2 = k&7, c&7, c2&7
-	b := (*[40]byte)(buf[n : n+40])
-	binary.LittleEndian.PutUint64(b[:8], y)
-	binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
-	binary.LittleEndian.PutUint64(b[k+2:], x)
-	o := k + 2 + c
-	binary.LittleEndian.PutUint64(b[o:], '\\'|'"'<<8|':'<<16|'\\'<<24|'"'<<32) // `\":\"`; the next store overwrites the rest
-	binary.LittleEndian.PutUint64(b[o+5:], v)
-	binary.LittleEndian.PutUint16(b[o+5+c2:], '\\'|'"'<<8)
-	return n + o + c2 + 7
-}
-
 // lastOr is q.last, or i for no writing.
 func (q *quoter) lastOr(i int) int {
 	if q == nil {
