@@ -727,10 +727,13 @@ func putLong(buf []byte, n int, d string, y uint64, k, open int) (int, int) {
 	binary.LittleEndian.PutUint64(b[:8], y)
 	binary.LittleEndian.PutUint16(b[k:], '\\'|'"'<<8)
 	binary.LittleEndian.PutUint64(b[k+2:], load64(t, 0))
+	// special's constants as values, read once: the compiler writes a
+	// constant again at each use in the loop, five instructions a word.
+	low7, ctl, quote, back, high := specialWords[0], specialWords[1], specialWords[2], specialWords[3], specialWords[4]
 	for w := 8; w < 48; w += 8 {
 		x := load64(t, w&56)
 		binary.LittleEndian.PutUint64(b[k+2+w&56:], x)
-		if m := special(x); m != 0 {
+		if m := specialWith(x, low7, ctl, quote, back, high); m != 0 {
 			e := (w + bits.TrailingZeros64(m)>>3) & 63
 			if t[e] != '"' {
 				return -1, n
@@ -741,6 +744,10 @@ func putLong(buf []byte, n int, d string, y uint64, k, open int) (int, int) {
 	}
 	return -1, n
 }
+
+// specialWords are special's constants, read rather than folded so
+// that a loop keeps them in registers (see putLong).
+var specialWords = [5]uint64{lo * 0x7f, lo * (0x80 - 0x20), lo * '"', lo * '\\', hi}
 
 // putWindow writes at n of buf the plain string whose opening quote is at
 // open of d, of c bytes (fewer than 48), and the text before it, k bytes
