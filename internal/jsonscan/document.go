@@ -97,7 +97,10 @@ func DocumentQuotedDefaults(dst []byte, data string, visit func(s string, number
 func document(data string, q *quoter, visit func(s string, number bool) bool, def func(value string, number bool)) bool {
 	d := data
 	i, depth := 0, 0
-	var stack [MaxDepth]byte // '{' or '[' per open container
+	// '{' or '[' per open container, at its depth (from 1); stack[0], no
+	// container, stands for the document's top level, so that a comma
+	// there needs no test of depth.
+	var stack [depthMask + 1]byte
 	// The keys of the open objects: start[depth] is where the innermost
 	// one's begin, seen[depth] a one-word filter of them, so that most
 	// keys are not compared at all. Both are indexed by depth&depthMask,
@@ -169,8 +172,8 @@ value:
 		if depth == MaxDepth {
 			return false
 		}
-		stack[depth] = c
 		depth++
+		stack[depth&depthMask] = c
 		if i++; uint(i) < uint(len(d)) && d[i] <= ' ' {
 			i = q.skipSpace(d, i)
 		}
@@ -296,12 +299,16 @@ colon:
 
 after:
 	// The usual case first: a comma, at once.
-	if uint(i) < uint(len(d)) && d[i] == ',' && depth > 0 {
-		i++
-		if stack[depth-1] == '{' {
+	if uint(i) < uint(len(d)) && d[i] == ',' {
+		switch stack[depth&depthMask] {
+		case '{':
+			i++
 			goto key
+		case '[':
+			i++
+			goto value
 		}
-		goto value
+		return false // a comma after the document
 	}
 	if uint(i) < uint(len(d)) && d[i] <= ' ' {
 		i = q.skipSpace(d, i)
@@ -312,7 +319,7 @@ after:
 	if uint(i) >= uint(len(d)) {
 		return false
 	}
-	switch c, top := d[i], stack[depth-1]; {
+	switch c, top := d[i], stack[depth&depthMask]; {
 	case c == ',':
 		i++
 		if top == '{' {
