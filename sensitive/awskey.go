@@ -30,12 +30,17 @@ func nextAccessKey(s string, from int) (int, int) {
 func keyGlue(c byte) bool { return isUpper(c) || isDigit(c) }
 
 func accessKeyAt(s string, q int) bool {
-	if q+20 > len(s) || (q > 0 && keyGlue(s[q-1])) || (q+20 < len(s) && keyGlue(s[q+20])) {
+	if q+20 > len(s) {
 		return false
 	}
+	// The prefix before the neighbours: most A's of a text start no key
+	// ID ("ATTR_1", "Avro"), and it rules them out in one comparison.
 	switch s[q : q+4] {
 	case "AKIA", "ASIA", "ABIA", "ACCA":
 	default:
+		return false
+	}
+	if (q > 0 && keyGlue(s[q-1])) || (q+20 < len(s) && keyGlue(s[q+20])) {
 		return false
 	}
 	var seen uint32 // the base32 characters of the body, as bits
