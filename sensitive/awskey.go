@@ -81,8 +81,9 @@ const (
 // keyword "secret" or an access key ID shortly before it on the same line.
 //
 // The scan looks at the last byte of each 40-byte window first and skips the
-// whole window when it cannot be part of a run, then at the byte eight
-// before it, so clean text costs a few comparisons per 40 bytes.
+// whole window when it cannot be part of a run, then at the bytes eight
+// and sixteen before it, so clean text costs a few comparisons per 40
+// bytes.
 func nextSecretKey(s string, from int) (int, int) {
 	i := from
 	for i+secretLen <= len(s) {
@@ -91,12 +92,16 @@ func nextSecretKey(s string, from int) (int, int) {
 			i = j + 1
 			continue
 		}
-		// A probe eight bytes back: text of words has a byte that is not
-		// base64 in most eight, and every window from i to it holds that
-		// byte, so the walk moves past it without reading the bytes
-		// between (each move stops short of the first window that could
-		// be a run, as the byte-by-byte look back's does).
+		// Probes eight and sixteen bytes back: text of words has a byte
+		// that is not base64 in most eight, and every window from i to it
+		// holds that byte, so the walk moves past it without reading the
+		// bytes between (each move stops short of the first window that
+		// could be a run, as the byte-by-byte look back's does).
 		if p := j - 8; !is(s[p], cB64) {
+			i = p + 1
+			continue
+		}
+		if p := j - 16; !is(s[p], cB64) {
 			i = p + 1
 			continue
 		}
