@@ -98,10 +98,10 @@ var schemaSeeds = []string{
 func TestCleanSchemaMatchesOld(t *testing.T) {
 	g := testGuard(t, Policy{})
 	for _, s := range append(schemaSeeds, schemaOfSize(10<<10), schemaOfSize(19<<10)) {
-		if got, want := cleanSchema(s, g.s.Detector), oldCleanSchema(s, g.s.Detector); got != want {
+		if got, want := cleanSchema(s, g.s.Detector, nil), oldCleanSchema(s, g.s.Detector); got != want {
 			t.Errorf("cleanSchema(%.80q) = %v, the old loop over Next says %v", s, got, want)
 		}
-		if _, _, got := cleanSchemaQuoted(nil, s, g.s.Detector); got != cleanSchema(s, g.s.Detector) {
+		if _, _, got := cleanSchemaQuoted(nil, s, g.s.Detector, nil); got != cleanSchema(s, g.s.Detector, nil) {
 			t.Errorf("cleanSchemaQuoted(%.80q) = %v, cleanSchema says the opposite", s, got)
 		}
 	}
@@ -115,10 +115,10 @@ func FuzzCleanSchemaMatchesOld(f *testing.F) {
 	g := testGuard(f, Policy{})
 	f.Fuzz(func(t *testing.T, s string) {
 		want := oldCleanSchema(s, g.s.Detector)
-		if got := cleanSchema(s, g.s.Detector); got != want {
+		if got := cleanSchema(s, g.s.Detector, nil); got != want {
 			t.Fatalf("cleanSchema(%q) = %v, the old loop over Next says %v", s, got, want)
 		}
-		if _, _, got := cleanSchemaQuoted(nil, s, g.s.Detector); got != want {
+		if _, _, got := cleanSchemaQuoted(nil, s, g.s.Detector, nil); got != want {
 			t.Fatalf("cleanSchemaQuoted(%q) = %v, the old loop over Next says %v", s, got, want)
 		}
 	})

@@ -601,14 +601,18 @@ func (w *walker) checkSchema(s string) error {
 	var sw schemaWalker
 	var quoted jsonscan.Quoted // zero unless clean
 	var clean bool
+	// The clean read also notes whether a field's default is one the join
+	// of checkSchemaDefaults may make a finding of.
+	var defaults schemaDefaults
+	defaults.anyValue = w.g.keywords.HasRules()
 	if w.st != nil && !w.wire {
 		// The clean read also writes the schema as the SDK will serialize
 		// it, for the wire gate's comparison (see walkWireStruct), into a
 		// buffer the pooled state keeps.
 		w.st.schemaQuoted = jsonscan.Quoted{} // its buffer is about to be reused
-		quoted, w.st.schemaBuf, clean = cleanSchemaQuoted(w.st.schemaBuf, s, w.g.s.Detector)
+		quoted, w.st.schemaBuf, clean = cleanSchemaQuoted(w.st.schemaBuf, s, w.g.s.Detector, &defaults)
 	} else {
-		clean = cleanSchema(s, w.g.s.Detector)
+		clean = cleanSchema(s, w.g.s.Detector, &defaults)
 	}
 	if !clean {
 		sw = schemaWalker{w: w, base: w.path(), at: -1}
@@ -622,7 +626,9 @@ func (w *walker) checkSchema(s string) error {
 			return err
 		}
 	}
-	if err := w.checkSchemaDefaults(s); err != nil {
+	// A schema the clean read refused has no say from it: the search of
+	// mayHaveScalarDefault decides.
+	if err := w.checkSchemaDefaults(s, clean && !defaults.matter); err != nil {
 		return err
 	}
 	if sw.dup != "" {
@@ -642,17 +648,21 @@ func (w *walker) checkSchema(s string) error {
 // little more than the scan (jsonscan.Document, which reads the document in
 // one loop); for any other, the walk runs again to name the field and the
 // rule.
-func cleanSchema(s string, det *sensitive.Detector) bool {
+//
+// With defaults, it also notes in it whether s has a default the join of
+// checkSchemaDefaults may make a finding of (meaningful only when s is
+// clean).
+func cleanSchema(s string, det *sensitive.Detector, defaults *schemaDefaults) bool {
 	var digits [48]byte
-	return jsonscan.Document(s, schemaVisit(det, &digits))
+	return jsonscan.DocumentDefaults(s, schemaVisit(det, &digits), defaults.note())
 }
 
 // cleanSchemaQuoted is cleanSchema that also writes s as a JSON string's
 // content, as the SDK serializes it (jsonscan.DocumentQuoted), into buf's
 // capacity.
-func cleanSchemaQuoted(buf []byte, s string, det *sensitive.Detector) (jsonscan.Quoted, []byte, bool) {
+func cleanSchemaQuoted(buf []byte, s string, det *sensitive.Detector, defaults *schemaDefaults) (jsonscan.Quoted, []byte, bool) {
 	var digits [48]byte
-	return jsonscan.DocumentQuoted(buf, s, schemaVisit(det, &digits))
+	return jsonscan.DocumentQuotedDefaults(buf, s, schemaVisit(det, &digits), defaults.note())
 }
 
 // schemaVisit is cleanSchema's test of each decoded key or string and

@@ -15,7 +15,7 @@ func TestResetKeepsSchemaBuf(t *testing.T) {
 		t.Fatalf("the schema is %d bytes, over the model's limit", len(longest))
 	}
 	st := &callState{}
-	q, buf, ok := cleanSchemaQuoted(st.schemaBuf, longest, g.s.Detector)
+	q, buf, ok := cleanSchemaQuoted(st.schemaBuf, longest, g.s.Detector, nil)
 	if !ok {
 		t.Fatalf("the longest schema is not clean")
 	}

@@ -13,10 +13,11 @@ import (
 // secret key only after its keyword, and a field named for what it holds
 // gives the keyword. The detector has read the schema's raw text already,
 // where the name and the default stand apart. A schema with no default that
-// the join could make a finding of, the usual one, pays one search for
-// `"default"` (mayHaveScalarDefault).
-func (w *walker) checkSchemaDefaults(s string) error {
-	if !mayHaveScalarDefault(s, w.g.keywords.HasRules()) {
+// the join could make a finding of, the usual one, is not read again:
+// noneMatter says the clean read saw none (schemaDefaults); else a search
+// for `"default"` (mayHaveScalarDefault) decides.
+func (w *walker) checkSchemaDefaults(s string, noneMatter bool) error {
+	if noneMatter || !mayHaveScalarDefault(s, w.g.keywords.HasRules()) {
 		return nil
 	}
 	// Per open object: its "name" and "default" as read so far (a field's
@@ -96,6 +97,47 @@ func (w *walker) checkNamedDefault(s, name, value string, at int) error {
 		}
 		return nil
 	})
+}
+
+// schemaDefaults notes, from the clean read of a schema
+// (jsonscan.DocumentDefaults), whether a member "default" holds a string
+// or number the join of checkSchemaDefaults may make a finding of: one
+// that jsontext.NameMatters, in one of its forms for a number, or any at
+// all when anyValue (a detector with caller rules). The usual schema's
+// defaults are null, false or short numbers (19.99).
+type schemaDefaults struct {
+	anyValue bool
+	matter   bool
+}
+
+// note returns the clean read's call for each default; none for no sd.
+func (sd *schemaDefaults) note() func(value string, number bool) {
+	if sd == nil {
+		return nil
+	}
+	return func(value string, number bool) {
+		if !sd.matter && defaultMatters(value, number, sd.anyValue) {
+			sd.matter = true
+		}
+	}
+}
+
+// defaultMatters reports whether the join may make a finding of a default
+// value: checkSchemaDefault's forms, each tested as checkNamedDefault's
+// jsontext.EachNamed tests a value.
+func defaultMatters(value string, number, anyValue bool) bool {
+	if anyValue || jsontext.NameMatters(value) {
+		return true
+	}
+	if number {
+		var digits [48]byte
+		for _, form := range jsontext.NumberForms(value, &digits) {
+			if jsontext.NameMatters(form) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // mayHaveScalarDefault reports whether s may hold a member "default" whose

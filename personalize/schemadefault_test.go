@@ -2,6 +2,7 @@ package personalize
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/smithy-go/middleware"
@@ -36,6 +37,71 @@ func FuzzMayHaveScalarDefault(f *testing.F) {
 		}
 		t.Errorf("mayHaveScalarDefault(%q, %t) = false; the document has a default the join reads", s, anyValue)
 	})
+}
+
+// FuzzSchemaDefaultsNoted: the clean read's note never says no to a
+// clean document that holds a member "default" whose string or number the
+// join could make a finding of (referenceScalarDefault), with and without
+// the writing; and it says no to the seeds' usual schema.
+func FuzzSchemaDefaultsNoted(f *testing.F) {
+	for _, s := range []string{
+		`{"name":"SSN","type":"string","default":"123456789"}`,
+		`{"name":"A","default":19.99}`,
+		`{"name":"A","default":4.5e15}`,
+		`{"name":"A","default":0.00000000000000000000000000000000000000000045e50}`,
+		`{"name":"A","default" : -123456}`,
+		`{"name":"A","def\u0061ult":"123456"}`,
+		`{"name":"A","default":"1\u00312345"}`,
+		`{"doc":"default","default":null}`,
+		`[{"default":{"default":"9999999"}}]`,
+		`{"name":"A","default":"` + strings.Repeat("x", 41) + `"}`,
+		`{"name":"A","default":"x"}`,
+		schemaOfSize(2 << 10),
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	g := testGuard(f, Policy{})
+	f.Fuzz(func(t *testing.T, s string, anyValue bool) {
+		want := referenceScalarDefault(s, anyValue)
+		for _, quoted := range []bool{false, true} {
+			defaults := schemaDefaults{anyValue: anyValue}
+			var clean bool
+			if quoted {
+				_, _, clean = cleanSchemaQuoted(nil, s, g.s.Detector, &defaults)
+			} else {
+				clean = cleanSchema(s, g.s.Detector, &defaults)
+			}
+			if clean && want && !defaults.matter {
+				t.Fatalf("cleanSchema(%q), anyValue %t, quoted %t: no default noted; the document has one the join reads", s, anyValue, quoted)
+			}
+		}
+	})
+}
+
+// TestSchemaDefaultsNoted: the benchmarks' schemas, whose defaults are
+// null and 19.99, are not read again; one with a default of six digits
+// is.
+func TestSchemaDefaultsNoted(t *testing.T) {
+	g := testGuard(t, Policy{})
+	for _, tt := range []struct {
+		schema string
+		want   bool
+	}{
+		{schemaOfSize(10 << 10), false},
+		{schemaOfSize(19 << 10), false},
+		{strings.Replace(schemaOfSize(10<<10), `"default":19.99`, `"default":123456`, 1), true},
+		{strings.Replace(schemaOfSize(10<<10), `"default":19.99`, `"default":1.5e7`, 1), true},
+		{strings.Replace(schemaOfSize(10<<10), `"default":null`, `"default":"acct 123456"`, 1), true},
+	} {
+		defaults := schemaDefaults{}
+		if !cleanSchema(tt.schema, g.s.Detector, &defaults) {
+			t.Fatalf("cleanSchema(%.60q) = false", tt.schema)
+		}
+		if defaults.matter != tt.want {
+			t.Errorf("cleanSchema(%.60q) noted %v, want %v", tt.schema, defaults.matter, tt.want)
+		}
+	}
 }
 
 // referenceScalarDefault reads s as checkSchemaDefaults does, token by

@@ -30,12 +30,17 @@ func nextAccessKey(s string, from int) (int, int) {
 func keyGlue(c byte) bool { return isUpper(c) || isDigit(c) }
 
 func accessKeyAt(s string, q int) bool {
-	if q+20 > len(s) || (q > 0 && keyGlue(s[q-1])) || (q+20 < len(s) && keyGlue(s[q+20])) {
+	if q+20 > len(s) {
 		return false
 	}
+	// The prefix before the neighbours: most A's of a text start no key
+	// ID ("ATTR_1", "Avro"), and it rules them out in one comparison.
 	switch s[q : q+4] {
 	case "AKIA", "ASIA", "ABIA", "ACCA":
 	default:
+		return false
+	}
+	if (q > 0 && keyGlue(s[q-1])) || (q+20 < len(s) && keyGlue(s[q+20])) {
 		return false
 	}
 	var seen uint32 // the base32 characters of the body, as bits
@@ -76,14 +81,28 @@ const (
 // keyword "secret" or an access key ID shortly before it on the same line.
 //
 // The scan looks at the last byte of each 40-byte window first and skips the
-// whole window when it cannot be part of a run, so clean text costs a few
-// comparisons per 40 bytes.
+// whole window when it cannot be part of a run, then at the bytes eight
+// and sixteen before it, so clean text costs a few comparisons per 40
+// bytes.
 func nextSecretKey(s string, from int) (int, int) {
 	i := from
 	for i+secretLen <= len(s) {
 		j := i + secretLen - 1
 		if !is(s[j], cB64) {
 			i = j + 1
+			continue
+		}
+		// Probes eight and sixteen bytes back: text of words has a byte
+		// that is not base64 in most eight, and every window from i to it
+		// holds that byte, so the walk moves past it without reading the
+		// bytes between (each move stops short of the first window that
+		// could be a run, as the byte-by-byte look back's does).
+		if p := j - 8; !is(s[p], cB64) {
+			i = p + 1
+			continue
+		}
+		if p := j - 16; !is(s[p], cB64) {
+			i = p + 1
 			continue
 		}
 		k := j - 1

@@ -216,10 +216,10 @@ after:
 // writing into qb (none when nil) and where it ends.
 func documentWriting(data string, qb []byte, visit func(string, bool) bool) (qn, ql int, ok bool) {
 	if qb == nil {
-		return 0, 0, document(data, nil, visit)
+		return 0, 0, document(data, nil, visit, nil)
 	}
 	q := quoter{buf: qb}
-	if !document(data, &q, visit) {
+	if !document(data, &q, visit, nil) {
 		return 0, 0, false
 	}
 	return q.n, q.last, true
@@ -319,7 +319,10 @@ func TestDocumentMatchesFused(t *testing.T) {
 	// Keys and values of every length around the writing's limits (8 and
 	// 48 bytes), after structure of every length around its limit (8
 	// bytes), near the document's end and away from it.
-	for _, gap := range []string{``, ` `, `[`, `[null,`, `[null,true,`, `    `, `      `, `       `, `        `, "\n", "[\t"} {
+	for _, gap := range []string{``, ` `, `[`, `[null,`, `[null,true,`, `    `, `      `, `       `, `        `, "\n", "[\t",
+		// Structure of eight to sixteen bytes, with and without a control
+		// byte in either word (quoteString's second way).
+		`[1.5,2.25,`, `[null,true,false,`, `[1234567890123,`, "[null,true,\t", "[\nnull,true,", "[null, true ,false\r,", `[ 1 , 2 , 3 , 4 ,`} {
 		for n := 0; n <= 66; n++ {
 			text := strings.Repeat("x", n)
 			for _, tail := range []string{`}`, `,"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz":1}`} {

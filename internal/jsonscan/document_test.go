@@ -85,6 +85,11 @@ func TestDocument(t *testing.T) {
 		`["abc`, `{"abc`, `{"abcdefghij":"klmnopqrst"}`, "\t{\n\"a\"\r:\n1\n}\n", "{\"a\":1\x01}", `[1 2]`, `{"a":[}`, `[}`, `{]`,
 		strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth), strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1),
 		strings.Repeat(`{"a":`, MaxDepth) + "1" + strings.Repeat("}", MaxDepth),
+		// A repeat in the deepest object, and keys that repeat only
+		// across depths (the filters are indexed by depth).
+		strings.Repeat(`{"a":`, MaxDepth-1) + `{"b":1,"b":2}` + strings.Repeat("}", MaxDepth-1),
+		strings.Repeat(`{"a":`, MaxDepth-1) + `{"b":1,"a":2}` + strings.Repeat("}", MaxDepth-1),
+		strings.Repeat(`{"b":1,"a":`, MaxDepth) + "1" + strings.Repeat("}", MaxDepth),
 	}
 	var many strings.Builder
 	many.WriteString("{")

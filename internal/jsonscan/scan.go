@@ -429,6 +429,19 @@ func special(x uint64) uint64 {
 	return (^(notCtl & notQuote & notBack) | x) & hi
 }
 
+// specialWith is special with its constants passed: those of
+// specialWords, which a loop reads once and keeps in registers, where
+// the compiler writes a constant again at each use. (special itself
+// written as a call of it, its constants passed, made document's loop
+// longer.)
+func specialWith(x, low7, ctl, quote, back, high uint64) uint64 {
+	v := x & low7
+	notCtl := v + ctl              // bit 7: at least 0x20
+	notQuote := (v ^ quote) + low7 // bit 7: not '"'
+	notBack := (v ^ back) + low7   // bit 7: not '\\'
+	return (^(notCtl & notQuote & notBack) | x) & high
+}
+
 // byteIs returns the high bit of each byte of x that is c, exactly (the
 // sum works on each byte's low seven bits, as in special).
 func byteIs(x uint64, c byte) uint64 {

@@ -3,6 +3,8 @@ package jsonscan
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // specialOld is special as it was, with the flag of bytes from 0x80 up as
@@ -35,6 +37,10 @@ func TestSpecialMatchesOld(t *testing.T) {
 		if got, old, ref := special(x), specialOld(x, hi), specialRef(x); got != old || got != ref {
 			t.Fatalf("special(%#016x) = %#016x, old %#016x, byte at a time %#016x", x, got, old, ref)
 		}
+		w := specialWords
+		if got, with := special(x), specialWith(x, w[0], w[1], w[2], w[3], w[4]); got != with {
+			t.Fatalf("special(%#016x) = %#016x, specialWith the words %#016x", x, got, with)
+		}
 	}
 	for _, back := range []uint64{0, 'a', ' ', '"', '\\', 0x1f, 0x7f, 0x80, 0xff} {
 		for k := range 8 {
@@ -59,5 +65,18 @@ func FuzzSpecial(f *testing.F) {
 		if got, old, ref := special(x), specialOld(x, hi), specialRef(x); got != old || got != ref {
 			t.Fatalf("special(%#016x) = %#016x, old %#016x, byte at a time %#016x", x, got, old, ref)
 		}
+		w := specialWords
+		if got, with := special(x), specialWith(x, w[0], w[1], w[2], w[3], w[4]); got != with {
+			t.Fatalf("special(%#016x) = %#016x, specialWith the words %#016x", x, got, with)
+		}
 	})
+}
+
+// TestSpecialWords: the words putLong reads for specialWith are special's
+// constants.
+func TestSpecialWords(t *testing.T) {
+	want := [5]uint64{lo * 0x7f, lo * (0x80 - 0x20), lo * '"', lo * '\\', hi}
+	if diff := cmp.Diff(want, specialWords); diff != "" {
+		t.Errorf("specialWords (-want +got):\n%s", diff)
+	}
 }

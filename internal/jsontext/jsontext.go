@@ -167,10 +167,10 @@ func eachAncestor(name string, ancestors []string, f func(string) error) error {
 // a value a hook wrote where the model has a string), so that no digits
 // hide in one; data's numbers are read by DataNumberForms.
 func NumberForms(raw string, buf *[48]byte) []string {
-	out := DataNumberForms(raw, buf)
-	if len(raw) < 8 && !hasExponent(raw) {
-		return out
+	if shortNumber(raw) {
+		return nil // DataNumberForms's answer too: asked once
 	}
+	out := dataNumberForms(raw, buf)
 	if n := jsonscan.Significand(buf[:0], raw); len(n) >= 8 && string(n) != raw && (len(out) == 0 || string(n) != out[0]) {
 		out = append(out, string(n))
 	}
@@ -187,11 +187,29 @@ func NumberForms(raw string, buf *[48]byte) []string {
 // prices: every such event refused, where a card written as a fraction is
 // no one's mistake.
 func DataNumberForms(raw string, buf *[48]byte) []string {
-	if len(raw) < 8 && !hasExponent(raw) {
-		// Shorter than any identifying number, and no exponent to make it
-		// longer (42e14 is a card number).
+	if shortNumber(raw) {
 		return nil
 	}
+	return dataNumberForms(raw, buf)
+}
+
+// shortNumber reports whether raw is shorter than any identifying number,
+// with no exponent to make it longer (42e14 is a card number): it has no
+// forms.
+func shortNumber(raw string) bool {
+	if len(raw) >= 8 {
+		return false
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i]|0x20 == 'e' { // 'e' or 'E': no other byte maps there
+			return false
+		}
+	}
+	return true
+}
+
+// dataNumberForms is DataNumberForms of a number that is not short.
+func dataNumberForms(raw string, buf *[48]byte) []string {
 	n, ok := jsonscan.IntegerDigits(buf[:0], raw)
 	if !ok || string(n) == raw {
 		return nil
@@ -220,10 +238,6 @@ func roundedDigits(raw string, buf *[48]byte) string {
 		b = b[:i]
 	}
 	return string(b)
-}
-
-func hasExponent(raw string) bool {
-	return strings.IndexByte(raw, 'e') >= 0 || strings.IndexByte(raw, 'E') >= 0
 }
 
 // Named returns the text to scan for value as given under name (a
