@@ -32,7 +32,7 @@ func TestResetZeroesEveryField(t *testing.T) {
 	g := testGuard(t, Policy{})
 	op := g.ops["CreateDatasetGroup"]
 	st := &callState{g: g}
-	quoted, buf, clean := cleanSchemaQuoted(nil, `{"a":"b"}`, g.s.Detector)
+	quoted, buf, clean := cleanSchemaQuoted(nil, `{"a":"b"}`, g.s.Detector, nil)
 	if !clean {
 		t.Fatal("the test schema is not clean")
 	}
