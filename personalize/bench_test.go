@@ -345,21 +345,28 @@ func BenchmarkGuardedVsBareOneSide(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	call := newNameCalls(types.Tag{TagKey: aws.String("team"), TagValue: aws.String("recs")})
+	dataplanetest.OneSide(b, call(bare, aws.String(testKeyARN), aws.String(testRoleARN)), call(guarded, nil, nil))
+}
+
+// newNameCalls returns, for a client and the key and role it passes, a
+// CreateDatasetGroup with tags and a new name each call (4,096 names in
+// turn, made beforehand so that no call pays for its name).
+func newNameCalls(tags ...types.Tag) func(c *sdk.Client, key, role *string) func() error {
 	names := make([]*string, 4096)
 	for i := range names {
 		names[i] = aws.String("movies-" + strconv.Itoa(i))
 	}
 	ctx := context.Background()
-	call := func(c *sdk.Client, key, role *string) func() error {
+	return func(c *sdk.Client, key, role *string) func() error {
 		i := 0
 		return func() error {
 			i++
 			_, err := c.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: names[i%len(names)], KmsKeyArn: key, RoleArn: role,
-				Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}}})
+				Tags: tags})
 			return err
 		}
 	}
-	dataplanetest.OneSide(b, call(bare, aws.String(testKeyARN), aws.String(testRoleARN)), call(guarded, nil, nil))
 }
 
 // BenchmarkGuardOverhead is the guard's own cost on a whole call: the same
@@ -385,20 +392,7 @@ func BenchmarkGuardOverheadOneSide(b *testing.B) {
 func overheadCalls(b *testing.B) (bare, guarded func() error) {
 	cfg := dataplanetest.InstantConfig(`{"datasetGroupArn":"arn:aws:personalize:` + testRegion + `:` + testAccount + `:dataset-group/movies"}`)
 	g := instantGuard(b, cfg)
-	names := make([]*string, 4096)
-	for i := range names {
-		names[i] = aws.String("movies-" + strconv.Itoa(i))
-	}
-	ctx := context.Background()
-	call := func(c *sdk.Client, key, role *string) func() error {
-		i := 0
-		return func() error {
-			i++
-			_, err := c.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: names[i%len(names)], KmsKeyArn: key, RoleArn: role,
-				Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}, {TagKey: aws.String("env"), TagValue: aws.String("prod")}}})
-			return err
-		}
-	}
+	call := newNameCalls(types.Tag{TagKey: aws.String("team"), TagValue: aws.String("recs")}, types.Tag{TagKey: aws.String("env"), TagValue: aws.String("prod")})
 	// The bare client passes the key and role that the guard injects, so
 	// both send the same bytes and the difference is the guard's own work,
 	// not the SDK's signing and serializing of a longer body.
