@@ -185,6 +185,7 @@ func (st *callState) reset() {
 	clearFew(st.reported)
 	clearFew(st.keys)
 	clearFew(st.roles)
+	clearFew(st.ready)
 	clearFew(st.locations)
 	clearFew(st.clean)
 	clearFew(st.passed)
