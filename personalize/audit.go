@@ -185,6 +185,7 @@ func (st *callState) reset() {
 	clearFew(st.reported)
 	clearFew(st.keys)
 	clearFew(st.roles)
+	clearFew(st.ready)
 	clearFew(st.locations)
 	clearFew(st.clean)
 	clearFew(st.passed)
@@ -292,7 +293,7 @@ func (st *callState) sawLocationAt(v string, at *node) bool {
 const (
 	OutcomeAllowed  = auditlog.OutcomeAllowed  // every safeguard passed and AWS answered
 	OutcomeRejected = auditlog.OutcomeRejected // a safeguard, or the SDK's own validation of the input, refused the call; nothing was sent
-	OutcomeFailed   = auditlog.OutcomeFailed   // the call failed: an AWS error, the network, a response the guard refused, or the caller's context ended
+	OutcomeFailed   = auditlog.OutcomeFailed   // the call failed: an AWS error, the network, a response the guard refused, the caller's context ended, or a panic ended it
 )
 
 // handleAudit (PersonalizeGuard:Audit) holds each call's state and writes
@@ -332,13 +333,32 @@ func (g *Guard) auditCall(ctx context.Context, op *boundOp, in middleware.Initia
 	st := g.states.Get().(*callState)
 	st.ran, st.op = stageAudit, op
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+	returned := false
+	defer func() {
+		if !returned {
+			g.auditPanicked(ctx, st, start)
+		}
+	}()
 	out, md, err := next.HandleInitialize(ctx, in)
+	returned = true
 	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
 		g.writeAudit(ctx, st, md, err, time.Since(start))
 	}
 	st.reset()
 	g.states.Put(st)
 	return out, md, err
+}
+
+// auditPanicked writes the audit event of a call that a panic in a later
+// step (a caller's hook, the transport) ended, as the panic passes the
+// audit step (auditCall defers it, unless the call returned): one event
+// per call, even one a caller recovers from (net/http recovers a
+// handler's), sent or not. The state is not pooled again: a step may
+// still hold it.
+func (g *Guard) auditPanicked(ctx context.Context, st *callState, start time.Time) {
+	if g.s.Logger != nil {
+		g.writeAudit(ctx, st, middleware.Metadata{}, auditlog.ErrPanicked, time.Since(start))
+	}
 }
 
 func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, d time.Duration) {

@@ -41,6 +41,7 @@ type identityPolicy struct {
 type perCall struct {
 	creds  aws.CredentialsProvider
 	remove string
+	stack  func(*middleware.Stack) error // a change of the call's own stack
 }
 
 // apply sets what pc asks of a call's credentials and APIOptions.
@@ -53,6 +54,9 @@ func (pc perCall) apply(creds *aws.CredentialsProvider, apiOptions *[]func(*midd
 			_, err := s.Initialize.Remove(pc.remove)
 			return err
 		})
+	}
+	if pc.stack != nil {
+		*apiOptions = append(*apiOptions, pc.stack)
 	}
 }
 

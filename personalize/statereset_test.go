@@ -58,6 +58,7 @@ func TestResetZeroesEveryField(t *testing.T) {
 		add(st.reported)
 		add(st.keys)
 		add(st.roles)
+		add(st.ready)
 		add(st.locations)
 		add(st.clean)
 		add(st.passed)
@@ -83,7 +84,7 @@ func TestResetZeroesEveryField(t *testing.T) {
 	if diff := cmp.Diff(caps, gotCaps); diff != "" {
 		t.Errorf("lists after reset, capacities kept (-want +got):\n%s", diff)
 	}
-	wantEntries := [][]any{{(*SafeguardError)(nil)}, {placed{}}, {""}, {placed{}, placed{}}, {"", "", ""}, {passedCheck{}}}
+	wantEntries := [][]any{{(*SafeguardError)(nil)}, {placed{}}, {""}, {""}, {placed{}, placed{}}, {"", "", ""}, {passedCheck{}}}
 	if diff := cmp.Diff(wantEntries, lists(st), cmp.AllowUnexported(placed{}, passedCheck{}), cmp.Comparer(func(a, b *node) bool { return a == b }),
 		cmp.Comparer(func(a, b *shape) bool { return a == b })); diff != "" {
 		t.Errorf("the lists' entries after reset (-want +got):\n%s", diff)

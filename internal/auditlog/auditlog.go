@@ -39,7 +39,7 @@ const (
 const (
 	OutcomeAllowed  = "allowed"  // every safeguard passed and AWS answered
 	OutcomeRejected = "rejected" // a safeguard, or the SDK's own validation of the input, refused the call; nothing was sent
-	OutcomeFailed   = "failed"   // the call failed: an AWS error, the network, a response the guard refused, or the caller's context ended
+	OutcomeFailed   = "failed"   // the call failed: an AWS error, the network, a response the guard refused, the caller's context ended, or a panic ended it
 )
 
 // Call is what one call leaves for its audit event.
@@ -51,6 +51,11 @@ type Call struct {
 	Duration   time.Duration
 	Operation  string // the call's operation, when the guard knows it from its stack; "" for the one ctx names
 }
+
+// ErrPanicked is the Err of the event of a call that a panic ended: a
+// guard writes it as the panic passes its audit step, and the panic goes
+// on. The request may have been sent.
+var ErrPanicked = errors.New("the call ended in a panic")
 
 // level is the level of a call's event: WARN for a call that failed or
 // would have been refused, INFO otherwise.

@@ -2,10 +2,12 @@ package callerid
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -143,4 +145,75 @@ func TestMemoStaleByTimer(t *testing.T) {
 			t.Errorf("%s: memo entry %+v, want one that reads the clock", tc.name, e)
 		}
 	}
+}
+
+// TestMemoTimerHit: on the timer path (the real clock and the default
+// TTL), a Memo's hit reads the flag, never the clock, so only the same
+// Checker, access key and Forget count hit it: Forget, another key or
+// another Checker each ask STS again although the flag is not set.
+func TestMemoTimerHit(t *testing.T) {
+	ctx := context.Background()
+	user := aws.Credentials{AccessKeyID: "AKIAUSER1", SecretAccessKey: "s"}
+	other := aws.Credentials{AccessKeyID: "AKIAUSER2", SecretAccessKey: "s"}
+	for _, tt := range []struct {
+		name     string
+		then     func(c, c2 *Checker, m *Memo) error // after one CheckMemo of user through c and m
+		wantSTS  int64                               // STS calls of c and c2 in all
+		wantHeld bool                                // m holds the first entry still
+	}{
+		{"same key", func(c, _ *Checker, m *Memo) error { _, err := c.CheckMemo(ctx, user, m); return err }, 1, true},
+		{"Forget", func(c, _ *Checker, m *Memo) error {
+			c.Forget(user)
+			_, err := c.CheckMemo(ctx, user, m)
+			return err
+		}, 2, false},
+		{"another key", func(c, _ *Checker, m *Memo) error { _, err := c.CheckMemo(ctx, other, m); return err }, 2, false},
+		{"another Checker", func(_, c2 *Checker, m *Memo) error { _, err := c2.CheckMemo(ctx, user, m); return err }, 2, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int64
+			c, c2 := NewChecker(countingSTS{&calls}), NewChecker(countingSTS{&calls})
+			var m Memo
+			if _, err := c.CheckMemo(ctx, user, &m); err != nil {
+				t.Fatal(err)
+			}
+			first := m.last.Load()
+			if first == nil || first.stale == nil || first.stale.Load() {
+				t.Fatalf("memo entry %+v: want one whose staleness flag a timer sets, not set yet", first)
+			}
+			if err := tt.then(c, c2, &m); err != nil {
+				t.Fatal(err)
+			}
+			if got := calls.Load(); got != tt.wantSTS {
+				t.Errorf("STS calls = %d, want %d", got, tt.wantSTS)
+			}
+			if got := m.last.Load() == first; got != tt.wantHeld {
+				t.Errorf("memo holds its first entry: %v, want %v", got, tt.wantHeld)
+			}
+		})
+	}
+}
+
+// TestMemoTimerKeepsNoChecker: the timer that marks a Memo's entry stale
+// holds the flag alone: a guard dropped with its Checker and Memo is
+// collected at once, not after the TTL (five minutes by default), however
+// many guards a process makes.
+func TestMemoTimerKeepsNoChecker(t *testing.T) {
+	c := NewChecker(countingSTS{new(atomic.Int64)})
+	m := new(Memo)
+	if _, err := c.CheckMemo(context.Background(), aws.Credentials{AccessKeyID: "AKIAUSER1", SecretAccessKey: "s"}, m); err != nil {
+		t.Fatal(err)
+	}
+	if e := m.last.Load(); e == nil || e.stale == nil {
+		t.Fatalf("memo entry %+v: want one with a timer's flag", e)
+	}
+	wc, wm := weak.Make(c), weak.Make(m)
+	c, m = nil, nil
+	for range 5 {
+		runtime.GC()
+		if wc.Value() == nil && wm.Value() == nil {
+			return
+		}
+	}
+	t.Errorf("a dropped Checker (%v) or Memo (%v) is still held after GC: the memo timer keeps it", wc.Value() != nil, wm.Value() != nil)
 }

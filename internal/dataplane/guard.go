@@ -406,7 +406,14 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	// at the gate, where the SDK has added a dozen before it.
 	st.op = middleware.GetOperationName(ctx)
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+	returned := false
+	defer func() {
+		if !returned {
+			g.auditPanicked(ctx, st, start)
+		}
+	}()
 	out, md, err := next.HandleInitialize(ctx, in)
+	returned = true
 	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
 		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: time.Since(start)})
 	}
@@ -415,6 +422,17 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	*st = callState{g: st.g, pseudonyms: st.pseudonyms[:0], reported: st.reported[:0]}
 	g.states.Put(st)
 	return out, md, err
+}
+
+// auditPanicked writes the audit event of a call that a panic in a later
+// step (a caller's hook, the transport) ended, as the panic passes the
+// audit step (handleAudit defers it, unless the call returned): one event
+// per call, even one a caller recovers from, sent or not. The state is
+// not pooled again: a step may still hold it.
+func (g *Guard) auditPanicked(ctx context.Context, st *callState, start time.Time) {
+	if g.s.Logger != nil {
+		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: auditlog.ErrPanicked, Safeguards: st.acted.names(), Reported: st.reported, Duration: time.Since(start)})
+	}
 }
 
 // handleIdentifiers replaces the input's user and session IDs with their
