@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/aws/smithy-go/middleware"
 
@@ -161,11 +162,14 @@ type callState struct {
 	// found it clean; it lives in schemaBuf, whose capacity the pool keeps.
 	schemaQuoted jsonscan.Quoted
 	schemaBuf    []byte
-	clean        []string      // strings the Initialize check found clean (see noteClean)
-	passed       []passedCheck // strings that passed the Initialize check's rules (see notePassed)
-	cleanAt      int           // where checkedClean looks first: after the last entry it found
-	passedAt     int           // where passedBefore looks first: after the last entry it found
-	signer       string        // the access key ID whose principal the identity check looked up
+	// owned holds the bytes of every string above that came from the
+	// caller's input (see own); the pool keeps its capacity.
+	owned    []byte
+	clean    []string      // strings the Initialize check found clean (see noteClean)
+	passed   []passedCheck // strings that passed the Initialize check's rules (see notePassed)
+	cleanAt  int           // where checkedClean looks first: after the last entry it found
+	passedAt int           // where passedBefore looks first: after the last entry it found
+	signer   string        // the access key ID whose principal the identity check looked up
 	// walker is the Initialize content check's (see handleContent), kept
 	// with the pooled state so that the check takes none from the walkers'
 	// pool; it references nothing between checks.
@@ -198,7 +202,14 @@ func (st *callState) reset() {
 	// list to the struct's fields.
 	st.gate, st.ran, st.op, st.acted = nil, 0, nil, 0
 	st.reported, st.keys, st.roles, st.ready, st.locations = st.reported[:0], st.keys[:0], st.roles[:0], st.ready[:0], st.locations[:0]
-	st.dataset, st.schema, st.schemaQuoted, st.schemaBuf = "", "", jsonscan.Quoted{}, buf
+	// The copies are zeroed: a pooled state holds no call's strings, not
+	// even in bytes (report-only mode keeps the schema it found a value in).
+	clear(st.owned)
+	owned := st.owned[:0]
+	if cap(owned) > maxKeptSchemaBuf {
+		owned = nil
+	}
+	st.dataset, st.schema, st.schemaQuoted, st.schemaBuf, st.owned = "", "", jsonscan.Quoted{}, buf, owned
 	st.clean, st.passed, st.cleanAt, st.passedAt, st.signer = st.clean[:0], st.passed[:0], 0, 0, ""
 }
 
@@ -211,6 +222,27 @@ func clearFew[T any](s []T) {
 	for i := 0; i < len(s); i++ {
 		s[i] = zero
 	}
+}
+
+// own returns a copy of s in bytes the state owns. What the Initialize
+// checks note for the wire gate (a string passed or found clean, a key or
+// location allowed, the schema read) is compared with the body as sent: a
+// noted string sharing the caller's bytes would change with them (a string
+// made with unsafe over a buffer the caller reuses while the call runs),
+// and the body's new text would be taken as the one checked. One copy into
+// a buffer the pool keeps, no allocation once it is large enough; a string
+// that does not fit starts a new buffer, leaving those already handed out
+// in the old one.
+func (st *callState) own(s string) string {
+	if s == "" {
+		return ""
+	}
+	if cap(st.owned)-len(st.owned) < len(s) {
+		st.owned = make([]byte, 0, max(2*cap(st.owned), len(s), 512))
+	}
+	at := len(st.owned)
+	st.owned = append(st.owned, s...)
+	return unsafe.String(&st.owned[at], len(s))
 }
 
 // foreign reports whether st is another Guard's than g: a state of no
@@ -236,7 +268,9 @@ func (st *callState) act(a acted) {
 // set after them, or moved to another member.
 func (st *callState) sawKey(v string, at *node) {
 	if st != nil {
-		st.keys = addPlaced(st.keys, placed{v, at})
+		if !slices.Contains(st.keys, placed{v, at}) {
+			st.keys = append(st.keys, placed{st.own(v), at})
+		}
 	}
 }
 
@@ -245,14 +279,6 @@ func (st *callState) sawKey(v string, at *node) {
 type placed struct {
 	value string
 	at    *node
-}
-
-// addPlaced appends p to list unless it holds p already.
-func addPlaced(list []placed, p placed) []placed {
-	if slices.Contains(list, p) {
-		return list
-	}
-	return append(list, p)
 }
 
 // sawKeyAt reports whether the Initialize checks put in or allowed the key
@@ -265,7 +291,7 @@ func (st *callState) sawKeyAt(v string, at *node) bool {
 // keyReady tells whether it did.
 func (st *callState) readyKey(v string) {
 	if st != nil && !slices.Contains(st.ready, v) {
-		st.ready = append(st.ready, v)
+		st.ready = append(st.ready, st.own(v))
 	}
 }
 
@@ -273,13 +299,15 @@ func (st *callState) keyReady(v string) bool { return st != nil && slices.Contai
 
 func (st *callState) sawRole(v string) {
 	if st != nil && v != "" && !slices.Contains(st.roles, v) {
-		st.roles = append(st.roles, v)
+		st.roles = append(st.roles, st.own(v))
 	}
 }
 
 func (st *callState) sawLocation(v string, at *node) {
 	if st != nil {
-		st.locations = addPlaced(st.locations, placed{v, at})
+		if !slices.Contains(st.locations, placed{v, at}) {
+			st.locations = append(st.locations, placed{st.own(v), at})
+		}
 	}
 }
 

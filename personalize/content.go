@@ -394,6 +394,13 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 		if f, ok := w.g.identifying(text, recurs(rule, sh)); ok {
 			return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 		}
+		if st := w.st; st != nil && !w.wire && (len(st.passed) < maxClean || len(st.clean) < maxClean) {
+			// noteClean and notePassed keep text and s, whose suffix it
+			// is, in bytes of the state's own (see callState.own): copied
+			// once, and only once the detector found them clean.
+			s = st.own(s)
+			text = s[len(s)-len(text):]
+		}
 		w.noteClean(text)
 	}
 	if rule == ruleFilterExpression {
@@ -425,9 +432,9 @@ type passedCheck struct {
 }
 
 // notePassed records, at the Initialize check, a string that passed rule
-// and sh; passedBefore lets the wire gate take the same string under the
-// same rule and shape as passed, since check is a function of those three
-// alone. A string the gate does not find here, one a hook changed or put
+// and sh (s in the state's own bytes: see check); passedBefore lets the
+// wire gate take the same string under the same rule and shape as passed,
+// since check is a function of those three alone. A string the gate does not find here, one a hook changed or put
 // in included, is checked in full.
 func (w *walker) notePassed(rule fieldRule, sh *shape, s string) {
 	if w.st != nil && !w.wire && len(w.st.passed) < maxClean {
@@ -504,8 +511,8 @@ func recurs(rule fieldRule, sh *shape) bool {
 const maxClean = 32
 
 // noteClean records, at the Initialize check, a string the detector found
-// clean; checkedClean lets the wire gate skip the detector for the same
-// string as sent. Any other string the gate meets, one a hook put in
+// clean (in the state's own bytes: see check); checkedClean lets the wire
+// gate skip the detector for the same string as sent. Any other string the gate meets, one a hook put in
 // included, is scanned.
 func (w *walker) noteClean(s string) {
 	if w.st != nil && !w.wire && len(w.st.clean) < maxClean {
@@ -637,7 +644,7 @@ func (w *walker) checkSchema(s string) error {
 		}
 	}
 	if w.st != nil && !w.wire {
-		w.st.schema, w.st.schemaQuoted = s, quoted
+		w.st.schema, w.st.schemaQuoted = w.st.own(s), quoted
 	}
 	return nil
 }

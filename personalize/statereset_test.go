@@ -3,6 +3,7 @@ package personalize
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,7 +25,7 @@ func TestResetZeroesEveryField(t *testing.T) {
 		names = append(names, ty.Field(i).Name)
 	}
 	known := []string{"g", "gate", "ran", "op", "acted", "reported", "keys", "roles", "ready", "locations", "dataset", "schema",
-		"schemaQuoted", "schemaBuf", "clean", "passed", "cleanAt", "passedAt", "signer", "walker"}
+		"schemaQuoted", "schemaBuf", "owned", "clean", "passed", "cleanAt", "passedAt", "signer", "walker"}
 	if diff := cmp.Diff(known, names); diff != "" {
 		t.Fatalf("callState's fields changed: reset sets them one by one; add the new ones to it and here (-want +got):\n%s", diff)
 	}
@@ -41,6 +42,7 @@ func TestResetZeroesEveryField(t *testing.T) {
 	st.keys, st.roles, st.ready = []placed{{testKeyARN, op.input}}, []string{testRoleARN}, []string{testKeyARN}
 	st.locations = []placed{{"s3://bucket/key", op.input}, {"s3://bucket/other", nil}}
 	st.dataset, st.schema, st.schemaQuoted, st.schemaBuf = "arn:dataset", `{"a":"b"}`, quoted, buf
+	st.owned = []byte(`movies{"a":"b"}`)
 	st.clean, st.passed = []string{"movies", "team", "recs"}, []passedCheck{{ruleTagKey, shapeUnknown, "team"}}
 	st.cleanAt, st.passedAt, st.signer = 2, 1, "AKIDEXAMPLE"
 
@@ -64,7 +66,7 @@ func TestResetZeroesEveryField(t *testing.T) {
 		add(st.passed)
 		return out
 	}
-	caps := []int{cap(st.reported), cap(st.keys), cap(st.roles), cap(st.ready), cap(st.locations), cap(st.schemaBuf), cap(st.clean), cap(st.passed)}
+	caps := []int{cap(st.reported), cap(st.keys), cap(st.roles), cap(st.ready), cap(st.locations), cap(st.schemaBuf), cap(st.owned), cap(st.clean), cap(st.passed)}
 	st.reset()
 
 	if st.g != g {
@@ -72,17 +74,20 @@ func TestResetZeroesEveryField(t *testing.T) {
 	}
 	want := callState{g: g}
 	got := *st
-	got.reported, got.keys, got.roles, got.ready, got.locations, got.schemaBuf, got.clean, got.passed = nil, nil, nil, nil, nil, nil, nil, nil
+	got.reported, got.keys, got.roles, got.ready, got.locations, got.schemaBuf, got.owned, got.clean, got.passed = nil, nil, nil, nil, nil, nil, nil, nil, nil
 	if !reflect.DeepEqual(want, got) || !got.schemaQuoted.IsZero() {
 		t.Errorf("reset left a field set: %+v", got)
 	}
-	lens := []int{len(st.reported), len(st.keys), len(st.roles), len(st.ready), len(st.locations), len(st.schemaBuf), len(st.clean), len(st.passed)}
+	lens := []int{len(st.reported), len(st.keys), len(st.roles), len(st.ready), len(st.locations), len(st.schemaBuf), len(st.owned), len(st.clean), len(st.passed)}
 	if diff := cmp.Diff(make([]int, len(lens)), lens); diff != "" {
 		t.Errorf("lists after reset, lengths (-want +got):\n%s", diff)
 	}
-	gotCaps := []int{cap(st.reported), cap(st.keys), cap(st.roles), cap(st.ready), cap(st.locations), cap(st.schemaBuf), cap(st.clean), cap(st.passed)}
+	gotCaps := []int{cap(st.reported), cap(st.keys), cap(st.roles), cap(st.ready), cap(st.locations), cap(st.schemaBuf), cap(st.owned), cap(st.clean), cap(st.passed)}
 	if diff := cmp.Diff(caps, gotCaps); diff != "" {
 		t.Errorf("lists after reset, capacities kept (-want +got):\n%s", diff)
+	}
+	if got := st.owned[:cap(st.owned)]; !slices.Equal(got, make([]byte, len(got))) {
+		t.Errorf("reset left the bytes of a call's strings: %q", got)
 	}
 	wantEntries := [][]any{{(*SafeguardError)(nil)}, {placed{}}, {""}, {""}, {placed{}, placed{}}, {"", "", ""}, {passedCheck{}}}
 	if diff := cmp.Diff(wantEntries, lists(st), cmp.AllowUnexported(placed{}, passedCheck{}), cmp.Comparer(func(a, b *node) bool { return a == b }),
