@@ -59,7 +59,9 @@ func TestRed25cSchemaDefaultSpellings(t *testing.T) {
 		{"after a field whose doc and default are the word default", `"name":"B","type":"string","doc":"default","default":"default"},{"default":"123456789","name":"SSN"`, "123456789",
 			refusal("Schema.fields[2].default", "sensitive.ssn")},
 		{"a short number is no account", `"default":12345,"type":"long","name":"ACCOUNT_NUMBER"`, "", nil},
-		{"a short exponent of six digits", `"default":1e5,"type":"long","name":"ACCOUNT_NUMBER"`, "1e5",
+		// The canary with its punctuation: "1e5" alone turns up in a
+		// request's hex signature now and then.
+		{"a short exponent of six digits", `"default":1e5,"type":"long","name":"ACCOUNT_NUMBER"`, ":1e5,",
 			refusal(at, "sensitive.account-number")},
 		{"a short exponent of five digits is no account", `"default":1e4,"type":"long","name":"ACCOUNT_NUMBER"`, "", nil},
 	}
