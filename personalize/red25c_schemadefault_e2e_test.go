@@ -1,12 +1,7 @@
 package personalize_test
 
 import (
-	"context"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
 )
@@ -66,21 +61,6 @@ func TestRed25cSchemaDefaultSpellings(t *testing.T) {
 		{"a short exponent of five digits is no account", `"default":1e4,"type":"long","name":"ACCOUNT_NUMBER"`, "", nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			schema := usersSchema(tt.field)
-			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
-			_, err := e.client.CreateSchema(context.Background(), &sdk.CreateSchemaInput{Name: aws.String("users"), Schema: aws.String(schema)})
-			checkSchemaRefusal(t, "Initialize", e, err, tt.want, tt.canary)
-
-			e = newEnvWith(t, personalize.Policy{}, func(cfg *aws.Config) {
-				cfg.Interceptors.AddBeforeSerialization(interceptor(func(_ context.Context, in *smithyhttp.InterceptorContext) error {
-					in.Input.(*sdk.CreateSchemaInput).Schema = aws.String(schema)
-					return nil
-				}))
-			})
-			_, err = e.client.CreateSchema(context.Background(), &sdk.CreateSchemaInput{Name: aws.String("users"),
-				Schema: aws.String(usersSchema(`"name":"AGE","type":"int"`))})
-			checkSchemaRefusal(t, "wire gate", e, err, tt.want, tt.canary)
-		})
+		t.Run(tt.name, func(t *testing.T) { checkSchemaFieldBothPlaces(t, tt.field, tt.want, tt.canary) })
 	}
 }

@@ -58,26 +58,31 @@ func TestSchemaDefaultAfterFieldName(t *testing.T) {
 		{"the word default as a value", `"name":"SSN","type":"string","doc":"default"`, "", nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			schema := usersSchema(tt.field)
-			// At the Initialize check: the caller's own schema.
-			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
-			_, err := e.client.CreateSchema(context.Background(), &sdk.CreateSchemaInput{Name: aws.String("users"), Schema: aws.String(schema)})
-			checkSchemaRefusal(t, "Initialize", e, err, tt.want, tt.canary)
-
-			// At the wire gate: a hook that writes the schema after the
-			// Initialize check read a clean one.
-			e = newEnvWith(t, personalize.Policy{}, func(cfg *aws.Config) {
-				cfg.Interceptors.AddBeforeSerialization(interceptor(func(_ context.Context, in *smithyhttp.InterceptorContext) error {
-					in.Input.(*sdk.CreateSchemaInput).Schema = aws.String(schema)
-					return nil
-				}))
-			})
-			_, err = e.client.CreateSchema(context.Background(), &sdk.CreateSchemaInput{Name: aws.String("users"),
-				Schema: aws.String(usersSchema(`"name":"AGE","type":"int"`))})
-			checkSchemaRefusal(t, "wire gate", e, err, tt.want, tt.canary)
-		})
+		t.Run(tt.name, func(t *testing.T) { checkSchemaFieldBothPlaces(t, tt.field, tt.want, tt.canary) })
 	}
+}
+
+// checkSchemaFieldBothPlaces sends a users schema with field added through
+// a guarded client twice and checks each outcome with checkSchemaRefusal:
+// at the Initialize check (the caller's own schema), and at the wire gate
+// (a hook that writes the schema after the Initialize check read a clean
+// one).
+func checkSchemaFieldBothPlaces(t *testing.T, field string, want *personalize.SafeguardError, canary string) {
+	t.Helper()
+	schema := usersSchema(field)
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+	_, err := e.client.CreateSchema(context.Background(), &sdk.CreateSchemaInput{Name: aws.String("users"), Schema: aws.String(schema)})
+	checkSchemaRefusal(t, "Initialize", e, err, want, canary)
+
+	e = newEnvWith(t, personalize.Policy{}, func(cfg *aws.Config) {
+		cfg.Interceptors.AddBeforeSerialization(interceptor(func(_ context.Context, in *smithyhttp.InterceptorContext) error {
+			in.Input.(*sdk.CreateSchemaInput).Schema = aws.String(schema)
+			return nil
+		}))
+	})
+	_, err = e.client.CreateSchema(context.Background(), &sdk.CreateSchemaInput{Name: aws.String("users"),
+		Schema: aws.String(usersSchema(`"name":"AGE","type":"int"`))})
+	checkSchemaRefusal(t, "wire gate", e, err, want, canary)
 }
 
 func checkSchemaRefusal(t *testing.T, where string, e *env, err error, want *personalize.SafeguardError, canary string) {
