@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalize"
 )
 
@@ -65,22 +64,11 @@ func TestGate22PassedInWalkOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
-			ctx := t.Context()
-			in := func(name string) *sdk.CreateDatasetGroupInput {
+			e, err := createAfterWarmRewrite(t, func(name string) *sdk.CreateDatasetGroupInput {
 				return &sdk.CreateDatasetGroupInput{Name: aws.String(name), Tags: []types.Tag{
 					{TagKey: aws.String("team"), TagValue: aws.String("aws:my team")},
 					{TagKey: aws.String("env"), TagValue: aws.String("prod")}}}
-			}
-			for _, name := range []string{"warm-1", "warm-2"} {
-				if _, err := e.client.CreateDatasetGroup(ctx, in(name)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			e.srv.ResetRequests()
-			_, err := e.client.CreateDatasetGroup(ctx, in("movies"), func(o *sdk.Options) {
-				o.APIOptions = append(o.APIOptions, dataplanetest.RewriteBodyAfterSigning(t, tt.old, tt.new))
-			})
+			}, tt.old, tt.new)
 			got := red24Result(t, e, "CreateDatasetGroup", err, canary)
 			got2 := red24Result(t, e, "CreateDatasetGroup", err, "a@b.co")
 			got.Leaked = append(got.Leaked, got2.Leaked...)

@@ -79,6 +79,45 @@ func afterSigning(f func(r *smithyhttp.Request)) func(*sdk.Options) {
 	}
 }
 
+// listAfterWarmHook sends ListDatasetGroups through a new guarded client
+// twice, to warm the gate's memo (the Authorization head, the headers' last
+// values, the path), then once more with hook after signing, and returns
+// that call's red24Result for canary.
+func listAfterWarmHook(t *testing.T, hook func(r *smithyhttp.Request), canary string) red24Outcome {
+	t.Helper()
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+	ctx := t.Context()
+	for range 2 {
+		if _, err := e.client.ListDatasetGroups(ctx, &sdk.ListDatasetGroupsInput{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.srv.ResetRequests()
+	_, err := e.client.ListDatasetGroups(ctx, &sdk.ListDatasetGroupsInput{}, afterSigning(hook))
+	return red24Result(t, e, "ListDatasetGroups", err, canary)
+}
+
+// createAfterWarmRewrite sends in("warm-1") and in("warm-2") through a new
+// guarded client, so that its memo and passed lists are warm, then
+// in("movies") with the body's old text replaced by new after signing
+// (dataplanetest.RewriteBodyAfterSigning), and returns the client's env and
+// that call's error.
+func createAfterWarmRewrite(t *testing.T, in func(name string) *sdk.CreateDatasetGroupInput, old, new string) (*env, error) {
+	t.Helper()
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+	ctx := t.Context()
+	for _, name := range []string{"warm-1", "warm-2"} {
+		if _, err := e.client.CreateDatasetGroup(ctx, in(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.srv.ResetRequests()
+	_, err := e.client.CreateDatasetGroup(ctx, in("movies"), func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions, dataplanetest.RewriteBodyAfterSigning(t, old, new))
+	})
+	return e, err
+}
+
 // TestRed24WarmMemoShortcuts: gate21's shortcuts (the Authorization memo,
 // the headers answered from their place's last value, RawPath equal to Path
 // not read again, an empty Host skipped) answer only once the memo is warm.
@@ -139,16 +178,7 @@ func TestRed24WarmMemoShortcuts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
-			ctx := t.Context()
-			for range 2 { // warm the memo: the head, the headers' last values, the path
-				if _, err := e.client.ListDatasetGroups(ctx, &sdk.ListDatasetGroupsInput{}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			e.srv.ResetRequests()
-			_, err := e.client.ListDatasetGroups(ctx, &sdk.ListDatasetGroupsInput{}, afterSigning(tt.hook))
-			got := red24Result(t, e, "ListDatasetGroups", err, canary)
+			got := listAfterWarmHook(t, tt.hook, canary)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
@@ -222,18 +252,9 @@ func TestRed24WireBodyMembers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
-			ctx := t.Context()
-			in := func() *sdk.CreateDatasetGroupInput {
-				return &sdk.CreateDatasetGroupInput{Name: aws.String("movies")}
-			}
-			if _, err := e.client.CreateDatasetGroup(ctx, in()); err != nil { // warm
-				t.Fatal(err)
-			}
-			e.srv.ResetRequests()
-			_, err := e.client.CreateDatasetGroup(ctx, in(), func(o *sdk.Options) {
-				o.APIOptions = append(o.APIOptions, dataplanetest.RewriteBodyAfterSigning(t, `"name":"movies"`, tt.new))
-			})
+			e, err := createAfterWarmRewrite(t, func(name string) *sdk.CreateDatasetGroupInput {
+				return &sdk.CreateDatasetGroupInput{Name: aws.String(name)}
+			}, `"name":"movies"`, tt.new)
 			got := red24Result(t, e, "CreateDatasetGroup", err, "912803456")
 			got2 := red24Result(t, e, "CreateDatasetGroup", err, canary)
 			got.Leaked = append(got.Leaked, got2.Leaked...)

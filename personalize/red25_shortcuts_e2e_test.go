@@ -92,17 +92,7 @@ func TestRed25PassedShortcutsBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
-			ctx := t.Context()
-			for _, name := range []string{"warm-1", "warm-2"} {
-				if _, err := e.client.CreateDatasetGroup(ctx, red25Input(name)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			e.srv.ResetRequests()
-			_, err := e.client.CreateDatasetGroup(ctx, red25Input("movies"), func(o *sdk.Options) {
-				o.APIOptions = append(o.APIOptions, dataplanetest.RewriteBodyAfterSigning(t, tt.old, tt.new))
-			})
+			e, err := createAfterWarmRewrite(t, red25Input, tt.old, tt.new)
 			got := red24Result(t, e, "CreateDatasetGroup", err, canary)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
@@ -173,16 +163,7 @@ func TestRed25HeaderShortcuts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
-			ctx := t.Context()
-			for range 2 {
-				if _, err := e.client.ListDatasetGroups(ctx, &sdk.ListDatasetGroupsInput{}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			e.srv.ResetRequests()
-			_, err := e.client.ListDatasetGroups(ctx, &sdk.ListDatasetGroupsInput{}, afterSigning(tt.hook))
-			got := red24Result(t, e, "ListDatasetGroups", err, canary)
+			got := listAfterWarmHook(t, tt.hook, canary)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
