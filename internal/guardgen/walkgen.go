@@ -373,15 +373,12 @@ func (g *gen) places(name string, op *apimodel.Operation) ([][]string, error) {
 	in := g.m.Shapes[op.Input]
 	var out [][]string
 	var bad error
-	memberPath := func(p apimodel.Path) []string {
-		var ms []string
-		for _, s := range p {
-			if s.Kind != apimodel.StepMember {
-				bad = fmt.Errorf("guardgen: %s: a place under a list or map: %s", name, p)
-			}
-			ms = append(ms, s.Name)
+	add := func(p apimodel.Path) {
+		ms, ok := memberPath(p)
+		if !ok {
+			bad = fmt.Errorf("guardgen: %s: a place under a list or map: %s", name, p)
 		}
-		return ms
+		out = append(out, ms)
 	}
 	g.m.Walk(op.Input, func(p apimodel.Path, s *apimodel.Shape) bool {
 		if len(p) == 0 || p[len(p)-1].Kind != apimodel.StepMember {
@@ -389,12 +386,12 @@ func (g *gen) places(name string, op *apimodel.Operation) ([][]string, error) {
 		}
 		switch {
 		case p[len(p)-1].Name == "kmsKeyArn":
-			out = append(out, memberPath(p))
+			add(p)
 			if r := rolePath(g.m, op.Input, p); r != nil {
-				out = append(out, memberPath(r))
+				add(r)
 			}
 		case s.Name == "S3Location":
-			out = append(out, memberPath(p))
+			add(p)
 		}
 		return true
 	})
@@ -409,15 +406,7 @@ func (g *gen) places(name string, op *apimodel.Operation) ([][]string, error) {
 			out = append(out, []string{m})
 		}
 	}
-	seen := map[string]bool{}
-	uniq := out[:0]
-	for _, p := range out {
-		if k := strings.Join(p, "."); !seen[k] {
-			seen[k] = true
-			uniq = append(uniq, p)
-		}
-	}
-	return uniq, bad
+	return uniquePaths(out), bad
 }
 
 // keyPaths returns the member paths injectKeys sets strings at: the key
@@ -425,33 +414,51 @@ func (g *gen) places(name string, op *apimodel.Operation) ([][]string, error) {
 func (g *gen) keyPaths(name string, op *apimodel.Operation) ([][]string, error) {
 	var out [][]string
 	var bad error
-	memberPath := func(p apimodel.Path) []string {
-		var ms []string
-		for _, s := range p {
-			if s.Kind != apimodel.StepMember {
-				bad = fmt.Errorf("guardgen: %s: a key place under a list or map: %s", name, p)
-			}
-			ms = append(ms, s.Name)
+	add := func(p apimodel.Path) {
+		ms, ok := memberPath(p)
+		if !ok {
+			bad = fmt.Errorf("guardgen: %s: a key place under a list or map: %s", name, p)
 		}
-		return ms
-	}
-	seen := map[string]bool{}
-	add := func(p []string) {
-		if k := strings.Join(p, "."); !seen[k] {
-			seen[k] = true
-			out = append(out, p)
-		}
+		out = append(out, ms)
 	}
 	g.m.Walk(op.Input, func(p apimodel.Path, s *apimodel.Shape) bool {
 		if len(p) > 0 && p[len(p)-1].Kind == apimodel.StepMember && p[len(p)-1].Name == "kmsKeyArn" {
-			add(memberPath(p))
+			add(p)
 			if r := rolePath(g.m, op.Input, p); r != nil {
-				add(memberPath(r))
+				add(r)
 			}
 		}
 		return true
 	})
-	return out, bad
+	return uniquePaths(out), bad
+}
+
+// memberPath returns the member names of p, and whether every step of p
+// is a member (a place under a list or map has no one path).
+func memberPath(p apimodel.Path) ([]string, bool) {
+	ms := make([]string, 0, len(p))
+	ok := true
+	for _, s := range p {
+		if s.Kind != apimodel.StepMember {
+			ok = false
+		}
+		ms = append(ms, s.Name)
+	}
+	return ms, ok
+}
+
+// uniquePaths returns paths without repeats, each kept where it first
+// stands; it reuses paths' array.
+func uniquePaths(paths [][]string) [][]string {
+	seen := map[string]bool{}
+	uniq := paths[:0]
+	for _, p := range paths {
+		if k := strings.Join(p, "."); !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, p)
+		}
+	}
+	return uniq
 }
 
 // accessor writes the function reading the string at path (member names)
