@@ -92,15 +92,23 @@ func secretKeyTexts() []string {
 	return texts
 }
 
-// TestSecretKeyMatchesOld holds nextSecretKey to its old look back.
-func TestSecretKeyMatchesOld(t *testing.T) {
-	found := 0
-	for _, s := range secretKeyTexts() {
+// checkSecretKeysOld is checkSecretKeyOld on each of texts; it returns
+// how many of them hold a key, so that a caller can tell its texts test
+// both answers.
+func checkSecretKeysOld(t *testing.T, texts []string) (found int) {
+	t.Helper()
+	for _, s := range texts {
 		checkSecretKeyOld(t, s)
 		if i, _ := nextSecretKeyOld(s, 0); i >= 0 {
 			found++
 		}
 	}
+	return found
+}
+
+// TestSecretKeyMatchesOld holds nextSecretKey to its old look back.
+func TestSecretKeyMatchesOld(t *testing.T) {
+	found := checkSecretKeysOld(t, secretKeyTexts())
 	if found == 0 || found == len(secretKeyTexts()) {
 		t.Fatalf("%d of the %d texts hold a key: the test needs both kinds", found, len(secretKeyTexts()))
 	}
