@@ -180,7 +180,7 @@ type stateKey struct{}
 
 // maxKeptSchemaBuf bounds the serialized schema's buffer a pooled state
 // keeps. The writing needs twice the schema's length in bytes and a few
-// (see jsonscan.DocumentQuoted): this covers the model's longest schema
+// (see jsonscan.DocumentQuotedDefaults): this covers the model's longest schema
 // (20,000 characters) in ASCII; one of non-ASCII text can be up to four
 // times as long in bytes, and gets a buffer of its own each call.
 const maxKeptSchemaBuf = 48 << 10

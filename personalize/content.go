@@ -652,7 +652,7 @@ func (w *walker) checkSchema(s string) error {
 // cleanSchema reports whether the schema walk would find nothing in s: one
 // JSON document, no repeated key, no decoded text or number form the
 // detector flags. It keeps no path, so a clean schema, the usual case, costs
-// little more than the scan (jsonscan.Document, which reads the document in
+// little more than the scan (jsonscan.DocumentDefaults, which reads the document in
 // one loop); for any other, the walk runs again to name the field and the
 // rule.
 //
@@ -665,7 +665,7 @@ func cleanSchema(s string, det *sensitive.Detector, defaults *schemaDefaults) bo
 }
 
 // cleanSchemaQuoted is cleanSchema that also writes s as a JSON string's
-// content, as the SDK serializes it (jsonscan.DocumentQuoted), into buf's
+// content, as the SDK serializes it (jsonscan.DocumentQuotedDefaults), into buf's
 // capacity.
 func cleanSchemaQuoted(buf []byte, s string, det *sensitive.Detector, defaults *schemaDefaults) (jsonscan.Quoted, []byte, bool) {
 	var digits [48]byte

@@ -22,7 +22,7 @@ func TestWireSchemaQuotedShortcut(t *testing.T) {
 		`{"type":"record","name":"Items","doc":"owner jane.doe@example.com <ops> & \u00e9 \"q\" \\ \/","fields":[]}`,
 		"{\n\t\"type\": \"record\",\r\n\t\"doc\": \"owner jane.doe@example.com\"\n}",
 	} {
-		q, _, ok := jsonscan.DocumentQuoted(nil, checked, func(string, bool) bool { return true })
+		q, _, ok := jsonscan.DocumentQuotedDefaults(nil, checked, func(string, bool) bool { return true }, nil)
 		if !ok {
 			t.Fatalf("%q is not a document", checked)
 		}

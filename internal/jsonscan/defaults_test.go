@@ -41,8 +41,8 @@ func defaultsRef(data string) (bool, []string) {
 func checkDefaults(t *testing.T, data string) {
 	t.Helper()
 	refOK, want := defaultsRef(data)
-	wantOK, wantVisits := visitsOf(func(v func(string, bool) bool) bool { return Document(data, v) })
-	wantQ, _, _ := DocumentQuoted(nil, data, func(string, bool) bool { return true })
+	wantOK, wantVisits := visitsOf(func(v func(string, bool) bool) bool { return DocumentDefaults(data, v, nil) })
+	wantQ, _, _ := DocumentQuotedDefaults(nil, data, func(string, bool) bool { return true }, nil)
 	for _, quoted := range []bool{false, true} {
 		var got []string
 		def := func(v string, number bool) {

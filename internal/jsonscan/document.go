@@ -5,12 +5,12 @@ import (
 	"math/bits"
 )
 
-// Document reports whether data is one JSON document that a [Scanner]
+// DocumentDefaults reports whether data is one JSON document that a [Scanner]
 // reads to its end without an error, and in which no object repeats a key
 // (compared as decoded). It calls visit with the decoded text of every key
 // and string value that holds escapes (number false) and with the text of
 // every number (number true), in document order; a visit that returns false
-// ends the read, and Document returns false.
+// ends the read, and DocumentDefaults returns false.
 //
 // It is the Scanner's grammar in one loop, for a check that needs only a
 // verdict: the read's state stays in locals instead of the Scanner's
@@ -18,11 +18,8 @@ import (
 // takes 1.2-1.6 times less time than a loop over Next that does not even
 // track keys (BenchmarkDocument, 4 runs of 200ms: 7.9-10.5 us against
 // 12.3-12.5 us). Data longer than 2 GiB is refused (see maxDocument).
-func Document(data string, visit func(s string, number bool) bool) bool {
-	return DocumentDefaults(data, visit, nil)
-}
-
-// DocumentDefaults is [Document] that also calls def, when not nil, with
+//
+// It also calls def, when not nil, with
 // the value of every member named "default" (its key compared as decoded)
 // that is a string (decoded, number false) or a number (its text, number
 // true), in document order: an Avro field's default, which the schema
@@ -36,13 +33,13 @@ func DocumentDefaults(data string, visit func(s string, number bool) bool, def f
 	return document(data, nil, visit, def)
 }
 
-// maxDocument bounds the documents Document reads: keyList keeps a key's
+// maxDocument bounds the documents DocumentDefaults reads: keyList keeps a key's
 // offsets in 31 bits each. (Personalize's longest JSON field, a schema, is
 // 20000 characters.)
 const maxDocument = 1 << 31
 
 // Quoted is the content of a JSON string (the text between its quotes)
-// that decodes to a known text: made by [DocumentQuoted], compared with
+// that decodes to a known text: made by [DocumentQuotedDefaults], compared with
 // [Scanner.NextQuotedIs]. Its fields are unexported so that no other text
 // can pass for one.
 type Quoted struct {
@@ -53,7 +50,7 @@ type Quoted struct {
 // IsZero reports whether q is the zero Quoted, which no string matches.
 func (q Quoted) IsZero() bool { return q.raw == nil }
 
-// DocumentQuoted is [Document] that also returns data written as a JSON
+// DocumentQuotedDefaults is [DocumentDefaults] that also returns data written as a JSON
 // string's content, as the SDK's serializer writes it: a backslash before each
 // quote and backslash, tab, newline and carriage return as \t, \n and \r,
 // every other byte as it is (the serializer also escapes U+2028 and U+2029:
@@ -61,15 +58,9 @@ func (q Quoted) IsZero() bool { return q.raw == nil }
 // writing costs a few stores per string; the wire gate then proves the
 // serialized schema equal to the checked one with one comparison of bytes
 // instead of a decoding pass over them. dst's capacity is reused. When
-// data is not a clean document (or is longer than Document reads), it
+// data is not a clean document (or is longer than DocumentDefaults reads), it
 // returns false and a zero Quoted. The
 // Quoted holds the returned buffer: it is valid until that is reused.
-func DocumentQuoted(dst []byte, data string, visit func(s string, number bool) bool) (Quoted, []byte, bool) {
-	return DocumentQuotedDefaults(dst, data, visit, nil)
-}
-
-// DocumentQuotedDefaults is [DocumentQuoted] that also calls def as
-// [DocumentDefaults] does.
 func DocumentQuotedDefaults(dst []byte, data string, visit func(s string, number bool) bool, def func(value string, number bool)) (Quoted, []byte, bool) {
 	if len(data) > maxDocument {
 		return Quoted{}, dst, false
@@ -84,7 +75,7 @@ func DocumentQuotedDefaults(dst []byte, data string, visit func(s string, number
 	return Quoted{raw: q.quoted(), escaped: q.n != len(data)}, q.buf, true
 }
 
-// document is Document that, with a quoter q (see newQuoter), also writes
+// document is DocumentDefaults that, with a quoter q (see newQuoter), also writes
 // data as a JSON string's content into q's buffer up to the last string
 // (q.n bytes, up to q.last in data).
 //

@@ -308,7 +308,7 @@ func TestDocumentMatchesFused(t *testing.T) {
 				b.WriteByte(c)
 			}
 		}
-		if !Document(b.String(), func(string, bool) bool { return true }) {
+		if !DocumentDefaults(b.String(), func(string, bool) bool { return true }, nil) {
 			t.Fatalf("the schema spaced with %q does not read", space)
 		}
 		docs = append(docs, b.String())

@@ -53,14 +53,15 @@ func checkDocument(t *testing.T, doc string) {
 	t.Helper()
 	wantOK, wantVisits := documentRef(doc)
 	var got []string
-	gotOK := Document(doc, func(s string, number bool) bool {
+	gotOK := DocumentDefaults(doc, func(s string, number bool) bool {
 		if number {
 			got = append(got, "n:"+s)
 		} else {
 			got = append(got, "s:"+s)
 		}
 		return true
-	})
+	}, nil)
+
 	if gotOK != wantOK {
 		t.Fatalf("Document(%q) = %v, a loop over Next says %v", doc, gotOK, wantOK)
 	}
@@ -69,7 +70,7 @@ func checkDocument(t *testing.T, doc string) {
 	}
 	for k := range got {
 		calls := 0
-		if Document(doc, func(string, bool) bool { calls++; return calls <= k }) || calls != k+1 {
+		if DocumentDefaults(doc, func(string, bool) bool { calls++; return calls <= k }, nil) || calls != k+1 {
 			t.Fatalf("Document(%q) with visit refusing call %d: read on (%d calls) or passed", doc, k+1, calls)
 		}
 	}
@@ -118,14 +119,14 @@ func FuzzDocument(f *testing.F) {
 func BenchmarkDocument(b *testing.B) {
 	doc := benchSchema()
 	visit := func(string, bool) bool { return true }
-	if !Document(doc, visit) {
+	if !DocumentDefaults(doc, visit, nil) {
 		b.Fatal("the schema is not one document")
 	}
 	b.Run("Document", func(b *testing.B) {
 		b.SetBytes(int64(len(doc)))
 		b.ReportAllocs()
 		for b.Loop() {
-			Document(doc, visit)
+			DocumentDefaults(doc, visit, nil)
 		}
 	})
 	b.Run("Next", func(b *testing.B) {

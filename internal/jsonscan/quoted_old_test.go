@@ -189,7 +189,9 @@ func checkQuotedOld(t *testing.T, data string) {
 	}
 	want := run(documentQuotedOld, nil)
 	for _, dst := range [][]byte{nil, bytes.Repeat([]byte{'\\'}, 2*len(data)+8)} {
-		if diff := cmp.Diff(want, run(DocumentQuoted, dst)); diff != "" {
+		if diff := cmp.Diff(want, run(func(dst []byte, data string, visit func(string, bool) bool) (Quoted, []byte, bool) {
+			return DocumentQuotedDefaults(dst, data, visit, nil)
+		}, dst)); diff != "" {
 			t.Fatalf("DocumentQuoted(%q) against the old writing (-want +got):\n%s", data, diff)
 		}
 	}

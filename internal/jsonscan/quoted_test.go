@@ -65,12 +65,12 @@ func visitsOf(read func(visit func(string, bool) bool) bool) (bool, []string) {
 func checkDocumentQuoted(t *testing.T, data string) {
 	t.Helper()
 	checkQuotedOld(t, data)
-	wantOK, wantVisits := visitsOf(func(v func(string, bool) bool) bool { return Document(data, v) })
+	wantOK, wantVisits := visitsOf(func(v func(string, bool) bool) bool { return DocumentDefaults(data, v, nil) })
 	for _, dst := range [][]byte{nil, bytes.Repeat([]byte{'"'}, 3*len(data)+40), make([]byte, 0, 5)} {
 		var q Quoted
 		gotOK, gotVisits := visitsOf(func(v func(string, bool) bool) bool {
 			var ok bool
-			q, _, ok = DocumentQuoted(dst, data, v)
+			q, _, ok = DocumentQuotedDefaults(dst, data, v, nil)
 			return ok
 		})
 		if gotOK != wantOK {
@@ -204,7 +204,7 @@ func checkNextQuotedIs(t *testing.T, s Scanner, q Quoted, text string) {
 // quotedOf returns the writing of the document text, which must be one.
 func quotedOf(t *testing.T, text string) Quoted {
 	t.Helper()
-	q, _, ok := DocumentQuoted(nil, text, func(string, bool) bool { return true })
+	q, _, ok := DocumentQuotedDefaults(nil, text, func(string, bool) bool { return true }, nil)
 	if !ok {
 		t.Fatalf("%q is not a document", text)
 	}
@@ -242,7 +242,7 @@ func FuzzNextQuotedIs(f *testing.F) {
 	f.Add(`{"a":"b"}`, `{"schema":"{\"a\":\"b\"}"}`)
 	f.Add(`[1,2]`, `["[1,2]"]`)
 	f.Fuzz(func(t *testing.T, text, body string) {
-		q, _, ok := DocumentQuoted(nil, text, func(string, bool) bool { return true })
+		q, _, ok := DocumentQuotedDefaults(nil, text, func(string, bool) bool { return true }, nil)
 		if !ok {
 			return
 		}
@@ -263,10 +263,10 @@ func BenchmarkDocumentQuoted(b *testing.B) {
 		b.ReportAllocs()
 		var buf []byte
 		for b.Loop() {
-			_, buf, _ = DocumentQuoted(buf, doc, visit)
+			_, buf, _ = DocumentQuotedDefaults(buf, doc, visit, nil)
 		}
 	})
-	q, _, _ := DocumentQuoted(nil, doc, visit)
+	q, _, _ := DocumentQuotedDefaults(nil, doc, visit, nil)
 	body := `{"name":"items","schema":"` + string(q.raw) + `"}`
 	b.Run("NextQuotedIs", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))

@@ -58,13 +58,13 @@ func TestDocumentKeyAllocs(t *testing.T) {
 	visit := func(string, bool) bool { return true }
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if !Document(tt.doc, visit) {
+			if !DocumentDefaults(tt.doc, visit, nil) {
 				t.Fatalf("Document(%.40q) = false, want true", tt.doc)
 			}
 			dst := make([]byte, 0, 2*len(tt.doc)+24)
 			got := []float64{
-				testing.AllocsPerRun(20, func() { Document(tt.doc, visit) }),
-				testing.AllocsPerRun(20, func() { DocumentQuoted(dst, tt.doc, visit) }),
+				testing.AllocsPerRun(20, func() { DocumentDefaults(tt.doc, visit, nil) }),
+				testing.AllocsPerRun(20, func() { DocumentQuotedDefaults(dst, tt.doc, visit, nil) }),
 			}
 			if diff := cmp.Diff([]float64{tt.want, tt.want}, got); diff != "" {
 				t.Errorf("allocations of Document, DocumentQuoted mismatch (-want +got):\n%s", diff)
@@ -126,8 +126,8 @@ func TestDocumentHuge(t *testing.T) {
 				t.Fatalf("Document of %d bytes panicked: %v", len(doc), p)
 			}
 		}()
-		got = append(got, Document(doc, visit))
-		_, buf, ok := DocumentQuoted(nil, doc, visit)
+		got = append(got, DocumentDefaults(doc, visit, nil))
+		_, buf, ok := DocumentQuotedDefaults(nil, doc, visit, nil)
 		got = append(got, ok, buf == nil)
 	}()
 	if diff := cmp.Diff([]bool{false, false, true}, got); diff != "" {

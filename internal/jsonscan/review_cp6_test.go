@@ -65,7 +65,7 @@ func TestDocumentEdgeCases(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%.40q", tt.doc), func(t *testing.T) {
 			checkDocument(t, tt.doc)
-			if got := Document(tt.doc, func(string, bool) bool { return true }); got != tt.want {
+			if got := DocumentDefaults(tt.doc, func(string, bool) bool { return true }, nil); got != tt.want {
 				t.Errorf("Document(%q) = %v, want %v", tt.doc, got, tt.want)
 			}
 		})
@@ -79,10 +79,10 @@ func TestDocumentEdgeCases(t *testing.T) {
 func TestDocumentVisitsWhatTheDetectorReads(t *testing.T) {
 	doc := `{"d\u006fc":"jane.doe\u0040example.com","x":[4.539703692581474e15,-4539703692581474,0.4539703692581474E+16],"plain":"untouched"}`
 	var got []string
-	if !Document(doc, func(s string, number bool) bool {
+	if !DocumentDefaults(doc, func(s string, number bool) bool {
 		got = append(got, fmt.Sprintf("%v:%s", number, s))
 		return true
-	}) {
+	}, nil) {
 		t.Fatalf("Document refused %q", doc)
 	}
 	want := []string{"false:doc", "false:jane.doe@example.com", "true:4.539703692581474e15", "true:-4539703692581474", "true:0.4539703692581474E+16"}

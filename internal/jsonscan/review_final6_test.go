@@ -80,10 +80,10 @@ func TestReviewFinal6Surrogates(t *testing.T) {
 			if keyOK != tt.ok {
 				t.Errorf("as a key: ok %v, want %v", keyOK, tt.ok)
 			}
-			if got := Document(tt.doc, func(string, bool) bool { return true }); got != tt.ok {
+			if got := DocumentDefaults(tt.doc, func(string, bool) bool { return true }, nil); got != tt.ok {
 				t.Errorf("Document(%q) = %v, want %v", tt.doc, got, tt.ok)
 			}
-			if got := Document(`{`+tt.doc+`:`+tt.doc+`}`, func(string, bool) bool { return true }); got != tt.ok {
+			if got := DocumentDefaults(`{`+tt.doc+`:`+tt.doc+`}`, func(string, bool) bool { return true }, nil); got != tt.ok {
 				t.Errorf("Document as key and value = %v, want %v", got, tt.ok)
 			}
 			// NextStringIs never accepts what Next refuses, whatever want.
@@ -120,7 +120,7 @@ func TestReviewFinal6Surrogates(t *testing.T) {
 				t.Errorf("decoded text is not UTF-8")
 			}
 			var d []string
-			Document(tt.doc, func(s string, _ bool) bool { d = append(d, s); return true })
+			DocumentDefaults(tt.doc, func(s string, _ bool) bool { d = append(d, s); return true }, nil)
 			if diff := cmp.Diff([]string{tt.text}, d); diff != "" {
 				t.Errorf("Document visit (-want +got):\n%s", diff)
 			}
@@ -150,7 +150,7 @@ func TestReviewFinal6ShortInput(t *testing.T) {
 		if ok != (n == len(full)) {
 			t.Errorf("Next on %q: ok %v", d, ok)
 		}
-		if got := Document(d, func(string, bool) bool { return true }); got != ok {
+		if got := DocumentDefaults(d, func(string, bool) bool { return true }, nil); got != ok {
 			t.Errorf("Document(%q) = %v, Next says %v", d, got, ok)
 		}
 		for i := 0; i <= n; i++ {
