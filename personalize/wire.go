@@ -448,7 +448,13 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	}
 	if t := &w.tag; tagK != nil && t.key != "" && t.value != "" {
 		w.push(segment{name: tagV.name, index: -1})
-		err := w.scanPair(t.key, t.value)
+		// The Initialize walk's test (walkTag's): a value Named would not
+		// join to its key is not read, without EachNamed's call. A
+		// number's forms are read all the same: "1e6" is 1000000.
+		var err error
+		if w.mayNeedName(t.value) {
+			err = w.scanPair(t.key, t.value)
+		}
 		if err == nil && t.number {
 			err = w.scanPairForms(t.key, t.value)
 		}
