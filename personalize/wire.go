@@ -426,7 +426,15 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 				w.tag.note(child == tagK, child == tagV, s)
 			}
 			w.place = child
-			if !w.passedNext(child, s) && !w.passedLast(child, s) {
+			switch {
+			case child.rule == ruleKMSKey || child.rule == ruleS3Location:
+				// check's case for a key or a location on the wire, which
+				// the passed notes never take (see passable), without the
+				// calls that would look for one.
+				if err := w.checkWirePlace(child.rule, s); err != nil {
+					return err
+				}
+			case !w.passedNext(child, s) && !w.passedLast(child, s):
 				if err := w.checkMissed(child, s); err != nil {
 					return err
 				}
