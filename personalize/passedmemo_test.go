@@ -2,6 +2,7 @@ package personalize
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"testing"
 	"unsafe"
@@ -136,5 +137,38 @@ func TestPassedMemoKeepsItsOwnBytes(t *testing.T) {
 	want := checkOutcome{Passed: []string{"tag-value/TagValue/" + clean}, Clean: []string{clean}}
 	if diff := cmp.Diff(want, checkOnce(g, ruleTagValue, shapeTagValue, clean)); diff != "" {
 		t.Errorf("the clean value after the rewrite (-want +got):\n%s", diff)
+	}
+}
+
+// TestPassedMemoConcurrent: calls of one guard share the memo; its slots
+// are replaced whole while others read them (go test -race). Clean values,
+// more than the slots hold, keep passing, and a card number among them is
+// refused every time.
+func TestPassedMemoConcurrent(t *testing.T) {
+	g := testGuard(t, Policy{})
+	values := make([]string, 3*numPassedMemo)
+	for i := range values {
+		values[i] = longTagText(1 + i%40)[:1+i%40] + string(rune('a'+i%26))
+	}
+	done := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for i := range 4 * len(values) {
+				if got := checkOnce(g, ruleTagValue, shapeTagValue, values[i%len(values)]); got.Err != "" {
+					done <- fmt.Errorf("clean value %q refused: %s", values[i%len(values)], got.Err)
+					return
+				}
+				if got := checkOnce(g, ruleTagValue, shapeTagValue, "4111111111111111"); got.Err == "" {
+					done <- fmt.Errorf("card number passed")
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
