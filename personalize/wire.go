@@ -69,7 +69,9 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		return next.HandleDeserialize(ctx, in)
 	}
 	checks := m.checks(ctx)
-	out, md, err := securetransport.Gate(ctx, in, checks, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	// GateOp with the context's operation, as Gate would pass it, without
+	// Gate's frame between.
+	out, md, err := securetransport.GateOp(ctx, middleware.GetOperationName(ctx), in, checks, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 	if err != nil {
 		// The gate names a refusal after the context's operation, which a
 		// hook can rename: Ran refuses that, but the transport rules refuse
