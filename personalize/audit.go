@@ -234,8 +234,8 @@ func clearFew[T any](s []T) {
 // that does not fit starts a new buffer, leaving those already handed out
 // in the old one.
 func (st *callState) own(s string) string {
-	if s == "" {
-		return ""
+	if s == "" || st.g != nil && st.g.injected(s) {
+		return s
 	}
 	if cap(st.owned)-len(st.owned) < len(s) {
 		st.owned = make([]byte, 0, max(2*cap(st.owned), len(s), 512))
@@ -243,6 +243,20 @@ func (st *callState) own(s string) string {
 	at := len(st.owned)
 	st.owned = append(st.owned, s...)
 	return unsafe.String(&st.owned[at], len(s))
+}
+
+// injected reports whether s is the guard's own copy of the key or the
+// role it injects (see Policy.validate): those very bytes, which nothing
+// changes, not a string equal to them, so a call state notes them without
+// a copy of its own.
+func (g *Guard) injected(s string) bool {
+	return sameBytes(s, g.s.KMSKeyARN) || sameBytes(s, g.s.RoleARN)
+}
+
+// sameBytes reports whether a and b are one string: the same bytes at the
+// same address.
+func sameBytes(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // foreign reports whether st is another Guard's than g: a state of no

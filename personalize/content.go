@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/smithy-go/middleware"
 
@@ -356,6 +357,18 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	if w.wire && w.passedBefore(rule, sh, s) {
 		return nil // the Initialize check passed this very string under this very rule
 	}
+	// A value that comes back call after call (a tag, a role) is
+	// answered by the guard's memo of strings that passed before.
+	memo := !w.wire && w.st != nil && memoizable(rule, sh, s)
+	if memo {
+		if p := w.g.passed.find(rule, sh, s); p != nil {
+			w.notePassedMemo(p)
+			return nil
+		}
+		// The check then reads the state's own copy, which the memo can
+		// keep as the very bytes it checked (see passedMemo).
+		s = w.st.own(s)
+	}
 	// A broken length or pattern ends the check with a refusal; in
 	// report-only mode, where the value goes out all the same, it is
 	// reported and the checks go on, so that an identifying value in it is
@@ -390,11 +403,14 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 			text = arnResource(s)
 		}
 	}
+	seen := false // the detector's memo answered: a value seen before
 	if !w.wire || !w.checkedClean(text) {
-		if f, ok := w.g.identifying(text, recurs(rule, sh)); ok {
+		var f sensitive.Finding
+		var found bool
+		if f, found, seen = w.g.identifyingSeen(text, recurs(rule, sh)); found {
 			return w.fail(RuleSensitivePrefix+string(f.Kind), sensitiveReason)
 		}
-		if st := w.st; st != nil && !w.wire && (len(st.passed) < maxClean || len(st.clean) < maxClean) {
+		if st := w.st; st != nil && !w.wire && !memo && (len(st.passed) < maxClean || len(st.clean) < maxClean) {
 			// noteClean and notePassed keep text and s, whose suffix it
 			// is, in bytes of the state's own (see callState.own): copied
 			// once, and only once the detector found them clean.
@@ -419,8 +435,79 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	}
 	if !broke {
 		w.notePassed(rule, sh, s)
+		if memo && seen {
+			// Seen twice now: kept from here on. A value new on every
+			// call never gets here, so it costs the memo no copy.
+			w.g.passed.add(rule, sh, s)
+		}
 	}
 	return nil
+}
+
+// passedMemo remembers, per guard, strings that passed every rule of check
+// under a rule and shape (see memoizable): check is a function of those
+// three and the guard's policy alone, so a string that passed once passes
+// again, and the Initialize check of a tag or a role it meets on every
+// call is one comparison instead of its length, the detector's memo, its
+// pattern and its prefix. Each entry is a copy of the very bytes that were
+// checked (the call state's own, never the caller's), made once, when a
+// value passes a second time, so that a value new on every call (a
+// resource's name) costs it nothing. A fixed set of slots, each replaced
+// whole: lookups take no lock, and the memo holds at most numPassedMemo
+// strings of at most maxPassedMemoText bytes.
+type passedMemo struct {
+	slots [numPassedMemo]atomic.Pointer[passedCheck]
+}
+
+const (
+	numPassedMemo     = 64
+	maxPassedMemoText = 256
+)
+
+// memoizable reports whether check's answer for s under rule and sh may
+// come from the memo: values that recur (see recurs), of a bounded length,
+// under the rules check settles by itself alone (not a filter expression,
+// whose values it reads again with their names).
+func memoizable(rule fieldRule, sh *shape, s string) bool {
+	return len(s) <= maxPassedMemoText && rule != ruleFilterExpression && recurs(rule, sh)
+}
+
+// passedSlot picks a slot from the rule, s's length and its end bytes, as
+// recentSlot does for the detector's memo.
+func passedSlot(rule fieldRule, s string) int {
+	h := uint32(len(s)) | uint32(rule)<<8
+	if s != "" {
+		h |= uint32(s[0])<<16 | uint32(s[len(s)-1])<<24
+	}
+	return int((h * 0x9e3779b1) >> (32 - 6)) // 6 bits: numPassedMemo slots
+}
+
+// find returns the entry for s under rule and sh, or nil.
+func (m *passedMemo) find(rule fieldRule, sh *shape, s string) *passedCheck {
+	p := m.slots[passedSlot(rule, s)].Load()
+	if p != nil && p.rule == rule && p.sh == sh && p.s == s {
+		return p
+	}
+	return nil
+}
+
+// add keeps a copy of s, which passed under rule and sh; s is in bytes
+// the caller cannot change (the call state's own).
+func (m *passedMemo) add(rule fieldRule, sh *shape, s string) {
+	m.slots[passedSlot(rule, s)].Store(&passedCheck{rule: rule, sh: sh, s: strings.Clone(s)})
+}
+
+// notePassedMemo notes, at the Initialize check, the string of the memo's
+// entry p as check would have noted it had it checked it: found clean
+// (its resource part, for an ARN) and passed. The notes are the memo's
+// own bytes, which nothing changes.
+func (w *walker) notePassedMemo(p *passedCheck) {
+	text := p.s
+	if p.rule == ruleARN {
+		text = arnResource(text) // well formed: it passed
+	}
+	w.noteClean(text)
+	w.notePassed(p.rule, p.sh, p.s)
 }
 
 // passedCheck is a string that passed every rule of check at the
@@ -480,14 +567,21 @@ func (w *walker) passedBefore(rule fieldRule, sh *shape, s string) bool {
 // so each is scanned once per guard (up to the memo's bounds). The memo is
 // read and written only when remember is set.
 func (g *Guard) identifying(s string, remember bool) (sensitive.Finding, bool) {
+	f, found, _ := g.identifyingSeen(s, remember)
+	return f, found
+}
+
+// identifyingSeen is identifying, and whether the memo answered (s was
+// found clean before).
+func (g *Guard) identifyingSeen(s string, remember bool) (_ sensitive.Finding, found, seen bool) {
 	if remember && g.cleanTexts.Has(s) {
-		return sensitive.Finding{}, false
+		return sensitive.Finding{}, false, true
 	}
 	f, ok := g.s.Detector.First(s)
 	if !ok && remember {
 		g.cleanTexts.Add(s)
 	}
-	return f, ok
+	return f, ok, false
 }
 
 // recurs reports whether values under rule come back call after call, so

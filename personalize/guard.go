@@ -73,6 +73,7 @@ type Guard struct {
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values the wire gate found clean
 	cleanTexts   securetransport.CleanTexts // field values the content checks found clean
+	passed       passedMemo                 // field values that passed every rule of the content check
 	keywords     *jsontext.Keywords         // the names the detector takes for keywords (see jsontext.Named)
 
 	// Built once so that registering them on each call's stack allocates

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/personalizeguard/personalizeguard/internal/awsarn"
@@ -225,6 +226,9 @@ func (p Policy) validate(region string) (*settings, error) {
 	s.AllowedKMSKeyARNs = slices.Clone(p.AllowedKMSKeyARNs)
 	s.AllowedOutputBuckets = slices.Clone(p.AllowedOutputBuckets)
 	s.InsecureIgnoreFindings = slices.Clone(p.InsecureIgnoreFindings)
+	// And of the key and role it injects: bytes nothing else holds, which
+	// the call states note as they are (see callState.own).
+	s.KMSKeyARN, s.RoleARN = strings.Clone(p.KMSKeyARN), strings.Clone(p.RoleARN)
 	if region == "" {
 		return nil, &ConfigError{Field: "aws.Config.Region", Reason: "is empty; the guard checks keys and buckets against it"}
 	}
@@ -235,7 +239,7 @@ func (p Policy) validate(region string) (*settings, error) {
 		return nil, &ConfigError{Field: "MinTLSVersion", Reason: "must be tls.VersionTLS12 or tls.VersionTLS13; AWS requires TLS 1.2 or later"}
 	}
 	if p.KMSKeyARN != "" {
-		k, err := kms.ParseKeyARN(p.KMSKeyARN)
+		k, err := kms.ParseKeyARN(s.KMSKeyARN)
 		if err != nil {
 			return nil, &ConfigError{Field: "KMSKeyARN", Reason: "needs a key ARN", Err: err}
 		}
@@ -250,7 +254,7 @@ func (p Policy) validate(region string) (*settings, error) {
 	} else if p.RoleARN != "" {
 		return nil, &ConfigError{Field: "RoleARN", Reason: "is only used together with KMSKeyARN; set both or neither"}
 	}
-	acct, ok := awsarn.RoleAccount(p.RoleARN)
+	acct, ok := awsarn.RoleAccount(s.RoleARN)
 	s.roleAccount = acct
 	if p.RoleARN != "" && !ok {
 		return nil, &ConfigError{Field: "RoleARN", Reason: "is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)"}

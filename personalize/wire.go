@@ -69,7 +69,9 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		return next.HandleDeserialize(ctx, in)
 	}
 	checks := m.checks(ctx)
-	out, md, err := securetransport.Gate(ctx, in, checks, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
+	// GateOp with the context's operation, as Gate would pass it, without
+	// Gate's frame between.
+	out, md, err := securetransport.GateOp(ctx, middleware.GetOperationName(ctx), in, checks, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 	if err != nil {
 		// The gate names a refusal after the context's operation, which a
 		// hook can rename: Ran refuses that, but the transport rules refuse
@@ -426,7 +428,15 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 				w.tag.note(child == tagK, child == tagV, s)
 			}
 			w.place = child
-			if !w.passedNext(child, s) && !w.passedLast(child, s) {
+			switch {
+			case child.rule == ruleKMSKey || child.rule == ruleS3Location:
+				// check's case for a key or a location on the wire, which
+				// the passed notes never take (see passable), without the
+				// calls that would look for one.
+				if err := w.checkWirePlace(child.rule, s); err != nil {
+					return err
+				}
+			case !w.passedNext(child, s) && !w.passedLast(child, s):
 				if err := w.checkMissed(child, s); err != nil {
 					return err
 				}
@@ -448,7 +458,13 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	}
 	if t := &w.tag; tagK != nil && t.key != "" && t.value != "" {
 		w.push(segment{name: tagV.name, index: -1})
-		err := w.scanPair(t.key, t.value)
+		// The Initialize walk's test (walkTag's): a value Named would not
+		// join to its key is not read, without EachNamed's call. A
+		// number's forms are read all the same: "1e6" is 1000000.
+		var err error
+		if w.mayNeedName(t.value) {
+			err = w.scanPair(t.key, t.value)
+		}
 		if err == nil && t.number {
 			err = w.scanPairForms(t.key, t.value)
 		}
