@@ -100,7 +100,8 @@ func (c *Checker) CheckBucket(ctx context.Context, bucket string, dir Direction)
 // CheckLocation is the cached form of the package-level [CheckLocation]. It
 // shares the bucket's round of S3 calls with CheckBucket.
 func (c *Checker) CheckLocation(ctx context.Context, loc Location, dir Direction) (posture.Report, error) {
-	if err := c.args(loc.Bucket, dir); err != nil {
+	// args less its bucket name check, which Validate makes first.
+	if err := c.argsDir(dir); err != nil {
 		return posture.Report{}, err
 	}
 	if err := loc.Validate(); err != nil {
@@ -196,13 +197,21 @@ func (c *Checker) Forget(bucket string) { c.buckets.Forget(bucket) }
 func (c *Checker) ForgetObjects(loc Location) { c.objects.Forget(loc) }
 
 func (c *Checker) args(bucket string, dir Direction) error {
+	if err := c.argsDir(dir); err != nil {
+		return err
+	}
+	return ValidateBucketName(bucket)
+}
+
+// argsDir is args without the bucket's name.
+func (c *Checker) argsDir(dir Direction) error {
 	if c.reqErr != nil {
 		return c.reqErr
 	}
 	if !dir.valid() {
 		return &ArgumentError{Field: "dir", Reason: "must be Read or Write"}
 	}
-	return ValidateBucketName(bucket)
+	return nil
 }
 
 func (c *Checker) bucket(ctx context.Context, bucket string) (*bucketState, error) {
