@@ -154,16 +154,28 @@ func (c *Checker) CheckObjectKeys(ctx context.Context, loc Location, list ListFu
 	if err := loc.Validate(); err != nil {
 		return posture.Report{}, nil, err
 	}
+	// A hit (the usual call) builds no closure: one would escape to the
+	// flight, an allocation per call.
+	r, err, hit := c.objects.Cached(loc)
+	if !hit {
+		r, err = c.checkObjectsOnce(ctx, loc, list)
+	}
+	if err != nil {
+		return posture.Report{}, nil, err
+	}
+	return cloneReport(r.rep), slices.Clip(r.keys), nil
+}
+
+// checkObjectsOnce is CheckObjectKeys's check of loc, once for concurrent
+// callers, cached.
+func (c *Checker) checkObjectsOnce(ctx context.Context, loc Location, list ListFunc) (objectsResult, error) {
 	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (objectsResult, error) {
 		if list == nil {
 			return checkObjects(ctx, c.client, loc, &c.req, c.sample, c.det)
 		}
 		return checkListedObjects(ctx, c.client, loc, &c.req, c.sample, c.det, list)
 	})
-	if err != nil {
-		return posture.Report{}, nil, err
-	}
-	return cloneReport(r.rep), slices.Clip(r.keys), nil
+	return r, err
 }
 
 // DefaultKMSKey returns the KMS key bucket's default encryption names, as
@@ -215,6 +227,15 @@ func (c *Checker) argsDir(dir Direction) error {
 }
 
 func (c *Checker) bucket(ctx context.Context, bucket string) (*bucketState, error) {
+	if st, err, hit := c.buckets.Cached(bucket); hit {
+		return st, err // no closure built, as in CheckObjectKeys
+	}
+	return c.fetchBucketOnce(ctx, bucket)
+}
+
+// fetchBucketOnce is bucket's round of S3 calls, once for concurrent
+// callers, cached.
+func (c *Checker) fetchBucketOnce(ctx context.Context, bucket string) (*bucketState, error) {
 	st, _, err := c.buckets.Do(ctx, bucket, func(ctx context.Context) (*bucketState, error) {
 		return fetchBucket(ctx, c.client, bucket, &c.req)
 	})
