@@ -69,6 +69,8 @@ type datasetInfo struct {
 	// groupKeyARN is groupKey parsed and written as kms.KeyARN.String
 	// does, "" when it is no key ARN.
 	groupKeyARN string
+	// groupKind and groupName are groupResource of the dataset's ARN.
+	groupKind, groupName string
 	schemaARN   string
 }
 

@@ -231,7 +231,7 @@ func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, ro
 	}
 	st.act(actedGroupKey)
 	u := keyUse{field: "DatasetArn", key: info.groupKeyARN, role: role, exports: exports}
-	u.resKind, u.resName = groupResource(datasetARN)
+	u.resKind, u.resName = info.groupKind, info.groupName // groupResource(datasetARN), when described
 	return g.checkKey(ctx, st, &u)
 }
 
@@ -283,6 +283,7 @@ func (g *Guard) describeDataset(ctx context.Context, datasetARN string) (dataset
 		if k, err := kmscheck.ParseKeyARN(info.groupKey); err == nil {
 			info.groupKeyARN = k.String()
 		}
+		info.groupKind, info.groupName = groupResource(datasetARN)
 		return info, nil
 	})
 	return info, err
@@ -312,7 +313,8 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
-	ls := locationsOf(in.Parameters, op)
+	var buf [maxLocations]location
+	ls := locationsOf(in.Parameters, op, &buf)
 	var p parsed
 	if len(ls) > 0 {
 		// Looked up only for an operation with locations: each lookup walks

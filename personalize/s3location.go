@@ -16,12 +16,17 @@ import (
 // — CloudTrail records the path — and applies the output bucket allow-list.
 // The bucket posture check (posture.go) reuses what it parsed.
 
-// location is one S3 location of a request.
+// location is one S3 location of a request. Its place is the table's, by
+// pointer: a place is some fifteen words, copied per location per step.
 type location struct {
-	locationPlace
+	*locationPlace
 	value string
 	set   bool // the field is there (possibly empty)
 }
+
+// maxLocations is the most S3 locations an operation takes (a job's input
+// and output): locationsOf fills a buffer of the caller's stack this long.
+const maxLocations = 2
 
 // parsed are the locations of a request as the S3 location safeguard left
 // them, in table order; a zero Location was absent or refused.
@@ -29,15 +34,17 @@ type parsed []s3guard.Location
 
 type parsedKey struct{}
 
-// locationsOf returns the S3 locations the table places in params.
-func locationsOf(params any, op *boundOp) []location {
+// locationsOf returns the S3 locations the table places in params, in
+// buf when they fit, so that the usual call allocates nothing.
+func locationsOf(params any, op *boundOp, buf *[maxLocations]location) []location {
 	if len(op.locations) == 0 {
 		return nil
 	}
-	out := make([]location, len(op.locations))
-	for i, p := range op.locations {
+	out := buf[:0]
+	for i := range op.locations {
+		p := &op.locations[i]
 		v, _, set := p.get.read(params, p.at)
-		out[i] = location{locationPlace: p, value: v, set: set}
+		out = append(out, location{locationPlace: p, value: v, set: set})
 	}
 	return out
 }
@@ -52,7 +59,8 @@ func (g *Guard) handleS3Location(ctx context.Context, st *callState, in middlewa
 	if len(op.locations) == 0 {
 		return next.HandleInitialize(ctx, in)
 	}
-	ls := locationsOf(in.Parameters, op)
+	var buf [maxLocations]location
+	ls := locationsOf(in.Parameters, op, &buf)
 	p := make(parsed, len(ls))
 	for i, l := range ls {
 		if p[i], err = g.parseLocation(ctx, st, l); err != nil {

@@ -151,13 +151,15 @@ func (c *Checker) CheckObjectKeys(ctx context.Context, loc Location, list ListFu
 	if c.reqErr != nil {
 		return posture.Report{}, nil, c.reqErr
 	}
-	if err := loc.Validate(); err != nil {
-		return posture.Report{}, nil, err
-	}
-	// A hit (the usual call) builds no closure: one would escape to the
-	// flight, an allocation per call.
+	// Only checkObjectsOnce puts an entry in c.objects, after loc passed
+	// Validate, whose rules do not change: a hit (the usual call) is a loc
+	// that passes, so it is not validated again, and builds no closure
+	// (one would escape to the flight, an allocation per call).
 	r, err, hit := c.objects.Cached(loc)
 	if !hit {
+		if err := loc.Validate(); err != nil {
+			return posture.Report{}, nil, err
+		}
 		r, err = c.checkObjectsOnce(ctx, loc, list)
 	}
 	if err != nil {
