@@ -74,6 +74,7 @@ type Guard struct {
 	cleanHeaders securetransport.CleanTexts // header values the wire gate found clean
 	cleanTexts   securetransport.CleanTexts // field values the content checks found clean
 	keywords     *jsontext.Keywords         // the names the detector takes for keywords (see jsontext.Named)
+	locations    locationMemo               // the last S3 location parseLocation passed
 
 	// Built once so that registering them on each call's stack allocates
 	// nothing.

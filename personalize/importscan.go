@@ -71,7 +71,7 @@ type datasetInfo struct {
 	groupKeyARN string
 	// groupKind and groupName are groupResource of the dataset's ARN.
 	groupKind, groupName string
-	schemaARN   string
+	schemaARN            string
 }
 
 // scanKey is one version of one object, scanned against one schema with one

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
 
 	"github.com/aws/smithy-go/middleware"
 
@@ -79,8 +80,30 @@ func (g *Guard) parseLocation(ctx context.Context, st *callState, l location) (s
 	if !l.set {
 		return s3guard.Location{}, nil
 	}
-	op := opName(ctx, st)
 	st.sawLocation(l.value, l.node)
+	loc, ok := g.locations.passed(l.value)
+	if !ok {
+		var err error
+		if loc, err = g.parseClean(ctx, st, l); err != nil {
+			return s3guard.Location{}, err
+		}
+		if loc == (s3guard.Location{}) {
+			return loc, nil // refused in report-only mode
+		}
+	}
+	if l.dir == s3guard.Write && len(g.s.AllowedOutputBuckets) > 0 && !slices.Contains(g.s.AllowedOutputBuckets, loc.Bucket) {
+		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: l.field, Rule: RuleBucketNotAllowed,
+			Reason: "the bucket is not in Policy.AllowedOutputBuckets"})
+	}
+	st.act(actedLocation)
+	return loc, nil
+}
+
+// parseClean is parseLocation's parse and detector reads of a location
+// that is not the memo's: a location that passes both joins the memo. A
+// refusal in report-only mode returns a zero Location and no error.
+func (g *Guard) parseClean(ctx context.Context, st *callState, l location) (s3guard.Location, error) {
+	op := opName(ctx, st)
 	loc, err := s3guard.ParseLocation(l.value)
 	if err != nil {
 		rule, reason := "s3.location", "the S3 location is refused"
@@ -98,10 +121,42 @@ func (g *Guard) parseLocation(ctx context.Context, st *callState, l location) (s
 	if found {
 		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleSensitivePrefix + string(f.Kind), Reason: sensitiveReason})
 	}
-	if l.dir == s3guard.Write && len(g.s.AllowedOutputBuckets) > 0 && !slices.Contains(g.s.AllowedOutputBuckets, loc.Bucket) {
-		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketNotAllowed,
-			Reason: "the bucket is not in Policy.AllowedOutputBuckets"})
+	return g.locations.add(l.value, loc), nil
+}
+
+// locationMemo holds the last S3 location that parsed and in whose bucket
+// and key the detector found nothing: a client's calls mostly repeat one,
+// and one comparison then stands for the parse and the detector's reads,
+// which depend on nothing else (the detector is the guard's, fixed).
+// Direction and allow-list are checked on every call.
+type locationMemo struct {
+	last atomic.Pointer[passedLocation]
+}
+
+// passedLocation is a location as written, a copy of the caller's, and
+// what it parsed to.
+type passedLocation struct {
+	value string
+	loc   s3guard.Location
+}
+
+// passed returns what value parsed to when it is the memo's.
+func (m *locationMemo) passed(value string) (s3guard.Location, bool) {
+	if p := m.last.Load(); p != nil && p.value == value {
+		return p.loc, true
 	}
-	st.act(actedLocation)
-	return loc, nil
+	return s3guard.Location{}, false
+}
+
+// add keeps value, which passed and parsed to loc, as the memo's, and
+// returns loc. It keeps copies, made in one concatenation: the caller's
+// string may share bytes it changes later (see callState.own), and what
+// the memo holds must stay what was checked. (A passed location's bucket is
+// never empty, so the concatenation, of two strings or more, always
+// copies.)
+func (m *locationMemo) add(value string, loc s3guard.Location) s3guard.Location {
+	c := value + loc.Bucket + loc.Key
+	b := len(value) + len(loc.Bucket)
+	m.last.Store(&passedLocation{value: c[:len(value)], loc: s3guard.Location{Bucket: c[len(value):b], Key: c[b:]}})
+	return loc
 }
