@@ -319,8 +319,10 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 	if len(ls) > 0 {
 		// Looked up only for an operation with locations: each lookup walks
 		// the context's chain of values.
-		var ok bool
-		if p, ok = middleware.GetStackValue(ctx, parsedKey{}).(parsed); !ok || len(p) != len(ls) {
+		if p = st.parsedLocations(); p == nil {
+			p, _ = middleware.GetStackValue(ctx, parsedKey{}).(parsed)
+		}
+		if len(p) != len(ls) {
 			// The S3 location safeguard did not run on this call: nothing
 			// here was parsed, so nothing can be checked; refuse rather
 			// than pass.

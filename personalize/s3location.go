@@ -33,7 +33,30 @@ const maxLocations = 2
 // them, in table order; a zero Location was absent or refused.
 type parsed []s3guard.Location
 
+// parsedKey is the stack value of parsed for a call without a call state
+// (a step run outside the guard's middleware) or with more locations than
+// parsedLocations holds.
 type parsedKey struct{}
+
+// parsedLocations is parsed in the call state: the usual call hands its
+// locations from the S3 location step to the bucket posture step there,
+// without the stack value's three allocations and without lengthening the
+// context chain that every later stack value lookup walks.
+type parsedLocations struct {
+	n    int // 0: the S3 location safeguard did not run (an operation with locations has one or more)
+	locs [maxLocations]s3guard.Location
+}
+
+// set keeps p, which fits, as the call's.
+func (pl *parsedLocations) set(p []s3guard.Location) { pl.n = copy(pl.locs[:], p) }
+
+// get returns the call's parsed locations, nil when none were set.
+func (pl *parsedLocations) get() parsed {
+	if pl.n == 0 {
+		return nil
+	}
+	return pl.locs[:pl.n]
+}
 
 // locationsOf returns the S3 locations the table places in params, in
 // buf when they fit, so that the usual call allocates nothing.
@@ -62,13 +85,20 @@ func (g *Guard) handleS3Location(ctx context.Context, st *callState, in middlewa
 	}
 	var buf [maxLocations]location
 	ls := locationsOf(in.Parameters, op, &buf)
-	p := make(parsed, len(ls))
-	for i, l := range ls {
-		if p[i], err = g.parseLocation(ctx, st, l); err != nil {
+	var pbuf [maxLocations]s3guard.Location
+	p := parsed(pbuf[:0])
+	for _, l := range ls {
+		loc, err := g.parseLocation(ctx, st, l)
+		if err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
+		p = append(p, loc)
 	}
-	return next.HandleInitialize(middleware.WithStackValue(ctx, parsedKey{}, p), in)
+	if st != nil && len(p) <= maxLocations {
+		st.parsed.set(p)
+		return next.HandleInitialize(ctx, in)
+	}
+	return next.HandleInitialize(middleware.WithStackValue(ctx, parsedKey{}, slices.Clone(p)), in)
 }
 
 // parseLocation checks one location: s3guard's parser, identifying values in
@@ -159,4 +189,13 @@ func (m *locationMemo) add(value string, loc s3guard.Location) s3guard.Location 
 	b := len(value) + len(loc.Bucket)
 	m.last.Store(&passedLocation{value: c[:len(value)], loc: s3guard.Location{Bucket: c[len(value):b], Key: c[b:]}})
 	return loc
+}
+
+// parsedLocations returns the locations the S3 location safeguard left in
+// the call state, nil for none (or a nil state).
+func (st *callState) parsedLocations() parsed {
+	if st == nil {
+		return nil
+	}
+	return st.parsed.get()
 }
