@@ -22,16 +22,31 @@ func Split(s string) (Parts, bool) {
 	if !ok {
 		return Parts{}, false
 	}
+	// Four cuts written out, each an IndexByte: strings.Cut goes through
+	// strings.Index, and a loop over the fields' pointers keeps them in
+	// memory; every ARN field of every call is split here.
 	var a Parts
-	for _, f := range []*string{&a.Partition, &a.Service, &a.Region, &a.Account} {
-		var found bool
-		*f, rest, found = strings.Cut(rest, ":")
-		if !found {
-			return Parts{}, false
-		}
+	if a.Partition, rest, ok = cutColon(rest); !ok {
+		return Parts{}, false
 	}
-	a.Resource = rest
+	if a.Service, rest, ok = cutColon(rest); !ok {
+		return Parts{}, false
+	}
+	if a.Region, rest, ok = cutColon(rest); !ok {
+		return Parts{}, false
+	}
+	if a.Account, a.Resource, ok = cutColon(rest); !ok {
+		return Parts{}, false
+	}
 	return a, true
+}
+
+// cutColon is strings.Cut(s, ":").
+func cutColon(s string) (before, after string, ok bool) {
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
 }
 
 // Partition accepts "aws" and "aws-<name>[-<name>...]": aws-cn, aws-us-gov,
@@ -70,16 +85,22 @@ func Region(r string) bool {
 	if i <= 0 || i == len(r)-1 || !allIn(r[i+1:], '0', '9') {
 		return false
 	}
-	head := r[:i]
-	if area := strings.IndexByte(head, '-'); area < 2 || area > 4 {
-		return false
-	}
-	for seg := range strings.SplitSeq(head, "-") {
-		if seg == "" || !allIn(seg, 'a', 'z') {
+	// One pass over the head, r[:i]: lower-case letters in segments
+	// split by '-', none empty, the first (the area) two to four long.
+	area := -1
+	for j := 0; j < i; j++ {
+		switch c := r[j]; {
+		case c >= 'a' && c <= 'z':
+		case c == '-' && j > 0 && r[j-1] != '-':
+			if area < 0 {
+				area = j
+			}
+		default:
 			return false
 		}
 	}
-	return true
+	// r[i-1] is no '-': the last segment is not empty.
+	return area >= 2 && area <= 4 && r[i-1] != '-'
 }
 
 // Account accepts a 12-digit AWS account ID.
