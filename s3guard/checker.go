@@ -104,6 +104,15 @@ func (c *Checker) CheckLocation(ctx context.Context, loc Location, dir Direction
 	if err := c.argsDir(dir); err != nil {
 		return posture.Report{}, err
 	}
+	k := memoKey{dir: dir, loc: loc, hasLoc: true}
+	// A bucket state's memo holds a location's report only after the
+	// location passed Validate below, whose rules do not change: a memo
+	// hit (the usual call) is not validated again.
+	if st, err, hit := c.buckets.Cached(loc.Bucket); hit && err == nil {
+		if r, ok := st.memoized(k); ok {
+			return r, nil
+		}
+	}
 	if err := loc.Validate(); err != nil {
 		return posture.Report{}, err
 	}
@@ -111,7 +120,7 @@ func (c *Checker) CheckLocation(ctx context.Context, loc Location, dir Direction
 	if err != nil {
 		return posture.Report{}, err
 	}
-	return st.report(memoKey{dir: dir, loc: loc, hasLoc: true}, &c.req), nil
+	return st.report(k, &c.req), nil
 }
 
 // CheckObjects is the cached form of the package-level [CheckObjects], with
