@@ -22,31 +22,22 @@ func Split(s string) (Parts, bool) {
 	if !ok {
 		return Parts{}, false
 	}
-	// Four cuts written out, each an IndexByte: strings.Cut goes through
-	// strings.Index, and a loop over the fields' pointers keeps them in
-	// memory; every ARN field of every call is split here.
-	var a Parts
-	if a.Partition, rest, ok = cutColon(rest); !ok {
+	// One loop finds the four colons: the fields before the resource are
+	// short, and a call of IndexByte per field cost more than reading
+	// their bytes; every ARN field of every call is split here.
+	var cuts [4]int
+	n := 0
+	for i := 0; i < len(rest) && n < len(cuts); i++ {
+		if rest[i] == ':' {
+			cuts[n] = i
+			n++
+		}
+	}
+	if n < len(cuts) {
 		return Parts{}, false
 	}
-	if a.Service, rest, ok = cutColon(rest); !ok {
-		return Parts{}, false
-	}
-	if a.Region, rest, ok = cutColon(rest); !ok {
-		return Parts{}, false
-	}
-	if a.Account, a.Resource, ok = cutColon(rest); !ok {
-		return Parts{}, false
-	}
-	return a, true
-}
-
-// cutColon is strings.Cut(s, ":").
-func cutColon(s string) (before, after string, ok bool) {
-	if i := strings.IndexByte(s, ':'); i >= 0 {
-		return s[:i], s[i+1:], true
-	}
-	return s, "", false
+	return Parts{Partition: rest[:cuts[0]], Service: rest[cuts[0]+1 : cuts[1]], Region: rest[cuts[1]+1 : cuts[2]],
+		Account: rest[cuts[2]+1 : cuts[3]], Resource: rest[cuts[3]+1:]}, true
 }
 
 // Partition accepts "aws" and "aws-<name>[-<name>...]": aws-cn, aws-us-gov,
