@@ -174,6 +174,9 @@ type callState struct {
 	// with the pooled state so that the check takes none from the walkers'
 	// pool; it references nothing between checks.
 	walker walker
+	// parsed is the S3 location safeguard's parse of locations, for the
+	// bucket posture check.
+	parsed parsedLocations
 }
 
 type stateKey struct{}
@@ -210,6 +213,7 @@ func (st *callState) reset() {
 		owned = nil
 	}
 	st.dataset, st.schema, st.schemaQuoted, st.schemaBuf, st.owned = "", "", jsonscan.Quoted{}, buf, owned
+	st.parsed = parsedLocations{}
 	st.clean, st.passed, st.cleanAt, st.passedAt, st.signer = st.clean[:0], st.passed[:0], 0, 0, ""
 }
 

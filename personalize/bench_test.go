@@ -20,12 +20,14 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
 	"github.com/personalizeguard/personalizeguard/kms"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
 // healthyKMS answers the key check as a ready customer managed key would,
@@ -441,5 +443,97 @@ func schemaCalls(b *testing.B) (bare, guarded func() error) {
 			return err
 		}
 	}
+	return call(sdk.NewFromConfig(cfg)), call(g)
+}
+
+// BenchmarkGuardOverheadImport is BenchmarkGuardOverhead for
+// CreateDatasetImportJob with the import scan off
+// (Policy.InsecureSkipImportScan): a new job name each call, the same
+// dataset, source and role, the posture checks (S3 location, bucket and
+// objects, the dataset group's key) cached.
+func BenchmarkGuardOverheadImport(b *testing.B) {
+	bare, guarded := importCalls(b)
+	dataplanetest.Interleave(b, bare, guarded)
+}
+
+// BenchmarkGuardOverheadImportOneSide is BenchmarkGuardOverheadImport's
+// calls on each client apart, for callgrind (see dataplanetest.OneSide).
+func BenchmarkGuardOverheadImportOneSide(b *testing.B) {
+	bare, guarded := importCalls(b)
+	dataplanetest.OneSide(b, bare, guarded)
+}
+
+// countingDescriber answers DescribeDataset and DescribeDatasetGroup at
+// once for a dataset of the group "movies" encrypted with key, and counts
+// the calls.
+type countingDescriber struct {
+	key   string
+	calls atomic.Int32
+}
+
+func (d *countingDescriber) DescribeDataset(_ context.Context, in *sdk.DescribeDatasetInput, _ ...func(*sdk.Options)) (*sdk.DescribeDatasetOutput, error) {
+	d.calls.Add(1)
+	return &sdk.DescribeDatasetOutput{Dataset: &types.Dataset{DatasetArn: in.DatasetArn,
+		DatasetGroupArn: aws.String("arn:aws:personalize:" + testRegion + ":" + testAccount + ":dataset-group/movies"),
+		SchemaArn:       aws.String("arn:aws:personalize:" + testRegion + ":" + testAccount + ":schema/interactions")}}, nil
+}
+
+func (d *countingDescriber) DescribeDatasetGroup(_ context.Context, in *sdk.DescribeDatasetGroupInput, _ ...func(*sdk.Options)) (*sdk.DescribeDatasetGroupOutput, error) {
+	d.calls.Add(1)
+	return &sdk.DescribeDatasetGroupOutput{DatasetGroup: &types.DatasetGroup{DatasetGroupArn: in.DatasetGroupArn, KmsKeyArn: aws.String(d.key)}}, nil
+}
+
+// importCalls returns BenchmarkGuardOverheadImport's call through a bare
+// client and through a guarded one. The guard's S3 and KMS clients reach
+// the emulator's well-protected scene, its Personalize client answers in
+// process; all are asked only while the caches warm: the guarded call
+// fails the benchmark if a measured call reaches any of them.
+func importCalls(b *testing.B) (bare, guarded func() error) {
+	srv := personalizetest.New(b)
+	scene, err := srv.SeedScene(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := dataplanetest.InstantConfig(`{"datasetImportJobArn":"arn:aws:personalize:` + testRegion + `:` + testAccount + `:dataset-import-job/movies"}`)
+	desc := &countingDescriber{key: scene.KeyARN}
+	g, err := New(cfg, Policy{KMSKeyARN: scene.KeyARN, RoleARN: scene.RoleARN, InsecureSkipImportScan: true,
+		KMSClient: awskms.NewFromConfig(srv.Config()), S3Client: s3.NewFromConfig(srv.Config()), PersonalizeClient: desc,
+		STSClient: dataplanetest.UserSTS{}, InsecureAllowUnverifiableHTTPClient: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := make([]*string, 4096)
+	for i := range names {
+		names[i] = aws.String("movies-import-" + strconv.Itoa(i))
+	}
+	dataset := aws.String("arn:aws:personalize:" + testRegion + ":" + testAccount + ":dataset/movies/INTERACTIONS")
+	source := &types.DataSource{DataLocation: aws.String(scene.DataLocation)}
+	role := aws.String(scene.RoleARN)
+	ctx := context.Background()
+	call := func(c *sdk.Client) func() error {
+		i := 0
+		return func() error {
+			i++
+			_, err := c.CreateDatasetImportJob(ctx, &sdk.CreateDatasetImportJobInput{JobName: names[i%len(names)], DatasetArn: dataset,
+				DataSource: source, RoleArn: role})
+			return err
+		}
+	}
+	warm := call(g)
+	if err := warm(); err != nil {
+		b.Fatal(err)
+	}
+	if len(srv.Requests()) == 0 || desc.calls.Load() == 0 {
+		b.Fatal("the first import asked neither S3 nor Personalize: the posture checks did not run")
+	}
+	srv.ResetRequests()
+	asked := desc.calls.Load()
+	// Checked once the measured calls are done, so that the count is not
+	// among the guarded side's instructions.
+	b.Cleanup(func() {
+		if n, d := len(srv.Requests()), desc.calls.Load()-asked; n != 0 || d != 0 {
+			b.Errorf("cached imports made %d AWS requests and %d DescribeDataset(Group) calls, want none", n, d)
+		}
+	})
 	return call(sdk.NewFromConfig(cfg)), call(g)
 }

@@ -184,7 +184,7 @@ func TestKeyAndLocationPlaces(t *testing.T) {
 			case ruleS3Location:
 				locs++
 				var found bool
-				for _, loc := range locationsOf(build(op.in, l.steps, "s3://b/k").Interface(), bop) {
+				for _, loc := range locationsOf(build(op.in, l.steps, "s3://b/k").Interface(), bop, new([maxLocations]location)) {
 					found = found || loc.field == l.path && loc.value == "s3://b/k"
 				}
 				if !found {

@@ -75,6 +75,7 @@ type Guard struct {
 	cleanTexts   securetransport.CleanTexts // field values the content checks found clean
 	passed       passedMemo                 // field values that passed every rule of the content check
 	keywords     *jsontext.Keywords         // the names the detector takes for keywords (see jsontext.Named)
+	locations    locationMemo               // the last S3 location parseLocation passed
 
 	// Built once so that registering them on each call's stack allocates
 	// nothing.

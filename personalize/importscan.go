@@ -65,8 +65,13 @@ type SchemaAPIClient interface {
 // datasetInfo is what DescribeDataset and DescribeDatasetGroup tell the
 // guard about a dataset.
 type datasetInfo struct {
-	groupKey  string // the dataset group's KMS key ARN, "" when none
-	schemaARN string
+	groupKey string // the dataset group's KMS key ARN, "" when none
+	// groupKeyARN is groupKey parsed and written as kms.KeyARN.String
+	// does, "" when it is no key ARN.
+	groupKeyARN string
+	// groupKind and groupName are groupResource of the dataset's ARN.
+	groupKind, groupName string
+	schemaARN            string
 }
 
 // scanKey is one version of one object, scanned against one schema with one

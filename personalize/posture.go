@@ -223,14 +223,15 @@ func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, ro
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupKey,
 			Reason: "the dataset group is not encrypted with a customer managed key; its key is fixed at creation, so create a new group with Policy.KMSKeyARN"})
 	}
-	k, err := kmscheck.ParseKeyARN(key)
-	if err != nil || !g.s.keyAllowed(k.String()) {
+	// info.groupKeyARN is the key parsed and written out once, when the
+	// dataset was described, not on every call.
+	if info.groupKeyARN == "" || !g.s.keyAllowed(info.groupKeyARN) {
 		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupKey,
 			Reason: "the dataset group is encrypted with a key that is neither Policy.KMSKeyARN nor in Policy.AllowedKMSKeyARNs"})
 	}
 	st.act(actedGroupKey)
-	u := keyUse{field: "DatasetArn", key: k.String(), role: role, exports: exports}
-	u.resKind, u.resName = groupResource(datasetARN)
+	u := keyUse{field: "DatasetArn", key: info.groupKeyARN, role: role, exports: exports}
+	u.resKind, u.resName = info.groupKind, info.groupName // groupResource(datasetARN), when described
 	return g.checkKey(ctx, st, &u)
 }
 
@@ -238,13 +239,31 @@ func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, ro
 // dataset that cannot be described is refused: ok is false, and err the
 // refusal (nil in report-only mode). st is the call's state.
 func (g *Guard) datasetInfo(ctx context.Context, st *callState, datasetARN string) (_ datasetInfo, ok bool, _ error) {
-	op := opName(ctx, st)
-	// The guard's own DescribeDataset carries only a value that passed its
-	// checks, report-only mode or not.
-	if _, found := g.s.Detector.First(arnResource(datasetARN)); found || !shapeArn.fits(datasetARN) || !wellFormedARN(datasetARN) {
-		return datasetInfo{}, false, g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
-			Reason: "the dataset ARN did not pass the guard's checks, so the guard does not look it up"})
+	// Only describeDataset puts an entry in g.groups, after the checks
+	// below passed on the same string: a cached entry is a value that
+	// passed them (the checks and the detector do not change), and a hit
+	// sends nothing. So a hit skips them, and the lookup's closure.
+	info, err, hit := g.groups.Cached(datasetARN)
+	if !hit {
+		// The guard's own DescribeDataset carries only a value that passed its
+		// checks, report-only mode or not.
+		if _, found := g.s.Detector.First(arnResource(datasetARN)); found || !shapeArn.fits(datasetARN) || !wellFormedARN(datasetARN) {
+			return datasetInfo{}, false, g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
+				Reason: "the dataset ARN did not pass the guard's checks, so the guard does not look it up"})
+		}
+		info, err = g.describeDataset(ctx, datasetARN)
 	}
+	if err != nil {
+		return datasetInfo{}, false, g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
+			Reason: "the dataset group could not be described (needs personalize:DescribeDataset and personalize:DescribeDatasetGroup), so the guard refuses the job", Err: err})
+	}
+	return info, true, nil
+}
+
+// describeDataset describes a dataset and its group, once for concurrent
+// callers, and caches the answer. Apart from datasetInfo so that its
+// closure, which escapes, is built only on a miss.
+func (g *Guard) describeDataset(ctx context.Context, datasetARN string) (datasetInfo, error) {
 	info, _, err := g.groups.Do(ctx, datasetARN, func(ctx context.Context) (datasetInfo, error) {
 		ds, err := g.describer.DescribeDataset(ctx, &sdk.DescribeDatasetInput{DatasetArn: &datasetARN})
 		if err != nil {
@@ -260,13 +279,14 @@ func (g *Guard) datasetInfo(ctx context.Context, st *callState, datasetARN strin
 		if dg.DatasetGroup == nil {
 			return datasetInfo{}, errors.New("DescribeDatasetGroup returned no dataset group")
 		}
-		return datasetInfo{groupKey: aws.ToString(dg.DatasetGroup.KmsKeyArn), schemaARN: aws.ToString(ds.Dataset.SchemaArn)}, nil
+		info := datasetInfo{groupKey: aws.ToString(dg.DatasetGroup.KmsKeyArn), schemaARN: aws.ToString(ds.Dataset.SchemaArn)}
+		if k, err := kmscheck.ParseKeyARN(info.groupKey); err == nil {
+			info.groupKeyARN = k.String()
+		}
+		info.groupKind, info.groupName = groupResource(datasetARN)
+		return info, nil
 	})
-	if err != nil {
-		return datasetInfo{}, false, g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
-			Reason: "the dataset group could not be described (needs personalize:DescribeDataset and personalize:DescribeDatasetGroup), so the guard refuses the job", Err: err})
-	}
-	return info, true, nil
+	return info, err
 }
 
 // groupResource returns "dataset-group" and "<group>" for a dataset ARN
@@ -293,13 +313,16 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
-	ls := locationsOf(in.Parameters, op)
+	var buf [maxLocations]location
+	ls := locationsOf(in.Parameters, op, &buf)
 	var p parsed
 	if len(ls) > 0 {
 		// Looked up only for an operation with locations: each lookup walks
 		// the context's chain of values.
-		var ok bool
-		if p, ok = middleware.GetStackValue(ctx, parsedKey{}).(parsed); !ok || len(p) != len(ls) {
+		if p = st.parsedLocations(); p == nil {
+			p, _ = middleware.GetStackValue(ctx, parsedKey{}).(parsed)
+		}
+		if len(p) != len(ls) {
 			// The S3 location safeguard did not run on this call: nothing
 			// here was parsed, so nothing can be checked; refuse rather
 			// than pass.

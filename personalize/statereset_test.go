@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
 // TestResetZeroesEveryField: reset, which sets callState's fields one by
@@ -25,7 +27,7 @@ func TestResetZeroesEveryField(t *testing.T) {
 		names = append(names, ty.Field(i).Name)
 	}
 	known := []string{"g", "gate", "ran", "op", "acted", "reported", "keys", "roles", "ready", "locations", "dataset", "schema",
-		"schemaQuoted", "schemaBuf", "owned", "clean", "passed", "cleanAt", "passedAt", "signer", "walker"}
+		"schemaQuoted", "schemaBuf", "owned", "clean", "passed", "cleanAt", "passedAt", "signer", "walker", "parsed"}
 	if diff := cmp.Diff(known, names); diff != "" {
 		t.Fatalf("callState's fields changed: reset sets them one by one; add the new ones to it and here (-want +got):\n%s", diff)
 	}
@@ -41,6 +43,7 @@ func TestResetZeroesEveryField(t *testing.T) {
 	st.reported = []*SafeguardError{{Rule: RuleEnum}}
 	st.keys, st.roles, st.ready = []placed{{testKeyARN, op.input}}, []string{testRoleARN}, []string{testKeyARN}
 	st.locations = []placed{{"s3://bucket/key", op.input}, {"s3://bucket/other", nil}}
+	st.parsed.set([]s3guard.Location{{Bucket: "bucket", Key: "key"}, {Bucket: "bucket", Key: "other"}})
 	st.dataset, st.schema, st.schemaQuoted, st.schemaBuf = "arn:dataset", `{"a":"b"}`, quoted, buf
 	st.owned = []byte(`movies{"a":"b"}`)
 	st.clean, st.passed = []string{"movies", "team", "recs"}, []passedCheck{{ruleTagKey, shapeUnknown, "team"}}

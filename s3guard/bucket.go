@@ -126,12 +126,21 @@ func (k memoKey) scope(region string) policyScope {
 // location checked).
 const maxMemo = 128
 
-func (st *bucketState) report(k memoKey, req *Requirements) posture.Report {
+// memoized returns the report memoized for k, a copy, if there is one.
+func (st *bucketState) memoized(k memoKey) (posture.Report, bool) {
 	st.mu.Lock()
 	r, ok := st.memo[k]
 	st.mu.Unlock()
+	if !ok {
+		return posture.Report{}, false
+	}
+	return cloneReport(r), true
+}
+
+func (st *bucketState) report(k memoKey, req *Requirements) posture.Report {
+	r, ok := st.memoized(k)
 	if ok {
-		return cloneReport(r)
+		return r
 	}
 	if k.hasLoc {
 		r = st.locationReport(k, req)

@@ -100,8 +100,18 @@ func (c *Checker) CheckBucket(ctx context.Context, bucket string, dir Direction)
 // CheckLocation is the cached form of the package-level [CheckLocation]. It
 // shares the bucket's round of S3 calls with CheckBucket.
 func (c *Checker) CheckLocation(ctx context.Context, loc Location, dir Direction) (posture.Report, error) {
-	if err := c.args(loc.Bucket, dir); err != nil {
+	// args less its bucket name check, which Validate makes first.
+	if err := c.argsDir(dir); err != nil {
 		return posture.Report{}, err
+	}
+	k := memoKey{dir: dir, loc: loc, hasLoc: true}
+	// A bucket state's memo holds a location's report only after the
+	// location passed Validate below, whose rules do not change: a memo
+	// hit (the usual call) is not validated again.
+	if st, err, hit := c.buckets.Cached(loc.Bucket); hit && err == nil {
+		if r, ok := st.memoized(k); ok {
+			return r, nil
+		}
 	}
 	if err := loc.Validate(); err != nil {
 		return posture.Report{}, err
@@ -110,7 +120,7 @@ func (c *Checker) CheckLocation(ctx context.Context, loc Location, dir Direction
 	if err != nil {
 		return posture.Report{}, err
 	}
-	return st.report(memoKey{dir: dir, loc: loc, hasLoc: true}, &c.req), nil
+	return st.report(k, &c.req), nil
 }
 
 // CheckObjects is the cached form of the package-level [CheckObjects], with
@@ -150,19 +160,33 @@ func (c *Checker) CheckObjectKeys(ctx context.Context, loc Location, list ListFu
 	if c.reqErr != nil {
 		return posture.Report{}, nil, c.reqErr
 	}
-	if err := loc.Validate(); err != nil {
+	// Only checkObjectsOnce puts an entry in c.objects, after loc passed
+	// Validate, whose rules do not change: a hit (the usual call) is a loc
+	// that passes, so it is not validated again, and builds no closure
+	// (one would escape to the flight, an allocation per call).
+	r, err, hit := c.objects.Cached(loc)
+	if !hit {
+		if err := loc.Validate(); err != nil {
+			return posture.Report{}, nil, err
+		}
+		r, err = c.checkObjectsOnce(ctx, loc, list)
+	}
+	if err != nil {
 		return posture.Report{}, nil, err
 	}
+	return cloneReport(r.rep), slices.Clip(r.keys), nil
+}
+
+// checkObjectsOnce is CheckObjectKeys's check of loc, once for concurrent
+// callers, cached.
+func (c *Checker) checkObjectsOnce(ctx context.Context, loc Location, list ListFunc) (objectsResult, error) {
 	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (objectsResult, error) {
 		if list == nil {
 			return checkObjects(ctx, c.client, loc, &c.req, c.sample, c.det)
 		}
 		return checkListedObjects(ctx, c.client, loc, &c.req, c.sample, c.det, list)
 	})
-	if err != nil {
-		return posture.Report{}, nil, err
-	}
-	return cloneReport(r.rep), slices.Clip(r.keys), nil
+	return r, err
 }
 
 // DefaultKMSKey returns the KMS key bucket's default encryption names, as
@@ -196,16 +220,33 @@ func (c *Checker) Forget(bucket string) { c.buckets.Forget(bucket) }
 func (c *Checker) ForgetObjects(loc Location) { c.objects.Forget(loc) }
 
 func (c *Checker) args(bucket string, dir Direction) error {
+	if err := c.argsDir(dir); err != nil {
+		return err
+	}
+	return ValidateBucketName(bucket)
+}
+
+// argsDir is args without the bucket's name.
+func (c *Checker) argsDir(dir Direction) error {
 	if c.reqErr != nil {
 		return c.reqErr
 	}
 	if !dir.valid() {
 		return &ArgumentError{Field: "dir", Reason: "must be Read or Write"}
 	}
-	return ValidateBucketName(bucket)
+	return nil
 }
 
 func (c *Checker) bucket(ctx context.Context, bucket string) (*bucketState, error) {
+	if st, err, hit := c.buckets.Cached(bucket); hit {
+		return st, err // no closure built, as in CheckObjectKeys
+	}
+	return c.fetchBucketOnce(ctx, bucket)
+}
+
+// fetchBucketOnce is bucket's round of S3 calls, once for concurrent
+// callers, cached.
+func (c *Checker) fetchBucketOnce(ctx context.Context, bucket string) (*bucketState, error) {
 	st, _, err := c.buckets.Do(ctx, bucket, func(ctx context.Context) (*bucketState, error) {
 		return fetchBucket(ctx, c.client, bucket, &c.req)
 	})

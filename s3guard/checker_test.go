@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -335,5 +336,34 @@ func TestCheckListedObjects(t *testing.T) {
 				t.Errorf("CheckListedObjects = %v, %v; want %s", rep.IDs(), err, tt.want)
 			}
 		})
+	}
+}
+
+// TestCheckerObjectsHitSkipsOnlyValidated: a cached object check is served
+// without validating its location again (only a validated location is ever
+// cached); an invalid location is refused every time, with a cached valid
+// one beside it, and reaches no S3 call.
+func TestCheckerObjectsHitSkipsOnlyValidated(t *testing.T) {
+	fake := &fakeS3{objects: headOutputs(manyObjects(3, &fakeObject{alg: "aws:kms", key: allowedKey}))}
+	c := NewChecker(fake, testReq())
+	ctx := context.Background()
+	good := Location{testBucket, "in/"}
+	for range 2 {
+		if _, _, err := c.CheckObjectKeys(ctx, good, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := fake.callLog()
+	for _, loc := range []Location{{testBucket, "in/\x00"}, {testBucket, "in/?X-Amz-Signature=x"}, {"Bad_Bucket", "in/"},
+		{testBucket, "in/%3Fx"}, {testBucket + "..x", "in/"}, {testBucket, strings.Repeat("k", MaxLocationLength)}} {
+		for call := range 2 {
+			var le *LocationError
+			if _, _, err := c.CheckObjectKeys(ctx, loc, nil); !errors.As(err, &le) {
+				t.Errorf("call %d: CheckObjectKeys(%q) = %v, want *LocationError", call, loc, err)
+			}
+		}
+	}
+	if diff := cmp.Diff(before, fake.callLog()); diff != "" {
+		t.Errorf("S3 calls for invalid locations (-want +got):\n%s", diff)
 	}
 }

@@ -105,7 +105,13 @@ func (l Location) Validate() error {
 	if err := validateKey(l.Key); err != nil {
 		return err
 	}
-	if len(l.String()) > MaxLocationLength {
+	// len(l.String()) without building it: a checker validates every
+	// location it is given, on every call.
+	n := len("s3://") + len(l.Bucket)
+	if l.Key != "" {
+		n += len("/") + len(l.Key)
+	}
+	if n > MaxLocationLength {
 		return locErr(RuleLocationLength, reasonLength)
 	}
 	return nil
@@ -300,6 +306,18 @@ func presigned(query string) bool {
 
 // checkText rejects invalid UTF-8 and control characters (C0, DEL, C1).
 func checkText(s string) error {
+	// Printable ASCII, the usual location, is valid UTF-8 without a
+	// control character: one pass over the bytes, no rune decoding.
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return checkRunes(s)
+		}
+	}
+	return nil
+}
+
+// checkRunes is checkText for text that is not all printable ASCII.
+func checkRunes(s string) error {
 	if !utf8.ValidString(s) {
 		return locErr(RuleLocationEncoding, reasonEncoding)
 	}
@@ -312,6 +330,19 @@ func checkText(s string) error {
 }
 
 func validateKey(key string) error {
+	// A key of printable ASCII without '?', '#' or '%' passes every rule
+	// below (it decodes to itself): one pass over its bytes tells.
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c < 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '%' {
+			return validateKeyText(key)
+		}
+	}
+	return nil
+}
+
+// validateKeyText is validateKey for a key that needs the rules read one by
+// one.
+func validateKeyText(key string) error {
 	if err := checkText(key); err != nil {
 		return err
 	}
@@ -428,47 +459,42 @@ func ValidateBucketName(b string) error {
 	case len(b) < 3 || len(b) > 63:
 		return fail(reasonBucketLength)
 	}
+	// One pass over the characters also counts the dots, finds "..",
+	// and tells whether all are digits and dots; the rules are still
+	// reported in the order below.
+	dots, letters, adjacentDots := 0, false, false
 	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+		switch c := b[i]; {
+		case c >= 'a' && c <= 'z' || c == '-':
+			letters = true
+		case c >= '0' && c <= '9':
+		case c == '.':
+			dots++
+			adjacentDots = adjacentDots || i > 0 && b[i-1] == '.'
+		default:
 			return fail(reasonBucketChars)
 		}
 	}
 	if !alnum(b[0]) || !alnum(b[len(b)-1]) {
 		return fail(reasonBucketEnds)
 	}
-	if strings.Contains(b, "..") {
+	if adjacentDots {
 		return fail(reasonBucketDots)
 	}
-	if ipForm(b) {
+	// Four dot-separated runs of digits, the shape S3 forbids whatever the
+	// numbers (so "192.168.05.4" counts too): with the ends alphanumeric
+	// and no "..", no run is empty.
+	if dots == 3 && !letters {
 		return fail(reasonBucketIP)
 	}
-	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
-		if strings.HasPrefix(b, p) {
-			return fail(reasonBucketPrefix)
-		}
+	if strings.HasPrefix(b, "xn--") || strings.HasPrefix(b, "sthree-") || strings.HasPrefix(b, "amzn-s3-demo-") {
+		return fail(reasonBucketPrefix)
 	}
-	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
-		if strings.HasSuffix(b, s) {
-			return fail(reasonBucketSuffix)
-		}
+	if strings.HasSuffix(b, "-s3alias") || strings.HasSuffix(b, "--ol-s3") || strings.HasSuffix(b, ".mrap") ||
+		strings.HasSuffix(b, "--x-s3") || strings.HasSuffix(b, "--table-s3") {
+		return fail(reasonBucketSuffix)
 	}
 	return nil
-}
-
-// ipForm reports whether b is four dot-separated runs of digits, the shape S3
-// forbids whatever the numbers (so "192.168.05.4" counts too).
-func ipForm(b string) bool {
-	parts := strings.Split(b, ".")
-	if len(parts) != 4 {
-		return false
-	}
-	for _, p := range parts {
-		if p == "" || strings.Trim(p, "0123456789") != "" {
-			return false
-		}
-	}
-	return true
 }
 
 func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }

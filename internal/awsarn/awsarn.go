@@ -22,16 +22,22 @@ func Split(s string) (Parts, bool) {
 	if !ok {
 		return Parts{}, false
 	}
-	var a Parts
-	for _, f := range []*string{&a.Partition, &a.Service, &a.Region, &a.Account} {
-		var found bool
-		*f, rest, found = strings.Cut(rest, ":")
-		if !found {
-			return Parts{}, false
+	// One loop finds the four colons: the fields before the resource are
+	// short, and a call of IndexByte per field cost more than reading
+	// their bytes; every ARN field of every call is split here.
+	var cuts [4]int
+	n := 0
+	for i := 0; i < len(rest) && n < len(cuts); i++ {
+		if rest[i] == ':' {
+			cuts[n] = i
+			n++
 		}
 	}
-	a.Resource = rest
-	return a, true
+	if n < len(cuts) {
+		return Parts{}, false
+	}
+	return Parts{Partition: rest[:cuts[0]], Service: rest[cuts[0]+1 : cuts[1]], Region: rest[cuts[1]+1 : cuts[2]],
+		Account: rest[cuts[2]+1 : cuts[3]], Resource: rest[cuts[3]+1:]}, true
 }
 
 // Partition accepts "aws" and "aws-<name>[-<name>...]": aws-cn, aws-us-gov,
@@ -70,16 +76,22 @@ func Region(r string) bool {
 	if i <= 0 || i == len(r)-1 || !allIn(r[i+1:], '0', '9') {
 		return false
 	}
-	head := r[:i]
-	if area := strings.IndexByte(head, '-'); area < 2 || area > 4 {
-		return false
-	}
-	for seg := range strings.SplitSeq(head, "-") {
-		if seg == "" || !allIn(seg, 'a', 'z') {
+	// One pass over the head, r[:i]: lower-case letters in segments
+	// split by '-', none empty, the first (the area) two to four long.
+	area := -1
+	for j := 0; j < i; j++ {
+		switch c := r[j]; {
+		case c >= 'a' && c <= 'z':
+		case c == '-' && j > 0 && r[j-1] != '-':
+			if area < 0 {
+				area = j
+			}
+		default:
 			return false
 		}
 	}
-	return true
+	// r[i-1] is no '-': the last segment is not empty.
+	return area >= 2 && area <= 4 && r[i-1] != '-'
 }
 
 // Account accepts a 12-digit AWS account ID.

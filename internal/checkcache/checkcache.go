@@ -47,12 +47,15 @@ type entry[K comparable, V any] struct {
 	prev, next *entry[K, V] // in lru, once completed
 	inList     bool
 	done       chan struct{} // closed when the flight ends
-	val        V
-	err        error
-	expires    time.Time // a value's TTL, or a failure's back-off
-	failures   int       // consecutive failures, for the next back-off
-	waiters    int       // callers waiting on the flight
-	stop       context.CancelFunc
+	// finished is set, under the cache's lock, when done is closed: the
+	// lookups, which hold the lock, read it instead of a receive from done.
+	finished bool
+	val      V
+	err      error
+	expires  time.Time // a value's TTL, or a failure's back-off
+	failures int       // consecutive failures, for the next back-off
+	waiters  int       // callers waiting on the flight
+	stop     context.CancelFunc
 }
 
 // Options tune a Cache. Zero fields take the defaults above.
@@ -105,15 +108,9 @@ func New[K comparable, V any](o Options) *Cache[K, V] {
 func (c *Cache[K, V]) Cached(key K) (V, error, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.entries[key]; ok {
-		select {
-		case <-e.done:
-			if c.now().Before(e.expires) {
-				c.lru.moveToFront(e)
-				return e.val, e.err, true
-			}
-		default:
-		}
+	if e, ok := c.entries[key]; ok && e.finished && c.now().Before(e.expires) {
+		c.lru.moveToFront(e)
+		return e.val, e.err, true
 	}
 	var zero V
 	return zero, nil, false
@@ -129,21 +126,17 @@ func (c *Cache[K, V]) Do(ctx context.Context, key K, check func(context.Context)
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	failures := 0
-	if ok {
-		select {
-		case <-e.done:
-			if c.now().Before(e.expires) {
-				c.lru.moveToFront(e)
-				c.mu.Unlock()
-				return e.val, true, e.err
-			}
-			if ctx.Err() == nil { // else kept, with its failure count, for the next caller
-				failures = e.failures
-				c.removeLocked(e)
-			}
-			ok = false
-		default:
+	if ok && e.finished {
+		if c.now().Before(e.expires) {
+			c.lru.moveToFront(e)
+			c.mu.Unlock()
+			return e.val, true, e.err
 		}
+		if ctx.Err() == nil { // else kept, with its failure count, for the next caller
+			failures = e.failures
+			c.removeLocked(e)
+		}
+		ok = false
 	}
 	shared := ok
 	if !ok {
@@ -224,6 +217,7 @@ func (c *Cache[K, V]) finish(e *entry[K, V]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	defer close(e.done)
+	e.finished = true
 	current := c.entries[e.key] == e
 	switch {
 	case e.err == nil:
