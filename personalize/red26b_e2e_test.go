@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -257,5 +258,59 @@ func TestRed26bCachedDatasetNeighbours(t *testing.T) {
 	var sg *personalize.SafeguardError
 	if err := red26bImport(e, t.Context(), "again", "", e.scene.DataLocation); errors.As(err, &sg) {
 		t.Errorf("the warmed import again: %v", err)
+	}
+}
+
+// TestRed26bConcurrentImportsOnOneGuard: calls on one guarded client at
+// once, each with its own import source: the clean DataLocation, the
+// scene's dirty data in the same bucket, and a location in a bucket that
+// does not exist. The location memo and the call state's parsed locations
+// are per guard and per call: every dirty or missing source is refused with
+// its own rule at its field, whatever the others passed, and the clean one
+// is never refused by the guard.
+func TestRed26bConcurrentImportsOnOneGuard(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.Recommendations = true })
+	red26bWarm(t, e)
+	dirty := "s3://" + e.scene.Bucket + "/r26dirty/interactions.csv"
+	e.putEncrypted(t, "r26dirty/interactions.csv", personalizetest.DirtyInteractionsCSV)
+	missing := "s3://r26-missing-bucket/interactions.csv"
+	outcome := func(err error) string {
+		var sg *personalize.SafeguardError
+		if !errors.As(err, &sg) {
+			return "not refused by the guard"
+		}
+		return sg.Rule + " at " + sg.Field
+	}
+	// Each source's answer alone, on the warm guard.
+	want := map[string]string{}
+	for _, loc := range []string{e.scene.DataLocation, dirty, missing} {
+		want[loc] = outcome(red26bImport(e, t.Context(), "r26", "", loc))
+	}
+	if want[e.scene.DataLocation] != "not refused by the guard" || !strings.HasPrefix(want[dirty], personalize.RuleImportScanPrefix) ||
+		want[missing] == "not refused by the guard" {
+		t.Fatalf("alone: %v; want the clean source passed, the dirty one refused by the scan, the missing bucket refused", want)
+	}
+	t.Logf("alone: %v", want)
+	locs := []string{e.scene.DataLocation, dirty, missing}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var diffs []string
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range 30 {
+				loc := locs[(w+r)%len(locs)]
+				if got := outcome(red26bImport(e, t.Context(), "r26", "", loc)); got != want[loc] {
+					mu.Lock()
+					diffs = append(diffs, loc+": want "+want[loc]+", got "+got)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, d := range diffs {
+		t.Error(d)
 	}
 }
