@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -312,5 +313,65 @@ func TestRed26bConcurrentImportsOnOneGuard(t *testing.T) {
 	wg.Wait()
 	for _, d := range diffs {
 		t.Error(d)
+	}
+}
+
+// red26bInPlaceAfterStep is a call option whose Initialize middleware,
+// right after the guard's step id, overwrites the bytes of the import's
+// DataLocation with with (as long): a caller whose input strings are made
+// with unsafe over a buffer it reuses while the call runs (see
+// rewriteInPlace).
+func red26bInPlaceAfterStep(id, with string) func(*sdk.Options) {
+	return func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Initialize.Insert(middleware.InitializeMiddlewareFunc("Red26b:InPlace"+id, func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+				middleware.InitializeOutput, middleware.Metadata, error,
+			) {
+				if p, ok := in.Parameters.(*sdk.CreateDatasetImportJobInput); ok && p.DataSource != nil && p.DataSource.DataLocation != nil {
+					if v := *p.DataSource.DataLocation; len(v) == len(with) {
+						copy(unsafe.Slice(unsafe.StringData(v), len(v)), with)
+					}
+				}
+				return next.HandleInitialize(ctx, in)
+			}), id, middleware.After)
+		})
+	}
+}
+
+// TestRed26bLocationBytesSwappedAroundPosture: the S3 location step hands
+// its parse of a location to the bucket posture step. When the caller's
+// bytes of the location change after the location step (to clean data)
+// and change back after the posture step (to the dirty data the location
+// step saw and noted), the posture check and the import scan must still
+// have judged the location the body carries: the import of the dirty data
+// is refused, not sent. The location is not the memoized one (a miss
+// returns the parse of the caller's string).
+func TestRed26bLocationBytesSwappedAroundPosture(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.Recommendations = true })
+	red26bWarm(t, e)
+	dirty := "s3://" + e.scene.Bucket + "/r26dirty/interactions.csv"
+	clean := "s3://" + e.scene.Bucket + "/r26clean/interactions.csv"
+	e.putEncrypted(t, "r26dirty/interactions.csv", personalizetest.DirtyInteractionsCSV)
+	e.putEncrypted(t, "r26clean/interactions.csv", personalizetest.RecommendationsCSV)
+	if err := red26bImport(e, t.Context(), "r26", "", clean); err != nil && errors.As(err, new(*personalize.SafeguardError)) {
+		t.Fatalf("the clean source alone: %v", err)
+	}
+	e.srv.ResetRequests()
+	in := importInput(e, "r26")
+	in.DatasetArn = aws.String(e.scene.InteractionsDatasetARN)
+	in.DataSource.DataLocation = red25Mutable(dirty)
+	_, err := e.client.CreateDatasetImportJob(t.Context(), in,
+		red26bInPlaceAfterStep(personalize.IDS3Location, clean), red26bInPlaceAfterStep(personalize.IDBucketPosture, dirty))
+	got := red24Result(t, e, "CreateDatasetImportJob", err, "r26dirty")
+	got.Leaked = slices.DeleteFunc(got.Leaked, func(s string) bool { return s == "wire" }) // the guard's own S3 calls name the object
+	if len(got.Leaked) == 0 {
+		got.Leaked = nil
+	}
+	if got.Rule == "sent" || strings.HasPrefix(got.Rule, "not a refusal") {
+		t.Fatalf("the dirty import went out after its bytes were swapped around the posture step: %+v", got)
+	}
+	// The scan read the dirty data the location step saw and the body carries.
+	if diff := cmp.Diff(red24Outcome{Rule: "datascan.identifier.email", Field: "DataSource.DataLocation"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
