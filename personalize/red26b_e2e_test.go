@@ -375,3 +375,38 @@ func TestRed26bLocationBytesSwappedAroundPosture(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestRed26bDatasetBytesChangedAfterCheck: the dataset group key step notes
+// the import's dataset for the wire gate, which refuses a body naming
+// another. When the caller's bytes of DatasetArn change after the
+// Initialize checks (to a dataset of another group, whose key nobody
+// checked), the note must not change with them: the call is refused as
+// changed, and nothing reaches Personalize.
+func TestRed26bDatasetBytesChangedAfterCheck(t *testing.T) {
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.Recommendations = true })
+	red26bWarm(t, e)
+	ds := e.scene.InteractionsDatasetARN
+	i := strings.Index(ds, ":dataset/") + len(":dataset/")
+	other := ds[:i] + "r26" + ds[i+3:] // another group's dataset, as long
+	in := importInput(e, "r26")
+	in.DatasetArn = red25Mutable(ds)
+	in.DataSource.DataLocation = aws.String(e.scene.DataLocation)
+	swap := func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Initialize.Insert(middleware.InitializeMiddlewareFunc("Red26b:Dataset", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+				middleware.InitializeOutput, middleware.Metadata, error,
+			) {
+				if p, ok := in.Parameters.(*sdk.CreateDatasetImportJobInput); ok && p.DatasetArn != nil && len(*p.DatasetArn) == len(other) {
+					copy(unsafe.Slice(unsafe.StringData(*p.DatasetArn), len(other)), other)
+				}
+				return next.HandleInitialize(ctx, in)
+			}), personalize.IDBucketPosture, middleware.After)
+		})
+	}
+	e.srv.ResetRequests()
+	_, err := e.client.CreateDatasetImportJob(t.Context(), in, swap)
+	got := red24Result(t, e, "CreateDatasetImportJob", err, other)
+	if diff := cmp.Diff(red24Outcome{Rule: personalize.RuleRequestChanged, Field: "DatasetArn"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
