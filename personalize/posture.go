@@ -209,6 +209,10 @@ func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in mid
 func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, role string, keyRequired, exports bool) error {
 	op := opName(ctx, st)
 	if st != nil {
+		// The state's copy: the wire gate compares the body's DatasetArn
+		// with it, and the caller's bytes may change after this check
+		// (see callState.own); the lookup reads the same copy.
+		datasetARN = st.own(datasetARN)
 		st.dataset = datasetARN
 	}
 	info, ok, err := g.datasetInfo(ctx, st, datasetARN)
@@ -245,6 +249,10 @@ func (g *Guard) datasetInfo(ctx context.Context, st *callState, datasetARN strin
 	// sends nothing. So a hit skips them, and the lookup's closure.
 	info, err, hit := g.groups.Cached(datasetARN)
 	if !hit {
+		// The cache keeps its key, and the flight its ARN: a copy of
+		// their own, neither the caller's bytes nor the call state's
+		// (reused by the next call), taken before the checks it must pass.
+		datasetARN = strings.Clone(datasetARN)
 		// The guard's own DescribeDataset carries only a value that passed its
 		// checks, report-only mode or not.
 		if _, found := g.s.Detector.First(arnResource(datasetARN)); found || !shapeArn.fits(datasetARN) || !wellFormedARN(datasetARN) {
@@ -344,6 +352,12 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 		var dataset string
 		if g.scan != nil && l.objects && op.name == "CreateDatasetImportJob" {
 			if d, _, set := op.datasetGet.read(in.Parameters, op.datasetAt); set {
+				if st != nil && st.dataset != "" {
+					// The dataset the group key step checked and noted for
+					// the wire gate, in the state's copy: the caller's
+					// bytes may read otherwise by now.
+					d = st.dataset
+				}
 				dataset, src = d, g.newImportSource(p[i])
 			}
 		}

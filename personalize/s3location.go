@@ -179,16 +179,20 @@ func (m *locationMemo) passed(value string) (s3guard.Location, bool) {
 }
 
 // add keeps value, which passed and parsed to loc, as the memo's, and
-// returns loc. It keeps copies, made in one concatenation: the caller's
-// string may share bytes it changes later (see callState.own), and what
-// the memo holds must stay what was checked. (A passed location's bucket is
-// never empty, so the concatenation, of two strings or more, always
-// copies.)
+// returns the memo's copy of loc. It keeps copies, made in one
+// concatenation: the caller's string may share bytes it changes later (see
+// callState.own), and what the memo holds must stay what was checked. The
+// copy is what the call hands to the bucket posture step too: the
+// caller's bytes could read as another bucket or key there, and back again
+// by the time the wire gate compares the body with the value noted here.
+// (A passed location's bucket is never empty, so the concatenation, of two
+// strings or more, always copies.)
 func (m *locationMemo) add(value string, loc s3guard.Location) s3guard.Location {
 	c := value + loc.Bucket + loc.Key
 	b := len(value) + len(loc.Bucket)
-	m.last.Store(&passedLocation{value: c[:len(value)], loc: s3guard.Location{Bucket: c[len(value):b], Key: c[b:]}})
-	return loc
+	p := &passedLocation{value: c[:len(value)], loc: s3guard.Location{Bucket: c[len(value):b], Key: c[b:]}}
+	m.last.Store(p)
+	return p.loc
 }
 
 // parsedLocations returns the locations the S3 location safeguard left in
