@@ -115,11 +115,17 @@ func (c *Checker) validated(in *CheckInput) (*validInput, error) {
 	if v := c.last.Load(); v != nil && v.key == in.KeyARN && v.role == in.RoleARN && v.region == in.Region && v.account == in.AccountID {
 		return v, c.validSource(in)
 	}
-	key, err := in.validate()
+	// The memo keeps copies, validated and parsed as copies: strings of the
+	// caller's that it changes in place (built over a reused buffer) would
+	// otherwise still equal the memo's after the change, and skip the
+	// validation of what they then say.
+	own := CheckInput{KeyARN: strings.Clone(in.KeyARN), RoleARN: strings.Clone(in.RoleARN), Region: strings.Clone(in.Region),
+		AccountID: strings.Clone(in.AccountID), SourceARN: in.SourceARN}
+	key, err := own.validate()
 	if err != nil {
 		return nil, err
 	}
-	v := &validInput{key: in.KeyARN, role: in.RoleARN, region: in.Region, account: in.AccountID, arn: key}
+	v := &validInput{key: own.KeyARN, role: own.RoleARN, region: own.Region, account: own.AccountID, arn: key}
 	c.last.Store(v)
 	return v, nil
 }
