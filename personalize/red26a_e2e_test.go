@@ -229,3 +229,29 @@ func accountOf(arn string) string {
 	}
 	return ""
 }
+
+// TestRed26aMemoAcrossOperations: values the memo keeps from one
+// operation's tag values (CreateDatasetGroup) sent by other operations
+// under stricter rules: the reserved prefix and a 129-byte value as
+// TagResource's tag key and UntagResource's tag keys. Each is refused
+// before it is sent, as a guard that never saw it refuses it.
+func TestRed26aMemoAcrossOperations(t *testing.T) {
+	long := strings.Repeat("k", 129)
+	for _, value := range []string{"aws:cloudformation:stack", long} {
+		e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+		ctx := t.Context()
+		for _, name := range []string{"warm-1", "warm-2", "warm-3"} {
+			if _, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String(name),
+				Tags: []types.Tag{{TagKey: aws.String("origin"), TagValue: aws.String(value)}}}); err != nil {
+				t.Fatalf("clean call %s: %v", name, err)
+			}
+		}
+		arn := "arn:aws:personalize:" + e.srv.Config().Region + ":111122223333:dataset-group/warm-1"
+		e.srv.ResetRequests()
+		_, err := e.client.TagResource(ctx, &sdk.TagResourceInput{ResourceArn: aws.String(arn),
+			Tags: []types.Tag{{TagKey: aws.String(value), TagValue: aws.String("x")}}})
+		e.requireRefused(t, err, "Tags[0].TagKey", personalize.RuleTagLimits, value)
+		_, err = e.client.UntagResource(ctx, &sdk.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{"team", value}})
+		e.requireRefused(t, err, "TagKeys[1]", personalize.RuleTagLimits, value)
+	}
+}
