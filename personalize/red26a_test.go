@@ -1,6 +1,7 @@
 package personalize
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -8,6 +9,10 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/sensitive"
@@ -282,4 +287,67 @@ func FuzzRed26aMemoReplay(f *testing.F) {
 			t.Errorf("%s/%s after %s/%s (-cold +warm):\n%s", ruleNames[pp.rule], pp.sh.name, ruleNames[wp.rule], wp.sh.name, diff)
 		}
 	})
+}
+
+// TestRed26aMemoNamedValuesJoin: a name and a value the memo keeps, each
+// having passed beside others (a metric named acct with a plain
+// expression, a number under a plain name), then given together in a
+// structure whose values are read after their name (a metric, a
+// categorical hyperparameter range). The Initialize walk, run with a call
+// state as the guard runs it (so the memo answers), must still read the
+// join and refuse it by its rule, without the number in the error.
+func TestRed26aMemoNamedValuesJoin(t *testing.T) {
+	metric := func(name, expr string) *sdk.CreateMetricAttributionInput {
+		return &sdk.CreateMetricAttributionInput{Metrics: []types.MetricAttribute{{EventType: aws.String("click"), Expression: aws.String(expr), MetricName: aws.String(name)}}}
+	}
+	hpo := func(name, value string) *sdk.CreateSolutionInput {
+		return &sdk.CreateSolutionInput{SolutionConfig: &types.SolutionConfig{HpoConfig: &types.HPOConfig{AlgorithmHyperParameterRanges: &types.HyperParameterRanges{
+			CategoricalHyperParameterRanges: []types.CategoricalHyperParameterRange{{Name: aws.String(name), Values: []string{"low", value}}}}}}}
+	}
+	tests := []struct {
+		op         string
+		clean      []any
+		attack     any
+		wantRule   string
+		wantSecret string
+	}{
+		{"CreateMetricAttribution", []any{metric("acct", "prod"), metric("note", "912803456")}, metric("acct", "912803456"), "sensitive.account-number", "912803456"},
+		{"CreateMetricAttribution", []any{metric("ssn", "low"), metric("note", "219099999")}, metric("ssn", "219099999"), "sensitive.ssn", "219099999"},
+		{"CreateSolution", []any{hpo("acct", "prod"), hpo("note", "gold 912803456")}, hpo("acct", "gold 912803456"), "sensitive.account-number", "912803456"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.op+"/"+tt.wantRule, func(t *testing.T) {
+			g := testGuard(t, Policy{})
+			m := g.stepByID(IDFieldContent)
+			run := func(in any) error {
+				st := &callState{g: g}
+				ctx := middleware.WithStackValue(context.Background(), stateKey{}, st)
+				_, err := runInitializeNextCtx(ctx, m, tt.op, in)
+				return err
+			}
+			for range 3 {
+				for _, in := range tt.clean {
+					if err := run(in); err != nil {
+						t.Fatalf("clean input refused: %v", err)
+					}
+				}
+			}
+			kept := 0
+			for i := range g.passed.slots {
+				if g.passed.slots[i].Load() != nil {
+					kept++
+				}
+			}
+			if kept == 0 {
+				t.Fatal("the memo kept nothing: the test does not reach it")
+			}
+			err := run(tt.attack)
+			if got := ruleOf(err); got != tt.wantRule {
+				t.Errorf("rule = %q, want %q", got, tt.wantRule)
+			}
+			if err != nil && strings.Contains(err.Error(), tt.wantSecret) {
+				t.Errorf("the refusal echoes the value: %v", err)
+			}
+		})
+	}
 }
