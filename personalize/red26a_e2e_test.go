@@ -255,3 +255,58 @@ func TestRed26aMemoAcrossOperations(t *testing.T) {
 		e.requireRefused(t, err, "TagKeys[1]", personalize.RuleTagLimits, value)
 	}
 }
+
+// TestRed26aInjectedPrefixAtItsAddress: the call states note the key and
+// role the guard injects without a copy when a string is those very bytes
+// (address and length). A hook after the guard's Initialize steps and
+// before serialization takes the injected strings from the input and puts
+// back a prefix of them at the same address (a shorter length), or the
+// whole at that address (which is the same value, and goes out): the wire
+// gate compares what is sent with what was checked, so the prefixes are
+// refused and nothing reaches the endpoint.
+func TestRed26aInjectedPrefixAtItsAddress(t *testing.T) {
+	prefix := func(p *string, cut int) *string {
+		s := unsafe.String(unsafe.StringData(*p), len(*p)-cut)
+		return &s
+	}
+	tests := []struct {
+		name   string
+		change func(in *sdk.CreateDatasetGroupInput)
+		want   red24Outcome
+	}{
+		{"key cut by one byte", func(in *sdk.CreateDatasetGroupInput) { in.KmsKeyArn = prefix(in.KmsKeyArn, 1) },
+			red24Outcome{Rule: personalize.RuleRequestChanged, Field: "KmsKeyArn"}},
+		{"key cut to its account", func(in *sdk.CreateDatasetGroupInput) { in.KmsKeyArn = prefix(in.KmsKeyArn, len(":key/")+36) },
+			red24Outcome{Rule: personalize.RuleKMSKeyARN, Field: "KmsKeyArn"}},
+		{"role cut by one byte", func(in *sdk.CreateDatasetGroupInput) { in.RoleArn = prefix(in.RoleArn, 1) },
+			red24Outcome{Rule: personalize.RuleRequestChanged, Field: "RoleArn"}},
+		{"key whole at its address", func(in *sdk.CreateDatasetGroupInput) { in.KmsKeyArn = prefix(in.KmsKeyArn, 0) },
+			red24Outcome{Rule: "sent"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			ctx := t.Context()
+			for _, name := range []string{"warm-1", "warm-2"} {
+				if _, err := e.client.CreateDatasetGroup(ctx, red25Input(name)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e.srv.ResetRequests()
+			_, err := e.client.CreateDatasetGroup(ctx, red25Input("movies"), func(o *sdk.Options) {
+				o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+					return stack.Serialize.Add(middleware.SerializeMiddlewareFunc("Red26aCut", func(ctx context.Context, in middleware.SerializeInput, next middleware.SerializeHandler) (
+						middleware.SerializeOutput, middleware.Metadata, error,
+					) {
+						tt.change(in.Parameters.(*sdk.CreateDatasetGroupInput))
+						return next.HandleSerialize(ctx, in)
+					}), middleware.Before)
+				})
+			})
+			got := red24Result(t, e, "CreateDatasetGroup", err, canaryEmail)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
