@@ -221,11 +221,12 @@ type settings struct {
 
 func (p Policy) validate(region string) (*settings, error) {
 	s := &settings{Policy: p, region: region, minTLS: p.MinTLSVersion}
-	// The guard keeps its own copies: a caller changing a slice later must
+	// The guard keeps its own copies, of the strings too: a caller changing
+	// a slice, or the bytes of a string it built with unsafe, later must
 	// neither bypass validation nor race with calls.
-	s.AllowedKMSKeyARNs = slices.Clone(p.AllowedKMSKeyARNs)
-	s.AllowedOutputBuckets = slices.Clone(p.AllowedOutputBuckets)
-	s.InsecureIgnoreFindings = slices.Clone(p.InsecureIgnoreFindings)
+	s.AllowedKMSKeyARNs = cloneStrings(p.AllowedKMSKeyARNs)
+	s.AllowedOutputBuckets = cloneStrings(p.AllowedOutputBuckets)
+	s.InsecureIgnoreFindings = cloneStrings(p.InsecureIgnoreFindings)
 	// And of the key and role it injects: bytes nothing else holds, which
 	// the call states note as they are (see callState.own).
 	s.KMSKeyARN, s.RoleARN = strings.Clone(p.KMSKeyARN), strings.Clone(p.RoleARN)
@@ -263,7 +264,7 @@ func (p Policy) validate(region string) (*settings, error) {
 		s.sourcePrefix = "arn:" + s.key.Partition + ":personalize:" + region + ":" + acct + ":"
 		s.groupSource = s.sourcePrefix + groupKind + "/"
 	}
-	for i, a := range p.AllowedKMSKeyARNs {
+	for i, a := range s.AllowedKMSKeyARNs {
 		k, err := kms.ParseKeyARN(a)
 		if err != nil {
 			return nil, &ConfigError{Field: "AllowedKMSKeyARNs[" + strconv.Itoa(i) + "]", Reason: "needs a key ARN", Err: err}
@@ -272,7 +273,7 @@ func (p Policy) validate(region string) (*settings, error) {
 			s.allowedKeys = append(s.allowedKeys, k.String())
 		}
 	}
-	for i, b := range p.AllowedOutputBuckets {
+	for i, b := range s.AllowedOutputBuckets {
 		if err := s3guard.ValidateBucketName(b); err != nil {
 			return nil, &ConfigError{Field: "AllowedOutputBuckets[" + strconv.Itoa(i) + "]", Reason: "is not a valid bucket name", Err: err}
 		}
@@ -318,6 +319,16 @@ func (p Policy) validate(region string) (*settings, error) {
 		}
 	}
 	return s, nil
+}
+
+// cloneStrings returns a copy of list whose strings are copies too (nil
+// for nil, as slices.Clone).
+func cloneStrings(list []string) []string {
+	out := slices.Clone(list)
+	for i := range out {
+		out[i] = strings.Clone(out[i])
+	}
+	return out
 }
 
 // ownAccounts returns the AWS account IDs of the configured key and role.

@@ -225,6 +225,12 @@ func New(optFns ...func(*Options)) (*Detector, error) {
 		}
 	}
 	d := &Detector{kinds: kinds, rules: slices.Clone(o.Rules)}
+	for i := range d.rules {
+		// Copies of the caller's strings, as of the allow-list's below: a
+		// kind names a refusal, and a map key rewritten under its hash
+		// (a string built with unsafe over a reused buffer) answers wrong.
+		d.rules[i].Kind = Kind(strings.Clone(string(d.rules[i].Kind)))
+	}
 	for _, v := range o.AllowList {
 		if v == "" {
 			continue
@@ -232,7 +238,7 @@ func New(optFns ...func(*Options)) (*Detector, error) {
 		if d.allow == nil {
 			d.allow = make(map[string]struct{}, len(o.AllowList))
 		}
-		d.allow[v] = struct{}{}
+		d.allow[strings.Clone(v)] = struct{}{}
 	}
 	return d, nil
 }
