@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -216,43 +215,6 @@ func TestRed26aMemoPerGuard(t *testing.T) {
 	}
 	if strict.passed.find(ruleTagValue, shapeTagValue, s) != nil {
 		t.Error("the guard with the rule keeps the value it refuses")
-	}
-}
-
-// TestRed26aOwnInjectedOnlyWhole: callState.own skips the copy only for the
-// guard's own key and role, those bytes at that length. A string at the
-// copy's address but shorter (a prefix of it, which is not the key), the
-// key's text at another address, and one the caller rewrites, are copied.
-func TestRed26aOwnInjectedOnlyWhole(t *testing.T) {
-	g := testGuard(t, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN})
-	st := &callState{g: g}
-	key := g.s.KMSKeyARN
-	prefix := unsafe.String(unsafe.StringData(key), len(key)-4)
-	buf := []byte(testKeyARN)
-	caller := unsafe.String(&buf[0], len(buf))
-	for _, tt := range []struct {
-		name   string
-		s      string
-		shared bool
-	}{
-		{"the guard's key", key, true},
-		{"the guard's role", g.s.RoleARN, true},
-		{"a prefix of the key at its address", prefix, false},
-		{"the key's text at another address", strings.Clone(testKeyARN), false},
-		{"the key's text in the caller's buffer", caller, false},
-	} {
-		got := st.own(tt.s)
-		if got != tt.s {
-			t.Errorf("%s: own changed the text", tt.name)
-		}
-		if shared := unsafe.StringData(got) == unsafe.StringData(tt.s); shared != tt.shared {
-			t.Errorf("%s: own returned the same bytes: %v, want %v", tt.name, shared, tt.shared)
-		}
-	}
-	owned := st.own(caller)
-	copy(buf, "arn:aws:kms:xx-east-1:4111111111111111:key/x")
-	if owned != testKeyARN {
-		t.Error("the state's copy changed with the caller's buffer")
 	}
 }
 
