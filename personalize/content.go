@@ -492,7 +492,8 @@ func (m *passedMemo) find(rule fieldRule, sh *shape, s string) *passedCheck {
 }
 
 // add keeps a copy of s, which passed under rule and sh; s is in bytes
-// the caller cannot change (the call state's own).
+// the caller cannot change (callState.own's: the state's, or the guard's
+// injected role).
 func (m *passedMemo) add(rule fieldRule, sh *shape, s string) {
 	m.slots[passedSlot(rule, s)].Store(&passedCheck{rule: rule, sh: sh, s: strings.Clone(s)})
 }
