@@ -22,7 +22,7 @@ import (
 func red26aWarm(t *testing.T, g *Guard, rule fieldRule, sh *shape, s string) {
 	t.Helper()
 	for range 3 {
-		if got := checkOnce(g, rule, sh, s); got.Err != "" || len(got.Reported) != 0 {
+		if got := checkOnce(g, rule, sh, s); got.refused() {
 			t.Fatalf("warming value refused under %s/%s: %+v", ruleNames[rule], sh.name, got)
 		}
 	}
@@ -30,10 +30,6 @@ func red26aWarm(t *testing.T, g *Guard, rule fieldRule, sh *shape, s string) {
 		t.Fatalf("warming value not kept by the memo under %s/%s", ruleNames[rule], sh.name)
 	}
 }
-
-// refusedOutcome reports whether o is a refusal (enforcing) or a report
-// (report-only).
-func refusedOutcome(o checkOutcome) bool { return o.Err != "" || len(o.Reported) != 0 }
 
 // TestRed26aMemoReplayUnderStricterRule: a value the memo keeps under one
 // rule and shape (it passed there twice) replayed under a rule or shape
@@ -81,13 +77,13 @@ func TestRed26aMemoReplayUnderStricterRule(t *testing.T) {
 					for range 3 {
 						checkOnce(g, tagValue.rule, tagValue.sh, "")
 					}
-					if got := checkOnce(g, tagKey.rule, tagKey.sh, ""); !refusedOutcome(got) {
+					if got := checkOnce(g, tagKey.rule, tagKey.sh, ""); !got.refused() {
 						t.Fatalf("empty tag key passed after empty tag values: %+v", got)
 					}
 					return
 				}
 				cold := checkOnce(testGuard(t, mode.p), tt.play.rule, tt.play.sh, tt.s)
-				if !refusedOutcome(cold) {
+				if !cold.refused() {
 					t.Fatalf("the case is wrong: a cold guard passes %q under the stricter rule: %+v", tt.s, cold)
 				}
 				g := testGuard(t, mode.p)
