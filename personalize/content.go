@@ -460,7 +460,9 @@ type passedMemo struct {
 }
 
 const (
-	numPassedMemo     = 64
+	// passedSlot's hash keeps this many top bits: the slots are 1<<it.
+	passedMemoBits    = 6
+	numPassedMemo     = 1 << passedMemoBits
 	maxPassedMemoText = 256
 )
 
@@ -479,7 +481,7 @@ func passedSlot(rule fieldRule, s string) int {
 	if s != "" {
 		h |= uint32(s[0])<<16 | uint32(s[len(s)-1])<<24
 	}
-	return int((h * 0x9e3779b1) >> (32 - 6)) // 6 bits: numPassedMemo slots
+	return int((h * 0x9e3779b1) >> (32 - passedMemoBits))
 }
 
 // find returns the entry for s under rule and sh, or nil.
