@@ -436,8 +436,9 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	if !broke {
 		w.notePassed(rule, sh, s)
 		if memo && seen {
-			// Seen twice now: kept from here on. A value new on every
-			// call never gets here, so it costs the memo no copy.
+			// Its text seen twice now (for a role ARN, the resource
+			// part): kept from here on. A value new on every call never
+			// gets here, so it costs the memo no copy.
 			w.g.passed.add(rule, sh, s)
 		}
 	}

@@ -327,8 +327,9 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 	ls := locationsOf(in.Parameters, op, &buf)
 	var p parsed
 	if len(ls) > 0 {
-		// Looked up only for an operation with locations: each lookup walks
-		// the context's chain of values.
+		// The S3 location step's parse, from the call state; the stack
+		// value, whose lookup walks the context's chain of values, only
+		// for a call without one (see parsedKey).
 		if p = st.parsedLocations(); p == nil {
 			p, _ = middleware.GetStackValue(ctx, parsedKey{}).(parsed)
 		}
