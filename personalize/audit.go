@@ -228,13 +228,15 @@ func clearFew[T any](s []T) {
 	}
 }
 
-// own returns a copy of s in bytes the state owns. What the Initialize
-// checks note for the wire gate (a string passed or found clean, a key or
-// location allowed, the schema read) is compared with the body as sent: a
-// noted string sharing the caller's bytes would change with them (a string
-// made with unsafe over a buffer the caller reuses while the call runs),
-// and the body's new text would be taken as the one checked. One copy into
-// a buffer the pool keeps, no allocation once it is large enough; a string
+// own returns a copy of s in bytes the state owns, or s itself when it is
+// the guard's own copy of the key or role it injects (see Guard.injected),
+// bytes no caller can change either. What the Initialize checks note for
+// the wire gate (a string passed or found clean, a key or location
+// allowed, the schema read) is compared with the body as sent: a noted
+// string sharing the caller's bytes would change with them (a string made
+// with unsafe over a buffer the caller reuses while the call runs), and
+// the body's new text would be taken as the one checked. One copy into a
+// buffer the pool keeps, no allocation once it is large enough; a string
 // that does not fit starts a new buffer, leaving those already handed out
 // in the old one.
 func (st *callState) own(s string) string {

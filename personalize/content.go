@@ -436,8 +436,9 @@ func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error
 	if !broke {
 		w.notePassed(rule, sh, s)
 		if memo && seen {
-			// Seen twice now: kept from here on. A value new on every
-			// call never gets here, so it costs the memo no copy.
+			// Its text seen twice now (for a role ARN, the resource
+			// part): kept from here on. A value new on every call never
+			// gets here, so it costs the memo no copy.
 			w.g.passed.add(rule, sh, s)
 		}
 	}
@@ -460,7 +461,9 @@ type passedMemo struct {
 }
 
 const (
-	numPassedMemo     = 64
+	// passedSlot's hash keeps this many top bits: the slots are 1<<it.
+	passedMemoBits    = 6
+	numPassedMemo     = 1 << passedMemoBits
 	maxPassedMemoText = 256
 )
 
@@ -479,7 +482,7 @@ func passedSlot(rule fieldRule, s string) int {
 	if s != "" {
 		h |= uint32(s[0])<<16 | uint32(s[len(s)-1])<<24
 	}
-	return int((h * 0x9e3779b1) >> (32 - 6)) // 6 bits: numPassedMemo slots
+	return int((h * 0x9e3779b1) >> (32 - passedMemoBits))
 }
 
 // find returns the entry for s under rule and sh, or nil.
@@ -492,7 +495,8 @@ func (m *passedMemo) find(rule fieldRule, sh *shape, s string) *passedCheck {
 }
 
 // add keeps a copy of s, which passed under rule and sh; s is in bytes
-// the caller cannot change (the call state's own).
+// the caller cannot change (callState.own's: the state's, or the guard's
+// injected role).
 func (m *passedMemo) add(rule fieldRule, sh *shape, s string) {
 	m.slots[passedSlot(rule, s)].Store(&passedCheck{rule: rule, sh: sh, s: strings.Clone(s)})
 }

@@ -53,8 +53,11 @@ func TestDatasetInfoCachedAfterChecks(t *testing.T) {
 					t.Errorf("call %d: ok = %v", call, ok)
 				}
 				if ok {
-					if diff := cmp.Diff(wantKeyARN, info.groupKeyARN); diff != "" {
-						t.Errorf("call %d: groupKeyARN (-want +got):\n%s", call, diff)
+					// What checkGroupKey now takes from the cache instead of
+					// parsing on every call.
+					want := [3]string{wantKeyARN, groupKind, "movies"}
+					if diff := cmp.Diff(want, [3]string{info.groupKeyARN, info.groupKind, info.groupName}); diff != "" {
+						t.Errorf("call %d: groupKeyARN, groupKind, groupName (-want +got):\n%s", call, diff)
 					}
 				}
 			}

@@ -9,12 +9,15 @@ import (
 )
 
 // TestStateOwnsInjectedWithoutCopy: a call state notes the guard's own
-// copy of the key and role it injects as it is, and copies every other
-// string, one equal to them included: equal bytes at another address are
-// the caller's, which it may rewrite.
+// copy of the key and role it injects as it is, those bytes at that
+// length, and copies every other string: a prefix at the copy's address
+// (which is not the key), and equal bytes at another address, which are
+// the caller's and which it may rewrite.
 func TestStateOwnsInjectedWithoutCopy(t *testing.T) {
 	g := testGuard(t, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN})
 	st := &callState{g: g}
+	buf := []byte(testKeyARN)
+	caller := unsafe.String(&buf[0], len(buf))
 	for _, tt := range []struct {
 		name   string
 		s      string
@@ -24,7 +27,8 @@ func TestStateOwnsInjectedWithoutCopy(t *testing.T) {
 		{"the guard's role", g.s.RoleARN, true},
 		{"the key's text elsewhere", strings.Clone(testKeyARN), false},
 		{"the role's text elsewhere", strings.Clone(testRoleARN), false},
-		{"a prefix of the guard's key", g.s.KMSKeyARN[:10], false},
+		{"a prefix of the guard's key at its address", g.s.KMSKeyARN[:len(g.s.KMSKeyARN)-4], false},
+		{"the key's text in the caller's buffer", caller, false},
 		{"another string", "movies", false},
 	} {
 		got := st.own(tt.s)
@@ -34,6 +38,11 @@ func TestStateOwnsInjectedWithoutCopy(t *testing.T) {
 		if shared := unsafe.StringData(got) == unsafe.StringData(tt.s); shared != tt.shared {
 			t.Errorf("%s: kept without a copy: %v, want %v", tt.name, shared, tt.shared)
 		}
+	}
+	owned := st.own(caller)
+	copy(buf, strings.Repeat("x", len(buf)))
+	if owned != testKeyARN {
+		t.Error("the state's copy changed with the caller's buffer")
 	}
 	// A state of no guard (a refusal's) copies everything.
 	if got := (&callState{}).own(g.s.KMSKeyARN); unsafe.StringData(got) == unsafe.StringData(g.s.KMSKeyARN) {

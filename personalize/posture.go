@@ -270,7 +270,9 @@ func (g *Guard) datasetInfo(ctx context.Context, st *callState, datasetARN strin
 
 // describeDataset describes a dataset and its group, once for concurrent
 // callers, and caches the answer. Apart from datasetInfo so that its
-// closure, which escapes, is built only on a miss.
+// closure, which escapes, is built only on a miss. datasetARN must have
+// passed datasetInfo's checks, and be a copy of the guard's: datasetInfo
+// serves a cached entry without checking its key again.
 func (g *Guard) describeDataset(ctx context.Context, datasetARN string) (datasetInfo, error) {
 	info, _, err := g.groups.Do(ctx, datasetARN, func(ctx context.Context) (datasetInfo, error) {
 		ds, err := g.describer.DescribeDataset(ctx, &sdk.DescribeDatasetInput{DatasetArn: &datasetARN})
@@ -325,8 +327,9 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 	ls := locationsOf(in.Parameters, op, &buf)
 	var p parsed
 	if len(ls) > 0 {
-		// Looked up only for an operation with locations: each lookup walks
-		// the context's chain of values.
+		// The S3 location step's parse, from the call state; the stack
+		// value, whose lookup walks the context's chain of values, only
+		// for a call without one (see parsedKey).
 		if p = st.parsedLocations(); p == nil {
 			p, _ = middleware.GetStackValue(ctx, parsedKey{}).(parsed)
 		}

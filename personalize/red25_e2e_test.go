@@ -28,13 +28,20 @@ func rewriteInPlace(at func(in any) *string, change func(string) string) func(*s
 				middleware.SerializeOutput, middleware.Metadata, error,
 			) {
 				if p := at(in.Parameters); p != nil {
-					if with := change(*p); len(with) == len(*p) {
-						copy(unsafe.Slice(unsafe.StringData(*p), len(*p)), with)
-					}
+					overwrite(*p, change(*p))
 				}
 				return next.HandleSerialize(ctx, in)
 			}), middleware.Before)
 		})
+	}
+}
+
+// overwrite writes with over the bytes of s when it is as long (else does
+// nothing): s must be in bytes of its own (see red25Mutable), as a caller
+// that builds its strings with unsafe over a buffer it reuses has them.
+func overwrite(s, with string) {
+	if len(with) == len(s) {
+		copy(unsafe.Slice(unsafe.StringData(s), len(s)), with)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -23,7 +22,7 @@ import (
 func red26aWarm(t *testing.T, g *Guard, rule fieldRule, sh *shape, s string) {
 	t.Helper()
 	for range 3 {
-		if got := checkOnce(g, rule, sh, s); got.Err != "" || len(got.Reported) != 0 {
+		if got := checkOnce(g, rule, sh, s); got.refused() {
 			t.Fatalf("warming value refused under %s/%s: %+v", ruleNames[rule], sh.name, got)
 		}
 	}
@@ -31,10 +30,6 @@ func red26aWarm(t *testing.T, g *Guard, rule fieldRule, sh *shape, s string) {
 		t.Fatalf("warming value not kept by the memo under %s/%s", ruleNames[rule], sh.name)
 	}
 }
-
-// refusedOutcome reports whether o is a refusal (enforcing) or a report
-// (report-only).
-func refusedOutcome(o checkOutcome) bool { return o.Err != "" || len(o.Reported) != 0 }
 
 // TestRed26aMemoReplayUnderStricterRule: a value the memo keeps under one
 // rule and shape (it passed there twice) replayed under a rule or shape
@@ -82,13 +77,13 @@ func TestRed26aMemoReplayUnderStricterRule(t *testing.T) {
 					for range 3 {
 						checkOnce(g, tagValue.rule, tagValue.sh, "")
 					}
-					if got := checkOnce(g, tagKey.rule, tagKey.sh, ""); !refusedOutcome(got) {
+					if got := checkOnce(g, tagKey.rule, tagKey.sh, ""); !got.refused() {
 						t.Fatalf("empty tag key passed after empty tag values: %+v", got)
 					}
 					return
 				}
 				cold := checkOnce(testGuard(t, mode.p), tt.play.rule, tt.play.sh, tt.s)
-				if !refusedOutcome(cold) {
+				if !cold.refused() {
 					t.Fatalf("the case is wrong: a cold guard passes %q under the stricter rule: %+v", tt.s, cold)
 				}
 				g := testGuard(t, mode.p)
@@ -216,43 +211,6 @@ func TestRed26aMemoPerGuard(t *testing.T) {
 	}
 	if strict.passed.find(ruleTagValue, shapeTagValue, s) != nil {
 		t.Error("the guard with the rule keeps the value it refuses")
-	}
-}
-
-// TestRed26aOwnInjectedOnlyWhole: callState.own skips the copy only for the
-// guard's own key and role, those bytes at that length. A string at the
-// copy's address but shorter (a prefix of it, which is not the key), the
-// key's text at another address, and one the caller rewrites, are copied.
-func TestRed26aOwnInjectedOnlyWhole(t *testing.T) {
-	g := testGuard(t, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN})
-	st := &callState{g: g}
-	key := g.s.KMSKeyARN
-	prefix := unsafe.String(unsafe.StringData(key), len(key)-4)
-	buf := []byte(testKeyARN)
-	caller := unsafe.String(&buf[0], len(buf))
-	for _, tt := range []struct {
-		name   string
-		s      string
-		shared bool
-	}{
-		{"the guard's key", key, true},
-		{"the guard's role", g.s.RoleARN, true},
-		{"a prefix of the key at its address", prefix, false},
-		{"the key's text at another address", strings.Clone(testKeyARN), false},
-		{"the key's text in the caller's buffer", caller, false},
-	} {
-		got := st.own(tt.s)
-		if got != tt.s {
-			t.Errorf("%s: own changed the text", tt.name)
-		}
-		if shared := unsafe.StringData(got) == unsafe.StringData(tt.s); shared != tt.shared {
-			t.Errorf("%s: own returned the same bytes: %v, want %v", tt.name, shared, tt.shared)
-		}
-	}
-	owned := st.own(caller)
-	copy(buf, "arn:aws:kms:xx-east-1:4111111111111111:key/x")
-	if owned != testKeyARN {
-		t.Error("the state's copy changed with the caller's buffer")
 	}
 }
 

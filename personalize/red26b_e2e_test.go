@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -152,23 +151,33 @@ func TestRed26bLocationReplayedElsewhere(t *testing.T) {
 	}
 }
 
-// red26bSwapAfterStep is a call option whose Initialize middleware, right
-// after the guard's step id, sets the import's DataLocation to loc: the
-// steps after it (the bucket posture check among them) see loc, the S3
-// location step saw the caller's value.
-func red26bSwapAfterStep(id string, loc string) func(*sdk.Options) {
+// red26bAfterStep is a call option whose Initialize middleware, named
+// name, runs f on the import's input right after the guard's step id.
+func red26bAfterStep(name, id string, f func(*sdk.CreateDatasetImportJobInput)) func(*sdk.Options) {
 	return func(o *sdk.Options) {
 		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-			return s.Initialize.Insert(middleware.InitializeMiddlewareFunc("Red26b:Swap", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+			return s.Initialize.Insert(middleware.InitializeMiddlewareFunc(name, func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 				middleware.InitializeOutput, middleware.Metadata, error,
 			) {
-				if p, ok := in.Parameters.(*sdk.CreateDatasetImportJobInput); ok && p.DataSource != nil {
-					p.DataSource.DataLocation = aws.String(loc)
+				if p, ok := in.Parameters.(*sdk.CreateDatasetImportJobInput); ok {
+					f(p)
 				}
 				return next.HandleInitialize(ctx, in)
 			}), id, middleware.After)
 		})
 	}
+}
+
+// red26bSwapAfterStep is a call option that, right after the guard's step
+// id, sets the import's DataLocation to loc: the steps after it (the
+// bucket posture check among them) see loc, the S3 location step saw the
+// caller's value.
+func red26bSwapAfterStep(id string, loc string) func(*sdk.Options) {
+	return red26bAfterStep("Red26b:Swap", id, func(p *sdk.CreateDatasetImportJobInput) {
+		if p.DataSource != nil {
+			p.DataSource.DataLocation = aws.String(loc)
+		}
+	})
 }
 
 // TestRed26bLocationSwappedAfterCheck: a hook that changes an import's
@@ -316,26 +325,16 @@ func TestRed26bConcurrentImportsOnOneGuard(t *testing.T) {
 	}
 }
 
-// red26bInPlaceAfterStep is a call option whose Initialize middleware,
-// right after the guard's step id, overwrites the bytes of the import's
-// DataLocation with with (as long): a caller whose input strings are made
-// with unsafe over a buffer it reuses while the call runs (see
-// rewriteInPlace).
+// red26bInPlaceAfterStep is a call option that, right after the guard's
+// step id, overwrites the bytes of the import's DataLocation with with (as
+// long): a caller whose input strings are made with unsafe over a buffer
+// it reuses while the call runs (see rewriteInPlace).
 func red26bInPlaceAfterStep(id, with string) func(*sdk.Options) {
-	return func(o *sdk.Options) {
-		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-			return s.Initialize.Insert(middleware.InitializeMiddlewareFunc("Red26b:InPlace"+id, func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
-				middleware.InitializeOutput, middleware.Metadata, error,
-			) {
-				if p, ok := in.Parameters.(*sdk.CreateDatasetImportJobInput); ok && p.DataSource != nil && p.DataSource.DataLocation != nil {
-					if v := *p.DataSource.DataLocation; len(v) == len(with) {
-						copy(unsafe.Slice(unsafe.StringData(v), len(v)), with)
-					}
-				}
-				return next.HandleInitialize(ctx, in)
-			}), id, middleware.After)
-		})
-	}
+	return red26bAfterStep("Red26b:InPlace"+id, id, func(p *sdk.CreateDatasetImportJobInput) {
+		if p.DataSource != nil && p.DataSource.DataLocation != nil {
+			overwrite(*p.DataSource.DataLocation, with)
+		}
+	})
 }
 
 // TestRed26bLocationBytesSwappedAroundPosture: the S3 location step hands
@@ -391,18 +390,11 @@ func TestRed26bDatasetBytesChangedAfterCheck(t *testing.T) {
 	in := importInput(e, "r26")
 	in.DatasetArn = red25Mutable(ds)
 	in.DataSource.DataLocation = aws.String(e.scene.DataLocation)
-	swap := func(o *sdk.Options) {
-		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-			return s.Initialize.Insert(middleware.InitializeMiddlewareFunc("Red26b:Dataset", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
-				middleware.InitializeOutput, middleware.Metadata, error,
-			) {
-				if p, ok := in.Parameters.(*sdk.CreateDatasetImportJobInput); ok && p.DatasetArn != nil && len(*p.DatasetArn) == len(other) {
-					copy(unsafe.Slice(unsafe.StringData(*p.DatasetArn), len(other)), other)
-				}
-				return next.HandleInitialize(ctx, in)
-			}), personalize.IDBucketPosture, middleware.After)
-		})
-	}
+	swap := red26bAfterStep("Red26b:Dataset", personalize.IDBucketPosture, func(p *sdk.CreateDatasetImportJobInput) {
+		if p.DatasetArn != nil {
+			overwrite(*p.DatasetArn, other)
+		}
+	})
 	e.srv.ResetRequests()
 	_, err := e.client.CreateDatasetImportJob(t.Context(), in, swap)
 	got := red24Result(t, e, "CreateDatasetImportJob", err, other)

@@ -178,7 +178,8 @@ func (c *Checker) CheckObjectKeys(ctx context.Context, loc Location, list ListFu
 }
 
 // checkObjectsOnce is CheckObjectKeys's check of loc, once for concurrent
-// callers, cached.
+// callers, cached. loc must have passed Validate: CheckObjectKeys serves a
+// cached entry without validating it.
 func (c *Checker) checkObjectsOnce(ctx context.Context, loc Location, list ListFunc) (objectsResult, error) {
 	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (objectsResult, error) {
 		if list == nil {
@@ -245,7 +246,9 @@ func (c *Checker) bucket(ctx context.Context, bucket string) (*bucketState, erro
 }
 
 // fetchBucketOnce is bucket's round of S3 calls, once for concurrent
-// callers, cached.
+// callers, cached. bucket must have passed ValidateBucketName (bucket's callers
+// validate first): CheckLocation serves a cached state's location reports
+// without validating the location again.
 func (c *Checker) fetchBucketOnce(ctx context.Context, bucket string) (*bucketState, error) {
 	st, _, err := c.buckets.Do(ctx, bucket, func(ctx context.Context) (*bucketState, error) {
 		return fetchBucket(ctx, c.client, bucket, &c.req)

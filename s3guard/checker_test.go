@@ -367,3 +367,37 @@ func TestCheckerObjectsHitSkipsOnlyValidated(t *testing.T) {
 		t.Errorf("S3 calls for invalid locations (-want +got):\n%s", diff)
 	}
 }
+
+// TestCheckerLocationHitSkipsOnlyValidated: CheckLocation serves a bucket
+// state's memoized location report without validating the location again
+// (only a validated location is ever memoized); an invalid location, or an
+// invalid direction, in the same warm bucket is refused every time and
+// reaches no S3 call.
+func TestCheckerLocationHitSkipsOnlyValidated(t *testing.T) {
+	fake := goodBucket()
+	c := NewChecker(fake, testReq())
+	ctx := context.Background()
+	good := Location{testBucket, "in/"}
+	for range 2 {
+		if _, err := c.CheckLocation(ctx, good, Read); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := fake.callLog()
+	for _, loc := range []Location{{testBucket, "in/\x00"}, {testBucket, "in/?X-Amz-Signature=x"}, {testBucket, "in/%3Fx"},
+		{testBucket, strings.Repeat("k", MaxLocationLength)}} {
+		for call := range 2 {
+			var le *LocationError
+			if _, err := c.CheckLocation(ctx, loc, Read); !errors.As(err, &le) {
+				t.Errorf("call %d: CheckLocation(%q) = %v, want *LocationError", call, loc, err)
+			}
+		}
+	}
+	var ae *ArgumentError
+	if _, err := c.CheckLocation(ctx, good, Direction(99)); !errors.As(err, &ae) {
+		t.Errorf("CheckLocation of the memoized location with an invalid direction = %v, want *ArgumentError", err)
+	}
+	if diff := cmp.Diff(before, fake.callLog()); diff != "" {
+		t.Errorf("S3 calls for invalid arguments (-want +got):\n%s", diff)
+	}
+}

@@ -47,8 +47,9 @@ type entry[K comparable, V any] struct {
 	prev, next *entry[K, V] // in lru, once completed
 	inList     bool
 	done       chan struct{} // closed when the flight ends
-	// finished is set, under the cache's lock, when done is closed: the
-	// lookups, which hold the lock, read it instead of a receive from done.
+	// finished is set, under the cache's lock, when done is closed (in
+	// the same hold of the lock): whoever holds the lock reads it instead
+	// of a receive from done.
 	finished bool
 	val      V
 	err      error
@@ -179,10 +180,8 @@ func (c *Cache[K, V]) leave(e *entry[K, V]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e.waiters--
-	select {
-	case <-e.done:
+	if e.finished {
 		return
-	default:
 	}
 	if e.waiters == 0 {
 		if c.entries[e.key] == e {
