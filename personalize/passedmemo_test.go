@@ -176,3 +176,27 @@ func TestPassedMemoConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoizableRules: the passed memo answers only under the rules check
+// settles by length, detector, pattern and prefix, for values that recur;
+// never for the rules with checks of their own (see memoizable).
+func TestMemoizableRules(t *testing.T) {
+	want := map[fieldRule]bool{
+		ruleFreeForm: true, ruleEnum: false, ruleARN: false, ruleToken: false, ruleResourceName: false,
+		ruleTagKey: true, ruleTagValue: true, ruleFilterExpression: false, ruleSchema: false,
+		ruleS3Location: false, ruleKMSKey: false,
+	}
+	got := map[fieldRule]bool{}
+	for rule := range fieldRule(len(ruleNames)) {
+		got[rule] = memoizable(rule, shapeUnknown, "recs")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("memoizable by rule (-want +got):\n%s", diff)
+	}
+	if !memoizable(ruleARN, shapeRoleArn, "arn:aws:iam::111122223333:role/personalize") {
+		t.Error("a role ARN is not memoizable; it recurs on every call")
+	}
+	if memoizable(ruleTagValue, shapeUnknown, string(make([]byte, maxPassedMemoText+1))) {
+		t.Errorf("a value over %d bytes is memoizable", maxPassedMemoText)
+	}
+}
