@@ -288,9 +288,7 @@ func (st *callState) act(a acted) {
 // set after them, or moved to another member.
 func (st *callState) sawKey(v string, at *node) {
 	if st != nil {
-		if !slices.Contains(st.keys, placed{v, at}) {
-			st.keys = append(st.keys, placed{st.own(v), at})
-		}
+		st.keys = st.addPlaced(st.keys, v, at)
 	}
 }
 
@@ -299,6 +297,24 @@ func (st *callState) sawKey(v string, at *node) {
 type placed struct {
 	value string
 	at    *node
+}
+
+// addPlaced appends v at the member at to list, in the state's own bytes
+// (see own), unless list holds it already.
+func (st *callState) addPlaced(list []placed, v string, at *node) []placed {
+	if slices.Contains(list, placed{v, at}) {
+		return list
+	}
+	return append(list, placed{st.own(v), at})
+}
+
+// addOwned appends v to list, in the state's own bytes (see own), unless
+// list holds it already.
+func (st *callState) addOwned(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, st.own(v))
 }
 
 // sawKeyAt reports whether the Initialize checks put in or allowed the key
@@ -310,24 +326,22 @@ func (st *callState) sawKeyAt(v string, at *node) bool {
 // readyKey records a key the key readiness check passed in this call, and
 // keyReady tells whether it did.
 func (st *callState) readyKey(v string) {
-	if st != nil && !slices.Contains(st.ready, v) {
-		st.ready = append(st.ready, st.own(v))
+	if st != nil {
+		st.ready = st.addOwned(st.ready, v)
 	}
 }
 
 func (st *callState) keyReady(v string) bool { return st != nil && slices.Contains(st.ready, v) }
 
 func (st *callState) sawRole(v string) {
-	if st != nil && v != "" && !slices.Contains(st.roles, v) {
-		st.roles = append(st.roles, st.own(v))
+	if st != nil && v != "" {
+		st.roles = st.addOwned(st.roles, v)
 	}
 }
 
 func (st *callState) sawLocation(v string, at *node) {
 	if st != nil {
-		if !slices.Contains(st.locations, placed{v, at}) {
-			st.locations = append(st.locations, placed{st.own(v), at})
-		}
+		st.locations = st.addPlaced(st.locations, v, at)
 	}
 }
 
