@@ -471,15 +471,10 @@ const (
 // come from the memo: values that recur (see recurs), of a bounded length,
 // under the rules check settles by itself alone. Not a filter expression,
 // whose values it reads again with their names, nor the rules check
-// answers before the memo by their own checks (an enum's list, the
-// schema's walk, the S3 location and KMS key safeguards): listed here,
-// so that the memo cannot answer for them whatever check's order.
+// answers before the memo by their own checks (see passable): tested here
+// too, so that the memo cannot answer for them whatever check's order.
 func memoizable(rule fieldRule, sh *shape, s string) bool {
-	switch rule {
-	case ruleFilterExpression, ruleEnum, ruleSchema, ruleS3Location, ruleKMSKey:
-		return false
-	}
-	return len(s) <= maxPassedMemoText && recurs(rule, sh)
+	return len(s) <= maxPassedMemoText && rule != ruleFilterExpression && passable(rule) && recurs(rule, sh)
 }
 
 // passedSlot picks a slot from the rule, s's length and its end bytes, as

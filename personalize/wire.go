@@ -538,9 +538,10 @@ func (w *walker) passedLast(n *node, s string) bool {
 	return p.rule == n.rule && p.sh == sh && p.s == s && passable(n.rule)
 }
 
-// passable reports whether check asks passedBefore about a string under
-// rule: not for the rules it settles before (an enum, a schema, a KMS key
-// or an S3 location). One test of a bit, so that passedNext is inlined.
+// passable reports whether check asks passedBefore (or the passed memo,
+// see memoizable) about a string under rule: not for the rules it settles
+// before (an enum, a schema, a KMS key or an S3 location). One test of a
+// bit, so that passedNext is inlined.
 func passable(rule fieldRule) bool {
 	const settled = 1<<ruleEnum | 1<<ruleSchema | 1<<ruleS3Location | 1<<ruleKMSKey
 	return settled>>rule&1 == 0
