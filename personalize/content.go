@@ -54,8 +54,13 @@ var walkers = sync.Pool{New: func() any { return new(walker) }}
 // middleware); wire is whether it reads the serialized body.
 func newWalkerState(g *Guard, ctx context.Context, st *callState, wire bool, body string) *walker {
 	w := walkers.Get().(*walker)
-	w.g, w.ctx, w.st, w.wire, w.body, w.depth = g, ctx, st, wire, body, 0
+	w.start(g, ctx, st, wire, body)
 	return w
+}
+
+// start readies w, dropped or new, for one check (see newWalkerState).
+func (w *walker) start(g *Guard, ctx context.Context, st *callState, wire bool, body string) {
+	w.g, w.ctx, w.st, w.wire, w.body, w.depth = g, ctx, st, wire, body, 0
 }
 
 // release returns w to the pool, dropping what it referenced.
@@ -987,7 +992,7 @@ func (g *Guard) handleContent(ctx context.Context, st *callState, in middleware.
 			// The call's own walker: one check per call, done before the
 			// call goes on, so it needs none from the pool.
 			w := &st.walker
-			w.g, w.ctx, w.st, w.wire, w.body, w.depth = g, ctx, st, false, "", 0
+			w.start(g, ctx, st, false, "")
 			err = w.walkInput(op, in.Parameters)
 			w.drop()
 		} else {
