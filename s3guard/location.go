@@ -92,6 +92,15 @@ func (l Location) String() string {
 	return "s3://" + l.Bucket + "/" + l.Key
 }
 
+// textLen is len(l.String()) without building it: a checker validates
+// every location it is given, on every call.
+func (l Location) textLen() int {
+	if l.Key == "" {
+		return len("s3://") + len(l.Bucket)
+	}
+	return len("s3://") + len(l.Bucket) + len("/") + len(l.Key)
+}
+
 // IsPrefix reports whether l names a prefix (a "folder") rather than one
 // object: Key is empty or ends in "/". Personalize imports every object under
 // a prefix.
@@ -105,13 +114,7 @@ func (l Location) Validate() error {
 	if err := validateKey(l.Key); err != nil {
 		return err
 	}
-	// len(l.String()) without building it: a checker validates every
-	// location it is given, on every call.
-	n := len("s3://") + len(l.Bucket)
-	if l.Key != "" {
-		n += len("/") + len(l.Key)
-	}
-	if n > MaxLocationLength {
+	if l.textLen() > MaxLocationLength {
 		return locErr(RuleLocationLength, reasonLength)
 	}
 	return nil

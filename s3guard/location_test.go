@@ -251,3 +251,12 @@ func TestDecodeKey(t *testing.T) {
 		}
 	}
 }
+
+// TestLocationTextLen: textLen is the length of String, with and without a key.
+func TestLocationTextLen(t *testing.T) {
+	for _, l := range []Location{{}, {Bucket: "b"}, {Bucket: "my-bucket", Key: "in/"}, {Bucket: "my-bucket", Key: "a/b.csv"}} {
+		if diff := cmp.Diff(len(l.String()), l.textLen()); diff != "" {
+			t.Errorf("%q: textLen (-want +got):\n%s", l.String(), diff)
+		}
+	}
+}
