@@ -33,9 +33,9 @@ func CheckCaller(ctx context.Context, op string, c *callerid.Checker, creds aws.
 	return "", callerMissing(op, whose)
 }
 
-// callerMissing, retrieveFailed and callerRefused are CheckCaller's refusals, apart from
-// it and not inlined, so that the pass every call takes runs through a few
-// contiguous instructions.
+// callerMissing, retrieveFailed and callerRefused are CheckCaller's
+// refusals, apart from it and not inlined, so that the pass every call
+// takes runs through a few contiguous instructions.
 //
 //go:noinline
 func callerMissing(op, whose string) *SafeguardError {
