@@ -337,42 +337,43 @@ func listRule(n *node) string {
 // says more than "does not match the pattern".
 func (w *walker) check(rule fieldRule, sh *shape, enum []string, s string) error {
 	switch rule {
-	case ruleEnum, ruleSchema, ruleS3Location, ruleKMSKey:
-		return w.checkOwned(rule, enum, s)
+	case ruleEnum:
+		// The SDK leaves an empty enum out of the body.
+		if s == "" {
+			return nil
+		}
+		if _, ok := slices.BinarySearch(enum, s); !ok {
+			return w.fail(RuleEnum, "is not one of the values the API model allows")
+		}
+		return nil
+	case ruleSchema:
+		return w.checkSchema(s)
+	case ruleS3Location, ruleKMSKey:
+		if w.wire {
+			return w.checkWirePlace(rule, s)
+		}
+		return nil // the S3 location and KMS key safeguards own these
 	}
 	if sh == nil {
 		sh = shapeUnknown
 	}
 	// Only the wire walk takes a string as passed: the test of w.wire here
 	// spares the Initialize walk a call per string.
-	if w.wire {
-		if w.passedBefore(rule, sh, s) {
-			return nil // the Initialize check passed this very string under this very rule
-		}
-		return w.checkString(rule, sh, s, false)
+	if w.wire && w.passedBefore(rule, sh, s) {
+		return nil // the Initialize check passed this very string under this very rule
 	}
 	// A value that comes back call after call (a tag, a role) is
 	// answered by the guard's memo of strings that passed before.
-	if w.st == nil || !memoizable(rule, sh, s) {
-		return w.checkString(rule, sh, s, false)
+	memo := !w.wire && w.st != nil && memoizable(rule, sh, s)
+	if memo {
+		if p := w.g.passed.find(rule, sh, s); p != nil {
+			w.notePassedMemo(p)
+			return nil
+		}
+		// The check then reads the state's own copy, which the memo can
+		// keep as the very bytes it checked (see passedMemo).
+		s = w.st.own(s)
 	}
-	if p := w.g.passed.find(rule, sh, s); p != nil {
-		w.notePassedMemo(p)
-		return nil
-	}
-	// The check then reads the state's own copy, which the memo can keep
-	// as the very bytes it checked (see passedMemo).
-	return w.checkString(rule, sh, w.st.own(s), true)
-}
-
-// checkString is check's rules for a string no shortcut answered (see
-// check): length, pattern, the detector. memo is whether the passed memo
-// may keep s, which is then the state's own copy. Apart from check, and
-// not inlined, so that the shortcuts most strings take are a few
-// contiguous instructions.
-//
-//go:noinline
-func (w *walker) checkString(rule fieldRule, sh *shape, s string, memo bool) error {
 	// A broken length or pattern ends the check with a refusal; in
 	// report-only mode, where the value goes out all the same, it is
 	// reported and the checks go on, so that an identifying value in it is
@@ -447,31 +448,6 @@ func (w *walker) checkString(rule fieldRule, sh *shape, s string, memo bool) err
 		}
 	}
 	return nil
-}
-
-// checkOwned is check for the rules with checks of their own: an enum, a
-// schema, and (on the wire) an S3 location or a KMS key. Not inlined: see
-// checkString.
-//
-//go:noinline
-func (w *walker) checkOwned(rule fieldRule, enum []string, s string) error {
-	switch rule {
-	case ruleEnum:
-		// The SDK leaves an empty enum out of the body.
-		if s == "" {
-			return nil
-		}
-		if _, ok := slices.BinarySearch(enum, s); !ok {
-			return w.fail(RuleEnum, "is not one of the values the API model allows")
-		}
-		return nil
-	case ruleSchema:
-		return w.checkSchema(s)
-	}
-	if w.wire {
-		return w.checkWirePlace(rule, s)
-	}
-	return nil // the S3 location and KMS key safeguards own these
 }
 
 // passedMemo remembers, per guard, strings that passed every rule of check
