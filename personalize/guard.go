@@ -553,18 +553,36 @@ func appendSteps(dst, steps []*step, stages stage) []*step {
 // middleware.Before) and then posture after everything (addSteps with
 // middleware.After). On a new stack, the usual case, it looks every step
 // up before adding any, so that no lookup walks past the steps it has just
-// added: each lookup walks the Initialize step's whole list.
+// added: each lookup walks the Initialize step's whole list. It then puts
+// each in place as addAbsent does, here rather than through it: the
+// call's path runs through one function fewer.
 func (g *Guard) addInitSteps(stack *middleware.Stack, front, posture []*step) error {
 	if !absent(stack, front) || !absent(stack, posture) {
-		if err := g.addSteps(stack, front, middleware.Before); err != nil {
+		return g.addPresent(stack, front, posture)
+	}
+	for i := len(front) - 1; i >= 0; i-- {
+		if err := stack.Initialize.Add(front[i], middleware.Before); err != nil {
 			return err
 		}
-		return g.addSteps(stack, posture, middleware.After)
 	}
-	if err := addAbsent(stack, front, middleware.Before); err != nil {
+	for _, s := range posture {
+		if err := stack.Initialize.Add(s, middleware.After); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addPresent is addInitSteps for a stack that has one of the steps
+// already: each list goes through addSteps. Not inlined: a new stack is
+// the usual case.
+//
+//go:noinline
+func (g *Guard) addPresent(stack *middleware.Stack, front, posture []*step) error {
+	if err := g.addSteps(stack, front, middleware.Before); err != nil {
 		return err
 	}
-	return addAbsent(stack, posture, middleware.After)
+	return g.addSteps(stack, posture, middleware.After)
 }
 
 // absent reports whether none of steps is on the stack.
