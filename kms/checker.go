@@ -115,6 +115,14 @@ func (c *Checker) validated(in *CheckInput) (*validInput, error) {
 	if v := c.last.Load(); v != nil && v.key == in.KeyARN && v.role == in.RoleARN && v.region == in.Region && v.account == in.AccountID {
 		return v, c.validSource(in)
 	}
+	return c.validateNew(in)
+}
+
+// validateNew is validated for another key, role, Region or account than
+// the last one's. Not inlined: the last one's hit is the call's path.
+//
+//go:noinline
+func (c *Checker) validateNew(in *CheckInput) (*validInput, error) {
 	// The memo keeps copies, validated and parsed as copies: strings of the
 	// caller's that it changes in place (built over a reused buffer) would
 	// otherwise still equal the memo's after the change, and skip the
@@ -143,6 +151,15 @@ func (c *Checker) validSource(in *CheckInput) error {
 		h.account == in.AccountID && strings.HasPrefix(s, h.head) {
 		return nil
 	}
+	return c.validNewSource(in)
+}
+
+// validNewSource is validSource for a SourceARN that does not extend the
+// last head. Not inlined: the last head's hit is the call's path.
+//
+//go:noinline
+func (c *Checker) validNewSource(in *CheckInput) error {
+	s := in.SourceARN
 	if err := in.validateSource(); err != nil {
 		return err
 	}
@@ -192,12 +209,9 @@ func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, err
 	if err != nil {
 		return posture.Report{}, err
 	}
-	if c.client == nil {
-		return posture.Report{}, &ArgumentError{Field: "client", Reason: "is nil"}
-	}
 	f := v.facts.Load()
-	if f == nil || !c.fresh(f) {
-		if f, err = c.lookup(ctx, v); err != nil {
+	if f == nil || c.client == nil || !c.fresh(f) {
+		if f, err = c.factsOf(ctx, v); err != nil {
 			return posture.Report{}, err
 		}
 	}
@@ -207,6 +221,18 @@ func (c *Checker) Check(ctx context.Context, in CheckInput) (posture.Report, err
 	// list complete).
 	r := f.report(&in)
 	return posture.Report{Check: r.Check, Resource: r.Resource, Findings: slices.Clone(r.Findings)}, nil
+}
+
+// factsOf is Check's lookup of v's facts when v has none within their
+// TTL (or there is no client). Not inlined: facts at hand are the call's
+// path.
+//
+//go:noinline
+func (c *Checker) factsOf(ctx context.Context, v *validInput) (*keyFacts, error) {
+	if c.client == nil {
+		return nil, &ArgumentError{Field: "client", Reason: "is nil"}
+	}
+	return c.lookup(ctx, v)
 }
 
 // fresh reports whether f is within its TTL. On the real clock it reads a

@@ -315,6 +315,14 @@ func (f *keyFacts) headTests(src string) *headResult {
 		// h.head ends at its fifth colon, so it is src's head too.
 		return h
 	}
+	return f.newHeadTests(src)
+}
+
+// newHeadTests is headTests for a head other than the last one. Not
+// inlined: the last head's hit is the call's path.
+//
+//go:noinline
+func (f *keyFacts) newHeadTests(src string) *headResult {
 	head, ok := arnHead(src)
 	if !ok {
 		return nil
@@ -395,7 +403,16 @@ func (f *keyFacts) report(in *CheckInput) *posture.Report {
 		e.class.exports == in.Exports && e.class.hasSource == (in.SourceARN != "") && e.class.exact == exact {
 		return &e.report
 	}
-	cl := inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != "", sig: sig, exact: exact}
+	return f.classReport(in, &sig, exact)
+}
+
+// classReport is report for an input of another class than the last one:
+// its memo's, or a new evaluation. Apart from report, and not inlined, so
+// that the hit most calls take is a few contiguous instructions.
+//
+//go:noinline
+func (f *keyFacts) classReport(in *CheckInput, sig *[maxSourcePreds / 64]uint64, exact string) *posture.Report {
+	cl := inputClass{role: in.RoleARN, account: in.AccountID, exports: in.Exports, hasSource: in.SourceARN != "", sig: *sig, exact: exact}
 	if m := f.memo.Load(); m != nil {
 		if e, ok := (*m)[cl]; ok {
 			f.hotClass.Store(e)

@@ -189,22 +189,25 @@ type stateKey struct{}
 const maxKeptSchemaBuf = 48 << 10
 
 func (st *callState) reset() {
-	clearFew(st.reported)
+	// The fields most calls leave empty (a refusal reported, an S3
+	// location, a dataset, a schema) are reset apart, when set, so that
+	// their code is not among the instructions every call runs through.
+	// Each is tested for anything a call can leave in it: a list's or a
+	// string's length, the schema buffer's capacity.
+	if len(st.reported) != 0 || len(st.locations) != 0 || st.dataset != "" || st.schema != "" || len(st.schemaBuf) != 0 ||
+		cap(st.schemaBuf) > maxKeptSchemaBuf {
+		st.resetRare()
+	}
 	clearFew(st.keys)
 	clearFew(st.roles)
 	clearFew(st.ready)
-	clearFew(st.locations)
 	clearFew(st.clean)
 	clearFew(st.passed)
-	buf := st.schemaBuf[:0]
-	if cap(buf) > maxKeptSchemaBuf {
-		buf = nil // a pooled state keeps no more than a usual schema's
-	}
 	// Field by field: a whole-struct assignment builds the new state on
 	// the stack and copies it in. TestResetZeroesEveryField holds this
-	// list to the struct's fields.
+	// list, with resetRare's, to the struct's fields.
 	st.gate, st.ran, st.op, st.acted = nil, 0, nil, 0
-	st.reported, st.keys, st.roles, st.ready, st.locations = st.reported[:0], st.keys[:0], st.roles[:0], st.ready[:0], st.locations[:0]
+	st.keys, st.roles, st.ready = st.keys[:0], st.roles[:0], st.ready[:0]
 	// The copies are zeroed: a pooled state holds no call's strings, not
 	// even in bytes (report-only mode keeps the schema it found a value in).
 	clear(st.owned)
@@ -212,9 +215,24 @@ func (st *callState) reset() {
 	if cap(owned) > maxKeptSchemaBuf {
 		owned = nil
 	}
-	st.dataset, st.schema, st.schemaQuoted, st.schemaBuf, st.owned = "", "", jsonscan.Quoted{}, buf, owned
-	st.parsed = parsedLocations{}
+	st.schemaQuoted, st.owned = jsonscan.Quoted{}, owned
+	st.parsed = parsedLocations{} // whatever its count says: a second pass may have set fewer
 	st.clean, st.passed, st.cleanAt, st.passedAt, st.signer = st.clean[:0], st.passed[:0], 0, 0, ""
+}
+
+// resetRare is reset's part for the fields most calls leave empty. Not
+// inlined: see reset.
+//
+//go:noinline
+func (st *callState) resetRare() {
+	clearFew(st.reported)
+	clearFew(st.locations)
+	buf := st.schemaBuf[:0]
+	if cap(buf) > maxKeptSchemaBuf {
+		buf = nil // a pooled state keeps no more than a usual schema's
+	}
+	st.reported, st.locations = st.reported[:0], st.locations[:0]
+	st.dataset, st.schema, st.schemaBuf = "", "", buf
 }
 
 // clearFew zeroes s's entries one by one, as clear does: a call fills a
@@ -403,7 +421,8 @@ func (g *Guard) auditCall(ctx context.Context, op *boundOp, in middleware.Initia
 	}()
 	out, md, err := next.HandleInitialize(ctx, in)
 	returned = true
-	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
+	// Without a logger, nothing to ask: Enabled's call is spared.
+	if g.s.Logger != nil && auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
 		g.writeAudit(ctx, st, md, err, time.Since(start))
 	}
 	st.reset()

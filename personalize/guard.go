@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -92,6 +93,26 @@ type Guard struct {
 	// keyFits is whether the configured key fits the model's shape for a
 	// key, as the wire gate checks every key: measured once.
 	keyFits bool
+
+	// lastOp is the operation opFor found last: a client sends one
+	// operation call after call.
+	lastOp atomic.Pointer[boundOp]
+}
+
+// opFor is ops[name], through lastOp: a comparison of the name with the
+// last one's instead of hashing it and probing the table's map, whose
+// buckets every call would read afresh. ops never changes once the guard
+// is built, and each entry is under its own name (see bindTable), so the
+// last entry found is the map's for its name.
+func (g *Guard) opFor(name string) *boundOp {
+	if op := g.lastOp.Load(); op != nil && op.name == name {
+		return op
+	}
+	op := g.ops[name]
+	if op != nil {
+		g.lastOp.Store(op)
+	}
+	return op
 }
 
 // step is one of the guard's Initialize middleware: its ID, the guard it
@@ -507,7 +528,7 @@ func (g *Guard) addMiddlewareTo(stack *middleware.Stack, gate *wireGate) error {
 	// boundOp.steps): a step with nothing to check would cost the call its
 	// registration and its turn all the same.
 	front, posture := g.front, gate.posture
-	if op := g.ops[stack.ID()]; op != nil {
+	if op := g.opFor(stack.ID()); op != nil {
 		var pb [8]*step
 		front = op.front
 		posture = appendSteps(pb[:0], gate.posture, op.stages)
@@ -532,18 +553,36 @@ func appendSteps(dst, steps []*step, stages stage) []*step {
 // middleware.Before) and then posture after everything (addSteps with
 // middleware.After). On a new stack, the usual case, it looks every step
 // up before adding any, so that no lookup walks past the steps it has just
-// added: each lookup walks the Initialize step's whole list.
+// added: each lookup walks the Initialize step's whole list. It then puts
+// each in place as addAbsent does, here rather than through it: the
+// call's path runs through one function fewer.
 func (g *Guard) addInitSteps(stack *middleware.Stack, front, posture []*step) error {
 	if !absent(stack, front) || !absent(stack, posture) {
-		if err := g.addSteps(stack, front, middleware.Before); err != nil {
+		return g.addPresent(stack, front, posture)
+	}
+	for i := len(front) - 1; i >= 0; i-- {
+		if err := stack.Initialize.Add(front[i], middleware.Before); err != nil {
 			return err
 		}
-		return g.addSteps(stack, posture, middleware.After)
 	}
-	if err := addAbsent(stack, front, middleware.Before); err != nil {
+	for _, s := range posture {
+		if err := stack.Initialize.Add(s, middleware.After); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addPresent is addInitSteps for a stack that has one of the steps
+// already: each list goes through addSteps. Not inlined: a new stack is
+// the usual case.
+//
+//go:noinline
+func (g *Guard) addPresent(stack *middleware.Stack, front, posture []*step) error {
+	if err := g.addSteps(stack, front, middleware.Before); err != nil {
 		return err
 	}
-	return addAbsent(stack, posture, middleware.After)
+	return g.addSteps(stack, posture, middleware.After)
 }
 
 // absent reports whether none of steps is on the stack.

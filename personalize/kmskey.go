@@ -54,38 +54,49 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 		if len(k.at) != 1 || k.roleAt == nil {
 			continue
 		}
-		if key == "" && !g.s.InsecureAllowUnencryptedDatasetGroups {
-			// A dataset group's key is fixed at creation: one created
-			// without a customer managed key can never get one.
-			if err := g.keyViolation(ctx, op, k, RuleKMSKeyRequired); err != nil {
-				return nil, err
-			}
-		}
 		// A key of the input itself (CreateDatasetGroup) comes with its
 		// role: AWS takes RoleArn only with KmsKeyArn, and needs it then.
+		// With a key and no role, the configured one is put in; the
+		// other cases' rules are keyRoleRules'.
 		role, _, _ := k.roleGet.read(params, k.roleAt)
-		var rule string
-		switch {
-		case key == "" && role != "":
-			rule = RuleKMSRoleWithoutKey
-		case key == "" || role != "":
-		case g.s.RoleARN != "":
+		if key != "" && role == "" && g.s.RoleARN != "" {
 			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN, k.roleSet})
 			st.act(actedRoleInjected)
 			st.notePassed(k.rolePassed)
-		default:
-			rule = RuleKMSKeyWithoutRole
-		}
-		if rule != "" {
-			if err := g.keyViolation(ctx, op, k, rule); err != nil {
-				return nil, err
-			}
+		} else if err := g.keyRoleRules(ctx, op, k, key, role); err != nil {
+			return nil, err
 		}
 	}
 	if len(sets) == 0 {
 		return params, nil
 	}
 	return withStrings(params, sets, op), nil
+}
+
+// keyRoleRules holds the key and role of the key place k of the input
+// itself to the rules injectKeys' own path does not settle (it injects the
+// configured role when a key is there and the role is not): a dataset
+// group needs a key, a role needs a key and a key needs a role. Apart from
+// injectKeys, and not inlined, so that their code is not among the
+// instructions every call runs through.
+//
+//go:noinline
+func (g *Guard) keyRoleRules(ctx context.Context, op *boundOp, k *keyPlace, key, role string) error {
+	if key == "" && !g.s.InsecureAllowUnencryptedDatasetGroups {
+		// A dataset group's key is fixed at creation: one created
+		// without a customer managed key can never get one.
+		if err := g.keyViolation(ctx, op, k, RuleKMSKeyRequired); err != nil {
+			return err
+		}
+	}
+	switch {
+	case key == "" && role != "":
+		return g.keyViolation(ctx, op, k, RuleKMSRoleWithoutKey)
+	case key == "" || role != "":
+		return nil
+	}
+	// A key without a role, and no configured role to put in.
+	return g.keyViolation(ctx, op, k, RuleKMSKeyWithoutRole)
 }
 
 // keyViolation is the violation of rule (RuleKMSKeyRequired,

@@ -53,20 +53,28 @@ type keyUse struct {
 // using buf to avoid an allocation.
 func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
 	out := buf[:0]
+	var u keyUse
 	for i := range op.keys {
-		k := &op.keys[i] // not a copy: a key place is some twenty words
-		key, _, _ := k.get.read(params, k.at)
-		if key == "" {
-			continue
+		if op.keyUseAt(params, &op.keys[i], &u) {
+			out = append(out, u)
 		}
-		u := keyUse{field: k.field, key: key}
-		u.resKind, u.resName = op.resourceOf(params)
-		if k.roleAt != nil {
-			u.role, _, _ = k.roleGet.read(params, k.roleAt)
-		}
-		out = append(out, u)
 	}
 	return out
+}
+
+// keyUseAt sets u to the use of the key at k (not a copy: a key place is
+// some twenty words) in params, and reports whether there is a key there.
+func (op *boundOp) keyUseAt(params any, k *keyPlace, u *keyUse) bool {
+	key, _, _ := k.get.read(params, k.at)
+	if key == "" {
+		return false
+	}
+	*u = keyUse{field: k.field, key: key}
+	u.resKind, u.resName = op.resourceOf(params)
+	if k.roleAt != nil {
+		u.role, _, _ = k.roleGet.read(params, k.roleAt)
+	}
+	return true
 }
 
 // resourceOf returns "dataset-group" and "<name>" for the resource the
@@ -93,10 +101,14 @@ func (g *Guard) handleKeyReadiness(ctx context.Context, st *callState, in middle
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
-	var buf [2]keyUse
-	uses := keysInUse(in.Parameters, op, &buf)
-	for i := range uses {
-		if err := g.checkKey(ctx, st, &uses[i]); err != nil {
+	// keysInUse's loop, each key checked as it is read: a key use is
+	// some eleven words, built once on the stack, not in a list.
+	var u keyUse
+	for i := range op.keys {
+		if !op.keyUseAt(in.Parameters, &op.keys[i], &u) {
+			continue
+		}
+		if err := g.checkKey(ctx, st, &u); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 	}
@@ -135,22 +147,57 @@ func (g *Guard) keyNotReady(ctx context.Context, st *callState, field string, er
 		Reason: "the key is not ready for Personalize", Findings: findings})
 }
 
-// checkInput is the key check's input for u, whose role is set.
+// checkInput is the key check's input for u, whose role is set. The
+// configured key, used on most calls, was parsed once; another key takes
+// otherKeyInput.
 func (g *Guard) checkInput(u *keyUse) kmscheck.CheckInput {
-	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
-	// The configured key and role, used on most calls, were parsed once.
-	configured := u.key == g.s.KMSKeyARN && u.key != ""
-	k, err := g.s.key, error(nil)
-	if !configured {
-		k, err = kmscheck.ParseKeyARN(u.key)
-	}
-	if err != nil {
-		return in
+	if u.key != g.s.KMSKeyARN || u.key == "" {
+		return g.otherKeyInput(u)
 	}
 	// Personalize acts for the account that runs it, which is the role's
 	// (IAM passes only a caller's own roles); the key may live in another.
 	// It calls KMS on behalf of the resource being created: evaluate the
 	// key policy's confused-deputy conditions with both.
+	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, AccountID: g.s.roleAccount, Exports: u.exports}
+	if u.role != g.s.RoleARN || in.AccountID == "" {
+		in.AccountID = roleAccountOr(u.role, g.s.key.AccountID)
+	}
+	if u.resName == "" || strings.HasSuffix(u.resName, "/") {
+		return in
+	}
+	if u.resKind == groupKind && u.role == g.s.RoleARN && g.s.groupSource != "" {
+		// The configured key's partition and the configured role's
+		// account, with a dataset group's kind, joined once (see
+		// settings.groupSource): one join of two strings per call.
+		in.SourceARN = g.s.groupSource + u.resName
+	} else {
+		in.SourceARN = sourceARN(g.s.key.Partition, g.s.region, in.AccountID, u.resKind, u.resName)
+	}
+	return in
+}
+
+// roleAccountOr returns the account of role, or keyAccount when role is no
+// role ARN. Not inlined: the configured role's account is at hand.
+//
+//go:noinline
+func roleAccountOr(role, keyAccount string) string {
+	if acct, ok := awsarn.RoleAccount(role); ok {
+		return acct
+	}
+	return keyAccount
+}
+
+// otherKeyInput is checkInput for a key other than the configured one,
+// parsed here. Apart from checkInput, and not inlined, so that the
+// configured key's path is a few contiguous instructions.
+//
+//go:noinline
+func (g *Guard) otherKeyInput(u *keyUse) kmscheck.CheckInput {
+	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, Exports: u.exports}
+	k, err := kmscheck.ParseKeyARN(u.key)
+	if err != nil {
+		return in
+	}
 	in.AccountID = k.AccountID
 	acct, ok := g.s.roleAccount, g.s.roleAccount != ""
 	if u.role != g.s.RoleARN || !ok {
@@ -162,14 +209,7 @@ func (g *Guard) checkInput(u *keyUse) kmscheck.CheckInput {
 	if u.resName == "" || strings.HasSuffix(u.resName, "/") {
 		return in
 	}
-	if configured && u.resKind == groupKind && u.role == g.s.RoleARN && g.s.groupSource != "" {
-		// The configured key's partition and the configured role's
-		// account, with a dataset group's kind, joined once (see
-		// settings.groupSource): one join of two strings per call.
-		in.SourceARN = g.s.groupSource + u.resName
-	} else {
-		in.SourceARN = sourceARN(k.Partition, g.s.region, in.AccountID, u.resKind, u.resName)
-	}
+	in.SourceARN = sourceARN(k.Partition, g.s.region, in.AccountID, u.resKind, u.resName)
 	return in
 }
 

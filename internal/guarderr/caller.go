@@ -20,23 +20,42 @@ import (
 // sign). No refusal names the key, nor the account: the root error, which
 // does, is not wrapped.
 func CheckCaller(ctx context.Context, op string, c *callerid.Checker, creds aws.CredentialsProvider, whose string, m *callerid.Memo) (string, *SafeguardError) {
-	if creds == nil {
-		return "", &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
-			Reason: whose + " are missing, so the guard cannot tell who signs"}
+	if creds != nil {
+		got, err := creds.Retrieve(ctx)
+		if err == nil {
+			if _, err = c.CheckMemo(ctx, got, m); err == nil {
+				return got.AccessKeyID, nil
+			}
+			return got.AccessKeyID, callerRefused(op, whose, err)
+		}
+		return "", retrieveFailed(op, whose, err)
 	}
-	got, err := creds.Retrieve(ctx)
-	if err != nil {
-		return "", &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
-			Reason: whose + " could not be retrieved, so the guard cannot tell who signs", Err: err}
-	}
-	if _, err = c.CheckMemo(ctx, got, m); err == nil {
-		return got.AccessKeyID, nil
-	}
+	return "", callerMissing(op, whose)
+}
+
+// callerMissing, retrieveFailed and callerRefused are CheckCaller's
+// refusals, apart from it and not inlined, so that the pass every call
+// takes runs through a few contiguous instructions.
+//
+//go:noinline
+func callerMissing(op, whose string) *SafeguardError {
+	return &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
+		Reason: whose + " are missing, so the guard cannot tell who signs"}
+}
+
+//go:noinline
+func retrieveFailed(op, whose string, err error) *SafeguardError {
+	return &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
+		Reason: whose + " could not be retrieved, so the guard cannot tell who signs", Err: err}
+}
+
+//go:noinline
+func callerRefused(op, whose string, err error) *SafeguardError {
 	var root *callerid.RootCredentialsError // on the heap for errors.As: only on a refusal
 	if errors.As(err, &root) {
-		return got.AccessKeyID, &SafeguardError{Operation: op, Rule: RuleRootCredentials,
+		return &SafeguardError{Operation: op, Rule: RuleRootCredentials,
 			Reason: whose + " are the AWS account's root user's, which has every permission and cannot be limited by IAM; use an IAM role (or user) with only the permissions Personalize needs"}
 	}
-	return got.AccessKeyID, &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
+	return &SafeguardError{Operation: op, Rule: RuleIdentityCheckFailed,
 		Reason: "who " + whose + " stand for could not be checked (STS GetCallerIdentity), so the guard refuses the call", Err: err}
 }
