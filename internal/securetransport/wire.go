@@ -50,7 +50,32 @@ func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (
 
 // sendChecked is SendChecked with raw, where the output's RawResponse is
 // written: the gate's, in the allocation of its copy (see sentRequest).
+// Its path is the one of every call (no span: the SDK's tracer records
+// nothing; the SDK's empty Host; a response and no error), in a few lines
+// of code; a span, a Host or a failed send is sendTraced's.
 func sendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, raw *smithyhttp.Response) (middleware.DeserializeOutput, error) {
+	if tracer, _ := tracing.GetOperationTracer(ctx); tracer != nopTracer || sent.Host != "" {
+		return sendTraced(ctx, send, sent, raw)
+	}
+	var resp *http.Response
+	var err error
+	if tc, ok := send.(TLSClient); ok {
+		resp, err = tc.do(sent) // sent's body is the gate's own: nothing to hide
+	} else {
+		resp, err = send.Do(sent)
+	}
+	if resp == nil || err != nil {
+		resp, err = sendFailed(ctx, resp, err)
+	}
+	raw.Response = resp
+	return middleware.DeserializeOutput{RawResponse: raw}, err
+}
+
+// sendTraced is sendChecked for a request sent under a span, or with a
+// Host to check: what smithy's ClientHandler does.
+//
+//go:noinline
+func sendTraced(ctx context.Context, send aws.HTTPClient, sent *http.Request, raw *smithyhttp.Response) (middleware.DeserializeOutput, error) {
 	hr := sent
 	var span tracing.Span
 	if tracer, _ := tracing.GetOperationTracer(ctx); tracer != nopTracer {
@@ -74,15 +99,8 @@ func sendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, r
 	} else {
 		resp, err = send.Do(hr)
 	}
-	if resp == nil {
-		// As ClientHandler: the deserializers expect a response.
-		resp = &http.Response{Header: http.Header{}, Body: http.NoBody}
-	}
-	if err != nil {
-		err = &smithyhttp.RequestSendError{Err: err}
-		if ctx.Err() != nil {
-			err = &smithy.CanceledError{Err: ctx.Err()}
-		}
+	if resp == nil || err != nil {
+		resp, err = sendFailed(ctx, resp, err)
 	}
 	if span != nil {
 		span.SetProperty("net.protocol.version", strconv.Itoa(resp.ProtoMajor)+"."+strconv.Itoa(resp.ProtoMinor))
@@ -91,6 +109,24 @@ func sendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, r
 	}
 	raw.Response = resp
 	return middleware.DeserializeOutput{RawResponse: raw}, err
+}
+
+// sendFailed is what ClientHandler makes of a send with no response or an
+// error: a response for the deserializers, which expect one, and the error
+// the retryer reads.
+//
+//go:noinline
+func sendFailed(ctx context.Context, resp *http.Response, err error) (*http.Response, error) {
+	if resp == nil {
+		resp = &http.Response{Header: http.Header{}, Body: http.NoBody}
+	}
+	if err != nil {
+		err = &smithyhttp.RequestSendError{Err: err}
+		if ctx.Err() != nil {
+			err = &smithy.CanceledError{Err: ctx.Err()}
+		}
+	}
+	return resp, err
 }
 
 // GateChecks is what a client's guard adds to the wire gate every guarded
