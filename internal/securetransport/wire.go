@@ -174,8 +174,12 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	}
 	// The call's Region, looked up once for both checks of the URL.
 	callRegion := awsmiddleware.GetRegion(ctx)
-	req, err := request(op, in, callRegion, region)
-	if err != nil {
+	// request, without its frame between.
+	req, ok := in.Request.(*smithyhttp.Request)
+	if !ok || req == nil || req.Request == nil || req.URL == nil {
+		return refuse(unknownRequest(op))
+	}
+	if err := checkURL(op, req.URL, callRegion, region); err != nil {
 		return refuse(err)
 	}
 	if err := c.Ran(ctx, op); err != nil {
@@ -218,8 +222,9 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	if err := c.CheckSigner(ctx, op, keyID); err != nil {
 		return refuse(err)
 	}
-	if sg := checkRequestText(op, sent, &headers, det, clean); sg != nil {
-		if err := c.Violation(ctx, sg); err != nil {
+	// checkRequestText, without its frame between.
+	if part := firstIdentifyingPart(sent, &headers, det, clean); part != "" {
+		if err := c.Violation(ctx, identifyingIn(op, part)); err != nil {
 			return refuse(err)
 		}
 	}
@@ -357,12 +362,19 @@ func Request(ctx context.Context, op string, in middleware.DeserializeInput, reg
 func request(op string, in middleware.DeserializeInput, callRegion, region string) (*smithyhttp.Request, error) {
 	req, ok := in.Request.(*smithyhttp.Request)
 	if !ok || req == nil || req.Request == nil || req.URL == nil {
-		return nil, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "unknown transport request type"}
+		return nil, unknownRequest(op)
 	}
 	if err := checkURL(op, req.URL, callRegion, region); err != nil {
 		return nil, err
 	}
 	return req, nil
+}
+
+// unknownRequest is request's refusal of a request of another type.
+//
+//go:noinline
+func unknownRequest(op string) error {
+	return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "unknown transport request type"}
 }
 
 // intake reads the serialized body of req, the one to check and send, and
@@ -1291,10 +1303,16 @@ func untracedFields(v string) string {
 // Texts found clean are remembered in clean. It reads the headers from
 // headers, when it lists every header of req, rather than from the map.
 func checkRequestText(op string, req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
-	part := firstIdentifyingPart(req, headers, det, clean)
-	if part == "" {
-		return nil
+	if part := firstIdentifyingPart(req, headers, det, clean); part != "" {
+		return identifyingIn(op, part)
 	}
+	return nil
+}
+
+// identifyingIn is checkRequestText's refusal.
+//
+//go:noinline
+func identifyingIn(op, part string) *guarderr.SafeguardError {
 	return &guarderr.SafeguardError{Operation: op, Field: part, Rule: guarderr.RuleRequestChanged + ".sensitive",
 		Reason: "an identifying value is in the request's " + part + ": something after the guard's checks (a hook or the configuration) put it there"}
 }
@@ -1337,7 +1355,10 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 			if f.kind == hdrAuthorization && headers.scope != nil {
 				// The value headers.scope was found for: its head was
 				// found in its shape and clean; its signature is read.
-				if len(f.values) != 1 || !lowerHex(f.values[0][len(headers.scope.head):]) {
+				// The value is the scope's head and a signature's length
+				// of bytes (knownScope): signatureHex, without lowerHex's
+				// call before it.
+				if len(f.values) != 1 || !signatureHex(f.values[0][len(headers.scope.head):]) {
 					return "header"
 				}
 				continue
