@@ -73,15 +73,23 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	// Gate's frame between.
 	out, md, err := securetransport.GateOp(ctx, middleware.GetOperationName(ctx), in, checks, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 	if err != nil {
-		// The gate names a refusal after the context's operation, which a
-		// hook can rename: Ran refuses that, but the transport rules refuse
-		// before it asks. Named after the call's, as the audit event is.
-		var sg *SafeguardError
-		if st, ok := checks.(*callState); ok && st.op != nil && errors.As(err, &sg) {
-			sg.Operation = st.op.name
-		}
+		nameRefusal(checks, err)
 	}
 	return out, md, err
+}
+
+// nameRefusal names the gate's refusal err after the call's operation.
+// The gate names a refusal after the context's operation, which a hook can
+// rename: Ran refuses that, but the transport rules refuse before it asks.
+// Named after the call's, as the audit event is. Out of line: the gate's
+// every-call path does not carry it.
+//
+//go:noinline
+func nameRefusal(checks securetransport.GateChecks, err error) {
+	var sg *SafeguardError
+	if st, ok := checks.(*callState); ok && st.op != nil && errors.As(err, &sg) {
+		sg.Operation = st.op.name
+	}
 }
 
 // checks returns the gate's checks for the call of ctx: the call's state,
@@ -230,9 +238,14 @@ func (g *Guard) checkBodyOn(ctx context.Context, op string, st *callState, body 
 	defer w.release()
 	var sc jsonscan.Scanner
 	sc.Reset(body)
-	k, err := sc.Next()
-	if err != nil {
-		return w.wireSyntax()
+	// The body's '{', and its end after, read on their own paths, not
+	// Next's (see NextOpen).
+	k := sc.NextOpen()
+	if k == jsonscan.Invalid {
+		var err error
+		if k, err = sc.Next(); err != nil {
+			return w.wireSyntax()
+		}
 	}
 	var bop *boundOp
 	var stOp *boundOp
@@ -251,6 +264,9 @@ func (g *Guard) checkBodyOn(ctx context.Context, op string, st *callState, body 
 	w.root = n
 	if err := w.walkWire(n, &sc, k); err != nil {
 		return err
+	}
+	if sc.AtEnd() {
+		return nil
 	}
 	if k, err := sc.Next(); err != nil || k != jsonscan.End {
 		return w.wireSyntax()
@@ -291,9 +307,17 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 			return w.scanUnknown(sc, k)
 		}
 		for i := 0; ; i++ {
-			ek, err := sc.Next()
-			if err != nil {
-				return w.wireSyntax()
+			// A list of objects, and its end, read on their own paths,
+			// not Next's (see NextOpen).
+			var err error
+			ek := sc.NextOpen()
+			if ek == jsonscan.Invalid {
+				if sc.NextArrayEnd() {
+					return nil
+				}
+				if ek, err = sc.Next(); err != nil {
+					return w.wireSyntax()
+				}
 			}
 			if ek == jsonscan.EndArray {
 				return nil
@@ -415,9 +439,12 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		// path, without Next's for every kind of token.
 		vk := jsonscan.String
 		if !sc.NextPlainString() {
-			var err error
-			if vk, err = sc.Next(); err != nil {
-				return w.wireSyntax()
+			// Else most are a list or an object (see NextOpen).
+			if vk = sc.NextOpen(); vk == jsonscan.Invalid {
+				var err error
+				if vk, err = sc.Next(); err != nil {
+					return w.wireSyntax()
+				}
 			}
 		}
 		if vk != jsonscan.String {
