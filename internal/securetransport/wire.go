@@ -1331,13 +1331,15 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 	// path, the last one the memo took in is compared before a lookup.
 	// The SDK sets RawPath to the path as it is ("/"): the same string,
 	// found clean as the path, is not looked up again. An empty part or
-	// Host carries nothing.
+	// Host carries nothing. The host's last value is compared here, before
+	// cleanAt's call, which compares it first too.
 	u := req.URL
 	if u.Path != "" && !clean.isLast(lastPath, u.Path) && urlPartDirty(u.Path, true, det, clean) ||
 		u.RawPath != "" && u.RawPath != u.Path && urlPartDirty(u.RawPath, false, det, clean) ||
 		u.RawQuery != "" && urlPartDirty(u.RawQuery, false, det, clean) ||
 		u.Opaque != "" && urlPartDirty(u.Opaque, false, det, clean) ||
-		!clean.cleanAt(lastHost, u.Host, det) || req.Host != "" && !clean.cleanAt(lastRequestHost, req.Host, det) {
+		!clean.isLast(lastHost, u.Host) && !clean.cleanAt(lastHost, u.Host, det) ||
+		req.Host != "" && !clean.isLast(lastRequestHost, req.Host) && !clean.cleanAt(lastRequestHost, req.Host, det) {
 		return "URL"
 	}
 	switch req.Method {
