@@ -1331,15 +1331,14 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 	// path, the last one the memo took in is compared before a lookup.
 	// The SDK sets RawPath to the path as it is ("/"): the same string,
 	// found clean as the path, is not looked up again. An empty part or
-	// Host carries nothing. The host's last value is compared here, before
-	// cleanAt's call, which compares it first too.
+	// Host carries nothing. The URL of every call (its path and host the
+	// memo's last, a RawPath that is the path, no query or opaque part, the
+	// SDK's empty Host) is settled here, in a few comparisons; any other
+	// is urlDirty's, out of line.
 	u := req.URL
-	if u.Path != "" && !clean.isLast(lastPath, u.Path) && urlPartDirty(u.Path, true, det, clean) ||
-		u.RawPath != "" && u.RawPath != u.Path && urlPartDirty(u.RawPath, false, det, clean) ||
-		u.RawQuery != "" && urlPartDirty(u.RawQuery, false, det, clean) ||
-		u.Opaque != "" && urlPartDirty(u.Opaque, false, det, clean) ||
-		!clean.isLast(lastHost, u.Host) && !clean.cleanAt(lastHost, u.Host, det) ||
-		req.Host != "" && !clean.isLast(lastRequestHost, req.Host) && !clean.cleanAt(lastRequestHost, req.Host, det) {
+	if !(u.Path != "" && clean.isLast(lastPath, u.Path) && (u.RawPath == "" || u.RawPath == u.Path) &&
+		u.RawQuery == "" && u.Opaque == "" && clean.isLast(lastHost, u.Host) && req.Host == "") &&
+		urlDirty(req, det, clean) {
 		return "URL"
 	}
 	switch req.Method {
@@ -1382,7 +1381,30 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 		}
 		return ""
 	}
-	for k, vs := range req.Header {
+	return headersDirty(req.Header, det, clean)
+}
+
+// urlDirty reports whether det finds something in a part of req's URL or
+// its Host: every part but an empty one, each looked up in the memo first
+// (the path's and the hosts' last values before it).
+//
+//go:noinline
+func urlDirty(req *http.Request, det *sensitive.Detector, clean *CleanTexts) bool {
+	u := req.URL
+	return u.Path != "" && !clean.isLast(lastPath, u.Path) && urlPartDirty(u.Path, true, det, clean) ||
+		u.RawPath != "" && u.RawPath != u.Path && urlPartDirty(u.RawPath, false, det, clean) ||
+		u.RawQuery != "" && urlPartDirty(u.RawQuery, false, det, clean) ||
+		u.Opaque != "" && urlPartDirty(u.Opaque, false, det, clean) ||
+		!clean.cleanAt(lastHost, u.Host, det) ||
+		req.Host != "" && !clean.cleanAt(lastRequestHost, req.Host, det)
+}
+
+// headersDirty is firstIdentifyingPart's scan of headers read from their
+// map: more of them than a headerList holds.
+//
+//go:noinline
+func headersDirty(h http.Header, det *sensitive.Detector, clean *CleanTexts) string {
+	for k, vs := range h {
 		if headerDirty(k, headerKindOf(k), vs, det, clean) {
 			return "header"
 		}
