@@ -394,7 +394,10 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 		// *http.Request beside it is a body nobody checked.
 		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"}
 	}
-	body, err := ReadBody(req)
+	// The copy's allocation first, for the Builder the body is read into;
+	// the request itself is copied once the stream is read.
+	own := new(sentRequest)
+	body, err := readBody(req, &own.bodyText)
 	if err != nil {
 		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err}
 	}
@@ -405,7 +408,7 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 	// One copy, which carries the call's context, as ClientHandler's would,
 	// in one allocation with its URL and its body reader: WithContext is
 	// inlined, and its own copy stays on the stack.
-	own := &sentRequest{req: *req.Request.WithContext(ctx), url: *req.URL}
+	own.req, own.url = *req.Request.WithContext(ctx), *req.URL
 	sent := &own.req
 	sent.URL = &own.url
 	sent.Header = copyHeader(req.Header, headers, own.values[:])
@@ -434,11 +437,12 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 // response its send gives the SDK's deserializers, which hold the request
 // anyway (net/http's Response.Request): one allocation for the call.
 type sentRequest struct {
-	req    http.Request
-	url    url.URL
-	body   strings.Reader
-	resp   smithyhttp.Response
-	values [maxListedHeaders]string
+	req      http.Request
+	url      url.URL
+	body     strings.Reader
+	bodyText strings.Builder // the body's bytes, read from the SDK's stream
+	resp     smithyhttp.Response
+	values   [maxListedHeaders]string
 }
 
 // maxListedHeaders bounds a headerList: the SDK writes six to nine headers
@@ -601,7 +605,33 @@ func signedQuery(raw string) bool {
 // ReadBody reads the serialized body from where the stream stands, which is
 // what will be sent, and puts the stream back there.
 func ReadBody(req *smithyhttp.Request) (string, error) {
+	var b strings.Builder
+	return readBody(req, &b)
+}
+
+// readBody is ReadBody, reading the SDK's *bytes.Reader into b (the gate's
+// own, in its copy's allocation: one allocation fewer than a Builder of
+// its own) through its own methods, without the look up of io.Seeker in
+// its type and the two calls through that interface. Any other stream,
+// one not seekable or past MaxBody, is readBodySlow's.
+func readBody(req *smithyhttp.Request, b *strings.Builder) (string, error) {
 	stream := req.GetStream()
+	if br, ok := stream.(*bytes.Reader); ok && br.Len() <= MaxBody && req.IsStreamSeekable() {
+		at, err := br.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return "", err
+		}
+		body := readBytesInto(br, b)
+		_, err = br.Seek(at, io.SeekStart)
+		return body, err
+	}
+	return readBodySlow(req, stream)
+}
+
+// readBodySlow is ReadBody for a stream readBody does not read itself.
+//
+//go:noinline
+func readBodySlow(req *smithyhttp.Request, stream io.Reader) (string, error) {
 	if stream == nil {
 		return "", nil
 	}
@@ -631,12 +661,17 @@ func ReadBody(req *smithyhttp.Request) (string, error) {
 // a strings.Builder grown to the body's length, whose string is its own
 // buffer, which nothing else holds (no unsafe conversion here).
 func readBytesReader(r *bytes.Reader) string {
+	var b strings.Builder
+	return readBytesInto(r, &b)
+}
+
+// readBytesInto is readBytesReader into b, a Builder not written yet.
+func readBytesInto(r *bytes.Reader, b *strings.Builder) string {
 	if r.Len() == 0 {
 		return ""
 	}
-	var b strings.Builder
 	b.Grow(r.Len())
-	_, _ = r.WriteTo(&b) // a Builder's Write does not fail
+	_, _ = r.WriteTo(b) // a Builder's Write does not fail
 	return b.String()
 }
 
