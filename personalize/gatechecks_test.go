@@ -132,3 +132,51 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 		}
 	}
 }
+
+// TestRanShortcutMatchesRan holds callState.Ran, which answers the call of
+// every day itself, to ran, whose answer it replaces there: on every
+// combination of the state's guard, operation and stages, the name the
+// gate was given and the gate's client, the same refusal or none.
+func TestRanShortcutMatchesRan(t *testing.T) {
+	g, other := gateGuard(t, false, false), gateGuard(t, false, false)
+	cdg, del := g.ops["CreateDatasetGroup"], g.ops["DeleteDatasetGroup"]
+	type outcome struct{ Rule, Operation string }
+	result := func(err error) outcome {
+		if err == nil {
+			return outcome{}
+		}
+		sg, ok := err.(*SafeguardError)
+		if !ok {
+			return outcome{Rule: fmt.Sprintf("%T", err)}
+		}
+		return outcome{sg.Rule, sg.Operation}
+	}
+	passed := 0
+	for _, owner := range []*Guard{g, other, nil} {
+		for _, op := range []*boundOp{cdg, del, nil} {
+			for _, ran := range []stage{cdg.stages, del.stages, g.stages, cdg.stages &^ stageContent, 0} {
+				for _, name := range []string{"CreateDatasetGroup", "DeleteDatasetGroup", "NoSuchOperation", ""} {
+					for _, send := range []bool{true, false} {
+						m := &wireGate{g: g, content: true}
+						if send {
+							m.send = &http.Client{}
+						}
+						st := &callState{g: owner, op: op, ran: ran, gate: m}
+						ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), name), stateKey{}, st)
+						want := result(m.ran(ctx, name, st))
+						got := result(st.Ran(ctx, name))
+						if got == (outcome{}) {
+							passed++
+						}
+						if diff := cmp.Diff(want, got); diff != "" {
+							t.Errorf("owner own=%v, op=%v, ran=%b, name=%q, send=%v: (-ran +Ran):\n%s", owner == g, op != nil, ran, name, send, diff)
+						}
+					}
+				}
+			}
+		}
+	}
+	if passed == 0 {
+		t.Fatal("no combination passed: the shortcut was never taken")
+	}
+}

@@ -73,15 +73,23 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	// Gate's frame between.
 	out, md, err := securetransport.GateOp(ctx, middleware.GetOperationName(ctx), in, checks, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 	if err != nil {
-		// The gate names a refusal after the context's operation, which a
-		// hook can rename: Ran refuses that, but the transport rules refuse
-		// before it asks. Named after the call's, as the audit event is.
-		var sg *SafeguardError
-		if st, ok := checks.(*callState); ok && st.op != nil && errors.As(err, &sg) {
-			sg.Operation = st.op.name
-		}
+		nameRefusal(checks, err)
 	}
 	return out, md, err
+}
+
+// nameRefusal names the gate's refusal err after the call's operation.
+// The gate names a refusal after the context's operation, which a hook can
+// rename: Ran refuses that, but the transport rules refuse before it asks.
+// Named after the call's, as the audit event is. Out of line: the gate's
+// every-call path does not carry it.
+//
+//go:noinline
+func nameRefusal(checks securetransport.GateChecks, err error) {
+	var sg *SafeguardError
+	if st, ok := checks.(*callState); ok && st.op != nil && errors.As(err, &sg) {
+		sg.Operation = st.op.name
+	}
 }
 
 // checks returns the gate's checks for the call of ctx: the call's state,
@@ -120,7 +128,16 @@ func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) erro
 	return m.checkSigner(op, stateFrom(ctx), accessKeyID)
 }
 
-func (st *callState) Ran(ctx context.Context, op string) error { return st.gate.ran(ctx, op, st) }
+// Ran is ran's answer for the call of every day, in the state's own
+// frame: the state is the gate's guard's (checks made it so), every step
+// of its operation ran, under the name the gate was given, on a client the
+// guard secured. Anything else is ran's to name.
+func (st *callState) Ran(ctx context.Context, op string) error {
+	if m := st.gate; st.g == m.g && st.op != nil && st.ran == st.op.stages && st.op.name == op && m.send != nil {
+		return nil
+	}
+	return st.gate.ran(ctx, op, st)
+}
 
 func (st *callState) Violation(_ context.Context, err *SafeguardError) error {
 	return st.g.violationOn(st, err)
@@ -130,8 +147,28 @@ func (st *callState) CheckBody(ctx context.Context, op, body string) error {
 	return st.g.checkBodyOn(ctx, op, st, body)
 }
 
+// CheckSent is checkSent's body, in the method the gate calls on every
+// call, without checkSent's frame between; checkSent calls it (it reads
+// nothing of the state).
 func (*callState) CheckSent(_ context.Context, op string, sent *http.Request) error {
-	return checkSent(op, sent)
+	if sg := securetransport.CheckRequestLine(op, sent, http.MethodPost, "/"); sg != nil {
+		return sg
+	}
+	// Indexed by the canonical names: the gate has refused a request with
+	// a name in another form (one net/http would send beside these).
+	t := sent.Header["X-Amz-Target"]
+	if len(t) != 1 || !strings.HasPrefix(t[0], targetPrefix) || t[0][len(targetPrefix):] != op {
+		return targetChanged(op)
+	}
+	return nil
+}
+
+// targetChanged is CheckSent's refusal of another X-Amz-Target.
+//
+//go:noinline
+func targetChanged(op string) error {
+	return &SafeguardError{Operation: op, Field: "header", Rule: RuleRequestChanged,
+		Reason: "the request's X-Amz-Target names another operation than the one the guard checked: something after the guard's checks set it"}
 }
 
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
@@ -179,17 +216,7 @@ func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
 // checks the body by, not the state's read again: a state that a hook's
 // early return sent back to the pool can hold another call's by now.
 func checkSent(op string, sent *http.Request) error {
-	if sg := securetransport.CheckRequestLine(op, sent, http.MethodPost, "/"); sg != nil {
-		return sg
-	}
-	// Indexed by the canonical names: the gate has refused a request with
-	// a name in another form (one net/http would send beside these).
-	t := sent.Header["X-Amz-Target"]
-	if len(t) != 1 || !strings.HasPrefix(t[0], targetPrefix) || t[0][len(targetPrefix):] != op {
-		return &SafeguardError{Operation: op, Field: "header", Rule: RuleRequestChanged,
-			Reason: "the request's X-Amz-Target names another operation than the one the guard checked: something after the guard's checks set it"}
-	}
-	return nil
+	return (*callState)(nil).CheckSent(context.Background(), op, sent)
 }
 
 // targetPrefix starts the X-Amz-Target of every Personalize operation.
@@ -211,9 +238,14 @@ func (g *Guard) checkBodyOn(ctx context.Context, op string, st *callState, body 
 	defer w.release()
 	var sc jsonscan.Scanner
 	sc.Reset(body)
-	k, err := sc.Next()
-	if err != nil {
-		return w.wireSyntax()
+	// The body's '{', and its end after, read on their own paths, not
+	// Next's (see NextOpen).
+	k := sc.NextOpen()
+	if k == jsonscan.Invalid {
+		var err error
+		if k, err = sc.Next(); err != nil {
+			return w.wireSyntax()
+		}
 	}
 	var bop *boundOp
 	var stOp *boundOp
@@ -232,6 +264,9 @@ func (g *Guard) checkBodyOn(ctx context.Context, op string, st *callState, body 
 	w.root = n
 	if err := w.walkWire(n, &sc, k); err != nil {
 		return err
+	}
+	if sc.AtEnd() {
+		return nil
 	}
 	if k, err := sc.Next(); err != nil || k != jsonscan.End {
 		return w.wireSyntax()
@@ -272,9 +307,17 @@ func (w *walker) walkWire(n *node, sc *jsonscan.Scanner, k jsonscan.Kind) error 
 			return w.scanUnknown(sc, k)
 		}
 		for i := 0; ; i++ {
-			ek, err := sc.Next()
-			if err != nil {
-				return w.wireSyntax()
+			// A list of objects, and its end, read on their own paths,
+			// not Next's (see NextOpen).
+			var err error
+			ek := sc.NextOpen()
+			if ek == jsonscan.Invalid {
+				if sc.NextArrayEnd() {
+					return nil
+				}
+				if ek, err = sc.Next(); err != nil {
+					return w.wireSyntax()
+				}
 			}
 			if ek == jsonscan.EndArray {
 				return nil
@@ -396,9 +439,12 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		// path, without Next's for every kind of token.
 		vk := jsonscan.String
 		if !sc.NextPlainString() {
-			var err error
-			if vk, err = sc.Next(); err != nil {
-				return w.wireSyntax()
+			// Else most are a list or an object (see NextOpen).
+			if vk = sc.NextOpen(); vk == jsonscan.Invalid {
+				var err error
+				if vk, err = sc.Next(); err != nil {
+					return w.wireSyntax()
+				}
 			}
 		}
 		if vk != jsonscan.String {

@@ -124,3 +124,84 @@ func FuzzNextObjectEnd(f *testing.F) {
 		eachPosition(doc, func(s Scanner, _ string) { checkNextObjectEnd(t, s) })
 	})
 }
+
+// checkNextOpen holds NextOpen, NextArrayEnd and AtEnd on s to Next: each
+// reads a token exactly where Next reads it at once (a '{' or '[' where
+// NextOpen reads, a ']' where NextArrayEnd does, the end where AtEnd
+// says so) and leaves the scanner where Next does; elsewhere s is as it
+// was. It reports which of them read.
+func checkNextOpen(t *testing.T, s Scanner) (opened, closed, ended bool) {
+	t.Helper()
+	ref := s
+	k, err := ref.Next()
+	at := err == nil && ref.start == s.pos // the token starts where s stands
+	got := s
+	switch opened = got.NextOpen() != Invalid; {
+	case opened != (err == nil && (k == BeginObject || k == BeginArray) && at):
+		t.Fatalf("NextOpen at offset %d of %q read %v (Next: %v, %v)", s.pos, s.data, opened, k, err)
+	case opened && got != ref:
+		t.Fatalf("NextOpen at offset %d of %q left the scanner at %d (state %d), Next at %d (state %d)", s.pos, s.data, got.pos, got.state, ref.pos, ref.state)
+	case !opened && got != s:
+		t.Fatalf("NextOpen at offset %d of %q moved the scanner without reading", s.pos, s.data)
+	}
+	if opened {
+		if k2 := s; k2.NextOpen() != k {
+			t.Fatalf("NextOpen at offset %d of %q returned another kind than Next's %v", s.pos, s.data, k)
+		}
+	}
+	got = s
+	switch closed = got.NextArrayEnd(); {
+	case closed != (err == nil && k == EndArray && at):
+		t.Fatalf("NextArrayEnd at offset %d of %q = %v (Next: %v, %v)", s.pos, s.data, closed, k, err)
+	case closed && got != ref:
+		t.Fatalf("NextArrayEnd at offset %d of %q left the scanner at %d (state %d), Next at %d (state %d)", s.pos, s.data, got.pos, got.state, ref.pos, ref.state)
+	case !closed && got != s:
+		t.Fatalf("NextArrayEnd at offset %d of %q moved the scanner without reading", s.pos, s.data)
+	}
+	ended = s.AtEnd()
+	if ended && (err != nil || k != End || ref != s) {
+		t.Fatalf("AtEnd at offset %d of %q, where Next reads %v, %v", s.pos, s.data, k, err)
+	}
+	if !ended && err == nil && k == End && s.pos >= len(s.data) {
+		t.Fatalf("not AtEnd at the end of %q, where Next reads End", s.data)
+	}
+	return opened, closed, ended
+}
+
+func TestNextOpen(t *testing.T) {
+	docs := []string{
+		`{}`, `[]`, `{"k":{}}`, `{"k":[]}`, `[[],{}]`, `[ [ ] ]`, `{"k": {}}`, `{"k":[{"l":1},{}]}`, `[1,[2],{"k":[]}]`,
+		`[}`, `{]`, `[1]]`, `[1],`, `{"k":[1,]}`, `{"k":"["}`, `"["`, ` [ ]`, `[] `, `{} x`, `[{"k":"v"}]`,
+		strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth), strings.Repeat("[", MaxDepth+1),
+	}
+	var opened, closed, ended int
+	for _, doc := range docs {
+		for n := range len(doc) + 1 {
+			eachPosition(doc[:n], func(s Scanner, _ string) {
+				o, c, e := checkNextOpen(t, s)
+				opened, closed, ended = opened+b2i(o), closed+b2i(c), ended+b2i(e)
+			})
+		}
+	}
+	if opened == 0 || closed == 0 || ended == 0 {
+		t.Errorf("read %d opens, %d list ends, %d ends: want some of each", opened, closed, ended)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// FuzzNextOpen holds NextOpen, NextArrayEnd and AtEnd to Next at every
+// token of any document.
+func FuzzNextOpen(f *testing.F) {
+	for _, s := range []string{`{"k":[{},[]]}`, `[ {} , [ ] ]`, `[1,]`, `[}`, `{]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		eachPosition(doc, func(s Scanner, _ string) { checkNextOpen(t, s) })
+	})
+}

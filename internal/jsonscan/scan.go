@@ -796,6 +796,43 @@ func (s *Scanner) NextObjectEnd() bool {
 	return true
 }
 
+// NextOpen reads the next token, as [Scanner.Next] would, when it is a '{'
+// or '[' that starts a value at once, and returns its kind, BeginObject or
+// BeginArray; otherwise it returns Invalid and leaves the scanner as it
+// was, for Next to read the token. The wire gate reads a body's first
+// token and each object of a list with it: Next's look for white space,
+// the end of the input and its other states is a dozen cache lines of
+// code, which the SDK's code evicts between calls.
+func (s *Scanner) NextOpen() Kind {
+	// stValue or stValueOrEnd, adjacent: one comparison.
+	if s.state-stValue > stValueOrEnd-stValue || s.pos >= len(s.data) || s.depth == MaxDepth {
+		return Invalid
+	}
+	c := s.data[s.pos]
+	if c != '{' && c != '[' {
+		return Invalid
+	}
+	k, _ := s.open(c) // below MaxDepth: it does not fail
+	return k
+}
+
+// NextArrayEnd is [Scanner.NextObjectEnd] for the ']' that ends the
+// current list: the wire gate reads the end of each list with it.
+func (s *Scanner) NextArrayEnd() bool {
+	if s.state != stCommaOrEnd && s.state != stValueOrEnd || s.depth == 0 {
+		return false
+	}
+	if s.pos >= len(s.data) || s.data[s.pos] != ']' || s.stack[s.depth-1] != '[' {
+		return false
+	}
+	s.close(EndArray)
+	return true
+}
+
+// AtEnd reports whether [Scanner.Next] would return End at once: the
+// document is complete, with nothing after it, not even white space.
+func (s *Scanner) AtEnd() bool { return s.state == stDone && s.pos >= len(s.data) }
+
 // NextQuotedIs reads the next token, as [Scanner.Next] would, when it is a
 // string value written exactly as q, and reports whether it did; its text
 // is then the text q was made from. Otherwise it leaves the scanner as it

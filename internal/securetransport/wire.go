@@ -50,7 +50,32 @@ func SendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request) (
 
 // sendChecked is SendChecked with raw, where the output's RawResponse is
 // written: the gate's, in the allocation of its copy (see sentRequest).
+// Its path is the one of every call (no span: the SDK's tracer records
+// nothing; the SDK's empty Host; a response and no error), in a few lines
+// of code; a span, a Host or a failed send is sendTraced's.
 func sendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, raw *smithyhttp.Response) (middleware.DeserializeOutput, error) {
+	if tracer, _ := tracing.GetOperationTracer(ctx); tracer != nopTracer || sent.Host != "" {
+		return sendTraced(ctx, send, sent, raw)
+	}
+	var resp *http.Response
+	var err error
+	if tc, ok := send.(TLSClient); ok {
+		resp, err = tc.do(sent) // sent's body is the gate's own: nothing to hide
+	} else {
+		resp, err = send.Do(sent)
+	}
+	if resp == nil || err != nil {
+		resp, err = sendFailed(ctx, resp, err)
+	}
+	raw.Response = resp
+	return middleware.DeserializeOutput{RawResponse: raw}, err
+}
+
+// sendTraced is sendChecked for a request sent under a span, or with a
+// Host to check: what smithy's ClientHandler does.
+//
+//go:noinline
+func sendTraced(ctx context.Context, send aws.HTTPClient, sent *http.Request, raw *smithyhttp.Response) (middleware.DeserializeOutput, error) {
 	hr := sent
 	var span tracing.Span
 	if tracer, _ := tracing.GetOperationTracer(ctx); tracer != nopTracer {
@@ -74,15 +99,8 @@ func sendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, r
 	} else {
 		resp, err = send.Do(hr)
 	}
-	if resp == nil {
-		// As ClientHandler: the deserializers expect a response.
-		resp = &http.Response{Header: http.Header{}, Body: http.NoBody}
-	}
-	if err != nil {
-		err = &smithyhttp.RequestSendError{Err: err}
-		if ctx.Err() != nil {
-			err = &smithy.CanceledError{Err: ctx.Err()}
-		}
+	if resp == nil || err != nil {
+		resp, err = sendFailed(ctx, resp, err)
 	}
 	if span != nil {
 		span.SetProperty("net.protocol.version", strconv.Itoa(resp.ProtoMajor)+"."+strconv.Itoa(resp.ProtoMinor))
@@ -91,6 +109,24 @@ func sendChecked(ctx context.Context, send aws.HTTPClient, sent *http.Request, r
 	}
 	raw.Response = resp
 	return middleware.DeserializeOutput{RawResponse: raw}, err
+}
+
+// sendFailed is what ClientHandler makes of a send with no response or an
+// error: a response for the deserializers, which expect one, and the error
+// the retryer reads.
+//
+//go:noinline
+func sendFailed(ctx context.Context, resp *http.Response, err error) (*http.Response, error) {
+	if resp == nil {
+		resp = &http.Response{Header: http.Header{}, Body: http.NoBody}
+	}
+	if err != nil {
+		err = &smithyhttp.RequestSendError{Err: err}
+		if ctx.Err() != nil {
+			err = &smithy.CanceledError{Err: ctx.Err()}
+		}
+	}
+	return resp, err
 }
 
 // GateChecks is what a client's guard adds to the wire gate every guarded
@@ -138,8 +174,12 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	}
 	// The call's Region, looked up once for both checks of the URL.
 	callRegion := awsmiddleware.GetRegion(ctx)
-	req, err := request(op, in, callRegion, region)
-	if err != nil {
+	// request, without its frame between.
+	req, ok := in.Request.(*smithyhttp.Request)
+	if !ok || req == nil || req.Request == nil || req.URL == nil {
+		return refuse(unknownRequest(op))
+	}
+	if err := checkURL(op, req.URL, callRegion, region); err != nil {
 		return refuse(err)
 	}
 	if err := c.Ran(ctx, op); err != nil {
@@ -182,8 +222,9 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	if err := c.CheckSigner(ctx, op, keyID); err != nil {
 		return refuse(err)
 	}
-	if sg := checkRequestText(op, sent, &headers, det, clean); sg != nil {
-		if err := c.Violation(ctx, sg); err != nil {
+	// checkRequestText, without its frame between.
+	if part := firstIdentifyingPart(sent, &headers, det, clean); part != "" {
+		if err := c.Violation(ctx, identifyingIn(op, part)); err != nil {
 			return refuse(err)
 		}
 	}
@@ -321,12 +362,19 @@ func Request(ctx context.Context, op string, in middleware.DeserializeInput, reg
 func request(op string, in middleware.DeserializeInput, callRegion, region string) (*smithyhttp.Request, error) {
 	req, ok := in.Request.(*smithyhttp.Request)
 	if !ok || req == nil || req.Request == nil || req.URL == nil {
-		return nil, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "unknown transport request type"}
+		return nil, unknownRequest(op)
 	}
 	if err := checkURL(op, req.URL, callRegion, region); err != nil {
 		return nil, err
 	}
 	return req, nil
+}
+
+// unknownRequest is request's refusal of a request of another type.
+//
+//go:noinline
+func unknownRequest(op string) error {
+	return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleHTTPSOnly, Reason: "unknown transport request type"}
 }
 
 // intake reads the serialized body of req, the one to check and send, and
@@ -346,7 +394,10 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 		// *http.Request beside it is a body nobody checked.
 		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"}
 	}
-	body, err := ReadBody(req)
+	// The copy's allocation first, for the Builder the body is read into;
+	// the request itself is copied once the stream is read.
+	own := new(sentRequest)
+	body, err := readBody(req, &own.bodyText)
 	if err != nil {
 		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err}
 	}
@@ -357,7 +408,7 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 	// One copy, which carries the call's context, as ClientHandler's would,
 	// in one allocation with its URL and its body reader: WithContext is
 	// inlined, and its own copy stays on the stack.
-	own := &sentRequest{req: *req.Request.WithContext(ctx), url: *req.URL}
+	own.req, own.url = *req.Request.WithContext(ctx), *req.URL
 	sent := &own.req
 	sent.URL = &own.url
 	sent.Header = copyHeader(req.Header, headers, own.values[:])
@@ -386,11 +437,12 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 // response its send gives the SDK's deserializers, which hold the request
 // anyway (net/http's Response.Request): one allocation for the call.
 type sentRequest struct {
-	req    http.Request
-	url    url.URL
-	body   strings.Reader
-	resp   smithyhttp.Response
-	values [maxListedHeaders]string
+	req      http.Request
+	url      url.URL
+	body     strings.Reader
+	bodyText strings.Builder // the body's bytes, read from the SDK's stream
+	resp     smithyhttp.Response
+	values   [maxListedHeaders]string
 }
 
 // maxListedHeaders bounds a headerList: the SDK writes six to nine headers
@@ -553,7 +605,33 @@ func signedQuery(raw string) bool {
 // ReadBody reads the serialized body from where the stream stands, which is
 // what will be sent, and puts the stream back there.
 func ReadBody(req *smithyhttp.Request) (string, error) {
+	var b strings.Builder
+	return readBody(req, &b)
+}
+
+// readBody is ReadBody, reading the SDK's *bytes.Reader into b (the gate's
+// own, in its copy's allocation: one allocation fewer than a Builder of
+// its own) through its own methods, without the look up of io.Seeker in
+// its type and the two calls through that interface. Any other stream,
+// one not seekable or past MaxBody, is readBodySlow's.
+func readBody(req *smithyhttp.Request, b *strings.Builder) (string, error) {
 	stream := req.GetStream()
+	if br, ok := stream.(*bytes.Reader); ok && br.Len() <= MaxBody && req.IsStreamSeekable() {
+		at, err := br.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return "", err
+		}
+		body := readBytesInto(br, b)
+		_, err = br.Seek(at, io.SeekStart)
+		return body, err
+	}
+	return readBodySlow(req, stream)
+}
+
+// readBodySlow is ReadBody for a stream readBody does not read itself.
+//
+//go:noinline
+func readBodySlow(req *smithyhttp.Request, stream io.Reader) (string, error) {
 	if stream == nil {
 		return "", nil
 	}
@@ -583,12 +661,17 @@ func ReadBody(req *smithyhttp.Request) (string, error) {
 // a strings.Builder grown to the body's length, whose string is its own
 // buffer, which nothing else holds (no unsafe conversion here).
 func readBytesReader(r *bytes.Reader) string {
+	var b strings.Builder
+	return readBytesInto(r, &b)
+}
+
+// readBytesInto is readBytesReader into b, a Builder not written yet.
+func readBytesInto(r *bytes.Reader, b *strings.Builder) string {
 	if r.Len() == 0 {
 		return ""
 	}
-	var b strings.Builder
 	b.Grow(r.Len())
-	_, _ = r.WriteTo(&b) // a Builder's Write does not fail
+	_, _ = r.WriteTo(b) // a Builder's Write does not fail
 	return b.String()
 }
 
@@ -1255,10 +1338,16 @@ func untracedFields(v string) string {
 // Texts found clean are remembered in clean. It reads the headers from
 // headers, when it lists every header of req, rather than from the map.
 func checkRequestText(op string, req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
-	part := firstIdentifyingPart(req, headers, det, clean)
-	if part == "" {
-		return nil
+	if part := firstIdentifyingPart(req, headers, det, clean); part != "" {
+		return identifyingIn(op, part)
 	}
+	return nil
+}
+
+// identifyingIn is checkRequestText's refusal.
+//
+//go:noinline
+func identifyingIn(op, part string) *guarderr.SafeguardError {
 	return &guarderr.SafeguardError{Operation: op, Field: part, Rule: guarderr.RuleRequestChanged + ".sensitive",
 		Reason: "an identifying value is in the request's " + part + ": something after the guard's checks (a hook or the configuration) put it there"}
 }
@@ -1277,13 +1366,14 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 	// path, the last one the memo took in is compared before a lookup.
 	// The SDK sets RawPath to the path as it is ("/"): the same string,
 	// found clean as the path, is not looked up again. An empty part or
-	// Host carries nothing.
+	// Host carries nothing. The URL of every call (its path and host the
+	// memo's last, a RawPath that is the path, no query or opaque part, the
+	// SDK's empty Host) is settled here, in a few comparisons; any other
+	// is urlDirty's, out of line.
 	u := req.URL
-	if u.Path != "" && !clean.isLast(lastPath, u.Path) && urlPartDirty(u.Path, true, det, clean) ||
-		u.RawPath != "" && u.RawPath != u.Path && urlPartDirty(u.RawPath, false, det, clean) ||
-		u.RawQuery != "" && urlPartDirty(u.RawQuery, false, det, clean) ||
-		u.Opaque != "" && urlPartDirty(u.Opaque, false, det, clean) ||
-		!clean.cleanAt(lastHost, u.Host, det) || req.Host != "" && !clean.cleanAt(lastRequestHost, req.Host, det) {
+	if !(u.Path != "" && clean.isLast(lastPath, u.Path) && (u.RawPath == "" || u.RawPath == u.Path) &&
+		u.RawQuery == "" && u.Opaque == "" && clean.isLast(lastHost, u.Host) && req.Host == "") &&
+		urlDirty(req, det, clean) {
 		return "URL"
 	}
 	switch req.Method {
@@ -1301,7 +1391,10 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 			if f.kind == hdrAuthorization && headers.scope != nil {
 				// The value headers.scope was found for: its head was
 				// found in its shape and clean; its signature is read.
-				if len(f.values) != 1 || !lowerHex(f.values[0][len(headers.scope.head):]) {
+				// The value is the scope's head and a signature's length
+				// of bytes (knownScope): signatureHex, without lowerHex's
+				// call before it.
+				if len(f.values) != 1 || !signatureHex(f.values[0][len(headers.scope.head):]) {
 					return "header"
 				}
 				continue
@@ -1323,7 +1416,30 @@ func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive
 		}
 		return ""
 	}
-	for k, vs := range req.Header {
+	return headersDirty(req.Header, det, clean)
+}
+
+// urlDirty reports whether det finds something in a part of req's URL or
+// its Host: every part but an empty one, each looked up in the memo first
+// (the path's and the hosts' last values before it).
+//
+//go:noinline
+func urlDirty(req *http.Request, det *sensitive.Detector, clean *CleanTexts) bool {
+	u := req.URL
+	return u.Path != "" && !clean.isLast(lastPath, u.Path) && urlPartDirty(u.Path, true, det, clean) ||
+		u.RawPath != "" && u.RawPath != u.Path && urlPartDirty(u.RawPath, false, det, clean) ||
+		u.RawQuery != "" && urlPartDirty(u.RawQuery, false, det, clean) ||
+		u.Opaque != "" && urlPartDirty(u.Opaque, false, det, clean) ||
+		!clean.cleanAt(lastHost, u.Host, det) ||
+		req.Host != "" && !clean.cleanAt(lastRequestHost, req.Host, det)
+}
+
+// headersDirty is firstIdentifyingPart's scan of headers read from their
+// map: more of them than a headerList holds.
+//
+//go:noinline
+func headersDirty(h http.Header, det *sensitive.Detector, clean *CleanTexts) string {
+	for k, vs := range h {
 		if headerDirty(k, headerKindOf(k), vs, det, clean) {
 			return "header"
 		}

@@ -692,3 +692,64 @@ func TestComputedHeaderLastValue(t *testing.T) {
 		t.Errorf("the last retry header in its shape = %v, want the clean one", p)
 	}
 }
+
+// TestReadBodyFastMatchesSlow holds readBody's own read of a *bytes.Reader
+// to readBodySlow, the read of any stream it stands before: from every
+// position (the start, within, the end, past the end), at and past
+// MaxBody, the same body, the same error, the stream put back at the same
+// place; and the body is the Builder's, a copy of the stream's bytes.
+func TestReadBodyFastMatchesSlow(t *testing.T) {
+	const body = `{"name":"movies","tags":[{"tagKey":"team","tagValue":"recs"}]}`
+	type outcome struct {
+		Body string
+		Err  bool
+		At   int64
+	}
+	read := func(data []byte, skip int64, fast bool) outcome {
+		stream := bytes.NewReader(data)
+		if _, err := stream.Seek(skip, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		req, err := smithyhttp.NewStackRequest().(*smithyhttp.Request).SetStream(stream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if fast {
+			var b strings.Builder
+			got, err = readBody(req, &b)
+			if got != "" && b.String() != got {
+				t.Fatalf("readBody's body is not its Builder's")
+			}
+		} else {
+			got, err = readBodySlow(req, req.GetStream())
+		}
+		at, _ := stream.Seek(0, io.SeekCurrent)
+		return outcome{got, err != nil, at}
+	}
+	big := []byte(strings.Repeat("a", MaxBody+1))
+	for _, tc := range []struct {
+		data []byte
+		skip int64
+	}{
+		{[]byte(body), 0}, {[]byte(body), 9}, {[]byte(body), int64(len(body))}, {[]byte(body), int64(len(body)) + 5},
+		{nil, 0}, {big, 0}, {big, 1}, {big, 2}, {big[:MaxBody], 0},
+	} {
+		want, got := read(tc.data, tc.skip, false), read(tc.data, tc.skip, true)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%d bytes from %d: (-slow +fast):\n%s", len(tc.data), tc.skip, diff)
+		}
+	}
+	// The body is a copy: changing the stream's bytes after leaves it.
+	data := []byte(body)
+	req, err := smithyhttp.NewStackRequest().(*smithyhttp.Request).SetStream(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	got, _ := readBody(req, &b)
+	data[2] = 'X'
+	if got != body {
+		t.Errorf("the body changed with the stream's bytes: %q", got)
+	}
+}
