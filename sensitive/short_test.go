@@ -90,7 +90,8 @@ var shortTokens = []string{
 	"-", " ", "_", ".", "/", ":", "+", "(", ")", "=", "e", "E", "#", "\"", "'", "\t", ",", "@", "A", "%",
 	"\x00", "\u200b", "é", "0", "1", "12", "123", "1234", "12345", "123456", "912803456", "4111111111111111",
 	"4111 1111 1111 1111", "123-45-6789", "(212) 555-0187", "+14155550123", "4155550123", "1.5", "0.00",
-	"89370400440532013000", "AKIA", "2024-11-28", "v1", "3e8",
+	"89370400440532013000", "AKIA", "ASIA", "IOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE", "2024-11-28", "v1", "3e8",
+	"INTERACTIONS", "dataset/movies/",
 }
 
 func shortText(r *rand.Rand) string {
@@ -162,7 +163,7 @@ func TestShortCleanHostile(t *testing.T) {
 		"movies-4111111111111111", "acct-912803456", "acct912803456", "ssn 123-45-6789", "ssn 123456789",
 		"+14155550123", "tel 4155550123", "(415) 555-0123", "DE89370400440532013000", "DE89 3704 0044 0532 0130 00",
 		"4111 1111 1111 1111", "4111=1111=1111=1111", "acct 912 803 456", "acct 1234-5678-9012", "acct 912803456.0",
-		"acct 9.12803456e8", "4.111111111111111e15", "a@b.co", "AKIAIOSFODNN7EXAMPLE", "https://u:p@h",
+		"acct 9.12803456e8", "4.111111111111111e15", "a@b.co", "AKIAIOSFODNN7EXAMPLE", "movies/AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE-x", "https://u:p@h",
 		"?X-Amz-Signature=0123456789abcdef", "%34111111111111111", "4111%201111%201111%201111", "4111\u200b111111111111", "ssn １２３-45-6789",
 		"acct%20912803456", "a%40b.co",
 	} {
@@ -174,7 +175,7 @@ func TestShortCleanHostile(t *testing.T) {
 		}
 	}
 	ds := shortDetectors(t)
-	for _, s := range []string{"movies-12", "movies-11-28", "run-000123", "job v1.2.3", "abc"} {
+	for _, s := range []string{"movies-12", "movies-11-28", "run-000123", "dataset/movies/INTERACTIONS", "AKIAIOSFODNN7EXAMPL", "job v1.2.3", "abc"} {
 		if !shortClean(Default(), s) {
 			t.Errorf("shortClean does not prove %q clean", s)
 		}
