@@ -453,3 +453,54 @@ func TestRed27PooledLocationsAfterEveryEnd(t *testing.T) {
 		})
 	}
 }
+
+// TestRed27ReportOnlySchemaAcrossCalls: the Initialize check keeps the
+// schema it read in the pooled state, in report-only mode the one it
+// found a value in too, and the wire gate takes a body's schema equal to
+// it as checked; reset clears it only when its test finds it set
+// (f320869). A report-only call with a value in its schema, then on the
+// same goroutine a clean schema's call whose schema a hook after the
+// checks sets to the first call's: the second call's audit event must
+// report the value, and neither the events nor an error name it. (The
+// second call's own Initialize check writes the state's schema over
+// whatever a reset left: this holds the outcome, it cannot tell a reset
+// that kept the schema from one that did not.)
+func TestRed27ReportOnlySchemaAcrossCalls(t *testing.T) {
+	const canary = "r27.schema@example.com"
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed", InsecureReportOnly: true})
+	schema := func(doc string) string {
+		return `{"type":"record","name":"Items","namespace":"com.amazonaws.personalize.schema","fields":[{"name":"ITEM_ID","type":"string","doc":"` + doc + `"}],"version":"1.0"}`
+	}
+	valued := schema(canary)
+	if _, err := e.client.CreateSchema(t.Context(), &sdk.CreateSchemaInput{Name: aws.String("r27-first"), Schema: aws.String(valued)}); err != nil {
+		t.Fatalf("first call: %v", err)
+	}
+	_, err := e.client.CreateSchema(t.Context(), &sdk.CreateSchemaInput{Name: aws.String("r27-second"), Schema: aws.String(schema("plain"))}, func(o *sdk.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Serialize.Add(middleware.SerializeMiddlewareFunc("Test:red27Schema", func(ctx context.Context, in middleware.SerializeInput, next middleware.SerializeHandler) (
+				middleware.SerializeOutput, middleware.Metadata, error,
+			) {
+				in.Parameters.(*sdk.CreateSchemaInput).Schema = aws.String(valued)
+				return next.HandleSerialize(ctx, in)
+			}), middleware.Before)
+		})
+	})
+	if err != nil {
+		t.Fatalf("second call: %v", err)
+	}
+	var got [][]string
+	for _, ev := range parseAudit(t, e.auditLog()) {
+		var rules []string
+		for _, r := range ev.ReportOnly {
+			rule, _, _ := strings.Cut(r, " ")
+			rules = append(rules, rule)
+		}
+		got = append(got, rules)
+	}
+	if diff := cmp.Diff([][]string{{"sensitive.email"}, {"sensitive.email"}}, got); diff != "" {
+		t.Errorf("reports of the two calls' audit events (-want +got):\n%s", diff)
+	}
+	if strings.Contains(e.auditLog(), "r27.schema") {
+		t.Error("the audit log carries the value")
+	}
+}
