@@ -512,3 +512,43 @@ func TestRed27ReportOnlySchemaAcrossCalls(t *testing.T) {
 		t.Error("the audit log carries the value")
 	}
 }
+
+// TestRed27WarmStepRemoved: callState.Ran answers the everyday call in a
+// few comparisons (982ea24): the state's guard is the gate's, every stage
+// of its operation ran, under the gate's name. On a warm client, a
+// per-call option removes one of CreateDatasetGroup's Initialize steps:
+// each call is refused as a bypass, nothing sent. With the content step
+// removed, the Name carries a value, which is nowhere.
+func TestRed27WarmStepRemoved(t *testing.T) {
+	const canary = "r27.step"
+	for _, id := range []string{personalize.IDAudit, personalize.IDFieldContent, personalize.IDKMSKey, personalize.IDCallerIdentity, personalize.IDKeyReadiness} {
+		t.Run(id, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			red27Warm(t, e)
+			name := "r27-step"
+			if id == personalize.IDFieldContent {
+				name = canary + "@example.com"
+			}
+			err := callNoPanic(func() error {
+				_, err := e.client.CreateDatasetGroup(t.Context(), &sdk.CreateDatasetGroupInput{Name: aws.String(name)}, func(o *sdk.Options) {
+					o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+						_, err := s.Initialize.Remove(id)
+						return err
+					})
+				})
+				return err
+			})
+			var sg *personalize.SafeguardError
+			if !errors.As(err, &sg) {
+				t.Fatalf("got %v, want a refusal", err)
+			}
+			if sg.Rule != personalize.RuleBypassed {
+				t.Errorf("rule %q, want %q", sg.Rule, personalize.RuleBypassed)
+			}
+			if calls := e.personalizeCalls(); len(calls) != 0 {
+				t.Errorf("sent %v, want nothing", calls)
+			}
+			red27NoValue(t, e, err, canary)
+		})
+	}
+}
