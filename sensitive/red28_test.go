@@ -286,3 +286,31 @@ func TestRed28Hostile(t *testing.T) {
 		}
 	}
 }
+
+// TestRed28DigitBitsExact: shortClean reads every byte of the text and of
+// its zero padding through digitBits, where the scanner reads a short
+// text's tail byte by byte. Each byte value at each position of a word,
+// among neighbours that would borrow or carry into it, is marked exactly
+// when it is an ASCII digit.
+func TestRed28DigitBitsExact(t *testing.T) {
+	for _, fill := range []byte{0x00, '/', '0', '9', ':', 0x7f, 0x80, 0xb9, 0xff} {
+		for k := range 8 {
+			for c := range 256 {
+				var w [8]byte
+				for i := range w {
+					w[i] = fill
+				}
+				w[k] = byte(c)
+				var want uint64
+				for i, b := range w {
+					if isDigit(b) {
+						want |= 1 << i
+					}
+				}
+				if got := digitBits(load64b(w[:])); got != want {
+					t.Fatalf("digitBits of byte %#x at %d among %#x = %08b, want %08b", c, k, fill, got, want)
+				}
+			}
+		}
+	}
+}
