@@ -189,6 +189,13 @@ func FuzzShortPathMatchesFull(f *testing.F) {
 		f.Add(s)
 		f.Add("movies-" + s)
 	}
+	// The shortest findings of each kind, with a byte the gates or the
+	// normaliser read either side (red28_test.go).
+	for i, s := range red28Cores {
+		g := red28Glue[i%len(red28Glue)]
+		f.Add(s)
+		f.Add(g + s + g)
+	}
 	ds := shortDetectors(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 4*shortMax {
