@@ -174,9 +174,9 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	}
 	// The call's Region, looked up once for both checks of the URL.
 	callRegion := awsmiddleware.GetRegion(ctx)
-	// request, without its frame between.
-	req, ok := in.Request.(*smithyhttp.Request)
-	if !ok || req == nil || req.Request == nil || req.URL == nil {
+	// request's steps, without its frame between.
+	req := httpRequest(in)
+	if req == nil {
 		return refuse(unknownRequest(op))
 	}
 	if err := checkURL(op, req.URL, callRegion, region); err != nil {
@@ -222,7 +222,7 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	if err := c.CheckSigner(ctx, op, keyID); err != nil {
 		return refuse(err)
 	}
-	// checkRequestText, without its frame between.
+	// The request line's and the headers' text (the tests' checkRequestText).
 	if part := firstIdentifyingPart(sent, &headers, det, clean); part != "" {
 		if err := c.Violation(ctx, identifyingIn(op, part)); err != nil {
 			return refuse(err)
@@ -360,14 +360,24 @@ func Request(ctx context.Context, op string, in middleware.DeserializeInput, reg
 // request is Request for a call whose Region, from its context, is
 // callRegion.
 func request(op string, in middleware.DeserializeInput, callRegion, region string) (*smithyhttp.Request, error) {
-	req, ok := in.Request.(*smithyhttp.Request)
-	if !ok || req == nil || req.Request == nil || req.URL == nil {
+	req := httpRequest(in)
+	if req == nil {
 		return nil, unknownRequest(op)
 	}
 	if err := checkURL(op, req.URL, callRegion, region); err != nil {
 		return nil, err
 	}
 	return req, nil
+}
+
+// httpRequest returns in's request when it is the SDK's HTTP request with
+// a URL, and nil otherwise. Inlined: GateOp reads it on every call.
+func httpRequest(in middleware.DeserializeInput) *smithyhttp.Request {
+	req, ok := in.Request.(*smithyhttp.Request)
+	if !ok || req == nil || req.Request == nil || req.URL == nil {
+		return nil
+	}
+	return req
 }
 
 // unknownRequest is request's refusal of a request of another type.
@@ -1329,22 +1339,8 @@ func untracedFields(v string) string {
 	return rest.String()
 }
 
-// checkRequestText scans, with det, the text of the request line (method,
-// and the URL's path, query or opaque part, decoded too), the Host, every
-// header name and every header value but those of the computed headers,
-// which it holds to their shapes (see kindShape), and the tracing headers
-// but their IDs (see untracedBy); it refuses the request when something is
-// found.
-// Texts found clean are remembered in clean. It reads the headers from
-// headers, when it lists every header of req, rather than from the map.
-func checkRequestText(op string, req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
-	if part := firstIdentifyingPart(req, headers, det, clean); part != "" {
-		return identifyingIn(op, part)
-	}
-	return nil
-}
-
-// identifyingIn is checkRequestText's refusal.
+// identifyingIn is GateOp's refusal of a request whose text
+// firstIdentifyingPart found an identifying value in.
 //
 //go:noinline
 func identifyingIn(op, part string) *guarderr.SafeguardError {
@@ -1359,6 +1355,14 @@ func dirty(s string, det *sensitive.Detector, clean *CleanTexts) bool {
 	return !ok
 }
 
+// firstIdentifyingPart scans, with det, the text of the request line
+// (method, and the URL's path, query or opaque part, decoded too), the
+// Host, every header name and every header value but those of the
+// computed headers, which it holds to their shapes (see kindShape), and
+// the tracing headers but their IDs (see untracedBy), and names the first
+// part ("URL", "header", ...) something is found in, or returns "". Texts
+// found clean are remembered in clean. It reads the headers from headers,
+// when it lists every header of req, rather than from the map.
 func firstIdentifyingPart(req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) string {
 	// The same path ("/" on the JSON protocols, a campaign's on the
 	// runtime's REST-JSON) comes back on every call: a memo answers for a

@@ -753,3 +753,12 @@ func TestReadBodyFastMatchesSlow(t *testing.T) {
 		t.Errorf("the body changed with the stream's bytes: %q", got)
 	}
 }
+
+// checkRequestText is GateOp's check of the request's text, apart: the
+// part firstIdentifyingPart names, refused as GateOp refuses it.
+func checkRequestText(op string, req *http.Request, headers *headerList, det *sensitive.Detector, clean *CleanTexts) *guarderr.SafeguardError {
+	if part := firstIdentifyingPart(req, headers, det, clean); part != "" {
+		return identifyingIn(op, part)
+	}
+	return nil
+}
