@@ -427,3 +427,16 @@ func TestWirePassedMemo(t *testing.T) {
 		}
 	}
 }
+
+// keysInUse returns the keys the table places in params (after
+// injection), as handleKeyReadiness reads them one by one with keyUseAt.
+func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
+	out := buf[:0]
+	var u keyUse
+	for i := range op.keys {
+		if op.keyUseAt(params, &op.keys[i], &u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}

@@ -49,19 +49,6 @@ type keyUse struct {
 	exports          bool
 }
 
-// keysInUse returns the keys the table places in params (after injection),
-// using buf to avoid an allocation.
-func keysInUse(params any, op *boundOp, buf *[2]keyUse) []keyUse {
-	out := buf[:0]
-	var u keyUse
-	for i := range op.keys {
-		if op.keyUseAt(params, &op.keys[i], &u) {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
 // keyUseAt sets u to the use of the key at k (not a copy: a key place is
 // some twenty words) in params, and reports whether there is a key there.
 func (op *boundOp) keyUseAt(params any, k *keyPlace, u *keyUse) bool {
@@ -101,8 +88,8 @@ func (g *Guard) handleKeyReadiness(ctx context.Context, st *callState, in middle
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
-	// keysInUse's loop, each key checked as it is read: a key use is
-	// some eleven words, built once on the stack, not in a list.
+	// Each key checked as it is read: a key use is some eleven words,
+	// built once on the stack, not in a list.
 	var u keyUse
 	for i := range op.keys {
 		if !op.keyUseAt(in.Parameters, &op.keys[i], &u) {
@@ -158,10 +145,8 @@ func (g *Guard) checkInput(u *keyUse) kmscheck.CheckInput {
 	// (IAM passes only a caller's own roles); the key may live in another.
 	// It calls KMS on behalf of the resource being created: evaluate the
 	// key policy's confused-deputy conditions with both.
-	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, AccountID: g.s.roleAccount, Exports: u.exports}
-	if u.role != g.s.RoleARN || in.AccountID == "" {
-		in.AccountID = roleAccountOr(u.role, g.s.key.AccountID)
-	}
+	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, AccountID: g.accountOf(u.role, g.s.key.AccountID),
+		Exports: u.exports}
 	if u.resName == "" || strings.HasSuffix(u.resName, "/") {
 		return in
 	}
@@ -176,8 +161,17 @@ func (g *Guard) checkInput(u *keyUse) kmscheck.CheckInput {
 	return in
 }
 
-// roleAccountOr returns the account of role, or keyAccount when role is no
-// role ARN. Not inlined: the configured role's account is at hand.
+// accountOf returns the account of role, the configured role's parsed
+// once, or keyAccount when role is no role ARN.
+func (g *Guard) accountOf(role, keyAccount string) string {
+	if role == g.s.RoleARN && g.s.roleAccount != "" {
+		return g.s.roleAccount
+	}
+	return roleAccountOr(role, keyAccount)
+}
+
+// roleAccountOr is accountOf for a role other than the configured one.
+// Not inlined: the configured role's account is at hand.
 //
 //go:noinline
 func roleAccountOr(role, keyAccount string) string {
@@ -198,14 +192,7 @@ func (g *Guard) otherKeyInput(u *keyUse) kmscheck.CheckInput {
 	if err != nil {
 		return in
 	}
-	in.AccountID = k.AccountID
-	acct, ok := g.s.roleAccount, g.s.roleAccount != ""
-	if u.role != g.s.RoleARN || !ok {
-		acct, ok = awsarn.RoleAccount(u.role)
-	}
-	if ok {
-		in.AccountID = acct
-	}
+	in.AccountID = g.accountOf(u.role, k.AccountID)
 	if u.resName == "" || strings.HasSuffix(u.resName, "/") {
 		return in
 	}
