@@ -269,10 +269,7 @@ func (d *Detector) Find(s string) []Finding { return d.AppendFind(nil, s) }
 // other than tabs and line breaks). The findings of s are offsets into s,
 // whatever dst held before.
 func (d *Detector) AppendFind(dst []Finding, s string) []Finding {
-	if len(s) <= shortMax && shortClean(d, s) {
-		if shortCheck {
-			mustFindNothing(d, s)
-		}
+	if provedClean(d, s) {
 		return dst
 	}
 	var sc scanner
@@ -361,10 +358,7 @@ func growFindings(out []Finding, base, at, n int) []Finding {
 // First returns the first finding of [Detector.Find] without building the
 // list. It does not allocate unless the detector has caller rules.
 func (d *Detector) First(s string) (Finding, bool) {
-	if len(s) <= shortMax && shortClean(d, s) {
-		if shortCheck {
-			mustFindNothing(d, s)
-		}
+	if provedClean(d, s) {
 		return Finding{}, false
 	}
 	var sc scanner

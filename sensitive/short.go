@@ -77,6 +77,21 @@ func shortClean(d *Detector, s string) bool {
 	return true
 }
 
+// provedClean reports whether shortClean proves s clean, s being short
+// enough for it to read (the length tested here first, so that a longer
+// text's scan does not pay for the call), and holds the answer to the full
+// scan in a sensitive_shortcheck build. First and AppendFind (and through
+// them Contains, Find and Redact) return nothing when it says so.
+func provedClean(d *Detector, s string) bool {
+	if len(s) > shortMax || !shortClean(d, s) {
+		return false
+	}
+	if shortCheck {
+		mustFindNothing(d, s)
+	}
+	return true
+}
+
 // shortGatesFor is shortGates for the kinds in live: a detector built
 // with Options.Kinds, apart from shortClean's path.
 //
