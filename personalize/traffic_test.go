@@ -125,50 +125,84 @@ func BenchmarkRealTraffic(b *testing.B) {
 				// aws-sdk-go-v2#2737 (see dataplanetest.Steady), so the ratio is
 				// the guard's cost, not the bare client's reconnects.
 				bare := sdk.NewFromConfig(bv.bare(guardedConfig(e.srv)))
-				run := func(c *sdk.Client, guarded bool, i int) time.Duration {
-					start := time.Now()
-					after, err := bc.call(e, c, guarded, i)
-					d := time.Since(start)
-					if err != nil {
-						b.Fatal(err)
+				interleave(b, func(guarded bool, i int) (func(), error) {
+					if guarded {
+						return bc.call(e, e.client, true, i)
 					}
-					if after != nil {
-						after()
-					}
-					return d
-				}
-				for i := range 2 { // warm connections and the posture caches
-					run(bare, false, -1-i)
-					run(e.client, true, -1-i)
-				}
-				var bareTime, guardedTime time.Duration
-				var times dataplanetest.Timings
-				b.ReportAllocs()
-				for i := 0; b.Loop(); i++ {
-					first, second := false, true
-					if i%2 == 1 {
-						first, second = true, false
-					}
-					for _, guarded := range []bool{first, second} {
-						if guarded {
-							d := run(e.client, true, i)
-							guardedTime += d
-							times.Add(true, d)
-						} else {
-							d := run(bare, false, i)
-							bareTime += d
-							times.Add(false, d)
-						}
-					}
-				}
-				n := float64(b.N)
-				b.ReportMetric(float64(bareTime.Nanoseconds())/n, "bare-ns/call")
-				b.ReportMetric(float64(guardedTime.Nanoseconds())/n, "guarded-ns/call")
-				b.ReportMetric(float64(guardedTime)/float64(bareTime), "guarded/bare")
-				times.Report(b)
+					return bc.call(e, bare, false, i)
+				})
 			})
 		}
 	}
+}
+
+// interleave times call's calls, bare (guarded false) and guarded, in turn,
+// the order swapped every round, two rounds of each first to warm
+// connections and caches, and reports each side's mean and median and
+// their ratios. call makes one call; after, when not nil, is untimed work
+// to do before the next.
+func interleave(b *testing.B, call func(guarded bool, i int) (after func(), err error)) {
+	run := func(guarded bool, i int) time.Duration {
+		start := time.Now()
+		after, err := call(guarded, i)
+		d := time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if after != nil {
+			after()
+		}
+		return d
+	}
+	for i := range 2 {
+		run(false, -1-i)
+		run(true, -1-i)
+	}
+	var bareTime, guardedTime time.Duration
+	var times dataplanetest.Timings
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		first, second := false, true
+		if i%2 == 1 {
+			first, second = true, false
+		}
+		for _, guarded := range []bool{first, second} {
+			d := run(guarded, i)
+			times.Add(guarded, d)
+			if guarded {
+				guardedTime += d
+			} else {
+				bareTime += d
+			}
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(bareTime.Nanoseconds())/n, "bare-ns/call")
+	b.ReportMetric(float64(guardedTime.Nanoseconds())/n, "guarded-ns/call")
+	b.ReportMetric(float64(guardedTime)/float64(bareTime), "guarded/bare")
+	times.Report(b)
+}
+
+// BenchmarkRealTrafficBareVsBare is BenchmarkRealTraffic's CreateDatasetGroup
+// with two bare=steady clients, one on each side: the same code on two
+// connections to the same server, timed as the guarded and the bare side
+// are (its "guarded" side is the second bare client). How far its ratios
+// land from 1 is what the benchmark itself can tell apart: a guarded/bare
+// ratio inside that spread is no measured cost.
+func BenchmarkRealTrafficBareVsBare(b *testing.B) {
+	ctx := context.Background()
+	e := newEnv(b, personalize.Policy{KMSKeyARN: "keyed", Logger: discardLogger()}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
+	clients := [2]*sdk.Client{sdk.NewFromConfig(dataplanetest.Steady(guardedConfig(e.srv))), sdk.NewFromConfig(dataplanetest.Steady(guardedConfig(e.srv)))}
+	interleave(b, func(second bool, i int) (func(), error) {
+		in := &sdk.CreateDatasetGroupInput{Name: aws.String(fmt.Sprintf("g%t-%d", second, i)), KmsKeyArn: aws.String(e.scene.KeyARN), RoleArn: aws.String(e.scene.RoleARN),
+			Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("recs")}, {TagKey: aws.String("env"), TagValue: aws.String("prod")}}}
+		c := clients[0]
+		if second {
+			c = clients[1]
+		}
+		_, err := c.CreateDatasetGroup(ctx, in)
+		return nil, err
+	})
 }
 
 // itemsSchema builds an Items schema of about n bytes, as real item-metadata
