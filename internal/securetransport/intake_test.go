@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
@@ -262,6 +263,51 @@ func TestGateSigner(t *testing.T) {
 		}
 		if diff := cmp.Diff([2]string{"AKIDPERSONALIZETEST", `{"userId":"u-1"}`}, [2]string{c.signer, c.body}); diff != "" {
 			t.Errorf("%d headers: signer and body checked (-want +got):\n%s", len(req.Header), diff)
+		}
+	}
+}
+
+// TestIntakeBodyInItsCopy: a body that fits in the copy's own array (see
+// sentRequest.bodyBuf) costs intake no allocation beyond a one-byte body's
+// (the body's io.NopCloser), and is read there; one longer costs one more
+// (its Builder). The body is the stream's bytes either way (see
+// TestReadBodyFastMatchesSlow).
+func TestIntakeBodyInItsCopy(t *testing.T) {
+	allocs := func(n int) (float64, bool) {
+		data := []byte(strings.Repeat("a", n))
+		req, err := smithyhttp.NewStackRequest().(*smithyhttp.Request).SetStream(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.URL, _ = url.Parse("https://personalize.us-east-1.amazonaws.com/")
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		inBuf := true
+		a := testing.AllocsPerRun(50, func() {
+			var headers headerList
+			own, body, err := intake(context.Background(), "Op", req, "", "us-east-1", &headers)
+			if err != nil || body != string(data) {
+				t.Fatalf("intake of %d bytes: body %d bytes, error %v", n, len(body), err)
+			}
+			if n > 0 && unsafe.StringData(body) != &own.bodyBuf[0] {
+				inBuf = false
+			}
+		})
+		return a, inBuf
+	}
+	one, _ := allocs(1)
+	type got struct {
+		Extra float64
+		InBuf bool
+	}
+	for _, tc := range []struct {
+		n    int
+		want got
+	}{
+		{300, got{0, true}}, {inlineBody, got{0, true}}, {inlineBody + 1, got{1, false}}, {10 << 10, got{1, false}},
+	} {
+		a, in := allocs(tc.n)
+		if diff := cmp.Diff(tc.want, got{a - one, in}); diff != "" {
+			t.Errorf("a body of %d bytes (-want +got):\n%s", tc.n, diff)
 		}
 	}
 }

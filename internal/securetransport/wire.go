@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -194,8 +195,7 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	if !canonicalNames(sent.Header, &headers) {
 		// Refused in report-only mode too, as a second signer is: what
 		// goes out would not be what was checked.
-		return refuse(&guarderr.SafeguardError{Operation: op, Field: "header", Rule: guarderr.RuleRequestChanged,
-			Reason: "a header name is not in canonical form, which net/http sends beside the header the guard checks by that name (a second Authorization, Content-Length or Host): something after the guard's checks put it there"})
+		return refuse(errNotCanonical(op))
 	}
 	// On the copy, which nothing else holds: what is checked is what goes
 	// out, whatever still changes the request the gate was given.
@@ -204,7 +204,7 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	}
 	auth := headers.authorization
 	if !headers.complete {
-		auth = sent.Header.Values("Authorization") // more headers than listed
+		auth = unlistedAuthorization(sent.Header) // more headers than listed
 	}
 	// The SDK's one Authorization header, whose head is the last one found
 	// in its shape (see CleanTexts.knownScope): its key ID and Region are
@@ -243,6 +243,22 @@ func GateOp(ctx context.Context, op string, in middleware.DeserializeInput, c Ga
 	out, err := sendChecked(ctx, send, sent, &own.resp)
 	return out, middleware.Metadata{}, err
 }
+
+// errNotCanonical is GateOp's refusal of a header name not in canonical
+// form. Out of line, as unlistedAuthorization is: GateOp's every-call
+// path does not carry their code.
+//
+//go:noinline
+func errNotCanonical(op string) error {
+	return &guarderr.SafeguardError{Operation: op, Field: "header", Rule: guarderr.RuleRequestChanged,
+		Reason: "a header name is not in canonical form, which net/http sends beside the header the guard checks by that name (a second Authorization, Content-Length or Host): something after the guard's checks put it there"}
+}
+
+// unlistedAuthorization is h's Authorization values, for a copy with more
+// headers than a headerList holds.
+//
+//go:noinline
+func unlistedAuthorization(h http.Header) []string { return h.Values("Authorization") }
 
 // CheckRequestLine refuses sent, the gate's copy of a request of op, unless
 // its method is method and the path it goes out with is path: AWS runs the
@@ -402,18 +418,17 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 	if req.Request.Body != nil && req.Request.Body != http.NoBody {
 		// The SDK keeps the body in the request's stream; one put on the
 		// *http.Request beside it is a body nobody checked.
-		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"}
+		return nil, "", errBodyOutside(op)
 	}
 	// The copy's allocation first, for the Builder the body is read into;
 	// the request itself is copied once the stream is read.
 	own := new(sentRequest)
-	body, err := readBody(req, &own.bodyText)
+	body, err := readBody(req, &own.bodyText, own.bodyBuf[:])
 	if err != nil {
-		return nil, "", &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err}
+		return nil, "", errBodyUnread(op, err)
 	}
 	if len(req.Request.Trailer) > 0 {
-		return nil, "", &guarderr.SafeguardError{Operation: op, Field: "trailer", Rule: guarderr.RuleRequestChanged,
-			Reason: "the request carries trailers, which the guard does not check: something after the guard's checks put them there"}
+		return nil, "", errTrailers(op)
 	}
 	// One copy, which carries the call's context, as ClientHandler's would,
 	// in one allocation with its URL and its body reader: WithContext is
@@ -441,6 +456,26 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 	return own, body, nil
 }
 
+// errBodyOutside, errBodyUnread and errTrailers are intake's refusals,
+// out of line: their code is not among the lines every call's intake
+// runs through.
+//
+//go:noinline
+func errBodyOutside(op string) error {
+	return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request carries a body outside its stream: something after the guard's checks put it there"}
+}
+
+//go:noinline
+func errBodyUnread(op string, err error) error {
+	return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBodyUnchecked, Reason: "the request body could not be read for checking", Err: err}
+}
+
+//go:noinline
+func errTrailers(op string) error {
+	return &guarderr.SafeguardError{Operation: op, Field: "trailer", Rule: guarderr.RuleRequestChanged,
+		Reason: "the request carries trailers, which the guard does not check: something after the guard's checks put them there"}
+}
+
 // sentRequest is the gate's copy of a request with the parts it does not
 // share with the SDK's: its URL, its body reader and, for the headers the
 // SDK writes, the array that holds the header map's values; and the
@@ -450,10 +485,20 @@ type sentRequest struct {
 	req      http.Request
 	url      url.URL
 	body     strings.Reader
-	bodyText strings.Builder // the body's bytes, read from the SDK's stream
+	bodyText strings.Builder // the body's bytes, read from the SDK's stream, when they do not fit in bodyBuf
 	resp     smithyhttp.Response
 	values   [maxListedHeaders]string
+	// bodyBuf holds the body's bytes when they fit: the request's own
+	// allocation, where a Builder's would be one more (its malloc, its
+	// growth and WriteTo's code on every call's path).
+	bodyBuf [inlineBody]byte
 }
+
+// inlineBody bounds the body a sentRequest holds in its own array: a
+// control-plane call's body is a few hundred bytes (a dataset group's
+// name, key, role and tags; a job's S3 locations and role); a schema or
+// a longer one is read into a Builder.
+const inlineBody = 512
 
 // maxListedHeaders bounds a headerList: the SDK writes six to nine headers
 // on a data-plane call; a request with more is checked from its map.
@@ -616,26 +661,43 @@ func signedQuery(raw string) bool {
 // what will be sent, and puts the stream back there.
 func ReadBody(req *smithyhttp.Request) (string, error) {
 	var b strings.Builder
-	return readBody(req, &b)
+	return readBody(req, &b, nil)
 }
 
-// readBody is ReadBody, reading the SDK's *bytes.Reader into b (the gate's
-// own, in its copy's allocation: one allocation fewer than a Builder of
-// its own) through its own methods, without the look up of io.Seeker in
+// readBody is ReadBody, reading the SDK's *bytes.Reader into buf when the
+// body fits, else into b (both the gate's own, in its copy's allocation)
+// through the reader's own methods, without the look up of io.Seeker in
 // its type and the two calls through that interface. Any other stream,
 // one not seekable or past MaxBody, is readBodySlow's.
-func readBody(req *smithyhttp.Request, b *strings.Builder) (string, error) {
+func readBody(req *smithyhttp.Request, b *strings.Builder, buf []byte) (string, error) {
 	stream := req.GetStream()
 	if br, ok := stream.(*bytes.Reader); ok && br.Len() <= MaxBody && req.IsStreamSeekable() {
 		at, err := br.Seek(0, io.SeekCurrent)
 		if err != nil {
 			return "", err
 		}
-		body := readBytesInto(br, b)
+		var body string
+		if n := br.Len(); n <= len(buf) {
+			body = readBytesIn(br, buf[:n])
+		} else {
+			body = readBytesInto(br, b)
+		}
 		_, err = br.Seek(at, io.SeekStart)
 		return body, err
 	}
 	return readBodySlow(req, stream)
+}
+
+// readBytesIn reads the rest of r, exactly len(buf) bytes, into buf, and
+// returns them as a string. buf is the gate's copy's own array, which
+// nothing writes after (see sentRequest.bodyBuf): a string over it is as
+// much the gate's own as a Builder's.
+func readBytesIn(r *bytes.Reader, buf []byte) string {
+	if len(buf) == 0 {
+		return ""
+	}
+	n, _ := r.Read(buf) // a bytes.Reader fills buf: its Len is len(buf)
+	return unsafe.String(&buf[0], n)
 }
 
 // readBodySlow is ReadBody for a stream readBody does not read itself.

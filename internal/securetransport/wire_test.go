@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
@@ -705,7 +706,7 @@ func TestReadBodyFastMatchesSlow(t *testing.T) {
 		Err  bool
 		At   int64
 	}
-	read := func(data []byte, skip int64, fast bool) outcome {
+	read := func(data []byte, skip int64, fast bool, buf []byte) outcome {
 		stream := bytes.NewReader(data)
 		if _, err := stream.Seek(skip, io.SeekStart); err != nil {
 			t.Fatal(err)
@@ -717,9 +718,12 @@ func TestReadBodyFastMatchesSlow(t *testing.T) {
 		var got string
 		if fast {
 			var b strings.Builder
-			got, err = readBody(req, &b)
-			if got != "" && b.String() != got {
+			got, err = readBody(req, &b, buf)
+			if got != "" && b.String() != got && len(got) > len(buf) {
 				t.Fatalf("readBody's body is not its Builder's")
+			}
+			if got != "" && len(got) <= len(buf) && unsafe.StringData(got) != &buf[0] {
+				t.Fatalf("readBody's body of %d bytes is not in its buffer of %d", len(got), len(buf))
 			}
 		} else {
 			got, err = readBodySlow(req, req.GetStream())
@@ -734,10 +738,15 @@ func TestReadBodyFastMatchesSlow(t *testing.T) {
 	}{
 		{[]byte(body), 0}, {[]byte(body), 9}, {[]byte(body), int64(len(body))}, {[]byte(body), int64(len(body)) + 5},
 		{nil, 0}, {big, 0}, {big, 1}, {big, 2}, {big[:MaxBody], 0},
+		// Around the inline buffer's length (see sentRequest.bodyBuf).
+		{big[:inlineBody-1], 0}, {big[:inlineBody], 0}, {big[:inlineBody+1], 0}, {big[:inlineBody+1], 1}, {big[:inlineBody+9], 5},
 	} {
-		want, got := read(tc.data, tc.skip, false), read(tc.data, tc.skip, true)
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%d bytes from %d: (-slow +fast):\n%s", len(tc.data), tc.skip, diff)
+		want := read(tc.data, tc.skip, false, nil)
+		for _, buf := range [][]byte{nil, make([]byte, inlineBody)} {
+			got := read(tc.data, tc.skip, true, buf)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%d bytes from %d, buffer of %d: (-slow +fast):\n%s", len(tc.data), tc.skip, len(buf), diff)
+			}
 		}
 	}
 	// The body is a copy: changing the stream's bytes after leaves it.
@@ -747,10 +756,21 @@ func TestReadBodyFastMatchesSlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	got, _ := readBody(req, &b)
+	got, _ := readBody(req, &b, nil)
 	data[2] = 'X'
 	if got != body {
 		t.Errorf("the body changed with the stream's bytes: %q", got)
+	}
+	// Read into the buffer: a copy too.
+	data = []byte(body)
+	req, err = smithyhttp.NewStackRequest().(*smithyhttp.Request).SetStream(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = readBody(req, &b, make([]byte, inlineBody))
+	data[2] = 'X'
+	if got != body {
+		t.Errorf("the body read into the buffer changed with the stream's bytes: %q", got)
 	}
 }
 
