@@ -423,7 +423,7 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 	// The copy's allocation first, for the Builder the body is read into;
 	// the request itself is copied once the stream is read.
 	own := new(sentRequest)
-	body, err := readBody(req, &own.bodyText, own.bodyBuf[:])
+	body, err := readBody(req, own.bodyBuf[:])
 	if err != nil {
 		return nil, "", errBodyUnread(op, err)
 	}
@@ -482,12 +482,11 @@ func errTrailers(op string) error {
 // response its send gives the SDK's deserializers, which hold the request
 // anyway (net/http's Response.Request): one allocation for the call.
 type sentRequest struct {
-	req      http.Request
-	url      url.URL
-	body     strings.Reader
-	bodyText strings.Builder // the body's bytes, read from the SDK's stream, when they do not fit in bodyBuf
-	resp     smithyhttp.Response
-	values   [maxListedHeaders]string
+	req    http.Request
+	url    url.URL
+	body   strings.Reader
+	resp   smithyhttp.Response
+	values [maxListedHeaders]string
 	// bodyBuf holds the body's bytes when they fit: the request's own
 	// allocation, where a Builder's would be one more (its malloc, its
 	// growth and WriteTo's code on every call's path).
@@ -497,7 +496,7 @@ type sentRequest struct {
 // inlineBody bounds the body a sentRequest holds in its own array: a
 // control-plane call's body is a few hundred bytes (a dataset group's
 // name, key, role and tags; a job's S3 locations and role); a schema or
-// a longer one is read into a Builder.
+// a longer one is read into an allocation of its own.
 const inlineBody = 512
 
 // maxListedHeaders bounds a headerList: the SDK writes six to nine headers
@@ -658,45 +657,44 @@ func signedQuery(raw string) bool {
 }
 
 // ReadBody reads the serialized body from where the stream stands, which is
-// what will be sent, and puts the stream back there.
+// what will be sent, and leaves the stream there.
 func ReadBody(req *smithyhttp.Request) (string, error) {
-	var b strings.Builder
-	return readBody(req, &b, nil)
+	return readBody(req, nil)
 }
 
-// readBody is ReadBody, reading the SDK's *bytes.Reader into buf when the
-// body fits, else into b (both the gate's own, in its copy's allocation)
-// through the reader's own methods, without the look up of io.Seeker in
-// its type and the two calls through that interface. Any other stream,
-// one not seekable or past MaxBody, is readBodySlow's.
-func readBody(req *smithyhttp.Request, b *strings.Builder, buf []byte) (string, error) {
+// readBody is ReadBody, reading the SDK's *bytes.Reader into buf (the
+// gate's own, in its copy's allocation) when the body fits, with the
+// reader's own ReadAt (see readBytesAt), without the look up of io.Seeker
+// in its type and the calls through that interface. Any other stream, one
+// not seekable or past MaxBody, is readBodySlow's.
+func readBody(req *smithyhttp.Request, buf []byte) (string, error) {
 	stream := req.GetStream()
 	if br, ok := stream.(*bytes.Reader); ok && br.Len() <= MaxBody && req.IsStreamSeekable() {
-		at, err := br.Seek(0, io.SeekCurrent)
-		if err != nil {
-			return "", err
-		}
-		var body string
-		if n := br.Len(); n <= len(buf) {
-			body = readBytesIn(br, buf[:n])
-		} else {
-			body = readBytesInto(br, b)
-		}
-		_, err = br.Seek(at, io.SeekStart)
-		return body, err
+		return readBytesAt(br, buf), nil
 	}
 	return readBodySlow(req, stream)
 }
 
-// readBytesIn reads the rest of r, exactly len(buf) bytes, into buf, and
-// returns them as a string. buf is the gate's copy's own array, which
-// nothing writes after (see sentRequest.bodyBuf): a string over it is as
-// much the gate's own as a Builder's.
-func readBytesIn(r *bytes.Reader, buf []byte) string {
-	if len(buf) == 0 {
+// readBytesAt returns the rest of r, read with ReadAt from where r stands:
+// r itself does not move, so no Seek puts it back, and a hook that sends
+// the request twice at once races on no state of the stream. The body is
+// read into buf, the gate's copy's own array, when it fits (see
+// sentRequest.bodyBuf), else into an allocation of its own; nothing writes
+// either after, so a string over it is as much the gate's own as a
+// Builder's. The length read is fixed before the read: a body that grew
+// past MaxBody since r.Len's test is not read past it.
+func readBytesAt(r *bytes.Reader, buf []byte) string {
+	n := r.Len()
+	if n == 0 {
 		return ""
 	}
-	n, _ := r.Read(buf) // a bytes.Reader fills buf: its Len is len(buf)
+	if n > len(buf) {
+		buf = make([]byte, n)
+	}
+	n, _ = r.ReadAt(buf[:n], r.Size()-int64(n)) // fewer only if r changed since Len
+	if n == 0 {
+		return ""
+	}
 	return unsafe.String(&buf[0], n)
 }
 
