@@ -401,6 +401,12 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			child = n.fields[j]
 		} else if sc.NextObjectEnd() {
 			break // the structure's end, as Next would read it
+		} else if j := sc.NextKeyIn(n.keys[:min(next, len(n.keys))], 0); j >= 0 {
+			// One of those before it: the SDK sorts names ignoring case
+			// ("datasetArn" before "dataSource"), the table by their bytes.
+			// Found exactly as memberAt would; a member twice is refused
+			// below all the same.
+			child = n.fields[j]
 		} else {
 			kk, err := sc.Next()
 			if err != nil {

@@ -30,6 +30,13 @@ func TestWireMemberLookup(t *testing.T) {
 		{"other case checked", `{"Name":"bad name!"}`, &refusal{RuleNamePattern, "Name"}},
 		{"checked in order", `{"domain":"ECOMMERCE","name":"bad name!"}`, &refusal{RuleNamePattern, "Name"}},
 		{"enum in order", `{"domain":"BOOKS","name":"movies"}`, &refusal{RuleEnum, "Domain"}},
+		// Before the last member found, as the SDK writes "datasetArn"
+		// before "dataSource": compared in place among the earlier ones.
+		{"enum before the last found", `{"name":"movies","domain":"BOOKS"}`, &refusal{RuleEnum, "Domain"}},
+		{"checked before the last found", `{"tags":[{"tagKey":"team"}],"name":"bad name!"}`, &refusal{RuleNamePattern, "Name"}},
+		{"twice before the last found", `{"name":"movies","domain":"ECOMMERCE","domain":"BOOKS"}`, &refusal{RuleBodyUnchecked, "Domain"}},
+		{"twice, the second before the last found", `{"domain":"ECOMMERCE","tags":[],"domain":"BOOKS"}`, &refusal{RuleBodyUnchecked, "Domain"}},
+		{"tag key after its value", `{"tags":[{"tagValue":"recs","tagKey":"aws:x"}]}`, &refusal{RuleTagLimits, "Tags[0].TagKey"}},
 		{"tag key in order", `{"tags":[{"tagKey":"team","tagValue":"recs"},{"tagKey":"aws:x","tagValue":"v"}]}`, &refusal{RuleTagLimits, "Tags[1].TagKey"}},
 		{"tag value in order", `{"tags":[{"tagKey":"team","tagValue":"a;b"}]}`, &refusal{RuleTagLimits, "Tags[0].TagValue"}},
 		{"twice in a row", `{"name":"movies","name":"other"}`, &refusal{RuleBodyUnchecked, "Name"}},
@@ -112,6 +119,8 @@ func FuzzWireMemberLookupMatchesOld(f *testing.F) {
 		`{"jobInput":{"s3DataSource":{"path":"s3://b/in"}},"jobName":"j","jobOutput":{"s3DataDestination":{"kmsKeyArn":"arn:aws:kms:us-east-1:111122223333:key/k","path":"s3://b/out"}}}`,
 		`{"metrics":[{"eventType":"click","expression":"SUM(Items.PRICE)","metricName":"revenue"}],"name":"m"}`,
 		`{"campaignConfig":{"itemExplorationConfig":{"explorationWeight":"0.3"}},"minProvisionedTPS":1,"name":"c"}`,
+		`{"datasetArn":"arn:aws:personalize:us-east-1:111122223333:dataset/d","dataSource":{"dataLocation":"s3://bucket/key"},"jobName":"j","roleArn":"arn:aws:iam::111122223333:role/R"}`,
+		`{"datasetArn":"x","dataSource":{"dataLocation":"s3://b/k"},"dataSource":{"dataLocation":"s3://b/k"}}`,
 		`{"\u006eame":"movies","nam\u0065":"x"}`, `{ "name" : "movies" }`, `{"name":"movies"} `, `{"name":"movies",}`,
 	} {
 		for i := range wireOps {
