@@ -350,8 +350,10 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
-	var buf [maxLocations]location
-	ls := locationsOf(in.Parameters, op, &buf)
+	// The places only, not their values: what the S3 location step parsed
+	// is in p, and a value read again here would be the caller's bytes,
+	// not what was checked.
+	ls := op.locations
 	var p parsed
 	if len(ls) > 0 {
 		// The S3 location step's parse, from the call state; the stack
@@ -368,7 +370,8 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 				Reason: "the S3 location safeguard did not run on this call, so the bucket posture check cannot"}
 		}
 	}
-	for i, l := range ls {
+	for i := range ls {
+		l := &ls[i]
 		if p[i].Bucket == "" {
 			// Absent (the SDK's validator reports it), or refused by the
 			// S3 location safeguard; in report-only mode there is nothing
@@ -419,7 +422,7 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 // returns the KMS keys the data is under once both passed: the objects'
 // (see s3guard.Checker.CheckObjectKeys) or, for an output, the bucket's
 // default key.
-func (g *Guard) checkBucket(ctx context.Context, st *callState, l location, loc s3guard.Location, src *importSource, dataKeys bool) ([]string, error) {
+func (g *Guard) checkBucket(ctx context.Context, st *callState, l *locationPlace, loc s3guard.Location, src *importSource, dataKeys bool) ([]string, error) {
 	op := opName(ctx, st)
 	// CheckLocation judges Personalize's grant on the location itself, so a
 	// grant scoped to a prefix is recognised; the TLS-only deny and the rest
