@@ -770,25 +770,31 @@ func (s *Scanner) NextPlainString() bool {
 	if last <= i {
 		return false
 	}
-	for k := i + 1; ; k += 8 {
+	k := i + 1
+	m := special(load64(d, k))
+	for m == 0 && k+8 < last {
+		k += 8
+		m = special(load64(d, k))
+	}
+	if m == 0 {
 		// The last word is read from the input's end: it overlaps the word
 		// before, whose bytes were plain, so its first special byte is the
 		// string's first. (A body's last member ends a few bytes before
 		// the input does.)
-		k = min(k, last)
-		if m := special(load64(d, k)); m != 0 {
-			e := k + bits.TrailingZeros64(m)>>3
-			if d[e] != '"' {
-				return false
-			}
-			s.start, s.end, s.pos, s.escaped = i+1, e, e+1, false
-			s.afterValue()
-			return true
+		if k = last; k == i+1 {
+			return false // read already
 		}
-		if k == last {
+		if m = special(load64(d, k)); m == 0 {
 			return false
 		}
 	}
+	e := k + bits.TrailingZeros64(m)>>3
+	if d[e] != '"' {
+		return false
+	}
+	s.start, s.end, s.pos, s.escaped = i+1, e, e+1, false
+	s.afterValue()
+	return true
 }
 
 // NextObjectEnd reads the next token, as [Scanner.Next] would, when it is
