@@ -3,6 +3,8 @@ package personalize
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"testing"
 
 	"github.com/aws/smithy-go/middleware"
@@ -156,4 +158,44 @@ func FuzzWireMemberLookupMatchesOld(f *testing.F) {
 			t.Fatalf("%s %q: (-by name +compared in place):\n%s", op, body, diff)
 		}
 	})
+}
+
+// TestWireMemberRefusalsReportOnly: in report-only mode an unknown or
+// repeated member is reported, not refused, and ends the structure's walk
+// as the refusal would have (walkWireStruct's cold paths, apart from it
+// since imp25): nothing after it in the structure is read, so a body whose
+// top structure ends so is not one JSON document the walk read, and is
+// refused all the same (fail closed); nothing panics. The outcomes are the
+// walk's before the split (8c7c550), and the strict guard's refusals.
+func TestWireMemberRefusalsReportOnly(t *testing.T) {
+	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	strict := testGuard(t, Policy{})
+	ctx := middleware.WithOperationName(context.Background(), "CreateDatasetGroup")
+	tests := []struct {
+		body                 string
+		reportOnly, refusing string // the rules; "" for none
+	}{
+		{`{"name":"movies","names":"x","domain":"BOOKS"}`, RuleBodyUnchecked, RuleUnknownMember},
+		{`{"names":"x"}`, RuleBodyUnchecked, RuleUnknownMember},
+		{`{"name":"movies","name":"other","domain":"BOOKS"}`, RuleBodyUnchecked, RuleBodyUnchecked},
+		{`{"domain":"ECOMMERCE","tags":[],"domain":"BOOKS"}`, RuleBodyUnchecked, RuleBodyUnchecked},
+		{`{"tags":[{"tagKey":"team","tagValu":"recs"}],"name":"movies"}`, "", RuleUnknownMember},
+		{`{"domain":"ECOMMERCE","name":"movies"}`, "", ""},
+	}
+	rule := func(err error) string {
+		var sg *SafeguardError
+		if errors.As(err, &sg) {
+			return sg.Rule
+		}
+		if err != nil {
+			return err.Error()
+		}
+		return ""
+	}
+	for _, tt := range tests {
+		got := []string{rule(g.checkBody(ctx, "CreateDatasetGroup", tt.body)), rule(strict.checkBody(ctx, "CreateDatasetGroup", tt.body))}
+		if diff := cmp.Diff([]string{tt.reportOnly, tt.refusing}, got); diff != "" {
+			t.Errorf("checkBody(%s) [report-only, strict] (-want +got):\n%s", tt.body, diff)
+		}
+	}
 }
