@@ -5,10 +5,13 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 )
 
 // TestWireMemberLookup holds the wire walk's two ways to a member, the
@@ -94,6 +97,10 @@ func withoutKeys(n *node, seen map[*node]*node) *node {
 		for i, f := range n.fields {
 			cp.fields[i] = withoutKeys(f, seen)
 			cp.byMember[f.member] = cp.fields[i]
+		}
+		cp.keyFields = make([]*node, len(n.keyFields))
+		for i, f := range n.keyFields {
+			cp.keyFields[i] = withoutKeys(f, seen)
 		}
 	}
 	cp.valueName = withoutKeys(n.valueName, seen)
@@ -198,4 +205,69 @@ func TestWireMemberRefusalsReportOnly(t *testing.T) {
 			t.Errorf("checkBody(%s) [report-only, strict] (-want +got):\n%s", tt.body, diff)
 		}
 	}
+}
+
+// TestWireOrderIsTheSDKs holds each structure's keyFields to the order the
+// SDK's serializer writes its members in: a body the SDK wrote finds each
+// member at the first key NextKeyIn compares after the last one found.
+// Every operation's input, serialized with every member set, is walked
+// along the table, the members' positions read in the order they come.
+func TestWireOrderIsTheSDKs(t *testing.T) {
+	g := testGuard(t, Policy{})
+	checked := 0
+	for name, op := range g.ops {
+		var walk func(n *node)
+		walk = func(n *node) {
+			if n == nil {
+				return
+			}
+			for i, f := range n.keyFields {
+				if f.pos != i {
+					t.Errorf("%s: member %s at %d of keyFields has pos %d", name, f.member, i, f.pos)
+				}
+				if i > 0 && strings.ToLower(n.keyFields[i-1].member) >= strings.ToLower(f.member) {
+					t.Errorf("%s: members %s, %s out of the SDK's order", name, n.keyFields[i-1].member, f.member)
+				}
+				if n.keys != nil && n.keys[i] != mustPlainKey(t, f.member) {
+					t.Errorf("%s: key %d is not member %s's", name, i, f.member)
+				}
+				checked++
+			}
+			for _, f := range n.fields {
+				walk(f)
+			}
+			walk(n.elem)
+		}
+		walk(op.input)
+	}
+	if checked < 100 {
+		t.Errorf("checked %d members, want the tables' hundreds", checked)
+	}
+	// The SDK's order itself, on the import whose two orders differ.
+	ctx := middleware.WithOperationName(context.Background(), "CreateDatasetImportJob")
+	body := `{"datasetArn":"arn:aws:personalize:us-east-1:111122223333:dataset/movies/INTERACTIONS","dataSource":{"dataLocation":"s3://b/k"},"importMode":"FULL","jobName":"j","publishAttributionMetricsToS3":true,"roleArn":"arn:aws:iam::111122223333:role/R","tags":[{"tagKey":"team","tagValue":"recs"}]}`
+	var got []string
+	imp := g.ops["CreateDatasetImportJob"].input
+	for _, f := range imp.keyFields {
+		got = append(got, f.member)
+	}
+	want := []string{"datasetArn", "dataSource", "importMode", "jobName", "publishAttributionMetricsToS3", "roleArn", "tags"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CreateDatasetImportJob's keyFields (-want +got):\n%s", diff)
+	}
+	if err := g.checkBody(ctx, "CreateDatasetImportJob", body); err != nil {
+		var sg *SafeguardError
+		if !errors.As(err, &sg) || sg.Rule == RuleUnknownMember || sg.Rule == RuleBodyUnchecked {
+			t.Errorf("checkBody(the SDK's order) = %v", err)
+		}
+	}
+}
+
+func mustPlainKey(t *testing.T, name string) jsonscan.PlainKey {
+	t.Helper()
+	k, ok := jsonscan.NewPlainKey(name)
+	if !ok {
+		t.Fatalf("NewPlainKey(%q) failed", name)
+	}
+	return k
 }
