@@ -766,35 +766,38 @@ func (s *Scanner) NextPlainString() bool {
 	if i >= len(d) || d[i] != '"' {
 		return false
 	}
-	last := len(d) - 8 // where the input's last word starts
-	if last <= i {
-		return false
-	}
-	k := i + 1
-	m := special(load64(d, k))
-	for m == 0 && k+8 < last {
-		k += 8
-		m = special(load64(d, k))
-	}
-	if m == 0 {
-		// The last word is read from the input's end: it overlaps the word
-		// before, whose bytes were plain, so its first special byte is the
-		// string's first. (A body's last member ends a few bytes before
-		// the input does.)
-		if k = last; k == i+1 {
-			return false // read already
+	// i is read again from s.pos where the string ends, not kept in a
+	// register through the loop, which needs all of them.
+	for k := i + 1; k+8 <= len(d); k += 8 {
+		if m := special(load64(d, k)); m != 0 {
+			e := k + bits.TrailingZeros64(m)>>3
+			if d[e] != '"' {
+				return false
+			}
+			s.start, s.end, s.pos, s.escaped = s.pos+1, e, e+1, false
+			s.afterValue()
+			return true
 		}
-		if m = special(load64(d, k)); m == 0 {
+	}
+	// The input ends within eight bytes of the last word read: its last
+	// word, read from its end, overlaps the words before, whose bytes were
+	// plain, so its first special byte is the string's first. (A body's
+	// last member ends a few bytes before the input does.) Written out
+	// here, not called: a call would give every string a frame.
+	k := len(d) - 8
+	if k <= s.pos {
+		return false // no word after the opening quote
+	}
+	if m := special(load64(d, k)); m != 0 {
+		e := k + bits.TrailingZeros64(m)>>3
+		if d[e] != '"' {
 			return false
 		}
+		s.start, s.end, s.pos, s.escaped = s.pos+1, e, e+1, false
+		s.afterValue()
+		return true
 	}
-	e := k + bits.TrailingZeros64(m)>>3
-	if d[e] != '"' {
-		return false
-	}
-	s.start, s.end, s.pos, s.escaped = i+1, e, e+1, false
-	s.afterValue()
-	return true
+	return false
 }
 
 // NextObjectEnd reads the next token, as [Scanner.Next] would, when it is
