@@ -766,15 +766,13 @@ func (s *Scanner) NextPlainString() bool {
 	if i >= len(d) || d[i] != '"' {
 		return false
 	}
-	// i is read again from s.pos where the string ends, not kept in a
-	// register through the loop, which needs all of them.
 	for k := i + 1; k+8 <= len(d); k += 8 {
 		if m := special(load64(d, k)); m != 0 {
 			e := k + bits.TrailingZeros64(m)>>3
 			if d[e] != '"' {
 				return false
 			}
-			s.start, s.end, s.pos, s.escaped = s.pos+1, e, e+1, false
+			s.start, s.end, s.pos, s.escaped = i+1, e, e+1, false
 			s.afterValue()
 			return true
 		}
@@ -785,7 +783,7 @@ func (s *Scanner) NextPlainString() bool {
 	// last member ends a few bytes before the input does.) Written out
 	// here, not called: a call would give every string a frame.
 	k := len(d) - 8
-	if k <= s.pos {
+	if k <= i {
 		return false // no word after the opening quote
 	}
 	if m := special(load64(d, k)); m != 0 {
@@ -793,7 +791,7 @@ func (s *Scanner) NextPlainString() bool {
 		if d[e] != '"' {
 			return false
 		}
-		s.start, s.end, s.pos, s.escaped = s.pos+1, e, e+1, false
+		s.start, s.end, s.pos, s.escaped = i+1, e, e+1, false
 		s.afterValue()
 		return true
 	}
