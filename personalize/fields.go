@@ -63,18 +63,20 @@ type node struct {
 	bound      boundMember // a member checkBound holds to a posture check's value
 	keyHolder  bool        // a structure with a kmsKeyArn member: the configured key must be in it
 	roleHolder bool        // a structure with a roleArn member
-	pos        int         // position among the parent's fields
+	pos        int         // position among the parent's members in the SDK's order (see wireOrder)
 	shape      *shape      // length and pattern; nil: shapeUnknown
 	name       string      // path segment: the Go field name
 	enum       []string    // ruleEnum: the accepted values, sorted
 
 	fields []*node // structure members
-	// keys are fields' member names as the scanner compares them where
-	// the body writes them as they are (jsonscan.NextKeyIn), by position;
-	// nil when a name needs an escape.
-	keys   []jsonscan.PlainKey
-	elem   *node // list element, map value
-	maxLen int   // lists and maps: the model's limit on the number of elements (0: none)
+	// keys are the member names as the scanner compares them where the
+	// body writes them as they are (jsonscan.NextKeyIn), in the order the
+	// SDK writes them (see wireOrder): keys[i] is keyFields[i]'s, whose pos
+	// is i. Nil when a name needs an escape.
+	keys      []jsonscan.PlainKey
+	keyFields []*node
+	elem      *node // list element, map value
+	maxLen    int   // lists and maps: the model's limit on the number of elements (0: none)
 
 	member   string // the model's member name: the JSON key on the wire
 	keyRule  fieldRule
@@ -90,6 +92,8 @@ type node struct {
 	// (see namedValues): the naming member and the named ones.
 	valueName   *node
 	namedValues []*node
+
+	_ [40]byte // to 320 bytes, five whole cache lines (TestNodeHotFieldsShareALine)
 }
 
 // boundMember names the members the posture checks were made for (see
@@ -104,14 +108,14 @@ const (
 )
 
 // memberAt returns the field whose member name is name, or nil, as
-// byMember does. The SDK writes members in the table's order, so the next
+// byMember does. The SDK writes members in keyFields' order, so the next
 // member is most often at or shortly after from (the position after the
 // last one found): those few fields are compared before the map is
 // hashed. Member names are unique within a structure (bindNode), so both
 // find the same field.
 func (n *node) memberAt(name string, from int) *node {
-	for i := from; i < len(n.fields) && i < from+memberScan; i++ {
-		if f := n.fields[i]; f.member == name {
+	for i := from; i < len(n.keyFields) && i < from+memberScan; i++ {
+		if f := n.keyFields[i]; f.member == name {
 			return f
 		}
 	}

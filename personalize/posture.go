@@ -234,7 +234,6 @@ func (g *Guard) handleDatasetGroupKey(ctx context.Context, st *callState, in mid
 // checkGroupKey finds the key of a dataset's group (cached per dataset),
 // requires one from the policy when keyRequired, and checks its readiness.
 func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, role string, keyRequired, exports bool) error {
-	op := opName(ctx, st)
 	if st != nil {
 		// The state's copy: the wire gate compares the body's DatasetArn
 		// with it, and the caller's bytes may change after this check
@@ -251,14 +250,14 @@ func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, ro
 		if !keyRequired {
 			return nil
 		}
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupKey,
-			Reason: "the dataset group is not encrypted with a customer managed key; its key is fixed at creation, so create a new group with Policy.KMSKeyARN"})
+		return g.refuse(ctx, st, "DatasetArn", RuleDatasetGroupKey,
+			"the dataset group is not encrypted with a customer managed key; its key is fixed at creation, so create a new group with Policy.KMSKeyARN", nil, nil)
 	}
 	// info.groupKeyARN is the key parsed and written out once, when the
 	// dataset was described, not on every call.
 	if info.groupKeyARN == "" || !g.s.keyAllowed(info.groupKeyARN) {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: "DatasetArn", Rule: RuleDatasetGroupKey,
-			Reason: "the dataset group is encrypted with a key that is neither Policy.KMSKeyARN nor in Policy.AllowedKMSKeyARNs"})
+		return g.refuse(ctx, st, "DatasetArn", RuleDatasetGroupKey,
+			"the dataset group is encrypted with a key that is neither Policy.KMSKeyARN nor in Policy.AllowedKMSKeyARNs", nil, nil)
 	}
 	st.act(actedGroupKey)
 	u := keyUse{field: "DatasetArn", key: info.groupKeyARN, role: role, exports: exports}
@@ -283,14 +282,14 @@ func (g *Guard) datasetInfo(ctx context.Context, st *callState, datasetARN strin
 		// The guard's own DescribeDataset carries only a value that passed its
 		// checks, report-only mode or not.
 		if _, found := g.s.Detector.First(arnResource(datasetARN)); found || !shapeArn.fits(datasetARN) || !wellFormedARN(datasetARN) {
-			return datasetInfo{}, false, g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
-				Reason: "the dataset ARN did not pass the guard's checks, so the guard does not look it up"})
+			return datasetInfo{}, false, g.refuse(ctx, st, "DatasetArn", RuleDatasetGroupLookup,
+				"the dataset ARN did not pass the guard's checks, so the guard does not look it up", nil, nil)
 		}
 		info, err = g.describeDataset(ctx, datasetARN)
 	}
 	if err != nil {
-		return datasetInfo{}, false, g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: "DatasetArn", Rule: RuleDatasetGroupLookup,
-			Reason: "the dataset group could not be described (needs personalize:DescribeDataset and personalize:DescribeDatasetGroup), so the guard refuses the job", Err: err})
+		return datasetInfo{}, false, g.refuse(ctx, st, "DatasetArn", RuleDatasetGroupLookup,
+			"the dataset group could not be described (needs personalize:DescribeDataset and personalize:DescribeDatasetGroup), so the guard refuses the job", err, nil)
 	}
 	return info, true, nil
 }
@@ -350,25 +349,27 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 	if err != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
-	var buf [maxLocations]location
-	ls := locationsOf(in.Parameters, op, &buf)
+	// The places only, not their values: what the S3 location step parsed
+	// is in p, and a value read again here would be the caller's bytes,
+	// not what was checked.
+	ls := op.locations
 	var p parsed
 	if len(ls) > 0 {
 		// The S3 location step's parse, from the call state; the stack
 		// value, whose lookup walks the context's chain of values, only
 		// for a call without one (see parsedKey).
 		if p = st.parsedLocations(); p == nil {
-			p, _ = middleware.GetStackValue(ctx, parsedKey{}).(parsed)
+			p = stackParsed(ctx)
 		}
 		if len(p) != len(ls) {
 			// The S3 location safeguard did not run on this call: nothing
 			// here was parsed, so nothing can be checked; refuse rather
 			// than pass.
-			return middleware.InitializeOutput{}, middleware.Metadata{}, &SafeguardError{Operation: op.name, Rule: RuleBypassed,
-				Reason: "the S3 location safeguard did not run on this call, so the bucket posture check cannot"}
+			return middleware.InitializeOutput{}, middleware.Metadata{}, postureBypassed(op.name)
 		}
 	}
-	for i, l := range ls {
+	for i := range ls {
+		l := &ls[i]
 		if p[i].Bucket == "" {
 			// Absent (the SDK's validator reports it), or refused by the
 			// S3 location safeguard; in report-only mode there is nothing
@@ -414,39 +415,49 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 	return next.HandleInitialize(ctx, in)
 }
 
+// stackParsed is the parse the S3 location step left as a stack value, for
+// a call without a call state (see parsedKey). Not inlined: the state's is
+// the usual call's.
+//
+//go:noinline
+func stackParsed(ctx context.Context) parsed {
+	p, _ := middleware.GetStackValue(ctx, parsedKey{}).(parsed)
+	return p
+}
+
+// postureBypassed is the bucket posture step's refusal of a call on which
+// the S3 location safeguard did not run. Not a violation: refused in
+// report-only mode too. Apart from the step, and not inlined, so that its
+// code is not among the lines every call runs through.
+//
+//go:noinline
+func postureBypassed(op string) error {
+	return &SafeguardError{Operation: op, Rule: RuleBypassed,
+		Reason: "the S3 location safeguard did not run on this call, so the bucket posture check cannot"}
+}
+
 // checkBucket checks loc's bucket and, for a source, its objects, from
 // src's listing when the import scan reads it too. With dataKeys, it
 // returns the KMS keys the data is under once both passed: the objects'
 // (see s3guard.Checker.CheckObjectKeys) or, for an output, the bucket's
 // default key.
-func (g *Guard) checkBucket(ctx context.Context, st *callState, l location, loc s3guard.Location, src *importSource, dataKeys bool) ([]string, error) {
-	op := opName(ctx, st)
+func (g *Guard) checkBucket(ctx context.Context, st *callState, l *locationPlace, loc s3guard.Location, src *importSource, dataKeys bool) ([]string, error) {
 	// CheckLocation judges Personalize's grant on the location itself, so a
 	// grant scoped to a prefix is recognised; the TLS-only deny and the rest
 	// must still cover the whole bucket.
 	rep, err := g.buckets.CheckLocation(ctx, loc, l.dir)
 	if err != nil {
-		return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
-			Reason: "the bucket could not be checked, so the guard refuses to use it", Err: err})
+		return nil, g.refuse(ctx, st, l.field, RuleS3CheckFailed, bucketUncheckedReason, err, nil)
 	}
 	if b := g.blocking(rep); len(b) > 0 {
-		return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleBucketPosture,
-			Reason: "the bucket is not safe for Personalize data", Findings: b})
+		return nil, g.refuse(ctx, st, l.field, RuleBucketPosture, "the bucket is not safe for Personalize data", nil, b)
 	}
 	st.act(actedBucketPosture)
 	if !l.objects {
 		if !dataKeys || l.dir != s3guard.Write {
 			return nil, nil
 		}
-		key, isKMS, err := g.buckets.DefaultKMSKey(ctx, loc.Bucket)
-		if err != nil {
-			return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
-				Reason: "the bucket could not be checked, so the guard refuses to use it", Err: err})
-		}
-		if !isKMS {
-			return nil, nil // SSE-S3 or none: the bucket posture check judged it
-		}
-		return []string{key}, nil
+		return g.outputKeys(ctx, st, l, loc)
 	}
 	var list s3guard.ListFunc
 	if src != nil {
@@ -454,18 +465,45 @@ func (g *Guard) checkBucket(ctx context.Context, st *callState, l location, loc 
 	}
 	rep, keys, err := g.buckets.CheckObjectKeys(ctx, loc, list)
 	if err != nil {
-		return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleS3CheckFailed,
-			Reason: "the source objects could not be checked, so the guard refuses to use them", Err: err})
+		return nil, g.refuse(ctx, st, l.field, RuleS3CheckFailed, "the source objects could not be checked, so the guard refuses to use them", err, nil)
 	}
 	if b := g.blocking(rep); len(b) > 0 {
-		return nil, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleObjectPosture,
-			Reason: "the source objects are not encrypted as the policy requires", Findings: b})
+		return nil, g.refuse(ctx, st, l.field, RuleObjectPosture, "the source objects are not encrypted as the policy requires", nil, b)
 	}
 	st.act(actedObjectPosture)
 	if !dataKeys {
 		return nil, nil
 	}
 	return keys, nil
+}
+
+const bucketUncheckedReason = "the bucket could not be checked, so the guard refuses to use it"
+
+// outputKeys is checkBucket's key of an output written under the bucket's
+// default: the KMS key, or none for SSE-S3 (which the bucket posture check
+// judged). Apart from checkBucket, and not inlined, so that an import's
+// path through checkBucket is a few contiguous lines.
+//
+//go:noinline
+func (g *Guard) outputKeys(ctx context.Context, st *callState, l *locationPlace, loc s3guard.Location) ([]string, error) {
+	key, isKMS, err := g.buckets.DefaultKMSKey(ctx, loc.Bucket)
+	if err != nil {
+		return nil, g.refuse(ctx, st, l.field, RuleS3CheckFailed, bucketUncheckedReason, err, nil)
+	}
+	if !isKMS {
+		return nil, nil // SSE-S3 or none: the bucket posture check judged it
+	}
+	return []string{key}, nil
+}
+
+// refuse is a posture step's refusal of the member at field (see
+// violation), with the call's operation name. Apart from the steps, and not
+// inlined, so that the refusals' code (a SafeguardError built in place
+// each) is not among the lines every call runs through.
+//
+//go:noinline
+func (g *Guard) refuse(ctx context.Context, st *callState, field, rule, reason string, err error, findings []posture.Finding) error {
+	return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: field, Rule: rule, Reason: reason, Err: err, Findings: findings})
 }
 
 // checkDataKeys holds the KMS keys that encrypt an import's objects (keys),
@@ -482,38 +520,41 @@ func (g *Guard) checkDataKeys(ctx context.Context, st *callState, op *boundOp, p
 		if st.keyReady(key) {
 			continue // the usual case, tested first: no parse, no lookup
 		}
-		arn, ok := g.dataKeyARN(key)
-		switch {
-		case key == "":
-			// aws/s3 (S3 names it by no key): its key policy, which no one
-			// can change, lets only principals of the account use it, and
-			// only through S3; personalize.amazonaws.com is neither, so
-			// Personalize cannot read or write data under it.
-			if err := g.violation(ctx, &SafeguardError{Operation: op.name, Field: field, Rule: RuleKMSKeyNotReady,
-				Reason: "the data is encrypted with the AWS managed key aws/s3, whose key policy cannot grant Personalize access; use a customer managed key"}); err != nil {
-				return err
-			}
-			continue
-		case !ok:
-			if err := g.violation(ctx, &SafeguardError{Operation: op.name, Field: field, Rule: RuleKMSKeyARN,
-				Reason: "the data's KMS key is named by an alias or a key ID that is no allowed key, so the guard cannot check it; name the key by its ARN"}); err != nil {
-				return err
-			}
-			continue
-		case st.keyReady(arn):
-			continue
-		}
-		role, _, _ := op.roleGet.read(params, op.roleAt)
-		dataset, _, _ := op.datasetGet.read(params, op.datasetAt)
-		u := keyUse{field: field, key: arn, role: role}
-		if u.resKind, u.resName = groupResource(dataset); u.resKind == "" {
-			u.resKind, u.resName = op.resourceOf(params) // a batch job's own
-		}
-		if err := g.checkKey(ctx, st, &u); err != nil {
+		if err := g.checkDataKey(ctx, st, op, params, field, key); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkDataKey is checkDataKeys for a key this call has not checked yet.
+// Apart from checkDataKeys, and not inlined, so that the usual call's
+// path through checkDataKeys is a few contiguous lines.
+//
+//go:noinline
+func (g *Guard) checkDataKey(ctx context.Context, st *callState, op *boundOp, params any, field, key string) error {
+	arn, ok := g.dataKeyARN(key)
+	switch {
+	case key == "":
+		// aws/s3 (S3 names it by no key): its key policy, which no one
+		// can change, lets only principals of the account use it, and
+		// only through S3; personalize.amazonaws.com is neither, so
+		// Personalize cannot read or write data under it.
+		return g.violation(ctx, &SafeguardError{Operation: op.name, Field: field, Rule: RuleKMSKeyNotReady,
+			Reason: "the data is encrypted with the AWS managed key aws/s3, whose key policy cannot grant Personalize access; use a customer managed key"})
+	case !ok:
+		return g.violation(ctx, &SafeguardError{Operation: op.name, Field: field, Rule: RuleKMSKeyARN,
+			Reason: "the data's KMS key is named by an alias or a key ID that is no allowed key, so the guard cannot check it; name the key by its ARN"})
+	case st.keyReady(arn):
+		return nil
+	}
+	role, _, _ := op.roleGet.read(params, op.roleAt)
+	dataset, _, _ := op.datasetGet.read(params, op.datasetAt)
+	u := keyUse{field: field, key: arn, role: role}
+	if u.resKind, u.resName = groupResource(dataset); u.resKind == "" {
+		u.resKind, u.resName = op.resourceOf(params) // a batch job's own
+	}
+	return g.checkKey(ctx, st, &u)
 }
 
 // dataKeyARN returns the key ARN of key as S3 names it: an ARN, or a key

@@ -122,8 +122,7 @@ func (g *Guard) parseLocation(ctx context.Context, st *callState, l location) (s
 		}
 	}
 	if l.dir == s3guard.Write && len(g.s.AllowedOutputBuckets) > 0 && !slices.Contains(g.s.AllowedOutputBuckets, loc.Bucket) {
-		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: l.field, Rule: RuleBucketNotAllowed,
-			Reason: "the bucket is not in Policy.AllowedOutputBuckets"})
+		return s3guard.Location{}, g.refuse(ctx, st, l.field, RuleBucketNotAllowed, "the bucket is not in Policy.AllowedOutputBuckets", nil, nil)
 	}
 	st.act(actedLocation)
 	return loc, nil

@@ -85,14 +85,8 @@ func wellFormedARN(s string) bool {
 // arnResource returns what follows the fifth colon of an ARN: the part a
 // caller names (dataset-group/movies), which the detector reads.
 func arnResource(s string) string {
-	for range 5 {
-		i := strings.IndexByte(s, ':')
-		if i < 0 {
-			return ""
-		}
-		s = s[i+1:]
-	}
-	return s
+	r, _ := awsarn.Resource(s)
+	return r
 }
 
 // matchRoleArn is ^arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
@@ -249,7 +250,11 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 			}
 		}
 		cp.valueName, cp.namedValues = namedValues(cp.fields)
-		cp.keys = plainKeys(cp.fields)
+		cp.keyFields = wireOrder(cp.fields)
+		for i, f := range cp.keyFields {
+			f.pos = i
+		}
+		cp.keys = plainKeys(cp.keyFields)
 	case kindSlice, kindMap:
 		if t.Kind() != reflect.Slice && t.Kind() != reflect.Map {
 			return nil, fmt.Errorf("member %s: the table has a list or map, the SDK a %s", n.member, t)
@@ -267,6 +272,20 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 		}
 	}
 	return &cp, nil
+}
+
+// wireOrder returns fields in the order the SDK's serializers write them:
+// sorted by member name ignoring case (datasetArn before dataSource), where
+// the table sorts them by their bytes. The wire walk looks for each name
+// among the members after the last one found first: in the SDK's order,
+// that is the next one. (Any other order is read all the same, only
+// slower; TestWireOrderIsTheSDKs holds it to the SDK's serializers.)
+func wireOrder(fields []*node) []*node {
+	out := slices.Clone(fields)
+	slices.SortStableFunc(out, func(a, b *node) int {
+		return strings.Compare(strings.ToLower(a.member), strings.ToLower(b.member))
+	})
+	return out
 }
 
 // plainKeys returns the member names of fields for jsonscan.NextKeyIn, in

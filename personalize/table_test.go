@@ -73,7 +73,8 @@ func TestUnknownMemberRefused(t *testing.T) {
 		in.fields = append(in.fields, f)
 		in.byMember[f.member] = f
 	}
-	in.keys = plainKeys(in.fields)
+	in.keyFields = wireOrder(in.fields)
+	in.keys = plainKeys(in.keyFields)
 	op.input = &in
 	g.ops = map[string]*boundOp{"CreateDatasetGroup": &op}
 

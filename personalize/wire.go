@@ -398,9 +398,14 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 			// as they are: the name is one of those after the last one
 			// found, read and compared in one pass. Else the name is read
 			// and looked up (memberFold included).
-			child = n.fields[j]
+			child = n.keyFields[j]
 		} else if sc.NextObjectEnd() {
 			break // the structure's end, as Next would read it
+		} else if j := sc.NextKeyIn(n.keys[:min(next, len(n.keys))], 0); j >= 0 {
+			// One of those before it (a body the SDK did not write): found
+			// exactly as memberAt would; a member twice is refused below
+			// all the same.
+			child = n.keyFields[j]
 		} else {
 			kk, err := sc.Next()
 			if err != nil {

@@ -3,10 +3,15 @@ package personalize
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 )
 
 // TestWireMemberLookup holds the wire walk's two ways to a member, the
@@ -30,6 +35,13 @@ func TestWireMemberLookup(t *testing.T) {
 		{"other case checked", `{"Name":"bad name!"}`, &refusal{RuleNamePattern, "Name"}},
 		{"checked in order", `{"domain":"ECOMMERCE","name":"bad name!"}`, &refusal{RuleNamePattern, "Name"}},
 		{"enum in order", `{"domain":"BOOKS","name":"movies"}`, &refusal{RuleEnum, "Domain"}},
+		// Before the last member found, as the SDK writes "datasetArn"
+		// before "dataSource": compared in place among the earlier ones.
+		{"enum before the last found", `{"name":"movies","domain":"BOOKS"}`, &refusal{RuleEnum, "Domain"}},
+		{"checked before the last found", `{"tags":[{"tagKey":"team"}],"name":"bad name!"}`, &refusal{RuleNamePattern, "Name"}},
+		{"twice before the last found", `{"name":"movies","domain":"ECOMMERCE","domain":"BOOKS"}`, &refusal{RuleBodyUnchecked, "Domain"}},
+		{"twice, the second before the last found", `{"domain":"ECOMMERCE","tags":[],"domain":"BOOKS"}`, &refusal{RuleBodyUnchecked, "Domain"}},
+		{"tag key after its value", `{"tags":[{"tagValue":"recs","tagKey":"aws:x"}]}`, &refusal{RuleTagLimits, "Tags[0].TagKey"}},
 		{"tag key in order", `{"tags":[{"tagKey":"team","tagValue":"recs"},{"tagKey":"aws:x","tagValue":"v"}]}`, &refusal{RuleTagLimits, "Tags[1].TagKey"}},
 		{"tag value in order", `{"tags":[{"tagKey":"team","tagValue":"a;b"}]}`, &refusal{RuleTagLimits, "Tags[0].TagValue"}},
 		{"twice in a row", `{"name":"movies","name":"other"}`, &refusal{RuleBodyUnchecked, "Name"}},
@@ -86,6 +98,10 @@ func withoutKeys(n *node, seen map[*node]*node) *node {
 			cp.fields[i] = withoutKeys(f, seen)
 			cp.byMember[f.member] = cp.fields[i]
 		}
+		cp.keyFields = make([]*node, len(n.keyFields))
+		for i, f := range n.keyFields {
+			cp.keyFields[i] = withoutKeys(f, seen)
+		}
 	}
 	cp.valueName = withoutKeys(n.valueName, seen)
 	cp.namedValues = nil
@@ -112,6 +128,8 @@ func FuzzWireMemberLookupMatchesOld(f *testing.F) {
 		`{"jobInput":{"s3DataSource":{"path":"s3://b/in"}},"jobName":"j","jobOutput":{"s3DataDestination":{"kmsKeyArn":"arn:aws:kms:us-east-1:111122223333:key/k","path":"s3://b/out"}}}`,
 		`{"metrics":[{"eventType":"click","expression":"SUM(Items.PRICE)","metricName":"revenue"}],"name":"m"}`,
 		`{"campaignConfig":{"itemExplorationConfig":{"explorationWeight":"0.3"}},"minProvisionedTPS":1,"name":"c"}`,
+		`{"datasetArn":"arn:aws:personalize:us-east-1:111122223333:dataset/d","dataSource":{"dataLocation":"s3://bucket/key"},"jobName":"j","roleArn":"arn:aws:iam::111122223333:role/R"}`,
+		`{"datasetArn":"x","dataSource":{"dataLocation":"s3://b/k"},"dataSource":{"dataLocation":"s3://b/k"}}`,
 		`{"\u006eame":"movies","nam\u0065":"x"}`, `{ "name" : "movies" }`, `{"name":"movies"} `, `{"name":"movies",}`,
 	} {
 		for i := range wireOps {
@@ -147,4 +165,109 @@ func FuzzWireMemberLookupMatchesOld(f *testing.F) {
 			t.Fatalf("%s %q: (-by name +compared in place):\n%s", op, body, diff)
 		}
 	})
+}
+
+// TestWireMemberRefusalsReportOnly: in report-only mode an unknown or
+// repeated member is reported, not refused, and ends the structure's walk
+// as the refusal would have (walkWireStruct's cold paths, apart from it
+// since imp25): nothing after it in the structure is read, so a body whose
+// top structure ends so is not one JSON document the walk read, and is
+// refused all the same (fail closed); nothing panics. The outcomes are the
+// walk's before the split (8c7c550), and the strict guard's refusals.
+func TestWireMemberRefusalsReportOnly(t *testing.T) {
+	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	strict := testGuard(t, Policy{})
+	ctx := middleware.WithOperationName(context.Background(), "CreateDatasetGroup")
+	tests := []struct {
+		body                 string
+		reportOnly, refusing string // the rules; "" for none
+	}{
+		{`{"name":"movies","names":"x","domain":"BOOKS"}`, RuleBodyUnchecked, RuleUnknownMember},
+		{`{"names":"x"}`, RuleBodyUnchecked, RuleUnknownMember},
+		{`{"name":"movies","name":"other","domain":"BOOKS"}`, RuleBodyUnchecked, RuleBodyUnchecked},
+		{`{"domain":"ECOMMERCE","tags":[],"domain":"BOOKS"}`, RuleBodyUnchecked, RuleBodyUnchecked},
+		{`{"tags":[{"tagKey":"team","tagValu":"recs"}],"name":"movies"}`, "", RuleUnknownMember},
+		{`{"domain":"ECOMMERCE","name":"movies"}`, "", ""},
+	}
+	rule := func(err error) string {
+		var sg *SafeguardError
+		if errors.As(err, &sg) {
+			return sg.Rule
+		}
+		if err != nil {
+			return err.Error()
+		}
+		return ""
+	}
+	for _, tt := range tests {
+		got := []string{rule(g.checkBody(ctx, "CreateDatasetGroup", tt.body)), rule(strict.checkBody(ctx, "CreateDatasetGroup", tt.body))}
+		if diff := cmp.Diff([]string{tt.reportOnly, tt.refusing}, got); diff != "" {
+			t.Errorf("checkBody(%s) [report-only, strict] (-want +got):\n%s", tt.body, diff)
+		}
+	}
+}
+
+// TestWireOrderIsTheSDKs holds each structure's keyFields to the order the
+// SDK's serializer writes its members in: a body the SDK wrote finds each
+// member at the first key NextKeyIn compares after the last one found.
+// Every operation's input, serialized with every member set, is walked
+// along the table, the members' positions read in the order they come.
+func TestWireOrderIsTheSDKs(t *testing.T) {
+	g := testGuard(t, Policy{})
+	checked := 0
+	for name, op := range g.ops {
+		var walk func(n *node)
+		walk = func(n *node) {
+			if n == nil {
+				return
+			}
+			for i, f := range n.keyFields {
+				if f.pos != i {
+					t.Errorf("%s: member %s at %d of keyFields has pos %d", name, f.member, i, f.pos)
+				}
+				if i > 0 && strings.ToLower(n.keyFields[i-1].member) >= strings.ToLower(f.member) {
+					t.Errorf("%s: members %s, %s out of the SDK's order", name, n.keyFields[i-1].member, f.member)
+				}
+				if n.keys != nil && n.keys[i] != mustPlainKey(t, f.member) {
+					t.Errorf("%s: key %d is not member %s's", name, i, f.member)
+				}
+				checked++
+			}
+			for _, f := range n.fields {
+				walk(f)
+			}
+			walk(n.elem)
+		}
+		walk(op.input)
+	}
+	if checked < 100 {
+		t.Errorf("checked %d members, want the tables' hundreds", checked)
+	}
+	// The SDK's order itself, on the import whose two orders differ.
+	ctx := middleware.WithOperationName(context.Background(), "CreateDatasetImportJob")
+	body := `{"datasetArn":"arn:aws:personalize:us-east-1:111122223333:dataset/movies/INTERACTIONS","dataSource":{"dataLocation":"s3://b/k"},"importMode":"FULL","jobName":"j","publishAttributionMetricsToS3":true,"roleArn":"arn:aws:iam::111122223333:role/R","tags":[{"tagKey":"team","tagValue":"recs"}]}`
+	var got []string
+	imp := g.ops["CreateDatasetImportJob"].input
+	for _, f := range imp.keyFields {
+		got = append(got, f.member)
+	}
+	want := []string{"datasetArn", "dataSource", "importMode", "jobName", "publishAttributionMetricsToS3", "roleArn", "tags"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CreateDatasetImportJob's keyFields (-want +got):\n%s", diff)
+	}
+	if err := g.checkBody(ctx, "CreateDatasetImportJob", body); err != nil {
+		var sg *SafeguardError
+		if !errors.As(err, &sg) || sg.Rule == RuleUnknownMember || sg.Rule == RuleBodyUnchecked {
+			t.Errorf("checkBody(the SDK's order) = %v", err)
+		}
+	}
+}
+
+func mustPlainKey(t *testing.T, name string) jsonscan.PlainKey {
+	t.Helper()
+	k, ok := jsonscan.NewPlainKey(name)
+	if !ok {
+		t.Fatalf("NewPlainKey(%q) failed", name)
+	}
+	return k
 }

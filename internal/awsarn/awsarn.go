@@ -4,7 +4,10 @@
 // Region or partition needs no release.
 package awsarn
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // MaxLength bounds any ARN the guard parses; KMS's KeyId and IAM's role ARN
 // limits are both 2048.
@@ -22,22 +25,86 @@ func Split(s string) (Parts, bool) {
 	if !ok {
 		return Parts{}, false
 	}
-	// One loop finds the four colons: the fields before the resource are
-	// short, and a call of IndexByte per field cost more than reading
-	// their bytes; every ARN field of every call is split here.
 	var cuts [4]int
-	n := 0
-	for i := 0; i < len(rest) && n < len(cuts); i++ {
-		if rest[i] == ':' {
-			cuts[n] = i
-			n++
-		}
-	}
-	if n < len(cuts) {
+	if colons(rest, &cuts) < 4 {
 		return Parts{}, false
 	}
 	return Parts{Partition: rest[:cuts[0]], Service: rest[cuts[0]+1 : cuts[1]], Region: rest[cuts[1]+1 : cuts[2]],
 		Account: rest[cuts[2]+1 : cuts[3]], Resource: rest[cuts[3]+1:]}, true
+}
+
+// Resource returns what follows the fifth colon of s (an ARN's resource,
+// as dataset-group/movies), and false when s has fewer than five colons.
+// It checks nothing else.
+func Resource(s string) (string, bool) {
+	// The colons of each word counted, not found one by one: only the word
+	// that holds the fifth is read bit by bit, so the branches that depend
+	// on where the colons fall are a few, not one per colon.
+	n, i := 0, 0
+	for ; i+8 <= len(s); i += 8 {
+		m := colonBits(load64(s, i))
+		c := bits.OnesCount64(m)
+		if n+c >= 5 {
+			for ; n < 4; n++ {
+				m &= m - 1
+			}
+			return s[i+bits.TrailingZeros64(m)>>3+1:], true
+		}
+		n += c
+	}
+	for ; i < len(s); i++ {
+		if s[i] == ':' {
+			if n++; n == 5 {
+				return s[i+1:], true
+			}
+		}
+	}
+	return "", false
+}
+
+// colons sets cuts to the offsets of the first four colons of s, and
+// returns how many it found. It reads eight bytes a word: an ARN's fields
+// before its resource are some forty bytes, which a byte at a time took
+// some ten instructions each.
+func colons(s string, cuts *[4]int) int {
+	n, i := 0, 0
+	for ; i+8 <= len(s); i += 8 {
+		for m := colonBits(load64(s, i)); m != 0; m &= m - 1 {
+			cuts[n] = i + bits.TrailingZeros64(m)>>3
+			if n++; n == len(cuts) {
+				return n
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == ':' {
+			cuts[n] = i
+			if n++; n == len(cuts) {
+				return n
+			}
+		}
+	}
+	return n
+}
+
+const (
+	lo = 0x0101010101010101
+	hi = 0x8080808080808080
+)
+
+// colonBits returns the high bit of each byte of x that is ':', exactly:
+// the sum works on each byte's low seven bits, so no carry crosses bytes,
+// and a byte with its high bit set is never ':'.
+func colonBits(x uint64) uint64 {
+	v := x ^ lo*':'
+	return ^((v&^hi + lo*0x7f) | v) & hi
+}
+
+// load64 reads s[i:i+8] as a little-endian word (one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // Partition accepts "aws" and "aws-<name>[-<name>...]": aws-cn, aws-us-gov,

@@ -46,19 +46,36 @@ func regionOld(r string) bool {
 	return true
 }
 
+// resourceOld is Resource as personalize's arnResource had it before
+// Resource read words: five cuts at a colon.
+func resourceOld(s string) (string, bool) {
+	for range 5 {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			return "", false
+		}
+		s = s[i+1:]
+	}
+	return s, true
+}
+
 type answers struct {
-	Split   Parts
-	SplitOK bool
-	Region  bool
+	Split      Parts
+	SplitOK    bool
+	Region     bool
+	Resource   string
+	ResourceOK bool
 }
 
 func answersOf(s string, old bool) answers {
 	if old {
 		p, ok := splitOld(s)
-		return answers{p, ok, regionOld(s)}
+		r, rok := resourceOld(s)
+		return answers{p, ok, regionOld(s), r, rok}
 	}
 	p, ok := Split(s)
-	return answers{p, ok, Region(s)}
+	r, rok := Resource(s)
+	return answers{p, ok, Region(s), r, rok}
 }
 
 func TestMatchOld(t *testing.T) {
@@ -68,6 +85,12 @@ func TestMatchOld(t *testing.T) {
 		"us-east-1", "us-gov-west-1", "cn-north-1", "eu-isoe-west-1", "eusc-de-east-1", "u-east-1", "abcde-east-1", "us--east-1",
 		"-us-east-1", "us-east-", "us-east", "us-east-1a", "us-East-1", "us-east--1", "us-1", "useast-1", "us-e-1", "ab-c-d-e-f-1",
 		"us-east-12345678901234567890123", "us-east-123456789012345678901234", "us_east-1", "us-ea st-1", "s3-website-us-east-1",
+		// Colons in every byte of a word, at a word's edges, and past the
+		// last whole word; bytes from 0x80 up, one of them ':'|0x80 (0xba).
+		"::::::::", ":::::::::", "arn:aws:personalize:us-east-1:111122223333:dataset/movies/INTERACTIONS",
+		"arn:aws:personalize:us-east-1:111122223333:dataset-group/movies", "arn:aws:iam::111122223333:role/service-role/R",
+		"arn:aw:s:r:a", "arn:aw:s:r:a:", "arnn:a:b:c:d:e", "arn:aws:s3:::b", "1234567:1234567:1234567:1234567:1234567:x",
+		"arn:a\xba:b\xbac:d:e:f", "arn:\xff\xff\xff\xff:\x80:\x7f:x:y:z", "arn:é:s:r:a:res", "a:b:c:d",
 	} {
 		if diff := cmp.Diff(answersOf(s, true), answersOf(s, false)); diff != "" {
 			t.Errorf("%q: new differs from old (-want +got):\n%s", s, diff)

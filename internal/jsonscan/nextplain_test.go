@@ -21,11 +21,12 @@ func checkNextPlainString(t *testing.T, s Scanner) (read bool) {
 	case !ok && got != s:
 		t.Fatalf("NextPlainString at offset %d of %q moved the scanner without reading", s.pos, s.data)
 	}
-	// It reads where the string's closing quote is in the last whole word
-	// from its start or before, and every byte of it is plain.
+	// It reads where eight bytes or more follow the string's opening quote
+	// (the closing quote may be among the input's last eight), and every
+	// byte of it is plain.
 	i := s.pos
 	want := err == nil && k == String && s.data[i] == '"' && !ref.escaped &&
-		ref.end < i+1+(len(s.data)-i-1)/8*8
+		len(s.data)-i-1 >= 8
 	for _, c := range []byte(ref.Raw()) {
 		want = want && c >= 0x20 && c < 0x80
 	}
@@ -43,6 +44,10 @@ func TestNextPlainString(t *testing.T) {
 		`{"k":"` + long + `"}`, `{"k":"` + long + `"`, `{"k":"` + long, `{"k":"` + long + `\"x"}`,
 		`{"k":"a\"b","l":"é","m":"a` + "\x01" + `","n":"` + long + `é"}`,
 		`{"k":"abcdefg"}`, `{"k":"abcdefgh"}`, `{"k":"abcdefghi"}`, `{"k":"abcdefghijklmno"}`, `{"k":"a`,
+		// Closing quotes among the input's last eight bytes, after one word
+		// or more; special bytes in the overlap of the last two words.
+		`{"k":"abcdefghijklmnop"}`, `{"k":"abcdefghijklmno"} `, `{"k":"abcdefghij\"k"}`, `{"k":"abcdefghijé"}`,
+		`{"k":"abcdefghijk` + "\x1f" + `"}`, `{"k":"abcdefghijklmnopq`, `{"a":"abc","k":"abcdefghijklm"}`,
 		`{"k":1,"l":true,"m":null,"n":{},"o":[]}`, `[1,"a",{"k":"v"},"b"]`, `{"k":"v"}x`, `{"k":"v"},"w"`,
 	}
 	reads := 0

@@ -751,12 +751,12 @@ func (s *Scanner) NextKeyIn(keys []PlainKey, from int) int {
 // NextPlainString reads the next token, as [Scanner.Next] would, when it
 // is a string value that starts at once and that Next settles in its first
 // look, eight bytes at a time: a string with no escape, control character
-// or byte from 0x80 up, whose closing quote is at least eight bytes before
-// the end of the input. Otherwise it reports false and leaves the scanner
-// as it was, for Next to read the token. It is Next's path for the string
-// values of a body, without Next's look for white space, the end of the
-// input, its states and its other kinds, whose branches every other
-// token takes too: the wire gate reads a member's value with it.
+// or byte from 0x80 up, with at least eight bytes of input after its
+// opening quote. Otherwise it reports false and leaves the scanner as it
+// was, for Next to read the token. It is Next's path for the string values
+// of a body, without Next's look for white space, the end of the input,
+// its states and its other kinds, whose branches every other token takes
+// too: the wire gate reads a member's value with it.
 func (s *Scanner) NextPlainString() bool {
 	// stValue or stValueOrEnd, adjacent: one comparison.
 	if s.state-stValue > stValueOrEnd-stValue {
@@ -776,6 +776,24 @@ func (s *Scanner) NextPlainString() bool {
 			s.afterValue()
 			return true
 		}
+	}
+	// The input ends within eight bytes of the last word read: its last
+	// word, read from its end, overlaps the words before, whose bytes were
+	// plain, so its first special byte is the string's first. (A body's
+	// last member ends a few bytes before the input does.) Written out
+	// here, not called: a call would give every string a frame.
+	k := len(d) - 8
+	if k <= i {
+		return false // no word after the opening quote
+	}
+	if m := special(load64(d, k)); m != 0 {
+		e := k + bits.TrailingZeros64(m)>>3
+		if d[e] != '"' {
+			return false
+		}
+		s.start, s.end, s.pos, s.escaped = i+1, e, e+1, false
+		s.afterValue()
+		return true
 	}
 	return false
 }
