@@ -10,11 +10,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/personalize"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
 // red29bRewrite returns an APIOptions entry whose Finalize
@@ -181,5 +183,68 @@ func TestRed29bImportBodyRewrites(t *testing.T) {
 				t.Fatalf("the checked members in another order: %v", err)
 			}
 		})
+	}
+}
+
+// TestRed29bBatchLocationRewrites (red29b, no defect): the bucket posture
+// step walks the operation's location places since imp25, reading what
+// the S3 location step parsed, not the caller's values again. A hook after
+// signing moves a batch segment job's checked locations about: input and
+// output swapped, the output moved before the input with another bucket,
+// a case-folded twin of the output's path. Each is refused at its field,
+// in report-only mode too, nothing reaches the emulated AWS, and no value
+// is echoed.
+func TestRed29bBatchLocationRewrites(t *testing.T) {
+	solution := "arn:aws:personalize:us-east-1:111122223333:solution/movies/1"
+	const evil = "s3://evil29b-bucket/out/"
+	tests := []struct {
+		name             string
+		rewrite          func(b, in, out string) string
+		want, reportOnly red24Outcome
+		canary           string
+	}{
+		{"input and output swapped", func(b, in, out string) string {
+			b = strings.Replace(b, `"`+in+`"`, `"\x00"`, 1)
+			b = strings.Replace(b, `"`+out+`"`, `"`+in+`"`, 1)
+			return strings.Replace(b, `"\x00"`, `"`+out+`"`, 1)
+		}, red24Outcome{Rule: personalize.RuleRequestChanged, Field: "JobInput.S3DataSource.Path"},
+			red24Outcome{Rule: personalize.RuleRequestChanged, Field: "JobInput.S3DataSource.Path"}, "evil29b"}, // no new value: "sent" is the test
+		{"output moved first, another bucket", func(b, in, out string) string {
+			i := strings.Index(b, `"jobOutput":`)
+			j := strings.Index(b[i:], "}}") + i + 2
+			b = b[:i] + b[j+1:] // the member and its comma
+			return `{"jobOutput":{"s3DataDestination":{"path":"` + evil + `"}},` + b[1:]
+		}, red24Outcome{Rule: personalize.RuleRequestChanged, Field: "JobOutput.S3DataDestination.Path"},
+			red24Outcome{Rule: personalize.RuleRequestChanged, Field: "JobOutput.S3DataDestination.Path"}, "evil29b"},
+		{"output path's folded twin", func(b, in, out string) string {
+			return strings.Replace(b, `"path":"`+out+`"`, `"path":"`+out+`","PATH":"`+evil+`"`, 1)
+		}, red24Outcome{Rule: personalize.RuleBodyUnchecked, Field: "JobOutput.S3DataDestination.Path"},
+			red24Outcome{Rule: personalize.RuleBodyUnchecked}, "evil29b"},
+	}
+	for _, reportOnly := range []bool{false, true} {
+		e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed", InsecureReportOnly: reportOnly}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "red29b" })
+		e.putEncrypted(t, "red29b/users.json", `{"userId":"u1"}`+"\n")
+		in, out := "s3://"+e.scene.Bucket+"/red29b/users.json", e.scene.ExportLocation
+		for _, tt := range tests {
+			name := tt.name
+			want := tt.want
+			if reportOnly {
+				name, want = "report-only/"+name, tt.reportOnly
+			}
+			t.Run(name, func(t *testing.T) {
+				e.srv.ResetRequests()
+				e.audit.Reset()
+				_, err := e.client.CreateBatchSegmentJob(context.Background(), &sdk.CreateBatchSegmentJobInput{
+					JobName: aws.String("red29b"), RoleArn: aws.String(e.scene.RoleARN), SolutionVersionArn: aws.String(solution),
+					JobInput:  &types.BatchSegmentJobInput{S3DataSource: &types.S3DataConfig{Path: aws.String(in)}},
+					JobOutput: &types.BatchSegmentJobOutput{S3DataDestination: &types.S3DataConfig{Path: aws.String(out)}},
+				}, func(o *sdk.Options) {
+					o.APIOptions = append(o.APIOptions, red29bRewrite(t, func(b string) string { return tt.rewrite(b, in, out) }))
+				})
+				if diff := cmp.Diff(want, red24Result(t, e, "CreateBatchSegmentJob", err, tt.canary)); diff != "" {
+					t.Errorf("(-want +got):\n%s", diff)
+				}
+			})
+		}
 	}
 }
