@@ -1,8 +1,16 @@
 package personalize
 
 import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestRed29bMemberLookupAgrees: imp25's wire walk finds a member written
@@ -55,5 +63,66 @@ func TestRed29bMemberLookupAgrees(t *testing.T) {
 	}
 	if structs < 50 {
 		t.Errorf("checked %d structures, want the tables' many", structs)
+	}
+}
+
+// TestRed29bPostureRefusalsOutOfLine: imp25 moved the posture steps'
+// refusals out of line (refuse, postureBypassed). The bucket posture step
+// of every operation with S3 locations, run without the S3 location step
+// (no parse in the call state or the stack), refuses with RuleBypassed and
+// the operation's name, in report-only mode too, and calls nothing after
+// it; refuse names the operation, field, rule and reason it is given,
+// keeps the cause for errors.Is, and in report-only mode reports instead.
+func TestRed29bPostureRefusalsOutOfLine(t *testing.T) {
+	type outcome struct{ Operation, Field, Rule string }
+	for _, reportOnly := range []bool{false, true} {
+		p := Policy{InsecureReportOnly: reportOnly}
+		if reportOnly {
+			p.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		}
+		g := testGuard(t, p)
+		ops := 0
+		for name, op := range g.ops {
+			if len(op.locations) == 0 {
+				continue
+			}
+			ops++
+			ctx := middleware.WithOperationName(context.Background(), name)
+			called := false
+			next := middleware.InitializeHandlerFunc(func(context.Context, middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
+				called = true
+				return middleware.InitializeOutput{}, middleware.Metadata{}, nil
+			})
+			params := reflect.New(op.params.Elem()).Interface()
+			_, _, err := g.handleBucketPosture(ctx, nil, middleware.InitializeInput{Parameters: params}, next)
+			var sg *SafeguardError
+			var got outcome
+			if errors.As(err, &sg) {
+				got = outcome{sg.Operation, sg.Field, sg.Rule}
+			}
+			if diff := cmp.Diff(outcome{name, "", RuleBypassed}, got); diff != "" || called {
+				t.Errorf("report-only %v, %s without the S3 location step: next called %v, (-want +got):\n%s", reportOnly, name, called, diff)
+			}
+		}
+		if ops < 5 {
+			t.Errorf("%d operations with S3 locations, want the jobs' five or more", ops)
+		}
+		cause := errors.New("cause")
+		ctx := middleware.WithOperationName(context.Background(), "CreateDatasetImportJob")
+		err := g.refuse(ctx, nil, "DataSource.DataLocation", RuleS3CheckFailed, bucketUncheckedReason, cause, nil)
+		if reportOnly {
+			if err != nil {
+				t.Errorf("report-only refuse = %v, want nil (reported)", err)
+			}
+			continue
+		}
+		var sg *SafeguardError
+		if !errors.As(err, &sg) || !errors.Is(err, cause) {
+			t.Fatalf("refuse = %v, want a SafeguardError wrapping its cause", err)
+		}
+		if diff := cmp.Diff([]string{"CreateDatasetImportJob", "DataSource.DataLocation", RuleS3CheckFailed, bucketUncheckedReason},
+			[]string{sg.Operation, sg.Field, sg.Rule, sg.Reason}); diff != "" {
+			t.Errorf("refuse (-want +got):\n%s", diff)
+		}
 	}
 }
