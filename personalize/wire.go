@@ -716,7 +716,11 @@ func (w *walker) checkBound(parent, n *node, sc *jsonscan.Scanner) error {
 	switch {
 	case n.bound == boundRole && len(w.st.roles) > 0 && !slices.Contains(w.st.roles, sc.Text()),
 		n.bound == boundDataset && w.st.dataset != "" && sc.Text() != w.st.dataset:
-		return w.fail(RuleRequestChanged, "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it")
+		// Not w.fail: a transport rule, refused in report-only mode too,
+		// as checkWirePlace's is (the Initialize checks note the caller's
+		// own role and dataset whether they passed or not).
+		return &SafeguardError{Operation: opName(w.ctx, w.st), Field: w.path(), Rule: RuleRequestChanged,
+			Reason: "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it"}
 	}
 	return nil
 }
