@@ -341,6 +341,17 @@ func (st *callState) sawKeyAt(v string, at *node) bool {
 	return slices.Contains(st.keys, placed{v, at})
 }
 
+// keyNotedAt reports whether the Initialize checks put in or allowed a key
+// at the member at (nil: none).
+func (st *callState) keyNotedAt(at *node) bool {
+	for _, p := range st.keys {
+		if p.at == at && at != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // readyKey records a key the key readiness check passed in this call, and
 // keyReady tells whether it did.
 func (st *callState) readyKey(v string) {

@@ -156,5 +156,7 @@
 // guard cannot inspect ([Policy.InsecureAllowUnverifiableHTTPClient]) has
 // its TLS version checked only on the response, after the request went
 // out. Report-only mode ([Policy.InsecureReportOnly]) logs instead of
-// refusing, except for the transport rules and a body the gate cannot read.
+// refusing, except for the transport rules, a body the gate cannot read, and
+// a key, S3 location, role or dataset a hook changed after the checks, or a
+// key or role it removed.
 package personalize

@@ -141,7 +141,9 @@ type Policy struct {
 	// roll-out: each rule a value breaks is logged, an identifying value in
 	// a value too long or out of pattern included. Transport rules still
 	// refuse. Sensitive values then reach AWS's logs: use it only to
-	// measure. It needs a Logger.
+	// measure. It needs a Logger. What a hook changes after the checks is
+	// refused all the same: a key, S3 location, role or dataset changed, a
+	// key or role removed.
 	InsecureReportOnly bool
 
 	// InsecureSkipPostureChecks skips the network checks: key readiness,

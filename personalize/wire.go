@@ -529,13 +529,34 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 	}
 	// The Initialize step put the configured key wherever the caller left
 	// none; missing here, a hook removed it.
-	if !keySeen {
-		return w.failAt(joinPath(w.path(), "KmsKeyArn"), RuleKMSKeyMissing, "the configured key is missing from the request as sent: something after the guard's check removed it")
-	}
-	if n.roleHolder && !roleSeen {
-		return w.failAt(joinPath(w.path(), "RoleArn"), RuleKMSKeyWithoutRole, "the role is missing from the request as sent: something after the guard's check removed it")
+	if !keySeen || n.roleHolder && !roleSeen {
+		return w.removedAfterChecks(n, keySeen)
 	}
 	return nil
+}
+
+// removedAfterChecks is walkWireStruct's refusal of the structure n as sent
+// without its key (keySeen false) or its role. A key or role the
+// Initialize checks put in or noted there (the caller's own is noted
+// whether it passed or not) was removed after them: refused in report-only
+// mode too, as a key changed after them is (checkWirePlace), since the
+// request would create an unencrypted resource that nothing checked. Any
+// other absence is its KMS rule's, which report-only mode logs.
+//
+//go:noinline
+func (w *walker) removedAfterChecks(n *node, keySeen bool) error {
+	field, rule, reason, noted := joinPath(w.path(), "KmsKeyArn"), RuleKMSKeyMissing,
+		"the configured key is missing from the request as sent: something after the guard's check removed it",
+		w.st != nil && w.st.keyNotedAt(n.byMember["kmsKeyArn"])
+	if keySeen {
+		field, rule, reason, noted = joinPath(w.path(), "RoleArn"), RuleKMSKeyWithoutRole,
+			"the role is missing from the request as sent: something after the guard's check removed it",
+			w.st != nil && len(w.st.roles) > 0
+	}
+	if noted {
+		return &SafeguardError{Operation: opName(w.ctx, w.st), Field: field, Rule: rule, Reason: reason}
+	}
+	return w.failAt(field, rule, reason)
 }
 
 // passedNext reports whether s, the string just read for the member n, is
