@@ -279,7 +279,8 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 // the table sorts them by their bytes. The wire walk looks for each name
 // among the members after the last one found first: in the SDK's order,
 // that is the next one. (Any other order is read all the same, only
-// slower; TestWireOrderIsTheSDKs holds it to the SDK's serializers.)
+// slower; TestWireOrderIsTheSDKsSerializer holds it to the SDK's
+// serializers.)
 func wireOrder(fields []*node) []*node {
 	out := slices.Clone(fields)
 	slices.SortStableFunc(out, func(a, b *node) int {

@@ -207,11 +207,11 @@ func TestWireMemberRefusalsReportOnly(t *testing.T) {
 	}
 }
 
-// TestWireOrderIsTheSDKs holds each structure's keyFields to the order the
-// SDK's serializer writes its members in: a body the SDK wrote finds each
-// member at the first key NextKeyIn compares after the last one found.
-// Every operation's input, serialized with every member set, is walked
-// along the table, the members' positions read in the order they come.
+// TestWireOrderIsTheSDKs holds each structure's keyFields to the order
+// wireOrder gives (member names sorted ignoring case, each member's pos its
+// index, keys in the same order), and pins the import's order, the one
+// whose table order differs. TestWireOrderIsTheSDKsSerializer holds the
+// order to what the SDK's serializers write.
 func TestWireOrderIsTheSDKs(t *testing.T) {
 	g := testGuard(t, Policy{})
 	checked := 0
