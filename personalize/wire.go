@@ -524,8 +524,17 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		}
 		w.pop()
 	}
-	if !n.keyHolder || w.g.s.KMSKeyARN == "" {
+	if !n.keyHolder {
 		return nil
+	}
+	if w.g.s.KMSKeyARN == "" {
+		// Nothing was put in: only a key the caller named here, which the
+		// checks noted, can be missing, and that creates an unencrypted
+		// resource (a dataset group's key is fixed at creation).
+		if keySeen || w.st == nil || !w.st.keyNotedAt(n.byMember["kmsKeyArn"]) {
+			return nil
+		}
+		return w.removedAfterChecks(n, false)
 	}
 	// The Initialize step put the configured key wherever the caller left
 	// none; missing here, a hook removed it.
