@@ -524,8 +524,17 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		}
 		w.pop()
 	}
-	if !n.keyHolder || w.g.s.KMSKeyARN == "" {
+	if !n.keyHolder {
 		return nil
+	}
+	if w.g.s.KMSKeyARN == "" {
+		// Nothing was put in: only a key the caller named here, which the
+		// checks noted, can be missing, and that creates an unencrypted
+		// resource (a dataset group's key is fixed at creation).
+		if keySeen || w.st == nil || !w.st.keyNotedAt(n.byMember["kmsKeyArn"]) {
+			return nil
+		}
+		return w.removedAfterChecks(n, false)
 	}
 	// The Initialize step put the configured key wherever the caller left
 	// none; missing here, a hook removed it.
@@ -538,7 +547,9 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 // removedAfterChecks is walkWireStruct's refusal of the structure n as sent
 // without its key (keySeen false) or its role. A key or role the
 // Initialize checks put in or noted there (the caller's own is noted
-// whether it passed or not) was removed after them: refused in report-only
+// whether it passed or not; a role is noted by the posture check, or by
+// injectKeys' act when it put the configured one in, which holds with the
+// posture checks skipped) was removed after them: refused in report-only
 // mode too, as a key changed after them is (checkWirePlace), since the
 // request would create an unencrypted resource that nothing checked. Any
 // other absence is its KMS rule's, which report-only mode logs.
@@ -551,7 +562,7 @@ func (w *walker) removedAfterChecks(n *node, keySeen bool) error {
 	if keySeen {
 		field, rule, reason, noted = joinPath(w.path(), "RoleArn"), RuleKMSKeyWithoutRole,
 			"the role is missing from the request as sent: something after the guard's check removed it",
-			w.st != nil && len(w.st.roles) > 0
+			w.st != nil && (len(w.st.roles) > 0 || w.st.acted&actedRoleInjected != 0)
 	}
 	if noted {
 		return &SafeguardError{Operation: opName(w.ctx, w.st), Field: field, Rule: rule, Reason: reason}
