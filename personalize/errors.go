@@ -26,7 +26,7 @@ const (
 	RuleKMSKeyNotAllowed   = "kms.key-not-allowed"         // a key other than the configured or allowed ones
 	RuleKMSRoleWithoutKey  = "kms.role-without-key"        // RoleArn on CreateDatasetGroup without a KmsKeyArn
 	RuleKMSKeyWithoutRole  = "kms.key-without-role"        // KmsKeyArn on CreateDatasetGroup without a RoleArn, and none configured
-	RuleKMSKeyMissing      = "kms.key-missing"             // the configured key is missing from a key place of the request as sent
+	RuleKMSKeyMissing      = "kms.key-missing"             // the configured key, or a key the caller gave, is missing from a key place of the request as sent
 	RuleKMSKeyRequired     = "kms.key-required"            // CreateDatasetGroup without a customer managed key (see Policy.InsecureAllowUnencryptedDatasetGroups)
 	RuleKMSKeyNotReady     = "kms.key-not-ready"           // the key's readiness check has blocking findings
 	RuleKMSCheckFailed     = "kms.check-failed"            // the key could not be checked (fail closed)

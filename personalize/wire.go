@@ -557,7 +557,7 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 //go:noinline
 func (w *walker) removedAfterChecks(n *node, keySeen bool) error {
 	field, rule, reason, noted := joinPath(w.path(), "KmsKeyArn"), RuleKMSKeyMissing,
-		"the configured key is missing from the request as sent: something after the guard's check removed it",
+		"the key the guard checked or put in is missing from the request as sent: something after the guard's check removed it",
 		w.st != nil && w.st.keyNotedAt(n.byMember["kmsKeyArn"])
 	if keySeen {
 		field, rule, reason, noted = joinPath(w.path(), "RoleArn"), RuleKMSKeyWithoutRole,
