@@ -344,12 +344,7 @@ func (st *callState) sawKeyAt(v string, at *node) bool {
 // keyNotedAt reports whether the Initialize checks put in or allowed a key
 // at the member at (nil: none).
 func (st *callState) keyNotedAt(at *node) bool {
-	for _, p := range st.keys {
-		if p.at == at && at != nil {
-			return true
-		}
-	}
-	return false
+	return at != nil && slices.ContainsFunc(st.keys, func(p placed) bool { return p.at == at })
 }
 
 // readyKey records a key the key readiness check passed in this call, and

@@ -524,50 +524,52 @@ func (w *walker) walkWireStruct(n *node, sc *jsonscan.Scanner) error {
 		}
 		w.pop()
 	}
-	if !n.keyHolder {
-		return nil
-	}
-	if w.g.s.KMSKeyARN == "" {
-		// Nothing was put in: only a key the caller named here, which the
-		// checks noted, can be missing, and that creates an unencrypted
-		// resource (a dataset group's key is fixed at creation).
-		if keySeen || w.st == nil || !w.st.keyNotedAt(n.byMember["kmsKeyArn"]) {
-			return nil
-		}
-		return w.removedAfterChecks(n, false)
-	}
-	// The Initialize step put the configured key wherever the caller left
-	// none; missing here, a hook removed it.
-	if !keySeen || n.roleHolder && !roleSeen {
-		return w.removedAfterChecks(n, keySeen)
+	if n.keyHolder && (!keySeen || n.roleHolder && !roleSeen) {
+		return w.keyOrRoleMissing(n, keySeen)
 	}
 	return nil
 }
 
-// removedAfterChecks is walkWireStruct's refusal of the structure n as sent
-// without its key (keySeen false) or its role. A key or role the
-// Initialize checks put in or noted there (the caller's own is noted
-// whether it passed or not; a role is noted by the posture check, or by
-// injectKeys' act when it put the configured one in, which holds with the
-// posture checks skipped) was removed after them: refused in report-only
-// mode too, as a key changed after them is (checkWirePlace), since the
-// request would create an unencrypted resource that nothing checked. Any
-// other absence is its KMS rule's, which report-only mode logs.
+// keyOrRoleMissing is walkWireStruct's end of the key-holding structure n
+// as sent without its key (keySeen false) or its role. With a configured
+// key, the Initialize step put it in wherever the caller left none, and the
+// role with it: missing here, a hook removed them. Without one, only a key
+// the caller named can be missing (a role then is the caller's affair and
+// AWS's). A key or role the Initialize checks put in or noted there (the
+// caller's own is noted whether it passed or not; a role is noted by the
+// posture check, or by injectKeys' act when it put the configured one in,
+// which holds with the posture checks skipped) was removed after them:
+// refused in report-only mode too, as a key changed after them is
+// (checkWirePlace), since the request would create an unencrypted resource
+// that nothing checked. Any other absence is its KMS rule's, which
+// report-only mode logs.
 //
 //go:noinline
-func (w *walker) removedAfterChecks(n *node, keySeen bool) error {
-	field, rule, reason, noted := joinPath(w.path(), "KmsKeyArn"), RuleKMSKeyMissing,
-		"the key the guard checked or put in is missing from the request as sent: something after the guard's check removed it",
-		w.st != nil && w.st.keyNotedAt(n.byMember["kmsKeyArn"])
-	if keySeen {
-		field, rule, reason, noted = joinPath(w.path(), "RoleArn"), RuleKMSKeyWithoutRole,
-			"the role is missing from the request as sent: something after the guard's check removed it",
-			w.st != nil && (len(w.st.roles) > 0 || w.st.acted&actedRoleInjected != 0)
+func (w *walker) keyOrRoleMissing(n *node, keySeen bool) error {
+	configured := w.g.s.KMSKeyARN != ""
+	if !keySeen {
+		noted := w.st != nil && w.st.keyNotedAt(n.byMember["kmsKeyArn"])
+		if !configured && !noted {
+			return nil // the caller named no key here
+		}
+		return w.missingAfterChecks(noted, "KmsKeyArn", RuleKMSKeyMissing,
+			"the key the guard checked or put in is missing from the request as sent: something after the guard's check removed it")
 	}
+	if !configured {
+		return nil
+	}
+	return w.missingAfterChecks(w.st != nil && (len(w.st.roles) > 0 || w.st.acted&actedRoleInjected != 0), "RoleArn", RuleKMSKeyWithoutRole,
+		"the role is missing from the request as sent: something after the guard's check removed it")
+}
+
+// missingAfterChecks refuses the structure's member as sent without it: in
+// report-only mode too when the Initialize checks noted a value there
+// (removed after them), else by rule as any violation.
+func (w *walker) missingAfterChecks(noted bool, member, rule, reason string) error {
 	if noted {
-		return &SafeguardError{Operation: opName(w.ctx, w.st), Field: field, Rule: rule, Reason: reason}
+		return &SafeguardError{Operation: opName(w.ctx, w.st), Field: joinPath(w.path(), member), Rule: rule, Reason: reason}
 	}
-	return w.failAt(field, rule, reason)
+	return w.failAt(joinPath(w.path(), member), rule, reason)
 }
 
 // passedNext reports whether s, the string just read for the member n, is
@@ -748,11 +750,10 @@ func (w *walker) checkBound(parent, n *node, sc *jsonscan.Scanner) error {
 	switch {
 	case n.bound == boundRole && len(w.st.roles) > 0 && !slices.Contains(w.st.roles, sc.Text()),
 		n.bound == boundDataset && w.st.dataset != "" && sc.Text() != w.st.dataset:
-		// Not w.fail: a transport rule, refused in report-only mode too,
-		// as checkWirePlace's is (the Initialize checks note the caller's
-		// own role and dataset whether they passed or not).
-		return &SafeguardError{Operation: opName(w.ctx, w.st), Field: w.path(), Rule: RuleRequestChanged,
-			Reason: "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it"}
+		// A transport rule, refused in report-only mode too, as
+		// checkWirePlace's is (the Initialize checks note the caller's own
+		// role and dataset whether they passed or not).
+		return w.changedAfterChecks()
 	}
 	return nil
 }
@@ -834,10 +835,17 @@ func (w *walker) checkWirePlace(rule fieldRule, s string) error {
 		// bucket check for writing never looked.
 		return nil
 	}
-	// Not w.fail: refused in report-only mode too, as a renamed operation
-	// or swapped input is. Report-only lets through what the caller asked
-	// for (the Initialize checks record a key or location even when they
-	// refuse it), never what a hook put in after them.
+	// Refused in report-only mode too, as a renamed operation or swapped
+	// input is. Report-only lets through what the caller asked for (the
+	// Initialize checks record a key or location even when they refuse
+	// it), never what a hook put in after them.
+	return w.changedAfterChecks()
+}
+
+// changedAfterChecks refuses the member at the walk's path, whose value a
+// hook changed after the Initialize checks: not w.fail, since report-only
+// mode refuses it too (RuleRequestChanged is a transport rule).
+func (w *walker) changedAfterChecks() error {
 	return &SafeguardError{Operation: opName(w.ctx, w.st), Field: w.path(), Rule: RuleRequestChanged,
 		Reason: "the value changed after the guard checked it: something after the guard's check (an interceptor or middleware) set it"}
 }
