@@ -127,11 +127,9 @@ func (g *Guard) checkKey(ctx context.Context, st *callState, u *keyUse) error {
 // through.
 func (g *Guard) keyNotReady(ctx context.Context, st *callState, field string, err error, findings []posture.Finding) error {
 	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: field, Rule: RuleKMSCheckFailed,
-			Reason: "the key could not be checked, so the guard refuses to use it", Err: err})
+		return g.refuse(ctx, st, field, RuleKMSCheckFailed, "the key could not be checked, so the guard refuses to use it", err, nil)
 	}
-	return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: field, Rule: RuleKMSKeyNotReady,
-		Reason: "the key is not ready for Personalize", Findings: findings})
+	return g.refuse(ctx, st, field, RuleKMSKeyNotReady, "the key is not ready for Personalize", nil, findings)
 }
 
 // checkInput is the key check's input for u, whose role is set. The

@@ -420,8 +420,9 @@ func intake(ctx context.Context, op string, req *smithyhttp.Request, callRegion,
 		// *http.Request beside it is a body nobody checked.
 		return nil, "", errBodyOutside(op)
 	}
-	// The copy's allocation first, for the Builder the body is read into;
-	// the request itself is copied once the stream is read.
+	// The copy's allocation first, for the array the body is read into
+	// (see sentRequest.bodyBuf); the request itself is copied once the
+	// stream is read.
 	own := new(sentRequest)
 	body, err := readBody(req, own.bodyBuf[:])
 	if err != nil {
