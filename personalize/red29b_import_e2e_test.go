@@ -1,10 +1,8 @@
 package personalize_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 
@@ -12,39 +10,25 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
-// red29bRewrite returns an APIOptions entry whose Finalize
-// middleware, after signing, replaces the serialized body with f's rewrite
-// of it: a hostile hook that reorders, repeats or renames members.
+// red29bRewrite returns an APIOptions entry whose Finalize middleware,
+// after signing, replaces the serialized body with f's rewrite of it
+// (dataplanetest.RewriteBodyWith): a hostile hook that reorders, repeats or
+// renames members. The test fails if f leaves the body as it was.
 func red29bRewrite(t *testing.T, f func(body string) string) func(*middleware.Stack) error {
-	return func(stack *middleware.Stack) error {
-		return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("Red29b:Rewrite", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
-			middleware.FinalizeOutput, middleware.Metadata, error,
-		) {
-			req := in.Request.(*smithyhttp.Request)
-			b, err := io.ReadAll(req.GetStream())
-			if err != nil {
-				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
-			}
-			nb := []byte(f(string(b)))
-			if bytes.Equal(nb, b) {
-				t.Errorf("the rewrite left the body %s as it was", b)
-			}
-			out, err := req.SetStream(bytes.NewReader(nb))
-			if err != nil {
-				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
-			}
-			out.ContentLength = int64(len(nb))
-			in.Request = out
-			return next.HandleFinalize(ctx, in)
-		}), middleware.After)
-	}
+	return dataplanetest.RewriteBodyWith(t, func(b string) string {
+		nb := f(b)
+		if nb == b {
+			t.Errorf("the rewrite left the body %s as it was", b)
+		}
+		return nb
+	})
 }
 
 // TestRed29bImportBodyRewrites (red29b, no defect in imp25's lookup):

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/aws/smithy-go/middleware"
@@ -16,6 +17,18 @@ import (
 // body with new: the hook a test plays a hostile or careless caller with,
 // for any of the three clients. The test fails if the body holds no old.
 func RewriteBodyAfterSigning(tb testing.TB, old, new string) func(*middleware.Stack) error {
+	return RewriteBodyWith(tb, func(b string) string {
+		if !strings.Contains(b, old) {
+			tb.Errorf("the body %s does not hold %s", b, old)
+		}
+		return strings.Replace(b, old, new, 1)
+	})
+}
+
+// RewriteBodyWith is RewriteBodyAfterSigning with the serialized body
+// replaced by f's rewrite of it: a hook that reorders, repeats, renames or
+// removes members.
+func RewriteBodyWith(tb testing.TB, f func(body string) string) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("Rewrite", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
 			middleware.FinalizeOutput, middleware.Metadata, error,
@@ -25,11 +38,8 @@ func RewriteBodyAfterSigning(tb testing.TB, old, new string) func(*middleware.St
 			if err != nil {
 				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 			}
-			if !bytes.Contains(b, []byte(old)) {
-				tb.Errorf("the body %s does not hold %s", b, old)
-			}
-			nb := bytes.Replace(b, []byte(old), []byte(new), 1)
-			out, err := req.SetStream(bytes.NewReader(nb))
+			nb := f(string(b))
+			out, err := req.SetStream(bytes.NewReader([]byte(nb)))
 			if err != nil {
 				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 			}
