@@ -4,22 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeevents"
 	"github.com/aws/aws-sdk-go-v2/service/personalizeevents/types"
-	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalizeevents"
 )
-
-var errProbe = errors.New("probe: not sent")
 
 // TestPutEventsBodyAroundInlineLength sends PutEvents bodies of every
 // length around the gate's inline buffer (512 bytes, merge 61c3f53) and past
@@ -42,38 +38,16 @@ func TestPutEventsBodyAroundInlineLength(t *testing.T) {
 			EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt,
 				Properties: aws.String(`{"pad":"` + strings.Repeat("p", pad) + `"}`)}}}
 	}
-	// beforeGate runs f on the request right before the wire gate; f may
-	// end the call with an error of its own.
+	// beforeGate runs f on the request right before the wire gate.
 	beforeGate := func(f func(*smithyhttp.Request) error) func(*sdk.Options) {
 		return func(o *sdk.Options) {
-			o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
-				return st.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("Test:BeforeGate", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
-					middleware.DeserializeOutput, middleware.Metadata, error,
-				) {
-					if err := f(in.Request.(*smithyhttp.Request)); err != nil {
-						return middleware.DeserializeOutput{}, middleware.Metadata{}, err
-					}
-					return next.HandleDeserialize(ctx, in)
-				}), personalizeevents.IDWireGate, middleware.Before)
-			})
+			o.APIOptions = append(o.APIOptions, dataplanetest.BeforeGate(personalizeevents.IDWireGate, f))
 		}
 	}
-	capture := func(into *string, end bool) func(*smithyhttp.Request) error {
-		return func(req *smithyhttp.Request) error {
-			b, err := io.ReadAll(req.GetStream())
-			if err != nil {
-				return err
-			}
-			*into = string(b)
-			if end {
-				return errProbe
-			}
-			return req.RewindStream()
-		}
-	}
+	capture := dataplanetest.CaptureBody
 	lengthOf := func(in *sdk.PutEventsInput) int {
 		var body string
-		if _, err := client.PutEvents(ctx, in, beforeGate(capture(&body, true))); !errors.Is(err, errProbe) {
+		if _, err := client.PutEvents(ctx, in, beforeGate(capture(&body, true))); !errors.Is(err, dataplanetest.ErrProbe) {
 			t.Fatalf("probe: %v", err)
 		}
 		return len(body)

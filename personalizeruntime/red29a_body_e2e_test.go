@@ -4,21 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeruntime"
-	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalizeruntime"
 )
-
-var errProbe = errors.New("probe: not sent")
 
 // TestGetRecommendationsBodyAroundInlineLength sends GetRecommendations
 // bodies of every
@@ -41,38 +37,16 @@ func TestGetRecommendationsBodyAroundInlineLength(t *testing.T) {
 		return &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String(placeholder),
 			Context: map[string]string{"PAD": strings.Repeat("p", pad)}}
 	}
-	// beforeGate runs f on the request right before the wire gate; f may
-	// end the call with an error of its own.
+	// beforeGate runs f on the request right before the wire gate.
 	beforeGate := func(f func(*smithyhttp.Request) error) func(*sdk.Options) {
 		return func(o *sdk.Options) {
-			o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
-				return st.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("Test:BeforeGate", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
-					middleware.DeserializeOutput, middleware.Metadata, error,
-				) {
-					if err := f(in.Request.(*smithyhttp.Request)); err != nil {
-						return middleware.DeserializeOutput{}, middleware.Metadata{}, err
-					}
-					return next.HandleDeserialize(ctx, in)
-				}), personalizeruntime.IDWireGate, middleware.Before)
-			})
+			o.APIOptions = append(o.APIOptions, dataplanetest.BeforeGate(personalizeruntime.IDWireGate, f))
 		}
 	}
-	capture := func(into *string, end bool) func(*smithyhttp.Request) error {
-		return func(req *smithyhttp.Request) error {
-			b, err := io.ReadAll(req.GetStream())
-			if err != nil {
-				return err
-			}
-			*into = string(b)
-			if end {
-				return errProbe
-			}
-			return req.RewindStream()
-		}
-	}
+	capture := dataplanetest.CaptureBody
 	lengthOf := func(in *sdk.GetRecommendationsInput) int {
 		var body string
-		if _, err := client.GetRecommendations(ctx, in, beforeGate(capture(&body, true))); !errors.Is(err, errProbe) {
+		if _, err := client.GetRecommendations(ctx, in, beforeGate(capture(&body, true))); !errors.Is(err, dataplanetest.ErrProbe) {
 			t.Fatalf("probe: %v", err)
 		}
 		return len(body)

@@ -3,6 +3,7 @@ package dataplanetest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -124,5 +125,41 @@ func RewriteRequestLine(step, wireGate string, line RequestLine) func(*middlewar
 			}), wireGate, middleware.Before)
 		}
 		return fmt.Errorf("dataplanetest: no step %q", step)
+	}
+}
+
+// ErrProbe ends a call whose body CaptureBody read: nothing was sent.
+var ErrProbe = errors.New("probe: not sent")
+
+// BeforeGate returns an APIOptions entry whose Deserialize middleware runs
+// f on the request right before the client's wire gate (ID wireGate); f
+// may end the call with an error of its own.
+func BeforeGate(wireGate string, f func(*smithyhttp.Request) error) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		return st.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("Test:BeforeGate", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+			middleware.DeserializeOutput, middleware.Metadata, error,
+		) {
+			if err := f(in.Request.(*smithyhttp.Request)); err != nil {
+				return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+			}
+			return next.HandleDeserialize(ctx, in)
+		}), wireGate, middleware.Before)
+	}
+}
+
+// CaptureBody returns a BeforeGate function that copies the request's
+// body into into, then ends the call with ErrProbe (end) or rewinds the
+// stream for the gate.
+func CaptureBody(into *string, end bool) func(*smithyhttp.Request) error {
+	return func(req *smithyhttp.Request) error {
+		b, err := io.ReadAll(req.GetStream())
+		if err != nil {
+			return err
+		}
+		*into = string(b)
+		if end {
+			return ErrProbe
+		}
+		return req.RewindStream()
 	}
 }
