@@ -37,7 +37,8 @@ func checkInputReference(g *Guard, u keyUse, resource string) kmscheck.CheckInpu
 
 // TestCheckInputDifferential builds the key check's input for every mix of
 // configured and other keys, roles and resources, with and without a
-// configured key, and compares it with the reference.
+// configured key, with and without the source an import's dataset
+// description joined once, and compares it with the reference.
 func TestCheckInputDifferential(t *testing.T) {
 	const (
 		otherKey     = "arn:aws:kms:us-east-1:444455556666:key/abcd1234-12ab-34cd-56ef-1234567890ab"
@@ -63,12 +64,20 @@ func TestCheckInputDifferential(t *testing.T) {
 			for _, role := range []string{testRoleARN, otherRole, "", "not-a-role"} {
 				for _, r := range resources {
 					for _, exports := range []bool{false, true} {
-						u := keyUse{field: "KmsKeyArn", key: key, role: role, resKind: r.kind, resName: r.name, exports: exports}
-						want := checkInputReference(g, u, r.joined)
-						if diff := cmp.Diff(want, g.checkInput(&u)); diff != "" {
-							t.Errorf("%s, key %q, role %q, resource %q: (-want +got)\n%s", gname, key, role, r.joined, diff)
+						// With the source an import's key use takes from its
+						// dataset's description (datasetInfo.groupSource), and
+						// without, as every other key use.
+						for _, described := range []bool{false, true} {
+							u := keyUse{field: "KmsKeyArn", key: key, role: role, resKind: r.kind, resName: r.name, exports: exports}
+							if described {
+								u.source = g.s.groupSourceOf(r.kind, r.name)
+							}
+							want := checkInputReference(g, u, r.joined)
+							if diff := cmp.Diff(want, g.checkInput(&u)); diff != "" {
+								t.Errorf("%s, key %q, role %q, resource %q, described %v: (-want +got)\n%s", gname, key, role, r.joined, described, diff)
+							}
+							n++
 						}
-						n++
 					}
 				}
 			}

@@ -55,9 +55,13 @@ func TestDatasetInfoCachedAfterChecks(t *testing.T) {
 				if ok {
 					// What checkGroupKey now takes from the cache instead of
 					// parsing on every call.
-					want := [3]string{wantKeyARN, groupKind, "movies"}
-					if diff := cmp.Diff(want, [3]string{info.groupKeyARN, info.groupKind, info.groupName}); diff != "" {
-						t.Errorf("call %d: groupKeyARN, groupKind, groupName (-want +got):\n%s", call, diff)
+					// The source is written out as the key check would join it
+					// (arn:aws:personalize:<region>:<role's account>:dataset-group/<name>).
+					want := [4]string{wantKeyARN, groupKind, "movies",
+						"arn:aws:personalize:" + testRegion + ":" + testAccount + ":dataset-group/movies"}
+					got := [4]string{info.groupKeyARN, info.groupKind, info.groupName, info.groupSource}
+					if diff := cmp.Diff(want, got); diff != "" {
+						t.Errorf("call %d: groupKeyARN, groupKind, groupName, groupSource (-want +got):\n%s", call, diff)
 					}
 				}
 			}

@@ -71,7 +71,12 @@ type datasetInfo struct {
 	groupKeyARN string
 	// groupKind and groupName are groupResource of the dataset's ARN.
 	groupKind, groupName string
-	schemaARN            string
+	// groupSource is the group's aws:SourceArn as checkInput writes it
+	// for the configured key and role (settings.groupSource and
+	// groupName), joined once when the dataset was described rather than
+	// on every import; "" when checkInput would write none.
+	groupSource string
+	schemaARN   string
 }
 
 // scanKey is one version of one object, scanned against one schema with one

@@ -221,6 +221,16 @@ type settings struct {
 	importScanObjects int
 }
 
+// groupSourceOf is the aws:SourceArn checkInput writes for a resource of
+// kind and name used with the configured key and role, when it is a
+// dataset group's; "" otherwise (checkInput then joins its own, or none).
+func (s *settings) groupSourceOf(kind, name string) string {
+	if kind != groupKind || s.groupSource == "" || name == "" || strings.HasSuffix(name, "/") {
+		return ""
+	}
+	return s.groupSource + name
+}
+
 func (p Policy) validate(region string) (*settings, error) {
 	s := &settings{Policy: p, region: region, minTLS: p.MinTLSVersion}
 	// The guard keeps its own copies, of the strings too: a caller changing

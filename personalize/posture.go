@@ -46,7 +46,10 @@ type keyUse struct {
 	// calls, less its prefix. Kept apart so that the ARN is built in one
 	// concatenation.
 	resKind, resName string
-	exports          bool
+	// source, when set, is the aws:SourceArn checkInput writes for the
+	// configured key and role: datasetInfo.groupSource.
+	source  string
+	exports bool
 }
 
 // keyUseAt sets u to the use of the key at k (not a copy: a key place is
@@ -145,6 +148,10 @@ func (g *Guard) checkInput(u *keyUse) kmscheck.CheckInput {
 	// key policy's confused-deputy conditions with both.
 	in := kmscheck.CheckInput{KeyARN: u.key, RoleARN: u.role, Region: g.s.region, AccountID: g.accountOf(u.role, g.s.key.AccountID),
 		Exports: u.exports}
+	if u.source != "" && u.role == g.s.RoleARN {
+		in.SourceARN = u.source // joined when the dataset was described
+		return in
+	}
 	if u.resName == "" || strings.HasSuffix(u.resName, "/") {
 		return in
 	}
@@ -260,6 +267,7 @@ func (g *Guard) checkGroupKey(ctx context.Context, st *callState, datasetARN, ro
 	st.act(actedGroupKey)
 	u := keyUse{field: "DatasetArn", key: info.groupKeyARN, role: role, exports: exports}
 	u.resKind, u.resName = info.groupKind, info.groupName // groupResource(datasetARN), when described
+	u.source = info.groupSource
 	return g.checkKey(ctx, st, &u)
 }
 
@@ -318,6 +326,7 @@ func (g *Guard) describeDataset(ctx context.Context, datasetARN string) (dataset
 			info.groupKeyARN = k.String()
 		}
 		info.groupKind, info.groupName = groupResource(datasetARN)
+		info.groupSource = g.s.groupSourceOf(info.groupKind, info.groupName)
 		return info, nil
 	})
 	return info, err
