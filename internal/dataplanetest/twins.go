@@ -20,10 +20,12 @@ import (
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
-// TwinSteps are the places SendTwice's hook runs at: after signing, where
-// a hedging retry would sit (the SDK's deserializers run twice too), and
-// right before the wire gate.
-var TwinSteps = []string{AtFinalizeAfterSigning, AtDeserialize}
+// TwinSteps are the places RunTwins runs SendTwice's hook at: right before
+// the wire gate. Not after signing (AtFinalizeAfterSigning, which SendTwice
+// supports): there the two sends run the Deserialize step at once, and
+// smithy-go v1.28.9's DeserializeStep.HandleMiddleware writes its tail's
+// Next on every call, a data race of the SDK's own under -race.
+var TwinSteps = []string{AtDeserialize}
 
 // Twins is what SendTwice's two sends of one attempt were handed and what
 // each returned.
