@@ -138,10 +138,7 @@ type callState struct {
 	// the audit event of a refusal. It never changes: the wire gate checks
 	// the call through the state (see wireGate.checks), so that it looks
 	// the state up once, not in each of its checks.
-	g *Guard
-	// gate is the wire gate checking the call through the state, set by
-	// it for its checks.
-	gate     *wireGate
+	g        *Guard
 	ran      stage
 	op       *boundOp // the table's entry for the call's operation; nil when unknown
 	acted    acted
@@ -164,12 +161,10 @@ type callState struct {
 	schemaBuf    []byte
 	// owned holds the bytes of every string above that came from the
 	// caller's input (see own); the pool keeps its capacity.
-	owned    []byte
-	clean    []string      // strings the Initialize check found clean (see noteClean)
-	passed   []passedCheck // strings that passed the Initialize check's rules (see notePassed)
-	cleanAt  int           // where checkedClean looks first: after the last entry it found
-	passedAt int           // where passedBefore looks first: after the last entry it found
-	signer   string        // the access key ID whose principal the identity check looked up
+	owned  []byte
+	clean  []string      // strings the Initialize check found clean (see noteClean)
+	passed []passedCheck // strings that passed the Initialize check's rules (see notePassed)
+	signer string        // the access key ID whose principal the identity check looked up
 	// walker is the Initialize content check's (see handleContent), kept
 	// with the pooled state so that the check takes none from the walkers'
 	// pool; it references nothing between checks.
@@ -206,7 +201,7 @@ func (st *callState) reset() {
 	// Field by field: a whole-struct assignment builds the new state on
 	// the stack and copies it in. TestResetZeroesEveryField holds this
 	// list, with resetRare's, to the struct's fields.
-	st.gate, st.ran, st.op, st.acted = nil, 0, nil, 0
+	st.ran, st.op, st.acted = 0, nil, 0
 	st.keys, st.roles, st.ready = st.keys[:0], st.roles[:0], st.ready[:0]
 	// The copies are zeroed: a pooled state holds no call's strings, not
 	// even in bytes (report-only mode keeps the schema it found a value in).
@@ -217,7 +212,7 @@ func (st *callState) reset() {
 	}
 	st.schemaQuoted, st.owned = jsonscan.Quoted{}, owned
 	st.parsed = parsedLocations{} // whatever its count says: a second pass may have set fewer
-	st.clean, st.passed, st.cleanAt, st.passedAt, st.signer = st.clean[:0], st.passed[:0], 0, 0, ""
+	st.clean, st.passed, st.signer = st.clean[:0], st.passed[:0], ""
 }
 
 // resetRare is reset's part for the fields most calls leave empty. Not

@@ -43,6 +43,11 @@ type walker struct {
 	// place is the string member being checked, on the wire (see
 	// checkWirePlace).
 	place *node
+	// passedAt and cleanAt are where passedBefore and checkedClean look
+	// first, on the wire: after the last entry each found. The walk's own,
+	// not the call state's: two sends of one attempt (a hedging hook) walk
+	// at once.
+	passedAt, cleanAt int
 }
 
 // walkers are pooled: a walker's path buffer is large, and escape analysis
@@ -60,7 +65,7 @@ func newWalkerState(g *Guard, ctx context.Context, st *callState, wire bool, bod
 
 // start readies w, dropped or new, for one check (see newWalkerState).
 func (w *walker) start(g *Guard, ctx context.Context, st *callState, wire bool, body string) {
-	w.g, w.ctx, w.st, w.wire, w.body, w.depth = g, ctx, st, wire, body, 0
+	w.g, w.ctx, w.st, w.wire, w.body, w.depth, w.passedAt, w.cleanAt = g, ctx, st, wire, body, 0, 0, 0
 }
 
 // release returns w to the pool, dropping what it referenced.
@@ -557,15 +562,15 @@ func (w *walker) passedBefore(rule fieldRule, sh *shape, s string) bool {
 	// check noted them: the entry after the last one found is tested
 	// first, which saves the scan's compares and its mispredicted exits.
 	st := w.st
-	if i := st.passedAt; i < len(st.passed) {
+	if i := w.passedAt; i < len(st.passed) {
 		if p := &st.passed[i]; p.rule == rule && p.sh == sh && p.s == s {
-			st.passedAt = i + 1
+			w.passedAt = i + 1
 			return true
 		}
 	}
 	for i := range st.passed {
 		if p := &st.passed[i]; p.rule == rule && p.sh == sh && p.s == s {
-			st.passedAt = i + 1
+			w.passedAt = i + 1
 			return true
 		}
 	}
@@ -631,12 +636,12 @@ func (w *walker) checkedClean(s string) bool {
 	}
 	// As passedBefore: the entry after the last one found first.
 	st := w.st
-	if i := st.cleanAt; i < len(st.clean) && st.clean[i] == s {
-		st.cleanAt = i + 1
+	if i := w.cleanAt; i < len(st.clean) && st.clean[i] == s {
+		w.cleanAt = i + 1
 		return true
 	}
 	if i := slices.Index(st.clean, s); i >= 0 {
-		st.cleanAt = i + 1
+		w.cleanAt = i + 1
 		return true
 	}
 	return false
@@ -1028,7 +1033,10 @@ func (g *Guard) violationOn(st *callState, err *SafeguardError) error {
 		return err
 	}
 	if st != nil {
+		// Under the lock: two sends of one attempt can report at once.
+		g.reportMu.Lock()
 		st.reported = guarderr.Reported(st.reported, err)
+		g.reportMu.Unlock()
 	}
 	return nil
 }

@@ -61,10 +61,10 @@ func TestPassedNextIsPassedBeforesFirstTest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := &callState{passed: noted, passedAt: tt.p.at}
-			w := &walker{st: st, wire: true}
+			st := &callState{passed: noted}
+			w := &walker{st: st, wire: true, passedAt: tt.p.at}
 			n := &node{rule: tt.p.rule, shape: tt.p.sh}
-			got := answer{w.passedNext(n, tt.p.s) || w.passedLast(n, tt.p.s), st.passedAt}
+			got := answer{w.passedNext(n, tt.p.s) || w.passedLast(n, tt.p.s), w.passedAt}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}

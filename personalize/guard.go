@@ -73,10 +73,14 @@ type Guard struct {
 
 	dumpWarning  securetransport.DumpWarning
 	cleanHeaders securetransport.CleanTexts // header values the wire gate found clean
-	cleanTexts   securetransport.CleanTexts // field values the content checks found clean
-	passed       passedMemo                 // field values that passed every rule of the content check
-	keywords     *jsontext.Keywords         // the names the detector takes for keywords (see jsontext.Named)
-	locations    locationMemo               // the last S3 location parseLocation passed
+	// reportMu guards the call states' reported lists, which two sends of
+	// one attempt (a hedging hook) append to at once. Taken only in
+	// report-only mode.
+	reportMu   sync.Mutex
+	cleanTexts securetransport.CleanTexts // field values the content checks found clean
+	passed     passedMemo                 // field values that passed every rule of the content check
+	keywords   *jsontext.Keywords         // the names the detector takes for keywords (see jsontext.Named)
+	locations  locationMemo               // the last S3 location parseLocation passed
 
 	// Built once so that registering them on each call's stack allocates
 	// nothing.

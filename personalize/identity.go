@@ -104,8 +104,8 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 // checks the client's own provider), or something after the check that
 // signed the request again. st is the call's state, nil when the audit
 // middleware did not run.
-func (m *wireGate) checkSigner(op string, st *callState, accessKeyID string) error {
-	if !m.g.s.checksCaller() {
+func (g *Guard) checkSigner(op string, st *callState, accessKeyID string) error {
+	if !g.s.checksCaller() {
 		return nil
 	}
 	if st == nil || st.signer != accessKeyID {

@@ -99,8 +99,11 @@ func nameRefusal(checks securetransport.GateChecks, err error) {
 // Guard's, this gate runs in that Guard's call, or that Guard's gate in
 // this one's.
 func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
-	if st := stateFrom(ctx); st != nil && st.g == m.g {
-		st.gate = m
+	// Nothing is written to the state: two sends of one attempt (a
+	// hedging hook) can run the gate at once. A gate without a send
+	// (AddMiddleware's, on a client the guard did not secure) checks
+	// through itself, and its Ran refuses.
+	if st := stateFrom(ctx); st != nil && st.g == m.g && m.send != nil {
 		return st
 	}
 	return m
@@ -125,7 +128,7 @@ func (*wireGate) CheckSent(_ context.Context, op string, sent *http.Request) err
 }
 
 func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) error {
-	return m.checkSigner(op, stateFrom(ctx), accessKeyID)
+	return m.g.checkSigner(op, stateFrom(ctx), accessKeyID)
 }
 
 // Ran is ran's answer for the call of every day, in the state's own
@@ -133,10 +136,10 @@ func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) erro
 // of its operation ran, under the name the gate was given, on a client the
 // guard secured. Anything else is ran's to name.
 func (st *callState) Ran(ctx context.Context, op string) error {
-	if m := st.gate; st.g == m.g && st.op != nil && st.ran == st.op.stages && st.op.name == op && m.send != nil {
+	if st.op != nil && st.ran == st.op.stages && st.op.name == op {
 		return nil
 	}
-	return st.gate.ran(ctx, op, st)
+	return st.g.ranOn(ctx, op, st)
 }
 
 func (st *callState) Violation(_ context.Context, err *SafeguardError) error {
@@ -172,33 +175,42 @@ func targetChanged(op string) error {
 }
 
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
-	return st.gate.checkSigner(op, st, accessKeyID)
+	return st.g.checkSigner(op, st, accessKeyID)
 }
 
 // ran refuses a call on which a safeguard middleware did not run, or whose
 // client the guard did not secure; st is the call's state, nil when the
 // audit middleware did not run.
 func (m *wireGate) ran(ctx context.Context, op string, st *callState) error {
-	if st.foreign(m.g) {
-		return m.g.refuseForeign(ctx) // another Guard's gate, or this one in another Guard's call
+	if err := m.g.ranOn(ctx, op, st); err != nil {
+		return err
 	}
-	if st == nil || st.ran != m.g.stagesOf(st.op) {
-		return m.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
+	if m.send == nil {
+		return &SafeguardError{Operation: op, Rule: RuleBypassed,
+			Reason: "the guard's middleware is on a client the guard did not secure; build it with personalize.New or Guard.Option"}
+	}
+	return nil
+}
+
+// ranOn is ran's refusals but the unsecured client's, which a state's
+// checks never meet (see wireGate.checks).
+func (g *Guard) ranOn(ctx context.Context, op string, st *callState) error {
+	if st.foreign(g) {
+		return g.refuseForeign(ctx) // another Guard's gate, or this one in another Guard's call
+	}
+	if st == nil || st.ran != g.stagesOf(st.op) {
+		return g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
 			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
 	}
 	// The audit step took the operation from the stack; the context names
 	// the one the gate and the other steps read. A hook that renamed it
 	// had the request checked by another operation's rules.
-	if st.op != nil && st.op.name != op || st.op == nil && m.g.ops[op] != nil {
+	if st.op != nil && st.op.name != op || st.op == nil && g.ops[op] != nil {
 		if st.op != nil {
 			op = st.op.name // the one the SDK sends
 		}
-		return m.g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleRequestChanged,
+		return g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleRequestChanged,
 			Reason: "the call's operation name was changed after the guard's middleware was added: something (an interceptor or middleware) set it"})
-	}
-	if m.send == nil {
-		return &SafeguardError{Operation: op, Rule: RuleBypassed,
-			Reason: "the guard's middleware is on a client the guard did not secure; build it with personalize.New or Guard.Option"}
 	}
 	return nil
 }
@@ -585,18 +597,18 @@ func (w *walker) missingAfterChecks(noted bool, member, rule, reason string) err
 // schema, a KMS key or an S3 location) never pass here.
 func (w *walker) passedNext(n *node, s string) bool {
 	st := w.st
-	if st == nil || st.passedAt >= len(st.passed) {
+	if st == nil || w.passedAt >= len(st.passed) {
 		return false
 	}
 	sh := n.shape
 	if sh == nil {
 		sh = shapeUnknown // as check has it
 	}
-	p := &st.passed[st.passedAt]
+	p := &st.passed[w.passedAt]
 	if p.rule != n.rule || p.sh != sh || p.s != s || !passable(n.rule) {
 		return false
 	}
-	st.passedAt++
+	w.passedAt++
 	return true
 }
 
@@ -612,7 +624,7 @@ func (w *walker) passedLast(n *node, s string) bool {
 		return false
 	}
 	last := len(st.passed) - 1
-	if last < 0 || last == st.passedAt {
+	if last < 0 || last == w.passedAt {
 		return false // none, or the one passedNext tested
 	}
 	sh := n.shape
@@ -645,9 +657,9 @@ func (w *walker) checkMissed(n *node, s string) error {
 	if st == nil {
 		return w.check(n.rule, n.shape, n.enum, s)
 	}
-	at := st.passedAt
+	at := w.passedAt
 	err := w.check(n.rule, n.shape, n.enum, s)
-	st.passedAt = at
+	w.passedAt = at
 	return err
 }
 

@@ -109,6 +109,10 @@ type Guard struct {
 	// own, so that a state's guard, set when the pool makes it, never
 	// changes.
 	states sync.Pool
+	// reportMu guards the call states' reported lists, which two sends of
+	// one attempt (a hedging hook) append to at once. Taken only in
+	// report-only mode.
+	reportMu sync.Mutex
 }
 
 // operation is what the wire gate reads of one operation's API table.
@@ -328,7 +332,9 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 }
 
 // acted is a set of safeguards that acted on one call.
-type acted uint8
+// It is a uint32 for sync/atomic: the wire gate's sends of one attempt set
+// it at once (see callState.act).
+type acted uint32
 
 const (
 	actedFields acted = 1 << iota
@@ -360,7 +366,7 @@ type callState struct {
 	// (see guarderr.ForeignMiddleware).
 	g           *Guard
 	op          string     // the operation's name, read by the audit step (see wireGate.HandleDeserialize)
-	entry       *operation // the table's entry the gate's CheckSent found, for its CheckBody
+	entry       *operation // the table's entry for op, looked up by the audit step; the gate only reads it
 	identifiers bool       // the identifier step ran
 	caller      bool       // the identity step ran
 	signer      string     // the access key ID whose principal the identity step looked up
@@ -405,6 +411,9 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	// Read here, where the context's stack values are few, and not again
 	// at the gate, where the SDK has added a dozen before it.
 	st.op = middleware.GetOperationName(ctx)
+	// Looked up here, before the gate, which only reads it: two sends of
+	// one attempt can run the gate at once.
+	st.entry = g.op(st.op)
 	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
 	returned := false
 	defer func() {
@@ -496,10 +505,10 @@ func (ids *IDs) replace(path Path, id, to *string, session bool) (*string, error
 	var err error
 	if session {
 		v, err = p.SessionID(*id)
-		ids.st.acted |= actedSession
+		ids.st.act(actedSession)
 	} else {
 		v, err = p.UserID(*id)
-		ids.st.acted |= actedUser
+		ids.st.act(actedUser)
 	}
 	if err != nil {
 		return nil, &guarderr.SafeguardError{Operation: middleware.GetOperationName(ids.ctx), Field: path.String(), Rule: RuleIdentifier,
@@ -558,9 +567,22 @@ func (g *Guard) violation(st *callState, err *guarderr.SafeguardError) error {
 		return err
 	}
 	if st != nil {
+		// Under the lock: two sends of one attempt can report at once.
+		g.reportMu.Lock()
 		st.reported = guarderr.Reported(st.reported, err)
+		g.reportMu.Unlock()
 	}
 	return nil
+}
+
+// act records that a safeguard acted. Atomic, and a load alone once the bit
+// is set: the wire gate's sends of one attempt (a hedging hook) set the
+// same bit at once, and the call of every day sets it once.
+func (st *callState) act(a acted) {
+	p := (*uint32)(&st.acted)
+	if atomic.LoadUint32(p)&uint32(a) != uint32(a) {
+		atomic.OrUint32(p, uint32(a))
+	}
 }
 
 // NewClient builds an SDK client with newFromConfig and installs the guard

@@ -137,7 +137,7 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 		return g.violation(st, refusal)
 	}
 	if st != nil {
-		st.acted |= actedCaller
+		st.act(actedCaller)
 	}
 	return nil
 }

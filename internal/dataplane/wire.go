@@ -105,8 +105,12 @@ func (st *callState) CheckBody(ctx context.Context, op, body string) error {
 }
 
 func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request) error {
-	o := st.g.op(op)
-	st.entry = o // for CheckBody, which the gate asks next: one lookup a call
+	// The entry the audit step looked up, when it is op's; read, never
+	// written: two sends of one attempt can run the gate at once.
+	o := st.entry
+	if o == nil || o.name != op {
+		o = st.g.op(op)
+	}
 	return checkSent(o, op, sent)
 }
 
@@ -142,7 +146,7 @@ func (g *Guard) checkCallBody(ctx context.Context, o *operation, op string, st *
 	if err := w.checkBody(ctx, g, o, op, st, body); err != nil {
 		return err
 	}
-	st.acted |= actedFields
+	st.act(actedFields)
 	return nil
 }
 
