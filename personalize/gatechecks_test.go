@@ -81,6 +81,12 @@ func TestGateChecksOnState(t *testing.T) {
 									t.Fatalf("%s: the gate checks the call through its guard's state: %v, want %v", name, viaState, send)
 								}
 								got := run(c, ctx, st, sent, signer, body)
+								// On the unsecured client both are the gate's own
+								// checks, so the comparison holds trivially: what
+								// must hold there is that Ran refuses the call.
+								if !send && got.Ran == "" {
+									t.Errorf("%s: an unsecured client's call passed Ran", name)
+								}
 								if diff := cmp.Diff(want, got); diff != "" {
 									t.Errorf("%s: checks on the state mismatch (-gate's +state's):\n%s", name, diff)
 								}
@@ -170,6 +176,9 @@ func TestRanShortcutMatchesRan(t *testing.T) {
 						// only for its guard's state on a secured client.
 						got := result(m.checks(ctx).Ran(ctx, name))
 						if got == (outcome{}) {
+							if !send {
+								t.Errorf("owner own=%v, op=%v, ran=%b, name=%q: an unsecured client's call passed Ran", owner == g, op != nil, ran, name)
+							}
 							passed++
 						}
 						if diff := cmp.Diff(want, got); diff != "" {
