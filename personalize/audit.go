@@ -10,6 +10,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/internal/auditlog"
+	"github.com/personalizeguard/personalizeguard/internal/callhold"
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 )
 
@@ -176,6 +177,22 @@ type callState struct {
 
 type stateKey struct{}
 
+// callRef is a call's hold on its state, the context's stack value (see
+// withState): one per call, whereas the state is pooled.
+type callRef = callhold.Hold[callState]
+
+// withState returns ctx with st as its call's state.
+func withState(ctx context.Context, st *callState) context.Context {
+	return middleware.WithStackValue(ctx, stateKey{}, callhold.New(st))
+}
+
+// refFrom returns the call's hold on its state, or nil outside the
+// guard's middleware.
+func refFrom(ctx context.Context) *callRef {
+	r, _ := middleware.GetStackValue(ctx, stateKey{}).(*callRef)
+	return r
+}
+
 // maxKeptSchemaBuf bounds the serialized schema's buffer a pooled state
 // keeps. The writing needs twice the schema's length in bytes and a few
 // (see jsonscan.DocumentQuotedDefaults): this covers the model's longest schema
@@ -283,11 +300,10 @@ func sameBytes(a, b string) bool {
 // state.
 func (st *callState) foreign(g *Guard) bool { return st != nil && st.g != nil && st.g != g }
 
-// stateFrom returns the call's state, or nil outside the guard's middleware.
-func stateFrom(ctx context.Context) *callState {
-	st, _ := middleware.GetStackValue(ctx, stateKey{}).(*callState)
-	return st
-}
+// stateFrom returns the call's state, or nil outside the guard's
+// middleware and once the call ended. For a step or gate that holds it
+// (see callRef.enter); for the others, it answers for the moment.
+func stateFrom(ctx context.Context) *callState { return refFrom(ctx).State() }
 
 // act records that a safeguard acted; a nil state records nothing.
 func (st *callState) act(a acted) {
@@ -413,15 +429,20 @@ func (g *Guard) auditCall(ctx context.Context, op *boundOp, in middleware.Initia
 	// HandleInitialize, and reusing it keeps its lists' capacity.
 	st := g.states.Get().(*callState)
 	st.ran, st.op = stageAudit, op
-	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+	ref := callhold.New(st)
+	ctx = middleware.WithStackValue(ctx, stateKey{}, ref)
 	returned := false
 	defer func() {
 		if !returned {
+			ref.End()
 			g.auditPanicked(ctx, st, start)
 		}
 	}()
 	out, md, err := next.HandleInitialize(ctx, in)
 	returned = true
+	if !ref.End() {
+		return g.auditHeld(ctx, st, out, md, err, start)
+	}
 	// Without a logger, nothing to ask: Enabled's call is spared.
 	if g.s.Logger != nil && auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
 		g.writeAudit(ctx, st, md, err, time.Since(start))
@@ -441,6 +462,22 @@ func (g *Guard) auditPanicked(ctx context.Context, st *callState, start time.Tim
 	if g.s.Logger != nil {
 		g.writeAudit(ctx, st, middleware.Metadata{}, auditlog.ErrPanicked, time.Since(start))
 	}
+}
+
+// auditHeld writes the audit event of a call that returned while a step
+// or the wire gate still held its state: a hook handed the request on from
+// another goroutine and returned. What that step writes in the state is not
+// read, nor is the state pooled again: the event names the operation and
+// the call's error alone.
+//
+//go:noinline
+func (g *Guard) auditHeld(ctx context.Context, st *callState, out middleware.InitializeOutput, md middleware.Metadata, err error, start time.Time) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	if g.s.Logger != nil && auditlog.Enabled(ctx, g.s.Logger, err, 0) {
+		g.writeAudit(ctx, &callState{op: st.op}, md, err, time.Since(start))
+	}
+	return out, md, err
 }
 
 func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, d time.Duration) {

@@ -252,7 +252,7 @@ func BenchmarkGuardMiddleware(b *testing.B) {
 		return middleware.DeserializeOutput{}, middleware.Metadata{}, nil
 	})
 	st := &callState{ran: g.ops["CreateDatasetGroup"].stages, op: g.ops["CreateDatasetGroup"], keys: []placed{{testKeyARN, g.ops["CreateDatasetGroup"].keys[0].node}}, roles: []string{testRoleARN}}
-	gateCtx := middleware.WithStackValue(ctx, stateKey{}, st)
+	gateCtx := withState(ctx, st)
 	newRequest := func() *smithyhttp.Request {
 		req := smithyhttp.NewStackRequest().(*smithyhttp.Request)
 		req.Method = http.MethodPost

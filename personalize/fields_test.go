@@ -408,7 +408,7 @@ func TestWirePassedMemo(t *testing.T) {
 	}
 	for _, tt := range tests {
 		st := &callState{}
-		ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), stateKey{}, st)
+		ctx := withState(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), st)
 		w := newWalkerState(g, ctx, st, false, "")
 		for _, v := range tt.initial {
 			_ = w.check(ruleTagValue, shapeTagValue, nil, v)

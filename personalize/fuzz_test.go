@@ -88,7 +88,7 @@ func FuzzReportOnlyContent(f *testing.F) {
 		}
 		for _, in := range inputs {
 			refusal := runInitialize(t, enforcing.stepByID(IDFieldContent), in.op, in.in)
-			ctx, st := withState()
+			ctx, st := newStateCtx()
 			if _, err := runInitializeNextCtx(ctx, reporting.stepByID(IDFieldContent), in.op, in.in); err != nil {
 				t.Fatalf("%s: report-only refused: %v", in.op, err)
 			}

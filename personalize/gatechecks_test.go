@@ -66,7 +66,7 @@ func TestGateChecksOnState(t *testing.T) {
 									st := g.states.Get().(*callState)
 									st.reset()
 									st.ran, st.signer = ran, "AKIDEXAMPLE"
-									return middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st), st
+									return withState(middleware.WithOperationName(context.Background(), op), st), st
 								}
 								ctx, st := state()
 								if st.g != g {
@@ -74,7 +74,7 @@ func TestGateChecksOnState(t *testing.T) {
 								}
 								want := run(m, ctx, st, sent, signer, body)
 								ctx, st = state()
-								c := m.checks(ctx)
+								c := m.checks(stateFrom(ctx))
 								// Through the state only on a secured client: the
 								// unsecured one's Ran refuses through the gate.
 								if viaState := c == securetransport.GateChecks(st); viaState != send {
@@ -121,10 +121,10 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 		if tc.st != nil {
 			tc.st.op = g.ops["CreateDatasetGroup"]
 			tc.st.ran = tc.st.op.stages
-			ctx = middleware.WithStackValue(ctx, stateKey{}, tc.st)
+			ctx = withState(ctx, tc.st)
 		}
 		secured, unsecured := &wireGate{g: g, content: true, send: &http.Client{}}, &wireGate{g: g, content: true}
-		got := secured.checks(ctx)
+		got := secured.checks(stateFrom(ctx))
 		if viaOwn := got == securetransport.GateChecks(tc.st); viaOwn != tc.viaOwn {
 			t.Errorf("%s state: gate checks through the state = %v, want %v", tc.name, viaOwn, tc.viaOwn)
 		}
@@ -135,7 +135,7 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 		}
 		// The same state through another gate of the guard: that gate's
 		// own conditions hold (its client is not secured).
-		if err := unsecured.checks(ctx).Ran(ctx, "CreateDatasetGroup"); err == nil {
+		if err := unsecured.checks(stateFrom(ctx)).Ran(ctx, "CreateDatasetGroup"); err == nil {
 			t.Errorf("%s state: Ran through the unsecured gate passed", tc.name)
 		}
 	}
@@ -170,11 +170,11 @@ func TestRanShortcutMatchesRan(t *testing.T) {
 							m.send = &http.Client{}
 						}
 						st := &callState{g: owner, op: op, ran: ran}
-						ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), name), stateKey{}, st)
+						ctx := withState(middleware.WithOperationName(context.Background(), name), st)
 						want := result(m.ran(ctx, name, st))
 						// Through the checks the gate picks: the state's
 						// only for its guard's state on a secured client.
-						got := result(m.checks(ctx).Ran(ctx, name))
+						got := result(m.checks(stateFrom(ctx)).Ran(ctx, name))
 						if got == (outcome{}) {
 							if !send {
 								t.Errorf("owner own=%v, op=%v, ran=%b, name=%q: an unsecured client's call passed Ran", owner == g, op != nil, ran, name)

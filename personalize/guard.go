@@ -147,7 +147,13 @@ func (s *step) owner() *Guard { return s.g }
 func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	st := stateFrom(ctx)
+	var st *callState
+	if ref := refFrom(ctx); ref != nil {
+		if st = ref.Enter(); st == nil {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, s.g.refuseUnguarded(ctx, guarderr.CallEnded(middleware.GetOperationName(ctx)))
+		}
+		defer ref.Exit()
+	}
 	if st.foreign(s.g) {
 		// Another Guard's step, added under an ID of its own, in this
 		// Guard's call: what it checked, by its own policy, would pass
@@ -383,7 +389,7 @@ func (g *Guard) precheckRoles() {
 			// A state of its own, so that a refusal report-only mode lets
 			// through still counts as one.
 			st := new(callState)
-			ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), name), stateKey{}, st)
+			ctx := withState(middleware.WithOperationName(context.Background(), name), st)
 			w := newWalkerState(g, ctx, st, false, "")
 			err := w.check(n.rule, sh, n.enum, g.s.RoleARN)
 			w.release()

@@ -16,7 +16,6 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/logging"
-	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/s3guard"
@@ -84,11 +83,11 @@ func containsAnyOf(s string, subs ...string) bool {
 	return false
 }
 
-// withState returns a context carrying a call state, as the audit middleware
+// newStateCtx returns a context carrying a call state, as the audit middleware
 // would, so tests can read what the safeguards recorded.
-func withState() (context.Context, *callState) {
+func newStateCtx() (context.Context, *callState) {
 	st := &callState{}
-	return middleware.WithStackValue(context.Background(), stateKey{}, st), st
+	return withState(context.Background(), st), st
 }
 
 // Clients that panic if the guard ever calls them: used where only the

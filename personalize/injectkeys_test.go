@@ -85,7 +85,7 @@ func injectOnce(t *testing.T, g *Guard, in *sdk.CreateDatasetGroupInput,
 	t.Helper()
 	op := g.ops["CreateDatasetGroup"]
 	st := &callState{g: g, op: op}
-	ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), stateKey{}, st)
+	ctx := withState(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), st)
 	out, err := inject(g, ctx, st, op, in)
 	var o injectOutcome
 	if err != nil {

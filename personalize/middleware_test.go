@@ -245,7 +245,7 @@ func TestReportOnly(t *testing.T) {
 	logger, logs := jsonLogger()
 	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
 	in := &sdk.CreateDatasetGroupInput{Name: aws.String("acct-12345678"), Tags: []types.Tag{{TagKey: aws.String("owner"), TagValue: aws.String("4111 1111 1111 1111")}}}
-	ctx, st := withState()
+	ctx, st := newStateCtx()
 	seen, err := runInitializeNextCtx(ctx, g.stepByID(IDFieldContent), "CreateDatasetGroup", in)
 	if err != nil || seen == nil {
 		t.Fatalf("report-only content check = %v, want the call to go on", err)
@@ -298,7 +298,7 @@ func TestReportOnlyKeepsTheCallGoing(t *testing.T) {
 	logger, _ := jsonLogger()
 	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger, InsecureAllowUnencryptedDatasetGroups: true})
 	in := &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), RoleArn: aws.String(testRoleARN)}
-	ctx, st := withState()
+	ctx, st := newStateCtx()
 	seen, err := runInitializeNextCtx(ctx, g.stepByID(IDKMSKey), "CreateDatasetGroup", in)
 	if err != nil || seen != in {
 		t.Fatalf("report-only RoleArn without key = %v, %v; want the caller's input passed on unchanged", seen, err)
@@ -400,7 +400,7 @@ func TestReportOnlyReportsWhatABrokenValueHolds(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			logger, logs := jsonLogger()
 			g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
-			ctx, st := withState()
+			ctx, st := newStateCtx()
 			if _, err := runInitializeNextCtx(ctx, g.stepByID(IDFieldContent), tt.op, tt.in); err != nil {
 				t.Fatalf("report-only content check = %v, want the call to go on", err)
 			}

@@ -66,7 +66,7 @@ func TestOmittedStepsWouldPass(t *testing.T) {
 				st := g.states.Get().(*callState)
 				st.reset()
 				st.ran, st.op = stageAudit, op
-				ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), name), stateKey{}, st)
+				ctx := withState(middleware.WithOperationName(context.Background(), name), st)
 				var got any
 				next := middleware.InitializeHandlerFunc(func(_ context.Context, in middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
 					got = in.Parameters

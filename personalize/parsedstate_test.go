@@ -26,13 +26,13 @@ func TestParsedLocationsHandOff(t *testing.T) {
 	in := &sdk.CreateDatasetImportJobInput{JobName: aws.String("j"), RoleArn: aws.String(testRoleARN),
 		DatasetArn: aws.String("arn:aws:personalize:" + testRegion + ":" + testAccount + ":dataset/movies/INTERACTIONS"),
 		DataSource: &types.DataSource{DataLocation: aws.String("s3://amzn-data/in/a.csv")}}
-	rule := func(withState, withLocationStep bool) string {
+	rule := func(stated, withLocationStep bool) string {
 		ctx := middleware.WithOperationName(context.Background(), op)
-		if withState {
+		if stated {
 			st := g.states.Get().(*callState)
 			defer func() { st.reset(); g.states.Put(st) }()
 			st.ran, st.op = stageAudit, g.ops[op]
-			ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+			ctx = withState(ctx, st)
 		}
 		steps := []middleware.InitializeMiddleware{g.stepByID(IDBucketPosture)}
 		if withLocationStep {
@@ -45,9 +45,9 @@ func TestParsedLocationsHandOff(t *testing.T) {
 		return fmt.Sprint(err)
 	}
 	got := map[string]string{}
-	for _, withState := range []bool{false, true} {
+	for _, stated := range []bool{false, true} {
 		for _, withLocationStep := range []bool{false, true} {
-			got[fmt.Sprintf("state=%v location-step=%v", withState, withLocationStep)] = rule(withState, withLocationStep)
+			got[fmt.Sprintf("state=%v location-step=%v", stated, withLocationStep)] = rule(stated, withLocationStep)
 		}
 	}
 	want := map[string]string{

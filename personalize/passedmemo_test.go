@@ -28,7 +28,7 @@ func (o checkOutcome) refused() bool { return o.Err != "" || len(o.Reported) != 
 // state of g's own, as handleContent does.
 func checkOnce(g *Guard, rule fieldRule, sh *shape, s string) checkOutcome {
 	st := &callState{g: g}
-	ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "TagResource"), stateKey{}, st)
+	ctx := withState(middleware.WithOperationName(context.Background(), "TagResource"), st)
 	w := &st.walker
 	w.g, w.ctx, w.st, w.wire, w.body, w.depth = g, ctx, st, false, "", 0
 	err := w.check(rule, sh, nil, s)

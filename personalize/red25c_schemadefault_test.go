@@ -87,7 +87,7 @@ func red25cGuards(t testing.TB) []*Guard {
 func red25cSkipSound(t testing.TB, g *Guard, s string) (finds bool) {
 	t.Helper()
 	st := &callState{}
-	ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "CreateSchema"), stateKey{}, st)
+	ctx := withState(middleware.WithOperationName(context.Background(), "CreateSchema"), st)
 	w := newWalkerState(g, ctx, st, false, "")
 	err := w.checkSchemaDefaults(s, false)
 	w.release()

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/sensitive"
@@ -279,7 +278,7 @@ func TestRed26aMemoNamedValuesJoin(t *testing.T) {
 			m := g.stepByID(IDFieldContent)
 			run := func(in any) error {
 				st := &callState{g: g}
-				ctx := middleware.WithStackValue(context.Background(), stateKey{}, st)
+				ctx := withState(context.Background(), st)
 				_, err := runInitializeNextCtx(ctx, m, tt.op, in)
 				return err
 			}

@@ -87,7 +87,7 @@ func TestSchemaCheckReportOnly(t *testing.T) {
 	logger, _ := jsonLogger()
 	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
 	schema := `{"type":"record","name":"I","doc":"jane.doe@example.com","name":"J","fields":[{"name":"A","type":"string","d\u006fc":"\u0061cct-12345678"}]}`
-	ctx, st := withState()
+	ctx, st := newStateCtx()
 	if _, err := runInitializeNextCtx(ctx, g.stepByID(IDFieldContent), "CreateSchema", &sdk.CreateSchemaInput{Name: aws.String("items"), Schema: aws.String(schema)}); err != nil {
 		t.Fatalf("report-only content check = %v, want none", err)
 	}

@@ -147,7 +147,7 @@ func TestReportOnlyEmptySchema(t *testing.T) {
 	g := testGuard(t, Policy{InsecureReportOnly: true, Logger: logger})
 	for _, s := range []string{"", "d", `default"`} {
 		st := &callState{}
-		ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "CreateSchema"), stateKey{}, st)
+		ctx := withState(middleware.WithOperationName(context.Background(), "CreateSchema"), st)
 		w := newWalkerState(g, ctx, st, false, "")
 		err := w.check(ruleSchema, shapeAvroSchema, nil, s)
 		w.release()

@@ -37,8 +37,8 @@ func TestCheckSentHoldsTheCheckedOperation(t *testing.T) {
 			st.reset()
 			st.op = g.ops[tt.stateOp]
 			st.ran = g.stagesOf(st.op)
-			ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st)
-			c := (&wireGate{g: g, content: true}).checks(ctx)
+			ctx := withState(middleware.WithOperationName(context.Background(), op), st)
+			c := (&wireGate{g: g, content: true}).checks(stateFrom(ctx))
 			var got string
 			if err := c.CheckSent(ctx, op, dataplanetest.SentRequest("POST", "/", tt.target)); err != nil {
 				sg, _ := err.(*SafeguardError)

@@ -45,13 +45,13 @@ func TestPooledStateForgetsItsCall(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := g.states.Get().(*callState)
-			ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st)
+			ctx := withState(middleware.WithOperationName(context.Background(), op), st)
 			st.ran, st.op, st.signer, st.schema, st.dataset = g.stagesOf(g.ops[op]), g.ops[op], "AKIDEXAMPLE", `{"a":1}`, "arn:dataset"
 			st.keys, st.roles, st.locations = append(st.keys, placed{testKeyARN, nil}), append(st.roles, testRoleARN), append(st.locations, placed{"s3://b/k", nil})
 			st.clean, st.passed = append(st.clean, "movies"), append(st.passed, passedCheck{s: "movies"})
 			st.reported = append(st.reported, &SafeguardError{Operation: op, Rule: RuleRequestChanged})
 			st.acted = actedContent
-			if viaState := tc.first.checks(ctx) == any(st); viaState != (tc.first.send != nil) {
+			if viaState := tc.first.checks(stateFrom(ctx)) == any(st); viaState != (tc.first.send != nil) {
 				t.Fatalf("the first gate checks through its guard's state: %v, want %v (only a secured client's)", viaState, tc.first.send != nil)
 			}
 			st.reset()
@@ -65,12 +65,12 @@ func TestPooledStateForgetsItsCall(t *testing.T) {
 				t.Errorf("state back from the pool (-want +got):\n%s", diff)
 			}
 			st.ran, st.op = g.stagesOf(g.ops[op]), g.ops[op]
-			ctx = middleware.WithStackValue(middleware.WithOperationName(context.Background(), op), stateKey{}, st)
-			err := tc.then.checks(ctx).Ran(ctx, op)
+			ctx = withState(middleware.WithOperationName(context.Background(), op), st)
+			err := tc.then.checks(stateFrom(ctx)).Ran(ctx, op)
 			if got := err == nil; got != tc.wantRanOK {
 				t.Errorf("Ran through the reusing call's gate = %v, want passing %v", err, tc.wantRanOK)
 			}
-			if viaState := tc.then.checks(ctx) == any(st); viaState != tc.wantRanOK {
+			if viaState := tc.then.checks(stateFrom(ctx)) == any(st); viaState != tc.wantRanOK {
 				t.Errorf("the reusing call's gate checks through the state: %v, want %v", viaState, tc.wantRanOK)
 			}
 		})

@@ -114,7 +114,7 @@ func TestContentWalkerDropsItsCall(t *testing.T) {
 	} {
 		st := g.states.Get().(*callState)
 		st.ran, st.op = stageAudit, g.ops["CreateDatasetGroup"]
-		ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), stateKey{}, st)
+		ctx := withState(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), st)
 		in := &sdk.CreateDatasetGroupInput{Name: aws.String("movies"), Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String(tc.value)}}}
 		_, _, err := g.stepByID(IDFieldContent).HandleInitialize(ctx, middleware.InitializeInput{Parameters: in}, terminal())
 		var rule string

@@ -82,7 +82,7 @@ func TestTypedWalkRefusesUnknownMember(t *testing.T) {
 	in.Elem().FieldByName("Novelty").Set(reflect.ValueOf(ptr("x")))
 	g := testGuard(t, Policy{})
 	st := &callState{op: b}
-	ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), stateKey{}, st)
+	ctx := withState(middleware.WithOperationName(context.Background(), "CreateDatasetGroup"), st)
 	w := newWalkerState(g, ctx, st, false, "")
 	err = w.walkInput(b, in.Interface())
 	w.release()
@@ -299,7 +299,7 @@ func walkBoth(t testing.TB, g *Guard, op *boundOp, params any, unordered bool) (
 	t.Helper()
 	run := func(typedWalk bool) walkOutcome {
 		st := &callState{op: op}
-		ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), op.name), stateKey{}, st)
+		ctx := withState(middleware.WithOperationName(context.Background(), op.name), st)
 		w := newWalkerState(g, ctx, st, false, "")
 		var err error
 		if typedWalk {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/internal/jsonscan"
 	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
@@ -68,7 +69,15 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 		}
 		return next.HandleDeserialize(ctx, in)
 	}
-	checks := m.checks(ctx)
+	// The call's state, held until the gate returns: a hook that hands
+	// the request on from another goroutine and returns can end the call
+	// meanwhile, and the state is then not pooled again (see callRef).
+	ref := refFrom(ctx)
+	st := ref.Enter()
+	if st != nil {
+		defer ref.Exit()
+	}
+	checks := m.checks(st)
 	// GateOp with the context's operation, as Gate would pass it, without
 	// Gate's frame between.
 	out, md, err := securetransport.GateOp(ctx, middleware.GetOperationName(ctx), in, checks, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
@@ -92,18 +101,18 @@ func nameRefusal(checks securetransport.GateChecks, err error) {
 	}
 }
 
-// checks returns the gate's checks for the call of ctx: the call's state,
-// looked up once here rather than in each check, when this guard's pool
-// made it. Otherwise the gate's own checks look again, and Ran refuses the
-// call: without a state the audit middleware did not run; with another
-// Guard's, this gate runs in that Guard's call, or that Guard's gate in
-// this one's.
-func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
+// checks returns the gate's checks for a call whose state is st: the
+// state, looked up once by the gate rather than in each check, when this
+// guard's pool made it. Otherwise the gate's own checks look again, and
+// Ran refuses the call: without a state the audit middleware did not run,
+// or the call ended; with another Guard's, this gate runs in that Guard's
+// call, or that Guard's gate in this one's.
+func (m *wireGate) checks(st *callState) securetransport.GateChecks {
 	// Nothing is written to the state: two sends of one attempt (a
 	// hedging hook) can run the gate at once. A gate without a send
 	// (AddMiddleware's, on a client the guard did not secure) checks
 	// through itself, and its Ran refuses.
-	if st := stateFrom(ctx); st != nil && st.g == m.g && m.send != nil {
+	if st != nil && st.g == m.g && m.send != nil {
 		return st
 	}
 	return m
@@ -113,7 +122,12 @@ func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
 // looks the call's state up in ctx, and on the state itself, whose guard is
 // the gate's and whose gate is the one checking the call.
 
-func (m *wireGate) Ran(ctx context.Context, op string) error { return m.ran(ctx, op, stateFrom(ctx)) }
+func (m *wireGate) Ran(ctx context.Context, op string) error {
+	if refFrom(ctx).Ended() {
+		return m.g.refuseUnguarded(ctx, guarderr.CallEnded(op))
+	}
+	return m.ran(ctx, op, stateFrom(ctx))
+}
 
 func (m *wireGate) Violation(ctx context.Context, err *SafeguardError) error {
 	return m.g.violation(ctx, err)
@@ -225,8 +239,7 @@ func (g *Guard) ranOn(ctx context.Context, op string, st *callState) error {
 // hook or other goroutine can change it between this check and the send.
 // Refused in report-only mode too: what would go out is not what was
 // checked. op is the operation Ran held to the call's state and CheckBody
-// checks the body by, not the state's read again: a state that a hook's
-// early return sent back to the pool can hold another call's by now.
+// checks the body by, not the state's read again.
 func checkSent(op string, sent *http.Request) error {
 	return (*callState)(nil).CheckSent(context.Background(), op, sent)
 }

@@ -44,7 +44,7 @@ func TestWireTagPairGateAsEachNamed(t *testing.T) {
 	}{{"default detector", nil}, {"caller rule", withRule}} {
 		g := testGuard(t, Policy{Detector: det.d})
 		for _, p := range pairs {
-			ctx, st := withState()
+			ctx, st := newStateCtx()
 			w := newWalkerState(g, ctx, st, true, "")
 			want := ""
 			if err := w.scanPair(p.key, p.value); err != nil {

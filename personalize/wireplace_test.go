@@ -33,7 +33,7 @@ func TestWirePlaceShortcutAsCheck(t *testing.T) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			result := func(direct bool) string {
-				ctx, st := withState()
+				ctx, st := newStateCtx()
 				st.sawKey(testKeyARN, keyAt)
 				st.sawLocation("s3://bucket/in/", in)
 				st.passed = append(st.passed, passedCheck{ruleResourceName, shapeUnknown, "movies"})

@@ -42,7 +42,7 @@ func TestWireSchemaQuotedShortcut(t *testing.T) {
 			body := `{"name":"items","schema":` + value + `}`
 			var rules [2]string
 			for i, quoted := range []jsonscan.Quoted{{}, q} {
-				ctx, st := withState()
+				ctx, st := newStateCtx()
 				ctx = middleware.WithOperationName(ctx, "CreateSchema")
 				st.schema, st.schemaQuoted = checked, quoted
 				if err := g.checkBody(ctx, "CreateSchema", body); err != nil {

@@ -20,7 +20,7 @@ const reviewChecked = `{"type":"record","name":"Items","doc":"owner jane.doe@exa
 // the rule and field of its refusal, or "" for none.
 func gateOutcome(t *testing.T, g *Guard, body, checked string) [2]string {
 	t.Helper()
-	ctx, st := withState()
+	ctx, st := newStateCtx()
 	ctx = middleware.WithOperationName(ctx, "CreateSchema")
 	st.schema = checked
 	err := g.checkBody(ctx, "CreateSchema", body)

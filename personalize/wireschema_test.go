@@ -53,7 +53,7 @@ func TestWireSchemaShortcut(t *testing.T) {
 		{"a number", `12`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx, st := withState()
+			ctx, st := newStateCtx()
 			ctx = middleware.WithOperationName(ctx, "CreateSchema")
 			st.schema = checked
 			err := g.checkBody(ctx, "CreateSchema", `{"name":"items","schema":`+tt.value+`}`)

@@ -30,7 +30,7 @@ func TestARNMemoKeepsEachMembersLimits(t *testing.T) {
 	walk := func(g *Guard, body string) string {
 		ctx := middleware.WithOperationName(context.Background(), "Get")
 		st := &callState{identifiers: true}
-		ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+		ctx = withState(ctx, st)
 		err := g.checkBody(ctx, "Get", st, body)
 		out := fmt.Sprint(err)
 		for _, r := range st.reported {

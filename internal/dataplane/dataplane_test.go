@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/personalizeguard/personalizeguard/internal/callhold"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
@@ -42,7 +43,7 @@ func testGuard(t testing.TB, p Policy) *Guard {
 func check(g *Guard, body string) (field, rule string, err error) {
 	ctx := middleware.WithOperationName(context.Background(), "Put")
 	st := &callState{identifiers: true}
-	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+	ctx = withState(ctx, st)
 	err = g.checkBody(ctx, "Put", st, body)
 	var sg *guarderr.SafeguardError
 	if errors.As(err, &sg) {
@@ -256,7 +257,7 @@ func TestPropertiesMemo(t *testing.T) {
 			for _, c := range calls {
 				ctx := middleware.WithOperationName(context.Background(), c.op)
 				st := &callState{identifiers: true}
-				ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+				ctx = withState(ctx, st)
 				err := g.checkBody(ctx, c.op, st, c.body)
 				var sg *guarderr.SafeguardError
 				rule := "pass"
@@ -290,4 +291,10 @@ func TestPropertiesMemo(t *testing.T) {
 	if reported != 9 {
 		t.Errorf("report-only mode reported %d refusals, want 9 (3 a round)", reported)
 	}
+}
+
+// withState returns ctx with st as its call's state, as the audit step
+// holds it.
+func withState(ctx context.Context, st *callState) context.Context {
+	return middleware.WithStackValue(ctx, stateKey{}, callhold.New(st))
 }

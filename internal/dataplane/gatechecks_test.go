@@ -49,7 +49,7 @@ func TestGateChecksOnState(t *testing.T) {
 								state := func() (context.Context, *callState) {
 									st := g.states.Get().(*callState)
 									*st = callState{g: st.g, identifiers: identifiers, caller: caller, signer: "AKIDEXAMPLE"}
-									return middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st), st
+									return withState(middleware.WithOperationName(context.Background(), "Put"), st), st
 								}
 								ctx, st := state()
 								if st.g != g {
@@ -87,10 +87,10 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 	} {
 		ctx := context.Background()
 		if tc.st != nil {
-			ctx = middleware.WithStackValue(ctx, stateKey{}, tc.st)
+			ctx = withState(ctx, tc.st)
 		}
 		m := &wireGate{g: g}
-		got := m.checks(ctx)
+		got := m.checks(stateFrom(ctx))
 		if viaOwn := got == securetransport.GateChecks(tc.st); viaOwn != tc.viaOwn {
 			t.Errorf("%s state: gate checks through the state = %v, want %v", tc.name, viaOwn, tc.viaOwn)
 		}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/personalizeguard/personalizeguard/internal/auditlog"
 	"github.com/personalizeguard/personalizeguard/internal/callerid"
+	"github.com/personalizeguard/personalizeguard/internal/callhold"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/internal/jsontext"
 	"github.com/personalizeguard/personalizeguard/internal/securetransport"
@@ -385,9 +386,31 @@ type stateKey struct{}
 // Guard (made outside a call) is no other Guard's, nor is no state.
 func (st *callState) foreign(g *Guard) bool { return st != nil && st.g != nil && st.g != g }
 
-func stateFrom(ctx context.Context) *callState {
-	st, _ := middleware.GetStackValue(ctx, stateKey{}).(*callState)
-	return st
+// refFrom returns the call's hold on its state, the context's stack
+// value: one per call, whereas the state is pooled (see callhold); nil
+// outside the guard's middleware.
+func refFrom(ctx context.Context) *callhold.Hold[callState] {
+	r, _ := middleware.GetStackValue(ctx, stateKey{}).(*callhold.Hold[callState])
+	return r
+}
+
+// stateFrom returns the call's state, or nil outside the guard's
+// middleware and once the call ended. For a step or gate that holds it
+// (see enter); for the others, it answers for the moment.
+func stateFrom(ctx context.Context) *callState { return refFrom(ctx).State() }
+
+// enter returns the call's state to a step, held until it calls the
+// hold's Exit, and a refusal once the call ended (a hook handed the request
+// on late); no state, no refusal, outside the guard's middleware.
+func enter(ctx context.Context) (*callState, *callhold.Hold[callState], *guarderr.SafeguardError) {
+	ref := refFrom(ctx)
+	if st := ref.Enter(); st != nil {
+		return st, ref, nil
+	}
+	if ref != nil {
+		return nil, nil, guarderr.CallEnded(middleware.GetOperationName(ctx))
+	}
+	return nil, nil, nil
 }
 
 // handleAudit holds each call's state and writes its audit event.
@@ -414,15 +437,27 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	// Looked up here, before the gate, which only reads it: two sends of
 	// one attempt can run the gate at once.
 	st.entry = g.op(st.op)
-	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+	ref := callhold.New(st)
+	ctx = middleware.WithStackValue(ctx, stateKey{}, ref)
 	returned := false
 	defer func() {
 		if !returned {
+			ref.End()
 			g.auditPanicked(ctx, st, start)
 		}
 	}()
 	out, md, err := next.HandleInitialize(ctx, in)
 	returned = true
+	if !ref.End() {
+		// A step or the gate still holds the state: a hook handed the
+		// request on from another goroutine and returned. What it writes
+		// is not read, nor is the state pooled again: the event names the
+		// operation and the call's error alone.
+		if auditlog.Enabled(ctx, g.s.Logger, err, 0) {
+			auditlog.Write(ctx, g.s.Logger, auditlog.Call{Operation: st.op, Err: err, Metadata: md, Duration: time.Since(start)})
+		}
+		return out, md, err
+	}
 	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
 		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: time.Since(start)})
 	}
@@ -449,8 +484,12 @@ func (g *Guard) auditPanicked(ctx context.Context, st *callState, start time.Tim
 func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	st := stateFrom(ctx)
+	st, ref, ended := enter(ctx)
+	if ended != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseUnguarded(ctx, ended)
+	}
 	if st != nil {
+		defer ref.Exit()
 		if st.foreign(g) {
 			// Another Guard's identifier step, added under an ID of its
 			// own: its pseudonyms would pass for this Guard's at the wire.

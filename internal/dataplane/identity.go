@@ -98,8 +98,12 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 	return &step{id: IDCallerIdentity, g: g, handle: func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 		middleware.InitializeOutput, middleware.Metadata, error,
 	) {
-		st := stateFrom(ctx)
+		st, ref, ended := enter(ctx)
+		if ended != nil {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseUnguarded(ctx, ended)
+		}
 		if st != nil {
+			defer ref.Exit()
 			if st.foreign(g) {
 				// Another Guard's identity step: the key it records
 				// would pass for the one this Guard checked.

@@ -117,7 +117,7 @@ func TestWalkNumberMemo(t *testing.T) {
 	}
 	ctx := middleware.WithOperationName(context.Background(), "Put")
 	st := &callState{identifiers: true}
-	ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+	ctx = withState(ctx, st)
 	body := `{"texts":["view","jane.doe@example.com","view","jane.doe@example.com"],"nums":[4111111111111111,1700001000,4111111111111111]}`
 	if err := g.checkBody(ctx, "Put", st, body); err != nil {
 		t.Fatal(err)
@@ -170,7 +170,7 @@ func TestWalksOnOneCallState(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := &callState{identifiers: true}
-	ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st)
+	ctx := withState(middleware.WithOperationName(context.Background(), "Put"), st)
 	done := make(chan error)
 	go func() {
 		done <- enforcing.checkBody(ctx, "Put", st, `{"items":[{"t":"pause-here"},{"t":"jane.doe@example.com"}]}`)
@@ -229,7 +229,7 @@ func TestARNMemo(t *testing.T) {
 		walk := func(g *Guard, body string) (string, []string) {
 			ctx := middleware.WithOperationName(context.Background(), "Get")
 			st := &callState{identifiers: true}
-			ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+			ctx = withState(ctx, st)
 			err := g.checkBody(ctx, "Get", st, body)
 			var reports []string
 			for _, r := range st.reported {
@@ -309,7 +309,7 @@ func TestWalkDeepPath(t *testing.T) {
 		}
 		ctx := middleware.WithOperationName(context.Background(), "Put")
 		st := &callState{identifiers: true}
-		ctx = middleware.WithStackValue(ctx, stateKey{}, st)
+		ctx = withState(ctx, st)
 		err = g.checkBody(ctx, "Put", st, body)
 		var got []string
 		var sg *guarderr.SafeguardError

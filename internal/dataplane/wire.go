@@ -38,7 +38,15 @@ func (*wireGate) ID() string { return IDWireGate }
 func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, _ middleware.DeserializeHandler) (
 	middleware.DeserializeOutput, middleware.Metadata, error,
 ) {
-	c := m.checks(ctx)
+	// The call's state, held until the gate returns: a hook that hands
+	// the request on from another goroutine and returns can end the call
+	// meanwhile, and the state is then not pooled again (see callhold).
+	ref := refFrom(ctx)
+	st := ref.Enter()
+	if st != nil {
+		defer ref.Exit()
+	}
+	c := m.checks(st)
 	if st, ok := c.(*callState); ok {
 		// The operation its audit step read: the gate reads it again only
 		// for a call without its guard's state.
@@ -47,13 +55,14 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	return securetransport.Gate(ctx, in, c, m.g.s.region, m.send, m.g.s.Detector, &m.g.cleanHeaders)
 }
 
-// checks returns the gate's checks for the call of ctx: the call's state,
-// looked up once here rather than in each check, when this guard's pool
-// made it. Otherwise the gate's own checks look again, and Ran refuses the
-// call: without a state the audit step did not run; with another Guard's,
-// this gate runs in that Guard's call, or that Guard's gate in this one's.
-func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
-	if st := stateFrom(ctx); st != nil && st.g == m.g {
+// checks returns the gate's checks for a call whose state is st: the
+// state, looked up once by the gate rather than in each check, when this
+// guard's pool made it. Otherwise the gate's own checks look again, and
+// Ran refuses the call: without a state the audit step did not run, or the
+// call ended; with another Guard's, this gate runs in that Guard's call, or
+// that Guard's gate in this one's.
+func (m *wireGate) checks(st *callState) securetransport.GateChecks {
+	if st != nil && st.g == m.g {
 		return st
 	}
 	return m
@@ -64,6 +73,9 @@ func (m *wireGate) checks(ctx context.Context) securetransport.GateChecks {
 // the gate's.
 
 func (m *wireGate) Ran(ctx context.Context, op string) error {
+	if refFrom(ctx).Ended() {
+		return m.g.refuseUnguarded(ctx, guarderr.CallEnded(op))
+	}
 	st := stateFrom(ctx)
 	if st.foreign(m.g) {
 		return m.g.refuseForeign(ctx)

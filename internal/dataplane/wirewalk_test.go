@@ -151,7 +151,7 @@ func TestWalkCleanMemo(t *testing.T) {
 func reportedFields(t *testing.T, g *Guard, body string) []string {
 	t.Helper()
 	st := &callState{identifiers: true}
-	ctx := middleware.WithStackValue(middleware.WithOperationName(context.Background(), "Put"), stateKey{}, st)
+	ctx := withState(middleware.WithOperationName(context.Background(), "Put"), st)
 	if err := g.checkBody(ctx, "Put", st, body); err != nil {
 		t.Fatalf("report-only walk: %v", err)
 	}

@@ -134,6 +134,18 @@ func ForeignMiddleware(op string) *SafeguardError {
 		Reason: "a middleware of another Guard runs in this call; use one Guard per client"}
 }
 
+// CallEnded is the refusal of a request of op that reached a guard's step
+// or wire gate after its call had returned: a hook kept it, or handed it
+// on from another goroutine, and returned. What the call's checks noted no
+// longer stands for it, and the call's pooled state may be another call's
+// by now (see internal/callhold). Refused in report-only mode too.
+//
+//go:noinline
+func CallEnded(op string) *SafeguardError {
+	return &SafeguardError{Operation: op, Rule: RuleBypassed,
+		Reason: "the request reached the guard after its call had returned: something (an interceptor or middleware) handed it on late, and the call's checks no longer stand for it"}
+}
+
 // RetryableError tells the SDK's retryer not to retry: a refusal is final,
 // even when it wraps a connection error the retryer would otherwise retry.
 func (e *SafeguardError) RetryableError() bool { return false }

@@ -1,0 +1,77 @@
+// Package callhold keeps a guarded call's pooled state from outliving the
+// call.
+//
+// A guard pools its call states: each call takes one when its audit step
+// starts and puts it back when the step returns. The guard's later steps
+// and its wire gate find the state through the call's context. A hook may
+// return from a call without handing its request on and hand it on later,
+// from another goroutine, with the call's context: the context would then
+// name a state the pool has given another call since, whose checks would
+// vouch for the late request. So the context holds a Hold, one per call,
+// not the state: a step or gate enters it to get the state and exits when
+// it returns; once the call ended, an enter gets nothing, and a state that
+// a step still held at the end is not pooled again.
+package callhold
+
+import (
+	"math"
+	"sync/atomic"
+)
+
+// Hold is one call's hold on its state S.
+type Hold[S any] struct {
+	st *S
+	// holders counts the steps and gates that entered and did not exit;
+	// End adds ended.
+	holders atomic.Int32
+}
+
+// ended marks a call that ended: holders is negative from then on,
+// whatever holders still exit.
+const ended = math.MinInt32
+
+// New returns the hold of a call on st.
+func New[S any](st *S) *Hold[S] { return &Hold[S]{st: st} }
+
+// Enter returns the call's state to a step or gate, which holds it until
+// Exit; nil once the call ended, and for no call (a nil h). A step holds it
+// across its next handler: a hook may hand the request on from another
+// goroutine and return, and the call end, while the step works.
+func (h *Hold[S]) Enter() *S {
+	if h == nil {
+		return nil
+	}
+	if h.holders.Add(1) < 0 {
+		h.holders.Add(-1)
+		return nil
+	}
+	return h.st
+}
+
+// Exit ends an Enter that returned the state.
+func (h *Hold[S]) Exit() { h.holders.Add(-1) }
+
+// End ends the call: a later Enter gets no state. It reports whether no
+// step or gate held the state then, as on every call but one whose request
+// a hook handed on from another goroutine: only then may the state be
+// pooled again. The caller of a false End reads nothing of the state that
+// a step writes.
+func (h *Hold[S]) End() bool {
+	if h.holders.CompareAndSwap(0, ended) {
+		return true
+	}
+	h.holders.Add(ended)
+	return false
+}
+
+// Ended reports whether h's call ended; false for no call (a nil h).
+func (h *Hold[S]) Ended() bool { return h != nil && h.holders.Load() < 0 }
+
+// State returns the call's state, for a step or gate that holds it, or for
+// the moment: nil once the call ended, and for no call.
+func (h *Hold[S]) State() *S {
+	if h == nil || h.Ended() {
+		return nil
+	}
+	return h.st
+}
