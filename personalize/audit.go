@@ -173,6 +173,10 @@ type callState struct {
 	// parsed is the S3 location safeguard's parse of locations, for the
 	// bucket posture check.
 	parsed parsedLocations
+	// held is what the audit step left for the last holder of a state that
+	// a step or gate still held when the call returned (see finishHeld);
+	// nil on every pooled state.
+	held *auditlog.Held
 }
 
 type stateKey struct{}
@@ -434,14 +438,18 @@ func (g *Guard) auditCall(ctx context.Context, op *boundOp, in middleware.Initia
 	returned := false
 	defer func() {
 		if !returned {
-			ref.End()
+			if !ref.End() {
+				g.leaveHeld(ctx, ref, st, middleware.Metadata{}, auditlog.ErrPanicked, start)
+				return
+			}
 			g.auditPanicked(ctx, st, start)
 		}
 	}()
 	out, md, err := next.HandleInitialize(ctx, in)
 	returned = true
 	if !ref.End() {
-		return g.auditHeld(ctx, st, out, md, err, start)
+		g.leaveHeld(ctx, ref, st, md, err, start)
+		return out, md, err
 	}
 	// Without a logger, nothing to ask: Enabled's call is spared.
 	if g.s.Logger != nil && auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
@@ -464,20 +472,39 @@ func (g *Guard) auditPanicked(ctx context.Context, st *callState, start time.Tim
 	}
 }
 
-// auditHeld writes the audit event of a call that returned while a step
-// or the wire gate still held its state: a hook handed the request on from
-// another goroutine and returned. What that step writes in the state is not
-// read, nor is the state pooled again: the event names the operation and
-// the call's error alone.
+// leaveHeld ends a call whose state a step or the wire gate still holds
+// (a hook handed the request on from another goroutine and returned, or
+// panicked): it leaves the call's end in the state for the last holder,
+// whose exit writes the audit event (see release), and releases its own
+// hold, which may be that last.
 //
 //go:noinline
-func (g *Guard) auditHeld(ctx context.Context, st *callState, out middleware.InitializeOutput, md middleware.Metadata, err error, start time.Time) (
-	middleware.InitializeOutput, middleware.Metadata, error,
-) {
-	if g.s.Logger != nil && auditlog.Enabled(ctx, g.s.Logger, err, 0) {
-		g.writeAudit(ctx, &callState{op: st.op}, md, err, time.Since(start))
+func (g *Guard) leaveHeld(ctx context.Context, ref *callRef, st *callState, md middleware.Metadata, err error, start time.Time) {
+	st.held = &auditlog.Held{Ctx: ctx, Metadata: md, Err: err, Start: start}
+	if ref.Exit() != nil {
+		g.finishHeld(st)
 	}
-	return out, md, err
+}
+
+// release ends a step's or the wire gate's hold on the call's state; the
+// last hold of a call that ended finishes it.
+func (g *Guard) release(ref *callRef) {
+	if st := ref.Exit(); st != nil {
+		g.finishHeld(st)
+	}
+}
+
+// finishHeld writes the audit event of a call whose state its steps and
+// wire gate held after the call returned, once the last of them let it
+// go: one event for the call, with everything they noted and reported. The
+// state is not pooled again.
+//
+//go:noinline
+func (g *Guard) finishHeld(st *callState) {
+	h := st.held
+	if g.s.Logger != nil && auditlog.Enabled(h.Ctx, g.s.Logger, h.Err, len(st.reported)) {
+		g.writeAudit(h.Ctx, st, h.Metadata, h.Err, time.Since(h.Start))
+	}
 }
 
 func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, d time.Duration) {

@@ -677,7 +677,7 @@ func (w *walker) fail(rule, reason string) error {
 }
 
 func (w *walker) failAt(field, rule, reason string) error {
-	return w.g.violation(w.ctx, &SafeguardError{Operation: opName(w.ctx, w.st), Field: field, Rule: rule, Reason: reason})
+	return w.g.violation(w.ctx, w.st, &SafeguardError{Operation: opName(w.ctx, w.st), Field: field, Rule: rule, Reason: reason})
 }
 
 func hasPrefixFold(s, prefix string) bool {
@@ -1014,16 +1014,17 @@ func (g *Guard) handleContent(ctx context.Context, st *callState, in middleware.
 }
 
 // violation enforces a content or posture rule, or, in report-only mode,
-// records it for the audit event and lets the call go on. Transport rules do
-// not come through here: they always enforce.
-func (g *Guard) violation(ctx context.Context, err *SafeguardError) error {
+// records it for the audit event of st, the call's state, which the caller
+// holds (nil when the audit middleware did not run), and lets the call go
+// on. Transport rules do not come through here: they always enforce.
+func (g *Guard) violation(ctx context.Context, st *callState, err *SafeguardError) error {
 	if ended := guarderr.Ended(ctx, err); ended != nil {
 		return ended // the caller gave up: no refusal, in report-only mode either
 	}
 	if !g.s.InsecureReportOnly {
 		return err
 	}
-	return g.violationOn(stateFrom(ctx), err)
+	return g.violationOn(st, err)
 }
 
 // violationOn is violation for a caller that holds the call's state, st

@@ -152,7 +152,7 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 		if st = ref.Enter(); st == nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, s.g.refuseUnguarded(ctx, guarderr.CallEnded(middleware.GetOperationName(ctx)))
 		}
-		defer ref.Exit()
+		defer s.g.release(ref)
 	}
 	if st.foreign(s.g) {
 		// Another Guard's step, added under an ID of its own, in this

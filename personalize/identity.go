@@ -75,7 +75,7 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 	passed := refusal == nil
 	if !passed {
 		refusal.Operation = opName(ctx, st)
-		if err := g.violation(ctx, refusal); err != nil {
+		if err := g.violation(ctx, st, refusal); err != nil {
 			return err
 		}
 		// Report-only mode: the guard's own credentials are still checked,
@@ -87,7 +87,7 @@ func (g *Guard) checkCaller(ctx context.Context, st *callState, creds aws.Creden
 		if _, refusal := guarderr.CheckCaller(ctx, "", g.callers, g.ownCreds,
 			"the credentials of the guard's own KMS, S3 and Personalize reads (the aws.Config the guard was built from)", &g.ownMemo); refusal != nil {
 			refusal.Operation = opName(ctx, st)
-			if err := g.violation(ctx, refusal); err != nil {
+			if err := g.violation(ctx, st, refusal); err != nil {
 				return err
 			}
 			passed = false

@@ -110,7 +110,7 @@ func (g *Guard) scanImport(ctx context.Context, st *callState, field, datasetARN
 		return err
 	}
 	failed := func(reason string, err error) error {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleImportScanFailed, Reason: reason, Err: err})
+		return g.violation(ctx, st, &SafeguardError{Operation: op, Field: field, Rule: RuleImportScanFailed, Reason: reason, Err: err})
 	}
 	if info.schemaARN == "" {
 		return failed("the dataset has no schema to scan its import against", nil)
@@ -181,7 +181,7 @@ func (g *Guard) scanImport(ctx context.Context, st *callState, field, datasetARN
 		findings = g.blocking(datascan.Merge(loc.String(), reps...).Posture())
 	}
 	if len(findings) > 0 {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: findings[0].ID,
+		return g.violation(ctx, st, &SafeguardError{Operation: op, Field: field, Rule: findings[0].ID,
 			Reason: "the import source holds identifying values Personalize must not receive", Findings: findings})
 	}
 	stateFrom(ctx).act(actedImportScanned)

@@ -38,7 +38,7 @@ func injectKeysReference(g *Guard, ctx context.Context, st *callState, op *bound
 			continue
 		}
 		if key == "" && !g.s.InsecureAllowUnencryptedDatasetGroups {
-			if err := g.keyViolation(ctx, op, k, RuleKMSKeyRequired); err != nil {
+			if err := g.keyViolation(ctx, st, op, k, RuleKMSKeyRequired); err != nil {
 				return nil, err
 			}
 		}
@@ -56,7 +56,7 @@ func injectKeysReference(g *Guard, ctx context.Context, st *callState, op *bound
 			rule = RuleKMSKeyWithoutRole
 		}
 		if rule != "" {
-			if err := g.keyViolation(ctx, op, k, rule); err != nil {
+			if err := g.keyViolation(ctx, st, op, k, rule); err != nil {
 				return nil, err
 			}
 		}

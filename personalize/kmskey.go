@@ -63,7 +63,7 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 			sets = append(sets, fieldSet{k.roleAt, g.s.RoleARN, k.roleSet})
 			st.act(actedRoleInjected)
 			st.notePassed(k.rolePassed)
-		} else if err := g.keyRoleRules(ctx, op, k, key, role); err != nil {
+		} else if err := g.keyRoleRules(ctx, st, op, k, key, role); err != nil {
 			return nil, err
 		}
 	}
@@ -81,29 +81,29 @@ func (g *Guard) injectKeys(ctx context.Context, st *callState, op *boundOp, para
 // instructions every call runs through.
 //
 //go:noinline
-func (g *Guard) keyRoleRules(ctx context.Context, op *boundOp, k *keyPlace, key, role string) error {
+func (g *Guard) keyRoleRules(ctx context.Context, st *callState, op *boundOp, k *keyPlace, key, role string) error {
 	if key == "" && !g.s.InsecureAllowUnencryptedDatasetGroups {
 		// A dataset group's key is fixed at creation: one created
 		// without a customer managed key can never get one.
-		if err := g.keyViolation(ctx, op, k, RuleKMSKeyRequired); err != nil {
+		if err := g.keyViolation(ctx, st, op, k, RuleKMSKeyRequired); err != nil {
 			return err
 		}
 	}
 	switch {
 	case key == "" && role != "":
-		return g.keyViolation(ctx, op, k, RuleKMSRoleWithoutKey)
+		return g.keyViolation(ctx, st, op, k, RuleKMSRoleWithoutKey)
 	case key == "" || role != "":
 		return nil
 	}
 	// A key without a role, and no configured role to put in.
-	return g.keyViolation(ctx, op, k, RuleKMSKeyWithoutRole)
+	return g.keyViolation(ctx, st, op, k, RuleKMSKeyWithoutRole)
 }
 
 // keyViolation is the violation of rule (RuleKMSKeyRequired,
 // RuleKMSRoleWithoutKey or RuleKMSKeyWithoutRole) at k on a call of op.
 // Apart from injectKeys, so that the refusals' code is not among the
 // instructions every call runs through.
-func (g *Guard) keyViolation(ctx context.Context, op *boundOp, k *keyPlace, rule string) error {
+func (g *Guard) keyViolation(ctx context.Context, st *callState, op *boundOp, k *keyPlace, rule string) error {
 	var v *SafeguardError
 	switch rule {
 	case RuleKMSKeyRequired:
@@ -115,7 +115,7 @@ func (g *Guard) keyViolation(ctx context.Context, op *boundOp, k *keyPlace, rule
 		v = &SafeguardError{Operation: op.name, Field: k.roleField, Rule: RuleKMSKeyWithoutRole,
 			Reason: "Personalize needs a RoleArn to use KmsKeyArn; pass one or set Policy.RoleARN"}
 	}
-	return g.violation(ctx, v)
+	return g.violation(ctx, st, v)
 }
 
 // checkCallerKey holds a key the caller named at the member at (field) to
@@ -127,11 +127,11 @@ func (g *Guard) checkCallerKey(ctx context.Context, st *callState, field string,
 	st.sawKey(key, at)
 	k, err := kmscheck.ParseKeyARN(key)
 	if err != nil {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleKMSKeyARN,
+		return g.violation(ctx, st, &SafeguardError{Operation: op, Field: field, Rule: RuleKMSKeyARN,
 			Reason: "needs a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)", Err: err})
 	}
 	if !g.s.keyAllowed(k.String()) {
-		return g.violation(ctx, &SafeguardError{Operation: op, Field: field, Rule: RuleKMSKeyNotAllowed,
+		return g.violation(ctx, st, &SafeguardError{Operation: op, Field: field, Rule: RuleKMSKeyNotAllowed,
 			Reason: "the key is neither Policy.KMSKeyARN nor in Policy.AllowedKMSKeyARNs"})
 	}
 	st.act(actedKeyAllowed)

@@ -37,9 +37,15 @@ func TestRequestHandedOnAsItsCallEnds(t *testing.T) {
 // lateGroups makes the late tests' client, with the scene's key and role,
 // and its CreateDatasetGroup call, of a new name each time.
 func lateGroups(e *env) func(t *testing.T, log *dataplanetest.AuditLog) dataplanetest.LateCall {
+	return lateGroupsWith(e, personalize.Policy{})
+}
+
+// lateGroupsWith is lateGroups with p's settings too.
+func lateGroupsWith(e *env, p personalize.Policy) func(t *testing.T, log *dataplanetest.AuditLog) dataplanetest.LateCall {
 	var n atomic.Int64 // the endpoint refuses a name twice
 	return func(t *testing.T, log *dataplanetest.AuditLog) dataplanetest.LateCall {
-		p := personalize.Policy{Logger: log.Logger(), KMSKeyARN: e.scene.KeyARN, RoleARN: e.scene.RoleARN}
+		p := p
+		p.Logger, p.KMSKeyARN, p.RoleARN = log.Logger(), e.scene.KeyARN, e.scene.RoleARN
 		client, err := personalize.New(guardedConfig(e.srv), p)
 		if err != nil {
 			t.Fatal(err)
@@ -55,4 +61,15 @@ func lateGroups(e *env) func(t *testing.T, log *dataplanetest.AuditLog) dataplan
 			return "CreateDatasetGroup", err
 		}
 	}
+}
+
+// TestCopyHeldInGatePastItsCall: a copy of a CreateDatasetGroup request,
+// handed on from a goroutine and held inside the wire gate until its call
+// returned, in report-only mode: sent once let go, and the tag value it
+// reports reaches the call's one audit event (see
+// dataplanetest.RunHeldInGate).
+func TestCopyHeldInGatePastItsCall(t *testing.T) {
+	e := newEnv(t, personalize.Policy{})
+	plant := dataplanetest.TwinPlant{Member: "tagValue", Value: "123-45-6789", Field: "Tags[0].TagValue", Rule: "sensitive.ssn"}
+	dataplanetest.RunHeldInGate(t, e.srv, personalize.IDWireGate, plant, lateGroupsWith(e, personalize.Policy{InsecureReportOnly: true}))
 }

@@ -510,7 +510,7 @@ func (g *Guard) outputKeys(ctx context.Context, st *callState, l *locationPlace,
 //
 //go:noinline
 func (g *Guard) refuse(ctx context.Context, st *callState, field, rule, reason string, err error, findings []posture.Finding) error {
-	return g.violation(ctx, &SafeguardError{Operation: opName(ctx, st), Field: field, Rule: rule, Reason: reason, Err: err, Findings: findings})
+	return g.violation(ctx, st, &SafeguardError{Operation: opName(ctx, st), Field: field, Rule: rule, Reason: reason, Err: err, Findings: findings})
 }
 
 // checkDataKeys holds the KMS keys that encrypt an import's objects (keys),
@@ -547,10 +547,10 @@ func (g *Guard) checkDataKey(ctx context.Context, st *callState, op *boundOp, pa
 		// can change, lets only principals of the account use it, and
 		// only through S3; personalize.amazonaws.com is neither, so
 		// Personalize cannot read or write data under it.
-		return g.violation(ctx, &SafeguardError{Operation: op.name, Field: field, Rule: RuleKMSKeyNotReady,
+		return g.violation(ctx, st, &SafeguardError{Operation: op.name, Field: field, Rule: RuleKMSKeyNotReady,
 			Reason: "the data is encrypted with the AWS managed key aws/s3, whose key policy cannot grant Personalize access; use a customer managed key"})
 	case !ok:
-		return g.violation(ctx, &SafeguardError{Operation: op.name, Field: field, Rule: RuleKMSKeyARN,
+		return g.violation(ctx, st, &SafeguardError{Operation: op.name, Field: field, Rule: RuleKMSKeyARN,
 			Reason: "the data's KMS key is named by an alias or a key ID that is no allowed key, so the guard cannot check it; name the key by its ARN"})
 	case st.keyReady(arn):
 		return nil

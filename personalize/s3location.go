@@ -141,14 +141,14 @@ func (g *Guard) parseClean(ctx context.Context, st *callState, l location) (s3gu
 			// s3guard's reasons are fixed sentences, never the input.
 			rule, reason = le.Rule, le.Reason
 		}
-		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: rule, Reason: reason})
+		return s3guard.Location{}, g.violation(ctx, st, &SafeguardError{Operation: op, Field: l.field, Rule: rule, Reason: reason})
 	}
 	f, found := g.s.Detector.First(loc.Bucket)
 	if !found {
 		f, found = s3guard.KeyFinding(loc.Key, g.s.Detector)
 	}
 	if found {
-		return s3guard.Location{}, g.violation(ctx, &SafeguardError{Operation: op, Field: l.field, Rule: RuleSensitivePrefix + string(f.Kind), Reason: sensitiveReason})
+		return s3guard.Location{}, g.violation(ctx, st, &SafeguardError{Operation: op, Field: l.field, Rule: RuleSensitivePrefix + string(f.Kind), Reason: sensitiveReason})
 	}
 	return g.locations.add(l.value, loc), nil
 }

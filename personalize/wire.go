@@ -75,7 +75,7 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	ref := refFrom(ctx)
 	st := ref.Enter()
 	if st != nil {
-		defer ref.Exit()
+		defer m.g.release(ref)
 	}
 	checks := m.checks(st)
 	// GateOp with the context's operation, as Gate would pass it, without
@@ -130,7 +130,7 @@ func (m *wireGate) Ran(ctx context.Context, op string) error {
 }
 
 func (m *wireGate) Violation(ctx context.Context, err *SafeguardError) error {
-	return m.g.violation(ctx, err)
+	return m.g.violation(ctx, stateFrom(ctx), err)
 }
 
 func (m *wireGate) CheckBody(ctx context.Context, op, body string) error {

@@ -21,7 +21,7 @@ import (
 // whose pseudonyms would vouch for it. See dataplanetest.RunLate.
 func TestRequestSentAfterItsCall(t *testing.T) {
 	s, c := dataplanetest.Start(t)
-	dataplanetest.RunLate(t, s, personalizeevents.IDAudit, personalizeevents.IDWireGate, latePutEvents(t, s, c.TrackingID))
+	dataplanetest.RunLate(t, s, personalizeevents.IDAudit, personalizeevents.IDWireGate, latePutEvents(t, s, c.TrackingID, personalizeevents.Policy{}))
 }
 
 // TestRequestHandedOnAsItsCallEnds: the hook hands the request on from a
@@ -29,15 +29,17 @@ func TestRequestSentAfterItsCall(t *testing.T) {
 // (see dataplanetest.RunLateRacing; run under -race).
 func TestRequestHandedOnAsItsCallEnds(t *testing.T) {
 	s, c := dataplanetest.Start(t)
-	dataplanetest.RunLateRacing(t, s, personalizeevents.IDAudit, personalizeevents.IDWireGate, latePutEvents(t, s, c.TrackingID))
+	dataplanetest.RunLateRacing(t, s, personalizeevents.IDAudit, personalizeevents.IDWireGate, latePutEvents(t, s, c.TrackingID, personalizeevents.Policy{}))
 }
 
 // latePutEvents makes the late tests' client, with a Pseudonymizer, and
 // its PutEvents call.
-func latePutEvents(t *testing.T, s *personalizetest.Server, trackingID string) func(t *testing.T, log *dataplanetest.AuditLog) dataplanetest.LateCall {
+func latePutEvents(t *testing.T, s *personalizetest.Server, trackingID string, p personalizeevents.Policy) func(t *testing.T, log *dataplanetest.AuditLog) dataplanetest.LateCall {
 	pseudonyms := dataplanetest.Pseudonymizer(t)
 	return func(t *testing.T, log *dataplanetest.AuditLog) dataplanetest.LateCall {
-		client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{Logger: log.Logger(), Pseudonymizer: pseudonyms})
+		p := p
+		p.Logger, p.Pseudonymizer = log.Logger(), pseudonyms
+		client, err := personalizeevents.New(s.Config(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,4 +54,14 @@ func latePutEvents(t *testing.T, s *personalizetest.Server, trackingID string) f
 			return "PutEvents", err
 		}
 	}
+}
+
+// TestCopyHeldInGatePastItsCall: a copy of a PutEvents request, handed on from a
+// goroutine and held inside the wire gate until its call returned, in
+// report-only mode: sent once let go, and the item ID it reports reaches the
+// call's one audit event (see dataplanetest.RunHeldInGate).
+func TestCopyHeldInGatePastItsCall(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	plant := dataplanetest.TwinPlant{Member: "itemId", Value: "123-45-6789", Field: "EventList[0].ItemId", Rule: "sensitive.ssn"}
+	dataplanetest.RunHeldInGate(t, s, personalizeevents.IDWireGate, plant, latePutEvents(t, s, c.TrackingID, personalizeevents.Policy{InsecureReportOnly: true}))
 }

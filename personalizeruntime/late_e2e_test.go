@@ -21,7 +21,7 @@ import (
 // dataplanetest.RunLate.
 func TestRequestSentAfterItsCall(t *testing.T) {
 	s, c := dataplanetest.Start(t)
-	dataplanetest.RunLate(t, s, personalizeruntime.IDAudit, personalizeruntime.IDWireGate, lateRecommendations(t, s, c.CampaignARN))
+	dataplanetest.RunLate(t, s, personalizeruntime.IDAudit, personalizeruntime.IDWireGate, lateRecommendations(t, s, c.CampaignARN, personalizeruntime.Policy{}))
 }
 
 // TestRequestHandedOnAsItsCallEnds: the hook hands the request on from a
@@ -29,15 +29,17 @@ func TestRequestSentAfterItsCall(t *testing.T) {
 // (see dataplanetest.RunLateRacing; run under -race).
 func TestRequestHandedOnAsItsCallEnds(t *testing.T) {
 	s, c := dataplanetest.Start(t)
-	dataplanetest.RunLateRacing(t, s, personalizeruntime.IDAudit, personalizeruntime.IDWireGate, lateRecommendations(t, s, c.CampaignARN))
+	dataplanetest.RunLateRacing(t, s, personalizeruntime.IDAudit, personalizeruntime.IDWireGate, lateRecommendations(t, s, c.CampaignARN, personalizeruntime.Policy{}))
 }
 
 // lateRecommendations makes the late tests' client, with a Pseudonymizer,
 // and its GetRecommendations call.
-func lateRecommendations(t *testing.T, s *personalizetest.Server, campaign string) func(t *testing.T, log *dataplanetest.AuditLog) dataplanetest.LateCall {
+func lateRecommendations(t *testing.T, s *personalizetest.Server, campaign string, p personalizeruntime.Policy) func(t *testing.T, log *dataplanetest.AuditLog) dataplanetest.LateCall {
 	pseudonyms := dataplanetest.Pseudonymizer(t)
 	return func(t *testing.T, log *dataplanetest.AuditLog) dataplanetest.LateCall {
-		client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{Logger: log.Logger(), Pseudonymizer: pseudonyms})
+		p := p
+		p.Logger, p.Pseudonymizer = log.Logger(), pseudonyms
+		client, err := personalizeruntime.New(s.Config(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,4 +54,14 @@ func lateRecommendations(t *testing.T, s *personalizetest.Server, campaign strin
 			return "GetRecommendations", err
 		}
 	}
+}
+
+// TestCopyHeldInGatePastItsCall: a copy of a GetRecommendations request, handed on from a
+// goroutine and held inside the wire gate until its call returned, in
+// report-only mode: sent once let go, and the context value it reports reaches the
+// call's one audit event (see dataplanetest.RunHeldInGate).
+func TestCopyHeldInGatePastItsCall(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	plant := dataplanetest.TwinPlant{Member: "DEVICE", Value: "123-45-6789", Field: "Context.Value", Rule: "sensitive.ssn"}
+	dataplanetest.RunHeldInGate(t, s, personalizeruntime.IDWireGate, plant, lateRecommendations(t, s, c.CampaignARN, personalizeruntime.Policy{InsecureReportOnly: true}))
 }

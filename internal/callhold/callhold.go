@@ -9,8 +9,10 @@
 // name a state the pool has given another call since, whose checks would
 // vouch for the late request. So the context holds a Hold, one per call,
 // not the state: a step or gate enters it to get the state and exits when
-// it returns; once the call ended, an enter gets nothing, and a state that
-// a step still held at the end is not pooled again.
+// it returns; once the call ended, an enter gets nothing. A state that a
+// step still holds when its call ends is its holders' until the last one
+// exits, and that one finishes the call (writes its audit event) in the
+// audit step's place.
 package callhold
 
 import (
@@ -22,7 +24,7 @@ import (
 type Hold[S any] struct {
 	st *S
 	// holders counts the steps and gates that entered and did not exit;
-	// End adds ended.
+	// End adds ended, and a hold of its caller's own.
 	holders atomic.Int32
 }
 
@@ -41,27 +43,38 @@ func (h *Hold[S]) Enter() *S {
 	if h == nil {
 		return nil
 	}
-	if h.holders.Add(1) < 0 {
-		h.holders.Add(-1)
-		return nil
+	// Never counted once the call ended, not even for a moment: an Exit
+	// that counts down to the end is the last hold's.
+	for {
+		n := h.holders.Load()
+		if n < 0 {
+			return nil
+		}
+		if h.holders.CompareAndSwap(n, n+1) {
+			return h.st
+		}
 	}
-	return h.st
 }
 
-// Exit ends an Enter that returned the state.
-func (h *Hold[S]) Exit() { h.holders.Add(-1) }
-
-// End ends the call: a later Enter gets no state. It reports whether no
-// step or gate held the state then, as on every call but one whose request
-// a hook handed on from another goroutine: only then may the state be
-// pooled again. The caller of a false End reads nothing of the state that
-// a step writes.
-func (h *Hold[S]) End() bool {
-	if h.holders.CompareAndSwap(0, ended) {
-		return true
+// Exit ends a hold that Enter gave. It returns the state when this was the
+// last hold of a call that ended, and nil otherwise: the caller then
+// finishes the call, which End left to the last holder.
+func (h *Hold[S]) Exit() *S {
+	if h.holders.Add(-1) == ended {
+		return h.st
 	}
-	h.holders.Add(ended)
-	return false
+	return nil
+}
+
+// End ends the call: a later Enter gets no state. Its caller (the audit
+// step) keeps a hold of its own, and End reports whether it is the only
+// one, as on every call but one whose request a hook handed on from
+// another goroutine: the caller then finishes the call, and may pool the
+// state. Otherwise it leaves what the last holder needs to finish the call
+// in the state, and then releases its hold with Exit (which can make it
+// the last).
+func (h *Hold[S]) End() bool {
+	return h.holders.Add(ended+1) == ended+1
 }
 
 // Ended reports whether h's call ended; false for no call (a nil h).

@@ -9,54 +9,71 @@ import (
 )
 
 // TestHoldEndsOnce: a call's hold on its state hands the state to the
-// steps and gates that enter while the call runs, to none once it ended,
-// and tells the call's end whether one still held it then (the state is
-// then not pooled again).
+// steps and gates that enter while the call runs, to none once it ended;
+// exactly one party finishes the call: End's caller when no other holds
+// the state, else whichever exit is the last, the ender's own included.
 func TestHoldEndsOnce(t *testing.T) {
 	type result struct {
-		Entered []bool // each enter's answer, in order
-		Clean   bool   // end's answer
-		Ended   bool
+		Entered  []bool // each Enter's answer, in order
+		Clean    bool   // End's answer
+		Finisher string // who got the state to finish the call: "end", or the op's index in after
 	}
 	for _, tc := range []struct {
 		name string
-		// before end: enters and exits ("+" and "-"); after: enters
+		// before End: Enters and Exits ("+" and "-"); after End: the
+		// ender's own Exit ("e") when End was not clean, and the others
 		before, after string
 		want          result
 	}{
-		{"no holder", "", "", result{Clean: true, Ended: true}},
-		{"nested holders, all gone", "++--", "", result{Entered: []bool{true, true}, Clean: true, Ended: true}},
-		{"one still holds", "++-", "", result{Entered: []bool{true, true}, Ended: true}},
-		{"an enter after the end", "", "+", result{Entered: []bool{false}, Clean: true, Ended: true}},
-		{"a holder leaves after the end; a later enter", "+", "-+", result{Entered: []bool{true, false}, Ended: true}},
+		{"no holder", "", "", result{Clean: true, Finisher: "end"}},
+		{"nested holders, all gone", "++--", "", result{Entered: []bool{true, true}, Clean: true, Finisher: "end"}},
+		{"an Enter after the end", "", "+", result{Entered: []bool{false}, Clean: true, Finisher: "end"}},
+		{"one still holds, exits after the ender", "++-", "e-", result{Entered: []bool{true, true}, Finisher: "after[1]"}},
+		{"one still holds, exits before the ender", "++-", "-e", result{Entered: []bool{true, true}, Finisher: "after[1]"}},
+		{"two hold, an Enter in between", "++", "-+e-", result{Entered: []bool{true, true, false}, Finisher: "after[3]"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := new(int)
 			r := New(st)
 			var got result
-			run := func(ops string) {
-				for _, op := range ops {
+			exit := func(i int) {
+				if s := r.Exit(); s != nil {
+					if s != st || got.Finisher != "" {
+						t.Fatalf("Exit %d returned %p, finisher so far %q", i, s, got.Finisher)
+					}
+					got.Finisher = "after[" + string(rune('0'+i)) + "]"
+				}
+			}
+			run := func(ops string, after bool) {
+				for i, op := range ops {
 					switch op {
 					case '+':
 						held := r.Enter()
 						if held != nil && held != st {
-							t.Fatalf("enter returned another state")
+							t.Fatalf("Enter returned another state")
 						}
 						got.Entered = append(got.Entered, held != nil)
-					case '-':
-						r.Exit()
+					case '-', 'e':
+						if !after {
+							if r.Exit() != nil {
+								t.Fatal("an Exit before the end finished the call")
+							}
+							continue
+						}
+						exit(i)
 					}
 				}
 			}
-			run(tc.before)
+			run(tc.before, false)
 			if r.Ended() {
-				t.Fatal("ended before end")
+				t.Fatal("ended before End")
 			}
-			got.Clean = r.End()
-			run(tc.after)
-			got.Ended = r.Ended()
-			if (r.State() == nil) != got.Ended {
-				t.Errorf("State() = %p after the call's end = %v", r.State(), got.Ended)
+			if got.Clean = r.End(); got.Clean {
+				got.Finisher = "end"
+			}
+			run(tc.after, true)
+			if !r.Ended() || r.State() != nil {
+				t.Errorf("after End: Ended() = %v, State() = %p", r.Ended(), r.State())
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
@@ -70,48 +87,43 @@ func TestHoldEndsOnce(t *testing.T) {
 }
 
 // TestHoldEndRacesEnters: goroutines enter and exit while the call ends.
-// An End that reports no holder leaves none inside, and no Enter after
-// End gets the state (run under -race).
+// No Enter after End gets the state, and exactly one party finishes the
+// call: the ender, or one exit (run under -race).
 func TestHoldEndRacesEnters(t *testing.T) {
-	for round := range 200 {
+	for round := range 300 {
 		h := New(new(int))
 		const workers = 4
-		var inside [workers]atomic.Bool
+		var finished atomic.Int32
 		var wg sync.WaitGroup
-		stop := make(chan struct{})
-		for w := range workers {
+		for range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
+				for range 50 {
 					ended := h.Ended()
 					if h.Enter() == nil {
 						if !h.Ended() {
 							t.Errorf("round %d: Enter got nothing before the end", round)
 						}
-						continue
+						return
 					}
 					if ended {
 						t.Errorf("round %d: Enter got the state after the end", round)
 					}
-					inside[w].Store(true)
-					inside[w].Store(false)
-					h.Exit()
+					if h.Exit() != nil {
+						finished.Add(1)
+					}
 				}
 			}()
 		}
-		clean := h.End()
-		for w := range inside {
-			if clean && inside[w].Load() {
-				t.Errorf("round %d: End reported no holder, and worker %d holds the state", round, w)
-			}
+		if h.End() {
+			finished.Add(1)
+		} else if h.Exit() != nil {
+			finished.Add(1)
 		}
-		close(stop)
 		wg.Wait()
+		if n := finished.Load(); n != 1 {
+			t.Errorf("round %d: the call was finished %d times, want once", round, n)
+		}
 	}
 }

@@ -3,21 +3,26 @@ package dataplane
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 )
 
 // TestHeldStateNotPooled: a call that returns while a step still holds
 // its state (a hook handed the request on from another goroutine and
-// returned) leaves the state as it is, out of the pool, for the step to
-// finish with alone; the step's context then finds the call ended: a later
-// step and the wire gate refuse the request.
+// returned) leaves the state to the step, out of the pool: the step's
+// context finds the call ended (a later step and the wire gate refuse the
+// request), what the step reports in report-only mode after the call
+// returned still reaches the call's one audit event, and the step's
+// release, the last hold, writes that event.
 func TestHeldStateNotPooled(t *testing.T) {
-	g := testGuard(t, Policy{InsecureAllowRootCredentials: true})
+	var log, lateLog dataplanetest.AuditLog
+	g := testGuard(t, Policy{InsecureAllowRootCredentials: true, InsecureReportOnly: true, Logger: log.Logger()})
 	var (
 		held    *callState
 		lateCtx context.Context
@@ -25,7 +30,7 @@ func TestHeldStateNotPooled(t *testing.T) {
 	errHeld := errors.New("held")
 	_, _, err := g.handleAudit(middleware.WithOperationName(context.Background(), "Put"), middleware.InitializeInput{},
 		middleware.InitializeHandlerFunc(func(ctx context.Context, _ middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
-			held, lateCtx = refFrom(ctx).Enter(), ctx // no Exit: the step is still at work
+			held, lateCtx = refFrom(ctx).Enter(), ctx // no release: the step is still at work
 			held.pseudonyms = append(held.pseudonyms, "p")
 			return middleware.InitializeOutput{}, middleware.Metadata{}, errHeld
 		}))
@@ -36,13 +41,20 @@ func TestHeldStateNotPooled(t *testing.T) {
 		t.Fatal("the step got no state")
 	}
 	type seen struct {
-		Op            string
-		Pseudonyms    int
-		StateAfterEnd bool
-		StepRefusal   string
-		GateRefusal   string
+		Op             string
+		Pseudonyms     int
+		StateAfterEnd  bool
+		StepRefusal    string
+		GateRefusal    string
+		EventsAtReturn []string
+		EventsAtExit   []string
+		LateEvents     int
 	}
-	got := seen{Op: held.op, Pseudonyms: len(held.pseudonyms), StateAfterEnd: stateFrom(lateCtx) != nil}
+	got := seen{Op: held.op, Pseudonyms: len(held.pseudonyms), StateAfterEnd: stateFrom(lateCtx) != nil, EventsAtReturn: log.Events(t)}
+	// The step, still at work, reports a finding.
+	if err := g.violation(held, &guarderr.SafeguardError{Operation: "Put", Field: "Ids[0]", Rule: "sensitive.ssn"}); err != nil {
+		t.Fatalf("report-only violation = %v", err)
+	}
 	rule := func(err error) string {
 		var sg *guarderr.SafeguardError
 		if errors.As(err, &sg) {
@@ -50,15 +62,23 @@ func TestHeldStateNotPooled(t *testing.T) {
 		}
 		return ""
 	}
+	g.s.Logger = lateLog.Logger() // the refusals' own events apart
 	_, _, err = g.handleIdentifiers(lateCtx, middleware.InitializeInput{}, middleware.InitializeHandlerFunc(func(context.Context, middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
 		t.Error("a late step handed the request on")
 		return middleware.InitializeOutput{}, middleware.Metadata{}, nil
 	}))
 	got.StepRefusal = rule(err)
 	got.GateRefusal = rule((&wireGate{g: g}).Ran(lateCtx, "Put"))
-	want := seen{Op: "Put", Pseudonyms: 1, StepRefusal: guarderr.RuleBypassed, GateRefusal: guarderr.RuleBypassed}
+	got.LateEvents = len(lateLog.Events(t))
+	g.s.Logger = log.Logger()
+	g.release(refFrom(lateCtx))
+	got.EventsAtExit = log.Events(t)
+	want := seen{Op: "Put", Pseudonyms: 1, StepRefusal: guarderr.RuleBypassed, GateRefusal: guarderr.RuleBypassed,
+		EventsAtExit: []string{"Put failed"}, LateEvents: 2}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("the held state after its call returned (-want +got):\n%s", diff)
 	}
-	refFrom(lateCtx).Exit()
+	if !strings.Contains(log.String(), `"report_only":["sensitive.ssn at Ids[0]"]`) {
+		t.Errorf("the call's event lacks the finding reported after it returned: %s", log.String())
+	}
 }

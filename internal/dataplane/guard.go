@@ -378,6 +378,10 @@ type callState struct {
 	// call does not allocate it. (The wire gate's walker is not: see
 	// Guard.checkBody.)
 	ids IDs
+	// held is what the audit step left for the last holder of a state that
+	// a step or the gate still held when the call returned (see
+	// finishHeld); nil on every pooled state.
+	held *auditlog.Held
 }
 
 type stateKey struct{}
@@ -442,30 +446,65 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	returned := false
 	defer func() {
 		if !returned {
-			ref.End()
+			if !ref.End() {
+				g.leaveHeld(ctx, ref, st, middleware.Metadata{}, auditlog.ErrPanicked, start)
+				return
+			}
 			g.auditPanicked(ctx, st, start)
 		}
 	}()
 	out, md, err := next.HandleInitialize(ctx, in)
 	returned = true
 	if !ref.End() {
-		// A step or the gate still holds the state: a hook handed the
-		// request on from another goroutine and returned. What it writes
-		// is not read, nor is the state pooled again: the event names the
-		// operation and the call's error alone.
-		if auditlog.Enabled(ctx, g.s.Logger, err, 0) {
-			auditlog.Write(ctx, g.s.Logger, auditlog.Call{Operation: st.op, Err: err, Metadata: md, Duration: time.Since(start)})
-		}
+		g.leaveHeld(ctx, ref, st, md, err, start)
 		return out, md, err
 	}
-	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
-		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: time.Since(start)})
-	}
+	g.writeAudit(ctx, st, md, err, start)
 	clear(st.pseudonyms)
 	clear(st.reported)
 	*st = callState{g: st.g, pseudonyms: st.pseudonyms[:0], reported: st.reported[:0]}
 	g.states.Put(st)
 	return out, md, err
+}
+
+// writeAudit writes the audit event of the call whose state is st.
+func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, start time.Time) {
+	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
+		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: time.Since(start)})
+	}
+}
+
+// leaveHeld ends a call whose state a step or the wire gate still holds
+// (a hook handed the request on from another goroutine and returned, or
+// panicked): it leaves the call's end in the state for the last holder,
+// whose exit writes the audit event (see release), and releases its own
+// hold, which may be that last.
+//
+//go:noinline
+func (g *Guard) leaveHeld(ctx context.Context, ref *callhold.Hold[callState], st *callState, md middleware.Metadata, err error, start time.Time) {
+	st.held = &auditlog.Held{Ctx: ctx, Metadata: md, Err: err, Start: start}
+	if ref.Exit() != nil {
+		g.finishHeld(st)
+	}
+}
+
+// release ends a step's or the wire gate's hold on the call's state; the
+// last hold of a call that ended finishes it.
+func (g *Guard) release(ref *callhold.Hold[callState]) {
+	if st := ref.Exit(); st != nil {
+		g.finishHeld(st)
+	}
+}
+
+// finishHeld writes the audit event of a call whose state its steps and
+// wire gate held after the call returned, once the last of them let it
+// go: one event for the call, with everything they noted and reported. The
+// state is not pooled again.
+//
+//go:noinline
+func (g *Guard) finishHeld(st *callState) {
+	h := st.held
+	g.writeAudit(h.Ctx, st, h.Metadata, h.Err, h.Start)
 }
 
 // auditPanicked writes the audit event of a call that a panic in a later
@@ -489,7 +528,7 @@ func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeI
 		return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseUnguarded(ctx, ended)
 	}
 	if st != nil {
-		defer ref.Exit()
+		defer g.release(ref)
 		if st.foreign(g) {
 			// Another Guard's identifier step, added under an ID of its
 			// own: its pseudonyms would pass for this Guard's at the wire.

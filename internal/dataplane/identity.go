@@ -103,7 +103,7 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseUnguarded(ctx, ended)
 		}
 		if st != nil {
-			defer ref.Exit()
+			defer g.release(ref)
 			if st.foreign(g) {
 				// Another Guard's identity step: the key it records
 				// would pass for the one this Guard checked.

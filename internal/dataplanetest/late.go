@@ -1,12 +1,16 @@
 package dataplanetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
@@ -271,4 +275,119 @@ func RunLateRacing(t *testing.T, s *personalizetest.Server, auditID, wireGate st
 			}
 		})
 	}
+}
+
+// RunHeldInGate runs a hook, right before the wire gate, that hands a copy
+// of the request on from a goroutine, with plant put into its body, and
+// returns (ErrHeld) once the copy is inside the gate: the copy's stream
+// holds the gate's first look at it until the call has returned. The
+// client is in report-only mode (newCall builds it so): the copy, checked
+// against its own call's state, is sent once let go, and the finding it
+// reports after its call returned reaches the call's one audit event,
+// written when the gate lets the state go. The same when the hook panics
+// in place of returning.
+func RunHeldInGate(t *testing.T, s *personalizetest.Server, wireGate string, plant TwinPlant, newCall func(t *testing.T, log *AuditLog) LateCall) {
+	for _, panics := range []bool{false, true} {
+		t.Run(map[bool]string{false: "returns", true: "panics"}[panics], func(t *testing.T) {
+			runHeldInGate(t, s, wireGate, plant, newCall, panics)
+		})
+	}
+}
+
+func runHeldInGate(t *testing.T, s *personalizetest.Server, wireGate string, plant TwinPlant, newCall func(t *testing.T, log *AuditLog) LateCall, panics bool) {
+	s.ResetRequests()
+	var log AuditLog
+	call := newCall(t, &log)
+	entered, release := make(chan struct{}), make(chan struct{})
+	var lateErr error
+	var wg sync.WaitGroup
+	rewrite := SetMember(t, plant.Member, plant.Value)
+	hook := func(st *middleware.Stack) error {
+		return st.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("Test:HeldInGate", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+			middleware.DeserializeOutput, middleware.Metadata, error,
+		) {
+			req := in.Request.(*smithyhttp.Request)
+			b, err := io.ReadAll(req.GetStream())
+			if err != nil {
+				return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+			}
+			body := rewrite(string(b))
+			stream := &heldStream{Reader: bytes.NewReader([]byte(body)), entered: entered, release: release}
+			c, err := req.Clone().SetStream(stream)
+			if err != nil {
+				return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+			}
+			stream.armed = true // SetStream seeks to learn where the stream starts
+			c.ContentLength = int64(len(body))
+			copyIn := in
+			copyIn.Request = c
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, lateErr = next.HandleDeserialize(ctx, copyIn)
+			}()
+			<-entered
+			if panics {
+				panic(ErrHeld)
+			}
+			return middleware.DeserializeOutput{}, middleware.Metadata{}, ErrHeld
+		}), wireGate, middleware.Before)
+	}
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = r.(error)
+			}
+		}()
+		_, err = call(hook)
+		return err
+	}()
+	if !errors.Is(err, ErrHeld) {
+		t.Fatalf("the call's error or panic = %v, want ErrHeld", err)
+	}
+	eventsAtReturn := log.Events(t)
+	close(release)
+	wg.Wait()
+	var received []string // the copies: a panic leaves op unknown
+	for _, r := range APIRequests(s) {
+		if strings.Contains(string(r.Body), plant.Value) {
+			received = append(received, string(r.Body))
+		}
+	}
+	type seen struct {
+		EventsAtReturn []string
+		LateErr        string
+		Received       int
+		Events         []twinEvent
+	}
+	events := twinEvents(t, &log)
+	for i := range events {
+		events[i].Safeguards = nil // what acted varies by client; the findings do not
+	}
+	got := seen{EventsAtReturn: eventsAtReturn, LateErr: Refusal(lateErr), Received: len(received), Events: events}
+	want := seen{Received: 1, Events: []twinEvent{{Outcome: "failed", ReportOnly: []string{plant.Rule + " at " + plant.Field}}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("a copy held in the gate past its call's return (-want +got):\n%s", diff)
+	}
+}
+
+// heldStream is a request body whose first Seek once armed (the wire
+// gate's first look at a stream that is not a *bytes.Reader) says so on
+// entered and waits for release.
+type heldStream struct {
+	*bytes.Reader
+	entered, release chan struct{}
+	armed            bool // set before the copy is handed on
+	once             sync.Once
+}
+
+func (h *heldStream) Seek(offset int64, whence int) (int64, error) {
+	if !h.armed {
+		return h.Reader.Seek(offset, whence)
+	}
+	h.once.Do(func() {
+		close(h.entered)
+		<-h.release
+	})
+	return h.Reader.Seek(offset, whence)
 }
