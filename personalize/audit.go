@@ -139,8 +139,13 @@ type callState struct {
 	// the audit event of a refusal. It never changes: the wire gate checks
 	// the call through the state (see wireGate.checks), so that it looks
 	// the state up once, not in each of its checks.
-	g        *Guard
-	ran      stage
+	g   *Guard
+	ran stage
+	// steps are the stages of the Initialize steps that took the state
+	// (see step.HandleInitialize), set atomically: a hook that hands the
+	// call on twice at once has the second pass refused at the first step
+	// it reaches second, before it reads or writes anything of the state.
+	steps    uint32
 	op       *boundOp // the table's entry for the call's operation; nil when unknown
 	acted    acted
 	reported []*SafeguardError // report-only mode: what would have been refused
@@ -222,7 +227,7 @@ func (st *callState) reset() {
 	// Field by field: a whole-struct assignment builds the new state on
 	// the stack and copies it in. TestResetZeroesEveryField holds this
 	// list, with resetRare's, to the struct's fields.
-	st.ran, st.op, st.acted = 0, nil, 0
+	st.ran, st.steps, st.op, st.acted = 0, 0, nil, 0
 	st.keys, st.roles, st.ready = st.keys[:0], st.roles[:0], st.ready[:0]
 	// The copies are zeroed: a pooled state holds no call's strings, not
 	// even in bytes (report-only mode keeps the schema it found a value in).

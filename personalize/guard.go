@@ -161,11 +161,29 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 		// found clean). Refused in report-only mode too.
 		return middleware.InitializeOutput{}, middleware.Metadata{}, s.g.refuseForeign(ctx)
 	}
-	st.mark(s.stage)
 	if s.op != nil {
+		st.mark(s.stage)
 		return s.g.auditCall(ctx, s.op, in, next)
 	}
+	if st != nil && atomic.OrUint32(&st.steps, uint32(s.stage))&uint32(s.stage) != 0 {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, s.g.refusePassedTwice(ctx)
+	}
+	st.mark(s.stage)
 	return s.handle(s.g, ctx, st, in, next)
+}
+
+// refusePassedTwice refuses the second pass of a step on one call: a hook
+// handed the call on twice, and the steps are not written for two passes
+// on one state. The refusal has an audit event of its own: the hook may
+// drop it.
+//
+//go:noinline
+func (g *Guard) refusePassedTwice(ctx context.Context) error {
+	err := guarderr.PassedTwice(middleware.GetOperationName(ctx))
+	if g.s.Logger != nil {
+		g.writeAudit(ctx, &callState{}, middleware.Metadata{}, err, 0)
+	}
+	return err
 }
 
 // refuseForeign is guarderr.ForeignMiddleware for one of g's middleware, audited in g's

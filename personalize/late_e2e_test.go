@@ -73,3 +73,13 @@ func TestCopyHeldInGatePastItsCall(t *testing.T) {
 	plant := dataplanetest.TwinPlant{Member: "tagValue", Value: "123-45-6789", Field: "Tags[0].TagValue", Rule: "sensitive.ssn"}
 	dataplanetest.RunHeldInGate(t, e.srv, personalize.IDWireGate, plant, lateGroupsWith(e, personalize.Policy{InsecureReportOnly: true}))
 }
+
+// TestPassedOnTwiceAfterAudit: a hook right after the audit step that
+// hands the call on twice at once has one pass refused at the first guard
+// step it reaches second and the other sent alone: the steps never run two
+// passes on one call's state (see dataplanetest.RunPassedOnTwice; run
+// under -race).
+func TestPassedOnTwiceAfterAudit(t *testing.T) {
+	e := newEnv(t, personalize.Policy{})
+	dataplanetest.RunPassedOnTwice(t, e.srv, personalize.IDAudit, lateGroups(e))
+}

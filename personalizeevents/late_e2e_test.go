@@ -65,3 +65,13 @@ func TestCopyHeldInGatePastItsCall(t *testing.T) {
 	plant := dataplanetest.TwinPlant{Member: "itemId", Value: "123-45-6789", Field: "EventList[0].ItemId", Rule: "sensitive.ssn"}
 	dataplanetest.RunHeldInGate(t, s, personalizeevents.IDWireGate, plant, latePutEvents(t, s, c.TrackingID, personalizeevents.Policy{InsecureReportOnly: true}))
 }
+
+// TestPassedOnTwiceAfterAudit: a hook right after the audit step that
+// hands the call on twice at once has one pass refused at the first guard
+// step it reaches second and the other sent alone: the steps never run two
+// passes on one call's state (see dataplanetest.RunPassedOnTwice; run
+// under -race).
+func TestPassedOnTwiceAfterAudit(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	dataplanetest.RunPassedOnTwice(t, s, personalizeevents.IDAudit, latePutEvents(t, s, c.TrackingID, personalizeevents.Policy{}))
+}

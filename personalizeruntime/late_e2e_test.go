@@ -65,3 +65,13 @@ func TestCopyHeldInGatePastItsCall(t *testing.T) {
 	plant := dataplanetest.TwinPlant{Member: "DEVICE", Value: "123-45-6789", Field: "Context.Value", Rule: "sensitive.ssn"}
 	dataplanetest.RunHeldInGate(t, s, personalizeruntime.IDWireGate, plant, lateRecommendations(t, s, c.CampaignARN, personalizeruntime.Policy{InsecureReportOnly: true}))
 }
+
+// TestPassedOnTwiceAfterAudit: a hook right after the audit step that
+// hands the call on twice at once has one pass refused at the first guard
+// step it reaches second and the other sent alone: the steps never run two
+// passes on one call's state (see dataplanetest.RunPassedOnTwice; run
+// under -race).
+func TestPassedOnTwiceAfterAudit(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	dataplanetest.RunPassedOnTwice(t, s, personalizeruntime.IDAudit, lateRecommendations(t, s, c.CampaignARN, personalizeruntime.Policy{}))
+}

@@ -370,10 +370,15 @@ type callState struct {
 	entry       *operation // the table's entry for op, looked up by the audit step; the gate only reads it
 	identifiers bool       // the identifier step ran
 	caller      bool       // the identity step ran
-	signer      string     // the access key ID whose principal the identity step looked up
-	acted       acted      // what acted, for the audit event
-	pseudonyms  []string   // the pseudonyms the identifier step put in
-	reported    []*guarderr.SafeguardError
+	// steps are the Initialize steps that took the state (stepIdentifiers,
+	// stepCaller), set atomically: a hook that hands the call on twice at
+	// once has the second pass refused at the first step it reaches second,
+	// before it reads or writes anything of the state.
+	steps      uint32
+	signer     string   // the access key ID whose principal the identity step looked up
+	acted      acted    // what acted, for the audit event
+	pseudonyms []string // the pseudonyms the identifier step put in
+	reported   []*guarderr.SafeguardError
 	// ids is the identifier step's working state, kept here so that a
 	// call does not allocate it. (The wire gate's walker is not: see
 	// Guard.checkBody.)
@@ -534,6 +539,9 @@ func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeI
 			// own: its pseudonyms would pass for this Guard's at the wire.
 			return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseForeign(ctx)
 		}
+		if st.passedTwice(stepIdentifiers) {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, g.refusePassedTwice(ctx)
+		}
 		st.identifiers = true
 	}
 	if g.s.Pseudonymizer != nil && st != nil {
@@ -606,6 +614,32 @@ func isPseudonym(id string) bool {
 	}
 	_, err := pseudonym.Parse(id)
 	return err == nil
+}
+
+// The Initialize steps, as callState.steps notes them.
+const (
+	stepIdentifiers uint32 = 1 << iota
+	stepCaller
+)
+
+// passedTwice notes that step took the call's state st, and reports
+// whether it had before: a hook handed the call on twice.
+func (st *callState) passedTwice(step uint32) bool {
+	return atomic.OrUint32(&st.steps, step)&step != 0
+}
+
+// refusePassedTwice refuses the second pass of a step on one call: a hook
+// handed the call on twice, and the steps are not written for two passes
+// on one state. The refusal has an audit event of its own: the hook may
+// drop it.
+//
+//go:noinline
+func (g *Guard) refusePassedTwice(ctx context.Context) error {
+	err := guarderr.PassedTwice(middleware.GetOperationName(ctx))
+	if g.s.Logger != nil {
+		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err})
+	}
+	return err
 }
 
 // refuseForeign is guarderr.ForeignMiddleware for one of g's middleware, audited in g's

@@ -109,6 +109,9 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 				// would pass for the one this Guard checked.
 				return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseForeign(ctx)
 			}
+			if st.passedTwice(stepCaller) {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, g.refusePassedTwice(ctx)
+			}
 			st.caller = true
 		}
 		if err := g.checkCaller(ctx, st, creds, memo); err != nil {

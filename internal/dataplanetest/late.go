@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -390,4 +391,80 @@ func (h *heldStream) Seek(offset int64, whence int) (int64, error) {
 		<-h.release
 	})
 	return h.Reader.Seek(offset, whence)
+}
+
+// RunPassedOnTwice runs a hook, right after the audit step, that hands the
+// call on twice, at once from two goroutines or one after the other, and
+// waits for both: the
+// guard's Initialize steps are not written for two passes on one call's
+// state, so one pass is refused (transport.guard-bypassed) at the first of
+// them it reaches second, with an audit event of its own, and the other
+// goes on alone and is sent (under the race detector, nothing of the state
+// is raced on). Rounds are repeated, as which pass wins varies.
+func RunPassedOnTwice(t *testing.T, s *personalizetest.Server, auditID string, newCall func(t *testing.T, log *AuditLog) LateCall) {
+	for _, atOnce := range []bool{true, false} {
+		t.Run(map[bool]string{true: "at once", false: "one after the other"}[atOnce], func(t *testing.T) {
+			runPassedOnTwice(t, s, auditID, newCall, atOnce)
+		})
+	}
+}
+
+func runPassedOnTwice(t *testing.T, s *personalizetest.Server, auditID string, newCall func(t *testing.T, log *AuditLog) LateCall, atOnce bool) {
+	for round := range LateRounds {
+		s.ResetRequests()
+		var log AuditLog
+		call := newCall(t, &log)
+		var errs [2]error
+		hook := func(st *middleware.Stack) error {
+			return st.Initialize.Insert(middleware.InitializeMiddlewareFunc("Test:PassedOnTwice", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+				middleware.InitializeOutput, middleware.Metadata, error,
+			) {
+				var outs [2]middleware.InitializeOutput
+				var mds [2]middleware.Metadata
+				var wg sync.WaitGroup
+				for i := range errs {
+					if !atOnce {
+						outs[i], mds[i], errs[i] = next.HandleInitialize(ctx, in)
+						continue
+					}
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						outs[i], mds[i], errs[i] = next.HandleInitialize(ctx, in)
+					}()
+				}
+				wg.Wait()
+				for i := range errs {
+					if errs[i] == nil {
+						return outs[i], mds[i], nil
+					}
+				}
+				return outs[0], mds[0], errs[0]
+			}), auditID, middleware.After)
+		}
+		op, err := call(hook)
+		if err != nil {
+			t.Fatalf("round %d: the call's error = %v", round, err)
+		}
+		got := []string{Refusal(errs[0]), Refusal(errs[1])}
+		slices.Sort(got)
+		var received int
+		for _, r := range APIRequests(s) {
+			if r.Operation == op {
+				received++
+			}
+		}
+		events := log.Events(t)
+		slices.Sort(events)
+		type seen struct {
+			Refusals []string
+			Received int
+			Events   []string
+		}
+		want := seen{Refusals: []string{"", guarderr.RuleBypassed + " at "}, Received: 1,
+			Events: []string{op + " allowed", op + " rejected " + guarderr.RuleBypassed}}
+		if diff := cmp.Diff(want, seen{got, received, events}); diff != "" {
+			t.Errorf("round %d: a call handed on twice at once after its audit step (-want +got):\n%s", round, diff)
+		}
+	}
 }

@@ -146,6 +146,18 @@ func CallEnded(op string) *SafeguardError {
 		Reason: "the request reached the guard after its call had returned: something (an interceptor or middleware) handed it on late, and the call's checks no longer stand for it"}
 }
 
+// PassedTwice is the refusal of a second pass of a guard's Initialize
+// step on one call of op: a hook handed the call on twice (at once, or one
+// after the other), and the steps, which note what they checked in the
+// call's one state, would race, or note a second request's values for the
+// first's. Refused in report-only mode too.
+//
+//go:noinline
+func PassedTwice(op string) *SafeguardError {
+	return &SafeguardError{Operation: op, Rule: RuleBypassed,
+		Reason: "a step of the guard ran twice in this call: something (an interceptor or middleware) handed the call on twice"}
+}
+
 // RetryableError tells the SDK's retryer not to retry: a refusal is final,
 // even when it wraps a connection error the retryer would otherwise retry.
 func (e *SafeguardError) RetryableError() bool { return false }
