@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/bits"
 	"slices"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -108,8 +109,10 @@ func (a acted) names() []string {
 }
 
 // stage is a set of the guard's Initialize middleware, marked by each as it
-// runs, so the wire gate can tell that none was removed from a call.
-type stage uint16
+// runs, and as it passes the call on, so the wire gate can tell that none
+// was removed from a call, and that each passed it. A uint32, for
+// sync/atomic: a hook can run a step and the gate at once.
+type stage uint32
 
 const (
 	stageAudit stage = 1 << iota
@@ -120,13 +123,51 @@ const (
 	stageDatasetGroupKey
 	stageBucketPosture
 	stageCallerIdentity
+	stageCount = iota // how many stages there are
 )
 
 // mark records that a safeguard middleware ran; a nil state records nothing.
 func (st *callState) mark(s stage) {
 	if st != nil {
-		st.ran |= s
+		atomic.OrUint32((*uint32)(&st.ran), uint32(s))
 	}
+}
+
+// passedAll reports whether every step of stages ran and passed the call
+// on (the audit step, which checks nothing, ran): what the wire gate asks
+// before it checks the request. A step marks that it ran before its checks
+// and that it passed after them (see passOn): a hook that keeps the chain
+// after the last step and hands a request on to it after a step refused,
+// or while one still checks, finds that step not passed.
+func (st *callState) passedAll(stages stage) bool {
+	ran := stage(atomic.LoadUint32((*uint32)(&st.ran)))
+	passes := stage(atomic.LoadUint32((*uint32)(&st.passes)))
+	return ran == stages && passes|stageAudit == stages
+}
+
+// passOn hands the call on from a step that passed it, marking that it
+// did (see callState.passOnTo).
+type passOn struct {
+	st    *callState
+	stage stage
+	next  middleware.InitializeHandler
+}
+
+func (p *passOn) HandleInitialize(ctx context.Context, in middleware.InitializeInput) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	atomic.OrUint32((*uint32)(&p.st.passes), uint32(p.stage))
+	return p.next.HandleInitialize(ctx, in)
+}
+
+// passOnTo returns next for the step of stage s, as a handler that marks
+// the step passed when the step calls it; it lives in the state, so that
+// a step's call of it allocates nothing. One per step: a step runs once
+// in a call (see callState.steps).
+func (st *callState) passOnTo(s stage, next middleware.InitializeHandler) middleware.InitializeHandler {
+	p := &st.passOns[bits.TrailingZeros32(uint32(s))]
+	p.st, p.stage, p.next = st, s, next
+	return p
 }
 
 // callState travels with one call, from the audit middleware to the others
@@ -139,8 +180,9 @@ type callState struct {
 	// the audit event of a refusal. It never changes: the wire gate checks
 	// the call through the state (see wireGate.checks), so that it looks
 	// the state up once, not in each of its checks.
-	g   *Guard
-	ran stage
+	g      *Guard
+	ran    stage // the steps that ran (see mark)
+	passes stage // the steps that passed the call on (see passOn)
 	// steps are the stages of the Initialize steps that took the state
 	// (see step.HandleInitialize), set atomically: a hook that hands the
 	// call on twice at once has the second pass refused at the first step
@@ -182,6 +224,8 @@ type callState struct {
 	// a step or gate still held when the call returned (see finishHeld);
 	// nil on every pooled state.
 	held *auditlog.Held
+	// passOns are the steps' next handlers (see passOnTo), by stage.
+	passOns [stageCount]passOn
 }
 
 type stateKey struct{}
@@ -227,7 +271,8 @@ func (st *callState) reset() {
 	// Field by field: a whole-struct assignment builds the new state on
 	// the stack and copies it in. TestResetZeroesEveryField holds this
 	// list, with resetRare's, to the struct's fields.
-	st.ran, st.steps, st.op, st.acted = 0, 0, nil, 0
+	st.ran, st.passes, st.steps, st.op, st.acted = 0, 0, 0, nil, 0
+	st.passOns = [stageCount]passOn{} // the call's handlers, not kept
 	st.keys, st.roles, st.ready = st.keys[:0], st.roles[:0], st.ready[:0]
 	// The copies are zeroed: a pooled state holds no call's strings, not
 	// even in bytes (report-only mode keeps the schema it found a value in).

@@ -65,7 +65,7 @@ func TestGateChecksOnState(t *testing.T) {
 								state := func() (context.Context, *callState) {
 									st := g.states.Get().(*callState)
 									st.reset()
-									st.ran, st.signer = ran, "AKIDEXAMPLE"
+									st.ran, st.passes, st.signer = ran, ran, "AKIDEXAMPLE"
 									return withState(middleware.WithOperationName(context.Background(), op), st), st
 								}
 								ctx, st := state()
@@ -120,7 +120,7 @@ func TestGateUsesOnlyItsGuardsState(t *testing.T) {
 		ctx := middleware.WithOperationName(context.Background(), "CreateDatasetGroup")
 		if tc.st != nil {
 			tc.st.op = g.ops["CreateDatasetGroup"]
-			tc.st.ran = tc.st.op.stages
+			tc.st.ran, tc.st.passes = tc.st.op.stages, tc.st.op.stages
 			ctx = withState(ctx, tc.st)
 		}
 		secured, unsecured := &wireGate{g: g, content: true, send: &http.Client{}}, &wireGate{g: g, content: true}
@@ -169,7 +169,7 @@ func TestRanShortcutMatchesRan(t *testing.T) {
 						if send {
 							m.send = &http.Client{}
 						}
-						st := &callState{g: owner, op: op, ran: ran}
+						st := &callState{g: owner, op: op, ran: ran, passes: ran}
 						ctx := withState(middleware.WithOperationName(context.Background(), name), st)
 						want := result(m.ran(ctx, name, st))
 						// Through the checks the gate picks: the state's

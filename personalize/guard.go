@@ -165,11 +165,14 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 		st.mark(s.stage)
 		return s.g.auditCall(ctx, s.op, in, next)
 	}
-	if st != nil && atomic.OrUint32(&st.steps, uint32(s.stage))&uint32(s.stage) != 0 {
+	if st == nil {
+		return s.handle(s.g, ctx, st, in, next)
+	}
+	if atomic.OrUint32(&st.steps, uint32(s.stage))&uint32(s.stage) != 0 {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, s.g.refusePassedTwice(ctx)
 	}
 	st.mark(s.stage)
-	return s.handle(s.g, ctx, st, in, next)
+	return s.handle(s.g, ctx, st, in, st.passOnTo(s.stage, next))
 }
 
 // refusePassedTwice refuses the second pass of a step on one call: a hook

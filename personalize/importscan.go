@@ -184,7 +184,7 @@ func (g *Guard) scanImport(ctx context.Context, st *callState, field, datasetARN
 		return g.violation(ctx, st, &SafeguardError{Operation: op, Field: field, Rule: findings[0].ID,
 			Reason: "the import source holds identifying values Personalize must not receive", Findings: findings})
 	}
-	stateFrom(ctx).act(actedImportScanned)
+	st.act(actedImportScanned)
 	return nil
 }
 

@@ -2,17 +2,23 @@ package personalize_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
 	"github.com/personalizeguard/personalizeguard/personalize"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
 // TestRequestSentAfterItsCall: a hook that returns from a call without
@@ -82,4 +88,63 @@ func TestCopyHeldInGatePastItsCall(t *testing.T) {
 func TestPassedOnTwiceAfterAudit(t *testing.T) {
 	e := newEnv(t, personalize.Policy{})
 	dataplanetest.RunPassedOnTwice(t, e.srv, personalize.IDAudit, lateGroups(e))
+}
+
+// TestKeptChainAfterRefusal: a hook that keeps the chain after the last
+// guard step (the request's way to the wire gate) from one call, and in a
+// later call hands that call's input on to it after a step refused it, has
+// it refused at the gate: a step marks that it ran before its checks, and
+// that it passed after them; the gate asks both. Here the last step, the
+// key's readiness, refuses the second call (the key was disabled).
+func TestKeptChainAfterRefusal(t *testing.T) {
+	e := newEnv(t, personalize.Policy{})
+	ctx := context.Background()
+	var log dataplanetest.AuditLog
+	client, err := personalize.New(guardedConfig(e.srv), personalize.Policy{Logger: log.Logger(), KMSKeyARN: e.scene.KeyARN, RoleARN: e.scene.RoleARN,
+		CheckTTL: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		keptNext middleware.InitializeHandler
+		keptIn   middleware.InitializeInput
+	)
+	keep := func(s *middleware.Stack) error {
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("Test:Keep", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+			middleware.InitializeOutput, middleware.Metadata, error,
+		) {
+			if keptNext == nil {
+				keptNext, keptIn = next, in
+			}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.After)
+	}
+	in := func(name string) *sdk.CreateDatasetGroupInput {
+		return &sdk.CreateDatasetGroupInput{Name: aws.String(name)}
+	}
+	if _, err := client.CreateDatasetGroup(ctx, in("kept-1"), func(o *sdk.Options) { o.APIOptions = append(o.APIOptions, keep) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := awskms.NewFromConfig(e.srv.Config()).DisableKey(ctx, &awskms.DisableKeyInput{KeyId: aws.String(e.scene.KeyARN)}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // past CheckTTL
+	e.srv.ResetRequests()
+	var refused error
+	skip := func(s *middleware.Stack) error {
+		return s.Initialize.Insert(middleware.InitializeMiddlewareFunc("Test:Skip", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+			middleware.InitializeOutput, middleware.Metadata, error,
+		) {
+			if _, _, refused = next.HandleInitialize(ctx, in); refused == nil {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, errors.New("the step did not refuse")
+			}
+			return keptNext.HandleInitialize(ctx, keptIn)
+		}), personalize.IDAudit, middleware.After)
+	}
+	_, err = client.CreateDatasetGroup(ctx, in("kept-2"), func(o *sdk.Options) { o.APIOptions = append(o.APIOptions, skip) })
+	got := struct{ Step, Kept, Received string }{dataplanetest.Refusal(refused), dataplanetest.Refusal(err), strings.Join(dataplanetest.PathsTo(e.srv, personalizetest.ServicePersonalize), " ")}
+	want := struct{ Step, Kept, Received string }{personalize.RuleKMSKeyNotReady + " at KmsKeyArn", personalize.RuleBypassed + " at ", ""}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the kept chain after a refusal (-want +got):\n%s", diff)
+	}
 }

@@ -46,7 +46,7 @@ func TestPooledStateForgetsItsCall(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			st := g.states.Get().(*callState)
 			ctx := withState(middleware.WithOperationName(context.Background(), op), st)
-			st.ran, st.op, st.signer, st.schema, st.dataset = g.stagesOf(g.ops[op]), g.ops[op], "AKIDEXAMPLE", `{"a":1}`, "arn:dataset"
+			st.ran, st.passes, st.op, st.signer, st.schema, st.dataset = g.stagesOf(g.ops[op]), g.stagesOf(g.ops[op]), g.ops[op], "AKIDEXAMPLE", `{"a":1}`, "arn:dataset"
 			st.keys, st.roles, st.locations = append(st.keys, placed{testKeyARN, nil}), append(st.roles, testRoleARN), append(st.locations, placed{"s3://b/k", nil})
 			st.clean, st.passed = append(st.clean, "movies"), append(st.passed, passedCheck{s: "movies"})
 			st.reported = append(st.reported, &SafeguardError{Operation: op, Rule: RuleRequestChanged})
@@ -64,7 +64,7 @@ func TestPooledStateForgetsItsCall(t *testing.T) {
 			if diff := cmp.Diff(seen{SameGuard: true, QuotedZero: true, OpNil: true}, view(st)); diff != "" {
 				t.Errorf("state back from the pool (-want +got):\n%s", diff)
 			}
-			st.ran, st.op = g.stagesOf(g.ops[op]), g.ops[op]
+			st.ran, st.passes, st.op = g.stagesOf(g.ops[op]), g.stagesOf(g.ops[op]), g.ops[op]
 			ctx = withState(middleware.WithOperationName(context.Background(), op), st)
 			err := tc.then.checks(stateFrom(ctx)).Ran(ctx, op)
 			if got := err == nil; got != tc.wantRanOK {

@@ -150,7 +150,7 @@ func (m *wireGate) CheckSigner(ctx context.Context, op, accessKeyID string) erro
 // of its operation ran, under the name the gate was given, on a client the
 // guard secured. Anything else is ran's to name.
 func (st *callState) Ran(ctx context.Context, op string) error {
-	if st.op != nil && st.ran == st.op.stages && st.op.name == op {
+	if st.op != nil && st.passedAll(st.op.stages) && st.op.name == op {
 		return nil
 	}
 	return st.g.ranOn(ctx, op, st)
@@ -212,7 +212,7 @@ func (g *Guard) ranOn(ctx context.Context, op string, st *callState) error {
 	if st.foreign(g) {
 		return g.refuseForeign(ctx) // another Guard's gate, or this one in another Guard's call
 	}
-	if st == nil || st.ran != g.stagesOf(st.op) {
+	if st == nil || !st.passedAll(g.stagesOf(st.op)) {
 		return g.refuseUnguarded(ctx, &SafeguardError{Operation: op, Rule: RuleBypassed,
 			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
 	}

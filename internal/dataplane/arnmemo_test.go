@@ -29,7 +29,7 @@ func TestARNMemoKeepsEachMembersLimits(t *testing.T) {
 	short := "arn:aws:personalize:us-east-1:123456789012:filter/f"
 	walk := func(g *Guard, body string) string {
 		ctx := middleware.WithOperationName(context.Background(), "Get")
-		st := &callState{identifiers: true}
+		st := &callState{passes: stepIdentifiers}
 		ctx = withState(ctx, st)
 		err := g.checkBody(ctx, "Get", st, body)
 		out := fmt.Sprint(err)

@@ -78,7 +78,7 @@ func BenchmarkCheckBodyEvents(b *testing.B) {
 	}
 	body.WriteString(`],"sessionId":"web-session-1","trackingId":"4d9f2a6e-0c1b-4b8e-9a55-7f3c2d1e0a9b","userId":"customer-0001"}`)
 	ctx := middleware.WithOperationName(context.Background(), "PutEvents")
-	st := &callState{identifiers: true}
+	st := &callState{passes: stepIdentifiers}
 	ctx = withState(ctx, st)
 	if err := g.checkBody(ctx, "PutEvents", st, body.String()); err != nil {
 		b.Fatal(err)
@@ -107,7 +107,7 @@ func BenchmarkCheckBodyRecommendations(b *testing.B) {
 	}
 	body := `{"campaignArn":"arn:aws:personalize:us-east-1:123456789012:campaign/for-you","context":{"DEVICE":"mobile"},"numResults":10,"userId":"customer-0001"}`
 	ctx := middleware.WithOperationName(context.Background(), "GetRecommendations")
-	st := &callState{identifiers: true}
+	st := &callState{passes: stepIdentifiers}
 	ctx = withState(ctx, st)
 	if err := g.checkBody(ctx, "GetRecommendations", st, body); err != nil {
 		b.Fatal(err)

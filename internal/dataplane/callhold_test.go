@@ -3,9 +3,11 @@ package dataplane
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
@@ -80,5 +82,40 @@ func TestHeldStateNotPooled(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), `"report_only":["sensitive.ssn at Ids[0]"]`) {
 		t.Errorf("the call's event lacks the finding reported after it returned: %s", log.String())
+	}
+}
+
+// TestRefusedStepNotPassed: a step that refused the call ran but did not
+// pass it on, and the wire gate refuses a request of that call: a hook
+// that keeps the chain after the steps from another call and hands this
+// call's request on to it finds the refusal standing.
+func TestRefusedStepNotPassed(t *testing.T) {
+	g := testGuard(t, Policy{STSClient: refusedSTS{errors.New("no answer")}})
+	identity := g.identityStep(credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""))
+	pass := middleware.InitializeHandlerFunc(func(context.Context, middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, nil
+	})
+	var stepErr, gateErr error
+	_, _, _ = g.handleAudit(middleware.WithOperationName(context.Background(), "Put"), middleware.InitializeInput{},
+		middleware.InitializeHandlerFunc(func(ctx context.Context, in middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if _, _, err := g.handleIdentifiers(ctx, in, pass); err != nil {
+				t.Fatalf("the identifier step: %v", err)
+			}
+			_, _, stepErr = identity.HandleInitialize(ctx, in, middleware.InitializeHandlerFunc(func(context.Context, middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
+				t.Error("the identity step passed the call on")
+				return middleware.InitializeOutput{}, middleware.Metadata{}, nil
+			}))
+			gateErr = (&wireGate{g: g}).checks(stateFrom(ctx)).Ran(ctx, "Put")
+			return middleware.InitializeOutput{}, middleware.Metadata{}, stepErr
+		}))
+	rule := func(err error) string {
+		var sg *guarderr.SafeguardError
+		if errors.As(err, &sg) {
+			return sg.Rule
+		}
+		return fmt.Sprint(err)
+	}
+	if diff := cmp.Diff([]string{guarderr.RuleIdentityCheckFailed, guarderr.RuleBypassed}, []string{rule(stepErr), rule(gateErr)}); diff != "" {
+		t.Errorf("the identity step's and the gate's refusals (-want +got):\n%s", diff)
 	}
 }

@@ -42,7 +42,7 @@ func testGuard(t testing.TB, p Policy) *Guard {
 // refusal's field and rule, or "", "".
 func check(g *Guard, body string) (field, rule string, err error) {
 	ctx := middleware.WithOperationName(context.Background(), "Put")
-	st := &callState{identifiers: true}
+	st := &callState{passes: stepIdentifiers}
 	ctx = withState(ctx, st)
 	err = g.checkBody(ctx, "Put", st, body)
 	var sg *guarderr.SafeguardError
@@ -256,7 +256,7 @@ func TestPropertiesMemo(t *testing.T) {
 		for range 3 {
 			for _, c := range calls {
 				ctx := middleware.WithOperationName(context.Background(), c.op)
-				st := &callState{identifiers: true}
+				st := &callState{passes: stepIdentifiers}
 				ctx = withState(ctx, st)
 				err := g.checkBody(ctx, c.op, st, c.body)
 				var sg *guarderr.SafeguardError

@@ -48,7 +48,13 @@ func TestGateChecksOnState(t *testing.T) {
 								name := fmt.Sprintf("reportOnly=%v,rootOK=%v,identifiers=%v,caller=%v,sent=%s %s,signer=%q,body=%s", reportOnly, rootOK, identifiers, caller, sent.Method, sent.URL, signer, body)
 								state := func() (context.Context, *callState) {
 									st := g.states.Get().(*callState)
-									*st = callState{g: st.g, identifiers: identifiers, caller: caller, signer: "AKIDEXAMPLE"}
+									*st = callState{g: st.g, signer: "AKIDEXAMPLE"}
+									if identifiers {
+										st.passes |= stepIdentifiers
+									}
+									if caller {
+										st.passes |= stepCaller
+									}
 									return withState(middleware.WithOperationName(context.Background(), "Put"), st), st
 								}
 								ctx, st := state()

@@ -365,11 +365,15 @@ type callState struct {
 	// the state up once, not in each of its checks. Only g's steps and
 	// gate may read or write the state: another Guard's refuse the call
 	// (see guarderr.ForeignMiddleware).
-	g           *Guard
-	op          string     // the operation's name, read by the audit step (see wireGate.HandleDeserialize)
-	entry       *operation // the table's entry for op, looked up by the audit step; the gate only reads it
-	identifiers bool       // the identifier step ran
-	caller      bool       // the identity step ran
+	g     *Guard
+	op    string     // the operation's name, read by the audit step (see wireGate.HandleDeserialize)
+	entry *operation // the table's entry for op, looked up by the audit step; the gate only reads it
+	// passes are the Initialize steps that passed the call on
+	// (stepIdentifiers, stepCaller), set atomically as each calls its next
+	// handler, after its checks: the gate asks for them, so that a hook
+	// that keeps the chain after the steps and hands a request on to it
+	// after a step refused, or while one still checks, is refused.
+	passes uint32
 	// steps are the Initialize steps that took the state (stepIdentifiers,
 	// stepCaller), set atomically: a hook that hands the call on twice at
 	// once has the second pass refused at the first step it reaches second,
@@ -542,7 +546,6 @@ func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeI
 		if st.passedTwice(stepIdentifiers) {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, g.refusePassedTwice(ctx)
 		}
-		st.identifiers = true
 	}
 	if g.s.Pseudonymizer != nil && st != nil {
 		st.ids = IDs{g: g, ctx: ctx, st: st}
@@ -552,6 +555,7 @@ func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeI
 		}
 		in.Parameters = params
 	}
+	st.pass(stepIdentifiers)
 	return next.HandleInitialize(ctx, in)
 }
 
@@ -621,6 +625,16 @@ const (
 	stepIdentifiers uint32 = 1 << iota
 	stepCaller
 )
+
+// pass notes that step passed the call on; a nil state notes nothing.
+func (st *callState) pass(step uint32) {
+	if st != nil {
+		atomic.OrUint32(&st.passes, step)
+	}
+}
+
+// passed reports whether step passed the call on.
+func (st *callState) passed(step uint32) bool { return atomic.LoadUint32(&st.passes)&step != 0 }
 
 // passedTwice notes that step took the call's state st, and reports
 // whether it had before: a hook handed the call on twice.

@@ -112,11 +112,11 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 			if st.passedTwice(stepCaller) {
 				return middleware.InitializeOutput{}, middleware.Metadata{}, g.refusePassedTwice(ctx)
 			}
-			st.caller = true
 		}
 		if err := g.checkCaller(ctx, st, creds, memo); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
+		st.pass(stepCaller)
 		return next.HandleInitialize(ctx, in)
 	}}
 }

@@ -23,7 +23,7 @@ func TestLastARNAnswersOnlyForItself(t *testing.T) {
 	}
 	walk := func(arn string) string {
 		ctx := middleware.WithOperationName(context.Background(), "Get")
-		st := &callState{identifiers: true}
+		st := &callState{passes: stepIdentifiers}
 		return fmt.Sprint(g.checkBody(ctx, "Get", st, `{"campaignArn":`+strconv.Quote(arn)+`}`))
 	}
 	const clean = "arn:aws:personalize:us-east-1:123456789012:campaign/for-you-4111"

@@ -40,7 +40,7 @@ func TestPropertiesMemoPerMember(t *testing.T) {
 		}
 		for call := range 3 { // the memo of wide fills on the first call
 			ctx := middleware.WithOperationName(context.Background(), "Put")
-			st := &callState{identifiers: true}
+			st := &callState{passes: stepIdentifiers}
 			err := g.checkBody(ctx, "Put", st, tc.body)
 			var sg *guarderr.SafeguardError
 			if !errors.As(err, &sg) {

@@ -116,7 +116,7 @@ func TestWalkNumberMemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := middleware.WithOperationName(context.Background(), "Put")
-	st := &callState{identifiers: true}
+	st := &callState{passes: stepIdentifiers}
 	ctx = withState(ctx, st)
 	body := `{"texts":["view","jane.doe@example.com","view","jane.doe@example.com"],"nums":[4111111111111111,1700001000,4111111111111111]}`
 	if err := g.checkBody(ctx, "Put", st, body); err != nil {
@@ -169,7 +169,7 @@ func TestWalksOnOneCallState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &callState{identifiers: true}
+	st := &callState{passes: stepIdentifiers}
 	ctx := withState(middleware.WithOperationName(context.Background(), "Put"), st)
 	done := make(chan error)
 	go func() {
@@ -228,7 +228,7 @@ func TestARNMemo(t *testing.T) {
 		}
 		walk := func(g *Guard, body string) (string, []string) {
 			ctx := middleware.WithOperationName(context.Background(), "Get")
-			st := &callState{identifiers: true}
+			st := &callState{passes: stepIdentifiers}
 			ctx = withState(ctx, st)
 			err := g.checkBody(ctx, "Get", st, body)
 			var reports []string
@@ -308,7 +308,7 @@ func TestWalkDeepPath(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := middleware.WithOperationName(context.Background(), "Put")
-		st := &callState{identifiers: true}
+		st := &callState{passes: stepIdentifiers}
 		ctx = withState(ctx, st)
 		err = g.checkBody(ctx, "Put", st, body)
 		var got []string

@@ -133,7 +133,7 @@ func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) erro
 // ran refuses a call on which the guard's identifiers or identity step did
 // not run; st is the call's state, nil when the audit step did not run.
 func (g *Guard) ran(ctx context.Context, op string, st *callState) error {
-	if st == nil || !st.identifiers || g.s.checksCaller() && !st.caller {
+	if st == nil || !st.passed(stepIdentifiers) || g.s.checksCaller() && !st.passed(stepCaller) {
 		return g.refuseUnguarded(ctx, &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleBypassed,
 			Reason: "a safeguard was removed from this call; append to APIOptions in per-call options, never remove the guard's middleware"})
 	}

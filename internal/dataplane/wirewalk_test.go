@@ -150,7 +150,7 @@ func TestWalkCleanMemo(t *testing.T) {
 // and returns the fields it reports, in order.
 func reportedFields(t *testing.T, g *Guard, body string) []string {
 	t.Helper()
-	st := &callState{identifiers: true}
+	st := &callState{passes: stepIdentifiers}
 	ctx := withState(middleware.WithOperationName(context.Background(), "Put"), st)
 	if err := g.checkBody(ctx, "Put", st, body); err != nil {
 		t.Fatalf("report-only walk: %v", err)
