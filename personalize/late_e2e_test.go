@@ -148,3 +148,60 @@ func TestKeptChainAfterRefusal(t *testing.T) {
 		t.Errorf("the kept chain after a refusal (-want +got):\n%s", diff)
 	}
 }
+
+// TestStepWrappedWithCleanInput: a hook that swaps a guard step for a
+// wrapper, which runs the step on a clean input with a handler that only
+// returns, and then hands another input on down the chain, has the step
+// marked as run and passed; the request is refused at the wire gate, whose
+// own walk of the body ties what is sent to what the steps checked.
+func TestStepWrappedWithCleanInput(t *testing.T) {
+	e := newEnv(t, personalize.Policy{})
+	ctx := context.Background()
+	client, err := personalize.New(guardedConfig(e.srv), personalize.Policy{KMSKeyARN: e.scene.KeyARN, RoleARN: e.scene.RoleARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		step, dirty, field, rule string
+	}{
+		{personalize.IDFieldContent, "acct-912803456-7", "Name", "sensitive.account-number"},
+		{personalize.IDKMSKey, "", "KmsKeyArn", personalize.RuleKMSKeyMissing},
+	} {
+		t.Run(tc.step, func(t *testing.T) {
+			e.srv.ResetRequests()
+			wrap := func(s *middleware.Stack) error {
+				real, ok := s.Initialize.Get(tc.step)
+				if !ok {
+					return errors.New("no step " + tc.step)
+				}
+				_, err := s.Initialize.Swap(tc.step, middleware.InitializeMiddlewareFunc(tc.step, func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+					middleware.InitializeOutput, middleware.Metadata, error,
+				) {
+					clean := in
+					clean.Parameters = &sdk.CreateDatasetGroupInput{Name: aws.String("clean")}
+					returns := middleware.InitializeHandlerFunc(func(context.Context, middleware.InitializeInput) (middleware.InitializeOutput, middleware.Metadata, error) {
+						return middleware.InitializeOutput{}, middleware.Metadata{}, nil
+					})
+					if _, _, err := real.HandleInitialize(ctx, clean, returns); err != nil {
+						return middleware.InitializeOutput{}, middleware.Metadata{}, err
+					}
+					return next.HandleInitialize(ctx, in)
+				}))
+				return err
+			}
+			name := "wrapped"
+			if tc.dirty != "" {
+				name = tc.dirty
+			}
+			_, err := client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String(name)}, func(o *sdk.Options) { o.APIOptions = append(o.APIOptions, wrap) })
+			got := struct{ Refusal, Received string }{dataplanetest.Refusal(err), strings.Join(dataplanetest.PathsTo(e.srv, personalizetest.ServicePersonalize), " ")}
+			want := struct{ Refusal, Received string }{tc.rule + " at " + tc.field, ""}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if tc.dirty != "" && strings.Contains(fmt.Sprint(err), tc.dirty) {
+				t.Errorf("the error repeats the value: %v", err)
+			}
+		})
+	}
+}
