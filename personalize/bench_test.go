@@ -251,7 +251,7 @@ func BenchmarkGuardMiddleware(b *testing.B) {
 		b.Fatal("the gate handed the request on")
 		return middleware.DeserializeOutput{}, middleware.Metadata{}, nil
 	})
-	st := &callState{ran: g.ops["CreateDatasetGroup"].stages, op: g.ops["CreateDatasetGroup"], keys: []placed{{testKeyARN, g.ops["CreateDatasetGroup"].keys[0].node}}, roles: []string{testRoleARN}}
+	st := &callState{ran: g.ops["CreateDatasetGroup"].stages, passes: g.ops["CreateDatasetGroup"].stages, op: g.ops["CreateDatasetGroup"], keys: []placed{{testKeyARN, g.ops["CreateDatasetGroup"].keys[0].node}}, roles: []string{testRoleARN}}
 	gateCtx := withState(ctx, st)
 	newRequest := func() *smithyhttp.Request {
 		req := smithyhttp.NewStackRequest().(*smithyhttp.Request)
