@@ -126,11 +126,14 @@ const (
 	stageCount = iota // how many stages there are
 )
 
-// mark records that a safeguard middleware ran; a nil state records nothing.
-func (st *callState) mark(s stage) {
-	if st != nil {
-		atomic.OrUint32((*uint32)(&st.ran), uint32(s))
+// mark records that a safeguard middleware ran, and reports whether it
+// had not run before in the call: a hook can hand the call on twice (see
+// step.HandleInitialize). A nil state records nothing.
+func (st *callState) mark(s stage) (first bool) {
+	if st == nil {
+		return true
 	}
+	return atomic.OrUint32((*uint32)(&st.ran), uint32(s))&uint32(s) == 0
 }
 
 // passedAll reports whether every step of stages ran and passed the call
@@ -163,7 +166,7 @@ func (p *passOn) HandleInitialize(ctx context.Context, in middleware.InitializeI
 // passOnTo returns next for the step of stage s, as a handler that marks
 // the step passed when the step calls it; it lives in the state, so that
 // a step's call of it allocates nothing. One per step: a step runs once
-// in a call (see callState.steps).
+// in a call (see callState.ran).
 func (st *callState) passOnTo(s stage, next middleware.InitializeHandler) middleware.InitializeHandler {
 	p := &st.passOns[bits.TrailingZeros32(uint32(s))]
 	p.st, p.stage, p.next = st, s, next
@@ -180,14 +183,12 @@ type callState struct {
 	// the audit event of a refusal. It never changes: the wire gate checks
 	// the call through the state (see wireGate.checks), so that it looks
 	// the state up once, not in each of its checks.
-	g      *Guard
-	ran    stage // the steps that ran (see mark)
-	passes stage // the steps that passed the call on (see passOn)
-	// steps are the stages of the Initialize steps that took the state
-	// (see step.HandleInitialize), set atomically: a hook that hands the
-	// call on twice at once has the second pass refused at the first step
-	// it reaches second, before it reads or writes anything of the state.
-	steps    uint32
+	g *Guard
+	// ran are the steps that took the state (see mark), set atomically,
+	// before anything else of it: a hook that hands the call on twice has
+	// the second pass refused at the first step it reaches second.
+	ran      stage
+	passes   stage    // the steps that passed the call on (see passOn)
 	op       *boundOp // the table's entry for the call's operation; nil when unknown
 	acted    acted
 	reported []*SafeguardError // report-only mode: what would have been refused
@@ -220,10 +221,6 @@ type callState struct {
 	// parsed is the S3 location safeguard's parse of locations, for the
 	// bucket posture check.
 	parsed parsedLocations
-	// held is what the audit step left for the last holder of a state that
-	// a step or gate still held when the call returned (see finishHeld);
-	// nil on every pooled state.
-	held *auditlog.Held
 	// passOns are the steps' next handlers (see passOnTo), by stage.
 	passOns [stageCount]passOn
 }
@@ -271,7 +268,7 @@ func (st *callState) reset() {
 	// Field by field: a whole-struct assignment builds the new state on
 	// the stack and copies it in. TestResetZeroesEveryField holds this
 	// list, with resetRare's, to the struct's fields.
-	st.ran, st.passes, st.steps, st.op, st.acted = 0, 0, 0, nil, 0
+	st.ran, st.passes, st.op, st.acted = 0, 0, nil, 0
 	st.passOns = [stageCount]passOn{} // the call's handlers, not kept
 	st.keys, st.roles, st.ready = st.keys[:0], st.roles[:0], st.ready[:0]
 	// The copies are zeroed: a pooled state holds no call's strings, not
@@ -356,7 +353,7 @@ func (st *callState) foreign(g *Guard) bool { return st != nil && st.g != nil &&
 
 // stateFrom returns the call's state, or nil outside the guard's
 // middleware and once the call ended. For a step or gate that holds it
-// (see callRef.enter); for the others, it answers for the moment.
+// (see step.HandleInitialize); for the others, it answers for the moment.
 func stateFrom(ctx context.Context) *callState { return refFrom(ctx).State() }
 
 // act records that a safeguard acted; a nil state records nothing.
@@ -489,7 +486,7 @@ func (g *Guard) auditCall(ctx context.Context, op *boundOp, in middleware.Initia
 	defer func() {
 		if !returned {
 			if !ref.End() {
-				g.leaveHeld(ctx, ref, st, middleware.Metadata{}, auditlog.ErrPanicked, start)
+				g.leaveHeld(ctx, ref, middleware.Metadata{}, auditlog.ErrPanicked, start)
 				return
 			}
 			g.auditPanicked(ctx, st, start)
@@ -498,7 +495,7 @@ func (g *Guard) auditCall(ctx context.Context, op *boundOp, in middleware.Initia
 	out, md, err := next.HandleInitialize(ctx, in)
 	returned = true
 	if !ref.End() {
-		g.leaveHeld(ctx, ref, st, md, err, start)
+		g.leaveHeld(ctx, ref, md, err, start)
 		return out, md, err
 	}
 	// Without a logger, nothing to ask: Enabled's call is spared.
@@ -524,37 +521,16 @@ func (g *Guard) auditPanicked(ctx context.Context, st *callState, start time.Tim
 
 // leaveHeld ends a call whose state a step or the wire gate still holds
 // (a hook handed the request on from another goroutine and returned, or
-// panicked): it leaves the call's end in the state for the last holder,
-// whose exit writes the audit event (see release), and releases its own
-// hold, which may be that last.
+// panicked): the last of them to let the state go writes the call's one
+// audit event, with everything the steps and gate noted and reported.
 //
 //go:noinline
-func (g *Guard) leaveHeld(ctx context.Context, ref *callRef, st *callState, md middleware.Metadata, err error, start time.Time) {
-	st.held = &auditlog.Held{Ctx: ctx, Metadata: md, Err: err, Start: start}
-	if ref.Exit() != nil {
-		g.finishHeld(st)
-	}
-}
-
-// release ends a step's or the wire gate's hold on the call's state; the
-// last hold of a call that ended finishes it.
-func (g *Guard) release(ref *callRef) {
-	if st := ref.Exit(); st != nil {
-		g.finishHeld(st)
-	}
-}
-
-// finishHeld writes the audit event of a call whose state its steps and
-// wire gate held after the call returned, once the last of them let it
-// go: one event for the call, with everything they noted and reported. The
-// state is not pooled again.
-//
-//go:noinline
-func (g *Guard) finishHeld(st *callState) {
-	h := st.held
-	if g.s.Logger != nil && auditlog.Enabled(h.Ctx, g.s.Logger, h.Err, len(st.reported)) {
-		g.writeAudit(h.Ctx, st, h.Metadata, h.Err, time.Since(h.Start))
-	}
+func (g *Guard) leaveHeld(ctx context.Context, ref *callRef, md middleware.Metadata, err error, start time.Time) {
+	ref.Leave(func(st *callState) {
+		if g.s.Logger != nil && auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
+			g.writeAudit(ctx, st, md, err, time.Since(start))
+		}
+	})
 }
 
 func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, d time.Duration) {

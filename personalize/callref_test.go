@@ -76,7 +76,7 @@ func TestHeldStateNotPooled(t *testing.T) {
 	got.StepRefusal = rule(err)
 	got.GateRefusal = rule((&wireGate{g: g, content: true}).Ran(lateCtx, op))
 	g.s.Logger = log.Logger()
-	g.release(refFrom(lateCtx))
+	refFrom(lateCtx).Exit()
 	got.EventsAtExit = log.Events(t)
 	want := seen{Op: op, Keys: 1, StepRefusal: RuleBypassed, GateRefusal: RuleBypassed,
 		EventsAtExit: []string{op + " failed"}}

@@ -152,7 +152,7 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 		if st = ref.Enter(); st == nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, s.g.refuseUnguarded(ctx, guarderr.CallEnded(middleware.GetOperationName(ctx)))
 		}
-		defer s.g.release(ref)
+		defer ref.Exit()
 	}
 	if st.foreign(s.g) {
 		// Another Guard's step, added under an ID of its own, in this
@@ -168,10 +168,9 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 	if st == nil {
 		return s.handle(s.g, ctx, st, in, next)
 	}
-	if atomic.OrUint32(&st.steps, uint32(s.stage))&uint32(s.stage) != 0 {
+	if !st.mark(s.stage) {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, s.g.refusePassedTwice(ctx)
 	}
-	st.mark(s.stage)
 	return s.handle(s.g, ctx, st, in, st.passOnTo(s.stage, next))
 }
 

@@ -75,7 +75,7 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	ref := refFrom(ctx)
 	st := ref.Enter()
 	if st != nil {
-		defer m.g.release(ref)
+		defer ref.Exit()
 	}
 	checks := m.checks(st)
 	// GateOp with the context's operation, as Gate would pass it, without

@@ -52,16 +52,6 @@ type Call struct {
 	Operation  string // the call's operation, when the guard knows it from its stack; "" for the one ctx names
 }
 
-// Held is a call's end as its audit step saw it, for the last holder of a
-// state that a step or the wire gate still held when the call returned to
-// write the call's event with (see internal/callhold).
-type Held struct {
-	Ctx      context.Context
-	Metadata middleware.Metadata
-	Err      error
-	Start    time.Time
-}
-
 // ErrPanicked is the Err of the event of a call that a panic ended: a
 // guard writes it as the panic passes its audit step, and the panic goes
 // on. The request may have been sent.

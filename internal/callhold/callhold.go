@@ -11,8 +11,8 @@
 // not the state: a step or gate enters it to get the state and exits when
 // it returns; once the call ended, an enter gets nothing. A state that a
 // step still holds when its call ends is its holders' until the last one
-// exits, and that one finishes the call (writes its audit event) in the
-// audit step's place.
+// exits, and that exit finishes the call (writes its audit event) in the
+// audit step's place (see Leave).
 package callhold
 
 import (
@@ -26,6 +26,9 @@ type Hold[S any] struct {
 	// holders counts the steps and gates that entered and did not exit;
 	// End adds ended, and a hold of its caller's own.
 	holders atomic.Int32
+	// finish is what End's caller left, with Leave, for the last hold to
+	// finish the call with.
+	finish func(*S)
 }
 
 // ended marks a call that ended: holders is negative from then on,
@@ -56,25 +59,31 @@ func (h *Hold[S]) Enter() *S {
 	}
 }
 
-// Exit ends a hold that Enter gave. It returns the state when this was the
-// last hold of a call that ended, and nil otherwise: the caller then
-// finishes the call, which End left to the last holder.
-func (h *Hold[S]) Exit() *S {
+// Exit ends a hold that Enter gave. The last hold of a call whose end
+// Leave left to it finishes the call.
+func (h *Hold[S]) Exit() {
 	if h.holders.Add(-1) == ended {
-		return h.st
+		h.finish(h.st)
 	}
-	return nil
 }
 
 // End ends the call: a later Enter gets no state. Its caller (the audit
 // step) keeps a hold of its own, and End reports whether it is the only
 // one, as on every call but one whose request a hook handed on from
 // another goroutine: the caller then finishes the call, and may pool the
-// state. Otherwise it leaves what the last holder needs to finish the call
-// in the state, and then releases its hold with Exit (which can make it
-// the last).
+// state. Otherwise it calls Leave.
 func (h *Hold[S]) End() bool {
 	return h.holders.Add(ended+1) == ended+1
+}
+
+// Leave hands the end of a call that End found held to the last hold:
+// finish runs once, with the state, when that hold is let go (the
+// caller's own, which Leave releases, or a step's or gate's), so that it
+// reads the state when nothing writes it any more. The state is not the
+// pool's again.
+func (h *Hold[S]) Leave(finish func(*S)) {
+	h.finish = finish // before the Exit whose count the last hold observes
+	h.Exit()
 }
 
 // Ended reports whether h's call ended; false for no call (a nil h).

@@ -21,7 +21,7 @@ func TestHoldEndsOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		// before End: Enters and Exits ("+" and "-"); after End: the
-		// ender's own Exit ("e") when End was not clean, and the others
+		// ender's Leave ("e") when End was not clean, and the others
 		before, after string
 		want          result
 	}{
@@ -36,16 +36,16 @@ func TestHoldEndsOnce(t *testing.T) {
 			st := new(int)
 			r := New(st)
 			var got result
-			exit := func(i int) {
-				if s := r.Exit(); s != nil {
-					if s != st || got.Finisher != "" {
-						t.Fatalf("Exit %d returned %p, finisher so far %q", i, s, got.Finisher)
-					}
-					got.Finisher = "after[" + string(rune('0'+i)) + "]"
+			at := "" // the op whose Exit runs now
+			finish := func(s *int) {
+				if s != st || got.Finisher != "" {
+					t.Fatalf("finish at %s with %p, finisher so far %q", at, s, got.Finisher)
 				}
+				got.Finisher = at
 			}
 			run := func(ops string, after bool) {
 				for i, op := range ops {
+					at = "after[" + string(rune('0'+i)) + "]"
 					switch op {
 					case '+':
 						held := r.Enter()
@@ -53,15 +53,14 @@ func TestHoldEndsOnce(t *testing.T) {
 							t.Fatalf("Enter returned another state")
 						}
 						got.Entered = append(got.Entered, held != nil)
-					case '-', 'e':
-						if !after {
-							if r.Exit() != nil {
-								t.Fatal("an Exit before the end finished the call")
-							}
-							continue
-						}
-						exit(i)
+					case '-':
+						r.Exit()
+					case 'e':
+						r.Leave(finish)
 					}
+				}
+				if !after && got.Finisher != "" {
+					t.Fatal("an Exit before the end finished the call")
 				}
 			}
 			run(tc.before, false)
@@ -110,16 +109,14 @@ func TestHoldEndRacesEnters(t *testing.T) {
 					if ended {
 						t.Errorf("round %d: Enter got the state after the end", round)
 					}
-					if h.Exit() != nil {
-						finished.Add(1)
-					}
+					h.Exit()
 				}
 			}()
 		}
 		if h.End() {
 			finished.Add(1)
-		} else if h.Exit() != nil {
-			finished.Add(1)
+		} else {
+			h.Leave(func(*int) { finished.Add(1) })
 		}
 		wg.Wait()
 		if n := finished.Load(); n != 1 {

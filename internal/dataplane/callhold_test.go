@@ -73,7 +73,7 @@ func TestHeldStateNotPooled(t *testing.T) {
 	got.GateRefusal = rule((&wireGate{g: g}).Ran(lateCtx, "Put"))
 	got.LateEvents = len(lateLog.Events(t))
 	g.s.Logger = log.Logger()
-	g.release(refFrom(lateCtx))
+	refFrom(lateCtx).Exit()
 	got.EventsAtExit = log.Events(t)
 	want := seen{Op: "Put", Pseudonyms: 1, StepRefusal: guarderr.RuleBypassed, GateRefusal: guarderr.RuleBypassed,
 		EventsAtExit: []string{"Put failed"}, LateEvents: 2}

@@ -387,10 +387,6 @@ type callState struct {
 	// call does not allocate it. (The wire gate's walker is not: see
 	// Guard.checkBody.)
 	ids IDs
-	// held is what the audit step left for the last holder of a state that
-	// a step or the gate still held when the call returned (see
-	// finishHeld); nil on every pooled state.
-	held *auditlog.Held
 }
 
 type stateKey struct{}
@@ -409,21 +405,31 @@ func refFrom(ctx context.Context) *callhold.Hold[callState] {
 
 // stateFrom returns the call's state, or nil outside the guard's
 // middleware and once the call ended. For a step or gate that holds it
-// (see enter); for the others, it answers for the moment.
+// (see take); for the others, it answers for the moment.
 func stateFrom(ctx context.Context) *callState { return refFrom(ctx).State() }
 
-// enter returns the call's state to a step, held until it calls the
-// hold's Exit, and a refusal once the call ended (a hook handed the request
-// on late); no state, no refusal, outside the guard's middleware.
-func enter(ctx context.Context) (*callState, *callhold.Hold[callState], *guarderr.SafeguardError) {
-	ref := refFrom(ctx)
-	if st := ref.Enter(); st != nil {
-		return st, ref, nil
+// take is the first move of the Initialize step noted as step: it returns
+// the call's state, held until the step calls the hold's Exit (ref, when
+// not nil, whatever the error), or the step's refusal: once the call ended
+// (a hook handed the request on late), in another Guard's call (its
+// pseudonyms or the key it looked up would pass for this Guard's), and on
+// a second pass of the step in one call (a hook handed the call on
+// twice). No state, no refusal, outside the guard's middleware.
+func (g *Guard) take(ctx context.Context, step uint32) (st *callState, ref *callhold.Hold[callState], err error) {
+	ref = refFrom(ctx)
+	if ref == nil {
+		return nil, nil, nil
 	}
-	if ref != nil {
-		return nil, nil, guarderr.CallEnded(middleware.GetOperationName(ctx))
+	if st = ref.Enter(); st == nil {
+		return nil, nil, g.refuseUnguarded(ctx, guarderr.CallEnded(middleware.GetOperationName(ctx)))
 	}
-	return nil, nil, nil
+	if st.foreign(g) {
+		return nil, ref, g.refuseForeign(ctx)
+	}
+	if st.passedTwice(step) {
+		return nil, ref, g.refusePassedTwice(ctx)
+	}
+	return st, ref, nil
 }
 
 // handleAudit holds each call's state and writes its audit event.
@@ -456,7 +462,7 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	defer func() {
 		if !returned {
 			if !ref.End() {
-				g.leaveHeld(ctx, ref, st, middleware.Metadata{}, auditlog.ErrPanicked, start)
+				g.leaveHeld(ctx, ref, middleware.Metadata{}, auditlog.ErrPanicked, start)
 				return
 			}
 			g.auditPanicked(ctx, st, start)
@@ -465,7 +471,7 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	out, md, err := next.HandleInitialize(ctx, in)
 	returned = true
 	if !ref.End() {
-		g.leaveHeld(ctx, ref, st, md, err, start)
+		g.leaveHeld(ctx, ref, md, err, start)
 		return out, md, err
 	}
 	g.writeAudit(ctx, st, md, err, start)
@@ -485,35 +491,12 @@ func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Met
 
 // leaveHeld ends a call whose state a step or the wire gate still holds
 // (a hook handed the request on from another goroutine and returned, or
-// panicked): it leaves the call's end in the state for the last holder,
-// whose exit writes the audit event (see release), and releases its own
-// hold, which may be that last.
+// panicked): the last of them to let the state go writes the call's one
+// audit event, with everything the steps and gate noted and reported.
 //
 //go:noinline
-func (g *Guard) leaveHeld(ctx context.Context, ref *callhold.Hold[callState], st *callState, md middleware.Metadata, err error, start time.Time) {
-	st.held = &auditlog.Held{Ctx: ctx, Metadata: md, Err: err, Start: start}
-	if ref.Exit() != nil {
-		g.finishHeld(st)
-	}
-}
-
-// release ends a step's or the wire gate's hold on the call's state; the
-// last hold of a call that ended finishes it.
-func (g *Guard) release(ref *callhold.Hold[callState]) {
-	if st := ref.Exit(); st != nil {
-		g.finishHeld(st)
-	}
-}
-
-// finishHeld writes the audit event of a call whose state its steps and
-// wire gate held after the call returned, once the last of them let it
-// go: one event for the call, with everything they noted and reported. The
-// state is not pooled again.
-//
-//go:noinline
-func (g *Guard) finishHeld(st *callState) {
-	h := st.held
-	g.writeAudit(h.Ctx, st, h.Metadata, h.Err, h.Start)
+func (g *Guard) leaveHeld(ctx context.Context, ref *callhold.Hold[callState], md middleware.Metadata, err error, start time.Time) {
+	ref.Leave(func(st *callState) { g.writeAudit(ctx, st, md, err, start) })
 }
 
 // auditPanicked writes the audit event of a call that a panic in a later
@@ -532,20 +515,12 @@ func (g *Guard) auditPanicked(ctx context.Context, st *callState, start time.Tim
 func (g *Guard) handleIdentifiers(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
-	st, ref, ended := enter(ctx)
-	if ended != nil {
-		return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseUnguarded(ctx, ended)
+	st, ref, err := g.take(ctx, stepIdentifiers)
+	if ref != nil {
+		defer ref.Exit()
 	}
-	if st != nil {
-		defer g.release(ref)
-		if st.foreign(g) {
-			// Another Guard's identifier step, added under an ID of its
-			// own: its pseudonyms would pass for this Guard's at the wire.
-			return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseForeign(ctx)
-		}
-		if st.passedTwice(stepIdentifiers) {
-			return middleware.InitializeOutput{}, middleware.Metadata{}, g.refusePassedTwice(ctx)
-		}
+	if err != nil {
+		return middleware.InitializeOutput{}, middleware.Metadata{}, err
 	}
 	if g.s.Pseudonymizer != nil && st != nil {
 		st.ids = IDs{g: g, ctx: ctx, st: st}

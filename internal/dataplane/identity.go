@@ -98,20 +98,12 @@ func (g *Guard) identityStep(creds aws.CredentialsProvider) *step {
 	return &step{id: IDCallerIdentity, g: g, handle: func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
 		middleware.InitializeOutput, middleware.Metadata, error,
 	) {
-		st, ref, ended := enter(ctx)
-		if ended != nil {
-			return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseUnguarded(ctx, ended)
+		st, ref, err := g.take(ctx, stepCaller)
+		if ref != nil {
+			defer ref.Exit()
 		}
-		if st != nil {
-			defer g.release(ref)
-			if st.foreign(g) {
-				// Another Guard's identity step: the key it records
-				// would pass for the one this Guard checked.
-				return middleware.InitializeOutput{}, middleware.Metadata{}, g.refuseForeign(ctx)
-			}
-			if st.passedTwice(stepCaller) {
-				return middleware.InitializeOutput{}, middleware.Metadata{}, g.refusePassedTwice(ctx)
-			}
+		if err != nil {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
 		if err := g.checkCaller(ctx, st, creds, memo); err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err

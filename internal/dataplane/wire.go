@@ -44,7 +44,7 @@ func (m *wireGate) HandleDeserialize(ctx context.Context, in middleware.Deserial
 	ref := refFrom(ctx)
 	st := ref.Enter()
 	if st != nil {
-		defer m.g.release(ref)
+		defer ref.Exit()
 	}
 	c := m.checks(st)
 	if st, ok := c.(*callState); ok {
