@@ -32,6 +32,9 @@ const (
 	FindingRotationUnsupported = "kms.rotation-unsupported" // Low
 	FindingPolicyUnparsable    = "kms.policy-unparsable"    // High
 	FindingPolicyPublic        = "kms.policy-public"        // Critical, Security Hub KMS.5
+	// FindingPolicyForeignAccount: the key policy lets another account's
+	// principals decrypt, create data keys, grant or rewrite the policy.
+	FindingPolicyForeignAccount = "kms.policy-foreign-account" // High
 
 	FindingServiceNotAllowed = "kms.policy-service-not-allowed"         // High
 	FindingServiceDenied     = "kms.policy-service-denied"              // High
@@ -347,8 +350,31 @@ func (k *keyCheck) policy() {
 				k.cli("put-key-policy --policy-name default --policy file://policy.json")+".",
 			"Security Hub KMS.5")
 	}
+	if foreign := doc.ForeignAllows(k.trustedAccounts(), revealingActions...); len(foreign) > 0 {
+		k.add(FindingPolicyForeignAccount, posture.High,
+			statementList(foreign)+" of the key policy "+verb(len(foreign), "lets", "let")+
+				" a principal of another account decrypt with the key, create data keys, grant itself more or rewrite the policy; data encrypted for Personalize is exposed to it.",
+			"Remove the other account's principals from "+verb(len(foreign), "that statement", "those statements")+
+				", or give it no more than Encrypt and DescribeKey; then "+k.cli("put-key-policy --policy-name default --policy file://policy.json")+".",
+			"")
+	}
 	k.grants(doc, k.service(), public)
 	k.grants(doc, k.role(), nil)
+}
+
+// revealingActions are the key policy's counterpart of revealing grant
+// operations: what lets a principal obtain plaintext, give itself more
+// grants or rewrite the policy.
+var revealingActions = []string{"kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:GenerateDataKeyPair",
+	"kms:CreateGrant", "kms:PutKeyPolicy"}
+
+// trustedAccounts are the accounts whose principals a key policy may name:
+// the key's own and, when the input names it, Personalize's.
+func (k *keyCheck) trustedAccounts() []string {
+	if k.in.AccountID != "" && k.in.AccountID != k.key.AccountID {
+		return []string{k.key.AccountID, k.in.AccountID}
+	}
+	return []string{k.key.AccountID}
 }
 
 // statementList names statements by their place in the policy, "Statement[2]",

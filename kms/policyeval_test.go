@@ -154,6 +154,24 @@ func TestCheckKeyPolicies(t *testing.T) {
 			reason: "an Allow with NotPrincipal is open to everyone else",
 		},
 		{
+			name:   "public from every address",
+			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["0.0.0.0/0","::/0"]}}}`},
+			want:   []string{FindingPolicyPublic},
+			check:  wantMessage(FindingPolicyPublic, "Statement[3] of the key policy allows every principal"),
+			reason: "fourth review: a range that holds every address restricts nobody",
+		},
+		{
+			name:   "public through a service",
+			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Allow","Principal":"*","Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}`},
+			want:   []string{FindingPolicyPublic},
+			reason: "fourth review: kms:ViaService names the service a request comes through, and any account can call S3",
+		},
+		{
+			name:   "public from one network",
+			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}`},
+			reason: "a network's range restricts the caller",
+		},
+		{
 			name:   "public but restricted by caller account",
 			stmts:  []string{svcFive, `{"Effect":"Allow","Principal":{"AWS":"*"},"Action":` + allActions + `,"Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"111122223333"}}}`},
 			reason: "kms:CallerAccount restricts a * principal; the role's caller account is known and matches",
@@ -188,8 +206,50 @@ func TestCheckKeyPolicies(t *testing.T) {
 		{
 			name:   "another account's root",
 			stmts:  []string{svcFive, `{"Effect":"Allow","Principal":{"AWS":"` + otherAcctRt + `"},"Action":"kms:*","Resource":"*"}`},
-			want:   []string{FindingRoleNotAllowed},
-			reason: "another account grants our role nothing",
+			want:   []string{FindingPolicyForeignAccount, FindingRoleNotAllowed},
+			reason: "another account grants our role nothing, and may decrypt itself",
+		},
+		// Fourth review: a key policy that lets another account decrypt
+		// was silent, where a grant that did the same was High.
+		{
+			name:   "another account may decrypt",
+			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Allow","Principal":{"AWS":"` + otherAcctRt + `"},"Action":["kms:Decrypt","kms:CreateGrant"],"Resource":"*"}`},
+			want:   []string{FindingPolicyForeignAccount},
+			check:  wantMessage(FindingPolicyForeignAccount, "Statement[3] of the key policy lets a principal of another account"),
+			reason: "data encrypted for Personalize is readable by another account",
+		},
+		{
+			name:   "another account's role, by its bare ID too",
+			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::999999999999:role/Reader","999999999999"]},"Action":"kms:GenerateDataKey*","Resource":"*"}`},
+			want:   []string{FindingPolicyForeignAccount},
+			reason: "any principal of another account counts",
+		},
+		{
+			name:   "every principal of another account",
+			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"999999999999"}}}`},
+			want:   []string{FindingPolicyForeignAccount},
+			reason: "a public principal restricted to another account is that account",
+		},
+		{
+			name:   "another account's roles by ARN pattern",
+			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::999999999999:role/*"}}}`},
+			want:   []string{FindingPolicyForeignAccount},
+			reason: "aws:PrincipalArn names the account its roles are in",
+		},
+		{
+			name:   "another account may only encrypt",
+			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Allow","Principal":{"AWS":"` + otherAcctRt + `"},"Action":["kms:Encrypt","kms:DescribeKey","kms:GenerateDataKeyWithoutPlaintext"],"Resource":"*"}`},
+			reason: "a producer that writes data for us learns nothing it did not have",
+		},
+		{
+			name:   "another account denied",
+			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Deny","Principal":{"AWS":"` + otherAcctRt + `"},"Action":"kms:*","Resource":"*"}`},
+			reason: "a Deny gives nothing",
+		},
+		{
+			name:   "our own account's other role",
+			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Allow","Principal":{"AWS":"` + otherRole + `"},"Action":"kms:Decrypt","Resource":"*"}`},
+			reason: "the account's own principals are the account's to manage",
 		},
 		{
 			name:   "another role",
@@ -231,6 +291,18 @@ func TestCheckKeyPolicies(t *testing.T) {
 			stmts:  []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":` + allActions + `,"Resource":"*","Condition":{"StringNotEquals":{"aws:SourceAccount":"999999999999"}}}`, roleFive},
 			want:   []string{FindingServiceNoSource},
 			reason: "allowing every source account but one does not prevent the confused deputy",
+		},
+		{
+			name:   "source condition only if the key is there",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":` + allActions + `,"Resource":"*","Condition":{"StringEqualsIfExists":{"aws:SourceAccount":"111122223333"}}}`, roleFive},
+			want:   []string{FindingServiceNoSource},
+			reason: "fourth review: IfExists passes a request that carries no aws:SourceAccount",
+		},
+		{
+			name:   "source condition over all values",
+			stmts:  []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":` + allActions + `,"Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:SourceAccount":"111122223333"}}}`, roleFive},
+			want:   []string{FindingServiceNoSource},
+			reason: "fourth review: ForAllValues passes a request that carries no aws:SourceAccount",
 		},
 		{
 			name:   "source account of another account",

@@ -67,7 +67,12 @@ type probe struct {
 	prefix           bool
 }
 
-func (p probe) String() string { return p.action + " on " + p.resource }
+func (p probe) String() string {
+	if p.action == unlistedAction {
+		return "every other S3 action on " + p.resource
+	}
+	return p.action + " on " + p.resource
+}
 
 // policyFindings judges a parsed bucket policy: public statements, the
 // TLS-only deny and the grant Personalize needs for the scope's direction.
@@ -167,12 +172,22 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 // tlsProbes are the requests a TLS-only deny must cover: listing the bucket
 // and its versions, and reading and writing its objects and their versions
 // ("B/*" stands for every key). A Deny naming only GetObject would leave
-// the same data readable over plain HTTP through GetObjectVersion.
+// the same data readable over plain HTTP through GetObjectVersion. The last
+// probe, an action no policy names (unlistedAction), stands for every action
+// a list of them would leave out (GetObjectAttributes, DeleteObject,
+// PutObjectAcl, ...): only s3:*, * or a NotAction covers it, as Security
+// Hub S3.5 asks.
 func tlsProbes(s policyScope) []probe {
 	arn := bucketARN(s.partition, s.bucket)
 	return []probe{{"s3:ListBucket", arn, false}, {"s3:ListBucketVersions", arn, false},
-		{"s3:GetObject", arn + "/*", true}, {"s3:GetObjectVersion", arn + "/*", true}, {"s3:PutObject", arn + "/*", true}}
+		{"s3:GetObject", arn + "/*", true}, {"s3:GetObjectVersion", arn + "/*", true}, {"s3:PutObject", arn + "/*", true},
+		{unlistedAction, arn + "/*", true}}
 }
+
+// unlistedAction is an S3 action that does not exist, so that no policy
+// lists it: a Deny matches it only through a wildcard over every action.
+// Findings name it "every other S3 action" (probe.String).
+const unlistedAction = "s3:PersonalizeGuardUnlistedAction"
 
 // tlsFloor reports whether TLS 1.1 requests are denied to everybody on the
 // bucket and its objects: a NumericLessThan s3:TlsVersion deny of 1.2 or more.

@@ -309,6 +309,20 @@ func TestPolicyFindings(t *testing.T) {
 			reason: "a public Allow is Critical; it also grants Personalize, without a source condition",
 		},
 		{
+			name:   "public read from every address",
+			policy: policyOf(stSecurityHubTLS, stGrantRead, `{"Sid":"AnyAddress","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-personalize-data/*","Condition":{"IpAddress":{"aws:SourceIp":["0.0.0.0/0","::/0"]}}}`),
+			dir:    Read,
+			want:   []string{FindingPolicyPublic},
+			wantIn: []string{"statement 2 (AnyAddress)"},
+			reason: "fourth review: a range that holds every address restricts nobody",
+		},
+		{
+			name:   "public read from one network",
+			policy: policyOf(stSecurityHubTLS, stGrantRead, `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-personalize-data/*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}`),
+			dir:    Read,
+			reason: "a network's range restricts the caller, as S3's own test of a public policy has it",
+		},
+		{
 			name:   "public read restricted to the organization",
 			policy: policyOf(stSecurityHubTLS, stGrantRead, `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-personalize-data/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}}`),
 			dir:    Read,

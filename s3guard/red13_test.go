@@ -16,7 +16,8 @@ import (
 // TestRed13TLSDenyCoversDataReads: a TLS-only Deny that names only the
 // actions the guard probes (GetObject, PutObject, ListBucket) still lets
 // anyone read every version of the data over plain HTTP with
-// s3:GetObjectVersion. It is not the TLS-only policy the guard vouches for.
+// s3:GetObjectVersion. It is not the TLS-only policy the guard vouches for,
+// and neither is any list of actions: only s3:* or * covers every one.
 func TestRed13TLSDenyCoversDataReads(t *testing.T) {
 	req := testReq()
 	tests := []struct {
@@ -25,7 +26,13 @@ func TestRed13TLSDenyCoversDataReads(t *testing.T) {
 		want    []string
 	}{
 		{"s3:*", `"s3:*"`, nil},
-		{"every Get, Put and List", `["s3:Get*","s3:Put*","s3:List*"]`, nil},
+		{"*", `"*"`, nil},
+		// Fourth review: a list leaves every action it does not name open
+		// over plain HTTP (DeleteObject, GetObjectAttributes after
+		// s3:GetObject*, PutObjectAcl after s3:PutObject): Security Hub
+		// S3.5 asks for s3:* or *.
+		{"every Get, Put and List", `["s3:Get*","s3:Put*","s3:List*"]`, []string{FindingTLSOnlyIncomplete}},
+		{"every data action by name", `["s3:GetObject*","s3:PutObject*","s3:ListBucket*","s3:DeleteObject*","s3:RestoreObject","s3:AbortMultipartUpload"]`, []string{FindingTLSOnlyIncomplete}},
 		{"only the probed actions", `["s3:GetObject","s3:PutObject","s3:ListBucket"]`, []string{FindingTLSOnlyIncomplete}},
 	}
 	for _, tt := range tests {

@@ -808,12 +808,13 @@ func numeric(op string) func(want, got string) bool {
 // restrictingKeys are condition keys that narrow who can use a statement with
 // a public principal, after Security Hub's KMS.5 and S3.2 reasoning. A public
 // Allow conditioned only on other keys (aws:SecureTransport, say) is still
-// public.
+// public, and so is one conditioned on kms:ViaService: it names the service
+// a request comes through, and any account can call S3 or Personalize.
 var restrictingKeys = []string{
 	"aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner", "aws:SourceOrgID", "aws:SourceOrgPaths",
 	"aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
 	"aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp", "aws:userid", "aws:username",
-	"kms:CallerAccount", "kms:ViaService",
+	"kms:CallerAccount",
 }
 
 // PublicAllows returns the indexes of Allow statements open to every
@@ -831,6 +832,70 @@ func (d *Document) PublicAllows() []int {
 		}
 	}
 	return out
+}
+
+// ForeignAllows returns the indexes of Allow statements that let a principal
+// of an account outside trusted use one of actions: an AWS principal naming
+// another account (its ID, or an ARN in it), or every principal restricted
+// (by aws:PrincipalAccount, kms:CallerAccount or aws:PrincipalArn, with a
+// positive operator) to fixed values of which one is another account.
+// Statements open to everyone are PublicAllows', and NotPrincipal ones too.
+func (d *Document) ForeignAllows(trusted []string, actions ...string) []int {
+	var out []int
+	for i := range d.Statement {
+		s := &d.Statement[i]
+		if s.Effect != Allow || s.Principal == nil || !slices.ContainsFunc(actions, s.matchAction) {
+			continue
+		}
+		if s.namesForeignAccount(trusted) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// namesForeignAccount reports whether s's principals, or the conditions
+// that restrict a public principal to particular accounts, name an account
+// outside trusted.
+func (s *Statement) namesForeignAccount(trusted []string) bool {
+	foreign := func(account string) bool { return account != "" && !slices.Contains(trusted, account) }
+	for _, v := range s.Principal.AWS {
+		if v != "*" && foreign(principalAccount(v)) {
+			return true
+		}
+	}
+	if !s.Principal.Public() {
+		return false
+	}
+	for op, conds := range s.Condition {
+		base, _ := strings.CutPrefix(op, "ForAnyValue:")
+		if strings.Contains(base, "Not") || strings.HasPrefix(base, "Null") || strings.HasPrefix(base, "ForAllValues:") {
+			continue
+		}
+		for key, vals := range conds {
+			switch {
+			case strings.EqualFold(key, "aws:PrincipalAccount"), strings.EqualFold(key, "kms:CallerAccount"),
+				strings.EqualFold(key, "aws:PrincipalArn"):
+			default:
+				continue
+			}
+			for _, v := range vals {
+				if fixedValue(v, true) && foreign(principalAccount(v)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// principalAccount returns the account a principal value names: itself
+// when it is an account ID, the account field of an ARN, "" otherwise.
+func principalAccount(v string) string {
+	if len(v) == 12 && strings.Trim(v, "0123456789") == "" {
+		return v
+	}
+	return accountOf(v)
 }
 
 // restricted reports whether a condition narrows who may use s: a positive
@@ -861,12 +926,14 @@ func (s *Statement) restricted() bool {
 
 // FixesCaller reports whether s limits its callers by one of keys (say
 // aws:SourceAccount, aws:SourceArn) to particular ones: a positive operator
-// (not Null, not a Not… one, which admits every other caller) on one of
-// keys, compared without regard to case as IAM compares them, whose every
-// value is fixed (FixedCondition).
+// (not Null, not a Not… one, which admits every other caller, and neither
+// …IfExists nor ForAllValues:…, which admit a request without the key) on
+// one of keys, compared without regard to case as IAM compares them, whose
+// every value is fixed (FixedCondition).
 func (s *Statement) FixesCaller(keys ...string) bool {
 	for op, conds := range s.Condition {
-		if strings.HasPrefix(op, "Null") || strings.Contains(op, "Not") {
+		if strings.HasPrefix(op, "Null") || strings.Contains(op, "Not") ||
+			strings.HasSuffix(op, "IfExists") || strings.HasPrefix(op, "ForAllValues:") {
 			continue
 		}
 		for key, vals := range conds {
@@ -880,13 +947,50 @@ func (s *Statement) FixesCaller(keys ...string) bool {
 
 // FixedCondition reports whether a condition of operator op with values
 // vals names particular callers: every value, which IAM ORs, is fixed (see
-// fixedValue). Callers ask it of a positive operator on a key that says
-// who the caller is (aws:SourceAccount, aws:SourceArn).
+// fixedValue), or, for IpAddress, a narrow range (narrowRange). Callers ask
+// it of a positive operator on a key that says who the caller is
+// (aws:SourceAccount, aws:SourceArn, aws:SourceIp).
 func FixedCondition(op string, vals Values) bool {
 	base := baseOperator(op)
+	if base == "IpAddress" {
+		return len(vals) > 0 && !slices.ContainsFunc(vals, func(v string) bool { return !narrowRange(v) })
+	}
 	// ArnEquals takes wildcards as ArnLike does.
 	like := strings.HasSuffix(base, "Like") || base == "ArnEquals"
 	return len(vals) > 0 && !slices.ContainsFunc(vals, func(v string) bool { return !fixedValue(v, like) })
+}
+
+// Ranges of addresses wider than these hold a share of the Internet, not a
+// network someone owns: 0.0.0.0/1 and 128.0.0.0/1 together are every IPv4
+// address, as ::/0 is every IPv6 one.
+const (
+	narrowestIPv4 = 8
+	narrowestIPv6 = 32
+)
+
+// narrowRange reports whether an IpAddress condition value (an address or a
+// CIDR block) is a range narrower than narrowestIPv4 or narrowestIPv6
+// prefixes. A value that does not parse restricts nothing; an IPv4 range
+// written as IPv6 (::ffff:0:0/96 is every IPv4 address) is held to the IPv4
+// bound.
+func narrowRange(v string) bool {
+	p, err := netip.ParsePrefix(v)
+	if err != nil {
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return false
+		}
+		p = netip.PrefixFrom(a, a.BitLen())
+	}
+	bits := p.Bits()
+	switch a := p.Addr(); {
+	case a.Is4():
+		return bits >= narrowestIPv4
+	case a.Is4In6():
+		return bits-96 >= narrowestIPv4
+	default:
+		return bits >= narrowestIPv6
+	}
 }
 
 // fixedValue reports whether a condition value names particular callers:

@@ -227,12 +227,56 @@ func TestPublicAllows(t *testing.T) {
 		{"star restricted by org", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}`, false},
 		{"service principal", `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:*","Resource":"*"}`, false},
 		{"public deny", `{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*"}`, false},
+		// An address range restricts the caller only when it is a network
+		// someone owns, not a share of the Internet (fourth review).
+		{"star restricted by a /24", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/48"]}}}`, false},
+		{"star restricted by one address", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.7"}}}`, false},
+		{"star restricted by a /8", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`, false},
+		{"every address", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["0.0.0.0/0","::/0"]}}}`, true},
+		{"every address in two halves", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["0.0.0.0/1","128.0.0.0/1"]}}}`, true},
+		{"a /7", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/7"}}}`, true},
+		{"an IPv6 /31", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"2001:db8::/31"}}}`, true},
+		{"every IPv4 address written as IPv6", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"::ffff:0.0.0.0/96"}}}`, true},
+		{"one narrow range beside a wide one", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","0.0.0.0/0"]}}}`, true},
+		{"a range that does not parse", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"anywhere"}}}`, true},
+		{"kms:ViaService", `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}`, true},
+		{"kms:ViaService with the caller's account", `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com","kms:CallerAccount":"111122223333"}}}`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := len(mustParse(t, tt.stmt).PublicAllows()) > 0
 			if got != tt.public {
 				t.Errorf("PublicAllows() non-empty = %v, want %v", got, tt.public)
+			}
+		})
+	}
+}
+
+// TestFixesCaller: only a condition that every request must meet fixes the
+// caller; one a request without the key passes (…IfExists, ForAllValues:…)
+// does not, as in restricted (fourth review).
+func TestFixesCaller(t *testing.T) {
+	tests := []struct {
+		name string
+		cond string
+		want bool
+	}{
+		{"StringEquals", `{"StringEquals":{"aws:SourceAccount":"111122223333"}}`, true},
+		{"key in another case", `{"StringEquals":{"AWS:SOURCEACCOUNT":"111122223333"}}`, true},
+		{"ArnLike with a fixed account", `{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:us-east-1:111122223333:*"}}`, true},
+		{"IfExists", `{"StringEqualsIfExists":{"aws:SourceAccount":"111122223333"}}`, false},
+		{"ForAllValues", `{"ForAllValues:StringEquals":{"aws:SourceAccount":"111122223333"}}`, false},
+		{"ForAnyValue", `{"ForAnyValue:StringEquals":{"aws:SourceAccount":"111122223333"}}`, true},
+		{"negated", `{"StringNotEquals":{"aws:SourceAccount":"111122223333"}}`, false},
+		{"Null", `{"Null":{"aws:SourceAccount":"false"}}`, false},
+		{"wildcard account", `{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:us-east-1:*:*"}}`, false},
+		{"another key", `{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := mustParse(t, `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*","Condition":`+tt.cond+`}`)
+			if got := d.Statement[0].FixesCaller("aws:SourceAccount", "aws:SourceArn"); got != tt.want {
+				t.Errorf("FixesCaller = %v, want %v", got, tt.want)
 			}
 		})
 	}
