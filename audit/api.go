@@ -60,6 +60,7 @@ type PersonalizeAPI interface {
 	personalize.ListDatasetsAPIClient
 	personalize.ListSchemasAPIClient
 	personalize.ListSolutionsAPIClient
+	personalize.ListSolutionVersionsAPIClient
 	personalize.ListCampaignsAPIClient
 	personalize.ListRecommendersAPIClient
 	personalize.ListFiltersAPIClient
@@ -78,6 +79,7 @@ type PersonalizeAPI interface {
 	DescribeBatchInferenceJob(context.Context, *personalize.DescribeBatchInferenceJobInput, ...func(*personalize.Options)) (*personalize.DescribeBatchInferenceJobOutput, error)
 	DescribeBatchSegmentJob(context.Context, *personalize.DescribeBatchSegmentJobInput, ...func(*personalize.Options)) (*personalize.DescribeBatchSegmentJobOutput, error)
 	DescribeDataDeletionJob(context.Context, *personalize.DescribeDataDeletionJobInput, ...func(*personalize.Options)) (*personalize.DescribeDataDeletionJobOutput, error)
+	DescribeSolutionVersion(context.Context, *personalize.DescribeSolutionVersionInput, ...func(*personalize.Options)) (*personalize.DescribeSolutionVersionOutput, error)
 	ListTagsForResource(context.Context, *personalize.ListTagsForResourceInput, ...func(*personalize.Options)) (*personalize.ListTagsForResourceOutput, error)
 }
 

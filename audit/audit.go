@@ -232,6 +232,8 @@ func (a *auditor) readFailed(resource, permission string, err error) {
 	switch {
 	case awserr.AccessDenied(err):
 		f.ID, why = FindingReadDenied, "access was denied"
+	case errors.Is(err, errRepeatedToken), errors.Is(err, errEndlessListing):
+		why = err.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		why = "it timed out or was canceled"
 	case awserr.Code(err) != "":

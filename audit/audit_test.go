@@ -278,6 +278,30 @@ var breakages = []breakage{
 			t.Fatal(err)
 		}
 	}, FindingTagIdentifying, groupRes},
+	{"e-mail address in a solution version's tag", "fourth review: the audit did not list solution versions", func(t *testing.T, e *env) {
+		_, err := e.pz().TagResource(context.Background(), &personalize.TagResourceInput{ResourceArn: aws.String(e.sc.SolutionVersionARN),
+			Tags: []ptypes.Tag{{TagKey: aws.String("owner"), TagValue: aws.String("jane.doe@example.com")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}, FindingTagIdentifying, func(e *env) string { return e.sc.SolutionVersionARN }},
+	{"card number in a solution version's name", "its name comes from DescribeSolutionVersion", func(t *testing.T, e *env) {
+		out, err := e.pz().CreateSolutionVersion(context.Background(), &personalize.CreateSolutionVersionInput{SolutionArn: aws.String(e.sc.SolutionARN),
+			Name: aws.String("cust4111111111111111")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.extra = aws.ToString(out.SolutionVersionArn)
+	}, FindingNameIdentifying, func(e *env) string { return e.extra }},
+	{"personalize:DescribeSolutionVersion denied", "", func(t *testing.T, e *env) {
+		e.clients.Personalize = denySolutionVersion{e.clients.Personalize}
+	}, FindingReadDenied, func(e *env) string { return e.sc.SolutionVersionARN }},
+	{"iam:ListRolePolicies pages in a loop", "fourth review: a repeated marker ends the listing as unread", func(t *testing.T, e *env) {
+		e.clients.IAM = loopingRolePolicies{e.clients.IAM}
+	}, FindingReadFailed, roleRes},
+	{"macie2:ListClassificationJobs pages in a loop", "", func(t *testing.T, e *env) {
+		e.clients.Macie = loopingMacieJobs{e.clients.Macie}
+	}, FindingReadFailed, regionRes("Macie")},
 	{"key rotation off", "the kms check runs on the dataset group's key", func(t *testing.T, e *env) {
 		_, err := awskms.NewFromConfig(e.s.Config()).DisableKeyRotation(context.Background(), &awskms.DisableKeyRotationInput{KeyId: aws.String(e.sc.KeyARN)})
 		if err != nil {

@@ -359,12 +359,7 @@ func (a *auditor) checkMacie(ctx context.Context, inv *inventory) {
 		}
 	}
 	p := macie2.NewListClassificationJobsPaginator(a.c.Macie, &macie2.ListClassificationJobsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			a.readFailed(region, "macie2:ListClassificationJobs", err)
-			return
-		}
+	err = eachPage(ctx, p, func(page *macie2.ListClassificationJobsOutput) *string {
 		for _, j := range page.Items {
 			if !coveringStatus[j.JobStatus] {
 				continue
@@ -375,6 +370,11 @@ func (a *auditor) checkMacie(ctx context.Context, inv *inventory) {
 				}
 			}
 		}
+		return page.NextToken
+	})
+	if err != nil {
+		a.readFailed(region, "macie2:ListClassificationJobs", err)
+		return
 	}
 	for _, b := range buckets {
 		if !covered[b] {

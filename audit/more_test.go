@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,9 +14,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	"github.com/aws/aws-sdk-go-v2/service/personalize"
 	ptypes "github.com/aws/aws-sdk-go-v2/service/personalize/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/personalizeguard/personalizeguard/internal/iampolicy"
@@ -542,4 +547,104 @@ func TestConcurrencyBoundS3(t *testing.T) {
 	if m := cs.max.Load(); m != 1 {
 		t.Errorf("Concurrency 1: %d S3 calls were in flight at once", m)
 	}
+}
+
+// denySolutionVersion refuses DescribeSolutionVersion as AWS does a
+// role without personalize:DescribeSolutionVersion.
+type denySolutionVersion struct{ PersonalizeAPI }
+
+func (denySolutionVersion) DescribeSolutionVersion(context.Context, *personalize.DescribeSolutionVersionInput, ...func(*personalize.Options)) (*personalize.DescribeSolutionVersionOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "User is not authorized to perform personalize:DescribeSolutionVersion"}
+}
+
+// loopingListings pages ListDatasetGroups and ListDataDeletionJobs as a
+// broken or hostile endpoint may: the same NextToken every time (repeat), or
+// a new one every time.
+type loopingListings struct {
+	PersonalizeAPI
+	repeat bool
+	pages  atomic.Int64
+}
+
+func (l *loopingListings) token() *string {
+	n := l.pages.Add(1)
+	if l.repeat {
+		return aws.String("same")
+	}
+	return aws.String("page-" + strconv.FormatInt(n, 10))
+}
+
+func (l *loopingListings) ListDatasetGroups(ctx context.Context, _ *personalize.ListDatasetGroupsInput, _ ...func(*personalize.Options)) (*personalize.ListDatasetGroupsOutput, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &personalize.ListDatasetGroupsOutput{NextToken: l.token()}, nil
+}
+
+func (l *loopingListings) ListDataDeletionJobs(ctx context.Context, _ *personalize.ListDataDeletionJobsInput, _ ...func(*personalize.Options)) (*personalize.ListDataDeletionJobsOutput, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &personalize.ListDataDeletionJobsOutput{NextToken: l.token()}, nil
+}
+
+// TestListingThatNeverEnds (fourth review): a listing whose endpoint hands
+// back a page token it gave before, or pages past maxPages, ends with a
+// read-failed finding for that listing, not in a loop until the context ends
+// and not as a pass. Each listing's permission is named.
+func TestListingThatNeverEnds(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		repeat    bool
+		wantPages int64 // at most, over both listings
+		why       string
+	}{
+		{"repeated token", true, 2 * 2, "the listing handed back a page token it had already given"},
+		{"endless new tokens", false, 2 * maxPages, "the listing did not end within 100000 pages"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			l := &loopingListings{PersonalizeAPI: e.clients.Personalize, repeat: tt.repeat}
+			e.clients.Personalize = l
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			res, err := Run(ctx, e.clients, func(o *Options) { o.Region = "us-east-1" })
+			if err != nil {
+				t.Fatalf("Run: %v (after %d pages)", err, l.pages.Load())
+			}
+			if got := l.pages.Load(); got > tt.wantPages {
+				t.Errorf("read %d pages, want at most %d", got, tt.wantPages)
+			}
+			var got []string
+			for _, f := range res.Report.Findings {
+				if f.ID == FindingReadFailed && strings.Contains(f.Message, "personalize:List") {
+					got = append(got, f.Message)
+				}
+			}
+			slices.Sort(got)
+			want := []string{
+				"The audit could not call personalize:ListDataDeletionJobs (" + tt.why + "), so what it reads is not checked; this is not a pass.",
+				"The audit could not call personalize:ListDatasetGroups (" + tt.why + "), so what it reads is not checked; this is not a pass.",
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("read-failed findings of the listings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// loopingRolePolicies answers every ListRolePolicies page with the same
+// marker, truncated.
+type loopingRolePolicies struct{ IAMAPI }
+
+func (loopingRolePolicies) ListRolePolicies(ctx context.Context, _ *iam.ListRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
+	return &iam.ListRolePoliciesOutput{IsTruncated: true, Marker: aws.String("same")}, ctx.Err()
+}
+
+// loopingMacieJobs answers every ListClassificationJobs page with the same
+// token.
+type loopingMacieJobs struct{ MacieAPI }
+
+func (loopingMacieJobs) ListClassificationJobs(ctx context.Context, _ *macie2.ListClassificationJobsInput, _ ...func(*macie2.Options)) (*macie2.ListClassificationJobsOutput, error) {
+	return &macie2.ListClassificationJobsOutput{NextToken: aws.String("same")}, ctx.Err()
 }

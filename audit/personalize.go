@@ -23,6 +23,7 @@ const (
 	kindDataset           = "dataset"
 	kindSchema            = "schema"
 	kindSolution          = "solution"
+	kindSolutionVersion   = "solution version"
 	kindCampaign          = "campaign"
 	kindRecommender       = "recommender"
 	kindFilter            = "filter"
@@ -69,22 +70,59 @@ func (inv *inventory) add(kind string, taggable bool, arn, name *string) {
 	inv.resources = append(inv.resources, &resource{kind: kind, arn: aws.ToString(arn), name: aws.ToString(name), taggable: taggable})
 }
 
-// pager is the shape of the SDK's paginators.
-type pager[O any] interface {
+// pager is the shape of the SDK's paginators, whatever the service (P is
+// its *Options).
+type pager[O, P any] interface {
 	HasMorePages() bool
-	NextPage(context.Context, ...func(*personalize.Options)) (O, error)
+	NextPage(context.Context, ...func(P)) (O, error)
 }
 
-// drain reads every page of p; a failed page is a finding for the whole
-// listing (a partial listing would pass what it did not see).
-func drain[O any](ctx context.Context, a *auditor, permission string, p pager[O], each func(O)) {
+// maxPages bounds one listing: 100,000 pages is more than an account's
+// quotas allow, and an endpoint that never stops paging must not hold the
+// audit, or its memory, forever.
+const maxPages = 100_000
+
+// errRepeatedToken and errEndlessListing end a listing whose endpoint
+// pages in a loop: the listing is reported unread, never taken as whole.
+var (
+	errRepeatedToken  = errors.New("the listing handed back a page token it had already given")
+	errEndlessListing = errors.New("the listing did not end within " + strconv.Itoa(maxPages) + " pages")
+)
+
+// eachPage reads every page of p; each handles a page and returns its
+// next token. It stops at the first failed page, and at a page token
+// handed back twice or a listing past maxPages: the SDK's paginators follow
+// a repeated token for ever unless told to stop, and stopping quietly would
+// pass the pages the loop hides.
+func eachPage[O, P any](ctx context.Context, p pager[O, P], each func(O) (next *string)) error {
+	seen := map[string]bool{}
 	for p.HasMorePages() {
+		if len(seen) >= maxPages {
+			return errEndlessListing
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		out, err := p.NextPage(ctx)
 		if err != nil {
-			a.readFailed("Personalize resources in "+a.o.Region, permission, err)
-			return
+			return err
 		}
-		each(out)
+		if next := aws.ToString(each(out)); next != "" {
+			if seen[next] {
+				return errRepeatedToken
+			}
+			seen[next] = true
+		}
+	}
+	return nil
+}
+
+// drain reads every page of a Personalize listing; a listing eachPage
+// could not finish is a finding for the whole of it (a partial listing
+// would pass what it did not see).
+func drain[O any](ctx context.Context, a *auditor, permission string, p pager[O, *personalize.Options], each func(O) *string) {
+	if err := eachPage(ctx, p, each); err != nil {
+		a.readFailed("Personalize resources in "+a.o.Region, permission, err)
 	}
 }
 
@@ -93,114 +131,139 @@ func (a *auditor) listAll(ctx context.Context, g *group, inv *inventory) {
 	c := a.c.Personalize
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListDatasetGroups", personalize.NewListDatasetGroupsPaginator(c, &personalize.ListDatasetGroupsInput{}),
-			func(o *personalize.ListDatasetGroupsOutput) {
+			func(o *personalize.ListDatasetGroupsOutput) *string {
 				for _, s := range o.DatasetGroups {
 					inv.add(kindDatasetGroup, true, s.DatasetGroupArn, s.Name)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListDatasets", personalize.NewListDatasetsPaginator(c, &personalize.ListDatasetsInput{}),
-			func(o *personalize.ListDatasetsOutput) {
+			func(o *personalize.ListDatasetsOutput) *string {
 				for _, s := range o.Datasets {
 					inv.add(kindDataset, true, s.DatasetArn, s.Name)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListSchemas", personalize.NewListSchemasPaginator(c, &personalize.ListSchemasInput{}),
-			func(o *personalize.ListSchemasOutput) {
+			func(o *personalize.ListSchemasOutput) *string {
 				for _, s := range o.Schemas {
 					inv.add(kindSchema, false, s.SchemaArn, s.Name)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListSolutions", personalize.NewListSolutionsPaginator(c, &personalize.ListSolutionsInput{}),
-			func(o *personalize.ListSolutionsOutput) {
+			func(o *personalize.ListSolutionsOutput) *string {
 				for _, s := range o.Solutions {
 					inv.add(kindSolution, true, s.SolutionArn, s.Name)
 				}
+				return o.NextToken
+			})
+	})
+	g.Go(ctx, func(ctx context.Context) {
+		// Without a solution, every version in the account; a version has
+		// tags and a name (read by describe) of its own.
+		drain(ctx, a, "personalize:ListSolutionVersions", personalize.NewListSolutionVersionsPaginator(c, &personalize.ListSolutionVersionsInput{}),
+			func(o *personalize.ListSolutionVersionsOutput) *string {
+				for _, s := range o.SolutionVersions {
+					inv.add(kindSolutionVersion, true, s.SolutionVersionArn, nil)
+				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListCampaigns", personalize.NewListCampaignsPaginator(c, &personalize.ListCampaignsInput{}),
-			func(o *personalize.ListCampaignsOutput) {
+			func(o *personalize.ListCampaignsOutput) *string {
 				for _, s := range o.Campaigns {
 					inv.add(kindCampaign, true, s.CampaignArn, s.Name)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListRecommenders", personalize.NewListRecommendersPaginator(c, &personalize.ListRecommendersInput{}),
-			func(o *personalize.ListRecommendersOutput) {
+			func(o *personalize.ListRecommendersOutput) *string {
 				for _, s := range o.Recommenders {
 					inv.add(kindRecommender, true, s.RecommenderArn, s.Name)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListFilters", personalize.NewListFiltersPaginator(c, &personalize.ListFiltersInput{}),
-			func(o *personalize.ListFiltersOutput) {
+			func(o *personalize.ListFiltersOutput) *string {
 				for _, s := range o.Filters {
 					inv.add(kindFilter, true, s.FilterArn, s.Name)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListEventTrackers", personalize.NewListEventTrackersPaginator(c, &personalize.ListEventTrackersInput{}),
-			func(o *personalize.ListEventTrackersOutput) {
+			func(o *personalize.ListEventTrackersOutput) *string {
 				for _, s := range o.EventTrackers {
 					inv.add(kindEventTracker, true, s.EventTrackerArn, s.Name)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListMetricAttributions", personalize.NewListMetricAttributionsPaginator(c, &personalize.ListMetricAttributionsInput{}),
-			func(o *personalize.ListMetricAttributionsOutput) {
+			func(o *personalize.ListMetricAttributionsOutput) *string {
 				for _, s := range o.MetricAttributions {
 					inv.add(kindMetricAttribution, false, s.MetricAttributionArn, s.Name)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListDatasetImportJobs", personalize.NewListDatasetImportJobsPaginator(c, &personalize.ListDatasetImportJobsInput{}),
-			func(o *personalize.ListDatasetImportJobsOutput) {
+			func(o *personalize.ListDatasetImportJobsOutput) *string {
 				for _, s := range o.DatasetImportJobs {
 					inv.add(kindImportJob, true, s.DatasetImportJobArn, s.JobName)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListDatasetExportJobs", personalize.NewListDatasetExportJobsPaginator(c, &personalize.ListDatasetExportJobsInput{}),
-			func(o *personalize.ListDatasetExportJobsOutput) {
+			func(o *personalize.ListDatasetExportJobsOutput) *string {
 				for _, s := range o.DatasetExportJobs {
 					inv.add(kindExportJob, true, s.DatasetExportJobArn, s.JobName)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListBatchInferenceJobs", personalize.NewListBatchInferenceJobsPaginator(c, &personalize.ListBatchInferenceJobsInput{}),
-			func(o *personalize.ListBatchInferenceJobsOutput) {
+			func(o *personalize.ListBatchInferenceJobsOutput) *string {
 				for _, s := range o.BatchInferenceJobs {
 					inv.add(kindBatchInference, true, s.BatchInferenceJobArn, s.JobName)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListBatchSegmentJobs", personalize.NewListBatchSegmentJobsPaginator(c, &personalize.ListBatchSegmentJobsInput{}),
-			func(o *personalize.ListBatchSegmentJobsOutput) {
+			func(o *personalize.ListBatchSegmentJobsOutput) *string {
 				for _, s := range o.BatchSegmentJobs {
 					inv.add(kindBatchSegment, true, s.BatchSegmentJobArn, s.JobName)
 				}
+				return o.NextToken
 			})
 	})
 	g.Go(ctx, func(ctx context.Context) {
 		drain(ctx, a, "personalize:ListDataDeletionJobs", &deletionPager{c: c},
-			func(o *personalize.ListDataDeletionJobsOutput) {
+			func(o *personalize.ListDataDeletionJobsOutput) *string {
 				for _, s := range o.DataDeletionJobs {
 					inv.add(kindDeletionJob, true, s.DataDeletionJobArn, s.JobName)
 				}
+				return o.NextToken
 			})
 	})
 }
@@ -238,6 +301,10 @@ func (a *auditor) describeAll(ctx context.Context, g *group, inv *inventory) {
 		switch r.kind {
 		case kindDatasetGroup, kindImportJob, kindExportJob, kindBatchInference, kindBatchSegment, kindDeletionJob, kindMetricAttribution:
 			g.Go(ctx, func(ctx context.Context) { a.describe(ctx, r) })
+		case kindSolutionVersion: // for its name, which the listing leaves out
+			if !a.usageOnly {
+				g.Go(ctx, func(ctx context.Context) { a.describe(ctx, r) })
+			}
 		}
 	}
 }
@@ -323,6 +390,12 @@ func (a *auditor) describe(ctx context.Context, r *resource) {
 				r.role = aws.ToString(o.RoleArn)
 				r.addConfig("MetricsOutputConfig.S3DataDestination", o.S3DataDestination, s3guard.Write)
 			}
+		}
+	case kindSolutionVersion:
+		perm = "personalize:DescribeSolutionVersion"
+		var out *personalize.DescribeSolutionVersionOutput
+		if out, err = c.DescribeSolutionVersion(ctx, &personalize.DescribeSolutionVersionInput{SolutionVersionArn: arn}); err == nil && out.SolutionVersion != nil {
+			r.name = aws.ToString(out.SolutionVersion.Name)
 		}
 	case kindDeletionJob:
 		perm = "personalize:DescribeDataDeletionJob"

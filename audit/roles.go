@@ -88,13 +88,7 @@ func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string
 	var docs []*iampolicy.Document
 	complete := true
 	inline := iam.NewListRolePoliciesPaginator(a.c.IAM, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
-	for inline.HasMorePages() {
-		page, err := inline.NextPage(ctx)
-		if err != nil {
-			a.readFailed(arn, "iam:ListRolePolicies", err)
-			complete = false
-			break
-		}
+	err = eachPage(ctx, inline, func(page *iam.ListRolePoliciesOutput) *string {
 		for _, pn := range page.PolicyNames {
 			p, err := a.c.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
 			if err != nil {
@@ -110,15 +104,14 @@ func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string
 			}
 			docs = append(docs, d)
 		}
+		return page.Marker
+	})
+	if err != nil {
+		a.readFailed(arn, "iam:ListRolePolicies", err)
+		complete = false
 	}
 	attached := iam.NewListAttachedRolePoliciesPaginator(a.c.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
-	for attached.HasMorePages() {
-		page, err := attached.NextPage(ctx)
-		if err != nil {
-			a.readFailed(arn, "iam:ListAttachedRolePolicies", err)
-			complete = false
-			break
-		}
+	err = eachPage(ctx, attached, func(page *iam.ListAttachedRolePoliciesOutput) *string {
 		for _, ap := range page.AttachedPolicies {
 			p := a.managed(ctx, mp, aws.ToString(ap.PolicyArn))
 			switch {
@@ -131,6 +124,11 @@ func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string
 				docs = append(docs, p.doc)
 			}
 		}
+		return page.Marker
+	})
+	if err != nil {
+		a.readFailed(arn, "iam:ListAttachedRolePolicies", err)
+		complete = false
 	}
 	a.checkPermissions(arn, u, docs, complete)
 }
