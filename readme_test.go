@@ -166,7 +166,7 @@ func TestReadmeNames(t *testing.T) {
 				missing = append(missing, "test function "+m[1])
 			}
 		}
-		for _, m := range regexp.MustCompile(`(?:^|Policy\.)(Insecure[A-Za-z0-9]+|Pseudonymizer|PublicProperties|Detector|KMSKeyARN|RoleARN|KMSClient|S3Client|PersonalizeClient|ImportScanBytes|ImportScanObjects)$`).FindAllStringSubmatch(s, -1) {
+		for _, m := range regexp.MustCompile(`(?:^|Policy\.)(Insecure[A-Za-z0-9]+|Pseudonymizer|Detector|KMSKeyARN|RoleARN|KMSClient|S3Client|PersonalizeClient|ImportScanBytes|ImportScanObjects)$`).FindAllStringSubmatch(s, -1) {
 			checked++
 			if !policyFields[m[1]] {
 				missing = append(missing, "Policy field "+m[1])

@@ -27,7 +27,7 @@
 //     JSON object with unique names, every name and value scanned, each
 //     value also after its name ("acct": a name is often the keyword that
 //     makes a number an account number or an SSN), except the string
-//     values of the properties Policy.PublicProperties names in items and
+//     values of the properties Policy.InsecurePublicProperties names in items and
 //     actions (the catalogue; users' and events' properties are always
 //     scanned).
 //   - itemId, actionId and impressions are catalogue IDs: length, no

@@ -82,10 +82,10 @@ func TestIdentifiersWithoutPseudonymizer(t *testing.T) {
 }
 
 // TestProperties: properties are scanned value by value; the values of
-// PublicProperties are not.
+// InsecurePublicProperties are not.
 func TestProperties(t *testing.T) {
 	s, c := dataplanetest.Start(t)
-	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{PublicProperties: []string{"description"}})
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{InsecurePublicProperties: []string{"description"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ func TestReportOnlyRetryDoesNotPoisonPropertiesMemo(t *testing.T) {
 // catalogue or out of it.
 func TestPropertiesMemoParallel(t *testing.T) {
 	s, c := dataplanetest.Start(t)
-	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{PublicProperties: []string{"description"}})
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{InsecurePublicProperties: []string{"description"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 func TestRed11KeywordInPropertyName(t *testing.T) {
 	s, c := dataplanetest.Start(t)
 	var log dataplanetest.AuditLog
-	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{Logger: log.Logger(), PublicProperties: []string{"description"}})
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{Logger: log.Logger(), InsecurePublicProperties: []string{"description"}})
 	if err != nil {
 		t.Fatal(err)
 	}

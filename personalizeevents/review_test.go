@@ -22,12 +22,12 @@ import (
 	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
-// TestReviewPublicPropertyNotText: PublicProperties exempts free text, not
+// TestReviewPublicPropertyNotText: InsecurePublicProperties exempts free text, not
 // whatever a public name holds: an object or array under a public name is
 // scanned like any other value.
 func TestReviewPublicPropertyNotText(t *testing.T) {
 	s, c := dataplanetest.Start(t)
-	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{PublicProperties: []string{"description"}})
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{InsecurePublicProperties: []string{"description"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestReviewPublicPropertyNotText(t *testing.T) {
 // in are all scanned.
 func TestReviewPropertiesJSONForms(t *testing.T) {
 	s, c := dataplanetest.Start(t)
-	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{PublicProperties: []string{"description"}})
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{InsecurePublicProperties: []string{"description"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestReviewPerCallSigningDump(t *testing.T) {
 // of the same name.
 func TestReviewPublicPropertiesOnlyInTheCatalogue(t *testing.T) {
 	s, c := dataplanetest.Start(t)
-	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{PublicProperties: []string{"description"}})
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{InsecurePublicProperties: []string{"description"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,6 +82,11 @@ func (g *Guard) apply(o *sdk.Options) error {
 	return err
 }
 
+// RuleRawIdentifier is the rule of a field (a context or filter value, say)
+// that holds the user ID of the call as given, when the Policy's
+// Pseudonymizer replaced it with its pseudonym in UserId.
+const RuleRawIdentifier = dataplane.RuleRawIdentifier
+
 // Rules of the identity check, which refuses the AWS account's root
 // credentials (see Policy.InsecureAllowRootCredentials). They are
 // personalize's RuleRootCredentials and RuleIdentityCheckFailed.

@@ -126,10 +126,20 @@
 //   - Whoever holds the key (or the sealed key and kms:Decrypt on the KMS key)
 //     can recompute the pseudonym of any candidate ID and so tell whom a
 //     pseudonym stands for. Grant kms:Decrypt narrowly.
+//   - One key makes one pseudonym of an ID for everyone who uses it: two
+//     tenants, or two datasets whose pseudonyms must not be joined, given
+//     one key share their pseudonyms. Give each its own key (GenerateKey
+//     once per tenant).
+//   - The key's strength is its randomness. [NewKey] refuses only a key of
+//     all zero bytes: it cannot tell 32 random bytes from a passphrase.
+//     Make keys with [GenerateKey], or with crypto/rand.
 //   - It is not encryption: nobody, the key holder included, can turn a
 //     pseudonym back into the ID. Map back through your own customer table.
 //   - It covers user and session IDs only; item IDs, properties and other
-//     fields are the guard's scanner's business.
+//     fields are the guard's scanner's business. The data-plane guards do
+//     refuse a field that repeats one of the call's IDs as given
+//     (identifier.raw-elsewhere), but not another customer's ID or another
+//     spelling of it.
 //
 // # Performance
 //

@@ -63,7 +63,7 @@ func manyNames(n int) string {
 }
 
 func TestCheckBody(t *testing.T) {
-	g := testGuard(t, Policy{PublicProperties: []string{"description"}})
+	g := testGuard(t, Policy{InsecurePublicProperties: []string{"description"}})
 	tests := []struct {
 		name, body  string
 		field, rule string
@@ -75,7 +75,7 @@ func TestCheckBody(t *testing.T) {
 		{"card as a short exponent", `{"properties":"{\"n\":42e14}"}`, "Properties", "sensitive.credit-card", "42e14 is 4200000000000000"},
 		{"e-mail nested in an array", `{"properties":"{\"tags\":[\"x\",\"jane.doe@example.com\"]}"}`, "Properties", "sensitive.email", "nested values are scanned"},
 		{"e-mail as a property name", `{"properties":"{\"jane.doe@example.com\":1}"}`, "Properties", "sensitive.email", "names are scanned"},
-		{"public property", `{"properties":"{\"description\":\"call jane.doe@example.com\"}"}`, "", "", "PublicProperties are not scanned"},
+		{"public property", `{"properties":"{\"description\":\"call jane.doe@example.com\"}"}`, "", "", "InsecurePublicProperties are not scanned"},
 		{"repeated property", `{"properties":"{\"a\":1,\"a\":2}"}`, "Properties", RulePropertiesJSON, "readers disagree on a repeated name"},
 		{"many properties", `{"properties":"{` + manyNames(40) + `}"}`, "", "", "past the names kept on the stack"},
 		{"repeated property among many", `{"properties":"{` + manyNames(40) + `,\"n0\":2}"}`, "Properties", RulePropertiesJSON, "a repeat is found among many names too"},
@@ -109,7 +109,7 @@ func TestPolicyValidate(t *testing.T) {
 		{"no Region", "", Policy{}, "aws.Config.Region"},
 		{"TLS 1.1", "us-east-1", Policy{MinTLSVersion: tls.VersionTLS11}, "MinTLSVersion"},
 		{"report-only without a Logger", "us-east-1", Policy{InsecureReportOnly: true}, "InsecureReportOnly"},
-		{"empty public property", "us-east-1", Policy{PublicProperties: []string{"b", ""}}, "PublicProperties[1]"},
+		{"empty public property", "us-east-1", Policy{InsecurePublicProperties: []string{"b", ""}}, "InsecurePublicProperties[1]"},
 		{"zero Pseudonymizer", "us-east-1", Policy{Pseudonymizer: &pseudonym.Pseudonymizer{}}, "Pseudonymizer"},
 	}
 	for _, tt := range tests {
@@ -133,7 +133,7 @@ func FuzzProperties(f *testing.F) {
 	for _, seed := range []string{`{}`, `{"a":"b"}`, `{"a":[1,{"b":"jane@example.com"}]}`, `{"a":1,"a":2}`, `[`, `{"description":"x"}`, `{"n":4.111111111111111e15}`} {
 		f.Add(seed)
 	}
-	g := testGuard(f, Policy{PublicProperties: []string{"description"}})
+	g := testGuard(f, Policy{InsecurePublicProperties: []string{"description"}})
 	reasons := map[string]bool{sensitiveReason: true, "is not one JSON object with unique property names": true}
 	f.Fuzz(func(t *testing.T, props string) {
 		ctx := middleware.WithOperationName(context.Background(), "Put")
@@ -182,7 +182,7 @@ func FuzzCheckBody(f *testing.F) {
 	for _, seed := range []string{`{}`, `{"properties":"{\"a\":1}","ids":["x"]}`, `{"ids":["a","b","c"]}`, `{"extra":1}`, `[`, `{"ids":[1]}`, `{"properties":"{\"jane@example.com\":1}"}`} {
 		f.Add(seed)
 	}
-	g := testGuard(f, Policy{PublicProperties: []string{"description"}})
+	g := testGuard(f, Policy{InsecurePublicProperties: []string{"description"}})
 	f.Fuzz(func(t *testing.T, body string) {
 		_, rule1, err1 := check(g, body)
 		_, rule2, err2 := check(g, body)
@@ -281,13 +281,13 @@ func TestPropertiesMemo(t *testing.T) {
 		}
 		return g
 	}
-	got, _ := run(newGuard(Policy{PublicProperties: []string{"description"}}))
+	got, _ := run(newGuard(Policy{InsecurePublicProperties: []string{"description"}}))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
 	}
 	// Report-only mode lets the calls through and reports each of the
 	// three refusals on each of the three rounds.
-	_, reported := run(newGuard(Policy{PublicProperties: []string{"description"}, InsecureReportOnly: true, Logger: slog.New(slog.DiscardHandler)}))
+	_, reported := run(newGuard(Policy{InsecurePublicProperties: []string{"description"}, InsecureReportOnly: true, Logger: slog.New(slog.DiscardHandler)}))
 	if reported != 9 {
 		t.Errorf("report-only mode reported %d refusals, want 9 (3 a round)", reported)
 	}

@@ -52,6 +52,10 @@ const (
 const (
 	RulePropertiesJSON = "model.properties-json" // a properties member is not one JSON object with unique names
 	RuleIdentifier     = "identifier.pseudonym"  // an identifier could not be pseudonymised
+	// RuleRawIdentifier: with a Pseudonymizer, another field of the request
+	// holds a user or session ID of the call as given, which the
+	// pseudonym replaced in its own field (see walker.rawIDIn).
+	RuleRawIdentifier = "identifier.raw-elsewhere"
 )
 
 // API describes one data-plane API to the guard.
@@ -64,7 +68,7 @@ type API struct {
 	// sends to its operation's (see securetransport.CheckRequestLine).
 	RequestLines map[string]RequestLine
 	// Catalogue names the operations whose properties describe the
-	// catalogue (items, actions): only there do Policy.PublicProperties
+	// catalogue (items, actions): only there do Policy.InsecurePublicProperties
 	// apply. The properties of users and events describe people and what
 	// they did, and are always scanned.
 	Catalogue map[string]bool
@@ -382,7 +386,11 @@ type callState struct {
 	signer     string   // the access key ID whose principal the identity step looked up
 	acted      acted    // what acted, for the audit event
 	pseudonyms []string // the pseudonyms the identifier step put in
-	reported   []*guarderr.SafeguardError
+	// raw are the user and session IDs the pseudonyms replaced, as the
+	// caller gave them (minRawID bytes or more), for the gate to refuse
+	// in any other field; cleared as the call ends.
+	raw      []string
+	reported []*guarderr.SafeguardError
 	// ids is the identifier step's working state, kept here so that a
 	// call does not allocate it. (The wire gate's walker is not: see
 	// Guard.checkBody.)
@@ -476,8 +484,9 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	}
 	g.writeAudit(ctx, st, md, err, start)
 	clear(st.pseudonyms)
+	clear(st.raw)
 	clear(st.reported)
-	*st = callState{g: st.g, pseudonyms: st.pseudonyms[:0], reported: st.reported[:0]}
+	*st = callState{g: st.g, pseudonyms: st.pseudonyms[:0], raw: st.raw[:0], reported: st.reported[:0]}
 	g.states.Put(st)
 	return out, md, err
 }
@@ -580,9 +589,17 @@ func (ids *IDs) replace(path Path, id, to *string, session bool) (*string, error
 			Reason: "the identifier has no pseudonym", Err: err}
 	}
 	ids.st.pseudonyms = append(ids.st.pseudonyms, v)
+	if len(*id) >= minRawID && !slices.Contains(ids.st.raw, *id) {
+		ids.st.raw = append(ids.st.raw, *id)
+	}
 	*to = v
 	return to, nil
 }
+
+// minRawID is the length from which the gate looks for a raw ID in other
+// fields: shorter IDs ("42", "u1") are as likely to be an item ID or a
+// price that happens to read the same, and identify no one on their own.
+const minRawID = 6
 
 // isPseudonym reports whether pseudonym.Parse accepts id. Parse builds an
 // error for anything else, an allocation on every call for every raw ID;

@@ -30,14 +30,15 @@ type Policy struct {
 	// value in them.
 	Pseudonymizer *pseudonym.Pseudonymizer
 
-	// PublicProperties names the catalogue properties (in the properties
-	// JSON of items and actions) whose values are public free text, such
-	// as an item's "description": their string values are not scanned.
-	// Every other property value is, and so is a number, object or array
-	// under a public name, and every property of users, events and action
+	// InsecurePublicProperties names the catalogue properties (in the
+	// properties JSON of items and actions) whose values are public free
+	// text, such as an item's "description": their string values are not
+	// scanned, so an e-mail address or card number in one is sent. Every
+	// other property value is, and so is a number, object or array under a
+	// public name, and every property of users, events and action
 	// interactions, which describe people and what they did. Name only
 	// properties whose values you publish anyway.
-	PublicProperties []string
+	InsecurePublicProperties []string
 
 	// MinTLSVersion is the lowest TLS version the client negotiates: 0 means
 	// tls.VersionTLS12; tls.VersionTLS13 is allowed; anything below 1.2 is a
@@ -100,8 +101,8 @@ func (p Policy) validate(region string) (*settings, error) {
 	s := &settings{Policy: p, region: region, minTLS: p.MinTLSVersion}
 	// The guard keeps its own copy: a caller changing the slice later must
 	// not race with calls.
-	s.PublicProperties = slices.Clone(p.PublicProperties)
-	slices.Sort(s.PublicProperties)
+	s.InsecurePublicProperties = slices.Clone(p.InsecurePublicProperties)
+	slices.Sort(s.InsecurePublicProperties)
 	if region == "" {
 		return nil, &guarderr.ConfigError{Field: "aws.Config.Region", Reason: "is empty; the guard holds every call to one Region"}
 	}
@@ -119,9 +120,9 @@ func (p Policy) validate(region string) (*settings, error) {
 	if p.InsecureReportOnly && p.Logger == nil {
 		return nil, &guarderr.ConfigError{Field: "InsecureReportOnly", Reason: "needs a Logger: report-only mode reports through the audit log"}
 	}
-	for i, name := range p.PublicProperties {
+	for i, name := range p.InsecurePublicProperties {
 		if name == "" {
-			return nil, &guarderr.ConfigError{Field: "PublicProperties[" + strconv.Itoa(i) + "]", Reason: "is empty"}
+			return nil, &guarderr.ConfigError{Field: "InsecurePublicProperties[" + strconv.Itoa(i) + "]", Reason: "is empty"}
 		}
 	}
 	if p.Detector == nil {
@@ -132,6 +133,6 @@ func (p Policy) validate(region string) (*settings, error) {
 
 // public reports whether the values of property name are public free text.
 func (s *settings) public(name string) bool {
-	_, ok := slices.BinarySearch(s.PublicProperties, name)
+	_, ok := slices.BinarySearch(s.InsecurePublicProperties, name)
 	return ok
 }

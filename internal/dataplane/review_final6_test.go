@@ -12,7 +12,7 @@ import (
 // with a lone surrogate half, in the body itself or in the properties
 // document inside it, and echoes nothing of it; a valid pair passes.
 func TestReviewFinal6LoneSurrogate(t *testing.T) {
-	g := testGuard(t, Policy{PublicProperties: []string{"description"}})
+	g := testGuard(t, Policy{InsecurePublicProperties: []string{"description"}})
 	tests := []struct {
 		name, body  string
 		field, rule string

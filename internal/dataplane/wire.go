@@ -472,9 +472,56 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 // member.
 func (w *walker) checkString(n *Node, sc *jsonscan.Scanner) error {
 	if n.Rule == RuleProperties {
+		// Before the memo, which knows documents, not the call's IDs.
+		if err := w.rawIDIn(n, sc.Text()); err != nil {
+			return err
+		}
 		return w.checkPropertiesMember(n, sc)
 	}
 	return w.check(n, sc.Text())
+}
+
+// rawIDIn refuses s, a string of the request other than an identifier or a
+// catalogue ID (item, action, impression: the catalogue's own), when it
+// holds one of the user or session IDs the Pseudonymizer replaced in this
+// call, as given, standing as a word of its own (not inside a longer run
+// of letters and digits): an event ID built from the customer's number,
+// a property or context value naming the customer. The pseudonym in its
+// field is no use when the ID goes out beside it. The error names the
+// field, never the ID. Only what the caller wrote as the ID is looked
+// for: another spelling (other case, escapes) is the detector's business.
+func (w *walker) rawIDIn(n *Node, s string) error {
+	if w.st == nil || len(w.st.raw) == 0 {
+		return nil
+	}
+	switch n.Rule {
+	case RuleUserID, RuleSessionID, RuleCatalogID:
+		return nil
+	}
+	for _, id := range w.st.raw {
+		if holdsWord(s, id) {
+			return w.fail(RuleRawIdentifier, "holds a user or session ID of the call as given; the Pseudonymizer sends only its pseudonym")
+		}
+	}
+	return nil
+}
+
+// holdsWord reports whether word occurs in s with no ASCII letter or digit
+// right before or after it.
+func holdsWord(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); {
+		j := strings.Index(s[i:], word)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(word)
+		if (j == 0 || !alnum(s[j-1])) && (end == len(s) || !alnum(s[end])) {
+			return true
+		}
+		i = j + 1
+	}
+	return false
 }
 
 // This fails to compile when the structures whose members are found by
@@ -520,6 +567,11 @@ const (
 
 // check applies n's rule to the string s.
 func (w *walker) check(n *Node, s string) error {
+	if n.Rule != RuleProperties { // checked by checkString, before its memo
+		if err := w.rawIDIn(n, s); err != nil {
+			return err
+		}
+	}
 	if jsontext.OutsideLength(s, n.Min, n.Max) {
 		// Reported in report-only mode, and then the value is still held
 		// to its rule: an identifier that is not the guard's pseudonym is
@@ -666,7 +718,7 @@ func (w *walker) checkPropertiesMember(n *Node, sc *jsonscan.Scanner) error {
 
 // checkProperties reads a properties member: one JSON object whose names
 // are unique, every name and every value scanned, except, in the catalogue's
-// operations, the string values of the Policy's PublicProperties.
+// operations, the string values of the Policy's InsecurePublicProperties.
 func (w *walker) checkProperties(s string) error {
 	var sc jsonscan.Scanner
 	sc.Reset(s)

@@ -1,0 +1,95 @@
+package personalizeevents_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeevents"
+	"github.com/aws/aws-sdk-go-v2/service/personalizeevents/types"
+
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
+	"github.com/personalizeguard/personalizeguard/personalizeevents"
+)
+
+// TestRawIDElsewhere (fourth review): with a Pseudonymizer, a user or
+// session ID the call gives is refused in any other field of the request,
+// where it would go out beside its pseudonym: an event ID built from it, a
+// property naming it. Nothing is sent, and the error and audit event name
+// the field and rule, never the ID. The ID inside a longer word, an ID
+// shorter than six characters and a catalogue ID that reads the same pass.
+func TestRawIDElsewhere(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	var log dataplanetest.AuditLog
+	client, err := personalizeevents.New(s.Config(), personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(t), Logger: log.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const account = "004512873309" // a customer's account number, as the user ID: bare, the detector lets it pass
+	events := func(e types.Event) error {
+		e.EventType, e.SentAt = aws.String("view"), sentAt
+		_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String(account), SessionId: aws.String("session-7f3a"),
+			EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}, e}})
+		return err
+	}
+	refused := []struct {
+		name, field, secret string
+		call                func() error
+	}{
+		{"an event ID built from the user ID", "EventList[1].EventId", account, func() error {
+			return events(types.Event{EventId: aws.String(account + "-1700001000")})
+		}},
+		{"a property naming the user", "EventList[1].Properties", account, func() error {
+			return events(types.Event{Properties: aws.String(`{"customerRef":"` + account + `"}`)})
+		}},
+		{"a property naming the session", "EventList[1].Properties", "session-7f3a", func() error {
+			return events(types.Event{Properties: aws.String(`{"visit":"session-7f3a"}`)})
+		}},
+		{"a user's properties naming the user", "Users[0].Properties", account, func() error {
+			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{{UserId: aws.String(account),
+				Properties: aws.String(`{"membership":"gold/` + account + `"}`)}}})
+			return err
+		}},
+		{"another user's ID in a batch", "Users[0].Properties", account, func() error {
+			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
+				{UserId: aws.String("customer-0002"), Properties: aws.String(`{"referrer":"` + account + `"}`)}, {UserId: aws.String(account)}}})
+			return err
+		}},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			dataplanetest.RequireRefused(t, s, &log, tt.call(), tt.field, personalizeevents.RuleRawIdentifier, tt.secret)
+		})
+	}
+	if n := len(dataplanetest.APIRequests(s)); n != 0 {
+		t.Fatalf("the endpoint got %d requests, want 0", n)
+	}
+
+	sent := []struct {
+		name string
+		call func() error
+	}{
+		{"the user ID inside a longer word", func() error {
+			return events(types.Event{EventId: aws.String("x" + account + "1")})
+		}},
+		{"an item ID that reads the same", func() error {
+			return events(types.Event{ItemId: aws.String(account)})
+		}},
+		{"a short user ID", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u42"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, EventId: aws.String("u42-1"), Properties: aws.String(`{"note":"u42"}`)}}})
+			return err
+		}},
+	}
+	for i, tt := range sent {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.call(); err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if n := len(dataplanetest.APIRequests(s)); n != i+1 {
+				t.Errorf("the endpoint got %d requests, want %d", n, i+1)
+			}
+		})
+	}
+}
