@@ -232,7 +232,7 @@ func (a *auditor) readFailed(resource, permission string, err error) {
 	switch {
 	case awserr.AccessDenied(err):
 		f.ID, why = FindingReadDenied, "access was denied"
-	case errors.Is(err, errRepeatedToken), errors.Is(err, errEndlessListing):
+	case errors.Is(err, errRepeatedToken), errors.Is(err, errEndlessListing), errors.Is(err, errNoMarker):
 		why = err.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		why = "it timed out or was canceled"

@@ -299,6 +299,9 @@ var breakages = []breakage{
 	{"iam:ListRolePolicies pages in a loop", "fourth review: a repeated marker ends the listing as unread", func(t *testing.T, e *env) {
 		e.clients.IAM = loopingRolePolicies{e.clients.IAM}
 	}, FindingReadFailed, roleRes},
+	{"iam:ListAttachedRolePolicies truncated without a marker", "fifth review: the paginator would stop and pass what it had", func(t *testing.T, e *env) {
+		e.clients.IAM = truncatedWithoutMarker{e.clients.IAM}
+	}, FindingReadFailed, roleRes},
 	{"macie2:ListClassificationJobs pages in a loop", "", func(t *testing.T, e *env) {
 		e.clients.Macie = loopingMacieJobs{e.clients.Macie}
 	}, FindingReadFailed, regionRes("Macie")},

@@ -648,3 +648,12 @@ type loopingMacieJobs struct{ MacieAPI }
 func (loopingMacieJobs) ListClassificationJobs(ctx context.Context, _ *macie2.ListClassificationJobsInput, _ ...func(*macie2.Options)) (*macie2.ListClassificationJobsOutput, error) {
 	return &macie2.ListClassificationJobsOutput{NextToken: aws.String("same")}, ctx.Err()
 }
+
+// truncatedWithoutMarker answers ListAttachedRolePolicies with one page
+// that says the listing goes on and gives no marker: the SDK's paginator
+// stops there.
+type truncatedWithoutMarker struct{ IAMAPI }
+
+func (truncatedWithoutMarker) ListAttachedRolePolicies(ctx context.Context, _ *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+	return &iam.ListAttachedRolePoliciesOutput{IsTruncated: true}, ctx.Err()
+}

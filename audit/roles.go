@@ -87,6 +87,7 @@ func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string
 
 	var docs []*iampolicy.Document
 	complete := true
+	lost := false // a truncated page without a marker (see marker)
 	inline := iam.NewListRolePoliciesPaginator(a.c.IAM, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
 	err = eachPage(ctx, inline, func(page *iam.ListRolePoliciesOutput) *string {
 		for _, pn := range page.PolicyNames {
@@ -104,12 +105,16 @@ func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string
 			}
 			docs = append(docs, d)
 		}
-		return page.Marker
+		return marker(page.IsTruncated, page.Marker, &lost)
 	})
+	if err == nil && lost {
+		err = errNoMarker
+	}
 	if err != nil {
 		a.readFailed(arn, "iam:ListRolePolicies", err)
 		complete = false
 	}
+	lost = false
 	attached := iam.NewListAttachedRolePoliciesPaginator(a.c.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
 	err = eachPage(ctx, attached, func(page *iam.ListAttachedRolePoliciesOutput) *string {
 		for _, ap := range page.AttachedPolicies {
@@ -124,8 +129,11 @@ func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string
 				docs = append(docs, p.doc)
 			}
 		}
-		return page.Marker
+		return marker(page.IsTruncated, page.Marker, &lost)
 	})
+	if err == nil && lost {
+		err = errNoMarker
+	}
 	if err != nil {
 		a.readFailed(arn, "iam:ListAttachedRolePolicies", err)
 		complete = false

@@ -369,12 +369,23 @@ var revealingActions = []string{"kms:Decrypt", "kms:ReEncryptFrom", "kms:Generat
 	"kms:CreateGrant", "kms:PutKeyPolicy"}
 
 // trustedAccounts are the accounts whose principals a key policy may name:
-// the key's own and, when the input names it, Personalize's.
+// the key's own and the ones the input names, Personalize's and those of
+// the role and the source resource (a key in another account than the
+// dataset group's is shared with that account on purpose).
 func (k *keyCheck) trustedAccounts() []string {
-	if k.in.AccountID != "" && k.in.AccountID != k.key.AccountID {
-		return []string{k.key.AccountID, k.in.AccountID}
+	out := []string{k.key.AccountID}
+	add := func(account string) {
+		if account != "" && !slices.Contains(out, account) {
+			out = append(out, account)
+		}
 	}
-	return []string{k.key.AccountID}
+	add(k.in.AccountID)
+	for _, arn := range []string{k.in.RoleARN, k.in.SourceARN} {
+		if a, ok := awsarn.Split(arn); ok {
+			add(a.Account)
+		}
+	}
+	return out
 }
 
 // statementList names statements by their place in the policy, "Statement[2]",

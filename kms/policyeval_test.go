@@ -237,6 +237,24 @@ func TestCheckKeyPolicies(t *testing.T) {
 			reason: "aws:PrincipalArn names the account its roles are in",
 		},
 		{
+			name: "everyone but one in another account may decrypt",
+			stmts: []string{rootAdmin, svcFive, roleFive,
+				`{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"999999999999"}}}`},
+			want:   []string{FindingPolicyForeignAccount},
+			reason: "fifth review: NotPrincipal narrowed to another account is that account",
+		},
+		{
+			name: "a key shared with the role's account, no account in the input",
+			stmts: []string{rootAdmin,
+				`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":` + allActions + `,"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}`,
+				`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/service-role/PersonalizeRole"},"Action":` + allActions + `,"Resource":"*"}`},
+			input: func(in *CheckInput) {
+				in.RoleARN, in.AccountID, in.SourceARN = "arn:aws:iam::444455556666:role/service-role/PersonalizeRole", "", ""
+			},
+			want:   []string{FindingServiceUncertain},
+			reason: "fifth review: the role the check asks about is trusted whatever its account; the service's source account is unknown without the input's",
+		},
+		{
 			name:   "another account may only encrypt",
 			stmts:  []string{rootAdmin, svcFive, roleFive, `{"Effect":"Allow","Principal":{"AWS":"` + otherAcctRt + `"},"Action":["kms:Encrypt","kms:DescribeKey","kms:GenerateDataKeyWithoutPlaintext"],"Resource":"*"}`},
 			reason: "a producer that writes data for us learns nothing it did not have",

@@ -51,6 +51,23 @@ func TestRawIDElsewhere(t *testing.T) {
 				Properties: aws.String(`{"membership":"gold/` + account + `"}`)}}})
 			return err
 		}},
+		// Fifth review: escapes that encoders write unasked, decoded by
+		// Personalize.
+		{"a property with the ID's digits escaped", "EventList[1].Properties", account, func() error {
+			return events(types.Event{Properties: aws.String(`{"customerRef":"\u0030\u00304512873309"}`)})
+		}},
+		{"a property with an escaped slash beside the ID", "EventList[1].Properties", account, func() error {
+			return events(types.Event{Properties: aws.String(`{"path":"tenant\/004512873309"}`)})
+		}},
+		{"a property name holding the ID, escaped", "EventList[1].Properties", account, func() error {
+			return events(types.Event{Properties: aws.String(`{"ref\u002d004512873309":"x"}`)})
+		}},
+		{"a numeric user ID as the event's value", "EventList[1].EventValue", "1234567", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("1234567"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, ItemId: aws.String("item-1")},
+					{EventType: aws.String("purchase"), SentAt: sentAt, EventValue: aws.Float32(1234567)}}})
+			return err
+		}},
 		{"another user's ID in a batch", "Users[0].Properties", account, func() error {
 			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
 				{UserId: aws.String("customer-0002"), Properties: aws.String(`{"referrer":"` + account + `"}`)}, {UserId: aws.String(account)}}})

@@ -67,11 +67,65 @@ type probe struct {
 	prefix           bool
 }
 
-func (p probe) String() string {
-	if p.action == unlistedAction {
-		return "every other S3 action on " + p.resource
+func (p probe) String() string { return p.action + " on " + p.resource }
+
+func (p probe) unlisted() bool { return p.action == unlistedShort || p.action == unlistedLong }
+
+// uncoveredActions are the probes a TLS-only deny left open, by resource,
+// in the order the probes name the resources.
+type uncoveredActions []struct {
+	resource string
+	probes   []probe
+}
+
+func (u *uncoveredActions) add(p probe) {
+	for i := range *u {
+		if (*u)[i].resource == p.resource {
+			(*u)[i].probes = append((*u)[i].probes, p)
+			return
+		}
 	}
-	return p.action + " on " + p.resource
+	*u = append(*u, struct {
+		resource string
+		probes   []probe
+	}{p.resource, []probe{p}})
+}
+
+// String names the open actions resource by resource, of all probes:
+// "s3:ListBucket, s3:DeleteBucket and every other S3 action on B; every S3
+// action on B/*".
+func (u uncoveredActions) String(all []probe) string {
+	parts := make([]string, 0, len(u))
+	for _, r := range u {
+		total := 0
+		for _, p := range all {
+			if p.resource == r.resource {
+				total++
+			}
+		}
+		if len(r.probes) == total {
+			parts = append(parts, "every S3 action on "+r.resource)
+			continue
+		}
+		var names []string
+		other := false
+		for _, p := range r.probes {
+			if p.unlisted() {
+				other = true
+			} else {
+				names = append(names, p.action)
+			}
+		}
+		if other {
+			names = append(names, "every other S3 action")
+		}
+		list := strings.Join(names, ", ")
+		if n := len(names); n > 1 {
+			list = strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+		}
+		parts = append(parts, list+" on "+r.resource)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // policyFindings judges a parsed bucket policy: public statements, the
@@ -122,9 +176,10 @@ func publicFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, boo
 // with only that form is reported as incomplete, and the finding says why. A
 // NumericLessThanIfExists form does match plain HTTP and is accepted.
 func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) {
-	var uncovered []string
+	var uncovered uncoveredActions
 	var unevaluated []string
-	for _, p := range tlsProbes(s) {
+	probes := tlsProbes(s)
+	for _, p := range probes {
 		r := doc.Evaluate(iampolicy.Request{
 			Actor:            iampolicy.Anyone(),
 			Action:           p.action,
@@ -134,7 +189,7 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 			Absent:           []string{keyTLSVersion},
 		})
 		if r.Decision != iampolicy.Denied {
-			uncovered = append(uncovered, p.String())
+			uncovered.add(p)
 			unevaluated = append(unevaluated, r.Unevaluated...)
 		}
 	}
@@ -154,7 +209,7 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 	if mentionsTLS(doc) {
 		f.ID = FindingTLSOnlyIncomplete
 		fmt.Fprintf(&msg, "The bucket policy of %s has a TLS condition but does not deny plain-HTTP requests to every principal for %s.",
-			s.bucket, strings.Join(uncovered, ", "))
+			s.bucket, uncovered.String(probes))
 		msg.WriteString(" Only a Deny with Principal \"*\" counts; narrowed principals and NotPrincipal do not.")
 	} else {
 		fmt.Fprintf(&msg, "The bucket policy of %s does not deny requests without TLS (aws:SecureTransport false).", s.bucket)
@@ -169,25 +224,36 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 	return f, true
 }
 
-// tlsProbes are the requests a TLS-only deny must cover: listing the bucket
-// and its versions, and reading and writing its objects and their versions
-// ("B/*" stands for every key). A Deny naming only GetObject would leave
-// the same data readable over plain HTTP through GetObjectVersion. The last
-// probe, an action no policy names (unlistedAction), stands for every action
-// a list of them would leave out (GetObjectAttributes, DeleteObject,
-// PutObjectAcl, ...): only s3:*, * or a NotAction covers it, as Security
-// Hub S3.5 asks.
+// tlsProbes are the requests a TLS-only deny must cover, on the bucket and
+// on its objects ("B/*" stands for every key): listing, reading and
+// writing them and their versions, their ACLs, attributes and policy, and
+// deleting them. A Deny naming only GetObject would leave the same data
+// readable over plain HTTP through GetObjectVersion. Last, on each, two
+// actions no policy names (unlisted), one short, one long, stand for every
+// action a list would leave out: only a wildcard over every S3 action
+// (s3:*, *, s3:?*) matches both, not s3:P* or s3:*Object, and not s3:?,
+// which a real action name never fits. Security Hub S3.5 asks for s3:* or *.
 func tlsProbes(s policyScope) []probe {
 	arn := bucketARN(s.partition, s.bucket)
-	return []probe{{"s3:ListBucket", arn, false}, {"s3:ListBucketVersions", arn, false},
-		{"s3:GetObject", arn + "/*", true}, {"s3:GetObjectVersion", arn + "/*", true}, {"s3:PutObject", arn + "/*", true},
-		{unlistedAction, arn + "/*", true}}
+	objects := arn + "/*"
+	return []probe{
+		{"s3:ListBucket", arn, false}, {"s3:ListBucketVersions", arn, false}, {"s3:GetBucketPolicy", arn, false},
+		{"s3:PutBucketPolicy", arn, false}, {"s3:DeleteBucket", arn, false}, {unlistedShort, arn, false}, {unlistedLong, arn, false},
+		{"s3:GetObject", objects, true}, {"s3:GetObjectVersion", objects, true}, {"s3:GetObjectAttributes", objects, true},
+		{"s3:PutObject", objects, true}, {"s3:PutObjectAcl", objects, true}, {"s3:DeleteObject", objects, true},
+		{unlistedShort, objects, true}, {unlistedLong, objects, true},
+	}
 }
 
-// unlistedAction is an S3 action that does not exist, so that no policy
-// lists it: a Deny matches it only through a wildcard over every action.
-// Findings name it "every other S3 action" (probe.String).
-const unlistedAction = "s3:PersonalizeGuardUnlistedAction"
+// unlistedShort and unlistedLong are S3 actions that cannot exist (NUL
+// bytes), so that no policy lists them and no pattern a policy would write
+// for some actions (s3:Put*, s3:P*) matches them: a Deny covers them only
+// through a wildcard over every action. Findings name them "every other
+// S3 action" (uncoveredActions.String).
+var (
+	unlistedShort = "s3:\x00"
+	unlistedLong  = "s3:" + strings.Repeat("\x00", 64)
+)
 
 // tlsFloor reports whether TLS 1.1 requests are denied to everybody on the
 // bucket and its objects: a NumericLessThan s3:TlsVersion deny of 1.2 or more.

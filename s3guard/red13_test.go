@@ -34,6 +34,12 @@ func TestRed13TLSDenyCoversDataReads(t *testing.T) {
 		{"every Get, Put and List", `["s3:Get*","s3:Put*","s3:List*"]`, []string{FindingTLSOnlyIncomplete}},
 		{"every data action by name", `["s3:GetObject*","s3:PutObject*","s3:ListBucket*","s3:DeleteObject*","s3:RestoreObject","s3:AbortMultipartUpload"]`, []string{FindingTLSOnlyIncomplete}},
 		{"only the probed actions", `["s3:GetObject","s3:PutObject","s3:ListBucket"]`, []string{FindingTLSOnlyIncomplete}},
+		// Fifth review: a made-up action name stood for the others, and
+		// a wildcard over part of the names (s3:P*) matched it.
+		{"a wildcard over part of the names", `["s3:Get*","s3:P*","s3:List*"]`, []string{FindingTLSOnlyIncomplete}},
+		{"a wildcard over names ending alike", `["s3:*Object","s3:*Bucket","s3:*Action"]`, []string{FindingTLSOnlyIncomplete}},
+		{"a wildcard over one-letter names", `["s3:?"]`, []string{FindingTLSOnlyIncomplete}},
+		{"every name of at least one letter", `"s3:?*"`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

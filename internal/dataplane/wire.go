@@ -452,6 +452,9 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			// the guard's memo: timestamps differ on every call and would
 			// fill it; a batch's events may share one, though.
 			raw := sc.Raw()
+			if err := w.rawIDIn(n, raw); err != nil { // a numeric user ID as a value
+				return err
+			}
 			if raw == w.cleanNumber {
 				return nil
 			}
@@ -473,7 +476,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 func (w *walker) checkString(n *Node, sc *jsonscan.Scanner) error {
 	if n.Rule == RuleProperties {
 		// Before the memo, which knows documents, not the call's IDs.
-		if err := w.rawIDIn(n, sc.Text()); err != nil {
+		if err := w.rawIDInDocument(n, sc.Text()); err != nil {
 			return err
 		}
 		return w.checkPropertiesMember(n, sc)
@@ -504,6 +507,30 @@ func (w *walker) rawIDIn(n *Node, s string) error {
 		}
 	}
 	return nil
+}
+
+// rawIDInDocument is rawIDIn for a properties document: its text, and,
+// when the document escapes characters (\u0030, \/: what Python's, PHP's
+// or Go's encoders write without anyone hiding anything), each of its
+// names and strings as Personalize will read them. A document that does
+// not parse is left to checkProperties, which refuses it.
+func (w *walker) rawIDInDocument(n *Node, doc string) error {
+	if err := w.rawIDIn(n, doc); err != nil || w.st == nil || len(w.st.raw) == 0 || strings.IndexByte(doc, '\\') < 0 {
+		return err
+	}
+	var sc jsonscan.Scanner
+	sc.Reset(doc)
+	for {
+		k, err := sc.Next()
+		if err != nil || k == jsonscan.End {
+			return nil
+		}
+		if k == jsonscan.Key || k == jsonscan.String {
+			if err := w.rawIDIn(n, sc.Text()); err != nil {
+				return err
+			}
+		}
+	}
 }
 
 // holdsWord reports whether word occurs in s with no ASCII letter or digit

@@ -2,6 +2,7 @@ package iampolicy
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -844,7 +845,7 @@ func (d *Document) ForeignAllows(trusted []string, actions ...string) []int {
 	var out []int
 	for i := range d.Statement {
 		s := &d.Statement[i]
-		if s.Effect != Allow || s.Principal == nil || !slices.ContainsFunc(actions, s.matchAction) {
+		if s.Effect != Allow || s.Principal == nil && s.NotPrincipal == nil || !slices.ContainsFunc(actions, s.matchAction) {
 			continue
 		}
 		if s.namesForeignAccount(trusted) {
@@ -859,17 +860,20 @@ func (d *Document) ForeignAllows(trusted []string, actions ...string) []int {
 // outside trusted.
 func (s *Statement) namesForeignAccount(trusted []string) bool {
 	foreign := func(account string) bool { return account != "" && !slices.Contains(trusted, account) }
-	for _, v := range s.Principal.AWS {
-		if v != "*" && foreign(principalAccount(v)) {
-			return true
+	if s.Principal != nil {
+		for _, v := range s.Principal.AWS {
+			if v != "*" && foreign(principalAccount(v)) {
+				return true
+			}
+		}
+		if !s.Principal.Public() {
+			return false
 		}
 	}
-	if !s.Principal.Public() {
-		return false
-	}
+	// Every principal (Principal "*", or all but NotPrincipal's), narrowed
+	// by a condition to particular accounts.
 	for op, conds := range s.Condition {
-		base, _ := strings.CutPrefix(op, "ForAnyValue:")
-		if strings.Contains(base, "Not") || strings.HasPrefix(base, "Null") || strings.HasPrefix(base, "ForAllValues:") {
+		if !positiveStringOperator(op) {
 			continue
 		}
 		for key, vals := range conds {
@@ -903,20 +907,14 @@ func principalAccount(v string) string {
 // the key), on a restricting key, with a value that is not only wildcards.
 func (s *Statement) restricted() bool {
 	for op, keys := range s.Condition {
-		base, _ := strings.CutPrefix(op, "ForAnyValue:")
-		if strings.HasPrefix(base, "ForAllValues:") || strings.HasSuffix(base, "IfExists") {
-			continue
-		}
-		switch base {
-		case "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress":
-		default:
+		if !positiveStringOperator(op) && strings.TrimPrefix(op, "ForAnyValue:") != "IpAddress" {
 			continue
 		}
 		for key, vals := range keys {
 			if !slices.ContainsFunc(restrictingKeys, func(rk string) bool { return strings.EqualFold(key, rk) }) {
 				continue
 			}
-			if FixedCondition(base, vals) {
+			if FixedCondition(op, vals) {
 				return true
 			}
 		}
@@ -924,16 +922,28 @@ func (s *Statement) restricted() bool {
 	return false
 }
 
+// positiveStringOperator reports whether op compares a key with values that
+// a request must match, and one it lacks does not: StringEquals,
+// StringEqualsIgnoreCase, StringLike, ArnEquals or ArnLike, alone or
+// ForAnyValue:. Not… operators admit every other value, …IfExists and
+// ForAllValues: a request without the key, Null and the numeric, date and
+// Bool operators do not name a caller.
+func positiveStringOperator(op string) bool {
+	switch strings.TrimPrefix(op, "ForAnyValue:") {
+	case "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike":
+		return true
+	}
+	return false
+}
+
 // FixesCaller reports whether s limits its callers by one of keys (say
-// aws:SourceAccount, aws:SourceArn) to particular ones: a positive operator
-// (not Null, not a Not… one, which admits every other caller, and neither
-// …IfExists nor ForAllValues:…, which admit a request without the key) on
-// one of keys, compared without regard to case as IAM compares them, whose
-// every value is fixed (FixedCondition).
+// aws:SourceAccount, aws:SourceArn) to particular ones: a positive string
+// or ARN operator (positiveStringOperator) on one of keys, compared without
+// regard to case as IAM compares them, whose every value is fixed
+// (FixedCondition).
 func (s *Statement) FixesCaller(keys ...string) bool {
 	for op, conds := range s.Condition {
-		if strings.HasPrefix(op, "Null") || strings.Contains(op, "Not") ||
-			strings.HasSuffix(op, "IfExists") || strings.HasPrefix(op, "ForAllValues:") {
+		if !positiveStringOperator(op) {
 			continue
 		}
 		for key, vals := range conds {
@@ -953,7 +963,7 @@ func (s *Statement) FixesCaller(keys ...string) bool {
 func FixedCondition(op string, vals Values) bool {
 	base := baseOperator(op)
 	if base == "IpAddress" {
-		return len(vals) > 0 && !slices.ContainsFunc(vals, func(v string) bool { return !narrowRange(v) })
+		return narrowRanges(vals)
 	}
 	// ArnEquals takes wildcards as ArnLike does.
 	like := strings.HasSuffix(base, "Like") || base == "ArnEquals"
@@ -968,29 +978,37 @@ const (
 	narrowestIPv6 = 32
 )
 
-// narrowRange reports whether an IpAddress condition value (an address or a
-// CIDR block) is a range narrower than narrowestIPv4 or narrowestIPv6
-// prefixes. A value that does not parse restricts nothing; an IPv4 range
-// written as IPv6 (::ffff:0:0/96 is every IPv4 address) is held to the IPv4
-// bound.
-func narrowRange(v string) bool {
-	p, err := netip.ParsePrefix(v)
-	if err != nil {
-		a, err := netip.ParseAddr(v)
+// narrowRanges reports whether the values of an IpAddress condition (IP
+// addresses and CIDR blocks, which IAM ORs) hold, all together, no more
+// addresses of either family than one narrowestIPv4 or narrowestIPv6 block:
+// 256 /8 blocks are every IPv4 address. Overlaps are counted twice, which
+// errs towards calling the ranges wide. A value that does not parse
+// restricts nothing; an IPv4 range written as IPv6 (::ffff:0:0/96 is every
+// IPv4 address) counts as IPv4.
+func narrowRanges(vals Values) bool {
+	var v4, v6 float64 // addresses held, as powers of two summed
+	for _, v := range vals {
+		p, err := netip.ParsePrefix(v)
 		if err != nil {
-			return false
+			a, err := netip.ParseAddr(v)
+			if err != nil {
+				return false
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
 		}
-		p = netip.PrefixFrom(a, a.BitLen())
+		switch a := p.Addr(); {
+		case a.Is4():
+			v4 += math.Exp2(float64(32 - p.Bits()))
+		case a.Is4In6():
+			if p.Bits() < 96 {
+				return false // more than every IPv4 address
+			}
+			v4 += math.Exp2(float64(128 - p.Bits()))
+		default:
+			v6 += math.Exp2(float64(128 - p.Bits()))
+		}
 	}
-	bits := p.Bits()
-	switch a := p.Addr(); {
-	case a.Is4():
-		return bits >= narrowestIPv4
-	case a.Is4In6():
-		return bits-96 >= narrowestIPv4
-	default:
-		return bits >= narrowestIPv6
-	}
+	return len(vals) > 0 && v4 <= math.Exp2(32-narrowestIPv4) && v6 <= math.Exp2(128-narrowestIPv6)
 }
 
 // fixedValue reports whether a condition value names particular callers:

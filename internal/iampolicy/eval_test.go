@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -238,6 +239,8 @@ func TestPublicAllows(t *testing.T) {
 		{"an IPv6 /31", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"2001:db8::/31"}}}`, true},
 		{"every IPv4 address written as IPv6", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"::ffff:0.0.0.0/96"}}}`, true},
 		{"one narrow range beside a wide one", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","0.0.0.0/0"]}}}`, true},
+		{"every IPv4 address in 256 /8 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":` + everyEight() + `}}}`, true},
+		{"two /9 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/9","10.128.0.0/9"]}}}`, false},
 		{"a range that does not parse", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"anywhere"}}}`, true},
 		{"kms:ViaService", `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}`, true},
 		{"kms:ViaService with the caller's account", `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com","kms:CallerAccount":"111122223333"}}}`, false},
@@ -271,12 +274,55 @@ func TestFixesCaller(t *testing.T) {
 		{"Null", `{"Null":{"aws:SourceAccount":"false"}}`, false},
 		{"wildcard account", `{"ArnLike":{"aws:SourceArn":"arn:aws:personalize:us-east-1:*:*"}}`, false},
 		{"another key", `{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}`, false},
+		{"a numeric comparison", `{"NumericGreaterThan":{"aws:SourceAccount":"0"}}`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := mustParse(t, `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*","Condition":`+tt.cond+`}`)
 			if got := d.Statement[0].FixesCaller("aws:SourceAccount", "aws:SourceArn"); got != tt.want {
 				t.Errorf("FixesCaller = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// everyEight is the JSON list of the 256 /8 blocks: every IPv4 address.
+func everyEight() string {
+	blocks := make([]string, 256)
+	for i := range blocks {
+		blocks[i] = `"` + strconv.Itoa(i) + `.0.0.0/8"`
+	}
+	return "[" + strings.Join(blocks, ",") + "]"
+}
+
+// TestForeignAllows: Allow statements that let a principal of an account
+// other than the trusted ones take one of the actions (fourth review).
+func TestForeignAllows(t *testing.T) {
+	trusted := []string{"111122223333", "444455556666"}
+	tests := []struct {
+		name string
+		stmt string
+		want bool
+	}{
+		{"another account's root", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:Decrypt","Resource":"*"}`, true},
+		{"another account by ID", `{"Effect":"Allow","Principal":{"AWS":"999999999999"},"Action":"kms:*","Resource":"*"}`, true},
+		{"one foreign among trusted", `{"Effect":"Allow","Principal":{"AWS":["111122223333","arn:aws:iam::999999999999:role/R"]},"Action":"kms:Decrypt","Resource":"*"}`, true},
+		{"a trusted account's role", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/R"},"Action":"kms:Decrypt","Resource":"*"}`, false},
+		{"a service", `{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*"}`, false},
+		{"another account, harmless actions", `{"Effect":"Allow","Principal":{"AWS":"999999999999"},"Action":["kms:Encrypt","kms:DescribeKey"],"Resource":"*"}`, false},
+		{"another account, denied", `{"Effect":"Deny","Principal":{"AWS":"999999999999"},"Action":"kms:*","Resource":"*"}`, false},
+		{"everyone in another account", `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"999999999999"}}}`, true},
+		{"everyone in another account, key in another case", `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"KMS:CALLERACCOUNT":["111122223333","999999999999"]}}}`, true},
+		{"everyone but one, in another account", `{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"999999999999"}}}`, true},
+		{"another account's roles by pattern", `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"ForAnyValue:ArnLike":{"aws:PrincipalArn":"arn:aws:iam::999999999999:role/*"}}}`, true},
+		{"every account but ours", `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringNotEquals":{"kms:CallerAccount":"111122223333"}}}`, false},
+		{"everyone in our account", `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"111122223333"}}}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := len(mustParse(t, tt.stmt).ForeignAllows(trusted, "kms:Decrypt", "kms:CreateGrant")) > 0
+			if got != tt.want {
+				t.Errorf("ForeignAllows non-empty = %v, want %v", got, tt.want)
 			}
 		})
 	}
