@@ -51,16 +51,21 @@ func TestRawIDElsewhere(t *testing.T) {
 				Properties: aws.String(`{"membership":"gold/` + account + `"}`)}}})
 			return err
 		}},
-		// Fifth review: escapes that encoders write unasked, decoded by
-		// Personalize.
-		{"a property with the ID's digits escaped", "EventList[1].Properties", account, func() error {
-			return events(types.Event{Properties: aws.String(`{"customerRef":"\u0030\u00304512873309"}`)})
-		}},
+		// Fifth review: escapes that encoders write unasked (Python's
+		// json.dumps escapes every character past ASCII, PHP's json_encode
+		// every slash), which Personalize decodes.
 		{"a property with an escaped slash beside the ID", "EventList[1].Properties", account, func() error {
 			return events(types.Event{Properties: aws.String(`{"path":"tenant\/004512873309"}`)})
 		}},
-		{"a property name holding the ID, escaped", "EventList[1].Properties", account, func() error {
-			return events(types.Event{Properties: aws.String(`{"ref\u002d004512873309":"x"}`)})
+		{"a property with an ID past ASCII, escaped", "EventList[0].Properties", "jürgen-004512", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("jürgen-004512"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"by":"j\u00fcrgen-004512"}`)}}})
+			return err
+		}},
+		{"a property name holding an ID with a slash, escaped", "EventList[0].Properties", "acme/004512", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("acme/004512"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"acme\/004512":"x"}`)}}})
+			return err
 		}},
 		{"a numeric user ID as the event's value", "EventList[1].EventValue", "1234567", func() error {
 			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("1234567"), SessionId: aws.String("s1"),

@@ -13,6 +13,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -389,8 +390,13 @@ type callState struct {
 	// raw are the user and session IDs the pseudonyms replaced, as the
 	// caller gave them (minRawID bytes or more), for the gate to refuse
 	// in any other field; cleared as the call ends.
-	raw      []string
-	reported []*guarderr.SafeguardError
+	raw []string
+	// rawEscaped notes that one of raw holds a byte a JSON encoder may
+	// escape (a quote, a backslash, a slash, a control character, <, >,
+	// &, anything not ASCII): it may read otherwise in a body, which the
+	// gate then decodes, field by field, to look for it.
+	rawEscaped bool
+	reported   []*guarderr.SafeguardError
 	// ids is the identifier step's working state, kept here so that a
 	// call does not allocate it. (The wire gate's walker is not: see
 	// Guard.checkBody.)
@@ -591,6 +597,9 @@ func (ids *IDs) replace(path Path, id, to *string, session bool) (*string, error
 	ids.st.pseudonyms = append(ids.st.pseudonyms, v)
 	if len(*id) >= minRawID && !slices.Contains(ids.st.raw, *id) {
 		ids.st.raw = append(ids.st.raw, *id)
+		ids.st.rawEscaped = ids.st.rawEscaped || strings.ContainsFunc(*id, func(r rune) bool {
+			return r < 0x20 || r >= 0x7f || strings.ContainsRune(`"\/<>&`, r)
+		})
 	}
 	*to = v
 	return to, nil

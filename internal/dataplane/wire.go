@@ -193,6 +193,10 @@ type walker struct {
 	// a comparison of pointers costs less than the map's lookup.
 	props *Node
 	memo  *[2]securetransport.CleanTexts
+	// raw are the call's raw IDs (callState.raw) when the body may hold one
+	// outside its identifiers, for rawIDIn to look for field by field;
+	// nil when the body as a whole was found not to (see checkBody).
+	raw []string
 }
 
 // segment is one step of a field path: a member (by its JSON name), a list
@@ -217,6 +221,15 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 // entry is o.
 func (w *walker) checkBody(ctx context.Context, g *Guard, o *operation, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st, w.catalogue = g, ctx, op, st, o.catalogue
+	if st != nil && len(st.raw) != 0 && (st.rawEscaped ||
+		slices.ContainsFunc(st.raw, func(id string) bool { return holdsWord(body, id) })) {
+		// Field by field only when the body holds a raw ID as a word, or
+		// an ID holds a byte an encoder may escape (callState.rawEscaped):
+		// otherwise no field does, since what an encoder writes of such an
+		// ID's bytes is the bytes, and a field's escaped quotes join no
+		// word. One pass of the body rather than one per string.
+		w.raw = st.raw
+	}
 	root := o.root
 	if root == nil {
 		return &guarderr.SafeguardError{Operation: op, Rule: guarderr.RuleUnknownOperation,
@@ -476,8 +489,20 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 func (w *walker) checkString(n *Node, sc *jsonscan.Scanner) error {
 	if n.Rule == RuleProperties {
 		// Before the memo, which knows documents, not the call's IDs.
-		if err := w.rawIDInDocument(n, sc.Text()); err != nil {
-			return err
+		if len(w.raw) != 0 {
+			// The document as the body writes it, when its only escapes
+			// are the body's \" (the usual case): the IDs and the bytes
+			// around them read the same as in the decoded document, and
+			// nothing is decoded. Otherwise the decoded document.
+			var err error
+			if raw := sc.Raw(); onlyQuotesEscaped(raw) && !w.st.rawEscaped {
+				err = w.rawIDIn(n, raw)
+			} else {
+				err = w.rawIDInDocument(n, sc.Text())
+			}
+			if err != nil {
+				return err
+			}
 		}
 		return w.checkPropertiesMember(n, sc)
 	}
@@ -492,16 +517,17 @@ func (w *walker) checkString(n *Node, sc *jsonscan.Scanner) error {
 // a property or context value naming the customer. The pseudonym in its
 // field is no use when the ID goes out beside it. The error names the
 // field, never the ID. Only what the caller wrote as the ID is looked
-// for: another spelling (other case, escapes) is the detector's business.
+// for, as encoders write it: another spelling (other case, or an escape no
+// encoder writes for the byte, \u0030 for 0) is the detector's business.
 func (w *walker) rawIDIn(n *Node, s string) error {
-	if w.st == nil || len(w.st.raw) == 0 {
+	if len(w.raw) == 0 {
 		return nil
 	}
 	switch n.Rule {
 	case RuleUserID, RuleSessionID, RuleCatalogID:
 		return nil
 	}
-	for _, id := range w.st.raw {
+	for _, id := range w.raw {
 		if holdsWord(s, id) {
 			return w.fail(RuleRawIdentifier, "holds a user or session ID of the call as given; the Pseudonymizer sends only its pseudonym")
 		}
@@ -510,12 +536,12 @@ func (w *walker) rawIDIn(n *Node, s string) error {
 }
 
 // rawIDInDocument is rawIDIn for a properties document: its text, and,
-// when the document escapes characters (\u0030, \/: what Python's, PHP's
+// when the document escapes characters (\u00fc, \/: what Python's, PHP's
 // or Go's encoders write without anyone hiding anything), each of its
 // names and strings as Personalize will read them. A document that does
 // not parse is left to checkProperties, which refuses it.
 func (w *walker) rawIDInDocument(n *Node, doc string) error {
-	if err := w.rawIDIn(n, doc); err != nil || w.st == nil || len(w.st.raw) == 0 || strings.IndexByte(doc, '\\') < 0 {
+	if err := w.rawIDIn(n, doc); err != nil || len(w.raw) == 0 || strings.IndexByte(doc, '\\') < 0 {
 		return err
 	}
 	var sc jsonscan.Scanner
@@ -530,6 +556,21 @@ func (w *walker) rawIDInDocument(n *Node, doc string) error {
 				return err
 			}
 		}
+	}
+}
+
+// onlyQuotesEscaped reports whether every backslash of s, a JSON string as
+// written, escapes a quote.
+func onlyQuotesEscaped(s string) bool {
+	for {
+		i := strings.IndexByte(s, '\\')
+		if i < 0 {
+			return true
+		}
+		if i+1 == len(s) || s[i+1] != '"' {
+			return false
+		}
+		s = s[i+2:]
 	}
 }
 
