@@ -2,6 +2,7 @@ package datascan_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log"
 	"strings"
@@ -43,7 +44,8 @@ func ExampleScan() {
 func ExampleRewrite() {
 	// In production the key comes from pseudonym.LoadKey (KMS); a fixed
 	// one keeps the output stable here.
-	key, err := pseudonym.NewKey(1, []byte("an example key of 32 bytes only!"))
+	raw := sha256.Sum256([]byte("an example key, not for production"))
+	key, err := pseudonym.NewKey(1, raw[:])
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -66,8 +68,8 @@ func ExampleRewrite() {
 	fmt.Println(strings.HasPrefix(out.String(), "USER_ID,ITEM_ID,TIMESTAMP\n"+live+","))
 	// Output:
 	// USER_ID,ITEM_ID,TIMESTAMP
-	// pu1_tgw5tspmo5wbrbxp3mcuslnjsxhrfh3i,i1,1700000000
-	// pu1_tgw5tspmo5wbrbxp3mcuslnjsxhrfh3i,i2,1700000060
+	// pu1_jzznw5wf5n3ql5sokajczwylmhku65ma,i1,1700000000
+	// pu1_jzznw5wf5n3ql5sokajczwylmhku65ma,i2,1700000060
 	// true
 }
 

@@ -130,9 +130,10 @@
 //     tenants, or two datasets whose pseudonyms must not be joined, given
 //     one key share their pseudonyms. Give each its own key (GenerateKey
 //     once per tenant).
-//   - The key's strength is its randomness. [NewKey] refuses only a key of
-//     all zero bytes: it cannot tell 32 random bytes from a passphrase.
-//     Make keys with [GenerateKey], or with crypto/rand.
+//   - The key's strength is its randomness. [NewKey] refuses a key that
+//     does not read as random (all zero, a pattern of few byte values, a
+//     passphrase or a key left in its hex or base64 text), but it cannot
+//     prove one is: make keys with [GenerateKey], or with crypto/rand.
 //   - It is not encryption: nobody, the key holder included, can turn a
 //     pseudonym back into the ID. Map back through your own customer table.
 //   - It covers user and session IDs only; item IDs, properties and other

@@ -29,9 +29,12 @@ type Key struct {
 }
 
 // NewKey returns a Key of the given version holding a copy of raw, which must
-// be exactly 32 bytes and not all zero (the value of a buffer nobody filled).
-// Version must be at least 1. raw is not modified: zero it yourself once the
-// Key is made if you own it.
+// be exactly 32 bytes that read as random: not all zero (a buffer nobody
+// filled), not fewer than 16 distinct byte values (a pattern), and not all
+// printable ASCII (a passphrase, or a key left in its hex or base64 text).
+// 32 bytes from crypto/rand fail the last two tests with a probability
+// below 10^-13. Version must be at least 1. raw is not modified: zero it
+// yourself once the Key is made if you own it.
 func NewKey(version uint32, raw []byte) (*Key, error) {
 	if version == 0 {
 		return nil, &ArgumentError{Field: "version", Reason: "is 0; key versions start at 1"}
@@ -43,9 +46,37 @@ func NewKey(version uint32, raw []byte) (*Key, error) {
 	if allZero(raw) {
 		return nil, &ArgumentError{Field: "key", Reason: "is all zero bytes"}
 	}
+	if reason := notRandom(raw); reason != "" {
+		return nil, &ArgumentError{Field: "key", Reason: reason + "; make keys with GenerateKey or crypto/rand"}
+	}
 	b := new([KeySize]byte)
 	copy(b[:], raw)
 	return &Key{version: version, bytes: func() *[KeySize]byte { return b }}, nil
+}
+
+// minDistinct is the fewest distinct byte values a key may hold: 32 random
+// bytes hold about 30, and fewer than 16 with a probability below 10^-20.
+const minDistinct = 16
+
+// notRandom says why raw does not read as random bytes (see NewKey), or
+// returns "". It names the test, never a byte.
+func notRandom(raw []byte) string {
+	var seen [256]bool
+	distinct, printable := 0, true
+	for _, b := range raw {
+		if !seen[b] {
+			seen[b] = true
+			distinct++
+		}
+		printable = printable && b >= 0x20 && b < 0x7f
+	}
+	switch {
+	case distinct < minDistinct:
+		return "has fewer than " + strconv.Itoa(minDistinct) + " distinct byte values, a pattern rather than random bytes"
+	case printable:
+		return "is all printable text: a passphrase, or a key still in its hex or base64 form, rather than random bytes"
+	}
+	return ""
 }
 
 // Version returns the key's version, the number that prefixes every pseudonym

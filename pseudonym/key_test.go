@@ -29,6 +29,11 @@ func TestNewKeyRejects(t *testing.T) {
 		{1, append(testKey(0), 1), "key", "one byte long"},
 		{1, make([]byte, 64), "key", "a 512-bit key"},
 		{1, make([]byte, 32), "key", "all zero: a buffer nobody filled"},
+		// Fourth review: a pattern or a passphrase was accepted.
+		{1, bytes.Repeat([]byte{0x5a}, 32), "key", "one byte value"},
+		{1, bytes.Repeat(testKey(0)[:15], 3)[:32], "key", "15 distinct byte values"},
+		{1, []byte("correct horse battery staple!!!!"), "key", "a passphrase"},
+		{1, []byte("00112233445566778899aabbccddeeff"), "key", "a 16-byte key in hex"},
 	}
 	for _, tt := range tests {
 		k, err := pseudonym.NewKey(tt.version, tt.raw)

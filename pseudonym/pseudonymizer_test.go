@@ -74,7 +74,7 @@ func TestGoldenVectors(t *testing.T) {
 		{0, 1, 'u', "customer-0001", "pu1_xjnmkry3g7cywnkcgyjbyv3jdcksthpi", "a typical user ID"},
 		{0, 1, 's', "customer-0001", "ps1_dtkg6wqeho3q623jcjoo7ao4fs4xfqep", "the same string as a session"},
 		{0, 2, 'u', "customer-0001", "pu2_a7h5kzzch6bfflz74iuhc2yu2hwvpotz", "the same key bytes under another version"},
-		{32, 1, 'u', "customer-0001", "pu1_oavs5wd25km26qfywr7xa6yozomer3m5", "another key"},
+		{128, 1, 'u', "customer-0001", "pu1_jahvwi2gw7fe4ioer7c2ns3qade55mrq", "another key"},
 		{0, 1, 'u', "jane@example.com", "pu1_iuoyicfa3oxxrsjcutiuvunbqiwqurix", "an e-mail address"},
 		{0, 4294967295, 'u', "\xff\xfe", "pu4294967295_km5c3zsecyanky5mhgxprbkgipkp7htv", "the largest version, bytes that are not UTF-8"},
 		{0, 1, 'u', strings.Repeat("x", 64), "pu1_nqfqsm5jswq4bmkdnrzoceybx3kmv7n6", "a 64-byte ID: the MAC input spans two blocks"},

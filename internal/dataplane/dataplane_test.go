@@ -1,7 +1,6 @@
 package dataplane
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -207,7 +206,7 @@ func FuzzCheckBody(f *testing.F) {
 // needs one.
 func TestEmptyIdentifier(t *testing.T) {
 	api := &API{Operations: map[string]*Node{"Put": Struct(map[string]*Node{"userId": String(RuleUserID, 0, 256), "sessionId": String(RuleSessionID, 1, 256)})}}
-	key, err := pseudonym.NewKey(1, bytes.Repeat([]byte{7}, 32))
+	key, err := pseudonym.NewKey(1, testKeyBytes(7))
 	if err != nil {
 		t.Fatal(err)
 	}
