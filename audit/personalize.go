@@ -90,16 +90,6 @@ var (
 	errNoMarker       = errors.New("a page said the listing went on but gave no marker to read on from")
 )
 
-// marker is an IAM page's next token, or, for a page that says it is
-// truncated but gives none (the SDK's paginator would stop there, taking
-// what it read for the whole), notes it in *lost.
-func marker(truncated bool, next *string, lost *bool) *string {
-	if truncated && aws.ToString(next) == "" {
-		*lost = true
-	}
-	return next
-}
-
 // eachPage reads every page of p; each handles a page and returns its
 // next token. It stops at the first failed page, and at a page token
 // handed back twice or a listing past maxPages: the SDK's paginators follow

@@ -87,9 +87,8 @@ func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string
 
 	var docs []*iampolicy.Document
 	complete := true
-	lost := false // a truncated page without a marker (see marker)
 	inline := iam.NewListRolePoliciesPaginator(a.c.IAM, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
-	err = eachPage(ctx, inline, func(page *iam.ListRolePoliciesOutput) *string {
+	err = eachIAMPage(ctx, inline, func(page *iam.ListRolePoliciesOutput) (bool, *string) {
 		for _, pn := range page.PolicyNames {
 			p, err := a.c.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
 			if err != nil {
@@ -105,18 +104,14 @@ func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string
 			}
 			docs = append(docs, d)
 		}
-		return marker(page.IsTruncated, page.Marker, &lost)
+		return page.IsTruncated, page.Marker
 	})
-	if err == nil && lost {
-		err = errNoMarker
-	}
 	if err != nil {
 		a.readFailed(arn, "iam:ListRolePolicies", err)
 		complete = false
 	}
-	lost = false
 	attached := iam.NewListAttachedRolePoliciesPaginator(a.c.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
-	err = eachPage(ctx, attached, func(page *iam.ListAttachedRolePoliciesOutput) *string {
+	err = eachIAMPage(ctx, attached, func(page *iam.ListAttachedRolePoliciesOutput) (bool, *string) {
 		for _, ap := range page.AttachedPolicies {
 			p := a.managed(ctx, mp, aws.ToString(ap.PolicyArn))
 			switch {
@@ -129,16 +124,31 @@ func (a *auditor) checkRole(ctx context.Context, mp *managedPolicies, arn string
 				docs = append(docs, p.doc)
 			}
 		}
-		return marker(page.IsTruncated, page.Marker, &lost)
+		return page.IsTruncated, page.Marker
 	})
-	if err == nil && lost {
-		err = errNoMarker
-	}
 	if err != nil {
 		a.readFailed(arn, "iam:ListAttachedRolePolicies", err)
 		complete = false
 	}
 	a.checkPermissions(arn, u, docs, complete)
+}
+
+// eachIAMPage is eachPage for IAM's listings, whose pages say whether more
+// follow (IsTruncated) and give a marker to read on from: each returns
+// both. A page that says more follow and gives no marker ends the listing
+// with errNoMarker; the SDK's paginator would stop there and leave what it
+// read for the whole.
+func eachIAMPage[O any](ctx context.Context, p pager[O, *iam.Options], each func(O) (truncated bool, marker *string)) error {
+	lost := false
+	err := eachPage(ctx, p, func(page O) *string {
+		truncated, marker := each(page)
+		lost = lost || truncated && aws.ToString(marker) == ""
+		return marker
+	})
+	if err == nil && lost {
+		err = errNoMarker
+	}
+	return err
 }
 
 // managed reads a managed policy's default version, once per Run.
