@@ -16,8 +16,9 @@ import (
 // session ID the call gives is refused in any other field of the request,
 // where it would go out beside its pseudonym: an event ID built from it, a
 // property naming it. Nothing is sent, and the error and audit event name
-// the field and rule, never the ID. The ID inside a longer word, an ID
-// shorter than six characters and a catalogue ID that reads the same pass.
+// the field and rule, never the ID, in whatever escapes it is written. The
+// ID inside a longer word, an ID shorter than six characters, a catalogue
+// ID that reads the same and a number (a timestamp) pass.
 func TestRawIDElsewhere(t *testing.T) {
 	s, c := dataplanetest.Start(t)
 	var log dataplanetest.AuditLog
@@ -67,11 +68,23 @@ func TestRawIDElsewhere(t *testing.T) {
 				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"acme\/004512":"x"}`)}}})
 			return err
 		}},
-		{"a numeric user ID as the event's value", "EventList[1].EventValue", "1234567", func() error {
-			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("1234567"), SessionId: aws.String("s1"),
-				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, ItemId: aws.String("item-1")},
-					{EventType: aws.String("purchase"), SentAt: sentAt, EventValue: aws.Float32(1234567)}}})
-			return err
+		// Sixth review: an escape right against the ID (what encoders write
+		// for &, a line break, a no-break space), and an ID spelt with
+		// escapes.
+		{"a property with an escaped ampersand before the ID", "EventList[1].Properties", account, func() error {
+			return events(types.Event{Properties: aws.String(`{"ref":"tenant\u0026` + account + `"}`)})
+		}},
+		{"a property with a line break before the ID", "EventList[1].Properties", account, func() error {
+			return events(types.Event{Properties: aws.String(`{"note":"Customer:\n` + account + `"}`)})
+		}},
+		{"a property with a no-break space before the ID", "EventList[1].Properties", account, func() error {
+			return events(types.Event{Properties: aws.String(`{"note":"Kunde\u00a0` + account + `"}`)})
+		}},
+		{"a property with the ID's digits escaped", "EventList[1].Properties", account, func() error {
+			return events(types.Event{Properties: aws.String(`{"customerRef":"\u0030\u00304512873309"}`)})
+		}},
+		{"an event ID with a tab before the ID", "EventList[1].EventId", account, func() error {
+			return events(types.Event{EventId: aws.String("evt\t" + account)})
 		}},
 		{"another user's ID in a batch", "Users[0].Properties", account, func() error {
 			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
@@ -97,6 +110,13 @@ func TestRawIDElsewhere(t *testing.T) {
 		}},
 		{"an item ID that reads the same", func() error {
 			return events(types.Event{ItemId: aws.String(account)})
+		}},
+		{"a session ID that is its first event's second", func() error {
+			// A session ID made of the session's start time, as GA4's
+			// are: numbers are not looked in, so sentAt does not refuse it.
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String(account), SessionId: aws.String("1700001000"),
+				EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}}})
+			return err
 		}},
 		{"a short user ID", func() error {
 			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u42"), SessionId: aws.String("s1"),

@@ -33,6 +33,11 @@ func TestRawIDElsewhere(t *testing.T) {
 			Context: map[string]string{"USER_ID": user}}},
 		{"filter value", "FilterValues.Value", &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String(user),
 			FilterValues: map[string]string{"OWNER": `"` + user + `"`}}},
+		// Sixth review: what the SDK escapes right against the ID.
+		{"context value with a tab before the ID", "Context.Value", &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String(user),
+			Context: map[string]string{"SEGMENT": "vip	" + user}}},
+		{"context value with a line separator before the ID", "Context.Value", &sdk.GetRecommendationsInput{CampaignArn: &c.CampaignARN, UserId: aws.String(user),
+			Context: map[string]string{"SEGMENT": "vip " + user}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

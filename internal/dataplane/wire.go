@@ -221,13 +221,15 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 // entry is o.
 func (w *walker) checkBody(ctx context.Context, g *Guard, o *operation, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st, w.catalogue = g, ctx, op, st, o.catalogue
-	if st != nil && len(st.raw) != 0 && (st.rawEscaped ||
-		slices.ContainsFunc(st.raw, func(id string) bool { return holdsWord(body, id) })) {
-		// Field by field only when the body holds a raw ID as a word, or
-		// an ID holds a byte an encoder may escape (callState.rawEscaped):
-		// otherwise no field does, since what an encoder writes of such an
-		// ID's bytes is the bytes, and a field's escaped quotes join no
-		// word. One pass of the body rather than one per string.
+	if st != nil && len(st.raw) != 0 && (st.rawEscaped || !jsonscan.OnlyQuotesEscaped(body) ||
+		slices.ContainsFunc(st.raw, func(id string) bool { return strings.Contains(body, id) })) {
+		// Field by field only when the body holds a raw ID, or escapes
+		// anything but quotes (\n, \u0026 and the like can stand right
+		// against an ID, or spell it), or an ID holds a byte an encoder
+		// may escape (callState.rawEscaped): otherwise every field's text
+		// is its text in the body, but for escaped quotes, and no field
+		// holds an ID. A pass or two of the body rather than one per
+		// string.
 		w.raw = st.raw
 	}
 	root := o.root
@@ -465,9 +467,6 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			// the guard's memo: timestamps differ on every call and would
 			// fill it; a batch's events may share one, though.
 			raw := sc.Raw()
-			if err := w.rawIDIn(n, raw); err != nil { // a numeric user ID as a value
-				return err
-			}
 			if raw == w.cleanNumber {
 				return nil
 			}
@@ -495,7 +494,7 @@ func (w *walker) checkString(n *Node, sc *jsonscan.Scanner) error {
 			// around them read the same as in the decoded document, and
 			// nothing is decoded. Otherwise the decoded document.
 			var err error
-			if raw := sc.Raw(); onlyQuotesEscaped(raw) && !w.st.rawEscaped {
+			if raw := sc.Raw(); jsonscan.OnlyQuotesEscaped(raw) && !w.st.rawEscaped {
 				err = w.rawIDIn(n, raw)
 			} else {
 				err = w.rawIDInDocument(n, sc.Text())
@@ -516,9 +515,10 @@ func (w *walker) checkString(n *Node, sc *jsonscan.Scanner) error {
 // of letters and digits): an event ID built from the customer's number,
 // a property or context value naming the customer. The pseudonym in its
 // field is no use when the ID goes out beside it. The error names the
-// field, never the ID. Only what the caller wrote as the ID is looked
-// for, as encoders write it: another spelling (other case, or an escape no
-// encoder writes for the byte, \u0030 for 0) is the detector's business.
+// field, never the ID. The ID is looked for in strings as they decode, in
+// whatever escapes they are written: another spelling (other case) is the
+// detector's business, and so are numbers, where a timestamp can read as a
+// session ID made of the session's first second.
 func (w *walker) rawIDIn(n *Node, s string) error {
 	if len(w.raw) == 0 {
 		return nil
@@ -556,21 +556,6 @@ func (w *walker) rawIDInDocument(n *Node, doc string) error {
 				return err
 			}
 		}
-	}
-}
-
-// onlyQuotesEscaped reports whether every backslash of s, a JSON string as
-// written, escapes a quote.
-func onlyQuotesEscaped(s string) bool {
-	for {
-		i := strings.IndexByte(s, '\\')
-		if i < 0 {
-			return true
-		}
-		if i+1 == len(s) || s[i+1] != '"' {
-			return false
-		}
-		s = s[i+2:]
 	}
 }
 

@@ -980,3 +980,33 @@ func (s *Scanner) NextStringIs(want string) bool {
 		}
 	}
 }
+
+// OnlyQuotesEscaped reports whether every backslash of s is followed by a
+// quote: for JSON text, whether its only escapes are \", as in a JSON
+// document written inside a JSON string that escapes nothing itself. Eight
+// bytes at a time, since such a document holds an escape in nearly every
+// word.
+func OnlyQuotesEscaped(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := load64(s, i)
+		b := byteIs(x, '\\')
+		if b == 0 {
+			continue
+		}
+		// The byte after each backslash, in this word; the last byte's is
+		// the next word's first.
+		if b>>56 != 0 && (i+8 == len(s) || s[i+8] != '"') {
+			return false
+		}
+		if (b<<8)&^byteIs(x, '"') != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == '\\' && (i+1 == len(s) || s[i+1] != '"') {
+			return false
+		}
+	}
+	return true
+}
