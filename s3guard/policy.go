@@ -193,7 +193,8 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 			unevaluated = append(unevaluated, r.Unevaluated...)
 		}
 	}
-	if len(uncovered) == 0 {
+	gaps := notActionGaps(doc)
+	if len(uncovered) == 0 && len(gaps) == 0 {
 		return posture.Finding{}, false
 	}
 	arn := bucketARN(s.partition, s.bucket)
@@ -206,7 +207,11 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 		Control: "Security Hub S3.5",
 	}
 	var msg strings.Builder
-	if mentionsTLS(doc) {
+	if len(uncovered) == 0 { // only gaps: a NotAction leaves S3 actions out
+		f.ID = FindingTLSOnlyIncomplete
+		fmt.Fprintf(&msg, "The bucket policy of %s denies plain-HTTP requests through NotAction in %s, which leaves the S3 actions it names open over plain HTTP.",
+			s.bucket, statementList(doc, gaps))
+	} else if mentionsTLS(doc) {
 		f.ID = FindingTLSOnlyIncomplete
 		fmt.Fprintf(&msg, "The bucket policy of %s has a TLS condition but does not deny plain-HTTP requests to every principal for %s.",
 			s.bucket, uncovered.String(probes))
@@ -255,6 +260,47 @@ var (
 	unlistedLong  = "s3:" + strings.Repeat("\x00", 64)
 )
 
+// notActionGaps returns the Deny statements on the transport (a condition
+// on aws:SecureTransport) whose NotAction leaves out an S3 action: one
+// whose pattern can match an action named s3:…. The probes cannot tell:
+// a NotAction Deny matches the made-up actions, and every real one it
+// does not name. Security Hub S3.5 asks for Action s3:* or *.
+func notActionGaps(doc *iampolicy.Document) []int {
+	var out []int
+	for i, st := range doc.Statement {
+		if st.Effect != iampolicy.Deny || st.NotAction == nil || !conditionsOn(st, keySecureTransport) {
+			continue
+		}
+		if slices.ContainsFunc(st.NotAction, mayNameS3Action) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// mayNameS3Action reports whether an action pattern can match some s3:…
+// action: what comes before its first wildcard is a prefix of "s3:" or
+// starts with it, without regard to case.
+func mayNameS3Action(p string) bool {
+	lit := strings.ToLower(p)
+	if i := strings.IndexAny(lit, "*?"); i >= 0 {
+		lit = lit[:i]
+	}
+	return strings.HasPrefix(lit, "s3:") || strings.HasPrefix("s3:", lit)
+}
+
+// conditionsOn reports whether st has a condition on key.
+func conditionsOn(st iampolicy.Statement, key string) bool {
+	for _, keys := range st.Condition {
+		for k := range keys {
+			if strings.EqualFold(k, key) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // tlsFloor reports whether TLS 1.1 requests are denied to everybody on the
 // bucket and its objects: a NumericLessThan s3:TlsVersion deny of 1.2 or more.
 func tlsFloor(doc *iampolicy.Document, s policyScope) bool {
@@ -276,16 +322,9 @@ func tlsFloor(doc *iampolicy.Document, s policyScope) bool {
 // mentionsTLS reports whether some statement conditions on the transport,
 // which makes a failed TLS check "incomplete" rather than "missing".
 func mentionsTLS(doc *iampolicy.Document) bool {
-	for _, st := range doc.Statement {
-		for _, keys := range st.Condition {
-			for k := range keys {
-				if strings.EqualFold(k, keySecureTransport) || strings.EqualFold(k, keyTLSVersion) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(doc.Statement, func(st iampolicy.Statement) bool {
+		return conditionsOn(st, keySecureTransport) || conditionsOn(st, keyTLSVersion)
+	})
 }
 
 // grantOutcome is how one probe of the Personalize grant came out.

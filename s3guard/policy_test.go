@@ -147,6 +147,20 @@ func TestPolicyFindings(t *testing.T) {
 			reason: "fifth review: the bucket's policy and the bucket itself stay open over plain HTTP",
 		},
 		{
+			name:   "deny by a NotAction that leaves S3 actions out",
+			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":["s3:GetObjectTagging","s3:PutBucketAcl"]`, 1), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"denies plain-HTTP requests through NotAction in statement 0 (AllowSSLRequestsOnly), which leaves the S3 actions it names open over plain HTTP."},
+			reason: "sixth review: the probes match a NotAction Deny, and every action it names stays open",
+		},
+		{
+			name:   "deny by a NotAction that leaves out only another service's actions",
+			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":"kms:*"`, 1), stGrantRead),
+			dir:    Read,
+			reason: "every S3 action is denied over plain HTTP",
+		},
+		{
 			name:   "deny only on bucket",
 			policy: policyOf(tlsWith(`["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"]`, `"arn:aws:s3:::amzn-personalize-data"`), stGrantRead),
 			dir:    Read,

@@ -809,14 +809,21 @@ func numeric(op string) func(want, got string) bool {
 // restrictingKeys are condition keys that narrow who can use a statement with
 // a public principal, after Security Hub's KMS.5 and S3.2 reasoning. A public
 // Allow conditioned only on other keys (aws:SecureTransport, say) is still
-// public, and so is one conditioned on kms:ViaService: it names the service
-// a request comes through, and any account can call S3 or Personalize.
+// public, and so is one conditioned on kms:ViaService (it names the service
+// a request comes through, and any account can call S3 or Personalize) or
+// on aws:username (every account can have a user called admin).
 var restrictingKeys = []string{
 	"aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner", "aws:SourceOrgID", "aws:SourceOrgPaths",
 	"aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
-	"aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp", "aws:userid", "aws:username",
+	"aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp", "aws:userid",
 	"kms:CallerAccount",
 }
+
+// accountKeys are the restricting keys whose values name an account: an
+// account ID, an ARN in one, or (aws:userid) the account's root user's ID,
+// which is the account ID.
+var accountKeys = []string{"aws:PrincipalAccount", "kms:CallerAccount", "aws:PrincipalArn",
+	"aws:SourceAccount", "aws:SourceOwner", "aws:SourceArn", "aws:userid"}
 
 // PublicAllows returns the indexes of Allow statements open to every
 // principal (Principal "*", {"AWS": "*"} or any NotPrincipal) without a
@@ -871,16 +878,14 @@ func (s *Statement) namesForeignAccount(trusted []string) bool {
 		}
 	}
 	// Every principal (Principal "*", or all but NotPrincipal's), narrowed
-	// by a condition to particular accounts.
+	// by a condition to particular accounts: the caller's, or, for a
+	// service acting for one, the source's.
 	for op, conds := range s.Condition {
 		if !positiveStringOperator(op) {
 			continue
 		}
 		for key, vals := range conds {
-			switch {
-			case strings.EqualFold(key, "aws:PrincipalAccount"), strings.EqualFold(key, "kms:CallerAccount"),
-				strings.EqualFold(key, "aws:PrincipalArn"):
-			default:
+			if !slices.ContainsFunc(accountKeys, func(k string) bool { return strings.EqualFold(k, key) }) {
 				continue
 			}
 			for _, v := range vals {
@@ -970,21 +975,46 @@ func FixedCondition(op string, vals Values) bool {
 	return len(vals) > 0 && !slices.ContainsFunc(vals, func(v string) bool { return !fixedValue(v, like) })
 }
 
-// Ranges of addresses wider than these hold a share of the Internet, not a
-// network someone owns: 0.0.0.0/1 and 128.0.0.0/1 together are every IPv4
-// address, as ::/0 is every IPv6 one.
+// Ranges of public addresses wider than these hold a share of the
+// Internet, not a network someone owns: 0.0.0.0/1 and 128.0.0.0/1 together
+// are every IPv4 address, as ::/0 is every IPv6 one, and 52.0.0.0/8 is EC2's,
+// where anyone can rent a machine. A /16 is a large organisation's.
 const (
-	narrowestIPv4 = 8
-	narrowestIPv6 = 32
+	narrowestIPv4 = 16
+	narrowestIPv6 = 48
 )
+
+// nonPublic are the ranges no caller on the Internet has as its
+// aws:SourceIp (private, shared, loopback and link-local addresses): a
+// condition on them admits nobody from outside, however wide.
+var nonPublic = func() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+		"fc00::/7", "fe80::/10", "::1/128"} {
+		out = append(out, netip.MustParsePrefix(p))
+	}
+	return out
+}()
+
+// publicRange reports whether p holds an address outside nonPublic.
+func publicRange(p netip.Prefix) bool {
+	p = p.Masked()
+	for _, np := range nonPublic {
+		if np.Bits() <= p.Bits() && np.Contains(p.Addr()) {
+			return false
+		}
+	}
+	return true
+}
 
 // narrowRanges reports whether the values of an IpAddress condition (IP
 // addresses and CIDR blocks, which IAM ORs) hold, all together, no more
-// addresses of either family than one narrowestIPv4 or narrowestIPv6 block:
-// 256 /8 blocks are every IPv4 address. Overlaps are counted twice, which
-// errs towards calling the ranges wide. A value that does not parse
-// restricts nothing; an IPv4 range written as IPv6 (::ffff:0:0/96 is every
-// IPv4 address) counts as IPv4.
+// public addresses of either family than one narrowestIPv4 or
+// narrowestIPv6 block: 256 /16 blocks are a /8. Overlaps are counted
+// twice, which errs towards calling the ranges wide; a block within
+// nonPublic counts for nothing. A value that does not parse restricts
+// nothing; an IPv4 range written as IPv6 (::ffff:0:0/96 is every IPv4
+// address) counts as IPv4.
 func narrowRanges(vals Values) bool {
 	var v4, v6 float64 // addresses held, as powers of two summed
 	for _, v := range vals {
@@ -996,14 +1026,17 @@ func narrowRanges(vals Values) bool {
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
+		if p.Addr().Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
+		if !publicRange(p) {
+			continue
+		}
 		switch a := p.Addr(); {
 		case a.Is4():
 			v4 += math.Exp2(float64(32 - p.Bits()))
-		case a.Is4In6():
-			if p.Bits() < 96 {
-				return false // more than every IPv4 address
-			}
-			v4 += math.Exp2(float64(128 - p.Bits()))
+		case a.Is4In6(): // shorter than /96, unmapped above otherwise
+			return false // more than every IPv4 address
 		default:
 			v6 += math.Exp2(float64(128 - p.Bits()))
 		}
