@@ -87,9 +87,9 @@ func (g *Guard) apply(o *sdk.Options) error {
 // Rule constants.
 const RulePropertiesJSON = dataplane.RulePropertiesJSON
 
-// RuleRawIdentifier is the rule of a field that holds a user or session ID
-// of the call as given, when the Policy's Pseudonymizer replaced that ID
-// with its pseudonym in its own field.
+// RuleRawIdentifier is the rule of a field that holds a user ID of the
+// call as given, when the Policy's Pseudonymizer replaced that ID with its
+// pseudonym in its own field.
 const RuleRawIdentifier = dataplane.RuleRawIdentifier
 
 // Rules of the identity check, which refuses the AWS account's root

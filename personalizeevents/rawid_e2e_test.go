@@ -12,13 +12,13 @@ import (
 	"github.com/personalizeguard/personalizeguard/personalizeevents"
 )
 
-// TestRawIDElsewhere (fourth review): with a Pseudonymizer, a user or
-// session ID the call gives is refused in any other field of the request,
+// TestRawIDElsewhere (fourth review): with a Pseudonymizer, a user ID the
+// call gives is refused in any other field of the request,
 // where it would go out beside its pseudonym: an event ID built from it, a
 // property naming it. Nothing is sent, and the error and audit event name
 // the field and rule, never the ID, in whatever escapes it is written. The
 // ID inside a longer word, an ID shorter than six characters, a catalogue
-// ID that reads the same and a number (a timestamp) pass.
+// ID that reads the same and session IDs (a time, repeated) pass.
 func TestRawIDElsewhere(t *testing.T) {
 	s, c := dataplanetest.Start(t)
 	var log dataplanetest.AuditLog
@@ -43,9 +43,6 @@ func TestRawIDElsewhere(t *testing.T) {
 		}},
 		{"a property naming the user", "EventList[1].Properties", account, func() error {
 			return events(types.Event{Properties: aws.String(`{"customerRef":"` + account + `"}`)})
-		}},
-		{"a property naming the session", "EventList[1].Properties", "session-7f3a", func() error {
-			return events(types.Event{Properties: aws.String(`{"visit":"session-7f3a"}`)})
 		}},
 		{"a user's properties naming the user", "Users[0].Properties", account, func() error {
 			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{{UserId: aws.String(account),
@@ -86,6 +83,12 @@ func TestRawIDElsewhere(t *testing.T) {
 		{"an event ID with a tab before the ID", "EventList[1].EventId", account, func() error {
 			return events(types.Event{EventId: aws.String("evt\t" + account)})
 		}},
+		{"a numeric user ID as the event's value", "EventList[1].EventValue", "1234567", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("1234567"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, ItemId: aws.String("item-1")},
+					{EventType: aws.String("purchase"), SentAt: sentAt, EventValue: aws.Float32(1234567)}}})
+			return err
+		}},
 		{"another user's ID in a batch", "Users[0].Properties", account, func() error {
 			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
 				{UserId: aws.String("customer-0002"), Properties: aws.String(`{"referrer":"` + account + `"}`)}, {UserId: aws.String(account)}}})
@@ -111,12 +114,17 @@ func TestRawIDElsewhere(t *testing.T) {
 		{"an item ID that reads the same", func() error {
 			return events(types.Event{ItemId: aws.String(account)})
 		}},
-		{"a session ID that is its first event's second", func() error {
+		{"a session ID that is its first event's second, repeated", func() error {
 			// A session ID made of the session's start time, as GA4's
-			// are: numbers are not looked in, so sentAt does not refuse it.
+			// are, which sentAt, the event ID and a property repeat:
+			// session IDs are not looked for elsewhere.
 			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String(account), SessionId: aws.String("1700001000"),
-				EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt}}})
+				EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt,
+					EventId: aws.String("1700001000-view-1"), Properties: aws.String(`{"ts":1700001000}`)}}})
 			return err
+		}},
+		{"a property naming the session", func() error {
+			return events(types.Event{Properties: aws.String(`{"visit":"session-7f3a"}`)})
 		}},
 		{"a short user ID", func() error {
 			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("u42"), SessionId: aws.String("s1"),

@@ -138,7 +138,7 @@
 //     pseudonym back into the ID. Map back through your own customer table.
 //   - It covers user and session IDs only; item IDs, properties and other
 //     fields are the guard's scanner's business. The data-plane guards do
-//     refuse a field that repeats one of the call's IDs as given
+//     refuse a field that repeats one of the call's user IDs as given
 //     (identifier.raw-elsewhere), but not another customer's ID or another
 //     spelling of it.
 //

@@ -54,8 +54,8 @@ const (
 	RulePropertiesJSON = "model.properties-json" // a properties member is not one JSON object with unique names
 	RuleIdentifier     = "identifier.pseudonym"  // an identifier could not be pseudonymised
 	// RuleRawIdentifier: with a Pseudonymizer, another field of the request
-	// holds a user or session ID of the call as given, which the
-	// pseudonym replaced in its own field (see walker.rawIDIn).
+	// holds a user ID of the call as given, which the pseudonym replaced in
+	// its own field (see walker.rawIDIn).
 	RuleRawIdentifier = "identifier.raw-elsewhere"
 )
 
@@ -387,9 +387,11 @@ type callState struct {
 	signer     string   // the access key ID whose principal the identity step looked up
 	acted      acted    // what acted, for the audit event
 	pseudonyms []string // the pseudonyms the identifier step put in
-	// raw are the user and session IDs the pseudonyms replaced, as the
-	// caller gave them (minRawID bytes or more), for the gate to refuse
-	// in any other field; cleared as the call ends.
+	// raw are the user IDs the pseudonyms replaced, as the caller gave
+	// them (minRawID bytes or more), for the gate to refuse in any other
+	// field; cleared as the call ends. Not session IDs: they are opaque
+	// or a time (GA4's are the session's first second, which sentAt and
+	// event IDs repeat), and one that holds an e-mail is the detector's.
 	raw []string
 	// rawEscaped notes that one of raw holds a byte a JSON encoder may
 	// escape (a quote, a backslash, a slash, a control character, <, >,
@@ -595,7 +597,7 @@ func (ids *IDs) replace(path Path, id, to *string, session bool) (*string, error
 			Reason: "the identifier has no pseudonym", Err: err}
 	}
 	ids.st.pseudonyms = append(ids.st.pseudonyms, v)
-	if len(*id) >= minRawID && !slices.Contains(ids.st.raw, *id) {
+	if !session && len(*id) >= minRawID && !slices.Contains(ids.st.raw, *id) {
 		ids.st.raw = append(ids.st.raw, *id)
 		ids.st.rawEscaped = ids.st.rawEscaped || strings.ContainsFunc(*id, func(r rune) bool {
 			return r < 0x20 || r >= 0x7f || strings.ContainsRune(`"\/<>&`, r)

@@ -467,6 +467,9 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			// the guard's memo: timestamps differ on every call and would
 			// fill it; a batch's events may share one, though.
 			raw := sc.Raw()
+			if err := w.rawIDIn(n, raw); err != nil { // a numeric user ID as a value
+				return err
+			}
 			if raw == w.cleanNumber {
 				return nil
 			}
@@ -510,15 +513,14 @@ func (w *walker) checkString(n *Node, sc *jsonscan.Scanner) error {
 
 // rawIDIn refuses s, a string of the request other than an identifier or a
 // catalogue ID (item, action, impression: the catalogue's own), when it
-// holds one of the user or session IDs the Pseudonymizer replaced in this
-// call, as given, standing as a word of its own (not inside a longer run
-// of letters and digits): an event ID built from the customer's number,
+// holds one of the user IDs the Pseudonymizer replaced in this call, as
+// given, standing as a word of its own (not inside a longer run of letters
+// and digits): an event ID built from the customer's number,
 // a property or context value naming the customer. The pseudonym in its
 // field is no use when the ID goes out beside it. The error names the
 // field, never the ID. The ID is looked for in strings as they decode, in
-// whatever escapes they are written: another spelling (other case) is the
-// detector's business, and so are numbers, where a timestamp can read as a
-// session ID made of the session's first second.
+// whatever escapes they are written, and in numbers as written: another
+// spelling (other case) is the detector's business.
 func (w *walker) rawIDIn(n *Node, s string) error {
 	if len(w.raw) == 0 {
 		return nil
@@ -529,7 +531,7 @@ func (w *walker) rawIDIn(n *Node, s string) error {
 	}
 	for _, id := range w.raw {
 		if holdsWord(s, id) {
-			return w.fail(RuleRawIdentifier, "holds a user or session ID of the call as given; the Pseudonymizer sends only its pseudonym")
+			return w.fail(RuleRawIdentifier, "holds a user ID of the call as given; the Pseudonymizer sends only its pseudonym")
 		}
 	}
 	return nil
