@@ -178,7 +178,7 @@ func publicFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, boo
 func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) {
 	var uncovered uncoveredActions
 	var unevaluated []string
-	probes := tlsProbes(s)
+	probes := append(tlsProbes(s), notActionProbes(doc, s)...)
 	for _, p := range probes {
 		r := doc.Evaluate(iampolicy.Request{
 			Actor:            iampolicy.Anyone(),
@@ -193,8 +193,7 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 			unevaluated = append(unevaluated, r.Unevaluated...)
 		}
 	}
-	gaps := notActionGaps(doc)
-	if len(uncovered) == 0 && len(gaps) == 0 {
+	if len(uncovered) == 0 {
 		return posture.Finding{}, false
 	}
 	arn := bucketARN(s.partition, s.bucket)
@@ -207,11 +206,7 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 		Control: "Security Hub S3.5",
 	}
 	var msg strings.Builder
-	if len(uncovered) == 0 { // only gaps: a NotAction leaves S3 actions out
-		f.ID = FindingTLSOnlyIncomplete
-		fmt.Fprintf(&msg, "The bucket policy of %s denies plain-HTTP requests through NotAction in %s, which leaves the S3 actions it names open over plain HTTP.",
-			s.bucket, statementList(doc, gaps))
-	} else if mentionsTLS(doc) {
+	if mentionsTLS(doc) {
 		f.ID = FindingTLSOnlyIncomplete
 		fmt.Fprintf(&msg, "The bucket policy of %s has a TLS condition but does not deny plain-HTTP requests to every principal for %s.",
 			s.bucket, uncovered.String(probes))
@@ -260,22 +255,62 @@ var (
 	unlistedLong  = "s3:" + strings.Repeat("\x00", 64)
 )
 
-// notActionGaps returns the Deny statements on the transport (a condition
-// on aws:SecureTransport) whose NotAction leaves out an S3 action: one
-// whose pattern can match an action named s3:…. The probes cannot tell:
-// a NotAction Deny matches the made-up actions, and every real one it
-// does not name. Security Hub S3.5 asks for Action s3:* or *.
-func notActionGaps(doc *iampolicy.Document) []int {
-	var out []int
-	for i, st := range doc.Statement {
-		if st.Effect != iampolicy.Deny || st.NotAction == nil || !conditionsOn(st, keySecureTransport) {
+// notActionProbes are probes for the S3 actions the NotAction of a Deny
+// names: a NotAction Deny matches the made-up actions and every action it
+// does not name, so only those it names can be left open, which the
+// fixed probes cannot tell. Each pattern that can name an s3: action is
+// probed as an action it matches (sampleAction), on the bucket and on its
+// objects, and the evaluator decides with every statement, as for the
+// others: another Deny may cover it, and a Deny on another condition than
+// plain HTTP leaves it open. A pattern no sample is found for is probed as
+// every other S3 action (the made-up one), which fails.
+func notActionProbes(doc *iampolicy.Document, s policyScope) []probe {
+	arn := bucketARN(s.partition, s.bucket)
+	var out []probe
+	for _, st := range doc.Statement {
+		if st.Effect != iampolicy.Deny {
 			continue
 		}
-		if slices.ContainsFunc(st.NotAction, mayNameS3Action) {
-			out = append(out, i)
+		for _, p := range st.NotAction {
+			if !mayNameS3Action(p) {
+				continue
+			}
+			action, ok := sampleAction(p)
+			if !ok {
+				return append(out, probe{unlistedShort, arn, false}, probe{unlistedShort, arn + "/*", true})
+			}
+			out = append(out, probe{action, arn, false}, probe{action, arn + "/*", true})
 		}
 	}
 	return out
+}
+
+// sampleAction returns an s3: action that the action pattern p matches:
+// its wildcards filled, a wildcard within the first three characters with
+// what "s3:" has there. It reports false when the result is not one.
+func sampleAction(p string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		switch n := b.Len(); p[i] {
+		case '?':
+			if n < 3 {
+				b.WriteByte("s3:"[n])
+			} else {
+				b.WriteByte('X')
+			}
+		case '*':
+			if n < 3 {
+				b.WriteString("s3:"[n:])
+			}
+		default:
+			b.WriteByte(p[i])
+		}
+	}
+	a := b.String()
+	if strings.EqualFold(a, "s3:") {
+		a += "X" // "s3:*" and the like: an action of a name
+	}
+	return a, len(a) > 3 && strings.EqualFold(a[:3], "s3:") && iampolicy.Glob(p, a, true)
 }
 
 // mayNameS3Action reports whether an action pattern can match some s3:…

@@ -151,8 +151,30 @@ func TestPolicyFindings(t *testing.T) {
 			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":["s3:GetObjectTagging","s3:PutBucketAcl"]`, 1), stGrantRead),
 			dir:    Read,
 			want:   []string{FindingTLSOnlyIncomplete},
-			wantIn: []string{"denies plain-HTTP requests through NotAction in statement 0 (AllowSSLRequestsOnly), which leaves the S3 actions it names open over plain HTTP."},
+			wantIn: []string{"for s3:GetObjectTagging and s3:PutBucketAcl on arn:aws:s3:::amzn-personalize-data; s3:GetObjectTagging and s3:PutBucketAcl on arn:aws:s3:::amzn-personalize-data/*."},
 			reason: "sixth review: the probes match a NotAction Deny, and every action it names stays open",
+		},
+		{
+			name: "a TLS floor by a NotAction that leaves S3 actions out",
+			policy: policyOf(`{"Effect":"Deny","Principal":"*","NotAction":"s3:GetObjectTorrent","Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"],"Condition":{"NumericLessThanIfExists":{"s3:TlsVersion":"1.2"}}}`,
+				stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"s3:GetObjectTorrent on arn:aws:s3:::amzn-personalize-data/*."},
+			reason: "seventh review: a NotAction deny of another form than aws:SecureTransport is probed too",
+		},
+		{
+			name:   "every action denied, and a NotAction deny beside",
+			policy: policyOf(stSecurityHubTLS, strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":"s3:GetObjectTagging"`, 1), stGrantRead),
+			dir:    Read,
+			reason: "seventh review: the s3:* deny covers what the NotAction leaves out",
+		},
+		{
+			name: "a NotAction deny on TLS requests, beside the S3.5 deny",
+			policy: policyOf(stSecurityHubTLS, strings.NewReplacer(`"Action":"s3:*"`, `"NotAction":["s3:GetObject","s3:ListBucket"]`, `"false"`, `"true"`).Replace(stSecurityHubTLS),
+				stGrantRead),
+			dir:    Read,
+			reason: "seventh review: a deny for another purpose leaves nothing open over plain HTTP",
 		},
 		{
 			name:   "deny by a NotAction that leaves out only another service's actions",
@@ -512,4 +534,41 @@ func assertFindings(t *testing.T, fs []posture.Finding, wantIn []string) {
 			t.Errorf("messages do not contain %q:\n%s", w, all.String())
 		}
 	}
+}
+
+func TestSampleAction(t *testing.T) {
+	tests := []struct {
+		pattern, want string
+		ok            bool
+	}{
+		{"s3:GetObjectTorrent", "s3:GetObjectTorrent", true},
+		{"s3:Get*", "s3:Get", true},
+		{"s3:*", "s3:X", true},
+		{"*", "s3:X", true},
+		{"s*", "s3:X", true},
+		{"?3:Put*", "s3:Put", true},
+		{"S3:?etObject", "S3:XetObject", true},
+		{"s3?Get*", "s3:Get", true},
+		{"kms:Decrypt", "kms:Decrypt", false},
+		{"s3express:*", "s3express:", false},
+	}
+	for _, tt := range tests {
+		got, ok := sampleAction(tt.pattern)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("sampleAction(%q) = %q, %v; want %q, %v", tt.pattern, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// FuzzSampleAction: a sample is an s3: action the pattern matches.
+func FuzzSampleAction(f *testing.F) {
+	f.Add("s3:Get*")
+	f.Add("*")
+	f.Add("?3:*a?")
+	f.Fuzz(func(t *testing.T, p string) {
+		a, ok := sampleAction(p)
+		if ok && (!strings.EqualFold(a[:3], "s3:") || !iampolicy.Glob(p, a, true)) {
+			t.Fatalf("sampleAction(%q) = %q, which it does not match or is no s3: action", p, a)
+		}
+	})
 }

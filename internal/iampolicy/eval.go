@@ -977,11 +977,14 @@ func FixedCondition(op string, vals Values) bool {
 
 // Ranges of public addresses wider than these hold a share of the
 // Internet, not a network someone owns: 0.0.0.0/1 and 128.0.0.0/1 together
-// are every IPv4 address, as ::/0 is every IPv6 one, and 52.0.0.0/8 is EC2's,
-// where anyone can rent a machine. A /16 is a large organisation's.
+// are every IPv4 address, as ::/0 is every IPv6 one. A /8 or /32 is the
+// widest block one organisation holds. This does not tell an
+// organisation's range from a cloud's, where anyone rents a machine
+// (52.0.0.0/8 is EC2's): the review of a key or bucket policy open to an
+// address range stays the owner's.
 const (
-	narrowestIPv4 = 16
-	narrowestIPv6 = 48
+	narrowestIPv4 = 8
+	narrowestIPv6 = 32
 )
 
 // nonPublic are the ranges no caller on the Internet has as its
@@ -1010,7 +1013,7 @@ func publicRange(p netip.Prefix) bool {
 // narrowRanges reports whether the values of an IpAddress condition (IP
 // addresses and CIDR blocks, which IAM ORs) hold, all together, no more
 // public addresses of either family than one narrowestIPv4 or
-// narrowestIPv6 block: 256 /16 blocks are a /8. Overlaps are counted
+// narrowestIPv6 block: 256 /8 blocks are every IPv4 address. Overlaps are counted
 // twice, which errs towards calling the ranges wide; a block within
 // nonPublic counts for nothing. A value that does not parse restricts
 // nothing; an IPv4 range written as IPv6 (::ffff:0:0/96 is every IPv4

