@@ -89,6 +89,11 @@ func TestRawIDElsewhere(t *testing.T) {
 					{EventType: aws.String("purchase"), SentAt: sentAt, EventValue: aws.Float32(1234567)}}})
 			return err
 		}},
+		{"a numeric user ID as a property's number", "EventList[0].Properties", "7654321", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("7654321"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"customer":7654321.0}`)}}})
+			return err
+		}},
 		{"another user's ID in a batch", "Users[0].Properties", account, func() error {
 			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
 				{UserId: aws.String("customer-0002"), Properties: aws.String(`{"referrer":"` + account + `"}`)}, {UserId: aws.String(account)}}})
@@ -121,6 +126,14 @@ func TestRawIDElsewhere(t *testing.T) {
 			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String(account), SessionId: aws.String("1700001000"),
 				EventList: []types.Event{{EventType: aws.String("view"), ItemId: aws.String("item-1"), SentAt: sentAt,
 					EventId: aws.String("1700001000-view-1"), Properties: aws.String(`{"ts":1700001000}`)}}})
+			return err
+		}},
+		{"a numeric user ID's digits inside numbers", func() error {
+			// Eighth review: numbers coincide more than words; only one
+			// that is the ID is refused.
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("1234567"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("rate"), SentAt: sentAt, ItemId: aws.String("item-1"), EventValue: aws.Float32(0.1234567),
+					Properties: aws.String(`{"amount":91234567,"ratio":0.1234567}`)}}})
 			return err
 		}},
 		{"a property naming the session", func() error {

@@ -71,52 +71,70 @@ func (p probe) String() string { return p.action + " on " + p.resource }
 
 func (p probe) unlisted() bool { return p.action == unlistedShort || p.action == unlistedLong }
 
-// uncoveredActions are the probes a TLS-only deny left open, by resource,
-// in the order the probes name the resources.
+// uncoveredActions are the actions a TLS-only deny left open, by resource,
+// in the order the probes name the resources: the fixed probes' (fixed
+// counts them, other notes the unlisted ones) and the NotAction patterns'
+// (names, by pattern).
 type uncoveredActions []struct {
 	resource string
-	probes   []probe
+	names    []string
+	fixed    int
+	other    bool
 }
 
-func (u *uncoveredActions) add(p probe) {
+func (u *uncoveredActions) at(resource string) int {
 	for i := range *u {
-		if (*u)[i].resource == p.resource {
-			(*u)[i].probes = append((*u)[i].probes, p)
-			return
+		if (*u)[i].resource == resource {
+			return i
 		}
 	}
 	*u = append(*u, struct {
 		resource string
-		probes   []probe
-	}{p.resource, []probe{p}})
+		names    []string
+		fixed    int
+		other    bool
+	}{resource: resource})
+	return len(*u) - 1
 }
 
-// String names the open actions resource by resource, of all probes:
-// "s3:ListBucket, s3:DeleteBucket and every other S3 action on B; every S3
-// action on B/*".
-func (u uncoveredActions) String(all []probe) string {
+// add notes a fixed probe left open.
+func (u *uncoveredActions) add(p probe) {
+	r := &(*u)[u.at(p.resource)]
+	r.fixed++
+	if p.unlisted() {
+		r.other = true
+	} else if !slices.Contains(r.names, p.action) {
+		r.names = append(r.names, p.action)
+	}
+}
+
+// addPattern notes that the actions a NotAction pattern names are open on
+// resource.
+func (u *uncoveredActions) addPattern(resource, pattern string) {
+	r := &(*u)[u.at(resource)]
+	if !slices.Contains(r.names, pattern) {
+		r.names = append(r.names, pattern)
+	}
+}
+
+// String names the open actions resource by resource, of the fixed probes
+// fixed: "s3:ListBucket, s3:DeleteBucket and every other S3 action on B;
+// every S3 action on B/*".
+func (u uncoveredActions) String(fixed []probe) string {
 	parts := make([]string, 0, len(u))
 	for _, r := range u {
 		total := 0
-		for _, p := range all {
+		for _, p := range fixed {
 			if p.resource == r.resource {
 				total++
 			}
 		}
-		if len(r.probes) == total {
+		if r.fixed == total {
 			parts = append(parts, "every S3 action on "+r.resource)
 			continue
 		}
-		var names []string
-		other := false
-		for _, p := range r.probes {
-			if p.unlisted() {
-				other = true
-			} else {
-				names = append(names, p.action)
-			}
-		}
-		if other {
+		names := slices.Clone(r.names)
+		if r.other {
 			names = append(names, "every other S3 action")
 		}
 		list := strings.Join(names, ", ")
@@ -178,9 +196,8 @@ func publicFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, boo
 func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) {
 	var uncovered uncoveredActions
 	var unevaluated []string
-	probes := append(tlsProbes(s), notActionProbes(doc, s)...)
-	for _, p := range probes {
-		r := doc.Evaluate(iampolicy.Request{
+	plainHTTP := func(d *iampolicy.Document, p probe) bool {
+		r := d.Evaluate(iampolicy.Request{
 			Actor:            iampolicy.Anyone(),
 			Action:           p.action,
 			Resource:         p.resource,
@@ -189,8 +206,28 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 			Absent:           []string{keyTLSVersion},
 		})
 		if r.Decision != iampolicy.Denied {
-			uncovered.add(p)
 			unevaluated = append(unevaluated, r.Unevaluated...)
+			return true
+		}
+		return false
+	}
+	probes := tlsProbes(s)
+	for _, p := range probes {
+		if plainHTTP(doc, p) {
+			uncovered.add(p)
+		}
+	}
+	// What a NotAction Deny names is covered only by a Deny that names
+	// actions: the actions several NotAction denies leave open are those
+	// all of them name, which no sample of one pattern stands for. So the
+	// samples are judged against the policy without its NotAction denies,
+	// which refuses two that name complementary sets (s3:Get* in one,
+	// s3:Put* in the other): rare, and an Action s3:* deny says it plainly.
+	if named, samples := notActionSamples(doc, s); len(samples) != 0 {
+		for _, sm := range samples {
+			if plainHTTP(named, sm.probe) {
+				uncovered.addPattern(sm.resource, sm.pattern)
+			}
 		}
 	}
 	if len(uncovered) == 0 {
@@ -255,18 +292,23 @@ var (
 	unlistedLong  = "s3:" + strings.Repeat("\x00", 64)
 )
 
-// notActionProbes are probes for the S3 actions the NotAction of a Deny
-// names: a NotAction Deny matches the made-up actions and every action it
-// does not name, so only those it names can be left open, which the
-// fixed probes cannot tell. Each pattern that can name an s3: action is
-// probed as an action it matches (sampleAction), on the bucket and on its
-// objects, and the evaluator decides with every statement, as for the
-// others: another Deny may cover it, and a Deny on another condition than
-// plain HTTP leaves it open. A pattern no sample is found for is probed as
-// every other S3 action (the made-up one), which fails.
-func notActionProbes(doc *iampolicy.Document, s policyScope) []probe {
+// notActionSample is a probe of an action a NotAction pattern names.
+type notActionSample struct {
+	probe
+	pattern string // the pattern, as findings name it
+}
+
+// notActionSamples are probes for the S3 actions the NotAction of a Deny
+// names, and the policy they are judged against: doc without its
+// NotAction denies (see tlsFinding). A NotAction Deny matches the made-up
+// actions and every action it does not name, so the fixed probes cannot
+// tell what it leaves open. Each pattern that can name an s3: action is
+// probed as two actions it matches (sampleAction: its wildcards filled
+// with nothing, and with a NUL byte, which no Deny names), on the bucket
+// and on its objects.
+func notActionSamples(doc *iampolicy.Document, s policyScope) (*iampolicy.Document, []notActionSample) {
 	arn := bucketARN(s.partition, s.bucket)
-	var out []probe
+	var out []notActionSample
 	for _, st := range doc.Statement {
 		if st.Effect != iampolicy.Deny {
 			continue
@@ -275,32 +317,45 @@ func notActionProbes(doc *iampolicy.Document, s policyScope) []probe {
 			if !mayNameS3Action(p) {
 				continue
 			}
-			action, ok := sampleAction(p)
-			if !ok {
-				return append(out, probe{unlistedShort, arn, false}, probe{unlistedShort, arn + "/*", true})
+			for _, fill := range []string{"", "\x00"} {
+				if action, ok := sampleAction(p, fill); ok {
+					out = append(out, notActionSample{probe{action, arn, false}, p}, notActionSample{probe{action, arn + "/*", true}, p})
+				}
 			}
-			out = append(out, probe{action, arn, false}, probe{action, arn + "/*", true})
 		}
 	}
-	return out
+	if len(out) == 0 {
+		return doc, nil
+	}
+	named := *doc
+	named.Statement = slices.DeleteFunc(slices.Clone(doc.Statement), func(st iampolicy.Statement) bool {
+		return st.Effect == iampolicy.Deny && st.NotAction != nil
+	})
+	return &named, out
 }
 
 // sampleAction returns an s3: action that the action pattern p matches:
-// its wildcards filled, a wildcard within the first three characters with
-// what "s3:" has there. It reports false when the result is not one.
-func sampleAction(p string) (string, bool) {
+// each wildcard past "s3:" filled with fill ("?" with X when fill is
+// empty), a wildcard within the first three characters with what "s3:" has
+// there. It reports false when the result is no s3: action.
+func sampleAction(p, fill string) (string, bool) {
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
 		switch n := b.Len(); p[i] {
 		case '?':
-			if n < 3 {
+			switch {
+			case n < 3:
 				b.WriteByte("s3:"[n])
-			} else {
+			case fill == "":
 				b.WriteByte('X')
+			default:
+				b.WriteString(fill)
 			}
 		case '*':
 			if n < 3 {
 				b.WriteString("s3:"[n:])
+			} else {
+				b.WriteString(fill)
 			}
 		default:
 			b.WriteByte(p[i])

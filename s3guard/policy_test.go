@@ -164,6 +164,40 @@ func TestPolicyFindings(t *testing.T) {
 			reason: "seventh review: a NotAction deny of another form than aws:SecureTransport is probed too",
 		},
 		{
+			name: "two NotAction denies that both leave GetObjectTorrent out",
+			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":"s3:Get*"`, 1),
+				strings.NewReplacer(`"Action":"s3:*"`, `"NotAction":"s3:*Torrent"`, `AllowSSLRequestsOnly`, `Second`).Replace(stSecurityHubTLS), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"s3:Get* and s3:*Torrent on arn:aws:s3:::amzn-personalize-data/*."},
+			reason: "eighth review: what two NotAction denies leave open is what both name, which one sample of a pattern does not show",
+		},
+		{
+			name: "a NotAction deny beside a narrower Action deny",
+			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":"s3:PutObject*"`, 1),
+				strings.NewReplacer(`"Action":"s3:*"`, `"Action":["s3:PutObject","s3:PutObjectAcl"]`, `AllowSSLRequestsOnly`, `Second`).Replace(stSecurityHubTLS), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"s3:PutObject* on arn:aws:s3:::amzn-personalize-data/*."},
+			reason: "eighth review: PutObjectRetention and PutObjectTagging stay open; a sample with a NUL no Deny names shows it",
+		},
+		{
+			name:   "a NotAction pattern that names no action, before one that does",
+			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":["s3","s3:GetObjectTorrent"]`, 1), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{"s3:GetObjectTorrent on arn:aws:s3:::amzn-personalize-data/*."},
+			reason: "eighth review: a pattern that cannot be sampled is passed over, not the end of the look",
+		},
+		{
+			name: "two NotAction denies that cover every action together",
+			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":"s3:Get*"`, 1),
+				strings.NewReplacer(`"Action":"s3:*"`, `"NotAction":"s3:Put*"`, `AllowSSLRequestsOnly`, `Second`).Replace(stSecurityHubTLS), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			reason: "refused on purpose: NotAction denies are judged one by one against the Action denies; an Action s3:* deny says it plainly",
+		},
+		{
 			name:   "every action denied, and a NotAction deny beside",
 			policy: policyOf(stSecurityHubTLS, strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":"s3:GetObjectTagging"`, 1), stGrantRead),
 			dir:    Read,
@@ -553,7 +587,7 @@ func TestSampleAction(t *testing.T) {
 		{"s3express:*", "s3express:", false},
 	}
 	for _, tt := range tests {
-		got, ok := sampleAction(tt.pattern)
+		got, ok := sampleAction(tt.pattern, "")
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("sampleAction(%q) = %q, %v; want %q, %v", tt.pattern, got, ok, tt.want, tt.ok)
 		}
@@ -566,9 +600,11 @@ func FuzzSampleAction(f *testing.F) {
 	f.Add("*")
 	f.Add("?3:*a?")
 	f.Fuzz(func(t *testing.T, p string) {
-		a, ok := sampleAction(p)
-		if ok && (!strings.EqualFold(a[:3], "s3:") || !iampolicy.Glob(p, a, true)) {
-			t.Fatalf("sampleAction(%q) = %q, which it does not match or is no s3: action", p, a)
+		for _, fill := range []string{"", "\x00"} {
+			a, ok := sampleAction(p, fill)
+			if ok && (!strings.EqualFold(a[:3], "s3:") || !iampolicy.Glob(p, a, true)) {
+				t.Fatalf("sampleAction(%q, %q) = %q, which it does not match or is no s3: action", p, fill, a)
+			}
 		}
 	})
 }

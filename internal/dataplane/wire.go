@@ -467,7 +467,7 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 			// the guard's memo: timestamps differ on every call and would
 			// fill it; a batch's events may share one, though.
 			raw := sc.Raw()
-			if err := w.rawIDIn(n, raw); err != nil { // a numeric user ID as a value
+			if err := w.rawIDInNumber(n, raw); err != nil { // a numeric user ID as a value
 				return err
 			}
 			if raw == w.cleanNumber {
@@ -491,18 +491,8 @@ func (w *walker) walk(n *Node, sc *jsonscan.Scanner, k jsonscan.Kind) error {
 func (w *walker) checkString(n *Node, sc *jsonscan.Scanner) error {
 	if n.Rule == RuleProperties {
 		// Before the memo, which knows documents, not the call's IDs.
-		if len(w.raw) != 0 {
-			// The document as the body writes it, when its only escapes
-			// are the body's \" (the usual case): the IDs and the bytes
-			// around them read the same as in the decoded document, and
-			// nothing is decoded. Otherwise the decoded document.
-			var err error
-			if raw := sc.Raw(); jsonscan.OnlyQuotesEscaped(raw) && !w.st.rawEscaped {
-				err = w.rawIDIn(n, raw)
-			} else {
-				err = w.rawIDInDocument(n, sc.Text())
-			}
-			if err != nil {
+		if len(w.raw) != 0 { // Text decodes: only when the body asks for the look
+			if err := w.rawIDInDocument(n, sc.Text()); err != nil {
 				return err
 			}
 		}
@@ -531,34 +521,50 @@ func (w *walker) rawIDIn(n *Node, s string) error {
 	}
 	for _, id := range w.raw {
 		if holdsWord(s, id) {
-			return w.fail(RuleRawIdentifier, "holds a user ID of the call as given; the Pseudonymizer sends only its pseudonym")
+			return w.fail(RuleRawIdentifier, rawIDReason)
 		}
 	}
 	return nil
 }
 
-// rawIDInDocument is rawIDIn for a properties document: its text, and,
-// when the document escapes characters (\u00fc, \/: what Python's, PHP's
-// or Go's encoders write without anyone hiding anything), each of its
-// names and strings as Personalize will read them. A document that does
-// not parse is left to checkProperties, which refuses it.
+// rawIDInDocument is rawIDIn for a properties document, token by token:
+// each name and string as Personalize decodes it, each number as written
+// (rawIDInNumber). A document that does not parse is looked in as text;
+// checkProperties refuses it.
 func (w *walker) rawIDInDocument(n *Node, doc string) error {
-	if err := w.rawIDIn(n, doc); err != nil || len(w.raw) == 0 || strings.IndexByte(doc, '\\') < 0 {
-		return err
+	if len(w.raw) == 0 {
+		return nil
 	}
 	var sc jsonscan.Scanner
 	sc.Reset(doc)
 	for {
 		k, err := sc.Next()
-		if err != nil || k == jsonscan.End {
+		switch {
+		case err != nil:
+			return w.rawIDIn(n, doc)
+		case k == jsonscan.End:
 			return nil
+		case k == jsonscan.Key || k == jsonscan.String:
+			err = w.rawIDIn(n, sc.Text())
+		case k == jsonscan.Number:
+			err = w.rawIDInNumber(n, sc.Raw())
 		}
-		if k == jsonscan.Key || k == jsonscan.String {
-			if err := w.rawIDIn(n, sc.Text()); err != nil {
-				return err
-			}
+		if err != nil {
+			return err
 		}
 	}
+}
+
+// rawIDInNumber is rawIDIn for a number as written: refused only when it
+// is the ID (1234567, 1234567.0), not when the ID's digits stand in it
+// (0.1234567, a price that ends in them): numbers coincide more than words.
+func (w *walker) rawIDInNumber(n *Node, raw string) error {
+	for _, id := range w.raw {
+		if rest, ok := strings.CutPrefix(raw, id); ok && (rest == "" || rest[0] == '.' && strings.Trim(rest[1:], "0") == "") {
+			return w.fail(RuleRawIdentifier, rawIDReason)
+		}
+	}
+	return nil
 }
 
 // holdsWord reports whether word occurs in s with no ASCII letter or digit
@@ -616,6 +622,7 @@ func goName(member string) string {
 }
 
 const (
+	rawIDReason      = "holds a user ID of the call as given; the Pseudonymizer sends only its pseudonym"
 	sensitiveReason  = "holds an identifying value; the guard never sends it"
 	identifierReason = "an identifier holds an identifying value; set Policy.Pseudonymizer to send keyed pseudonyms instead"
 )

@@ -2,7 +2,7 @@ package iampolicy
 
 import (
 	"fmt"
-	"math"
+	"math/big"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -1013,13 +1013,13 @@ func publicRange(p netip.Prefix) bool {
 // narrowRanges reports whether the values of an IpAddress condition (IP
 // addresses and CIDR blocks, which IAM ORs) hold, all together, no more
 // public addresses of either family than one narrowestIPv4 or
-// narrowestIPv6 block: 256 /8 blocks are every IPv4 address. Overlaps are counted
-// twice, which errs towards calling the ranges wide; a block within
-// nonPublic counts for nothing. A value that does not parse restricts
-// nothing; an IPv4 range written as IPv6 (::ffff:0:0/96 is every IPv4
-// address) counts as IPv4.
+// narrowestIPv6 block: 256 /8 blocks are every IPv4 address. A block
+// inside another is counted once, and a block within nonPublic not at all.
+// A value that does not parse restricts nothing; an IPv4 range written as
+// IPv6 counts as IPv4, and an IPv6 block that holds ::ffff:0:0/96 holds
+// every IPv4 address.
 func narrowRanges(vals Values) bool {
-	var v4, v6 float64 // addresses held, as powers of two summed
+	var blocks []netip.Prefix // the public ones, masked
 	for _, v := range vals {
 		p, err := netip.ParsePrefix(v)
 		if err != nil {
@@ -1032,20 +1032,37 @@ func narrowRanges(vals Values) bool {
 		if p.Addr().Is4In6() && p.Bits() >= 96 {
 			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 		}
-		if !publicRange(p) {
-			continue
+		p = p.Masked()
+		if p.Addr().Is6() && p.Bits() <= 96 && p.Contains(mappedIPv4) {
+			return false // every IPv4 address, as IPv6 writes it
 		}
-		switch a := p.Addr(); {
-		case a.Is4():
-			v4 += math.Exp2(float64(32 - p.Bits()))
-		case a.Is4In6(): // shorter than /96, unmapped above otherwise
-			return false // more than every IPv4 address
-		default:
-			v6 += math.Exp2(float64(128 - p.Bits()))
+		if publicRange(p) {
+			blocks = append(blocks, p)
 		}
 	}
-	return len(vals) > 0 && v4 <= math.Exp2(32-narrowestIPv4) && v6 <= math.Exp2(128-narrowestIPv6)
+	// Widest first, so that a block inside one already counted is not
+	// counted again.
+	slices.SortFunc(blocks, func(a, b netip.Prefix) int { return a.Bits() - b.Bits() })
+	var v4, v6 big.Int // addresses held
+	var counted []netip.Prefix
+	for _, p := range blocks {
+		if slices.ContainsFunc(counted, func(c netip.Prefix) bool { return c.Contains(p.Addr()) }) {
+			continue
+		}
+		counted = append(counted, p)
+		size := new(big.Int).Lsh(big.NewInt(1), uint(p.Addr().BitLen()-p.Bits()))
+		if p.Addr().Is4() {
+			v4.Add(&v4, size)
+		} else {
+			v6.Add(&v6, size)
+		}
+	}
+	return len(vals) > 0 && v4.Cmp(new(big.Int).Lsh(big.NewInt(1), 32-narrowestIPv4)) <= 0 &&
+		v6.Cmp(new(big.Int).Lsh(big.NewInt(1), 128-narrowestIPv6)) <= 0
 }
+
+// mappedIPv4 is ::ffff:0.0.0.0, the first of the IPv4 addresses IPv6 writes.
+var mappedIPv4 = netip.MustParseAddr("::ffff:0.0.0.0")
 
 // fixedValue reports whether a condition value names particular callers:
 // not a policy variable, not only wildcards and, for a Like pattern, with

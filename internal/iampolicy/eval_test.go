@@ -248,6 +248,12 @@ func TestPublicAllows(t *testing.T) {
 		{"a public /8", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"52.0.0.0/8"}}}`, false},
 		{"two public /8 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["52.0.0.0/8","54.0.0.0/8"]}}}`, true},
 		{"a private /8 beside a public /8", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","52.0.0.0/8"]}}}`, false},
+		// Eighth review: a block inside another counted twice, IPv6 blocks
+		// that hold every IPv4 address, and a sum rounded away.
+		{"a /8 with a /16 inside it", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["52.0.0.0/8","52.10.0.0/16"]}}}`, false},
+		{"an IPv6 block holding every mapped IPv4 address", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"::/80"}}}`, true},
+		{"the block below the mapped ones, and them", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"::fffe:0:0/95"}}}`, true},
+		{"an IPv6 /32 and a thousand /86 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":` + ipv6Blocks() + `}}}`, true},
 		{"an IPv6 /32", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"2001:db8::/32"}}}`, false},
 		{"a mapped IPv4 /16", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"::ffff:198.51.0.0/112"}}}`, false},
 		{"a user name", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"aws:username":"admin"}}}`, true},
@@ -294,6 +300,16 @@ func TestFixesCaller(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ipv6Blocks is the JSON list of an IPv6 /32 and a thousand /86 blocks
+// outside it: a little more than a /32 in all.
+func ipv6Blocks() string {
+	blocks := []string{`"2001:db8::/32"`}
+	for i := range 1000 {
+		blocks = append(blocks, `"2001:db9:0:`+strconv.FormatInt(int64(i), 16)+`::/86"`)
+	}
+	return "[" + strings.Join(blocks, ",") + "]"
 }
 
 // everyEight is the JSON list of the 256 /8 blocks: every IPv4 address.
