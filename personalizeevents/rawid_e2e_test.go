@@ -94,6 +94,18 @@ func TestRawIDElsewhere(t *testing.T) {
 				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"customer":7654321.0}`)}}})
 			return err
 		}},
+		// Ninth review: Go's %v of a float64 and Java's Double.toString
+		// write a large number with an exponent.
+		{"a numeric user ID with an exponent, in a property", "EventList[0].Properties", "12345678", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("12345678"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"customer":1.2345678e+07}`)}}})
+			return err
+		}},
+		{"a numeric user ID with an exponent, as the event's value", "EventList[0].EventValue", "16777216", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("16777216"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, EventValue: aws.Float32(16777216)}}})
+			return err
+		}},
 		{"another user's ID in a batch", "Users[0].Properties", account, func() error {
 			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
 				{UserId: aws.String("customer-0002"), Properties: aws.String(`{"referrer":"` + account + `"}`)}, {UserId: aws.String(account)}}})
@@ -134,6 +146,12 @@ func TestRawIDElsewhere(t *testing.T) {
 			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("1234567"), SessionId: aws.String("s1"),
 				EventList: []types.Event{{EventType: aws.String("rate"), SentAt: sentAt, ItemId: aws.String("item-1"), EventValue: aws.Float32(0.1234567),
 					Properties: aws.String(`{"amount":91234567,"ratio":0.1234567}`)}}})
+			return err
+		}},
+		{"a number with a vast exponent beside a numeric user ID", func() error {
+			// Not built out digit by digit to be compared (rawIDInNumber).
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("12345678"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, ItemId: aws.String("item-1"), Properties: aws.String(`{"x":1e999999999}`)}}})
 			return err
 		}},
 		{"a property naming the session", func() error {

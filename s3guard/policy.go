@@ -71,10 +71,9 @@ func (p probe) String() string { return p.action + " on " + p.resource }
 
 func (p probe) unlisted() bool { return p.action == unlistedShort || p.action == unlistedLong }
 
-// uncoveredActions are the actions a TLS-only deny left open, by resource,
-// in the order the probes name the resources: the fixed probes' (fixed
-// counts them, other notes the unlisted ones) and the NotAction patterns'
-// (names, by pattern).
+// uncoveredActions are the probes a TLS-only deny left open, by resource,
+// in the order the probes name the resources (fixed counts them, other
+// notes the unlisted ones).
 type uncoveredActions []struct {
 	resource string
 	names    []string
@@ -105,15 +104,6 @@ func (u *uncoveredActions) add(p probe) {
 		r.other = true
 	} else if !slices.Contains(r.names, p.action) {
 		r.names = append(r.names, p.action)
-	}
-}
-
-// addPattern notes that the actions a NotAction pattern names are open on
-// resource.
-func (u *uncoveredActions) addPattern(resource, pattern string) {
-	r := &(*u)[u.at(resource)]
-	if !slices.Contains(r.names, pattern) {
-		r.names = append(r.names, pattern)
 	}
 }
 
@@ -217,20 +207,21 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 			uncovered.add(p)
 		}
 	}
-	// What a NotAction Deny names is covered only by a Deny that names
-	// actions: the actions several NotAction denies leave open are those
-	// all of them name, which no sample of one pattern stands for. So the
-	// samples are judged against the policy without its NotAction denies,
-	// which refuses two that name complementary sets (s3:Get* in one,
-	// s3:Put* in the other): rare, and an Action s3:* deny says it plainly.
-	if named, samples := notActionSamples(doc, s); len(samples) != 0 {
-		for _, sm := range samples {
-			if plainHTTP(named, sm.probe) {
-				uncovered.addPattern(sm.resource, sm.pattern)
-			}
+	// What a NotAction Deny names is covered only by a Deny whose Action
+	// holds every action the pattern does (coveringDenies): the actions
+	// several NotAction denies leave open are those all of them name, which
+	// no sample stands for, and a narrower Deny can hold the sample and not
+	// the rest. Two NotAction denies that name complementary sets (s3:Get*
+	// in one, s3:Put* in the other) are refused: rare, and an Action s3:*
+	// deny says it plainly.
+	var open []string // the NotAction patterns left open, as written
+	for _, sm := range notActionSamples(doc, s) {
+		if plainHTTP(coveringDenies(doc, sm.pattern), sm.probe) &&
+			!slices.ContainsFunc(open, func(o string) bool { return strings.EqualFold(o, sm.pattern) }) {
+			open = append(open, sm.pattern)
 		}
 	}
-	if len(uncovered) == 0 {
+	if len(uncovered) == 0 && len(open) == 0 {
 		return posture.Finding{}, false
 	}
 	arn := bucketARN(s.partition, s.bucket)
@@ -243,12 +234,20 @@ func tlsFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, bool) 
 		Control: "Security Hub S3.5",
 	}
 	var msg strings.Builder
-	if mentionsTLS(doc) {
+	switch {
+	case len(uncovered) == 0: // only what NotAction denies leave out
+		f.ID = FindingTLSOnlyIncomplete
+		fmt.Fprintf(&msg, "The bucket policy of %s denies plain-HTTP requests through NotAction, which leaves the actions of %s open to them.",
+			s.bucket, quotedList(open))
+	case mentionsTLS(doc):
 		f.ID = FindingTLSOnlyIncomplete
 		fmt.Fprintf(&msg, "The bucket policy of %s has a TLS condition but does not deny plain-HTTP requests to every principal for %s.",
 			s.bucket, uncovered.String(probes))
 		msg.WriteString(" Only a Deny with Principal \"*\" counts; narrowed principals and NotPrincipal do not.")
-	} else {
+		if len(open) > 0 {
+			fmt.Fprintf(&msg, " Its NotAction denies also leave the actions of %s open.", quotedList(open))
+		}
+	default:
 		fmt.Fprintf(&msg, "The bucket policy of %s does not deny requests without TLS (aws:SecureTransport false).", s.bucket)
 	}
 	if tlsFloor(doc, s) {
@@ -295,18 +294,16 @@ var (
 // notActionSample is a probe of an action a NotAction pattern names.
 type notActionSample struct {
 	probe
-	pattern string // the pattern, as findings name it
+	pattern string // the pattern, as written
 }
 
 // notActionSamples are probes for the S3 actions the NotAction of a Deny
-// names, and the policy they are judged against: doc without its
-// NotAction denies (see tlsFinding). A NotAction Deny matches the made-up
-// actions and every action it does not name, so the fixed probes cannot
-// tell what it leaves open. Each pattern that can name an s3: action is
-// probed as two actions it matches (sampleAction: its wildcards filled
-// with nothing, and with a NUL byte, which no Deny names), on the bucket
-// and on its objects.
-func notActionSamples(doc *iampolicy.Document, s policyScope) (*iampolicy.Document, []notActionSample) {
+// names: a NotAction Deny matches the made-up actions and every action it
+// does not name, so the fixed probes cannot tell what it leaves open. Each
+// pattern that can name an s3: action is probed as an action it matches
+// (sampleAction), on the bucket and on its objects, against the Denies
+// that hold all it names (coveringDenies).
+func notActionSamples(doc *iampolicy.Document, s policyScope) []notActionSample {
 	arn := bucketARN(s.partition, s.bucket)
 	var out []notActionSample
 	for _, st := range doc.Statement {
@@ -317,45 +314,82 @@ func notActionSamples(doc *iampolicy.Document, s policyScope) (*iampolicy.Docume
 			if !mayNameS3Action(p) {
 				continue
 			}
-			for _, fill := range []string{"", "\x00"} {
-				if action, ok := sampleAction(p, fill); ok {
-					out = append(out, notActionSample{probe{action, arn, false}, p}, notActionSample{probe{action, arn + "/*", true}, p})
-				}
+			if action, ok := sampleAction(p); ok {
+				out = append(out, notActionSample{probe{action, arn, false}, p}, notActionSample{probe{action, arn + "/*", true}, p})
 			}
 		}
 	}
-	if len(out) == 0 {
-		return doc, nil
+	return out
+}
+
+// coveringDenies is doc with, of its Denies, only those whose Action holds
+// every action pattern p names (actionIncludes), with only those patterns:
+// a Deny that covers the sample of p covers all of p.
+func coveringDenies(doc *iampolicy.Document, p string) *iampolicy.Document {
+	out := *doc
+	out.Statement = nil
+	for _, st := range doc.Statement {
+		if st.Effect == iampolicy.Deny {
+			actions := slices.DeleteFunc(slices.Clone(st.Action), func(q string) bool { return !actionIncludes(q, p) })
+			if len(actions) == 0 {
+				continue // a NotAction Deny, or one naming narrower actions
+			}
+			st.Action = actions
+		}
+		out.Statement = append(out.Statement, st)
 	}
-	named := *doc
-	named.Statement = slices.DeleteFunc(slices.Clone(doc.Statement), func(st iampolicy.Statement) bool {
-		return st.Effect == iampolicy.Deny && st.NotAction != nil
-	})
-	return &named, out
+	return &out
+}
+
+// actionIncludes reports, conservatively, whether action pattern q matches
+// every action pattern p matches, without regard to case: q is * or s3:*,
+// or p itself, or a literal and a * where the literal begins what p spells
+// before its first wildcard (s3:Get* holds s3:GetObject*).
+func actionIncludes(q, p string) bool {
+	q, p = strings.ToLower(q), strings.ToLower(p)
+	if q == "*" || q == "s3:*" || q == p {
+		return true
+	}
+	lit, ok := strings.CutSuffix(q, "*")
+	if !ok || strings.ContainsAny(lit, "*?") {
+		return false
+	}
+	if i := strings.IndexAny(p, "*?"); i >= 0 {
+		p = p[:i]
+	}
+	return strings.HasPrefix(p, lit)
+}
+
+// quotedList names patterns for a finding, each quoted (a policy may hold
+// any bytes).
+func quotedList(patterns []string) string {
+	q := make([]string, len(patterns))
+	for i, p := range patterns {
+		q[i] = strconv.Quote(p)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }
 
 // sampleAction returns an s3: action that the action pattern p matches:
-// each wildcard past "s3:" filled with fill ("?" with X when fill is
-// empty), a wildcard within the first three characters with what "s3:" has
-// there. It reports false when the result is no s3: action.
-func sampleAction(p, fill string) (string, bool) {
+// each wildcard past "s3:" filled (* with nothing, ? with X), a wildcard
+// within the first three characters with what "s3:" has there. It reports
+// false when the result is no s3: action.
+func sampleAction(p string) (string, bool) {
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
 		switch n := b.Len(); p[i] {
 		case '?':
-			switch {
-			case n < 3:
+			if n < 3 {
 				b.WriteByte("s3:"[n])
-			case fill == "":
+			} else {
 				b.WriteByte('X')
-			default:
-				b.WriteString(fill)
 			}
 		case '*':
 			if n < 3 {
 				b.WriteString("s3:"[n:])
-			} else {
-				b.WriteString(fill)
 			}
 		default:
 			b.WriteByte(p[i])

@@ -151,7 +151,7 @@ func TestPolicyFindings(t *testing.T) {
 			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":["s3:GetObjectTagging","s3:PutBucketAcl"]`, 1), stGrantRead),
 			dir:    Read,
 			want:   []string{FindingTLSOnlyIncomplete},
-			wantIn: []string{"for s3:GetObjectTagging and s3:PutBucketAcl on arn:aws:s3:::amzn-personalize-data; s3:GetObjectTagging and s3:PutBucketAcl on arn:aws:s3:::amzn-personalize-data/*."},
+			wantIn: []string{`denies plain-HTTP requests through NotAction, which leaves the actions of "s3:GetObjectTagging" and "s3:PutBucketAcl" open to them.`},
 			reason: "sixth review: the probes match a NotAction Deny, and every action it names stays open",
 		},
 		{
@@ -160,7 +160,7 @@ func TestPolicyFindings(t *testing.T) {
 				stGrantRead),
 			dir:    Read,
 			want:   []string{FindingTLSOnlyIncomplete},
-			wantIn: []string{"s3:GetObjectTorrent on arn:aws:s3:::amzn-personalize-data/*."},
+			wantIn: []string{`leaves the actions of "s3:GetObjectTorrent" open to them.`},
 			reason: "seventh review: a NotAction deny of another form than aws:SecureTransport is probed too",
 		},
 		{
@@ -169,7 +169,7 @@ func TestPolicyFindings(t *testing.T) {
 				strings.NewReplacer(`"Action":"s3:*"`, `"NotAction":"s3:*Torrent"`, `AllowSSLRequestsOnly`, `Second`).Replace(stSecurityHubTLS), stGrantRead),
 			dir:    Read,
 			want:   []string{FindingTLSOnlyIncomplete},
-			wantIn: []string{"s3:Get* and s3:*Torrent on arn:aws:s3:::amzn-personalize-data/*."},
+			wantIn: []string{`leaves the actions of "s3:Get*" and "s3:*Torrent" open to them.`},
 			reason: "eighth review: what two NotAction denies leave open is what both name, which one sample of a pattern does not show",
 		},
 		{
@@ -178,7 +178,7 @@ func TestPolicyFindings(t *testing.T) {
 				strings.NewReplacer(`"Action":"s3:*"`, `"Action":["s3:PutObject","s3:PutObjectAcl"]`, `AllowSSLRequestsOnly`, `Second`).Replace(stSecurityHubTLS), stGrantRead),
 			dir:    Read,
 			want:   []string{FindingTLSOnlyIncomplete},
-			wantIn: []string{"s3:PutObject* on arn:aws:s3:::amzn-personalize-data/*."},
+			wantIn: []string{`leaves the actions of "s3:PutObject*" open to them.`},
 			reason: "eighth review: PutObjectRetention and PutObjectTagging stay open; a sample with a NUL no Deny names shows it",
 		},
 		{
@@ -186,7 +186,7 @@ func TestPolicyFindings(t *testing.T) {
 			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":["s3","s3:GetObjectTorrent"]`, 1), stGrantRead),
 			dir:    Read,
 			want:   []string{FindingTLSOnlyIncomplete},
-			wantIn: []string{"s3:GetObjectTorrent on arn:aws:s3:::amzn-personalize-data/*."},
+			wantIn: []string{`leaves the actions of "s3:GetObjectTorrent" open to them.`},
 			reason: "eighth review: a pattern that cannot be sampled is passed over, not the end of the look",
 		},
 		{
@@ -196,6 +196,31 @@ func TestPolicyFindings(t *testing.T) {
 			dir:    Read,
 			want:   []string{FindingTLSOnlyIncomplete},
 			reason: "refused on purpose: NotAction denies are judged one by one against the Action denies; an Action s3:* deny says it plainly",
+		},
+		{
+			name: "a NotAction deny beside Action denies that hold its sample, not all it names",
+			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":"s3:GetObject*"`, 1),
+				strings.NewReplacer(`"Action":"s3:*"`, `"Action":["s3:GetObject","s3:GetObject?","s3:GetObjectVersion","s3:GetObjectAttributes"]`, `AllowSSLRequestsOnly`, `Second`).Replace(stSecurityHubTLS), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{`leaves the actions of "s3:GetObject*" open to them.`},
+			reason: "ninth review: GetObjectTorrent, GetObjectAcl and GetObjectTagging stay open",
+		},
+		{
+			name: "a NotAction deny with a leading wildcard beside a narrower deny",
+			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":"*Object"`, 1),
+				strings.NewReplacer(`"Action":"s3:*"`, `"Action":["s3:Object","s3:GetObject","s3:PutObject","s3:DeleteObject"]`, `AllowSSLRequestsOnly`, `Second`).Replace(stSecurityHubTLS), stGrantRead),
+			dir:    Read,
+			want:   []string{FindingTLSOnlyIncomplete},
+			wantIn: []string{`leaves the actions of "*Object" open to them.`},
+			reason: "ninth review: RestoreObject stays open",
+		},
+		{
+			name: "a NotAction deny beside a wider Action deny",
+			policy: policyOf(strings.Replace(stSecurityHubTLS, `"Action":"s3:*"`, `"NotAction":"s3:GetObject*"`, 1),
+				strings.NewReplacer(`"Action":"s3:*"`, `"Action":"s3:Get*"`, `AllowSSLRequestsOnly`, `Second`).Replace(stSecurityHubTLS), stGrantRead),
+			dir:    Read,
+			reason: "s3:Get* holds every action s3:GetObject* names",
 		},
 		{
 			name:   "every action denied, and a NotAction deny beside",
@@ -587,7 +612,7 @@ func TestSampleAction(t *testing.T) {
 		{"s3express:*", "s3express:", false},
 	}
 	for _, tt := range tests {
-		got, ok := sampleAction(tt.pattern, "")
+		got, ok := sampleAction(tt.pattern)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("sampleAction(%q) = %q, %v; want %q, %v", tt.pattern, got, ok, tt.want, tt.ok)
 		}
@@ -600,11 +625,32 @@ func FuzzSampleAction(f *testing.F) {
 	f.Add("*")
 	f.Add("?3:*a?")
 	f.Fuzz(func(t *testing.T, p string) {
-		for _, fill := range []string{"", "\x00"} {
-			a, ok := sampleAction(p, fill)
-			if ok && (!strings.EqualFold(a[:3], "s3:") || !iampolicy.Glob(p, a, true)) {
-				t.Fatalf("sampleAction(%q, %q) = %q, which it does not match or is no s3: action", p, fill, a)
-			}
+		a, ok := sampleAction(p)
+		if ok && (!strings.EqualFold(a[:3], "s3:") || !iampolicy.Glob(p, a, true)) {
+			t.Fatalf("sampleAction(%q) = %q, which it does not match or is no s3: action", p, a)
 		}
 	})
+}
+
+func TestActionIncludes(t *testing.T) {
+	tests := []struct {
+		q, p string
+		want bool
+	}{
+		{"*", "s3:GetObject*", true},
+		{"S3:*", "s3:GetObject*", true},
+		{"s3:GetObject*", "S3:GETOBJECT*", true},
+		{"s3:Get*", "s3:GetObject*", true},
+		{"s3:Get*", "s3:GetObjectTorrent", true},
+		{"s3:GetObject*", "s3:Get*", false},
+		{"s3:GetObject?", "s3:GetObject*", false},
+		{"s3:Get*", "s3:*Get", false},
+		{"s3:*Object", "*Object", false},
+		{"s3:G*t*", "s3:GetObject", false}, // holds it, but not by the conservative rule
+	}
+	for _, tt := range tests {
+		if got := actionIncludes(tt.q, tt.p); got != tt.want {
+			t.Errorf("actionIncludes(%q, %q) = %v, want %v", tt.q, tt.p, got, tt.want)
+		}
+	}
 }

@@ -398,6 +398,10 @@ type callState struct {
 	// &, anything not ASCII): it may read otherwise in a body, which the
 	// gate then decodes, field by field, to look for it.
 	rawEscaped bool
+	// rawNumeric notes that one of raw is all digits: a number may spell
+	// it in another form (1.2345678e+07, as Go's %v and Java write a large
+	// float), which the gate then looks for (see exponentNumber).
+	rawNumeric bool
 	reported   []*guarderr.SafeguardError
 	// ids is the identifier step's working state, kept here so that a
 	// call does not allocate it. (The wire gate's walker is not: see
@@ -599,6 +603,7 @@ func (ids *IDs) replace(path Path, id, to *string, session bool) (*string, error
 	ids.st.pseudonyms = append(ids.st.pseudonyms, v)
 	if !session && len(*id) >= minRawID && !slices.Contains(ids.st.raw, *id) {
 		ids.st.raw = append(ids.st.raw, *id)
+		ids.st.rawNumeric = ids.st.rawNumeric || strings.Trim(*id, "0123456789") == ""
 		ids.st.rawEscaped = ids.st.rawEscaped || strings.ContainsFunc(*id, func(r rune) bool {
 			return r < 0x20 || r >= 0x7f || strings.ContainsRune(`"\/<>&`, r)
 		})

@@ -3,6 +3,7 @@ package dataplane
 import (
 	"context"
 	"errors"
+	"math/big"
 	"net/http"
 	"slices"
 	"strconv"
@@ -222,13 +223,15 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 func (w *walker) checkBody(ctx context.Context, g *Guard, o *operation, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st, w.catalogue = g, ctx, op, st, o.catalogue
 	if st != nil && len(st.raw) != 0 && (st.rawEscaped || !jsonscan.OnlyQuotesEscaped(body) ||
-		slices.ContainsFunc(st.raw, func(id string) bool { return strings.Contains(body, id) })) {
+		slices.ContainsFunc(st.raw, func(id string) bool { return strings.Contains(body, id) }) ||
+		st.rawNumeric && exponentNumber(body)) {
 		// Field by field only when the body holds a raw ID, or escapes
 		// anything but quotes (\n, \u0026 and the like can stand right
 		// against an ID, or spell it), or an ID holds a byte an encoder
 		// may escape (callState.rawEscaped): otherwise every field's text
 		// is its text in the body, but for escaped quotes, and no field
-		// holds an ID. A pass or two of the body rather than one per
+		// holds an ID; nor, unless a number is written with an exponent,
+		// a numeric ID. A pass or two of the body rather than one per
 		// string.
 		w.raw = st.raw
 	}
@@ -555,16 +558,55 @@ func (w *walker) rawIDInDocument(n *Node, doc string) error {
 	}
 }
 
-// rawIDInNumber is rawIDIn for a number as written: refused only when it
-// is the ID (1234567, 1234567.0), not when the ID's digits stand in it
-// (0.1234567, a price that ends in them): numbers coincide more than words.
+// rawIDInNumber is rawIDIn for a number as written: refused only when its
+// value is a numeric ID's (1234567, 1234567.0, 1.234567e+06), not when the
+// ID's digits stand in it (0.1234567, a price that ends in them): numbers
+// coincide more than words.
 func (w *walker) rawIDInNumber(n *Node, raw string) error {
 	for _, id := range w.raw {
-		if rest, ok := strings.CutPrefix(raw, id); ok && (rest == "" || rest[0] == '.' && strings.Trim(rest[1:], "0") == "") {
+		if raw == id {
+			return w.fail(RuleRawIdentifier, rawIDReason)
+		}
+	}
+	if !strings.ContainsAny(raw, ".eE") {
+		return nil
+	}
+	if i := strings.IndexAny(raw, "eE"); i >= 0 {
+		// An ID has at most a few dozen digits; a larger exponent would
+		// have big.Rat build a number of that many digits.
+		if exp, err := strconv.Atoi(raw[i+1:]); err != nil || exp < -40 || exp > 40 {
+			return nil
+		}
+	}
+	var v, idv big.Rat
+	if _, ok := v.SetString(raw); !ok {
+		return nil // not a number the walk accepts
+	}
+	for _, id := range w.raw {
+		if _, ok := idv.SetString(id); ok && strings.Trim(id, "0123456789") == "" && v.Cmp(&idv) == 0 {
 			return w.fail(RuleRawIdentifier, rawIDReason)
 		}
 	}
 	return nil
+}
+
+// exponentNumber reports whether body may hold a number written with an
+// exponent: an e or E right after a digit. A string that reads so
+// (item1e5) only sends the gate to look field by field.
+func exponentNumber(body string) bool {
+	for _, e := range []byte{'e', 'E'} {
+		for s := body; ; {
+			i := strings.IndexByte(s, e)
+			if i < 0 {
+				break
+			}
+			if i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+				return true
+			}
+			s = s[i+1:]
+		}
+	}
+	return false
 }
 
 // holdsWord reports whether word occurs in s with no ASCII letter or digit

@@ -1013,8 +1013,9 @@ func publicRange(p netip.Prefix) bool {
 // narrowRanges reports whether the values of an IpAddress condition (IP
 // addresses and CIDR blocks, which IAM ORs) hold, all together, no more
 // public addresses of either family than one narrowestIPv4 or
-// narrowestIPv6 block: 256 /8 blocks are every IPv4 address. A block
-// inside another is counted once, and a block within nonPublic not at all.
+// narrowestIPv6 block each and no more than two of them in all: 256 /8
+// blocks are every IPv4 address. A block inside another is counted once,
+// and a block within nonPublic not at all.
 // A value that does not parse restricts nothing; an IPv4 range written as
 // IPv6 counts as IPv4, and an IPv6 block that holds ::ffff:0:0/96 holds
 // every IPv4 address.
@@ -1046,6 +1047,9 @@ func narrowRanges(vals Values) bool {
 	var v4, v6 big.Int // addresses held
 	var counted []netip.Prefix
 	for _, p := range blocks {
+		if p.Bits() < narrowest(p.Addr()) {
+			return false
+		}
 		if slices.ContainsFunc(counted, func(c netip.Prefix) bool { return c.Contains(p.Addr()) }) {
 			continue
 		}
@@ -1057,8 +1061,19 @@ func narrowRanges(vals Values) bool {
 			v6.Add(&v6, size)
 		}
 	}
-	return len(vals) > 0 && v4.Cmp(new(big.Int).Lsh(big.NewInt(1), 32-narrowestIPv4)) <= 0 &&
-		v6.Cmp(new(big.Int).Lsh(big.NewInt(1), 128-narrowestIPv6)) <= 0
+	// Two of the widest blocks in all: an organisation's /8 with its
+	// offices' ranges beside it, not a share of the Internet in pieces.
+	return len(vals) > 0 && v4.Cmp(new(big.Int).Lsh(big.NewInt(2), 32-narrowestIPv4)) <= 0 &&
+		v6.Cmp(new(big.Int).Lsh(big.NewInt(2), 128-narrowestIPv6)) <= 0
+}
+
+// narrowest is the widest block of a's family that narrowRanges admits,
+// as a prefix length.
+func narrowest(a netip.Addr) int {
+	if a.Is4() {
+		return narrowestIPv4
+	}
+	return narrowestIPv6
 }
 
 // mappedIPv4 is ::ffff:0.0.0.0, the first of the IPv4 addresses IPv6 writes.
