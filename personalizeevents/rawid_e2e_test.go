@@ -106,6 +106,9 @@ func TestRawIDElsewhere(t *testing.T) {
 				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, EventValue: aws.Float32(16777216)}}})
 			return err
 		}},
+		{"a numeric user ID's value without its leading zeros", "EventList[1].Properties", "4512873309", func() error {
+			return events(types.Event{Properties: aws.String(`{"customer":4512873309}`)})
+		}},
 		{"another user's ID in a batch", "Users[0].Properties", account, func() error {
 			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
 				{UserId: aws.String("customer-0002"), Properties: aws.String(`{"referrer":"` + account + `"}`)}, {UserId: aws.String(account)}}})

@@ -3,7 +3,7 @@ package dataplane
 import (
 	"context"
 	"errors"
-	"math/big"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -223,7 +223,10 @@ func (g *Guard) checkBody(ctx context.Context, op string, st *callState, body st
 func (w *walker) checkBody(ctx context.Context, g *Guard, o *operation, op string, st *callState, body string) error {
 	w.g, w.ctx, w.op, w.st, w.catalogue = g, ctx, op, st, o.catalogue
 	if st != nil && len(st.raw) != 0 && (st.rawEscaped || !jsonscan.OnlyQuotesEscaped(body) ||
-		slices.ContainsFunc(st.raw, func(id string) bool { return strings.Contains(body, id) }) ||
+		slices.ContainsFunc(st.raw, func(id string) bool {
+			// A numeric ID's value is written without its leading zeros.
+			return strings.Contains(body, id) || st.rawNumeric && strings.Contains(body, strings.TrimLeft(id, "0"))
+		}) ||
 		st.rawNumeric && exponentNumber(body)) {
 		// Field by field only when the body holds a raw ID, or escapes
 		// anything but quotes (\n, \u0026 and the like can stand right
@@ -559,35 +562,65 @@ func (w *walker) rawIDInDocument(n *Node, doc string) error {
 }
 
 // rawIDInNumber is rawIDIn for a number as written: refused only when its
-// value is a numeric ID's (1234567, 1234567.0, 1.234567e+06), not when the
-// ID's digits stand in it (0.1234567, a price that ends in them): numbers
-// coincide more than words.
+// value is a numeric ID's (1234567, 1234567.0, 1.234567e+06, 4512873309
+// for 004512873309), not when the ID's digits stand in it (0.1234567, a
+// price that ends in them): numbers coincide more than words.
 func (w *walker) rawIDInNumber(n *Node, raw string) error {
-	for _, id := range w.raw {
-		if raw == id {
-			return w.fail(RuleRawIdentifier, rawIDReason)
-		}
-	}
-	if !strings.ContainsAny(raw, ".eE") {
+	if len(w.raw) == 0 {
 		return nil
 	}
-	if i := strings.IndexAny(raw, "eE"); i >= 0 {
-		// An ID has at most a few dozen digits; a larger exponent would
-		// have big.Rat build a number of that many digits.
-		if exp, err := strconv.Atoi(raw[i+1:]); err != nil || exp < -40 || exp > 40 {
-			return nil
-		}
-	}
-	var v, idv big.Rat
-	if _, ok := v.SetString(raw); !ok {
-		return nil // not a number the walk accepts
+	digits, point, ok := decimalValue(raw)
+	if !ok {
+		return nil
 	}
 	for _, id := range w.raw {
-		if _, ok := idv.SetString(id); ok && strings.Trim(id, "0123456789") == "" && v.Cmp(&idv) == 0 {
+		if d, p, ok := decimalValue(id); ok && d == digits && p == point {
 			return w.fail(RuleRawIdentifier, rawIDReason)
 		}
 	}
 	return nil
+}
+
+// decimalValue reads a non-negative JSON number (or a string of digits) as
+// its significant digits, without leading or trailing zeros, and the place
+// of the decimal point after the first of them: 1.2345678e+07,
+// 12345678.0 and 0012345678 are all ("12345678", 8); zero is ("", 0).
+// Linear in the text, whatever its exponent; ok is false for anything
+// else, and for an exponent past int64.
+func decimalValue(s string) (digits string, point int64, ok bool) {
+	mantissa, exp, hasExp := strings.Cut(s, "e")
+	if !hasExp {
+		mantissa, exp, hasExp = strings.Cut(s, "E")
+	}
+	whole, frac, _ := strings.Cut(mantissa, ".")
+	if whole == "" || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" {
+		return "", 0, false
+	}
+	var e int64
+	if hasExp {
+		var err error
+		if e, err = strconv.ParseInt(strings.TrimPrefix(exp, "+"), 10, 64); err != nil {
+			return "", 0, false
+		}
+	}
+	point = int64(len(whole))
+	if e > 0 && point > math.MaxInt64-e || e < 0 && point < math.MinInt64-e {
+		return "", 0, false
+	}
+	point += e
+	// The digits run on from the whole part into the fraction; leading
+	// zeros move the point, trailing ones do not count.
+	all := whole + frac
+	if len(frac) == 0 {
+		all = whole
+	}
+	trimmed := strings.TrimLeft(all, "0")
+	point -= int64(len(all) - len(trimmed))
+	trimmed = strings.TrimRight(trimmed, "0")
+	if trimmed == "" {
+		return "", 0, true
+	}
+	return trimmed, point, true
 }
 
 // exponentNumber reports whether body may hold a number written with an

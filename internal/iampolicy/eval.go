@@ -1013,7 +1013,7 @@ func publicRange(p netip.Prefix) bool {
 // narrowRanges reports whether the values of an IpAddress condition (IP
 // addresses and CIDR blocks, which IAM ORs) hold, all together, no more
 // public addresses of either family than one narrowestIPv4 or
-// narrowestIPv6 block each and no more than two of them in all: 256 /8
+// narrowestIPv6 block, with a /16 (IPv6 /48) more beside it: 256 /8
 // blocks are every IPv4 address. A block inside another is counted once,
 // and a block within nonPublic not at all.
 // A value that does not parse restricts nothing; an IPv4 range written as
@@ -1047,9 +1047,6 @@ func narrowRanges(vals Values) bool {
 	var v4, v6 big.Int // addresses held
 	var counted []netip.Prefix
 	for _, p := range blocks {
-		if p.Bits() < narrowest(p.Addr()) {
-			return false
-		}
 		if slices.ContainsFunc(counted, func(c netip.Prefix) bool { return c.Contains(p.Addr()) }) {
 			continue
 		}
@@ -1061,19 +1058,14 @@ func narrowRanges(vals Values) bool {
 			v6.Add(&v6, size)
 		}
 	}
-	// Two of the widest blocks in all: an organisation's /8 with its
-	// offices' ranges beside it, not a share of the Internet in pieces.
-	return len(vals) > 0 && v4.Cmp(new(big.Int).Lsh(big.NewInt(2), 32-narrowestIPv4)) <= 0 &&
-		v6.Cmp(new(big.Int).Lsh(big.NewInt(2), 128-narrowestIPv6)) <= 0
-}
-
-// narrowest is the widest block of a's family that narrowRanges admits,
-// as a prefix length.
-func narrowest(a netip.Addr) int {
-	if a.Is4() {
-		return narrowestIPv4
+	// One of the widest blocks, and beside it no more than a /16 (IPv6
+	// /48) more: an organisation's /8 and its offices' ranges, not a share
+	// of the Internet in pieces (two /8s, four /9s).
+	budget := func(widest, rest int) *big.Int {
+		b := new(big.Int).Lsh(big.NewInt(1), uint(widest))
+		return b.Add(b, new(big.Int).Lsh(big.NewInt(1), uint(rest)))
 	}
-	return narrowestIPv6
+	return len(vals) > 0 && v4.Cmp(budget(32-narrowestIPv4, 16)) <= 0 && v6.Cmp(budget(128-narrowestIPv6, 80)) <= 0
 }
 
 // mappedIPv4 is ::ffff:0.0.0.0, the first of the IPv4 addresses IPv6 writes.
