@@ -109,6 +109,21 @@ func TestRawIDElsewhere(t *testing.T) {
 		{"a numeric user ID's value without its leading zeros", "EventList[1].Properties", "4512873309", func() error {
 			return events(types.Event{Properties: aws.String(`{"customer":4512873309}`)})
 		}},
+		// Eleventh review: the ID negated, and an ID too long for a double
+		// written as one (JSON.stringify), rounded.
+		{"a numeric user ID negated", "EventList[1].Properties", "4512873309", func() error {
+			return events(types.Event{Properties: aws.String(`{"customer":-4512873309}`)})
+		}},
+		{"a long numeric user ID as a double", "EventList[0].Properties", "1234567890123456789", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("1234567890123456789"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"author":1234567890123456800}`)}}})
+			return err
+		}},
+		{"a long numeric user ID as a double with an exponent", "EventList[0].Properties", "1234567890123456789", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("1234567890123456789"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"author":1.2345678901234568e+18}`)}}})
+			return err
+		}},
 		{"another user's ID in a batch", "Users[0].Properties", account, func() error {
 			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
 				{UserId: aws.String("customer-0002"), Properties: aws.String(`{"referrer":"` + account + `"}`)}, {UserId: aws.String(account)}}})
@@ -155,6 +170,13 @@ func TestRawIDElsewhere(t *testing.T) {
 			// Not built out digit by digit to be compared (rawIDInNumber).
 			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("12345678"), SessionId: aws.String("s1"),
 				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, ItemId: aws.String("item-1"), Properties: aws.String(`{"x":1e999999999}`)}}})
+			return err
+		}},
+		{"a zero-padded user ID whose value is a quantity", func() error {
+			// Eleventh review: 000001 is 1; only its spelling is looked for.
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("000001"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("buy"), SentAt: sentAt, ItemId: aws.String("item-1"), EventValue: aws.Float32(1),
+					Properties: aws.String(`{"quantity":1,"discount":0}`)}}})
 			return err
 		}},
 		{"a property naming the session", func() error {

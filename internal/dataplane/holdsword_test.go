@@ -79,6 +79,7 @@ func TestDecimalValue(t *testing.T) {
 		{"-12345678", value{}},
 		{"1e", value{}},
 		{"1e99999999999999999999", value{}},
+		{"0.0001e-9223372036854775808", value{}},
 		{"12a", value{}},
 		{".5", value{}},
 	}

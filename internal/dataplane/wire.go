@@ -3,7 +3,6 @@ package dataplane
 import (
 	"context"
 	"errors"
-	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -224,8 +223,16 @@ func (w *walker) checkBody(ctx context.Context, g *Guard, o *operation, op strin
 	w.g, w.ctx, w.op, w.st, w.catalogue = g, ctx, op, st, o.catalogue
 	if st != nil && len(st.raw) != 0 && (st.rawEscaped || !jsonscan.OnlyQuotesEscaped(body) ||
 		slices.ContainsFunc(st.raw, func(id string) bool {
-			// A numeric ID's value is written without its leading zeros.
-			return strings.Contains(body, id) || st.rawNumeric && strings.Contains(body, strings.TrimLeft(id, "0"))
+			if strings.Contains(body, id) {
+				return true
+			}
+			if !st.rawNumeric {
+				return false
+			}
+			// A numeric ID's value is written without its leading zeros,
+			// and, past a double's digits, rounded (see rawIDInNumber).
+			v := strings.TrimLeft(id, "0")
+			return len(v) >= minRawID && strings.Contains(body, v[:min(len(v), float64Digits)])
 		}) ||
 		st.rawNumeric && exponentNumber(body)) {
 		// Field by field only when the body holds a raw ID, or escapes
@@ -569,16 +576,46 @@ func (w *walker) rawIDInNumber(n *Node, raw string) error {
 	if len(w.raw) == 0 {
 		return nil
 	}
+	raw = strings.TrimPrefix(raw, "-") // the ID negated is the ID still
+	for _, id := range w.raw {
+		if raw == id {
+			return w.fail(RuleRawIdentifier, rawIDReason)
+		}
+	}
+	if _, frac, ok := strings.Cut(raw, "."); ok && !strings.ContainsAny(raw, "eE") && strings.Trim(frac, "0") != "" {
+		return nil // a fraction (a price, a score): no ID, and nothing to build
+	}
 	digits, point, ok := decimalValue(raw)
 	if !ok {
 		return nil
 	}
 	for _, id := range w.raw {
-		if d, p, ok := decimalValue(id); ok && d == digits && p == point {
+		d, p, ok := decimalValue(id)
+		if !ok || p < minRawID {
+			// Not a numeric ID, or one whose value has fewer digits than
+			// an ID is looked for with (000001 is 1, a quantity): only
+			// its spelling is.
+			continue
+		}
+		if d == digits && p == point || len(d) > float64Digits && p == point && sameFloat64(raw, id) {
 			return w.fail(RuleRawIdentifier, rawIDReason)
 		}
 	}
 	return nil
+}
+
+// float64Digits is how many significant digits a float64 holds whatever
+// they are: an ID with more is written as a double (JSON.stringify,
+// %v of a float64) rounded, 1234567890123456789 as 1234567890123456800.
+const float64Digits = 15
+
+// sameFloat64 reports whether a and b, two numbers as written, read as the
+// same float64: what a reader that parses numbers as doubles keeps of an ID
+// too long for one.
+func sameFloat64(a, b string) bool {
+	fa, errA := strconv.ParseFloat(a, 64)
+	fb, errB := strconv.ParseFloat(b, 64)
+	return errA == nil && errB == nil && fa == fb
 }
 
 // decimalValue reads a non-negative JSON number (or a string of digits) as
@@ -599,15 +636,13 @@ func decimalValue(s string) (digits string, point int64, ok bool) {
 	var e int64
 	if hasExp {
 		var err error
-		if e, err = strconv.ParseInt(strings.TrimPrefix(exp, "+"), 10, 64); err != nil {
+		// An exponent past the text's own length and a margin cannot make
+		// an ID's value, and would wrap the point's arithmetic.
+		if e, err = strconv.ParseInt(strings.TrimPrefix(exp, "+"), 10, 64); err != nil || e > int64(len(s))+64 || e < -int64(len(s))-64 {
 			return "", 0, false
 		}
 	}
-	point = int64(len(whole))
-	if e > 0 && point > math.MaxInt64-e || e < 0 && point < math.MinInt64-e {
-		return "", 0, false
-	}
-	point += e
+	point = int64(len(whole)) + e
 	// The digits run on from the whole part into the fraction; leading
 	// zeros move the point, trailing ones do not count.
 	all := whole + frac

@@ -1013,7 +1013,7 @@ func publicRange(p netip.Prefix) bool {
 // narrowRanges reports whether the values of an IpAddress condition (IP
 // addresses and CIDR blocks, which IAM ORs) hold, all together, no more
 // public addresses of either family than one narrowestIPv4 or
-// narrowestIPv6 block, with a /16 (IPv6 /48) more beside it: 256 /8
+// narrowestIPv6 block, with a /12 (IPv6 /44) more beside it: 256 /8
 // blocks are every IPv4 address. A block inside another is counted once,
 // and a block within nonPublic not at all.
 // A value that does not parse restricts nothing; an IPv4 range written as
@@ -1058,14 +1058,14 @@ func narrowRanges(vals Values) bool {
 			v6.Add(&v6, size)
 		}
 	}
-	// One of the widest blocks, and beside it no more than a /16 (IPv6
-	// /48) more: an organisation's /8 and its offices' ranges, not a share
-	// of the Internet in pieces (two /8s, four /9s).
+	// One of the widest blocks, and beside it no more than a /12 (IPv6
+	// /44) more: an organisation's /8 and its offices' ranges, not a share
+	// of the Internet in pieces (two /8s, four /9s, a /8 and a /9).
 	budget := func(widest, rest int) *big.Int {
 		b := new(big.Int).Lsh(big.NewInt(1), uint(widest))
 		return b.Add(b, new(big.Int).Lsh(big.NewInt(1), uint(rest)))
 	}
-	return len(vals) > 0 && v4.Cmp(budget(32-narrowestIPv4, 16)) <= 0 && v6.Cmp(budget(128-narrowestIPv6, 80)) <= 0
+	return len(vals) > 0 && v4.Cmp(budget(32-narrowestIPv4, 20)) <= 0 && v6.Cmp(budget(128-narrowestIPv6, 84)) <= 0
 }
 
 // mappedIPv4 is ::ffff:0.0.0.0, the first of the IPv4 addresses IPv6 writes.

@@ -250,6 +250,9 @@ func TestPublicAllows(t *testing.T) {
 		{"two public /8 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["52.0.0.0/8","54.0.0.0/8"]}}}`, true},
 		{"four public /9 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["52.0.0.0/9","52.128.0.0/9","54.0.0.0/9","54.128.0.0/9"]}}}`, true},
 		{"a /8 and a /16 beside it", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["17.0.0.0/8","198.51.0.0/16"]}}}`, false},
+		{"a /8, a /16, an office's /24 and a host", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["17.0.0.0/8","198.51.0.0/16","203.0.113.0/24","192.0.2.7"]}}}`, false},
+		{"a /8 and a /9", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["17.0.0.0/8","52.0.0.0/9"]}}}`, true},
+		{"an IPv6 /32, a /48 and a /56", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["2001:db8::/32","2001:dba::/48","2001:dbb::/56"]}}}`, false},
 		{"a /8 and an IPv6 /32", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["17.0.0.0/8","2001:db8::/32"]}}}`, false},
 		{"three public /8 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["52.0.0.0/8","54.0.0.0/8","3.0.0.0/8"]}}}`, true},
 		{"a private /8 beside a public /8", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","52.0.0.0/8"]}}}`, false},
@@ -258,7 +261,7 @@ func TestPublicAllows(t *testing.T) {
 		{"a /8 with a /16 inside it", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["52.0.0.0/8","52.10.0.0/16"]}}}`, false},
 		{"an IPv6 block holding every mapped IPv4 address", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"::/80"}}}`, true},
 		{"the block below the mapped ones, and them", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"::fffe:0:0/95"}}}`, true},
-		{"an IPv6 /32, a /48 and a thousand /86 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":` + ipv6Blocks() + `}}}`, true},
+		{"an IPv6 /32, a /44 and a thousand /86 blocks", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":` + ipv6Blocks() + `}}}`, true},
 		{"an IPv6 /32", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"2001:db8::/32"}}}`, false},
 		{"a mapped IPv4 /16", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"::ffff:198.51.0.0/112"}}}`, false},
 		{"a user name", `{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringEquals":{"aws:username":"admin"}}}`, true},
@@ -307,11 +310,11 @@ func TestFixesCaller(t *testing.T) {
 	}
 }
 
-// ipv6Blocks is the JSON list of an IPv6 /32, a /48 and a thousand /86
+// ipv6Blocks is the JSON list of an IPv6 /32, a /44 and a thousand /86
 // blocks outside them: a little more than narrowRanges admits, which a
 // float64 sum rounds away.
 func ipv6Blocks() string {
-	blocks := []string{`"2001:db8::/32"`, `"2001:dba::/48"`}
+	blocks := []string{`"2001:db8::/32"`, `"2001:dba::/44"`}
 	for i := range 1000 {
 		blocks = append(blocks, `"2001:db9:0:`+strconv.FormatInt(int64(i), 16)+`::/86"`)
 	}
