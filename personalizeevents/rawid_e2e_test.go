@@ -124,6 +124,23 @@ func TestRawIDElsewhere(t *testing.T) {
 				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"author":1.2345678901234568e+18}`)}}})
 			return err
 		}},
+		// Twelfth review: a double's rounding carried into the ID's 15th
+		// digit, or up a digit; a negative ID.
+		{"a long numeric user ID as a double, its digits carried", "EventList[0].Properties", "7604504064263669287", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("7604504064263669287"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"author":7604504064263670000}`)}}})
+			return err
+		}},
+		{"a long numeric user ID as a double, a digit up", "EventList[0].Properties", "99999999999999999", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("99999999999999999"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"author":100000000000000000}`)}}})
+			return err
+		}},
+		{"a negative numeric user ID", "EventList[0].Properties", "1001234567890", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("-1001234567890"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"chat":-1001234567890}`)}}})
+			return err
+		}},
 		{"another user's ID in a batch", "Users[0].Properties", account, func() error {
 			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
 				{UserId: aws.String("customer-0002"), Properties: aws.String(`{"referrer":"` + account + `"}`)}, {UserId: aws.String(account)}}})

@@ -229,10 +229,15 @@ func (w *walker) checkBody(ctx context.Context, g *Guard, o *operation, op strin
 			if !st.rawNumeric {
 				return false
 			}
-			// A numeric ID's value is written without its leading zeros,
-			// and, past a double's digits, rounded (see rawIDInNumber).
-			v := strings.TrimLeft(id, "0")
-			return len(v) >= minRawID && strings.Contains(body, v[:min(len(v), float64Digits)])
+			// A numeric ID's value is written without its leading zeros;
+			// past a double's digits it may be written rounded, its
+			// digits carried (7604504064263669287 as 7604504064263670000):
+			// such an ID is looked for field by field whatever the body.
+			v := strings.TrimLeft(strings.TrimPrefix(id, "-"), "0")
+			if strings.Trim(v, "0123456789") != "" {
+				return false
+			}
+			return len(v) > float64Digits || len(v) >= minRawID && strings.Contains(body, v)
 		}) ||
 		st.rawNumeric && exponentNumber(body)) {
 		// Field by field only when the body holds a raw ID, or escapes
@@ -576,12 +581,12 @@ func (w *walker) rawIDInNumber(n *Node, raw string) error {
 	if len(w.raw) == 0 {
 		return nil
 	}
-	raw = strings.TrimPrefix(raw, "-") // the ID negated is the ID still
 	for _, id := range w.raw {
-		if raw == id {
+		if raw == id || strings.TrimPrefix(raw, "-") == strings.TrimPrefix(id, "-") { // the ID negated is the ID still
 			return w.fail(RuleRawIdentifier, rawIDReason)
 		}
 	}
+	raw = strings.TrimPrefix(raw, "-")
 	if _, frac, ok := strings.Cut(raw, "."); ok && !strings.ContainsAny(raw, "eE") && strings.Trim(frac, "0") != "" {
 		return nil // a fraction (a price, a score): no ID, and nothing to build
 	}
@@ -590,6 +595,7 @@ func (w *walker) rawIDInNumber(n *Node, raw string) error {
 		return nil
 	}
 	for _, id := range w.raw {
+		id = strings.TrimPrefix(id, "-")
 		d, p, ok := decimalValue(id)
 		if !ok || p < minRawID {
 			// Not a numeric ID, or one whose value has fewer digits than
@@ -597,7 +603,8 @@ func (w *walker) rawIDInNumber(n *Node, raw string) error {
 			// its spelling is.
 			continue
 		}
-		if d == digits && p == point || len(d) > float64Digits && p == point && sameFloat64(raw, id) {
+		// A double may round an ID up a digit (99999999999999999 is 1e17).
+		if d == digits && p == point || len(d) > float64Digits && (p == point || p+1 == point) && sameFloat64(raw, id) {
 			return w.fail(RuleRawIdentifier, rawIDReason)
 		}
 	}
