@@ -141,6 +141,13 @@ func TestRawIDElsewhere(t *testing.T) {
 				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"chat":-1001234567890}`)}}})
 			return err
 		}},
+		// Thirteenth review: an E.164 phone number as the user ID, which
+		// int() and Number() read as a number.
+		{"a phone number user ID as a number", "EventList[0].Properties", "14155550123", func() error {
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("+14155550123"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, Properties: aws.String(`{"contact":14155550123}`)}}})
+			return err
+		}},
 		{"another user's ID in a batch", "Users[0].Properties", account, func() error {
 			_, err := client.PutUsers(ctx, &sdk.PutUsersInput{DatasetArn: &c.UsersARN, Users: []types.User{
 				{UserId: aws.String("customer-0002"), Properties: aws.String(`{"referrer":"` + account + `"}`)}, {UserId: aws.String(account)}}})
@@ -194,6 +201,13 @@ func TestRawIDElsewhere(t *testing.T) {
 			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("000001"), SessionId: aws.String("s1"),
 				EventList: []types.Event{{EventType: aws.String("buy"), SentAt: sentAt, ItemId: aws.String("item-1"), EventValue: aws.Float32(1),
 					Properties: aws.String(`{"quantity":1,"discount":0}`)}}})
+			return err
+		}},
+		{"a long numeric ID made beside the user's", func() error {
+			// Thirteenth review: a cart made in the same millisecond as its
+			// snowflake user reads as the same double, and is another ID.
+			_, err := client.PutEvents(ctx, &sdk.PutEventsInput{TrackingId: &c.TrackingID, UserId: aws.String("1234567890123456789"), SessionId: aws.String("s1"),
+				EventList: []types.Event{{EventType: aws.String("view"), SentAt: sentAt, ItemId: aws.String("item-1"), Properties: aws.String(`{"cart_id":1234567890123456790}`)}}})
 			return err
 		}},
 		{"a property naming the session", func() error {

@@ -233,7 +233,7 @@ func (w *walker) checkBody(ctx context.Context, g *Guard, o *operation, op strin
 			// past a double's digits it may be written rounded, its
 			// digits carried (7604504064263669287 as 7604504064263670000):
 			// such an ID is looked for field by field whatever the body.
-			v := strings.TrimLeft(strings.TrimPrefix(id, "-"), "0")
+			v := strings.TrimLeft(unsigned(id), "0")
 			if strings.Trim(v, "0123456789") != "" {
 				return false
 			}
@@ -582,7 +582,7 @@ func (w *walker) rawIDInNumber(n *Node, raw string) error {
 		return nil
 	}
 	for _, id := range w.raw {
-		if raw == id || strings.TrimPrefix(raw, "-") == strings.TrimPrefix(id, "-") { // the ID negated is the ID still
+		if raw == id { // its spelling; its value, of either sign, is compared below
 			return w.fail(RuleRawIdentifier, rawIDReason)
 		}
 	}
@@ -595,7 +595,7 @@ func (w *walker) rawIDInNumber(n *Node, raw string) error {
 		return nil
 	}
 	for _, id := range w.raw {
-		id = strings.TrimPrefix(id, "-")
+		id = unsigned(id)
 		d, p, ok := decimalValue(id)
 		if !ok || p < minRawID {
 			// Not a numeric ID, or one whose value has fewer digits than
@@ -604,11 +604,38 @@ func (w *walker) rawIDInNumber(n *Node, raw string) error {
 			continue
 		}
 		// A double may round an ID up a digit (99999999999999999 is 1e17).
-		if d == digits && p == point || len(d) > float64Digits && (p == point || p+1 == point) && sameFloat64(raw, id) {
+		if d == digits && p == point || len(d) > float64Digits && (p == point || p+1 == point) && sameFloat64(raw, id) && doubleForm(digits, point, id) {
 			return w.fail(RuleRawIdentifier, rawIDReason)
 		}
 	}
 	return nil
+}
+
+// unsigned is s without one leading sign: strconv.ParseInt, Number() and
+// int() all read +14155550123 (an E.164 number) as 14155550123.
+func unsigned(s string) string {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		return s[1:]
+	}
+	return s
+}
+
+// doubleForm reports whether digits and point (decimalValue's) are how a
+// writer renders id's float64: its shortest form, 16 or 17 significant
+// digits, or its exact value; not another integer that merely reads as
+// the same double (a snowflake made beside the ID).
+func doubleForm(digits string, point int64, id string) bool {
+	f, err := strconv.ParseFloat(id, 64)
+	if err != nil {
+		return true
+	}
+	for _, s := range []string{strconv.FormatFloat(f, 'e', -1, 64), strconv.FormatFloat(f, 'e', 15, 64), strconv.FormatFloat(f, 'e', 16, 64),
+		strconv.FormatFloat(f, 'f', 0, 64)} {
+		if d, p, ok := decimalValue(s); ok && d == digits && p == point {
+			return true
+		}
+	}
+	return false
 }
 
 // float64Digits is how many significant digits a float64 holds whatever
