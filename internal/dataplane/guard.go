@@ -603,7 +603,8 @@ func (ids *IDs) replace(path Path, id, to *string, session bool) (*string, error
 	ids.st.pseudonyms = append(ids.st.pseudonyms, v)
 	if !session && len(*id) >= minRawID && !slices.Contains(ids.st.raw, *id) {
 		ids.st.raw = append(ids.st.raw, *id)
-		ids.st.rawNumeric = ids.st.rawNumeric || strings.Trim(unsigned(*id), "0123456789") == ""
+		_, numeric := numericID(*id)
+		ids.st.rawNumeric = ids.st.rawNumeric || numeric
 		ids.st.rawEscaped = ids.st.rawEscaped || strings.ContainsFunc(*id, func(r rune) bool {
 			return r < 0x20 || r >= 0x7f || strings.ContainsRune(`"\/<>&`, r)
 		})

@@ -233,11 +233,8 @@ func (w *walker) checkBody(ctx context.Context, g *Guard, o *operation, op strin
 			// past a double's digits it may be written rounded, its
 			// digits carried (7604504064263669287 as 7604504064263670000):
 			// such an ID is looked for field by field whatever the body.
-			v := strings.TrimLeft(unsigned(id), "0")
-			if strings.Trim(v, "0123456789") != "" {
-				return false
-			}
-			return len(v) > float64Digits || len(v) >= minRawID && strings.Contains(body, v)
+			v, numeric := numericID(id)
+			return numeric && (len(v) > float64Digits || len(v) >= minRawID && strings.Contains(body, v))
 		}) ||
 		st.rawNumeric && exponentNumber(body)) {
 		// Field by field only when the body holds a raw ID, or escapes
@@ -620,6 +617,14 @@ func unsigned(s string) string {
 	return s
 }
 
+// numericID reports whether id is a number (digits after one sign at
+// most), and its digits as a number writes them: without the sign or
+// leading zeros.
+func numericID(id string) (plain string, ok bool) {
+	u := unsigned(id)
+	return strings.TrimLeft(u, "0"), strings.Trim(u, "0123456789") == ""
+}
+
 // doubleForm reports whether digits and point (decimalValue's) are how a
 // writer renders id's float64: its shortest form, 16 or 17 significant
 // digits, or its exact value; not another integer that merely reads as
@@ -679,10 +684,7 @@ func decimalValue(s string) (digits string, point int64, ok bool) {
 	point = int64(len(whole)) + e
 	// The digits run on from the whole part into the fraction; leading
 	// zeros move the point, trailing ones do not count.
-	all := whole + frac
-	if len(frac) == 0 {
-		all = whole
-	}
+	all := whole + frac // no copy when frac is empty
 	trimmed := strings.TrimLeft(all, "0")
 	point -= int64(len(all) - len(trimmed))
 	trimmed = strings.TrimRight(trimmed, "0")
