@@ -72,33 +72,26 @@ func (p probe) String() string { return p.action + " on " + p.resource }
 func (p probe) unlisted() bool { return p.action == unlistedShort || p.action == unlistedLong }
 
 // uncoveredActions are the probes a TLS-only deny left open, by resource,
-// in the order the probes name the resources (fixed counts them, other
-// notes the unlisted ones).
-type uncoveredActions []struct {
+// in the order the probes name the resources.
+type uncoveredActions []uncoveredOn
+
+// uncoveredOn is what was left open on one resource: the probes (fixed
+// counts them), by name, and whether an unlisted one was (other).
+type uncoveredOn struct {
 	resource string
 	names    []string
 	fixed    int
 	other    bool
 }
 
-func (u *uncoveredActions) at(resource string) int {
-	for i := range *u {
-		if (*u)[i].resource == resource {
-			return i
-		}
-	}
-	*u = append(*u, struct {
-		resource string
-		names    []string
-		fixed    int
-		other    bool
-	}{resource: resource})
-	return len(*u) - 1
-}
-
 // add notes a fixed probe left open.
 func (u *uncoveredActions) add(p probe) {
-	r := &(*u)[u.at(p.resource)]
+	i := slices.IndexFunc(*u, func(r uncoveredOn) bool { return r.resource == p.resource })
+	if i < 0 {
+		i = len(*u)
+		*u = append(*u, uncoveredOn{resource: p.resource})
+	}
+	r := &(*u)[i]
 	r.fixed++
 	if p.unlisted() {
 		r.other = true
@@ -127,11 +120,7 @@ func (u uncoveredActions) String(fixed []probe) string {
 		if r.other {
 			names = append(names, "every other S3 action")
 		}
-		list := strings.Join(names, ", ")
-		if n := len(names); n > 1 {
-			list = strings.Join(names[:n-1], ", ") + " and " + names[n-1]
-		}
-		parts = append(parts, list+" on "+r.resource)
+		parts = append(parts, andList(names)+" on "+r.resource)
 	}
 	return strings.Join(parts, "; ")
 }
@@ -354,10 +343,7 @@ func actionIncludes(q, p string) bool {
 	if !ok || strings.ContainsAny(lit, "*?") {
 		return false
 	}
-	if i := strings.IndexAny(p, "*?"); i >= 0 {
-		p = p[:i]
-	}
-	return strings.HasPrefix(p, lit)
+	return strings.HasPrefix(literalPrefix(p), lit)
 }
 
 // quotedList names patterns for a finding, each quoted (a policy may hold
@@ -367,10 +353,25 @@ func quotedList(patterns []string) string {
 	for i, p := range patterns {
 		q[i] = strconv.Quote(p)
 	}
-	if len(q) == 1 {
-		return q[0]
+	return andList(q)
+}
+
+// andList joins items as a sentence lists them: "a", "a and b", "a, b and c".
+func andList(items []string) string {
+	if n := len(items); n > 1 {
+		return strings.Join(items[:n-1], ", ") + " and " + items[n-1]
 	}
-	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+	return strings.Join(items, "")
+}
+
+// literalPrefix is what an action pattern spells before its first
+// wildcard, in lower case (IAM compares actions without regard to case).
+func literalPrefix(p string) string {
+	p = strings.ToLower(p)
+	if i := strings.IndexAny(p, "*?"); i >= 0 {
+		return p[:i]
+	}
+	return p
 }
 
 // sampleAction returns an s3: action that the action pattern p matches:
@@ -406,10 +407,7 @@ func sampleAction(p string) (string, bool) {
 // action: what comes before its first wildcard is a prefix of "s3:" or
 // starts with it, without regard to case.
 func mayNameS3Action(p string) bool {
-	lit := strings.ToLower(p)
-	if i := strings.IndexAny(lit, "*?"); i >= 0 {
-		lit = lit[:i]
-	}
+	lit := literalPrefix(p)
 	return strings.HasPrefix(lit, "s3:") || strings.HasPrefix("s3:", lit)
 }
 
