@@ -585,10 +585,8 @@ func (r *Request) lookup(key string) (vals []string, present, known bool) {
 			return v, true, true
 		}
 	}
-	for _, k := range r.Absent {
-		if strings.EqualFold(k, key) {
-			return nil, false, true
-		}
+	if keyIn(r.Absent, key) {
+		return nil, false, true
 	}
 	return nil, false, false
 }
@@ -844,10 +842,11 @@ func (d *Document) PublicAllows() []int {
 
 // ForeignAllows returns the indexes of Allow statements that let a principal
 // of an account outside trusted use one of actions: an AWS principal naming
-// another account (its ID, or an ARN in it), or every principal restricted
-// (by aws:PrincipalAccount, kms:CallerAccount or aws:PrincipalArn, with a
-// positive operator) to fixed values of which one is another account.
-// Statements open to everyone are PublicAllows', and NotPrincipal ones too.
+// another account (its ID, or an ARN in it), or every principal (Principal
+// "*", or all but a NotPrincipal's) restricted by a positive string or ARN
+// operator on one of accountKeys to fixed values of which one is another
+// account. Statements open to everyone without such a condition are
+// PublicAllows'.
 func (d *Document) ForeignAllows(trusted []string, actions ...string) []int {
 	var out []int
 	for i := range d.Statement {
@@ -885,7 +884,7 @@ func (s *Statement) namesForeignAccount(trusted []string) bool {
 			continue
 		}
 		for key, vals := range conds {
-			if !slices.ContainsFunc(accountKeys, func(k string) bool { return strings.EqualFold(k, key) }) {
+			if !keyIn(accountKeys, key) {
 				continue
 			}
 			for _, v := range vals {
@@ -916,7 +915,7 @@ func (s *Statement) restricted() bool {
 			continue
 		}
 		for key, vals := range keys {
-			if !slices.ContainsFunc(restrictingKeys, func(rk string) bool { return strings.EqualFold(key, rk) }) {
+			if !keyIn(restrictingKeys, key) {
 				continue
 			}
 			if FixedCondition(op, vals) {
@@ -925,6 +924,12 @@ func (s *Statement) restricted() bool {
 		}
 	}
 	return false
+}
+
+// keyIn reports whether key is one of keys, compared without regard to case
+// as IAM compares condition keys.
+func keyIn(keys []string, key string) bool {
+	return slices.ContainsFunc(keys, func(k string) bool { return strings.EqualFold(k, key) })
 }
 
 // positiveStringOperator reports whether op compares a key with values that
@@ -952,7 +957,7 @@ func (s *Statement) FixesCaller(keys ...string) bool {
 			continue
 		}
 		for key, vals := range conds {
-			if slices.ContainsFunc(keys, func(k string) bool { return strings.EqualFold(k, key) }) && FixedCondition(op, vals) {
+			if keyIn(keys, key) && FixedCondition(op, vals) {
 				return true
 			}
 		}
@@ -962,7 +967,7 @@ func (s *Statement) FixesCaller(keys ...string) bool {
 
 // FixedCondition reports whether a condition of operator op with values
 // vals names particular callers: every value, which IAM ORs, is fixed (see
-// fixedValue), or, for IpAddress, a narrow range (narrowRange). Callers ask
+// fixedValue), or, for IpAddress, narrow ranges (narrowRanges). Callers ask
 // it of a positive operator on a key that says who the caller is
 // (aws:SourceAccount, aws:SourceArn, aws:SourceIp).
 func FixedCondition(op string, vals Values) bool {
