@@ -79,10 +79,9 @@ func (e *CheckError) Error() string {
 	default:
 		msg += e.Operation + " failed (it needs " + e.Permission + " on the key)"
 	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
+	// Not the SDK's text: AWS's messages quote the alias or key asked for
+	// and the caller's session name.
+	return msg + ": " + awserr.Cause(e.Err)
 }
 
 func (e *CheckError) Unwrap() error { return e.Err }

@@ -66,10 +66,8 @@ func (e *KMSError) Error() string {
 	default:
 		msg += "failed (it needs " + e.Permission + " on the KMS key)"
 	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
+	// Not the SDK's text: AWS's messages quote the caller's session name.
+	return msg + ": " + awserr.Cause(e.Err)
 }
 
 func (e *KMSError) Unwrap() error { return e.Err }

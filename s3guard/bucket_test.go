@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/personalizeguard/personalizeguard/internal/awserr"
 	"github.com/personalizeguard/personalizeguard/posture"
 )
 
@@ -106,9 +107,9 @@ func TestCheckBucket(t *testing.T) {
 		{
 			name:   "SSE-S3 allowed explicitly",
 			fake:   func(f *fakeS3) { f.encryption = sseAlg(types.ServerSideEncryptionAes256) },
-			req:    func(r *Requirements) { r.AllowSSES3 = true },
+			req:    func(r *Requirements) { r.InsecureAllowSSES3 = true },
 			dir:    Read,
-			reason: "AllowSSES3 accepts it",
+			reason: "InsecureAllowSSES3 accepts it",
 		},
 		{
 			name:   "SSE-S3 with no keys configured",
@@ -173,7 +174,7 @@ func TestCheckBucket(t *testing.T) {
 			name:   "unparseable policy",
 			fake:   func(f *fakeS3) { f.policy = `{"Statement":[{"Effect":"Maybe","Principal":"*","Action":"s3:*"}]}` },
 			dir:    Read,
-			want:   []string{FindingPolicyUnparseable},
+			want:   []string{FindingPolicyUnparsable},
 			wantIn: []string{"statement 0"},
 			reason: "what cannot be parsed cannot pass",
 		},
@@ -268,7 +269,7 @@ func TestCheckBucketFailsClosed(t *testing.T) {
 		{"GetBucketLocation", "s3:GetBucketLocation", context.DeadlineExceeded, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.op+"/"+errText(tt.err), func(t *testing.T) {
+		t.Run(tt.op+"/"+awserr.Cause(tt.err), func(t *testing.T) {
 			fake := goodBucket()
 			fake.errs = map[string]error{tt.op: tt.err}
 			got, err := CheckBucket(context.Background(), fake, testBucket, Read, testReq())

@@ -26,11 +26,14 @@ type CheckError struct {
 	Err error
 }
 
+// Error names the operation, the permission and the failure (awserr.Cause),
+// never the SDK's text, which quotes the request's URL (an object key) and
+// AWS's message.
 func (e *CheckError) Error() string {
 	if e.AccessDenied() {
-		return "s3guard: cannot check bucket " + e.Resource + ": " + e.Operation + " was denied; the caller lacks " + e.Permission + ": " + errText(e.Err)
+		return "s3guard: cannot check bucket " + e.Resource + ": " + e.Operation + " was denied; the caller lacks " + e.Permission + ": " + awserr.Cause(e.Err)
 	}
-	return "s3guard: cannot check bucket " + e.Resource + ": " + e.Operation + " (needs " + e.Permission + ") failed: " + errText(e.Err)
+	return "s3guard: cannot check bucket " + e.Resource + ": " + e.Operation + " (needs " + e.Permission + ") failed: " + awserr.Cause(e.Err)
 }
 
 func (e *CheckError) Unwrap() error { return e.Err }
@@ -38,13 +41,6 @@ func (e *CheckError) Unwrap() error { return e.Err }
 // AccessDenied reports whether S3 refused the call (HTTP 403, or
 // AccessDenied), as opposed to a network failure or a timeout.
 func (e *CheckError) AccessDenied() bool { return awserr.AccessDenied(e.Err) }
-
-func errText(err error) string {
-	if err == nil {
-		return "unknown error"
-	}
-	return err.Error()
-}
 
 // ArgumentError reports an invalid argument, found before any request is
 // sent. It names the field, never its value.

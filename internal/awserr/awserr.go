@@ -4,8 +4,12 @@
 package awserr
 
 import (
+	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -38,4 +42,37 @@ func AccessDenied(err error) bool {
 		return true
 	}
 	return HTTPStatus(err) == http.StatusForbidden
+}
+
+// Cause says what went wrong in err in words that quote nothing of the
+// request: the AWS error code, a timeout, the HTTP status, or the network
+// operation that failed. The SDK's own text does not qualify: a transport
+// error quotes the request's URL, whose path is an S3 object key, and AWS's
+// messages quote resource names and the caller's session name, any of which
+// may hold an e-mail address. The error itself stays reachable with
+// errors.Unwrap for a caller who wants it.
+func Cause(err error) string {
+	if code := Code(err); code != "" {
+		return "AWS error " + code
+	}
+	switch {
+	case err == nil:
+		return "unknown error"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	}
+	if status := HTTPStatus(err); status != 0 {
+		return "HTTP status " + strconv.Itoa(status)
+	}
+	var ne *net.OpError
+	if errors.As(err, &ne) && ne.Op != "" {
+		return "network error (" + ne.Op + ")"
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return "transport error (" + ue.Op + ")"
+	}
+	return "request failed (the SDK's error is kept: errors.Unwrap)"
 }

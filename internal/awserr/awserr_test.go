@@ -1,10 +1,16 @@
 package awserr
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -50,5 +56,42 @@ func TestClassify(t *testing.T) {
 		if got := AccessDenied(tt.err); got != tt.accessDenied {
 			t.Errorf("AccessDenied(%v) = %v, want %v (%s)", tt.err, got, tt.accessDenied, tt.reason)
 		}
+	}
+}
+
+// TestCauseQuotesNothing: Cause names the failure without the SDK's text,
+// which quotes the URL (an S3 key) and AWS's message (a resource name).
+func TestCauseQuotesNothing(t *testing.T) {
+	const secret = "jane.doe@example.com"
+	keyURL := "https://bucket.s3.us-east-1.amazonaws.com/exports/" + secret + ".csv?x-id=HeadObject"
+	op := func(err error) error {
+		return &smithy.OperationError{ServiceID: "S3", OperationName: "HeadObject", Err: err}
+	}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"API error whose message quotes a value", op(&smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 400}},
+			Err:      &smithy.GenericAPIError{Code: "NotFoundException", Message: "Alias alias/" + secret + " is not found"}}), "AWS error NotFoundException"},
+		{"HEAD refused without a body", sdkError(403, ""), "HTTP status 403"},
+		{"connection refused, URL quoted", op(&url.Error{Op: "Head", URL: keyURL, Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}}), "network error (dial)"},
+		{"transport error, URL quoted", op(&url.Error{Op: "Head", URL: keyURL, Err: errors.New("EOF at " + keyURL)}), "transport error (Head)"},
+		{"deadline", op(&url.Error{Op: "Head", URL: keyURL, Err: context.DeadlineExceeded}), "timed out"},
+		{"canceled", fmt.Errorf("op %s: %w", secret, context.Canceled), "canceled"},
+		{"anything else", errors.New("retrieving credentials for " + secret), "request failed (the SDK's error is kept: errors.Unwrap)"},
+		{"no error", nil, "unknown error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Cause(tt.err)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Cause (-want +got):\n%s", diff)
+			}
+			if strings.Contains(got, "jane") {
+				t.Errorf("Cause echoes the value: %q", got)
+			}
+		})
 	}
 }

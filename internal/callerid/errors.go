@@ -1,6 +1,8 @@
 package callerid
 
 import (
+	"errors"
+
 	"github.com/personalizeguard/personalizeguard/internal/awserr"
 )
 
@@ -50,14 +52,12 @@ func (e *CheckError) Error() string {
 	default:
 		msg += e.Operation + " failed (it needs " + e.Permission + " and a reachable STS)"
 	}
-	switch code := awserr.Code(e.Err); {
-	case code != "":
-		// Not AWS's message: it quotes the caller's ARN.
-		msg += ": AWS error " + code
-	case e.Err != nil:
-		msg += ": " + e.Err.Error()
+	var own checkFailure
+	if errors.As(e.Err, &own) {
+		return msg + ": " + own.Error() // the check's own words
 	}
-	return msg
+	// Not AWS's message: it quotes the caller's ARN.
+	return msg + ": " + awserr.Cause(e.Err)
 }
 
 func (e *CheckError) Unwrap() error { return e.Err }
