@@ -404,7 +404,8 @@ func (g *Guard) handleBucketPosture(ctx context.Context, st *callState, in middl
 		// the input objects a batch inference, batch segment or data
 		// deletion job reads with its role.
 		dataKeys := op.groupKey != groupKeyNone || l.objects && op.roleAt != nil
-		keys, err := g.checkBucket(ctx, st, l, p[i], src, dataKeys)
+		var keyBuf [2]string // the usual data is under one key
+		keys, err := g.checkBucket(ctx, st, l, p[i], src, dataKeys, keyBuf[:0])
 		if err != nil {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, err
 		}
@@ -445,10 +446,10 @@ func postureBypassed(op string) error {
 
 // checkBucket checks loc's bucket and, for a source, its objects, from
 // src's listing when the import scan reads it too. With dataKeys, it
-// returns the KMS keys the data is under once both passed: the objects'
-// (see s3guard.Checker.CheckObjectKeys) or, for an output, the bucket's
-// default key.
-func (g *Guard) checkBucket(ctx context.Context, st *callState, l *locationPlace, loc s3guard.Location, src *importSource, dataKeys bool) ([]string, error) {
+// returns the KMS keys the data is under once both passed, appended to
+// keys: the objects' (see s3guard.Checker.CheckObjectKeys) or, for an
+// output, the bucket's default key.
+func (g *Guard) checkBucket(ctx context.Context, st *callState, l *locationPlace, loc s3guard.Location, src *importSource, dataKeys bool, keys []string) ([]string, error) {
 	// CheckLocation judges Personalize's grant on the location itself, so a
 	// grant scoped to a prefix is recognised; the TLS-only deny and the rest
 	// must still cover the whole bucket.
@@ -464,13 +465,13 @@ func (g *Guard) checkBucket(ctx context.Context, st *callState, l *locationPlace
 		if !dataKeys || l.dir != s3guard.Write {
 			return nil, nil
 		}
-		return g.outputKeys(ctx, st, l, loc)
+		return g.outputKeys(ctx, st, l, loc, keys)
 	}
 	var list s3guard.ListFunc
 	if src != nil {
 		list = src.list
 	}
-	rep, keys, err := g.buckets.CheckObjectKeys(ctx, loc, list)
+	rep, keys, err = g.buckets.CheckObjectKeys(ctx, loc, list, keys)
 	if err != nil {
 		return nil, g.refuse(ctx, st, l.field, RuleS3CheckFailed, "the source objects could not be checked, so the guard refuses to use them", err, nil)
 	}
@@ -492,7 +493,7 @@ const bucketUncheckedReason = "the bucket could not be checked, so the guard ref
 // path through checkBucket is a few contiguous lines.
 //
 //go:noinline
-func (g *Guard) outputKeys(ctx context.Context, st *callState, l *locationPlace, loc s3guard.Location) ([]string, error) {
+func (g *Guard) outputKeys(ctx context.Context, st *callState, l *locationPlace, loc s3guard.Location, keys []string) ([]string, error) {
 	key, isKMS, err := g.buckets.DefaultKMSKey(ctx, loc.Bucket)
 	if err != nil {
 		return nil, g.refuse(ctx, st, l.field, RuleS3CheckFailed, bucketUncheckedReason, err, nil)
@@ -500,7 +501,7 @@ func (g *Guard) outputKeys(ctx context.Context, st *callState, l *locationPlace,
 	if !isKMS {
 		return nil, nil // SSE-S3 or none: the bucket posture check judged it
 	}
-	return []string{key}, nil
+	return append(keys, key), nil
 }
 
 // refuse is a posture step's refusal of the member at field (see

@@ -2,7 +2,6 @@ package s3guard
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -126,8 +125,8 @@ func (c *Checker) CheckLocation(ctx context.Context, loc Location, dir Direction
 // CheckObjects is the cached form of the package-level [CheckObjects], with
 // the sample size of [CheckerOptions.ObjectSample].
 func (c *Checker) CheckObjects(ctx context.Context, loc Location) (posture.Report, error) {
-	r, _, err := c.CheckObjectKeys(ctx, loc, nil)
-	return r, err
+	r, err := c.objectsChecked(ctx, loc, nil)
+	return cloneReport(r.rep), err
 }
 
 // CheckListedObjects is CheckObjects for a caller that reads the
@@ -146,19 +145,30 @@ func (c *Checker) CheckListedObjects(ctx context.Context, loc Location, list Lis
 	if list == nil {
 		return posture.Report{}, &ArgumentError{Field: "list", Reason: "is nil"}
 	}
-	r, _, err := c.CheckObjectKeys(ctx, loc, list)
-	return r, err
+	r, err := c.objectsChecked(ctx, loc, list)
+	return cloneReport(r.rep), err
 }
 
 // CheckObjectKeys is CheckListedObjects (CheckObjects when list is nil)
-// that also returns the KMS keys the checked objects are encrypted with
-// (SSE-KMS or DSSE-KMS), each once, as HeadObject names them: "" stands for
-// the AWS managed key aws/s3. A caller that must also know whether a key
-// lets a given principal decrypt the objects checks these keys. The slice
-// is the cache's: it must not be modified.
-func (c *Checker) CheckObjectKeys(ctx context.Context, loc Location, list ListFunc) (posture.Report, []string, error) {
+// that also appends to keys the KMS keys the checked objects are encrypted
+// with (SSE-KMS or DSSE-KMS), each once, as HeadObject names them: "" stands
+// for the AWS managed key aws/s3, and returns the extended slice. A caller
+// that must also know whether a key lets a given principal decrypt the
+// objects checks these keys. Appending (to a buffer the caller keeps, or
+// nil) copies them out of the cache, which the caller cannot reach.
+func (c *Checker) CheckObjectKeys(ctx context.Context, loc Location, list ListFunc, keys []string) (posture.Report, []string, error) {
+	r, err := c.objectsChecked(ctx, loc, list)
+	if err != nil {
+		return posture.Report{}, keys, err
+	}
+	return cloneReport(r.rep), append(keys, r.keys...), nil
+}
+
+// objectsChecked is the cached check of loc's objects that CheckObjects,
+// CheckListedObjects and CheckObjectKeys hand out copies of.
+func (c *Checker) objectsChecked(ctx context.Context, loc Location, list ListFunc) (objectsResult, error) {
 	if c.reqErr != nil {
-		return posture.Report{}, nil, c.reqErr
+		return objectsResult{}, c.reqErr
 	}
 	// Only checkObjectsOnce puts an entry in c.objects, after loc passed
 	// Validate, whose rules do not change: a hit (the usual call) is a loc
@@ -167,18 +177,15 @@ func (c *Checker) CheckObjectKeys(ctx context.Context, loc Location, list ListFu
 	r, err, hit := c.objects.Cached(loc)
 	if !hit {
 		if err := loc.Validate(); err != nil {
-			return posture.Report{}, nil, err
+			return objectsResult{}, err
 		}
 		r, err = c.checkObjectsOnce(ctx, loc, list)
 	}
-	if err != nil {
-		return posture.Report{}, nil, err
-	}
-	return cloneReport(r.rep), slices.Clip(r.keys), nil
+	return r, err
 }
 
-// checkObjectsOnce is CheckObjectKeys's check of loc, once for concurrent
-// callers, cached. loc must have passed Validate: CheckObjectKeys serves a
+// checkObjectsOnce is objectsChecked's check of loc, once for concurrent
+// callers, cached. loc must have passed Validate: objectsChecked serves a
 // cached entry without validating it.
 func (c *Checker) checkObjectsOnce(ctx context.Context, loc Location, list ListFunc) (objectsResult, error) {
 	r, _, err := c.objects.Do(ctx, loc, func(ctx context.Context) (objectsResult, error) {
@@ -240,7 +247,7 @@ func (c *Checker) argsDir(dir Direction) error {
 
 func (c *Checker) bucket(ctx context.Context, bucket string) (*bucketState, error) {
 	if st, err, hit := c.buckets.Cached(bucket); hit {
-		return st, err // no closure built, as in CheckObjectKeys
+		return st, err // no closure built, as in objectsChecked
 	}
 	return c.fetchBucketOnce(ctx, bucket)
 }

@@ -349,7 +349,7 @@ func TestCheckerObjectsHitSkipsOnlyValidated(t *testing.T) {
 	ctx := context.Background()
 	good := Location{testBucket, "in/"}
 	for range 2 {
-		if _, _, err := c.CheckObjectKeys(ctx, good, nil); err != nil {
+		if _, _, err := c.CheckObjectKeys(ctx, good, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -358,7 +358,7 @@ func TestCheckerObjectsHitSkipsOnlyValidated(t *testing.T) {
 		{testBucket, "in/%3Fx"}, {testBucket + "..x", "in/"}, {testBucket, strings.Repeat("k", MaxLocationLength)}} {
 		for call := range 2 {
 			var le *LocationError
-			if _, _, err := c.CheckObjectKeys(ctx, loc, nil); !errors.As(err, &le) {
+			if _, _, err := c.CheckObjectKeys(ctx, loc, nil, nil); !errors.As(err, &le) {
 				t.Errorf("call %d: CheckObjectKeys(%q) = %v, want *LocationError", call, loc, err)
 			}
 		}
