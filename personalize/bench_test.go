@@ -93,7 +93,7 @@ func benchGuardedVsBare(b *testing.B, bareOf func(aws.Config) aws.Config) {
 	srv, _ := tlsServer(b, tls.VersionTLS12, tls.VersionTLS13)
 	var bareDials, guardedDials atomic.Int64
 	bare := sdk.NewFromConfig(bareOf(countDials(configFor(srv), &bareDials)))
-	guarded, err := New(countDials(configFor(srv), &guardedDials), Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), S3Client: nopS3{}, PersonalizeClient: nopDescriber{},
+	guarded, err := New(countDials(configFor(srv), &guardedDials), Policy{InsecureNoAuditLog: true, KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), S3Client: nopS3{}, PersonalizeClient: nopDescriber{},
 		STSClient: dataplanetest.UserSTS{}})
 	if err != nil {
 		b.Fatal(err)
@@ -180,7 +180,7 @@ func countDials(cfg aws.Config, dials *atomic.Int64) aws.Config {
 // its Initialize middleware (content checks, key and role injection, the
 // cached key check) down to a no-op handler.
 func BenchmarkGuardMiddleware(b *testing.B) {
-	g, err := NewGuard(aws.Config{Region: testRegion}, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN,
+	g, err := NewGuard(aws.Config{Region: testRegion}, Policy{InsecureNoAuditLog: true, KMSKeyARN: testKeyARN, RoleARN: testRoleARN,
 		KMSClient: newHealthyKMS(b), S3Client: nopS3{}, PersonalizeClient: nopDescriber{}})
 	if err != nil {
 		b.Fatal(err)
@@ -314,7 +314,7 @@ func schemaOfSize(n int) string {
 // BenchmarkSchemaCheck is the content check of CreateSchema with a 10 KiB
 // schema: the token walk and the detector, as MB/s of schema.
 func BenchmarkSchemaCheck(b *testing.B) {
-	g := testGuard(b, Policy{})
+	g := testGuard(b, Policy{InsecureNoAuditLog: true})
 	schema := schemaOfSize(10 << 10)
 	in := &sdk.CreateSchemaInput{Name: aws.String("items"), Schema: aws.String(schema)}
 	ctx := middleware.WithOperationName(context.Background(), "CreateSchema")
@@ -342,7 +342,7 @@ func BenchmarkSchemaCheck(b *testing.B) {
 func BenchmarkGuardedVsBareOneSide(b *testing.B) {
 	srv, _ := tlsServer(b, tls.VersionTLS12, tls.VersionTLS13)
 	bare := sdk.NewFromConfig(dataplanetest.OneWrite(configFor(srv)))
-	guarded, err := New(configFor(srv), Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), S3Client: nopS3{},
+	guarded, err := New(configFor(srv), Policy{InsecureNoAuditLog: true, KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), S3Client: nopS3{},
 		PersonalizeClient: nopDescriber{}, STSClient: dataplanetest.UserSTS{}})
 	if err != nil {
 		b.Fatal(err)
@@ -420,7 +420,7 @@ func BenchmarkGuardOverheadSchemaOneSide(b *testing.B) {
 // instantGuard returns a guarded client over cfg, an HTTP client that
 // answers at once, with every check's remote answers faked and cached.
 func instantGuard(b *testing.B, cfg aws.Config) *sdk.Client {
-	g, err := New(cfg, Policy{KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), STSClient: dataplanetest.UserSTS{},
+	g, err := New(cfg, Policy{InsecureNoAuditLog: true, KMSKeyARN: testKeyARN, RoleARN: testRoleARN, KMSClient: newHealthyKMS(b), STSClient: dataplanetest.UserSTS{},
 		S3Client: nopS3{}, PersonalizeClient: nopDescriber{}, InsecureAllowUnverifiableHTTPClient: true})
 	if err != nil {
 		b.Fatal(err)
@@ -496,7 +496,7 @@ func importCalls(b *testing.B) (bare, guarded func() error) {
 	}
 	cfg := dataplanetest.InstantConfig(`{"datasetImportJobArn":"arn:aws:personalize:` + testRegion + `:` + testAccount + `:dataset-import-job/movies"}`)
 	desc := &countingDescriber{key: scene.KeyARN}
-	g, err := New(cfg, Policy{KMSKeyARN: scene.KeyARN, RoleARN: scene.RoleARN, InsecureSkipImportScan: true,
+	g, err := New(cfg, Policy{InsecureNoAuditLog: true, KMSKeyARN: scene.KeyARN, RoleARN: scene.RoleARN, InsecureSkipImportScan: true,
 		KMSClient: awskms.NewFromConfig(srv.Config()), S3Client: s3.NewFromConfig(srv.Config()), PersonalizeClient: desc,
 		STSClient: dataplanetest.UserSTS{}, InsecureAllowUnverifiableHTTPClient: true})
 	if err != nil {

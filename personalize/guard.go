@@ -273,8 +273,8 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	if err != nil {
 		return nil, err
 	}
-	if s.InsecureReportOnly && s.Logger == nil {
-		return nil, &ConfigError{Field: "InsecureReportOnly", Reason: "needs a Logger: report-only mode reports through the audit log"}
+	if s.InsecureReportOnly && s.InsecureNoAuditLog {
+		return nil, &ConfigError{Field: "InsecureReportOnly", Reason: "needs the audit log, which InsecureNoAuditLog turns off: report-only mode reports through it"}
 	}
 	ops, err := bindTable(inputTypes())
 	if err != nil {
@@ -343,10 +343,10 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 		sc = s3.NewFromConfig(own)
 	}
 	req := s3guard.Requirements{
-		AllowedKMSKeys: s.allowedKeys,
-		AllowSSES3:     s.InsecureAllowSSES3Buckets,
-		Region:         s.region,
-		AccountID:      s.key.AccountID,
+		AllowedKMSKeys:     s.allowedKeys,
+		InsecureAllowSSES3: s.InsecureAllowSSES3Buckets,
+		Region:             s.region,
+		AccountID:          s.key.AccountID,
 	}
 	g.buckets = s3guard.NewChecker(sc, req, func(o *s3guard.CheckerOptions) {
 		o.TTL, o.MaxEntries, o.FailureBackoff = s.CheckTTL, s.CheckCacheEntries, s.CheckFailureBackoff
@@ -440,8 +440,8 @@ func (g *Guard) hardenConfig(cfg aws.Config) (aws.Config, error) {
 }
 
 // Option returns the client option that installs the guard on a client the
-// caller builds with personalize.New or personalize.NewFromConfig. Put it
-// last. A client the guard cannot secure (an HTTP client whose TLS settings
+// caller builds with the SDK's own constructors (awspersonalize.New or
+// awspersonalize.NewFromConfig). Put it last. A client the guard cannot secure (an HTTP client whose TLS settings
 // cannot be enforced, an http endpoint) fails every call with the
 // *ConfigError New would have returned.
 func (g *Guard) Option() func(*sdk.Options) {

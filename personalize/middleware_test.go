@@ -281,7 +281,7 @@ func TestNewRefusesBadPolicy(t *testing.T) {
 		{"no Region", "", Policy{}, "aws.Config.Region"},
 		{"bad allowed key", testRegion, Policy{AllowedKMSKeyARNs: []string{"1234abcd-12ab-34cd-56ef-1234567890ab"}}, "AllowedKMSKeyARNs[0]"},
 		{"bad bucket", testRegion, Policy{AllowedOutputBuckets: []string{"Not_A_Bucket"}}, "AllowedOutputBuckets[0]"},
-		{"report-only without logger", testRegion, Policy{InsecureReportOnly: true}, "InsecureReportOnly"},
+		{"report-only without the audit log", testRegion, Policy{InsecureReportOnly: true, InsecureNoAuditLog: true}, "InsecureReportOnly"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

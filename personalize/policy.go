@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/personalizeguard/personalizeguard/internal/auditlog"
 	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 	"github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/s3guard"
@@ -49,7 +50,9 @@ type Policy struct {
 	// configuration error.
 	MinTLSVersion uint16
 
-	// Logger receives one audit event per call. Nil means no audit events.
+	// Logger receives one audit event per call. Nil means slog.Default(),
+	// as it is when the guard is built: the audit is a safeguard, on unless
+	// InsecureNoAuditLog turns it off.
 	Logger *slog.Logger
 
 	// Detector judges free-form values. Nil means sensitive.Default() with
@@ -136,12 +139,19 @@ type Policy struct {
 	// this one too.
 	InsecureAllowRootCredentials bool
 
+	// InsecureNoAuditLog writes no audit events, and Logger is not used.
+	// AWS's page asks to log API activity: CloudTrail records the calls
+	// AWS receives, not those the guard refused or the safeguards that
+	// acted, which only these events tell.
+	InsecureNoAuditLog bool
+
 	// InsecureReportOnly logs what the content, key, S3, import-scan and
 	// identity safeguards would refuse instead of refusing it, for a gradual
 	// roll-out: each rule a value breaks is logged, an identifying value in
 	// a value too long or out of pattern included. Transport rules still
 	// refuse. Sensitive values then reach AWS's logs: use it only to
-	// measure. It needs a Logger. What a hook changes after the checks is
+	// measure. It reports through the audit log, so InsecureNoAuditLog
+	// cannot be set with it. What a hook changes after the checks is
 	// refused all the same: a key, S3 location, role or dataset changed, a
 	// key or role removed.
 	InsecureReportOnly bool
@@ -242,6 +252,7 @@ func (p Policy) validate(region string) (*settings, error) {
 	// And of the key and role it injects: bytes nothing else holds, which
 	// the call states note as they are (see callState.own).
 	s.KMSKeyARN, s.RoleARN = strings.Clone(p.KMSKeyARN), strings.Clone(p.RoleARN)
+	s.Logger = auditlog.Logger(p.Logger, p.InsecureNoAuditLog)
 	if region == "" {
 		return nil, &ConfigError{Field: "aws.Config.Region", Reason: "is empty; the guard checks keys and buckets against it"}
 	}

@@ -26,7 +26,7 @@ func sceneGuard(b *testing.B) (*personalizetest.Server, personalizetest.Scene, f
 		b.Fatal(err)
 	}
 	return srv, scene, func() *Guard {
-		g, err := NewGuard(srv.Config(), Policy{KMSKeyARN: scene.KeyARN, RoleARN: scene.RoleARN, InsecureSkipImportScan: true})
+		g, err := NewGuard(srv.Config(), Policy{KMSKeyARN: scene.KeyARN, RoleARN: scene.RoleARN, InsecureSkipImportScan: true, InsecureNoAuditLog: true})
 		if err != nil {
 			b.Fatal(err)
 		}

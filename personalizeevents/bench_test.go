@@ -27,7 +27,7 @@ func benchGuardedVsBare(b *testing.B, bareOf func(aws.Config) aws.Config) {
 	s, c := dataplanetest.Start(b)
 	cfg := dataplanetest.BenchConfig(s)
 	bare := sdk.NewFromConfig(bareOf(cfg))
-	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b)})
+	guarded, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureNoAuditLog: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func BenchmarkGuardOverheadAuditedOneSide(b *testing.B) {
 func instantCalls(b *testing.B, logger *slog.Logger) (bare, guarded func() error) {
 	cfg := dataplanetest.InstantConfig("")
 	g, err := personalizeevents.New(cfg, personalizeevents.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
-		STSClient: dataplanetest.UserSTS{}, Logger: logger})
+		STSClient: dataplanetest.UserSTS{}, Logger: logger, InsecureNoAuditLog: logger == nil})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func benchGuardedVsBare(b *testing.B, bareOf func(aws.Config) aws.Config) {
 	s, c := dataplanetest.Start(b)
 	cfg := dataplanetest.BenchConfig(s)
 	bare := sdk.NewFromConfig(bareOf(cfg))
-	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b)})
+	guarded, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureNoAuditLog: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func BenchmarkGuardOverheadAuditedOneSide(b *testing.B) {
 func instantCalls(b *testing.B, logger *slog.Logger) (bare, guarded func() error) {
 	cfg := dataplanetest.InstantConfig(`{"itemList":[{"itemId":"item-1","score":0.5}],"recommendationId":"RID-1"}`)
 	g, err := personalizeruntime.New(cfg, personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(b), InsecureAllowUnverifiableHTTPClient: true,
-		STSClient: dataplanetest.UserSTS{}, Logger: logger})
+		STSClient: dataplanetest.UserSTS{}, Logger: logger, InsecureNoAuditLog: logger == nil})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -199,8 +199,8 @@ func TestReportOnly(t *testing.T) {
 	if got := log.String(); !strings.Contains(got, `"report_only":["sensitive.email at UserId"]`) || strings.Contains(got, email) {
 		t.Errorf("audit log = %s, want the report and no e-mail", got)
 	}
-	if _, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{InsecureReportOnly: true}); err == nil {
-		t.Error("report-only mode without a Logger was accepted")
+	if _, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{InsecureReportOnly: true, InsecureNoAuditLog: true}); err == nil {
+		t.Error("report-only mode without the audit log was accepted")
 	}
 }
 

@@ -66,6 +66,19 @@ func level(err error, reported int) slog.Level {
 	return slog.LevelInfo
 }
 
+// Logger is the logger a guard writes its audit events to: l, or
+// slog.Default() when l is nil; nil (no events) only with off, the
+// Policy's InsecureNoAuditLog.
+func Logger(l *slog.Logger, off bool) *slog.Logger {
+	switch {
+	case off:
+		return nil
+	case l == nil:
+		return slog.Default()
+	}
+	return l
+}
+
 // Enabled reports whether l writes the event of a call that ended with err
 // and reported refusals in report-only mode: a guard then builds the event,
 // and otherwise nothing of it, not even the list of safeguards.

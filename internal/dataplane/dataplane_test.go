@@ -107,7 +107,7 @@ func TestPolicyValidate(t *testing.T) {
 		{"TLS 1.3", "us-east-1", Policy{MinTLSVersion: tls.VersionTLS13}, ""},
 		{"no Region", "", Policy{}, "aws.Config.Region"},
 		{"TLS 1.1", "us-east-1", Policy{MinTLSVersion: tls.VersionTLS11}, "MinTLSVersion"},
-		{"report-only without a Logger", "us-east-1", Policy{InsecureReportOnly: true}, "InsecureReportOnly"},
+		{"report-only without the audit log", "us-east-1", Policy{InsecureReportOnly: true, InsecureNoAuditLog: true}, "InsecureReportOnly"},
 		{"empty public property", "us-east-1", Policy{InsecurePublicProperties: []string{"b", ""}}, "InsecurePublicProperties[1]"},
 		{"zero Pseudonymizer", "us-east-1", Policy{Pseudonymizer: &pseudonym.Pseudonymizer{}}, "Pseudonymizer"},
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/personalizeguard/personalizeguard/internal/auditlog"
 	"github.com/personalizeguard/personalizeguard/internal/callerid"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 	"github.com/personalizeguard/personalizeguard/pseudonym"
@@ -45,7 +46,9 @@ type Policy struct {
 	// configuration error.
 	MinTLSVersion uint16
 
-	// Logger receives one audit event per call. Nil means no audit events.
+	// Logger receives one audit event per call. Nil means slog.Default(),
+	// as it is when the guard is built: the audit is a safeguard, on unless
+	// InsecureNoAuditLog turns it off.
 	Logger *slog.Logger
 
 	// Detector judges identifiers and free-form values. Nil means
@@ -68,14 +71,20 @@ type Policy struct {
 	// anything in the account, including read every event sent.
 	InsecureAllowRootCredentials bool
 
+	// InsecureNoAuditLog writes no audit events, and Logger is not used.
+	// AWS's page asks to log API activity: CloudTrail records the calls
+	// AWS receives, not those the guard refused or the safeguards that
+	// acted, which only these events tell.
+	InsecureNoAuditLog bool
+
 	// InsecureReportOnly logs what the field and identity safeguards would
 	// refuse instead of refusing it, for a gradual roll-out: each rule a
 	// value breaks is logged, an identifying value in a value too long or
 	// out of pattern included. Transport rules still refuse, and a
 	// Pseudonymizer still replaces identifiers: an
 	// identifier on the wire that is not its pseudonym is still refused.
-	// Identifying values then reach AWS: use it only to measure. It needs a
-	// Logger.
+	// Identifying values then reach AWS: use it only to measure. It reports
+	// through the audit log, so InsecureNoAuditLog cannot be set with it.
 	InsecureReportOnly bool
 
 	// InsecureAllowUnverifiableHTTPClient accepts an HTTPClient whose TLS
@@ -102,6 +111,7 @@ func (p Policy) validate(region string) (*settings, error) {
 	// The guard keeps its own copy: a caller changing the slice later must
 	// not race with calls.
 	s.InsecurePublicProperties = slices.Clone(p.InsecurePublicProperties)
+	s.Logger = auditlog.Logger(p.Logger, p.InsecureNoAuditLog)
 	slices.Sort(s.InsecurePublicProperties)
 	if region == "" {
 		return nil, &guarderr.ConfigError{Field: "aws.Config.Region", Reason: "is empty; the guard holds every call to one Region"}
@@ -117,8 +127,8 @@ func (p Policy) validate(region string) (*settings, error) {
 		// identifier would fail.
 		return nil, &guarderr.ConfigError{Field: "Pseudonymizer", Reason: "is the zero Pseudonymizer; make one with pseudonym.New"}
 	}
-	if p.InsecureReportOnly && p.Logger == nil {
-		return nil, &guarderr.ConfigError{Field: "InsecureReportOnly", Reason: "needs a Logger: report-only mode reports through the audit log"}
+	if p.InsecureReportOnly && p.InsecureNoAuditLog {
+		return nil, &guarderr.ConfigError{Field: "InsecureReportOnly", Reason: "needs the audit log, which InsecureNoAuditLog turns off: report-only mode reports through it"}
 	}
 	for i, name := range p.InsecurePublicProperties {
 		if name == "" {
