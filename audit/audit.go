@@ -144,6 +144,9 @@ type IncompleteError struct {
 }
 
 func (e *IncompleteError) Error() string {
+	if len(e.Findings) == 0 {
+		return "audit: reads failed"
+	}
 	return fmt.Sprintf("audit: %d reads failed, the first: %s", len(e.Findings), e.Findings[0].Message)
 }
 

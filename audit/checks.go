@@ -119,7 +119,7 @@ func (a *auditor) checkLocations(ctx context.Context, g *group, inv *inventory, 
 // bucket; the others are about Personalize's grant, which it does not need.
 var trailBucketFindings = map[string]bool{
 	s3guard.FindingBucketNotFound: true, s3guard.FindingEncryptionMissing: true,
-	s3guard.FindingPolicyMissing: true, s3guard.FindingPolicyUnparseable: true, s3guard.FindingPolicyPublic: true,
+	s3guard.FindingPolicyMissing: true, s3guard.FindingPolicyUnparsable: true, s3guard.FindingPolicyPublic: true,
 	s3guard.FindingTLSOnlyMissing: true, s3guard.FindingTLSOnlyIncomplete: true,
 	s3guard.FindingPublicAccessBlockMissing: true, s3guard.FindingPublicAccessBlockIncomplete: true,
 	s3guard.FindingACLsEnabled: true,

@@ -657,3 +657,11 @@ type truncatedWithoutMarker struct{ IAMAPI }
 func (truncatedWithoutMarker) ListAttachedRolePolicies(ctx context.Context, _ *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
 	return &iam.ListAttachedRolePoliciesOutput{IsTruncated: true}, ctx.Err()
 }
+
+// TestIncompleteErrorZeroValue: an IncompleteError built without findings
+// (a caller's, in a test double) still prints.
+func TestIncompleteErrorZeroValue(t *testing.T) {
+	if diff := cmp.Diff("audit: reads failed", (&IncompleteError{}).Error()); diff != "" {
+		t.Errorf("Error() (-want +got):\n%s", diff)
+	}
+}

@@ -19,8 +19,8 @@ const (
 	RuleFieldLength        = guarderr.RuleFieldLength      // a string outside the model's length limits
 	RulePattern            = guarderr.RulePattern          // an ARN, token, column name or other patterned string outside the model's pattern
 	RuleEnum               = guarderr.RuleEnum             // a value outside the model's enum
-	RuleUnknownMember      = guarderr.RuleUnknownMember    // a member the guard\'s table does not describe (a newer SDK, or a hook)
-	RuleUnknownOperation   = guarderr.RuleUnknownOperation // an operation the guard\'s table does not describe
+	RuleUnknownMember      = guarderr.RuleUnknownMember    // a member the guard's table does not describe (a newer SDK, or a hook)
+	RuleUnknownOperation   = guarderr.RuleUnknownOperation // an operation the guard's table does not describe
 	RuleSchemaJSON         = "model.schema-json"           // CreateSchema's Schema is not one JSON document with unique keys
 	RuleKMSKeyARN          = "kms.key-arn"                 // a key field holds something other than a key ARN
 	RuleKMSKeyNotAllowed   = "kms.key-not-allowed"         // a key other than the configured or allowed ones

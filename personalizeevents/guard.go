@@ -16,7 +16,7 @@ type Policy = dataplane.Policy
 // SafeguardError is returned when a safeguard refuses a request, wrapped by
 // the SDK in a *smithy.OperationError; reach it with errors.As. It is the
 // same type as personalize.SafeguardError, and its rules are personalize's
-// Rule constants.
+// Rule constants and the Rule constants of this package.
 type SafeguardError = guarderr.SafeguardError
 
 // ConfigError reports a Policy or client configuration the guard refuses.
@@ -91,6 +91,11 @@ const RulePropertiesJSON = dataplane.RulePropertiesJSON
 // call as given, when the Policy's Pseudonymizer replaced that ID with its
 // pseudonym in its own field.
 const RuleRawIdentifier = dataplane.RuleRawIdentifier
+
+// RuleIdentifier is the rule of a user or session ID the Policy's
+// Pseudonymizer does not replace: one that is already a pseudonym (it
+// would get a second one), or one it cannot make a pseudonym of.
+const RuleIdentifier = dataplane.RuleIdentifier
 
 // Rules of the identity check, which refuses the AWS account's root
 // credentials (see Policy.InsecureAllowRootCredentials). They are

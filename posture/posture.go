@@ -23,7 +23,8 @@ import (
 type Severity int
 
 // Severities, from advisory to blocking. The guard blocks on [Medium] and
-// above unless its policy says otherwise.
+// above; its Policy can only waive particular findings, by ID
+// (InsecureIgnoreFindings).
 const (
 	Info Severity = iota + 1
 	Low

@@ -119,7 +119,7 @@ func BenchmarkParseLocation(b *testing.B) {
 // location finding.
 func BenchmarkCheckLocationNewPrefix(b *testing.B) {
 	generated, err := PersonalizeBucketPolicy(BucketPolicyInput{Bucket: testBucket, Directions: []Direction{Read, Write}, AccountID: testAcct,
-		SourceArn: "arn:aws:personalize:us-east-1:" + testAcct + ":*"})
+		SourceARN: "arn:aws:personalize:us-east-1:" + testAcct + ":*"})
 	if err != nil {
 		b.Fatal(err)
 	}

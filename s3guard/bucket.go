@@ -385,7 +385,7 @@ func (st *bucketState) evaluateParts(s policyScope, req *Requirements) *evaluati
 	switch {
 	case st.policyErr != nil:
 		r.Add(posture.Finding{
-			ID: FindingPolicyUnparseable, Severity: posture.High, Resource: st.bucket,
+			ID: FindingPolicyUnparsable, Severity: posture.High, Resource: st.bucket,
 			Message:     fmt.Sprintf("The bucket policy of %s could not be evaluated (%v), so neither its TLS-only deny nor its Personalize grant can be confirmed.", st.bucket, st.policyErr),
 			Remediation: "Rewrite the policy in the standard IAM grammar.",
 		})
@@ -448,7 +448,7 @@ func encryptionFindings(bucket string, cfg *types.ServerSideEncryptionConfigurat
 	case sseS3NotAllowed:
 		f.ID, f.Severity = FindingEncryptionSSES3, posture.Medium
 		f.Message = fmt.Sprintf("Bucket %s encrypts new objects with SSE-S3, but a KMS key is required.", bucket)
-		f.Remediation = "Configure default encryption with SSE-KMS and one of the allowed keys, or set Requirements.AllowSSES3."
+		f.Remediation = "Configure default encryption with SSE-KMS and one of the allowed keys, or set Requirements.InsecureAllowSSES3."
 	case sseKeyNotAllowed:
 		f.ID, f.Severity = FindingEncryptionKeyNotAllowed, posture.High
 		f.Message = fmt.Sprintf("Bucket %s encrypts new objects with KMS key %s, which is not one of the allowed keys.", bucket, key)
@@ -486,7 +486,7 @@ func classifySSE(alg types.ServerSideEncryption, key string, req *Requirements) 
 	case "":
 		return sseNone
 	case types.ServerSideEncryptionAes256:
-		if len(req.AllowedKMSKeys) > 0 && !req.AllowSSES3 {
+		if len(req.AllowedKMSKeys) > 0 && !req.InsecureAllowSSES3 {
 			return sseS3NotAllowed
 		}
 		return sseOK

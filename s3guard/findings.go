@@ -21,7 +21,7 @@ const (
 	// High: no bucket policy, hence no TLS-only deny and no Personalize grant.
 	FindingPolicyMissing = "s3.bucket-policy-missing"
 	// High: the policy cannot be parsed, so it cannot be judged.
-	FindingPolicyUnparseable = "s3.bucket-policy-unparseable"
+	FindingPolicyUnparsable = "s3.bucket-policy-unparsable"
 	// Critical: an Allow open to every principal (Security Hub S3.2, S3.3).
 	FindingPolicyPublic = "s3.bucket-policy-public"
 	// High: nothing denies plain HTTP (Security Hub S3.5).

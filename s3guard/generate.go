@@ -24,9 +24,9 @@ type BucketPolicyInput struct {
 	// conditioned on aws:SourceAccount equal to it, against the confused
 	// deputy problem. Required, 12 digits.
 	AccountID string
-	// SourceArn optionally narrows the grant further with an ArnLike
+	// SourceARN optionally narrows the grant further with an ArnLike
 	// aws:SourceArn condition, e.g. "arn:aws:personalize:us-east-1:111122223333:*".
-	SourceArn string
+	SourceARN string
 	// Partition of the bucket ARN: "aws" (default), "aws-cn", "aws-us-gov", ...
 	// Its shape is checked (aws or aws-<letters>[-<letters>...]), not a list,
 	// as kms.PersonalizeKeyPolicy does, so a new partition needs no release.
@@ -85,11 +85,11 @@ func PersonalizeBucketPolicy(in BucketPolicyInput) ([]byte, error) {
 	cond := map[string]map[string]iampolicy.Values{
 		"StringEquals": {keySourceAccount: {in.AccountID}},
 	}
-	if in.SourceArn != "" {
-		if !strings.HasPrefix(in.SourceArn, "arn:"+partition+":personalize:") {
-			return nil, &ArgumentError{Field: "BucketPolicyInput.SourceArn", Reason: "must be a Personalize ARN or ARN pattern in the bucket's partition"}
+	if in.SourceARN != "" {
+		if !strings.HasPrefix(in.SourceARN, "arn:"+partition+":personalize:") {
+			return nil, &ArgumentError{Field: "BucketPolicyInput.SourceARN", Reason: "must be a Personalize ARN or ARN pattern in the bucket's partition"}
 		}
-		cond["ArnLike"] = map[string]iampolicy.Values{keySourceArn: {in.SourceArn}}
+		cond["ArnLike"] = map[string]iampolicy.Values{keySourceArn: {in.SourceARN}}
 	}
 	arn := bucketARN(partition, in.Bucket)
 	doc := iampolicy.Document{

@@ -47,7 +47,7 @@ func TestPersonalizeBucketPolicyPassesItsOwnCheck(t *testing.T) {
 		},
 		{
 			name:   "with source ARN",
-			in:     BucketPolicyInput{Bucket: testBucket, Directions: []Direction{Read}, AccountID: testAcct, SourceArn: "arn:aws:personalize:us-east-1:111122223333:*"},
+			in:     BucketPolicyInput{Bucket: testBucket, Directions: []Direction{Read}, AccountID: testAcct, SourceARN: "arn:aws:personalize:us-east-1:111122223333:*"},
 			checks: []Direction{Read},
 			want:   []string{FindingGrantSourceUnverified},
 			reason: "aws:SourceArn is known only when the job runs: a Low note",
@@ -150,7 +150,7 @@ func TestPersonalizeBucketPolicyErrors(t *testing.T) {
 		{"partition with an empty part", func(in *BucketPolicyInput) { in.Partition = "aws-" }, "BucketPolicyInput.Partition"},
 		{"partition in capitals", func(in *BucketPolicyInput) { in.Partition = "AWS-CN" }, "BucketPolicyInput.Partition"},
 		{"partition with an ARN separator", func(in *BucketPolicyInput) { in.Partition = "aws:s3" }, "BucketPolicyInput.Partition"},
-		{"source ARN of another service", func(in *BucketPolicyInput) { in.SourceArn = "arn:aws:s3:::hunter2" }, "BucketPolicyInput.SourceArn"},
+		{"source ARN of another service", func(in *BucketPolicyInput) { in.SourceARN = "arn:aws:s3:::hunter2" }, "BucketPolicyInput.SourceARN"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

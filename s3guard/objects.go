@@ -320,7 +320,7 @@ func objectFinding(loc Location, name string, n, checked int, cl objectClass, ke
 	case objectSSES3:
 		f.ID, f.Severity = FindingObjectSSES3, posture.Medium
 		f.Message = fmt.Sprintf("%s %s encrypted with SSE-S3, but a KMS key is required.", subject, are)
-		f.Remediation = "Copy the objects onto themselves with SSE-KMS and an allowed key, or set Requirements.AllowSSES3."
+		f.Remediation = "Copy the objects onto themselves with SSE-KMS and an allowed key, or set Requirements.InsecureAllowSSES3."
 	case objectKeyNotAllowed:
 		f.ID, f.Severity = FindingObjectKeyNotAllowed, posture.High
 		if key == "" {

@@ -545,7 +545,7 @@ var wantSeverity = map[string]posture.Severity{
 	FindingEncryptionKeyNotAllowed:     posture.High,
 	FindingEncryptionKeyUnverified:     posture.Medium,
 	FindingPolicyMissing:               posture.High,
-	FindingPolicyUnparseable:           posture.High,
+	FindingPolicyUnparsable:            posture.High,
 	FindingPolicyPublic:                posture.Critical,
 	FindingTLSOnlyMissing:              posture.High,
 	FindingTLSOnlyIncomplete:           posture.High,

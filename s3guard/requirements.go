@@ -48,14 +48,14 @@ func (d Direction) valid() bool { return d == Read || d == Write }
 //     finding.
 //   - AllowedKMSKeys set: SSE-KMS and DSSE-KMS pass only with one of those
 //     keys (a key elsewhere is High); SSE-S3 is a Medium finding unless
-//     AllowSSES3 is set.
+//     InsecureAllowSSES3 is set.
 type Requirements struct {
 	// AllowedKMSKeys are the key ARNs accepted for SSE-KMS and DSSE-KMS.
 	// Empty means any KMS key (and SSE-S3) is accepted.
 	AllowedKMSKeys []string
-	// AllowSSES3 accepts SSE-S3 even when AllowedKMSKeys is set. It has no
+	// InsecureAllowSSES3 accepts SSE-S3 even when AllowedKMSKeys is set. It has no
 	// effect when AllowedKMSKeys is empty, where SSE-S3 is accepted anyway.
-	AllowSSES3 bool
+	InsecureAllowSSES3 bool
 	// Region is the Region the bucket must be in: the Personalize client's.
 	// Required.
 	Region string

@@ -356,7 +356,8 @@ func growFindings(out []Finding, base, at, n int) []Finding {
 }
 
 // First returns the first finding of [Detector.Find] without building the
-// list. It does not allocate unless the detector has caller rules.
+// list. It does not allocate unless the detector has caller rules or s
+// needs normalising (non-ASCII, percent-encoded or control bytes).
 func (d *Detector) First(s string) (Finding, bool) {
 	if provedClean(d, s) {
 		return Finding{}, false
@@ -411,8 +412,8 @@ func (d *Detector) liveKinds() uint16 {
 	return d.kinds
 }
 
-// Contains reports whether s holds any finding. It does not allocate unless
-// the detector has caller rules.
+// Contains reports whether s holds any finding. It allocates as
+// [Detector.First] does.
 func (d *Detector) Contains(s string) bool {
 	_, ok := d.First(s)
 	return ok

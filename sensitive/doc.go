@@ -30,7 +30,7 @@
 // holds it, a card over the account number that a keyword introduces).
 //
 // [Detector.First] and [Detector.Contains] stop at the first finding and do not
-// allocate; [Detector.Redact] replaces each finding with "[REDACTED:<kind>]".
+// allocate on ASCII text without percent-encoded or control bytes; [Detector.Redact] replaces each finding with "[REDACTED:<kind>]".
 // [Detector.AppendFind] appends the findings to a list the caller reuses, as
 // strconv's Append functions do: a scanner that reads many texts (the cells
 // of a dataset, the records of an event stream) allocates nothing once its

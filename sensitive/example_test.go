@@ -18,6 +18,19 @@ func ExampleDetector_Find() {
 	// true
 }
 
+func ExampleDetector_First() {
+	d := sensitive.Default()
+	// A free-form name is checked before it is sent: the finding names the
+	// kind and where it is, so an error can say so without the value.
+	if f, found := d.First("movies-for-acct-912803456"); found {
+		fmt.Println("refused:", f.Kind)
+	}
+	fmt.Println(d.Contains("movies-2024-11-28"))
+	// Output:
+	// refused: account-number
+	// false
+}
+
 func ExampleDetector_Redact() {
 	d := sensitive.Default()
 	fmt.Println(d.Redact("owner=jane.doe@example.com card 4111 1111 1111 1111 acct-12345678"))

@@ -89,7 +89,7 @@ func (c *command) policyBucket(args []string) int {
 	}
 	slices.Sort(dirs)
 	b, err := s3guard.PersonalizeBucketPolicy(s3guard.BucketPolicyInput{Bucket: *bucket, AccountID: *account,
-		Directions: slices.Compact(dirs), SourceArn: *sourceARN})
+		Directions: slices.Compact(dirs), SourceARN: *sourceARN})
 	return c.printPolicy(fs, b, err)
 }
 

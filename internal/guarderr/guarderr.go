@@ -208,7 +208,7 @@ func Summary(err error) string {
 
 // ConfigError reports a Policy that New or NewGuard refuses.
 type ConfigError struct {
-	Field  string // the Policy field or "aws.Config.<Field>"
+	Field  string // what is refused: a Policy field, a field of aws.Config or of the client's Options ("aws.Config.Region", "BaseEndpoint", "HTTPClient", "APIOptions"), or "personalize SDK" for an SDK the guard's table does not match
 	Reason string
 	Err    error
 }
