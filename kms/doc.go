@@ -39,10 +39,8 @@
 // concurrent callers — even for different roles or dataset groups — join,
 // and evaluates the key policy and grants once per role, account and export
 // setting: a new dataset group costs only the aws:SourceArn tests its name
-// goes through, on its resource part alone (medians of 0.06–0.10 µs and no
-// allocation, BenchmarkCheckerNewNameBatched; 0.13–0.24 µs in
-// BenchmarkCheckerNewName, most of it that benchmark's own building of each
-// name; three sessions at load 5–7).
+// goes through, on its resource part alone, without allocating
+// (BenchmarkCheckerNewName; the README's Cost table).
 //
 // # Grants
 //

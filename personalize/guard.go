@@ -266,6 +266,10 @@ func New(cfg aws.Config, p Policy, optFns ...func(*sdk.Options)) (*sdk.Client, e
 //
 //	g, err := personalize.NewGuard(cfg, policy)
 //	client := awspersonalize.NewFromConfig(cfg, g.Option())
+//
+// The guard describes dataset groups with a client built from cfg alone:
+// unlike New's optFns, the options of the caller's client (an endpoint,
+// say) do not reach it; set Policy.PersonalizeClient for another.
 func NewGuard(cfg aws.Config, p Policy) (*Guard, error) { return newGuard(cfg, p, nil) }
 
 func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, error) {

@@ -246,8 +246,7 @@ const (
 // SeedScene's do (call [Server.ResetRequests] afterwards). The extra
 // resources of [AccountOptions] are created by the real SDK client through
 // the Personalize emulator's own API handler, in-process, without TLS or
-// the request log: 100 groups with 1,000 jobs took 0.86 to 1.5 s on a
-// shared two-core machine (BenchmarkSeedAccount), and List and Describe
+// the request log (BenchmarkSeedAccount measures it), and List and Describe
 // answer for them exactly as for resources created over the endpoint. Each import job is ACTIVE before the next of
 // its dataset starts, as Personalize runs one at a time.
 func (s *Server) SeedAccount(ctx context.Context, optFns ...func(*AccountOptions)) (AccountScene, error) {

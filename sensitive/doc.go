@@ -324,19 +324,9 @@
 // reported, queued, without the order's general loop. Every replaced function is held to the code it replaced by
 // a differential test and a fuzz target in its _test.go file.
 //
-// The README's Cost table gives the figures and how they were measured. In
-// short, in MB per CPU-second on a shared two-core machine (30 November
-// 2026, 15:41–15:44 UTC, load 1.0–1.7): prose 3.6 GB, number-heavy clean
-// text (a digit run every 19 bytes) 1.0–1.2 GB at 1 and 10 MiB, and with
-// [Detector.AppendFind] onto a reused list (0 allocs) 142 MB or more on
-// every pathological input, the lowest text with a finding every 17 bytes
-// (mixed-findings: 110 instructions per byte by callgrind, 107 before DEL
-// and a qualified keyword's one gap byte were read; clean text 14.8, 14.2
-// before).
-// There [Detector.Find]'s list of findings (62,000 of them, 2.8 MB, in
-// 1 MiB) adds its allocation and garbage collection: 96–119 MB. On the
-// slower machine of earlier measurements the same input read 98–106 MB with
-// AppendFind at 117 instructions per byte.
+// The README's Cost table gives the figures (clean prose in GB per
+// CPU-second, every pathological input linear), and docs/cost.md when and
+// how each was measured.
 //
 // Any byte string is accepted: invalid UTF-8 is simply not part of any
 // value, and NULs and the other controls normalisation removes are read
