@@ -64,16 +64,25 @@ func anyContains(files map[string]string, s string) bool {
 	return false
 }
 
-// readmeSpans returns every `code span` of README.md, in order, once each.
+// readmeSpans returns every `code span` of README.md and of the documents
+// under docs/ it leads to, in order, once each.
 func readmeSpans(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile("README.md")
+	docs, err := filepath.Glob("docs/*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var text []byte
+	for _, name := range append([]string{"README.md"}, docs...) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text = append(append(text, b...), '\n')
+	}
 	seen := map[string]bool{}
 	var spans []string
-	for _, m := range regexp.MustCompile("`([^`\n]+)`").FindAllStringSubmatch(string(b), -1) {
+	for _, m := range regexp.MustCompile("`([^`\n]+)`").FindAllStringSubmatch(string(text), -1) {
 		if !seen[m[1]] {
 			seen[m[1]] = true
 			spans = append(spans, m[1])
@@ -83,8 +92,8 @@ func readmeSpans(t *testing.T) []string {
 }
 
 // TestReadmeNames checks that the rule IDs, middleware IDs, benchmark and test
-// names, metric names, Policy fields and file paths README.md names in code
-// spans exist, so that the README cannot drift from the code unnoticed.
+// names, metric names, Policy fields and file paths README.md and docs/ name
+// in code spans exist, so that the README cannot drift from the code unnoticed.
 func TestReadmeNames(t *testing.T) {
 	code, tests := goSources(t)
 	spans := readmeSpans(t)
