@@ -78,7 +78,7 @@ func (st *steps) dataPlane(ctx context.Context, s setup, client *awspersonalize.
 	if err != nil {
 		return true, st.fail(err)
 	}
-	st.ok("loaded at start-up with kms:Decrypt under the configured key and version: %v", key)
+	st.ok("loaded back (what a service does at start-up) with kms:Decrypt under the configured key and version: %v", key)
 
 	// One Policy for both clients: one customer, one pseudonym in events and
 	// in recommendation requests.
@@ -173,7 +173,7 @@ func (st *steps) dataPlane(ctx context.Context, s setup, client *awspersonalize.
 		}
 	}
 
-	fmt.Fprintln(st.w, "\nTwo requests the data-plane guard refuses before anything is sent:")
+	fmt.Fprintln(st.w, "\nTwo requests the data-plane guard refuses before they are sent:")
 	unseen := func(v string) string {
 		if s.local == nil || s.local.Seen(v) {
 			return ""

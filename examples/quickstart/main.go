@@ -275,7 +275,7 @@ func flow(ctx context.Context, w io.Writer, s setup) error {
 	if s.dirtyLocation != "" {
 		count = "Five"
 	}
-	fmt.Fprintf(w, "\n%s requests the guard refuses before anything is sent, and one setting it switches off:\n", count)
+	fmt.Fprintf(w, "\n%s requests the guard refuses before they are sent, and one setting it switches off:\n", count)
 	// unseen checks, against the embedded endpoints, that no request
 	// carrying v reached them.
 	unseen := func(v string) string {
@@ -510,7 +510,7 @@ func (p *auditPrinter) Enabled(context.Context, slog.Level) bool { return true }
 
 func (p *auditPrinter) Handle(_ context.Context, r slog.Record) error {
 	if r.Message != personalize.AuditMessage {
-		fmt.Fprintf(p.w, "   guard: %s\n", r.Message)
+		fmt.Fprintf(p.w, "   warning: %s\n", r.Message)
 		return nil
 	}
 	var op, outcome, rule, field string
