@@ -2,6 +2,7 @@ package personalize
 
 import (
 	"context"
+	"log/slog"
 	"math/bits"
 	"slices"
 	"sync/atomic"
@@ -473,7 +474,7 @@ func (g *Guard) auditCall(ctx context.Context, op *boundOp, in middleware.Initia
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	var start time.Time
-	if g.s.Logger != nil {
+	if g.s.audit() != nil {
 		start = time.Now()
 	}
 	// Pooled, per guard: a call's state lives exactly as long as this
@@ -499,8 +500,8 @@ func (g *Guard) auditCall(ctx context.Context, op *boundOp, in middleware.Initia
 		return out, md, err
 	}
 	// Without a logger, nothing to ask: Enabled's call is spared.
-	if g.s.Logger != nil && auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
-		g.writeAudit(ctx, st, md, err, time.Since(start))
+	if l := g.s.audit(); l != nil && auditlog.Enabled(ctx, l, err, len(st.reported)) {
+		g.writeAudit(ctx, l, st, md, err, time.Since(start))
 	}
 	st.reset()
 	g.states.Put(st)
@@ -514,8 +515,8 @@ func (g *Guard) auditCall(ctx context.Context, op *boundOp, in middleware.Initia
 // handler's), sent or not. The state is not pooled again: a step may
 // still hold it.
 func (g *Guard) auditPanicked(ctx context.Context, st *callState, start time.Time) {
-	if g.s.Logger != nil {
-		g.writeAudit(ctx, st, middleware.Metadata{}, auditlog.ErrPanicked, time.Since(start))
+	if l := g.s.audit(); l != nil {
+		g.writeAudit(ctx, l, st, middleware.Metadata{}, auditlog.ErrPanicked, time.Since(start))
 	}
 }
 
@@ -527,16 +528,16 @@ func (g *Guard) auditPanicked(ctx context.Context, st *callState, start time.Tim
 //go:noinline
 func (g *Guard) leaveHeld(ctx context.Context, ref *callRef, md middleware.Metadata, err error, start time.Time) {
 	ref.Leave(func(st *callState) {
-		if g.s.Logger != nil && auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
-			g.writeAudit(ctx, st, md, err, time.Since(start))
+		if l := g.s.audit(); l != nil && auditlog.Enabled(ctx, l, err, len(st.reported)) {
+			g.writeAudit(ctx, l, st, md, err, time.Since(start))
 		}
 	})
 }
 
-func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, d time.Duration) {
+func (g *Guard) writeAudit(ctx context.Context, l *slog.Logger, st *callState, md middleware.Metadata, err error, d time.Duration) {
 	c := auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: d}
 	if st.op != nil {
 		c.Operation = st.op.name
 	}
-	auditlog.Write(ctx, g.s.Logger, c)
+	auditlog.Write(ctx, l, c)
 }

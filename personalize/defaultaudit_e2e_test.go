@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	stdlog "log"
 	"log/slog"
 	"testing"
 	"time"
@@ -23,8 +24,10 @@ import (
 
 // TestZeroPolicyAudits: the audit is a safeguard, on in the zero-value
 // Policy of all three clients: with no Logger, each call writes its one
-// event through slog.Default(); InsecureNoAuditLog, the opt-out, writes
-// none. (Not parallel: it swaps the process's default logger.)
+// event through slog.Default() as it is at the call, though the program set
+// it after building the clients; InsecureNoAuditLog, the opt-out, writes
+// none. (Not parallel: it swaps the process's default logger, and puts it
+// and the log package's output back.)
 func TestZeroPolicyAudits(t *testing.T) {
 	srv := personalizetest.New(t)
 	ctx := context.Background()
@@ -65,10 +68,10 @@ func TestZeroPolicyAudits(t *testing.T) {
 		{"InsecureNoAuditLog", true, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			c := build(t, tt.off) // built before the program sets its default logger
 			var log bytes.Buffer
-			defer slog.SetDefault(slog.Default())
+			restoreDefaultLogger(t)
 			slog.SetDefault(slog.New(slog.NewJSONHandler(&log, nil)))
-			c := build(t, tt.off) // built after the swap: Nil means slog.Default() as the guard is built
 			for _, call := range []func() error{c.control, c.events, c.runtime} {
 				_ = call() // the emulator may refuse an unknown tracker or campaign: the call is audited either way
 			}
@@ -85,4 +88,16 @@ func TestZeroPolicyAudits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// restoreDefaultLogger puts back, when t ends, slog's default logger and
+// the log package's output and flags, which slog.SetDefault redirects and
+// setting the default back does not undo.
+func restoreDefaultLogger(t *testing.T) {
+	l, w, flags := slog.Default(), stdlog.Writer(), stdlog.Flags()
+	t.Cleanup(func() {
+		slog.SetDefault(l)
+		stdlog.SetOutput(w)
+		stdlog.SetFlags(flags)
+	})
 }

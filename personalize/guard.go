@@ -182,8 +182,8 @@ func (s *step) HandleInitialize(ctx context.Context, in middleware.InitializeInp
 //go:noinline
 func (g *Guard) refusePassedTwice(ctx context.Context) error {
 	err := guarderr.PassedTwice(middleware.GetOperationName(ctx))
-	if g.s.Logger != nil {
-		g.writeAudit(ctx, &callState{}, middleware.Metadata{}, err, 0)
+	if l := g.s.audit(); l != nil {
+		g.writeAudit(ctx, l, &callState{}, middleware.Metadata{}, err, 0)
 	}
 	return err
 }
@@ -195,8 +195,8 @@ func (g *Guard) refusePassedTwice(ctx context.Context) error {
 // the other Guard's log.
 func (g *Guard) refuseForeign(ctx context.Context) error {
 	err := guarderr.ForeignMiddleware(middleware.GetOperationName(ctx))
-	if g.s.Logger != nil {
-		g.writeAudit(ctx, &callState{}, middleware.Metadata{}, err, 0)
+	if l := g.s.audit(); l != nil {
+		g.writeAudit(ctx, l, &callState{}, middleware.Metadata{}, err, 0)
 	}
 	return err
 }
@@ -508,7 +508,7 @@ func (g *Guard) secure(base *string, disableHTTPS bool, hc aws.HTTPClient, mode 
 		return nil, 0, err
 	}
 	if dumped {
-		g.dumpWarning.Warn(l, g.s.Logger)
+		g.dumpWarning.Warn(l, g.s.audit())
 	}
 	return hc, mode, nil
 }
@@ -539,13 +539,13 @@ func (g *Guard) AddMiddleware(stack *middleware.Stack) error {
 
 func (g *Guard) addMiddleware(stack *middleware.Stack, gate *wireGate) error {
 	err := g.addMiddlewareTo(stack, gate)
-	if err != nil && g.s.Logger != nil {
+	if l := g.s.audit(); err != nil && l != nil {
 		// The call fails as its stack is built (another Guard's middleware
 		// is on it): no middleware runs, the audit step included, so the
 		// call's one audit event is written here. The stack's ID is the
 		// operation.
 		ctx := middleware.WithOperationName(context.Background(), stack.ID())
-		g.writeAudit(ctx, &callState{}, middleware.Metadata{}, guarderr.ClientRefused(stack.ID(), err), 0)
+		g.writeAudit(ctx, l, &callState{}, middleware.Metadata{}, guarderr.ClientRefused(stack.ID(), err), 0)
 	}
 	return err
 }

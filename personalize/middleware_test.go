@@ -2,6 +2,7 @@ package personalize
 
 import (
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -282,6 +283,7 @@ func TestNewRefusesBadPolicy(t *testing.T) {
 		{"bad allowed key", testRegion, Policy{AllowedKMSKeyARNs: []string{"1234abcd-12ab-34cd-56ef-1234567890ab"}}, "AllowedKMSKeyARNs[0]"},
 		{"bad bucket", testRegion, Policy{AllowedOutputBuckets: []string{"Not_A_Bucket"}}, "AllowedOutputBuckets[0]"},
 		{"report-only without the audit log", testRegion, Policy{InsecureReportOnly: true, InsecureNoAuditLog: true}, "InsecureReportOnly"},
+		{"a Logger with no audit log", testRegion, Policy{Logger: slog.Default(), InsecureNoAuditLog: true}, "InsecureNoAuditLog"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

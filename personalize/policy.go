@@ -51,7 +51,7 @@ type Policy struct {
 	MinTLSVersion uint16
 
 	// Logger receives one audit event per call. Nil means slog.Default(),
-	// as it is when the guard is built: the audit is a safeguard, on unless
+	// as it is at each call: the audit is a safeguard, on unless
 	// InsecureNoAuditLog turns it off.
 	Logger *slog.Logger
 
@@ -139,7 +139,8 @@ type Policy struct {
 	// this one too.
 	InsecureAllowRootCredentials bool
 
-	// InsecureNoAuditLog writes no audit events, and Logger is not used.
+	// InsecureNoAuditLog writes no audit events; it cannot be set with a
+	// Logger.
 	// AWS's page asks to log API activity: CloudTrail records the calls
 	// AWS receives, not those the guard refused or the safeguards that
 	// acted, which only these events tell.
@@ -241,6 +242,11 @@ func (s *settings) groupSourceOf(kind, name string) string {
 	return s.groupSource + name
 }
 
+// audit returns the logger of the call's audit event, nil for none: the
+// Policy's Logger, or slog.Default() as it is now, so that a program that
+// sets its default logger after building its clients gets their events.
+func (s *settings) audit() *slog.Logger { return auditlog.Logger(s.Logger, s.InsecureNoAuditLog) }
+
 func (p Policy) validate(region string) (*settings, error) {
 	s := &settings{Policy: p, region: region, minTLS: p.MinTLSVersion}
 	// The guard keeps its own copies, of the strings too: a caller changing
@@ -252,9 +258,11 @@ func (p Policy) validate(region string) (*settings, error) {
 	// And of the key and role it injects: bytes nothing else holds, which
 	// the call states note as they are (see callState.own).
 	s.KMSKeyARN, s.RoleARN = strings.Clone(p.KMSKeyARN), strings.Clone(p.RoleARN)
-	s.Logger = auditlog.Logger(p.Logger, p.InsecureNoAuditLog)
 	if region == "" {
 		return nil, &ConfigError{Field: "aws.Config.Region", Reason: "is empty; the guard checks keys and buckets against it"}
+	}
+	if p.InsecureNoAuditLog && p.Logger != nil {
+		return nil, &ConfigError{Field: "InsecureNoAuditLog", Reason: "is set with a Logger, which would then receive nothing; keep one of them"}
 	}
 	switch {
 	case s.minTLS == 0:

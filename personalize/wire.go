@@ -960,8 +960,8 @@ func wireKeyRank(body string, objAt int, rawKey string) int {
 // without its audit middleware having run, which would otherwise go
 // unrecorded.
 func (g *Guard) refuseUnguarded(ctx context.Context, err *SafeguardError) error {
-	if stateFrom(ctx) == nil && g.s.Logger != nil {
-		g.writeAudit(ctx, &callState{}, middleware.Metadata{}, err, 0)
+	if l := g.s.audit(); stateFrom(ctx) == nil && l != nil {
+		g.writeAudit(ctx, l, &callState{}, middleware.Metadata{}, err, 0)
 	}
 	return err
 }

@@ -66,9 +66,9 @@ func level(err error, reported int) slog.Level {
 	return slog.LevelInfo
 }
 
-// Logger is the logger a guard writes its audit events to: l, or
-// slog.Default() when l is nil; nil (no events) only with off, the
-// Policy's InsecureNoAuditLog.
+// Logger is the logger a guard writes an audit event to: l, or
+// slog.Default() when l is nil, read at each call (an atomic load); nil
+// (no event) only with off, the Policy's InsecureNoAuditLog.
 func Logger(l *slog.Logger, off bool) *slog.Logger {
 	switch {
 	case off:

@@ -108,6 +108,7 @@ func TestPolicyValidate(t *testing.T) {
 		{"no Region", "", Policy{}, "aws.Config.Region"},
 		{"TLS 1.1", "us-east-1", Policy{MinTLSVersion: tls.VersionTLS11}, "MinTLSVersion"},
 		{"report-only without the audit log", "us-east-1", Policy{InsecureReportOnly: true, InsecureNoAuditLog: true}, "InsecureReportOnly"},
+		{"a Logger with no audit log", "us-east-1", Policy{Logger: slog.Default(), InsecureNoAuditLog: true}, "InsecureNoAuditLog"},
 		{"empty public property", "us-east-1", Policy{InsecurePublicProperties: []string{"b", ""}}, "InsecurePublicProperties[1]"},
 		{"zero Pseudonymizer", "us-east-1", Policy{Pseudonymizer: &pseudonym.Pseudonymizer{}}, "Pseudonymizer"},
 	}

@@ -226,7 +226,7 @@ func (g *Guard) Apply(o *ClientOptions) error {
 			g.s.minTLS, g.s.InsecureAllowUnverifiableHTTPClient)
 		if err == nil {
 			if dumped {
-				g.dumpWarning.Warn(o.Logger, g.s.Logger)
+				g.dumpWarning.Warn(o.Logger, g.s.audit())
 			}
 			// The gate sends through the hardened client; the client's own
 			// HTTPClient refuses whatever bypasses the gate.
@@ -457,7 +457,7 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 	middleware.InitializeOutput, middleware.Metadata, error,
 ) {
 	var start time.Time
-	if g.s.Logger != nil {
+	if g.s.audit() != nil {
 		start = time.Now()
 	}
 	if stateFrom(ctx).foreign(g) {
@@ -505,8 +505,8 @@ func (g *Guard) handleAudit(ctx context.Context, in middleware.InitializeInput, 
 
 // writeAudit writes the audit event of the call whose state is st.
 func (g *Guard) writeAudit(ctx context.Context, st *callState, md middleware.Metadata, err error, start time.Time) {
-	if auditlog.Enabled(ctx, g.s.Logger, err, len(st.reported)) {
-		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: time.Since(start)})
+	if l := g.s.audit(); auditlog.Enabled(ctx, l, err, len(st.reported)) {
+		auditlog.Write(ctx, l, auditlog.Call{Err: err, Safeguards: st.acted.names(), Reported: st.reported, Metadata: md, Duration: time.Since(start)})
 	}
 }
 
@@ -526,8 +526,8 @@ func (g *Guard) leaveHeld(ctx context.Context, ref *callhold.Hold[callState], md
 // per call, even one a caller recovers from, sent or not. The state is
 // not pooled again: a step may still hold it.
 func (g *Guard) auditPanicked(ctx context.Context, st *callState, start time.Time) {
-	if g.s.Logger != nil {
-		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: auditlog.ErrPanicked, Safeguards: st.acted.names(), Reported: st.reported, Duration: time.Since(start)})
+	if l := g.s.audit(); l != nil {
+		auditlog.Write(ctx, l, auditlog.Call{Err: auditlog.ErrPanicked, Safeguards: st.acted.names(), Reported: st.reported, Duration: time.Since(start)})
 	}
 }
 
@@ -659,8 +659,8 @@ func (st *callState) passedTwice(step uint32) bool {
 //go:noinline
 func (g *Guard) refusePassedTwice(ctx context.Context) error {
 	err := guarderr.PassedTwice(middleware.GetOperationName(ctx))
-	if g.s.Logger != nil {
-		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err})
+	if l := g.s.audit(); l != nil {
+		auditlog.Write(ctx, l, auditlog.Call{Err: err})
 	}
 	return err
 }
@@ -672,8 +672,8 @@ func (g *Guard) refusePassedTwice(ctx context.Context) error {
 // the other Guard's log.
 func (g *Guard) refuseForeign(ctx context.Context) error {
 	err := guarderr.ForeignMiddleware(middleware.GetOperationName(ctx))
-	if g.s.Logger != nil {
-		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err})
+	if l := g.s.audit(); l != nil {
+		auditlog.Write(ctx, l, auditlog.Call{Err: err})
 	}
 	return err
 }
@@ -688,8 +688,8 @@ func (g *Guard) refuseAll(cause error) func(context.Context, middleware.Initiali
 // refuseUnguarded writes the audit event of a call refused without the
 // audit step having run, which would otherwise go unrecorded.
 func (g *Guard) refuseUnguarded(ctx context.Context, err *guarderr.SafeguardError) error {
-	if stateFrom(ctx) == nil && g.s.Logger != nil {
-		auditlog.Write(ctx, g.s.Logger, auditlog.Call{Err: err})
+	if l := g.s.audit(); stateFrom(ctx) == nil && l != nil {
+		auditlog.Write(ctx, l, auditlog.Call{Err: err})
 	}
 	return err
 }

@@ -43,7 +43,7 @@ func (g *Guard) newCallerChecker(cfg aws.Config) (*callerid.Checker, error) {
 			return callerid.NewChecker(refusedSTS{err}), nil
 		}
 		if dumped {
-			g.dumpWarning.Warn(own.Logger, g.s.Logger)
+			g.dumpWarning.Warn(own.Logger, g.s.audit())
 		}
 		own.APIOptions = []func(*middleware.Stack) error{g.addOwnTransport}
 		own.Interceptors = smithyhttp.InterceptorRegistry{}

@@ -47,7 +47,7 @@ type Policy struct {
 	MinTLSVersion uint16
 
 	// Logger receives one audit event per call. Nil means slog.Default(),
-	// as it is when the guard is built: the audit is a safeguard, on unless
+	// as it is at each call: the audit is a safeguard, on unless
 	// InsecureNoAuditLog turns it off.
 	Logger *slog.Logger
 
@@ -71,7 +71,8 @@ type Policy struct {
 	// anything in the account, including read every event sent.
 	InsecureAllowRootCredentials bool
 
-	// InsecureNoAuditLog writes no audit events, and Logger is not used.
+	// InsecureNoAuditLog writes no audit events; it cannot be set with a
+	// Logger.
 	// AWS's page asks to log API activity: CloudTrail records the calls
 	// AWS receives, not those the guard refused or the safeguards that
 	// acted, which only these events tell.
@@ -106,12 +107,16 @@ type settings struct {
 	region string
 }
 
+// audit returns the logger of the call's audit event, nil for none: the
+// Policy's Logger, or slog.Default() as it is now, so that a program that
+// sets its default logger after building its clients gets their events.
+func (s *settings) audit() *slog.Logger { return auditlog.Logger(s.Logger, s.InsecureNoAuditLog) }
+
 func (p Policy) validate(region string) (*settings, error) {
 	s := &settings{Policy: p, region: region, minTLS: p.MinTLSVersion}
 	// The guard keeps its own copy: a caller changing the slice later must
 	// not race with calls.
 	s.InsecurePublicProperties = slices.Clone(p.InsecurePublicProperties)
-	s.Logger = auditlog.Logger(p.Logger, p.InsecureNoAuditLog)
 	slices.Sort(s.InsecurePublicProperties)
 	if region == "" {
 		return nil, &guarderr.ConfigError{Field: "aws.Config.Region", Reason: "is empty; the guard holds every call to one Region"}
@@ -126,6 +131,9 @@ func (p Policy) validate(region string) (*settings, error) {
 		// A zero Pseudonymizer makes no pseudonyms: every call with an
 		// identifier would fail.
 		return nil, &guarderr.ConfigError{Field: "Pseudonymizer", Reason: "is the zero Pseudonymizer; make one with pseudonym.New"}
+	}
+	if p.InsecureNoAuditLog && p.Logger != nil {
+		return nil, &guarderr.ConfigError{Field: "InsecureNoAuditLog", Reason: "is set with a Logger, which would then receive nothing; keep one of them"}
 	}
 	if p.InsecureReportOnly && p.InsecureNoAuditLog {
 		return nil, &guarderr.ConfigError{Field: "InsecureReportOnly", Reason: "needs the audit log, which InsecureNoAuditLog turns off: report-only mode reports through it"}
