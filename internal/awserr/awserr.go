@@ -50,7 +50,9 @@ func AccessDenied(err error) bool {
 // error quotes the request's URL, whose path is an S3 object key, and AWS's
 // messages quote resource names and the caller's session name, any of which
 // may hold an e-mail address. The error itself stays reachable with
-// errors.Unwrap for a caller who wants it.
+// errors.Unwrap for a caller who wants it. An error that did not come from
+// the SDK or the transport (a check's own, in fixed words: a listing S3
+// does not give, an answer without a field) is given as it is.
 func Cause(err error) string {
 	if code := Code(err); code != "" {
 		return "AWS error " + code
@@ -62,6 +64,8 @@ func Cause(err error) string {
 		return "timed out"
 	case errors.Is(err, context.Canceled):
 		return "canceled"
+	case !fromSDK(err):
+		return err.Error()
 	}
 	if status := HTTPStatus(err); status != 0 {
 		return "HTTP status " + strconv.Itoa(status)
@@ -75,4 +79,13 @@ func Cause(err error) string {
 		return "transport error (" + ue.Op + ")"
 	}
 	return "request failed (the SDK's error is kept: errors.Unwrap)"
+}
+
+// fromSDK reports whether err came from an SDK call or its transport, whose
+// text may quote the request.
+func fromSDK(err error) bool {
+	var oe *smithy.OperationError
+	var ue *url.Error
+	var ne *net.OpError
+	return errors.As(err, &oe) || errors.As(err, &ue) || errors.As(err, &ne) || HTTPStatus(err) != 0
 }

@@ -80,7 +80,8 @@ func TestCauseQuotesNothing(t *testing.T) {
 		{"transport error, URL quoted", op(&url.Error{Op: "Head", URL: keyURL, Err: errors.New("EOF at " + keyURL)}), "transport error (Head)"},
 		{"deadline", op(&url.Error{Op: "Head", URL: keyURL, Err: context.DeadlineExceeded}), "timed out"},
 		{"canceled", fmt.Errorf("op %s: %w", secret, context.Canceled), "canceled"},
-		{"anything else", errors.New("retrieving credentials for " + secret), "request failed (the SDK's error is kept: errors.Unwrap)"},
+		{"an SDK error of no known form", op(errors.New("retrieving credentials for " + secret)), "request failed (the SDK's error is kept: errors.Unwrap)"},
+		{"a check's own error, in fixed words", fmt.Errorf("wrapped: %w", errors.New("GetCallerIdentity answered without an ARN")), "wrapped: GetCallerIdentity answered without an ARN"},
 		{"no error", nil, "unknown error"},
 	}
 	for _, tt := range tests {

@@ -1,8 +1,6 @@
 package callerid
 
 import (
-	"errors"
-
 	"github.com/personalizeguard/personalizeguard/internal/awserr"
 )
 
@@ -52,11 +50,8 @@ func (e *CheckError) Error() string {
 	default:
 		msg += e.Operation + " failed (it needs " + e.Permission + " and a reachable STS)"
 	}
-	var own checkFailure
-	if errors.As(e.Err, &own) {
-		return msg + ": " + own.Error() // the check's own words
-	}
-	// Not AWS's message: it quotes the caller's ARN.
+	// Not AWS's message: it quotes the caller's ARN (the check's own
+	// errors, in fixed words, are given as they are).
 	return msg + ": " + awserr.Cause(e.Err)
 }
 
