@@ -22,6 +22,11 @@ const (
 	FindingPolicyMissing = "s3.bucket-policy-missing"
 	// High: the policy cannot be parsed, so it cannot be judged.
 	FindingPolicyUnparsable = "s3.bucket-policy-unparsable"
+	// Deprecated: the finding's ID is now spelled as kms and audit spell
+	// theirs, "s3.bucket-policy-unparsable" (FindingPolicyUnparsable); an
+	// InsecureIgnoreFindings entry or an alert keyed on the old ID
+	// "s3.bucket-policy-unparseable" no longer matches it.
+	FindingPolicyUnparseable = FindingPolicyUnparsable
 	// Critical: an Allow open to every principal (Security Hub S3.2, S3.3).
 	FindingPolicyPublic = "s3.bucket-policy-public"
 	// High: nothing denies plain HTTP (Security Hub S3.5).
