@@ -49,8 +49,13 @@ const (
 // operation, the field path and the rule, and never the value that broke the
 // rule: it is safe to log and to return to an end user. It is the same type
 // in every guarded client package (personalizeevents, personalizeruntime).
+// Its fields and methods are documented where it is defined, which go doc
+// does not follow from here: go doc
+// github.com/personalizeguard/personalizeguard/internal/guarderr.SafeguardError.
 type SafeguardError = guarderr.SafeguardError
 
 // ConfigError reports a Policy or client configuration that New, NewGuard or
-// Option refuses. It is the same type in every guarded client package.
+// Option refuses. It is the same type in every guarded client package; its
+// fields: go doc
+// github.com/personalizeguard/personalizeguard/internal/guarderr.ConfigError.
 type ConfigError = guarderr.ConfigError

@@ -11,6 +11,10 @@ import (
 // Policy configures the guard; the zero value has every safeguard on. It is
 // the same type as personalizeruntime.Policy: give both clients one Policy,
 // and one customer gets one pseudonym in events and recommendations.
+//
+// Its fields are documented where it is defined, which go doc does not
+// follow from here: go doc
+// github.com/personalizeguard/personalizeguard/internal/dataplane.Policy.
 type Policy = dataplane.Policy
 
 // SafeguardError is returned when a safeguard refuses a request, wrapped by

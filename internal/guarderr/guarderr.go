@@ -48,7 +48,11 @@ type SafeguardError struct {
 	// Operation is the Personalize operation, e.g. "CreateDatasetGroup".
 	Operation string
 	// Field is the path of the offending field, e.g. "Tags[2].TagValue" or
-	// "JobOutput.S3DataDestination.Path"; empty for rules about the
+	// "JobOutput.S3DataDestination.Path": member names joined by dots, a
+	// list element by its index, a map entry's key or value as .Key or
+	// .Value of the map (the control plane also gives the entry's rank in
+	// sorted key order, "AlgorithmHyperParameters[#3].Value"), never the
+	// key itself, which is caller data. Empty for rules about the
 	// connection or the configuration.
 	Field string
 	// Rule is one of the Rule constants, or "sensitive.<kind>".
