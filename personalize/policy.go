@@ -98,22 +98,19 @@ type Policy struct {
 	PersonalizeClient DescribeAPIClient
 
 	// ImportScanBytes bounds what the import scan reads from S3 per
-	// CreateDatasetImportJob, shared by the objects it samples, evenly but
-	// for what a small object cannot use, which goes to the larger ones
-	// (each gets at least 64 KiB), and read with ranged GETs from each object's
-	// start; only whole records are scanned. Zero means
-	// DefaultImportScanBytes (8 MiB). Results are cached per object version
-	// (ETag), so importing the same objects again reads nothing.
+	// CreateDatasetImportJob, shared among the sampled objects (each gets at
+	// least 64 KiB; what a small object leaves goes to the larger ones) and
+	// read from each object's start with ranged GETs; only whole records are
+	// scanned. Zero means DefaultImportScanBytes (8 MiB). Results are cached
+	// per object ETag: importing the same objects again reads nothing.
 	ImportScanBytes int64
 
 	// ImportScanObjects bounds how many objects of a prefix the import scan
-	// reads per import: the first and the last of its listing (its first
-	// 10,000 keys, in at most ten ListObjectsV2 pages) and the rest drawn
-	// at random per import, so no place is
-	// out of reach and which objects are read cannot be known in advance.
-	// When the prefix holds both files and sub folders, each level gets
-	// half of the objects (the files the larger half), since AWS documents
-	// sub folders as read only by data deletion jobs.
+	// reads per import: the first and the last of the listing's first 10,000
+	// keys (at most ten ListObjectsV2 pages) and the rest drawn at random, so
+	// that which objects are read cannot be known in advance. When the
+	// prefix holds files and sub folders, each gets half, the files the
+	// larger (AWS documents sub folders as read only by data deletion jobs).
 	// Zero means DefaultImportScanObjects (8).
 	ImportScanObjects int
 
