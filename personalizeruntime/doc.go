@@ -36,7 +36,8 @@
 //   - Identity: the client does not run with the AWS account's root user's
 //     credentials (STS GetCallerIdentity, once per access key ID; a check
 //     that cannot run refuses). Opt-out: Policy.InsecureAllowRootCredentials.
-//   - One audit event per call through Policy.Logger, never with a value.
+//   - One audit event per call through Policy.Logger (slog.Default() when
+//     nil), never with a value.
 //
 // A refusal is a [*SafeguardError] (the same type as
 // personalize.SafeguardError) naming the operation, the field path and the
