@@ -37,7 +37,9 @@
 //     credentials (STS GetCallerIdentity, once per access key ID; a check
 //     that cannot run refuses). Opt-out: Policy.InsecureAllowRootCredentials.
 //   - One audit event per call through Policy.Logger (slog.Default() when
-//     nil), never with a value.
+//     nil), never with a value; its message, attribute keys and outcomes
+//     are personalize's AuditMessage, AuditKey… and Outcome… constants,
+//     and its actions include pseudonym.user-id and pseudonym.session-id.
 //
 // A refusal is a [*SafeguardError] (the same type as
 // personalize.SafeguardError) naming the operation, the field path and the
