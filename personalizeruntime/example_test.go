@@ -56,3 +56,34 @@ func Example() {
 	// e-mail sent: false
 	// personalizeguard: GetRecommendations: UserId: sensitive.email: an identifier holds an identifying value; set Policy.Pseudonymizer to send keyed pseudonyms instead
 }
+
+// A service that builds its own SDK client keeps doing so and adds the
+// guard as the last option.
+func ExampleNewGuard() {
+	ctx := context.Background()
+	s, campaign, err := dataplanetest.StartTrained(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	p, err := dataplanetest.ExamplePseudonymizer()
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	g, err := personalizeruntime.NewGuard(s.Config(), personalizeruntime.Policy{Pseudonymizer: p})
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := awspersonalizeruntime.NewFromConfig(s.Config(), g.Option())
+	out, err := client.GetRecommendations(ctx, &awspersonalizeruntime.GetRecommendationsInput{
+		CampaignArn: &campaign.CampaignARN, UserId: aws.String("jane.doe@example.com")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("recommendations:", len(out.ItemList))
+	fmt.Println("e-mail sent:", s.Seen("jane.doe@example.com"))
+	// Output:
+	// recommendations: 3
+	// e-mail sent: false
+}
