@@ -15,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/personalizeguard/personalizeguard/internal/awserr"
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
 )
 
@@ -126,9 +127,8 @@ func Write(ctx context.Context, l *slog.Logger, c Call) {
 		attrs = append(attrs, slog.String(KeyOutcome, OutcomeRejected))
 	default:
 		attrs = append(attrs, slog.String(KeyOutcome, OutcomeFailed))
-		var ae smithy.APIError
-		if errors.As(c.Err, &ae) {
-			attrs = append(attrs, slog.String(KeyErrorCode, ae.ErrorCode()))
+		if code := awserr.PrintableCode(c.Err); code != "" {
+			attrs = append(attrs, slog.String(KeyErrorCode, code))
 		}
 	}
 	if len(c.Safeguards) > 0 {

@@ -24,6 +24,27 @@ func Code(err error) string {
 	return ""
 }
 
+// PrintableCode is Code for a message or a log: AWS's codes are words
+// ("AccessDenied", "ThrottlingException"), but a proxy or an S3-compatible
+// store may answer any text there, the request's key included, so a code
+// that is not one word of at most 64 letters, digits, dots, underscores
+// and dashes is given as "(an unreadable error code)".
+func PrintableCode(err error) string {
+	code := Code(err)
+	if len(code) > 64 {
+		return unreadableCode
+	}
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return unreadableCode
+		}
+	}
+	return code
+}
+
+const unreadableCode = "(an unreadable error code)"
+
 // HTTPStatus returns the HTTP status of a failed response, or 0.
 func HTTPStatus(err error) int {
 	var re *smithyhttp.ResponseError
@@ -54,7 +75,7 @@ func AccessDenied(err error) bool {
 // the SDK or the transport (a check's own, in fixed words: a listing S3
 // does not give, an answer without a field) is given as it is.
 func Cause(err error) string {
-	if code := Code(err); code != "" {
+	if code := PrintableCode(err); code != "" {
 		return "AWS error " + code
 	}
 	switch {

@@ -76,6 +76,9 @@ func TestCauseQuotesNothing(t *testing.T) {
 			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 400}},
 			Err:      &smithy.GenericAPIError{Code: "NotFoundException", Message: "Alias alias/" + secret + " is not found"}}), "AWS error NotFoundException"},
 		{"HEAD refused without a body", sdkError(403, ""), "HTTP status 403"},
+		{"a store that echoes the key in its error code", op(&smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 400}},
+			Err:      &smithy.GenericAPIError{Code: "InvalidArgument:exports/" + secret + "/"}}), "AWS error (an unreadable error code)"},
 		{"connection refused, URL quoted", op(&url.Error{Op: "Head", URL: keyURL, Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}}), "network error (dial)"},
 		{"transport error, URL quoted", op(&url.Error{Op: "Head", URL: keyURL, Err: errors.New("EOF at " + keyURL)}), "transport error (Head)"},
 		{"deadline", op(&url.Error{Op: "Head", URL: keyURL, Err: context.DeadlineExceeded}), "timed out"},
