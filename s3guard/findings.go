@@ -29,6 +29,10 @@ const (
 	FindingPolicyUnparseable = FindingPolicyUnparsable
 	// Critical: an Allow open to every principal (Security Hub S3.2, S3.3).
 	FindingPolicyPublic = "s3.bucket-policy-public"
+	// High: an Allow lets a principal of another account than the one that
+	// runs Personalize (Requirements.AccountID) read, list or write the
+	// bucket's objects.
+	FindingPolicyForeignAccount = "s3.bucket-policy-foreign-account"
 	// High: nothing denies plain HTTP (Security Hub S3.5).
 	FindingTLSOnlyMissing = "s3.tls-only-policy-missing"
 	// High: a TLS condition exists but does not deny plain HTTP to every

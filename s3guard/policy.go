@@ -132,6 +132,9 @@ func policyFindings(doc *iampolicy.Document, s policyScope, req *Requirements) [
 	if f, ok := publicFinding(doc, s); ok {
 		out = append(out, f)
 	}
+	if f, ok := foreignFinding(doc, s, req); ok {
+		out = append(out, f)
+	}
 	if f, ok := tlsFinding(doc, s); ok {
 		out = append(out, f)
 	}
@@ -151,6 +154,33 @@ func publicFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, boo
 			s.bucket, statementList(doc, idx)),
 		Remediation: "Name the principals that need access, or add a condition on aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceAccount.",
 		Control:     "Security Hub S3.2, S3.3",
+	}, true
+}
+
+// dataActions are what exposes a bucket's data to a principal: reading,
+// listing and writing its objects.
+var dataActions = []string{"s3:GetObject", "s3:ListBucket", "s3:PutObject"}
+
+// foreignFinding reports Allows of the data's actions to principals of
+// another account than the one that runs Personalize, named in the
+// statement's principal or in a condition that narrows every principal to
+// accounts (iampolicy.Document.ForeignAllows, which the key check uses
+// too). Without Requirements.AccountID there is no account to compare with.
+func foreignFinding(doc *iampolicy.Document, s policyScope, req *Requirements) (posture.Finding, bool) {
+	if req.AccountID == "" {
+		return posture.Finding{}, false
+	}
+	idx := doc.ForeignAllows([]string{req.AccountID}, dataActions...)
+	if len(idx) == 0 {
+		return posture.Finding{}, false
+	}
+	return posture.Finding{
+		ID:       FindingPolicyForeignAccount,
+		Severity: posture.High,
+		Resource: s.bucket,
+		Message: fmt.Sprintf("The bucket policy of %s lets a principal of another account than %s read, list or write its objects: %s; the data Personalize imports or exports there is exposed to that account.",
+			s.bucket, req.AccountID, statementList(doc, idx)),
+		Remediation: "Remove the other account's principals from those statements; if that account must reach the bucket, keep Personalize's data in a bucket of its own.",
 	}, true
 }
 
