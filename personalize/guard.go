@@ -277,9 +277,6 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	if err != nil {
 		return nil, err
 	}
-	if s.InsecureReportOnly && s.InsecureNoAuditLog {
-		return nil, &ConfigError{Field: "InsecureReportOnly", Reason: "needs the audit log, which InsecureNoAuditLog turns off: report-only mode reports through it"}
-	}
 	ops, err := bindTable(inputTypes())
 	if err != nil {
 		return nil, &ConfigError{Field: "personalize SDK", Reason: "its types do not match the guard's table; regenerate the table for this SDK version", Err: err}

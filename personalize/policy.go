@@ -258,9 +258,6 @@ func (p Policy) validate(region string) (*settings, error) {
 	if region == "" {
 		return nil, &ConfigError{Field: "aws.Config.Region", Reason: "is empty; the guard checks keys and buckets against it"}
 	}
-	if p.InsecureNoAuditLog && p.Logger != nil {
-		return nil, &ConfigError{Field: "InsecureNoAuditLog", Reason: "is set with a Logger, which would then receive nothing; keep one of them"}
-	}
 	switch {
 	case s.minTLS == 0:
 		s.minTLS = tls.VersionTLS12
@@ -345,6 +342,9 @@ func (p Policy) validate(region string) (*settings, error) {
 			}
 			s.Detector = d
 		}
+	}
+	if err := auditlog.CheckPolicy(p.Logger, p.InsecureNoAuditLog, p.InsecureReportOnly); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

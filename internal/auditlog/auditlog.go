@@ -80,6 +80,19 @@ func Logger(l *slog.Logger, off bool) *slog.Logger {
 	return l
 }
 
+// CheckPolicy refuses a Policy's audit settings that contradict each
+// other: a Logger that InsecureNoAuditLog (off) would leave unused, and
+// report-only mode, which reports through the audit log, without it.
+func CheckPolicy(l *slog.Logger, off, reportOnly bool) error {
+	switch {
+	case off && l != nil:
+		return &guarderr.ConfigError{Field: "InsecureNoAuditLog", Reason: "is set with a Logger, which would then receive nothing; keep one of them"}
+	case off && reportOnly:
+		return &guarderr.ConfigError{Field: "InsecureReportOnly", Reason: "needs the audit log, which InsecureNoAuditLog turns off: report-only mode reports through it"}
+	}
+	return nil
+}
+
 // Enabled reports whether l writes the event of a call that ended with err
 // and reported refusals in report-only mode: a guard then builds the event,
 // and otherwise nothing of it, not even the list of safeguards.

@@ -85,28 +85,24 @@ func Cause(err error) string {
 		return "timed out"
 	case errors.Is(err, context.Canceled):
 		return "canceled"
-	case !fromSDK(err):
-		return err.Error()
 	}
 	if status := HTTPStatus(err); status != 0 {
 		return "HTTP status " + strconv.Itoa(status)
 	}
 	var ne *net.OpError
-	if errors.As(err, &ne) && ne.Op != "" {
+	network := errors.As(err, &ne)
+	if network && ne.Op != "" {
 		return "network error (" + ne.Op + ")"
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return "transport error (" + ue.Op + ")"
 	}
-	return "request failed (the SDK's error is kept: errors.Unwrap)"
-}
-
-// fromSDK reports whether err came from an SDK call or its transport, whose
-// text may quote the request.
-func fromSDK(err error) bool {
+	// Whatever else came from the SDK or the transport may quote the
+	// request; anything else is the check's own.
 	var oe *smithy.OperationError
-	var ue *url.Error
-	var ne *net.OpError
-	return errors.As(err, &oe) || errors.As(err, &ue) || errors.As(err, &ne) || HTTPStatus(err) != 0
+	if network || errors.As(err, &oe) {
+		return "request failed (the SDK's error is kept: errors.Unwrap)"
+	}
+	return err.Error()
 }

@@ -132,11 +132,8 @@ func (p Policy) validate(region string) (*settings, error) {
 		// identifier would fail.
 		return nil, &guarderr.ConfigError{Field: "Pseudonymizer", Reason: "is the zero Pseudonymizer; make one with pseudonym.New"}
 	}
-	if p.InsecureNoAuditLog && p.Logger != nil {
-		return nil, &guarderr.ConfigError{Field: "InsecureNoAuditLog", Reason: "is set with a Logger, which would then receive nothing; keep one of them"}
-	}
-	if p.InsecureReportOnly && p.InsecureNoAuditLog {
-		return nil, &guarderr.ConfigError{Field: "InsecureReportOnly", Reason: "needs the audit log, which InsecureNoAuditLog turns off: report-only mode reports through it"}
+	if err := auditlog.CheckPolicy(p.Logger, p.InsecureNoAuditLog, p.InsecureReportOnly); err != nil {
+		return nil, err
 	}
 	for i, name := range p.InsecurePublicProperties {
 		if name == "" {
