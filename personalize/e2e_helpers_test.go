@@ -84,6 +84,23 @@ func importInput(e *env, job string) *sdk.CreateDatasetImportJobInput {
 	}
 }
 
+// waitActiveDataset describes the dataset until it is ACTIVE: the emulator
+// moves a resource on with each describe, and a dataset takes no import
+// before.
+func waitActiveDataset(t *testing.T, client *sdk.Client, arn string) {
+	t.Helper()
+	for range 50 {
+		out, err := client.DescribeDataset(context.Background(), &sdk.DescribeDatasetInput{DatasetArn: aws.String(arn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if aws.ToString(out.Dataset.Status) == "ACTIVE" {
+			return
+		}
+	}
+	t.Fatalf("dataset %s never became ACTIVE", arn)
+}
+
 func waitActiveGroup(t *testing.T, client *sdk.Client, name string) {
 	t.Helper()
 	arn := "arn:aws:personalize:us-east-1:111122223333:dataset-group/" + name

@@ -398,12 +398,7 @@ func (st *bucketState) evaluateParts(s policyScope, req *Requirements) *evaluati
 			Control:     "Security Hub S3.5",
 		})
 	default:
-		if f, ok := publicFinding(st.policyDoc, s); ok {
-			r.Add(f)
-		}
-		if f, ok := tlsFinding(st.policyDoc, s); ok {
-			r.Add(f)
-		}
+		r.Add(bucketWideFindings(st.policyDoc, s, req, nil)...)
 		ev.grant = evaluateGrants(st.policyDoc, s, req)
 	}
 	ev.pre = r.Findings

@@ -1,6 +1,7 @@
 package s3guard
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -554,6 +555,23 @@ func TestPolicyFindings(t *testing.T) {
 				t.Errorf("finding IDs mismatch (-want +got) (%s):\n%s\nfindings: %v", tt.reason, diff, got)
 			}
 			assertFindings(t, got, tt.wantIn)
+
+			// The Checker, which evaluates a bucket's policy once for
+			// its cache, reports the same of a bucket whose other
+			// settings pass.
+			fake := goodBucket()
+			fake.policy = tt.policy
+			c := NewChecker(fake, r)
+			rep, err := c.CheckBucket(context.Background(), testBucket, tt.dir)
+			if tt.loc != nil {
+				rep, err = c.CheckLocation(context.Background(), *tt.loc, tt.dir)
+			}
+			if err != nil {
+				t.Fatalf("Checker: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, ids(rep.Findings)); diff != "" {
+				t.Errorf("the Checker's finding IDs (-want +got):\n%s", diff)
+			}
 		})
 	}
 }

@@ -1,0 +1,111 @@
+package personalize_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/personalize"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+	"github.com/personalizeguard/personalizeguard/s3guard"
+)
+
+// TestSafeguardBucketSharedWithAnotherAccount is the bucket policy's
+// foreign-account finding end to end: the scene's bucket policy, as
+// s3guard.PersonalizeBucketPolicy writes it, with one statement added that
+// grants a principal of another account an action on the bucket. A grant
+// that exposes the data (reading, listing or writing the objects) refuses
+// the import before it is sent, naming the finding and not the other
+// account; one that does not (the bucket's location) lets the import go
+// out.
+func TestSafeguardBucketSharedWithAnotherAccount(t *testing.T) {
+	const foreignAccount = "444455556666"
+	for _, tt := range []struct {
+		name         string
+		action       string
+		wantFindings []string // nil: the import goes through
+	}{
+		{"objects read by another account", "s3:GetObject", []string{s3guard.FindingPolicyForeignAccount}},
+		{"objects written by another account", "s3:PutObject", []string{s3guard.FindingPolicyForeignAccount}},
+		{"bucket listed by another account", "s3:ListBucket", []string{s3guard.FindingPolicyForeignAccount}},
+		{"bucket located by another account", "s3:GetBucketLocation", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
+			ctx := context.Background()
+			ds, err := createDatasetAndSchema(ctx, e.client, "movies")
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitActiveDataset(t, e.client, ds)
+			shareBucket(t, e, foreignAccount, tt.action)
+			e.srv.ResetRequests()
+
+			_, err = e.client.CreateDatasetImportJob(ctx, importInput(e, "import-1"))
+			if tt.wantFindings == nil {
+				if err != nil {
+					t.Fatalf("import with %s granted to another account = %v, want it sent", tt.action, err)
+				}
+				// The guard's own Describe calls go out too.
+				sent := 0
+				for _, op := range e.personalizeCalls() {
+					if op == "CreateDatasetImportJob" {
+						sent++
+					}
+				}
+				if sent != 1 {
+					t.Errorf("Personalize received CreateDatasetImportJob %d times, want once", sent)
+				}
+				return
+			}
+			sg := e.requireRefused(t, err, "DataSource.DataLocation", personalize.RuleBucketPosture, foreignAccount)
+			var got []string
+			for _, f := range sg.Findings {
+				got = append(got, f.ID)
+			}
+			if diff := cmp.Diff(tt.wantFindings, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// shareBucket adds to the scene's bucket policy a statement that allows
+// the root of account action on the bucket and its objects, through S3
+// itself (not through the guard).
+func shareBucket(t *testing.T, e *env, account, action string) {
+	t.Helper()
+	ctx := context.Background()
+	s3c := s3.NewFromConfig(e.srv.Config())
+	out, err := s3c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(e.scene.Bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(aws.ToString(out.Policy)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	statements, ok := doc["Statement"].([]any)
+	if !ok {
+		t.Fatalf("the scene's bucket policy has no Statement list: %s", aws.ToString(out.Policy))
+	}
+	bucketARN := "arn:aws:s3:::" + e.scene.Bucket
+	doc["Statement"] = append(statements, map[string]any{
+		"Sid":       "PartnerAccess",
+		"Effect":    "Allow",
+		"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"},
+		"Action":    action,
+		"Resource":  []string{bucketARN, bucketARN + "/*"},
+	})
+	policy, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(e.scene.Bucket), Policy: aws.String(string(policy))}); err != nil {
+		t.Fatal(err)
+	}
+}
