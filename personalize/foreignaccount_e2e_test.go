@@ -6,9 +6,12 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 
+	guardkms "github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 	"github.com/personalizeguard/personalizeguard/s3guard"
@@ -85,27 +88,102 @@ func shareBucket(t *testing.T, e *env, account, action string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc map[string]any
-	if err := json.Unmarshal([]byte(aws.ToString(out.Policy)), &doc); err != nil {
-		t.Fatal(err)
-	}
-	statements, ok := doc["Statement"].([]any)
-	if !ok {
-		t.Fatalf("the scene's bucket policy has no Statement list: %s", aws.ToString(out.Policy))
-	}
 	bucketARN := "arn:aws:s3:::" + e.scene.Bucket
-	doc["Statement"] = append(statements, map[string]any{
+	policy := withStatement(t, aws.ToString(out.Policy), map[string]any{
 		"Sid":       "PartnerAccess",
 		"Effect":    "Allow",
 		"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"},
 		"Action":    action,
 		"Resource":  []string{bucketARN, bucketARN + "/*"},
 	})
-	policy, err := json.Marshal(doc)
+	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(e.scene.Bucket), Policy: aws.String(policy)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSafeguardKeySharedWithAnotherAccount is the key policy's
+// foreign-account finding end to end: the scene's key policy, as
+// kms.PersonalizeKeyPolicy writes it, with one statement added for a
+// principal of another account. One that lets it decrypt or grant itself
+// more refuses the dataset group before it is sent, naming the finding and
+// not the account; one that only lets it encrypt lets the call out.
+func TestSafeguardKeySharedWithAnotherAccount(t *testing.T) {
+	const foreignAccount = "444455556666"
+	for _, tt := range []struct {
+		name    string
+		actions []string
+		refused bool
+	}{
+		{"decrypt", []string{"kms:Decrypt"}, true},
+		{"grants", []string{"kms:CreateGrant"}, true},
+		{"encrypt and describe", []string{"kms:Encrypt", "kms:DescribeKey"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			ctx := context.Background()
+			shareKey(t, e, foreignAccount, tt.actions)
+			e.srv.ResetRequests()
+
+			_, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("movies")})
+			if !tt.refused {
+				if err != nil {
+					t.Fatalf("CreateDatasetGroup with %v granted to another account = %v, want it sent", tt.actions, err)
+				}
+				if diff := cmp.Diff([]string{"CreateDatasetGroup"}, e.personalizeCalls()); diff != "" {
+					t.Errorf("Personalize calls (-want +got):\n%s", diff)
+				}
+				return
+			}
+			sg := e.requireRefused(t, err, "KmsKeyArn", personalize.RuleKMSKeyNotReady, foreignAccount)
+			var got []string
+			for _, f := range sg.Findings {
+				got = append(got, f.ID)
+			}
+			if diff := cmp.Diff([]string{guardkms.FindingPolicyForeignAccount}, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// shareKey adds to the scene's key policy a statement that allows the root
+// of account actions on the key, through KMS itself (not through the
+// guard).
+func shareKey(t *testing.T, e *env, account string, actions []string) {
+	t.Helper()
+	ctx := context.Background()
+	kc := awskms.NewFromConfig(e.srv.Config())
+	out, err := kc.GetKeyPolicy(ctx, &awskms.GetKeyPolicyInput{KeyId: aws.String(e.scene.KeyARN), PolicyName: aws.String("default")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(e.scene.Bucket), Policy: aws.String(string(policy))}); err != nil {
+	policy := withStatement(t, aws.ToString(out.Policy), map[string]any{
+		"Sid":       "PartnerAccess",
+		"Effect":    "Allow",
+		"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"},
+		"Action":    actions,
+		"Resource":  "*",
+	})
+	if _, err := kc.PutKeyPolicy(ctx, &awskms.PutKeyPolicyInput{KeyId: aws.String(e.scene.KeyARN), PolicyName: aws.String("default"), Policy: aws.String(policy)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// withStatement returns policy with statement added to its Statement list.
+func withStatement(t *testing.T, policy string, statement map[string]any) string {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+		t.Fatal(err)
+	}
+	statements, ok := doc["Statement"].([]any)
+	if !ok {
+		t.Fatalf("the policy has no Statement list: %s", policy)
+	}
+	doc["Statement"] = append(statements, statement)
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
