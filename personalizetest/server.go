@@ -110,11 +110,18 @@ type Server struct {
 	faults faults
 	scenes atomic.Int32
 
-	// life tracks handlers in flight so that Close can wait for them.
+	// life tracks handlers in flight, connections and the accept loop, so
+	// that Close can wait for them: a test that checks for leaked
+	// goroutines after Close finds none of the Server's.
 	life struct {
 		sync.Mutex
 		closed   bool
 		inflight sync.WaitGroup
+		// conns holds the connections the http.Server has not yet
+		// reported closed, connsOpen counts them.
+		conns     map[net.Conn]struct{}
+		connsOpen sync.WaitGroup
+		served    chan struct{} // closed when Serve has returned
 	}
 	closeOnce sync.Once
 	closeErr  error
@@ -180,10 +187,15 @@ func Start(ctx context.Context, optFns ...func(*Options)) (_ *Server, err error)
 		Handler:           http.HandlerFunc(s.serve),
 		ReadHeaderTimeout: 30 * time.Second,
 		// Refused handshakes (the point of a TLS 1.1 endpoint) are not news.
-		ErrorLog: log.New(io.Discard, "", 0),
+		ErrorLog:  log.New(io.Discard, "", 0),
+		ConnState: s.trackConn,
 	}
 	// HTTP/1.1 only, as the AWS endpoints the SDK talks to here.
-	go func() { _ = s.http.Serve(tls.NewListener(ln, s.ca.serverTLSConfig(o.MinTLSVersion, o.MaxTLSVersion))) }()
+	s.life.served = make(chan struct{})
+	go func() {
+		defer close(s.life.served)
+		_ = s.http.Serve(tls.NewListener(ln, s.ca.serverTLSConfig(o.MinTLSVersion, o.MaxTLSVersion)))
+	}()
 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("personalizetest: start: %w", err)
@@ -291,7 +303,8 @@ func (s readSeeker) Read(p []byte) (int, error)                   { return s.r.R
 func (s readSeeker) Seek(offset int64, whence int) (int64, error) { return s.r.Seek(offset, whence) }
 
 // Close stops the Server: it closes the listener and every connection,
-// and waits for handlers in flight to return. It is safe to call more than
+// and waits for handlers in flight to return and for the goroutines that
+// accepted and served connections to end. It is safe to call more than
 // once.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
@@ -304,6 +317,18 @@ func (s *Server) Close() error {
 			// but never used.
 			errs = append(errs, s.http.Close())
 		}
+		if s.life.served != nil {
+			<-s.life.served
+		}
+		// http.Server.Close closes the connections it tracks; one
+		// accepted as it closed may have been tracked after. The accept
+		// loop has ended, so none is added now.
+		s.life.Lock()
+		for c := range s.life.conns {
+			_ = c.Close()
+		}
+		s.life.Unlock()
+		s.life.connsOpen.Wait()
 		s.life.inflight.Wait()
 		if err := errors.Join(errs...); err != nil {
 			s.closeErr = fmt.Errorf("personalizetest: close: %w", err)
@@ -342,6 +367,28 @@ func credentialScope(r *http.Request) (accessKeyID, service string) {
 		return "", ""
 	}
 	return parts[0], parts[3]
+}
+
+// trackConn is the http.Server's ConnState hook: it counts a connection
+// from its acceptance (StateNew, reported before its goroutine starts)
+// until the server reports it closed (StateClosed, from that goroutine's
+// last steps) or handed over (StateHijacked).
+func (s *Server) trackConn(c net.Conn, state http.ConnState) {
+	s.life.Lock()
+	defer s.life.Unlock()
+	switch state {
+	case http.StateNew:
+		if s.life.conns == nil {
+			s.life.conns = make(map[net.Conn]struct{})
+		}
+		s.life.conns[c] = struct{}{}
+		s.life.connsOpen.Add(1)
+	case http.StateClosed, http.StateHijacked:
+		if _, ok := s.life.conns[c]; ok {
+			delete(s.life.conns, c)
+			s.life.connsOpen.Done()
+		}
+	}
 }
 
 // serve records a request, applies [Server.Deny], and routes it to its
