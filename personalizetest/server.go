@@ -274,8 +274,9 @@ func (s *Server) Config() aws.Config {
 
 // IDStreamWithoutWriteTo is the ID of the Finalize middleware of
 // [Server.Config] that hides the serialized request stream's WriteTo, each
-// attempt, after the SDK's own Finalize middleware.
-const IDStreamWithoutWriteTo = "personalizetest:StreamWithoutWriteTo"
+// attempt, after the SDK's own Finalize middleware. It is in the project's
+// namespace of middleware IDs, as the guards' are.
+const IDStreamWithoutWriteTo = "PersonalizeGuard:TestStreamWithoutWriteTo"
 
 func addStreamWithoutWriteTo(stack *middleware.Stack) error {
 	return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc(IDStreamWithoutWriteTo, func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
