@@ -3,6 +3,8 @@ package personalize_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -66,11 +68,7 @@ func TestSafeguardBucketSharedWithAnotherAccount(t *testing.T) {
 				return
 			}
 			sg := e.requireRefused(t, err, "DataSource.DataLocation", personalize.RuleBucketPosture, foreignAccount)
-			var got []string
-			for _, f := range sg.Findings {
-				got = append(got, f.ID)
-			}
-			if diff := cmp.Diff(tt.wantFindings, got); diff != "" {
+			if diff := cmp.Diff(tt.wantFindings, findingIDs(sg)); diff != "" {
 				t.Errorf("findings (-want +got):\n%s", diff)
 			}
 		})
@@ -135,11 +133,7 @@ func TestSafeguardKeySharedWithAnotherAccount(t *testing.T) {
 				return
 			}
 			sg := e.requireRefused(t, err, "KmsKeyArn", personalize.RuleKMSKeyNotReady, foreignAccount)
-			var got []string
-			for _, f := range sg.Findings {
-				got = append(got, f.ID)
-			}
-			if diff := cmp.Diff([]string{guardkms.FindingPolicyForeignAccount}, got); diff != "" {
+			if diff := cmp.Diff([]string{guardkms.FindingPolicyForeignAccount}, findingIDs(sg)); diff != "" {
 				t.Errorf("findings (-want +got):\n%s", diff)
 			}
 		})
@@ -186,4 +180,97 @@ func withStatement(t *testing.T, policy string, statement map[string]any) string
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestBucketAccountIsTheRoles: with the key in one account and the role in
+// another, the bucket check takes the role's account for the one that runs
+// Personalize, as the key check does: the bucket policy
+// s3guard.PersonalizeBucketPolicy writes for the role's account passes,
+// and so does a grant of the objects to another role of that account or
+// to the key's account, which the key check trusts too; a grant to a third
+// account is reported.
+func TestBucketAccountIsTheRoles(t *testing.T) {
+	const runAccount, thirdAccount = "444455556666", "777788889999"
+	role := "arn:aws:iam::" + runAccount + ":role/PersonalizeRole"
+	for _, tt := range []struct {
+		name      string
+		principal string // granted s3:GetObject besides the policy's own statements; "" for none
+		refused   bool
+	}{
+		{"the policy written for the role's account", "", false},
+		{"another role of the role's account", "arn:aws:iam::" + runAccount + ":role/Analytics", false},
+		{"the key's account", "arn:aws:iam::" + personalizetest.AccountID + ":root", false},
+		{"a third account", "arn:aws:iam::" + thirdAccount + ":root", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			e := newEnv(t, personalize.Policy{})
+			keyPolicy, err := guardkms.PersonalizeKeyPolicy(guardkms.KeyPolicyInput{RoleARN: role, AccountID: runAccount, Region: personalizetest.Region, Exports: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := awskms.NewFromConfig(e.srv.Config()).PutKeyPolicy(ctx, &awskms.PutKeyPolicyInput{KeyId: aws.String(e.scene.KeyARN),
+				PolicyName: aws.String("default"), Policy: aws.String(string(keyPolicy))}); err != nil {
+				t.Fatal(err)
+			}
+			bucketPolicy, err := s3guard.PersonalizeBucketPolicy(s3guard.BucketPolicyInput{Bucket: e.scene.Bucket,
+				Directions: []s3guard.Direction{s3guard.Read, s3guard.Write}, AccountID: runAccount})
+			if err != nil {
+				t.Fatal(err)
+			}
+			policy := string(bucketPolicy)
+			if tt.principal != "" {
+				policy = withStatement(t, policy, map[string]any{
+					"Effect":    "Allow",
+					"Principal": map[string]any{"AWS": tt.principal},
+					"Action":    "s3:GetObject",
+					"Resource":  "arn:aws:s3:::" + e.scene.Bucket + "/*",
+				})
+			}
+			if _, err := s3.NewFromConfig(e.srv.Config()).PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(e.scene.Bucket), Policy: aws.String(policy)}); err != nil {
+				t.Fatal(err)
+			}
+			e.client, err = personalize.New(guardedConfig(e.srv), personalize.Policy{KMSKeyARN: e.scene.KeyARN, RoleARN: role, Logger: newAuditLogger(lockedBuilder{e.mu, e.audit})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("movies")}); err != nil {
+				t.Fatalf("CreateDatasetGroup with the key policy written for the role's account = %v", err)
+			}
+			waitActiveGroup(t, e.client, "movies")
+			ds, err := createDatasetAndSchema(ctx, e.client, "movies")
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitActiveDataset(t, e.client, ds)
+			e.srv.ResetRequests()
+
+			in := importInput(e, "import-1")
+			in.RoleArn = aws.String(role)
+			_, err = e.client.CreateDatasetImportJob(ctx, in)
+			if !tt.refused {
+				var sg *personalize.SafeguardError
+				if errors.As(err, &sg) {
+					t.Fatalf("import refused by %s, findings %v; want it sent", sg.Rule, findingIDs(sg))
+				}
+				if !slices.Contains(e.personalizeCalls(), "CreateDatasetImportJob") {
+					t.Errorf("the import was not sent (%v)", err)
+				}
+				return
+			}
+			sg := e.requireRefused(t, err, "DataSource.DataLocation", personalize.RuleBucketPosture, thirdAccount)
+			if diff := cmp.Diff([]string{s3guard.FindingPolicyForeignAccount}, findingIDs(sg)); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// findingIDs returns the IDs of sg's findings, in order.
+func findingIDs(sg *personalize.SafeguardError) []string {
+	var ids []string
+	for _, f := range sg.Findings {
+		ids = append(ids, f.ID)
+	}
+	return ids
 }

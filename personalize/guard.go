@@ -1,6 +1,7 @@
 package personalize
 
 import (
+	"cmp"
 	"context"
 	"reflect"
 	"slices"
@@ -343,11 +344,16 @@ func newGuard(cfg aws.Config, p Policy, optFns []func(*sdk.Options)) (*Guard, er
 	if sc == nil {
 		sc = s3.NewFromConfig(own)
 	}
+	// Personalize runs in the role's account, as the key check has it
+	// (accountOf); a key kept in another account is trusted, as there.
 	req := s3guard.Requirements{
 		AllowedKMSKeys:     s.allowedKeys,
 		InsecureAllowSSES3: s.InsecureAllowSSES3Buckets,
 		Region:             s.region,
-		AccountID:          s.key.AccountID,
+		AccountID:          cmp.Or(s.roleAccount, s.key.AccountID),
+	}
+	if s.key.AccountID != req.AccountID {
+		req.TrustedAccountIDs = []string{s.key.AccountID}
 	}
 	g.buckets = s3guard.NewChecker(sc, req, func(o *s3guard.CheckerOptions) {
 		o.TTL, o.MaxEntries, o.FailureBackoff = s.CheckTTL, s.CheckCacheEntries, s.CheckFailureBackoff

@@ -312,6 +312,7 @@ func TestCheckBucketRejectsBeforeIO(t *testing.T) {
 		{"no Region", testBucket, Read, Requirements{}, "Requirements.Region"},
 		{"bad Region", testBucket, Read, Requirements{Region: "Mars"}, "Requirements.Region"},
 		{"bad account", testBucket, Read, Requirements{Region: "us-east-1", AccountID: "1234"}, "Requirements.AccountID"},
+		{"bad trusted account", testBucket, Read, Requirements{Region: "us-east-1", AccountID: testAcct, TrustedAccountIDs: []string{testAcct, "1234"}}, "Requirements.TrustedAccountIDs[1]"},
 		{"alias as allowed key", testBucket, Read, Requirements{Region: "us-east-1", AllowedKMSKeys: []string{allowedKey, "alias/x"}}, "Requirements.AllowedKMSKeys[1]"},
 		{"zero direction", testBucket, 0, testReq(), "dir"},
 		{"bad bucket", "Bad_Bucket", Read, testReq(), ""},

@@ -73,6 +73,7 @@ func NewChecker(c CheckAPIClient, req Requirements, optFns ...func(*CheckerOptio
 		fn(&o)
 	}
 	req.AllowedKMSKeys = append([]string(nil), req.AllowedKMSKeys...) // the caller keeps theirs
+	req.TrustedAccountIDs = append([]string(nil), req.TrustedAccountIDs...)
 	ck := &Checker{client: c, req: req, reqErr: req.Validate(), sample: o.ObjectSample, det: o.Detector}
 	if ck.sample <= 0 {
 		ck.sample = DefaultObjectSample

@@ -244,10 +244,11 @@ func TestCheckerInvalidInput(t *testing.T) {
 }
 
 func TestNewCheckerCopiesRequirements(t *testing.T) {
-	keys := []string{allowedKey}
+	keys, trusted := []string{allowedKey}, []string{"999999999999"}
 	fake := goodBucket()
-	c := NewChecker(fake, Requirements{Region: "us-east-1", AccountID: testAcct, AllowedKMSKeys: keys})
-	keys[0] = otherKey // the caller reuses its slice
+	fake.policy = policyOf(stSecurityHubTLS, stGrantRead, `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-personalize-data/*"}`)
+	c := NewChecker(fake, Requirements{Region: "us-east-1", AccountID: testAcct, AllowedKMSKeys: keys, TrustedAccountIDs: trusted})
+	keys[0], trusted[0] = otherKey, "888888888888" // the caller reuses its slices
 	r, err := c.CheckBucket(context.Background(), testBucket, Read)
 	if err != nil || len(r.Findings) != 0 {
 		t.Errorf("CheckBucket() = %v, %v; the caller's later change must not reach the Checker", r.IDs(), err)

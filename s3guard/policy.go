@@ -171,15 +171,17 @@ func publicFinding(doc *iampolicy.Document, s policyScope) (posture.Finding, boo
 var dataActions = []string{"s3:GetObject", "s3:ListBucket", "s3:PutObject"}
 
 // foreignFinding reports Allows of the data's actions to principals of
-// another account than the one that runs Personalize, named in the
-// statement's principal or in a condition that narrows every principal to
-// accounts (iampolicy.Document.ForeignAllows, which the key check uses
-// too). Without Requirements.AccountID there is no account to compare with.
+// another account than the one that runs Personalize and the trusted ones,
+// named in the statement's principal or in a condition that narrows every
+// principal to accounts (iampolicy.Document.ForeignAllows, which the key
+// check uses too). Without Requirements.AccountID there is no account to
+// compare with.
 func foreignFinding(doc *iampolicy.Document, s policyScope, req *Requirements) (posture.Finding, bool) {
 	if req.AccountID == "" {
 		return posture.Finding{}, false
 	}
-	idx := doc.ForeignAllows([]string{req.AccountID}, dataActions...)
+	own := append([]string{req.AccountID}, req.TrustedAccountIDs...)
+	idx := doc.ForeignAllows(own, dataActions...)
 	if len(idx) == 0 {
 		return posture.Finding{}, false
 	}

@@ -41,6 +41,8 @@ func TestPolicyFindings(t *testing.T) {
 	req := testReq()
 	noAcct := req
 	noAcct.AccountID = ""
+	keyAcct := req
+	keyAcct.TrustedAccountIDs = []string{"999999999999"}
 	tests := []struct {
 		name   string
 		policy string
@@ -79,6 +81,13 @@ func TestPolicyFindings(t *testing.T) {
 				`{"Effect":"Allow","Principal":{"AWS":"999999999999"},"Action":"s3:GetBucketLocation","Resource":"arn:aws:s3:::amzn-personalize-data"}`),
 			dir:    Read,
 			reason: "the account's own principals, and actions that expose no object, are no finding",
+		},
+		{
+			name:   "a trusted account's principal reads the data",
+			policy: policyOf(stSecurityHubTLS, stGrantRead, `{"Sid":"PartnerRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::amzn-personalize-data","arn:aws:s3:::amzn-personalize-data/*"]}`),
+			dir:    Read,
+			req:    &keyAcct,
+			reason: "an account of TrustedAccountIDs (the guard's key account, when not the role's) is no other account",
 		},
 		{
 			name:   "another account's principal, no account to compare with",

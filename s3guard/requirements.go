@@ -59,11 +59,20 @@ type Requirements struct {
 	// Region is the Region the bucket must be in: the Personalize client's.
 	// Required.
 	Region string
-	// AccountID is the account that runs Personalize. When set, the
+	// AccountID is the account that runs Personalize: the account of the
+	// role it assumes (IAM passes only a caller's own roles). When set, the
 	// Personalize grant is evaluated with aws:SourceAccount equal to it, so
-	// a grant conditioned on another account is reported as missing.
+	// a grant conditioned on another account is reported as missing, and an
+	// Allow of the objects to a principal of any account but it and
+	// TrustedAccountIDs is reported (FindingPolicyForeignAccount).
 	// Optional, 12 digits.
 	AccountID string
+	// TrustedAccountIDs are accounts besides AccountID whose principals
+	// may read, list or write the bucket's objects without a finding: the
+	// account of a KMS key kept apart from the one that runs Personalize,
+	// say, as the key check trusts it. They count only with AccountID set.
+	// Optional, 12 digits each.
+	TrustedAccountIDs []string
 }
 
 // Validate reports the first invalid field as an *[ArgumentError].
@@ -76,6 +85,11 @@ func (r Requirements) Validate() error {
 	}
 	if r.AccountID != "" && !awsarn.Account(r.AccountID) {
 		return &ArgumentError{Field: "Requirements.AccountID", Reason: "not a 12-digit account ID"}
+	}
+	for i, a := range r.TrustedAccountIDs {
+		if !awsarn.Account(a) {
+			return &ArgumentError{Field: fmt.Sprintf("Requirements.TrustedAccountIDs[%d]", i), Reason: "not a 12-digit account ID"}
+		}
 	}
 	for i, k := range r.AllowedKMSKeys {
 		// A shape check only: package kms owns key ARN parsing. An entry
