@@ -26,11 +26,13 @@ func TestCloseEndsServerGoroutines(t *testing.T) {
 	c := kms.NewFromConfig(s.Config())
 	var wg sync.WaitGroup
 	for range 4 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			if _, err := c.ListKeys(context.Background(), &kms.ListKeysInput{}); err != nil {
 				t.Errorf("ListKeys() = %v", err)
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	if got := serverGoroutines(); got <= before {
