@@ -369,9 +369,12 @@ var revealingActions = []string{"kms:Decrypt", "kms:ReEncryptFrom", "kms:Generat
 	"kms:CreateGrant", "kms:PutKeyPolicy"}
 
 // trustedAccounts are the accounts whose principals a key policy may name:
-// the key's own and the ones the input names, Personalize's and those of
-// the role and the source resource (a key in another account than the
-// dataset group's is shared with that account on purpose).
+// the key's own and the ones the input names, Personalize's and the role's
+// (a key in another account than the dataset group's is shared with that
+// account on purpose). Not the SourceARN's: the resource is Personalize's,
+// in its account, and a Checker reuses a report for every SourceARN that
+// passes the same tests (inputClass), whatever account it names, so a
+// report must not depend on that account.
 func (k *keyCheck) trustedAccounts() []string {
 	out := []string{k.key.AccountID}
 	add := func(account string) {
@@ -380,10 +383,8 @@ func (k *keyCheck) trustedAccounts() []string {
 		}
 	}
 	add(k.in.AccountID)
-	for _, arn := range []string{k.in.RoleARN, k.in.SourceARN} {
-		if a, ok := awsarn.Split(arn); ok {
-			add(a.Account)
-		}
+	if a, ok := awsarn.Split(k.in.RoleARN); ok {
+		add(a.Account)
 	}
 	return out
 }

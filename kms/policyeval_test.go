@@ -325,8 +325,8 @@ func TestCheckKeyPolicies(t *testing.T) {
 		{
 			name:   "source account of another account",
 			stmts:  []string{`{"Effect":"Allow","Principal":{"Service":"personalize.amazonaws.com"},"Action":` + allActions + `,"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"999999999999"}}}`, roleFive},
-			want:   []string{FindingServiceNotAllowed},
-			reason: "a grant for another account's resources does not help ours",
+			want:   []string{FindingPolicyForeignAccount, FindingServiceNotAllowed},
+			reason: "a grant for another account's resources does not help ours, and lets that account's Personalize use the key (review: the service's source account was not read)",
 		},
 		{
 			name:   "source ARN of another dataset group",

@@ -19,25 +19,53 @@ import (
 	"github.com/personalizeguard/personalizeguard/s3guard"
 )
 
+// foreignAccount is the other account the foreign-account tests share a
+// bucket or a key with.
+const foreignAccount = "444455556666"
+
+// Grantees of those tests: the other account's root, and Personalize
+// acting for the other account.
+var (
+	foreignRoot        = grantee{principal: map[string]any{"AWS": "arn:aws:iam::" + foreignAccount + ":root"}}
+	foreignPersonalize = grantee{principal: map[string]any{"Service": "personalize.amazonaws.com"},
+		condition: map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": foreignAccount}}}
+)
+
+// grantee is the principal of a statement a test adds to a policy, and the
+// condition that goes with it (nil for none).
+type grantee struct {
+	principal, condition map[string]any
+}
+
+// statement returns an Allow of actions on resource to g.
+func (g grantee) statement(actions []string, resource any) map[string]any {
+	st := map[string]any{"Sid": "PartnerAccess", "Effect": "Allow", "Principal": g.principal, "Action": actions, "Resource": resource}
+	if g.condition != nil {
+		st["Condition"] = g.condition
+	}
+	return st
+}
+
 // TestSafeguardBucketSharedWithAnotherAccount is the bucket policy's
 // foreign-account finding end to end: the scene's bucket policy, as
 // s3guard.PersonalizeBucketPolicy writes it, with one statement added that
-// grants a principal of another account an action on the bucket. A grant
-// that exposes the data (reading, listing or writing the objects) refuses
-// the import before it is sent, naming the finding and not the other
-// account; one that does not (the bucket's location) lets the import go
-// out.
+// grants a principal of another account, or Personalize acting for another
+// account, an action on the bucket. A grant that exposes the data (reading,
+// listing or writing the objects) refuses the import before it is sent,
+// naming the finding and not the other account; one that does not (the
+// bucket's location) lets the import go out.
 func TestSafeguardBucketSharedWithAnotherAccount(t *testing.T) {
-	const foreignAccount = "444455556666"
 	for _, tt := range []struct {
 		name         string
+		to           grantee
 		action       string
 		wantFindings []string // nil: the import goes through
 	}{
-		{"objects read by another account", "s3:GetObject", []string{s3guard.FindingPolicyForeignAccount}},
-		{"objects written by another account", "s3:PutObject", []string{s3guard.FindingPolicyForeignAccount}},
-		{"bucket listed by another account", "s3:ListBucket", []string{s3guard.FindingPolicyForeignAccount}},
-		{"bucket located by another account", "s3:GetBucketLocation", nil},
+		{"objects read by another account", foreignRoot, "s3:GetObject", []string{s3guard.FindingPolicyForeignAccount}},
+		{"objects written by another account", foreignRoot, "s3:PutObject", []string{s3guard.FindingPolicyForeignAccount}},
+		{"bucket listed by another account", foreignRoot, "s3:ListBucket", []string{s3guard.FindingPolicyForeignAccount}},
+		{"objects read by another account's Personalize", foreignPersonalize, "s3:GetObject", []string{s3guard.FindingPolicyForeignAccount}},
+		{"bucket located by another account", foreignRoot, "s3:GetBucketLocation", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"}, func(o *personalizetest.SceneOptions) { o.DatasetGroup = "movies" })
@@ -47,7 +75,7 @@ func TestSafeguardBucketSharedWithAnotherAccount(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitActiveDataset(t, e.client, ds)
-			shareBucket(t, e, foreignAccount, tt.action)
+			shareBucket(t, e, tt.to, tt.action)
 			e.srv.ResetRequests()
 
 			_, err = e.client.CreateDatasetImportJob(ctx, importInput(e, "import-1"))
@@ -75,10 +103,10 @@ func TestSafeguardBucketSharedWithAnotherAccount(t *testing.T) {
 	}
 }
 
-// shareBucket adds to the scene's bucket policy a statement that allows
-// the root of account action on the bucket and its objects, through S3
-// itself (not through the guard).
-func shareBucket(t *testing.T, e *env, account, action string) {
+// shareBucket adds to the scene's bucket policy a statement that allows to
+// action on the bucket and its objects, through S3 itself (not through the
+// guard).
+func shareBucket(t *testing.T, e *env, to grantee, action string) {
 	t.Helper()
 	ctx := context.Background()
 	s3c := s3.NewFromConfig(e.srv.Config())
@@ -87,13 +115,7 @@ func shareBucket(t *testing.T, e *env, account, action string) {
 		t.Fatal(err)
 	}
 	bucketARN := "arn:aws:s3:::" + e.scene.Bucket
-	policy := withStatement(t, aws.ToString(out.Policy), map[string]any{
-		"Sid":       "PartnerAccess",
-		"Effect":    "Allow",
-		"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"},
-		"Action":    action,
-		"Resource":  []string{bucketARN, bucketARN + "/*"},
-	})
+	policy := withStatement(t, aws.ToString(out.Policy), to.statement([]string{action}, []string{bucketARN, bucketARN + "/*"}))
 	if _, err := s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(e.scene.Bucket), Policy: aws.String(policy)}); err != nil {
 		t.Fatal(err)
 	}
@@ -102,24 +124,26 @@ func shareBucket(t *testing.T, e *env, account, action string) {
 // TestSafeguardKeySharedWithAnotherAccount is the key policy's
 // foreign-account finding end to end: the scene's key policy, as
 // kms.PersonalizeKeyPolicy writes it, with one statement added for a
-// principal of another account. One that lets it decrypt or grant itself
-// more refuses the dataset group before it is sent, naming the finding and
-// not the account; one that only lets it encrypt lets the call out.
+// principal of another account, or for Personalize acting for another
+// account. One that lets it decrypt or grant itself more refuses the
+// dataset group before it is sent, naming the finding and not the account;
+// one that only lets it encrypt lets the call out.
 func TestSafeguardKeySharedWithAnotherAccount(t *testing.T) {
-	const foreignAccount = "444455556666"
 	for _, tt := range []struct {
 		name    string
+		to      grantee
 		actions []string
 		refused bool
 	}{
-		{"decrypt", []string{"kms:Decrypt"}, true},
-		{"grants", []string{"kms:CreateGrant"}, true},
-		{"encrypt and describe", []string{"kms:Encrypt", "kms:DescribeKey"}, false},
+		{"decrypt", foreignRoot, []string{"kms:Decrypt"}, true},
+		{"grants", foreignRoot, []string{"kms:CreateGrant"}, true},
+		{"another account's Personalize", foreignPersonalize, []string{"kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"}, true},
+		{"encrypt and describe", foreignRoot, []string{"kms:Encrypt", "kms:DescribeKey"}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
 			ctx := context.Background()
-			shareKey(t, e, foreignAccount, tt.actions)
+			shareKey(t, e, tt.to, tt.actions)
 			e.srv.ResetRequests()
 
 			_, err := e.client.CreateDatasetGroup(ctx, &sdk.CreateDatasetGroupInput{Name: aws.String("movies")})
@@ -140,10 +164,9 @@ func TestSafeguardKeySharedWithAnotherAccount(t *testing.T) {
 	}
 }
 
-// shareKey adds to the scene's key policy a statement that allows the root
-// of account actions on the key, through KMS itself (not through the
-// guard).
-func shareKey(t *testing.T, e *env, account string, actions []string) {
+// shareKey adds to the scene's key policy a statement that allows to
+// actions on the key, through KMS itself (not through the guard).
+func shareKey(t *testing.T, e *env, to grantee, actions []string) {
 	t.Helper()
 	ctx := context.Background()
 	kc := awskms.NewFromConfig(e.srv.Config())
@@ -151,13 +174,7 @@ func shareKey(t *testing.T, e *env, account string, actions []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy := withStatement(t, aws.ToString(out.Policy), map[string]any{
-		"Sid":       "PartnerAccess",
-		"Effect":    "Allow",
-		"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"},
-		"Action":    actions,
-		"Resource":  "*",
-	})
+	policy := withStatement(t, aws.ToString(out.Policy), to.statement(actions, "*"))
 	if _, err := kc.PutKeyPolicy(ctx, &awskms.PutKeyPolicyInput{KeyId: aws.String(e.scene.KeyARN), PolicyName: aws.String("default"), Policy: aws.String(policy)}); err != nil {
 		t.Fatal(err)
 	}

@@ -385,8 +385,15 @@ func TestPolicyFindings(t *testing.T) {
 			name:   "source account of another account",
 			policy: policyOf(stSecurityHubTLS, grantWith(`"aws:SourceAccount":"111122223333"`, `"aws:SourceAccount":"444455556666"`)),
 			dir:    Read,
-			want:   []string{FindingGrantMissing},
-			reason: "the grant is for Personalize acting for another account",
+			want:   []string{FindingPolicyForeignAccount, FindingGrantMissing},
+			reason: "the grant is for Personalize acting for another account, which can then read the data (review: the service's source account was not read)",
+		},
+		{
+			name:   "source accounts ours and another",
+			policy: policyOf(stSecurityHubTLS, grantWith(`"aws:SourceAccount":"111122223333"`, `"aws:SourceAccount":["111122223333","444455556666"]`)),
+			dir:    Read,
+			want:   []string{FindingPolicyForeignAccount},
+			reason: "the grant serves ours, and another account's Personalize too",
 		},
 		{
 			name:   "source ARN",

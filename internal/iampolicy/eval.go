@@ -842,11 +842,13 @@ func (d *Document) PublicAllows() []int {
 
 // ForeignAllows returns the indexes of Allow statements that let a principal
 // of an account outside trusted use one of actions: an AWS principal naming
-// another account (its ID, or an ARN in it), or every principal (Principal
-// "*", or all but a NotPrincipal's) restricted by a positive string or ARN
-// operator on one of accountKeys to fixed values of which one is another
-// account. Statements open to everyone without such a condition are
-// PublicAllows'.
+// another account (its ID, or an ARN in it); a service principal acting for
+// another account, named by a positive string or ARN operator on one of
+// sourceKeys (a service acts for whichever account its source condition
+// names); or every principal (Principal "*", or all but a NotPrincipal's)
+// restricted by such an operator on one of accountKeys to fixed values of
+// which one is another account. Statements open to everyone without such a
+// condition are PublicAllows'.
 func (d *Document) ForeignAllows(trusted []string, actions ...string) []int {
 	var out []int
 	for i := range d.Statement {
@@ -861,9 +863,10 @@ func (d *Document) ForeignAllows(trusted []string, actions ...string) []int {
 	return out
 }
 
-// namesForeignAccount reports whether s's principals, or the conditions
-// that restrict a public principal to particular accounts, name an account
-// outside trusted.
+// namesForeignAccount reports whether s's principals, the conditions that
+// name the accounts its service principals act for, or those that restrict
+// a public principal to particular accounts, name an account outside
+// trusted.
 func (s *Statement) namesForeignAccount(trusted []string) bool {
 	foreign := func(account string) bool { return account != "" && !slices.Contains(trusted, account) }
 	if s.Principal != nil {
@@ -873,18 +876,31 @@ func (s *Statement) namesForeignAccount(trusted []string) bool {
 			}
 		}
 		if !s.Principal.Public() {
-			return false
+			// A service acts for the account its source names: a
+			// grant to personalize.amazonaws.com for another account's
+			// aws:SourceAccount lets that account's Personalize in.
+			return len(s.Principal.Service) > 0 && s.conditionNamesForeign(sourceKeys, foreign)
 		}
 	}
 	// Every principal (Principal "*", or all but NotPrincipal's), narrowed
 	// by a condition to particular accounts: the caller's, or, for a
 	// service acting for one, the source's.
+	return s.conditionNamesForeign(accountKeys, foreign)
+}
+
+// sourceKeys are the accountKeys that name the account a service principal
+// acts for.
+var sourceKeys = []string{"aws:SourceAccount", "aws:SourceOwner", "aws:SourceArn"}
+
+// conditionNamesForeign reports whether a positive string or ARN operator
+// of s on one of keys has a fixed value whose account is foreign.
+func (s *Statement) conditionNamesForeign(keys []string, foreign func(string) bool) bool {
 	for op, conds := range s.Condition {
 		if !positiveStringOperator(op) {
 			continue
 		}
 		for key, vals := range conds {
-			if !keyIn(accountKeys, key) {
+			if !keyIn(keys, key) {
 				continue
 			}
 			for _, v := range vals {
