@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 	"github.com/personalizeguard/personalizeguard/internal/awserr"
 	"github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/posture"
@@ -342,7 +343,8 @@ func (a *auditor) run(ctx context.Context) (*Result, error) {
 
 	// Stage 3: the checks, each remote answer read once.
 	a.keys = kms.NewChecker(a.c.KMS)
-	a.buckets = s3guard.NewChecker(serialS3{a.c.S3}, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys},
+	a.buckets = s3guard.NewChecker(serialS3{a.c.S3}, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys,
+		TrustedAccountIDs: keyAccounts(res.Usage.Keys, res.AccountID)},
 		func(o *s3guard.CheckerOptions) { o.Detector = a.det })
 	g = a.group("checks")
 	a.checkDatasetGroups(ctx, g, &inv, res)
@@ -357,6 +359,20 @@ func (a *auditor) run(ctx context.Context) (*Result, error) {
 
 	res.Report = posture.Report{Check: ReportCheck, Resource: accountResource(res), Findings: a.sorted()}
 	return res, nil
+}
+
+// keyAccounts returns the accounts other than own that hold one of keys,
+// each once: a bucket policy may let them reach the data without
+// s3.bucket-policy-foreign-account, as the guard lets the account of its
+// configured key (see s3guard.Requirements.TrustedAccountIDs).
+func keyAccounts(keys []string, own string) []string {
+	var out []string
+	for _, k := range keys {
+		if p, ok := awsarn.Split(k); ok && awsarn.Account(p.Account) && p.Account != own && !slices.Contains(out, p.Account) {
+			out = append(out, p.Account)
+		}
+	}
+	return out
 }
 
 // sorted orders the findings by descending severity, then ID, resource and

@@ -358,3 +358,26 @@ func mustLocation(t testing.TB, s string) s3guard.Location {
 	}
 	return l
 }
+
+// TestKeyAccounts: the accounts the bucket check trusts besides the
+// audited one are those of the keys Personalize uses there, each once, as
+// the guard trusts its configured key's account.
+func TestKeyAccounts(t *testing.T) {
+	const own = "111122223333"
+	for _, tt := range []struct {
+		name string
+		keys []string
+		want []string
+	}{
+		{"no keys", nil, nil},
+		{"keys of the account", []string{"arn:aws:kms:us-east-1:111122223333:key/a", "arn:aws:kms:us-east-1:111122223333:key/b"}, nil},
+		{"a key account apart", []string{"arn:aws:kms:us-east-1:111122223333:key/a", "arn:aws:kms:us-east-1:444455556666:key/b", "arn:aws:kms:us-east-1:444455556666:key/c"}, []string{"444455556666"}},
+		{"not a key ARN", []string{"alias/personalize", "arn:aws:kms:us-east-1:12:key/d"}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, keyAccounts(tt.keys, own)); diff != "" {
+				t.Errorf("keyAccounts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
