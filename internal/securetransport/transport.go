@@ -91,9 +91,9 @@ func CheckEndpoint(base *string, disableHTTPS bool) error {
 }
 
 // HardenHTTPClient returns a client that negotiates TLS minTLS or later,
-// keeping the caller's root CAs, proxies and timeouts, and follows redirects
-// as the SDK's own client does (see sdkRedirects). The caller's client is
-// not modified.
+// keeping the caller's root CAs, proxies and timeouts, follows redirects as
+// the SDK's own client does (see sdkRedirects) and sends no cookies (an
+// *http.Client's Jar is dropped). The caller's client is not modified.
 func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (aws.HTTPClient, error) {
 	switch hc := c.(type) {
 	case TLSClient:
@@ -105,6 +105,10 @@ func HardenHTTPClient(c aws.HTTPClient, minTLS uint16, allowUnverifiable bool) (
 	case *http.Client:
 		out := *hc
 		out.CheckRedirect = sdkRedirects(hc.CheckRedirect)
+		// A cookie jar adds a Cookie header inside Client.Do, after the
+		// gate checked the headers: none of AWS's APIs takes cookies, and
+		// the SDK's own client has no jar.
+		out.Jar = nil
 		var tr *http.Transport
 		switch rt := hc.Transport.(type) {
 		case nil:
