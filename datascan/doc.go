@@ -44,8 +44,10 @@
 // only when at least three pass and, when fewer than half pass, more than
 // chance gives (also from fewer than 20 numbers). Negative numbers are never cards.
 // In a numeric field (int, long, float, double, the timestamps) a number is
-// judged as Personalize reads it, without a '+' or leading zeros:
-// "04111111111111111" there is stored as a card.
+// judged as Personalize reads it, without a '+' or leading zeros, and one
+// with a fraction or an exponent also as its integer digits and the integer
+// a float64 rounds it to, by the keyword's read too: "04111111111111111"
+// there is stored as a card, and 123456789.0 in an SSN column is an SSN.
 //
 // A column whose name is a keyword for the detector (ACCOUNT_NUMBER, SSN,
 // PHONE: it finds an account number, a bare SSN or a blank-separated phone

@@ -427,21 +427,26 @@ func (s *scanner) cell(col int, b []byte) {
 	}
 	c := &s.cols[col]
 	c.values++
-	if c.keyword && jsontext.NameMatters(b) {
-		// Then alone too: the read after the name leaves cards to the
-		// column's judgement below.
-		s.namedCell(c, col, b)
-	}
 	var digits int
 	var bare bool
 	if b0 := b[0]; b0-'0' <= 9 || b0 == '-' || b0 == '+' {
 		// Most text starts with a letter: no call for an event type.
 		digits, bare = bareNumber(b)
+		if !bare && s.roles[col].number() && decimalMayHold(b) {
+			s.numberForms(col, b)
+		}
 	}
 	if bare && b[0] != '-' && s.roles[col].number() {
 		// Personalize stores a numeric field's value as the number it
-		// reads: "+04111111111111111" is 4111111111111111, a card.
+		// reads: "+04111111111111111" is 4111111111111111, a card, and
+		// 0123456789 in an SSN column the SSN 123456789, for the
+		// keyword's read below too.
 		b, digits = numberValue(b)
+	}
+	if c.keyword && jsontext.NameMatters(b) {
+		// Then alone too: the read after the name leaves cards to the
+		// column's judgement below.
+		s.namedCell(c, col, b)
 	}
 	if bare {
 		switch {
@@ -495,6 +500,50 @@ func (s *scanner) cell(col int, b []byte) {
 	// The markup too: a policy that accepts one kind written plainly
 	// (a support address) must still see another written in HTML.
 	s.markup(c, col, b)
+}
+
+// numberForms scans, as cells of their own in the same row and column
+// (counted as one value with b), the integers Personalize stores for b, a
+// cell of a numeric field with a fraction or an exponent: 123456789.0 in an
+// SSN column is the SSN 123456789, and 4539703692581473.99999999 the card
+// ...474 once a float64 holds it (review of the import scan: both passed).
+// They are read as the guards read a number that is data
+// (jsontext.DataNumberForms); cell reads b as written after. Apart from
+// cell, and not inlined: few cells come here.
+//
+//go:noinline
+func (s *scanner) numberForms(col int, b []byte) {
+	var buf [48]byte
+	for _, form := range jsontext.DataNumberForms(string(bytes.TrimPrefix(b, []byte("+"))), &buf) {
+		s.cols[col].values-- // one cell, one value
+		s.cell(col, []byte(form))
+	}
+}
+
+// decimalMayHold reports whether b, a cell of a numeric field that is no
+// bare integer, is a number with a fraction or an exponent whose integer
+// value may be identifying: an exponent, six integer digits or more (the
+// shortest account number), or sixteen digits in all (a float64 may round
+// them up to the next integer). A price or a score is none of these.
+func decimalMayHold(b []byte) bool {
+	point, intDigits, all := -1, 0, 0
+	for i, c := range b {
+		switch {
+		case c-'0' <= 9:
+			all++
+			if point < 0 && (intDigits > 0 || c != '0') {
+				intDigits++
+			}
+		case c == '.':
+			point = i
+		case c == 'e' || c == 'E':
+			return true
+		case c == '+' || c == '-':
+		default:
+			return false // no number
+		}
+	}
+	return point >= 0 && (intDigits >= 6 || all >= 16)
 }
 
 // foundKinds counts each kind of s.findings once for the cell b, which

@@ -1,0 +1,78 @@
+package datascan
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/personalizeguard/personalizeguard/sensitive"
+)
+
+// numericSchema is a users schema whose identifying columns are numbers,
+// as a export from a data frame writes them.
+var numericSchema = &Schema{Fields: []Field{
+	{"USER_ID", RoleUser}, {"SSN", RoleNumeric}, {"PHONE", RoleNumeric}, {"CARD_NUMBER", RoleNumeric}, {"NOTE", RoleString},
+}}
+
+// numericKinds scans one row against numericSchema, the cell under test
+// in column col, and returns that column's kinds.
+func numericKinds(t *testing.T, col, cell string) map[sensitive.Kind]int64 {
+	t.Helper()
+	row := map[string]string{"USER_ID": "u1", "SSN": "1", "PHONE": "1", "CARD_NUMBER": "1", "NOTE": "x"}
+	row[col] = cell
+	var cells []string
+	for _, f := range numericSchema.Fields {
+		cells = append(cells, quoteCell(row[f.Name]))
+	}
+	in := "USER_ID,SSN,PHONE,CARD_NUMBER,NOTE\n" + strings.Join(cells, ",") + "\n"
+	r, err := Scan(context.Background(), strings.NewReader(in), func(o *Options) { o.Schema = numericSchema })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.Columns {
+		if c.Name == col {
+			return c.Kinds
+		}
+	}
+	t.Fatalf("no column %s", col)
+	return nil
+}
+
+// TestNumericCellAsStored (review of the import scan): Personalize stores a
+// numeric field's value as the number it reads, so a cell is judged as that
+// number too, its keyword's read included: 123456789.0 in an SSN column
+// (what a data frame writes for an integer column with gaps) is the SSN
+// 123456789, 0123456789 in it the same, and 4539703692581473.99999999 in a
+// double column the card ...474 once a float64 holds it. They passed as
+// written. A string column keeps the text as written; a price or a short
+// decimal is no value.
+func TestNumericCellAsStored(t *testing.T) {
+	ssn := map[sensitive.Kind]int64{sensitive.SSN: 1}
+	phone := map[sensitive.Kind]int64{sensitive.Phone: 1}
+	card := map[sensitive.Kind]int64{sensitive.CreditCard: 1}
+	for _, tt := range []struct {
+		name, col, cell string
+		want            map[sensitive.Kind]int64
+	}{
+		{"an SSN as an integer", "SSN", "123456789", ssn},
+		{"an SSN as a double", "SSN", "123456789.0", ssn},
+		{"an SSN with a leading zero", "SSN", "0123456789", ssn},
+		{"an SSN in exponent form", "SSN", "1.23456789e8", ssn},
+		{"a phone as a double", "PHONE", "2125550187.0", phone},
+		{"a card as a double", "CARD_NUMBER", "4539703692581474.0", card},
+		{"a card a float64 rounds to", "CARD_NUMBER", "4539703692581473.99999999", card},
+		{"a card in exponent form", "CARD_NUMBER", "45397036925814740e-1", card},
+		{"a card with a fraction", "CARD_NUMBER", "4539703692581474.4", card},
+		{"a price", "CARD_NUMBER", "19.99", nil},
+		{"a short decimal", "SSN", "12345.5", nil},
+		{"a string column keeps the text", "NOTE", "4539703692581473.99999999", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, numericKinds(t, tt.col, tt.cell)); diff != "" {
+				t.Errorf("Kinds of %s %q (-want +got):\n%s", tt.col, tt.cell, diff)
+			}
+		})
+	}
+}
