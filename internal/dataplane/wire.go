@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,7 +124,69 @@ func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request)
 	if o == nil || o.name != op {
 		o = st.g.op(op)
 	}
-	return checkSent(o, op, sent)
+	if err := checkSent(o, op, sent); err != nil {
+		return err
+	}
+	if len(st.raw) != 0 {
+		if part := rawIDOutsideBody(sent, st.raw); part != "" {
+			return st.g.violation(st, &guarderr.SafeguardError{Operation: op, Field: part, Rule: RuleRawIdentifier, Reason: rawIDReason})
+		}
+	}
+	return nil
+}
+
+// rawIDOutsideBody names the part of sent, the gate's copy, outside its
+// body that holds one of raw, the call's user IDs as given, as a word (see
+// rawIDIn): "URL", or "header" — a hook's header (a tracing baggage that
+// carries user.id, say) or a query it added went out beside the pseudonym
+// (review of the data plane). The headers the SDK computes in their own
+// shapes (the signature, its date and hash, the invocation and retry
+// headers, the content's length and type, the session token) are not read:
+// the detector's check of the headers holds them to those shapes.
+func rawIDOutsideBody(sent *http.Request, raw []string) string {
+	has := func(s string) bool {
+		for _, id := range raw {
+			if holdsWord(s, id) || holdsWordDecoded(s, id) {
+				return true
+			}
+		}
+		return false
+	}
+	u := sent.URL
+	for _, part := range [...]string{u.Path, u.RawPath, u.RawQuery, u.Fragment, u.Opaque} {
+		if part == "" {
+			continue
+		}
+		if has(part) {
+			return "URL"
+		}
+		if strings.IndexByte(part, '%') >= 0 {
+			if d, err := url.PathUnescape(part); err == nil && has(d) {
+				return "URL"
+			}
+		}
+	}
+	for name, values := range sent.Header {
+		switch name {
+		case "Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "X-Amz-Security-Token", "Amz-Sdk-Invocation-Id",
+			"Amz-Sdk-Request", "Content-Length", "Content-Type":
+			continue
+		}
+		if has(name) {
+			return "header"
+		}
+		for _, v := range values {
+			if has(v) {
+				return "header"
+			}
+			if strings.IndexByte(v, '%') >= 0 {
+				if d, err := url.QueryUnescape(v); err == nil && has(d) {
+					return "header" // a percent-encoded value, as baggage writes one
+				}
+			}
+		}
+	}
+	return ""
 }
 
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {

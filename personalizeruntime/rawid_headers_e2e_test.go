@@ -1,0 +1,62 @@
+package personalizeruntime_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalizeruntime"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/personalizeguard/personalizeguard/internal/dataplanetest"
+	"github.com/personalizeguard/personalizeguard/personalizeruntime"
+)
+
+// TestRawIDInHeadersAndURL: with a Pseudonymizer, a user ID the call gives
+// is refused in a header or the URL that a hook wrote, as in a field of the
+// body: a tracing baggage carrying user.id went out beside the pseudonym
+// (review of the data plane). Nothing is sent, and the error and audit name
+// the part and the rule, never the ID; a header without it goes out.
+func TestRawIDInHeadersAndURL(t *testing.T) {
+	s, c := dataplanetest.Start(t)
+	var log dataplanetest.AuditLog
+	client, err := personalizeruntime.New(s.Config(), personalizeruntime.Policy{Pseudonymizer: dataplanetest.Pseudonymizer(t), Logger: log.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const user = "cust-889123"
+	// withRequest is a per-call option whose Build hook changes the request.
+	withRequest := func(change func(*smithyhttp.Request)) func(*sdk.Options) {
+		return func(o *sdk.Options) {
+			o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+				return st.Build.Add(middleware.BuildMiddlewareFunc("test:change", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (
+					middleware.BuildOutput, middleware.Metadata, error) {
+					change(in.Request.(*smithyhttp.Request))
+					return next.HandleBuild(ctx, in)
+				}), middleware.After)
+			})
+		}
+	}
+	call := func(opt func(*sdk.Options)) error {
+		_, err := client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: aws.String(c.CampaignARN), UserId: aws.String(user)}, opt)
+		return err
+	}
+	for _, tt := range []struct {
+		name, part string
+		change     func(*smithyhttp.Request)
+	}{
+		{"a baggage header", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id="+user) }},
+		{"a percent-encoded header", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=cust%2D889123") }},
+		{"a header of its own", "header", func(r *smithyhttp.Request) { r.Header.Set("X-Customer", user) }},
+		{"the query", "URL", func(r *smithyhttp.Request) { r.URL.RawQuery = "u=" + user }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := call(withRequest(tt.change))
+			dataplanetest.RequireRefused(t, s, &log, err, tt.part, personalizeruntime.RuleRawIdentifier, user)
+		})
+	}
+	if err := call(withRequest(func(r *smithyhttp.Request) { r.Header.Set("Baggage", "tenant=acme") })); err != nil {
+		t.Errorf("a header without the ID = %v, want it sent", err)
+	}
+}
