@@ -602,8 +602,60 @@ func (w *walker) rawIDIn(n *Node, s string) error {
 			return w.fail(RuleRawIdentifier, rawIDReason)
 		}
 	}
+	if w.st != nil && w.st.rawNumeric && exponentNumber(s) {
+		// A numeric ID written into text as a float prints it
+		// (fmt.Sprint(float64(id)) is 1.2345678e+07): each number of the
+		// text with an exponent is compared by value, as a number of the
+		// body is (review of the data plane).
+		for _, tok := range exponentTokens(s) {
+			if err := w.rawIDInNumber(n, tok); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
+
+// exponentTokens returns the numbers written with an exponent that stand
+// as words in s: a run of digits, a point and more digits, an e or E, a
+// sign and digits, with no letter or digit right before or after it.
+func exponentTokens(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		if !isDigitByte(s[i]) || i > 0 && (alnum(s[i-1]) || s[i-1] == '.') {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isDigitByte(s[j]) {
+			j++
+		}
+		if j < len(s) && s[j] == '.' {
+			for j++; j < len(s) && isDigitByte(s[j]); j++ {
+			}
+		}
+		if j+1 < len(s) && (s[j] == 'e' || s[j] == 'E') {
+			k := j + 1
+			if s[k] == '+' || s[k] == '-' {
+				k++
+			}
+			if k < len(s) && isDigitByte(s[k]) {
+				for k < len(s) && isDigitByte(s[k]) {
+					k++
+				}
+				if k == len(s) || !alnum(s[k]) {
+					out = append(out, s[i:k])
+				}
+				i = k
+				continue
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
 // rawIDInDocument is rawIDIn for a properties document, token by token:
 // each name and string as Personalize decodes it, each number as written
@@ -776,8 +828,6 @@ func exponentNumber(body string) bool {
 	return false
 }
 
-// holdsWord reports whether word occurs in s with no ASCII letter or digit
-// right before or after it.
 // holdsWordDecoded is holdsWord for what s reads as once its JSON escapes
 // are decoded, up to maxDecodings times (see identifyingDecoded):
 // "cust\u002d889123" is the ID cust-889123 to the reader that decodes it.
@@ -798,6 +848,8 @@ func holdsWordDecoded(s, word string) bool {
 	return false
 }
 
+// holdsWord reports whether word occurs in s with no ASCII letter or digit
+// right before or after it.
 func holdsWord(s, word string) bool {
 	for i := 0; i+len(word) <= len(s); {
 		j := strings.Index(s[i:], word)
