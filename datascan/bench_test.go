@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -170,4 +171,27 @@ func BenchmarkCSVReader(b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkScanFloatColumns scans interactions whose numbers a data frame
+// with gaps wrote as floats: TIMESTAMP 1700000123.0 and a REVENUE of six
+// integer digits and cents, each read also as the integer Personalize
+// stores (see scanner.numberForms).
+func BenchmarkScanFloatColumns(b *testing.B) {
+	schema := &Schema{Fields: []Field{{"USER_ID", RoleUser}, {"ITEM_ID", RoleItem}, {"TIMESTAMP", RoleTimestamp}, {"REVENUE", RoleNumeric}}}
+	benchScan(b, benchSize, newFloatInteractions, func(o *Options) { o.Schema = schema })
+}
+
+func newFloatInteractions(seed uint64, size int64) *synth {
+	return newSynth("USER_ID,ITEM_ID,TIMESTAMP,REVENUE\n", func(dst []byte, i int, st *uint64) []byte {
+		r := splitmix64(st)
+		dst = strconv.AppendInt(dst, int64(r%50000), 10)
+		dst = append(dst, ',')
+		dst = strconv.AppendInt(dst, int64(splitmix64(st)%100000), 10)
+		dst = append(dst, ',')
+		dst = strconv.AppendInt(dst, 1700000000+int64(i), 10)
+		dst = append(dst, ".0,"...)
+		dst = strconv.AppendFloat(dst, 100000+float64(r%90000000)/100, 'f', 2, 64)
+		return append(dst, '\n')
+	}, seed, size)
 }

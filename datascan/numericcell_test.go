@@ -65,7 +65,13 @@ func TestNumericCellAsStored(t *testing.T) {
 		{"a card a float64 rounds to", "CARD_NUMBER", "4539703692581473.99999999", card},
 		{"a card in exponent form", "CARD_NUMBER", "45397036925814740e-1", card},
 		{"a card with a fraction", "CARD_NUMBER", "4539703692581474.4", card},
+		{"an SSN after a point", "SSN", ".123456789e9", ssn},
+		{"a card after a point", "CARD_NUMBER", ".4539703692581474e16", card},
+		{"an SSN with a plus, as a double", "SSN", "+123456789.0", ssn},
+		{"a negative double, as a negative integer is read", "SSN", "-123456789.5", ssn},
+		{"a negative integer", "SSN", "-123456789", ssn},
 		{"a price", "CARD_NUMBER", "19.99", nil},
+		{"a large amount", "CARD_NUMBER", "100013.45", nil},
 		{"a short decimal", "SSN", "12345.5", nil},
 		{"a string column keeps the text", "NOTE", "4539703692581473.99999999", nil},
 	} {

@@ -429,11 +429,13 @@ func (s *scanner) cell(col int, b []byte) {
 	c.values++
 	var digits int
 	var bare bool
-	if b0 := b[0]; b0-'0' <= 9 || b0 == '-' || b0 == '+' {
+	if b0 := b[0]; b0-'0' <= 9 || b0 == '-' || b0 == '+' || b0 == '.' {
 		// Most text starts with a letter: no call for an event type.
 		digits, bare = bareNumber(b)
-		if !bare && s.roles[col].number() && decimalMayHold(b) {
-			s.numberForms(col, b)
+		if !bare && s.roles[col].number() {
+			if point := s.decimalForms(c, b); point != noForms {
+				s.numberForms(col, b, point)
+			}
 		}
 	}
 	if bare && b[0] != '-' && s.roles[col].number() {
@@ -508,42 +510,67 @@ func (s *scanner) cell(col int, b []byte) {
 // SSN column is the SSN 123456789, and 4539703692581473.99999999 the card
 // ...474 once a float64 holds it (review of the import scan: both passed).
 // They are read as the guards read a number that is data
-// (jsontext.DataNumberForms); cell reads b as written after. Apart from
-// cell, and not inlined: few cells come here.
+// (jsontext.DataNumberForms); cell reads b as written after. point is
+// decimalForms's answer: the usual decimal's integer part, b[:point], is
+// its one form, read in place. Apart from cell, and not inlined: few cells
+// come here.
 //
 //go:noinline
-func (s *scanner) numberForms(col int, b []byte) {
+func (s *scanner) numberForms(col int, b []byte, point int) {
+	if point >= 0 {
+		s.cols[col].values-- // one cell, one value
+		s.cell(col, b[:point])
+		return
+	}
 	var buf [48]byte
 	for _, form := range jsontext.DataNumberForms(string(bytes.TrimPrefix(b, []byte("+"))), &buf) {
-		s.cols[col].values-- // one cell, one value
+		s.cols[col].values--
 		s.cell(col, []byte(form))
 	}
 }
 
-// decimalMayHold reports whether b, a cell of a numeric field that is no
-// bare integer, is a number with a fraction or an exponent whose integer
-// value may be identifying: an exponent, six integer digits or more (the
-// shortest account number), or sixteen digits in all (a float64 may round
-// them up to the next integer). A price or a score is none of these.
-func decimalMayHold(b []byte) bool {
-	point, intDigits, all := -1, 0, 0
-	for i, c := range b {
+// noForms is decimalForms's answer for a cell with no form to read.
+const noForms = -2
+
+// decimalForms says which forms of b, a cell of a numeric field that is no
+// bare integer, numberForms reads: noForms when none can be identifying (a
+// price, a score, a time: no exponent, and an integer part too short for
+// any kind the column may hold), the point's offset when the integer part
+// before it is the one form (no exponent, fewer than sixteen significant
+// digits, which a float64 keeps as written), -1 for all of
+// jsontext.DataNumberForms (an exponent, or sixteen digits a float64 may
+// round up to the next integer). An integer part needs six digits after a
+// keyword or for a caller's rule (the shortest account number), fourteen
+// otherwise (a card: shorter bare numbers are no kind's, see cell).
+func (s *scanner) decimalForms(c *colStats, b []byte) int {
+	point, intDigits, significant := -1, 0, 0
+	for i, ch := range b {
 		switch {
-		case c-'0' <= 9:
-			all++
-			if point < 0 && (intDigits > 0 || c != '0') {
-				intDigits++
+		case ch-'0' <= 9:
+			if significant > 0 || ch != '0' {
+				significant++
+				if point < 0 {
+					intDigits++
+				}
 			}
-		case c == '.':
+		case ch == '.':
 			point = i
-		case c == 'e' || c == 'E':
-			return true
-		case c == '+' || c == '-':
+		case ch == 'e' || ch == 'E':
+			return -1
+		case ch == '+' || ch == '-':
 		default:
-			return false // no number
+			return noForms // no number
 		}
 	}
-	return point >= 0 && (intDigits >= 6 || all >= 16)
+	switch {
+	case point < 0:
+		return noForms
+	case significant >= 16:
+		return -1
+	case intDigits >= 14 || intDigits >= 6 && (c.keyword || s.rules):
+		return point
+	}
+	return noForms
 }
 
 // foundKinds counts each kind of s.findings once for the cell b, which
