@@ -50,6 +50,11 @@ func TestRawIDInHeadersAndURL(t *testing.T) {
 		{"a percent-encoded header", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=cust%2D889123") }},
 		{"a header of its own", "header", func(r *smithyhttp.Request) { r.Header.Set("X-Customer", user) }},
 		{"the query", "URL", func(r *smithyhttp.Request) { r.URL.RawQuery = "u=" + user }},
+		// Second review: headers skipped by name, a name, a stray '%'.
+		{"the content type", "header", func(r *smithyhttp.Request) { r.Header.Set("Content-Type", "application/json; user="+user) }},
+		{"the session token", "header", func(r *smithyhttp.Request) { r.Header.Set("X-Amz-Security-Token", user) }},
+		{"a header's name", "header", func(r *smithyhttp.Request) { r.Header.Set("X-"+user, "1") }},
+		{"an encoded value beside a stray percent", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=cust%2D889123,share=100%") }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := call(withRequest(tt.change))
@@ -78,7 +83,7 @@ func TestNumericRawIDAsFloatText(t *testing.T) {
 			Context: map[string]string{"REF": ref}})
 		return err
 	}
-	for _, ref := range []string{"1.2345678e7", "1.2345678e+07", "ref 1.2345678E7"} {
+	for _, ref := range []string{"1.2345678e7", "1.2345678e+07", "ref 1.2345678E7", `1.2345678\u0065+07`, ".12345678e8"} {
 		t.Run(ref, func(t *testing.T) {
 			dataplanetest.RequireRefused(t, s, &log, call(ref), "Context.Value", personalizeruntime.RuleRawIdentifier, user)
 		})
@@ -88,4 +93,16 @@ func TestNumericRawIDAsFloatText(t *testing.T) {
 			t.Errorf("context value %q = %v, want it sent", ref, err)
 		}
 	}
+	// In a header a hook wrote, as in the body.
+	_, err = client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: aws.String(c.CampaignARN), UserId: aws.String(user)},
+		func(o *sdk.Options) {
+			o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+				return st.Build.Add(middleware.BuildMiddlewareFunc("test:baggage", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (
+					middleware.BuildOutput, middleware.Metadata, error) {
+					in.Request.(*smithyhttp.Request).Header.Set("Baggage", "user.id=1.2345678e+07")
+					return next.HandleBuild(ctx, in)
+				}), middleware.After)
+			})
+		})
+	dataplanetest.RequireRefused(t, s, &log, err, "header", personalizeruntime.RuleRawIdentifier, user)
 }

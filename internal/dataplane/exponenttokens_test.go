@@ -18,6 +18,7 @@ func TestExponentTokens(t *testing.T) {
 		{"x1.2e7 1.2e7x 1.2e 1.2 e7", nil},
 		{"v1.2.3e4", nil},
 		{"(12e-3)", []string{"12e-3"}},
+		{"ref .12345678e8, 1..5e3", []string{".12345678e8"}},
 	} {
 		if diff := cmp.Diff(tt.want, exponentTokens(tt.in)); diff != "" {
 			t.Errorf("exponentTokens(%q) (-want +got):\n%s", tt.in, diff)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,7 +127,7 @@ func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request)
 		return err
 	}
 	if len(st.raw) != 0 {
-		if part := rawIDOutsideBody(sent, st.raw); part != "" {
+		if part := rawIDOutsideBody(sent, st.raw, st.rawNumeric); part != "" {
 			return st.g.violation(st, &guarderr.SafeguardError{Operation: op, Field: part, Rule: RuleRawIdentifier, Reason: rawIDReason})
 		}
 	}
@@ -137,56 +136,96 @@ func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request)
 
 // rawIDOutsideBody names the part of sent, the gate's copy, outside its
 // body that holds one of raw, the call's user IDs as given, as a word (see
-// rawIDIn): "URL", or "header" — a hook's header (a tracing baggage that
-// carries user.id, say) or a query it added went out beside the pseudonym
-// (review of the data plane). The headers the SDK computes in their own
-// shapes (the signature, its date and hash, the invocation and retry
-// headers, the content's length and type, the session token) are not read:
-// the detector's check of the headers holds them to those shapes.
-func rawIDOutsideBody(sent *http.Request, raw []string) string {
+// rawIDIn), or, numeric, as a float's text (numeric: one of raw is all
+// digits): "URL", or "header" — a hook's header (a tracing baggage that
+// carries user.id, say), its name, or a query it added went out beside the
+// pseudonym (review of the data plane). Percent escapes are read too, each
+// valid one decoded. The headers the SDK computes and the gate holds to
+// their shapes (the signature, its date and hash, the retry header, the
+// content's length) are not read.
+func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
 	has := func(s string) bool {
 		for _, id := range raw {
 			if holdsWord(s, id) || holdsWordDecoded(s, id) {
 				return true
 			}
 		}
+		if numeric && exponentIsRawID(raw, s) {
+			return true
+		}
+		if strings.IndexByte(s, '%') >= 0 {
+			if d := percentDecoded(s); d != s {
+				for _, id := range raw {
+					if holdsWord(d, id) {
+						return true
+					}
+				}
+				return numeric && exponentIsRawID(raw, d)
+			}
+		}
 		return false
 	}
 	u := sent.URL
 	for _, part := range [...]string{u.Path, u.RawPath, u.RawQuery, u.Fragment, u.Opaque} {
-		if part == "" {
-			continue
-		}
-		if has(part) {
+		if part != "" && has(part) {
 			return "URL"
-		}
-		if strings.IndexByte(part, '%') >= 0 {
-			if d, err := url.PathUnescape(part); err == nil && has(d) {
-				return "URL"
-			}
 		}
 	}
 	for name, values := range sent.Header {
 		switch name {
-		case "Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "X-Amz-Security-Token", "Amz-Sdk-Invocation-Id",
-			"Amz-Sdk-Request", "Content-Length", "Content-Type":
+		case "Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "Amz-Sdk-Request", "Content-Length":
 			continue
 		}
-		if has(name) {
-			return "header"
+		// Header names are canonical: net/http writes cust-889123 as
+		// Cust-889123.
+		for _, id := range raw {
+			if holdsWordFold(name, id) {
+				return "header"
+			}
 		}
 		for _, v := range values {
 			if has(v) {
 				return "header"
 			}
-			if strings.IndexByte(v, '%') >= 0 {
-				if d, err := url.QueryUnescape(v); err == nil && has(d) {
-					return "header" // a percent-encoded value, as baggage writes one
-				}
-			}
 		}
 	}
 	return ""
+}
+
+// holdsWordFold is holdsWord with ASCII letters compared without regard
+// to case, for a header name, which net/http writes in canonical form.
+func holdsWordFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(word)], word) &&
+			(i == 0 || !alnum(s[i-1])) && (i+len(word) == len(s) || !alnum(s[i+len(word)])) {
+			return true
+		}
+	}
+	return false
+}
+
+// percentDecoded returns s with each valid percent escape (%2D) decoded
+// and every other byte kept, a '%' that starts no escape included.
+func percentDecoded(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHexByte(s[i+1]) && isHexByte(s[i+2]) {
+			b.WriteByte(unhexByte(s[i+1])<<4 | unhexByte(s[i+2]))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isHexByte(c byte) bool { return isDigitByte(c) || c|0x20 >= 'a' && c|0x20 <= 'f' }
+
+func unhexByte(c byte) byte {
+	if isDigitByte(c) {
+		return c - '0'
+	}
+	return c | 0x20 - 'a' + 10
 }
 
 func (st *callState) CheckSigner(_ context.Context, op, accessKeyID string) error {
@@ -602,27 +641,27 @@ func (w *walker) rawIDIn(n *Node, s string) error {
 			return w.fail(RuleRawIdentifier, rawIDReason)
 		}
 	}
-	if w.st != nil && w.st.rawNumeric && exponentNumber(s) {
+	if w.st != nil && w.st.rawNumeric && exponentIsRawID(w.raw, s) {
 		// A numeric ID written into text as a float prints it
 		// (fmt.Sprint(float64(id)) is 1.2345678e+07): each number of the
 		// text with an exponent is compared by value, as a number of the
 		// body is (review of the data plane).
-		for _, tok := range exponentTokens(s) {
-			if err := w.rawIDInNumber(n, tok); err != nil {
-				return err
-			}
-		}
+		return w.fail(RuleRawIdentifier, rawIDReason)
 	}
 	return nil
 }
 
 // exponentTokens returns the numbers written with an exponent that stand
-// as words in s: a run of digits, a point and more digits, an e or E, a
-// sign and digits, with no letter or digit right before or after it.
+// as words in s: digits, a point and more digits (either run may be
+// empty, not both), an e or E, a sign and digits, with no letter or digit
+// right before or after it.
 func exponentTokens(s string) []string {
 	var out []string
 	for i := 0; i < len(s); {
-		if !isDigitByte(s[i]) || i > 0 && (alnum(s[i-1]) || s[i-1] == '.') {
+		// A number starts at a digit, or at a point before one (.5e8),
+		// with no letter, digit or point right before it.
+		start := isDigitByte(s[i]) || s[i] == '.' && i+1 < len(s) && isDigitByte(s[i+1])
+		if !start || i > 0 && (alnum(s[i-1]) || s[i-1] == '.') {
 			i++
 			continue
 		}
@@ -690,23 +729,32 @@ func (w *walker) rawIDInDocument(n *Node, doc string) error {
 // for 004512873309), not when the ID's digits stand in it (0.1234567, a
 // price that ends in them): numbers coincide more than words.
 func (w *walker) rawIDInNumber(n *Node, raw string) error {
-	if len(w.raw) == 0 {
-		return nil
+	if len(w.raw) != 0 && numberIsRawID(w.raw, raw) {
+		return w.fail(RuleRawIdentifier, rawIDReason)
 	}
-	for _, id := range w.raw {
+	return nil
+}
+
+// numberIsRawID reports whether raw, a number as written, is one of ids:
+// its spelling, or its value for a numeric ID (see rawIDInNumber).
+func numberIsRawID(ids []string, raw string) bool {
+	for _, id := range ids {
 		if raw == id { // its spelling; its value, of either sign, is compared below
-			return w.fail(RuleRawIdentifier, rawIDReason)
+			return true
 		}
 	}
 	raw = strings.TrimPrefix(raw, "-")
 	if _, frac, ok := strings.Cut(raw, "."); ok && !strings.ContainsAny(raw, "eE") && strings.Trim(frac, "0") != "" {
-		return nil // a fraction (a price, a score): no ID, and nothing to build
+		return false // a fraction (a price, a score): no ID, and nothing to build
+	}
+	if strings.HasPrefix(raw, ".") {
+		raw = "0" + raw // text's .12345678e8, which a float parser reads
 	}
 	digits, point, ok := decimalValue(raw)
 	if !ok {
-		return nil
+		return false
 	}
-	for _, id := range w.raw {
+	for _, id := range ids {
 		id = unsigned(id)
 		d, p, ok := decimalValue(id)
 		if !ok || p < minRawID {
@@ -717,10 +765,35 @@ func (w *walker) rawIDInNumber(n *Node, raw string) error {
 		}
 		// A double may round an ID up a digit (99999999999999999 is 1e17).
 		if d == digits && p == point || len(d) > float64Digits && (p == point || p+1 == point) && sameFloat64(raw, id) && doubleForm(digits, point, id) {
-			return w.fail(RuleRawIdentifier, rawIDReason)
+			return true
 		}
 	}
-	return nil
+	return false
+}
+
+// exponentIsRawID reports whether s, or what it reads as once its JSON
+// escapes are decoded (up to maxDecodings times: 1.2345678\u0065+07),
+// holds as a word a number with an exponent whose value is one of ids,
+// numeric IDs a float prints so (fmt.Sprint(float64(id)) is
+// 1.2345678e+07).
+func exponentIsRawID(ids []string, s string) bool {
+	for level := 0; ; level++ {
+		if exponentNumber(s) {
+			for _, tok := range exponentTokens(s) {
+				if numberIsRawID(ids, tok) {
+					return true
+				}
+			}
+		}
+		if level == maxDecodings || strings.IndexByte(s, '\\') < 0 {
+			return false
+		}
+		d := string(jsonscan.UnescapeText(nil, s))
+		if d == s {
+			return false
+		}
+		s = d
+	}
 }
 
 // unsigned is s without one leading sign: strconv.ParseInt, Number() and
