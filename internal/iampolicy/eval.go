@@ -879,7 +879,7 @@ func (s *Statement) namesForeignAccount(trusted []string) bool {
 			// A service acts for the account its source names: a
 			// grant to personalize.amazonaws.com for another account's
 			// aws:SourceAccount lets that account's Personalize in.
-			return len(s.Principal.Service) > 0 && s.conditionNamesForeign(sourceKeys, foreign)
+			return len(s.Principal.Service) > 0 && s.servesForeignSource(trusted, foreign)
 		}
 	}
 	// Every principal (Principal "*", or all but NotPrincipal's), narrowed
@@ -891,6 +891,86 @@ func (s *Statement) namesForeignAccount(trusted []string) bool {
 // sourceKeys are the accountKeys that name the account a service principal
 // acts for.
 var sourceKeys = []string{"aws:SourceAccount", "aws:SourceOwner", "aws:SourceArn"}
+
+// servesForeignSource reports whether s, a statement for service
+// principals, lets them act for an account that foreign reports: a
+// positive string or ARN operator on one of sourceKeys, in any of its forms
+// (…IfExists, ForAnyValue:, ForAllValues:), with a value that names such an
+// account, or a wildcard that matches none of trusted
+// (arn:aws:personalize:us-east-1:9999*:*); or a negated one that leaves out
+// a trusted account (StringNotEquals our account: every other) when no
+// plain positive operator on those keys holds the source to fixed accounts
+// foreign does not report. A statement
+// with no condition on them at all is not reported: a service grant
+// without one is the confused-deputy check's.
+func (s *Statement) servesForeignSource(trusted []string, foreign func(string) bool) bool {
+	negated, held := false, false
+	for op, conds := range s.Condition {
+		base := strings.TrimPrefix(strings.TrimPrefix(op, "ForAnyValue:"), "ForAllValues:")
+		ifExists := strings.HasSuffix(base, "IfExists")
+		base = strings.TrimSuffix(base, "IfExists")
+		for key, vals := range conds {
+			if !keyIn(sourceKeys, key) {
+				continue
+			}
+			switch base {
+			case "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike":
+				fixed := true
+				for _, v := range vals {
+					account := sourceAccountPattern(v)
+					if strings.ContainsAny(account, "*?") || strings.Contains(account, "${") {
+						// A pattern written for other accounts (9999*)
+						// serves them; one that matches ours too ("*")
+						// restricts nothing, the confused-deputy
+						// check's.
+						if !slices.ContainsFunc(trusted, func(a string) bool { return Glob(account, a, false) }) {
+							return true
+						}
+						fixed = false
+						continue
+					}
+					if foreign(account) {
+						return true
+					}
+					if account == "" {
+						fixed = false
+					}
+				}
+				if !ifExists && op == base && len(vals) > 0 && fixed {
+					held = true
+				}
+			case "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike":
+				// One that leaves out a trusted account serves the
+				// others on purpose; one that leaves out only others is
+				// no restriction, the confused-deputy check's.
+				for _, v := range vals {
+					if a := sourceAccountPattern(v); a != "" && !strings.ContainsAny(a, "*?") && !foreign(a) {
+						negated = true
+					}
+				}
+			}
+		}
+	}
+	return negated && !held
+}
+
+// sourceAccountPattern returns the account a value of a source key names,
+// wildcards included: the value of aws:SourceAccount or aws:SourceOwner
+// itself, an ARN's account field; "" for an ARN without one (a bucket's)
+// or text that is neither.
+func sourceAccountPattern(v string) string {
+	if !strings.HasPrefix(v, "arn:") {
+		if strings.Trim(v, "0123456789*?") == "" {
+			return v
+		}
+		return ""
+	}
+	parts := strings.SplitN(v, ":", 6)
+	if len(parts) < 5 {
+		return "*" // the pattern ends before its account: any
+	}
+	return parts[4]
+}
 
 // conditionNamesForeign reports whether a positive string or ARN operator
 // of s on one of keys has a fixed value whose account is foreign.
