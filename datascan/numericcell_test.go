@@ -82,3 +82,31 @@ func TestNumericCellAsStored(t *testing.T) {
 		})
 	}
 }
+
+// TestDecimalForms: which forms a numeric cell's reading takes; a cell with
+// a second point is no number, and takes none (a review found a cell of one
+// number and thousands of points read once per point, in quadratic time).
+func TestDecimalForms(t *testing.T) {
+	var s scanner
+	plain, keyword := &colStats{}, &colStats{keyword: true}
+	for _, tt := range []struct {
+		name string
+		c    *colStats
+		cell string
+		want int
+	}{
+		{"a price", plain, "19.99", noForms},
+		{"a time as a double", plain, "1700000123.0", noForms},
+		{"an SSN as a double, after its keyword", keyword, "123456789.0", 9},
+		{"a card as a double", plain, "4539703692581474.0", -1},
+		{"fourteen integer digits", plain, "30569309025904.5", 14},
+		{"an exponent", plain, "1.2e8", -1},
+		{"two points", keyword, "123456789..", noForms},
+		{"many points", keyword, "123456789" + strings.Repeat(".", 1000), noForms},
+		{"no number", keyword, "123456789.0x", noForms},
+	} {
+		if got := s.decimalForms(tt.c, []byte(tt.cell)); got != tt.want {
+			t.Errorf("%s: decimalForms(%.20q) = %d, want %d", tt.name, tt.cell, got, tt.want)
+		}
+	}
+}

@@ -554,6 +554,9 @@ func (s *scanner) decimalForms(c *colStats, b []byte) int {
 				}
 			}
 		case ch == '.':
+			if point >= 0 {
+				return noForms // a second point: no number
+			}
 			point = i
 		case ch == 'e' || ch == 'E':
 			return -1

@@ -55,6 +55,7 @@ func TestRawIDInHeadersAndURL(t *testing.T) {
 		{"the session token", "header", func(r *smithyhttp.Request) { r.Header.Set("X-Amz-Security-Token", user) }},
 		{"a header's name", "header", func(r *smithyhttp.Request) { r.Header.Set("X-"+user, "1") }},
 		{"an encoded value beside a stray percent", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=cust%2D889123,share=100%") }},
+		{"a JSON escape, percent-encoded", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", `user.id=cust%5Cu002D889123`) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := call(withRequest(tt.change))
@@ -63,6 +64,12 @@ func TestRawIDInHeadersAndURL(t *testing.T) {
 	}
 	if err := call(withRequest(func(r *smithyhttp.Request) { r.Header.Set("Baggage", "tenant=acme") })); err != nil {
 		t.Errorf("a header without the ID = %v, want it sent", err)
+	}
+	// User IDs that are words of the SDK's own headers go out.
+	for _, id := range []string{"application", "content"} {
+		if _, err := client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: aws.String(c.CampaignARN), UserId: aws.String(id)}); err != nil {
+			t.Errorf("user ID %q = %v, want it sent", id, err)
+		}
 	}
 }
 

@@ -156,7 +156,7 @@ func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
 		if strings.IndexByte(s, '%') >= 0 {
 			if d := percentDecoded(s); d != s {
 				for _, id := range raw {
-					if holdsWord(d, id) {
+					if holdsWord(d, id) || holdsWordDecoded(d, id) {
 						return true
 					}
 				}
@@ -175,12 +175,19 @@ func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
 		switch name {
 		case "Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "Amz-Sdk-Request", "Content-Length":
 			continue
-		}
-		// Header names are canonical: net/http writes cust-889123 as
-		// Cust-889123.
-		for _, id := range raw {
-			if holdsWordFold(name, id) {
-				return "header"
+		case "Content-Type", "User-Agent", "Amz-Sdk-Invocation-Id", "X-Amz-Security-Token", "Accept-Encoding", "X-Amz-Target":
+			// The SDK's names: their words are no one's ID ("content").
+			// Content-Type's values are read unless they are the SDK's.
+			if name == "Content-Type" && len(values) == 1 && (values[0] == "application/json" || values[0] == "application/x-amz-json-1.1") {
+				continue
+			}
+		default:
+			// Header names are canonical: net/http writes cust-889123
+			// as Cust-889123.
+			for _, id := range raw {
+				if holdsWordFold(name, id) {
+					return "header"
+				}
 			}
 		}
 		for _, v := range values {

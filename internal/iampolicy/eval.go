@@ -944,7 +944,15 @@ func (s *Statement) servesForeignSource(trusted []string, foreign func(string) b
 				// others on purpose; one that leaves out only others is
 				// no restriction, the confused-deputy check's.
 				for _, v := range vals {
-					if a := sourceAccountPattern(v); a != "" && !strings.ContainsAny(a, "*?") && !foreign(a) {
+					a := sourceAccountPattern(v)
+					if a == "" {
+						continue
+					}
+					if strings.ContainsAny(a, "*?") {
+						if slices.ContainsFunc(trusted, func(t string) bool { return Glob(a, t, false) }) {
+							negated = true // 1111*: ours left out, as a pattern
+						}
+					} else if !foreign(a) {
 						negated = true
 					}
 				}
@@ -962,6 +970,13 @@ func sourceAccountPattern(v string) string {
 	if !strings.HasPrefix(v, "arn:") {
 		if strings.Trim(v, "0123456789*?") == "" {
 			return v
+		}
+		// A pattern of an ARN that does not spell its head
+		// (*:999999999999:*): the account it fixes, if any.
+		for field := range strings.SplitSeq(v, ":") {
+			if len(field) == 12 && strings.Trim(field, "0123456789") == "" {
+				return field
+			}
 		}
 		return ""
 	}
