@@ -1,7 +1,6 @@
 package datascan
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -20,24 +19,7 @@ var numericSchema = &Schema{Fields: []Field{
 // in column col, and returns that column's kinds.
 func numericKinds(t *testing.T, col, cell string) map[sensitive.Kind]int64 {
 	t.Helper()
-	row := map[string]string{"USER_ID": "u1", "SSN": "1", "PHONE": "1", "CARD_NUMBER": "1", "NOTE": "x"}
-	row[col] = cell
-	var cells []string
-	for _, f := range numericSchema.Fields {
-		cells = append(cells, quoteCell(row[f.Name]))
-	}
-	in := "USER_ID,SSN,PHONE,CARD_NUMBER,NOTE\n" + strings.Join(cells, ",") + "\n"
-	r, err := Scan(context.Background(), strings.NewReader(in), func(o *Options) { o.Schema = numericSchema })
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range r.Columns {
-		if c.Name == col {
-			return c.Kinds
-		}
-	}
-	t.Fatalf("no column %s", col)
-	return nil
+	return rowKinds(t, numericSchema, map[string]string{"USER_ID": "u1", "SSN": "1", "PHONE": "1", "CARD_NUMBER": "1", "NOTE": "x"}, col, cell)
 }
 
 // TestNumericCellAsStored (review of the import scan): Personalize stores a

@@ -22,14 +22,23 @@ var red20Schema = &Schema{Fields: []Field{
 // column col, and returns that column's kinds.
 func red20Kinds(t *testing.T, col, cell string) map[sensitive.Kind]int64 {
 	t.Helper()
-	row := map[string]string{"USER_ID": "u1", "ITEM_ID": "i1", "TIMESTAMP": "1700000000", "PRICE": "9.99", "DESCRIPTION": "x", "NOTE": "x"}
+	return rowKinds(t, red20Schema, map[string]string{"USER_ID": "u1", "ITEM_ID": "i1", "TIMESTAMP": "1700000000", "PRICE": "9.99",
+		"DESCRIPTION": "x", "NOTE": "x"}, col, cell)
+}
+
+// rowKinds scans one row against schema, with a header of its fields'
+// names, row's cells and cell in column col, and returns that column's
+// kinds.
+func rowKinds(t *testing.T, schema *Schema, row map[string]string, col, cell string) map[sensitive.Kind]int64 {
+	t.Helper()
 	row[col] = cell
-	var cells []string
-	for _, f := range red20Schema.Fields {
+	var names, cells []string
+	for _, f := range schema.Fields {
+		names = append(names, f.Name)
 		cells = append(cells, quoteCell(row[f.Name]))
 	}
-	in := "USER_ID,ITEM_ID,TIMESTAMP,PRICE,DESCRIPTION,NOTE\n" + strings.Join(cells, ",") + "\n"
-	r, err := Scan(context.Background(), strings.NewReader(in), func(o *Options) { o.Schema = red20Schema })
+	in := strings.Join(names, ",") + "\n" + strings.Join(cells, ",") + "\n"
+	r, err := Scan(context.Background(), strings.NewReader(in), func(o *Options) { o.Schema = schema })
 	if err != nil {
 		t.Fatal(err)
 	}
