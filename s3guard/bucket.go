@@ -398,7 +398,7 @@ func (st *bucketState) evaluateParts(s policyScope, req *Requirements) *evaluati
 			Control:     "Security Hub S3.5",
 		})
 	default:
-		r.Add(bucketWideFindings(st.policyDoc, s, req, nil)...)
+		r.Add(bucketWideFindings(st.policyDoc, s, req)...)
 		ev.grant = evaluateGrants(st.policyDoc, s, req)
 	}
 	ev.pre = r.Findings

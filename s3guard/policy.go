@@ -129,15 +129,16 @@ func (u uncoveredActions) String(fixed []probe) string {
 // accounts' access, the TLS-only deny and the grant Personalize needs for
 // the scope's direction.
 func policyFindings(doc *iampolicy.Document, s policyScope, req *Requirements) []posture.Finding {
-	return append(bucketWideFindings(doc, s, req, nil), grantFindings(doc, s, req)...)
+	return append(bucketWideFindings(doc, s, req), grantFindings(doc, s, req)...)
 }
 
-// bucketWideFindings appends to out the findings of a parsed policy that
-// do not depend on the location: public statements, other accounts'
-// access and the TLS-only deny. The package-level checks and the Checker's
-// cached evaluation (bucketState.evaluateParts) both read a policy
-// through it, so that a finding added here reaches both.
-func bucketWideFindings(doc *iampolicy.Document, s policyScope, req *Requirements, out []posture.Finding) []posture.Finding {
+// bucketWideFindings returns the findings of a parsed policy that do not
+// depend on the location: public statements, other accounts' access and
+// the TLS-only deny. The package-level checks and the Checker's cached
+// evaluation (bucketState.evaluateParts) both read a policy through it, so
+// that a finding added here reaches both.
+func bucketWideFindings(doc *iampolicy.Document, s policyScope, req *Requirements) []posture.Finding {
+	var out []posture.Finding
 	if f, ok := publicFinding(doc, s); ok {
 		out = append(out, f)
 	}

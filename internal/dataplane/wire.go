@@ -3,6 +3,7 @@ package dataplane
 import (
 	"context"
 	"errors"
+	"iter"
 	"net/http"
 	"slices"
 	"strconv"
@@ -144,26 +145,23 @@ func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request)
 // their shapes (the signature, its date and hash, the retry header, the
 // content's length) are not read.
 func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
-	has := func(s string) bool {
+	holds := func(s string) bool {
 		for _, id := range raw {
 			if holdsWord(s, id) || holdsWordDecoded(s, id) {
 				return true
 			}
 		}
-		if numeric && exponentIsRawID(raw, s) {
+		return numeric && exponentIsRawID(raw, s)
+	}
+	has := func(s string) bool {
+		if holds(s) {
 			return true
 		}
-		if strings.IndexByte(s, '%') >= 0 {
-			if d := percentDecoded(s); d != s {
-				for _, id := range raw {
-					if holdsWord(d, id) || holdsWordDecoded(d, id) {
-						return true
-					}
-				}
-				return numeric && exponentIsRawID(raw, d)
-			}
+		if strings.IndexByte(s, '%') < 0 {
+			return false
 		}
-		return false
+		d := percentDecoded(s)
+		return d != s && holds(d)
 	}
 	u := sent.URL
 	for _, part := range [...]string{u.Path, u.RawPath, u.RawQuery, u.Fragment, u.Opaque} {
@@ -784,23 +782,16 @@ func numberIsRawID(ids []string, raw string) bool {
 // numeric IDs a float prints so (fmt.Sprint(float64(id)) is
 // 1.2345678e+07).
 func exponentIsRawID(ids []string, s string) bool {
-	for level := 0; ; level++ {
-		if exponentNumber(s) {
-			for _, tok := range exponentTokens(s) {
+	for t := range withDecodings(s) {
+		if exponentNumber(t) {
+			for _, tok := range exponentTokens(t) {
 				if numberIsRawID(ids, tok) {
 					return true
 				}
 			}
 		}
-		if level == maxDecodings || strings.IndexByte(s, '\\') < 0 {
-			return false
-		}
-		d := string(jsonscan.UnescapeText(nil, s))
-		if d == s {
-			return false
-		}
-		s = d
 	}
+	return false
 }
 
 // unsigned is s without one leading sign: strconv.ParseInt, Number() and
@@ -912,18 +903,10 @@ func exponentNumber(body string) bool {
 // are decoded, up to maxDecodings times (see identifyingDecoded):
 // "cust\u002d889123" is the ID cust-889123 to the reader that decodes it.
 func holdsWordDecoded(s, word string) bool {
-	for range maxDecodings {
-		if strings.IndexByte(s, '\\') < 0 {
-			return false
-		}
-		d := string(jsonscan.UnescapeText(nil, s))
-		if d == s {
-			return false
-		}
+	for d := range decodings(s) {
 		if holdsWord(d, word) {
 			return true
 		}
-		s = d
 	}
 	return false
 }
@@ -1293,18 +1276,39 @@ const maxDecodings = 8
 // the reader that decodes it (review of the data plane). Text without a
 // backslash, nearly all, costs one search.
 func (g *Guard) identifyingDecoded(s string) (sensitive.Finding, bool) {
-	for range maxDecodings {
-		if strings.IndexByte(s, '\\') < 0 {
-			break
-		}
-		d := string(jsonscan.UnescapeText(nil, s))
-		if d == s {
-			break
-		}
+	for d := range decodings(s) {
 		if f, ok := g.s.Detector.First(d); ok {
 			return f, true
 		}
-		s = d
 	}
 	return sensitive.Finding{}, false
+}
+
+// decodings yields what s reads as once its JSON escapes are decoded
+// (jsonscan.UnescapeText), then what that reads as, up to maxDecodings
+// times, while a decoding changes the text: the readings identifyingDecoded,
+// holdsWordDecoded and exponentIsRawID look in. Text without a backslash
+// yields nothing, for one search.
+func decodings(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for range maxDecodings {
+			if strings.IndexByte(s, '\\') < 0 {
+				return
+			}
+			d := string(jsonscan.UnescapeText(nil, s))
+			if d == s || !yield(d) {
+				return
+			}
+			s = d
+		}
+	}
+}
+
+// withDecodings yields s, then its decodings.
+func withDecodings(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		if yield(s) {
+			decodings(s)(yield)
+		}
+	}
 }

@@ -885,7 +885,7 @@ func (s *Statement) namesForeignAccount(trusted []string) bool {
 	// Every principal (Principal "*", or all but NotPrincipal's), narrowed
 	// by a condition to particular accounts: the caller's, or, for a
 	// service acting for one, the source's.
-	return s.conditionNamesForeign(accountKeys, foreign)
+	return s.conditionNamesForeign(foreign)
 }
 
 // sourceKeys are the accountKeys that name the account a service principal
@@ -923,7 +923,7 @@ func (s *Statement) servesForeignSource(trusted []string, foreign func(string) b
 						// serves them; one that matches ours too ("*")
 						// restricts nothing, the confused-deputy
 						// check's.
-						if !slices.ContainsFunc(trusted, func(a string) bool { return Glob(account, a, false) }) {
+						if !matchesAny(account, trusted) {
 							return true
 						}
 						fixed = false
@@ -949,7 +949,7 @@ func (s *Statement) servesForeignSource(trusted []string, foreign func(string) b
 						continue
 					}
 					if strings.ContainsAny(a, "*?") {
-						if slices.ContainsFunc(trusted, func(t string) bool { return Glob(a, t, false) }) {
+						if matchesAny(a, trusted) {
 							negated = true // 1111*: ours left out, as a pattern
 						}
 					} else if !foreign(a) {
@@ -960,6 +960,11 @@ func (s *Statement) servesForeignSource(trusted []string, foreign func(string) b
 		}
 	}
 	return negated && !held
+}
+
+// matchesAny reports whether the account pattern matches one of accounts.
+func matchesAny(pattern string, accounts []string) bool {
+	return slices.ContainsFunc(accounts, func(a string) bool { return Glob(pattern, a, false) })
 }
 
 // sourceAccountPattern returns the account a value of a source key names,
@@ -988,14 +993,14 @@ func sourceAccountPattern(v string) string {
 }
 
 // conditionNamesForeign reports whether a positive string or ARN operator
-// of s on one of keys has a fixed value whose account is foreign.
-func (s *Statement) conditionNamesForeign(keys []string, foreign func(string) bool) bool {
+// of s on one of accountKeys has a fixed value whose account is foreign.
+func (s *Statement) conditionNamesForeign(foreign func(string) bool) bool {
 	for op, conds := range s.Condition {
 		if !positiveStringOperator(op) {
 			continue
 		}
 		for key, vals := range conds {
-			if !keyIn(keys, key) {
+			if !keyIn(accountKeys, key) {
 				continue
 			}
 			for _, v := range vals {
