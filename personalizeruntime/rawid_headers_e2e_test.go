@@ -1,6 +1,7 @@
 package personalizeruntime_test
 
 import (
+	"cmp"
 	"context"
 	"testing"
 
@@ -38,31 +39,43 @@ func TestRawIDInHeadersAndURL(t *testing.T) {
 			})
 		}
 	}
-	call := func(opt func(*sdk.Options)) error {
-		_, err := client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: aws.String(c.CampaignARN), UserId: aws.String(user)}, opt)
+	call := func(opt func(*sdk.Options), id string) error {
+		_, err := client.GetRecommendations(context.Background(), &sdk.GetRecommendationsInput{CampaignArn: aws.String(c.CampaignARN), UserId: aws.String(id)}, opt)
 		return err
 	}
 	for _, tt := range []struct {
 		name, part string
 		change     func(*smithyhttp.Request)
+		user       string // when not the usual ID
 	}{
-		{"a baggage header", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id="+user) }},
-		{"a percent-encoded header", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=cust%2D889123") }},
-		{"a header of its own", "header", func(r *smithyhttp.Request) { r.Header.Set("X-Customer", user) }},
-		{"the query", "URL", func(r *smithyhttp.Request) { r.URL.RawQuery = "u=" + user }},
+		{"a baggage header", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id="+user) }, ""},
+		{"a percent-encoded header", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=cust%2D889123") }, ""},
+		{"a header of its own", "header", func(r *smithyhttp.Request) { r.Header.Set("X-Customer", user) }, ""},
+		{"the query", "URL", func(r *smithyhttp.Request) { r.URL.RawQuery = "u=" + user }, ""},
 		// Second review: headers skipped by name, a name, a stray '%'.
-		{"the content type", "header", func(r *smithyhttp.Request) { r.Header.Set("Content-Type", "application/json; user="+user) }},
-		{"the session token", "header", func(r *smithyhttp.Request) { r.Header.Set("X-Amz-Security-Token", user) }},
-		{"a header's name", "header", func(r *smithyhttp.Request) { r.Header.Set("X-"+user, "1") }},
-		{"an encoded value beside a stray percent", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=cust%2D889123,share=100%") }},
-		{"a JSON escape, percent-encoded", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", `user.id=cust%5Cu002D889123`) }},
+		{"the content type", "header", func(r *smithyhttp.Request) { r.Header.Set("Content-Type", "application/json; user="+user) }, ""},
+		{"the session token", "header", func(r *smithyhttp.Request) { r.Header.Set("X-Amz-Security-Token", user) }, ""},
+		{"a header's name", "header", func(r *smithyhttp.Request) { r.Header.Set("X-"+user, "1") }, ""},
+		{"an encoded value beside a stray percent", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=cust%2D889123,share=100%") }, ""},
+		{"a JSON escape, percent-encoded", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", `user.id=cust%5Cu002D889123`) }, ""},
+		// Third review: percent-encoded twice, and a form's '+' for a space.
+		{"a header percent-encoded twice", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=cust%252D889123") }, ""},
+		{"the query percent-encoded twice", "URL", func(r *smithyhttp.Request) { r.URL.RawQuery = "u=cust%252D889123" }, ""},
+		{"the query as url.QueryEscape writes a space", "URL", func(r *smithyhttp.Request) { r.URL.RawQuery = "u=jane+doe+77" }, "jane doe 77"},
+		{"a header as a form writes a space, then escaped", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=jane%2Bdoe%2B77") }, "jane doe 77"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			err := call(withRequest(tt.change))
-			dataplanetest.RequireRefused(t, s, &log, err, tt.part, personalizeruntime.RuleRawIdentifier, user)
+			id := cmp.Or(tt.user, user)
+			err := call(withRequest(tt.change), id)
+			dataplanetest.RequireRefused(t, s, &log, err, tt.part, personalizeruntime.RuleRawIdentifier, id)
 		})
 	}
-	if err := call(withRequest(func(r *smithyhttp.Request) { r.Header.Set("Baggage", "tenant=acme") })); err != nil {
+	// An ID with a '+' of its own is not a form's space: only the ID as
+	// given, or decoded, is refused.
+	if err := call(withRequest(func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=jane doe") }), "jane+doe"); err != nil {
+		t.Errorf("user ID jane+doe beside the header jane doe = %v, want it sent", err)
+	}
+	if err := call(withRequest(func(r *smithyhttp.Request) { r.Header.Set("Baggage", "tenant=acme") }), user); err != nil {
 		t.Errorf("a header without the ID = %v, want it sent", err)
 	}
 	// User IDs that are words of the SDK's own headers go out.

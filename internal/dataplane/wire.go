@@ -140,8 +140,9 @@ func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request)
 // rawIDIn), or, numeric, as a float's text (numeric: one of raw is all
 // digits): "URL", or "header" — a hook's header (a tracing baggage that
 // carries user.id, say), its name, or a query it added went out beside the
-// pseudonym (review of the data plane). Percent escapes are read too, each
-// valid one decoded. The headers the SDK computes and the gate holds to
+// pseudonym (review of the data plane). Percent escapes are read too (see
+// urlDecodings): each valid one decoded, again while that changes the text,
+// and with '+' read as a space, as a form or url.QueryEscape writes it. The headers the SDK computes and the gate holds to
 // their shapes (the signature, its date and hash, the retry header, the
 // content's length) are not read.
 func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
@@ -157,11 +158,12 @@ func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
 		if holds(s) {
 			return true
 		}
-		if strings.IndexByte(s, '%') < 0 {
-			return false
+		for d := range urlDecodings(s) {
+			if holds(d) {
+				return true
+			}
 		}
-		d := percentDecoded(s)
-		return d != s && holds(d)
+		return false
 	}
 	u := sent.URL
 	for _, part := range [...]string{u.Path, u.RawPath, u.RawQuery, u.Fragment, u.Opaque} {
@@ -209,11 +211,45 @@ func holdsWordFold(s, word string) bool {
 	return false
 }
 
+// urlDecodings yields what s reads as to a reader that decodes its
+// percent escapes (percentDecoded), again while a decoding changes the
+// text, up to maxDecodings times: a value escaped twice ("cust%252D889123")
+// is the ID to a reader that decodes twice. Then the same for a form
+// decoder, which reads '+' as a space (url.QueryEscape writes "jane doe" as
+// "jane+doe", and escapes that '+' again as %2B). Text without '%' or '+',
+// nearly all, yields nothing.
+func urlDecodings(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, form := range [...]bool{false, true} {
+			t := s
+			for range maxDecodings {
+				d := percentDecoded(t, form)
+				if d == t {
+					break
+				}
+				if !yield(d) {
+					return
+				}
+				t = d
+			}
+		}
+	}
+}
+
 // percentDecoded returns s with each valid percent escape (%2D) decoded
-// and every other byte kept, a '%' that starts no escape included.
-func percentDecoded(s string) string {
+// and every other byte kept, a '%' that starts no escape included; with
+// form, a '+' is a space, as a form decoder reads it (an escaped "%2B"
+// stays a '+').
+func percentDecoded(s string, form bool) string {
+	if strings.IndexByte(s, '%') < 0 && (!form || strings.IndexByte(s, '+') < 0) {
+		return s
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
+		if form && s[i] == '+' {
+			b.WriteByte(' ')
+			continue
+		}
 		if s[i] == '%' && i+2 < len(s) && isHexByte(s[i+1]) && isHexByte(s[i+2]) {
 			b.WriteByte(unhexByte(s[i+1])<<4 | unhexByte(s[i+2]))
 			i += 2

@@ -1,0 +1,57 @@
+package dataplane
+
+import (
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestURLDecodings(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want []string
+	}{
+		{"cust-889123", nil},
+		{"cust%2D889123", []string{"cust-889123", "cust-889123"}},
+		{"cust%252D889123", []string{"cust%2D889123", "cust-889123", "cust%2D889123", "cust-889123"}},
+		{"jane+doe", []string{"jane doe"}},
+		{"jane%2Bdoe", []string{"jane+doe", "jane+doe", "jane doe"}},
+		{"100% sure", nil},
+		{"%zz%2", nil},
+	} {
+		if diff := cmp.Diff(tt.want, slices.Collect(urlDecodings(tt.in))); diff != "" {
+			t.Errorf("urlDecodings(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+// FuzzURLDecodings: the readings are bounded and none is longer than s,
+// and among them are net/url's path and query unescapings of s, where
+// net/url reads s at all.
+func FuzzURLDecodings(f *testing.F) {
+	for _, s := range []string{"cust%252D889123", "a+b%2Bc", "%", "%%2525", "+%2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got []string
+		for d := range urlDecodings(s) {
+			got = append(got, d)
+		}
+		if len(got) > 2*maxDecodings {
+			t.Fatalf("%d readings of %q", len(got), s)
+		}
+		for _, d := range got {
+			if len(d) > len(s) {
+				t.Fatalf("reading %q of %q is longer", d, s)
+			}
+		}
+		if want, err := url.QueryUnescape(s); err == nil && want != s && !slices.Contains(got, want) {
+			t.Fatalf("urlDecodings(%q) = %q, missing net/url's %q", s, got, want)
+		}
+		if want, err := url.PathUnescape(s); err == nil && want != s && !slices.Contains(got, want) {
+			t.Fatalf("urlDecodings(%q) = %q, missing net/url's %q", s, got, want)
+		}
+	})
+}
