@@ -507,6 +507,36 @@ func classifyRune(r rune) (byte, bool) {
 	if d, ok := digitValue(r); ok {
 		return '0' + d, true
 	}
+	if d, ok := compatDigit(r); ok {
+		return '0' + d, true
+	}
+	return 0, false
+}
+
+// compatDigit returns the value of a digit that is no decimal digit (Unicode
+// No) but whose compatibility form (NFKC) is one ASCII digit: superscripts,
+// subscripts and circled digits. A log indexer that normalises text, and
+// any reader, reads ⁴¹¹¹ as 4111 (review of the detector: a card written in
+// superscripts passed in a tag). These thirty runes are all of them: every
+// rune of Unicode run through golang.org/x/text/unicode/norm's NFKC (v0.37.0)
+// outside Nd gives one ASCII digit for these and no other
+// (TestCompatibilityDigits lists them). A circled 10 and the like, whose
+// form is two digits, are not among them.
+func compatDigit(r rune) (byte, bool) {
+	switch {
+	case r == 0xb9: // ¹
+		return 1, true
+	case r == 0xb2, r == 0xb3: // ², ³
+		return byte(r - 0xb0), true
+	case r == 0x2070, r >= 0x2074 && r <= 0x2079: // ⁰, ⁴–⁹
+		return byte(r - 0x2070), true
+	case r >= 0x2080 && r <= 0x2089: // ₀–₉
+		return byte(r - 0x2080), true
+	case r >= 0x2460 && r <= 0x2468: // ①–⑨
+		return byte(r - 0x2460 + 1), true
+	case r == 0x24ea: // ⓪
+		return 0, true
+	}
 	return 0, false
 }
 
