@@ -1,0 +1,61 @@
+package personalize_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
+	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
+
+	"github.com/personalizeguard/personalizeguard/personalize"
+	"github.com/personalizeguard/personalizeguard/personalizetest"
+)
+
+// TestEscapedValuesRefused: an e-mail address written as the regular
+// expression that matches it (its dots escaped) in HPOObjective.MetricRegex,
+// or with a JSON escape in a hyperparameter's value, is refused as the
+// address is (review of the control plane: both reached Personalize). A
+// regex without a value goes out.
+func TestEscapedValuesRefused(t *testing.T) {
+	group := "arn:aws:personalize:" + personalizetest.Region + ":" + personalizetest.AccountID + ":dataset-group/g"
+	objective := func(re string) *types.SolutionConfig {
+		return &types.SolutionConfig{HpoConfig: &types.HPOConfig{HpoObjective: &types.HPOObjective{
+			MetricName: aws.String("m"), Type: aws.String("Maximize"), MetricRegex: aws.String(re)}}}
+	}
+	for _, tt := range []struct {
+		name, value, field string
+		config             *types.SolutionConfig
+	}{
+		{"a regex of the address", `jane\.doe@example\.com`, "SolutionConfig.HpoConfig.HpoObjective.MetricRegex", objective(`jane\.doe@example\.com`)},
+		{"an anchored regex of the address", `^jane\.doe@example\.com$`, "SolutionConfig.HpoConfig.HpoObjective.MetricRegex", objective(`^jane\.doe@example\.com$`)},
+		{"a JSON escape in a hyperparameter", `jane\u0040example.com`, "SolutionConfig.AlgorithmHyperParameters[#0].Value",
+			&types.SolutionConfig{AlgorithmHyperParameters: map[string]string{"owner": `{"contact":"jane\u0040example.com"}`}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+			_, err := e.client.CreateSolution(context.Background(), &sdk.CreateSolutionInput{Name: aws.String("s"), DatasetGroupArn: aws.String(group),
+				RecipeArn: aws.String("arn:aws:personalize:::recipe/aws-user-personalization"), SolutionConfig: tt.config})
+			var sg *personalize.SafeguardError
+			if !errors.As(err, &sg) || sg.Rule != "sensitive.email" || sg.Field != tt.field {
+				t.Errorf("CreateSolution = %v, want rule sensitive.email at %s", err, tt.field)
+			}
+			if calls := e.personalizeCalls(); len(calls) != 0 {
+				t.Errorf("Personalize was called: %v", calls)
+			}
+			if err != nil && strings.Contains(err.Error(), "jane") || strings.Contains(e.audit.String(), "jane") {
+				t.Errorf("the error or the audit log repeats the value")
+			}
+		})
+	}
+	e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
+	if _, err := e.client.CreateSolution(context.Background(), &sdk.CreateSolutionInput{Name: aws.String("s"), DatasetGroupArn: aws.String(group),
+		RecipeArn: aws.String("arn:aws:personalize:::recipe/aws-user-personalization"), SolutionConfig: objective(`validation:precision_at_25=(\d+\.\d+)`)}); err != nil {
+		var sg *personalize.SafeguardError
+		if errors.As(err, &sg) {
+			t.Errorf("a metric regex without a value = %v, want it sent", err)
+		}
+	}
+}
