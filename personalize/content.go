@@ -2,6 +2,7 @@ package personalize
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/aws/smithy-go/encoding"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/personalizeguard/personalizeguard/internal/guarderr"
@@ -276,7 +278,11 @@ func (w *walker) scanNamedValues(n *node, v reflect.Value) error {
 	for _, f := range n.namedValues {
 		fv := v.Field(f.index)
 		w.push(segment{name: f.name, index: -1})
-		if f.kind == kindString {
+		if f.number != numberNone {
+			if err := w.scanNumberNamed(name, reflectNumberText(fv, f.number)); err != nil {
+				return err
+			}
+		} else if f.kind == kindString {
 			if err := w.scanValueNamed(name, stringOf(fv)); err != nil {
 				return err
 			}
@@ -292,6 +298,60 @@ func (w *walker) scanNamedValues(n *node, v reflect.Value) error {
 		w.pop()
 	}
 	return nil
+}
+
+// scanNumberNamed is scanValueNamed for a number's text (see numberText),
+// and for its other forms, as the wire walk reads a number (scanPairAt).
+func (w *walker) scanNumberNamed(name, text string) error {
+	if text == "" {
+		return nil
+	}
+	if err := w.scanValueNamed(name, text); err != nil {
+		return err
+	}
+	return w.scanPairForms(name, text)
+}
+
+// numberText is v as the SDK's serializer writes it (smithy's
+// EncodeFloat for a float), or "" for a value it cannot hold a finding in:
+// zero, which the serializer leaves out of a member that is no pointer,
+// and a float that is not finite, which it cannot write.
+func numberText[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~float32 | ~float64](v T) string {
+	switch x := any(v).(type) {
+	case float32:
+		return floatText(float64(x), 32)
+	case float64:
+		return floatText(x, 64)
+	}
+	if v == 0 {
+		return ""
+	}
+	return strconv.FormatInt(int64(v), 10)
+}
+
+func floatText(v float64, bits int) string {
+	if v == 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return ""
+	}
+	return string(encoding.EncodeFloat(nil, v, bits))
+}
+
+// reflectNumberText is numberText for v, a number member of kind k or a
+// pointer to one.
+func reflectNumberText(v reflect.Value, k numberKind) string {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	switch k {
+	case numberFloat32:
+		return floatText(v.Float(), 32)
+	case numberFloat64:
+		return floatText(v.Float(), 64)
+	}
+	return numberText(v.Int())
 }
 
 // scanValueNamed is scanPair for a value that may not need its name.

@@ -92,8 +92,38 @@ type node struct {
 	// (see namedValues): the naming member and the named ones.
 	valueName   *node
 	namedValues []*node
+	// A number member (kindOther) of a structure, by its Go type: what a
+	// named value's text is made from (see namedValues).
+	number numberKind
 
-	_ [40]byte // to 320 bytes, five whole cache lines (TestNodeHotFieldsShareALine)
+	_ [39]byte // to 320 bytes, five whole cache lines (TestNodeHotFieldsShareALine)
+}
+
+// numberKind is the Go kind of a number member: its text is written as the
+// SDK's serializer writes it (numberText).
+type numberKind uint8
+
+const (
+	numberNone numberKind = iota
+	numberInt
+	numberFloat32
+	numberFloat64
+)
+
+// numberKindOf returns the numberKind of a member of Go type t.
+func numberKindOf(t reflect.Type) numberKind {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return numberInt
+	case reflect.Float32:
+		return numberFloat32
+	case reflect.Float64:
+		return numberFloat64
+	}
+	return numberNone
 }
 
 // boundMember names the members the posture checks were made for (see

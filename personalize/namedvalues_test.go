@@ -51,6 +51,8 @@ func TestNamedValueStructures(t *testing.T) {
 	want := []string{
 		"CreateMetricAttribution .metrics[]: metricName names eventType expression",
 		"CreateSolution .solutionConfig.hpoConfig.algorithmHyperParameterRanges.categoricalHyperParameterRanges[]: name names values",
+		"CreateSolution .solutionConfig.hpoConfig.algorithmHyperParameterRanges.continuousHyperParameterRanges[]: name names maxValue minValue",
+		"CreateSolution .solutionConfig.hpoConfig.algorithmHyperParameterRanges.integerHyperParameterRanges[]: name names maxValue minValue",
 		"CreateSolution .solutionConfig.hpoConfig.hpoObjective: metricName names metricRegex type",
 		"UpdateMetricAttribution .addMetrics[]: metricName names eventType expression",
 	}

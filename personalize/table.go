@@ -168,11 +168,12 @@ func bindTable(inputs map[string]reflect.Type) (map[string]*boundOp, error) {
 // metricName and expression. The walks read each named value after its
 // name, as a tag's value after its key (see walker.scanPair): a range
 // named account_number with the value 912803456 is an account number
-// that neither string shows alone. The naming member is a free-form
+// that neither string shows alone, and so is an integer or continuous
+// range of that name with that bound. The naming member is a free-form
 // string member called name or ending in Name; the named are the
-// structure's other free-form strings and lists of them. Read from the
-// table, so a newer model's structures of that form are found too; nil
-// for any other structure (a tag's pair is tagPair's).
+// structure's other free-form strings, lists of them and numbers. Read
+// from the table, so a newer model's structures of that form are found
+// too; nil for any other structure (a tag's pair is tagPair's).
 func namedValues(fields []*node) (name *node, values []*node) {
 	for _, f := range fields {
 		if f.kind == kindString && f.rule == ruleFreeForm && (f.member == "name" || strings.HasSuffix(f.member, "Name")) {
@@ -184,7 +185,7 @@ func namedValues(fields []*node) (name *node, values []*node) {
 		return nil, nil
 	}
 	for _, f := range fields {
-		if f != name && freeFormText(f) {
+		if f != name && (freeFormText(f) || f.number != numberNone) {
 			values = append(values, f)
 		}
 	}
@@ -227,6 +228,9 @@ func bindNode(n *node, t reflect.Type) (*node, error) {
 				return nil, err
 			}
 			child.name, child.index, child.pos = sf.Name, sf.Index[0], i
+			if child.kind == kindOther {
+				child.number = numberKindOf(sf.Type)
+			}
 			switch f.member {
 			case "roleArn":
 				child.bound = boundRole

@@ -26,7 +26,7 @@ var typedWalks = map[string]typedWalk{
 	"CreateMetricAttribution":       {sig: "{DatasetGroupArn:s,Metrics:[{EventType:s,Expression:s,MetricName:s,}n(MetricName,EventType,Expression)],MetricsOutputConfig:{RoleArn:s,S3DataDestination:{KmsKeyArn:s,Path:s,},},Name:s,}", walk: walkOf(walkCreateMetricAttributionInput)},
 	"CreateRecommender":             {sig: "{DatasetGroupArn:s,Name:s,RecipeArn:s,RecommenderConfig:{EnableMetadataWithRecommendations:o,ItemExplorationConfig:m[s]p,MinRecommendationRequestsPerSecond:o,TrainingDataConfig:{ExcludedDatasetColumns:m[[s]],IncludedDatasetColumns:m[[s]],},},Tags:[{TagKey:s,TagValue:s,}t],}", walk: walkOf(walkCreateRecommenderInput)},
 	"CreateSchema":                  {sig: "{Domain:s,Name:s,Schema:s,}", walk: walkOf(walkCreateSchemaInput)},
-	"CreateSolution":                {sig: "{DatasetGroupArn:s,EventType:s,Name:s,PerformAutoML:o,PerformAutoTraining:o,PerformHPO:o,PerformIncrementalUpdate:o,RecipeArn:s,SolutionConfig:{AlgorithmHyperParameters:m[s]p,AutoMLConfig:{MetricName:s,RecipeList:[s],},AutoTrainingConfig:{SchedulingExpression:s,},EventValueThreshold:s,EventsConfig:{EventParametersList:[{EventType:s,EventValueThreshold:o,Weight:o,}],},FeatureTransformationParameters:m[s]p,HpoConfig:{AlgorithmHyperParameterRanges:{CategoricalHyperParameterRanges:[{Name:s,Values:[s],}n(Name,Values)],ContinuousHyperParameterRanges:[{MaxValue:o,MinValue:o,Name:s,}],IntegerHyperParameterRanges:[{MaxValue:o,MinValue:o,Name:s,}],},HpoObjective:{MetricName:s,MetricRegex:s,Type:s,}n(MetricName,MetricRegex,Type),HpoResourceConfig:{MaxNumberOfTrainingJobs:s,MaxParallelTrainingJobs:s,},},OptimizationObjective:{ItemAttribute:s,ObjectiveSensitivity:s,},TrainingDataConfig:{ExcludedDatasetColumns:m[[s]],IncludedDatasetColumns:m[[s]],},},Tags:[{TagKey:s,TagValue:s,}t],}", walk: walkOf(walkCreateSolutionInput)},
+	"CreateSolution":                {sig: "{DatasetGroupArn:s,EventType:s,Name:s,PerformAutoML:o,PerformAutoTraining:o,PerformHPO:o,PerformIncrementalUpdate:o,RecipeArn:s,SolutionConfig:{AlgorithmHyperParameters:m[s]p,AutoMLConfig:{MetricName:s,RecipeList:[s],},AutoTrainingConfig:{SchedulingExpression:s,},EventValueThreshold:s,EventsConfig:{EventParametersList:[{EventType:s,EventValueThreshold:o,Weight:o,}],},FeatureTransformationParameters:m[s]p,HpoConfig:{AlgorithmHyperParameterRanges:{CategoricalHyperParameterRanges:[{Name:s,Values:[s],}n(Name,Values)],ContinuousHyperParameterRanges:[{MaxValue:o,MinValue:o,Name:s,}n(Name,MaxValue,MinValue)],IntegerHyperParameterRanges:[{MaxValue:o,MinValue:o,Name:s,}n(Name,MaxValue,MinValue)],},HpoObjective:{MetricName:s,MetricRegex:s,Type:s,}n(MetricName,MetricRegex,Type),HpoResourceConfig:{MaxNumberOfTrainingJobs:s,MaxParallelTrainingJobs:s,},},OptimizationObjective:{ItemAttribute:s,ObjectiveSensitivity:s,},TrainingDataConfig:{ExcludedDatasetColumns:m[[s]],IncludedDatasetColumns:m[[s]],},},Tags:[{TagKey:s,TagValue:s,}t],}", walk: walkOf(walkCreateSolutionInput)},
 	"CreateSolutionVersion":         {sig: "{Name:s,SolutionArn:s,Tags:[{TagKey:s,TagValue:s,}t],TrainingMode:s,}", walk: walkOf(walkCreateSolutionVersionInput)},
 	"DeleteCampaign":                {sig: "{CampaignArn:s,}", walk: walkOf(walkDeleteCampaignInput)},
 	"DeleteDataset":                 {sig: "{DatasetArn:s,}", walk: walkOf(walkDeleteDatasetInput)},
@@ -2273,6 +2273,18 @@ func walkContinuousHyperParameterRange(w *walker, n *node, in *types.ContinuousH
 		}
 		w.pop()
 	}
+	if name := strOf(in.Name); name != "" {
+		w.push(segment{name: n.fields[0].name, index: -1})
+		if err := w.scanNumberNamed(name, numberText(in.MaxValue)); err != nil {
+			return err
+		}
+		w.pop()
+		w.push(segment{name: n.fields[1].name, index: -1})
+		if err := w.scanNumberNamed(name, numberText(in.MinValue)); err != nil {
+			return err
+		}
+		w.pop()
+	}
 	return nil
 }
 
@@ -2281,6 +2293,18 @@ func walkIntegerHyperParameterRange(w *walker, n *node, in *types.IntegerHyperPa
 		f284 := n.fields[2]
 		w.push(segment{name: f284.name, index: -1})
 		if err := w.check(f284.rule, f284.shape, f284.enum, string(*p285)); err != nil {
+			return err
+		}
+		w.pop()
+	}
+	if name := strOf(in.Name); name != "" {
+		w.push(segment{name: n.fields[0].name, index: -1})
+		if err := w.scanNumberNamed(name, numberText(in.MaxValue)); err != nil {
+			return err
+		}
+		w.pop()
+		w.push(segment{name: n.fields[1].name, index: -1})
+		if err := w.scanNumberNamed(name, numberText(in.MinValue)); err != nil {
 			return err
 		}
 		w.pop()

@@ -3,6 +3,7 @@ package personalize
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"regexp"
@@ -167,6 +168,10 @@ func (f *filler) value(n *node, v reflect.Value, depth int) {
 		v = v.Elem()
 	}
 	switch n.kind {
+	case kindOther:
+		if n.number != numberNone {
+			f.number(v)
+		}
 	case kindString:
 		s := f.str()
 		if n.rule == ruleEnum && f.r.IntN(2) == 0 && len(n.enum) > 0 {
@@ -226,6 +231,24 @@ func (f *filler) value(n *node, v reflect.Value, depth int) {
 			f.multiMap = true
 		}
 		v.Set(m)
+	}
+}
+
+// walkNumbers are the numbers a filler puts in number members: zero, which
+// the SDK leaves out, small ones, an account number's and a card's
+// digits, a fraction, one the serializer writes with an exponent.
+var walkNumbers = []float64{0, 1, 40417, 912803, 912803456, -912803456, 4539703692581474, 0.25, 1e22}
+
+// number sets v, an integer or a float, to one of walkNumbers that fits it.
+func (f *filler) number(v reflect.Value) {
+	x := walkNumbers[f.r.IntN(len(walkNumbers))]
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(x)
+	default:
+		if x == math.Trunc(x) && x < 1<<62 && x > -(1<<62) && !v.OverflowInt(int64(x)) {
+			v.SetInt(int64(x))
+		}
 	}
 }
 

@@ -154,7 +154,7 @@ func (n *wnode) namedValues() (name *wnode, values []*wnode) {
 		if e.kind == "slice" && e.elem != nil {
 			e = e.elem
 		}
-		if e.kind == "string" && e.rule == "ruleFreeForm" {
+		if e.kind == "string" && e.rule == "ruleFreeForm" || f.number() {
 			values = append(values, f)
 		}
 	}
@@ -165,6 +165,22 @@ func (n *wnode) namedValues() (name *wnode, values []*wnode) {
 }
 
 func (n *wnode) paired() bool { return n.kind == "string" && n.rule == "ruleFreeForm" }
+
+// number reports whether n is a number member (the table's numberKindOf).
+func (n *wnode) number() bool {
+	if n.kind != "other" || n.t == nil {
+		return false
+	}
+	t := n.t
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
 
 // sig is the signature the guard computes of a bound node (walkSig in
 // personalize/walktyped.go): what a typed walk assumes of its table.
@@ -263,9 +279,14 @@ func (e *wemit) structFunc(n *wnode, t reflect.Type) string {
 		fmt.Fprintf(&b, "if name := %s; name != \"\" {\n", strExpr("in."+name.goName, name.t))
 		for _, f := range values {
 			fmt.Fprintf(&b, "w.push(segment{name: n.fields[%d].name, index: -1})\n", slices.Index(n.fields, f))
-			if f.kind == "string" {
+			switch {
+			case f.number() && f.t.Kind() == reflect.Pointer:
+				fmt.Fprintf(&b, "if p := in.%s; p != nil {\nif err := w.scanNumberNamed(name, numberText(*p)); err != nil {\nreturn err\n}\n}\n", f.goName)
+			case f.number():
+				fmt.Fprintf(&b, "if err := w.scanNumberNamed(name, numberText(in.%s)); err != nil {\nreturn err\n}\n", f.goName)
+			case f.kind == "string":
 				fmt.Fprintf(&b, "if err := w.scanValueNamed(name, %s); err != nil {\nreturn err\n}\n", strExpr("in."+f.goName, f.t))
-			} else {
+			default:
 				i, s := e.v("i"), e.v("s")
 				fmt.Fprintf(&b, "for %s, %s := range in.%s {\nw.push(segment{index: %s})\n", i, s, f.goName, i)
 				fmt.Fprintf(&b, "if err := w.scanValueNamed(name, %s); err != nil {\nreturn err\n}\nw.pop()\n}\n", strExpr(s, f.elem.t))
