@@ -8,9 +8,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/personalizeguard/personalizeguard/internal/awsarn"
 	"github.com/personalizeguard/personalizeguard/internal/awserr"
+	"github.com/personalizeguard/personalizeguard/internal/checkcache"
 	"github.com/personalizeguard/personalizeguard/kms"
 	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/s3guard"
@@ -29,6 +31,12 @@ type Options struct {
 	// Concurrency bounds the reads in flight. Default [DefaultConcurrency].
 	// Throttled calls are retried by each client's retryer, with backoff.
 	Concurrency int
+	// Timeout bounds each read: a call to STS, IAM, CloudTrail, Macie or
+	// Personalize (one page of a listing), its retries included, and a
+	// round of the KMS or S3 calls about one key or bucket. A read that
+	// times out is a FindingReadFailed finding, as any failed read is.
+	// Default [DefaultTimeout].
+	Timeout time.Duration
 	// Detector finds identifying values in names and tags; nil means
 	// sensitive.Default().
 	Detector *sensitive.Detector
@@ -97,7 +105,7 @@ func Run(ctx context.Context, c Clients, optFns ...func(*Options)) (*Result, err
 	if err := validate(c, &o, false); err != nil {
 		return nil, err
 	}
-	a := &auditor{c: c, o: o, det: o.Detector, sem: make(chan struct{}, o.Concurrency)}
+	a := &auditor{c: withTimeouts(c, o.Timeout), o: o, det: o.Detector, sem: make(chan struct{}, o.Concurrency)}
 	if a.det == nil {
 		a.det = sensitive.Default()
 	}
@@ -124,7 +132,7 @@ func ReadUsage(ctx context.Context, c Clients, optFns ...func(*Options)) (*Resul
 	if err := validate(only, &o, true); err != nil {
 		return nil, err
 	}
-	a := &auditor{c: only, o: o, det: o.Detector, sem: make(chan struct{}, o.Concurrency), usageOnly: true}
+	a := &auditor{c: withTimeouts(only, o.Timeout), o: o, det: o.Detector, sem: make(chan struct{}, o.Concurrency), usageOnly: true}
 	if a.det == nil {
 		a.det = sensitive.Default()
 	}
@@ -175,6 +183,12 @@ func validate(c Clients, o *Options, usageOnly bool) error {
 	}
 	if o.Concurrency == 0 {
 		o.Concurrency = DefaultConcurrency
+	}
+	if o.Timeout < 0 {
+		return &ArgumentError{Field: "Options.Timeout", Reason: "is negative"}
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
 	}
 	return nil
 }
@@ -240,6 +254,10 @@ func (a *auditor) readFailed(resource, permission string, err error) {
 		why = err.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		why = "it timed out or was canceled"
+	case errors.As(err, new(*checkcache.TimeoutError)):
+		// A KMS or S3 round's own limit (Options.Timeout), which does not
+		// unwrap to DeadlineExceeded.
+		why = "it timed out"
 	case awserr.Code(err) != "":
 		why = "AWS answered " + awserr.Code(err)
 	case awserr.HTTPStatus(err) != 0:
@@ -342,10 +360,10 @@ func (a *auditor) run(ctx context.Context) (*Result, error) {
 	}
 
 	// Stage 3: the checks, each remote answer read once.
-	a.keys = kms.NewChecker(a.c.KMS)
+	a.keys = kms.NewChecker(a.c.KMS, func(o *kms.CheckerOptions) { o.Timeout = a.o.Timeout })
 	a.buckets = s3guard.NewChecker(serialS3{a.c.S3}, s3guard.Requirements{Region: a.o.Region, AccountID: res.AccountID, AllowedKMSKeys: res.Usage.Keys,
 		TrustedAccountIDs: keyAccounts(res.Usage.Keys, res.AccountID)},
-		func(o *s3guard.CheckerOptions) { o.Detector = a.det })
+		func(o *s3guard.CheckerOptions) { o.Detector, o.Timeout = a.det, a.o.Timeout })
 	g = a.group("checks")
 	a.checkDatasetGroups(ctx, g, &inv, res)
 	a.checkLocations(ctx, g, &inv, res)

@@ -50,7 +50,9 @@
 //
 // A read that is refused or fails is a finding (FindingReadDenied or
 // FindingReadFailed) naming the permission it needs, never a pass: the
-// AWS managed policy SecurityAudit grants every read. Such findings are
+// AWS managed policy SecurityAudit grants every read. A read not answered
+// within Options.Timeout (30 s by default) has failed: an endpoint that
+// takes the connection and never answers cannot hold the audit. Such findings are
 // High, so a Report can pass at Critical while its Critical checks never
 // ran: [Result.Unread] counts them, and a caller fails on any (the CLI's
 // audit does, whatever -fail-on says). Findings name

@@ -21,8 +21,9 @@ func (c *command) audit(ctx context.Context, args []string) int {
 	format := fs.String("format", "table", "output `format`: table, json or sarif")
 	fail := fs.String("fail-on", "medium", "exit with status 1 on a finding of this `severity` or worse: critical, high, medium or low")
 	concurrency := fs.Int("concurrency", audit.DefaultConcurrency, "at most `N` AWS calls in flight")
+	timeout := fs.Duration("timeout", audit.DefaultTimeout, "a read not answered within `D` is the finding "+audit.FindingReadFailed)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N]\n\n"+
+		fmt.Fprint(fs.Output(), "Usage: personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N] [-timeout D]\n\n"+
 			"Audits the account's Amazon Personalize resources and their surroundings (identity, service roles, CloudTrail,\n"+
 			"Macie, KMS keys, S3 buckets) against AWS's data-protection recommendations. Reads only; needs the permissions of\n"+
 			"the AWS managed policy SecurityAudit. A read that is refused is a finding, never a pass.\n\n")
@@ -39,6 +40,8 @@ func (c *command) audit(ctx context.Context, args []string) int {
 		return c.usageError(fs, "-fail-on must be critical, high, medium or low")
 	case *concurrency < 1:
 		return c.usageError(fs, "-concurrency must be at least 1")
+	case *timeout <= 0:
+		return c.usageError(fs, "-timeout must be positive")
 	case fs.NArg() > 0:
 		return c.usageError(fs, "unexpected argument %q", fs.Arg(0))
 	}
@@ -54,7 +57,7 @@ func (c *command) audit(ctx context.Context, args []string) int {
 	}
 	prog := c.newAuditProgress()
 	res, err := audit.Run(ctx, clients, func(o *audit.Options) {
-		o.Region, o.Concurrency = cfg.Region, *concurrency
+		o.Region, o.Concurrency, o.Timeout = cfg.Region, *concurrency, *timeout
 		if prog != nil {
 			o.Progress = prog.update
 		}

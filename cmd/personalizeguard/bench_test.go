@@ -103,7 +103,7 @@ func BenchmarkScanObjects(b *testing.B) {
 				targets := make([]target, len(objs))
 				for i, o := range objs {
 					targets[i] = target{name: o.key, size: o.size, source: 0,
-						open: func(ctx context.Context) (io.ReadCloser, error) { return openS3(ctx, sc, bucket, o) }}
+						open: func(ctx context.Context) (io.ReadCloser, error) { return openS3(ctx, sc, bucket, o, defaultTimeout) }}
 				}
 				return targets
 			}

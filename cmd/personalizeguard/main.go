@@ -5,10 +5,10 @@
 //
 // Usage:
 //
-//	personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] [-max-keys N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...
+//	personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] [-max-keys N] [-timeout D] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...
 //	personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]
 //	                              [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
-//	personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N]
+//	personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N] [-timeout D]
 //	personalizeguard policy key|bucket|role [flags]
 //
 // scan reads dataset CSVs and reports, per column, the identifying values they
@@ -61,10 +61,10 @@ const (
 const usage = `personalizeguard checks Amazon Personalize data before it is imported, and the account around it.
 
 Usage:
-  personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] [-max-keys N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...
+  personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] [-max-keys N] [-timeout D] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...
   personalizeguard pseudonymize (-key-file FILE | -sealed-key FILE -kms-key-arn ARN) [-key-version N]
                                 [-schema FILE] [-drop COL,...] [-drop-flagged] IN OUT
-  personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N]
+  personalizeguard audit [-region R] [-format table|json|sarif] [-fail-on critical|high|medium|low] [-concurrency N] [-timeout D]
   personalizeguard policy key|bucket|role [flags]
 
 Run "personalizeguard COMMAND -h" for a command's flags.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -99,25 +100,84 @@ func listS3(ctx context.Context, client s3guard.ObjectAPIClient, loc s3guard.Loc
 	return objs, nil
 }
 
+// timedS3 gives each listing and HeadObject call of scan a deadline: the
+// command's context has none, and an endpoint that takes the connection and
+// never answers would hold the scan for ever.
+type timedS3 struct {
+	c       s3guard.ObjectAPIClient
+	timeout time.Duration
+}
+
+func (t timedS3) HeadObject(ctx context.Context, in *s3.HeadObjectInput, o ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
+	ctx, cancel := context.WithTimeout(ctx, t.timeout)
+	defer cancel()
+	return t.c.HeadObject(ctx, in, o...)
+}
+
+func (t timedS3) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, o ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	ctx, cancel := context.WithTimeout(ctx, t.timeout)
+	defer cancel()
+	return t.c.ListObjectsV2(ctx, in, o...)
+}
+
 // openS3 opens one listed object. If-Match holds the read to the version
 // listed: an object replaced during the scan is an error, not a mix of two
-// versions.
-func openS3(ctx context.Context, client *s3.Client, bucket string, o s3Object) (io.ReadCloser, error) {
+// versions. GetObject, then each read of the body, ends after timeout
+// without bytes: a deadline over the whole object would fail a large one
+// read slowly, none would let a stalled one hang the scan.
+func openS3(ctx context.Context, client *s3.Client, bucket string, o s3Object, timeout time.Duration) (io.ReadCloser, error) {
 	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(o.key)}
 	if o.etag != "" {
 		in.IfMatch = aws.String(o.etag)
 	}
+	stalled := fmt.Errorf("GetObject: S3 sent nothing for %s (-timeout): %w", timeout, context.DeadlineExceeded)
+	ctx, cancel := context.WithCancelCause(ctx)
+	timer := time.AfterFunc(timeout, func() { cancel(stalled) })
 	out, err := client.GetObject(ctx, in)
+	timer.Stop()
 	if err != nil {
+		cancel(nil)
+		if context.Cause(ctx) == stalled {
+			return nil, stalled
+		}
 		return nil, s3Error("GetObject", "s3:GetObject", "arn:aws:s3:::"+bucket+"/*", err)
 	}
 	if o.etag != "" && aws.ToString(out.ETag) != o.etag {
 		// An endpoint that ignores If-Match (S3-compatible stores,
 		// emulators) sent another version.
 		out.Body.Close()
+		cancel(nil)
 		return nil, errors.New("GetObject: the object changed after it was listed; scan again")
 	}
-	return out.Body, nil
+	return &idleBody{body: out.Body, ctx: ctx, cancel: cancel, timer: timer, timeout: timeout, stalled: stalled}, nil
+}
+
+// idleBody is an object's body whose reads end, the request cancelled, when
+// one waits longer than timeout.
+type idleBody struct {
+	body    io.ReadCloser
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
+	timer   *time.Timer // cancels the request with stalled
+	timeout time.Duration
+	stalled error
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	b.timer.Reset(b.timeout)
+	n, err := b.body.Read(p)
+	b.timer.Stop()
+	if err != nil && !errors.Is(err, io.EOF) && context.Cause(b.ctx) == b.stalled {
+		err = b.stalled
+	}
+	return n, err
+}
+
+func (b *idleBody) Close() error {
+	b.timer.Stop()
+	err := b.body.Close()
+	b.cancel(nil)
+	return err
 }
 
 // s3Error says which permission a refused call needs; other failures keep

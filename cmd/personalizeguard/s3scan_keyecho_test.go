@@ -41,7 +41,7 @@ func TestS3TransportErrorNamesNoKey(t *testing.T) {
 		op   string
 	}{
 		{"GetObject of a listed object", func() error {
-			_, err := openS3(ctx, client, "bucket-a", s3Object{key: key, etag: `"e"`, size: 10})
+			_, err := openS3(ctx, client, "bucket-a", s3Object{key: key, etag: `"e"`, size: 10}, defaultTimeout)
 			return err
 		}, "GetObject"},
 		{"ListObjectsV2 after a token", func() error {

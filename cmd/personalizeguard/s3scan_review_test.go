@@ -161,7 +161,7 @@ func TestScanS3ChangedAfterListing(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.put(t, map[string]string{objs[0].key: "USER_ID,ITEM_ID\njane.doe@example.com,i1\n"})
-			body, err := openS3(ctx, client, e.scene.Bucket, objs[0])
+			body, err := openS3(ctx, client, e.scene.Bucket, objs[0], defaultTimeout)
 			if err == nil {
 				body.Close()
 				t.Fatal("openS3 read the replaced object")

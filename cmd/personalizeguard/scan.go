@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"text/tabwriter"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -62,11 +63,18 @@ type target struct {
 // in memory, about 200 bytes each, until the scan ends.
 const defaultMaxKeys = 100_000
 
-const scanUsage = "Usage: personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] [-max-keys N] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...\n\n" +
+// defaultTimeout bounds each S3 call of scan, and each wait for an
+// object's next bytes: the command's context has no deadline, and an
+// endpoint that takes the connection and never answers must not hold the
+// scan for ever.
+const defaultTimeout = 30 * time.Second
+
+const scanUsage = "Usage: personalizeguard scan [-format table|json] [-schema FILE] [-parallel N] [-max-keys N] [-timeout D] FILE|s3://BUCKET/KEY|s3://BUCKET/PREFIX/ ...\n\n" +
 	"Scans Personalize dataset CSVs for identifying values. Exit status 1 when a column holds any.\n" +
 	"An s3:// prefix (ending in /) is every object under it, as an import reads it; AWS credentials,\n" +
 	"Region and endpoint come from the environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL,\n" +
-	"AWS_CA_BUNDLE, ...), and an object that cannot be listed or read is an error (exit status 3).\n\n"
+	"AWS_CA_BUNDLE, ...), and an object that cannot be listed or read is an error (exit status 3), as is an S3\n" +
+	"call not answered within -timeout or an object whose bytes stop coming for that long.\n\n"
 
 func (c *command) scan(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
@@ -74,6 +82,7 @@ func (c *command) scan(ctx context.Context, args []string) int {
 	schemaFile := fs.String("schema", "", "the dataset's Avro schema `FILE` (default: roles from the header's names)")
 	parallel := fs.Int("parallel", runtime.GOMAXPROCS(0), "`N` files or objects scanned at once")
 	maxKeys := fs.Int("max-keys", defaultMaxKeys, "at most `N` keys listed under one s3:// prefix; a prefix with more is an error")
+	timeout := fs.Duration("timeout", defaultTimeout, "an S3 call not answered, or an object's bytes stalled, for `D` is an error")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), scanUsage)
 		fs.PrintDefaults()
@@ -90,6 +99,8 @@ func (c *command) scan(ctx context.Context, args []string) int {
 		return c.usageError(fs, "-parallel must be at least 1")
 	case *maxKeys < 1:
 		return c.usageError(fs, "-max-keys must be at least 1")
+	case *timeout <= 0:
+		return c.usageError(fs, "-timeout must be positive")
 	}
 	// Every argument is parsed before anything is read.
 	var locs []s3guard.Location
@@ -125,14 +136,14 @@ func (c *command) scan(ctx context.Context, args []string) int {
 		}
 		loc := locs[len(out.Sources)]
 		src := sourceResult{Source: loc.String()}
-		objs, err := listS3(ctx, client, loc, c.s3PageSize, *maxKeys)
+		objs, err := listS3(ctx, timedS3{client, *timeout}, loc, c.s3PageSize, *maxKeys)
 		if err != nil {
 			src.Error = src.Source + ": " + err.Error()
 		}
 		src.Objects = len(objs)
 		for j, o := range objs {
 			targets = append(targets, target{name: s3guard.ObjectName(loc.Bucket, o.key, j, nil), size: o.size, source: len(out.Sources),
-				open: func(ctx context.Context) (io.ReadCloser, error) { return openS3(ctx, client, loc.Bucket, o) }})
+				open: func(ctx context.Context) (io.ReadCloser, error) { return openS3(ctx, client, loc.Bucket, o, *timeout) }})
 		}
 		out.Sources = append(out.Sources, src)
 	}
