@@ -23,6 +23,7 @@ import (
 	"github.com/personalizeguard/personalizeguard/datascan"
 	"github.com/personalizeguard/personalizeguard/posture"
 	"github.com/personalizeguard/personalizeguard/s3guard"
+	"github.com/personalizeguard/personalizeguard/sensitive"
 )
 
 // fileResult is one file's or one S3 object's outcome, as the JSON output
@@ -135,14 +136,18 @@ func (c *command) scan(ctx context.Context, args []string) int {
 			continue
 		}
 		loc := locs[len(out.Sources)]
-		src := sourceResult{Source: loc.String()}
+		src := sourceResult{Source: sourceName(loc)}
 		objs, err := listS3(ctx, timedS3{client, *timeout}, loc, c.s3PageSize, *maxKeys)
 		if err != nil {
 			src.Error = src.Source + ": " + err.Error()
 		}
 		src.Objects = len(objs)
 		for j, o := range objs {
-			targets = append(targets, target{name: s3guard.ObjectName(loc.Bucket, o.key, j, nil), size: o.size, source: len(out.Sources),
+			name := src.Source // the object named: shown as its source is
+			if loc.IsPrefix() {
+				name = s3guard.ObjectName(loc.Bucket, o.key, j, nil)
+			}
+			targets = append(targets, target{name: name, size: o.size, source: len(out.Sources),
 				open: func(ctx context.Context) (io.ReadCloser, error) { return openS3(ctx, client, loc.Bucket, o, *timeout) }})
 		}
 		out.Sources = append(out.Sources, src)
@@ -255,11 +260,7 @@ func fileTarget(name string) target {
 	shown := shownName(name)
 	t := target{name: shown, source: -1, open: func(context.Context) (io.ReadCloser, error) {
 		f, err := os.Open(name)
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, &fs.PathError{Op: pe.Op, Path: shown, Err: pe.Err}
-		}
-		return f, err
+		return f, shownPathError(err, shown)
 	}}
 	if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() {
 		t.size = st.Size()
@@ -277,15 +278,72 @@ func printable(msg string) string {
 	return q[1 : len(q)-1]
 }
 
-// shownName is a file name as the output shows it: quoted when it holds
-// what is not printable, as S3 keys are (s3guard.ObjectName). Names come
-// from shell globs over directories others fill, and a terminal obeys the
-// control sequences a name can hold.
+// shownPathError is err with its path, when it is an *fs.PathError, shown
+// as shownName shows it: the error is printed.
+func shownPathError(err error, shown string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: pe.Op, Path: shown, Err: pe.Err}
+	}
+	return err
+}
+
+// maskedSegment stands for a path segment that holds an identifying value.
+const maskedSegment = "(a name that holds an identifying value)"
+
+// shownName is a file name as the output shows it. A segment of the path
+// in which the detector finds a value is masked, as a listed S3 key is
+// (s3guard.ObjectName): exports are named after customers, and a name must
+// not carry what a value must not. The name is then quoted when it holds
+// what is not printable, as S3 keys are: names come from shell globs over
+// directories others fill, and a terminal obeys the control sequences a
+// name can hold.
 func shownName(name string) string {
+	det := sensitive.Default()
+	var b strings.Builder
+	masked := false
+	for rest := name; ; {
+		i := strings.IndexFunc(rest, func(r rune) bool { return r < utf8.RuneSelf && os.IsPathSeparator(uint8(r)) })
+		seg, sep := rest, ""
+		if i >= 0 {
+			seg, sep = rest[:i], rest[i:i+1]
+		}
+		if _, found := det.First(seg); found {
+			seg, masked = maskedSegment, true
+		}
+		b.WriteString(seg + sep)
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
+	}
+	if masked {
+		name = b.String()
+	} else if _, found := det.First(name); found {
+		// A value across segments (4111/1111/1111/1111).
+		name = maskedSegment
+	}
 	if !allPrintable(name) {
 		return strconv.Quote(name)
 	}
 	return name
+}
+
+// sourceName is an s3:// argument as the output shows it: as a listed
+// object is shown (s3guard.ObjectName), its key masked when the detector
+// finds a value in it, as written or percent-decoded, and quoted when it
+// is not printable.
+func sourceName(loc s3guard.Location) string {
+	switch {
+	case loc.Key == "":
+		return loc.String()
+	case !loc.IsPrefix():
+		return s3guard.ObjectName(loc.Bucket, loc.Key, -1, nil)
+	}
+	if _, found := s3guard.KeyFinding(loc.Key, sensitive.Default()); found {
+		return "s3://" + loc.Bucket + "/(a prefix that holds an identifying value)/"
+	}
+	return s3guard.ObjectName(loc.Bucket, loc.Key, -1, nil)
 }
 
 // allPrintable reports whether s is valid UTF-8 with no character a
@@ -298,13 +356,14 @@ func readSchema(file string) (*datascan.Schema, error) {
 	if file == "" {
 		return nil, nil
 	}
+	shown := shownName(file)
 	b, err := readSmall(file, maxSchemaFile)
 	if err != nil {
 		return nil, err
 	}
 	s, err := datascan.ParseSchema(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, fmt.Errorf("%s: %w", shown, err)
 	}
 	return s, nil
 }
@@ -318,19 +377,20 @@ const (
 
 // readSmall reads a file that should be small, refusing one over max bytes
 // after reading max+1 of them: a path to a dataset, or /dev/zero, given by
-// mistake must not grow memory without bound.
+// mistake must not grow memory without bound. Its errors show the name as
+// shownName does.
 func readSmall(name string, max int64) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, shownPathError(err, shownName(name))
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
-		return nil, err
+		return nil, shownPathError(err, shownName(name))
 	}
 	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes; is it the right file?", name, max)
+		return nil, fmt.Errorf("%s: larger than %d bytes; is it the right file?", shownName(name), max)
 	}
 	return b, nil
 }
