@@ -1,10 +1,14 @@
 package pseudonym_test
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"errors"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
@@ -92,6 +96,53 @@ func FuzzPseudonymize(f *testing.F) {
 		again, _ := pseudonymOf(p, kind, id)
 		if info, err := pseudonym.Parse(got); err != nil || again != got || info.KeyVersion != version {
 			t.Fatalf("pseudonym %q: Parse = %+v, %v; second call %q", got, info, err, again)
+		}
+	})
+}
+
+// keyReasons are the only texts NewKey's refusal of 32 bytes may carry.
+var keyReasons = map[string]bool{
+	"is all zero bytes": true,
+	"has fewer than 16 distinct byte values, a pattern rather than random bytes; make keys with GenerateKey or crypto/rand":                                                                               true,
+	"holds text (valid UTF-8 with no control characters but tab, CR and LF): a passphrase, or a key still in its hex or base64 form, rather than random bytes; make keys with GenerateKey or crypto/rand": true,
+}
+
+// FuzzNewKey: NewKey never panics, refuses 32 bytes only with a fixed
+// reason (so never with the bytes), and refuses every 32 bytes that are
+// text: valid UTF-8 whose only control characters are tab, CR and LF.
+func FuzzNewKey(f *testing.F) {
+	random := sha256.Sum256([]byte("FuzzNewKey"))
+	for _, s := range []string{
+		string(random[:]), string(testKey(0)), string(testKey(200)), string(make([]byte, 32)),
+		"Tr0ub4dor&3-horse-battery-stapl\n", "Tr0ub4dor&3-horse-battery-stap\r\n", "Passwort-für-die-Pseudonyme-202",
+		"Tr0ub4dor&3-horse-battery-stapl\x00", "Tr0ub4dor&3-horse-battery-stap\u0085", "short",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		in := bytes.Clone(raw)
+		k, err := pseudonym.NewKey(1, raw)
+		if !bytes.Equal(in, raw) {
+			t.Fatal("NewKey changed its input")
+		}
+		if (k == nil) == (err == nil) {
+			t.Fatalf("NewKey = %v, %v; want a key or an error", k, err)
+		}
+		if len(raw) != pseudonym.KeySize {
+			if err == nil {
+				t.Fatalf("NewKey accepted %d bytes", len(raw))
+			}
+			return
+		}
+		var ae *pseudonym.ArgumentError
+		if err != nil && (!errors.As(err, &ae) || ae.Field != "key" || !keyReasons[ae.Reason]) {
+			t.Fatalf("NewKey error %v is not an *ArgumentError for the key with a fixed reason", err)
+		}
+		text := utf8.Valid(raw) && !bytes.ContainsFunc(raw, func(r rune) bool {
+			return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
+		})
+		if text && err == nil {
+			t.Fatalf("NewKey accepted text %q as a key", raw)
 		}
 	})
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/personalizeguard/personalizeguard/pseudonym"
 )
 
@@ -163,5 +165,58 @@ func TestPseudonymizerRedacted(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x"} {
 		checkNoKey(t, "Sprintf("+verb+", p)", fmt.Sprintf(verb, p), raw)
 		checkNoKey(t, "Sprintf("+verb+", holder)", fmt.Sprintf(verb, h), raw)
+	}
+}
+
+// TestNewKeyText: 32 bytes that read as text are refused whatever the
+// script and however the line ends (review: a passphrase saved with echo,
+// with CRLF or holding one letter outside ASCII was taken as a key), and
+// the error names the rule, never the bytes. Keys that are not text pass.
+func TestNewKeyText(t *testing.T) {
+	tests := []struct {
+		name    string
+		raw     string
+		refused bool
+	}{
+		{"printable ASCII", "Correct-Horse-Battery-Staple-42!", true},
+		{"echo of a passphrase", "Tr0ub4dor&3-horse-battery-stapl\n", true},
+		{"passphrase, CRLF", "Tr0ub4dor&3-horse-battery-stap\r\n", true},
+		{"passphrase with an umlaut", "Passwort-für-die-Pseudonyme-202", true},
+		{"passphrase with a tab", "Tr0ub4dor&3\thorse-battery-staple", true},
+		{"Greek passphrase", "Κωδικός-ψευδωνύμ1", true},
+		{"emoji passphrase", "🔑🐴🔋📎-horse-battery-s", true},
+		{"hex of 16 bytes, LF", "00112233445566778899aabbccddef\r\n", true},
+		{"text after a byte-order mark", "\ufeffTr0ub4dor&3-horse-battery-sta", true},
+		// Not text: these are refused or taken for other reasons, not this one.
+		{"the bytes 0 to 31 (control characters)", string(testKey(0)), false},
+		{"the bytes 200 to 231 (not UTF-8)", string(testKey(200)), false},
+		{"text but one NUL", "Tr0ub4dor&3-horse-battery-stapl\x00", false},
+		{"text but one C1 control (U+0085)", "Tr0ub4dor&3-horse-battery-stap\u0085", false},
+		{"text but one invalid byte", "Tr0ub4dor&3-horse-battery-stapl\xff", false},
+		{"a UTF-16 surrogate (not UTF-8)", "Tr0ub4dor&3-horse-battery-sta\xed\xa0\x80", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if len(tt.raw) != pseudonym.KeySize {
+				t.Fatalf("the key is %d bytes", len(tt.raw))
+			}
+			k, err := pseudonym.NewKey(1, []byte(tt.raw))
+			var ae *pseudonym.ArgumentError
+			gotText := errors.As(err, &ae) && strings.HasPrefix(ae.Reason, "holds text")
+			if diff := cmp.Diff(tt.refused, gotText); diff != "" {
+				t.Errorf("refused as text (-want +got):\n%s\nNewKey = %v, %v", diff, k, err)
+			}
+			if tt.refused && k != nil {
+				t.Errorf("NewKey returned a key with its error")
+			}
+			if err != nil {
+				checkNoKey(t, "the error", err.Error(), []byte(tt.raw))
+				for _, word := range []string{"Tr0ub4dor", "horse", "Passwort", "ψευδ", "🔑", "aabbcc"} {
+					if strings.Contains(err.Error(), word) {
+						t.Errorf("the error %q holds %q of the key", err, word)
+					}
+				}
+			}
+		})
 	}
 }

@@ -142,7 +142,8 @@ func sameFile(a, b string) bool {
 }
 
 // readKeyFile reads a raw 32-byte key, refusing a file that others can read
-// (as ssh does for private keys) and wiping its copy of the bytes.
+// (as ssh does for private keys) or whose bytes NewKey refuses (text, a
+// pattern), and wiping its copy of the bytes.
 func readKeyFile(name string, version uint32) (*pseudonym.Key, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -165,7 +166,14 @@ func readKeyFile(name string, version uint32) (*pseudonym.Key, error) {
 	if n != pseudonym.KeySize {
 		return nil, fmt.Errorf("%s: a key file holds exactly %d raw bytes", name, pseudonym.KeySize)
 	}
-	return pseudonym.NewKey(version, raw[:n])
+	key, err := pseudonym.NewKey(version, raw[:n])
+	var ae *pseudonym.ArgumentError
+	if errors.As(err, &ae) && ae.Field == "key" {
+		// The reason names the rule the bytes break ("holds text ..."), never
+		// the bytes: said of the file, it tells the user what to fix.
+		return nil, fmt.Errorf("%s: the key file %s", name, ae.Reason)
+	}
+	return key, err
 }
 
 // loadSealedKey decrypts a sealed key with KMS, under the key and at the
