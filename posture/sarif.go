@@ -60,8 +60,11 @@ type SARIFOptions struct {
 	// Artifact is nil or returns "", the result points at the placeholder
 	// path "aws/<resource>", line 1: a stable relative path that names no
 	// file in the repository (an ARN or s3:// URL would be an absolute URI,
-	// which GitHub rejects when its scheme is not the checkout's). The
-	// resource itself is always in the location's logicalLocations.
+	// which GitHub rejects when its scheme is not the checkout's). A
+	// resource with a "." or ".." segment (an S3 key may have one), read
+	// as it is or percent-decoded, with '/' or '\' between segments, would
+	// lead out of aws/; it gets "aws/sha256-<hash of the resource>" instead.
+	// The resource itself is always in the location's logicalLocations.
 	Artifact func(resource string) (uri string, line int)
 }
 
@@ -294,7 +297,8 @@ func sarifResultFor(f Finding, resource string, ruleIndex, occurrence int, o *SA
 // placeholderURI returns "aws/<resource>" as a relative URI reference: the
 // s3:// scheme becomes a path segment, and characters a path cannot hold are
 // escaped. It is never absolute, because GitHub rejects an upload whose
-// absolute URIs use another scheme than its source root (file).
+// absolute URIs use another scheme than its source root (file). It never
+// leads out of aws/: a resource with a dot segment is named by its hash.
 func placeholderURI(resource string) string {
 	if resource == "" {
 		return placeholderDir
@@ -303,15 +307,78 @@ func placeholderURI(resource string) string {
 	if rest, ok := strings.CutPrefix(p, "s3://"); ok {
 		p = "s3/" + rest
 	}
+	if hasDotSegment(p) {
+		// Escaping the dots is not enough: uploaders percent-decode the URI
+		// (codeql-action does) and WHATWG URLs read %2e%2e as "..".
+		sum := sha256.Sum256([]byte(resource))
+		return placeholderDir + "/sha256-" + hex.EncodeToString(sum[:16])
+	}
 	return (&url.URL{Path: placeholderDir + "/" + p}).EscapedPath()
+}
+
+// maxDecodings bounds how often hasDotSegment percent-decodes a path.
+const maxDecodings = 8
+
+// hasDotSegment reports whether path p has a segment of dots, as it is or
+// after each of up to maxDecodings lenient percent-decodings, with '\' a
+// separator as well as '/' (Windows). Spaces count as dots, since Windows
+// drops trailing ones (".. " is ".."). A path still decoding after that is
+// taken to have one: fail closed.
+func hasDotSegment(p string) bool {
+	for range maxDecodings + 1 {
+		for seg := range strings.FieldsFuncSeq(p, func(r rune) bool { return r == '/' || r == '\\' }) {
+			if dotSegment(seg) {
+				return true
+			}
+		}
+		d := percentDecode(p)
+		if d == p {
+			return false
+		}
+		p = d
+	}
+	return true
+}
+
+// dotSegment reports whether seg is dots, and maybe spaces, only.
+func dotSegment(seg string) bool {
+	return strings.Contains(seg, ".") && strings.Trim(seg, ". ") == ""
+}
+
+// percentDecode decodes every valid %XX in s and leaves the rest as it is,
+// as WHATWG's percent-decode does, so a stray '%' hides no later escape.
+func percentDecode(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			h, _ := hex.DecodeString(s[i+1 : i+3])
+			b = append(b, h[0])
+			i += 2
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // resourceName is the last part of an ARN or S3 location, for
 // logicalLocation.name: the key ID of a key ARN, the bucket of a bucket.
+// A last part of dots is no name ("" leaves it out); the resource is in
+// fullyQualifiedName either way.
 func resourceName(resource string) string {
-	s := strings.TrimRight(strings.TrimPrefix(resource, "s3://"), "/")
-	if i := strings.LastIndexAny(s, ":/"); i >= 0 && i+1 < len(s) {
-		return s[i+1:]
+	s := strings.TrimRight(strings.TrimPrefix(resource, "s3://"), "/\\")
+	if i := strings.LastIndexAny(s, ":/\\"); i >= 0 && i+1 < len(s) {
+		s = s[i+1:]
+	}
+	if dotSegment(s) {
+		return ""
 	}
 	return s
 }
