@@ -71,7 +71,9 @@ type Finding struct {
 	// Resource names what the finding is about: a bucket, a key ARN, an
 	// object key. Never a data value.
 	Resource string `json:"resource"`
-	// Message says what is wrong, in one sentence.
+	// Message says what is wrong, in one sentence. Never a data value.
+	// SARIF fingerprints hash it with ID and Resource, so one problem
+	// should keep its message from run to run.
 	Message string `json:"message"`
 	// Remediation says how to fix it, in one or two sentences.
 	Remediation string `json:"remediation,omitempty"`

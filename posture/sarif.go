@@ -24,8 +24,9 @@ const (
 
 	// fingerprintKey names the result fingerprint this package computes. It
 	// is versioned, as SARIF recommends, so a change of recipe is a new key
-	// rather than a silent change of identity.
-	fingerprintKey = "personalizeguard/v1"
+	// rather than a silent change of identity: v1 hashed rule and resource
+	// and counted occurrences in message order; v2 hashes the message too.
+	fingerprintKey = "personalizeguard/v2"
 
 	// placeholderDir is the directory, relative to the repository root, that
 	// results point into when a resource maps to no file; see
@@ -75,9 +76,11 @@ type SARIFOptions struct {
 // result. Rules are sorted by ID, results by descending severity, then ID,
 // resource and message, so the same findings always give the same bytes.
 // Results carry fingerprints (partialFingerprints.primaryLocationLineHash,
-// which GitHub de-duplicates on, and fingerprints["personalizeguard/v1"]) of
-// rule ID and resource only, so an alert keeps its identity across runs while
-// its message or severity changes.
+// which GitHub de-duplicates on, and fingerprints["personalizeguard/v2"]) of
+// rule ID, resource and message, so an alert keeps its identity across runs
+// while its severity or remediation changes, and a new finding never takes
+// the identity (and so the dismissal) of another: a message that changes
+// (a count in it, or a rewording) opens a new alert rather than hide one.
 //
 // Severities map to SARIF levels, and to the security-severity score GitHub
 // reads from a rule's properties, as follows:
@@ -160,10 +163,12 @@ func (r Report) sarif(o *SARIFOptions) (*sarifLog, error) {
 
 	rules, index := sarifRules(findings)
 	results := make([]sarifResult, 0, len(findings))
-	occurrence := make(map[[2]string]int)
+	// Only exact duplicates (same rule, resource and message) are told apart
+	// by their rank, and they are interchangeable.
+	occurrence := make(map[[3]string]int)
 	for _, f := range findings {
 		resource := cmp.Or(f.Resource, r.Resource)
-		key := [2]string{f.ID, resource}
+		key := [3]string{f.ID, resource, f.Message}
 		occurrence[key]++
 		results = append(results, sarifResultFor(f, resource, index[f.ID], occurrence[key], o))
 	}
@@ -276,7 +281,11 @@ func sarifResultFor(f Finding, resource string, ruleIndex, occurrence int, o *SA
 			Kind:               "resource",
 		}}
 	}
-	sum := sha256.Sum256([]byte(f.ID + "\x00" + resource))
+	// The message is hashed because it is what tells two problems of one rule
+	// and resource apart (the permission denied, the action missing); a rank
+	// among them would move when another appears. Messages hold names, never
+	// data values (Finding.Message), and the log prints them anyway.
+	sum := sha256.Sum256([]byte(f.ID + "\x00" + resource + "\x00" + f.Message))
 	hash := hex.EncodeToString(sum[:])
 	return sarifResult{
 		RuleID:    f.ID,
@@ -286,8 +295,8 @@ func sarifResultFor(f Finding, resource string, ruleIndex, occurrence int, o *SA
 		Locations: []sarifLocation{loc},
 		// GitHub code scanning de-duplicates on primaryLocationLineHash only,
 		// and computes one from the file's text when it is absent; there is
-		// no text here, so give it one built from the rule and resource, with
-		// the occurrence count as CodeQL does.
+		// no text here, so give it one built from the rule, resource and
+		// message, with the occurrence count as CodeQL does.
 		PartialFingerprints: map[string]string{"primaryLocationLineHash": hash[:16] + ":" + strconv.Itoa(occurrence)},
 		Fingerprints:        map[string]string{fingerprintKey: hash + ":" + strconv.Itoa(occurrence)},
 		Properties:          sarifResultProperties{Severity: f.Severity.String(), Control: f.Control},

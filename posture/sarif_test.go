@@ -205,10 +205,19 @@ func TestWriteSARIFFingerprints(t *testing.T) {
 		}
 		return out
 	}
+	// Severity and remediation may change across runs without opening a
+	// new alert; the message tells problems of one rule and resource apart
+	// (TestReviewFingerprintStableWhenAnotherFindingAppears), so a new
+	// message is a new alert rather than one that hides under a dismissal.
+	escalated := base
+	escalated.Severity, escalated.Remediation = High, "Set object ownership to BucketOwnerEnforced."
+	if a, b := fp(base), fp(escalated); a[0] != b[0] {
+		t.Errorf("fingerprint changed with the severity and remediation: %q, then %q; dashboards would open a new alert", a[0], b[0])
+	}
 	reworded := base
-	reworded.Message, reworded.Severity = "Bucket data-bucket still has ACLs enabled.", High
-	if a, b := fp(base), fp(reworded); a[0] != b[0] {
-		t.Errorf("fingerprint changed with the message and severity: %q, then %q; dashboards would open a new alert", a[0], b[0])
+	reworded.Message = "Bucket data-bucket still has ACLs enabled."
+	if a, b := fp(base), fp(reworded); a[0] == b[0] {
+		t.Errorf("two messages share the fingerprint %q", a[0])
 	}
 	other := base
 	other.Resource = "export-bucket"
