@@ -171,7 +171,7 @@ func readKeyFile(name string, version uint32) (*pseudonym.Key, error) {
 	if errors.As(err, &ae) && ae.Field == "key" {
 		// The reason names the rule the bytes break ("holds text ..."), never
 		// the bytes: said of the file, it tells the user what to fix.
-		return nil, fmt.Errorf("%s: the key file %s", name, ae.Reason)
+		return nil, fmt.Errorf("%s: the key file %s (head -c 32 /dev/urandom > FILE makes one; or use -sealed-key)", name, ae.Reason)
 	}
 	return key, err
 }
