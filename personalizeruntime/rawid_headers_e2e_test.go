@@ -63,6 +63,9 @@ func TestRawIDInHeadersAndURL(t *testing.T) {
 		{"the query percent-encoded twice", "URL", func(r *smithyhttp.Request) { r.URL.RawQuery = "u=cust%252D889123" }, ""},
 		{"the query as url.QueryEscape writes a space", "URL", func(r *smithyhttp.Request) { r.URL.RawQuery = "u=jane+doe+77" }, "jane doe 77"},
 		{"a header as a form writes a space, then escaped", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", "user.id=jane%2Bdoe%2B77") }, "jane doe 77"},
+		// Fourth review: a percent escape or a form's '+' inside a JSON escape.
+		{"a percent escape, JSON-escaped", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", `user.id=cust\u00252D889123`) }, ""},
+		{"a form's plus, JSON-escaped", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", `user.id=jane\u002Bdoe\u002B77`) }, "jane doe 77"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			id := cmp.Or(tt.user, user)

@@ -142,9 +142,11 @@ func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request)
 // carries user.id, say), its name, or a query it added went out beside the
 // pseudonym (review of the data plane). Percent escapes are read too (see
 // urlDecodings): each valid one decoded, again while that changes the text,
-// and with '+' read as a space, as a form or url.QueryEscape writes it. The headers the SDK computes and the gate holds to
-// their shapes (the signature, its date and hash, the retry header, the
-// content's length) are not read.
+// and, when an ID holds a space, with '+' read as a space, as a form or
+// url.QueryEscape writes it; and each of those readings of the text's JSON
+// decodings (cust\u00252D889123). The headers the SDK computes and the gate
+// holds to their shapes (the signature, its date and hash, the retry
+// header, the content's length) are not read.
 func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
 	holds := func(s string) bool {
 		for _, id := range raw {
@@ -154,13 +156,18 @@ func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
 		}
 		return numeric && exponentIsRawID(raw, s)
 	}
+	// A form's reading can only tell an ID that holds a space: without
+	// one, a session token's many '+' cost nothing.
+	form := slices.ContainsFunc(raw, func(id string) bool { return strings.IndexByte(id, ' ') >= 0 })
 	has := func(s string) bool {
 		if holds(s) {
 			return true
 		}
-		for d := range urlDecodings(s) {
-			if holds(d) {
-				return true
+		for t := range withDecodings(s) {
+			for d := range urlDecodings(t, form) {
+				if holds(d) {
+					return true
+				}
 			}
 		}
 		return false
@@ -214,13 +221,18 @@ func holdsWordFold(s, word string) bool {
 // urlDecodings yields what s reads as to a reader that decodes its
 // percent escapes (percentDecoded), again while a decoding changes the
 // text, up to maxDecodings times: a value escaped twice ("cust%252D889123")
-// is the ID to a reader that decodes twice. Then the same for a form
-// decoder, which reads '+' as a space (url.QueryEscape writes "jane doe" as
+// is the ID to a reader that decodes twice. Then, with form, the same for a
+// form decoder, which reads '+' as a space (url.QueryEscape writes "jane doe" as
 // "jane+doe", and escapes that '+' again as %2B). Text without '%' or '+',
 // nearly all, yields nothing.
-func urlDecodings(s string) iter.Seq[string] {
+func urlDecodings(s string, form bool) iter.Seq[string] {
 	return func(yield func(string) bool) {
-		for _, form := range [...]bool{false, true} {
+		passes := 1
+		if form {
+			passes = 2
+		}
+		for pass := range passes {
+			form := pass == 1
 			t := s
 			for range maxDecodings {
 				d := percentDecoded(t, form)
@@ -245,6 +257,7 @@ func percentDecoded(s string, form bool) string {
 		return s
 	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		if form && s[i] == '+' {
 			b.WriteByte(' ')
