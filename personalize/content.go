@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/aws/smithy-go/encoding"
 	"github.com/aws/smithy-go/middleware"
@@ -317,11 +318,11 @@ func (w *walker) scanNumberNamed(name, text string) error {
 // zero, which the serializer leaves out of a member that is no pointer,
 // and a float that is not finite, which it cannot write.
 func numberText[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~float32 | ~float64](v T) string {
-	switch x := any(v).(type) {
-	case float32:
-		return floatText(float64(x), 32)
-	case float64:
-		return floatText(x, 64)
+	switch reflect.TypeFor[T]().Kind() { // by kind: a named float is a float
+	case reflect.Float32:
+		return floatText(float64(v), 32)
+	case reflect.Float64:
+		return floatText(float64(v), 64)
 	}
 	if v == 0 {
 		return ""
@@ -664,39 +665,136 @@ func (g *Guard) identifyingSeen(s string, remember bool) (_ sensitive.Finding, f
 }
 
 // escapedIdentifying runs the detector on what s reads as once its escapes
-// are read, when it holds a backslash: a regular expression's escapes of
-// punctuation (regexUnescaped: jane\.doe@example\.com matches the address,
-// and every reader of HPOObjective.MetricRegex reads it) and a JSON
-// string's (jane\u0040example.com, in a value a reader decodes as JSON), as
-// the data plane reads its strings (review of the control plane: both
-// went out). Text without a backslash, nearly all, costs one search.
+// are read, when it holds a backslash or a bracket: as a regular
+// expression reads it (regexReading: jane\.doe@example\.com, jane\x40…,
+// jane[@]… each match the address, and every reader of
+// HPOObjective.MetricRegex reads it) and as a JSON string's content
+// (jane\u0040example.com, in a value a reader decodes as JSON), the two
+// in turn while a reading changes the text, up to maxReadings times, as
+// the data plane reads its strings (reviews of the control plane: each
+// went out). Text without either byte, nearly all, costs two searches.
 func (g *Guard) escapedIdentifying(s string) (sensitive.Finding, bool) {
-	if strings.IndexByte(s, '\\') < 0 {
+	if strings.IndexByte(s, '\\') < 0 && strings.IndexByte(s, '[') < 0 {
 		return sensitive.Finding{}, false
 	}
-	if f, ok := g.s.Detector.First(regexUnescaped(s)); ok {
-		return f, true
-	}
-	if d := string(jsonscan.UnescapeText(nil, s)); d != s {
-		return g.s.Detector.First(d)
+	for range maxReadings {
+		r := regexReading(s)
+		if r != s {
+			if f, ok := g.s.Detector.First(r); ok {
+				return f, true
+			}
+		}
+		j := r
+		if strings.IndexByte(r, '\\') >= 0 {
+			j = string(jsonscan.UnescapeText(nil, r))
+		}
+		if j == s {
+			break
+		}
+		if j != r {
+			if f, ok := g.s.Detector.First(j); ok {
+				return f, true
+			}
+		}
+		s = j
 	}
 	return sensitive.Finding{}, false
 }
 
-// regexUnescaped returns s with the backslash dropped before each ASCII
-// character that is neither a letter nor a digit, as a regular expression
-// reads \. or \@; an escape of a letter (\d, \w) is a class, kept as it
-// is.
-func regexUnescaped(s string) string {
+// maxReadings bounds how many times escapedIdentifying reads a text again.
+const maxReadings = 8
+
+// regexReading returns the text a regular expression matches where its
+// escapes and classes of one character fix it: an escape of punctuation
+// (\. \@) is the character, \xHH, \x{H…} and \uHHHH the character they
+// name, [c] and [\c] the one character, \Q…\E its text as written; an
+// escape of a letter (\d, \w) is a class, kept as it is, and so is
+// anything else.
+func regexReading(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '\\' && i+1 < len(s) && s[i+1] < 0x80 && !asciiAlnum(s[i+1]) {
-			i++
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) {
+			n := s[i+1]
+			switch {
+			case n == 'Q':
+				lit, skip := s[i+2:], len(s)-i // to the end, when no \E ends it
+				if end := strings.Index(lit, `\E`); end >= 0 {
+					lit, skip = lit[:end], end+4
+				}
+				b.WriteString(lit)
+				i += skip
+				continue
+			case n == 'x' && i+2 < len(s) && s[i+2] == '{':
+				if end := strings.IndexByte(s[i+3:], '}'); end > 0 {
+					if r, ok := hexRune(s[i+3 : i+3+end]); ok {
+						b.WriteRune(r)
+						i += 4 + end
+						continue
+					}
+				}
+			case n == 'x' && i+4 <= len(s):
+				if r, ok := hexRune(s[i+2 : i+4]); ok {
+					b.WriteRune(r)
+					i += 4
+					continue
+				}
+			case n == 'u' && i+6 <= len(s):
+				if r, ok := hexRune(s[i+2 : i+6]); ok {
+					b.WriteRune(r)
+					i += 6
+					continue
+				}
+			case n < 0x80 && !asciiAlnum(n):
+				b.WriteByte(n)
+				i += 2
+				continue
+			}
 		}
-		b.WriteByte(s[i])
+		if c == '[' && i+2 < len(s) {
+			// A class of one character: [@], or [\.].
+			if m := s[i+1]; s[i+2] == ']' && m < 0x80 && m != '^' && m != '\\' && m != ']' {
+				b.WriteByte(m)
+				i += 3
+				continue
+			}
+			if m := s[i+2]; s[i+1] == '\\' && i+3 < len(s) && s[i+3] == ']' && m < 0x80 && !asciiAlnum(m) {
+				b.WriteByte(m)
+				i += 4
+				continue
+			}
+		}
+		b.WriteByte(c)
+		i++
 	}
 	return b.String()
+}
+
+// hexRune reads h, one to six hex digits, as a rune.
+func hexRune(h string) (rune, bool) {
+	if len(h) == 0 || len(h) > 6 {
+		return 0, false
+	}
+	var r rune
+	for i := 0; i < len(h); i++ {
+		d := unhexDigit(h[i])
+		if d < 0 {
+			return 0, false
+		}
+		r = r<<4 | d
+	}
+	return r, utf8.ValidRune(r)
+}
+
+func unhexDigit(c byte) rune {
+	switch {
+	case c >= '0' && c <= '9':
+		return rune(c - '0')
+	case c|0x20 >= 'a' && c|0x20 <= 'f':
+		return rune(c|0x20-'a') + 10
+	}
+	return -1
 }
 
 func asciiAlnum(c byte) bool {

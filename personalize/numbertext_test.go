@@ -32,4 +32,9 @@ func TestNumberTextIsTheSerializers(t *testing.T) {
 			t.Errorf("numberText of zero or a non-finite float = %q, want none", got)
 		}
 	}
+	// A named float is written as a float (review: it was truncated).
+	type bound float64
+	if got, want := numberText(bound(912803456.7)), numberText(912803456.7); got != want {
+		t.Errorf("numberText(bound(912803456.7)) = %q, want %q", got, want)
+	}
 }
