@@ -159,7 +159,9 @@
 //
 // Every kind reads the input through one normalisation: decimal digits of
 // any script (Unicode Nd: full-width, Arabic-Indic, Devanagari, …) are
-// digits; no-break, thin, ideographic and other spaces (Zs) are spaces;
+// digits, and so are the thirty other numeric characters whose
+// compatibility form (NFKC) is one digit: superscripts, subscripts and the
+// circled digits ⓪ to ⑨; no-break, thin, ideographic and other spaces (Zs) are spaces;
 // zero-width spaces and joiners, soft hyphens, bidi marks and other format
 // characters (Cf) are removed, and so are the C0 controls other than tab,
 // line feed, vertical tab, form feed and carriage return (NUL, ESC, …),
@@ -240,9 +242,11 @@
 //   - URLs: in a URL without a scheme only the presigned-URL parameters
 //     above are read — "?token=…" in prose is as often not a URL; a user
 //     name without a password is not a credential.
-//   - Normalisation: only decimal digits (Nd) are digits — superscripts,
-//     circled and other numeric symbols (No), and look-alike letters (O for
-//     0, l for 1) are not; percent-escapes are decoded once ("%2540" stays
+//   - Normalisation: only decimal digits (Nd) and the thirty one-digit
+//     superscripts, subscripts and circled digits are digits — circled
+//     numbers of two digits (⑩ to ㊿, whose NFKC form is "10" to "50"),
+//     digits with a stop or in parentheses (⒈, ⑴), other numeric symbols,
+//     and look-alike letters (O for 0, l for 1) are not; percent-escapes are decoded once ("%2540" stays
 //     "%40"), and escapes of delimiters ("%2F", "%26", "%3D") are kept so a
 //     URL keeps its structure. Tabs and line breaks (and vertical tabs and
 //     form feeds) split values as they lay text out, so
