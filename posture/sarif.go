@@ -331,10 +331,15 @@ const maxDecodings = 8
 // hasDotSegment reports whether path p has a segment of dots, as it is or
 // after each of up to maxDecodings lenient percent-decodings, with '\' a
 // separator as well as '/' (Windows). Spaces count as dots, since Windows
-// drops trailing ones (".. " is ".."). A path still decoding after that is
-// taken to have one: fail closed.
+// drops trailing ones (".. " is ".."). A reading that holds a control
+// character counts as one too: a WHATWG parser drops tabs and line breaks
+// before it reads a path (".\t." is "..", review of the SARIF output). A
+// path still decoding after that is taken to have one: fail closed.
 func hasDotSegment(p string) bool {
 	for range maxDecodings + 1 {
+		if strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return true
+		}
 		for seg := range strings.FieldsFuncSeq(p, func(r rune) bool { return r == '/' || r == '\\' }) {
 			if dotSegment(seg) {
 				return true

@@ -25,6 +25,9 @@ func TestWriteSARIFPlaceholderStaysUnderAWS(t *testing.T) {
 		"%2e%2e", "s3://b/%2e%2e/%2E%2E/%2e%2e/README.md", "s3://b/.%2e/.%2e/README.md",
 		"s3://b/%252e%252e/%252e%252e/README.md",
 		`s3://b/..\..\..\README.md`, `..\README.md`, `s3://b/x%5C..%5C..%5C..%5CREADME.md`,
+		// Second review: a WHATWG parser drops tabs and line breaks.
+		"s3://b/.\t./.\t./.\t./README.md", "s3://b/.\n./.\n./.\n./README.md", "s3://b/..\r/..\r/..\r/README.md",
+		"s3://b/%2e%09%2e/%2e%09%2e/%2e%09%2e/README.md", "s3://b/%252e%2509%252e/%252e%2509%252e/%252e%2509%252e/README.md",
 	} {
 		t.Run(resource, func(t *testing.T) {
 			r := Report{Findings: []Finding{{ID: "s3.x", Severity: High, Resource: resource, Message: "m"}}}
@@ -55,8 +58,9 @@ func outsideAWS(uri string) string {
 		return fmt.Sprintf("uri %q resolves to %s, outside /checkout/aws/", uri, got)
 	}
 	decoded := uri
+	whatwg := strings.NewReplacer("\t", "", "\n", "", "\r", "") // a WHATWG parser drops these
 	for i := range 10 {
-		p := path.Clean("/checkout/" + strings.ReplaceAll(decoded, `\`, "/"))
+		p := path.Clean("/checkout/" + strings.ReplaceAll(whatwg.Replace(decoded), `\`, "/"))
 		if p != "/checkout/aws" && !strings.HasPrefix(p, "/checkout/aws/") { // "aws//" cleans to aws itself
 			return fmt.Sprintf("uri %q, percent-decoded %d times, is the path %s, outside /checkout/aws/", uri, i, p)
 		}
@@ -76,7 +80,7 @@ var escape = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
 // relative reference that stays under aws/, read as RFC 3986 resolves it or
 // percent-decoded as a file path.
 func FuzzPlaceholderURI(f *testing.F) {
-	for _, s := range []string{"data-bucket", "s3://b/imports/", keyARN, "..", "s3://b/../../README.md", "%2e%2e", `a\..\..`, "%252e%2", "%%2e2e"} {
+	for _, s := range []string{"data-bucket", "s3://b/imports/", keyARN, "..", "s3://b/../../README.md", "%2e%2e", `a\..\..`, "%252e%2", "%%2e2e", ".\t./x", "%2e%0a%2e"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, resource string) {
