@@ -66,6 +66,8 @@ func TestRawIDInHeadersAndURL(t *testing.T) {
 		// Fourth review: a percent escape or a form's '+' inside a JSON escape.
 		{"a percent escape, JSON-escaped", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", `user.id=cust\u00252D889123`) }, ""},
 		{"a form's plus, JSON-escaped", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", `user.id=jane\u002Bdoe\u002B77`) }, "jane doe 77"},
+		{"percent, JSON, percent", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", `user.id=cust%5Cu00252D889123`) }, ""},
+		{"percent, JSON, a form's plus", "header", func(r *smithyhttp.Request) { r.Header.Set("Baggage", `user.id=jane%5Cu002Bdoe%5Cu002B77`) }, "jane doe 77"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			id := cmp.Or(tt.user, user)

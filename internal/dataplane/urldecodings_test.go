@@ -22,6 +22,7 @@ func TestURLDecodings(t *testing.T) {
 		{"jane%2Bdoe", []string{"jane+doe", "jane+doe", "jane doe"}},
 		{"100% sure", nil},
 		{"%zz%2", nil},
+		{`cust%5Cu00252D889123`, []string{`cust\u00252D889123`, "cust%2D889123", "cust-889123", `cust\u00252D889123`, "cust%2D889123", "cust-889123"}},
 	} {
 		if diff := cmp.Diff(tt.want, slices.Collect(urlDecodings(tt.in, true))); diff != "" {
 			t.Errorf("urlDecodings(%q) (-want +got):\n%s", tt.in, diff)

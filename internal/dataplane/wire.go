@@ -141,10 +141,10 @@ func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request)
 // digits): "URL", or "header" — a hook's header (a tracing baggage that
 // carries user.id, say), its name, or a query it added went out beside the
 // pseudonym (review of the data plane). Percent escapes are read too (see
-// urlDecodings): each valid one decoded, again while that changes the text,
-// and, when an ID holds a space, with '+' read as a space, as a form or
-// url.QueryEscape writes it; and each of those readings of the text's JSON
-// decodings (cust\u00252D889123). The headers the SDK computes and the gate
+// urlDecodings): each valid one decoded, and the JSON escapes, in turn,
+// again while that changes the text (cust\u00252D889123,
+// cust%5Cu00252D889123), and, when an ID holds a space, with '+' read as a
+// space, as a form or url.QueryEscape writes it. The headers the SDK computes and the gate
 // holds to their shapes (the signature, its date and hash, the retry
 // header, the content's length) are not read.
 func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
@@ -163,11 +163,9 @@ func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
 		if holds(s) {
 			return true
 		}
-		for t := range withDecodings(s) {
-			for d := range urlDecodings(t, form) {
-				if holds(d) {
-					return true
-				}
+		for d := range urlDecodings(s, form) {
+			if holds(d) {
+				return true
 			}
 		}
 		return false
@@ -218,13 +216,16 @@ func holdsWordFold(s, word string) bool {
 	return false
 }
 
-// urlDecodings yields what s reads as to a reader that decodes its
-// percent escapes (percentDecoded), again while a decoding changes the
-// text, up to maxDecodings times: a value escaped twice ("cust%252D889123")
-// is the ID to a reader that decodes twice. Then, with form, the same for a
-// form decoder, which reads '+' as a space (url.QueryEscape writes "jane doe" as
-// "jane+doe", and escapes that '+' again as %2B). Text without '%' or '+',
-// nearly all, yields nothing.
+// urlDecodings yields what s reads as to a reader that decodes its percent
+// escapes (percentDecoded) and its JSON escapes (jsonscan.UnescapeText),
+// the one after the other in turn, again while a round
+// changes the text, up to maxDecodings rounds: a value escaped twice
+// ("cust%252D889123"), or a percent escape inside a JSON one inside a
+// percent one ("cust%5Cu00252D889123"), is the ID to a reader that decodes
+// so. Then, with form, the same for a form decoder, which reads '+' as a
+// space (url.QueryEscape writes "jane doe" as "jane+doe", and escapes that
+// '+' again as %2B). Text without '%', '\\' or '+', nearly all, yields
+// nothing.
 func urlDecodings(s string, form bool) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		passes := 1
@@ -235,14 +236,24 @@ func urlDecodings(s string, form bool) iter.Seq[string] {
 			form := pass == 1
 			t := s
 			for range maxDecodings {
-				d := percentDecoded(t, form)
-				if d == t {
+				start := t
+				if d := percentDecoded(t, form); d != t {
+					if !yield(d) {
+						return
+					}
+					t = d
+				}
+				if strings.IndexByte(t, '\\') >= 0 {
+					if d := string(jsonscan.UnescapeText(nil, t)); d != t {
+						if !yield(d) {
+							return
+						}
+						t = d
+					}
+				}
+				if t == start {
 					break
 				}
-				if !yield(d) {
-					return
-				}
-				t = d
 			}
 		}
 	}
