@@ -706,8 +706,9 @@ const maxReadings = 8
 
 // regexReading returns the text a regular expression matches where its
 // escapes and classes of one character fix it: an escape of punctuation
-// (\. \@) is the character, \xHH, \x{H…} and \uHHHH the character they
-// name, [c] and [\c] the one character, \Q…\E its text as written; an
+// (\. \@) is the character, \xHH, \x{H…}, \uHHHH, \UHHHHHHHH, an octal
+// escape (\100, \o{100}) and \N{U+HHHH} the character they name, [c] and
+// [\c] the one character, \Q…\E its text as written; an
 // escape of a letter (\d, \w) is a class, kept as it is, and so is
 // anything else.
 func regexReading(s string) string {
@@ -746,6 +747,31 @@ func regexReading(s string) string {
 					i += 6
 					continue
 				}
+			case n == 'U' && i+10 <= len(s):
+				if r, ok := hexRune(s[i+2 : i+10]); ok {
+					b.WriteRune(r)
+					i += 10
+					continue
+				}
+			case n >= '0' && n <= '7':
+				// An octal escape, one to three digits (\100 is '@').
+				j := i + 1
+				var r rune
+				for ; j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7'; j++ {
+					r = r<<3 | rune(s[j]-'0')
+				}
+				b.WriteRune(r)
+				i = j
+				continue
+			case (n == 'o' || n == 'N') && i+2 < len(s) && s[i+2] == '{':
+				// \o{100} and \N{U+0040}: octal, and a code point by number.
+				if end := strings.IndexByte(s[i+3:], '}'); end > 0 {
+					if r, ok := bracedRune(n, s[i+3:i+3+end]); ok {
+						b.WriteRune(r)
+						i += 4 + end
+						continue
+					}
+				}
 			case n < 0x80 && !asciiAlnum(n):
 				b.WriteByte(n)
 				i += 2
@@ -771,9 +797,32 @@ func regexReading(s string) string {
 	return b.String()
 }
 
-// hexRune reads h, one to six hex digits, as a rune.
+// bracedRune reads the inside of \o{…} (octal digits) or \N{…} (U+ and hex
+// digits) as a rune.
+func bracedRune(kind byte, in string) (rune, bool) {
+	if kind == 'N' {
+		h, ok := strings.CutPrefix(in, "U+")
+		if !ok {
+			return 0, false
+		}
+		return hexRune(h)
+	}
+	if len(in) == 0 || len(in) > 8 {
+		return 0, false
+	}
+	var r rune
+	for i := 0; i < len(in); i++ {
+		if in[i] < '0' || in[i] > '7' {
+			return 0, false
+		}
+		r = r<<3 | rune(in[i]-'0')
+	}
+	return r, utf8.ValidRune(r)
+}
+
+// hexRune reads h, one to eight hex digits, as a rune.
 func hexRune(h string) (rune, bool) {
-	if len(h) == 0 || len(h) > 6 {
+	if len(h) == 0 || len(h) > 8 {
 		return 0, false
 	}
 	var r rune
