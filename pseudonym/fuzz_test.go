@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/personalizeguard/personalizeguard/pseudonym"
@@ -105,6 +106,8 @@ var keyReasons = map[string]bool{
 	"is all zero bytes": true,
 	"has fewer than 16 distinct byte values, a pattern rather than random bytes; make keys with GenerateKey or crypto/rand":                                                                               true,
 	"holds text (valid UTF-8 with no control characters but tab, CR and LF): a passphrase, or a key still in its hex or base64 form, rather than random bytes; make keys with GenerateKey or crypto/rand": true,
+	"holds text (30 or more bytes of printable ASCII, NUL, tab, CR or LF): a passphrase in a one-byte code page or with a NUL, rather than random bytes; make keys with GenerateKey or crypto/rand":       true,
+	"holds text (UTF-16 after a byte-order mark): a passphrase saved by Windows PowerShell, rather than random bytes; make keys with GenerateKey or crypto/rand":                                          true,
 }
 
 // FuzzNewKey: NewKey never panics, refuses 32 bytes only with a fixed
@@ -116,6 +119,7 @@ func FuzzNewKey(f *testing.F) {
 		string(random[:]), string(testKey(0)), string(testKey(200)), string(make([]byte, 32)),
 		"Tr0ub4dor&3-horse-battery-stapl\n", "Tr0ub4dor&3-horse-battery-stap\r\n", "Passwort-für-die-Pseudonyme-202",
 		"Tr0ub4dor&3-horse-battery-stapl\x00", "Tr0ub4dor&3-horse-battery-stap\u0085", "short",
+		"Passwort-f\xfcr-die-Pseudonyme-22\r\n", utf16Text(false, "sunflowerjack\r\n"), utf16Text(true, "Κωδικόςψευδωνύμ"),
 	} {
 		f.Add([]byte(s))
 	}
@@ -144,5 +148,55 @@ func FuzzNewKey(f *testing.F) {
 		if text && err == nil {
 			t.Fatalf("NewKey accepted text %q as a key", raw)
 		}
+		ascii := 0
+		for _, b := range raw {
+			if b == 0 || b == '\t' || b == '\n' || b == '\r' || (b >= 0x20 && b < 0x7f) {
+				ascii++
+			}
+		}
+		if ascii >= 30 && err == nil {
+			t.Fatalf("NewKey accepted %q, %d bytes of ASCII, as a key", raw, ascii)
+		}
+		if utf16OneAlphabet(raw) && err == nil {
+			t.Fatalf("NewKey accepted UTF-16 text %q as a key", raw)
+		}
 	})
+}
+
+// utf16OneAlphabet is isUTF16Text written out another way: a byte-order
+// mark, then text that decodes from UTF-16 with runes of U+0000–U+00FF
+// and one other block of 256 at most, no surrogate left unpaired.
+func utf16OneAlphabet(raw []byte) bool {
+	var dec []byte
+	switch {
+	case bytes.HasPrefix(raw, []byte{0xff, 0xfe}):
+		dec = raw[2:]
+	case bytes.HasPrefix(raw, []byte{0xfe, 0xff}):
+		dec = make([]byte, len(raw)-2)
+		for i := 0; i+1 < len(dec); i += 2 {
+			dec[i], dec[i+1] = raw[i+3], raw[i+2]
+		}
+	default:
+		return false
+	}
+	if len(dec)%2 != 0 {
+		return false
+	}
+	blocks := map[byte]bool{}
+	var units []uint16
+	for i := 0; i < len(dec); i += 2 {
+		if dec[i+1] != 0 {
+			blocks[dec[i+1]] = true
+		}
+		units = append(units, uint16(dec[i])|uint16(dec[i+1])<<8)
+	}
+	if len(blocks) > 1 {
+		return false
+	}
+	for _, r := range utf16.Decode(units) {
+		if r == 0xfffd || (unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r') {
+			return false
+		}
+	}
+	return true
 }

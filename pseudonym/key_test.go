@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -187,13 +188,21 @@ func TestNewKeyText(t *testing.T) {
 		{"emoji passphrase", "🔑🐴🔋📎-horse-battery-s", true},
 		{"hex of 16 bytes, LF", "00112233445566778899aabbccddef\r\n", true},
 		{"text after a byte-order mark", "\ufeffTr0ub4dor&3-horse-battery-sta", true},
+		// Review: text not in UTF-8 was taken as a key.
+		{"C string: a trailing NUL", "Tr0ub4dor&3-horse-battery-stapl\x00", true},
+		{"text but one C1 control (U+0085)", "Tr0ub4dor&3-horse-battery-stap\u0085", true},
+		{"text but one invalid byte", "Tr0ub4dor&3-horse-battery-stapl\xff", true},
+		{"Windows-1252 with an umlaut, CRLF", "Passwort-f\xfcr-die-Pseudonyme-22\r\n", true},
+		{"PowerShell 5.1 > file (UTF-16LE, BOM, CRLF)", utf16Text(false, "sunflowerjack\r\n"), true},
+		{"UTF-16BE, BOM", utf16Text(true, "Tr0ub4dor&3-HQZ"), true},
+		{"Greek in UTF-16LE, BOM", utf16Text(false, "Κωδικόςψευδωνύμ"), true},
+		{"Greek in UTF-16BE, BOM, CRLF", utf16Text(true, "Κωδικόςψευδων\r\n"), true},
 		// Not text: these are refused or taken for other reasons, not this one.
 		{"the bytes 0 to 31 (control characters)", string(testKey(0)), false},
 		{"the bytes 200 to 231 (not UTF-8)", string(testKey(200)), false},
-		{"text but one NUL", "Tr0ub4dor&3-horse-battery-stapl\x00", false},
-		{"text but one C1 control (U+0085)", "Tr0ub4dor&3-horse-battery-stap\u0085", false},
-		{"text but one invalid byte", "Tr0ub4dor&3-horse-battery-stapl\xff", false},
-		{"a UTF-16 surrogate (not UTF-8)", "Tr0ub4dor&3-horse-battery-sta\xed\xa0\x80", false},
+		{"29 bytes of text, 3 not (a UTF-16 surrogate)", "Tr0ub4dor&3-horse-battery-sta\xed\xa0\x80", false},
+		{"a UTF-16LE BOM before bytes that are not text", "\xff\xfe" + string(testKey(200)[2:]), false},
+		{"a UTF-16BE BOM before CJK of many blocks", utf16Text(true, "\u4e80\u4f81\u5082\u5183\u5284\u5385\u5486\u5587\u5688\u5789\u588a\u598b\u5a8c\u5b8d\u5c8e"), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,7 +220,7 @@ func TestNewKeyText(t *testing.T) {
 			}
 			if err != nil {
 				checkNoKey(t, "the error", err.Error(), []byte(tt.raw))
-				for _, word := range []string{"Tr0ub4dor", "horse", "Passwort", "ψευδ", "🔑", "aabbcc"} {
+				for _, word := range []string{"Tr0ub4dor", "horse", "Passwort", "ψευδ", "🔑", "aabbcc", "sunflower"} {
 					if strings.Contains(err.Error(), word) {
 						t.Errorf("the error %q holds %q of the key", err, word)
 					}
@@ -219,4 +228,18 @@ func TestNewKeyText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// utf16Text is s in UTF-16 after its byte-order mark, as Windows
+// PowerShell 5.1 writes text to a file (little-endian unless be).
+func utf16Text(be bool, s string) string {
+	var b []byte
+	for _, u := range append([]uint16{0xfeff}, utf16.Encode([]rune(s))...) {
+		if be {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return string(b)
 }

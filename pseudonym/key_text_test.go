@@ -1,6 +1,7 @@
 package pseudonym
 
 import (
+	"bytes"
 	"math/big"
 	"testing"
 )
@@ -91,4 +92,44 @@ func countText(s []byte) bool {
 		s = s[need+1:]
 	}
 	return true
+}
+
+// TestASCIIKeyOdds computes the chance that NewKey refuses 32 bytes from
+// crypto/rand for holding minASCII or more bytes of printable ASCII, NUL,
+// tab, LF or CR: with p = 99/256 the chance of one such byte, the sum over
+// k = minASCII..32 of C(32,k) p^k (1-p)^(32-k), about 8.1×10^-11 as
+// NewKey's documentation says. The 99 is counted from asciiByte, and
+// mostlyASCII checked at the threshold.
+func TestASCIIKeyOdds(t *testing.T) {
+	ascii := int64(0)
+	for b := range 256 {
+		if asciiByte(byte(b)) {
+			ascii++
+		}
+	}
+	if ascii != 99 {
+		t.Errorf("asciiByte holds %d byte values, want 99 (0x20–0x7e, NUL, tab, LF, CR)", ascii)
+	}
+	odds := new(big.Rat)
+	for k := int64(minASCII); k <= KeySize; k++ {
+		// C(32,k) × ascii^k × (256-ascii)^(32-k) strings of 32 bytes.
+		n := new(big.Int).Binomial(KeySize, k)
+		n.Mul(n, new(big.Int).Exp(big.NewInt(ascii), big.NewInt(k), nil))
+		n.Mul(n, new(big.Int).Exp(big.NewInt(256-ascii), big.NewInt(KeySize-k), nil))
+		odds.Add(odds, new(big.Rat).SetFrac(n, new(big.Int).Lsh(big.NewInt(1), 8*KeySize)))
+	}
+	if f, _ := odds.Float64(); f < 8.05e-11 || f > 8.15e-11 {
+		t.Errorf("32 random bytes hold %d or more of ASCII with probability %.3g, not the documented 8.1e-11", minASCII, f)
+	}
+
+	key := bytes.Repeat([]byte{0xff}, KeySize)
+	for i := range KeySize {
+		if got, want := mostlyASCII(key), i >= minASCII; got != want {
+			t.Errorf("mostlyASCII with %d bytes of ASCII = %v, want %v", i, got, want)
+		}
+		key[i] = []byte{0, '\t', '\n', '\r', ' ', '~'}[i%6]
+	}
+	if !mostlyASCII(key) {
+		t.Errorf("mostlyASCII with %d bytes of ASCII = false", KeySize)
+	}
 }

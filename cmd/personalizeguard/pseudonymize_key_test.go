@@ -15,6 +15,11 @@ func TestReviewKeyFilePassphraseRefused(t *testing.T) {
 		"echo of a passphrase":      "Tr0ub4dor&3-horse-battery-stapl\n",
 		"passphrase, CRLF":          "Tr0ub4dor&3-horse-battery-stap\r\n",
 		"passphrase with an umlaut": "Passwort-für-die-Pseudonyme-202",
+		// Review: text not in UTF-8 was taken as a key.
+		"Windows-1252, CRLF": "Passwort-f\xfcr-die-Pseudonyme-22\r\n",
+		"C string":           "Tr0ub4dor&3-horse-battery-stapl\x00",
+		// Windows PowerShell 5.1: "sunflowerjack" > key.bin.
+		"UTF-16LE with a BOM": "\xff\xfes\x00u\x00n\x00f\x00l\x00o\x00w\x00e\x00r\x00j\x00a\x00c\x00k\x00\r\x00\n\x00",
 	} {
 		t.Run(name, func(t *testing.T) {
 			if len(key) != 32 {
@@ -31,7 +36,7 @@ func TestReviewKeyFilePassphraseRefused(t *testing.T) {
 			if !strings.Contains(e.stderr.String(), "the key file holds text") {
 				t.Errorf("stderr = %q, want it to say the key file holds text", &e.stderr)
 			}
-			for _, part := range []string{"Tr0ub4dor", "horse", "Passwort", "Pseudonyme"} {
+			for _, part := range []string{"Tr0ub4dor", "horse", "Passwort", "Pseudonyme", "s\x00u\x00n", "sunflower"} {
 				if strings.Contains(e.output(true), part) {
 					t.Errorf("the output holds %q of the passphrase: %s", part, e.output(true))
 				}
