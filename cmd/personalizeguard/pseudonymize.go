@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,33 +146,34 @@ func sameFile(a, b string) bool {
 // (as ssh does for private keys) or whose bytes NewKey refuses (text, a
 // pattern), and wiping its copy of the bytes.
 func readKeyFile(name string, version uint32) (*pseudonym.Key, error) {
+	shown := shownName(name)
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, shownPathError(err, shown)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, shownPathError(err, shown)
 	}
 	if st.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("%s: a key file must be readable by its owner only (chmod 600 %s)", name, name)
+		return nil, fmt.Errorf("%s: a key file must be readable by its owner only (chmod 600 %s)", shown, shown)
 	}
 	raw := make([]byte, pseudonym.KeySize+1)
 	defer clear(raw)
 	n, err := io.ReadFull(f, raw)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", shown, shownPathError(err, shown))
 	}
 	if n != pseudonym.KeySize {
-		return nil, fmt.Errorf("%s: a key file holds exactly %d raw bytes", name, pseudonym.KeySize)
+		return nil, fmt.Errorf("%s: a key file holds exactly %d raw bytes", shown, pseudonym.KeySize)
 	}
 	key, err := pseudonym.NewKey(version, raw[:n])
 	var ae *pseudonym.ArgumentError
 	if errors.As(err, &ae) && ae.Field == "key" {
 		// The reason names the rule the bytes break ("holds text ..."), never
 		// the bytes: said of the file, it tells the user what to fix.
-		return nil, fmt.Errorf("%s: the key file %s (head -c 32 /dev/urandom > FILE makes one; or use -sealed-key)", name, ae.Reason)
+		return nil, fmt.Errorf("%s: the key file %s (head -c 32 /dev/urandom > FILE makes one; or use -sealed-key)", shown, ae.Reason)
 	}
 	return key, err
 }
@@ -185,7 +187,7 @@ func (c *command) loadSealedKey(ctx context.Context, name, kmsKeyARN string, ver
 	}
 	var sealed pseudonym.SealedKey
 	if err := json.Unmarshal(b, &sealed); err != nil {
-		return nil, fmt.Errorf("%s: not a sealed pseudonym key (JSON)", name)
+		return nil, fmt.Errorf("%s: not a sealed pseudonym key (JSON)", shownName(name))
 	}
 	cfg, err := c.awsConfig(ctx, "")
 	if err != nil {
@@ -195,14 +197,15 @@ func (c *command) loadSealedKey(ctx context.Context, name, kmsKeyARN string, ver
 }
 
 func flaggedColumns(ctx context.Context, name string, schema *datascan.Schema) ([]string, error) {
+	shown := shownName(name)
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, shownPathError(err, shown)
 	}
 	defer f.Close()
-	rep, err := datascan.Scan(ctx, f, func(o *datascan.Options) { o.Schema, o.Resource = schema, name })
+	rep, err := datascan.Scan(ctx, f, func(o *datascan.Options) { o.Schema, o.Resource = schema, shown })
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", shown, err)
 	}
 	return rep.FlaggedColumns(), nil
 }
@@ -212,28 +215,43 @@ func flaggedColumns(ctx context.Context, name string, schema *datascan.Schema) (
 func rewriteFile(ctx context.Context, in, out string, p *pseudonym.Pseudonymizer, optFn func(*datascan.Options)) (*datascan.Report, error) {
 	src, err := os.Open(in)
 	if err != nil {
-		return nil, err
+		return nil, shownPathError(err, shownName(in))
 	}
 	defer src.Close()
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp") // mode 0600
 	if err != nil {
-		return nil, err
+		return nil, shownOSError(err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
 	rep, err := datascan.Rewrite(ctx, tmp, src, p, optFn)
 	if err != nil {
 		tmp.Close()
 		if _, ok := err.(*datascan.RefusedError); !ok {
-			err = fmt.Errorf("%s: %w", in, err)
+			err = fmt.Errorf("%s: %w", shownName(in), shownOSError(err))
 		}
 		return rep, err
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return nil, err
+		return nil, shownOSError(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return nil, err
+		return nil, shownOSError(err)
 	}
-	return rep, os.Rename(tmp.Name(), out)
+	return rep, shownOSError(os.Rename(tmp.Name(), out))
+}
+
+// shownOSError is err with the paths of an *fs.PathError or *os.LinkError
+// shown as shownName shows them: the temporary file's name holds OUT's
+// directory, which may be named after a customer.
+func shownOSError(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return shownPathError(err, shownName(pe.Path))
+	case errors.As(err, &le):
+		return &os.LinkError{Op: le.Op, Old: shownName(le.Old), New: shownName(le.New), Err: le.Err}
+	}
+	return err
 }
