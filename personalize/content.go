@@ -348,9 +348,9 @@ func reflectNumberText(v reflect.Value, k numberKind) string {
 	}
 	switch k {
 	case numberFloat32:
-		return floatText(v.Float(), 32)
+		return numberText(float32(v.Float()))
 	case numberFloat64:
-		return floatText(v.Float(), 64)
+		return numberText(v.Float())
 	}
 	return numberText(v.Int())
 }
@@ -807,43 +807,23 @@ func bracedRune(kind byte, in string) (rune, bool) {
 		}
 		return hexRune(h)
 	}
-	if len(in) == 0 || len(in) > 8 {
-		return 0, false
-	}
-	var r rune
-	for i := 0; i < len(in); i++ {
-		if in[i] < '0' || in[i] > '7' {
-			return 0, false
-		}
-		r = r<<3 | rune(in[i]-'0')
-	}
-	return r, utf8.ValidRune(r)
+	return digitsRune(in, 8)
 }
 
 // hexRune reads h, one to eight hex digits, as a rune.
-func hexRune(h string) (rune, bool) {
-	if len(h) == 0 || len(h) > 8 {
+func hexRune(h string) (rune, bool) { return digitsRune(h, 16) }
+
+// digitsRune reads one to eight digits of base as a rune that UTF-8 can
+// hold.
+func digitsRune(digits string, base int) (rune, bool) {
+	if len(digits) == 0 || len(digits) > 8 {
 		return 0, false
 	}
-	var r rune
-	for i := 0; i < len(h); i++ {
-		d := unhexDigit(h[i])
-		if d < 0 {
-			return 0, false
-		}
-		r = r<<4 | d
+	v, err := strconv.ParseUint(digits, base, 32) // no sign, prefix or '_' in a base given
+	if err != nil || !utf8.ValidRune(rune(v)) {
+		return 0, false
 	}
-	return r, utf8.ValidRune(r)
-}
-
-func unhexDigit(c byte) rune {
-	switch {
-	case c >= '0' && c <= '9':
-		return rune(c - '0')
-	case c|0x20 >= 'a' && c|0x20 <= 'f':
-		return rune(c|0x20-'a') + 10
-	}
-	return -1
+	return rune(v), true
 }
 
 func asciiAlnum(c byte) bool {

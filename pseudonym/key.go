@@ -150,7 +150,7 @@ func isUTF16Text(raw []byte) bool {
 		units = append(units, u)
 	}
 	for _, r := range utf16.Decode(units) {
-		if r == utf8.RuneError || unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+		if r == utf8.RuneError || !textRune(r) {
 			return false
 		}
 	}
@@ -166,12 +166,18 @@ func isText(raw []byte) bool {
 		if r == utf8.RuneError && n == 1 {
 			return false
 		}
-		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+		if !textRune(r) {
 			return false
 		}
 		raw = raw[n:]
 	}
 	return true
+}
+
+// textRune reports whether r may stand in text: no control character but
+// tab, LF and CR.
+func textRune(r rune) bool {
+	return !unicode.IsControl(r) || r == '\t' || r == '\n' || r == '\r'
 }
 
 // Version returns the key's version, the number that prefixes every pseudonym

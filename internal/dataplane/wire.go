@@ -144,9 +144,9 @@ func (st *callState) CheckSent(_ context.Context, op string, sent *http.Request)
 // urlDecodings): each valid one decoded, and the JSON escapes, in turn,
 // again while that changes the text (cust\u00252D889123,
 // cust%5Cu00252D889123), and, when an ID holds a space, with '+' read as a
-// space, as a form or url.QueryEscape writes it. The headers the SDK computes and the gate
-// holds to their shapes (the signature, its date and hash, the retry
-// header, the content's length) are not read.
+// space, as a form or url.QueryEscape writes it. The headers the SDK
+// computes and the gate holds to their shapes (the signature, its date and
+// hash, the retry header, the content's length) are not read.
 func rawIDOutsideBody(sent *http.Request, raw []string, numeric bool) string {
 	holds := func(s string) bool {
 		for _, id := range raw {
