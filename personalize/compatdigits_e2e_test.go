@@ -2,8 +2,6 @@ package personalize_test
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,16 +28,7 @@ func TestCompatibilityDigitsInTags(t *testing.T) {
 			e := newEnv(t, personalize.Policy{KMSKeyARN: "keyed"})
 			_, err := e.client.CreateDatasetGroup(context.Background(), &sdk.CreateDatasetGroupInput{Name: aws.String("movies"),
 				Tags: []types.Tag{{TagKey: aws.String(tt.key), TagValue: aws.String(tt.value)}}})
-			var sg *personalize.SafeguardError
-			if !errors.As(err, &sg) || sg.Rule != tt.rule || sg.Field != "Tags[0].TagValue" {
-				t.Errorf("CreateDatasetGroup with tag %s: err = %v, want rule %s at Tags[0].TagValue", tt.name, err, tt.rule)
-			}
-			if calls := e.personalizeCalls(); len(calls) != 0 {
-				t.Errorf("Personalize was called: %v", calls)
-			}
-			if err != nil && strings.Contains(err.Error(), tt.value) || strings.Contains(e.audit.String(), tt.value) {
-				t.Errorf("the error or the audit log repeats the value")
-			}
+			e.requireRefusedAt(t, err, tt.rule, "Tags[0].TagValue", tt.value)
 		})
 	}
 }

@@ -3,6 +3,7 @@ package personalize_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	sdk "github.com/aws/aws-sdk-go-v2/service/personalize"
 	"github.com/aws/aws-sdk-go-v2/service/personalize/types"
 
+	"github.com/personalizeguard/personalizeguard/personalize"
 	"github.com/personalizeguard/personalizeguard/personalizetest"
 )
 
@@ -114,4 +116,30 @@ func waitActiveGroup(t *testing.T, client *sdk.Client, name string) {
 		}
 	}
 	t.Fatalf("dataset group %s never became ACTIVE", name)
+}
+
+// createSolution creates solution "s" of the dataset group g with config
+// through e's guarded client.
+func (e *env) createSolution(config *types.SolutionConfig) error {
+	_, err := e.client.CreateSolution(context.Background(), &sdk.CreateSolutionInput{Name: aws.String("s"),
+		DatasetGroupArn: aws.String("arn:aws:personalize:" + personalizetest.Region + ":" + personalizetest.AccountID + ":dataset-group/g"),
+		RecipeArn:       aws.String("arn:aws:personalize:::recipe/aws-user-personalization"), SolutionConfig: config})
+	return err
+}
+
+// requireRefusedAt fails t unless err is the guard's refusal under rule at
+// field, Personalize received no call, and neither the error nor the audit
+// log holds value.
+func (e *env) requireRefusedAt(t *testing.T, err error, rule, field, value string) {
+	t.Helper()
+	var sg *personalize.SafeguardError
+	if !errors.As(err, &sg) || sg.Rule != rule || sg.Field != field {
+		t.Errorf("err = %v, want rule %s at %s", err, rule, field)
+	}
+	if calls := e.personalizeCalls(); len(calls) != 0 {
+		t.Errorf("Personalize was called: %v", calls)
+	}
+	if err != nil && strings.Contains(err.Error(), value) || strings.Contains(e.audit.String(), value) {
+		t.Errorf("the error or the audit log repeats the value")
+	}
 }
